@@ -1,0 +1,27 @@
+package org.backbonesync.spi.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+
+/**
+ * Imports a value from an issue synchronization message into a local issue.
+ *
+ * <p>When the message creates a new issue, a mapping whose {@link #targetFields()} are all on the
+ * create screen contributes to the create; the others contribute to one update right after it.
+ * Implementations must be stateless and thread-safe.
+ */
+public interface IncomingFieldMapping {
+
+  /** The tracker field ids this mapping may write. */
+  Set<String> targetFields();
+
+  /**
+   * Writes the fields that represent {@code value} into {@code updates}.
+   *
+   * @param value the value from the message (JSON null for empty), as the partner's outgoing
+   *     mapping exported it
+   * @throws org.backbonesync.spi.SyncException when the value cannot be imported; the message is
+   *     then kept as failed with this exception's text
+   */
+  void importValue(JsonNode value, FieldUpdates updates, MappingContext context);
+}

@@ -1,0 +1,23 @@
+package org.backbonesync.spi.mapping;
+
+import java.util.Optional;
+import org.backbonesync.spi.tracker.TrackedIssue;
+
+/**
+ * What a field mapping may know about the call it is in. Mappings get services only from here,
+ * never from statics, so that two engines in one JVM share nothing.
+ */
+public interface MappingContext {
+
+  /** The key of the connector running the mapping. */
+  String connectorKey();
+
+  /** The field mapping id (from the synchronization's configuration) being run. */
+  String fieldMappingId();
+
+  /**
+   * The local issue: for an outgoing mapping the issue being exported; for an incoming mapping
+   * the issue being updated, or empty while it is being created.
+   */
+  Optional<TrackedIssue> localIssue();
+}

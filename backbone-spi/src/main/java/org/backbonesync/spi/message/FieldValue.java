@@ -1,0 +1,17 @@
+package org.backbonesync.spi.message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+
+/**
+ * One field mapping's value in a message, with when and by whom it was changed on the source.
+ *
+ * @param value the exported value; JSON null for empty (never Java null)
+ * @param changedAt when the change was made on the source tracker, epoch millis
+ * @param changedBy the id of the user who made it on the source tracker
+ */
+public record FieldValue(JsonNode value, long changedAt, String changedBy) {
+  public FieldValue {
+    value = value == null ? NullNode.getInstance() : value;
+  }
+}

@@ -1,0 +1,57 @@
+package org.backbonesync.spi.message;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An issue synchronization message: what one connector tells its partner about one issue.
+ *
+ * <p>Sequence ids count per issue pair and sending connector, from 1; the receiver applies them in
+ * order, once each. Immutable.
+ *
+ * @param formatVersion the envelope format version; see {@link MessageCodec#FORMAT_VERSION}
+ * @param messageId globally unique id, used to recognize a message delivered twice
+ * @param synchronizationId the synchronization both connectors belong to
+ * @param fromConnector the sending connector's key
+ * @param toConnector the receiving connector's key
+ * @param sourceIssueKey the issue on the sending side
+ * @param partnerIssueKey the issue on the receiving side, or null when the sender does not know it
+ *     yet
+ * @param sequenceId the per-pair sequence id, from 1
+ * @param kind what the message asks for
+ * @param issueType the source issue's type, or null for {@link MessageKind#PAIRED}
+ * @param createdAt when the message was built, epoch millis
+ * @param fields field mapping id to value, in mapping order
+ */
+public record SyncMessage(
+    int formatVersion,
+    String messageId,
+    String synchronizationId,
+    String fromConnector,
+    String toConnector,
+    String sourceIssueKey,
+    String partnerIssueKey,
+    long sequenceId,
+    MessageKind kind,
+    String issueType,
+    long createdAt,
+    Map<String, FieldValue> fields) {
+
+  public SyncMessage {
+    Objects.requireNonNull(messageId, "messageId");
+    Objects.requireNonNull(synchronizationId, "synchronizationId");
+    Objects.requireNonNull(fromConnector, "fromConnector");
+    Objects.requireNonNull(toConnector, "toConnector");
+    Objects.requireNonNull(sourceIssueKey, "sourceIssueKey");
+    Objects.requireNonNull(kind, "kind");
+    if (sequenceId < 1) {
+      throw new IllegalArgumentException("sequenceId must be at least 1, was " + sequenceId);
+    }
+    fields =
+        fields == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+  }
+}

@@ -1,0 +1,67 @@
+package org.backbonesync.spi.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.backbonesync.spi.message.SyncMessage;
+
+/**
+ * The outbox (messages a connector sent and the partner has not acknowledged) and the inbox
+ * (messages a connector received and has not applied). A message is in the outbox of its {@code
+ * fromConnector} and in the inbox of its {@code toConnector}. Writes join the current transaction
+ * of {@link Stores#inTransaction}.
+ */
+public interface MessageStore {
+
+  /** Appends a message to its sender's outbox. */
+  void addOutgoing(SyncMessage message, long now);
+
+  /**
+   * Outbox entries of a connector that are due at {@code now}, in the order they were added.
+   *
+   * @param limit at most this many
+   */
+  List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit);
+
+  /** Replaces an outbox entry's delivery bookkeeping (attempts, next attempt, last error). */
+  void updateOutgoing(OutboxEntry entry);
+
+  /** Removes an acknowledged message from the outbox; a no-op when it is not there. */
+  void removeOutgoing(String connectorKey, String messageId);
+
+  /** How many messages a connector's outbox holds. */
+  int outgoingCount(String connectorKey);
+
+  /**
+   * Adds a received message to its receiver's inbox.
+   *
+   * @return false, and nothing changes, when a message with this id is already in the inbox
+   */
+  boolean addIncoming(SyncMessage message, long receivedAt);
+
+  /**
+   * For each source issue with messages in the connector's inbox, the entry with the lowest
+   * sequence id, unless that entry is {@link InboxEntry.Status#FAILED} or not due at {@code now};
+   * those received earliest first.
+   *
+   * @param limit at most this many source issues
+   */
+  List<InboxEntry> nextIncoming(String connectorKey, long now, int limit);
+
+  /** All inbox entries of one source issue, by sequence id. */
+  List<InboxEntry> incomingFor(String connectorKey, String sourceIssueKey);
+
+  /** One inbox entry by message id. */
+  Optional<InboxEntry> incoming(String connectorKey, String messageId);
+
+  /** All failed inbox entries of a connector, received earliest first. */
+  List<InboxEntry> failedIncoming(String connectorKey);
+
+  /** Replaces an inbox entry's bookkeeping (status, attempts, next attempt, error). */
+  void updateIncoming(InboxEntry entry);
+
+  /** Removes a message from the inbox (applied, skipped or a duplicate). */
+  void removeIncoming(String connectorKey, String messageId);
+
+  /** How many messages a connector's inbox holds. */
+  int incomingCount(String connectorKey);
+}

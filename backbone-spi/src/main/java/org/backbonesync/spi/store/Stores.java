@@ -1,0 +1,39 @@
+package org.backbonesync.spi.store;
+
+import java.util.function.Supplier;
+
+/**
+ * The stores of one engine and their transaction boundary.
+ *
+ * <p>{@link #inTransaction} runs work so that every store write it makes, through the stores this
+ * object returns, commits together or not at all; an exception thrown by the work rolls them back
+ * and is rethrown. Transactions are bound to the calling thread; a nested call joins the outer
+ * transaction. A store call made outside a transaction is a transaction of its own. The engine
+ * never calls a tracker or a transport inside a transaction.
+ *
+ * <p>Implementations are thread-safe. Implementations and their compatibility kits:
+ * {@code InMemoryStores} in backbone-testkit; JDBC in backbone-jdbc.
+ */
+public interface Stores {
+
+  /** The sync information rows, last synced values and pending creates. */
+  SyncInfoStore syncInfo();
+
+  /** The outbox and inbox. */
+  MessageStore messages();
+
+  /** Each connector's change detection watermark. */
+  WatermarkStore watermarks();
+
+  /** Runs work in one transaction and returns its result. */
+  <T> T inTransaction(Supplier<T> work);
+
+  /** Runs work in one transaction. */
+  default void inTransaction(Runnable work) {
+    inTransaction(
+        () -> {
+          work.run();
+          return null;
+        });
+  }
+}

@@ -1,0 +1,73 @@
+package org.backbonesync.spi.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sync information rows per connector, the last value synced per issue pair and field mapping
+ * (for echo suppression), and pending creates (for idempotent create).
+ *
+ * <p>Within one connector a local issue key appears in at most one row, and so does a non-null
+ * remote issue key. Writes join the current transaction of {@link Stores#inTransaction}.
+ */
+public interface SyncInfoStore {
+
+  /** The row of this local issue, if it is paired. */
+  Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey);
+
+  /** The row whose partner is this remote issue, if any. */
+  Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey);
+
+  /** The row with this id in this connector, if any. */
+  Optional<SyncInfo> findById(String connectorKey, long id);
+
+  /** All rows of a connector, in id order. */
+  List<SyncInfo> list(String connectorKey);
+
+  /**
+   * Inserts a row, ignoring its id, and returns it with the id assigned (ids increase).
+   *
+   * @throws DuplicateSyncInfoException when the local key, or the non-null remote key, is already
+   *     in a row of the connector
+   */
+  SyncInfo insert(SyncInfo info);
+
+  /**
+   * Replaces the row with {@code info.id()}.
+   *
+   * @throws DuplicateSyncInfoException when the new remote key is already in another row
+   * @throws IllegalArgumentException when there is no such row
+   */
+  void update(SyncInfo info);
+
+  /**
+   * Deletes one row, with its synced values.
+   *
+   * @return whether it existed
+   */
+  boolean delete(String connectorKey, long id);
+
+  /**
+   * Deletes every row of a connector, with their synced values. There is no undo.
+   *
+   * @return how many rows were deleted
+   */
+  int deleteAll(String connectorKey);
+
+  /** The last value synced (sent or applied) per field mapping id for a row; empty when none. */
+  Map<String, JsonNode> syncedValues(long syncInfoId);
+
+  /** Records last synced values for a row, replacing those of the same field mapping ids. */
+  void putSyncedValues(long syncInfoId, Map<String, JsonNode> values);
+
+  /** The pending create for a remote issue in a connector, if one is recorded. */
+  Optional<PendingCreate> pendingCreate(String connectorKey, String remoteIssueKey);
+
+  /** Records that a create is about to be attempted; replaces one for the same remote issue. */
+  void putPendingCreate(PendingCreate pending);
+
+  /** Forgets a pending create (once the created issue is recorded in a row). */
+  void removePendingCreate(String connectorKey, String remoteIssueKey);
+}

@@ -1,0 +1,21 @@
+package org.backbonesync.spi.tracker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A request to create an issue.
+ *
+ * @param issueType the issue type's name
+ * @param fields the create-screen fields to set
+ * @param originMarker an opaque marker the tracker stores with the issue (in Jira: an issue
+ *     property) so that {@link IssueTracker#findByOriginMarker} finds it again
+ */
+public record IssueCreate(String issueType, Map<String, JsonNode> fields, String originMarker) {
+  public IssueCreate {
+    Objects.requireNonNull(issueType, "issueType");
+    Objects.requireNonNull(originMarker, "originMarker");
+    fields = Map.copyOf(fields);
+  }
+}

@@ -1,0 +1,78 @@
+package org.backbonesync.spi.tracker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One project of one issue tracker, acting as one user (the connector's sync user).
+ *
+ * <p>Field values cross this port in a normalized JSON form, so that mappings and the engine need
+ * not know the tracker's wire format: text fields, and fields named by a value (priority, status,
+ * issue type, resolution), are JSON strings; user fields hold the user's id (account id or user
+ * name) as a string; multi-valued fields (labels, components, versions) are arrays of strings;
+ * an empty field is JSON {@code null}. Adapters convert to and from the tracker's own format.
+ *
+ * <p>Implementations must be safe for use by several threads. Failures are reported as
+ * {@link TrackerException} (permanent: the tracker refused) or
+ * {@link org.backbonesync.spi.RetriableException} (transient: try again later).
+ */
+public interface IssueTracker {
+
+  /** The key of the project this tracker works on, e.g. {@code PA}. */
+  String projectKey();
+
+  /**
+   * The issues of the project that were updated at or after {@code sinceMillis}, each with its
+   * changelog entries at or after that time, oldest update first.
+   *
+   * @param sinceMillis epoch millis; the engine passes its watermark minus an overlap, so results
+   *     may repeat issues seen before
+   * @param jql an extra condition (JQL) the issues must match, or null for the whole project
+   * @param maxResults at most this many issues; the engine asks again from the last one's update
+   *     time when a page is full
+   */
+  List<IssueChanges> findUpdatedSince(long sinceMillis, String jql, int maxResults);
+
+  /** The issue with this key, or empty when it does not exist (or is outside the project). */
+  Optional<TrackedIssue> issue(String issueKey);
+
+  /** What the create screen of this issue type holds. */
+  CreateMetadata createMetadata(String issueType);
+
+  /**
+   * Creates an issue and tags it with {@code create.originMarker()} so that {@link
+   * #findByOriginMarker} finds it again, even if the caller crashes before it records the key.
+   *
+   * @return the new issue's key
+   */
+  String createIssue(IssueCreate create);
+
+  /**
+   * Sets the given fields in one operation; a JSON null clears a field. Fields whose value does
+   * not change leave no changelog entry, as in Jira.
+   */
+  void updateIssue(String issueKey, Map<String, JsonNode> fields);
+
+  /** The issue created with this origin marker, if any. */
+  Optional<String> findByOriginMarker(String originMarker);
+
+  /** The workflow transitions available on the issue in its current status. */
+  List<Transition> transitions(String issueKey);
+
+  /** Performs a transition, setting the given fields of its screen (may be empty). */
+  void transition(String issueKey, String transitionId, Map<String, JsonNode> fields);
+
+  /** The issue's comments, oldest first. */
+  List<Comment> comments(String issueKey);
+
+  /** Adds a comment and returns its id. */
+  String addComment(String issueKey, String body);
+
+  /** Replaces a comment's body. */
+  void editComment(String issueKey, String commentId, String body);
+
+  /** Deletes a comment. */
+  void deleteComment(String issueKey, String commentId);
+}
