@@ -1,0 +1,267 @@
+package org.backbonesync.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import org.backbonesync.core.internal.DefaultSyncEngine;
+import org.backbonesync.core.internal.EngineSettings;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.transport.MessageReceiver;
+import org.backbonesync.spi.transport.MessageTransport;
+
+/**
+ * Runs one synchronization for the connectors that are local to this process: both of them, or
+ * one when the partner runs elsewhere and is reached through a {@link MessageTransport}.
+ *
+ * <p>Each local connector has an outgoing queue ({@link #poll} finds changed issues and puts
+ * messages in the outbox; {@link #deliver} hands them to the partner) and an incoming queue
+ * ({@link #receiver} stores arriving messages; {@link #apply} applies them in sequence order).
+ * The caller can drive these steps one at a time (tests, simulations, a host's own scheduler), or
+ * {@link #start()} runs them periodically on the builder's scheduler.
+ *
+ * <p>Thread-safe: each step of one connector runs one at a time. All state lives in the {@link
+ * Stores}; an engine built again on the same stores after a crash carries on where it stopped.
+ */
+public interface SyncEngine extends AutoCloseable {
+
+  /** Starts building an engine. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** The synchronization this engine runs. */
+  SyncConfiguration configuration();
+
+  /** Where the engine stands in its lifecycle. */
+  EngineState state();
+
+  /** Finds the local connector's changed issues and puts their messages in its outbox. */
+  PollResult poll(String connectorKey);
+
+  /**
+   * Hands due outbox messages of a local connector to the partner.
+   *
+   * @return how many were acknowledged
+   */
+  int deliver(String connectorKey);
+
+  /** Applies due inbox messages of a local connector, in sequence order per issue pair. */
+  List<ApplyOutcome> apply(String connectorKey);
+
+  /** Polls, delivers and applies once for every local connector. */
+  void runOnce();
+
+  /** Where transports deliver messages for this local connector. */
+  MessageReceiver receiver(String connectorKey);
+
+  /** The sync information rows of a local connector, in id order. */
+  List<SyncInfo> syncInformation(String connectorKey);
+
+  /** Messages of a local connector that failed permanently and wait for {@link #retry}/{@link #skip}. */
+  List<InboxEntry> failedMessages(String connectorKey);
+
+  /**
+   * Makes a failed message pending again; it is applied at the next {@link #apply}.
+   *
+   * @throws IllegalArgumentException when no failed message has this id
+   */
+  void retry(String connectorKey, String messageId);
+
+  /**
+   * Drops a failed message as if it had been applied, so that the later messages of its issue
+   * flow again. Its changes are lost to the partner issue until they change again or a resync.
+   *
+   * @throws IllegalArgumentException when no failed message has this id
+   */
+  void skip(String connectorKey, String messageId);
+
+  /**
+   * Runs {@link #runOnce()} every poll interval on the builder's scheduler until {@link #close()}.
+   *
+   * @throws IllegalStateException when not {@link EngineState#NEW} or no scheduler was given
+   */
+  void start();
+
+  /** Stops the periodic run (the scheduler itself belongs to the caller). Idempotent. */
+  @Override
+  void close();
+
+  /**
+   * Builds a {@link SyncEngine}. Each setter checks its argument at once and names the bad value;
+   * {@link #build()} checks that they fit together.
+   */
+  final class Builder {
+    private SyncConfiguration configuration;
+    private final Map<String, IssueTracker> trackers = new LinkedHashMap<>();
+    private final Map<String, MessageTransport> transports = new LinkedHashMap<>();
+    private Stores stores;
+    private Clock clock;
+    private SyncListener listener = SyncListener.NONE;
+    private ScheduledExecutorService scheduler;
+    private Duration pollInterval = Duration.ofSeconds(30);
+    private Duration changeDetectionOverlap = Duration.ofMinutes(1);
+    private int pollPageSize = 100;
+    private int deliveryBatchSize = 100;
+    private int applyBatchSize = 100;
+    private Duration retryBackoff = Duration.ofSeconds(1);
+    private Duration maxRetryBackoff = Duration.ofMinutes(5);
+    private Duration gapRecheck = Duration.ofSeconds(5);
+    private Duration gapTimeout = Duration.ofHours(1);
+
+    private Builder() {}
+
+    /** The synchronization to run. Required. */
+    public Builder configuration(SyncConfiguration configuration) {
+      this.configuration = Checks.notNull("configuration", configuration);
+      return this;
+    }
+
+    /** Makes a connector local: the engine runs its queues on this tracker. At least one. */
+    public Builder tracker(String connectorKey, IssueTracker tracker) {
+      trackers.put(Checks.notBlank("connectorKey", connectorKey), Checks.notNull("tracker", tracker));
+      return this;
+    }
+
+    /**
+     * How a local connector's messages reach its partner. Optional when both connectors are
+     * local: they then hand messages to each other directly.
+     */
+    public Builder transport(String connectorKey, MessageTransport transport) {
+      transports.put(
+          Checks.notBlank("connectorKey", connectorKey), Checks.notNull("transport", transport));
+      return this;
+    }
+
+    /** Where all state lives. Required. */
+    public Builder stores(Stores stores) {
+      this.stores = Checks.notNull("stores", stores);
+      return this;
+    }
+
+    /** The engine's only source of time. Default: the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Checks.notNull("clock", clock);
+      return this;
+    }
+
+    /** Receives the engine's events. Default: none. */
+    public Builder listener(SyncListener listener) {
+      this.listener = Checks.notNull("listener", listener);
+      return this;
+    }
+
+    /** Runs the periodic steps after {@link SyncEngine#start()}; needed only for start. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /** How often {@link SyncEngine#start()} runs the queues. Default 30 seconds. */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = Checks.positive("pollInterval", interval);
+      return this;
+    }
+
+    /**
+     * How far before its watermark each poll searches again, so that an update that a tracker's
+     * search shows late (Jira's index is eventually consistent, JQL has minute precision) is not
+     * missed; repeats are recognized and cost no message. Default 1 minute.
+     */
+    public Builder changeDetectionOverlap(Duration overlap) {
+      this.changeDetectionOverlap = Checks.notNegative("changeDetectionOverlap", overlap);
+      return this;
+    }
+
+    /** Issues per change search page. Default 100. */
+    public Builder pollPageSize(int size) {
+      this.pollPageSize = Checks.positive("pollPageSize", size);
+      return this;
+    }
+
+    /** Messages per transport call. Default 100. */
+    public Builder deliveryBatchSize(int size) {
+      this.deliveryBatchSize = Checks.positive("deliveryBatchSize", size);
+      return this;
+    }
+
+    /** Issue pairs per apply step. Default 100. */
+    public Builder applyBatchSize(int size) {
+      this.applyBatchSize = Checks.positive("applyBatchSize", size);
+      return this;
+    }
+
+    /**
+     * The wait after the first transient failure of a delivery or an application; it doubles
+     * with each further failure up to {@code max}. Default 1 second, at most 5 minutes.
+     */
+    public Builder retryBackoff(Duration first, Duration max) {
+      this.retryBackoff = Checks.positive("retryBackoff", first);
+      this.maxRetryBackoff = Checks.positive("maxRetryBackoff", max);
+      if (max.compareTo(first) < 0) {
+        throw new IllegalArgumentException(
+            "maxRetryBackoff " + max + " must not be less than retryBackoff " + first);
+      }
+      return this;
+    }
+
+    /**
+     * How long a message waits for a missing lower sequence id before its issue is flagged as
+     * failed (never silently skipped), and how often it looks again. Default 1 hour, every 5 s.
+     */
+    public Builder gapTimeout(Duration timeout, Duration recheck) {
+      this.gapTimeout = Checks.positive("gapTimeout", timeout);
+      this.gapRecheck = Checks.positive("gapRecheck", recheck);
+      return this;
+    }
+
+    /**
+     * Builds the engine in state {@link EngineState#NEW}.
+     *
+     * @throws IllegalArgumentException when the configuration or stores are missing, a tracker
+     *     names an unknown connector, or a local connector's partner is neither local nor reached
+     *     by a transport
+     */
+    public SyncEngine build() {
+      Checks.notNull("configuration", configuration);
+      Checks.notNull("stores", stores);
+      if (trackers.isEmpty()) {
+        throw new IllegalArgumentException("at least one tracker must be given");
+      }
+      for (String key : trackers.keySet()) {
+        if (configuration.connector(key).isEmpty()) {
+          throw new IllegalArgumentException(
+              "tracker given for unknown connector key \"" + key + "\"; synchronization "
+                  + configuration.id() + " has " + configuration.connectorA().key() + " and "
+                  + configuration.connectorB().key());
+        }
+      }
+      for (String key : transports.keySet()) {
+        if (!trackers.containsKey(key)) {
+          throw new IllegalArgumentException(
+              "transport given for connector \"" + key + "\" that has no tracker here");
+        }
+      }
+      for (String key : trackers.keySet()) {
+        String partner = configuration.partnerOf(key).key();
+        if (!trackers.containsKey(partner) && !transports.containsKey(key)) {
+          throw new IllegalArgumentException(
+              "connector \"" + key + "\" needs a transport: its partner \"" + partner
+                  + "\" is not local");
+        }
+      }
+      EngineSettings settings =
+          new EngineSettings(
+              pollInterval, changeDetectionOverlap, pollPageSize, deliveryBatchSize,
+              applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout);
+      return new DefaultSyncEngine(
+          configuration, trackers, transports, stores,
+          clock == null ? Clock.systemUTC() : clock, listener, scheduler, settings);
+    }
+  }
+}

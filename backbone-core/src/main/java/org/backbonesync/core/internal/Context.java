@@ -1,0 +1,51 @@
+package org.backbonesync.core.internal;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.tracker.TrackedIssue;
+
+/** A mapping call's context; reads the local issue only if a mapping asks for it. */
+final class Context implements MappingContext {
+  private final String connectorKey;
+  private final String fieldMappingId;
+  private final Supplier<Optional<TrackedIssue>> issue;
+
+  Context(String connectorKey, String fieldMappingId, Supplier<Optional<TrackedIssue>> issue) {
+    this.connectorKey = connectorKey;
+    this.fieldMappingId = fieldMappingId;
+    this.issue = issue;
+  }
+
+  @Override
+  public String connectorKey() {
+    return connectorKey;
+  }
+
+  @Override
+  public String fieldMappingId() {
+    return fieldMappingId;
+  }
+
+  @Override
+  public Optional<TrackedIssue> localIssue() {
+    return issue.get();
+  }
+
+  /** Memoizes a supplier, so that a tracker read happens at most once per message. */
+  static <T> Supplier<T> once(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+      private boolean done;
+
+      @Override
+      public synchronized T get() {
+        if (!done) {
+          value = supplier.get();
+          done = true;
+        }
+        return value;
+      }
+    };
+  }
+}

@@ -1,0 +1,196 @@
+package org.backbonesync.core.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.core.EngineState;
+import org.backbonesync.core.PollResult;
+import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.core.SyncEngine;
+import org.backbonesync.core.SyncListener;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.transport.MessageReceiver;
+import org.backbonesync.spi.transport.MessageTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The engine: a thin coordinator over each local connector's outgoing and incoming queue. */
+public final class DefaultSyncEngine implements SyncEngine {
+  private static final Logger log = LoggerFactory.getLogger(DefaultSyncEngine.class);
+
+  private record Local(Connector connector, OutgoingQueue outgoing, IncomingQueue incoming) {}
+
+  private final SyncConfiguration configuration;
+  private final Stores stores;
+  private final ScheduledExecutorService scheduler;
+  private final EngineSettings settings;
+  private final Map<String, Local> locals = new LinkedHashMap<>();
+  private EngineState state = EngineState.NEW;
+  private ScheduledFuture<?> periodic;
+
+  /** Use {@link SyncEngine#builder()}; it checks the arguments. */
+  public DefaultSyncEngine(
+      SyncConfiguration configuration,
+      Map<String, IssueTracker> trackers,
+      Map<String, MessageTransport> transports,
+      Stores stores,
+      Clock clock,
+      SyncListener listener,
+      ScheduledExecutorService scheduler,
+      EngineSettings settings) {
+    this.configuration = configuration;
+    this.stores = stores;
+    this.scheduler = scheduler;
+    this.settings = settings;
+    Events events = new Events(listener);
+    Map<String, IncomingQueue> receivers = new LinkedHashMap<>();
+    Map<String, LateBoundTransport> direct = new LinkedHashMap<>();
+    for (Map.Entry<String, IssueTracker> e : trackers.entrySet()) {
+      String key = e.getKey();
+      Connector connector = new Connector(configuration, key, e.getValue());
+      MessageTransport transport = transports.get(key);
+      if (transport == null) {
+        LateBoundTransport late = new LateBoundTransport();
+        direct.put(connector.partner.key(), late);
+        transport = late;
+      }
+      OutgoingQueue outgoing = new OutgoingQueue(connector, stores, clock, events, settings, transport);
+      IncomingQueue incoming =
+          new IncomingQueue(connector, configuration, stores, clock, events, settings, outgoing);
+      receivers.put(key, incoming);
+      locals.put(key, new Local(connector, outgoing, incoming));
+    }
+    direct.forEach((partnerKey, late) -> late.target = new DirectTransport(receivers.get(partnerKey)));
+  }
+
+  /** Lets two local connectors' direct transports refer to each other's receivers. */
+  private static final class LateBoundTransport implements MessageTransport {
+    private MessageTransport target;
+
+    @Override
+    public java.util.Set<String> send(List<org.backbonesync.spi.message.SyncMessage> messages) {
+      return target.send(messages);
+    }
+  }
+
+  @Override
+  public SyncConfiguration configuration() {
+    return configuration;
+  }
+
+  @Override
+  public synchronized EngineState state() {
+    return state;
+  }
+
+  private Local local(String connectorKey) {
+    synchronized (this) {
+      if (state == EngineState.CLOSED) {
+        throw new IllegalStateException("engine for " + configuration.id() + " is closed");
+      }
+    }
+    Local local = locals.get(connectorKey);
+    if (local == null) {
+      throw new IllegalArgumentException(
+          "connector \"" + connectorKey + "\" is not local to this engine; local: "
+              + locals.keySet());
+    }
+    return local;
+  }
+
+  @Override
+  public PollResult poll(String connectorKey) {
+    return local(connectorKey).outgoing.poll();
+  }
+
+  @Override
+  public int deliver(String connectorKey) {
+    return local(connectorKey).outgoing.deliver();
+  }
+
+  @Override
+  public List<ApplyOutcome> apply(String connectorKey) {
+    return local(connectorKey).incoming.apply();
+  }
+
+  @Override
+  public void runOnce() {
+    for (String key : locals.keySet()) {
+      PollResult polled;
+      do {
+        polled = poll(key);
+      } while (polled.morePages() && polled.messagesQueued() > 0);
+      deliver(key);
+    }
+    for (String key : locals.keySet()) {
+      apply(key);
+      deliver(key);
+    }
+  }
+
+  @Override
+  public MessageReceiver receiver(String connectorKey) {
+    return local(connectorKey).incoming;
+  }
+
+  @Override
+  public List<SyncInfo> syncInformation(String connectorKey) {
+    local(connectorKey);
+    return stores.syncInfo().list(connectorKey);
+  }
+
+  @Override
+  public List<InboxEntry> failedMessages(String connectorKey) {
+    local(connectorKey);
+    return new ArrayList<>(stores.messages().failedIncoming(connectorKey));
+  }
+
+  @Override
+  public void retry(String connectorKey, String messageId) {
+    local(connectorKey).incoming.retry(messageId);
+  }
+
+  @Override
+  public void skip(String connectorKey, String messageId) {
+    local(connectorKey).incoming.skip(messageId);
+  }
+
+  @Override
+  public synchronized void start() {
+    if (state != EngineState.NEW) {
+      throw new IllegalStateException("start() needs state NEW, engine is " + state);
+    }
+    if (scheduler == null) {
+      throw new IllegalStateException("start() needs a scheduler; give one to the builder");
+    }
+    long period = settings.pollInterval().toMillis();
+    periodic = scheduler.scheduleWithFixedDelay(this::runSafely, 0, period, TimeUnit.MILLISECONDS);
+    state = EngineState.RUNNING;
+  }
+
+  private void runSafely() {
+    try {
+      runOnce();
+    } catch (RuntimeException e) {
+      log.warn("sync run of {} failed; next run in {}", configuration.id(),
+          settings.pollInterval(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (periodic != null) {
+      periodic.cancel(false);
+    }
+    state = EngineState.CLOSED;
+  }
+}

@@ -1,0 +1,75 @@
+package org.backbonesync.core.internal;
+
+import org.backbonesync.core.SyncListener;
+import org.backbonesync.spi.message.SyncMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls the host's listener, so that a listener that throws cannot break an engine step. */
+final class Events implements SyncListener {
+  private static final Logger log = LoggerFactory.getLogger(Events.class);
+  private final SyncListener listener;
+
+  Events(SyncListener listener) {
+    this.listener = listener;
+  }
+
+  private void safely(String event, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("SyncListener.{} threw; ignored", event, e);
+    }
+  }
+
+  @Override
+  public void polled(String connectorKey, int issuesFound, int messagesBuilt) {
+    safely("polled", () -> listener.polled(connectorKey, issuesFound, messagesBuilt));
+  }
+
+  @Override
+  public void queued(String connectorKey, SyncMessage message) {
+    safely("queued", () -> listener.queued(connectorKey, message));
+  }
+
+  @Override
+  public void sent(String connectorKey, SyncMessage message) {
+    safely("sent", () -> listener.sent(connectorKey, message));
+  }
+
+  @Override
+  public void deliveryFailed(String connectorKey, SyncMessage message, String reason) {
+    safely("deliveryFailed", () -> listener.deliveryFailed(connectorKey, message, reason));
+  }
+
+  @Override
+  public void received(String connectorKey, SyncMessage message) {
+    safely("received", () -> listener.received(connectorKey, message));
+  }
+
+  @Override
+  public void applied(
+      String connectorKey, SyncMessage message, String localIssueKey, boolean created) {
+    safely("applied", () -> listener.applied(connectorKey, message, localIssueKey, created));
+  }
+
+  @Override
+  public void duplicate(String connectorKey, SyncMessage message) {
+    safely("duplicate", () -> listener.duplicate(connectorKey, message));
+  }
+
+  @Override
+  public void failed(String connectorKey, SyncMessage message, String error, boolean permanent) {
+    safely("failed", () -> listener.failed(connectorKey, message, error, permanent));
+  }
+
+  @Override
+  public void retried(String connectorKey, SyncMessage message) {
+    safely("retried", () -> listener.retried(connectorKey, message));
+  }
+
+  @Override
+  public void skipped(String connectorKey, SyncMessage message) {
+    safely("skipped", () -> listener.skipped(connectorKey, message));
+  }
+}

@@ -1,0 +1,420 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.mapping.FieldUpdates;
+import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.PendingCreate;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.CreateMetadata;
+import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.transport.MessageReceiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connector's incoming queue: stores arriving messages, then applies them strictly in sequence
+ * order per issue pair, creating the issue when it is new.
+ */
+final class IncomingQueue implements MessageReceiver {
+  private static final Logger log = LoggerFactory.getLogger(IncomingQueue.class);
+
+  private final Connector connector;
+  private final SyncConfiguration configuration;
+  private final Stores stores;
+  private final Clock clock;
+  private final Events events;
+  private final EngineSettings settings;
+  private final OutgoingQueue outgoing;
+
+  IncomingQueue(
+      Connector connector,
+      SyncConfiguration configuration,
+      Stores stores,
+      Clock clock,
+      Events events,
+      EngineSettings settings,
+      OutgoingQueue outgoing) {
+    this.connector = connector;
+    this.configuration = configuration;
+    this.stores = stores;
+    this.clock = clock;
+    this.events = events;
+    this.settings = settings;
+    this.outgoing = outgoing;
+  }
+
+  @Override
+  public boolean receive(SyncMessage message) {
+    if (!connector.syncId.equals(message.synchronizationId())
+        || !connector.key().equals(message.toConnector())
+        || !connector.partner.key().equals(message.fromConnector())) {
+      throw new SyncException(
+          "message " + message.messageId() + " from " + message.fromConnector() + " to "
+              + message.toConnector() + " in synchronization " + message.synchronizationId()
+              + " is not for connector " + connector.key() + " (synchronization "
+              + connector.syncId + ", partner " + connector.partner.key() + ")",
+          null, connector.key(), message.sourceIssueKey(), null);
+    }
+    if (stores.messages().addIncoming(message, clock.millis())) {
+      events.received(connector.key(), message);
+    } else {
+      log.debug("{}: message {} delivered again; already in the inbox",
+          connector.key(), message.messageId());
+      events.duplicate(connector.key(), message);
+    }
+    return true;
+  }
+
+  synchronized List<ApplyOutcome> apply() {
+    List<ApplyOutcome> outcomes = new ArrayList<>();
+    List<InboxEntry> heads =
+        stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
+    for (InboxEntry head : heads) {
+      drain(head.message().sourceIssueKey(), outcomes);
+    }
+    return outcomes;
+  }
+
+  /** Applies the source issue's messages in sequence order until one cannot be applied now. */
+  private void drain(String sourceIssueKey, List<ApplyOutcome> outcomes) {
+    while (true) {
+      List<InboxEntry> entries = stores.messages().incomingFor(connector.key(), sourceIssueKey);
+      if (entries.isEmpty()) {
+        return;
+      }
+      InboxEntry entry = entries.get(0);
+      long now = clock.millis();
+      if (entry.status() == InboxEntry.Status.FAILED || entry.notBefore() > now) {
+        return;
+      }
+      SyncMessage message = entry.message();
+      ApplyOutcome outcome;
+      try {
+        Optional<SyncInfo> row = rowFor(message);
+        long expected = row.map(SyncInfo::incomingMessageSequenceId).orElse(0L) + 1;
+        if (message.sequenceId() < expected) {
+          stores.messages().removeIncoming(connector.key(), message.messageId());
+          log.debug("{}: dropped message {} with sequence id {}; {} already applied",
+              connector.key(), message.messageId(), message.sequenceId(), expected - 1);
+          events.duplicate(connector.key(), message);
+          outcomes.add(new ApplyOutcome.Duplicate(message));
+          continue;
+        }
+        if (message.sequenceId() > expected) {
+          outcomes.add(waitForGap(entry, expected, now));
+          return;
+        }
+        if (row.isPresent() && row.get().incomingChangesIgnored()) {
+          outcome = consumeIgnored(row.get(), message, now);
+        } else if (message.kind() == MessageKind.PAIRED) {
+          outcome = applyPaired(row, message, now);
+        } else {
+          outcome = applyChange(row, message, now);
+        }
+      } catch (RetriableException e) {
+        long next = now + e.retryAfter().map(d -> d.toMillis())
+            .orElseGet(() -> settings.backoffMillis(entry.attempts() + 1));
+        String reason = describe(e);
+        stores.messages().updateIncoming(entry.withRetryAt(next, reason));
+        log.info("{}: message {} for {} will be retried: {}",
+            connector.key(), message.messageId(), sourceIssueKey, reason);
+        events.failed(connector.key(), message, reason, false);
+        outcomes.add(new ApplyOutcome.RetryLater(message, reason, next));
+        return;
+      } catch (RuntimeException e) {
+        String reason = describe(e);
+        stores.messages().updateIncoming(entry.withFailure(reason));
+        log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
+            connector.key(), message.messageId(), sourceIssueKey, reason, e);
+        events.failed(connector.key(), message, reason, true);
+        outcomes.add(new ApplyOutcome.Failed(message, reason));
+        return;
+      }
+      outcomes.add(outcome);
+    }
+  }
+
+  /**
+   * The row of the pair a message belongs to: by its source issue as our remote key; or, when
+   * the partner names our issue, the row of that issue still waiting for its remote key.
+   */
+  private Optional<SyncInfo> rowFor(SyncMessage message) {
+    Optional<SyncInfo> byRemote =
+        stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
+    if (byRemote.isPresent() || message.partnerIssueKey() == null) {
+      return byRemote;
+    }
+    Optional<SyncInfo> byLocal =
+        stores.syncInfo().findByLocalKey(connector.key(), message.partnerIssueKey());
+    if (byLocal.isEmpty()) {
+      throw new SyncException(
+          connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
+              + message.partnerIssueKey() + ", but connector " + connector.key()
+              + " has no sync information for " + message.partnerIssueKey(),
+          null, connector.key(), message.partnerIssueKey(), null);
+    }
+    if (byLocal.get().remoteIssueKey() != null) {
+      throw new SyncException(
+          connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
+              + message.partnerIssueKey() + ", but that issue is paired with "
+              + byLocal.get().remoteIssueKey(),
+          null, connector.key(), message.partnerIssueKey(), null);
+    }
+    return byLocal;
+  }
+
+  private ApplyOutcome waitForGap(InboxEntry entry, long expected, long now) {
+    SyncMessage message = entry.message();
+    if (now - entry.receivedAt() >= settings.gapTimeout().toMillis()) {
+      String reason =
+          "sequence id " + expected + " of " + message.sourceIssueKey() + " never arrived;"
+              + " waited since " + Instant.ofEpochMilli(entry.receivedAt())
+              + " with sequence id " + message.sequenceId();
+      stores.messages().updateIncoming(entry.withFailure(reason));
+      log.warn("{}: {}", connector.key(), reason);
+      events.failed(connector.key(), message, reason, true);
+      return new ApplyOutcome.Failed(message, reason);
+    }
+    stores.messages().updateIncoming(
+        entry.withWaitUntil(
+            now + settings.gapRecheck().toMillis(), "waiting for sequence id " + expected));
+    return new ApplyOutcome.WaitingForGap(message, expected);
+  }
+
+  private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now) {
+    stores.inTransaction(
+        () -> {
+          stores.syncInfo().update(row.withReceived(message.sequenceId(), now));
+          stores.messages().removeIncoming(connector.key(), message.messageId());
+        });
+    log.debug("{}: ignored message {}: incoming changes of {} are ignored",
+        connector.key(), message.messageId(), row.localIssueKey());
+    events.duplicate(connector.key(), message);
+    return new ApplyOutcome.Duplicate(message);
+  }
+
+  private ApplyOutcome applyPaired(Optional<SyncInfo> row, SyncMessage message, long now) {
+    SyncInfo info =
+        row.orElseThrow(
+            () -> new SyncException(
+                "PAIRED message " + message.messageId() + " names no issue of connector "
+                    + connector.key(),
+                null, connector.key(), message.sourceIssueKey(), null));
+    stores.inTransaction(
+        () -> {
+          stores.syncInfo().update(
+              info.withRemoteIssueKey(message.sourceIssueKey())
+                  .withReceived(message.sequenceId(), now));
+          stores.messages().removeIncoming(connector.key(), message.messageId());
+        });
+    events.applied(connector.key(), message, info.localIssueKey(), false);
+    return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
+  }
+
+  private ApplyOutcome applyChange(Optional<SyncInfo> row, SyncMessage message, long now) {
+    for (String id : message.fields().keySet()) {
+      if (!connector.incoming.containsKey(id)) {
+        throw new SyncException(
+            configuration.fieldMapping(id).isPresent()
+                ? "field mapping " + id + " does not sync towards connector " + connector.key()
+                : "unknown field mapping id " + id + " in message " + message.messageId(),
+            null, connector.key(), message.sourceIssueKey(), id);
+      }
+    }
+    boolean created = false;
+    long rowId;
+    String localKey;
+    Map<String, JsonNode> update;
+    if (row.isPresent()) {
+      rowId = row.get().id();
+      localKey = row.get().localIssueKey();
+      Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
+      update = importAll(message, null, issue, null);
+    } else {
+      String marker = connector.originMarker(message.sourceIssueKey());
+      Optional<PendingCreate> pending =
+          stores.syncInfo().pendingCreate(connector.key(), message.sourceIssueKey());
+      String found =
+          pending.isPresent() ? connector.tracker.findByOriginMarker(marker).orElse(null) : null;
+      if (found != null) {
+        // A crash came between the create and recording it: take the issue, apply everything.
+        localKey = found;
+        Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(found));
+        update = importAll(message, null, issue, null);
+        log.info("{}: found {} created earlier for {}; not creating it again",
+            connector.key(), found, message.sourceIssueKey());
+      } else {
+        Created made = create(message, marker, now);
+        localKey = made.key();
+        created = true;
+        Supplier<Optional<TrackedIssue>> issue =
+            Context.once(() -> connector.tracker.issue(made.key()));
+        update = importAll(message, null, issue, made.screen());
+      }
+      if (!connector.inProject(localKey)) {
+        throw new SyncException(
+            "tracker created " + localKey + " outside project " + connector.config.projectKey(),
+            null, connector.key(), localKey, null);
+      }
+      String newKey = localKey;
+      SyncMessage paired =
+          stores.inTransaction(
+              () -> {
+                SyncInfo inserted =
+                    stores.syncInfo()
+                        .insert(SyncInfo.newPair(
+                            connector.key(), newKey, message.sourceIssueKey(), now));
+                stores.syncInfo().removePendingCreate(connector.key(), message.sourceIssueKey());
+                return outgoing.appendPaired(inserted, now);
+              });
+      events.queued(connector.key(), paired);
+      rowId = stores.syncInfo().findByLocalKey(connector.key(), localKey).orElseThrow().id();
+    }
+    if (!update.isEmpty()) {
+      connector.tracker.updateIssue(localKey, update);
+    }
+    long id = rowId;
+    stores.inTransaction(
+        () -> {
+          SyncInfo current = stores.syncInfo().findById(connector.key(), id).orElseThrow();
+          SyncInfo applied =
+              (current.remoteIssueKey() == null
+                      ? current.withRemoteIssueKey(message.sourceIssueKey())
+                      : current)
+                  .withReceived(message.sequenceId(), now);
+          stores.syncInfo().update(applied);
+          stores.syncInfo().putSyncedValues(id, OutgoingQueue.values(message.fields()));
+          stores.messages().removeIncoming(connector.key(), message.messageId());
+        });
+    events.applied(connector.key(), message, localKey, created);
+    return new ApplyOutcome.Applied(message, localKey, created);
+  }
+
+  /** An issue just created, and the create screen it was created through. */
+  private record Created(String key, CreateMetadata screen) {}
+
+  /**
+   * Creates the issue with the mappings whose target fields are all on the create screen; the
+   * pending create is committed first, so that a crash after the tracker's create is recoverable.
+   */
+  private Created create(SyncMessage message, String marker, long now) {
+    if (message.issueType() == null) {
+      throw new SyncException(
+          "message " + message.messageId() + " would create an issue but names no issue type",
+          null, connector.key(), message.sourceIssueKey(), null);
+    }
+    String type = configuration.targetIssueType(connector.key(), message.issueType());
+    CreateMetadata screen = connector.tracker.createMetadata(type);
+    Map<String, JsonNode> fields =
+        importAll(message, screen, () -> Optional.empty(), null);
+    stores.syncInfo().putPendingCreate(
+        new PendingCreate(connector.key(), message.sourceIssueKey(), marker, now));
+    String key = connector.tracker.createIssue(new IssueCreate(type, fields, marker));
+    return new Created(key, screen);
+  }
+
+  /**
+   * Runs the incoming mappings of a message.
+   *
+   * @param onlyOnScreen when not null, only the mappings whose target fields are all on this
+   *     create screen
+   * @param notOnScreen when not null, only the mappings that are not all on this create screen
+   */
+  private Map<String, JsonNode> importAll(
+      SyncMessage message,
+      CreateMetadata onlyOnScreen,
+      Supplier<Optional<TrackedIssue>> issue,
+      CreateMetadata notOnScreen) {
+    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
+      String id = e.getKey();
+      IncomingFieldMapping mapping = connector.incoming.get(id);
+      Set<String> targets = mapping.targetFields();
+      if (onlyOnScreen != null && !onlyOnScreen.fields().containsAll(targets)) {
+        continue;
+      }
+      if (notOnScreen != null && notOnScreen.fields().containsAll(targets)) {
+        continue;
+      }
+      FieldUpdates updates =
+          (field, value) -> {
+            if (!targets.contains(field)) {
+              throw new IllegalArgumentException(
+                  "incoming field mapping " + id + " may write " + targets + ", not " + field);
+            }
+            fields.put(field, value == null ? NullNode.getInstance() : value);
+          };
+      try {
+        mapping.importValue(e.getValue().value(), updates, new Context(connector.key(), id, issue));
+      } catch (SyncException ex) {
+        throw ex;
+      } catch (RuntimeException ex) {
+        throw new SyncException(
+            "incoming field mapping " + id + " failed on value " + e.getValue().value() + ": "
+                + ex.getMessage(),
+            ex, connector.key(), message.sourceIssueKey(), id);
+      }
+    }
+    return fields;
+  }
+
+  private static String describe(RuntimeException e) {
+    String text = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    if (e instanceof TrackerException te && !te.fieldErrors().isEmpty()) {
+      text += " " + te.fieldErrors();
+    }
+    return text;
+  }
+
+  void retry(String messageId) {
+    InboxEntry entry = failed(messageId);
+    stores.messages().updateIncoming(entry.withRetryRequested(clock.millis()));
+    events.retried(connector.key(), entry.message());
+  }
+
+  void skip(String messageId) {
+    InboxEntry entry = failed(messageId);
+    SyncMessage message = entry.message();
+    long now = clock.millis();
+    stores.inTransaction(
+        () -> {
+          Optional<SyncInfo> row =
+              stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
+          if (row.isPresent() && row.get().incomingMessageSequenceId() < message.sequenceId()) {
+            stores.syncInfo().update(row.get().withReceived(message.sequenceId(), now));
+          }
+          stores.messages().removeIncoming(connector.key(), messageId);
+        });
+    log.info("{}: message {} for {} skipped by an admin",
+        connector.key(), messageId, message.sourceIssueKey());
+    events.skipped(connector.key(), message);
+  }
+
+  private InboxEntry failed(String messageId) {
+    return stores.messages().incoming(connector.key(), messageId)
+        .filter(e -> e.status() == InboxEntry.Status.FAILED)
+        .orElseThrow(() -> new IllegalArgumentException(
+            "connector " + connector.key() + " has no failed message with id " + messageId));
+  }
+}

@@ -1,0 +1,340 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.backbonesync.core.PollResult;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageCodec;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.FieldChange;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.transport.MessageTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connector's outgoing queue: detects changed issues, runs the outgoing mappings of the fields
+ * that changed, and puts the message in the outbox in the same transaction that moves the pair's
+ * bookkeeping; then delivers the outbox until the partner acknowledges.
+ */
+final class OutgoingQueue {
+  private static final Logger log = LoggerFactory.getLogger(OutgoingQueue.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Clock clock;
+  private final Events events;
+  private final EngineSettings settings;
+  private final MessageTransport transport;
+
+  OutgoingQueue(
+      Connector connector,
+      Stores stores,
+      Clock clock,
+      Events events,
+      EngineSettings settings,
+      MessageTransport transport) {
+    this.connector = connector;
+    this.stores = stores;
+    this.clock = clock;
+    this.events = events;
+    this.settings = settings;
+    this.transport = transport;
+  }
+
+  synchronized PollResult poll() {
+    String key = connector.key();
+    OptionalLong watermark = stores.watermarks().watermark(key);
+    long since =
+        watermark.isPresent()
+            ? Math.max(0, watermark.getAsLong() - settings.changeDetectionOverlap().toMillis())
+            : 0;
+    List<IssueChanges> page =
+        connector.tracker.findUpdatedSince(since, connector.config.jql(), settings.pollPageSize());
+    int queued = 0;
+    long newWatermark = watermark.orElse(0);
+    for (IssueChanges changes : page) {
+      if (examine(changes)) {
+        queued++;
+      }
+      newWatermark = Math.max(newWatermark, changes.issue().updated());
+    }
+    if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
+      stores.watermarks().setWatermark(key, newWatermark);
+    }
+    events.polled(key, page.size(), queued);
+    return new PollResult(page.size(), queued, page.size() >= settings.pollPageSize());
+  }
+
+  /** Builds and queues the message for one changed issue, if it has changes to send. */
+  private boolean examine(IssueChanges changes) {
+    TrackedIssue issue = changes.issue();
+    if (!connector.inProject(issue.key())) {
+      log.warn("{}: tracker returned {} outside project {}; ignored",
+          connector.key(), issue.key(), connector.config.projectKey());
+      return false;
+    }
+    Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
+    if (existing.isEmpty()) {
+      if (issue.originMarker() != null
+          && issue.originMarker().startsWith(connector.originMarkerPrefix())) {
+        // Created by our incoming queue; its sync information is being (or was) recorded there.
+        return false;
+      }
+      return queueNewIssue(changes);
+    }
+    return queueChanges(existing.get(), changes);
+  }
+
+  private boolean queueNewIssue(IssueChanges changes) {
+    if (connector.outgoing.isEmpty()) {
+      return false;
+    }
+    TrackedIssue issue = changes.issue();
+    Map<String, Change> latest = latestChanges(changes.changelog(), 0, true);
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    for (Connector.Outgoing out : connector.outgoing) {
+      JsonNode value = export(out, issue);
+      Change change = latestOf(out, latest);
+      fields.put(
+          out.id(),
+          change == null
+              ? new FieldValue(value, issue.created(), issue.creator())
+              : new FieldValue(value, change.timestamp, change.author));
+    }
+    long now = clock.millis();
+    long lastSeen = Math.max(issue.created(), maxTimestamp(changes.changelog()));
+    SyncMessage message =
+        stores.inTransaction(
+            () -> {
+              SyncInfo info =
+                  stores.syncInfo()
+                      .insert(SyncInfo.newPair(connector.key(), issue.key(), null, now));
+              SyncInfo sent = info.withSent(1, now).withLastChangeSeen(lastSeen);
+              stores.syncInfo().update(sent);
+              return append(sent, issue, fields, now);
+            });
+    events.queued(connector.key(), message);
+    return true;
+  }
+
+  private boolean queueChanges(SyncInfo info, IssueChanges changes) {
+    TrackedIssue issue = changes.issue();
+    List<ChangelogEntry> fresh = new ArrayList<>();
+    for (ChangelogEntry entry : changes.changelog()) {
+      // ">=": an entry in the same millisecond as the last one seen may have been written after
+      // that poll; re-examining one already sent costs nothing, its value equals the synced one.
+      if (entry.timestamp() >= info.lastChangeSeen()) {
+        fresh.add(entry);
+      }
+    }
+    long lastSeen = Math.max(info.lastChangeSeen(), maxTimestamp(fresh));
+    Map<String, Change> latest = latestChanges(fresh, 0, false);
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    if (!latest.isEmpty()) {
+      Map<String, JsonNode> synced = stores.syncInfo().syncedValues(info.id());
+      for (Connector.Outgoing out : connector.outgoing) {
+        Change change = latestOf(out, latest);
+        if (change == null) {
+          continue;
+        }
+        JsonNode value = export(out, issue);
+        if (value.equals(synced.get(out.id()))) {
+          continue; // the partner has this value already: an echo or a change undone
+        }
+        fields.put(out.id(), new FieldValue(value, change.timestamp, change.author));
+      }
+    }
+    if (fields.isEmpty()) {
+      if (lastSeen != info.lastChangeSeen()) {
+        stores.syncInfo().update(info.withLastChangeSeen(lastSeen));
+      }
+      return false;
+    }
+    long now = clock.millis();
+    SyncMessage message =
+        stores.inTransaction(
+            () -> {
+              SyncInfo sent =
+                  info.withSent(info.outgoingMessageSequenceId() + 1, now)
+                      .withLastChangeSeen(lastSeen);
+              stores.syncInfo().update(sent);
+              return append(sent, issue, fields, now);
+            });
+    events.queued(connector.key(), message);
+    return true;
+  }
+
+  /** Appends the message for the row's current sequence id; call inside a transaction. */
+  private SyncMessage append(
+      SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> fields, long now) {
+    SyncMessage message =
+        new SyncMessage(
+            MessageCodec.FORMAT_VERSION,
+            messageId(connector.key(), sent),
+            connector.syncId,
+            connector.key(),
+            connector.partner.key(),
+            sent.localIssueKey(),
+            sent.remoteIssueKey(),
+            sent.outgoingMessageSequenceId(),
+            MessageKind.CHANGE,
+            issue.issueType(),
+            now,
+            fields);
+    stores.syncInfo().putSyncedValues(sent.id(), values(fields));
+    stores.messages().addOutgoing(message, now);
+    return message;
+  }
+
+  /**
+   * Builds a message id from the pair's row id and sequence id: unique (row ids are never reused)
+   * and the same on every replay of a run, which deterministic simulation needs.
+   */
+  static String messageId(String connectorKey, SyncInfo sent) {
+    return connectorKey + ":" + sent.localIssueKey() + ":" + sent.id() + ":"
+        + sent.outgoingMessageSequenceId();
+  }
+
+  private JsonNode export(Connector.Outgoing out, TrackedIssue issue) {
+    try {
+      JsonNode value =
+          out.mapping().exportValue(
+              issue, new Context(connector.key(), out.id(), () -> Optional.of(issue)));
+      if (value == null) {
+        throw new SyncException(
+            "outgoing field mapping " + out.id() + " returned Java null for " + issue.key()
+                + "; it must return JSON null for an empty value",
+            null, connector.key(), issue.key(), out.id());
+      }
+      return value;
+    } catch (SyncException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new SyncException(
+          "outgoing field mapping " + out.id() + " failed on " + issue.key() + ": " + e,
+          e, connector.key(), issue.key(), out.id());
+    }
+  }
+
+  private record Change(long timestamp, String author) {}
+
+  /** The latest change per field, leaving out the sync user's own changes. */
+  private Map<String, Change> latestChanges(
+      List<ChangelogEntry> entries, long since, boolean includeSyncUser) {
+    Map<String, Change> latest = new HashMap<>();
+    String syncUser = connector.config.syncUser();
+    for (ChangelogEntry entry : entries) {
+      if (entry.timestamp() < since || (!includeSyncUser && syncUser.equals(entry.author()))) {
+        continue;
+      }
+      for (FieldChange item : entry.items()) {
+        Change previous = latest.get(item.field());
+        if (previous == null || previous.timestamp <= entry.timestamp()) {
+          latest.put(item.field(), new Change(entry.timestamp(), entry.author()));
+        }
+      }
+    }
+    return latest;
+  }
+
+  private static Change latestOf(Connector.Outgoing out, Map<String, Change> latest) {
+    Change newest = null;
+    Set<String> fields = out.mapping().sourceFields();
+    for (String field : fields) {
+      Change c = latest.get(field);
+      if (c != null && (newest == null || c.timestamp > newest.timestamp)) {
+        newest = c;
+      }
+    }
+    return newest;
+  }
+
+  private static long maxTimestamp(List<ChangelogEntry> entries) {
+    long max = 0;
+    for (ChangelogEntry e : entries) {
+      max = Math.max(max, e.timestamp());
+    }
+    return max;
+  }
+
+  static Map<String, JsonNode> values(Map<String, FieldValue> fields) {
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    fields.forEach((id, v) -> values.put(id, v.value()));
+    return values;
+  }
+
+  /** Appends a PAIRED message telling the partner which local issue was created for its issue. */
+  SyncMessage appendPaired(SyncInfo row, long now) {
+    SyncInfo sent = row.withSent(row.outgoingMessageSequenceId() + 1, now);
+    stores.syncInfo().update(sent);
+    SyncMessage message =
+        new SyncMessage(
+            MessageCodec.FORMAT_VERSION,
+            messageId(connector.key(), sent),
+            connector.syncId,
+            connector.key(),
+            connector.partner.key(),
+            sent.localIssueKey(),
+            sent.remoteIssueKey(),
+            sent.outgoingMessageSequenceId(),
+            MessageKind.PAIRED,
+            null,
+            now,
+            Map.of());
+    stores.messages().addOutgoing(message, now);
+    return message;
+  }
+
+  synchronized int deliver() {
+    long now = clock.millis();
+    List<OutboxEntry> due =
+        stores.messages().dueOutgoing(connector.key(), now, settings.deliveryBatchSize());
+    if (due.isEmpty()) {
+      return 0;
+    }
+    List<SyncMessage> batch = new ArrayList<>(due.size());
+    for (OutboxEntry e : due) {
+      batch.add(e.message());
+    }
+    Set<String> acked;
+    String failure = null;
+    try {
+      acked = transport.send(batch);
+    } catch (RuntimeException e) {
+      acked = Set.of();
+      failure = "transport failed: " + e.getMessage();
+      log.info("{}: delivery of {} messages failed, will retry: {}",
+          connector.key(), batch.size(), e.toString());
+    }
+    int delivered = 0;
+    for (OutboxEntry e : due) {
+      if (acked.contains(e.message().messageId())) {
+        stores.messages().removeOutgoing(connector.key(), e.message().messageId());
+        events.sent(connector.key(), e.message());
+        delivered++;
+      } else {
+        String reason = failure != null ? failure : "not acknowledged by the partner";
+        long next = now + settings.backoffMillis(e.attempts() + 1);
+        stores.messages().updateOutgoing(e.withFailedAttempt(next, reason));
+        events.deliveryFailed(connector.key(), e.message(), reason);
+      }
+    }
+    return delivered;
+  }
+}
