@@ -10,12 +10,12 @@ import java.util.Objects;
  * @param issueType the issue type's name
  * @param fields the create-screen fields to set
  * @param originMarker an opaque marker the tracker stores with the issue (in Jira: an issue
- *     property) so that {@link IssueTracker#findByOriginMarker} finds it again
+ *     property) so that {@link IssueTracker#findByOriginMarker} finds it again; null for an issue
+ *     not created by a sync
  */
 public record IssueCreate(String issueType, Map<String, JsonNode> fields, String originMarker) {
   public IssueCreate {
     Objects.requireNonNull(issueType, "issueType");
-    Objects.requireNonNull(originMarker, "originMarker");
     fields = Map.copyOf(fields);
   }
 }

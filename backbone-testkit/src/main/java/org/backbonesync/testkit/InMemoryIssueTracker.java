@@ -1,0 +1,618 @@
+package org.backbonesync.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.CreateMetadata;
+import org.backbonesync.spi.tracker.FieldChange;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.Transition;
+import org.backbonesync.spi.tracker.TrackerException;
+
+/**
+ * A Jira-like project in memory, behaving like Jira where it matters to sync: keys {@code PA-1,
+ * PA-2...}; issue types; the fields summary, description, priority, labels, assignee, reporter,
+ * status and any declared custom fields; a create screen that does not hold every field; a
+ * workflow of transitions; a changelog with ids, author, timestamp and from/to per field (an
+ * update that changes nothing leaves none); comments; known users. Field values use the
+ * normalized form of {@link IssueTracker}.
+ *
+ * <p>Each instance acts as one user (for a connector: its sync user); {@link #as(String)} gives
+ * a view of the same project acting as someone else, which is how tests make people's edits.
+ * Every call is recorded ({@link #calls()}); {@link #intercept} lets a test fail or crash a call.
+ * Thread-safe. Time comes from the clock given to the builder.
+ */
+public final class InMemoryIssueTracker implements IssueTracker {
+
+  /** Hooks around each call, for tests that inject failures. */
+  public interface Interceptor {
+    /** Before the call takes effect; throwing fails it with nothing changed. */
+    default void before(TrackerCall call) {}
+
+    /** After the call took effect; throwing simulates a crash or a lost answer. */
+    default void after(TrackerCall call) {}
+  }
+
+  /** The default workflow: To Do -> In Progress -> In Review -> Done, and Done -> To Do. */
+  public static final String INITIAL_STATUS = "To Do";
+
+  private final Project project;
+  private final String user;
+
+  private InMemoryIssueTracker(Project project, String user) {
+    this.project = project;
+    this.user = user;
+  }
+
+  /** Starts building a project with this key, e.g. {@code PA}. */
+  public static Builder builder(String projectKey) {
+    return new Builder(projectKey);
+  }
+
+  /** The same project, acting as {@code userId} (who becomes a known user). */
+  public InMemoryIssueTracker as(String userId) {
+    synchronized (project) {
+      project.users.add(userId);
+    }
+    return new InMemoryIssueTracker(project, userId);
+  }
+
+  /** The user this view acts as. */
+  public String user() {
+    return user;
+  }
+
+  // ---------------------------------------------------------------- test conveniences
+
+  /** Creates an issue of the first issue type with a summary, acting as this view's user. */
+  public String create(String summary) {
+    return createIssue(
+        new IssueCreate(project.issueTypes.get(0), Map.of("summary", text(summary)), null));
+  }
+
+  /** Sets one field, acting as this view's user. */
+  public void edit(String issueKey, String fieldId, JsonNode value) {
+    updateIssue(issueKey, Map.of(fieldId, value));
+  }
+
+  /** Sets one text field, acting as this view's user. */
+  public void edit(String issueKey, String fieldId, String value) {
+    edit(issueKey, fieldId, value == null ? NullNode.getInstance() : text(value));
+  }
+
+  /** A field's current value, JSON null when empty. */
+  public JsonNode value(String issueKey, String fieldId) {
+    return issue(issueKey)
+        .orElseThrow(() -> new IllegalArgumentException("no issue " + issueKey))
+        .field(fieldId);
+  }
+
+  /** All issues, in key order. */
+  public List<TrackedIssue> allIssues() {
+    synchronized (project) {
+      return project.issues.values().stream().map(Issue::snapshot).toList();
+    }
+  }
+
+  /** The changelog of an issue, oldest first. */
+  public List<ChangelogEntry> changelog(String issueKey) {
+    synchronized (project) {
+      return List.copyOf(project.get(issueKey).changelog);
+    }
+  }
+
+  /** The calls received so far by all views of this project, oldest first. */
+  public List<TrackerCall> calls() {
+    synchronized (project) {
+      return List.copyOf(project.calls);
+    }
+  }
+
+  /** The calls of one operation received so far. */
+  public List<TrackerCall> calls(String operation) {
+    return calls().stream().filter(c -> c.operation().equals(operation)).toList();
+  }
+
+  /** Forgets the recorded calls. */
+  public void clearCalls() {
+    synchronized (project) {
+      project.calls.clear();
+    }
+  }
+
+  /** Installs an interceptor for every view of this project (replacing the previous one). */
+  public void intercept(Interceptor interceptor) {
+    synchronized (project) {
+      project.interceptor = interceptor == null ? new Interceptor() {} : interceptor;
+    }
+  }
+
+  /** Makes a priority valid from now on. */
+  public void addPriority(String priority) {
+    synchronized (project) {
+      project.priorities.add(priority);
+    }
+  }
+
+  /** A JSON string. */
+  public static JsonNode text(String value) {
+    return JsonNodeFactory.instance.textNode(value);
+  }
+
+  /** A JSON array of strings. */
+  public static JsonNode strings(String... values) {
+    var array = JsonNodeFactory.instance.arrayNode();
+    for (String v : values) {
+      array.add(v);
+    }
+    return array;
+  }
+
+  // ---------------------------------------------------------------- IssueTracker
+
+  @Override
+  public String projectKey() {
+    return project.key;
+  }
+
+  @Override
+  public List<IssueChanges> findUpdatedSince(long sinceMillis, String jql, int maxResults) {
+    return call("findUpdatedSince", null, () -> {
+      if (jql != null) {
+        throw new TrackerException(
+            "InMemoryIssueTracker does not evaluate JQL; got \"" + jql + "\"", null, Map.of());
+      }
+      List<IssueChanges> result = new ArrayList<>();
+      project.issues.values().stream()
+          .filter(i -> i.updated >= sinceMillis)
+          .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
+          .limit(maxResults)
+          .forEach(i -> result.add(new IssueChanges(i.snapshot(),
+              i.changelog.stream().filter(e -> e.timestamp() >= sinceMillis).toList())));
+      return result;
+    });
+  }
+
+  @Override
+  public Optional<TrackedIssue> issue(String issueKey) {
+    return call("issue", issueKey,
+        () -> Optional.ofNullable(project.issues.get(issueKey)).map(Issue::snapshot));
+  }
+
+  @Override
+  public CreateMetadata createMetadata(String issueType) {
+    return call("createMetadata", null, () -> {
+      project.checkType(issueType, null);
+      return new CreateMetadata(issueType, project.createScreen, project.requiredOnCreate);
+    });
+  }
+
+  @Override
+  public String createIssue(IssueCreate create) {
+    return call("createIssue", null, () -> {
+      project.checkType(create.issueType(), null);
+      Map<String, String> errors = new LinkedHashMap<>();
+      for (String field : create.fields().keySet()) {
+        if (!project.createScreen.contains(field)) {
+          errors.put(field, "Field '" + field
+              + "' cannot be set. It is not on the appropriate screen, or unknown.");
+        }
+      }
+      for (String field : project.requiredOnCreate) {
+        JsonNode v = create.fields().get(field);
+        if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+          errors.put(field, "You must specify a " + field + " of the issue.");
+        }
+      }
+      create.fields().forEach((f, v) -> project.validate(f, v, errors));
+      if (!errors.isEmpty()) {
+        throw new TrackerException("create in " + project.key + " refused", null, errors);
+      }
+      long now = project.clock.millis();
+      Issue issue = new Issue(project.key + "-" + project.nextIssue, project.nextIssue,
+          create.issueType(), user, now, create.originMarker());
+      project.nextIssue++;
+      issue.fields.put("summary", NullNode.getInstance());
+      issue.fields.put("priority", text(project.defaultPriority));
+      issue.fields.put("status", text(INITIAL_STATUS));
+      issue.fields.put("reporter", text(user));
+      issue.fields.putAll(create.fields());
+      project.issues.put(issue.key, issue);
+      return issue.key;
+    });
+  }
+
+  @Override
+  public void updateIssue(String issueKey, Map<String, JsonNode> fields) {
+    call("updateIssue", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      Map<String, String> errors = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
+        if (!project.editable.contains(e.getKey())) {
+          errors.put(e.getKey(), "Field '" + e.getKey()
+              + "' cannot be set. It is not on the appropriate screen, or unknown.");
+        } else {
+          project.validate(e.getKey(), e.getValue(), errors);
+        }
+      }
+      if (!errors.isEmpty()) {
+        throw new TrackerException("update of " + issueKey + " refused", issueKey, errors);
+      }
+      issue.change(user, project.clock.millis(), fields, project);
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<String> findByOriginMarker(String originMarker) {
+    return call("findByOriginMarker", null, () -> project.issues.values().stream()
+        .filter(i -> originMarker != null && originMarker.equals(i.originMarker))
+        .map(i -> i.key)
+        .findFirst());
+  }
+
+  @Override
+  public List<Transition> transitions(String issueKey) {
+    return call("transitions", issueKey,
+        () -> project.workflow.getOrDefault(project.get(issueKey).status(), List.of()));
+  }
+
+  @Override
+  public void transition(String issueKey, String transitionId, Map<String, JsonNode> fields) {
+    call("transition", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      Transition t = project.workflow.getOrDefault(issue.status(), List.of()).stream()
+          .filter(x -> x.id().equals(transitionId))
+          .findFirst()
+          .orElseThrow(() -> new TrackerException(
+              "transition " + transitionId + " is not available for " + issueKey + " in status "
+                  + issue.status(), issueKey, Map.of()));
+      Map<String, JsonNode> changes = new LinkedHashMap<>(fields);
+      changes.put("status", text(t.toStatus()));
+      issue.change(user, project.clock.millis(), changes, project);
+      return null;
+    });
+  }
+
+  @Override
+  public List<Comment> comments(String issueKey) {
+    return call("comments", issueKey, () -> List.copyOf(project.get(issueKey).comments.values()));
+  }
+
+  @Override
+  public String addComment(String issueKey, String body) {
+    return call("addComment", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      long now = project.clock.millis();
+      String id = String.valueOf(project.nextComment++);
+      issue.comments.put(id, new Comment(id, user, body, now, now));
+      issue.updated = now;
+      return id;
+    });
+  }
+
+  @Override
+  public void editComment(String issueKey, String commentId, String body) {
+    call("editComment", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      Comment c = issue.comment(commentId);
+      long now = project.clock.millis();
+      issue.comments.put(commentId, new Comment(commentId, c.author(), body, c.created(), now));
+      issue.updated = now;
+      return null;
+    });
+  }
+
+  @Override
+  public void deleteComment(String issueKey, String commentId) {
+    call("deleteComment", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      issue.comment(commentId);
+      issue.comments.remove(commentId);
+      issue.updated = project.clock.millis();
+      return null;
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryIssueTracker[" + project.key + " as " + user + "]";
+  }
+
+  private <T> T call(String operation, String issueKey, java.util.function.Supplier<T> body) {
+    TrackerCall call = new TrackerCall(operation, issueKey, user);
+    Interceptor interceptor;
+    T result;
+    synchronized (project) {
+      project.calls.add(call);
+      interceptor = project.interceptor;
+    }
+    interceptor.before(call);
+    synchronized (project) {
+      result = body.get();
+    }
+    interceptor.after(call);
+    return result;
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private static final class Project {
+    final String key;
+    final Clock clock;
+    final List<String> issueTypes;
+    final Set<String> createScreen;
+    final Set<String> requiredOnCreate;
+    final Set<String> editable;
+    final Set<String> userFields = Set.of("assignee", "reporter");
+    final Set<String> priorities;
+    final String defaultPriority;
+    final Set<String> users;
+    final Map<String, List<Transition>> workflow;
+    final Map<String, Issue> issues = new LinkedHashMap<>();
+    final List<TrackerCall> calls = new ArrayList<>();
+    Interceptor interceptor = new Interceptor() {};
+    int nextIssue = 1;
+    long nextChangelog = 10000;
+    long nextComment = 10000;
+
+    Project(Builder b) {
+      this.key = b.projectKey;
+      this.clock = b.clock;
+      this.issueTypes = List.copyOf(b.issueTypes);
+      this.createScreen = Set.copyOf(b.createScreen);
+      this.requiredOnCreate = Set.copyOf(b.requiredOnCreate);
+      Set<String> edit = new LinkedHashSet<>(List.of(
+          "summary", "description", "priority", "labels", "assignee", "reporter", "duedate"));
+      edit.addAll(b.customFields);
+      this.editable = Set.copyOf(edit);
+      this.priorities = new LinkedHashSet<>(b.priorities);
+      this.defaultPriority = b.priorities.get(Math.min(1, b.priorities.size() - 1));
+      this.users = new LinkedHashSet<>(b.users);
+      this.workflow = Map.copyOf(b.workflow);
+    }
+
+    Issue get(String issueKey) {
+      Issue issue = issues.get(issueKey);
+      if (issue == null) {
+        throw new TrackerException("Issue Does Not Exist: " + issueKey, issueKey, Map.of());
+      }
+      return issue;
+    }
+
+    void checkType(String type, String issueKey) {
+      if (!issueTypes.contains(type)) {
+        throw new TrackerException("unknown issue type \"" + type + "\" in " + key
+            + "; known: " + issueTypes, issueKey, Map.of("issuetype", "Specify a valid issue type"));
+      }
+    }
+
+    void validate(String field, JsonNode value, Map<String, String> errors) {
+      if (value == null || value.isNull()) {
+        return;
+      }
+      switch (field) {
+        case "summary", "description" -> {
+          if (!value.isTextual()) {
+            errors.put(field, "Operation value must be a string");
+          }
+        }
+        case "priority" -> {
+          if (!value.isTextual() || !priorities.contains(value.asText())) {
+            errors.put(field, "The priority selected is invalid: " + value);
+          }
+        }
+        case "labels" -> {
+          if (!value.isArray()) {
+            errors.put(field, "Operation value must be an array of strings");
+            return;
+          }
+          for (JsonNode label : value) {
+            if (!label.isTextual() || label.asText().contains(" ")) {
+              errors.put(field, "The label " + label + " contains spaces which is invalid.");
+            }
+          }
+        }
+        default -> {
+          if (userFields.contains(field) && (!value.isTextual() || !users.contains(value.asText()))) {
+            errors.put(field, "User " + value + " does not exist.");
+          }
+        }
+      }
+    }
+  }
+
+  private static final class Issue {
+    final String key;
+    final int number;
+    final String type;
+    final String creator;
+    final long created;
+    final String originMarker;
+    long updated;
+    final Map<String, JsonNode> fields = new LinkedHashMap<>();
+    final List<ChangelogEntry> changelog = new ArrayList<>();
+    final Map<String, Comment> comments = new LinkedHashMap<>();
+
+    Issue(String key, int number, String type, String creator, long now, String originMarker) {
+      this.key = key;
+      this.number = number;
+      this.type = type;
+      this.creator = creator;
+      this.created = now;
+      this.updated = now;
+      this.originMarker = originMarker;
+    }
+
+    String status() {
+      return fields.get("status").asText();
+    }
+
+    Comment comment(String id) {
+      Comment c = comments.get(id);
+      if (c == null) {
+        throw new TrackerException("no comment " + id + " on " + key, key, Map.of());
+      }
+      return c;
+    }
+
+    void change(String author, long now, Map<String, JsonNode> values, Project project) {
+      List<FieldChange> items = new ArrayList<>();
+      for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+        JsonNode before = fields.getOrDefault(e.getKey(), NullNode.getInstance());
+        JsonNode after = e.getValue() == null ? NullNode.getInstance() : e.getValue();
+        if (!before.equals(after)) {
+          items.add(new FieldChange(e.getKey(), display(before), display(after)));
+          fields.put(e.getKey(), after);
+        }
+      }
+      if (!items.isEmpty()) {
+        changelog.add(new ChangelogEntry(
+            String.valueOf(project.nextChangelog++), author, now, items));
+        updated = now;
+      }
+    }
+
+    TrackedIssue snapshot() {
+      return new TrackedIssue(key, type, creator, created, updated, originMarker, fields);
+    }
+
+    private static String display(JsonNode value) {
+      if (value.isNull()) {
+        return null;
+      }
+      if (value.isArray()) {
+        List<String> parts = new ArrayList<>();
+        value.forEach(v -> parts.add(v.asText()));
+        return String.join(" ", parts);
+      }
+      return value.asText();
+    }
+  }
+
+  /** Builds an {@link InMemoryIssueTracker}; each setter checks its argument at once. */
+  public static final class Builder {
+    private final String projectKey;
+    private Clock clock = Clock.systemUTC();
+    private String syncUser = "sync";
+    private final List<String> issueTypes = new ArrayList<>(List.of("Task", "Bug"));
+    private final Set<String> createScreen =
+        new LinkedHashSet<>(List.of("summary", "description", "priority"));
+    private final Set<String> requiredOnCreate = new LinkedHashSet<>(List.of("summary"));
+    private final List<String> priorities = new ArrayList<>(List.of("High", "Medium", "Low"));
+    private final Set<String> users = new LinkedHashSet<>();
+    private final Set<String> customFields = new LinkedHashSet<>();
+    private final Map<String, List<Transition>> workflow = new LinkedHashMap<>();
+
+    private Builder(String projectKey) {
+      if (projectKey == null || !projectKey.matches("[A-Z][A-Z0-9_]*")) {
+        throw new IllegalArgumentException(
+            "projectKey must be upper-case letters and digits, was " + projectKey);
+      }
+      this.projectKey = projectKey;
+      workflow.put("To Do", List.of(new Transition("11", "Start Progress", "In Progress")));
+      workflow.put("In Progress", List.of(
+          new Transition("21", "Send to Review", "In Review"),
+          new Transition("31", "Stop Progress", "To Do")));
+      workflow.put("In Review", List.of(
+          new Transition("41", "Done", "Done"),
+          new Transition("51", "Back to Progress", "In Progress")));
+      workflow.put("Done", List.of(new Transition("61", "Reopen", "To Do")));
+    }
+
+    /** The clock for created, updated and changelog times. Default: the system clock. */
+    public Builder clock(Clock clock) {
+      if (clock == null) {
+        throw new IllegalArgumentException("clock must not be null");
+      }
+      this.clock = clock;
+      return this;
+    }
+
+    /** The user the built tracker acts as. Default {@code sync}. */
+    public Builder syncUser(String userId) {
+      this.syncUser = nonBlank("syncUser", userId);
+      return this;
+    }
+
+    /** Known users (valid for assignee and reporter); acting users are added on their own. */
+    public Builder users(String... userIds) {
+      for (String u : userIds) {
+        users.add(nonBlank("user", u));
+      }
+      return this;
+    }
+
+    /** The issue types; the first is the default of {@link #create(String)}. */
+    public Builder issueTypes(String... types) {
+      if (types.length == 0) {
+        throw new IllegalArgumentException("issueTypes must not be empty");
+      }
+      issueTypes.clear();
+      issueTypes.addAll(List.of(types));
+      return this;
+    }
+
+    /** The fields on the create screen. Default: summary, description, priority. */
+    public Builder createScreen(Collection<String> fieldIds) {
+      createScreen.clear();
+      createScreen.addAll(fieldIds);
+      return this;
+    }
+
+    /** The valid priorities; the second (or only) one is the default. */
+    public Builder priorities(String... names) {
+      if (names.length == 0) {
+        throw new IllegalArgumentException("priorities must not be empty");
+      }
+      priorities.clear();
+      priorities.addAll(List.of(names));
+      return this;
+    }
+
+    /** Declares a custom field (e.g. {@code customfield_10010}) that holds any JSON value. */
+    public Builder customField(String fieldId) {
+      customFields.add(nonBlank("customField", fieldId));
+      return this;
+    }
+
+    /** Lets the test adjust the builder in place. */
+    public Builder with(Consumer<Builder> adjust) {
+      adjust.accept(this);
+      return this;
+    }
+
+    /** Builds the project and the tracker acting as the sync user. */
+    public InMemoryIssueTracker build() {
+      if (!createScreen.containsAll(requiredOnCreate)) {
+        throw new IllegalArgumentException(
+            "createScreen " + createScreen + " must contain " + requiredOnCreate);
+      }
+      users.add(syncUser);
+      return new InMemoryIssueTracker(new Project(this), syncUser);
+    }
+
+    private static String nonBlank(String field, String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(field + " must not be blank, was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,408 @@
+package org.backbonesync.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.inject.Inject;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.DuplicateSyncInfoException;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.PendingCreate;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.store.WatermarkStore;
+
+/**
+ * All stores in memory, with real transactions: writes inside {@link #inTransaction} are undone
+ * when the work throws (an {@link Error} too, which is how tests simulate a crash mid-step).
+ * Transactions are serialized by one lock. State outlives any engine built on it, so a test can
+ * "restart" an engine on the same instance as it would on a durable store. Thread-safe.
+ */
+public final class InMemoryStores implements Stores {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ThreadLocal<Deque<Runnable>> undo = new ThreadLocal<>();
+  private final SyncInfos syncInfos = new SyncInfos();
+  private final Messages messages = new Messages();
+  private final Watermarks watermarks = new Watermarks();
+
+  /** Empty stores. */
+  @Inject
+  public InMemoryStores() {}
+
+  @Override
+  public SyncInfoStore syncInfo() {
+    return syncInfos;
+  }
+
+  @Override
+  public MessageStore messages() {
+    return messages;
+  }
+
+  @Override
+  public WatermarkStore watermarks() {
+    return watermarks;
+  }
+
+  @Override
+  public <T> T inTransaction(Supplier<T> work) {
+    if (undo.get() != null) {
+      return work.get();
+    }
+    lock.lock();
+    Deque<Runnable> log = new ArrayDeque<>();
+    undo.set(log);
+    try {
+      return work.get();
+    } catch (RuntimeException | Error e) {
+      log.forEach(Runnable::run); // newest first: pushed at the head
+      throw e;
+    } finally {
+      undo.remove();
+      lock.unlock();
+    }
+  }
+
+  private <T> T locked(Supplier<T> body) {
+    lock.lock();
+    try {
+      return body.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Puts a value, remembering how to undo it when inside a transaction. */
+  private <K, V> void put(Map<K, V> map, K key, V value) {
+    boolean had = map.containsKey(key);
+    V old = map.put(key, value);
+    Deque<Runnable> log = undo.get();
+    if (log != null) {
+      log.push(() -> {
+        if (had) {
+          map.put(key, old);
+        } else {
+          map.remove(key);
+        }
+      });
+    }
+  }
+
+  private <K, V> void remove(Map<K, V> map, K key) {
+    if (!map.containsKey(key)) {
+      return;
+    }
+    V old = map.remove(key);
+    Deque<Runnable> log = undo.get();
+    if (log != null) {
+      log.push(() -> map.put(key, old));
+    }
+  }
+
+  private static String k(String connectorKey, String issueKey) {
+    return connectorKey + '\u0000' + issueKey;
+  }
+
+  private final class SyncInfos implements SyncInfoStore {
+    private final TreeMap<Long, SyncInfo> rows = new TreeMap<>();
+    private final Map<String, Long> byLocal = new HashMap<>();
+    private final Map<String, Long> byRemote = new HashMap<>();
+    private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
+    private final Map<String, PendingCreate> pending = new HashMap<>();
+    private final long[] lastId = {0};
+
+    @Override
+    public Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey) {
+      return locked(() -> Optional.ofNullable(byLocal.get(k(connectorKey, localIssueKey)))
+          .map(rows::get));
+    }
+
+    @Override
+    public Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey) {
+      return locked(() -> Optional.ofNullable(byRemote.get(k(connectorKey, remoteIssueKey)))
+          .map(rows::get));
+    }
+
+    @Override
+    public Optional<SyncInfo> findById(String connectorKey, long id) {
+      return locked(() -> Optional.ofNullable(rows.get(id))
+          .filter(r -> r.connectorKey().equals(connectorKey)));
+    }
+
+    @Override
+    public List<SyncInfo> list(String connectorKey) {
+      return locked(() -> rows.values().stream()
+          .filter(r -> r.connectorKey().equals(connectorKey)).toList());
+    }
+
+    @Override
+    public SyncInfo insert(SyncInfo info) {
+      return inTransaction(() -> {
+        checkUnique(info, -1);
+        long id = lastId[0] + 1;
+        long previous = lastId[0];
+        lastId[0] = id;
+        Deque<Runnable> log = undo.get();
+        log.push(() -> lastId[0] = previous);
+        SyncInfo row = info.withId(id);
+        index(row);
+        return row;
+      });
+    }
+
+    @Override
+    public void update(SyncInfo info) {
+      inTransaction(() -> {
+        SyncInfo old = rows.get(info.id());
+        if (old == null || !old.connectorKey().equals(info.connectorKey())) {
+          throw new IllegalArgumentException(
+              "no sync information with id " + info.id() + " in connector " + info.connectorKey());
+        }
+        checkUnique(info, info.id());
+        unindex(old);
+        index(info);
+      });
+    }
+
+    private void checkUnique(SyncInfo info, long self) {
+      Long local = byLocal.get(k(info.connectorKey(), info.localIssueKey()));
+      if (local != null && local != self) {
+        throw new DuplicateSyncInfoException(
+            "local issue " + info.localIssueKey() + " is already paired in connector "
+                + info.connectorKey() + " (sync information " + local + ")",
+            info.connectorKey(), info.localIssueKey());
+      }
+      if (info.remoteIssueKey() != null) {
+        Long remote = byRemote.get(k(info.connectorKey(), info.remoteIssueKey()));
+        if (remote != null && remote != self) {
+          throw new DuplicateSyncInfoException(
+              "remote issue " + info.remoteIssueKey() + " is already paired in connector "
+                  + info.connectorKey() + " (sync information " + remote + ")",
+              info.connectorKey(), info.remoteIssueKey());
+        }
+      }
+    }
+
+    private void index(SyncInfo row) {
+      put(rows, row.id(), row);
+      put(byLocal, k(row.connectorKey(), row.localIssueKey()), row.id());
+      if (row.remoteIssueKey() != null) {
+        put(byRemote, k(row.connectorKey(), row.remoteIssueKey()), row.id());
+      }
+    }
+
+    private void unindex(SyncInfo row) {
+      remove(rows, row.id());
+      remove(byLocal, k(row.connectorKey(), row.localIssueKey()));
+      if (row.remoteIssueKey() != null) {
+        remove(byRemote, k(row.connectorKey(), row.remoteIssueKey()));
+      }
+    }
+
+    @Override
+    public boolean delete(String connectorKey, long id) {
+      return inTransaction(() -> {
+        SyncInfo row = rows.get(id);
+        if (row == null || !row.connectorKey().equals(connectorKey)) {
+          return false;
+        }
+        unindex(row);
+        remove(synced, id);
+        return true;
+      });
+    }
+
+    @Override
+    public int deleteAll(String connectorKey) {
+      return inTransaction(() -> {
+        List<SyncInfo> all = list(connectorKey);
+        all.forEach(r -> delete(connectorKey, r.id()));
+        return all.size();
+      });
+    }
+
+    @Override
+    public Map<String, JsonNode> syncedValues(long syncInfoId) {
+      return locked(() -> Map.copyOf(synced.getOrDefault(syncInfoId, Map.of())));
+    }
+
+    @Override
+    public void putSyncedValues(long syncInfoId, Map<String, JsonNode> values) {
+      inTransaction(() -> {
+        Map<String, JsonNode> merged = new LinkedHashMap<>(synced.getOrDefault(syncInfoId, Map.of()));
+        merged.putAll(values);
+        put(synced, syncInfoId, Map.copyOf(merged));
+      });
+    }
+
+    @Override
+    public Optional<PendingCreate> pendingCreate(String connectorKey, String remoteIssueKey) {
+      return locked(() -> Optional.ofNullable(pending.get(k(connectorKey, remoteIssueKey))));
+    }
+
+    @Override
+    public void putPendingCreate(PendingCreate p) {
+      inTransaction(() -> put(pending, k(p.connectorKey(), p.remoteIssueKey()), p));
+    }
+
+    @Override
+    public void removePendingCreate(String connectorKey, String remoteIssueKey) {
+      inTransaction(() -> remove(pending, k(connectorKey, remoteIssueKey)));
+    }
+  }
+
+  private final class Messages implements MessageStore {
+    private final Map<String, Map<String, OutboxEntry>> outbox = new HashMap<>();
+    private final Map<String, Map<String, InboxEntry>> inbox = new HashMap<>();
+
+    private Map<String, OutboxEntry> outbox(String connectorKey) {
+      return outbox.computeIfAbsent(connectorKey, c -> new LinkedHashMap<>());
+    }
+
+    private Map<String, InboxEntry> inbox(String connectorKey) {
+      return inbox.computeIfAbsent(connectorKey, c -> new LinkedHashMap<>());
+    }
+
+    @Override
+    public void addOutgoing(SyncMessage message, long now) {
+      inTransaction(() -> put(outbox(message.fromConnector()), message.messageId(),
+          new OutboxEntry(message, now, 0, now, null)));
+    }
+
+    @Override
+    public List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit) {
+      return locked(() -> outbox(connectorKey).values().stream()
+          .filter(e -> e.notBefore() <= now).limit(limit).toList());
+    }
+
+    @Override
+    public void updateOutgoing(OutboxEntry entry) {
+      inTransaction(() -> {
+        Map<String, OutboxEntry> box = outbox(entry.message().fromConnector());
+        if (box.containsKey(entry.message().messageId())) {
+          put(box, entry.message().messageId(), entry);
+        }
+      });
+    }
+
+    @Override
+    public void removeOutgoing(String connectorKey, String messageId) {
+      inTransaction(() -> remove(outbox(connectorKey), messageId));
+    }
+
+    @Override
+    public int outgoingCount(String connectorKey) {
+      return locked(() -> outbox(connectorKey).size());
+    }
+
+    @Override
+    public boolean addIncoming(SyncMessage message, long receivedAt) {
+      return inTransaction(() -> {
+        Map<String, InboxEntry> box = inbox(message.toConnector());
+        if (box.containsKey(message.messageId())) {
+          return false;
+        }
+        put(box, message.messageId(), InboxEntry.received(message, receivedAt));
+        return true;
+      });
+    }
+
+    private static final Comparator<InboxEntry> BY_SEQUENCE =
+        Comparator.comparingLong((InboxEntry e) -> e.message().sequenceId())
+            .thenComparingLong(InboxEntry::receivedAt);
+
+    @Override
+    public List<InboxEntry> nextIncoming(String connectorKey, long now, int limit) {
+      return locked(() -> {
+        Map<String, InboxEntry> heads = new LinkedHashMap<>();
+        for (InboxEntry e : inbox(connectorKey).values()) {
+          heads.merge(e.message().sourceIssueKey(), e,
+              (a, b) -> BY_SEQUENCE.compare(a, b) <= 0 ? a : b);
+        }
+        return heads.values().stream()
+            .filter(e -> e.status() == InboxEntry.Status.PENDING && e.notBefore() <= now)
+            .sorted(Comparator.comparingLong(InboxEntry::receivedAt))
+            .limit(limit)
+            .toList();
+      });
+    }
+
+    @Override
+    public List<InboxEntry> incomingFor(String connectorKey, String sourceIssueKey) {
+      return locked(() -> inbox(connectorKey).values().stream()
+          .filter(e -> e.message().sourceIssueKey().equals(sourceIssueKey))
+          .sorted(BY_SEQUENCE)
+          .toList());
+    }
+
+    @Override
+    public Optional<InboxEntry> incoming(String connectorKey, String messageId) {
+      return locked(() -> Optional.ofNullable(inbox(connectorKey).get(messageId)));
+    }
+
+    @Override
+    public List<InboxEntry> failedIncoming(String connectorKey) {
+      return locked(() -> inbox(connectorKey).values().stream()
+          .filter(e -> e.status() == InboxEntry.Status.FAILED)
+          .sorted(Comparator.comparingLong(InboxEntry::receivedAt))
+          .toList());
+    }
+
+    @Override
+    public void updateIncoming(InboxEntry entry) {
+      inTransaction(() -> {
+        Map<String, InboxEntry> box = inbox(entry.message().toConnector());
+        if (box.containsKey(entry.message().messageId())) {
+          put(box, entry.message().messageId(), entry);
+        }
+      });
+    }
+
+    @Override
+    public void removeIncoming(String connectorKey, String messageId) {
+      inTransaction(() -> remove(inbox(connectorKey), messageId));
+    }
+
+    @Override
+    public int incomingCount(String connectorKey) {
+      return locked(() -> inbox(connectorKey).size());
+    }
+  }
+
+  private final class Watermarks implements WatermarkStore {
+    private final Map<String, Long> marks = new HashMap<>();
+
+    @Override
+    public OptionalLong watermark(String connectorKey) {
+      return locked(() -> {
+        Long mark = marks.get(connectorKey);
+        return mark == null ? OptionalLong.empty() : OptionalLong.of(mark);
+      });
+    }
+
+    @Override
+    public void setWatermark(String connectorKey, long epochMillis) {
+      Objects.requireNonNull(connectorKey, "connectorKey");
+      inTransaction(() -> put(marks, connectorKey, epochMillis));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryStores";
+  }
+}

@@ -1,0 +1,122 @@
+package org.backbonesync.testkit;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.transport.MessageReceiver;
+import org.backbonesync.spi.transport.MessageTransport;
+
+/**
+ * A transport in memory from one connector to its partner's receiver, which a test can tell to
+ * misbehave like a network: lose a message, lose only its acknowledgement, deliver it twice, hold
+ * it back and deliver it after later ones, or be down. Faults are queued and apply to the next
+ * messages sent, in order. Thread-safe.
+ */
+public final class InMemoryTransport implements MessageTransport {
+
+  /** What happens to one message. */
+  public enum Fault {
+    /** Lost: never delivered, not acknowledged. */
+    DROP,
+    /** Delivered, but the acknowledgement is lost, so the sender sends it again. */
+    DROP_ACK,
+    /** Delivered twice, acknowledged. */
+    DUPLICATE,
+    /**
+     * Held back, not acknowledged; delivered at the end of a later send, after newer messages
+     * (so it arrives late and out of order), or by {@link #releaseHeld()}.
+     */
+    HOLD
+  }
+
+  private MessageReceiver receiver;
+  private final Deque<Fault> faults = new ArrayDeque<>();
+  private final List<SyncMessage> held = new ArrayList<>();
+  private boolean down;
+  private long delivered;
+
+  /** A transport not yet connected to a receiver. */
+  public InMemoryTransport() {}
+
+  /** Connects (or reconnects, after a restart) the partner's receiving end. */
+  public synchronized InMemoryTransport connect(MessageReceiver partner) {
+    this.receiver = partner;
+    return this;
+  }
+
+  /** The next {@code count} messages sent suffer {@code fault}, after faults already queued. */
+  public synchronized InMemoryTransport inject(Fault fault, int count) {
+    for (int i = 0; i < count; i++) {
+      faults.add(fault);
+    }
+    return this;
+  }
+
+  /** While down, every send fails with a {@link RetriableException}. */
+  public synchronized void setDown(boolean isDown) {
+    this.down = isDown;
+  }
+
+  /** How many messages are held back. */
+  public synchronized int heldCount() {
+    return held.size();
+  }
+
+  /** How many deliveries the partner's receiver got (a duplicate counts twice). */
+  public synchronized long deliveredCount() {
+    return delivered;
+  }
+
+  /** Delivers the held messages now, oldest first. */
+  public synchronized void releaseHeld() {
+    List<SyncMessage> late = new ArrayList<>(held);
+    held.clear();
+    late.forEach(this::deliver);
+  }
+
+  @Override
+  public synchronized Set<String> send(List<SyncMessage> messages) {
+    if (receiver == null) {
+      throw new IllegalStateException("InMemoryTransport is not connected to a receiver");
+    }
+    if (down) {
+      throw new RetriableException("partner unreachable (InMemoryTransport is down)", null);
+    }
+    List<SyncMessage> late = new ArrayList<>(held);
+    held.clear();
+    Set<String> acked = new LinkedHashSet<>();
+    for (SyncMessage m : messages) {
+      Fault fault = faults.poll();
+      if (fault == null) {
+        if (deliver(m)) {
+          acked.add(m.messageId());
+        }
+        continue;
+      }
+      switch (fault) {
+        case DROP -> { }
+        case DROP_ACK -> deliver(m);
+        case DUPLICATE -> {
+          deliver(m);
+          if (deliver(m)) {
+            acked.add(m.messageId());
+          }
+        }
+        case HOLD -> held.add(m);
+        default -> throw new AssertionError(fault);
+      }
+    }
+    late.forEach(this::deliver);
+    return acked;
+  }
+
+  private boolean deliver(SyncMessage m) {
+    delivered++;
+    return receiver.receive(m);
+  }
+}

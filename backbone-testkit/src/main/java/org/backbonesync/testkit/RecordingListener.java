@@ -1,0 +1,116 @@
+package org.backbonesync.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.backbonesync.core.SyncListener;
+import org.backbonesync.spi.message.SyncMessage;
+
+/** A {@link SyncListener} that keeps every event, for tests and demos. Thread-safe. */
+public final class RecordingListener implements SyncListener {
+
+  /** Kinds of events, one per {@link SyncListener} method. */
+  public enum Type {
+    POLLED, QUEUED, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, DUPLICATE, FAILED, RETRIED, SKIPPED
+  }
+
+  /**
+   * One event.
+   *
+   * @param type what happened
+   * @param connectorKey where
+   * @param message the message concerned, or null for {@link Type#POLLED}
+   * @param detail the local issue key (applied), the reason (failures), or a count (polled)
+   */
+  public record Event(Type type, String connectorKey, SyncMessage message, String detail) {
+    @Override
+    public String toString() {
+      String m = message == null ? ""
+          : " " + message.kind() + " " + message.sourceIssueKey() + " #" + message.sequenceId();
+      return connectorKey + " " + type + m + (detail == null ? "" : " " + detail);
+    }
+  }
+
+  private final List<Event> events = new ArrayList<>();
+
+  private synchronized void add(Type type, String key, SyncMessage message, String detail) {
+    events.add(new Event(type, key, message, detail));
+  }
+
+  /** All events so far, oldest first. */
+  public synchronized List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  /** The events of one type so far. */
+  public synchronized List<Event> events(Type type) {
+    return events.stream().filter(e -> e.type() == type).toList();
+  }
+
+  /** How many events of a type happened in a connector. */
+  public synchronized long count(Type type, String connectorKey) {
+    return events.stream()
+        .filter(e -> e.type() == type && e.connectorKey().equals(connectorKey))
+        .count();
+  }
+
+  /** How many events happened, polls not counted. */
+  public synchronized int activity() {
+    return (int) events.stream().filter(e -> e.type() != Type.POLLED).count();
+  }
+
+  /** Forgets all events. */
+  public synchronized void clear() {
+    events.clear();
+  }
+
+  @Override
+  public void polled(String connectorKey, int issuesFound, int messagesBuilt) {
+    add(Type.POLLED, connectorKey, null, issuesFound + " found, " + messagesBuilt + " queued");
+  }
+
+  @Override
+  public void queued(String connectorKey, SyncMessage message) {
+    add(Type.QUEUED, connectorKey, message, null);
+  }
+
+  @Override
+  public void sent(String connectorKey, SyncMessage message) {
+    add(Type.SENT, connectorKey, message, null);
+  }
+
+  @Override
+  public void deliveryFailed(String connectorKey, SyncMessage message, String reason) {
+    add(Type.DELIVERY_FAILED, connectorKey, message, reason);
+  }
+
+  @Override
+  public void received(String connectorKey, SyncMessage message) {
+    add(Type.RECEIVED, connectorKey, message, null);
+  }
+
+  @Override
+  public void applied(
+      String connectorKey, SyncMessage message, String localIssueKey, boolean created) {
+    add(Type.APPLIED, connectorKey, message, (created ? "created " : "") + localIssueKey);
+  }
+
+  @Override
+  public void duplicate(String connectorKey, SyncMessage message) {
+    add(Type.DUPLICATE, connectorKey, message, null);
+  }
+
+  @Override
+  public void failed(String connectorKey, SyncMessage message, String error, boolean permanent) {
+    add(Type.FAILED, connectorKey, message, (permanent ? "permanently: " : "transiently: ") + error);
+  }
+
+  @Override
+  public void retried(String connectorKey, SyncMessage message) {
+    add(Type.RETRIED, connectorKey, message, null);
+  }
+
+  @Override
+  public void skipped(String connectorKey, SyncMessage message) {
+    add(Type.SKIPPED, connectorKey, message, null);
+  }
+}

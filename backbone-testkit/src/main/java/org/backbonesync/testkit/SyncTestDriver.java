@@ -1,0 +1,323 @@
+package org.backbonesync.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.core.ConnectorConfig;
+import org.backbonesync.core.Direction;
+import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.PollResult;
+import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.core.SyncEngine;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.SyncInfo;
+
+/**
+ * A real {@link SyncEngine} between two in-memory projects, PA and PB, driven step by step on a
+ * {@link ManualClock}: the synchronization's equivalent of Kafka Streams' TopologyTestDriver.
+ *
+ * <pre>{@code
+ * SyncTestDriver sync = SyncTestDriver.builder().build();
+ * String pa1 = sync.a("alice").create("Printer on fire");
+ * sync.runUntilQuiet();
+ * assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
+ * }</pre>
+ *
+ * <p>Connector keys equal the project keys. The sync users are {@code sync-a} and {@code
+ * sync-b}; {@code alice} and {@code bob} are known users of both projects. By default summary,
+ * description, priority, labels and assignee sync both ways (mapping ids {@link #SUMMARY} and so
+ * on); only summary, description and priority are on the create screens, so labels and assignee
+ * reach a new issue in the update after its create. Not thread-safe: one test drives it.
+ */
+public final class SyncTestDriver {
+  /** Field mapping id of the default summary mapping. */
+  public static final String SUMMARY = "map-summary";
+  /** Field mapping id of the default description mapping. */
+  public static final String DESCRIPTION = "map-description";
+  /** Field mapping id of the default priority mapping. */
+  public static final String PRIORITY = "map-priority";
+  /** Field mapping id of the default labels mapping. */
+  public static final String LABELS = "map-labels";
+  /** Field mapping id of the default assignee mapping. */
+  public static final String ASSIGNEE = "map-assignee";
+
+  private static final int MAX_ROUNDS = 1_000;
+
+  private final ManualClock clock;
+  private final InMemoryIssueTracker a;
+  private final InMemoryIssueTracker b;
+  private final InMemoryStores stores;
+  private final InMemoryTransport aToB = new InMemoryTransport();
+  private final InMemoryTransport bToA = new InMemoryTransport();
+  private final RecordingListener events = new RecordingListener();
+  private final SyncConfiguration configuration;
+  private final Consumer<SyncEngine.Builder> engineSettings;
+  private SyncEngine engine;
+
+  private SyncTestDriver(Builder builder) {
+    this.clock = builder.clock;
+    this.stores = builder.stores;
+    this.a = builder.trackerA.clock(clock).syncUser("sync-a").users("alice", "bob").build();
+    this.b = builder.trackerB.clock(clock).syncUser("sync-b").users("alice", "bob").build();
+    SyncConfiguration.Builder config = SyncConfiguration.builder(builder.syncId)
+        .connectorA(ConnectorConfig.of(a.projectKey(), a.projectKey(), "sync-a"))
+        .connectorB(ConnectorConfig.of(b.projectKey(), b.projectKey(), "sync-b"));
+    (builder.mappings.isEmpty() ? defaultMappings() : builder.mappings)
+        .forEach(config::fieldMapping);
+    this.configuration = config.build();
+    this.engineSettings = builder.engineSettings;
+    this.engine = newEngine();
+  }
+
+  /** Starts building a driver. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static List<FieldMapping> defaultMappings() {
+    return List.of(
+        FieldMapping.passthrough(SUMMARY, "summary", Direction.BOTH),
+        FieldMapping.passthrough(DESCRIPTION, "description", Direction.BOTH),
+        FieldMapping.passthrough(PRIORITY, "priority", Direction.BOTH),
+        FieldMapping.passthrough(LABELS, "labels", Direction.BOTH),
+        FieldMapping.passthrough(ASSIGNEE, "assignee", Direction.BOTH));
+  }
+
+  private SyncEngine newEngine() {
+    SyncEngine.Builder builder = SyncEngine.builder()
+        .configuration(configuration)
+        .tracker(keyA(), a)
+        .tracker(keyB(), b)
+        .transport(keyA(), aToB)
+        .transport(keyB(), bToA)
+        .stores(stores)
+        .clock(clock)
+        .listener(events);
+    engineSettings.accept(builder);
+    SyncEngine built = builder.build();
+    aToB.connect(built.receiver(keyB()));
+    bToA.connect(built.receiver(keyA()));
+    return built;
+  }
+
+  /**
+   * Throws the engine away and builds a new one on the same stores, trackers and transports, as
+   * a process restarted after a crash would.
+   */
+  public void restart() {
+    engine.close();
+    engine = newEngine();
+  }
+
+  /** The synchronization's configuration. */
+  public SyncConfiguration configuration() {
+    return configuration;
+  }
+
+  /** The engine (replaced by {@link #restart()}). */
+  public SyncEngine engine() {
+    return engine;
+  }
+
+  /** The clock shared by the engine and both projects. */
+  public ManualClock clock() {
+    return clock;
+  }
+
+  /** Project A, acting as its sync user. */
+  public InMemoryIssueTracker a() {
+    return a;
+  }
+
+  /** Project A, acting as {@code user}. */
+  public InMemoryIssueTracker a(String user) {
+    return a.as(user);
+  }
+
+  /** Project B, acting as its sync user. */
+  public InMemoryIssueTracker b() {
+    return b;
+  }
+
+  /** Project B, acting as {@code user}. */
+  public InMemoryIssueTracker b(String user) {
+    return b.as(user);
+  }
+
+  /** Connector A's key (its project key). */
+  public String keyA() {
+    return a.projectKey();
+  }
+
+  /** Connector B's key (its project key). */
+  public String keyB() {
+    return b.projectKey();
+  }
+
+  /** The stores. */
+  public InMemoryStores stores() {
+    return stores;
+  }
+
+  /** The transport carrying A's messages to B. */
+  public InMemoryTransport transportAtoB() {
+    return aToB;
+  }
+
+  /** The transport carrying B's messages to A. */
+  public InMemoryTransport transportBtoA() {
+    return bToA;
+  }
+
+  /** Every engine event so far. */
+  public RecordingListener events() {
+    return events;
+  }
+
+  /** Moves time forward. */
+  public void advance(Duration duration) {
+    clock.advance(duration);
+  }
+
+  /** One poll of a connector's outgoing queue. */
+  public PollResult poll(String connectorKey) {
+    return engine.poll(connectorKey);
+  }
+
+  /** One delivery of a connector's outbox. */
+  public int deliver(String connectorKey) {
+    return engine.deliver(connectorKey);
+  }
+
+  /** One apply step of a connector's incoming queue. */
+  public List<ApplyOutcome> apply(String connectorKey) {
+    return engine.apply(connectorKey);
+  }
+
+  /** Polls, delivers and applies once for both connectors. */
+  public void step() {
+    engine.runOnce();
+  }
+
+  /**
+   * Runs steps until nothing is left to do: no message in an outbox, none held by a transport,
+   * and none pending in an inbox (failed ones wait for an admin and do not count). When only
+   * deferred work is left (a retry backoff, a gap recheck), moves the clock to when it is due.
+   *
+   * @return the number of rounds it took
+   * @throws IllegalStateException when the sync is still busy after 1,000 rounds (for example a
+   *     transport that stays down), with what is left
+   */
+  public int runUntilQuiet() {
+    for (int round = 1; round <= MAX_ROUNDS; round++) {
+      int before = events.activity();
+      engine.runOnce();
+      if (events.activity() != before) {
+        continue;
+      }
+      long due = nextDeferred();
+      int held = aToB.heldCount() + bToA.heldCount();
+      if (due == Long.MAX_VALUE && held == 0) {
+        return round;
+      }
+      if (held > 0) {
+        aToB.releaseHeld();
+        bToA.releaseHeld();
+      } else {
+        clock.advanceTo(Math.max(due, clock.millis() + 1));
+      }
+    }
+    throw new IllegalStateException("sync not quiet after " + MAX_ROUNDS + " rounds: outbox "
+        + keyA() + "=" + stores.messages().outgoingCount(keyA()) + ", outbox " + keyB() + "="
+        + stores.messages().outgoingCount(keyB()) + ", inbox " + keyA() + "="
+        + stores.messages().incomingCount(keyA()) + ", inbox " + keyB() + "="
+        + stores.messages().incomingCount(keyB()));
+  }
+
+  /** The earliest time deferred work becomes due; Long.MAX_VALUE when there is none. */
+  private long nextDeferred() {
+    long next = Long.MAX_VALUE;
+    for (String key : List.of(keyA(), keyB())) {
+      for (OutboxEntry e : stores.messages().dueOutgoing(key, Long.MAX_VALUE, Integer.MAX_VALUE)) {
+        next = Math.min(next, e.notBefore());
+      }
+      for (InboxEntry e : stores.messages().nextIncoming(key, Long.MAX_VALUE, Integer.MAX_VALUE)) {
+        next = Math.min(next, e.notBefore());
+      }
+    }
+    return next;
+  }
+
+  /** Connector A's sync information rows, in id order. */
+  public List<SyncInfo> syncInfoA() {
+    return engine.syncInformation(keyA());
+  }
+
+  /** Connector B's sync information rows, in id order. */
+  public List<SyncInfo> syncInfoB() {
+    return engine.syncInformation(keyB());
+  }
+
+  /** Builds a {@link SyncTestDriver}. */
+  public static final class Builder {
+    private ManualClock clock = ManualClock.startingAt2026();
+    private InMemoryStores stores = new InMemoryStores();
+    private String syncId = "sync-pa-pb";
+    private final InMemoryIssueTracker.Builder trackerA = InMemoryIssueTracker.builder("PA");
+    private final InMemoryIssueTracker.Builder trackerB = InMemoryIssueTracker.builder("PB");
+    private final List<FieldMapping> mappings = new ArrayList<>();
+    private Consumer<SyncEngine.Builder> engineSettings = e -> { };
+
+    private Builder() {}
+
+    /** The clock. Default: a {@link ManualClock} at 2026-01-01T09:00Z. */
+    public Builder clock(ManualClock manualClock) {
+      this.clock = manualClock;
+      return this;
+    }
+
+    /** The stores, e.g. to share them with a second driver. Default: new in-memory stores. */
+    public Builder stores(InMemoryStores inMemoryStores) {
+      this.stores = inMemoryStores;
+      return this;
+    }
+
+    /** The synchronization id. Default {@code sync-pa-pb}. */
+    public Builder synchronizationId(String id) {
+      this.syncId = id;
+      return this;
+    }
+
+    /** Adjusts project A (create screen, priorities, custom fields...). */
+    public Builder projectA(Consumer<InMemoryIssueTracker.Builder> adjust) {
+      adjust.accept(trackerA);
+      return this;
+    }
+
+    /** Adjusts project B. */
+    public Builder projectB(Consumer<InMemoryIssueTracker.Builder> adjust) {
+      adjust.accept(trackerB);
+      return this;
+    }
+
+    /** Adds a field mapping; once one is added, the default mappings are not used. */
+    public Builder fieldMapping(FieldMapping mapping) {
+      mappings.add(mapping);
+      return this;
+    }
+
+    /** Adjusts the engine builder (backoffs, batch sizes, gap timeout...). */
+    public Builder engine(Consumer<SyncEngine.Builder> adjust) {
+      this.engineSettings = adjust;
+      return this;
+    }
+
+    /** Builds the driver with a new engine in state NEW. */
+    public SyncTestDriver build() {
+      return new SyncTestDriver(this);
+    }
+  }
+}
