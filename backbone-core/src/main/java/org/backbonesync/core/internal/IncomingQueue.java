@@ -98,6 +98,7 @@ final class IncomingQueue implements MessageReceiver {
 
   /** Applies the source issue's messages in sequence order until one cannot be applied now. */
   private void drain(String sourceIssueKey, List<ApplyOutcome> outcomes) {
+    boolean progressed = false;
     while (true) {
       List<InboxEntry> entries = stores.messages().incomingFor(connector.key(), sourceIssueKey);
       if (entries.isEmpty()) {
@@ -105,7 +106,10 @@ final class IncomingQueue implements MessageReceiver {
       }
       InboxEntry entry = entries.get(0);
       long now = clock.millis();
-      if (entry.status() == InboxEntry.Status.FAILED || entry.notBefore() > now) {
+      // An entry that only waited for its predecessor (no failed attempt) is due once that one
+      // is applied; one that failed transiently waits for its backoff.
+      boolean due = entry.notBefore() <= now || (progressed && entry.attempts() == 0);
+      if (entry.status() == InboxEntry.Status.FAILED || !due) {
         return;
       }
       SyncMessage message = entry.message();
@@ -152,6 +156,7 @@ final class IncomingQueue implements MessageReceiver {
         return;
       }
       outcomes.add(outcome);
+      progressed = true;
     }
   }
 
