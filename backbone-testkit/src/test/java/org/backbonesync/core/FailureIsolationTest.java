@@ -1,0 +1,182 @@
+package org.backbonesync.core;
+
+import static org.backbonesync.testkit.InMemoryIssueTracker.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.InMemoryTransport.Fault;
+import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
+import org.junit.jupiter.api.Test;
+
+/** Given a message that cannot be applied, only its issue waits, and an admin can act on it. */
+class FailureIsolationTest {
+  // PA knows a priority that PB does not: a message carrying it fails on PB.
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .projectA(p -> p.priorities("Blocker", "High", "Medium", "Low"))
+      .build();
+
+  private void givenTwoSyncedIssues() {
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").create("Coffee machine empty");
+    sync.runUntilQuiet();
+  }
+
+  @Test
+  void aFailedMessageStaysQueuedWithItsErrorAndBlocksOnlyItsIssue() {
+    givenTwoSyncedIssues();
+
+    sync.a("alice").edit("PA-1", "priority", "Blocker");
+    sync.a("alice").edit("PA-2", "summary", "Coffee machine refilled");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+
+    List<InboxEntry> failed = sync.engine().failedMessages("PB");
+    assertEquals(1, failed.size());
+    assertEquals("PA-1", failed.get(0).message().sourceIssueKey());
+    assertTrue(failed.get(0).error().contains("The priority selected is invalid: \"Blocker\""),
+        failed.get(0).error());
+    assertEquals("Coffee machine refilled", sync.b().value("PB-2", "summary").asText(),
+        "the other issue flows");
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(),
+        "the later message of PA-1 waits behind the failed one");
+    assertEquals(2, sync.stores().messages().incomingCount("PB"), "nothing is lost");
+  }
+
+  @Test
+  void retryAppliesTheFailedMessageAndThenTheOnesWaitingBehindIt() {
+    givenTwoSyncedIssues();
+    sync.a("alice").edit("PA-1", "priority", "Blocker");
+    sync.runUntilQuiet();
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+    String failedId = sync.engine().failedMessages("PB").get(0).message().messageId();
+
+    sync.b().addPriority("Blocker");
+    sync.engine().retry("PB", failedId);
+    sync.runUntilQuiet();
+
+    assertEquals("Blocker", sync.b().value("PB-1", "priority").asText());
+    assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
+    assertTrue(sync.engine().failedMessages("PB").isEmpty());
+    assertEquals(3, sync.syncInfoB().get(0).incomingMessageSequenceId());
+    assertEquals(1, sync.events().count(Type.RETRIED, "PB"));
+  }
+
+  @Test
+  void skipDropsTheFailedMessageAndLetsTheNextOnesThrough() {
+    givenTwoSyncedIssues();
+    sync.a("alice").edit("PA-1", "priority", "Blocker");
+    sync.runUntilQuiet();
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+    String failedId = sync.engine().failedMessages("PB").get(0).message().messageId();
+
+    sync.engine().skip("PB", failedId);
+    sync.runUntilQuiet();
+
+    assertEquals("High", sync.b().value("PB-1", "priority").asText(), "PA's default, unchanged");
+    assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
+    assertEquals(0, sync.stores().messages().incomingCount("PB"));
+  }
+
+  @Test
+  void retryOrSkipOfAMessageThatDidNotFailIsRefused() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> sync.engine().retry("PB", "no-such-message"));
+    assertEquals("connector PB has no failed message with id no-such-message", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> sync.engine().skip("PB", "nope"));
+  }
+
+  @Test
+  void aTransientTrackerErrorIsRetriedAfterABackoffWithoutAnAdmin() {
+    AtomicInteger failures = new AtomicInteger(2);
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("createIssue") && failures.getAndDecrement() > 0) {
+          throw new RetriableException("429 Too Many Requests", null, Duration.ofSeconds(20));
+        }
+      }
+    });
+    sync.a("alice").create("Printer on fire");
+
+    sync.step();
+    assertTrue(sync.b().allIssues().isEmpty());
+    assertTrue(sync.engine().failedMessages("PB").isEmpty(), "transient: not flagged for admin");
+    sync.advance(Duration.ofSeconds(19));
+    sync.step();
+    assertEquals(1, sync.b().calls("createIssue").size(), "the tracker asked for 20 s");
+    sync.advance(Duration.ofSeconds(1));
+    sync.step();
+    assertEquals(2, sync.b().calls("createIssue").size());
+    sync.runUntilQuiet();
+
+    assertEquals(1, sync.b().allIssues().size());
+    assertEquals(3, sync.b().calls("createIssue").size());
+    assertEquals(2, sync.events().events(Type.FAILED).size());
+  }
+
+  @Test
+  void anUnknownFieldMappingIdFailsTheMessageWithItsIdAndKeepsIt() {
+    SyncMessage message = new SyncMessage(1, "PA:PA-7:99:1", "sync-pa-pb", "PA", "PB", "PA-7",
+        null, 1, MessageKind.CHANGE, "Task", 0,
+        Map.of("map-does-not-exist", new FieldValue(text("x"), 0, "alice")));
+
+    sync.engine().receiver("PB").receive(message);
+    var outcomes = sync.apply("PB");
+
+    var failed = assertInstanceOf(ApplyOutcome.Failed.class, outcomes.get(0));
+    assertEquals("unknown field mapping id map-does-not-exist in message PA:PA-7:99:1",
+        failed.error());
+    assertEquals(1, sync.engine().failedMessages("PB").size());
+    assertTrue(sync.b().allIssues().isEmpty());
+  }
+
+  @Test
+  void aMissingSequenceIdWaitsThenFlagsTheIssueAfterTheGapTimeout() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .engine(e -> e.gapTimeout(Duration.ofMinutes(10), Duration.ofSeconds(5)))
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.a("alice").edit("PA-1", "summary", "lost");
+    sync.poll("PA");
+    sync.transportAtoB().inject(Fault.DROP, 1);
+    sync.deliver("PA");
+    sync.stores().messages().removeOutgoing("PA",
+        sync.stores().messages().dueOutgoing("PA", Long.MAX_VALUE, 1).get(0).message().messageId());
+    sync.advance(Duration.ofSeconds(1));
+    sync.a("alice").edit("PA-1", "summary", "after the lost one");
+    sync.poll("PA");
+    sync.deliver("PA");
+
+    var waiting = assertInstanceOf(ApplyOutcome.WaitingForGap.class, sync.apply("PB").get(0));
+    assertEquals(2, waiting.expectedSequenceId());
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
+    assertTrue(sync.engine().failedMessages("PB").isEmpty());
+
+    sync.advance(Duration.ofMinutes(10));
+    sync.step();
+
+    List<InboxEntry> failed = sync.engine().failedMessages("PB");
+    assertEquals(1, failed.size());
+    assertTrue(failed.get(0).error().startsWith("sequence id 2 of PA-1 never arrived"),
+        failed.get(0).error());
+  }
+}
