@@ -1,0 +1,199 @@
+package org.backbonesync.testkit.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.CreateMetadata;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.tracker.Transition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link IssueTracker} must do for the engine. Extend it and implement {@link
+ * #newTracker()}: an empty project whose issue type {@link #issueType()} has summary and
+ * description on its create screen, summary required.
+ */
+public abstract class IssueTrackerCompatibilityKit {
+  protected IssueTracker tracker;
+
+  /** A tracker on a fresh, empty project. */
+  protected abstract IssueTracker newTracker();
+
+  /** The id of the user the tracker acts as. */
+  protected abstract String actingUser();
+
+  /** Lets time pass between two operations (a manual clock moves; a real tracker may wait). */
+  protected abstract void letTimePass();
+
+  /** An issue type of the project. Default {@code Task}. */
+  protected String issueType() {
+    return "Task";
+  }
+
+  @BeforeEach
+  void setUpTracker() {
+    tracker = newTracker();
+  }
+
+  private static JsonNode text(String s) {
+    return JsonNodeFactory.instance.textNode(s);
+  }
+
+  private String create(String summary, String marker) {
+    return tracker.createIssue(new IssueCreate(issueType(),
+        Map.of("summary", text(summary), "description", text("details")), marker));
+  }
+
+  @Test
+  void aCreatedIssueCanBeReadBackInTheProject() {
+    String key = create("Printer on fire", "origin-1");
+
+    assertTrue(key.startsWith(tracker.projectKey() + "-"), key);
+    TrackedIssue issue = tracker.issue(key).orElseThrow();
+    assertEquals(key, issue.key());
+    assertEquals(issueType(), issue.issueType());
+    assertEquals(text("Printer on fire"), issue.field("summary"));
+    assertEquals(text("details"), issue.field("description"));
+    assertTrue(issue.field("no-such-field").isNull());
+    assertTrue(issue.updated() >= issue.created());
+  }
+
+  @Test
+  void anIssueIsFoundAgainByItsOriginMarker() {
+    create("one", null);
+    String key = create("two", "backbone:s:PB:PA-7");
+
+    assertEquals(Optional.of(key), tracker.findByOriginMarker("backbone:s:PB:PA-7"));
+    assertEquals(Optional.empty(), tracker.findByOriginMarker("backbone:s:PB:PA-8"));
+    assertEquals("backbone:s:PB:PA-7", tracker.issue(key).orElseThrow().originMarker());
+  }
+
+  @Test
+  void aMissingIssueIsEmpty() {
+    assertEquals(Optional.empty(), tracker.issue(tracker.projectKey() + "-999999"));
+  }
+
+  @Test
+  void theCreateScreenNamesItsFieldsAndRequiredOnes() {
+    CreateMetadata meta = tracker.createMetadata(issueType());
+
+    assertTrue(meta.onScreen("summary"));
+    assertTrue(meta.onScreen("description"));
+    assertTrue(meta.requiredFields().contains("summary"));
+  }
+
+  @Test
+  void anUpdateLeavesOneChangelogEntryByTheActingUser() {
+    String key = create("Printer on fire", null);
+    long created = tracker.issue(key).orElseThrow().updated();
+    letTimePass();
+
+    tracker.updateIssue(key, Map.of("summary", text("Printer fixed"), "description", text("ok")));
+
+    IssueChanges changes = find(key, created);
+    assertEquals(text("Printer fixed"), changes.issue().field("summary"));
+    ChangelogEntry entry = changes.changelog().get(changes.changelog().size() - 1);
+    assertEquals(actingUser(), entry.author());
+    assertTrue(entry.timestamp() > created);
+    assertEquals(List.of("description", "summary"),
+        entry.items().stream().map(i -> i.field()).sorted().toList());
+    var summary = entry.items().stream().filter(i -> i.field().equals("summary")).findFirst();
+    assertEquals("Printer on fire", summary.orElseThrow().from());
+    assertEquals("Printer fixed", summary.orElseThrow().to());
+  }
+
+  @Test
+  void anUpdateThatChangesNothingLeavesNoChangelogEntry() {
+    String key = create("Printer on fire", null);
+    letTimePass();
+    tracker.updateIssue(key, Map.of("summary", text("Printer fixed")));
+    int entries = find(key, 0).changelog().size();
+    letTimePass();
+
+    tracker.updateIssue(key, Map.of("summary", text("Printer fixed")));
+
+    assertEquals(entries, find(key, 0).changelog().size());
+  }
+
+  @Test
+  void aChangeSearchReturnsIssuesUpdatedSinceInUpdateOrderAndHonoursThePageSize() {
+    String first = create("first", null);
+    letTimePass();
+    String second = create("second", null);
+    letTimePass();
+    tracker.updateIssue(first, Map.of("summary", text("first, edited")));
+    long secondUpdated = tracker.issue(second).orElseThrow().updated();
+
+    List<String> since = tracker.findUpdatedSince(secondUpdated, null, 50).stream()
+        .map(c -> c.issue().key()).toList();
+    assertEquals(List.of(second, first), since);
+    assertEquals(List.of(second), tracker.findUpdatedSince(secondUpdated, null, 1).stream()
+        .map(c -> c.issue().key()).toList());
+  }
+
+  @Test
+  void aRefusedUpdateNamesTheFieldAndChangesNothing() {
+    String key = create("Printer on fire", null);
+
+    TrackerException e = assertThrows(TrackerException.class, () -> tracker.updateIssue(key,
+        Map.of("summary", text("changed"), "customfield_99999", text("x"))));
+
+    assertTrue(e.fieldErrors().containsKey("customfield_99999"), e.fieldErrors().toString());
+    assertEquals(text("Printer on fire"), tracker.issue(key).orElseThrow().field("summary"));
+  }
+
+  @Test
+  void aTransitionMovesTheIssueToItsTargetStatus() {
+    String key = create("Printer on fire", null);
+    String before = tracker.issue(key).orElseThrow().field("status").asText();
+    List<Transition> available = tracker.transitions(key);
+    assertFalse(available.isEmpty());
+    Transition t = available.get(0);
+    assertNotEquals(before, t.toStatus());
+
+    tracker.transition(key, t.id(), Map.of());
+
+    assertEquals(text(t.toStatus()), tracker.issue(key).orElseThrow().field("status"));
+  }
+
+  @Test
+  void commentsCanBeAddedEditedAndDeleted() {
+    String key = create("Printer on fire", null);
+
+    String id = tracker.addComment(key, "Have you tried turning it off?");
+    letTimePass();
+    tracker.editComment(key, id, "Have you tried turning it off and on again?");
+    String other = tracker.addComment(key, "Yes.");
+
+    List<Comment> comments = tracker.comments(key);
+    assertEquals(List.of(id, other), comments.stream().map(Comment::id).toList());
+    assertEquals("Have you tried turning it off and on again?", comments.get(0).body());
+    assertEquals(actingUser(), comments.get(0).author());
+    assertTrue(comments.get(0).updated() > comments.get(0).created());
+
+    tracker.deleteComment(key, id);
+    assertEquals(List.of(other), tracker.comments(key).stream().map(Comment::id).toList());
+  }
+
+  private IssueChanges find(String key, long since) {
+    return tracker.findUpdatedSince(since, null, 1000).stream()
+        .filter(c -> c.issue().key().equals(key))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(key + " not found by a change search since " + since));
+  }
+}

@@ -1,0 +1,145 @@
+package org.backbonesync.testkit.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link MessageStore} must do. Extend it and implement {@link #newStores()}; each test
+ * gets empty stores. Messages must come back equal to what was stored (field values included).
+ */
+public abstract class MessageStoreCompatibilityKit {
+  protected Stores stores;
+  protected MessageStore store;
+
+  /** Fresh, empty stores for one test. */
+  protected abstract Stores newStores();
+
+  @BeforeEach
+  void setUpStores() {
+    stores = newStores();
+    store = stores.messages();
+  }
+
+  private static SyncMessage message(String source, long sequence) {
+    return new SyncMessage(1, "PA:" + source + ":1:" + sequence, "s", "PA", "PB", source, null,
+        sequence, MessageKind.CHANGE, "Task", 100 + sequence,
+        Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode("v" + sequence), 5, "alice")));
+  }
+
+  @Test
+  void theOutboxKeepsMessagesInOrderUntilRemoved() {
+    store.addOutgoing(message("PA-1", 1), 10);
+    store.addOutgoing(message("PA-2", 1), 11);
+    store.addOutgoing(message("PA-1", 2), 12);
+
+    List<OutboxEntry> due = store.dueOutgoing("PA", 100, 10);
+    assertEquals(List.of(message("PA-1", 1), message("PA-2", 1), message("PA-1", 2)),
+        due.stream().map(OutboxEntry::message).toList());
+    assertEquals(new OutboxEntry(message("PA-1", 1), 10, 0, 10, null), due.get(0));
+    assertEquals(2, store.dueOutgoing("PA", 100, 2).size());
+    assertEquals(List.of(), store.dueOutgoing("PB", 100, 10), "outbox of the sender only");
+
+    store.removeOutgoing("PA", message("PA-2", 1).messageId());
+    assertEquals(2, store.outgoingCount("PA"));
+  }
+
+  @Test
+  void aFailedDeliveryIsDueAgainOnlyAfterItsBackoff() {
+    store.addOutgoing(message("PA-1", 1), 10);
+    OutboxEntry entry = store.dueOutgoing("PA", 10, 1).get(0);
+
+    store.updateOutgoing(entry.withFailedAttempt(1010, "down"));
+
+    assertEquals(List.of(), store.dueOutgoing("PA", 1009, 10));
+    OutboxEntry again = store.dueOutgoing("PA", 1010, 10).get(0);
+    assertEquals(1, again.attempts());
+    assertEquals("down", again.lastError());
+  }
+
+  @Test
+  void theInboxRefusesAMessageIdItAlreadyHolds() {
+    assertTrue(store.addIncoming(message("PA-1", 1), 10));
+    assertFalse(store.addIncoming(message("PA-1", 1), 20));
+
+    assertEquals(1, store.incomingCount("PB"));
+    assertEquals(Optional.of(InboxEntry.received(message("PA-1", 1), 10)),
+        store.incoming("PB", message("PA-1", 1).messageId()));
+  }
+
+  @Test
+  void nextIncomingGivesTheLowestSequenceIdPerSourceIssueEarliestFirst() {
+    store.addIncoming(message("PA-2", 1), 10);
+    store.addIncoming(message("PA-1", 3), 11);
+    store.addIncoming(message("PA-1", 2), 12);
+
+    List<InboxEntry> heads = store.nextIncoming("PB", 100, 10);
+
+    assertEquals(List.of(message("PA-2", 1), message("PA-1", 2)),
+        heads.stream().map(InboxEntry::message).toList());
+    assertEquals(1, store.nextIncoming("PB", 100, 1).size());
+    assertEquals(List.of(message("PA-1", 2), message("PA-1", 3)),
+        store.incomingFor("PB", "PA-1").stream().map(InboxEntry::message).toList());
+  }
+
+  @Test
+  void aFailedOrDeferredHeadHoldsBackItsWholeIssue() {
+    store.addIncoming(message("PA-1", 1), 10);
+    store.addIncoming(message("PA-1", 2), 11);
+    store.addIncoming(message("PA-2", 1), 12);
+    store.addIncoming(message("PA-3", 1), 13);
+    InboxEntry head1 = store.incomingFor("PB", "PA-1").get(0);
+    InboxEntry head3 = store.incomingFor("PB", "PA-3").get(0);
+
+    store.updateIncoming(head1.withFailure("refused"));
+    store.updateIncoming(head3.withRetryAt(500, "429"));
+
+    assertEquals(List.of(message("PA-2", 1)),
+        store.nextIncoming("PB", 100, 10).stream().map(InboxEntry::message).toList());
+    assertEquals(2, store.nextIncoming("PB", 500, 10).size());
+    List<InboxEntry> failed = store.failedIncoming("PB");
+    assertEquals(1, failed.size());
+    assertEquals("refused", failed.get(0).error());
+    assertEquals(InboxEntry.Status.FAILED, failed.get(0).status());
+    assertEquals(1, failed.get(0).attempts());
+  }
+
+  @Test
+  void removedMessagesLeaveTheInbox() {
+    store.addIncoming(message("PA-1", 1), 10);
+
+    store.removeIncoming("PB", message("PA-1", 1).messageId());
+
+    assertEquals(0, store.incomingCount("PB"));
+    assertEquals(List.of(), store.nextIncoming("PB", 100, 10));
+  }
+
+  @Test
+  void messageWritesRollBackWithTheirTransaction() {
+    store.addIncoming(message("PA-1", 1), 10);
+
+    assertThrows(IllegalStateException.class, () -> stores.inTransaction(() -> {
+      store.removeIncoming("PB", message("PA-1", 1).messageId());
+      store.addOutgoing(message("PA-9", 1), 10);
+      throw new IllegalStateException("boom");
+    }));
+
+    assertEquals(1, store.incomingCount("PB"));
+    assertEquals(0, store.outgoingCount("PA"));
+  }
+}

@@ -1,0 +1,177 @@
+package org.backbonesync.testkit.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.backbonesync.spi.store.DuplicateSyncInfoException;
+import org.backbonesync.spi.store.PendingCreate;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link SyncInfoStore} (and the {@link Stores} transaction boundary around it) must
+ * do. Extend it and implement {@link #newStores()}; each test gets empty stores.
+ */
+public abstract class SyncInfoStoreCompatibilityKit {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  protected Stores stores;
+  protected SyncInfoStore store;
+
+  /** Fresh, empty stores for one test. */
+  protected abstract Stores newStores();
+
+  @BeforeEach
+  void setUpStores() {
+    stores = newStores();
+    store = stores.syncInfo();
+  }
+
+  private static SyncInfo row(String connector, String local, String remote) {
+    return new SyncInfo(0, connector, local, remote, 1000, 1100, 1050, 3, 1200, 2, false);
+  }
+
+  @Test
+  void insertAssignsIncreasingIdsAndKeepsEveryField() {
+    SyncInfo first = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo second = store.insert(row("PA", "PA-2", "PB-2"));
+
+    assertTrue(first.id() > 0);
+    assertTrue(second.id() > first.id());
+    assertEquals(row("PA", "PA-1", "PB-1").withId(first.id()), first);
+    assertEquals(Optional.of(first), store.findByLocalKey("PA", "PA-1"));
+    assertEquals(Optional.of(first), store.findByRemoteKey("PA", "PB-1"));
+    assertEquals(Optional.of(second), store.findById("PA", second.id()));
+    assertEquals(List.of(first, second), store.list("PA"));
+  }
+
+  @Test
+  void rowsBelongToTheirConnector() {
+    SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
+    store.insert(row("PB", "PB-1", "PA-1"));
+
+    assertEquals(List.of(a), store.list("PA"));
+    assertEquals(Optional.empty(), store.findByLocalKey("PA", "PB-1"));
+    assertEquals(Optional.empty(), store.findById("PB", a.id()));
+  }
+
+  @Test
+  void aRowWithoutRemoteKeyIsFoundByLocalKeyOnly() {
+    SyncInfo pending = store.insert(row("PA", "PA-1", null));
+
+    assertNull(store.findByLocalKey("PA", "PA-1").orElseThrow().remoteIssueKey());
+    store.update(pending.withRemoteIssueKey("PB-7"));
+
+    assertEquals("PA-1", store.findByRemoteKey("PA", "PB-7").orElseThrow().localIssueKey());
+  }
+
+  @Test
+  void aLocalOrRemoteKeyIsPairedOnlyOncePerConnector() {
+    store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo other = store.insert(row("PA", "PA-2", null));
+
+    assertThrows(DuplicateSyncInfoException.class, () -> store.insert(row("PA", "PA-1", "PB-9")));
+    assertThrows(DuplicateSyncInfoException.class, () -> store.insert(row("PA", "PA-3", "PB-1")));
+    assertThrows(DuplicateSyncInfoException.class,
+        () -> store.update(other.withRemoteIssueKey("PB-1")));
+    store.insert(row("PA", "PA-3", null));
+    store.insert(row("PB", "PA-1", "PB-1"));
+    assertEquals(3, store.list("PA").size());
+  }
+
+  @Test
+  void updateReplacesTheRowAndItsIndexes() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+
+    store.update(row.withSent(4, 2000).withReceived(3, 2100));
+
+    SyncInfo read = store.findById("PA", row.id()).orElseThrow();
+    assertEquals(4, read.outgoingMessageSequenceId());
+    assertEquals(2000, read.lastOutgoingChange());
+    assertEquals(3, read.incomingMessageSequenceId());
+    assertEquals(2100, read.lastIncomingChange());
+    assertThrows(IllegalArgumentException.class, () -> store.update(row.withId(row.id() + 99)));
+  }
+
+  @Test
+  void deleteRemovesOneRowAndDeleteAllTheConnectorsRows() {
+    SyncInfo one = store.insert(row("PA", "PA-1", "PB-1"));
+    store.insert(row("PA", "PA-2", "PB-2"));
+    store.insert(row("PB", "PB-1", "PA-1"));
+
+    assertTrue(store.delete("PA", one.id()));
+    assertFalse(store.delete("PA", one.id()));
+    assertFalse(store.delete("PB", store.list("PA").get(0).id()), "another connector's row");
+    assertEquals(Optional.empty(), store.findByRemoteKey("PA", "PB-1"));
+    store.insert(row("PA", "PA-1", "PB-1"));
+
+    assertEquals(2, store.deleteAll("PA"));
+    assertEquals(List.of(), store.list("PA"));
+    assertEquals(1, store.list("PB").size());
+  }
+
+  @Test
+  void syncedValuesMergePerMappingIdAndGoWithTheirRow() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    store.putSyncedValues(row.id(), Map.of("m1", JSON.textNode("a"), "m2", NullNode.getInstance()));
+    store.putSyncedValues(row.id(), Map.of("m1", JSON.textNode("b")));
+
+    assertEquals(Map.of("m1", JSON.textNode("b"), "m2", NullNode.getInstance()),
+        store.syncedValues(row.id()));
+
+    store.delete("PA", row.id());
+    assertEquals(Map.of(), store.syncedValues(row.id()));
+  }
+
+  @Test
+  void pendingCreatesAreKeptPerConnectorAndRemoteIssue() {
+    PendingCreate p = new PendingCreate("PB", "PA-1", "marker-1", 5000);
+    store.putPendingCreate(p);
+
+    assertEquals(Optional.of(p), store.pendingCreate("PB", "PA-1"));
+    assertEquals(Optional.empty(), store.pendingCreate("PA", "PA-1"));
+    store.removePendingCreate("PB", "PA-1");
+    assertEquals(Optional.empty(), store.pendingCreate("PB", "PA-1"));
+  }
+
+  @Test
+  void aTransactionThatThrowsLeavesNothingBehind() {
+    SyncInfo kept = store.insert(row("PA", "PA-1", "PB-1"));
+
+    assertThrows(IllegalStateException.class, () -> stores.inTransaction(() -> {
+      store.update(kept.withSent(9, 9000));
+      SyncInfo added = store.insert(row("PA", "PA-2", "PB-2"));
+      store.putSyncedValues(added.id(), Map.of("m1", JSON.textNode("x")));
+      store.putPendingCreate(new PendingCreate("PA", "PB-3", "m", 1));
+      stores.watermarks().setWatermark("PA", 777);
+      throw new IllegalStateException("boom");
+    }));
+
+    assertEquals(List.of(kept), store.list("PA"));
+    assertEquals(Optional.empty(), store.findByRemoteKey("PA", "PB-2"));
+    assertEquals(Optional.empty(), store.pendingCreate("PA", "PB-3"));
+    assertTrue(stores.watermarks().watermark("PA").isEmpty());
+  }
+
+  @Test
+  void aTransactionCommitsAllItsWritesAndNestedCallsJoinIt() {
+    stores.inTransaction(() -> {
+      store.insert(row("PA", "PA-1", "PB-1"));
+      stores.inTransaction(() -> stores.watermarks().setWatermark("PA", 42));
+    });
+
+    assertEquals(1, store.list("PA").size());
+    assertEquals(42, stores.watermarks().watermark("PA").orElseThrow());
+  }
+}

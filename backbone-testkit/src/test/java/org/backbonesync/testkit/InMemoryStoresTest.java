@@ -1,0 +1,25 @@
+package org.backbonesync.testkit;
+
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
+import org.junit.jupiter.api.Nested;
+
+/** The in-memory stores pass the store compatibility kits. */
+class InMemoryStoresTest {
+  @Nested
+  class SyncInfos extends SyncInfoStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return new InMemoryStores();
+    }
+  }
+
+  @Nested
+  class Messages extends MessageStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return new InMemoryStores();
+    }
+  }
+}
