@@ -11,6 +11,8 @@ import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
+import org.backbonesync.core.SyncListener;
+import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
@@ -55,6 +57,7 @@ public final class SyncTestDriver {
   private final RecordingListener events = new RecordingListener();
   private final SyncConfiguration configuration;
   private final Consumer<SyncEngine.Builder> engineSettings;
+  private final SyncListener hostListener;
   private SyncEngine engine;
 
   private SyncTestDriver(Builder builder) {
@@ -69,6 +72,7 @@ public final class SyncTestDriver {
         .forEach(config::fieldMapping);
     this.configuration = config.build();
     this.engineSettings = builder.engineSettings;
+    this.hostListener = builder.listener;
     this.engine = newEngine();
   }
 
@@ -94,9 +98,9 @@ public final class SyncTestDriver {
         .transport(keyA(), aToB)
         .transport(keyB(), bToA)
         .stores(stores)
-        .clock(clock)
-        .listener(events);
+        .clock(clock);
     engineSettings.accept(builder);
+    builder.listener(hostListener == null ? events : new Both(events, hostListener));
     SyncEngine built = builder.build();
     aToB.connect(built.receiver(keyB()));
     bToA.connect(built.receiver(keyA()));
@@ -261,6 +265,69 @@ public final class SyncTestDriver {
     return engine.syncInformation(keyB());
   }
 
+  /** Sends each event to the driver's recorder, then to the test's listener. */
+  private record Both(RecordingListener first, SyncListener second) implements SyncListener {
+    @Override
+    public void polled(String key, int found, int built) {
+      first.polled(key, found, built);
+      second.polled(key, found, built);
+    }
+
+    @Override
+    public void queued(String key, SyncMessage m) {
+      first.queued(key, m);
+      second.queued(key, m);
+    }
+
+    @Override
+    public void sent(String key, SyncMessage m) {
+      first.sent(key, m);
+      second.sent(key, m);
+    }
+
+    @Override
+    public void deliveryFailed(String key, SyncMessage m, String reason) {
+      first.deliveryFailed(key, m, reason);
+      second.deliveryFailed(key, m, reason);
+    }
+
+    @Override
+    public void received(String key, SyncMessage m) {
+      first.received(key, m);
+      second.received(key, m);
+    }
+
+    @Override
+    public void applied(String key, SyncMessage m, String local, boolean created) {
+      first.applied(key, m, local, created);
+      second.applied(key, m, local, created);
+    }
+
+    @Override
+    public void duplicate(String key, SyncMessage m) {
+      first.duplicate(key, m);
+      second.duplicate(key, m);
+    }
+
+    @Override
+    public void failed(String key, SyncMessage m, String error, boolean permanent) {
+      first.failed(key, m, error, permanent);
+      second.failed(key, m, error, permanent);
+    }
+
+    @Override
+    public void retried(String key, SyncMessage m) {
+      first.retried(key, m);
+      second.retried(key, m);
+    }
+
+    @Override
+    public void skipped(String key, SyncMessage m) {
+      first.skipped(key, m);
+      second.skipped(key, m);
+    }
+  }
+
   /** Builds a {@link SyncTestDriver}. */
   public static final class Builder {
     private ManualClock clock = ManualClock.startingAt2026();
@@ -270,6 +337,7 @@ public final class SyncTestDriver {
     private final InMemoryIssueTracker.Builder trackerB = InMemoryIssueTracker.builder("PB");
     private final List<FieldMapping> mappings = new ArrayList<>();
     private Consumer<SyncEngine.Builder> engineSettings = e -> { };
+    private SyncListener listener;
 
     private Builder() {}
 
@@ -309,7 +377,16 @@ public final class SyncTestDriver {
       return this;
     }
 
-    /** Adjusts the engine builder (backoffs, batch sizes, gap timeout...). */
+    /** A listener that gets the engine's events too (the driver records them anyway). */
+    public Builder listener(SyncListener extra) {
+      this.listener = extra;
+      return this;
+    }
+
+    /**
+     * Adjusts the engine builder (backoffs, batch sizes, gap timeout...). A listener set here is
+     * replaced; use {@link #listener(SyncListener)}.
+     */
     public Builder engine(Consumer<SyncEngine.Builder> adjust) {
       this.engineSettings = adjust;
       return this;

@@ -1,0 +1,79 @@
+package org.backbonesync.spi.message;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+  private final MessageCodec codec = new MessageCodec();
+
+  private static SyncMessage message() {
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    fields.put("map-summary", new FieldValue(JsonNodeFactory.instance.textNode("Printer"), 1, "alice"));
+    fields.put("map-labels", new FieldValue(
+        JsonNodeFactory.instance.arrayNode().add("a").add("b"), 2, "bob"));
+    fields.put("map-assignee", new FieldValue(NullNode.getInstance(), 3, "alice"));
+    return new SyncMessage(1, "PA:PA-1:1:1", "sync", "PA", "PB", "PA-1", null, 1,
+        MessageKind.CHANGE, "Task", 1000, fields);
+  }
+
+  @Test
+  void aMessageSurvivesARoundTripWithItsFieldOrder() {
+    SyncMessage decoded = codec.decode(codec.encode(message()));
+
+    assertEquals(message(), decoded);
+    assertEquals(List.of("map-summary", "map-labels", "map-assignee"),
+        List.copyOf(decoded.fields().keySet()));
+    assertArrayEquals(codec.encode(message()), codec.encode(decoded));
+  }
+
+  @Test
+  void anUnknownFormatVersionIsRefusedWithTheVersionNamed() {
+    String json = new String(codec.encode(message()), StandardCharsets.UTF_8)
+        .replace("\"formatVersion\":1", "\"formatVersion\":7");
+
+    var e = assertThrows(MessageFormatException.class,
+        () -> codec.decode(json.getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals("unsupported message formatVersion 7 (messageId \"PA:PA-1:1:1\");"
+        + " this version reads 1", e.getMessage());
+  }
+
+  @Test
+  void brokenJsonIsRefusedWithItsPosition() {
+    var e = assertThrows(MessageFormatException.class,
+        () -> codec.decode("{\"formatVersion\":1,\n\"messageId\":}".getBytes(StandardCharsets.UTF_8)));
+
+    assertTrue(e.getMessage().startsWith("message is not valid JSON at line 2, column"),
+        e.getMessage());
+  }
+
+  @Test
+  void anUnknownPropertyOrAMissingOneIsRefused() {
+    String json = new String(codec.encode(message()), StandardCharsets.UTF_8);
+
+    var unknown = assertThrows(MessageFormatException.class, () -> codec.decode(
+        json.replace("\"kind\"", "\"surprise\":1,\"kind\"").getBytes(StandardCharsets.UTF_8)));
+    assertTrue(unknown.getMessage().contains("surprise"), unknown.getMessage());
+
+    var missing = assertThrows(MessageFormatException.class, () -> codec.decode(
+        json.replace("\"messageId\":\"PA:PA-1:1:1\",", "").getBytes(StandardCharsets.UTF_8)));
+    assertTrue(missing.getMessage().contains("messageId"), missing.getMessage());
+  }
+
+  @Test
+  void aSequenceIdBelowOneIsRefused() {
+    var e = assertThrows(IllegalArgumentException.class, () -> new SyncMessage(1, "m", "s", "PA",
+        "PB", "PA-1", null, 0, MessageKind.CHANGE, "Task", 0, Map.of()));
+    assertEquals("sequenceId must be at least 1, was 0", e.getMessage());
+  }
+}
