@@ -3,8 +3,8 @@ package org.backbonesync.core;
 /**
  * What one poll of a connector's outgoing queue did.
  *
- * @param issuesFound issues the change search returned
+ * @param issuesFound issues the change search returned, over all its pages
  * @param messagesQueued messages put in the outbox
- * @param morePages whether the search had more results than one page; the next poll goes on
+ * @param pages how many pages the change search had
  */
-public record PollResult(int issuesFound, int messagesQueued, boolean morePages) {}
+public record PollResult(int issuesFound, int messagesQueued, int pages) {}

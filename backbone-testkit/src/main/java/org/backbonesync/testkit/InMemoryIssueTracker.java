@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.Comment;
 import org.backbonesync.spi.tracker.CreateMetadata;
@@ -172,20 +173,26 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   @Override
-  public List<IssueChanges> findUpdatedSince(long sinceMillis, String jql, int maxResults) {
+  public ChangePage findUpdatedSince(
+      long sinceMillis, String jql, int maxResults, String pageToken) {
     return call("findUpdatedSince", null, () -> {
       if (jql != null) {
         throw new TrackerException(
             "InMemoryIssueTracker does not evaluate JQL; got \"" + jql + "\"", null, Map.of());
       }
-      List<IssueChanges> result = new ArrayList<>();
-      project.issues.values().stream()
+      int start = pageToken == null ? 0 : Integer.parseInt(pageToken);
+      List<Issue> matching = project.issues.values().stream()
           .filter(i -> i.updated >= sinceMillis)
           .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
-          .limit(maxResults)
-          .forEach(i -> result.add(new IssueChanges(i.snapshot(),
-              i.changelog.stream().filter(e -> e.timestamp() >= sinceMillis).toList())));
-      return result;
+          .toList();
+      List<IssueChanges> page = new ArrayList<>();
+      for (Issue i : matching.subList(Math.min(start, matching.size()),
+          Math.min(start + maxResults, matching.size()))) {
+        page.add(new IssueChanges(i.snapshot(),
+            i.changelog.stream().filter(e -> e.timestamp() >= sinceMillis).toList()));
+      }
+      int next = start + page.size();
+      return new ChangePage(page, next < matching.size() ? String.valueOf(next) : null);
     });
   }
 

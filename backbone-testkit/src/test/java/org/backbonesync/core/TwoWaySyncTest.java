@@ -229,6 +229,19 @@ class TwoWaySyncTest {
     }
   }
 
+  @Test
+  void aBurstOfMoreIssuesThanAPageWithinOneMillisecondIsSyncedCompletely() {
+    SyncTestDriver sync = SyncTestDriver.builder().engine(e -> e.pollPageSize(2)).build();
+    for (int i = 1; i <= 5; i++) {
+      sync.a("alice").create("bulk " + i);
+    }
+
+    sync.runUntilQuiet();
+
+    assertEquals(5, sync.b().allIssues().size());
+    assertEquals(5, sync.syncInfoA().stream().filter(r -> r.remoteIssueKey() != null).count());
+  }
+
   private static SyncInfo single(List<SyncInfo> rows) {
     assertEquals(1, rows.size(), () -> "rows: " + rows);
     return rows.get(0);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import org.backbonesync.core.PollResult;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncListener;
+import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -77,7 +79,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     private MessageTransport target;
 
     @Override
-    public java.util.Set<String> send(List<org.backbonesync.spi.message.SyncMessage> messages) {
+    public Set<String> send(List<SyncMessage> messages) {
       return target.send(messages);
     }
   }
@@ -125,10 +127,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void runOnce() {
     for (String key : locals.keySet()) {
-      PollResult polled;
-      do {
-        polled = poll(key);
-      } while (polled.morePages() && polled.messagesQueued() > 0);
+      poll(key);
       deliver(key);
     }
     for (String key : locals.keySet()) {

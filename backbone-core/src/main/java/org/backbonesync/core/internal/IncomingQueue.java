@@ -283,7 +283,7 @@ final class IncomingQueue implements MessageReceiver {
             null, connector.key(), localKey, null);
       }
       String newKey = localKey;
-      SyncMessage paired =
+      Paired paired =
           stores.inTransaction(
               () -> {
                 SyncInfo inserted =
@@ -291,10 +291,10 @@ final class IncomingQueue implements MessageReceiver {
                         .insert(SyncInfo.newPair(
                             connector.key(), newKey, message.sourceIssueKey(), now));
                 stores.syncInfo().removePendingCreate(connector.key(), message.sourceIssueKey());
-                return outgoing.appendPaired(inserted, now);
+                return new Paired(inserted.id(), outgoing.appendPaired(inserted, now));
               });
-      events.queued(connector.key(), paired);
-      rowId = stores.syncInfo().findByLocalKey(connector.key(), localKey).orElseThrow().id();
+      events.queued(connector.key(), paired.message());
+      rowId = paired.rowId();
     }
     if (!update.isEmpty()) {
       connector.tracker.updateIssue(localKey, update);
@@ -315,6 +315,9 @@ final class IncomingQueue implements MessageReceiver {
     events.applied(connector.key(), message, localKey, created);
     return new ApplyOutcome.Applied(message, localKey, created);
   }
+
+  /** The row recorded for a new pair, and the PAIRED message that tells the partner. */
+  private record Paired(long rowId, SyncMessage message) {}
 
   /** An issue just created, and the create screen it was created through. */
   private record Created(String key, CreateMetadata screen) {}

@@ -19,6 +19,7 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.FieldChange;
 import org.backbonesync.spi.tracker.IssueChanges;
@@ -57,6 +58,10 @@ final class OutgoingQueue {
     this.transport = transport;
   }
 
+  /**
+   * Reads every page of one change search from the watermark minus the overlap, queues the
+   * messages, and only then moves the watermark to the newest update seen.
+   */
   synchronized PollResult poll() {
     String key = connector.key();
     OptionalLong watermark = stores.watermarks().watermark(key);
@@ -64,21 +69,29 @@ final class OutgoingQueue {
         watermark.isPresent()
             ? Math.max(0, watermark.getAsLong() - settings.changeDetectionOverlap().toMillis())
             : 0;
-    List<IssueChanges> page =
-        connector.tracker.findUpdatedSince(since, connector.config.jql(), settings.pollPageSize());
+    int found = 0;
     int queued = 0;
+    int pages = 0;
     long newWatermark = watermark.orElse(0);
-    for (IssueChanges changes : page) {
-      if (examine(changes)) {
-        queued++;
+    String token = null;
+    do {
+      ChangePage page = connector.tracker.findUpdatedSince(
+          since, connector.config.jql(), settings.pollPageSize(), token);
+      pages++;
+      for (IssueChanges changes : page.issues()) {
+        if (examine(changes)) {
+          queued++;
+        }
+        newWatermark = Math.max(newWatermark, changes.issue().updated());
       }
-      newWatermark = Math.max(newWatermark, changes.issue().updated());
-    }
+      found += page.issues().size();
+      token = page.nextPageToken();
+    } while (token != null);
     if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
       stores.watermarks().setWatermark(key, newWatermark);
     }
-    events.polled(key, page.size(), queued);
-    return new PollResult(page.size(), queued, page.size() >= settings.pollPageSize());
+    events.polled(key, found, queued);
+    return new PollResult(found, queued, pages);
   }
 
   /** Builds and queues the message for one changed issue, if it has changes to send. */
@@ -106,7 +119,7 @@ final class OutgoingQueue {
       return false;
     }
     TrackedIssue issue = changes.issue();
-    Map<String, Change> latest = latestChanges(changes.changelog(), 0, true);
+    Map<String, Change> latest = latestChanges(changes.changelog(), true);
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       JsonNode value = export(out, issue);
@@ -144,7 +157,7 @@ final class OutgoingQueue {
       }
     }
     long lastSeen = Math.max(info.lastChangeSeen(), maxTimestamp(fresh));
-    Map<String, Change> latest = latestChanges(fresh, 0, false);
+    Map<String, Change> latest = latestChanges(fresh, false);
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     if (!latest.isEmpty()) {
       Map<String, JsonNode> synced = stores.syncInfo().syncedValues(info.id());
@@ -236,11 +249,11 @@ final class OutgoingQueue {
 
   /** The latest change per field, leaving out the sync user's own changes. */
   private Map<String, Change> latestChanges(
-      List<ChangelogEntry> entries, long since, boolean includeSyncUser) {
+      List<ChangelogEntry> entries, boolean includeSyncUser) {
     Map<String, Change> latest = new HashMap<>();
     String syncUser = connector.config.syncUser();
     for (ChangelogEntry entry : entries) {
-      if (entry.timestamp() < since || (!includeSyncUser && syncUser.equals(entry.author()))) {
+      if (!includeSyncUser && syncUser.equals(entry.author())) {
         continue;
       }
       for (FieldChange item : entry.items()) {

@@ -24,16 +24,20 @@ public interface IssueTracker {
   String projectKey();
 
   /**
-   * The issues of the project that were updated at or after {@code sinceMillis}, each with its
-   * changelog entries at or after that time, oldest update first.
+   * A page of the issues of the project that were updated at or after {@code sinceMillis}, each
+   * with at least its changelog entries at or after that time, oldest update first.
    *
-   * @param sinceMillis epoch millis; the engine passes its watermark minus an overlap, so results
-   *     may repeat issues seen before
+   * <p>The engine passes its watermark minus an overlap, so results repeat issues seen before;
+   * it reads every page of one search before it moves its watermark, so a burst of more issues
+   * than fit on a page, even with the same update time, is never skipped.
+   *
+   * @param sinceMillis epoch millis
    * @param jql an extra condition (JQL) the issues must match, or null for the whole project
-   * @param maxResults at most this many issues; the engine asks again from the last one's update
-   *     time when a page is full
+   * @param maxResults at most this many issues per page (a tracker may return fewer)
+   * @param pageToken null for the first page; then the previous page's {@link
+   *     ChangePage#nextPageToken()}
    */
-  List<IssueChanges> findUpdatedSince(long sinceMillis, String jql, int maxResults);
+  ChangePage findUpdatedSince(long sinceMillis, String jql, int maxResults, String pageToken);
 
   /** The issue with this key, or empty when it does not exist (or is outside the project). */
   Optional<TrackedIssue> issue(String issueKey);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.Comment;
 import org.backbonesync.spi.tracker.CreateMetadata;
@@ -131,7 +132,7 @@ public abstract class IssueTrackerCompatibilityKit {
   }
 
   @Test
-  void aChangeSearchReturnsIssuesUpdatedSinceInUpdateOrderAndHonoursThePageSize() {
+  void aChangeSearchReturnsIssuesUpdatedSinceInUpdateOrder() {
     String first = create("first", null);
     letTimePass();
     String second = create("second", null);
@@ -139,11 +140,31 @@ public abstract class IssueTrackerCompatibilityKit {
     tracker.updateIssue(first, Map.of("summary", text("first, edited")));
     long secondUpdated = tracker.issue(second).orElseThrow().updated();
 
-    List<String> since = tracker.findUpdatedSince(secondUpdated, null, 50).stream()
-        .map(c -> c.issue().key()).toList();
-    assertEquals(List.of(second, first), since);
-    assertEquals(List.of(second), tracker.findUpdatedSince(secondUpdated, null, 1).stream()
-        .map(c -> c.issue().key()).toList());
+    ChangePage page = tracker.findUpdatedSince(secondUpdated, null, 50, null);
+
+    assertEquals(List.of(second, first), page.issues().stream().map(c -> c.issue().key()).toList());
+    assertFalse(page.hasNext());
+  }
+
+  @Test
+  void aChangeSearchLargerThanAPageIsReadPageByPage() {
+    List<String> created = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(create("issue " + i, null));
+    }
+
+    List<String> read = new java.util.ArrayList<>();
+    String token = null;
+    int pages = 0;
+    do {
+      ChangePage page = tracker.findUpdatedSince(0, null, 2, token);
+      page.issues().forEach(c -> read.add(c.issue().key()));
+      token = page.nextPageToken();
+      pages++;
+    } while (token != null && pages < 10);
+
+    assertEquals(created, read);
+    assertEquals(3, pages);
   }
 
   @Test
@@ -191,7 +212,7 @@ public abstract class IssueTrackerCompatibilityKit {
   }
 
   private IssueChanges find(String key, long since) {
-    return tracker.findUpdatedSince(since, null, 1000).stream()
+    return tracker.findUpdatedSince(since, null, 1000, null).issues().stream()
         .filter(c -> c.issue().key().equals(key))
         .findFirst()
         .orElseThrow(() -> new AssertionError(key + " not found by a change search since " + since));

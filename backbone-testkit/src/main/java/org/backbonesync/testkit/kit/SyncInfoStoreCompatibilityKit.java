@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link SyncInfoStore} (and the {@link Stores} transaction boundary around it) must
- * do. Extend it and implement {@link #newStores()}; each test gets empty stores.
+ * What every {@link SyncInfoStore}, the {@link org.backbonesync.spi.store.WatermarkStore} and the
+ * {@link Stores} transaction boundary around them must do. Extend it and implement {@link #newStores()}; each test gets empty stores.
  */
 public abstract class SyncInfoStoreCompatibilityKit {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -143,6 +143,18 @@ public abstract class SyncInfoStoreCompatibilityKit {
     assertEquals(Optional.empty(), store.pendingCreate("PA", "PA-1"));
     store.removePendingCreate("PB", "PA-1");
     assertEquals(Optional.empty(), store.pendingCreate("PB", "PA-1"));
+  }
+
+  @Test
+  void watermarksAreKeptPerConnector() {
+    assertTrue(stores.watermarks().watermark("PA").isEmpty());
+
+    stores.watermarks().setWatermark("PA", 1000);
+    stores.watermarks().setWatermark("PA", 2000);
+    stores.watermarks().setWatermark("PB", 5);
+
+    assertEquals(2000, stores.watermarks().watermark("PA").orElseThrow());
+    assertEquals(5, stores.watermarks().watermark("PB").orElseThrow());
   }
 
   @Test
