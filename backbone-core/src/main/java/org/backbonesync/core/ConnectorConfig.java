@@ -8,19 +8,31 @@ package org.backbonesync.core;
  * @param syncUser the id of the user the connector acts as on its tracker; changelog entries by
  *     this user are changes made by the sync and are never sent back
  * @param jql an extra condition issues must match to be synced, or null for the whole project
+ * @param incomingJql a condition a local issue must match before an incoming change is applied to
+ *     it, or null for none
  */
-public record ConnectorConfig(String key, String projectKey, String syncUser, String jql) {
+public record ConnectorConfig(
+    String key, String projectKey, String syncUser, String jql, String incomingJql) {
   public ConnectorConfig {
     Checks.notBlank("key", key);
     Checks.notBlank("projectKey", projectKey);
     Checks.notBlank("syncUser", syncUser);
-    if (jql != null && jql.isBlank()) {
-      jql = null;
-    }
+    jql = jql == null || jql.isBlank() ? null : jql;
+    incomingJql = incomingJql == null || incomingJql.isBlank() ? null : incomingJql;
   }
 
   /** A connector for a whole project. */
   public static ConnectorConfig of(String key, String projectKey, String syncUser) {
-    return new ConnectorConfig(key, projectKey, syncUser, null);
+    return new ConnectorConfig(key, projectKey, syncUser, null, null);
+  }
+
+  /** This connector, syncing only the issues that match {@code condition}. */
+  public ConnectorConfig withJql(String condition) {
+    return new ConnectorConfig(key, projectKey, syncUser, condition, incomingJql);
+  }
+
+  /** This connector, applying incoming changes only to issues that match {@code condition}. */
+  public ConnectorConfig withIncomingJql(String condition) {
+    return new ConnectorConfig(key, projectKey, syncUser, jql, condition);
   }
 }

@@ -1,71 +1,77 @@
 package org.backbonesync.core;
 
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
- * One configured field relationship between connector A and connector B, identified by a stable
- * id that the messages carry.
+ * One configured field relationship between connector A and connector B, as data: a stable id
+ * that messages carry values under, a mapping type (a {@link
+ * org.backbonesync.spi.mapping.FieldMappingProvider#type()}), a direction, the field on each side
+ * and the type's settings.
  *
- * <p>For each direction it syncs, it names the outgoing mapping that exports the value on the
- * sending side and the incoming mapping that imports it on the receiving side. The mappings of a
- * direction it does not sync are null.
- *
- * @param id the stable id (usually a UUID string); messages carry values under it
- * @param displayName a name for people, e.g. {@code Summary}
+ * @param id the stable id, usually a UUID string
+ * @param name a name for people, or null (the fields are shown instead)
+ * @param type the mapping type, e.g. {@code passthrough} or {@code correlation}
  * @param direction which way it syncs
- * @param outgoingA exports from A's issues, when {@code direction.fromA()}
- * @param incomingB imports into B's issues, when {@code direction.fromA()}
- * @param outgoingB exports from B's issues, when {@code direction.fromB()}
- * @param incomingA imports into A's issues, when {@code direction.fromB()}
+ * @param fieldA the field on A's side, or null when the type needs none there
+ * @param fieldB the field on B's side, or null when the type needs none there
+ * @param settings the type's settings, a JSON object (empty when none)
  */
 public record FieldMapping(
     String id,
-    String displayName,
+    String name,
+    String type,
     Direction direction,
-    OutgoingFieldMapping outgoingA,
-    IncomingFieldMapping incomingB,
-    OutgoingFieldMapping outgoingB,
-    IncomingFieldMapping incomingA) {
+    String fieldA,
+    String fieldB,
+    JsonNode settings) {
 
   public FieldMapping {
     Checks.notBlank("id", id);
-    Checks.notBlank("displayName", displayName);
-    Checks.notNull("direction", direction);
-    if (direction.fromA()) {
-      Checks.notNull("outgoingA (field mapping " + id + ", " + direction + ")", outgoingA);
-      Checks.notNull("incomingB (field mapping " + id + ", " + direction + ")", incomingB);
-    } else {
-      outgoingA = null;
-      incomingB = null;
-    }
-    if (direction.fromB()) {
-      Checks.notNull("outgoingB (field mapping " + id + ", " + direction + ")", outgoingB);
-      Checks.notNull("incomingA (field mapping " + id + ", " + direction + ")", incomingA);
-    } else {
-      outgoingB = null;
-      incomingA = null;
+    Checks.notBlank("type (field mapping " + id + ")", type);
+    Checks.notNull("direction (field mapping " + id + ")", direction);
+    settings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
+    if (!settings.isObject()) {
+      throw new IllegalArgumentException(
+          "settings of field mapping " + id + " must be a JSON object, was " + settings);
     }
   }
 
-  /** Syncs a field with the same id on both sides, value unchanged. */
+  /** A field with the same id on both sides, copied as it is. */
   public static FieldMapping passthrough(String id, String field, Direction direction) {
     return passthrough(id, field, field, direction);
   }
 
-  /**
-   * Syncs field {@code fieldA} of A's issues with field {@code fieldB} of B's issues, value
-   * unchanged (both must hold the same kind of value).
-   */
+  /** Field {@code fieldA} of A's issues and {@code fieldB} of B's, copied as they are. */
   public static FieldMapping passthrough(
       String id, String fieldA, String fieldB, Direction direction) {
-    Passthrough a = new Passthrough(Checks.notBlank("fieldA", fieldA));
-    Passthrough b = new Passthrough(Checks.notBlank("fieldB", fieldB));
-    String name = fieldA.equals(fieldB) ? fieldA : fieldA + " / " + fieldB;
-    return new FieldMapping(id, name, direction, a, b, b, a);
+    return new FieldMapping(id, null, "passthrough", direction, fieldA, fieldB, null);
   }
 
-  /** Whether changes flow out of the given side (true: A, false: B). */
+  /** A mapping of any type. */
+  public static FieldMapping of(
+      String id, String type, Direction direction, String fieldA, String fieldB,
+      JsonNode settings) {
+    return new FieldMapping(id, null, type, direction, fieldA, fieldB, settings);
+  }
+
+  /** The name, or the fields when it has none. */
+  public String displayName() {
+    if (name != null) {
+      return name;
+    }
+    if (fieldA != null && fieldA.equals(fieldB)) {
+      return fieldA;
+    }
+    return (fieldA == null ? "-" : fieldA) + " / " + (fieldB == null ? "-" : fieldB);
+  }
+
+  /** The field on one side (true: A). */
+  String field(boolean sideA) {
+    return sideA ? fieldA : fieldB;
+  }
+
+  /** Whether changes flow out of the given side (true: A). */
   boolean syncsFrom(boolean sideA) {
     return sideA ? direction.fromA() : direction.fromB();
   }

@@ -1,6 +1,7 @@
 package org.backbonesync.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,8 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A synchronization: two connectors, the issue types that correspond, and the field mappings.
- * Immutable; build it with {@link #builder(String)}.
+ * A synchronization as data: two connectors, the issue types that correspond, and the field
+ * mappings. Immutable. Build it in Java with {@link #builder(String)} or read it from JSON with
+ * {@link SyncConfigurationJson}; both check it and report every problem at once. Whether its
+ * mapping types exist and fit the projects' fields is checked when an engine is built with it.
  */
 public final class SyncConfiguration {
   private final String id;
@@ -21,27 +24,50 @@ public final class SyncConfiguration {
   private final Map<String, FieldMapping> mappingsById;
 
   private SyncConfiguration(Builder b) {
-    this.id = b.id;
-    this.connectorA = Checks.notNull("connectorA", b.connectorA);
-    this.connectorB = Checks.notNull("connectorB", b.connectorB);
-    if (connectorA.key().equals(connectorB.key())) {
-      throw new IllegalArgumentException(
-          "connector keys must differ, both are \"" + connectorA.key() + "\"");
+    List<ConfigurationProblem> problems = new ArrayList<>();
+    if (b.connectorA == null) {
+      problems.add(new ConfigurationProblem("$.connectorA", "missing"));
+    }
+    if (b.connectorB == null) {
+      problems.add(new ConfigurationProblem("$.connectorB", "missing"));
+    }
+    if (b.connectorA != null && b.connectorB != null
+        && b.connectorA.key().equals(b.connectorB.key())) {
+      problems.add(new ConfigurationProblem("$.connectorB.key",
+          "connector keys must differ, both are \"" + b.connectorA.key() + "\""));
     }
     if (b.fieldMappings.isEmpty()) {
-      throw new IllegalArgumentException("fieldMappings must not be empty (synchronization " + id + ")");
+      problems.add(new ConfigurationProblem("$.fieldMappings", "must not be empty"));
     }
-    this.issueTypesAtoB = Map.copyOf(b.issueTypes);
-    Map<String, String> inverse = new HashMap<>();
-    issueTypesAtoB.forEach((a, bType) -> inverse.putIfAbsent(bType, a));
-    this.issueTypesBtoA = Map.copyOf(inverse);
-    this.fieldMappings = List.copyOf(b.fieldMappings);
-    this.mappingsById = new LinkedHashMap<>();
-    for (FieldMapping m : fieldMappings) {
-      if (mappingsById.putIfAbsent(m.id(), m) != null) {
-        throw new IllegalArgumentException("duplicate field mapping id \"" + m.id() + "\"");
+    Map<String, FieldMapping> byId = new LinkedHashMap<>();
+    for (int i = 0; i < b.fieldMappings.size(); i++) {
+      FieldMapping m = b.fieldMappings.get(i);
+      if (byId.putIfAbsent(m.id(), m) != null) {
+        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "].id",
+            "duplicate field mapping id \"" + m.id() + "\""));
       }
     }
+    Map<String, String> inverse = new HashMap<>();
+    int row = 0;
+    for (Map.Entry<String, String> e : b.issueTypes.entrySet()) {
+      if (inverse.putIfAbsent(e.getValue(), e.getKey()) != null) {
+        problems.add(new ConfigurationProblem("$.issueTypes[" + row + "].b",
+            "issue type \"" + e.getValue() + "\" of B already corresponds to \""
+                + inverse.get(e.getValue()) + "\""));
+      }
+      row++;
+    }
+    problems.addAll(b.duplicateIssueTypes);
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+    this.id = b.id;
+    this.connectorA = b.connectorA;
+    this.connectorB = b.connectorB;
+    this.issueTypesAtoB = Collections.unmodifiableMap(new LinkedHashMap<>(b.issueTypes));
+    this.issueTypesBtoA = Map.copyOf(inverse);
+    this.fieldMappings = List.copyOf(b.fieldMappings);
+    this.mappingsById = Collections.unmodifiableMap(byId);
   }
 
   /** Starts a configuration for the synchronization with this id. */
@@ -72,6 +98,11 @@ public final class SyncConfiguration {
     return connectorB.key().equals(key) ? Optional.of(connectorB) : Optional.empty();
   }
 
+  /** Whether the connector with this key is connector A. */
+  public boolean isA(String connectorKey) {
+    return connectorA.key().equals(connectorKey);
+  }
+
   /** The other connector of the one with this key. */
   public ConnectorConfig partnerOf(String key) {
     if (connectorA.key().equals(key)) {
@@ -94,6 +125,11 @@ public final class SyncConfiguration {
     return Optional.ofNullable(mappingsById.get(mappingId));
   }
 
+  /** The configured issue type correspondences, A's type to B's, in configuration order. */
+  public Map<String, String> issueTypes() {
+    return issueTypesAtoB;
+  }
+
   /**
    * The issue type to create on the receiving connector for an issue of {@code sourceType} on the
    * sending one; the same name when no correspondence is configured.
@@ -105,17 +141,36 @@ public final class SyncConfiguration {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof SyncConfiguration c
+        && id.equals(c.id)
+        && connectorA.equals(c.connectorA)
+        && connectorB.equals(c.connectorB)
+        && issueTypesAtoB.equals(c.issueTypesAtoB)
+        && fieldMappings.equals(c.fieldMappings);
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode() * 31 + fieldMappings.hashCode();
+  }
+
+  @Override
   public String toString() {
     return "SyncConfiguration[" + id + ": " + connectorA.key() + " <-> " + connectorB.key()
         + ", " + fieldMappings.size() + " field mappings]";
   }
 
-  /** Builds a {@link SyncConfiguration}; each setter checks its argument at once. */
+  /**
+   * Builds a {@link SyncConfiguration}. Setters check their own argument at once; {@link #build()}
+   * checks the whole and reports every problem in one {@link ConfigurationException}.
+   */
   public static final class Builder {
     private final String id;
     private ConnectorConfig connectorA;
     private ConnectorConfig connectorB;
     private final Map<String, String> issueTypes = new LinkedHashMap<>();
+    private final List<ConfigurationProblem> duplicateIssueTypes = new ArrayList<>();
     private final List<FieldMapping> fieldMappings = new ArrayList<>();
 
     private Builder(String id) {
@@ -136,7 +191,14 @@ public final class SyncConfiguration {
 
     /** Issues of type {@code typeA} on A correspond to issues of type {@code typeB} on B. */
     public Builder issueType(String typeA, String typeB) {
-      issueTypes.put(Checks.notBlank("typeA", typeA), Checks.notBlank("typeB", typeB));
+      Checks.notBlank("typeA", typeA);
+      Checks.notBlank("typeB", typeB);
+      if (issueTypes.putIfAbsent(typeA, typeB) != null) {
+        duplicateIssueTypes.add(new ConfigurationProblem(
+            "$.issueTypes[" + issueTypes.size() + "].a",
+            "issue type \"" + typeA + "\" of A already corresponds to \""
+                + issueTypes.get(typeA) + "\""));
+      }
       return this;
     }
 
@@ -146,7 +208,11 @@ public final class SyncConfiguration {
       return this;
     }
 
-    /** Builds the configuration. */
+    /**
+     * Builds the configuration.
+     *
+     * @throws ConfigurationException listing every problem
+     */
     public SyncConfiguration build() {
       return new SyncConfiguration(this);
     }

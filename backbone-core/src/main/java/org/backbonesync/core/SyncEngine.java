@@ -11,6 +11,7 @@ import org.backbonesync.core.internal.EngineSettings;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.spi.transport.MessageTransport;
@@ -103,6 +104,7 @@ public interface SyncEngine extends AutoCloseable {
     private Stores stores;
     private Clock clock;
     private SyncListener listener = SyncListener.NONE;
+    private FieldMappingRegistry registry;
     private ScheduledExecutorService scheduler;
     private Duration pollInterval = Duration.ofSeconds(30);
     private Duration changeDetectionOverlap = Duration.ofMinutes(1);
@@ -135,6 +137,15 @@ public interface SyncEngine extends AutoCloseable {
     public Builder transport(String connectorKey, MessageTransport transport) {
       transports.put(
           Checks.notBlank("connectorKey", connectorKey), Checks.notNull("transport", transport));
+      return this;
+    }
+
+    /**
+     * The mapping types the configuration may use. Default: the built-in types and those found
+     * with {@link java.util.ServiceLoader} on the thread's context class loader.
+     */
+    public Builder fieldMappingRegistry(FieldMappingRegistry mappingTypes) {
+      this.registry = Checks.notNull("fieldMappingRegistry", mappingTypes);
       return this;
     }
 
@@ -223,9 +234,14 @@ public interface SyncEngine extends AutoCloseable {
     /**
      * Builds the engine in state {@link EngineState#NEW}.
      *
+     * <p>Reads the local projects' issue types and fields, and checks the configuration against
+     * them: every mapping type known and suited to its fields, correlation values that exist,
+     * every field required on a create screen written by a mapping.
+     *
      * @throws IllegalArgumentException when the configuration or stores are missing, a tracker
      *     names an unknown connector, or a local connector's partner is neither local nor reached
      *     by a transport
+     * @throws ConfigurationException listing every problem of the configuration
      */
     public SyncEngine build() {
       Checks.notNull("configuration", configuration);
@@ -255,13 +271,39 @@ public interface SyncEngine extends AutoCloseable {
                   + "\" is not local");
         }
       }
+      FieldMappingRegistry mappingTypes = registry != null ? registry : defaultRegistry();
+      ConfigurationChecker.Project projectA = project(configuration.connectorA().key());
+      ConfigurationChecker.Project projectB = project(configuration.connectorB().key());
+      List<ConfigurationProblem> problems =
+          ConfigurationChecker.check(configuration, mappingTypes, projectA, projectB);
+      if (!problems.isEmpty()) {
+        throw new ConfigurationException(problems);
+      }
+      Map<String, Map<String, FieldSchema>> schemas = new LinkedHashMap<>();
+      if (projectA != null) {
+        schemas.put(configuration.connectorA().key(), projectA.fields());
+      }
+      if (projectB != null) {
+        schemas.put(configuration.connectorB().key(), projectB.fields());
+      }
       EngineSettings settings =
           new EngineSettings(
               pollInterval, changeDetectionOverlap, pollPageSize, deliveryBatchSize,
               applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout);
       return new DefaultSyncEngine(
           configuration, trackers, transports, stores,
-          clock == null ? Clock.systemUTC() : clock, listener, scheduler, settings);
+          clock == null ? Clock.systemUTC() : clock, listener, scheduler, settings,
+          mappingTypes, schemas);
+    }
+
+    private ConfigurationChecker.Project project(String connectorKey) {
+      IssueTracker tracker = trackers.get(connectorKey);
+      return tracker == null ? null : ConfigurationChecker.Project.of(tracker);
+    }
+
+    private static FieldMappingRegistry defaultRegistry() {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      return FieldMappingRegistry.discover(loader != null ? loader : SyncEngine.class.getClassLoader());
     }
   }
 }

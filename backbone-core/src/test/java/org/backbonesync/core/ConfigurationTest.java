@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.transport.MessageTransport;
 import org.junit.jupiter.api.Test;
@@ -30,28 +32,38 @@ class ConfigurationTest {
         message(() -> ConnectorConfig.of("PA", "PA", " ")));
     assertEquals("projectKey must not be blank, was null",
         message(() -> ConnectorConfig.of("PA", null, "sync")));
-    assertNull(new ConnectorConfig("PA", "PA", "s", "  ").jql(), "blank JQL means none");
+    assertNull(new ConnectorConfig("PA", "PA", "s", "  ", "").jql(), "blank JQL means none");
+  }
+
+  private static java.util.List<String> problems(Runnable r) {
+    return assertThrows(ConfigurationException.class, r::run).problems().stream()
+        .map(ConfigurationProblem::toString).toList();
   }
 
   @Test
-  void aConfigurationNeedsTwoDistinctConnectorsAndUniqueMappingIds() {
-    assertEquals("connector keys must differ, both are \"PA\"", message(() -> config()
-        .connectorB(ConnectorConfig.of("PA", "PB", "sync-b")).build()));
-    assertEquals("duplicate field mapping id \"m1\"", message(() -> config()
-        .fieldMapping(FieldMapping.passthrough("m1", "priority", Direction.A_TO_B)).build()));
-    assertEquals("fieldMappings must not be empty (synchronization s2)", message(() ->
-        SyncConfiguration.builder("s2")
+  void aConfigurationReportsEveryStructuralProblemAtOnce() {
+    assertEquals(java.util.List.of(
+        "$.connectorB.key: connector keys must differ, both are \"PA\"",
+        "$.fieldMappings[1].id: duplicate field mapping id \"m1\""),
+        problems(() -> config()
+            .connectorB(ConnectorConfig.of("PA", "PB", "sync-b"))
+            .fieldMapping(FieldMapping.passthrough("m1", "priority", Direction.A_TO_B))
+            .build()));
+    assertEquals(java.util.List.of("$.fieldMappings: must not be empty"),
+        problems(() -> SyncConfiguration.builder("s2")
             .connectorA(ConnectorConfig.of("PA", "PA", "a"))
             .connectorB(ConnectorConfig.of("PB", "PB", "b")).build()));
   }
 
   @Test
-  void aOneWayMappingHasNoMappingsForTheOtherDirection() {
+  void aMappingNamesItsFieldsWhenItHasNoName() {
     FieldMapping m = FieldMapping.passthrough("m2", "summary", "customfield_1", Direction.A_TO_B);
 
-    assertNull(m.outgoingB());
-    assertNull(m.incomingA());
     assertEquals("summary / customfield_1", m.displayName());
+    assertEquals("summary", FieldMapping.passthrough("m3", "summary", Direction.BOTH).displayName());
+    assertEquals("settings of field mapping m4 must be a JSON object, was [1]",
+        message(() -> FieldMapping.of("m4", "constant", Direction.A_TO_B, null, "x",
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(1))));
   }
 
   @Test
@@ -77,6 +89,8 @@ class ConfigurationTest {
   void theEngineBuilderChecksThatThePiecesFitTogether() {
     Stores stores = mock(Stores.class);
     IssueTracker tracker = mock(IssueTracker.class);
+    when(tracker.fields()).thenReturn(
+        java.util.List.of(FieldSchema.system("summary", "Summary", "string")));
 
     assertEquals("tracker given for unknown connector key \"PX\"; synchronization s1 has PA and PB",
         message(() -> SyncEngine.builder().configuration(config().build()).stores(stores)

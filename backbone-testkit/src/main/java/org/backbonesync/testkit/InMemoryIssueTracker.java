@@ -18,6 +18,7 @@ import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.Comment;
 import org.backbonesync.spi.tracker.CreateMetadata;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.FieldChange;
 import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueCreate;
@@ -170,6 +171,16 @@ public final class InMemoryIssueTracker implements IssueTracker {
   @Override
   public String projectKey() {
     return project.key;
+  }
+
+  @Override
+  public List<String> issueTypes() {
+    return call("issueTypes", null, () -> List.copyOf(project.issueTypes));
+  }
+
+  @Override
+  public List<FieldSchema> fields() {
+    return call("fields", null, () -> List.copyOf(project.schemas().values()));
   }
 
   @Override
@@ -367,6 +378,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Set<String> createScreen;
     final Set<String> requiredOnCreate;
     final Set<String> editable;
+    final Map<String, FieldSchema> customFields;
     final Set<String> userFields = Set.of("assignee", "reporter");
     final Set<String> priorities;
     final String defaultPriority;
@@ -387,12 +399,32 @@ public final class InMemoryIssueTracker implements IssueTracker {
       this.requiredOnCreate = Set.copyOf(b.requiredOnCreate);
       Set<String> edit = new LinkedHashSet<>(List.of(
           "summary", "description", "priority", "labels", "assignee", "reporter", "duedate"));
-      edit.addAll(b.customFields);
+      edit.addAll(b.customFields.keySet());
       this.editable = Set.copyOf(edit);
+      this.customFields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.customFields));
       this.priorities = new LinkedHashSet<>(b.priorities);
       this.defaultPriority = b.priorities.get(Math.min(1, b.priorities.size() - 1));
       this.users = new LinkedHashSet<>(b.users);
       this.workflow = Map.copyOf(b.workflow);
+    }
+
+    /** The schemas of every field, in a stable order. */
+    Map<String, FieldSchema> schemas() {
+      Map<String, FieldSchema> all = new LinkedHashMap<>();
+      all.put("summary", FieldSchema.system("summary", "Summary", "string"));
+      all.put("description", FieldSchema.system("description", "Description", "string"));
+      all.put("issuetype", new FieldSchema("issuetype", "Issue Type", "issuetype", null, null,
+          issueTypes));
+      all.put("priority", new FieldSchema("priority", "Priority", "priority", null, null,
+          List.copyOf(priorities)));
+      all.put("status", new FieldSchema("status", "Status", "status", null, null,
+          List.copyOf(workflow.keySet())));
+      all.put("labels", new FieldSchema("labels", "Labels", "array", "string", null, null));
+      all.put("assignee", FieldSchema.system("assignee", "Assignee", "user"));
+      all.put("reporter", FieldSchema.system("reporter", "Reporter", "user"));
+      all.put("duedate", FieldSchema.system("duedate", "Due date", "date"));
+      all.putAll(customFields);
+      return all;
     }
 
     Issue get(String issueKey) {
@@ -440,8 +472,34 @@ public final class InMemoryIssueTracker implements IssueTracker {
           if (userFields.contains(field) && (!value.isTextual() || !users.contains(value.asText()))) {
             errors.put(field, "User " + value + " does not exist.");
           }
+          FieldSchema custom = customFields.get(field);
+          if (custom != null) {
+            validateCustom(custom, value, errors);
+          }
         }
       }
+    }
+  }
+
+  private static void validateCustom(FieldSchema f, JsonNode value, Map<String, String> errors) {
+    boolean ok = switch (f.type()) {
+      case "number" -> value.isNumber();
+      case "date" -> value.isTextual() && value.asText().matches("\\d{4}-\\d{2}-\\d{2}");
+      case "array" -> {
+        boolean all = value.isArray();
+        for (JsonNode item : value) {
+          all &= item.isTextual()
+              && (f.allowedValues() == null || f.allowedValues().contains(item.asText()));
+        }
+        yield all;
+      }
+      default -> value.isTextual()
+          && (f.allowedValues() == null || f.allowedValues().contains(value.asText()));
+    };
+    if (!ok) {
+      errors.put(f.id(), (f.allowedValues() == null ? "Not a valid " + f.describe()
+          : "Option " + value + " is not valid; valid: " + f.allowedValues()) + " for field "
+          + f.name());
     }
   }
 
@@ -524,7 +582,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     private final Set<String> requiredOnCreate = new LinkedHashSet<>(List.of("summary"));
     private final List<String> priorities = new ArrayList<>(List.of("High", "Medium", "Low"));
     private final Set<String> users = new LinkedHashSet<>();
-    private final Set<String> customFields = new LinkedHashSet<>();
+    private final Map<String, FieldSchema> customFields = new LinkedHashMap<>();
     private final Map<String, List<Transition>> workflow = new LinkedHashMap<>();
 
     private Builder(String projectKey) {
@@ -593,9 +651,51 @@ public final class InMemoryIssueTracker implements IssueTracker {
       return this;
     }
 
-    /** Declares a custom field (e.g. {@code customfield_10010}) that holds any JSON value. */
+    /** Declares a text custom field (e.g. {@code customfield_10010}). */
     public Builder customField(String fieldId) {
-      customFields.add(nonBlank("customField", fieldId));
+      return customField(new FieldSchema(nonBlank("customField", fieldId), fieldId, "string",
+          null, "com.atlassian.jira.plugin.system.customfieldtypes:textfield", null));
+    }
+
+    /** Declares a single-select custom field with its options. */
+    public Builder selectField(String fieldId, String... options) {
+      return customField(new FieldSchema(nonBlank("selectField", fieldId), fieldId, "option",
+          null, "com.atlassian.jira.plugin.system.customfieldtypes:select", List.of(options)));
+    }
+
+    /** Declares a multi-select custom field with its options. */
+    public Builder multiSelectField(String fieldId, String... options) {
+      return customField(new FieldSchema(nonBlank("multiSelectField", fieldId), fieldId, "array",
+          "option", "com.atlassian.jira.plugin.system.customfieldtypes:multiselect",
+          List.of(options)));
+    }
+
+    /** Declares a number custom field. */
+    public Builder numberField(String fieldId) {
+      return customField(new FieldSchema(nonBlank("numberField", fieldId), fieldId, "number",
+          null, "com.atlassian.jira.plugin.system.customfieldtypes:float", null));
+    }
+
+    /** Declares a custom field with any schema (its {@code custom} key must be set). */
+    public Builder customField(FieldSchema schema) {
+      if (schema.system()) {
+        throw new IllegalArgumentException("custom field " + schema.id()
+            + " needs a custom type key in its schema");
+      }
+      customFields.put(schema.id(), schema);
+      return this;
+    }
+
+    /** Puts a field on the create screen (in addition to the current ones). */
+    public Builder onCreateScreen(String fieldId) {
+      createScreen.add(nonBlank("onCreateScreen", fieldId));
+      return this;
+    }
+
+    /** Makes a field required on create (and puts it on the create screen). */
+    public Builder requiredOnCreate(String fieldId) {
+      onCreateScreen(fieldId);
+      requiredOnCreate.add(fieldId);
       return this;
     }
 

@@ -8,10 +8,12 @@ import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncListener;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
@@ -58,6 +60,7 @@ public final class SyncTestDriver {
   private final SyncConfiguration configuration;
   private final Consumer<SyncEngine.Builder> engineSettings;
   private final SyncListener hostListener;
+  private final List<FieldMappingProvider> providers;
   private SyncEngine engine;
 
   private SyncTestDriver(Builder builder) {
@@ -73,6 +76,7 @@ public final class SyncTestDriver {
     this.configuration = config.build();
     this.engineSettings = builder.engineSettings;
     this.hostListener = builder.listener;
+    this.providers = List.copyOf(builder.providers);
     this.engine = newEngine();
   }
 
@@ -99,6 +103,10 @@ public final class SyncTestDriver {
         .transport(keyB(), bToA)
         .stores(stores)
         .clock(clock);
+    FieldMappingRegistry.Builder types = FieldMappingRegistry.builder()
+        .discover(Thread.currentThread().getContextClassLoader());
+    providers.forEach(types::register);
+    builder.fieldMappingRegistry(types.build());
     engineSettings.accept(builder);
     builder.listener(hostListener == null ? events : new Both(events, hostListener));
     SyncEngine built = builder.build();
@@ -338,6 +346,7 @@ public final class SyncTestDriver {
     private final List<FieldMapping> mappings = new ArrayList<>();
     private Consumer<SyncEngine.Builder> engineSettings = e -> { };
     private SyncListener listener;
+    private final List<FieldMappingProvider> providers = new ArrayList<>();
 
     private Builder() {}
 
@@ -374,6 +383,15 @@ public final class SyncTestDriver {
     /** Adds a field mapping; once one is added, the default mappings are not used. */
     public Builder fieldMapping(FieldMapping mapping) {
       mappings.add(mapping);
+      return this;
+    }
+
+    /**
+     * Registers a mapping type explicitly (types listed for {@link java.util.ServiceLoader} on the
+     * classpath are found anyway).
+     */
+    public Builder provider(FieldMappingProvider provider) {
+      providers.add(provider);
       return this;
     }
 

@@ -6,40 +6,70 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.TrackedIssue;
 
 /**
- * An example custom field mapping: sends an issue's labels and writes them into a text field on
- * the other side, joined by ", " (for a partner project that has no labels). One way only: the
- * text cannot be turned back into labels reliably.
+ * An example custom mapping type, {@code example.labels-as-text}: sends an issue's labels and
+ * writes them into a text field on the other side, joined by ", " (for a partner project without
+ * labels). One way only: text cannot be turned back into labels reliably.
  *
- * <p>The outgoing half runs when the labels change and exports them as they are (a JSON array);
- * the incoming half renders the array into the configured text field, JSON null for no labels.
+ * <p>It is found on the classpath through {@code
+ * META-INF/services/org.backbonesync.spi.mapping.FieldMappingProvider}, so a configuration can
+ * name its type without any registration code.
  */
-public final class LabelsAsTextMapping {
-  private LabelsAsTextMapping() {}
+public final class LabelsAsTextMapping implements FieldMappingProvider {
 
-  /** Exports the {@code labels} field. */
-  public static OutgoingFieldMapping outgoing() {
+  @Override
+  public String type() {
+    return "example.labels-as-text";
+  }
+
+  @Override
+  public String displayName() {
+    return "Labels as text";
+  }
+
+  @Override
+  public boolean twoWay() {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSource(FieldSchema field) {
+    return "array".equals(field.type()) && "string".equals(field.items());
+  }
+
+  @Override
+  public boolean supportsTarget(FieldSchema field) {
+    return "string".equals(field.type());
+  }
+
+  @Override
+  public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+    String labels = definition.localField();
     return new OutgoingFieldMapping() {
       @Override
       public Set<String> sourceFields() {
-        return Set.of("labels");
+        return Set.of(labels);
       }
 
       @Override
       public JsonNode exportValue(TrackedIssue issue, MappingContext context) {
-        return issue.field("labels");
+        return issue.field(labels);
       }
     };
   }
 
-  /** Writes the labels into {@code textField}. */
-  public static IncomingFieldMapping incoming(String textField) {
+  @Override
+  public IncomingFieldMapping incoming(MappingDefinition definition) {
+    String textField = definition.localField();
     return new IncomingFieldMapping() {
       @Override
       public Set<String> targetFields() {

@@ -6,9 +6,14 @@ import java.util.List;
 import java.util.Map;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.MappingSide;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 
 /** A local connector: its configuration, its tracker, and the mappings of its two directions. */
@@ -16,29 +21,46 @@ final class Connector {
   /** An outgoing mapping with the id its values travel under. */
   record Outgoing(String id, OutgoingFieldMapping mapping) {}
 
+  /**
+   * An incoming mapping; {@code builtIn} ones whose fields are all on the create screen go into
+   * the create, the others into the update after it (custom ones always, as in the original).
+   */
+  record Incoming(IncomingFieldMapping mapping, boolean builtIn) {}
+
   final String syncId;
   final ConnectorConfig config;
   final ConnectorConfig partner;
   final IssueTracker tracker;
   final List<Outgoing> outgoing;
-  final Map<String, IncomingFieldMapping> incoming;
+  final Map<String, Incoming> incoming;
 
-  Connector(SyncConfiguration configuration, String key, IssueTracker tracker) {
+  /**
+   * Makes the connector's mappings from the configuration; the configuration was checked against
+   * the registry, so every type is known.
+   *
+   * @param schemas the local project's fields by id (empty when unknown)
+   */
+  Connector(SyncConfiguration configuration, String key, IssueTracker tracker,
+      FieldMappingRegistry registry, Map<String, FieldSchema> schemas) {
     this.syncId = configuration.id();
     this.config = configuration.connector(key).orElseThrow();
     this.partner = configuration.partnerOf(key);
     this.tracker = tracker;
-    boolean sideA = configuration.connectorA().key().equals(key);
+    boolean sideA = configuration.isA(key);
+    MappingSide side = sideA ? MappingSide.A : MappingSide.B;
     List<Outgoing> out = new ArrayList<>();
-    Map<String, IncomingFieldMapping> in = new LinkedHashMap<>();
+    Map<String, Incoming> in = new LinkedHashMap<>();
     for (FieldMapping m : configuration.fieldMappings()) {
-      OutgoingFieldMapping o = sideA ? m.outgoingA() : m.outgoingB();
-      IncomingFieldMapping i = sideA ? m.incomingA() : m.incomingB();
-      if (o != null) {
-        out.add(new Outgoing(m.id(), o));
+      FieldMappingProvider provider = registry.provider(m.type()).orElseThrow();
+      String local = sideA ? m.fieldA() : m.fieldB();
+      String remote = sideA ? m.fieldB() : m.fieldA();
+      MappingDefinition definition = new MappingDefinition(
+          m.id(), side, local, remote, local == null ? null : schemas.get(local), m.settings());
+      if (sideA ? m.direction().fromA() : m.direction().fromB()) {
+        out.add(new Outgoing(m.id(), provider.outgoing(definition)));
       }
-      if (i != null) {
-        in.put(m.id(), i);
+      if (sideA ? m.direction().fromB() : m.direction().fromA()) {
+        in.put(m.id(), new Incoming(provider.incoming(definition), registry.isBuiltIn(m.type())));
       }
     }
     this.outgoing = List.copyOf(out);

@@ -10,11 +10,19 @@ final class Context implements MappingContext {
   private final String connectorKey;
   private final String fieldMappingId;
   private final Supplier<Optional<TrackedIssue>> issue;
+  private final boolean creating;
 
-  Context(String connectorKey, String fieldMappingId, Supplier<Optional<TrackedIssue>> issue) {
+  Context(String connectorKey, String fieldMappingId, Supplier<Optional<TrackedIssue>> issue,
+      boolean creating) {
     this.connectorKey = connectorKey;
     this.fieldMappingId = fieldMappingId;
     this.issue = issue;
+    this.creating = creating;
+  }
+
+  @Override
+  public boolean creating() {
+    return creating;
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.EngineState;
+import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
@@ -19,6 +20,7 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.spi.transport.MessageTransport;
@@ -48,7 +50,9 @@ public final class DefaultSyncEngine implements SyncEngine {
       Clock clock,
       SyncListener listener,
       ScheduledExecutorService scheduler,
-      EngineSettings settings) {
+      EngineSettings settings,
+      FieldMappingRegistry registry,
+      Map<String, Map<String, FieldSchema>> schemas) {
     this.configuration = configuration;
     this.stores = stores;
     this.scheduler = scheduler;
@@ -58,7 +62,8 @@ public final class DefaultSyncEngine implements SyncEngine {
     Map<String, LateBoundTransport> direct = new LinkedHashMap<>();
     for (Map.Entry<String, IssueTracker> e : trackers.entrySet()) {
       String key = e.getKey();
-      Connector connector = new Connector(configuration, key, e.getValue());
+      Connector connector = new Connector(
+          configuration, key, e.getValue(), registry, schemas.getOrDefault(key, Map.of()));
       MessageTransport transport = transports.get(key);
       if (transport == null) {
         LateBoundTransport late = new LateBoundTransport();

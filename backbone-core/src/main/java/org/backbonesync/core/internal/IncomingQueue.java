@@ -255,7 +255,7 @@ final class IncomingQueue implements MessageReceiver {
       rowId = row.get().id();
       localKey = row.get().localIssueKey();
       Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
-      update = importAll(message, null, issue, null);
+      update = importAll(message, null, issue, null, false);
     } else {
       String marker = connector.originMarker(message.sourceIssueKey());
       Optional<PendingCreate> pending =
@@ -266,7 +266,7 @@ final class IncomingQueue implements MessageReceiver {
         // A crash came between the create and recording it: take the issue, apply everything.
         localKey = found;
         Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(found));
-        update = importAll(message, null, issue, null);
+        update = importAll(message, null, issue, null, true);
         log.info("{}: found {} created earlier for {}; not creating it again",
             connector.key(), found, message.sourceIssueKey());
       } else {
@@ -275,7 +275,7 @@ final class IncomingQueue implements MessageReceiver {
         created = true;
         Supplier<Optional<TrackedIssue>> issue =
             Context.once(() -> connector.tracker.issue(made.key()));
-        update = importAll(message, null, issue, made.screen());
+        update = importAll(message, null, issue, made.screen(), true);
       }
       if (!connector.inProject(localKey)) {
         throw new SyncException(
@@ -335,7 +335,7 @@ final class IncomingQueue implements MessageReceiver {
     String type = configuration.targetIssueType(connector.key(), message.issueType());
     CreateMetadata screen = connector.tracker.createMetadata(type);
     Map<String, JsonNode> fields =
-        importAll(message, screen, () -> Optional.empty(), null);
+        importAll(message, screen, () -> Optional.empty(), null, true);
     stores.syncInfo().putPendingCreate(
         new PendingCreate(connector.key(), message.sourceIssueKey(), marker, now));
     String key = connector.tracker.createIssue(new IssueCreate(type, fields, marker));
@@ -348,21 +348,24 @@ final class IncomingQueue implements MessageReceiver {
    * @param onlyOnScreen when not null, only the mappings whose target fields are all on this
    *     create screen
    * @param notOnScreen when not null, only the mappings that are not all on this create screen
+   * @param creating whether the message is creating the issue
    */
   private Map<String, JsonNode> importAll(
       SyncMessage message,
       CreateMetadata onlyOnScreen,
       Supplier<Optional<TrackedIssue>> issue,
-      CreateMetadata notOnScreen) {
+      CreateMetadata notOnScreen,
+      boolean creating) {
     Map<String, JsonNode> fields = new LinkedHashMap<>();
     for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
       String id = e.getKey();
-      IncomingFieldMapping mapping = connector.incoming.get(id);
+      Connector.Incoming incoming = connector.incoming.get(id);
+      IncomingFieldMapping mapping = incoming.mapping();
       Set<String> targets = mapping.targetFields();
-      if (onlyOnScreen != null && !onlyOnScreen.fields().containsAll(targets)) {
+      if (onlyOnScreen != null && !inCreate(incoming, onlyOnScreen)) {
         continue;
       }
-      if (notOnScreen != null && notOnScreen.fields().containsAll(targets)) {
+      if (notOnScreen != null && inCreate(incoming, notOnScreen)) {
         continue;
       }
       FieldUpdates updates =
@@ -374,7 +377,8 @@ final class IncomingQueue implements MessageReceiver {
             fields.put(field, value == null ? NullNode.getInstance() : value);
           };
       try {
-        mapping.importValue(e.getValue().value(), updates, new Context(connector.key(), id, issue));
+        mapping.importValue(
+            e.getValue().value(), updates, new Context(connector.key(), id, issue, creating));
       } catch (SyncException ex) {
         throw ex;
       } catch (RuntimeException ex) {
@@ -385,6 +389,10 @@ final class IncomingQueue implements MessageReceiver {
       }
     }
     return fields;
+  }
+
+  private static boolean inCreate(Connector.Incoming incoming, CreateMetadata screen) {
+    return incoming.builtIn() && screen.fields().containsAll(incoming.mapping().targetFields());
   }
 
   private static String describe(RuntimeException e) {

@@ -20,4 +20,10 @@ public interface MappingContext {
    * the issue being updated, or empty while it is being created.
    */
   Optional<TrackedIssue> localIssue();
+
+  /**
+   * For an incoming mapping: whether the message is creating the local issue (in the create, or
+   * in the update right after it). Always false for an outgoing mapping.
+   */
+  boolean creating();
 }

@@ -24,6 +24,21 @@ public interface IssueTracker {
   String projectKey();
 
   /**
+   * The issue types of the project, by name. Configuration checks use them.
+   *
+   * @since 0.1
+   */
+  List<String> issueTypes();
+
+  /**
+   * The fields of the project with their schemas. Configuration checks use them to refuse a
+   * mapping on a field it cannot handle, or a correlation naming a value the field does not have.
+   *
+   * @since 0.1
+   */
+  List<FieldSchema> fields();
+
+  /**
    * A page of the issues of the project that were updated at or after {@code sinceMillis}, each
    * with at least its changelog entries at or after that time, oldest update first.
    *

@@ -1,0 +1,46 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Set;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.tracker.TrackedIssue;
+
+/** The mapping types every engine knows. */
+public final class BuiltInMappings {
+  private static final List<FieldMappingProvider> ALL = List.of(
+      new PassthroughMapping(), new CorrelationMapping(), new ToTextMapping(),
+      new ConstantMapping());
+
+  private BuiltInMappings() {}
+
+  /** One instance of each built-in provider (they are stateless). */
+  public static List<FieldMappingProvider> all() {
+    return ALL;
+  }
+
+  /** The outgoing half most types share: the local field's value as it is. */
+  static OutgoingFieldMapping readField(MappingDefinition definition) {
+    String field = definition.localField();
+    Set<String> fields = Set.of(field);
+    return new OutgoingFieldMapping() {
+      @Override
+      public Set<String> sourceFields() {
+        return fields;
+      }
+
+      @Override
+      public JsonNode exportValue(
+          TrackedIssue issue, org.backbonesync.spi.mapping.MappingContext context) {
+        return issue.field(field);
+      }
+
+      @Override
+      public String toString() {
+        return "read(" + field + ")";
+      }
+    };
+  }
+}

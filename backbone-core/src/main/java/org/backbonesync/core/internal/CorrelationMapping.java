@@ -1,0 +1,200 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.FieldUpdates;
+import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.MappingSide;
+import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.mapping.ProblemReporter;
+import org.backbonesync.spi.tracker.FieldSchema;
+
+/**
+ * {@code correlation}: translates values through a table, for fields whose values are names
+ * (priorities, issue types, statuses, select options, link types; also arrays of them, item by
+ * item). Settings:
+ *
+ * <pre>{@code
+ * {"rows": [{"a": "High", "b": "P1"}, {"a": "Low", "b": "P3"}],
+ *  "default": {"a": "Medium", "b": "P2"}}
+ * }</pre>
+ *
+ * A value with no row takes the receiving side's default; without one it is an error naming the
+ * value, and the message waits for an admin.
+ */
+public final class CorrelationMapping implements FieldMappingProvider {
+  private static final Set<String> NAMED = Set.of("string", "option", "priority", "issuetype",
+      "status", "resolution", "issuelinktype", "component", "version", "securitylevel");
+
+  @Override
+  public String type() {
+    return "correlation";
+  }
+
+  @Override
+  public String displayName() {
+    return "Value table";
+  }
+
+  private static boolean named(FieldSchema f) {
+    return NAMED.contains(f.type()) || ("array".equals(f.type()) && NAMED.contains(f.items()));
+  }
+
+  @Override
+  public boolean supportsSource(FieldSchema field) {
+    return named(field);
+  }
+
+  @Override
+  public boolean supportsTarget(FieldSchema field) {
+    return named(field);
+  }
+
+  @Override
+  public void validate(
+      MappingDefinition definitionA, FieldSchema schemaA, FieldSchema schemaB,
+      ProblemReporter problems) {
+    JsonNode settings = definitionA.settings();
+    for (String name : iterable(settings.fieldNames())) {
+      if (!name.equals("rows") && !name.equals("default")) {
+        problems.report("settings." + name, "unknown setting of correlation");
+      }
+    }
+    JsonNode rows = settings.get("rows");
+    if (rows == null || !rows.isArray() || rows.isEmpty()) {
+      problems.report("settings.rows", "must be a non-empty array of {\"a\": ..., \"b\": ...}");
+      return;
+    }
+    Map<String, Integer> seenA = new HashMap<>();
+    Map<String, Integer> seenB = new HashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      JsonNode row = rows.get(i);
+      String path = "settings.rows[" + i + "]";
+      if (!row.isObject()) {
+        problems.report(path, "must be an object {\"a\": ..., \"b\": ...}, was " + row);
+        continue;
+      }
+      for (String name : iterable(row.fieldNames())) {
+        if (!name.equals("a") && !name.equals("b")) {
+          problems.report(path + "." + name, "unknown column; a row has \"a\" and \"b\"");
+        }
+      }
+      checkValue(row.get("a"), path + ".a", schemaA, seenA, problems);
+      checkValue(row.get("b"), path + ".b", schemaB, seenB, problems);
+    }
+    JsonNode fallback = settings.get("default");
+    if (fallback != null) {
+      if (!fallback.isObject()) {
+        problems.report("settings.default", "must be an object {\"a\": ..., \"b\": ...}");
+      } else {
+        for (String name : iterable(fallback.fieldNames())) {
+          if (!name.equals("a") && !name.equals("b")) {
+            problems.report("settings.default." + name, "unknown side; use \"a\" or \"b\"");
+          }
+        }
+        if (fallback.has("a")) {
+          checkValue(fallback.get("a"), "settings.default.a", schemaA, null, problems);
+        }
+        if (fallback.has("b")) {
+          checkValue(fallback.get("b"), "settings.default.b", schemaB, null, problems);
+        }
+      }
+    }
+  }
+
+  private static void checkValue(JsonNode value, String path, FieldSchema schema,
+      Map<String, Integer> seen, ProblemReporter problems) {
+    if (value == null || !value.isTextual() || value.asText().isBlank()) {
+      problems.report(path, "must be a non-blank string, was " + value);
+      return;
+    }
+    String text = value.asText();
+    if (seen != null) {
+      Integer earlier = seen.putIfAbsent(text, 0);
+      if (earlier != null) {
+        problems.report(path, "\"" + text + "\" appears in two rows; each value may appear once");
+      }
+    }
+    if (schema != null && schema.allowedValues() != null
+        && !schema.allowedValues().contains(text)) {
+      problems.report(path, "\"" + text + "\" is not a value of " + schema.id() + "; it has "
+          + schema.allowedValues());
+    }
+  }
+
+  private static Iterable<String> iterable(java.util.Iterator<String> it) {
+    List<String> names = new java.util.ArrayList<>();
+    it.forEachRemaining(names::add);
+    return names;
+  }
+
+  @Override
+  public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+    return BuiltInMappings.readField(definition);
+  }
+
+  @Override
+  public IncomingFieldMapping incoming(MappingDefinition definition) {
+    MappingSide local = definition.side();
+    String remoteKey = local.other().key();
+    Map<String, String> table = new HashMap<>();
+    for (JsonNode row : definition.settings().path("rows")) {
+      table.put(row.path(remoteKey).asText(), row.path(local.key()).asText());
+    }
+    JsonNode fallbackNode = definition.settings().path("default").get(local.key());
+    String fallback = fallbackNode == null ? null : fallbackNode.asText();
+    String field = definition.localField();
+    Set<String> fields = Set.of(field);
+    String id = definition.id();
+    return new IncomingFieldMapping() {
+      @Override
+      public Set<String> targetFields() {
+        return fields;
+      }
+
+      @Override
+      public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
+        if (value.isNull()) {
+          updates.set(field, NullNode.getInstance());
+        } else if (value.isArray()) {
+          Set<String> mapped = new LinkedHashSet<>();
+          value.forEach(item -> mapped.add(translate(item.asText(), context)));
+          ArrayNode array = JsonNodeFactory.instance.arrayNode();
+          mapped.forEach(array::add);
+          updates.set(field, array);
+        } else {
+          updates.set(field, JsonNodeFactory.instance.textNode(translate(value.asText(), context)));
+        }
+      }
+
+      private String translate(String remote, MappingContext context) {
+        String found = table.get(remote);
+        if (found != null) {
+          return found;
+        }
+        if (fallback != null) {
+          return fallback;
+        }
+        throw new SyncException("no correlation row for \"" + remote + "\" in field mapping "
+            + id + " (" + field + " on side " + local + ") and no default for side " + local,
+            null, context.connectorKey(), null, id);
+      }
+
+      @Override
+      public String toString() {
+        return "correlation(" + field + ", " + table + ")";
+      }
+    };
+  }
+}

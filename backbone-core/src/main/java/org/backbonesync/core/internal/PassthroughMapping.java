@@ -1,0 +1,63 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.FieldUpdates;
+import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.mapping.ProblemReporter;
+import org.backbonesync.spi.tracker.FieldSchema;
+
+/** {@code passthrough}: the value as it is, between two fields of the same schema. */
+public final class PassthroughMapping implements FieldMappingProvider {
+  @Override
+  public String type() {
+    return "passthrough";
+  }
+
+  @Override
+  public String displayName() {
+    return "Same value";
+  }
+
+  @Override
+  public void validate(
+      MappingDefinition definitionA, FieldSchema schemaA, FieldSchema schemaB,
+      ProblemReporter problems) {
+    if (schemaA != null && schemaB != null && !schemaA.describe().equals(schemaB.describe())) {
+      problems.report("fieldB", "passthrough needs fields of the same type, but "
+          + schemaA.id() + " is " + schemaA.describe() + " and " + schemaB.id() + " is "
+          + schemaB.describe() + "; use a correlation or to-text mapping");
+    }
+  }
+
+  @Override
+  public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+    return BuiltInMappings.readField(definition);
+  }
+
+  @Override
+  public IncomingFieldMapping incoming(MappingDefinition definition) {
+    String field = definition.localField();
+    Set<String> fields = Set.of(field);
+    return new IncomingFieldMapping() {
+      @Override
+      public Set<String> targetFields() {
+        return fields;
+      }
+
+      @Override
+      public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
+        updates.set(field, value);
+      }
+
+      @Override
+      public String toString() {
+        return "passthrough(" + field + ")";
+      }
+    };
+  }
+}
