@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
 import org.backbonesync.spi.tracker.CreateMetadata;
@@ -86,7 +87,9 @@ final class ConfigurationChecker {
     FieldSchema schemaB = checkField(at, m, false, connectorB, provider, projectB, problems);
     MappingDefinition definitionA =
         new MappingDefinition(m.id(), MappingSide.A, m.fieldA(), m.fieldB(), schemaA, m.settings());
-    provider.validate(definitionA, schemaA, schemaB,
+    provider.validate(
+        new MappingCheck(definitionA, m.direction().fromA(), m.direction().fromB(), schemaA,
+            schemaB),
         (path, message) -> problems.add(new ConfigurationProblem(at + "." + path, message)));
   }
 

@@ -13,6 +13,7 @@ import org.backbonesync.core.FieldMapping;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
@@ -94,7 +95,10 @@ public final class FieldMappingTester {
   /** The problems the type finds in the settings (paths relative to the field mapping). */
   public List<String> problems() {
     List<String> found = new ArrayList<>();
-    provider.validate(definition(MappingSide.A), null, null, (path, msg) -> found.add(path + ": " + msg));
+    provider.validate(
+        new MappingCheck(definition(MappingSide.A), direction.fromA(), direction.fromB(), null,
+            null),
+        (path, msg) -> found.add(path + ": " + msg));
     return found;
   }
 

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
@@ -40,9 +41,10 @@ public final class ConstantMapping implements FieldMappingProvider {
   }
 
   @Override
-  public void validate(
-      MappingDefinition definitionA, FieldSchema schemaA, FieldSchema schemaB,
-      ProblemReporter problems) {
+  public void validate(MappingCheck check, ProblemReporter problems) {
+    MappingDefinition definitionA = check.definitionA();
+    FieldSchema schemaA = check.schemaA();
+    FieldSchema schemaB = check.schemaB();
     JsonNode settings = definitionA.settings();
     settings.fieldNames().forEachRemaining(name -> {
       if (!name.equals("value") && !name.equals("onCreateOnly")) {

@@ -13,6 +13,7 @@ import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
@@ -62,9 +63,10 @@ public final class CorrelationMapping implements FieldMappingProvider {
   }
 
   @Override
-  public void validate(
-      MappingDefinition definitionA, FieldSchema schemaA, FieldSchema schemaB,
-      ProblemReporter problems) {
+  public void validate(MappingCheck check, ProblemReporter problems) {
+    MappingDefinition definitionA = check.definitionA();
+    FieldSchema schemaA = check.schemaA();
+    FieldSchema schemaB = check.schemaB();
     JsonNode settings = definitionA.settings();
     for (String name : iterable(settings.fieldNames())) {
       if (!name.equals("rows") && !name.equals("default")) {
@@ -90,8 +92,9 @@ public final class CorrelationMapping implements FieldMappingProvider {
           problems.report(path + "." + name, "unknown column; a row has \"a\" and \"b\"");
         }
       }
-      checkValue(row.get("a"), path + ".a", schemaA, seenA, problems);
-      checkValue(row.get("b"), path + ".b", schemaB, seenB, problems);
+      // The sending side's column must be unique, or a value would have two translations.
+      checkValue(row.get("a"), path + ".a", schemaA, check.fromA() ? seenA : null, problems);
+      checkValue(row.get("b"), path + ".b", schemaB, check.fromB() ? seenB : null, problems);
     }
     JsonNode fallback = settings.get("default");
     if (fallback != null) {

@@ -5,6 +5,7 @@ import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
@@ -24,9 +25,10 @@ public final class PassthroughMapping implements FieldMappingProvider {
   }
 
   @Override
-  public void validate(
-      MappingDefinition definitionA, FieldSchema schemaA, FieldSchema schemaB,
-      ProblemReporter problems) {
+  public void validate(MappingCheck check, ProblemReporter problems) {
+    MappingDefinition definitionA = check.definitionA();
+    FieldSchema schemaA = check.schemaA();
+    FieldSchema schemaB = check.schemaB();
     if (schemaA != null && schemaB != null && !schemaA.describe().equals(schemaB.describe())) {
       problems.report("fieldB", "passthrough needs fields of the same type, but "
           + schemaA.id() + " is " + schemaA.describe() + " and " + schemaB.id() + " is "

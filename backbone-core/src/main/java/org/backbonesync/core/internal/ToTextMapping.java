@@ -9,6 +9,7 @@ import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
@@ -42,9 +43,10 @@ public final class ToTextMapping implements FieldMappingProvider {
   }
 
   @Override
-  public void validate(
-      MappingDefinition definitionA, FieldSchema schemaA, FieldSchema schemaB,
-      ProblemReporter problems) {
+  public void validate(MappingCheck check, ProblemReporter problems) {
+    MappingDefinition definitionA = check.definitionA();
+    FieldSchema schemaA = check.schemaA();
+    FieldSchema schemaB = check.schemaB();
     definitionA.settings().fieldNames().forEachRemaining(name -> {
       if (!name.equals("template")) {
         problems.report("settings." + name, "unknown setting of to-text");

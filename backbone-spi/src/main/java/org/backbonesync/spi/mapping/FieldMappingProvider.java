@@ -43,14 +43,8 @@ public interface FieldMappingProvider {
   /**
    * Checks the settings of one field mapping, reporting every problem. Schemas are given when
    * the trackers are known (an engine being built), else null (a configuration being read).
-   *
-   * @param definitionA the mapping as seen from side A
-   * @param schemaA the field on side A, or null
-   * @param schemaB the field on side B, or null
    */
-  default void validate(
-      MappingDefinition definitionA, FieldSchema schemaA, FieldSchema schemaB,
-      ProblemReporter problems) {}
+  default void validate(MappingCheck check, ProblemReporter problems) {}
 
   /** The outgoing mapping reading {@code definition.localField()} on its side. */
   OutgoingFieldMapping outgoing(MappingDefinition definition);
