@@ -17,6 +17,13 @@ public sealed interface ApplyOutcome {
   record Applied(SyncMessage message, String localIssueKey, boolean created)
       implements ApplyOutcome {}
 
+  /**
+   * Consumed without touching the issue: the issue does not match the connector's incoming JQL,
+   * or its sync information says incoming changes are ignored.
+   */
+  record Ignored(SyncMessage message, String localIssueKey, String reason)
+      implements ApplyOutcome {}
+
   /** Its sequence id was already applied; it was dropped. */
   record Duplicate(SyncMessage message) implements ApplyOutcome {}
 

@@ -43,6 +43,12 @@ public interface SyncListener {
   default void applied(
       String connectorKey, SyncMessage message, String localIssueKey, boolean created) {}
 
+  /**
+   * A message was consumed without touching its issue (incoming JQL not matched, or incoming
+   * changes ignored for the pair).
+   */
+  default void ignored(String connectorKey, SyncMessage message, String reason) {}
+
   /** A message was dropped as a duplicate (delivered again, or its sequence id already applied). */
   default void duplicate(String connectorKey, SyncMessage message) {}
 

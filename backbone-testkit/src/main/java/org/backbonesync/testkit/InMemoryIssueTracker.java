@@ -32,8 +32,9 @@ import org.backbonesync.spi.tracker.TrackerException;
  * PA-2...}; issue types; the fields summary, description, priority, labels, assignee, reporter,
  * status and any declared custom fields; a create screen that does not hold every field; a
  * workflow of transitions; a changelog with ids, author, timestamp and from/to per field (an
- * update that changes nothing leaves none); comments; known users. Field values use the
- * normalized form of {@link IssueTracker}.
+ * update that changes nothing leaves none); comments; known users; a small part of JQL (clauses
+ * with {@code =}, {@code !=}, {@code in}, {@code is EMPTY} joined by {@code AND}). Field values use
+ * the normalized form of {@link IssueTracker}.
  *
  * <p>Each instance acts as one user (for a connector: its sync user); {@link #as(String)} gives
  * a view of the same project acting as someone else, which is how tests make people's edits.
@@ -187,13 +188,11 @@ public final class InMemoryIssueTracker implements IssueTracker {
   public ChangePage findUpdatedSince(
       long sinceMillis, String jql, int maxResults, String pageToken) {
     return call("findUpdatedSince", null, () -> {
-      if (jql != null) {
-        throw new TrackerException(
-            "InMemoryIssueTracker does not evaluate JQL; got \"" + jql + "\"", null, Map.of());
-      }
+      java.util.function.Predicate<TrackedIssue> condition =
+          jql == null ? issue -> true : MiniJql.parse(jql);
       int start = pageToken == null ? 0 : Integer.parseInt(pageToken);
       List<Issue> matching = project.issues.values().stream()
-          .filter(i -> i.updated >= sinceMillis)
+          .filter(i -> i.updated >= sinceMillis && condition.test(i.snapshot()))
           .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
           .toList();
       List<IssueChanges> page = new ArrayList<>();
@@ -205,6 +204,11 @@ public final class InMemoryIssueTracker implements IssueTracker {
       int next = start + page.size();
       return new ChangePage(page, next < matching.size() ? String.valueOf(next) : null);
     });
+  }
+
+  @Override
+  public boolean matches(String issueKey, String jql) {
+    return call("matches", issueKey, () -> MiniJql.parse(jql).test(project.get(issueKey).snapshot()));
   }
 
   @Override

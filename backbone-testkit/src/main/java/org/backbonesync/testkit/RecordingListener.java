@@ -10,7 +10,8 @@ public final class RecordingListener implements SyncListener {
 
   /** Kinds of events, one per {@link SyncListener} method. */
   public enum Type {
-    POLLED, QUEUED, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, DUPLICATE, FAILED, RETRIED, SKIPPED
+    POLLED, QUEUED, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, DUPLICATE, FAILED, RETRIED,
+    SKIPPED
   }
 
   /**
@@ -92,6 +93,11 @@ public final class RecordingListener implements SyncListener {
   public void applied(
       String connectorKey, SyncMessage message, String localIssueKey, boolean created) {
     add(Type.APPLIED, connectorKey, message, (created ? "created " : "") + localIssueKey);
+  }
+
+  @Override
+  public void ignored(String connectorKey, SyncMessage message, String reason) {
+    add(Type.IGNORED, connectorKey, message, reason);
   }
 
   @Override

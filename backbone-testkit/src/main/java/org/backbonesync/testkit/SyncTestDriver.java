@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.Direction;
@@ -69,8 +70,10 @@ public final class SyncTestDriver {
     this.a = builder.trackerA.clock(clock).syncUser("sync-a").users("alice", "bob").build();
     this.b = builder.trackerB.clock(clock).syncUser("sync-b").users("alice", "bob").build();
     SyncConfiguration.Builder config = SyncConfiguration.builder(builder.syncId)
-        .connectorA(ConnectorConfig.of(a.projectKey(), a.projectKey(), "sync-a"))
-        .connectorB(ConnectorConfig.of(b.projectKey(), b.projectKey(), "sync-b"));
+        .connectorA(builder.connectorA.apply(
+            ConnectorConfig.of(a.projectKey(), a.projectKey(), "sync-a")))
+        .connectorB(builder.connectorB.apply(
+            ConnectorConfig.of(b.projectKey(), b.projectKey(), "sync-b")));
     (builder.mappings.isEmpty() ? defaultMappings() : builder.mappings)
         .forEach(config::fieldMapping);
     this.configuration = config.build();
@@ -312,6 +315,12 @@ public final class SyncTestDriver {
     }
 
     @Override
+    public void ignored(String key, SyncMessage m, String reason) {
+      first.ignored(key, m, reason);
+      second.ignored(key, m, reason);
+    }
+
+    @Override
     public void duplicate(String key, SyncMessage m) {
       first.duplicate(key, m);
       second.duplicate(key, m);
@@ -347,6 +356,8 @@ public final class SyncTestDriver {
     private Consumer<SyncEngine.Builder> engineSettings = e -> { };
     private SyncListener listener;
     private final List<FieldMappingProvider> providers = new ArrayList<>();
+    private UnaryOperator<ConnectorConfig> connectorA = c -> c;
+    private UnaryOperator<ConnectorConfig> connectorB = c -> c;
 
     private Builder() {}
 
@@ -365,6 +376,18 @@ public final class SyncTestDriver {
     /** The synchronization id. Default {@code sync-pa-pb}. */
     public Builder synchronizationId(String id) {
       this.syncId = id;
+      return this;
+    }
+
+    /** Adjusts connector A's configuration (JQL, incoming JQL). */
+    public Builder connectorA(UnaryOperator<ConnectorConfig> adjust) {
+      this.connectorA = adjust;
+      return this;
+    }
+
+    /** Adjusts connector B's configuration (JQL, incoming JQL). */
+    public Builder connectorB(UnaryOperator<ConnectorConfig> adjust) {
+      this.connectorB = adjust;
       return this;
     }
 

@@ -3,7 +3,9 @@ package org.backbonesync.testkit;
 import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.backbonesync.testkit.InMemoryIssueTracker.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +73,32 @@ class InMemoryIssueTrackerTest extends IssueTrackerCompatibilityKit {
 
     assertEquals("Done", inMemory().value(key, "status").asText());
     assertEquals(3, inMemory().changelog(key).size());
+  }
+
+  @Test
+  void itUnderstandsASmallPartOfJqlAndRefusesTheRest() {
+    String key = inMemory().create("x");
+    tracker.updateIssue(key, Map.of("labels", strings("sync", "hw")));
+
+    assertTrue(tracker.matches(key, "labels = sync AND status = \"To Do\" AND project = PA"));
+    assertTrue(tracker.matches(key, "labels in (a, hw) and assignee is EMPTY"));
+    assertTrue(tracker.matches(key, "priority not in (High, Low) AND labels is not EMPTY"));
+    assertFalse(tracker.matches(key, "labels = other"));
+    var quote = assertThrows(TrackerException.class, () -> tracker.matches(key, "labels = \"x"));
+    assertEquals("InMemoryIssueTracker does not understand an unbalanced quote in JQL"
+        + " \"labels = \"x\"", quote.getMessage());
+    assertThrows(TrackerException.class, () -> tracker.matches(key, "labels = x OR labels = y"));
+    assertThrows(TrackerException.class, () -> tracker.matches(key, "x = 1) OR (project = B"));
+  }
+
+  @Test
+  void aChangeSearchHonoursItsJql() {
+    String first = inMemory().create("first");
+    inMemory().create("second");
+    tracker.updateIssue(first, Map.of("labels", strings("sync")));
+
+    assertEquals(List.of(first), tracker.findUpdatedSince(0, "labels = sync", 10, null).issues()
+        .stream().map(c -> c.issue().key()).toList());
   }
 
   @Test

@@ -54,6 +54,11 @@ final class Events implements SyncListener {
   }
 
   @Override
+  public void ignored(String connectorKey, SyncMessage message, String reason) {
+    safely("ignored", () -> listener.ignored(connectorKey, message, reason));
+  }
+
+  @Override
   public void duplicate(String connectorKey, SyncMessage message) {
     safely("duplicate", () -> listener.duplicate(connectorKey, message));
   }

@@ -130,7 +130,8 @@ final class IncomingQueue implements MessageReceiver {
           return;
         }
         if (row.isPresent() && row.get().incomingChangesIgnored()) {
-          outcome = consumeIgnored(row.get(), message, now);
+          outcome = consumeIgnored(row.get(), message, now,
+              "incoming changes of " + row.get().localIssueKey() + " are ignored");
         } else if (message.kind() == MessageKind.PAIRED) {
           outcome = applyPaired(row, message, now);
         } else {
@@ -207,16 +208,18 @@ final class IncomingQueue implements MessageReceiver {
     return new ApplyOutcome.WaitingForGap(message, expected);
   }
 
-  private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now) {
+  /** Consumes a message without touching the issue, moving the pair's sequence on. */
+  private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now, String reason) {
     stores.inTransaction(
         () -> {
-          stores.syncInfo().update(row.withReceived(message.sequenceId(), now));
+          SyncInfo current = stores.syncInfo().findById(connector.key(), row.id()).orElseThrow();
+          stores.syncInfo().update(current.withReceived(message.sequenceId(), now));
           stores.messages().removeIncoming(connector.key(), message.messageId());
         });
-    log.debug("{}: ignored message {}: incoming changes of {} are ignored",
-        connector.key(), message.messageId(), row.localIssueKey());
-    events.duplicate(connector.key(), message);
-    return new ApplyOutcome.Duplicate(message);
+    log.debug("{}: ignored message {} for {}: {}",
+        connector.key(), message.messageId(), row.localIssueKey(), reason);
+    events.ignored(connector.key(), message, reason);
+    return new ApplyOutcome.Ignored(message, row.localIssueKey(), reason);
   }
 
   private ApplyOutcome applyPaired(Optional<SyncInfo> row, SyncMessage message, long now) {
@@ -254,6 +257,11 @@ final class IncomingQueue implements MessageReceiver {
     if (row.isPresent()) {
       rowId = row.get().id();
       localKey = row.get().localIssueKey();
+      String incomingJql = connector.config.incomingJql();
+      if (incomingJql != null && !connector.tracker.matches(localKey, incomingJql)) {
+        return consumeIgnored(row.get(), message, now,
+            localKey + " does not match the incoming JQL \"" + incomingJql + "\"");
+      }
       Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
       update = importAll(message, null, issue, null, false);
     } else {

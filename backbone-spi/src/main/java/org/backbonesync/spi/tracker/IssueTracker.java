@@ -54,6 +54,15 @@ public interface IssueTracker {
    */
   ChangePage findUpdatedSince(long sinceMillis, String jql, int maxResults, String pageToken);
 
+  /**
+   * Whether an issue matches a JQL condition (Jira: {@code POST /rest/api/3/jql/match}). The
+   * engine asks before applying an incoming change when the connector has an incoming JQL.
+   *
+   * @throws TrackerException when the tracker refuses the JQL
+   * @since 0.1
+   */
+  boolean matches(String issueKey, String jql);
+
   /** The issue with this key, or empty when it does not exist (or is outside the project). */
   Optional<TrackedIssue> issue(String issueKey);
 

@@ -179,6 +179,19 @@ public abstract class IssueTrackerCompatibilityKit {
   }
 
   @Test
+  void anIssueMatchesJqlOnItsTypeAndKey() {
+    String key = create("Printer on fire", null);
+    String other = create("Coffee machine empty", null);
+
+    assertTrue(tracker.matches(key, "issuetype = \"" + issueType() + "\""));
+    assertFalse(tracker.matches(key, "issuetype != \"" + issueType() + "\""));
+    assertTrue(tracker.matches(key, "key = " + key));
+    assertFalse(tracker.matches(key, "key = " + other));
+    assertTrue(tracker.matches(key, "key in (" + other + ", " + key + ") AND issuetype = \""
+        + issueType() + "\""));
+  }
+
+  @Test
   void aTransitionMovesTheIssueToItsTargetStatus() {
     String key = create("Printer on fire", null);
     String before = tracker.issue(key).orElseThrow().field("status").asText();

@@ -1,0 +1,158 @@
+package org.backbonesync.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.TrackerException;
+
+/**
+ * The small part of JQL the in-memory tracker understands: clauses {@code field = value}, {@code
+ * field != value}, {@code field in (v1, v2)}, {@code field not in (...)}, {@code field is EMPTY},
+ * {@code field is not EMPTY}, joined by {@code AND}; values bare or in double quotes. {@code
+ * project}, {@code key} and {@code issuetype} (or {@code type}) are understood besides field ids;
+ * on an array field, {@code =} means "contains". Anything else is refused with a {@link
+ * TrackerException} naming the part it did not understand, never silently matched.
+ */
+final class MiniJql {
+  private MiniJql() {}
+
+  static Predicate<TrackedIssue> parse(String jql) {
+    List<String> tokens = tokenize(jql);
+    List<Predicate<TrackedIssue>> clauses = new ArrayList<>();
+    int i = 0;
+    while (i < tokens.size()) {
+      if (!clauses.isEmpty()) {
+        expect(tokens, i++, "AND", jql);
+      }
+      String field = token(tokens, i++, jql);
+      String op = token(tokens, i++, jql).toUpperCase(Locale.ROOT);
+      if (op.equals("IS")) {
+        boolean not = token(tokens, i, jql).equalsIgnoreCase("NOT");
+        if (not) {
+          i++;
+        }
+        expect(tokens, i++, "EMPTY", jql);
+        Predicate<TrackedIssue> empty = issue -> isEmpty(value(issue, field));
+        clauses.add(not ? empty.negate() : empty);
+      } else if (op.equals("=") || op.equals("!=")) {
+        String expected = unquote(token(tokens, i++, jql));
+        Predicate<TrackedIssue> eq = issue -> matches(value(issue, field), List.of(expected));
+        clauses.add(op.equals("=") ? eq : eq.negate());
+      } else if (op.equals("IN") || op.equals("NOT")) {
+        boolean not = op.equals("NOT");
+        if (not) {
+          expect(tokens, i++, "IN", jql);
+        }
+        expect(tokens, i++, "(", jql);
+        List<String> values = new ArrayList<>();
+        while (!token(tokens, i, jql).equals(")")) {
+          if (!values.isEmpty()) {
+            expect(tokens, i++, ",", jql);
+          }
+          values.add(unquote(token(tokens, i++, jql)));
+        }
+        i++;
+        Predicate<TrackedIssue> in = issue -> matches(value(issue, field), values);
+        clauses.add(not ? in.negate() : in);
+      } else {
+        throw refused(jql, "operator \"" + op + "\"");
+      }
+    }
+    if (clauses.isEmpty()) {
+      throw refused(jql, "an empty query");
+    }
+    return clauses.stream().reduce(Predicate::and).orElseThrow();
+  }
+
+  private static JsonNode value(TrackedIssue issue, String field) {
+    String f = field.toLowerCase(Locale.ROOT);
+    var nodes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    return switch (f) {
+      case "project" -> nodes.textNode(issue.key().substring(0, issue.key().lastIndexOf('-')));
+      case "key", "issuekey" -> nodes.textNode(issue.key());
+      case "issuetype", "type" -> nodes.textNode(issue.issueType());
+      default -> issue.field(field);
+    };
+  }
+
+  private static boolean isEmpty(JsonNode v) {
+    return v.isNull() || (v.isArray() && v.isEmpty()) || (v.isTextual() && v.asText().isEmpty());
+  }
+
+  private static boolean matches(JsonNode v, List<String> expected) {
+    if (v.isArray()) {
+      for (JsonNode item : v) {
+        if (expected.stream().anyMatch(e -> e.equalsIgnoreCase(item.asText()))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return !v.isNull() && expected.stream().anyMatch(e -> e.equalsIgnoreCase(v.asText()));
+  }
+
+  private static List<String> tokenize(String jql) {
+    List<String> tokens = new ArrayList<>();
+    int i = 0;
+    while (i < jql.length()) {
+      char c = jql.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (c == '"') {
+        int end = jql.indexOf('"', i + 1);
+        if (end < 0) {
+          throw refused(jql, "an unbalanced quote");
+        }
+        tokens.add(jql.substring(i, end + 1));
+        i = end + 1;
+      } else if (c == '(' || c == ')' || c == ',') {
+        tokens.add(String.valueOf(c));
+        i++;
+      } else if (c == '!' && i + 1 < jql.length() && jql.charAt(i + 1) == '=') {
+        tokens.add("!=");
+        i += 2;
+      } else if (c == '=') {
+        tokens.add("=");
+        i++;
+      } else {
+        int start = i;
+        while (i < jql.length() && !Character.isWhitespace(jql.charAt(i))
+            && "()=,!\"".indexOf(jql.charAt(i)) < 0) {
+          i++;
+        }
+        if (start == i) {
+          throw refused(jql, "\"" + c + "\"");
+        }
+        tokens.add(jql.substring(start, i));
+      }
+    }
+    return tokens;
+  }
+
+  private static String token(List<String> tokens, int i, String jql) {
+    if (i >= tokens.size()) {
+      throw refused(jql, "its end (something is missing)");
+    }
+    return tokens.get(i);
+  }
+
+  private static void expect(List<String> tokens, int i, String word, String jql) {
+    String t = token(tokens, i, jql);
+    if (!t.equalsIgnoreCase(word)) {
+      throw refused(jql, "\"" + t + "\" where " + word + " was expected");
+    }
+  }
+
+  private static String unquote(String t) {
+    return t.startsWith("\"") ? t.substring(1, t.length() - 1) : t;
+  }
+
+  private static TrackerException refused(String jql, String what) {
+    return new TrackerException("InMemoryIssueTracker does not understand " + what + " in JQL \""
+        + jql + "\"", null, Map.of("jql", "unsupported"));
+  }
+}
