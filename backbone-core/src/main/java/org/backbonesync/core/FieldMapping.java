@@ -37,6 +37,12 @@ public record FieldMapping(
     }
   }
 
+  /** The settings (a copy: the mapping stays immutable). */
+  @Override
+  public JsonNode settings() {
+    return settings.deepCopy();
+  }
+
   /** A field with the same id on both sides, copied as it is. */
   public static FieldMapping passthrough(String id, String field, Direction direction) {
     return passthrough(id, field, field, direction);
