@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.MessageStore;
@@ -24,6 +25,7 @@ import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.store.TaskStore;
 import org.backbonesync.spi.store.WatermarkStore;
 
 /**
@@ -38,6 +40,7 @@ public final class InMemoryStores implements Stores {
   private final SyncInfos syncInfos = new SyncInfos();
   private final Messages messages = new Messages();
   private final Watermarks watermarks = new Watermarks();
+  private final Tasks tasks = new Tasks();
 
   /** Empty stores. */
   @Inject
@@ -56,6 +59,11 @@ public final class InMemoryStores implements Stores {
   @Override
   public WatermarkStore watermarks() {
     return watermarks;
+  }
+
+  @Override
+  public TaskStore tasks() {
+    return tasks;
   }
 
   @Override
@@ -398,6 +406,46 @@ public final class InMemoryStores implements Stores {
     public void setWatermark(String connectorKey, long epochMillis) {
       Objects.requireNonNull(connectorKey, "connectorKey");
       inTransaction(() -> put(marks, connectorKey, epochMillis));
+    }
+  }
+
+  private final class Tasks implements TaskStore {
+    private final Map<String, AsyncTask> byId = new LinkedHashMap<>();
+    private final long[] lastId = {0};
+
+    @Override
+    public AsyncTask insert(AsyncTask task) {
+      return inTransaction(() -> {
+        long previous = lastId[0];
+        lastId[0] = previous + 1;
+        undo.get().push(() -> lastId[0] = previous);
+        AsyncTask stored = new AsyncTask(String.valueOf(lastId[0]), task.connectorKey(),
+            task.owner(), task.startTimestamp(), task.finished(), task.cancelled(),
+            task.hasFailed(), task.progress(), task.message(), task.completionTimestamp(),
+            task.result(), task.failureMessage(), task.request());
+        put(byId, stored.id(), stored);
+        return stored;
+      });
+    }
+
+    @Override
+    public void update(AsyncTask task) {
+      inTransaction(() -> {
+        if (!byId.containsKey(task.id())) {
+          throw new IllegalArgumentException("no task with id " + task.id());
+        }
+        put(byId, task.id(), task);
+      });
+    }
+
+    @Override
+    public Optional<AsyncTask> find(String id) {
+      return locked(() -> Optional.ofNullable(byId.get(id)));
+    }
+
+    @Override
+    public List<AsyncTask> unfinished() {
+      return locked(() -> byId.values().stream().filter(t -> !t.finished()).toList());
     }
   }
 

@@ -3,12 +3,21 @@ package org.backbonesync.testkit;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
 import org.junit.jupiter.api.Nested;
 
 /** The in-memory stores pass the store compatibility kits. */
 class InMemoryStoresTest {
   @Nested
   class SyncInfos extends SyncInfoStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return new InMemoryStores();
+    }
+  }
+
+  @Nested
+  class Tasks extends TaskStoreCompatibilityKit {
     @Override
     protected Stores newStores() {
       return new InMemoryStores();

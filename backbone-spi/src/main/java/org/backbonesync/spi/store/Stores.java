@@ -25,6 +25,9 @@ public interface Stores {
   /** Each connector's change detection watermark. */
   WatermarkStore watermarks();
 
+  /** Asynchronous tasks (resyncs). */
+  TaskStore tasks();
+
   /** Runs work in one transaction and returns its result. */
   <T> T inTransaction(Supplier<T> work);
 

@@ -1,0 +1,22 @@
+package org.backbonesync.spi.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Asynchronous tasks, so that they can be followed, cancelled, and resumed after a restart. */
+public interface TaskStore {
+
+  /**
+   * Stores a new task, ignoring its id, and returns it with a fresh id (unique in the store).
+   */
+  AsyncTask insert(AsyncTask task);
+
+  /** Replaces the task with {@code task.id()}. */
+  void update(AsyncTask task);
+
+  /** The task with this id. */
+  Optional<AsyncTask> find(String id);
+
+  /** Tasks that have not finished, oldest first. */
+  List<AsyncTask> unfinished();
+}

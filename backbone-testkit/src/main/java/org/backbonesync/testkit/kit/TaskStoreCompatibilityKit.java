@@ -1,0 +1,65 @@
+package org.backbonesync.testkit.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.List;
+import java.util.Optional;
+import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.TaskStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link TaskStore} must do. Extend it and implement {@link #newStores()}. */
+public abstract class TaskStoreCompatibilityKit {
+  protected Stores stores;
+  protected TaskStore store;
+
+  /** Fresh, empty stores for one test. */
+  protected abstract Stores newStores();
+
+  @BeforeEach
+  void setUpStores() {
+    stores = newStores();
+    store = stores.tasks();
+  }
+
+  private static AsyncTask task(String connector) {
+    return new AsyncTask("ignored", connector, "admin", 1000, false, false, false, 0, "Starting",
+        0, null, null, JsonNodeFactory.instance.objectNode().put("jql", "component = A"));
+  }
+
+  @Test
+  void anInsertedTaskGetsAFreshIdAndIsFoundAgainWithEveryField() {
+    AsyncTask one = store.insert(task("PA"));
+    AsyncTask two = store.insert(task("PB"));
+
+    assertNotEquals(one.id(), two.id());
+    assertEquals(Optional.of(one), store.find(one.id()));
+    assertEquals("component = A", store.find(two.id()).orElseThrow().request().path("jql").asText());
+    assertEquals(Optional.empty(), store.find("no-such-task"));
+  }
+
+  @Test
+  void updatesAreKeptAndFinishedTasksLeaveTheUnfinishedList() {
+    AsyncTask one = store.insert(task("PA"));
+    AsyncTask two = store.insert(task("PA"));
+
+    store.update(one.withProgress(40, "4 of 10 issues"));
+    store.update(two.withEnd(2000, false,
+        JsonNodeFactory.instance.objectNode().put("issues", 3), null, "Done"));
+
+    assertEquals(40, store.find(one.id()).orElseThrow().progress());
+    AsyncTask done = store.find(two.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertEquals(100, done.progress());
+    assertEquals(3, done.result().path("issues").asInt());
+    assertEquals(List.of(one.id()), store.unfinished().stream().map(AsyncTask::id).toList());
+    assertThrows(IllegalArgumentException.class,
+        () -> store.update(task("PA").withProgress(1, "x")));
+  }
+}
