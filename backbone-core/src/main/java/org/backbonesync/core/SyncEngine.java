@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.backbonesync.core.internal.DefaultSyncEngine;
 import org.backbonesync.core.internal.EngineSettings;
+import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -39,6 +42,9 @@ public interface SyncEngine extends AutoCloseable {
   /** The synchronization this engine runs. */
   SyncConfiguration configuration();
 
+  /** The keys of the connectors this engine runs, A's first. */
+  java.util.Set<String> localConnectorKeys();
+
   /** Where the engine stands in its lifecycle. */
   EngineState state();
 
@@ -63,6 +69,72 @@ public interface SyncEngine extends AutoCloseable {
 
   /** The sync information rows of a local connector, in id order. */
   List<SyncInfo> syncInformation(String connectorKey);
+
+  /**
+   * The sync information rows of a local connector whose keys match, in id order.
+   *
+   * @param localIssueKey only rows of this local issue, or null for any
+   * @param remoteIssueKey only rows of this remote issue, or null for any
+   */
+  List<SyncInfo> syncInformation(String connectorKey, String localIssueKey, String remoteIssueKey);
+
+  /**
+   * Pairs issues that already exist on both sides: checks every row first (keys present, the
+   * local key in the connector's project, no key paired already or twice, no negative number),
+   * then imports all of them in one transaction, or none.
+   *
+   * @return how many rows were imported
+   * @throws AdminException (400) listing every problem with its row, e.g. {@code $[2].localIssueKey}
+   */
+  int importSyncInformation(String connectorKey, List<SyncInfoImport> rows);
+
+  /** The problems {@link #importSyncInformation} would find in these rows; imports nothing. */
+  List<ConfigurationProblem> checkSyncInformation(String connectorKey, List<SyncInfoImport> rows);
+
+  /**
+   * Deletes one sync information row; the pair is no longer synced. A later change of the local
+   * issue then makes it a new issue to the sync (a new partner is created), unless the sync
+   * created it, which it then leaves alone.
+   *
+   * @return whether the row existed
+   */
+  boolean deleteSyncInformation(String connectorKey, long syncInfoId);
+
+  /**
+   * Deletes every sync information row of a connector. There is no undo; this is a separate
+   * method so that it cannot be reached by leaving out an id.
+   *
+   * @return how many rows were deleted
+   */
+  int deleteAllSyncInformation(String connectorKey);
+
+  /**
+   * Starts a resync of a local connector's issues as an asynchronous task and returns it at once.
+   * It selects the issues matching the connector's JQL AND the request's, and sends each one's
+   * current values for the requested mappings; it runs on the task executor.
+   *
+   * @param owner who asks; only they may read or cancel the task through {@link
+   *     SyncAdmin}
+   * @throws AdminException (400) for an unknown or wrongly directed field mapping id, a caller
+   *     JQL that could widen the scope, or responsibility requested
+   */
+  AsyncTask resync(String connectorKey, ResyncRequest request, String owner);
+
+  /** A task of one of this engine's connectors. */
+  Optional<AsyncTask> task(String taskId);
+
+  /**
+   * Asks a running task to stop; it stops before its next issue.
+   *
+   * @throws AdminException (404) when there is no such task
+   */
+  AsyncTask cancelTask(String taskId);
+
+  /**
+   * Starts again, from the beginning, the tasks that were running when the process stopped.
+   * {@link #start()} does this itself.
+   */
+  void resumeTasks();
 
   /** Messages of a local connector that failed permanently and wait for {@link #retry}/{@link #skip}. */
   List<InboxEntry> failedMessages(String connectorKey);
@@ -106,6 +178,7 @@ public interface SyncEngine extends AutoCloseable {
     private SyncListener listener = SyncListener.NONE;
     private FieldMappingRegistry registry;
     private ScheduledExecutorService scheduler;
+    private Executor taskExecutor;
     private Duration pollInterval = Duration.ofSeconds(30);
     private Duration changeDetectionOverlap = Duration.ofMinutes(1);
     private int pollPageSize = 100;
@@ -170,6 +243,15 @@ public interface SyncEngine extends AutoCloseable {
     /** Runs the periodic steps after {@link SyncEngine#start()}; needed only for start. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Runs asynchronous tasks (resyncs). Default: the scheduler when one is given, else the
+     * calling thread (so {@link SyncEngine#resync} returns when the task has finished).
+     */
+    public Builder taskExecutor(Executor executor) {
+      this.taskExecutor = Checks.notNull("taskExecutor", executor);
       return this;
     }
 
@@ -292,8 +374,9 @@ public interface SyncEngine extends AutoCloseable {
               applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout);
       return new DefaultSyncEngine(
           configuration, trackers, transports, stores,
-          clock == null ? Clock.systemUTC() : clock, listener, scheduler, settings,
-          mappingTypes, schemas);
+          clock == null ? Clock.systemUTC() : clock, listener, scheduler,
+          taskExecutor != null ? taskExecutor : scheduler != null ? scheduler : Runnable::run,
+          settings, mappingTypes, schemas);
     }
 
     private ConfigurationChecker.Project project(String connectorKey) {

@@ -23,6 +23,12 @@ public interface SyncListener {
    */
   default void polled(String connectorKey, int issuesFound, int messagesBuilt) {}
 
+  /**
+   * A changed issue could not be examined (a tracker or outgoing mapping error); the poll went
+   * on with the others and the issue is examined again at the next poll.
+   */
+  default void exportFailed(String connectorKey, String issueKey, String error) {}
+
   /** A message was put in the outbox. */
   default void queued(String connectorKey, SyncMessage message) {}
 

@@ -12,7 +12,8 @@ import org.backbonesync.spi.tracker.TrackerException;
 /**
  * The small part of JQL the in-memory tracker understands: clauses {@code field = value}, {@code
  * field != value}, {@code field in (v1, v2)}, {@code field not in (...)}, {@code field is EMPTY},
- * {@code field is not EMPTY}, joined by {@code AND}; values bare or in double quotes. {@code
+ * {@code field is not EMPTY}, joined by {@code AND}, grouped by parentheses; values bare or in
+ * double quotes. {@code
  * project}, {@code key} and {@code issuetype} (or {@code type}) are understood besides field ids;
  * on an array field, {@code =} means "contains". Anything else is refused with a {@link
  * TrackerException} naming the part it did not understand, never silently matched.
@@ -22,50 +23,73 @@ final class MiniJql {
 
   static Predicate<TrackedIssue> parse(String jql) {
     List<String> tokens = tokenize(jql);
-    List<Predicate<TrackedIssue>> clauses = new ArrayList<>();
-    int i = 0;
-    while (i < tokens.size()) {
-      if (!clauses.isEmpty()) {
-        expect(tokens, i++, "AND", jql);
-      }
-      String field = token(tokens, i++, jql);
-      String op = token(tokens, i++, jql).toUpperCase(Locale.ROOT);
-      if (op.equals("IS")) {
-        boolean not = token(tokens, i, jql).equalsIgnoreCase("NOT");
-        if (not) {
-          i++;
-        }
-        expect(tokens, i++, "EMPTY", jql);
-        Predicate<TrackedIssue> empty = issue -> isEmpty(value(issue, field));
-        clauses.add(not ? empty.negate() : empty);
-      } else if (op.equals("=") || op.equals("!=")) {
-        String expected = unquote(token(tokens, i++, jql));
-        Predicate<TrackedIssue> eq = issue -> matches(value(issue, field), List.of(expected));
-        clauses.add(op.equals("=") ? eq : eq.negate());
-      } else if (op.equals("IN") || op.equals("NOT")) {
-        boolean not = op.equals("NOT");
-        if (not) {
-          expect(tokens, i++, "IN", jql);
-        }
-        expect(tokens, i++, "(", jql);
-        List<String> values = new ArrayList<>();
-        while (!token(tokens, i, jql).equals(")")) {
-          if (!values.isEmpty()) {
-            expect(tokens, i++, ",", jql);
-          }
-          values.add(unquote(token(tokens, i++, jql)));
-        }
+    int[] at = {0};
+    Predicate<TrackedIssue> result = expression(tokens, at, jql);
+    if (at[0] != tokens.size()) {
+      throw refused(jql, "\"" + tokens.get(at[0]) + "\" where AND or the end was expected");
+    }
+    return result;
+  }
+
+  /** expression := term (AND term)* */
+  private static Predicate<TrackedIssue> expression(List<String> tokens, int[] at, String jql) {
+    Predicate<TrackedIssue> result = term(tokens, at, jql);
+    while (at[0] < tokens.size() && tokens.get(at[0]).equalsIgnoreCase("AND")) {
+      at[0]++;
+      result = result.and(term(tokens, at, jql));
+    }
+    return result;
+  }
+
+  /** term := '(' expression ')' | clause */
+  private static Predicate<TrackedIssue> term(List<String> tokens, int[] at, String jql) {
+    if (token(tokens, at[0], jql).equals("(")) {
+      at[0]++;
+      Predicate<TrackedIssue> inner = expression(tokens, at, jql);
+      expect(tokens, at[0]++, ")", jql);
+      return inner;
+    }
+    return clause(tokens, at, jql);
+  }
+
+  private static Predicate<TrackedIssue> clause(List<String> tokens, int[] at, String jql) {
+    int i = at[0];
+    String field = token(tokens, i++, jql);
+    String op = token(tokens, i++, jql).toUpperCase(Locale.ROOT);
+    Predicate<TrackedIssue> clause;
+    if (op.equals("IS")) {
+      boolean not = token(tokens, i, jql).equalsIgnoreCase("NOT");
+      if (not) {
         i++;
-        Predicate<TrackedIssue> in = issue -> matches(value(issue, field), values);
-        clauses.add(not ? in.negate() : in);
-      } else {
-        throw refused(jql, "operator \"" + op + "\"");
       }
+      expect(tokens, i++, "EMPTY", jql);
+      Predicate<TrackedIssue> empty = issue -> isEmpty(value(issue, field));
+      clause = not ? empty.negate() : empty;
+    } else if (op.equals("=") || op.equals("!=")) {
+      String expected = unquote(token(tokens, i++, jql));
+      Predicate<TrackedIssue> eq = issue -> matches(value(issue, field), List.of(expected));
+      clause = op.equals("=") ? eq : eq.negate();
+    } else if (op.equals("IN") || op.equals("NOT")) {
+      boolean not = op.equals("NOT");
+      if (not) {
+        expect(tokens, i++, "IN", jql);
+      }
+      expect(tokens, i++, "(", jql);
+      List<String> values = new ArrayList<>();
+      while (!token(tokens, i, jql).equals(")")) {
+        if (!values.isEmpty()) {
+          expect(tokens, i++, ",", jql);
+        }
+        values.add(unquote(token(tokens, i++, jql)));
+      }
+      i++;
+      Predicate<TrackedIssue> in = issue -> matches(value(issue, field), values);
+      clause = not ? in.negate() : in;
+    } else {
+      throw refused(jql, "operator \"" + op + "\"");
     }
-    if (clauses.isEmpty()) {
-      throw refused(jql, "an empty query");
-    }
-    return clauses.stream().reduce(Predicate::and).orElseThrow();
+    at[0] = i;
+    return clause;
   }
 
   private static JsonNode value(TrackedIssue issue, String field) {

@@ -10,7 +10,7 @@ public final class RecordingListener implements SyncListener {
 
   /** Kinds of events, one per {@link SyncListener} method. */
   public enum Type {
-    POLLED, QUEUED, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, DUPLICATE, FAILED, RETRIED,
+    POLLED, EXPORT_FAILED, QUEUED, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, DUPLICATE, FAILED, RETRIED,
     SKIPPED
   }
 
@@ -54,9 +54,10 @@ public final class RecordingListener implements SyncListener {
         .count();
   }
 
-  /** How many events happened, polls not counted. */
+  /** How many events happened, polls and repeated export failures not counted. */
   public synchronized int activity() {
-    return (int) events.stream().filter(e -> e.type() != Type.POLLED).count();
+    return (int) events.stream()
+        .filter(e -> e.type() != Type.POLLED && e.type() != Type.EXPORT_FAILED).count();
   }
 
   /** Forgets all events. */
@@ -67,6 +68,11 @@ public final class RecordingListener implements SyncListener {
   @Override
   public void polled(String connectorKey, int issuesFound, int messagesBuilt) {
     add(Type.POLLED, connectorKey, null, issuesFound + " found, " + messagesBuilt + " queued");
+  }
+
+  @Override
+  public void exportFailed(String connectorKey, String issueKey, String error) {
+    add(Type.EXPORT_FAILED, connectorKey, null, issueKey + ": " + error);
   }
 
   @Override

@@ -285,6 +285,12 @@ public final class SyncTestDriver {
     }
 
     @Override
+    public void exportFailed(String key, String issueKey, String error) {
+      first.exportFailed(key, issueKey, error);
+      second.exportFailed(key, issueKey, error);
+    }
+
+    @Override
     public void queued(String key, SyncMessage m) {
       first.queued(key, m);
       second.queued(key, m);

@@ -5,18 +5,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.EngineState;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.PollResult;
+import org.backbonesync.core.ResyncRequest;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
+import org.backbonesync.core.SyncInfoImport;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -38,6 +45,9 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final ScheduledExecutorService scheduler;
   private final EngineSettings settings;
   private final Map<String, Local> locals = new LinkedHashMap<>();
+  private final Clock clock;
+  private final ResyncTasks resyncs;
+  private final SyncInfoAdmin syncInfoAdmin;
   private EngineState state = EngineState.NEW;
   private ScheduledFuture<?> periodic;
 
@@ -50,6 +60,7 @@ public final class DefaultSyncEngine implements SyncEngine {
       Clock clock,
       SyncListener listener,
       ScheduledExecutorService scheduler,
+      Executor taskExecutor,
       EngineSettings settings,
       FieldMappingRegistry registry,
       Map<String, Map<String, FieldSchema>> schemas) {
@@ -58,6 +69,10 @@ public final class DefaultSyncEngine implements SyncEngine {
     this.scheduler = scheduler;
     this.settings = settings;
     Events events = new Events(listener);
+    this.clock = clock;
+    this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
+        settings.pollPageSize());
+    this.syncInfoAdmin = new SyncInfoAdmin(stores, clock);
     Map<String, IncomingQueue> receivers = new LinkedHashMap<>();
     Map<String, LateBoundTransport> direct = new LinkedHashMap<>();
     for (Map.Entry<String, IssueTracker> e : trackers.entrySet()) {
@@ -92,6 +107,11 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public SyncConfiguration configuration() {
     return configuration;
+  }
+
+  @Override
+  public Set<String> localConnectorKeys() {
+    return java.util.Collections.unmodifiableSet(locals.keySet());
   }
 
   @Override
@@ -153,6 +173,73 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   @Override
+  public List<SyncInfo> syncInformation(
+      String connectorKey, String localIssueKey, String remoteIssueKey) {
+    return syncInformation(connectorKey).stream()
+        .filter(r -> localIssueKey == null || localIssueKey.equals(r.localIssueKey()))
+        .filter(r -> remoteIssueKey == null || remoteIssueKey.equals(r.remoteIssueKey()))
+        .toList();
+  }
+
+  @Override
+  public int importSyncInformation(String connectorKey, List<SyncInfoImport> rows) {
+    return syncInfoAdmin.importRows(local(connectorKey).connector, rows);
+  }
+
+  @Override
+  public List<ConfigurationProblem> checkSyncInformation(
+      String connectorKey, List<SyncInfoImport> rows) {
+    return syncInfoAdmin.check(local(connectorKey).connector, rows);
+  }
+
+  @Override
+  public boolean deleteSyncInformation(String connectorKey, long syncInfoId) {
+    local(connectorKey);
+    return stores.syncInfo().delete(connectorKey, syncInfoId);
+  }
+
+  @Override
+  public int deleteAllSyncInformation(String connectorKey) {
+    local(connectorKey);
+    return stores.syncInfo().deleteAll(connectorKey);
+  }
+
+  @Override
+  public AsyncTask resync(String connectorKey, ResyncRequest request, String owner) {
+    Local local = local(connectorKey);
+    return resyncs.start(local.connector, local.outgoing, request, owner);
+  }
+
+  @Override
+  public Optional<AsyncTask> task(String taskId) {
+    return stores.tasks().find(taskId).filter(t -> locals.containsKey(t.connectorKey()));
+  }
+
+  @Override
+  public AsyncTask cancelTask(String taskId) {
+    return stores.inTransaction(() -> {
+      AsyncTask current = task(taskId).orElseThrow(
+          () -> new AdminException(404, "no task with id " + taskId));
+      if (current.finished()) {
+        return current;
+      }
+      AsyncTask cancelling = current.withCancelRequested();
+      stores.tasks().update(cancelling);
+      return cancelling;
+    });
+  }
+
+  @Override
+  public void resumeTasks() {
+    for (AsyncTask task : stores.tasks().unfinished()) {
+      Local local = locals.get(task.connectorKey());
+      if (local != null) {
+        resyncs.resume(task, local.connector, local.outgoing);
+      }
+    }
+  }
+
+  @Override
   public List<InboxEntry> failedMessages(String connectorKey) {
     local(connectorKey);
     return new ArrayList<>(stores.messages().failedIncoming(connectorKey));
@@ -179,6 +266,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     long period = settings.pollInterval().toMillis();
     periodic = scheduler.scheduleWithFixedDelay(this::runSafely, 0, period, TimeUnit.MILLISECONDS);
     state = EngineState.RUNNING;
+    resumeTasks();
   }
 
   private void runSafely() {

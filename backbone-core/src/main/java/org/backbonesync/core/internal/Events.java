@@ -28,6 +28,11 @@ final class Events implements SyncListener {
   }
 
   @Override
+  public void exportFailed(String connectorKey, String issueKey, String error) {
+    safely("exportFailed", () -> listener.exportFailed(connectorKey, issueKey, error));
+  }
+
+  @Override
   public void queued(String connectorKey, SyncMessage message) {
     safely("queued", () -> listener.queued(connectorKey, message));
   }

@@ -73,20 +73,33 @@ final class OutgoingQueue {
     int queued = 0;
     int pages = 0;
     long newWatermark = watermark.orElse(0);
+    long firstFailed = Long.MAX_VALUE;
     String token = null;
     do {
       ChangePage page = connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
       pages++;
       for (IssueChanges changes : page.issues()) {
-        if (examine(changes)) {
-          queued++;
+        try {
+          if (examine(changes)) {
+            queued++;
+          }
+        } catch (RuntimeException e) {
+          // One issue's failure must not stop the others; it is examined again next poll.
+          firstFailed = Math.min(firstFailed, changes.issue().updated());
+          String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+          log.warn("{}: could not examine {}; will try again: {}", key, changes.issue().key(),
+              reason);
+          events.exportFailed(key, changes.issue().key(), reason);
         }
         newWatermark = Math.max(newWatermark, changes.issue().updated());
       }
       found += page.issues().size();
       token = page.nextPageToken();
     } while (token != null);
+    if (firstFailed != Long.MAX_VALUE) {
+      newWatermark = Math.max(watermark.orElse(0), Math.min(newWatermark, firstFailed));
+    }
     if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
       stores.watermarks().setWatermark(key, newWatermark);
     }
@@ -193,9 +206,59 @@ final class OutgoingQueue {
     return true;
   }
 
+  /** What a resync did with one issue. */
+  enum Resynced {
+    SENT, NOTHING_TO_SEND, OUT_OF_PROJECT, CREATED_BY_SYNC
+  }
+
+  /**
+   * Sends an issue's current values for the given mappings, whether or not they changed (no echo
+   * suppression: the admin asked). An issue not synced yet is sent whole, as a new issue.
+   *
+   * @param mappingIds the mappings to send
+   */
+  synchronized Resynced resync(TrackedIssue issue, Set<String> mappingIds) {
+    if (!connector.inProject(issue.key())) {
+      return Resynced.OUT_OF_PROJECT;
+    }
+    Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
+    if (existing.isEmpty()) {
+      if (issue.originMarker() != null
+          && issue.originMarker().startsWith(connector.originMarkerPrefix())) {
+        return Resynced.CREATED_BY_SYNC;
+      }
+      return queueNewIssue(new IssueChanges(issue, List.of()))
+          ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
+    }
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    for (Connector.Outgoing out : connector.outgoing) {
+      if (mappingIds.contains(out.id())) {
+        fields.put(out.id(),
+            new FieldValue(export(out, issue), issue.updated(), connector.config.syncUser()));
+      }
+    }
+    if (fields.isEmpty()) {
+      return Resynced.NOTHING_TO_SEND;
+    }
+    SyncInfo info = existing.get();
+    long now = clock.millis();
+    SyncMessage message = stores.inTransaction(() -> {
+      SyncInfo sent = info.withSent(info.outgoingMessageSequenceId() + 1, now);
+      stores.syncInfo().update(sent);
+      return append(sent, issue, fields, now, MessageKind.RESYNC);
+    });
+    events.queued(connector.key(), message);
+    return Resynced.SENT;
+  }
+
   /** Appends the message for the row's current sequence id; call inside a transaction. */
   private SyncMessage append(
       SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> fields, long now) {
+    return append(sent, issue, fields, now, MessageKind.CHANGE);
+  }
+
+  private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> fields,
+      long now, MessageKind kind) {
     SyncMessage message =
         new SyncMessage(
             MessageCodec.FORMAT_VERSION,
@@ -206,7 +269,7 @@ final class OutgoingQueue {
             sent.localIssueKey(),
             sent.remoteIssueKey(),
             sent.outgoingMessageSequenceId(),
-            MessageKind.CHANGE,
+            kind,
             issue.issueType(),
             now,
             fields);

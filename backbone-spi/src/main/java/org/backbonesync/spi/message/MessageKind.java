@@ -8,6 +8,11 @@ public enum MessageKind {
    */
   CHANGE,
   /**
+   * Current values sent on an admin's request (a resync), whether or not they changed; applied
+   * like {@link #CHANGE}.
+   */
+  RESYNC,
+  /**
    * The sender created {@code sourceIssueKey} as the partner of the receiver's {@code
    * partnerIssueKey}; carries no fields. Lets the receiver fill in its remote issue key.
    */

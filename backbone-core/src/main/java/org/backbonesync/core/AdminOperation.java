@@ -1,0 +1,17 @@
+package org.backbonesync.core;
+
+/** What an admin caller asks to do; an {@link AdminAuthorizer} decides per operation. */
+public enum AdminOperation {
+  /** {@code GET /synchronizations} and {@code GET /synchronizations/{id}}. */
+  READ_SYNCHRONIZATIONS,
+  /** {@code GET /connectors/{key}/syncInformation}. */
+  READ_SYNC_INFORMATION,
+  /** {@code POST /connectors/{key}/syncInformation}. */
+  IMPORT_SYNC_INFORMATION,
+  /** {@code DELETE /connectors/{key}/syncInformation}. */
+  DELETE_SYNC_INFORMATION,
+  /** {@code POST /connectors/{key}/resync}. */
+  RESYNC,
+  /** {@code GET} and {@code DELETE /async-tasks/{id}} (only ever of the caller's own tasks). */
+  TASKS
+}

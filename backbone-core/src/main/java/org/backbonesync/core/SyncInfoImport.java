@@ -1,0 +1,25 @@
+package org.backbonesync.core;
+
+/**
+ * One row to import into a connector's sync information, pairing issues that already exist on
+ * both sides. The keys are required; each other field, when null, takes its default: {@code
+ * firstSyncDate} and {@code lastChangeSeen} the time of the import (so only later changes are
+ * sent), the others 0 or false.
+ */
+public record SyncInfoImport(
+    String localIssueKey,
+    String remoteIssueKey,
+    Long firstSyncDate,
+    Long lastOutgoingChange,
+    Long lastChangeSeen,
+    Long outgoingMessageSequenceId,
+    Long lastIncomingChange,
+    Long incomingMessageSequenceId,
+    Boolean incomingChangesIgnored) {
+
+  /** A row with only the two keys; everything else takes its default. */
+  public static SyncInfoImport pair(String localIssueKey, String remoteIssueKey) {
+    return new SyncInfoImport(localIssueKey, remoteIssueKey, null, null, null, null, null, null,
+        null);
+  }
+}

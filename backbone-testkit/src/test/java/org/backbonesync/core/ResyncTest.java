@@ -1,0 +1,241 @@
+package org.backbonesync.core;
+
+import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Set;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/** A resync sends current values again, as an asynchronous task that can be followed. */
+class ResyncTest {
+  private final ManualExecutor tasks = new ManualExecutor();
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .engine(e -> e.taskExecutor(tasks))
+      .build();
+
+  /** Three synced issues whose summaries and priorities in PB then drift silently. */
+  private void givenDriftedPartners() {
+    for (String s : List.of("one", "two", "three")) {
+      sync.a("alice").create(s);
+    }
+    sync.runUntilQuiet();
+    for (int i = 1; i <= 3; i++) {
+      // Edits by the sync user are never sent back: PB drifts from PA unnoticed.
+      sync.b().edit("PB-" + i, "summary", "drifted");
+      sync.b().edit("PB-" + i, "priority", "Low");
+    }
+  }
+
+  @Test
+  void aResyncRestoresTheNamedFieldsOnlyAndReportsProgress() {
+    givenDriftedPartners();
+
+    AsyncTask started = sync.engine().resync("PA",
+        new ResyncRequest(null, List.of(SyncTestDriver.SUMMARY), false, false), "admin");
+
+    assertFalse(started.finished(), "returned at once");
+    assertEquals(0, started.progress());
+    assertEquals("Starting resync for connector PA", started.message());
+    tasks.runAll();
+    AsyncTask done = sync.engine().task(started.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertEquals(100, done.progress());
+    assertEquals(3, done.result().path("sent").asInt());
+    assertEquals(0, done.result().path("failed").asInt());
+    assertEquals(sync.clock().millis(), done.completionTimestamp());
+
+    sync.runUntilQuiet();
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(List.of("one", "two", "three").get(i - 1),
+          sync.b().value("PB-" + i, "summary").asText());
+      assertEquals("Low", sync.b().value("PB-" + i, "priority").asText(), "not named: untouched");
+    }
+  }
+
+  @Test
+  void theCallersJqlNarrowsTheConnectorsScope() {
+    givenDriftedPartners();
+    sync.a("alice").edit("PA-2", "labels", strings("resync-me"));
+    sync.runUntilQuiet();
+    sync.b().edit("PB-2", "summary", "drifted");
+
+    AsyncTask task = sync.engine().resync("PA",
+        new ResyncRequest("labels = resync-me", List.of(), false, false), "admin");
+    tasks.runAll();
+    sync.runUntilQuiet();
+
+    assertEquals(1, sync.engine().task(task.id()).orElseThrow().result().path("issues").asInt());
+    assertEquals("two", sync.b().value("PB-2", "summary").asText());
+    assertEquals("drifted", sync.b().value("PB-1", "summary").asText());
+  }
+
+  @Test
+  void aCallerJqlThatCouldWidenTheScopeIsRefused() {
+    for (String jql : List.of("x = 1) OR (project = OTHER", "summary ~ \"unclosed",
+        "((labels = a)", "labels = a ORDER BY key")) {
+      var e = assertThrows(AdminException.class, () -> sync.engine().resync("PA",
+          new ResyncRequest(jql, List.of(), false, false), "admin"));
+      assertEquals(400, e.status());
+      assertTrue(e.getMessage().startsWith("jql \"" + jql + "\" refused: "), e.getMessage());
+    }
+    assertEquals(0, tasks.pending(), "no task started");
+  }
+
+  @Test
+  void anUnknownOrWronglyDirectedMappingIdIsRefusedNamingIt() {
+    SyncTestDriver oneWay = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough("map-summary", "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough("map-prio", "priority", Direction.B_TO_A))
+        .build();
+
+    var unknown = assertThrows(AdminException.class, () -> oneWay.engine().resync("PA",
+        new ResyncRequest(null, List.of("map-nope"), false, false), "admin"));
+    assertEquals("unknown field mapping id \"map-nope\" in synchronization sync-pa-pb",
+        unknown.getMessage());
+    var direction = assertThrows(AdminException.class, () -> oneWay.engine().resync("PA",
+        new ResyncRequest(null, List.of("map-prio"), false, false), "admin"));
+    assertEquals("field mapping \"map-prio\" does not sync from connector PA",
+        direction.getMessage());
+  }
+
+  @Test
+  void aRunningResyncCanBeCancelledBetweenIssues() {
+    String[] taskId = new String[1];
+    SyncTestDriver[] holder = new SyncTestDriver[1];
+    holder[0] = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks))
+        .listener(new SyncListener() {
+          @Override
+          public void queued(String connectorKey, SyncMessage message) {
+            if (message.kind() == org.backbonesync.spi.message.MessageKind.RESYNC) {
+              holder[0].engine().cancelTask(taskId[0]); // as soon as the first issue is sent
+            }
+          }
+        })
+        .build();
+    SyncTestDriver cancelling = holder[0];
+    for (String s : List.of("one", "two", "three")) {
+      cancelling.a("alice").create(s);
+    }
+    cancelling.runUntilQuiet();
+
+    taskId[0] = cancelling.engine().resync("PA", ResyncRequest.all(), "admin").id();
+    tasks.runAll();
+
+    AsyncTask ended = cancelling.engine().task(taskId[0]).orElseThrow();
+    assertTrue(ended.finished());
+    assertTrue(ended.cancelled());
+    assertEquals(33, ended.progress());
+    assertEquals("Resync cancelled after 1 of 3 issues", ended.message());
+    assertEquals(1, ended.result().path("sent").asInt());
+  }
+
+  /** Fails to export PA-2, to show that one issue's failure does not stop the others. */
+  public static final class FailOnPa2 implements FieldMappingProvider {
+    @Override
+    public String type() {
+      return "test.fail-on-pa2";
+    }
+
+    @Override
+    public String displayName() {
+      return "fails on PA-2";
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition d) {
+      return new OutgoingFieldMapping() {
+        @Override
+        public Set<String> sourceFields() {
+          return Set.of(d.localField());
+        }
+
+        @Override
+        public JsonNode exportValue(TrackedIssue issue, MappingContext context) {
+          if (issue.key().equals("PA-2")) {
+            throw new SyncException("PA-2 cannot be exported");
+          }
+          return issue.field(d.localField());
+        }
+      };
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition d) {
+      return new org.backbonesync.core.internal.PassthroughMapping().incoming(d);
+    }
+  }
+
+  @Test
+  void aFailureOnOneIssueIsCountedAndTheOthersGoOn() {
+    SyncTestDriver failing = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks))
+        .provider(new FailOnPa2())
+        .fieldMapping(FieldMapping.passthrough("map-summary", "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-desc", "test.fail-on-pa2", Direction.A_TO_B,
+            "description", "description", null))
+        .build();
+    failing.a("alice").create("one");
+    failing.runUntilQuiet();
+    failing.a("alice").create("two");
+    failing.a("alice").create("three");
+    failing.runUntilQuiet();
+    assertEquals(List.of("one", "three"), failing.b().allIssues().stream()
+        .map(i -> i.field("summary").asText()).toList(), "PA-2 cannot be exported, others flow");
+
+    AsyncTask task = failing.engine().resync("PA",
+        new ResyncRequest(null, List.of("map-desc"), false, false), "admin");
+    tasks.runAll();
+
+    AsyncTask done = failing.engine().task(task.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertFalse(done.hasFailed(), "the task as a whole did not fail");
+    assertEquals(2, done.result().path("sent").asInt(), done.result().toString());
+    assertEquals(1, done.result().path("failed").asInt());
+    assertEquals("PA-2", done.result().path("failures").get(0).path("issueKey").asText());
+    assertEquals("Resync of 3 issues finished, 1 failed", done.message());
+  }
+
+  @Test
+  void anUnfinishedTaskIsResumedAfterARestart() {
+    givenDriftedPartners();
+    ManualExecutor lostWithTheProcess = new ManualExecutor();
+    SyncTestDriver before = SyncTestDriver.builder()
+        .stores(sync.stores()).engine(e -> e.taskExecutor(lostWithTheProcess)).build();
+    AsyncTask started = before.engine().resync("PA", ResyncRequest.all(), "admin");
+    assertEquals(1, lostWithTheProcess.pending(), "queued, then the process died");
+
+    sync.restart();
+    sync.engine().resumeTasks();
+    tasks.runAll();
+
+    AsyncTask resumed = sync.engine().task(started.id()).orElseThrow();
+    assertTrue(resumed.finished());
+    assertEquals(3, resumed.result().path("issues").asInt());
+  }
+
+  @Test
+  void responsibilityIsRefusedUntilItCanBeConfigured() {
+    var e = assertThrows(AdminException.class, () -> sync.engine().resync("PA",
+        new ResyncRequest(null, List.of(), true, false), "admin"));
+    assertEquals(400, e.status());
+    assertEquals("responsibility is not configured for synchronization sync-pa-pb; resync it"
+        + " with \"responsibility\": false", e.getMessage());
+  }
+}
