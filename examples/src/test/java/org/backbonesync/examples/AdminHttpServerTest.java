@@ -85,6 +85,25 @@ class AdminHttpServerTest {
   }
 
   @Test
+  void anImportPairsIssuesAndOneEntryCanBeDeleted() throws Exception {
+    sync.a("alice").create("Made by hand in PA");
+    sync.b("bob").create("Made by hand in PB");
+
+    HttpResponse<String> imported = send("POST", "/connectors/PA/syncInformation",
+        "[{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PB-3\", \"firstSyncDate\": 5}]");
+    JsonNode row = json.readTree(send("GET", "/connectors/PA/syncInformation?remoteIssueKey=PB-3",
+        null).body()).get(0);
+    HttpResponse<String> deleted = send("DELETE",
+        "/connectors/PA/syncInformation?syncInfoId=" + row.get("id").asLong(), null);
+
+    assertEquals("{\"imported\":1}", imported.body());
+    assertEquals(5, row.get("firstSyncDate").asLong());
+    assertEquals("{\"deleted\":1}", deleted.body());
+    assertEquals("[]", send("GET", "/connectors/PA/syncInformation?remoteIssueKey=PB-3", null)
+        .body());
+  }
+
+  @Test
   void importAndDeleteWorkAndMistakesAreRefusedWithTheirStatus() throws Exception {
     sync.a("alice").create("Made by hand in PA");
     HttpResponse<String> refused = send("POST", "/connectors/PA/syncInformation",
