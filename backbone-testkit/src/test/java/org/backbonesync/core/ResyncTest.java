@@ -231,6 +231,30 @@ class ResyncTest {
   }
 
   @Test
+  void mappingsThatReadTheStatusAreSentOnlyWithSendStatusField() {
+    SyncTestDriver withStatus = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks))
+        .projectB(p -> p.customField("customfield_10300"))
+        .fieldMapping(FieldMapping.passthrough("map-summary", "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-status-text", "to-text", Direction.A_TO_B, "status",
+            "customfield_10300", null))
+        .build();
+    withStatus.a("alice").create("Printer on fire");
+    withStatus.runUntilQuiet();
+    withStatus.b().edit("PB-1", "customfield_10300", "drifted");
+
+    withStatus.engine().resync("PA", new ResyncRequest(null, List.of(), false, false), "admin");
+    tasks.runAll();
+    withStatus.runUntilQuiet();
+    assertEquals("drifted", withStatus.b().value("PB-1", "customfield_10300").asText());
+
+    withStatus.engine().resync("PA", new ResyncRequest(null, List.of(), false, true), "admin");
+    tasks.runAll();
+    withStatus.runUntilQuiet();
+    assertEquals("To Do", withStatus.b().value("PB-1", "customfield_10300").asText());
+  }
+
+  @Test
   void responsibilityIsRefusedUntilItCanBeConfigured() {
     var e = assertThrows(AdminException.class, () -> sync.engine().resync("PA",
         new ResyncRequest(null, List.of(), true, false), "admin"));
