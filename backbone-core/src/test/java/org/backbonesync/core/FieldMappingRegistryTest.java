@@ -71,7 +71,7 @@ class FieldMappingRegistryTest {
   void theBuiltInTypesAreAlwaysThere() {
     FieldMappingRegistry registry = FieldMappingRegistry.builtIns();
 
-    assertEquals(java.util.List.of("passthrough", "correlation", "to-text", "constant"),
+    assertEquals(java.util.List.of("passthrough", "correlation", "to-text", "constant", "user"),
         java.util.List.copyOf(registry.types()));
     assertTrue(registry.isBuiltIn("correlation"));
   }

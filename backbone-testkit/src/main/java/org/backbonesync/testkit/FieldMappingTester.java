@@ -19,6 +19,7 @@ import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 
 /**
@@ -45,6 +46,8 @@ public final class FieldMappingTester {
   private String fieldB;
   private Direction direction;
   private JsonNode settings = new ObjectMapper().createObjectNode();
+  private IssueTracker trackerA;
+  private IssueTracker trackerB;
 
   private FieldMappingTester(FieldMappingProvider provider) {
     this.provider = provider;
@@ -69,6 +72,13 @@ public final class FieldMappingTester {
   /** The direction; default BOTH for a two-way type, else A_TO_B. */
   public FieldMappingTester direction(Direction value) {
     this.direction = value;
+    return this;
+  }
+
+  /** The trackers a mapping may look things up in (users...) on side A and side B. */
+  public FieldMappingTester trackers(IssueTracker onA, IssueTracker onB) {
+    this.trackerA = onA;
+    this.trackerB = onB;
     return this;
   }
 
@@ -173,9 +183,19 @@ public final class FieldMappingTester {
     return new MappingDefinition(MAPPING_ID, side, local, remote, null, settings);
   }
 
-  private static MappingContext context(
+  private MappingContext context(
       MappingSide side, Optional<TrackedIssue> issue, boolean creating) {
+    IssueTracker tracker = side == MappingSide.A ? trackerA : trackerB;
     return new MappingContext() {
+      @Override
+      public IssueTracker tracker() {
+        if (tracker == null) {
+          throw new IllegalStateException("FieldMappingTester has no tracker for side " + side
+              + "; give them with trackers(a, b)");
+        }
+        return tracker;
+      }
+
       @Override
       public String connectorKey() {
         return side == MappingSide.A ? "PA" : "PB";

@@ -26,6 +26,7 @@ import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.Transition;
 import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.tracker.TrackerUser;
 
 /**
  * A Jira-like project in memory, behaving like Jira where it matters to sync: keys {@code PA-1,
@@ -71,7 +72,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
   /** The same project, acting as {@code userId} (who becomes a known user). */
   public InMemoryIssueTracker as(String userId) {
     synchronized (project) {
-      project.users.add(userId);
+      project.users.putIfAbsent(userId, Builder.defaultUser(userId));
     }
     return new InMemoryIssueTracker(project, userId);
   }
@@ -209,6 +210,23 @@ public final class InMemoryIssueTracker implements IssueTracker {
   @Override
   public boolean matches(String issueKey, String jql) {
     return call("matches", issueKey, () -> MiniJql.parse(jql).test(project.get(issueKey).snapshot()));
+  }
+
+  @Override
+  public Optional<TrackerUser> user(String userId) {
+    return call("user", null, () -> Optional.ofNullable(project.users.get(userId)));
+  }
+
+  @Override
+  public List<TrackerUser> findUsers(String query) {
+    String q = query.toLowerCase(java.util.Locale.ROOT);
+    return call("findUsers", null, () -> project.users.values().stream()
+        .filter(u -> contains(u.id(), q) || contains(u.displayName(), q) || contains(u.email(), q))
+        .toList());
+  }
+
+  private static boolean contains(String value, String lowerQuery) {
+    return value != null && value.toLowerCase(java.util.Locale.ROOT).contains(lowerQuery);
   }
 
   @Override
@@ -386,7 +404,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Set<String> userFields = Set.of("assignee", "reporter");
     final Set<String> priorities;
     final String defaultPriority;
-    final Set<String> users;
+    final Map<String, TrackerUser> users;
     final Map<String, List<Transition>> workflow;
     final Map<String, Issue> issues = new LinkedHashMap<>();
     final List<TrackerCall> calls = new ArrayList<>();
@@ -408,7 +426,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       this.customFields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.customFields));
       this.priorities = new LinkedHashSet<>(b.priorities);
       this.defaultPriority = b.priorities.get(Math.min(1, b.priorities.size() - 1));
-      this.users = new LinkedHashSet<>(b.users);
+      this.users = new LinkedHashMap<>(b.users);
       this.workflow = Map.copyOf(b.workflow);
     }
 
@@ -473,7 +491,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
           }
         }
         default -> {
-          if (userFields.contains(field) && (!value.isTextual() || !users.contains(value.asText()))) {
+          if (userFields.contains(field)
+              && (!value.isTextual() || !users.containsKey(value.asText()))) {
             errors.put(field, "User " + value + " does not exist.");
           }
           FieldSchema custom = customFields.get(field);
@@ -585,7 +604,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
         new LinkedHashSet<>(List.of("summary", "description", "priority"));
     private final Set<String> requiredOnCreate = new LinkedHashSet<>(List.of("summary"));
     private final List<String> priorities = new ArrayList<>(List.of("High", "Medium", "Low"));
-    private final Set<String> users = new LinkedHashSet<>();
+    private final Map<String, TrackerUser> users = new LinkedHashMap<>();
     private final Map<String, FieldSchema> customFields = new LinkedHashMap<>();
     private final Map<String, List<Transition>> workflow = new LinkedHashMap<>();
 
@@ -620,12 +639,25 @@ public final class InMemoryIssueTracker implements IssueTracker {
       return this;
     }
 
-    /** Known users (valid for assignee and reporter); acting users are added on their own. */
+    /**
+     * Known users (valid for assignee and reporter), named after their id, with the address
+     * {@code id@example.com}; acting users are added on their own.
+     */
     public Builder users(String... userIds) {
       for (String u : userIds) {
-        users.add(nonBlank("user", u));
+        users.putIfAbsent(nonBlank("user", u), defaultUser(u));
       }
       return this;
+    }
+
+    /** A known user with a display name and an e-mail address (null: hidden). */
+    public Builder user(String id, String displayName, String email) {
+      users.put(nonBlank("user", id), new TrackerUser(id, displayName, email));
+      return this;
+    }
+
+    static TrackerUser defaultUser(String id) {
+      return new TrackerUser(id, id, id + "@example.com");
     }
 
     /** The issue types; the first is the default of {@link #create(String)}. */
@@ -715,7 +747,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
         throw new IllegalArgumentException(
             "createScreen " + createScreen + " must contain " + requiredOnCreate);
       }
-      users.add(syncUser);
+      users.putIfAbsent(syncUser, defaultUser(syncUser));
       return new InMemoryIssueTracker(new Project(this), syncUser);
     }
 

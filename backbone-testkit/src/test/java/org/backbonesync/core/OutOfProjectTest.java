@@ -17,6 +17,7 @@ import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueCreate;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.TrackerUser;
 import org.backbonesync.spi.tracker.Transition;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.InMemoryStores;
@@ -49,6 +50,8 @@ class OutOfProjectTest {
     @Override public List<FieldSchema> fields() { return pa.fields(); }
     @Override public boolean matches(String key, String jql) { return pa.matches(key, jql); }
     @Override public Optional<TrackedIssue> issue(String key) { return pa.issue(key); }
+    @Override public Optional<TrackerUser> user(String id) { return pa.user(id); }
+    @Override public List<TrackerUser> findUsers(String query) { return pa.findUsers(query); }
     @Override public CreateMetadata createMetadata(String type) { return pa.createMetadata(type); }
     @Override public String createIssue(IssueCreate create) { return pa.createIssue(create); }
     @Override public void updateIssue(String key, Map<String, JsonNode> f) { pa.updateIssue(key, f); }

@@ -3,18 +3,21 @@ package org.backbonesync.core.internal;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 
 /** A mapping call's context; reads the local issue only if a mapping asks for it. */
 final class Context implements MappingContext {
   private final String connectorKey;
+  private final IssueTracker tracker;
   private final String fieldMappingId;
   private final Supplier<Optional<TrackedIssue>> issue;
   private final boolean creating;
 
-  Context(String connectorKey, String fieldMappingId, Supplier<Optional<TrackedIssue>> issue,
+  Context(Connector connector, String fieldMappingId, Supplier<Optional<TrackedIssue>> issue,
       boolean creating) {
-    this.connectorKey = connectorKey;
+    this.connectorKey = connector.key();
+    this.tracker = connector.tracker;
     this.fieldMappingId = fieldMappingId;
     this.issue = issue;
     this.creating = creating;
@@ -28,6 +31,11 @@ final class Context implements MappingContext {
   @Override
   public String connectorKey() {
     return connectorKey;
+  }
+
+  @Override
+  public IssueTracker tracker() {
+    return tracker;
   }
 
   @Override

@@ -386,7 +386,7 @@ final class IncomingQueue implements MessageReceiver {
           };
       try {
         mapping.importValue(
-            e.getValue().value(), updates, new Context(connector.key(), id, issue, creating));
+            e.getValue().value(), updates, new Context(connector, id, issue, creating));
       } catch (SyncException ex) {
         throw ex;
       } catch (RuntimeException ex) {

@@ -291,7 +291,7 @@ final class OutgoingQueue {
     try {
       JsonNode value =
           out.mapping().exportValue(
-              issue, new Context(connector.key(), out.id(), () -> Optional.of(issue), false));
+              issue, new Context(connector, out.id(), () -> Optional.of(issue), false));
       if (value == null) {
         throw new SyncException(
             "outgoing field mapping " + out.id() + " returned Java null for " + issue.key()

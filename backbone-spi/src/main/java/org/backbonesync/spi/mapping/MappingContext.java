@@ -1,6 +1,7 @@
 package org.backbonesync.spi.mapping;
 
 import java.util.Optional;
+import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 
 /**
@@ -11,6 +12,12 @@ public interface MappingContext {
 
   /** The key of the connector running the mapping. */
   String connectorKey();
+
+  /**
+   * The local tracker, acting as the connector's sync user: for lookups a mapping needs (users,
+   * the issue's other fields). Writes belong in {@link FieldUpdates}, not here.
+   */
+  IssueTracker tracker();
 
   /** The field mapping id (from the synchronization's configuration) being run. */
   String fieldMappingId();

@@ -63,6 +63,21 @@ public interface IssueTracker {
    */
   boolean matches(String issueKey, String jql);
 
+  /**
+   * The user with this id, if the tracker knows them.
+   *
+   * @since 0.1
+   */
+  Optional<TrackerUser> user(String userId);
+
+  /**
+   * Users whose id, display name or e-mail address contains the query, ignoring case (Jira's user
+   * search); callers filter for the exact match they need.
+   *
+   * @since 0.1
+   */
+  List<TrackerUser> findUsers(String query);
+
   /** The issue with this key, or empty when it does not exist (or is outside the project). */
   Optional<TrackedIssue> issue(String issueKey);
 
