@@ -71,7 +71,7 @@ class FieldMappingRegistryTest {
   void theBuiltInTypesAreAlwaysThere() {
     FieldMappingRegistry registry = FieldMappingRegistry.builtIns();
 
-    assertEquals(java.util.List.of("passthrough", "correlation", "to-text", "constant", "user"),
+    assertEquals(java.util.List.of("passthrough", "correlation", "to-text", "constant", "user", "status"),
         java.util.List.copyOf(registry.types()));
     assertTrue(registry.isBuiltIn("correlation"));
   }

@@ -129,7 +129,10 @@ public final class FieldMappingTester {
     return out.exportValue(issue, context(side, Optional.of(issue), false));
   }
 
-  /** Imports a value on the receiving side of an existing issue; returns the fields it sets. */
+  /**
+   * Imports a value on the receiving side of an existing issue; returns the fields it sets (a
+   * status it asks to reach by transitions appears as {@code status}).
+   */
   public Map<String, JsonNode> importValue(JsonNode value) {
     return importValue(sendingSide().other(), value, false);
   }
@@ -142,12 +145,26 @@ public final class FieldMappingTester {
   public Map<String, JsonNode> importValue(MappingSide side, JsonNode value, boolean creating) {
     IncomingFieldMapping in = provider.incoming(definition(side));
     Map<String, JsonNode> fields = new LinkedHashMap<>();
-    FieldUpdates updates = (field, v) -> {
-      if (!in.targetFields().contains(field)) {
-        throw new IllegalArgumentException(
-            "incoming mapping may write " + in.targetFields() + ", not " + field);
+    FieldUpdates updates = new FieldUpdates() {
+      @Override
+      public void set(String field, JsonNode v) {
+        check(field);
+        fields.put(field, v == null ? NullNode.getInstance() : v);
       }
-      fields.put(field, v == null ? NullNode.getInstance() : v);
+
+      @Override
+      public void transitionTo(String status, List<String> via, Map<String, JsonNode> screen) {
+        check("status");
+        fields.put("status", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+            .textNode(status));
+      }
+
+      private void check(String field) {
+        if (!in.targetFields().contains(field)) {
+          throw new IllegalArgumentException(
+              "incoming mapping may write " + in.targetFields() + ", not " + field);
+        }
+      }
     };
     in.importValue(value == null ? NullNode.getInstance() : value, updates,
         context(side, Optional.empty(), creating));

@@ -53,7 +53,11 @@ public final class InMemoryIssueTracker implements IssueTracker {
     default void after(TrackerCall call) {}
   }
 
-  /** The default workflow: To Do -> In Progress -> In Review -> Done, and Done -> To Do. */
+  /**
+   * The default workflow: To Do -> In Progress -> In Review -> Done (whose screen requires a
+   * resolution), In Progress -> To Do, In Review -> In Progress, and Done -> To Do (which clears
+   * the resolution). Reaching Done from To Do takes three transitions.
+   */
   public static final String INITIAL_STATUS = "To Do";
 
   private final Project project;
@@ -323,10 +327,32 @@ public final class InMemoryIssueTracker implements IssueTracker {
           .orElseThrow(() -> new TrackerException(
               "transition " + transitionId + " is not available for " + issueKey + " in status "
                   + issue.status(), issueKey, Map.of()));
+      Map<String, String> missing = new LinkedHashMap<>();
+      for (String required : t.requiredFields()) {
+        JsonNode v = fields.get(required);
+        if (v == null || v.isNull()) {
+          missing.put(required, "Field " + required + " is required.");
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new TrackerException("transition " + t.name() + " of " + issueKey + " refused",
+            issueKey, missing);
+      }
       Map<String, JsonNode> changes = new LinkedHashMap<>(fields);
       changes.put("status", text(t.toStatus()));
+      if (t.toStatus().equals(INITIAL_STATUS)) {
+        changes.put("resolution", NullNode.getInstance()); // reopened: unresolved, as in Jira
+      }
       issue.change(user, project.clock.millis(), changes, project);
       return null;
+    });
+  }
+
+  @Override
+  public Optional<Map<String, List<Transition>>> workflow(String issueType) {
+    return call("workflow", null, () -> {
+      project.checkType(issueType, null);
+      return Optional.of(project.workflow);
     });
   }
 
@@ -427,7 +453,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       this.priorities = new LinkedHashSet<>(b.priorities);
       this.defaultPriority = b.priorities.get(Math.min(1, b.priorities.size() - 1));
       this.users = new LinkedHashMap<>(b.users);
-      this.workflow = Map.copyOf(b.workflow);
+      this.workflow = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.workflow));
     }
 
     /** The schemas of every field, in a stable order. */
@@ -441,6 +467,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
           List.copyOf(priorities)));
       all.put("status", new FieldSchema("status", "Status", "status", null, null,
           List.copyOf(workflow.keySet())));
+      all.put("resolution", new FieldSchema("resolution", "Resolution", "resolution", null, null,
+          List.of("Done", "Fixed", "Won't Do")));
       all.put("labels", new FieldSchema("labels", "Labels", "array", "string", null, null));
       all.put("assignee", FieldSchema.system("assignee", "Assignee", "user"));
       all.put("reporter", FieldSchema.system("reporter", "Reporter", "user"));
@@ -619,7 +647,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
           new Transition("21", "Send to Review", "In Review"),
           new Transition("31", "Stop Progress", "To Do")));
       workflow.put("In Review", List.of(
-          new Transition("41", "Done", "Done"),
+          new Transition("41", "Done", "Done", Set.of("resolution")),
           new Transition("51", "Back to Progress", "In Progress")));
       workflow.put("Done", List.of(new Transition("61", "Reopen", "To Do")));
     }
@@ -674,6 +702,17 @@ public final class InMemoryIssueTracker implements IssueTracker {
     public Builder createScreen(Collection<String> fieldIds) {
       createScreen.clear();
       createScreen.addAll(fieldIds);
+      return this;
+    }
+
+    /** Replaces the workflow: status to the transitions leaving it. */
+    public Builder workflow(Map<String, List<Transition>> transitions) {
+      if (transitions.isEmpty() || !transitions.containsKey(INITIAL_STATUS)) {
+        throw new IllegalArgumentException(
+            "workflow must have the initial status " + INITIAL_STATUS + ", was " + transitions.keySet());
+      }
+      workflow.clear();
+      workflow.putAll(transitions);
       return this;
     }
 

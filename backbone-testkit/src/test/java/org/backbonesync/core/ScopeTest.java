@@ -43,7 +43,8 @@ class ScopeTest {
     for (String target : List.of("In Progress", "In Review", "Done")) {
       Transition t = sync.b("bob").transitions("PB-1").stream()
           .filter(x -> x.toStatus().equals(target)).findFirst().orElseThrow();
-      sync.b("bob").transition("PB-1", t.id(), java.util.Map.of());
+      sync.b("bob").transition("PB-1", t.id(), t.requiredFields().isEmpty() ? java.util.Map.of()
+          : java.util.Map.of("resolution", org.backbonesync.testkit.InMemoryIssueTracker.text("Done")));
     }
 
     sync.a("alice").edit(pa1, "summary", "Printer on fire again");

@@ -68,10 +68,12 @@ class InMemoryIssueTrackerTest extends IssueTrackerCompatibilityKit {
     for (String target : List.of("In Progress", "In Review", "Done")) {
       var t = tracker.transitions(key).stream()
           .filter(x -> x.toStatus().equals(target)).findFirst().orElseThrow();
-      tracker.transition(key, t.id(), Map.of());
+      tracker.transition(key, t.id(),
+          t.requiredFields().isEmpty() ? Map.of() : Map.of("resolution", text("Won't Do")));
     }
 
     assertEquals("Done", inMemory().value(key, "status").asText());
+    assertEquals("Won't Do", inMemory().value(key, "resolution").asText());
     assertEquals(3, inMemory().changelog(key).size());
   }
 
@@ -99,6 +101,20 @@ class InMemoryIssueTrackerTest extends IssueTrackerCompatibilityKit {
 
     assertEquals(List.of(first), tracker.findUpdatedSince(0, "labels = sync", 10, null).issues()
         .stream().map(c -> c.issue().key()).toList());
+  }
+
+  @Test
+  void aTransitionWhoseScreenRequiresAResolutionIsRefusedWithoutOne() {
+    String key = inMemory().create("x");
+    for (String target : List.of("In Progress", "In Review")) {
+      tracker.transition(key, tracker.transitions(key).stream()
+          .filter(x -> x.toStatus().equals(target)).findFirst().orElseThrow().id(), Map.of());
+    }
+
+    var e = assertThrows(TrackerException.class, () -> tracker.transition(key, "41", Map.of()));
+
+    assertEquals(Map.of("resolution", "Field resolution is required."), e.fieldErrors());
+    assertEquals("In Review", inMemory().value(key, "status").asText());
   }
 
   @Test

@@ -64,13 +64,19 @@ public final class CorrelationMapping implements FieldMappingProvider {
 
   @Override
   public void validate(MappingCheck check, ProblemReporter problems) {
+    validateTable(check, problems, type(), Set.of("rows", "default"));
+  }
+
+  /** Checks a value table's settings; other types with a table add their own settings. */
+  static void validateTable(
+      MappingCheck check, ProblemReporter problems, String type, Set<String> known) {
     MappingDefinition definitionA = check.definitionA();
     FieldSchema schemaA = check.schemaA();
     FieldSchema schemaB = check.schemaB();
     JsonNode settings = definitionA.settings();
     for (String name : iterable(settings.fieldNames())) {
-      if (!name.equals("rows") && !name.equals("default")) {
-        problems.report("settings." + name, "unknown setting of correlation");
+      if (!known.contains(name)) {
+        problems.report("settings." + name, "unknown setting of " + type);
       }
     }
     JsonNode rows = settings.get("rows");
@@ -147,19 +153,48 @@ public final class CorrelationMapping implements FieldMappingProvider {
     return BuiltInMappings.readField(definition);
   }
 
+  /** A value table oriented for one receiving side. */
+  static final class Table {
+    private final Map<String, String> table = new HashMap<>();
+    private final String fallback;
+    private final MappingDefinition definition;
+
+    Table(MappingDefinition definition) {
+      this.definition = definition;
+      MappingSide local = definition.side();
+      for (JsonNode row : definition.settings().path("rows")) {
+        table.put(row.path(local.other().key()).asText(), row.path(local.key()).asText());
+      }
+      JsonNode fallbackNode = definition.settings().path("default").get(local.key());
+      this.fallback = fallbackNode == null ? null : fallbackNode.asText();
+    }
+
+    /** The local value for a remote one: its row's, else the default, else an error. */
+    String translate(String remote, MappingContext context) {
+      String found = table.get(remote);
+      if (found != null) {
+        return found;
+      }
+      if (fallback != null) {
+        return fallback;
+      }
+      throw new SyncException("no correlation row for \"" + remote + "\" in field mapping "
+          + definition.id() + " (" + definition.localField() + " on side " + definition.side()
+          + ") and no default for side " + definition.side(),
+          null, context.connectorKey(), null, definition.id());
+    }
+
+    @Override
+    public String toString() {
+      return table.toString();
+    }
+  }
+
   @Override
   public IncomingFieldMapping incoming(MappingDefinition definition) {
-    MappingSide local = definition.side();
-    String remoteKey = local.other().key();
-    Map<String, String> table = new HashMap<>();
-    for (JsonNode row : definition.settings().path("rows")) {
-      table.put(row.path(remoteKey).asText(), row.path(local.key()).asText());
-    }
-    JsonNode fallbackNode = definition.settings().path("default").get(local.key());
-    String fallback = fallbackNode == null ? null : fallbackNode.asText();
+    Table table = new Table(definition);
     String field = definition.localField();
     Set<String> fields = Set.of(field);
-    String id = definition.id();
     return new IncomingFieldMapping() {
       @Override
       public Set<String> targetFields() {
@@ -172,26 +207,14 @@ public final class CorrelationMapping implements FieldMappingProvider {
           updates.set(field, NullNode.getInstance());
         } else if (value.isArray()) {
           Set<String> mapped = new LinkedHashSet<>();
-          value.forEach(item -> mapped.add(translate(item.asText(), context)));
+          value.forEach(item -> mapped.add(table.translate(item.asText(), context)));
           ArrayNode array = JsonNodeFactory.instance.arrayNode();
           mapped.forEach(array::add);
           updates.set(field, array);
         } else {
-          updates.set(field, JsonNodeFactory.instance.textNode(translate(value.asText(), context)));
+          updates.set(field,
+              JsonNodeFactory.instance.textNode(table.translate(value.asText(), context)));
         }
-      }
-
-      private String translate(String remote, MappingContext context) {
-        String found = table.get(remote);
-        if (found != null) {
-          return found;
-        }
-        if (fallback != null) {
-          return fallback;
-        }
-        throw new SyncException("no correlation row for \"" + remote + "\" in field mapping "
-            + id + " (" + field + " on side " + local + ") and no default for side " + local,
-            null, context.connectorKey(), null, id);
       }
 
       @Override

@@ -253,7 +253,7 @@ final class IncomingQueue implements MessageReceiver {
     boolean created = false;
     long rowId;
     String localKey;
-    Map<String, JsonNode> update;
+    CollectedUpdates update;
     if (row.isPresent()) {
       rowId = row.get().id();
       localKey = row.get().localIssueKey();
@@ -304,8 +304,11 @@ final class IncomingQueue implements MessageReceiver {
       events.queued(connector.key(), paired.message());
       rowId = paired.rowId();
     }
-    if (!update.isEmpty()) {
-      connector.tracker.updateIssue(localKey, update);
+    if (!update.fields().isEmpty()) {
+      connector.tracker.updateIssue(localKey, update.fields());
+    }
+    if (update.move() != null) {
+      StatusMover.move(connector.tracker, localKey, update.move());
     }
     long id = rowId;
     stores.inTransaction(
@@ -343,7 +346,7 @@ final class IncomingQueue implements MessageReceiver {
     String type = configuration.targetIssueType(connector.key(), message.issueType());
     CreateMetadata screen = connector.tracker.createMetadata(type);
     Map<String, JsonNode> fields =
-        importAll(message, screen, () -> Optional.empty(), null, true);
+        importAll(message, screen, () -> Optional.empty(), null, true).fields();
     stores.syncInfo().putPendingCreate(
         new PendingCreate(connector.key(), message.sourceIssueKey(), marker, now));
     String key = connector.tracker.createIssue(new IssueCreate(type, fields, marker));
@@ -358,13 +361,13 @@ final class IncomingQueue implements MessageReceiver {
    * @param notOnScreen when not null, only the mappings that are not all on this create screen
    * @param creating whether the message is creating the issue
    */
-  private Map<String, JsonNode> importAll(
+  private CollectedUpdates importAll(
       SyncMessage message,
       CreateMetadata onlyOnScreen,
       Supplier<Optional<TrackedIssue>> issue,
       CreateMetadata notOnScreen,
       boolean creating) {
-    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    CollectedUpdates collected = new CollectedUpdates();
     for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
       String id = e.getKey();
       Connector.Incoming incoming = connector.incoming.get(id);
@@ -376,14 +379,7 @@ final class IncomingQueue implements MessageReceiver {
       if (notOnScreen != null && inCreate(incoming, notOnScreen)) {
         continue;
       }
-      FieldUpdates updates =
-          (field, value) -> {
-            if (!targets.contains(field)) {
-              throw new IllegalArgumentException(
-                  "incoming field mapping " + id + " may write " + targets + ", not " + field);
-            }
-            fields.put(field, value == null ? NullNode.getInstance() : value);
-          };
+      FieldUpdates updates = collected.forMapping(id, targets);
       try {
         mapping.importValue(
             e.getValue().value(), updates, new Context(connector, id, issue, creating));
@@ -396,7 +392,7 @@ final class IncomingQueue implements MessageReceiver {
             ex, connector.key(), message.sourceIssueKey(), id);
       }
     }
-    return fields;
+    return collected;
   }
 
   private static boolean inCreate(Connector.Incoming incoming, CreateMetadata screen) {

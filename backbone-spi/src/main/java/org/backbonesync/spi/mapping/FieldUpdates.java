@@ -1,6 +1,8 @@
 package org.backbonesync.spi.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The field values an incoming mapping writes; the engine collects those of all mappings of one
@@ -15,4 +17,13 @@ public interface FieldUpdates {
    * @throws IllegalArgumentException when the field is not one of the mapping's target fields
    */
   void set(String fieldId, JsonNode value);
+
+  /**
+   * Asks for the issue to be moved to a status through workflow transitions, after the field
+   * updates: along {@code via} when given (transition names, taken in that order as they become
+   * available), else by the shortest path of the tracker's workflow, else by a direct transition.
+   *
+   * @param transitionFields values for fields a transition's screen requires (e.g. resolution)
+   */
+  void transitionTo(String status, List<String> via, Map<String, JsonNode> transitionFields);
 }

@@ -104,6 +104,17 @@ public interface IssueTracker {
   /** The workflow transitions available on the issue in its current status. */
   List<Transition> transitions(String issueKey);
 
+  /**
+   * The whole workflow of an issue type, status to the transitions leaving it, when the tracker
+   * can tell; empty when it cannot (Jira Server's REST API shows only the transitions available
+   * now). The engine finds shortest paths between statuses on it.
+   *
+   * @since 0.1
+   */
+  default Optional<Map<String, List<Transition>>> workflow(String issueType) {
+    return Optional.empty();
+  }
+
   /** Performs a transition, setting the given fields of its screen (may be empty). */
   void transition(String issueKey, String transitionId, Map<String, JsonNode> fields);
 

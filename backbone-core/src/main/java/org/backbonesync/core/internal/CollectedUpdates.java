@@ -1,0 +1,54 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.backbonesync.spi.mapping.FieldUpdates;
+
+/**
+ * What the incoming mappings of one message write: field values for one tracker update, and at
+ * most one status to reach by transitions. Each mapping writes through {@link #forMapping}, which
+ * holds it to its target fields.
+ */
+final class CollectedUpdates {
+  /** A status to reach, how, and what the transition screens need. */
+  record Move(String status, List<String> via, Map<String, JsonNode> fields) {}
+
+  private final Map<String, JsonNode> fields = new LinkedHashMap<>();
+  private Move move;
+
+  Map<String, JsonNode> fields() {
+    return fields;
+  }
+
+  /** The status move asked for, or null. */
+  Move move() {
+    return move;
+  }
+
+  FieldUpdates forMapping(String mappingId, Set<String> targets) {
+    return new FieldUpdates() {
+      @Override
+      public void set(String field, JsonNode value) {
+        if (!targets.contains(field)) {
+          throw new IllegalArgumentException(
+              "incoming field mapping " + mappingId + " may write " + targets + ", not " + field);
+        }
+        fields.put(field, value == null ? NullNode.getInstance() : value);
+      }
+
+      @Override
+      public void transitionTo(String status, List<String> via, Map<String, JsonNode> screen) {
+        if (!targets.contains("status")) {
+          throw new IllegalArgumentException("incoming field mapping " + mappingId
+              + " may write " + targets + ", not status");
+        }
+        move = new Move(status, via == null ? List.of() : List.copyOf(via),
+            screen == null ? Map.of() : Map.copyOf(screen));
+      }
+    };
+  }
+}
