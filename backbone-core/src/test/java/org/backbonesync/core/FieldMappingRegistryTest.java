@@ -71,7 +71,8 @@ class FieldMappingRegistryTest {
   void theBuiltInTypesAreAlwaysThere() {
     FieldMappingRegistry registry = FieldMappingRegistry.builtIns();
 
-    assertEquals(java.util.List.of("passthrough", "correlation", "to-text", "constant", "user", "status"),
+    assertEquals(java.util.List.of("passthrough", "correlation", "to-text", "constant", "user", "status",
+        "comments"),
         java.util.List.copyOf(registry.types()));
     assertTrue(registry.isBuiltIn("correlation"));
   }

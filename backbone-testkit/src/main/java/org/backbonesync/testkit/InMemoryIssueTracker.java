@@ -470,6 +470,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       all.put("resolution", new FieldSchema("resolution", "Resolution", "resolution", null, null,
           List.of("Done", "Fixed", "Won't Do")));
       all.put("labels", new FieldSchema("labels", "Labels", "array", "string", null, null));
+      all.put("comment", FieldSchema.system("comment", "Comment", "comments-page"));
       all.put("assignee", FieldSchema.system("assignee", "Assignee", "user"));
       all.put("reporter", FieldSchema.system("reporter", "Reporter", "user"));
       all.put("duedate", FieldSchema.system("duedate", "Due date", "date"));

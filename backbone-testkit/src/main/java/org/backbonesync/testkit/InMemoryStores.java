@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.MessageStore;
@@ -131,6 +132,7 @@ public final class InMemoryStores implements Stores {
     private final Map<String, Long> byRemote = new HashMap<>();
     private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
     private final Map<String, PendingCreate> pending = new HashMap<>();
+    private final Map<Long, Map<String, CommentLink>> comments = new HashMap<>();
     private final long[] lastId = {0};
 
     @Override
@@ -230,6 +232,7 @@ public final class InMemoryStores implements Stores {
         }
         unindex(row);
         remove(synced, id);
+        remove(comments, id);
         return true;
       });
     }
@@ -254,6 +257,32 @@ public final class InMemoryStores implements Stores {
         Map<String, JsonNode> merged = new LinkedHashMap<>(synced.getOrDefault(syncInfoId, Map.of()));
         merged.putAll(values);
         put(synced, syncInfoId, Map.copyOf(merged));
+      });
+    }
+
+    @Override
+    public List<CommentLink> commentLinks(long syncInfoId) {
+      return locked(() -> List.copyOf(comments.getOrDefault(syncInfoId, Map.of()).values()));
+    }
+
+    @Override
+    public void putCommentLink(long syncInfoId, CommentLink link) {
+      inTransaction(() -> {
+        Map<String, CommentLink> links =
+            new LinkedHashMap<>(comments.getOrDefault(syncInfoId, Map.of()));
+        links.put(link.localId(), link);
+        put(comments, syncInfoId, links);
+      });
+    }
+
+    @Override
+    public void removeCommentLink(long syncInfoId, String localCommentId) {
+      inTransaction(() -> {
+        Map<String, CommentLink> links =
+            new LinkedHashMap<>(comments.getOrDefault(syncInfoId, Map.of()));
+        if (links.remove(localCommentId) != null) {
+          put(comments, syncInfoId, links);
+        }
       });
     }
 

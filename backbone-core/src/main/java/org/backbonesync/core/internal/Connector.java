@@ -33,6 +33,12 @@ final class Connector {
   final IssueTracker tracker;
   final List<Outgoing> outgoing;
   final Map<String, Incoming> incoming;
+  /** The comments mapping's id, or null when none is configured. */
+  final String commentsId;
+  /** Comment sync when comments flow out of this connector, else null. */
+  final CommentSync commentsOut;
+  /** Comment sync when comments flow into this connector, else null. */
+  final CommentSync commentsIn;
 
   /**
    * Makes the connector's mappings from the configuration; the configuration was checked against
@@ -50,8 +56,18 @@ final class Connector {
     MappingSide side = sideA ? MappingSide.A : MappingSide.B;
     List<Outgoing> out = new ArrayList<>();
     Map<String, Incoming> in = new LinkedHashMap<>();
+    String comments = null;
+    CommentSync commentsFrom = null;
+    CommentSync commentsTo = null;
     for (FieldMapping m : configuration.fieldMappings()) {
       FieldMappingProvider provider = registry.provider(m.type()).orElseThrow();
+      if (provider instanceof CommentsMapping) {
+        comments = m.id();
+        CommentSync sync = new CommentSync(tracker, config.syncUser(), m.settings());
+        commentsFrom = (sideA ? m.direction().fromA() : m.direction().fromB()) ? sync : null;
+        commentsTo = (sideA ? m.direction().fromB() : m.direction().fromA()) ? sync : null;
+        continue;
+      }
       String local = sideA ? m.fieldA() : m.fieldB();
       String remote = sideA ? m.fieldB() : m.fieldA();
       MappingDefinition definition = new MappingDefinition(
@@ -65,6 +81,9 @@ final class Connector {
     }
     this.outgoing = List.copyOf(out);
     this.incoming = in;
+    this.commentsId = comments;
+    this.commentsOut = commentsFrom;
+    this.commentsIn = commentsTo;
   }
 
   String key() {

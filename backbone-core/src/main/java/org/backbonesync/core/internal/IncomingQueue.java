@@ -242,7 +242,8 @@ final class IncomingQueue implements MessageReceiver {
 
   private ApplyOutcome applyChange(Optional<SyncInfo> row, SyncMessage message, long now) {
     for (String id : message.fields().keySet()) {
-      if (!connector.incoming.containsKey(id)) {
+      boolean comments = id.equals(connector.commentsId) && connector.commentsIn != null;
+      if (!comments && !connector.incoming.containsKey(id)) {
         throw new SyncException(
             configuration.fieldMapping(id).isPresent()
                 ? "field mapping " + id + " does not sync towards connector " + connector.key()
@@ -310,6 +311,11 @@ final class IncomingQueue implements MessageReceiver {
     if (update.move() != null) {
       StatusMover.move(connector.tracker, localKey, update.move());
     }
+    FieldValue commentOps =
+        connector.commentsIn == null ? null : message.fields().get(connector.commentsId);
+    CommentSync.LinkChanges links = commentOps == null ? null
+        : connector.commentsIn.apply(localKey, commentOps.value(),
+            stores.syncInfo().commentLinks(rowId));
     long id = rowId;
     stores.inTransaction(
         () -> {
@@ -320,7 +326,11 @@ final class IncomingQueue implements MessageReceiver {
                       : current)
                   .withReceived(message.sequenceId(), now);
           stores.syncInfo().update(applied);
-          stores.syncInfo().putSyncedValues(id, OutgoingQueue.values(message.fields()));
+          stores.syncInfo().putSyncedValues(
+              id, OutgoingQueue.values(message.fields(), connector.commentsId));
+          if (links != null) {
+            links.applyTo(stores.syncInfo(), id);
+          }
           stores.messages().removeIncoming(connector.key(), message.messageId());
         });
     events.applied(connector.key(), message, localKey, created);
@@ -371,6 +381,9 @@ final class IncomingQueue implements MessageReceiver {
     for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
       String id = e.getKey();
       Connector.Incoming incoming = connector.incoming.get(id);
+      if (incoming == null) {
+        continue; // comments: applied after the fields, by CommentSync
+      }
       IncomingFieldMapping mapping = incoming.mapping();
       Set<String> targets = mapping.targetFields();
       if (onlyOnScreen != null && !inCreate(incoming, onlyOnScreen)) {

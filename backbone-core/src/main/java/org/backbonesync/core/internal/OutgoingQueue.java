@@ -16,6 +16,7 @@ import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -128,7 +129,7 @@ final class OutgoingQueue {
   }
 
   private boolean queueNewIssue(IssueChanges changes) {
-    if (connector.outgoing.isEmpty()) {
+    if (connector.outgoing.isEmpty() && connector.commentsOut == null) {
       return false;
     }
     TrackedIssue issue = changes.issue();
@@ -143,6 +144,7 @@ final class OutgoingQueue {
               ? new FieldValue(value, issue.created(), issue.creator())
               : new FieldValue(value, change.timestamp, change.author));
     }
+    CommentSync.Outgoing comments = comments(issue, List.of(), fields);
     long now = clock.millis();
     long lastSeen = Math.max(issue.created(), maxTimestamp(changes.changelog()));
     SyncMessage message =
@@ -153,6 +155,9 @@ final class OutgoingQueue {
                       .insert(SyncInfo.newPair(connector.key(), issue.key(), null, now));
               SyncInfo sent = info.withSent(1, now).withLastChangeSeen(lastSeen);
               stores.syncInfo().update(sent);
+              if (comments != null) {
+                comments.links().applyTo(stores.syncInfo(), sent.id());
+              }
               return append(sent, issue, fields, now);
             });
     events.queued(connector.key(), message);
@@ -186,6 +191,8 @@ final class OutgoingQueue {
         fields.put(out.id(), new FieldValue(value, change.timestamp, change.author));
       }
     }
+    CommentSync.Outgoing comments =
+        comments(issue, stores.syncInfo().commentLinks(info.id()), fields);
     if (fields.isEmpty()) {
       if (lastSeen != info.lastChangeSeen()) {
         stores.syncInfo().update(info.withLastChangeSeen(lastSeen));
@@ -200,6 +207,9 @@ final class OutgoingQueue {
                   info.withSent(info.outgoingMessageSequenceId() + 1, now)
                       .withLastChangeSeen(lastSeen);
               stores.syncInfo().update(sent);
+              if (comments != null) {
+                comments.links().applyTo(stores.syncInfo(), sent.id());
+              }
               return append(sent, issue, fields, now);
             });
     events.queued(connector.key(), message);
@@ -237,18 +247,43 @@ final class OutgoingQueue {
             new FieldValue(export(out, issue), issue.updated(), connector.config.syncUser()));
       }
     }
+    SyncInfo info = existing.get();
+    // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
+    CommentSync.Outgoing comments = mappingIds.contains(connector.commentsId)
+        ? comments(issue, stores.syncInfo().commentLinks(info.id()), fields) : null;
     if (fields.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
-    SyncInfo info = existing.get();
     long now = clock.millis();
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo sent = info.withSent(info.outgoingMessageSequenceId() + 1, now);
       stores.syncInfo().update(sent);
+      if (comments != null) {
+        comments.links().applyTo(stores.syncInfo(), sent.id());
+      }
       return append(sent, issue, fields, now, MessageKind.RESYNC);
     });
     events.queued(connector.key(), message);
     return Resynced.SENT;
+  }
+
+  /**
+   * The comment operations of an issue, added to {@code fields} when there are any; null when
+   * comments do not flow out of this connector or nothing changed.
+   */
+  private CommentSync.Outgoing comments(
+      TrackedIssue issue, List<CommentLink> links, Map<String, FieldValue> fields) {
+    if (connector.commentsOut == null) {
+      return null;
+    }
+    CommentSync.Outgoing out = connector.commentsOut.outgoing(issue.key(), links);
+    if (out.ops().isEmpty()) {
+      return null;
+    }
+    fields.put(connector.commentsId, new FieldValue(out.ops(),
+        out.lastChange() > 0 ? out.lastChange() : issue.updated(),
+        out.lastAuthor() != null ? out.lastAuthor() : connector.config.syncUser()));
+    return out;
   }
 
   /** Appends the message for the row's current sequence id; call inside a transaction. */
@@ -273,7 +308,7 @@ final class OutgoingQueue {
             issue.issueType(),
             now,
             fields);
-    stores.syncInfo().putSyncedValues(sent.id(), values(fields));
+    stores.syncInfo().putSyncedValues(sent.id(), values(fields, connector.commentsId));
     stores.messages().addOutgoing(message, now);
     return message;
   }
@@ -349,9 +384,14 @@ final class OutgoingQueue {
     return max;
   }
 
-  static Map<String, JsonNode> values(Map<String, FieldValue> fields) {
+  /** The values to remember as last synced; comment operations are deltas, not values. */
+  static Map<String, JsonNode> values(Map<String, FieldValue> fields, String commentsId) {
     Map<String, JsonNode> values = new LinkedHashMap<>();
-    fields.forEach((id, v) -> values.put(id, v.value()));
+    fields.forEach((id, v) -> {
+      if (!id.equals(commentsId)) {
+        values.put(id, v.value());
+      }
+    });
     return values;
   }
 

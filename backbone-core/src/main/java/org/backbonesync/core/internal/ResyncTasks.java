@@ -99,6 +99,9 @@ final class ResyncTasks {
         statusReaders.add(out.id());
       }
     }
+    if (connector.commentsOut != null) {
+      sending.add(connector.commentsId);
+    }
     Set<String> chosen = new LinkedHashSet<>();
     for (String id : request.fieldMappings()) {
       if (configuration.fieldMapping(id).isEmpty()) {

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * Sync information rows per connector, the last value synced per issue pair and field mapping
- * (for echo suppression), and pending creates (for idempotent create).
+ * (for echo suppression), the links between synced comments, and pending creates (for idempotent
+ * create).
  *
  * <p>Within one connector a local issue key appears in at most one row, and so does a non-null
  * remote issue key. Writes join the current transaction of {@link Stores#inTransaction}.
@@ -43,7 +44,7 @@ public interface SyncInfoStore {
   void update(SyncInfo info);
 
   /**
-   * Deletes one row, with its synced values.
+   * Deletes one row, with its synced values and comment links.
    *
    * @return whether it existed
    */
@@ -61,6 +62,15 @@ public interface SyncInfoStore {
 
   /** Records last synced values for a row, replacing those of the same field mapping ids. */
   void putSyncedValues(long syncInfoId, Map<String, JsonNode> values);
+
+  /** The comment links of a row, in the order they were first recorded. */
+  List<CommentLink> commentLinks(long syncInfoId);
+
+  /** Records a comment link, replacing the one with the same local id. */
+  void putCommentLink(long syncInfoId, CommentLink link);
+
+  /** Forgets the comment link with this local id. */
+  void removeCommentLink(long syncInfoId, String localCommentId);
 
   /** The pending create for a remote issue in a connector, if one is recorded. */
   Optional<PendingCreate> pendingCreate(String connectorKey, String remoteIssueKey);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
@@ -132,6 +133,22 @@ public abstract class SyncInfoStoreCompatibilityKit {
 
     store.delete("PA", row.id());
     assertEquals(Map.of(), store.syncedValues(row.id()));
+  }
+
+  @Test
+  void commentLinksAreKeptPerRowReplacedByLocalIdAndGoWithTheirRow() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    store.putCommentLink(row.id(), new CommentLink("10", null, 100, "h1"));
+    store.putCommentLink(row.id(), new CommentLink("11", "20", 110, null));
+    store.putCommentLink(row.id(), new CommentLink("10", "21", 150, "h2"));
+
+    assertEquals(List.of(new CommentLink("10", "21", 150, "h2"), new CommentLink("11", "20", 110,
+        null)), store.commentLinks(row.id()));
+    store.removeCommentLink(row.id(), "11");
+    assertEquals(List.of(new CommentLink("10", "21", 150, "h2")), store.commentLinks(row.id()));
+
+    store.delete("PA", row.id());
+    assertEquals(List.of(), store.commentLinks(row.id()));
   }
 
   @Test

@@ -1,0 +1,242 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.backbonesync.spi.store.CommentLink;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackerException;
+
+/**
+ * Syncs one connector's comments. Outgoing, it compares the issue's comments with the pair's
+ * comment links and produces operations: {@code add} for a comment no link knows (and not written
+ * by the sync user), {@code edit} for one updated since it was synced, {@code delete} for a
+ * linked one that is gone. Incoming, it carries them out and says how the links change. An
+ * operation names the sender's comment ({@code id}) and, when known, the receiver's ({@code
+ * partnerId}).
+ */
+final class CommentSync {
+  /** Link changes to commit with the step's transaction. */
+  record LinkChanges(List<CommentLink> put, List<String> removed) {
+    void applyTo(SyncInfoStore store, long rowId) {
+      put.forEach(link -> store.putCommentLink(rowId, link));
+      removed.forEach(id -> store.removeCommentLink(rowId, id));
+    }
+
+    boolean isEmpty() {
+      return put.isEmpty() && removed.isEmpty();
+    }
+  }
+
+  /** Operations to send and the link changes that sending them makes. */
+  record Outgoing(ArrayNode ops, LinkChanges links, String lastAuthor, long lastChange) {}
+
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private final IssueTracker tracker;
+  private final String syncUser;
+  private final String prefixTemplate;
+  private final Pattern prefixPattern;
+
+  CommentSync(IssueTracker tracker, String syncUser, JsonNode settings) {
+    this.tracker = tracker;
+    this.syncUser = syncUser;
+    this.prefixTemplate = settings.path("authorPrefix").asText(CommentsMapping.DEFAULT_PREFIX);
+    String[] parts = prefixTemplate.split(Pattern.quote("{author}"), -1);
+    StringBuilder regex = new StringBuilder("^");
+    for (int i = 0; i < parts.length; i++) {
+      regex.append(Pattern.quote(parts[i]));
+      if (i < parts.length - 1) {
+        regex.append(".*?");
+      }
+    }
+    this.prefixPattern = prefixTemplate.isEmpty() ? null : Pattern.compile(regex.toString(),
+        Pattern.DOTALL);
+  }
+
+  Outgoing outgoing(String issueKey, List<CommentLink> links) {
+    Map<String, CommentLink> byLocal = new HashMap<>();
+    links.forEach(l -> byLocal.put(l.localId(), l));
+    List<Comment> comments = tracker.comments(issueKey);
+    ArrayNode ops = JSON.arrayNode();
+    List<CommentLink> put = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    String lastAuthor = null;
+    long lastChange = 0;
+    Map<String, Comment> present = new HashMap<>();
+    for (Comment c : comments) {
+      present.put(c.id(), c);
+      CommentLink link = byLocal.get(c.id());
+      if (link == null) {
+        if (syncUser.equals(c.author())) {
+          continue; // a copy this connector wrote, not linked yet: never send it back
+        }
+        ops.add(op("add", c.id(), null).put("author", c.author())
+            .put("authorName", displayName(c.author())).put("body", c.body())
+            .put("created", c.created()));
+        put.add(new CommentLink(c.id(), null, c.updated(), hash(c.body())));
+      } else if (c.updated() > link.localUpdated() || !hash(c.body()).equals(link.bodyHash())) {
+        ops.add(op("edit", c.id(), link.remoteId()).put("author", c.author())
+            .put("authorName", displayName(c.author())).put("body", stripPrefix(c, link)));
+        put.add(new CommentLink(c.id(), link.remoteId(), c.updated(), hash(c.body())));
+      } else {
+        continue;
+      }
+      if (c.updated() >= lastChange) {
+        lastChange = c.updated();
+        lastAuthor = c.author();
+      }
+    }
+    for (CommentLink link : links) {
+      if (!present.containsKey(link.localId())) {
+        ops.add(op("delete", link.localId(), link.remoteId()));
+        removed.add(link.localId());
+      }
+    }
+    return new Outgoing(ops, new LinkChanges(put, removed), lastAuthor, lastChange);
+  }
+
+  /** Carries out the operations on the local issue; returns how its links change. */
+  LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links) {
+    Map<String, CommentLink> byLocal = new HashMap<>();
+    Map<String, CommentLink> byRemote = new HashMap<>();
+    for (CommentLink l : links) {
+      byLocal.put(l.localId(), l);
+      if (l.remoteId() != null) {
+        byRemote.put(l.remoteId(), l);
+      }
+    }
+    List<Comment> comments = tracker.comments(issueKey);
+    List<String> touched = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    Map<String, String> remoteOf = new HashMap<>();
+    for (JsonNode op : ops) {
+      String kind = op.path("op").asText();
+      String remoteId = op.path("id").asText();
+      Optional<CommentLink> target = target(op, byLocal, byRemote);
+      switch (kind) {
+        case "add" -> {
+          if (target.isPresent()) {
+            continue; // added before (a retry or a resync)
+          }
+          String body = prefix(op.path("authorName").asText(op.path("author").asText()))
+              + op.path("body").asText();
+          String localId = adopt(comments, body, byLocal)
+              .orElseGet(() -> tracker.addComment(issueKey, body));
+          remoteOf.put(localId, remoteId);
+          touched.add(localId);
+        }
+        case "edit" -> {
+          if (target.isEmpty()) {
+            continue; // never synced here (skipped or deleted): nothing to edit
+          }
+          String localId = target.get().localId();
+          Comment current = comments.stream().filter(c -> c.id().equals(localId)).findFirst()
+              .orElse(null);
+          if (current == null) {
+            continue;
+          }
+          String body = syncUser.equals(current.author())
+              ? prefix(op.path("authorName").asText(op.path("author").asText()))
+                  + op.path("body").asText()
+              : op.path("body").asText();
+          tracker.editComment(issueKey, localId, body);
+          remoteOf.put(localId, target.get().remoteId() != null ? target.get().remoteId()
+              : remoteId);
+          touched.add(localId);
+        }
+        case "delete" -> {
+          if (target.isEmpty()) {
+            continue;
+          }
+          String localId = target.get().localId();
+          try {
+            tracker.deleteComment(issueKey, localId);
+          } catch (TrackerException alreadyGone) {
+            // deleted on this side too: the link goes either way
+          }
+          removed.add(localId);
+        }
+        default -> throw new org.backbonesync.spi.SyncException(
+            "unknown comment operation \"" + kind + "\" for " + issueKey);
+      }
+    }
+    List<CommentLink> put = new ArrayList<>();
+    if (!touched.isEmpty()) {
+      Map<String, Comment> now = new HashMap<>();
+      tracker.comments(issueKey).forEach(c -> now.put(c.id(), c));
+      for (String localId : touched) {
+        Comment c = now.get(localId);
+        put.add(new CommentLink(localId, remoteOf.get(localId), c == null ? 0 : c.updated(),
+            c == null ? null : hash(c.body())));
+      }
+    }
+    return new LinkChanges(put, removed);
+  }
+
+  private static Optional<CommentLink> target(JsonNode op, Map<String, CommentLink> byLocal,
+      Map<String, CommentLink> byRemote) {
+    JsonNode partner = op.get("partnerId");
+    if (partner != null && !partner.isNull() && byLocal.containsKey(partner.asText())) {
+      return Optional.of(byLocal.get(partner.asText()));
+    }
+    return Optional.ofNullable(byRemote.get(op.path("id").asText()));
+  }
+
+  /**
+   * A copy written before a crash but not linked: the same body by the sync user. Taken instead
+   * of adding the comment again.
+   */
+  private Optional<String> adopt(List<Comment> comments, String body,
+      Map<String, CommentLink> byLocal) {
+    return comments.stream()
+        .filter(c -> syncUser.equals(c.author()) && c.body().equals(body)
+            && !byLocal.containsKey(c.id()))
+        .map(Comment::id)
+        .findFirst();
+  }
+
+  /** A hash of a comment body (SHA-256, hex), so that links need not keep bodies. */
+  static String hash(String body) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  }
+
+  private String prefix(String authorName) {
+    return prefixTemplate.replace("{author}", authorName);
+  }
+
+  /** The body of a copy this side wrote, without the author prefix it added. */
+  private String stripPrefix(Comment c, CommentLink link) {
+    if (prefixPattern == null || !syncUser.equals(c.author())) {
+      return c.body();
+    }
+    return prefixPattern.matcher(c.body()).replaceFirst("");
+  }
+
+  private String displayName(String userId) {
+    return tracker.user(userId).map(u -> u.displayName()).orElse(userId);
+  }
+
+  private static ObjectNode op(String kind, String id, String partnerId) {
+    ObjectNode op = JSON.objectNode().put("op", kind).put("id", id);
+    if (partnerId != null) {
+      op.put("partnerId", partnerId);
+    }
+    return op;
+  }
+}

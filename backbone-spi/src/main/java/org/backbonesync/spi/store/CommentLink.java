@@ -1,0 +1,20 @@
+package org.backbonesync.spi.store;
+
+import java.util.Objects;
+
+/**
+ * Links a comment of a synced issue to its partner comment, so that an edit or a deletion reaches
+ * the right one and a resync or a retry never copies a comment twice.
+ *
+ * @param localId the comment's id on this connector's issue
+ * @param remoteId the partner comment's id, or null while the partner has not said it (a comment
+ *     this side sent)
+ * @param localUpdated the comment's update time when it was last synced; a later one is an edit
+ * @param bodyHash a hash of the comment's body when it was last synced; another body is an edit
+ *     even within the same millisecond
+ */
+public record CommentLink(String localId, String remoteId, long localUpdated, String bodyHash) {
+  public CommentLink {
+    Objects.requireNonNull(localId, "localId");
+  }
+}
