@@ -363,11 +363,20 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
   @Override
   public String addComment(String issueKey, String body) {
+    return addComment(issueKey, body, null);
+  }
+
+  @Override
+  public String addComment(String issueKey, String body, String visibility) {
     return call("addComment", issueKey, () -> {
       Issue issue = project.get(issueKey);
+      if (visibility != null && !visibility.matches("(role|group):.+")) {
+        throw new TrackerException("visibility must be role:<name> or group:<name>, was "
+            + visibility, issueKey, Map.of("visibility", "invalid"));
+      }
       long now = project.clock.millis();
       String id = String.valueOf(project.nextComment++);
-      issue.comments.put(id, new Comment(id, user, body, now, now));
+      issue.comments.put(id, new Comment(id, user, body, now, now, visibility));
       issue.updated = now;
       return id;
     });
@@ -379,7 +388,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
       Issue issue = project.get(issueKey);
       Comment c = issue.comment(commentId);
       long now = project.clock.millis();
-      issue.comments.put(commentId, new Comment(commentId, c.author(), body, c.created(), now));
+      issue.comments.put(commentId,
+          new Comment(commentId, c.author(), body, c.created(), now, c.visibility()));
       issue.updated = now;
       return null;
     });

@@ -87,6 +87,33 @@ class CommentSyncTest {
   }
 
   @Test
+  void restrictedCommentsStayUnlessKeptWithTheirVisibility() {
+    String pa1 = syncedIssue();
+    sync.a("alice").addComment(pa1, "internal note", "role:Developers");
+    String shared = sync.a("alice").addComment(pa1, "for everyone");
+    sync.runUntilQuiet();
+    assertEquals(List.of("Alice Archer wrote:\nfor everyone"), bodies(sync.b(), "PB-1"));
+
+    sync.a("alice").deleteComment(pa1, shared);
+    sync.a("alice").addComment(pa1, "now internal too", "group:staff");
+    sync.runUntilQuiet();
+    assertEquals(List.of(), bodies(sync.b(), "PB-1"));
+
+    SyncTestDriver keeping = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("restricted", "keep").put("authorPrefix", "")))
+        .build();
+    String key = keeping.a("alice").create("x");
+    keeping.a("alice").addComment(key, "internal note", "role:Developers");
+    keeping.runUntilQuiet();
+    Comment copy = keeping.b().comments("PB-1").get(0);
+    assertEquals("internal note", copy.body());
+    assertEquals("role:Developers", copy.visibility());
+  }
+
+  @Test
   void aResyncNeverCopiesACommentTwice() {
     String pa1 = syncedIssue();
     sync.a("alice").addComment(pa1, "once");

@@ -46,11 +46,13 @@ final class CommentSync {
   private final String syncUser;
   private final String prefixTemplate;
   private final Pattern prefixPattern;
+  private final boolean keepRestricted;
 
   CommentSync(IssueTracker tracker, String syncUser, JsonNode settings) {
     this.tracker = tracker;
     this.syncUser = syncUser;
     this.prefixTemplate = settings.path("authorPrefix").asText(CommentsMapping.DEFAULT_PREFIX);
+    this.keepRestricted = settings.path("restricted").asText("skip").equals("keep");
     String[] parts = prefixTemplate.split(Pattern.quote("{author}"), -1);
     StringBuilder regex = new StringBuilder("^");
     for (int i = 0; i < parts.length; i++) {
@@ -74,6 +76,9 @@ final class CommentSync {
     long lastChange = 0;
     Map<String, Comment> present = new HashMap<>();
     for (Comment c : comments) {
+      if (c.restricted() && !keepRestricted) {
+        continue; // internal: never leaves; if it was synced, the loop below deletes the copy
+      }
       present.put(c.id(), c);
       CommentLink link = byLocal.get(c.id());
       if (link == null) {
@@ -82,7 +87,7 @@ final class CommentSync {
         }
         ops.add(op("add", c.id(), null).put("author", c.author())
             .put("authorName", displayName(c.author())).put("body", c.body())
-            .put("created", c.created()));
+            .put("created", c.created()).put("visibility", c.visibility()));
         put.add(new CommentLink(c.id(), null, c.updated(), hash(c.body())));
       } else if (c.updated() > link.localUpdated() || !hash(c.body()).equals(link.bodyHash())) {
         ops.add(op("edit", c.id(), link.remoteId()).put("author", c.author())
@@ -130,8 +135,10 @@ final class CommentSync {
           }
           String body = prefix(op.path("authorName").asText(op.path("author").asText()))
               + op.path("body").asText();
+          String visibility = op.path("visibility").isTextual()
+              ? op.get("visibility").asText() : null;
           String localId = adopt(comments, body, byLocal)
-              .orElseGet(() -> tracker.addComment(issueKey, body));
+              .orElseGet(() -> tracker.addComment(issueKey, body, visibility));
           remoteOf.put(localId, remoteId);
           touched.add(localId);
         }

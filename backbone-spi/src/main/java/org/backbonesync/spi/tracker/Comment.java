@@ -8,5 +8,19 @@ package org.backbonesync.spi.tracker;
  * @param body its text
  * @param created epoch millis
  * @param updated epoch millis of the last edit (equals created when never edited)
+ * @param visibility who may see it, as {@code type:value} (Jira: {@code role:Developers} or {@code
+ *     group:jira-users}), or null for everyone who can see the issue
  */
-public record Comment(String id, String author, String body, long created, long updated) {}
+public record Comment(
+    String id, String author, String body, long created, long updated, String visibility) {
+
+  /** A comment everyone who can see the issue can see. */
+  public Comment(String id, String author, String body, long created, long updated) {
+    this(id, author, body, created, updated, null);
+  }
+
+  /** Whether its visibility is restricted. */
+  public boolean restricted() {
+    return visibility != null;
+  }
+}

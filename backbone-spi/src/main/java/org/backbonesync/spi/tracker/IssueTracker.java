@@ -124,6 +124,21 @@ public interface IssueTracker {
   /** Adds a comment and returns its id. */
   String addComment(String issueKey, String body);
 
+  /**
+   * Adds a comment that only some can see, and returns its id.
+   *
+   * @param visibility as {@link Comment#visibility()}; null for everyone
+   * @throws TrackerException when the tracker cannot restrict comments (the default)
+   * @since 0.1
+   */
+  default String addComment(String issueKey, String body, String visibility) {
+    if (visibility == null) {
+      return addComment(issueKey, body);
+    }
+    throw new TrackerException(
+        "this tracker cannot restrict a comment's visibility to " + visibility, issueKey, Map.of());
+  }
+
   /** Replaces a comment's body. */
   void editComment(String issueKey, String commentId, String body);
 
