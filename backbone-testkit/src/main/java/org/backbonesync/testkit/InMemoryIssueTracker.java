@@ -437,6 +437,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Set<String> requiredOnCreate;
     final Set<String> editable;
     final Map<String, FieldSchema> customFields;
+    final List<String> components;
+    final List<String> versions;
     final Set<String> userFields = Set.of("assignee", "reporter");
     final Set<String> priorities;
     final String defaultPriority;
@@ -456,10 +458,13 @@ public final class InMemoryIssueTracker implements IssueTracker {
       this.createScreen = Set.copyOf(b.createScreen);
       this.requiredOnCreate = Set.copyOf(b.requiredOnCreate);
       Set<String> edit = new LinkedHashSet<>(List.of(
-          "summary", "description", "priority", "labels", "assignee", "reporter", "duedate"));
+          "summary", "description", "priority", "labels", "assignee", "reporter", "duedate",
+          "components", "fixVersions", "versions"));
       edit.addAll(b.customFields.keySet());
       this.editable = Set.copyOf(edit);
       this.customFields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.customFields));
+      this.components = List.copyOf(b.components);
+      this.versions = List.copyOf(b.versions);
       this.priorities = new LinkedHashSet<>(b.priorities);
       this.defaultPriority = b.priorities.get(Math.min(1, b.priorities.size() - 1));
       this.users = new LinkedHashMap<>(b.users);
@@ -484,6 +489,12 @@ public final class InMemoryIssueTracker implements IssueTracker {
       all.put("assignee", FieldSchema.system("assignee", "Assignee", "user"));
       all.put("reporter", FieldSchema.system("reporter", "Reporter", "user"));
       all.put("duedate", FieldSchema.system("duedate", "Due date", "date"));
+      all.put("components", new FieldSchema("components", "Components", "array", "component",
+          null, components));
+      all.put("fixVersions", new FieldSchema("fixVersions", "Fix versions", "array", "version",
+          null, versions));
+      all.put("versions", new FieldSchema("versions", "Affects versions", "array", "version",
+          null, versions));
       all.putAll(customFields);
       return all;
     }
@@ -529,6 +540,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
             }
           }
         }
+        case "duedate", "components", "fixVersions", "versions" ->
+            validateCustom(schemas().get(field), value, errors);
         default -> {
           if (userFields.contains(field)
               && (!value.isTextual() || !users.containsKey(value.asText()))) {
@@ -645,6 +658,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
     private final List<String> priorities = new ArrayList<>(List.of("High", "Medium", "Low"));
     private final Map<String, TrackerUser> users = new LinkedHashMap<>();
     private final Map<String, FieldSchema> customFields = new LinkedHashMap<>();
+    private final List<String> components = new ArrayList<>(List.of("Backend", "Frontend"));
+    private final List<String> versions = new ArrayList<>(List.of("1.0", "2.0"));
     private final Map<String, List<Transition>> workflow = new LinkedHashMap<>();
 
     private Builder(String projectKey) {
@@ -716,6 +731,20 @@ public final class InMemoryIssueTracker implements IssueTracker {
       return this;
     }
 
+    /** The project's components. Default: Backend, Frontend. */
+    public Builder components(String... names) {
+      components.clear();
+      components.addAll(List.of(names));
+      return this;
+    }
+
+    /** The project's versions (for fix and affects versions). Default: 1.0, 2.0. */
+    public Builder versions(String... names) {
+      versions.clear();
+      versions.addAll(List.of(names));
+      return this;
+    }
+
     /** Replaces the workflow: status to the transitions leaving it. */
     public Builder workflow(Map<String, List<Transition>> transitions) {
       if (transitions.isEmpty() || !transitions.containsKey(INITIAL_STATUS)) {
@@ -754,6 +783,12 @@ public final class InMemoryIssueTracker implements IssueTracker {
       return customField(new FieldSchema(nonBlank("multiSelectField", fieldId), fieldId, "array",
           "option", "com.atlassian.jira.plugin.system.customfieldtypes:multiselect",
           List.of(options)));
+    }
+
+    /** Declares a date custom field (values {@code yyyy-MM-dd}). */
+    public Builder dateField(String fieldId) {
+      return customField(new FieldSchema(nonBlank("dateField", fieldId), fieldId, "date",
+          null, "com.atlassian.jira.plugin.system.customfieldtypes:datepicker", null));
     }
 
     /** Declares a number custom field. */
