@@ -252,8 +252,17 @@ public final class InMemoryIssueTracker implements IssueTracker {
     return call("createIssue", null, () -> {
       project.checkType(create.issueType(), null);
       Map<String, String> errors = new LinkedHashMap<>();
+      JsonNode parent = create.fields().get("parent");
+      boolean subtask = project.subtaskTypes.contains(create.issueType());
+      if (subtask && (parent == null || !parent.isTextual()
+          || !project.issues.containsKey(parent.asText()))) {
+        errors.put("parent", "A sub-task needs an existing parent issue of " + project.key
+            + ", was " + parent);
+      } else if (!subtask && parent != null) {
+        errors.put("parent", "Only sub-tasks have a parent; " + create.issueType() + " is not one");
+      }
       for (String field : create.fields().keySet()) {
-        if (!project.createScreen.contains(field)) {
+        if (!field.equals("parent") && !project.createScreen.contains(field)) {
           errors.put(field, "Field '" + field
               + "' cannot be set. It is not on the appropriate screen, or unknown.");
         }
@@ -438,6 +447,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Set<String> editable;
     final Map<String, FieldSchema> customFields;
     final List<String> components;
+    final Set<String> subtaskTypes;
     final List<String> versions;
     final Set<String> userFields = Set.of("assignee", "reporter");
     final Set<String> priorities;
@@ -464,6 +474,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       this.editable = Set.copyOf(edit);
       this.customFields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.customFields));
       this.components = List.copyOf(b.components);
+      this.subtaskTypes = Set.copyOf(b.subtaskTypes);
       this.versions = List.copyOf(b.versions);
       this.priorities = new LinkedHashSet<>(b.priorities);
       this.defaultPriority = b.priorities.get(Math.min(1, b.priorities.size() - 1));
@@ -486,6 +497,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
           List.of("Done", "Fixed", "Won't Do")));
       all.put("labels", new FieldSchema("labels", "Labels", "array", "string", null, null));
       all.put("comment", FieldSchema.system("comment", "Comment", "comments-page"));
+      all.put("parent", FieldSchema.system("parent", "Parent", "issuelink"));
       all.put("assignee", FieldSchema.system("assignee", "Assignee", "user"));
       all.put("reporter", FieldSchema.system("reporter", "Reporter", "user"));
       all.put("duedate", FieldSchema.system("duedate", "Due date", "date"));
@@ -659,6 +671,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     private final Map<String, TrackerUser> users = new LinkedHashMap<>();
     private final Map<String, FieldSchema> customFields = new LinkedHashMap<>();
     private final List<String> components = new ArrayList<>(List.of("Backend", "Frontend"));
+    private final Set<String> subtaskTypes = new LinkedHashSet<>(List.of("Sub-task"));
     private final List<String> versions = new ArrayList<>(List.of("1.0", "2.0"));
     private final Map<String, List<Transition>> workflow = new LinkedHashMap<>();
 
@@ -728,6 +741,16 @@ public final class InMemoryIssueTracker implements IssueTracker {
     public Builder createScreen(Collection<String> fieldIds) {
       createScreen.clear();
       createScreen.addAll(fieldIds);
+      return this;
+    }
+
+    /**
+     * The issue types that are sub-tasks: created with a {@code parent} (an issue key of the
+     * project), which they must have. Default: {@code Sub-task} (when it is one of the types).
+     */
+    public Builder subtaskTypes(String... types) {
+      subtaskTypes.clear();
+      subtaskTypes.addAll(List.of(types));
       return this;
     }
 

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Clock;
 import java.time.Instant;
@@ -354,9 +355,20 @@ final class IncomingQueue implements MessageReceiver {
           null, connector.key(), message.sourceIssueKey(), null);
     }
     String type = configuration.targetIssueType(connector.key(), message.issueType());
+    String parent = null;
+    if (message.parentIssueKey() != null) {
+      parent = stores.syncInfo().findByRemoteKey(connector.key(), message.parentIssueKey())
+          .map(SyncInfo::localIssueKey)
+          .orElseThrow(() -> new RetriableException("parent " + message.parentIssueKey() + " of "
+              + message.sourceIssueKey() + " is not synced to " + connector.key()
+              + " yet; the sub-task waits for it", null));
+    }
     CreateMetadata screen = connector.tracker.createMetadata(type);
     Map<String, JsonNode> fields =
         importAll(message, screen, () -> Optional.empty(), null, true).fields();
+    if (parent != null) {
+      fields.put("parent", JsonNodeFactory.instance.textNode(parent));
+    }
     stores.syncInfo().putPendingCreate(
         new PendingCreate(connector.key(), message.sourceIssueKey(), marker, now));
     String key = connector.tracker.createIssue(new IssueCreate(type, fields, marker));

@@ -307,7 +307,8 @@ final class OutgoingQueue {
             kind,
             issue.issueType(),
             now,
-            fields);
+            fields,
+            issue.field("parent").isTextual() ? issue.field("parent").asText() : null);
     stores.syncInfo().putSyncedValues(sent.id(), values(fields, connector.commentsId));
     stores.messages().addOutgoing(message, now);
     return message;

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param issueType the source issue's type, or null for {@link MessageKind#PAIRED}
  * @param createdAt when the message was built, epoch millis
  * @param fields field mapping id to value, in mapping order
+ * @param parentIssueKey for a sub-task, its parent on the sending side; null otherwise
  */
 public record SyncMessage(
     int formatVersion,
@@ -37,7 +38,8 @@ public record SyncMessage(
     MessageKind kind,
     String issueType,
     long createdAt,
-    Map<String, FieldValue> fields) {
+    Map<String, FieldValue> fields,
+    String parentIssueKey) {
 
   public SyncMessage {
     Objects.requireNonNull(messageId, "messageId");
@@ -53,5 +55,23 @@ public record SyncMessage(
         fields == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+  }
+
+  /** A message about an issue that is not a sub-task. */
+  public SyncMessage(
+      int formatVersion,
+      String messageId,
+      String synchronizationId,
+      String fromConnector,
+      String toConnector,
+      String sourceIssueKey,
+      String partnerIssueKey,
+      long sequenceId,
+      MessageKind kind,
+      String issueType,
+      long createdAt,
+      Map<String, FieldValue> fields) {
+    this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
+        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null);
   }
 }
