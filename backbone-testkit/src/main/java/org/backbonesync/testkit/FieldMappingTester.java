@@ -159,6 +159,16 @@ public final class FieldMappingTester {
             .textNode(status));
       }
 
+      @Override
+      public void link(String type, boolean outward, String otherIssueKey) {
+        check("issuelinks");
+        com.fasterxml.jackson.databind.node.ArrayNode list =
+            fields.get("issuelinks") instanceof com.fasterxml.jackson.databind.node.ArrayNode a
+                ? a : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        list.addObject().put("type", type).put("outward", outward).put("issue", otherIssueKey);
+        fields.put("issuelinks", list);
+      }
+
       private void check(String field) {
         if (!in.targetFields().contains(field)) {
           throw new IllegalArgumentException(
@@ -216,6 +226,11 @@ public final class FieldMappingTester {
       @Override
       public String connectorKey() {
         return side == MappingSide.A ? "PA" : "PB";
+      }
+
+      @Override
+      public Optional<String> localPartnerOf(String remoteIssueKey) {
+        return Optional.empty();
       }
 
       @Override

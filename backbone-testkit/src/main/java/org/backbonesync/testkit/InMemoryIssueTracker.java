@@ -22,6 +22,7 @@ import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.FieldChange;
 import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.spi.tracker.IssueLink;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.Transition;
@@ -366,6 +367,34 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   @Override
+  public List<IssueLink> links(String issueKey) {
+    return call("links", issueKey, () -> {
+      project.get(issueKey);
+      return project.links.values().stream()
+          .filter(l -> l.outwardIssue().equals(issueKey) || l.inwardIssue().equals(issueKey))
+          .toList();
+    });
+  }
+
+  @Override
+  public String createLink(String type, String outwardIssueKey, String inwardIssueKey) {
+    return call("createLink", outwardIssueKey, () -> {
+      if (!project.linkTypes.contains(type)) {
+        throw new TrackerException("No issue link type with name '" + type + "' found.",
+            outwardIssueKey, Map.of("type", "unknown"));
+      }
+      Issue outward = project.get(outwardIssueKey);
+      Issue inward = project.get(inwardIssueKey);
+      String id = String.valueOf(project.nextLink++);
+      project.links.put(id, new IssueLink(id, type, outwardIssueKey, inwardIssueKey));
+      long now = project.clock.millis();
+      outward.recordLink(user, now, type + " " + inwardIssueKey, project);
+      inward.recordLink(user, now, type + " " + outwardIssueKey, project);
+      return id;
+    });
+  }
+
+  @Override
   public List<Comment> comments(String issueKey) {
     return call("comments", issueKey, () -> List.copyOf(project.get(issueKey).comments.values()));
   }
@@ -455,6 +484,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Map<String, TrackerUser> users;
     final Map<String, List<Transition>> workflow;
     final Map<String, Issue> issues = new LinkedHashMap<>();
+    final Map<String, IssueLink> links = new LinkedHashMap<>();
+    final List<String> linkTypes = List.of("Blocks", "Relates", "Duplicate");
+    long nextLink = 10000;
     final List<TrackerCall> calls = new ArrayList<>();
     Interceptor interceptor = new Interceptor() {};
     int nextIssue = 1;
@@ -498,6 +530,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
       all.put("labels", new FieldSchema("labels", "Labels", "array", "string", null, null));
       all.put("comment", FieldSchema.system("comment", "Comment", "comments-page"));
       all.put("parent", FieldSchema.system("parent", "Parent", "issuelink"));
+      all.put("issuelinks", new FieldSchema("issuelinks", "Linked Issues", "array", "issuelinks",
+          null, linkTypes));
       all.put("assignee", FieldSchema.system("assignee", "Assignee", "user"));
       all.put("reporter", FieldSchema.system("reporter", "Reporter", "user"));
       all.put("duedate", FieldSchema.system("duedate", "Due date", "date"));
@@ -639,6 +673,13 @@ public final class InMemoryIssueTracker implements IssueTracker {
             String.valueOf(project.nextChangelog++), author, now, items));
         updated = now;
       }
+    }
+
+    /** A link change: a changelog entry on field issuelinks, as Jira writes. */
+    void recordLink(String author, long now, String text, Project project) {
+      changelog.add(new ChangelogEntry(String.valueOf(project.nextChangelog++), author, now,
+          List.of(new FieldChange("issuelinks", null, text))));
+      updated = now;
     }
 
     TrackedIssue snapshot() {

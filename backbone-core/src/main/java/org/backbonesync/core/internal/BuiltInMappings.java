@@ -12,7 +12,8 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 public final class BuiltInMappings {
   private static final List<FieldMappingProvider> ALL = List.of(
       new PassthroughMapping(), new CorrelationMapping(), new ToTextMapping(),
-      new ConstantMapping(), new UserMapping(), new StatusMapping(), new CommentsMapping());
+      new ConstantMapping(), new UserMapping(), new StatusMapping(), new CommentsMapping(),
+      new LinksMapping());
 
   private BuiltInMappings() {}
 

@@ -17,8 +17,16 @@ final class CollectedUpdates {
   /** A status to reach, how, and what the transition screens need. */
   record Move(String status, List<String> via, Map<String, JsonNode> fields) {}
 
+  /** A link to make. */
+  record Link(String type, boolean outward, String otherIssueKey) {}
+
   private final Map<String, JsonNode> fields = new LinkedHashMap<>();
+  private final List<Link> links = new java.util.ArrayList<>();
   private Move move;
+
+  List<Link> links() {
+    return links;
+  }
 
   Map<String, JsonNode> fields() {
     return fields;
@@ -48,6 +56,15 @@ final class CollectedUpdates {
         }
         move = new Move(status, via == null ? List.of() : List.copyOf(via),
             screen == null ? Map.of() : Map.copyOf(screen));
+      }
+
+      @Override
+      public void link(String type, boolean outward, String otherIssueKey) {
+        if (!targets.contains("issuelinks")) {
+          throw new IllegalArgumentException("incoming field mapping " + mappingId
+              + " may write " + targets + ", not issuelinks");
+        }
+        links.add(new Link(type, outward, otherIssueKey));
       }
     };
   }

@@ -39,6 +39,8 @@ final class Connector {
   final CommentSync commentsOut;
   /** Comment sync when comments flow into this connector, else null. */
   final CommentSync commentsIn;
+  /** The local issue paired with a remote one, for mappings that refer to other issues. */
+  final java.util.function.Function<String, java.util.Optional<String>> partners;
 
   /**
    * Makes the connector's mappings from the configuration; the configuration was checked against
@@ -47,7 +49,9 @@ final class Connector {
    * @param schemas the local project's fields by id (empty when unknown)
    */
   Connector(SyncConfiguration configuration, String key, IssueTracker tracker,
-      FieldMappingRegistry registry, Map<String, FieldSchema> schemas) {
+      FieldMappingRegistry registry, Map<String, FieldSchema> schemas,
+      java.util.function.Function<String, java.util.Optional<String>> partners) {
+    this.partners = partners;
     this.syncId = configuration.id();
     this.config = configuration.connector(key).orElseThrow();
     this.partner = configuration.partnerOf(key);

@@ -10,6 +10,7 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 final class Context implements MappingContext {
   private final String connectorKey;
   private final IssueTracker tracker;
+  private final java.util.function.Function<String, Optional<String>> partners;
   private final String fieldMappingId;
   private final Supplier<Optional<TrackedIssue>> issue;
   private final boolean creating;
@@ -18,6 +19,7 @@ final class Context implements MappingContext {
       boolean creating) {
     this.connectorKey = connector.key();
     this.tracker = connector.tracker;
+    this.partners = connector.partners;
     this.fieldMappingId = fieldMappingId;
     this.issue = issue;
     this.creating = creating;
@@ -36,6 +38,11 @@ final class Context implements MappingContext {
   @Override
   public IssueTracker tracker() {
     return tracker;
+  }
+
+  @Override
+  public Optional<String> localPartnerOf(String remoteIssueKey) {
+    return partners.apply(remoteIssueKey);
   }
 
   @Override

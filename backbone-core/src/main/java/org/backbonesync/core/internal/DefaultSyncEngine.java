@@ -78,7 +78,8 @@ public final class DefaultSyncEngine implements SyncEngine {
     for (Map.Entry<String, IssueTracker> e : trackers.entrySet()) {
       String key = e.getKey();
       Connector connector = new Connector(
-          configuration, key, e.getValue(), registry, schemas.getOrDefault(key, Map.of()));
+          configuration, key, e.getValue(), registry, schemas.getOrDefault(key, Map.of()),
+          remote -> stores.syncInfo().findByRemoteKey(key, remote).map(SyncInfo::localIssueKey));
       MessageTransport transport = transports.get(key);
       if (transport == null) {
         LateBoundTransport late = new LateBoundTransport();

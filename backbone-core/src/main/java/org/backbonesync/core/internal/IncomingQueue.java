@@ -312,6 +312,9 @@ final class IncomingQueue implements MessageReceiver {
     if (update.move() != null) {
       StatusMover.move(connector.tracker, localKey, update.move());
     }
+    if (!update.links().isEmpty()) {
+      link(localKey, update.links());
+    }
     FieldValue commentOps =
         connector.commentsIn == null ? null : message.fields().get(connector.commentsId);
     CommentSync.LinkChanges links = commentOps == null ? null
@@ -336,6 +339,20 @@ final class IncomingQueue implements MessageReceiver {
         });
     events.applied(connector.key(), message, localKey, created);
     return new ApplyOutcome.Applied(message, localKey, created);
+  }
+
+  /** Makes the links asked for that do not exist yet. */
+  private void link(String localKey, List<CollectedUpdates.Link> wanted) {
+    List<org.backbonesync.spi.tracker.IssueLink> existing = connector.tracker.links(localKey);
+    for (CollectedUpdates.Link l : wanted) {
+      String outward = l.outward() ? localKey : l.otherIssueKey();
+      String inward = l.outward() ? l.otherIssueKey() : localKey;
+      boolean present = existing.stream().anyMatch(e -> e.type().equals(l.type())
+          && e.outwardIssue().equals(outward) && e.inwardIssue().equals(inward));
+      if (!present) {
+        connector.tracker.createLink(l.type(), outward, inward);
+      }
+    }
   }
 
   /** The row recorded for a new pair, and the PAIRED message that tells the partner. */

@@ -26,4 +26,14 @@ public interface FieldUpdates {
    * @param transitionFields values for fields a transition's screen requires (e.g. resolution)
    */
   void transitionTo(String status, List<String> via, Map<String, JsonNode> transitionFields);
+
+  /**
+   * Asks for the issue to be linked to another local issue, after the field updates; a link that
+   * exists already is left alone.
+   *
+   * @param type the link type's name
+   * @param outward whether this issue is on the outward side ("blocks")
+   * @param otherIssueKey the other issue, a key of this connector's project
+   */
+  void link(String type, boolean outward, String otherIssueKey);
 }

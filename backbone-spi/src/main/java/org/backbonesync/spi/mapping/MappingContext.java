@@ -19,6 +19,12 @@ public interface MappingContext {
    */
   IssueTracker tracker();
 
+  /**
+   * The local issue paired with an issue of the partner project, if that one is synced: for
+   * mappings that refer to other issues (links).
+   */
+  Optional<String> localPartnerOf(String remoteIssueKey);
+
   /** The field mapping id (from the synchronization's configuration) being run. */
   String fieldMappingId();
 

@@ -118,6 +118,26 @@ public interface IssueTracker {
   /** Performs a transition, setting the given fields of its screen (may be empty). */
   void transition(String issueKey, String transitionId, Map<String, JsonNode> fields);
 
+  /**
+   * The issue's links, in either direction. A change of them shows in the changelog as field
+   * {@code issuelinks}.
+   *
+   * @since 0.1
+   */
+  default List<IssueLink> links(String issueKey) {
+    return List.of();
+  }
+
+  /**
+   * Links two issues and returns the link's id.
+   *
+   * @throws TrackerException when the tracker refuses (or cannot link issues: the default)
+   * @since 0.1
+   */
+  default String createLink(String type, String outwardIssueKey, String inwardIssueKey) {
+    throw new TrackerException("this tracker cannot link issues", outwardIssueKey, Map.of());
+  }
+
   /** The issue's comments, oldest first. */
   List<Comment> comments(String issueKey);
 

@@ -1,0 +1,73 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.backbonesync.spi.tracker.IssueLink;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/** Links between synced issues are made between their partners; others wait for their end. */
+class IssueLinkTest {
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .connectorA(c -> c.withJql("labels = sync"))
+      .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+      .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH))
+      .fieldMapping(FieldMapping.of("map-links", "links", Direction.BOTH, "issuelinks",
+          "issuelinks", null))
+      .build();
+
+  private String synced(String summary) {
+    String key = sync.a("alice").create(summary);
+    sync.a("alice").edit(key, "labels", InMemoryIssueTracker.strings("sync"));
+    return key;
+  }
+
+  private static List<String> links(InMemoryIssueTracker tracker, String key) {
+    return tracker.links(key).stream()
+        .map(l -> l.outwardIssue() + " " + l.type() + " " + l.inwardIssue()).toList();
+  }
+
+  @Test
+  void aLinkBetweenSyncedIssuesIsMadeBetweenTheirPartnersOnce() {
+    String printer = synced("Printer on fire");
+    String toner = synced("Order toner");
+    sync.runUntilQuiet();
+
+    sync.a("alice").createLink("Blocks", toner, printer);
+    sync.runUntilQuiet();
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("PB-2 Blocks PB-1"), links(sync.b(), "PB-1"));
+    assertEquals(List.of("PA-2 Blocks PA-1"), links(sync.a(), printer), "not echoed back");
+  }
+
+  @Test
+  void aLinkToAnUnsyncedIssueIsSkippedAndMadeWhenThatIssueIsSynced() {
+    String printer = synced("Printer on fire");
+    String toner = sync.a("alice").create("Order toner"); // not in the sync's JQL yet
+    sync.a("alice").createLink("Relates", printer, toner);
+    sync.runUntilQuiet();
+    assertEquals(List.of(), links(sync.b(), "PB-1"));
+
+    sync.a("alice").edit(toner, "labels", InMemoryIssueTracker.strings("sync"));
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("PB-1 Relates PB-2"), links(sync.b(), "PB-2"));
+  }
+
+  @Test
+  void linksTravelBothWays() {
+    synced("Printer on fire");
+    synced("Order toner");
+    sync.runUntilQuiet();
+
+    sync.b("bob").createLink("Duplicate", "PB-1", "PB-2");
+    sync.runUntilQuiet();
+
+    List<IssueLink> inA = sync.a().links("PA-1");
+    assertEquals(1, inA.size());
+    assertEquals("Duplicate", inA.get(0).type());
+  }
+}
