@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.Comment;
@@ -395,6 +396,76 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   @Override
+  public List<Attachment> attachments(String issueKey) {
+    return call("attachments", issueKey, () -> {
+      project.get(issueKey);
+      return project.attachments.values().stream()
+          .filter(a -> a.issueKey().equals(issueKey)).map(StoredAttachment::meta).toList();
+    });
+  }
+
+  @Override
+  public java.io.InputStream download(String attachmentId) {
+    java.nio.file.Path file = call("download", null, () -> stored(attachmentId).file());
+    try {
+      return java.nio.file.Files.newInputStream(file);
+    } catch (java.io.IOException e) {
+      throw new org.backbonesync.spi.RetriableException("cannot read attachment " + attachmentId, e);
+    }
+  }
+
+  @Override
+  public Attachment upload(String issueKey, String filename, String mimeType,
+      java.io.InputStream content) {
+    java.nio.file.Path file;
+    long size;
+    try {
+      // Streamed to disk outside the project's lock: large files never sit in memory.
+      file = java.nio.file.Files.createTempFile(project.attachmentDir(), "attachment-", ".bin");
+      file.toFile().deleteOnExit();
+      size = java.nio.file.Files.copy(content, file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.io.IOException e) {
+      throw new org.backbonesync.spi.RetriableException("cannot store attachment " + filename, e);
+    }
+    return call("upload", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      long now = project.clock.millis();
+      String id = String.valueOf(project.nextAttachment++);
+      Attachment meta = new Attachment(id, filename, mimeType, size, user, now);
+      project.attachments.put(id, new StoredAttachment(meta, issueKey, file));
+      issue.recordChange(user, now, "attachment", null, filename, project);
+      return meta;
+    });
+  }
+
+  @Override
+  public void deleteAttachment(String attachmentId) {
+    call("deleteAttachment", null, () -> {
+      StoredAttachment a = stored(attachmentId);
+      project.attachments.remove(attachmentId);
+      project.get(a.issueKey()).recordChange(user, project.clock.millis(), "attachment",
+          a.meta().filename(), null, project);
+      try {
+        java.nio.file.Files.deleteIfExists(a.file());
+      } catch (java.io.IOException e) {
+        // a temporary file: removed at exit anyway
+      }
+      return null;
+    });
+  }
+
+  private StoredAttachment stored(String attachmentId) {
+    StoredAttachment a = project.attachments.get(attachmentId);
+    if (a == null) {
+      throw new TrackerException("no attachment " + attachmentId, null, Map.of());
+    }
+    return a;
+  }
+
+  private record StoredAttachment(Attachment meta, String issueKey, java.nio.file.Path file) {}
+
+  @Override
   public List<Comment> comments(String issueKey) {
     return call("comments", issueKey, () -> List.copyOf(project.get(issueKey).comments.values()));
   }
@@ -485,6 +556,17 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Map<String, List<Transition>> workflow;
     final Map<String, Issue> issues = new LinkedHashMap<>();
     final Map<String, IssueLink> links = new LinkedHashMap<>();
+    final Map<String, StoredAttachment> attachments = new LinkedHashMap<>();
+    long nextAttachment = 10000;
+    private java.nio.file.Path attachmentDir;
+
+    synchronized java.nio.file.Path attachmentDir() throws java.io.IOException {
+      if (attachmentDir == null) {
+        attachmentDir = java.nio.file.Files.createTempDirectory("backbone-" + key + "-");
+        attachmentDir.toFile().deleteOnExit();
+      }
+      return attachmentDir;
+    }
     final List<String> linkTypes = List.of("Blocks", "Relates", "Duplicate");
     long nextLink = 10000;
     final List<TrackerCall> calls = new ArrayList<>();
@@ -530,6 +612,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
       all.put("labels", new FieldSchema("labels", "Labels", "array", "string", null, null));
       all.put("comment", FieldSchema.system("comment", "Comment", "comments-page"));
       all.put("parent", FieldSchema.system("parent", "Parent", "issuelink"));
+      all.put("attachment", new FieldSchema("attachment", "Attachment", "array", "attachment",
+          null, null));
       all.put("issuelinks", new FieldSchema("issuelinks", "Linked Issues", "array", "issuelinks",
           null, linkTypes));
       all.put("assignee", FieldSchema.system("assignee", "Assignee", "user"));
@@ -677,8 +761,13 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
     /** A link change: a changelog entry on field issuelinks, as Jira writes. */
     void recordLink(String author, long now, String text, Project project) {
+      recordChange(author, now, "issuelinks", null, text, project);
+    }
+
+    void recordChange(String author, long now, String field, String from, String to,
+        Project project) {
       changelog.add(new ChangelogEntry(String.valueOf(project.nextChangelog++), author, now,
-          List.of(new FieldChange("issuelinks", null, text))));
+          List.of(new FieldChange(field, from, to))));
       updated = now;
     }
 

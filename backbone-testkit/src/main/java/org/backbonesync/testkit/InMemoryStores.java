@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.InboxEntry;
@@ -133,6 +134,7 @@ public final class InMemoryStores implements Stores {
     private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
     private final Map<String, PendingCreate> pending = new HashMap<>();
     private final Map<Long, Map<String, CommentLink>> comments = new HashMap<>();
+    private final Map<Long, Map<String, AttachmentLink>> attachments = new HashMap<>();
     private final long[] lastId = {0};
 
     @Override
@@ -233,6 +235,7 @@ public final class InMemoryStores implements Stores {
         unindex(row);
         remove(synced, id);
         remove(comments, id);
+        remove(attachments, id);
         return true;
       });
     }
@@ -282,6 +285,32 @@ public final class InMemoryStores implements Stores {
             new LinkedHashMap<>(comments.getOrDefault(syncInfoId, Map.of()));
         if (links.remove(localCommentId) != null) {
           put(comments, syncInfoId, links);
+        }
+      });
+    }
+
+    @Override
+    public List<AttachmentLink> attachmentLinks(long syncInfoId) {
+      return locked(() -> List.copyOf(attachments.getOrDefault(syncInfoId, Map.of()).values()));
+    }
+
+    @Override
+    public void putAttachmentLink(long syncInfoId, AttachmentLink link) {
+      inTransaction(() -> {
+        Map<String, AttachmentLink> links =
+            new LinkedHashMap<>(attachments.getOrDefault(syncInfoId, Map.of()));
+        links.put(link.localId(), link);
+        put(attachments, syncInfoId, links);
+      });
+    }
+
+    @Override
+    public void removeAttachmentLink(long syncInfoId, String localAttachmentId) {
+      inTransaction(() -> {
+        Map<String, AttachmentLink> links =
+            new LinkedHashMap<>(attachments.getOrDefault(syncInfoId, Map.of()));
+        if (links.remove(localAttachmentId) != null) {
+          put(attachments, syncInfoId, links);
         }
       });
     }

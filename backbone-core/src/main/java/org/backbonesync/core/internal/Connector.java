@@ -39,6 +39,12 @@ final class Connector {
   final CommentSync commentsOut;
   /** Comment sync when comments flow into this connector, else null. */
   final CommentSync commentsIn;
+  /** The attachments mapping's id, or null when none is configured. */
+  final String attachmentsId;
+  /** Attachment sync when files flow out of this connector, else null. */
+  final AttachmentSync attachmentsOut;
+  /** Attachment sync when files flow into this connector, else null. */
+  final AttachmentSync attachmentsIn;
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
   final java.util.function.Function<String, java.util.Optional<String>> partners;
 
@@ -50,7 +56,8 @@ final class Connector {
    */
   Connector(SyncConfiguration configuration, String key, IssueTracker tracker,
       FieldMappingRegistry registry, Map<String, FieldSchema> schemas,
-      java.util.function.Function<String, java.util.Optional<String>> partners) {
+      java.util.function.Function<String, java.util.Optional<String>> partners,
+      java.util.function.Function<String, java.io.InputStream> partnerContent) {
     this.partners = partners;
     this.syncId = configuration.id();
     this.config = configuration.connector(key).orElseThrow();
@@ -63,8 +70,19 @@ final class Connector {
     String comments = null;
     CommentSync commentsFrom = null;
     CommentSync commentsTo = null;
+    String files = null;
+    AttachmentSync filesFrom = null;
+    AttachmentSync filesTo = null;
     for (FieldMapping m : configuration.fieldMappings()) {
       FieldMappingProvider provider = registry.provider(m.type()).orElseThrow();
+      if (provider instanceof AttachmentsMapping) {
+        files = m.id();
+        AttachmentSync sync =
+            new AttachmentSync(tracker, config.syncUser(), m.settings(), partnerContent);
+        filesFrom = (sideA ? m.direction().fromA() : m.direction().fromB()) ? sync : null;
+        filesTo = (sideA ? m.direction().fromB() : m.direction().fromA()) ? sync : null;
+        continue;
+      }
       if (provider instanceof CommentsMapping) {
         comments = m.id();
         CommentSync sync = new CommentSync(tracker, config.syncUser(), m.settings());
@@ -88,6 +106,9 @@ final class Connector {
     this.commentsId = comments;
     this.commentsOut = commentsFrom;
     this.commentsIn = commentsTo;
+    this.attachmentsId = files;
+    this.attachmentsOut = filesFrom;
+    this.attachmentsIn = filesTo;
   }
 
   String key() {

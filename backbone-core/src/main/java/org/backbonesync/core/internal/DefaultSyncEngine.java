@@ -79,7 +79,8 @@ public final class DefaultSyncEngine implements SyncEngine {
       String key = e.getKey();
       Connector connector = new Connector(
           configuration, key, e.getValue(), registry, schemas.getOrDefault(key, Map.of()),
-          remote -> stores.syncInfo().findByRemoteKey(key, remote).map(SyncInfo::localIssueKey));
+          remote -> stores.syncInfo().findByRemoteKey(key, remote).map(SyncInfo::localIssueKey),
+          partnerContent(trackers, configuration.partnerOf(key).key()));
       MessageTransport transport = transports.get(key);
       if (transport == null) {
         LateBoundTransport late = new LateBoundTransport();
@@ -93,6 +94,20 @@ public final class DefaultSyncEngine implements SyncEngine {
       locals.put(key, new Local(connector, outgoing, incoming));
     }
     direct.forEach((partnerKey, late) -> late.target = new DirectTransport(receivers.get(partnerKey)));
+  }
+
+  /** Streams the partner's attachments: from its tracker when it is local. */
+  private static java.util.function.Function<String, java.io.InputStream> partnerContent(
+      Map<String, IssueTracker> trackers, String partnerKey) {
+    IssueTracker partner = trackers.get(partnerKey);
+    if (partner != null) {
+      return partner::download;
+    }
+    return id -> {
+      throw new org.backbonesync.spi.SyncException("attachment " + id + " of " + partnerKey
+          + " cannot be fetched: attachments between two engines need a transport that carries"
+          + " file content, which none does yet");
+    };
   }
 
   /** Lets two local connectors' direct transports refer to each other's receivers. */

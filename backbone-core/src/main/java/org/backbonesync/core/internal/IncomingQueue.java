@@ -244,7 +244,8 @@ final class IncomingQueue implements MessageReceiver {
   private ApplyOutcome applyChange(Optional<SyncInfo> row, SyncMessage message, long now) {
     for (String id : message.fields().keySet()) {
       boolean comments = id.equals(connector.commentsId) && connector.commentsIn != null;
-      if (!comments && !connector.incoming.containsKey(id)) {
+      boolean files = id.equals(connector.attachmentsId) && connector.attachmentsIn != null;
+      if (!comments && !files && !connector.incoming.containsKey(id)) {
         throw new SyncException(
             configuration.fieldMapping(id).isPresent()
                 ? "field mapping " + id + " does not sync towards connector " + connector.key()
@@ -320,6 +321,11 @@ final class IncomingQueue implements MessageReceiver {
     CommentSync.LinkChanges links = commentOps == null ? null
         : connector.commentsIn.apply(localKey, commentOps.value(),
             stores.syncInfo().commentLinks(rowId));
+    FieldValue fileOps =
+        connector.attachmentsIn == null ? null : message.fields().get(connector.attachmentsId);
+    AttachmentSync.LinkChanges fileLinks = fileOps == null ? null
+        : connector.attachmentsIn.apply(localKey, fileOps.value(),
+            stores.syncInfo().attachmentLinks(rowId));
     long id = rowId;
     stores.inTransaction(
         () -> {
@@ -331,9 +337,12 @@ final class IncomingQueue implements MessageReceiver {
                   .withReceived(message.sequenceId(), now);
           stores.syncInfo().update(applied);
           stores.syncInfo().putSyncedValues(
-              id, OutgoingQueue.values(message.fields(), connector.commentsId));
+              id, OutgoingQueue.values(message.fields(), connector));
           if (links != null) {
             links.applyTo(stores.syncInfo(), id);
+          }
+          if (fileLinks != null) {
+            fileLinks.applyTo(stores.syncInfo(), id);
           }
           stores.messages().removeIncoming(connector.key(), message.messageId());
         });
@@ -411,7 +420,7 @@ final class IncomingQueue implements MessageReceiver {
       String id = e.getKey();
       Connector.Incoming incoming = connector.incoming.get(id);
       if (incoming == null) {
-        continue; // comments: applied after the fields, by CommentSync
+        continue; // comments and attachments: applied after the fields, by their own sync
       }
       IncomingFieldMapping mapping = incoming.mapping();
       Set<String> targets = mapping.targetFields();

@@ -16,6 +16,7 @@ import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
@@ -145,6 +146,7 @@ final class OutgoingQueue {
               : new FieldValue(value, change.timestamp, change.author));
     }
     CommentSync.Outgoing comments = comments(issue, List.of(), fields);
+    AttachmentSync.Outgoing files = attachments(issue, List.of(), fields);
     long now = clock.millis();
     long lastSeen = Math.max(issue.created(), maxTimestamp(changes.changelog()));
     SyncMessage message =
@@ -157,6 +159,9 @@ final class OutgoingQueue {
               stores.syncInfo().update(sent);
               if (comments != null) {
                 comments.links().applyTo(stores.syncInfo(), sent.id());
+              }
+              if (files != null) {
+                files.links().applyTo(stores.syncInfo(), sent.id());
               }
               return append(sent, issue, fields, now);
             });
@@ -193,6 +198,15 @@ final class OutgoingQueue {
     }
     CommentSync.Outgoing comments =
         comments(issue, stores.syncInfo().commentLinks(info.id()), fields);
+    AttachmentSync.Outgoing files =
+        attachments(issue, stores.syncInfo().attachmentLinks(info.id()), fields);
+    if (files != null && files.ops().isEmpty()) {
+      // only copies were deleted here: forget their links, send nothing
+      AttachmentSync.Outgoing onlyLinks = files;
+      stores.inTransaction(() -> onlyLinks.links().applyTo(stores.syncInfo(), info.id()));
+      files = null;
+    }
+    AttachmentSync.Outgoing filesToSend = files;
     if (fields.isEmpty()) {
       if (lastSeen != info.lastChangeSeen()) {
         stores.syncInfo().update(info.withLastChangeSeen(lastSeen));
@@ -209,6 +223,9 @@ final class OutgoingQueue {
               stores.syncInfo().update(sent);
               if (comments != null) {
                 comments.links().applyTo(stores.syncInfo(), sent.id());
+              }
+              if (filesToSend != null) {
+                filesToSend.links().applyTo(stores.syncInfo(), sent.id());
               }
               return append(sent, issue, fields, now);
             });
@@ -251,6 +268,8 @@ final class OutgoingQueue {
     // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
     CommentSync.Outgoing comments = mappingIds.contains(connector.commentsId)
         ? comments(issue, stores.syncInfo().commentLinks(info.id()), fields) : null;
+    AttachmentSync.Outgoing files = mappingIds.contains(connector.attachmentsId)
+        ? attachments(issue, stores.syncInfo().attachmentLinks(info.id()), fields) : null;
     if (fields.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
@@ -260,6 +279,9 @@ final class OutgoingQueue {
       stores.syncInfo().update(sent);
       if (comments != null) {
         comments.links().applyTo(stores.syncInfo(), sent.id());
+      }
+      if (files != null) {
+        files.links().applyTo(stores.syncInfo(), sent.id());
       }
       return append(sent, issue, fields, now, MessageKind.RESYNC);
     });
@@ -286,6 +308,25 @@ final class OutgoingQueue {
     return out;
   }
 
+  /**
+   * The attachment operations of an issue, added to {@code fields} when there are any; null when
+   * files do not flow out of this connector or nothing changed. An outcome with no operation but
+   * link changes (copies deleted here) is returned too, so that its links are forgotten.
+   */
+  private AttachmentSync.Outgoing attachments(
+      TrackedIssue issue, List<AttachmentLink> links, Map<String, FieldValue> fields) {
+    if (connector.attachmentsOut == null) {
+      return null;
+    }
+    AttachmentSync.Outgoing out = connector.attachmentsOut.outgoing(issue.key(), links);
+    if (out.ops().isEmpty()) {
+      return out.links().removed().isEmpty() ? null : out;
+    }
+    fields.put(connector.attachmentsId,
+        new FieldValue(out.ops(), issue.updated(), connector.config.syncUser()));
+    return out;
+  }
+
   /** Appends the message for the row's current sequence id; call inside a transaction. */
   private SyncMessage append(
       SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> fields, long now) {
@@ -309,7 +350,7 @@ final class OutgoingQueue {
             now,
             fields,
             issue.field("parent").isTextual() ? issue.field("parent").asText() : null);
-    stores.syncInfo().putSyncedValues(sent.id(), values(fields, connector.commentsId));
+    stores.syncInfo().putSyncedValues(sent.id(), values(fields, connector));
     stores.messages().addOutgoing(message, now);
     return message;
   }
@@ -385,11 +426,14 @@ final class OutgoingQueue {
     return max;
   }
 
-  /** The values to remember as last synced; comment operations are deltas, not values. */
-  static Map<String, JsonNode> values(Map<String, FieldValue> fields, String commentsId) {
+  /**
+   * The values to remember as last synced; comment and attachment operations are changes, not
+   * values.
+   */
+  static Map<String, JsonNode> values(Map<String, FieldValue> fields, Connector connector) {
     Map<String, JsonNode> values = new LinkedHashMap<>();
     fields.forEach((id, v) -> {
-      if (!id.equals(commentsId)) {
+      if (!id.equals(connector.commentsId) && !id.equals(connector.attachmentsId)) {
         values.put(id, v.value());
       }
     });

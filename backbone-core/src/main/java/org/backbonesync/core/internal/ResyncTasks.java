@@ -102,6 +102,9 @@ final class ResyncTasks {
     if (connector.commentsOut != null) {
       sending.add(connector.commentsId);
     }
+    if (connector.attachmentsOut != null) {
+      sending.add(connector.attachmentsId);
+    }
     Set<String> chosen = new LinkedHashSet<>();
     for (String id : request.fieldMappings()) {
       if (configuration.fieldMapping(id).isEmpty()) {

@@ -44,7 +44,7 @@ public interface SyncInfoStore {
   void update(SyncInfo info);
 
   /**
-   * Deletes one row, with its synced values and comment links.
+   * Deletes one row, with its synced values and comment and attachment links.
    *
    * @return whether it existed
    */
@@ -71,6 +71,15 @@ public interface SyncInfoStore {
 
   /** Forgets the comment link with this local id. */
   void removeCommentLink(long syncInfoId, String localCommentId);
+
+  /** The attachment links of a row, in the order they were first recorded. */
+  List<AttachmentLink> attachmentLinks(long syncInfoId);
+
+  /** Records an attachment link, replacing the one with the same local id. */
+  void putAttachmentLink(long syncInfoId, AttachmentLink link);
+
+  /** Forgets the attachment link with this local id. */
+  void removeAttachmentLink(long syncInfoId, String localAttachmentId);
 
   /** The pending create for a remote issue in a connector, if one is recorded. */
   Optional<PendingCreate> pendingCreate(String connectorKey, String remoteIssueKey);

@@ -1,6 +1,7 @@
 package org.backbonesync.spi.tracker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,6 +137,47 @@ public interface IssueTracker {
    */
   default String createLink(String type, String outwardIssueKey, String inwardIssueKey) {
     throw new TrackerException("this tracker cannot link issues", outwardIssueKey, Map.of());
+  }
+
+  /**
+   * The issue's attachments, oldest first. Adding or deleting one shows in the changelog as
+   * field {@code attachment}.
+   *
+   * @since 0.1
+   */
+  default List<Attachment> attachments(String issueKey) {
+    return List.of();
+  }
+
+  /**
+   * The content of an attachment, as a stream the caller closes; never read whole into memory.
+   *
+   * @throws TrackerException when the tracker cannot download (the default)
+   * @since 0.1
+   */
+  default InputStream download(String attachmentId) {
+    throw new TrackerException("this tracker cannot download attachments", null, Map.of());
+  }
+
+  /**
+   * Attaches a file, reading {@code content} to its end as a stream, and returns the attachment.
+   *
+   * @throws TrackerException when the tracker refuses (or cannot upload: the default)
+   * @since 0.1
+   */
+  default Attachment upload(String issueKey, String filename, String mimeType,
+      InputStream content) {
+    throw new TrackerException("this tracker cannot upload attachments", issueKey, Map.of());
+  }
+
+  /**
+   * Deletes an attachment.
+   *
+   * @throws TrackerException when the tracker refuses (or cannot delete: the default)
+   * @since 0.1
+   */
+  default void deleteAttachment(String attachmentId) {
+    throw new TrackerException("this tracker cannot delete attachments", null, Map.of());
   }
 
   /** The issue's comments, oldest first. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.PendingCreate;
@@ -149,6 +150,22 @@ public abstract class SyncInfoStoreCompatibilityKit {
 
     store.delete("PA", row.id());
     assertEquals(List.of(), store.commentLinks(row.id()));
+  }
+
+  @Test
+  void attachmentLinksAreKeptPerRowReplacedByLocalIdAndGoWithTheirRow() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    store.putAttachmentLink(row.id(), new AttachmentLink("1", null, "aa", true));
+    store.putAttachmentLink(row.id(), new AttachmentLink("2", "9", "bb", false));
+    store.putAttachmentLink(row.id(), new AttachmentLink("1", "8", "aa", true));
+
+    assertEquals(List.of(new AttachmentLink("1", "8", "aa", true),
+        new AttachmentLink("2", "9", "bb", false)), store.attachmentLinks(row.id()));
+    store.removeAttachmentLink(row.id(), "2");
+    assertEquals(1, store.attachmentLinks(row.id()).size());
+
+    store.delete("PA", row.id());
+    assertEquals(List.of(), store.attachmentLinks(row.id()));
   }
 
   @Test

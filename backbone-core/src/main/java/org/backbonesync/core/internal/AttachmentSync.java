@@ -1,0 +1,222 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.store.AttachmentLink;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.tracker.Attachment;
+import org.backbonesync.spi.tracker.IssueTracker;
+
+/**
+ * Syncs one connector's attachments: outgoing, an {@code add} for each attachment no link knows
+ * (not made by the sync user, passing the filters) with its SHA-256, and a {@code delete} for a
+ * linked original that is gone; incoming, it streams each added file from the partner, checks its
+ * hash, and uploads it, unless the same content is attached already.
+ */
+final class AttachmentSync {
+  /** Link changes to commit with the step's transaction. */
+  record LinkChanges(List<AttachmentLink> put, List<String> removed) {
+    void applyTo(SyncInfoStore store, long rowId) {
+      put.forEach(link -> store.putAttachmentLink(rowId, link));
+      removed.forEach(id -> store.removeAttachmentLink(rowId, id));
+    }
+  }
+
+  /** Operations to send and the link changes that sending them makes. */
+  record Outgoing(ArrayNode ops, LinkChanges links) {}
+
+  private final IssueTracker tracker;
+  private final String syncUser;
+  private final long maxSize;
+  private final List<String> mimeTypes = new ArrayList<>();
+  private final Pattern fileNames;
+  private final Function<String, InputStream> partnerContent;
+
+  /**
+   * @param partnerContent streams an attachment of the partner by its id
+   */
+  AttachmentSync(IssueTracker tracker, String syncUser, JsonNode settings,
+      Function<String, InputStream> partnerContent) {
+    this.tracker = tracker;
+    this.syncUser = syncUser;
+    this.maxSize = settings.path("maxSize").asLong(Long.MAX_VALUE);
+    settings.path("mimeTypes").forEach(t -> mimeTypes.add(t.asText()));
+    this.fileNames = settings.has("fileNames") ? Pattern.compile(settings.get("fileNames").asText())
+        : null;
+    this.partnerContent = partnerContent;
+  }
+
+  private boolean included(Attachment a) {
+    if (a.size() > maxSize) {
+      return false;
+    }
+    if (fileNames != null && !fileNames.matcher(a.filename()).matches()) {
+      return false;
+    }
+    if (mimeTypes.isEmpty()) {
+      return true;
+    }
+    String type = a.mimeType() == null ? "" : a.mimeType();
+    for (String wanted : mimeTypes) {
+      if (wanted.endsWith("/*") ? type.startsWith(wanted.substring(0, wanted.length() - 1))
+          : type.equals(wanted)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Outgoing outgoing(String issueKey, List<AttachmentLink> links) {
+    Map<String, AttachmentLink> byLocal = new HashMap<>();
+    links.forEach(l -> byLocal.put(l.localId(), l));
+    ArrayNode ops = JsonNodeFactory.instance.arrayNode();
+    List<AttachmentLink> put = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    Map<String, Attachment> present = new HashMap<>();
+    for (Attachment a : tracker.attachments(issueKey)) {
+      present.put(a.id(), a);
+      if (byLocal.containsKey(a.id()) || syncUser.equals(a.author()) || !included(a)) {
+        continue;
+      }
+      String sha;
+      try (InputStream in = tracker.download(a.id())) {
+        sha = sha256(in);
+      } catch (IOException e) {
+        throw new RetriableException("cannot read attachment " + a.filename() + " of " + issueKey, e);
+      }
+      ops.addObject().put("op", "add").put("id", a.id()).put("filename", a.filename())
+          .put("mimeType", a.mimeType()).put("size", a.size()).put("sha256", sha);
+      put.add(new AttachmentLink(a.id(), null, sha, true));
+    }
+    for (AttachmentLink link : links) {
+      if (present.containsKey(link.localId())) {
+        continue;
+      }
+      removed.add(link.localId());
+      if (link.original()) { // a copy deleted here stays on the side that made the original
+        var op = ops.addObject().put("op", "delete").put("id", link.localId());
+        if (link.remoteId() != null) {
+          op.put("partnerId", link.remoteId());
+        }
+      }
+    }
+    return new Outgoing(ops, new LinkChanges(put, removed));
+  }
+
+  LinkChanges apply(String issueKey, JsonNode ops, List<AttachmentLink> links) {
+    List<AttachmentLink> known = new ArrayList<>(links);
+    List<AttachmentLink> put = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    for (JsonNode op : ops) {
+      String remoteId = op.path("id").asText();
+      Optional<AttachmentLink> target = known.stream()
+          .filter(l -> remoteId.equals(l.remoteId())
+              || (op.hasNonNull("partnerId") && op.get("partnerId").asText().equals(l.localId())))
+          .findFirst();
+      switch (op.path("op").asText()) {
+        case "add" -> {
+          if (target.isPresent()) {
+            continue; // sent again (a retry or a resync)
+          }
+          String sha = op.path("sha256").asText();
+          Optional<AttachmentLink> same = known.stream()
+              .filter(l -> l.sha256().equals(sha)).findFirst();
+          AttachmentLink link = same
+              .map(l -> new AttachmentLink(l.localId(), remoteId, sha, l.original()))
+              .orElseGet(() -> adoptOrUpload(issueKey, op, remoteId, sha));
+          known.removeIf(l -> l.localId().equals(link.localId()));
+          known.add(link);
+          put.add(link);
+        }
+        case "delete" -> {
+          if (target.isEmpty()) {
+            continue;
+          }
+          AttachmentLink link = target.get();
+          if (!link.original()) {
+            try {
+              tracker.deleteAttachment(link.localId());
+            } catch (org.backbonesync.spi.tracker.TrackerException gone) {
+              // deleted here as well
+            }
+          }
+          known.remove(link);
+          removed.add(link.localId());
+        }
+        default -> throw new SyncException(
+            "unknown attachment operation \"" + op.path("op").asText() + "\" for " + issueKey);
+      }
+    }
+    return new LinkChanges(put, removed);
+  }
+
+  /**
+   * Uploads the partner's file, streamed and checked; or takes a file with the same content that
+   * is attached here already (attached before the issues were paired, or uploaded just before a
+   * crash), so the same content is never attached twice.
+   */
+  private AttachmentLink adoptOrUpload(String issueKey, JsonNode op, String remoteId, String sha) {
+    String filename = op.path("filename").asText();
+    long size = op.path("size").asLong();
+    for (Attachment a : tracker.attachments(issueKey)) {
+      if (a.size() != size) {
+        continue;
+      }
+      try (InputStream in = tracker.download(a.id())) {
+        if (sha256(in).equals(sha)) {
+          return new AttachmentLink(a.id(), remoteId, sha, !syncUser.equals(a.author()));
+        }
+      } catch (IOException e) {
+        throw new RetriableException("cannot read attachment " + a.id(), e);
+      }
+    }
+    MessageDigest digest = sha256();
+    Attachment uploaded;
+    try (InputStream in = new DigestInputStream(partnerContent.apply(remoteId), digest)) {
+      uploaded = tracker.upload(issueKey, filename, op.path("mimeType").asText(null), in);
+    } catch (IOException e) {
+      throw new RetriableException("cannot stream attachment " + filename, e);
+    }
+    String got = HexFormat.of().formatHex(digest.digest());
+    if (!got.equals(sha)) {
+      tracker.deleteAttachment(uploaded.id());
+      throw new RetriableException("attachment " + filename + " arrived with SHA-256 " + got
+          + ", expected " + sha + "; it will be fetched again", null);
+    }
+    return new AttachmentLink(uploaded.id(), remoteId, sha, false);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  }
+
+  /** The SHA-256 of a stream, read to its end in small pieces. */
+  static String sha256(InputStream in) throws IOException {
+    MessageDigest digest = sha256();
+    try (DigestInputStream d = new DigestInputStream(in, digest)) {
+      d.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

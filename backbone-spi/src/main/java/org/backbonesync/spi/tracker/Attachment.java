@@ -1,0 +1,22 @@
+package org.backbonesync.spi.tracker;
+
+import java.util.Objects;
+
+/**
+ * A file attached to an issue (its metadata; the content is streamed through {@link
+ * IssueTracker#download} and {@link IssueTracker#upload}).
+ *
+ * @param id the tracker's attachment id
+ * @param filename the file name
+ * @param mimeType the MIME type, e.g. {@code image/png}
+ * @param size the size in bytes
+ * @param author the id of the user who attached it
+ * @param created epoch millis
+ */
+public record Attachment(
+    String id, String filename, String mimeType, long size, String author, long created) {
+  public Attachment {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(filename, "filename");
+  }
+}

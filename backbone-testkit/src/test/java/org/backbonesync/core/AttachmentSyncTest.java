@@ -1,0 +1,137 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.backbonesync.spi.tracker.Attachment;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.SimulatedCrash;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
+import org.junit.jupiter.api.Test;
+
+/** Files reach the partner issue once, streamed and checked; deletions go from the original. */
+class AttachmentSyncTest {
+  private static SyncTestDriver driver(String settings) throws Exception {
+    return SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", new ObjectMapper().readTree(settings)))
+        .build();
+  }
+
+  private static InputStream bytes(String text) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String content(InMemoryIssueTracker tracker, Attachment a) throws IOException {
+    try (InputStream in = tracker.download(a.id())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static List<String> names(InMemoryIssueTracker tracker, String key) {
+    return tracker.attachments(key).stream().map(Attachment::filename).toList();
+  }
+
+  @Test
+  void anAttachmentReachesThePartnerOnceWithTheSameContent() throws Exception {
+    SyncTestDriver sync = driver("{}");
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+
+    sync.a("alice").upload(pa1, "smoke.txt", "text/plain", bytes("a lot of smoke"));
+    sync.runUntilQuiet();
+    sync.runUntilQuiet();
+
+    List<Attachment> copies = sync.b().attachments("PB-1");
+    assertEquals(1, copies.size());
+    assertEquals("smoke.txt", copies.get(0).filename());
+    assertEquals("text/plain", copies.get(0).mimeType());
+    assertEquals("a lot of smoke", content(sync.b(), copies.get(0)));
+    assertEquals(List.of("smoke.txt"), names(sync.a(), pa1), "no echo");
+  }
+
+  @Test
+  void filtersKeepFilesBack() throws Exception {
+    SyncTestDriver sync = driver("""
+        {"maxSize": 10, "mimeTypes": ["image/*", "text/plain"], "fileNames": ".*\\\\.(png|txt)"}""");
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.a("alice").upload(pa1, "ok.png", "image/png", bytes("png"));
+    sync.a("alice").upload(pa1, "big.txt", "text/plain", bytes("far more than ten bytes"));
+    sync.a("alice").upload(pa1, "doc.pdf", "application/pdf", bytes("pdf"));
+    sync.a("alice").upload(pa1, "notes.md", "text/plain", bytes("md"));
+
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("ok.png"), names(sync.b(), "PB-1"));
+  }
+
+  @Test
+  void theSameContentIsNotAttachedTwice() throws Exception {
+    SyncTestDriver sync = driver("{}");
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.b("bob").upload("PB-1", "manual.pdf", "application/pdf", bytes("the manual"));
+    sync.a("alice").upload(pa1, "printer-manual.pdf", "application/pdf", bytes("the manual"));
+
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("manual.pdf"), names(sync.b(), "PB-1"));
+    assertEquals(List.of("printer-manual.pdf"), names(sync.a(), pa1));
+  }
+
+  @Test
+  void deletingAnOriginalDeletesItsCopyButDeletingACopyDoesNot() throws Exception {
+    SyncTestDriver sync = driver("{}");
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    Attachment log = sync.a("alice").upload(pa1, "log.txt", "text/plain", bytes("log"));
+    sync.a("alice").upload(pa1, "photo.png", "image/png", bytes("photo"));
+    sync.runUntilQuiet();
+
+    sync.a("alice").deleteAttachment(log.id());
+    Attachment photoCopy = sync.b().attachments("PB-1").stream()
+        .filter(a -> a.filename().equals("photo.png")).findFirst().orElseThrow();
+    sync.b("bob").deleteAttachment(photoCopy.id());
+    sync.runUntilQuiet();
+
+    assertEquals(List.of(), names(sync.b(), "PB-1"));
+    assertEquals(List.of("photo.png"), names(sync.a(), pa1), "the original stays");
+  }
+
+  @Test
+  void aCrashAfterTheUploadDoesNotUploadTwice() throws Exception {
+    SyncTestDriver sync = driver("{}");
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.a("alice").upload(pa1, "smoke.txt", "text/plain", bytes("smoke"));
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      private boolean crashed;
+
+      @Override
+      public void after(TrackerCall call) {
+        if (call.operation().equals("upload") && !crashed) {
+          crashed = true;
+          throw new SimulatedCrash("after upload");
+        }
+      }
+    });
+
+    assertThrows(SimulatedCrash.class, sync::runUntilQuiet);
+    sync.restart();
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("smoke.txt"), names(sync.b(), "PB-1"));
+    assertEquals(1, sync.b().calls("upload").size());
+    assertArrayEquals("smoke".getBytes(StandardCharsets.UTF_8),
+        sync.b().download(sync.b().attachments("PB-1").get(0).id()).readAllBytes());
+  }
+}
