@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,7 +94,7 @@ final class AttachmentSync {
       }
       String sha;
       try (InputStream in = tracker.download(a.id())) {
-        sha = sha256(in);
+        sha = Sha256.of(in);
       } catch (IOException e) {
         throw new RetriableException("cannot read attachment " + a.filename() + " of " + issueKey, e);
       }
@@ -180,43 +177,26 @@ final class AttachmentSync {
         continue;
       }
       try (InputStream in = tracker.download(a.id())) {
-        if (sha256(in).equals(sha)) {
+        if (Sha256.of(in).equals(sha)) {
           return new AttachmentLink(a.id(), remoteId, sha, !syncUser.equals(a.author()));
         }
       } catch (IOException e) {
         throw new RetriableException("cannot read attachment " + a.id(), e);
       }
     }
-    MessageDigest digest = sha256();
+    MessageDigest digest = Sha256.digest();
     Attachment uploaded;
     try (InputStream in = new DigestInputStream(partnerContent.apply(remoteId), digest)) {
       uploaded = tracker.upload(issueKey, filename, op.path("mimeType").asText(null), in);
     } catch (IOException e) {
       throw new RetriableException("cannot stream attachment " + filename, e);
     }
-    String got = HexFormat.of().formatHex(digest.digest());
+    String got = Sha256.hex(digest);
     if (!got.equals(sha)) {
       tracker.deleteAttachment(uploaded.id());
       throw new RetriableException("attachment " + filename + " arrived with SHA-256 " + got
           + ", expected " + sha + "; it will be fetched again", null);
     }
     return new AttachmentLink(uploaded.id(), remoteId, sha, false);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
-  }
-
-  /** The SHA-256 of a stream, read to its end in small pieces. */
-  static String sha256(InputStream in) throws IOException {
-    MessageDigest digest = sha256();
-    try (DigestInputStream d = new DigestInputStream(in, digest)) {
-      d.transferTo(OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

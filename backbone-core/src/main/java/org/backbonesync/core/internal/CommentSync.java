@@ -214,13 +214,7 @@ final class CommentSync {
 
   /** A hash of a comment body (SHA-256, hex), so that links need not keep bodies. */
   static String hash(String body) {
-    try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(digest);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
+    return Sha256.of(body);
   }
 
   private String prefix(String authorName) {
