@@ -19,10 +19,13 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
+import org.backbonesync.spi.store.ConflictRecord;
+import org.backbonesync.spi.store.ConflictStore;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -43,6 +46,7 @@ public final class InMemoryStores implements Stores {
   private final Messages messages = new Messages();
   private final Watermarks watermarks = new Watermarks();
   private final Tasks tasks = new Tasks();
+  private final Conflicts conflicts = new Conflicts();
 
   /** Empty stores. */
   @Inject
@@ -66,6 +70,33 @@ public final class InMemoryStores implements Stores {
   @Override
   public TaskStore tasks() {
     return tasks;
+  }
+
+  @Override
+  public ConflictStore conflicts() {
+    return conflicts;
+  }
+
+  private final class Conflicts implements ConflictStore {
+    private final List<ConflictRecord> records = new java.util.ArrayList<>();
+
+    @Override
+    public ConflictRecord add(ConflictRecord record) {
+      return inTransaction(() -> {
+        ConflictRecord stored = record.withId(records.size() + 1L);
+        records.add(stored);
+        undo.get().push(() -> records.remove(records.size() - 1));
+        return stored;
+      });
+    }
+
+    @Override
+    public List<ConflictRecord> list(String connectorKey, String localIssueKey) {
+      return locked(() -> records.stream()
+          .filter(r -> r.connectorKey().equals(connectorKey))
+          .filter(r -> localIssueKey == null || localIssueKey.equals(r.localIssueKey()))
+          .toList());
+    }
   }
 
   @Override
@@ -134,6 +165,7 @@ public final class InMemoryStores implements Stores {
     private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
     private final Map<String, PendingCreate> pending = new HashMap<>();
     private final Map<Long, Map<String, CommentLink>> comments = new HashMap<>();
+    private final Map<Long, Map<String, PendingChange>> pendingChanges = new HashMap<>();
     private final Map<Long, Map<String, AttachmentLink>> attachments = new HashMap<>();
     private final long[] lastId = {0};
 
@@ -236,6 +268,7 @@ public final class InMemoryStores implements Stores {
         remove(synced, id);
         remove(comments, id);
         remove(attachments, id);
+        remove(pendingChanges, id);
         return true;
       });
     }
@@ -260,6 +293,33 @@ public final class InMemoryStores implements Stores {
         Map<String, JsonNode> merged = new LinkedHashMap<>(synced.getOrDefault(syncInfoId, Map.of()));
         merged.putAll(values);
         put(synced, syncInfoId, Map.copyOf(merged));
+      });
+    }
+
+    @Override
+    public Map<String, PendingChange> pendingChanges(long syncInfoId) {
+      return locked(() -> Map.copyOf(pendingChanges.getOrDefault(syncInfoId, Map.of())));
+    }
+
+    @Override
+    public void putPendingChanges(long syncInfoId, Map<String, PendingChange> changes) {
+      inTransaction(() -> {
+        Map<String, PendingChange> merged =
+            new LinkedHashMap<>(pendingChanges.getOrDefault(syncInfoId, Map.of()));
+        merged.putAll(changes);
+        put(pendingChanges, syncInfoId, Map.copyOf(merged));
+      });
+    }
+
+    @Override
+    public void removePendingChange(long syncInfoId, String fieldMappingId) {
+      inTransaction(() -> {
+        Map<String, PendingChange> current = pendingChanges.getOrDefault(syncInfoId, Map.of());
+        if (current.containsKey(fieldMappingId)) {
+          Map<String, PendingChange> less = new LinkedHashMap<>(current);
+          less.remove(fieldMappingId);
+          put(pendingChanges, syncInfoId, Map.copyOf(less));
+        }
       });
     }
 

@@ -349,7 +349,8 @@ final class OutgoingQueue {
             issue.issueType(),
             now,
             fields,
-            issue.field("parent").isTextual() ? issue.field("parent").asText() : null);
+            issue.field("parent").isTextual() ? issue.field("parent").asText() : null,
+            sent.incomingMessageSequenceId());
     stores.syncInfo().putSyncedValues(sent.id(), values(fields, connector));
     stores.messages().addOutgoing(message, now);
     return message;

@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param createdAt when the message was built, epoch millis
  * @param fields field mapping id to value, in mapping order
  * @param parentIssueKey for a sub-task, its parent on the sending side; null otherwise
+ * @param seenSequenceId how many of the receiver's messages for this pair the sender had applied
+ *     when it built this one (its {@code incomingMessageSequenceId}): a change the receiver sent
+ *     with a higher sequence id was not known to the sender, so the two are concurrent
  */
 public record SyncMessage(
     int formatVersion,
@@ -39,7 +42,8 @@ public record SyncMessage(
     String issueType,
     long createdAt,
     Map<String, FieldValue> fields,
-    String parentIssueKey) {
+    String parentIssueKey,
+    long seenSequenceId) {
 
   public SyncMessage {
     Objects.requireNonNull(messageId, "messageId");
@@ -72,6 +76,6 @@ public record SyncMessage(
       long createdAt,
       Map<String, FieldValue> fields) {
     this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
-        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null);
+        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null, 0);
   }
 }

@@ -28,6 +28,9 @@ public interface Stores {
   /** Asynchronous tasks (resyncs). */
   TaskStore tasks();
 
+  /** Conflict and rejection records. */
+  ConflictStore conflicts();
+
   /** Runs work in one transaction and returns its result. */
   <T> T inTransaction(Supplier<T> work);
 

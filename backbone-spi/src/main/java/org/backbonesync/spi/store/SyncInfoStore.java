@@ -63,6 +63,15 @@ public interface SyncInfoStore {
   /** Records last synced values for a row, replacing those of the same field mapping ids. */
   void putSyncedValues(long syncInfoId, Map<String, JsonNode> values);
 
+  /** The pending local changes of a row per field mapping id; empty when none. */
+  Map<String, PendingChange> pendingChanges(long syncInfoId);
+
+  /** Records pending changes, replacing those of the same field mapping ids. */
+  void putPendingChanges(long syncInfoId, Map<String, PendingChange> changes);
+
+  /** Forgets the pending change of one field mapping. */
+  void removePendingChange(long syncInfoId, String fieldMappingId);
+
   /** The comment links of a row, in the order they were first recorded. */
   List<CommentLink> commentLinks(long syncInfoId);
 

@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
+import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -166,6 +168,36 @@ public abstract class SyncInfoStoreCompatibilityKit {
 
     store.delete("PA", row.id());
     assertEquals(List.of(), store.attachmentLinks(row.id()));
+  }
+
+  @Test
+  void pendingChangesMergePerMappingIdAndCanBeForgotten() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    store.putPendingChanges(row.id(), Map.of("m1", new PendingChange(100, 2)));
+    store.putPendingChanges(row.id(), Map.of("m2", new PendingChange(200, 3)));
+
+    assertEquals(Map.of("m1", new PendingChange(100, 2), "m2", new PendingChange(200, 3)),
+        store.pendingChanges(row.id()));
+    store.removePendingChange(row.id(), "m1");
+    assertEquals(Map.of("m2", new PendingChange(200, 3)), store.pendingChanges(row.id()));
+    store.delete("PA", row.id());
+    assertEquals(Map.of(), store.pendingChanges(row.id()));
+  }
+
+  @Test
+  void conflictRecordsAreListedPerConnectorAndIssue() {
+    var text = JSON.textNode("a");
+    ConflictRecord first = stores.conflicts().add(new ConflictRecord(0, "PA", "PA-1", "PB-1", "m1",
+        text, JSON.textNode("b"), 10, 20, ConflictRecord.Winner.REMOTE,
+        ConflictRecord.Rule.NEWEST_WINS, 30));
+    stores.conflicts().add(new ConflictRecord(0, "PA", "PA-2", "PB-2", "m1", text, text, 1, 1,
+        ConflictRecord.Winner.LOCAL, ConflictRecord.Rule.TIE_BREAK, 31));
+    stores.conflicts().add(new ConflictRecord(0, "PB", "PB-1", "PA-1", "m1", text, text, 1, 1,
+        ConflictRecord.Winner.LOCAL, ConflictRecord.Rule.TIE_BREAK, 31));
+
+    assertTrue(first.id() > 0);
+    assertEquals(2, stores.conflicts().list("PA", null).size());
+    assertEquals(List.of(first), stores.conflicts().list("PA", "PA-1"));
   }
 
   @Test
