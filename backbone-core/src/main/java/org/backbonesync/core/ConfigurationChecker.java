@@ -85,6 +85,14 @@ final class ConfigurationChecker {
     }
     FieldSchema schemaA = checkField(at, m, true, connectorA, provider, projectA, problems);
     FieldSchema schemaB = checkField(at, m, false, connectorB, provider, projectB, problems);
+    if (m.conflict() == ConflictRule.MERGE) {
+      for (FieldSchema schema : new FieldSchema[] {schemaA, schemaB}) {
+        if (schema != null && !"array".equals(schema.type())) {
+          problems.add(new ConfigurationProblem(at + ".conflict", "MERGE needs multi-valued"
+              + " fields; " + schema.id() + " is " + schema.describe()));
+        }
+      }
+    }
     MappingDefinition definitionA =
         new MappingDefinition(m.id(), MappingSide.A, m.fieldA(), m.fieldB(), schemaA, m.settings());
     provider.validate(

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * @param fieldA the field on A's side, or null when the type needs none there
  * @param fieldB the field on B's side, or null when the type needs none there
  * @param settings the type's settings, a JSON object (empty when none)
+ * @param conflict how concurrent changes of a two-way mapping are settled (null: newest wins)
  */
 public record FieldMapping(
     String id,
@@ -24,13 +25,15 @@ public record FieldMapping(
     Direction direction,
     String fieldA,
     String fieldB,
-    JsonNode settings) {
+    JsonNode settings,
+    ConflictRule conflict) {
 
   public FieldMapping {
     Checks.notBlank("id", id);
     Checks.notBlank("type (field mapping " + id + ")", type);
     Checks.notNull("direction (field mapping " + id + ")", direction);
     settings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
+    conflict = conflict == null ? ConflictRule.NEWEST_WINS : conflict;
     if (!settings.isObject()) {
       throw new IllegalArgumentException(
           "settings of field mapping " + id + " must be a JSON object, was " + settings);
@@ -51,14 +54,19 @@ public record FieldMapping(
   /** Field {@code fieldA} of A's issues and {@code fieldB} of B's, copied as they are. */
   public static FieldMapping passthrough(
       String id, String fieldA, String fieldB, Direction direction) {
-    return new FieldMapping(id, null, "passthrough", direction, fieldA, fieldB, null);
+    return new FieldMapping(id, null, "passthrough", direction, fieldA, fieldB, null, null);
   }
 
   /** A mapping of any type. */
   public static FieldMapping of(
       String id, String type, Direction direction, String fieldA, String fieldB,
       JsonNode settings) {
-    return new FieldMapping(id, null, type, direction, fieldA, fieldB, settings);
+    return new FieldMapping(id, null, type, direction, fieldA, fieldB, settings, null);
+  }
+
+  /** A mapping of any type, with the given rule for concurrent changes. */
+  public FieldMapping withConflict(ConflictRule rule) {
+    return new FieldMapping(id, name, type, direction, fieldA, fieldB, settings, rule);
   }
 
   /** The name, or the fields when it has none. */

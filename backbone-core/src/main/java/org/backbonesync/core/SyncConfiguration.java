@@ -22,6 +22,7 @@ public final class SyncConfiguration {
   private final Map<String, String> issueTypesBtoA;
   private final List<FieldMapping> fieldMappings;
   private final Map<String, FieldMapping> mappingsById;
+  private final Responsibility responsibility;
 
   private SyncConfiguration(Builder b) {
     List<ConfigurationProblem> problems = new ArrayList<>();
@@ -58,6 +59,10 @@ public final class SyncConfiguration {
       row++;
     }
     problems.addAll(b.duplicateIssueTypes);
+    if (b.responsibility != null && !byId.containsKey(b.responsibility.fieldMappingId())) {
+      problems.add(new ConfigurationProblem("$.responsibility.fieldMapping",
+          "no field mapping with id \"" + b.responsibility.fieldMappingId() + "\""));
+    }
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
@@ -68,6 +73,7 @@ public final class SyncConfiguration {
     this.issueTypesBtoA = Map.copyOf(inverse);
     this.fieldMappings = List.copyOf(b.fieldMappings);
     this.mappingsById = Collections.unmodifiableMap(byId);
+    this.responsibility = b.responsibility;
   }
 
   /** Starts a configuration for the synchronization with this id. */
@@ -125,6 +131,11 @@ public final class SyncConfiguration {
     return Optional.ofNullable(mappingsById.get(mappingId));
   }
 
+  /** Which side may change an issue pair, when configured. */
+  public Optional<Responsibility> responsibility() {
+    return Optional.ofNullable(responsibility);
+  }
+
   /** The configured issue type correspondences, A's type to B's, in configuration order. */
   public Map<String, String> issueTypes() {
     return issueTypesAtoB;
@@ -147,7 +158,8 @@ public final class SyncConfiguration {
         && connectorA.equals(c.connectorA)
         && connectorB.equals(c.connectorB)
         && issueTypesAtoB.equals(c.issueTypesAtoB)
-        && fieldMappings.equals(c.fieldMappings);
+        && fieldMappings.equals(c.fieldMappings)
+        && java.util.Objects.equals(responsibility, c.responsibility);
   }
 
   @Override
@@ -172,6 +184,7 @@ public final class SyncConfiguration {
     private final Map<String, String> issueTypes = new LinkedHashMap<>();
     private final List<ConfigurationProblem> duplicateIssueTypes = new ArrayList<>();
     private final List<FieldMapping> fieldMappings = new ArrayList<>();
+    private Responsibility responsibility;
 
     private Builder(String id) {
       this.id = id;
@@ -199,6 +212,12 @@ public final class SyncConfiguration {
             "issue type \"" + typeA + "\" of A already corresponds to \""
                 + issueTypes.get(typeA) + "\""));
       }
+      return this;
+    }
+
+    /** Only the responsible side may change an issue pair; see {@link Responsibility}. */
+    public Builder responsibility(Responsibility value) {
+      this.responsibility = Checks.notNull("responsibility", value);
       return this;
     }
 

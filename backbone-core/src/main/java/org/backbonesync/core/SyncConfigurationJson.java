@@ -35,11 +35,11 @@ import java.util.Set;
  */
 public final class SyncConfigurationJson {
   private static final Set<String> ROOT =
-      Set.of("id", "connectorA", "connectorB", "issueTypes", "fieldMappings");
+      Set.of("id", "connectorA", "connectorB", "issueTypes", "fieldMappings", "responsibility");
   private static final Set<String> CONNECTOR =
       Set.of("key", "projectKey", "syncUser", "jql", "incomingJql");
   private static final Set<String> MAPPING =
-      Set.of("id", "name", "type", "direction", "fieldA", "fieldB", "settings");
+      Set.of("id", "name", "type", "direction", "fieldA", "fieldB", "settings", "conflict");
 
   private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final FieldMappingRegistry registry;
@@ -117,6 +117,25 @@ public final class SyncConfigurationJson {
         mappings.add(m);
       }
     }
+    Responsibility responsibility = null;
+    JsonNode resp = root.get("responsibility");
+    if (resp != null && !resp.isNull()) {
+      if (!resp.isObject()) {
+        p.add("$.responsibility", "must be an object {\"fieldMapping\", \"a\", \"b\"}");
+      } else {
+        p.unknown("$.responsibility", resp, Set.of("fieldMapping", "a", "b"));
+        String mappingId = p.text("$.responsibility.fieldMapping", resp.get("fieldMapping"), true);
+        String va = p.text("$.responsibility.a", resp.get("a"), true);
+        String vb = p.text("$.responsibility.b", resp.get("b"), true);
+        if (mappingId != null && va != null && vb != null) {
+          responsibility = new Responsibility(mappingId, va, vb);
+          if (mappings.stream().noneMatch(m -> m.id().equals(mappingId))) {
+            p.add("$.responsibility.fieldMapping", "no field mapping with id \"" + mappingId
+                + "\"");
+          }
+        }
+      }
+    }
     if (a != null && b != null && a.key().equals(b.key())) {
       p.add("$.connectorB.key", "connector keys must differ, both are \"" + a.key() + "\"");
     }
@@ -127,6 +146,9 @@ public final class SyncConfigurationJson {
         SyncConfiguration.builder(id).connectorA(a).connectorB(b);
     issueTypes.forEach(t -> builder.issueType(t[0], t[1]));
     mappings.forEach(builder::fieldMapping);
+    if (responsibility != null) {
+      builder.responsibility(responsibility);
+    }
     return builder.build();
   }
 
@@ -173,11 +195,21 @@ public final class SyncConfigurationJson {
       p.add(at + ".settings", "must be an object, was " + settings);
       settings = null;
     }
+    String conflictText = p.text(at + ".conflict", node.get("conflict"), false);
+    ConflictRule conflict = null;
+    if (conflictText != null) {
+      try {
+        conflict = ConflictRule.valueOf(conflictText);
+      } catch (IllegalArgumentException e) {
+        p.add(at + ".conflict", "unknown conflict rule \"" + conflictText
+            + "\"; use NEWEST_WINS or MERGE");
+      }
+    }
     if (id == null || type == null || direction == null) {
       return null;
     }
     return new FieldMapping(id, name, type, direction, fieldA, fieldB,
-        settings == null || settings.isNull() ? null : settings);
+        settings == null || settings.isNull() ? null : settings, conflict);
   }
 
   /** Writes a configuration as indented JSON; null and empty parts are left out. */
@@ -204,7 +236,12 @@ public final class SyncConfigurationJson {
       if (!m.settings().isEmpty()) {
         node.set("settings", m.settings().deepCopy());
       }
+      if (m.conflict() != ConflictRule.NEWEST_WINS) {
+        node.put("conflict", m.conflict().name());
+      }
     }
+    config.responsibility().ifPresent(r -> root.putObject("responsibility")
+        .put("fieldMapping", r.fieldMappingId()).put("a", r.valueA()).put("b", r.valueB()));
     try {
       return mapper.writeValueAsString(root);
     } catch (JsonProcessingException e) {

@@ -55,6 +55,12 @@ public interface SyncListener {
    */
   default void ignored(String connectorKey, SyncMessage message, String reason) {}
 
+  /**
+   * A change from the partner met a concurrent local change of the same field (or was refused:
+   * the local side is responsible); the record says who won and by which rule.
+   */
+  default void conflict(String connectorKey, org.backbonesync.spi.store.ConflictRecord record) {}
+
   /** A message was dropped as a duplicate (delivered again, or its sequence id already applied). */
   default void duplicate(String connectorKey, SyncMessage message) {}
 

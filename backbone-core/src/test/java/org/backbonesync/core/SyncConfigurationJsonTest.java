@@ -116,7 +116,8 @@ class SyncConfigurationJsonTest {
          ]}""";
 
     assertEquals(List.of(
-        "$.color: unknown property; known: [connectorA, connectorB, fieldMappings, id, issueTypes]",
+        "$.color: unknown property; known: [connectorA, connectorB, fieldMappings, id, issueTypes,"
+            + " responsibility]",
         "$.connectorA.syncuser: unknown property; known: [incomingJql, jql, key, projectKey, syncUser]",
         "$.connectorA.syncUser: missing",
         "$.fieldMappings[1].id: duplicate field mapping id \"m1\" (also at $.fieldMappings[0])",

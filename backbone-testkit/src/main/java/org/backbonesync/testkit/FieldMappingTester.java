@@ -94,7 +94,8 @@ public final class FieldMappingTester {
 
   /** The field mapping as the configuration would hold it. */
   public FieldMapping fieldMapping() {
-    return new FieldMapping(MAPPING_ID, null, provider.type(), direction, fieldA, fieldB, settings);
+    return new FieldMapping(MAPPING_ID, null, provider.type(), direction, fieldA, fieldB, settings,
+        null);
   }
 
   /** An issue {@code PA-1} with these fields, to export from. */

@@ -10,7 +10,7 @@ public final class RecordingListener implements SyncListener {
 
   /** Kinds of events, one per {@link SyncListener} method. */
   public enum Type {
-    POLLED, EXPORT_FAILED, QUEUED, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, DUPLICATE, FAILED, RETRIED,
+    POLLED, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, DUPLICATE, FAILED, RETRIED,
     SKIPPED
   }
 
@@ -104,6 +104,12 @@ public final class RecordingListener implements SyncListener {
   @Override
   public void ignored(String connectorKey, SyncMessage message, String reason) {
     add(Type.IGNORED, connectorKey, message, reason);
+  }
+
+  @Override
+  public void conflict(String connectorKey, org.backbonesync.spi.store.ConflictRecord record) {
+    add(Type.CONFLICT, connectorKey, null, record.localIssueKey() + " " + record.fieldMappingId()
+        + " " + record.winner() + " by " + record.rule());
   }
 
   @Override

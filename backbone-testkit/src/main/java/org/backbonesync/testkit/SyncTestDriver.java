@@ -359,6 +359,12 @@ public final class SyncTestDriver {
     }
 
     @Override
+    public void conflict(String key, org.backbonesync.spi.store.ConflictRecord record) {
+      first.conflict(key, record);
+      second.conflict(key, record);
+    }
+
+    @Override
     public void duplicate(String key, SyncMessage m) {
       first.duplicate(key, m);
       second.duplicate(key, m);

@@ -64,6 +64,11 @@ final class Events implements SyncListener {
   }
 
   @Override
+  public void conflict(String connectorKey, org.backbonesync.spi.store.ConflictRecord record) {
+    safely("conflict", () -> listener.conflict(connectorKey, record));
+  }
+
+  @Override
   public void duplicate(String connectorKey, SyncMessage message) {
     safely("duplicate", () -> listener.duplicate(connectorKey, message));
   }

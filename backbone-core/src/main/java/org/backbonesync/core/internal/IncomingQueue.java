@@ -21,6 +21,7 @@ import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
@@ -47,6 +48,7 @@ final class IncomingQueue implements MessageReceiver {
   private final Events events;
   private final EngineSettings settings;
   private final OutgoingQueue outgoing;
+  private final ConflictResolver resolver;
 
   IncomingQueue(
       Connector connector,
@@ -63,6 +65,7 @@ final class IncomingQueue implements MessageReceiver {
     this.events = events;
     this.settings = settings;
     this.outgoing = outgoing;
+    this.resolver = new ConflictResolver(connector, configuration, outgoing);
   }
 
   @Override
@@ -257,6 +260,9 @@ final class IncomingQueue implements MessageReceiver {
     long rowId;
     String localKey;
     CollectedUpdates update;
+    ConflictResolver.Resolution resolution = null;
+    TrackedIssue localIssue = null;
+    Map<String, FieldValue> applied = message.fields();
     if (row.isPresent()) {
       rowId = row.get().id();
       localKey = row.get().localIssueKey();
@@ -266,7 +272,16 @@ final class IncomingQueue implements MessageReceiver {
             localKey + " does not match the incoming JQL \"" + incomingJql + "\"");
       }
       Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
-      update = importAll(message, null, issue, null, false);
+      if (resolver.needsLocalIssue(message)) {
+        TrackedIssue local = issue.get().orElseThrow(() -> new SyncException(
+            localKey + " no longer exists in " + connector.key(), null, connector.key(),
+            localKey, null));
+        resolution = resolver.resolve(row.get(), message, local,
+            stores.syncInfo().syncedValues(rowId), stores.syncInfo().pendingChanges(rowId), now);
+        localIssue = local;
+        applied = resolution.apply();
+      }
+      update = importAll(message, applied, null, issue, null, false);
     } else {
       String marker = connector.originMarker(message.sourceIssueKey());
       Optional<PendingCreate> pending =
@@ -277,7 +292,7 @@ final class IncomingQueue implements MessageReceiver {
         // A crash came between the create and recording it: take the issue, apply everything.
         localKey = found;
         Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(found));
-        update = importAll(message, null, issue, null, true);
+        update = importAll(message, applied, null, issue, null, true);
         log.info("{}: found {} created earlier for {}; not creating it again",
             connector.key(), found, message.sourceIssueKey());
       } else {
@@ -286,7 +301,7 @@ final class IncomingQueue implements MessageReceiver {
         created = true;
         Supplier<Optional<TrackedIssue>> issue =
             Context.once(() -> connector.tracker.issue(made.key()));
-        update = importAll(message, null, issue, made.screen(), true);
+        update = importAll(message, applied, null, issue, made.screen(), true);
       }
       if (!connector.inProject(localKey)) {
         throw new SyncException(
@@ -327,17 +342,29 @@ final class IncomingQueue implements MessageReceiver {
         : connector.attachmentsIn.apply(localKey, fileOps.value(),
             stores.syncInfo().attachmentLinks(rowId));
     long id = rowId;
-    stores.inTransaction(
+    Map<String, FieldValue> appliedValues = applied;
+    ConflictResolver.Resolution settled = resolution;
+    TrackedIssue decidedOn = localIssue;
+    List<ConflictRecord> recorded = new ArrayList<>();
+    SyncMessage sentBack = stores.inTransaction(
         () -> {
           SyncInfo current = stores.syncInfo().findById(connector.key(), id).orElseThrow();
-          SyncInfo applied =
+          SyncInfo done =
               (current.remoteIssueKey() == null
                       ? current.withRemoteIssueKey(message.sourceIssueKey())
                       : current)
                   .withReceived(message.sequenceId(), now);
-          stores.syncInfo().update(applied);
+          stores.syncInfo().update(done);
           stores.syncInfo().putSyncedValues(
-              id, OutgoingQueue.values(message.fields(), connector));
+              id, OutgoingQueue.values(appliedValues, connector));
+          SyncMessage back = null;
+          if (settled != null) {
+            settled.records().forEach(r -> recorded.add(stores.conflicts().add(r)));
+            settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
+            if (!settled.sendBack().isEmpty()) {
+              back = outgoing.appendDecided(done, decidedOn, settled.sendBack(), now);
+            }
+          }
           if (links != null) {
             links.applyTo(stores.syncInfo(), id);
           }
@@ -345,7 +372,12 @@ final class IncomingQueue implements MessageReceiver {
             fileLinks.applyTo(stores.syncInfo(), id);
           }
           stores.messages().removeIncoming(connector.key(), message.messageId());
+          return back;
         });
+    recorded.forEach(r -> events.conflict(connector.key(), r));
+    if (sentBack != null) {
+      events.queued(connector.key(), sentBack);
+    }
     events.applied(connector.key(), message, localKey, created);
     return new ApplyOutcome.Applied(message, localKey, created);
   }
@@ -391,7 +423,7 @@ final class IncomingQueue implements MessageReceiver {
     }
     CreateMetadata screen = connector.tracker.createMetadata(type);
     Map<String, JsonNode> fields =
-        importAll(message, screen, () -> Optional.empty(), null, true).fields();
+        importAll(message, message.fields(), screen, () -> Optional.empty(), null, true).fields();
     if (parent != null) {
       fields.put("parent", JsonNodeFactory.instance.textNode(parent));
     }
@@ -411,12 +443,13 @@ final class IncomingQueue implements MessageReceiver {
    */
   private CollectedUpdates importAll(
       SyncMessage message,
+      Map<String, FieldValue> values,
       CreateMetadata onlyOnScreen,
       Supplier<Optional<TrackedIssue>> issue,
       CreateMetadata notOnScreen,
       boolean creating) {
     CollectedUpdates collected = new CollectedUpdates();
-    for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
+    for (Map.Entry<String, FieldValue> e : values.entrySet()) {
       String id = e.getKey();
       Connector.Incoming incoming = connector.incoming.get(id);
       if (incoming == null) {

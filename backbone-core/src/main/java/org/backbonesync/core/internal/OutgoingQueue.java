@@ -19,6 +19,7 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangePage;
@@ -351,9 +352,30 @@ final class OutgoingQueue {
             fields,
             issue.field("parent").isTextual() ? issue.field("parent").asText() : null,
             sent.incomingMessageSequenceId());
+    Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
+    Map<String, PendingChange> pending = new LinkedHashMap<>();
+    values(fields, connector).forEach((id, v) -> pending.put(id, new PendingChange(
+        fields.get(id).changedAt(), sent.outgoingMessageSequenceId(), before.get(id))));
+    stores.syncInfo().putPendingChanges(sent.id(), pending);
     stores.syncInfo().putSyncedValues(sent.id(), values(fields, connector));
     stores.messages().addOutgoing(message, now);
     return message;
+  }
+
+  /** A mapping's export of a local issue, for comparing with what the partner sends. */
+  JsonNode exportFor(Connector.Outgoing out, TrackedIssue issue) {
+    return export(out, issue);
+  }
+
+  /**
+   * Sends values decided while applying a partner's message (a merge both sides must get);
+   * call inside the transaction that records the application.
+   */
+  SyncMessage appendDecided(SyncInfo row, TrackedIssue issue, Map<String, FieldValue> fields,
+      long now) {
+    SyncInfo sent = row.withSent(row.outgoingMessageSequenceId() + 1, now);
+    stores.syncInfo().update(sent);
+    return append(sent, issue, fields, now);
   }
 
   /**

@@ -87,7 +87,7 @@ final class ResyncTasks {
   private record Plan(String jql, Set<String> mappingIds) {}
 
   private Plan plan(Connector connector, ResyncRequest request) {
-    if (request.responsibility()) {
+    if (request.responsibility() && configuration.responsibility().isEmpty()) {
       throw new AdminException(400, "responsibility is not configured for synchronization "
           + configuration.id() + "; resync it with \"responsibility\": false");
     }
@@ -123,6 +123,13 @@ final class ResyncTasks {
     if (!request.sendStatusField()) {
       chosen.removeAll(statusReaders);
     }
+    configuration.responsibility().ifPresent(r -> {
+      if (request.responsibility() && sending.contains(r.fieldMappingId())) {
+        chosen.add(r.fieldMappingId());
+      } else {
+        chosen.remove(r.fieldMappingId());
+      }
+    });
     return new Plan(JqlScope.narrow(connector.config.jql(), request.jql()), chosen);
   }
 

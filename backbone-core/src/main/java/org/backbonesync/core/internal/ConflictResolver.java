@@ -1,0 +1,197 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.backbonesync.core.ConflictRule;
+import org.backbonesync.core.Direction;
+import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.ConflictRecord;
+import org.backbonesync.spi.store.PendingChange;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackedIssue;
+
+/**
+ * Decides, per field, what an incoming message may change on an existing issue.
+ *
+ * <p>A field of a two-way mapping changed on both sides is a conflict when the local change is
+ * one the partner had not seen when it made its own: sent with a sequence id above the message's
+ * {@code seenSequenceId}, or not sent yet (the local value differs from the last synced one). The
+ * newer change wins by the two trackers' change times, connector A's on a tie, so both sides pick
+ * the same winner in either arrival order and whatever their clocks; a {@link ConflictRule#MERGE}
+ * mapping keeps the additions and removals of both. With responsibility configured and the local
+ * side responsible, the partner's changes are refused. Every conflict and refusal is recorded.
+ */
+final class ConflictResolver {
+  /** What to apply, what to record, and what to send back. */
+  record Resolution(
+      Map<String, FieldValue> apply,
+      List<ConflictRecord> records,
+      Map<String, FieldValue> sendBack,
+      Set<String> settled) {}
+
+  private final Connector connector;
+  private final SyncConfiguration configuration;
+  private final OutgoingQueue outgoing;
+
+  ConflictResolver(Connector connector, SyncConfiguration configuration, OutgoingQueue outgoing) {
+    this.connector = connector;
+    this.configuration = configuration;
+    this.outgoing = outgoing;
+  }
+
+  /** Whether a message needs the local issue read to be resolved. */
+  boolean needsLocalIssue(SyncMessage message) {
+    if (configuration.responsibility().isPresent()) {
+      return true;
+    }
+    for (String id : message.fields().keySet()) {
+      Optional<FieldMapping> m = configuration.fieldMapping(id);
+      if (m.isPresent() && m.get().direction() == Direction.BOTH && !special(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean special(String id) {
+    return id.equals(connector.commentsId) || id.equals(connector.attachmentsId);
+  }
+
+  Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,
+      Map<String, JsonNode> synced, Map<String, PendingChange> pending, long now) {
+    Map<String, FieldValue> apply = new LinkedHashMap<>();
+    List<ConflictRecord> records = new ArrayList<>();
+    Map<String, FieldValue> sendBack = new LinkedHashMap<>();
+    Set<String> settled = new LinkedHashSet<>();
+    boolean localResponsible = localResponsible(local);
+    boolean remoteIsA = !configuration.isA(connector.key());
+    for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
+      String id = e.getKey();
+      FieldValue remote = e.getValue();
+      if (special(id)) {
+        apply.put(id, remote);
+        continue;
+      }
+      FieldMapping mapping = configuration.fieldMapping(id).orElseThrow();
+      Connector.Outgoing out = mapping.direction() == Direction.BOTH ? outgoingOf(id) : null;
+      JsonNode localValue = out == null ? NullNode.getInstance() : outgoing.exportFor(out, local);
+      if (localResponsible) {
+        records.add(record(row, id, localValue, remote, local.updated(),
+            ConflictRecord.Winner.REJECTED, ConflictRecord.Rule.RESPONSIBILITY, now));
+        continue;
+      }
+      if (out == null) {
+        apply.put(id, remote); // one-way: the sending side owns the field
+        continue;
+      }
+      PendingChange sent = pending.get(id);
+      boolean unseen = sent != null && message.seenSequenceId() < sent.sequenceId();
+      boolean unsent = !localValue.equals(synced.get(id));
+      if (!unseen && !unsent) {
+        apply.put(id, remote);
+        settled.add(id);
+        continue;
+      }
+      if (localValue.equals(remote.value())) {
+        apply.put(id, remote); // both made the same change: nothing to settle
+        settled.add(id);
+        continue;
+      }
+      long localTime = unsent ? local.updated() : sent.changedAt();
+      if (mapping.conflict() == ConflictRule.MERGE && isArrayish(localValue)
+          && isArrayish(remote.value())) {
+        JsonNode base = unseen ? sent.baseValue() : synced.get(id);
+        JsonNode merged = merge(base, localValue, remote.value());
+        FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
+            remote.changedBy());
+        apply.put(id, result);
+        if (!merged.equals(remote.value())) {
+          sendBack.put(id, result);
+        }
+        records.add(record(row, id, localValue, remote, localTime,
+            ConflictRecord.Winner.MERGED, ConflictRecord.Rule.MERGE, now));
+        continue;
+      }
+      boolean tie = remote.changedAt() == localTime;
+      boolean remoteWins = tie ? remoteIsA : remote.changedAt() > localTime;
+      ConflictRecord.Rule rule = tie ? ConflictRecord.Rule.TIE_BREAK
+          : ConflictRecord.Rule.NEWEST_WINS;
+      if (remoteWins) {
+        apply.put(id, remote);
+        settled.add(id);
+      }
+      records.add(record(row, id, localValue, remote, localTime,
+          remoteWins ? ConflictRecord.Winner.REMOTE : ConflictRecord.Winner.LOCAL, rule, now));
+    }
+    return new Resolution(apply, records, sendBack, settled);
+  }
+
+  private Connector.Outgoing outgoingOf(String id) {
+    for (Connector.Outgoing out : connector.outgoing) {
+      if (out.id().equals(id)) {
+        return out;
+      }
+    }
+    return null;
+  }
+
+  private boolean localResponsible(TrackedIssue local) {
+    return configuration.responsibility().map(r -> {
+      boolean sideA = configuration.isA(connector.key());
+      FieldMapping m = configuration.fieldMapping(r.fieldMappingId()).orElseThrow();
+      JsonNode value = local.field(sideA ? m.fieldA() : m.fieldB());
+      return value.isTextual() && value.asText().equals(sideA ? r.valueA() : r.valueB());
+    }).orElse(false);
+  }
+
+  private static boolean isArrayish(JsonNode v) {
+    return v.isArray() || v.isNull();
+  }
+
+  /** Local plus the remote side's additions, minus its removals, both against the base. */
+  static JsonNode merge(JsonNode base, JsonNode local, JsonNode remote) {
+    Set<String> b = items(base);
+    Set<String> l = items(local);
+    Set<String> r = items(remote);
+    Set<String> result = new LinkedHashSet<>(l);
+    for (String added : r) {
+      if (!b.contains(added)) {
+        result.add(added);
+      }
+    }
+    for (String removed : b) {
+      if (!r.contains(removed)) {
+        result.remove(removed);
+      }
+    }
+    ArrayNode merged = JsonNodeFactory.instance.arrayNode();
+    result.forEach(merged::add);
+    return merged;
+  }
+
+  private static Set<String> items(JsonNode v) {
+    Set<String> s = new LinkedHashSet<>();
+    if (v != null && v.isArray()) {
+      v.forEach(i -> s.add(i.asText()));
+    }
+    return s;
+  }
+
+  private ConflictRecord record(SyncInfo row, String id, JsonNode localValue, FieldValue remote,
+      long localTime, ConflictRecord.Winner winner, ConflictRecord.Rule rule, long now) {
+    return new ConflictRecord(0, connector.key(), row.localIssueKey(), row.remoteIssueKey(), id,
+        localValue, remote.value(), localTime, remote.changedAt(), winner, rule, now);
+  }
+}
