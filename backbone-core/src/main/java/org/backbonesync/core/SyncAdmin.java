@@ -81,6 +81,13 @@ public final class SyncAdmin {
     return engine(connectorKey).syncInformation(connectorKey, localIssueKey, remoteIssueKey);
   }
 
+  /** Conflict and rejection records of a connector, optionally of one local issue. */
+  public List<org.backbonesync.spi.store.ConflictRecord> conflicts(
+      String caller, String connectorKey, String localIssueKey) {
+    allow(caller, AdminOperation.READ_SYNC_INFORMATION, connectorKey);
+    return engine(connectorKey).conflicts(connectorKey, localIssueKey);
+  }
+
   /** Imports rows all or nothing; see {@link SyncEngine#importSyncInformation}. */
   public int importSyncInformation(String caller, String connectorKey, List<SyncInfoImport> rows) {
     allow(caller, AdminOperation.IMPORT_SYNC_INFORMATION, connectorKey);

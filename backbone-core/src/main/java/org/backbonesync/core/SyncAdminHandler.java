@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * GET    /connectors/{connectorKey}/syncInformation[?localIssueKey=&amp;remoteIssueKey=]
  * POST   /connectors/{connectorKey}/syncInformation   [rows]
  * DELETE /connectors/{connectorKey}/syncInformation[?syncInfoId=]
+ * GET    /connectors/{connectorKey}/conflicts[?localIssueKey=]   (not in the original)
  * </pre>
  *
  * Errors are JSON {@code {"status": 400, "error": "...", "problems": [{"path", "message"}]}}:
@@ -94,6 +95,11 @@ public final class SyncAdminHandler {
       AsyncTask task = method.equals("GET")
           ? admin.task(caller, p.get(1)) : admin.cancelTask(caller, p.get(1));
       return ok(task(task));
+    }
+    if (p.size() == 3 && p.get(0).equals("connectors") && p.get(2).equals("conflicts")) {
+      only(method, "GET");
+      return ok(mapper.valueToTree(
+          admin.conflicts(caller, p.get(1), r.query().get("localIssueKey"))));
     }
     if (p.size() == 3 && p.get(0).equals("connectors") && p.get(2).equals("resync")) {
       only(method, "POST");

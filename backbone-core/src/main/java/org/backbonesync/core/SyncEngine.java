@@ -136,6 +136,14 @@ public interface SyncEngine extends AutoCloseable {
    */
   void resumeTasks();
 
+  /**
+   * The conflict and rejection records of a local connector, oldest first.
+   *
+   * @param localIssueKey only those of this issue, or null for all
+   */
+  List<org.backbonesync.spi.store.ConflictRecord> conflicts(String connectorKey,
+      String localIssueKey);
+
   /** Messages of a local connector that failed permanently and wait for {@link #retry}/{@link #skip}. */
   List<InboxEntry> failedMessages(String connectorKey);
 

@@ -11,6 +11,7 @@ import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.PollResult;
+import org.backbonesync.core.Responsibility;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncListener;
@@ -68,7 +69,9 @@ public final class SyncTestDriver {
     this.clock = builder.clock;
     this.stores = builder.stores;
     this.a = builder.trackerA.clock(clock).syncUser("sync-a").users("alice", "bob").build();
-    this.b = builder.trackerB.clock(clock).syncUser("sync-b").users("alice", "bob").build();
+    this.b = builder.trackerB
+        .clock(builder.skewB.isZero() ? clock : java.time.Clock.offset(clock, builder.skewB))
+        .syncUser("sync-b").users("alice", "bob").build();
     SyncConfiguration.Builder config = SyncConfiguration.builder(builder.syncId)
         .connectorA(builder.connectorA.apply(
             ConnectorConfig.of(a.projectKey(), a.projectKey(), "sync-a")))
@@ -76,6 +79,9 @@ public final class SyncTestDriver {
             ConnectorConfig.of(b.projectKey(), b.projectKey(), "sync-b")));
     (builder.mappings.isEmpty() ? defaultMappings() : builder.mappings)
         .forEach(config::fieldMapping);
+    if (builder.responsibility != null) {
+      config.responsibility(builder.responsibility);
+    }
     this.configuration = config.build();
     this.engineSettings = builder.engineSettings;
     this.hostListener = builder.listener;
@@ -401,6 +407,8 @@ public final class SyncTestDriver {
     private SyncListener listener;
     private final List<FieldMappingProvider> providers = new ArrayList<>();
     private UnaryOperator<ConnectorConfig> connectorA = c -> c;
+    private Duration skewB = Duration.ZERO;
+    private Responsibility responsibility;
     private UnaryOperator<ConnectorConfig> connectorB = c -> c;
 
     private Builder() {}
@@ -420,6 +428,21 @@ public final class SyncTestDriver {
     /** The synchronization id. Default {@code sync-pa-pb}. */
     public Builder synchronizationId(String id) {
       this.syncId = id;
+      return this;
+    }
+
+    /**
+     * Makes project B's clock run ahead (positive) or behind (negative) of project A's and the
+     * engine's, as two Jira sites' clocks disagree.
+     */
+    public Builder skewB(Duration skew) {
+      this.skewB = skew;
+      return this;
+    }
+
+    /** Configures responsibility; see {@link Responsibility}. */
+    public Builder responsibility(Responsibility value) {
+      this.responsibility = value;
       return this;
     }
 

@@ -160,7 +160,10 @@ final class ConflictResolver {
     return v.isArray() || v.isNull();
   }
 
-  /** Local plus the remote side's additions, minus its removals, both against the base. */
+  /**
+   * Local plus the remote side's additions, minus its removals, both against the base; sorted,
+   * so that both sides build the same array whichever merges first.
+   */
   static JsonNode merge(JsonNode base, JsonNode local, JsonNode remote) {
     Set<String> b = items(base);
     Set<String> l = items(local);
@@ -177,7 +180,7 @@ final class ConflictResolver {
       }
     }
     ArrayNode merged = JsonNodeFactory.instance.arrayNode();
-    result.forEach(merged::add);
+    result.stream().sorted().forEach(merged::add);
     return merged;
   }
 

@@ -256,6 +256,13 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   @Override
+  public List<org.backbonesync.spi.store.ConflictRecord> conflicts(String connectorKey,
+      String localIssueKey) {
+    local(connectorKey);
+    return stores.conflicts().list(connectorKey, localIssueKey);
+  }
+
+  @Override
   public List<InboxEntry> failedMessages(String connectorKey) {
     local(connectorKey);
     return new ArrayList<>(stores.messages().failedIncoming(connectorKey));
