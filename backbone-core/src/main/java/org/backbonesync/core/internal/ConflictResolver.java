@@ -30,7 +30,8 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * {@code seenSequenceId}, or not sent yet (the local value differs from the last synced one). The
  * newer change wins by the two trackers' change times, connector A's on a tie, so both sides pick
  * the same winner in either arrival order and whatever their clocks; a {@link ConflictRule#MERGE}
- * mapping keeps the additions and removals of both. With responsibility configured and the local
+ * mapping keeps the additions and removals of both: connector A merges and sends the result, and B
+ * keeps its value until that result arrives, so there is one merge, not two that cross. With responsibility configured and the local
  * side responsible, the partner's changes are refused. Every conflict and refusal is recorded.
  */
 final class ConflictResolver {
@@ -39,7 +40,8 @@ final class ConflictResolver {
       Map<String, FieldValue> apply,
       List<ConflictRecord> records,
       Map<String, FieldValue> sendBack,
-      Set<String> settled) {}
+      Set<String> settled,
+      Map<String, JsonNode> partnerValues) {}
 
   private final Connector connector;
   private final SyncConfiguration configuration;
@@ -75,6 +77,7 @@ final class ConflictResolver {
     List<ConflictRecord> records = new ArrayList<>();
     Map<String, FieldValue> sendBack = new LinkedHashMap<>();
     Set<String> settled = new LinkedHashSet<>();
+    Map<String, JsonNode> partnerValues = new LinkedHashMap<>();
     boolean localResponsible = localResponsible(local);
     boolean remoteIsA = !configuration.isA(connector.key());
     for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
@@ -105,14 +108,32 @@ final class ConflictResolver {
         continue;
       }
       if (localValue.equals(remote.value())) {
-        apply.put(id, remote); // both made the same change: nothing to settle
-        settled.add(id);
+        // Both made the same change. The local one stays pending (a later message the partner
+        // sent before seeing it may carry an older value that must lose against it). A local
+        // change not sent yet is sent now, after any older one of ours still on its way, so the
+        // partner ends on it even if it lets that older one win.
+        if (unsent) {
+          sendBack.put(id, new FieldValue(localValue, local.updated(), connector.config.syncUser()));
+        } else {
+          apply.put(id, remote);
+        }
         continue;
       }
       long localTime = unsent ? local.updated() : sent.changedAt();
       if (mapping.conflict() == ConflictRule.MERGE && isArrayish(localValue)
           && isArrayish(remote.value())) {
-        JsonNode base = unseen ? sent.baseValue() : synced.get(id);
+        if (remoteIsA) {
+          // Only connector A merges, so both sides end with one merge whatever crosses: B keeps
+          // its value until A's merge (sent with A having seen B's change) arrives.
+          records.add(record(row, id, localValue, remote, unsent ? local.updated()
+                  : sent.changedAt(), ConflictRecord.Winner.LOCAL, ConflictRecord.Rule.MERGE,
+              now));
+          continue;
+        }
+        // The partner's own additions and removals, against the value its change replaced;
+        // without that, against the base this side last shared.
+        JsonNode base = remote.previous() != null ? remote.previous()
+            : unseen ? sent.baseValue() : synced.get(id);
         JsonNode merged = merge(base, localValue, remote.value());
         FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
             remote.changedBy());
@@ -131,11 +152,15 @@ final class ConflictResolver {
       if (remoteWins) {
         apply.put(id, remote);
         settled.add(id);
+      } else if (!unseen) {
+        // The local change won but was not sent yet: the partner holds the remote value now,
+        // so the next poll sends the local one (it differs from what the partner has).
+        partnerValues.put(id, remote.value());
       }
       records.add(record(row, id, localValue, remote, localTime,
           remoteWins ? ConflictRecord.Winner.REMOTE : ConflictRecord.Winner.LOCAL, rule, now));
     }
-    return new Resolution(apply, records, sendBack, settled);
+    return new Resolution(apply, records, sendBack, settled, partnerValues);
   }
 
   private Connector.Outgoing outgoingOf(String id) {

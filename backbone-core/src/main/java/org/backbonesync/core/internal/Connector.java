@@ -45,6 +45,8 @@ final class Connector {
   final AttachmentSync attachmentsOut;
   /** Attachment sync when files flow into this connector, else null. */
   final AttachmentSync attachmentsIn;
+  /** The ids of the mappings whose concurrent changes merge. */
+  final java.util.Set<String> merging;
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
   final java.util.function.Function<String, java.util.Optional<String>> partners;
 
@@ -107,6 +109,11 @@ final class Connector {
     this.commentsOut = commentsFrom;
     this.commentsIn = commentsTo;
     this.attachmentsId = files;
+    java.util.Set<String> merge = new java.util.HashSet<>();
+    configuration.fieldMappings().stream()
+        .filter(m -> m.conflict() == org.backbonesync.core.ConflictRule.MERGE)
+        .forEach(m -> merge.add(m.id()));
+    this.merging = java.util.Set.copyOf(merge);
     this.attachmentsOut = filesFrom;
     this.attachmentsIn = filesTo;
   }

@@ -360,6 +360,7 @@ final class IncomingQueue implements MessageReceiver {
           SyncMessage back = null;
           if (settled != null) {
             settled.records().forEach(r -> recorded.add(stores.conflicts().add(r)));
+            stores.syncInfo().putSyncedValues(id, settled.partnerValues());
             settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
             if (!settled.sendBack().isEmpty()) {
               back = outgoing.appendDecided(done, decidedOn, settled.sendBack(), now);

@@ -45,6 +45,7 @@ final class OutgoingQueue {
   private final Events events;
   private final EngineSettings settings;
   private final MessageTransport transport;
+  private final Set<String> merging;
 
   OutgoingQueue(
       Connector connector,
@@ -59,6 +60,7 @@ final class OutgoingQueue {
     this.events = events;
     this.settings = settings;
     this.transport = transport;
+    this.merging = connector.merging;
   }
 
   /**
@@ -334,8 +336,14 @@ final class OutgoingQueue {
     return append(sent, issue, fields, now, MessageKind.CHANGE);
   }
 
-  private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> fields,
+  private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> given,
       long now, MessageKind kind) {
+    Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    given.forEach((id, v) -> fields.put(id, merging.contains(id)
+        ? new FieldValue(v.value(), v.changedAt(), v.changedBy(),
+            before.getOrDefault(id, com.fasterxml.jackson.databind.node.NullNode.getInstance()))
+        : v));
     SyncMessage message =
         new SyncMessage(
             MessageCodec.FORMAT_VERSION,
@@ -352,7 +360,6 @@ final class OutgoingQueue {
             fields,
             issue.field("parent").isTextual() ? issue.field("parent").asText() : null,
             sent.incomingMessageSequenceId());
-    Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
     Map<String, PendingChange> pending = new LinkedHashMap<>();
     values(fields, connector).forEach((id, v) -> pending.put(id, new PendingChange(
         fields.get(id).changedAt(), sent.outgoingMessageSequenceId(), before.get(id))));
