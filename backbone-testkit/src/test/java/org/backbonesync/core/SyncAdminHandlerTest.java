@@ -177,6 +177,30 @@ class SyncAdminHandlerTest {
   }
 
   @Test
+  void conflictRecordsAreListedPerConnectorAndIssue() throws Exception {
+    givenTwoSyncedIssues();
+    sync.advance(java.time.Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "summary", "from A");
+    sync.advance(java.time.Duration.ofSeconds(1));
+    sync.b("bob").edit("PB-1", "summary", "from B");
+    sync.poll("PA");
+    sync.poll("PB");
+    sync.runUntilQuiet();
+
+    JsonNode all = body(call("GET", "/connectors/PA/conflicts", Map.of(), null));
+    JsonNode none = body(call("GET", "/connectors/PA/conflicts", Map.of("localIssueKey", "PA-2"),
+        null));
+
+    assertEquals(1, all.size());
+    assertEquals("PA-1", all.get(0).get("localIssueKey").asText());
+    assertEquals("from A", all.get(0).get("localValue").asText());
+    assertEquals("from B", all.get(0).get("remoteValue").asText());
+    assertEquals("REMOTE", all.get(0).get("winner").asText());
+    assertEquals("NEWEST_WINS", all.get(0).get("rule").asText());
+    assertEquals(0, none.size());
+  }
+
+  @Test
   void badRequestsGetTheirStatusAndAClearJsonError() throws Exception {
     AdminResponse unknownConnector = call("GET", "/connectors/PX/syncInformation", Map.of(), null);
     AdminResponse malformed = call("POST", "/connectors/PA/resync", Map.of(), "{\"jql\": }");
