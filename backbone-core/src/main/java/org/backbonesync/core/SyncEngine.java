@@ -196,6 +196,8 @@ public interface SyncEngine extends AutoCloseable {
     private Duration maxRetryBackoff = Duration.ofMinutes(5);
     private Duration gapRecheck = Duration.ofSeconds(5);
     private Duration gapTimeout = Duration.ofHours(1);
+    private final java.util.Set<TestOnlySwitch> switches = java.util.EnumSet.noneOf(
+        TestOnlySwitch.class);
 
     private Builder() {}
 
@@ -321,6 +323,12 @@ public interface SyncEngine extends AutoCloseable {
       return this;
     }
 
+    /** Drops a guarantee, for the fault simulation's checker tests only; see {@link TestOnlySwitch}. */
+    public Builder testOnly(TestOnlySwitch off) {
+      switches.add(Checks.notNull("testOnly", off));
+      return this;
+    }
+
     /**
      * Builds the engine in state {@link EngineState#NEW}.
      *
@@ -379,7 +387,8 @@ public interface SyncEngine extends AutoCloseable {
       EngineSettings settings =
           new EngineSettings(
               pollInterval, changeDetectionOverlap, pollPageSize, deliveryBatchSize,
-              applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout);
+              applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout,
+              java.util.Set.copyOf(switches));
       return new DefaultSyncEngine(
           configuration, trackers, transports, stores,
           clock == null ? Clock.systemUTC() : clock, listener, scheduler,

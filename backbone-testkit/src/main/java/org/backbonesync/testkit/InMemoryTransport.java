@@ -57,6 +57,11 @@ public final class InMemoryTransport implements MessageTransport {
     return this;
   }
 
+  /** Forgets the faults queued for the next messages. */
+  public synchronized void clearFaults() {
+    faults.clear();
+  }
+
   /** While down, every send fails with a {@link RetriableException}. */
   public synchronized void setDown(boolean isDown) {
     this.down = isDown;

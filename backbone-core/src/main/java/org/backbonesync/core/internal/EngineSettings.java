@@ -12,7 +12,14 @@ public record EngineSettings(
     Duration retryBackoff,
     Duration maxRetryBackoff,
     Duration gapRecheck,
-    Duration gapTimeout) {
+    Duration gapTimeout,
+    java.util.Set<org.backbonesync.core.TestOnlySwitch> switches) {
+
+  /** Whether a test dropped this guarantee. */
+  boolean off(org.backbonesync.core.TestOnlySwitch guarantee) {
+    return switches.contains(guarantee);
+  }
+
 
   /** The wait before attempt number {@code attempts + 1}, doubling from the first backoff. */
   long backoffMillis(int attempts) {

@@ -121,7 +121,8 @@ final class IncomingQueue implements MessageReceiver {
       try {
         Optional<SyncInfo> row = rowFor(message);
         long expected = row.map(SyncInfo::incomingMessageSequenceId).orElse(0L) + 1;
-        if (message.sequenceId() < expected) {
+        if (message.sequenceId() < expected
+            && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_DUPLICATE_CHECK)) {
           stores.messages().removeIncoming(connector.key(), message.messageId());
           log.debug("{}: dropped message {} with sequence id {}; {} already applied",
               connector.key(), message.messageId(), message.sequenceId(), expected - 1);
@@ -286,8 +287,9 @@ final class IncomingQueue implements MessageReceiver {
       String marker = connector.originMarker(message.sourceIssueKey());
       Optional<PendingCreate> pending =
           stores.syncInfo().pendingCreate(connector.key(), message.sourceIssueKey());
-      String found =
-          pending.isPresent() ? connector.tracker.findByOriginMarker(marker).orElse(null) : null;
+      String found = pending.isPresent()
+          && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_PENDING_CREATE)
+          ? connector.tracker.findByOriginMarker(marker).orElse(null) : null;
       if (found != null) {
         // A crash came between the create and recording it: take the issue, apply everything.
         localKey = found;

@@ -193,7 +193,8 @@ final class OutgoingQueue {
           continue;
         }
         JsonNode value = export(out, issue);
-        if (value.equals(synced.get(out.id()))) {
+        if (value.equals(synced.get(out.id()))
+            && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION)) {
           continue; // the partner has this value already: an echo or a change undone
         }
         fields.put(out.id(), new FieldValue(value, change.timestamp, change.author));
@@ -423,7 +424,8 @@ final class OutgoingQueue {
     Map<String, Change> latest = new HashMap<>();
     String syncUser = connector.config.syncUser();
     for (ChangelogEntry entry : entries) {
-      if (!includeSyncUser && syncUser.equals(entry.author())) {
+      if (!includeSyncUser && syncUser.equals(entry.author())
+          && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION)) {
         continue;
       }
       for (FieldChange item : entry.items()) {
