@@ -236,6 +236,12 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   @Override
+  public List<ChangelogEntry> changelog(String issueKey, long sinceMillis) {
+    return call("changelog", issueKey, () -> project.get(issueKey).changelog.stream()
+        .filter(e -> e.timestamp() >= sinceMillis).toList());
+  }
+
+  @Override
   public Optional<TrackedIssue> issue(String issueKey) {
     return call("issue", issueKey,
         () -> Optional.ofNullable(project.issues.get(issueKey)).map(Issue::snapshot));
@@ -485,7 +491,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       }
       long now = project.clock.millis();
       String id = String.valueOf(project.nextComment++);
-      issue.comments.put(id, new Comment(id, user, body, now, now, visibility));
+      issue.comments.put(id, new Comment(id, user, body, now, now, visibility, user));
       issue.updated = now;
       return id;
     });
@@ -498,7 +504,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       Comment c = issue.comment(commentId);
       long now = project.clock.millis();
       issue.comments.put(commentId,
-          new Comment(commentId, c.author(), body, c.created(), now, c.visibility()));
+          new Comment(commentId, c.author(), body, c.created(), now, c.visibility(), user));
       issue.updated = now;
       return null;
     });

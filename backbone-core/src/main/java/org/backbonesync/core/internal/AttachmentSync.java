@@ -138,6 +138,9 @@ final class AttachmentSync {
           AttachmentLink link = same
               .map(l -> new AttachmentLink(l.localId(), remoteId, sha, l.original()))
               .orElseGet(() -> adoptOrUpload(issueKey, op, remoteId, sha));
+          if (link == null) {
+            continue; // deleted on the partner since: its delete follows, nothing to copy
+          }
           known.removeIf(l -> l.localId().equals(link.localId()));
           known.add(link);
           put.add(link);
@@ -167,7 +170,7 @@ final class AttachmentSync {
   /**
    * Uploads the partner's file, streamed and checked; or takes a file with the same content that
    * is attached here already (attached before the issues were paired, or uploaded just before a
-   * crash), so the same content is never attached twice.
+   * crash), so the same content is never attached twice. Null when the partner's file is gone.
    */
   private AttachmentLink adoptOrUpload(String issueKey, JsonNode op, String remoteId, String sha) {
     String filename = op.path("filename").asText();
@@ -185,8 +188,14 @@ final class AttachmentSync {
       }
     }
     MessageDigest digest = Sha256.digest();
+    InputStream content;
+    try {
+      content = partnerContent.apply(remoteId);
+    } catch (org.backbonesync.spi.tracker.TrackerException gone) {
+      return null;
+    }
     Attachment uploaded;
-    try (InputStream in = new DigestInputStream(partnerContent.apply(remoteId), digest)) {
+    try (InputStream in = new DigestInputStream(content, digest)) {
       uploaded = tracker.upload(issueKey, filename, op.path("mimeType").asText(null), in);
     } catch (IOException e) {
       throw new RetriableException("cannot stream attachment " + filename, e);

@@ -47,9 +47,11 @@ final class CommentSync {
   private final String prefixTemplate;
   private final Pattern prefixPattern;
   private final boolean keepRestricted;
+  private final boolean remoteIsA;
 
-  CommentSync(IssueTracker tracker, String syncUser, JsonNode settings) {
+  CommentSync(IssueTracker tracker, String syncUser, JsonNode settings, boolean remoteIsA) {
     this.tracker = tracker;
+    this.remoteIsA = remoteIsA;
     this.syncUser = syncUser;
     this.prefixTemplate = settings.path("authorPrefix").asText(CommentsMapping.DEFAULT_PREFIX);
     this.keepRestricted = settings.path("restricted").asText("skip").equals("keep");
@@ -89,9 +91,12 @@ final class CommentSync {
             .put("authorName", displayName(c.author())).put("body", c.body())
             .put("created", c.created()).put("visibility", c.visibility()));
         put.add(new CommentLink(c.id(), null, c.updated(), hash(c.body())));
-      } else if (c.updated() > link.localUpdated() || !hash(c.body()).equals(link.bodyHash())) {
+      } else if (!syncUser.equals(c.updateAuthor())
+          && (c.updated() > link.localUpdated() || !hash(c.body()).equals(link.bodyHash()))) {
+        // (an edit the sync made itself, before a crash kept it from updating the link, is none)
         ops.add(op("edit", c.id(), link.remoteId()).put("author", c.author())
-            .put("authorName", displayName(c.author())).put("body", stripPrefix(c, link)));
+            .put("authorName", displayName(c.author())).put("body", stripPrefix(c, link))
+            .put("updated", c.updated()));
         put.add(new CommentLink(c.id(), link.remoteId(), c.updated(), hash(c.body())));
       } else {
         continue;
@@ -151,6 +156,15 @@ final class CommentSync {
               .orElse(null);
           if (current == null) {
             continue;
+          }
+          CommentLink link = target.get();
+          boolean editedHere = !syncUser.equals(current.updateAuthor())
+              && (current.updated() > link.localUpdated()
+                  || !hash(current.body()).equals(link.bodyHash()));
+          long remoteTime = op.path("updated").asLong(Long.MAX_VALUE);
+          if (editedHere && (current.updated() > remoteTime
+              || (current.updated() == remoteTime && !remoteIsA))) {
+            continue; // edited on both sides: the newer edit wins, A's on a tie; ours goes out
           }
           String body = syncUser.equals(current.author())
               ? prefix(op.path("authorName").asText(op.path("author").asText()))

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.FieldChange;
 import org.backbonesync.spi.tracker.TrackedIssue;
 
 /**
@@ -73,6 +76,16 @@ final class ConflictResolver {
 
   Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,
       Map<String, JsonNode> synced, Map<String, PendingChange> pending, long now) {
+    // People's changes the outgoing queue has not examined yet: the local changes not sent.
+    Map<String, Long> unsentAt = new HashMap<>();
+    for (ChangelogEntry entry : connector.tracker.changelog(local.key(), row.lastChangeSeen())) {
+      if (connector.config.syncUser().equals(entry.author())) {
+        continue;
+      }
+      for (FieldChange item : entry.items()) {
+        unsentAt.merge(item.field(), entry.timestamp(), Math::max);
+      }
+    }
     Map<String, FieldValue> apply = new LinkedHashMap<>();
     List<ConflictRecord> records = new ArrayList<>();
     Map<String, FieldValue> sendBack = new LinkedHashMap<>();
@@ -101,7 +114,14 @@ final class ConflictResolver {
       }
       PendingChange sent = pending.get(id);
       boolean unseen = sent != null && message.seenSequenceId() < sent.sequenceId();
-      boolean unsent = !localValue.equals(synced.get(id));
+      Long changedLocally = null;
+      for (String field : out.mapping().sourceFields()) {
+        Long t = unsentAt.get(field);
+        if (t != null && (changedLocally == null || t > changedLocally)) {
+          changedLocally = t;
+        }
+      }
+      boolean unsent = changedLocally != null && !localValue.equals(synced.get(id));
       if (!unseen && !unsent) {
         apply.put(id, remote);
         settled.add(id);
@@ -113,19 +133,19 @@ final class ConflictResolver {
         // change not sent yet is sent now, after any older one of ours still on its way, so the
         // partner ends on it even if it lets that older one win.
         if (unsent) {
-          sendBack.put(id, new FieldValue(localValue, local.updated(), connector.config.syncUser()));
+          sendBack.put(id, new FieldValue(localValue, changedLocally, connector.config.syncUser()));
         } else {
           apply.put(id, remote);
         }
         continue;
       }
-      long localTime = unsent ? local.updated() : sent.changedAt();
+      long localTime = unsent ? changedLocally : sent.changedAt();
       if (mapping.conflict() == ConflictRule.MERGE && isArrayish(localValue)
           && isArrayish(remote.value())) {
         if (remoteIsA) {
           // Only connector A merges, so both sides end with one merge whatever crosses: B keeps
           // its value until A's merge (sent with A having seen B's change) arrives.
-          records.add(record(row, id, localValue, remote, unsent ? local.updated()
+          records.add(record(row, id, localValue, remote, unsent ? changedLocally
                   : sent.changedAt(), ConflictRecord.Winner.LOCAL, ConflictRecord.Rule.MERGE,
               now));
           continue;

@@ -87,7 +87,7 @@ final class Connector {
       }
       if (provider instanceof CommentsMapping) {
         comments = m.id();
-        CommentSync sync = new CommentSync(tracker, config.syncUser(), m.settings());
+        CommentSync sync = new CommentSync(tracker, config.syncUser(), m.settings(), !sideA);
         commentsFrom = (sideA ? m.direction().fromA() : m.direction().fromB()) ? sync : null;
         commentsTo = (sideA ? m.direction().fromB() : m.direction().fromA()) ? sync : null;
         continue;

@@ -10,13 +10,18 @@ package org.backbonesync.spi.tracker;
  * @param updated epoch millis of the last edit (equals created when never edited)
  * @param visibility who may see it, as {@code type:value} (Jira: {@code role:Developers} or {@code
  *     group:jira-users}), or null for everyone who can see the issue
+ * @param updateAuthor the id of the user who edited it last (the author when never edited)
  */
-public record Comment(
-    String id, String author, String body, long created, long updated, String visibility) {
+public record Comment(String id, String author, String body, long created, long updated,
+    String visibility, String updateAuthor) {
 
-  /** A comment everyone who can see the issue can see. */
+  public Comment {
+    updateAuthor = updateAuthor == null ? author : updateAuthor;
+  }
+
+  /** A comment everyone who can see the issue can see, never edited. */
   public Comment(String id, String author, String body, long created, long updated) {
-    this(id, author, body, created, updated, null);
+    this(id, author, body, created, updated, null, author);
   }
 
   /** Whether its visibility is restricted. */

@@ -79,6 +79,18 @@ public interface IssueTracker {
    */
   List<TrackerUser> findUsers(String query);
 
+  /**
+   * The issue's changelog entries at or after {@code sinceMillis}, oldest first. The engine reads
+   * them before applying a partner's change, to tell a local change not sent yet from one it
+   * made itself. A tracker that cannot tell returns an empty list (the default); conflicts with
+   * changes not sent yet are then not detected.
+   *
+   * @since 0.1
+   */
+  default List<ChangelogEntry> changelog(String issueKey, long sinceMillis) {
+    return List.of();
+  }
+
   /** The issue with this key, or empty when it does not exist (or is outside the project). */
   Optional<TrackedIssue> issue(String issueKey);
 

@@ -1,0 +1,498 @@
+package org.backbonesync.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.backbonesync.core.ConflictRule;
+import org.backbonesync.core.Direction;
+import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.ResyncRequest;
+import org.backbonesync.core.TestOnlySwitch;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.Attachment;
+import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.Transition;
+import org.backbonesync.testkit.InMemoryTransport.Fault;
+import org.backbonesync.testkit.RecordingListener.Event;
+import org.backbonesync.testkit.RecordingListener.Type;
+
+/**
+ * A whole sync run between two in-memory projects, decided entirely by one seed: people's edits
+ * on both sides (creates, every synced field, comments, attachments, transitions, links), the
+ * order of queue steps, clock advances and skew, and faults (transport drops, duplicates, lost
+ * acknowledgements, late and reordered messages; 429, 500 and timeouts from the trackers; crashes
+ * and restarts between any two steps; a message that fails until an admin fixes the cause and
+ * retries; a resync in the middle of the traffic). When the run has gone quiet, a checker asserts
+ * guarantees 1 to 7 of the design. The same seed replays the same run exactly.
+ *
+ * <pre>{@code
+ * Simulation.Result r = Simulation.builder().build().run(42);
+ * assertTrue(r.ok(), r.report());
+ * }</pre>
+ */
+public final class Simulation {
+  private static final List<String> WORDS = List.of("red", "green", "blue", "urgent", "later");
+  private static final List<String> PRIORITIES = List.of("Blocker", "High", "Medium", "Low");
+  private static final List<String> STATUSES = List.of("To Do", "In Progress", "In Review", "Done");
+
+  /**
+   * What one run found.
+   *
+   * @param seed the seed
+   * @param failure the first broken invariant, or null
+   * @param trace the steps and faults of the run, oldest first
+   */
+  public record Result(long seed, String failure, List<String> trace) {
+    /** Whether every invariant held. */
+    public boolean ok() {
+      return failure == null;
+    }
+
+    /** One line that replays the run, the failure, and the end of the trace. */
+    public String report() {
+      if (ok()) {
+        return "seed " + seed + " ok";
+      }
+      List<String> tail = trace.subList(Math.max(0, trace.size() - 40), trace.size());
+      return "seed " + seed + " broke: " + failure + "\nreplay: mvn -q -pl backbone-testkit -am"
+          + " test -Dtest=SimulationTest -Dbackbone.sim.seed=" + seed
+          + " -Dsurefire.failIfNoSpecifiedTests=false\nlast steps:\n  "
+          + String.join("\n  ", tail);
+    }
+  }
+
+  private final int steps;
+  private final Set<TestOnlySwitch> switches;
+
+  private Simulation(Builder b) {
+    this.steps = b.steps;
+    this.switches = Set.copyOf(b.switches);
+  }
+
+  /** Starts building a simulation. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs the simulation for one seed. Deterministic: the same seed gives the same run. */
+  public Result run(long seed) {
+    Run run = new Run(seed);
+    try {
+      run.traffic();
+      run.settle();
+      run.check();
+    } catch (AssertionError | RuntimeException e) {
+      run.fail(e.toString());
+    }
+    return new Result(seed, run.failure, List.copyOf(run.trace));
+  }
+
+  /** Builds a {@link Simulation}. */
+  public static final class Builder {
+    private int steps = 60;
+    private final Set<TestOnlySwitch> switches = EnumSet.noneOf(TestOnlySwitch.class);
+
+    private Builder() {}
+
+    /** How many random steps a run takes before it settles. Default 60. */
+    public Builder steps(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("steps must be at least 1, was " + count);
+      }
+      this.steps = count;
+      return this;
+    }
+
+    /** Drops a guarantee, to show that the checker notices. */
+    public Builder testOnly(TestOnlySwitch off) {
+      switches.add(off);
+      return this;
+    }
+
+    /** Builds the simulation. */
+    public Simulation build() {
+      return new Simulation(this);
+    }
+  }
+
+  /** One run's state. */
+  private final class Run {
+    final Random random;
+    final List<String> trace = new ArrayList<>();
+    final ManualExecutor tasks = new ManualExecutor();
+    final SyncTestDriver sync;
+    boolean faults = true;
+    int humanOps;
+    int resyncs;
+    int counter;
+    String failure;
+
+    Run(long seed) {
+      this.random = new Random(seed);
+      int skew = random.nextInt(601) - 300;
+      trace.add("seed " + seed + ", B's clock off by " + skew + " s");
+      ObjectMapper json = new ObjectMapper();
+      JsonNode statusRows;
+      try {
+        statusRows = json.readTree("{\"rows\": [{\"a\": \"To Do\", \"b\": \"To Do\"},"
+            + " {\"a\": \"In Progress\", \"b\": \"In Progress\"},"
+            + " {\"a\": \"In Review\", \"b\": \"In Review\"}, {\"a\": \"Done\", \"b\": \"Done\"}],"
+            + " \"resolution\": {\"a\": \"Done\", \"b\": \"Done\"}}");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      this.sync = SyncTestDriver.builder()
+          .skewB(Duration.ofSeconds(skew))
+          .projectA(p -> p.priorities(PRIORITIES.toArray(String[]::new)))
+          .connectorB(c -> c.withJql("labels != private"))
+          .engine(e -> {
+            e.taskExecutor(tasks).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+            switches.forEach(e::testOnly);
+          })
+          .fieldMapping(FieldMapping.passthrough("m-summary", "summary", Direction.BOTH))
+          .fieldMapping(FieldMapping.passthrough("m-priority", "priority", Direction.BOTH))
+          .fieldMapping(FieldMapping.passthrough("m-labels", "labels", Direction.BOTH)
+              .withConflict(ConflictRule.MERGE))
+          .fieldMapping(FieldMapping.passthrough("m-assignee", "assignee", Direction.BOTH))
+          .fieldMapping(FieldMapping.of("m-status", "status", Direction.BOTH, "status", "status",
+              statusRows))
+          .fieldMapping(FieldMapping.of("m-comments", "comments", Direction.BOTH, "comment",
+              "comment", json.createObjectNode().put("authorPrefix", "")))
+          .fieldMapping(FieldMapping.of("m-files", "attachments", Direction.BOTH, "attachment",
+              "attachment", null))
+          .build();
+      InMemoryIssueTracker.Interceptor chaos = new Chaos();
+      sync.a().intercept(chaos);
+      sync.b().intercept(chaos);
+    }
+
+    void fail(String why) {
+      if (failure == null) {
+        failure = why;
+      }
+    }
+
+    /** Throws tracker errors at the sync users' calls, and crashes the process after some. */
+    private final class Chaos implements InMemoryIssueTracker.Interceptor {
+      @Override
+      public void before(TrackerCall call) {
+        if (!faults || !call.user().startsWith("sync-") || random.nextInt(40) != 0) {
+          return;
+        }
+        String kind = List.of("429", "500", "timeout").get(random.nextInt(3));
+        trace.add("fault: " + kind + " on " + call.operation() + " as " + call.user());
+        throw new RetriableException(kind + " from the tracker on " + call.operation(), null,
+            kind.equals("429") ? Duration.ofSeconds(2) : null);
+      }
+
+      @Override
+      public void after(TrackerCall call) {
+        if (faults && call.user().startsWith("sync-") && random.nextInt(60) == 0) {
+          trace.add("fault: crash after " + call.operation() + " as " + call.user());
+          throw new SimulatedCrash("after " + call.operation());
+        }
+      }
+    }
+
+    void traffic() {
+      for (int step = 0; step < steps; step++) {
+        int dice = random.nextInt(100);
+        if (dice < 40) {
+          humanStep();
+        } else if (dice < 80) {
+          engineStep();
+        } else if (dice < 88) {
+          Duration d = Duration.ofMillis(random.nextInt(20_000));
+          trace.add("clock +" + d.toMillis() + " ms");
+          sync.advance(d);
+        } else if (dice < 96) {
+          Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+          InMemoryTransport transport =
+              random.nextBoolean() ? sync.transportAtoB() : sync.transportBtoA();
+          trace.add("fault: next message " + (transport == sync.transportAtoB() ? "A->B" : "B->A")
+              + " " + fault);
+          transport.inject(fault, 1);
+        } else if (dice < 98) {
+          trace.add("admin: resync PA");
+          resyncs++;
+          guarded(() -> {
+            sync.engine().resync("PA", ResyncRequest.all(), "admin");
+            tasks.runAll();
+          });
+        } else {
+          trace.add("admin: add priority Blocker to PB, retry failed messages");
+          sync.b().addPriority("Blocker");
+          guarded(this::retryFailed);
+        }
+      }
+    }
+
+    void retryFailed() {
+      for (String key : List.of("PA", "PB")) {
+        for (InboxEntry e : sync.engine().failedMessages(key)) {
+          sync.engine().retry(key, e.message().messageId());
+        }
+      }
+    }
+
+    /** Runs an engine action; a crash restarts the engine, a tracker error is just logged. */
+    void guarded(Runnable action) {
+      try {
+        action.run();
+      } catch (SimulatedCrash crash) {
+        trace.add("restart after " + crash.getMessage());
+        boolean was = faults;
+        faults = false; // the new process starts cleanly; faults resume after it is up
+        sync.restart();
+        faults = was;
+      } catch (RuntimeException e) {
+        trace.add("step failed: " + e.getMessage());
+      }
+    }
+
+    void engineStep() {
+      String side = random.nextBoolean() ? "PA" : "PB";
+      switch (random.nextInt(4)) {
+        case 0 -> {
+          trace.add("poll " + side);
+          guarded(() -> sync.poll(side));
+        }
+        case 1 -> {
+          trace.add("deliver " + side);
+          guarded(() -> sync.deliver(side));
+        }
+        case 2 -> {
+          trace.add("apply " + side);
+          guarded(() -> sync.apply(side));
+        }
+        default -> {
+          trace.add("run once");
+          guarded(sync::step);
+        }
+      }
+    }
+
+    List<TrackedIssue> editable(InMemoryIssueTracker tracker) {
+      return tracker.allIssues().stream()
+          .filter(i -> !labels(i.field("labels")).contains("private"))
+          .toList();
+    }
+
+    void humanStep() {
+      boolean sideA = random.nextBoolean();
+      String user = sideA ? "alice" : "bob";
+      InMemoryIssueTracker tracker = sideA ? sync.a(user) : sync.b(user);
+      List<TrackedIssue> issues = editable(tracker);
+      int op = issues.isEmpty() ? 0 : random.nextInt(10);
+      humanOps++;
+      String n = String.valueOf(++counter);
+      if (op == 0) {
+        String key = tracker.create("issue " + n);
+        if (!sideA && random.nextInt(4) == 0) {
+          tracker.edit(key, "labels", InMemoryIssueTracker.strings("private"));
+          trace.add(user + " creates private " + key);
+        } else {
+          trace.add(user + " creates " + key);
+        }
+        return;
+      }
+      String key = issues.get(random.nextInt(issues.size())).key();
+      switch (op) {
+        case 1 -> {
+          trace.add(user + " sets summary of " + key);
+          tracker.edit(key, "summary", "summary " + n);
+        }
+        case 2 -> {
+          List<String> choices = sideA ? PRIORITIES : PRIORITIES.subList(1, 4);
+          String p = choices.get(random.nextInt(choices.size()));
+          trace.add(user + " sets priority of " + key + " to " + p);
+          tracker.edit(key, "priority", p);
+        }
+        case 3 -> {
+          List<String> labels = new ArrayList<>();
+          for (String w : WORDS) {
+            if (random.nextInt(3) == 0) {
+              labels.add(w);
+            }
+          }
+          trace.add(user + " sets labels of " + key + " to " + labels);
+          tracker.edit(key, "labels", InMemoryIssueTracker.strings(labels.toArray(String[]::new)));
+        }
+        case 4 -> {
+          String who = random.nextBoolean() ? "alice" : null;
+          trace.add(user + " assigns " + key + " to " + who);
+          tracker.edit(key, "assignee", who);
+        }
+        case 5 -> {
+          List<Transition> ts = tracker.transitions(key);
+          Transition t = ts.get(random.nextInt(ts.size()));
+          trace.add(user + " moves " + key + " to " + t.toStatus());
+          tracker.transition(key, t.id(), t.requiredFields().isEmpty() ? Map.of()
+              : Map.of("resolution", InMemoryIssueTracker.text("Done")));
+        }
+        case 6 -> {
+          trace.add(user + " comments on " + key);
+          tracker.addComment(key, "comment " + n);
+        }
+        case 7 -> {
+          List<Comment> mine = tracker.comments(key).stream()
+              .filter(c -> c.author().equals(user)).toList();
+          if (mine.isEmpty()) {
+            return;
+          }
+          Comment c = mine.get(random.nextInt(mine.size()));
+          if (random.nextBoolean()) {
+            trace.add(user + " edits comment " + c.id() + " of " + key);
+            tracker.editComment(key, c.id(), "edited " + n);
+          } else {
+            trace.add(user + " deletes comment " + c.id() + " of " + key);
+            tracker.deleteComment(key, c.id());
+          }
+        }
+        case 8 -> {
+          trace.add(user + " attaches file-" + n + " to " + key);
+          tracker.upload(key, "file-" + n + ".txt", "text/plain",
+              new ByteArrayInputStream(("content " + n).getBytes(StandardCharsets.UTF_8)));
+        }
+        default -> {
+          List<Attachment> mine = tracker.attachments(key).stream()
+              .filter(a -> a.author().equals(user)).toList();
+          if (mine.isEmpty()) {
+            return;
+          }
+          Attachment a = mine.get(random.nextInt(mine.size()));
+          trace.add(user + " deletes attachment " + a.filename() + " of " + key);
+          tracker.deleteAttachment(a.id());
+        }
+      }
+    }
+
+    /** Ends the faults, fixes the failing cause, and lets the sync go quiet. */
+    void settle() {
+      faults = false;
+      trace.add("settle: faults off");
+      sync.transportAtoB().clearFaults();
+      sync.transportBtoA().clearFaults();
+      sync.b().addPriority("Blocker");
+      List<String> errors = new ArrayList<>();
+      for (int round = 0; round < 5; round++) {
+        sync.runUntilQuiet();
+        errors.clear();
+        for (String key : List.of("PA", "PB")) {
+          sync.engine().failedMessages(key).forEach(e -> errors.add(key + " " + e.message()
+              .sourceIssueKey() + " #" + e.message().sequenceId() + ": " + e.error()));
+        }
+        if (errors.isEmpty()) {
+          return;
+        }
+        trace.add("settle: admin retries " + errors);
+        retryFailed();
+      }
+      fail("messages still failing after retries: " + errors);
+    }
+
+    void check() {
+      List<SyncInfo> rowsA = sync.syncInfoA();
+      List<SyncInfo> rowsB = sync.syncInfoB();
+      List<TrackedIssue> inA = sync.a().allIssues();
+      List<TrackedIssue> inB = sync.b().allIssues().stream()
+          .filter(i -> !labels(i.field("labels")).contains("private")).toList();
+      // Guarantee 2 and 7: every issue has exactly one partner; private issues none.
+      expect(rowsA.size() == inA.size() && rowsB.size() == inB.size() && inA.size() == inB.size(),
+          "issues and pairs differ: PA has " + inA.size() + " issues and " + rowsA.size()
+              + " rows, PB " + inB.size() + " issues and " + rowsB.size() + " rows");
+      for (TrackedIssue priv : sync.b().allIssues()) {
+        if (labels(priv.field("labels")).contains("private")) {
+          boolean touched = sync.b().changelog(priv.key()).stream()
+              .anyMatch(e -> e.author().equals("sync-b"));
+          expect(!touched && rowsB.stream().noneMatch(r -> r.localIssueKey().equals(priv.key())),
+              "private issue " + priv.key() + " outside the scope was touched or paired");
+        }
+      }
+      Map<String, SyncInfo> byLocalB = new HashMap<>();
+      rowsB.forEach(r -> byLocalB.put(r.localIssueKey(), r));
+      for (SyncInfo a : rowsA) {
+        SyncInfo b = a.remoteIssueKey() == null ? null : byLocalB.get(a.remoteIssueKey());
+        expect(b != null && a.localIssueKey().equals(b.remoteIssueKey()),
+            "pair " + a.localIssueKey() + " -> " + a.remoteIssueKey() + " is not mutual");
+        // Sequence ids match the messages applied (nothing lost, nothing applied twice).
+        expect(a.outgoingMessageSequenceId() == b.incomingMessageSequenceId()
+                && b.outgoingMessageSequenceId() == a.incomingMessageSequenceId(),
+            "sequence ids of " + a.localIssueKey() + "/" + b.localIssueKey() + " disagree: " + a
+                + " vs " + b);
+        // Guarantee 4: every two-way field equal.
+        for (String field : List.of("summary", "priority", "labels", "assignee", "status")) {
+          JsonNode va = sync.a().value(a.localIssueKey(), field);
+          JsonNode vb = sync.b().value(b.localIssueKey(), field);
+          expect(va.equals(vb), field + " of " + a.localIssueKey() + " is " + va + " but of "
+              + b.localIssueKey() + " is " + vb);
+        }
+        expect(comments(sync.a(), a.localIssueKey()).equals(comments(sync.b(), b.localIssueKey())),
+            "comments of " + a.localIssueKey() + " " + comments(sync.a(), a.localIssueKey())
+                + " differ from " + comments(sync.b(), b.localIssueKey()));
+        expect(files(sync.a(), a.localIssueKey()).equals(files(sync.b(), b.localIssueKey())),
+            "attachments of " + a.localIssueKey() + " " + files(sync.a(), a.localIssueKey())
+                + " differ from " + files(sync.b(), b.localIssueKey()));
+      }
+      // Guarantee 1: each message applied once, in order.
+      Map<String, Long> lastApplied = new HashMap<>();
+      for (Event e : sync.events().events(Type.APPLIED)) {
+        String pair = e.connectorKey() + " " + e.message().sourceIssueKey();
+        long seq = e.message().sequenceId();
+        Long before = lastApplied.put(pair, seq);
+        expect(before == null || seq > before, "message " + seq + " of " + pair
+            + " applied after " + before);
+      }
+      // Guarantee 3: no echo loop.
+      long messages = sync.events().events(Type.QUEUED).size();
+      long bound = 4L * humanOps + 3L * inA.size() + (long) resyncs * inA.size() + 10;
+      expect(messages <= bound, messages + " messages for " + humanOps + " edits (bound " + bound
+          + "): an echo loop");
+    }
+
+    void expect(boolean condition, String what) {
+      if (!condition) {
+        throw new AssertionError(what);
+      }
+    }
+  }
+
+  private static Set<String> labels(JsonNode value) {
+    Set<String> labels = new java.util.HashSet<>();
+    value.forEach(v -> labels.add(v.asText()));
+    return labels;
+  }
+
+  private static Map<String, Integer> comments(InMemoryIssueTracker tracker, String key) {
+    Map<String, Integer> bodies = new TreeMap<>();
+    tracker.comments(key).forEach(c -> bodies.merge(c.body(), 1, Integer::sum));
+    return bodies;
+  }
+
+  private static Map<String, Integer> files(InMemoryIssueTracker tracker, String key) {
+    Map<String, Integer> files = new TreeMap<>();
+    for (Attachment a : tracker.attachments(key)) {
+      try (InputStream in = tracker.download(a.id())) {
+        files.merge(a.filename() + " " + Hashes.sha256(in), 1, Integer::sum);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return files;
+  }
+}
