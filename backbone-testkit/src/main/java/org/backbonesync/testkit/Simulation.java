@@ -175,6 +175,8 @@ public final class Simulation {
               "comment", json.createObjectNode().put("authorPrefix", "")))
           .fieldMapping(FieldMapping.of("m-files", "attachments", Direction.BOTH, "attachment",
               "attachment", null))
+          .fieldMapping(FieldMapping.of("m-links", "links", Direction.BOTH, "issuelinks",
+              "issuelinks", null))
           .build();
       InMemoryIssueTracker.Interceptor chaos = new Chaos();
       sync.a().intercept(chaos);
@@ -298,7 +300,7 @@ public final class Simulation {
       String user = sideA ? "alice" : "bob";
       InMemoryIssueTracker tracker = sideA ? sync.a(user) : sync.b(user);
       List<TrackedIssue> issues = editable(tracker);
-      int op = issues.isEmpty() ? 0 : random.nextInt(10);
+      int op = issues.isEmpty() ? 0 : random.nextInt(11);
       humanOps++;
       String n = String.valueOf(++counter);
       if (op == 0) {
@@ -368,6 +370,15 @@ public final class Simulation {
           trace.add(user + " attaches file-" + n + " to " + key);
           tracker.upload(key, "file-" + n + ".txt", "text/plain",
               new ByteArrayInputStream(("content " + n).getBytes(StandardCharsets.UTF_8)));
+        }
+        case 10 -> {
+          String other = issues.get(random.nextInt(issues.size())).key();
+          if (other.equals(key)) {
+            return;
+          }
+          String type = List.of("Blocks", "Relates").get(random.nextInt(2));
+          trace.add(user + " links " + key + " " + type + " " + other);
+          tracker.createLink(type, key, other);
         }
         default -> {
           List<Attachment> mine = tracker.attachments(key).stream()
@@ -445,6 +456,16 @@ public final class Simulation {
         expect(comments(sync.a(), a.localIssueKey()).equals(comments(sync.b(), b.localIssueKey())),
             "comments of " + a.localIssueKey() + " " + comments(sync.a(), a.localIssueKey())
                 + " differ from " + comments(sync.b(), b.localIssueKey()));
+        Map<String, String> partnerOf = new HashMap<>();
+        rowsA.forEach(r -> partnerOf.put(r.localIssueKey(), r.remoteIssueKey()));
+        Set<String> linksA = new java.util.TreeSet<>();
+        sync.a().links(a.localIssueKey()).forEach(l -> linksA.add(partnerOf.get(l.outwardIssue())
+            + " " + l.type() + " " + partnerOf.get(l.inwardIssue())));
+        Set<String> linksB = new java.util.TreeSet<>();
+        sync.b().links(b.localIssueKey()).forEach(l -> linksB.add(l.outwardIssue() + " "
+            + l.type() + " " + l.inwardIssue()));
+        expect(linksA.equals(linksB), "links of " + a.localIssueKey() + " " + linksA
+            + " differ from those of " + b.localIssueKey() + " " + linksB);
         expect(files(sync.a(), a.localIssueKey()).equals(files(sync.b(), b.localIssueKey())),
             "attachments of " + a.localIssueKey() + " " + files(sync.a(), a.localIssueKey())
                 + " differ from " + files(sync.b(), b.localIssueKey()));

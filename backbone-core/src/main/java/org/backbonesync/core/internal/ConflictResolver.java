@@ -70,8 +70,10 @@ final class ConflictResolver {
     return false;
   }
 
+  /** Comments, attachments and links carry changes that only add or have their own rules. */
   private boolean special(String id) {
-    return id.equals(connector.commentsId) || id.equals(connector.attachmentsId);
+    return id.equals(connector.commentsId) || id.equals(connector.attachmentsId)
+        || connector.addOnly.contains(id);
   }
 
   Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,

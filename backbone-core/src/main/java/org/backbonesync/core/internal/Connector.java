@@ -45,6 +45,8 @@ final class Connector {
   final AttachmentSync attachmentsOut;
   /** Attachment sync when files flow into this connector, else null. */
   final AttachmentSync attachmentsIn;
+  /** The ids of the mappings that only ever add (links): no conflicts, every value applies. */
+  final java.util.Set<String> addOnly;
   /** The ids of the mappings whose concurrent changes merge. */
   final java.util.Set<String> merging;
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
@@ -109,6 +111,13 @@ final class Connector {
     this.commentsOut = commentsFrom;
     this.commentsIn = commentsTo;
     this.attachmentsId = files;
+    java.util.Set<String> adding = new java.util.HashSet<>();
+    for (FieldMapping m : configuration.fieldMappings()) {
+      if (registry.provider(m.type()).orElseThrow() instanceof LinksMapping) {
+        adding.add(m.id());
+      }
+    }
+    this.addOnly = java.util.Set.copyOf(adding);
     java.util.Set<String> merge = new java.util.HashSet<>();
     configuration.fieldMappings().stream()
         .filter(m -> m.conflict() == org.backbonesync.core.ConflictRule.MERGE)

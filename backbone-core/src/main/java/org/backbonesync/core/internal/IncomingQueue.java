@@ -357,8 +357,10 @@ final class IncomingQueue implements MessageReceiver {
                       : current)
                   .withReceived(message.sequenceId(), now);
           stores.syncInfo().update(done);
-          stores.syncInfo().putSyncedValues(
-              id, OutgoingQueue.values(appliedValues, connector));
+          Map<String, JsonNode> received = OutgoingQueue.values(appliedValues, connector);
+          // Links name issues by the sender's keys: the last value sent stays the comparison.
+          received.keySet().removeAll(connector.addOnly);
+          stores.syncInfo().putSyncedValues(id, received);
           SyncMessage back = null;
           if (settled != null) {
             settled.records().forEach(r -> recorded.add(stores.conflicts().add(r)));
