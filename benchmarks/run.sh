@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite and writes benchmarks/results.json and benchmarks/results.md.
+# Full run: about 5 minutes on 2 cores. Quick mode (--quick): a few seconds per benchmark, for CI
+# (timings are then not meaningful and nothing asserts on them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -pl benchmarks -am package -DskipTests
+jar=benchmarks/target/benchmarks.jar
+if [[ "${1:-}" == "--quick" ]]; then
+  opts=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms)
+else
+  opts=()
+fi
+java -jar "$jar" "${opts[@]}" -prof gc -rf json -rff benchmarks/results.json
+java -cp "$jar" org.backbonesync.core.BenchmarkReport benchmarks/results.json > benchmarks/results.md
+java -cp "$jar" org.backbonesync.core.StoreFootprint >> benchmarks/results.md
+cat benchmarks/results.md

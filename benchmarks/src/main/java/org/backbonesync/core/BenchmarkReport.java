@@ -1,0 +1,73 @@
+package org.backbonesync.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns JMH's JSON results into the README's markdown table, with the ratios to the baselines of
+ * the same run and the targets. Run by {@code benchmarks/run.sh}.
+ */
+public final class BenchmarkReport {
+  private BenchmarkReport() {}
+
+  public static void main(String[] args) throws Exception {
+    JsonNode results = new ObjectMapper().readTree(new File(args[0]));
+    Map<String, JsonNode> byName = new LinkedHashMap<>();
+    for (JsonNode r : results) {
+      String name = r.path("benchmark").asText().replaceAll("^.*\\.(\\w+\\.\\w+)$", "$1");
+      JsonNode params = r.path("params");
+      if (params.has("pairs")) {
+        name += "[pairs=" + params.path("pairs").asText() + "]";
+      }
+      byName.put(name, r);
+    }
+    StringBuilder md = new StringBuilder();
+    md.append("| Benchmark | Result | Allocated per op | Ratio in the same run | Target |\n")
+        .append("|---|---|---|---|---|\n");
+    for (Map.Entry<String, JsonNode> e : byName.entrySet()) {
+      JsonNode m = e.getValue().path("primaryMetric");
+      JsonNode alloc = e.getValue().path("secondaryMetrics").path("gc.alloc.rate.norm");
+      md.append("| `").append(e.getKey()).append("` | ")
+          .append(String.format(Locale.ROOT, "%,.1f ± %,.1f %s", m.path("score").asDouble(),
+              m.path("scoreError").asDouble(), m.path("scoreUnit").asText()))
+          .append(" | ")
+          .append(alloc.isMissingNode() ? "" : String.format(Locale.ROOT, "%,.0f B",
+              alloc.path("score").asDouble()))
+          .append(" | ").append(ratio(e.getKey(), byName)).append(" | ")
+          .append(target(e.getKey())).append(" |\n");
+    }
+    System.out.print(md);
+  }
+
+  private static double score(Map<String, JsonNode> byName, String name) {
+    JsonNode r = byName.get(name);
+    return r == null ? Double.NaN : r.path("primaryMetric").path("score").asDouble();
+  }
+
+  private static String ratio(String name, Map<String, JsonNode> byName) {
+    double value = switch (name) {
+      case "EngineBenchmark.engineMessage" -> score(byName, "EngineBenchmark.floorJacksonRoundTrip")
+          / score(byName, name);
+      case "MessageCodecBenchmark.codecRoundTrip" -> score(byName, name)
+          / score(byName, "MessageCodecBenchmark.jacksonTreeRoundTrip");
+      case "ScaleBenchmark.poll[pairs=100000]" -> score(byName, name)
+          / score(byName, "ScaleBenchmark.poll[pairs=1000]");
+      default -> Double.NaN;
+    };
+    return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.2fx", value);
+  }
+
+  private static String target(String name) {
+    return switch (name) {
+      case "EngineBenchmark.engineMessage" ->
+          "≥ 100,000 ops/s on 2 threads; ≤ 10x the floor; < 10 KB allocated";
+      case "EndToEndBenchmark.change" -> "≥ 20,000 ops/s";
+      case "ScaleBenchmark.poll[pairs=100000]" -> "≤ 1.5x the 1,000-pair poll";
+      default -> "";
+    };
+  }
+}
