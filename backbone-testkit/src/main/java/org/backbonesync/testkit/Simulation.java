@@ -78,10 +78,12 @@ public final class Simulation {
 
   private final int steps;
   private final Set<TestOnlySwitch> switches;
+  private final java.util.function.Supplier<org.backbonesync.spi.store.Stores> stores;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
     this.switches = Set.copyOf(b.switches);
+    this.stores = b.stores;
   }
 
   /** Starts building a simulation. */
@@ -106,6 +108,8 @@ public final class Simulation {
   public static final class Builder {
     private int steps = 60;
     private final Set<TestOnlySwitch> switches = EnumSet.noneOf(TestOnlySwitch.class);
+    private java.util.function.Supplier<org.backbonesync.spi.store.Stores> stores =
+        InMemoryStores::new;
 
     private Builder() {}
 
@@ -115,6 +119,12 @@ public final class Simulation {
         throw new IllegalArgumentException("steps must be at least 1, was " + count);
       }
       this.steps = count;
+      return this;
+    }
+
+    /** Fresh stores for each run, e.g. JDBC ones. Default: in-memory stores. */
+    public Builder stores(java.util.function.Supplier<org.backbonesync.spi.store.Stores> fresh) {
+      this.stores = fresh;
       return this;
     }
 
@@ -157,6 +167,7 @@ public final class Simulation {
         throw new IllegalStateException(e);
       }
       this.sync = SyncTestDriver.builder()
+          .stores(stores.get())
           .skewB(Duration.ofSeconds(skew))
           .projectA(p -> p.priorities(PRIORITIES.toArray(String[]::new)))
           .connectorB(c -> c.withJql("labels != private"))

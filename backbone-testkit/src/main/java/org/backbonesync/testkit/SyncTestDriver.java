@@ -19,6 +19,7 @@ import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 
 /**
@@ -55,7 +56,7 @@ public final class SyncTestDriver {
   private final ManualClock clock;
   private final InMemoryIssueTracker a;
   private final InMemoryIssueTracker b;
-  private final InMemoryStores stores;
+  private final Stores stores;
   private final InMemoryTransport aToB = new InMemoryTransport();
   private final InMemoryTransport bToA = new InMemoryTransport();
   private final RecordingListener events = new RecordingListener();
@@ -179,7 +180,7 @@ public final class SyncTestDriver {
   }
 
   /** The stores. */
-  public InMemoryStores stores() {
+  public Stores stores() {
     return stores;
   }
 
@@ -398,7 +399,7 @@ public final class SyncTestDriver {
   /** Builds a {@link SyncTestDriver}. */
   public static final class Builder {
     private ManualClock clock = ManualClock.startingAt2026();
-    private InMemoryStores stores = new InMemoryStores();
+    private Stores stores = new InMemoryStores();
     private String syncId = "sync-pa-pb";
     private final InMemoryIssueTracker.Builder trackerA = InMemoryIssueTracker.builder("PA");
     private final InMemoryIssueTracker.Builder trackerB = InMemoryIssueTracker.builder("PB");
@@ -419,9 +420,12 @@ public final class SyncTestDriver {
       return this;
     }
 
-    /** The stores, e.g. to share them with a second driver. Default: new in-memory stores. */
-    public Builder stores(InMemoryStores inMemoryStores) {
-      this.stores = inMemoryStores;
+    /**
+     * The stores: to share them with a second driver, or durable ones (JDBC). Default: new
+     * in-memory stores.
+     */
+    public Builder stores(Stores durable) {
+      this.stores = durable;
       return this;
     }
 

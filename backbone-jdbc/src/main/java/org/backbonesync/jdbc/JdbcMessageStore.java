@@ -1,0 +1,184 @@
+package org.backbonesync.jdbc;
+
+import static org.backbonesync.jdbc.JdbcSyncInfoStore.bind;
+import static org.backbonesync.jdbc.JdbcSyncInfoStore.update;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.backbonesync.spi.message.MessageCodec;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.OutboxEntry;
+
+/** The outbox and inbox in SQL tables; messages are kept as the codec's JSON. */
+final class JdbcMessageStore implements MessageStore {
+  private static final String INBOX = "SELECT message_json, received_at, status, attempts,"
+      + " not_before, error FROM bb_inbox";
+
+  private final JdbcStores db;
+  private final MessageCodec codec = new MessageCodec();
+
+  JdbcMessageStore(JdbcStores db) {
+    this.db = db;
+  }
+
+  private String json(SyncMessage m) {
+    return new String(codec.encode(m), StandardCharsets.UTF_8);
+  }
+
+  private SyncMessage message(String json) {
+    return codec.decode(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void addOutgoing(SyncMessage message, long now) {
+    db.run(c -> update(c, "INSERT INTO bb_outbox (connector_key, message_id, message_json,"
+        + " added_at, attempts, not_before) VALUES (?, ?, ?, ?, 0, ?)",
+        message.fromConnector(), message.messageId(), json(message), now, now));
+  }
+
+  @Override
+  public List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit) {
+    return db.run(c -> {
+      List<OutboxEntry> due = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT message_json, added_at, attempts,"
+          + " not_before, last_error FROM bb_outbox WHERE connector_key = ? AND not_before <= ?"
+          + " ORDER BY position")) {
+        s.setMaxRows(limit);
+        bind(s, connectorKey, now);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next() && due.size() < limit) {
+            due.add(new OutboxEntry(message(r.getString(1)), r.getLong(2), r.getInt(3),
+                r.getLong(4), r.getString(5)));
+          }
+        }
+      }
+      return due;
+    });
+  }
+
+  @Override
+  public void updateOutgoing(OutboxEntry e) {
+    db.run(c -> update(c, "UPDATE bb_outbox SET attempts = ?, not_before = ?, last_error = ?"
+        + " WHERE connector_key = ? AND message_id = ?", e.attempts(), e.notBefore(),
+        e.lastError(), e.message().fromConnector(), e.message().messageId()));
+  }
+
+  @Override
+  public void removeOutgoing(String connectorKey, String messageId) {
+    db.run(c -> update(c, "DELETE FROM bb_outbox WHERE connector_key = ? AND message_id = ?",
+        connectorKey, messageId));
+  }
+
+  @Override
+  public int outgoingCount(String connectorKey) {
+    return db.run(c -> count(c, "bb_outbox", connectorKey));
+  }
+
+  private static int count(Connection c, String table, String connectorKey) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT COUNT(*) FROM " + table + " WHERE connector_key = ?")) {
+      s.setString(1, connectorKey);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
+    }
+  }
+
+  @Override
+  public boolean addIncoming(SyncMessage message, long receivedAt) {
+    return db.run(c -> {
+      if (incoming(c, message.toConnector(), "message_id = ?", message.messageId()).size() > 0) {
+        return false;
+      }
+      update(c, "INSERT INTO bb_inbox (connector_key, message_id, source_issue_key, sequence_id,"
+          + " message_json, received_at, status, attempts, not_before) VALUES (?, ?, ?, ?, ?, ?,"
+          + " ?, 0, ?)", message.toConnector(), message.messageId(), message.sourceIssueKey(),
+          message.sequenceId(), json(message), receivedAt, InboxEntry.Status.PENDING.name(),
+          receivedAt);
+      return true;
+    });
+  }
+
+  private List<InboxEntry> incoming(Connection c, String connectorKey, String where,
+      Object... args) throws SQLException {
+    Object[] all = new Object[args.length + 1];
+    all[0] = connectorKey;
+    System.arraycopy(args, 0, all, 1, args.length);
+    List<InboxEntry> entries = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(INBOX + " WHERE connector_key = ? AND " + where
+        + " ORDER BY source_issue_key, sequence_id, received_at, position")) {
+      bind(s, all);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          entries.add(new InboxEntry(message(r.getString(1)), r.getLong(2),
+              InboxEntry.Status.valueOf(r.getString(3)), r.getInt(4), r.getLong(5),
+              r.getString(6)));
+        }
+      }
+    }
+    return entries;
+  }
+
+  @Override
+  public List<InboxEntry> nextIncoming(String connectorKey, long now, int limit) {
+    return db.run(c -> {
+      Map<String, InboxEntry> heads = new LinkedHashMap<>();
+      for (InboxEntry e : incoming(c, connectorKey, "1 = 1")) {
+        heads.putIfAbsent(e.message().sourceIssueKey(), e); // rows come lowest sequence first
+      }
+      return heads.values().stream()
+          .filter(e -> e.status() == InboxEntry.Status.PENDING && e.notBefore() <= now)
+          .sorted(Comparator.comparingLong(InboxEntry::receivedAt))
+          .limit(limit)
+          .toList();
+    });
+  }
+
+  @Override
+  public List<InboxEntry> incomingFor(String connectorKey, String sourceIssueKey) {
+    return db.run(c -> incoming(c, connectorKey, "source_issue_key = ?", sourceIssueKey));
+  }
+
+  @Override
+  public Optional<InboxEntry> incoming(String connectorKey, String messageId) {
+    return db.run(c -> incoming(c, connectorKey, "message_id = ?", messageId).stream()
+        .findFirst());
+  }
+
+  @Override
+  public List<InboxEntry> failedIncoming(String connectorKey) {
+    return db.run(c -> incoming(c, connectorKey, "status = ?", InboxEntry.Status.FAILED.name())
+        .stream().sorted(Comparator.comparingLong(InboxEntry::receivedAt)).toList());
+  }
+
+  @Override
+  public void updateIncoming(InboxEntry e) {
+    db.run(c -> update(c, "UPDATE bb_inbox SET status = ?, attempts = ?, not_before = ?,"
+        + " error = ? WHERE connector_key = ? AND message_id = ?", e.status().name(),
+        e.attempts(), e.notBefore(), e.error(), e.message().toConnector(),
+        e.message().messageId()));
+  }
+
+  @Override
+  public void removeIncoming(String connectorKey, String messageId) {
+    db.run(c -> update(c, "DELETE FROM bb_inbox WHERE connector_key = ? AND message_id = ?",
+        connectorKey, messageId));
+  }
+
+  @Override
+  public int incomingCount(String connectorKey) {
+    return db.run(c -> count(c, "bb_inbox", connectorKey));
+  }
+}

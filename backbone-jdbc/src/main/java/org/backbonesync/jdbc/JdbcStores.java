@@ -1,0 +1,222 @@
+package org.backbonesync.jdbc;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.store.ConflictStore;
+import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.store.TaskStore;
+import org.backbonesync.spi.store.WatermarkStore;
+
+/**
+ * Every store on plain JDBC, in one database: H2 embedded (the default when a host gives only a
+ * directory) or PostgreSQL (or any database that speaks the same SQL), through the host's {@link
+ * DataSource}. The schema is created and upgraded by the library itself from versioned scripts
+ * when the stores are opened. A transaction of {@link #inTransaction} is one database transaction
+ * on one connection bound to the calling thread. Thread-safe.
+ *
+ * <pre>{@code
+ * Stores stores = JdbcStores.inDirectory(Path.of("/var/lib/backbone")); // H2 files
+ * Stores stores = JdbcStores.open(dataSource);                          // the host's database
+ * }</pre>
+ */
+public final class JdbcStores implements Stores {
+  private final DataSource dataSource;
+  private final ThreadLocal<Connection> current = new ThreadLocal<>();
+  private final JdbcSyncInfoStore syncInfo = new JdbcSyncInfoStore(this);
+  private final JdbcMessageStore messages = new JdbcMessageStore(this);
+  private final JdbcSmallStores small = new JdbcSmallStores(this);
+
+  private JdbcStores(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Opens the stores on a host's database, creating or upgrading the schema.
+   *
+   * @throws SyncException when the database cannot be reached or upgraded
+   */
+  public static JdbcStores open(DataSource dataSource) {
+    JdbcStores stores = new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"));
+    stores.run(Migrations::migrate);
+    return stores;
+  }
+
+  /**
+   * Opens H2 database files in a directory (created when missing). Needs the H2 driver ({@code
+   * com.h2database:h2}) on the classpath.
+   */
+  public static JdbcStores inDirectory(Path directory) {
+    String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("backbone");
+    return open(new DriverManagerDataSource(url, null, null));
+  }
+
+  /** Opens a database by URL, user and password, through {@link DriverManager}. */
+  public static JdbcStores atUrl(String url, String user, String password) {
+    return open(new DriverManagerDataSource(url, user, password));
+  }
+
+  @Override
+  public SyncInfoStore syncInfo() {
+    return syncInfo;
+  }
+
+  @Override
+  public MessageStore messages() {
+    return messages;
+  }
+
+  @Override
+  public WatermarkStore watermarks() {
+    return small;
+  }
+
+  @Override
+  public TaskStore tasks() {
+    return small.tasks();
+  }
+
+  @Override
+  public ConflictStore conflicts() {
+    return small.conflicts();
+  }
+
+  @Override
+  public <T> T inTransaction(Supplier<T> work) {
+    if (current.get() != null) {
+      return work.get();
+    }
+    Connection connection;
+    try {
+      connection = dataSource.getConnection();
+      connection.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw failure("cannot open a database connection", e);
+    }
+    current.set(connection);
+    try {
+      T result = work.get();
+      connection.commit();
+      return result;
+    } catch (RuntimeException | Error e) {
+      try {
+        connection.rollback();
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    } catch (SQLException e) {
+      throw failure("commit failed", e);
+    } finally {
+      current.remove();
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // the transaction has ended either way
+      }
+    }
+  }
+
+  /** The connection of the current transaction; call inside {@link #inTransaction}. */
+  Connection connection() {
+    Connection c = current.get();
+    if (c == null) {
+      throw new IllegalStateException("no transaction on this thread");
+    }
+    return c;
+  }
+
+  /** Runs database work in the current transaction, or in one of its own. */
+  <T> T run(SqlWork<T> work) {
+    return inTransaction(() -> {
+      try {
+        return work.run(connection());
+      } catch (SQLException e) {
+        throw failure("database operation failed", e);
+      }
+    });
+  }
+
+  /** Database work that may throw {@link SQLException}. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  static SyncException failure(String what, SQLException e) {
+    String state = e.getSQLState();
+    String text = what + ": " + e.getMessage() + (state == null ? "" : " (SQL state " + state + ")");
+    // Connection trouble (08), serialization failures and deadlocks (40) pass; retry them.
+    if (state != null && (state.startsWith("08") || state.startsWith("40"))) {
+      return new RetriableException(text, e);
+    }
+    return new SyncException(text, e);
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcStores";
+  }
+
+  /** A {@link DataSource} over {@link DriverManager}; its password never appears in toString. */
+  private record DriverManagerDataSource(String url, String user, String password)
+      implements DataSource {
+    @Override
+    public Connection getConnection() throws SQLException {
+      return user == null ? DriverManager.getConnection(url)
+          : DriverManager.getConnection(url, user, password);
+    }
+
+    @Override
+    public Connection getConnection(String u, String p) throws SQLException {
+      return DriverManager.getConnection(url, u, p);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return "DriverManagerDataSource[" + url + ", user " + user + "]";
+    }
+  }
+}

@@ -1,0 +1,377 @@
+package org.backbonesync.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.backbonesync.spi.store.AttachmentLink;
+import org.backbonesync.spi.store.CommentLink;
+import org.backbonesync.spi.store.DuplicateSyncInfoException;
+import org.backbonesync.spi.store.PendingChange;
+import org.backbonesync.spi.store.PendingCreate;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.store.SyncInfoStore;
+
+/** Sync information and everything kept per issue pair, in SQL tables. */
+final class JdbcSyncInfoStore implements SyncInfoStore {
+  private static final String COLUMNS = "id, connector_key, local_issue_key, remote_issue_key,"
+      + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
+      + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored";
+
+  private final JdbcStores db;
+
+  JdbcSyncInfoStore(JdbcStores db) {
+    this.db = db;
+  }
+
+  private static SyncInfo row(ResultSet r) throws SQLException {
+    return new SyncInfo(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
+        r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10),
+        r.getBoolean(11));
+  }
+
+  private Optional<SyncInfo> one(Connection c, String where, Object... args) throws SQLException {
+    List<SyncInfo> rows = many(c, where, args);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  private static List<SyncInfo> many(Connection c, String where, Object... args)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM bb_sync_info WHERE " + where)) {
+      bind(s, args);
+      try (ResultSet r = s.executeQuery()) {
+        List<SyncInfo> rows = new ArrayList<>();
+        while (r.next()) {
+          rows.add(row(r));
+        }
+        return rows;
+      }
+    }
+  }
+
+  static void bind(PreparedStatement s, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      s.setObject(i + 1, args[i]);
+    }
+  }
+
+  static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, args);
+      return s.executeUpdate();
+    }
+  }
+
+  @Override
+  public Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey) {
+    return db.run(c -> one(c, "connector_key = ? AND local_issue_key = ?", connectorKey,
+        localIssueKey));
+  }
+
+  @Override
+  public Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey) {
+    return db.run(c -> one(c, "connector_key = ? AND remote_issue_key = ?", connectorKey,
+        remoteIssueKey));
+  }
+
+  @Override
+  public Optional<SyncInfo> findById(String connectorKey, long id) {
+    return db.run(c -> one(c, "connector_key = ? AND id = ?", connectorKey, id));
+  }
+
+  @Override
+  public List<SyncInfo> list(String connectorKey) {
+    return db.run(c -> many(c, "connector_key = ? ORDER BY id", connectorKey));
+  }
+
+  /** Refuses a row that would pair an issue paired already, before the database would. */
+  private void checkUnique(Connection c, SyncInfo info, long self) throws SQLException {
+    Optional<SyncInfo> local = one(c, "connector_key = ? AND local_issue_key = ?",
+        info.connectorKey(), info.localIssueKey());
+    if (local.isPresent() && local.get().id() != self) {
+      throw new DuplicateSyncInfoException("local issue " + info.localIssueKey()
+          + " is already paired in connector " + info.connectorKey() + " (sync information "
+          + local.get().id() + ")", info.connectorKey(), info.localIssueKey());
+    }
+    if (info.remoteIssueKey() != null) {
+      Optional<SyncInfo> remote = one(c, "connector_key = ? AND remote_issue_key = ?",
+          info.connectorKey(), info.remoteIssueKey());
+      if (remote.isPresent() && remote.get().id() != self) {
+        throw new DuplicateSyncInfoException("remote issue " + info.remoteIssueKey()
+            + " is already paired in connector " + info.connectorKey() + " (sync information "
+            + remote.get().id() + ")", info.connectorKey(), info.remoteIssueKey());
+      }
+    }
+  }
+
+  @Override
+  public SyncInfo insert(SyncInfo info) {
+    return db.run(c -> {
+      checkUnique(c, info, -1);
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO bb_sync_info (connector_key,"
+          + " local_issue_key, remote_issue_key, first_sync_date, last_outgoing_change,"
+          + " last_change_seen, outgoing_sequence_id, last_incoming_change,"
+          + " incoming_sequence_id, incoming_changes_ignored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?)", Statement.RETURN_GENERATED_KEYS)) {
+        bind(s, info.connectorKey(), info.localIssueKey(), info.remoteIssueKey(),
+            info.firstSyncDate(), info.lastOutgoingChange(), info.lastChangeSeen(),
+            info.outgoingMessageSequenceId(), info.lastIncomingChange(),
+            info.incomingMessageSequenceId(), info.incomingChangesIgnored());
+        s.executeUpdate();
+        try (ResultSet keys = s.getGeneratedKeys()) {
+          keys.next();
+          return info.withId(keys.getLong(1));
+        }
+      }
+    });
+  }
+
+  @Override
+  public void update(SyncInfo info) {
+    db.run(c -> {
+      if (one(c, "connector_key = ? AND id = ?", info.connectorKey(), info.id()).isEmpty()) {
+        throw new IllegalArgumentException(
+            "no sync information with id " + info.id() + " in connector " + info.connectorKey());
+      }
+      checkUnique(c, info, info.id());
+      return update(c, "UPDATE bb_sync_info SET local_issue_key = ?, remote_issue_key = ?,"
+          + " first_sync_date = ?, last_outgoing_change = ?, last_change_seen = ?,"
+          + " outgoing_sequence_id = ?, last_incoming_change = ?, incoming_sequence_id = ?,"
+          + " incoming_changes_ignored = ? WHERE id = ?", info.localIssueKey(),
+          info.remoteIssueKey(), info.firstSyncDate(), info.lastOutgoingChange(),
+          info.lastChangeSeen(), info.outgoingMessageSequenceId(), info.lastIncomingChange(),
+          info.incomingMessageSequenceId(), info.incomingChangesIgnored(), info.id());
+    });
+  }
+
+  private static void deleteRow(Connection c, long id) throws SQLException {
+    for (String table : List.of("bb_synced_value", "bb_pending_change", "bb_comment_link",
+        "bb_attachment_link")) {
+      update(c, "DELETE FROM " + table + " WHERE sync_info_id = ?", id);
+    }
+    update(c, "DELETE FROM bb_sync_info WHERE id = ?", id);
+  }
+
+  @Override
+  public boolean delete(String connectorKey, long id) {
+    return db.run(c -> {
+      if (one(c, "connector_key = ? AND id = ?", connectorKey, id).isEmpty()) {
+        return false;
+      }
+      deleteRow(c, id);
+      return true;
+    });
+  }
+
+  @Override
+  public int deleteAll(String connectorKey) {
+    return db.run(c -> {
+      List<SyncInfo> rows = many(c, "connector_key = ?", connectorKey);
+      for (SyncInfo r : rows) {
+        deleteRow(c, r.id());
+      }
+      return rows.size();
+    });
+  }
+
+  @Override
+  public Map<String, JsonNode> syncedValues(long syncInfoId) {
+    return db.run(c -> {
+      Map<String, JsonNode> values = new LinkedHashMap<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT mapping_id, value_json FROM bb_synced_value WHERE sync_info_id = ?")) {
+        s.setLong(1, syncInfoId);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            values.put(r.getString(1), Json.read(r.getString(2)));
+          }
+        }
+      }
+      return Map.copyOf(values);
+    });
+  }
+
+  /** Replaces a keyed row: update, or insert when there was none. */
+  private static void upsert(Connection c, String updateSql, Object[] updateArgs,
+      String insertSql, Object[] insertArgs) throws SQLException {
+    if (update(c, updateSql, updateArgs) == 0) {
+      update(c, insertSql, insertArgs);
+    }
+  }
+
+  @Override
+  public void putSyncedValues(long syncInfoId, Map<String, JsonNode> values) {
+    db.run(c -> {
+      for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+        String json = Json.write(e.getValue());
+        upsert(c, "UPDATE bb_synced_value SET value_json = ? WHERE sync_info_id = ? AND"
+            + " mapping_id = ?", new Object[] {json, syncInfoId, e.getKey()},
+            "INSERT INTO bb_synced_value (sync_info_id, mapping_id, value_json) VALUES (?, ?, ?)",
+            new Object[] {syncInfoId, e.getKey(), json});
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Map<String, PendingChange> pendingChanges(long syncInfoId) {
+    return db.run(c -> {
+      Map<String, PendingChange> changes = new LinkedHashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT mapping_id, changed_at, sequence_id,"
+          + " base_json FROM bb_pending_change WHERE sync_info_id = ?")) {
+        s.setLong(1, syncInfoId);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            changes.put(r.getString(1),
+                new PendingChange(r.getLong(2), r.getLong(3), Json.read(r.getString(4))));
+          }
+        }
+      }
+      return Map.copyOf(changes);
+    });
+  }
+
+  @Override
+  public void putPendingChanges(long syncInfoId, Map<String, PendingChange> changes) {
+    db.run(c -> {
+      for (Map.Entry<String, PendingChange> e : changes.entrySet()) {
+        PendingChange p = e.getValue();
+        String base = Json.write(p.baseValue());
+        upsert(c, "UPDATE bb_pending_change SET changed_at = ?, sequence_id = ?, base_json = ?"
+            + " WHERE sync_info_id = ? AND mapping_id = ?",
+            new Object[] {p.changedAt(), p.sequenceId(), base, syncInfoId, e.getKey()},
+            "INSERT INTO bb_pending_change (sync_info_id, mapping_id, changed_at, sequence_id,"
+                + " base_json) VALUES (?, ?, ?, ?, ?)",
+            new Object[] {syncInfoId, e.getKey(), p.changedAt(), p.sequenceId(), base});
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void removePendingChange(long syncInfoId, String fieldMappingId) {
+    db.run(c -> update(c, "DELETE FROM bb_pending_change WHERE sync_info_id = ? AND"
+        + " mapping_id = ?", syncInfoId, fieldMappingId));
+  }
+
+  @Override
+  public List<CommentLink> commentLinks(long syncInfoId) {
+    return db.run(c -> {
+      List<CommentLink> links = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, local_updated,"
+          + " body_hash FROM bb_comment_link WHERE sync_info_id = ? ORDER BY position")) {
+        s.setLong(1, syncInfoId);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            links.add(new CommentLink(r.getString(1), r.getString(2), r.getLong(3),
+                r.getString(4)));
+          }
+        }
+      }
+      return links;
+    });
+  }
+
+  @Override
+  public void putCommentLink(long syncInfoId, CommentLink link) {
+    db.run(c -> {
+      upsert(c, "UPDATE bb_comment_link SET remote_id = ?, local_updated = ?, body_hash = ?"
+          + " WHERE sync_info_id = ? AND local_id = ?",
+          new Object[] {link.remoteId(), link.localUpdated(), link.bodyHash(), syncInfoId,
+              link.localId()},
+          "INSERT INTO bb_comment_link (sync_info_id, local_id, remote_id, local_updated,"
+              + " body_hash) VALUES (?, ?, ?, ?, ?)",
+          new Object[] {syncInfoId, link.localId(), link.remoteId(), link.localUpdated(),
+              link.bodyHash()});
+      return null;
+    });
+  }
+
+  @Override
+  public void removeCommentLink(long syncInfoId, String localCommentId) {
+    db.run(c -> update(c, "DELETE FROM bb_comment_link WHERE sync_info_id = ? AND local_id = ?",
+        syncInfoId, localCommentId));
+  }
+
+  @Override
+  public List<AttachmentLink> attachmentLinks(long syncInfoId) {
+    return db.run(c -> {
+      List<AttachmentLink> links = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, sha256,"
+          + " original FROM bb_attachment_link WHERE sync_info_id = ? ORDER BY position")) {
+        s.setLong(1, syncInfoId);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            links.add(new AttachmentLink(r.getString(1), r.getString(2), r.getString(3),
+                r.getBoolean(4)));
+          }
+        }
+      }
+      return links;
+    });
+  }
+
+  @Override
+  public void putAttachmentLink(long syncInfoId, AttachmentLink link) {
+    db.run(c -> {
+      upsert(c, "UPDATE bb_attachment_link SET remote_id = ?, sha256 = ?, original = ?"
+          + " WHERE sync_info_id = ? AND local_id = ?",
+          new Object[] {link.remoteId(), link.sha256(), link.original(), syncInfoId,
+              link.localId()},
+          "INSERT INTO bb_attachment_link (sync_info_id, local_id, remote_id, sha256, original)"
+              + " VALUES (?, ?, ?, ?, ?)",
+          new Object[] {syncInfoId, link.localId(), link.remoteId(), link.sha256(),
+              link.original()});
+      return null;
+    });
+  }
+
+  @Override
+  public void removeAttachmentLink(long syncInfoId, String localAttachmentId) {
+    db.run(c -> update(c, "DELETE FROM bb_attachment_link WHERE sync_info_id = ? AND"
+        + " local_id = ?", syncInfoId, localAttachmentId));
+  }
+
+  @Override
+  public Optional<PendingCreate> pendingCreate(String connectorKey, String remoteIssueKey) {
+    return db.run(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT origin_marker, created_at FROM"
+          + " bb_pending_create WHERE connector_key = ? AND remote_issue_key = ?")) {
+        bind(s, connectorKey, remoteIssueKey);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next()
+              ? Optional.of(new PendingCreate(connectorKey, remoteIssueKey, r.getString(1),
+                  r.getLong(2)))
+              : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void putPendingCreate(PendingCreate p) {
+    db.run(c -> {
+      upsert(c, "UPDATE bb_pending_create SET origin_marker = ?, created_at = ? WHERE"
+          + " connector_key = ? AND remote_issue_key = ?",
+          new Object[] {p.originMarker(), p.createdAt(), p.connectorKey(), p.remoteIssueKey()},
+          "INSERT INTO bb_pending_create (connector_key, remote_issue_key, origin_marker,"
+              + " created_at) VALUES (?, ?, ?, ?)",
+          new Object[] {p.connectorKey(), p.remoteIssueKey(), p.originMarker(), p.createdAt()});
+      return null;
+    });
+  }
+
+  @Override
+  public void removePendingCreate(String connectorKey, String remoteIssueKey) {
+    db.run(c -> update(c, "DELETE FROM bb_pending_create WHERE connector_key = ? AND"
+        + " remote_issue_key = ?", connectorKey, remoteIssueKey));
+  }
+}

@@ -1,0 +1,59 @@
+package org.backbonesync.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JDBC stores on H2 pass every store compatibility kit, and keep their data on disk. */
+class H2StoresTest {
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  /** A fresh in-memory H2 database per test. */
+  static Stores fresh() {
+    return JdbcStores.atUrl("jdbc:h2:mem:kit" + DATABASES.incrementAndGet()
+        + ";DB_CLOSE_DELAY=-1", null, null);
+  }
+
+  @Nested
+  class SyncInfos extends SyncInfoStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
+    }
+  }
+
+  @Nested
+  class Messages extends MessageStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
+    }
+  }
+
+  @Nested
+  class Tasks extends TaskStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
+    }
+  }
+
+  @Test
+  void rowsSurviveClosingAndReopeningTheFiles(@TempDir Path dir) {
+    JdbcStores first = JdbcStores.inDirectory(dir);
+    SyncInfo row = first.syncInfo().insert(SyncInfo.newPair("PA", "PA-1", "PB-1", 1000));
+
+    JdbcStores again = JdbcStores.inDirectory(dir); // the schema is there: nothing to migrate
+
+    assertEquals(row, again.syncInfo().findByLocalKey("PA", "PA-1").orElseThrow());
+  }
+}

@@ -1,0 +1,60 @@
+package org.backbonesync.jdbc;
+
+import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.SimulatedCrash;
+import org.backbonesync.testkit.Simulation;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole syncs on the JDBC stores over H2 files: restarts, crashes, and the fault simulation. */
+class H2SyncTest {
+  @TempDir Path dir;
+
+  @Test
+  void aSyncRestartedOnTheSameFilesCarriesOnAfterACrashBetweenCreateAndCommit() {
+    SyncTestDriver sync = SyncTestDriver.builder().stores(JdbcStores.inDirectory(dir)).build();
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.a("alice").updateIssue(pa1, Map.of("labels", strings("hardware")));
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      private boolean crashed;
+
+      @Override
+      public void after(TrackerCall call) {
+        if (call.operation().equals("createIssue") && !crashed) {
+          crashed = true;
+          throw new SimulatedCrash("after createIssue");
+        }
+      }
+    });
+
+    assertThrows(SimulatedCrash.class, sync::step);
+    sync.restart();
+    sync.runUntilQuiet();
+
+    assertEquals(1, sync.b().allIssues().size());
+    assertEquals(strings("hardware"), sync.b().value("PB-1", "labels"));
+    assertEquals("PB-1", sync.syncInfoA().get(0).remoteIssueKey());
+    assertEquals(1, JdbcStores.inDirectory(dir).syncInfo().list("PB").size(),
+        "on disk, read by a second process");
+  }
+
+  @Test
+  void theFaultSimulationHoldsOnH2() {
+    Simulation simulation = Simulation.builder().stores(H2StoresTest::fresh).build();
+    for (long seed = 1; seed <= Integer.getInteger("backbone.sim.h2.seeds", 100); seed++) {
+      Simulation.Result r = simulation.run(seed);
+      if (!r.ok()) {
+        fail("on H2: " + r.report());
+      }
+    }
+  }
+}
