@@ -33,6 +33,10 @@ import org.backbonesync.spi.store.WatermarkStore;
  */
 public final class JdbcStores implements Stores {
   private final DataSource dataSource;
+  /** Idle connections, kept only for databases opened by URL (a host's DataSource pools). */
+  private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idle =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final boolean keepConnections;
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
   private final JdbcSyncInfoStore syncInfo = new JdbcSyncInfoStore(this);
   private final JdbcMessageStore messages = new JdbcMessageStore(this);
@@ -40,6 +44,7 @@ public final class JdbcStores implements Stores {
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
+    this.keepConnections = dataSource instanceof DriverManagerDataSource;
   }
 
   /**
@@ -99,7 +104,10 @@ public final class JdbcStores implements Stores {
     }
     Connection connection;
     try {
-      connection = dataSource.getConnection();
+      connection = idle.pollFirst();
+      if (connection == null || connection.isClosed()) {
+        connection = dataSource.getConnection();
+      }
       connection.setAutoCommit(false);
     } catch (SQLException e) {
       throw failure("cannot open a database connection", e);
@@ -120,10 +128,14 @@ public final class JdbcStores implements Stores {
       throw failure("commit failed", e);
     } finally {
       current.remove();
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // the transaction has ended either way
+      if (keepConnections && idle.size() < 8) {
+        idle.addFirst(connection);
+      } else {
+        try {
+          connection.close();
+        } catch (SQLException ignored) {
+          // the transaction has ended either way
+        }
       }
     }
   }

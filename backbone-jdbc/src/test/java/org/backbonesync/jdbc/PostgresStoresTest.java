@@ -1,0 +1,74 @@
+package org.backbonesync.jdbc;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.testkit.Simulation;
+import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The JDBC stores on PostgreSQL pass the same kits and simulation as on H2. CI starts a
+ * throwaway server and sets {@code BACKBONE_PG_URL}; without it (a developer with no PostgreSQL)
+ * these tests are not run, and the H2 ones still are.
+ */
+@EnabledIfEnvironmentVariable(named = "BACKBONE_PG_URL", matches = "jdbc:postgresql:.*")
+class PostgresStoresTest {
+  private static final AtomicInteger SCHEMAS = new AtomicInteger();
+
+  /** Stores in a fresh schema of the test database. */
+  static Stores fresh() {
+    String url = System.getenv("BACKBONE_PG_URL");
+    String schema = "kit_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create schema " + schema, e);
+    }
+    return JdbcStores.atUrl(url + "&currentSchema=" + schema, null, null);
+  }
+
+  @Nested
+  class SyncInfos extends SyncInfoStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
+    }
+  }
+
+  @Nested
+  class Messages extends MessageStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
+    }
+  }
+
+  @Nested
+  class Tasks extends TaskStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
+    }
+  }
+
+  @Test
+  void theFaultSimulationHoldsOnPostgres() {
+    Simulation simulation = Simulation.builder().stores(PostgresStoresTest::fresh).build();
+    for (long seed = 1; seed <= Integer.getInteger("backbone.sim.pg.seeds", 30); seed++) {
+      Simulation.Result r = simulation.run(seed);
+      if (!r.ok()) {
+        fail("on PostgreSQL: " + r.report());
+      }
+    }
+  }
+}
