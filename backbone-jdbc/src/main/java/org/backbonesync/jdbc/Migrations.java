@@ -25,6 +25,17 @@ final class Migrations {
   private Migrations() {}
 
   static int migrate(Connection c) throws SQLException {
+    return migrate(c, SCRIPTS, Migrations.class);
+  }
+
+  /**
+   * Applies the scripts after the recorded version, in order.
+   *
+   * @param scripts all versions' scripts, version 1 first
+   * @param base the class next to which the scripts are found
+   * @return the version the schema is at
+   */
+  static int migrate(Connection c, List<String> scripts, Class<?> base) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS bb_schema_version (version INT PRIMARY KEY,"
           + " script VARCHAR(255) NOT NULL)");
@@ -36,9 +47,9 @@ final class Migrations {
         current = r.getInt(1);
       }
     }
-    for (int v = current + 1; v <= SCRIPTS.size(); v++) {
-      String script = SCRIPTS.get(v - 1);
-      for (String statement : read(script).split(";")) {
+    for (int v = current + 1; v <= scripts.size(); v++) {
+      String script = scripts.get(v - 1);
+      for (String statement : read(script, base).split(";")) {
         if (!statement.isBlank()) {
           try (Statement s = c.createStatement()) {
             s.execute(statement);
@@ -53,11 +64,11 @@ final class Migrations {
       }
       log.info("database schema upgraded to version {} ({})", v, script);
     }
-    return SCRIPTS.size();
+    return Math.max(current, scripts.size());
   }
 
-  private static String read(String script) {
-    try (InputStream in = Migrations.class.getResourceAsStream(script)) {
+  private static String read(String script, Class<?> base) {
+    try (InputStream in = base.getResourceAsStream(script)) {
       if (in == null) {
         throw new IllegalStateException("schema script " + script + " is missing");
       }
