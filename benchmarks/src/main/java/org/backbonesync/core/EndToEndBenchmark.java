@@ -38,6 +38,8 @@ public class EndToEndBenchmark {
   @Setup(Level.Iteration)
   public void setUp() {
     sync = SyncTestDriver.builder()
+        .projectA(p -> p.recordCalls(false))
+        .projectB(p -> p.recordCalls(false))
         .engine(e -> e.changeDetectionOverlap(Duration.ZERO))
         .fieldMapping(FieldMapping.passthrough("m-summary", "summary", Direction.BOTH))
         .build();
