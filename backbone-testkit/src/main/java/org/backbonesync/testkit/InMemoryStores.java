@@ -3,6 +3,7 @@ package org.backbonesync.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -284,30 +285,37 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public Map<String, JsonNode> syncedValues(long syncInfoId) {
-      return locked(() -> Map.copyOf(synced.getOrDefault(syncInfoId, Map.of())));
+      // Stored maps are never changed, only replaced: they can be handed out as they are.
+      return locked(() -> synced.getOrDefault(syncInfoId, Map.of()));
     }
 
     @Override
     public void putSyncedValues(long syncInfoId, Map<String, JsonNode> values) {
+      if (values.isEmpty()) {
+        return;
+      }
       inTransaction(() -> {
         Map<String, JsonNode> merged = new LinkedHashMap<>(synced.getOrDefault(syncInfoId, Map.of()));
         merged.putAll(values);
-        put(synced, syncInfoId, Map.copyOf(merged));
+        put(synced, syncInfoId, Collections.unmodifiableMap(merged));
       });
     }
 
     @Override
     public Map<String, PendingChange> pendingChanges(long syncInfoId) {
-      return locked(() -> Map.copyOf(pendingChanges.getOrDefault(syncInfoId, Map.of())));
+      return locked(() -> pendingChanges.getOrDefault(syncInfoId, Map.of()));
     }
 
     @Override
     public void putPendingChanges(long syncInfoId, Map<String, PendingChange> changes) {
+      if (changes.isEmpty()) {
+        return;
+      }
       inTransaction(() -> {
         Map<String, PendingChange> merged =
             new LinkedHashMap<>(pendingChanges.getOrDefault(syncInfoId, Map.of()));
         merged.putAll(changes);
-        put(pendingChanges, syncInfoId, Map.copyOf(merged));
+        put(pendingChanges, syncInfoId, Collections.unmodifiableMap(merged));
       });
     }
 
@@ -318,7 +326,7 @@ public final class InMemoryStores implements Stores {
         if (current.containsKey(fieldMappingId)) {
           Map<String, PendingChange> less = new LinkedHashMap<>(current);
           less.remove(fieldMappingId);
-          put(pendingChanges, syncInfoId, Map.copyOf(less));
+          put(pendingChanges, syncInfoId, Collections.unmodifiableMap(less));
         }
       });
     }
@@ -469,10 +477,18 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public List<InboxEntry> incomingFor(String connectorKey, String sourceIssueKey) {
-      return locked(() -> inbox(connectorKey).values().stream()
-          .filter(e -> e.message().sourceIssueKey().equals(sourceIssueKey))
-          .sorted(BY_SEQUENCE)
-          .toList());
+      return locked(() -> {
+        List<InboxEntry> found = new java.util.ArrayList<>(2);
+        for (InboxEntry e : inbox(connectorKey).values()) {
+          if (e.message().sourceIssueKey().equals(sourceIssueKey)) {
+            found.add(e);
+          }
+        }
+        if (found.size() > 1) {
+          found.sort(BY_SEQUENCE);
+        }
+        return Collections.unmodifiableList(found);
+      });
     }
 
     @Override
