@@ -297,7 +297,7 @@ public final class InMemoryStores implements Stores {
       inTransaction(() -> {
         Map<String, JsonNode> merged = new LinkedHashMap<>(synced.getOrDefault(syncInfoId, Map.of()));
         merged.putAll(values);
-        put(synced, syncInfoId, Collections.unmodifiableMap(merged));
+        put(synced, syncInfoId, Map.copyOf(merged)); // compact, and immutable: read as it is
       });
     }
 
@@ -315,7 +315,7 @@ public final class InMemoryStores implements Stores {
         Map<String, PendingChange> merged =
             new LinkedHashMap<>(pendingChanges.getOrDefault(syncInfoId, Map.of()));
         merged.putAll(changes);
-        put(pendingChanges, syncInfoId, Collections.unmodifiableMap(merged));
+        put(pendingChanges, syncInfoId, Map.copyOf(merged));
       });
     }
 
@@ -326,7 +326,7 @@ public final class InMemoryStores implements Stores {
         if (current.containsKey(fieldMappingId)) {
           Map<String, PendingChange> less = new LinkedHashMap<>(current);
           less.remove(fieldMappingId);
-          put(pendingChanges, syncInfoId, Collections.unmodifiableMap(less));
+          put(pendingChanges, syncInfoId, Map.copyOf(less));
         }
       });
     }
