@@ -196,6 +196,8 @@ public interface SyncEngine extends AutoCloseable {
     private Duration maxRetryBackoff = Duration.ofMinutes(5);
     private Duration gapRecheck = Duration.ofSeconds(5);
     private Duration gapTimeout = Duration.ofHours(1);
+    private String node = "node-1";
+    private Duration leaseDuration = Duration.ofMinutes(1);
     private final java.util.Set<TestOnlySwitch> switches = java.util.EnumSet.noneOf(
         TestOnlySwitch.class);
 
@@ -323,6 +325,18 @@ public interface SyncEngine extends AutoCloseable {
       return this;
     }
 
+    /**
+     * This engine's name among the nodes that share one store, and how long it holds the work
+     * it claims (a connector's poll, an issue pair's incoming messages) before another node may
+     * take it over if this one dies. Default {@code node-1} and 1 minute; give each node of a
+     * cluster its own name.
+     */
+    public Builder node(String name, Duration lease) {
+      this.node = Checks.notBlank("node", name);
+      this.leaseDuration = Checks.positive("lease", lease);
+      return this;
+    }
+
     /** Drops a guarantee, for the fault simulation's checker tests only; see {@link TestOnlySwitch}. */
     public Builder testOnly(TestOnlySwitch off) {
       switches.add(Checks.notNull("testOnly", off));
@@ -388,7 +402,7 @@ public interface SyncEngine extends AutoCloseable {
           new EngineSettings(
               pollInterval, changeDetectionOverlap, pollPageSize, deliveryBatchSize,
               applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout,
-              java.util.Set.copyOf(switches));
+              java.util.Set.copyOf(switches), node, leaseDuration);
       return new DefaultSyncEngine(
           configuration, trackers, transports, stores,
           clock == null ? Clock.systemUTC() : clock, listener, scheduler,

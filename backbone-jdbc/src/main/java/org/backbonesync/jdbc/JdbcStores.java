@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.store.ConflictStore;
+import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfoStore;
@@ -41,6 +42,7 @@ public final class JdbcStores implements Stores {
   private final JdbcSyncInfoStore syncInfo = new JdbcSyncInfoStore(this);
   private final JdbcMessageStore messages = new JdbcMessageStore(this);
   private final JdbcSmallStores small = new JdbcSmallStores(this);
+  private final JdbcLeaseStore leases = new JdbcLeaseStore(this);
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -95,6 +97,11 @@ public final class JdbcStores implements Stores {
   @Override
   public ConflictStore conflicts() {
     return small.conflicts();
+  }
+
+  @Override
+  public LeaseStore leases() {
+    return leases;
   }
 
   @Override

@@ -110,4 +110,11 @@ CREATE TABLE bb_conflict (
   winner VARCHAR(16) NOT NULL,
   rule_name VARCHAR(32) NOT NULL,
   recorded_at BIGINT NOT NULL
+);
+CREATE TABLE bb_lease (
+  scope VARCHAR(255) NOT NULL,
+  lease_key VARCHAR(255) NOT NULL,
+  node VARCHAR(255) NOT NULL,
+  until_ms BIGINT NOT NULL,
+  PRIMARY KEY (scope, lease_key)
 )

@@ -27,6 +27,11 @@ class PostgresStoresTest {
 
   /** Stores in a fresh schema of the test database. */
   static Stores fresh() {
+    return JdbcStores.atUrl(freshSchemaUrl(), null, null);
+  }
+
+  /** The URL of a fresh schema of the test database. */
+  static String freshSchemaUrl() {
     String url = System.getenv("BACKBONE_PG_URL");
     String schema = "kit_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
@@ -34,7 +39,7 @@ class PostgresStoresTest {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create schema " + schema, e);
     }
-    return JdbcStores.atUrl(url + "&currentSchema=" + schema, null, null);
+    return url + "&currentSchema=" + schema;
   }
 
   @Nested

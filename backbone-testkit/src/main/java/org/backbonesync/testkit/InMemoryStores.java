@@ -24,6 +24,7 @@ import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.ConflictStore;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.PendingChange;
@@ -76,6 +77,40 @@ public final class InMemoryStores implements Stores {
   @Override
   public ConflictStore conflicts() {
     return conflicts;
+  }
+
+  private final LeaseStore leases = new LeaseStore() {
+    private final Map<String, String[]> held = new HashMap<>(); // key -> {node, until}
+
+    @Override
+    public boolean tryLease(String scope, String key, String node, long now, long until) {
+      return locked(() -> {
+        String k = scope + '\u0000' + key;
+        String[] current = held.get(k);
+        if (current != null && !current[0].equals(node) && Long.parseLong(current[1]) > now) {
+          return false;
+        }
+        held.put(k, new String[] {node, String.valueOf(until)});
+        return true;
+      });
+    }
+
+    @Override
+    public void release(String scope, String key, String node) {
+      locked(() -> {
+        String k = scope + '\u0000' + key;
+        String[] current = held.get(k);
+        if (current != null && current[0].equals(node)) {
+          held.remove(k);
+        }
+        return null;
+      });
+    }
+  };
+
+  @Override
+  public LeaseStore leases() {
+    return leases;
   }
 
   private final class Conflicts implements ConflictStore {

@@ -13,7 +13,9 @@ public record EngineSettings(
     Duration maxRetryBackoff,
     Duration gapRecheck,
     Duration gapTimeout,
-    java.util.Set<org.backbonesync.core.TestOnlySwitch> switches) {
+    java.util.Set<org.backbonesync.core.TestOnlySwitch> switches,
+    String node,
+    Duration leaseDuration) {
 
   /** Whether a test dropped this guarantee. */
   boolean off(org.backbonesync.core.TestOnlySwitch guarantee) {

@@ -94,8 +94,20 @@ final class IncomingQueue implements MessageReceiver {
     List<ApplyOutcome> outcomes = new ArrayList<>();
     List<InboxEntry> heads =
         stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
+    String scope = "inbox:" + connector.key();
     for (InboxEntry head : heads) {
-      drain(head.message().sourceIssueKey(), outcomes);
+      String issue = head.message().sourceIssueKey();
+      long now = clock.millis();
+      // One node at a time applies an issue pair's messages, so they stay in order.
+      if (!stores.leases().tryLease(scope, issue, settings.node(), now,
+          now + settings.leaseDuration().toMillis())) {
+        continue;
+      }
+      try {
+        drain(issue, outcomes);
+      } finally {
+        stores.leases().release(scope, issue, settings.node());
+      }
     }
     return outcomes;
   }

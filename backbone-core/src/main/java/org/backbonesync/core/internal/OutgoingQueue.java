@@ -69,6 +69,19 @@ final class OutgoingQueue {
    */
   synchronized PollResult poll() {
     String key = connector.key();
+    long started = clock.millis();
+    if (!stores.leases().tryLease("poll", key, settings.node(), started,
+        started + settings.leaseDuration().toMillis())) {
+      return new PollResult(0, 0, 0); // another node polls this connector now
+    }
+    try {
+      return pollHoldingLease(key);
+    } finally {
+      stores.leases().release("poll", key, settings.node());
+    }
+  }
+
+  private PollResult pollHoldingLease(String key) {
     OptionalLong watermark = stores.watermarks().watermark(key);
     long since =
         watermark.isPresent()
@@ -496,6 +509,18 @@ final class OutgoingQueue {
 
   synchronized int deliver() {
     long now = clock.millis();
+    if (!stores.leases().tryLease("deliver", connector.key(), settings.node(), now,
+        now + settings.leaseDuration().toMillis())) {
+      return 0; // another node delivers this connector's outbox now
+    }
+    try {
+      return deliverHoldingLease(now);
+    } finally {
+      stores.leases().release("deliver", connector.key(), settings.node());
+    }
+  }
+
+  private int deliverHoldingLease(long now) {
     List<OutboxEntry> due =
         stores.messages().dueOutgoing(connector.key(), now, settings.deliveryBatchSize());
     if (due.isEmpty()) {

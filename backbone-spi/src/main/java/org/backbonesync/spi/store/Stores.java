@@ -31,6 +31,9 @@ public interface Stores {
   /** Conflict and rejection records. */
   ConflictStore conflicts();
 
+  /** Leases that let several engine nodes share these stores. */
+  LeaseStore leases();
+
   /** Runs work in one transaction and returns its result. */
   <T> T inTransaction(Supplier<T> work);
 

@@ -202,6 +202,22 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
+  void aLeaseBelongsToOneNodeUntilItExpiresOrIsReleased() {
+    var leases = stores.leases();
+
+    assertTrue(leases.tryLease("inbox:PB", "PA-1", "node-1", 1000, 2000));
+    assertTrue(leases.tryLease("inbox:PB", "PA-1", "node-1", 1500, 2500), "renewed by its node");
+    assertFalse(leases.tryLease("inbox:PB", "PA-1", "node-2", 2000, 3000), "held until 2500");
+    assertTrue(leases.tryLease("inbox:PB", "PA-2", "node-2", 2000, 3000), "another key is free");
+    assertTrue(leases.tryLease("inbox:PB", "PA-1", "node-2", 2600, 3600), "expired: taken over");
+    leases.release("inbox:PB", "PA-1", "node-1");
+    assertFalse(leases.tryLease("inbox:PB", "PA-1", "node-3", 2700, 3700),
+        "a node releases only its own lease");
+    leases.release("inbox:PB", "PA-1", "node-2");
+    assertTrue(leases.tryLease("inbox:PB", "PA-1", "node-3", 2700, 3700));
+  }
+
+  @Test
   void pendingCreatesAreKeptPerConnectorAndRemoteIssue() {
     PendingCreate p = new PendingCreate("PB", "PA-1", "marker-1", 5000);
     store.putPendingCreate(p);

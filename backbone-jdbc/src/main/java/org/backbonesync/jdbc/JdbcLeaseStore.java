@@ -1,0 +1,57 @@
+package org.backbonesync.jdbc;
+
+import static org.backbonesync.jdbc.JdbcSyncInfoStore.bind;
+import static org.backbonesync.jdbc.JdbcSyncInfoStore.update;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import org.backbonesync.spi.store.LeaseStore;
+
+/**
+ * Leases as rows locked with {@code SELECT ... FOR UPDATE SKIP LOCKED}: a node that finds the row
+ * locked by another node's transaction, or leased to another node until later, does not get it.
+ */
+final class JdbcLeaseStore implements LeaseStore {
+  private final JdbcStores db;
+
+  JdbcLeaseStore(JdbcStores db) {
+    this.db = db;
+  }
+
+  @Override
+  public boolean tryLease(String scope, String key, String node, long now, long until) {
+    return db.run(c -> {
+      Savepoint before = c.setSavepoint();
+      try {
+        update(c, "INSERT INTO bb_lease (scope, lease_key, node, until_ms) VALUES (?, ?, ?, ?)",
+            scope, key, node, until);
+        return true; // a new key: ours
+      } catch (SQLException exists) {
+        c.rollback(before); // another node made the row first; compete for it below
+      }
+      try (PreparedStatement s = c.prepareStatement("SELECT node, until_ms FROM bb_lease WHERE"
+          + " scope = ? AND lease_key = ? FOR UPDATE SKIP LOCKED")) {
+        bind(s, scope, key);
+        try (ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            return false; // another node holds the row's lock right now
+          }
+          if (!r.getString(1).equals(node) && r.getLong(2) > now) {
+            return false;
+          }
+        }
+      }
+      update(c, "UPDATE bb_lease SET node = ?, until_ms = ? WHERE scope = ? AND lease_key = ?",
+          node, until, scope, key);
+      return true;
+    });
+  }
+
+  @Override
+  public void release(String scope, String key, String node) {
+    db.run(c -> update(c, "DELETE FROM bb_lease WHERE scope = ? AND lease_key = ? AND node = ?",
+        scope, key, node));
+  }
+}
