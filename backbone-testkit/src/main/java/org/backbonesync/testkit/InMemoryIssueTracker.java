@@ -127,6 +127,11 @@ public final class InMemoryIssueTracker implements IssueTracker {
     }
   }
 
+  /** The issue types that are sub-tasks. */
+  public java.util.Set<String> subtaskTypes() {
+    return project.subtaskTypes;
+  }
+
   /** The calls received so far by all views of this project, oldest first. */
   public List<TrackerCall> calls() {
     synchronized (project) {

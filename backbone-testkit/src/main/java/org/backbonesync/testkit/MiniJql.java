@@ -15,16 +15,31 @@ import org.backbonesync.spi.tracker.TrackerException;
  * {@code field is not EMPTY}, joined by {@code AND}, grouped by parentheses; values bare or in
  * double quotes. {@code
  * project}, {@code key} and {@code issuetype} (or {@code type}) are understood besides field ids;
- * on an array field, {@code =} means "contains". Anything else is refused with a {@link
+ * on an array field, {@code =} means "contains"; {@code updated} and {@code created} compare with
+ * {@code >=}, {@code >}, {@code <=}, {@code <} against {@code "yyyy-MM-dd HH:mm"} or {@code
+ * "yyyy-MM-dd"} read in the searching user's zone, with minute precision as in Jira; {@code
+ * issue.property[key].origin} is the issue's origin marker. Anything else is refused with a {@link
  * TrackerException} naming the part it did not understand, never silently matched.
  */
 final class MiniJql {
+  private static final ThreadLocal<java.time.ZoneId> ZONE = new ThreadLocal<>();
+
   private MiniJql() {}
 
   static Predicate<TrackedIssue> parse(String jql) {
+    return parse(jql, java.time.ZoneOffset.UTC);
+  }
+
+  static Predicate<TrackedIssue> parse(String jql, java.time.ZoneId zone) {
     List<String> tokens = tokenize(jql);
     int[] at = {0};
-    Predicate<TrackedIssue> result = expression(tokens, at, jql);
+    ZONE.set(zone);
+    Predicate<TrackedIssue> result;
+    try {
+      result = expression(tokens, at, jql);
+    } finally {
+      ZONE.remove();
+    }
     if (at[0] != tokens.size()) {
       throw refused(jql, "\"" + tokens.get(at[0]) + "\" where AND or the end was expected");
     }
@@ -85,6 +100,21 @@ final class MiniJql {
       i++;
       Predicate<TrackedIssue> in = issue -> matches(value(issue, field), values);
       clause = not ? in.negate() : in;
+    } else if (op.startsWith(">") || op.startsWith("<")) {
+      String f = field.toLowerCase(Locale.ROOT);
+      if (!f.equals("updated") && !f.equals("created")) {
+        throw refused(jql, "a comparison on " + field);
+      }
+      String v = unquote(token(tokens, i++, jql));
+      long bound = minute(v, jql);
+      java.util.function.ToLongFunction<TrackedIssue> time =
+          f.equals("updated") ? TrackedIssue::updated : TrackedIssue::created;
+      clause = switch (op) {
+        case ">=" -> issue -> time.applyAsLong(issue) >= bound;
+        case ">" -> issue -> time.applyAsLong(issue) >= bound + 60_000;
+        case "<=" -> issue -> time.applyAsLong(issue) < bound + 60_000;
+        default -> issue -> time.applyAsLong(issue) < bound;
+      };
     } else {
       throw refused(jql, "operator \"" + op + "\"");
     }
@@ -99,8 +129,26 @@ final class MiniJql {
       case "project" -> nodes.textNode(issue.key().substring(0, issue.key().lastIndexOf('-')));
       case "key", "issuekey" -> nodes.textNode(issue.key());
       case "issuetype", "type" -> nodes.textNode(issue.issueType());
-      default -> issue.field(field);
+      case "status", "priority", "resolution", "assignee", "reporter", "labels", "summary",
+          "description" -> issue.field(f);
+      default -> f.startsWith("issue.property[") && f.endsWith("].origin")
+          ? (issue.originMarker() == null ? com.fasterxml.jackson.databind.node.NullNode
+              .getInstance() : nodes.textNode(issue.originMarker()))
+          : issue.field(field);
     };
+  }
+
+  private static long minute(String value, String jql) {
+    java.time.ZoneId zone = ZONE.get();
+    try {
+      String v = value.trim();
+      java.time.LocalDateTime at = v.length() == 10
+          ? java.time.LocalDate.parse(v).atStartOfDay()
+          : java.time.LocalDateTime.parse(v.replace(' ', 'T'));
+      return at.atZone(zone).toInstant().toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw refused(jql, "the date \"" + value + "\" (expected \"yyyy-MM-dd HH:mm\")");
+    }
   }
 
   private static boolean isEmpty(JsonNode v) {
@@ -142,10 +190,14 @@ final class MiniJql {
       } else if (c == '=') {
         tokens.add("=");
         i++;
+      } else if (c == '>' || c == '<') {
+        boolean eq = i + 1 < jql.length() && jql.charAt(i + 1) == '=';
+        tokens.add(eq ? c + "=" : String.valueOf(c));
+        i += eq ? 2 : 1;
       } else {
         int start = i;
         while (i < jql.length() && !Character.isWhitespace(jql.charAt(i))
-            && "()=,!\"".indexOf(jql.charAt(i)) < 0) {
+            && "()=,!<>\"".indexOf(jql.charAt(i)) < 0) {
           i++;
         }
         if (start == i) {

@@ -1,0 +1,80 @@
+package org.backbonesync.jira;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * How requests to a Jira site authenticate. The secret is kept inside and never appears in
+ * {@link #toString()}, logs or exception messages.
+ */
+public final class JiraCredentials {
+
+  /**
+   * Signs a request the host's own way (OAuth, an app's JWT): adds headers to it.
+   * Called once per attempt of every request, from the sending thread.
+   */
+  @FunctionalInterface
+  public interface RequestSigner {
+    /** Adds what authenticates the request (typically an {@code Authorization} header). */
+    void sign(HttpRequest.Builder request, String method, URI uri);
+  }
+
+  private final String kind;
+  private final String user;
+  private final RequestSigner signer;
+
+  private JiraCredentials(String kind, String user, RequestSigner signer) {
+    this.kind = kind;
+    this.user = user;
+    this.signer = signer;
+  }
+
+  /** Jira Cloud: basic authentication with an account's e-mail address and an API token. */
+  public static JiraCredentials apiToken(String email, String apiToken) {
+    return basic("api token", require("email", email), require("apiToken", apiToken));
+  }
+
+  /** Jira Data Center 8.14 and later: a personal access token sent as a Bearer token. */
+  public static JiraCredentials personalAccessToken(String token) {
+    String header = "Bearer " + require("token", token);
+    return new JiraCredentials("personal access token", null,
+        (request, method, uri) -> request.setHeader("Authorization", header));
+  }
+
+  /** Jira Server (legacy): basic authentication with a user name and password. */
+  public static JiraCredentials password(String userName, String password) {
+    return basic("password", require("userName", userName), require("password", password));
+  }
+
+  /** Requests signed by the host, for schemes this library does not implement. */
+  public static JiraCredentials signedBy(RequestSigner signer) {
+    return new JiraCredentials("request signer", null, Objects.requireNonNull(signer, "signer"));
+  }
+
+  private static JiraCredentials basic(String kind, String user, String secret) {
+    String header = "Basic " + Base64.getEncoder()
+        .encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    return new JiraCredentials(kind, user,
+        (request, method, uri) -> request.setHeader("Authorization", header));
+  }
+
+  private static String require(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+    return value;
+  }
+
+  /** Adds the authentication to a request. */
+  public void authorize(HttpRequest.Builder request, String method, URI uri) {
+    signer.sign(request, method, uri);
+  }
+
+  @Override
+  public String toString() {
+    return "JiraCredentials[" + kind + (user == null ? "" : " for " + user) + "]";
+  }
+}

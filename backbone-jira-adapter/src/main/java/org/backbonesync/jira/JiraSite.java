@@ -1,0 +1,216 @@
+package org.backbonesync.jira;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Random;
+import org.backbonesync.jira.internal.JiraHttp;
+import org.backbonesync.jira.internal.JiraProject;
+import org.backbonesync.jira.internal.JiraSession;
+import org.backbonesync.jira.internal.RequestBudget;
+import org.backbonesync.spi.tracker.IssueTracker;
+
+/**
+ * One Jira site (Cloud or Server/Data Center) reached over its REST API; {@link #project} gives
+ * the {@link IssueTracker} of one of its projects. All projects of a site share its request
+ * budget, so build one {@code JiraSite} per site and hand out its projects to the connectors.
+ *
+ * <pre>{@code
+ * JiraSite site = JiraSite.builder(URI.create("https://example.atlassian.net"))
+ *     .credentials(JiraCredentials.apiToken("sync@example.com", System.getenv("JIRA_TOKEN")))
+ *     .requestsPerSecond(10)
+ *     .build();
+ * IssueTracker pa = site.project("PA");
+ * }</pre>
+ *
+ * <p>Thread-safe. Nothing is sent until a project is first used; the flavour (unless set) is
+ * then detected from {@code /rest/api/2/serverInfo}.
+ */
+public final class JiraSite {
+
+  /** Waits for a while; injected so tests can move a manual clock instead of sleeping. */
+  @FunctionalInterface
+  public interface Sleeper {
+    /** Waits for the duration (or until interrupted). */
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final JiraSession session;
+  private final URI url;
+
+  private JiraSite(Builder b) {
+    this.url = b.url;
+    JiraHttp http = new JiraHttp(b.url, b.credentials, b.client, new RequestBudget(b.perSecond),
+        b.clock, b.sleeper::sleep,
+        new JiraHttp.RetryPolicy(b.maxAttempts, b.baseBackoff, b.maxBackoff, b.maxRetryAfter),
+        b.timeout, b.random);
+    this.session = new JiraSession(http, b.flavour, b.quietWrites);
+  }
+
+  /** Starts building a site at a base URL, e.g. {@code https://example.atlassian.net}. */
+  public static Builder builder(URI url) {
+    return new Builder(url);
+  }
+
+  /** The project with this key, e.g. {@code PA}, as a tracker. */
+  public IssueTracker project(String projectKey) {
+    if (projectKey == null || !projectKey.matches("[A-Z][A-Z0-9_]*")) {
+      throw new IllegalArgumentException(
+          "projectKey must be upper-case letters and digits, was " + projectKey);
+    }
+    return new JiraProject(session, projectKey);
+  }
+
+  /** The flavour, configured or detected (the first call may ask the site). */
+  public JiraFlavour flavour() {
+    return session.flavour();
+  }
+
+  /** HTTP requests sent to the site so far, retries included: the cost of a sync. */
+  public long requestCount() {
+    return session.http().requests();
+  }
+
+  @Override
+  public String toString() {
+    return "JiraSite[" + url + "]";
+  }
+
+  /** Builds a {@link JiraSite}; each setter checks its argument at once. */
+  public static final class Builder {
+    private final URI url;
+    private JiraFlavour flavour;
+    private JiraCredentials credentials;
+    private double perSecond = 10;
+    private Duration timeout = Duration.ofSeconds(30);
+    private int maxAttempts = 4;
+    private Duration baseBackoff = Duration.ofMillis(500);
+    private Duration maxBackoff = Duration.ofSeconds(30);
+    private Duration maxRetryAfter = Duration.ofSeconds(60);
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+    private HttpClient client;
+    private boolean quietWrites;
+    private Random random = new Random();
+
+    private Builder(URI url) {
+      if (url == null || url.getScheme() == null || url.getHost() == null
+          || !url.getScheme().matches("https?")) {
+        throw new IllegalArgumentException("url must be an http(s) URL of the site, was " + url);
+      }
+      this.url = url;
+    }
+
+    /** Cloud or Server/Data Center. Default: detected from {@code /serverInfo}. */
+    public Builder flavour(JiraFlavour value) {
+      this.flavour = Objects.requireNonNull(value, "flavour");
+      return this;
+    }
+
+    /** How requests authenticate. Required. */
+    public Builder credentials(JiraCredentials value) {
+      this.credentials = Objects.requireNonNull(value, "credentials");
+      return this;
+    }
+
+    /**
+     * At most this many requests per second to the site, shared by all its projects; 0 for no
+     * limit. Default 10. Jira Cloud also limits by cost and answers 429 when exceeded, which is
+     * honoured on top.
+     */
+    public Builder requestsPerSecond(double value) {
+      if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+        throw new IllegalArgumentException("requestsPerSecond must be 0 or positive, was "
+            + value);
+      }
+      this.perSecond = value;
+      return this;
+    }
+
+    /** How long one request may take. Default 30 s (uploads get ten times as long). */
+    public Builder timeout(Duration value) {
+      this.timeout = positive("timeout", value);
+      return this;
+    }
+
+    /**
+     * Attempts per request before the failure goes back to the engine (which retries the step
+     * later): 1 for no retries. Default 4.
+     */
+    public Builder maxAttempts(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1, was " + value);
+      }
+      this.maxAttempts = value;
+      return this;
+    }
+
+    /** The first backoff after a 5xx or timeout, doubled each attempt. Default 500 ms. */
+    public Builder backoff(Duration base, Duration max) {
+      this.baseBackoff = positive("backoff base", base);
+      this.maxBackoff = positive("backoff max", max);
+      return this;
+    }
+
+    /**
+     * The longest Retry-After waited for inside a call; a longer one fails the call at once
+     * with the hint, for the engine to come back later. Default 60 s.
+     */
+    public Builder maxRetryAfter(Duration value) {
+      this.maxRetryAfter = Objects.requireNonNull(value, "maxRetryAfter");
+      return this;
+    }
+
+    /** Whether writes ask Jira not to notify ({@code notifyUsers=false}; needs admin rights). */
+    public Builder quietWrites(boolean value) {
+      this.quietWrites = value;
+      return this;
+    }
+
+    /** The clock for the request budget and rate-limit resets. Default: the system clock. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** How waits happen. Default: the thread sleeps. */
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      return this;
+    }
+
+    /** The HTTP client. Default: a new one (HTTP/1.1, no automatic redirects). */
+    public Builder httpClient(HttpClient value) {
+      this.client = Objects.requireNonNull(value, "httpClient");
+      return this;
+    }
+
+    /** The random source of backoff jitter (tests fix a seed). */
+    public Builder random(Random value) {
+      this.random = Objects.requireNonNull(value, "random");
+      return this;
+    }
+
+    /** Builds the site; no request is sent yet. */
+    public JiraSite build() {
+      if (credentials == null) {
+        throw new IllegalStateException("credentials are required");
+      }
+      if (client == null) {
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(timeout).build();
+      }
+      return new JiraSite(this);
+    }
+
+    private static Duration positive(String name, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

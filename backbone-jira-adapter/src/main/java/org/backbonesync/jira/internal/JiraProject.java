@@ -1,0 +1,556 @@
+package org.backbonesync.jira.internal;
+
+import static org.backbonesync.jira.internal.JiraSession.encode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.backbonesync.jira.JiraException;
+import org.backbonesync.jira.JiraFlavour;
+import org.backbonesync.spi.tracker.Attachment;
+import org.backbonesync.spi.tracker.ChangePage;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.CreateMetadata;
+import org.backbonesync.spi.tracker.FieldSchema;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.spi.tracker.IssueLink;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.tracker.TrackerUser;
+import org.backbonesync.spi.tracker.Transition;
+
+/**
+ * One Jira project as an {@link IssueTracker}. Request costs: a change search is one request
+ * per page (changelogs come embedded; only a changelog Jira Cloud truncated costs more); an edit
+ * of plain fields is one PUT; a create is one POST carrying the origin marker as an issue
+ * property. Thread-safe: the project's metadata is read once, lazily.
+ */
+public final class JiraProject implements IssueTracker {
+  private static final int CHANGELOG_PAGE = 100;
+
+  private final JiraSession session;
+  private final JiraHttp http;
+  private final String projectKey;
+  private JiraWire wire;
+  private Map<String, String> issueTypeIds;
+  private JsonNode project;
+
+  public JiraProject(JiraSession session, String projectKey) {
+    this.session = session;
+    this.http = session.http();
+    this.projectKey = projectKey;
+  }
+
+  @Override
+  public String projectKey() {
+    return projectKey;
+  }
+
+  @Override
+  public String toString() {
+    return "JiraProject[" + projectKey + " on " + http.base() + "]";
+  }
+
+  private String api() {
+    return session.api();
+  }
+
+  private boolean cloud() {
+    return session.flavour() == JiraFlavour.CLOUD;
+  }
+
+  private synchronized JiraWire wire() {
+    if (wire == null) {
+      wire = new JiraWire(session.flavour(), session.fields());
+    }
+    return wire;
+  }
+
+  private synchronized JsonNode project() {
+    if (project == null) {
+      project = http.send("GET", api() + "/project/" + encode(projectKey), null, null).body();
+      Map<String, String> ids = new LinkedHashMap<>();
+      project.path("issueTypes").forEach(t -> ids.put(t.path("name").asText(),
+          t.path("id").asText()));
+      issueTypeIds = ids;
+    }
+    return project;
+  }
+
+  private String issueTypeId(String name) {
+    project();
+    String id = issueTypeIds.get(name);
+    if (id == null) {
+      throw new TrackerException("unknown issue type \"" + name + "\" in " + projectKey
+          + "; known: " + issueTypeIds.keySet(), null, Map.of("issuetype", name));
+    }
+    return id;
+  }
+
+  // ------------------------------------------------------------------ metadata
+
+  @Override
+  public List<String> issueTypes() {
+    project();
+    return List.copyOf(issueTypeIds.keySet());
+  }
+
+  @Override
+  public List<FieldSchema> fields() {
+    JsonNode p = project();
+    Map<String, List<String>> allowed = new LinkedHashMap<>();
+    allowed.put("issuetype", issueTypes());
+    allowed.put("components", names(p.path("components"), "name"));
+    allowed.put("versions", names(p.path("versions"), "name"));
+    allowed.put("fixVersions", names(p.path("versions"), "name"));
+    JsonNode priorities = http.send("GET", api() + "/priority", null, null).body();
+    allowed.put("priority", names(priorities, "name"));
+    JsonNode resolutions = http.send("GET", api() + "/resolution", null, null).body();
+    allowed.put("resolution", names(resolutions, "name"));
+    Set<String> statuses = new LinkedHashSet<>();
+    JsonNode perType = http.send("GET", api() + "/project/" + encode(projectKey) + "/statuses",
+        null, null).body();
+    if (perType != null) {
+      perType.forEach(t -> t.path("statuses").forEach(s -> statuses.add(s.path("name").asText())));
+    }
+    allowed.put("status", List.copyOf(statuses));
+    JsonNode linkTypes = http.send("GET", api() + "/issueLinkType", null, null).body();
+    allowed.put("issuelinks", names(linkTypes == null ? null
+        : linkTypes.has("issueLinkTypes") ? linkTypes.path("issueLinkTypes") : linkTypes, "name"));
+    List<FieldSchema> out = new ArrayList<>();
+    for (FieldSchema f : session.fields()) {
+      List<String> values = allowed.get(f.id());
+      out.add(values == null ? f
+          : new FieldSchema(f.id(), f.name(), f.type(), f.items(), f.custom(), values));
+    }
+    return out;
+  }
+
+  private static List<String> names(JsonNode list, String key) {
+    List<String> out = new ArrayList<>();
+    if (list != null) {
+      list.forEach(n -> {
+        if (n.hasNonNull(key)) {
+          out.add(n.path(key).asText());
+        }
+      });
+    }
+    return out;
+  }
+
+  @Override
+  public CreateMetadata createMetadata(String issueType) {
+    String typeId = issueTypeId(issueType);
+    String base = api() + "/issue/createmeta";
+    if (!cloud()) {
+      try {
+        JsonNode old = http.send("GET", base + "?projectKeys=" + encode(projectKey)
+            + "&issuetypeIds=" + encode(typeId) + "&expand=projects.issuetypes.fields", null,
+            null).body();
+        return JiraWire.createMetadata(issueType, old);
+      } catch (JiraException e) {
+        if (e.status() != 404) {
+          throw e;
+        }
+        // Server 9 removed the old form: read the paged one below.
+      }
+    }
+    List<JsonNode> fields = new ArrayList<>();
+    int startAt = 0;
+    while (true) {
+      JsonNode page = http.send("GET", base + "/" + encode(projectKey) + "/issuetypes/"
+          + encode(typeId) + "?startAt=" + startAt + "&maxResults=200", null, null).body();
+      JsonNode list = page.has("fields") ? page.path("fields") : page.path("values");
+      list.forEach(fields::add);
+      int total = page.path("total").asInt(fields.size());
+      if (list.isEmpty() || fields.size() >= total) {
+        break;
+      }
+      startAt = fields.size();
+    }
+    ObjectNode all = JiraWire.JSON.objectNode();
+    all.putArray("fields").addAll(fields);
+    return JiraWire.createMetadata(issueType, all);
+  }
+
+  // ------------------------------------------------------------------ change detection
+
+  @Override
+  public ChangePage findUpdatedSince(long sinceMillis, String jql, int maxResults,
+      String pageToken) {
+    String query = "project = \"" + projectKey + "\" AND updated >= \""
+        + JiraTime.jqlMinute(sinceMillis, session.zone()) + "\""
+        + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")")
+        + " ORDER BY updated ASC, key ASC";
+    JsonNode page = search(query, maxResults, pageToken, "*all", true);
+    List<IssueChanges> out = new ArrayList<>();
+    for (JsonNode issue : page.path("issues")) {
+      TrackedIssue tracked = wire().issue(issue);
+      if (tracked.updated() < sinceMillis) {
+        continue; // JQL reads whole minutes: the search returns a little more than asked
+      }
+      JsonNode changelog = issue.path("changelog");
+      List<ChangelogEntry> entries;
+      JsonNode histories = changelog.path("histories");
+      if (changelog.path("total").asInt(histories.size()) > histories.size()) {
+        entries = changelogFromEnd(tracked.key(), sinceMillis, histories,
+            changelog.path("total").asInt());
+      } else {
+        entries = wire().changelog(histories);
+      }
+      out.add(new IssueChanges(tracked, since(entries, sinceMillis)));
+    }
+    return new ChangePage(out, nextToken(page));
+  }
+
+  private JsonNode search(String jql, int maxResults, String pageToken, String fields,
+      boolean changelog) {
+    StringBuilder q = new StringBuilder("?jql=").append(encode(jql))
+        .append("&maxResults=").append(maxResults)
+        .append("&fields=").append(encode(fields))
+        .append("&properties=").append(JiraWire.ORIGIN_PROPERTY);
+    if (changelog) {
+      q.append("&expand=changelog");
+    }
+    if (cloud()) {
+      if (pageToken != null) {
+        q.append("&nextPageToken=").append(encode(pageToken));
+      }
+      return http.send("GET", api() + "/search/jql" + q, null, null).body();
+    }
+    q.append("&startAt=").append(pageToken == null ? 0 : Integer.parseInt(pageToken));
+    return http.send("GET", api() + "/search" + q, null, null).body();
+  }
+
+  /** The next page's token: Cloud's nextPageToken, or Server's next startAt. */
+  private String nextToken(JsonNode page) {
+    if (cloud()) {
+      String token = JiraWire.text(page.path("nextPageToken"));
+      return page.path("isLast").asBoolean(false) ? null : token;
+    }
+    int startAt = page.path("startAt").asInt(0);
+    int size = page.path("issues").size();
+    int total = page.path("total").asInt(0);
+    return size > 0 && startAt + size < total ? String.valueOf(startAt + size) : null;
+  }
+
+  private static List<ChangelogEntry> since(List<ChangelogEntry> entries, long sinceMillis) {
+    List<ChangelogEntry> out = new ArrayList<>();
+    for (ChangelogEntry e : entries) {
+      if (e.timestamp() >= sinceMillis) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<ChangelogEntry> changelog(String issueKey, long sinceMillis) {
+    if (!cloud()) {
+      JsonNode issue = http.send("GET", api() + "/issue/" + encode(issueKey)
+          + "?fields=updated&expand=changelog", null, issueKey).body();
+      return since(wire().changelog(issue.path("changelog").path("histories")), sinceMillis);
+    }
+    JsonNode first = changelogPage(issueKey, 0);
+    int total = first.path("total").asInt(0);
+    if (total <= first.path("values").size()) {
+      return since(wire().changelog(first.path("values")), sinceMillis);
+    }
+    return changelogFromEnd(issueKey, sinceMillis, first.path("values"), total);
+  }
+
+  /**
+   * Pages a long changelog from its end back to the first entry older than {@code since}, so a
+   * long-lived issue costs one request per hundred recent entries, not its whole history.
+   */
+  private List<ChangelogEntry> changelogFromEnd(String issueKey, long sinceMillis,
+      JsonNode known, int total) {
+    ArrayNode all = JiraWire.JSON.arrayNode();
+    all.addAll((ArrayNode) (known.isArray() ? known : JiraWire.JSON.arrayNode()));
+    int startAt = Math.max(0, total - CHANGELOG_PAGE);
+    while (true) {
+      JsonNode page = changelogPage(issueKey, startAt);
+      JsonNode values = page.has("values") ? page.path("values") : page.path("histories");
+      all.addAll((ArrayNode) values);
+      boolean older = false;
+      for (JsonNode h : values) {
+        older |= JiraWire.time(h.path("created")) < sinceMillis;
+      }
+      if (older || startAt == 0 || values.isEmpty()) {
+        break;
+      }
+      startAt = Math.max(0, startAt - CHANGELOG_PAGE);
+    }
+    return since(wire().changelog(all), sinceMillis);
+  }
+
+  private JsonNode changelogPage(String issueKey, int startAt) {
+    return http.send("GET", api() + "/issue/" + encode(issueKey) + "/changelog?startAt="
+        + startAt + "&maxResults=" + CHANGELOG_PAGE, null, issueKey).body();
+  }
+
+  @Override
+  public boolean matches(String issueKey, String jql) {
+    JsonNode page = search("key = \"" + issueKey + "\" AND (" + jql + ")", 1, null, "key",
+        false);
+    return !page.path("issues").isEmpty();
+  }
+
+  // ------------------------------------------------------------------ users
+
+  @Override
+  public Optional<TrackerUser> user(String userId) {
+    try {
+      JsonNode u = http.send("GET", api() + "/user?" + (cloud() ? "accountId=" : "username=")
+          + encode(userId), null, null).body();
+      return Optional.ofNullable(u).map(this::trackerUser);
+    } catch (JiraException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private TrackerUser trackerUser(JsonNode u) {
+    return new TrackerUser(wire().userId(u), JiraWire.text(u.path("displayName")),
+        JiraWire.text(u.path("emailAddress")));
+  }
+
+  @Override
+  public List<TrackerUser> findUsers(String query) {
+    JsonNode list = http.send("GET", api() + "/user/search?" + (cloud() ? "query=" : "username=")
+        + encode(query) + "&maxResults=50", null, null).body();
+    List<TrackerUser> out = new ArrayList<>();
+    if (list != null) {
+      list.forEach(u -> {
+        if (wire().userId(u) != null) {
+          out.add(trackerUser(u));
+        }
+      });
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ issues
+
+  @Override
+  public Optional<TrackedIssue> issue(String issueKey) {
+    JsonNode issue;
+    try {
+      issue = http.send("GET", api() + "/issue/" + encode(issueKey) + "?fields=*all&properties="
+          + JiraWire.ORIGIN_PROPERTY, null, issueKey).body();
+    } catch (JiraException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    String project = JiraWire.text(issue.path("fields").path("project").path("key"));
+    if (project != null && !project.equals(projectKey)) {
+      return Optional.empty(); // moved to another project: Jira answers under the new key
+    }
+    return Optional.of(wire().issue(issue));
+  }
+
+  @Override
+  public String createIssue(IssueCreate create) {
+    ObjectNode body = JiraWire.JSON.objectNode();
+    ObjectNode fields = body.putObject("fields");
+    fields.putObject("project").put("key", projectKey);
+    fields.putObject("issuetype").put("id", issueTypeId(create.issueType()));
+    create.fields().forEach((id, value) -> {
+      if (value != null && !value.isNull()) {
+        fields.set(id, wire().toWire(id, value));
+      }
+    });
+    if (create.originMarker() != null) {
+      // In the same request, so an issue never exists without its marker.
+      ObjectNode property = body.putArray("properties").addObject()
+          .put("key", JiraWire.ORIGIN_PROPERTY);
+      property.putObject("value").put("origin", create.originMarker());
+    }
+    JsonNode created = http.send("POST", api() + "/issue" + quiet("?"), body, null).body();
+    return created.path("key").asText();
+  }
+
+  private String quiet(String separator) {
+    return session.quietWrites() ? separator + "notifyUsers=false" : "";
+  }
+
+  @Override
+  public void updateIssue(String issueKey, Map<String, com.fasterxml.jackson.databind.JsonNode>
+      fields) {
+    if (fields.isEmpty()) {
+      return;
+    }
+    ObjectNode body = JiraWire.JSON.objectNode();
+    ObjectNode f = body.putObject("fields");
+    fields.forEach((id, value) -> f.set(id, wire().toWire(id, value)));
+    http.send("PUT", api() + "/issue/" + encode(issueKey) + quiet("?"), body, issueKey);
+  }
+
+  @Override
+  public Optional<String> findByOriginMarker(String originMarker) {
+    JsonNode page = search("project = \"" + projectKey + "\" AND issue.property["
+        + JiraWire.ORIGIN_PROPERTY + "].origin = \"" + originMarker.replace("\"", "\\\"") + "\"",
+        1, null, "key", false);
+    for (JsonNode issue : page.path("issues")) {
+      return Optional.of(issue.path("key").asText());
+    }
+    return Optional.empty();
+  }
+
+  // ------------------------------------------------------------------ workflow
+
+  @Override
+  public List<Transition> transitions(String issueKey) {
+    return JiraWire.transitions(http.send("GET", api() + "/issue/" + encode(issueKey)
+        + "/transitions?expand=transitions.fields", null, issueKey).body());
+  }
+
+  @Override
+  public void transition(String issueKey, String transitionId,
+      Map<String, JsonNode> fields) {
+    ObjectNode body = JiraWire.JSON.objectNode();
+    body.putObject("transition").put("id", transitionId);
+    if (!fields.isEmpty()) {
+      ObjectNode f = body.putObject("fields");
+      fields.forEach((id, value) -> f.set(id, wire().toWire(id, value)));
+    }
+    http.send("POST", api() + "/issue/" + encode(issueKey) + "/transitions", body, issueKey);
+  }
+
+  // ------------------------------------------------------------------ links
+
+  @Override
+  public List<IssueLink> links(String issueKey) {
+    JsonNode issue = http.send("GET", api() + "/issue/" + encode(issueKey)
+        + "?fields=issuelinks", null, issueKey).body();
+    return JiraWire.links(issueKey, issue.path("fields").path("issuelinks"));
+  }
+
+  @Override
+  public String createLink(String type, String outwardIssueKey, String inwardIssueKey) {
+    ObjectNode body = JiraWire.JSON.objectNode();
+    body.putObject("type").put("name", type);
+    // Jira's POST names the issues the other way round from how it reports them: the issue
+    // given as "inwardIssue" is the one the outward description ("blocks") applies to.
+    body.putObject("inwardIssue").put("key", outwardIssueKey);
+    body.putObject("outwardIssue").put("key", inwardIssueKey);
+    http.send("POST", api() + "/issueLink", body, outwardIssueKey);
+    // Jira answers 201 without a body: the new link's id is read back.
+    return links(outwardIssueKey).stream()
+        .filter(l -> l.type().equals(type) && l.outwardIssue().equals(outwardIssueKey)
+            && l.inwardIssue().equals(inwardIssueKey))
+        .map(IssueLink::id)
+        .max(Comparator.comparingLong(JiraProject::numeric))
+        .orElseThrow(() -> new TrackerException("link " + outwardIssueKey + " " + type + " "
+            + inwardIssueKey + " was created but cannot be read back", outwardIssueKey,
+            Map.of()));
+  }
+
+  private static long numeric(String id) {
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  // ------------------------------------------------------------------ attachments
+
+  @Override
+  public List<Attachment> attachments(String issueKey) {
+    JsonNode issue = http.send("GET", api() + "/issue/" + encode(issueKey)
+        + "?fields=attachment", null, issueKey).body();
+    List<Attachment> out = new ArrayList<>();
+    issue.path("fields").path("attachment").forEach(a -> out.add(wire().attachment(a)));
+    out.sort(Comparator.comparingLong(Attachment::created)
+        .thenComparingLong(a -> numeric(a.id())));
+    return out;
+  }
+
+  @Override
+  public InputStream download(String attachmentId) {
+    if (cloud()) {
+      return http.download(api() + "/attachment/content/" + encode(attachmentId));
+    }
+    JsonNode meta = http.send("GET", api() + "/attachment/" + encode(attachmentId), null, null)
+        .body();
+    return http.download(meta.path("content").asText());
+  }
+
+  @Override
+  public Attachment upload(String issueKey, String filename, String mimeType,
+      InputStream content) {
+    JsonNode answer = http.upload(api() + "/issue/" + encode(issueKey) + "/attachments",
+        filename, mimeType, content, issueKey).body();
+    JsonNode first = answer != null && answer.isArray() ? answer.path(0) : answer;
+    if (first == null || first.isMissingNode()) {
+      throw new TrackerException("upload of " + filename + " to " + issueKey
+          + " answered without the attachment", issueKey, Map.of());
+    }
+    return wire().attachment(first);
+  }
+
+  @Override
+  public void deleteAttachment(String attachmentId) {
+    http.send("DELETE", api() + "/attachment/" + encode(attachmentId), null, null);
+  }
+
+  // ------------------------------------------------------------------ comments
+
+  @Override
+  public List<Comment> comments(String issueKey) {
+    List<Comment> out = new ArrayList<>();
+    int startAt = 0;
+    while (true) {
+      JsonNode page = http.send("GET", api() + "/issue/" + encode(issueKey)
+          + "/comment?orderBy=created&maxResults=100&startAt=" + startAt, null, issueKey).body();
+      List<Comment> comments = wire().comments(page);
+      out.addAll(comments);
+      int total = page.path("total").asInt(out.size());
+      if (comments.isEmpty() || out.size() >= total) {
+        return out;
+      }
+      startAt = out.size();
+    }
+  }
+
+  @Override
+  public String addComment(String issueKey, String body) {
+    return addComment(issueKey, body, null);
+  }
+
+  @Override
+  public String addComment(String issueKey, String body, String visibility) {
+    JsonNode added = http.send("POST", api() + "/issue/" + encode(issueKey) + "/comment",
+        wire().commentBody(body, visibility), issueKey).body();
+    return added.path("id").asText();
+  }
+
+  @Override
+  public void editComment(String issueKey, String commentId, String body) {
+    http.send("PUT", api() + "/issue/" + encode(issueKey) + "/comment/" + encode(commentId),
+        wire().commentBody(body, null), issueKey);
+  }
+
+  @Override
+  public void deleteComment(String issueKey, String commentId) {
+    http.send("DELETE", api() + "/issue/" + encode(issueKey) + "/comment/" + encode(commentId),
+        null, issueKey);
+  }
+}

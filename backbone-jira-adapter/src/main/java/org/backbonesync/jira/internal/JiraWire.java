@@ -1,0 +1,436 @@
+package org.backbonesync.jira.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.backbonesync.jira.JiraFlavour;
+import org.backbonesync.spi.tracker.Attachment;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.CreateMetadata;
+import org.backbonesync.spi.tracker.FieldChange;
+import org.backbonesync.spi.tracker.FieldSchema;
+import org.backbonesync.spi.tracker.IssueLink;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.Transition;
+
+/**
+ * Jira's JSON to the tracker port's values and back, for one project of one site: field values
+ * by their schema (names, users, options, rich text), issues, changelogs, comments, create
+ * metadata, transitions, links and attachments. Reads defensively: Jira versions differ in what
+ * they send (see JIRA-API.md), so absent keys and nulls are expected everywhere.
+ */
+public final class JiraWire {
+  static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** The issue entity property holding the origin marker of an issue the sync created. */
+  public static final String ORIGIN_PROPERTY = "backboneSync";
+
+  /** Fields read through their own calls, or not field values at all. */
+  private static final Set<String> NOT_VALUES = Set.of("comment", "attachment", "issuelinks",
+      "worklog", "timetracking", "watches", "votes", "subtasks", "project", "issuetype",
+      "created", "updated", "lastViewed", "creator", "progress", "aggregateprogress",
+      "aggregatetimespent", "aggregatetimeestimate", "aggregatetimeoriginalestimate",
+      "statuscategorychangedate", "thumbnail", "workratio");
+  private static final Set<String> NAMED = Set.of("priority", "status", "issuetype",
+      "resolution", "component", "version", "securitylevel", "project");
+
+  private final JiraFlavour flavour;
+  private final Map<String, FieldSchema> schemas;
+  private final Map<String, String> idsByName = new LinkedHashMap<>();
+
+  public JiraWire(JiraFlavour flavour, List<FieldSchema> fields) {
+    this.flavour = flavour;
+    Map<String, FieldSchema> byId = new LinkedHashMap<>();
+    for (FieldSchema f : fields) {
+      byId.put(f.id(), f);
+      if (f.name() != null) {
+        idsByName.putIfAbsent(f.name().toLowerCase(Locale.ROOT), f.id());
+      }
+    }
+    this.schemas = byId;
+    // Names Jira writes in changelogs for fields whose display name differs.
+    idsByName.putIfAbsent("link", "issuelinks");
+    idsByName.putIfAbsent("attachment", "attachment");
+    idsByName.putIfAbsent("fix version", "fixVersions");
+    idsByName.putIfAbsent("version", "versions");
+    idsByName.putIfAbsent("component", "components");
+  }
+
+  public JiraFlavour flavour() {
+    return flavour;
+  }
+
+  public Map<String, FieldSchema> schemas() {
+    return schemas;
+  }
+
+  // ------------------------------------------------------------------ reference data
+
+  /** A field of {@code GET /field}, as a schema (allowed values left unknown). */
+  public static FieldSchema fieldSchema(JsonNode f) {
+    JsonNode schema = f.path("schema");
+    String type = text(schema.path("type"));
+    String custom = text(schema.path("custom"));
+    if (custom == null && f.path("custom").asBoolean(false)) {
+      custom = "custom";
+    }
+    return new FieldSchema(f.path("id").asText(), text(f.path("name")),
+        type == null ? "any" : type, text(schema.path("items")), custom, null);
+  }
+
+  /** A user's id: the account id on Cloud, the user name on Server. */
+  public String userId(JsonNode user) {
+    return userIdOf(user, flavour);
+  }
+
+  static String userIdOf(JsonNode user, JiraFlavour flavour) {
+    if (user == null || !user.isObject()) {
+      return null;
+    }
+    String accountId = text(user.path("accountId"));
+    String name = text(user.path("name"));
+    if (flavour == JiraFlavour.CLOUD) {
+      return accountId != null ? accountId : name;
+    }
+    return name != null ? name : text(user.path("key"));
+  }
+
+  // ------------------------------------------------------------------ field values
+
+  /** Whether the field holds rich text: ADF on Cloud, wiki markup on Server. */
+  public boolean richText(String fieldId) {
+    if (fieldId.equals("description") || fieldId.equals("environment")) {
+      return true;
+    }
+    FieldSchema s = schemas.get(fieldId);
+    return s != null && s.custom() != null && s.custom().endsWith(":textarea");
+  }
+
+  /** A field's Jira value to its normalized form. */
+  public JsonNode fromWire(String fieldId, JsonNode value) {
+    if (value == null || value.isNull() || value.isMissingNode()) {
+      return NullNode.getInstance();
+    }
+    if (Adf.isDocument(value)) {
+      String wiki = Adf.toWiki(value);
+      return wiki.isEmpty() ? NullNode.getInstance() : JSON.textNode(wiki);
+    }
+    FieldSchema schema = schemas.get(fieldId);
+    boolean user = schema != null
+        && ("user".equals(schema.type()) || "user".equals(schema.items()));
+    if (fieldId.equals("parent")) {
+      String key = text(value.path("key"));
+      return key == null ? NullNode.getInstance() : JSON.textNode(key);
+    }
+    if (value.isArray()) {
+      if (value.isEmpty()) {
+        return NullNode.getInstance();
+      }
+      ArrayNode out = JSON.arrayNode();
+      value.forEach(v -> out.add(scalar(v, user)));
+      return out;
+    }
+    if (value.isTextual() && value.asText().isEmpty()) {
+      return NullNode.getInstance();
+    }
+    return scalar(value, user);
+  }
+
+  private JsonNode scalar(JsonNode v, boolean user) {
+    if (!v.isObject()) {
+      return v;
+    }
+    if (user || v.has("accountId") || v.has("emailAddress") || v.has("displayName") && v.has("name")
+        && !v.has("value")) {
+      String id = userId(v);
+      return id == null ? NullNode.getInstance() : JSON.textNode(id);
+    }
+    for (String key : List.of("value", "name", "key", "id")) {
+      if (v.hasNonNull(key)) {
+        return JSON.textNode(v.path(key).asText());
+      }
+    }
+    return v;
+  }
+
+  /** A normalized value to what Jira takes in {@code fields} of a create or an edit. */
+  public JsonNode toWire(String fieldId, JsonNode value) {
+    FieldSchema s = schemas.get(fieldId);
+    String type = s == null ? "any" : s.type();
+    boolean empty = value == null || value.isNull();
+    if (type.equals("array")) {
+      ArrayNode out = JSON.arrayNode();
+      if (!empty) {
+        for (JsonNode item : value.isArray() ? value : JSON.arrayNode().add(value)) {
+          out.add(scalarToWire(s.items(), item));
+        }
+      }
+      return out;
+    }
+    if (empty) {
+      return NullNode.getInstance();
+    }
+    if (richText(fieldId) && flavour == JiraFlavour.CLOUD && value.isTextual()) {
+      return Adf.fromWiki(value.asText());
+    }
+    if (fieldId.equals("parent")) {
+      return JSON.objectNode().put("key", value.asText());
+    }
+    return scalarToWire(type, value);
+  }
+
+  private JsonNode scalarToWire(String type, JsonNode value) {
+    if (type == null || !value.isTextual()) {
+      return value;
+    }
+    if (type.equals("user")) {
+      return JSON.objectNode().put(flavour == JiraFlavour.CLOUD ? "accountId" : "name",
+          value.asText());
+    }
+    if (type.equals("option")) {
+      return JSON.objectNode().put("value", value.asText());
+    }
+    if (NAMED.contains(type)) {
+      return JSON.objectNode().put("name", value.asText());
+    }
+    return value;
+  }
+
+  // ------------------------------------------------------------------ issues
+
+  /** An issue of a GET or a search, with its normalized field values. */
+  public TrackedIssue issue(JsonNode issue) {
+    JsonNode fields = issue.path("fields");
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    fields.fields().forEachRemaining(e -> {
+      if (!NOT_VALUES.contains(e.getKey())) {
+        JsonNode v = fromWire(e.getKey(), e.getValue());
+        if (!v.isNull()) {
+          values.put(e.getKey(), v);
+        }
+      }
+    });
+    String marker = text(issue.path("properties").path(ORIGIN_PROPERTY).path("origin"));
+    long created = time(fields.path("created"));
+    long updated = fields.hasNonNull("updated") ? time(fields.path("updated")) : created;
+    String type = text(fields.path("issuetype").path("name"));
+    return new TrackedIssue(issue.path("key").asText(), type == null ? "" : type,
+        userId(fields.path("creator").isObject() ? fields.path("creator")
+            : fields.path("reporter")), created, updated, marker, values);
+  }
+
+  /**
+   * Changelog histories to entries oldest first, sorted by time and numeric id (Jira does not
+   * promise an order) and without repeats.
+   */
+  public List<ChangelogEntry> changelog(JsonNode histories) {
+    Map<String, ChangelogEntry> byId = new LinkedHashMap<>();
+    for (JsonNode h : histories) {
+      String id = h.path("id").asText();
+      List<FieldChange> items = new ArrayList<>();
+      for (JsonNode item : h.path("items")) {
+        String field = fieldIdOf(item);
+        if (field != null) {
+          items.add(new FieldChange(field, text(item.path("fromString")),
+              text(item.path("toString"))));
+        }
+      }
+      byId.putIfAbsent(id, new ChangelogEntry(id, userId(h.path("author")),
+          time(h.path("created")), items));
+    }
+    List<ChangelogEntry> sorted = new ArrayList<>(byId.values());
+    sorted.sort(Comparator.comparingLong(ChangelogEntry::timestamp)
+        .thenComparingLong(e -> numeric(e.id())));
+    return sorted;
+  }
+
+  /** The field id of a changelog item: its fieldId, or (old Server) its name looked up. */
+  String fieldIdOf(JsonNode item) {
+    String id = text(item.path("fieldId"));
+    if (id != null) {
+      return id;
+    }
+    String name = text(item.path("field"));
+    if (name == null) {
+      return null;
+    }
+    if (schemas.containsKey(name)) {
+      return name;
+    }
+    return idsByName.getOrDefault(name.toLowerCase(Locale.ROOT), name);
+  }
+
+  /** The issue's comments from a comments page. */
+  public List<Comment> comments(JsonNode page) {
+    List<Comment> out = new ArrayList<>();
+    for (JsonNode c : page.path("comments")) {
+      JsonNode body = c.path("body");
+      String text = Adf.isDocument(body) ? Adf.toWiki(body) : body.asText("");
+      JsonNode vis = c.path("visibility");
+      String visibility = vis.isObject() && text(vis.path("value")) != null
+          ? vis.path("type").asText("role") + ":" + vis.path("value").asText() : null;
+      long created = time(c.path("created"));
+      long updated = c.hasNonNull("updated") ? time(c.path("updated")) : created;
+      out.add(new Comment(c.path("id").asText(), userId(c.path("author")), text, created,
+          updated, visibility, userId(c.path("updateAuthor"))));
+    }
+    return out;
+  }
+
+  /** A comment's body and visibility as Jira takes them. */
+  public ObjectNode commentBody(String body, String visibility) {
+    ObjectNode out = JSON.objectNode();
+    if (flavour == JiraFlavour.CLOUD) {
+      out.set("body", Adf.fromWiki(body));
+    } else {
+      out.put("body", body);
+    }
+    if (visibility != null) {
+      int colon = visibility.indexOf(':');
+      out.putObject("visibility")
+          .put("type", colon > 0 ? visibility.substring(0, colon) : "role")
+          .put("value", visibility.substring(colon + 1));
+    }
+    return out;
+  }
+
+  /** An attachment of {@code fields.attachment} or an upload's answer. */
+  public Attachment attachment(JsonNode a) {
+    return new Attachment(a.path("id").asText(), a.path("filename").asText(),
+        text(a.path("mimeType")), a.path("size").asLong(), userId(a.path("author")),
+        a.hasNonNull("created") ? time(a.path("created")) : 0);
+  }
+
+  /** The links of {@code fields.issuelinks}, seen from an issue. */
+  public static List<IssueLink> links(String issueKey, JsonNode issuelinks) {
+    List<IssueLink> out = new ArrayList<>();
+    for (JsonNode l : issuelinks) {
+      String type = l.path("type").path("name").asText();
+      if (l.has("outwardIssue")) {
+        out.add(new IssueLink(l.path("id").asText(), type, issueKey,
+            l.path("outwardIssue").path("key").asText()));
+      } else if (l.has("inwardIssue")) {
+        out.add(new IssueLink(l.path("id").asText(), type,
+            l.path("inwardIssue").path("key").asText(), issueKey));
+      }
+    }
+    return out;
+  }
+
+  /** The transitions of {@code GET /issue/{key}/transitions?expand=transitions.fields}. */
+  public static List<Transition> transitions(JsonNode response) {
+    List<Transition> out = new ArrayList<>();
+    for (JsonNode t : response.path("transitions")) {
+      Set<String> required = new LinkedHashSet<>();
+      t.path("fields").fields().forEachRemaining(e -> {
+        if (e.getValue().path("required").asBoolean(false)) {
+          required.add(e.getKey());
+        }
+      });
+      String to = text(t.path("to").path("name"));
+      out.add(new Transition(t.path("id").asText(), t.path("name").asText(),
+          to == null ? t.path("name").asText() : to, required));
+    }
+    return out;
+  }
+
+  /**
+   * The create screen of an issue type from any create metadata Jira sends: the old {@code
+   * projects[].issuetypes[].fields{}} map, or the new paged {@code fields[]} (or {@code values[]}
+   * on Server 9).
+   */
+  public static CreateMetadata createMetadata(String issueType, JsonNode response) {
+    Set<String> fields = new LinkedHashSet<>();
+    Set<String> required = new LinkedHashSet<>();
+    JsonNode list = response.has("fields") ? response.path("fields") : response.path("values");
+    if (response.has("projects")) {
+      list = JSON.arrayNode();
+      for (JsonNode p : response.path("projects")) {
+        for (JsonNode t : p.path("issuetypes")) {
+          if (issueType.equals(t.path("name").asText())) {
+            list = t.path("fields");
+          }
+        }
+      }
+    }
+    if (list.isObject()) {
+      list.fields().forEachRemaining(e -> add(e.getKey(), e.getValue(), fields, required));
+    } else {
+      for (JsonNode f : list) {
+        add(text(f.path("fieldId")) != null ? f.path("fieldId").asText() : f.path("key").asText(),
+            f, fields, required);
+      }
+    }
+    fields.removeAll(Set.of("project", "issuetype"));
+    required.removeAll(Set.of("project", "issuetype"));
+    return new CreateMetadata(issueType, fields, required);
+  }
+
+  private static void add(String id, JsonNode f, Set<String> fields, Set<String> required) {
+    fields.add(id);
+    if (f.path("required").asBoolean(false) && !f.path("hasDefaultValue").asBoolean(false)) {
+      required.add(id);
+    }
+  }
+
+  /** The allowed values named in create metadata, by field id. */
+  public static Map<String, List<String>> allowedValues(JsonNode response) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    JsonNode list = response.has("fields") ? response.path("fields") : response.path("values");
+    List<JsonNode> all = new ArrayList<>();
+    if (list.isObject()) {
+      list.forEach(all::add);
+    } else {
+      list.forEach(all::add);
+    }
+    for (JsonNode f : all) {
+      String id = text(f.path("fieldId")) != null ? f.path("fieldId").asText()
+          : f.path("key").asText();
+      if (f.has("allowedValues")) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode v : f.path("allowedValues")) {
+          String value = text(v.path("value")) != null ? v.path("value").asText()
+              : text(v.path("name"));
+          if (value != null) {
+            values.add(value);
+          }
+        }
+        out.put(id, values);
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static String text(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    String s = node.asText();
+    return s.isEmpty() ? null : s;
+  }
+
+  static long time(JsonNode node) {
+    String s = text(node);
+    return s == null ? 0 : JiraTime.parse(s);
+  }
+
+  private static long numeric(String id) {
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}
