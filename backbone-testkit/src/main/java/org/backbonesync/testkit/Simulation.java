@@ -79,11 +79,14 @@ public final class Simulation {
   private final int steps;
   private final Set<TestOnlySwitch> switches;
   private final java.util.function.Supplier<org.backbonesync.spi.store.Stores> stores;
+  private final java.util.function.BiFunction<String, InMemoryIssueTracker,
+      org.backbonesync.spi.tracker.IssueTracker> reach;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
+    this.reach = b.reach;
   }
 
   /** Starts building a simulation. */
@@ -110,6 +113,8 @@ public final class Simulation {
     private final Set<TestOnlySwitch> switches = EnumSet.noneOf(TestOnlySwitch.class);
     private java.util.function.Supplier<org.backbonesync.spi.store.Stores> stores =
         InMemoryStores::new;
+    private java.util.function.BiFunction<String, InMemoryIssueTracker,
+        org.backbonesync.spi.tracker.IssueTracker> reach = (key, project) -> project;
 
     private Builder() {}
 
@@ -125,6 +130,16 @@ public final class Simulation {
     /** Fresh stores for each run, e.g. JDBC ones. Default: in-memory stores. */
     public Builder stores(java.util.function.Supplier<org.backbonesync.spi.store.Stores> fresh) {
       this.stores = fresh;
+      return this;
+    }
+
+    /**
+     * How the engine reaches each project (see {@link SyncTestDriver.Builder#trackers}); e.g.
+     * through a fake Jira server and the Jira adapter. Default: directly.
+     */
+    public Builder trackers(java.util.function.BiFunction<String, InMemoryIssueTracker,
+        org.backbonesync.spi.tracker.IssueTracker> value) {
+      this.reach = java.util.Objects.requireNonNull(value, "trackers");
       return this;
     }
 
@@ -168,6 +183,7 @@ public final class Simulation {
       }
       this.sync = SyncTestDriver.builder()
           .stores(stores.get())
+          .trackers(reach)
           .skewB(Duration.ofSeconds(skew))
           .projectA(p -> p.priorities(PRIORITIES.toArray(String[]::new)))
           .connectorB(c -> c.withJql("labels != private"))

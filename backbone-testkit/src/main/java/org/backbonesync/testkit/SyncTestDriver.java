@@ -56,6 +56,8 @@ public final class SyncTestDriver {
   private final ManualClock clock;
   private final InMemoryIssueTracker a;
   private final InMemoryIssueTracker b;
+  private final org.backbonesync.spi.tracker.IssueTracker engineA;
+  private final org.backbonesync.spi.tracker.IssueTracker engineB;
   private final Stores stores;
   private final InMemoryTransport aToB = new InMemoryTransport();
   private final InMemoryTransport bToA = new InMemoryTransport();
@@ -84,6 +86,8 @@ public final class SyncTestDriver {
       config.responsibility(builder.responsibility);
     }
     this.configuration = config.build();
+    this.engineA = builder.reach.apply(keyA(), a);
+    this.engineB = builder.reach.apply(keyB(), b);
     this.engineSettings = builder.engineSettings;
     this.hostListener = builder.listener;
     this.providers = List.copyOf(builder.providers);
@@ -107,8 +111,8 @@ public final class SyncTestDriver {
   private SyncEngine newEngine() {
     SyncEngine.Builder builder = SyncEngine.builder()
         .configuration(configuration)
-        .tracker(keyA(), a)
-        .tracker(keyB(), b)
+        .tracker(keyA(), engineA)
+        .tracker(keyB(), engineB)
         .transport(keyA(), aToB)
         .transport(keyB(), bToA)
         .stores(stores)
@@ -411,8 +415,22 @@ public final class SyncTestDriver {
     private Duration skewB = Duration.ZERO;
     private Responsibility responsibility;
     private UnaryOperator<ConnectorConfig> connectorB = c -> c;
+    private java.util.function.BiFunction<String, InMemoryIssueTracker,
+        org.backbonesync.spi.tracker.IssueTracker> reach = (key, project) -> project;
 
     private Builder() {}
+
+    /**
+     * How the engine reaches each project, given the connector key and the in-memory project.
+     * Default: the in-memory tracker itself. A test of an adapter puts it in between, e.g. a
+     * {@link FakeJiraServer} over the project and the Jira adapter over the server, while {@link
+     * SyncTestDriver#a(String)} still edits the project directly as a person would.
+     */
+    public Builder trackers(java.util.function.BiFunction<String, InMemoryIssueTracker,
+        org.backbonesync.spi.tracker.IssueTracker> value) {
+      this.reach = java.util.Objects.requireNonNull(value, "trackers");
+      return this;
+    }
 
     /** The clock. Default: a {@link ManualClock} at 2026-01-01T09:00Z. */
     public Builder clock(ManualClock manualClock) {
