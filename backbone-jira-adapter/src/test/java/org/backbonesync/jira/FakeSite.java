@@ -18,6 +18,7 @@ final class FakeSite implements AutoCloseable {
   static final String SYNC_USER = "sync";
   static final String SECRET = "s3cret-token";
 
+  final FakeJiraServer.Flavour flavour;
   final ManualClock clock;
   final InMemoryIssueTracker project;
   final FakeJiraServer server;
@@ -34,6 +35,7 @@ final class FakeSite implements AutoCloseable {
 
   FakeSite(FakeJiraServer.Flavour flavour, ManualClock clock, InMemoryIssueTracker project,
       Consumer<FakeJiraServer.Builder> adjustServer, Consumer<JiraSite.Builder> adjustSite) {
+    this.flavour = flavour;
     this.clock = clock;
     this.project = project;
     FakeJiraServer.Builder sb = FakeJiraServer.builder(project).flavour(flavour)

@@ -33,6 +33,14 @@ import java.util.concurrent.TimeUnit;
  * Retry-After), a dropped connection, or a stall until released. Thread-safe. Close it.
  */
 public final class FakeJiraServer implements AutoCloseable {
+  static {
+    // The JDK server writes a response's headers and body as two segments; with Nagle's
+    // algorithm on, the body waits for the client's delayed ACK (about 40 ms per response).
+    // The property is read once, when the first JDK HttpServer of the JVM starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
 
   /** Which Jira it plays. */
   public enum Flavour {

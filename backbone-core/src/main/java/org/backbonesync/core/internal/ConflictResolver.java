@@ -79,8 +79,13 @@ final class ConflictResolver {
   Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,
       Map<String, JsonNode> synced, Map<String, PendingChange> pending, long now) {
     // People's changes the outgoing queue has not examined yet: the local changes not sent.
+    // Only an issue updated after the last change the outgoing queue saw can hold one: the poll
+    // read the issue and its changelog in one snapshot, so nothing up to lastChangeSeen is
+    // unseen. Skipping the changelog read then keeps a message to one read and one write.
     Map<String, Long> unsentAt = new HashMap<>();
-    for (ChangelogEntry entry : connector.tracker.changelog(local.key(), row.lastChangeSeen())) {
+    List<ChangelogEntry> notExamined = local.updated() > row.lastChangeSeen()
+        ? connector.tracker.changelog(local.key(), row.lastChangeSeen()) : List.of();
+    for (ChangelogEntry entry : notExamined) {
       if (connector.config.syncUser().equals(entry.author())) {
         continue;
       }

@@ -195,7 +195,9 @@ final class OutgoingQueue {
         fresh.add(entry);
       }
     }
-    long lastSeen = Math.max(info.lastChangeSeen(), maxTimestamp(fresh));
+    // The issue and its changelog come in one snapshot: every change up to its "updated" time
+    // has been examined now, even one that wrote no changelog entry (a create, a comment).
+    long lastSeen = Math.max(info.lastChangeSeen(), Math.max(maxTimestamp(fresh), issue.updated()));
     Map<String, Change> latest = latestChanges(fresh, false);
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     if (!latest.isEmpty()) {

@@ -1,0 +1,66 @@
+package org.backbonesync.jira;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.backbonesync.testkit.FakeJiraServer;
+import org.backbonesync.testkit.ManualClock;
+import org.backbonesync.testkit.SyncTestDriver;
+
+/**
+ * Two fake Jira sites, one per project of a {@link SyncTestDriver}: the engine reaches each
+ * project over HTTP through the adapter, while the test edits the projects directly as people
+ * on those sites would.
+ */
+final class JiraPair implements AutoCloseable {
+  /** Which flavour each side speaks. */
+  enum Flavours {
+    CLOUD_CLOUD(FakeJiraServer.Flavour.CLOUD, FakeJiraServer.Flavour.CLOUD),
+    SERVER_SERVER(FakeJiraServer.Flavour.SERVER, FakeJiraServer.Flavour.SERVER),
+    CLOUD_SERVER(FakeJiraServer.Flavour.CLOUD, FakeJiraServer.Flavour.SERVER);
+
+    final FakeJiraServer.Flavour a;
+    final FakeJiraServer.Flavour b;
+
+    Flavours(FakeJiraServer.Flavour a, FakeJiraServer.Flavour b) {
+      this.a = a;
+      this.b = b;
+    }
+  }
+
+  final ManualClock clock = ManualClock.startingAt2026();
+  final SyncTestDriver sync;
+  private final Map<String, FakeSite> sites = new LinkedHashMap<>();
+
+  JiraPair(Flavours flavours, Consumer<SyncTestDriver.Builder> adjust) {
+    SyncTestDriver.Builder builder = SyncTestDriver.builder().clock(clock)
+        .trackers((key, project) -> {
+          FakeSite site = new FakeSite(sites.isEmpty() ? flavours.a : flavours.b, clock, project,
+              s -> { }, s -> { });
+          sites.put(key, site);
+          return site.tracker;
+        });
+    adjust.accept(builder);
+    this.sync = builder.build();
+  }
+
+  /** Side A's fake site (the first project the driver reaches). */
+  FakeSite siteA() {
+    return sites.get(sync.keyA());
+  }
+
+  /** Side B's fake site. */
+  FakeSite siteB() {
+    return sites.get(sync.keyB());
+  }
+
+  /** Forgets the requests both servers have seen so far. */
+  void clearRequests() {
+    sites.values().forEach(s -> s.server.clearRequests());
+  }
+
+  @Override
+  public void close() {
+    sites.values().forEach(FakeSite::close);
+  }
+}
