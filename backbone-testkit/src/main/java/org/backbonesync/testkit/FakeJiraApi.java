@@ -723,8 +723,10 @@ final class FakeJiraApi {
     for (Transition t : as.transitions(key)) {
       ObjectNode n = list.addObject().put("id", t.id()).put("name", t.name());
       n.set("to", namedValue("status", t.toStatus()));
-      n.put("hasScreen", !t.requiredFields().isEmpty()).put("isGlobal", false)
-          .put("isInitial", false).put("isAvailable", true).put("isConditional", false);
+      if (cloud()) {
+        n.put("hasScreen", !t.requiredFields().isEmpty()).put("isGlobal", false)
+            .put("isInitial", false).put("isAvailable", true).put("isConditional", false);
+      }
       if (withFields) {
         ObjectNode f = n.putObject("fields");
         for (String field : t.requiredFields()) {
@@ -884,8 +886,8 @@ final class FakeJiraApi {
       o.putObject("visibility").put("type", c.visibility().substring(0, colon))
           .put("value", c.visibility().substring(colon + 1));
     }
-    if (!cloud()) {
-      o.put("jsdPublic", true);
+    if (cloud()) {
+      o.put("jsdPublic", true); // Cloud's comments say whether service desk customers see them
     }
     return o;
   }

@@ -340,7 +340,7 @@ public final class JiraHttp {
     return parts.isEmpty() ? "" : ": " + String.join("; ", parts);
   }
 
-  private static JiraException refused(String method, URI uri, Response r, String issueKey) {
+  static JiraException refused(String method, URI uri, Response r, String issueKey) {
     List<String> messages = new ArrayList<>();
     Map<String, String> fields = new LinkedHashMap<>();
     JsonNode body = r.body();

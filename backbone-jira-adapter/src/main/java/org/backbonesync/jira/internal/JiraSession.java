@@ -15,6 +15,7 @@ import org.backbonesync.spi.tracker.FieldSchema;
  * {@code /myself}), and the site's fields (from {@code /field}). Thread-safe; each is read once.
  */
 public final class JiraSession {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JiraSession.class);
   private final JiraHttp http;
   private final boolean quietWrites;
   private JiraFlavour flavour;
@@ -40,11 +41,36 @@ public final class JiraSession {
   public synchronized JiraFlavour flavour() {
     if (flavour == null) {
       // Both flavours answer on REST v2.
-      JsonNode info = http.send("GET", "/rest/api/2/serverInfo", null, null).body();
-      String type = info == null ? "" : info.path("deploymentType").asText("");
-      flavour = type.equalsIgnoreCase("Cloud") ? JiraFlavour.CLOUD : JiraFlavour.SERVER;
+      flavour = flavourOf(http.send("GET", "/rest/api/2/serverInfo", null, null).body());
     }
     return flavour;
+  }
+
+  /**
+   * The flavour a serverInfo answer shows: its deploymentType ("Cloud", "Server",
+   * "DataCenter") when present; otherwise Cloud's fixed version 1001.x or an Atlassian-hosted
+   * base URL (Cloud examples leave deploymentType out); otherwise Server.
+   */
+  static JiraFlavour flavourOf(JsonNode info) {
+    if (info == null || !info.isObject()) {
+      return JiraFlavour.SERVER;
+    }
+    String type = info.path("deploymentType").asText("");
+    if (!type.isEmpty()) {
+      return type.equalsIgnoreCase("Cloud") ? JiraFlavour.CLOUD : JiraFlavour.SERVER;
+    }
+    if (info.path("version").asText("").startsWith("1001.")) {
+      return JiraFlavour.CLOUD;
+    }
+    String host = "";
+    try {
+      String h = java.net.URI.create(info.path("baseUrl").asText("")).getHost();
+      host = h == null ? "" : h.toLowerCase(java.util.Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      // not a URL: say nothing about the flavour
+    }
+    return host.endsWith(".atlassian.net") || host.endsWith(".jira.com")
+        ? JiraFlavour.CLOUD : JiraFlavour.SERVER;
   }
 
   /** The REST path prefix of the flavour, e.g. {@code /rest/api/3}. */
@@ -72,14 +98,29 @@ public final class JiraSession {
     }
     JsonNode me = http.send("GET", api() + "/myself", null, null).body();
     userId = JiraWire.userIdOf(me, flavour());
+    zone = zoneOf(me, http.base());
+  }
+
+  /** The earliest local time there is: a bare JQL time written in it is never too late. */
+  static final ZoneId UNKNOWN_ZONE = java.time.ZoneOffset.ofHours(-12);
+
+  /**
+   * The time zone of a /myself answer. When Jira does not say or names a zone the JDK does not
+   * know, watermarks are written as if at UTC-12, so the search reads at most a day more than
+   * needed (changes already seen are dropped by changelog id) and never misses one.
+   */
+  static ZoneId zoneOf(JsonNode me, java.net.URI site) {
     String tz = me == null ? null : JiraWire.text(me.path("timeZone"));
-    ZoneId z;
     try {
-      z = tz == null ? ZoneId.of("UTC") : ZoneId.of(tz);
+      if (tz != null) {
+        return ZoneId.of(tz);
+      }
     } catch (java.time.DateTimeException e) {
-      z = ZoneId.of("UTC");
+      // fall through to the warning
     }
-    zone = z;
+    LOG.warn("{}: /myself gives no usable time zone ({}); searching with a 26-hour margin."
+        + " Set the sync user's time zone in Jira's profile settings.", site, tz);
+    return UNKNOWN_ZONE;
   }
 
   /** The site's fields, system and custom, with their schemas. */

@@ -421,7 +421,11 @@ public final class JiraWire {
     return s.isEmpty() ? null : s;
   }
 
+  /** A Jira time; a number is taken as epoch millis (as the Agile API and some examples send). */
   static long time(JsonNode node) {
+    if (node != null && node.isNumber()) {
+      return node.asLong();
+    }
     String s = text(node);
     return s == null ? 0 : JiraTime.parse(s);
   }
