@@ -131,6 +131,8 @@ public final class Adf {
         default -> {
           if (n.has("text")) {
             out.append(n.path("text").asText());
+          } else if (n.path("attrs").hasNonNull("text")) {
+            out.append(n.path("attrs").path("text").asText()); // status, date-like lozenges
           } else if (n.has("content")) {
             out.append(inline(n.path("content")));
           }

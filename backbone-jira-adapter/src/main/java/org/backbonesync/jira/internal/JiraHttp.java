@@ -134,7 +134,15 @@ public final class JiraHttp {
       }
       int status = response.statusCode();
       if (status >= 200 && status < 300) {
-        return new Response(status, parse(response.body()), response.headers().map());
+        JsonNode parsed = parse(response.body());
+        if (parsed == null && response.body().length > 0) {
+          // a proxy's page, a cut-off answer: say so rather than read it as empty
+          throw new RetriableException(describe(method, uri) + " answered " + status
+              + " with a body that is not JSON (" + response.body().length + " bytes, "
+              + response.headers().firstValue("Content-Type").orElse("no content type") + ")",
+              null);
+        }
+        return new Response(status, parsed, response.headers().map());
       }
       Response failed = new Response(status, parse(response.body()), response.headers().map());
       if (status == 429 || status == 503) {
@@ -352,9 +360,10 @@ public final class JiraHttp {
         messages.add(body.path("message").asText());
       }
     }
-    if (messages.isEmpty() && fields.isEmpty()) {
+    if (r.status() == 401) {
+      messages.add(0, "authentication failed (check the credentials)");
+    } else if (messages.isEmpty() && fields.isEmpty()) {
       messages.add(switch (r.status()) {
-        case 401 -> "authentication failed (check the credentials)";
         case 403 -> "the sync user lacks a permission";
         case 404 -> "not found, or the sync user cannot see it";
         default -> "no details given";

@@ -50,7 +50,16 @@ public final class JiraTime {
    * the searching user's zone: JQL has minute precision, so a search from here is a superset.
    */
   public static String jqlMinute(long epochMillis, ZoneId zone) {
-    return JQL.format(Instant.ofEpochMilli(epochMillis).atZone(zone));
+    long at = epochMillis;
+    java.time.LocalDateTime local = java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(at),
+        zone);
+    // In the hour a clock turns back, a bare time names two instants and Jira may read the
+    // later one: step back until the time names one, so the search never starts too late.
+    for (int i = 0; i < 4 && zone.getRules().getValidOffsets(local).size() > 1; i++) {
+      at -= 3_600_000;
+      local = java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(at), zone);
+    }
+    return JQL.format(local);
   }
 
   /** The first millisecond of a JQL minute in a zone. */

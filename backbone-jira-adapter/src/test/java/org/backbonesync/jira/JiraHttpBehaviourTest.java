@@ -1,0 +1,387 @@
+package org.backbonesync.jira;
+
+import static org.backbonesync.testkit.InMemoryIssueTracker.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.testkit.FakeJiraServer;
+import org.backbonesync.testkit.FakeJiraServer.Fault;
+import org.backbonesync.testkit.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the adapter behaves on the wire: rate limits and Retry-After, backoff for server errors
+ * and timeouts, what is retried and what is not, typed errors, the request budget shared by the
+ * projects of a site, and credentials kept out of everything printed. Waits move the manual
+ * clock through the site's sleeper and are recorded; nothing sleeps.
+ */
+class JiraHttpBehaviourTest {
+  private FakeSite site;
+
+  @AfterEach
+  void stop() {
+    if (site != null) {
+      site.close();
+    }
+  }
+
+  private FakeSite site(FakeJiraServer.Flavour flavour, Consumer<JiraSite.Builder> adjust) {
+    site = new FakeSite(flavour, ManualClock.startingAt2026(), p -> { }, s -> { }, adjust);
+    return site;
+  }
+
+  /** An issue made directly in the project, read once so the session is warmed up. */
+  private String warmIssue() {
+    String key = site.project.create("Printer on fire");
+    site.tracker.issue(key);
+    site.server.clearRequests();
+    site.waits.clear();
+    return key;
+  }
+
+  private long hits(String method, String pathPart) {
+    return site.server.count(method, pathPart);
+  }
+
+  @Test
+  void a429IsRetriedAfterTheSecondsJiraAsksFor() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    String key = warmIssue();
+    site.server.enqueue(Fault.rateLimited(7));
+
+    Optional<TrackedIssue> issue = site.tracker.issue(key);
+
+    assertEquals("Printer on fire", issue.orElseThrow().field("summary").asText());
+    assertEquals(List.of(Duration.ofSeconds(7)), site.waits);
+    assertEquals(2, hits("GET", "/issue/" + key));
+  }
+
+  @Test
+  void without_RetryAfter_theRateLimitResetInstantIsHonoured() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    String key = warmIssue();
+    Instant reset = site.clock.instant().plusSeconds(12);
+    site.server.enqueue(Fault.status(429, Map.of("X-RateLimit-Reset", reset.toString()),
+        "{\"errorMessages\":[\"Rate limit exceeded.\"]}"));
+
+    site.tracker.issue(key);
+
+    assertEquals(List.of(Duration.ofSeconds(12)), site.waits);
+  }
+
+  @Test
+  void a503WithRetryAfterIsRetriedEvenForAPost() {
+    site(FakeJiraServer.Flavour.SERVER, b -> { });
+    warmIssue();
+    site.server.enqueue(Fault.status(503, Map.of("Retry-After", "3"), "").on("/issue"));
+
+    String key = site.tracker.createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Order toner")), null));
+
+    assertEquals(List.of(Duration.ofSeconds(3)), site.waits);
+    assertEquals(2, site.project.allIssues().size(), "created once");
+    assertEquals("Order toner", site.project.value(key, "summary").asText());
+  }
+
+  @Test
+  void aRetryAfterLongerThanTheCapIsNotWaitedButReportedWithTheWait() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> b.maxRetryAfter(Duration.ofSeconds(30)));
+    String key = warmIssue();
+    site.server.enqueue(Fault.rateLimited(600));
+
+    RetriableException e = assertThrows(RetriableException.class, () -> site.tracker.issue(key));
+
+    assertEquals(Optional.of(Duration.ofSeconds(600)), e.retryAfter(),
+        "the engine schedules the retry instead of blocking a thread for ten minutes");
+    assertTrue(e.getMessage().contains("answered 429 (jira-burst-based)"), e.getMessage());
+    assertEquals(List.of(), site.waits);
+  }
+
+  @Test
+  void serverErrorsOnAReadAreRetriedWithGrowingJitteredBackoff() {
+    site(FakeJiraServer.Flavour.SERVER, b -> b.maxAttempts(4)
+        .backoff(Duration.ofMillis(400), Duration.ofSeconds(30)));
+    String key = warmIssue();
+    for (int i = 0; i < 3; i++) {
+      site.server.enqueue(Fault.serverError());
+    }
+
+    site.tracker.issue(key);
+
+    assertEquals(4, hits("GET", "/issue/" + key));
+    assertEquals(3, site.waits.size());
+    long[] caps = {400, 800, 1600};
+    for (int i = 0; i < 3; i++) {
+      long ms = site.waits.get(i).toMillis();
+      assertTrue(ms >= caps[i] / 2 && ms <= caps[i], "wait " + i + " was " + ms + " ms");
+    }
+  }
+
+  @Test
+  void afterTheLastAttemptAServerErrorIsARetriableFailureNamingTheRequest() {
+    site(FakeJiraServer.Flavour.SERVER, b -> b.maxAttempts(2));
+    String key = warmIssue();
+    site.server.enqueue(Fault.serverError());
+    site.server.enqueue(Fault.serverError());
+
+    RetriableException e = assertThrows(RetriableException.class, () -> site.tracker.issue(key));
+
+    assertTrue(e.getMessage().startsWith("GET /rest/api/2/issue/" + key + " answered 500"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("Internal server error"), e.getMessage());
+  }
+
+  @Test
+  void aServerErrorOnACreateIsNotResentBecauseTheIssueMayExist() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    warmIssue();
+    site.server.enqueue(Fault.serverError().on("/issue"));
+
+    assertThrows(RetriableException.class, () -> site.tracker.createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Order toner")), "PB:PB-7")));
+
+    assertEquals(1, hits("POST", "/issue"), "one POST; the engine looks for the origin marker"
+        + " before creating again");
+  }
+
+  @Test
+  void aDroppedConnectionOnAReadIsRetried() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    String key = warmIssue();
+    site.server.enqueue(Fault.drop());
+
+    assertEquals(key, site.tracker.issue(key).orElseThrow().key());
+    assertEquals(2, hits("GET", "/issue/" + key), "sent again (by the JDK client or by us)");
+  }
+
+  @Test
+  void aCreateWhoseConnectionDropsIsNotSentAgain() {
+    site(FakeJiraServer.Flavour.SERVER, b -> { });
+    warmIssue();
+    site.server.enqueue(Fault.drop().on("/issue"));
+
+    RetriableException e = assertThrows(RetriableException.class, () -> site.tracker.createIssue(
+        new IssueCreate("Task", Map.of("summary", text("Order toner")), "PB:PB-7")));
+
+    assertTrue(e.getMessage().startsWith("POST /rest/api/2/issue failed"), e.getMessage());
+    assertEquals(1, hits("POST", "/issue"));
+  }
+
+  @Test
+  void aStalledReadTimesOutAndIsRetried() {
+    site(FakeJiraServer.Flavour.SERVER, b -> b.timeout(Duration.ofMillis(300)));
+    String key = warmIssue();
+    site.server.enqueue(Fault.stall());
+
+    assertEquals(key, site.tracker.issue(key).orElseThrow().key());
+    assertEquals(2, hits("GET", "/issue/" + key));
+    site.server.releaseStalled();
+  }
+
+  @Test
+  void aValidationErrorIsATypedExceptionNamingTheFieldAndIsNotRetried() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    String key = warmIssue();
+    site.server.enqueue(Fault.status(400, Map.of(),
+        "{\"errorMessages\":[],\"errors\":{\"priority\":\"Priority name 'Urgent' is not valid\"}}")
+        .on("/issue/" + key));
+
+    JiraException e = assertThrows(JiraException.class,
+        () -> site.tracker.updateIssue(key, Map.of("priority", text("Urgent"))));
+
+    assertEquals(400, e.status());
+    assertEquals(Map.of("priority", "Priority name 'Urgent' is not valid"), e.fieldErrors());
+    assertEquals("Jira refused PUT /rest/api/3/issue/" + key + " (HTTP 400): field priority:"
+        + " Priority name 'Urgent' is not valid", e.getMessage());
+    assertFalse(e.isRetriable());
+    assertEquals(1, hits("PUT", "/issue/" + key));
+  }
+
+  @Test
+  void theFakeRefusesAnUnknownValueAsJiraDoes() {
+    site(FakeJiraServer.Flavour.SERVER, b -> { });
+    String key = warmIssue();
+
+    JiraException e = assertThrows(JiraException.class,
+        () -> site.tracker.updateIssue(key, Map.of("priority", text("Urgent"))));
+
+    assertTrue(e.fieldErrors().containsKey("priority"), e.getMessage());
+    assertTrue(e.getMessage().contains("Urgent"), e.getMessage());
+  }
+
+  @Test
+  void wrongCredentialsAreRefusedOnceWithoutTheSecretInTheMessage() {
+    site = new FakeSite(FakeJiraServer.Flavour.CLOUD, ManualClock.startingAt2026(), p -> { },
+        s -> { }, b -> b.credentials(JiraCredentials.apiToken("sync@example.com",
+            "wrong-token-123")));
+
+    JiraException e = assertThrows(JiraException.class, () -> site.tracker.issueTypes());
+
+    assertEquals(401, e.status());
+    assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+    assertFalse(e.getMessage().contains("wrong-token-123"));
+    assertEquals(1, site.server.requests().size());
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIsReportedNotReadAsEmpty() throws IOException {
+    HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    proxy.createContext("/", ex -> {
+      byte[] page = "<html>Please log in</html>".getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/html");
+      ex.sendResponseHeaders(200, page.length);
+      ex.getResponseBody().write(page);
+      ex.close();
+    });
+    proxy.start();
+    try {
+      IssueTracker tracker = JiraSite.builder(URI.create("http://127.0.0.1:"
+              + proxy.getAddress().getPort()))
+          .flavour(JiraFlavour.SERVER).credentials(JiraCredentials.personalAccessToken("t"))
+          .requestsPerSecond(0).build().project("PA");
+
+      RetriableException e = assertThrows(RetriableException.class, tracker::issueTypes);
+
+      assertTrue(e.getMessage().contains("answered 200 with a body that is not JSON"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("text/html"), e.getMessage());
+    } finally {
+      proxy.stop(0);
+    }
+  }
+
+  @Test
+  void theRequestBudgetIsSharedByTheProjectsOfASite() {
+    ManualClock clock = ManualClock.startingAt2026();
+    site = new FakeSite(FakeJiraServer.Flavour.SERVER, clock, p -> { }, s -> { },
+        b -> b.requestsPerSecond(5));
+    String key = site.project.create("Printer on fire");
+    IssueTracker second = site.site.project("PA"); // another connector on the same site
+    site.tracker.issue(key); // the session's first requests
+    site.waits.clear();
+    Instant start = clock.instant();
+
+    for (int i = 0; i < 5; i++) {
+      site.tracker.issue(key);
+      second.issue(key);
+    }
+
+    Duration waited = site.waits.stream().reduce(Duration.ZERO, Duration::plus);
+    assertEquals(Duration.ofMillis(2000), Duration.between(start, clock.instant()),
+        "ten requests at five per second, after the slot the previous request took");
+    assertEquals(waited, Duration.between(start, clock.instant()));
+  }
+
+  @Test
+  void theFlavourIsDetectedFromServerInfo() {
+    for (FakeJiraServer.Flavour flavour : FakeJiraServer.Flavour.values()) {
+      FakeSite fake = new FakeSite(flavour, ManualClock.startingAt2026(), p -> { }, s -> { },
+          s -> { });
+      try {
+        fake.project.create("Printer on fire");
+        JiraSite detected = JiraSite.builder(fake.server.url())
+            .credentials(flavour == FakeJiraServer.Flavour.CLOUD
+                ? JiraCredentials.apiToken("sync@example.com", FakeSite.SECRET)
+                : JiraCredentials.personalAccessToken(FakeSite.SECRET))
+            .requestsPerSecond(0).build();
+
+        assertEquals("Printer on fire", detected.project("PA").issue("PA-1").orElseThrow()
+            .field("summary").asText());
+        assertEquals(flavour == FakeJiraServer.Flavour.CLOUD ? JiraFlavour.CLOUD
+            : JiraFlavour.SERVER, detected.flavour());
+        assertEquals(1, fake.server.count("GET", "/serverInfo"));
+      } finally {
+        fake.close();
+      }
+    }
+  }
+
+  @Test
+  void aHostSignerAuthenticatesEveryRequest() {
+    List<String> signed = new ArrayList<>();
+    site = new FakeSite(FakeJiraServer.Flavour.SERVER, ManualClock.startingAt2026(), p -> { },
+        s -> { }, b -> b.credentials(JiraCredentials.signedBy((request, method, uri) -> {
+          signed.add(method + " " + uri.getPath());
+          request.setHeader("Authorization", "Bearer " + FakeSite.SECRET);
+        })));
+    String key = site.project.create("Printer on fire");
+
+    site.tracker.issue(key);
+
+    assertTrue(signed.contains("GET /rest/api/2/issue/" + key), signed.toString());
+    assertTrue(site.server.requests().stream().allMatch(r -> FakeSite.SYNC_USER.equals(r.user())),
+        "every request authenticated as the sync user");
+  }
+
+  @Test
+  void secretsStayOutOfToStringLogsAndExceptions() {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    List<String> printed = new ArrayList<>();
+    try {
+      site(FakeJiraServer.Flavour.CLOUD, b -> b.maxAttempts(2));
+      String key = warmIssue();
+      site.server.enqueue(Fault.serverError());
+      site.server.enqueue(Fault.serverError());
+      printed.add(assertThrows(RetriableException.class, () -> site.tracker.issue(key))
+          .getMessage());
+      printed.add(assertThrows(JiraException.class,
+          () -> site.tracker.updateIssue(key, Map.of("priority", text("Urgent")))).toString());
+      printed.add(site.site.toString());
+      printed.add(site.tracker.toString());
+      printed.add(JiraCredentials.apiToken("sync@example.com", FakeSite.SECRET).toString());
+      printed.add(JiraCredentials.personalAccessToken(FakeSite.SECRET).toString());
+      printed.add(JiraCredentials.password("sync", FakeSite.SECRET).toString());
+    } finally {
+      System.setErr(err);
+    }
+    printed.add(captured.toString(StandardCharsets.UTF_8));
+    String basic = java.util.Base64.getEncoder().encodeToString(
+        ("sync@example.com:" + FakeSite.SECRET).getBytes(StandardCharsets.UTF_8));
+    for (String text : printed) {
+      assertFalse(text.contains(FakeSite.SECRET), text);
+      assertFalse(text.contains(basic), text);
+    }
+    assertTrue(printed.get(4).contains("api token for sync@example.com"), printed.get(4));
+  }
+
+  @Test
+  void cloudDownloadsFollowTheMediaRedirectAndStream() throws IOException {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    String key = site.project.create("Printer on fire");
+    byte[] photo = new byte[200_000];
+    new java.util.Random(3).nextBytes(photo);
+    site.project.upload(key, "smoke.jpg", "image/jpeg", new java.io.ByteArrayInputStream(photo));
+    String id = site.tracker.attachments(key).get(0).id();
+
+    try (InputStream in = site.tracker.download(id)) {
+      assertEquals(photo.length, in.readAllBytes().length);
+    }
+    assertEquals(1, site.server.count("GET", "/media/"), "followed the 303 to the media store");
+  }
+}
