@@ -143,6 +143,15 @@ final class FakeJiraApi {
         route(ex, as, method, decode(path), query);
       } catch (Answer a) {
         json(ex, a.status, a.body);
+      } catch (SimulatedCrash crash) {
+        // the call happened; its answer is lost on the way: closed without an answer
+      } catch (org.backbonesync.spi.RetriableException e) {
+        // a tracker fault of a test: rate limited with the wait it asks for, or a server error
+        Answer answer = new Answer(e.retryAfter().isPresent() ? 429 : 500, e.getMessage(),
+            Map.of());
+        e.retryAfter().ifPresent(d -> ex.getResponseHeaders().add("Retry-After",
+            String.valueOf(Math.max(1, d.toSeconds()))));
+        json(ex, answer.status, answer.body);
       } catch (TrackerException e) {
         json(ex, 400, new Answer(400, e.fieldErrors().isEmpty() ? e.getMessage() : null,
             e.fieldErrors()).body);

@@ -759,7 +759,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
       List<FieldChange> items = new ArrayList<>();
       for (Map.Entry<String, JsonNode> e : values.entrySet()) {
         JsonNode before = fields.getOrDefault(e.getKey(), NullNode.getInstance());
-        JsonNode after = e.getValue() == null ? NullNode.getInstance() : e.getValue();
+        JsonNode after = e.getValue() == null
+            || e.getValue().isArray() && e.getValue().isEmpty() // as Jira: no values is none
+            ? NullNode.getInstance() : e.getValue();
         if (!before.equals(after)) {
           items.add(new FieldChange(e.getKey(), display(before), display(after)));
           fields.put(e.getKey(), after);

@@ -81,12 +81,14 @@ public final class Simulation {
   private final java.util.function.Supplier<org.backbonesync.spi.store.Stores> stores;
   private final java.util.function.BiFunction<String, InMemoryIssueTracker,
       org.backbonesync.spi.tracker.IssueTracker> reach;
+  private final List<String> via;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
+    this.via = b.via;
   }
 
   /** Starts building a simulation. */
@@ -115,6 +117,7 @@ public final class Simulation {
         InMemoryStores::new;
     private java.util.function.BiFunction<String, InMemoryIssueTracker,
         org.backbonesync.spi.tracker.IssueTracker> reach = (key, project) -> project;
+    private List<String> via = List.of();
 
     private Builder() {}
 
@@ -140,6 +143,16 @@ public final class Simulation {
     public Builder trackers(java.util.function.BiFunction<String, InMemoryIssueTracker,
         org.backbonesync.spi.tracker.IssueTracker> value) {
       this.reach = java.util.Objects.requireNonNull(value, "trackers");
+      return this;
+    }
+
+    /**
+     * Transitions for the status mapping to take, in order of preference ("via"), for trackers
+     * that do not show their workflow (Jira to a sync user). Default: none, the engine finds the
+     * shortest path in the workflow.
+     */
+    public Builder statusVia(String... transitions) {
+      this.via = List.of(transitions);
       return this;
     }
 
@@ -177,7 +190,10 @@ public final class Simulation {
         statusRows = json.readTree("{\"rows\": [{\"a\": \"To Do\", \"b\": \"To Do\"},"
             + " {\"a\": \"In Progress\", \"b\": \"In Progress\"},"
             + " {\"a\": \"In Review\", \"b\": \"In Review\"}, {\"a\": \"Done\", \"b\": \"Done\"}],"
-            + " \"resolution\": {\"a\": \"Done\", \"b\": \"Done\"}}");
+            + " \"resolution\": {\"a\": \"Done\", \"b\": \"Done\"}"
+            + (via.isEmpty() ? "" : ", \"via\": {\"a\": " + json.writeValueAsString(via)
+                + ", \"b\": " + json.writeValueAsString(via) + "}")
+            + "}");
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
