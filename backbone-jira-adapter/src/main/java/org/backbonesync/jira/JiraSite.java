@@ -68,6 +68,15 @@ public final class JiraSite {
     return session.flavour();
   }
 
+  /**
+   * The user the credentials sign in as, as the tracker port names users: the account id on
+   * Cloud, the user name on Server. It must be the connector's syncUser, or the sync's own
+   * changes look like people's and come back as echoes. Asks the site on the first call.
+   */
+  public String signedInUser() {
+    return session.userId();
+  }
+
   /** HTTP requests sent to the site so far, retries included: the cost of a sync. */
   public long requestCount() {
     return session.http().requests();
