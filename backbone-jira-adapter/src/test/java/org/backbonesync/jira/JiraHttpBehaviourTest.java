@@ -384,4 +384,44 @@ class JiraHttpBehaviourTest {
     }
     assertEquals(1, site.server.count("GET", "/media/"), "followed the 303 to the media store");
   }
+
+  @Test
+  void aDownloadRedirectedToAnotherHostGoesThereWithoutTheCredentials() throws Exception {
+    List<String> mediaAuth = new ArrayList<>();
+    HttpServer media = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    media.createContext("/blob", ex -> {
+      mediaAuth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+      byte[] body = "the bytes".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    HttpServer jira = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    // the media store is another origin: "localhost" instead of the site's 127.0.0.1
+    jira.createContext("/rest/api/3/attachment/content/10", ex -> {
+      ex.getResponseHeaders().set("Location", "http://localhost:" + media.getAddress().getPort()
+          + "/blob?token=signed");
+      ex.sendResponseHeaders(303, -1);
+      ex.close();
+    });
+    media.start();
+    jira.start();
+    try {
+      IssueTracker tracker = JiraSite.builder(URI.create("http://127.0.0.1:"
+              + jira.getAddress().getPort()))
+          .flavour(JiraFlavour.CLOUD)
+          .credentials(JiraCredentials.apiToken("sync@example.com", FakeSite.SECRET))
+          .requestsPerSecond(0).build().project("PA");
+
+      try (InputStream in = tracker.download("10")) {
+        assertEquals("the bytes", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+      assertEquals(List.of("null"), mediaAuth, "no Authorization header off the site");
+    } finally {
+      jira.stop(0);
+      media.stop(0);
+    }
+  }
 }
