@@ -14,4 +14,6 @@ fi
 java -jar "$jar" "${opts[@]}" -prof gc -rf json -rff benchmarks/results.json
 java -cp "$jar" org.backbonesync.core.BenchmarkReport benchmarks/results.json > benchmarks/results.md
 java -cp "$jar" org.backbonesync.core.StoreFootprint >> benchmarks/results.md
+echo >> benchmarks/results.md
+java -cp "$jar" org.backbonesync.jira.JiraCost >> benchmarks/results.md
 cat benchmarks/results.md

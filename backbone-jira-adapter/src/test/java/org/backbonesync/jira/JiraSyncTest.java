@@ -300,7 +300,14 @@ class JiraSyncTest {
   @ParameterizedTest
   @EnumSource(JiraPair.Flavours.class)
   void pollingAHundredChangedIssuesCostsOneRequestPerPage(JiraPair.Flavours flavours) {
-    SyncTestDriver sync = sync(flavours, b -> b.engine(e -> e.pollPageSize(50)));
+    SyncTestDriver sync = sync(flavours, b -> b.engine(e -> e.pollPageSize(50))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH))
+        // comments and attachments come with the search: still nothing per issue
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", null))
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", JSON.createObjectNode())));
     for (int i = 1; i <= 100; i++) {
       sync.a("alice").create("Issue " + i);
     }

@@ -80,14 +80,15 @@ final class AttachmentSync {
     return false;
   }
 
-  Outgoing outgoing(String issueKey, List<AttachmentLink> links) {
+  /** @param known the issue's attachments from the change search, or null to read them */
+  Outgoing outgoing(String issueKey, List<AttachmentLink> links, List<Attachment> known) {
     Map<String, AttachmentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
     ArrayNode ops = JsonNodeFactory.instance.arrayNode();
     List<AttachmentLink> put = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     Map<String, Attachment> present = new HashMap<>();
-    for (Attachment a : tracker.attachments(issueKey)) {
+    for (Attachment a : known != null ? known : tracker.attachments(issueKey)) {
       present.put(a.id(), a);
       if (byLocal.containsKey(a.id()) || syncUser.equals(a.author()) || !included(a)) {
         continue;

@@ -67,10 +67,11 @@ final class CommentSync {
         Pattern.DOTALL);
   }
 
-  Outgoing outgoing(String issueKey, List<CommentLink> links) {
+  /** @param known the issue's comments from the change search, or null to read them */
+  Outgoing outgoing(String issueKey, List<CommentLink> links, List<Comment> known) {
     Map<String, CommentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
-    List<Comment> comments = tracker.comments(issueKey);
+    List<Comment> comments = known != null ? known : tracker.comments(issueKey);
     ArrayNode ops = JSON.arrayNode();
     List<CommentLink> put = new ArrayList<>();
     List<String> removed = new ArrayList<>();

@@ -275,6 +275,7 @@ final class IncomingQueue implements MessageReceiver {
     CollectedUpdates update;
     ConflictResolver.Resolution resolution = null;
     TrackedIssue localIssue = null;
+    Supplier<Optional<TrackedIssue>> readBefore = null;
     Map<String, FieldValue> applied = message.fields();
     if (row.isPresent()) {
       rowId = row.get().id();
@@ -285,6 +286,7 @@ final class IncomingQueue implements MessageReceiver {
             localKey + " does not match the incoming JQL \"" + incomingJql + "\"");
       }
       Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
+      readBefore = issue;
       if (resolver.needsLocalIssue(message)) {
         TrackedIssue local = issue.get().orElseThrow(() -> new SyncException(
             localKey + " no longer exists in " + connector.key(), null, connector.key(),
@@ -340,7 +342,8 @@ final class IncomingQueue implements MessageReceiver {
       connector.tracker.updateIssue(localKey, update.fields());
     }
     if (update.move() != null) {
-      StatusMover.move(connector.tracker, localKey, update.move());
+      // the status as read before the update (a PUT cannot change it), else read now
+      StatusMover.move(connector.tracker, localKey, update.move(), readBefore);
     }
     if (!update.links().isEmpty()) {
       link(localKey, update.links());

@@ -22,9 +22,15 @@ final class StatusMover {
 
   private StatusMover() {}
 
-  static void move(IssueTracker tracker, String issueKey, CollectedUpdates.Move move) {
+  /**
+   * @param known the issue as already read in this step (its status is current), or null
+   */
+  static void move(IssueTracker tracker, String issueKey, CollectedUpdates.Move move,
+      java.util.function.Supplier<Optional<TrackedIssue>> known) {
     for (int step = 0; step < MAX_STEPS; step++) {
-      TrackedIssue issue = tracker.issue(issueKey).orElseThrow(() -> new SyncException(
+      Optional<TrackedIssue> read = step == 0 && known != null ? known.get()
+          : tracker.issue(issueKey);
+      TrackedIssue issue = read.orElseThrow(() -> new SyncException(
           issueKey + " disappeared while moving it to status " + move.status()));
       String current = issue.field("status").asText();
       if (current.equals(move.status())) {
@@ -42,6 +48,9 @@ final class StatusMover {
         screen.put(required, value);
       }
       tracker.transition(issueKey, next.id(), screen);
+      if (next.toStatus().equals(move.status())) {
+        return; // the transition's target is the status wanted: no need to read it back
+      }
     }
     throw new SyncException(issueKey + " did not reach status " + move.status() + " after "
         + MAX_STEPS + " transitions");

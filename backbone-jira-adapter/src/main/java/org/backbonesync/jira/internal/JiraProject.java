@@ -210,9 +210,32 @@ public final class JiraProject implements IssueTracker {
       } else {
         entries = wire().changelog(histories);
       }
-      out.add(new IssueChanges(tracked, since(entries, sinceMillis)));
+      out.add(new IssueChanges(tracked, since(entries, sinceMillis),
+          allComments(issue.path("fields").path("comment")),
+          allAttachments(issue.path("fields").path("attachment"))));
     }
     return new ChangePage(out, nextToken(page));
+  }
+
+  /** The comments a search brought along, when they are all there; else null. */
+  private List<Comment> allComments(JsonNode field) {
+    if (!field.isObject() || !field.path("comments").isArray()) {
+      return null;
+    }
+    List<Comment> comments = wire().comments(field);
+    return comments.size() >= field.path("total").asInt(Integer.MAX_VALUE) ? comments : null;
+  }
+
+  /** The attachments a search brought along (Jira lists them whole), sorted as attachments(). */
+  private List<Attachment> allAttachments(JsonNode field) {
+    if (!field.isArray()) {
+      return null;
+    }
+    List<Attachment> out = new ArrayList<>();
+    field.forEach(a -> out.add(wire().attachment(a)));
+    out.sort(Comparator.comparingLong(Attachment::created)
+        .thenComparingLong(a -> numeric(a.id())));
+    return out;
   }
 
   private JsonNode search(String jql, int maxResults, String pageToken, String fields,
