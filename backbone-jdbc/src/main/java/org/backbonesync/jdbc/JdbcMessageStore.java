@@ -23,7 +23,7 @@ import org.backbonesync.spi.store.OutboxEntry;
 /** The outbox and inbox in SQL tables; messages are kept as the codec's JSON. */
 final class JdbcMessageStore implements MessageStore {
   private static final String INBOX = "SELECT message_json, received_at, status, attempts,"
-      + " not_before, error FROM bb_inbox";
+      + " not_before, error, position, source_issue_key, message_id FROM bb_inbox";
 
   private final JdbcStores db;
   private final MessageCodec codec = new MessageCodec();
@@ -52,14 +52,22 @@ final class JdbcMessageStore implements MessageStore {
     return db.run(c -> {
       List<OutboxEntry> due = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT message_json, added_at, attempts,"
-          + " not_before, last_error FROM bb_outbox WHERE connector_key = ? AND not_before <= ?"
-          + " ORDER BY position")) {
+          + " not_before, last_error, position, message_id FROM bb_outbox WHERE connector_key = ?"
+          + " AND not_before <= ? ORDER BY position")) {
         s.setMaxRows(limit);
         bind(s, connectorKey, now);
         try (ResultSet r = s.executeQuery()) {
           while (r.next() && due.size() < limit) {
-            due.add(new OutboxEntry(message(r.getString(1)), r.getLong(2), r.getInt(3),
-                r.getLong(4), r.getString(5)));
+            SyncMessage m;
+            try {
+              m = message(r.getString(1));
+            } catch (RuntimeException e) {
+              db.corrupt().report("bb_outbox", String.valueOf(r.getLong(6)), "message "
+                  + r.getString(7), e);
+              continue;
+            }
+            due.add(new OutboxEntry(m, r.getLong(2), r.getInt(3), r.getLong(4),
+                r.getString(5)));
           }
         }
       }
@@ -111,32 +119,53 @@ final class JdbcMessageStore implements MessageStore {
     });
   }
 
+  /** An inbox row: its entry, or null when its message cannot be read (reported). */
+  private record Row(String sourceIssueKey, InboxEntry entry) {}
+
   private List<InboxEntry> incoming(Connection c, String connectorKey, String where,
       Object... args) throws SQLException {
+    return rows(c, connectorKey, where, args).stream().map(Row::entry)
+        .filter(java.util.Objects::nonNull).toList();
+  }
+
+  private List<Row> rows(Connection c, String connectorKey, String where, Object... args)
+      throws SQLException {
     Object[] all = new Object[args.length + 1];
     all[0] = connectorKey;
     System.arraycopy(args, 0, all, 1, args.length);
-    List<InboxEntry> entries = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(INBOX + " WHERE connector_key = ? AND " + where
         + " ORDER BY source_issue_key, sequence_id, received_at, position")) {
       bind(s, all);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          entries.add(new InboxEntry(message(r.getString(1)), r.getLong(2),
-              InboxEntry.Status.valueOf(r.getString(3)), r.getInt(4), r.getLong(5),
-              r.getString(6)));
+          InboxEntry entry;
+          try {
+            entry = new InboxEntry(message(r.getString(1)), r.getLong(2),
+                InboxEntry.Status.valueOf(r.getString(3)), r.getInt(4), r.getLong(5),
+                r.getString(6));
+          } catch (RuntimeException e) {
+            db.corrupt().report("bb_inbox", String.valueOf(r.getLong(7)), "message "
+                + r.getString(9) + " of " + r.getString(8), e);
+            entry = null;
+          }
+          rows.add(new Row(r.getString(8), entry));
         }
       }
     }
-    return entries;
+    return rows;
   }
 
   @Override
   public List<InboxEntry> nextIncoming(String connectorKey, long now, int limit) {
     return db.run(c -> {
       Map<String, InboxEntry> heads = new LinkedHashMap<>();
-      for (InboxEntry e : incoming(c, connectorKey, "1 = 1")) {
-        heads.putIfAbsent(e.message().sourceIssueKey(), e); // rows come lowest sequence first
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (Row row : rows(c, connectorKey, "1 = 1")) {
+        // rows come lowest sequence first; an unreadable head holds back its issue only
+        if (seen.add(row.sourceIssueKey()) && row.entry() != null) {
+          heads.put(row.sourceIssueKey(), row.entry());
+        }
       }
       return heads.values().stream()
           .filter(e -> e.status() == InboxEntry.Status.PENDING && e.notBefore() <= now)

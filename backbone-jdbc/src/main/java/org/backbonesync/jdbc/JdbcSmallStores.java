@@ -61,6 +61,17 @@ final class JdbcSmallStores implements WatermarkStore {
         + " cancelled, has_failed, progress, message, completion_timestamp, result_json,"
         + " failure_message, request_json";
 
+    /** The task of a row, or null when its JSON cannot be read (reported). */
+    private AsyncTask readable(ResultSet r) throws SQLException {
+      try {
+        return task(r);
+      } catch (RuntimeException e) {
+        db.corrupt().report("bb_task", String.valueOf(r.getLong(1)), "task of "
+            + r.getString(2), e);
+        return null;
+      }
+    }
+
     private AsyncTask task(ResultSet r) throws SQLException {
       return new AsyncTask(String.valueOf(r.getLong(1)), r.getString(2), r.getString(3),
           r.getLong(4), r.getBoolean(5), r.getBoolean(6), r.getBoolean(7), r.getInt(8),
@@ -123,7 +134,7 @@ final class JdbcSmallStores implements WatermarkStore {
             "SELECT " + COLUMNS + " FROM bb_task WHERE id = ?")) {
           s.setLong(1, key.get());
           try (ResultSet r = s.executeQuery()) {
-            return r.next() ? Optional.of(task(r)) : Optional.empty();
+            return r.next() ? Optional.ofNullable(readable(r)) : Optional.empty();
           }
         }
       });
@@ -137,7 +148,10 @@ final class JdbcSmallStores implements WatermarkStore {
             "SELECT " + COLUMNS + " FROM bb_task WHERE finished = FALSE ORDER BY id");
             ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            open.add(task(r));
+            AsyncTask task = readable(r);
+            if (task != null) {
+              open.add(task);
+            }
           }
         }
         return open;
@@ -181,11 +195,16 @@ final class JdbcSmallStores implements WatermarkStore {
           }
           try (ResultSet r = s.executeQuery()) {
             while (r.next()) {
-              records.add(new ConflictRecord(r.getLong(1), r.getString(2), r.getString(3),
-                  r.getString(4), r.getString(5), Json.read(r.getString(6)),
-                  Json.read(r.getString(7)), r.getLong(8), r.getLong(9),
-                  ConflictRecord.Winner.valueOf(r.getString(10)),
-                  ConflictRecord.Rule.valueOf(r.getString(11)), r.getLong(12)));
+              try {
+                records.add(new ConflictRecord(r.getLong(1), r.getString(2), r.getString(3),
+                    r.getString(4), r.getString(5), Json.read(r.getString(6)),
+                    Json.read(r.getString(7)), r.getLong(8), r.getLong(9),
+                    ConflictRecord.Winner.valueOf(r.getString(10)),
+                    ConflictRecord.Rule.valueOf(r.getString(11)), r.getLong(12)));
+              } catch (RuntimeException e) {
+                db.corrupt().report("bb_conflict", String.valueOf(r.getLong(1)),
+                    "conflict record of " + r.getString(3), e);
+              }
             }
           }
         }

@@ -191,7 +191,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         s.setLong(1, syncInfoId);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            values.put(r.getString(1), Json.read(r.getString(2)));
+            try {
+              values.put(r.getString(1), Json.read(r.getString(2)));
+            } catch (RuntimeException e) {
+              db.corrupt().report("bb_synced_value", syncInfoId + "/" + r.getString(1),
+                  "last synced value; taken as unknown", e);
+            }
           }
         }
       }
@@ -230,8 +235,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         s.setLong(1, syncInfoId);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            changes.put(r.getString(1),
-                new PendingChange(r.getLong(2), r.getLong(3), Json.read(r.getString(4))));
+            try {
+              changes.put(r.getString(1),
+                  new PendingChange(r.getLong(2), r.getLong(3), Json.read(r.getString(4))));
+            } catch (RuntimeException e) {
+              db.corrupt().report("bb_pending_change", syncInfoId + "/" + r.getString(1),
+                  "change not yet seen by the partner; left out", e);
+            }
           }
         }
       }
