@@ -11,6 +11,9 @@ if [[ "${1:-}" == "--quick" ]]; then
 else
   opts=()
 fi
+if [[ -n "${BACKBONE_PG_URL:-}" ]]; then
+  opts+=(-p store=h2,postgres) # the durable benchmarks on PostgreSQL too
+fi
 java -jar "$jar" "${opts[@]}" -prof gc -rf json -rff benchmarks/results.json
 java -cp "$jar" org.backbonesync.core.BenchmarkReport benchmarks/results.json > benchmarks/results.md
 java -cp "$jar" org.backbonesync.core.StoreFootprint >> benchmarks/results.md

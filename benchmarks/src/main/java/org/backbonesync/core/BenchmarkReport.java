@@ -23,6 +23,9 @@ public final class BenchmarkReport {
       if (params.has("pairs")) {
         name += "[pairs=" + params.path("pairs").asText() + "]";
       }
+      if (params.has("store")) {
+        name += "[store=" + params.path("store").asText() + "]";
+      }
       byName.put(name, r);
     }
     StringBuilder md = new StringBuilder();
@@ -56,7 +59,18 @@ public final class BenchmarkReport {
           / score(byName, "MessageCodecBenchmark.jacksonTreeRoundTrip");
       case "ScaleBenchmark.poll[pairs=100000]" -> score(byName, name)
           / score(byName, "ScaleBenchmark.poll[pairs=1000]");
-      default -> Double.NaN;
+      default -> {
+        // durable: how many times slower than the raw insert-and-delete loop of the same run
+        if (name.startsWith("DurableBenchmark.messagesBatched")) {
+          yield score(byName, name.replace("messagesBatched", "floorBatched"))
+              / score(byName, name);
+        }
+        if (name.startsWith("DurableBenchmark.messageOneByOne")) {
+          yield score(byName, name.replace("messageOneByOne", "floorOneByOne"))
+              / score(byName, name);
+        }
+        yield Double.NaN;
+      }
     };
     return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.2fx", value);
   }
@@ -67,6 +81,10 @@ public final class BenchmarkReport {
           "≥ 100,000 ops/s on 2 threads; ≤ 10x the floor; < 10 KB allocated";
       case "EndToEndBenchmark.change" -> "≥ 20,000 ops/s";
       case "ScaleBenchmark.poll[pairs=100000]" -> "≤ 1.5x the 1,000-pair poll";
+      case "DurableBenchmark.messagesBatched[store=h2]" -> "≥ 5,000 ops/s";
+      case "DurableBenchmark.messagesBatched[store=postgres]" -> "≥ 3,000 ops/s";
+      case "DurableBenchmark.messageOneByOne[store=h2]" -> "≥ 1,000 ops/s";
+      case "DurableBenchmark.messageOneByOne[store=postgres]" -> "≥ 500 ops/s";
       default -> "";
     };
   }
