@@ -106,17 +106,14 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public boolean addIncoming(SyncMessage message, long receivedAt) {
-    return db.run(c -> {
-      if (incoming(c, message.toConnector(), "message_id = ?", message.messageId()).size() > 0) {
-        return false;
-      }
-      update(c, "INSERT INTO bb_inbox (connector_key, message_id, source_issue_key, sequence_id,"
-          + " message_json, received_at, status, attempts, not_before) VALUES (?, ?, ?, ?, ?, ?,"
-          + " ?, 0, ?)", message.toConnector(), message.messageId(), message.sourceIssueKey(),
-          message.sequenceId(), json(message), receivedAt, InboxEntry.Status.PENDING.name(),
-          receivedAt);
-      return true;
-    });
+    // one round trip: insert unless the message id is there already
+    return db.run(c -> update(c, "INSERT INTO bb_inbox (connector_key, message_id,"
+        + " source_issue_key, sequence_id, message_json, received_at, status, attempts,"
+        + " not_before) SELECT ?, ?, ?, ?, ?, ?, ?, 0, ? WHERE NOT EXISTS (SELECT 1 FROM bb_inbox"
+        + " WHERE connector_key = ? AND message_id = ?)", message.toConnector(),
+        message.messageId(), message.sourceIssueKey(), message.sequenceId(), json(message),
+        receivedAt, InboxEntry.Status.PENDING.name(), receivedAt, message.toConnector(),
+        message.messageId()) == 1);
   }
 
   /** An inbox row: its entry, or null when its message cannot be read (reported). */

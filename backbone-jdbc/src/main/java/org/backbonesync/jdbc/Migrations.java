@@ -20,7 +20,7 @@ final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** The scripts, in version order. A new version is added at the end, never edited. */
-  static final List<String> SCRIPTS = List.of("V1__initial.sql");
+  static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__outbox_order.sql");
 
   private Migrations() {}
 
