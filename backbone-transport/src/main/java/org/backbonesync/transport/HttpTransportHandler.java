@@ -1,0 +1,113 @@
+package org.backbonesync.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.transport.MessageReceiver;
+import org.backbonesync.transport.EnvelopeRejectedException.Reason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving end of {@link HttpTransport}, framework-neutral: the host binds {@link
+ * #handle} to a POST route of its HTTP server (see the README for the JDK's server). It reads at
+ * most the envelope size limit, checks the signature before parsing, checks the synchronization,
+ * the connectors and the timestamp, stores each message through the local connector's receiver
+ * (the engine's {@code receiver(key)}), and answers with a signed acknowledgement of the messages
+ * stored. A refused envelope touches nothing, is counted by reason and answered with 4xx and the
+ * reason. Thread-safe.
+ */
+public final class HttpTransportHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpTransportHandler.class);
+  private final EnvelopeSecurity security;
+  private final Map<String, Local> locals = new ConcurrentHashMap<>();
+  private final Rejections rejections = new Rejections();
+
+  private record Local(String partner, MessageReceiver receiver) {}
+
+  /** An answer for the host to send: status, body and content type. */
+  public record Response(int status, byte[] body, String contentType) {}
+
+  /** A handler for one synchronization's envelopes. */
+  public HttpTransportHandler(EnvelopeSecurity security) {
+    this.security = Objects.requireNonNull(security, "security");
+  }
+
+  /**
+   * Accepts envelopes to a local connector from its partner only.
+   *
+   * @param receiver where its messages go, e.g. {@code engine.receiver(localConnector)}
+   */
+  public HttpTransportHandler connector(String localConnector, String partnerConnector,
+      MessageReceiver receiver) {
+    locals.put(Objects.requireNonNull(localConnector, "localConnector"),
+        new Local(Objects.requireNonNull(partnerConnector, "partnerConnector"),
+            Objects.requireNonNull(receiver, "receiver")));
+    return this;
+  }
+
+  /** Refused envelopes so far, by reason. */
+  public Map<Reason, Long> rejected() {
+    return rejections.snapshot();
+  }
+
+  /**
+   * Handles one request.
+   *
+   * @param method the HTTP method (only POST is accepted)
+   * @param body the request body; at most the size limit of it is read
+   */
+  public Response handle(String method, InputStream body) {
+    if (!"POST".equals(method)) {
+      return text(405, "only POST");
+    }
+    Envelopes.Opened envelope;
+    try {
+      envelope = Envelopes.open(security, body);
+      Local local = locals.get(envelope.to());
+      if (local == null || !local.partner().equals(envelope.from())
+          || !envelope.kind().equals(Envelopes.MESSAGES)) {
+        throw new EnvelopeRejectedException(Reason.NOT_PARTNER, "an envelope of "
+            + envelope.kind() + " from " + Envelopes.printable(envelope.from()) + " to "
+            + Envelopes.printable(envelope.to()) + " is not taken here");
+      }
+      List<String> stored = new ArrayList<>();
+      for (SyncMessage m : envelope.messages()) {
+        try {
+          if (local.receiver().receive(m)) {
+            stored.add(m.messageId());
+          }
+        } catch (RuntimeException e) {
+          // not acknowledged: the sender keeps it and sends it again
+          LOG.warn("{}: message {} not stored: {}", envelope.to(), m.messageId(), e.toString());
+        }
+      }
+      byte[] ack = Envelopes.seal(security, Envelopes.ACKS, envelope.to(), envelope.from(),
+          List.of(), stored);
+      return new Response(200, ack, "application/vnd.backbone-envelope");
+    } catch (EnvelopeRejectedException e) {
+      rejections.count(LOG, "transport " + security.synchronizationId(), e);
+      return text(e.reason() == Reason.TOO_LARGE ? 413 : e.reason() == Reason.BAD_SIGNATURE
+          || e.reason() == Reason.UNKNOWN_KEY ? 401 : e.reason() == Reason.NOT_PARTNER
+          || e.reason() == Reason.WRONG_SYNCHRONIZATION ? 403 : 400, e.getMessage());
+    } catch (IOException e) {
+      return text(400, "the body cannot be read");
+    }
+  }
+
+  private static Response text(int status, String message) {
+    return new Response(status, message.getBytes(StandardCharsets.UTF_8),
+        "text/plain; charset=utf-8");
+  }
+
+  @Override
+  public String toString() {
+    return "HttpTransportHandler[" + security.synchronizationId() + ", " + locals.keySet() + "]";
+  }
+}
