@@ -23,7 +23,9 @@ public final class EnvelopeRejectedException extends SyncException {
     /** Its timestamp is outside the accepted window: a replay, or a clock far off. */
     STALE,
     /** Beyond a shape limit: too many messages, nested too deep, a string too long. */
-    LIMIT
+    LIMIT,
+    /** An envelope already taken (a file delivered twice). */
+    DUPLICATE
   }
 
   private final Reason reason;

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * resendAfter}). {@link #receive} is called by the host on its schedule: it stores the messages of
  * the envelopes in the incoming folder through the local connector's receiver and writes their
  * acknowledgement. A file that fails a check (cut short, altered, signed with another secret, for
- * another synchronization or connector, or a replay older than the window) is moved to {@code
+ * another synchronization or connector, a replay older than the window, or one taken already) is
+ * moved to {@code
  * rejected/} in the incoming folder with a {@code .reason} file beside it and never applied; a
  * file that does not verify yet but was modified less than {@code settleTime} ago is left for
  * the next call, as it may still be arriving. Thread-safe.
@@ -61,6 +62,8 @@ public final class FileDropTransport implements MessageTransport {
   private final MessageCodec codec = new MessageCodec();
   private final Map<String, Long> writtenAt = new HashMap<>();
   private final Set<String> acknowledged = new LinkedHashSet<>();
+  /** Envelope ids taken, with their timestamps, kept for the window (older ones are stale). */
+  private final Map<String, Long> taken = new HashMap<>();
   private final Rejections rejections = new Rejections();
 
   private FileDropTransport(Builder b) {
@@ -157,6 +160,12 @@ public final class FileDropTransport implements MessageTransport {
       if (!e.kind().equals(Envelopes.MESSAGES)) {
         reject(file, new EnvelopeRejectedException(Reason.MALFORMED, "a msg- file holds "
             + e.kind()));
+        continue;
+      }
+      taken.values().removeIf(t -> clock.millis() - t > security.window().toMillis());
+      if (taken.putIfAbsent(e.envelopeId(), e.timestamp()) != null) {
+        reject(file, new EnvelopeRejectedException(Reason.DUPLICATE, "envelope "
+            + e.envelopeId() + " was taken already"));
         continue;
       }
       List<String> ids = new ArrayList<>();
