@@ -23,6 +23,9 @@ public final class BenchmarkReport {
       if (params.has("pairs")) {
         name += "[pairs=" + params.path("pairs").asText() + "]";
       }
+      if (params.has("changesPerPoll")) {
+        name += "[changesPerPoll=" + params.path("changesPerPoll").asText() + "]";
+      }
       if (params.has("store")) {
         name += "[store=" + params.path("store").asText() + "]";
       }
@@ -37,6 +40,11 @@ public final class BenchmarkReport {
       md.append("| `").append(e.getKey()).append("` | ")
           .append(String.format(Locale.ROOT, "%,.1f ± %,.1f %s", m.path("score").asDouble(),
               m.path("scoreError").asDouble(), m.path("scoreUnit").asText()))
+          .append(m.path("scorePercentiles").has("99.0") && "sample".equals(
+              e.getValue().path("mode").asText())
+              ? String.format(Locale.ROOT, " (p99 %,.1f %s)",
+                  m.path("scorePercentiles").path("99.0").asDouble(), m.path("scoreUnit").asText())
+              : "")
           .append(" | ")
           .append(alloc.isMissingNode() ? "" : String.format(Locale.ROOT, "%,.0f B",
               alloc.path("score").asDouble()))
@@ -80,6 +88,7 @@ public final class BenchmarkReport {
       case "EngineBenchmark.engineMessage" ->
           "≥ 100,000 ops/s on 2 threads; ≤ 10x the floor; < 10 KB allocated";
       case "EndToEndBenchmark.change" -> "≥ 20,000 ops/s";
+      case "LatencyBenchmark.pollDeliverApply[changesPerPoll=1000]" -> "p99 < 50 ms";
       case "ScaleBenchmark.poll[pairs=100000]" -> "≤ 1.5x the 1,000-pair poll";
       case "DurableBenchmark.messagesBatched[store=h2]" -> "≥ 5,000 ops/s";
       case "DurableBenchmark.messagesBatched[store=postgres]" -> "≥ 3,000 ops/s";
