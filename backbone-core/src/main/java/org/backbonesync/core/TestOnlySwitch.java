@@ -10,5 +10,7 @@ public enum TestOnlySwitch {
   /** Apply a message whose sequence id was applied already. */
   NO_DUPLICATE_CHECK,
   /** Create the issue again after a crash between the create and its record. */
-  NO_PENDING_CREATE
+  NO_PENDING_CREATE,
+  /** Let the older of two concurrent changes win instead of the newer. */
+  OLDEST_WINS
 }

@@ -102,6 +102,7 @@ public final class Simulation {
     try {
       run.traffic();
       run.settle();
+      run.finalConflict();
       run.check();
     } catch (AssertionError | RuntimeException e) {
       run.fail(e.toString());
@@ -458,6 +459,46 @@ public final class Simulation {
         retryFailed();
       }
       fail("messages still failing after retries: " + errors);
+    }
+
+    /**
+     * The conflict rule, checked against a winner known in advance: once the sync is quiet, both
+     * sides edit the summary of one pair before any engine step (so neither saw the other's
+     * edit), in a random order and a random time apart; the edit with the later tracker timestamp
+     * (B's clock is skewed) must win on both sides, A on a tie.
+     */
+    void finalConflict() {
+      List<SyncInfo> rows = sync.syncInfoA();
+      if (rows.isEmpty()) {
+        return;
+      }
+      SyncInfo row = rows.get(random.nextInt(rows.size()));
+      String onA = row.localIssueKey();
+      String onB = row.remoteIssueKey();
+      boolean aFirst = random.nextBoolean();
+      long[] at = new long[2];
+      for (int i = 0; i < 2; i++) {
+        boolean sideA = aFirst == (i == 0);
+        if (i == 1) {
+          sync.advance(Duration.ofSeconds(1 + random.nextInt(120)));
+        }
+        if (sideA) {
+          sync.a("alice").edit(onA, "summary", "final edit on A");
+          at[0] = sync.a().issue(onA).orElseThrow().updated();
+        } else {
+          sync.b("bob").edit(onB, "summary", "final edit on B");
+          at[1] = sync.b().issue(onB).orElseThrow().updated();
+        }
+      }
+      String winner = at[1] > at[0] ? "final edit on B" : "final edit on A";
+      trace.add("final conflict on " + onA + "/" + onB + ": A at " + at[0] + ", B at " + at[1]
+          + " (" + (aFirst ? "A" : "B") + " first); expected winner: " + winner);
+      settle();
+      String valueA = sync.a().value(onA, "summary").asText();
+      String valueB = sync.b().value(onB, "summary").asText();
+      expect(valueA.equals(winner) && valueB.equals(winner), "conflict rule: expected \""
+          + winner + "\" on both sides, " + onA + " has \"" + valueA + "\" and " + onB
+          + " has \"" + valueB + "\"");
     }
 
     void check() {

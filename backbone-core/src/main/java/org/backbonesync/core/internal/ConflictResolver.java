@@ -49,11 +49,14 @@ final class ConflictResolver {
   private final Connector connector;
   private final SyncConfiguration configuration;
   private final OutgoingQueue outgoing;
+  private final boolean oldestWins;
 
-  ConflictResolver(Connector connector, SyncConfiguration configuration, OutgoingQueue outgoing) {
+  ConflictResolver(Connector connector, SyncConfiguration configuration, OutgoingQueue outgoing,
+      boolean oldestWins) {
     this.connector = connector;
     this.configuration = configuration;
     this.outgoing = outgoing;
+    this.oldestWins = oldestWins;
   }
 
   /** Whether a message needs the local issue read to be resolved. */
@@ -173,7 +176,9 @@ final class ConflictResolver {
         continue;
       }
       boolean tie = remote.changedAt() == localTime;
-      boolean remoteWins = tie ? remoteIsA : remote.changedAt() > localTime;
+      boolean remoteWins = tie ? remoteIsA
+          : oldestWins ? remote.changedAt() < localTime // test only: a broken rule
+          : remote.changedAt() > localTime;
       ConflictRecord.Rule rule = tie ? ConflictRecord.Rule.TIE_BREAK
           : ConflictRecord.Rule.NEWEST_WINS;
       if (remoteWins) {

@@ -65,7 +65,8 @@ final class IncomingQueue implements MessageReceiver {
     this.events = events;
     this.settings = settings;
     this.outgoing = outgoing;
-    this.resolver = new ConflictResolver(connector, configuration, outgoing);
+    this.resolver = new ConflictResolver(connector, configuration, outgoing,
+        settings.off(org.backbonesync.core.TestOnlySwitch.OLDEST_WINS));
   }
 
   @Override
