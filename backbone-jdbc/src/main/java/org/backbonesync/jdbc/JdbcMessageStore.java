@@ -207,4 +207,74 @@ final class JdbcMessageStore implements MessageStore {
   public int incomingCount(String connectorKey) {
     return db.run(c -> count(c, "bb_inbox", connectorKey));
   }
+
+  // ------------------------------------------------------------------ several at once
+
+  private static final String INSERT_OUTGOING = "INSERT INTO bb_outbox (connector_key,"
+      + " message_id, message_json, added_at, attempts, not_before) VALUES (?, ?, ?, ?, 0, ?)";
+  private static final String INSERT_INCOMING = "INSERT INTO bb_inbox (connector_key,"
+      + " message_id, source_issue_key, sequence_id, message_json, received_at, status, attempts,"
+      + " not_before) SELECT ?, ?, ?, ?, ?, ?, ?, 0, ? WHERE NOT EXISTS (SELECT 1 FROM bb_inbox"
+      + " WHERE connector_key = ? AND message_id = ?)";
+
+  /** Runs one statement for each set of arguments as a JDBC batch: one round trip. */
+  private int[] batch(java.sql.Connection c, String sql, List<Object[]> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return new int[0];
+    }
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (Object[] row : rows) {
+        bind(s, row);
+        s.addBatch();
+      }
+      return s.executeBatch();
+    }
+  }
+
+  @Override
+  public void addOutgoing(List<SyncMessage> messages, long now) {
+    List<Object[]> rows = new ArrayList<>();
+    for (SyncMessage m : messages) {
+      rows.add(new Object[] {m.fromConnector(), m.messageId(), json(m), now, now});
+    }
+    db.run(c -> batch(c, INSERT_OUTGOING, rows));
+  }
+
+  @Override
+  public void removeOutgoing(String connectorKey, java.util.Collection<String> messageIds) {
+    List<Object[]> rows = new ArrayList<>();
+    messageIds.forEach(id -> rows.add(new Object[] {connectorKey, id}));
+    db.run(c -> batch(c, "DELETE FROM bb_outbox WHERE connector_key = ? AND message_id = ?",
+        rows));
+  }
+
+  @Override
+  public java.util.Set<String> addIncoming(List<SyncMessage> messages, long receivedAt) {
+    List<Object[]> rows = new ArrayList<>();
+    for (SyncMessage m : messages) {
+      rows.add(new Object[] {m.toConnector(), m.messageId(), m.sourceIssueKey(), m.sequenceId(),
+          json(m), receivedAt, InboxEntry.Status.PENDING.name(), receivedAt, m.toConnector(),
+          m.messageId()});
+    }
+    int[] counts = db.run(c -> batch(c, INSERT_INCOMING, rows));
+    java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < counts.length; i++) {
+      // a driver may answer SUCCESS_NO_INFO (-2) for a batch: look the row count up then
+      if (counts[i] == 1) {
+        stored.add(messages.get(i).messageId());
+      } else if (counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+        throw new IllegalStateException("the JDBC driver does not report batch row counts");
+      }
+    }
+    return stored;
+  }
+
+  @Override
+  public void removeIncoming(String connectorKey, java.util.Collection<String> messageIds) {
+    List<Object[]> rows = new ArrayList<>();
+    messageIds.forEach(id -> rows.add(new Object[] {connectorKey, id}));
+    db.run(c -> batch(c, "DELETE FROM bb_inbox WHERE connector_key = ? AND message_id = ?",
+        rows));
+  }
 }

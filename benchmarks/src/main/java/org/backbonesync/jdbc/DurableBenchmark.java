@@ -19,7 +19,6 @@ import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.MessageStore;
-import org.backbonesync.spi.store.OutboxEntry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the partner's inbox) and applied (taken from the inbox), each step a committed transaction, on
  * H2 files with every commit written ({@code WRITE_DELAY=0}) and on PostgreSQL with
  * {@code synchronous_commit} on (CI's server runs with fsync on). Batched: 100 messages per
- * transaction of each step; one by one: each step of each message its own transaction. The floor
+ * transaction of each step, written with the store's batch methods (one JDBC batch per step);
+ * one by one: each step of each message its own transaction. The floor
  * is a raw JDBC loop on the same database inserting and deleting a row of the same size, with the
  * same commits. PostgreSQL runs when {@code BACKBONE_PG_URL} is set ({@code -p store=h2,postgres}).
  * Targets: batched at least 5,000 messages/s on H2 and 3,000 on PostgreSQL; one by one 1,000 and
@@ -132,23 +132,23 @@ public class DurableBenchmark {
       batch.add(message(++next));
     }
     stores.inTransaction(() -> {
-      batch.forEach(x -> m.addOutgoing(x, NOW));
+      m.addOutgoing(batch, NOW);
       return null;
     });
     stores.inTransaction(() -> {
-      for (OutboxEntry e : m.dueOutgoing("PA", Long.MAX_VALUE, count)) {
-        m.addIncoming(e.message(), NOW);
-        m.removeOutgoing("PA", e.message().messageId());
-      }
+      List<SyncMessage> due = new ArrayList<>();
+      m.dueOutgoing("PA", Long.MAX_VALUE, count).forEach(e -> due.add(e.message()));
+      m.addIncoming(due, NOW);
+      m.removeOutgoing("PA", due.stream().map(SyncMessage::messageId).toList());
       return null;
     });
     return stores.inTransaction(() -> {
-      int applied = 0;
+      List<String> applied = new ArrayList<>();
       for (InboxEntry e : m.nextIncoming("PB", Long.MAX_VALUE, count)) {
-        m.removeIncoming("PB", e.message().messageId());
-        applied++;
+        applied.add(e.message().messageId());
       }
-      return applied;
+      m.removeIncoming("PB", applied);
+      return applied.size();
     });
   }
 

@@ -548,10 +548,16 @@ final class OutgoingQueue {
       log.info("{}: delivery of {} messages failed, will retry: {}",
           connector.key(), batch.size(), e.toString());
     }
+    List<String> done = new ArrayList<>();
+    for (OutboxEntry e : due) {
+      if (acked.contains(e.message().messageId())) {
+        done.add(e.message().messageId());
+      }
+    }
+    stores.messages().removeOutgoing(connector.key(), done); // one round trip for the batch
     int delivered = 0;
     for (OutboxEntry e : due) {
       if (acked.contains(e.message().messageId())) {
-        stores.messages().removeOutgoing(connector.key(), e.message().messageId());
         events.sent(connector.key(), e.message());
         delivered++;
       } else {

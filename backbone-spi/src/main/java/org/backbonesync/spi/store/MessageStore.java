@@ -64,4 +64,45 @@ public interface MessageStore {
 
   /** How many messages a connector's inbox holds. */
   int incomingCount(String connectorKey);
+
+  /**
+   * Adds several messages to their outboxes, in order; a store may write them in one round trip.
+   * Default: one by one.
+   */
+  default void addOutgoing(java.util.List<SyncMessage> messages, long now) {
+    messages.forEach(m -> addOutgoing(m, now));
+  }
+
+  /**
+   * Removes several acknowledged messages from a connector's outbox; a store may do it in one
+   * round trip. Default: one by one.
+   */
+  default void removeOutgoing(String connectorKey, java.util.Collection<String> messageIds) {
+    messageIds.forEach(id -> removeOutgoing(connectorKey, id));
+  }
+
+  /**
+   * Stores several incoming messages; a store may write them in one round trip. Default: one by
+   * one.
+   *
+   * @return the ids of the messages stored now (the others were there already)
+   */
+  default java.util.Set<String> addIncoming(java.util.List<SyncMessage> messages,
+      long receivedAt) {
+    java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+    for (SyncMessage m : messages) {
+      if (addIncoming(m, receivedAt)) {
+        stored.add(m.messageId());
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Removes several messages from a connector's inbox; a store may do it in one round trip.
+   * Default: one by one.
+   */
+  default void removeIncoming(String connectorKey, java.util.Collection<String> messageIds) {
+    messageIds.forEach(id -> removeIncoming(connectorKey, id));
+  }
 }

@@ -43,6 +43,29 @@ public abstract class MessageStoreCompatibilityKit {
   }
 
   @Test
+  void severalMessagesAtOnceBehaveAsOneByOne() {
+    store.addOutgoing(List.of(message("PA-1", 1), message("PA-2", 1), message("PA-1", 2)), 10);
+    assertEquals(List.of(message("PA-1", 1), message("PA-2", 1), message("PA-1", 2)),
+        store.dueOutgoing("PA", 100, 10).stream().map(OutboxEntry::message).toList());
+
+    store.removeOutgoing("PA", List.of(message("PA-1", 1).messageId(),
+        message("PA-1", 2).messageId(), "PA:unknown:1:1"));
+    assertEquals(List.of(message("PA-2", 1)),
+        store.dueOutgoing("PA", 100, 10).stream().map(OutboxEntry::message).toList());
+
+    assertTrue(store.addIncoming(message("PA-3", 1), 10));
+    assertEquals(java.util.Set.of(message("PA-3", 2).messageId(), message("PA-4", 1).messageId()),
+        store.addIncoming(List.of(message("PA-3", 1), message("PA-3", 2), message("PA-4", 1)),
+            11), "the one already there is not stored again");
+    assertEquals(3, store.incomingCount("PB"));
+
+    store.removeIncoming("PB", List.of(message("PA-3", 1).messageId(),
+        message("PA-4", 1).messageId()));
+    assertEquals(List.of(message("PA-3", 2)), store.nextIncoming("PB", 100, 10).stream()
+        .map(InboxEntry::message).toList());
+  }
+
+  @Test
   void theOutboxKeepsMessagesInOrderUntilRemoved() {
     store.addOutgoing(message("PA-1", 1), 10);
     store.addOutgoing(message("PA-2", 1), 11);
