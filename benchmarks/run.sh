@@ -13,6 +13,8 @@ else
 fi
 if [[ -n "${BACKBONE_PG_URL:-}" ]]; then
   opts+=(-p store=h2,postgres) # the durable benchmarks on PostgreSQL too
+else
+  opts+=(-e TwoNodeBenchmark) # needs PostgreSQL
 fi
 java -jar "$jar" "${opts[@]}" -prof gc -rf json -rff benchmarks/results.json
 java -cp "$jar" org.backbonesync.core.BenchmarkReport benchmarks/results.json > benchmarks/results.md

@@ -26,6 +26,9 @@ public final class BenchmarkReport {
       if (params.has("changesPerPoll")) {
         name += "[changesPerPoll=" + params.path("changesPerPoll").asText() + "]";
       }
+      if (params.has("nodes")) {
+        name += "[nodes=" + params.path("nodes").asText() + "]";
+      }
       if (params.has("store")) {
         name += "[store=" + params.path("store").asText() + "]";
       }
@@ -73,6 +76,9 @@ public final class BenchmarkReport {
           yield score(byName, name.replace("messagesBatched", "floorBatched"))
               / score(byName, name);
         }
+        if (name.equals("TwoNodeBenchmark.changesApplied[nodes=2]")) {
+          yield score(byName, name) / score(byName, "TwoNodeBenchmark.changesApplied[nodes=1]");
+        }
         if (name.startsWith("DurableBenchmark.messageOneByOne")) {
           yield score(byName, name.replace("messageOneByOne", "floorOneByOne"))
               / score(byName, name);
@@ -90,6 +96,7 @@ public final class BenchmarkReport {
       case "EndToEndBenchmark.change" -> "≥ 20,000 ops/s";
       case "LatencyBenchmark.pollDeliverApply[changesPerPoll=1000]" -> "p99 < 50 ms";
       case "ScaleBenchmark.poll[pairs=100000]" -> "≤ 1.5x the 1,000-pair poll";
+      case "TwoNodeBenchmark.changesApplied[nodes=2]" -> "≥ 0.9x one node; none applied twice";
       case "DurableBenchmark.messagesBatched[store=h2]" -> "≥ 5,000 ops/s";
       case "DurableBenchmark.messagesBatched[store=postgres]" -> "≥ 3,000 ops/s";
       case "DurableBenchmark.messageOneByOne[store=h2]" -> "≥ 1,000 ops/s";

@@ -1,0 +1,153 @@
+package org.backbonesync.jdbc;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.backbonesync.core.ConnectorConfig;
+import org.backbonesync.core.Direction;
+import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.core.SyncEngine;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.ManualClock;
+import org.backbonesync.testkit.RecordingListener;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Engine nodes sharing one PostgreSQL database (needs {@code BACKBONE_PG_URL}): 200 issues of PA
+ * change, and one node, or two nodes on their own threads, run until PB has applied every change.
+ * Throughput in changes per second; the report prints two nodes' as a ratio to one node's of the
+ * same run (target: at least 0.9). Every iteration checks that no message was applied twice.
+ * Trackers are in memory, so the database and the engine are what is measured.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class TwoNodeBenchmark {
+  static final int CHANGES = 200;
+
+  @Param({"1", "2"})
+  public int nodes;
+
+  private final ManualClock clock = ManualClock.startingAt2026();
+  private InMemoryIssueTracker pa;
+  private InMemoryIssueTracker pb;
+  private RecordingListener events;
+  private List<SyncEngine> engines;
+  private ExecutorService threads;
+  private String schema;
+  private long round;
+
+  @Setup(Level.Trial)
+  public void open() throws Exception {
+    String base = System.getenv("BACKBONE_PG_URL");
+    if (base == null) {
+      throw new IllegalStateException("TwoNodeBenchmark needs BACKBONE_PG_URL");
+    }
+    schema = "nodes_" + ProcessHandle.current().pid() + "_" + nodes;
+    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      s.execute("CREATE SCHEMA " + schema);
+    }
+    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    pa = InMemoryIssueTracker.builder("PA").clock(clock).syncUser("sync-a").recordCalls(false)
+        .build();
+    pb = InMemoryIssueTracker.builder("PB").clock(clock).syncUser("sync-b").recordCalls(false)
+        .build();
+    events = new RecordingListener();
+    engines = new ArrayList<>();
+    for (int n = 1; n <= nodes; n++) {
+      engines.add(SyncEngine.builder()
+          .configuration(SyncConfiguration.builder("nodes")
+              .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
+              .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
+              .fieldMapping(FieldMapping.passthrough("m-summary", "summary", Direction.BOTH))
+              .build())
+          .tracker("PA", pa).tracker("PB", pb)
+          .stores(JdbcStores.atUrl(url, null, null))
+          .clock(clock).listener(events)
+          .changeDetectionOverlap(Duration.ZERO)
+          .node("node-" + n, Duration.ofMinutes(5))
+          .build());
+    }
+    threads = Executors.newFixedThreadPool(nodes);
+    for (int i = 0; i < CHANGES; i++) {
+      pa.as("alice").create("issue " + i);
+    }
+    runUntilApplied(CHANGES);
+  }
+
+  /** The people's edits before each run, not timed. */
+  @Setup(Level.Invocation)
+  public void edits() {
+    round++;
+    clock.advance(Duration.ofSeconds(1));
+    events.clear();
+    for (int i = 1; i <= CHANGES; i++) {
+      pa.as("alice").edit("PA-" + i, "summary", "round " + round);
+    }
+  }
+
+  private void runUntilApplied(int count) throws Exception {
+    List<Future<?>> runs = new ArrayList<>();
+    for (SyncEngine node : engines) {
+      runs.add(threads.submit(() -> {
+        while (events.count(RecordingListener.Type.APPLIED, "PB") < count) {
+          node.runOnce();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> run : runs) {
+      run.get(5, TimeUnit.MINUTES);
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CHANGES)
+  public long changesApplied() throws Exception {
+    runUntilApplied(CHANGES);
+    Set<String> applied = new HashSet<>();
+    for (RecordingListener.Event e : events.events(RecordingListener.Type.APPLIED)) {
+      if (!applied.add(e.connectorKey() + " " + e.message().messageId())) {
+        throw new IllegalStateException("applied twice: " + e.message().messageId());
+      }
+    }
+    return applied.size();
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    threads.shutdownNow();
+    engines.forEach(SyncEngine::close);
+    try (Connection c = DriverManager.getConnection(System.getenv("BACKBONE_PG_URL"));
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+}
