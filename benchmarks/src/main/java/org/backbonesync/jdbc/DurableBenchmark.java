@@ -163,7 +163,10 @@ public class DurableBenchmark {
     return throughTheQueues(1);
   }
 
-  /** The floor: insert the rows in one transaction, delete them in another. */
+  /**
+   * The floor: insert the rows in one transaction, delete them in another, each as one JDBC
+   * batch (as the store's batch methods do).
+   */
   private int rawInsertDelete(int count) throws SQLException {
     long first = next + 1;
     next += count;
@@ -172,15 +175,17 @@ public class DurableBenchmark {
       for (long id = first; id <= next; id++) {
         insert.setLong(1, id);
         insert.setString(2, body);
-        insert.executeUpdate();
+        insert.addBatch();
       }
+      insert.executeBatch();
     }
     raw.commit();
     try (PreparedStatement delete = raw.prepareStatement("DELETE FROM floor_row WHERE id = ?")) {
       for (long id = first; id <= next; id++) {
         delete.setLong(1, id);
-        delete.executeUpdate();
+        delete.addBatch();
       }
+      delete.executeBatch();
     }
     raw.commit();
     return count;
