@@ -126,8 +126,26 @@ public class TwoNodeBenchmark {
         return null;
       }));
     }
-    for (Future<?> run : runs) {
-      run.get(5, TimeUnit.MINUTES);
+    try {
+      for (Future<?> run : runs) {
+        run.get(2, TimeUnit.MINUTES);
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      runs.forEach(r -> r.cancel(true));
+      java.util.Map<RecordingListener.Type, Long> byType = new java.util.TreeMap<>();
+      events.events().forEach(ev -> byType.merge(ev.type(), 1L, Long::sum));
+      List<String> failed = new ArrayList<>();
+      engines.get(0).failedMessages("PB").forEach(f -> failed.add(f.message().messageId() + ": "
+          + f.error()));
+      engines.get(0).failedMessages("PA").forEach(f -> failed.add(f.message().messageId() + ": "
+          + f.error()));
+      throw new IllegalStateException("round " + round + " stuck: " + byType + ", failed "
+          + failed + ", details " + events.events().stream()
+          .filter(ev -> ev.type() != RecordingListener.Type.POLLED
+              && ev.type() != RecordingListener.Type.APPLIED
+              && ev.type() != RecordingListener.Type.SENT
+              && ev.type() != RecordingListener.Type.QUEUED
+              && ev.type() != RecordingListener.Type.RECEIVED).limit(5).toList(), e);
     }
   }
 
