@@ -196,8 +196,21 @@ public final class InMemoryStores implements Stores {
 
   private final class SyncInfos implements SyncInfoStore {
     private final TreeMap<Long, SyncInfo> rows = new TreeMap<>();
-    private final Map<String, Long> byLocal = new HashMap<>();
-    private final Map<String, Long> byRemote = new HashMap<>();
+    // Per connector, keyed by the rows' own key strings and holding the rows themselves: no
+    // composite key or boxed id per pair (the footprint benchmark counts every byte here).
+    private final Map<String, Map<String, SyncInfo>> byLocal = new HashMap<>();
+    private final Map<String, Map<String, SyncInfo>> byRemote = new HashMap<>();
+
+    private Map<String, SyncInfo> index(Map<String, Map<String, SyncInfo>> byConnector,
+        String connectorKey) {
+      return byConnector.computeIfAbsent(connectorKey, c -> new HashMap<>());
+    }
+
+    private SyncInfo lookup(Map<String, Map<String, SyncInfo>> byConnector, String connectorKey,
+        String issueKey) {
+      Map<String, SyncInfo> m = byConnector.get(connectorKey);
+      return m == null ? null : m.get(issueKey);
+    }
     private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
     private final Map<String, PendingCreate> pending = new HashMap<>();
     private final Map<Long, Map<String, CommentLink>> comments = new HashMap<>();
@@ -207,14 +220,12 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey) {
-      return locked(() -> Optional.ofNullable(byLocal.get(k(connectorKey, localIssueKey)))
-          .map(rows::get));
+      return locked(() -> Optional.ofNullable(lookup(byLocal, connectorKey, localIssueKey)));
     }
 
     @Override
     public Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey) {
-      return locked(() -> Optional.ofNullable(byRemote.get(k(connectorKey, remoteIssueKey)))
-          .map(rows::get));
+      return locked(() -> Optional.ofNullable(lookup(byRemote, connectorKey, remoteIssueKey)));
     }
 
     @Override
@@ -259,7 +270,8 @@ public final class InMemoryStores implements Stores {
     }
 
     private void checkUnique(SyncInfo info, long self) {
-      Long local = byLocal.get(k(info.connectorKey(), info.localIssueKey()));
+      SyncInfo localRow = lookup(byLocal, info.connectorKey(), info.localIssueKey());
+      Long local = localRow == null ? null : localRow.id();
       if (local != null && local != self) {
         throw new DuplicateSyncInfoException(
             "local issue " + info.localIssueKey() + " is already paired in connector "
@@ -267,7 +279,8 @@ public final class InMemoryStores implements Stores {
             info.connectorKey(), info.localIssueKey());
       }
       if (info.remoteIssueKey() != null) {
-        Long remote = byRemote.get(k(info.connectorKey(), info.remoteIssueKey()));
+        SyncInfo remoteRow = lookup(byRemote, info.connectorKey(), info.remoteIssueKey());
+        Long remote = remoteRow == null ? null : remoteRow.id();
         if (remote != null && remote != self) {
           throw new DuplicateSyncInfoException(
               "remote issue " + info.remoteIssueKey() + " is already paired in connector "
@@ -279,17 +292,17 @@ public final class InMemoryStores implements Stores {
 
     private void index(SyncInfo row) {
       put(rows, row.id(), row);
-      put(byLocal, k(row.connectorKey(), row.localIssueKey()), row.id());
+      put(index(byLocal, row.connectorKey()), row.localIssueKey(), row);
       if (row.remoteIssueKey() != null) {
-        put(byRemote, k(row.connectorKey(), row.remoteIssueKey()), row.id());
+        put(index(byRemote, row.connectorKey()), row.remoteIssueKey(), row);
       }
     }
 
     private void unindex(SyncInfo row) {
       remove(rows, row.id());
-      remove(byLocal, k(row.connectorKey(), row.localIssueKey()));
+      remove(index(byLocal, row.connectorKey()), row.localIssueKey());
       if (row.remoteIssueKey() != null) {
-        remove(byRemote, k(row.connectorKey(), row.remoteIssueKey()));
+        remove(index(byRemote, row.connectorKey()), row.remoteIssueKey());
       }
     }
 
