@@ -135,6 +135,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   }
 
   @Override
+  public void advanceLastChangeSeen(String connectorKey, long syncInfoId, long millis) {
+    db.run(c -> update(c, "UPDATE bb_sync_info SET last_change_seen = ? WHERE connector_key = ?"
+        + " AND id = ? AND last_change_seen < ?", millis, connectorKey, syncInfoId, millis));
+  }
+
+  @Override
   public void update(SyncInfo info) {
     db.run(c -> {
       if (one(c, "connector_key = ? AND id = ?", info.connectorKey(), info.id()).isEmpty()) {

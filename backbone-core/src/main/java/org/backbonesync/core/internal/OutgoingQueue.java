@@ -228,7 +228,8 @@ final class OutgoingQueue {
     AttachmentSync.Outgoing filesToSend = files;
     if (fields.isEmpty()) {
       if (lastSeen != info.lastChangeSeen()) {
-        stores.syncInfo().update(info.withLastChangeSeen(lastSeen));
+        // only this column: another node may have written the row since it was read here
+        stores.syncInfo().advanceLastChangeSeen(connector.key(), info.id(), lastSeen);
       }
       return false;
     }

@@ -44,6 +44,17 @@ public interface SyncInfoStore {
   void update(SyncInfo info);
 
   /**
+   * Moves a row's {@code lastChangeSeen} forward to a time, touching nothing else of the row, so
+   * that it cannot undo what another node wrote to the row meanwhile. A no-op when the row has a
+   * later time already or is gone. The default reads and updates the row; a store shared by
+   * several nodes should do it in one statement.
+   */
+  default void advanceLastChangeSeen(String connectorKey, long syncInfoId, long millis) {
+    findById(connectorKey, syncInfoId).filter(r -> r.lastChangeSeen() < millis)
+        .ifPresent(r -> update(r.withLastChangeSeen(millis)));
+  }
+
+  /**
    * Deletes one row, with its synced values and comment and attachment links.
    *
    * @return whether it existed
