@@ -212,8 +212,8 @@ final class Envelopes {
       }
       SyncMessage m;
       try {
-        m = CODEC.decode(PLAIN.writeValueAsBytes(item));
-      } catch (MessageFormatException | JsonProcessingException e) {
+        m = CODEC.decode(item); // parsed once, under the envelope's limits
+      } catch (MessageFormatException e) {
         throw new EnvelopeRejectedException(Reason.MALFORMED, "a message is malformed: "
             + e.getMessage());
       }

@@ -93,9 +93,12 @@ public final class HttpTransportHandler {
       return new Response(200, ack, "application/vnd.backbone-envelope");
     } catch (EnvelopeRejectedException e) {
       rejections.count(LOG, "transport " + security.synchronizationId(), e);
-      return text(e.reason() == Reason.TOO_LARGE ? 413 : e.reason() == Reason.BAD_SIGNATURE
-          || e.reason() == Reason.UNKNOWN_KEY ? 401 : e.reason() == Reason.NOT_PARTNER
-          || e.reason() == Reason.WRONG_SYNCHRONIZATION ? 403 : 400, e.getMessage());
+      return text(switch (e.reason()) {
+        case TOO_LARGE -> 413;
+        case BAD_SIGNATURE, UNKNOWN_KEY -> 401;
+        case NOT_PARTNER, WRONG_SYNCHRONIZATION -> 403;
+        default -> 400;
+      }, e.getMessage());
     } catch (IOException e) {
       return text(400, "the body cannot be read");
     }

@@ -10,13 +10,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.backbonesync.core.ConnectorConfig;
-import org.backbonesync.core.Direction;
-import org.backbonesync.core.FieldMapping;
-import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.testkit.InMemoryIssueTracker;
-import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.ManualClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,18 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileDropTransportTest {
   @TempDir Path root;
-  private final ManualClock clock = ManualClock.startingAt2026();
-  private final EnvelopeSecurity security = EnvelopeSecurity.builder("pa-pb")
-      .key("k1", EnvelopesTest.SECRET).clock(clock).build();
-  private final SyncConfiguration configuration = SyncConfiguration.builder("pa-pb")
-      .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
-      .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
-      .fieldMapping(FieldMapping.passthrough("summary", "summary", Direction.BOTH))
-      .build();
-  private final InMemoryIssueTracker pa = InMemoryIssueTracker.builder("PA").clock(clock)
-      .syncUser("sync-a").users("alice").build();
-  private final InMemoryIssueTracker pb = InMemoryIssueTracker.builder("PB").clock(clock)
-      .syncUser("sync-b").users("bob").build();
+  private final TwoSites sites = new TwoSites();
+  private final ManualClock clock = sites.clock;
+  private final EnvelopeSecurity security = sites.security().build();
+  private final InMemoryIssueTracker pa = sites.pa;
+  private final InMemoryIssueTracker pb = sites.pb;
   private Path aOut;
   private Path aIn;
   private Path bOut;
@@ -58,11 +46,9 @@ class FileDropTransportTest {
     bIn = root.resolve("b/in");
     dropA = FileDropTransport.builder(aOut, aIn, security, "PA", "PB").build();
     dropB = FileDropTransport.builder(bOut, bIn, security, "PB", "PA").build();
-    engineA = SyncEngine.builder().configuration(configuration).tracker("PA", pa)
-        .transport("PA", dropA).stores(new InMemoryStores()).clock(clock)
+    engineA = sites.engine("PA", dropA)
         .retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(20)).build();
-    engineB = SyncEngine.builder().configuration(configuration).tracker("PB", pb)
-        .transport("PB", dropB).stores(new InMemoryStores()).clock(clock)
+    engineB = sites.engine("PB", dropB)
         .retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(20)).build();
   }
 

@@ -17,14 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.backbonesync.core.ConnectorConfig;
-import org.backbonesync.core.Direction;
-import org.backbonesync.core.FieldMapping;
-import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.testkit.InMemoryIssueTracker;
-import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
@@ -33,18 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /** Two engines in one JVM, one connector each, talking over real HTTP on 127.0.0.1. */
 class HttpTransportTest {
-  private final ManualClock clock = ManualClock.startingAt2026();
-  private final EnvelopeSecurity security = EnvelopeSecurity.builder("pa-pb")
-      .key("k1", EnvelopesTest.SECRET).clock(clock).maxEnvelopeBytes(256 * 1024).build();
-  private final SyncConfiguration configuration = SyncConfiguration.builder("pa-pb")
-      .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
-      .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
-      .fieldMapping(FieldMapping.passthrough("summary", "summary", Direction.BOTH))
-      .build();
-  private final InMemoryIssueTracker pa = InMemoryIssueTracker.builder("PA").clock(clock)
-      .syncUser("sync-a").users("alice").build();
-  private final InMemoryIssueTracker pb = InMemoryIssueTracker.builder("PB").clock(clock)
-      .syncUser("sync-b").users("bob").build();
+  private final TwoSites sites = new TwoSites();
+  private final ManualClock clock = sites.clock;
+  private final EnvelopeSecurity security = sites.security().maxEnvelopeBytes(256 * 1024).build();
+  private final InMemoryIssueTracker pa = sites.pa;
+  private final InMemoryIssueTracker pb = sites.pb;
   private final RecordingListener eventsB = new RecordingListener();
   private final AtomicInteger postsToB = new AtomicInteger();
   private HttpServer serverA;
@@ -81,13 +69,10 @@ class HttpTransportTest {
     handlerB = new HttpTransportHandler(security);
     serverA = serve(handlerA, 0, new AtomicInteger());
     serverB = serve(handlerB, 0, postsToB);
-    engineA = SyncEngine.builder().configuration(configuration).tracker("PA", pa)
-        .transport("PA", HttpTransport.builder(endpoint(serverB), security, "PA", "PB")
-            .maxBatchMessages(maxBatchMessages).build())
-        .stores(new InMemoryStores()).clock(clock).build();
-    engineB = SyncEngine.builder().configuration(configuration).tracker("PB", pb)
-        .transport("PB", HttpTransport.builder(endpoint(serverA), security, "PB", "PA").build())
-        .stores(new InMemoryStores()).clock(clock).listener(eventsB).build();
+    engineA = sites.engine("PA", HttpTransport.builder(endpoint(serverB), security, "PA", "PB")
+        .maxBatchMessages(maxBatchMessages).build()).build();
+    engineB = sites.engine("PB", HttpTransport.builder(endpoint(serverA), security, "PB", "PA")
+        .build()).listener(eventsB).build();
     handlerA.connector("PA", "PB", engineA.receiver("PA"));
     handlerB.connector("PB", "PA", engineB.receiver("PB"));
   }

@@ -49,6 +49,17 @@ public final class MessageCodec {
     } catch (IOException e) {
       throw new MessageFormatException("message cannot be read: " + e.getMessage(), e);
     }
+    return decode(tree);
+  }
+
+  /**
+   * Decodes a message already parsed as JSON (for example one element of a transport envelope),
+   * with the same checks as {@link #decode(byte[])}.
+   *
+   * @throws MessageFormatException when the format version is not {@link #FORMAT_VERSION}, or a
+   *     property is missing, unknown or of the wrong type
+   */
+  public SyncMessage decode(JsonNode tree) {
     if (tree == null || !tree.isObject()) {
       throw new MessageFormatException("message must be a JSON object", null);
     }
