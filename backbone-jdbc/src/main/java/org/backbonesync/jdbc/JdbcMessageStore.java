@@ -8,12 +8,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
@@ -24,6 +29,18 @@ import org.backbonesync.spi.store.OutboxEntry;
 final class JdbcMessageStore implements MessageStore {
   private static final String INBOX = "SELECT message_json, received_at, status, attempts,"
       + " not_before, error, position, source_issue_key, message_id FROM bb_inbox";
+
+  private static final String INSERT_OUTGOING = "INSERT INTO bb_outbox (connector_key,"
+      + " message_id, message_json, added_at, attempts, not_before) VALUES (?, ?, ?, ?, 0, ?)";
+  /** Inserts unless the message id is there already: one round trip, the count says which. */
+  private static final String INSERT_INCOMING = "INSERT INTO bb_inbox (connector_key,"
+      + " message_id, source_issue_key, sequence_id, message_json, received_at, status, attempts,"
+      + " not_before) SELECT ?, ?, ?, ?, ?, ?, ?, 0, ? WHERE NOT EXISTS (SELECT 1 FROM bb_inbox"
+      + " WHERE connector_key = ? AND message_id = ?)";
+  private static final String DELETE_OUTGOING =
+      "DELETE FROM bb_outbox WHERE connector_key = ? AND message_id = ?";
+  private static final String DELETE_INCOMING =
+      "DELETE FROM bb_inbox WHERE connector_key = ? AND message_id = ?";
 
   private final JdbcStores db;
   private final MessageCodec codec = new MessageCodec();
@@ -42,9 +59,17 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public void addOutgoing(SyncMessage message, long now) {
-    db.run(c -> update(c, "INSERT INTO bb_outbox (connector_key, message_id, message_json,"
-        + " added_at, attempts, not_before) VALUES (?, ?, ?, ?, 0, ?)",
-        message.fromConnector(), message.messageId(), json(message), now, now));
+    db.run(c -> update(c, INSERT_OUTGOING, outgoingRow(message, now)));
+  }
+
+  private Object[] outgoingRow(SyncMessage m, long now) {
+    return new Object[] {m.fromConnector(), m.messageId(), json(m), now, now};
+  }
+
+  private Object[] incomingRow(SyncMessage m, long receivedAt) {
+    return new Object[] {m.toConnector(), m.messageId(), m.sourceIssueKey(), m.sequenceId(),
+        json(m), receivedAt, InboxEntry.Status.PENDING.name(), receivedAt, m.toConnector(),
+        m.messageId()};
   }
 
   @Override
@@ -84,8 +109,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public void removeOutgoing(String connectorKey, String messageId) {
-    db.run(c -> update(c, "DELETE FROM bb_outbox WHERE connector_key = ? AND message_id = ?",
-        connectorKey, messageId));
+    db.run(c -> update(c, DELETE_OUTGOING, connectorKey, messageId));
   }
 
   @Override
@@ -106,14 +130,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public boolean addIncoming(SyncMessage message, long receivedAt) {
-    // one round trip: insert unless the message id is there already
-    return db.run(c -> update(c, "INSERT INTO bb_inbox (connector_key, message_id,"
-        + " source_issue_key, sequence_id, message_json, received_at, status, attempts,"
-        + " not_before) SELECT ?, ?, ?, ?, ?, ?, ?, 0, ? WHERE NOT EXISTS (SELECT 1 FROM bb_inbox"
-        + " WHERE connector_key = ? AND message_id = ?)", message.toConnector(),
-        message.messageId(), message.sourceIssueKey(), message.sequenceId(), json(message),
-        receivedAt, InboxEntry.Status.PENDING.name(), receivedAt, message.toConnector(),
-        message.messageId()) == 1);
+    return db.run(c -> update(c, INSERT_INCOMING, incomingRow(message, receivedAt)) == 1);
   }
 
   /** An inbox row: its entry, or null when its message cannot be read (reported). */
@@ -157,7 +174,7 @@ final class JdbcMessageStore implements MessageStore {
   public List<InboxEntry> nextIncoming(String connectorKey, long now, int limit) {
     return db.run(c -> {
       Map<String, InboxEntry> heads = new LinkedHashMap<>();
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (Row row : rows(c, connectorKey, "1 = 1")) {
         // rows come lowest sequence first; an unreadable head holds back its issue only
         if (seen.add(row.sourceIssueKey()) && row.entry() != null) {
@@ -199,8 +216,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public void removeIncoming(String connectorKey, String messageId) {
-    db.run(c -> update(c, "DELETE FROM bb_inbox WHERE connector_key = ? AND message_id = ?",
-        connectorKey, messageId));
+    db.run(c -> update(c, DELETE_INCOMING, connectorKey, messageId));
   }
 
   @Override
@@ -210,71 +226,57 @@ final class JdbcMessageStore implements MessageStore {
 
   // ------------------------------------------------------------------ several at once
 
-  private static final String INSERT_OUTGOING = "INSERT INTO bb_outbox (connector_key,"
-      + " message_id, message_json, added_at, attempts, not_before) VALUES (?, ?, ?, ?, 0, ?)";
-  private static final String INSERT_INCOMING = "INSERT INTO bb_inbox (connector_key,"
-      + " message_id, source_issue_key, sequence_id, message_json, received_at, status, attempts,"
-      + " not_before) SELECT ?, ?, ?, ?, ?, ?, ?, 0, ? WHERE NOT EXISTS (SELECT 1 FROM bb_inbox"
-      + " WHERE connector_key = ? AND message_id = ?)";
-
   /** Runs one statement for each set of arguments as a JDBC batch: one round trip. */
-  private int[] batch(java.sql.Connection c, String sql, List<Object[]> rows)
-      throws SQLException {
+  private int[] batch(String sql, List<Object[]> rows) {
     if (rows.isEmpty()) {
       return new int[0];
     }
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (Object[] row : rows) {
-        bind(s, row);
-        s.addBatch();
+    return db.run(c -> {
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        for (Object[] row : rows) {
+          bind(s, row);
+          s.addBatch();
+        }
+        return s.executeBatch();
       }
-      return s.executeBatch();
-    }
+    });
+  }
+
+  private void deleteAll(String sql, String connectorKey, Collection<String> messageIds) {
+    List<Object[]> rows = new ArrayList<>();
+    messageIds.forEach(id -> rows.add(new Object[] {connectorKey, id}));
+    batch(sql, rows);
   }
 
   @Override
   public void addOutgoing(List<SyncMessage> messages, long now) {
-    List<Object[]> rows = new ArrayList<>();
-    for (SyncMessage m : messages) {
-      rows.add(new Object[] {m.fromConnector(), m.messageId(), json(m), now, now});
-    }
-    db.run(c -> batch(c, INSERT_OUTGOING, rows));
+    batch(INSERT_OUTGOING, messages.stream().map(m -> outgoingRow(m, now)).toList());
   }
 
   @Override
-  public void removeOutgoing(String connectorKey, java.util.Collection<String> messageIds) {
-    List<Object[]> rows = new ArrayList<>();
-    messageIds.forEach(id -> rows.add(new Object[] {connectorKey, id}));
-    db.run(c -> batch(c, "DELETE FROM bb_outbox WHERE connector_key = ? AND message_id = ?",
-        rows));
+  public void removeOutgoing(String connectorKey, Collection<String> messageIds) {
+    deleteAll(DELETE_OUTGOING, connectorKey, messageIds);
   }
 
   @Override
-  public java.util.Set<String> addIncoming(List<SyncMessage> messages, long receivedAt) {
-    List<Object[]> rows = new ArrayList<>();
-    for (SyncMessage m : messages) {
-      rows.add(new Object[] {m.toConnector(), m.messageId(), m.sourceIssueKey(), m.sequenceId(),
-          json(m), receivedAt, InboxEntry.Status.PENDING.name(), receivedAt, m.toConnector(),
-          m.messageId()});
-    }
-    int[] counts = db.run(c -> batch(c, INSERT_INCOMING, rows));
-    java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+  public Set<String> addIncoming(List<SyncMessage> messages, long receivedAt) {
+    int[] counts = batch(INSERT_INCOMING,
+        messages.stream().map(m -> incomingRow(m, receivedAt)).toList());
+    Set<String> stored = new LinkedHashSet<>();
     for (int i = 0; i < counts.length; i++) {
-      // a driver may answer SUCCESS_NO_INFO (-2) for a batch: look the row count up then
+      if (counts[i] == Statement.SUCCESS_NO_INFO) {
+        // the counts tell which messages were new; without them the answer would be a guess
+        throw new IllegalStateException("the JDBC driver does not report batch row counts");
+      }
       if (counts[i] == 1) {
         stored.add(messages.get(i).messageId());
-      } else if (counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
-        throw new IllegalStateException("the JDBC driver does not report batch row counts");
       }
     }
     return stored;
   }
 
   @Override
-  public void removeIncoming(String connectorKey, java.util.Collection<String> messageIds) {
-    List<Object[]> rows = new ArrayList<>();
-    messageIds.forEach(id -> rows.add(new Object[] {connectorKey, id}));
-    db.run(c -> batch(c, "DELETE FROM bb_inbox WHERE connector_key = ? AND message_id = ?",
-        rows));
+  public void removeIncoming(String connectorKey, Collection<String> messageIds) {
+    deleteAll(DELETE_INCOMING, connectorKey, messageIds);
   }
 }
