@@ -12,9 +12,11 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
@@ -25,6 +27,7 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.Transition;
 import org.backbonesync.testkit.InMemoryTransport.Fault;
@@ -79,8 +82,7 @@ public final class Simulation {
   private final int steps;
   private final Set<TestOnlySwitch> switches;
   private final java.util.function.Supplier<org.backbonesync.spi.store.Stores> stores;
-  private final java.util.function.BiFunction<String, InMemoryIssueTracker,
-      org.backbonesync.spi.tracker.IssueTracker> reach;
+  private final BiFunction<String, InMemoryIssueTracker, IssueTracker> reach;
   private final List<String> via;
 
   private Simulation(Builder b) {
@@ -116,8 +118,7 @@ public final class Simulation {
     private final Set<TestOnlySwitch> switches = EnumSet.noneOf(TestOnlySwitch.class);
     private java.util.function.Supplier<org.backbonesync.spi.store.Stores> stores =
         InMemoryStores::new;
-    private java.util.function.BiFunction<String, InMemoryIssueTracker,
-        org.backbonesync.spi.tracker.IssueTracker> reach = (key, project) -> project;
+    private BiFunction<String, InMemoryIssueTracker, IssueTracker> reach = (key, project) -> project;
     private List<String> via = List.of();
 
     private Builder() {}
@@ -141,9 +142,8 @@ public final class Simulation {
      * How the engine reaches each project (see {@link SyncTestDriver.Builder#trackers}); e.g.
      * through a fake Jira server and the Jira adapter. Default: directly.
      */
-    public Builder trackers(java.util.function.BiFunction<String, InMemoryIssueTracker,
-        org.backbonesync.spi.tracker.IssueTracker> value) {
-      this.reach = java.util.Objects.requireNonNull(value, "trackers");
+    public Builder trackers(BiFunction<String, InMemoryIssueTracker, IssueTracker> value) {
+      this.reach = Objects.requireNonNull(value, "trackers");
       return this;
     }
 

@@ -3,6 +3,8 @@ package org.backbonesync.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.backbonesync.core.ApplyOutcome;
@@ -21,6 +23,7 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.IssueTracker;
 
 /**
  * A real {@link SyncEngine} between two in-memory projects, PA and PB, driven step by step on a
@@ -56,8 +59,8 @@ public final class SyncTestDriver {
   private final ManualClock clock;
   private final InMemoryIssueTracker a;
   private final InMemoryIssueTracker b;
-  private final org.backbonesync.spi.tracker.IssueTracker engineA;
-  private final org.backbonesync.spi.tracker.IssueTracker engineB;
+  private final IssueTracker engineA;
+  private final IssueTracker engineB;
   private final Stores stores;
   private final InMemoryTransport aToB = new InMemoryTransport();
   private final InMemoryTransport bToA = new InMemoryTransport();
@@ -415,8 +418,7 @@ public final class SyncTestDriver {
     private Duration skewB = Duration.ZERO;
     private Responsibility responsibility;
     private UnaryOperator<ConnectorConfig> connectorB = c -> c;
-    private java.util.function.BiFunction<String, InMemoryIssueTracker,
-        org.backbonesync.spi.tracker.IssueTracker> reach = (key, project) -> project;
+    private BiFunction<String, InMemoryIssueTracker, IssueTracker> reach = (key, project) -> project;
 
     private Builder() {}
 
@@ -426,9 +428,8 @@ public final class SyncTestDriver {
      * {@link FakeJiraServer} over the project and the Jira adapter over the server, while {@link
      * SyncTestDriver#a(String)} still edits the project directly as a person would.
      */
-    public Builder trackers(java.util.function.BiFunction<String, InMemoryIssueTracker,
-        org.backbonesync.spi.tracker.IssueTracker> value) {
-      this.reach = java.util.Objects.requireNonNull(value, "trackers");
+    public Builder trackers(BiFunction<String, InMemoryIssueTracker, IssueTracker> value) {
+      this.reach = Objects.requireNonNull(value, "trackers");
       return this;
     }
 

@@ -549,18 +549,10 @@ final class OutgoingQueue {
       log.info("{}: delivery of {} messages failed, will retry: {}",
           connector.key(), batch.size(), e.toString());
     }
-    List<String> done = new ArrayList<>();
+    List<OutboxEntry> done = new ArrayList<>();
     for (OutboxEntry e : due) {
       if (acked.contains(e.message().messageId())) {
-        done.add(e.message().messageId());
-      }
-    }
-    stores.messages().removeOutgoing(connector.key(), done); // one round trip for the batch
-    int delivered = 0;
-    for (OutboxEntry e : due) {
-      if (acked.contains(e.message().messageId())) {
-        events.sent(connector.key(), e.message());
-        delivered++;
+        done.add(e);
       } else {
         String reason = failure != null ? failure : "not acknowledged by the partner";
         long next = now + settings.backoffMillis(e.attempts() + 1);
@@ -568,6 +560,10 @@ final class OutgoingQueue {
         events.deliveryFailed(connector.key(), e.message(), reason);
       }
     }
-    return delivered;
+    // one round trip for the acknowledged ones, then their events
+    stores.messages().removeOutgoing(connector.key(),
+        done.stream().map(e -> e.message().messageId()).toList());
+    done.forEach(e -> events.sent(connector.key(), e.message()));
+    return done.size();
   }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
@@ -26,7 +27,7 @@ final class StatusMover {
    * @param known the issue as already read in this step (its status is current), or null
    */
   static void move(IssueTracker tracker, String issueKey, CollectedUpdates.Move move,
-      java.util.function.Supplier<Optional<TrackedIssue>> known) {
+      Supplier<Optional<TrackedIssue>> known) {
     for (int step = 0; step < MAX_STEPS; step++) {
       Optional<TrackedIssue> read = step == 0 && known != null ? known.get()
           : tracker.issue(issueKey);

@@ -212,7 +212,7 @@ public final class JiraProject implements IssueTracker {
       }
       out.add(new IssueChanges(tracked, since(entries, sinceMillis),
           allComments(issue.path("fields").path("comment")),
-          allAttachments(issue.path("fields").path("attachment"))));
+          attachmentsOf(issue.path("fields").path("attachment"))));
     }
     return new ChangePage(out, nextToken(page));
   }
@@ -226,8 +226,11 @@ public final class JiraProject implements IssueTracker {
     return comments.size() >= field.path("total").asInt(Integer.MAX_VALUE) ? comments : null;
   }
 
-  /** The attachments a search brought along (Jira lists them whole), sorted as attachments(). */
-  private List<Attachment> allAttachments(JsonNode field) {
+  /**
+   * The attachments of an issue's {@code attachment} field (Jira lists them whole), oldest
+   * first; null when the field is not there.
+   */
+  private List<Attachment> attachmentsOf(JsonNode field) {
     if (!field.isArray()) {
       return null;
     }
@@ -499,11 +502,8 @@ public final class JiraProject implements IssueTracker {
   public List<Attachment> attachments(String issueKey) {
     JsonNode issue = http.send("GET", api() + "/issue/" + encode(issueKey)
         + "?fields=attachment", null, issueKey).body();
-    List<Attachment> out = new ArrayList<>();
-    issue.path("fields").path("attachment").forEach(a -> out.add(wire().attachment(a)));
-    out.sort(Comparator.comparingLong(Attachment::created)
-        .thenComparingLong(a -> numeric(a.id())));
-    return out;
+    List<Attachment> out = attachmentsOf(issue.path("fields").path("attachment"));
+    return out == null ? List.of() : out;
   }
 
   @Override

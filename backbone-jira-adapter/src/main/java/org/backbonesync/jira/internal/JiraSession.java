@@ -1,13 +1,19 @@
 package org.backbonesync.jira.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.spi.tracker.FieldSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What all projects of one site share: the HTTP sender (with its request budget), the flavour
@@ -15,7 +21,7 @@ import org.backbonesync.spi.tracker.FieldSchema;
  * {@code /myself}), and the site's fields (from {@code /field}). Thread-safe; each is read once.
  */
 public final class JiraSession {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JiraSession.class);
+  private static final Logger LOG = LoggerFactory.getLogger(JiraSession.class);
   private final JiraHttp http;
   private final boolean quietWrites;
   private JiraFlavour flavour;
@@ -64,8 +70,8 @@ public final class JiraSession {
     }
     String host = "";
     try {
-      String h = java.net.URI.create(info.path("baseUrl").asText("")).getHost();
-      host = h == null ? "" : h.toLowerCase(java.util.Locale.ROOT);
+      String h = URI.create(info.path("baseUrl").asText("")).getHost();
+      host = h == null ? "" : h.toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
       // not a URL: say nothing about the flavour
     }
@@ -102,20 +108,20 @@ public final class JiraSession {
   }
 
   /** The earliest local time there is: a bare JQL time written in it is never too late. */
-  static final ZoneId UNKNOWN_ZONE = java.time.ZoneOffset.ofHours(-12);
+  static final ZoneId UNKNOWN_ZONE = ZoneOffset.ofHours(-12);
 
   /**
    * The time zone of a /myself answer. When Jira does not say or names a zone the JDK does not
    * know, watermarks are written as if at UTC-12, so the search reads at most a day more than
    * needed (changes already seen are dropped by changelog id) and never misses one.
    */
-  static ZoneId zoneOf(JsonNode me, java.net.URI site) {
+  static ZoneId zoneOf(JsonNode me, URI site) {
     String tz = me == null ? null : JiraWire.text(me.path("timeZone"));
     try {
       if (tz != null) {
         return ZoneId.of(tz);
       }
-    } catch (java.time.DateTimeException e) {
+    } catch (DateTimeException e) {
       // fall through to the warning
     }
     LOG.warn("{}: /myself gives no usable time zone ({}); searching with a 26-hour margin."
