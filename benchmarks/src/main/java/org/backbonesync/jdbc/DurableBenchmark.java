@@ -62,7 +62,7 @@ public class DurableBenchmark {
   private Path dir;
   private JdbcStores stores;
   private Connection raw;
-  private String schema;
+  private PostgresSchema schema;
   private String body;
   private Map<String, FieldValue> fields;
   private long next;
@@ -75,16 +75,8 @@ public class DurableBenchmark {
       stores = JdbcStores.inDirectory(dir);
       url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("backbone") + ";WRITE_DELAY=0";
     } else {
-      String base = System.getenv("BACKBONE_PG_URL");
-      if (base == null) {
-        throw new IllegalStateException("store=postgres needs BACKBONE_PG_URL");
-      }
-      schema = "bench_" + ProcessHandle.current().pid();
-      try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        s.execute("CREATE SCHEMA " + schema);
-      }
-      url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      schema = new PostgresSchema("bench", "store=postgres");
+      url = schema.url;
       stores = JdbcStores.atUrl(url, null, null);
     }
     raw = DriverManager.getConnection(url);
@@ -112,10 +104,7 @@ public class DurableBenchmark {
   public void close() throws Exception {
     raw.close();
     if (schema != null) {
-      try (Connection c = DriverManager.getConnection(System.getenv("BACKBONE_PG_URL"));
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA " + schema + " CASCADE");
-      }
+      schema.close();
     }
   }
 

@@ -1,8 +1,5 @@
 package org.backbonesync.jdbc;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,21 +57,13 @@ public class TwoNodeBenchmark {
   private RecordingListener events;
   private List<SyncEngine> engines;
   private ExecutorService threads;
-  private String schema;
+  private PostgresSchema schema;
   private long round;
 
   @Setup(Level.Trial)
   public void open() throws Exception {
-    String base = System.getenv("BACKBONE_PG_URL");
-    if (base == null) {
-      throw new IllegalStateException("TwoNodeBenchmark needs BACKBONE_PG_URL");
-    }
-    schema = "nodes_" + ProcessHandle.current().pid() + "_" + nodes;
-    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      s.execute("CREATE SCHEMA " + schema);
-    }
-    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    schema = new PostgresSchema("nodes" + nodes, "TwoNodeBenchmark");
+    String url = schema.url;
     pa = InMemoryIssueTracker.builder("PA").clock(clock).syncUser("sync-a").recordCalls(false)
         .build();
     pb = InMemoryIssueTracker.builder("PB").clock(clock).syncUser("sync-b").recordCalls(false)
@@ -166,9 +155,6 @@ public class TwoNodeBenchmark {
   public void close() throws Exception {
     threads.shutdownNow();
     engines.forEach(SyncEngine::close);
-    try (Connection c = DriverManager.getConnection(System.getenv("BACKBONE_PG_URL"));
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA " + schema + " CASCADE");
-    }
+    schema.close();
   }
 }

@@ -63,7 +63,7 @@ public final class JiraCost {
     FakeJiraServer a = servers.get(0);
     FakeJiraServer b = servers.get(1);
     try {
-      String pa1 = sync.a("alice").create("Warm-up");
+      sync.a("alice").create("Warm-up"); // the sessions read /myself and /field once
       sync.runUntilQuiet();
       System.out.println("| Synced change (A: Jira Cloud, B: Jira Server) | Requests to A |"
           + " Requests to B | Writes to B | Target |");
@@ -101,9 +101,6 @@ public final class JiraCost {
       System.out.printf("%nA poll finding %d changed issues (page size 100): %d search"
           + " request(s), %d requests in all (target: one search per page of changes)%n",
           poll.issuesFound(), a.count("GET", "/search"), a.requests().size());
-      if (pa1.isEmpty()) {
-        throw new AssertionError();
-      }
     } finally {
       servers.forEach(FakeJiraServer::close);
     }
