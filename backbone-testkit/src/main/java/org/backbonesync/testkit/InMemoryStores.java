@@ -3,6 +3,7 @@ package org.backbonesync.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
@@ -43,7 +44,10 @@ import org.backbonesync.spi.store.WatermarkStore;
  */
 public final class InMemoryStores implements Stores {
   private final ReentrantLock lock = new ReentrantLock();
-  private final ThreadLocal<Deque<Runnable>> undo = new ThreadLocal<>();
+  // The open transaction's undo log, newest first; both guarded by the lock (one transaction at
+  // a time), so neither is allocated per transaction.
+  private final Deque<Runnable> undo = new ArrayDeque<>();
+  private boolean open;
   private final SyncInfos syncInfos = new SyncInfos();
   private final Messages messages = new Messages();
   private final Watermarks watermarks = new Watermarks();
@@ -80,31 +84,39 @@ public final class InMemoryStores implements Stores {
   }
 
   private final LeaseStore leases = new LeaseStore() {
-    private final Map<String, String[]> held = new HashMap<>(); // key -> {node, until}
+    private record Lease(String node, long until) {}
+
+    // scope -> key -> lease: no key object is built per call
+    private final Map<String, Map<String, Lease>> held = new HashMap<>();
 
     @Override
     public boolean tryLease(String scope, String key, String node, long now, long until) {
-      return locked(() -> {
-        String k = scope + '\u0000' + key;
-        String[] current = held.get(k);
-        if (current != null && !current[0].equals(node) && Long.parseLong(current[1]) > now) {
+      lock.lock(); // not through locked(): a lease is taken several times per engine step
+      try {
+        Map<String, Lease> inScope = held.computeIfAbsent(scope, s -> new HashMap<>());
+        Lease current = inScope.get(key);
+        if (current != null && !current.node().equals(node) && current.until() > now) {
           return false;
         }
-        held.put(k, new String[] {node, String.valueOf(until)});
+        inScope.put(key, new Lease(node, until));
         return true;
-      });
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override
     public void release(String scope, String key, String node) {
-      locked(() -> {
-        String k = scope + '\u0000' + key;
-        String[] current = held.get(k);
-        if (current != null && current[0].equals(node)) {
-          held.remove(k);
+      lock.lock();
+      try {
+        Map<String, Lease> inScope = held.get(scope);
+        Lease current = inScope == null ? null : inScope.get(key);
+        if (current != null && current.node().equals(node)) {
+          inScope.remove(key);
         }
-        return null;
-      });
+      } finally {
+        lock.unlock();
+      }
     }
   };
 
@@ -114,14 +126,14 @@ public final class InMemoryStores implements Stores {
   }
 
   private final class Conflicts implements ConflictStore {
-    private final List<ConflictRecord> records = new java.util.ArrayList<>();
+    private final List<ConflictRecord> records = new ArrayList<>();
 
     @Override
     public ConflictRecord add(ConflictRecord record) {
       return inTransaction(() -> {
         ConflictRecord stored = record.withId(records.size() + 1L);
         records.add(stored);
-        undo.get().push(() -> records.remove(records.size() - 1));
+        undo.push(() -> records.remove(records.size() - 1));
         return stored;
       });
     }
@@ -137,21 +149,26 @@ public final class InMemoryStores implements Stores {
 
   @Override
   public <T> T inTransaction(Supplier<T> work) {
-    if (undo.get() != null) {
+    if (undoLog() != null) {
       return work.get();
     }
     lock.lock();
-    Deque<Runnable> log = new ArrayDeque<>();
-    undo.set(log);
+    open = true;
     try {
       return work.get();
     } catch (RuntimeException | Error e) {
-      log.forEach(Runnable::run); // newest first: pushed at the head
+      undo.forEach(Runnable::run); // newest first: pushed at the head
       throw e;
     } finally {
-      undo.remove();
+      undo.clear();
+      open = false;
       lock.unlock();
     }
+  }
+
+  /** The undo log when this thread is inside a transaction, else null. */
+  private Deque<Runnable> undoLog() {
+    return lock.isHeldByCurrentThread() && open ? undo : null;
   }
 
   private <T> T locked(Supplier<T> body) {
@@ -167,7 +184,7 @@ public final class InMemoryStores implements Stores {
   private <K, V> void put(Map<K, V> map, K key, V value) {
     boolean had = map.containsKey(key);
     V old = map.put(key, value);
-    Deque<Runnable> log = undo.get();
+    Deque<Runnable> log = undoLog();
     if (log != null) {
       log.push(() -> {
         if (had) {
@@ -184,10 +201,24 @@ public final class InMemoryStores implements Stores {
       return;
     }
     V old = map.remove(key);
-    Deque<Runnable> log = undo.get();
+    Deque<Runnable> log = undoLog();
     if (log != null) {
       log.push(() -> map.put(key, old));
     }
+  }
+
+  /**
+   * A compact immutable map of {@code stored} overwritten by {@code given}; stored maps are only
+   * replaced, never changed, so readers get them as they are.
+   */
+  private static <V> Map<String, V> merged(Map<String, V> stored, Map<String, V> given) {
+    if (stored == null || stored.isEmpty() || stored.keySet().equals(given.keySet())) {
+      return Map.copyOf(given);
+    }
+    Map<String, V> merged = new HashMap<>(2 * (stored.size() + given.size()));
+    merged.putAll(stored);
+    merged.putAll(given);
+    return Map.copyOf(merged);
   }
 
   private static String k(String connectorKey, String issueKey) {
@@ -247,7 +278,7 @@ public final class InMemoryStores implements Stores {
         long id = lastId[0] + 1;
         long previous = lastId[0];
         lastId[0] = id;
-        Deque<Runnable> log = undo.get();
+        Deque<Runnable> log = undoLog();
         log.push(() -> lastId[0] = previous);
         SyncInfo row = info.withId(id);
         index(row);
@@ -342,11 +373,7 @@ public final class InMemoryStores implements Stores {
       if (values.isEmpty()) {
         return;
       }
-      inTransaction(() -> {
-        Map<String, JsonNode> merged = new LinkedHashMap<>(synced.getOrDefault(syncInfoId, Map.of()));
-        merged.putAll(values);
-        put(synced, syncInfoId, Map.copyOf(merged)); // compact, and immutable: read as it is
-      });
+      inTransaction(() -> put(synced, syncInfoId, merged(synced.get(syncInfoId), values)));
     }
 
     @Override
@@ -359,12 +386,8 @@ public final class InMemoryStores implements Stores {
       if (changes.isEmpty()) {
         return;
       }
-      inTransaction(() -> {
-        Map<String, PendingChange> merged =
-            new LinkedHashMap<>(pendingChanges.getOrDefault(syncInfoId, Map.of()));
-        merged.putAll(changes);
-        put(pendingChanges, syncInfoId, Map.copyOf(merged));
-      });
+      inTransaction(
+          () -> put(pendingChanges, syncInfoId, merged(pendingChanges.get(syncInfoId), changes)));
     }
 
     @Override
@@ -381,7 +404,10 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public List<CommentLink> commentLinks(long syncInfoId) {
-      return locked(() -> List.copyOf(comments.getOrDefault(syncInfoId, Map.of()).values()));
+      return locked(() -> {
+        var links = comments.get(syncInfoId);
+        return links == null ? List.of() : List.copyOf(links.values());
+      });
     }
 
     @Override
@@ -407,7 +433,10 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public List<AttachmentLink> attachmentLinks(long syncInfoId) {
-      return locked(() -> List.copyOf(attachments.getOrDefault(syncInfoId, Map.of()).values()));
+      return locked(() -> {
+        var links = attachments.get(syncInfoId);
+        return links == null ? List.of() : List.copyOf(links.values());
+      });
     }
 
     @Override
@@ -467,8 +496,18 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit) {
-      return locked(() -> outbox(connectorKey).values().stream()
-          .filter(e -> e.notBefore() <= now).limit(limit).toList());
+      return locked(() -> {
+        List<OutboxEntry> due = new ArrayList<>(Math.min(limit, outbox(connectorKey).size()));
+        for (OutboxEntry e : outbox(connectorKey).values()) {
+          if (due.size() == limit) {
+            break;
+          }
+          if (e.notBefore() <= now) {
+            due.add(e);
+          }
+        }
+        return due;
+      });
     }
 
     @Override
@@ -506,27 +545,34 @@ public final class InMemoryStores implements Stores {
     private static final Comparator<InboxEntry> BY_SEQUENCE =
         Comparator.comparingLong((InboxEntry e) -> e.message().sequenceId())
             .thenComparingLong(InboxEntry::receivedAt);
+    private static final Comparator<InboxEntry> BY_RECEIVED =
+        Comparator.comparingLong(InboxEntry::receivedAt);
+    private static final java.util.function.BinaryOperator<InboxEntry> HEAD =
+        (a, b) -> BY_SEQUENCE.compare(a, b) <= 0 ? a : b;
 
     @Override
     public List<InboxEntry> nextIncoming(String connectorKey, long now, int limit) {
       return locked(() -> {
-        Map<String, InboxEntry> heads = new LinkedHashMap<>();
-        for (InboxEntry e : inbox(connectorKey).values()) {
-          heads.merge(e.message().sourceIssueKey(), e,
-              (a, b) -> BY_SEQUENCE.compare(a, b) <= 0 ? a : b);
+        Map<String, InboxEntry> box = inbox(connectorKey);
+        Map<String, InboxEntry> heads = new LinkedHashMap<>(2 * box.size()); // ties: arrival order
+        for (InboxEntry e : box.values()) {
+          heads.merge(e.message().sourceIssueKey(), e, HEAD);
         }
-        return heads.values().stream()
-            .filter(e -> e.status() == InboxEntry.Status.PENDING && e.notBefore() <= now)
-            .sorted(Comparator.comparingLong(InboxEntry::receivedAt))
-            .limit(limit)
-            .toList();
+        List<InboxEntry> ready = new ArrayList<>(heads.size());
+        for (InboxEntry e : heads.values()) {
+          if (e.status() == InboxEntry.Status.PENDING && e.notBefore() <= now) {
+            ready.add(e);
+          }
+        }
+        ready.sort(BY_RECEIVED);
+        return ready.size() <= limit ? ready : List.copyOf(ready.subList(0, limit));
       });
     }
 
     @Override
     public List<InboxEntry> incomingFor(String connectorKey, String sourceIssueKey) {
       return locked(() -> {
-        List<InboxEntry> found = new java.util.ArrayList<>(2);
+        List<InboxEntry> found = new ArrayList<>(2);
         for (InboxEntry e : inbox(connectorKey).values()) {
           if (e.message().sourceIssueKey().equals(sourceIssueKey)) {
             found.add(e);
@@ -600,7 +646,7 @@ public final class InMemoryStores implements Stores {
       return inTransaction(() -> {
         long previous = lastId[0];
         lastId[0] = previous + 1;
-        undo.get().push(() -> lastId[0] = previous);
+        undo.push(() -> lastId[0] = previous);
         AsyncTask stored = new AsyncTask(String.valueOf(lastId[0]), task.connectorKey(),
             task.owner(), task.startTimestamp(), task.finished(), task.cancelled(),
             task.hasFailed(), task.progress(), task.message(), task.completionTimestamp(),

@@ -13,15 +13,28 @@ final class Context implements MappingContext {
   private final java.util.function.Function<String, Optional<String>> partners;
   private final String fieldMappingId;
   private final Supplier<Optional<TrackedIssue>> issue;
+  private final TrackedIssue known;
   private final boolean creating;
 
+  /** A context that reads the local issue through {@code issue} when a mapping asks. */
   Context(Connector connector, String fieldMappingId, Supplier<Optional<TrackedIssue>> issue,
       boolean creating) {
+    this(connector, fieldMappingId, issue, null, creating);
+  }
+
+  /** An outgoing mapping's context: the local issue is the one being exported. */
+  Context(Connector connector, String fieldMappingId, TrackedIssue known) {
+    this(connector, fieldMappingId, null, known, false);
+  }
+
+  private Context(Connector connector, String fieldMappingId,
+      Supplier<Optional<TrackedIssue>> issue, TrackedIssue known, boolean creating) {
     this.connectorKey = connector.key();
     this.tracker = connector.tracker;
     this.partners = connector.partners;
     this.fieldMappingId = fieldMappingId;
     this.issue = issue;
+    this.known = known;
     this.creating = creating;
   }
 
@@ -52,7 +65,7 @@ final class Context implements MappingContext {
 
   @Override
   public Optional<TrackedIssue> localIssue() {
-    return issue.get();
+    return issue == null ? Optional.of(known) : issue.get();
   }
 
   /** Memoizes a supplier, so that a tracker read happens at most once per message. */

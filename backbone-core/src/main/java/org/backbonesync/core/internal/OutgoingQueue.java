@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -362,11 +363,18 @@ final class OutgoingQueue {
   private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> given,
       long now, MessageKind kind) {
     Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
-    Map<String, FieldValue> fields = new LinkedHashMap<>();
-    given.forEach((id, v) -> fields.put(id, merging.contains(id)
-        ? new FieldValue(v.value(), v.changedAt(), v.changedBy(),
-            before.getOrDefault(id, com.fasterxml.jackson.databind.node.NullNode.getInstance()))
-        : v));
+    Map<String, FieldValue> fields = given;
+    if (!merging.isEmpty()) {
+      // merged fields carry the value they replace, so the partner can tell its own additions
+      fields = new LinkedHashMap<>();
+      for (Map.Entry<String, FieldValue> e : given.entrySet()) {
+        FieldValue v = e.getValue();
+        fields.put(e.getKey(), merging.contains(e.getKey())
+            ? new FieldValue(v.value(), v.changedAt(), v.changedBy(),
+                before.getOrDefault(e.getKey(), NullNode.getInstance()))
+            : v);
+      }
+    }
     SyncMessage message =
         new SyncMessage(
             MessageCodec.FORMAT_VERSION,
@@ -383,11 +391,14 @@ final class OutgoingQueue {
             fields,
             issue.field("parent").isTextual() ? issue.field("parent").asText() : null,
             sent.incomingMessageSequenceId());
-    Map<String, PendingChange> pending = new LinkedHashMap<>();
-    values(fields, connector).forEach((id, v) -> pending.put(id, new PendingChange(
-        fields.get(id).changedAt(), sent.outgoingMessageSequenceId(), before.get(id))));
+    Map<String, JsonNode> values = values(fields, connector);
+    Map<String, PendingChange> pending = new HashMap<>(values.size() * 2);
+    for (String id : values.keySet()) {
+      pending.put(id, new PendingChange(
+          fields.get(id).changedAt(), sent.outgoingMessageSequenceId(), before.get(id)));
+    }
     stores.syncInfo().putPendingChanges(sent.id(), pending);
-    stores.syncInfo().putSyncedValues(sent.id(), values(fields, connector));
+    stores.syncInfo().putSyncedValues(sent.id(), values);
     stores.messages().addOutgoing(message, now);
     return message;
   }
@@ -421,7 +432,7 @@ final class OutgoingQueue {
     try {
       JsonNode value =
           out.mapping().exportValue(
-              issue, new Context(connector, out.id(), () -> Optional.of(issue), false));
+              issue, new Context(connector, out.id(), issue));
       if (value == null) {
         throw new SyncException(
             "outgoing field mapping " + out.id() + " returned Java null for " + issue.key()
@@ -485,12 +496,13 @@ final class OutgoingQueue {
    * values.
    */
   static Map<String, JsonNode> values(Map<String, FieldValue> fields, Connector connector) {
-    Map<String, JsonNode> values = new LinkedHashMap<>();
-    fields.forEach((id, v) -> {
+    Map<String, JsonNode> values = new HashMap<>(2 * fields.size());
+    for (Map.Entry<String, FieldValue> e : fields.entrySet()) {
+      String id = e.getKey();
       if (!id.equals(connector.commentsId) && !id.equals(connector.attachmentsId)) {
-        values.put(id, v.value());
+        values.put(id, e.getValue().value());
       }
-    });
+    }
     return values;
   }
 
