@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.backbonesync.spi.message.SyncMessage;
@@ -207,148 +207,173 @@ public final class InMemoryStores implements Stores {
     }
   }
 
-  /**
-   * A compact immutable map of {@code stored} overwritten by {@code given}; stored maps are only
-   * replaced, never changed, so readers get them as they are.
-   */
-  private static <V> Map<String, V> merged(Map<String, V> stored, Map<String, V> given) {
-    if (stored == null || stored.isEmpty() || stored.keySet().equals(given.keySet())) {
-      return Map.copyOf(given);
-    }
-    Map<String, V> merged = new HashMap<>(2 * (stored.size() + given.size()));
-    merged.putAll(stored);
-    merged.putAll(given);
-    return Map.copyOf(merged);
-  }
-
   private static String k(String connectorKey, String issueKey) {
     return connectorKey + '\u0000' + issueKey;
   }
 
   private final class SyncInfos implements SyncInfoStore {
-    private final TreeMap<Long, SyncInfo> rows = new TreeMap<>();
-    // Per connector, keyed by the rows' own key strings and holding the rows themselves: no
-    // composite key or boxed id per pair (the footprint benchmark counts every byte here).
-    private final Map<String, Map<String, SyncInfo>> byLocal = new HashMap<>();
-    private final Map<String, Map<String, SyncInfo>> byRemote = new HashMap<>();
+    /**
+     * Everything kept for one pair. The maps are immutable and replaced on change, so they are
+     * handed to readers as they are.
+     */
+    private static final class Row {
+      SyncInfo info;
+      Map<String, JsonNode> synced = Map.of();
+      Map<String, PendingChange> pending = Map.of();
+      Map<String, CommentLink> comments = Map.of();
+      Map<String, AttachmentLink> attachments = Map.of();
 
-    private Map<String, SyncInfo> index(Map<String, Map<String, SyncInfo>> byConnector,
-        String connectorKey) {
-      return byConnector.computeIfAbsent(connectorKey, c -> new HashMap<>());
+      Row(SyncInfo info) {
+        this.info = info;
+      }
     }
 
-    private SyncInfo lookup(Map<String, Map<String, SyncInfo>> byConnector, String connectorKey,
+    // Rows by id: ids count up from 1 and are never reused, so an array is the index (a deleted
+    // row leaves an empty slot). With the key indexes below holding the rows themselves, a pair
+    // costs no boxed id or map entry of its own (the footprint benchmark counts every byte).
+    private Row[] rows = new Row[1024];
+    private long lastId;
+    private final Map<String, Map<String, Row>> byLocal = new HashMap<>();
+    private final Map<String, Map<String, Row>> byRemote = new HashMap<>();
+    private final Map<String, PendingCreate> pending = new HashMap<>();
+    private final SharedValues shared = new SharedValues();
+
+    private Row row(long id) {
+      return id > 0 && id < rows.length ? rows[(int) id] : null;
+    }
+
+    private Row row(String connectorKey, long id) {
+      Row row = row(id);
+      return row != null && row.info.connectorKey().equals(connectorKey) ? row : null;
+    }
+
+    private Row lookup(Map<String, Map<String, Row>> byConnector, String connectorKey,
         String issueKey) {
-      Map<String, SyncInfo> m = byConnector.get(connectorKey);
+      Map<String, Row> m = byConnector.get(connectorKey);
       return m == null ? null : m.get(issueKey);
     }
-    private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
-    private final Map<String, PendingCreate> pending = new HashMap<>();
-    private final Map<Long, Map<String, CommentLink>> comments = new HashMap<>();
-    private final Map<Long, Map<String, PendingChange>> pendingChanges = new HashMap<>();
-    private final Map<Long, Map<String, AttachmentLink>> attachments = new HashMap<>();
-    private final long[] lastId = {0};
+
+    private Optional<SyncInfo> info(Row row) {
+      return row == null ? Optional.empty() : Optional.of(row.info);
+    }
 
     @Override
     public Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey) {
-      return locked(() -> Optional.ofNullable(lookup(byLocal, connectorKey, localIssueKey)));
+      return locked(() -> info(lookup(byLocal, connectorKey, localIssueKey)));
     }
 
     @Override
     public Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey) {
-      return locked(() -> Optional.ofNullable(lookup(byRemote, connectorKey, remoteIssueKey)));
+      return locked(() -> info(lookup(byRemote, connectorKey, remoteIssueKey)));
     }
 
     @Override
     public Optional<SyncInfo> findById(String connectorKey, long id) {
-      return locked(() -> Optional.ofNullable(rows.get(id))
-          .filter(r -> r.connectorKey().equals(connectorKey)));
+      return locked(() -> info(row(connectorKey, id)));
     }
 
     @Override
     public List<SyncInfo> list(String connectorKey) {
-      return locked(() -> rows.values().stream()
-          .filter(r -> r.connectorKey().equals(connectorKey)).toList());
+      return locked(() -> {
+        List<SyncInfo> found = new ArrayList<>();
+        for (long id = 1; id <= lastId; id++) {
+          Row row = rows[(int) id];
+          if (row != null && row.info.connectorKey().equals(connectorKey)) {
+            found.add(row.info);
+          }
+        }
+        return Collections.unmodifiableList(found);
+      });
     }
 
     @Override
     public SyncInfo insert(SyncInfo info) {
       return inTransaction(() -> {
         checkUnique(info, -1);
-        long id = lastId[0] + 1;
-        long previous = lastId[0];
-        lastId[0] = id;
-        Deque<Runnable> log = undoLog();
-        log.push(() -> lastId[0] = previous);
-        SyncInfo row = info.withId(id);
-        index(row);
-        return row;
+        if (lastId + 1 >= Integer.MAX_VALUE) {
+          throw new IllegalStateException("the in-memory stores hold at most "
+              + (Integer.MAX_VALUE - 1) + " sync information rows");
+        }
+        long id = ++lastId;
+        if (id >= rows.length) {
+          rows = Arrays.copyOf(rows, (int) Math.min(Integer.MAX_VALUE - 1L, 2L * rows.length));
+        }
+        Row row = new Row(info.withId(id));
+        rows[(int) id] = row;
+        undoLog().push(() -> {
+          rows[(int) id] = null;
+          lastId = id - 1;
+        });
+        index(row, row.info);
+        return row.info;
       });
     }
 
     @Override
     public void update(SyncInfo info) {
       inTransaction(() -> {
-        SyncInfo old = rows.get(info.id());
-        if (old == null || !old.connectorKey().equals(info.connectorKey())) {
+        Row row = row(info.connectorKey(), info.id());
+        if (row == null) {
           throw new IllegalArgumentException(
               "no sync information with id " + info.id() + " in connector " + info.connectorKey());
         }
         checkUnique(info, info.id());
-        unindex(old);
-        index(info);
+        SyncInfo old = row.info;
+        if (!Objects.equals(old.localIssueKey(), info.localIssueKey())
+            || !Objects.equals(old.remoteIssueKey(), info.remoteIssueKey())) {
+          unindex(row, old);
+          index(row, info);
+        }
+        row.info = info;
+        undoLog().push(() -> row.info = old);
       });
     }
 
     private void checkUnique(SyncInfo info, long self) {
-      SyncInfo localRow = lookup(byLocal, info.connectorKey(), info.localIssueKey());
-      Long local = localRow == null ? null : localRow.id();
-      if (local != null && local != self) {
+      Row local = lookup(byLocal, info.connectorKey(), info.localIssueKey());
+      if (local != null && local.info.id() != self) {
         throw new DuplicateSyncInfoException(
             "local issue " + info.localIssueKey() + " is already paired in connector "
-                + info.connectorKey() + " (sync information " + local + ")",
+                + info.connectorKey() + " (sync information " + local.info.id() + ")",
             info.connectorKey(), info.localIssueKey());
       }
       if (info.remoteIssueKey() != null) {
-        SyncInfo remoteRow = lookup(byRemote, info.connectorKey(), info.remoteIssueKey());
-        Long remote = remoteRow == null ? null : remoteRow.id();
-        if (remote != null && remote != self) {
+        Row remote = lookup(byRemote, info.connectorKey(), info.remoteIssueKey());
+        if (remote != null && remote.info.id() != self) {
           throw new DuplicateSyncInfoException(
               "remote issue " + info.remoteIssueKey() + " is already paired in connector "
-                  + info.connectorKey() + " (sync information " + remote + ")",
+                  + info.connectorKey() + " (sync information " + remote.info.id() + ")",
               info.connectorKey(), info.remoteIssueKey());
         }
       }
     }
 
-    private void index(SyncInfo row) {
-      put(rows, row.id(), row);
-      put(index(byLocal, row.connectorKey()), row.localIssueKey(), row);
-      if (row.remoteIssueKey() != null) {
-        put(index(byRemote, row.connectorKey()), row.remoteIssueKey(), row);
+    private void index(Row row, SyncInfo keys) {
+      put(byLocal.computeIfAbsent(keys.connectorKey(), c -> new HashMap<>()),
+          keys.localIssueKey(), row);
+      if (keys.remoteIssueKey() != null) {
+        put(byRemote.computeIfAbsent(keys.connectorKey(), c -> new HashMap<>()),
+            keys.remoteIssueKey(), row);
       }
     }
 
-    private void unindex(SyncInfo row) {
-      remove(rows, row.id());
-      remove(index(byLocal, row.connectorKey()), row.localIssueKey());
-      if (row.remoteIssueKey() != null) {
-        remove(index(byRemote, row.connectorKey()), row.remoteIssueKey());
+    private void unindex(Row row, SyncInfo keys) {
+      remove(byLocal.get(keys.connectorKey()), keys.localIssueKey());
+      if (keys.remoteIssueKey() != null) {
+        remove(byRemote.get(keys.connectorKey()), keys.remoteIssueKey());
       }
     }
 
     @Override
     public boolean delete(String connectorKey, long id) {
       return inTransaction(() -> {
-        SyncInfo row = rows.get(id);
-        if (row == null || !row.connectorKey().equals(connectorKey)) {
+        Row row = row(connectorKey, id);
+        if (row == null) {
           return false;
         }
-        unindex(row);
-        remove(synced, id);
-        remove(comments, id);
-        remove(attachments, id);
-        remove(pendingChanges, id);
+        unindex(row, row.info);
+        rows[(int) id] = null;
+        undoLog().push(() -> rows[(int) id] = row);
         return true;
       });
     }
@@ -362,102 +387,100 @@ public final class InMemoryStores implements Stores {
       });
     }
 
+    /**
+     * Changes one of a row's maps, to be undone with the transaction; a row that is gone takes
+     * nothing (as no later row can have its id, nobody could read it).
+     */
+    private <V> void change(long id, java.util.function.Function<Row, Map<String, V>> get,
+        java.util.function.BiConsumer<Row, Map<String, V>> set,
+        java.util.function.UnaryOperator<Map<String, V>> how) {
+      inTransaction(() -> {
+        Row row = row(id);
+        if (row != null) {
+          Map<String, V> old = get.apply(row);
+          Map<String, V> changed = how.apply(old);
+          if (changed != old) {
+            set.accept(row, changed);
+            undoLog().push(() -> set.accept(row, old));
+          }
+        }
+      });
+    }
+
+    private <V> Map<String, V> read(long id, java.util.function.Function<Row, Map<String, V>> get) {
+      lock.lock(); // not through locked(): read several times per message
+      try {
+        Row row = row(id);
+        return row == null ? Map.of() : get.apply(row);
+      } finally {
+        lock.unlock();
+      }
+    }
+
     @Override
     public Map<String, JsonNode> syncedValues(long syncInfoId) {
-      // Stored maps are never changed, only replaced: they can be handed out as they are.
-      return locked(() -> synced.getOrDefault(syncInfoId, Map.of()));
+      return read(syncInfoId, r -> r.synced);
     }
 
     @Override
     public void putSyncedValues(long syncInfoId, Map<String, JsonNode> values) {
-      if (values.isEmpty()) {
-        return;
+      if (!values.isEmpty()) {
+        change(syncInfoId, r -> r.synced, (r, m) -> r.synced = m,
+            old -> CompactMap.merge(old, values, shared::share));
       }
-      inTransaction(() -> put(synced, syncInfoId, merged(synced.get(syncInfoId), values)));
     }
 
     @Override
     public Map<String, PendingChange> pendingChanges(long syncInfoId) {
-      return locked(() -> pendingChanges.getOrDefault(syncInfoId, Map.of()));
+      return read(syncInfoId, r -> r.pending);
     }
 
     @Override
     public void putPendingChanges(long syncInfoId, Map<String, PendingChange> changes) {
-      if (changes.isEmpty()) {
-        return;
+      if (!changes.isEmpty()) {
+        change(syncInfoId, r -> r.pending, (r, m) -> r.pending = m,
+            old -> CompactMap.merge(old, changes, c -> c));
       }
-      inTransaction(
-          () -> put(pendingChanges, syncInfoId, merged(pendingChanges.get(syncInfoId), changes)));
     }
 
     @Override
     public void removePendingChange(long syncInfoId, String fieldMappingId) {
-      inTransaction(() -> {
-        Map<String, PendingChange> current = pendingChanges.getOrDefault(syncInfoId, Map.of());
-        if (current.containsKey(fieldMappingId)) {
-          Map<String, PendingChange> less = new LinkedHashMap<>(current);
-          less.remove(fieldMappingId);
-          put(pendingChanges, syncInfoId, Map.copyOf(less));
-        }
-      });
+      change(syncInfoId, r -> r.pending, (r, m) -> r.pending = m,
+          old -> CompactMap.without(old, fieldMappingId));
     }
 
     @Override
     public List<CommentLink> commentLinks(long syncInfoId) {
-      return locked(() -> {
-        var links = comments.get(syncInfoId);
-        return links == null ? List.of() : List.copyOf(links.values());
-      });
+      return List.copyOf(read(syncInfoId, r -> r.comments).values());
     }
 
     @Override
     public void putCommentLink(long syncInfoId, CommentLink link) {
-      inTransaction(() -> {
-        Map<String, CommentLink> links =
-            new LinkedHashMap<>(comments.getOrDefault(syncInfoId, Map.of()));
-        links.put(link.localId(), link);
-        put(comments, syncInfoId, links);
-      });
+      change(syncInfoId, r -> r.comments, (r, m) -> r.comments = m,
+          old -> CompactMap.merge(old, Map.of(link.localId(), link), l -> l));
     }
 
     @Override
     public void removeCommentLink(long syncInfoId, String localCommentId) {
-      inTransaction(() -> {
-        Map<String, CommentLink> links =
-            new LinkedHashMap<>(comments.getOrDefault(syncInfoId, Map.of()));
-        if (links.remove(localCommentId) != null) {
-          put(comments, syncInfoId, links);
-        }
-      });
+      change(syncInfoId, r -> r.comments, (r, m) -> r.comments = m,
+          old -> CompactMap.without(old, localCommentId));
     }
 
     @Override
     public List<AttachmentLink> attachmentLinks(long syncInfoId) {
-      return locked(() -> {
-        var links = attachments.get(syncInfoId);
-        return links == null ? List.of() : List.copyOf(links.values());
-      });
+      return List.copyOf(read(syncInfoId, r -> r.attachments).values());
     }
 
     @Override
     public void putAttachmentLink(long syncInfoId, AttachmentLink link) {
-      inTransaction(() -> {
-        Map<String, AttachmentLink> links =
-            new LinkedHashMap<>(attachments.getOrDefault(syncInfoId, Map.of()));
-        links.put(link.localId(), link);
-        put(attachments, syncInfoId, links);
-      });
+      change(syncInfoId, r -> r.attachments, (r, m) -> r.attachments = m,
+          old -> CompactMap.merge(old, Map.of(link.localId(), link), l -> l));
     }
 
     @Override
     public void removeAttachmentLink(long syncInfoId, String localAttachmentId) {
-      inTransaction(() -> {
-        Map<String, AttachmentLink> links =
-            new LinkedHashMap<>(attachments.getOrDefault(syncInfoId, Map.of()));
-        if (links.remove(localAttachmentId) != null) {
-          put(attachments, syncInfoId, links);
-        }
-      });
+      change(syncInfoId, r -> r.attachments, (r, m) -> r.attachments = m,
+          old -> CompactMap.without(old, localAttachmentId));
     }
 
     @Override

@@ -260,6 +260,28 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
+  void aTransactionThatThrowsLeavesARowsValuesAndLinksAsTheyWere() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    store.putSyncedValues(row.id(), Map.of("m1", JSON.textNode("a")));
+    PendingChange pending = new PendingChange(100, 2, null);
+    store.putPendingChanges(row.id(), Map.of("m1", pending));
+    store.putCommentLink(row.id(), new CommentLink("10", "20", 100, "h1"));
+
+    assertThrows(IllegalStateException.class, () -> stores.inTransaction(() -> {
+      store.putSyncedValues(row.id(), Map.of("m1", JSON.textNode("b"), "m2", JSON.textNode("c")));
+      store.removePendingChange(row.id(), "m1");
+      store.putCommentLink(row.id(), new CommentLink("10", "21", 150, "h2"));
+      store.putAttachmentLink(row.id(), new AttachmentLink("1", "8", "aa", true));
+      throw new IllegalStateException("boom");
+    }));
+
+    assertEquals(Map.of("m1", JSON.textNode("a")), store.syncedValues(row.id()));
+    assertEquals(Map.of("m1", pending), store.pendingChanges(row.id()));
+    assertEquals(List.of(new CommentLink("10", "20", 100, "h1")), store.commentLinks(row.id()));
+    assertEquals(List.of(), store.attachmentLinks(row.id()));
+  }
+
+  @Test
   void aTransactionCommitsAllItsWritesAndNestedCallsJoinIt() {
     stores.inTransaction(() -> {
       store.insert(row("PA", "PA-1", "PB-1"));
