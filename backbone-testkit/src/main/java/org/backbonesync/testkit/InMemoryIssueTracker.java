@@ -582,6 +582,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     long nextLink = 10000;
     final List<TrackerCall> calls = new ArrayList<>();
     final boolean recordCalls;
+    final int changelogLimit;
     Interceptor interceptor = new Interceptor() {};
     int nextIssue = 1;
     long nextChangelog = 10000;
@@ -601,6 +602,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       this.customFields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.customFields));
       this.components = List.copyOf(b.components);
       this.recordCalls = b.recordCalls;
+      this.changelogLimit = b.changelogLimit;
       this.subtaskTypes = Set.copyOf(b.subtaskTypes);
       this.versions = List.copyOf(b.versions);
       this.priorities = new LinkedHashSet<>(b.priorities);
@@ -768,9 +770,17 @@ public final class InMemoryIssueTracker implements IssueTracker {
         }
       }
       if (!items.isEmpty()) {
-        changelog.add(new ChangelogEntry(
-            String.valueOf(project.nextChangelog++), author, now, items));
+        record(new ChangelogEntry(
+            String.valueOf(project.nextChangelog++), author, now, items), project);
         updated = now;
+      }
+    }
+
+    /** Adds an entry, dropping the oldest past the project's changelog limit. */
+    private void record(ChangelogEntry entry, Project project) {
+      changelog.add(entry);
+      if (changelog.size() > project.changelogLimit) {
+        changelog.subList(0, changelog.size() - project.changelogLimit).clear();
       }
     }
 
@@ -790,8 +800,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
     void recordChange(String author, long now, String field, String from, String to,
         Project project) {
-      changelog.add(new ChangelogEntry(String.valueOf(project.nextChangelog++), author, now,
-          List.of(new FieldChange(field, from, to))));
+      record(new ChangelogEntry(String.valueOf(project.nextChangelog++), author, now,
+          List.of(new FieldChange(field, from, to))), project);
       updated = now;
     }
 
@@ -827,6 +837,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     private final List<String> components = new ArrayList<>(List.of("Backend", "Frontend"));
     private final Set<String> subtaskTypes = new LinkedHashSet<>(List.of("Sub-task"));
     private boolean recordCalls = true;
+    private int changelogLimit = Integer.MAX_VALUE;
     private final List<String> versions = new ArrayList<>(List.of("1.0", "2.0"));
     private final Map<String, List<Transition>> workflow = new LinkedHashMap<>();
 
@@ -915,6 +926,20 @@ public final class InMemoryIssueTracker implements IssueTracker {
      */
     public Builder recordCalls(boolean record) {
       this.recordCalls = record;
+      return this;
+    }
+
+    /**
+     * Keeps at most this many changelog entries per issue, dropping the oldest, as a Jira whose
+     * history was pruned. Default: all of them; a long benchmark keeps a few so that the history
+     * of a million edits does not fill the heap (and the garbage collector's pauses with it).
+     */
+    public Builder changelogLimit(int entriesPerIssue) {
+      if (entriesPerIssue < 1) {
+        throw new IllegalArgumentException(
+            "changelogLimit must be at least 1, was " + entriesPerIssue);
+      }
+      this.changelogLimit = entriesPerIssue;
       return this;
     }
 

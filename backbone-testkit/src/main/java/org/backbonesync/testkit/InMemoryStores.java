@@ -501,14 +501,49 @@ public final class InMemoryStores implements Stores {
 
   private final class Messages implements MessageStore {
     private final Map<String, Map<String, OutboxEntry>> outbox = new HashMap<>();
-    private final Map<String, Map<String, InboxEntry>> inbox = new HashMap<>();
+    private final Map<String, Inbox> inbox = new HashMap<>();
+
+    /**
+     * One connector's inbox, in arrival order and by source issue: applying walks one issue's
+     * messages, which must not cost a walk of the whole inbox (that made a poll of 5,000
+     * changes quadratic). Changes go through the undoable put and remove.
+     */
+    private final class Inbox {
+      final Map<String, InboxEntry> byId = new LinkedHashMap<>();
+      final Map<String, Map<String, InboxEntry>> bySource = new LinkedHashMap<>();
+
+      void put(InboxEntry entry) {
+        SyncMessage m = entry.message();
+        InMemoryStores.this.put(byId, m.messageId(), entry);
+        Map<String, InboxEntry> ofIssue = bySource.get(m.sourceIssueKey());
+        if (ofIssue == null) {
+          ofIssue = new LinkedHashMap<>(4);
+          InMemoryStores.this.put(bySource, m.sourceIssueKey(), ofIssue);
+        }
+        InMemoryStores.this.put(ofIssue, m.messageId(), entry);
+      }
+
+      void remove(String messageId) {
+        InboxEntry entry = byId.get(messageId);
+        if (entry == null) {
+          return;
+        }
+        InMemoryStores.this.remove(byId, messageId);
+        String source = entry.message().sourceIssueKey();
+        Map<String, InboxEntry> ofIssue = bySource.get(source);
+        InMemoryStores.this.remove(ofIssue, messageId);
+        if (ofIssue.isEmpty()) {
+          InMemoryStores.this.remove(bySource, source);
+        }
+      }
+    }
 
     private Map<String, OutboxEntry> outbox(String connectorKey) {
       return outbox.computeIfAbsent(connectorKey, c -> new LinkedHashMap<>());
     }
 
-    private Map<String, InboxEntry> inbox(String connectorKey) {
-      return inbox.computeIfAbsent(connectorKey, c -> new LinkedHashMap<>());
+    private Inbox inbox(String connectorKey) {
+      return inbox.computeIfAbsent(connectorKey, c -> new Inbox());
     }
 
     @Override
@@ -556,11 +591,11 @@ public final class InMemoryStores implements Stores {
     @Override
     public boolean addIncoming(SyncMessage message, long receivedAt) {
       return inTransaction(() -> {
-        Map<String, InboxEntry> box = inbox(message.toConnector());
-        if (box.containsKey(message.messageId())) {
+        Inbox box = inbox(message.toConnector());
+        if (box.byId.containsKey(message.messageId())) {
           return false;
         }
-        put(box, message.messageId(), InboxEntry.received(message, receivedAt));
+        box.put(InboxEntry.received(message, receivedAt));
         return true;
       });
     }
@@ -570,24 +605,24 @@ public final class InMemoryStores implements Stores {
             .thenComparingLong(InboxEntry::receivedAt);
     private static final Comparator<InboxEntry> BY_RECEIVED =
         Comparator.comparingLong(InboxEntry::receivedAt);
-    private static final java.util.function.BinaryOperator<InboxEntry> HEAD =
-        (a, b) -> BY_SEQUENCE.compare(a, b) <= 0 ? a : b;
 
     @Override
     public List<InboxEntry> nextIncoming(String connectorKey, long now, int limit) {
       return locked(() -> {
-        Map<String, InboxEntry> box = inbox(connectorKey);
-        Map<String, InboxEntry> heads = new LinkedHashMap<>(2 * box.size()); // ties: arrival order
-        for (InboxEntry e : box.values()) {
-          heads.merge(e.message().sourceIssueKey(), e, HEAD);
-        }
-        List<InboxEntry> ready = new ArrayList<>(heads.size());
-        for (InboxEntry e : heads.values()) {
-          if (e.status() == InboxEntry.Status.PENDING && e.notBefore() <= now) {
-            ready.add(e);
+        Inbox box = inbox(connectorKey);
+        List<InboxEntry> ready = new ArrayList<>(box.bySource.size());
+        for (Map<String, InboxEntry> ofIssue : box.bySource.values()) {
+          InboxEntry head = null;
+          for (InboxEntry e : ofIssue.values()) {
+            if (head == null || BY_SEQUENCE.compare(e, head) < 0) {
+              head = e;
+            }
+          }
+          if (head.status() == InboxEntry.Status.PENDING && head.notBefore() <= now) {
+            ready.add(head);
           }
         }
-        ready.sort(BY_RECEIVED);
+        ready.sort(BY_RECEIVED); // stable: ties stay in the order their issues arrived
         return ready.size() <= limit ? ready : List.copyOf(ready.subList(0, limit));
       });
     }
@@ -595,12 +630,11 @@ public final class InMemoryStores implements Stores {
     @Override
     public List<InboxEntry> incomingFor(String connectorKey, String sourceIssueKey) {
       return locked(() -> {
-        List<InboxEntry> found = new ArrayList<>(2);
-        for (InboxEntry e : inbox(connectorKey).values()) {
-          if (e.message().sourceIssueKey().equals(sourceIssueKey)) {
-            found.add(e);
-          }
+        Map<String, InboxEntry> ofIssue = inbox(connectorKey).bySource.get(sourceIssueKey);
+        if (ofIssue == null) {
+          return List.of();
         }
+        List<InboxEntry> found = new ArrayList<>(ofIssue.values());
         if (found.size() > 1) {
           found.sort(BY_SEQUENCE);
         }
@@ -610,35 +644,35 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public Optional<InboxEntry> incoming(String connectorKey, String messageId) {
-      return locked(() -> Optional.ofNullable(inbox(connectorKey).get(messageId)));
+      return locked(() -> Optional.ofNullable(inbox(connectorKey).byId.get(messageId)));
     }
 
     @Override
     public List<InboxEntry> failedIncoming(String connectorKey) {
-      return locked(() -> inbox(connectorKey).values().stream()
+      return locked(() -> inbox(connectorKey).byId.values().stream()
           .filter(e -> e.status() == InboxEntry.Status.FAILED)
-          .sorted(Comparator.comparingLong(InboxEntry::receivedAt))
+          .sorted(BY_RECEIVED)
           .toList());
     }
 
     @Override
     public void updateIncoming(InboxEntry entry) {
       inTransaction(() -> {
-        Map<String, InboxEntry> box = inbox(entry.message().toConnector());
-        if (box.containsKey(entry.message().messageId())) {
-          put(box, entry.message().messageId(), entry);
+        Inbox box = inbox(entry.message().toConnector());
+        if (box.byId.containsKey(entry.message().messageId())) {
+          box.put(entry);
         }
       });
     }
 
     @Override
     public void removeIncoming(String connectorKey, String messageId) {
-      inTransaction(() -> remove(inbox(connectorKey), messageId));
+      inTransaction(() -> inbox(connectorKey).remove(messageId));
     }
 
     @Override
     public int incomingCount(String connectorKey) {
-      return locked(() -> inbox(connectorKey).size());
+      return locked(() -> inbox(connectorKey).byId.size());
     }
   }
 

@@ -126,4 +126,22 @@ class InMemoryIssueTrackerTest extends IssueTrackerCompatibilityKit {
         new TrackerCall("createIssue", null, "bob"),
         new TrackerCall("updateIssue", key, "sync-a")), inMemory().calls());
   }
+
+  @Test
+  void aChangelogLimitKeepsTheNewestEntriesOfEachIssue() {
+    InMemoryIssueTracker pruned = InMemoryIssueTracker.builder("PA").clock(clock)
+        .changelogLimit(2).build();
+    String key = pruned.create("x");
+    for (String summary : List.of("a", "b", "c")) {
+      clock.advance(Duration.ofSeconds(1));
+      pruned.edit(key, "summary", summary);
+    }
+
+    assertEquals(List.of("b", "c"), pruned.changelog(key).stream()
+        .map(e -> e.items().get(0).to()).toList());
+    assertEquals(2, pruned.changelog(key, 0).size());
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> InMemoryIssueTracker.builder("PA").changelogLimit(0));
+    assertEquals("changelogLimit must be at least 1, was 0", e.getMessage());
+  }
 }

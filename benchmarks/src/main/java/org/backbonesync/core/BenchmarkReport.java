@@ -94,7 +94,10 @@ public final class BenchmarkReport {
       case "EngineBenchmark.engineMessage" ->
           "≥ 100,000 ops/s on 2 threads; ≤ 10x the floor; < 10 KB allocated";
       case "EndToEndBenchmark.change" -> "≥ 20,000 ops/s";
-      case "LatencyBenchmark.pollDeliverApply[changesPerPoll=1000]" -> "p99 < 50 ms";
+      case "LatencyBenchmark.pollDeliverApply[changesPerPoll=1000]" ->
+          "p99 < 50 ms (half the target load, 100 ms polls)";
+      case "LatencyBenchmark.pollDeliverApply[changesPerPoll=2000]" ->
+          "p99 < 50 ms (half the measured maximum, 20 ms polls)";
       case "ScaleBenchmark.poll[pairs=100000]" -> "≤ 1.5x the 1,000-pair poll";
       case "TwoNodeBenchmark.changesApplied[nodes=2]" -> "≥ 0.9x one node; none applied twice";
       case "DurableBenchmark.messagesBatched[store=h2]" -> "≥ 5,000 ops/s";

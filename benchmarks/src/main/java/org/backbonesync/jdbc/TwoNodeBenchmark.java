@@ -64,10 +64,10 @@ public class TwoNodeBenchmark {
   public void open() throws Exception {
     schema = new PostgresSchema("nodes" + nodes, "TwoNodeBenchmark");
     String url = schema.url;
-    pa = InMemoryIssueTracker.builder("PA").clock(clock).syncUser("sync-a").recordCalls(false)
-        .build();
-    pb = InMemoryIssueTracker.builder("PB").clock(clock).syncUser("sync-b").recordCalls(false)
-        .build();
+    pa = InMemoryIssueTracker.builder("PA").clock(clock).syncUser("sync-a")
+        .recordCalls(false).changelogLimit(8).build();
+    pb = InMemoryIssueTracker.builder("PB").clock(clock).syncUser("sync-b")
+        .recordCalls(false).changelogLimit(8).build();
     events = new RecordingListener();
     engines = new ArrayList<>();
     for (int n = 1; n <= nodes; n++) {

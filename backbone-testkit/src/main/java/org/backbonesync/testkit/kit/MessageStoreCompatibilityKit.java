@@ -158,11 +158,18 @@ public abstract class MessageStoreCompatibilityKit {
 
     assertThrows(IllegalStateException.class, () -> stores.inTransaction(() -> {
       store.removeIncoming("PB", message("PA-1", 1).messageId());
+      store.addIncoming(message("PA-1", 2), 11);
+      store.addIncoming(message("PA-2", 1), 11);
       store.addOutgoing(message("PA-9", 1), 10);
       throw new IllegalStateException("boom");
     }));
 
     assertEquals(1, store.incomingCount("PB"));
     assertEquals(0, store.outgoingCount("PA"));
+    assertEquals(List.of(message("PA-1", 1)),
+        store.incomingFor("PB", "PA-1").stream().map(InboxEntry::message).toList());
+    assertEquals(List.of(), store.incomingFor("PB", "PA-2"));
+    assertEquals(List.of(message("PA-1", 1)),
+        store.nextIncoming("PB", 100, 10).stream().map(InboxEntry::message).toList());
   }
 }
