@@ -88,6 +88,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   }
 
   @Override
+  public Optional<SyncInfo> findByIdForUpdate(String connectorKey, long id) {
+    // the row stays locked until the caller's transaction ends
+    return db.run(c -> one(c, "connector_key = ? AND id = ? FOR UPDATE", connectorKey, id));
+  }
+
+  @Override
   public List<SyncInfo> list(String connectorKey) {
     return db.run(c -> many(c, "connector_key = ? ORDER BY id", connectorKey));
   }

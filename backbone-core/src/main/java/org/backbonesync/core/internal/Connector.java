@@ -8,11 +8,14 @@ import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 
@@ -144,5 +147,18 @@ final class Connector {
   /** Whether an issue key belongs to this connector's project (the scope guarantee). */
   boolean inProject(String issueKey) {
     return issueKey.startsWith(config.projectKey() + "-");
+  }
+
+  /**
+   * A row of this connector as it is now, locked until the enclosing transaction ends, for
+   * changing it: other nodes' writes since the caller read it are kept, and nobody writes it
+   * before this transaction does. Call inside {@code stores.inTransaction}.
+   *
+   * @throws SyncException when the row was deleted meanwhile (by an admin)
+   */
+  SyncInfo lockRow(Stores stores, long id) {
+    return stores.syncInfo().findByIdForUpdate(key(), id).orElseThrow(() -> new SyncException(
+        "sync information " + id + " of connector " + key() + " was deleted meanwhile",
+        null, key(), null, null));
   }
 }

@@ -228,7 +228,7 @@ final class IncomingQueue implements MessageReceiver {
   private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now, String reason) {
     stores.inTransaction(
         () -> {
-          SyncInfo current = stores.syncInfo().findById(connector.key(), row.id()).orElseThrow();
+          SyncInfo current = connector.lockRow(stores, row.id());
           stores.syncInfo().update(current.withReceived(message.sequenceId(), now));
           stores.messages().removeIncoming(connector.key(), message.messageId());
         });
@@ -248,7 +248,7 @@ final class IncomingQueue implements MessageReceiver {
     stores.inTransaction(
         () -> {
           stores.syncInfo().update(
-              info.withRemoteIssueKey(message.sourceIssueKey())
+              connector.lockRow(stores, info.id()).withRemoteIssueKey(message.sourceIssueKey())
                   .withReceived(message.sequenceId(), now));
           stores.messages().removeIncoming(connector.key(), message.messageId());
         });
@@ -364,7 +364,7 @@ final class IncomingQueue implements MessageReceiver {
     List<ConflictRecord> recorded = new ArrayList<>();
     SyncMessage sentBack = stores.inTransaction(
         () -> {
-          SyncInfo current = stores.syncInfo().findById(connector.key(), id).orElseThrow();
+          SyncInfo current = connector.lockRow(stores, id);
           SyncInfo done =
               (current.remoteIssueKey() == null
                       ? current.withRemoteIssueKey(message.sourceIssueKey())
@@ -524,8 +524,11 @@ final class IncomingQueue implements MessageReceiver {
         () -> {
           Optional<SyncInfo> row =
               stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
-          if (row.isPresent() && row.get().incomingMessageSequenceId() < message.sequenceId()) {
-            stores.syncInfo().update(row.get().withReceived(message.sequenceId(), now));
+          if (row.isPresent()) {
+            SyncInfo current = connector.lockRow(stores, row.get().id());
+            if (current.incomingMessageSequenceId() < message.sequenceId()) {
+              stores.syncInfo().update(current.withReceived(message.sequenceId(), now));
+            }
           }
           stores.messages().removeIncoming(connector.key(), messageId);
         });

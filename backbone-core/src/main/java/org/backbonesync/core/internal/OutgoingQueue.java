@@ -238,8 +238,9 @@ final class OutgoingQueue {
     SyncMessage message =
         stores.inTransaction(
             () -> {
+              SyncInfo current = connector.lockRow(stores, info.id());
               SyncInfo sent =
-                  info.withSent(info.outgoingMessageSequenceId() + 1, now)
+                  current.withSent(current.outgoingMessageSequenceId() + 1, now)
                       .withLastChangeSeen(lastSeen);
               stores.syncInfo().update(sent);
               if (comments != null) {
@@ -298,7 +299,8 @@ final class OutgoingQueue {
     }
     long now = clock.millis();
     SyncMessage message = stores.inTransaction(() -> {
-      SyncInfo sent = info.withSent(info.outgoingMessageSequenceId() + 1, now);
+      SyncInfo current = connector.lockRow(stores, info.id());
+      SyncInfo sent = current.withSent(current.outgoingMessageSequenceId() + 1, now);
       stores.syncInfo().update(sent);
       if (comments != null) {
         comments.links().applyTo(stores.syncInfo(), sent.id());

@@ -44,6 +44,18 @@ public interface SyncInfoStore {
   void update(SyncInfo info);
 
   /**
+   * Reads a row in order to change it: until the enclosing {@link Stores#inTransaction}
+   * transaction ends, no other transaction can change the row (a JDBC store selects it {@code FOR
+   * UPDATE}). The engine reads each row it updates this way, inside the transaction that updates
+   * it, so that engine nodes sharing a database never write back a row another node changed in
+   * the meantime (a lost sequence id or remote key). Call it inside a transaction. The default is
+   * {@link #findById}, which is enough for a store whose transactions run one at a time.
+   */
+  default Optional<SyncInfo> findByIdForUpdate(String connectorKey, long id) {
+    return findById(connectorKey, id);
+  }
+
+  /**
    * Moves a row's {@code lastChangeSeen} forward to a time, touching nothing else of the row, so
    * that it cannot undo what another node wrote to the row meanwhile. A no-op when the row has a
    * later time already or is gone. The default reads and updates the row; a store shared by

@@ -1,0 +1,126 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.backbonesync.core.internal.PassthroughMapping;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A poll and an apply of the same connector run at once (two threads of one node, or two nodes of
+ * one database): the poll reads a pair's row, the apply changes it, then the poll writes. The
+ * poll must build on the row as the apply left it, not write back the one it read.
+ */
+class ConcurrentStepsTest {
+  private final ExecutorService pollThread = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void stop() {
+    pollThread.shutdownNow();
+  }
+
+  /** Exports the description, stopping in the poll thread until the test lets it go on. */
+  static final class Pausing implements FieldMappingProvider {
+    final CountDownLatch reached = new CountDownLatch(1);
+    final CountDownLatch goOn = new CountDownLatch(1);
+    volatile Thread pauseIn;
+
+    @Override
+    public String type() {
+      return "test.pausing";
+    }
+
+    @Override
+    public String displayName() {
+      return "pauses the poll";
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition d) {
+      return new OutgoingFieldMapping() {
+        @Override
+        public Set<String> sourceFields() {
+          return Set.of(d.localField());
+        }
+
+        @Override
+        public JsonNode exportValue(TrackedIssue issue, MappingContext context) {
+          if (Thread.currentThread() == pauseIn) {
+            reached.countDown();
+            try {
+              assertTrue(goOn.await(30, TimeUnit.SECONDS), "the test never let the poll go on");
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+          }
+          return issue.field(d.localField());
+        }
+      };
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition d) {
+      return new PassthroughMapping().incoming(d);
+    }
+  }
+
+  @Test
+  void aPollThatReadARowBeforeAnApplyChangedItKeepsTheApplysChanges() throws Exception {
+    Pausing pausing = new Pausing();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .provider(pausing)
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-desc", "test.pausing", Direction.A_TO_B,
+            "description", "description", null))
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    SyncInfo before = sync.stores().syncInfo().findByLocalKey("PA", "PA-1").orElseThrow();
+    // B's change waits in A's inbox; A's own change waits for A's poll
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-1", "summary", "from B");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.a("alice").edit("PA-1", "description", "from A");
+
+    Future<?> poll = pollThread.submit(() -> {
+      pausing.pauseIn = Thread.currentThread();
+      sync.poll("PA");
+    });
+    assertTrue(pausing.reached.await(30, TimeUnit.SECONDS), "the poll never reached the export");
+    sync.apply("PA"); // while the poll holds the row it read
+    pausing.goOn.countDown();
+    poll.get(30, TimeUnit.SECONDS);
+
+    SyncInfo after = sync.stores().syncInfo().findByLocalKey("PA", "PA-1").orElseThrow();
+    assertEquals(before.incomingMessageSequenceId() + 1, after.incomingMessageSequenceId(),
+        "the applied message stays counted");
+    assertEquals(before.outgoingMessageSequenceId() + 1, after.outgoingMessageSequenceId(),
+        "the polled change is counted");
+    assertEquals("from B", sync.a().value("PA-1", "summary").asText());
+    // and the pair goes on syncing both ways
+    sync.runUntilQuiet();
+    sync.b("bob").edit("PB-1", "summary", "again from B");
+    sync.runUntilQuiet();
+    assertEquals("again from B", sync.a().value("PA-1", "summary").asText());
+    assertEquals("from A", sync.b().value("PB-1", "description").asText());
+  }
+}
