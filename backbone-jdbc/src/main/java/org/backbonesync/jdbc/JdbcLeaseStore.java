@@ -7,6 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
 import org.backbonesync.spi.store.LeaseStore;
 
 /**
@@ -53,5 +56,30 @@ final class JdbcLeaseStore implements LeaseStore {
   public void release(String scope, String key, String node) {
     db.run(c -> update(c, "DELETE FROM bb_lease WHERE scope = ? AND lease_key = ? AND node = ?",
         scope, key, node));
+  }
+
+  /**
+   * All in one transaction: one commit (on PostgreSQL one WAL flush) for the lot. Keys are taken
+   * in sorted order, as they are released, so that two nodes' transactions never wait for each
+   * other in a circle.
+   */
+  @Override
+  public Set<String> tryLeases(String scope, Collection<String> keys, String node, long now,
+      long until) {
+    if (keys.isEmpty()) {
+      return Set.of();
+    }
+    return db.inTransaction(
+        () -> LeaseStore.super.tryLeases(scope, new TreeSet<>(keys), node, now, until));
+  }
+
+  @Override
+  public void release(String scope, Collection<String> keys, String node) {
+    if (!keys.isEmpty()) {
+      db.inTransaction(() -> {
+        LeaseStore.super.release(scope, new TreeSet<>(keys), node);
+        return null;
+      });
+    }
   }
 }

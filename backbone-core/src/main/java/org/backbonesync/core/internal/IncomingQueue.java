@@ -94,22 +94,34 @@ final class IncomingQueue implements MessageReceiver {
     List<InboxEntry> heads =
         stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
     String scope = "inbox:" + connector.key();
-    for (InboxEntry head : heads) {
-      String issue = head.message().sourceIssueKey();
-      long now = clock.millis();
-      // One node at a time applies an issue pair's messages, so they stay in order.
-      if (!stores.leases().tryLease(scope, issue, settings.node(), now,
-          now + settings.leaseDuration().toMillis())) {
-        continue;
+    for (int from = 0; from < heads.size(); from += CLAIM_CHUNK) {
+      List<String> issues = new ArrayList<>(CLAIM_CHUNK);
+      for (InboxEntry head : heads.subList(from, Math.min(from + CLAIM_CHUNK, heads.size()))) {
+        issues.add(head.message().sourceIssueKey());
       }
+      long now = clock.millis();
+      // One node at a time applies an issue pair's messages, so they stay in order. Claimed a
+      // few pairs at a time: one commit for the claims and one for the releases, not one each.
+      Set<String> mine = stores.leases().tryLeases(scope, issues, settings.node(), now,
+          now + settings.leaseDuration().toMillis());
       try {
-        drain(issue, outcomes);
+        for (String issue : issues) {
+          if (mine.contains(issue)) {
+            drain(issue, outcomes);
+          }
+        }
       } finally {
-        stores.leases().release(scope, issue, settings.node());
+        stores.leases().release(scope, mine, settings.node());
       }
     }
     return outcomes;
   }
+
+  /**
+   * How many issue pairs an apply claims at once. Few enough that another node finds the next
+   * ones free and that a chunk is applied well within a lease, many enough to share the commits.
+   */
+  private static final int CLAIM_CHUNK = 16;
 
   /** Applies the source issue's messages in sequence order until one cannot be applied now. */
   private void drain(String sourceIssueKey, List<ApplyOutcome> outcomes) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -68,6 +69,22 @@ public abstract class SyncInfoStoreCompatibilityKit {
     assertEquals(List.of(a), store.list("PA"));
     assertEquals(Optional.empty(), store.findByLocalKey("PA", "PB-1"));
     assertEquals(Optional.empty(), store.findById("PB", a.id()));
+  }
+
+  @Test
+  void aRowReadForUpdateIsTheRowAsItIsInItsConnector() {
+    SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
+
+    SyncInfo changed = stores.inTransaction(() -> {
+      SyncInfo locked = store.findByIdForUpdate("PA", a.id()).orElseThrow();
+      store.update(locked.withSent(locked.outgoingMessageSequenceId() + 1, 50));
+      return store.findByIdForUpdate("PA", a.id()).orElseThrow();
+    });
+
+    assertEquals(a.outgoingMessageSequenceId() + 1, changed.outgoingMessageSequenceId());
+    assertEquals(Optional.of(changed), store.findById("PA", a.id()));
+    assertEquals(Optional.empty(),
+        stores.inTransaction(() -> store.findByIdForUpdate("PB", a.id())));
   }
 
   @Test
@@ -215,6 +232,21 @@ public abstract class SyncInfoStoreCompatibilityKit {
         "a node releases only its own lease");
     leases.release("inbox:PB", "PA-1", "node-2");
     assertTrue(leases.tryLease("inbox:PB", "PA-1", "node-3", 2700, 3700));
+  }
+
+  @Test
+  void severalLeasesAtOnceBehaveAsOneByOne() {
+    var leases = stores.leases();
+    assertTrue(leases.tryLease("inbox:PB", "PA-2", "node-1", 1000, 2000));
+
+    assertEquals(Set.of("PA-1", "PA-3"), leases.tryLeases("inbox:PB",
+        List.of("PA-3", "PA-2", "PA-1"), "node-2", 1000, 2000), "PA-2 is node-1's");
+    assertFalse(leases.tryLease("inbox:PB", "PA-3", "node-1", 1500, 2500));
+    leases.release("inbox:PB", List.of("PA-1", "PA-2", "PA-3"), "node-2");
+    assertEquals(Set.of("PA-1", "PA-3"), leases.tryLeases("inbox:PB",
+        List.of("PA-1", "PA-2", "PA-3"), "node-3", 1500, 2500),
+        "node-2's released; node-1's PA-2 kept");
+    assertEquals(Set.of(), leases.tryLeases("inbox:PB", List.of(), "node-1", 1500, 2500));
   }
 
   @Test
