@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.backbonesync.spi.message.SyncMessage;
@@ -103,6 +105,18 @@ public final class InMemoryStores implements Stores {
       } finally {
         lock.unlock();
       }
+    }
+
+    @Override
+    public Set<String> tryLeases(String scope, Collection<String> keys, String node, long now,
+        long until) {
+      List<String> held = new ArrayList<>(keys.size());
+      for (String key : keys) {
+        if (tryLease(scope, key, node, now, until)) {
+          held.add(key);
+        }
+      }
+      return Set.copyOf(held);
     }
 
     @Override
@@ -445,6 +459,9 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public void removePendingChange(long syncInfoId, String fieldMappingId) {
+      if (!read(syncInfoId, r -> r.pending).containsKey(fieldMappingId)) {
+        return; // the usual case: nothing pending for the field
+      }
       change(syncInfoId, r -> r.pending, (r, m) -> r.pending = m,
           old -> CompactMap.without(old, fieldMappingId));
     }
@@ -510,17 +527,26 @@ public final class InMemoryStores implements Stores {
      */
     private final class Inbox {
       final Map<String, InboxEntry> byId = new LinkedHashMap<>();
-      final Map<String, Map<String, InboxEntry>> bySource = new LinkedHashMap<>();
+      // an issue's entries in arrival order; mostly one, so a list, not a map
+      final Map<String, List<InboxEntry>> bySource = new LinkedHashMap<>();
 
       void put(InboxEntry entry) {
         SyncMessage m = entry.message();
         InMemoryStores.this.put(byId, m.messageId(), entry);
-        Map<String, InboxEntry> ofIssue = bySource.get(m.sourceIssueKey());
+        List<InboxEntry> ofIssue = bySource.get(m.sourceIssueKey());
         if (ofIssue == null) {
-          ofIssue = new LinkedHashMap<>(4);
+          ofIssue = new ArrayList<>(2);
           InMemoryStores.this.put(bySource, m.sourceIssueKey(), ofIssue);
         }
-        InMemoryStores.this.put(ofIssue, m.messageId(), entry);
+        List<InboxEntry> list = ofIssue;
+        int at = indexOf(list, m.messageId());
+        if (at < 0) {
+          list.add(entry);
+          undoLog().push(() -> list.remove(list.size() - 1));
+        } else {
+          InboxEntry old = list.set(at, entry);
+          undoLog().push(() -> list.set(at, old));
+        }
       }
 
       void remove(String messageId) {
@@ -530,11 +556,22 @@ public final class InMemoryStores implements Stores {
         }
         InMemoryStores.this.remove(byId, messageId);
         String source = entry.message().sourceIssueKey();
-        Map<String, InboxEntry> ofIssue = bySource.get(source);
-        InMemoryStores.this.remove(ofIssue, messageId);
+        List<InboxEntry> ofIssue = bySource.get(source);
+        int at = indexOf(ofIssue, messageId);
+        InboxEntry old = ofIssue.remove(at);
+        undoLog().push(() -> ofIssue.add(at, old));
         if (ofIssue.isEmpty()) {
           InMemoryStores.this.remove(bySource, source);
         }
+      }
+
+      private static int indexOf(List<InboxEntry> entries, String messageId) {
+        for (int i = 0; i < entries.size(); i++) {
+          if (entries.get(i).message().messageId().equals(messageId)) {
+            return i;
+          }
+        }
+        return -1;
       }
     }
 
@@ -611,9 +648,9 @@ public final class InMemoryStores implements Stores {
       return locked(() -> {
         Inbox box = inbox(connectorKey);
         List<InboxEntry> ready = new ArrayList<>(box.bySource.size());
-        for (Map<String, InboxEntry> ofIssue : box.bySource.values()) {
+        for (List<InboxEntry> ofIssue : box.bySource.values()) {
           InboxEntry head = null;
-          for (InboxEntry e : ofIssue.values()) {
+          for (InboxEntry e : ofIssue) {
             if (head == null || BY_SEQUENCE.compare(e, head) < 0) {
               head = e;
             }
@@ -630,11 +667,11 @@ public final class InMemoryStores implements Stores {
     @Override
     public List<InboxEntry> incomingFor(String connectorKey, String sourceIssueKey) {
       return locked(() -> {
-        Map<String, InboxEntry> ofIssue = inbox(connectorKey).bySource.get(sourceIssueKey);
+        List<InboxEntry> ofIssue = inbox(connectorKey).bySource.get(sourceIssueKey);
         if (ofIssue == null) {
           return List.of();
         }
-        List<InboxEntry> found = new ArrayList<>(ofIssue.values());
+        List<InboxEntry> found = new ArrayList<>(ofIssue);
         if (found.size() > 1) {
           found.sort(BY_SEQUENCE);
         }

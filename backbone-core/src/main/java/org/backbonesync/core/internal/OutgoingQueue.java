@@ -575,8 +575,11 @@ final class OutgoingQueue {
       }
     }
     // one round trip for the acknowledged ones, then their events
-    stores.messages().removeOutgoing(connector.key(),
-        done.stream().map(e -> e.message().messageId()).toList());
+    List<String> ids = new ArrayList<>(done.size());
+    for (OutboxEntry e : done) {
+      ids.add(e.message().messageId());
+    }
+    stores.messages().removeOutgoing(connector.key(), ids);
     done.forEach(e -> events.sent(connector.key(), e.message()));
     return done.size();
   }
