@@ -74,7 +74,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit) {
-    return db.run(c -> {
+    return db.read(c -> {
       List<OutboxEntry> due = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT message_json, added_at, attempts,"
           + " not_before, last_error, position, message_id FROM bb_outbox WHERE connector_key = ?"
@@ -114,7 +114,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public int outgoingCount(String connectorKey) {
-    return db.run(c -> count(c, "bb_outbox", connectorKey));
+    return db.read(c -> count(c, "bb_outbox", connectorKey));
   }
 
   private static int count(Connection c, String table, String connectorKey) throws SQLException {
@@ -172,7 +172,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public List<InboxEntry> nextIncoming(String connectorKey, long now, int limit) {
-    return db.run(c -> {
+    return db.read(c -> {
       Map<String, InboxEntry> heads = new LinkedHashMap<>();
       Set<String> seen = new HashSet<>();
       for (Row row : rows(c, connectorKey, "1 = 1")) {
@@ -191,18 +191,18 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public List<InboxEntry> incomingFor(String connectorKey, String sourceIssueKey) {
-    return db.run(c -> incoming(c, connectorKey, "source_issue_key = ?", sourceIssueKey));
+    return db.read(c -> incoming(c, connectorKey, "source_issue_key = ?", sourceIssueKey));
   }
 
   @Override
   public Optional<InboxEntry> incoming(String connectorKey, String messageId) {
-    return db.run(c -> incoming(c, connectorKey, "message_id = ?", messageId).stream()
+    return db.read(c -> incoming(c, connectorKey, "message_id = ?", messageId).stream()
         .findFirst());
   }
 
   @Override
   public List<InboxEntry> failedIncoming(String connectorKey) {
-    return db.run(c -> incoming(c, connectorKey, "status = ?", InboxEntry.Status.FAILED.name())
+    return db.read(c -> incoming(c, connectorKey, "status = ?", InboxEntry.Status.FAILED.name())
         .stream().sorted(Comparator.comparingLong(InboxEntry::receivedAt)).toList());
   }
 
@@ -221,7 +221,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public int incomingCount(String connectorKey) {
-    return db.run(c -> count(c, "bb_inbox", connectorKey));
+    return db.read(c -> count(c, "bb_inbox", connectorKey));
   }
 
   // ------------------------------------------------------------------ several at once

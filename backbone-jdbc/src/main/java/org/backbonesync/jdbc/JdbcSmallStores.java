@@ -37,7 +37,7 @@ final class JdbcSmallStores implements WatermarkStore {
 
   @Override
   public OptionalLong watermark(String connectorKey) {
-    return db.run(c -> {
+    return db.read(c -> {
       try (PreparedStatement s = c.prepareStatement(
           "SELECT epoch_millis FROM bb_watermark WHERE connector_key = ?")) {
         s.setString(1, connectorKey);

@@ -114,16 +114,7 @@ public final class JdbcStores implements Stores {
     if (current.get() != null) {
       return work.get();
     }
-    Connection connection;
-    try {
-      connection = idle.pollFirst();
-      if (connection == null || connection.isClosed()) {
-        connection = dataSource.getConnection();
-      }
-      connection.setAutoCommit(false);
-    } catch (SQLException e) {
-      throw failure("cannot open a database connection", e);
-    }
+    Connection connection = borrow(false);
     current.set(connection);
     try {
       T result = work.get();
@@ -140,14 +131,31 @@ public final class JdbcStores implements Stores {
       throw failure("commit failed", e);
     } finally {
       current.remove();
-      if (keepConnections && idle.size() < 8) {
-        idle.addFirst(connection);
-      } else {
-        try {
-          connection.close();
-        } catch (SQLException ignored) {
-          // the transaction has ended either way
-        }
+      giveBack(connection);
+    }
+  }
+
+  private Connection borrow(boolean autoCommit) {
+    try {
+      Connection connection = idle.pollFirst();
+      if (connection == null || connection.isClosed()) {
+        connection = dataSource.getConnection();
+      }
+      connection.setAutoCommit(autoCommit);
+      return connection;
+    } catch (SQLException e) {
+      throw failure("cannot open a database connection", e);
+    }
+  }
+
+  private void giveBack(Connection connection) {
+    if (keepConnections && idle.size() < 8) {
+      idle.addFirst(connection);
+    } else {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // the transaction has ended either way
       }
     }
   }
@@ -170,6 +178,25 @@ public final class JdbcStores implements Stores {
         throw failure("database operation failed", e);
       }
     });
+  }
+
+  /**
+   * Runs one read in the current transaction, or on its own without a transaction around it
+   * (autocommit: no commit round trip, which a step's many small reads would otherwise pay each).
+   * Only for work of a single query, or of queries that need no common snapshot.
+   */
+  <T> T read(SqlWork<T> work) {
+    if (current.get() != null) {
+      return run(work);
+    }
+    Connection connection = borrow(true);
+    try {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw failure("database operation failed", e);
+    } finally {
+      giveBack(connection);
+    }
   }
 
   /** Database work that may throw {@link SQLException}. */

@@ -72,19 +72,19 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey) {
-    return db.run(c -> one(c, "connector_key = ? AND local_issue_key = ?", connectorKey,
+    return db.read(c -> one(c, "connector_key = ? AND local_issue_key = ?", connectorKey,
         localIssueKey));
   }
 
   @Override
   public Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey) {
-    return db.run(c -> one(c, "connector_key = ? AND remote_issue_key = ?", connectorKey,
+    return db.read(c -> one(c, "connector_key = ? AND remote_issue_key = ?", connectorKey,
         remoteIssueKey));
   }
 
   @Override
   public Optional<SyncInfo> findById(String connectorKey, long id) {
-    return db.run(c -> one(c, "connector_key = ? AND id = ?", connectorKey, id));
+    return db.read(c -> one(c, "connector_key = ? AND id = ?", connectorKey, id));
   }
 
   @Override
@@ -95,7 +95,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public List<SyncInfo> list(String connectorKey) {
-    return db.run(c -> many(c, "connector_key = ? ORDER BY id", connectorKey));
+    return db.read(c -> many(c, "connector_key = ? ORDER BY id", connectorKey));
   }
 
   /** Refuses a row that would pair an issue paired already, before the database would. */
@@ -196,7 +196,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<String, JsonNode> syncedValues(long syncInfoId) {
-    return db.run(c -> {
+    return db.read(c -> {
       Map<String, JsonNode> values = new LinkedHashMap<>();
       try (PreparedStatement s = c.prepareStatement(
           "SELECT mapping_id, value_json FROM bb_synced_value WHERE sync_info_id = ?")) {
@@ -240,7 +240,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<String, PendingChange> pendingChanges(long syncInfoId) {
-    return db.run(c -> {
+    return db.read(c -> {
       Map<String, PendingChange> changes = new LinkedHashMap<>();
       try (PreparedStatement s = c.prepareStatement("SELECT mapping_id, changed_at, sequence_id,"
           + " base_json FROM bb_pending_change WHERE sync_info_id = ?")) {
@@ -286,7 +286,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public List<CommentLink> commentLinks(long syncInfoId) {
-    return db.run(c -> {
+    return db.read(c -> {
       List<CommentLink> links = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, local_updated,"
           + " body_hash FROM bb_comment_link WHERE sync_info_id = ? ORDER BY position")) {
@@ -325,7 +325,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public List<AttachmentLink> attachmentLinks(long syncInfoId) {
-    return db.run(c -> {
+    return db.read(c -> {
       List<AttachmentLink> links = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, sha256,"
           + " original FROM bb_attachment_link WHERE sync_info_id = ? ORDER BY position")) {
@@ -364,7 +364,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Optional<PendingCreate> pendingCreate(String connectorKey, String remoteIssueKey) {
-    return db.run(c -> {
+    return db.read(c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT origin_marker, created_at FROM"
           + " bb_pending_create WHERE connector_key = ? AND remote_issue_key = ?")) {
         bind(s, connectorKey, remoteIssueKey);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
@@ -162,8 +163,8 @@ final class OutgoingQueue {
               ? new FieldValue(value, issue.created(), issue.creator())
               : new FieldValue(value, change.timestamp, change.author));
     }
-    CommentSync.Outgoing comments = comments(changes, List.of(), fields);
-    AttachmentSync.Outgoing files = attachments(changes, List.of(), fields);
+    CommentSync.Outgoing comments = comments(changes, List::of, fields);
+    AttachmentSync.Outgoing files = attachments(changes, List::of, fields);
     long now = clock.millis();
     long lastSeen = Math.max(issue.created(), maxTimestamp(changes.changelog()));
     SyncMessage message =
@@ -217,9 +218,9 @@ final class OutgoingQueue {
       }
     }
     CommentSync.Outgoing comments =
-        comments(changes, stores.syncInfo().commentLinks(info.id()), fields);
+        comments(changes, () -> stores.syncInfo().commentLinks(info.id()), fields);
     AttachmentSync.Outgoing files =
-        attachments(changes, stores.syncInfo().attachmentLinks(info.id()), fields);
+        attachments(changes, () -> stores.syncInfo().attachmentLinks(info.id()), fields);
     if (files != null && files.ops().isEmpty()) {
       // only copies were deleted here: forget their links, send nothing
       AttachmentSync.Outgoing onlyLinks = files;
@@ -289,11 +290,11 @@ final class OutgoingQueue {
     SyncInfo info = existing.get();
     // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
     CommentSync.Outgoing comments = mappingIds.contains(connector.commentsId)
-        ? comments(new IssueChanges(issue, List.of()), stores.syncInfo().commentLinks(info.id()),
-            fields) : null;
+        ? comments(new IssueChanges(issue, List.of()),
+            () -> stores.syncInfo().commentLinks(info.id()), fields) : null;
     AttachmentSync.Outgoing files = mappingIds.contains(connector.attachmentsId)
         ? attachments(new IssueChanges(issue, List.of()),
-            stores.syncInfo().attachmentLinks(info.id()), fields) : null;
+            () -> stores.syncInfo().attachmentLinks(info.id()), fields) : null;
     if (fields.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
@@ -319,12 +320,12 @@ final class OutgoingQueue {
    * comments do not flow out of this connector or nothing changed.
    */
   private CommentSync.Outgoing comments(
-      IssueChanges changes, List<CommentLink> links, Map<String, FieldValue> fields) {
+      IssueChanges changes, Supplier<List<CommentLink>> links, Map<String, FieldValue> fields) {
     if (connector.commentsOut == null) {
       return null;
     }
     TrackedIssue issue = changes.issue();
-    CommentSync.Outgoing out = connector.commentsOut.outgoing(issue.key(), links,
+    CommentSync.Outgoing out = connector.commentsOut.outgoing(issue.key(), links.get(),
         changes.comments());
     if (out.ops().isEmpty()) {
       return null;
@@ -341,12 +342,13 @@ final class OutgoingQueue {
    * link changes (copies deleted here) is returned too, so that its links are forgotten.
    */
   private AttachmentSync.Outgoing attachments(
-      IssueChanges changes, List<AttachmentLink> links, Map<String, FieldValue> fields) {
+      IssueChanges changes, Supplier<List<AttachmentLink>> links,
+      Map<String, FieldValue> fields) {
     if (connector.attachmentsOut == null) {
       return null;
     }
     TrackedIssue issue = changes.issue();
-    AttachmentSync.Outgoing out = connector.attachmentsOut.outgoing(issue.key(), links,
+    AttachmentSync.Outgoing out = connector.attachmentsOut.outgoing(issue.key(), links.get(),
         changes.attachments());
     if (out.ops().isEmpty()) {
       return out.links().removed().isEmpty() ? null : out;
