@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
@@ -149,11 +150,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public void update(SyncInfo info) {
     db.run(c -> {
-      if (one(c, "connector_key = ? AND id = ?", info.connectorKey(), info.id()).isEmpty()) {
-        throw new IllegalArgumentException(
-            "no sync information with id " + info.id() + " in connector " + info.connectorKey());
+      SyncInfo old = one(c, "connector_key = ? AND id = ?", info.connectorKey(), info.id())
+          .orElseThrow(() -> new IllegalArgumentException("no sync information with id "
+              + info.id() + " in connector " + info.connectorKey()));
+      if (!Objects.equals(old.localIssueKey(), info.localIssueKey())
+          || !Objects.equals(old.remoteIssueKey(), info.remoteIssueKey())) {
+        checkUnique(c, info, info.id()); // most updates keep the keys: two queries fewer
       }
-      checkUnique(c, info, info.id());
       return update(c, "UPDATE bb_sync_info SET local_issue_key = ?, remote_issue_key = ?,"
           + " first_sync_date = ?, last_outgoing_change = ?, last_change_seen = ?,"
           + " outgoing_sequence_id = ?, last_incoming_change = ?, incoming_sequence_id = ?,"

@@ -119,4 +119,27 @@ class DeliveryFaultsTest {
     assertTrue(e.getMessage().contains("another-sync"), e.getMessage());
     assertEquals(0, sync.stores().messages().incomingCount("PB"));
   }
+
+  @Test
+  void aBatchIsStoredWholeOrNotAtAll() {
+    SyncMessage first = new SyncMessage(1, "PA:PA-1:1:1", "sync-pa-pb", "PA", "PB", "PA-1", null, 1,
+        org.backbonesync.spi.message.MessageKind.CHANGE, "Task", 0, java.util.Map.of());
+    SyncMessage second = new SyncMessage(1, "PA:PA-2:2:1", "sync-pa-pb", "PA", "PB", "PA-2", null, 1,
+        org.backbonesync.spi.message.MessageKind.CHANGE, "Task", 0, java.util.Map.of());
+    SyncMessage stray = new SyncMessage(1, "m-1", "another-sync", "PA", "PB", "PA-9", null, 1,
+        org.backbonesync.spi.message.MessageKind.CHANGE, "Task", 0, java.util.Map.of());
+    var receiver = sync.engine().receiver("PB");
+
+    var e = assertThrows(SyncException.class,
+        () -> receiver.receiveAll(List.of(first, stray, second)));
+    assertTrue(e.getMessage().contains("another-sync"), e.getMessage());
+    assertEquals(0, sync.stores().messages().incomingCount("PB"), "none of the batch stored");
+
+    assertEquals(java.util.Set.of(first.messageId()), receiver.receiveAll(List.of(first)));
+    assertEquals(java.util.Set.of(first.messageId(), second.messageId()),
+        receiver.receiveAll(List.of(first, second)), "one again, one new: both may be forgotten");
+    assertEquals(2, sync.stores().messages().incomingCount("PB"));
+    assertEquals(2, sync.events().events(Type.RECEIVED).size());
+    assertEquals(1, sync.events().events(Type.DUPLICATE).size());
+  }
 }

@@ -78,14 +78,20 @@ public final class HttpTransportHandler {
             + Envelopes.printable(envelope.to()) + " is not taken here");
       }
       List<String> stored = new ArrayList<>();
-      for (SyncMessage m : envelope.messages()) {
-        try {
-          if (local.receiver().receive(m)) {
-            stored.add(m.messageId());
+      try {
+        stored.addAll(local.receiver().receiveAll(envelope.messages())); // one transaction
+      } catch (RuntimeException all) {
+        // one by one, so that the others are stored and only the ones refused are not acked
+        for (SyncMessage m : envelope.messages()) {
+          try {
+            if (local.receiver().receive(m)) {
+              stored.add(m.messageId());
+            }
+          } catch (RuntimeException e) {
+            // not acknowledged: the sender keeps it and sends it again
+            LOG.warn("{}: message {} not stored: {}", envelope.to(), m.messageId(),
+                e.toString());
           }
-        } catch (RuntimeException e) {
-          // not acknowledged: the sender keeps it and sends it again
-          LOG.warn("{}: message {} not stored: {}", envelope.to(), m.messageId(), e.toString());
         }
       }
       byte[] ack = Envelopes.seal(security, Envelopes.ACKS, envelope.to(), envelope.from(),

@@ -1,6 +1,5 @@
 package org.backbonesync.core.internal;
 
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.backbonesync.spi.message.SyncMessage;
@@ -17,12 +16,6 @@ final class DirectTransport implements MessageTransport {
 
   @Override
   public Set<String> send(List<SyncMessage> messages) {
-    Set<String> acked = new LinkedHashSet<>();
-    for (SyncMessage m : messages) {
-      if (partner.receive(m)) {
-        acked.add(m.messageId());
-      }
-    }
-    return acked;
+    return partner.receiveAll(messages);
   }
 }

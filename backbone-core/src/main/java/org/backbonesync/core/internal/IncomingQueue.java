@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +70,28 @@ final class IncomingQueue implements MessageReceiver {
 
   @Override
   public boolean receive(SyncMessage message) {
+    return receiveAll(List.of(message)).contains(message.messageId());
+  }
+
+  @Override
+  public Set<String> receiveAll(List<SyncMessage> messages) {
+    messages.forEach(this::checkAddressed);
+    Set<String> added = stores.messages().addIncoming(messages, clock.millis());
+    Set<String> stored = new LinkedHashSet<>();
+    for (SyncMessage message : messages) {
+      if (added.contains(message.messageId())) {
+        events.received(connector.key(), message);
+      } else {
+        log.debug("{}: message {} delivered again; already in the inbox",
+            connector.key(), message.messageId());
+        events.duplicate(connector.key(), message);
+      }
+      stored.add(message.messageId());
+    }
+    return stored;
+  }
+
+  private void checkAddressed(SyncMessage message) {
     if (!connector.syncId.equals(message.synchronizationId())
         || !connector.key().equals(message.toConnector())
         || !connector.partner.key().equals(message.fromConnector())) {
@@ -79,14 +102,6 @@ final class IncomingQueue implements MessageReceiver {
               + connector.syncId + ", partner " + connector.partner.key() + ")",
           null, connector.key(), message.sourceIssueKey(), null);
     }
-    if (stores.messages().addIncoming(message, clock.millis())) {
-      events.received(connector.key(), message);
-    } else {
-      log.debug("{}: message {} delivered again; already in the inbox",
-          connector.key(), message.messageId());
-      events.duplicate(connector.key(), message);
-    }
-    return true;
   }
 
   synchronized List<ApplyOutcome> apply() {
