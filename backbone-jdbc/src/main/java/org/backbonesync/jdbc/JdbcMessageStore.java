@@ -12,11 +12,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.backbonesync.spi.message.MessageCodec;
@@ -29,6 +26,14 @@ import org.backbonesync.spi.store.OutboxEntry;
 final class JdbcMessageStore implements MessageStore {
   private static final String INBOX = "SELECT message_json, received_at, status, attempts,"
       + " not_before, error, position, source_issue_key, message_id FROM bb_inbox";
+
+  private static final String NEXT_INCOMING = INBOX + " i WHERE connector_key = ?"
+      + " AND NOT EXISTS (SELECT 1 FROM bb_inbox o WHERE o.connector_key = i.connector_key"
+      + " AND o.source_issue_key = i.source_issue_key AND (o.sequence_id < i.sequence_id"
+      + " OR o.sequence_id = i.sequence_id AND (o.received_at < i.received_at"
+      + " OR o.received_at = i.received_at AND o.position < i.position)))"
+      + " AND status = ? AND not_before <= ?"
+      + " ORDER BY received_at, source_issue_key FETCH FIRST ? ROWS ONLY";
 
   private static final String INSERT_OUTGOING = "INSERT INTO bb_outbox (connector_key,"
       + " message_id, message_json, added_at, attempts, not_before) VALUES (?, ?, ?, ?, 0, ?)";
@@ -147,10 +152,14 @@ final class JdbcMessageStore implements MessageStore {
     Object[] all = new Object[args.length + 1];
     all[0] = connectorKey;
     System.arraycopy(args, 0, all, 1, args.length);
+    return rows(c, INBOX + " WHERE connector_key = ? AND " + where
+        + " ORDER BY source_issue_key, sequence_id, received_at, position", all);
+  }
+
+  private List<Row> rows(Connection c, String sql, Object[] args) throws SQLException {
     List<Row> rows = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(INBOX + " WHERE connector_key = ? AND " + where
-        + " ORDER BY source_issue_key, sequence_id, received_at, position")) {
-      bind(s, all);
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, args);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           InboxEntry entry;
@@ -172,21 +181,12 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public List<InboxEntry> nextIncoming(String connectorKey, long now, int limit) {
-    return db.read(c -> {
-      Map<String, InboxEntry> heads = new LinkedHashMap<>();
-      Set<String> seen = new HashSet<>();
-      for (Row row : rows(c, connectorKey, "1 = 1")) {
-        // rows come lowest sequence first; an unreadable head holds back its issue only
-        if (seen.add(row.sourceIssueKey()) && row.entry() != null) {
-          heads.put(row.sourceIssueKey(), row.entry());
-        }
-      }
-      return heads.values().stream()
-          .filter(e -> e.status() == InboxEntry.Status.PENDING && e.notBefore() <= now)
-          .sorted(Comparator.comparingLong(InboxEntry::receivedAt))
-          .limit(limit)
-          .toList();
-    });
+    // The database picks the heads (no earlier entry of the same issue) that are due, so a
+    // backlog of thousands of messages is neither read nor parsed to find the next few; an
+    // unreadable head is reported and holds back its issue only.
+    return db.read(c -> rows(c, NEXT_INCOMING, new Object[] {connectorKey,
+        InboxEntry.Status.PENDING.name(), now, limit}).stream()
+        .map(Row::entry).filter(java.util.Objects::nonNull).toList());
   }
 
   @Override
