@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -19,21 +20,23 @@ import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A poll and an apply of the same connector run at once (two threads of one node, or two nodes of
- * one database): the poll reads a pair's row, the apply changes it, then the poll writes. The
- * poll must build on the row as the apply left it, not write back the one it read.
+ * Steps of one connector run at once (two threads of one node, or two nodes of one database). A
+ * poll and an apply never work on the same pair at once; a step that is not kept apart (a
+ * resync) reads a pair's row, the apply changes it, then the step writes: it must build on the
+ * row as the apply left it, not write back the one it read.
  */
 class ConcurrentStepsTest {
-  private final ExecutorService pollThread = Executors.newSingleThreadExecutor();
+  private final ExecutorService otherThread = Executors.newSingleThreadExecutor();
 
   @AfterEach
   void stop() {
-    pollThread.shutdownNow();
+    otherThread.shutdownNow();
   }
 
   /** Exports the description, stopping in the poll thread until the test lets it go on. */
@@ -82,45 +85,82 @@ class ConcurrentStepsTest {
     }
   }
 
-  @Test
-  void aPollThatReadARowBeforeAnApplyChangedItKeepsTheApplysChanges() throws Exception {
-    Pausing pausing = new Pausing();
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .provider(pausing)
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.of("map-desc", "test.pausing", Direction.A_TO_B,
-            "description", "description", null))
-        .build();
+  private final ManualExecutor tasks = new ManualExecutor();
+  private final Pausing pausing = new Pausing();
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .provider(pausing)
+      .engine(e -> e.taskExecutor(tasks))
+      .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+      .fieldMapping(FieldMapping.of("map-desc", "test.pausing", Direction.A_TO_B,
+          "description", "description", null))
+      .build();
+
+  /** PA-1 synced; then B's change waits in A's inbox and A's own change waits for A's poll. */
+  private SyncInfo bothSidesChanged() {
     sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     SyncInfo before = sync.stores().syncInfo().findByLocalKey("PA", "PA-1").orElseThrow();
-    // B's change waits in A's inbox; A's own change waits for A's poll
     sync.advance(Duration.ofMinutes(1));
     sync.b("bob").edit("PB-1", "summary", "from B");
     sync.poll("PB");
     sync.deliver("PB");
     sync.a("alice").edit("PA-1", "description", "from A");
+    return before;
+  }
 
-    Future<?> poll = pollThread.submit(() -> {
+  /** Runs {@code step} in the other thread until it pauses in the description's export. */
+  private Future<?> pausedIn(Runnable step) throws InterruptedException {
+    Future<?> run = otherThread.submit(() -> {
       pausing.pauseIn = Thread.currentThread();
-      sync.poll("PA");
+      step.run();
     });
-    assertTrue(pausing.reached.await(30, TimeUnit.SECONDS), "the poll never reached the export");
-    sync.apply("PA"); // while the poll holds the row it read
-    pausing.goOn.countDown();
-    poll.get(30, TimeUnit.SECONDS);
+    assertTrue(pausing.reached.await(30, TimeUnit.SECONDS), "never reached the export");
+    return run;
+  }
 
-    SyncInfo after = sync.stores().syncInfo().findByLocalKey("PA", "PA-1").orElseThrow();
-    assertEquals(before.incomingMessageSequenceId() + 1, after.incomingMessageSequenceId(),
-        "the applied message stays counted");
-    assertEquals(before.outgoingMessageSequenceId() + 1, after.outgoingMessageSequenceId(),
-        "the polled change is counted");
-    assertEquals("from B", sync.a().value("PA-1", "summary").asText());
-    // and the pair goes on syncing both ways
+  private void bothWaysAfterwards() {
     sync.runUntilQuiet();
     sync.b("bob").edit("PB-1", "summary", "again from B");
     sync.runUntilQuiet();
     assertEquals("again from B", sync.a().value("PA-1", "summary").asText());
     assertEquals("from A", sync.b().value("PB-1", "description").asText());
+  }
+
+  @Test
+  void anApplyLeavesAPairAloneWhileAPollExaminesItsIssue() throws Exception {
+    SyncInfo before = bothSidesChanged();
+
+    Future<?> poll = pausedIn(() -> sync.poll("PA"));
+    List<ApplyOutcome> meanwhile = sync.apply("PA");
+    pausing.goOn.countDown();
+    poll.get(30, TimeUnit.SECONDS);
+
+    assertEquals(List.of(), meanwhile, "the pair was the poll's");
+    assertEquals("Printer on fire", sync.a().value("PA-1", "summary").asText());
+    assertEquals(1, sync.apply("PA").size(), "applied once the poll let the pair go");
+    SyncInfo after = sync.stores().syncInfo().findByLocalKey("PA", "PA-1").orElseThrow();
+    assertEquals(before.incomingMessageSequenceId() + 1, after.incomingMessageSequenceId());
+    assertEquals(before.outgoingMessageSequenceId() + 1, after.outgoingMessageSequenceId());
+    bothWaysAfterwards();
+  }
+
+  @Test
+  void aResyncThatReadARowBeforeAnApplyChangedItKeepsTheApplysChanges() throws Exception {
+    SyncInfo before = bothSidesChanged();
+    sync.poll("PA"); // A's own change is on its way; the resync sends the description again
+    sync.engine().resync("PA", ResyncRequest.all(), "admin");
+
+    Future<?> resync = pausedIn(tasks::runAll);
+    sync.apply("PA"); // while the resync holds the row it read
+    pausing.goOn.countDown();
+    resync.get(30, TimeUnit.SECONDS);
+
+    SyncInfo after = sync.stores().syncInfo().findByLocalKey("PA", "PA-1").orElseThrow();
+    assertEquals(before.incomingMessageSequenceId() + 1, after.incomingMessageSequenceId(),
+        "the applied message stays counted");
+    assertEquals(before.outgoingMessageSequenceId() + 2, after.outgoingMessageSequenceId(),
+        "the poll's and the resync's messages are counted");
+    assertEquals("from B", sync.a().value("PA-1", "summary").asText());
+    bothWaysAfterwards();
   }
 }

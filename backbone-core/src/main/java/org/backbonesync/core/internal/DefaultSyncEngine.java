@@ -87,9 +87,11 @@ public final class DefaultSyncEngine implements SyncEngine {
         direct.put(connector.partner.key(), late);
         transport = late;
       }
-      OutgoingQueue outgoing = new OutgoingQueue(connector, stores, clock, events, settings, transport);
-      IncomingQueue incoming =
-          new IncomingQueue(connector, configuration, stores, clock, events, settings, outgoing);
+      PairClaims pairs = new PairClaims(stores, key, settings);
+      OutgoingQueue outgoing =
+          new OutgoingQueue(connector, stores, clock, events, settings, transport, pairs);
+      IncomingQueue incoming = new IncomingQueue(
+          connector, configuration, stores, clock, events, settings, outgoing, pairs);
       receivers.put(key, incoming);
       locals.put(key, new Local(connector, outgoing, incoming));
     }

@@ -49,6 +49,8 @@ final class IncomingQueue implements MessageReceiver {
   private final OutgoingQueue outgoing;
   private final ConflictResolver resolver;
 
+  private final PairClaims pairs;
+
   IncomingQueue(
       Connector connector,
       SyncConfiguration configuration,
@@ -56,7 +58,9 @@ final class IncomingQueue implements MessageReceiver {
       Clock clock,
       Events events,
       EngineSettings settings,
-      OutgoingQueue outgoing) {
+      OutgoingQueue outgoing,
+      PairClaims pairs) {
+    this.pairs = pairs;
     this.connector = connector;
     this.configuration = configuration;
     this.stores = stores;
@@ -108,17 +112,15 @@ final class IncomingQueue implements MessageReceiver {
     List<ApplyOutcome> outcomes = new ArrayList<>();
     List<InboxEntry> heads =
         stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
-    String scope = "inbox:" + connector.key();
     for (int from = 0; from < heads.size(); from += CLAIM_CHUNK) {
       List<String> issues = new ArrayList<>(CLAIM_CHUNK);
       for (InboxEntry head : heads.subList(from, Math.min(from + CLAIM_CHUNK, heads.size()))) {
         issues.add(head.message().sourceIssueKey());
       }
-      long now = clock.millis();
-      // One node at a time applies an issue pair's messages, so they stay in order. Claimed a
-      // few pairs at a time: one commit for the claims and one for the releases, not one each.
-      Set<String> mine = stores.leases().tryLeases(scope, issues, settings.node(), now,
-          now + settings.leaseDuration().toMillis());
+      // One node (and thread) at a time applies an issue pair's messages, so they stay in
+      // order. Claimed a few pairs at a time: one commit for the claims and one for the
+      // releases, not one each.
+      Set<String> mine = pairs.claim(issues, clock.millis());
       try {
         for (String issue : issues) {
           if (mine.contains(issue)) {
@@ -126,7 +128,7 @@ final class IncomingQueue implements MessageReceiver {
           }
         }
       } finally {
-        stores.leases().release(scope, mine, settings.node());
+        pairs.release(mine);
       }
     }
     return outcomes;

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,13 +50,17 @@ final class OutgoingQueue {
   private final MessageTransport transport;
   private final Set<String> merging;
 
+  private final PairClaims pairs;
+
   OutgoingQueue(
       Connector connector,
       Stores stores,
       Clock clock,
       Events events,
       EngineSettings settings,
-      MessageTransport transport) {
+      MessageTransport transport,
+      PairClaims pairs) {
+    this.pairs = pairs;
     this.connector = connector;
     this.stores = stores;
     this.clock = clock;
@@ -99,20 +104,31 @@ final class OutgoingQueue {
       ChangePage page = connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
       pages++;
-      for (IssueChanges changes : page.issues()) {
-        try {
-          if (examine(changes)) {
-            queued++;
+      Pairs claimed = claimPairs(page.issues());
+      try {
+        for (IssueChanges changes : page.issues()) {
+          String local = changes.issue().key();
+          if (claimed.busy(local)) {
+            // another node applies a message to this pair now; examined again next poll
+            firstFailed = Math.min(firstFailed, changes.issue().updated());
+            log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
+          } else {
+            try {
+              if (examine(changes, claimed.rows.get(local))) {
+                queued++;
+              }
+            } catch (RuntimeException e) {
+              // One issue's failure must not stop the others; it is examined again next poll.
+              firstFailed = Math.min(firstFailed, changes.issue().updated());
+              String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+              log.warn("{}: could not examine {}; will try again: {}", key, local, reason);
+              events.exportFailed(key, local, reason);
+            }
           }
-        } catch (RuntimeException e) {
-          // One issue's failure must not stop the others; it is examined again next poll.
-          firstFailed = Math.min(firstFailed, changes.issue().updated());
-          String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-          log.warn("{}: could not examine {}; will try again: {}", key, changes.issue().key(),
-              reason);
-          events.exportFailed(key, changes.issue().key(), reason);
+          newWatermark = Math.max(newWatermark, changes.issue().updated());
         }
-        newWatermark = Math.max(newWatermark, changes.issue().updated());
+      } finally {
+        pairs.release(claimed.held);
       }
       found += page.issues().size();
       token = page.nextPageToken();
@@ -127,15 +143,51 @@ final class OutgoingQueue {
     return new PollResult(found, queued, pages);
   }
 
-  /** Builds and queues the message for one changed issue, if it has changes to send. */
-  private boolean examine(IssueChanges changes) {
+  /**
+   * A page's paired issues (their rows by local key) and the pairs claimed for them, as an apply
+   * claims them, so that no apply changes a pair's issue and last synced values between this
+   * poll reading them and recording what it sends (that could hide a person's change as an echo
+   * of a value the partner no longer has).
+   */
+  private record Pairs(Map<String, SyncInfo> rows, Set<String> wanted, Set<String> held) {
+    boolean busy(String localKey) {
+      SyncInfo row = rows.get(localKey);
+      return row != null && row.remoteIssueKey() != null
+          && wanted.contains(row.remoteIssueKey()) && !held.contains(row.remoteIssueKey());
+    }
+  }
+
+  /** Looks up a page's rows and claims their pairs, all in one claim. */
+  private Pairs claimPairs(List<IssueChanges> issues) {
+    Map<String, SyncInfo> rows = new HashMap<>();
+    Set<String> wanted = new LinkedHashSet<>();
+    for (IssueChanges changes : issues) {
+      String local = changes.issue().key();
+      if (connector.inProject(local)) {
+        stores.syncInfo().findByLocalKey(connector.key(), local).ifPresent(row -> {
+          rows.put(local, row);
+          if (row.remoteIssueKey() != null) {
+            wanted.add(row.remoteIssueKey());
+          }
+        });
+      }
+    }
+    return new Pairs(rows, wanted, pairs.claim(wanted, clock.millis()));
+  }
+
+  /**
+   * Builds and queues the message for one changed issue, if it has changes to send.
+   *
+   * @param row the issue's sync information, null when it has none
+   */
+  private boolean examine(IssueChanges changes, SyncInfo row) {
     TrackedIssue issue = changes.issue();
     if (!connector.inProject(issue.key())) {
       log.warn("{}: tracker returned {} outside project {}; ignored",
           connector.key(), issue.key(), connector.config.projectKey());
       return false;
     }
-    Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
+    Optional<SyncInfo> existing = Optional.ofNullable(row);
     if (existing.isEmpty()) {
       if (issue.originMarker() != null
           && issue.originMarker().startsWith(connector.originMarkerPrefix())) {
