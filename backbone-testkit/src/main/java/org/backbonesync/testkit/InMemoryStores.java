@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -634,6 +635,19 @@ public final class InMemoryStores implements Stores {
         }
         box.put(InboxEntry.received(message, receivedAt));
         return true;
+      });
+    }
+
+    @Override
+    public Set<String> addIncoming(List<SyncMessage> messages, long receivedAt) {
+      return inTransaction(() -> {
+        Set<String> added = new HashSet<>(2 * messages.size());
+        for (SyncMessage m : messages) {
+          if (addIncoming(m, receivedAt)) {
+            added.add(m.messageId());
+          }
+        }
+        return added;
       });
     }
 

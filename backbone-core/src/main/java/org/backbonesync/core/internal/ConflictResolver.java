@@ -43,7 +43,7 @@ final class ConflictResolver {
       Map<String, FieldValue> apply,
       List<ConflictRecord> records,
       Map<String, FieldValue> sendBack,
-      Set<String> settled,
+      List<String> settled,
       Map<String, JsonNode> partnerValues) {}
 
   private final Connector connector;
@@ -85,7 +85,7 @@ final class ConflictResolver {
     // Only an issue updated after the last change the outgoing queue saw can hold one: the poll
     // read the issue and its changelog in one snapshot, so nothing up to lastChangeSeen is
     // unseen. Skipping the changelog read then keeps a message to one read and one write.
-    Map<String, Long> unsentAt = new HashMap<>();
+    Map<String, Long> unsentAt = new HashMap<>(4);
     List<ChangelogEntry> notExamined = local.updated() > row.lastChangeSeen()
         ? connector.tracker.changelog(local.key(), row.lastChangeSeen()) : List.of();
     for (ChangelogEntry entry : notExamined) {
@@ -98,9 +98,10 @@ final class ConflictResolver {
     }
     Map<String, FieldValue> apply = new LinkedHashMap<>();
     List<ConflictRecord> records = new ArrayList<>();
-    Map<String, FieldValue> sendBack = new LinkedHashMap<>();
-    Set<String> settled = new LinkedHashSet<>();
-    Map<String, JsonNode> partnerValues = new LinkedHashMap<>();
+    // the last three are rarely filled: made on their first entry
+    Map<String, FieldValue> sendBack = Map.of();
+    List<String> settled = new ArrayList<>(message.fields().size()); // ids are unique
+    Map<String, JsonNode> partnerValues = Map.of();
     boolean localResponsible = localResponsible(local);
     boolean remoteIsA = !configuration.isA(connector.key());
     for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
@@ -143,6 +144,7 @@ final class ConflictResolver {
         // change not sent yet is sent now, after any older one of ours still on its way, so the
         // partner ends on it even if it lets that older one win.
         if (unsent) {
+          sendBack = grown(sendBack);
           sendBack.put(id, new FieldValue(localValue, changedLocally, connector.config.syncUser()));
         } else {
           apply.put(id, remote);
@@ -169,6 +171,7 @@ final class ConflictResolver {
             remote.changedBy());
         apply.put(id, result);
         if (!merged.equals(remote.value())) {
+          sendBack = grown(sendBack);
           sendBack.put(id, result);
         }
         records.add(record(row, id, localValue, remote, localTime,
@@ -187,12 +190,18 @@ final class ConflictResolver {
       } else if (!unseen) {
         // The local change won but was not sent yet: the partner holds the remote value now,
         // so the next poll sends the local one (it differs from what the partner has).
+        partnerValues = grown(partnerValues);
         partnerValues.put(id, remote.value());
       }
       records.add(record(row, id, localValue, remote, localTime,
           remoteWins ? ConflictRecord.Winner.REMOTE : ConflictRecord.Winner.LOCAL, rule, now));
     }
     return new Resolution(apply, records, sendBack, settled, partnerValues);
+  }
+
+  /** A map to put into: {@code map} itself once it is one made here, else a new one. */
+  private static <V> Map<String, V> grown(Map<String, V> map) {
+    return map instanceof LinkedHashMap ? map : new LinkedHashMap<>(map);
   }
 
   private Connector.Outgoing outgoingOf(String id) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +81,7 @@ final class IncomingQueue implements MessageReceiver {
   public Set<String> receiveAll(List<SyncMessage> messages) {
     messages.forEach(this::checkAddressed);
     Set<String> added = stores.messages().addIncoming(messages, clock.millis());
-    Set<String> stored = new LinkedHashSet<>();
+    Set<String> stored = new HashSet<>(2 * messages.size());
     for (SyncMessage message : messages) {
       if (added.contains(message.messageId())) {
         events.received(connector.key(), message);

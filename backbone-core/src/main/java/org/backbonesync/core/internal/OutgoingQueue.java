@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,15 +106,18 @@ final class OutgoingQueue {
       pages++;
       Pairs claimed = claimPairs(page.issues());
       try {
-        for (IssueChanges changes : page.issues()) {
+        for (int i = 0; i < page.issues().size(); i++) {
+          IssueChanges changes = page.issues().get(i);
           String local = changes.issue().key();
-          if (claimed.busy(local)) {
+          SyncInfo row = claimed.rows()[i];
+          if (row != null && row.remoteIssueKey() != null
+              && claimed.busy().contains(row.remoteIssueKey())) {
             // another node applies a message to this pair now; examined again next poll
             firstFailed = Math.min(firstFailed, changes.issue().updated());
             log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
           } else {
             try {
-              if (examine(changes, claimed.rows.get(local))) {
+              if (examine(changes, row)) {
                 queued++;
               }
             } catch (RuntimeException e) {
@@ -128,7 +131,7 @@ final class OutgoingQueue {
           newWatermark = Math.max(newWatermark, changes.issue().updated());
         }
       } finally {
-        pairs.release(claimed.held);
+        pairs.release(claimed.held());
       }
       found += page.issues().size();
       token = page.nextPageToken();
@@ -146,33 +149,53 @@ final class OutgoingQueue {
   /**
    * A page's paired issues (their rows by local key) and the pairs claimed for them, as an apply
    * claims them, so that no apply changes a pair's issue and last synced values between this
-   * poll reading them and recording what it sends (that could hide a person's change as an echo
-   * of a value the partner no longer has).
+   * poll reading them and deciding what is a person's change and what an echo. {@code busy}
+   * holds the partner keys of pairs another step holds: those are examined next poll.
    */
-  private record Pairs(Map<String, SyncInfo> rows, Set<String> wanted, Set<String> held) {
-    boolean busy(String localKey) {
-      SyncInfo row = rows.get(localKey);
-      return row != null && row.remoteIssueKey() != null
-          && wanted.contains(row.remoteIssueKey()) && !held.contains(row.remoteIssueKey());
-    }
-  }
+  private record Pairs(SyncInfo[] rows, Set<String> held, Set<String> busy) {}
 
-  /** Looks up a page's rows and claims their pairs, all in one claim. */
+  /** Looks up a page's rows and claims the pairs that need it, all in one claim. */
   private Pairs claimPairs(List<IssueChanges> issues) {
-    Map<String, SyncInfo> rows = new HashMap<>();
-    Set<String> wanted = new LinkedHashSet<>();
-    for (IssueChanges changes : issues) {
+    SyncInfo[] rows = new SyncInfo[issues.size()]; // by position in the page
+    List<String> wanted = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      IssueChanges changes = issues.get(i);
       String local = changes.issue().key();
       if (connector.inProject(local)) {
-        stores.syncInfo().findByLocalKey(connector.key(), local).ifPresent(row -> {
-          rows.put(local, row);
-          if (row.remoteIssueKey() != null) {
-            wanted.add(row.remoteIssueKey());
-          }
-        });
+        SyncInfo row = stores.syncInfo().findByLocalKey(connector.key(), local).orElse(null);
+        rows[i] = row;
+        if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
+          wanted.add(row.remoteIssueKey());
+        }
       }
     }
-    return new Pairs(rows, wanted, pairs.claim(wanted, clock.millis()));
+    Set<String> held = pairs.claim(wanted, clock.millis());
+    Set<String> busy = Set.of();
+    if (held.size() < wanted.size()) {
+      busy = new HashSet<>(wanted);
+      busy.removeAll(held);
+    }
+    return new Pairs(rows, held, busy);
+  }
+
+  /**
+   * Whether examining a paired issue depends on what an apply may be changing: a person's change
+   * since the last one seen (compared with the last synced value), or comments and attachments
+   * (compared with their links). An issue only the sync user changed just moves lastChangeSeen.
+   */
+  private boolean needsClaim(IssueChanges changes, SyncInfo row) {
+    if (connector.commentsOut != null || connector.attachmentsOut != null) {
+      return true;
+    }
+    String syncUser = connector.config.syncUser();
+    boolean echoes = !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION);
+    for (ChangelogEntry entry : changes.changelog()) {
+      if (entry.timestamp() >= row.lastChangeSeen()
+          && !(echoes && syncUser.equals(entry.author()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
