@@ -31,6 +31,8 @@ import org.backbonesync.testkit.FakeJiraServer.Fault;
 import org.backbonesync.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * How the adapter behaves on the wire: rate limits and Retry-After, backoff for server errors
@@ -165,6 +167,37 @@ class JiraHttpBehaviourTest {
 
     assertEquals(1, hits("POST", "/issue"), "one POST; the engine looks for the origin marker"
         + " before creating again");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(FakeJiraServer.Flavour.class)
+  void anIssueIsFoundByItsOriginMarkerEvenWhereJiraDoesNotIndexTheProperty(
+      FakeJiraServer.Flavour flavour) {
+    site = new FakeSite(flavour, ManualClock.startingAt2026(), p -> { },
+        s -> s.originPropertyIndexed(false), b -> { });
+    String copy = site.tracker.createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Order toner")), "PB:PB-7"));
+    site.clock.advance(Duration.ofMinutes(1));
+    site.project.as("alice").create("made by a person since");
+    site.tracker.createIssue(new IssueCreate("Task", Map.of("summary", text("another copy")),
+        "PB:PB-9"));
+    site.server.clearRequests();
+
+    assertEquals(Optional.of(copy), site.tracker.findByOriginMarker("PB:PB-7"));
+    assertEquals(Optional.empty(), site.tracker.findByOriginMarker("PB:PB-8"));
+    assertEquals(4, hits("GET", "/search"), "per marker: the JQL Jira refuses, then one page of"
+        + " the sync user's newest issues");
+  }
+
+  @Test
+  void whereJiraIndexesTheOriginPropertyOneSearchFindsTheIssue() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    String copy = site.tracker.createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Order toner")), "PB:PB-7"));
+    site.server.clearRequests();
+
+    assertEquals(Optional.of(copy), site.tracker.findByOriginMarker("PB:PB-7"));
+    assertEquals(1, hits("GET", "/search"));
   }
 
   @Test

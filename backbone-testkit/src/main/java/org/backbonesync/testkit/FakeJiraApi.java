@@ -77,8 +77,12 @@ final class FakeJiraApi {
     }
   }
 
+  private final boolean propertiesIndexed;
+
   FakeJiraApi(InMemoryIssueTracker tracker, FakeJiraServer.Flavour flavour, ZoneId zone, URI url,
-      Map<String, String> credentials, int changelogLimit, FakeJiraServer server) {
+      Map<String, String> credentials, int changelogLimit, boolean propertiesIndexed,
+      FakeJiraServer server) {
+    this.propertiesIndexed = propertiesIndexed;
     this.tracker = tracker;
     this.flavour = flavour;
     this.zone = zone;
@@ -415,9 +419,17 @@ final class FakeJiraApi {
   private ObjectNode search(InMemoryIssueTracker as, Map<String, String> q, boolean tokens) {
     String jql = q.getOrDefault("jql", "");
     String where = jql.replaceAll("(?i)\\s+ORDER\\s+BY\\s+.*$", "").trim();
+    boolean newestFirst = jql.matches("(?is).*\\sORDER\\s+BY\\s+created\\s+DESC.*");
+    java.util.regex.Matcher property =
+        java.util.regex.Pattern.compile("issue\\.property\\[[^\\]]*\\][.\\w]*").matcher(where);
+    if (!propertiesIndexed && property.find()) {
+      // as Jira, for an entity property no app has asked it to index
+      throw new Answer(400, "Field '" + property.group() + "' does not exist or you do not have"
+          + " permission to view it.", Map.of());
+    }
     Predicate<TrackedIssue> condition;
     try {
-      condition = where.isEmpty() ? i -> true : MiniJql.parse(where, zone);
+      condition = where.isEmpty() ? i -> true : MiniJql.parse(where, zone, as.user());
     } catch (TrackerException e) {
       throw new Answer(400, "Error in the JQL Query: " + e.getMessage(), Map.of());
     }
@@ -426,8 +438,11 @@ final class FakeJiraApi {
           + "restriction to your query.", Map.of());
     }
     List<TrackedIssue> matching = as.allIssues().stream().filter(condition)
-        .sorted(Comparator.comparingLong(TrackedIssue::updated)
-            .thenComparingInt(i -> number(i.key())))
+        .sorted(newestFirst
+            ? Comparator.comparingLong(TrackedIssue::created)
+                .thenComparingInt(i -> number(i.key())).reversed()
+            : Comparator.comparingLong(TrackedIssue::updated)
+                .thenComparingInt(i -> number(i.key())))
         .toList();
     int max = Math.min(Integer.parseInt(q.getOrDefault("maxResults", "50")), 100);
     int start;

@@ -111,6 +111,7 @@ public final class FakeJiraServer implements AutoCloseable {
     server.setExecutor(executor);
     URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     api = new FakeJiraApi(b.tracker, b.flavour, b.zone, url, b.credentials, b.changelogLimit,
+        b.propertiesIndexed,
         this);
     server.createContext("/", api::handle);
     server.start();
@@ -194,6 +195,7 @@ public final class FakeJiraServer implements AutoCloseable {
     private ZoneId zone = ZoneId.of("Europe/Berlin");
     private final Map<String, String> credentials = new LinkedHashMap<>();
     private int changelogLimit = 100;
+    private boolean propertiesIndexed = true;
 
     private Builder(InMemoryIssueTracker tracker) {
       if (tracker == null) {
@@ -236,6 +238,16 @@ public final class FakeJiraServer implements AutoCloseable {
         throw new IllegalArgumentException("changelogLimit must be at least 1, was " + value);
       }
       this.changelogLimit = value;
+      return this;
+    }
+
+    /**
+     * Whether JQL can search the origin marker's issue property (default true, as on a Jira
+     * where an app indexes it). Without, such a query is refused as Jira refuses a field it does
+     * not know, and the property is only returned with issues.
+     */
+    public Builder originPropertyIndexed(boolean value) {
+      this.propertiesIndexed = value;
       return this;
     }
 

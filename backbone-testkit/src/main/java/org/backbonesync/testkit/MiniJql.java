@@ -18,11 +18,13 @@ import org.backbonesync.spi.tracker.TrackerException;
  * on an array field, {@code =} means "contains"; {@code updated} and {@code created} compare with
  * {@code >=}, {@code >}, {@code <=}, {@code <} against {@code "yyyy-MM-dd HH:mm"} or {@code
  * "yyyy-MM-dd"} read in the searching user's zone, with minute precision as in Jira; {@code
- * issue.property[key].origin} is the issue's origin marker. Anything else is refused with a {@link
+ * issue.property[key].origin} is the issue's origin marker; {@code creator = currentUser()} works
+ * when the searching user is known. Anything else is refused with a {@link
  * TrackerException} naming the part it did not understand, never silently matched.
  */
 final class MiniJql {
   private static final ThreadLocal<java.time.ZoneId> ZONE = new ThreadLocal<>();
+  private static final ThreadLocal<String> USER = new ThreadLocal<>();
 
   private MiniJql() {}
 
@@ -31,14 +33,21 @@ final class MiniJql {
   }
 
   static Predicate<TrackedIssue> parse(String jql, java.time.ZoneId zone) {
+    return parse(jql, zone, null);
+  }
+
+  /** As {@link #parse(String, java.time.ZoneId)}, with {@code currentUser()} as {@code user}. */
+  static Predicate<TrackedIssue> parse(String jql, java.time.ZoneId zone, String user) {
     List<String> tokens = tokenize(jql);
     int[] at = {0};
     ZONE.set(zone);
+    USER.set(user);
     Predicate<TrackedIssue> result;
     try {
       result = expression(tokens, at, jql);
     } finally {
       ZONE.remove();
+      USER.remove();
     }
     if (at[0] != tokens.size()) {
       throw refused(jql, "\"" + tokens.get(at[0]) + "\" where AND or the end was expected");
@@ -81,7 +90,17 @@ final class MiniJql {
       Predicate<TrackedIssue> empty = issue -> isEmpty(value(issue, field));
       clause = not ? empty.negate() : empty;
     } else if (op.equals("=") || op.equals("!=")) {
-      String expected = unquote(token(tokens, i++, jql));
+      String given = unquote(token(tokens, i++, jql));
+      if (given.equalsIgnoreCase("currentUser") && i < tokens.size()
+          && tokens.get(i).equals("(")) {
+        expect(tokens, i + 1, ")", jql);
+        i += 2;
+        given = USER.get();
+        if (given == null) {
+          throw refused(jql, "currentUser() without a searching user");
+        }
+      }
+      String expected = given;
       Predicate<TrackedIssue> eq = issue -> matches(value(issue, field), List.of(expected));
       clause = op.equals("=") ? eq : eq.negate();
     } else if (op.equals("IN") || op.equals("NOT")) {
@@ -129,6 +148,7 @@ final class MiniJql {
       case "project" -> nodes.textNode(issue.key().substring(0, issue.key().lastIndexOf('-')));
       case "key", "issuekey" -> nodes.textNode(issue.key());
       case "issuetype", "type" -> nodes.textNode(issue.issueType());
+      case "creator" -> nodes.textNode(issue.creator());
       case "status", "priority", "resolution", "assignee", "reporter", "labels", "summary",
           "description" -> issue.field(f);
       default -> f.startsWith("issue.property[") && f.endsWith("].origin")

@@ -428,14 +428,44 @@ public final class JiraProject implements IssueTracker {
     http.send("PUT", api() + "/issue/" + encode(issueKey) + quiet("?"), body, issueKey);
   }
 
+  /** How many of the sync user's newest issues a search for an origin marker looks through. */
+  static final int ORIGIN_SCAN = 100;
+
+  /**
+   * Finds the issue created with a marker: by JQL on the marker's issue property where Jira
+   * indexes it (an app must ask for that); else, as Jira refuses or finds nothing, among the
+   * sync user's newest issues in the project, reading the property each search result carries.
+   * Only called after a create that may have been cut short, so the extra pages are rare.
+   */
   @Override
   public Optional<String> findByOriginMarker(String originMarker) {
-    JsonNode page = search("project = \"" + projectKey + "\" AND issue.property["
-        + JiraWire.ORIGIN_PROPERTY + "].origin = \"" + originMarker.replace("\"", "\\\"") + "\"",
-        1, null, "key", false);
-    for (JsonNode issue : page.path("issues")) {
-      return Optional.of(issue.path("key").asText());
+    try {
+      JsonNode page = search("project = \"" + projectKey + "\" AND issue.property["
+          + JiraWire.ORIGIN_PROPERTY + "].origin = \"" + originMarker.replace("\"", "\\\"")
+          + "\"", 1, null, "key", false);
+      for (JsonNode issue : page.path("issues")) {
+        return Optional.of(issue.path("key").asText());
+      }
+    } catch (JiraException e) {
+      if (e.status() != 400) {
+        throw e; // 400: the property is not searchable here
+      }
     }
+    String token = null;
+    int seen = 0;
+    do {
+      JsonNode page = search("project = \"" + projectKey + "\" AND creator = currentUser()"
+          + " ORDER BY created DESC", 50, token, "key", false);
+      for (JsonNode issue : page.path("issues")) {
+        String marker = JiraWire.text(
+            issue.path("properties").path(JiraWire.ORIGIN_PROPERTY).path("origin"));
+        if (originMarker.equals(marker)) {
+          return Optional.of(issue.path("key").asText());
+        }
+        seen++;
+      }
+      token = page.path("issues").isEmpty() ? null : nextToken(page);
+    } while (token != null && seen < ORIGIN_SCAN);
     return Optional.empty();
   }
 
