@@ -3,23 +3,14 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.backbonesync.core.internal.PassthroughMapping;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
-import org.backbonesync.spi.mapping.MappingContext;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -39,56 +30,29 @@ class ConcurrentStepsTest {
     otherThread.shutdownNow();
   }
 
-  /** Exports the description, stopping in the poll thread until the test lets it go on. */
-  static final class Pausing implements FieldMappingProvider {
+  /** Holds the step running in {@link #otherThread} in an export until the test lets it go on. */
+  static final class Pause {
     final CountDownLatch reached = new CountDownLatch(1);
     final CountDownLatch goOn = new CountDownLatch(1);
     volatile Thread pauseIn;
 
-    @Override
-    public String type() {
-      return "test.pausing";
-    }
-
-    @Override
-    public String displayName() {
-      return "pauses the poll";
-    }
-
-    @Override
-    public OutgoingFieldMapping outgoing(MappingDefinition d) {
-      return new OutgoingFieldMapping() {
-        @Override
-        public Set<String> sourceFields() {
-          return Set.of(d.localField());
+    void here() {
+      if (Thread.currentThread() == pauseIn) {
+        reached.countDown();
+        try {
+          assertTrue(goOn.await(30, TimeUnit.SECONDS), "the test never let the step go on");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
         }
-
-        @Override
-        public JsonNode exportValue(TrackedIssue issue, MappingContext context) {
-          if (Thread.currentThread() == pauseIn) {
-            reached.countDown();
-            try {
-              assertTrue(goOn.await(30, TimeUnit.SECONDS), "the test never let the poll go on");
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IllegalStateException(e);
-            }
-          }
-          return issue.field(d.localField());
-        }
-      };
-    }
-
-    @Override
-    public IncomingFieldMapping incoming(MappingDefinition d) {
-      return new PassthroughMapping().incoming(d);
+      }
     }
   }
 
   private final ManualExecutor tasks = new ManualExecutor();
-  private final Pausing pausing = new Pausing();
+  private final Pause pausing = new Pause();
   private final SyncTestDriver sync = SyncTestDriver.builder()
-      .provider(pausing)
+      .provider(new HookedExport("test.pausing", issue -> pausing.here()))
       .engine(e -> e.taskExecutor(tasks))
       .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
       .fieldMapping(FieldMapping.of("map-desc", "test.pausing", Direction.A_TO_B,

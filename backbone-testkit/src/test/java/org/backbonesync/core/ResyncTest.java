@@ -6,18 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import java.util.Set;
 import org.backbonesync.spi.SyncException;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
-import org.backbonesync.spi.mapping.MappingContext;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
-import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -146,47 +138,16 @@ class ResyncTest {
     assertEquals(1, ended.result().path("sent").asInt());
   }
 
-  /** Fails to export PA-2, to show that one issue's failure does not stop the others. */
-  public static final class FailOnPa2 implements FieldMappingProvider {
-    @Override
-    public String type() {
-      return "test.fail-on-pa2";
-    }
-
-    @Override
-    public String displayName() {
-      return "fails on PA-2";
-    }
-
-    @Override
-    public OutgoingFieldMapping outgoing(MappingDefinition d) {
-      return new OutgoingFieldMapping() {
-        @Override
-        public Set<String> sourceFields() {
-          return Set.of(d.localField());
-        }
-
-        @Override
-        public JsonNode exportValue(TrackedIssue issue, MappingContext context) {
-          if (issue.key().equals("PA-2")) {
-            throw new SyncException("PA-2 cannot be exported");
-          }
-          return issue.field(d.localField());
-        }
-      };
-    }
-
-    @Override
-    public IncomingFieldMapping incoming(MappingDefinition d) {
-      return new org.backbonesync.core.internal.PassthroughMapping().incoming(d);
-    }
-  }
-
   @Test
   void aFailureOnOneIssueIsCountedAndTheOthersGoOn() {
     SyncTestDriver failing = SyncTestDriver.builder()
         .engine(e -> e.taskExecutor(tasks))
-        .provider(new FailOnPa2())
+        // fails to export PA-2, to show that one issue's failure does not stop the others
+        .provider(new HookedExport("test.fail-on-pa2", issue -> {
+          if (issue.key().equals("PA-2")) {
+            throw new SyncException("PA-2 cannot be exported");
+          }
+        }))
         .fieldMapping(FieldMapping.passthrough("map-summary", "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.of("map-desc", "test.fail-on-pa2", Direction.A_TO_B,
             "description", "description", null))
