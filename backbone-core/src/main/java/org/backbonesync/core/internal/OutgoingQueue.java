@@ -130,7 +130,9 @@ final class OutgoingQueue {
           }
           newWatermark = Math.max(newWatermark, changes.issue().updated());
         }
+        recordSeen();
       } finally {
+        advances.clear();
         pairs.release(claimed.held());
       }
       found += page.issues().size();
@@ -144,6 +146,21 @@ final class OutgoingQueue {
     }
     events.polled(key, found, queued);
     return new PollResult(found, queued, pages);
+  }
+
+  /**
+   * The rows of this page whose only news is how far their changes were examined: row id to
+   * lastChangeSeen, written together at the end of the page (one commit, not one per issue).
+   * Guarded by this queue's monitor, as the poll is.
+   */
+  private final Map<Long, Long> advances = new HashMap<>();
+
+  private void recordSeen() {
+    if (!advances.isEmpty()) {
+      // only this column: another node may have written the rows since they were read here
+      stores.inTransaction(() -> advances.forEach((id, millis) ->
+          stores.syncInfo().advanceLastChangeSeen(connector.key(), id, millis)));
+    }
   }
 
   /**
@@ -305,8 +322,7 @@ final class OutgoingQueue {
     AttachmentSync.Outgoing filesToSend = files;
     if (fields.isEmpty()) {
       if (lastSeen != info.lastChangeSeen()) {
-        // only this column: another node may have written the row since it was read here
-        stores.syncInfo().advanceLastChangeSeen(connector.key(), info.id(), lastSeen);
+        advances.merge(info.id(), lastSeen, Math::max); // recorded with the page's others
       }
       return false;
     }
