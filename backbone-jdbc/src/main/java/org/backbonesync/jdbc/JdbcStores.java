@@ -69,9 +69,15 @@ public final class JdbcStores implements Stores {
    * process killed at any point loses no committed step.
    */
   public static JdbcStores inDirectory(Path directory) {
-    String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("backbone")
-        + ";WRITE_DELAY=0";
-    return open(new DriverManagerDataSource(url, null, null));
+    return open(new DriverManagerDataSource(h2Url(directory), null, null));
+  }
+
+  /**
+   * The JDBC URL {@link #inDirectory} opens, for a host's own tools on the same files (a backup,
+   * a console, a {@link DataSource} of its own) with the same settings.
+   */
+  public static String h2Url(Path directory) {
+    return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("backbone") + ";WRITE_DELAY=0";
   }
 
   /** Opens a database by URL, user and password, through {@link DriverManager}. */

@@ -1,6 +1,7 @@
 package org.backbonesync.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,5 +56,20 @@ class H2StoresTest {
     JdbcStores again = JdbcStores.inDirectory(dir); // the schema is there: nothing to migrate
 
     assertEquals(row, again.syncInfo().findByLocalKey("PA", "PA-1").orElseThrow());
+  }
+
+  @Test
+  void aHostsOwnConnectionToTheUrlOfTheFilesSeesTheRows(@TempDir Path dir) throws Exception {
+    JdbcStores stores = JdbcStores.inDirectory(dir);
+    stores.syncInfo().insert(SyncInfo.newPair("PA", "PA-1", "PB-1", 1000));
+
+    String url = JdbcStores.h2Url(dir);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.ResultSet r = c.createStatement().executeQuery(
+            "SELECT local_issue_key FROM bb_sync_info")) {
+      assertTrue(r.next());
+      assertEquals("PA-1", r.getString(1));
+    }
+    assertTrue(url.endsWith(";WRITE_DELAY=0"), url);
   }
 }

@@ -73,7 +73,7 @@ public class DurableBenchmark {
     if (store.equals("h2")) {
       dir = Files.createTempDirectory("backbone-durable");
       stores = JdbcStores.inDirectory(dir);
-      url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("backbone") + ";WRITE_DELAY=0";
+      url = JdbcStores.h2Url(dir); // the very settings the stores open
     } else {
       schema = new PostgresSchema("bench", "store=postgres");
       url = schema.url;
