@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The load is the number of issues changed between two polls: 1,000 is half of the 20,000
  * changes/s target with a poll every 100 ms; 2,000 is half of the measured end-to-end maximum
- * (180,000 to 210,000 changes/s, {@link EndToEndBenchmark}) with a poll every 20 ms. (At any load that
+ * (170,000 to 210,000 changes/s, {@link EndToEndBenchmark}) with a poll every 20 ms. (At any load that
  * is half of the maximum, one run takes about half a poll interval, so the interval decides.)
  */
 @State(Scope.Thread)
