@@ -109,6 +109,25 @@ class ConcurrentStepsTest {
   }
 
   @Test
+  void aPairAnotherNodeIsApplyingIsExaminedByTheNextPoll() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "summary", "from A");
+    long now = sync.clock().millis();
+    // node-2 applies a message of the pair PA-1/PB-1 in connector PA right now
+    assertTrue(sync.stores().leases().tryLease("inbox:PA", "PB-1", "node-2", now, now + 60_000));
+
+    assertEquals(0, sync.poll("PA").messagesQueued(), "left to the next poll");
+    sync.stores().leases().release("inbox:PA", "PB-1", "node-2");
+    sync.advance(Duration.ofSeconds(10));
+
+    assertEquals(1, sync.poll("PA").messagesQueued(), "examined again once the pair is free");
+    sync.runUntilQuiet();
+    assertEquals("from A", sync.b().value("PB-1", "summary").asText());
+  }
+
+  @Test
   void aResyncThatReadARowBeforeAnApplyChangedItKeepsTheApplysChanges() throws Exception {
     SyncInfo before = bothSidesChanged();
     sync.poll("PA"); // A's own change is on its way; the resync sends the description again
