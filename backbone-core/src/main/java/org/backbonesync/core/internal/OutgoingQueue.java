@@ -94,58 +94,76 @@ final class OutgoingQueue {
         watermark.isPresent()
             ? Math.max(0, watermark.getAsLong() - settings.changeDetectionOverlap().toMillis())
             : 0;
-    int found = 0;
-    int queued = 0;
-    int pages = 0;
-    long newWatermark = watermark.orElse(0);
-    long firstFailed = Long.MAX_VALUE;
+    Progress progress = new Progress(watermark.orElse(0));
     String token = null;
     do {
       ChangePage page = connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
-      pages++;
-      Pairs claimed = claimPairs(page.issues());
-      try {
-        for (int i = 0; i < page.issues().size(); i++) {
-          IssueChanges changes = page.issues().get(i);
-          String local = changes.issue().key();
-          SyncInfo row = claimed.rows()[i];
-          if (row != null && row.remoteIssueKey() != null
-              && claimed.busy().contains(row.remoteIssueKey())) {
-            // another node applies a message to this pair now; examined again next poll
-            firstFailed = Math.min(firstFailed, changes.issue().updated());
-            log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
-          } else {
-            try {
-              if (examine(changes, row)) {
-                queued++;
-              }
-            } catch (RuntimeException e) {
-              // One issue's failure must not stop the others; it is examined again next poll.
-              firstFailed = Math.min(firstFailed, changes.issue().updated());
-              String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-              log.warn("{}: could not examine {}; will try again: {}", key, local, reason);
-              events.exportFailed(key, local, reason);
-            }
-          }
-          newWatermark = Math.max(newWatermark, changes.issue().updated());
-        }
-        recordSeen();
-      } finally {
-        advances.clear();
-        pairs.release(claimed.held());
-      }
-      found += page.issues().size();
+      progress.pages++;
+      examinePage(page.issues(), progress);
       token = page.nextPageToken();
     } while (token != null);
-    if (firstFailed != Long.MAX_VALUE) {
-      newWatermark = Math.max(watermark.orElse(0), Math.min(newWatermark, firstFailed));
+    long newWatermark = progress.newWatermark;
+    if (progress.firstLeft != Long.MAX_VALUE) {
+      newWatermark = Math.max(watermark.orElse(0), Math.min(newWatermark, progress.firstLeft));
     }
     if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
       stores.watermarks().setWatermark(key, newWatermark);
     }
-    events.polled(key, found, queued);
-    return new PollResult(found, queued, pages);
+    events.polled(key, progress.found, progress.queued);
+    return new PollResult(progress.found, progress.queued, progress.pages);
+  }
+
+  /** What a poll has done so far. */
+  private static final class Progress {
+    int found;
+    int queued;
+    int pages;
+    /** The newest update among the issues found. */
+    long newWatermark;
+    /** The oldest update of an issue left for the next poll (failed or busy), if any. */
+    long firstLeft = Long.MAX_VALUE;
+
+    Progress(long watermark) {
+      this.newWatermark = watermark;
+    }
+  }
+
+  /** Examines one page of changed issues, holding the pairs it decides about meanwhile. */
+  private void examinePage(List<IssueChanges> issues, Progress progress) {
+    String key = connector.key();
+    Pairs claimed = claimPairs(issues);
+    try {
+      for (int i = 0; i < issues.size(); i++) {
+        IssueChanges changes = issues.get(i);
+        String local = changes.issue().key();
+        SyncInfo row = claimed.rows()[i];
+        if (row != null && row.remoteIssueKey() != null
+            && claimed.busy().contains(row.remoteIssueKey())) {
+          // another node applies a message to this pair now; examined again next poll
+          progress.firstLeft = Math.min(progress.firstLeft, changes.issue().updated());
+          log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
+        } else {
+          try {
+            if (examine(changes, row)) {
+              progress.queued++;
+            }
+          } catch (RuntimeException e) {
+            // One issue's failure must not stop the others; it is examined again next poll.
+            progress.firstLeft = Math.min(progress.firstLeft, changes.issue().updated());
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            log.warn("{}: could not examine {}; will try again: {}", key, local, reason);
+            events.exportFailed(key, local, reason);
+          }
+        }
+        progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
+      }
+      recordSeen();
+    } finally {
+      advances.clear();
+      pairs.release(claimed.held());
+    }
+    progress.found += issues.size();
   }
 
   /**
