@@ -160,6 +160,14 @@ final class ConflictResolver {
           records.add(record(row, id, localValue, remote, unsent ? changedLocally
                   : sent.changedAt(), ConflictRecord.Winner.LOCAL, ConflictRecord.Rule.MERGE,
               now));
+          if (unsent) {
+            // A has not got B's change yet: it goes now, against the value it replaced, so A's
+            // merge sees it even if B's value is changed back before B's next poll (that poll
+            // would take the change back to the last synced value for no change at all).
+            sendBack = grown(sendBack);
+            sendBack.put(id, new FieldValue(localValue, changedLocally,
+                connector.config.syncUser()));
+          }
           continue;
         }
         // The partner's own additions and removals, against the value its change replaced;
