@@ -138,45 +138,34 @@ final class JdbcMessageStore implements MessageStore {
     return db.run(c -> update(c, INSERT_INCOMING, incomingRow(message, receivedAt)) == 1);
   }
 
-  /** An inbox row: its entry, or null when its message cannot be read (reported). */
-  private record Row(String sourceIssueKey, InboxEntry entry) {}
-
   private List<InboxEntry> incoming(Connection c, String connectorKey, String where,
       Object... args) throws SQLException {
-    return rows(c, connectorKey, where, args).stream().map(Row::entry)
-        .filter(java.util.Objects::nonNull).toList();
-  }
-
-  private List<Row> rows(Connection c, String connectorKey, String where, Object... args)
-      throws SQLException {
     Object[] all = new Object[args.length + 1];
     all[0] = connectorKey;
     System.arraycopy(args, 0, all, 1, args.length);
-    return rows(c, INBOX + " WHERE connector_key = ? AND " + where
+    return incoming(c, INBOX + " WHERE connector_key = ? AND " + where
         + " ORDER BY source_issue_key, sequence_id, received_at, position", all);
   }
 
-  private List<Row> rows(Connection c, String sql, Object[] args) throws SQLException {
-    List<Row> rows = new ArrayList<>();
+  /** The entries a query finds; a row whose message cannot be read is reported and left out. */
+  private List<InboxEntry> incoming(Connection c, String sql, Object[] args) throws SQLException {
+    List<InboxEntry> entries = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, args);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          InboxEntry entry;
           try {
-            entry = new InboxEntry(message(r.getString(1)), r.getLong(2),
+            entries.add(new InboxEntry(message(r.getString(1)), r.getLong(2),
                 InboxEntry.Status.valueOf(r.getString(3)), r.getInt(4), r.getLong(5),
-                r.getString(6));
+                r.getString(6)));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_inbox", String.valueOf(r.getLong(7)), "message "
                 + r.getString(9) + " of " + r.getString(8), e);
-            entry = null;
           }
-          rows.add(new Row(r.getString(8), entry));
         }
       }
     }
-    return rows;
+    return entries;
   }
 
   @Override
@@ -184,9 +173,8 @@ final class JdbcMessageStore implements MessageStore {
     // The database picks the heads (no earlier entry of the same issue) that are due, so a
     // backlog of thousands of messages is neither read nor parsed to find the next few; an
     // unreadable head is reported and holds back its issue only.
-    return db.read(c -> rows(c, NEXT_INCOMING, new Object[] {connectorKey,
-        InboxEntry.Status.PENDING.name(), now, limit}).stream()
-        .map(Row::entry).filter(java.util.Objects::nonNull).toList());
+    return db.read(c -> incoming(c, NEXT_INCOMING, new Object[] {connectorKey,
+        InboxEntry.Status.PENDING.name(), now, limit}));
   }
 
   @Override

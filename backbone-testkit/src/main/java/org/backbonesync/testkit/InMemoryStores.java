@@ -19,7 +19,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.AttachmentLink;
@@ -406,9 +409,8 @@ public final class InMemoryStores implements Stores {
      * Changes one of a row's maps, to be undone with the transaction; a row that is gone takes
      * nothing (as no later row can have its id, nobody could read it).
      */
-    private <V> void change(long id, java.util.function.Function<Row, Map<String, V>> get,
-        java.util.function.BiConsumer<Row, Map<String, V>> set,
-        java.util.function.UnaryOperator<Map<String, V>> how) {
+    private <V> void change(long id, Function<Row, Map<String, V>> get,
+        BiConsumer<Row, Map<String, V>> set, UnaryOperator<Map<String, V>> how) {
       inTransaction(() -> {
         Row row = row(id);
         if (row != null) {
@@ -422,7 +424,7 @@ public final class InMemoryStores implements Stores {
       });
     }
 
-    private <V> Map<String, V> read(long id, java.util.function.Function<Row, Map<String, V>> get) {
+    private <V> Map<String, V> read(long id, Function<Row, Map<String, V>> get) {
       lock.lock(); // not through locked(): read several times per message
       try {
         Row row = row(id);

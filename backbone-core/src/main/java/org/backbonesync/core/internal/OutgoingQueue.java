@@ -182,7 +182,8 @@ final class OutgoingQueue {
   }
 
   /**
-   * A page's paired issues (their rows by local key) and the pairs claimed for them, as an apply
+   * A page's paired issues (their rows by position in the page, null for an issue not paired)
+   * and the pairs claimed for them, as an apply
    * claims them, so that no apply changes a pair's issue and last synced values between this
    * poll reading them and deciding what is a person's change and what an echo. {@code busy}
    * holds the partner keys of pairs another step holds: those are examined next poll.
@@ -222,11 +223,8 @@ final class OutgoingQueue {
     if (connector.commentsOut != null || connector.attachmentsOut != null) {
       return true;
     }
-    String syncUser = connector.config.syncUser();
-    boolean echoes = !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION);
     for (ChangelogEntry entry : changes.changelog()) {
-      if (entry.timestamp() >= row.lastChangeSeen()
-          && !(echoes && syncUser.equals(entry.author()))) {
+      if (entry.timestamp() >= row.lastChangeSeen() && !isEcho(entry)) {
         return true;
       }
     }
@@ -568,10 +566,8 @@ final class OutgoingQueue {
   private Map<String, Change> latestChanges(
       List<ChangelogEntry> entries, boolean includeSyncUser) {
     Map<String, Change> latest = new HashMap<>();
-    String syncUser = connector.config.syncUser();
     for (ChangelogEntry entry : entries) {
-      if (!includeSyncUser && syncUser.equals(entry.author())
-          && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION)) {
+      if (!includeSyncUser && isEcho(entry)) {
         continue;
       }
       for (FieldChange item : entry.items()) {
@@ -582,6 +578,12 @@ final class OutgoingQueue {
       }
     }
     return latest;
+  }
+
+  /** A change the sync user made (applying the partner's), which never goes back to it. */
+  private boolean isEcho(ChangelogEntry entry) {
+    return connector.config.syncUser().equals(entry.author())
+        && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION);
   }
 
   private static Change latestOf(Connector.Outgoing out, Map<String, Change> latest) {

@@ -429,7 +429,7 @@ public final class JiraProject implements IssueTracker {
   }
 
   /** How many of the sync user's newest issues a search for an origin marker looks through. */
-  static final int ORIGIN_SCAN = 100;
+  private static final int ORIGIN_SCAN = 100;
 
   /**
    * Finds the issue created with a marker: by JQL on the marker's issue property where Jira
@@ -457,9 +457,7 @@ public final class JiraProject implements IssueTracker {
       JsonNode page = search("project = \"" + projectKey + "\" AND creator = currentUser()"
           + " ORDER BY created DESC", 50, token, "key", false);
       for (JsonNode issue : page.path("issues")) {
-        String marker = JiraWire.text(
-            issue.path("properties").path(JiraWire.ORIGIN_PROPERTY).path("origin"));
-        if (originMarker.equals(marker)) {
+        if (originMarker.equals(JiraWire.originMarker(issue))) {
           return Optional.of(issue.path("key").asText());
         }
         seen++;

@@ -220,13 +220,18 @@ public final class JiraWire {
         }
       }
     });
-    String marker = text(issue.path("properties").path(ORIGIN_PROPERTY).path("origin"));
+    String marker = originMarker(issue);
     long created = time(fields.path("created"));
     long updated = fields.hasNonNull("updated") ? time(fields.path("updated")) : created;
     String type = text(fields.path("issuetype").path("name"));
     return new TrackedIssue(issue.path("key").asText(), type == null ? "" : type,
         userId(fields.path("creator").isObject() ? fields.path("creator")
             : fields.path("reporter")), created, updated, marker, values);
+  }
+
+  /** The origin marker an issue (or a search result) carries in its property, or null. */
+  static String originMarker(JsonNode issue) {
+    return text(issue.path("properties").path(ORIGIN_PROPERTY).path("origin"));
   }
 
   /**

@@ -1,7 +1,10 @@
 package org.backbonesync.spi.store;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.backbonesync.spi.message.SyncMessage;
 
 /**
@@ -69,7 +72,7 @@ public interface MessageStore {
    * Adds several messages to their outboxes, in order; a store may write them in one round trip.
    * Default: one by one.
    */
-  default void addOutgoing(java.util.List<SyncMessage> messages, long now) {
+  default void addOutgoing(List<SyncMessage> messages, long now) {
     messages.forEach(m -> addOutgoing(m, now));
   }
 
@@ -77,7 +80,7 @@ public interface MessageStore {
    * Removes several acknowledged messages from a connector's outbox; a store may do it in one
    * round trip. Default: one by one.
    */
-  default void removeOutgoing(String connectorKey, java.util.Collection<String> messageIds) {
+  default void removeOutgoing(String connectorKey, Collection<String> messageIds) {
     messageIds.forEach(id -> removeOutgoing(connectorKey, id));
   }
 
@@ -87,9 +90,9 @@ public interface MessageStore {
    *
    * @return the ids of the messages stored now (the others were there already)
    */
-  default java.util.Set<String> addIncoming(java.util.List<SyncMessage> messages,
+  default Set<String> addIncoming(List<SyncMessage> messages,
       long receivedAt) {
-    java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+    Set<String> stored = new LinkedHashSet<>();
     for (SyncMessage m : messages) {
       if (addIncoming(m, receivedAt)) {
         stored.add(m.messageId());
@@ -102,7 +105,7 @@ public interface MessageStore {
    * Removes several messages from a connector's inbox; a store may do it in one round trip.
    * Default: one by one.
    */
-  default void removeIncoming(String connectorKey, java.util.Collection<String> messageIds) {
+  default void removeIncoming(String connectorKey, Collection<String> messageIds) {
     messageIds.forEach(id -> removeIncoming(connectorKey, id));
   }
 }
