@@ -1,0 +1,16 @@
+/**
+ * The sync engine: {@code SyncEngine} and its builder, configuration, the admin API and its
+ * framework-neutral REST handler. The {@code internal} package is not API and is not exported.
+ * Field mapping providers are found with {@link java.util.ServiceLoader}, from modules that
+ * {@code provides} them and from the class path.
+ */
+module org.backbonesync.core {
+  requires transitive org.backbonesync.spi;
+  requires org.slf4j;
+  // Annotations only: a host without a DI container needs no jakarta.inject at run time.
+  requires static jakarta.inject;
+
+  exports org.backbonesync.core;
+
+  uses org.backbonesync.spi.mapping.FieldMappingProvider;
+}

@@ -1,0 +1,11 @@
+/**
+ * Every store on plain JDBC (H2 or PostgreSQL) through {@code JdbcStores}. The database driver is
+ * the host's: DriverManager finds it on the module path or the class path.
+ */
+module org.backbonesync.jdbc {
+  requires transitive org.backbonesync.spi;
+  requires transitive java.sql;
+  requires org.slf4j;
+
+  exports org.backbonesync.jdbc;
+}

@@ -1,0 +1,15 @@
+/**
+ * The contracts between the engine and its plugins: field mappings, the issue tracker port, the
+ * stores, the transports and the values that cross them (the message, sync information, field
+ * values). Values are Jackson trees, so Jackson is part of this API.
+ */
+module org.backbonesync.spi {
+  requires transitive com.fasterxml.jackson.databind;
+
+  exports org.backbonesync.spi;
+  exports org.backbonesync.spi.mapping;
+  exports org.backbonesync.spi.message;
+  exports org.backbonesync.spi.store;
+  exports org.backbonesync.spi.tracker;
+  exports org.backbonesync.spi.transport;
+}

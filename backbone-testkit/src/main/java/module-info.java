@@ -1,0 +1,16 @@
+/**
+ * The test kit: {@code SyncTestDriver}, in-memory projects and stores, the fake Jira server, and
+ * the compatibility kits (abstract JUnit 5 classes) that every store, tracker and transport
+ * implementation extends. The kits are open so that JUnit can run their inherited tests.
+ */
+module org.backbonesync.testkit {
+  requires transitive org.backbonesync.core;
+  requires transitive org.junit.jupiter.api;
+  requires jdk.httpserver;
+  requires static jakarta.inject;
+
+  exports org.backbonesync.testkit;
+  exports org.backbonesync.testkit.kit;
+
+  opens org.backbonesync.testkit.kit to org.junit.platform.commons;
+}
