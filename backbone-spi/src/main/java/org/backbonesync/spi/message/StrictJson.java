@@ -1,0 +1,43 @@
+package org.backbonesync.spi.message;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * The one Jackson setup for every JSON that comes in from outside (configuration, messages,
+ * envelopes, admin bodies): a duplicate key is an error (Jackson's default keeps the last, so two
+ * readers of one text could disagree), so is anything after the value, and nesting, number and
+ * string lengths are bounded before the tree is built. Each surface adds its own byte cap.
+ */
+public final class StrictJson {
+  /** Deepest nesting of objects and arrays accepted (rich text in ADF needs a few dozen). */
+  public static final int MAX_NESTING_DEPTH = 200;
+  /** Longest number accepted, in characters (a long has 19 digits; 100 leaves room for decimals). */
+  public static final int MAX_NUMBER_LENGTH = 100;
+  /** Longest string accepted, in characters. */
+  public static final int MAX_STRING_LENGTH = 10 * 1024 * 1024;
+
+  private StrictJson() {}
+
+  /** A new strict mapper builder, for surfaces that add features of their own. */
+  public static JsonMapper.Builder builder() {
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .maxStringLength(MAX_STRING_LENGTH)
+            .build())
+        .build();
+    return JsonMapper.builder(factory)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /** A new strict mapper; thread-safe once built, so create one per component and share it. */
+  public static JsonMapper mapper() {
+    return builder().build();
+  }
+}

@@ -1,0 +1,49 @@
+package org.backbonesync.spi.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** What the shared strict setup refuses, and that ordinary JSON still reads. */
+class StrictJsonTest {
+  private final ObjectMapper json = StrictJson.mapper();
+
+  @Test
+  void aDuplicateKeyIsRefusedAndNamed() {
+    JsonProcessingException e = assertThrows(JsonProcessingException.class,
+        () -> json.readTree("{\"id\": 1, \"nested\": {\"a\": 1, \"a\": 2}}"));
+    assertTrue(e.getOriginalMessage().contains("Duplicate field 'a'"), e.getOriginalMessage());
+  }
+
+  @Test
+  void textAfterTheValueIsRefused() {
+    assertThrows(JsonProcessingException.class, () -> json.readValue("{} {}", Object.class));
+  }
+
+  @Test
+  void nestingDeeperThanTheLimitIsRefusedBeforeTheTreeIsBuilt() throws Exception {
+    String deep = "[".repeat(StrictJson.MAX_NESTING_DEPTH + 1)
+        + "]".repeat(StrictJson.MAX_NESTING_DEPTH + 1);
+    JsonProcessingException e = assertThrows(JsonProcessingException.class, () -> json.readTree(deep));
+    assertTrue(e.getOriginalMessage().contains("nesting depth"), e.getOriginalMessage());
+    String fine = "[".repeat(StrictJson.MAX_NESTING_DEPTH) + "]".repeat(StrictJson.MAX_NESTING_DEPTH);
+    assertEquals(1, json.readTree(fine).size()); // exactly at the limit: read
+  }
+
+  @Test
+  void aNumberLongerThanTheLimitIsRefused() {
+    String huge = "1".repeat(StrictJson.MAX_NUMBER_LENGTH + 1);
+    JsonProcessingException e =
+        assertThrows(JsonProcessingException.class, () -> json.readTree("{\"n\": " + huge + "}"));
+    assertTrue(e.getOriginalMessage().contains("Number value length"), e.getOriginalMessage());
+  }
+
+  @Test
+  void ordinaryJsonReads() throws Exception {
+    assertEquals(2, json.readTree("{\"a\": [1, {\"b\": \"x\"}]}").get("a").size());
+  }
+}
