@@ -415,9 +415,12 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
   @Override
   public java.io.InputStream download(String attachmentId) {
-    java.nio.file.Path file = call("download", null, () -> stored(attachmentId).file());
+    StoredAttachment stored = call("download", null, () -> stored(attachmentId));
+    if (stored.bytes() != null) {
+      return new java.io.ByteArrayInputStream(stored.bytes());
+    }
     try {
-      return java.nio.file.Files.newInputStream(file);
+      return java.nio.file.Files.newInputStream(stored.file());
     } catch (java.io.IOException e) {
       throw new org.backbonesync.spi.RetriableException("cannot read attachment " + attachmentId, e);
     }
@@ -426,23 +429,37 @@ public final class InMemoryIssueTracker implements IssueTracker {
   @Override
   public Attachment upload(String issueKey, String filename, String mimeType,
       java.io.InputStream content) {
-    java.nio.file.Path file;
+    java.nio.file.Path file = null;
+    byte[] bytes;
     long size;
     try {
-      // Streamed to disk outside the project's lock: large files never sit in memory.
-      file = java.nio.file.Files.createTempFile(project.attachmentDir(), "attachment-", ".bin");
-      file.toFile().deleteOnExit();
-      size = java.nio.file.Files.copy(content, file,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      // A small file is kept in memory; a larger one is streamed to disk outside the project's
+      // lock, so that large files never sit in memory. Small ones stay off the disk: a
+      // simulation sweep makes millions, and a temporary file each (with its delete-on-exit
+      // entry) would make the sweep slow and its memory grow.
+      bytes = content.readNBytes(IN_MEMORY_LIMIT + 1);
+      size = bytes.length;
+      if (bytes.length > IN_MEMORY_LIMIT) {
+        file = java.nio.file.Files.createTempFile(project.attachmentDir(), "attachment-", ".bin");
+        file.toFile().deleteOnExit();
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+          out.write(bytes);
+          size += content.transferTo(out);
+        }
+        bytes = null;
+      }
     } catch (java.io.IOException e) {
       throw new org.backbonesync.spi.RetriableException("cannot store attachment " + filename, e);
     }
+    java.nio.file.Path onDisk = file;
+    byte[] inMemory = bytes;
+    long length = size;
     return call("upload", issueKey, () -> {
       Issue issue = project.get(issueKey);
       long now = project.clock.millis();
       String id = String.valueOf(project.nextAttachment++);
-      Attachment meta = new Attachment(id, filename, mimeType, size, user, now);
-      project.attachments.put(id, new StoredAttachment(meta, issueKey, file));
+      Attachment meta = new Attachment(id, filename, mimeType, length, user, now);
+      project.attachments.put(id, new StoredAttachment(meta, issueKey, inMemory, onDisk));
       issue.recordChange(user, now, "attachment", null, filename, project);
       return meta;
     });
@@ -455,10 +472,12 @@ public final class InMemoryIssueTracker implements IssueTracker {
       project.attachments.remove(attachmentId);
       project.get(a.issueKey()).recordChange(user, project.clock.millis(), "attachment",
           a.meta().filename(), null, project);
-      try {
-        java.nio.file.Files.deleteIfExists(a.file());
-      } catch (java.io.IOException e) {
-        // a temporary file: removed at exit anyway
+      if (a.file() != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(a.file());
+        } catch (java.io.IOException e) {
+          // a temporary file: removed at exit anyway
+        }
       }
       return null;
     });
@@ -472,7 +491,12 @@ public final class InMemoryIssueTracker implements IssueTracker {
     return a;
   }
 
-  private record StoredAttachment(Attachment meta, String issueKey, java.nio.file.Path file) {}
+  /** An attachment's content: {@code bytes} when small, else in {@code file}. */
+  private record StoredAttachment(Attachment meta, String issueKey, byte[] bytes,
+      java.nio.file.Path file) {}
+
+  /** Attachments up to this size are kept in memory, larger ones in a temporary file. */
+  private static final int IN_MEMORY_LIMIT = 64 * 1024;
 
   @Override
   public List<Comment> comments(String issueKey) {
