@@ -21,8 +21,11 @@ import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.ResyncRequest;
+import org.backbonesync.core.SyncListener;
 import org.backbonesync.core.TestOnlySwitch;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.Attachment;
@@ -66,16 +69,20 @@ public final class Simulation {
       return failure == null;
     }
 
+    /** The command that runs this seed alone again, from the project's root folder. */
+    public String replay() {
+      return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
+          + seed + " -Dsurefire.failIfNoSpecifiedTests=false";
+    }
+
     /** One line that replays the run, the failure, and the end of the trace. */
     public String report() {
       if (ok()) {
         return "seed " + seed + " ok";
       }
       List<String> tail = trace.subList(Math.max(0, trace.size() - 40), trace.size());
-      return "seed " + seed + " broke: " + failure + "\nreplay: mvn -q -pl backbone-testkit -am"
-          + " test -Dtest=SimulationTest -Dbackbone.sim.seed=" + seed
-          + " -Dsurefire.failIfNoSpecifiedTests=false\nlast steps:\n  "
-          + String.join("\n  ", tail);
+      return "seed " + seed + " broke: " + failure + "\nreplay: " + replay()
+          + "\nlast steps:\n  " + String.join("\n  ", tail);
     }
   }
 
@@ -84,6 +91,7 @@ public final class Simulation {
   private final java.util.function.Supplier<org.backbonesync.spi.store.Stores> stores;
   private final BiFunction<String, InMemoryIssueTracker, IssueTracker> reach;
   private final List<String> via;
+  private final boolean traceEngine;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -91,6 +99,7 @@ public final class Simulation {
     this.stores = b.stores;
     this.reach = b.reach;
     this.via = b.via;
+    this.traceEngine = b.traceEngine;
   }
 
   /** Starts building a simulation. */
@@ -120,6 +129,7 @@ public final class Simulation {
         InMemoryStores::new;
     private BiFunction<String, InMemoryIssueTracker, IssueTracker> reach = (key, project) -> project;
     private List<String> via = List.of();
+    private boolean traceEngine;
 
     private Builder() {}
 
@@ -154,6 +164,16 @@ public final class Simulation {
      */
     public Builder statusVia(String... transitions) {
       this.via = List.of(transitions);
+      return this;
+    }
+
+    /**
+     * Adds the engine's events to the trace: each message queued with its fields, applied,
+     * dropped as a duplicate or failed, and each conflict with both values. Slower; for reading
+     * one failing seed's run.
+     */
+    public Builder traceEngine(boolean on) {
+      this.traceEngine = on;
       return this;
     }
 
@@ -203,6 +223,7 @@ public final class Simulation {
           .trackers(reach)
           .skewB(Duration.ofSeconds(skew))
           .projectA(p -> p.priorities(PRIORITIES.toArray(String[]::new)))
+          .listener(traceEngine ? new EngineTrace() : null)
           .connectorB(c -> c.withJql("labels != private"))
           .engine(e -> {
             e.taskExecutor(tasks).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
@@ -225,6 +246,60 @@ public final class Simulation {
       InMemoryIssueTracker.Interceptor chaos = new Chaos();
       sync.a().intercept(chaos);
       sync.b().intercept(chaos);
+    }
+
+    /** Writes the engine's events into the trace, for {@link Builder#traceEngine}. */
+    private final class EngineTrace implements SyncListener {
+      private void add(String connectorKey, String what) {
+        trace.add("  [" + connectorKey + " at " + sync.clock().millis() + "] " + what);
+      }
+
+      private String describe(SyncMessage m) {
+        StringBuilder s = new StringBuilder(m.kind() + " " + m.sourceIssueKey() + " #"
+            + m.sequenceId() + " (seen #" + m.seenSequenceId() + ")");
+        m.fields().forEach((id, v) -> s.append(' ').append(id).append('=').append(v.value())
+            .append(" by ").append(v.changedBy()).append(" at ").append(v.changedAt())
+            .append(v.previous() == null ? "" : " replacing " + v.previous()));
+        return s.toString();
+      }
+
+      @Override
+      public void queued(String connectorKey, SyncMessage message) {
+        add(connectorKey, "queued " + describe(message));
+      }
+
+      @Override
+      public void applied(String connectorKey, SyncMessage message, String localIssueKey,
+          boolean created) {
+        add(connectorKey, "applied " + message.kind() + " " + message.sourceIssueKey() + " #"
+            + message.sequenceId() + (created ? " creating " : " to ") + localIssueKey);
+      }
+
+      @Override
+      public void ignored(String connectorKey, SyncMessage message, String reason) {
+        add(connectorKey, "ignored " + message.sourceIssueKey() + " #" + message.sequenceId()
+            + ": " + reason);
+      }
+
+      @Override
+      public void conflict(String connectorKey, ConflictRecord r) {
+        add(connectorKey, "conflict on " + r.localIssueKey() + " " + r.fieldMappingId()
+            + ": local " + r.localValue() + " at " + r.localChangedAt() + ", remote "
+            + r.remoteValue() + " at " + r.remoteChangedAt() + ": " + r.winner() + " by "
+            + r.rule());
+      }
+
+      @Override
+      public void duplicate(String connectorKey, SyncMessage message) {
+        add(connectorKey, "duplicate " + message.sourceIssueKey() + " #" + message.sequenceId());
+      }
+
+      @Override
+      public void failed(String connectorKey, SyncMessage message, String error,
+          boolean permanent) {
+        add(connectorKey, (permanent ? "failed " : "will retry ") + message.sourceIssueKey()
+            + " #" + message.sequenceId() + ": " + error);
+      }
     }
 
     void fail(String why) {

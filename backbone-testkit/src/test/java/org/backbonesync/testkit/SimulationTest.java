@@ -3,23 +3,72 @@ package org.backbonesync.testkit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
-/** Thousands of seeded whole runs with faults; every guarantee holds in each. */
+/**
+ * Thousands of seeded whole runs with faults; every guarantee holds in each.
+ *
+ * <p>Each build runs {@value #DEFAULT_SEEDS} seeds from a base chosen at random for the run and
+ * printed first, so that builds explore new seeds; {@link SimulationRegressionTest} runs every
+ * seed that ever failed. A failing seed prints the command that replays it alone. Properties:
+ * <ul>
+ *   <li>{@code -Dbackbone.sim.seed=N}: only seed N, with its whole trace if it fails;
+ *   <li>{@code -Dbackbone.sim.base=N}: the first seed (replays a build's seeds);
+ *   <li>{@code -Dbackbone.sim.seeds=COUNT} seeds from the base, or {@code FIRST..LAST}: a sweep;
+ *   <li>{@code -Dbackbone.sim.threads=N}: threads to run on, default all cores.
+ * </ul>
+ */
 class SimulationTest {
-  private static final int SEEDS = Integer.getInteger("backbone.sim.seeds", 2000);
+  static final int DEFAULT_SEEDS = 2000;
+  /** Bases are drawn below this, so a base plus a sweep's count stays far from overflow. */
+  private static final long BASES = 1_000_000_000L;
 
   @Test
   void everySeedKeepsEveryGuarantee() {
-    Simulation simulation = Simulation.builder().build();
     Long only = Long.getLong("backbone.sim.seed");
-    long first = only != null ? only : 1;
-    long last = only != null ? only : SEEDS;
-    for (long seed = first; seed <= last; seed++) {
-      Simulation.Result result = simulation.run(seed);
-      if (!result.ok()) {
-        fail(result.report());
+    if (only != null) {
+      Simulation.Result r = Simulation.builder().traceEngine(true).build().run(only);
+      System.out.println("simulation: seed " + only + (r.ok() ? " ok" : " broke: " + r.failure()
+          + "\nwhole trace:\n  " + String.join("\n  ", r.trace())));
+      assertTrue(r.ok(), r::report);
+      return;
+    }
+    Simulation simulation = Simulation.builder().build();
+    long[] range = range();
+    int threads = Integer.getInteger("backbone.sim.threads",
+        Runtime.getRuntime().availableProcessors());
+    long count = range[1] - range[0] + 1;
+    System.out.println("simulation: seeds " + range[0] + ".." + range[1] + " on " + threads
+        + " threads; this run again: -Dbackbone.sim.base=" + range[0] + " -Dbackbone.sim.seeds="
+        + count);
+    List<Simulation.Result> failures = new SeedSweep(simulation, threads)
+        .onFailure(r -> System.out.println("simulation: seed " + r.seed() + " broke: "
+            + r.failure() + "\n  replay: " + r.replay()))
+        .progress(count >= 100_000 ? count / 100 : count, System.out::println)
+        .run(range[0], range[1]);
+    if (!failures.isEmpty()) {
+      fail(SeedSweep.summary(failures));
+    }
+  }
+
+  /** The seeds to run, first and last: from the properties, else 2,000 from a random base. */
+  private static long[] range() {
+    String seeds = System.getProperty("backbone.sim.seeds", String.valueOf(DEFAULT_SEEDS)).trim();
+    int dots = seeds.indexOf("..");
+    try {
+      if (dots >= 0) {
+        return new long[] {Long.parseLong(seeds.substring(0, dots).trim()),
+            Long.parseLong(seeds.substring(dots + 2).trim())};
       }
+      long count = Long.parseLong(seeds);
+      Long given = Long.getLong("backbone.sim.base");
+      long base = given != null ? given : ThreadLocalRandom.current().nextLong(1, BASES);
+      return new long[] {base, base + count - 1};
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("backbone.sim.seeds must be a count or FIRST..LAST, was \""
+          + seeds + "\"", e);
     }
   }
 

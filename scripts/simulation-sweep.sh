@@ -1,0 +1,19 @@
+#!/bin/sh
+# Runs the fault simulation over a range of seeds on all cores and lists every failing seed with
+# the command that replays it. Usage, from the project's root folder:
+#   scripts/simulation-sweep.sh [FIRST..LAST]        default 1..60000
+#   THREADS=2 scripts/simulation-sweep.sh 1..1000000
+# Engine warnings (tracker faults the simulation throws on purpose) are turned off; a failing
+# seed's replay line shows them again.
+set -eu
+seeds=${1:-1..60000}
+threads=${THREADS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+status=0
+mvn -B -q -pl backbone-testkit -am test -Dtest=SimulationTest#everySeedKeepsEveryGuarantee \
+  -Dsurefire.failIfNoSpecifiedTests=false -Dbackbone.sim.seeds="$seeds" \
+  -Dbackbone.sim.threads="$threads" -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
+  || status=$?
+echo "sweep of seeds $seeds on $threads threads: $(( $(date +%s) - start )) s wall, exit $status"
+exit $status
