@@ -18,17 +18,20 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
 import org.backbonesync.jira.internal.Fixtures;
+import org.backbonesync.jira.internal.RealJiraCaptures;
 import org.backbonesync.testkit.FakeJiraServer;
 import org.backbonesync.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fake Jira server answers in the shapes Jira does: its Cloud answers fit the response
- * schemas of Jira Cloud's OpenAPI document, and its answers (Server, and issue field values on
- * Cloud) hold nothing that real answers in ../shared/jira-fixtures do not have.
+ * Conformance of the fake Jira server with real Jira: its Cloud answers fit the response schemas
+ * of Jira Cloud's OpenAPI document, and its answers (Server, and issue field values on Cloud)
+ * hold nothing that the real captures in the folder {@code -Dbackbone.jiraFixtures} names do not
+ * have.
  */
-class FakeJiraShapeTest {
+@RealJiraCaptures
+class FakeJiraConformanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Custom field ids differ from site to site. */
   private static final Predicate<String> CUSTOM_FIELDS = p -> p.contains(".customfield_");

@@ -12,9 +12,10 @@ import java.util.function.Predicate;
 import org.backbonesync.jira.internal.Fixtures;
 
 /**
- * Checks that the fake Jira answers in Jira's shapes: against the response schemas of Jira
- * Cloud's OpenAPI document, and against real answers (for Server, and for issue field values,
- * which the OpenAPI document leaves free-form).
+ * Checks that answers made for tests (the fake Jira server's, the project's own) are in Jira's
+ * shapes: against the response schemas of Jira Cloud's OpenAPI document, and against real
+ * answers (for Server, and for issue field values, which the OpenAPI document leaves free-form).
+ * Both come from the real captures ({@link Fixtures}), so only conformance tests use it.
  */
 final class Shapes {
   private static JsonNode spec;

@@ -17,26 +17,50 @@ import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.spi.tracker.FieldSchema;
 
 /**
- * The real Jira responses of {@code ../shared/jira-fixtures} (see its README): found beside the
- * repository, or where the system property {@code backbone.jiraFixtures} points.
+ * Real Jira responses captured by others (third-party data, kept outside this repository; CI
+ * has them in {@code ../shared/jira-fixtures}, see its README), in the folder the system property
+ * {@value #PROPERTY} names. Only tests marked {@link RealJiraCaptures} read them, and those run
+ * only when the property is set.
  */
 public final class Fixtures {
+  /** The system property naming the captures folder, e.g. {@code -Dbackbone.jiraFixtures=/x}. */
+  public static final String PROPERTY = "backbone.jiraFixtures";
   static final ObjectMapper JSON = new ObjectMapper();
   /** Jira's time format, parsed independently of the adapter's own parser. */
   private static final DateTimeFormatter JIRA_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+  /** The folder, once checked. */
+  private static Path checked;
 
   private Fixtures() {}
 
-  /** The fixtures folder; fails the test, naming where it looked, when it is missing. */
-  public static Path dir() {
-    String configured = System.getProperty("backbone.jiraFixtures");
-    Path dir = configured != null ? Path.of(configured)
-        : Path.of("").toAbsolutePath().getParent().getParent().resolve("shared/jira-fixtures");
-    if (!Files.isDirectory(dir)) {
-      fail("Jira fixtures not found at " + dir + ": check out ../shared beside the repository"
-          + " or pass -Dbackbone.jiraFixtures=<folder>");
+  /**
+   * The captures folder the property names; fails the test, naming the path, when the property
+   * is unset or blank or the folder is missing or empty: asked for, the captures must be there.
+   */
+  public static synchronized Path dir() {
+    if (checked != null) {
+      return checked;
     }
+    String configured = System.getProperty(PROPERTY);
+    if (configured == null || configured.isBlank()) {
+      fail("-D" + PROPERTY + " names no folder (was " + (configured == null ? "unset"
+          : "\"" + configured + "\"") + "): give the folder of the real Jira captures");
+    }
+    Path dir = Path.of(configured).toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      fail("Jira captures not found: -D" + PROPERTY + "=" + configured + " is " + dir
+          + (Path.of(configured).isAbsolute() ? ""
+              : " (a relative path is read from the module's folder; give an absolute one)"));
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      if (entries.findAny().isEmpty()) {
+        fail("Jira captures folder " + dir + " (-D" + PROPERTY + ") is empty");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir.toString(), e);
+    }
+    checked = dir;
     return dir;
   }
 

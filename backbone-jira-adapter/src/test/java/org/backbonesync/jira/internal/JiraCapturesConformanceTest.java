@@ -30,12 +30,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The adapter reads what Jira really sends: every fixture of {@code ../shared/jira-fixtures}
- * that holds something the adapter reads, parsed by the same code that reads live answers, with
- * the quirks of ../shared/JIRA-API.md (offsets without a colon, changelog items without fieldId,
- * histories out of order, {@code values} vs {@code histories}, createmeta variants).
+ * Conformance with real Jira: the adapter reads what Jira really sends, every capture of the
+ * folder {@code -Dbackbone.jiraFixtures} names (CI: {@code ../shared/jira-fixtures}) that holds
+ * something the adapter reads, parsed by the same code that reads live answers, with the quirks
+ * of Jira's REST API (offsets without a colon, changelog items without fieldId, histories out of
+ * order, {@code values} vs {@code histories}, createmeta variants). {@link JiraAnswersTest} checks
+ * the same on the project's own answers in every build.
  */
-class JiraFixturesTest {
+@RealJiraCaptures
+class JiraCapturesConformanceTest {
   private static final String CLOUD_FIELDS = "go-atlassian/jira/v3/mocks/get-fields.json";
 
   /** Issues as GET /issue or a search page sends them: file, flavour. */
