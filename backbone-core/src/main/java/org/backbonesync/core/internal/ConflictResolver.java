@@ -81,21 +81,7 @@ final class ConflictResolver {
 
   Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,
       Map<String, JsonNode> synced, Map<String, PendingChange> pending, long now) {
-    // People's changes the outgoing queue has not examined yet: the local changes not sent.
-    // Only an issue updated after the last change the outgoing queue saw can hold one: the poll
-    // read the issue and its changelog in one snapshot, so nothing up to lastChangeSeen is
-    // unseen. Skipping the changelog read then keeps a message to one read and one write.
-    Map<String, Long> unsentAt = new HashMap<>(4);
-    List<ChangelogEntry> notExamined = local.updated() > row.lastChangeSeen()
-        ? connector.tracker.changelog(local.key(), row.lastChangeSeen()) : List.of();
-    for (ChangelogEntry entry : notExamined) {
-      if (connector.config.syncUser().equals(entry.author())) {
-        continue;
-      }
-      for (FieldChange item : entry.items()) {
-        unsentAt.merge(item.field(), entry.timestamp(), Math::max);
-      }
-    }
+    Map<String, Long> unsentAt = null; // read on first need: see unsentChanges
     Map<String, FieldValue> apply = new LinkedHashMap<>();
     List<ConflictRecord> records = new ArrayList<>();
     // the last three are rarely filled: made on their first entry
@@ -126,13 +112,19 @@ final class ConflictResolver {
       PendingChange sent = pending.get(id);
       boolean unseen = sent != null && message.seenSequenceId() < sent.sequenceId();
       Long changedLocally = null;
-      for (String field : out.mapping().sourceFields()) {
-        Long t = unsentAt.get(field);
-        if (t != null && (changedLocally == null || t > changedLocally)) {
-          changedLocally = t;
+      if (!localValue.equals(synced.get(id))) {
+        // only a field that differs from the partner's last value can hold a change not sent
+        if (unsentAt == null) {
+          unsentAt = unsentChanges(row, local);
+        }
+        for (String field : out.mapping().sourceFields()) {
+          Long t = unsentAt.get(field);
+          if (t != null && (changedLocally == null || t > changedLocally)) {
+            changedLocally = t;
+          }
         }
       }
-      boolean unsent = changedLocally != null && !localValue.equals(synced.get(id));
+      boolean unsent = changedLocally != null;
       if (!unseen && !unsent) {
         apply.put(id, remote);
         settled.add(id);
@@ -205,6 +197,31 @@ final class ConflictResolver {
           remoteWins ? ConflictRecord.Winner.REMOTE : ConflictRecord.Winner.LOCAL, rule, now));
     }
     return new Resolution(apply, records, sendBack, settled, partnerValues);
+  }
+
+  /**
+   * People's changes the outgoing queue has not examined yet (field to the time of its newest
+   * one): the local changes not sent. Read only for a field whose local value differs from the
+   * last synced one (no other can hold a change not sent), so a message that finds the issue as
+   * the partner left it costs no changelog read. The poll read the issue and its changelog in
+   * one snapshot and recorded the newest change time in it as lastChangeSeen, so every change
+   * before that time was examined; but one in that same millisecond may have been made after
+   * the snapshot, so entries at lastChangeSeen count too (the poll re-examines them as well).
+   */
+  private Map<String, Long> unsentChanges(SyncInfo row, TrackedIssue local) {
+    if (local.updated() < row.lastChangeSeen()) {
+      return Map.of();
+    }
+    Map<String, Long> unsentAt = new HashMap<>(4);
+    for (ChangelogEntry entry : connector.tracker.changelog(local.key(), row.lastChangeSeen())) {
+      if (connector.config.syncUser().equals(entry.author())) {
+        continue;
+      }
+      for (FieldChange item : entry.items()) {
+        unsentAt.merge(item.field(), entry.timestamp(), Math::max);
+      }
+    }
+    return unsentAt;
   }
 
   /** A map to put into: {@code map} itself once it is one made here, else a new one. */

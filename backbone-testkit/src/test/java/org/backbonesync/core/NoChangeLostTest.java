@@ -1,0 +1,61 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A person's last change ends on both sides however the engine's steps and the trackers'
+ * timestamps fall: the seeds the fault simulation once found failing, each cut down to the steps
+ * that lost a change.
+ */
+class NoChangeLostTest {
+  private final ManualExecutor tasks = new ManualExecutor();
+
+  private SyncTestDriver synced(FieldMapping... mappings) {
+    SyncTestDriver.Builder builder = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks));
+    for (FieldMapping m : mappings) {
+      builder.fieldMapping(m);
+    }
+    SyncTestDriver sync = builder.build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    return sync;
+  }
+
+  private static String priority(InMemoryIssueTracker tracker, String key) {
+    return tracker.value(key, "priority").asText();
+  }
+
+  /**
+   * Simulation seed 8559. Bob's second edit comes in the millisecond of the poll that sent his
+   * first one; A's resync, which had not seen the first, then brings B the value of the second.
+   * The equal values made B take it as the partner's, so the second edit was never sent, and A
+   * kept the first.
+   */
+  @Test
+  void anEditInTheMillisecondOfThePollThatSentTheOneBeforeIsNotLost() {
+    SyncTestDriver sync = synced(
+        FieldMapping.passthrough(SyncTestDriver.PRIORITY, "priority", Direction.BOTH),
+        FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH));
+    assertEquals("Medium", priority(sync.b(), "PB-1"));
+    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.poll("PB"); // sends High
+    sync.engine().resync("PA", ResyncRequest.all(), "admin");
+    tasks.runAll(); // sends Medium, not having seen High
+    sync.b("bob").edit("PB-1", "priority", "Medium"); // same millisecond as B's poll
+
+    sync.deliver("PA");
+    sync.apply("PB");
+    sync.runUntilQuiet();
+
+    assertEquals("Medium", priority(sync.b(), "PB-1"));
+    assertEquals("Medium", priority(sync.a(), "PA-1"), "bob's last edit reached A");
+  }
+}
