@@ -3,9 +3,11 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import org.backbonesync.spi.RetriableException;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,5 +59,40 @@ class NoChangeLostTest {
 
     assertEquals("Medium", priority(sync.b(), "PB-1"));
     assertEquals("Medium", priority(sync.a(), "PA-1"), "bob's last edit reached A");
+  }
+
+  /**
+   * Simulation seeds 45725 and 59517 after the fix above. A poll that fails on an issue must
+   * search again from that issue's oldest change not examined, not from its last update: the
+   * next search's changelog starts where the search does, and it left out bob's first edit.
+   */
+  @Test
+  void anEditOfAnIssueThatAPollFailedOnIsSentByTheNextPoll() {
+    boolean[] failNext = {false};
+    SyncTestDriver sync = synced(
+        FieldMapping.passthrough(SyncTestDriver.PRIORITY, "priority", Direction.BOTH),
+        FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH),
+        FieldMapping.of("files", "attachments", Direction.BOTH, "attachment", "attachment",
+            null));
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (failNext[0] && call.operation().equals("attachments")) {
+          failNext[0] = false;
+          throw new RetriableException("429 from the tracker", null, null);
+        }
+      }
+    });
+    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.advance(Duration.ofMinutes(5)); // far more than the poll's overlap
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, second floor");
+
+    failNext[0] = true;
+    sync.poll("PB"); // fails on PB-1, which is examined again next poll
+    sync.advance(Duration.ofSeconds(10));
+    sync.runUntilQuiet();
+
+    assertEquals("Printer on fire, second floor", sync.a().value("PA-1", "summary").asText());
+    assertEquals("High", priority(sync.a(), "PA-1"), "bob's first edit reached A");
   }
 }

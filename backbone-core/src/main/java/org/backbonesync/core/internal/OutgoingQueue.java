@@ -121,7 +121,10 @@ final class OutgoingQueue {
     int pages;
     /** The newest update among the issues found. */
     long newWatermark;
-    /** The oldest update of an issue left for the next poll (failed or busy), if any. */
+    /**
+     * The oldest change not examined of an issue left for the next poll (failed or busy), if
+     * any.
+     */
     long firstLeft = Long.MAX_VALUE;
 
     Progress(long watermark) {
@@ -141,7 +144,7 @@ final class OutgoingQueue {
         if (row != null && row.remoteIssueKey() != null
             && claimed.busy().contains(row.remoteIssueKey())) {
           // another node applies a message to this pair now; examined again next poll
-          progress.firstLeft = Math.min(progress.firstLeft, changes.issue().updated());
+          progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
           log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
         } else {
           try {
@@ -150,7 +153,7 @@ final class OutgoingQueue {
             }
           } catch (RuntimeException e) {
             // One issue's failure must not stop the others; it is examined again next poll.
-            progress.firstLeft = Math.min(progress.firstLeft, changes.issue().updated());
+            progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             log.warn("{}: could not examine {}; will try again: {}", key, local, reason);
             events.exportFailed(key, local, reason);
@@ -164,6 +167,19 @@ final class OutgoingQueue {
       pairs.release(claimed.held());
     }
     progress.found += issues.size();
+  }
+
+  /**
+   * The time from which an issue left for the next poll has changes not examined yet: the next
+   * poll's search must start there (less the overlap), since its changelog starts where the
+   * search does. For a paired issue that is the last change seen, which can be far older than
+   * the issue's update time: holding the watermark only at that time let a later poll's
+   * changelog start after a person's change that was never examined, and the change was lost.
+   * A new issue is sent whole, whatever its changelog holds: its update time is enough.
+   */
+  private static long unexaminedSince(IssueChanges changes, SyncInfo row) {
+    long updated = changes.issue().updated();
+    return row == null ? updated : Math.min(updated, row.lastChangeSeen());
   }
 
   /**

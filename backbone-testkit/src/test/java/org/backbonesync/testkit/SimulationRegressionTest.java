@@ -1,0 +1,61 @@
+package org.backbonesync.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every simulation seed that ever failed, run on every build: the list is {@code
+ * simulation-regressions.txt} next to this class, one seed per line with what broke. A seed that
+ * fails in a sweep or a build goes in the list with the fix.
+ */
+class SimulationRegressionTest {
+  private static final String LIST = "simulation-regressions.txt";
+  private static final Simulation SIMULATION = Simulation.builder().build();
+
+  @ParameterizedTest(name = "seed {0}: {1}")
+  @MethodSource("seeds")
+  void aSeedThatOnceFailedKeepsEveryGuarantee(long seed, String broke) {
+    Simulation.Result r = SIMULATION.run(seed);
+    assertTrue(r.ok(), r::report);
+  }
+
+  /** The listed seeds; an empty list fails the test (JUnit runs no case, and says so). */
+  static List<Arguments> seeds() throws IOException {
+    List<Arguments> seeds = new ArrayList<>();
+    for (String[] line : read()) {
+      seeds.add(Arguments.of(Long.parseLong(line[0]), line[1]));
+    }
+    return seeds;
+  }
+
+  /** The list's lines as seed and note; blank lines and lines starting with # are left out. */
+  private static List<String[]> read() throws IOException {
+    List<String[]> lines = new ArrayList<>();
+    try (InputStream in = Objects.requireNonNull(
+            SimulationRegressionTest.class.getResourceAsStream(LIST), LIST);
+        BufferedReader reader = new BufferedReader(
+            new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        line = line.strip();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        String[] parts = line.split("\\s+", 2);
+        lines.add(new String[] {parts[0], parts.length > 1 ? parts[1] : ""});
+      }
+    }
+    return lines;
+  }
+}
