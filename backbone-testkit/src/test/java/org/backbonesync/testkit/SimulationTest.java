@@ -1,5 +1,6 @@
 package org.backbonesync.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -76,5 +77,14 @@ class SimulationTest {
   void theSameSeedReplaysTheSameRun() {
     Simulation simulation = Simulation.builder().build();
     assertTrue(simulation.run(7).trace().equals(simulation.run(7).trace()));
+  }
+
+  @Test
+  void aReplayWithTheEnginesEventsTakesTheSameSteps() {
+    List<String> plain = Simulation.builder().build().run(7).trace();
+    List<String> traced = Simulation.builder().traceEngine(true).build().run(7).trace();
+
+    assertTrue(traced.size() > plain.size(), "the engine's events are in the trace");
+    assertEquals(plain, traced.stream().filter(line -> !line.startsWith("  [")).toList());
   }
 }
