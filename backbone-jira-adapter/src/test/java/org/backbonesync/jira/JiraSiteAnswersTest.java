@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,7 +101,7 @@ class JiraSiteAnswersTest {
       IssueChanges seed7 = first.issues().get(0);
       assertEquals(List.of("10513", "10520", "10528"),
           seed7.changelog().stream().map(ChangelogEntry::id).toList());
-      assertEquals(java.util.Arrays.asList(null, "role:Administrators", "group:seed-bank-staff"),
+      assertEquals(Arrays.asList(null, "role:Administrators", "group:seed-bank-staff"),
           seed7.comments().stream().map(Comment::visibility).toList());
       assertEquals(List.of("drawer12-hygrometer.png"),
           seed7.attachments().stream().map(Attachment::filename).toList());
@@ -111,7 +112,7 @@ class JiraSiteAnswersTest {
       assertEquals(SEED_SYNC, seed9.creator());
 
       List<CannedJira.Request> searches = jira.requests("GET", "/rest/api/3/search/jql");
-      assertEquals(java.util.Arrays.asList(null, CLOUD_TOKEN),
+      assertEquals(Arrays.asList(null, CLOUD_TOKEN),
           searches.stream().map(r -> r.query().get("nextPageToken")).toList());
       assertEquals("*all", searches.get(0).query().get("fields"),
           "the search gives only ids unless asked for the fields");
