@@ -6,8 +6,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.Objects;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -28,17 +30,26 @@ import org.backbonesync.spi.store.WatermarkStore;
  * when the stores are opened. A transaction of {@link #inTransaction} is one database transaction
  * on one connection bound to the calling thread. Thread-safe.
  *
+ * <p>{@link #close()} gives back what the stores opened: the connections they keep (and so the
+ * H2 files, which close with their last connection). A host's own {@link DataSource} is left
+ * open; only the connections borrowed from it are returned.
+ *
  * <pre>{@code
- * Stores stores = JdbcStores.inDirectory(Path.of("/var/lib/backbone")); // H2 files
- * Stores stores = JdbcStores.open(dataSource);                          // the host's database
+ * try (JdbcStores stores = JdbcStores.inDirectory(Path.of("/var/lib/backbone"))) { // H2 files
+ *   ...
+ * }
+ * JdbcStores stores = JdbcStores.open(dataSource);                  // the host's database
  * }</pre>
  */
-public final class JdbcStores implements Stores {
+public final class JdbcStores implements Stores, AutoCloseable {
+  /** Open until {@link #close()}; then every call fails. */
+  private enum State { OPEN, CLOSED }
+
   private final DataSource dataSource;
   /** Idle connections, kept only for databases opened by URL (a host's DataSource pools). */
-  private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idle =
-      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
   private final boolean keepConnections;
+  private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
   private final CorruptRows corrupt = new CorruptRows();
   private final JdbcSyncInfoStore syncInfo = new JdbcSyncInfoStore(this);
@@ -58,15 +69,21 @@ public final class JdbcStores implements Stores {
    */
   public static JdbcStores open(DataSource dataSource) {
     JdbcStores stores = new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"));
-    stores.run(Migrations::migrate);
-    return stores;
+    try {
+      stores.run(Migrations::migrate);
+      return stores;
+    } catch (RuntimeException | Error e) {
+      stores.close();
+      throw e;
+    }
   }
 
   /**
    * Opens H2 database files in a directory (created when missing). Needs the H2 driver ({@code
    * com.h2database:h2}) on the classpath. Every commit is written to the files before it returns
    * ({@code WRITE_DELAY=0}; H2 otherwise keeps the last half second of commits in memory), so a
-   * process killed at any point loses no committed step.
+   * process killed at any point loses no committed step. {@link #close()} closes the files once
+   * no other connection of this process has them open.
    */
   public static JdbcStores inDirectory(Path directory) {
     return open(new DriverManagerDataSource(h2Url(directory), null, null));
@@ -80,7 +97,10 @@ public final class JdbcStores implements Stores {
     return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("backbone") + ";WRITE_DELAY=0";
   }
 
-  /** Opens a database by URL, user and password, through {@link DriverManager}. */
+  /**
+   * Opens a database by URL, user and password, through {@link DriverManager}, creating or
+   * upgrading the schema. The stores keep a few idle connections until {@link #close()}.
+   */
   public static JdbcStores atUrl(String url, String user, String password) {
     return open(new DriverManagerDataSource(url, user, password));
   }
@@ -141,7 +161,31 @@ public final class JdbcStores implements Stores {
     }
   }
 
+  /**
+   * Closes the connections these stores keep, and with the last of them a database they opened
+   * by URL or directory (H2 closes its files with its last connection, unless the URL says
+   * {@code DB_CLOSE_DELAY=-1}). A transaction still running ends as it would have, and then its
+   * connection is closed. Leaves a host's {@link DataSource} open: only the connections borrowed
+   * from it are given back. Every later call fails with {@link IllegalStateException}.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (state.compareAndSet(State.OPEN, State.CLOSED)) {
+      closeIdle();
+    }
+  }
+
+  private void closeIdle() {
+    for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+      closeQuietly(c);
+    }
+  }
+
   private Connection borrow(boolean autoCommit) {
+    if (state.get() == State.CLOSED) {
+      throw new IllegalStateException(this + " is closed");
+    }
     try {
       Connection connection = idle.pollFirst();
       if (connection == null || connection.isClosed()) {
@@ -155,14 +199,21 @@ public final class JdbcStores implements Stores {
   }
 
   private void giveBack(Connection connection) {
-    if (keepConnections && idle.size() < 8) {
+    if (keepConnections && state.get() == State.OPEN && idle.size() < 8) {
       idle.addFirst(connection);
-    } else {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // the transaction has ended either way
+      if (state.get() == State.CLOSED) {
+        closeIdle(); // closed meanwhile: close() may have emptied the deque before the add
       }
+    } else {
+      closeQuietly(connection);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // the transaction has ended either way
     }
   }
 
@@ -238,7 +289,9 @@ public final class JdbcStores implements Stores {
 
   @Override
   public String toString() {
-    return "JdbcStores";
+    // The URL without its parameters, which may hold a password.
+    return "JdbcStores[" + (dataSource instanceof DriverManagerDataSource d
+        ? d.url().split("[?;]", 2)[0] : dataSource.getClass().getName()) + "]";
   }
 
   /** A {@link DataSource} over {@link DriverManager}; its password never appears in toString. */
