@@ -26,9 +26,15 @@ import org.backbonesync.spi.store.WatermarkStore;
 /**
  * Every store on plain JDBC, in one database: H2 embedded (the default when a host gives only a
  * directory) or PostgreSQL (or any database that speaks the same SQL), through the host's {@link
- * DataSource}. The schema is created and upgraded by the library itself from versioned scripts
- * when the stores are opened. A transaction of {@link #inTransaction} is one database transaction
- * on one connection bound to the calling thread. Thread-safe.
+ * DataSource}. A transaction of {@link #inTransaction} is one database transaction on one
+ * connection bound to the calling thread. Thread-safe.
+ *
+ * <p>The schema comes from versioned scripts shipped in this jar ({@code
+ * org/backbonesync/jdbc/V<n>__<name>.sql}), each recorded in {@code bb_schema_version} with its
+ * checksum. Opening creates or upgrades it under a database lock (an advisory lock on
+ * PostgreSQL; elsewhere a row of a one-row table {@code bb_schema_lock}, held by a second
+ * connection while the scripts run, so a host's pool must have two connections to give): any
+ * number of nodes may open the same database at once, and each script is applied once.
  *
  * <p>{@link #close()} gives back what the stores opened: the connections they keep (and so the
  * H2 files, which close with their last connection). A host's own {@link DataSource} is left
@@ -65,12 +71,18 @@ public final class JdbcStores implements Stores, AutoCloseable {
   /**
    * Opens the stores on a host's database, creating or upgrading the schema.
    *
+   * @throws SchemaMismatchException when a script applied to the database was edited
    * @throws SyncException when the database cannot be reached or upgraded
    */
   public static JdbcStores open(DataSource dataSource) {
+    return open(dataSource, Migrations.shipped());
+  }
+
+  /** Opens with the given scripts (tests add a version of their own). */
+  static JdbcStores open(DataSource dataSource, Migrations migrations) {
     JdbcStores stores = new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"));
     try {
-      stores.run(Migrations::migrate);
+      migrations.migrate(stores.connections());
       return stores;
     } catch (RuntimeException | Error e) {
       stores.close();
@@ -215,6 +227,21 @@ public final class JdbcStores implements Stores, AutoCloseable {
     } catch (SQLException ignored) {
       // the transaction has ended either way
     }
+  }
+
+  /** The stores' own connections, for the schema's migration. */
+  private Migrations.Connections connections() {
+    return new Migrations.Connections() {
+      @Override
+      public Connection borrow(boolean autoCommit) {
+        return JdbcStores.this.borrow(autoCommit);
+      }
+
+      @Override
+      public void giveBack(Connection connection) {
+        JdbcStores.this.giveBack(connection);
+      }
+    };
   }
 
   /** The connection of the current transaction; call inside {@link #inTransaction}. */

@@ -1,5 +1,14 @@
 /**
  * Backbone Sync's stores on plain JDBC: {@link org.backbonesync.jdbc.JdbcStores}, on H2 embedded
  * or PostgreSQL, with a schema the library creates and upgrades itself.
+ *
+ * <p>The schema is a few versioned scripts ({@code V1__initial.sql}, {@code
+ * V2__outbox_order.sql}, ...) shipped in this jar under {@code org/backbonesync/jdbc/}, applied
+ * in order by a small class of our own and recorded in {@code bb_schema_version} with the SHA-256
+ * of each script. Not Flyway or Liquibase, on purpose: this is a library embedded in hosts that
+ * may run their own Flyway (of another version, with its own history table and settings), and a
+ * migration tool on their class path for a dozen tables would be a dependency to reconcile, not
+ * a help. Nodes that start together take turns under a database lock (a PostgreSQL advisory lock;
+ * elsewhere a locked row of {@code bb_schema_lock}).
  */
 package org.backbonesync.jdbc;

@@ -1,72 +1,170 @@
 package org.backbonesync.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.SyncInfo;
 import org.junit.jupiter.api.Test;
 
-/** The schema upgrades itself from one version to the next and keeps the data. */
+/**
+ * The schema upgrades itself from one version to the next and keeps the data; each applied
+ * script is recorded with its checksum, and an edited one is refused.
+ */
 class MigrationsTest {
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  private final String url = "jdbc:h2:mem:migrations" + DATABASES.incrementAndGet()
+      + ";DB_CLOSE_DELAY=-1";
+
   /** The library's scripts and a test script after them. */
-  private static List<String> upgraded() {
-    List<String> all = new java.util.ArrayList<>(Migrations.SCRIPTS);
+  private static Migrations upgraded() {
+    List<String> all = new ArrayList<>(Migrations.SCRIPTS);
     all.add("V3__test_upgrade.sql");
-    return all;
+    return new Migrations(all, MigrationsTest.class);
   }
 
   @Test
-  void aVersionOneDatabaseGetsTheLibrarysLaterScripts() throws Exception {
-    String url = "jdbc:h2:mem:v1;DB_CLOSE_DELAY=-1";
+  void aPreviousReleasesDatabaseGetsTheLaterScriptsAndItsHistoryGetsChecksums()
+      throws Exception {
     try (Connection c = DriverManager.getConnection(url)) {
-      assertEquals(1, Migrations.migrate(c, List.of("V1__initial.sql"), Migrations.class));
-      try (Statement s = c.createStatement()) {
-        s.execute("INSERT INTO bb_watermark (connector_key, epoch_millis) VALUES ('PA', 1234)");
-      }
+      Schemas.previousRelease(c);
+      Schemas.execute(c, "INSERT INTO bb_watermark (connector_key, epoch_millis)"
+          + " VALUES ('PA', 1234)");
     }
 
-    JdbcStores upgraded = JdbcStores.atUrl(url, null, null);
+    try (JdbcStores upgraded = JdbcStores.atUrl(url, null, null)) {
+      assertEquals(OptionalLong.of(1234), upgraded.watermarks().watermark("PA"));
+    }
 
-    assertEquals(java.util.OptionalLong.of(1234), upgraded.watermarks().watermark("PA"));
     try (Connection c = DriverManager.getConnection(url);
         ResultSet r = c.getMetaData().getIndexInfo(null, null, "BB_OUTBOX", false, false)) {
       boolean found = false;
       while (r.next()) {
         found |= "BB_OUTBOX_ORDER".equalsIgnoreCase(r.getString("INDEX_NAME"));
       }
-      assertEquals(true, found, "version 2's index");
+      assertTrue(found, "version 2's index");
+      assertEquals(Schemas.shippedHistory(), Schemas.history(c),
+          "version 1's row gets the checksum it lacked; version 2 is recorded with its own");
     }
   }
 
   @Test
   void aDatabaseIsUpgradedToTheNextVersionWithItsRowsKept() throws Exception {
-    String url = "jdbc:h2:mem:upgrade;DB_CLOSE_DELAY=-1";
-    JdbcStores v1 = JdbcStores.atUrl(url, null, null);
-    SyncInfo row = v1.syncInfo().insert(SyncInfo.newPair("PA", "PA-1", "PB-1", 1000));
+    SyncInfo row;
+    try (JdbcStores v2 = JdbcStores.atUrl(url, null, null)) {
+      row = v2.syncInfo().insert(SyncInfo.newPair("PA", "PA-1", "PB-1", 1000));
+    }
 
-    int version;
-    try (Connection c = DriverManager.getConnection(url)) {
-      version = Migrations.migrate(c, upgraded(), MigrationsTest.class);
-      assertEquals(3, Migrations.migrate(c, upgraded(),
-          MigrationsTest.class), "applied once only");
-      try (Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT note FROM bb_sync_info WHERE id = " + row.id())) {
+    JdbcStores.open(Schemas.dataSource(url), upgraded()).close();
+    try (JdbcStores again = JdbcStores.open(Schemas.dataSource(url), upgraded())) {
+      assertEquals(row, again.syncInfo().findByLocalKey("PA", "PA-1").orElseThrow(),
+          "the stores still read the upgraded rows");
+    }
+
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT note FROM bb_sync_info WHERE id = " + row.id())) {
         r.next();
         assertEquals("upgraded", r.getString(1));
       }
-      try (Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM bb_schema_version")) {
-        r.next();
-        assertEquals(3, r.getInt(1));
-      }
+      List<String> history = Schemas.history(c);
+      assertEquals(3, history.size(), "applied once only: " + history);
+      assertEquals("3 V3__test_upgrade.sql " + upgraded().scripts().get(2).checksum(),
+          history.get(2));
+    }
+  }
+
+  @Test
+  void aScriptEditedAfterItWasAppliedIsRefusedNamingItAndBothChecksums() throws Exception {
+    JdbcStores.atUrl(url, null, null).close();
+    String edited = "0".repeat(64);
+    try (Connection c = DriverManager.getConnection(url)) {
+      Schemas.execute(c, "UPDATE bb_schema_version SET checksum = '" + edited
+          + "' WHERE version = 2");
+    }
+    String shipped = Migrations.shipped().scripts().get(1).checksum();
+
+    SchemaMismatchException refused = assertThrows(SchemaMismatchException.class,
+        () -> JdbcStores.open(Schemas.dataSource(url)));
+
+    assertEquals(SchemaMismatchException.Reason.EDITED, refused.reason());
+    assertEquals(List.of("V2__outbox_order.sql"), refused.scripts());
+    assertEquals(shipped, refused.shippedChecksum());
+    assertEquals(edited, refused.recordedChecksum());
+    assertTrue(refused.getMessage().contains("V2__outbox_order.sql was applied with checksum "
+        + edited + ", but the library ships it with checksum " + shipped),
+        refused.getMessage());
+  }
+
+  @Test
+  void aVersionRecordedAsAnotherScriptIsRefused() throws Exception {
+    JdbcStores.atUrl(url, null, null).close();
+    try (Connection c = DriverManager.getConnection(url)) {
+      Schemas.execute(c, "UPDATE bb_schema_version SET script = 'V2__other.sql' WHERE version = 2");
     }
 
-    assertEquals(3, version);
-    assertEquals(row, JdbcStores.atUrl(url, null, null).syncInfo()
-        .findByLocalKey("PA", "PA-1").orElseThrow(), "the stores still read the upgraded rows");
+    SchemaMismatchException refused = assertThrows(SchemaMismatchException.class,
+        () -> JdbcStores.atUrl(url, null, null));
+
+    assertEquals(SchemaMismatchException.Reason.EDITED, refused.reason());
+    assertTrue(refused.getMessage().contains("as script V2__other.sql"), refused.getMessage());
+  }
+
+  @Test
+  void aSchemaStatementThatWaitsPastTheLockTimeoutRunsAgain() throws Exception {
+    String shortWaits = url + ";LOCK_TIMEOUT=100";
+    try (Connection c = DriverManager.getConnection(shortWaits)) {
+      Schemas.previousRelease(c);
+    }
+    ExecutorService node = Executors.newSingleThreadExecutor();
+    try (Connection reader = DriverManager.getConnection(shortWaits);
+        Connection watcher = DriverManager.getConnection(shortWaits)) {
+      reader.setAutoCommit(false);
+      try (Statement s = reader.createStatement()) {
+        s.executeUpdate("UPDATE bb_schema_version SET script = script");
+      }
+      Future<JdbcStores> opening = node.submit(() -> JdbcStores.atUrl(shortWaits, null, null));
+
+      // The node's ALTER TABLE of the history waits for the reader, times out, and starts anew.
+      Set<String> starts = new HashSet<>();
+      while (starts.size() < 2 && !opening.isDone()) {
+        try (Statement s = watcher.createStatement();
+            ResultSet r = s.executeQuery("SELECT EXECUTING_STATEMENT_START FROM"
+                + " INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT LIKE 'ALTER TABLE%'")) {
+          while (r.next()) {
+            starts.add(r.getString(1));
+          }
+        }
+      }
+      reader.rollback();
+
+      opening.get(30, TimeUnit.SECONDS).close();
+      assertEquals(2, starts.size(), "tried again after a lock timeout");
+    } finally {
+      node.shutdownNow();
+    }
+    try (Connection c = DriverManager.getConnection(url)) {
+      assertEquals(Schemas.shippedHistory(), Schemas.history(c));
+    }
+  }
+
+  @Test
+  void aChecksumDoesNotSeeLineEndings() {
+    assertEquals(Migrations.checksum("CREATE TABLE t (\n  id INT\n)"),
+        Migrations.checksum("CREATE TABLE t (\r\n  id INT\r\n)"));
   }
 }

@@ -42,6 +42,31 @@ class PostgresStoresTest {
     return url + "&currentSchema=" + schema;
   }
 
+  /** The URL of a fresh, empty database beside the test database. */
+  static String freshDatabaseUrl() {
+    String url = System.getenv("BACKBONE_PG_URL");
+    String database = "db_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + database, e);
+    }
+    return url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
+  }
+
+  /**
+   * Drops a database {@link #freshDatabaseUrl} made. PostgreSQL refuses while a connection to
+   * it is open (after waiting a few seconds for closed ones to end), so this also checks that
+   * everything opened on it was closed.
+   */
+  static void dropDatabase(String databaseUrl) throws SQLException {
+    String database = databaseUrl.replaceFirst("^jdbc:postgresql://[^/]+/([^?]*).*$", "$1");
+    try (Connection c = DriverManager.getConnection(System.getenv("BACKBONE_PG_URL"));
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE " + database);
+    }
+  }
+
   @Nested
   class SyncInfos extends SyncInfoStoreCompatibilityKit {
     @Override
