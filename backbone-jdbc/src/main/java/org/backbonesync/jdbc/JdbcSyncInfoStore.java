@@ -32,6 +32,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     this.db = db;
   }
 
+  /** The key columns are {@code VARCHAR(255)} (V1__initial.sql). */
+  @Override
+  public int maxIssueKeyLength() {
+    return 255;
+  }
+
   private static SyncInfo row(ResultSet r) throws SQLException {
     return new SyncInfo(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
         r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10),

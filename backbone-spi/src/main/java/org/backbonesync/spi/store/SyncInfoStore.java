@@ -15,6 +15,17 @@ import java.util.Optional;
  */
 public interface SyncInfoStore {
 
+  /**
+   * The longest issue key, local or remote, that a row can hold, in characters. Callers that
+   * write keys from outside (an admin's import) refuse longer ones before writing. The default
+   * is no limit.
+   *
+   * @since 0.1
+   */
+  default int maxIssueKeyLength() {
+    return Integer.MAX_VALUE;
+  }
+
   /** The row of this local issue, if it is paired. */
   Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey);
 

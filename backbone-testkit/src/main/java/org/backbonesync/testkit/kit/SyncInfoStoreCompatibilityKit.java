@@ -62,6 +62,18 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
+  void keysAsLongAsTheDeclaredLimitAreKept() {
+    int max = Math.min(store.maxIssueKeyLength(), 10_000);
+    String local = "PA-" + "1".repeat(max - 3);
+    String remote = "PB-" + "2".repeat(max - 3);
+
+    SyncInfo stored = store.insert(row("PA", local, remote));
+
+    assertEquals(Optional.of(stored), store.findByLocalKey("PA", local));
+    assertEquals(remote, store.findByRemoteKey("PA", remote).orElseThrow().remoteIssueKey());
+  }
+
+  @Test
   void rowsBelongToTheirConnector() {
     SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
     store.insert(row("PB", "PB-1", "PA-1"));
