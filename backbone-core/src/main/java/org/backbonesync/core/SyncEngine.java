@@ -79,12 +79,19 @@ public interface SyncEngine extends AutoCloseable {
   List<SyncInfo> syncInformation(String connectorKey, String localIssueKey, String remoteIssueKey);
 
   /**
-   * Pairs issues that already exist on both sides: checks every row first (keys present, the
-   * local key in the connector's project, no key paired already or twice, no negative number),
-   * then imports all of them in one transaction, or none.
+   * Pairs issues that already exist on both sides: checks every row first, then imports all of
+   * them in one transaction, or none. A row is refused when a key is missing, is not an issue key
+   * of its project ({@code PA-<number>}: the local key of this connector's project, the remote
+   * key of the partner's), is longer than the store holds ({@link
+   * org.backbonesync.spi.store.SyncInfoStore#maxIssueKeyLength}), is paired already or twice, or
+   * is not an issue the tracker has (searched 100 keys at a time; the remote keys too when the
+   * partner connector runs in this engine); when a time is not epoch milliseconds from 0 to a day
+   * after now, or a sequence id is not from 0 to {@link Integer#MAX_VALUE}.
    *
    * @return how many rows were imported
-   * @throws AdminException (400) listing every problem with its row, e.g. {@code $[2].localIssueKey}
+   * @throws AdminException 400 listing every problem with its row, e.g. {@code
+   *     $[2].localIssueKey}; 503 when a tracker could not be asked; 409 when a key was paired by
+   *     someone else after the check
    */
   int importSyncInformation(String connectorKey, List<SyncInfoImport> rows);
 

@@ -102,13 +102,17 @@ class SyncAdminHandlerTest {
   @Test
   void anImportWithAnyBadRowImportsNothingAndListsEveryProblem() throws Exception {
     givenTwoSyncedIssues();
+    for (int i = 3; i <= 6; i++) { // made by hand on both sides: PA-3..6, PB-3..6
+      sync.a("alice").create("By hand " + i);
+      sync.b("bob").create("By hand " + i);
+    }
 
     AdminResponse response = call("POST", "/connectors/PA/syncInformation", Map.of(), """
-        [{"localIssueKey": "PA-7", "remoteIssueKey": "PB-7"},
-         {"localIssueKey": "PA-1", "remoteIssueKey": "PB-8"},
-         {"localIssueKey": "PA-9", "remoteIssueKey": "PB-7", "outgoingMessageSequenceId": -1},
-         {"remoteIssueKey": "PB-10", "colour": "red"},
-         {"localIssueKey": "PB-3", "remoteIssueKey": "PB-11", "lastChangeSeen": "yesterday"}]""");
+        [{"localIssueKey": "PA-3", "remoteIssueKey": "PB-3"},
+         {"localIssueKey": "PA-1", "remoteIssueKey": "PB-4"},
+         {"localIssueKey": "PA-4", "remoteIssueKey": "PB-3", "outgoingMessageSequenceId": -1},
+         {"remoteIssueKey": "PB-99", "colour": "red"},
+         {"localIssueKey": "PB-5", "remoteIssueKey": "PB-6", "lastChangeSeen": "yesterday"}]""");
 
     assertEquals(400, response.status());
     List<String> problems = new java.util.ArrayList<>();
@@ -118,10 +122,13 @@ class SyncAdminHandlerTest {
         "$[3].colour: unknown property",
         "$[4].lastChangeSeen: must be a whole number, was \"yesterday\"",
         "$[1].localIssueKey: \"PA-1\" is already paired with PB-1",
-        "$[2].remoteIssueKey: \"PB-7\" is also in row 0",
-        "$[2].outgoingMessageSequenceId: must not be negative, was -1",
+        "$[2].remoteIssueKey: \"PB-3\" is also in row 0",
+        "$[2].outgoingMessageSequenceId: must be from 0 to 2147483647, was -1",
         "$[3].localIssueKey: missing",
-        "$[4].localIssueKey: \"PB-3\" is not an issue of project PA"), problems);
+        "$[3].remoteIssueKey: \"PB-99\" is not an issue of project PB (it does not exist, was"
+            + " moved, or the sync user cannot see it)",
+        "$[4].localIssueKey: \"PB-5\" is not an issue key of project PA (PA-<number>)"),
+        problems);
     assertEquals(2, sync.syncInfoA().size(), "nothing imported");
   }
 

@@ -72,7 +72,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     this.clock = clock;
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
         settings.pollPageSize());
-    this.syncInfoAdmin = new SyncInfoAdmin(stores, clock);
+    this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
     Map<String, IncomingQueue> receivers = new LinkedHashMap<>();
     Map<String, LateBoundTransport> direct = new LinkedHashMap<>();
     for (Map.Entry<String, IssueTracker> e : trackers.entrySet()) {
