@@ -5,7 +5,8 @@ import org.backbonesync.spi.SyncException;
 
 /**
  * An admin request was refused. {@link #status()} is the HTTP status a REST layer should answer
- * (400 bad request, 403 not allowed, 404 unknown connector, task or entry); {@link #problems()}
+ * (400 bad request, 403 not allowed, 404 unknown connector, task or entry, 409 an import that lost
+ * a race, 413 a body over a limit, 503 a tracker that could not be asked); {@link #problems()}
  * lists every problem of a request body that has several (an import), each with its JSON path.
  */
 public final class AdminException extends SyncException {
@@ -26,7 +27,7 @@ public final class AdminException extends SyncException {
     this.problems = List.copyOf(problems);
   }
 
-  /** The HTTP status for a REST layer: 400, 403 or 404. */
+  /** The HTTP status for a REST layer, e.g. 400, 403 or 404. */
   public int status() {
     return status;
   }

@@ -1,8 +1,13 @@
 package org.backbonesync.core;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
+import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.SyncInfo;
 
@@ -15,11 +20,19 @@ import org.backbonesync.spi.store.SyncInfo;
  * <p>Every method checks the {@link AdminAuthorizer} first, and refuses with an {@link
  * AdminException} carrying the HTTP status a REST layer should answer: 403 not allowed, 404
  * unknown synchronization, connector, task or entry, 400 a bad request. A task is visible only to
- * the caller who started it (to others it does not exist). Thread-safe.
+ * the caller who started it (to others it does not exist). A task an anonymous caller (null)
+ * starts gets an id with an unguessable part ({@code 17.9f86d08...}): whoever holds that id may
+ * read and cancel it, and no one else, so two anonymous callers cannot see each other's tasks.
+ * Thread-safe.
  */
 public final class SyncAdmin {
+  /** Marks the owner of a task an anonymous caller started. */
+  private static final String ANONYMOUS = "anonymous-task:";
+  private static final int SECRET_BYTES = 16;
+
   private final List<SyncEngine> engines;
   private final AdminAuthorizer authorizer;
+  private final SecureRandom random = new SecureRandom();
 
   private SyncAdmin(List<SyncEngine> engines, AdminAuthorizer authorizer) {
     this.engines = List.copyOf(engines);
@@ -42,36 +55,88 @@ public final class SyncAdmin {
     allow(caller, AdminOperation.READ_SYNCHRONIZATIONS, null);
     return engines.stream().map(SyncEngine::configuration).filter(c -> c.id().equals(id))
         .findFirst()
-        .orElseThrow(() -> new AdminException(404, "no synchronization with id \"" + id + "\""));
+        .orElseThrow(() -> new AdminException(404, "no synchronization with id " + shown(id)));
   }
 
   /** Starts a resync; see {@link SyncEngine#resync}. */
   public AsyncTask resync(String caller, String connectorKey, ResyncRequest request) {
     allow(caller, AdminOperation.RESYNC, connectorKey);
-    return engine(connectorKey).resync(connectorKey, request, caller);
+    SyncEngine engine = engine(connectorKey);
+    if (caller != null) {
+      return engine.resync(connectorKey, request, caller);
+    }
+    byte[] secret = new byte[SECRET_BYTES];
+    random.nextBytes(secret);
+    String token = HexFormat.of().formatHex(secret);
+    AsyncTask task = engine.resync(connectorKey, request, anonymousOwner(token));
+    return withId(task, task.id() + "." + token);
   }
 
   /** A task the caller started. */
   public AsyncTask task(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);
-    for (SyncEngine engine : engines) {
-      var task = engine.task(taskId).filter(t -> Objects.equals(t.owner(), caller));
-      if (task.isPresent()) {
-        return task.get();
-      }
-    }
-    throw new AdminException(404, "no task with id \"" + taskId + "\"");
+    Owned owned = owned(caller, taskId);
+    return withId(owned.task(), taskId);
   }
 
   /** Cancels a task the caller started; it stops before its next issue. */
   public AsyncTask cancelTask(String caller, String taskId) {
-    task(caller, taskId);
+    allow(caller, AdminOperation.TASKS, null);
+    Owned owned = owned(caller, taskId);
+    return withId(owned.engine().cancelTask(owned.task().id()), taskId);
+  }
+
+  private record Owned(SyncEngine engine, AsyncTask task) {}
+
+  /** The caller's task with this id (as the caller knows it), or a 404. */
+  private Owned owned(String caller, String taskId) {
+    String storeId = taskId;
+    String owner = caller;
+    if (caller == null) {
+      int dot = taskId == null ? -1 : taskId.lastIndexOf('.');
+      if (dot < 0) {
+        throw noTask(taskId);
+      }
+      storeId = taskId.substring(0, dot);
+      owner = anonymousOwner(taskId.substring(dot + 1));
+    } else if (caller.startsWith(ANONYMOUS)) {
+      throw noTask(taskId); // a host's user named like the mark reads no anonymous task
+    }
     for (SyncEngine engine : engines) {
-      if (engine.task(taskId).isPresent()) {
-        return engine.cancelTask(taskId);
+      var task = engine.task(storeId);
+      if (task.isPresent() && task.get().owner() != null && MessageDigest.isEqual(
+          task.get().owner().getBytes(StandardCharsets.UTF_8),
+          owner.getBytes(StandardCharsets.UTF_8))) {
+        return new Owned(engine, task.get());
       }
     }
-    throw new AdminException(404, "no task with id \"" + taskId + "\"");
+    throw noTask(taskId);
+  }
+
+  private static AdminException noTask(String taskId) {
+    return new AdminException(404, "no task with id " + shown(taskId));
+  }
+
+  /** A value from the request for a message: quoted, escaped, and cut short when long. */
+  static String shown(String value) {
+    return Shown.quoted(value);
+  }
+
+  /** The owner stored for an anonymous task: a mark and the hash of its secret, not the secret. */
+  private static String anonymousOwner(String token) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(StandardCharsets.UTF_8));
+      return ANONYMOUS + HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  private static AsyncTask withId(AsyncTask t, String id) {
+    return new AsyncTask(id, t.connectorKey(), t.owner(), t.startTimestamp(), t.finished(),
+        t.cancelled(), t.hasFailed(), t.progress(), t.message(), t.completionTimestamp(),
+        t.result(), t.failureMessage(), t.request());
   }
 
   /** Sync information rows of a connector, optionally only those of a local or remote issue. */
@@ -126,13 +191,14 @@ public final class SyncAdmin {
         return engine;
       }
     }
-    throw new AdminException(404, "no connector with key \"" + connectorKey + "\"");
+    throw new AdminException(404, "no connector with key " + shown(connectorKey));
   }
 
   private void allow(String caller, AdminOperation operation, String connectorKey) {
     if (!authorizer.allows(caller, operation, connectorKey)) {
-      throw new AdminException(403, "caller " + (caller == null ? "(anonymous)" : caller)
-          + " may not " + operation + (connectorKey == null ? "" : " on connector " + connectorKey));
+      throw new AdminException(403, "caller " + (caller == null ? "(anonymous)" : shown(caller))
+          + " may not " + operation
+          + (connectorKey == null ? "" : " on connector " + shown(connectorKey)));
     }
   }
 

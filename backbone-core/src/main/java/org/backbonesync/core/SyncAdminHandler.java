@@ -1,16 +1,37 @@
 package org.backbonesync.core;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.backbonesync.core.internal.Shown;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.store.AsyncTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +53,34 @@ import org.slf4j.LoggerFactory;
  * GET    /connectors/{connectorKey}/conflicts[?localIssueKey=]   (not in the original)
  * </pre>
  *
- * Errors are JSON {@code {"status": 400, "error": "...", "problems": [{"path", "message"}]}}:
- * 400 for a malformed body (with the parse position) or a refused request, 403, 404 for unknown
- * synchronizations, connectors, tasks and entries or paths, 405 for a method a path lacks.
- * Thread-safe.
+ * <p>Each route takes exactly the query parameters shown, each at most once, and only POST takes
+ * a body; anything else is refused (400) naming it, so a misspelt {@code ?syncinfoid=1} cannot
+ * become the delete-all request, which is only {@code DELETE .../syncInformation} with no query
+ * and no body. Bodies are read with {@link StrictJson} (a duplicate key is an error) and are
+ * bounded: {@link Builder#maxBodyBytes} (413 beyond), {@link Builder#maxImportRows} rows per import
+ * (413 beyond), {@link #MAX_JQL_LENGTH} characters of resync JQL.
+ *
+ * <p>Errors are JSON {@code {"status": 400, "error": "...", "problems": [{"path", "message"}],
+ * "problemCount": n}}, with at most {@link #MAX_PROBLEMS_LISTED} problems listed and {@code
+ * problemCount} counting them all: 400 for a malformed body (with the parse position) or a refused
+ * request, 403, 404 for unknown synchronizations, connectors, tasks and entries or paths, 405 for
+ * a method a path lacks, 409 for an import that lost a race, 413 for a body over a limit, 503 when
+ * a tracker could not be asked or on a retriable failure, 500 for anything unexpected (its class
+ * and an incident id that the log line carries, never its message or stack trace). Each message is
+ * cut at 500 characters. Nothing thrown inside {@link #handle} escapes it. Thread-safe.
  */
 public final class SyncAdminHandler {
+  /** The default of {@link Builder#maxBodyBytes}: 4 MiB, about 14,000 rows of a full import. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+  /** The default of {@link Builder#maxImportRows}. */
+  public static final int DEFAULT_MAX_IMPORT_ROWS = 10_000;
+  /** The longest resync JQL, in characters; Jira takes JQL in a URL of about 8 KB. */
+  public static final int MAX_JQL_LENGTH = 10_000;
+  /** The most field mapping ids a resync request may name. */
+  public static final int MAX_FIELD_MAPPING_IDS = 1_000;
+  /** The most problems an error lists; {@code problemCount} has the total. */
+  public static final int MAX_PROBLEMS_LISTED = 100;
+
   private static final Logger log = LoggerFactory.getLogger(SyncAdminHandler.class);
   private static final Map<String, String> JSON_TYPE =
       Map.of("Content-Type", "application/json; charset=utf-8");
@@ -46,141 +89,348 @@ public final class SyncAdminHandler {
   private static final Set<String> IMPORT_FIELDS = Set.of("localIssueKey", "remoteIssueKey",
       "firstSyncDate", "lastOutgoingChange", "lastChangeSeen", "outgoingMessageSequenceId",
       "lastIncomingChange", "incomingMessageSequenceId", "incomingChangesIgnored");
+  private static final int SHOWN = 80;
+  private static final int MAX_MESSAGE_LENGTH = 500;
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,79}");
+  private static final Pattern PLAIN_PARAMETER = Pattern.compile("[A-Za-z0-9_.%-]{1,80}");
 
   private final SyncAdmin admin;
-  private final ObjectMapper mapper = new ObjectMapper();
+  private final int maxBodyBytes;
+  private final int maxImportRows;
+  private final JsonMapper mapper = StrictJson.mapper();
+  /** Reads one element of an array at a time: the trailing check is done for the whole body. */
+  private final ObjectReader elementReader =
+      mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private final SyncConfigurationJson configurationJson =
       new SyncConfigurationJson(FieldMappingRegistry.builtIns());
+  private final List<Route> routes;
 
-  /** A handler for the admin's operations. */
+  /** A handler for the admin's operations, with the default limits. */
   public SyncAdminHandler(SyncAdmin admin) {
-    this.admin = Checks.notNull("admin", admin);
+    this(Checks.notNull("admin", admin), DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMPORT_ROWS);
   }
 
-  /** Answers one request; never throws for a bad request, only answers with its status. */
+  private SyncAdminHandler(SyncAdmin admin, int maxBodyBytes, int maxImportRows) {
+    this.admin = admin;
+    this.maxBodyBytes = maxBodyBytes;
+    this.maxImportRows = maxImportRows;
+    // Every route with the query parameters it takes, in one place.
+    this.routes = List.of(
+        new Route("GET", "synchronizations", Set.of(), false, c -> synchronizations(c.caller())),
+        new Route("GET", "synchronizations/{id}", Set.of(), false, c -> new AdminResponse(200,
+            configurationJson.write(admin.synchronization(c.caller(), c.arg(1))), JSON_TYPE)),
+        new Route("GET", "async-tasks/{id}", Set.of(), false,
+            c -> ok(task(admin.task(c.caller(), c.arg(1))))),
+        new Route("DELETE", "async-tasks/{id}", Set.of(), false,
+            c -> ok(task(admin.cancelTask(c.caller(), c.arg(1))))),
+        new Route("POST", "connectors/{connectorKey}/resync", Set.of(), true,
+            c -> ok(task(admin.resync(c.caller(), c.arg(1), resyncRequest(c.body()))))),
+        new Route("GET", "connectors/{connectorKey}/syncInformation",
+            Set.of("localIssueKey", "remoteIssueKey"), false,
+            c -> ok(mapper.valueToTree(admin.syncInformation(c.caller(), c.arg(1),
+                c.query().get("localIssueKey"), c.query().get("remoteIssueKey"))))),
+        new Route("POST", "connectors/{connectorKey}/syncInformation", Set.of(), true,
+            this::importSyncInformation),
+        new Route("DELETE", "connectors/{connectorKey}/syncInformation", Set.of("syncInfoId"),
+            false, this::deleteSyncInformation),
+        new Route("GET", "connectors/{connectorKey}/conflicts", Set.of("localIssueKey"), false,
+            c -> ok(mapper.valueToTree(admin.conflicts(c.caller(), c.arg(1),
+                c.query().get("localIssueKey"))))));
+  }
+
+  /** Starts building a handler with limits of the host's choice. */
+  public static Builder builder(SyncAdmin admin) {
+    return new Builder(Checks.notNull("admin", admin));
+  }
+
+  /**
+   * Answers one request whose body the host read into {@link AdminRequest#body()}. A body over
+   * {@link Builder#maxBodyBytes} (in UTF-8) is refused with 413 as in the streaming form; a host
+   * that can, passes the stream instead, so that it never holds more than the limit.
+   */
   public AdminResponse handle(AdminRequest request) {
+    return guarded(request, () -> {
+      String body = request.body();
+      if (body != null && (body.length() > maxBodyBytes || utf8Length(body) > maxBodyBytes)) {
+        throw tooLarge();
+      }
+      return route(request, body);
+    });
+  }
+
+  /**
+   * Answers one request, reading its body from a stream: at most {@link Builder#maxBodyBytes}
+   * bytes plus one are read (413 when there are more; the rest is left unread), and they must be
+   * UTF-8. The stream replaces {@link AdminRequest#body()}; the caller closes it.
+   *
+   * @param body the request body, or null for none
+   */
+  public AdminResponse handle(AdminRequest request, InputStream body) {
+    return guarded(request, () -> route(request, read(body)));
+  }
+
+  private AdminResponse guarded(AdminRequest request, Supplier<AdminResponse> work) {
     try {
-      return route(request);
+      return work.get();
     } catch (AdminException e) {
       return error(e.status(), e.getMessage(), e.problems());
-    } catch (RuntimeException e) {
-      log.warn("admin request {} {} failed", request.method(), request.path(), e);
-      return error(500, "internal error: " + e.getClass().getSimpleName(), List.of());
+    } catch (Throwable e) { // NOPMD: nothing may escape to the host's server thread
+      // The message of an unexpected failure may hold anything (SQL, URLs, values): the answer
+      // names only its class and an incident id, and the log has the rest.
+      String incident = UUID.randomUUID().toString();
+      try {
+        log.warn("admin request {} {} failed (incident {})", request == null ? null
+            : shown(request.method()), request == null ? null : shown(request.path()), incident,
+            e);
+      } catch (Throwable ignored) { // NOPMD: a failing logger must not fail the answer
+        // nothing more to do
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      String what = e instanceof RetriableException
+          ? "unavailable for now, try again later"
+          : e instanceof StackOverflowError
+              ? "the request was too deeply nested or too long to process" : "internal error";
+      return error(e instanceof RetriableException ? 503 : 500, what + " ("
+          + e.getClass().getSimpleName() + ", incident " + incident + ")", List.of());
     }
   }
 
-  private AdminResponse route(AdminRequest r) {
-    List<String> p = segments(r.path());
-    String method = r.method().toUpperCase(java.util.Locale.ROOT);
-    String caller = r.caller();
-    if (p.size() == 1 && p.get(0).equals("synchronizations")) {
-      only(method, "GET");
-      ArrayNode list = mapper.createArrayNode();
-      for (SyncConfiguration c : admin.synchronizations(caller)) {
-        ObjectNode s = list.addObject().put("id", c.id());
-        s.putObject("connectorA").put("key", c.connectorA().key())
-            .put("projectKey", c.connectorA().projectKey());
-        s.putObject("connectorB").put("key", c.connectorB().key())
-            .put("projectKey", c.connectorB().projectKey());
-      }
-      return ok(list);
+  private String read(InputStream in) {
+    if (in == null) {
+      return null;
     }
-    if (p.size() == 2 && p.get(0).equals("synchronizations")) {
-      only(method, "GET");
-      return new AdminResponse(200,
-          configurationJson.write(admin.synchronization(caller, p.get(1))), JSON_TYPE);
+    byte[] bytes;
+    try {
+      bytes = in.readNBytes(maxBodyBytes + 1);
+    } catch (IOException e) {
+      throw new AdminException(400, "the request body could not be read: "
+          + e.getClass().getSimpleName());
     }
-    if (p.size() == 2 && p.get(0).equals("async-tasks")) {
-      only(method, "GET", "DELETE");
-      AsyncTask task = method.equals("GET")
-          ? admin.task(caller, p.get(1)) : admin.cancelTask(caller, p.get(1));
-      return ok(task(task));
+    if (bytes.length > maxBodyBytes) {
+      throw tooLarge();
     }
-    if (p.size() == 3 && p.get(0).equals("connectors") && p.get(2).equals("conflicts")) {
-      only(method, "GET");
-      return ok(mapper.valueToTree(
-          admin.conflicts(caller, p.get(1), r.query().get("localIssueKey"))));
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new AdminException(400, "the request body is not UTF-8");
     }
-    if (p.size() == 3 && p.get(0).equals("connectors") && p.get(2).equals("resync")) {
-      only(method, "POST");
-      return ok(task(admin.resync(caller, p.get(1), resyncRequest(r.body()))));
-    }
-    if (p.size() == 3 && p.get(0).equals("connectors") && p.get(2).equals("syncInformation")) {
-      String key = p.get(1);
-      switch (method) {
-        case "GET" -> {
-          return ok(mapper.valueToTree(admin.syncInformation(caller, key,
-              r.query().get("localIssueKey"), r.query().get("remoteIssueKey"))));
-        }
-        case "POST" -> {
-          ImportBody body = importRows(r.body());
-          if (!body.problems().isEmpty()) {
-            // Every problem at once: the body's shape, then the rows' own (keys taken...).
-            List<ConfigurationProblem> all = new ArrayList<>(body.problems());
-            Set<String> seen = new java.util.HashSet<>();
-            body.problems().forEach(pr -> seen.add(pr.path()));
-            admin.checkSyncInformation(caller, key, body.rows()).stream()
-                .filter(pr -> !seen.contains(pr.path()))
-                .forEach(all::add);
-            throw new AdminException(400, "nothing imported: " + all.size()
-                + (all.size() == 1 ? " problem" : " problems"), all);
-          }
-          int imported = admin.importSyncInformation(caller, key, body.rows());
-          return ok(mapper.createObjectNode().put("imported", imported));
-        }
-        case "DELETE" -> {
-          String id = r.query().get("syncInfoId");
-          if (id == null) {
-            return ok(mapper.createObjectNode()
-                .put("deleted", admin.deleteAllSyncInformation(caller, key)));
-          }
-          long syncInfoId;
-          try {
-            syncInfoId = Long.parseLong(id);
-          } catch (NumberFormatException e) {
-            throw new AdminException(400, "syncInfoId must be a number, was \"" + id + "\"");
-          }
-          admin.deleteSyncInformation(caller, key, syncInfoId);
-          return ok(mapper.createObjectNode().put("deleted", 1));
-        }
-        default -> throw new AdminException(405, "method " + method + " is not allowed on "
-            + r.path() + "; allowed: GET, POST, DELETE");
+  }
+
+  private AdminException tooLarge() {
+    return new AdminException(413, "the request body is larger than " + maxBodyBytes
+        + " bytes, the limit of this admin API (maxBodyBytes)");
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
       }
     }
-    throw new AdminException(404, "no admin resource at " + r.path());
+    return n;
+  }
+
+  // ------------------------------------------------------------------ routing
+
+  /**
+   * One resource and method.
+   *
+   * @param pattern path segments; {@code {name}} matches any one segment
+   * @param parameters the query parameters it takes (each at most once)
+   * @param takesBody whether it reads a body; those that do not refuse one
+   */
+  private record Route(String method, String pattern, Set<String> parameters, boolean takesBody,
+      Function<Call, AdminResponse> action) {
+
+    boolean matches(List<String> segments) {
+      String[] parts = pattern.split("/");
+      if (parts.length != segments.size()) {
+        return false;
+      }
+      for (int i = 0; i < parts.length; i++) {
+        if (!parts[i].startsWith("{") && !parts[i].equals(segments.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return method + " /" + pattern;
+    }
+  }
+
+  /** A request that matched a route: its path segments, query (checked) and body. */
+  private record Call(List<String> segments, String caller, Map<String, String> query,
+      String body) {
+    String arg(int i) {
+      return segments.get(i);
+    }
+  }
+
+  private AdminResponse route(AdminRequest r, String body) {
+    List<String> segments = segments(r.path());
+    String method = r.method() == null ? "" : r.method().toUpperCase(Locale.ROOT);
+    List<Route> here = routes.stream().filter(route -> route.matches(segments)).toList();
+    if (here.isEmpty()) {
+      throw new AdminException(404, "no admin resource at " + shown(r.path()));
+    }
+    Route route = here.stream().filter(x -> x.method().equals(method)).findFirst()
+        .orElse(null);
+    if (route == null) {
+      Set<String> allowed = new LinkedHashSet<>();
+      here.forEach(x -> allowed.add(x.method()));
+      AdminResponse refused = error(405, "method " + shown(method) + " is not allowed on /"
+          + here.get(0).pattern() + "; allowed: " + String.join(", ", allowed), List.of());
+      Map<String, String> headers = new LinkedHashMap<>(refused.headers());
+      headers.put("Allow", String.join(", ", allowed));
+      return new AdminResponse(405, refused.body(), headers);
+    }
+    List<ConfigurationProblem> problems = new ArrayList<>();
+    r.queryValues().forEach((name, values) -> {
+      if (!route.parameters().contains(name)) {
+        problems.add(new ConfigurationProblem(parameter(name), "unknown query parameter"));
+      } else if (values.size() > 1) {
+        problems.add(new ConfigurationProblem(parameter(name),
+            "given " + values.size() + " times; give it once"));
+      }
+    });
+    if (!problems.isEmpty()) {
+      List<String> names = problems.stream().limit(10).map(p -> p.path().substring(1)).toList();
+      throw new AdminException(400, route + " takes "
+          + (route.parameters().isEmpty() ? "no query parameters"
+              : "only the query parameters " + String.join(", ", sorted(route.parameters()))
+                  + ", each at most once")
+          + "; refused: " + String.join(", ", names)
+          + (problems.size() > names.size() ? " and " + (problems.size() - names.size())
+              + " more" : ""), problems);
+    }
+    if (!route.takesBody() && body != null && !body.isBlank()) {
+      throw new AdminException(400, route + " takes no body"
+          + (route.parameters().isEmpty() ? "" : "; its parameters go in the query"));
+    }
+    return route.action().apply(new Call(segments, r.caller(), r.query(), body));
+  }
+
+  private static List<String> sorted(Set<String> names) {
+    return names.stream().sorted().toList();
   }
 
   private static List<String> segments(String path) {
     List<String> parts = new ArrayList<>();
     for (String s : (path == null ? "" : path).split("/")) {
       if (!s.isEmpty()) {
-        parts.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+        try {
+          parts.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          throw new AdminException(400, "malformed escape in the path segment " + shown(s));
+        }
       }
     }
     return parts;
   }
 
-  private static void only(String method, String... allowed) {
-    for (String a : allowed) {
-      if (a.equals(method)) {
-        return;
-      }
+  // ------------------------------------------------------------------ operations
+
+  private AdminResponse synchronizations(String caller) {
+    ArrayNode list = mapper.createArrayNode();
+    for (SyncConfiguration c : admin.synchronizations(caller)) {
+      ObjectNode s = list.addObject().put("id", c.id());
+      s.putObject("connectorA").put("key", c.connectorA().key())
+          .put("projectKey", c.connectorA().projectKey());
+      s.putObject("connectorB").put("key", c.connectorB().key())
+          .put("projectKey", c.connectorB().projectKey());
     }
-    throw new AdminException(405, "method " + method + " is not allowed here; allowed: "
-        + String.join(", ", allowed));
+    return ok(list);
   }
+
+  private AdminResponse importSyncInformation(Call c) {
+    ImportBody body = importRows(c.body());
+    if (!body.problems().isEmpty()) {
+      // Every problem at once: the body's shape, then the rows' own (keys taken...).
+      List<ConfigurationProblem> all = new ArrayList<>(body.problems());
+      Set<String> seen = new HashSet<>();
+      body.problems().forEach(pr -> seen.add(pr.path()));
+      admin.checkSyncInformation(c.caller(), c.arg(1), body.rows()).stream()
+          .filter(pr -> !seen.contains(pr.path()))
+          .forEach(all::add);
+      throw new AdminException(400, "nothing imported: " + all.size()
+          + (all.size() == 1 ? " problem" : " problems"), all);
+    }
+    int imported = admin.importSyncInformation(c.caller(), c.arg(1), body.rows());
+    return ok(mapper.createObjectNode().put("imported", imported));
+  }
+
+  private AdminResponse deleteSyncInformation(Call c) {
+    String id = c.query().get("syncInfoId");
+    if (id == null) {
+      // Only the documented request reaches here: no query parameter at all, no body.
+      return ok(mapper.createObjectNode()
+          .put("deleted", admin.deleteAllSyncInformation(c.caller(), c.arg(1))));
+    }
+    long syncInfoId;
+    try {
+      syncInfoId = Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      throw new AdminException(400, "syncInfoId must be a number, was " + shown(id));
+    }
+    admin.deleteSyncInformation(c.caller(), c.arg(1), syncInfoId);
+    return ok(mapper.createObjectNode().put("deleted", 1));
+  }
+
+  // ------------------------------------------------------------------ bodies
 
   private JsonNode parse(String body) {
     if (body == null || body.isBlank()) {
       throw new AdminException(400, "a JSON body is required");
     }
-    try {
-      return mapper.readTree(body);
-    } catch (JsonProcessingException e) {
-      var at = e.getLocation();
-      throw new AdminException(400, "malformed JSON at line " + (at == null ? "?" : at.getLineNr())
-          + ", column " + (at == null ? "?" : at.getColumnNr()) + ": " + e.getOriginalMessage());
+    try (JsonParser p = mapper.createParser(body)) {
+      try {
+        return mapper.readTree(p);
+      } catch (JsonProcessingException e) {
+        throw malformed(e, p);
+      }
+    } catch (IOException e) {
+      throw new AdminException(400, "the body could not be read: " + e.getClass().getSimpleName());
     }
+  }
+
+  private static AdminException malformed(JsonProcessingException e, JsonParser p) {
+    var at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+    String where = where(p.getParsingContext());
+    return new AdminException(400, "malformed JSON at line " + (at == null ? "?" : at.getLineNr())
+        + ", column " + (at == null ? "?" : at.getColumnNr()) + ": "
+        + cut(e.getOriginalMessage(), 300),
+        List.of(new ConfigurationProblem(where, cut(e.getOriginalMessage(), 300))));
+  }
+
+  /** The JSON path of the parser's position, e.g. {@code $[2].localIssueKey}. */
+  private static String where(JsonStreamContext context) {
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+      } else if (c.inObject() && c.getCurrentName() != null) {
+        parts.add(0, member(c.getCurrentName()));
+      }
+    }
+    return "$" + String.join("", parts);
   }
 
   private ResyncRequest resyncRequest(String body) {
@@ -191,11 +441,19 @@ public final class SyncAdminHandler {
     }
     unknown("$", json, RESYNC_FIELDS, problems);
     String jql = text("$.jql", json.get("jql"), problems);
+    if (jql != null && jql.length() > MAX_JQL_LENGTH) {
+      problems.add(new ConfigurationProblem("$.jql", "is " + jql.length()
+          + " characters long; at most " + MAX_JQL_LENGTH));
+      jql = null;
+    }
     List<String> ids = new ArrayList<>();
     JsonNode list = json.get("fieldMappings");
     if (list != null && !list.isNull()) {
       if (!list.isArray()) {
         problems.add(new ConfigurationProblem("$.fieldMappings", "must be an array of ids"));
+      } else if (list.size() > MAX_FIELD_MAPPING_IDS) {
+        problems.add(new ConfigurationProblem("$.fieldMappings", "has " + list.size()
+            + " ids; at most " + MAX_FIELD_MAPPING_IDS));
       } else {
         for (int i = 0; i < list.size(); i++) {
           String id = text("$.fieldMappings[" + i + "]", list.get(i), problems);
@@ -213,35 +471,60 @@ public final class SyncAdminHandler {
     return new ResyncRequest(jql, ids, responsibility, status);
   }
 
+  /**
+   * The rows of an import body, read one at a time so that a body of many rows is refused at
+   * {@link Builder#maxImportRows} without building them all.
+   */
   private ImportBody importRows(String body) {
-    JsonNode json = parse(body);
-    if (!json.isArray()) {
-      throw new AdminException(400, "the sync information to import must be a JSON array");
+    if (body == null || body.isBlank()) {
+      throw new AdminException(400, "a JSON body is required");
     }
     List<ConfigurationProblem> problems = new ArrayList<>();
     List<SyncInfoImport> rows = new ArrayList<>();
-    for (int i = 0; i < json.size(); i++) {
-      String at = "$[" + i + "]";
-      JsonNode row = json.get(i);
-      if (!row.isObject()) {
-        problems.add(new ConfigurationProblem(at, "must be an object"));
-        continue;
+    try (JsonParser p = mapper.createParser(body)) {
+      try {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+          throw new AdminException(400, "the sync information to import must be a JSON array");
+        }
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+          if (i == maxImportRows) {
+            throw new AdminException(413, "an import takes at most " + maxImportRows
+                + " rows (maxImportRows); split it");
+          }
+          rows.add(row("$[" + i + "]", elementReader.readValue(p), problems));
+        }
+        if (p.nextToken() != null) {
+          throw new AdminException(400, "malformed JSON at line "
+              + p.currentTokenLocation().getLineNr() + ", column "
+              + p.currentTokenLocation().getColumnNr() + ": content after the array");
+        }
+      } catch (JsonProcessingException e) {
+        throw malformed(e, p);
       }
-      unknown(at, row, IMPORT_FIELDS, problems);
-      rows.add(new SyncInfoImport(
-          text(at + ".localIssueKey", row.get("localIssueKey"), problems),
-          text(at + ".remoteIssueKey", row.get("remoteIssueKey"), problems),
-          number(at + ".firstSyncDate", row.get("firstSyncDate"), problems),
-          number(at + ".lastOutgoingChange", row.get("lastOutgoingChange"), problems),
-          number(at + ".lastChangeSeen", row.get("lastChangeSeen"), problems),
-          number(at + ".outgoingMessageSequenceId", row.get("outgoingMessageSequenceId"), problems),
-          number(at + ".lastIncomingChange", row.get("lastIncomingChange"), problems),
-          number(at + ".incomingMessageSequenceId", row.get("incomingMessageSequenceId"), problems),
-          row.hasNonNull("incomingChangesIgnored")
-              ? bool(at + ".incomingChangesIgnored", row.get("incomingChangesIgnored"), problems)
-              : null));
+    } catch (IOException e) {
+      throw new AdminException(400, "the body could not be read: " + e.getClass().getSimpleName());
     }
     return new ImportBody(rows, problems);
+  }
+
+  private static SyncInfoImport row(String at, JsonNode row, List<ConfigurationProblem> problems) {
+    if (!row.isObject()) {
+      problems.add(new ConfigurationProblem(at, "must be an object"));
+      return null;
+    }
+    unknown(at, row, IMPORT_FIELDS, problems);
+    return new SyncInfoImport(
+        text(at + ".localIssueKey", row.get("localIssueKey"), problems),
+        text(at + ".remoteIssueKey", row.get("remoteIssueKey"), problems),
+        number(at + ".firstSyncDate", row.get("firstSyncDate"), problems),
+        number(at + ".lastOutgoingChange", row.get("lastOutgoingChange"), problems),
+        number(at + ".lastChangeSeen", row.get("lastChangeSeen"), problems),
+        number(at + ".outgoingMessageSequenceId", row.get("outgoingMessageSequenceId"), problems),
+        number(at + ".lastIncomingChange", row.get("lastIncomingChange"), problems),
+        number(at + ".incomingMessageSequenceId", row.get("incomingMessageSequenceId"), problems),
+        row.hasNonNull("incomingChangesIgnored")
+            ? bool(at + ".incomingChangesIgnored", row.get("incomingChangesIgnored"), problems)
+            : null);
   }
 
   /** The rows of an import body, and the problems of its shape (unknown properties, types). */
@@ -251,7 +534,7 @@ public final class SyncAdminHandler {
       List<ConfigurationProblem> problems) {
     node.fieldNames().forEachRemaining(name -> {
       if (!known.contains(name)) {
-        problems.add(new ConfigurationProblem(at + "." + name, "unknown property"));
+        problems.add(new ConfigurationProblem(at + member(name), "unknown property"));
       }
     });
   }
@@ -261,21 +544,27 @@ public final class SyncAdminHandler {
       return null;
     }
     if (!v.isTextual()) {
-      problems.add(new ConfigurationProblem(path, "must be a string, was " + v));
+      problems.add(new ConfigurationProblem(path, "must be a string, was " + shown(v)));
       return null;
     }
     return v.asText();
   }
 
+  /** A whole number as JSON writes one (no fraction, no exponent) that fits a long. */
   private static Long number(String path, JsonNode v, List<ConfigurationProblem> problems) {
     if (v == null || v.isNull()) {
       return null;
     }
-    if (!v.canConvertToExactIntegral() || !v.isNumber()) {
-      problems.add(new ConfigurationProblem(path, "must be a whole number, was " + v));
+    if (!v.isIntegralNumber()) {
+      problems.add(new ConfigurationProblem(path, "must be a whole number, was " + shown(v)));
       return null;
     }
-    return v.asLong();
+    if (!v.canConvertToLong()) {
+      problems.add(new ConfigurationProblem(path, "is out of range: " + shown(v)
+          + " (at most " + Long.MAX_VALUE + ")"));
+      return null;
+    }
+    return v.longValue();
   }
 
   private static boolean bool(String path, JsonNode v, List<ConfigurationProblem> problems) {
@@ -283,11 +572,13 @@ public final class SyncAdminHandler {
       return false;
     }
     if (!v.isBoolean()) {
-      problems.add(new ConfigurationProblem(path, "must be true or false, was " + v));
+      problems.add(new ConfigurationProblem(path, "must be true or false, was " + shown(v)));
       return false;
     }
     return v.asBoolean();
   }
+
+  // ------------------------------------------------------------------ answers
 
   private ObjectNode task(AsyncTask t) {
     ObjectNode n = mapper.createObjectNode();
@@ -313,9 +604,14 @@ public final class SyncAdminHandler {
   }
 
   private AdminResponse error(int status, String message, List<ConfigurationProblem> problems) {
-    ObjectNode body = mapper.createObjectNode().put("status", status).put("error", message);
+    // Messages may quote the request (a JQL, a key): bounded, so that no answer grows with it.
+    ObjectNode body = mapper.createObjectNode().put("status", status)
+        .put("error", cut(message, MAX_MESSAGE_LENGTH));
     ArrayNode list = body.putArray("problems");
-    problems.forEach(p -> list.addObject().put("path", p.path()).put("message", p.message()));
+    problems.stream().limit(MAX_PROBLEMS_LISTED).forEach(p -> list.addObject()
+        .put("path", cut(p.path(), MAX_MESSAGE_LENGTH))
+        .put("message", cut(p.message(), MAX_MESSAGE_LENGTH)));
+    body.put("problemCount", problems.size());
     return new AdminResponse(status, write(body), JSON_TYPE);
   }
 
@@ -324,6 +620,67 @@ public final class SyncAdminHandler {
       return mapper.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** A JSON value for a message, cut short when long. */
+  private static String shown(JsonNode v) {
+    String text = v.toString();
+    return text.length() <= SHOWN ? text
+        : text.substring(0, SHOWN) + "... (" + text.length() + " characters)";
+  }
+
+  /** A text from the request for a message: quoted, escaped, and cut short when long. */
+  private static String shown(String value) {
+    return Shown.quoted(value);
+  }
+
+  private static String cut(String value, int max) {
+    return Shown.text(value, max);
+  }
+
+  /** A property name in a JSON path: {@code .name}, or {@code ["odd name"]}. */
+  private static String member(String name) {
+    return PLAIN_NAME.matcher(name).matches() ? "." + name : "[" + shown(name) + "]";
+  }
+
+  /** A query parameter's name for a problem's path: {@code ?name}, or {@code ?"odd name"}. */
+  private static String parameter(String name) {
+    return "?" + (PLAIN_PARAMETER.matcher(name).matches() ? name : shown(name));
+  }
+
+  /** Builds a {@link SyncAdminHandler} with limits of the host's choice. */
+  public static final class Builder {
+    private final SyncAdmin admin;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxImportRows = DEFAULT_MAX_IMPORT_ROWS;
+
+    private Builder(SyncAdmin admin) {
+      this.admin = admin;
+    }
+
+    /**
+     * The largest request body accepted, in bytes (default {@value SyncAdminHandler#DEFAULT_MAX_BODY_BYTES}); a
+     * larger one is answered 413 after reading one byte more than this.
+     */
+    public Builder maxBodyBytes(int bytes) {
+      if (bytes < 2 || bytes > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("maxBodyBytes must be from 2 to "
+            + (Integer.MAX_VALUE - 16) + ", was " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** The most rows one import may hold (default {@value SyncAdminHandler#DEFAULT_MAX_IMPORT_ROWS}). */
+    public Builder maxImportRows(int rows) {
+      this.maxImportRows = Checks.positive("maxImportRows", rows);
+      return this;
+    }
+
+    /** Builds the handler. */
+    public SyncAdminHandler build() {
+      return new SyncAdminHandler(admin, maxBodyBytes, maxImportRows);
     }
   }
 }

@@ -223,8 +223,8 @@ class SyncAdminHandlerTest {
     AdminResponse nowhere = call("GET", "/nothing/here", Map.of(), null);
 
     assertEquals(404, unknownConnector.status());
-    assertEquals("{\"status\":404,\"error\":\"no connector with key \\\"PX\\\"\",\"problems\":[]}",
-        unknownConnector.body());
+    assertEquals("{\"status\":404,\"error\":\"no connector with key \\\"PX\\\"\",\"problems\":[],"
+        + "\"problemCount\":0}", unknownConnector.body());
     assertEquals(400, malformed.status());
     assertTrue(body(malformed).get("error").asText().startsWith(
         "malformed JSON at line 1, column 9: Unexpected character ('}'"), malformed.body());

@@ -1,0 +1,654 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin handler tried as an attacker and as a careless operator would: every request here
+ * gets a clear refusal with its status, and changes nothing (the rows of both connectors, the
+ * tasks, the executor's queue).
+ */
+class SyncAdminHandlerHostileInputTest {
+  private static final String PATH_ROWS = "/connectors/PA/syncInformation";
+  private final ObjectMapper json = new ObjectMapper();
+  private final ManualExecutor tasks = new ManualExecutor();
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .engine(e -> e.taskExecutor(tasks)).build();
+  private final SyncAdmin admin = SyncAdmin.builder().engine(sync.engine())
+      .authorizer(AdminAuthorizer.allowAll()).build();
+  private final SyncAdminHandler handler = new SyncAdminHandler(admin);
+
+  /** The state nothing in a refused request may change. */
+  private record State(List<SyncInfo> a, List<SyncInfo> b, int pendingTasks) {}
+
+  private State state() {
+    return new State(sync.syncInfoA(), sync.syncInfoB(), tasks.pending());
+  }
+
+  @BeforeEach
+  void givenTwoSyncedIssuesAndTwoMadeByHandOnEachSide() {
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").create("Coffee machine empty");
+    sync.runUntilQuiet();
+    sync.a("alice").create("Made by hand in PA"); // PA-3
+    sync.a("alice").create("Made by hand in PA too"); // PA-4
+    sync.b("bob").create("Made by hand in PB"); // PB-3
+    sync.b("bob").create("Made by hand in PB too"); // PB-4
+  }
+
+  private AdminResponse call(String method, String path, Map<String, List<String>> query,
+      String body) {
+    return call(handler, "admin", method, path, query, body);
+  }
+
+  private static AdminResponse call(SyncAdminHandler handler, String caller, String method,
+      String path, Map<String, List<String>> query, String body) {
+    return handler.handle(new AdminRequest(method, path, null, body, caller, query));
+  }
+
+  private AdminResponse raw(String method, String path, String rawQuery, String body) {
+    return call(method, path, AdminRequest.parseQuery(rawQuery), body);
+  }
+
+  private String error(AdminResponse response) throws Exception {
+    return json.readTree(response.body()).get("error").asText();
+  }
+
+  private List<String> problems(AdminResponse response) throws Exception {
+    List<String> out = new ArrayList<>();
+    json.readTree(response.body()).get("problems").forEach(p ->
+        out.add(p.get("path").asText() + ": " + p.get("message").asText()));
+    return out;
+  }
+
+  /** Asserts the refusal's status and error text, and that nothing changed. */
+  private AdminResponse refused(int status, String error, State before, AdminResponse response)
+      throws Exception {
+    assertEquals(status, response.status(), response.body());
+    assertEquals(error, error(response));
+    assertEquals(before, state(), "nothing changed");
+    assertEquals("application/json; charset=utf-8", response.headers().get("Content-Type"));
+    return response;
+  }
+
+  // ------------------------------------------------------------------ query parameters
+
+  @Test
+  void aMisspeltDeleteParameterDeletesNothing() throws Exception {
+    State before = state();
+    String takes = "DELETE /connectors/{connectorKey}/syncInformation takes only the query"
+        + " parameters syncInfoId, each at most once; refused: ";
+
+    refused(400, takes + "syncinfoid", before, raw("DELETE", PATH_ROWS, "syncinfoid=1", null));
+    refused(400, takes + "id", before, raw("DELETE", PATH_ROWS, "id=1", null));
+    refused(400, takes + "localIssueKey", before,
+        raw("DELETE", PATH_ROWS, "localIssueKey=PA-1", null));
+    refused(400, takes + "SyncInfoId", before, raw("DELETE", PATH_ROWS, "SyncInfoId=1", null));
+    refused(400, takes + "syncInfoId%zz", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId%zz=1", null));
+    refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "=1", null));
+    refused(400, takes + "\"a\\nb\"", before, raw("DELETE", PATH_ROWS, "a%0Ab=1", null));
+    refused(400, takes + "syncInfoId", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId=1&syncInfoId=2", null));
+    AdminResponse two = refused(400, takes + "x, y", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId=1&x=1&y", null));
+    assertEquals(List.of("?x: unknown query parameter", "?y: unknown query parameter"),
+        problems(two));
+    refused(400, "syncInfoId must be a number, was \"\"", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId", null));
+    refused(400, "syncInfoId must be a number, was \"\"", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId=", null));
+    refused(400, "syncInfoId must be a number, was \"1 OR 1=1\"", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId=1%20OR%201=1", null));
+    refused(400, "DELETE /connectors/{connectorKey}/syncInformation takes no body; its"
+        + " parameters go in the query", before,
+        raw("DELETE", PATH_ROWS, null, "{\"syncInfoId\": 1}"));
+  }
+
+  @Test
+  void aRepeatedParameterIsRefusedEvenWhereTheFirstValueWouldDo() throws Exception {
+    State before = state();
+
+    AdminResponse response = raw("GET", PATH_ROWS, "localIssueKey=PA-1&localIssueKey=PA-2",
+        null);
+
+    refused(400, "GET /connectors/{connectorKey}/syncInformation takes only the query parameters"
+        + " localIssueKey, remoteIssueKey, each at most once; refused: localIssueKey", before,
+        response);
+    assertEquals(List.of("?localIssueKey: given 2 times; give it once"), problems(response));
+  }
+
+  @Test
+  void everyRouteRefusesAnUnknownQueryParameter() throws Exception {
+    String task = json.readTree(call("POST", "/connectors/PA/resync", Map.of(), "{}").body())
+        .get("id").asText();
+    State before = state();
+    Map<String, String> routes = new LinkedHashMap<>();
+    routes.put("GET /synchronizations", "GET /synchronizations");
+    routes.put("GET /synchronizations/sync-pa-pb", "GET /synchronizations/{id}");
+    routes.put("GET /async-tasks/" + task, "GET /async-tasks/{id}");
+    routes.put("DELETE /async-tasks/" + task, "DELETE /async-tasks/{id}");
+    routes.put("POST /connectors/PA/resync", "POST /connectors/{connectorKey}/resync");
+    routes.put("POST " + PATH_ROWS, "POST /connectors/{connectorKey}/syncInformation");
+    routes.put("GET /connectors/PA/conflicts", "GET /connectors/{connectorKey}/conflicts");
+    routes.put("GET " + PATH_ROWS, "GET /connectors/{connectorKey}/syncInformation");
+    routes.put("DELETE " + PATH_ROWS, "DELETE /connectors/{connectorKey}/syncInformation");
+
+    for (Map.Entry<String, String> route : routes.entrySet()) {
+      String[] methodAndPath = route.getKey().split(" ");
+      String body = methodAndPath[0].equals("POST")
+          ? (methodAndPath[1].endsWith("resync") ? "{}" : "[]") : null;
+      AdminResponse response = raw(methodAndPath[0], methodAndPath[1], "dryRun=true", body);
+      String takes = route.getValue().endsWith("syncInformation")
+          && route.getValue().startsWith("GET") ? "only the query parameters localIssueKey,"
+              + " remoteIssueKey, each at most once"
+          : route.getValue().startsWith("DELETE /connectors")
+              ? "only the query parameters syncInfoId, each at most once"
+          : route.getValue().endsWith("conflicts")
+              ? "only the query parameters localIssueKey, each at most once"
+              : "no query parameters";
+      refused(400, route.getValue() + " takes " + takes + "; refused: dryRun", before, response);
+    }
+    assertFalse(sync.engine().task(task).map(AsyncTask::cancelled).orElseThrow(),
+        "the task was not cancelled");
+  }
+
+  @Test
+  void aBodyWhereNoneIsTakenIsRefused() throws Exception {
+    State before = state();
+
+    refused(400, "GET /synchronizations takes no body", before,
+        call("GET", "/synchronizations", Map.of(), "{\"x\": 1}"));
+    refused(400, "GET /connectors/{connectorKey}/syncInformation takes no body; its parameters"
+        + " go in the query", before, call("GET", PATH_ROWS, Map.of(), "[]"));
+  }
+
+  @Test
+  void pathsAndMethodsOutsideTheApiAreRefused() throws Exception {
+    State before = state();
+
+    AdminResponse put = refused(405, "method \"PUT\" is not allowed on"
+        + " /connectors/{connectorKey}/syncInformation; allowed: GET, POST, DELETE", before,
+        call("PUT", PATH_ROWS, Map.of(), "[]"));
+    assertEquals("GET, POST, DELETE", put.headers().get("Allow"));
+    refused(405, "method \"\" is not allowed on /synchronizations; allowed: GET", before,
+        call(null, "/synchronizations", Map.of(), null));
+    refused(404, "no admin resource at \"/connectors/PA/syncInformation/1\"", before,
+        call("DELETE", PATH_ROWS + "/1", Map.of(), null));
+    refused(404, "no admin resource at null", before, call("DELETE", null, Map.of(), null));
+    refused(400, "malformed escape in the path segment \"%ZZ\"", before,
+        call("DELETE", "/connectors/%ZZ/syncInformation", Map.of(), null));
+    String longKey = "K".repeat(100_000);
+    refused(404, "no connector with key \"" + "K".repeat(80) + "...\" (100000 characters)",
+        before, call("DELETE", "/connectors/" + longKey + "/syncInformation", Map.of(), null));
+  }
+
+  @Test
+  void onlyTheDocumentedRequestDeletesEveryRow() throws Exception {
+    AdminResponse all = call("DELETE", PATH_ROWS, Map.of(), null);
+
+    assertEquals("{\"deleted\":2}", all.body());
+    assertEquals(List.of(), sync.syncInfoA());
+  }
+
+  // ------------------------------------------------------------------ bodies
+
+  @Test
+  void unknownBodyPropertiesAreRefusedByName() throws Exception {
+    State before = state();
+
+    AdminResponse resync = refused(400, "bad resync request", before,
+        call("POST", "/connectors/PA/resync", Map.of(), "{\"jql\": \"labels = x\","
+            + " \"dryRun\": true, \"fieldmappings\": []}"));
+    AdminResponse row = refused(400, "nothing imported: 2 problems", before,
+        call("POST", PATH_ROWS, Map.of(), "[{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\":"
+            + " \"PB-3\", \"syncInfoId\": 1, \"connectorKey\": \"PB\"}]"));
+
+    assertEquals(List.of("$.dryRun: unknown property", "$.fieldmappings: unknown property"),
+        problems(resync));
+    assertEquals(List.of("$[0].syncInfoId: unknown property",
+        "$[0].connectorKey: unknown property"), problems(row));
+  }
+
+  @Test
+  void aDuplicateKeyIsRefusedNamingTheKey() throws Exception {
+    State before = state();
+
+    AdminResponse row = refused(400, "malformed JSON at line 1, column 43: Duplicate field"
+        + " 'localIssueKey'", before, call("POST", PATH_ROWS, Map.of(),
+            "[{\"localIssueKey\": \"PA-3\", \"localIssueKey\": \"PA-4\","
+                + " \"remoteIssueKey\": \"PB-3\"}]"));
+    AdminResponse resync = refused(400, "malformed JSON at line 1, column 28: Duplicate field"
+        + " 'jql'", before, call("POST", "/connectors/PA/resync", Map.of(),
+            "{\"jql\": \"labels = a\", \"jql\": \"labels = b\"}"));
+
+    assertEquals(List.of("$[0].localIssueKey: Duplicate field 'localIssueKey'"), problems(row));
+    assertEquals(List.of("$.jql: Duplicate field 'jql'"), problems(resync));
+  }
+
+  @Test
+  void malformedBodiesAreRefusedWithTheirPosition() throws Exception {
+    State before = state();
+
+    refused(400, "malformed JSON at line 1, column 4: content after the array", before,
+        call("POST", PATH_ROWS, Map.of(), "[] []"));
+    refused(400, "malformed JSON at line 1, column 23: Trailing token (of type START_OBJECT)"
+        + " found after value (bound as `com.fasterxml.jackson.databind.JsonNode`): not allowed"
+        + " as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`", before,
+        call("POST", "/connectors/PA/resync", Map.of(), "{\"jql\": \"labels = a\"} {}"));
+    refused(400, "the sync information to import must be a JSON array", before,
+        call("POST", PATH_ROWS, Map.of(), "{\"localIssueKey\": \"PA-3\"}"));
+    refused(400, "a JSON body is required", before, call("POST", PATH_ROWS, Map.of(), " "));
+    AdminResponse deep = refused(400, "malformed JSON at line 1, column 202: Document nesting"
+        + " depth (201) exceeds the maximum allowed (200, from"
+        + " `StreamReadConstraints.getMaxNestingDepth()`)", before,
+        call("POST", PATH_ROWS, Map.of(), "[".repeat(100_000)));
+    assertEquals(1, problems(deep).size());
+    refused(400, "malformed JSON at line 1, column 228: Document nesting depth (201) exceeds the"
+        + " maximum allowed (200, from `StreamReadConstraints.getMaxNestingDepth()`)", before,
+        call("POST", "/connectors/PA/resync", Map.of(),
+            "{\"jql\": \"labels = a\", \"x\": " + "[".repeat(100_000)));
+    AdminResponse longNumber = call("POST", PATH_ROWS, Map.of(),
+        "[{\"firstSyncDate\": " + "9".repeat(1000) + "}]");
+    assertEquals(400, longNumber.status());
+    assertTrue(error(longNumber).startsWith("malformed JSON at line 1, column "),
+        longNumber.body());
+    assertTrue(error(longNumber).contains("Number value length (1000) exceeds the maximum"
+        + " allowed (100"), longNumber.body());
+    assertEquals(before, state());
+  }
+
+  @Test
+  void aBodyOverTheCapIsRefusedWith413NamingTheCap() throws Exception {
+    SyncAdminHandler capped = SyncAdminHandler.builder(admin).maxBodyBytes(1000).build();
+    State before = state();
+    String limit = "the request body is larger than 1000 bytes, the limit of this admin API"
+        + " (maxBodyBytes)";
+    String fits = "[" + " ".repeat(998) + "]";
+    String accented = "[\"" + "é".repeat(499) + "\"]"; // 1002 bytes in 503 characters
+
+    assertEquals(200, call(capped, "admin", "POST", PATH_ROWS, Map.of(), fits).status());
+    refused(413, limit, before, call(capped, "admin", "POST", PATH_ROWS, Map.of(), fits + " "));
+    refused(413, limit, before, call(capped, "admin", "POST", PATH_ROWS, Map.of(), accented));
+    refused(413, limit, before, capped.handle(new AdminRequest("POST", PATH_ROWS, Map.of(), null,
+        "admin"), new ByteArrayInputStream(accented.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  void aStreamedBodyIsReadOnlyUpToTheCap() throws Exception {
+    SyncAdminHandler capped = SyncAdminHandler.builder(admin).maxBodyBytes(1000).build();
+    State before = state();
+    long[] read = {0};
+    InputStream endless = new InputStream() {
+      @Override
+      public int read() {
+        read[0]++;
+        return '[';
+      }
+    };
+
+    refused(413, "the request body is larger than 1000 bytes, the limit of this admin API"
+        + " (maxBodyBytes)", before, capped.handle(new AdminRequest("POST", PATH_ROWS, Map.of(),
+            null, "admin"), endless));
+    assertEquals(1001, read[0], "one byte more than the cap, and no more");
+    refused(400, "the request body is not UTF-8", before, handler.handle(new AdminRequest(
+        "POST", PATH_ROWS, Map.of(), null, "admin"),
+        new ByteArrayInputStream(new byte[] {'[', '"', (byte) 0xC3, '"', ']'})));
+    InputStream broken = new InputStream() {
+      @Override
+      public int read() throws java.io.IOException {
+        throw new java.io.IOException("connection reset by peer 10.0.0.7");
+      }
+    };
+    refused(400, "the request body could not be read: IOException", before,
+        handler.handle(new AdminRequest("POST", PATH_ROWS, Map.of(), null, "admin"), broken));
+    AdminResponse streamed = handler.handle(new AdminRequest("POST", PATH_ROWS, Map.of(), null,
+        "admin"), new ByteArrayInputStream("[{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\":"
+            .concat(" \"PB-3\"}]").getBytes(StandardCharsets.UTF_8)));
+    assertEquals("{\"imported\":1}", streamed.body());
+  }
+
+  @Test
+  void anImportOfMoreRowsThanTheCapIsRefusedBeforeTheyAreAllRead() throws Exception {
+    SyncAdminHandler capped = SyncAdminHandler.builder(admin).maxImportRows(5).build();
+    State before = state();
+
+    refused(413, "an import takes at most 5 rows (maxImportRows); split it", before,
+        call(capped, "admin", "POST", PATH_ROWS, Map.of(), "[" + "{},".repeat(5) + "{}"
+            + ", not even JSON"));
+  }
+
+  @Test
+  void aLongListOfProblemsShowsTheFirst100AndTheTotal() throws Exception {
+    State before = state();
+    String rows = "[" + String.join(",", java.util.Collections.nCopies(150, "{}")) + "]";
+
+    AdminResponse response = refused(400, "nothing imported: 300 problems", before,
+        call("POST", PATH_ROWS, Map.of(), rows));
+
+    JsonNode body = json.readTree(response.body());
+    assertEquals(100, body.get("problems").size());
+    assertEquals(300, body.get("problemCount").asInt());
+    assertEquals("$[0].localIssueKey: missing", problems(response).get(0));
+    assertEquals("$[49].remoteIssueKey: missing", problems(response).get(99));
+  }
+
+  // ------------------------------------------------------------------ import values
+
+  private AdminResponse importOne(String row) {
+    return call("POST", PATH_ROWS, Map.of(), "[" + row + "]");
+  }
+
+  @Test
+  void numbersMustBeWholeAndInRange() throws Exception {
+    State before = state();
+    long now = sync.clock().millis();
+    long latest = now + java.time.Duration.ofDays(1).toMillis();
+    String keys = "\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PB-3\", ";
+
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("\"firstSyncDate\": 18446744073709551621",
+        "$[0].firstSyncDate: is out of range: 18446744073709551621 (at most 9223372036854775807)");
+    cases.put("\"firstSyncDate\": 1e300", "$[0].firstSyncDate: must be a whole number, was 1.0E300");
+    cases.put("\"lastChangeSeen\": 5.0", "$[0].lastChangeSeen: must be a whole number, was 5.0");
+    cases.put("\"lastChangeSeen\": 5.5", "$[0].lastChangeSeen: must be a whole number, was 5.5");
+    cases.put("\"lastChangeSeen\": \"5\"",
+        "$[0].lastChangeSeen: must be a whole number, was \"5\"");
+    cases.put("\"lastChangeSeen\": true", "$[0].lastChangeSeen: must be a whole number, was true");
+    cases.put("\"lastChangeSeen\": -1", "$[0].lastChangeSeen: must be a time in epoch"
+        + " milliseconds from 0 to a day after now (" + latest + "), was -1");
+    cases.put("\"lastChangeSeen\": " + (now * 1000), "$[0].lastChangeSeen: must be a time in"
+        + " epoch milliseconds from 0 to a day after now (" + latest + "), was " + now * 1000);
+    cases.put("\"lastIncomingChange\": 9223372036854775807", "$[0].lastIncomingChange: must be a"
+        + " time in epoch milliseconds from 0 to a day after now (" + latest + "), was "
+        + Long.MAX_VALUE);
+    cases.put("\"outgoingMessageSequenceId\": 9223372036854775807",
+        "$[0].outgoingMessageSequenceId: must be from 0 to 2147483647, was 9223372036854775807");
+    cases.put("\"incomingMessageSequenceId\": 2147483648",
+        "$[0].incomingMessageSequenceId: must be from 0 to 2147483647, was 2147483648");
+    cases.put("\"incomingMessageSequenceId\": -9223372036854775808",
+        "$[0].incomingMessageSequenceId: must be from 0 to 2147483647, was -9223372036854775808");
+    cases.put("\"incomingChangesIgnored\": 1",
+        "$[0].incomingChangesIgnored: must be true or false, was 1");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      AdminResponse response = importOne("{" + keys + c.getKey() + "}");
+      refused(400, "nothing imported: 1 problem", before, response);
+      assertEquals(List.of(c.getValue()), problems(response), c.getKey());
+    }
+
+    AdminResponse edges = importOne("{" + keys + "\"firstSyncDate\": 0, \"lastChangeSeen\": "
+        + latest + ", \"outgoingMessageSequenceId\": 2147483647}");
+    assertEquals("{\"imported\":1}", edges.body());
+    SyncInfo row = sync.syncInfoA().get(2);
+    assertEquals(0, row.firstSyncDate());
+    assertEquals(latest, row.lastChangeSeen());
+    assertEquals(Integer.MAX_VALUE, row.outgoingMessageSequenceId());
+  }
+
+  @Test
+  void keysMustBeIssueKeysOfTheirProjectsThatExist() throws Exception {
+    State before = state();
+    Map<String, String> locals = new LinkedHashMap<>();
+    String notKey = " is not an issue key of project PA (PA-<number>)";
+    locals.put("PA-", "\"PA-\"" + notKey);
+    locals.put("PA-1'; DROP TABLE x", "\"PA-1'; DROP TABLE x\"" + notKey);
+    locals.put("PA-3\") OR (key = \"PB-1", "\"PA-3\\\") OR (key = \\\"PB-1\"" + notKey);
+    locals.put("PA-3, PB-1", "\"PA-3, PB-1\"" + notKey);
+    locals.put("PA-03", "\"PA-03\"" + notKey);
+    locals.put("PA-0", "\"PA-0\"" + notKey);
+    locals.put("pa-3", "\"pa-3\"" + notKey);
+    locals.put(" PA-3", "\" PA-3\"" + notKey);
+    locals.put("PA-3\n", "\"PA-3\\n\"" + notKey);
+    locals.put("PA-3\u202e", "\"PA-3\\u202e\"" + notKey);
+    locals.put("PA-\uff13", "\"PA-\uff13\"" + notKey);
+    locals.put("PA-3-4", "\"PA-3-4\"" + notKey);
+    locals.put("PB-3", "\"PB-3\"" + notKey);
+    locals.put("PA-1234567890123456789", "\"PA-1234567890123456789\"" + notKey);
+    locals.put("PA-" + "9".repeat(300), "\"PA-" + "9".repeat(77) + "...\" (303 characters)"
+        + notKey);
+    locals.put("PA-99", "\"PA-99\" is not an issue of project PA (it does not exist, was moved,"
+        + " or the sync user cannot see it)");
+    for (Map.Entry<String, String> c : locals.entrySet()) {
+      AdminResponse response = importOne("{\"localIssueKey\": " + json.writeValueAsString(
+          c.getKey()) + ", \"remoteIssueKey\": \"PB-3\"}");
+      refused(400, "nothing imported: 1 problem", before, response);
+      assertEquals(List.of("$[0].localIssueKey: " + c.getValue()), problems(response),
+          c.getKey());
+    }
+
+    AdminResponse remote = importOne("{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PA-4\"}");
+    AdminResponse missingRemote =
+        importOne("{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PB-77\"}");
+
+    refused(400, "nothing imported: 1 problem", before, remote);
+    assertEquals(List.of("$[0].remoteIssueKey: \"PA-4\" is not an issue key of project PB"
+        + " (PB-<number>)"), problems(remote));
+    refused(400, "nothing imported: 1 problem", before, missingRemote);
+    assertEquals(List.of("$[0].remoteIssueKey: \"PB-77\" is not an issue of project PB (it does"
+        + " not exist, was moved, or the sync user cannot see it)"), problems(missingRemote));
+  }
+
+  @Test
+  void keysAreCheckedInTheTrackerWithOneSearchPerHundredKeys() throws Exception {
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      String local = sync.a("alice").create("by hand " + i);
+      String remote = sync.b("bob").create("by hand " + i);
+      rows.add("{\"localIssueKey\": \"" + local + "\", \"remoteIssueKey\": \"" + remote + "\"}");
+    }
+    rows.add("{\"localIssueKey\": \"PA-999\", \"remoteIssueKey\": \"PB-999\"}");
+    State before = state();
+    sync.a().clearCalls();
+    sync.b().clearCalls();
+
+    AdminResponse refusedOne = call("POST", PATH_ROWS, Map.of(), "[" + String.join(",", rows)
+        + "]");
+
+    refused(400, "nothing imported: 2 problems", before, refusedOne);
+    assertEquals(List.of("$[150].localIssueKey: \"PA-999\" is not an issue of project PA (it does"
+        + " not exist, was moved, or the sync user cannot see it)", "$[150].remoteIssueKey:"
+        + " \"PB-999\" is not an issue of project PB (it does not exist, was moved, or the sync"
+        + " user cannot see it)"), problems(refusedOne));
+    assertEquals(List.of("findUpdatedSince", "findUpdatedSince"),
+        sync.a().calls().stream().map(TrackerCall::operation).toList());
+    assertEquals(2, sync.b().calls("findUpdatedSince").size());
+
+    AdminResponse imported = call("POST", PATH_ROWS, Map.of(),
+        "[" + String.join(",", rows.subList(0, 150)) + "]");
+    assertEquals("{\"imported\":150}", imported.body());
+    assertEquals(152, sync.syncInfoA().size());
+  }
+
+  @Test
+  void aTrackerThatRefusesTheKeySearchIsAskedKeyByKey() throws Exception {
+    // Jira refuses a whole "key in (...)" search when one key does not exist.
+    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("findUpdatedSince")) {
+          throw new TrackerException("An issue with key 'PA-99' does not exist for field 'key'.",
+              null, Map.of());
+        }
+      }
+    });
+    State before = state();
+
+    AdminResponse response = call("POST", PATH_ROWS, Map.of(), "[{\"localIssueKey\": \"PA-3\","
+        + " \"remoteIssueKey\": \"PB-3\"}, {\"localIssueKey\": \"PA-99\", \"remoteIssueKey\":"
+        + " \"PB-4\"}]");
+
+    refused(400, "nothing imported: 1 problem", before, response);
+    assertEquals(List.of("$[1].localIssueKey: \"PA-99\" is not an issue of project PA (it does"
+        + " not exist, was moved, or the sync user cannot see it)"), problems(response));
+  }
+
+  @Test
+  void aTrackerThatCannotBeAskedImportsNothing() throws Exception {
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        throw new RetriableException("PB is down for maintenance", null);
+      }
+    });
+    State before = state();
+
+    refused(503, "nothing imported: could not check that the issues exist in project PB: PB is"
+        + " down for maintenance", before, importOne("{\"localIssueKey\": \"PA-3\","
+            + " \"remoteIssueKey\": \"PB-3\"}"));
+  }
+
+  @Test
+  void aKeyPairedAlreadyOrTwiceInOneImportIsRefused() throws Exception {
+    State before = state();
+
+    AdminResponse response = call("POST", PATH_ROWS, Map.of(), "[{\"localIssueKey\": \"PA-3\","
+        + " \"remoteIssueKey\": \"PB-1\"}, {\"localIssueKey\": \"PA-3\", \"remoteIssueKey\":"
+        + " \"PB-3\"}]");
+
+    refused(400, "nothing imported: 2 problems", before, response);
+    assertEquals(List.of("$[0].remoteIssueKey: \"PB-1\" is already paired with PA-1",
+        "$[1].localIssueKey: \"PA-3\" is also in row 0"), problems(response));
+  }
+
+  // ------------------------------------------------------------------ resync and tasks
+
+  @Test
+  void aHugeJqlIsRefusedAndALongOneStillWorks() throws Exception {
+    State before = state();
+    String huge = "labels = x AND ".repeat(5 * 1024 * 1024 / 15) + "labels = y";
+    String body = json.createObjectNode().put("jql", huge).toString();
+    SyncAdminHandler roomy = SyncAdminHandler.builder(admin).maxBodyBytes(8 << 20).build();
+
+    refused(413, "the request body is larger than 4194304 bytes, the limit of this admin API"
+        + " (maxBodyBytes)", before, call("POST", "/connectors/PA/resync", Map.of(), body));
+    AdminResponse response = refused(400, "bad resync request", before,
+        call(roomy, "admin", "POST", "/connectors/PA/resync", Map.of(), body));
+    assertEquals(List.of("$.jql: is " + huge.length() + " characters long; at most 10000"),
+        problems(response));
+
+    String nested = "(".repeat(4_990) + "labels = x" + ")".repeat(4_990);
+    AdminResponse deep = call("POST", "/connectors/PA/resync", Map.of(),
+        json.createObjectNode().put("jql", nested).toString());
+    assertEquals(200, deep.status(), deep.body());
+    String longest = "labels = x AND ".repeat(666) + "labels = y";
+    AdminResponse fine = call("POST", "/connectors/PA/resync", Map.of(),
+        json.createObjectNode().put("jql", longest).toString());
+    assertEquals(200, fine.status(), fine.body());
+  }
+
+  @Test
+  void jqlOfTheLongestLengthInAnyShapeIsAnsweredNot500() throws Exception {
+    int max = SyncAdminHandler.MAX_JQL_LENGTH;
+    for (String jql : List.of("(".repeat(max), ")".repeat(max), "\"".repeat(max),
+        "\\".repeat(max / 2), "order ".repeat(max / 6), " ".repeat(max - 1) + "x",
+        "a".repeat(max), "((x = \"".repeat(max / 7), "\u2028".repeat(max))) {
+      State before = state();
+      AdminResponse response = call("POST", "/connectors/PA/resync", Map.of(),
+          json.createObjectNode().put("jql", jql).toString());
+
+      assertTrue(response.status() == 200 || response.status() == 400, response.body());
+      if (response.status() == 400) {
+        assertEquals(before, state());
+        assertTrue(response.body().length() < 2_000, "the JQL is not echoed whole");
+      }
+    }
+  }
+
+  @Test
+  void nothingThrownInsideTheHandlerEscapesIt() throws Exception {
+    for (Throwable thrown : List.of(new IllegalStateException("password=hunter2"),
+        new RetriableException("jira.internal:8080 refused, token hunter2", null),
+        new org.backbonesync.spi.SyncException("SELECT secret FROM hunter2"),
+        new StackOverflowError(), new OutOfMemoryError("Java heap space"), new AssertionError())) {
+      SyncAdminHandler failing = new SyncAdminHandler(SyncAdmin.builder().engine(sync.engine())
+          .authorizer((caller, operation, key) -> {
+            if (thrown instanceof RuntimeException r) {
+              throw r;
+            }
+            throw (Error) thrown;
+          }).build());
+      State before = state();
+
+      AdminResponse response = call(failing, "admin", "DELETE", PATH_ROWS, Map.of(), null);
+
+      boolean retriable = thrown instanceof RetriableException;
+      assertEquals(retriable ? 503 : 500, response.status(), response.body());
+      String what = retriable ? "unavailable for now, try again later"
+          : thrown instanceof StackOverflowError
+              ? "the request was too deeply nested or too long to process" : "internal error";
+      assertTrue(error(response).matches(java.util.regex.Pattern.quote(what + " ("
+          + thrown.getClass().getSimpleName() + ", incident ") + "[0-9a-f-]{36}\\)"),
+          response.body());
+      assertFalse(response.body().contains("hunter2"), response.body());
+      assertFalse(response.body().contains("at org."), "no stack trace");
+      assertEquals(before, state());
+    }
+  }
+
+  @Test
+  void tasksOfAnonymousCallersAreHiddenFromOtherAnonymousCallers() throws Exception {
+    AdminResponse started = call(handler, null, "POST", "/connectors/PA/resync", Map.of(), "{}");
+    String id = json.readTree(started.body()).get("id").asText();
+    String storeId = id.substring(0, id.indexOf('.'));
+    State before = state();
+
+    assertEquals(200, started.status(), started.body());
+    assertTrue(id.matches("\\d+\\.[0-9a-f]{32}"), id);
+    for (String guess : List.of(storeId, storeId + ".", storeId + "." + "0".repeat(32),
+        storeId + "." + id.substring(id.indexOf('.') + 1).toUpperCase(java.util.Locale.ROOT),
+        "." + id.substring(id.indexOf('.') + 1), id + "0")) {
+      refused(404, "no task with id \"" + guess + "\"", before,
+          call(handler, null, "GET", "/async-tasks/" + guess, Map.of(), null));
+      refused(404, "no task with id \"" + guess + "\"", before,
+          call(handler, null, "DELETE", "/async-tasks/" + guess, Map.of(), null));
+    }
+    refused(404, "no task with id \"" + id + "\"", before,
+        call(handler, "admin", "GET", "/async-tasks/" + id, Map.of(), null));
+    refused(404, "no task with id \"" + storeId + "\"", before,
+        call(handler, "admin", "DELETE", "/async-tasks/" + storeId, Map.of(), null));
+    assertFalse(sync.engine().task(storeId).orElseThrow().cancelled(), "not cancelled");
+
+    JsonNode mine = json.readTree(call(handler, null, "GET", "/async-tasks/" + id, Map.of(),
+        null).body());
+    JsonNode cancelled = json.readTree(call(handler, null, "DELETE", "/async-tasks/" + id,
+        Map.of(), null).body());
+    assertEquals(id, mine.get("id").asText());
+    assertEquals(id, cancelled.get("id").asText());
+    assertTrue(sync.engine().task(storeId).orElseThrow().cancelled(), "its starter cancels it");
+  }
+
+  @Test
+  void aNamedCallersTaskStaysTheirs() throws Exception {
+    String id = json.readTree(call("POST", "/connectors/PA/resync", Map.of(), "{}").body())
+        .get("id").asText();
+    State before = state();
+
+    assertTrue(id.matches("\\d+"), id);
+    refused(404, "no task with id \"" + id + "\"", before,
+        call(handler, null, "GET", "/async-tasks/" + id, Map.of(), null));
+    refused(404, "no task with id \"" + id + "\"", before,
+        call(handler, "eve", "DELETE", "/async-tasks/" + id, Map.of(), null));
+    assertEquals(200, call("GET", "/async-tasks/" + id, Map.of(), null).status());
+  }
+}
