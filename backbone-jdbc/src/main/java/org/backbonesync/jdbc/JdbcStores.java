@@ -31,10 +31,9 @@ import org.backbonesync.spi.store.WatermarkStore;
  *
  * <p>The schema comes from versioned scripts shipped in this jar ({@code
  * org/backbonesync/jdbc/V<n>__<name>.sql}), each recorded in {@code bb_schema_version} with its
- * checksum. Opening creates or upgrades it under a database lock (an advisory lock on
- * PostgreSQL; elsewhere a row of a one-row table {@code bb_schema_lock}, held by a second
- * connection while the scripts run, so a host's pool must have two connections to give): any
- * number of nodes may open the same database at once, and each script is applied once.
+ * checksum. By default opening creates or upgrades it ({@link Schema#MIGRATE}); any number of
+ * nodes may open the same database at once, and each script is applied once. A database whose
+ * DBA applies the scripts by hand is opened with {@link Schema#VALIDATE}, which changes nothing.
  *
  * <p>{@link #close()} gives back what the stores opened: the connections they keep (and so the
  * H2 files, which close with their last connection). A host's own {@link DataSource} is left
@@ -45,9 +44,29 @@ import org.backbonesync.spi.store.WatermarkStore;
  *   ...
  * }
  * JdbcStores stores = JdbcStores.open(dataSource);                  // the host's database
+ * JdbcStores stores = JdbcStores.open(dataSource, Schema.VALIDATE); // scripts applied by hand
  * }</pre>
  */
 public final class JdbcStores implements Stores, AutoCloseable {
+  /** What opening does with the database's schema. */
+  public enum Schema {
+    /**
+     * Creates the schema in an empty database, upgrades an older one, and refuses one where an
+     * applied script was edited. Nodes opening at once take turns under a database lock (an
+     * advisory lock on PostgreSQL; elsewhere a row of a one-row table {@code bb_schema_lock},
+     * held by a second connection while the scripts run, so a host's pool must have two
+     * connections to give). The default.
+     */
+    MIGRATE,
+    /**
+     * Changes nothing in the database, not even the lock table: checks that every shipped
+     * script is recorded in {@code bb_schema_version} with its checksum and refuses to open
+     * otherwise, naming what is missing and the statements that record it. For databases whose
+     * DBA applies the scripts by hand.
+     */
+    VALIDATE
+  }
+
   /** Open until {@link #close()}; then every call fails. */
   private enum State { OPEN, CLOSED }
 
@@ -69,20 +88,39 @@ public final class JdbcStores implements Stores, AutoCloseable {
   }
 
   /**
-   * Opens the stores on a host's database, creating or upgrading the schema.
+   * Opens the stores on a host's database, creating or upgrading the schema ({@link
+   * Schema#MIGRATE}).
    *
    * @throws SchemaMismatchException when a script applied to the database was edited
    * @throws SyncException when the database cannot be reached or upgraded
    */
   public static JdbcStores open(DataSource dataSource) {
-    return open(dataSource, Migrations.shipped());
+    return open(dataSource, Schema.MIGRATE);
+  }
+
+  /**
+   * Opens the stores on a host's database, migrating or only validating its schema.
+   *
+   * @param schema {@link Schema#MIGRATE} to create or upgrade the schema; {@link
+   *     Schema#VALIDATE} to change nothing and refuse a schema that lacks a script
+   * @throws SchemaMismatchException when a script applied to the database was edited, or, in
+   *     validate-only mode, when scripts are not recorded as applied
+   * @throws SyncException when the database cannot be reached or upgraded
+   */
+  public static JdbcStores open(DataSource dataSource, Schema schema) {
+    return open(dataSource, schema, Migrations.shipped());
   }
 
   /** Opens with the given scripts (tests add a version of their own). */
-  static JdbcStores open(DataSource dataSource, Migrations migrations) {
+  static JdbcStores open(DataSource dataSource, Schema schema, Migrations migrations) {
+    Objects.requireNonNull(schema, "schema");
     JdbcStores stores = new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"));
     try {
-      migrations.migrate(stores.connections());
+      if (schema == Schema.MIGRATE) {
+        migrations.migrate(stores.connections());
+      } else {
+        migrations.validate(stores.connections());
+      }
       return stores;
     } catch (RuntimeException | Error e) {
       stores.close();

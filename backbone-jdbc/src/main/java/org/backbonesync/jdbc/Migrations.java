@@ -41,6 +41,9 @@ final class Migrations {
   /** The scripts, in version order. A new version is added at the end, never edited. */
   static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__outbox_order.sql");
 
+  /** The shipped file a DBA runs after applying the scripts by hand: the history and its rows. */
+  static final String HISTORY_SCRIPT = "bb_schema_version.sql";
+
   /** First half of the PostgreSQL advisory lock key ("bbSC"); the second is the schema's hash. */
   private static final int LOCK_CLASS = 0x62625343;
 
@@ -166,6 +169,40 @@ final class Migrations {
   }
 
   /**
+   * Checks, changing nothing, that every script is recorded as applied with the shipped
+   * checksum. Reads in a read-only transaction.
+   *
+   * @throws SchemaMismatchException naming the edited script, or every missing one
+   */
+  void validate(Connections db) {
+    Connection c = db.borrow(false);
+    try {
+      c.setReadOnly(true);
+      try {
+        History history = history(c);
+        checkRecorded(history.rows());
+        List<Script> missing = new ArrayList<>();
+        for (Script s : scripts) {
+          Recorded r = history.rows().get(s.version());
+          if (r == null || r.checksum() == null) {
+            missing.add(s);
+          }
+        }
+        if (!missing.isEmpty()) {
+          throw missing(history, missing);
+        }
+      } finally {
+        c.rollback();
+        c.setReadOnly(false);
+      }
+    } catch (SQLException e) {
+      throw JdbcStores.failure("cannot read the schema version", e);
+    } finally {
+      db.giveBack(c);
+    }
+  }
+
+  /**
    * The migration proper, under the lock.
    *
    * @param retry whether a statement that waited past the lock timeout runs again; only where a
@@ -231,6 +268,35 @@ final class Migrations {
             + s.checksum() + "' WHERE version = " + s.version());
       }
     }
+  }
+
+  private SchemaMismatchException missing(History history, List<Script> missing) {
+    StringBuilder text = new StringBuilder("the schema lacks ").append(missing.size())
+        .append(" of the library's ").append(scripts.size())
+        .append(" scripts, and validate-only mode changes nothing.");
+    if (!history.exists()) {
+      text.append(" There is no bb_schema_version table: create it as ").append(HISTORY_SCRIPT)
+          .append(" does.");
+    } else if (!history.hasChecksums()) {
+      text.append(" bb_schema_version has no checksum column (an earlier version's table):"
+          + " ALTER TABLE bb_schema_version ADD COLUMN checksum VARCHAR(64).");
+    }
+    text.append(" The scripts and ").append(HISTORY_SCRIPT)
+        .append(" are in the backbone-jdbc jar under org/backbonesync/jdbc/. Then:");
+    for (Script s : missing) {
+      text.append("\n  ").append(s.name());
+      if (history.rows().containsKey(s.version())) {
+        text.append(" is recorded without a checksum: UPDATE bb_schema_version SET checksum = '")
+            .append(s.checksum()).append("' WHERE version = ").append(s.version()).append(';');
+      } else {
+        text.append(" is not applied: apply it, then ").append(s.recordStatement()).append(';');
+      }
+    }
+    text.append("\nOr open once with Schema.MIGRATE, which does all of this.");
+    Recorded first = history.rows().get(missing.get(0).version());
+    return new SchemaMismatchException(Reason.MISSING,
+        missing.stream().map(Script::name).toList(), missing.get(0).checksum(),
+        first == null ? null : first.checksum(), text.toString());
   }
 
   /** What {@code bb_schema_version} holds; empty when there is no such table. */

@@ -18,7 +18,12 @@ public final class SchemaMismatchException extends SyncException {
      * A script recorded as applied is not the one shipped: its checksum (or its name) differs.
      * The script was edited after it was applied, or the database was set up with other scripts.
      */
-    EDITED
+    EDITED,
+    /**
+     * Opened with {@link JdbcStores.Schema#VALIDATE}: scripts are not recorded as applied, or
+     * are recorded without a checksum (by a version of the library before checksums).
+     */
+    MISSING
   }
 
   private final Reason reason;
@@ -40,7 +45,10 @@ public final class SchemaMismatchException extends SyncException {
     return reason;
   }
 
-  /** The scripts concerned, in version order, such as {@code V2__outbox_order.sql}. */
+  /**
+   * The scripts concerned, in version order, such as {@code V2__outbox_order.sql}: the edited
+   * one, or every missing one.
+   */
   public List<String> scripts() {
     return scripts;
   }
@@ -55,7 +63,7 @@ public final class SchemaMismatchException extends SyncException {
 
   /**
    * The checksum {@code bb_schema_version} records for the first of {@link #scripts()}, or null
-   * when it records none.
+   * when it records none (a missing script, or one recorded before checksums).
    */
   public String recordedChecksum() {
     return recordedChecksum;

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.backbonesync.jdbc.JdbcStores.Schema;
 import org.backbonesync.spi.store.SyncInfo;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +105,8 @@ class CloseTest {
 
   @Test
   void aHostsDataSourceGetsEveryConnectionBackAndStaysOpen() throws Exception {
-    CountingDataSource host = new CountingDataSource(inMemory());
+    CountingDataSource host = new CountingDataSource(Schemas.dataSource(
+        "jdbc:h2:mem:close" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1"));
     JdbcStores stores = JdbcStores.open(host);
     stores.syncInfo().insert(SyncInfo.newPair("PA", "PA-1", "PB-1", 1000));
 
@@ -113,15 +114,26 @@ class CloseTest {
 
     assertEquals(0, host.open.get(), "connections still borrowed");
     assertTrue(host.borrowed.get() > 0);
-    try (JdbcStores again = JdbcStores.open(host)) {
+    try (JdbcStores again = JdbcStores.open(host, Schema.VALIDATE)) {
       assertEquals(1, again.syncInfo().list("PA").size(), "the host's DataSource still works");
     }
   }
 
   @Test
+  void aRefusedOpenGivesBackItsConnections() {
+    CountingDataSource host = new CountingDataSource(Schemas.dataSource(
+        "jdbc:h2:mem:close" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1"));
+
+    assertThrows(SchemaMismatchException.class, () -> JdbcStores.open(host, Schema.VALIDATE));
+
+    assertEquals(0, host.open.get());
+  }
+
+  @Test
   void aTransactionRunningWhenTheStoresCloseEndsAndThenGivesBackItsConnection()
       throws Exception {
-    CountingDataSource host = new CountingDataSource(inMemory());
+    CountingDataSource host = new CountingDataSource(Schemas.dataSource(
+        "jdbc:h2:mem:close" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1"));
     JdbcStores stores = JdbcStores.open(host);
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
@@ -142,12 +154,6 @@ class CloseTest {
     } finally {
       node.shutdownNow();
     }
-  }
-
-  private static DataSource inMemory() {
-    JdbcDataSource h2 = new JdbcDataSource();
-    h2.setURL("jdbc:h2:mem:close" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
-    return h2;
   }
 
   private static void await(CountDownLatch latch) {

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.backbonesync.jdbc.JdbcStores.Schema;
 import org.backbonesync.spi.store.SyncInfo;
 import org.junit.jupiter.api.Test;
 
@@ -70,8 +71,9 @@ class MigrationsTest {
       row = v2.syncInfo().insert(SyncInfo.newPair("PA", "PA-1", "PB-1", 1000));
     }
 
-    JdbcStores.open(Schemas.dataSource(url), upgraded()).close();
-    try (JdbcStores again = JdbcStores.open(Schemas.dataSource(url), upgraded())) {
+    JdbcStores.open(Schemas.dataSource(url), Schema.MIGRATE, upgraded()).close();
+    try (JdbcStores again = JdbcStores.open(Schemas.dataSource(url), Schema.MIGRATE,
+        upgraded())) {
       assertEquals(row, again.syncInfo().findByLocalKey("PA", "PA-1").orElseThrow(),
           "the stores still read the upgraded rows");
     }
@@ -98,16 +100,18 @@ class MigrationsTest {
     }
     String shipped = Migrations.shipped().scripts().get(1).checksum();
 
-    SchemaMismatchException refused = assertThrows(SchemaMismatchException.class,
-        () -> JdbcStores.open(Schemas.dataSource(url)));
+    for (Schema mode : Schema.values()) {
+      SchemaMismatchException refused = assertThrows(SchemaMismatchException.class,
+          () -> JdbcStores.open(Schemas.dataSource(url), mode));
 
-    assertEquals(SchemaMismatchException.Reason.EDITED, refused.reason());
-    assertEquals(List.of("V2__outbox_order.sql"), refused.scripts());
-    assertEquals(shipped, refused.shippedChecksum());
-    assertEquals(edited, refused.recordedChecksum());
-    assertTrue(refused.getMessage().contains("V2__outbox_order.sql was applied with checksum "
-        + edited + ", but the library ships it with checksum " + shipped),
-        refused.getMessage());
+      assertEquals(SchemaMismatchException.Reason.EDITED, refused.reason(), mode.name());
+      assertEquals(List.of("V2__outbox_order.sql"), refused.scripts());
+      assertEquals(shipped, refused.shippedChecksum());
+      assertEquals(edited, refused.recordedChecksum());
+      assertTrue(refused.getMessage().contains("V2__outbox_order.sql was applied with checksum "
+          + edited + ", but the library ships it with checksum " + shipped),
+          refused.getMessage());
+    }
   }
 
   @Test
@@ -166,5 +170,14 @@ class MigrationsTest {
   void aChecksumDoesNotSeeLineEndings() {
     assertEquals(Migrations.checksum("CREATE TABLE t (\n  id INT\n)"),
         Migrations.checksum("CREATE TABLE t (\r\n  id INT\r\n)"));
+  }
+
+  @Test
+  void theShippedHistoryFileRecordsEveryShippedScriptAsTheMigrationDoes() {
+    List<String> lines = Migrations.read(Migrations.HISTORY_SCRIPT, Migrations.class).lines()
+        .filter(l -> l.startsWith("INSERT")).toList();
+
+    assertEquals(Migrations.shipped().scripts().stream()
+        .map(s -> s.recordStatement() + ";").toList(), lines);
   }
 }

@@ -1,0 +1,12 @@
+-- Backbone Sync's schema history, for a DBA who applies the scripts by hand and starts the
+-- library with JdbcStores.open(dataSource, JdbcStores.Schema.VALIDATE), which changes nothing.
+-- A new database: apply V1__initial.sql, V2__outbox_order.sql, ... in order, then this file.
+-- An upgrade: apply each new script, then only its INSERT line below.
+-- The checksum is the SHA-256 of the script's text (line endings as LF), in lowercase hex.
+CREATE TABLE IF NOT EXISTS bb_schema_version (
+  version INT PRIMARY KEY,
+  script VARCHAR(255) NOT NULL,
+  checksum VARCHAR(64)
+);
+INSERT INTO bb_schema_version (version, script, checksum) VALUES (1, 'V1__initial.sql', '2d81add474512eef97f940edb84e5911300889795a32088d03908f2b0aaed72e');
+INSERT INTO bb_schema_version (version, script, checksum) VALUES (2, 'V2__outbox_order.sql', 'e581966f8929e86d5278daef554513c2275a2c0e3785c9d01d3cb27094ee9370');
