@@ -2,9 +2,10 @@ package org.backbonesync.spi.message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
 /**
@@ -12,16 +13,23 @@ import java.io.IOException;
  * stores. Thread-safe; create one and share it.
  *
  * <p>The version is checked before the rest is read, so that a message from a newer partner is
- * refused with its version named rather than half understood.
+ * refused with its version named rather than half understood. Reading is {@link StrictJson}
+ * strict (a duplicate key, text after the message, nesting deeper than {@link
+ * StrictJson#MAX_NESTING_DEPTH}, an overlong number or string are refused), and no value is
+ * converted: a number in quotes, a fraction for an integer or a number for a kind is refused
+ * rather than read as something its sender did not write.
  */
 public final class MessageCodec {
   /** The envelope format this codec writes and the only one it reads. */
   public static final int FORMAT_VERSION = 1;
 
   private final ObjectMapper mapper =
-      JsonMapper.builder()
+      StrictJson.builder()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .build();
 
   /** Encodes a message as UTF-8 JSON. */
@@ -36,8 +44,9 @@ public final class MessageCodec {
   /**
    * Decodes UTF-8 JSON into a message.
    *
-   * @throws MessageFormatException when the bytes are not JSON, the format version is not {@link
-   *     #FORMAT_VERSION}, or a property is missing, unknown or of the wrong type
+   * @throws MessageFormatException when the bytes are not JSON (or break a {@link StrictJson}
+   *     rule), the format version is not {@link #FORMAT_VERSION}, or a property is missing,
+   *     unknown or of the wrong type
    */
   public SyncMessage decode(byte[] json) {
     JsonNode tree;
@@ -45,7 +54,8 @@ public final class MessageCodec {
       tree = mapper.readTree(json);
     } catch (JsonProcessingException e) {
       throw new MessageFormatException(
-          "message is not valid JSON at " + location(e) + ": " + e.getOriginalMessage(), e);
+          "message is not valid JSON at " + location(e) + ": " + shown(e.getOriginalMessage()),
+          e);
     } catch (IOException e) {
       throw new MessageFormatException("message cannot be read: " + e.getMessage(), e);
     }
@@ -54,7 +64,8 @@ public final class MessageCodec {
 
   /**
    * Decodes a message already parsed as JSON (for example one element of a transport envelope),
-   * with the same checks as {@link #decode(byte[])}.
+   * with the same checks as {@link #decode(byte[])}, except those of parsing: the caller must have
+   * parsed it with {@link StrictJson} (a tree no longer shows a duplicate key).
    *
    * @throws MessageFormatException when the format version is not {@link #FORMAT_VERSION}, or a
    *     property is missing, unknown or of the wrong type
@@ -66,14 +77,15 @@ public final class MessageCodec {
     JsonNode version = tree.get("formatVersion");
     if (version == null || !version.canConvertToExactIntegral()) {
       throw new MessageFormatException(
-          "message has no numeric formatVersion (messageId " + tree.path("messageId") + ")", null);
+          "message has no numeric formatVersion (messageId " + shown(tree.path("messageId"))
+              + ")", null);
     }
     if (version.asInt() != FORMAT_VERSION) {
       throw new MessageFormatException(
           "unsupported message formatVersion "
               + version
               + " (messageId "
-              + tree.path("messageId")
+              + shown(tree.path("messageId"))
               + "); this version reads "
               + FORMAT_VERSION,
           null);
@@ -83,9 +95,30 @@ public final class MessageCodec {
     } catch (JsonProcessingException | IllegalArgumentException e) {
       String detail =
           e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+      String at = e instanceof JsonMappingException jme ? " at " + path(jme) : "";
       throw new MessageFormatException(
-          "malformed message " + tree.path("messageId") + ": " + detail, e);
+          "malformed message " + shown(tree.path("messageId")) + at + ": " + shown(detail), e);
     }
+  }
+
+  /** A value from outside as an error message shows it: printable ASCII, at most 200 characters. */
+  private static String shown(Object value) {
+    String text = String.valueOf(value).replaceAll("[^\\x20-\\x7e]", "?");
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+  }
+
+  /** Where in the message a mapping error is, e.g. {@code $.fields["map-1"].changedAt}. */
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder("$");
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        path.append(r.getFieldName().matches("[A-Za-z_][A-Za-z0-9_]*")
+            ? "." + r.getFieldName() : "[\"" + shown(r.getFieldName()) + "\"]");
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return path.toString();
   }
 
   private static String location(JsonProcessingException e) {

@@ -24,11 +24,31 @@ public final class StrictJson {
 
   /** A new strict mapper builder, for surfaces that add features of their own. */
   public static JsonMapper.Builder builder() {
+    return builder(MAX_NESTING_DEPTH, MAX_STRING_LENGTH);
+  }
+
+  /**
+   * A new strict mapper builder with tighter bounds, for a surface that has limits of its own
+   * (the transports' envelopes).
+   *
+   * @param maxNestingDepth from 1 to {@link #MAX_NESTING_DEPTH}
+   * @param maxStringLength from 1 to {@link #MAX_STRING_LENGTH} characters
+   * @throws IllegalArgumentException naming a bound outside its range
+   */
+  public static JsonMapper.Builder builder(int maxNestingDepth, int maxStringLength) {
+    if (maxNestingDepth < 1 || maxNestingDepth > MAX_NESTING_DEPTH) {
+      throw new IllegalArgumentException("maxNestingDepth must be from 1 to " + MAX_NESTING_DEPTH
+          + ", was " + maxNestingDepth);
+    }
+    if (maxStringLength < 1 || maxStringLength > MAX_STRING_LENGTH) {
+      throw new IllegalArgumentException("maxStringLength must be from 1 to " + MAX_STRING_LENGTH
+          + ", was " + maxStringLength);
+    }
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNestingDepth(maxNestingDepth)
             .maxNumberLength(MAX_NUMBER_LENGTH)
-            .maxStringLength(MAX_STRING_LENGTH)
+            .maxStringLength(maxStringLength)
             .build())
         .build();
     return JsonMapper.builder(factory)

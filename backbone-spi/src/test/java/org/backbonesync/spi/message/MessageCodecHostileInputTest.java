@@ -1,0 +1,168 @@
+package org.backbonesync.spi.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Messages written by a hostile or broken partner: each is refused with a {@link
+ * MessageFormatException} that says what is wrong, and never read as something else.
+ */
+class MessageCodecHostileInputTest {
+  private final MessageCodec codec = new MessageCodec();
+
+  private static SyncMessage message() {
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    fields.put("map-summary",
+        new FieldValue(JsonNodeFactory.instance.textNode("Printer"), 1, "alice"));
+    return new SyncMessage(1, "PA:PA-1:1:1", "sync", "PA", "PB", "PA-1", null, 5,
+        MessageKind.CHANGE, "Task", 1000, fields);
+  }
+
+  private String json() {
+    return new String(codec.encode(message()), StandardCharsets.UTF_8);
+  }
+
+  private String refusal(String text) {
+    return assertThrows(MessageFormatException.class,
+        () -> codec.decode(text.getBytes(StandardCharsets.UTF_8))).getMessage();
+  }
+
+  private static void assertContains(String expected, String actual) {
+    assertTrue(actual.contains(expected), () -> "expected \"" + expected + "\" in: " + actual);
+  }
+
+  @Test
+  void theMessageTheseCasesStartFromIsRead() {
+    assertEquals(message(), codec.decode(json().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aSecondMessageIdIsRefusedNotReadAsTheLastOne() {
+    String twice = json().replaceFirst("\\{", "{\"messageId\":\"PA:PA-9:9:9\",");
+    assertContains("Duplicate field 'messageId'", refusal(twice));
+  }
+
+  @Test
+  void aSecondSequenceIdIsRefused() {
+    String twice = json().replaceFirst("\\{", "{\"sequenceId\":99,");
+    assertContains("Duplicate field 'sequenceId'", refusal(twice));
+  }
+
+  @Test
+  void aFieldMappingIdTwiceIsRefused() {
+    String twice = json().replace("\"fields\":{", "\"fields\":{\"map-summary\":{\"value\":\"x\","
+        + "\"changedAt\":1,\"changedBy\":\"eve\"},");
+    assertContains("Duplicate field 'map-summary'", refusal(twice));
+  }
+
+  @Test
+  void aDuplicateKeyDeepInAFieldValueIsRefused() {
+    String twice = json().replace("\"value\":\"Printer\"", "\"value\":{\"a\":[{\"b\":1,\"b\":2}]}");
+    assertContains("Duplicate field 'b'", refusal(twice));
+  }
+
+  @Test
+  void aSecondMessageAfterTheFirstIsRefused() {
+    assertContains("Trailing token", refusal(json() + " " + json()));
+    assertContains("Unrecognized token 'x'", refusal(json() + " x"));
+  }
+
+  @Test
+  void nestingDeeperThanTheLimitIsRefusedBeforeATreeIsBuilt() {
+    int depth = StrictJson.MAX_NESTING_DEPTH + 1;
+    String deep = json().replace("\"value\":\"Printer\"",
+        "\"value\":" + "[".repeat(depth) + "]".repeat(depth));
+    assertContains("nesting depth", refusal(deep));
+    String veryDeep = json().replace("\"value\":\"Printer\"",
+        "\"value\":" + "[".repeat(100_000));
+    assertContains("nesting depth", refusal(veryDeep)); // no StackOverflowError
+  }
+
+  @Test
+  void anOverlongNumberIsRefused() {
+    String huge = json().replace("\"changedAt\":1", "\"changedAt\":" + "9".repeat(1000));
+    assertContains("Number value length", refusal(huge));
+  }
+
+  @Test
+  void aNumberOutOfRangeIsRefusedNotWrapped() {
+    String wrapped = json().replace("\"sequenceId\":5", "\"sequenceId\":18446744073709551621");
+    assertContains("out of range", refusal(wrapped));
+  }
+
+  @Test
+  void aNumberInQuotesIsRefusedNotConverted() {
+    String quoted = json().replace("\"sequenceId\":5", "\"sequenceId\":\"5\"");
+    assertContains("malformed message \"PA:PA-1:1:1\"", refusal(quoted));
+    assertContains("sequenceId", refusal(quoted));
+  }
+
+  @Test
+  void aFractionForAnIntegerIsRefusedNotTruncated() {
+    String fraction = json().replace("\"sequenceId\":5", "\"sequenceId\":5.7");
+    assertContains("sequenceId", refusal(fraction));
+    String formatVersion = json().replace("\"formatVersion\":1", "\"formatVersion\":1.5");
+    assertContains("formatVersion", refusal(formatVersion));
+  }
+
+  @Test
+  void aNumberForTheKindIsRefused() {
+    String number = json().replace("\"kind\":\"CHANGE\"", "\"kind\":0");
+    assertContains("kind", refusal(number));
+  }
+
+  @Test
+  void aQuotedFormatVersionIsRefused() {
+    String quoted = json().replace("\"formatVersion\":1", "\"formatVersion\":\"1\"");
+    assertContains("no numeric formatVersion", refusal(quoted));
+  }
+
+  @Test
+  void aMissingRequiredPropertyIsRefused() {
+    String noSync = json().replace("\"synchronizationId\":\"sync\",", "");
+    assertContains("synchronizationId", refusal(noSync));
+    String nullKind = json().replace("\"kind\":\"CHANGE\"", "\"kind\":null");
+    assertContains("kind", refusal(nullKind));
+  }
+
+  @Test
+  void everyCutOfAMessageIsRefused() {
+    byte[] whole = codec.encode(message());
+    for (int length = 0; length < whole.length; length++) {
+      byte[] cut = java.util.Arrays.copyOf(whole, length);
+      assertThrows(MessageFormatException.class, () -> codec.decode(cut), "cut at " + length);
+    }
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreRefused() {
+    byte[] bytes = json().replace("Printer", "Pr\u00e9nter").getBytes(StandardCharsets.ISO_8859_1);
+    assertContains("Invalid UTF-8", assertThrows(MessageFormatException.class,
+        () -> codec.decode(bytes)).getMessage());
+  }
+
+  @Test
+  void whatARefusalRepeatsOfTheInputIsCutAndPrintable() {
+    String hostileId = "\u001b[31m" + "x".repeat(100_000);
+    String json = json().replace("\"formatVersion\":1", "\"formatVersion\":7")
+        .replace("PA:PA-1:1:1", hostileId.replace("\u001b", "\\u001b"));
+    String refusal = refusal(json);
+    assertContains("unsupported message formatVersion 7", refusal);
+    assertTrue(refusal.length() < 400, "refusal of " + refusal.length() + " characters");
+    assertTrue(refusal.chars().allMatch(c -> c >= 0x20 && c < 0x7f), refusal);
+  }
+
+  @Test
+  void aNonObjectIsRefused() {
+    assertContains("must be a JSON object", refusal("[1,2]"));
+    assertContains("must be a JSON object", refusal("\"message\""));
+    assertContains("must be a JSON object", refusal(""));
+  }
+}
