@@ -7,8 +7,8 @@
 module org.backbonesync.core {
   requires transitive org.backbonesync.spi;
   requires org.slf4j;
-  // Annotations only: a host without a DI container needs no jakarta.inject at run time.
-  requires static jakarta.inject;
+  // SyncEngineProvider and SyncAdminProvider are jakarta.inject Providers for DI containers.
+  requires transitive jakarta.inject;
 
   exports org.backbonesync.core;
 

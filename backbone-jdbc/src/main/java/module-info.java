@@ -6,6 +6,8 @@ module org.backbonesync.jdbc {
   requires transitive org.backbonesync.spi;
   requires transitive java.sql;
   requires org.slf4j;
+  // JdbcStoresProvider is a jakarta.inject Provider for DI containers.
+  requires transitive jakarta.inject;
 
   exports org.backbonesync.jdbc;
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -106,6 +107,7 @@ public final class SyncAdminHandler {
   private final List<Route> routes;
 
   /** A handler for the admin's operations, with the default limits. */
+  @Inject
   public SyncAdminHandler(SyncAdmin admin) {
     this(Checks.notNull("admin", admin), DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMPORT_ROWS);
   }
