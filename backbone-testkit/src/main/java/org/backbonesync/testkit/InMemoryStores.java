@@ -31,6 +31,7 @@ import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.ConflictStore;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.OutboxEntry;
@@ -59,6 +60,7 @@ public final class InMemoryStores implements Stores {
   private final Watermarks watermarks = new Watermarks();
   private final Tasks tasks = new Tasks();
   private final Conflicts conflicts = new Conflicts();
+  private final EnvelopeIds envelopeIds = new EnvelopeIds();
 
   /** Empty stores. */
   @Inject
@@ -141,6 +143,51 @@ public final class InMemoryStores implements Stores {
   @Override
   public LeaseStore leases() {
     return leases;
+  }
+
+  @Override
+  public EnvelopeIdStore envelopeIds() {
+    return envelopeIds;
+  }
+
+  private final class EnvelopeIds implements EnvelopeIdStore {
+    /** Scope and id, joined by NUL, to when the id expires. */
+    private final Map<String, Long> expiry = new HashMap<>();
+
+    @Override
+    public boolean remember(String scope, String envelopeId, long expiresAt, long now) {
+      return locked(() -> {
+        String key = k(scope, envelopeId);
+        Long until = expiry.get(key);
+        if (until != null && until > now) {
+          return false;
+        }
+        put(expiry, key, expiresAt);
+        return true;
+      });
+    }
+
+    @Override
+    public boolean isRemembered(String scope, String envelopeId, long now) {
+      return locked(() -> {
+        Long until = expiry.get(k(scope, envelopeId));
+        return until != null && until > now;
+      });
+    }
+
+    @Override
+    public int forgetExpired(long now) {
+      return locked(() -> {
+        List<String> expired = new ArrayList<>();
+        expiry.forEach((key, until) -> {
+          if (until <= now) {
+            expired.add(key);
+          }
+        });
+        expired.forEach(key -> remove(expiry, key));
+        return expired.size();
+      });
+    }
   }
 
   private final class Conflicts implements ConflictStore {

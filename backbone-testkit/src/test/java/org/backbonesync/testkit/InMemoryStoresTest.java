@@ -1,6 +1,7 @@
 package org.backbonesync.testkit;
 
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.testkit.kit.EnvelopeIdStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
@@ -26,6 +27,14 @@ class InMemoryStoresTest {
 
   @Nested
   class Messages extends MessageStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return new InMemoryStores();
+    }
+  }
+
+  @Nested
+  class EnvelopeIds extends EnvelopeIdStoreCompatibilityKit {
     @Override
     protected Stores newStores() {
       return new InMemoryStores();

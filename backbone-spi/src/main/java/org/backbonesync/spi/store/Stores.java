@@ -34,6 +34,19 @@ public interface Stores {
   /** Leases that let several engine nodes share these stores. */
   LeaseStore leases();
 
+  /**
+   * The envelope ids that transports between processes have taken, for their replay protection.
+   * The default has none and says so: a store used with {@code backbone-transport} implements it
+   * durably (in-memory and JDBC stores do).
+   *
+   * @throws IllegalStateException from the default
+   * @since 0.1.0
+   */
+  default EnvelopeIdStore envelopeIds() {
+    throw new IllegalStateException(getClass().getName() + " keeps no envelope ids; the"
+        + " transports between processes need stores that implement Stores.envelopeIds()");
+  }
+
   /** Runs work in one transaction and returns its result. */
   <T> T inTransaction(Supplier<T> work);
 
