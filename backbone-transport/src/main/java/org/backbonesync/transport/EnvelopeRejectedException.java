@@ -24,8 +24,10 @@ public final class EnvelopeRejectedException extends SyncException {
     STALE,
     /** Beyond a shape limit: too many messages, nested too deep, a string too long. */
     LIMIT,
-    /** An envelope already taken (a file delivered twice). */
-    DUPLICATE
+    /** An envelope already taken (a file delivered twice, a request replayed). */
+    DUPLICATE,
+    /** Not a regular file: a symbolic link, a FIFO, a device or a folder (file drop). */
+    NOT_A_FILE
   }
 
   private final Reason reason;

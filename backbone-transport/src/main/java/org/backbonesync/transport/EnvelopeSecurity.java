@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.backbonesync.spi.message.StrictJson;
 
 /**
  * What both sides of one synchronization agree on to trust each other's envelopes: the
@@ -126,7 +127,11 @@ public final class EnvelopeSecurity {
       return this;
     }
 
-    /** How far an envelope's timestamp may be from the receiver's clock. Default 10 minutes. */
+    /**
+     * How far an envelope's timestamp may be from the receiver's clock: how old an HTTP envelope
+     * may be, and how far ahead of the receiver's clock any envelope may be. Envelope ids are
+     * remembered for as long, so a replay inside the window is refused too. Default 10 minutes.
+     */
     public Builder window(Duration value) {
       if (value == null || value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException("window must be positive, was " + value);
@@ -135,7 +140,10 @@ public final class EnvelopeSecurity {
       return this;
     }
 
-    /** The largest envelope accepted. Default 8 MiB. */
+    /**
+     * The largest envelope body accepted, in bytes; senders split their messages into envelopes
+     * of at most this size, so both sides must set the same value. Default 8 MiB.
+     */
     public Builder maxEnvelopeBytes(long value) {
       if (value < 1024) {
         throw new IllegalArgumentException("maxEnvelopeBytes must be at least 1024, was " + value);
@@ -153,10 +161,14 @@ public final class EnvelopeSecurity {
       return this;
     }
 
-    /** The deepest JSON nesting accepted. Default 64. */
+    /**
+     * The deepest JSON nesting accepted, from 8 to {@link StrictJson#MAX_NESTING_DEPTH}. Default
+     * 64.
+     */
     public Builder maxNesting(int value) {
-      if (value < 8) {
-        throw new IllegalArgumentException("maxNesting must be at least 8, was " + value);
+      if (value < 8 || value > StrictJson.MAX_NESTING_DEPTH) {
+        throw new IllegalArgumentException("maxNesting must be from 8 to "
+            + StrictJson.MAX_NESTING_DEPTH + ", was " + value);
       }
       this.maxNesting = value;
       return this;

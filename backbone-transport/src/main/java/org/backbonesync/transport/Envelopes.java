@@ -1,9 +1,7 @@
 package org.backbonesync.transport;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,15 +12,24 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageFormatException;
+import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 
 /**
@@ -31,13 +38,21 @@ import org.backbonesync.transport.EnvelopeRejectedException.Reason;
  * and the body's exact bytes; the body names the kind ({@code messages} or {@code acks}), an
  * envelope id, the synchronization, the sending and receiving connectors and a timestamp. On
  * opening, the size is checked while reading, the signature before any parsing, and the shape
- * limits while parsing.
+ * limits while parsing, which is {@link StrictJson} strict (a key given twice, text after the
+ * body, a property this version does not know are refused). Senders {@link #split} messages so
+ * that no envelope is larger than the partner accepts.
  */
 final class Envelopes {
   static final String MAGIC = "BACKBONE-ENVELOPE/1";
   static final String MESSAGES = "messages";
   static final String ACKS = "acks";
-  private static final int MAX_HEADER = 256;
+  /** The longest header line read; the file-drop size check allows for it. */
+  static final int MAX_HEADER = 256;
+  /** An envelope id: as it is remembered by {@link EnvelopeIdStore}. */
+  private static final Pattern ENVELOPE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,"
+      + EnvelopeIdStore.MAX_ID_LENGTH + "}");
+  private static final Set<String> PROPERTIES = Set.of("format", "version", "kind", "envelopeId",
+      "synchronizationId", "from", "to", "timestamp", "messages", "acked");
   private static final MessageCodec CODEC = new MessageCodec();
   private static final ObjectMapper PLAIN = new ObjectMapper();
 
@@ -47,8 +62,76 @@ final class Envelopes {
   record Opened(String kind, String envelopeId, String from, String to, long timestamp,
       List<SyncMessage> messages, List<String> acked) {}
 
+  /**
+   * Messages split into envelopes that the partner accepts: each at most {@code maxMessages}
+   * messages and, sealed, at most the security's {@code maxEnvelopeBytes} of body. A message that
+   * does not fit into an envelope even alone is in {@code tooLarge}, with its size.
+   */
+  record Split(List<List<SyncMessage>> batches, List<List<byte[]>> encoded,
+      Map<SyncMessage, Long> tooLarge) {}
+
+  /** Splits messages, in their order, into envelopes from {@code from} to {@code to}. */
+  static Split split(EnvelopeSecurity security, String from, String to,
+      List<SyncMessage> messages, int maxMessages) {
+    long limit = security.maxEnvelopeBytes();
+    // the body of an envelope with no message; each message adds its bytes and a comma
+    long empty = body(security, MESSAGES, from, to, List.of(), List.of()).length;
+    List<List<SyncMessage>> batches = new ArrayList<>();
+    List<List<byte[]>> encoded = new ArrayList<>();
+    Map<SyncMessage, Long> tooLarge = new LinkedHashMap<>();
+    List<SyncMessage> batch = new ArrayList<>();
+    List<byte[]> bytes = new ArrayList<>();
+    long size = empty;
+    for (SyncMessage m : messages) {
+      byte[] e = CODEC.encode(m);
+      if (empty + e.length > limit) {
+        tooLarge.put(m, empty + e.length);
+        continue;
+      }
+      long added = e.length + (batch.isEmpty() ? 0 : 1);
+      if (!batch.isEmpty() && (batch.size() >= maxMessages || size + added > limit)) {
+        batches.add(batch);
+        encoded.add(bytes);
+        batch = new ArrayList<>();
+        bytes = new ArrayList<>();
+        size = empty;
+        added = e.length;
+      }
+      batch.add(m);
+      bytes.add(e);
+      size += added;
+    }
+    if (!batch.isEmpty()) {
+      batches.add(batch);
+      encoded.add(bytes);
+    }
+    return new Split(batches, encoded, tooLarge);
+  }
+
+  /** Why a message is not sent: it is larger than the partner's envelopes. */
+  static String tooLargeReason(SyncMessage m, long bytes, EnvelopeSecurity security) {
+    return "message " + m.messageId() + " of " + m.sourceIssueKey() + " needs an envelope of "
+        + bytes + " bytes; the partner accepts at most " + security.maxEnvelopeBytes()
+        + " (maxEnvelopeBytes on both sides). It stays in the outbox, is not sent, and the"
+        + " other messages go on";
+  }
+
   /** Seals messages (as the codec encodes them) or acknowledged message ids. */
   static byte[] seal(EnvelopeSecurity security, String kind, String from, String to,
+      List<byte[]> messages, List<String> acked) {
+    byte[] bytes = body(security, kind, from, to, messages, acked);
+    String keyId = security.signingKeyId();
+    String signature = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(mac(security.secret(keyId), keyId, bytes));
+    byte[] header = (MAGIC + " " + keyId + " " + signature + "\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[header.length + bytes.length];
+    System.arraycopy(header, 0, out, 0, header.length);
+    System.arraycopy(bytes, 0, out, header.length, bytes.length);
+    return out;
+  }
+
+  private static byte[] body(EnvelopeSecurity security, String kind, String from, String to,
       List<byte[]> messages, List<String> acked) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     try (JsonGenerator g = PLAIN.getFactory().createGenerator(body)) {
@@ -78,16 +161,7 @@ final class Envelopes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    byte[] bytes = body.toByteArray();
-    String keyId = security.signingKeyId();
-    String signature = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(mac(security.secret(keyId), keyId, bytes));
-    byte[] header = (MAGIC + " " + keyId + " " + signature + "\n")
-        .getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[header.length + bytes.length];
-    System.arraycopy(header, 0, out, 0, header.length);
-    System.arraycopy(bytes, 0, out, header.length, bytes.length);
-    return out;
+    return body.toByteArray();
   }
 
   private static byte[] mac(byte[] secret, String keyId, byte[] body) {
@@ -102,12 +176,23 @@ final class Envelopes {
   }
 
   /**
+   * Reads and checks an envelope whose timestamp may be at most the security's window from now,
+   * either way.
+   */
+  static Opened open(EnvelopeSecurity security, InputStream in) throws IOException {
+    return open(security, in, security.window());
+  }
+
+  /**
    * Reads and checks an envelope: at most the header line and {@code maxEnvelopeBytes} of body
    * are read, whatever the stream holds.
    *
+   * @param maxAge how long ago the envelope may have been sealed (a file transfer may take days);
+   *     its timestamp may be ahead of this side's clock by the security's window
    * @throws EnvelopeRejectedException with the reason, before anything is trusted
    */
-  static Opened open(EnvelopeSecurity security, InputStream in) throws IOException {
+  static Opened open(EnvelopeSecurity security, InputStream in, Duration maxAge)
+      throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) != '\n') {
@@ -143,56 +228,66 @@ final class Envelopes {
           + " the body under key " + keyId);
     }
     JsonNode root = parse(security, body);
-    return check(security, root);
+    return check(security, root, maxAge);
   }
 
   private static JsonNode parse(EnvelopeSecurity security, byte[] body) {
-    JsonFactory factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(security.maxNesting())
-            .maxStringLength((int) Math.min(Integer.MAX_VALUE, security.maxEnvelopeBytes()))
-            .maxNumberLength(64)
-            .build())
-        .build();
+    ObjectMapper strict = StrictJson.builder(security.maxNesting(),
+        (int) Math.min(StrictJson.MAX_STRING_LENGTH, security.maxEnvelopeBytes())).build();
     try {
-      return new ObjectMapper(factory).readTree(body);
+      return strict.readTree(body);
     } catch (StreamConstraintsException e) {
-      throw new EnvelopeRejectedException(Reason.LIMIT, e.getOriginalMessage());
+      throw new EnvelopeRejectedException(Reason.LIMIT, printable(e.getOriginalMessage(), 200));
     } catch (JsonProcessingException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body is not JSON: "
-          + e.getOriginalMessage());
+          + printable(e.getOriginalMessage(), 200));
     } catch (IOException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body cannot be read");
     }
   }
 
-  private static Opened check(EnvelopeSecurity security, JsonNode root) {
+  private static Opened check(EnvelopeSecurity security, JsonNode root, Duration maxAge) {
     if (root == null || !root.isObject() || !"backbone-envelope".equals(root.path("format")
-        .asText()) || root.path("version").asInt() != 1) {
+        .textValue()) || !root.path("version").isIntegralNumber()
+        || root.path("version").asLong() != 1) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "not a version 1 backbone envelope");
     }
-    String sync = root.path("synchronizationId").asText("");
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!PROPERTIES.contains(name)) {
+        throw new EnvelopeRejectedException(Reason.MALFORMED, "unknown property \""
+            + printable(name) + "\"");
+      }
+    }
+    String sync = text(root, "synchronizationId");
     if (!sync.equals(security.synchronizationId())) {
       throw new EnvelopeRejectedException(Reason.WRONG_SYNCHRONIZATION, "for synchronization \""
           + printable(sync) + "\", this is \"" + security.synchronizationId() + "\"");
     }
-    String kind = root.path("kind").asText("");
-    String from = root.path("from").asText("");
-    String to = root.path("to").asText("");
-    String id = root.path("envelopeId").asText("");
+    String kind = text(root, "kind");
+    String from = text(root, "from");
+    String to = text(root, "to");
+    String id = text(root, "envelopeId");
     if (!(kind.equals(MESSAGES) || kind.equals(ACKS)) || from.isEmpty() || to.isEmpty()
-        || id.isEmpty() || !root.path("timestamp").canConvertToExactIntegral()) {
+        || id.isEmpty() || !root.path("timestamp").isIntegralNumber()
+        || !root.path("timestamp").canConvertToLong()) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "kind, envelopeId, from, to or"
-          + " timestamp missing");
+          + " timestamp missing or not of their type");
+    }
+    if (!ENVELOPE_ID.matcher(id).matches()) {
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "envelopeId \"" + printable(id)
+          + "\" is not 1 to " + EnvelopeIdStore.MAX_ID_LENGTH + " letters, digits, '.', '_', ':'"
+          + " or '-'");
     }
     long timestamp = root.path("timestamp").asLong();
     long now = security.clock().millis();
-    long window = security.window().toMillis();
-    if (Math.abs(now - timestamp) > window) {
-      throw new EnvelopeRejectedException(Reason.STALE, "envelope " + printable(id)
-          + " was sealed at " + java.time.Instant.ofEpochMilli(timestamp) + ", "
-          + java.time.Duration.ofMillis(Math.abs(now - timestamp)).toSeconds()
-          + " s from now; accepted within " + security.window().toSeconds() + " s");
+    long ahead = timestamp - now;
+    if (ahead > security.window().toMillis() || -ahead > maxAge.toMillis()) {
+      throw new EnvelopeRejectedException(Reason.STALE, "envelope " + id + " was sealed at "
+          + Instant.ofEpochMilli(timestamp) + ", " + Duration.ofMillis(Math.abs(ahead))
+              .toSeconds() + " s " + (ahead > 0 ? "ahead of" : "before") + " this side's clock;"
+          + " accepted from " + maxAge.toSeconds() + " s before to "
+          + security.window().toSeconds() + " s ahead");
     }
     List<SyncMessage> messages = new ArrayList<>();
     List<String> acked = new ArrayList<>();
@@ -207,7 +302,10 @@ final class Envelopes {
     }
     for (JsonNode item : list) {
       if (kind.equals(ACKS)) {
-        acked.add(item.asText());
+        if (!item.isTextual()) {
+          throw new EnvelopeRejectedException(Reason.MALFORMED, "an acknowledged id is not text");
+        }
+        acked.add(item.textValue());
         continue;
       }
       SyncMessage m;
@@ -219,21 +317,34 @@ final class Envelopes {
       }
       if (!m.synchronizationId().equals(sync)) {
         throw new EnvelopeRejectedException(Reason.WRONG_SYNCHRONIZATION, "message "
-            + m.messageId() + " is for synchronization " + m.synchronizationId());
+            + printable(m.messageId()) + " is for synchronization "
+            + printable(m.synchronizationId()));
       }
       if (!m.fromConnector().equals(from) || !m.toConnector().equals(to)) {
-        throw new EnvelopeRejectedException(Reason.NOT_PARTNER, "message " + m.messageId()
-            + " goes from " + m.fromConnector() + " to " + m.toConnector()
-            + ", the envelope from " + from + " to " + to);
+        throw new EnvelopeRejectedException(Reason.NOT_PARTNER, "message "
+            + printable(m.messageId()) + " goes from " + printable(m.fromConnector()) + " to "
+            + printable(m.toConnector()) + ", the envelope from " + printable(from) + " to "
+            + printable(to));
       }
       messages.add(m);
     }
     return new Opened(kind, id, from, to, timestamp, messages, acked);
   }
 
+  /** A property's text, or "" when it is missing or not text. */
+  private static String text(JsonNode root, String name) {
+    JsonNode value = root.get(name);
+    return value != null && value.isTextual() ? value.textValue() : "";
+  }
+
   /** A value from outside, made safe to log: printable ASCII, at most 80 characters. */
   static String printable(String s) {
-    String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    return printable(s, 80);
+  }
+
+  /** A value from outside, made safe to log: printable ASCII, at most {@code max} characters. */
+  static String printable(String s, int max) {
+    String clean = String.valueOf(s).replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() > max ? clean.substring(0, max) + "..." : clean;
   }
 }

@@ -9,21 +9,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import org.backbonesync.spi.message.MessageCodec;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.spi.transport.MessageTransport;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
@@ -39,48 +45,69 @@ import org.slf4j.LoggerFactory;
  * acknowledgements {@code ack-*.env}.
  *
  * <p>{@link #send} is the engine's side: it takes the acknowledgements found in the incoming
- * folder, and writes an envelope for the messages not acknowledged (again, after {@code
- * resendAfter}). {@link #receive} is called by the host on its schedule: it stores the messages of
- * the envelopes in the incoming folder through the local connector's receiver and writes their
- * acknowledgement. A file that fails a check (cut short, altered, signed with another secret, for
- * another synchronization or connector, a replay older than the window, or one taken already) is
- * moved to {@code
- * rejected/} in the incoming folder with a {@code .reason} file beside it and never applied; a
- * file that does not verify yet but was modified less than {@code settleTime} ago is left for
- * the next call, as it may still be arriving. Thread-safe.
+ * folder, and writes envelopes for the messages not acknowledged (again, after {@code
+ * resendAfter}), each no larger than the partner accepts ({@code maxEnvelopeBytes}); a message
+ * that does not fit even alone is not written, stays in the outbox, and is listed by {@link
+ * #undeliverable()}. {@link #receive} is called by the host on its schedule: it stores the
+ * messages of the envelopes in the incoming folder through the local connector's receiver,
+ * writes their acknowledgement, records the envelope's id in the {@link EnvelopeIdStore} (durably,
+ * until the envelope is too old to be accepted anyway) and deletes the file. A receiver that
+ * fails leaves the file for the next call, whole.
+ *
+ * <p>The incoming folder is written by someone else, so only regular files are opened, never
+ * following a link, and a refusal writes nothing through a link: a file that fails a check (not
+ * a regular file, too large, cut short, altered, signed with another secret, for another
+ * synchronization or connector, older than {@code maxTransferTime}, or taken already) is renamed
+ * into {@code rejected/} in the incoming folder with a {@code .reason} file beside it (written
+ * under a new name and renamed over whatever has that name) and never applied; a file that does
+ * not verify yet but was modified less than {@code settleTime} ago is left for the next call, as
+ * it may still be arriving. Thread-safe.
  */
 public final class FileDropTransport implements MessageTransport {
   private static final Logger LOG = LoggerFactory.getLogger(FileDropTransport.class);
   private final Path outgoing;
   private final Path incoming;
+  private final Path rejected;
   private final EnvelopeSecurity security;
+  private final EnvelopeIdStore envelopeIds;
+  private final String scope;
   private final String local;
   private final String partner;
   private final Duration resendAfter;
   private final Duration settleTime;
+  private final Duration maxTransferTime;
+  private final int maxMessages;
   private final Clock clock;
-  private final MessageCodec codec = new MessageCodec();
   private final Map<String, Long> writtenAt = new HashMap<>();
   private final Set<String> acknowledged = new LinkedHashSet<>();
-  /** Envelope ids taken, with their timestamps, kept for the window (older ones are stale). */
-  private final Map<String, Long> taken = new HashMap<>();
+  private final Map<String, String> undeliverable = new LinkedHashMap<>();
   private final Rejections rejections = new Rejections();
+  private long lastForget = Long.MIN_VALUE;
 
   private FileDropTransport(Builder b) {
     this.outgoing = b.outgoing;
     this.incoming = b.incoming;
+    this.rejected = b.incoming.resolve("rejected");
     this.security = b.security;
+    this.envelopeIds = b.envelopeIds;
     this.local = b.local;
     this.partner = b.partner;
+    this.scope = security.synchronizationId() + "/" + local;
     this.resendAfter = b.resendAfter;
     this.settleTime = b.settleTime;
+    this.maxTransferTime = b.maxTransferTime;
+    this.maxMessages = security.maxMessages();
     this.clock = b.security.clock();
     try {
       Files.createDirectories(outgoing);
-      Files.createDirectories(incoming.resolve("rejected"));
+      Files.createDirectories(incoming);
+      if (!Files.exists(rejected, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(rejected);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the transport folders", e);
     }
+    checkRejectedFolder();
   }
 
   /**
@@ -99,31 +126,49 @@ public final class FileDropTransport implements MessageTransport {
     return rejections.snapshot();
   }
 
+  /**
+   * Messages not written because they do not fit into an envelope the partner accepts, by
+   * message id, with why; they stay in the outbox, and are written once both sides accept larger
+   * envelopes. Cleared of a message when it is written or acknowledged.
+   */
+  public synchronized Map<String, String> undeliverable() {
+    return Map.copyOf(undeliverable);
+  }
+
   @Override
   public synchronized Set<String> send(List<SyncMessage> messages) {
+    checkRejectedFolder();
     readAcknowledgements();
     Set<String> acked = new LinkedHashSet<>();
-    List<byte[]> toWrite = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
+    List<SyncMessage> toWrite = new ArrayList<>();
     long now = clock.millis();
     for (SyncMessage m : messages) {
       if (acknowledged.remove(m.messageId())) {
         acked.add(m.messageId());
         writtenAt.remove(m.messageId());
+        undeliverable.remove(m.messageId());
         continue;
       }
       Long at = writtenAt.get(m.messageId());
       if (at == null || now - at >= resendAfter.toMillis()) {
-        toWrite.add(codec.encode(m));
-        ids.add(m.messageId());
+        toWrite.add(m);
       }
     }
-    for (int from = 0; from < toWrite.size(); from += security.maxMessages()) {
-      int to = Math.min(toWrite.size(), from + security.maxMessages());
+    Envelopes.Split split = Envelopes.split(security, local, partner, toWrite, maxMessages);
+    split.tooLarge().forEach((m, bytes) -> {
+      String reason = Envelopes.tooLargeReason(m, bytes, security);
+      if (undeliverable.put(m.messageId(), reason) == null) {
+        LOG.warn("{}: {}", local, reason);
+      }
+    });
+    for (int i = 0; i < split.batches().size(); i++) {
       write("msg-", Envelopes.seal(security, Envelopes.MESSAGES, local, partner,
-          toWrite.subList(from, to), List.of()));
+          split.encoded().get(i), List.of()));
+      for (SyncMessage m : split.batches().get(i)) {
+        writtenAt.put(m.messageId(), now);
+        undeliverable.remove(m.messageId());
+      }
     }
-    ids.forEach(id -> writtenAt.put(id, now));
     return acked;
   }
 
@@ -149,8 +194,14 @@ public final class FileDropTransport implements MessageTransport {
    *
    * @param receiver the local connector's receiver, e.g. {@code engine.receiver(key)}
    * @return the number of messages stored
+   * @throws RetriableException when the receiver fails; the envelope's file stays whole for the
+   *     next call, and the files before it are done
+   * @throws SyncException when {@code rejected/} in the incoming folder is not a folder (a
+   *     link planted there); nothing is moved or written then
    */
   public synchronized int receive(MessageReceiver receiver) {
+    checkRejectedFolder();
+    forgetExpiredIds();
     int stored = 0;
     for (Path file : files("msg-")) {
       Envelopes.Opened e = openOrReject(file);
@@ -162,42 +213,84 @@ public final class FileDropTransport implements MessageTransport {
             + e.kind()));
         continue;
       }
-      taken.values().removeIf(t -> clock.millis() - t > security.window().toMillis());
-      if (taken.putIfAbsent(e.envelopeId(), e.timestamp()) != null) {
+      if (envelopeIds.isRemembered(scope, e.envelopeId(), clock.millis())) {
         reject(file, new EnvelopeRejectedException(Reason.DUPLICATE, "envelope "
             + e.envelopeId() + " was taken already"));
         continue;
       }
-      List<String> ids = new ArrayList<>();
-      for (SyncMessage m : e.messages()) {
-        if (receiver.receive(m)) {
-          ids.add(m.messageId());
-          stored++;
-        }
+      Set<String> ids;
+      try {
+        ids = receiver.receiveAll(e.messages()); // one transaction: all of them or none
+      } catch (RuntimeException failed) {
+        throw new RetriableException(local + ": the messages of " + file.getFileName()
+            + " could not be stored; the file stays for the next receive: " + failed, failed);
       }
-      write("ack-", Envelopes.seal(security, Envelopes.ACKS, local, partner, List.of(), ids));
+      write("ack-", Envelopes.seal(security, Envelopes.ACKS, local, partner, List.of(),
+          List.copyOf(ids)));
+      // only now: a receiver that failed above leaves the envelope to be taken again
+      envelopeIds.remember(scope, e.envelopeId(), expiry(e), clock.millis());
       delete(file);
+      stored += ids.size();
     }
     return stored;
   }
 
-  /** The envelope of a file, or null when it is refused (moved aside) or may still arrive. */
+  /** When an envelope is too old to be accepted, so its id need not be remembered longer. */
+  private long expiry(Envelopes.Opened e) {
+    return e.timestamp() + maxTransferTime.toMillis() + 1;
+  }
+
+  private void forgetExpiredIds() {
+    long now = clock.millis();
+    if (now - lastForget >= Duration.ofHours(1).toMillis()) {
+      envelopeIds.forgetExpired(now);
+      lastForget = now;
+    }
+  }
+
+  /**
+   * The envelope of a file, or null when it is refused (moved aside) or may still arrive. Only a
+   * regular file is opened, never through a link: a FIFO would block the open, a link would read
+   * whatever it points at.
+   */
   private Envelopes.Opened openOrReject(Path file) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException gone) {
+      return null; // taken by another node meanwhile
+    } catch (IOException io) {
+      LOG.warn("{}: cannot read {}: {}", local, shown(file), io.toString());
+      return null;
+    }
     Envelopes.Opened e;
-    try (InputStream in = Files.newInputStream(file)) {
-      if (Files.size(file) > security.maxEnvelopeBytes() + 512) {
-        throw new EnvelopeRejectedException(Reason.TOO_LARGE, Files.size(file) + " bytes");
+    try {
+      if (!attributes.isRegularFile()) {
+        throw new EnvelopeRejectedException(Reason.NOT_A_FILE, "not a regular file but "
+            + (attributes.isSymbolicLink() ? "a symbolic link"
+                : attributes.isDirectory() ? "a folder" : "a FIFO, socket or device")
+            + "; it is not opened");
       }
-      e = Envelopes.open(security, in);
-    } catch (EnvelopeRejectedException rejected) {
-      if ((rejected.reason() == Reason.MALFORMED || rejected.reason() == Reason.BAD_SIGNATURE)
-          && recent(file)) {
+      long max = security.maxEnvelopeBytes() + Envelopes.MAX_HEADER + 1;
+      if (attributes.size() > max) {
+        throw new EnvelopeRejectedException(Reason.TOO_LARGE, attributes.size() + " bytes; at"
+            + " most " + security.maxEnvelopeBytes() + " of body are accepted");
+      }
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        e = Envelopes.open(security, in, maxTransferTime);
+      }
+    } catch (EnvelopeRejectedException refused) {
+      if ((refused.reason() == Reason.MALFORMED || refused.reason() == Reason.BAD_SIGNATURE)
+          && recent(attributes)) {
         return null; // perhaps still being copied here: look again later
       }
-      reject(file, rejected);
+      reject(file, refused);
+      return null;
+    } catch (NoSuchFileException gone) {
       return null;
     } catch (IOException io) {
-      LOG.warn("{}: cannot read {}: {}", local, file, io.toString());
+      LOG.warn("{}: cannot read {}: {}", local, shown(file), io.toString());
       return null;
     }
     if (!e.from().equals(partner) || !e.to().equals(local)) {
@@ -209,12 +302,8 @@ public final class FileDropTransport implements MessageTransport {
     return e;
   }
 
-  private boolean recent(Path file) {
-    try {
-      return clock.millis() - Files.getLastModifiedTime(file).toMillis() < settleTime.toMillis();
-    } catch (IOException e) {
-      return true;
-    }
+  private boolean recent(BasicFileAttributes attributes) {
+    return clock.millis() - attributes.lastModifiedTime().toMillis() < settleTime.toMillis();
   }
 
   private List<Path> files(String prefix) {
@@ -228,16 +317,39 @@ public final class FileDropTransport implements MessageTransport {
     return out;
   }
 
-  private void reject(Path file, EnvelopeRejectedException e) {
-    rejections.count(LOG, local + " " + file.getFileName(), e);
-    Path aside = incoming.resolve("rejected").resolve(file.getFileName());
-    try {
-      Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-      Files.writeString(incoming.resolve("rejected").resolve(file.getFileName() + ".reason"),
-          e.getMessage() + "\n", StandardCharsets.UTF_8);
-    } catch (IOException io) {
-      LOG.warn("{}: cannot move {} aside: {}", local, file, io.toString());
+  /**
+   * Refuses to work when {@code rejected/} is not a folder of its own: a link planted there
+   * would make every refusal write where it points.
+   */
+  private void checkRejectedFolder() {
+    if (!Files.isDirectory(rejected, LinkOption.NOFOLLOW_LINKS)) {
+      throw new SyncException(local + ": " + rejected + " is not a folder (a symbolic link or a"
+          + " file is there); refused files would be moved through it, so nothing is read until"
+          + " it is removed", null);
     }
+  }
+
+  /**
+   * Moves a refused file aside and writes why beside it. Both are renames within the incoming
+   * folder: a rename replaces a link at the target name instead of writing through it, and the
+   * reason is written to a new file first (CREATE_NEW never follows a link).
+   */
+  private void reject(Path file, EnvelopeRejectedException e) {
+    rejections.count(LOG, local + " " + shown(file), e);
+    Path name = file.getFileName();
+    try {
+      Files.move(file, rejected.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+      Path tmp = rejected.resolve(".tmp-" + UUID.randomUUID() + ".reason");
+      Files.write(tmp, (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8),
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      Files.move(tmp, rejected.resolve(name + ".reason"), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException io) {
+      LOG.warn("{}: cannot move {} aside: {}", local, shown(file), io.toString());
+    }
+  }
+
+  private static String shown(Path file) {
+    return Envelopes.printable(String.valueOf(file.getFileName()));
   }
 
   private static void delete(Path file) {
@@ -255,7 +367,7 @@ public final class FileDropTransport implements MessageTransport {
     Path tmp = outgoing.resolve(".tmp-" + name);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           ch.write(buffer);
@@ -273,8 +385,7 @@ public final class FileDropTransport implements MessageTransport {
         // some platforms cannot force a folder; the rename is then as durable as they make it
       }
     } catch (IOException e) {
-      throw new org.backbonesync.spi.RetriableException("cannot write to " + outgoing + ": "
-          + e, e);
+      throw new RetriableException("cannot write to " + outgoing + ": " + e, e);
     }
   }
 
@@ -284,15 +395,17 @@ public final class FileDropTransport implements MessageTransport {
         + incoming + "]";
   }
 
-  /** Settings of a {@link FileDropTransport}. */
+  /** Settings of a {@link FileDropTransport}; {@link #envelopeIds} is required. */
   public static final class Builder {
     private final Path outgoing;
     private final Path incoming;
     private final EnvelopeSecurity security;
     private final String local;
     private final String partner;
+    private EnvelopeIdStore envelopeIds;
     private Duration resendAfter = Duration.ofMinutes(30);
     private Duration settleTime = Duration.ofMinutes(1);
+    private Duration maxTransferTime = Duration.ofDays(7);
 
     private Builder(Path outgoing, Path incoming, EnvelopeSecurity security, String local,
         String partner) {
@@ -303,9 +416,19 @@ public final class FileDropTransport implements MessageTransport {
       this.partner = Objects.requireNonNull(partner, "partnerConnector");
     }
 
+    /**
+     * Where the ids of the envelopes taken are remembered, e.g. {@code stores.envelopeIds()} of
+     * the engine's stores: durable, so that a file delivered twice is refused after a restart
+     * too. Required.
+     */
+    public Builder envelopeIds(EnvelopeIdStore value) {
+      this.envelopeIds = Objects.requireNonNull(value, "envelopeIds");
+      return this;
+    }
+
     /** When a message not acknowledged is written again. Default 30 minutes. */
     public Builder resendAfter(Duration value) {
-      this.resendAfter = Objects.requireNonNull(value, "resendAfter");
+      this.resendAfter = positive("resendAfter", value);
       return this;
     }
 
@@ -314,12 +437,38 @@ public final class FileDropTransport implements MessageTransport {
      * Default 1 minute.
      */
     public Builder settleTime(Duration value) {
-      this.settleTime = Objects.requireNonNull(value, "settleTime");
+      this.settleTime = positive("settleTime", value);
       return this;
     }
 
-    /** The transport. */
+    /**
+     * How old an envelope may be when it is received: as long as the slowest transfer takes
+     * (envelope ids are remembered as long, so a replay stays refused). An envelope may be ahead
+     * of this side's clock by the security's window. Default 7 days.
+     */
+    public Builder maxTransferTime(Duration value) {
+      this.maxTransferTime = positive("maxTransferTime", value);
+      return this;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+
+    /**
+     * The transport.
+     *
+     * @throws IllegalStateException when no {@link #envelopeIds} was given
+     */
     public FileDropTransport build() {
+      if (envelopeIds == null) {
+        throw new IllegalStateException("envelopeIds is required: give the engine's"
+            + " stores.envelopeIds(), so that a file delivered twice stays refused after a"
+            + " restart");
+      }
       return new FileDropTransport(this);
     }
   }

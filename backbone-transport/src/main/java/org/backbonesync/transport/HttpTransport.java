@@ -1,7 +1,7 @@
 package org.backbonesync.transport;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.SyncMessage;
@@ -22,8 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a connector's messages to its partner's engine over HTTP: POSTs signed envelopes of at
- * most {@code maxBatchMessages} messages and {@code maxBatchBytes} bytes to the partner's {@link
- * HttpTransportHandler} and takes the message ids of the signed acknowledgement it answers with.
+ * most {@code maxBatchMessages} messages and the security's {@code maxEnvelopeBytes} (the
+ * partner's limit: both sides set the same) to the partner's {@link HttpTransportHandler} and
+ * takes the message ids of the signed acknowledgement it answers with. A message larger than the
+ * partner accepts is not sent and blocks nothing: the others flow, and {@link #undeliverable()}
+ * says which and why.
  * A message not acknowledged stays in the engine's outbox and is sent again (after the engine's
  * backoff when the partner cannot be reached), so a partner that is down for a while only delays
  * the sync, and a crash never loses or reorders a message. Thread-safe.
@@ -37,8 +42,8 @@ public final class HttpTransport implements MessageTransport {
   private final HttpClient client;
   private final Duration timeout;
   private final int maxBatchMessages;
-  private final long maxBatchBytes;
   private final MessageCodec codec = new MessageCodec();
+  private final Map<String, String> undeliverable = new ConcurrentHashMap<>();
 
   private HttpTransport(Builder b) {
     this.endpoint = b.endpoint;
@@ -49,7 +54,6 @@ public final class HttpTransport implements MessageTransport {
         : HttpClient.newBuilder().connectTimeout(b.timeout).build();
     this.timeout = b.timeout;
     this.maxBatchMessages = b.maxBatchMessages;
-    this.maxBatchBytes = b.maxBatchBytes;
   }
 
   /**
@@ -64,43 +68,78 @@ public final class HttpTransport implements MessageTransport {
     return new Builder(endpoint, security, fromConnector, toConnector);
   }
 
+  /**
+   * Messages not sent because they do not fit into an envelope the partner accepts, by message
+   * id, with why; they stay in the outbox (the engine tries them again after its backoff, so
+   * once both sides accept larger envelopes they go), and the other messages flow meanwhile.
+   * Cleared of a message when it is acknowledged.
+   */
+  public Map<String, String> undeliverable() {
+    return Map.copyOf(undeliverable);
+  }
+
+  /**
+   * Sends the messages in envelopes the partner accepts. A message too large for any envelope is
+   * left out (see {@link #undeliverable()}); an envelope the partner refuses as too large (its
+   * limit is lower than this side's) is split in two and sent again, down to single messages;
+   * other refusals and an unreachable partner stop the sending.
+   */
   @Override
   public Set<String> send(List<SyncMessage> messages) {
+    Envelopes.Split split = Envelopes.split(security, from, to, messages, maxBatchMessages);
+    split.tooLarge().forEach((m, bytes) ->
+        markUndeliverable(m, Envelopes.tooLargeReason(m, bytes, security)));
     Set<String> acked = new LinkedHashSet<>();
     RetriableException failure = null;
-    for (List<byte[]> batch : batches(messages)) {
+    for (List<SyncMessage> batch : split.batches()) {
       try {
-        acked.addAll(post(batch));
+        acked.addAll(postSplitting(batch));
       } catch (RetriableException e) {
-        failure = e; // later batches would come out of order at the partner anyway: stop
+        failure = e; // the partner is down or refuses this side: the next batch would fail too
         break;
       }
     }
+    acked.forEach(undeliverable::remove);
     if (acked.isEmpty() && failure != null) {
       throw failure;
     }
     return acked;
   }
 
-  private List<List<byte[]>> batches(List<SyncMessage> messages) {
-    List<List<byte[]>> out = new ArrayList<>();
-    List<byte[]> current = new ArrayList<>();
-    long bytes = 0;
-    for (SyncMessage m : messages) {
-      byte[] encoded = codec.encode(m);
-      if (!current.isEmpty() && (current.size() >= maxBatchMessages
-          || bytes + encoded.length > maxBatchBytes)) {
-        out.add(current);
-        current = new ArrayList<>();
-        bytes = 0;
+  private void markUndeliverable(SyncMessage m, String reason) {
+    if (undeliverable.put(m.messageId(), reason) == null) {
+      LOG.warn("{} -> {}: {}", from, to, reason);
+    }
+  }
+
+  /** Posts one batch; one the partner finds too large is sent in halves. */
+  private Set<String> postSplitting(List<SyncMessage> batch) {
+    List<byte[]> encoded = new ArrayList<>(batch.size());
+    for (SyncMessage m : batch) {
+      encoded.add(codec.encode(m));
+    }
+    try {
+      return post(encoded);
+    } catch (TooLarge e) {
+      if (batch.size() == 1) {
+        markUndeliverable(batch.get(0), "message " + batch.get(0).messageId() + " of "
+            + batch.get(0).sourceIssueKey() + " is refused by the partner as too large: "
+            + e.getMessage() + ". It stays in the outbox, and the other messages go on");
+        return Set.of();
       }
-      current.add(encoded);
-      bytes += encoded.length;
+      Set<String> acked = new LinkedHashSet<>(postSplitting(batch.subList(0, batch.size() / 2)));
+      acked.addAll(postSplitting(batch.subList(batch.size() / 2, batch.size())));
+      return acked;
     }
-    if (!current.isEmpty()) {
-      out.add(current);
+  }
+
+  /** The partner answered 413: its envelope limit is lower than this side's. */
+  private static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String partnerSays) {
+      super(partnerSays, null, false, false);
     }
-    return out;
   }
 
   private Set<String> post(List<byte[]> batch) {
@@ -108,9 +147,9 @@ public final class HttpTransport implements MessageTransport {
     HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
         .header("Content-Type", "application/vnd.backbone-envelope")
         .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
     try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new RetriableException("partner " + to + " at " + endpoint + " cannot be reached: "
           + e, e);
@@ -118,26 +157,34 @@ public final class HttpTransport implements MessageTransport {
       Thread.currentThread().interrupt();
       throw new RetriableException("interrupted sending to " + to, e);
     }
-    if (response.statusCode() != 200) {
-      String reason = new String(response.body(), StandardCharsets.UTF_8);
-      throw new RetriableException("partner " + to + " at " + endpoint + " answered "
-          + response.statusCode() + ": " + Envelopes.printable(reason), null);
-    }
-    Envelopes.Opened ack;
-    try {
-      ack = Envelopes.open(security, new ByteArrayInputStream(response.body()));
-    } catch (EnvelopeRejectedException e) {
-      LOG.warn("{}: the acknowledgement of {} was refused: {}", from, to, e.getMessage());
-      throw new RetriableException("the acknowledgement of " + to + " was refused: "
-          + e.getMessage(), e);
+    try (InputStream body = response.body()) {
+      if (response.statusCode() != 200) {
+        // at most 1 KB of what the partner says: a hostile answer cannot fill the memory
+        String reason = Envelopes.printable(new String(body.readNBytes(1024),
+            StandardCharsets.UTF_8), 300);
+        if (response.statusCode() == 413) {
+          throw new TooLarge(reason);
+        }
+        throw new RetriableException("partner " + to + " at " + endpoint + " answered "
+            + response.statusCode() + ": " + reason, null);
+      }
+      Envelopes.Opened ack;
+      try {
+        ack = Envelopes.open(security, body); // reads at most the envelope limit
+      } catch (EnvelopeRejectedException e) {
+        LOG.warn("{}: the acknowledgement of {} was refused: {}", from, to, e.getMessage());
+        throw new RetriableException("the acknowledgement of " + to + " was refused: "
+            + e.getMessage(), e);
+      }
+      if (!ack.kind().equals(Envelopes.ACKS) || !ack.from().equals(to)
+          || !ack.to().equals(from)) {
+        throw new RetriableException("the answer of " + to + " is not its acknowledgement to "
+            + from, null);
+      }
+      return new LinkedHashSet<>(ack.acked());
     } catch (IOException e) {
-      throw new RetriableException("the acknowledgement of " + to + " cannot be read", e);
+      throw new RetriableException("the answer of " + to + " cannot be read: " + e, e);
     }
-    if (!ack.kind().equals(Envelopes.ACKS) || !ack.from().equals(to) || !ack.to().equals(from)) {
-      throw new RetriableException("the answer of " + to + " is not its acknowledgement to "
-          + from, null);
-    }
-    return new LinkedHashSet<>(ack.acked());
   }
 
   @Override
@@ -154,7 +201,6 @@ public final class HttpTransport implements MessageTransport {
     private HttpClient client;
     private Duration timeout = Duration.ofSeconds(30);
     private int maxBatchMessages = 100;
-    private long maxBatchBytes = 1024 * 1024;
 
     private Builder(URI endpoint, EnvelopeSecurity security, String from, String to) {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -181,18 +227,6 @@ public final class HttpTransport implements MessageTransport {
         throw new IllegalArgumentException("maxBatchMessages must be positive, was " + value);
       }
       this.maxBatchMessages = value;
-      return this;
-    }
-
-    /**
-     * The most bytes of messages in one envelope (a single larger message goes alone). Default
-     * 1 MiB; keep it below the partner's {@code maxEnvelopeBytes}.
-     */
-    public Builder maxBatchBytes(long value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("maxBatchBytes must be positive, was " + value);
-      }
-      this.maxBatchBytes = value;
       return this;
     }
 

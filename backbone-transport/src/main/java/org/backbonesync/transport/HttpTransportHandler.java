@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 import org.slf4j.Logger;
@@ -18,14 +20,19 @@ import org.slf4j.LoggerFactory;
  * The receiving end of {@link HttpTransport}, framework-neutral: the host binds {@link
  * #handle} to a POST route of its HTTP server (see the README for the JDK's server). It reads at
  * most the envelope size limit, checks the signature before parsing, checks the synchronization,
- * the connectors and the timestamp, stores each message through the local connector's receiver
- * (the engine's {@code receiver(key)}), and answers with a signed acknowledgement of the messages
- * stored. A refused envelope touches nothing, is counted by reason and answered with 4xx and the
- * reason. Thread-safe.
+ * the connectors and the timestamp, refuses an envelope whose id it has taken already (a replay
+ * inside the window; ids are remembered in the {@link EnvelopeIdStore} for as long as the window,
+ * after which the timestamp refuses it), stores each message through the local connector's
+ * receiver (the engine's {@code receiver(key)}), and answers with a signed acknowledgement of the
+ * messages stored. A refused envelope touches nothing, is counted by reason and answered with 4xx
+ * and the reason (413 too large, 401 signature or key, 403 not the partner or synchronization,
+ * 409 taken already, 400 otherwise); a store that fails is a 503. Thread-safe.
  */
 public final class HttpTransportHandler {
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransportHandler.class);
   private final EnvelopeSecurity security;
+  private final EnvelopeIdStore envelopeIds;
+  private final AtomicLong lastForget = new AtomicLong(Long.MIN_VALUE);
   private final Map<String, Local> locals = new ConcurrentHashMap<>();
   private final Rejections rejections = new Rejections();
 
@@ -34,9 +41,16 @@ public final class HttpTransportHandler {
   /** An answer for the host to send: status, body and content type. */
   public record Response(int status, byte[] body, String contentType) {}
 
-  /** A handler for one synchronization's envelopes. */
-  public HttpTransportHandler(EnvelopeSecurity security) {
+  /**
+   * A handler for one synchronization's envelopes.
+   *
+   * @param envelopeIds where the ids of the envelopes taken are remembered, e.g. {@code
+   *     stores.envelopeIds()} of the engine's stores, so that a replay is refused after a
+   *     restart too
+   */
+  public HttpTransportHandler(EnvelopeSecurity security, EnvelopeIdStore envelopeIds) {
     this.security = Objects.requireNonNull(security, "security");
+    this.envelopeIds = Objects.requireNonNull(envelopeIds, "envelopeIds");
   }
 
   /**
@@ -77,6 +91,14 @@ public final class HttpTransportHandler {
             + envelope.kind() + " from " + Envelopes.printable(envelope.from()) + " to "
             + Envelopes.printable(envelope.to()) + " is not taken here");
       }
+      long now = security.clock().millis();
+      forgetExpiredIds(now);
+      // taken before storing, atomically: of two copies arriving at once, one is refused
+      if (!envelopeIds.remember(security.synchronizationId() + "/" + envelope.to(),
+          envelope.envelopeId(), envelope.timestamp() + security.window().toMillis() + 1, now)) {
+        throw new EnvelopeRejectedException(Reason.DUPLICATE, "envelope "
+            + envelope.envelopeId() + " was taken already");
+      }
       List<String> stored = new ArrayList<>();
       try {
         stored.addAll(local.receiver().receiveAll(envelope.messages())); // one transaction
@@ -103,10 +125,22 @@ public final class HttpTransportHandler {
         case TOO_LARGE -> 413;
         case BAD_SIGNATURE, UNKNOWN_KEY -> 401;
         case NOT_PARTNER, WRONG_SYNCHRONIZATION -> 403;
+        case DUPLICATE -> 409;
         default -> 400;
       }, e.getMessage());
     } catch (IOException e) {
       return text(400, "the body cannot be read");
+    } catch (RuntimeException e) {
+      LOG.warn("transport {}: an envelope could not be taken: {}",
+          security.synchronizationId(), e.toString());
+      return text(503, "the envelope cannot be taken now; send it again later");
+    }
+  }
+
+  private void forgetExpiredIds(long now) {
+    long last = lastForget.get();
+    if (now - last >= security.window().toMillis() && lastForget.compareAndSet(last, now)) {
+      envelopeIds.forgetExpired(now);
     }
   }
 

@@ -44,8 +44,10 @@ class FileDropTransportTest {
     aIn = root.resolve("a/in");
     bOut = root.resolve("b/out");
     bIn = root.resolve("b/in");
-    dropA = FileDropTransport.builder(aOut, aIn, security, "PA", "PB").build();
-    dropB = FileDropTransport.builder(bOut, bIn, security, "PB", "PA").build();
+    dropA = FileDropTransport.builder(aOut, aIn, security, "PA", "PB")
+        .envelopeIds(sites.storesA.envelopeIds()).build();
+    dropB = FileDropTransport.builder(bOut, bIn, security, "PB", "PA")
+        .envelopeIds(sites.storesB.envelopeIds()).build();
     engineA = sites.engine("PA", dropA)
         .retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(20)).build();
     engineB = sites.engine("PB", dropB)
@@ -144,11 +146,12 @@ class FileDropTransportTest {
     rounds(3);
     assertEquals(1, pb.allIssues().size());
 
-    // the same file delivered twice by the transfer, within the window
+    // the same file delivered twice by the transfer, half an hour later
+    clock.advance(Duration.ofMinutes(30));
     Files.write(bIn.resolve("msg-0000000000001-again.env"), copy);
     dropB.receive(engineB.receiver("PB"));
-    // an old file replayed after the window
-    clock.advance(Duration.ofMinutes(30));
+    // the same file again after the longest transfer accepted (7 days): too old now
+    clock.advance(Duration.ofDays(7));
     Files.write(bIn.resolve("msg-0000000000002-replay.env"), copy);
     // a file of another synchronization
     EnvelopeSecurity other = EnvelopeSecurity.builder("pa-pc").key("k1", EnvelopesTest.SECRET)
@@ -162,6 +165,8 @@ class FileDropTransportTest {
         "msg-0000000000002-replay.env", "msg-0000000000002-replay.env.reason",
         "msg-0000000000003-other.env", "msg-0000000000003-other.env.reason"),
         names(bIn.resolve("rejected")));
+    assertTrue(Files.readString(bIn.resolve("rejected/msg-0000000000001-again.env.reason"))
+        .startsWith("DUPLICATE"));
     assertTrue(Files.readString(bIn.resolve("rejected/msg-0000000000002-replay.env.reason"))
         .startsWith("STALE"));
     assertTrue(Files.readString(bIn.resolve("rejected/msg-0000000000003-other.env.reason"))

@@ -65,8 +65,8 @@ class HttpTransportTest {
   }
 
   private void start(int maxBatchMessages) throws IOException {
-    handlerA = new HttpTransportHandler(security);
-    handlerB = new HttpTransportHandler(security);
+    handlerA = new HttpTransportHandler(security, sites.storesA.envelopeIds());
+    handlerB = new HttpTransportHandler(security, sites.storesB.envelopeIds());
     serverA = serve(handlerA, 0, new AtomicInteger());
     serverB = serve(handlerB, 0, postsToB);
     engineA = sites.engine("PA", HttpTransport.builder(endpoint(serverB), security, "PA", "PB")

@@ -26,6 +26,15 @@ final class TwoSites {
   final InMemoryIssueTracker pb = InMemoryIssueTracker.builder("PB").clock(clock)
       .syncUser("sync-b").users("bob").build();
 
+  /** Each site's stores (site A runs PA, site B runs PB), which outlive an engine's restart. */
+  final InMemoryStores storesA = new InMemoryStores();
+  final InMemoryStores storesB = new InMemoryStores();
+
+  /** The stores of the site that runs a connector. */
+  InMemoryStores stores(String connectorKey) {
+    return connectorKey.equals("PA") ? storesA : storesB;
+  }
+
   /** The security both sides share, on the sites' clock. */
   EnvelopeSecurity.Builder security() {
     return EnvelopeSecurity.builder("pa-pb").key("k1", EnvelopesTest.SECRET).clock(clock);
@@ -36,6 +45,6 @@ final class TwoSites {
     return SyncEngine.builder().configuration(configuration)
         .tracker(connectorKey, connectorKey.equals("PA") ? pa : pb)
         .transport(connectorKey, transport)
-        .stores(new InMemoryStores()).clock(clock);
+        .stores(stores(connectorKey)).clock(clock);
   }
 }
