@@ -95,4 +95,32 @@ class NoChangeLostTest {
     assertEquals("Printer on fire, second floor", sync.a().value("PA-1", "summary").asText());
     assertEquals("High", priority(sync.a(), "PA-1"), "bob's first edit reached A");
   }
+
+  /**
+   * Simulation seed 727896 (sweep of 1..1,000,000). B's change on its way loses at A against an
+   * older change of A's that B then applies, and keeps, through a newer change of bob's not sent
+   * yet. B went on taking A for holding the value on its way; when bob set the field back to
+   * that value, B's poll saw no change to send: A kept its value, B bob's.
+   */
+  @Test
+  void anEditBackToAValueThePartnerRefusedIsSent() {
+    SyncTestDriver sync = synced(
+        FieldMapping.passthrough(SyncTestDriver.PRIORITY, "priority", Direction.BOTH),
+        FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH));
+    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.poll("PB"); // High goes, not delivered yet
+    sync.advance(Duration.ofSeconds(10));
+    sync.a("alice").edit("PA-1", "priority", "Low"); // newer than High: A will keep it
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.advance(Duration.ofSeconds(10));
+    sync.b("bob").edit("PB-1", "priority", "Medium"); // newer than Low, not sent yet
+    sync.apply("PB"); // Low loses against Medium here
+    sync.b("bob").edit("PB-1", "priority", "High");
+
+    sync.runUntilQuiet();
+
+    assertEquals("High", priority(sync.b(), "PB-1"));
+    assertEquals("High", priority(sync.a(), "PA-1"), "bob's last edit reached A");
+  }
 }

@@ -179,17 +179,19 @@ final class ConflictResolver {
         continue;
       }
       boolean tie = remote.changedAt() == localTime;
-      boolean remoteWins = tie ? remoteIsA
-          : oldestWins ? remote.changedAt() < localTime // test only: a broken rule
-          : remote.changedAt() > localTime;
+      boolean remoteWins = wins(remote.changedAt(), localTime, remoteIsA);
       ConflictRecord.Rule rule = tie ? ConflictRecord.Rule.TIE_BREAK
           : ConflictRecord.Rule.NEWEST_WINS;
       if (remoteWins) {
         apply.put(id, remote);
         settled.add(id);
-      } else if (!unseen) {
-        // The local change won but was not sent yet: the partner holds the remote value now,
-        // so the next poll sends the local one (it differs from what the partner has).
+      } else if (!unseen || wins(remote.changedAt(), sent.changedAt(), remoteIsA)) {
+        // The local value stays, but the partner keeps its own: it had none of ours that it
+        // has not seen, or the one on its way loses there against its change (the same rule
+        // with the same times; ours won here only through a newer change not sent yet). The
+        // partner holds the remote value, so the next poll sends the local one if it differs;
+        // were the last synced value left at ours on the way, a person here changing the field
+        // back to it would look like no change, and the sides would stay apart.
         partnerValues = grown(partnerValues);
         partnerValues.put(id, remote.value());
       }
@@ -222,6 +224,19 @@ final class ConflictResolver {
       }
     }
     return unsentAt;
+  }
+
+  /**
+   * Whether a change made at {@code remoteAt} on the partner beats one made here at {@code
+   * localAt}: the newer one, connector A's on a tie. Both sides apply it to the same two times,
+   * so each can tell what the other decides.
+   */
+  private boolean wins(long remoteAt, long localAt, boolean remoteIsA) {
+    if (remoteAt == localAt) {
+      return remoteIsA;
+    }
+    return oldestWins ? remoteAt < localAt // test only: a broken rule
+        : remoteAt > localAt;
   }
 
   /** A map to put into: {@code map} itself once it is one made here, else a new one. */
