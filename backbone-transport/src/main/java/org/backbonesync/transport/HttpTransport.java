@@ -160,8 +160,13 @@ public final class HttpTransport implements MessageTransport {
     try (InputStream body = response.body()) {
       if (response.statusCode() != 200) {
         // at most 1 KB of what the partner says: a hostile answer cannot fill the memory
-        String reason = Envelopes.printable(new String(body.readNBytes(1024),
-            StandardCharsets.UTF_8), 300);
+        String reason;
+        try {
+          reason = Envelopes.printable(new String(body.readNBytes(1024),
+              StandardCharsets.UTF_8), 300);
+        } catch (IOException closed) {
+          reason = "(no text: " + closed.getMessage() + ")"; // a refusal may close at once
+        }
         if (response.statusCode() == 413) {
           throw new TooLarge(reason);
         }

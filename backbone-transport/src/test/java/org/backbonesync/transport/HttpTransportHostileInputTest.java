@@ -1,0 +1,294 @@
+package org.backbonesync.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.backbonesync.core.SyncEngine;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageCodec;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.EnvelopeIdStore;
+import org.backbonesync.testkit.InMemoryStores;
+import org.backbonesync.testkit.ManualClock;
+import org.backbonesync.transport.EnvelopeRejectedException.Reason;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an attacker on the network, or a partner with other limits, sends to the HTTP transport,
+ * over real sockets on 127.0.0.1: each refusal is answered with its status and reason, and B's
+ * inbox is unchanged by it.
+ */
+class HttpTransportHostileInputTest {
+  private final TwoSites sites = new TwoSites();
+  private final ManualClock clock = sites.clock;
+  private final EnvelopeSecurity security = sites.security().maxEnvelopeBytes(256 * 1024)
+      .build();
+  private final InMemoryStores storesB = sites.storesB;
+  private final List<HttpServer> servers = new ArrayList<>();
+  private SyncEngine engineB;
+  private HttpTransportHandler handlerB;
+  private URI endpointB;
+
+  private URI serve(HttpTransportHandler handler) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    server.createContext("/backbone/transport", exchange -> {
+      HttpTransportHandler.Response r = handler.handle(exchange.getRequestMethod(),
+          exchange.getRequestBody());
+      exchange.getResponseHeaders().set("Content-Type", r.contentType());
+      exchange.sendResponseHeaders(r.status(), r.body().length);
+      exchange.getResponseBody().write(r.body());
+      exchange.close();
+    });
+    server.start();
+    servers.add(server);
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+        + "/backbone/transport");
+  }
+
+  /** Site B: its engine, and its handler over HTTP. */
+  private void startB(EnvelopeSecurity securityB) throws IOException {
+    engineB = sites.engine("PB", messages -> Set.of()).build();
+    handlerB = new HttpTransportHandler(securityB, storesB.envelopeIds())
+        .connector("PB", "PA", engineB.receiver("PB"));
+    endpointB = serve(handlerB);
+  }
+
+  @AfterEach
+  void stop() {
+    servers.forEach(s -> s.stop(0));
+  }
+
+  private static SyncMessage message(int n, int summaryBytes) {
+    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-" + n + ":1:1", "pa-pb", "PA",
+        "PB", "PA-" + n, null, 1, MessageKind.CHANGE, "Task", 1, Map.of("summary",
+            new FieldValue(TextNode.valueOf("x".repeat(summaryBytes)), 1, "alice")));
+  }
+
+  private byte[] envelope(SyncMessage... messages) {
+    List<byte[]> encoded = new ArrayList<>();
+    for (SyncMessage m : messages) {
+      encoded.add(new MessageCodec().encode(m));
+    }
+    return Envelopes.seal(security, Envelopes.MESSAGES, "PA", "PB", encoded, List.of());
+  }
+
+  private HttpResponse<String> post(byte[] body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpointB)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private int inboxB() {
+    return storesB.messages().incomingCount("PB");
+  }
+
+  @Test
+  void aReplayInsideTheWindowIsRefusedWith409() throws Exception {
+    startB(security);
+    byte[] captured = envelope(message(1, 10));
+    assertEquals(200, post(captured).statusCode());
+    storesB.messages().removeIncoming("PB", "PA:PA-1:1:1"); // applied meanwhile
+    clock.advance(Duration.ofMinutes(5));
+
+    HttpResponse<String> replay = post(captured);
+
+    assertEquals(409, replay.statusCode());
+    assertTrue(replay.body().matches("DUPLICATE: envelope [0-9a-f-]{36} was taken already"),
+        replay.body());
+    assertEquals(0, inboxB());
+    assertEquals(Map.of(Reason.DUPLICATE, 1L), handlerB.rejected());
+  }
+
+  @Test
+  void aReplayWithCurlFromOutsideIsRefusedAfterARestartToo(@TempDir Path dir) throws Exception {
+    startB(security);
+    Path captured = Files.write(dir.resolve("captured.env"), envelope(message(1, 10)));
+    assertEquals("200", curl(captured));
+    storesB.messages().removeIncoming("PB", "PA:PA-1:1:1");
+
+    // B restarts: a new handler on the same stores
+    handlerB = new HttpTransportHandler(security, storesB.envelopeIds())
+        .connector("PB", "PA", engineB.receiver("PB"));
+    endpointB = serve(handlerB);
+
+    assertEquals("409", curl(captured));
+    assertEquals(0, inboxB());
+  }
+
+  private String curl(Path body) throws Exception {
+    Process p;
+    try {
+      p = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+          "--data-binary", "@" + body, endpointB.toString()).start();
+    } catch (IOException noCurl) {
+      assumeTrue(false, "curl is not installed");
+      return null;
+    }
+    String code = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    assumeTrue(p.waitFor() == 0, "curl ran");
+    return code;
+  }
+
+  @Test
+  void aMessageLargerThanThePartnersLimitBlocksNothingAndWaitsInTheOutbox() throws Exception {
+    startB(security);
+    HttpTransport transportA = HttpTransport.builder(endpointB, security, "PA", "PB").build();
+    SyncEngine engineA = sites.engine("PA", transportA).build();
+    sites.pa.as("alice").create("Printer on fire");
+    sites.pa.as("alice").create("x".repeat(300 * 1024)); // larger than B's 256 KiB envelopes
+    sites.pa.as("alice").create("Paper jam");
+
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(30));
+      engineA.runOnce();
+      engineB.runOnce();
+    }
+
+    assertEquals(List.of("Printer on fire", "Paper jam"), sites.pb.allIssues().stream()
+        .map(i -> i.field("summary").asText()).toList());
+    assertEquals(1, sites.storesA.messages().outgoingCount("PA"), "kept to send later");
+    String why = transportA.undeliverable().get("PA:PA-2:2:1");
+    assertTrue(why.contains("of PA-2 needs an envelope of 307") && why.contains(
+        "the partner accepts at most 262144"), transportA.undeliverable().toString());
+    assertEquals(Map.of(), handlerB.rejected(), "never sent, so never refused");
+  }
+
+  @Test
+  void aPartnerWithALowerLimitGetsSmallerEnvelopes() throws Exception {
+    EnvelopeSecurity lower = sites.security().maxEnvelopeBytes(150 * 1024).build();
+    startB(lower);
+    EnvelopeSecurity higher = sites.security().maxEnvelopeBytes(1024 * 1024).build();
+    HttpTransport transportA = HttpTransport.builder(endpointB, higher, "PA", "PB").build();
+
+    Set<String> acked = transportA.send(List.of(message(1, 100 * 1024), message(2, 100 * 1024),
+        message(3, 100 * 1024), message(4, 200 * 1024)));
+
+    assertEquals(Set.of("PA:PA-1:1:1", "PA:PA-2:1:1", "PA:PA-3:1:1"), acked);
+    assertTrue(transportA.undeliverable().get("PA:PA-4:1:1").contains("refused by the partner"
+        + " as too large: TOO_LARGE: more than 153600 bytes"),
+        transportA.undeliverable().toString());
+    assertEquals(3, inboxB());
+  }
+
+  @Test
+  void aSignedEnvelopeWithAKeyTwiceIsRefusedWith400() throws Exception {
+    startB(security);
+    String body = Forge.body(envelope(message(1, 10)));
+
+    HttpResponse<String> r = post(Forge.signed(body.replace("\"sequenceId\":1",
+        "\"sequenceId\":1,\"sequenceId\":2")));
+
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().startsWith("MALFORMED: the body is not JSON: Duplicate field"
+        + " 'sequenceId'"), r.body());
+    assertEquals(0, inboxB());
+  }
+
+  @Test
+  void deepNestingIsRefusedWith400() throws Exception {
+    startB(security);
+    String body = Forge.body(envelope(message(1, 10)));
+
+    HttpResponse<String> r = post(Forge.signed(body.replace("\"xxxxxxxxxx\"",
+        "[".repeat(50_000))));
+
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().startsWith("LIMIT: Document nesting depth"), r.body());
+    assertEquals(0, inboxB());
+  }
+
+  @Test
+  void aCutEnvelopeIsRefused() throws Exception {
+    startB(security);
+    byte[] whole = envelope(message(1, 10));
+
+    HttpResponse<String> r = post(java.util.Arrays.copyOf(whole, whole.length - 5));
+
+    assertEquals(401, r.statusCode());
+    assertTrue(r.body().startsWith("BAD_SIGNATURE"), r.body());
+    assertEquals(0, inboxB());
+  }
+
+  @Test
+  void aStoreThatFailsIsA503AndStoresNothing() throws Exception {
+    engineB = sites.engine("PB", messages -> Set.of()).build();
+    EnvelopeIdStore down = new EnvelopeIdStore() {
+      @Override
+      public boolean remember(String scope, String id, long expiresAt, long now) {
+        throw new IllegalStateException("database connection lost");
+      }
+
+      @Override
+      public boolean isRemembered(String scope, String id, long now) {
+        throw new IllegalStateException("database connection lost");
+      }
+
+      @Override
+      public int forgetExpired(long now) {
+        return 0;
+      }
+    };
+    handlerB = new HttpTransportHandler(security, down)
+        .connector("PB", "PA", engineB.receiver("PB"));
+    endpointB = serve(handlerB);
+
+    HttpResponse<String> r = post(envelope(message(1, 10)));
+
+    assertEquals(503, r.statusCode());
+    assertEquals("the envelope cannot be taken now; send it again later", r.body());
+    assertEquals(0, inboxB());
+  }
+
+  @Test
+  void aHostileAnswerIsReadOnlyInPart() throws Exception {
+    HttpServer liar = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    liar.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(500, 0); // chunked: 64 MB of it
+      try (OutputStream out = exchange.getResponseBody()) {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) '\u001b');
+        for (int i = 0; i < 1024; i++) {
+          out.write(chunk);
+        }
+      } catch (IOException clientStoppedReading) {
+        // expected: the transport reads 1 KB
+      }
+    });
+    liar.start();
+    servers.add(liar);
+    HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
+        + liar.getAddress().getPort() + "/"), security, "PA", "PB").build();
+
+    RetriableException e = assertThrows(RetriableException.class,
+        () -> transport.send(List.of(message(1, 10))));
+
+    assertTrue(e.getMessage().contains("answered 500: ???"), e.getMessage());
+    assertTrue(e.getMessage().length() < 500, e.getMessage().length() + " characters");
+  }
+}
