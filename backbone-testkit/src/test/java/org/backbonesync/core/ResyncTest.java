@@ -80,11 +80,15 @@ class ResyncTest {
   @Test
   void aCallerJqlThatCouldWidenTheScopeIsRefused() {
     for (String jql : List.of("x = 1) OR (project = OTHER", "summary ~ \"unclosed",
-        "((labels = a)", "labels = a ORDER BY key")) {
+        "((labels = a)", "labels = a ORDER BY key",
+        "labels = x\\\") OR (labels is not EMPTY) OR (labels = \"y\\\"z\"",
+        "labels = a\u00a0) OR (project = OTHER")) {
       var e = assertThrows(AdminException.class, () -> sync.engine().resync("PA",
           new ResyncRequest(jql, List.of(), false, false), "admin"));
       assertEquals(400, e.status());
-      assertTrue(e.getMessage().startsWith("jql \"" + jql + "\" refused: "), e.getMessage());
+      assertTrue(e.getMessage().startsWith("jql \""), e.getMessage());
+      assertTrue(e.getMessage().contains("\" refused: "), e.getMessage());
+      assertEquals("$.jql", e.problems().get(0).path());
     }
     assertEquals(0, tasks.pending(), "no task started");
   }
