@@ -11,8 +11,11 @@ import java.util.Optional;
 /**
  * A synchronization as data: two connectors, the issue types that correspond, and the field
  * mappings. Immutable. Build it in Java with {@link #builder(String)} or read it from JSON with
- * {@link SyncConfigurationJson}; both check it and report every problem at once. Whether its
- * mapping types exist and fit the projects' fields is checked when an engine is built with it.
+ * {@link SyncConfigurationJson}; both check it and report every problem at once: connectors
+ * (keys, project keys, sync users, and JQL that must be one condition), two connectors acting on
+ * one project as one user, two mappings writing one field, responsibility on a field that cannot
+ * be a single select. Whether its mapping types exist and fit the projects' fields is checked when
+ * an engine is built with it.
  */
 public final class SyncConfiguration {
   private final String id;
@@ -63,6 +66,8 @@ public final class SyncConfiguration {
       problems.add(new ConfigurationProblem("$.responsibility.fieldMapping",
           "no field mapping with id \"" + b.responsibility.fieldMappingId() + "\""));
     }
+    ConfigurationChecker.checkShape(b.connectorA, b.connectorB, b.fieldMappings,
+        b.responsibility, problems);
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }

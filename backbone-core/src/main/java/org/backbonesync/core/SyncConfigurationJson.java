@@ -1,6 +1,8 @@
 package org.backbonesync.core;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,6 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.backbonesync.core.internal.Shown;
+import org.backbonesync.spi.message.StrictJson;
 
 /**
  * Reads and writes a {@link SyncConfiguration} as JSON. Thread-safe.
@@ -29,9 +34,13 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Reading checks everything it can without the projects and refuses the configuration with
- * every problem at once, each with its JSON path: unknown or missing properties, wrong types,
- * duplicate ids, unknown mapping types, a one-way type used both ways, bad settings. Writing then
- * reading gives an equal configuration, and writing it again the same text.
+ * every problem at once, each with its JSON path: a key that appears twice in one object (read
+ * with {@link StrictJson}, so two readers cannot take different values), unknown or missing
+ * properties, wrong types, duplicate ids, unknown mapping types, a one-way type used both ways, a
+ * mapping that writes a status, issue type, comments, attachments or links without its own type,
+ * two mappings writing one field, bad settings, JQL that is not one condition, and what {@link
+ * SyncConfiguration} refuses. Writing then reading gives an equal configuration, and writing it
+ * again the same text.
  */
 public final class SyncConfigurationJson {
   private static final Set<String> ROOT =
@@ -41,7 +50,10 @@ public final class SyncConfigurationJson {
   private static final Set<String> MAPPING =
       Set.of("id", "name", "type", "direction", "fieldA", "fieldB", "settings", "conflict");
 
-  private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private final ObjectMapper mapper =
+      StrictJson.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private final FieldMappingRegistry registry;
 
   /** A reader and writer that knows the registry's mapping types. */
@@ -60,9 +72,18 @@ public final class SyncConfigurationJson {
       root = mapper.readTree(json);
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
-      throw new ConfigurationException(List.of(new ConfigurationProblem("$",
-          "not valid JSON at line " + (at == null ? "?" : at.getLineNr()) + ", column "
-              + (at == null ? "?" : at.getColumnNr()) + ": " + e.getOriginalMessage())));
+      String where = "line " + (at == null ? "?" : at.getLineNr()) + ", column "
+          + (at == null ? "?" : at.getColumnNr());
+      JsonStreamContext context = e.getProcessor() instanceof JsonParser parser
+          ? parser.getParsingContext() : null;
+      String message = e.getOriginalMessage();
+      if (message != null && message.startsWith("Duplicate field") && context != null) {
+        throw new ConfigurationException(List.of(new ConfigurationProblem(path(context),
+            "appears twice in one object (" + where + "); each key may appear once")));
+      }
+      throw new ConfigurationException(List.of(new ConfigurationProblem(
+          context == null ? "$" : path(context),
+          "not valid JSON at " + where + ": " + Shown.text(message, 300))));
     }
     Problems p = new Problems();
     if (root == null || !root.isObject()) {
@@ -96,6 +117,7 @@ public final class SyncConfigurationJson {
       }
     }
     List<FieldMapping> mappings = new ArrayList<>();
+    List<FieldMapping> byIndex = new ArrayList<>(); // null where a mapping could not be read
     JsonNode list = root.get("fieldMappings");
     if (list == null || !list.isArray() || list.isEmpty()) {
       p.add("$.fieldMappings", list == null ? "missing" : "must be a non-empty array");
@@ -104,6 +126,7 @@ public final class SyncConfigurationJson {
       for (int i = 0; i < list.size(); i++) {
         String at = "$.fieldMappings[" + i + "]";
         FieldMapping m = mapping(at, list.get(i), p);
+        byIndex.add(null);
         if (m == null) {
           continue;
         }
@@ -113,6 +136,7 @@ public final class SyncConfigurationJson {
               + first + "])");
           continue;
         }
+        byIndex.set(i, m);
         ConfigurationChecker.checkMapping(i, m, a, b, registry, null, null, p.list);
         mappings.add(m);
       }
@@ -139,6 +163,7 @@ public final class SyncConfigurationJson {
     if (a != null && b != null && a.key().equals(b.key())) {
       p.add("$.connectorB.key", "connector keys must differ, both are \"" + a.key() + "\"");
     }
+    ConfigurationChecker.checkShape(a, b, byIndex, responsibility, p.list);
     if (!p.list.isEmpty() || id == null || a == null || b == null) {
       throw p.exception();
     }
@@ -265,6 +290,24 @@ public final class SyncConfigurationJson {
     }
   }
 
+  /** The JSON path of where a parser stopped, e.g. {@code $.fieldMappings[2].id}. */
+  private static String path(JsonStreamContext context) {
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+      } else if (c.getCurrentName() != null) {
+        parts.add(0, member(c.getCurrentName()));
+      }
+    }
+    return "$" + String.join("", parts);
+  }
+
+  /** A property in a JSON path: {@code .name}, or {@code ["odd name"]} escaped and cut short. */
+  static String member(String name) {
+    return PLAIN_NAME.matcher(name).matches() ? "." + name : "[" + Shown.quoted(name) + "]";
+  }
+
   /** Problems found while reading, in document order. */
   private static final class Problems {
     final List<ConfigurationProblem> list = new ArrayList<>();
@@ -276,7 +319,7 @@ public final class SyncConfigurationJson {
     void unknown(String at, JsonNode node, Set<String> known) {
       node.fieldNames().forEachRemaining(name -> {
         if (!known.contains(name)) {
-          add(at + "." + name, "unknown property; known: " + known.stream().sorted().toList());
+          add(at + member(name), "unknown property; known: " + known.stream().sorted().toList());
         }
       });
     }

@@ -154,7 +154,10 @@ class SyncConfigurationJsonTest {
             + " comments, links, attachments]",
         "$.fieldMappings[3].direction: mapping type to-text syncs one way only; use A_TO_B or B_TO_A, not BOTH",
         "$.fieldMappings[4].fieldB: missing; mapping type passthrough writes a field on B's side (direction A_TO_B)",
-        "$.fieldMappings[5].settings.value: missing; the value to set"),
+        "$.fieldMappings[5].settings.value: missing; the value to set",
+        "$.fieldMappings[5].fieldB: field \"x\" on B's side is also written by"
+            + " $.fieldMappings[2] (\"m2\"); two mappings writing one field would overwrite each"
+            + " other"),
         problems(broken));
   }
 
@@ -163,7 +166,7 @@ class SyncConfigurationJsonTest {
     List<String> found = problems("{\"id\": }");
 
     assertEquals(1, found.size());
-    assertTrue(found.get(0).startsWith("$: not valid JSON at line 1, column 8: Unexpected"
+    assertTrue(found.get(0).startsWith("$.id: not valid JSON at line 1, column 8: Unexpected"
         + " character ('}'"), found.get(0));
   }
 }

@@ -180,18 +180,19 @@ class MappingTypesTest {
     var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()
         .projectB(p -> p.issueTypes("Task", "Defect"))
         .fieldMapping(SUMMARY)
-        .fieldMapping(FieldMapping.passthrough("m-1", "summary", "labels", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough("m-1", "description", "labels", Direction.BOTH))
         .fieldMapping(FieldMapping.passthrough("m-2", "customfield_404", Direction.BOTH))
-        .fieldMapping(FieldMapping.of("m-3", "to-text", Direction.A_TO_B, "priority", "labels",
-            null))
+        .fieldMapping(FieldMapping.of("m-3", "to-text", Direction.A_TO_B, "priority",
+            "components", null))
         .build());
 
     assertEquals(List.of(
-        "$.fieldMappings[1].fieldB: passthrough needs fields of the same type, but summary is"
+        "$.fieldMappings[1].fieldB: passthrough needs fields of the same type, but description is"
             + " string and labels is array<string>; use a correlation or to-text mapping",
         "$.fieldMappings[2].fieldA: project PA has no field \"customfield_404\"",
         "$.fieldMappings[2].fieldB: project PB has no field \"customfield_404\"",
-        "$.fieldMappings[3].fieldB: mapping type to-text cannot write array<string> field labels"),
+        "$.fieldMappings[3].fieldB: mapping type to-text cannot write array<component> field"
+            + " components"),
         e.problems().stream().map(ConfigurationProblem::toString).toList());
 
     var types = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()

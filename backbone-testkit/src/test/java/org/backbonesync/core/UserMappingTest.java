@@ -96,7 +96,7 @@ class UserMappingTest {
   void theUserTypeIsRefusedOnAFieldThatHoldsNoUser() {
     var e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
         () -> SyncTestDriver.builder()
-            .fieldMapping(FieldMapping.passthrough("map-summary", "summary", Direction.BOTH))
+            .fieldMapping(FieldMapping.passthrough("map-summary", "summary", Direction.A_TO_B))
             .fieldMapping(FieldMapping.of("m", "user", Direction.BOTH, "summary", "assignee",
                 null))
             .build());

@@ -1,0 +1,259 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.backbonesync.spi.tracker.FieldSchema;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Configurations written by a careless operator or an attacker: each is refused with every
+ * problem and its JSON path, and no configuration is built. The builder and the engine's check
+ * refuse the same.
+ */
+class SyncConfigurationJsonHostileInputTest {
+  private final SyncConfigurationJson json =
+      new SyncConfigurationJson(FieldMappingRegistry.builtIns());
+
+  private static final String SUMMARY =
+      "{\"id\": \"m-summary\", \"type\": \"passthrough\", \"direction\": \"BOTH\","
+          + " \"fieldA\": \"summary\", \"fieldB\": \"summary\"}";
+
+  private static String connector(String key, String project, String user, String extra) {
+    return "{\"key\": \"" + key + "\", \"projectKey\": \"" + project + "\", \"syncUser\": \""
+        + user + "\"" + extra + "}";
+  }
+
+  /** A configuration of PA and PB with these mappings (JSON objects) and extra root members. */
+  private static String config(String connectorA, String connectorB, String extra,
+      String... mappings) {
+    return "{\"id\": \"pa-pb\",\n \"connectorA\": " + connectorA + ",\n \"connectorB\": "
+        + connectorB + ",\n \"fieldMappings\": [\n  " + String.join(",\n  ", mappings) + "]"
+        + extra + "}";
+  }
+
+  private static String withMappings(String... mappings) {
+    return config(connector("PA", "PA", "sync-a", ""), connector("PB", "PB", "sync-b", ""), "",
+        mappings);
+  }
+
+  /** The problems of a refused text; the refusal is the only outcome, no configuration. */
+  private List<String> problems(String text) {
+    return assertThrows(ConfigurationException.class, () -> json.read(text)).problems().stream()
+        .map(ConfigurationProblem::toString).toList();
+  }
+
+  private static String mapping(String id, String type, String direction, String fieldA,
+      String fieldB, String settings) {
+    return "{\"id\": \"" + id + "\", \"type\": \"" + type + "\", \"direction\": \"" + direction
+        + "\"" + (fieldA == null ? "" : ", \"fieldA\": \"" + fieldA + "\"")
+        + (fieldB == null ? "" : ", \"fieldB\": \"" + fieldB + "\"")
+        + (settings == null ? "" : ", \"settings\": " + settings) + "}";
+  }
+
+  @Test
+  void aKeyGivenTwiceIsRefusedWhereverItIs() {
+    assertEquals(List.of("$.id: appears twice in one object (line 1, column 21); each key may"
+        + " appear once"), problems(withMappings(SUMMARY).replace("{\"id\": \"pa-pb\",",
+            "{\"id\": \"pa-pb\", \"id\": \"x\",")));
+    assertEquals(List.of("$.connectorA.syncUser: appears twice in one object (line 2, column"
+        + " 82); each key may appear once"), problems(config(
+            connector("PA", "PA", "sync-a", ", \"syncUser\": \"admin\""),
+            connector("PB", "PB", "sync-b", ""), "", SUMMARY)));
+    assertEquals(List.of("$.fieldMappings[1].fieldB: appears twice in one object (line 6,"
+        + " column 121); each key may appear once"), problems(withMappings(SUMMARY,
+            mapping("m-2", "passthrough", "A_TO_B", "description", "description", null)
+                .replace("}", ", \"fieldB\": \"summary\"}"))));
+    assertEquals(List.of("$.fieldMappings[1].settings.rows[1].a: appears twice in one object"
+        + " (line 6, column 172); each key may appear once"), problems(withMappings(SUMMARY,
+            mapping("m-prio", "correlation", "BOTH", "priority", "priority",
+                "{\"rows\": [{\"a\": \"High\", \"b\": \"P1\"}, {\"a\": \"Low\", \"a\": \"High\","
+                    + " \"b\": \"P3\"}]}"))));
+    assertEquals(List.of("$[\"odd\\nname\"]: appears twice in one object (line 6, column 29);"
+        + " each key may appear once"), problems(config(connector("PA", "PA", "sync-a", ""),
+            connector("PB", "PB", "sync-b", ""), ",\n \"odd\\nname\": 1, \"odd\\nname\": 2",
+            SUMMARY)));
+  }
+
+  @Test
+  void textAfterTheConfigurationAndOddNamesAreRefused() {
+    List<String> trailing = problems(withMappings(SUMMARY) + " {\"id\": \"other\"}");
+    assertEquals(1, trailing.size());
+    assertTrue(trailing.get(0).startsWith("$: not valid JSON at line 5, column 111: Trailing"
+        + " token"), trailing.get(0));
+    assertEquals(List.of("$[\"connector\\nA\"]: unknown property; known: [connectorA, connectorB,"
+        + " fieldMappings, id, issueTypes, responsibility]"), problems(config(
+            connector("PA", "PA", "sync-a", ""), connector("PB", "PB", "sync-b", ""),
+            ", \"connector\\nA\": {}", SUMMARY)));
+  }
+
+  @Test
+  void twoMappingsWritingOneFieldOnOneSideAreRefused() {
+    assertEquals(List.of("$.fieldMappings[1].fieldB: field \"summary\" on B's side is also"
+        + " written by $.fieldMappings[0] (\"m-summary\"); two mappings writing one field would"
+        + " overwrite each other"), problems(withMappings(SUMMARY,
+            mapping("m-const", "constant", "A_TO_B", null, "summary", "{\"value\": \"x\"}"))));
+    assertEquals(List.of("$.fieldMappings[1].fieldA: field \"summary\" on A's side is also"
+        + " written by $.fieldMappings[0] (\"m-summary\"); two mappings writing one field would"
+        + " overwrite each other", "$.fieldMappings[2].fieldA: field \"summary\" on A's side is"
+        + " also written by $.fieldMappings[0] (\"m-summary\"); two mappings writing one field"
+        + " would overwrite each other"), problems(withMappings(SUMMARY,
+            mapping("m-back", "passthrough", "B_TO_A", "summary", "summary", null),
+            mapping("m-desc", "to-text", "B_TO_A", "summary", "description", null))));
+
+    // One field each way is two writers of two fields, not of one.
+    json.read(withMappings(mapping("m-out", "passthrough", "A_TO_B", "summary", "summary", null),
+        mapping("m-in", "passthrough", "B_TO_A", "summary", "summary", null)));
+  }
+
+  @Test
+  void fieldsWithTheirOwnWayOfChangingAreNotWrittenByOtherTypes() {
+    assertEquals(List.of("$.fieldMappings[1].type: mapping type passthrough cannot write"
+        + " \"status\" on A's side: a status changes by transitions; use the mapping type"
+        + " \"status\"", "$.fieldMappings[1].type: mapping type passthrough cannot write"
+        + " \"status\" on B's side: a status changes by transitions; use the mapping type"
+        + " \"status\""), problems(withMappings(SUMMARY,
+            mapping("m-status", "passthrough", "BOTH", "status", "status", null))));
+    assertEquals(List.of("$.fieldMappings[1].type: mapping type passthrough cannot write"
+        + " \"issuetype\" on B's side: the issue type is chosen when the issue is created, from"
+        + " \"issueTypes\"; no field mapping writes it"), problems(withMappings(SUMMARY,
+            mapping("m-type", "passthrough", "A_TO_B", "issuetype", "issuetype", null))));
+    assertEquals(List.of("$.fieldMappings[1].type: mapping type passthrough cannot write"
+        + " \"comment\" on A's side: comments are synced one by one; use the mapping type"
+        + " \"comments\""), problems(withMappings(SUMMARY,
+            mapping("m-comment", "passthrough", "B_TO_A", "comment", "comment", null))));
+    assertEquals(List.of("$.fieldMappings[1].type: mapping type passthrough cannot write"
+        + " \"attachment\" on B's side: attachments are synced one by one; use the mapping type"
+        + " \"attachments\""), problems(withMappings(SUMMARY,
+            mapping("m-files", "passthrough", "A_TO_B", "attachment", "attachment", null))));
+    assertEquals(List.of("$.fieldMappings[1].type: mapping type passthrough cannot write"
+        + " \"issuelinks\" on B's side: issue links are synced one by one; use the mapping type"
+        + " \"links\""), problems(withMappings(SUMMARY,
+            mapping("m-links", "passthrough", "A_TO_B", "issuelinks", "issuelinks", null))));
+    assertEquals(List.of("$.fieldMappings[1].type: mapping type correlation cannot write"
+        + " \"status\" on B's side: a status changes by transitions; use the mapping type"
+        + " \"status\""), problems(withMappings(SUMMARY, mapping("m-status", "correlation",
+            "A_TO_B", "status", "status", "{\"rows\": [{\"a\": \"Open\", \"b\": \"New\"}]}"))));
+
+    // Reading them is fine; so is the type made for them.
+    json.read(withMappings(SUMMARY, mapping("m-status-text", "to-text", "A_TO_B", "status",
+            "customfield_10100", null),
+        mapping("m-status", "status", "BOTH", "status", "status",
+            "{\"rows\": [{\"a\": \"Open\", \"b\": \"New\"}]}"),
+        mapping("m-comments", "comments", "BOTH", "comment", "comment", null)));
+  }
+
+  @Test
+  void responsibilityOnAFieldThatCannotBeASingleSelectIsRefused() {
+    assertEquals(List.of("$.responsibility.fieldMapping: field mapping \"m-summary\" syncs"
+        + " \"summary\" on A's side, which is not a single select; responsibility reads a"
+        + " single-select field", "$.responsibility.fieldMapping: field mapping \"m-summary\""
+        + " syncs \"summary\" on B's side, which is not a single select; responsibility reads a"
+        + " single-select field"), problems(config(connector("PA", "PA", "sync-a", ""),
+            connector("PB", "PB", "sync-b", ""), ",\n \"responsibility\": {\"fieldMapping\":"
+                + " \"m-summary\", \"a\": \"A\", \"b\": \"B\"}", SUMMARY)));
+    assertEquals(List.of("$.responsibility.fieldMapping: field mapping \"m-team\" has no field"
+        + " on A's side; responsibility reads a single-select field on both sides"),
+        problems(config(connector("PA", "PA", "sync-a", ""), connector("PB", "PB", "sync-b",
+            ""), ",\n \"responsibility\": {\"fieldMapping\": \"m-team\", \"a\": \"A\", \"b\":"
+            + " \"B\"}", SUMMARY, mapping("m-team", "constant", "A_TO_B", null,
+                "customfield_10300", "{\"value\": \"A\"}"))));
+  }
+
+  @Test
+  void responsibilityIsCheckedAgainstTheProjectsWhenAnEngineIsBuilt() {
+    SyncConfiguration config = SyncConfiguration.builder("pa-pb")
+        .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
+        .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
+        .fieldMapping(FieldMapping.passthrough("m-team", "customfield_9", Direction.BOTH))
+        .responsibility(new Responsibility("m-team", "Support", "Development"))
+        .build();
+    var text = new ConfigurationChecker.Project(List.of("Task"), Map.of("customfield_9",
+        new FieldSchema("customfield_9", "Team", "string", null, "textfield", null)), null);
+    var select = new ConfigurationChecker.Project(List.of("Task"), Map.of("customfield_9",
+        new FieldSchema("customfield_9", "Team", "option", null, "select", List.of("Dev",
+            "Ops"))), null);
+
+    assertEquals(List.of("$.responsibility.fieldMapping: field mapping \"m-team\" syncs"
+        + " customfield_9 on A's side, which is string in project PA; responsibility reads a"
+        + " single select (option)", "$.responsibility.fieldMapping: field mapping \"m-team\""
+        + " syncs customfield_9 on B's side, which is string in project PB; responsibility reads"
+        + " a single select (option)"),
+        ConfigurationChecker.check(config, FieldMappingRegistry.builtIns(), text, text)
+            .stream().map(ConfigurationProblem::toString).toList());
+    assertEquals(List.of("$.responsibility.a: \"Support\" is not an option of customfield_9 in"
+        + " project PA; it has [Dev, Ops]", "$.responsibility.b: \"Development\" is not an"
+        + " option of customfield_9 in project PB; it has [Dev, Ops]"),
+        ConfigurationChecker.check(config, FieldMappingRegistry.builtIns(), select, select)
+            .stream().map(ConfigurationProblem::toString).toList());
+  }
+
+  @Test
+  void bothConnectorsOnOneProjectAsOneUserAreRefused() {
+    String problem = "$.connectorB.syncUser: connector PB acts on project PA as %s, as connector"
+        + " PA does: each would take the other's changes for its own and never send them; give"
+        + " each connector its own sync user";
+    assertEquals(List.of(problem.formatted("\"sync\"")), problems(config(
+        connector("PA", "PA", "sync", ""), connector("PB", "PA", "sync", ""), "", SUMMARY)));
+    assertEquals(List.of(problem.formatted("\"SYNC \"")), problems(config(
+        connector("PA", "PA", "sync", ""), connector("PB", "PA", "SYNC ", ""), "", SUMMARY)));
+
+    // One project with two sync users is two different actors.
+    json.read(config(connector("PA", "PA", "sync-1", ""), connector("PB", "PA", "sync-2",
+        ", \"jql\": \"labels = mirror\""), "", SUMMARY));
+  }
+
+  @Test
+  void connectorJqlThatIsNotOneConditionIsRefused() {
+    assertEquals(List.of("$.connectorA.jql: refused: a \")\" that closes no \"(\" at position 5;"
+        + " it must be one condition, which the engine puts in parentheses after the"
+        + " project's"), problems(config(connector("PA", "PA", "sync-a",
+            ", \"jql\": \"x = 1) OR (y = 2\""), connector("PB", "PB", "sync-b", ""), "",
+            SUMMARY)));
+    assertEquals(List.of("$.connectorB.jql: refused: the keyword ORDER (a condition cannot"
+        + " sort: the engine does; to match the word, put it in quotes) at position 11; it must"
+        + " be one condition, which the engine puts in parentheses after the project's",
+        "$.connectorB.incomingJql: refused: an escaped quote outside quotes (Jira reads it as"
+        + " part of a word, other readers as the start of a string; put the value in quotes) at"
+        + " position 10; it must be one condition, which the engine puts in parentheses after"
+        + " the project's"), problems(config(connector("PA", "PA", "sync-a", ""),
+            connector("PB", "PB", "sync-b", ", \"incomingJql\": \"labels = x\\\\\\\") OR"
+                + " (labels is not EMPTY) OR (labels = \\\"y\\\\\\\"z\\\"\", \"jql\":"
+                + " \"labels = a ORDER BY key\""), "", SUMMARY)));
+    List<String> huge = problems(config(connector("PA", "PA", "sync-a", ", \"jql\": \""
+        + "labels = x OR ".repeat(1_000) + "labels = y\""), connector("PB", "PB", "sync-b", ""),
+        "", SUMMARY));
+    assertEquals(1, huge.size());
+    assertTrue(huge.get(0).startsWith("$.connectorA.jql: refused: more than 10000 characters"
+        + " (14010) at position 10000"), huge.get(0));
+  }
+
+  @Test
+  void connectorNamesThatWouldBreakOutOfWhereTheyAreUsedAreRefused() {
+    assertEquals(List.of("$.connectorA.key: must be 1 to 64 letters, digits, \"-\", \"_\" or"
+        + " \".\", starting with a letter or digit; was \"../PA\"",
+        "$.connectorA.projectKey: must be a project key: upper-case letters, digits and \"_\","
+            + " starting with a letter; was \"PA\\\" OR project = \\\"X\"",
+        "$.connectorA.syncUser: must be at most 255 characters without control or format"
+            + " characters; was \"sync\\nadmin\""),
+        problems(config(connector("../PA", "PA\\\" OR project = \\\"X", "sync\\nadmin", ""),
+            connector("PB", "PB", "sync-b", ""), "", SUMMARY)));
+  }
+
+  @Test
+  void theBuilderRefusesTheSame() {
+    var e = assertThrows(ConfigurationException.class, () -> SyncConfiguration.builder("s")
+        .connectorA(ConnectorConfig.of("PA", "PA", "sync").withJql("x = 1) OR (y = 2"))
+        .connectorB(ConnectorConfig.of("PB", "PA", "sync"))
+        .fieldMapping(FieldMapping.passthrough("m-1", "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough("m-2", "description", "summary", Direction.A_TO_B))
+        .build());
+
+    assertEquals(List.of("$.connectorA.jql", "$.connectorB.syncUser",
+        "$.fieldMappings[1].fieldB"), e.problems().stream().map(ConfigurationProblem::path)
+        .toList());
+  }
+}
