@@ -8,7 +8,9 @@ import java.util.Objects;
 
 /**
  * How requests to a Jira site authenticate. The secret is kept inside and never appears in
- * {@link #toString()}, logs or exception messages.
+ * {@link #toString()}, logs or exception messages; where Jira echoes a header back in an error,
+ * the adapter blots out what signing added before the text reaches a message. It goes only to
+ * the site's origin.
  */
 public final class JiraCredentials {
 
@@ -68,7 +70,10 @@ public final class JiraCredentials {
     return value;
   }
 
-  /** Adds the authentication to a request. */
+  /**
+   * Adds the authentication to a request. The adapter calls it only for requests to the site's
+   * own origin (scheme, host and port), never for a redirect elsewhere.
+   */
   public void authorize(HttpRequest.Builder request, String method, URI uri) {
     signer.sign(request, method, uri);
   }

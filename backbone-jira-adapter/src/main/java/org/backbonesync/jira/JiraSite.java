@@ -9,6 +9,7 @@ import java.util.Random;
 import org.backbonesync.jira.internal.JiraHttp;
 import org.backbonesync.jira.internal.JiraProject;
 import org.backbonesync.jira.internal.JiraSession;
+import org.backbonesync.jira.internal.JiraUrls;
 import org.backbonesync.jira.internal.RequestBudget;
 import org.backbonesync.spi.tracker.IssueTracker;
 
@@ -27,6 +28,14 @@ import org.backbonesync.spi.tracker.IssueTracker;
  *
  * <p>Thread-safe. Nothing is sent until a project is first used; the flavour (unless set) is
  * then detected from {@code /rest/api/2/serverInfo}.
+ *
+ * <p>Credentials go only to the site's origin (scheme, host and port of its URL). The URL must
+ * be https, except on a loopback host (tests, a TLS sidecar on the same machine) or when {@link
+ * Builder#allowInsecureHttp} says so. API requests never follow a redirect; downloads follow
+ * one to another origin without the credentials, and never from https to plain http ({@link
+ * JiraRedirectException}). Answers over {@link Builder#maxResponseBytes}, JSON with duplicate
+ * keys or nested too deep, and ids that are missing or blank are refused ({@link
+ * JiraAnswerException}).
  */
 public final class JiraSite {
 
@@ -37,6 +46,11 @@ public final class JiraSite {
     void sleep(Duration duration) throws InterruptedException;
   }
 
+  /** The default of {@link Builder#maxResponseBytes}: 32 MiB. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+  /** The largest {@link Builder#maxResponseBytes} accepted: 1 GiB. */
+  public static final long MAX_RESPONSE_BYTES = 1024L * 1024 * 1024;
+
   private final JiraSession session;
   private final URI url;
 
@@ -45,11 +59,18 @@ public final class JiraSite {
     JiraHttp http = new JiraHttp(b.url, b.credentials, b.client, new RequestBudget(b.perSecond),
         b.clock, b.sleeper::sleep,
         new JiraHttp.RetryPolicy(b.maxAttempts, b.baseBackoff, b.maxBackoff, b.maxRetryAfter),
-        b.timeout, b.random);
+        b.timeout, b.random, b.maxResponseBytes);
     this.session = new JiraSession(http, b.flavour, b.quietWrites);
   }
 
-  /** Starts building a site at a base URL, e.g. {@code https://example.atlassian.net}. */
+  /**
+   * Starts building a site at a base URL, e.g. {@code https://example.atlassian.net} (a context
+   * path such as {@code https://example.com/jira} is kept).
+   *
+   * @throws IllegalArgumentException when the URL is not http(s) with a host, or carries a user
+   *     name, password, query or fragment (the message shows the URL without them); a plain
+   *     http URL is refused by {@link Builder#build()} unless on a loopback host or allowed
+   */
   public static Builder builder(URI url) {
     return new Builder(url);
   }
@@ -103,11 +124,24 @@ public final class JiraSite {
     private HttpClient client;
     private boolean quietWrites;
     private Random random = new Random();
+    private boolean allowInsecureHttp;
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
     private Builder(URI url) {
-      if (url == null || url.getScheme() == null || url.getHost() == null
-          || !url.getScheme().matches("https?")) {
-        throw new IllegalArgumentException("url must be an http(s) URL of the site, was " + url);
+      if (url == null) {
+        throw new IllegalArgumentException("url is required, e.g. https://example.atlassian.net");
+      }
+      if (!JiraUrls.web(url)) {
+        throw new IllegalArgumentException("url must be the https URL of the site, e.g."
+            + " https://example.atlassian.net, was " + JiraUrls.shown(url));
+      }
+      if (url.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("url must not carry a user name or password (give"
+            + " them as credentials), was " + JiraUrls.shown(url));
+      }
+      if (url.getRawQuery() != null || url.getRawFragment() != null) {
+        throw new IllegalArgumentException("url must not have a query or a fragment, was "
+            + JiraUrls.shown(url));
       }
       this.url = url;
     }
@@ -190,9 +224,44 @@ public final class JiraSite {
       return this;
     }
 
-    /** The HTTP client. Default: a new one (HTTP/1.1, no automatic redirects). */
+    /**
+     * The HTTP client. Default: a new one (HTTP/1.1, no automatic redirects). It must not
+     * follow redirects itself ({@link HttpClient.Redirect#NEVER}): the JDK's client would take
+     * the credentials along to wherever a redirect points.
+     */
     public Builder httpClient(HttpClient value) {
-      this.client = Objects.requireNonNull(value, "httpClient");
+      Objects.requireNonNull(value, "httpClient");
+      if (value.followRedirects() != HttpClient.Redirect.NEVER) {
+        throw new IllegalArgumentException("httpClient must not follow redirects, its policy was "
+            + value.followRedirects() + ": the adapter follows them itself so that the"
+            + " credentials go only to the site");
+      }
+      this.client = value;
+      return this;
+    }
+
+    /**
+     * Accepts a plain {@code http://} site URL on a host other than loopback: the credentials
+     * and everything synced then travel in clear text, so only for a network the operator
+     * trusts. Default false. A redirect from https to http is refused whatever this says.
+     */
+    public Builder allowInsecureHttp(boolean value) {
+      this.allowInsecureHttp = value;
+      return this;
+    }
+
+    /**
+     * The largest answer body read from the site, in bytes; a larger answer fails the call with
+     * {@link JiraAnswerException} instead of filling the memory. Default {@value
+     * #DEFAULT_MAX_RESPONSE_BYTES} (a search page of 50 issues with their changelogs and
+     * comments is a few MB). Downloads stream and are not capped.
+     */
+    public Builder maxResponseBytes(long value) {
+      if (value < 1024 || value > MAX_RESPONSE_BYTES) {
+        throw new IllegalArgumentException("maxResponseBytes must be from 1024 to "
+            + MAX_RESPONSE_BYTES + ", was " + value);
+      }
+      this.maxResponseBytes = value;
       return this;
     }
 
@@ -206,6 +275,12 @@ public final class JiraSite {
     public JiraSite build() {
       if (credentials == null) {
         throw new IllegalStateException("credentials are required");
+      }
+      if (!url.getScheme().equalsIgnoreCase("https") && !JiraUrls.loopback(url)
+          && !allowInsecureHttp) {
+        throw new IllegalArgumentException("url must be https: " + JiraUrls.shown(url)
+            + " would send the credentials in clear text (plain http is accepted on a loopback"
+            + " host, or with allowInsecureHttp(true))");
       }
       if (client == null) {
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

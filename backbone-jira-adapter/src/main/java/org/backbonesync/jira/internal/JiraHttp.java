@@ -1,5 +1,6 @@
 package org.backbonesync.jira.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -16,16 +17,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraCredentials;
 import org.backbonesync.jira.JiraException;
+import org.backbonesync.jira.JiraRedirectException;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.StrictJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +49,23 @@ import org.slf4j.LoggerFactory;
  * with exponential backoff and jitter. A POST is retried only when Jira cannot have acted on it
  * (429, 503, connection refused); otherwise, and when attempts run out, the call fails with a
  * {@link RetriableException} so the engine retries the whole step later.
+ *
+ * <p>Credentials go only to the site's origin (scheme, host and port). API requests never
+ * follow a redirect; a download follows one by hand, to another origin without the
+ * credentials (and never with them again in that chain), never from https to anything else,
+ * never in a loop and at most {@value #MAX_REDIRECTS} hops ({@link JiraRedirectException}).
+ * Answers are read up to a byte limit and parsed strictly ({@link StrictJson}: no duplicate
+ * keys, bounded nesting), else {@link JiraAnswerException}. Text Jira sends back (error
+ * messages, headers) has the request's credentials blotted out before it reaches a message.
  */
 public final class JiraHttp {
   private static final Logger LOG = LoggerFactory.getLogger(JiraHttp.class);
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = StrictJson.mapper();
+  /** Redirects a download follows at most. */
+  public static final int MAX_REDIRECTS = 5;
+  /** Bytes of an error answer read for its messages; the rest is dropped. */
+  static final int MAX_ERROR_BYTES = 64 * 1024;
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
 
   /** Waits; tests pass one that moves a manual clock instead. */
   @FunctionalInterface
@@ -74,10 +98,22 @@ public final class JiraHttp {
   private final RetryPolicy retry;
   private final Duration timeout;
   private final Random jitter;
+  private final long maxResponseBytes;
   private final AtomicLong requests = new AtomicLong();
 
+  /**
+   * @param client must not follow redirects itself ({@link HttpClient.Redirect#NEVER}): it would
+   *     take the credentials along
+   * @param maxResponseBytes the largest answer body read (downloads stream and are not capped)
+   */
   public JiraHttp(URI base, JiraCredentials credentials, HttpClient client, RequestBudget budget,
-      Clock clock, Sleeper sleeper, RetryPolicy retry, Duration timeout, Random jitter) {
+      Clock clock, Sleeper sleeper, RetryPolicy retry, Duration timeout, Random jitter,
+      long maxResponseBytes) {
+    if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+      throw new IllegalArgumentException("the HTTP client must not follow redirects (its policy"
+          + " is " + client.followRedirects() + "): they are followed by hand so that the"
+          + " credentials go only to the site");
+    }
     String b = base.toString();
     this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
     this.credentials = credentials;
@@ -88,6 +124,7 @@ public final class JiraHttp {
     this.retry = retry;
     this.timeout = timeout;
     this.jitter = jitter;
+    this.maxResponseBytes = maxResponseBytes;
   }
 
   /** HTTP requests sent so far, retries included. */
@@ -118,10 +155,12 @@ public final class JiraHttp {
       } else {
         request.method(method, HttpRequest.BodyPublishers.noBody());
       }
-      credentials.authorize(request, method, uri);
-      HttpResponse<byte[]> response;
+      Secrets secrets = authorize(request, method, uri);
+      HttpResponse<InputStream> response;
+      byte[] answer;
       try {
-        response = exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        answer = read(response, method, uri, issueKey, secrets);
       } catch (IOException e) {
         boolean notSent = e instanceof ConnectException;
         String why = e instanceof java.net.http.HttpTimeoutException ? "timed out"
@@ -134,27 +173,20 @@ public final class JiraHttp {
       }
       int status = response.statusCode();
       if (status >= 200 && status < 300) {
-        JsonNode parsed = parse(response.body());
-        if (parsed == null && response.body().length > 0) {
-          // a proxy's page, a cut-off answer: say so rather than read it as empty
-          throw new RetriableException(describe(method, uri) + " answered " + status
-              + " with a body that is not JSON (" + response.body().length + " bytes, "
-              + response.headers().firstValue("Content-Type").orElse("no content type") + ")",
-              null);
-        }
-        return new Response(status, parsed, response.headers().map());
+        return new Response(status, answer(answer, response, method, uri, issueKey, secrets),
+            response.headers().map());
       }
-      Response failed = new Response(status, parse(response.body()), response.headers().map());
+      Response failed = new Response(status, parse(answer), response.headers().map());
       if (status == 429 || status == 503) {
         Duration wait = retryAfter(failed);
+        String reason = secrets.scrub(failed.header("RateLimit-Reason").map(r -> " (" + r + ")")
+            .orElse(""));
         if (attempt < retry.maxAttempts()
             && (wait == null || wait.compareTo(retry.maxRetryAfter()) <= 0)) {
-          backoff(attempt, wait, method, uri, "answered " + status
-              + failed.header("RateLimit-Reason").map(r -> " (" + r + ")").orElse(""));
+          backoff(attempt, wait, method, uri, "answered " + status + reason);
           continue;
         }
-        throw new RetriableException(describe(method, uri) + " answered " + status
-            + failed.header("RateLimit-Reason").map(r -> " (" + r + ")").orElse("")
+        throw new RetriableException(describe(method, uri) + " answered " + status + reason
             + (wait == null ? "" : "; retry after " + wait.toSeconds() + " s"), null, wait);
       }
       if (status >= 500) {
@@ -163,34 +195,68 @@ public final class JiraHttp {
           continue;
         }
         throw new RetriableException(describe(method, uri) + " answered " + status
-            + errorSummary(failed.body()), null);
+            + secrets.scrub(errorSummary(failed.body())), null);
       }
-      throw refused(method, uri, failed, issueKey);
+      throw refused(method, uri, failed, issueKey, secrets);
     }
   }
 
   /**
-   * GETs a binary resource as a stream the caller closes, following redirects itself so that the
-   * credentials go only to the site (Jira Cloud redirects downloads to its media store).
+   * Sends a request whose answer must be JSON: {@link #send}, and an empty 2xx answer is a
+   * {@link JiraAnswerException} rather than a null to trip over.
    */
-  public InputStream download(String pathOrUrl) {
-    URI uri = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl)
-        : URI.create(base + pathOrUrl);
-    for (int hop = 0; hop < 5; hop++) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-      if (sameSite(uri)) {
-        credentials.authorize(request, "GET", uri);
-      }
+  public JsonNode json(String method, String pathAndQuery, JsonNode body, String issueKey) {
+    JsonNode answer = send(method, pathAndQuery, body, issueKey).body();
+    if (answer == null) {
+      String request = describe(method, URI.create(base + pathAndQuery));
+      throw new JiraAnswerException(request + " answered without a body, where Jira sends JSON",
+          request, null, issueKey);
+    }
+    return answer;
+  }
+
+  /**
+   * GETs a binary resource of the site as a stream the caller closes, following redirects by
+   * hand (Jira Cloud sends downloads to its media store): the credentials go along only while
+   * every hop stays on the site's origin.
+   *
+   * @param uri a path of the site, or an absolute URL on the site's origin
+   * @throws IllegalArgumentException for an absolute URL on another origin
+   */
+  public InputStream download(String uri) {
+    URI first = URI.create(uri);
+    if (first.isAbsolute() && !JiraUrls.sameOrigin(base, first)) {
+      throw new IllegalArgumentException("not on the site " + JiraUrls.shown(base) + ": "
+          + JiraUrls.shown(first));
+    }
+    URI at = first.isAbsolute() ? first : URI.create(base + uri);
+    Set<URI> visited = new LinkedHashSet<>();
+    visited.add(at);
+    boolean credentialed = true;
+    for (int hop = 0; ; hop++) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(at).timeout(timeout).GET();
+      Secrets secrets = credentialed ? authorize(request, "GET", at) : Secrets.NONE;
       HttpResponse<InputStream> response;
       try {
         response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (IOException e) {
-        throw new RetriableException(describe("GET", uri) + " failed", e);
+        throw new RetriableException(describe("GET", at) + " failed", e);
       }
       int status = response.statusCode();
-      if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
+      if (status >= 300 && status < 400) {
         close(response.body());
-        uri = uri.resolve(response.headers().firstValue("Location").get());
+        URI next = location("GET", at, response, null);
+        if (visited.contains(next)) {
+          throw redirect("GET", at, next, status, JiraRedirectException.Reason.LOOP,
+              "refused, a redirect loop", null);
+        }
+        if (hop + 1 > MAX_REDIRECTS) {
+          throw redirect("GET", at, next, status, JiraRedirectException.Reason.TOO_MANY,
+              "refused, more than " + MAX_REDIRECTS + " redirects", null);
+        }
+        credentialed = credentialed && JiraUrls.sameOrigin(base, next);
+        visited.add(next);
+        at = next;
         continue;
       }
       if (status >= 200 && status < 300) {
@@ -198,18 +264,17 @@ public final class JiraHttp {
       }
       byte[] error;
       try (InputStream in = response.body()) {
-        error = in.readNBytes(64 * 1024);
+        error = in.readNBytes(MAX_ERROR_BYTES);
       } catch (IOException e) {
         error = new byte[0];
       }
       Response failed = new Response(status, parse(error), response.headers().map());
       if (status == 429 || status >= 500) {
-        throw new RetriableException(describe("GET", uri) + " answered " + status, null,
+        throw new RetriableException(describe("GET", at) + " answered " + status, null,
             retryAfter(failed));
       }
-      throw refused("GET", uri, failed, null);
+      throw refused("GET", at, failed, null, secrets);
     }
-    throw new RetriableException(describe("GET", uri) + ": too many redirects", null);
   }
 
   /**
@@ -239,23 +304,26 @@ public final class JiraHttp {
           return new SequenceInputStream(new ByteArrayInputStream(head),
               new SequenceInputStream(content, new ByteArrayInputStream(tail)));
         }));
-    credentials.authorize(request, "POST", uri);
-    HttpResponse<byte[]> response;
+    Secrets secrets = authorize(request, "POST", uri);
+    HttpResponse<InputStream> response;
+    byte[] answer;
     try {
-      response = exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      answer = read(response, "POST", uri, issueKey, secrets);
     } catch (IOException e) {
       throw new RetriableException(describe("POST", uri) + " failed", e);
     }
-    Response r = new Response(response.statusCode(), parse(response.body()),
-        response.headers().map());
-    if (r.status() >= 200 && r.status() < 300) {
-      return r;
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return new Response(status, answer(answer, response, "POST", uri, issueKey, secrets),
+          response.headers().map());
     }
-    if (r.status() == 429 || r.status() >= 500) {
-      throw new RetriableException(describe("POST", uri) + " answered " + r.status(), null,
+    Response r = new Response(status, parse(answer), response.headers().map());
+    if (status == 429 || status >= 500) {
+      throw new RetriableException(describe("POST", uri) + " answered " + status, null,
           retryAfter(r));
     }
-    throw refused("POST", uri, r, issueKey);
+    throw refused("POST", uri, r, issueKey, secrets);
   }
 
   private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler)
@@ -270,8 +338,115 @@ public final class JiraHttp {
     }
   }
 
-  private boolean sameSite(URI uri) {
-    return base.getHost().equalsIgnoreCase(uri.getHost()) && base.getPort() == uri.getPort();
+  /** Signs a request to the site; what the signing added is secret from then on. */
+  private Secrets authorize(HttpRequest.Builder request, String method, URI uri) {
+    if (!JiraUrls.sameOrigin(base, uri)) {
+      throw new IllegalStateException("credentials are for " + JiraUrls.shown(base)
+          + " only, not for " + JiraUrls.shown(uri));
+    }
+    Map<String, List<String>> before = request.copy().build().headers().map();
+    credentials.authorize(request, method, uri);
+    Set<String> added = new LinkedHashSet<>();
+    request.copy().build().headers().map().forEach((name, values) -> {
+      for (String v : values) {
+        if (!before.getOrDefault(name, List.of()).contains(v)) {
+          added.add(v);
+        }
+      }
+    });
+    return Secrets.of(added);
+  }
+
+  /**
+   * Reads an answer's body: a 2xx one up to the byte limit (beyond it the answer is refused), a
+   * redirect's not at all, any other up to {@link #MAX_ERROR_BYTES}. A redirect is refused here:
+   * API requests do not follow them.
+   */
+  private byte[] read(HttpResponse<InputStream> response, String method, URI uri,
+      String issueKey, Secrets secrets) throws IOException {
+    int status = response.statusCode();
+    if (status >= 300 && status < 400) {
+      close(response.body());
+      URI to = location(method, uri, response, issueKey);
+      throw redirect(method, uri, to, status, JiraUrls.downgrade(uri, to)
+          ? JiraRedirectException.Reason.DOWNGRADE : JiraRedirectException.Reason.API_REQUEST,
+          JiraUrls.downgrade(uri, to) ? downgradeRefusal()
+              : "refused, API requests do not follow redirects; if Jira moved, set the site"
+                  + " URL to its new address", issueKey);
+    }
+    boolean success = status >= 200 && status < 300;
+    long cap = success ? maxResponseBytes : MAX_ERROR_BYTES;
+    OptionalLong declared = OptionalLong.empty();
+    try {
+      declared = response.headers().firstValueAsLong("Content-Length");
+    } catch (NumberFormatException e) {
+      // the client checks the length itself as it reads
+    }
+    if (success && declared.isPresent() && declared.getAsLong() > cap) {
+      close(response.body());
+      throw tooLarge(method, uri, status, issueKey);
+    }
+    try (InputStream in = response.body()) {
+      byte[] bytes = in.readNBytes((int) Math.min(cap + 1, Integer.MAX_VALUE - 8));
+      if (bytes.length > cap) {
+        if (success) {
+          throw tooLarge(method, uri, status, issueKey);
+        }
+        return new byte[0]; // an error page too long to be Jira's: its status says enough
+      }
+      return bytes;
+    }
+  }
+
+  private JiraAnswerException tooLarge(String method, URI uri, int status, String issueKey) {
+    return new JiraAnswerException(describe(method, uri) + " answered " + status
+        + " with a body over " + maxResponseBytes + " bytes"
+        + " (JiraSite.Builder.maxResponseBytes): not read", describe(method, uri), null, issueKey);
+  }
+
+  /** The absolute http(s) URL a redirect names, or a refusal. */
+  private static URI location(String method, URI from, HttpResponse<?> response,
+      String issueKey) {
+    int status = response.statusCode();
+    Optional<String> header = response.headers().firstValue("Location")
+        .filter(l -> !l.isBlank());
+    if (header.isEmpty()) {
+      throw new JiraRedirectException(method + " " + JiraUrls.shown(from) + " answered HTTP "
+          + status + " without a Location header", JiraRedirectException.Reason.NO_LOCATION,
+          status, JiraUrls.shown(from), null, issueKey);
+    }
+    URI to;
+    try {
+      to = from.resolve(header.get().trim());
+    } catch (IllegalArgumentException e) {
+      to = null;
+    }
+    if (to == null || !JiraUrls.web(to) || to.getRawUserInfo() != null) {
+      String shown = to == null ? "(not a URL)" : JiraUrls.shown(to);
+      throw new JiraRedirectException(method + " " + JiraUrls.shown(from) + " answered HTTP "
+          + status + " with a Location that is not an http(s) URL without a user part: "
+          + shown, JiraRedirectException.Reason.NO_LOCATION, status, JiraUrls.shown(from),
+          to == null ? null : shown, issueKey);
+    }
+    if (JiraUrls.downgrade(from, to)) {
+      throw redirect(method, from, to, status, JiraRedirectException.Reason.DOWNGRADE,
+          downgradeRefusal(), issueKey);
+    }
+    return to;
+  }
+
+  private static String downgradeRefusal() {
+    return "refused, it leaves https: the request, its credentials and the answer would travel"
+        + " in clear text";
+  }
+
+  private static JiraRedirectException redirect(String method, URI from, URI to, int status,
+      JiraRedirectException.Reason reason, String why, String issueKey) {
+    String f = JiraUrls.shown(from);
+    String t = JiraUrls.shown(to);
+    return new JiraRedirectException(method + " " + f + " was redirected (HTTP " + status + ") "
+        + (reason == JiraRedirectException.Reason.LOOP ? "back " : "") + "to " + t + ": " + why,
+        reason, status, f, t, issueKey);
   }
 
   private void backoff(int attempt, Duration retryAfter, String method, URI uri, String why) {
@@ -296,7 +471,7 @@ public final class JiraHttp {
     Optional<String> after = r.header("Retry-After");
     if (after.isPresent()) {
       String v = after.get().trim();
-      if (v.matches("\\d+")) {
+      if (v.matches("\\d{1,12}")) {
         return Duration.ofSeconds(Long.parseLong(v));
       }
       try {
@@ -311,7 +486,7 @@ public final class JiraHttp {
     if (reset.isPresent()) {
       try {
         return positive(Duration.between(clock.instant(), Instant.parse(reset.get().trim())));
-      } catch (java.time.format.DateTimeParseException e) {
+      } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
         return null;
       }
     }
@@ -322,6 +497,7 @@ public final class JiraHttp {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
+  /** An error answer's JSON, or null when it has none Jira would send. */
   private static JsonNode parse(byte[] body) {
     if (body == null || body.length == 0) {
       return null;
@@ -329,8 +505,43 @@ public final class JiraHttp {
     try {
       return JSON.readTree(body);
     } catch (IOException e) {
-      return null; // an HTML error page, an empty 401
+      return null; // an HTML error page, an empty 401, JSON with a duplicate key
     }
+  }
+
+  /**
+   * A 2xx answer's JSON (null when empty). Not JSON at all (a proxy's page, a cut-off answer)
+   * is worth another try later; JSON that strict reading refuses is not.
+   */
+  private static JsonNode answer(byte[] body, HttpResponse<?> response, String method, URI uri,
+      String issueKey, Secrets secrets) {
+    if (body.length == 0) {
+      return null;
+    }
+    String type = response.headers().firstValue("Content-Type").orElse("no content type");
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      if (type.toLowerCase(Locale.ROOT).contains("json")) {
+        String reason = e.getOriginalMessage();
+        Matcher duplicate = DUPLICATE.matcher(reason);
+        String field = duplicate.find() ? duplicate.group(1) : null;
+        reason = reason.length() > 200 ? reason.substring(0, 200) + "…" : reason;
+        throw new JiraAnswerException(describe(method, uri) + " answered "
+            + response.statusCode() + " with JSON that is refused: " + secrets.scrub(reason),
+            describe(method, uri), field == null ? null : secrets.scrub(field), issueKey);
+      }
+      throw notJson(method, uri, response, body, type);
+    } catch (IOException e) {
+      throw notJson(method, uri, response, body, type);
+    }
+  }
+
+  private static RetriableException notJson(String method, URI uri, HttpResponse<?> response,
+      byte[] body, String type) {
+    // a proxy's page, a cut-off answer: say so rather than read it as empty
+    return new RetriableException(describe(method, uri) + " answered " + response.statusCode()
+        + " with a body that is not JSON (" + body.length + " bytes, " + type + ")", null);
   }
 
   private static String describe(String method, URI uri) {
@@ -349,15 +560,20 @@ public final class JiraHttp {
   }
 
   static JiraException refused(String method, URI uri, Response r, String issueKey) {
+    return refused(method, uri, r, issueKey, Secrets.NONE);
+  }
+
+  private static JiraException refused(String method, URI uri, Response r, String issueKey,
+      Secrets secrets) {
     List<String> messages = new ArrayList<>();
     Map<String, String> fields = new LinkedHashMap<>();
     JsonNode body = r.body();
     if (body != null) {
-      body.path("errorMessages").forEach(m -> messages.add(m.asText()));
-      body.path("errors").fields().forEachRemaining(e -> fields.put(e.getKey(),
-          e.getValue().asText()));
+      body.path("errorMessages").forEach(m -> messages.add(secrets.scrub(m.asText())));
+      body.path("errors").fields().forEachRemaining(e -> fields.put(secrets.scrub(e.getKey()),
+          secrets.scrub(e.getValue().asText())));
       if (messages.isEmpty() && fields.isEmpty() && body.has("message")) {
-        messages.add(body.path("message").asText());
+        messages.add(secrets.scrub(body.path("message").asText()));
       }
     }
     if (r.status() == 401) {
@@ -377,6 +593,58 @@ public final class JiraHttp {
       in.close();
     } catch (IOException e) {
       // nothing to do
+    }
+  }
+
+  /**
+   * What signing added to a request (header values, the token inside them, the password inside
+   * basic authentication), to blot out of text the other side sends back: a hostile or
+   * misconfigured server may echo a header in its error messages.
+   */
+  private record Secrets(List<String> values) {
+    static final Secrets NONE = new Secrets(List.of());
+    /** Shorter texts are not looked for: they would blot out ordinary words. */
+    private static final int SHORTEST = 4;
+
+    static Secrets of(Set<String> headerValues) {
+      Set<String> out = new LinkedHashSet<>();
+      for (String v : headerValues) {
+        out.add(v);
+        int space = v.indexOf(' ');
+        String token = space > 0 ? v.substring(space + 1).trim() : v;
+        out.add(token);
+        if (space > 0 && v.substring(0, space).equalsIgnoreCase("Basic")) {
+          try {
+            String pair = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+            out.add(pair);
+            int colon = pair.indexOf(':');
+            if (colon >= 0) {
+              out.add(pair.substring(colon + 1));
+            }
+          } catch (IllegalArgumentException e) {
+            // not base64: the token itself is already listed
+          }
+        }
+      }
+      List<String> longestFirst = new ArrayList<>();
+      for (String s : out) {
+        if (s.length() >= SHORTEST) {
+          longestFirst.add(s);
+        }
+      }
+      longestFirst.sort((a, b) -> b.length() - a.length());
+      return new Secrets(List.copyOf(longestFirst));
+    }
+
+    String scrub(String text) {
+      if (text == null) {
+        return null;
+      }
+      String out = text;
+      for (String secret : values) {
+        out = out.replace(secret, "***");
+      }
+      return out;
     }
   }
 }
