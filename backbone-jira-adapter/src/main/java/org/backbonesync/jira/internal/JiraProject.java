@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraException;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.spi.tracker.Attachment;
@@ -80,10 +82,10 @@ public final class JiraProject implements IssueTracker {
 
   private synchronized JsonNode project() {
     if (project == null) {
-      project = http.send("GET", api() + "/project/" + encode(projectKey), null, null).body();
+      project = http.json("GET", api() + "/project/" + encode(projectKey), null, null);
       Map<String, String> ids = new LinkedHashMap<>();
       project.path("issueTypes").forEach(t -> ids.put(t.path("name").asText(),
-          t.path("id").asText()));
+          JiraWire.idOrSelf(t, "issueType", "an issue type of " + projectKey)));
       issueTypeIds = ids;
     }
     return project;
@@ -156,9 +158,9 @@ public final class JiraProject implements IssueTracker {
     String base = api() + "/issue/createmeta";
     if (!cloud()) {
       try {
-        JsonNode old = http.send("GET", base + "?projectKeys=" + encode(projectKey)
+        JsonNode old = http.json("GET", base + "?projectKeys=" + encode(projectKey)
             + "&issuetypeIds=" + encode(typeId) + "&expand=projects.issuetypes.fields", null,
-            null).body();
+            null);
         return JiraWire.createMetadata(issueType, old);
       } catch (JiraException e) {
         if (e.status() != 404) {
@@ -170,8 +172,8 @@ public final class JiraProject implements IssueTracker {
     List<JsonNode> fields = new ArrayList<>();
     int startAt = 0;
     while (true) {
-      JsonNode page = http.send("GET", base + "/" + encode(projectKey) + "/issuetypes/"
-          + encode(typeId) + "?startAt=" + startAt + "&maxResults=200", null, null).body();
+      JsonNode page = http.json("GET", base + "/" + encode(projectKey) + "/issuetypes/"
+          + encode(typeId) + "?startAt=" + startAt + "&maxResults=200", null, null);
       JsonNode list = page.has("fields") ? page.path("fields") : page.path("values");
       list.forEach(fields::add);
       int total = page.path("total").asInt(fields.size());
@@ -196,6 +198,9 @@ public final class JiraProject implements IssueTracker {
         + " ORDER BY updated ASC, key ASC";
     JsonNode page = search(query, maxResults, pageToken, "*all", true);
     List<IssueChanges> out = new ArrayList<>();
+    for (JsonNode issue : page.path("issues")) {
+      own(JiraWire.key(issue, "a search result"), "the search for changes");
+    }
     for (JsonNode issue : page.path("issues")) {
       TrackedIssue tracked = wire().issue(issue);
       if (tracked.updated() < sinceMillis) {
@@ -254,10 +259,10 @@ public final class JiraProject implements IssueTracker {
       if (pageToken != null) {
         q.append("&nextPageToken=").append(encode(pageToken));
       }
-      return http.send("GET", api() + "/search/jql" + q, null, null).body();
+      return http.json("GET", api() + "/search/jql" + q, null, null);
     }
     q.append("&startAt=").append(pageToken == null ? 0 : Integer.parseInt(pageToken));
-    return http.send("GET", api() + "/search" + q, null, null).body();
+    return http.json("GET", api() + "/search" + q, null, null);
   }
 
   /** The next page's token: Cloud's nextPageToken, or Server's next startAt. */
@@ -285,8 +290,8 @@ public final class JiraProject implements IssueTracker {
   @Override
   public List<ChangelogEntry> changelog(String issueKey, long sinceMillis) {
     if (!cloud()) {
-      JsonNode issue = http.send("GET", api() + "/issue/" + encode(issueKey)
-          + "?fields=updated&expand=changelog", null, issueKey).body();
+      JsonNode issue = http.json("GET", api() + "/issue/" + encode(issueKey)
+          + "?fields=updated&expand=changelog", null, issueKey);
       return since(wire().changelog(issue.path("changelog").path("histories")), sinceMillis);
     }
     JsonNode first = changelogPage(issueKey, 0);
@@ -323,15 +328,21 @@ public final class JiraProject implements IssueTracker {
   }
 
   private JsonNode changelogPage(String issueKey, int startAt) {
-    return http.send("GET", api() + "/issue/" + encode(issueKey) + "/changelog?startAt="
-        + startAt + "&maxResults=" + CHANGELOG_PAGE, null, issueKey).body();
+    return http.json("GET", api() + "/issue/" + encode(issueKey) + "/changelog?startAt="
+        + startAt + "&maxResults=" + CHANGELOG_PAGE, null, issueKey);
   }
 
   @Override
   public boolean matches(String issueKey, String jql) {
     JsonNode page = search("key = \"" + issueKey + "\" AND (" + jql + ")", 1, null, "key",
         false);
-    return !page.path("issues").isEmpty();
+    // Only the issue asked about counts: a search that ignored the query finds some other one.
+    for (JsonNode issue : page.path("issues")) {
+      if (issueKey.equalsIgnoreCase(JiraWire.key(issue, "a search result"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ users
@@ -376,8 +387,8 @@ public final class JiraProject implements IssueTracker {
   public Optional<TrackedIssue> issue(String issueKey) {
     JsonNode issue;
     try {
-      issue = http.send("GET", api() + "/issue/" + encode(issueKey) + "?fields=*all&properties="
-          + JiraWire.ORIGIN_PROPERTY, null, issueKey).body();
+      issue = http.json("GET", api() + "/issue/" + encode(issueKey) + "?fields=*all&properties="
+          + JiraWire.ORIGIN_PROPERTY, null, issueKey);
     } catch (JiraException e) {
       if (e.status() == 404) {
         return Optional.empty();
@@ -408,8 +419,8 @@ public final class JiraProject implements IssueTracker {
           .put("key", JiraWire.ORIGIN_PROPERTY);
       property.putObject("value").put("origin", create.originMarker());
     }
-    JsonNode created = http.send("POST", api() + "/issue" + quiet("?"), body, null).body();
-    return created.path("key").asText();
+    JsonNode created = http.json("POST", api() + "/issue" + quiet("?"), body, null);
+    return own(JiraWire.key(created, "the issue it created"), "the create");
   }
 
   private String quiet(String separator) {
@@ -434,17 +445,20 @@ public final class JiraProject implements IssueTracker {
   /**
    * Finds the issue created with a marker: by JQL on the marker's issue property where Jira
    * indexes it (an app must ask for that); else, as Jira refuses or finds nothing, among the
-   * sync user's newest issues in the project, reading the property each search result carries.
-   * Only called after a create that may have been cut short, so the extra pages are rare.
+   * sync user's newest issues in the project. Either way an issue counts only when it is of
+   * this project and the property it carries holds the marker: a search that ignored its query
+   * would otherwise pair the wrong issue. Only called after a create that may have been cut
+   * short, so the extra pages are rare.
    */
   @Override
   public Optional<String> findByOriginMarker(String originMarker) {
     try {
       JsonNode page = search("project = \"" + projectKey + "\" AND issue.property["
-          + JiraWire.ORIGIN_PROPERTY + "].origin = \"" + originMarker.replace("\"", "\\\"")
-          + "\"", 1, null, "key", false);
-      for (JsonNode issue : page.path("issues")) {
-        return Optional.of(issue.path("key").asText());
+          + JiraWire.ORIGIN_PROPERTY + "].origin = \"" + originMarker.replace("\\", "\\\\")
+              .replace("\"", "\\\"") + "\"", 10, null, "key", false);
+      Optional<String> found = carrying(page, originMarker);
+      if (found.isPresent()) {
+        return found;
       }
     } catch (JiraException e) {
       if (e.status() != 400) {
@@ -456,23 +470,66 @@ public final class JiraProject implements IssueTracker {
     do {
       JsonNode page = search("project = \"" + projectKey + "\" AND creator = currentUser()"
           + " ORDER BY created DESC", 50, token, "key", false);
-      for (JsonNode issue : page.path("issues")) {
-        if (originMarker.equals(JiraWire.originMarker(issue))) {
-          return Optional.of(issue.path("key").asText());
-        }
-        seen++;
+      Optional<String> found = carrying(page, originMarker);
+      if (found.isPresent()) {
+        return found;
       }
+      seen += page.path("issues").size();
       token = page.path("issues").isEmpty() ? null : nextToken(page);
     } while (token != null && seen < ORIGIN_SCAN);
     return Optional.empty();
+  }
+
+  /** The first issue of a search page that is of this project and carries the marker. */
+  private Optional<String> carrying(JsonNode page, String originMarker) {
+    for (JsonNode issue : page.path("issues")) {
+      String key = JiraWire.key(issue, "a search result");
+      if (ownKey(key) && originMarker.equals(markerOf(issue, key))) {
+        return Optional.of(key);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The marker a search result carries; where Jira leaves properties out of search results
+   * (old Server), read from the issue's property itself.
+   */
+  private String markerOf(JsonNode issue, String key) {
+    if (issue.has("properties")) {
+      return JiraWire.originMarker(issue);
+    }
+    try {
+      JsonNode property = http.json("GET", api() + "/issue/" + encode(key) + "/properties/"
+          + JiraWire.ORIGIN_PROPERTY, null, key);
+      return JiraWire.text(property.path("value").path("origin"));
+    } catch (JiraException e) {
+      if (e.status() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private boolean ownKey(String key) {
+    return key.regionMatches(true, 0, projectKey + "-", 0, projectKey.length() + 1);
+  }
+
+  /** The key, when it is of this project; else Jira answered about another project. */
+  private String own(String key, String what) {
+    if (!ownKey(key)) {
+      throw new JiraAnswerException("Jira answered " + what + " in " + projectKey + " with "
+          + key + ", an issue of another project: not used", null, "key", key);
+    }
+    return key;
   }
 
   // ------------------------------------------------------------------ workflow
 
   @Override
   public List<Transition> transitions(String issueKey) {
-    return JiraWire.transitions(http.send("GET", api() + "/issue/" + encode(issueKey)
-        + "/transitions?expand=transitions.fields", null, issueKey).body());
+    return JiraWire.transitions(http.json("GET", api() + "/issue/" + encode(issueKey)
+        + "/transitions?expand=transitions.fields", null, issueKey));
   }
 
   @Override
@@ -491,8 +548,8 @@ public final class JiraProject implements IssueTracker {
 
   @Override
   public List<IssueLink> links(String issueKey) {
-    JsonNode issue = http.send("GET", api() + "/issue/" + encode(issueKey)
-        + "?fields=issuelinks", null, issueKey).body();
+    JsonNode issue = http.json("GET", api() + "/issue/" + encode(issueKey)
+        + "?fields=issuelinks", null, issueKey);
     return JiraWire.links(issueKey, issue.path("fields").path("issuelinks"));
   }
 
@@ -528,8 +585,8 @@ public final class JiraProject implements IssueTracker {
 
   @Override
   public List<Attachment> attachments(String issueKey) {
-    JsonNode issue = http.send("GET", api() + "/issue/" + encode(issueKey)
-        + "?fields=attachment", null, issueKey).body();
+    JsonNode issue = http.json("GET", api() + "/issue/" + encode(issueKey)
+        + "?fields=attachment", null, issueKey);
     List<Attachment> out = attachmentsOf(issue.path("fields").path("attachment"));
     return out == null ? List.of() : out;
   }
@@ -539,9 +596,24 @@ public final class JiraProject implements IssueTracker {
     if (cloud()) {
       return http.download(api() + "/attachment/content/" + encode(attachmentId));
     }
-    JsonNode meta = http.send("GET", api() + "/attachment/" + encode(attachmentId), null, null)
-        .body();
-    return http.download(meta.path("content").asText());
+    JsonNode meta = http.json("GET", api() + "/attachment/" + encode(attachmentId), null, null);
+    // Jira Server serves attachments itself: a link elsewhere (a base URL set wrong, a plain
+    // http one) is not followed with the credentials, nor without them.
+    String link = JiraWire.text(meta.path("content"));
+    URI content;
+    try {
+      content = link == null ? null : URI.create(link);
+    } catch (IllegalArgumentException e) {
+      content = null;
+    }
+    if (content == null || !JiraUrls.sameOrigin(http.base(), content)) {
+      throw new JiraAnswerException("Jira sent attachment " + attachmentId + " with a content"
+          + " link " + (content == null ? (link == null ? "missing" : "that is not a URL")
+              : "to " + JiraUrls.shown(content)) + ", not on the site "
+          + JiraUrls.shown(http.base()) + ": not fetched (is Jira's base URL the site's?)",
+          "GET " + api() + "/attachment/" + attachmentId, "content", null);
+    }
+    return http.download(content.toString());
   }
 
   @Override
@@ -569,8 +641,8 @@ public final class JiraProject implements IssueTracker {
     List<Comment> out = new ArrayList<>();
     int startAt = 0;
     while (true) {
-      JsonNode page = http.send("GET", api() + "/issue/" + encode(issueKey)
-          + "/comment?orderBy=created&maxResults=100&startAt=" + startAt, null, issueKey).body();
+      JsonNode page = http.json("GET", api() + "/issue/" + encode(issueKey)
+          + "/comment?orderBy=created&maxResults=100&startAt=" + startAt, null, issueKey);
       List<Comment> comments = wire().comments(page);
       out.addAll(comments);
       int total = page.path("total").asInt(out.size());
@@ -588,9 +660,9 @@ public final class JiraProject implements IssueTracker {
 
   @Override
   public String addComment(String issueKey, String body, String visibility) {
-    JsonNode added = http.send("POST", api() + "/issue/" + encode(issueKey) + "/comment",
-        wire().commentBody(body, visibility), issueKey).body();
-    return added.path("id").asText();
+    JsonNode added = http.json("POST", api() + "/issue/" + encode(issueKey) + "/comment",
+        wire().commentBody(body, visibility), issueKey);
+    return JiraWire.id(added, "id", "the comment it added to " + issueKey);
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.slf4j.Logger;
@@ -102,8 +103,16 @@ public final class JiraSession {
     if (zone != null) {
       return;
     }
+    String request = "GET " + api() + "/myself";
     JsonNode me = http.send("GET", api() + "/myself", null, null).body();
-    userId = JiraWire.userIdOf(me, flavour());
+    // Who the sync is decides which changes are its own echoes: never guess it.
+    String field = flavour() == JiraFlavour.CLOUD ? "accountId" : "name";
+    String problem = JiraWire.idProblem(me, field, false);
+    if (problem != null) {
+      throw new JiraAnswerException(request + " answered without the sync user's id: "
+          + problem, request, field, null);
+    }
+    userId = me.path(field).asText();
     zone = zoneOf(me, http.base());
   }
 

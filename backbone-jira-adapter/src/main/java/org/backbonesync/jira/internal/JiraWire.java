@@ -3,6 +3,7 @@ package org.backbonesync.jira.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.ChangelogEntry;
@@ -28,7 +30,9 @@ import org.backbonesync.spi.tracker.Transition;
  * Jira's JSON to the tracker port's values and back, for one project of one site: field values
  * by their schema (names, users, options, rich text), issues, changelogs, comments, create
  * metadata, transitions, links and attachments. Reads defensively: Jira versions differ in what
- * they send (see JIRA-API.md), so absent keys and nulls are expected everywhere.
+ * they send (see JIRA-API.md), so absent keys and nulls are expected everywhere, except for
+ * ids and keys: something without one cannot be paired or found again, so it is refused ({@link
+ * #id}) rather than read as {@code ""}.
  */
 public final class JiraWire {
   static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -84,7 +88,7 @@ public final class JiraWire {
     if (custom == null && f.path("custom").asBoolean(false)) {
       custom = "custom";
     }
-    return new FieldSchema(f.path("id").asText(), text(f.path("name")),
+    return new FieldSchema(id(f, "id", "a field of the site"), text(f.path("name")),
         type == null ? "any" : type, text(schema.path("items")), custom, null);
   }
 
@@ -224,7 +228,7 @@ public final class JiraWire {
     long created = time(fields.path("created"));
     long updated = fields.hasNonNull("updated") ? time(fields.path("updated")) : created;
     String type = text(fields.path("issuetype").path("name"));
-    return new TrackedIssue(issue.path("key").asText(), type == null ? "" : type,
+    return new TrackedIssue(key(issue, "an issue"), type == null ? "" : type,
         userId(fields.path("creator").isObject() ? fields.path("creator")
             : fields.path("reporter")), created, updated, marker, values);
   }
@@ -241,7 +245,7 @@ public final class JiraWire {
   public List<ChangelogEntry> changelog(JsonNode histories) {
     Map<String, ChangelogEntry> byId = new LinkedHashMap<>();
     for (JsonNode h : histories) {
-      String id = h.path("id").asText();
+      String id = id(h, "id", "a changelog entry");
       List<FieldChange> items = new ArrayList<>();
       for (JsonNode item : h.path("items")) {
         String field = fieldIdOf(item);
@@ -286,7 +290,7 @@ public final class JiraWire {
           ? vis.path("type").asText("role") + ":" + vis.path("value").asText() : null;
       long created = time(c.path("created"));
       long updated = c.hasNonNull("updated") ? time(c.path("updated")) : created;
-      out.add(new Comment(c.path("id").asText(), userId(c.path("author")), text, created,
+      out.add(new Comment(id(c, "id", "a comment"), userId(c.path("author")), text, created,
           updated, visibility, userId(c.path("updateAuthor"))));
     }
     return out;
@@ -309,9 +313,13 @@ public final class JiraWire {
     return out;
   }
 
-  /** An attachment of {@code fields.attachment} or an upload's answer. */
+  /**
+   * An attachment of {@code fields.attachment} or an upload's answer. Its id is its {@code id},
+   * or (Jira 4 and 5 send none) the end of its {@code self} link; without either it is refused.
+   */
   public Attachment attachment(JsonNode a) {
-    return new Attachment(a.path("id").asText(), a.path("filename").asText(),
+    String id = idOrSelf(a, "attachment", "an attachment");
+    return new Attachment(id, a.path("filename").asText(),
         text(a.path("mimeType")), a.path("size").asLong(), userId(a.path("author")),
         a.hasNonNull("created") ? time(a.path("created")) : 0);
   }
@@ -322,11 +330,11 @@ public final class JiraWire {
     for (JsonNode l : issuelinks) {
       String type = l.path("type").path("name").asText();
       if (l.has("outwardIssue")) {
-        out.add(new IssueLink(l.path("id").asText(), type, issueKey,
-            l.path("outwardIssue").path("key").asText()));
+        out.add(new IssueLink(id(l, "id", "a link of " + issueKey), type, issueKey,
+            key(l.path("outwardIssue"), "a link of " + issueKey)));
       } else if (l.has("inwardIssue")) {
-        out.add(new IssueLink(l.path("id").asText(), type,
-            l.path("inwardIssue").path("key").asText(), issueKey));
+        out.add(new IssueLink(id(l, "id", "a link of " + issueKey), type,
+            key(l.path("inwardIssue"), "a link of " + issueKey), issueKey));
       }
     }
     return out;
@@ -343,7 +351,7 @@ public final class JiraWire {
         }
       });
       String to = text(t.path("to").path("name"));
-      out.add(new Transition(t.path("id").asText(), t.path("name").asText(),
+      out.add(new Transition(id(t, "id", "a transition"), t.path("name").asText(),
           to == null ? t.path("name").asText() : to, required));
     }
     return out;
@@ -417,6 +425,88 @@ public final class JiraWire {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private static final java.util.regex.Pattern ISSUE_KEY =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*-[1-9][0-9]{0,17}");
+
+  /**
+   * An id Jira must send: a non-blank string, or an integer (some answers send numbers).
+   *
+   * @param what what carries it, for the message, e.g. {@code "an attachment"}
+   * @throws JiraAnswerException naming the field and what was there instead
+   */
+  public static String id(JsonNode parent, String field, String what) {
+    String problem = idProblem(parent, field);
+    if (problem != null) {
+      throw new JiraAnswerException("Jira sent " + what + " whose " + problem, null, field, null);
+    }
+    return parent.path(field).asText();
+  }
+
+  /** What is wrong with an id ({@code "id" is blank, not an id ...}), or null when usable. */
+  static String idProblem(JsonNode parent, String field) {
+    return idProblem(parent, field, true);
+  }
+
+  /**
+   * What is wrong with an id, or null when usable.
+   *
+   * @param integers whether an integer is an id too (not for a user's id, which is a name)
+   */
+  static String idProblem(JsonNode parent, String field, boolean integers) {
+    JsonNode v = parent == null ? MissingNode.getInstance() : parent.path(field);
+    if (v.isTextual() && !v.asText().isBlank() || integers && v.isIntegralNumber()) {
+      return null;
+    }
+    return "\"" + field + "\" is " + kind(v)
+        + ", not an id (a non-blank string" + (integers ? " or an integer)" : ")");
+  }
+
+  /**
+   * An id as {@link #id} reads it, or when the field is absent altogether the number a {@code
+   * self} link ends with after {@code /resource/} (Jira 4 and 5 send some things without ids).
+   */
+  public static String idOrSelf(JsonNode parent, String resource, String what) {
+    if (parent != null && parent.path("id").isMissingNode()) {
+      java.util.regex.Matcher self = java.util.regex.Pattern.compile(".*/"
+          + java.util.regex.Pattern.quote(resource) + "/([0-9]{1,18})")
+          .matcher(parent.path("self").asText(""));
+      if (self.matches()) {
+        return self.group(1);
+      }
+    }
+    return id(parent, "id", what);
+  }
+
+  /** An issue key Jira must send, e.g. {@code PA-12}, else {@link JiraAnswerException}. */
+  public static String key(JsonNode parent, String what) {
+    JsonNode v = parent == null ? MissingNode.getInstance() : parent.path("key");
+    if (v.isTextual() && ISSUE_KEY.matcher(v.asText()).matches()) {
+      return v.asText();
+    }
+    throw new JiraAnswerException("Jira sent " + what + " whose \"key\" is "
+        + (v.isTextual() && !v.asText().isBlank() ? quoted(v.asText()) : kind(v))
+        + ", not an issue key like PA-12", null, "key", null);
+  }
+
+  private static String quoted(String text) {
+    return "\"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
+  }
+
+  private static String kind(JsonNode v) {
+    if (v.isMissingNode()) {
+      return "missing";
+    }
+    return switch (v.getNodeType()) {
+      case NULL -> "null";
+      case STRING -> "blank";
+      case BOOLEAN -> "a boolean";
+      case OBJECT, POJO -> "an object";
+      case ARRAY -> "an array";
+      case NUMBER -> v.isIntegralNumber() ? "a number" : "a number that is not an integer";
+      default -> "not a value";
+    };
+  }
 
   static String text(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
