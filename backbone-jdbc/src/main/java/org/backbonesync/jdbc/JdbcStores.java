@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.store.ConflictStore;
+import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
@@ -81,6 +82,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private final JdbcMessageStore messages = new JdbcMessageStore(this);
   private final JdbcSmallStores small = new JdbcSmallStores(this);
   private final JdbcLeaseStore leases = new JdbcLeaseStore(this);
+  private final JdbcEnvelopeIdStore envelopeIds = new JdbcEnvelopeIdStore(this);
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -183,6 +185,11 @@ public final class JdbcStores implements Stores, AutoCloseable {
   @Override
   public LeaseStore leases() {
     return leases;
+  }
+
+  @Override
+  public EnvelopeIdStore envelopeIds() {
+    return envelopeIds;
   }
 
   @Override

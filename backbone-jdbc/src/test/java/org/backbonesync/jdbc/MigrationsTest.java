@@ -32,10 +32,14 @@ class MigrationsTest {
   private final String url = "jdbc:h2:mem:migrations" + DATABASES.incrementAndGet()
       + ";DB_CLOSE_DELAY=-1";
 
+  /** The test script's version: the one after the library's newest. */
+  private static final int TEST_VERSION = Migrations.SCRIPTS.size() + 1;
+  private static final String TEST_SCRIPT = "V" + TEST_VERSION + "__test_upgrade.sql";
+
   /** The library's scripts and a test script after them. */
   private static Migrations upgraded() {
     List<String> all = new ArrayList<>(Migrations.SCRIPTS);
-    all.add("V3__test_upgrade.sql");
+    all.add(TEST_SCRIPT);
     return new Migrations(all, MigrationsTest.class);
   }
 
@@ -84,9 +88,9 @@ class MigrationsTest {
         assertEquals("upgraded", r.getString(1));
       }
       List<String> history = Schemas.history(c);
-      assertEquals(3, history.size(), "applied once only: " + history);
-      assertEquals("3 V3__test_upgrade.sql " + upgraded().scripts().get(2).checksum(),
-          history.get(2));
+      assertEquals(TEST_VERSION, history.size(), "applied once only: " + history);
+      assertEquals(TEST_VERSION + " " + TEST_SCRIPT + " "
+          + upgraded().scripts().get(TEST_VERSION - 1).checksum(), history.get(TEST_VERSION - 1));
     }
   }
 

@@ -16,10 +16,11 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** Databases set up as a DBA or an earlier release left them, read with plain JDBC. */
 final class Schemas {
-  /** The tables of the library's scripts, version 1 and 2. */
+  /** The tables of the library's scripts. */
   static final Set<String> TABLES = Set.of("bb_sync_info", "bb_synced_value",
       "bb_pending_change", "bb_comment_link", "bb_attachment_link", "bb_pending_create",
-      "bb_outbox", "bb_inbox", "bb_watermark", "bb_task", "bb_conflict", "bb_lease");
+      "bb_outbox", "bb_inbox", "bb_watermark", "bb_task", "bb_conflict", "bb_lease",
+      "bb_envelope_id");
 
   private Schemas() {}
 
