@@ -33,7 +33,7 @@ class SimulationTest {
       Simulation.Result r = Simulation.builder().traceEngine(true).build().run(only);
       System.out.println("simulation: seed " + only + (r.ok() ? " ok" : " broke: " + r.failure()
           + "\nwhole trace:\n  " + String.join("\n  ", r.trace())));
-      assertTrue(r.ok(), r::report);
+      assertTrue(r.ok(), () -> "seed " + only + " broke: " + r.failure() + " (whole trace above)");
       return;
     }
     Simulation simulation = Simulation.builder().build();
