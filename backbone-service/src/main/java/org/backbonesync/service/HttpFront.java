@@ -1,0 +1,181 @@
+package org.backbonesync.service;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.backbonesync.core.AdminRequest;
+import org.backbonesync.core.AdminResponse;
+import org.backbonesync.core.SyncAdmin;
+import org.backbonesync.core.SyncAdminHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's one port: {@code /admin/...} (the admin API, for a bearer token only), {@code
+ * /health}, {@code /health/live}, {@code /health/ready} and {@code /metrics} (Prometheus text).
+ */
+final class HttpFront {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
+  private static final String ADMIN = "/admin";
+  /** Who a valid bearer token is to the admin API; the authorizer lets only them in. */
+  private static final String OPERATOR = "operator";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private HttpFront(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Starts serving; the admin API only when the configuration names a token. */
+  static HttpFront start(ServiceConfig.Server config, SyncService service) throws IOException {
+    HttpServer server = HttpServer.create(
+        new InetSocketAddress(config.bindAddress(), config.port()), 0);
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "backbone-http-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/health", exchange -> health(exchange, service));
+    server.createContext("/metrics", exchange -> metrics(exchange, service));
+    if (config.adminToken() != null) {
+      SyncAdmin.Builder admin = SyncAdmin.builder()
+          .authorizer((caller, operation, connector) -> OPERATOR.equals(caller));
+      service.running().forEach(r -> admin.engine(r.engine));
+      SyncAdminHandler handler = SyncAdminHandler.builder(admin.build()).build();
+      byte[] expected = sha256("Bearer " + config.adminToken());
+      server.createContext(ADMIN, exchange -> admin(exchange, handler, expected));
+    }
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+      }
+    });
+    server.start();
+    LOG.info("serving on http://{}:{} ({}/health, /metrics)", config.bindAddress(),
+        server.getAddress().getPort(), config.adminToken() != null ? ADMIN + ", " : "");
+    return new HttpFront(server, executor);
+  }
+
+  void stop() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private static void admin(HttpExchange exchange, SyncAdminHandler handler, byte[] expected)
+      throws IOException {
+    try (exchange) {
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      // compares digests, so the time taken tells nothing about the token or its length
+      if (authorization == null
+          || !MessageDigest.isEqual(expected, sha256(authorization))) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        send(exchange, 401, "application/json; charset=utf-8",
+            "{\"status\":401,\"error\":\"a valid bearer token is required\"}");
+        return;
+      }
+      String method = exchange.getRequestMethod();
+      String path = exchange.getRequestURI().getRawPath().substring(ADMIN.length());
+      AdminRequest request = new AdminRequest(method, path, null, null, OPERATOR,
+          AdminRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
+      AdminResponse response = handler.handle(request, exchange.getRequestBody());
+      response.headers().forEach(exchange.getResponseHeaders()::set);
+      byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+      if (method.equals("HEAD")) {
+        exchange.sendResponseHeaders(response.status(), -1);
+        return;
+      }
+      exchange.sendResponseHeaders(response.status(), bytes.length);
+      exchange.getResponseBody().write(bytes);
+    }
+  }
+
+  private static void health(HttpExchange exchange, SyncService service) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      boolean ready = !service.stopping();
+      StringBuilder body = new StringBuilder("{\"live\":true,\"ready\":");
+      StringBuilder syncs = new StringBuilder();
+      for (SyncService.Running r : service.running()) {
+        syncs.append(syncs.isEmpty() ? "" : ",").append("{\"id\":").append(quote(r.id()))
+            .append(",\"state\":\"").append(r.engine.state()).append("\",\"connectors\":{");
+        String sep = "";
+        for (Map.Entry<String, SyncService.ConnectorHealth> e : r.connectors.entrySet()) {
+          SyncService.ConnectorHealth h = e.getValue();
+          ready &= h.healthy();
+          syncs.append(sep).append(quote(e.getKey())).append(":{\"healthy\":")
+              .append(h.healthy()).append(",\"lastSuccess\":").append(quote(h.lastSuccess))
+              .append(",\"lastFailure\":").append(quote(h.lastFailure))
+              .append(",\"lastError\":").append(quote(h.lastError)).append('}');
+          sep = ",";
+        }
+        syncs.append("}}");
+      }
+      body.append(ready).append(",\"synchronizations\":[").append(syncs).append("]}");
+      int status = path.equals("/health/live") || ready ? 200 : 503;
+      send(exchange, status, "application/json; charset=utf-8", body.toString());
+    }
+  }
+
+  private static void metrics(HttpExchange exchange, SyncService service) throws IOException {
+    try (exchange) {
+      StringBuilder out = new StringBuilder();
+      service.listener().counts().forEach((event, byConnector) -> {
+        String name = "backbone_" + event + "_total";
+        out.append("# TYPE ").append(name).append(" counter\n");
+        byConnector.forEach((connector, count) -> out.append(name).append("{connector=")
+            .append(quote(connector)).append("} ").append(count).append('\n'));
+      });
+      out.append("# TYPE backbone_connector_healthy gauge\n");
+      for (SyncService.Running r : service.running()) {
+        r.connectors.forEach((key, h) -> out.append("backbone_connector_healthy{connector=")
+            .append(quote(key)).append("} ").append(h.healthy() ? 1 : 0).append('\n'));
+      }
+      send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", out.toString());
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  private static String quote(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    StringBuilder s = new StringBuilder("\"");
+    for (char c : value.toString().toCharArray()) {
+      if (c == '"' || c == '\\') {
+        s.append('\\').append(c);
+      } else if (c < 0x20) {
+        s.append(String.format("\\u%04x", (int) c));
+      } else {
+        s.append(c);
+      }
+    }
+    return s.append('"').toString();
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

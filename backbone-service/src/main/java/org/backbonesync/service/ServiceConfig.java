@@ -1,0 +1,473 @@
+package org.backbonesync.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.backbonesync.core.ConfigurationException;
+import org.backbonesync.core.ConfigurationProblem;
+import org.backbonesync.core.FieldMappingRegistry;
+import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.core.SyncConfigurationJson;
+import org.backbonesync.jira.JiraCredentials;
+import org.backbonesync.jira.JiraFlavour;
+import org.backbonesync.spi.message.StrictJson;
+
+/**
+ * The service's file, read once and checked whole: every problem is reported with its JSON path
+ * in the file, every unknown key anywhere included. Secrets are read from the environment
+ * variables the file names and never shown.
+ *
+ * <pre>
+ * {
+ *   "sites": {
+ *     "support": {"url": "https://support.atlassian.net", "auth": "apiToken",
+ *                 "emailEnv": "JIRA_A_EMAIL", "tokenEnv": "JIRA_A_TOKEN", "requestsPerSecond": 5},
+ *     "dev": {"url": "https://jira.dev.example.com", "flavour": "server",
+ *             "auth": "personalAccessToken", "tokenEnv": "JIRA_B_TOKEN"}
+ *   },
+ *   "synchronizations": [
+ *     {"siteA": "support", "siteB": "dev", "sync": { ...the sync configuration... }}
+ *   ],
+ *   "store": {"directory": "backbone-data"},
+ *   "server": {"port": 8080, "adminTokenEnv": "BACKBONE_ADMIN_TOKEN"},
+ *   "pollInterval": "PT30S"
+ * }
+ * </pre>
+ */
+record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizations,
+    Store store, Server server) {
+
+  static final Set<String> ROOT = Set.of("sites", "synchronizations", "store", "server",
+      "pollInterval");
+  static final Set<String> SITE = Set.of("url", "flavour", "auth", "emailEnv", "tokenEnv",
+      "userEnv", "passwordEnv", "requestsPerSecond", "allowInsecure");
+  static final Set<String> SYNC = Set.of("siteA", "siteB", "sync", "pollInterval");
+  static final Set<String> STORE = Set.of("directory", "jdbcUrl", "user", "passwordEnv",
+      "maximumPoolSize");
+  static final Set<String> SERVER = Set.of("port", "bindAddress", "adminTokenEnv");
+
+  /** A Jira site; {@code path} is where it is in the file, e.g. {@code $.sites.dev}. */
+  record Site(String name, String path, URI url, JiraFlavour flavour, JiraCredentials credentials,
+      double requestsPerSecond, boolean allowInsecure) {
+    @Override
+    public String toString() {
+      return "site " + name + " (" + url + ")";
+    }
+  }
+
+  /** One synchronization; {@code path} is e.g. {@code $.synchronizations[0]}. */
+  record Sync(String path, SyncConfiguration configuration, Site siteA, Site siteB,
+      Duration pollInterval) {
+    /** The file's path of a problem the core reports under the sync configuration's own root. */
+    String problemPath(ConfigurationProblem p) {
+      return path + ".sync" + p.path().substring(1);
+    }
+  }
+
+  /** H2 files in {@code directory}, or a database at {@code jdbcUrl} (then directory is null). */
+  record Store(Path directory, String jdbcUrl, String user, String password, int maximumPoolSize) {
+    @Override
+    public String toString() {
+      return directory != null ? "H2 files in " + directory : "database " + jdbcUrl;
+    }
+  }
+
+  /** The HTTP port; {@code adminToken} null when the admin API is not served. */
+  record Server(String bindAddress, int port, String adminToken) {}
+
+  /**
+   * Reads and checks the file.
+   *
+   * @throws ServiceFailure (exit code {@link ServiceMain#CONFIGURATION}) with one line per problem
+   */
+  static ServiceConfig read(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not readable");
+    } catch (IOException e) {
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": cannot be read: "
+          + ServiceFailure.oneLine(e.toString()));
+    }
+    JsonNode root;
+    try {
+      root = StrictJson.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      var at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column "
+          + at.getColumnNr();
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not valid JSON" + where
+          + ": " + ServiceFailure.oneLine(e.getOriginalMessage()).replace(
+              "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ",
+              "["));
+    }
+    return new Reader(file, env).read(root);
+  }
+
+  /** Collects every problem of one file. */
+  private static final class Reader {
+    private final Path file;
+    private final Map<String, String> env;
+    private final List<ConfigurationProblem> problems = new ArrayList<>();
+
+    Reader(Path file, Map<String, String> env) {
+      this.file = file;
+      this.env = env;
+    }
+
+    ServiceConfig read(JsonNode root) {
+      if (root == null || !root.isObject()) {
+        throw failure(List.of(new ConfigurationProblem("$", "must be a JSON object")));
+      }
+      known("$", root, ROOT);
+      Duration defaultInterval = duration("$.pollInterval", root.get("pollInterval"),
+          Duration.ofSeconds(30));
+      Map<String, Site> sites = new LinkedHashMap<>();
+      JsonNode sitesNode = root.get("sites");
+      if (sitesNode == null || !sitesNode.isObject() || sitesNode.isEmpty()) {
+        add("$.sites", "missing: an object of sites by name, e.g. {\"a\": {\"url\": ...}}");
+      } else {
+        sitesNode.fields().forEachRemaining(e -> {
+          Site site = site("$.sites." + e.getKey(), e.getKey(), e.getValue());
+          if (site != null) {
+            sites.put(e.getKey(), site);
+          }
+        });
+      }
+      List<Sync> syncs = new ArrayList<>();
+      JsonNode syncsNode = root.get("synchronizations");
+      if (syncsNode == null || !syncsNode.isArray() || syncsNode.isEmpty()) {
+        add("$.synchronizations", "missing: an array of at least one"
+            + " {\"siteA\": ..., \"siteB\": ..., \"sync\": {...}}");
+      } else {
+        FieldMappingRegistry registry = FieldMappingRegistry.discover(
+            ServiceConfig.class.getClassLoader());
+        for (int i = 0; i < syncsNode.size(); i++) {
+          Sync sync = sync("$.synchronizations[" + i + "]", syncsNode.get(i), sitesNode, sites,
+              registry, defaultInterval);
+          if (sync != null) {
+            syncs.add(sync);
+          }
+        }
+        unique(syncs);
+      }
+      Store store = store(root.get("store"));
+      Server server = server(root.get("server"));
+      if (!problems.isEmpty()) {
+        throw failure(problems);
+      }
+      return new ServiceConfig(file, sites, List.copyOf(syncs), store, server);
+    }
+
+    private ServiceFailure failure(List<ConfigurationProblem> all) {
+      return new ServiceFailure(ServiceMain.CONFIGURATION,
+          all.stream().map(p -> file + ": " + p.path() + ": " + p.message()).toList());
+    }
+
+    private void add(String path, String message) {
+      problems.add(new ConfigurationProblem(path, message));
+    }
+
+    private void known(String path, JsonNode node, Set<String> keys) {
+      node.fieldNames().forEachRemaining(k -> {
+        if (!keys.contains(k)) {
+          add(path + "." + k, "unknown key; known: " + new TreeSet<>(keys));
+        }
+      });
+    }
+
+    private Duration duration(String path, JsonNode node, Duration otherwise) {
+      if (node == null) {
+        return otherwise;
+      }
+      try {
+        Duration d = Duration.parse(node.asText());
+        if (d.isNegative() || d.isZero() || !node.isTextual()) {
+          throw new DateTimeParseException("not positive", node.asText(), 0);
+        }
+        return d;
+      } catch (DateTimeParseException e) {
+        add(path, "not a positive ISO-8601 duration (e.g. \"PT30S\"): " + node);
+        return otherwise;
+      }
+    }
+
+    private Site site(String path, String name, JsonNode node) {
+      if (!node.isObject()) {
+        add(path, "must be an object: {\"url\": ..., \"auth\": ...}");
+        return null;
+      }
+      known(path, node, SITE);
+      int before = problems.size();
+      boolean insecure = false;
+      if (node.has("allowInsecure")) {
+        if (!node.get("allowInsecure").isBoolean()) {
+          add(path + ".allowInsecure", "must be true or false, was " + node.get("allowInsecure"));
+        }
+        insecure = node.get("allowInsecure").asBoolean(false);
+      }
+      URI url = url(path + ".url", node.get("url"), insecure);
+      String auth = text(node.get("auth"));
+      JiraCredentials credentials = switch (auth) {
+        case "apiToken" -> {
+          String email = secret(path, "emailEnv", node);
+          String token = secret(path, "tokenEnv", node);
+          yield email == null || token == null ? null : JiraCredentials.apiToken(email, token);
+        }
+        case "personalAccessToken" -> {
+          String token = secret(path, "tokenEnv", node);
+          yield token == null ? null : JiraCredentials.personalAccessToken(token);
+        }
+        case "password" -> {
+          String user = secret(path, "userEnv", node);
+          String password = secret(path, "passwordEnv", node);
+          yield user == null || password == null ? null
+              : JiraCredentials.password(user, password);
+        }
+        default -> {
+          add(path + ".auth", "must be apiToken, personalAccessToken or password, was "
+              + (node.has("auth") ? node.get("auth") : "missing"));
+          yield null;
+        }
+      };
+      JiraFlavour flavour = null;
+      if (node.has("flavour")) {
+        switch (text(node.get("flavour")).toLowerCase(Locale.ROOT)) {
+          case "cloud" -> flavour = JiraFlavour.CLOUD;
+          case "server", "datacenter", "data center" -> flavour = JiraFlavour.SERVER;
+          default -> add(path + ".flavour", "must be cloud or server, was " + node.get("flavour"));
+        }
+      }
+      double perSecond = 10;
+      if (node.has("requestsPerSecond")) {
+        JsonNode n = node.get("requestsPerSecond");
+        if (!n.isNumber() || n.asDouble() < 0) {
+          add(path + ".requestsPerSecond", "must be a number, 0 for no limit, was " + n);
+        } else {
+          perSecond = n.asDouble();
+        }
+      }
+      return problems.size() > before ? null
+          : new Site(name, path, url, flavour, credentials, perSecond, insecure);
+    }
+
+    private URI url(String path, JsonNode node, boolean insecure) {
+      if (node == null || !node.isTextual() || node.asText().isBlank()) {
+        add(path, "missing: the site's base URL, e.g. \"https://example.atlassian.net\"");
+        return null;
+      }
+      URI url;
+      try {
+        url = new URI(node.asText());
+      } catch (java.net.URISyntaxException e) {
+        add(path, "not a URL: " + ServiceFailure.oneLine(e.getMessage()));
+        return null;
+      }
+      try {
+        // the adapter's own check: http(s) with a host, no user info, query or fragment
+        org.backbonesync.jira.JiraSite.builder(url);
+      } catch (IllegalArgumentException e) {
+        add(path, ServiceFailure.oneLine(e.getMessage()));
+        return null;
+      }
+      if ("http".equalsIgnoreCase(url.getScheme()) && !insecure) {
+        add(path, "is http: the credentials and everything synced would travel in clear text;"
+            + " use https, or set \"allowInsecure\": true on this site for a network you trust");
+        return null;
+      }
+      return url;
+    }
+
+    private String secret(String path, String key, JsonNode site) {
+      String variable = text(site.get(key));
+      if (variable.isEmpty()) {
+        add(path + "." + key, "missing: the name of the environment variable that holds it");
+        return null;
+      }
+      String value = env.get(variable);
+      if (value == null || value.isBlank()) {
+        add(path + "." + key, "environment variable " + variable + " is not set");
+        return null;
+      }
+      return value;
+    }
+
+    private static String text(JsonNode node) {
+      return node != null && node.isTextual() ? node.asText() : "";
+    }
+
+    private Sync sync(String path, JsonNode node, JsonNode sitesNode, Map<String, Site> sites,
+        FieldMappingRegistry registry, Duration defaultInterval) {
+      if (!node.isObject()) {
+        add(path, "must be an object: {\"siteA\": ..., \"siteB\": ..., \"sync\": {...}}");
+        return null;
+      }
+      known(path, node, SYNC);
+      int before = problems.size();
+      Site a = siteRef(path + ".siteA", node.get("siteA"), sitesNode, sites);
+      Site b = siteRef(path + ".siteB", node.get("siteB"), sitesNode, sites);
+      Duration interval = duration(path + ".pollInterval", node.get("pollInterval"),
+          defaultInterval);
+      SyncConfiguration configuration = null;
+      JsonNode syncNode = node.get("sync");
+      if (syncNode == null || !syncNode.isObject()) {
+        add(path + ".sync", "missing: the sync configuration object");
+      } else {
+        try {
+          configuration = new SyncConfigurationJson(registry).read(syncNode.toString());
+        } catch (ConfigurationException e) {
+          e.problems().forEach(p -> add(path + ".sync" + p.path().substring(1), p.message()));
+        }
+      }
+      return problems.size() > before || a == null || b == null ? null
+          : new Sync(path, configuration, a, b, interval);
+    }
+
+    private Site siteRef(String path, JsonNode node, JsonNode sitesNode, Map<String, Site> sites) {
+      String name = text(node);
+      if (name.isEmpty()) {
+        add(path, "missing: the name of a site under $.sites");
+        return null;
+      }
+      if (sitesNode == null || !sitesNode.has(name)) {
+        add(path, "no site \"" + name + "\" under $.sites; there are "
+            + (sitesNode == null ? "none" : new TreeSet<>(toList(sitesNode))));
+        return null;
+      }
+      // null when the site has problems of its own, reported at the site
+      return sites.get(name);
+    }
+
+    private static List<String> toList(JsonNode object) {
+      List<String> names = new ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      return names;
+    }
+
+    /** Sync ids and connector keys name stores' rows and admin paths: one meaning each. */
+    private void unique(List<Sync> syncs) {
+      Map<String, String> ids = new HashMap<>();
+      Map<String, String> keys = new HashMap<>();
+      for (Sync s : syncs) {
+        String other = ids.putIfAbsent(s.configuration().id(), s.path());
+        if (other != null) {
+          add(s.path() + ".sync.id", "\"" + s.configuration().id() + "\" is also the id at "
+              + other);
+        }
+        for (String side : List.of("A", "B")) {
+          String key = side.equals("A") ? s.configuration().connectorA().key()
+              : s.configuration().connectorB().key();
+          String at = s.path() + ".sync.connector" + side + ".key";
+          String was = keys.putIfAbsent(key, at);
+          if (was != null) {
+            add(at, "\"" + key + "\" is also the connector key at " + was
+                + "; each connector of the file needs its own key (it names its stored state)");
+          }
+        }
+      }
+    }
+
+    private Store store(JsonNode node) {
+      Path base = file.toAbsolutePath().getParent();
+      if (node == null) {
+        return new Store(base.resolve("backbone-data"), null, null, null, 0);
+      }
+      if (!node.isObject()) {
+        add("$.store", "must be an object: {\"directory\": ...} or {\"jdbcUrl\": ...}");
+        return null;
+      }
+      known("$.store", node, STORE);
+      if (node.has("directory") && node.has("jdbcUrl")) {
+        add("$.store", "give either directory (H2 files) or jdbcUrl (a database), not both");
+        return null;
+      }
+      if (node.has("jdbcUrl")) {
+        String url = text(node.get("jdbcUrl"));
+        if (!url.startsWith("jdbc:")) {
+          add("$.store.jdbcUrl", "must be a JDBC URL, e.g."
+              + " \"jdbc:postgresql://db.example.com/backbone\", was " + node.get("jdbcUrl"));
+        }
+        String password = null;
+        if (node.has("passwordEnv")) {
+          password = secret("$.store", "passwordEnv", node);
+        }
+        int pool = 5;
+        if (node.has("maximumPoolSize")) {
+          JsonNode n = node.get("maximumPoolSize");
+          if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1 || n.asInt() > 100) {
+            add("$.store.maximumPoolSize", "must be a whole number from 1 to 100, was " + n);
+          } else {
+            pool = n.asInt();
+          }
+        }
+        return new Store(null, url, node.has("user") ? text(node.get("user")) : null, password,
+            pool);
+      }
+      for (String k : List.of("user", "passwordEnv", "maximumPoolSize")) {
+        if (node.has(k)) {
+          add("$.store." + k, "only with jdbcUrl");
+        }
+      }
+      String directory = "backbone-data";
+      if (node.has("directory")) {
+        directory = text(node.get("directory"));
+        if (directory.isBlank()) {
+          add("$.store.directory", "must be a directory path, was " + node.get("directory"));
+        }
+      }
+      return new Store(base.resolve(directory), null, null, null, 0);
+    }
+
+    private Server server(JsonNode node) {
+      if (node == null) {
+        return null;
+      }
+      if (!node.isObject()) {
+        add("$.server", "must be an object: {\"port\": 8080, \"adminTokenEnv\": ...}");
+        return null;
+      }
+      known("$.server", node, SERVER);
+      int port = 8080;
+      if (node.has("port")) {
+        JsonNode n = node.get("port");
+        if (!n.isIntegralNumber() || n.asInt() < 0 || n.asInt() > 65535) {
+          add("$.server.port", "must be a port number from 0 (any free one) to 65535, was " + n);
+        } else {
+          port = n.asInt();
+        }
+      }
+      String bind = node.has("bindAddress") ? text(node.get("bindAddress")) : "127.0.0.1";
+      if (bind.isBlank()) {
+        add("$.server.bindAddress", "must be a host name or address, was "
+            + node.get("bindAddress"));
+      }
+      String token = null;
+      if (node.has("adminTokenEnv")) {
+        token = secret("$.server", "adminTokenEnv", node);
+        if (token != null && token.length() < 16) {
+          add("$.server.adminTokenEnv", "the token in " + text(node.get("adminTokenEnv"))
+              + " is shorter than 16 characters");
+        }
+      }
+      return new Server(bind, port, token);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package org.backbonesync.service;
+
+import java.util.List;
+
+/**
+ * Why the service stops before or instead of syncing: the exit code and the lines that tell the
+ * operator, one line per problem, never a stack trace.
+ */
+final class ServiceFailure extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int exitCode;
+  private final transient List<String> lines;
+
+  ServiceFailure(int exitCode, List<String> lines) {
+    super(String.join("; ", lines), null, false, false);
+    this.exitCode = exitCode;
+    this.lines = List.copyOf(lines);
+  }
+
+  ServiceFailure(int exitCode, String line) {
+    this(exitCode, List.of(line));
+  }
+
+  int exitCode() {
+    return exitCode;
+  }
+
+  List<String> lines() {
+    return lines;
+  }
+
+  /** One line, whatever the cause's message holds. */
+  static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("\\s+", " ").trim();
+  }
+}

@@ -1,0 +1,180 @@
+package org.backbonesync.service;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.backbonesync.jdbc.JdbcStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sync service: {@code java -jar backbone-service.jar --config sync.json [--once | --check]}.
+ *
+ * <p>Exit codes: {@value #OK} done (stopped by SIGTERM or SIGINT, {@code --once} quiet with
+ * nothing failed, {@code --check} found nothing); {@value #OTHER} anything else (an unexpected
+ * error, or {@code --once} left messages that failed and wait for an admin); {@value #USAGE}
+ * bad arguments; {@value #CONFIGURATION} the file has problems (each on its own line with its
+ * JSON path), including those {@code --check} finds against the sites; {@value #SITE} a site
+ * cannot be reached or refuses the credentials; {@value #STORE} the store cannot be opened.
+ */
+public final class ServiceMain {
+  static final int OK = 0;
+  static final int OTHER = 1;
+  static final int USAGE = 2;
+  static final int CONFIGURATION = 3;
+  static final int SITE = 4;
+  static final int STORE = 5;
+
+  private static final String USAGE_LINE =
+      "usage: java -jar backbone-service.jar --config <file.json> [--once | --check]";
+  private static final Duration STOP_WAIT = Duration.ofMinutes(2);
+
+  private ServiceMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  private enum Mode { CONTINUOUS, ONCE, CHECK }
+
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    Path file = null;
+    Mode mode = Mode.CONTINUOUS;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> {
+          if (i + 1 >= args.length || file != null) {
+            return usage(err, "--config takes one file");
+          }
+          file = Path.of(args[++i]);
+        }
+        case "--once", "--check" -> {
+          if (mode != Mode.CONTINUOUS) {
+            return usage(err, "give at most one of --once and --check");
+          }
+          mode = args[i].equals("--once") ? Mode.ONCE : Mode.CHECK;
+        }
+        case "--help", "-h" -> {
+          out.println(USAGE_LINE);
+          return OK;
+        }
+        default -> {
+          return usage(err, "unknown argument " + ServiceFailure.oneLine(args[i]));
+        }
+      }
+    }
+    if (file == null) {
+      return usage(err, "--config is required");
+    }
+    try {
+      ServiceConfig config = ServiceConfig.read(file, env);
+      return switch (mode) {
+        case CHECK -> check(config, out);
+        case ONCE -> once(config, out);
+        case CONTINUOUS -> continuous(config);
+      };
+    } catch (ServiceFailure f) {
+      f.lines().forEach(err::println);
+      return f.exitCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OTHER;
+    } catch (RuntimeException | java.io.IOException | Error e) {
+      log().error("the service failed", e);
+      err.println("the service failed: " + ServiceFailure.oneLine(e.toString()));
+      return OTHER;
+    }
+  }
+
+  private static int usage(PrintStream err, String why) {
+    err.println(why + "; " + USAGE_LINE);
+    return USAGE;
+  }
+
+  private static Logger log() {
+    return LoggerFactory.getLogger(ServiceMain.class);
+  }
+
+  /** Signs in, checks the sync users and each synchronization against its projects; writes nothing. */
+  private static int check(ServiceConfig config, PrintStream out) {
+    Sites sites = Sites.connect(config);
+    for (ServiceConfig.Sync sync : config.synchronizations()) {
+      for (ServiceConfig.Site site : List.of(sync.siteA(), sync.siteB())) {
+        out.println(site + ": signed in as " + sites.signedInUser(site));
+      }
+    }
+    // an in-memory database: engines need stores to be built, the real ones are not touched
+    String url = "jdbc:h2:mem:backbone-check-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    try (JdbcStores scratch = JdbcStores.atUrl(url, null, null)) {
+      List<SyncService.Running> running = SyncService.build(config, sites, scratch,
+          new LoggingListener(), b -> {});
+      for (SyncService.Running r : running) {
+        out.println("synchronization " + r.id() + ": OK");
+        r.engine.close();
+      }
+    }
+    out.println(config.file() + ": OK");
+    return OK;
+  }
+
+  private static int once(ServiceConfig config, PrintStream out) throws InterruptedException {
+    Sites sites = Sites.connect(config);
+    SyncService service = SyncService.open(config, sites);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop(STOP_WAIT),
+        "backbone-stop"));
+    long failed;
+    try {
+      failed = service.runUntilQuiet();
+    } finally {
+      service.stop(STOP_WAIT);
+    }
+    LoggingListener l = service.listener();
+    out.println("done: queued " + l.total("queued") + ", sent " + l.total("sent") + ", applied "
+        + l.total("applied") + " (" + l.total("created") + " created), failed " + failed);
+    return failed == 0 ? OK : OTHER;
+  }
+
+  /** Runs until SIGTERM or SIGINT, then stops gracefully and returns {@value #OK}. */
+  private static int continuous(ServiceConfig config) throws InterruptedException,
+      java.io.IOException {
+    Sites sites = Sites.connect(config);
+    SyncService service = SyncService.open(config, sites);
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM and SIGINT end the wait below, so the stop runs here and the exit code is 0
+    // (a JVM ended by a signal exits 143 even when its hooks finish); the hook covers the rest
+    boolean signals = handle("TERM", stop) & handle("INT", stop);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      service.stop(STOP_WAIT);
+    }, "backbone-stop"));
+    HttpFront front = null;
+    try {
+      if (config.server() != null) {
+        front = HttpFront.start(config.server(), service);
+      }
+      service.start();
+      log().info("running{}; stop with SIGTERM", signals ? "" : " (no signal handling)");
+      stop.await();
+      log().info("stop requested");
+    } finally {
+      if (front != null) {
+        front.stop();
+      }
+      service.stop(STOP_WAIT);
+    }
+    return OK;
+  }
+
+  @SuppressWarnings("restriction")
+  private static boolean handle(String signal, CountDownLatch stop) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
+      return true;
+    } catch (IllegalArgumentException | LinkageError e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package org.backbonesync.service;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.backbonesync.jira.JiraException;
+import org.backbonesync.jira.JiraSite;
+
+/**
+ * The file's Jira sites, built and signed in to once each; a site shared by several
+ * synchronizations is one {@link JiraSite} with one request budget.
+ */
+final class Sites {
+  private final Map<String, JiraSite> byName = new LinkedHashMap<>();
+  private final Map<String, String> signedIn = new LinkedHashMap<>();
+
+  private Sites() {}
+
+  /**
+   * Builds every site the synchronizations use and signs in to each.
+   *
+   * @throws ServiceFailure {@link ServiceMain#SITE} naming each site that cannot be reached or
+   *     refuses the credentials, with its URL, one line each
+   */
+  static Sites connect(ServiceConfig config) {
+    Sites sites = new Sites();
+    List<String> failures = new ArrayList<>();
+    for (ServiceConfig.Sync sync : config.synchronizations()) {
+      for (ServiceConfig.Site site : List.of(sync.siteA(), sync.siteB())) {
+        if (sites.byName.containsKey(site.name())) {
+          continue;
+        }
+        JiraSite.Builder b = JiraSite.builder(site.url()).credentials(site.credentials())
+            .requestsPerSecond(site.requestsPerSecond()).allowInsecureHttp(site.allowInsecure());
+        if (site.flavour() != null) {
+          b.flavour(site.flavour());
+        }
+        JiraSite jira = b.build();
+        sites.byName.put(site.name(), jira);
+        try {
+          sites.signedIn.put(site.name(), jira.signedInUser());
+        } catch (RuntimeException e) {
+          failures.add(describe(site, e));
+        }
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new ServiceFailure(ServiceMain.SITE, failures);
+    }
+    return sites;
+  }
+
+  /** One line: which site, its URL, and whether it was not reached or refused the sign-in. */
+  static String describe(ServiceConfig.Site site, RuntimeException e) {
+    if (e instanceof JiraException j && (j.status() == 401 || j.status() == 403)) {
+      return site + " refuses the credentials of " + site.path() + " (HTTP " + j.status() + ")";
+    }
+    String why = ServiceFailure.oneLine(e.getMessage());
+    return site + " cannot be reached: " + (why.isEmpty() ? e.getClass().getSimpleName() : why);
+  }
+
+  JiraSite site(ServiceConfig.Site site) {
+    return byName.get(site.name());
+  }
+
+  /** Who the credentials of a site sign in as. */
+  String signedInUser(ServiceConfig.Site site) {
+    return signedIn.get(site.name());
+  }
+}

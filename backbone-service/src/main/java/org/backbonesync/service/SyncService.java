@@ -1,0 +1,367 @@
+package org.backbonesync.service;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.backbonesync.core.ConfigurationException;
+import org.backbonesync.core.ConfigurationProblem;
+import org.backbonesync.core.FieldMappingRegistry;
+import org.backbonesync.core.SyncEngine;
+import org.backbonesync.jdbc.JdbcStores;
+import org.backbonesync.jira.JiraSite;
+import org.backbonesync.spi.store.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engines of every synchronization of the file over one set of stores, run on the
+ * service's own scheduler. Each synchronization runs its steps (poll and deliver each connector,
+ * then apply and deliver) every poll interval; {@link #stop()} lets the step in progress finish,
+ * starts none after it, then closes the engines and the stores.
+ */
+final class SyncService {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
+  private static final int MAX_ROUNDS = 500;
+
+  /** One synchronization's engine and the state of its connectors, for {@code /health}. */
+  static final class Running {
+    final ServiceConfig.Sync sync;
+    final SyncEngine engine;
+    final Map<String, ConnectorHealth> connectors = new LinkedHashMap<>();
+
+    Running(ServiceConfig.Sync sync, SyncEngine engine) {
+      this.sync = sync;
+      this.engine = engine;
+      for (String key : engine.localConnectorKeys()) {
+        connectors.put(key, new ConnectorHealth());
+      }
+    }
+
+    String id() {
+      return sync.configuration().id();
+    }
+  }
+
+  /** The last outcome of a connector's steps. */
+  static final class ConnectorHealth {
+    volatile Instant lastSuccess;
+    volatile Instant lastFailure;
+    volatile String lastError;
+
+    boolean healthy() {
+      return lastFailure == null || lastSuccess != null && lastSuccess.isAfter(lastFailure);
+    }
+  }
+
+  private final ServiceConfig config;
+  private final JdbcStores stores;
+  private final AutoCloseable pool;
+  private final LoggingListener listener;
+  private final List<Running> running;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService tasks;
+  private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
+  private final Clock clock = Clock.systemUTC();
+  private volatile boolean stopping;
+  private boolean stopped;
+
+  private SyncService(ServiceConfig config, JdbcStores stores, AutoCloseable pool,
+      LoggingListener listener, List<Running> running, ScheduledExecutorService scheduler,
+      ExecutorService tasks) {
+    this.config = config;
+    this.stores = stores;
+    this.pool = pool;
+    this.listener = listener;
+    this.running = running;
+    this.scheduler = scheduler;
+    this.tasks = tasks;
+  }
+
+  /**
+   * Opens the stores and builds an engine per synchronization, checking each against its sites.
+   *
+   * @throws ServiceFailure for configuration problems (with their paths in the file), a store
+   *     that cannot be opened, or a site that cannot be read
+   */
+  static SyncService open(ServiceConfig config, Sites sites) {
+    LoggingListener listener = new LoggingListener();
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory named = r -> new Thread(r, "backbone-sync-" + threads.incrementAndGet());
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
+        Math.min(4, config.synchronizations().size()), named);
+    ExecutorService tasks = Executors.newSingleThreadExecutor(
+        r -> new Thread(r, "backbone-tasks"));
+    HikariDataSource pool = null;
+    JdbcStores stores = null;
+    try {
+      ServiceConfig.Store store = config.store();
+      try {
+        if (store.jdbcUrl() != null) {
+          HikariConfig hikari = new HikariConfig();
+          hikari.setJdbcUrl(store.jdbcUrl());
+          hikari.setUsername(store.user());
+          hikari.setPassword(store.password());
+          hikari.setMaximumPoolSize(store.maximumPoolSize());
+          hikari.setPoolName("backbone-store");
+          pool = new HikariDataSource(hikari);
+          stores = JdbcStores.open(pool);
+        } else {
+          stores = JdbcStores.inDirectory(store.directory());
+        }
+      } catch (RuntimeException e) {
+        throw new ServiceFailure(ServiceMain.STORE, "the store (" + store + ") cannot be opened: "
+            + ServiceFailure.oneLine(rootMessage(e)));
+      }
+      List<Running> running = build(config, sites, stores, listener, b -> b
+          .scheduler(scheduler).taskExecutor(tasks));
+      LOG.info("state in {}", store);
+      return new SyncService(config, stores, pool, listener, running, scheduler, tasks);
+    } catch (RuntimeException e) {
+      scheduler.shutdownNow();
+      tasks.shutdownNow();
+      if (stores != null) {
+        stores.close();
+      }
+      if (pool != null) {
+        pool.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Builds the engines: the sync users must be who the credentials sign in as, and each engine
+   * checks its configuration against the projects (fields, issue types, create screens).
+   */
+  static List<Running> build(ServiceConfig config, Sites sites, Stores stores,
+      LoggingListener listener, Consumer<SyncEngine.Builder> more) {
+    List<String> problems = new ArrayList<>();
+    List<Running> running = new ArrayList<>();
+    FieldMappingRegistry registry = FieldMappingRegistry.discover(
+        SyncService.class.getClassLoader());
+    for (ServiceConfig.Sync sync : config.synchronizations()) {
+      var c = sync.configuration();
+      int before = problems.size();
+      syncUser(config, sync.path() + ".sync.connectorA.syncUser", c.connectorA().syncUser(),
+          sync.siteA(), sites, problems);
+      syncUser(config, sync.path() + ".sync.connectorB.syncUser", c.connectorB().syncUser(),
+          sync.siteB(), sites, problems);
+      if (problems.size() > before) {
+        continue;
+      }
+      JiraSite a = sites.site(sync.siteA());
+      JiraSite b = sites.site(sync.siteB());
+      SyncEngine.Builder builder = SyncEngine.builder()
+          .configuration(c)
+          .tracker(c.connectorA().key(), a.project(c.connectorA().projectKey()))
+          .tracker(c.connectorB().key(), b.project(c.connectorB().projectKey()))
+          .stores(stores)
+          .fieldMappingRegistry(registry)
+          .pollInterval(sync.pollInterval())
+          .listener(listener);
+      more.accept(builder);
+      try {
+        running.add(new Running(sync, builder.build()));
+      } catch (ConfigurationException e) {
+        for (ConfigurationProblem p : e.problems()) {
+          problems.add(config.file() + ": " + sync.problemPath(p) + ": " + p.message());
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(config.file() + ": " + sync.path() + ": "
+            + ServiceFailure.oneLine(e.getMessage()));
+      } catch (RuntimeException e) {
+        running.forEach(r -> r.engine.close());
+        throw new ServiceFailure(ServiceMain.SITE, "projects " + c.connectorA().projectKey()
+            + " on " + sync.siteA() + " and " + c.connectorB().projectKey() + " on "
+            + sync.siteB() + " cannot be read: " + ServiceFailure.oneLine(e.getMessage()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      running.forEach(r -> r.engine.close());
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, problems);
+    }
+    return running;
+  }
+
+  private static void syncUser(ServiceConfig config, String path, String configured,
+      ServiceConfig.Site site, Sites sites, List<String> problems) {
+    String actual = sites.signedInUser(site);
+    if (!configured.equals(actual)) {
+      problems.add(config.file() + ": " + path + ": is \"" + configured + "\" but the"
+          + " credentials of " + site + " sign in as \"" + actual + "\"");
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
+  }
+
+  List<Running> running() {
+    return running;
+  }
+
+  LoggingListener listener() {
+    return listener;
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  /** Messages waiting in a connector's outbox and inbox. */
+  int queued(String connectorKey) {
+    return stores.messages().outgoingCount(connectorKey)
+        + stores.messages().incomingCount(connectorKey);
+  }
+
+  /** Runs every synchronization every poll interval on the service's scheduler. */
+  synchronized void start() {
+    for (Running r : running) {
+      r.engine.resumeTasks();
+      periodic.add(scheduler.scheduleWithFixedDelay(() -> step(r), 0,
+          r.sync.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
+      LOG.info("synchronization {}: {} on {} with {} on {}, every {}", r.id(),
+          r.sync.configuration().connectorA().projectKey(), r.sync.siteA(),
+          r.sync.configuration().connectorB().projectKey(), r.sync.siteB(),
+          r.sync.pollInterval());
+    }
+  }
+
+  /**
+   * Runs rounds of every synchronization's steps until two rounds in a row did nothing and no
+   * message waits in a queue (or, with messages waiting for a retry's backoff, until a few more
+   * idle rounds have passed), or until {@link #stop()}.
+   *
+   * @return how many messages failed for good and wait for an admin
+   */
+  long runUntilQuiet() throws InterruptedException {
+    int idle = 0;
+    for (int round = 1; round <= MAX_ROUNDS && !stopping; round++) {
+      long before = listener.activity();
+      for (Running r : running) {
+        step(r);
+      }
+      idle = listener.activity() == before ? idle + 1 : 0;
+      if (idle >= 2) {
+        int waiting = 0;
+        for (Running r : running) {
+          for (String key : r.engine.localConnectorKeys()) {
+            waiting += queued(key) - r.engine.failedMessages(key).size();
+          }
+        }
+        if (waiting <= 0 || idle >= 12) {
+          break;
+        }
+        Thread.sleep(500); // a retry's backoff: the messages are not due yet
+      }
+    }
+    long failed = 0;
+    for (Running r : running) {
+      for (String key : r.engine.localConnectorKeys()) {
+        for (var entry : r.engine.failedMessages(key)) {
+          failed++;
+          LOG.warn("{}: {} #{} waits for an admin: {}", key, entry.message().sourceIssueKey(),
+              entry.message().sequenceId(), entry.error());
+        }
+      }
+    }
+    return failed;
+  }
+
+  /** One round of a synchronization; each connector's part fails on its own. */
+  private void step(Running r) {
+    for (String key : r.engine.localConnectorKeys()) {
+      part(r, key, () -> {
+        r.engine.poll(key);
+        if (!stopping) {
+          r.engine.deliver(key);
+        }
+      });
+    }
+    for (String key : r.engine.localConnectorKeys()) {
+      part(r, key, () -> {
+        r.engine.apply(key);
+        if (!stopping) {
+          r.engine.deliver(key);
+        }
+      });
+    }
+  }
+
+  private void part(Running r, String key, Runnable work) {
+    if (stopping) {
+      return;
+    }
+    ConnectorHealth health = r.connectors.get(key);
+    try {
+      work.run();
+      health.lastSuccess = clock.instant();
+    } catch (RuntimeException e) {
+      health.lastFailure = clock.instant();
+      health.lastError = ServiceFailure.oneLine(e.getMessage());
+      LOG.warn("{} {}: step failed, again in {}: {}", r.id(), key, r.sync.pollInterval(),
+          health.lastError);
+      LOG.debug("{} {}: step failed", r.id(), key, e);
+    }
+  }
+
+  /**
+   * Stops: no new step starts, the steps in progress finish (waiting at most {@code wait}),
+   * then the engines and the stores close. Idempotent.
+   */
+  synchronized void stop(Duration wait) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    stopping = true;
+    LOG.info("stopping: letting the steps in progress finish");
+    periodic.forEach(f -> f.cancel(false));
+    scheduler.shutdown();
+    tasks.shutdown();
+    try {
+      if (!scheduler.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("steps still running after {}; closing anyway", wait);
+      }
+      tasks.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    tasks.shutdownNow();
+    for (Running r : running) {
+      r.engine.close();
+    }
+    stores.close();
+    if (pool != null) {
+      try {
+        pool.close();
+      } catch (Exception e) {
+        LOG.warn("closing the connection pool failed: {}", e.toString());
+      }
+    }
+    LOG.info("stopped: engines and stores closed ({} messages applied, {} failed)",
+        listener.total("applied"), listener.total("failed"));
+  }
+
+  ServiceConfig config() {
+    return config;
+  }
+}

@@ -1,0 +1,278 @@
+package org.backbonesync.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.backbonesync.testkit.FakeJiraServer;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service's jar, started as an operator starts it, syncs two fake Jira sites (a Cloud one
+ * and a Server one in this JVM): in continuous mode both ways, stopped by SIGTERM and started
+ * again; and it refuses each kind of configuration mistake with one line and its exit code.
+ */
+class SyncServiceIT {
+  private static final String TOKEN_A = "cloud-token-4711";
+  private static final String TOKEN_B = "server-pat-0815";
+  private static final String ADMIN_TOKEN = "admin-token-0123456789";
+  private static final Duration WITHIN = Duration.ofSeconds(30);
+  private static final Pattern PORT = Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)");
+
+  @TempDir Path dir;
+  private InMemoryIssueTracker pa;
+  private InMemoryIssueTracker pb;
+  private FakeJiraServer cloud;
+  private FakeJiraServer server;
+  private final Map<String, String> env = new HashMap<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void sites() {
+    pa = InMemoryIssueTracker.builder("PA").clock(Clock.systemUTC()).syncUser("sync-a")
+        .users("alice").customField("customfield_10100").build();
+    pb = InMemoryIssueTracker.builder("PB").clock(Clock.systemUTC()).syncUser("sync-b")
+        .users("bob").build();
+    cloud = FakeJiraServer.builder(pa).flavour(FakeJiraServer.Flavour.CLOUD)
+        .credential("sync-a", TOKEN_A).start();
+    server = FakeJiraServer.builder(pb).flavour(FakeJiraServer.Flavour.SERVER)
+        .credential("sync-b", TOKEN_B).start();
+    env.put("JIRA_A_EMAIL", "sync-a@example.com");
+    env.put("JIRA_A_TOKEN", TOKEN_A);
+    env.put("JIRA_B_TOKEN", TOKEN_B);
+    env.put("BACKBONE_ADMIN_TOKEN", ADMIN_TOKEN);
+  }
+
+  @AfterEach
+  void stop() {
+    cloud.close();
+    server.close();
+  }
+
+  /** The file of the tests; {@code siteA}, {@code mappings} and {@code rest} vary it. */
+  private Path config(String siteA, String extraMappings, String rest) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, """
+        {
+          "sites": {
+            "cloud": %s,
+            "server": {"url": "%s", "flavour": "server", "auth": "personalAccessToken",
+                       "tokenEnv": "JIRA_B_TOKEN", "requestsPerSecond": 0, "allowInsecure": true}
+          },
+          "synchronizations": [{
+            "siteA": "cloud", "siteB": "server",
+            "sync": {
+              "id": "pa-pb",
+              "connectorA": {"key": "PA", "projectKey": "PA", "syncUser": "sync-a"},
+              "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
+              "fieldMappings": [
+                {"id": "summary", "type": "passthrough", "direction": "BOTH",
+                 "fieldA": "summary", "fieldB": "summary"},
+                {"id": "description", "type": "passthrough", "direction": "BOTH",
+                 "fieldA": "description", "fieldB": "description"},
+                {"id": "labels", "type": "passthrough", "direction": "BOTH",
+                 "fieldA": "labels", "fieldB": "labels"}%s
+              ]
+            }
+          }],
+          "pollInterval": "PT0.2S"%s
+        }
+        """.formatted(siteA, server.url(), extraMappings, rest));
+    return file;
+  }
+
+  private String cloudSite(String extra) {
+    return """
+        {"url": "%s", "flavour": "cloud", "auth": "apiToken", "emailEnv": "JIRA_A_EMAIL",
+         "tokenEnv": "JIRA_A_TOKEN", "requestsPerSecond": 0%s}""".formatted(cloud.url(), extra);
+  }
+
+  private Path goodConfig() throws Exception {
+    return config(cloudSite(", \"allowInsecure\": true"), "",
+        ",\n  \"store\": {\"directory\": \"data\"},"
+            + "\n  \"server\": {\"port\": 0, \"adminTokenEnv\": \"BACKBONE_ADMIN_TOKEN\"}");
+  }
+
+  private ServiceProcess service(String name, String... args) throws Exception {
+    return ServiceProcess.start(dir, name, env, args);
+  }
+
+  private HttpResponse<String> get(int port, String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void syncsBothWaysUntilSigtermAndARestartContinuesWithNothingDuplicated() throws Exception {
+    Path file = goodConfig();
+    String pa1 = pa.as("alice").create("Printer on fire");
+    pa.as("alice").edit(pa1, "labels", InMemoryIssueTracker.strings("hardware"));
+
+    String pb1;
+    try (ServiceProcess first = service("first", "--config", file.toString())) {
+      first.await("PA-1 created on PB", WITHIN, () -> pb.allIssues().size() == 1);
+      pb1 = pb.allIssues().get(0).key();
+      first.await("the labels on PB", WITHIN,
+          () -> pb.value(pb1, "labels").toString().contains("hardware"));
+
+      pb.as("bob").edit(pb1, "summary", "Printer on fire, second floor");
+      first.await("the edit on PB back on PA", WITHIN,
+          () -> pa.value(pa1, "summary").asText().equals("Printer on fire, second floor"));
+
+      int port = Integer.parseInt(first.awaitOutput(PORT, WITHIN));
+      HttpResponse<String> health = get(port, "/health", null);
+      assertEquals(200, health.statusCode(), health.body());
+      assertTrue(health.body().contains("\"ready\":true"), health.body());
+      assertTrue(health.body().contains("\"PA\":{\"healthy\":true"), health.body());
+      String metrics = get(port, "/metrics", null).body();
+      assertTrue(metrics.contains("backbone_applied_total{connector=\"PB\"}"), metrics);
+      assertTrue(metrics.contains("backbone_created_total{connector=\"PB\"} 1"), metrics);
+      assertEquals(401, get(port, "/admin/synchronizations", null).statusCode());
+      assertEquals(401, get(port, "/admin/synchronizations", ADMIN_TOKEN + "x").statusCode());
+      HttpResponse<String> syncs = get(port, "/admin/synchronizations", ADMIN_TOKEN);
+      assertEquals(200, syncs.statusCode(), syncs.body());
+      assertTrue(syncs.body().contains("pa-pb"), syncs.body());
+      HttpResponse<String> info = get(port, "/admin/connectors/PB/syncInformation", ADMIN_TOKEN);
+      assertTrue(info.body().contains(pb1), info.body());
+
+      assertEquals(0, first.terminate(WITHIN), first.out() + first.err());
+      String log = first.out();
+      assertTrue(log.contains("stopped: engines and stores closed"), log);
+      assertTrue(Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}.* INFO .*"
+          + "PB: applied PA-1 #\\d+ by creating PB-1").matcher(log).find(), log);
+      assertTrue(log.contains("PA: queued PA-1"), log);
+      assertTrue(log.contains("PA: sent PA-1"), log);
+      assertFalse(log.contains(TOKEN_A) || log.contains(TOKEN_B) || log.contains(ADMIN_TOKEN));
+    }
+
+    // while it was stopped, people went on working on both sites
+    pa.as("alice").edit(pa1, "description", "It smokes.");
+    String pa2 = pa.as("alice").create("Scanner jammed");
+    try (ServiceProcess second = service("second", "--config", file.toString())) {
+      second.await("PA-2 created on PB", WITHIN, () -> pb.allIssues().size() == 2);
+      second.await("the description of PA-1 on PB", WITHIN,
+          () -> pb.value(pb1, "description").asText().equals("It smokes."));
+      assertEquals(0, second.terminate(WITHIN), second.out() + second.err());
+      assertFalse(second.out().contains("created PB-3"), second.out());
+    }
+    assertEquals(2, pa.allIssues().size(), "nothing created twice on PA");
+    assertEquals(2, pb.allIssues().size(), "nothing created twice on PB");
+    assertEquals(List.of("Printer on fire, second floor", "Scanner jammed"),
+        pb.allIssues().stream().map(i -> i.field("summary").asText()).sorted().toList());
+    assertTrue(pa2.startsWith("PA-"));
+  }
+
+  @Test
+  void onceRunsUntilQuietAndExitsZero() throws Exception {
+    Path file = goodConfig();
+    pa.as("alice").create("Printer on fire");
+    try (ServiceProcess once = service("once", "--config", file.toString(), "--once")) {
+      assertEquals(0, once.exitCode(WITHIN), once.out() + once.err());
+      assertTrue(once.out().contains("(1 created), failed 0"),
+          once.out());
+    }
+    assertEquals(1, pb.allIssues().size());
+    assertTrue(Files.exists(dir.resolve("data").resolve("backbone.mv.db")), "H2 files");
+  }
+
+  @Test
+  void checkNamesAFieldMissingOnOneSiteAndWritesNothing() throws Exception {
+    Path file = config(cloudSite(", \"allowInsecure\": true"), """
+        ,
+                {"id": "team", "type": "passthrough", "direction": "BOTH",
+                 "fieldA": "customfield_10100", "fieldB": "customfield_10100"}""",
+        ",\n  \"store\": {\"directory\": \"data\"}");
+    pa.as("alice").create("Printer on fire");
+    try (ServiceProcess check = service("check", "--config", file.toString(), "--check")) {
+      assertEquals(3, check.exitCode(WITHIN), check.out() + check.err());
+      List<String> lines = check.err().lines().toList();
+      assertEquals(1, lines.size(), check.err());
+      assertTrue(lines.get(0).startsWith(file + ": $.synchronizations[0].sync.fieldMappings[3]"),
+          lines.get(0));
+      assertTrue(lines.get(0).contains("customfield_10100"), lines.get(0));
+      assertTrue(check.out().contains("signed in as sync-a"), check.out());
+    }
+    assertEquals(0, pb.allIssues().size());
+    assertFalse(Files.exists(dir.resolve("data")), "--check opened the store");
+
+    Path good = goodConfig();
+    try (ServiceProcess check = service("check-ok", "--config", good.toString(), "--check")) {
+      assertEquals(0, check.exitCode(WITHIN), check.out() + check.err());
+      assertTrue(check.out().contains("synchronization pa-pb: OK"), check.out());
+    }
+  }
+
+  /** A mistake of the file or the environment, its one line and its exit code. */
+  private void refused(String name, Path file, int exitCode, String line, String... args)
+      throws Exception {
+    String[] all = new String[args.length + 2];
+    all[0] = "--config";
+    all[1] = file.toString();
+    System.arraycopy(args, 0, all, 2, args.length);
+    try (ServiceProcess p = service(name, all)) {
+      assertEquals(exitCode, p.exitCode(WITHIN), name + ": " + p.out() + p.err());
+      List<String> lines = p.err().lines().toList();
+      assertEquals(1, lines.size(), name + ": " + p.err());
+      assertTrue(lines.get(0).contains(line), name + ": " + lines.get(0));
+      assertFalse(p.err().contains("\tat "), name + ": a stack trace");
+    }
+  }
+
+  @Test
+  void eachMistakeOfTheFileIsOneLineWithItsPathAndExitCode() throws Exception {
+    String insecure = ", \"allowInsecure\": true";
+    String store = ",\n  \"store\": {\"directory\": \"data\"}";
+    refused("missing", dir.resolve("nowhere.json"), 3, dir.resolve("nowhere.json")
+        + ": no such file");
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"sites\": {\n");
+    refused("invalid", broken, 3, broken + ": not valid JSON at line 2");
+    refused("store typo", config(cloudSite(insecure), "", ",\n  \"store\": {\"dir\": \"x\"}"),
+        3, "$.store.dir: unknown key");
+    refused("sync typo", config(cloudSite(insecure + ", \"colour\": 1"), "", store), 3,
+        "$.sites.cloud.colour: unknown key");
+    refused("http", config(cloudSite(""), "", store), 3, "$.sites.cloud.url: is http");
+    refused("ftp", config(cloudSite(insecure).replace("http://", "ftp://"), "", store), 3,
+        "$.sites.cloud.url: ");
+    refused("unknown field", config(cloudSite(insecure), """
+        ,
+                {"id": "x", "type": "passthrough", "direction": "BOTH",
+                 "fieldA": "nosuchfield", "fieldB": "summary"}""", store), 3,
+        ": $.synchronizations[0].sync.fieldMappings[3]");
+    refused("usage", goodConfig(), 2, "unknown argument --onse", "--onse");
+    assertFalse(Files.exists(dir.resolve("backbone-data")), "a fresh store was made");
+    assertFalse(Files.exists(dir.resolve("data")), "the store was opened");
+
+    env.put("JIRA_A_TOKEN", "wrong");
+    refused("credentials", goodConfig(), 4, "site cloud (" + cloud.url()
+        + ") refuses the credentials");
+    env.put("JIRA_A_TOKEN", TOKEN_A);
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String gone = "http://127.0.0.1:" + closed;
+    refused("unreachable", config(cloudSite(insecure).replace(cloud.url().toString(), gone), "",
+        store), 4, "site cloud (" + gone + ") cannot be reached");
+  }
+}
