@@ -1,11 +1,14 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.List;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
@@ -122,5 +125,46 @@ class NoChangeLostTest {
 
     assertEquals("High", priority(sync.b(), "PB-1"));
     assertEquals("High", priority(sync.a(), "PA-1"), "bob's last edit reached A");
+  }
+
+  /**
+   * Simulation seeds 1374507 and 1474929 (sweep of 1,000,001..2,000,000). B creates PB-3 for
+   * PA-3 and crashes before recording the pair; bob links PB-3 to PB-1 meanwhile. B's polls left
+   * PB-3 alone, its pair not recorded, and moved the watermark past the link; once the pair was
+   * recorded, no later poll's changelog reached back to it, and A never got the link.
+   */
+  @Test
+  void aLinkToAnIssueWhosePairIsNotRecordedYetIsSentOnceItIs() {
+    boolean[] crashNext = {false};
+    SyncTestDriver sync = synced(
+        FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH),
+        FieldMapping.of("links", "links", Direction.BOTH, "issuelinks", "issuelinks", null));
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void after(TrackerCall call) {
+        if (crashNext[0] && call.operation().equals("createIssue")) {
+          crashNext[0] = false;
+          throw new SimulatedCrash("after createIssue");
+        }
+      }
+    });
+    sync.a("alice").create("Paper jam");
+    sync.runUntilQuiet(); // PA-2 and PB-2
+    sync.a("alice").create("Toner empty");
+    sync.poll("PA");
+    sync.deliver("PA");
+    crashNext[0] = true;
+    assertThrows(SimulatedCrash.class, () -> sync.apply("PB")); // PB-3 made, pair not recorded
+    sync.restart();
+
+    sync.b("bob").createLink("Relates", "PB-3", "PB-1");
+    sync.advance(Duration.ofMinutes(5)); // far more than the poll's overlap
+    sync.b("bob").edit("PB-2", "summary", "Paper jam, tray 2");
+    sync.poll("PB"); // finds PB-3 without its pair, and PB-2 five minutes later
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("PA-3 Relates PA-1"), sync.a().links("PA-3").stream()
+        .map(l -> l.outwardIssue() + " " + l.type() + " " + l.inwardIssue()).toList());
+    assertEquals("Paper jam, tray 2", sync.a().value("PA-2", "summary").asText());
   }
 }

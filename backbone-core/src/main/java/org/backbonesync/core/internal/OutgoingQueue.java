@@ -146,6 +146,13 @@ final class OutgoingQueue {
           // another node applies a message to this pair now; examined again next poll
           progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
           log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
+        } else if (row == null && awaitsItsPair(changes.issue())) {
+          // Our incoming queue created it and has not recorded its pair yet (a crash came
+          // between, or it does so now). A person's change to it meanwhile is examined once the
+          // pair is recorded (its row has seen no change yet), so the watermark waits at the
+          // issue's creation until then; passing it dropped such a change, a link say, for good.
+          progress.firstLeft = Math.min(progress.firstLeft, changes.issue().created());
+          log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
         } else {
           try {
             if (examine(changes, row)) {
@@ -167,6 +174,22 @@ final class OutgoingQueue {
       pairs.release(claimed.held());
     }
     progress.found += issues.size();
+  }
+
+  /**
+   * Whether an issue our incoming queue created waits for its pair to be recorded: its create is
+   * still pending, or the pair was recorded since this poll looked. An issue with our marker and
+   * neither (an admin skipped the message that made it) is left alone.
+   */
+  private boolean awaitsItsPair(TrackedIssue issue) {
+    String marker = issue.originMarker();
+    String prefix = connector.originMarkerPrefix();
+    if (marker == null || !marker.startsWith(prefix) || !connector.inProject(issue.key())) {
+      return false;
+    }
+    String source = marker.substring(prefix.length());
+    return stores.syncInfo().pendingCreate(connector.key(), source).isPresent()
+        || stores.syncInfo().findByLocalKey(connector.key(), issue.key()).isPresent();
   }
 
   /**
