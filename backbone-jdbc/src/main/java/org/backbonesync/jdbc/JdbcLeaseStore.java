@@ -7,9 +7,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.LeaseStore;
 
 /**
@@ -81,5 +85,24 @@ final class JdbcLeaseStore implements LeaseStore {
         return null;
       });
     }
+  }
+
+  /** One read of the lease table (its primary key starts with the scope). */
+  @Override
+  public Optional<List<Lease>> leases(String scope, long now, int limit) {
+    return Optional.of(db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT lease_key, node, until_ms FROM bb_lease"
+          + " WHERE scope = ? AND until_ms > ? ORDER BY lease_key")) {
+        bind(s, scope, now);
+        s.setMaxRows(Math.max(0, limit));
+        List<Lease> found = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next() && found.size() < limit) {
+            found.add(new Lease(scope, r.getString(1), r.getString(2), r.getLong(3)));
+          }
+        }
+        return found;
+      }
+    }));
   }
 }

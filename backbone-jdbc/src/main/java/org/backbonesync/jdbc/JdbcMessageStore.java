@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.SyncMessage;
@@ -120,6 +121,44 @@ final class JdbcMessageStore implements MessageStore {
   @Override
   public int outgoingCount(String connectorKey) {
     return db.read(c -> count(c, "bb_outbox", connectorKey));
+  }
+
+  @Override
+  public int failedIncomingCount(String connectorKey) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT COUNT(*) FROM bb_inbox WHERE connector_key = ? AND status = ?")) {
+        bind(s, connectorKey, InboxEntry.Status.FAILED.name());
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getInt(1);
+        }
+      }
+    });
+  }
+
+  @Override
+  public OptionalLong oldestOutgoing(String connectorKey) {
+    return db.read(c -> oldest(c, "SELECT MIN(added_at) FROM bb_outbox WHERE connector_key = ?",
+        connectorKey));
+  }
+
+  @Override
+  public OptionalLong oldestIncoming(String connectorKey) {
+    return db.read(c -> oldest(c,
+        "SELECT MIN(received_at) FROM bb_inbox WHERE connector_key = ?", connectorKey));
+  }
+
+  private static OptionalLong oldest(Connection c, String sql, String connectorKey)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, connectorKey);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        long min = r.getLong(1);
+        return r.wasNull() ? OptionalLong.empty() : OptionalLong.of(min);
+      }
+    }
   }
 
   private static int count(Connection c, String table, String connectorKey) throws SQLException {

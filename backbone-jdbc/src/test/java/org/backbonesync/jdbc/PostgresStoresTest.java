@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.Simulation;
+import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
@@ -69,6 +70,14 @@ class PostgresStoresTest {
 
   @Nested
   class SyncInfos extends SyncInfoStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
+    }
+  }
+
+  @Nested
+  class Leases extends LeaseStoreCompatibilityKit {
     @Override
     protected Stores newStores() {
       return fresh();

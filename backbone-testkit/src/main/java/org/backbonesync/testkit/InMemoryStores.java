@@ -138,6 +138,23 @@ public final class InMemoryStores implements Stores {
         lock.unlock();
       }
     }
+
+    @Override
+    public Optional<List<org.backbonesync.spi.store.Lease>> leases(String scope, long now,
+        int limit) {
+      lock.lock();
+      try {
+        return Optional.of(held.getOrDefault(scope, Map.of()).entrySet().stream()
+            .filter(e -> e.getValue().until() > now)
+            .sorted(Map.Entry.comparingByKey())
+            .limit(limit)
+            .map(e -> new org.backbonesync.spi.store.Lease(scope, e.getKey(),
+                e.getValue().node(), e.getValue().until()))
+            .toList());
+      } finally {
+        lock.unlock();
+      }
+    }
   };
 
   @Override
@@ -773,6 +790,24 @@ public final class InMemoryStores implements Stores {
     @Override
     public int incomingCount(String connectorKey) {
       return locked(() -> inbox(connectorKey).byId.size());
+    }
+
+    @Override
+    public int failedIncomingCount(String connectorKey) {
+      return locked(() -> (int) inbox(connectorKey).byId.values().stream()
+          .filter(e -> e.status() == InboxEntry.Status.FAILED).count());
+    }
+
+    @Override
+    public OptionalLong oldestOutgoing(String connectorKey) {
+      return locked(() -> outbox(connectorKey).values().stream()
+          .mapToLong(OutboxEntry::addedAt).min());
+    }
+
+    @Override
+    public OptionalLong oldestIncoming(String connectorKey) {
+      return locked(() -> inbox(connectorKey).byId.values().stream()
+          .mapToLong(InboxEntry::receivedAt).min());
     }
   }
 

@@ -2,6 +2,7 @@ package org.backbonesync.testkit;
 
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.kit.EnvelopeIdStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
@@ -19,6 +20,14 @@ class InMemoryStoresTest {
 
   @Nested
   class Tasks extends TaskStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return new InMemoryStores();
+    }
+  }
+
+  @Nested
+  class Leases extends LeaseStoreCompatibilityKit {
     @Override
     protected Stores newStores() {
       return new InMemoryStores();

@@ -2,6 +2,8 @@ package org.backbonesync.spi.store;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,5 +53,19 @@ public interface LeaseStore {
     for (String key : keys) {
       release(scope, key, node);
     }
+  }
+
+  /**
+   * The unexpired leases of a scope, by key, for an admin's status: who holds which work. The
+   * stores of this project answer from their lease table in one read; the default, for a store
+   * written before this method, answers empty: it cannot tell.
+   *
+   * @param now the current time, epoch millis: leases that expired before it are left out
+   * @param limit at most this many
+   * @return the leases, or empty when the store cannot list them (not the same as none held)
+   * @since 0.1 (added for the admin status; stores written before it need not implement it)
+   */
+  default Optional<List<Lease>> leases(String scope, long now, int limit) {
+    return Optional.empty();
   }
 }

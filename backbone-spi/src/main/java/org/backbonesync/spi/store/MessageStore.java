@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.backbonesync.spi.message.SyncMessage;
 
@@ -107,5 +108,46 @@ public interface MessageStore {
    */
   default void removeIncoming(String connectorKey, Collection<String> messageIds) {
     messageIds.forEach(id -> removeIncoming(connectorKey, id));
+  }
+
+  /**
+   * How many of a connector's inbox messages failed permanently. Default: counts {@link
+   * #failedIncoming}; a store that can count without reading them should.
+   *
+   * @since 0.1 (added for the admin status)
+   */
+  default int failedIncomingCount(String connectorKey) {
+    return failedIncoming(connectorKey).size();
+  }
+
+  /**
+   * When the message that has waited longest in a connector's outbox was added, epoch millis;
+   * empty when the outbox is empty. Default: the first entry {@link #dueOutgoing} gives at the end
+   * of time (entries come in the order they were added).
+   *
+   * @since 0.1 (added for the admin status)
+   */
+  default OptionalLong oldestOutgoing(String connectorKey) {
+    List<OutboxEntry> first = dueOutgoing(connectorKey, Long.MAX_VALUE, 1);
+    return first.isEmpty() ? OptionalLong.empty() : OptionalLong.of(first.get(0).addedAt());
+  }
+
+  /**
+   * When the message that has waited longest in a connector's inbox (pending or failed) was
+   * received, epoch millis; empty when the inbox is empty. Default: the earliest of the failed
+   * entries and of each issue's first pending one (it reads them all; a store should override it
+   * with one query).
+   *
+   * @since 0.1 (added for the admin status)
+   */
+  default OptionalLong oldestIncoming(String connectorKey) {
+    long oldest = Long.MAX_VALUE;
+    for (InboxEntry e : nextIncoming(connectorKey, Long.MAX_VALUE, Integer.MAX_VALUE)) {
+      oldest = Math.min(oldest, e.receivedAt());
+    }
+    for (InboxEntry e : failedIncoming(connectorKey)) {
+      oldest = Math.min(oldest, e.receivedAt());
+    }
+    return oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest);
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
@@ -140,6 +141,31 @@ public abstract class MessageStoreCompatibilityKit {
     assertEquals("refused", failed.get(0).error());
     assertEquals(InboxEntry.Status.FAILED, failed.get(0).status());
     assertEquals(1, failed.get(0).attempts());
+  }
+
+  @Test
+  void theStatusCountsAndOldestTimesFollowTheQueues() {
+    assertEquals(OptionalLong.empty(), store.oldestOutgoing("PA"));
+    assertEquals(OptionalLong.empty(), store.oldestIncoming("PB"));
+    assertEquals(0, store.failedIncomingCount("PB"));
+    store.addOutgoing(message("PA-1", 1), 20);
+    store.addOutgoing(message("PA-2", 1), 10);
+    store.addIncoming(message("PA-1", 2), 30);
+    store.addIncoming(message("PA-1", 1), 40);
+    store.addIncoming(message("PA-2", 1), 50);
+    store.updateIncoming(store.incoming("PB", message("PA-2", 1).messageId()).orElseThrow()
+        .withFailure("refused"));
+
+    assertEquals(OptionalLong.of(10), store.oldestOutgoing("PA"));
+    assertEquals(OptionalLong.of(30), store.oldestIncoming("PB"),
+        "the earliest received, even when it is not its issue's next");
+    assertEquals(1, store.failedIncomingCount("PB"));
+    assertEquals(OptionalLong.empty(), store.oldestOutgoing("PB"), "the sender's outbox only");
+
+    store.removeOutgoing("PA", message("PA-2", 1).messageId());
+    store.removeIncoming("PB", message("PA-1", 2).messageId());
+    assertEquals(OptionalLong.of(20), store.oldestOutgoing("PA"));
+    assertEquals(OptionalLong.of(40), store.oldestIncoming("PB"));
   }
 
   @Test
