@@ -13,5 +13,16 @@ public enum AdminOperation {
   /** {@code POST /connectors/{key}/resync}. */
   RESYNC,
   /** {@code GET} and {@code DELETE /async-tasks/{id}} (only ever of the caller's own tasks). */
-  TASKS
+  TASKS,
+  /** {@code GET /connectors/{key}/failedMessages}. */
+  READ_FAILED_MESSAGES,
+  /** {@code POST /connectors/{key}/failedMessages/{id}/retry}. */
+  RETRY_FAILED_MESSAGE,
+  /**
+   * {@code POST /connectors/{key}/failedMessages/{id}/skip}: the message's changes are lost to
+   * the partner, so it is an operation of its own.
+   */
+  SKIP_FAILED_MESSAGE,
+  /** {@code GET /connectors/{key}/status}. */
+  READ_STATUS
 }

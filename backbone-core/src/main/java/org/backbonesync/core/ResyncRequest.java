@@ -10,7 +10,10 @@ import java.util.List;
  *     narrow), or null for all of them
  * @param fieldMappings the ids of the field mappings to send; empty for all that sync from the
  *     connector
- * @param responsibility whether to resync responsibility (not configurable yet: must be false)
+ * @param responsibility whether to send the configuration's responsibility mapping ({@link
+ *     SyncConfiguration#responsibility()}) too, when it syncs from the connector; when false it is
+ *     left out even if {@code fieldMappings} names it. True for a synchronization without one is
+ *     refused (400)
  * @param sendStatusField whether mappings that read the status are sent too (forcing the partner
  *     into the mapped status)
  */

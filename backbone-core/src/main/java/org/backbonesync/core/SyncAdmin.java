@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
 
 /**
@@ -183,6 +184,54 @@ public final class SyncAdmin {
   public int deleteAllSyncInformation(String caller, String connectorKey) {
     allow(caller, AdminOperation.DELETE_SYNC_INFORMATION, connectorKey);
     return engine(connectorKey).deleteAllSyncInformation(connectorKey);
+  }
+
+  /** Inbox messages of a connector that failed permanently, received earliest first. */
+  public List<InboxEntry> failedMessages(String caller, String connectorKey) {
+    allow(caller, AdminOperation.READ_FAILED_MESSAGES, connectorKey);
+    return engine(connectorKey).failedMessages(connectorKey);
+  }
+
+  /**
+   * Makes a failed message pending again; see {@link SyncEngine#retry}.
+   *
+   * @throws AdminException (404) when the connector has no failed message with this id
+   */
+  public void retryFailedMessage(String caller, String connectorKey, String messageId) {
+    allow(caller, AdminOperation.RETRY_FAILED_MESSAGE, connectorKey);
+    SyncEngine engine = engine(connectorKey);
+    try {
+      engine.retry(connectorKey, messageId);
+    } catch (IllegalArgumentException e) {
+      throw noFailedMessage(connectorKey, messageId);
+    }
+  }
+
+  /**
+   * Drops a failed message; see {@link SyncEngine#skip}.
+   *
+   * @throws AdminException (404) when the connector has no failed message with this id
+   */
+  public void skipFailedMessage(String caller, String connectorKey, String messageId) {
+    allow(caller, AdminOperation.SKIP_FAILED_MESSAGE, connectorKey);
+    SyncEngine engine = engine(connectorKey);
+    try {
+      engine.skip(connectorKey, messageId);
+    } catch (IllegalArgumentException e) {
+      throw noFailedMessage(connectorKey, messageId);
+    }
+  }
+
+  /** The engine's refusal of an id that is no failed message of a connector it runs (404). */
+  private static AdminException noFailedMessage(String connectorKey, String messageId) {
+    return new AdminException(404, "connector " + shown(connectorKey)
+        + " has no failed message with id " + shown(messageId));
+  }
+
+  /** Where a connector's queues stand; see {@link SyncEngine#status}. */
+  public ConnectorStatus status(String caller, String connectorKey) {
+    allow(caller, AdminOperation.READ_STATUS, connectorKey);
+    return engine(connectorKey).status(connectorKey);
   }
 
   private SyncEngine engine(String connectorKey) {

@@ -32,8 +32,10 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.InboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +54,14 @@ import org.slf4j.LoggerFactory;
  * POST   /connectors/{connectorKey}/syncInformation   [rows]
  * DELETE /connectors/{connectorKey}/syncInformation[?syncInfoId=]
  * GET    /connectors/{connectorKey}/conflicts[?localIssueKey=]   (not in the original)
+ * GET    /connectors/{connectorKey}/failedMessages                 (not in the original)
+ * POST   /connectors/{connectorKey}/failedMessages/{messageId}/retry
+ * POST   /connectors/{connectorKey}/failedMessages/{messageId}/skip
+ * GET    /connectors/{connectorKey}/status                         (not in the original)
  * </pre>
+ *
+ * <p>An import takes the rows a {@code GET .../syncInformation} returns as they are: their {@code
+ * id} is ignored (the store assigns one) and their {@code connectorKey} must be the path's.
  *
  * <p>Each route takes exactly the query parameters shown, each at most once, and only POST takes
  * a body; anything else is refused (400) naming it, so a misspelt {@code ?syncinfoid=1} cannot
@@ -87,7 +96,8 @@ public final class SyncAdminHandler {
       Map.of("Content-Type", "application/json; charset=utf-8");
   private static final Set<String> RESYNC_FIELDS =
       Set.of("jql", "fieldMappings", "responsibility", "sendStatusField");
-  private static final Set<String> IMPORT_FIELDS = Set.of("localIssueKey", "remoteIssueKey",
+  private static final Set<String> IMPORT_FIELDS = Set.of("id", "connectorKey",
+      "localIssueKey", "remoteIssueKey",
       "firstSyncDate", "lastOutgoingChange", "lastChangeSeen", "outgoingMessageSequenceId",
       "lastIncomingChange", "incomingMessageSequenceId", "incomingChangesIgnored");
   private static final int SHOWN = 80;
@@ -137,7 +147,21 @@ public final class SyncAdminHandler {
             false, this::deleteSyncInformation),
         new Route("GET", "connectors/{connectorKey}/conflicts", Set.of("localIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.conflicts(c.caller(), c.arg(1),
-                c.query().get("localIssueKey"))))));
+                c.query().get("localIssueKey"))))),
+        new Route("GET", "connectors/{connectorKey}/failedMessages", Set.of(), false,
+            c -> ok(failedMessages(admin.failedMessages(c.caller(), c.arg(1))))),
+        new Route("POST", "connectors/{connectorKey}/failedMessages/{messageId}/retry", Set.of(),
+            false, c -> {
+              admin.retryFailedMessage(c.caller(), c.arg(1), c.arg(3));
+              return ok(mapper.createObjectNode().put("retried", c.arg(3)));
+            }),
+        new Route("POST", "connectors/{connectorKey}/failedMessages/{messageId}/skip", Set.of(),
+            false, c -> {
+              admin.skipFailedMessage(c.caller(), c.arg(1), c.arg(3));
+              return ok(mapper.createObjectNode().put("skipped", c.arg(3)));
+            }),
+        new Route("GET", "connectors/{connectorKey}/status", Set.of(), false,
+            c -> ok(status(admin.status(c.caller(), c.arg(1))))));
   }
 
   /** Starts building a handler with limits of the host's choice. */
@@ -363,7 +387,7 @@ public final class SyncAdminHandler {
   }
 
   private AdminResponse importSyncInformation(Call c) {
-    ImportBody body = importRows(c.body());
+    ImportBody body = importRows(c.body(), c.arg(1));
     if (!body.problems().isEmpty()) {
       // Every problem at once: the body's shape, then the rows' own (keys taken...).
       List<ConfigurationProblem> all = new ArrayList<>(body.problems());
@@ -477,7 +501,7 @@ public final class SyncAdminHandler {
    * The rows of an import body, read one at a time so that a body of many rows is refused at
    * {@link Builder#maxImportRows} without building them all.
    */
-  private ImportBody importRows(String body) {
+  private ImportBody importRows(String body, String connectorKey) {
     if (body == null || body.isBlank()) {
       throw new AdminException(400, "a JSON body is required");
     }
@@ -493,7 +517,7 @@ public final class SyncAdminHandler {
             throw new AdminException(413, "an import takes at most " + maxImportRows
                 + " rows (maxImportRows); split it");
           }
-          rows.add(row("$[" + i + "]", elementReader.readValue(p), problems));
+          rows.add(row("$[" + i + "]", elementReader.readValue(p), connectorKey, problems));
         }
         if (p.nextToken() != null) {
           throw new AdminException(400, "malformed JSON at line "
@@ -509,12 +533,21 @@ public final class SyncAdminHandler {
     return new ImportBody(rows, problems);
   }
 
-  private static SyncInfoImport row(String at, JsonNode row, List<ConfigurationProblem> problems) {
+  private static SyncInfoImport row(String at, JsonNode row, String connectorKey,
+      List<ConfigurationProblem> problems) {
     if (!row.isObject()) {
       problems.add(new ConfigurationProblem(at, "must be an object"));
       return null;
     }
     unknown(at, row, IMPORT_FIELDS, problems);
+    // A row as GET returns it: its id is the exporting store's (ignored), its connector this one.
+    number(at + ".id", row.get("id"), problems);
+    String rowConnector = text(at + ".connectorKey", row.get("connectorKey"), problems);
+    if (rowConnector != null && !rowConnector.equals(connectorKey)) {
+      problems.add(new ConfigurationProblem(at + ".connectorKey", "is " + shown(rowConnector)
+          + ", not the connector of the path, " + shown(connectorKey)
+          + "; leave it out or make it the same"));
+    }
     return new SyncInfoImport(
         text(at + ".localIssueKey", row.get("localIssueKey"), problems),
         text(at + ".remoteIssueKey", row.get("remoteIssueKey"), problems),
@@ -599,6 +632,59 @@ public final class SyncAdminHandler {
     n.set("result", t.result());
     n.put("failureMessage", t.failureMessage());
     return n;
+  }
+
+  private ArrayNode failedMessages(List<InboxEntry> entries) {
+    ArrayNode list = mapper.createArrayNode();
+    for (InboxEntry e : entries) {
+      SyncMessage m = e.message();
+      list.addObject().put("messageId", m.messageId())
+          .put("fromConnector", m.fromConnector())
+          .put("sourceIssueKey", m.sourceIssueKey())
+          .put("partnerIssueKey", m.partnerIssueKey())
+          .put("sequenceId", m.sequenceId())
+          .put("kind", m.kind() == null ? null : m.kind().name())
+          .put("receivedAt", e.receivedAt())
+          .put("attempts", e.attempts())
+          .put("error", e.error() == null ? null : cut(e.error(), MAX_MESSAGE_LENGTH));
+    }
+    return list;
+  }
+
+  private ObjectNode status(ConnectorStatus s) {
+    ObjectNode n = mapper.createObjectNode().put("connectorKey", s.connectorKey())
+        .put("at", s.at());
+    ObjectNode outbox = n.putObject("outbox").put("count", s.outboxCount());
+    oldest(outbox, "oldestAddedAt", s.oldestOutgoingAt(), s.at());
+    ObjectNode inbox = n.putObject("inbox").put("count", s.inboxCount());
+    oldest(inbox, "oldestReceivedAt", s.oldestIncomingAt(), s.at());
+    inbox.put("failed", s.failedCount());
+    n.put("watermark", s.watermark());
+    if (s.lastPoll() == null) {
+      n.putNull("lastPoll");
+    } else {
+      n.putObject("lastPoll").put("at", s.lastPoll().at())
+          .put("issuesFound", s.lastPoll().issuesFound())
+          .put("messagesQueued", s.lastPoll().messagesQueued());
+    }
+    if (s.leases() == null) {
+      n.putNull("leases");
+    } else {
+      ArrayNode leases = n.putArray("leases");
+      s.leases().forEach(l -> leases.addObject().put("scope", l.scope()).put("key", l.key())
+          .put("node", l.node()).put("until", l.until()));
+    }
+    return n;
+  }
+
+  /** The time of a queue's oldest message and its age at {@code at}, or nulls when it is empty. */
+  private static void oldest(ObjectNode queue, String name, Long time, long at) {
+    queue.put(name, time);
+    if (time == null) {
+      queue.putNull("oldestAgeMillis");
+    } else {
+      queue.put("oldestAgeMillis", Math.max(0, at - time));
+    }
   }
 
   private AdminResponse ok(JsonNode body) {

@@ -118,12 +118,15 @@ public interface SyncEngine extends AutoCloseable {
   /**
    * Starts a resync of a local connector's issues as an asynchronous task and returns it at once.
    * It selects the issues matching the connector's JQL AND the request's, and sends each one's
-   * current values for the requested mappings; it runs on the task executor.
+   * current values for the requested mappings; it runs on the task executor. The configuration's
+   * responsibility mapping is sent only when the request asks for it ({@link
+   * ResyncRequest#responsibility()}), and then only if it syncs from this connector.
    *
    * @param owner who asks; only they may read or cancel the task through {@link
    *     SyncAdmin}
    * @throws AdminException (400) for an unknown or wrongly directed field mapping id, a caller
-   *     JQL that could widen the scope, or responsibility requested
+   *     JQL that could widen the scope, or responsibility requested of a synchronization that
+   *     has none configured
    */
   AsyncTask resync(String connectorKey, ResyncRequest request, String owner);
 
@@ -168,6 +171,18 @@ public interface SyncEngine extends AutoCloseable {
    * @throws IllegalArgumentException when no failed message has this id
    */
   void skip(String connectorKey, String messageId);
+
+  /**
+   * Where a local connector's queues stand: outbox and inbox counts and their oldest messages,
+   * failed messages, the watermark, this engine's last poll of it and the leases of its work.
+   * Reads counts and minimums from the stores, never the messages themselves.
+   *
+   * @throws IllegalArgumentException when the connector is not local
+   */
+  ConnectorStatus status(String connectorKey);
+
+  /** The most inbox pair leases {@link #status} lists. */
+  int MAX_STATUS_LEASES = 100;
 
   /**
    * Runs {@link #runOnce()} every poll interval on the builder's scheduler until {@link #close()}.

@@ -228,7 +228,8 @@ class SyncAdminHandlerHostileInputTest {
     assertEquals(List.of("$.dryRun: unknown property", "$.fieldmappings: unknown property"),
         problems(resync));
     assertEquals(List.of("$[0].syncInfoId: unknown property",
-        "$[0].connectorKey: unknown property"), problems(row));
+        "$[0].connectorKey: is \"PB\", not the connector of the path, \"PA\"; leave it out or"
+            + " make it the same"), problems(row));
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConfigurationProblem;
+import org.backbonesync.core.ConnectorStatus;
 import org.backbonesync.core.EngineState;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.PollResult;
@@ -50,6 +51,9 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final SyncInfoAdmin syncInfoAdmin;
   private EngineState state = EngineState.NEW;
   private ScheduledFuture<?> periodic;
+  /** Each local connector's last poll on this engine, for {@link #status}. */
+  private final Map<String, ConnectorStatus.LastPoll> lastPolls =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Use {@link SyncEngine#builder()}; it checks the arguments. */
   public DefaultSyncEngine(
@@ -154,7 +158,10 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public PollResult poll(String connectorKey) {
-    return local(connectorKey).outgoing.poll();
+    PollResult result = local(connectorKey).outgoing.poll();
+    lastPolls.put(connectorKey, new ConnectorStatus.LastPoll(clock.millis(),
+        result.issuesFound(), result.messagesQueued()));
+    return result;
   }
 
   @Override
@@ -193,7 +200,13 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public List<SyncInfo> syncInformation(
       String connectorKey, String localIssueKey, String remoteIssueKey) {
-    return syncInformation(connectorKey).stream()
+    local(connectorKey);
+    // A filter by key reads the one row it names, not the table.
+    Optional<SyncInfo> row = localIssueKey != null
+        ? stores.syncInfo().findByLocalKey(connectorKey, localIssueKey)
+        : remoteIssueKey != null ? stores.syncInfo().findByRemoteKey(connectorKey, remoteIssueKey)
+        : null;
+    return (row != null ? row.stream() : stores.syncInfo().list(connectorKey).stream())
         .filter(r -> localIssueKey == null || localIssueKey.equals(r.localIssueKey()))
         .filter(r -> remoteIssueKey == null || remoteIssueKey.equals(r.remoteIssueKey()))
         .toList();
@@ -268,6 +281,41 @@ public final class DefaultSyncEngine implements SyncEngine {
   public List<InboxEntry> failedMessages(String connectorKey) {
     local(connectorKey);
     return new ArrayList<>(stores.messages().failedIncoming(connectorKey));
+  }
+
+  @Override
+  public ConnectorStatus status(String connectorKey) {
+    local(connectorKey);
+    long now = clock.millis();
+    var messages = stores.messages();
+    return new ConnectorStatus(connectorKey, now, messages.outgoingCount(connectorKey),
+        boxed(messages.oldestOutgoing(connectorKey)), messages.incomingCount(connectorKey),
+        boxed(messages.oldestIncoming(connectorKey)), messages.failedIncomingCount(connectorKey),
+        boxed(stores.watermarks().watermark(connectorKey)), lastPolls.get(connectorKey),
+        leases(connectorKey, now));
+  }
+
+  /** The leases of a connector's work, or null when the lease store cannot list them. */
+  private List<org.backbonesync.spi.store.Lease> leases(String connectorKey, long now) {
+    List<org.backbonesync.spi.store.Lease> found = new ArrayList<>();
+    for (String scope : List.of("poll", "deliver")) {
+      // one key per connector of every synchronization sharing the stores
+      var all = stores.leases().leases(scope, now, 10_000);
+      if (all.isEmpty()) {
+        return null;
+      }
+      all.get().stream().filter(l -> l.key().equals(connectorKey)).forEach(found::add);
+    }
+    var pairs = stores.leases().leases("inbox:" + connectorKey, now, MAX_STATUS_LEASES);
+    if (pairs.isEmpty()) {
+      return null;
+    }
+    found.addAll(pairs.get());
+    return found;
+  }
+
+  private static Long boxed(java.util.OptionalLong value) {
+    return value.isPresent() ? value.getAsLong() : null;
   }
 
   @Override

@@ -1,0 +1,205 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.backbonesync.spi.store.ConflictStore;
+import org.backbonesync.spi.store.EnvelopeIdStore;
+import org.backbonesync.spi.store.Lease;
+import org.backbonesync.spi.store.LeaseStore;
+import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.store.TaskStore;
+import org.backbonesync.spi.store.WatermarkStore;
+import org.backbonesync.testkit.InMemoryStores;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's admin operations at the handler and typed API: status, failed messages (per
+ * operation authorization), the sync information round trip and its filtered read.
+ */
+class SyncAdminOperationsTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final InMemoryStores memory = new InMemoryStores();
+  private final AtomicInteger tableReads = new AtomicInteger();
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .projectA(p -> p.priorities("Blocker", "High", "Medium", "Low"))
+      .stores(counting(memory)).build();
+  private final SyncAdmin admin = SyncAdmin.builder().engine(sync.engine())
+      .authorizer((caller, operation, connector) -> "admin".equals(caller)).build();
+  private final SyncAdminHandler handler = new SyncAdminHandler(admin);
+
+  /** The stores, counting the reads of a whole sync information table. */
+  private Stores counting(InMemoryStores stores) {
+    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {SyncInfoStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("list")) {
+            tableReads.incrementAndGet();
+          }
+          try {
+            return method.invoke(stores.syncInfo(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    return new Stores() {
+      @Override
+      public SyncInfoStore syncInfo() {
+        return rows;
+      }
+
+      @Override
+      public MessageStore messages() {
+        return stores.messages();
+      }
+
+      @Override
+      public WatermarkStore watermarks() {
+        return stores.watermarks();
+      }
+
+      @Override
+      public TaskStore tasks() {
+        return stores.tasks();
+      }
+
+      @Override
+      public ConflictStore conflicts() {
+        return stores.conflicts();
+      }
+
+      @Override
+      public LeaseStore leases() {
+        return stores.leases();
+      }
+
+      @Override
+      public EnvelopeIdStore envelopeIds() {
+        return stores.envelopeIds();
+      }
+
+      @Override
+      public <T> T inTransaction(Supplier<T> work) {
+        return stores.inTransaction(work);
+      }
+    };
+  }
+
+  private JsonNode call(String caller, String method, String path, String body) throws Exception {
+    AdminResponse response = handler.handle(new AdminRequest(method, path, Map.of(), body,
+        caller));
+    assertEquals(200, response.status(), response.body());
+    return json.readTree(response.body());
+  }
+
+  private void givenTwoSyncedIssues() {
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").create("Coffee machine empty");
+    sync.runUntilQuiet();
+  }
+
+  @Test
+  void aFilteredSyncInformationReadReadsTheOneRowNotTheTable() {
+    givenTwoSyncedIssues();
+    tableReads.set(0);
+
+    List<String> byLocal = admin.syncInformation("admin", "PA", "PA-2", null).stream()
+        .map(r -> r.remoteIssueKey()).toList();
+    List<String> byRemote = admin.syncInformation("admin", "PA", null, "PB-1").stream()
+        .map(r -> r.localIssueKey()).toList();
+    List<String> both = admin.syncInformation("admin", "PA", "PA-2", "PB-1").stream()
+        .map(r -> r.localIssueKey()).toList();
+
+    assertEquals(List.of("PB-2"), byLocal);
+    assertEquals(List.of("PA-1"), byRemote);
+    assertEquals(List.of(), both, "both keys must match");
+    assertEquals(List.of(), admin.syncInformation("admin", "PA", "PA-9", null));
+    assertEquals(0, tableReads.get());
+    assertEquals(2, admin.syncInformation("admin", "PA", null, null).size());
+    assertEquals(1, tableReads.get(), "only the unfiltered read lists the table");
+  }
+
+  @Test
+  void anImportRefusesAnotherConnectorsRowsAndAnIdThatIsNoNumber() throws Exception {
+    givenTwoSyncedIssues();
+    sync.a("alice").create("By hand");
+    sync.b("bob").create("By hand");
+
+    AdminResponse refused = handler.handle(new AdminRequest("POST",
+        "/connectors/PA/syncInformation", Map.of(), """
+            [{"id": "seven", "connectorKey": "PB", "localIssueKey": "PA-3",
+              "remoteIssueKey": "PB-3"}]""", "admin"));
+    JsonNode accepted = call("admin", "POST", "/connectors/PA/syncInformation", """
+        [{"id": 41, "connectorKey": "PA", "localIssueKey": "PA-3", "remoteIssueKey": "PB-3"}]""");
+
+    assertEquals(400, refused.status());
+    List<String> paths = json.readTree(refused.body()).findValuesAsText("path");
+    assertEquals(List.of("$[0].id", "$[0].connectorKey"), paths, refused.body());
+    assertEquals(1, accepted.get("imported").asInt());
+    assertTrue(sync.syncInfoA().stream().noneMatch(r -> r.id() == 41), "the id is the store's");
+  }
+
+  @Test
+  void theStatusCountsTheQueuesAndNamesTheHoldersOfLeases() throws Exception {
+    givenTwoSyncedIssues();
+    sync.a("alice").edit("PA-1", "priority", "Blocker");
+    sync.runUntilQuiet();
+    long now = sync.clock().millis();
+    memory.leases().tryLease("inbox:PB", "PA-7", "node-2", now, now + 60_000);
+    memory.leases().tryLease("poll", "PB", "node-3", now, now + 30_000);
+    memory.leases().tryLease("poll", "PA", "node-3", now, now + 30_000);
+
+    JsonNode status = call("admin", "GET", "/connectors/PB/status", null);
+    ConnectorStatus typed = admin.status("admin", "PB");
+
+    assertEquals(1, status.get("inbox").get("failed").asInt());
+    assertEquals(1, status.get("inbox").get("count").asInt());
+    assertEquals(0, status.get("outbox").get("count").asInt());
+    assertTrue(status.get("outbox").get("oldestAddedAt").isNull());
+    assertEquals(sync.stores().watermarks().watermark("PB").getAsLong(),
+        status.get("watermark").asLong());
+    assertEquals(List.of(new Lease("poll", "PB", "node-3", now + 30_000),
+        new Lease("inbox:PB", "PA-7", "node-2", now + 60_000)), typed.leases());
+    assertEquals("node-2", status.get("leases").get(1).get("node").asText());
+    assertEquals(1, typed.failedCount());
+    assertEquals(typed.lastPoll().at(), status.get("lastPoll").get("at").asLong());
+    assertNull(SyncTestDriver.builder().build().engine().status("PB").lastPoll(),
+        "no poll yet on a new engine");
+  }
+
+  @Test
+  void eachOperationIsAuthorizedOnItsOwn() {
+    givenTwoSyncedIssues();
+    sync.a("alice").edit("PA-1", "priority", "Blocker");
+    sync.runUntilQuiet();
+    String id = admin.failedMessages("admin", "PB").get(0).message().messageId();
+
+    for (String caller : new String[] {null, "mallory"}) {
+      assertEquals(403, assertThrows(AdminException.class,
+          () -> admin.failedMessages(caller, "PB")).status());
+      assertEquals(403, assertThrows(AdminException.class,
+          () -> admin.retryFailedMessage(caller, "PB", id)).status());
+      assertEquals(403, assertThrows(AdminException.class,
+          () -> admin.skipFailedMessage(caller, "PB", id)).status());
+      assertEquals(403, assertThrows(AdminException.class,
+          () -> admin.status(caller, "PB")).status());
+    }
+    assertEquals(404, assertThrows(AdminException.class,
+        () -> admin.retryFailedMessage("admin", "PB", "nope")).status());
+    assertEquals(404, assertThrows(AdminException.class,
+        () -> admin.status("admin", "PX")).status());
+    assertEquals(1, admin.failedMessages("admin", "PB").size(), "nothing was done");
+  }
+}
