@@ -1,0 +1,123 @@
+package org.backbonesync.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.backbonesync.core.SyncAdmin;
+import org.backbonesync.core.SyncAdminHandler;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The admin API in a servlet container, over real HTTP, as an operator's script calls it. */
+class SyncAdminServletTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final SyncTestDriver sync = SyncTestDriver.builder().build();
+  private Container container;
+
+  @BeforeEach
+  void start() throws Exception {
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").create("Coffee machine empty");
+    sync.runUntilQuiet();
+    SyncAdmin admin = SyncAdmin.builder().engine(sync.engine())
+        .authorizer((caller, op, key) -> "admin".equals(caller)).build();
+    SyncAdminHandler handler = SyncAdminHandler.builder(admin).maxBodyBytes(1024).build();
+    container = new Container()
+        // as behind an authenticating proxy that sets the header
+        .serve("/admin/*", new SyncAdminServlet(handler, r -> r.getHeader("X-Remote-User")))
+        // the container's own authentication: none here, so every caller is anonymous
+        .serve("/secured/*", new SyncAdminServlet(handler))
+        .start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    container.close();
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return client.send(HttpRequest.newBuilder(container.uri(path))
+        .header("X-Remote-User", "admin")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void syncInformationIsReadImportedAndDeletedThroughTheContainer() throws Exception {
+    sync.a("alice").create("Made by hand in PA");
+    sync.b("bob").create("Made by hand in PB");
+
+    HttpResponse<String> read = send("GET",
+        "/admin/connectors/PA/syncInformation?localIssueKey=PA-2", null);
+    HttpResponse<String> imported = send("POST", "/admin/connectors/PA/syncInformation",
+        "[{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PB-3\"}]");
+    JsonNode row = json.readTree(send("GET",
+        "/admin/connectors/PA/syncInformation?remoteIssueKey=PB-3", null).body()).get(0);
+    HttpResponse<String> deleted = send("DELETE",
+        "/admin/connectors/PA/syncInformation?syncInfoId=" + row.get("id").asLong(), null);
+
+    assertEquals(200, read.statusCode(), read.body());
+    assertEquals("application/json;charset=utf-8", // Jetty drops the space
+        read.headers().firstValue("Content-Type").orElseThrow().replace(" ", ""));
+    assertEquals("PB-2", json.readTree(read.body()).get(0).get("remoteIssueKey").asText());
+    assertEquals("{\"imported\":1}", imported.body());
+    assertEquals("PA-3", row.get("localIssueKey").asText());
+    assertEquals(200, deleted.statusCode(), deleted.body());
+    assertEquals("{\"deleted\":1}", deleted.body());
+    assertEquals(2, sync.syncInfoA().size());
+  }
+
+  @Test
+  void anUnknownOrRepeatedParameterIsRefusedWith400NamingItAndDeletesNothing()
+      throws Exception {
+    HttpResponse<String> misspelt = send("DELETE",
+        "/admin/connectors/PA/syncInformation?syncinfoid=1", null);
+    HttpResponse<String> repeated = send("DELETE",
+        "/admin/connectors/PA/syncInformation?syncInfoId=1&syncInfoId=2", null);
+
+    assertEquals(400, misspelt.statusCode());
+    assertTrue(misspelt.body().contains("unknown query parameter"), misspelt.body());
+    assertTrue(misspelt.body().contains("syncinfoid"), misspelt.body());
+    assertEquals(400, repeated.statusCode());
+    assertTrue(repeated.body().contains("syncInfoId"), repeated.body());
+    assertEquals(2, sync.syncInfoA().size(), "nothing deleted");
+  }
+
+  @Test
+  void aBodyOverTheLimitIsRefusedWith413() throws Exception {
+    String rows = "[" + "{\"localIssueKey\": \"PA-1\", \"remoteIssueKey\": \"PB-1\"},"
+        .repeat(40) + "{}]";
+
+    HttpResponse<String> refused = send("POST", "/admin/connectors/PA/syncInformation", rows);
+
+    assertEquals(413, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("larger than 1024 bytes"), refused.body());
+  }
+
+  @Test
+  void anEncodedPathSegmentReachesTheHandlerDecodedOnce() throws Exception {
+    HttpResponse<String> unknown = send("GET", "/admin/synchronizations/sync%20pa%2Bpb", null);
+    HttpResponse<String> known = send("GET", "/admin/synchronizations/sync-pa-pb", null);
+
+    assertEquals(404, unknown.statusCode(), unknown.body());
+    assertTrue(unknown.body().contains("sync pa+pb"), unknown.body());
+    assertEquals(200, known.statusCode(), known.body());
+    assertEquals("sync-pa-pb", json.readTree(known.body()).get("id").asText());
+  }
+
+  @Test
+  void withoutAUserPrincipalTheCallerIsAnonymousAndRefused() throws Exception {
+    HttpResponse<String> anonymous = send("GET", "/secured/synchronizations", null);
+
+    assertEquals(403, anonymous.statusCode(), anonymous.body());
+  }
+}
