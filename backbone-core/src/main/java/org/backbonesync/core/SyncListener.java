@@ -1,5 +1,8 @@
 package org.backbonesync.core;
 
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 import org.backbonesync.spi.message.SyncMessage;
 
 /**
@@ -9,11 +12,131 @@ import org.backbonesync.spi.message.SyncMessage;
  * <p>Methods are called on the thread running the engine step, after the step's store
  * transaction committed, in the order the events happened. They must be quick and must not
  * throw; an exception from a listener is logged and ignored.
+ *
+ * <p>The engine takes one listener; {@link #all} combines several (say metrics and logs) into
+ * one.
  */
 public interface SyncListener {
 
   /** A listener that does nothing. */
   SyncListener NONE = new SyncListener() {};
+
+  /**
+   * A listener that forwards every event to each of {@code listeners}, in the order given.
+   *
+   * <p>A listener that throws does not keep the event from the ones after it: each is called,
+   * then the first {@link RuntimeException} thrown is rethrown with the others {@linkplain
+   * Throwable#addSuppressed suppressed}. Given to the engine, that exception is logged and
+   * ignored, as for a single listener, so the engine step goes on. An {@link Error} is not
+   * caught and stops the forwarding at once.
+   *
+   * <p>Thread-safe when the listeners are. The array is copied; with none, returns {@link #NONE}.
+   *
+   * @param listeners the listeners, none of them null
+   * @throws NullPointerException naming the index of a null listener
+   */
+  static SyncListener all(SyncListener... listeners) {
+    Objects.requireNonNull(listeners, "listeners");
+    for (int i = 0; i < listeners.length; i++) {
+      Objects.requireNonNull(listeners[i], "listeners[" + i + "]");
+    }
+    if (listeners.length == 0) {
+      return NONE;
+    }
+    List<SyncListener> each = List.of(listeners);
+    return new SyncListener() {
+      private void forward(Consumer<SyncListener> event) {
+        RuntimeException first = null;
+        for (SyncListener listener : each) {
+          try {
+            event.accept(listener);
+          } catch (RuntimeException e) {
+            if (first == null) {
+              first = e;
+            } else {
+              first.addSuppressed(e);
+            }
+          }
+        }
+        if (first != null) {
+          throw first;
+        }
+      }
+
+      @Override
+      public void polled(String connectorKey, int issuesFound, int messagesBuilt) {
+        forward(l -> l.polled(connectorKey, issuesFound, messagesBuilt));
+      }
+
+      @Override
+      public void exportFailed(String connectorKey, String issueKey, String error) {
+        forward(l -> l.exportFailed(connectorKey, issueKey, error));
+      }
+
+      @Override
+      public void queued(String connectorKey, SyncMessage message) {
+        forward(l -> l.queued(connectorKey, message));
+      }
+
+      @Override
+      public void sent(String connectorKey, SyncMessage message) {
+        forward(l -> l.sent(connectorKey, message));
+      }
+
+      @Override
+      public void deliveryFailed(String connectorKey, SyncMessage message, String reason) {
+        forward(l -> l.deliveryFailed(connectorKey, message, reason));
+      }
+
+      @Override
+      public void received(String connectorKey, SyncMessage message) {
+        forward(l -> l.received(connectorKey, message));
+      }
+
+      @Override
+      public void applied(
+          String connectorKey, SyncMessage message, String localIssueKey, boolean created) {
+        forward(l -> l.applied(connectorKey, message, localIssueKey, created));
+      }
+
+      @Override
+      public void ignored(String connectorKey, SyncMessage message, String reason) {
+        forward(l -> l.ignored(connectorKey, message, reason));
+      }
+
+      @Override
+      public void conflict(
+          String connectorKey, org.backbonesync.spi.store.ConflictRecord record) {
+        forward(l -> l.conflict(connectorKey, record));
+      }
+
+      @Override
+      public void duplicate(String connectorKey, SyncMessage message) {
+        forward(l -> l.duplicate(connectorKey, message));
+      }
+
+      @Override
+      public void failed(
+          String connectorKey, SyncMessage message, String error, boolean permanent) {
+        forward(l -> l.failed(connectorKey, message, error, permanent));
+      }
+
+      @Override
+      public void retried(String connectorKey, SyncMessage message) {
+        forward(l -> l.retried(connectorKey, message));
+      }
+
+      @Override
+      public void skipped(String connectorKey, SyncMessage message) {
+        forward(l -> l.skipped(connectorKey, message));
+      }
+
+      @Override
+      public String toString() {
+        return "SyncListener.all" + each;
+      }
+    };
+  }
 
   /**
    * The outgoing queue looked for changed issues.
