@@ -20,13 +20,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's one port: {@code /admin/...} (the admin API, for a bearer token only), {@code
- * /health}, {@code /health/live}, {@code /health/ready} and {@code /metrics} (Prometheus text).
+ * /health}, {@code /health/live}, {@code /health/ready} and {@code /metrics} (the service's
+ * Micrometer meters, scraped as Prometheus text).
  */
 final class HttpFront {
   private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
   private static final String ADMIN = "/admin";
   /** Who a valid bearer token is to the admin API; the authorizer lets only them in. */
   private static final String OPERATOR = "operator";
+  /** What {@code PrometheusMeterRegistry.scrape()} writes: the Prometheus text format 0.0.4. */
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -130,19 +133,7 @@ final class HttpFront {
 
   private static void metrics(HttpExchange exchange, SyncService service) throws IOException {
     try (exchange) {
-      StringBuilder out = new StringBuilder();
-      service.listener().counts().forEach((event, byConnector) -> {
-        String name = "backbone_" + event + "_total";
-        out.append("# TYPE ").append(name).append(" counter\n");
-        byConnector.forEach((connector, count) -> out.append(name).append("{connector=")
-            .append(quote(connector)).append("} ").append(count).append('\n'));
-      });
-      out.append("# TYPE backbone_connector_healthy gauge\n");
-      for (SyncService.Running r : service.running()) {
-        r.connectors.forEach((key, h) -> out.append("backbone_connector_healthy{connector=")
-            .append(quote(key)).append("} ").append(h.healthy() ? 1 : 0).append('\n'));
-      }
-      send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", out.toString());
+      send(exchange, 200, PROMETHEUS_TEXT, service.registry().scrape());
     }
   }
 

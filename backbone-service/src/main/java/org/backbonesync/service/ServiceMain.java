@@ -110,7 +110,7 @@ public final class ServiceMain {
     String url = "jdbc:h2:mem:backbone-check-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
     try (JdbcStores scratch = JdbcStores.atUrl(url, null, null)) {
       List<SyncService.Running> running = SyncService.build(config, sites, scratch,
-          new LoggingListener(), b -> {});
+          c -> new LoggingListener(), b -> {});
       for (SyncService.Running r : running) {
         out.println("synchronization " + r.id() + ": OK");
         r.engine.close();
@@ -131,9 +131,11 @@ public final class ServiceMain {
     } finally {
       service.stop(STOP_WAIT);
     }
-    LoggingListener l = service.listener();
-    out.println("done: queued " + l.total("queued") + ", sent " + l.total("sent") + ", applied "
-        + l.total("applied") + " (" + l.total("created") + " created), failed " + failed);
+    String processed = "backbone.messages.processed";
+    out.println("done: queued " + service.total("backbone.messages.queued") + ", sent "
+        + service.total("backbone.messages.sent") + ", applied "
+        + service.total(processed, "applied", "created") + " ("
+        + service.total(processed, "created") + " created), failed " + failed);
     return failed == 0 ? OK : OTHER;
   }
 

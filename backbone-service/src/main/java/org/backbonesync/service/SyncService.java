@@ -2,6 +2,10 @@ package org.backbonesync.service;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,12 +21,16 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.backbonesync.core.ConfigurationException;
 import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.FieldMappingRegistry;
+import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
+import org.backbonesync.core.SyncListener;
 import org.backbonesync.jdbc.JdbcStores;
 import org.backbonesync.jira.JiraSite;
+import org.backbonesync.micrometer.MicrometerSyncListener;
 import org.backbonesync.spi.store.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * service's own scheduler. Each synchronization runs its steps (poll and deliver each connector,
  * then apply and deliver) every poll interval; {@link #stop()} lets the step in progress finish,
  * starts none after it, then closes the engines and the stores.
+ *
+ * <p>Each engine's listener is its synchronization's {@link MicrometerSyncListener}, on the
+ * service's one Prometheus registry (served as {@code /metrics}), and the shared {@link
+ * LoggingListener}. The registry's counts also tell {@link #runUntilQuiet} when nothing happens.
  */
 final class SyncService {
   private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
@@ -70,7 +82,7 @@ final class SyncService {
   private final ServiceConfig config;
   private final JdbcStores stores;
   private final AutoCloseable pool;
-  private final LoggingListener listener;
+  private final PrometheusMeterRegistry registry;
   private final List<Running> running;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService tasks;
@@ -80,12 +92,12 @@ final class SyncService {
   private boolean stopped;
 
   private SyncService(ServiceConfig config, JdbcStores stores, AutoCloseable pool,
-      LoggingListener listener, List<Running> running, ScheduledExecutorService scheduler,
-      ExecutorService tasks) {
+      PrometheusMeterRegistry registry, List<Running> running,
+      ScheduledExecutorService scheduler, ExecutorService tasks) {
     this.config = config;
     this.stores = stores;
     this.pool = pool;
-    this.listener = listener;
+    this.registry = registry;
     this.running = running;
     this.scheduler = scheduler;
     this.tasks = tasks;
@@ -98,7 +110,8 @@ final class SyncService {
    *     that cannot be opened, or a site that cannot be read
    */
   static SyncService open(ServiceConfig config, Sites sites) {
-    LoggingListener listener = new LoggingListener();
+    LoggingListener logs = new LoggingListener();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory named = r -> new Thread(r, "backbone-sync-" + threads.incrementAndGet());
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
@@ -126,10 +139,22 @@ final class SyncService {
         throw new ServiceFailure(ServiceMain.STORE, "the store (" + store + ") cannot be opened: "
             + ServiceFailure.oneLine(rootMessage(e)));
       }
-      List<Running> running = build(config, sites, stores, listener, b -> b
-          .scheduler(scheduler).taskExecutor(tasks));
+      JdbcStores opened = stores;
+      List<Running> running = build(config, sites, stores, c -> SyncListener.all(
+          MicrometerSyncListener.builder(registry, c.id())
+              .connectors(c.connectorA().key(), c.connectorB().key())
+              .backlog(opened.messages())
+              .build(),
+          logs), b -> b.scheduler(scheduler).taskExecutor(tasks));
+      for (Running r : running) {
+        r.connectors.forEach((key, health) -> Gauge.builder("backbone.connector.healthy",
+                health, h -> h.healthy() ? 1 : 0)
+            .description("1 when the connector's last step succeeded, else 0")
+            .tags("synchronization", r.id(), "connector", key)
+            .register(registry));
+      }
       LOG.info("state in {}", store);
-      return new SyncService(config, stores, pool, listener, running, scheduler, tasks);
+      return new SyncService(config, stores, pool, registry, running, scheduler, tasks);
     } catch (RuntimeException e) {
       scheduler.shutdownNow();
       tasks.shutdownNow();
@@ -146,9 +171,11 @@ final class SyncService {
   /**
    * Builds the engines: the sync users must be who the credentials sign in as, and each engine
    * checks its configuration against the projects (fields, issue types, create screens).
+   *
+   * @param listeners the listener of each synchronization's engine
    */
   static List<Running> build(ServiceConfig config, Sites sites, Stores stores,
-      LoggingListener listener, Consumer<SyncEngine.Builder> more) {
+      Function<SyncConfiguration, SyncListener> listeners, Consumer<SyncEngine.Builder> more) {
     List<String> problems = new ArrayList<>();
     List<Running> running = new ArrayList<>();
     FieldMappingRegistry registry = FieldMappingRegistry.discover(
@@ -172,7 +199,7 @@ final class SyncService {
           .stores(stores)
           .fieldMappingRegistry(registry)
           .pollInterval(sync.pollInterval())
-          .listener(listener);
+          .listener(listeners.apply(c));
       more.accept(builder);
       try {
         running.add(new Running(sync, builder.build()));
@@ -218,8 +245,36 @@ final class SyncService {
     return running;
   }
 
-  LoggingListener listener() {
-    return listener;
+  /** The meters of every synchronization, for {@code /metrics}. */
+  PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * The sum of a counter of {@link MicrometerSyncListener} over every synchronization and
+   * connector, restricted to the given {@code outcome}s of {@code backbone.messages.processed}
+   * when some are named.
+   */
+  long total(String meter, String... outcomes) {
+    double sum = 0;
+    for (Counter c : registry.find(meter).counters()) {
+      String outcome = c.getId().getTag("outcome");
+      if (outcomes.length == 0 || List.of(outcomes).contains(outcome)) {
+        sum += c.count();
+      }
+    }
+    return (long) sum;
+  }
+
+  /**
+   * Messages queued, sent, received and processed, and deliveries failed, summed; retriable
+   * apply failures are left out, as a message waiting for its backoff is no progress.
+   */
+  private long activity() {
+    return total("backbone.messages.queued") + total("backbone.messages.sent")
+        + total("backbone.messages.delivery.failures") + total("backbone.messages.received")
+        + total("backbone.messages.processed", "applied", "created", "ignored", "duplicate",
+            "failed_permanent");
   }
 
   boolean stopping() {
@@ -255,11 +310,11 @@ final class SyncService {
   long runUntilQuiet() throws InterruptedException {
     int idle = 0;
     for (int round = 1; round <= MAX_ROUNDS && !stopping; round++) {
-      long before = listener.activity();
+      long before = activity();
       for (Running r : running) {
         step(r);
       }
-      idle = listener.activity() == before ? idle + 1 : 0;
+      idle = activity() == before ? idle + 1 : 0;
       if (idle >= 2) {
         int waiting = 0;
         for (Running r : running) {
@@ -358,7 +413,8 @@ final class SyncService {
       }
     }
     LOG.info("stopped: engines and stores closed ({} messages applied, {} failed)",
-        listener.total("applied"), listener.total("failed"));
+        total("backbone.messages.processed", "applied", "created"),
+        total("backbone.messages.processed", "failed_permanent"));
   }
 
   ServiceConfig config() {

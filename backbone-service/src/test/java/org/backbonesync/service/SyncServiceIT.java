@@ -122,6 +122,29 @@ class SyncServiceIT {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * The value of a sample of synchronization pa-pb in Prometheus text, or -1 when there is none;
+   * {@code outcome} null for a meter without that tag.
+   */
+  private static double sample(String metrics, String name, String connector, String outcome) {
+    String labels = "{connector=\"" + connector + "\","
+        + (outcome == null ? "" : "outcome=\"" + outcome + "\",") + "synchronization=\"pa-pb\"} ";
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + labels)) {
+        return Double.parseDouble(line.substring(name.length() + labels.length()).trim());
+      }
+    }
+    return -1;
+  }
+
+  private double sample(int port, String name, String connector, String outcome) {
+    try {
+      return sample(get(port, "/metrics", null).body(), name, connector, outcome);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void syncsBothWaysUntilSigtermAndARestartContinuesWithNothingDuplicated() throws Exception {
     Path file = goodConfig();
@@ -144,9 +167,30 @@ class SyncServiceIT {
       assertEquals(200, health.statusCode(), health.body());
       assertTrue(health.body().contains("\"ready\":true"), health.body());
       assertTrue(health.body().contains("\"PA\":{\"healthy\":true"), health.body());
-      String metrics = get(port, "/metrics", null).body();
-      assertTrue(metrics.contains("backbone_applied_total{connector=\"PB\"}"), metrics);
-      assertTrue(metrics.contains("backbone_created_total{connector=\"PB\"} 1"), metrics);
+      // the apply is counted after its transaction commits: a moment after the issue shows it
+      first.await("the edit on PA counted", WITHIN,
+          () -> sample(port, "backbone_messages_processed_total", "PA", "applied") >= 2);
+      HttpResponse<String> scraped = get(port, "/metrics", null);
+      String metrics = scraped.body();
+      assertEquals(200, scraped.statusCode(), metrics);
+      assertEquals("text/plain; version=0.0.4; charset=utf-8",
+          scraped.headers().firstValue("Content-Type").orElse(null));
+      assertEquals(1, sample(metrics, "backbone_messages_processed_total", "PB", "created"),
+          metrics);
+      assertEquals(0, sample(metrics, "backbone_messages_processed_total", "PA", "created"),
+          metrics);
+      assertEquals(2, sample(metrics, "backbone_messages_processed_total", "PA", "applied"),
+          "PB's pairing answer and bob's edit; " + metrics);
+      assertEquals(2, sample(metrics, "backbone_messages_received_total", "PA", null), metrics);
+      assertEquals(0, sample(metrics, "backbone_messages_processed_total", "PB",
+          "failed_permanent"), metrics);
+      assertTrue(sample(metrics, "backbone_messages_queued_total", "PA", null) >= 1, metrics);
+      assertTrue(sample(metrics, "backbone_messages_sent_total", "PA", null) >= 1, metrics);
+      assertEquals(1, sample(metrics, "backbone_connector_healthy", "PB", null), metrics);
+      assertTrue(metrics.contains("# TYPE backbone_messages_apply_latency_seconds"), metrics);
+      for (String key : List.of(pa1, pb1)) {
+        assertFalse(metrics.contains(key), key + " in /metrics: " + metrics);
+      }
       assertEquals(401, get(port, "/admin/synchronizations", null).statusCode());
       assertEquals(401, get(port, "/admin/synchronizations", ADMIN_TOKEN + "x").statusCode());
       HttpResponse<String> syncs = get(port, "/admin/synchronizations", ADMIN_TOKEN);
