@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Server/Data Center (v2) over real HTTP, backed by an {@link InMemoryIssueTracker}: what the
  * adapter writes lands in the in-memory project, and what a test does there (as a person)
  * shows in the REST answers. Its JSON follows real Jira's (checked against the recorded
- * responses in {@code shared/jira-fixtures}), quirks included: timestamps with an offset
+ * captures of the adapter's conformance suite), quirks included: timestamps with an offset
  * without a colon, JQL dates in the user's time zone with minute precision, Cloud's truncated
  * embedded changelogs and {@code nextPageToken} paging, old and new create metadata, the
  * reversed issue names of {@code POST /issueLink}, and an upload refused without the XSRF

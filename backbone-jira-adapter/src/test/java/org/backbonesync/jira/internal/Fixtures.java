@@ -18,8 +18,8 @@ import org.backbonesync.spi.tracker.FieldSchema;
 
 /**
  * Real Jira responses captured by others (third-party data, kept outside this repository; CI
- * has them in {@code ../shared/jira-fixtures}, see its README), in the folder the system property
- * {@value #PROPERTY} names. Only tests marked {@link RealJiraCaptures} read them, and those run
+ * passes the folder where it keeps them), in the folder the system property {@value #PROPERTY}
+ * names; there is no default location. Only tests marked {@link RealJiraCaptures} read them, and those run
  * only when the property is set.
  */
 public final class Fixtures {

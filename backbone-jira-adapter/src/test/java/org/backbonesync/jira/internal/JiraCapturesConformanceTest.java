@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Conformance with real Jira: the adapter reads what Jira really sends, every capture of the
- * folder {@code -Dbackbone.jiraFixtures} names (CI: {@code ../shared/jira-fixtures}) that holds
+ * folder {@code -Dbackbone.jiraFixtures} names (CI passes the captures it keeps) that holds
  * something the adapter reads, parsed by the same code that reads live answers, with the quirks
  * of Jira's REST API (offsets without a colon, changelog items without fieldId, histories out of
  * order, {@code values} vs {@code histories}, createmeta variants). {@link JiraAnswersTest} checks
