@@ -201,6 +201,42 @@ class JiraHttpBehaviourTest {
   }
 
   @Test
+  void severalMarkersAreLookedUpInOneSearchWhereJiraIndexesTheProperty() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    String first = site.tracker.createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Order toner")), "PB:PB-7"));
+    String second = site.tracker.createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Order paper")), "PB:PB-\"8\\"));
+    site.server.clearRequests();
+
+    Map<String, String> found = site.tracker.findByOriginMarkers(
+        List.of("PB:PB-7", "PB:PB-\"8\\", "PB:PB-9"));
+
+    assertEquals(Map.of("PB:PB-7", first, "PB:PB-\"8\\", second), found);
+    assertEquals(2, hits("GET", "/search"), "one search by JQL; as PB:PB-9 is not found, one"
+        + " page of the sync user's newest issues");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(FakeJiraServer.Flavour.class)
+  void severalMarkersWhereJiraDoesNotIndexThePropertyCostOneLookThroughTheNewest(
+      FakeJiraServer.Flavour flavour) {
+    site = new FakeSite(flavour, ManualClock.startingAt2026(), p -> { },
+        s -> s.originPropertyIndexed(false), b -> { });
+    String first = site.tracker.createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Order toner")), "PB:PB-7"));
+    String second = site.tracker.createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Order paper")), "PB:PB-8"));
+    site.server.clearRequests();
+
+    Map<String, String> found =
+        site.tracker.findByOriginMarkers(List.of("PB:PB-7", "PB:PB-8", "PB:PB-9"));
+
+    assertEquals(Map.of("PB:PB-7", first, "PB:PB-8", second), found);
+    assertEquals(2, hits("GET", "/search"), "the JQL Jira refuses, then one page for all three");
+  }
+
+  @Test
   void aDroppedConnectionOnAReadIsRetried() {
     site(FakeJiraServer.Flavour.CLOUD, b -> { });
     String key = warmIssue();

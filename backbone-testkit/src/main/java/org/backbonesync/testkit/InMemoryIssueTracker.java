@@ -332,6 +332,18 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   @Override
+  public Map<String, String> findByOriginMarkers(Collection<String> originMarkers) {
+    Set<String> wanted = Set.copyOf(originMarkers);
+    return call("findByOriginMarkers", null, () -> {
+      Map<String, String> found = new LinkedHashMap<>();
+      project.issues.values().stream()
+          .filter(i -> i.originMarker != null && wanted.contains(i.originMarker))
+          .forEach(i -> found.putIfAbsent(i.originMarker, i.key));
+      return found;
+    });
+  }
+
+  @Override
   public List<Transition> transitions(String issueKey) {
     return call("transitions", issueKey,
         () -> project.workflow.getOrDefault(project.get(issueKey).status(), List.of()));

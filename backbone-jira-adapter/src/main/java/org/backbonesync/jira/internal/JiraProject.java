@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -478,6 +479,69 @@ public final class JiraProject implements IssueTracker {
       token = page.path("issues").isEmpty() ? null : nextToken(page);
     } while (token != null && seen < ORIGIN_SCAN);
     return Optional.empty();
+  }
+
+  /** How many markers one search asks for, so that the JQL stays short. */
+  private static final int MARKERS_PER_SEARCH = 50;
+
+  /**
+   * Finds the issues of several markers: one search per 50 markers by JQL on the property (where
+   * Jira indexes it), then, for markers still not found, one look through the sync user's newest
+   * issues for all of them (at most {@value #ORIGIN_SCAN} issues, two pages). The engine asks
+   * this once per page of messages that would create issues.
+   */
+  @Override
+  public Map<String, String> findByOriginMarkers(Collection<String> originMarkers) {
+    Set<String> wanted = new LinkedHashSet<>(originMarkers);
+    Map<String, String> found = new LinkedHashMap<>();
+    List<String> all = List.copyOf(wanted);
+    for (int from = 0; from < all.size(); from += MARKERS_PER_SEARCH) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + MARKERS_PER_SEARCH));
+      StringBuilder in = new StringBuilder();
+      for (String marker : chunk) {
+        in.append(in.length() == 0 ? "" : ", ").append(quoteJql(marker));
+      }
+      try {
+        collect(search("project = \"" + projectKey + "\" AND issue.property["
+            + JiraWire.ORIGIN_PROPERTY + "].origin in (" + in + ")", chunk.size(), null, "key",
+            false), wanted, found);
+      } catch (JiraException e) {
+        if (e.status() != 400) {
+          throw e; // 400: the property is not searchable here
+        }
+        break;
+      }
+    }
+    String token = null;
+    int seen = 0;
+    while (found.size() < wanted.size() && seen < ORIGIN_SCAN) {
+      JsonNode page = search("project = \"" + projectKey + "\" AND creator = currentUser()"
+          + " ORDER BY created DESC", 50, token, "key", false);
+      collect(page, wanted, found);
+      seen += page.path("issues").size();
+      token = page.path("issues").isEmpty() ? null : nextToken(page);
+      if (token == null) {
+        break;
+      }
+    }
+    return found;
+  }
+
+  private static String quoteJql(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /** Adds the issues of a search page that are of this project and carry a wanted marker. */
+  private void collect(JsonNode page, Set<String> wanted, Map<String, String> found) {
+    for (JsonNode issue : page.path("issues")) {
+      String key = JiraWire.key(issue, "a search result");
+      if (ownKey(key)) {
+        String marker = markerOf(issue, key);
+        if (marker != null && wanted.contains(marker)) {
+          found.putIfAbsent(marker, key);
+        }
+      }
+    }
   }
 
   /** The first issue of a search page that is of this project and carries the marker. */

@@ -114,6 +114,22 @@ public interface IssueTracker {
   /** The issue created with this origin marker, if any. */
   Optional<String> findByOriginMarker(String originMarker);
 
+  /**
+   * The issues carrying any of these origin markers: marker to issue key, markers no issue
+   * carries left out. The engine asks before it creates partners (a page of creates at a time),
+   * so that a lost or partial store never makes an issue twice. Default: {@link
+   * #findByOriginMarker} for each; a tracker that can search for several at once should.
+   *
+   * @since 0.2
+   */
+  default Map<String, String> findByOriginMarkers(java.util.Collection<String> originMarkers) {
+    Map<String, String> found = new java.util.LinkedHashMap<>();
+    for (String marker : originMarkers) {
+      findByOriginMarker(marker).ifPresent(key -> found.put(marker, key));
+    }
+    return found;
+  }
+
   /** The workflow transitions available on the issue in its current status. */
   List<Transition> transitions(String issueKey);
 
