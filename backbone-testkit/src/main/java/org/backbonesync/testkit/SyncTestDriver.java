@@ -61,7 +61,7 @@ public final class SyncTestDriver {
   private final InMemoryIssueTracker b;
   private final IssueTracker engineA;
   private final IssueTracker engineB;
-  private final Stores stores;
+  private Stores stores;
   private final InMemoryTransport aToB = new InMemoryTransport();
   private final InMemoryTransport bToA = new InMemoryTransport();
   private final RecordingListener events = new RecordingListener();
@@ -138,6 +138,16 @@ public final class SyncTestDriver {
    */
   public void restart() {
     engine.close();
+    engine = newEngine();
+  }
+
+  /**
+   * Throws the engine away and builds a new one on other stores (an empty one for a lost
+   * database, a copy for a restored backup), with the same trackers and transports.
+   */
+  public void restartOn(Stores replacement) {
+    engine.close();
+    stores = java.util.Objects.requireNonNull(replacement, "replacement");
     engine = newEngine();
   }
 

@@ -134,6 +134,29 @@ final class Connector {
     return config.key();
   }
 
+  /** The ids of every mapping and content flow that sends from this connector. */
+  java.util.Set<String> sendingIds() {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    outgoing.forEach(out -> ids.add(out.id()));
+    if (commentsOut != null) {
+      ids.add(commentsId);
+    }
+    if (attachmentsOut != null) {
+      ids.add(attachmentsId);
+    }
+    return ids;
+  }
+
+  /**
+   * The partner issue an origin marker of this connector names (the issue it was created for),
+   * or null for a marker of another connector or synchronization.
+   */
+  String partnerInMarker(String marker) {
+    String prefix = originMarkerPrefix();
+    return marker != null && marker.startsWith(prefix) && marker.length() > prefix.length()
+        ? marker.substring(prefix.length()) : null;
+  }
+
   /** The marker an issue created by this connector for a partner issue carries. */
   String originMarker(String remoteIssueKey) {
     return originMarkerPrefix() + remoteIssueKey;

@@ -48,6 +48,7 @@ final class IncomingQueue implements MessageReceiver {
   private final EngineSettings settings;
   private final OutgoingQueue outgoing;
   private final ConflictResolver resolver;
+  private final PartnerFinder finder;
 
   private final PairClaims pairs;
 
@@ -70,6 +71,7 @@ final class IncomingQueue implements MessageReceiver {
     this.outgoing = outgoing;
     this.resolver = new ConflictResolver(connector, configuration, outgoing,
         settings.off(org.backbonesync.core.TestOnlySwitch.OLDEST_WINS));
+    this.finder = new PartnerFinder(connector, stores, settings);
   }
 
   @Override
@@ -112,6 +114,7 @@ final class IncomingQueue implements MessageReceiver {
     List<ApplyOutcome> outcomes = new ArrayList<>();
     List<InboxEntry> heads =
         stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
+    finder.prefetch(heads);
     for (int from = 0; from < heads.size(); from += CLAIM_CHUNK) {
       List<String> issues = new ArrayList<>(CLAIM_CHUNK);
       for (InboxEntry head : heads.subList(from, Math.min(from + CLAIM_CHUNK, heads.size()))) {
@@ -160,17 +163,14 @@ final class IncomingQueue implements MessageReceiver {
       ApplyOutcome outcome;
       try {
         Optional<SyncInfo> row = rowFor(message);
-        long expected = row.map(SyncInfo::incomingMessageSequenceId).orElse(0L) + 1;
+        long expected = expectedSequence(row, message);
         if (message.sequenceId() < expected
             && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_DUPLICATE_CHECK)) {
-          stores.messages().removeIncoming(connector.key(), message.messageId());
-          log.debug("{}: dropped message {} with sequence id {}; {} already applied",
-              connector.key(), message.messageId(), message.sequenceId(), expected - 1);
-          events.duplicate(connector.key(), message);
+          dropDuplicate(row, message, expected - 1);
           outcomes.add(new ApplyOutcome.Duplicate(message));
           continue;
         }
-        if (message.sequenceId() > expected) {
+        if (message.sequenceId() > expected && !startsAfterGap(row, entry, now)) {
           outcomes.add(waitForGap(entry, expected, now));
           return;
         }
@@ -207,8 +207,51 @@ final class IncomingQueue implements MessageReceiver {
   }
 
   /**
+   * The sequence id the pair's next message must have. A partner that names an issue of ours we
+   * have no row for knows a pair we lost: its sequence goes on where it stands. A row made from an
+   * origin marker or by an import, which never heard from its partner, takes the sequence where a
+   * PAIRED answer (see {@link #dropDuplicate}) says it stands. Anything else waits for the
+   * messages before it (see {@link #waitForGap} for when they never come).
+   */
+  private static long expectedSequence(Optional<SyncInfo> row, SyncMessage message) {
+    boolean named = message.partnerIssueKey() != null;
+    if (row.isEmpty()) {
+      return named ? message.sequenceId() : 1;
+    }
+    SyncInfo r = row.get();
+    boolean answered = r.incomingMessageSequenceId() == 0 && r.remoteIssueKey() != null
+        && message.kind() == MessageKind.PAIRED && message.seenSequenceId() > 0;
+    return answered ? message.sequenceId() : r.incomingMessageSequenceId() + 1;
+  }
+
+  /**
+   * Drops a message applied before. When it asked for a change and its sender had applied none
+   * of ours, the sender may be a row made again (deleted, or its store lost) that counts from 1:
+   * a PAIRED answer says how far we are ({@code seenSequenceId}, never 0 in an answer), and the
+   * sender sends its issue again from there. A redelivered first message gets the same answer,
+   * which costs one resync; later ones (their sender had applied some of ours) get none. A PAIRED
+   * is never answered, so this cannot loop.
+   */
+  private void dropDuplicate(Optional<SyncInfo> row, SyncMessage message, long applied) {
+    SyncMessage answer = stores.inTransaction(() -> {
+      stores.messages().removeIncoming(connector.key(), message.messageId());
+      return row.isPresent() && message.kind() != MessageKind.PAIRED
+          && message.seenSequenceId() == 0
+          ? outgoing.appendPaired(connector.lockRow(stores, row.get().id()), clock.millis())
+          : null;
+    });
+    log.debug("{}: dropped message {} with sequence id {}; {} already applied",
+        connector.key(), message.messageId(), message.sequenceId(), applied);
+    events.duplicate(connector.key(), message);
+    if (answer != null) {
+      events.queued(connector.key(), answer);
+    }
+  }
+
+  /**
    * The row of the pair a message belongs to: by its source issue as our remote key; or, when
-   * the partner names our issue, the row of that issue still waiting for its remote key.
+   * the partner names our issue, the row of that issue still waiting for its remote key; empty
+   * when we have neither (see {@link PartnerFinder}).
    */
   private Optional<SyncInfo> rowFor(SyncMessage message) {
     Optional<SyncInfo> byRemote =
@@ -218,14 +261,7 @@ final class IncomingQueue implements MessageReceiver {
     }
     Optional<SyncInfo> byLocal =
         stores.syncInfo().findByLocalKey(connector.key(), message.partnerIssueKey());
-    if (byLocal.isEmpty()) {
-      throw new SyncException(
-          connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
-              + message.partnerIssueKey() + ", but connector " + connector.key()
-              + " has no sync information for " + message.partnerIssueKey(),
-          null, connector.key(), message.partnerIssueKey(), null);
-    }
-    if (byLocal.get().remoteIssueKey() != null) {
+    if (byLocal.isPresent() && byLocal.get().remoteIssueKey() != null) {
       throw new SyncException(
           connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
               + message.partnerIssueKey() + ", but that issue is paired with "
@@ -233,6 +269,24 @@ final class IncomingQueue implements MessageReceiver {
           null, connector.key(), message.partnerIssueKey(), null);
     }
     return byLocal;
+  }
+
+  /**
+   * Whether a row that never heard from its partner takes the partner's sequence where it stands,
+   * after the gap timeout: the partner names our issue, so it knew the pair before this row was
+   * made (ours was deleted or lost and made again), and the messages before were for that row.
+   * Within the timeout the row waits, as a new pair's first messages can arrive out of order.
+   */
+  private boolean startsAfterGap(Optional<SyncInfo> row, InboxEntry entry, long now) {
+    boolean starts = row.isPresent() && row.get().incomingMessageSequenceId() == 0
+        && entry.message().partnerIssueKey() != null
+        && now - entry.receivedAt() >= settings.gapTimeout().toMillis();
+    if (starts) {
+      log.info("{}: {} never heard from {}; its sequence is taken at {} after the gap timeout",
+          connector.key(), row.get().localIssueKey(), entry.message().sourceIssueKey(),
+          entry.message().sequenceId());
+    }
+    return starts;
   }
 
   private ApplyOutcome waitForGap(InboxEntry entry, long expected, long now) {
@@ -274,13 +328,29 @@ final class IncomingQueue implements MessageReceiver {
                 "PAIRED message " + message.messageId() + " names no issue of connector "
                     + connector.key(),
                 null, connector.key(), message.sourceIssueKey(), null));
-    stores.inTransaction(
+    boolean behind = stores.inTransaction(
         () -> {
-          stores.syncInfo().update(
-              connector.lockRow(stores, info.id()).withRemoteIssueKey(message.sourceIssueKey())
-                  .withReceived(message.sequenceId(), now));
+          SyncInfo current = connector.lockRow(stores, info.id());
+          SyncInfo paired = current.withRemoteIssueKey(message.sourceIssueKey())
+              .withReceived(message.sequenceId(), now);
+          // A PAIRED that says it applied some of ours is the answer to a message it dropped
+          // as applied before (a PAIRED that answers our create says 0): this row is newer
+          // than the pair, or the partner skipped to where it stands. Go on from there.
+          boolean restarted = message.seenSequenceId() > 0;
+          stores.syncInfo().update(restarted
+              ? paired.withSent(Math.max(message.seenSequenceId(),
+                  current.outgoingMessageSequenceId()), current.lastOutgoingChange())
+              : paired);
           stores.messages().removeIncoming(connector.key(), message.messageId());
+          return restarted;
         });
+    if (behind) {
+      // What we sent was dropped there as applied before: send the issue again.
+      log.info("{}: {} dropped a message of {} as applied before; sending the issue again",
+          connector.key(), message.sourceIssueKey(), info.localIssueKey());
+      connector.tracker.issue(info.localIssueKey())
+          .ifPresent(issue -> outgoing.resync(issue, connector.sendingIds()));
+    }
     events.applied(connector.key(), message, info.localIssueKey(), false);
     return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
   }
@@ -326,21 +396,17 @@ final class IncomingQueue implements MessageReceiver {
       }
       update = importAll(message, applied, null, issue, null, false);
     } else {
-      String marker = connector.originMarker(message.sourceIssueKey());
-      Optional<PendingCreate> pending =
-          stores.syncInfo().pendingCreate(connector.key(), message.sourceIssueKey());
-      String found = pending.isPresent()
-          && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_PENDING_CREATE)
-          ? connector.tracker.findByOriginMarker(marker).orElse(null) : null;
+      String found = finder.existing(message);
       if (found != null) {
-        // A crash came between the create and recording it: take the issue, apply everything.
+        // Paired before (a row lost or deleted, or a crash between our create and recording
+        // it): take the issue, apply everything.
         localKey = found;
         Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(found));
         update = importAll(message, applied, null, issue, null, true);
-        log.info("{}: found {} created earlier for {}; not creating it again",
+        log.info("{}: found {}, paired with {} before; not creating it again",
             connector.key(), found, message.sourceIssueKey());
       } else {
-        Created made = create(message, marker, now);
+        Created made = create(message, connector.originMarker(message.sourceIssueKey()), now);
         localKey = made.key();
         created = true;
         Supplier<Optional<TrackedIssue>> issue =
@@ -353,6 +419,7 @@ final class IncomingQueue implements MessageReceiver {
             null, connector.key(), localKey, null);
       }
       String newKey = localKey;
+      boolean named = message.partnerIssueKey() != null;
       Paired paired =
           stores.inTransaction(
               () -> {
@@ -361,9 +428,16 @@ final class IncomingQueue implements MessageReceiver {
                         .insert(SyncInfo.newPair(
                             connector.key(), newKey, message.sourceIssueKey(), now));
                 stores.syncInfo().removePendingCreate(connector.key(), message.sourceIssueKey());
+                if (named) {
+                  // The partner knows the pair: go on from the last of our messages it applied.
+                  stores.syncInfo().update(inserted.withSent(message.seenSequenceId(), 0));
+                  return new Paired(inserted.id(), null);
+                }
                 return new Paired(inserted.id(), outgoing.appendPaired(inserted, now));
               });
-      events.queued(connector.key(), paired.message());
+      if (paired.message() != null) {
+        events.queued(connector.key(), paired.message());
+      }
       rowId = paired.rowId();
     }
     if (!update.fields().isEmpty()) {

@@ -282,19 +282,37 @@ final class OutgoingQueue {
           connector.key(), issue.key(), connector.config.projectKey());
       return false;
     }
-    Optional<SyncInfo> existing = Optional.ofNullable(row);
-    if (existing.isEmpty()) {
-      if (issue.originMarker() != null
-          && issue.originMarker().startsWith(connector.originMarkerPrefix())) {
-        // Created by our incoming queue; its sync information is being (or was) recorded there.
-        return false;
-      }
-      return queueNewIssue(changes);
+    if (row == null) {
+      String partner = connector.partnerInMarker(issue.originMarker());
+      return partner == null ? queueNewIssue(changes, null) : restorePair(changes, partner);
     }
-    return queueChanges(existing.get(), changes);
+    return queueChanges(row, changes);
   }
 
-  private boolean queueNewIssue(IssueChanges changes) {
+  /**
+   * An issue our incoming queue created for {@code partner} whose row is gone (deleted, or the
+   * store lost) and whose create is not pending: the marker is the truth, so the pair is made
+   * again and the issue sent whole to the partner, which finds its own row or issue by the key
+   * named. Left alone when another issue of ours is paired with that partner now.
+   */
+  private boolean restorePair(IssueChanges changes, String partner) {
+    String local = changes.issue().key();
+    if (stores.syncInfo().pendingCreate(connector.key(), partner).isPresent()) {
+      return false; // being created now, or recovered by the incoming queue
+    }
+    Optional<SyncInfo> taken = stores.syncInfo().findByRemoteKey(connector.key(), partner);
+    if (taken.isPresent()) {
+      log.warn("{}: {} carries the origin marker of {}, which is paired with {}; left alone",
+          connector.key(), local, partner, taken.get().localIssueKey());
+      return false;
+    }
+    log.info("{}: restoring the pair {} - {} from its origin marker", connector.key(), local,
+        partner);
+    return queueNewIssue(changes, partner);
+  }
+
+  /** @param partner the partner issue when known (a pair restored from a marker), else null */
+  private boolean queueNewIssue(IssueChanges changes, String partner) {
     if (connector.outgoing.isEmpty() && connector.commentsOut == null) {
       return false;
     }
@@ -319,7 +337,7 @@ final class OutgoingQueue {
             () -> {
               SyncInfo info =
                   stores.syncInfo()
-                      .insert(SyncInfo.newPair(connector.key(), issue.key(), null, now));
+                      .insert(SyncInfo.newPair(connector.key(), issue.key(), partner, now));
               SyncInfo sent = info.withSent(1, now).withLastChangeSeen(lastSeen);
               stores.syncInfo().update(sent);
               if (comments != null) {
@@ -419,11 +437,12 @@ final class OutgoingQueue {
     }
     Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
     if (existing.isEmpty()) {
-      if (issue.originMarker() != null
-          && issue.originMarker().startsWith(connector.originMarkerPrefix())) {
+      String partner = connector.partnerInMarker(issue.originMarker());
+      IssueChanges whole = new IssueChanges(issue, List.of());
+      if (partner != null && !restorePair(whole, partner)) {
         return Resynced.CREATED_BY_SYNC;
       }
-      return queueNewIssue(new IssueChanges(issue, List.of()))
+      return partner != null || queueNewIssue(whole, null)
           ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
     }
     Map<String, FieldValue> fields = new LinkedHashMap<>();
@@ -677,7 +696,9 @@ final class OutgoingQueue {
             MessageKind.PAIRED,
             null,
             now,
-            Map.of());
+            Map.of(),
+            null,
+            sent.incomingMessageSequenceId());
     stores.messages().addOutgoing(message, now);
     return message;
   }

@@ -91,19 +91,12 @@ final class ResyncTasks {
       throw new AdminException(400, "responsibility is not configured for synchronization "
           + configuration.id() + "; resync it with \"responsibility\": false");
     }
-    Set<String> sending = new LinkedHashSet<>();
+    Set<String> sending = connector.sendingIds();
     Set<String> statusReaders = new LinkedHashSet<>();
     for (Connector.Outgoing out : connector.outgoing) {
-      sending.add(out.id());
       if (out.mapping().sourceFields().contains("status")) {
         statusReaders.add(out.id());
       }
-    }
-    if (connector.commentsOut != null) {
-      sending.add(connector.commentsId);
-    }
-    if (connector.attachmentsOut != null) {
-      sending.add(connector.attachmentsId);
     }
     Set<String> chosen = new LinkedHashSet<>();
     for (String id : request.fieldMappings()) {

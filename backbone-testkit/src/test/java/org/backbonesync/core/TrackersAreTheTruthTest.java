@@ -1,0 +1,195 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.InMemoryStores;
+import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trackers are the truth about which issues are pairs: the origin marker of every issue the
+ * sync created names its original. A lost store, a stale one, or sync information deleted on one
+ * side must never create an issue twice or lose the next change.
+ */
+class TrackersAreTheTruthTest {
+  private final ManualExecutor tasks = new ManualExecutor();
+
+  /** Two issues made on A and one on B, synced and quiet: PA-1 - PB-1, PA-2 - PB-2, PA-3 - PB-3. */
+  private SyncTestDriver synced() {
+    SyncTestDriver sync = SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)).build();
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").create("Coffee machine empty");
+    sync.runUntilQuiet();
+    sync.b("bob").create("Stapler missing");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    assertEquals(pairs(sync.syncInfoA()), Map.of("PA-1", "PB-1", "PA-2", "PB-2", "PA-3", "PB-3"));
+    return sync;
+  }
+
+  private static Map<String, String> pairs(List<SyncInfo> rows) {
+    Map<String, String> pairs = new HashMap<>();
+    rows.forEach(r -> pairs.put(r.localIssueKey(), r.remoteIssueKey()));
+    return pairs;
+  }
+
+  private static String summary(InMemoryIssueTracker tracker, String key) {
+    return tracker.value(key, "summary").asText();
+  }
+
+  /** Both sides' rows are mutual, no issue was made twice, sequence ids agree. */
+  private static void assertPairedAsBefore(SyncTestDriver sync) {
+    assertEquals(3, sync.a().allIssues().size(), "issues on A");
+    assertEquals(3, sync.b().allIssues().size(), "issues on B");
+    Map<String, String> expected = Map.of("PA-1", "PB-1", "PA-2", "PB-2", "PA-3", "PB-3");
+    assertEquals(expected, pairs(sync.syncInfoA()));
+    Map<String, String> back = new HashMap<>();
+    expected.forEach((a, b) -> back.put(b, a));
+    assertEquals(back, pairs(sync.syncInfoB()));
+    for (SyncInfo a : sync.syncInfoA()) {
+      SyncInfo b = sync.syncInfoB().stream()
+          .filter(r -> r.localIssueKey().equals(a.remoteIssueKey())).findFirst().orElseThrow();
+      assertEquals(a.outgoingMessageSequenceId(), b.incomingMessageSequenceId(), a + " / " + b);
+      assertEquals(b.outgoingMessageSequenceId(), a.incomingMessageSequenceId(), a + " / " + b);
+    }
+  }
+
+  @Test
+  void anEmptyStoreOverSyncedProjectsCreatesNothingAndPairsAgain() {
+    SyncTestDriver sync = synced();
+    sync.restartOn(new InMemoryStores()); // a lost database
+
+    sync.runUntilQuiet();
+
+    assertPairedAsBefore(sync);
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, again");
+    sync.b("bob").edit("PB-3", "summary", "Stapler found");
+    sync.runUntilQuiet();
+    assertEquals("Printer on fire, again", summary(sync.b(), "PB-1"));
+    assertEquals("Stapler found", summary(sync.a(), "PA-3"));
+    assertPairedAsBefore(sync);
+  }
+
+  @Test
+  void editsMadeWhileTheStoreWasLostReachTheOtherSide() {
+    SyncTestDriver sync = synced();
+    sync.a("alice").edit("PA-2", "summary", "Coffee machine refilled");
+    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.restartOn(new InMemoryStores());
+
+    sync.runUntilQuiet();
+
+    assertEquals("Coffee machine refilled", summary(sync.b(), "PB-2"));
+    assertEquals("High", sync.a().value("PA-1", "priority").asText());
+    assertPairedAsBefore(sync);
+  }
+
+  @Test
+  void aRowDeletedOnTheSideOfTheOriginalIsMadeAgainByTheNextEdit() {
+    SyncTestDriver sync = synced();
+    deleteRow(sync, "PA", "PA-1");
+
+    long before = sync.clock().millis();
+    sync.a("alice").edit("PA-1", "summary", "Printer fixed");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer fixed", summary(sync.b(), "PB-1"));
+    assertPairedAsBefore(sync);
+    // B drops A's first message of the new row as applied before and answers where it stands;
+    // A's row takes that only after the gap timeout, as the answer could be overtaking B's first
+    // messages of a new pair. Then A sends the issue again.
+    assertTrue(sync.clock().millis() - before >= Duration.ofHours(1).toMillis(),
+        "took " + (sync.clock().millis() - before) + " ms");
+  }
+
+  @Test
+  void aRowDeletedOnTheSideOfTheCopyIsMadeAgainByTheNextEdit() {
+    SyncTestDriver sync = synced();
+    deleteRow(sync, "PB", "PB-1");
+
+    sync.b("bob").edit("PB-1", "summary", "Printer fixed");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer fixed", summary(sync.a(), "PA-1"));
+    assertPairedAsBefore(sync);
+  }
+
+  @Test
+  void aRowDeletedOnOneSideIsMadeAgainByAnEditOnTheOther() {
+    SyncTestDriver sync = synced();
+    deleteRow(sync, "PA", "PA-3");
+    deleteRow(sync, "PB", "PB-1");
+
+    sync.b("bob").edit("PB-3", "summary", "Stapler found");
+    sync.a("alice").edit("PA-1", "summary", "Printer fixed");
+    sync.runUntilQuiet();
+
+    assertEquals("Stapler found", summary(sync.a(), "PA-3"));
+    assertEquals("Printer fixed", summary(sync.b(), "PB-1"));
+    assertPairedAsBefore(sync);
+  }
+
+  @Test
+  void bothRowsDeletedArePairedAgainByTheMarkerNotCopiedAgain() {
+    SyncTestDriver sync = synced();
+    deleteRow(sync, "PA", "PA-1");
+    deleteRow(sync, "PB", "PB-1");
+    deleteRow(sync, "PA", "PA-3");
+    deleteRow(sync, "PB", "PB-3");
+
+    sync.a("alice").edit("PA-1", "summary", "Printer fixed");
+    sync.a("alice").edit("PA-3", "summary", "Stapler found");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer fixed", summary(sync.b(), "PB-1"));
+    assertEquals("Stapler found", summary(sync.b(), "PB-3"));
+    assertPairedAsBefore(sync);
+  }
+
+  @Test
+  void aResyncOfAllRebuildsLostRowsWithoutAnEdit() {
+    SyncTestDriver sync = synced();
+    sync.engine().deleteAllSyncInformation("PA");
+    sync.engine().deleteAllSyncInformation("PB");
+
+    sync.engine().resync("PB", ResyncRequest.all(), "admin");
+    tasks.runAll();
+    sync.engine().resync("PA", ResyncRequest.all(), "admin");
+    tasks.runAll();
+    sync.runUntilQuiet();
+
+    assertPairedAsBefore(sync);
+  }
+
+  @Test
+  void markersAreLookedUpOncePerPageOfCreates() {
+    SyncTestDriver sync = SyncTestDriver.builder().build();
+    for (int i = 0; i < 5; i++) {
+      sync.a("alice").create("issue " + i);
+    }
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.b().clearCalls();
+
+    sync.apply("PB");
+
+    assertEquals(5, sync.b().allIssues().size());
+    assertEquals(1, sync.b().calls("findByOriginMarkers").size());
+    assertEquals(0, sync.b().calls("findByOriginMarker").size());
+  }
+
+  private static void deleteRow(SyncTestDriver sync, String connector, String localKey) {
+    List<SyncInfo> rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
+    SyncInfo row = rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()
+        .orElseThrow();
+    assertTrue(sync.engine().deleteSyncInformation(connector, row.id()));
+  }
+}
