@@ -14,13 +14,13 @@ public enum AdminOperation {
   RESYNC,
   /** {@code GET} and {@code DELETE /async-tasks/{id}} (only ever of the caller's own tasks). */
   TASKS,
-  /** {@code GET /connectors/{key}/failedMessages}. */
+  /** {@code GET /connectors/{key}/failedMessages} and {@code .../undeliverableMessages}. */
   READ_FAILED_MESSAGES,
-  /** {@code POST /connectors/{key}/failedMessages/{id}/retry}. */
+  /** {@code POST /connectors/{key}/failedMessages/{id}/retry}, and of undeliverable ones. */
   RETRY_FAILED_MESSAGE,
   /**
-   * {@code POST /connectors/{key}/failedMessages/{id}/skip}: the message's changes are lost to
-   * the partner, so it is an operation of its own.
+   * {@code POST /connectors/{key}/failedMessages/{id}/skip}, and of undeliverable ones: the
+   * message's changes are lost to the partner, so it is an operation of its own.
    */
   SKIP_FAILED_MESSAGE,
   /** {@code GET /connectors/{key}/status}. */

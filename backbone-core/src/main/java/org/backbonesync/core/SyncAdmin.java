@@ -10,6 +10,7 @@ import java.util.List;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
 
 /**
@@ -220,6 +221,47 @@ public final class SyncAdmin {
     } catch (IllegalArgumentException e) {
       throw noFailedMessage(connectorKey, messageId);
     }
+  }
+
+  /** Outbox messages of a connector its transport will never deliver as they are. */
+  public List<OutboxEntry> undeliverableMessages(String caller, String connectorKey) {
+    allow(caller, AdminOperation.READ_FAILED_MESSAGES, connectorKey);
+    return engine(connectorKey).undeliverableMessages(connectorKey);
+  }
+
+  /**
+   * Delivers an undeliverable message again; see {@link SyncEngine#retryUndeliverable}.
+   *
+   * @throws AdminException (404) when the connector has no undeliverable message with this id
+   */
+  public void retryUndeliverable(String caller, String connectorKey, String messageId) {
+    allow(caller, AdminOperation.RETRY_FAILED_MESSAGE, connectorKey);
+    SyncEngine engine = engine(connectorKey);
+    try {
+      engine.retryUndeliverable(connectorKey, messageId);
+    } catch (IllegalArgumentException e) {
+      throw noUndeliverable(connectorKey, messageId);
+    }
+  }
+
+  /**
+   * Gives an undeliverable message up; see {@link SyncEngine#skipUndeliverable}.
+   *
+   * @throws AdminException (404) when the connector has no undeliverable message with this id
+   */
+  public void skipUndeliverable(String caller, String connectorKey, String messageId) {
+    allow(caller, AdminOperation.SKIP_FAILED_MESSAGE, connectorKey);
+    SyncEngine engine = engine(connectorKey);
+    try {
+      engine.skipUndeliverable(connectorKey, messageId);
+    } catch (IllegalArgumentException e) {
+      throw noUndeliverable(connectorKey, messageId);
+    }
+  }
+
+  private static AdminException noUndeliverable(String connectorKey, String messageId) {
+    return new AdminException(404, "connector " + shown(connectorKey)
+        + " has no undeliverable message with id " + shown(messageId));
   }
 
   /** The engine's refusal of an id that is no failed message of a connector it runs (404). */

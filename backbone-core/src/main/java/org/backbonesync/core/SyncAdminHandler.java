@@ -36,6 +36,7 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * GET    /connectors/{connectorKey}/failedMessages                 (not in the original)
  * POST   /connectors/{connectorKey}/failedMessages/{messageId}/retry
  * POST   /connectors/{connectorKey}/failedMessages/{messageId}/skip
+ * GET    /connectors/{connectorKey}/undeliverableMessages          (not in the original)
+ * POST   /connectors/{connectorKey}/undeliverableMessages/{messageId}/retry
+ * POST   /connectors/{connectorKey}/undeliverableMessages/{messageId}/skip
  * GET    /connectors/{connectorKey}/status                         (not in the original)
  * </pre>
  *
@@ -158,6 +162,18 @@ public final class SyncAdminHandler {
         new Route("POST", "connectors/{connectorKey}/failedMessages/{messageId}/skip", Set.of(),
             false, c -> {
               admin.skipFailedMessage(c.caller(), c.arg(1), c.arg(3));
+              return ok(mapper.createObjectNode().put("skipped", c.arg(3)));
+            }),
+        new Route("GET", "connectors/{connectorKey}/undeliverableMessages", Set.of(), false,
+            c -> ok(undeliverable(admin.undeliverableMessages(c.caller(), c.arg(1))))),
+        new Route("POST", "connectors/{connectorKey}/undeliverableMessages/{messageId}/retry",
+            Set.of(), false, c -> {
+              admin.retryUndeliverable(c.caller(), c.arg(1), c.arg(3));
+              return ok(mapper.createObjectNode().put("retried", c.arg(3)));
+            }),
+        new Route("POST", "connectors/{connectorKey}/undeliverableMessages/{messageId}/skip",
+            Set.of(), false, c -> {
+              admin.skipUndeliverable(c.caller(), c.arg(1), c.arg(3));
               return ok(mapper.createObjectNode().put("skipped", c.arg(3)));
             }),
         new Route("GET", "connectors/{connectorKey}/status", Set.of(), false,
@@ -632,6 +648,23 @@ public final class SyncAdminHandler {
     n.set("result", t.result());
     n.put("failureMessage", t.failureMessage());
     return n;
+  }
+
+  private ArrayNode undeliverable(List<OutboxEntry> entries) {
+    ArrayNode list = mapper.createArrayNode();
+    for (OutboxEntry e : entries) {
+      SyncMessage m = e.message();
+      list.addObject().put("messageId", m.messageId())
+          .put("toConnector", m.toConnector())
+          .put("sourceIssueKey", m.sourceIssueKey())
+          .put("partnerIssueKey", m.partnerIssueKey())
+          .put("sequenceId", m.sequenceId())
+          .put("kind", m.kind() == null ? null : m.kind().name())
+          .put("addedAt", e.addedAt())
+          .put("attempts", e.attempts())
+          .put("error", e.lastError() == null ? null : cut(e.lastError(), MAX_MESSAGE_LENGTH));
+    }
+    return list;
   }
 
   private ArrayNode failedMessages(List<InboxEntry> entries) {

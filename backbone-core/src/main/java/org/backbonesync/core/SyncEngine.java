@@ -12,6 +12,7 @@ import org.backbonesync.core.internal.DefaultSyncEngine;
 import org.backbonesync.core.internal.EngineSettings;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.FieldSchema;
@@ -171,6 +172,34 @@ public interface SyncEngine extends AutoCloseable {
    * @throws IllegalArgumentException when no failed message has this id
    */
   void skip(String connectorKey, String messageId);
+
+  /**
+   * Messages of a local connector its transport will never deliver as they are (see {@link
+   * org.backbonesync.spi.transport.MessageTransport#undeliverable}), oldest first, among the first
+   * 10,000 of its outbox. Each stays in the outbox, out of the delivery loop, until {@link
+   * #retryUndeliverable} or {@link #skipUndeliverable}; the other messages flow meanwhile.
+   * {@link OutboxEntry#lastError} says why.
+   *
+   * @since 0.2
+   */
+  List<OutboxEntry> undeliverableMessages(String connectorKey);
+
+  /**
+   * Delivers an undeliverable message again at the next delivery (after the partner's limit was
+   * raised, say).
+   *
+   * @throws IllegalArgumentException when no undeliverable message has this id
+   */
+  void retryUndeliverable(String connectorKey, String messageId);
+
+  /**
+   * Gives an undeliverable message up: an empty message of the same sequence id takes its place,
+   * so the partner's later messages of the issue flow. Its changes are lost to the partner issue
+   * until they change again or a resync.
+   *
+   * @throws IllegalArgumentException when no undeliverable message has this id
+   */
+  void skipUndeliverable(String connectorKey, String messageId);
 
   /**
    * Where a local connector's queues stand: outbox and inbox counts and their oldest messages,

@@ -3,9 +3,12 @@ package org.backbonesync.testkit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.transport.MessageReceiver;
@@ -38,6 +41,9 @@ public final class InMemoryTransport implements MessageTransport {
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final List<SyncMessage> held = new ArrayList<>();
   private boolean down;
+  private Predicate<SyncMessage> refused;
+  private String refusal;
+  private final Map<String, String> undeliverable = new LinkedHashMap<>();
   private long delivered;
 
   /** A transport not yet connected to a receiver. */
@@ -84,6 +90,22 @@ public final class InMemoryTransport implements MessageTransport {
     late.forEach(this::deliver);
   }
 
+  /**
+   * Refuses every message that {@code refused} matches, as a partner refuses one larger than it
+   * accepts: not delivered, listed by {@link #undeliverable()} with the reason. Null: none.
+   */
+  public synchronized InMemoryTransport refuse(
+      Predicate<SyncMessage> refused, String reason) {
+    this.refused = refused;
+    this.refusal = reason;
+    return this;
+  }
+
+  @Override
+  public synchronized Map<String, String> undeliverable() {
+    return Map.copyOf(undeliverable);
+  }
+
   @Override
   public synchronized Set<String> send(List<SyncMessage> messages) {
     if (receiver == null) {
@@ -96,6 +118,11 @@ public final class InMemoryTransport implements MessageTransport {
     held.clear();
     Set<String> acked = new LinkedHashSet<>();
     for (SyncMessage m : messages) {
+      if (refused != null && refused.test(m)) {
+        undeliverable.put(m.messageId(), refusal);
+        continue;
+      }
+      undeliverable.remove(m.messageId());
       Fault fault = faults.poll();
       if (fault == null) {
         if (deliver(m)) {

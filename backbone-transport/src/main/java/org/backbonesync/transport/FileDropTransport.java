@@ -128,9 +128,11 @@ public final class FileDropTransport implements MessageTransport {
 
   /**
    * Messages not written because they do not fit into an envelope the partner accepts, by
-   * message id, with why; they stay in the outbox, and are written once both sides accept larger
-   * envelopes. Cleared of a message when it is written or acknowledged.
+   * message id, with why. The engine keeps them in the outbox and lists them as undeliverable
+   * until an admin retries them (once both sides accept larger envelopes) or skips them. Cleared
+   * of a message when it is written or acknowledged.
    */
+  @Override
   public synchronized Map<String, String> undeliverable() {
     return Map.copyOf(undeliverable);
   }

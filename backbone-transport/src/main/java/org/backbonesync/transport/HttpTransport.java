@@ -70,10 +70,11 @@ public final class HttpTransport implements MessageTransport {
 
   /**
    * Messages not sent because they do not fit into an envelope the partner accepts, by message
-   * id, with why; they stay in the outbox (the engine tries them again after its backoff, so
-   * once both sides accept larger envelopes they go), and the other messages flow meanwhile.
-   * Cleared of a message when it is acknowledged.
+   * id, with why; the other messages flow meanwhile. The engine keeps them in the outbox and
+   * lists them as undeliverable until an admin retries them (once both sides accept larger
+   * envelopes) or skips them. Cleared of a message when it is acknowledged.
    */
+  @Override
   public Map<String, String> undeliverable() {
     return Map.copyOf(undeliverable);
   }

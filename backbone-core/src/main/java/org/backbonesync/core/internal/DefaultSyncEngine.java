@@ -26,6 +26,7 @@ import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.FieldSchema;
@@ -281,6 +282,21 @@ public final class DefaultSyncEngine implements SyncEngine {
   public List<InboxEntry> failedMessages(String connectorKey) {
     local(connectorKey);
     return new ArrayList<>(stores.messages().failedIncoming(connectorKey));
+  }
+
+  @Override
+  public List<OutboxEntry> undeliverableMessages(String connectorKey) {
+    return local(connectorKey).outgoing.undeliverable();
+  }
+
+  @Override
+  public void retryUndeliverable(String connectorKey, String messageId) {
+    local(connectorKey).outgoing.retryUndeliverable(messageId);
+  }
+
+  @Override
+  public void skipUndeliverable(String connectorKey, String messageId) {
+    local(connectorKey).outgoing.skipUndeliverable(messageId);
   }
 
   @Override

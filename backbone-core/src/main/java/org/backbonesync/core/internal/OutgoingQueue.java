@@ -703,6 +703,52 @@ final class OutgoingQueue {
     return message;
   }
 
+  /** The next attempt of an outbox entry the transport will never deliver as it is: never. */
+  static final long UNDELIVERABLE = Long.MAX_VALUE;
+
+  /** How many outbox entries {@link #undeliverable()} looks through. */
+  private static final int OUTBOX_SCAN = 10_000;
+
+  /** The outbox entries parked as undeliverable, among the first 10,000, oldest first. */
+  List<OutboxEntry> undeliverable() {
+    return stores.messages().dueOutgoing(connector.key(), UNDELIVERABLE, OUTBOX_SCAN).stream()
+        .filter(e -> e.notBefore() == UNDELIVERABLE)
+        .toList();
+  }
+
+  /** Delivers a parked message again at the next delivery (the partner may accept it now). */
+  void retryUndeliverable(String messageId) {
+    OutboxEntry e = parked(messageId);
+    stores.messages().updateOutgoing(
+        new OutboxEntry(e.message(), e.addedAt(), e.attempts(), clock.millis(), e.lastError()));
+  }
+
+  /**
+   * Gives up a parked message: its changes do not reach the partner. An empty message of the
+   * same sequence id takes its place, so the partner's sequence goes on without a gap.
+   */
+  void skipUndeliverable(String messageId) {
+    OutboxEntry e = parked(messageId);
+    SyncMessage m = e.message();
+    SyncMessage empty = new SyncMessage(m.formatVersion(), m.messageId(), m.synchronizationId(),
+        m.fromConnector(), m.toConnector(), m.sourceIssueKey(), m.partnerIssueKey(),
+        m.sequenceId(), m.kind() == MessageKind.PAIRED ? MessageKind.PAIRED : MessageKind.CHANGE,
+        m.issueType(), m.createdAt(), Map.of(), m.parentIssueKey(), m.seenSequenceId());
+    stores.inTransaction(() -> {
+      stores.messages().removeOutgoing(connector.key(), messageId);
+      stores.messages().addOutgoing(empty, clock.millis());
+    });
+    log.info("{}: undeliverable message {} for {} skipped by an admin; its changes are not sent",
+        connector.key(), messageId, m.sourceIssueKey());
+  }
+
+  private OutboxEntry parked(String messageId) {
+    return undeliverable().stream().filter(e -> e.message().messageId().equals(messageId))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("connector " + connector.key()
+            + " has no undeliverable message with id " + messageId));
+  }
+
   synchronized int deliver() {
     long now = clock.millis();
     if (!stores.leases().tryLease("deliver", connector.key(), settings.node(), now,
@@ -737,9 +783,18 @@ final class OutgoingQueue {
           connector.key(), batch.size(), e.toString());
     }
     List<OutboxEntry> done = new ArrayList<>();
+    Map<String, String> refused = failure == null ? transport.undeliverable() : Map.of();
     for (OutboxEntry e : due) {
+      String refusal = refused.get(e.message().messageId());
       if (acked.contains(e.message().messageId())) {
         done.add(e);
+      } else if (refusal != null) {
+        // parked until an admin retries or skips it; the other messages flow meanwhile
+        String reason = "undeliverable: " + refusal;
+        stores.messages().updateOutgoing(e.withFailedAttempt(UNDELIVERABLE, reason));
+        log.warn("{}: message {} for {} is undeliverable; it waits for an admin: {}",
+            connector.key(), e.message().messageId(), e.message().sourceIssueKey(), refusal);
+        events.deliveryFailed(connector.key(), e.message(), reason);
       } else {
         String reason = failure != null ? failure : "not acknowledged by the partner";
         long next = now + settings.backoffMillis(e.attempts() + 1);

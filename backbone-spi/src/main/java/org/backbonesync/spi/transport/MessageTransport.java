@@ -22,4 +22,16 @@ public interface MessageTransport {
    *     them will be sent again after a backoff
    */
   Set<String> send(List<SyncMessage> messages);
+
+  /**
+   * The messages this transport will never deliver as they are (the partner refuses them, e.g.
+   * as larger than it accepts), by id, with the reason. The engine takes them out of its delivery
+   * loop and lists them ({@code SyncEngine.undeliverableMessages}) until an admin retries or
+   * skips them. Default: none.
+   *
+   * @since 0.2
+   */
+  default java.util.Map<String, String> undeliverable() {
+    return java.util.Map.of();
+  }
 }

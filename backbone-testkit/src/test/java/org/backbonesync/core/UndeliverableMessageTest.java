@@ -1,0 +1,114 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A message the transport will never deliver as it is (the partner refuses it as too large) is
+ * parked, listed with the reason, and waits for an admin to retry or skip it; the other messages
+ * flow meanwhile and nothing is retried in a loop.
+ */
+class UndeliverableMessageTest {
+  private static final String TOO_LARGE = "2,400,000 bytes; the partner accepts 1,048,576";
+  private final SyncTestDriver sync = SyncTestDriver.builder().build();
+  private final SyncAdmin admin = SyncAdmin.builder().engine(sync.engine())
+      .authorizer((caller, operation, connector) -> "admin".equals(caller)).build();
+  private final SyncAdminHandler handler = new SyncAdminHandler(admin);
+
+  private void refuseMessagesOf(String issueKey) {
+    sync.transportAtoB().refuse(m -> m.sourceIssueKey().equals(issueKey), TOO_LARGE);
+  }
+
+  @Test
+  void aRefusedMessageIsParkedAndListedWhileTheOthersFlow() {
+    refuseMessagesOf("PA-1");
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").create("Coffee machine empty");
+
+    sync.runUntilQuiet();
+    sync.runUntilQuiet(); // nothing due: it is not tried again and again
+
+    assertEquals(1, sync.b().allIssues().size(), "PA-2's copy");
+    List<OutboxEntry> parked = sync.engine().undeliverableMessages("PA");
+    assertEquals(1, parked.size());
+    assertEquals("PA-1", parked.get(0).message().sourceIssueKey());
+    assertEquals(1, parked.get(0).attempts());
+    assertEquals("undeliverable: " + TOO_LARGE, parked.get(0).lastError());
+  }
+
+  @Test
+  void aRetriedMessageIsDeliveredOnceThePartnerTakesIt() {
+    refuseMessagesOf("PA-1");
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    String id = sync.engine().undeliverableMessages("PA").get(0).message().messageId();
+
+    sync.transportAtoB().refuse(null, null); // the partner's limit was raised
+    admin.retryUndeliverable("admin", "PA", id);
+    sync.runUntilQuiet();
+
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
+    assertTrue(sync.engine().undeliverableMessages("PA").isEmpty());
+  }
+
+  @Test
+  void aSkippedMessageLeavesNoGapForTheIssuesLaterChanges() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    refuseMessagesOf("PA-1");
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, with a huge log attached");
+    sync.runUntilQuiet();
+    String id = sync.engine().undeliverableMessages("PA").get(0).message().messageId();
+
+    admin.skipUndeliverable("admin", "PA", id);
+    sync.transportAtoB().refuse(null, null);
+    sync.runUntilQuiet();
+    sync.a("alice").edit("PA-1", "priority", "High");
+    sync.runUntilQuiet();
+
+    assertEquals("High", sync.b().value("PB-1", "priority").asText(), "the later change flows");
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(),
+        "the skipped change did not reach B");
+    SyncInfo a = sync.syncInfoA().get(0);
+    SyncInfo b = sync.syncInfoB().get(0);
+    assertEquals(a.outgoingMessageSequenceId(), b.incomingMessageSequenceId());
+    assertTrue(sync.engine().failedMessages("PB").isEmpty(), "no gap waits at B");
+  }
+
+  @Test
+  void theAdminRestListsRetriesAndSkipsThemAuthorizedAsFailedMessages() throws Exception {
+    refuseMessagesOf("PA-1");
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+
+    AdminResponse list = handler.handle(new AdminRequest("GET",
+        "/connectors/PA/undeliverableMessages", Map.of(), null, "admin"));
+    assertEquals(200, list.status(), list.body());
+    JsonNode entry = new ObjectMapper().readTree(list.body()).get(0);
+    assertEquals("PA-1", entry.get("sourceIssueKey").asText());
+    assertEquals("undeliverable: " + TOO_LARGE, entry.get("error").asText());
+    String id = entry.get("messageId").asText();
+
+    assertEquals(403, handler.handle(new AdminRequest("POST",
+        "/connectors/PA/undeliverableMessages/" + id + "/skip", Map.of(), null, "mallory"))
+        .status());
+    AdminResponse unknown = handler.handle(new AdminRequest("POST",
+        "/connectors/PA/undeliverableMessages/nope/retry", Map.of(), null, "admin"));
+    assertEquals(404, unknown.status());
+    assertTrue(unknown.body().contains("no undeliverable message with id \\\"nope\\\""),
+        unknown.body());
+    assertEquals(400, handler.handle(new AdminRequest("GET",
+        "/connectors/PA/undeliverableMessages", Map.of("id", "1"), null, "admin")).status());
+    assertEquals(1, sync.engine().undeliverableMessages("PA").size(), "nothing was done");
+  }
+}
