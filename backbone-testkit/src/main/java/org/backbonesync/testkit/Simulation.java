@@ -92,9 +92,11 @@ public final class Simulation {
   private final BiFunction<String, InMemoryIssueTracker, IssueTracker> reach;
   private final List<String> via;
   private final boolean traceEngine;
+  private final boolean operators;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
+    this.operators = b.operators;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -130,6 +132,7 @@ public final class Simulation {
     private BiFunction<String, InMemoryIssueTracker, IssueTracker> reach = (key, project) -> project;
     private List<String> via = List.of();
     private boolean traceEngine;
+    private boolean operators;
 
     private Builder() {}
 
@@ -177,6 +180,16 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * Lets operators act on sync information during the traffic: delete one side's row of a
+     * pair or both, start the engine on an empty store. Off by default: with faults in flight
+     * these still break guarantees (see the README's simulation section).
+     */
+    public Builder operatorActions(boolean on) {
+      this.operators = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices. */
     public Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -198,6 +211,9 @@ public final class Simulation {
     boolean faults = true;
     int humanOps;
     int resyncs;
+    int operatorActs;
+    /** Where in the engine's events each store swap came: sequence ids count anew after it. */
+    final List<Integer> storeSwaps = new ArrayList<>();
     int counter;
     String failure;
 
@@ -348,6 +364,8 @@ public final class Simulation {
           trace.add("fault: next message " + (transport == sync.transportAtoB() ? "A->B" : "B->A")
               + " " + fault);
           transport.inject(fault, 1);
+        } else if (dice < 97 && operators) {
+          guarded(this::operatorAct);
         } else if (dice < 98) {
           trace.add("admin: resync PA");
           resyncs++;
@@ -360,6 +378,43 @@ public final class Simulation {
           sync.b().addPriority("Blocker");
           guarded(this::retryFailed);
         }
+      }
+    }
+
+    /**
+     * What operators do to sync information: delete one side's row of a pair, or both, or start
+     * the engine on an empty store (a lost database). The trackers' origin markers must pair the
+     * issues again, with no issue made twice and no change lost.
+     */
+    void operatorAct() {
+      operatorActs++;
+      int what = random.nextInt(10);
+      if (what == 0) {
+        trace.add("operator: restart on an empty store");
+        storeSwaps.add(sync.events().events().size());
+        sync.restartOn(stores.get());
+        return;
+      }
+      boolean sideA = random.nextBoolean();
+      List<SyncInfo> rows = sideA ? sync.syncInfoA() : sync.syncInfoB();
+      if (rows.isEmpty()) {
+        return;
+      }
+      SyncInfo row = rows.get(random.nextInt(rows.size()));
+      String key = sideA ? "PA" : "PB";
+      trace.add("operator: delete " + key + "'s row " + row.localIssueKey() + " - "
+          + row.remoteIssueKey());
+      sync.engine().deleteSyncInformation(key, row.id());
+      if (what < 5 && row.remoteIssueKey() != null) {
+        String other = sideA ? "PB" : "PA";
+        (sideA ? sync.syncInfoB() : sync.syncInfoA()).stream()
+            .filter(r -> row.remoteIssueKey().equals(r.localIssueKey()))
+            .findFirst()
+            .ifPresent(r -> {
+              trace.add("operator: delete " + other + "'s row " + r.localIssueKey() + " - "
+                  + r.remoteIssueKey());
+              sync.engine().deleteSyncInformation(other, r.id());
+            });
       }
     }
 
@@ -630,9 +685,20 @@ public final class Simulation {
                 + " differ from " + files(sync.b(), b.localIssueKey()));
       }
       // Guarantee 1: each message applied once, in order.
+      // (per row of the sender: a row made again, after an operator deleted it or the store was
+      // lost, counts from 1 again; the message id names the row)
       Map<String, Long> lastApplied = new HashMap<>();
-      for (Event e : sync.events().events(Type.APPLIED)) {
-        String pair = e.connectorKey() + " " + e.message().sourceIssueKey();
+      List<Event> all = sync.events().events();
+      for (int i = 0; i < all.size(); i++) {
+        Event e = all.get(i);
+        if (e.type() != Type.APPLIED) {
+          continue;
+        }
+        int position = i;
+        long generation = storeSwaps.stream().filter(at -> at <= position).count();
+        String id = e.message().messageId();
+        String pair = e.connectorKey() + " " + e.message().sourceIssueKey() + " row "
+            + id.substring(0, id.lastIndexOf(':')) + " store " + generation;
         long seq = e.message().sequenceId();
         Long before = lastApplied.put(pair, seq);
         expect(before == null || seq > before, "message " + seq + " of " + pair
@@ -640,7 +706,10 @@ public final class Simulation {
       }
       // Guarantee 3: no echo loop.
       long messages = sync.events().events(Type.QUEUED).size();
-      long bound = 4L * humanOps + 3L * inA.size() + (long) resyncs * inA.size() + 10;
+      // an operator's delete or lost store sends the pairs again, and answers to what the
+      // partner dropped as applied before
+      long bound = 4L * humanOps + 3L * inA.size() + (long) resyncs * inA.size() + 10
+          + 4L * operatorActs * inA.size() + 2L * sync.events().events(Type.DUPLICATE).size();
       expect(messages <= bound, messages + " messages for " + humanOps + " edits (bound " + bound
           + "): an echo loop");
     }

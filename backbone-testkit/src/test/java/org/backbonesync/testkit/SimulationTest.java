@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code -Dbackbone.sim.seed=N}: only seed N, with its whole trace if it fails;
  *   <li>{@code -Dbackbone.sim.base=N}: the first seed (replays a build's seeds);
  *   <li>{@code -Dbackbone.sim.seeds=COUNT} seeds from the base, or {@code FIRST..LAST}: a sweep;
- *   <li>{@code -Dbackbone.sim.threads=N}: threads to run on, default all cores.
+ *   <li>{@code -Dbackbone.sim.threads=N}: threads to run on, default all cores;
+ *   <li>{@code -Dbackbone.sim.operators=true}: operators delete sync information and lose the
+ *       store during the traffic (see {@link Simulation.Builder#operatorActions}).
  * </ul>
  */
 class SimulationTest {
@@ -30,13 +32,13 @@ class SimulationTest {
   void everySeedKeepsEveryGuarantee() {
     Long only = Long.getLong("backbone.sim.seed");
     if (only != null) {
-      Simulation.Result r = Simulation.builder().traceEngine(true).build().run(only);
+      Simulation.Result r = builder().traceEngine(true).build().run(only);
       System.out.println("simulation: seed " + only + (r.ok() ? " ok" : " broke: " + r.failure()
           + "\nwhole trace:\n  " + String.join("\n  ", r.trace())));
       assertTrue(r.ok(), () -> "seed " + only + " broke: " + r.failure() + " (whole trace above)");
       return;
     }
-    Simulation simulation = Simulation.builder().build();
+    Simulation simulation = builder().build();
     long[] range = range();
     int threads = Integer.getInteger("backbone.sim.threads",
         Runtime.getRuntime().availableProcessors());
@@ -52,6 +54,11 @@ class SimulationTest {
     if (!failures.isEmpty()) {
       fail(SeedSweep.summary(failures));
     }
+  }
+
+  /** The simulation, with operators' actions when {@code -Dbackbone.sim.operators=true}. */
+  private static Simulation.Builder builder() {
+    return Simulation.builder().operatorActions(Boolean.getBoolean("backbone.sim.operators"));
   }
 
   /** The seeds to run, first and last: from the properties, else 2,000 from a random base. */
