@@ -867,7 +867,9 @@ final class FakeJiraApi {
         JsonNode body = body(ex);
         String id = as.addComment(key, storedText(body.path("body"), "body"),
             visibility(body.path("visibility")));
-        json(ex, 201, comment(key, find(as, key, id)));
+        // the answer reads what was stored without a tracker call: a fault injected there would
+        // answer 429 for a comment that was added, and the client would add it again
+        json(ex, 201, comment(key, stored(as, key, id)));
       }
       return;
     }
@@ -875,13 +877,19 @@ final class FakeJiraApi {
     find(as, key, id);
     if (method.equals("PUT")) {
       as.editComment(key, id, storedText(body(ex).path("body"), "body"));
-      json(ex, 200, comment(key, find(as, key, id)));
+      json(ex, 200, comment(key, stored(as, key, id)));
     } else if (method.equals("DELETE")) {
       as.deleteComment(key, id);
       send(ex, 204, new byte[0]);
     } else {
       json(ex, 200, comment(key, find(as, key, id)));
     }
+  }
+
+  private static Comment stored(InMemoryIssueTracker as, String key, String id) {
+    return as.storedComments(key).stream().filter(c -> c.id().equals(id)).findFirst()
+        .orElseThrow(() -> new Answer(404, "Can not find a comment for the id: " + id + ".",
+            Map.of()));
   }
 
   private static Comment find(InMemoryIssueTracker as, String key, String id) {
@@ -1027,7 +1035,9 @@ final class FakeJiraApi {
     if (id == null) {
       return null;
     }
-    Optional<TrackerUser> u = tracker.user(id);
+    // not a tracker call: a fault injected while rendering the answer to a write would answer
+    // 429 for a write that was made, and the client would make it again
+    Optional<TrackerUser> u = tracker.storedUser(id);
     return user(u.orElse(new TrackerUser(id, id, null)));
   }
 

@@ -83,6 +83,23 @@ public final class InMemoryIssueTracker implements IssueTracker {
     return new InMemoryIssueTracker(project, userId);
   }
 
+  /**
+   * The issue's comments as stored, without a tracker call (no interceptor sees it): for a fake
+   * server's answer to a write, which must not fail after the write was made.
+   */
+  List<Comment> storedComments(String issueKey) {
+    synchronized (project) {
+      return List.copyOf(project.get(issueKey).comments.values());
+    }
+  }
+
+  /** A known user, without a tracker call: for a fake server's rendering of an answer. */
+  Optional<TrackerUser> storedUser(String userId) {
+    synchronized (project) {
+      return Optional.ofNullable(project.users.get(userId));
+    }
+  }
+
   /** The user this view acts as. */
   public String user() {
     return user;
