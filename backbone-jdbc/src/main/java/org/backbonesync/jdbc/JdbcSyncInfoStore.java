@@ -24,7 +24,8 @@ import org.backbonesync.spi.store.SyncInfoStore;
 final class JdbcSyncInfoStore implements SyncInfoStore {
   private static final String COLUMNS = "id, connector_key, local_issue_key, remote_issue_key,"
       + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
-      + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored";
+      + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored, partner_epoch,"
+      + " partner_since";
 
   private final JdbcStores db;
 
@@ -41,7 +42,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   private static SyncInfo row(ResultSet r) throws SQLException {
     return new SyncInfo(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
         r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10),
-        r.getBoolean(11));
+        r.getBoolean(11), r.getLong(12), r.getLong(13));
   }
 
   private Optional<SyncInfo> one(Connection c, String where, Object... args) throws SQLException {
@@ -132,12 +133,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO bb_sync_info (connector_key,"
           + " local_issue_key, remote_issue_key, first_sync_date, last_outgoing_change,"
           + " last_change_seen, outgoing_sequence_id, last_incoming_change,"
-          + " incoming_sequence_id, incoming_changes_ignored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?)", Statement.RETURN_GENERATED_KEYS)) {
+          + " incoming_sequence_id, incoming_changes_ignored, partner_epoch, partner_since)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
         bind(s, info.connectorKey(), info.localIssueKey(), info.remoteIssueKey(),
             info.firstSyncDate(), info.lastOutgoingChange(), info.lastChangeSeen(),
             info.outgoingMessageSequenceId(), info.lastIncomingChange(),
-            info.incomingMessageSequenceId(), info.incomingChangesIgnored());
+            info.incomingMessageSequenceId(), info.incomingChangesIgnored(), info.partnerEpoch(),
+            info.partnerSince());
         s.executeUpdate();
         try (ResultSet keys = s.getGeneratedKeys()) {
           keys.next();
@@ -166,10 +168,11 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       return update(c, "UPDATE bb_sync_info SET local_issue_key = ?, remote_issue_key = ?,"
           + " first_sync_date = ?, last_outgoing_change = ?, last_change_seen = ?,"
           + " outgoing_sequence_id = ?, last_incoming_change = ?, incoming_sequence_id = ?,"
-          + " incoming_changes_ignored = ? WHERE id = ?", info.localIssueKey(),
-          info.remoteIssueKey(), info.firstSyncDate(), info.lastOutgoingChange(),
-          info.lastChangeSeen(), info.outgoingMessageSequenceId(), info.lastIncomingChange(),
-          info.incomingMessageSequenceId(), info.incomingChangesIgnored(), info.id());
+          + " incoming_changes_ignored = ?, partner_epoch = ?, partner_since = ? WHERE id = ?",
+          info.localIssueKey(), info.remoteIssueKey(), info.firstSyncDate(),
+          info.lastOutgoingChange(), info.lastChangeSeen(), info.outgoingMessageSequenceId(),
+          info.lastIncomingChange(), info.incomingMessageSequenceId(),
+          info.incomingChangesIgnored(), info.partnerEpoch(), info.partnerSince(), info.id());
     });
   }
 

@@ -163,14 +163,29 @@ final class IncomingQueue implements MessageReceiver {
       ApplyOutcome outcome;
       try {
         Optional<SyncInfo> row = rowFor(message);
-        long expected = expectedSequence(row, message);
+        if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
+          row = Optional.of(pairAgain(message, now));
+        }
+        long expected = 1;
+        if (row.isPresent()) {
+          PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
+          if (verdict.stale() != null) {
+            drop(message, verdict.stale());
+            outcomes.add(new ApplyOutcome.Duplicate(message));
+            continue;
+          }
+          if (verdict.learns()) {
+            learn(row.get(), message, verdict.replaced());
+          }
+          expected = verdict.expected();
+        }
         if (message.sequenceId() < expected
             && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_DUPLICATE_CHECK)) {
-          dropDuplicate(row, message, expected - 1);
+          drop(message, (expected - 1) + " already applied");
           outcomes.add(new ApplyOutcome.Duplicate(message));
           continue;
         }
-        if (message.sequenceId() > expected && !startsAfterGap(row, entry, now)) {
+        if (message.sequenceId() > expected) {
           outcomes.add(waitForGap(entry, expected, now));
           return;
         }
@@ -206,46 +221,57 @@ final class IncomingQueue implements MessageReceiver {
     }
   }
 
-  /**
-   * The sequence id the pair's next message must have. A partner that names an issue of ours we
-   * have no row for knows a pair we lost: its sequence goes on where it stands. A row made from an
-   * origin marker or by an import, which never heard from its partner, takes the sequence where a
-   * PAIRED answer (see {@link #dropDuplicate}) says it stands. Anything else waits for the
-   * messages before it (see {@link #waitForGap} for when they never come).
-   */
-  private static long expectedSequence(Optional<SyncInfo> row, SyncMessage message) {
-    boolean named = message.partnerIssueKey() != null;
-    if (row.isEmpty()) {
-      return named ? message.sequenceId() : 1;
-    }
-    SyncInfo r = row.get();
-    boolean answered = r.incomingMessageSequenceId() == 0 && r.remoteIssueKey() != null
-        && message.kind() == MessageKind.PAIRED && message.seenSequenceId() > 0;
-    return answered ? message.sequenceId() : r.incomingMessageSequenceId() + 1;
+  /** Drops a message unapplied, with why. */
+  private void drop(SyncMessage message, String why) {
+    stores.messages().removeIncoming(connector.key(), message.messageId());
+    log.debug("{}: dropped message {} with sequence id {}: {}",
+        connector.key(), message.messageId(), message.sequenceId(), why);
+    events.duplicate(connector.key(), message);
   }
 
   /**
-   * Drops a message applied before. When it asked for a change and its sender had applied none
-   * of ours, the sender may be a row made again (deleted, or its store lost) that counts from 1:
-   * a PAIRED answer says how far we are ({@code seenSequenceId}, never 0 in an answer), and the
-   * sender sends its issue again from there. A redelivered first message gets the same answer,
-   * which costs one resync; later ones (their sender had applied some of ours) get none. A PAIRED
-   * is never answered, so this cannot loop.
+   * Talks with the message's sender row from now on. When it replaces the partner row we talked
+   * with (deleted there, or its store lost), it knows nothing of our issue: send it whole.
    */
-  private void dropDuplicate(Optional<SyncInfo> row, SyncMessage message, long applied) {
-    SyncMessage answer = stores.inTransaction(() -> {
-      stores.messages().removeIncoming(connector.key(), message.messageId());
-      return row.isPresent() && message.kind() != MessageKind.PAIRED
-          && message.seenSequenceId() == 0
-          ? outgoing.appendPaired(connector.lockRow(stores, row.get().id()), clock.millis())
-          : null;
+  private void learn(SyncInfo row, SyncMessage message, boolean replaced) {
+    long sender = message.senderEpoch();
+    stores.inTransaction(() -> {
+      SyncInfo current = connector.lockRow(stores, row.id());
+      if (current.partnerEpoch() == 0 || sender > current.partnerEpoch()) {
+        stores.syncInfo().update(current.withPartnerRow(sender));
+      }
     });
-    log.debug("{}: dropped message {} with sequence id {}; {} already applied",
-        connector.key(), message.messageId(), message.sequenceId(), applied);
-    events.duplicate(connector.key(), message);
-    if (answer != null) {
-      events.queued(connector.key(), answer);
+    if (replaced) {
+      log.info("{}: the row of {} at {} was made again; sending {} whole",
+          connector.key(), message.sourceIssueKey(), connector.partner.key(),
+          row.localIssueKey());
+      sendWhole(row.localIssueKey());
     }
+  }
+
+  private void sendWhole(String localKey) {
+    connector.tracker.issue(localKey)
+        .ifPresent(issue -> outgoing.resync(issue, connector.sendingIds(), true));
+  }
+
+  /**
+   * Makes our row again for a pair the partner names (ours was deleted or lost) and sends our
+   * issue whole, so that the partner learns of the row; the partner's messages for the row
+   * before are not applied (see {@link PartnerRows}).
+   */
+  private SyncInfo pairAgain(SyncMessage message, long now) {
+    String local = finder.existing(message);
+    SyncInfo made = stores.inTransaction(() -> {
+      SyncInfo inserted = stores.syncInfo().insert(SyncInfo.newPair(
+          connector.key(), local, message.sourceIssueKey(), now));
+      SyncInfo talking = inserted.withPartnerRow(message.senderEpoch());
+      stores.syncInfo().update(talking);
+      return talking;
+    });
+    log.info("{}: {} names {} as the partner of {}; paired them again",
+        connector.key(), connector.partner.key(), local, message.sourceIssueKey());
+    sendWhole(local);
+    return stores.syncInfo().findById(connector.key(), made.id()).orElse(made);
   }
 
   /**
@@ -269,24 +295,6 @@ final class IncomingQueue implements MessageReceiver {
           null, connector.key(), message.partnerIssueKey(), null);
     }
     return byLocal;
-  }
-
-  /**
-   * Whether a row that never heard from its partner takes the partner's sequence where it stands,
-   * after the gap timeout: the partner names our issue, so it knew the pair before this row was
-   * made (ours was deleted or lost and made again), and the messages before were for that row.
-   * Within the timeout the row waits, as a new pair's first messages can arrive out of order.
-   */
-  private boolean startsAfterGap(Optional<SyncInfo> row, InboxEntry entry, long now) {
-    boolean starts = row.isPresent() && row.get().incomingMessageSequenceId() == 0
-        && entry.message().partnerIssueKey() != null
-        && now - entry.receivedAt() >= settings.gapTimeout().toMillis();
-    if (starts) {
-      log.info("{}: {} never heard from {}; its sequence is taken at {} after the gap timeout",
-          connector.key(), row.get().localIssueKey(), entry.message().sourceIssueKey(),
-          entry.message().sequenceId());
-    }
-    return starts;
   }
 
   private ApplyOutcome waitForGap(InboxEntry entry, long expected, long now) {
@@ -328,29 +336,13 @@ final class IncomingQueue implements MessageReceiver {
                 "PAIRED message " + message.messageId() + " names no issue of connector "
                     + connector.key(),
                 null, connector.key(), message.sourceIssueKey(), null));
-    boolean behind = stores.inTransaction(
+    stores.inTransaction(
         () -> {
-          SyncInfo current = connector.lockRow(stores, info.id());
-          SyncInfo paired = current.withRemoteIssueKey(message.sourceIssueKey())
-              .withReceived(message.sequenceId(), now);
-          // A PAIRED that says it applied some of ours is the answer to a message it dropped
-          // as applied before (a PAIRED that answers our create says 0): this row is newer
-          // than the pair, or the partner skipped to where it stands. Go on from there.
-          boolean restarted = message.seenSequenceId() > 0;
-          stores.syncInfo().update(restarted
-              ? paired.withSent(Math.max(message.seenSequenceId(),
-                  current.outgoingMessageSequenceId()), current.lastOutgoingChange())
-              : paired);
+          stores.syncInfo().update(
+              connector.lockRow(stores, info.id()).withRemoteIssueKey(message.sourceIssueKey())
+                  .withReceived(message.sequenceId(), now));
           stores.messages().removeIncoming(connector.key(), message.messageId());
-          return restarted;
         });
-    if (behind) {
-      // What we sent was dropped there as applied before: send the issue again.
-      log.info("{}: {} dropped a message of {} as applied before; sending the issue again",
-          connector.key(), message.sourceIssueKey(), info.localIssueKey());
-      connector.tracker.issue(info.localIssueKey())
-          .ifPresent(issue -> outgoing.resync(issue, connector.sendingIds()));
-    }
     events.applied(connector.key(), message, info.localIssueKey(), false);
     return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
   }
@@ -427,9 +419,14 @@ final class IncomingQueue implements MessageReceiver {
                     stores.syncInfo()
                         .insert(SyncInfo.newPair(
                             connector.key(), newKey, message.sourceIssueKey(), now));
+                if (message.senderEpoch() != 0) {
+                  inserted = inserted.withPartnerRow(message.senderEpoch());
+                  stores.syncInfo().update(inserted);
+                }
                 stores.syncInfo().removePendingCreate(connector.key(), message.sourceIssueKey());
                 if (named) {
-                  // The partner knows the pair: go on from the last of our messages it applied.
+                  // (a message of format version 1, whose sender knows the pair: go on from the
+                  // last of our messages it applied)
                   stores.syncInfo().update(inserted.withSent(message.seenSequenceId(), 0));
                   return new Paired(inserted.id(), null);
                 }

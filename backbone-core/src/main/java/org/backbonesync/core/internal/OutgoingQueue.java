@@ -432,17 +432,26 @@ final class OutgoingQueue {
    * @param mappingIds the mappings to send
    */
   synchronized Resynced resync(TrackedIssue issue, Set<String> mappingIds) {
+    return resync(issue, mappingIds, false);
+  }
+
+  /**
+   * As {@link #resync(TrackedIssue, Set)}; {@code whole} also sends every comment and attachment
+   * as new (the partner links those it holds already, by body and by content), for a partner row
+   * that was made again and knows none of them.
+   */
+  synchronized Resynced resync(TrackedIssue issue, Set<String> mappingIds, boolean whole) {
     if (!connector.inProject(issue.key())) {
       return Resynced.OUT_OF_PROJECT;
     }
     Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
     if (existing.isEmpty()) {
       String partner = connector.partnerInMarker(issue.originMarker());
-      IssueChanges whole = new IssueChanges(issue, List.of());
-      if (partner != null && !restorePair(whole, partner)) {
+      IssueChanges all = new IssueChanges(issue, List.of());
+      if (partner != null && !restorePair(all, partner)) {
         return Resynced.CREATED_BY_SYNC;
       }
-      return partner != null || queueNewIssue(whole, null)
+      return partner != null || queueNewIssue(all, null)
           ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
     }
     Map<String, FieldValue> fields = new LinkedHashMap<>();
@@ -456,10 +465,10 @@ final class OutgoingQueue {
     // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
     CommentSync.Outgoing comments = mappingIds.contains(connector.commentsId)
         ? comments(new IssueChanges(issue, List.of()),
-            () -> stores.syncInfo().commentLinks(info.id()), fields) : null;
+            whole ? List::of : () -> stores.syncInfo().commentLinks(info.id()), fields) : null;
     AttachmentSync.Outgoing files = mappingIds.contains(connector.attachmentsId)
         ? attachments(new IssueChanges(issue, List.of()),
-            () -> stores.syncInfo().attachmentLinks(info.id()), fields) : null;
+            whole ? List::of : () -> stores.syncInfo().attachmentLinks(info.id()), fields) : null;
     if (fields.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
@@ -559,7 +568,10 @@ final class OutgoingQueue {
             now,
             fields,
             issue.field("parent").isTextual() ? issue.field("parent").asText() : null,
-            sent.incomingMessageSequenceId());
+            sent.incomingMessageSequenceId(),
+            sent.epoch(),
+            sent.partnerEpoch(),
+            sent.partnerEpoch() == 0 ? 0 : sent.partnerSince());
     Map<String, JsonNode> values = values(fields, connector);
     Map<String, PendingChange> pending = new HashMap<>(values.size() * 2);
     for (String id : values.keySet()) {
@@ -698,7 +710,10 @@ final class OutgoingQueue {
             now,
             Map.of(),
             null,
-            sent.incomingMessageSequenceId());
+            sent.incomingMessageSequenceId(),
+            sent.epoch(),
+            sent.partnerEpoch(),
+            sent.partnerEpoch() == 0 ? 0 : sent.partnerSince());
     stores.messages().addOutgoing(message, now);
     return message;
   }
@@ -733,7 +748,8 @@ final class OutgoingQueue {
     SyncMessage empty = new SyncMessage(m.formatVersion(), m.messageId(), m.synchronizationId(),
         m.fromConnector(), m.toConnector(), m.sourceIssueKey(), m.partnerIssueKey(),
         m.sequenceId(), m.kind() == MessageKind.PAIRED ? MessageKind.PAIRED : MessageKind.CHANGE,
-        m.issueType(), m.createdAt(), Map.of(), m.parentIssueKey(), m.seenSequenceId());
+        m.issueType(), m.createdAt(), Map.of(), m.parentIssueKey(), m.seenSequenceId(),
+        m.senderEpoch(), m.receiverEpoch(), m.partnerSince());
     stores.inTransaction(() -> {
       stores.messages().removeOutgoing(connector.key(), messageId);
       stores.messages().addOutgoing(empty, clock.millis());

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Reads and writes {@link SyncMessage}s as JSON, the form they take in transports and durable
@@ -20,8 +22,11 @@ import java.io.IOException;
  * rather than read as something its sender did not write.
  */
 public final class MessageCodec {
-  /** The envelope format this codec writes and the only one it reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The envelope format this codec writes. It reads this one and version 1 (without the rows'
+   * epochs: a message still in an outbox or inbox when a host upgrades), whose epochs read as 0.
+   */
+  public static final int FORMAT_VERSION = 2;
 
   private final ObjectMapper mapper =
       StrictJson.builder()
@@ -32,9 +37,21 @@ public final class MessageCodec {
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .build();
 
-  /** Encodes a message as UTF-8 JSON. */
+  /** The properties version 2 added. */
+  private static final List<String> EPOCHS =
+      List.of("senderEpoch", "receiverEpoch", "partnerSince");
+
+  /**
+   * Encodes a message as UTF-8 JSON, in the format version it has (a message of version 1, still
+   * queued from before an upgrade, is written without the epochs).
+   */
   public byte[] encode(SyncMessage message) {
     try {
+      if (message.formatVersion() == 1) {
+        ObjectNode tree = mapper.valueToTree(message);
+        tree.remove(EPOCHS);
+        return mapper.writeValueAsBytes(tree);
+      }
       return mapper.writeValueAsBytes(message);
     } catch (JsonProcessingException e) {
       throw new MessageFormatException("cannot encode message " + message.messageId(), e);
@@ -45,8 +62,8 @@ public final class MessageCodec {
    * Decodes UTF-8 JSON into a message.
    *
    * @throws MessageFormatException when the bytes are not JSON (or break a {@link StrictJson}
-   *     rule), the format version is not {@link #FORMAT_VERSION}, or a property is missing,
-   *     unknown or of the wrong type
+   *     rule), the format version is neither 1 nor {@link #FORMAT_VERSION}, or a property is
+   *     missing, unknown or of the wrong type
    */
   public SyncMessage decode(byte[] json) {
     JsonNode tree;
@@ -67,8 +84,8 @@ public final class MessageCodec {
    * with the same checks as {@link #decode(byte[])}, except those of parsing: the caller must have
    * parsed it with {@link StrictJson} (a tree no longer shows a duplicate key).
    *
-   * @throws MessageFormatException when the format version is not {@link #FORMAT_VERSION}, or a
-   *     property is missing, unknown or of the wrong type
+   * @throws MessageFormatException when the format version is neither 1 nor {@link
+   *     #FORMAT_VERSION}, or a property is missing, unknown or of the wrong type
    */
   public SyncMessage decode(JsonNode tree) {
     if (tree == null || !tree.isObject()) {
@@ -80,13 +97,22 @@ public final class MessageCodec {
           "message has no numeric formatVersion (messageId " + shown(tree.path("messageId"))
               + ")", null);
     }
-    if (version.asInt() != FORMAT_VERSION) {
+    if (version.asInt() == 1) {
+      for (String added : EPOCHS) {
+        if (tree.has(added)) {
+          throw new MessageFormatException("message " + shown(tree.path("messageId"))
+              + " of formatVersion 1 has " + added + ", which only version 2 has", null);
+        }
+      }
+      tree = ((ObjectNode) tree).deepCopy()
+          .put("senderEpoch", 0).put("receiverEpoch", 0).put("partnerSince", 0);
+    } else if (version.asInt() != FORMAT_VERSION) {
       throw new MessageFormatException(
           "unsupported message formatVersion "
               + version
               + " (messageId "
               + shown(tree.path("messageId"))
-              + "); this version reads "
+              + "); this version reads 1 and "
               + FORMAT_VERSION,
           null);
     }

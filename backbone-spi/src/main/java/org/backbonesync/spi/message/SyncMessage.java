@@ -28,6 +28,13 @@ import java.util.Objects;
  * @param seenSequenceId how many of the receiver's messages for this pair the sender had applied
  *     when it built this one (its {@code incomingMessageSequenceId}): a change the receiver sent
  *     with a higher sequence id was not known to the sender, so the two are concurrent
+ * @param senderEpoch the {@code SyncInfo.epoch()} of the sender's row; 0 in messages of format
+ *     version 1. The receiver counts sequence ids per sender row: a greater epoch than before
+ *     is a row made again (after a delete or on a new store), a smaller one a row gone
+ * @param receiverEpoch the epoch of the receiver's row the sender talks with, 0 while it knows
+ *     none; a message for another row of the receiver is not applied
+ * @param partnerSince with a receiver epoch, the sequence id of the sender's first message to
+ *     that row: the receiver takes up the sender's sequence there
  */
 public record SyncMessage(
     int formatVersion,
@@ -43,7 +50,10 @@ public record SyncMessage(
     long createdAt,
     Map<String, FieldValue> fields,
     String parentIssueKey,
-    long seenSequenceId) {
+    long seenSequenceId,
+    long senderEpoch,
+    long receiverEpoch,
+    long partnerSince) {
 
   public SyncMessage {
     Objects.requireNonNull(messageId, "messageId");
@@ -61,6 +71,27 @@ public record SyncMessage(
             : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
   }
 
+  /** A message without the rows' epochs (as format version 1 has it). */
+  public SyncMessage(
+      int formatVersion,
+      String messageId,
+      String synchronizationId,
+      String fromConnector,
+      String toConnector,
+      String sourceIssueKey,
+      String partnerIssueKey,
+      long sequenceId,
+      MessageKind kind,
+      String issueType,
+      long createdAt,
+      Map<String, FieldValue> fields,
+      String parentIssueKey,
+      long seenSequenceId) {
+    this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
+        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, parentIssueKey,
+        seenSequenceId, 0, 0, 0);
+  }
+
   /** A message about an issue that is not a sub-task. */
   public SyncMessage(
       int formatVersion,
@@ -76,6 +107,6 @@ public record SyncMessage(
       long createdAt,
       Map<String, FieldValue> fields) {
     this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
-        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null, 0);
+        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null, 0, 0, 0, 0);
   }
 }

@@ -1,5 +1,6 @@
 package org.backbonesync.spi.store;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,12 @@ import java.util.Objects;
  * @param lastIncomingChange when the last change was received and applied
  * @param incomingMessageSequenceId the sequence id of the last message applied (0: none)
  * @param incomingChangesIgnored whether incoming changes are discarded (e.g. a deleted issue)
+ * @param partnerEpoch the {@link #epoch()} of the partner's row this row talks with, 0 until the
+ *     partner's first message says it. Not part of the JSON form (the original product has no
+ *     such property); an imported row starts at 0
+ * @param partnerSince the sequence id of this row's first message to that partner row: the
+ *     partner takes up our sequence there (1 unless the partner's row was made again while this
+ *     one went on). Not part of the JSON form
  */
 public record SyncInfo(
     long id,
@@ -30,7 +37,9 @@ public record SyncInfo(
     long outgoingMessageSequenceId,
     long lastIncomingChange,
     long incomingMessageSequenceId,
-    boolean incomingChangesIgnored) {
+    boolean incomingChangesIgnored,
+    @JsonIgnore long partnerEpoch,
+    @JsonIgnore long partnerSince) {
 
   public SyncInfo {
     Objects.requireNonNull(connectorKey, "connectorKey");
@@ -40,7 +49,8 @@ public record SyncInfo(
   /** A new row for a pair first synced at {@code now}, with nothing sent or received yet. */
   public static SyncInfo newPair(
       String connectorKey, String localIssueKey, String remoteIssueKey, long now) {
-    return new SyncInfo(0, connectorKey, localIssueKey, remoteIssueKey, now, 0, 0, 0, 0, 0, false);
+    return new SyncInfo(
+        0, connectorKey, localIssueKey, remoteIssueKey, now, 0, 0, 0, 0, 0, false, 0, 0);
   }
 
   /** This row with the store's id. */
@@ -48,7 +58,7 @@ public record SyncInfo(
     return new SyncInfo(
         newId, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored);
+        incomingChangesIgnored, partnerEpoch, partnerSince);
   }
 
   /** This row with the partner's issue key. */
@@ -56,14 +66,15 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, key, firstSyncDate, lastOutgoingChange, lastChangeSeen,
         outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored);
+        incomingChangesIgnored, partnerEpoch, partnerSince);
   }
 
   /** This row after a message with {@code sequenceId} was sent at {@code now}. */
   public SyncInfo withSent(long sequenceId, long now) {
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, now, lastChangeSeen,
-        sequenceId, lastIncomingChange, incomingMessageSequenceId, incomingChangesIgnored);
+        sequenceId, lastIncomingChange, incomingMessageSequenceId, incomingChangesIgnored,
+        partnerEpoch, partnerSince);
   }
 
   /** This row after local changes up to {@code changeTime} were examined. */
@@ -71,13 +82,48 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         Math.max(lastChangeSeen, changeTime), outgoingMessageSequenceId, lastIncomingChange,
-        incomingMessageSequenceId, incomingChangesIgnored);
+        incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince);
   }
 
   /** This row after the message with {@code sequenceId} was applied (or skipped) at {@code now}. */
   public SyncInfo withReceived(long sequenceId, long now) {
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
-        lastChangeSeen, outgoingMessageSequenceId, now, sequenceId, incomingChangesIgnored);
+        lastChangeSeen, outgoingMessageSequenceId, now, sequenceId, incomingChangesIgnored,
+        partnerEpoch, partnerSince);
+  }
+
+  /** A row as the original product's JSON has it: no partner row known yet. */
+  public SyncInfo(long id, String connectorKey, String localIssueKey, String remoteIssueKey,
+      long firstSyncDate, long lastOutgoingChange, long lastChangeSeen,
+      long outgoingMessageSequenceId, long lastIncomingChange, long incomingMessageSequenceId,
+      boolean incomingChangesIgnored) {
+    this(id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
+        lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
+        incomingChangesIgnored, 0, 0);
+  }
+
+  /**
+   * This row's identity in the pair's history, which messages carry: when it was made, then its
+   * id. A row made again for the same issue (after a delete, or on a new store) has a greater
+   * one, unless it was made in the same millisecond as the one it replaces on another store.
+   */
+  @JsonIgnore
+  public long epoch() {
+    return firstSyncDate * 1024 + (id & 1023);
+  }
+
+  /**
+   * This row talking with the partner's row of {@code epoch} from now on. When that row replaces
+   * one we talked with, nothing of it was received yet, and our next message is the first it
+   * counts; else it counts ours from the first.
+   */
+  public SyncInfo withPartnerRow(long epoch) {
+    boolean replaced = partnerEpoch != 0;
+    return new SyncInfo(
+        id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
+        lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange,
+        replaced ? 0 : incomingMessageSequenceId, incomingChangesIgnored, epoch,
+        replaced ? outgoingMessageSequenceId + 1 : 1);
   }
 }

@@ -22,8 +22,8 @@ class MessageCodecTest {
     fields.put("map-labels", new FieldValue(
         JsonNodeFactory.instance.arrayNode().add("a").add("b"), 2, "bob"));
     fields.put("map-assignee", new FieldValue(NullNode.getInstance(), 3, "alice"));
-    return new SyncMessage(1, "PA:PA-1:1:1", "sync", "PA", "PB", "PA-1", null, 1,
-        MessageKind.CHANGE, "Task", 1000, fields);
+    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "sync", "PA", "PB", "PA-1",
+        null, 1, MessageKind.CHANGE, "Task", 1000, fields, null, 0, 4097, 2049, 1);
   }
 
   @Test
@@ -39,13 +39,37 @@ class MessageCodecTest {
   @Test
   void anUnknownFormatVersionIsRefusedWithTheVersionNamed() {
     String json = new String(codec.encode(message()), StandardCharsets.UTF_8)
-        .replace("\"formatVersion\":1", "\"formatVersion\":7");
+        .replace("\"formatVersion\":2", "\"formatVersion\":7");
 
     var e = assertThrows(MessageFormatException.class,
         () -> codec.decode(json.getBytes(StandardCharsets.UTF_8)));
 
     assertEquals("unsupported message formatVersion 7 (messageId \"PA:PA-1:1:1\");"
-        + " this version reads 1", e.getMessage());
+        + " this version reads 1 and 2", e.getMessage());
+  }
+
+  /** A message as format version 1 wrote it, queued when a host upgrades, still applies. */
+  @Test
+  void aMessageOfFormatVersion1IsReadWithoutEpochs() {
+    String stored = "{\"formatVersion\":1,\"messageId\":\"PA:PA-1:1:2\",\"synchronizationId\":"
+        + "\"sync\",\"fromConnector\":\"PA\",\"toConnector\":\"PB\",\"sourceIssueKey\":"
+        + "\"PA-1\",\"partnerIssueKey\":\"PB-1\",\"sequenceId\":2,\"kind\":\"CHANGE\","
+        + "\"issueType\":\"Task\",\"createdAt\":1000,\"fields\":{\"map-summary\":{\"value\":"
+        + "\"Printer\",\"changedAt\":1,\"changedBy\":\"alice\"}},"
+        + "\"parentIssueKey\":null,\"seenSequenceId\":1}";
+
+    SyncMessage m = codec.decode(stored.getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(1, m.formatVersion());
+    assertEquals(2, m.sequenceId());
+    assertEquals("PB-1", m.partnerIssueKey());
+    assertEquals(0, m.senderEpoch());
+    assertEquals(0, m.receiverEpoch());
+    assertEquals(stored, new String(codec.encode(m), StandardCharsets.UTF_8), "written back as 1");
+    var refused = assertThrows(MessageFormatException.class, () -> codec.decode(
+        stored.replace("\"seenSequenceId\":1}", "\"seenSequenceId\":1,\"senderEpoch\":5}")
+            .getBytes(StandardCharsets.UTF_8)));
+    assertTrue(refused.getMessage().contains("senderEpoch"), refused.getMessage());
   }
 
   @Test

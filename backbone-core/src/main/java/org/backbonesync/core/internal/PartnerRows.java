@@ -1,0 +1,70 @@
+package org.backbonesync.core.internal;
+
+import java.util.List;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.SyncInfo;
+
+/**
+ * Decides, by the rows' epochs a message carries, whether a message of a pair is for the rows
+ * that exist now and which sequence id it must have. Sequence ids count per sender row; a row made
+ * again (its sync information deleted, or its store lost) has a greater epoch. So:
+ *
+ * <ul>
+ *   <li>a message from an older row of the partner than the one we talk with is stale;
+ *   <li>a message for another row of ours (one deleted or lost) is stale: it never reaches the
+ *       row made since, whose partner sends its issue whole when it learns of it;
+ *   <li>a message from a newer row of the partner makes us talk with that row from now: nothing
+ *       of it was received yet, and we send our issue whole to it (the caller does);
+ *   <li>a partner row that learned of ours while it went on says from which of its sequence ids
+ *       it counts for us ({@code partnerSince}): the ones before were for a row of ours before.
+ * </ul>
+ *
+ * <p>Messages of format version 1 carry no epochs and are counted as before.
+ */
+final class PartnerRows {
+  /**
+   * What to do with a message.
+   *
+   * @param stale why it is dropped unapplied, or null
+   * @param learns whether the row talks with the message's sender row from now on
+   * @param replaced whether that row replaces one the row talked with (our issue goes whole)
+   * @param expected the sequence id the pair's next message must have
+   */
+  record Verdict(String stale, boolean learns, boolean replaced, long expected) {}
+
+  private PartnerRows() {}
+
+  /**
+   * @param row our row of the pair
+   * @param queued the inbox entries of the pair, the message among them
+   */
+  static Verdict judge(SyncInfo row, SyncMessage message, List<InboxEntry> queued) {
+    long sender = message.senderEpoch();
+    long known = row.partnerEpoch();
+    if (sender == 0) {
+      return new Verdict(null, false, false, row.incomingMessageSequenceId() + 1);
+    }
+    if (known != 0 && sender < known) {
+      return stale("it comes from a row of the partner older than the one it talks with now");
+    }
+    long addressed = message.receiverEpoch();
+    if (addressed != 0 && addressed != row.epoch()) {
+      return stale("it was sent to a row of ours that was deleted or lost");
+    }
+    boolean learns = sender != known;
+    SyncInfo now = learns ? row.withPartnerRow(sender) : row;
+    long expected = now.incomingMessageSequenceId() + 1;
+    for (InboxEntry e : queued) {
+      SyncMessage m = e.message();
+      if (m.senderEpoch() == sender && m.receiverEpoch() == row.epoch()) {
+        expected = Math.max(expected, m.partnerSince());
+      }
+    }
+    return new Verdict(null, learns, learns && known != 0, expected);
+  }
+
+  private static Verdict stale(String why) {
+    return new Verdict(why, false, false, 0);
+  }
+}
