@@ -47,9 +47,16 @@ class TrackersAreTheTruthTest {
 
   /** Both sides' rows are mutual, no issue was made twice, sequence ids agree. */
   private static void assertPairedAsBefore(SyncTestDriver sync) {
-    assertEquals(3, sync.a().allIssues().size(), "issues on A");
-    assertEquals(3, sync.b().allIssues().size(), "issues on B");
-    Map<String, String> expected = Map.of("PA-1", "PB-1", "PA-2", "PB-2", "PA-3", "PB-3");
+    assertPairedAsBefore(sync, 3);
+  }
+
+  private static void assertPairedAsBefore(SyncTestDriver sync, int pairs) {
+    assertEquals(pairs, sync.a().allIssues().size(), "issues on A");
+    assertEquals(pairs, sync.b().allIssues().size(), "issues on B");
+    Map<String, String> expected = new HashMap<>();
+    for (int i = 1; i <= pairs; i++) {
+      expected.put("PA-" + i, "PB-" + i);
+    }
     assertEquals(expected, pairs(sync.syncInfoA()));
     Map<String, String> back = new HashMap<>();
     expected.forEach((a, b) -> back.put(b, a));
@@ -183,6 +190,63 @@ class TrackersAreTheTruthTest {
     assertEquals(5, sync.b().allIssues().size());
     assertEquals(1, sync.b().calls("findByOriginMarkers").size());
     assertEquals(0, sync.b().calls("findByOriginMarker").size());
+  }
+
+  /** Comments and attachments on both sides, synced: PA-1 - PB-1. */
+  private SyncTestDriver syncedWithContent() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("authorPrefix", "")))
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", null))
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.b("bob").addComment("PB-1", "toner is low");
+    sync.b("bob").addComment("PB-1", "paper jam");
+    sync.b("bob").upload("PB-1", "log.txt", "text/plain",
+        new java.io.ByteArrayInputStream("jam at tray 2".getBytes()));
+    sync.runUntilQuiet();
+    assertEquals(List.of("toner is low", "paper jam"), bodies(sync.a(), "PA-1"));
+    assertEquals(1, sync.a().attachments("PA-1").size());
+    return sync;
+  }
+
+  private static List<String> bodies(InMemoryIssueTracker tracker, String key) {
+    return tracker.comments(key).stream().map(c -> c.body()).toList();
+  }
+
+  @Test
+  void whatWasDeletedOrEditedWhileTheStoreWasLostIsDeletedOrEditedOnTheOtherSide() {
+    SyncTestDriver sync = syncedWithContent();
+    String jam = sync.b().comments("PB-1").get(1).id();
+    String toner = sync.b().comments("PB-1").get(0).id();
+    sync.restartOn(new InMemoryStores());
+    sync.b("bob").deleteComment("PB-1", jam);
+    sync.b("bob").editComment("PB-1", toner, "toner is empty");
+    sync.b("bob").deleteAttachment(sync.b().attachments("PB-1").get(0).id());
+
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("toner is empty"), bodies(sync.a(), "PA-1"));
+    assertTrue(sync.a().attachments("PA-1").isEmpty(), "the copy of the deleted file went");
+    assertPairedAsBefore(sync, 1);
+  }
+
+  @Test
+  void aRowDeletedOnOneSideGetsTheOthersContentWithoutCopies() {
+    SyncTestDriver sync = syncedWithContent();
+    deleteRow(sync, "PA", "PA-1");
+    sync.b("bob").addComment("PB-1", "fixed it");
+
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("toner is low", "paper jam", "fixed it"), bodies(sync.a(), "PA-1"));
+    assertEquals(1, sync.a().attachments("PA-1").size(), "linked again, not copied again");
+    assertPairedAsBefore(sync, 1);
   }
 
   private static void deleteRow(SyncTestDriver sync, String connector, String localKey) {

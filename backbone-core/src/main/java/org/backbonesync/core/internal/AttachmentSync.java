@@ -118,7 +118,11 @@ final class AttachmentSync {
     return new Outgoing(ops, new LinkChanges(put, removed));
   }
 
-  LinkChanges apply(String issueKey, JsonNode ops, List<AttachmentLink> links) {
+  /** @param created whether the issue was just created for the message (no copies to clean up) */
+  LinkChanges apply(String issueKey, JsonNode ops, List<AttachmentLink> links, boolean created) {
+    if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
+      return new LinkChanges(List.of(), List.of()); // a new issue with no files: no read
+    }
     List<AttachmentLink> known = new ArrayList<>(links);
     List<AttachmentLink> put = new ArrayList<>();
     List<String> removed = new ArrayList<>();
@@ -161,11 +165,42 @@ final class AttachmentSync {
           known.remove(link);
           removed.add(link.localId());
         }
+        case "complete" -> {
+          if (!created) {
+            removed.addAll(deleteCopiesNotIn(issueKey, ops, known));
+          }
+        }
         default -> throw new SyncException(
             "unknown attachment operation \"" + op.path("op").asText() + "\" for " + issueKey);
       }
     }
     return new LinkChanges(put, removed);
+  }
+
+  /**
+   * After the ops of a sender that sent every file it has ({@code complete}, to a row made
+   * again): a file the sync user attached here is a copy, so one whose content the sender no
+   * longer has is a copy of a file deleted there meanwhile, and goes. Returns the ids deleted.
+   */
+  private List<String> deleteCopiesNotIn(String issueKey, JsonNode ops,
+      List<AttachmentLink> known) {
+    java.util.Set<String> contents = new java.util.HashSet<>();
+    ops.forEach(op -> contents.add(op.path("sha256").asText()));
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    known.stream().filter(l -> contents.contains(l.sha256())).forEach(l -> kept.add(l.localId()));
+    List<String> deleted = new ArrayList<>();
+    for (Attachment a : tracker.attachments(issueKey)) {
+      if (syncUser.equals(a.author()) && !kept.contains(a.id())) {
+        try {
+          tracker.deleteAttachment(a.id());
+        } catch (org.backbonesync.spi.tracker.TrackerException gone) {
+          // deleted here as well
+        }
+        deleted.add(a.id());
+      }
+    }
+    known.removeIf(l -> deleted.contains(l.localId()));
+    return deleted;
   }
 
   /**

@@ -116,8 +116,15 @@ final class CommentSync {
     return new Outgoing(ops, new LinkChanges(put, removed), lastAuthor, lastChange);
   }
 
-  /** Carries out the operations on the local issue; returns how its links change. */
-  LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links) {
+  /**
+   * Carries out the operations on the local issue; returns how its links change.
+   *
+   * @param created whether the issue was just created for the message (no copies to clean up)
+   */
+  LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links, boolean created) {
+    if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
+      return new LinkChanges(List.of(), List.of()); // a new issue with no comments: no read
+    }
     Map<String, CommentLink> byLocal = new HashMap<>();
     Map<String, CommentLink> byRemote = new HashMap<>();
     for (CommentLink l : links) {
@@ -127,6 +134,10 @@ final class CommentSync {
       }
     }
     List<Comment> comments = tracker.comments(issueKey);
+    boolean whole = false;
+    for (JsonNode op : ops) {
+      whole |= op.path("op").asText().equals("complete");
+    }
     List<String> touched = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     Map<String, String> remoteOf = new HashMap<>();
@@ -136,11 +147,16 @@ final class CommentSync {
       Optional<CommentLink> target = target(op, byLocal, byRemote);
       switch (kind) {
         case "add" -> {
-          if (target.isPresent()) {
-            continue; // added before (a retry or a resync)
-          }
           String body = prefix(op.path("authorName").asText(op.path("author").asText()))
               + op.path("body").asText();
+          if (target.isPresent()) {
+            // added before (a retry or a resync); a whole resend carries the body as it is now
+            if (whole && refresh(issueKey, comments, target.get(), body)) {
+              remoteOf.put(target.get().localId(), remoteId);
+              touched.add(target.get().localId());
+            }
+            continue;
+          }
           String visibility = op.path("visibility").isTextual()
               ? op.get("visibility").asText() : null;
           String localId = adopt(comments, body, byLocal)
@@ -188,6 +204,11 @@ final class CommentSync {
           }
           removed.add(localId);
         }
+        case "complete" -> {
+          if (!created) {
+            removed.addAll(deleteCopiesNotIn(issueKey, ops, byLocal, touched));
+          }
+        }
         default -> throw new org.backbonesync.spi.SyncException(
             "unknown comment operation \"" + kind + "\" for " + issueKey);
       }
@@ -203,6 +224,48 @@ final class CommentSync {
       }
     }
     return new LinkChanges(put, removed);
+  }
+
+  /**
+   * Gives a copy the body its original has now, unless someone edited the copy here. Returns
+   * whether it changed.
+   */
+  private boolean refresh(String issueKey, List<Comment> comments, CommentLink link,
+      String body) {
+    Comment copy = comments.stream().filter(c -> c.id().equals(link.localId())).findFirst()
+        .orElse(null);
+    if (copy == null || !syncUser.equals(copy.author()) || !syncUser.equals(copy.updateAuthor())
+        || copy.body().equals(body)) {
+      return false;
+    }
+    tracker.editComment(issueKey, copy.id(), body);
+    return true;
+  }
+
+  /**
+   * After the ops of a sender that sent every comment it has ({@code complete}, to a row made
+   * again): the sync user's comments here are copies, so one that is no copy of a comment named
+   * is of a comment deleted there meanwhile, and goes. Returns the ids deleted.
+   */
+  private List<String> deleteCopiesNotIn(String issueKey, JsonNode ops,
+      Map<String, CommentLink> byLocal, List<String> touched) {
+    java.util.Set<String> named = new java.util.HashSet<>();
+    ops.forEach(op -> named.add(op.path("id").asText()));
+    List<String> deleted = new ArrayList<>();
+    for (Comment c : tracker.comments(issueKey)) {
+      CommentLink link = byLocal.get(c.id());
+      boolean copyOfNamed = touched.contains(c.id())
+          || (link != null && link.remoteId() != null && named.contains(link.remoteId()));
+      if (syncUser.equals(c.author()) && !copyOfNamed) {
+        try {
+          tracker.deleteComment(issueKey, c.id());
+        } catch (TrackerException alreadyGone) {
+          // deleted here as well
+        }
+        deleted.add(c.id());
+      }
+    }
+    return deleted;
   }
 
   private static Optional<CommentLink> target(JsonNode op, Map<String, CommentLink> byLocal,

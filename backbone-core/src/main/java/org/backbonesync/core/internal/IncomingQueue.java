@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.RetriableException;
@@ -235,23 +236,20 @@ final class IncomingQueue implements MessageReceiver {
    */
   private void learn(SyncInfo row, SyncMessage message, boolean replaced) {
     long sender = message.senderEpoch();
-    stores.inTransaction(() -> {
-      SyncInfo current = connector.lockRow(stores, row.id());
-      if (current.partnerEpoch() == 0 || sender > current.partnerEpoch()) {
-        stores.syncInfo().update(current.withPartnerRow(sender));
-      }
-    });
-    if (replaced) {
+    UnaryOperator<SyncInfo> talk = current -> current.partnerEpoch() == 0
+        || sender > current.partnerEpoch() ? current.withPartnerRow(sender, replaced) : current;
+    Optional<TrackedIssue> issue =
+        replaced ? connector.tracker.issue(row.localIssueKey()) : Optional.empty();
+    if (issue.isPresent()) {
       log.info("{}: the row of {} at {} was made again; sending {} whole",
           connector.key(), message.sourceIssueKey(), connector.partner.key(),
           row.localIssueKey());
-      sendWhole(row.localIssueKey());
+      outgoing.sendWhole(issue.get(), () -> talk.apply(connector.lockRow(stores, row.id())));
+    } else {
+      stores.inTransaction(() -> {
+        stores.syncInfo().update(talk.apply(connector.lockRow(stores, row.id())));
+      });
     }
-  }
-
-  private void sendWhole(String localKey) {
-    connector.tracker.issue(localKey)
-        .ifPresent(issue -> outgoing.resync(issue, connector.sendingIds(), true));
   }
 
   /**
@@ -261,17 +259,19 @@ final class IncomingQueue implements MessageReceiver {
    */
   private SyncInfo pairAgain(SyncMessage message, long now) {
     String local = finder.existing(message);
-    SyncInfo made = stores.inTransaction(() -> {
-      SyncInfo inserted = stores.syncInfo().insert(SyncInfo.newPair(
-          connector.key(), local, message.sourceIssueKey(), now));
-      SyncInfo talking = inserted.withPartnerRow(message.senderEpoch());
-      stores.syncInfo().update(talking);
-      return talking;
+    TrackedIssue issue = connector.tracker.issue(local).orElseThrow(() -> new SyncException(
+        local + " no longer exists in " + connector.key(), null, connector.key(), local, null));
+    long[] id = new long[1];
+    outgoing.sendWhole(issue, () -> {
+      SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
+          connector.key(), local, message.sourceIssueKey(), now))
+          .withPartnerRow(message.senderEpoch(), false);
+      id[0] = made.id();
+      return made;
     });
     log.info("{}: {} names {} as the partner of {}; paired them again",
         connector.key(), connector.partner.key(), local, message.sourceIssueKey());
-    sendWhole(local);
-    return stores.syncInfo().findById(connector.key(), made.id()).orElse(made);
+    return stores.syncInfo().findById(connector.key(), id[0]).orElseThrow();
   }
 
   /**
@@ -420,7 +420,7 @@ final class IncomingQueue implements MessageReceiver {
                         .insert(SyncInfo.newPair(
                             connector.key(), newKey, message.sourceIssueKey(), now));
                 if (message.senderEpoch() != 0) {
-                  inserted = inserted.withPartnerRow(message.senderEpoch());
+                  inserted = inserted.withPartnerRow(message.senderEpoch(), false);
                   stores.syncInfo().update(inserted);
                 }
                 stores.syncInfo().removePendingCreate(connector.key(), message.sourceIssueKey());
@@ -430,7 +430,8 @@ final class IncomingQueue implements MessageReceiver {
                   stores.syncInfo().update(inserted.withSent(message.seenSequenceId(), 0));
                   return new Paired(inserted.id(), null);
                 }
-                return new Paired(inserted.id(), outgoing.appendPaired(inserted, now));
+                return new Paired(inserted.id(),
+                    outgoing.appendPaired(inserted, message.sequenceId(), now));
               });
       if (paired.message() != null) {
         events.queued(connector.key(), paired.message());
@@ -451,12 +452,12 @@ final class IncomingQueue implements MessageReceiver {
         connector.commentsIn == null ? null : message.fields().get(connector.commentsId);
     CommentSync.LinkChanges links = commentOps == null ? null
         : connector.commentsIn.apply(localKey, commentOps.value(),
-            stores.syncInfo().commentLinks(rowId));
+            stores.syncInfo().commentLinks(rowId), created);
     FieldValue fileOps =
         connector.attachmentsIn == null ? null : message.fields().get(connector.attachmentsId);
     AttachmentSync.LinkChanges fileLinks = fileOps == null ? null
         : connector.attachmentsIn.apply(localKey, fileOps.value(),
-            stores.syncInfo().attachmentLinks(rowId));
+            stores.syncInfo().attachmentLinks(rowId), created);
     long id = rowId;
     Map<String, FieldValue> appliedValues = applied;
     ConflictResolver.Resolution settled = resolution;

@@ -1,6 +1,8 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -330,6 +332,8 @@ final class OutgoingQueue {
     }
     CommentSync.Outgoing comments = comments(changes, List::of, fields);
     AttachmentSync.Outgoing files = attachments(changes, List::of, fields);
+    // every one is sent: a partner issue found again (a lost store) loses its stale copies
+    markComplete(fields, connector.sendingIds(), issue);
     long now = clock.millis();
     long lastSeen = Math.max(issue.created(), maxTimestamp(changes.changelog()));
     SyncMessage message =
@@ -432,15 +436,6 @@ final class OutgoingQueue {
    * @param mappingIds the mappings to send
    */
   synchronized Resynced resync(TrackedIssue issue, Set<String> mappingIds) {
-    return resync(issue, mappingIds, false);
-  }
-
-  /**
-   * As {@link #resync(TrackedIssue, Set)}; {@code whole} also sends every comment and attachment
-   * as new (the partner links those it holds already, by body and by content), for a partner row
-   * that was made again and knows none of them.
-   */
-  synchronized Resynced resync(TrackedIssue issue, Set<String> mappingIds, boolean whole) {
     if (!connector.inProject(issue.key())) {
       return Resynced.OUT_OF_PROJECT;
     }
@@ -454,6 +449,45 @@ final class OutgoingQueue {
       return partner != null || queueNewIssue(all, null)
           ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
     }
+    SyncInfo info = existing.get();
+    Resend resend = resend(issue, mappingIds, false, info.id());
+    if (resend.fields().isEmpty()) {
+      return Resynced.NOTHING_TO_SEND;
+    }
+    SyncMessage message = stores.inTransaction(
+        () -> append(resend, connector.lockRow(stores, info.id()), issue));
+    events.queued(connector.key(), message);
+    return Resynced.SENT;
+  }
+
+  /**
+   * Sends an issue whole to a partner row made again (deleted there, or its store lost), which
+   * knows none of it: every mapping, and every comment and attachment as new (the partner links
+   * those it holds already, by body and by content). {@code row} gives our row talking with that
+   * partner row (locked, or made) inside the same transaction, so that a failed read of the issue
+   * changes nothing and the next attempt sends it again.
+   */
+  synchronized void sendWhole(TrackedIssue issue, Supplier<SyncInfo> row) {
+    Resend resend = resend(issue, connector.sendingIds(), true, 0);
+    SyncMessage message = stores.inTransaction(() -> {
+      SyncInfo current = row.get();
+      if (resend.fields().isEmpty()) {
+        stores.syncInfo().update(current);
+        return null;
+      }
+      return append(resend, current, issue);
+    });
+    if (message != null) {
+      events.queued(connector.key(), message);
+    }
+  }
+
+  /** What a resync sends: the values, and the comment and attachment operations with links. */
+  private record Resend(Map<String, FieldValue> fields, CommentSync.Outgoing comments,
+      AttachmentSync.Outgoing files) {}
+
+  /** Reads what a resync of the mappings sends (tracker calls; no store write). */
+  private Resend resend(TrackedIssue issue, Set<String> mappingIds, boolean whole, long rowId) {
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       if (mappingIds.contains(out.id())) {
@@ -461,32 +495,51 @@ final class OutgoingQueue {
             new FieldValue(export(out, issue), issue.updated(), connector.config.syncUser()));
       }
     }
-    SyncInfo info = existing.get();
     // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
     CommentSync.Outgoing comments = mappingIds.contains(connector.commentsId)
         ? comments(new IssueChanges(issue, List.of()),
-            whole ? List::of : () -> stores.syncInfo().commentLinks(info.id()), fields) : null;
+            whole ? List::of : () -> stores.syncInfo().commentLinks(rowId), fields) : null;
     AttachmentSync.Outgoing files = mappingIds.contains(connector.attachmentsId)
         ? attachments(new IssueChanges(issue, List.of()),
-            whole ? List::of : () -> stores.syncInfo().attachmentLinks(info.id()), fields) : null;
-    if (fields.isEmpty()) {
-      return Resynced.NOTHING_TO_SEND;
+            whole ? List::of : () -> stores.syncInfo().attachmentLinks(rowId), fields) : null;
+    if (whole) {
+      // every one was sent: the partner deletes its copies of those deleted here meanwhile
+      markComplete(fields, mappingIds, issue);
     }
+    return new Resend(fields, comments, files);
+  }
+
+  private void markComplete(Map<String, FieldValue> fields, Set<String> ids, TrackedIssue issue) {
+    if (connector.commentsOut != null && ids.contains(connector.commentsId)) {
+      complete(fields, connector.commentsId, issue);
+    }
+    if (connector.attachmentsOut != null && ids.contains(connector.attachmentsId)) {
+      complete(fields, connector.attachmentsId, issue);
+    }
+  }
+
+  private void complete(Map<String, FieldValue> fields, String id, TrackedIssue issue) {
+    FieldValue ops = fields.get(id);
+    ArrayNode all = ops == null ? JsonNodeFactory.instance.arrayNode()
+        : ((ArrayNode) ops.value()).deepCopy();
+    all.addObject().put("op", "complete");
+    fields.put(id, ops == null
+        ? new FieldValue(all, issue.updated(), connector.config.syncUser())
+        : new FieldValue(all, ops.changedAt(), ops.changedBy()));
+  }
+
+  /** Appends a resync's message for the locked row; call inside a transaction. */
+  private SyncMessage append(Resend resend, SyncInfo current, TrackedIssue issue) {
     long now = clock.millis();
-    SyncMessage message = stores.inTransaction(() -> {
-      SyncInfo current = connector.lockRow(stores, info.id());
-      SyncInfo sent = current.withSent(current.outgoingMessageSequenceId() + 1, now);
-      stores.syncInfo().update(sent);
-      if (comments != null) {
-        comments.links().applyTo(stores.syncInfo(), sent.id());
-      }
-      if (files != null) {
-        files.links().applyTo(stores.syncInfo(), sent.id());
-      }
-      return append(sent, issue, fields, now, MessageKind.RESYNC);
-    });
-    events.queued(connector.key(), message);
-    return Resynced.SENT;
+    SyncInfo sent = current.withSent(current.outgoingMessageSequenceId() + 1, now);
+    stores.syncInfo().update(sent);
+    if (resend.comments() != null) {
+      resend.comments().links().applyTo(stores.syncInfo(), sent.id());
+    }
+    if (resend.files() != null) {
+      resend.files().links().applyTo(stores.syncInfo(), sent.id());
+    }
+    return append(sent, issue, resend.fields(), now, MessageKind.RESYNC);
   }
 
   /**
@@ -691,8 +744,12 @@ final class OutgoingQueue {
     return values;
   }
 
-  /** Appends a PAIRED message telling the partner which local issue was created for its issue. */
-  SyncMessage appendPaired(SyncInfo row, long now) {
+  /**
+   * Appends a PAIRED message telling the partner which local issue was created for its issue.
+   *
+   * @param seen the sequence id of the partner's message the issue was created for
+   */
+  SyncMessage appendPaired(SyncInfo row, long seen, long now) {
     SyncInfo sent = row.withSent(row.outgoingMessageSequenceId() + 1, now);
     stores.syncInfo().update(sent);
     SyncMessage message =
@@ -710,7 +767,7 @@ final class OutgoingQueue {
             now,
             Map.of(),
             null,
-            sent.incomingMessageSequenceId(),
+            seen,
             sent.epoch(),
             sent.partnerEpoch(),
             sent.partnerEpoch() == 0 ? 0 : sent.partnerSince());

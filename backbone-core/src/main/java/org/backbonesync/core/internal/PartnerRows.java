@@ -17,7 +17,7 @@ import org.backbonesync.spi.store.SyncInfo;
  *   <li>a message from a newer row of the partner makes us talk with that row from now: nothing
  *       of it was received yet, and we send our issue whole to it (the caller does);
  *   <li>a partner row that learned of ours while it went on says from which of its sequence ids
- *       it counts for us ({@code partnerSince}): the ones before were for a row of ours before.
+ *       it counts for us ({@code partnerSince}): the ones before were for a row of ours before;
  * </ul>
  *
  * <p>Messages of format version 1 carry no epochs and are counted as before.
@@ -28,7 +28,8 @@ final class PartnerRows {
    *
    * @param stale why it is dropped unapplied, or null
    * @param learns whether the row talks with the message's sender row from now on
-   * @param replaced whether that row replaces one the row talked with (our issue goes whole)
+   * @param replaced whether that row replaces one the row talked with: our issue goes whole,
+   *     and it counts ours from the next
    * @param expected the sequence id the pair's next message must have
    */
   record Verdict(String stale, boolean learns, boolean replaced, long expected) {}
@@ -53,7 +54,8 @@ final class PartnerRows {
       return stale("it was sent to a row of ours that was deleted or lost");
     }
     boolean learns = sender != known;
-    SyncInfo now = learns ? row.withPartnerRow(sender) : row;
+    boolean replaced = learns && known != 0;
+    SyncInfo now = learns ? row.withPartnerRow(sender, replaced) : row;
     long expected = now.incomingMessageSequenceId() + 1;
     for (InboxEntry e : queued) {
       SyncMessage m = e.message();
@@ -61,7 +63,7 @@ final class PartnerRows {
         expected = Math.max(expected, m.partnerSince());
       }
     }
-    return new Verdict(null, learns, learns && known != 0, expected);
+    return new Verdict(null, learns, replaced, expected);
   }
 
   private static Verdict stale(String why) {

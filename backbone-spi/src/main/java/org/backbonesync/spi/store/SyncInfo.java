@@ -115,15 +115,16 @@ public record SyncInfo(
 
   /**
    * This row talking with the partner's row of {@code epoch} from now on. When that row replaces
-   * one we talked with, nothing of it was received yet, and our next message is the first it
-   * counts; else it counts ours from the first.
+   * one we talked with, nothing of it was received yet. It counts our messages from the next one
+   * when {@code fromNext} (it has none of those sent before: we send our issue whole), else from
+   * the first.
    */
-  public SyncInfo withPartnerRow(long epoch) {
+  public SyncInfo withPartnerRow(long epoch, boolean fromNext) {
     boolean replaced = partnerEpoch != 0;
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange,
         replaced ? 0 : incomingMessageSequenceId, incomingChangesIgnored, epoch,
-        replaced ? outgoingMessageSequenceId + 1 : 1);
+        fromNext ? outgoingMessageSequenceId + 1 : 1);
   }
 }
