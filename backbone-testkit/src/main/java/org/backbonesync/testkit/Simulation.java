@@ -214,6 +214,8 @@ public final class Simulation {
     int operatorActs;
     /** Where in the engine's events each store swap came: sequence ids count anew after it. */
     final List<Integer> storeSwaps = new ArrayList<>();
+    /** Where in the engine's events an operator deleted a row, and the row's issue keys. */
+    final List<Map.Entry<Integer, Set<String>>> rowDeletes = new ArrayList<>();
     int counter;
     String failure;
 
@@ -392,7 +394,12 @@ public final class Simulation {
       if (what == 0) {
         trace.add("operator: restart on an empty store");
         storeSwaps.add(sync.events().events().size());
+        // rows are ordered by the millisecond they were made: a new store's rows are made later
+        sync.advance(Duration.ofMillis(1));
+        boolean was = faults;
+        faults = false; // the new process starts cleanly, as after a crash
         sync.restartOn(stores.get());
+        faults = was;
         return;
       }
       boolean sideA = random.nextBoolean();
@@ -404,6 +411,7 @@ public final class Simulation {
       String key = sideA ? "PA" : "PB";
       trace.add("operator: delete " + key + "'s row " + row.localIssueKey() + " - "
           + row.remoteIssueKey());
+      rowDeletes.add(Map.entry(sync.events().events().size(), keys(row)));
       sync.engine().deleteSyncInformation(key, row.id());
       if (what < 5 && row.remoteIssueKey() != null) {
         String other = sideA ? "PB" : "PA";
@@ -413,9 +421,19 @@ public final class Simulation {
             .ifPresent(r -> {
               trace.add("operator: delete " + other + "'s row " + r.localIssueKey() + " - "
                   + r.remoteIssueKey());
+              rowDeletes.add(Map.entry(sync.events().events().size(), keys(r)));
               sync.engine().deleteSyncInformation(other, r.id());
             });
       }
+    }
+
+    private Set<String> keys(SyncInfo row) {
+      Set<String> keys = new java.util.HashSet<>();
+      keys.add(row.localIssueKey());
+      if (row.remoteIssueKey() != null) {
+        keys.add(row.remoteIssueKey());
+      }
+      return keys;
     }
 
     void retryFailed() {
@@ -695,7 +713,11 @@ public final class Simulation {
           continue;
         }
         int position = i;
-        long generation = storeSwaps.stream().filter(at -> at <= position).count();
+        String source = e.message().sourceIssueKey();
+        // a row deleted or a store lost makes new rows: each pair of rows counts on its own
+        long generation = storeSwaps.stream().filter(at -> at <= position).count()
+            + rowDeletes.stream().filter(d -> d.getKey() <= position
+                && d.getValue().contains(source)).count();
         String id = e.message().messageId();
         String pair = e.connectorKey() + " " + e.message().sourceIssueKey() + " row "
             + id.substring(0, id.lastIndexOf(':')) + " store " + generation;

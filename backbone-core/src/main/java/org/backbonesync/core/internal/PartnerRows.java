@@ -11,7 +11,8 @@ import org.backbonesync.spi.store.SyncInfo;
  * again (its sync information deleted, or its store lost) has a greater epoch. So:
  *
  * <ul>
- *   <li>a message from an older row of the partner than the one we talk with is stale;
+ *   <li>a message from an older row of the partner than the one we talk with, or than another
+ *       message of the pair waiting in the inbox, is stale;
  *   <li>a message for another row of ours (one deleted or lost) is stale: it never reaches the
  *       row made since, whose partner sends its issue whole when it learns of it;
  *   <li>a message from a newer row of the partner makes us talk with that row from now: nothing
@@ -49,12 +50,18 @@ final class PartnerRows {
     if (known != 0 && sender < known) {
       return stale("it comes from a row of the partner older than the one it talks with now");
     }
+    for (InboxEntry e : queued) {
+      if (e.message().senderEpoch() > sender) {
+        return stale("a newer row of the partner has sent since");
+      }
+    }
     long addressed = message.receiverEpoch();
     if (addressed != 0 && addressed != row.epoch()) {
       return stale("it was sent to a row of ours that was deleted or lost");
     }
     boolean learns = sender != known;
-    boolean replaced = learns && known != 0;
+    boolean replaced = learns && (known != 0
+        || message.seenSequenceId() == 0 && row.outgoingMessageSequenceId() > 0);
     SyncInfo now = learns ? row.withPartnerRow(sender, replaced) : row;
     long expected = now.incomingMessageSequenceId() + 1;
     for (InboxEntry e : queued) {
