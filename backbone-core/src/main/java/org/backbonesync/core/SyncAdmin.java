@@ -74,6 +74,17 @@ public final class SyncAdmin {
     return withId(task, task.id() + "." + token);
   }
 
+  /**
+   * Starts rebuilding a connector's sync information from the trackers (after a lost store or
+   * deleted rows): a resync of every mapping over the connector's scope. An issue carrying the
+   * connector's origin marker gets its row again and is sent whole; its partner pairs it by the
+   * key named, and one without a marker is paired when the partner's rebuild sends its copy.
+   * Run it on both connectors. Authorized as a resync; progress as a resync's.
+   */
+  public AsyncTask rebuildSyncInformation(String caller, String connectorKey) {
+    return resync(caller, connectorKey, ResyncRequest.all());
+  }
+
   /** A task the caller started. */
   public AsyncTask task(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);

@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * GET    /synchronizations
  * GET    /synchronizations/{id}
  * POST   /connectors/{connectorKey}/resync            {"jql", "fieldMappings", "responsibility", "sendStatusField"}
+ * POST   /connectors/{connectorKey}/syncInformation/rebuild          (not in the original)
  * GET    /async-tasks/{id}
  * DELETE /async-tasks/{id}                            (cancels)
  * GET    /connectors/{connectorKey}/syncInformation[?localIssueKey=&amp;remoteIssueKey=]
@@ -141,6 +142,8 @@ public final class SyncAdminHandler {
             c -> ok(task(admin.cancelTask(c.caller(), c.arg(1))))),
         new Route("POST", "connectors/{connectorKey}/resync", Set.of(), true,
             c -> ok(task(admin.resync(c.caller(), c.arg(1), resyncRequest(c.body()))))),
+        new Route("POST", "connectors/{connectorKey}/syncInformation/rebuild", Set.of(), false,
+            c -> ok(task(admin.rebuildSyncInformation(c.caller(), c.arg(1))))),
         new Route("GET", "connectors/{connectorKey}/syncInformation",
             Set.of("localIssueKey", "remoteIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.syncInformation(c.caller(), c.arg(1),

@@ -176,6 +176,31 @@ class TrackersAreTheTruthTest {
   }
 
   @Test
+  void theAdminRestRebuildsLostRowsAsATask() throws Exception {
+    SyncTestDriver sync = synced();
+    sync.engine().deleteAllSyncInformation("PA");
+    sync.engine().deleteAllSyncInformation("PB");
+    SyncAdminHandler handler = new SyncAdminHandler(SyncAdmin.builder().engine(sync.engine())
+        .authorizer((caller, operation, connector) -> "admin".equals(caller)).build());
+
+    for (String connector : List.of("PB", "PA")) {
+      AdminResponse started = handler.handle(new AdminRequest("POST",
+          "/connectors/" + connector + "/syncInformation/rebuild", Map.of(), null, "admin"));
+      assertEquals(200, started.status(), started.body());
+      assertTrue(started.body().contains("\"progress\":0"), started.body());
+      tasks.runAll();
+    }
+    sync.runUntilQuiet();
+
+    assertPairedAsBefore(sync);
+    assertEquals(403, handler.handle(new AdminRequest("POST",
+        "/connectors/PA/syncInformation/rebuild", Map.of(), null, "mallory")).status());
+    assertEquals(400, handler.handle(new AdminRequest("POST",
+        "/connectors/PA/syncInformation/rebuild", Map.of(), "{\"jql\": \"x\"}", "admin"))
+        .status());
+  }
+
+  @Test
   void markersAreLookedUpOncePerPageOfCreates() {
     SyncTestDriver sync = SyncTestDriver.builder().build();
     for (int i = 0; i < 5; i++) {
