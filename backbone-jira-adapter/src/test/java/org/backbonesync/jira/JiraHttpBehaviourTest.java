@@ -237,6 +237,19 @@ class JiraHttpBehaviourTest {
   }
 
   @Test
+  void anExistingIssueIsMarkedAndFoundByItsMarker() {
+    site(FakeJiraServer.Flavour.SERVER, b -> { });
+    String key = warmIssue();
+    site.server.clearRequests();
+
+    assertTrue(site.tracker.setOriginMarker(key, "PB:PB-7"));
+
+    assertEquals(1, hits("PUT", "/issue/" + key + "/properties/backboneSync"));
+    assertEquals(Optional.of(key), site.tracker.findByOriginMarker("PB:PB-7"));
+    assertEquals("PB:PB-7", site.project.issue(key).orElseThrow().originMarker());
+  }
+
+  @Test
   void aDroppedConnectionOnAReadIsRetried() {
     site(FakeJiraServer.Flavour.CLOUD, b -> { });
     String key = warmIssue();

@@ -568,8 +568,29 @@ final class FakeJiraApi {
       }
       case "comment" -> comment(ex, as, method, key, p, q);
       case "attachments" -> upload(ex, as, key);
+      case "properties" -> property(ex, as, method, key, p);
       default -> throw new Answer(404, "No resource " + sub, Map.of());
     }
+  }
+
+  /** The origin marker's issue property, {@code /issue/{key}/properties/backboneSync}. */
+  private void property(HttpExchange ex, InMemoryIssueTracker as, String method, String key,
+      String[] p) throws IOException {
+    if (p.length != 4 || !p[3].equals("backboneSync")) {
+      throw new Answer(404, "The property was not found", Map.of());
+    }
+    if (method.equals("PUT")) {
+      as.setOriginMarker(key, body(ex).path("origin").asText());
+      send(ex, 200, new byte[0]);
+      return;
+    }
+    String marker = as.issue(key).map(TrackedIssue::originMarker).orElse(null);
+    if (marker == null) {
+      throw new Answer(404, "The property with key 'backboneSync' does not exist.", Map.of());
+    }
+    ObjectNode o = JSON.objectNode().put("key", "backboneSync");
+    o.putObject("value").put("origin", marker);
+    json(ex, 200, o);
   }
 
   private void create(HttpExchange ex, InMemoryIssueTracker as, JsonNode body)

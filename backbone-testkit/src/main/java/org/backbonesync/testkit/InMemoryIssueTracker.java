@@ -349,6 +349,14 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   @Override
+  public boolean setOriginMarker(String issueKey, String originMarker) {
+    return call("setOriginMarker", issueKey, () -> {
+      project.get(issueKey).originMarker = originMarker;
+      return true;
+    });
+  }
+
+  @Override
   public Map<String, String> findByOriginMarkers(Collection<String> originMarkers) {
     Set<String> wanted = Set.copyOf(originMarkers);
     return call("findByOriginMarkers", null, () -> {
@@ -782,7 +790,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final String type;
     final String creator;
     final long created;
-    final String originMarker;
+    String originMarker;
     long updated;
     final Map<String, JsonNode> fields = new LinkedHashMap<>();
     final List<ChangelogEntry> changelog = new ArrayList<>();

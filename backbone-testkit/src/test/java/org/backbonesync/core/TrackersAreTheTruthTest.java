@@ -201,6 +201,25 @@ class TrackersAreTheTruthTest {
   }
 
   @Test
+  void importedPairsAreMarkedSoThatALostStoreCopiesNothing() {
+    SyncTestDriver sync = SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)).build();
+    sync.a("alice").create("Printer on fire"); // made on both sides by people, before syncing
+    sync.b("bob").create("Printer on fire");
+    sync.engine().importSyncInformation("PA", List.of(SyncInfoImport.pair("PA-1", "PB-1")));
+    sync.engine().importSyncInformation("PB", List.of(SyncInfoImport.pair("PB-1", "PA-1")));
+    sync.advance(Duration.ofMinutes(1));
+
+    sync.restartOn(new InMemoryStores());
+    sync.b("bob").edit("PB-1", "summary", "Printer fixed");
+    sync.runUntilQuiet();
+
+    assertEquals(1, sync.a().allIssues().size(), "nothing copied");
+    assertEquals(1, sync.b().allIssues().size(), "nothing copied");
+    assertEquals("Printer fixed", summary(sync.a(), "PA-1"));
+    assertEquals(Map.of("PA-1", "PB-1"), pairs(sync.syncInfoA()));
+  }
+
+  @Test
   void markersAreLookedUpOncePerPageOfCreates() {
     SyncTestDriver sync = SyncTestDriver.builder().build();
     for (int i = 0; i < 5; i++) {

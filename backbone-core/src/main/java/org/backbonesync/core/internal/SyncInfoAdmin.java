@@ -22,6 +22,8 @@ import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Imports sync information all or nothing, after checking every row: keys present, well formed
@@ -38,6 +40,8 @@ final class SyncInfoAdmin {
   static final Duration MAX_FUTURE = Duration.ofDays(1);
   /** Pages read per existence search at most, against a tracker that never ends one. */
   private static final int MAX_PAGES = 100;
+
+  private static final Logger log = LoggerFactory.getLogger(SyncInfoAdmin.class);
 
   private final Stores stores;
   private final Clock clock;
@@ -75,7 +79,35 @@ final class SyncInfoAdmin {
       throw new AdminException(409, "nothing imported: " + e.getMessage()
           + " (paired by someone else since the rows were checked)");
     }
+    mark(connector, rows);
     return rows.size();
+  }
+
+  /**
+   * Tags the imported local issues with the origin marker of their partner, as if the sync had
+   * created them, so that a lost store pairs them again instead of copying them. After the
+   * import (which stands either way): an issue that cannot be marked is named in a warning.
+   */
+  private void mark(Connector connector, List<SyncInfoImport> rows) {
+    IssueTracker tracker = trackers.get(connector.key());
+    if (tracker == null) {
+      return;
+    }
+    List<String> unmarked = new ArrayList<>();
+    for (SyncInfoImport row : rows) {
+      try {
+        if (!tracker.setOriginMarker(row.localIssueKey(),
+            connector.originMarker(row.remoteIssueKey()))) {
+          return; // this tracker cannot mark issues
+        }
+      } catch (RuntimeException e) {
+        unmarked.add(row.localIssueKey());
+      }
+    }
+    if (!unmarked.isEmpty()) {
+      log.warn("{}: imported, but could not mark {} with their partners' origin markers; after"
+          + " a lost store their partners would be copied again", connector.key(), unmarked);
+    }
   }
 
   /** Every problem of the rows, each with its row index; none means they can be imported. */

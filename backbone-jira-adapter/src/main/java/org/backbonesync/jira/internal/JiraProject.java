@@ -481,6 +481,15 @@ public final class JiraProject implements IssueTracker {
     return Optional.empty();
   }
 
+  /** Sets the issue property the origin marker lives in (as the create request does). */
+  @Override
+  public boolean setOriginMarker(String issueKey, String originMarker) {
+    ObjectNode value = JiraWire.JSON.objectNode().put("origin", originMarker);
+    http.send("PUT", api() + "/issue/" + encode(issueKey) + "/properties/"
+        + JiraWire.ORIGIN_PROPERTY, value, issueKey);
+    return true;
+  }
+
   /** How many markers one search asks for, so that the JQL stays short. */
   private static final int MARKERS_PER_SEARCH = 50;
 

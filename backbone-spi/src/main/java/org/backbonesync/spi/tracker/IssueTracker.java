@@ -115,6 +115,18 @@ public interface IssueTracker {
   Optional<String> findByOriginMarker(String originMarker);
 
   /**
+   * Tags an existing issue with an origin marker (as {@link #createIssue} does a new one), so
+   * that {@link #findByOriginMarker} finds it: pairs made by an import are found again after a
+   * lost store. Default: the tracker cannot, and says so.
+   *
+   * @return whether the issue carries the marker now; false when this tracker cannot mark issues
+   * @since 0.2
+   */
+  default boolean setOriginMarker(String issueKey, String originMarker) {
+    return false;
+  }
+
+  /**
    * The issues carrying any of these origin markers: marker to issue key, markers no issue
    * carries left out. The engine asks before it creates partners (a page of creates at a time),
    * so that a lost or partial store never makes an issue twice. Default: {@link
