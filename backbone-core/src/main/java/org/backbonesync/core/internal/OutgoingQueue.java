@@ -654,11 +654,13 @@ final class OutgoingQueue {
   }
 
   /**
-   * Builds a message id from the pair's row id and sequence id: unique (row ids are never reused)
-   * and the same on every replay of a run, which deterministic simulation needs.
+   * Builds a message id from the row's epoch and the sequence id: unique, also across stores (a
+   * row id alone repeats on a new store, and a message of the lost one still on its way would
+   * take the new message's place in the partner's inbox), and the same on every replay of a
+   * run, which deterministic simulation needs.
    */
   static String messageId(String connectorKey, SyncInfo sent) {
-    return connectorKey + ":" + sent.localIssueKey() + ":" + sent.id() + ":"
+    return connectorKey + ":" + sent.localIssueKey() + ":" + sent.epoch() + ":"
         + sent.outgoingMessageSequenceId();
   }
 
