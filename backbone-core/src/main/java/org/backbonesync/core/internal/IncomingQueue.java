@@ -171,6 +171,9 @@ final class IncomingQueue implements MessageReceiver {
         if (row.isPresent()) {
           PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
           if (verdict.stale() != null) {
+            if (verdict.learns()) {
+              learn(row.get(), message, verdict.replaced());
+            }
             drop(message, verdict.stale());
             outcomes.add(new ApplyOutcome.Duplicate(message));
             continue;

@@ -14,7 +14,8 @@ import org.backbonesync.spi.store.SyncInfo;
  *   <li>a message from an older row of the partner than the one we talk with, or than another
  *       message of the pair waiting in the inbox, is stale;
  *   <li>a message for another row of ours (one deleted or lost) is stale: it never reaches the
- *       row made since, whose partner sends its issue whole when it learns of it;
+ *       row made since, whose partner sends its issue whole when it learns of it; when it comes
+ *       from a newer partner row, we talk with that row and send ours whole;
  *   <li>a message from a newer row of the partner makes us talk with that row from now: nothing
  *       of it was received yet, and we send our issue whole to it (the caller does);
  *   <li>a partner row that learned of ours while it went on says from which of its sequence ids
@@ -55,11 +56,14 @@ final class PartnerRows {
         return stale("a newer row of the partner has sent since");
       }
     }
+    boolean learns = sender != known;
     long addressed = message.receiverEpoch();
     if (addressed != 0 && addressed != row.epoch()) {
-      return stale("it was sent to a row of ours that was deleted or lost");
+      // A newer partner row that talks with a row of ours since gone: talk with it, and send
+      // our issue whole so that it learns of this row; else each would wait for the other.
+      return new Verdict("it was sent to a row of ours that was deleted or lost", learns,
+          learns, 0);
     }
-    boolean learns = sender != known;
     boolean replaced = learns && (known != 0
         || message.seenSequenceId() == 0 && row.outgoingMessageSequenceId() > 0);
     SyncInfo now = learns ? row.withPartnerRow(sender, replaced) : row;
