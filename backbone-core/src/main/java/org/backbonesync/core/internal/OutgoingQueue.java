@@ -520,6 +520,10 @@ final class OutgoingQueue {
 
   private void complete(Map<String, FieldValue> fields, String id, TrackedIssue issue) {
     FieldValue ops = fields.get(id);
+    if (ops != null && ops.value().size() > 0
+        && ops.value().get(ops.value().size() - 1).path("op").asText().equals("complete")) {
+      return; // every one went as new already
+    }
     ArrayNode all = ops == null ? JsonNodeFactory.instance.arrayNode()
         : ((ArrayNode) ops.value()).deepCopy();
     all.addObject().put("op", "complete");
@@ -552,10 +556,15 @@ final class OutgoingQueue {
       return null;
     }
     TrackedIssue issue = changes.issue();
-    CommentSync.Outgoing out = connector.commentsOut.outgoing(issue.key(), links.get(),
+    List<CommentLink> known = links.get();
+    CommentSync.Outgoing out = connector.commentsOut.outgoing(issue.key(), known,
         changes.comments());
     if (out.ops().isEmpty()) {
       return null;
+    }
+    if (known.isEmpty()) {
+      // every comment goes as new: the partner deletes copies of others (a row made again)
+      out.ops().addObject().put("op", "complete");
     }
     fields.put(connector.commentsId, new FieldValue(out.ops(),
         out.lastChange() > 0 ? out.lastChange() : issue.updated(),
@@ -575,10 +584,15 @@ final class OutgoingQueue {
       return null;
     }
     TrackedIssue issue = changes.issue();
-    AttachmentSync.Outgoing out = connector.attachmentsOut.outgoing(issue.key(), links.get(),
+    List<AttachmentLink> known = links.get();
+    AttachmentSync.Outgoing out = connector.attachmentsOut.outgoing(issue.key(), known,
         changes.attachments());
     if (out.ops().isEmpty()) {
       return out.links().removed().isEmpty() ? null : out;
+    }
+    if (known.isEmpty()) {
+      // every file goes as new: the partner deletes copies of others (a row made again)
+      out.ops().addObject().put("op", "complete");
     }
     fields.put(connector.attachmentsId,
         new FieldValue(out.ops(), issue.updated(), connector.config.syncUser()));
