@@ -172,6 +172,12 @@ class HttpTransportHostileInputTest {
     assertTrue(why.contains("of PA-2 needs an envelope of 307") && why.contains(
         "the partner accepts at most 262144"), transportA.undeliverable().toString());
     assertEquals(Map.of(), handlerB.rejected(), "never sent, so never refused");
+    // the engine parks it for an admin instead of trying it again and again
+    var parked = engineA.undeliverableMessages("PA");
+    assertEquals(1, parked.size());
+    assertEquals("PA-2", parked.get(0).message().sourceIssueKey());
+    assertEquals(1, parked.get(0).attempts());
+    assertTrue(parked.get(0).lastError().startsWith("undeliverable: "), parked.get(0).lastError());
   }
 
   @Test
