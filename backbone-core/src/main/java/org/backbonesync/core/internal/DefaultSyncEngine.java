@@ -159,7 +159,11 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public PollResult poll(String connectorKey) {
-    PollResult result = local(connectorKey).outgoing.poll();
+    Local local = local(connectorKey);
+    PollResult result;
+    try (LogContext step = LogContext.connector(local.connector)) {
+      result = local.outgoing.poll();
+    }
     lastPolls.put(connectorKey, new ConnectorStatus.LastPoll(clock.millis(),
         result.issuesFound(), result.messagesQueued()));
     return result;
@@ -167,12 +171,18 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public int deliver(String connectorKey) {
-    return local(connectorKey).outgoing.deliver();
+    Local local = local(connectorKey);
+    try (LogContext step = LogContext.connector(local.connector)) {
+      return local.outgoing.deliver();
+    }
   }
 
   @Override
   public List<ApplyOutcome> apply(String connectorKey) {
-    return local(connectorKey).incoming.apply();
+    Local local = local(connectorKey);
+    try (LogContext step = LogContext.connector(local.connector)) {
+      return local.incoming.apply();
+    }
   }
 
   @Override

@@ -161,68 +161,87 @@ final class IncomingQueue implements MessageReceiver {
         return;
       }
       SyncMessage message = entry.message();
-      ApplyOutcome outcome;
-      try {
-        Optional<SyncInfo> row = rowFor(message);
-        if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
-          row = Optional.of(pairAgain(message, now));
-        }
-        long expected = 1;
-        if (row.isPresent()) {
-          PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
-          if (verdict.stale() != null) {
-            if (verdict.learns()) {
-              learn(row.get(), message, verdict.replaced());
-            }
-            drop(message, verdict.stale());
-            outcomes.add(new ApplyOutcome.Duplicate(message));
-            continue;
-          }
+      // the message's issue and id on every line of its step, the failure's too
+      Next next;
+      try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
+        next = applyNext(entry, entries, now, outcomes);
+      }
+      if (next == Next.STOP) {
+        return;
+      }
+      progressed |= next == Next.APPLIED;
+    }
+  }
+
+  /** What became of a pair's next message. */
+  private enum Next { APPLIED, DROPPED, STOP }
+
+  /** Applies, drops or defers the pair's next message. */
+  private Next applyNext(InboxEntry entry, List<InboxEntry> entries, long now,
+      List<ApplyOutcome> outcomes) {
+    SyncMessage message = entry.message();
+    String sourceIssueKey = message.sourceIssueKey();
+    ApplyOutcome outcome;
+    try {
+      Optional<SyncInfo> row = rowFor(message);
+      if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
+        row = Optional.of(pairAgain(message, now));
+      }
+      long expected = 1;
+      if (row.isPresent()) {
+        PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
+        if (verdict.stale() != null) {
           if (verdict.learns()) {
             learn(row.get(), message, verdict.replaced());
           }
-          expected = verdict.expected();
-        }
-        if (message.sequenceId() < expected
-            && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_DUPLICATE_CHECK)) {
-          drop(message, (expected - 1) + " already applied");
+          drop(message, verdict.stale());
           outcomes.add(new ApplyOutcome.Duplicate(message));
-          continue;
+          return Next.DROPPED;
         }
-        if (message.sequenceId() > expected) {
-          outcomes.add(waitForGap(entry, expected, now));
-          return;
+        if (verdict.learns()) {
+          learn(row.get(), message, verdict.replaced());
         }
-        if (row.isPresent() && row.get().incomingChangesIgnored()) {
-          outcome = consumeIgnored(row.get(), message, now,
-              "incoming changes of " + row.get().localIssueKey() + " are ignored");
-        } else if (message.kind() == MessageKind.PAIRED) {
-          outcome = applyPaired(row, message, now);
-        } else {
-          outcome = applyChange(row, message, now);
-        }
-      } catch (RetriableException e) {
-        long next = now + e.retryAfter().map(d -> d.toMillis())
-            .orElseGet(() -> settings.backoffMillis(entry.attempts() + 1));
-        String reason = describe(e);
-        stores.messages().updateIncoming(entry.withRetryAt(next, reason));
-        log.info("{}: message {} for {} will be retried: {}",
-            connector.key(), message.messageId(), sourceIssueKey, reason);
-        events.failed(connector.key(), message, reason, false);
-        outcomes.add(new ApplyOutcome.RetryLater(message, reason, next));
-        return;
-      } catch (RuntimeException e) {
-        String reason = describe(e);
-        stores.messages().updateIncoming(entry.withFailure(reason));
-        log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
-            connector.key(), message.messageId(), sourceIssueKey, reason, e);
-        events.failed(connector.key(), message, reason, true);
-        outcomes.add(new ApplyOutcome.Failed(message, reason));
-        return;
+        expected = verdict.expected();
       }
-      outcomes.add(outcome);
-      progressed = true;
+      if (message.sequenceId() < expected
+          && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_DUPLICATE_CHECK)) {
+        drop(message, (expected - 1) + " already applied");
+        outcomes.add(new ApplyOutcome.Duplicate(message));
+        return Next.DROPPED;
+      }
+      if (message.sequenceId() > expected) {
+        outcomes.add(waitForGap(entry, expected, now));
+        return Next.STOP;
+      }
+      if (row.isPresent() && row.get().incomingChangesIgnored()) {
+        outcome = consumeIgnored(row.get(), message, now,
+            "incoming changes of " + row.get().localIssueKey() + " are ignored");
+      } else if (message.kind() == MessageKind.PAIRED) {
+        outcome = applyPaired(row, message, now);
+      } else {
+        outcome = applyChange(row, message, now);
+      }
+    } catch (RetriableException e) {
+      long next = now + e.retryAfter().map(d -> d.toMillis())
+          .orElseGet(() -> settings.backoffMillis(entry.attempts() + 1));
+      String reason = describe(e);
+      stores.messages().updateIncoming(entry.withRetryAt(next, reason));
+      log.info("{}: message {} for {} will be retried: {}",
+          connector.key(), message.messageId(), sourceIssueKey, reason);
+      events.failed(connector.key(), message, reason, false);
+      outcomes.add(new ApplyOutcome.RetryLater(message, reason, next));
+      return Next.STOP;
+    } catch (RuntimeException e) {
+      String reason = describe(e);
+      stores.messages().updateIncoming(entry.withFailure(reason));
+      log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
+          connector.key(), message.messageId(), sourceIssueKey, reason, e);
+      events.failed(connector.key(), message, reason, true);
+      outcomes.add(new ApplyOutcome.Failed(message, reason));
+      return Next.STOP;
     }
+    outcomes.add(outcome);
+    return Next.APPLIED;
   }
 
   /** Drops a message unapplied, with why. */

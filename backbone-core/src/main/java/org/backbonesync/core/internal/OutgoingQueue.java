@@ -156,7 +156,7 @@ final class OutgoingQueue {
           progress.firstLeft = Math.min(progress.firstLeft, changes.issue().created());
           log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
         } else {
-          try {
+          try (LogContext step = LogContext.issue(local)) {
             if (examine(changes, row)) {
               progress.queued++;
             }

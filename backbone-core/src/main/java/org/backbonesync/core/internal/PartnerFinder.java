@@ -47,7 +47,8 @@ final class PartnerFinder {
       }
     }
     asked = Set.copyOf(markers);
-    found = markers.isEmpty() ? Map.of() : Map.copyOf(connector.tracker.findByOriginMarkers(markers));
+    found = markers.isEmpty() ? Map.of()
+        : Map.copyOf(connector.tracker.findByOriginMarkers(markers));
   }
 
   /**

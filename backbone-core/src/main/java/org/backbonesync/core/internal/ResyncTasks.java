@@ -151,7 +151,8 @@ final class ResyncTasks {
         return;
       }
       TrackedIssue issue = issues.get(i);
-      try {
+      try (LogContext step = LogContext.connector(connector);
+          LogContext about = LogContext.issue(issue.key())) {
         switch (outgoing.resync(issue, plan.mappingIds())) {
           case SENT -> sent++;
           case OUT_OF_PROJECT -> {
@@ -162,7 +163,8 @@ final class ResyncTasks {
           default -> unchanged++;
         }
       } catch (RuntimeException e) {
-        failures.addObject().put("issueKey", issue.key()).put("error", String.valueOf(e.getMessage()));
+        failures.addObject().put("issueKey", issue.key())
+            .put("error", String.valueOf(e.getMessage()));
       }
       int done = i + 1;
       // Read again: a cancel may have been recorded while the issue was being sent.
