@@ -121,6 +121,9 @@ public final class HttpTransportHandler {
       return new Response(200, ack, "application/vnd.backbone-envelope");
     } catch (EnvelopeRejectedException e) {
       rejections.count(LOG, "transport " + security.synchronizationId(), e);
+      if (e.reason() == Reason.TOO_LARGE) {
+        drain(body);
+      }
       return text(switch (e.reason()) {
         case TOO_LARGE -> 413;
         case BAD_SIGNATURE, UNKNOWN_KEY -> 401;
@@ -134,6 +137,25 @@ public final class HttpTransportHandler {
       LOG.warn("transport {}: an envelope could not be taken: {}",
           security.synchronizationId(), e.toString());
       return text(503, "the envelope cannot be taken now; send it again later");
+    }
+  }
+
+  /**
+   * Reads and drops the rest of a body refused as too large, up to four times the limit: a server
+   * that answers and closes while the partner still sends makes the partner's client see a broken
+   * connection instead of the 413 that tells it to send smaller envelopes. Beyond that a body is
+   * left unread (the connection is closed on it).
+   */
+  private void drain(InputStream body) {
+    try {
+      long left = 4L * security.maxEnvelopeBytes();
+      byte[] buffer = new byte[8192];
+      int n;
+      while (left > 0 && (n = body.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException ignored) {
+      // the partner is gone already
     }
   }
 
