@@ -25,7 +25,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   private static final String COLUMNS = "id, connector_key, local_issue_key, remote_issue_key,"
       + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
       + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored, partner_epoch,"
-      + " partner_since";
+      + " partner_since, made_at";
 
   private final JdbcStores db;
 
@@ -42,7 +42,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   private static SyncInfo row(ResultSet r) throws SQLException {
     return new SyncInfo(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
         r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10),
-        r.getBoolean(11), r.getLong(12), r.getLong(13));
+        r.getBoolean(11), r.getLong(12), r.getLong(13), r.getLong(14));
   }
 
   private Optional<SyncInfo> one(Connection c, String where, Object... args) throws SQLException {
@@ -133,13 +133,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO bb_sync_info (connector_key,"
           + " local_issue_key, remote_issue_key, first_sync_date, last_outgoing_change,"
           + " last_change_seen, outgoing_sequence_id, last_incoming_change,"
-          + " incoming_sequence_id, incoming_changes_ignored, partner_epoch, partner_since)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+          + " incoming_sequence_id, incoming_changes_ignored, partner_epoch, partner_since,"
+          + " made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          Statement.RETURN_GENERATED_KEYS)) {
         bind(s, info.connectorKey(), info.localIssueKey(), info.remoteIssueKey(),
             info.firstSyncDate(), info.lastOutgoingChange(), info.lastChangeSeen(),
             info.outgoingMessageSequenceId(), info.lastIncomingChange(),
             info.incomingMessageSequenceId(), info.incomingChangesIgnored(), info.partnerEpoch(),
-            info.partnerSince());
+            info.partnerSince(), info.madeAt());
         s.executeUpdate();
         try (ResultSet keys = s.getGeneratedKeys()) {
           keys.next();
@@ -168,11 +169,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       return update(c, "UPDATE bb_sync_info SET local_issue_key = ?, remote_issue_key = ?,"
           + " first_sync_date = ?, last_outgoing_change = ?, last_change_seen = ?,"
           + " outgoing_sequence_id = ?, last_incoming_change = ?, incoming_sequence_id = ?,"
-          + " incoming_changes_ignored = ?, partner_epoch = ?, partner_since = ? WHERE id = ?",
+          + " incoming_changes_ignored = ?, partner_epoch = ?, partner_since = ?, made_at = ?"
+          + " WHERE id = ?",
           info.localIssueKey(), info.remoteIssueKey(), info.firstSyncDate(),
           info.lastOutgoingChange(), info.lastChangeSeen(), info.outgoingMessageSequenceId(),
           info.lastIncomingChange(), info.incomingMessageSequenceId(),
-          info.incomingChangesIgnored(), info.partnerEpoch(), info.partnerSince(), info.id());
+          info.incomingChangesIgnored(), info.partnerEpoch(), info.partnerSince(), info.madeAt(),
+          info.id());
     });
   }
 

@@ -219,6 +219,32 @@ class TrackersAreTheTruthTest {
     assertEquals(Map.of("PA-1", "PB-1"), pairs(sync.syncInfoA()));
   }
 
+  /** Found by a review: an exported row imported again had an older epoch than its partner knew. */
+  @Test
+  void rowsExportedAndImportedAgainAfterARemakeStillSync() throws Exception {
+    SyncTestDriver sync = synced();
+    SyncAdminHandler handler = new SyncAdminHandler(SyncAdmin.builder().engine(sync.engine())
+        .authorizer((caller, operation, connector) -> true).build());
+    String exported = handler.handle(new AdminRequest("GET",
+        "/connectors/PA/syncInformation", Map.of("localIssueKey", "PA-1"), null, "admin")).body();
+    deleteRow(sync, "PA", "PA-1");
+    sync.a("alice").edit("PA-1", "summary", "Printer fixed");
+    sync.runUntilQuiet(); // PA-1's row made again; B talks with the new one
+    sync.advance(Duration.ofMinutes(1));
+    deleteRow(sync, "PA", "PA-1");
+
+    AdminResponse imported = handler.handle(new AdminRequest("POST",
+        "/connectors/PA/syncInformation", Map.of(), exported, "admin"));
+    assertEquals(200, imported.status(), imported.body());
+    sync.a("alice").edit("PA-1", "summary", "Printer fixed for good");
+    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer fixed for good", summary(sync.b(), "PB-1"));
+    assertEquals("High", sync.a().value("PA-1", "priority").asText());
+    assertPairedAsBefore(sync);
+  }
+
   @Test
   void markersAreLookedUpOncePerPageOfCreates() {
     SyncTestDriver sync = SyncTestDriver.builder().build();

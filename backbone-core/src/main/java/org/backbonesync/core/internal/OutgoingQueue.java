@@ -488,11 +488,20 @@ final class OutgoingQueue {
 
   /** Reads what a resync of the mappings sends (tracker calls; no store write). */
   private Resend resend(TrackedIssue issue, Set<String> mappingIds, boolean whole, long rowId) {
+    // Sent whole, each value carries when it last changed (as a new issue's do), so that a
+    // change the partner made meanwhile wins over an older value here; an admin's resync says
+    // "now", as it asks for this side's values.
+    Map<String, Change> latest = whole
+        ? latestChanges(connector.tracker.changelog(issue.key(), 0), true) : Map.of();
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       if (mappingIds.contains(out.id())) {
-        fields.put(out.id(),
-            new FieldValue(export(out, issue), issue.updated(), connector.config.syncUser()));
+        Change change = whole ? latestOf(out, latest) : null;
+        fields.put(out.id(), !whole
+            ? new FieldValue(export(out, issue), issue.updated(), connector.config.syncUser())
+            : change == null
+                ? new FieldValue(export(out, issue), issue.created(), issue.creator())
+                : new FieldValue(export(out, issue), change.timestamp, change.author));
       }
     }
     // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.

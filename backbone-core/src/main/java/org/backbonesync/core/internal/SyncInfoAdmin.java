@@ -72,7 +72,8 @@ final class SyncInfoAdmin {
               row.remoteIssueKey(), or(row.firstSyncDate(), now), or(row.lastOutgoingChange(), 0),
               or(row.lastChangeSeen(), now), or(row.outgoingMessageSequenceId(), 0),
               or(row.lastIncomingChange(), 0), or(row.incomingMessageSequenceId(), 0),
-              row.incomingChangesIgnored() != null && row.incomingChangesIgnored()));
+              row.incomingChangesIgnored() != null && row.incomingChangesIgnored())
+              .withMadeAt(now)); // its epoch: later than any row of the issue before
         }
       });
     } catch (DuplicateSyncInfoException e) {

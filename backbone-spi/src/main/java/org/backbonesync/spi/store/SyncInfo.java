@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param partnerSince the sequence id of this row's first message to that partner row: the
  *     partner takes up our sequence there (1 unless the partner's row was made again while this
  *     one went on). Not part of the JSON form
+ * @param madeAt when this row was made (by the engine or an import), epoch millis; unlike
+ *     {@code firstSyncDate}, which an import may set to any time, it orders the rows of one issue.
+ *     0 for a row made before it was kept. Not part of the JSON form
  */
 public record SyncInfo(
     long id,
@@ -39,7 +42,8 @@ public record SyncInfo(
     long incomingMessageSequenceId,
     boolean incomingChangesIgnored,
     @JsonIgnore long partnerEpoch,
-    @JsonIgnore long partnerSince) {
+    @JsonIgnore long partnerSince,
+    @JsonIgnore long madeAt) {
 
   public SyncInfo {
     Objects.requireNonNull(connectorKey, "connectorKey");
@@ -50,7 +54,7 @@ public record SyncInfo(
   public static SyncInfo newPair(
       String connectorKey, String localIssueKey, String remoteIssueKey, long now) {
     return new SyncInfo(
-        0, connectorKey, localIssueKey, remoteIssueKey, now, 0, 0, 0, 0, 0, false, 0, 0);
+        0, connectorKey, localIssueKey, remoteIssueKey, now, 0, 0, 0, 0, 0, false, 0, 0, now);
   }
 
   /** This row with the store's id. */
@@ -58,7 +62,7 @@ public record SyncInfo(
     return new SyncInfo(
         newId, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
   }
 
   /** This row with the partner's issue key. */
@@ -66,7 +70,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, key, firstSyncDate, lastOutgoingChange, lastChangeSeen,
         outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
   }
 
   /** This row after a message with {@code sequenceId} was sent at {@code now}. */
@@ -74,7 +78,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, now, lastChangeSeen,
         sequenceId, lastIncomingChange, incomingMessageSequenceId, incomingChangesIgnored,
-        partnerEpoch, partnerSince);
+        partnerEpoch, partnerSince, madeAt);
   }
 
   /** This row after local changes up to {@code changeTime} were examined. */
@@ -82,7 +86,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         Math.max(lastChangeSeen, changeTime), outgoingMessageSequenceId, lastIncomingChange,
-        incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince);
+        incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
   }
 
   /** This row after the message with {@code sequenceId} was applied (or skipped) at {@code now}. */
@@ -90,7 +94,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, now, sequenceId, incomingChangesIgnored,
-        partnerEpoch, partnerSince);
+        partnerEpoch, partnerSince, madeAt);
   }
 
   /** A row as the original product's JSON has it: no partner row known yet. */
@@ -100,17 +104,26 @@ public record SyncInfo(
       boolean incomingChangesIgnored) {
     this(id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, 0, 0);
+        incomingChangesIgnored, 0, 0, 0);
   }
 
   /**
    * This row's identity in the pair's history, which messages carry: when it was made, then its
-   * id. A row made again for the same issue (after a delete, or on a new store) has a greater
-   * one, unless it was made in the same millisecond as the one it replaces on another store.
+   * id. A row made again for the same issue (after a delete, or on a new store, or by an import)
+   * has a greater one, unless it was made in the same millisecond as the one it replaces on
+   * another store.
    */
   @JsonIgnore
   public long epoch() {
-    return firstSyncDate * 1024 + (id & 1023);
+    return (madeAt != 0 ? madeAt : firstSyncDate) * 1024 + (id & 1023);
+  }
+
+  /** This row as made at {@code now} (an import: whatever its firstSyncDate says). */
+  public SyncInfo withMadeAt(long now) {
+    return new SyncInfo(
+        id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
+        lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
+        incomingChangesIgnored, partnerEpoch, partnerSince, now);
   }
 
   /**
@@ -125,6 +138,6 @@ public record SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange,
         replaced ? 0 : incomingMessageSequenceId, incomingChangesIgnored, epoch,
-        fromNext ? outgoingMessageSequenceId + 1 : 1);
+        fromNext ? outgoingMessageSequenceId + 1 : 1, madeAt);
   }
 }

@@ -44,7 +44,7 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   private static SyncInfo row(String connector, String local, String remote) {
-    return new SyncInfo(0, connector, local, remote, 1000, 1100, 1050, 3, 1200, 2, false, 77, 2);
+    return new SyncInfo(0, connector, local, remote, 1000, 1100, 1050, 3, 1200, 2, false, 77, 2, 1010);
   }
 
   @Test
