@@ -226,7 +226,9 @@ final class Migrations {
     for (Script script : scripts) {
       Recorded r = recorded.get(script.version());
       if (r == null) {
-        for (String statement : script.text().split(";")) {
+        // line comments go first: a ";" in one would split a statement (our scripts have no
+        // "--" inside a string)
+        for (String statement : script.text().replaceAll("(?m)--.*$", "").split(";")) {
           if (!statement.isBlank()) {
             execute(c, statement, retry);
           }

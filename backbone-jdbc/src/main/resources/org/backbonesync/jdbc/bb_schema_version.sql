@@ -12,4 +12,4 @@ INSERT INTO bb_schema_version (version, script, checksum) VALUES (1, 'V1__initia
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (2, 'V2__outbox_order.sql', 'e581966f8929e86d5278daef554513c2275a2c0e3785c9d01d3cb27094ee9370');
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (3, 'V3__envelope_ids.sql', 'e6fd180400cd3a5faccde302525c91982760e50a772c653a49880db0503f8efa');
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (4, 'V4__partner_rows.sql', '69f7db1ff2fe5a897bb25d2d89592a1cd0019427c102418085c62a4e396f1899');
-INSERT INTO bb_schema_version (version, script, checksum) VALUES (5, 'V5__row_made_at.sql', '42a5b58b7728e3db0d44fe797f6f12697b1beef5e64ac25f2e62316399b8bf2e');
+INSERT INTO bb_schema_version (version, script, checksum) VALUES (5, 'V5__row_made_at.sql', '03c55a643ecb347ad5dd5c268c4f0c8991c1a2df6ec4629934fc347027007138');
