@@ -267,6 +267,8 @@ public final class SyncAdmin {
       engine.skipUndeliverable(connectorKey, messageId);
     } catch (IllegalArgumentException e) {
       throw noUndeliverable(connectorKey, messageId);
+    } catch (IllegalStateException e) {
+      throw new AdminException(409, e.getMessage());
     }
   }
 

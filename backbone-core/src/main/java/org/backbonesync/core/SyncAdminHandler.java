@@ -366,7 +366,7 @@ public final class SyncAdminHandler {
           + (problems.size() > names.size() ? " and " + (problems.size() - names.size())
               + " more" : ""), problems);
     }
-    if (!route.takesBody() && body != null && !body.isBlank()) {
+    if (!route.takesBody() && body != null && !body.isEmpty()) {
       throw new AdminException(400, route + " takes no body"
           + (route.parameters().isEmpty() ? "" : "; its parameters go in the query"));
     }

@@ -195,9 +195,11 @@ public interface SyncEngine extends AutoCloseable {
   /**
    * Gives an undeliverable message up: an empty message of the same sequence id takes its place,
    * so the partner's later messages of the issue flow. Its changes are lost to the partner issue
-   * until they change again or a resync.
+   * until they change again or a resync. When it was parked longer than the gap timeout, the
+   * partner has failed the issue's later messages meanwhile: retry those there.
    *
    * @throws IllegalArgumentException when no undeliverable message has this id
+   * @throws IllegalStateException when the message would create the partner issue
    */
   void skipUndeliverable(String connectorKey, String messageId);
 

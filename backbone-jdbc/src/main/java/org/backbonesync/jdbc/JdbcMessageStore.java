@@ -79,6 +79,22 @@ final class JdbcMessageStore implements MessageStore {
   }
 
   @Override
+  public Optional<OutboxEntry> outgoing(String connectorKey, String messageId) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT message_json, added_at, attempts,"
+          + " not_before, last_error FROM bb_outbox WHERE connector_key = ? AND message_id = ?")) {
+        bind(s, connectorKey, messageId);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next()
+              ? Optional.of(new OutboxEntry(message(r.getString(1)), r.getLong(2), r.getInt(3),
+                  r.getLong(4), r.getString(5)))
+              : Optional.<OutboxEntry>empty();
+        }
+      }
+    });
+  }
+
+  @Override
   public List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit) {
     return db.read(c -> {
       List<OutboxEntry> due = new ArrayList<>();

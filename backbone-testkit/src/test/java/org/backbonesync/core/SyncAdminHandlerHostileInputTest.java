@@ -124,6 +124,9 @@ class SyncAdminHandlerHostileInputTest {
     refused(400, "DELETE /connectors/{connectorKey}/syncInformation takes no body; its"
         + " parameters go in the query", before,
         raw("DELETE", PATH_ROWS, null, "{\"syncInfoId\": 1}"));
+    // found by a review: a body of whitespace was taken for none, and deleted every row
+    refused(400, "DELETE /connectors/{connectorKey}/syncInformation takes no body; its"
+        + " parameters go in the query", before, raw("DELETE", PATH_ROWS, null, " "));
   }
 
   @Test

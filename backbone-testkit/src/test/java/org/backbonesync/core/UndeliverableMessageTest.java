@@ -2,6 +2,7 @@ package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +45,22 @@ class UndeliverableMessageTest {
     assertEquals("PA-1", parked.get(0).message().sourceIssueKey());
     assertEquals(1, parked.get(0).attempts());
     assertEquals("undeliverable: " + TOO_LARGE, parked.get(0).lastError());
+  }
+
+  @Test
+  void theMessageThatWouldCreateThePartnerCannotBeSkipped() {
+    refuseMessagesOf("PA-1");
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    String id = sync.engine().undeliverableMessages("PA").get(0).message().messageId();
+
+    AdminException refused = assertThrows(AdminException.class,
+        () -> admin.skipUndeliverable("admin", "PA", id));
+
+    assertEquals(409, refused.status());
+    assertTrue(refused.getMessage().contains("would create the partner of PA-1"),
+        refused.getMessage());
+    assertEquals(1, sync.engine().undeliverableMessages("PA").size(), "still parked");
   }
 
   @Test

@@ -827,6 +827,12 @@ final class OutgoingQueue {
   void skipUndeliverable(String messageId) {
     OutboxEntry e = parked(messageId);
     SyncMessage m = e.message();
+    if (m.kind() != MessageKind.PAIRED && m.partnerIssueKey() == null
+        && m.sequenceId() == 1) {
+      throw new IllegalStateException("message " + messageId + " would create the partner of "
+          + m.sourceIssueKey() + ": without it the issue is never paired; retry it once the"
+          + " partner takes it, or delete the sync information of " + m.sourceIssueKey());
+    }
     SyncMessage empty = new SyncMessage(m.formatVersion(), m.messageId(), m.synchronizationId(),
         m.fromConnector(), m.toConnector(), m.sourceIssueKey(), m.partnerIssueKey(),
         m.sequenceId(), m.kind() == MessageKind.PAIRED ? MessageKind.PAIRED : MessageKind.CHANGE,
@@ -841,8 +847,8 @@ final class OutgoingQueue {
   }
 
   private OutboxEntry parked(String messageId) {
-    return undeliverable().stream().filter(e -> e.message().messageId().equals(messageId))
-        .findFirst()
+    return stores.messages().outgoing(connector.key(), messageId)
+        .filter(e -> e.notBefore() == UNDELIVERABLE)
         .orElseThrow(() -> new IllegalArgumentException("connector " + connector.key()
             + " has no undeliverable message with id " + messageId));
   }

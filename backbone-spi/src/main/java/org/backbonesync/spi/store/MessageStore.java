@@ -26,6 +26,18 @@ public interface MessageStore {
    */
   List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit);
 
+  /**
+   * One outbox entry by message id. Default: looks through the whole outbox; a store with an
+   * index on the id should override it.
+   *
+   * @since 0.2
+   */
+  default Optional<OutboxEntry> outgoing(String connectorKey, String messageId) {
+    return dueOutgoing(connectorKey, Long.MAX_VALUE, Integer.MAX_VALUE).stream()
+        .filter(e -> e.message().messageId().equals(messageId))
+        .findFirst();
+  }
+
   /** Replaces an outbox entry's delivery bookkeeping (attempts, next attempt, last error). */
   void updateOutgoing(OutboxEntry entry);
 

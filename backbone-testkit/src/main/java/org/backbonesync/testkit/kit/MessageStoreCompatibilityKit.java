@@ -67,6 +67,21 @@ public abstract class MessageStoreCompatibilityKit {
   }
 
   @Test
+  void anOutboxEntryIsFoundByItsIdWhereverItIs() {
+    store.addOutgoing(List.of(message("PA-1", 1), message("PA-2", 1)), 10);
+    OutboxEntry later = store.dueOutgoing("PA", 100, 10).get(1).withFailedAttempt(
+        Long.MAX_VALUE, "parked");
+    store.updateOutgoing(later);
+
+    assertEquals(later, store.outgoing("PA", message("PA-2", 1).messageId()).orElseThrow());
+    assertEquals(message("PA-1", 1),
+        store.outgoing("PA", message("PA-1", 1).messageId()).orElseThrow().message());
+    assertTrue(store.outgoing("PA", "PA:PA-9:1:1").isEmpty());
+    assertTrue(store.outgoing("PB", message("PA-1", 1).messageId()).isEmpty(),
+        "another connector's outbox");
+  }
+
+  @Test
   void theOutboxKeepsMessagesInOrderUntilRemoved() {
     store.addOutgoing(message("PA-1", 1), 10);
     store.addOutgoing(message("PA-2", 1), 11);
