@@ -62,8 +62,9 @@ public final class Simulation {
    * @param seed the seed
    * @param failure the first broken invariant, or null
    * @param trace the steps and faults of the run, oldest first
+   * @param operators whether operators acted during the run ({@link Builder#operatorActions})
    */
-  public record Result(long seed, String failure, List<String> trace) {
+  public record Result(long seed, String failure, List<String> trace, boolean operators) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -72,7 +73,8 @@ public final class Simulation {
     /** The command that runs this seed alone again, from the project's root folder. */
     public String replay() {
       return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
-          + seed + " -Dsurefire.failIfNoSpecifiedTests=false";
+          + seed + (operators ? " -Dbackbone.sim.operators=true" : "")
+          + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
     /** One line that replays the run, the failure, and the end of the trace. */
@@ -120,7 +122,7 @@ public final class Simulation {
     } catch (AssertionError | RuntimeException e) {
       run.fail(e.toString());
     }
-    return new Result(seed, run.failure, List.copyOf(run.trace));
+    return new Result(seed, run.failure, List.copyOf(run.trace), operators);
   }
 
   /** Builds a {@link Simulation}. */

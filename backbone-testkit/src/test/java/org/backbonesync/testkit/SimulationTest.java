@@ -45,7 +45,8 @@ class SimulationTest {
     long count = range[1] - range[0] + 1;
     System.out.println("simulation: seeds " + range[0] + ".." + range[1] + " on " + threads
         + " threads; this run again: -Dbackbone.sim.base=" + range[0] + " -Dbackbone.sim.seeds="
-        + count);
+        + count + (Boolean.getBoolean("backbone.sim.operators")
+            ? " -Dbackbone.sim.operators=true" : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
         .onFailure(r -> System.out.println("simulation: seed " + r.seed() + " broke: "
             + r.failure() + "\n  replay: " + r.replay()))
@@ -91,7 +92,7 @@ class SimulationTest {
         Simulation.builder().operatorActions(true).build(),
         Runtime.getRuntime().availableProcessors())
         .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
-            + " broke: " + r.failure()))
+            + " broke: " + r.failure() + "\n  replay: " + r.replay()))
         .run(1, OPERATOR_SEEDS);
     if (!failures.isEmpty()) {
       fail(SeedSweep.summary(failures));
