@@ -11,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,6 +25,7 @@ import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -224,6 +228,47 @@ class SyncServiceIT {
     assertEquals(List.of("Printer on fire, second floor", "Scanner jammed"),
         pb.allIssues().stream().map(i -> i.field("summary").asText()).sorted().toList());
     assertTrue(pa2.startsWith("PA-"));
+  }
+
+  /**
+   * The store on PostgreSQL through HikariCP, as the file names it: edits sync, and a second run
+   * (another process) continues with nothing created twice. Where {@code BACKBONE_PG_URL} names a
+   * database (CI starts one), in a fresh schema of it.
+   */
+  @Test
+  @EnabledIfEnvironmentVariable(named = "BACKBONE_PG_URL", matches = "jdbc:postgresql:.*")
+  void onPostgresqlARestartContinuesWithNothingDuplicated() throws Exception {
+    String url = System.getenv("BACKBONE_PG_URL");
+    String schema = "service_" + ProcessHandle.current().pid();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      s.execute("CREATE SCHEMA " + schema);
+    }
+    env.put("PG_PASSWORD", "unused-with-trust");
+    Path file = config(cloudSite(", \"allowInsecure\": true"), "",
+        ",\n  \"store\": {\"jdbcUrl\": \"" + url + "&currentSchema=" + schema
+            + "\", \"passwordEnv\": \"PG_PASSWORD\", \"maximumPoolSize\": 3}");
+    String pa1 = pa.as("alice").create("Printer on fire");
+    try (ServiceProcess first = service("pg-first", "--config", file.toString(), "--once")) {
+      assertEquals(0, first.exitCode(WITHIN), first.out() + first.err());
+      assertTrue(first.out().contains("database jdbc:postgresql:"), first.out());
+    }
+    assertEquals(1, pb.allIssues().size());
+    String pb1 = pb.allIssues().get(0).key();
+    pb.as("bob").edit(pb1, "summary", "Printer on fire, second floor");
+    pa.as("alice").create("Scanner jammed");
+    try (ServiceProcess second = service("pg-second", "--config", file.toString(), "--once")) {
+      assertEquals(0, second.exitCode(WITHIN), second.out() + second.err());
+    }
+    assertEquals("Printer on fire, second floor", pa.value(pa1, "summary").asText());
+    assertEquals(2, pa.allIssues().size(), "nothing created twice on PA");
+    assertEquals(2, pb.allIssues().size(), "nothing created twice on PB");
+    try (Connection c = DriverManager.getConnection(url + "&currentSchema=" + schema);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rows = s.executeQuery("SELECT count(*) FROM bb_sync_info")) {
+      rows.next();
+      assertEquals(4, rows.getInt(1), "two pairs, a row on each connector");
+    }
   }
 
   @Test
