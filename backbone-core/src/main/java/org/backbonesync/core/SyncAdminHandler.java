@@ -431,6 +431,9 @@ public final class SyncAdminHandler {
     }
     long syncInfoId;
     try {
+      if (!id.matches("[0-9]{1,19}")) { // parseLong also takes "+2" and other scripts' digits
+        throw new NumberFormatException(id);
+      }
       syncInfoId = Long.parseLong(id);
     } catch (NumberFormatException e) {
       throw new AdminException(400, "syncInfoId must be a number, was " + shown(id));

@@ -121,6 +121,10 @@ class SyncAdminHandlerHostileInputTest {
         raw("DELETE", PATH_ROWS, "syncInfoId=", null));
     refused(400, "syncInfoId must be a number, was \"1 OR 1=1\"", before,
         raw("DELETE", PATH_ROWS, "syncInfoId=1%20OR%201=1", null));
+    refused(400, "syncInfoId must be a number, was \"+1\"", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId=%2B1", null));
+    refused(400, "syncInfoId must be a number, was \"\u0661\"", before, // Arabic-Indic one
+        raw("DELETE", PATH_ROWS, "syncInfoId=%D9%A1", null));
     refused(400, "DELETE /connectors/{connectorKey}/syncInformation takes no body; its"
         + " parameters go in the query", before,
         raw("DELETE", PATH_ROWS, null, "{\"syncInfoId\": 1}"));
