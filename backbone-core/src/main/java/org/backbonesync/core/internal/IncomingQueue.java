@@ -266,7 +266,8 @@ final class IncomingQueue implements MessageReceiver {
       log.info("{}: the row of {} at {} was made again; sending {} whole",
           connector.key(), message.sourceIssueKey(), connector.partner.key(),
           row.localIssueKey());
-      outgoing.sendWhole(issue.get(), () -> talk.apply(connector.lockRow(stores, row.id())));
+      outgoing.sendWhole(issue.get(), row.id(),
+          () -> talk.apply(connector.lockRow(stores, row.id())));
     } else {
       stores.inTransaction(() -> {
         stores.syncInfo().update(talk.apply(connector.lockRow(stores, row.id())));
@@ -284,7 +285,7 @@ final class IncomingQueue implements MessageReceiver {
     TrackedIssue issue = connector.tracker.issue(local).orElseThrow(() -> new SyncException(
         local + " no longer exists in " + connector.key(), null, connector.key(), local, null));
     long[] id = new long[1];
-    outgoing.sendWhole(issue, () -> {
+    outgoing.sendWhole(issue, 0, () -> {
       SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
           connector.key(), local, message.sourceIssueKey(), now))
           .withPartnerRow(message.senderEpoch(), false);

@@ -467,8 +467,8 @@ final class OutgoingQueue {
    * partner row (locked, or made) inside the same transaction, so that a failed read of the issue
    * changes nothing and the next attempt sends it again.
    */
-  synchronized void sendWhole(TrackedIssue issue, Supplier<SyncInfo> row) {
-    Resend resend = resend(issue, connector.sendingIds(), true, 0);
+  synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row) {
+    Resend resend = resend(issue, connector.sendingIds(), true, rowId);
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo current = row.get();
       if (resend.fields().isEmpty()) {
@@ -493,15 +493,18 @@ final class OutgoingQueue {
     // "now", as it asks for this side's values.
     Map<String, Change> latest = whole
         ? latestChanges(connector.tracker.changelog(issue.key(), 0), true) : Map.of();
+    // a value sent before and not settled yet keeps the time it was sent with, so that the
+    // partner weighs it the same however it gets it (else an admin's resync said "now" and the
+    // whole resend "long ago", and the two sides settled a conflict differently)
+    Map<String, PendingChange> pending = whole && rowId != 0
+        ? stores.syncInfo().pendingChanges(rowId) : Map.of();
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       if (mappingIds.contains(out.id())) {
         Change change = whole ? latestOf(out, latest) : null;
         fields.put(out.id(), !whole
             ? new FieldValue(export(out, issue), issue.updated(), connector.config.syncUser())
-            : change == null
-                ? new FieldValue(export(out, issue), issue.created(), issue.creator())
-                : new FieldValue(export(out, issue), change.timestamp, change.author));
+            : whole(export(out, issue), change, pending.get(out.id()), issue));
       }
     }
     // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
@@ -539,6 +542,16 @@ final class OutgoingQueue {
     fields.put(id, ops == null
         ? new FieldValue(all, issue.updated(), connector.config.syncUser())
         : new FieldValue(all, ops.changedAt(), ops.changedBy()));
+  }
+
+  private FieldValue whole(JsonNode value, Change change, PendingChange pending,
+      TrackedIssue issue) {
+    long at = change == null ? issue.created() : change.timestamp;
+    String by = change == null ? issue.creator() : change.author;
+    if (pending != null && pending.changedAt() > at) {
+      return new FieldValue(value, pending.changedAt(), connector.config.syncUser());
+    }
+    return new FieldValue(value, at, by);
   }
 
   /** Appends a resync's message for the locked row; call inside a transaction. */

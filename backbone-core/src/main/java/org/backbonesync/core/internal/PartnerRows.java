@@ -20,6 +20,9 @@ import org.backbonesync.spi.store.SyncInfo;
  *       of it was received yet, and we send our issue whole to it (the caller does);
  *   <li>a partner row that learned of ours while it went on says from which of its sequence ids
  *       it counts for us ({@code partnerSince}): the ones before were for a row of ours before;
+ *   <li>a partner row heard from for the first time that applied none of our messages while we
+ *       sent some may never get them (they went to a row of it since gone): it gets our issue
+ *       whole, and counts ours from the next.
  * </ul>
  *
  * <p>Messages of format version 1 carry no epochs and are counted as before.
@@ -64,6 +67,8 @@ final class PartnerRows {
       return new Verdict("it was sent to a row of ours that was deleted or lost", learns,
           learns, 0);
     }
+    // A partner row heard from for the first time that applied none of what we sent may never
+    // get it (it went to a row of it since gone): it gets our issue whole.
     boolean replaced = learns && (known != 0
         || message.seenSequenceId() == 0 && row.outgoingMessageSequenceId() > 0);
     SyncInfo now = learns ? row.withPartnerRow(sender, replaced) : row;
