@@ -1,8 +1,8 @@
 package org.backbonesync.core.internal;
 
 /**
- * Text from outside, for an error message or a log line: line breaks and invisible characters
- * escaped as in JSON (so that they cannot forge the message or the log around them), and cut short
+ * Text from outside, for an error message or a log line: line breaks, invisible characters and
+ * unpaired surrogates escaped as in JSON (so that they cannot forge the message or the log around them), and cut short
  * when long (an attacker chooses its length).
  */
 public final class Shown {
@@ -46,7 +46,11 @@ public final class Shown {
         out.append("\\r");
       } else if (c == '\t') {
         out.append("\\t");
-      } else if (invisible(c)) {
+      } else if (Character.isHighSurrogate(c) && i + 1 < end
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        out.append(c).append(value.charAt(++i)); // one character beyond the BMP
+      } else if (invisible(c) || Character.isSurrogate(c)) {
+        // a surrogate on its own is no character: as it is, it cannot even be encoded
         out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);
