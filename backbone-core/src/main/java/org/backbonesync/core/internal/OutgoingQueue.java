@@ -1,8 +1,6 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -330,10 +328,8 @@ final class OutgoingQueue {
               ? new FieldValue(value, issue.created(), issue.creator())
               : new FieldValue(value, change.timestamp, change.author));
     }
-    CommentSync.Outgoing comments = comments(changes, List::of, fields);
-    AttachmentSync.Outgoing files = attachments(changes, List::of, fields);
-    // every one is sent: a partner issue found again (a lost store) loses its stale copies
-    markComplete(fields, connector.sendingIds(), issue);
+    CommentSync.Outgoing comments = comments(changes, null, fields);
+    AttachmentSync.Outgoing files = attachments(changes, null, fields);
     long now = clock.millis();
     long lastSeen = Math.max(issue.created(), maxTimestamp(changes.changelog()));
     SyncMessage message =
@@ -510,38 +506,11 @@ final class OutgoingQueue {
     // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
     CommentSync.Outgoing comments = mappingIds.contains(connector.commentsId)
         ? comments(new IssueChanges(issue, List.of()),
-            whole ? List::of : () -> stores.syncInfo().commentLinks(rowId), fields) : null;
+            whole ? null : () -> stores.syncInfo().commentLinks(rowId), fields) : null;
     AttachmentSync.Outgoing files = mappingIds.contains(connector.attachmentsId)
         ? attachments(new IssueChanges(issue, List.of()),
-            whole ? List::of : () -> stores.syncInfo().attachmentLinks(rowId), fields) : null;
-    if (whole) {
-      // every one was sent: the partner deletes its copies of those deleted here meanwhile
-      markComplete(fields, mappingIds, issue);
-    }
+            whole ? null : () -> stores.syncInfo().attachmentLinks(rowId), fields) : null;
     return new Resend(fields, comments, files);
-  }
-
-  private void markComplete(Map<String, FieldValue> fields, Set<String> ids, TrackedIssue issue) {
-    if (connector.commentsOut != null && ids.contains(connector.commentsId)) {
-      complete(fields, connector.commentsId, issue);
-    }
-    if (connector.attachmentsOut != null && ids.contains(connector.attachmentsId)) {
-      complete(fields, connector.attachmentsId, issue);
-    }
-  }
-
-  private void complete(Map<String, FieldValue> fields, String id, TrackedIssue issue) {
-    FieldValue ops = fields.get(id);
-    if (ops != null && ops.value().size() > 0
-        && ops.value().get(ops.value().size() - 1).path("op").asText().equals("complete")) {
-      return; // every one went as new already
-    }
-    ArrayNode all = ops == null ? JsonNodeFactory.instance.arrayNode()
-        : ((ArrayNode) ops.value()).deepCopy();
-    all.addObject().put("op", "complete");
-    fields.put(id, ops == null
-        ? new FieldValue(all, issue.updated(), connector.config.syncUser())
-        : new FieldValue(all, ops.changedAt(), ops.changedBy()));
   }
 
   private FieldValue whole(JsonNode value, Change change, PendingChange pending,
@@ -571,6 +540,9 @@ final class OutgoingQueue {
   /**
    * The comment operations of an issue, added to {@code fields} when there are any; null when
    * comments do not flow out of this connector or nothing changed.
+   *
+   * @param links the pair's comment links; null to send the issue's comments whole (a new issue,
+   *     or a partner row made again), which always goes, even with no comment
    */
   private CommentSync.Outgoing comments(
       IssueChanges changes, Supplier<List<CommentLink>> links, Map<String, FieldValue> fields) {
@@ -578,14 +550,15 @@ final class OutgoingQueue {
       return null;
     }
     TrackedIssue issue = changes.issue();
-    List<CommentLink> known = links.get();
+    List<CommentLink> known = links == null ? List.of() : links.get();
     CommentSync.Outgoing out = connector.commentsOut.outgoing(issue.key(), known,
         changes.comments());
-    if (out.ops().isEmpty()) {
+    if (out.ops().isEmpty() && links != null) {
       return null;
     }
     if (known.isEmpty()) {
-      // every comment goes as new: the partner deletes copies of others (a row made again)
+      // every comment goes as new: the partner deletes its copies of others (a row made again,
+      // or comments deleted here while no row knew them)
       out.ops().addObject().put("op", "complete");
     }
     fields.put(connector.commentsId, new FieldValue(out.ops(),
@@ -598,6 +571,9 @@ final class OutgoingQueue {
    * The attachment operations of an issue, added to {@code fields} when there are any; null when
    * files do not flow out of this connector or nothing changed. An outcome with no operation but
    * link changes (copies deleted here) is returned too, so that its links are forgotten.
+   *
+   * @param links the pair's attachment links; null to send the issue's files whole (see {@link
+   *     #comments})
    */
   private AttachmentSync.Outgoing attachments(
       IssueChanges changes, Supplier<List<AttachmentLink>> links,
@@ -606,10 +582,10 @@ final class OutgoingQueue {
       return null;
     }
     TrackedIssue issue = changes.issue();
-    List<AttachmentLink> known = links.get();
+    List<AttachmentLink> known = links == null ? List.of() : links.get();
     AttachmentSync.Outgoing out = connector.attachmentsOut.outgoing(issue.key(), known,
         changes.attachments());
-    if (out.ops().isEmpty()) {
+    if (out.ops().isEmpty() && links != null) {
       return out.links().removed().isEmpty() ? null : out;
     }
     if (known.isEmpty()) {
