@@ -210,13 +210,8 @@ public final class SyncAdmin {
    * @throws AdminException (404) when the connector has no failed message with this id
    */
   public void retryFailedMessage(String caller, String connectorKey, String messageId) {
-    allow(caller, AdminOperation.RETRY_FAILED_MESSAGE, connectorKey);
-    SyncEngine engine = engine(connectorKey);
-    try {
-      engine.retry(connectorKey, messageId);
-    } catch (IllegalArgumentException e) {
-      throw noFailedMessage(connectorKey, messageId);
-    }
+    act(caller, AdminOperation.RETRY_FAILED_MESSAGE, connectorKey, messageId, "failed",
+        engine -> engine.retry(connectorKey, messageId));
   }
 
   /**
@@ -225,13 +220,8 @@ public final class SyncAdmin {
    * @throws AdminException (404) when the connector has no failed message with this id
    */
   public void skipFailedMessage(String caller, String connectorKey, String messageId) {
-    allow(caller, AdminOperation.SKIP_FAILED_MESSAGE, connectorKey);
-    SyncEngine engine = engine(connectorKey);
-    try {
-      engine.skip(connectorKey, messageId);
-    } catch (IllegalArgumentException e) {
-      throw noFailedMessage(connectorKey, messageId);
-    }
+    act(caller, AdminOperation.SKIP_FAILED_MESSAGE, connectorKey, messageId, "failed",
+        engine -> engine.skip(connectorKey, messageId));
   }
 
   /** Outbox messages of a connector its transport will never deliver as they are. */
@@ -246,13 +236,8 @@ public final class SyncAdmin {
    * @throws AdminException (404) when the connector has no undeliverable message with this id
    */
   public void retryUndeliverable(String caller, String connectorKey, String messageId) {
-    allow(caller, AdminOperation.RETRY_FAILED_MESSAGE, connectorKey);
-    SyncEngine engine = engine(connectorKey);
-    try {
-      engine.retryUndeliverable(connectorKey, messageId);
-    } catch (IllegalArgumentException e) {
-      throw noUndeliverable(connectorKey, messageId);
-    }
+    act(caller, AdminOperation.RETRY_FAILED_MESSAGE, connectorKey, messageId, "undeliverable",
+        engine -> engine.retryUndeliverable(connectorKey, messageId));
   }
 
   /**
@@ -261,26 +246,26 @@ public final class SyncAdmin {
    * @throws AdminException (404) when the connector has no undeliverable message with this id
    */
   public void skipUndeliverable(String caller, String connectorKey, String messageId) {
-    allow(caller, AdminOperation.SKIP_FAILED_MESSAGE, connectorKey);
+    act(caller, AdminOperation.SKIP_FAILED_MESSAGE, connectorKey, messageId, "undeliverable",
+        engine -> engine.skipUndeliverable(connectorKey, messageId));
+  }
+
+  /**
+   * An authorized action on one message of a connector: the engine's refusal of an id it does
+   * not hold as {@code kind} is a 404, of an action the message does not allow a 409.
+   */
+  private void act(String caller, AdminOperation operation, String connectorKey,
+      String messageId, String kind, java.util.function.Consumer<SyncEngine> action) {
+    allow(caller, operation, connectorKey);
     SyncEngine engine = engine(connectorKey);
     try {
-      engine.skipUndeliverable(connectorKey, messageId);
+      action.accept(engine);
     } catch (IllegalArgumentException e) {
-      throw noUndeliverable(connectorKey, messageId);
+      throw new AdminException(404, "connector " + shown(connectorKey)
+          + " has no " + kind + " message with id " + shown(messageId));
     } catch (IllegalStateException e) {
       throw new AdminException(409, e.getMessage());
     }
-  }
-
-  private static AdminException noUndeliverable(String connectorKey, String messageId) {
-    return new AdminException(404, "connector " + shown(connectorKey)
-        + " has no undeliverable message with id " + shown(messageId));
-  }
-
-  /** The engine's refusal of an id that is no failed message of a connector it runs (404). */
-  private static AdminException noFailedMessage(String connectorKey, String messageId) {
-    return new AdminException(404, "connector " + shown(connectorKey)
-        + " has no failed message with id " + shown(messageId));
   }
 
   /** Where a connector's queues stand; see {@link SyncEngine#status}. */
