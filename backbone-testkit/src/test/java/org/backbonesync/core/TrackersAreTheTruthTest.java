@@ -307,6 +307,26 @@ class TrackersAreTheTruthTest {
   }
 
   @Test
+  void aPartnerFoundByItsMarkerBeforeItsOwnPollSendsWhatWasDeletedMeanwhile() {
+    SyncTestDriver sync = syncedWithContent();
+    String jam = sync.b().comments("PB-1").get(1).id();
+    sync.restartOn(new InMemoryStores());
+    sync.b("bob").deleteComment("PB-1", jam);
+    sync.b("bob").deleteAttachment(sync.b().attachments("PB-1").get(0).id());
+    // A's issue goes whole first, and B finds PB-1 by its marker before B's poll restores it
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.apply("PB");
+    assertEquals(1, sync.syncInfoB().size(), "paired by the marker");
+
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("toner is low"), bodies(sync.a(), "PA-1"));
+    assertTrue(sync.a().attachments("PA-1").isEmpty(), "the copy of the deleted file went");
+    assertPairedAsBefore(sync, 1);
+  }
+
+  @Test
   void aRowDeletedOnOneSideGetsTheOthersContentWithoutCopies() {
     SyncTestDriver sync = syncedWithContent();
     deleteRow(sync, "PA", "PA-1");

@@ -16,17 +16,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every simulation seed that ever failed, run on every build: the list is {@code
- * simulation-regressions.txt} next to this class, one seed per line with what broke. A seed that
- * fails in a sweep or a build goes in the list with the fix.
+ * simulation-regressions.txt} next to this class, one seed per line with what broke (a note that
+ * starts with {@code operators:} runs the seed with operators acting). A seed that fails in a
+ * sweep or a build goes in the list with the fix.
  */
 class SimulationRegressionTest {
   private static final String LIST = "simulation-regressions.txt";
   private static final Simulation SIMULATION = Simulation.builder().build();
+  private static final Simulation WITH_OPERATORS =
+      Simulation.builder().operatorActions(true).build();
 
   @ParameterizedTest(name = "seed {0}: {1}")
   @MethodSource("seeds")
   void aSeedThatOnceFailedKeepsEveryGuarantee(long seed, String broke) {
-    Simulation.Result r = SIMULATION.run(seed);
+    Simulation.Result r =
+        (broke.startsWith("operators:") ? WITH_OPERATORS : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
 

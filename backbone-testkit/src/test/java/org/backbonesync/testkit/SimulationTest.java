@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code -Dbackbone.sim.seeds=COUNT} seeds from the base, or {@code FIRST..LAST}: a sweep;
  *   <li>{@code -Dbackbone.sim.threads=N}: threads to run on, default all cores;
  *   <li>{@code -Dbackbone.sim.operators=true}: operators delete sync information and lose the
- *       store during the traffic (see {@link Simulation.Builder#operatorActions}).
+ *       store during the traffic (see {@link Simulation.Builder#operatorActions});
+ *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
+ *       build runs from a random base (replays a build's).
  * </ul>
  */
 class SimulationTest {
@@ -83,17 +85,21 @@ class SimulationTest {
 
   /**
    * Operators delete rows and lose the store mid-traffic (see {@link
-   * Simulation.Builder#operatorActions}): a fixed range every build, while a few seeds in ten
-   * thousand still fail and so the random ones stay with the sweep ({@code OPERATORS=true}).
+   * Simulation.Builder#operatorActions}): {@value #OPERATOR_SEEDS} seeds from a base that differs
+   * per run ({@code -Dbackbone.sim.operatorBase=N} replays one), printed first.
    */
   @Test
   void operatorsActingMidTrafficKeepEveryGuarantee() {
+    Long given = Long.getLong("backbone.sim.operatorBase");
+    long base = given != null ? given : ThreadLocalRandom.current().nextLong(1, BASES);
+    System.out.println("simulation with operators: seeds " + base + ".."
+        + (base + OPERATOR_SEEDS - 1) + "; this run again: -Dbackbone.sim.operatorBase=" + base);
     List<Simulation.Result> failures = new SeedSweep(
         Simulation.builder().operatorActions(true).build(),
         Runtime.getRuntime().availableProcessors())
         .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
             + " broke: " + r.failure() + "\n  replay: " + r.replay()))
-        .run(1, OPERATOR_SEEDS);
+        .run(base, base + OPERATOR_SEEDS - 1);
     if (!failures.isEmpty()) {
       fail(SeedSweep.summary(failures));
     }

@@ -383,6 +383,8 @@ final class IncomingQueue implements MessageReceiver {
       }
     }
     boolean created = false;
+    boolean repaired = false;
+    Supplier<Paired> repairing = null;
     long rowId;
     String localKey;
     CollectedUpdates update;
@@ -434,9 +436,12 @@ final class IncomingQueue implements MessageReceiver {
             null, connector.key(), localKey, null);
       }
       String newKey = localKey;
+      // (an issue found after a crash between our create and recording it is a new pair)
+      repaired = !created && stores.syncInfo()
+          .pendingCreate(connector.key(), message.sourceIssueKey()).isEmpty();
+      boolean answerNone = repaired;
       boolean named = message.partnerIssueKey() != null;
-      Paired paired =
-          stores.inTransaction(
+      Supplier<Paired> pair =
               () -> {
                 SyncInfo inserted =
                     stores.syncInfo()
@@ -453,13 +458,23 @@ final class IncomingQueue implements MessageReceiver {
                   stores.syncInfo().update(inserted.withSent(message.seenSequenceId(), 0));
                   return new Paired(inserted.id(), null);
                 }
+                // A row made again over an issue paired before cannot tell which of the
+                // partner's messages the row before applied: answering "seen none" gets the
+                // partner's issue whole, and the partner counts for this row from there.
                 return new Paired(inserted.id(),
-                    outgoing.appendPaired(inserted, message.sequenceId(), now));
-              });
-      if (paired.message() != null) {
-        events.queued(connector.key(), paired.message());
+                    outgoing.appendPaired(inserted, answerNone ? 0 : message.sequenceId(), now));
+              };
+      if (repaired) {
+        // recorded with the message's outcome: until then a retry finds the issue again
+        repairing = pair;
+        rowId = 0;
+      } else {
+        Paired paired = stores.inTransaction(pair);
+        if (paired.message() != null) {
+          events.queued(connector.key(), paired.message());
+        }
+        rowId = paired.rowId();
       }
-      rowId = paired.rowId();
     }
     if (!update.fields().isEmpty()) {
       connector.tracker.updateIssue(localKey, update.fields());
@@ -475,19 +490,27 @@ final class IncomingQueue implements MessageReceiver {
         connector.commentsIn == null ? null : message.fields().get(connector.commentsId);
     CommentSync.LinkChanges links = commentOps == null ? null
         : connector.commentsIn.apply(localKey, commentOps.value(),
-            stores.syncInfo().commentLinks(rowId), created);
+            rowId == 0 ? List.of() : stores.syncInfo().commentLinks(rowId), created);
     FieldValue fileOps =
         connector.attachmentsIn == null ? null : message.fields().get(connector.attachmentsId);
     AttachmentSync.LinkChanges fileLinks = fileOps == null ? null
         : connector.attachmentsIn.apply(localKey, fileOps.value(),
-            stores.syncInfo().attachmentLinks(rowId), created);
-    long id = rowId;
+            rowId == 0 ? List.of() : stores.syncInfo().attachmentLinks(rowId), created);
+    long[] rowOf = {rowId};
+    Supplier<Paired> makeRow = repairing;
+    List<SyncMessage> queued = new ArrayList<>();
     Map<String, FieldValue> appliedValues = applied;
     ConflictResolver.Resolution settled = resolution;
     TrackedIssue decidedOn = localIssue;
     List<ConflictRecord> recorded = new ArrayList<>();
-    SyncMessage sentBack = stores.inTransaction(
+    Supplier<SyncMessage> record =
         () -> {
+          if (makeRow != null) {
+            Paired made = makeRow.get();
+            rowOf[0] = made.rowId();
+            queued.add(made.message());
+          }
+          long id = rowOf[0];
           SyncInfo current = connector.lockRow(stores, id);
           SyncInfo done =
               (current.remoteIssueKey() == null
@@ -516,7 +539,24 @@ final class IncomingQueue implements MessageReceiver {
           }
           stores.messages().removeIncoming(connector.key(), message.messageId());
           return back;
-        });
+        };
+    SyncMessage sentBack;
+    if (repaired) {
+      // Our issue goes whole with the message's outcome, so that the partner deletes its copies
+      // of comments and files deleted here while no row knew of them.
+      String key = localKey;
+      TrackedIssue after = connector.tracker.issue(key).orElseThrow(() -> new SyncException(
+          key + " no longer exists in " + connector.key(), null, connector.key(), key, null));
+      outgoing.sendWhole(after, 0, () -> {
+        record.get();
+        return connector.lockRow(stores, rowOf[0]);
+      });
+      queued.stream().filter(java.util.Objects::nonNull)
+          .forEach(m -> events.queued(connector.key(), m));
+      sentBack = null;
+    } else {
+      sentBack = stores.inTransaction(record::get);
+    }
     recorded.forEach(r -> events.conflict(connector.key(), r));
     if (sentBack != null) {
       events.queued(connector.key(), sentBack);
