@@ -100,9 +100,10 @@ public interface SyncEngine extends AutoCloseable {
   List<ConfigurationProblem> checkSyncInformation(String connectorKey, List<SyncInfoImport> rows);
 
   /**
-   * Deletes one sync information row; the pair is no longer synced. A later change of the local
-   * issue then makes it a new issue to the sync (a new partner is created), unless the sync
-   * created it, which it then leaves alone.
+   * Deletes one sync information row: bookkeeping, not the pairing. The trackers' origin markers
+   * are the truth, so the next change of either issue (or {@code rebuild}, a resync of all) makes
+   * the row again and each side sends its issue whole; nothing is created twice. To stop syncing
+   * a pair, take its issues out of the connectors' JQL.
    *
    * @return whether the row existed
    */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -21,6 +22,7 @@ import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.ResyncRequest;
+import org.backbonesync.core.SyncInfoImport;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.core.TestOnlySwitch;
 import org.backbonesync.spi.RetriableException;
@@ -63,8 +65,10 @@ public final class Simulation {
    * @param failure the first broken invariant, or null
    * @param trace the steps and faults of the run, oldest first
    * @param operators whether operators acted during the run ({@link Builder#operatorActions})
+   * @param imports whether they imported rows too ({@link Builder#operatorImports})
    */
-  public record Result(long seed, String failure, List<String> trace, boolean operators) {
+  public record Result(long seed, String failure, List<String> trace, boolean operators,
+      boolean imports) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -74,6 +78,7 @@ public final class Simulation {
     public String replay() {
       return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
           + seed + (operators ? " -Dbackbone.sim.operators=true" : "")
+          + (imports ? " -Dbackbone.sim.imports=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -95,10 +100,12 @@ public final class Simulation {
   private final List<String> via;
   private final boolean traceEngine;
   private final boolean operators;
+  private final boolean imports;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
     this.operators = b.operators;
+    this.imports = b.operators && b.imports;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -122,7 +129,7 @@ public final class Simulation {
     } catch (AssertionError | RuntimeException e) {
       run.fail(e.toString());
     }
-    return new Result(seed, run.failure, List.copyOf(run.trace), operators);
+    return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports);
   }
 
   /** Builds a {@link Simulation}. */
@@ -135,6 +142,7 @@ public final class Simulation {
     private List<String> via = List.of();
     private boolean traceEngine;
     private boolean operators;
+    private boolean imports;
 
     private Builder() {}
 
@@ -192,6 +200,16 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * With {@link #operatorActions}, operators also import rows: they move to an empty store by
+     * exporting every row and importing it there, or delete a pair's rows and import them again.
+     * A separate switch so that the seeds found with operators alone replay as they ran.
+     */
+    public Builder operatorImports(boolean on) {
+      this.imports = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices. */
     public Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -215,6 +233,7 @@ public final class Simulation {
     int resyncs;
     int operatorActs;
     boolean rebuilt;
+    boolean imported;
     /** Where in the engine's events each store swap came: sequence ids count anew after it. */
     final List<Integer> storeSwaps = new ArrayList<>();
     /** Where in the engine's events an operator deleted a row, and the row's issue keys. */
@@ -277,7 +296,8 @@ public final class Simulation {
 
       private String describe(SyncMessage m) {
         StringBuilder s = new StringBuilder(m.kind() + " " + m.sourceIssueKey() + " #"
-            + m.sequenceId() + " (seen #" + m.seenSequenceId() + ")");
+            + m.sequenceId() + " (seen #" + m.seenSequenceId() + ", rows " + m.senderEpoch() % 1024
+            + "->" + m.receiverEpoch() % 1024 + " since #" + m.partnerSince() + ")");
         m.fields().forEach((id, v) -> s.append(' ').append(id).append('=').append(v.value())
             .append(" by ").append(v.changedBy()).append(" at ").append(v.changedAt())
             .append(v.previous() == null ? "" : " replacing " + v.previous()));
@@ -293,7 +313,9 @@ public final class Simulation {
       public void applied(String connectorKey, SyncMessage message, String localIssueKey,
           boolean created) {
         add(connectorKey, "applied " + message.kind() + " " + message.sourceIssueKey() + " #"
-            + message.sequenceId() + (created ? " creating " : " to ") + localIssueKey);
+            + message.sequenceId() + " (rows " + message.senderEpoch() % 1024 + "->"
+            + message.receiverEpoch() % 1024 + ")" + (created ? " creating " : " to ")
+            + localIssueKey);
       }
 
       @Override
@@ -312,7 +334,9 @@ public final class Simulation {
 
       @Override
       public void duplicate(String connectorKey, SyncMessage message) {
-        add(connectorKey, "duplicate " + message.sourceIssueKey() + " #" + message.sequenceId());
+        add(connectorKey, "duplicate " + message.sourceIssueKey() + " #" + message.sequenceId()
+            + " (rows " + message.senderEpoch() % 1024 + "->" + message.receiverEpoch() % 1024
+            + ")");
       }
 
       @Override
@@ -393,6 +417,10 @@ public final class Simulation {
      */
     void operatorAct() {
       operatorActs++;
+      if (imports && random.nextInt(4) == 0) {
+        importAct();
+        return;
+      }
       int what = random.nextInt(10);
       if (what == 0) {
         trace.add("operator: restart on an empty store");
@@ -428,6 +456,58 @@ public final class Simulation {
               sync.engine().deleteSyncInformation(other, r.id());
             });
       }
+    }
+
+    /**
+     * Rows exported and imported again: all of them into an empty store (the operator moves the
+     * store; what was in its outbox and inbox is lost), or one pair's two rows deleted and
+     * imported back.
+     */
+    void importAct() {
+      imported = true;
+      if (random.nextInt(3) == 0) {
+        trace.add("operator: export every row, move to an empty store, import them there");
+        List<SyncInfo> rowsA = sync.syncInfoA();
+        List<SyncInfo> rowsB = sync.syncInfoB();
+        storeSwaps.add(sync.events().events().size());
+        sync.advance(Duration.ofMillis(1));
+        boolean was = faults;
+        faults = false;
+        sync.restartOn(stores.get());
+        faults = was;
+        importRows("PA", rowsA);
+        importRows("PB", rowsB);
+        return;
+      }
+      List<SyncInfo> paired = sync.syncInfoA().stream()
+          .filter(r -> r.remoteIssueKey() != null).toList();
+      if (paired.isEmpty()) {
+        return;
+      }
+      SyncInfo a = paired.get(random.nextInt(paired.size()));
+      Optional<SyncInfo> b = sync.syncInfoB().stream()
+          .filter(r -> a.remoteIssueKey().equals(r.localIssueKey())).findFirst();
+      if (b.isEmpty() || !a.localIssueKey().equals(b.get().remoteIssueKey())) {
+        return;
+      }
+      trace.add("operator: export, delete and import the rows of " + a.localIssueKey() + " - "
+          + a.remoteIssueKey());
+      rowDeletes.add(Map.entry(sync.events().events().size(), keys(a)));
+      sync.engine().deleteSyncInformation("PA", a.id());
+      sync.engine().deleteSyncInformation("PB", b.get().id());
+      importRows("PA", List.of(a));
+      importRows("PB", List.of(b.get()));
+    }
+
+    /** Imports rows as exported (a row still waiting for its partner's key cannot be). */
+    private void importRows(String connectorKey, List<SyncInfo> rows) {
+      List<SyncInfoImport> imported = rows.stream().filter(r -> r.remoteIssueKey() != null)
+          .map(r -> new SyncInfoImport(r.localIssueKey(), r.remoteIssueKey(), r.firstSyncDate(),
+              r.lastOutgoingChange(), r.lastChangeSeen(), r.outgoingMessageSequenceId(),
+              r.lastIncomingChange(), r.incomingMessageSequenceId(), r.incomingChangesIgnored()))
+          .toList();
+      int n = sync.engine().importSyncInformation(connectorKey, imported);
+      trace.add("operator: imported " + n + " rows into " + connectorKey);
     }
 
     private Set<String> keys(SyncInfo row) {
@@ -595,9 +675,10 @@ public final class Simulation {
       sync.transportAtoB().clearFaults();
       sync.transportBtoA().clearFaults();
       sync.b().addPriority("Blocker");
-      if (!rowDeletes.isEmpty() && !rebuilt) {
+      if ((!rowDeletes.isEmpty() || imported) && !rebuilt) {
         // A deleted row comes back with the next change of its issue (see the README's Delete);
-        // an issue nobody changed since stays unpaired until the operator rebuilds the rows.
+        // an issue nobody changed since stays unpaired until the operator rebuilds the rows. What
+        // a store moved by export and import still had to send is sent by the rebuild too.
         rebuilt = true;
         resyncs += 2;
         trace.add("operator: rebuild the sync information of PA and PB");

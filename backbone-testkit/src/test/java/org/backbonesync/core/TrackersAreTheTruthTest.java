@@ -327,6 +327,40 @@ class TrackersAreTheTruthTest {
   }
 
   @Test
+  void aStoreMovedByExportAndImportGoesOnCountingAndSendsWhatItHeld() {
+    SyncTestDriver sync = synced();
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, queued");
+    sync.poll("PA"); // in the outbox the move loses
+    List<SyncInfo> rowsA = sync.syncInfoA();
+    List<SyncInfo> rowsB = sync.syncInfoB();
+    sync.restartOn(new InMemoryStores());
+    assertEquals(3, sync.engine().importSyncInformation("PA", exported(rowsA)));
+    assertEquals(3, sync.engine().importSyncInformation("PB", exported(rowsB)));
+
+    sync.a("alice").edit("PA-1", "priority", "Low");
+    sync.b("bob").edit("PB-2", "summary", "Coffee machine empty");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofHours(2)); // past the gap timeout: nothing waits for a lost message
+    sync.runUntilQuiet();
+
+    assertEquals("Low", sync.b().value("PB-1", "priority").asText());
+    assertEquals("Printer on fire, queued", summary(sync.b(), "PB-1"),
+        "the imported rows' first contact sends each issue whole");
+    assertEquals("Coffee machine empty", summary(sync.a(), "PA-2"));
+    assertTrue(sync.engine().failedMessages("PA").isEmpty(), "nothing waits on PA");
+    assertTrue(sync.engine().failedMessages("PB").isEmpty(), "nothing waits on PB");
+    assertPairedAsBefore(sync);
+  }
+
+  /** Rows as an export gives them, to import. */
+  private static List<SyncInfoImport> exported(List<SyncInfo> rows) {
+    return rows.stream().map(r -> new SyncInfoImport(r.localIssueKey(), r.remoteIssueKey(),
+        r.firstSyncDate(), r.lastOutgoingChange(), r.lastChangeSeen(),
+        r.outgoingMessageSequenceId(), r.lastIncomingChange(), r.incomingMessageSequenceId(),
+        r.incomingChangesIgnored())).toList();
+  }
+
+  @Test
   void aRowDeletedOnOneSideGetsTheOthersContentWithoutCopies() {
     SyncTestDriver sync = syncedWithContent();
     deleteRow(sync, "PA", "PA-1");

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every simulation seed that ever failed, run on every build: the list is {@code
  * simulation-regressions.txt} next to this class, one seed per line with what broke (a note that
- * starts with {@code operators:} runs the seed with operators acting). A seed that fails in a
+ * starts with {@code operators:} runs the seed with operators acting, {@code imports:} with
+ * operators who import rows too). A seed that fails in a
  * sweep or a build goes in the list with the fix.
  */
 class SimulationRegressionTest {
@@ -25,12 +26,14 @@ class SimulationRegressionTest {
   private static final Simulation SIMULATION = Simulation.builder().build();
   private static final Simulation WITH_OPERATORS =
       Simulation.builder().operatorActions(true).build();
+  private static final Simulation WITH_IMPORTS =
+      Simulation.builder().operatorActions(true).operatorImports(true).build();
 
   @ParameterizedTest(name = "seed {0}: {1}")
   @MethodSource("seeds")
   void aSeedThatOnceFailedKeepsEveryGuarantee(long seed, String broke) {
-    Simulation.Result r =
-        (broke.startsWith("operators:") ? WITH_OPERATORS : SIMULATION).run(seed);
+    Simulation.Result r = (broke.startsWith("operators:") ? WITH_OPERATORS
+        : broke.startsWith("imports:") ? WITH_IMPORTS : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
 

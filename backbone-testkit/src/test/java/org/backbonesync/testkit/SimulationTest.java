@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code -Dbackbone.sim.threads=N}: threads to run on, default all cores;
  *   <li>{@code -Dbackbone.sim.operators=true}: operators delete sync information and lose the
  *       store during the traffic (see {@link Simulation.Builder#operatorActions});
+ *   <li>{@code -Dbackbone.sim.imports=true}: with operators, they also export and import rows
+ *       (see {@link Simulation.Builder#operatorImports});
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
  *       build runs from a random base (replays a build's).
  * </ul>
@@ -48,7 +50,8 @@ class SimulationTest {
     System.out.println("simulation: seeds " + range[0] + ".." + range[1] + " on " + threads
         + " threads; this run again: -Dbackbone.sim.base=" + range[0] + " -Dbackbone.sim.seeds="
         + count + (Boolean.getBoolean("backbone.sim.operators")
-            ? " -Dbackbone.sim.operators=true" : ""));
+            ? " -Dbackbone.sim.operators=true" : "")
+        + (Boolean.getBoolean("backbone.sim.imports") ? " -Dbackbone.sim.imports=true" : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
         .onFailure(r -> System.out.println("simulation: seed " + r.seed() + " broke: "
             + r.failure() + "\n  replay: " + r.replay()))
@@ -61,7 +64,8 @@ class SimulationTest {
 
   /** The simulation, with operators' actions when {@code -Dbackbone.sim.operators=true}. */
   private static Simulation.Builder builder() {
-    return Simulation.builder().operatorActions(Boolean.getBoolean("backbone.sim.operators"));
+    return Simulation.builder().operatorActions(Boolean.getBoolean("backbone.sim.operators"))
+        .operatorImports(Boolean.getBoolean("backbone.sim.imports"));
   }
 
   /** The seeds to run, first and last: from the properties, else 2,000 from a random base. */
@@ -84,8 +88,8 @@ class SimulationTest {
   }
 
   /**
-   * Operators delete rows and lose the store mid-traffic (see {@link
-   * Simulation.Builder#operatorActions}): {@value #OPERATOR_SEEDS} seeds from a base that differs
+   * Operators delete, export and import rows and lose the store mid-traffic (see {@link
+   * Simulation.Builder#operatorActions} and {@link Simulation.Builder#operatorImports}): {@value #OPERATOR_SEEDS} seeds from a base that differs
    * per run ({@code -Dbackbone.sim.operatorBase=N} replays one), printed first.
    */
   @Test
@@ -95,7 +99,7 @@ class SimulationTest {
     System.out.println("simulation with operators: seeds " + base + ".."
         + (base + OPERATOR_SEEDS - 1) + "; this run again: -Dbackbone.sim.operatorBase=" + base);
     List<Simulation.Result> failures = new SeedSweep(
-        Simulation.builder().operatorActions(true).build(),
+        Simulation.builder().operatorActions(true).operatorImports(true).build(),
         Runtime.getRuntime().availableProcessors())
         .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
             + " broke: " + r.failure() + "\n  replay: " + r.replay()))

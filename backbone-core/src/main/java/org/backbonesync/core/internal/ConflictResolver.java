@@ -110,7 +110,7 @@ final class ConflictResolver {
         continue;
       }
       PendingChange sent = pending.get(id);
-      boolean unseen = sent != null && message.seenSequenceId() < sent.sequenceId();
+      boolean unseen = sent != null && PartnerRows.seenOfOurs(message) < sent.sequenceId();
       Long changedLocally = null;
       if (!localValue.equals(synced.get(id))) {
         // only a field that differs from the partner's last value can hold a change not sent

@@ -505,11 +505,6 @@ final class IncomingQueue implements MessageReceiver {
     List<ConflictRecord> recorded = new ArrayList<>();
     Supplier<SyncMessage> record =
         () -> {
-          if (makeRow != null) {
-            Paired made = makeRow.get();
-            rowOf[0] = made.rowId();
-            queued.add(made.message());
-          }
           long id = rowOf[0];
           SyncInfo current = connector.lockRow(stores, id);
           SyncInfo done =
@@ -540,23 +535,24 @@ final class IncomingQueue implements MessageReceiver {
           stores.messages().removeIncoming(connector.key(), message.messageId());
           return back;
         };
-    SyncMessage sentBack;
-    if (repaired) {
-      // Our issue goes whole with the message's outcome, so that the partner deletes its copies
-      // of comments and files deleted here while no row knew of them.
+    if (makeRow != null) {
+      // Our issue goes whole with the row, so that the partner deletes its copies of comments
+      // and files deleted here while no row knew of them. Like the PAIRED, it says it saw none
+      // of the partner's messages: the message is marked applied after (a crash between applies
+      // it again to the row).
       String key = localKey;
       TrackedIssue after = connector.tracker.issue(key).orElseThrow(() -> new SyncException(
           key + " no longer exists in " + connector.key(), null, connector.key(), key, null));
       outgoing.sendWhole(after, 0, () -> {
-        record.get();
-        return connector.lockRow(stores, rowOf[0]);
+        Paired made = makeRow.get();
+        rowOf[0] = made.rowId();
+        queued.add(made.message());
+        return connector.lockRow(stores, made.rowId());
       });
       queued.stream().filter(java.util.Objects::nonNull)
           .forEach(m -> events.queued(connector.key(), m));
-      sentBack = null;
-    } else {
-      sentBack = stores.inTransaction(record::get);
     }
+    SyncMessage sentBack = stores.inTransaction(record::get);
     recorded.forEach(r -> events.conflict(connector.key(), r));
     if (sentBack != null) {
       events.queued(connector.key(), sentBack);

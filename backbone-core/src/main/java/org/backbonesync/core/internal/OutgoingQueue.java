@@ -636,7 +636,7 @@ final class OutgoingQueue {
             sent.incomingMessageSequenceId(),
             sent.epoch(),
             sent.partnerEpoch(),
-            sent.partnerEpoch() == 0 ? 0 : sent.partnerSince());
+            sent.partnerSince());
     Map<String, JsonNode> values = values(fields, connector);
     Map<String, PendingChange> pending = new HashMap<>(values.size() * 2);
     for (String id : values.keySet()) {
@@ -784,7 +784,7 @@ final class OutgoingQueue {
             seen,
             sent.epoch(),
             sent.partnerEpoch(),
-            sent.partnerEpoch() == 0 ? 0 : sent.partnerSince());
+            sent.partnerSince());
     stores.messages().addOutgoing(message, now);
     return message;
   }

@@ -20,6 +20,10 @@ import org.backbonesync.spi.store.SyncInfo;
  *       of it was received yet, and we send our issue whole to it (the caller does);
  *   <li>a partner row that learned of ours while it went on says from which of its sequence ids
  *       it counts for us ({@code partnerSince}): the ones before were for a row of ours before;
+ *       one that knows no row of ours yet says where its own count starts (an imported row goes
+ *       on from its imported sequence id: what the store it came from had to send is gone, so
+ *       an imported row with counts sends its issue whole to the first partner row it hears
+ *       from);
  *   <li>a partner row heard from for the first time that applied none of our messages while we
  *       sent some may never get them (they went to a row of it since gone): it gets our issue
  *       whole, and counts ours from the next.
@@ -68,18 +72,33 @@ final class PartnerRows {
           learns, 0);
     }
     // A partner row heard from for the first time that applied none of what we sent may never
-    // get it (it went to a row of it since gone): it gets our issue whole.
-    boolean replaced = learns && (known != 0
-        || message.seenSequenceId() == 0 && row.outgoingMessageSequenceId() > 0);
+    // get it (it went to a row of it since gone): it gets our issue whole. So does the first
+    // partner row an imported row with counts hears from (what its store had queued is gone).
+    boolean imported = known == 0 && row.partnerSince() > 0;
+    boolean replaced = learns && (known != 0 || imported
+        || seenOfOurs(message) == 0 && row.outgoingMessageSequenceId() > 0);
     SyncInfo now = learns ? row.withPartnerRow(sender, replaced) : row;
     long expected = now.incomingMessageSequenceId() + 1;
     for (InboxEntry e : queued) {
       SyncMessage m = e.message();
-      if (m.senderEpoch() == sender && m.receiverEpoch() == row.epoch()) {
+      // (addressed to no row: the sender's row does not know ours yet, and says where its
+      // own count starts)
+      boolean ours = m.receiverEpoch() == row.epoch() || m.receiverEpoch() == 0;
+      if (m.senderEpoch() == sender && ours) {
         expected = Math.max(expected, m.partnerSince());
       }
     }
     return new Verdict(null, learns, replaced, expected);
+  }
+
+  /**
+   * The last of our messages the sender had applied when it sent this one. A sender row that
+   * knows no row of ours (it names none) applied none of ours: a seen count it carries is of
+   * another row (an imported row's count is the store's it came from).
+   */
+  static long seenOfOurs(SyncMessage message) {
+    return message.senderEpoch() != 0 && message.receiverEpoch() == 0
+        ? 0 : message.seenSequenceId();
   }
 
   private static Verdict stale(String why) {

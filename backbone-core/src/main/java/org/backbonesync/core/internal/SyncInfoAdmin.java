@@ -68,12 +68,18 @@ final class SyncInfoAdmin {
     try {
       stores.inTransaction(() -> {
         for (SyncInfoImport row : rows) {
+          long sent = or(row.outgoingMessageSequenceId(), 0);
+          long received = or(row.incomingMessageSequenceId(), 0);
+          // Its epoch (made now) is later than any row of the issue before, so the partner
+          // takes it as a row made again. A row with counts comes from another store, and what
+          // that store still had to send or apply is gone: it goes on counting from the
+          // imported sequence id, says so until it learns of the partner's row, and then sends
+          // its issue whole (see PartnerRows). A new pairing (no counts) sends only changes.
           stores.syncInfo().insert(new SyncInfo(0, key, row.localIssueKey(),
               row.remoteIssueKey(), or(row.firstSyncDate(), now), or(row.lastOutgoingChange(), 0),
-              or(row.lastChangeSeen(), now), or(row.outgoingMessageSequenceId(), 0),
-              or(row.lastIncomingChange(), 0), or(row.incomingMessageSequenceId(), 0),
-              row.incomingChangesIgnored() != null && row.incomingChangesIgnored())
-              .withMadeAt(now)); // its epoch: later than any row of the issue before
+              or(row.lastChangeSeen(), now), sent, or(row.lastIncomingChange(), 0), received,
+              row.incomingChangesIgnored() != null && row.incomingChangesIgnored(),
+              0, sent > 0 || received > 0 ? sent + 1 : 0, now));
         }
       });
     } catch (DuplicateSyncInfoException e) {

@@ -24,7 +24,9 @@ import java.util.Objects;
  *     such property); an imported row starts at 0
  * @param partnerSince the sequence id of this row's first message to that partner row: the
  *     partner takes up our sequence there (1 unless the partner's row was made again while this
- *     one went on). Not part of the JSON form
+ *     one went on). Before the partner's row is known: the first sequence id of this row (an
+ *     imported row goes on from its imported count; 0 for one made by the engine, which counts
+ *     from 1). Not part of the JSON form
  * @param madeAt when this row was made (by the engine or an import), epoch millis; unlike
  *     {@code firstSyncDate}, which an import may set to any time, it orders the rows of one issue.
  *     0 for a row made before it was kept. Not part of the JSON form
@@ -128,12 +130,12 @@ public record SyncInfo(
 
   /**
    * This row talking with the partner's row of {@code epoch} from now on. When that row replaces
-   * one we talked with, nothing of it was received yet. It counts our messages from the next one
-   * when {@code fromNext} (it has none of those sent before: we send our issue whole), else from
-   * the first.
+   * one we talked with, or this row was imported with counts (they were another store's), nothing
+   * of it was received yet. It counts our messages from the next one when {@code fromNext} (it
+   * has none of those sent before: we send our issue whole), else from the first.
    */
   public SyncInfo withPartnerRow(long epoch, boolean fromNext) {
-    boolean replaced = partnerEpoch != 0;
+    boolean replaced = partnerEpoch != 0 || partnerSince > 0;
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange,
