@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  *       store during the traffic (see {@link Simulation.Builder#operatorActions});
  *   <li>{@code -Dbackbone.sim.imports=true}: with operators, they also export and import rows
  *       (see {@link Simulation.Builder#operatorImports});
+ *   <li>{@code -Dbackbone.sim.lastEdits=true}: also checks that no person's change is lost (see
+ *       {@link Simulation.Builder#lastEditChecks});
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
  *       build runs from a random base (replays a build's).
  * </ul>
@@ -51,7 +53,8 @@ class SimulationTest {
         + " threads; this run again: -Dbackbone.sim.base=" + range[0] + " -Dbackbone.sim.seeds="
         + count + (Boolean.getBoolean("backbone.sim.operators")
             ? " -Dbackbone.sim.operators=true" : "")
-        + (Boolean.getBoolean("backbone.sim.imports") ? " -Dbackbone.sim.imports=true" : ""));
+        + (Boolean.getBoolean("backbone.sim.imports") ? " -Dbackbone.sim.imports=true" : "")
+        + (Boolean.getBoolean("backbone.sim.lastEdits") ? " -Dbackbone.sim.lastEdits=true" : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
         .onFailure(r -> System.out.println("simulation: seed " + r.seed() + " broke: "
             + r.failure() + "\n  replay: " + r.replay()))
@@ -65,7 +68,8 @@ class SimulationTest {
   /** The simulation, with operators' actions when {@code -Dbackbone.sim.operators=true}. */
   private static Simulation.Builder builder() {
     return Simulation.builder().operatorActions(Boolean.getBoolean("backbone.sim.operators"))
-        .operatorImports(Boolean.getBoolean("backbone.sim.imports"));
+        .operatorImports(Boolean.getBoolean("backbone.sim.imports"))
+        .lastEditChecks(Boolean.getBoolean("backbone.sim.lastEdits"));
   }
 
   /** The seeds to run, first and last: from the properties, else 2,000 from a random base. */

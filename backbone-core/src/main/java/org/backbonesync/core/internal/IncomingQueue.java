@@ -416,9 +416,21 @@ final class IncomingQueue implements MessageReceiver {
       String found = finder.existing(message);
       if (found != null) {
         // Paired before (a row lost or deleted, or a crash between our create and recording
-        // it): take the issue, apply everything.
+        // it): take the issue, and apply what no person changed here since. With no row, every
+        // person's change in the issue's history counts as not sent, and the newer wins.
         localKey = found;
         Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(found));
+        readBefore = issue;
+        if (resolver.needsLocalIssue(message)) {
+          TrackedIssue local = issue.get().orElseThrow(() -> new SyncException(
+              found + " no longer exists in " + connector.key(), null, connector.key(), found,
+              null));
+          SyncInfo none = new SyncInfo(0, connector.key(), found, message.sourceIssueKey(), now,
+              0, 0, 0, 0, 0, false);
+          resolution = resolver.resolve(none, message, local, Map.of(), Map.of(), now);
+          localIssue = local;
+          applied = resolution.apply();
+        }
         update = importAll(message, applied, null, issue, null, true);
         log.info("{}: found {}, paired with {} before; not creating it again",
             connector.key(), found, message.sourceIssueKey());
@@ -516,10 +528,17 @@ final class IncomingQueue implements MessageReceiver {
           Map<String, JsonNode> received = OutgoingQueue.values(appliedValues, connector);
           // Links name issues by the sender's keys: the last value sent stays the comparison.
           received.keySet().removeAll(connector.addOnly);
-          stores.syncInfo().putSyncedValues(id, received);
+          // A row made here went with our issue whole, as it is after this message: that is
+          // what the partner ends with, its synced values and pending changes stay.
+          boolean wholeSent = makeRow != null;
+          if (!wholeSent) {
+            stores.syncInfo().putSyncedValues(id, received);
+          }
           SyncMessage back = null;
           if (settled != null) {
             settled.records().forEach(r -> recorded.add(stores.conflicts().add(r)));
+          }
+          if (settled != null && !wholeSent) {
             stores.syncInfo().putSyncedValues(id, settled.partnerValues());
             settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
             if (!settled.sendBack().isEmpty()) {

@@ -485,22 +485,26 @@ final class OutgoingQueue {
   /** Reads what a resync of the mappings sends (tracker calls; no store write). */
   private Resend resend(TrackedIssue issue, Set<String> mappingIds, boolean whole, long rowId) {
     // Sent whole, each value carries when it last changed (as a new issue's do), so that a
-    // change the partner made meanwhile wins over an older value here; an admin's resync says
-    // "now", as it asks for this side's values.
+    // change the partner made meanwhile wins over an older value here.
     Map<String, Change> latest = whole
         ? latestChanges(connector.tracker.changelog(issue.key(), 0), true) : Map.of();
     // a value sent before and not settled yet keeps the time it was sent with, so that the
-    // partner weighs it the same however it gets it (else an admin's resync said "now" and the
-    // whole resend "long ago", and the two sides settled a conflict differently)
+    // partner weighs it the same however it gets it
     Map<String, PendingChange> pending = whole && rowId != 0
         ? stores.syncInfo().pendingChanges(rowId) : Map.of();
+    Map<String, JsonNode> synced = !whole && rowId != 0
+        ? stores.syncInfo().syncedValues(rowId) : Map.of();
+    // people's changes, read only for a resync's value that differs from the synced one
+    Supplier<Map<String, Change>> people = Context.once(
+        () -> latestChanges(connector.tracker.changelog(issue.key(), 0), false));
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       if (mappingIds.contains(out.id())) {
         Change change = whole ? latestOf(out, latest) : null;
+        JsonNode value = export(out, issue);
         fields.put(out.id(), !whole
-            ? new FieldValue(export(out, issue), issue.updated(), connector.config.syncUser())
-            : whole(export(out, issue), change, pending.get(out.id()), issue));
+            ? resynced(out, value, synced.get(out.id()), people)
+            : whole(value, change, pending.get(out.id()), issue));
       }
     }
     // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
@@ -511,6 +515,25 @@ final class OutgoingQueue {
         ? attachments(new IssueChanges(issue, List.of()),
             whole ? null : () -> stores.syncInfo().attachmentLinks(rowId), fields) : null;
     return new Resend(fields, comments, files);
+  }
+
+  /**
+   * A value an admin's resync sends. One the partner has already (the last synced value) is no
+   * person's change: it carries time 0, so that a change a person made there meanwhile, not seen
+   * here yet, wins over it and comes back (the time the sync user wrote it here, or a change of
+   * ours the partner applied long ago, is not when anyone changed it now; and B's clock may be
+   * behind A's); a change of ours with that value still on its way keeps its time (see {@link
+   * #append}). Any other value is this side's change not sent yet: the time a person last changed
+   * the field here (0 if only the sync user did).
+   */
+  private FieldValue resynced(Connector.Outgoing out, JsonNode value, JsonNode synced,
+      Supplier<Map<String, Change>> people) {
+    String by = connector.config.syncUser();
+    if (value.equals(synced)) {
+      return new FieldValue(value, 0, by);
+    }
+    Change change = latestOf(out, people.get());
+    return new FieldValue(value, change == null ? 0 : change.timestamp, by);
   }
 
   private FieldValue whole(JsonNode value, Change change, PendingChange pending,
@@ -639,9 +662,19 @@ final class OutgoingQueue {
             sent.partnerSince());
     Map<String, JsonNode> values = values(fields, connector);
     Map<String, PendingChange> pending = new HashMap<>(values.size() * 2);
+    Map<String, PendingChange> earlier = null; // read only for a resync's value of time 0
     for (String id : values.keySet()) {
-      pending.put(id, new PendingChange(
-          fields.get(id).changedAt(), sent.outgoingMessageSequenceId(), before.get(id)));
+      long at = fields.get(id).changedAt();
+      if (at == 0) {
+        // a value the partner has already, resent: a change of ours with that value still on
+        // its way stays as it is, so that both sides weigh a change crossing it the same (and
+        // one the partner applied long ago stays seen)
+        earlier = earlier != null ? earlier : stores.syncInfo().pendingChanges(sent.id());
+        if (earlier.containsKey(id)) {
+          continue;
+        }
+      }
+      pending.put(id, new PendingChange(at, sent.outgoingMessageSequenceId(), before.get(id)));
     }
     stores.syncInfo().putPendingChanges(sent.id(), pending);
     stores.syncInfo().putSyncedValues(sent.id(), values);
