@@ -66,6 +66,24 @@ class CrashRecoveryTest {
   }
 
   @Test
+  void aPersonsEditOfTheIssueCreatedJustBeforeTheCrashIsKept() {
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.a("alice").updateIssue(pa1, Map.of("labels", strings("hardware")));
+    crashOnce(sync.b(), "createIssue", true);
+    assertThrows(SimulatedCrash.class, sync::step);
+    sync.advance(java.time.Duration.ofSeconds(5));
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire in room 2");
+
+    sync.restart();
+    sync.runUntilQuiet();
+
+    assertEquals(1, sync.b().allIssues().size());
+    assertEquals("Printer on fire in room 2", sync.b().value("PB-1", "summary").asText());
+    assertEquals("Printer on fire in room 2", sync.a().value("PA-1", "summary").asText());
+    assertEquals(strings("hardware"), sync.b().value("PB-1", "labels"));
+  }
+
+  @Test
   void aCrashBeforeTheFollowUpUpdateAppliesItOnceAfterTheRestart() {
     String pa1 = sync.a("alice").create("Printer on fire");
     sync.a("alice").updateIssue(pa1, Map.of("labels", strings("hardware")));

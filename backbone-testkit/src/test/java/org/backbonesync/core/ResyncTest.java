@@ -61,6 +61,24 @@ class ResyncTest {
   }
 
   @Test
+  void aResyncLosesAgainstAPersonsChangeMadeMeanwhileWhateverTheClocks() {
+    // B's clock two minutes behind: bob's change has an older time than PA-1's last update
+    SyncTestDriver skewed = SyncTestDriver.builder().skewB(java.time.Duration.ofMinutes(-2))
+        .engine(e -> e.taskExecutor(tasks)).build();
+    skewed.b("bob").create("Printer on fire");
+    skewed.runUntilQuiet();
+    skewed.advance(java.time.Duration.ofMinutes(1));
+
+    skewed.engine().resync("PA", ResyncRequest.all(), "admin");
+    tasks.runAll(); // queued, not delivered yet
+    skewed.b("bob").edit("PB-1", "summary", "Printer fixed");
+    skewed.runUntilQuiet();
+
+    assertEquals("Printer fixed", skewed.b().value("PB-1", "summary").asText());
+    assertEquals("Printer fixed", skewed.a().value("PA-1", "summary").asText());
+  }
+
+  @Test
   void theCallersJqlNarrowsTheConnectorsScope() {
     givenDriftedPartners();
     sync.a("alice").edit("PA-2", "labels", strings("resync-me"));
