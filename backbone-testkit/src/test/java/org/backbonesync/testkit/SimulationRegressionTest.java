@@ -25,9 +25,9 @@ class SimulationRegressionTest {
   private static final String LIST = "simulation-regressions.txt";
   private static final Simulation SIMULATION = Simulation.builder().build();
   private static final Simulation WITH_OPERATORS =
-      Simulation.builder().operatorActions(true).build();
-  private static final Simulation WITH_IMPORTS =
-      Simulation.builder().operatorActions(true).operatorImports(true).build();
+      Simulation.builder().operatorActions(true).lastEditChecks(false).build();
+  private static final Simulation WITH_IMPORTS = Simulation.builder().operatorActions(true)
+      .operatorImports(true).lastEditChecks(false).build();
 
   @ParameterizedTest(name = "seed {0}: {1}")
   @MethodSource("seeds")

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  *       store during the traffic (see {@link Simulation.Builder#operatorActions});
  *   <li>{@code -Dbackbone.sim.imports=true}: with operators, they also export and import rows
  *       (see {@link Simulation.Builder#operatorImports});
- *   <li>{@code -Dbackbone.sim.lastEdits=true}: also checks that no person's change is lost (see
- *       {@link Simulation.Builder#lastEditChecks});
+ *   <li>{@code -Dbackbone.sim.lastEdits=false|true}: whether the checker also asserts that no
+ *       person's change is lost (see {@link Simulation.Builder#lastEditChecks}); default: yes
+ *       without operators, no with them;
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
  *       build runs from a random base (replays a build's).
  * </ul>
@@ -54,7 +55,8 @@ class SimulationTest {
         + count + (Boolean.getBoolean("backbone.sim.operators")
             ? " -Dbackbone.sim.operators=true" : "")
         + (Boolean.getBoolean("backbone.sim.imports") ? " -Dbackbone.sim.imports=true" : "")
-        + (Boolean.getBoolean("backbone.sim.lastEdits") ? " -Dbackbone.sim.lastEdits=true" : ""));
+        + (System.getProperty("backbone.sim.lastEdits") != null
+            ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
         .onFailure(r -> System.out.println("simulation: seed " + r.seed() + " broke: "
             + r.failure() + "\n  replay: " + r.replay()))
@@ -69,7 +71,8 @@ class SimulationTest {
   private static Simulation.Builder builder() {
     return Simulation.builder().operatorActions(Boolean.getBoolean("backbone.sim.operators"))
         .operatorImports(Boolean.getBoolean("backbone.sim.imports"))
-        .lastEditChecks(Boolean.getBoolean("backbone.sim.lastEdits"));
+        .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
+            String.valueOf(!Boolean.getBoolean("backbone.sim.operators")))));
   }
 
   /** The seeds to run, first and last: from the properties, else 2,000 from a random base. */
@@ -103,7 +106,8 @@ class SimulationTest {
     System.out.println("simulation with operators: seeds " + base + ".."
         + (base + OPERATOR_SEEDS - 1) + "; this run again: -Dbackbone.sim.operatorBase=" + base);
     List<Simulation.Result> failures = new SeedSweep(
-        Simulation.builder().operatorActions(true).operatorImports(true).build(),
+        Simulation.builder().operatorActions(true).operatorImports(true).lastEditChecks(false)
+            .build(),
         Runtime.getRuntime().availableProcessors())
         .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
             + " broke: " + r.failure() + "\n  replay: " + r.replay()))

@@ -216,11 +216,15 @@ final class ConflictResolver {
     }
     Map<String, Long> unsentAt = new HashMap<>(4);
     for (ChangelogEntry entry : connector.tracker.changelog(local.key(), row.lastChangeSeen())) {
-      if (connector.config.syncUser().equals(entry.author())) {
-        continue;
-      }
+      boolean ours = connector.config.syncUser().equals(entry.author());
       for (FieldChange item : entry.items()) {
-        unsentAt.merge(item.field(), entry.timestamp(), Math::max);
+        if (ours) {
+          // written by the sync user since (a partner's message applied but not recorded yet,
+          // then retried): the value there now is the partner's, no person's change
+          unsentAt.remove(item.field());
+        } else {
+          unsentAt.merge(item.field(), entry.timestamp(), Math::max);
+        }
       }
     }
     return unsentAt;

@@ -369,15 +369,25 @@ final class OutgoingQueue {
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     if (!latest.isEmpty()) {
       Map<String, JsonNode> synced = stores.syncInfo().syncedValues(info.id());
+      Map<String, Change> latestOfAll = latestChanges(fresh, true);
+      boolean suppress = !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION);
       for (Connector.Outgoing out : connector.outgoing) {
         Change change = latestOf(out, latest);
         if (change == null) {
           continue;
         }
         JsonNode value = export(out, issue);
-        if (value.equals(synced.get(out.id()))
-            && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION)) {
+        if (value.equals(synced.get(out.id())) && suppress) {
           continue; // the partner has this value already: an echo or a change undone
+        }
+        Change last = latestOf(out, latestOfAll);
+        if (suppress && connector.config.syncUser().equals(last.author)
+            && !connector.addOnly.contains(out.id())
+            && !merging.contains(out.id())) {
+          // the sync user wrote the field after the person (a partner's message applied but
+          // not recorded yet, e.g. retried): its value is the partner's, not this person's
+          // (a value both sides add to, links or merged labels, is the person's too)
+          continue;
         }
         fields.put(out.id(), new FieldValue(value, change.timestamp, change.author));
       }
