@@ -10,6 +10,8 @@ public enum AdminOperation {
   IMPORT_SYNC_INFORMATION,
   /** {@code DELETE /connectors/{key}/syncInformation}. */
   DELETE_SYNC_INFORMATION,
+  /** {@code PUT /connectors/{key}/syncInformation/{id}/incomingChangesIgnored}. */
+  IGNORE_INCOMING_CHANGES,
   /** {@code POST /connectors/{key}/resync}. */
   RESYNC,
   /** {@code GET} and {@code DELETE /async-tasks/{id}} (only ever of the caller's own tasks). */

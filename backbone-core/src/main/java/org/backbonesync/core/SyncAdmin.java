@@ -192,6 +192,20 @@ public final class SyncAdmin {
     }
   }
 
+  /**
+   * Sets or clears one row's {@code incomingChangesIgnored} (see {@link
+   * SyncEngine#setIncomingChangesIgnored}) and returns the row.
+   *
+   * @throws AdminException (404) when the connector has no such row
+   */
+  public SyncInfo setIncomingChangesIgnored(String caller, String connectorKey, long syncInfoId,
+      boolean ignored) {
+    allow(caller, AdminOperation.IGNORE_INCOMING_CHANGES, connectorKey);
+    return engine(connectorKey).setIncomingChangesIgnored(connectorKey, syncInfoId, ignored)
+        .orElseThrow(() -> new AdminException(404, "connector " + connectorKey
+            + " has no sync information with id " + syncInfoId));
+  }
+
   /** Deletes every row of a connector (no undo) and returns how many there were. */
   public int deleteAllSyncInformation(String caller, String connectorKey) {
     allow(caller, AdminOperation.DELETE_SYNC_INFORMATION, connectorKey);

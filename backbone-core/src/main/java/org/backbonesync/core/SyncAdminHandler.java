@@ -152,6 +152,10 @@ public final class SyncAdminHandler {
             this::importSyncInformation),
         new Route("DELETE", "connectors/{connectorKey}/syncInformation", Set.of("syncInfoId"),
             false, this::deleteSyncInformation),
+        new Route("PUT",
+            "connectors/{connectorKey}/syncInformation/{syncInfoId}/incomingChangesIgnored",
+            Set.of(), true, c -> ok(mapper.valueToTree(admin.setIncomingChangesIgnored(
+                c.caller(), c.arg(1), syncInfoId(c.arg(3)), ignoredRequest(c.body()))))),
         new Route("GET", "connectors/{connectorKey}/conflicts", Set.of("localIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.conflicts(c.caller(), c.arg(1),
                 c.query().get("localIssueKey"))))),
@@ -429,17 +433,38 @@ public final class SyncAdminHandler {
       return ok(mapper.createObjectNode()
           .put("deleted", admin.deleteAllSyncInformation(c.caller(), c.arg(1))));
     }
-    long syncInfoId;
+    admin.deleteSyncInformation(c.caller(), c.arg(1), syncInfoId(id));
+    return ok(mapper.createObjectNode().put("deleted", 1));
+  }
+
+  private static long syncInfoId(String id) {
     try {
       if (!id.matches("[0-9]{1,19}")) { // parseLong also takes "+2" and other scripts' digits
         throw new NumberFormatException(id);
       }
-      syncInfoId = Long.parseLong(id);
+      return Long.parseLong(id);
     } catch (NumberFormatException e) {
       throw new AdminException(400, "syncInfoId must be a number, was " + shown(id));
     }
-    admin.deleteSyncInformation(c.caller(), c.arg(1), syncInfoId);
-    return ok(mapper.createObjectNode().put("deleted", 1));
+  }
+
+  /** {@code {"incomingChangesIgnored": true|false}}, nothing else. */
+  private boolean ignoredRequest(String body) {
+    JsonNode json = parse(body);
+    if (!json.isObject()) {
+      throw new AdminException(400, "the request must be a JSON object");
+    }
+    List<ConfigurationProblem> problems = new ArrayList<>();
+    unknown("$", json, Set.of("incomingChangesIgnored"), problems);
+    JsonNode value = json.get("incomingChangesIgnored");
+    if (value == null || value.isNull()) {
+      problems.add(new ConfigurationProblem("$.incomingChangesIgnored", "is required"));
+    }
+    boolean ignored = bool("$.incomingChangesIgnored", value, problems);
+    if (!problems.isEmpty()) {
+      throw new AdminException(400, "bad request", problems);
+    }
+    return ignored;
   }
 
   // ------------------------------------------------------------------ bodies

@@ -110,6 +110,17 @@ public interface SyncEngine extends AutoCloseable {
   boolean deleteSyncInformation(String connectorKey, long syncInfoId);
 
   /**
+   * Sets or clears a pair's {@code incomingChangesIgnored}: while set, the partner's messages for
+   * the pair are consumed without touching the local issue (each one a {@link
+   * SyncListener#ignored} event), and changes of the local issue still go to the partner. What was
+   * ignored does not come back when it is cleared: a resync of the partner's issue sends it.
+   *
+   * @return the row as it is now; empty when the connector has no row with that id
+   */
+  Optional<SyncInfo> setIncomingChangesIgnored(String connectorKey, long syncInfoId,
+      boolean ignored);
+
+  /**
    * Deletes every sync information row of a connector. There is no undo; this is a separate
    * method so that it cannot be reached by leaving out an id.
    *

@@ -241,6 +241,17 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   @Override
+  public Optional<SyncInfo> setIncomingChangesIgnored(String connectorKey, long syncInfoId,
+      boolean ignored) {
+    local(connectorKey);
+    return stores.inTransaction(() -> {
+      Optional<SyncInfo> row = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId);
+      row.ifPresent(r -> stores.syncInfo().update(r.withIncomingChangesIgnored(ignored)));
+      return row.map(r -> r.withIncomingChangesIgnored(ignored));
+    });
+  }
+
+  @Override
   public int deleteAllSyncInformation(String connectorKey) {
     local(connectorKey);
     return stores.syncInfo().deleteAll(connectorKey);

@@ -91,6 +91,14 @@ public record SyncInfo(
         incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
   }
 
+  /** This row with incoming changes ignored or taken again. */
+  public SyncInfo withIncomingChangesIgnored(boolean ignored) {
+    return new SyncInfo(
+        id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
+        lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
+        ignored, partnerEpoch, partnerSince, madeAt);
+  }
+
   /** This row after the message with {@code sequenceId} was applied (or skipped) at {@code now}. */
   public SyncInfo withReceived(long sequenceId, long now) {
     return new SyncInfo(

@@ -1,0 +1,130 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An operator sets a pair to ignore the partner's changes and clears it again, from Java and over
+ * the admin REST; a refused request changes nothing.
+ */
+class IgnoreIncomingChangesTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final SyncTestDriver sync = SyncTestDriver.builder().build();
+  private final SyncAdminHandler handler = new SyncAdminHandler(SyncAdmin.builder()
+      .engine(sync.engine())
+      .authorizer((caller, op, connector) -> !caller.equals("reader")
+          || op == AdminOperation.READ_SYNC_INFORMATION)
+      .build());
+
+  @BeforeEach
+  void givenOneSyncedPair() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+  }
+
+  private SyncInfo rowOfPa1() {
+    return sync.syncInfoA().stream().filter(r -> r.localIssueKey().equals("PA-1")).findFirst()
+        .orElseThrow();
+  }
+
+  private String summary(boolean onA) {
+    return (onA ? sync.a() : sync.b()).value(onA ? "PA-1" : "PB-1", "summary").asText();
+  }
+
+  @Test
+  void anIgnoredPairTakesNothingFromThePartnerAndStillSendsItsOwn() {
+    SyncInfo row = sync.engine().setIncomingChangesIgnored("PA", rowOfPa1().id(), true)
+        .orElseThrow();
+    assertTrue(row.incomingChangesIgnored());
+
+    sync.b("bob").edit("PB-1", "summary", "Printer fixed");
+    sync.a("alice").edit("PA-1", "priority", "Low");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer on fire", summary(true), "the partner's change is ignored");
+    assertEquals("Low", sync.b().value("PB-1", "priority").asText(), "ours still goes");
+    assertEquals(1, sync.events().events(Type.IGNORED).size());
+    SyncInfo partner = sync.syncInfoB().get(0);
+    assertEquals(partner.outgoingMessageSequenceId(), rowOfPa1().incomingMessageSequenceId(),
+        "the ignored message was consumed, nothing waits for it");
+
+    sync.engine().setIncomingChangesIgnored("PA", row.id(), false);
+    sync.b("bob").edit("PB-1", "summary", "Printer fixed again");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer fixed again", summary(true));
+    assertFalse(rowOfPa1().incomingChangesIgnored());
+  }
+
+  @Test
+  void anUnknownRowIsEmpty() {
+    assertTrue(sync.engine().setIncomingChangesIgnored("PA", 999_999, true).isEmpty());
+  }
+
+  private AdminResponse put(String caller, String path, String body) {
+    return handler.handle(new AdminRequest("PUT", path, null, body, caller, Map.of()));
+  }
+
+  private String path(Object id) {
+    return "/connectors/PA/syncInformation/" + id + "/incomingChangesIgnored";
+  }
+
+  @Test
+  void theAdminRestSetsAndClearsItAndAnswersTheRow() throws Exception {
+    long id = rowOfPa1().id();
+
+    AdminResponse set = put("admin", path(id), "{\"incomingChangesIgnored\": true}");
+
+    assertEquals(200, set.status(), set.body());
+    JsonNode answer = json.readTree(set.body());
+    assertEquals("PA-1", answer.get("localIssueKey").asText());
+    assertTrue(answer.get("incomingChangesIgnored").asBoolean());
+    assertTrue(rowOfPa1().incomingChangesIgnored());
+
+    AdminResponse cleared = put("admin", path(id), "{\"incomingChangesIgnored\": false}");
+    assertEquals(200, cleared.status(), cleared.body());
+    assertFalse(rowOfPa1().incomingChangesIgnored());
+  }
+
+  @Test
+  void refusalsNameTheFieldAndChangeNothing() throws Exception {
+    long id = rowOfPa1().id();
+    List<SyncInfo> before = sync.syncInfoA();
+    record Refused(String caller, Object id, String body, int status, String says) {}
+    List<Refused> cases = List.of(
+        new Refused("admin", id, "{}", 400,
+            "\"path\":\"$.incomingChangesIgnored\",\"message\":\"is required\""),
+        new Refused("admin", id, "{\"incomingChangesIgnored\": \"yes\"}", 400,
+            "\"path\":\"$.incomingChangesIgnored\",\"message\":\"must be true or false"),
+        new Refused("admin", id, "{\"incomingChangesIgnored\": true, \"ignored\": true}", 400,
+            "$.ignored"),
+        new Refused("admin", id, "{\"incomingChangesIgnored\": true, "
+            + "\"incomingChangesIgnored\": false}", 400, "incomingChangesIgnored"),
+        new Refused("admin", id, "[true]", 400, "must be a JSON object"),
+        new Refused("admin", id, "", 400, "a JSON body is required"),
+        new Refused("admin", "+1", "{\"incomingChangesIgnored\": true}", 400,
+            "syncInfoId must be a number"),
+        new Refused("admin", "99999999999999999999", "{\"incomingChangesIgnored\": true}", 400,
+            "syncInfoId must be a number"),
+        new Refused("admin", 999_999, "{\"incomingChangesIgnored\": true}", 404,
+            "no sync information with id 999999"),
+        new Refused("reader", id, "{\"incomingChangesIgnored\": true}", 403, ""));
+    for (Refused r : cases) {
+      AdminResponse response = put(r.caller(), path(r.id()), r.body());
+      assertEquals(r.status(), response.status(), r + " -> " + response.body());
+      assertTrue(response.body().contains(r.says()), r + " -> " + response.body());
+    }
+    assertEquals(before, sync.syncInfoA(), "no refused request changed a row");
+  }
+}
