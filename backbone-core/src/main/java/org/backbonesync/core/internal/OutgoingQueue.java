@@ -504,9 +504,9 @@ final class OutgoingQueue {
         ? stores.syncInfo().pendingChanges(rowId) : Map.of();
     Map<String, JsonNode> synced = !whole && rowId != 0
         ? stores.syncInfo().syncedValues(rowId) : Map.of();
-    // people's changes, read only for a resync's value that differs from the synced one
+    // the latest changes, read only for a resync's value that differs from the synced one
     Supplier<Map<String, Change>> people = Context.once(
-        () -> latestChanges(connector.tracker.changelog(issue.key(), 0), false));
+        () -> latestChanges(connector.tracker.changelog(issue.key(), 0), true));
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       if (mappingIds.contains(out.id())) {
@@ -534,7 +534,8 @@ final class OutgoingQueue {
    * ours the partner applied long ago, is not when anyone changed it now; and B's clock may be
    * behind A's); a change of ours with that value still on its way keeps its time (see {@link
    * #append}). Any other value is this side's change not sent yet: the time a person last changed
-   * the field here (0 if only the sync user did).
+   * the field here; 0 when the sync user wrote it last (a partner's message applied, not recorded
+   * yet).
    */
   private FieldValue resynced(Connector.Outgoing out, JsonNode value, JsonNode synced,
       Supplier<Map<String, Change>> people) {
@@ -543,7 +544,8 @@ final class OutgoingQueue {
       return new FieldValue(value, 0, by);
     }
     Change change = latestOf(out, people.get());
-    return new FieldValue(value, change == null ? 0 : change.timestamp, by);
+    boolean person = change != null && !connector.config.syncUser().equals(change.author);
+    return new FieldValue(value, person ? change.timestamp : 0, by);
   }
 
   private FieldValue whole(JsonNode value, Change change, PendingChange pending,
