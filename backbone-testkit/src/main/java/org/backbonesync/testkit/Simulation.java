@@ -67,9 +67,10 @@ public final class Simulation {
    * @param operators whether operators acted during the run ({@link Builder#operatorActions})
    * @param imports whether they imported rows too ({@link Builder#operatorImports})
    * @param lastEdits whether lost changes were checked ({@link Builder#lastEditChecks})
+   * @param ignores whether operators set pairs to ignore changes ({@link Builder#operatorIgnores})
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
-      boolean imports, boolean lastEdits) {
+      boolean imports, boolean lastEdits, boolean ignores) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -80,7 +81,8 @@ public final class Simulation {
       return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
           + seed + (operators ? " -Dbackbone.sim.operators=true" : "")
           + (imports ? " -Dbackbone.sim.imports=true" : "")
-          + (lastEdits ? " -Dbackbone.sim.lastEdits=true" : "")
+          + (operators ? " -Dbackbone.sim.lastEdits=" + lastEdits : "")
+          + (ignores ? " -Dbackbone.sim.ignores=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -104,12 +106,14 @@ public final class Simulation {
   private final boolean operators;
   private final boolean imports;
   private final boolean lastEdits;
+  private final boolean ignores;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
     this.operators = b.operators;
     this.imports = b.operators && b.imports;
     this.lastEdits = b.lastEdits;
+    this.ignores = b.operators && b.ignores;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -133,7 +137,8 @@ public final class Simulation {
     } catch (AssertionError | RuntimeException e) {
       run.fail(e.toString());
     }
-    return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits);
+    return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
+        ignores);
   }
 
   /** Builds a {@link Simulation}. */
@@ -148,6 +153,7 @@ public final class Simulation {
     private boolean operators;
     private boolean imports;
     private boolean lastEdits = true;
+    private boolean ignores;
 
     private Builder() {}
 
@@ -226,6 +232,16 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * With {@link #operatorActions}, operators also set a pair to ignore the partner's changes
+     * ({@code incomingChangesIgnored}) or take them again; at the end they take every pair's
+     * changes again, so every guarantee is checked as usual. A separate switch so that seeds found without it replay as they ran.
+     */
+    public Builder operatorIgnores(boolean on) {
+      this.ignores = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices. */
     public Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -250,6 +266,8 @@ public final class Simulation {
     int operatorActs;
     boolean rebuilt;
     boolean imported;
+    /** The connectors whose rows ignored incoming changes at some point. */
+    final Set<String> ignoredBy = new java.util.TreeSet<>();
     /** Where in the engine's events each store swap came: sequence ids count anew after it. */
     final List<Integer> storeSwaps = new ArrayList<>();
     /** Where in the engine's events an operator deleted a row, and the row's issue keys. */
@@ -447,6 +465,10 @@ public final class Simulation {
         importAct();
         return;
       }
+      if (ignores && random.nextInt(4) == 0) {
+        ignoreAct();
+        return;
+      }
       int what = random.nextInt(10);
       if (what == 0) {
         trace.add("operator: restart on an empty store");
@@ -523,6 +545,41 @@ public final class Simulation {
       sync.engine().deleteSyncInformation("PB", b.get().id());
       importRows("PA", List.of(a));
       importRows("PB", List.of(b.get()));
+    }
+
+    /** Sets one pair's row to ignore the partner's changes, or takes them again. */
+    void ignoreAct() {
+      boolean sideA = random.nextBoolean();
+      List<SyncInfo> rows = sideA ? sync.syncInfoA() : sync.syncInfoB();
+      if (rows.isEmpty()) {
+        return;
+      }
+      SyncInfo row = rows.get(random.nextInt(rows.size()));
+      String key = sideA ? "PA" : "PB";
+      boolean ignore = !row.incomingChangesIgnored();
+      if (!ignore) {
+        sync.advance(Duration.ofMillis(1)); // a row taken again is made anew: a later millisecond
+      }
+      trace.add("operator: " + key + "'s row of " + row.localIssueKey()
+          + (ignore ? " ignores incoming changes" : " takes incoming changes again"));
+      sync.engine().setIncomingChangesIgnored(key, row.id(), ignore);
+      if (ignore) {
+        ignoredBy.add(key);
+      }
+    }
+
+    /** Takes every pair's changes again (each such pair then exchanges its issues whole). */
+    void takeIgnoredAgain() {
+      sync.advance(Duration.ofMillis(1)); // rows taken again are made anew: a later millisecond
+      for (String key : List.of("PA", "PB")) {
+        for (SyncInfo row : key.equals("PA") ? sync.syncInfoA() : sync.syncInfoB()) {
+          if (row.incomingChangesIgnored()) {
+            sync.engine().setIncomingChangesIgnored(key, row.id(), false);
+          }
+        }
+      }
+      trace.add("operator: " + ignoredBy + " take incoming changes again");
+      ignoredBy.clear();
     }
 
     /** Imports rows as exported (a row still waiting for its partner's key cannot be). */
@@ -738,6 +795,10 @@ public final class Simulation {
       List<String> errors = new ArrayList<>();
       for (int round = 0; round < 5; round++) {
         sync.runUntilQuiet();
+        if (!ignoredBy.isEmpty()) {
+          takeIgnoredAgain();
+          continue;
+        }
         if ((!rowDeletes.isEmpty() || imported) && !rebuilt) {
           // A deleted row comes back with the next change of its issue (see the README's
           // Delete); an issue nobody changed since stays unpaired until the operator rebuilds

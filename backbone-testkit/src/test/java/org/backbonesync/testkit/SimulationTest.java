@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  *       store during the traffic (see {@link Simulation.Builder#operatorActions});
  *   <li>{@code -Dbackbone.sim.imports=true}: with operators, they also export and import rows
  *       (see {@link Simulation.Builder#operatorImports});
+ *   <li>{@code -Dbackbone.sim.ignores=true}: with operators, they also set pairs to ignore
+ *       incoming changes (see {@link Simulation.Builder#operatorIgnores});
  *   <li>{@code -Dbackbone.sim.lastEdits=false|true}: whether the checker also asserts that no
  *       person's change is lost (see {@link Simulation.Builder#lastEditChecks}); default: yes
  *       without operators, no with them;
@@ -55,6 +57,7 @@ class SimulationTest {
         + count + (Boolean.getBoolean("backbone.sim.operators")
             ? " -Dbackbone.sim.operators=true" : "")
         + (Boolean.getBoolean("backbone.sim.imports") ? " -Dbackbone.sim.imports=true" : "")
+        + (Boolean.getBoolean("backbone.sim.ignores") ? " -Dbackbone.sim.ignores=true" : "")
         + (System.getProperty("backbone.sim.lastEdits") != null
             ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
@@ -71,6 +74,7 @@ class SimulationTest {
   private static Simulation.Builder builder() {
     return Simulation.builder().operatorActions(Boolean.getBoolean("backbone.sim.operators"))
         .operatorImports(Boolean.getBoolean("backbone.sim.imports"))
+        .operatorIgnores(Boolean.getBoolean("backbone.sim.ignores"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
             String.valueOf(!Boolean.getBoolean("backbone.sim.operators")))));
   }
@@ -106,8 +110,8 @@ class SimulationTest {
     System.out.println("simulation with operators: seeds " + base + ".."
         + (base + OPERATOR_SEEDS - 1) + "; this run again: -Dbackbone.sim.operatorBase=" + base);
     List<Simulation.Result> failures = new SeedSweep(
-        Simulation.builder().operatorActions(true).operatorImports(true).lastEditChecks(false)
-            .build(),
+        Simulation.builder().operatorActions(true).operatorImports(true).operatorIgnores(true)
+            .lastEditChecks(false).build(),
         Runtime.getRuntime().availableProcessors())
         .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
             + " broke: " + r.failure() + "\n  replay: " + r.replay()))

@@ -29,6 +29,7 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.transport.MessageReceiver;
@@ -243,11 +244,29 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public Optional<SyncInfo> setIncomingChangesIgnored(String connectorKey, long syncInfoId,
       boolean ignored) {
-    local(connectorKey);
+    Local local = local(connectorKey);
+    Optional<SyncInfo> row = stores.syncInfo().findById(connectorKey, syncInfoId);
+    Optional<TrackedIssue> issue = row.filter(r -> r.incomingChangesIgnored() && !ignored)
+        .flatMap(r -> local.connector().tracker.issue(r.localIssueKey()));
+    if (issue.isPresent()) {
+      // Taken again: what was ignored must come back. The row is made anew (a new epoch, none
+      // of the partner's messages seen) and our issue goes whole to the partner, which then
+      // sends its own whole to the new row (comments and attachments linked, not copied twice),
+      // as after a row made again; changes made on both sides meanwhile meet as conflicts.
+      local.outgoing().sendWhole(issue.get(), syncInfoId, () -> {
+        SyncInfo r = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId).orElseThrow();
+        // (counted by the partner from this whole on, which says it saw none of the partner's)
+        // (its epoch orders it after the row before by the millisecond, as for any row made
+        // again: within the millisecond the row was made, the two are not told apart)
+        return r.withIncomingChangesIgnored(false).withMadeAt(clock.millis())
+            .withReceived(0, r.lastIncomingChange()).withPartnerRow(r.partnerEpoch(), true);
+      });
+      return stores.syncInfo().findById(connectorKey, syncInfoId);
+    }
     return stores.inTransaction(() -> {
-      Optional<SyncInfo> row = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId);
-      row.ifPresent(r -> stores.syncInfo().update(r.withIncomingChangesIgnored(ignored)));
-      return row.map(r -> r.withIncomingChangesIgnored(ignored));
+      Optional<SyncInfo> locked = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId);
+      locked.ifPresent(r -> stores.syncInfo().update(r.withIncomingChangesIgnored(ignored)));
+      return locked.map(r -> r.withIncomingChangesIgnored(ignored));
     });
   }
 

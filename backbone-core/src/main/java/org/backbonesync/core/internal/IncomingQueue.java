@@ -213,7 +213,8 @@ final class IncomingQueue implements MessageReceiver {
         outcomes.add(waitForGap(entry, expected, now));
         return Next.STOP;
       }
-      if (row.isPresent() && row.get().incomingChangesIgnored()) {
+      if (row.isPresent() && row.get().incomingChangesIgnored()
+          && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
         outcome = consumeIgnored(row.get(), message, now,
             "incoming changes of " + row.get().localIssueKey() + " are ignored");
       } else if (message.kind() == MessageKind.PAIRED) {
