@@ -324,6 +324,31 @@ public final class InMemoryStores implements Stores {
       return id > 0 && id < rows.length ? rows[(int) id] : null;
     }
 
+    /** Fills an empty one with copies of these rows (their maps are immutable: shared). */
+    void copyInto(SyncInfos to) {
+      to.rows = new Row[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        Row r = rows[i];
+        if (r == null) {
+          continue;
+        }
+        Row copy = new Row(r.info);
+        copy.synced = r.synced;
+        copy.pending = r.pending;
+        copy.comments = r.comments;
+        copy.attachments = r.attachments;
+        to.rows[i] = copy;
+        to.byLocal.computeIfAbsent(r.info.connectorKey(), c -> new HashMap<>())
+            .put(r.info.localIssueKey(), copy);
+        if (r.info.remoteIssueKey() != null) {
+          to.byRemote.computeIfAbsent(r.info.connectorKey(), c -> new HashMap<>())
+              .put(r.info.remoteIssueKey(), copy);
+        }
+      }
+      to.lastId = lastId;
+      to.pending.putAll(pending);
+    }
+
     private Row row(String connectorKey, long id) {
       Row row = row(id);
       return row != null && row.info.connectorKey().equals(connectorKey) ? row : null;
@@ -642,6 +667,18 @@ public final class InMemoryStores implements Stores {
       }
     }
 
+    /** Fills an empty one with copies of this outbox and inbox (entries are immutable). */
+    void copyInto(Messages to) {
+      outbox.forEach((connector, entries) -> to.outbox.put(connector,
+          new LinkedHashMap<>(entries)));
+      inbox.forEach((connector, from) -> {
+        Inbox copy = to.inbox(connector);
+        copy.byId.putAll(from.byId);
+        from.bySource.forEach((source, list) -> copy.bySource.put(source,
+            new ArrayList<>(list)));
+      });
+    }
+
     private Map<String, OutboxEntry> outbox(String connectorKey) {
       return outbox.computeIfAbsent(connectorKey, c -> new LinkedHashMap<>());
     }
@@ -867,6 +904,26 @@ public final class InMemoryStores implements Stores {
     public List<AsyncTask> unfinished() {
       return locked(() -> byId.values().stream().filter(t -> !t.finished()).toList());
     }
+  }
+
+  /**
+   * A copy of everything as it is now, as a backup would hold it: rows with their ids, values and
+   * links, outbox, inbox, pending creates, watermarks, tasks, conflicts and envelope ids. Leases
+   * are not copied (a process restored from a backup holds none). For tests that restore a store
+   * from an earlier time.
+   */
+  public InMemoryStores backup() {
+    return locked(() -> {
+      InMemoryStores copy = new InMemoryStores();
+      syncInfos.copyInto(copy.syncInfos);
+      messages.copyInto(copy.messages);
+      copy.watermarks.marks.putAll(watermarks.marks);
+      copy.tasks.byId.putAll(tasks.byId);
+      copy.tasks.lastId[0] = tasks.lastId[0];
+      copy.conflicts.records.addAll(conflicts.records);
+      copy.envelopeIds.expiry.putAll(envelopeIds.expiry);
+      return copy;
+    });
   }
 
   @Override

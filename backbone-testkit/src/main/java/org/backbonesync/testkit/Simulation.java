@@ -68,9 +68,10 @@ public final class Simulation {
    * @param imports whether they imported rows too ({@link Builder#operatorImports})
    * @param lastEdits whether lost changes were checked ({@link Builder#lastEditChecks})
    * @param ignores whether operators set pairs to ignore changes ({@link Builder#operatorIgnores})
+   * @param backups whether operators restored backups ({@link Builder#operatorBackups})
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
-      boolean imports, boolean lastEdits, boolean ignores) {
+      boolean imports, boolean lastEdits, boolean ignores, boolean backups) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -83,6 +84,7 @@ public final class Simulation {
           + (imports ? " -Dbackbone.sim.imports=true" : "")
           + (operators ? " -Dbackbone.sim.lastEdits=" + lastEdits : "")
           + (ignores ? " -Dbackbone.sim.ignores=true" : "")
+          + (backups ? " -Dbackbone.sim.backups=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -107,6 +109,7 @@ public final class Simulation {
   private final boolean imports;
   private final boolean lastEdits;
   private final boolean ignores;
+  private final boolean backups;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -114,6 +117,7 @@ public final class Simulation {
     this.imports = b.operators && b.imports;
     this.lastEdits = b.lastEdits;
     this.ignores = b.operators && b.ignores;
+    this.backups = b.operators && b.backups;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -138,7 +142,7 @@ public final class Simulation {
       run.fail(e.toString());
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
-        ignores);
+        ignores, backups);
   }
 
   /** Builds a {@link Simulation}. */
@@ -154,6 +158,7 @@ public final class Simulation {
     private boolean imports;
     private boolean lastEdits = true;
     private boolean ignores;
+    private boolean backups;
 
     private Builder() {}
 
@@ -242,6 +247,16 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * With {@link #operatorActions} and in-memory stores, operators also back up the store and
+     * later restore that backup, following the README: delete every row of both connectors and
+     * rebuild them. A separate switch so that seeds found without it replay as they ran.
+     */
+    public Builder operatorBackups(boolean on) {
+      this.backups = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices. */
     public Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -266,6 +281,8 @@ public final class Simulation {
     int operatorActs;
     boolean rebuilt;
     boolean imported;
+    /** The store an operator backed up, until restored. */
+    InMemoryStores backup;
     /** The connectors whose rows ignored incoming changes at some point. */
     final Set<String> ignoredBy = new java.util.TreeSet<>();
     /** Where in the engine's events each store swap came: sequence ids count anew after it. */
@@ -469,6 +486,10 @@ public final class Simulation {
         ignoreAct();
         return;
       }
+      if (backups && random.nextInt(4) == 0) {
+        backupAct();
+        return;
+      }
       int what = random.nextInt(10);
       if (what == 0) {
         trace.add("operator: restart on an empty store");
@@ -545,6 +566,37 @@ public final class Simulation {
       sync.engine().deleteSyncInformation("PB", b.get().id());
       importRows("PA", List.of(a));
       importRows("PB", List.of(b.get()));
+    }
+
+    /**
+     * Backs up the store, or restores the backup taken before: as the README says, then deletes
+     * every row of both connectors and rebuilds them (the backup's outbox and inbox come back
+     * with it, messages of rows gone).
+     */
+    void backupAct() {
+      if (!(sync.stores() instanceof InMemoryStores now)) {
+        return;
+      }
+      if (backup == null || random.nextInt(4) == 0) {
+        trace.add("operator: back up the store");
+        backup = now.backup();
+        return;
+      }
+      trace.add("operator: restore the backup, delete every row of PA and PB, rebuild them");
+      storeSwaps.add(sync.events().events().size());
+      sync.advance(Duration.ofMillis(1)); // the rows made again are made later
+      boolean was = faults;
+      faults = false;
+      sync.restartOn(backup);
+      backup = null;
+      sync.engine().deleteAllSyncInformation("PA");
+      sync.engine().deleteAllSyncInformation("PB");
+      faults = was;
+      imported = true; // the rows are rebuilt again once the sync is quiet
+      resyncs += 2;
+      sync.engine().resync("PA", ResyncRequest.all(), "operator");
+      sync.engine().resync("PB", ResyncRequest.all(), "operator");
+      tasks.runAll();
     }
 
     /** Sets one pair's row to ignore the partner's changes, or takes them again. */

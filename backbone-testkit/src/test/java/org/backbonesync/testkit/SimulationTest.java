@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  *       (see {@link Simulation.Builder#operatorImports});
  *   <li>{@code -Dbackbone.sim.ignores=true}: with operators, they also set pairs to ignore
  *       incoming changes (see {@link Simulation.Builder#operatorIgnores});
+ *   <li>{@code -Dbackbone.sim.backups=true}: with operators, they also restore backups (see
+ *       {@link Simulation.Builder#operatorBackups});
  *   <li>{@code -Dbackbone.sim.lastEdits=false|true}: whether the checker also asserts that no
  *       person's change is lost (see {@link Simulation.Builder#lastEditChecks}); default: yes
  *       without operators, no with them;
@@ -58,6 +60,7 @@ class SimulationTest {
             ? " -Dbackbone.sim.operators=true" : "")
         + (Boolean.getBoolean("backbone.sim.imports") ? " -Dbackbone.sim.imports=true" : "")
         + (Boolean.getBoolean("backbone.sim.ignores") ? " -Dbackbone.sim.ignores=true" : "")
+        + (Boolean.getBoolean("backbone.sim.backups") ? " -Dbackbone.sim.backups=true" : "")
         + (System.getProperty("backbone.sim.lastEdits") != null
             ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
@@ -75,6 +78,7 @@ class SimulationTest {
     return Simulation.builder().operatorActions(Boolean.getBoolean("backbone.sim.operators"))
         .operatorImports(Boolean.getBoolean("backbone.sim.imports"))
         .operatorIgnores(Boolean.getBoolean("backbone.sim.ignores"))
+        .operatorBackups(Boolean.getBoolean("backbone.sim.backups"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
             String.valueOf(!Boolean.getBoolean("backbone.sim.operators")))));
   }
@@ -110,8 +114,8 @@ class SimulationTest {
     System.out.println("simulation with operators: seeds " + base + ".."
         + (base + OPERATOR_SEEDS - 1) + "; this run again: -Dbackbone.sim.operatorBase=" + base);
     List<Simulation.Result> failures = new SeedSweep(
-        Simulation.builder().operatorActions(true).operatorImports(true).operatorIgnores(true)
-            .lastEditChecks(false).build(),
+        Simulation.builder().operatorActions(true).operatorImports(true).lastEditChecks(false)
+            .build(),
         Runtime.getRuntime().availableProcessors())
         .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
             + " broke: " + r.failure() + "\n  replay: " + r.replay()))
