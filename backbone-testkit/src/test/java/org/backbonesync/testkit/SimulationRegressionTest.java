@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every simulation seed that ever failed, run on every build: the list is {@code
  * simulation-regressions.txt} next to this class, one seed per line with what broke (a note that
  * starts with {@code operators:} runs the seed with operators acting, {@code imports:} with
- * operators who import rows too). A seed that fails in a
+ * operators who import rows too, {@code all acts:} with every operator act). A seed that fails in a
  * sweep or a build goes in the list with the fix.
  */
 class SimulationRegressionTest {
@@ -28,12 +28,16 @@ class SimulationRegressionTest {
       Simulation.builder().operatorActions(true).lastEditChecks(false).build();
   private static final Simulation WITH_IMPORTS = Simulation.builder().operatorActions(true)
       .operatorImports(true).lastEditChecks(false).build();
+  private static final Simulation WITH_ALL_ACTS = Simulation.builder().operatorActions(true)
+      .operatorImports(true).operatorIgnores(true).operatorBackups(true).lastEditChecks(false)
+      .build();
 
   @ParameterizedTest(name = "seed {0}: {1}")
   @MethodSource("seeds")
   void aSeedThatOnceFailedKeepsEveryGuarantee(long seed, String broke) {
     Simulation.Result r = (broke.startsWith("operators:") ? WITH_OPERATORS
-        : broke.startsWith("imports:") ? WITH_IMPORTS : SIMULATION).run(seed);
+        : broke.startsWith("imports:") ? WITH_IMPORTS
+        : broke.startsWith("all acts:") ? WITH_ALL_ACTS : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
 

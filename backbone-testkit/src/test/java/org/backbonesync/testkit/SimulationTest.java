@@ -114,8 +114,8 @@ class SimulationTest {
     System.out.println("simulation with operators: seeds " + base + ".."
         + (base + OPERATOR_SEEDS - 1) + "; this run again: -Dbackbone.sim.operatorBase=" + base);
     List<Simulation.Result> failures = new SeedSweep(
-        Simulation.builder().operatorActions(true).operatorImports(true).lastEditChecks(false)
-            .build(),
+        Simulation.builder().operatorActions(true).operatorImports(true).operatorIgnores(true)
+            .operatorBackups(true).lastEditChecks(false).build(),
         Runtime.getRuntime().availableProcessors())
         .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
             + " broke: " + r.failure() + "\n  replay: " + r.replay()))

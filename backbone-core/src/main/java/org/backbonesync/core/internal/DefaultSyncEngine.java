@@ -249,18 +249,20 @@ public final class DefaultSyncEngine implements SyncEngine {
     Optional<TrackedIssue> issue = row.filter(r -> r.incomingChangesIgnored() && !ignored)
         .flatMap(r -> local.connector().tracker.issue(r.localIssueKey()));
     if (issue.isPresent()) {
-      // Taken again: what was ignored must come back. The row is made anew (a new epoch, none
-      // of the partner's messages seen) and our issue goes whole to the partner, which then
+      // Taken again: what was ignored must come back. The row is made anew (a new epoch) and
+      // our issue goes whole to the partner, saying it saw none of its messages; the partner
       // sends its own whole to the new row (comments and attachments linked, not copied twice),
       // as after a row made again; changes made on both sides meanwhile meet as conflicts.
       local.outgoing().sendWhole(issue.get(), syncInfoId, () -> {
         SyncInfo r = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId).orElseThrow();
-        // (counted by the partner from this whole on, which says it saw none of the partner's)
-        // (its epoch orders it after the row before by the millisecond, as for any row made
-        // again: within the millisecond the row was made, the two are not told apart)
-        return r.withIncomingChangesIgnored(false).withMadeAt(clock.millis())
-            .withReceived(0, r.lastIncomingChange()).withPartnerRow(r.partnerEpoch(), true);
-      });
+        // (it keeps what it applied, so an old message still on its way stays a duplicate; the
+        // partner counts its messages to the new row from its next)
+        return new SyncInfo(r.id(), r.connectorKey(), r.localIssueKey(), r.remoteIssueKey(),
+            r.firstSyncDate(), r.lastOutgoingChange(), r.lastChangeSeen(),
+            r.outgoingMessageSequenceId(), r.lastIncomingChange(),
+            r.incomingMessageSequenceId(), false, r.partnerEpoch(),
+            r.outgoingMessageSequenceId() + 1, clock.millis());
+      }, true);
       return stores.syncInfo().findById(connectorKey, syncInfoId);
     }
     return stores.inTransaction(() -> {

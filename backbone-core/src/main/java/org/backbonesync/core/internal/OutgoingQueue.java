@@ -461,7 +461,7 @@ final class OutgoingQueue {
       return Resynced.NOTHING_TO_SEND;
     }
     SyncMessage message = stores.inTransaction(
-        () -> append(resend, connector.lockRow(stores, info.id()), issue));
+        () -> append(resend, connector.lockRow(stores, info.id()), issue, false));
     events.queued(connector.key(), message);
     return Resynced.SENT;
   }
@@ -474,6 +474,15 @@ final class OutgoingQueue {
    * changes nothing and the next attempt sends it again.
    */
   synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row) {
+    sendWhole(issue, rowId, row, false);
+  }
+
+  /**
+   * @param seenNone whether the message says it saw none of the partner's messages whatever the
+   *     row applied (a row that ignored them: the partner's changes are then weighed as unseen)
+   */
+  synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row,
+      boolean seenNone) {
     Resend resend = resend(issue, connector.sendingIds(), true, rowId);
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo current = row.get();
@@ -481,7 +490,7 @@ final class OutgoingQueue {
         stores.syncInfo().update(current);
         return null;
       }
-      return append(resend, current, issue);
+      return append(resend, current, issue, seenNone);
     });
     if (message != null) {
       events.queued(connector.key(), message);
@@ -559,7 +568,8 @@ final class OutgoingQueue {
   }
 
   /** Appends a resync's message for the locked row; call inside a transaction. */
-  private SyncMessage append(Resend resend, SyncInfo current, TrackedIssue issue) {
+  private SyncMessage append(Resend resend, SyncInfo current, TrackedIssue issue,
+      boolean seenNone) {
     long now = clock.millis();
     SyncInfo sent = current.withSent(current.outgoingMessageSequenceId() + 1, now);
     stores.syncInfo().update(sent);
@@ -569,7 +579,9 @@ final class OutgoingQueue {
     if (resend.files() != null) {
       resend.files().links().applyTo(stores.syncInfo(), sent.id());
     }
-    return append(sent, issue, resend.fields(), now, MessageKind.RESYNC);
+    // (the message only: the row keeps what it applied)
+    SyncInfo says = seenNone ? sent.withReceived(0, sent.lastIncomingChange()) : sent;
+    return append(says, issue, resend.fields(), now, MessageKind.RESYNC);
   }
 
   /**
