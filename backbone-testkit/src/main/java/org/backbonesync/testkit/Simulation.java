@@ -493,22 +493,16 @@ public final class Simulation {
       int what = random.nextInt(10);
       if (what == 0) {
         trace.add("operator: restart on an empty store");
-        storeSwaps.add(sync.events().events().size());
-        // rows are ordered by the millisecond they were made: a new store's rows are made later
-        sync.advance(Duration.ofMillis(1));
-        boolean was = faults;
-        faults = false; // the new process starts cleanly, as after a crash
-        sync.restartOn(stores.get());
-        faults = was;
+        restartOn(stores.get());
         return;
       }
-      boolean sideA = random.nextBoolean();
-      List<SyncInfo> rows = sideA ? sync.syncInfoA() : sync.syncInfoB();
-      if (rows.isEmpty()) {
+      Map.Entry<String, SyncInfo> picked = randomRow();
+      if (picked == null) {
         return;
       }
-      SyncInfo row = rows.get(random.nextInt(rows.size()));
-      String key = sideA ? "PA" : "PB";
+      String key = picked.getKey();
+      SyncInfo row = picked.getValue();
+      boolean sideA = key.equals("PA");
       trace.add("operator: delete " + key + "'s row " + row.localIssueKey() + " - "
           + row.remoteIssueKey());
       rowDeletes.add(Map.entry(sync.events().events().size(), keys(row)));
@@ -538,12 +532,7 @@ public final class Simulation {
         trace.add("operator: export every row, move to an empty store, import them there");
         List<SyncInfo> rowsA = sync.syncInfoA();
         List<SyncInfo> rowsB = sync.syncInfoB();
-        storeSwaps.add(sync.events().events().size());
-        sync.advance(Duration.ofMillis(1));
-        boolean was = faults;
-        faults = false;
-        sync.restartOn(stores.get());
-        faults = was;
+        restartOn(stores.get());
         importRows("PA", rowsA);
         importRows("PB", rowsB);
         return;
@@ -583,15 +572,10 @@ public final class Simulation {
         return;
       }
       trace.add("operator: restore the backup, delete every row of PA and PB, rebuild them");
-      storeSwaps.add(sync.events().events().size());
-      sync.advance(Duration.ofMillis(1)); // the rows made again are made later
-      boolean was = faults;
-      faults = false;
-      sync.restartOn(backup);
+      restartOn(backup);
       backup = null;
       sync.engine().deleteAllSyncInformation("PA");
       sync.engine().deleteAllSyncInformation("PB");
-      faults = was;
       imported = true; // the rows are rebuilt again once the sync is quiet
       resyncs += 2;
       sync.engine().resync("PA", ResyncRequest.all(), "operator");
@@ -601,13 +585,12 @@ public final class Simulation {
 
     /** Sets one pair's row to ignore the partner's changes, or takes them again. */
     void ignoreAct() {
-      boolean sideA = random.nextBoolean();
-      List<SyncInfo> rows = sideA ? sync.syncInfoA() : sync.syncInfoB();
-      if (rows.isEmpty()) {
+      Map.Entry<String, SyncInfo> picked = randomRow();
+      if (picked == null) {
         return;
       }
-      SyncInfo row = rows.get(random.nextInt(rows.size()));
-      String key = sideA ? "PA" : "PB";
+      String key = picked.getKey();
+      SyncInfo row = picked.getValue();
       boolean ignore = !row.incomingChangesIgnored();
       if (!ignore) {
         sync.advance(Duration.ofMillis(1)); // a row taken again is made anew: a later millisecond
@@ -643,6 +626,27 @@ public final class Simulation {
           .toList();
       int n = sync.engine().importSyncInformation(connectorKey, imported);
       trace.add("operator: imported " + n + " rows into " + connectorKey);
+    }
+
+    /** A random side's random row (its connector and row), or null when that side has none. */
+    private Map.Entry<String, SyncInfo> randomRow() {
+      boolean sideA = random.nextBoolean();
+      List<SyncInfo> rows = sideA ? sync.syncInfoA() : sync.syncInfoB();
+      if (rows.isEmpty()) {
+        return null;
+      }
+      return Map.entry(sideA ? "PA" : "PB", rows.get(random.nextInt(rows.size())));
+    }
+
+    /** Starts the engine on other stores, as a new process: cleanly, as after a crash. */
+    private void restartOn(org.backbonesync.spi.store.Stores next) {
+      storeSwaps.add(sync.events().events().size());
+      // rows are ordered by the millisecond they were made: the new store's are made later
+      sync.advance(Duration.ofMillis(1));
+      boolean was = faults;
+      faults = false;
+      sync.restartOn(next);
+      faults = was;
     }
 
     private Set<String> keys(SyncInfo row) {

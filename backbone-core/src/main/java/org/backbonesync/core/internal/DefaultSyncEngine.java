@@ -29,9 +29,9 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.spi.transport.MessageTransport;
 import org.slf4j.Logger;
@@ -254,14 +254,9 @@ public final class DefaultSyncEngine implements SyncEngine {
       // sends its own whole to the new row (comments and attachments linked, not copied twice),
       // as after a row made again; changes made on both sides meanwhile meet as conflicts.
       local.outgoing().sendWhole(issue.get(), syncInfoId, () -> {
-        SyncInfo r = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId).orElseThrow();
-        // (it keeps what it applied, so an old message still on its way stays a duplicate; the
-        // partner counts its messages to the new row from its next)
-        return new SyncInfo(r.id(), r.connectorKey(), r.localIssueKey(), r.remoteIssueKey(),
-            r.firstSyncDate(), r.lastOutgoingChange(), r.lastChangeSeen(),
-            r.outgoingMessageSequenceId(), r.lastIncomingChange(),
-            r.incomingMessageSequenceId(), false, r.partnerEpoch(),
-            r.outgoingMessageSequenceId() + 1, clock.millis());
+        // (it keeps what it applied, so an old message still on its way stays a duplicate)
+        return stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId).orElseThrow()
+            .withIncomingChangesIgnored(false).madeAnew(clock.millis());
       }, true);
       return stores.syncInfo().findById(connectorKey, syncInfoId);
     }

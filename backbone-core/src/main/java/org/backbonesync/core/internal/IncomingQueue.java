@@ -245,6 +245,12 @@ final class IncomingQueue implements MessageReceiver {
     return Next.APPLIED;
   }
 
+  /** The failure of a message whose local issue is gone. */
+  private SyncException gone(String localKey) {
+    return new SyncException(localKey + " no longer exists in " + connector.key(), null,
+        connector.key(), localKey, null);
+  }
+
   /** Drops a message unapplied, with why. */
   private void drop(SyncMessage message, String why) {
     stores.messages().removeIncoming(connector.key(), message.messageId());
@@ -283,8 +289,7 @@ final class IncomingQueue implements MessageReceiver {
    */
   private SyncInfo pairAgain(SyncMessage message, long now) {
     String local = finder.existing(message);
-    TrackedIssue issue = connector.tracker.issue(local).orElseThrow(() -> new SyncException(
-        local + " no longer exists in " + connector.key(), null, connector.key(), local, null));
+    TrackedIssue issue = connector.tracker.issue(local).orElseThrow(() -> gone(local));
     long[] id = new long[1];
     outgoing.sendWhole(issue, 0, () -> {
       SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
@@ -384,7 +389,6 @@ final class IncomingQueue implements MessageReceiver {
       }
     }
     boolean created = false;
-    boolean repaired = false;
     Supplier<Paired> repairing = null;
     long rowId;
     String localKey;
@@ -404,9 +408,7 @@ final class IncomingQueue implements MessageReceiver {
       Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
       readBefore = issue;
       if (resolver.needsLocalIssue(message)) {
-        TrackedIssue local = issue.get().orElseThrow(() -> new SyncException(
-            localKey + " no longer exists in " + connector.key(), null, connector.key(),
-            localKey, null));
+        TrackedIssue local = issue.get().orElseThrow(() -> gone(localKey));
         resolution = resolver.resolve(row.get(), message, local,
             stores.syncInfo().syncedValues(rowId), stores.syncInfo().pendingChanges(rowId), now);
         localIssue = local;
@@ -423,9 +425,7 @@ final class IncomingQueue implements MessageReceiver {
         Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(found));
         readBefore = issue;
         if (resolver.needsLocalIssue(message)) {
-          TrackedIssue local = issue.get().orElseThrow(() -> new SyncException(
-              found + " no longer exists in " + connector.key(), null, connector.key(), found,
-              null));
+          TrackedIssue local = issue.get().orElseThrow(() -> gone(found));
           SyncInfo none = new SyncInfo(0, connector.key(), found, message.sourceIssueKey(), now,
               0, 0, 0, 0, 0, false);
           resolution = resolver.resolve(none, message, local, Map.of(), Map.of(), now);
@@ -450,9 +450,8 @@ final class IncomingQueue implements MessageReceiver {
       }
       String newKey = localKey;
       // (an issue found after a crash between our create and recording it is a new pair)
-      repaired = !created && stores.syncInfo()
+      boolean repaired = !created && stores.syncInfo()
           .pendingCreate(connector.key(), message.sourceIssueKey()).isEmpty();
-      boolean answerNone = repaired;
       boolean named = message.partnerIssueKey() != null;
       Supplier<Paired> pair =
               () -> {
@@ -475,7 +474,7 @@ final class IncomingQueue implements MessageReceiver {
                 // partner's messages the row before applied: answering "seen none" gets the
                 // partner's issue whole, and the partner counts for this row from there.
                 return new Paired(inserted.id(),
-                    outgoing.appendPaired(inserted, answerNone ? 0 : message.sequenceId(), now));
+                    outgoing.appendPaired(inserted, repaired ? 0 : message.sequenceId(), now));
               };
       if (repaired) {
         // recorded with the message's outcome: until then a retry finds the issue again
@@ -561,8 +560,7 @@ final class IncomingQueue implements MessageReceiver {
       // of the partner's messages: the message is marked applied after (a crash between applies
       // it again to the row).
       String key = localKey;
-      TrackedIssue after = connector.tracker.issue(key).orElseThrow(() -> new SyncException(
-          key + " no longer exists in " + connector.key(), null, connector.key(), key, null));
+      TrackedIssue after = connector.tracker.issue(key).orElseThrow(() -> gone(key));
       outgoing.sendWhole(after, 0, () -> {
         Paired made = makeRow.get();
         rowOf[0] = made.rowId();

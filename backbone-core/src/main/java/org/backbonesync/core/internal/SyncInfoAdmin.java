@@ -75,11 +75,12 @@ final class SyncInfoAdmin {
           // that store still had to send or apply is gone: it goes on counting from the
           // imported sequence id, says so until it learns of the partner's row, and then sends
           // its issue whole (see PartnerRows). A new pairing (no counts) sends only changes.
-          stores.syncInfo().insert(new SyncInfo(0, key, row.localIssueKey(),
+          SyncInfo imported = new SyncInfo(0, key, row.localIssueKey(),
               row.remoteIssueKey(), or(row.firstSyncDate(), now), or(row.lastOutgoingChange(), 0),
               or(row.lastChangeSeen(), now), sent, or(row.lastIncomingChange(), 0), received,
-              row.incomingChangesIgnored() != null && row.incomingChangesIgnored(),
-              0, sent > 0 || received > 0 ? sent + 1 : 0, now));
+              row.incomingChangesIgnored() != null && row.incomingChangesIgnored());
+          stores.syncInfo().insert(sent > 0 || received > 0
+              ? imported.madeAnew(now) : imported.withMadeAt(now));
         }
       });
     } catch (DuplicateSyncInfoException e) {

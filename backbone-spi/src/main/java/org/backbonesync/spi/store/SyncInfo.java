@@ -91,6 +91,18 @@ public record SyncInfo(
         incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
   }
 
+  /**
+   * This row made anew at {@code now} (a new epoch: the partner takes it as a row made again)
+   * that goes on from its counts: what it applied stays, and the partner counts its messages from
+   * its next one. For a row imported with counts, or taken again after ignoring changes.
+   */
+  public SyncInfo madeAnew(long now) {
+    return new SyncInfo(
+        id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
+        lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
+        incomingChangesIgnored, partnerEpoch, outgoingMessageSequenceId + 1, now);
+  }
+
   /** This row with incoming changes ignored or taken again. */
   public SyncInfo withIncomingChangesIgnored(boolean ignored) {
     return new SyncInfo(
