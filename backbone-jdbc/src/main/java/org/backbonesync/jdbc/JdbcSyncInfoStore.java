@@ -258,13 +258,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return db.read(c -> {
       Map<String, PendingChange> changes = new LinkedHashMap<>();
       try (PreparedStatement s = c.prepareStatement("SELECT mapping_id, changed_at, sequence_id,"
-          + " base_json FROM bb_pending_change WHERE sync_info_id = ?")) {
+          + " base_json, value_json FROM bb_pending_change WHERE sync_info_id = ?")) {
         s.setLong(1, syncInfoId);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             try {
               changes.put(r.getString(1),
-                  new PendingChange(r.getLong(2), r.getLong(3), Json.read(r.getString(4))));
+                  new PendingChange(r.getLong(2), r.getLong(3), Json.read(r.getString(4)),
+                      Json.read(r.getString(5))));
             } catch (RuntimeException e) {
               db.corrupt().report("bb_pending_change", syncInfoId + "/" + r.getString(1),
                   "change not yet seen by the partner; left out", e);
@@ -282,12 +283,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       for (Map.Entry<String, PendingChange> e : changes.entrySet()) {
         PendingChange p = e.getValue();
         String base = Json.write(p.baseValue());
-        upsert(c, "UPDATE bb_pending_change SET changed_at = ?, sequence_id = ?, base_json = ?"
-            + " WHERE sync_info_id = ? AND mapping_id = ?",
-            new Object[] {p.changedAt(), p.sequenceId(), base, syncInfoId, e.getKey()},
+        String value = Json.write(p.value());
+        upsert(c, "UPDATE bb_pending_change SET changed_at = ?, sequence_id = ?, base_json = ?,"
+            + " value_json = ? WHERE sync_info_id = ? AND mapping_id = ?",
+            new Object[] {p.changedAt(), p.sequenceId(), base, value, syncInfoId, e.getKey()},
             "INSERT INTO bb_pending_change (sync_info_id, mapping_id, changed_at, sequence_id,"
-                + " base_json) VALUES (?, ?, ?, ?, ?)",
-            new Object[] {syncInfoId, e.getKey(), p.changedAt(), p.sequenceId(), base});
+                + " base_json, value_json) VALUES (?, ?, ?, ?, ?, ?)",
+            new Object[] {syncInfoId, e.getKey(), p.changedAt(), p.sequenceId(), base, value});
       }
       return null;
     });

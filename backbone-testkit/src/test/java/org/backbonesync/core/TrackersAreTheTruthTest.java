@@ -373,6 +373,32 @@ class TrackersAreTheTruthTest {
     assertPairedAsBefore(sync, 1);
   }
 
+  /**
+   * B's clock is ahead. PB-1 holds A's values as the sync user wrote them when it created PB-1;
+   * once both rows are lost, B sends PB-1 whole. Those values are A's, not a person's change on B:
+   * weighed with the time B wrote them (later than anything on A, by B's clock) they won over
+   * alice's edit made meanwhile, and her change was lost on both sides.
+   */
+  @Test
+  void aValueTheSyncUserWroteDoesNotWinOverAnEditMadeWhileTheRowsWereLost() {
+    SyncTestDriver sync = SyncTestDriver.builder().skewB(Duration.ofMinutes(5))
+        .engine(e -> e.taskExecutor(tasks)).build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    deleteRow(sync, "PA", "PA-1");
+    deleteRow(sync, "PB", "PB-1");
+
+    sync.a("alice").edit("PA-1", "priority", "High");
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
+    sync.runUntilQuiet();
+
+    assertEquals("High", sync.b().value("PB-1", "priority").asText(), "alice's edit on B");
+    assertEquals("High", sync.a().value("PA-1", "priority").asText(), "alice's edit kept on A");
+    assertEquals("Printer on fire, third floor", summary(sync.a(), "PA-1"), "bob's edit on A");
+    assertPairedAsBefore(sync, 1);
+  }
+
   private static void deleteRow(SyncTestDriver sync, String connector, String localKey) {
     List<SyncInfo> rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
     SyncInfo row = rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()

@@ -140,6 +140,12 @@ final class ConflictResolver {
           sendBack.put(id, new FieldValue(localValue, changedLocally, connector.config.syncUser()));
         } else {
           apply.put(id, remote);
+          if (unseen && !sent.holds(localValue) && !localValue.equals(synced.get(id))) {
+            // Not the same change: the sync user wrote this message's value over ours (this
+            // apply, before a crash kept it from being recorded), and no person since. Ours is
+            // gone; kept pending, its time would win against later changes of the partner.
+            settled.add(id);
+          }
         }
         continue;
       }

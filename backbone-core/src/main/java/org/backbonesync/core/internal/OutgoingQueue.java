@@ -94,7 +94,7 @@ final class OutgoingQueue {
         watermark.isPresent()
             ? Math.max(0, watermark.getAsLong() - settings.changeDetectionOverlap().toMillis())
             : 0;
-    Progress progress = new Progress(watermark.orElse(0));
+    Progress progress = new Progress(watermark.orElse(0), since);
     String token = null;
     do {
       ChangePage page = connector.tracker.findUpdatedSince(
@@ -121,14 +121,17 @@ final class OutgoingQueue {
     int pages;
     /** The newest update among the issues found. */
     long newWatermark;
+    /** Where this poll's search starts: each issue's changelog is whole from there on. */
+    final long since;
     /**
      * The oldest change not examined of an issue left for the next poll (failed or busy), if
      * any.
      */
     long firstLeft = Long.MAX_VALUE;
 
-    Progress(long watermark) {
+    Progress(long watermark, long since) {
       this.newWatermark = watermark;
+      this.since = since;
     }
   }
 
@@ -155,7 +158,7 @@ final class OutgoingQueue {
           log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
         } else {
           try (LogContext step = LogContext.issue(local)) {
-            if (examine(changes, row)) {
+            if (examine(changes, row, progress.since)) {
               progress.queued++;
             }
           } catch (RuntimeException e) {
@@ -274,8 +277,9 @@ final class OutgoingQueue {
    * Builds and queues the message for one changed issue, if it has changes to send.
    *
    * @param row the issue's sync information, null when it has none
+   * @param since where the search started: the changelog is whole from there on
    */
-  private boolean examine(IssueChanges changes, SyncInfo row) {
+  private boolean examine(IssueChanges changes, SyncInfo row, long since) {
     TrackedIssue issue = changes.issue();
     if (!connector.inProject(issue.key())) {
       log.warn("{}: tracker returned {} outside project {}; ignored",
@@ -284,7 +288,12 @@ final class OutgoingQueue {
     }
     if (row == null) {
       String partner = connector.partnerInMarker(issue.originMarker());
-      return partner == null ? queueNewIssue(changes, null) : restorePair(changes, partner);
+      // an issue older than the search (its row lost, or out of scope until now) brings only
+      // the changelog since then: its whole is weighed by the whole changelog
+      IssueChanges whole = issue.created() >= since ? changes
+          : new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0),
+              changes.comments(), changes.attachments());
+      return partner == null ? queueNewIssue(whole, null) : restorePair(whole, partner);
     }
     return queueChanges(row, changes);
   }
@@ -321,12 +330,7 @@ final class OutgoingQueue {
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       JsonNode value = export(out, issue);
-      Change change = latestOf(out, latest);
-      fields.put(
-          out.id(),
-          change == null
-              ? new FieldValue(value, issue.created(), issue.creator())
-              : new FieldValue(value, change.timestamp, change.author));
+      fields.put(out.id(), weighed(value, latestOf(out, latest), issue));
     }
     CommentSync.Outgoing comments = comments(changes, null, fields);
     AttachmentSync.Outgoing files = attachments(changes, null, fields);
@@ -448,7 +452,7 @@ final class OutgoingQueue {
     Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
     if (existing.isEmpty()) {
       String partner = connector.partnerInMarker(issue.originMarker());
-      IssueChanges all = new IssueChanges(issue, List.of());
+      IssueChanges all = new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0));
       if (partner != null && !restorePair(all, partner)) {
         return Resynced.CREATED_BY_SYNC;
       }
@@ -559,12 +563,25 @@ final class OutgoingQueue {
 
   private FieldValue whole(JsonNode value, Change change, PendingChange pending,
       TrackedIssue issue) {
-    long at = change == null ? issue.created() : change.timestamp;
-    String by = change == null ? issue.creator() : change.author;
-    if (pending != null && pending.changedAt() > at) {
+    FieldValue weighed = weighed(value, change, issue);
+    if (pending != null && pending.holds(value) && pending.changedAt() > weighed.changedAt()) {
       return new FieldValue(value, pending.changedAt(), connector.config.syncUser());
     }
-    return new FieldValue(value, at, by);
+    return weighed;
+  }
+
+  /**
+   * A value sent whole with when a person last changed it: the issue's creation when nobody
+   * changed the field since, time 0 when the sync user wrote it last (or created the issue with
+   * it). That value came from the partner (a message applied here); sent back whole after a row
+   * was lost it is no person's change, and a person's edit on the other side, made meanwhile and
+   * not seen here, must win over it (with the time the sync user wrote it, it won by arriving
+   * later).
+   */
+  private FieldValue weighed(JsonNode value, Change change, TrackedIssue issue) {
+    long at = change == null ? issue.created() : change.timestamp;
+    String by = change == null ? issue.creator() : change.author;
+    return new FieldValue(value, connector.config.syncUser().equals(by) ? 0 : at, by);
   }
 
   /** Appends a resync's message for the locked row; call inside a transaction. */
@@ -689,16 +706,21 @@ final class OutgoingQueue {
     Map<String, PendingChange> earlier = null; // read only for a resync's value of time 0
     for (String id : values.keySet()) {
       long at = fields.get(id).changedAt();
-      if (at == 0) {
+      JsonNode value = values.get(id);
+      if (at == 0 && value.equals(before.get(id))) {
         // a value the partner has already, resent: a change of ours with that value still on
         // its way stays as it is, so that both sides weigh a change crossing it the same (and
-        // one the partner applied long ago stays seen)
+        // one the partner applied long ago stays seen). Not when it sent another value (the
+        // sync user wrote the partner's over ours and crashed before recording it): ours is no
+        // longer here to be weighed.
         earlier = earlier != null ? earlier : stores.syncInfo().pendingChanges(sent.id());
-        if (earlier.containsKey(id)) {
+        PendingChange kept = earlier.get(id);
+        if (kept != null && kept.holds(value)) {
           continue;
         }
       }
-      pending.put(id, new PendingChange(at, sent.outgoingMessageSequenceId(), before.get(id)));
+      pending.put(id, new PendingChange(at, sent.outgoingMessageSequenceId(), before.get(id),
+          value));
     }
     stores.syncInfo().putPendingChanges(sent.id(), pending);
     stores.syncInfo().putSyncedValues(sent.id(), values);

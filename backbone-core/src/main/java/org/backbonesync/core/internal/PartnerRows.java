@@ -65,6 +65,10 @@ final class PartnerRows {
     }
     boolean learns = sender != known;
     long addressed = message.receiverEpoch();
+    if (addressed == 0 && beforeThisRow(row, message)) {
+      return stale("it was sent, naming no issue of ours, by a row of the partner older than this"
+          + " row, which has sent its issue whole: that row answers it whole");
+    }
     if (addressed != 0 && addressed != row.epoch()) {
       // A newer partner row that talks with a row of ours since gone: talk with it, and send
       // our issue whole so that it learns of this row; else each would wait for the other.
@@ -89,6 +93,22 @@ final class PartnerRows {
       }
     }
     return new Verdict(null, learns, replaced, expected);
+  }
+
+  /**
+   * Whether a message naming no issue of ours (its sender's first: the partner's create, or its
+   * issue whole after its store was lost) comes from a partner row older than ours, reaching a
+   * row made again (deleted, or its store lost, and paired again by the origin marker) that has
+   * heard nothing yet and has sent its issue whole. Such a message was built before this row
+   * existed: a create our incoming queue applied already (it made our issue), delivered again or
+   * late; applied now, its old values came with their old times and won over changes made since.
+   * It is left for the partner row's answer to our whole (that row has sent, and our whole has
+   * seen none of it, so it answers whole). Not for an imported row (it counts from its import).
+   */
+  private static boolean beforeThisRow(SyncInfo row, SyncMessage message) {
+    return row.partnerEpoch() == 0 && row.partnerSince() == 0
+        && row.incomingMessageSequenceId() == 0 && row.outgoingMessageSequenceId() > 0
+        && message.partnerIssueKey() == null && message.senderEpoch() < row.epoch();
   }
 
   /**

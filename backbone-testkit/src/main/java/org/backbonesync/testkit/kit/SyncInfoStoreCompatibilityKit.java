@@ -202,12 +202,17 @@ public abstract class SyncInfoStoreCompatibilityKit {
   @Test
   void pendingChangesMergePerMappingIdAndCanBeForgotten() {
     SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
-    PendingChange one = new PendingChange(100, 2, JSON.arrayNode().add("a"));
-    PendingChange two = new PendingChange(200, 3, null);
+    PendingChange one = new PendingChange(100, 2, JSON.arrayNode().add("a"),
+        JSON.arrayNode().add("a").add("b"));
+    PendingChange two = new PendingChange(200, 3, null, JSON.nullNode());
+    PendingChange three = new PendingChange(300, 4, null); // its value not known
     store.putPendingChanges(row.id(), Map.of("m1", one));
-    store.putPendingChanges(row.id(), Map.of("m2", two));
+    store.putPendingChanges(row.id(), Map.of("m2", two, "m3", three));
 
-    assertEquals(Map.of("m1", one, "m2", two), store.pendingChanges(row.id()));
+    assertEquals(Map.of("m1", one, "m2", two, "m3", three), store.pendingChanges(row.id()));
+    store.putPendingChanges(row.id(), Map.of("m3", one));
+    assertEquals(one, store.pendingChanges(row.id()).get("m3"), "replaced with its value");
+    store.removePendingChange(row.id(), "m3");
     store.removePendingChange(row.id(), "m1");
     assertEquals(Map.of("m2", two), store.pendingChanges(row.id()));
     store.delete("PA", row.id());
