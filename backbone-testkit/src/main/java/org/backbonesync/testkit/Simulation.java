@@ -82,7 +82,7 @@ public final class Simulation {
       return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
           + seed + (operators ? " -Dbackbone.sim.operators=true" : "")
           + (imports ? " -Dbackbone.sim.imports=true" : "")
-          + (operators ? " -Dbackbone.sim.lastEdits=" + lastEdits : "")
+          + (lastEdits ? "" : " -Dbackbone.sim.lastEdits=false")
           + (ignores ? " -Dbackbone.sim.ignores=true" : "")
           + (backups ? " -Dbackbone.sim.backups=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
@@ -208,8 +208,8 @@ public final class Simulation {
 
     /**
      * Lets operators act on sync information during the traffic: delete one side's row of a
-     * pair or both, start the engine on an empty store. Off by default: with faults in flight
-     * these still break guarantees (see the README's simulation section).
+     * pair or both, start the engine on an empty store. Off by default, so that the seeds found
+     * without operators replay as they ran (their acts draw from the same random numbers).
      */
     public Builder operatorActions(boolean on) {
       this.operators = on;
@@ -229,8 +229,7 @@ public final class Simulation {
     /**
      * Whether the checker also asserts that no person's change is lost: the last edit of each
      * two-way field is on both sides unless the documented rules say why not (see the README's
-     * simulation section). On by default; with {@link #operatorActions} it does not hold yet (a
-     * lost store loses the changes it had queued), so runs with operators turn it off.
+     * simulation section). On by default, with operators acting too.
      */
     public Builder lastEditChecks(boolean on) {
       this.lastEdits = on;

@@ -25,12 +25,11 @@ class SimulationRegressionTest {
   private static final String LIST = "simulation-regressions.txt";
   private static final Simulation SIMULATION = Simulation.builder().build();
   private static final Simulation WITH_OPERATORS =
-      Simulation.builder().operatorActions(true).lastEditChecks(false).build();
+      Simulation.builder().operatorActions(true).build();
   private static final Simulation WITH_IMPORTS = Simulation.builder().operatorActions(true)
-      .operatorImports(true).lastEditChecks(false).build();
+      .operatorImports(true).build();
   private static final Simulation WITH_ALL_ACTS = Simulation.builder().operatorActions(true)
-      .operatorImports(true).operatorIgnores(true).operatorBackups(true).lastEditChecks(false)
-      .build();
+      .operatorImports(true).operatorIgnores(true).operatorBackups(true).build();
 
   @ParameterizedTest(name = "seed {0}: {1}")
   @MethodSource("seeds")

@@ -27,9 +27,8 @@ import org.junit.jupiter.api.Test;
  *       incoming changes (see {@link Simulation.Builder#operatorIgnores});
  *   <li>{@code -Dbackbone.sim.backups=true}: with operators, they also restore backups (see
  *       {@link Simulation.Builder#operatorBackups});
- *   <li>{@code -Dbackbone.sim.lastEdits=false|true}: whether the checker also asserts that no
- *       person's change is lost (see {@link Simulation.Builder#lastEditChecks}); default: yes
- *       without operators, no with them;
+ *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
+ *       change is lost (see {@link Simulation.Builder#lastEditChecks}); it does by default;
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
  *       build runs from a random base (replays a build's).
  * </ul>
@@ -80,7 +79,7 @@ class SimulationTest {
         .operatorIgnores(Boolean.getBoolean("backbone.sim.ignores"))
         .operatorBackups(Boolean.getBoolean("backbone.sim.backups"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
-            String.valueOf(!Boolean.getBoolean("backbone.sim.operators")))));
+            "true")));
   }
 
   /** The seeds to run, first and last: from the properties, else 2,000 from a random base. */
@@ -103,9 +102,10 @@ class SimulationTest {
   }
 
   /**
-   * Operators delete, export and import rows and lose the store mid-traffic (see {@link
-   * Simulation.Builder#operatorActions} and {@link Simulation.Builder#operatorImports}): {@value #OPERATOR_SEEDS} seeds from a base that differs
-   * per run ({@code -Dbackbone.sim.operatorBase=N} replays one), printed first.
+   * Operators delete, export and import rows, ignore a pair's changes, restore backups and lose
+   * the store mid-traffic (see {@link Simulation.Builder#operatorActions}), and no person's change
+   * is lost: {@value #OPERATOR_SEEDS} seeds from a base that differs per run
+   * ({@code -Dbackbone.sim.operatorBase=N} replays one), printed first.
    */
   @Test
   void operatorsActingMidTrafficKeepEveryGuarantee() {
@@ -115,7 +115,7 @@ class SimulationTest {
         + (base + OPERATOR_SEEDS - 1) + "; this run again: -Dbackbone.sim.operatorBase=" + base);
     List<Simulation.Result> failures = new SeedSweep(
         Simulation.builder().operatorActions(true).operatorImports(true).operatorIgnores(true)
-            .operatorBackups(true).lastEditChecks(false).build(),
+            .operatorBackups(true).build(),
         Runtime.getRuntime().availableProcessors())
         .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
             + " broke: " + r.failure() + "\n  replay: " + r.replay()))
