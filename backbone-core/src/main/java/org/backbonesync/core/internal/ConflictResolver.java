@@ -48,14 +48,14 @@ final class ConflictResolver {
 
   private final Connector connector;
   private final SyncConfiguration configuration;
-  private final OutgoingQueue outgoing;
+  private final IssueValues values;
   private final boolean oldestWins;
 
-  ConflictResolver(Connector connector, SyncConfiguration configuration, OutgoingQueue outgoing,
+  ConflictResolver(Connector connector, SyncConfiguration configuration, IssueValues values,
       boolean oldestWins) {
     this.connector = connector;
     this.configuration = configuration;
-    this.outgoing = outgoing;
+    this.values = values;
     this.oldestWins = oldestWins;
   }
 
@@ -99,7 +99,7 @@ final class ConflictResolver {
       }
       FieldMapping mapping = configuration.fieldMapping(id).orElseThrow();
       Connector.Outgoing out = mapping.direction() == Direction.BOTH ? outgoingOf(id) : null;
-      JsonNode localValue = out == null ? NullNode.getInstance() : outgoing.exportFor(out, local);
+      JsonNode localValue = out == null ? NullNode.getInstance() : values.export(out, local);
       if (localResponsible) {
         records.add(record(row, id, localValue, remote, local.updated(),
             ConflictRecord.Winner.REJECTED, ConflictRecord.Rule.RESPONSIBILITY, now));

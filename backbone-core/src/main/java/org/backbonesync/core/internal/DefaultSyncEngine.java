@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class DefaultSyncEngine implements SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(DefaultSyncEngine.class);
 
-  private record Local(Connector connector, OutgoingQueue outgoing, IncomingQueue incoming) {}
+  /** A local connector's steps: detection, delivery and resends go out, the incoming queue in. */
+  private record Local(Connector connector, ChangeDetection detection, Delivery delivery,
+      Resender resender, IncomingQueue incoming) {}
 
   private final SyncConfiguration configuration;
   private final Stores stores;
@@ -94,12 +96,17 @@ public final class DefaultSyncEngine implements SyncEngine {
         transport = late;
       }
       PairClaims pairs = new PairClaims(stores, key, settings);
-      OutgoingQueue outgoing =
-          new OutgoingQueue(connector, stores, clock, events, settings, transport, pairs);
-      IncomingQueue incoming = new IncomingQueue(
-          connector, configuration, stores, clock, events, settings, outgoing, pairs);
+      IssueValues values = new IssueValues(connector, settings);
+      OutgoingContent content = new OutgoingContent(connector);
+      Outbox outbox = new Outbox(connector, stores);
+      Resender resender = new Resender(connector, stores, clock, events, values, content, outbox);
+      ChangeDetection detection = new ChangeDetection(connector, stores, clock, events, settings,
+          pairs, values, content, outbox, resender);
+      Delivery delivery = new Delivery(connector, stores, clock, events, settings, transport);
+      IncomingQueue incoming = new IncomingQueue(connector, configuration, stores, clock, events,
+          settings, new IncomingQueue.Replies(values, outbox, resender), pairs);
       receivers.put(key, incoming);
-      locals.put(key, new Local(connector, outgoing, incoming));
+      locals.put(key, new Local(connector, detection, delivery, resender, incoming));
     }
     direct.forEach((partnerKey, late) -> late.target = new DirectTransport(receivers.get(partnerKey)));
   }
@@ -163,7 +170,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     Local local = local(connectorKey);
     PollResult result;
     try (LogContext step = LogContext.connector(local.connector)) {
-      result = local.outgoing.poll();
+      result = local.detection.poll();
     }
     lastPolls.put(connectorKey, new ConnectorStatus.LastPoll(clock.millis(),
         result.issuesFound(), result.messagesQueued()));
@@ -174,7 +181,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   public int deliver(String connectorKey) {
     Local local = local(connectorKey);
     try (LogContext step = LogContext.connector(local.connector)) {
-      return local.outgoing.deliver();
+      return local.delivery.deliver();
     }
   }
 
@@ -253,7 +260,7 @@ public final class DefaultSyncEngine implements SyncEngine {
       // our issue goes whole to the partner, saying it saw none of its messages; the partner
       // sends its own whole to the new row (comments and attachments linked, not copied twice),
       // as after a row made again; changes made on both sides meanwhile meet as conflicts.
-      local.outgoing().sendWhole(issue.get(), syncInfoId, () -> {
+      local.resender().sendWhole(issue.get(), syncInfoId, () -> {
         // (it keeps what it applied, so an old message still on its way stays a duplicate)
         return stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId).orElseThrow()
             .withIncomingChangesIgnored(false).madeAnew(clock.millis());
@@ -276,7 +283,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public AsyncTask resync(String connectorKey, ResyncRequest request, String owner) {
     Local local = local(connectorKey);
-    return resyncs.start(local.connector, local.outgoing, request, owner);
+    return resyncs.start(local.connector, local.resender, request, owner);
   }
 
   @Override
@@ -303,7 +310,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     for (AsyncTask task : stores.tasks().unfinished()) {
       Local local = locals.get(task.connectorKey());
       if (local != null) {
-        resyncs.resume(task, local.connector, local.outgoing);
+        resyncs.resume(task, local.connector, local.resender);
       }
     }
   }
@@ -323,17 +330,17 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public List<OutboxEntry> undeliverableMessages(String connectorKey) {
-    return local(connectorKey).outgoing.undeliverable();
+    return local(connectorKey).delivery.undeliverable();
   }
 
   @Override
   public void retryUndeliverable(String connectorKey, String messageId) {
-    local(connectorKey).outgoing.retryUndeliverable(messageId);
+    local(connectorKey).delivery.retryUndeliverable(messageId);
   }
 
   @Override
   public void skipUndeliverable(String connectorKey, String messageId) {
-    local(connectorKey).outgoing.skipUndeliverable(messageId);
+    local(connectorKey).delivery.skipUndeliverable(messageId);
   }
 
   @Override

@@ -47,11 +47,18 @@ final class IncomingQueue implements MessageReceiver {
   private final Clock clock;
   private final Events events;
   private final EngineSettings settings;
-  private final OutgoingQueue outgoing;
+  private final Replies replies;
   private final ConflictResolver resolver;
   private final PartnerFinder finder;
 
   private final PairClaims pairs;
+
+  /**
+   * How the incoming side answers a message: the values it weighs against the partner's, the
+   * outbox for what an apply decides (a pair made, a merge both must get), and the resender for
+   * our issue whole to a partner row made again.
+   */
+  record Replies(IssueValues values, Outbox outbox, Resender resender) {}
 
   IncomingQueue(
       Connector connector,
@@ -60,7 +67,7 @@ final class IncomingQueue implements MessageReceiver {
       Clock clock,
       Events events,
       EngineSettings settings,
-      OutgoingQueue outgoing,
+      Replies replies,
       PairClaims pairs) {
     this.pairs = pairs;
     this.connector = connector;
@@ -69,8 +76,8 @@ final class IncomingQueue implements MessageReceiver {
     this.clock = clock;
     this.events = events;
     this.settings = settings;
-    this.outgoing = outgoing;
-    this.resolver = new ConflictResolver(connector, configuration, outgoing,
+    this.replies = replies;
+    this.resolver = new ConflictResolver(connector, configuration, replies.values(),
         settings.off(org.backbonesync.core.TestOnlySwitch.OLDEST_WINS));
     this.finder = new PartnerFinder(connector, stores, settings);
   }
@@ -273,7 +280,7 @@ final class IncomingQueue implements MessageReceiver {
       log.info("{}: the row of {} at {} was made again; sending {} whole",
           connector.key(), message.sourceIssueKey(), connector.partner.key(),
           row.localIssueKey());
-      outgoing.sendWhole(issue.get(), row.id(),
+      replies.resender().sendWhole(issue.get(), row.id(),
           () -> talk.apply(connector.lockRow(stores, row.id())));
     } else {
       stores.inTransaction(() -> {
@@ -291,7 +298,7 @@ final class IncomingQueue implements MessageReceiver {
     String local = finder.existing(message);
     TrackedIssue issue = connector.tracker.issue(local).orElseThrow(() -> gone(local));
     long[] id = new long[1];
-    outgoing.sendWhole(issue, 0, () -> {
+    replies.resender().sendWhole(issue, 0, () -> {
       SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
           connector.key(), local, message.sourceIssueKey(), now))
           .withPartnerRow(message.senderEpoch(), false);
@@ -474,7 +481,7 @@ final class IncomingQueue implements MessageReceiver {
                 // partner's messages the row before applied: answering "seen none" gets the
                 // partner's issue whole, and the partner counts for this row from there.
                 return new Paired(inserted.id(),
-                    outgoing.appendPaired(inserted, repaired ? 0 : message.sequenceId(), now));
+                    replies.outbox().appendPaired(inserted, repaired ? 0 : message.sequenceId(), now));
               };
       if (repaired) {
         // recorded with the message's outcome: until then a retry finds the issue again
@@ -525,7 +532,7 @@ final class IncomingQueue implements MessageReceiver {
                       : current)
                   .withReceived(message.sequenceId(), now);
           stores.syncInfo().update(done);
-          Map<String, JsonNode> received = OutgoingQueue.values(appliedValues, connector);
+          Map<String, JsonNode> received = Outbox.values(appliedValues, connector);
           // Links name issues by the sender's keys: the last value sent stays the comparison.
           received.keySet().removeAll(connector.addOnly);
           // A row made here went with our issue whole, as it is after this message: that is
@@ -542,7 +549,8 @@ final class IncomingQueue implements MessageReceiver {
             stores.syncInfo().putSyncedValues(id, settled.partnerValues());
             settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
             if (!settled.sendBack().isEmpty()) {
-              back = outgoing.appendDecided(done, decidedOn, settled.sendBack(), now);
+              back = replies.outbox().send(done,
+                  Outbox.Draft.of(decidedOn, MessageKind.CHANGE, settled.sendBack()), now);
             }
           }
           if (links != null) {
@@ -561,7 +569,7 @@ final class IncomingQueue implements MessageReceiver {
       // it again to the row).
       String key = localKey;
       TrackedIssue after = connector.tracker.issue(key).orElseThrow(() -> gone(key));
-      outgoing.sendWhole(after, 0, () -> {
+      replies.resender().sendWhole(after, 0, () -> {
         Paired made = makeRow.get();
         rowOf[0] = made.rowId();
         queued.add(made.message());

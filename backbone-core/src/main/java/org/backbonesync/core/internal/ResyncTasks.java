@@ -47,7 +47,7 @@ final class ResyncTasks {
   }
 
   /** Checks the request, stores the task and hands it to the executor; returns it at once. */
-  AsyncTask start(Connector connector, OutgoingQueue outgoing, ResyncRequest request,
+  AsyncTask start(Connector connector, Resender resender, ResyncRequest request,
       String owner) {
     Plan plan = plan(connector, request);
     ObjectNode stored = JSON.objectNode();
@@ -61,12 +61,12 @@ final class ResyncTasks {
     AsyncTask task = stores.tasks().insert(new AsyncTask("new", connector.key(), owner,
         clock.millis(), false, false, false, 0, "Starting resync for connector " + connector.key(),
         0, null, null, stored));
-    executor.execute(() -> run(task.id(), connector, outgoing, plan));
+    executor.execute(() -> run(task.id(), connector, resender, plan));
     return task;
   }
 
   /** Resumes an unfinished task after a restart, from the start. */
-  void resume(AsyncTask task, Connector connector, OutgoingQueue outgoing) {
+  void resume(AsyncTask task, Connector connector, Resender resender) {
     JsonNode r = task.request();
     List<String> ids = new ArrayList<>();
     r.path("fieldMappings").forEach(id -> ids.add(id.asText()));
@@ -81,7 +81,7 @@ final class ResyncTasks {
       return;
     }
     log.info("{}: resuming resync task {} from the start", connector.key(), task.id());
-    executor.execute(() -> run(task.id(), connector, outgoing, plan));
+    executor.execute(() -> run(task.id(), connector, resender, plan));
   }
 
   private record Plan(String jql, Set<String> mappingIds) {}
@@ -126,7 +126,7 @@ final class ResyncTasks {
     return new Plan(JqlScope.narrow(connector.config.jql(), request.jql()), chosen);
   }
 
-  private void run(String taskId, Connector connector, OutgoingQueue outgoing, Plan plan) {
+  private void run(String taskId, Connector connector, Resender resender, Plan plan) {
     List<TrackedIssue> issues = new ArrayList<>();
     try {
       String token = null;
@@ -153,7 +153,7 @@ final class ResyncTasks {
       TrackedIssue issue = issues.get(i);
       try (LogContext step = LogContext.connector(connector);
           LogContext about = LogContext.issue(issue.key())) {
-        switch (outgoing.resync(issue, plan.mappingIds())) {
+        switch (resender.resync(issue, plan.mappingIds())) {
           case SENT -> sent++;
           case OUT_OF_PROJECT -> {
             outside++;

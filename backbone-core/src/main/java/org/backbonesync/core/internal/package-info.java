@@ -1,2 +1,19 @@
-/** The engine's implementation; not API, may change in any release. */
+/**
+ * The engine's implementation; not API, may change in any release.
+ *
+ * <p>Data flows one way. Going out: {@link org.backbonesync.core.internal.ChangeDetection} (the
+ * poll: which fields people changed) and {@link org.backbonesync.core.internal.Resender} (an
+ * issue whole, or an admin's resync) read issues through {@link
+ * org.backbonesync.core.internal.IssueValues} and {@link
+ * org.backbonesync.core.internal.OutgoingContent}, and hand each message to the {@link
+ * org.backbonesync.core.internal.Outbox}, the only code that builds a message and records what was
+ * sent; {@link org.backbonesync.core.internal.Delivery} sends the outbox. Coming in: {@link
+ * org.backbonesync.core.internal.IncomingQueue} stores messages and applies them in order, with
+ * {@link org.backbonesync.core.internal.ConflictResolver} deciding each field (it writes nothing)
+ * and {@link org.backbonesync.core.internal.PartnerRows} judging which row a message is for; what
+ * an apply must answer goes out through the outbox or the resender, never back through detection.
+ * {@link org.backbonesync.core.internal.DefaultSyncEngine} wires one set per local connector.
+ *
+ * <p>May use the SPI ({@code org.backbonesync.spi}), the core's public API, Jackson and SLF4J.
+ */
 package org.backbonesync.core.internal;

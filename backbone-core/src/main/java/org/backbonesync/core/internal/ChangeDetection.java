@@ -1,0 +1,375 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.backbonesync.core.PollResult;
+import org.backbonesync.core.internal.IssueValues.Change;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangePage;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connector's change detection: reads every page of one change search from the watermark,
+ * finds the fields people changed since the pair's last change seen (not the sync user's echoes,
+ * not a value the partner has), and hands each changed issue's message to the {@link Outbox}; a
+ * new issue, or one whose row is gone, to the {@link Resender}. Then moves the watermark.
+ */
+final class ChangeDetection {
+  private static final Logger log = LoggerFactory.getLogger(ChangeDetection.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Clock clock;
+  private final Events events;
+  private final EngineSettings settings;
+  private final PairClaims pairs;
+  private final Set<String> merging;
+  private final IssueValues values;
+  private final OutgoingContent content;
+  private final Outbox outbox;
+  private final Resender resender;
+
+  ChangeDetection(Connector connector, Stores stores, Clock clock, Events events,
+      EngineSettings settings, PairClaims pairs, IssueValues values, OutgoingContent content,
+      Outbox outbox, Resender resender) {
+    this.connector = connector;
+    this.stores = stores;
+    this.clock = clock;
+    this.events = events;
+    this.settings = settings;
+    this.pairs = pairs;
+    this.merging = connector.merging;
+    this.values = values;
+    this.content = content;
+    this.outbox = outbox;
+    this.resender = resender;
+  }
+
+  /**
+   * Reads every page of one change search from the watermark minus the overlap, queues the
+   * messages, and only then moves the watermark to the newest update seen.
+   */
+  PollResult poll() {
+    synchronized (resender) { // a poll and the resends take turns, as before
+      return pollInTurn();
+    }
+  }
+
+  private PollResult pollInTurn() {
+    String key = connector.key();
+    long started = clock.millis();
+    if (!stores.leases().tryLease("poll", key, settings.node(), started,
+        started + settings.leaseDuration().toMillis())) {
+      return new PollResult(0, 0, 0); // another node polls this connector now
+    }
+    try {
+      return pollHoldingLease(key);
+    } finally {
+      stores.leases().release("poll", key, settings.node());
+    }
+  }
+
+  private PollResult pollHoldingLease(String key) {
+    OptionalLong watermark = stores.watermarks().watermark(key);
+    long since =
+        watermark.isPresent()
+            ? Math.max(0, watermark.getAsLong() - settings.changeDetectionOverlap().toMillis())
+            : 0;
+    Progress progress = new Progress(watermark.orElse(0), since);
+    String token = null;
+    do {
+      ChangePage page = connector.tracker.findUpdatedSince(
+          since, connector.config.jql(), settings.pollPageSize(), token);
+      progress.pages++;
+      examinePage(page.issues(), progress);
+      token = page.nextPageToken();
+    } while (token != null);
+    long newWatermark = progress.newWatermark;
+    if (progress.firstLeft != Long.MAX_VALUE) {
+      newWatermark = Math.max(watermark.orElse(0), Math.min(newWatermark, progress.firstLeft));
+    }
+    if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
+      stores.watermarks().setWatermark(key, newWatermark);
+    }
+    events.polled(key, progress.found, progress.queued);
+    return new PollResult(progress.found, progress.queued, progress.pages);
+  }
+
+  /** What a poll has done so far. */
+  private static final class Progress {
+    int found;
+    int queued;
+    int pages;
+    /** The newest update among the issues found. */
+    long newWatermark;
+    /** Where this poll's search starts: each issue's changelog is whole from there on. */
+    final long since;
+    /**
+     * The oldest change not examined of an issue left for the next poll (failed or busy), if
+     * any.
+     */
+    long firstLeft = Long.MAX_VALUE;
+
+    Progress(long watermark, long since) {
+      this.newWatermark = watermark;
+      this.since = since;
+    }
+  }
+
+  /** Examines one page of changed issues, holding the pairs it decides about meanwhile. */
+  private void examinePage(List<IssueChanges> issues, Progress progress) {
+    String key = connector.key();
+    Pairs claimed = claimPairs(issues);
+    try {
+      for (int i = 0; i < issues.size(); i++) {
+        IssueChanges changes = issues.get(i);
+        String local = changes.issue().key();
+        SyncInfo row = claimed.rows()[i];
+        if (row != null && row.remoteIssueKey() != null
+            && claimed.busy().contains(row.remoteIssueKey())) {
+          // another node applies a message to this pair now; examined again next poll
+          progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
+          log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
+        } else if (row == null && awaitsItsPair(changes.issue())) {
+          // Our incoming queue created it and has not recorded its pair yet (a crash came
+          // between, or it does so now). A person's change to it meanwhile is examined once the
+          // pair is recorded (its row has seen no change yet), so the watermark waits at the
+          // issue's creation until then; passing it dropped such a change, a link say, for good.
+          progress.firstLeft = Math.min(progress.firstLeft, changes.issue().created());
+          log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
+        } else {
+          try (LogContext step = LogContext.issue(local)) {
+            if (examine(changes, row, progress.since)) {
+              progress.queued++;
+            }
+          } catch (RuntimeException e) {
+            // One issue's failure must not stop the others; it is examined again next poll.
+            progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            log.warn("{}: could not examine {}; will try again: {}", key, local, reason);
+            events.exportFailed(key, local, reason);
+          }
+        }
+        progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
+      }
+      recordSeen();
+    } finally {
+      advances.clear();
+      pairs.release(claimed.held());
+    }
+    progress.found += issues.size();
+  }
+
+  /**
+   * Whether an issue our incoming queue created waits for its pair to be recorded: its create is
+   * still pending, or the pair was recorded since this poll looked. An issue with our marker and
+   * neither (an admin skipped the message that made it) is left alone.
+   */
+  private boolean awaitsItsPair(TrackedIssue issue) {
+    String marker = issue.originMarker();
+    String prefix = connector.originMarkerPrefix();
+    if (marker == null || !marker.startsWith(prefix) || !connector.inProject(issue.key())) {
+      return false;
+    }
+    String source = marker.substring(prefix.length());
+    return stores.syncInfo().pendingCreate(connector.key(), source).isPresent()
+        || stores.syncInfo().findByLocalKey(connector.key(), issue.key()).isPresent();
+  }
+
+  /**
+   * The time from which an issue left for the next poll has changes not examined yet: the next
+   * poll's search must start there (less the overlap), since its changelog starts where the
+   * search does. For a paired issue that is the last change seen, which can be far older than
+   * the issue's update time: holding the watermark only at that time let a later poll's
+   * changelog start after a person's change that was never examined, and the change was lost.
+   * A new issue is sent whole, whatever its changelog holds: its update time is enough.
+   */
+  private static long unexaminedSince(IssueChanges changes, SyncInfo row) {
+    long updated = changes.issue().updated();
+    return row == null ? updated : Math.min(updated, row.lastChangeSeen());
+  }
+
+  /**
+   * The rows of this page whose only news is how far their changes were examined: row id to
+   * lastChangeSeen, written together at the end of the page (one commit, not one per issue).
+   * Guarded by the poll's monitor.
+   */
+  private final Map<Long, Long> advances = new HashMap<>();
+
+  private void recordSeen() {
+    if (!advances.isEmpty()) {
+      // only this column: another node may have written the rows since they were read here
+      stores.inTransaction(() -> advances.forEach((id, millis) ->
+          stores.syncInfo().advanceLastChangeSeen(connector.key(), id, millis)));
+    }
+  }
+
+  /**
+   * A page's paired issues (their rows by position in the page, null for an issue not paired)
+   * and the pairs claimed for them, as an apply
+   * claims them, so that no apply changes a pair's issue and last synced values between this
+   * poll reading them and deciding what is a person's change and what an echo. {@code busy}
+   * holds the partner keys of pairs another step holds: those are examined next poll.
+   */
+  private record Pairs(SyncInfo[] rows, Set<String> held, Set<String> busy) {}
+
+  /** Looks up a page's rows and claims the pairs that need it, all in one claim. */
+  private Pairs claimPairs(List<IssueChanges> issues) {
+    SyncInfo[] rows = new SyncInfo[issues.size()]; // by position in the page
+    List<String> wanted = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      IssueChanges changes = issues.get(i);
+      String local = changes.issue().key();
+      if (connector.inProject(local)) {
+        SyncInfo row = stores.syncInfo().findByLocalKey(connector.key(), local).orElse(null);
+        rows[i] = row;
+        if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
+          wanted.add(row.remoteIssueKey());
+        }
+      }
+    }
+    Set<String> held = pairs.claim(wanted, clock.millis());
+    Set<String> busy = Set.of();
+    if (held.size() < wanted.size()) {
+      busy = new HashSet<>(wanted);
+      busy.removeAll(held);
+    }
+    return new Pairs(rows, held, busy);
+  }
+
+  /**
+   * Whether examining a paired issue depends on what an apply may be changing: a person's change
+   * since the last one seen (compared with the last synced value), or comments and attachments
+   * (compared with their links). An issue only the sync user changed just moves lastChangeSeen.
+   */
+  private boolean needsClaim(IssueChanges changes, SyncInfo row) {
+    if (connector.commentsOut != null || connector.attachmentsOut != null) {
+      return true;
+    }
+    for (ChangelogEntry entry : changes.changelog()) {
+      if (entry.timestamp() >= row.lastChangeSeen() && !values.isEcho(entry)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Builds and queues the message for one changed issue, if it has changes to send.
+   *
+   * @param row the issue's sync information, null when it has none
+   * @param since where the search started: the changelog is whole from there on
+   */
+  private boolean examine(IssueChanges changes, SyncInfo row, long since) {
+    TrackedIssue issue = changes.issue();
+    if (!connector.inProject(issue.key())) {
+      log.warn("{}: tracker returned {} outside project {}; ignored",
+          connector.key(), issue.key(), connector.config.projectKey());
+      return false;
+    }
+    if (row == null) {
+      String partner = connector.partnerInMarker(issue.originMarker());
+      // an issue older than the search (its row lost, or out of scope until now) brings only
+      // the changelog since then: its whole is weighed by the whole changelog
+      IssueChanges whole = issue.created() >= since ? changes
+          : new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0),
+              changes.comments(), changes.attachments());
+      return partner == null ? resender.sendNew(whole, null) : resender.restorePair(whole, partner);
+    }
+    return queueChanges(row, changes);
+  }
+
+  /**
+   * The values of the fields a person changed in {@code fresh}, with when and by whom: not one
+   * the partner has already (an echo, or a change undone), not one the sync user wrote after.
+   */
+  private Map<String, FieldValue> changedValues(SyncInfo info, TrackedIssue issue,
+      List<ChangelogEntry> fresh) {
+    Map<String, Change> latest = values.latestChanges(fresh, false);
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    if (latest.isEmpty()) {
+      return fields;
+    }
+    Map<String, JsonNode> synced = stores.syncInfo().syncedValues(info.id());
+    Map<String, Change> latestOfAll = values.latestChanges(fresh, true);
+    boolean suppress = !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION);
+    for (Connector.Outgoing out : connector.outgoing) {
+      Change change = IssueValues.latestOf(out, latest);
+      if (change == null) {
+        continue;
+      }
+      JsonNode value = values.export(out, issue);
+      if (value.equals(synced.get(out.id())) && suppress) {
+        continue; // the partner has this value already: an echo or a change undone
+      }
+      Change last = IssueValues.latestOf(out, latestOfAll);
+      if (suppress && connector.config.syncUser().equals(last.author())
+          && !connector.addOnly.contains(out.id())
+          && !merging.contains(out.id())) {
+        // the sync user wrote the field after the person (a partner's message applied but
+        // not recorded yet, e.g. retried): its value is the partner's, not this person's
+        // (a value both sides add to, links or merged labels, is the person's too)
+        continue;
+      }
+      fields.put(out.id(), new FieldValue(value, change.timestamp(), change.author()));
+    }
+    return fields;
+  }
+
+  private boolean queueChanges(SyncInfo info, IssueChanges changes) {
+    TrackedIssue issue = changes.issue();
+    List<ChangelogEntry> fresh = new ArrayList<>();
+    for (ChangelogEntry entry : changes.changelog()) {
+      // ">=": an entry in the same millisecond as the last one seen may have been written after
+      // that poll; re-examining one already sent costs nothing, its value equals the synced one.
+      if (entry.timestamp() >= info.lastChangeSeen()) {
+        fresh.add(entry);
+      }
+    }
+    // The issue and its changelog come in one snapshot: every change up to its "updated" time
+    // has been examined now, even one that wrote no changelog entry (a create, a comment).
+    long lastSeen = Math.max(info.lastChangeSeen(),
+        Math.max(IssueValues.maxTimestamp(fresh), issue.updated()));
+    Map<String, FieldValue> fields = changedValues(info, issue, fresh);
+    CommentSync.Outgoing comments =
+        content.comments(changes, () -> stores.syncInfo().commentLinks(info.id()), fields);
+    AttachmentSync.Outgoing files =
+        content.attachments(changes, () -> stores.syncInfo().attachmentLinks(info.id()), fields);
+    if (files != null && files.ops().isEmpty()) {
+      // only copies were deleted here: forget their links, send nothing
+      AttachmentSync.Outgoing onlyLinks = files;
+      stores.inTransaction(() -> onlyLinks.links().applyTo(stores.syncInfo(), info.id()));
+      files = null;
+    }
+    AttachmentSync.Outgoing filesToSend = files;
+    if (fields.isEmpty()) {
+      if (lastSeen != info.lastChangeSeen()) {
+        advances.merge(info.id(), lastSeen, Math::max); // recorded with the page's others
+      }
+      return false;
+    }
+    long now = clock.millis();
+    SyncMessage message =
+        stores.inTransaction(() -> outbox.send(connector.lockRow(stores, info.id()),
+            new Outbox.Draft(issue, MessageKind.CHANGE, fields, comments, filesToSend, lastSeen,
+                false), now));
+    events.queued(connector.key(), message);
+    return true;
+  }
+}

@@ -1,0 +1,146 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.store.PendingChange;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.FieldChange;
+import org.backbonesync.spi.tracker.TrackedIssue;
+
+/**
+ * Reads an issue's values through the connector's outgoing mappings, and when a person last
+ * changed each (from the changelog): what change detection, whole sends, resyncs and conflict
+ * resolution weigh. Reads only; writes nothing.
+ */
+final class IssueValues {
+  private final Connector connector;
+  private final EngineSettings settings;
+
+  IssueValues(Connector connector, EngineSettings settings) {
+    this.connector = connector;
+    this.settings = settings;
+  }
+
+  /** A mapping's export of a local issue: the value a message carries, or compares with. */
+  JsonNode export(Connector.Outgoing out, TrackedIssue issue) {
+    try {
+      JsonNode value =
+          out.mapping().exportValue(
+              issue, new Context(connector, out.id(), issue));
+      if (value == null) {
+        throw new SyncException(
+            "outgoing field mapping " + out.id() + " returned Java null for " + issue.key()
+                + "; it must return JSON null for an empty value",
+            null, connector.key(), issue.key(), out.id());
+      }
+      return value;
+    } catch (SyncException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new SyncException(
+          "outgoing field mapping " + out.id() + " failed on " + issue.key() + ": " + e,
+          e, connector.key(), issue.key(), out.id());
+    }
+  }
+
+  /** A change of a field: when, and by whom. */
+  record Change(long timestamp, String author) {}
+
+  /** The latest change per field, leaving out the sync user's own changes. */
+  Map<String, Change> latestChanges(
+      List<ChangelogEntry> entries, boolean includeSyncUser) {
+    Map<String, Change> latest = new HashMap<>();
+    for (ChangelogEntry entry : entries) {
+      if (!includeSyncUser && isEcho(entry)) {
+        continue;
+      }
+      for (FieldChange item : entry.items()) {
+        Change previous = latest.get(item.field());
+        if (previous == null || previous.timestamp <= entry.timestamp()) {
+          latest.put(item.field(), new Change(entry.timestamp(), entry.author()));
+        }
+      }
+    }
+    return latest;
+  }
+
+  /** A change the sync user made (applying the partner's), which never goes back to it. */
+  boolean isEcho(ChangelogEntry entry) {
+    return connector.config.syncUser().equals(entry.author())
+        && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION);
+  }
+
+  static Change latestOf(Connector.Outgoing out, Map<String, Change> latest) {
+    Change newest = null;
+    Set<String> fields = out.mapping().sourceFields();
+    for (String field : fields) {
+      Change c = latest.get(field);
+      if (c != null && (newest == null || c.timestamp > newest.timestamp)) {
+        newest = c;
+      }
+    }
+    return newest;
+  }
+
+  static long maxTimestamp(List<ChangelogEntry> entries) {
+    long max = 0;
+    for (ChangelogEntry e : entries) {
+      max = Math.max(max, e.timestamp());
+    }
+    return max;
+  }
+
+  /**
+   * A value an admin's resync sends. One the partner has already (the last synced value) is no
+   * person's change: it carries time 0, so that a change a person made there meanwhile, not seen
+   * here yet, wins over it and comes back (the time the sync user wrote it here, or a change of
+   * ours the partner applied long ago, is not when anyone changed it now; and B's clock may be
+   * behind A's); a change of ours with that value still on its way keeps its time (see {@link
+   * Outbox#append}). Any other value is this side's change not sent yet: the time a person last changed
+   * the field here; 0 when the sync user wrote it last (a partner's message applied, not recorded
+   * yet).
+   */
+  FieldValue resynced(Connector.Outgoing out, JsonNode value, JsonNode synced,
+      Supplier<Map<String, Change>> people) {
+    String by = connector.config.syncUser();
+    if (value.equals(synced)) {
+      return new FieldValue(value, 0, by);
+    }
+    Change change = latestOf(out, people.get());
+    boolean person = change != null && !connector.config.syncUser().equals(change.author);
+    return new FieldValue(value, person ? change.timestamp : 0, by);
+  }
+
+  /**
+   * A value sent whole: {@link #weighed}, or the time of a change of ours with that value still
+   * on its way, if later (so that the partner weighs it the same however it gets it).
+   */
+  FieldValue whole(JsonNode value, Change change, PendingChange pending,
+      TrackedIssue issue) {
+    FieldValue weighed = weighed(value, change, issue);
+    if (pending != null && pending.holds(value) && pending.changedAt() > weighed.changedAt()) {
+      return new FieldValue(value, pending.changedAt(), connector.config.syncUser());
+    }
+    return weighed;
+  }
+
+  /**
+   * A value sent whole with when a person last changed it: the issue's creation when nobody
+   * changed the field since, time 0 when the sync user wrote it last (or created the issue with
+   * it). That value came from the partner (a message applied here); sent back whole after a row
+   * was lost it is no person's change, and a person's edit on the other side, made meanwhile and
+   * not seen here, must win over it (with the time the sync user wrote it, it won by arriving
+   * later).
+   */
+  FieldValue weighed(JsonNode value, Change change, TrackedIssue issue) {
+    long at = change == null ? issue.created() : change.timestamp;
+    String by = change == null ? issue.creator() : change.author;
+    return new FieldValue(value, connector.config.syncUser().equals(by) ? 0 : at, by);
+  }
+}

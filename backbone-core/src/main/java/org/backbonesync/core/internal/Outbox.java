@@ -1,0 +1,195 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageCodec;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.PendingChange;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackedIssue;
+
+/**
+ * The only code that builds a message and records what was sent: in the caller's transaction it
+ * moves the row's sequence id, keeps the links of the comments and attachments the message
+ * carries, the values sent (last synced) and the changes the partner has not seen yet (pending),
+ * and appends the message to the outbox. {@link Delivery} takes it from there.
+ */
+final class Outbox {
+  private final Connector connector;
+  private final Stores stores;
+  private final Set<String> merging;
+
+  Outbox(Connector connector, Stores stores) {
+    this.connector = connector;
+    this.stores = stores;
+    this.merging = connector.merging;
+  }
+
+  /**
+   * A message before it is numbered.
+   *
+   * @param issue the issue it is about, as read
+   * @param kind the message's kind
+   * @param fields the values and content operations, by mapping id
+   * @param comments the comment operations' links to keep, or null
+   * @param files the attachment operations' links to keep, or null
+   * @param lastSeen the row's new lastChangeSeen (changes examined up to then), or 0 to keep it
+   * @param seenNone whether the message says it saw none of the partner's messages whatever the
+   *     row applied (a row that ignored them: the partner then weighs its changes as unseen)
+   */
+  record Draft(TrackedIssue issue, MessageKind kind, Map<String, FieldValue> fields,
+      CommentSync.Outgoing comments, AttachmentSync.Outgoing files, long lastSeen,
+      boolean seenNone) {
+    /** A change or resync of field values only. */
+    static Draft of(TrackedIssue issue, MessageKind kind, Map<String, FieldValue> fields) {
+      return new Draft(issue, kind, fields, null, null, 0, false);
+    }
+  }
+
+  /**
+   * Sends the draft as the row's next message: call inside a transaction, with {@code current}
+   * the row as locked (or just made) in it.
+   */
+  SyncMessage send(SyncInfo current, Draft draft, long now) {
+    SyncInfo sent = current.withSent(current.outgoingMessageSequenceId() + 1, now);
+    if (draft.lastSeen() != 0) {
+      sent = sent.withLastChangeSeen(draft.lastSeen());
+    }
+    stores.syncInfo().update(sent);
+    if (draft.comments() != null) {
+      draft.comments().links().applyTo(stores.syncInfo(), sent.id());
+    }
+    if (draft.files() != null) {
+      draft.files().links().applyTo(stores.syncInfo(), sent.id());
+    }
+    // (the message only: the row keeps what it applied)
+    SyncInfo says = draft.seenNone() ? sent.withReceived(0, sent.lastIncomingChange()) : sent;
+    return append(says, draft.issue(), draft.fields(), now, draft.kind());
+  }
+
+  /** Appends the message for the row's current sequence id; call inside a transaction. */
+  private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> given,
+      long now, MessageKind kind) {
+    Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
+    Map<String, FieldValue> fields = given;
+    if (!merging.isEmpty()) {
+      // merged fields carry the value they replace, so the partner can tell its own additions
+      fields = new LinkedHashMap<>();
+      for (Map.Entry<String, FieldValue> e : given.entrySet()) {
+        FieldValue v = e.getValue();
+        fields.put(e.getKey(), merging.contains(e.getKey())
+            ? new FieldValue(v.value(), v.changedAt(), v.changedBy(),
+                before.getOrDefault(e.getKey(), NullNode.getInstance()))
+            : v);
+      }
+    }
+    SyncMessage message =
+        new SyncMessage(
+            MessageCodec.FORMAT_VERSION,
+            messageId(connector.key(), sent),
+            connector.syncId,
+            connector.key(),
+            connector.partner.key(),
+            sent.localIssueKey(),
+            sent.remoteIssueKey(),
+            sent.outgoingMessageSequenceId(),
+            kind,
+            issue.issueType(),
+            now,
+            fields,
+            issue.field("parent").isTextual() ? issue.field("parent").asText() : null,
+            sent.incomingMessageSequenceId(),
+            sent.epoch(),
+            sent.partnerEpoch(),
+            sent.partnerSince());
+    Map<String, JsonNode> values = values(fields, connector);
+    Map<String, PendingChange> pending = new HashMap<>(values.size() * 2);
+    Map<String, PendingChange> earlier = null; // read only for a resync's value of time 0
+    for (String id : values.keySet()) {
+      long at = fields.get(id).changedAt();
+      JsonNode value = values.get(id);
+      if (at == 0 && value.equals(before.get(id))) {
+        // a value the partner has already, resent: a change of ours with that value still on
+        // its way stays as it is, so that both sides weigh a change crossing it the same (and
+        // one the partner applied long ago stays seen). Not when it sent another value (the
+        // sync user wrote the partner's over ours and crashed before recording it): ours is no
+        // longer here to be weighed.
+        earlier = earlier != null ? earlier : stores.syncInfo().pendingChanges(sent.id());
+        PendingChange kept = earlier.get(id);
+        if (kept != null && kept.holds(value)) {
+          continue;
+        }
+      }
+      pending.put(id, new PendingChange(at, sent.outgoingMessageSequenceId(), before.get(id),
+          value));
+    }
+    stores.syncInfo().putPendingChanges(sent.id(), pending);
+    stores.syncInfo().putSyncedValues(sent.id(), values);
+    stores.messages().addOutgoing(message, now);
+    return message;
+  }
+
+  /**
+   * Builds a message id from the row's epoch and the sequence id: unique, also across stores (a
+   * row id alone repeats on a new store, and a message of the lost one still on its way would
+   * take the new message's place in the partner's inbox), and the same on every replay of a
+   * run, which deterministic simulation needs.
+   */
+  static String messageId(String connectorKey, SyncInfo sent) {
+    return connectorKey + ":" + sent.localIssueKey() + ":" + sent.epoch() + ":"
+        + sent.outgoingMessageSequenceId();
+  }
+
+  /**
+   * The values to remember as last synced; comment and attachment operations are changes, not
+   * values.
+   */
+  static Map<String, JsonNode> values(Map<String, FieldValue> fields, Connector connector) {
+    Map<String, JsonNode> values = new HashMap<>(2 * fields.size());
+    for (Map.Entry<String, FieldValue> e : fields.entrySet()) {
+      String id = e.getKey();
+      if (!id.equals(connector.commentsId) && !id.equals(connector.attachmentsId)) {
+        values.put(id, e.getValue().value());
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Appends a PAIRED message telling the partner which local issue was created for its issue.
+   *
+   * @param seen the sequence id of the partner's message the issue was created for
+   */
+  SyncMessage appendPaired(SyncInfo row, long seen, long now) {
+    SyncInfo sent = row.withSent(row.outgoingMessageSequenceId() + 1, now);
+    stores.syncInfo().update(sent);
+    SyncMessage message =
+        new SyncMessage(
+            MessageCodec.FORMAT_VERSION,
+            messageId(connector.key(), sent),
+            connector.syncId,
+            connector.key(),
+            connector.partner.key(),
+            sent.localIssueKey(),
+            sent.remoteIssueKey(),
+            sent.outgoingMessageSequenceId(),
+            MessageKind.PAIRED,
+            null,
+            now,
+            Map.of(),
+            null,
+            seen,
+            sent.epoch(),
+            sent.partnerEpoch(),
+            sent.partnerSince());
+    stores.messages().addOutgoing(message, now);
+    return message;
+  }
+}

@@ -1,0 +1,207 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.backbonesync.core.internal.IssueValues.Change;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.PendingChange;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends an issue whole, or chosen mappings again: a new issue (or one whose pair is restored
+ * from its origin marker), an admin's resync, and a partner row made again. Reads the issue and
+ * weighs its values ({@link IssueValues}); the message goes through the {@link Outbox}. A poll
+ * and the resends of one connector take turns on this object's monitor.
+ */
+final class Resender {
+  private static final Logger log = LoggerFactory.getLogger(Resender.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Clock clock;
+  private final Events events;
+  private final IssueValues values;
+  private final OutgoingContent content;
+  private final Outbox outbox;
+
+  Resender(Connector connector, Stores stores, Clock clock, Events events, IssueValues values,
+      OutgoingContent content, Outbox outbox) {
+    this.connector = connector;
+    this.stores = stores;
+    this.clock = clock;
+    this.events = events;
+    this.values = values;
+    this.content = content;
+    this.outbox = outbox;
+  }
+
+  /** What a resync did with one issue. */
+  enum Resynced {
+    SENT, NOTHING_TO_SEND, OUT_OF_PROJECT, CREATED_BY_SYNC
+  }
+
+  /**
+   * Sends an issue's current values for the given mappings, whether or not they changed (no echo
+   * suppression: the admin asked). An issue not synced yet is sent whole, as a new issue.
+   *
+   * @param mappingIds the mappings to send
+   */
+  synchronized Resynced resync(TrackedIssue issue, Set<String> mappingIds) {
+    if (!connector.inProject(issue.key())) {
+      return Resynced.OUT_OF_PROJECT;
+    }
+    Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
+    if (existing.isEmpty()) {
+      String partner = connector.partnerInMarker(issue.originMarker());
+      IssueChanges all = new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0));
+      if (partner != null && !restorePair(all, partner)) {
+        return Resynced.CREATED_BY_SYNC;
+      }
+      return partner != null || sendNew(all, null)
+          ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
+    }
+    SyncInfo info = existing.get();
+    Resend resend = resend(issue, mappingIds, false, info.id());
+    if (resend.fields().isEmpty()) {
+      return Resynced.NOTHING_TO_SEND;
+    }
+    SyncMessage message = stores.inTransaction(() -> outbox.send(
+        connector.lockRow(stores, info.id()), resend.draft(issue, false), clock.millis()));
+    events.queued(connector.key(), message);
+    return Resynced.SENT;
+  }
+
+  /**
+   * Sends an issue whole to a partner row made again (deleted there, or its store lost), which
+   * knows none of it: every mapping, and every comment and attachment as new (the partner links
+   * those it holds already, by body and by content). {@code row} gives our row talking with that
+   * partner row (locked, or made) inside the same transaction, so that a failed read of the issue
+   * changes nothing and the next attempt sends it again.
+   */
+  synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row) {
+    sendWhole(issue, rowId, row, false);
+  }
+
+  /**
+   * @param seenNone whether the message says it saw none of the partner's messages whatever the
+   *     row applied (a row that ignored them: the partner's changes are then weighed as unseen)
+   */
+  synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row,
+      boolean seenNone) {
+    Resend resend = resend(issue, connector.sendingIds(), true, rowId);
+    SyncMessage message = stores.inTransaction(() -> {
+      SyncInfo current = row.get();
+      if (resend.fields().isEmpty()) {
+        stores.syncInfo().update(current);
+        return null;
+      }
+      return outbox.send(current, resend.draft(issue, seenNone), clock.millis());
+    });
+    if (message != null) {
+      events.queued(connector.key(), message);
+    }
+  }
+
+  /** What a resync sends: the values, and the comment and attachment operations with links. */
+  private record Resend(Map<String, FieldValue> fields, CommentSync.Outgoing comments,
+      AttachmentSync.Outgoing files) {
+    Outbox.Draft draft(TrackedIssue issue, boolean seenNone) {
+      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, comments, files, 0, seenNone);
+    }
+  }
+
+  /** Reads what a resync of the mappings sends (tracker calls; no store write). */
+  private Resend resend(TrackedIssue issue, Set<String> mappingIds, boolean whole, long rowId) {
+    // Sent whole, each value carries when it last changed (as a new issue's do), so that a
+    // change the partner made meanwhile wins over an older value here.
+    Map<String, Change> latest = whole
+        ? values.latestChanges(connector.tracker.changelog(issue.key(), 0), true) : Map.of();
+    // a value sent before and not settled yet keeps the time it was sent with, so that the
+    // partner weighs it the same however it gets it
+    Map<String, PendingChange> pending = whole && rowId != 0
+        ? stores.syncInfo().pendingChanges(rowId) : Map.of();
+    Map<String, JsonNode> synced = !whole && rowId != 0
+        ? stores.syncInfo().syncedValues(rowId) : Map.of();
+    // the latest changes, read only for a resync's value that differs from the synced one
+    Supplier<Map<String, Change>> people = Context.once(
+        () -> values.latestChanges(connector.tracker.changelog(issue.key(), 0), true));
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    for (Connector.Outgoing out : connector.outgoing) {
+      if (mappingIds.contains(out.id())) {
+        Change change = whole ? IssueValues.latestOf(out, latest) : null;
+        JsonNode value = values.export(out, issue);
+        fields.put(out.id(), !whole
+            ? values.resynced(out, value, synced.get(out.id()), people)
+            : values.whole(value, change, pending.get(out.id()), issue));
+      }
+    }
+    // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
+    CommentSync.Outgoing comments = mappingIds.contains(connector.commentsId)
+        ? content.comments(new IssueChanges(issue, List.of()),
+            whole ? null : () -> stores.syncInfo().commentLinks(rowId), fields) : null;
+    AttachmentSync.Outgoing files = mappingIds.contains(connector.attachmentsId)
+        ? content.attachments(new IssueChanges(issue, List.of()),
+            whole ? null : () -> stores.syncInfo().attachmentLinks(rowId), fields) : null;
+    return new Resend(fields, comments, files);
+  }
+
+  /**
+   * An issue our incoming queue created for {@code partner} whose row is gone (deleted, or the
+   * store lost) and whose create is not pending: the marker is the truth, so the pair is made
+   * again and the issue sent whole to the partner, which finds its own row or issue by the key
+   * named. Left alone when another issue of ours is paired with that partner now.
+   */
+  synchronized boolean restorePair(IssueChanges changes, String partner) {
+    String local = changes.issue().key();
+    if (stores.syncInfo().pendingCreate(connector.key(), partner).isPresent()) {
+      return false; // being created now, or recovered by the incoming queue
+    }
+    Optional<SyncInfo> taken = stores.syncInfo().findByRemoteKey(connector.key(), partner);
+    if (taken.isPresent()) {
+      log.warn("{}: {} carries the origin marker of {}, which is paired with {}; left alone",
+          connector.key(), local, partner, taken.get().localIssueKey());
+      return false;
+    }
+    log.info("{}: restoring the pair {} - {} from its origin marker", connector.key(), local,
+        partner);
+    return sendNew(changes, partner);
+  }
+
+  /** @param partner the partner issue when known (a pair restored from a marker), else null */
+  synchronized boolean sendNew(IssueChanges changes, String partner) {
+    if (connector.outgoing.isEmpty() && connector.commentsOut == null) {
+      return false;
+    }
+    TrackedIssue issue = changes.issue();
+    Map<String, Change> latest = values.latestChanges(changes.changelog(), true);
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    for (Connector.Outgoing out : connector.outgoing) {
+      JsonNode value = values.export(out, issue);
+      fields.put(out.id(), values.weighed(value, IssueValues.latestOf(out, latest), issue));
+    }
+    CommentSync.Outgoing comments = content.comments(changes, null, fields);
+    AttachmentSync.Outgoing files = content.attachments(changes, null, fields);
+    long now = clock.millis();
+    long lastSeen = Math.max(issue.created(), IssueValues.maxTimestamp(changes.changelog()));
+    SyncMessage message =
+        stores.inTransaction(() -> outbox.send(
+            stores.syncInfo().insert(SyncInfo.newPair(connector.key(), issue.key(), partner, now)),
+            new Outbox.Draft(issue, MessageKind.CHANGE, fields, comments, files, lastSeen, false),
+            now));
+    events.queued(connector.key(), message);
+    return true;
+  }
+}
