@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
@@ -34,8 +35,10 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * newer change wins by the two trackers' change times, connector A's on a tie, so both sides pick
  * the same winner in either arrival order and whatever their clocks; a {@link ConflictRule#MERGE}
  * mapping keeps the additions and removals of both: connector A merges and sends the result, and B
- * keeps its value until that result arrives, so there is one merge, not two that cross. With responsibility configured and the local
- * side responsible, the partner's changes are refused. Every conflict and refusal is recorded.
+ * keeps its value until that result arrives, so there is one merge, not two that cross. With
+ * responsibility configured and the local side responsible, the partner's changes are refused.
+ * Every conflict and refusal is recorded. A resolution writes nothing: the caller applies and
+ * records it.
  */
 final class ConflictResolver {
   /** What to apply, what to record, and what to send back. */
@@ -81,116 +84,171 @@ final class ConflictResolver {
 
   Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,
       Map<String, JsonNode> synced, Map<String, PendingChange> pending, long now) {
-    Map<String, Long> unsentAt = null; // read on first need: see unsentChanges
-    Map<String, FieldValue> apply = new LinkedHashMap<>();
-    List<ConflictRecord> records = new ArrayList<>();
-    // the last three are rarely filled: made on their first entry
-    Map<String, FieldValue> sendBack = Map.of();
-    List<String> settled = new ArrayList<>(message.fields().size()); // ids are unique
-    Map<String, JsonNode> partnerValues = Map.of();
-    boolean localResponsible = localResponsible(local);
-    boolean remoteIsA = !configuration.isA(connector.key());
-    for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
-      String id = e.getKey();
-      FieldValue remote = e.getValue();
-      if (special(id)) {
-        apply.put(id, remote);
-        continue;
-      }
-      FieldMapping mapping = configuration.fieldMapping(id).orElseThrow();
-      Connector.Outgoing out = mapping.direction() == Direction.BOTH ? outgoingOf(id) : null;
-      JsonNode localValue = out == null ? NullNode.getInstance() : values.export(out, local);
-      if (localResponsible) {
-        records.add(record(row, id, localValue, remote, local.updated(),
-            ConflictRecord.Winner.REJECTED, ConflictRecord.Rule.RESPONSIBILITY, now));
-        continue;
-      }
-      if (out == null) {
-        apply.put(id, remote); // one-way: the sending side owns the field
-        continue;
-      }
-      PendingChange sent = pending.get(id);
-      boolean unseen = sent != null && PartnerRows.seenOfOurs(message) < sent.sequenceId();
-      Long changedLocally = null;
-      if (!localValue.equals(synced.get(id))) {
-        // only a field that differs from the partner's last value can hold a change not sent
-        if (unsentAt == null) {
-          unsentAt = unsentChanges(row, local);
-        }
-        for (String field : out.mapping().sourceFields()) {
-          Long t = unsentAt.get(field);
-          if (t != null && (changedLocally == null || t > changedLocally)) {
-            changedLocally = t;
-          }
-        }
-      }
-      boolean unsent = changedLocally != null;
-      if (!unseen && !unsent) {
-        apply.put(id, remote);
-        settled.add(id);
-        continue;
-      }
-      if (localValue.equals(remote.value())) {
-        // Both made the same change. The local one stays pending (a later message the partner
-        // sent before seeing it may carry an older value that must lose against it). A local
-        // change not sent yet is sent now, after any older one of ours still on its way, so the
-        // partner ends on it even if it lets that older one win.
-        if (unsent) {
-          sendBack = grown(sendBack);
-          sendBack.put(id, new FieldValue(localValue, changedLocally, connector.config.syncUser()));
-        } else {
+    return new Resolving(row, message, local, synced, pending, now).run();
+  }
+
+  /** One field of the message as both sides have it. */
+  private record Field(String id, FieldValue remote, FieldMapping mapping,
+      Connector.Outgoing out, JsonNode localValue) {}
+
+  /** The resolution of one message: its inputs, and the decisions so far. */
+  private final class Resolving {
+    private final SyncInfo row;
+    private final SyncMessage message;
+    private final TrackedIssue local;
+    private final Map<String, JsonNode> synced;
+    private final Map<String, PendingChange> pending;
+    private final long now;
+    private final boolean remoteIsA = !configuration.isA(connector.key());
+    /** People's changes not sent, read on first need: see {@link #unsentChanges}. */
+    private final Supplier<Map<String, Long>> unsentAt;
+
+    private final Map<String, FieldValue> apply = new LinkedHashMap<>();
+    private final List<ConflictRecord> records = new ArrayList<>();
+    private final List<String> settled; // ids are unique
+    // the last two are rarely filled: made on their first entry
+    private Map<String, FieldValue> sendBack = Map.of();
+    private Map<String, JsonNode> partnerValues = Map.of();
+
+    Resolving(SyncInfo row, SyncMessage message, TrackedIssue local,
+        Map<String, JsonNode> synced, Map<String, PendingChange> pending, long now) {
+      this.row = row;
+      this.message = message;
+      this.local = local;
+      this.synced = synced;
+      this.pending = pending;
+      this.now = now;
+      this.unsentAt = Context.once(() -> unsentChanges(row, local));
+      this.settled = new ArrayList<>(message.fields().size());
+    }
+
+    Resolution run() {
+      boolean localResponsible = localResponsible(local);
+      for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
+        String id = e.getKey();
+        FieldValue remote = e.getValue();
+        if (special(id)) {
           apply.put(id, remote);
-          if (unseen && !sent.holds(localValue) && !localValue.equals(synced.get(id))) {
-            // Not the same change: the sync user wrote this message's value over ours (this
-            // apply, before a crash kept it from being recorded), and no person since. Ours is
-            // gone; kept pending, its time would win against later changes of the partner.
-            settled.add(id);
-          }
-        }
-        continue;
-      }
-      long localTime = unsent ? changedLocally : sent.changedAt();
-      if (mapping.conflict() == ConflictRule.MERGE && isArrayish(localValue)
-          && isArrayish(remote.value())) {
-        if (remoteIsA) {
-          // Only connector A merges, so both sides end with one merge whatever crosses: B keeps
-          // its value until A's merge (sent with A having seen B's change) arrives.
-          records.add(record(row, id, localValue, remote, unsent ? changedLocally
-                  : sent.changedAt(), ConflictRecord.Winner.LOCAL, ConflictRecord.Rule.MERGE,
-              now));
-          if (unsent) {
-            // A has not got B's change yet: it goes now, against the value it replaced, so A's
-            // merge sees it even if B's value is changed back before B's next poll (that poll
-            // would take the change back to the last synced value for no change at all).
-            sendBack = grown(sendBack);
-            sendBack.put(id, new FieldValue(localValue, changedLocally,
-                connector.config.syncUser()));
-          }
           continue;
         }
-        // The partner's own additions and removals, against the value its change replaced;
-        // without that, against the base this side last shared.
-        JsonNode base = remote.previous() != null ? remote.previous()
-            : unseen ? sent.baseValue() : synced.get(id);
-        JsonNode merged = merge(base, localValue, remote.value());
-        FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
-            remote.changedBy());
-        apply.put(id, result);
-        if (!merged.equals(remote.value())) {
-          sendBack = grown(sendBack);
-          sendBack.put(id, result);
+        FieldMapping mapping = configuration.fieldMapping(id).orElseThrow();
+        Connector.Outgoing out = mapping.direction() == Direction.BOTH ? outgoingOf(id) : null;
+        JsonNode localValue = out == null ? NullNode.getInstance() : values.export(out, local);
+        if (localResponsible) {
+          records.add(record(row, id, localValue, remote, local.updated(),
+              ConflictRecord.Winner.REJECTED, ConflictRecord.Rule.RESPONSIBILITY, now));
+        } else if (out == null) {
+          apply.put(id, remote); // one-way: the sending side owns the field
+        } else {
+          decide(new Field(id, remote, mapping, out, localValue));
         }
-        records.add(record(row, id, localValue, remote, localTime,
-            ConflictRecord.Winner.MERGED, ConflictRecord.Rule.MERGE, now));
-        continue;
       }
+      return new Resolution(apply, records, sendBack, settled, partnerValues);
+    }
+
+    /** A two-way field: applied, kept, merged, or decided by the newer change. */
+    private void decide(Field f) {
+      PendingChange sent = pending.get(f.id());
+      boolean unseen = sent != null && PartnerRows.seenOfOurs(message) < sent.sequenceId();
+      // only a field that differs from the partner's last value can hold a change not sent
+      Long changedLocally = f.localValue().equals(synced.get(f.id())) ? null : unsentTime(f);
+      boolean unsent = changedLocally != null;
+      if (!unseen && !unsent) {
+        apply.put(f.id(), f.remote());
+        settled.add(f.id());
+      } else if (f.localValue().equals(f.remote().value())) {
+        same(f, sent, unseen, changedLocally);
+      } else {
+        long localTime = unsent ? changedLocally : sent.changedAt();
+        if (f.mapping().conflict() == ConflictRule.MERGE && isArrayish(f.localValue())
+            && isArrayish(f.remote().value())) {
+          merge(f, sent, unseen, changedLocally, localTime);
+        } else {
+          newest(f, sent, unseen, localTime);
+        }
+      }
+    }
+
+    /** The newest time of a person's change not sent to the field's source fields, or null. */
+    private Long unsentTime(Field f) {
+      Long newest = null;
+      for (String field : f.out().mapping().sourceFields()) {
+        Long t = unsentAt.get().get(field);
+        if (t != null && (newest == null || t > newest)) {
+          newest = t;
+        }
+      }
+      return newest;
+    }
+
+    /**
+     * Both made the same change. The local one stays pending (a later message the partner sent
+     * before seeing it may carry an older value that must lose against it). A local change not
+     * sent yet is sent now, after any older one of ours still on its way, so the partner ends on
+     * it even if it lets that older one win.
+     */
+    private void same(Field f, PendingChange sent, boolean unseen, Long changedLocally) {
+      if (changedLocally != null) {
+        sendBack = grown(sendBack);
+        sendBack.put(f.id(), new FieldValue(f.localValue(), changedLocally,
+            connector.config.syncUser()));
+        return;
+      }
+      apply.put(f.id(), f.remote());
+      if (unseen && !sent.holds(f.localValue()) && !f.localValue().equals(synced.get(f.id()))) {
+        // Not the same change: the sync user wrote this message's value over ours (this
+        // apply, before a crash kept it from being recorded), and no person since. Ours is
+        // gone; kept pending, its time would win against later changes of the partner.
+        settled.add(f.id());
+      }
+    }
+
+    /** A field whose concurrent changes merge (labels): A merges, B waits for A's merge. */
+    private void merge(Field f, PendingChange sent, boolean unseen, Long changedLocally,
+        long localTime) {
+      String id = f.id();
+      FieldValue remote = f.remote();
+      if (remoteIsA) {
+        // Only connector A merges, so both sides end with one merge whatever crosses: B keeps
+        // its value until A's merge (sent with A having seen B's change) arrives.
+        records.add(record(row, id, f.localValue(), remote, localTime,
+            ConflictRecord.Winner.LOCAL, ConflictRecord.Rule.MERGE, now));
+        if (changedLocally != null) {
+          // A has not got B's change yet: it goes now, against the value it replaced, so A's
+          // merge sees it even if B's value is changed back before B's next poll (that poll
+          // would take the change back to the last synced value for no change at all).
+          sendBack = grown(sendBack);
+          sendBack.put(id, new FieldValue(f.localValue(), changedLocally,
+              connector.config.syncUser()));
+        }
+        return;
+      }
+      // The partner's own additions and removals, against the value its change replaced;
+      // without that, against the base this side last shared.
+      JsonNode base = remote.previous() != null ? remote.previous()
+          : unseen ? sent.baseValue() : synced.get(id);
+      JsonNode merged = ConflictResolver.merge(base, f.localValue(), remote.value());
+      FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
+          remote.changedBy());
+      apply.put(id, result);
+      if (!merged.equals(remote.value())) {
+        sendBack = grown(sendBack);
+        sendBack.put(id, result);
+      }
+      records.add(record(row, id, f.localValue(), remote, localTime,
+          ConflictRecord.Winner.MERGED, ConflictRecord.Rule.MERGE, now));
+    }
+
+    /** The newer change wins, connector A's on a tie. */
+    private void newest(Field f, PendingChange sent, boolean unseen, long localTime) {
+      FieldValue remote = f.remote();
       boolean tie = remote.changedAt() == localTime;
       boolean remoteWins = wins(remote.changedAt(), localTime, remoteIsA);
       ConflictRecord.Rule rule = tie ? ConflictRecord.Rule.TIE_BREAK
           : ConflictRecord.Rule.NEWEST_WINS;
       if (remoteWins) {
-        apply.put(id, remote);
-        settled.add(id);
+        apply.put(f.id(), remote);
+        settled.add(f.id());
       } else if (!unseen || wins(remote.changedAt(), sent.changedAt(), remoteIsA)) {
         // The local value stays, but the partner keeps its own: it had none of ours that it
         // has not seen, or the one on its way loses there against its change (the same rule
@@ -199,12 +257,11 @@ final class ConflictResolver {
         // were the last synced value left at ours on the way, a person here changing the field
         // back to it would look like no change, and the sides would stay apart.
         partnerValues = grown(partnerValues);
-        partnerValues.put(id, remote.value());
+        partnerValues.put(f.id(), remote.value());
       }
-      records.add(record(row, id, localValue, remote, localTime,
+      records.add(record(row, f.id(), f.localValue(), remote, localTime,
           remoteWins ? ConflictRecord.Winner.REMOTE : ConflictRecord.Winner.LOCAL, rule, now));
     }
-    return new Resolution(apply, records, sendBack, settled, partnerValues);
   }
 
   /**

@@ -41,9 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class DefaultSyncEngine implements SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(DefaultSyncEngine.class);
 
-  /** A local connector's steps: detection, delivery and resends go out, the incoming queue in. */
+  /**
+   * A local connector's steps: detection, delivery and resends go out; the inbox stores what
+   * comes in, the incoming queue applies it.
+   */
   private record Local(Connector connector, ChangeDetection detection, Delivery delivery,
-      Resender resender, IncomingQueue incoming) {}
+      Resender resender, Inbox inbox, IncomingQueue incoming) {}
 
   private final SyncConfiguration configuration;
   private final Stores stores;
@@ -81,7 +84,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
         settings.pollPageSize());
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
-    Map<String, IncomingQueue> receivers = new LinkedHashMap<>();
+    Map<String, Inbox> receivers = new LinkedHashMap<>();
     Map<String, LateBoundTransport> direct = new LinkedHashMap<>();
     for (Map.Entry<String, IssueTracker> e : trackers.entrySet()) {
       String key = e.getKey();
@@ -105,8 +108,9 @@ public final class DefaultSyncEngine implements SyncEngine {
       Delivery delivery = new Delivery(connector, stores, clock, events, settings, transport);
       IncomingQueue incoming = new IncomingQueue(connector, configuration, stores, clock, events,
           settings, new IncomingQueue.Replies(values, outbox, resender), pairs);
-      receivers.put(key, incoming);
-      locals.put(key, new Local(connector, detection, delivery, resender, incoming));
+      Inbox inbox = new Inbox(connector, stores, clock, events);
+      receivers.put(key, inbox);
+      locals.put(key, new Local(connector, detection, delivery, resender, inbox, incoming));
     }
     direct.forEach((partnerKey, late) -> late.target = new DirectTransport(receivers.get(partnerKey)));
   }
@@ -207,7 +211,7 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public MessageReceiver receiver(String connectorKey) {
-    return local(connectorKey).incoming;
+    return local(connectorKey).inbox;
   }
 
   @Override
@@ -380,12 +384,12 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void retry(String connectorKey, String messageId) {
-    local(connectorKey).incoming.retry(messageId);
+    local(connectorKey).inbox.retry(messageId);
   }
 
   @Override
   public void skip(String connectorKey, String messageId) {
-    local(connectorKey).incoming.skip(messageId);
+    local(connectorKey).inbox.skip(messageId);
   }
 
   @Override

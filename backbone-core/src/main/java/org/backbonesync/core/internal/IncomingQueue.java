@@ -1,55 +1,43 @@
 package org.backbonesync.core.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
-import org.backbonesync.spi.mapping.FieldUpdates;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
-import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
-import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
-import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.CreateMetadata;
-import org.backbonesync.spi.tracker.IssueCreate;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.TrackerException;
-import org.backbonesync.spi.transport.MessageReceiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A connector's incoming queue: stores arriving messages, then applies them strictly in sequence
- * order per issue pair, creating the issue when it is new.
+ * A connector's incoming queue: takes the {@link Inbox}'s messages strictly in sequence order per
+ * issue pair and decides for each: which row of ours it is for ({@link PartnerRows}), whether it
+ * is a duplicate or stale (dropped), early (waits for the gap), ignored (consumed), a PAIRED, or a
+ * change the {@link Applier} applies; a failure waits for a retry or an admin.
  */
-final class IncomingQueue implements MessageReceiver {
+final class IncomingQueue {
   private static final Logger log = LoggerFactory.getLogger(IncomingQueue.class);
 
   private final Connector connector;
-  private final SyncConfiguration configuration;
   private final Stores stores;
   private final Clock clock;
   private final Events events;
   private final EngineSettings settings;
   private final Replies replies;
-  private final ConflictResolver resolver;
   private final PartnerFinder finder;
+  private final Applier applier;
 
   private final PairClaims pairs;
 
@@ -71,51 +59,15 @@ final class IncomingQueue implements MessageReceiver {
       PairClaims pairs) {
     this.pairs = pairs;
     this.connector = connector;
-    this.configuration = configuration;
     this.stores = stores;
     this.clock = clock;
     this.events = events;
     this.settings = settings;
     this.replies = replies;
-    this.resolver = new ConflictResolver(connector, configuration, replies.values(),
-        settings.off(org.backbonesync.core.TestOnlySwitch.OLDEST_WINS));
     this.finder = new PartnerFinder(connector, stores, settings);
-  }
-
-  @Override
-  public boolean receive(SyncMessage message) {
-    return receiveAll(List.of(message)).contains(message.messageId());
-  }
-
-  @Override
-  public Set<String> receiveAll(List<SyncMessage> messages) {
-    messages.forEach(this::checkAddressed);
-    Set<String> added = stores.messages().addIncoming(messages, clock.millis());
-    Set<String> stored = new HashSet<>(2 * messages.size());
-    for (SyncMessage message : messages) {
-      if (added.contains(message.messageId())) {
-        events.received(connector.key(), message);
-      } else {
-        log.debug("{}: message {} delivered again; already in the inbox",
-            connector.key(), message.messageId());
-        events.duplicate(connector.key(), message);
-      }
-      stored.add(message.messageId());
-    }
-    return stored;
-  }
-
-  private void checkAddressed(SyncMessage message) {
-    if (!connector.syncId.equals(message.synchronizationId())
-        || !connector.key().equals(message.toConnector())
-        || !connector.partner.key().equals(message.fromConnector())) {
-      throw new SyncException(
-          "message " + message.messageId() + " from " + message.fromConnector() + " to "
-              + message.toConnector() + " in synchronization " + message.synchronizationId()
-              + " is not for connector " + connector.key() + " (synchronization "
-              + connector.syncId + ", partner " + connector.partner.key() + ")",
-          null, connector.key(), message.sourceIssueKey(), null);
-    }
+    this.applier = new Applier(connector, configuration, stores, events, replies,
+        new ConflictResolver(connector, configuration, replies.values(),
+            settings.off(org.backbonesync.core.TestOnlySwitch.OLDEST_WINS)), finder);
   }
 
   synchronized List<ApplyOutcome> apply() {
@@ -183,73 +135,85 @@ final class IncomingQueue implements MessageReceiver {
   /** What became of a pair's next message. */
   private enum Next { APPLIED, DROPPED, STOP }
 
-  /** Applies, drops or defers the pair's next message. */
+  /** Applies, drops or defers the pair's next message; a failure stops the pair. */
   private Next applyNext(InboxEntry entry, List<InboxEntry> entries, long now,
       List<ApplyOutcome> outcomes) {
     SyncMessage message = entry.message();
-    String sourceIssueKey = message.sourceIssueKey();
-    ApplyOutcome outcome;
     try {
-      Optional<SyncInfo> row = rowFor(message);
-      if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
-        row = Optional.of(pairAgain(message, now));
-      }
-      long expected = 1;
-      if (row.isPresent()) {
-        PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
-        if (verdict.stale() != null) {
-          if (verdict.learns()) {
-            learn(row.get(), message, verdict.replaced());
-          }
-          drop(message, verdict.stale());
-          outcomes.add(new ApplyOutcome.Duplicate(message));
-          return Next.DROPPED;
-        }
-        if (verdict.learns()) {
-          learn(row.get(), message, verdict.replaced());
-        }
-        expected = verdict.expected();
-      }
-      if (message.sequenceId() < expected
-          && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_DUPLICATE_CHECK)) {
-        drop(message, (expected - 1) + " already applied");
-        outcomes.add(new ApplyOutcome.Duplicate(message));
-        return Next.DROPPED;
-      }
-      if (message.sequenceId() > expected) {
-        outcomes.add(waitForGap(entry, expected, now));
-        return Next.STOP;
-      }
-      if (row.isPresent() && row.get().incomingChangesIgnored()
-          && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
-        outcome = consumeIgnored(row.get(), message, now,
-            "incoming changes of " + row.get().localIssueKey() + " are ignored");
-      } else if (message.kind() == MessageKind.PAIRED) {
-        outcome = applyPaired(row, message, now);
-      } else {
-        outcome = applyChange(row, message, now);
-      }
+      return take(entry, entries, now, outcomes);
     } catch (RetriableException e) {
       long next = now + e.retryAfter().map(d -> d.toMillis())
           .orElseGet(() -> settings.backoffMillis(entry.attempts() + 1));
       String reason = describe(e);
       stores.messages().updateIncoming(entry.withRetryAt(next, reason));
       log.info("{}: message {} for {} will be retried: {}",
-          connector.key(), message.messageId(), sourceIssueKey, reason);
+          connector.key(), message.messageId(), message.sourceIssueKey(), reason);
       events.failed(connector.key(), message, reason, false);
       outcomes.add(new ApplyOutcome.RetryLater(message, reason, next));
-      return Next.STOP;
     } catch (RuntimeException e) {
       String reason = describe(e);
       stores.messages().updateIncoming(entry.withFailure(reason));
       log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
-          connector.key(), message.messageId(), sourceIssueKey, reason, e);
+          connector.key(), message.messageId(), message.sourceIssueKey(), reason, e);
       events.failed(connector.key(), message, reason, true);
       outcomes.add(new ApplyOutcome.Failed(message, reason));
+    }
+    return Next.STOP;
+  }
+
+  /** Finds the message's row and its place in the pair's sequence, then applies it in order. */
+  private Next take(InboxEntry entry, List<InboxEntry> entries, long now,
+      List<ApplyOutcome> outcomes) {
+    SyncMessage message = entry.message();
+    Optional<SyncInfo> row = rowFor(message);
+    if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
+      row = Optional.of(pairAgain(message, now));
+    }
+    long expected = 1;
+    if (row.isPresent()) {
+      PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
+      if (verdict.learns()) {
+        learn(row.get(), message, verdict.replaced());
+      }
+      if (verdict.stale() != null) {
+        drop(message, verdict.stale());
+        outcomes.add(new ApplyOutcome.Duplicate(message));
+        return Next.DROPPED;
+      }
+      expected = verdict.expected();
+    }
+    if (message.sequenceId() < expected
+        && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_DUPLICATE_CHECK)) {
+      drop(message, (expected - 1) + " already applied");
+      outcomes.add(new ApplyOutcome.Duplicate(message));
+      return Next.DROPPED;
+    }
+    if (message.sequenceId() > expected) {
+      outcomes.add(waitForGap(entry, expected, now));
       return Next.STOP;
     }
-    outcomes.add(outcome);
+    outcomes.add(applyInOrder(row, message, now));
     return Next.APPLIED;
+  }
+
+  /** The pair's next message in order: consumed when ignored, else applied. */
+  private ApplyOutcome applyInOrder(Optional<SyncInfo> row, SyncMessage message, long now) {
+    if (row.isPresent() && row.get().incomingChangesIgnored()
+        && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
+      return consumeIgnored(row.get(), message, now,
+          "incoming changes of " + row.get().localIssueKey() + " are ignored");
+    }
+    if (message.kind() == MessageKind.PAIRED) {
+      return applyPaired(row, message, now);
+    }
+    applier.check(message);
+    String jql = connector.config.incomingJql();
+    if (row.isPresent() && jql != null
+        && !connector.tracker.matches(row.get().localIssueKey(), jql)) {
+      return consumeIgnored(row.get(), message, now,
+          row.get().localIssueKey() + " does not match the incoming JQL \"" + jql + "\"");
+    }
+    return applier.apply(row, message, now);
   }
 
   /** The failure of a message whose local issue is gone. */
@@ -383,311 +347,6 @@ final class IncomingQueue implements MessageReceiver {
     return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
   }
 
-  private ApplyOutcome applyChange(Optional<SyncInfo> row, SyncMessage message, long now) {
-    for (String id : message.fields().keySet()) {
-      boolean comments = id.equals(connector.commentsId) && connector.commentsIn != null;
-      boolean files = id.equals(connector.attachmentsId) && connector.attachmentsIn != null;
-      if (!comments && !files && !connector.incoming.containsKey(id)) {
-        throw new SyncException(
-            configuration.fieldMapping(id).isPresent()
-                ? "field mapping " + id + " does not sync towards connector " + connector.key()
-                : "unknown field mapping id " + id + " in message " + message.messageId(),
-            null, connector.key(), message.sourceIssueKey(), id);
-      }
-    }
-    boolean created = false;
-    Supplier<Paired> repairing = null;
-    long rowId;
-    String localKey;
-    CollectedUpdates update;
-    ConflictResolver.Resolution resolution = null;
-    TrackedIssue localIssue = null;
-    Supplier<Optional<TrackedIssue>> readBefore = null;
-    Map<String, FieldValue> applied = message.fields();
-    if (row.isPresent()) {
-      rowId = row.get().id();
-      localKey = row.get().localIssueKey();
-      String incomingJql = connector.config.incomingJql();
-      if (incomingJql != null && !connector.tracker.matches(localKey, incomingJql)) {
-        return consumeIgnored(row.get(), message, now,
-            localKey + " does not match the incoming JQL \"" + incomingJql + "\"");
-      }
-      Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
-      readBefore = issue;
-      if (resolver.needsLocalIssue(message)) {
-        TrackedIssue local = issue.get().orElseThrow(() -> gone(localKey));
-        resolution = resolver.resolve(row.get(), message, local,
-            stores.syncInfo().syncedValues(rowId), stores.syncInfo().pendingChanges(rowId), now);
-        localIssue = local;
-        applied = resolution.apply();
-      }
-      update = importAll(message, applied, null, issue, null, false);
-    } else {
-      String found = finder.existing(message);
-      if (found != null) {
-        // Paired before (a row lost or deleted, or a crash between our create and recording
-        // it): take the issue, and apply what no person changed here since. With no row, every
-        // person's change in the issue's history counts as not sent, and the newer wins.
-        localKey = found;
-        Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(found));
-        readBefore = issue;
-        if (resolver.needsLocalIssue(message)) {
-          TrackedIssue local = issue.get().orElseThrow(() -> gone(found));
-          SyncInfo none = new SyncInfo(0, connector.key(), found, message.sourceIssueKey(), now,
-              0, 0, 0, 0, 0, false);
-          resolution = resolver.resolve(none, message, local, Map.of(), Map.of(), now);
-          localIssue = local;
-          applied = resolution.apply();
-        }
-        update = importAll(message, applied, null, issue, null, true);
-        log.info("{}: found {}, paired with {} before; not creating it again",
-            connector.key(), found, message.sourceIssueKey());
-      } else {
-        Created made = create(message, connector.originMarker(message.sourceIssueKey()), now);
-        localKey = made.key();
-        created = true;
-        Supplier<Optional<TrackedIssue>> issue =
-            Context.once(() -> connector.tracker.issue(made.key()));
-        update = importAll(message, applied, null, issue, made.screen(), true);
-      }
-      if (!connector.inProject(localKey)) {
-        throw new SyncException(
-            "tracker created " + localKey + " outside project " + connector.config.projectKey(),
-            null, connector.key(), localKey, null);
-      }
-      String newKey = localKey;
-      // (an issue found after a crash between our create and recording it is a new pair)
-      boolean repaired = !created && stores.syncInfo()
-          .pendingCreate(connector.key(), message.sourceIssueKey()).isEmpty();
-      boolean named = message.partnerIssueKey() != null;
-      Supplier<Paired> pair =
-              () -> {
-                SyncInfo inserted =
-                    stores.syncInfo()
-                        .insert(SyncInfo.newPair(
-                            connector.key(), newKey, message.sourceIssueKey(), now));
-                if (message.senderEpoch() != 0) {
-                  inserted = inserted.withPartnerRow(message.senderEpoch(), false);
-                  stores.syncInfo().update(inserted);
-                }
-                stores.syncInfo().removePendingCreate(connector.key(), message.sourceIssueKey());
-                if (named) {
-                  // (a message of format version 1, whose sender knows the pair: go on from the
-                  // last of our messages it applied)
-                  stores.syncInfo().update(inserted.withSent(message.seenSequenceId(), 0));
-                  return new Paired(inserted.id(), null);
-                }
-                // A row made again over an issue paired before cannot tell which of the
-                // partner's messages the row before applied: answering "seen none" gets the
-                // partner's issue whole, and the partner counts for this row from there.
-                return new Paired(inserted.id(),
-                    replies.outbox().appendPaired(inserted, repaired ? 0 : message.sequenceId(), now));
-              };
-      if (repaired) {
-        // recorded with the message's outcome: until then a retry finds the issue again
-        repairing = pair;
-        rowId = 0;
-      } else {
-        Paired paired = stores.inTransaction(pair);
-        if (paired.message() != null) {
-          events.queued(connector.key(), paired.message());
-        }
-        rowId = paired.rowId();
-      }
-    }
-    if (!update.fields().isEmpty()) {
-      connector.tracker.updateIssue(localKey, update.fields());
-    }
-    if (update.move() != null) {
-      // the status as read before the update (a PUT cannot change it), else read now
-      StatusMover.move(connector.tracker, localKey, update.move(), readBefore);
-    }
-    if (!update.links().isEmpty()) {
-      link(localKey, update.links());
-    }
-    FieldValue commentOps =
-        connector.commentsIn == null ? null : message.fields().get(connector.commentsId);
-    CommentSync.LinkChanges links = commentOps == null ? null
-        : connector.commentsIn.apply(localKey, commentOps.value(),
-            rowId == 0 ? List.of() : stores.syncInfo().commentLinks(rowId), created);
-    FieldValue fileOps =
-        connector.attachmentsIn == null ? null : message.fields().get(connector.attachmentsId);
-    AttachmentSync.LinkChanges fileLinks = fileOps == null ? null
-        : connector.attachmentsIn.apply(localKey, fileOps.value(),
-            rowId == 0 ? List.of() : stores.syncInfo().attachmentLinks(rowId), created);
-    long[] rowOf = {rowId};
-    Supplier<Paired> makeRow = repairing;
-    List<SyncMessage> queued = new ArrayList<>();
-    Map<String, FieldValue> appliedValues = applied;
-    ConflictResolver.Resolution settled = resolution;
-    TrackedIssue decidedOn = localIssue;
-    List<ConflictRecord> recorded = new ArrayList<>();
-    Supplier<SyncMessage> record =
-        () -> {
-          long id = rowOf[0];
-          SyncInfo current = connector.lockRow(stores, id);
-          SyncInfo done =
-              (current.remoteIssueKey() == null
-                      ? current.withRemoteIssueKey(message.sourceIssueKey())
-                      : current)
-                  .withReceived(message.sequenceId(), now);
-          stores.syncInfo().update(done);
-          Map<String, JsonNode> received = Outbox.values(appliedValues, connector);
-          // Links name issues by the sender's keys: the last value sent stays the comparison.
-          received.keySet().removeAll(connector.addOnly);
-          // A row made here went with our issue whole, as it is after this message: that is
-          // what the partner ends with, its synced values and pending changes stay.
-          boolean wholeSent = makeRow != null;
-          if (!wholeSent) {
-            stores.syncInfo().putSyncedValues(id, received);
-          }
-          SyncMessage back = null;
-          if (settled != null) {
-            settled.records().forEach(r -> recorded.add(stores.conflicts().add(r)));
-          }
-          if (settled != null && !wholeSent) {
-            stores.syncInfo().putSyncedValues(id, settled.partnerValues());
-            settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
-            if (!settled.sendBack().isEmpty()) {
-              back = replies.outbox().send(done,
-                  Outbox.Draft.of(decidedOn, MessageKind.CHANGE, settled.sendBack()), now);
-            }
-          }
-          if (links != null) {
-            links.applyTo(stores.syncInfo(), id);
-          }
-          if (fileLinks != null) {
-            fileLinks.applyTo(stores.syncInfo(), id);
-          }
-          stores.messages().removeIncoming(connector.key(), message.messageId());
-          return back;
-        };
-    if (makeRow != null) {
-      // Our issue goes whole with the row, so that the partner deletes its copies of comments
-      // and files deleted here while no row knew of them. Like the PAIRED, it says it saw none
-      // of the partner's messages: the message is marked applied after (a crash between applies
-      // it again to the row).
-      String key = localKey;
-      TrackedIssue after = connector.tracker.issue(key).orElseThrow(() -> gone(key));
-      replies.resender().sendWhole(after, 0, () -> {
-        Paired made = makeRow.get();
-        rowOf[0] = made.rowId();
-        queued.add(made.message());
-        return connector.lockRow(stores, made.rowId());
-      });
-      queued.stream().filter(java.util.Objects::nonNull)
-          .forEach(m -> events.queued(connector.key(), m));
-    }
-    SyncMessage sentBack = stores.inTransaction(record::get);
-    recorded.forEach(r -> events.conflict(connector.key(), r));
-    if (sentBack != null) {
-      events.queued(connector.key(), sentBack);
-    }
-    events.applied(connector.key(), message, localKey, created);
-    return new ApplyOutcome.Applied(message, localKey, created);
-  }
-
-  /** Makes the links asked for that do not exist yet. */
-  private void link(String localKey, List<CollectedUpdates.Link> wanted) {
-    List<org.backbonesync.spi.tracker.IssueLink> existing = connector.tracker.links(localKey);
-    for (CollectedUpdates.Link l : wanted) {
-      String outward = l.outward() ? localKey : l.otherIssueKey();
-      String inward = l.outward() ? l.otherIssueKey() : localKey;
-      boolean present = existing.stream().anyMatch(e -> e.type().equals(l.type())
-          && e.outwardIssue().equals(outward) && e.inwardIssue().equals(inward));
-      if (!present) {
-        connector.tracker.createLink(l.type(), outward, inward);
-      }
-    }
-  }
-
-  /** The row recorded for a new pair, and the PAIRED message that tells the partner. */
-  private record Paired(long rowId, SyncMessage message) {}
-
-  /** An issue just created, and the create screen it was created through. */
-  private record Created(String key, CreateMetadata screen) {}
-
-  /**
-   * Creates the issue with the mappings whose target fields are all on the create screen; the
-   * pending create is committed first, so that a crash after the tracker's create is recoverable.
-   */
-  private Created create(SyncMessage message, String marker, long now) {
-    if (message.issueType() == null) {
-      throw new SyncException(
-          "message " + message.messageId() + " would create an issue but names no issue type",
-          null, connector.key(), message.sourceIssueKey(), null);
-    }
-    String type = configuration.targetIssueType(connector.key(), message.issueType());
-    String parent = null;
-    if (message.parentIssueKey() != null) {
-      parent = stores.syncInfo().findByRemoteKey(connector.key(), message.parentIssueKey())
-          .map(SyncInfo::localIssueKey)
-          .orElseThrow(() -> new RetriableException("parent " + message.parentIssueKey() + " of "
-              + message.sourceIssueKey() + " is not synced to " + connector.key()
-              + " yet; the sub-task waits for it", null));
-    }
-    CreateMetadata screen = connector.tracker.createMetadata(type);
-    Map<String, JsonNode> fields =
-        importAll(message, message.fields(), screen, () -> Optional.empty(), null, true).fields();
-    if (parent != null) {
-      fields.put("parent", JsonNodeFactory.instance.textNode(parent));
-    }
-    stores.syncInfo().putPendingCreate(
-        new PendingCreate(connector.key(), message.sourceIssueKey(), marker, now));
-    String key = connector.tracker.createIssue(new IssueCreate(type, fields, marker));
-    return new Created(key, screen);
-  }
-
-  /**
-   * Runs the incoming mappings of a message.
-   *
-   * @param onlyOnScreen when not null, only the mappings whose target fields are all on this
-   *     create screen
-   * @param notOnScreen when not null, only the mappings that are not all on this create screen
-   * @param creating whether the message is creating the issue
-   */
-  private CollectedUpdates importAll(
-      SyncMessage message,
-      Map<String, FieldValue> values,
-      CreateMetadata onlyOnScreen,
-      Supplier<Optional<TrackedIssue>> issue,
-      CreateMetadata notOnScreen,
-      boolean creating) {
-    CollectedUpdates collected = new CollectedUpdates();
-    for (Map.Entry<String, FieldValue> e : values.entrySet()) {
-      String id = e.getKey();
-      Connector.Incoming incoming = connector.incoming.get(id);
-      if (incoming == null) {
-        continue; // comments and attachments: applied after the fields, by their own sync
-      }
-      IncomingFieldMapping mapping = incoming.mapping();
-      Set<String> targets = mapping.targetFields();
-      if (onlyOnScreen != null && !inCreate(incoming, onlyOnScreen)) {
-        continue;
-      }
-      if (notOnScreen != null && inCreate(incoming, notOnScreen)) {
-        continue;
-      }
-      FieldUpdates updates = collected.forMapping(id, targets);
-      try {
-        mapping.importValue(
-            e.getValue().value(), updates, new Context(connector, id, issue, creating));
-      } catch (SyncException ex) {
-        throw ex;
-      } catch (RuntimeException ex) {
-        throw new SyncException(
-            "incoming field mapping " + id + " failed on value " + e.getValue().value() + ": "
-                + ex.getMessage(),
-            ex, connector.key(), message.sourceIssueKey(), id);
-      }
-    }
-    return collected;
-  }
-
-  private static boolean inCreate(Connector.Incoming incoming, CreateMetadata screen) {
-    return incoming.builtIn() && screen.fields().containsAll(incoming.mapping().targetFields());
-  }
-
   private static String describe(RuntimeException e) {
     String text = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     if (e instanceof TrackerException te && !te.fieldErrors().isEmpty()) {
@@ -696,37 +355,4 @@ final class IncomingQueue implements MessageReceiver {
     return text;
   }
 
-  void retry(String messageId) {
-    InboxEntry entry = failed(messageId);
-    stores.messages().updateIncoming(entry.withRetryRequested(clock.millis()));
-    events.retried(connector.key(), entry.message());
-  }
-
-  void skip(String messageId) {
-    InboxEntry entry = failed(messageId);
-    SyncMessage message = entry.message();
-    long now = clock.millis();
-    stores.inTransaction(
-        () -> {
-          Optional<SyncInfo> row =
-              stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
-          if (row.isPresent()) {
-            SyncInfo current = connector.lockRow(stores, row.get().id());
-            if (current.incomingMessageSequenceId() < message.sequenceId()) {
-              stores.syncInfo().update(current.withReceived(message.sequenceId(), now));
-            }
-          }
-          stores.messages().removeIncoming(connector.key(), messageId);
-        });
-    log.info("{}: message {} for {} skipped by an admin",
-        connector.key(), messageId, message.sourceIssueKey());
-    events.skipped(connector.key(), message);
-  }
-
-  private InboxEntry failed(String messageId) {
-    return stores.messages().incoming(connector.key(), messageId)
-        .filter(e -> e.status() == InboxEntry.Status.FAILED)
-        .orElseThrow(() -> new IllegalArgumentException(
-            "connector " + connector.key() + " has no failed message with id " + messageId));
-  }
 }

@@ -1,0 +1,108 @@
+package org.backbonesync.core.internal;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.transport.MessageReceiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connector's inbox: stores the messages that arrive (once each, refusing one not addressed to
+ * this connector), and lets an admin retry or skip a failed one. The {@link IncomingQueue} takes
+ * them from the store in order.
+ */
+final class Inbox implements MessageReceiver {
+  private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Clock clock;
+  private final Events events;
+
+  Inbox(Connector connector, Stores stores, Clock clock, Events events) {
+    this.connector = connector;
+    this.stores = stores;
+    this.clock = clock;
+    this.events = events;
+  }
+
+  @Override
+  public boolean receive(SyncMessage message) {
+    return receiveAll(List.of(message)).contains(message.messageId());
+  }
+
+  @Override
+  public Set<String> receiveAll(List<SyncMessage> messages) {
+    messages.forEach(this::checkAddressed);
+    Set<String> added = stores.messages().addIncoming(messages, clock.millis());
+    Set<String> stored = new HashSet<>(2 * messages.size());
+    for (SyncMessage message : messages) {
+      if (added.contains(message.messageId())) {
+        events.received(connector.key(), message);
+      } else {
+        log.debug("{}: message {} delivered again; already in the inbox",
+            connector.key(), message.messageId());
+        events.duplicate(connector.key(), message);
+      }
+      stored.add(message.messageId());
+    }
+    return stored;
+  }
+
+  private void checkAddressed(SyncMessage message) {
+    if (!connector.syncId.equals(message.synchronizationId())
+        || !connector.key().equals(message.toConnector())
+        || !connector.partner.key().equals(message.fromConnector())) {
+      throw new SyncException(
+          "message " + message.messageId() + " from " + message.fromConnector() + " to "
+              + message.toConnector() + " in synchronization " + message.synchronizationId()
+              + " is not for connector " + connector.key() + " (synchronization "
+              + connector.syncId + ", partner " + connector.partner.key() + ")",
+          null, connector.key(), message.sourceIssueKey(), null);
+    }
+  }
+
+  /** Applies a failed message again at the next apply. */
+  void retry(String messageId) {
+    InboxEntry entry = failed(messageId);
+    stores.messages().updateIncoming(entry.withRetryRequested(clock.millis()));
+    events.retried(connector.key(), entry.message());
+  }
+
+  /** Gives up a failed message: the pair's sequence moves past it, its changes are not applied. */
+  void skip(String messageId) {
+    InboxEntry entry = failed(messageId);
+    SyncMessage message = entry.message();
+    long now = clock.millis();
+    stores.inTransaction(
+        () -> {
+          Optional<SyncInfo> row =
+              stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
+          if (row.isPresent()) {
+            SyncInfo current = connector.lockRow(stores, row.get().id());
+            if (current.incomingMessageSequenceId() < message.sequenceId()) {
+              stores.syncInfo().update(current.withReceived(message.sequenceId(), now));
+            }
+          }
+          stores.messages().removeIncoming(connector.key(), messageId);
+        });
+    log.info("{}: message {} for {} skipped by an admin",
+        connector.key(), messageId, message.sourceIssueKey());
+    events.skipped(connector.key(), message);
+  }
+
+  private InboxEntry failed(String messageId) {
+    return stores.messages().incoming(connector.key(), messageId)
+        .filter(e -> e.status() == InboxEntry.Status.FAILED)
+        .orElseThrow(() -> new IllegalArgumentException(
+            "connector " + connector.key() + " has no failed message with id " + messageId));
+  }
+}
