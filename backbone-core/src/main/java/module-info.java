@@ -11,6 +11,8 @@ module org.backbonesync.core {
   requires transitive jakarta.inject;
 
   exports org.backbonesync.core;
+  // the checker tests of the fault simulation drop guarantees through it; no one else
+  exports org.backbonesync.core.guarantee to org.backbonesync.testkit;
 
   uses org.backbonesync.spi.mapping.FieldMappingProvider;
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
+import org.backbonesync.core.guarantee.TestOnlySwitches;
 import org.backbonesync.core.internal.DefaultSyncEngine;
 import org.backbonesync.core.internal.EngineSettings;
 import org.backbonesync.spi.store.AsyncTask;
@@ -263,8 +265,12 @@ public interface SyncEngine extends AutoCloseable {
     private Duration gapTimeout = Duration.ofHours(1);
     private String node = "node-1";
     private Duration leaseDuration = Duration.ofMinutes(1);
-    private final java.util.Set<TestOnlySwitch> switches = java.util.EnumSet.noneOf(
-        TestOnlySwitch.class);
+    private final java.util.Set<TestOnlySwitch> switches =
+        java.util.EnumSet.noneOf(TestOnlySwitch.class);
+
+    static {
+      TestOnlySwitches.register((b, off) -> b.switches.add(off));
+    }
 
     private Builder() {}
 
@@ -402,11 +408,6 @@ public interface SyncEngine extends AutoCloseable {
       return this;
     }
 
-    /** Drops a guarantee, for the fault simulation's checker tests only; see {@link TestOnlySwitch}. */
-    public Builder testOnly(TestOnlySwitch off) {
-      switches.add(Checks.notNull("testOnly", off));
-      return this;
-    }
 
     /**
      * Builds the engine in state {@link EngineState#NEW}.

@@ -24,7 +24,8 @@ import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.ResyncRequest;
 import org.backbonesync.core.SyncInfoImport;
 import org.backbonesync.core.SyncListener;
-import org.backbonesync.core.TestOnlySwitch;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
+import org.backbonesync.core.guarantee.TestOnlySwitches;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -256,8 +257,8 @@ public final class Simulation {
       return this;
     }
 
-    /** Drops a guarantee, to show that the checker notices. */
-    public Builder testOnly(TestOnlySwitch off) {
+    /** Drops a guarantee, to show that the checker notices (its own tests only). */
+    Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
       return this;
     }
@@ -326,7 +327,7 @@ public final class Simulation {
           .connectorB(c -> c.withJql("labels != private"))
           .engine(e -> {
             e.taskExecutor(tasks).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
-            switches.forEach(e::testOnly);
+            switches.forEach(off -> TestOnlySwitches.drop(e, off));
           })
           .fieldMapping(FieldMapping.passthrough("m-summary", "summary", Direction.BOTH))
           .fieldMapping(FieldMapping.passthrough("m-priority", "priority", Direction.BOTH))

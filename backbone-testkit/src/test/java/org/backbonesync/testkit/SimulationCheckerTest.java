@@ -3,7 +3,7 @@ package org.backbonesync.testkit;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.backbonesync.core.TestOnlySwitch;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

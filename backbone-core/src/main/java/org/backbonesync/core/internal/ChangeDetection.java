@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.backbonesync.core.PollResult;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.core.internal.IssueValues.Change;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
@@ -308,7 +309,7 @@ final class ChangeDetection {
     }
     Map<String, JsonNode> synced = stores.syncInfo().syncedValues(info.id());
     Map<String, Change> latestOfAll = values.latestChanges(fresh, true);
-    boolean suppress = !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION);
+    boolean suppress = !settings.off(TestOnlySwitch.NO_ECHO_SUPPRESSION);
     for (Connector.Outgoing out : connector.outgoing) {
       Change change = IssueValues.latestOf(out, latest);
       if (change == null) {

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.time.Duration;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
 
 /** The engine's tuning knobs, checked by {@code SyncEngine.Builder}. */
 public record EngineSettings(
@@ -13,12 +14,12 @@ public record EngineSettings(
     Duration maxRetryBackoff,
     Duration gapRecheck,
     Duration gapTimeout,
-    java.util.Set<org.backbonesync.core.TestOnlySwitch> switches,
+    java.util.Set<TestOnlySwitch> switches,
     String node,
     Duration leaseDuration) {
 
   /** Whether a test dropped this guarantee. */
-  boolean off(org.backbonesync.core.TestOnlySwitch guarantee) {
+  boolean off(TestOnlySwitch guarantee) {
     return switches.contains(guarantee);
   }
 

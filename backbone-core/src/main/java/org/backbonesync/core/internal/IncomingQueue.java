@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.MessageKind;
@@ -67,7 +68,7 @@ final class IncomingQueue {
     this.finder = new PartnerFinder(connector, stores, settings);
     this.applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
-            settings.off(org.backbonesync.core.TestOnlySwitch.OLDEST_WINS)), finder);
+            settings.off(TestOnlySwitch.OLDEST_WINS)), finder);
   }
 
   synchronized List<ApplyOutcome> apply() {
@@ -183,7 +184,7 @@ final class IncomingQueue {
       expected = verdict.expected();
     }
     if (message.sequenceId() < expected
-        && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_DUPLICATE_CHECK)) {
+        && !settings.off(TestOnlySwitch.NO_DUPLICATE_CHECK)) {
       drop(message, (expected - 1) + " already applied");
       outcomes.add(new ApplyOutcome.Duplicate(message));
       return Next.DROPPED;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.store.PendingChange;
@@ -73,7 +74,7 @@ final class IssueValues {
   /** A change the sync user made (applying the partner's), which never goes back to it. */
   boolean isEcho(ChangelogEntry entry) {
     return connector.config.syncUser().equals(entry.author())
-        && !settings.off(org.backbonesync.core.TestOnlySwitch.NO_ECHO_SUPPRESSION);
+        && !settings.off(TestOnlySwitch.NO_ECHO_SUPPRESSION);
   }
 
   static Change latestOf(Connector.Outgoing out, Map<String, Change> latest) {

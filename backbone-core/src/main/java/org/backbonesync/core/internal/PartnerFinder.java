@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.backbonesync.core.TestOnlySwitch;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;

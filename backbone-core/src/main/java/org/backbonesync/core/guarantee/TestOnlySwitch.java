@@ -1,4 +1,4 @@
-package org.backbonesync.core;
+package org.backbonesync.core.guarantee;
 
 /**
  * A guarantee the engine can be told to drop, for the fault simulation to show that its checker

@@ -1,0 +1,5 @@
+/**
+ * Guarantees the engine can be told to drop, for the fault simulation's checker tests only; not
+ * API. Exported to the testkit alone. May use the core's public API.
+ */
+package org.backbonesync.core.guarantee;
