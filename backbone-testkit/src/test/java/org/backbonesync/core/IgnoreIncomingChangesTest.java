@@ -72,6 +72,34 @@ class IgnoreIncomingChangesTest {
     assertEquals("Printer fixed again", summary(true));
   }
 
+  /**
+   * A row that ignores the partner's changes consumes them unapplied: its own older change, sent
+   * after that, must not be taken as made after seeing them. It said it had seen them, and the
+   * partner's newer change was overwritten on both sides once the pair was taken again.
+   */
+  @Test
+  void anOlderChangeOfTheIgnoringSideDoesNotOverwriteTheNewerOneOfThePartner() {
+    SyncInfo row = sync.engine().setIncomingChangesIgnored("PA", rowOfPa1().id(), true)
+        .orElseThrow();
+    sync.advance(java.time.Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "priority", "Low");
+    sync.advance(java.time.Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // consumed, ignored
+    sync.poll("PA"); // alice's older change goes after it
+
+    sync.runUntilQuiet();
+
+    assertEquals("High", sync.b().value("PB-1", "priority").asText(), "bob's newer change stays");
+    assertEquals("Low", sync.a().value("PA-1", "priority").asText(), "ignored on A");
+    sync.engine().setIncomingChangesIgnored("PA", row.id(), false);
+    sync.runUntilQuiet();
+    assertEquals("High", sync.a().value("PA-1", "priority").asText(), "taken again: the newer");
+    assertEquals("High", sync.b().value("PB-1", "priority").asText());
+  }
+
   @Test
   void anUnknownRowIsEmpty() {
     assertTrue(sync.engine().setIncomingChangesIgnored("PA", 999_999, true).isEmpty());

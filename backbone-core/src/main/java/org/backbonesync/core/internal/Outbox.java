@@ -74,6 +74,15 @@ final class Outbox {
     return append(says, draft.issue(), draft.fields(), now, draft.kind());
   }
 
+  /**
+   * The last of the partner's messages the row had weighed when it sent: none while it ignores
+   * the partner's changes (it consumes them unapplied), so that the partner weighs its changes
+   * against those instead of taking them as made after seeing them.
+   */
+  private static long seen(SyncInfo sent) {
+    return sent.incomingChangesIgnored() ? 0 : sent.incomingMessageSequenceId();
+  }
+
   /** Appends the message for the row's current sequence id; call inside a transaction. */
   private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> given,
       long now, MessageKind kind) {
@@ -105,7 +114,7 @@ final class Outbox {
             now,
             fields,
             issue.field("parent").isTextual() ? issue.field("parent").asText() : null,
-            sent.incomingMessageSequenceId(),
+            seen(sent),
             sent.epoch(),
             sent.partnerEpoch(),
             sent.partnerSince());
