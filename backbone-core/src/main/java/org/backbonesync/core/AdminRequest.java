@@ -3,6 +3,7 @@ package org.backbonesync.core;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public record AdminRequest(
           + " does not hold the first values of queryValues " + queryValues.keySet());
     }
     query = Map.copyOf(first);
-    queryValues = java.util.Collections.unmodifiableMap(values);
+    queryValues = Collections.unmodifiableMap(values);
   }
 
   /** A request whose query holds only the first value of each parameter. */

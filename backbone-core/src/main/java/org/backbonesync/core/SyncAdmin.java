@@ -7,8 +7,10 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
@@ -160,7 +162,7 @@ public final class SyncAdmin {
   }
 
   /** Conflict and rejection records of a connector, optionally of one local issue. */
-  public List<org.backbonesync.spi.store.ConflictRecord> conflicts(
+  public List<ConflictRecord> conflicts(
       String caller, String connectorKey, String localIssueKey) {
     allow(caller, AdminOperation.READ_SYNC_INFORMATION, connectorKey);
     return engine(connectorKey).conflicts(connectorKey, localIssueKey);
@@ -269,7 +271,7 @@ public final class SyncAdmin {
    * not hold as {@code kind} is a 404, of an action the message does not allow a 409.
    */
   private void act(String caller, AdminOperation operation, String connectorKey,
-      String messageId, String kind, java.util.function.Consumer<SyncEngine> action) {
+      String messageId, String kind, Consumer<SyncEngine> action) {
     allow(caller, operation, connectorKey);
     SyncEngine engine = engine(connectorKey);
     try {

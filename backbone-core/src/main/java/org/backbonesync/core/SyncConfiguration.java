@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -164,7 +165,7 @@ public final class SyncConfiguration {
         && connectorB.equals(c.connectorB)
         && issueTypesAtoB.equals(c.issueTypesAtoB)
         && fieldMappings.equals(c.fieldMappings)
-        && java.util.Objects.equals(responsibility, c.responsibility);
+        && Objects.equals(responsibility, c.responsibility);
   }
 
   @Override

@@ -2,10 +2,12 @@ package org.backbonesync.core;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
@@ -13,6 +15,7 @@ import org.backbonesync.core.guarantee.TestOnlySwitches;
 import org.backbonesync.core.internal.DefaultSyncEngine;
 import org.backbonesync.core.internal.EngineSettings;
 import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
@@ -46,7 +49,7 @@ public interface SyncEngine extends AutoCloseable {
   SyncConfiguration configuration();
 
   /** The keys of the connectors this engine runs, A's first. */
-  java.util.Set<String> localConnectorKeys();
+  Set<String> localConnectorKeys();
 
   /** Where the engine stands in its lifecycle. */
   EngineState state();
@@ -166,7 +169,7 @@ public interface SyncEngine extends AutoCloseable {
    *
    * @param localIssueKey only those of this issue, or null for all
    */
-  List<org.backbonesync.spi.store.ConflictRecord> conflicts(String connectorKey,
+  List<ConflictRecord> conflicts(String connectorKey,
       String localIssueKey);
 
   /** Messages of a local connector that failed permanently and wait for {@link #retry}/{@link #skip}. */
@@ -265,8 +268,8 @@ public interface SyncEngine extends AutoCloseable {
     private Duration gapTimeout = Duration.ofHours(1);
     private String node = "node-1";
     private Duration leaseDuration = Duration.ofMinutes(1);
-    private final java.util.Set<TestOnlySwitch> switches =
-        java.util.EnumSet.noneOf(TestOnlySwitch.class);
+    private final Set<TestOnlySwitch> switches =
+        EnumSet.noneOf(TestOnlySwitch.class);
 
     static {
       TestOnlySwitches.register((b, off) -> b.switches.add(off));
@@ -468,7 +471,7 @@ public interface SyncEngine extends AutoCloseable {
           new EngineSettings(
               pollInterval, changeDetectionOverlap, pollPageSize, deliveryBatchSize,
               applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout,
-              java.util.Set.copyOf(switches), node, leaseDuration);
+              Set.copyOf(switches), node, leaseDuration);
       return new DefaultSyncEngine(
           configuration, trackers, transports, stores,
           clock == null ? Clock.systemUTC() : clock, listener, scheduler,

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.ConflictRecord;
 
 /**
  * Receives the engine's events, for hosts' metrics and logs. Every method has a no-op default, so
@@ -106,7 +107,7 @@ public interface SyncListener {
 
       @Override
       public void conflict(
-          String connectorKey, org.backbonesync.spi.store.ConflictRecord record) {
+          String connectorKey, ConflictRecord record) {
         forward(l -> l.conflict(connectorKey, record));
       }
 
@@ -182,7 +183,7 @@ public interface SyncListener {
    * A change from the partner met a concurrent local change of the same field (or was refused:
    * the local side is responsible); the record says who won and by which rule.
    */
-  default void conflict(String connectorKey, org.backbonesync.spi.store.ConflictRecord record) {}
+  default void conflict(String connectorKey, ConflictRecord record) {}
 
   /** A message was dropped as a duplicate (delivered again, or its sequence id already applied). */
   default void duplicate(String connectorKey, SyncMessage message) {}

@@ -21,6 +21,7 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.CreateMetadata;
 import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.spi.tracker.IssueLink;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -317,7 +318,7 @@ final class Applier {
 
   /** Makes the links asked for that do not exist yet. */
   private void link(String localKey, List<CollectedUpdates.Link> wanted) {
-    List<org.backbonesync.spi.tracker.IssueLink> existing = connector.tracker.links(localKey);
+    List<IssueLink> existing = connector.tracker.links(localKey);
     for (CollectedUpdates.Link l : wanted) {
       String outward = l.outward() ? localKey : l.otherIssueKey();
       String inward = l.outward() ? l.otherIssueKey() : localKey;

@@ -9,9 +9,11 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.backbonesync.spi.RetriableException;
@@ -20,6 +22,7 @@ import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackerException;
 
 /**
  * Syncs one connector's attachments: outgoing, an {@code add} for each attachment no link knows
@@ -158,7 +161,7 @@ final class AttachmentSync {
           if (!link.original()) {
             try {
               tracker.deleteAttachment(link.localId());
-            } catch (org.backbonesync.spi.tracker.TrackerException gone) {
+            } catch (TrackerException gone) {
               // deleted here as well
             }
           }
@@ -184,16 +187,16 @@ final class AttachmentSync {
    */
   private List<String> deleteCopiesNotIn(String issueKey, JsonNode ops,
       List<AttachmentLink> known) {
-    java.util.Set<String> contents = new java.util.HashSet<>();
+    Set<String> contents = new HashSet<>();
     ops.forEach(op -> contents.add(op.path("sha256").asText()));
-    java.util.Set<String> kept = new java.util.HashSet<>();
+    Set<String> kept = new HashSet<>();
     known.stream().filter(l -> contents.contains(l.sha256())).forEach(l -> kept.add(l.localId()));
     List<String> deleted = new ArrayList<>();
     for (Attachment a : tracker.attachments(issueKey)) {
       if (syncUser.equals(a.author()) && !kept.contains(a.id())) {
         try {
           tracker.deleteAttachment(a.id());
-        } catch (org.backbonesync.spi.tracker.TrackerException gone) {
+        } catch (TrackerException gone) {
           // deleted here as well
         }
         deleted.add(a.id());
@@ -227,7 +230,7 @@ final class AttachmentSync {
     InputStream content;
     try {
       content = partnerContent.apply(remoteId);
-    } catch (org.backbonesync.spi.tracker.TrackerException gone) {
+    } catch (TrackerException gone) {
       return null;
     }
     Attachment uploaded;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.tracker.TrackedIssue;
@@ -34,7 +35,7 @@ public final class BuiltInMappings {
 
       @Override
       public JsonNode exportValue(
-          TrackedIssue issue, org.backbonesync.spi.mapping.MappingContext context) {
+          TrackedIssue issue, MappingContext context) {
         return issue.field(field);
       }
 

@@ -2,6 +2,7 @@ package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ final class CollectedUpdates {
   record Link(String type, boolean outward, String otherIssueKey) {}
 
   private final Map<String, JsonNode> fields = new LinkedHashMap<>();
-  private final List<Link> links = new java.util.ArrayList<>();
+  private final List<Link> links = new ArrayList<>();
   private Move move;
 
   List<Link> links() {

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.Comment;
@@ -209,7 +212,7 @@ final class CommentSync {
             removed.addAll(deleteCopiesNotIn(issueKey, ops, byLocal, touched));
           }
         }
-        default -> throw new org.backbonesync.spi.SyncException(
+        default -> throw new SyncException(
             "unknown comment operation \"" + kind + "\" for " + issueKey);
       }
     }
@@ -249,7 +252,7 @@ final class CommentSync {
    */
   private List<String> deleteCopiesNotIn(String issueKey, JsonNode ops,
       Map<String, CommentLink> byLocal, List<String> touched) {
-    java.util.Set<String> named = new java.util.HashSet<>();
+    Set<String> named = new HashSet<>();
     ops.forEach(op -> named.add(op.path("id").asText()));
     List<String> deleted = new ArrayList<>();
     for (Comment c : tracker.comments(issueKey)) {

@@ -1,9 +1,16 @@
 package org.backbonesync.core.internal;
 
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.FieldMappingRegistry;
@@ -49,11 +56,11 @@ final class Connector {
   /** Attachment sync when files flow into this connector, else null. */
   final AttachmentSync attachmentsIn;
   /** The ids of the mappings that only ever add (links): no conflicts, every value applies. */
-  final java.util.Set<String> addOnly;
+  final Set<String> addOnly;
   /** The ids of the mappings whose concurrent changes merge. */
-  final java.util.Set<String> merging;
+  final Set<String> merging;
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
-  final java.util.function.Function<String, java.util.Optional<String>> partners;
+  final Function<String, Optional<String>> partners;
 
   /**
    * Makes the connector's mappings from the configuration; the configuration was checked against
@@ -63,8 +70,8 @@ final class Connector {
    */
   Connector(SyncConfiguration configuration, String key, IssueTracker tracker,
       FieldMappingRegistry registry, Map<String, FieldSchema> schemas,
-      java.util.function.Function<String, java.util.Optional<String>> partners,
-      java.util.function.Function<String, java.io.InputStream> partnerContent) {
+      Function<String, Optional<String>> partners,
+      Function<String, InputStream> partnerContent) {
     this.partners = partners;
     this.syncId = configuration.id();
     this.config = configuration.connector(key).orElseThrow();
@@ -114,18 +121,18 @@ final class Connector {
     this.commentsOut = commentsFrom;
     this.commentsIn = commentsTo;
     this.attachmentsId = files;
-    java.util.Set<String> adding = new java.util.HashSet<>();
+    Set<String> adding = new HashSet<>();
     for (FieldMapping m : configuration.fieldMappings()) {
       if (registry.provider(m.type()).orElseThrow() instanceof LinksMapping) {
         adding.add(m.id());
       }
     }
-    this.addOnly = java.util.Set.copyOf(adding);
-    java.util.Set<String> merge = new java.util.HashSet<>();
+    this.addOnly = Set.copyOf(adding);
+    Set<String> merge = new HashSet<>();
     configuration.fieldMappings().stream()
-        .filter(m -> m.conflict() == org.backbonesync.core.ConflictRule.MERGE)
+        .filter(m -> m.conflict() == ConflictRule.MERGE)
         .forEach(m -> merge.add(m.id()));
-    this.merging = java.util.Set.copyOf(merge);
+    this.merging = Set.copyOf(merge);
     this.attachmentsOut = filesFrom;
     this.attachmentsIn = filesTo;
   }
@@ -135,8 +142,8 @@ final class Connector {
   }
 
   /** The ids of every mapping and content flow that sends from this connector. */
-  java.util.Set<String> sendingIds() {
-    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+  Set<String> sendingIds() {
+    Set<String> ids = new LinkedHashSet<>();
     outgoing.forEach(out -> ids.add(out.id()));
     if (commentsOut != null) {
       ids.add(commentsId);

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.tracker.IssueTracker;
@@ -10,7 +11,7 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 final class Context implements MappingContext {
   private final String connectorKey;
   private final IssueTracker tracker;
-  private final java.util.function.Function<String, Optional<String>> partners;
+  private final Function<String, Optional<String>> partners;
   private final String fieldMappingId;
   private final Supplier<Optional<TrackedIssue>> issue;
   private final TrackedIssue known;

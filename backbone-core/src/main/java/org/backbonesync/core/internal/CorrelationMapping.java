@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -142,8 +144,8 @@ public final class CorrelationMapping implements FieldMappingProvider {
     }
   }
 
-  private static Iterable<String> iterable(java.util.Iterator<String> it) {
-    List<String> names = new java.util.ArrayList<>();
+  private static Iterable<String> iterable(Iterator<String> it) {
+    List<String> names = new ArrayList<>();
     it.forEachRemaining(names::add);
     return names;
   }

@@ -1,16 +1,21 @@
 package org.backbonesync.core.internal;
 
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConfigurationProblem;
@@ -23,9 +28,12 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncInfoImport;
 import org.backbonesync.core.SyncListener;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -60,7 +68,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   private ScheduledFuture<?> periodic;
   /** Each local connector's last poll on this engine, for {@link #status}. */
   private final Map<String, ConnectorStatus.LastPoll> lastPolls =
-      new java.util.concurrent.ConcurrentHashMap<>();
+      new ConcurrentHashMap<>();
 
   /** Use {@link SyncEngine#builder()}; it checks the arguments. */
   public DefaultSyncEngine(
@@ -116,14 +124,14 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   /** Streams the partner's attachments: from its tracker when it is local. */
-  private static java.util.function.Function<String, java.io.InputStream> partnerContent(
+  private static Function<String, InputStream> partnerContent(
       Map<String, IssueTracker> trackers, String partnerKey) {
     IssueTracker partner = trackers.get(partnerKey);
     if (partner != null) {
       return partner::download;
     }
     return id -> {
-      throw new org.backbonesync.spi.SyncException("attachment " + id + " of " + partnerKey
+      throw new SyncException("attachment " + id + " of " + partnerKey
           + " cannot be fetched: attachments between two engines need a transport that carries"
           + " file content, which none does yet");
     };
@@ -146,7 +154,7 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public Set<String> localConnectorKeys() {
-    return java.util.Collections.unmodifiableSet(locals.keySet());
+    return Collections.unmodifiableSet(locals.keySet());
   }
 
   @Override
@@ -320,7 +328,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   @Override
-  public List<org.backbonesync.spi.store.ConflictRecord> conflicts(String connectorKey,
+  public List<ConflictRecord> conflicts(String connectorKey,
       String localIssueKey) {
     local(connectorKey);
     return stores.conflicts().list(connectorKey, localIssueKey);
@@ -360,8 +368,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   /** The leases of a connector's work, or null when the lease store cannot list them. */
-  private List<org.backbonesync.spi.store.Lease> leases(String connectorKey, long now) {
-    List<org.backbonesync.spi.store.Lease> found = new ArrayList<>();
+  private List<Lease> leases(String connectorKey, long now) {
+    List<Lease> found = new ArrayList<>();
     for (String scope : List.of("poll", "deliver")) {
       // one key per connector of every synchronization sharing the stores
       var all = stores.leases().leases(scope, now, 10_000);
@@ -378,7 +386,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     return found;
   }
 
-  private static Long boxed(java.util.OptionalLong value) {
+  private static Long boxed(OptionalLong value) {
     return value.isPresent() ? value.getAsLong() : null;
   }
 

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.time.Duration;
+import java.util.Set;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 
 /** The engine's tuning knobs, checked by {@code SyncEngine.Builder}. */
@@ -14,7 +15,7 @@ public record EngineSettings(
     Duration maxRetryBackoff,
     Duration gapRecheck,
     Duration gapTimeout,
-    java.util.Set<TestOnlySwitch> switches,
+    Set<TestOnlySwitch> switches,
     String node,
     Duration leaseDuration) {
 

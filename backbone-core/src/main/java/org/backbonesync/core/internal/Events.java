@@ -2,6 +2,7 @@ package org.backbonesync.core.internal;
 
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ final class Events implements SyncListener {
   }
 
   @Override
-  public void conflict(String connectorKey, org.backbonesync.spi.store.ConflictRecord record) {
+  public void conflict(String connectorKey, ConflictRecord record) {
     safely("conflict", () -> listener.conflict(connectorKey, record));
   }
 
