@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -200,5 +201,31 @@ class ConcurrentEditsTest {
     sync.engine().resync("PA", new ResyncRequest(null, List.of(), true, false), "admin");
     sync.runUntilQuiet();
     assertEquals("Support", sync.b().value("PB-1", "customfield_9").asText());
+  }
+
+  /**
+   * Both change the labels of an issue B made, and the store is lost before either change is
+   * sent: A finds its copy by the marker and merges B's change, and both end with the merge.
+   * (With B's clock ahead and faults between, B once kept its own labels for good: seed 604369
+   * of the regression list.)
+   */
+  @Test
+  void labelsChangedOnBothSidesWhileTheStoreWasLostEndMerged() {
+    SyncTestDriver sync = SyncTestDriver.builder().fieldMapping(SUMMARY).fieldMapping(LABELS)
+        .build();
+    sync.b("bob").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "labels", strings("blue"));
+    sync.b("bob").edit("PB-1", "labels", strings("green", "urgent"));
+    sync.restartOn(new InMemoryStores()); // a lost database
+    sync.poll("PB"); // B's issue goes as new; A finds its copy by the marker
+    sync.deliver("PB");
+    sync.apply("PA");
+
+    sync.runUntilQuiet();
+
+    assertEquals(strings("blue", "green", "urgent"), sync.a().value("PA-1", "labels"));
+    assertEquals(strings("blue", "green", "urgent"), sync.b().value("PB-1", "labels"));
   }
 }

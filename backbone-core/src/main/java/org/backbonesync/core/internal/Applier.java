@@ -301,10 +301,12 @@ final class Applier {
     if (settled != null && !wholeSent) {
       stores.syncInfo().putSyncedValues(id, settled.partnerValues());
       settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
-      if (!settled.sendBack().isEmpty()) {
-        back = replies.outbox().send(done,
-            Outbox.Draft.of(target.decidedOn(), MessageKind.CHANGE, settled.sendBack()), now);
-      }
+    }
+    if (settled != null && !settled.sendBack().isEmpty()) {
+      // (after a whole too: the whole holds a merge of the partner's change, but it says it saw
+      // none of the partner's messages, so the partner would go on waiting for the merge)
+      back = replies.outbox().send(done,
+          Outbox.Draft.of(target.decidedOn(), MessageKind.CHANGE, settled.sendBack()), now);
     }
     if (content.comments() != null) {
       content.comments().applyTo(stores.syncInfo(), id);
