@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
@@ -100,8 +99,8 @@ final class ConflictResolver {
     private final Map<String, PendingChange> pending;
     private final long now;
     private final boolean remoteIsA = !configuration.isA(connector.key());
-    /** People's changes not sent, read on first need: see {@link #unsentChanges}. */
-    private final Supplier<Map<String, Long>> unsentAt;
+    /** People's changes not sent, read on first need (null until then): {@link #unsentChanges}. */
+    private Map<String, Long> unsentAt;
 
     private final Map<String, FieldValue> apply = new LinkedHashMap<>();
     private final List<ConflictRecord> records = new ArrayList<>();
@@ -118,7 +117,6 @@ final class ConflictResolver {
       this.synced = synced;
       this.pending = pending;
       this.now = now;
-      this.unsentAt = Context.once(() -> unsentChanges(row, local));
       this.settled = new ArrayList<>(message.fields().size());
     }
 
@@ -173,7 +171,10 @@ final class ConflictResolver {
     private Long unsentTime(Field f) {
       Long newest = null;
       for (String field : f.out().mapping().sourceFields()) {
-        Long t = unsentAt.get().get(field);
+        if (unsentAt == null) {
+          unsentAt = unsentChanges(row, local);
+        }
+        Long t = unsentAt.get(field);
         if (t != null && (newest == null || t > newest)) {
           newest = t;
         }
