@@ -124,12 +124,12 @@ final class Outbox {
     for (String id : values.keySet()) {
       long at = fields.get(id).changedAt();
       JsonNode value = values.get(id);
-      if (at == 0 && value.equals(before.get(id))) {
-        // a value the partner has already, resent: a change of ours with that value still on
-        // its way stays as it is, so that both sides weigh a change crossing it the same (and
-        // one the partner applied long ago stays seen). Not when it sent another value (the
-        // sync user wrote the partner's over ours and crashed before recording it): ours is no
-        // longer here to be weighed.
+      if (at == 0 && kind == MessageKind.RESYNC && value.equals(before.get(id))) {
+        // a value the partner has already, resent (not a merge sent back: that is new to the
+        // partner, whatever its time): a change of ours with that value still on its way stays
+        // as it is, so that both sides weigh a change crossing it the same (and one the partner
+        // applied long ago stays seen). Not when it sent another value (the sync user wrote the
+        // partner's over ours and crashed before recording it): ours is no longer here.
         earlier = earlier != null ? earlier : stores.syncInfo().pendingChanges(sent.id());
         PendingChange kept = earlier.get(id);
         if (kept != null && kept.holds(value)) {
