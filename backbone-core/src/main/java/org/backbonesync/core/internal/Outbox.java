@@ -99,25 +99,9 @@ final class Outbox {
             : v);
       }
     }
-    SyncMessage message =
-        new SyncMessage(
-            MessageCodec.FORMAT_VERSION,
-            messageId(connector.key(), sent),
-            connector.syncId,
-            connector.key(),
-            connector.partner.key(),
-            sent.localIssueKey(),
-            sent.remoteIssueKey(),
-            sent.outgoingMessageSequenceId(),
-            kind,
-            issue.issueType(),
-            now,
-            fields,
-            issue.field("parent").isTextual() ? issue.field("parent").asText() : null,
-            seen(sent),
-            sent.epoch(),
-            sent.partnerEpoch(),
-            sent.partnerSince());
+    JsonNode parent = issue.field("parent");
+    SyncMessage message = message(sent, kind, issue.issueType(), fields,
+        parent.isTextual() ? parent.asText() : null, seen(sent), now);
     Map<String, JsonNode> values = values(fields, connector);
     Map<String, PendingChange> pending = new HashMap<>(values.size() * 2);
     Map<String, PendingChange> earlier = null; // read only for a resync's value of time 0
@@ -179,26 +163,17 @@ final class Outbox {
   SyncMessage appendPaired(SyncInfo row, long seen, long now) {
     SyncInfo sent = row.withSent(row.outgoingMessageSequenceId() + 1, now);
     stores.syncInfo().update(sent);
-    SyncMessage message =
-        new SyncMessage(
-            MessageCodec.FORMAT_VERSION,
-            messageId(connector.key(), sent),
-            connector.syncId,
-            connector.key(),
-            connector.partner.key(),
-            sent.localIssueKey(),
-            sent.remoteIssueKey(),
-            sent.outgoingMessageSequenceId(),
-            MessageKind.PAIRED,
-            null,
-            now,
-            Map.of(),
-            null,
-            seen,
-            sent.epoch(),
-            sent.partnerEpoch(),
-            sent.partnerSince());
+    SyncMessage message = message(sent, MessageKind.PAIRED, null, Map.of(), null, seen, now);
     stores.messages().addOutgoing(message, now);
     return message;
+  }
+
+  /** The message the row sends as its current sequence id. */
+  private SyncMessage message(SyncInfo sent, MessageKind kind, String issueType,
+      Map<String, FieldValue> fields, String parent, long seen, long now) {
+    return new SyncMessage(MessageCodec.FORMAT_VERSION, messageId(connector.key(), sent),
+        connector.syncId, connector.key(), connector.partner.key(), sent.localIssueKey(),
+        sent.remoteIssueKey(), sent.outgoingMessageSequenceId(), kind, issueType, now, fields,
+        parent, seen, sent.epoch(), sent.partnerEpoch(), sent.partnerSince());
   }
 }
