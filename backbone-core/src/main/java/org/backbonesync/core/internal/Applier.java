@@ -75,7 +75,13 @@ final class Applier {
   private record Target(String localKey, long rowId, boolean created, Supplier<Paired> makeRow,
       ConflictResolver.Resolution resolution, TrackedIssue decidedOn,
       Supplier<Optional<TrackedIssue>> readBefore, Map<String, FieldValue> applied,
-      CollectedUpdates update) {}
+      CollectedUpdates update) {
+    /** This target with the pair's row: recorded ({@code rowId}), or made with the outcome. */
+    Target withRow(long id, boolean isNew, Supplier<Paired> make) {
+      return new Target(localKey, id, isNew, make, resolution, decidedOn, readBefore, applied,
+          update);
+    }
+  }
 
   /** The row recorded for a new pair, and the PAIRED message that tells the partner. */
   private record Paired(long rowId, SyncMessage message) {}
@@ -117,8 +123,12 @@ final class Applier {
     return new ApplyOutcome.Applied(message, target.localKey(), target.created());
   }
 
-  /** The pair's issue, each field resolved against people's changes since the last sync. */
+  /**
+   * The row's issue, each field resolved against people's changes: since the last sync, or, for
+   * a row not recorded yet (id 0: an issue found by its marker), in its whole history.
+   */
   private Target onRow(SyncInfo row, SyncMessage message, long now) {
+    boolean recorded = row.id() != 0;
     String localKey = row.localIssueKey();
     Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
     ConflictResolver.Resolution resolution = null;
@@ -127,12 +137,12 @@ final class Applier {
     if (resolver.needsLocalIssue(message)) {
       local = issue.get().orElseThrow(() -> gone(localKey));
       resolution = resolver.resolve(row, message, local,
-          stores.syncInfo().syncedValues(row.id()), stores.syncInfo().pendingChanges(row.id()),
-          now);
+          recorded ? stores.syncInfo().syncedValues(row.id()) : Map.of(),
+          recorded ? stores.syncInfo().pendingChanges(row.id()) : Map.of(), now);
       applied = resolution.apply();
     }
     return new Target(localKey, row.id(), false, null, resolution, local, issue, applied,
-        mappings.importAll(message, applied, null, issue, null, false));
+        mappings.importAll(message, applied, null, issue, null, !recorded));
   }
 
   /** The issue found by its marker (paired before), else a new one; then the pair's row. */
@@ -150,16 +160,13 @@ final class Applier {
     Supplier<Paired> pair = () -> pair(target.localKey(), message, repaired, now);
     if (repaired) {
       // recorded with the message's outcome: until then a retry finds the issue again
-      return new Target(target.localKey(), 0, false, pair, target.resolution(),
-          target.decidedOn(), target.readBefore(), target.applied(), target.update());
+      return target.withRow(0, false, pair);
     }
     Paired paired = stores.inTransaction(pair);
     if (paired.message() != null) {
       events.queued(connector.key(), paired.message());
     }
-    return new Target(target.localKey(), paired.rowId(), target.created(), null,
-        target.resolution(), target.decidedOn(), target.readBefore(), target.applied(),
-        target.update());
+    return target.withRow(paired.rowId(), target.created(), null);
   }
 
   /**
@@ -168,21 +175,12 @@ final class Applier {
    * change in the issue's history counts as not sent, and the newer wins.
    */
   private Target found(String found, SyncMessage message, long now) {
-    Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(found));
-    ConflictResolver.Resolution resolution = null;
-    TrackedIssue local = null;
-    Map<String, FieldValue> applied = message.fields();
-    if (resolver.needsLocalIssue(message)) {
-      local = issue.get().orElseThrow(() -> gone(found));
-      SyncInfo none = new SyncInfo(0, connector.key(), found, message.sourceIssueKey(), now,
-          0, 0, 0, 0, 0, false);
-      resolution = resolver.resolve(none, message, local, Map.of(), Map.of(), now);
-      applied = resolution.apply();
-    }
-    CollectedUpdates update = mappings.importAll(message, applied, null, issue, null, true);
+    SyncInfo none = new SyncInfo(0, connector.key(), found, message.sourceIssueKey(), now,
+        0, 0, 0, 0, 0, false);
+    Target target = onRow(none, message, now);
     log.info("{}: found {}, paired with {} before; not creating it again",
         connector.key(), found, message.sourceIssueKey());
-    return new Target(found, 0, false, null, resolution, local, issue, applied, update);
+    return target;
   }
 
   /** A new issue, created through the create screen; the rest is applied after. */
