@@ -399,6 +399,31 @@ class TrackersAreTheTruthTest {
     assertPairedAsBefore(sync, 1);
   }
 
+  /**
+   * An issue older than the poll's search and without a row is weighed by its whole changelog
+   * when it is sent; on a connector nothing flows out of, it is never sent, and each poll that
+   * found it edited read that changelog for nothing.
+   */
+  @Test
+  void anIssueThatGoesNowhereCostsNoChangelogReadWhenEdited() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough("map-summary", "summary", Direction.A_TO_B))
+        .engine(e -> e.taskExecutor(tasks)).build();
+    sync.b("bob").create("Stapler missing");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofHours(1));
+    sync.b("bob").create("Printer on fire"); // the search starts after PB-1 was made from now on
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofHours(1));
+    sync.b().clearCalls();
+
+    sync.b("bob").edit("PB-1", "summary", "Stapler found");
+    sync.runUntilQuiet();
+
+    assertEquals(List.of(), sync.b().calls("changelog"), "no changelog read on B");
+    assertTrue(sync.syncInfoB().isEmpty(), "nothing sent, no row");
+  }
+
   private static void deleteRow(SyncTestDriver sync, String connector, String localKey) {
     List<SyncInfo> rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
     SyncInfo row = rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()

@@ -286,12 +286,8 @@ final class ChangeDetection {
     }
     if (row == null) {
       String partner = connector.partnerInMarker(issue.originMarker());
-      // an issue older than the search (its row lost, or out of scope until now) brings only
-      // the changelog since then: its whole is weighed by the whole changelog
-      IssueChanges whole = issue.created() >= since ? changes
-          : new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0),
-              changes.comments(), changes.attachments());
-      return partner == null ? resender.sendNew(whole, null) : resender.restorePair(whole, partner);
+      return partner == null ? resender.sendNew(changes, since, null)
+          : resender.restorePair(changes, since, partner);
     }
     return queueChanges(row, changes);
   }

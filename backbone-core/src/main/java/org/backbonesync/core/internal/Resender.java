@@ -66,11 +66,11 @@ final class Resender {
     Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
     if (existing.isEmpty()) {
       String partner = connector.partnerInMarker(issue.originMarker());
-      IssueChanges all = new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0));
-      if (partner != null && !restorePair(all, partner)) {
+      IssueChanges none = new IssueChanges(issue, List.of()); // its changelog is read if sent
+      if (partner != null && !restorePair(none, Long.MAX_VALUE, partner)) {
         return Resynced.CREATED_BY_SYNC;
       }
-      return partner != null || sendNew(all, null)
+      return partner != null || sendNew(none, Long.MAX_VALUE, null)
           ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
     }
     SyncInfo info = existing.get();
@@ -164,7 +164,7 @@ final class Resender {
    * again and the issue sent whole to the partner, which finds its own row or issue by the key
    * named. Left alone when another issue of ours is paired with that partner now.
    */
-  synchronized boolean restorePair(IssueChanges changes, String partner) {
+  synchronized boolean restorePair(IssueChanges changes, long since, String partner) {
     String local = changes.issue().key();
     if (stores.syncInfo().pendingCreate(connector.key(), partner).isPresent()) {
       return false; // being created now, or recovered by the incoming queue
@@ -177,15 +177,26 @@ final class Resender {
     }
     log.info("{}: restoring the pair {} - {} from its origin marker", connector.key(), local,
         partner);
-    return sendNew(changes, partner);
+    return sendNew(changes, since, partner);
   }
 
-  /** @param partner the partner issue when known (a pair restored from a marker), else null */
-  synchronized boolean sendNew(IssueChanges changes, String partner) {
+  /**
+   * Sends an issue not paired here whole, making its row.
+   *
+   * @param found the issue, with its changelog from {@code since} on
+   * @param since where {@code found}'s changelog starts; {@code Long.MAX_VALUE} when it has none
+   * @param partner the partner issue when known (a pair restored from a marker), else null
+   */
+  synchronized boolean sendNew(IssueChanges found, long since, String partner) {
     if (connector.outgoing.isEmpty() && connector.commentsOut == null) {
       return false;
     }
-    TrackedIssue issue = changes.issue();
+    TrackedIssue issue = found.issue();
+    // An issue older than the search (its row lost, or in scope only now) came with the
+    // changelog from there on: it is weighed by its whole changelog (one request, only here).
+    IssueChanges changes = issue.created() >= since ? found
+        : new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0), found.comments(),
+            found.attachments());
     Map<String, Change> latest = values.latestChanges(changes.changelog(), true);
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
