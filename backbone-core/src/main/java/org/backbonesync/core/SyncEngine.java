@@ -169,8 +169,7 @@ public interface SyncEngine extends AutoCloseable {
    *
    * @param localIssueKey only those of this issue, or null for all
    */
-  List<ConflictRecord> conflicts(String connectorKey,
-      String localIssueKey);
+  List<ConflictRecord> conflicts(String connectorKey, String localIssueKey);
 
   /** Messages of a local connector that failed permanently and wait for {@link #retry}/{@link #skip}. */
   List<InboxEntry> failedMessages(String connectorKey);
@@ -268,8 +267,7 @@ public interface SyncEngine extends AutoCloseable {
     private Duration gapTimeout = Duration.ofHours(1);
     private String node = "node-1";
     private Duration leaseDuration = Duration.ofMinutes(1);
-    private final Set<TestOnlySwitch> switches =
-        EnumSet.noneOf(TestOnlySwitch.class);
+    private final Set<TestOnlySwitch> switches = EnumSet.noneOf(TestOnlySwitch.class);
 
     static {
       TestOnlySwitches.register((b, off) -> b.switches.add(off));
@@ -410,7 +408,6 @@ public interface SyncEngine extends AutoCloseable {
       this.leaseDuration = Checks.positive("lease", lease);
       return this;
     }
-
 
     /**
      * Builds the engine in state {@link EngineState#NEW}.

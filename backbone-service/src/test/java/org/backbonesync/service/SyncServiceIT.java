@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -118,6 +120,13 @@ class SyncServiceIT {
     return ServiceProcess.start(dir, name, env, args);
   }
 
+  private HttpResponse<String> put(int port, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> get(int port, String path, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     if (token != null) {
@@ -202,6 +211,22 @@ class SyncServiceIT {
       assertTrue(syncs.body().contains("pa-pb"), syncs.body());
       HttpResponse<String> info = get(port, "/admin/connectors/PB/syncInformation", ADMIN_TOKEN);
       assertTrue(info.body().contains(pb1), info.body());
+      // an operator sets the pair to ignore PA's changes and takes them again, over the process's
+      // port; a wrong body is refused naming the field, and changes nothing
+      long row = -1;
+      for (JsonNode r : new ObjectMapper().readTree(info.body()).findParents("localIssueKey")) {
+        row = r.get("localIssueKey").asText().equals(pb1) ? r.get("id").asLong() : row;
+      }
+      String ignore = "/admin/connectors/PB/syncInformation/" + row + "/incomingChangesIgnored";
+      HttpResponse<String> refused = put(port, ignore, "{\"incomingChangesIgnored\": \"yes\"}");
+      assertEquals(400, refused.statusCode(), refused.body());
+      assertTrue(refused.body().contains("$.incomingChangesIgnored"), refused.body());
+      HttpResponse<String> set = put(port, ignore, "{\"incomingChangesIgnored\": true}");
+      assertEquals(200, set.statusCode(), set.body());
+      assertTrue(set.body().contains("\"incomingChangesIgnored\":true"), set.body());
+      HttpResponse<String> cleared = put(port, ignore, "{\"incomingChangesIgnored\": false}");
+      assertEquals(200, cleared.statusCode(), cleared.body());
+      assertTrue(cleared.body().contains("\"incomingChangesIgnored\":false"), cleared.body());
 
       assertEquals(0, first.terminate(WITHIN), first.out() + first.err());
       String log = first.out();
