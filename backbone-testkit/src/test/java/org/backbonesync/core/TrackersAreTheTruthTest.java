@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -350,6 +352,42 @@ class TrackersAreTheTruthTest {
     assertTrue(sync.engine().failedMessages("PA").isEmpty(), "nothing waits on PA");
     assertTrue(sync.engine().failedMessages("PB").isEmpty(), "nothing waits on PB");
     assertPairedAsBefore(sync);
+  }
+
+  /**
+   * Seed 696897 of the operator sweep. B's clock is two minutes behind. Bob edits PB-1, made from
+   * alice's create; the rows of both sides are exported and imported into a new store; bob edits
+   * PB-1 again, and then the create is delivered again. It was applied already (it made PB-1),
+   * but B's imported row cannot tell by its counts (they were the old store's): applied as a
+   * change, its summary was newer by the clocks than bob's edit, and once both sides sent their
+   * issues whole (values the sync user wrote weigh nothing) a tie-break left bob's first edit on
+   * both sides: his last one was lost.
+   */
+  @Test
+  void aCreateDeliveredAgainAfterAnImportDoesNotUndoALaterEdit() {
+    SyncTestDriver sync = SyncTestDriver.builder().skewB(Duration.ofMinutes(-2))
+        .engine(e -> e.taskExecutor(tasks)).build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    SyncMessage create = sync.events().events(RecordingListener.Type.SENT).get(0).message();
+    sync.advance(Duration.ofSeconds(30));
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, second floor");
+    sync.runUntilQuiet();
+    List<SyncInfo> rowsA = sync.syncInfoA();
+    List<SyncInfo> rowsB = sync.syncInfoB();
+    sync.restartOn(new InMemoryStores());
+    sync.engine().importSyncInformation("PA", exported(rowsA));
+    sync.engine().importSyncInformation("PB", exported(rowsB));
+
+    sync.advance(Duration.ofSeconds(30));
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
+    assertTrue(sync.engine().receiver("PB").receive(create), "the create delivered again");
+    sync.apply("PB"); // before anything of A's imported row arrives
+    sync.runUntilQuiet();
+
+    assertEquals("Printer on fire, third floor", summary(sync.b(), "PB-1"), "bob's edit on B");
+    assertEquals("Printer on fire, third floor", summary(sync.a(), "PA-1"), "bob's edit on A");
+    assertPairedAsBefore(sync, 1);
   }
 
   /** Rows as an export gives them, to import. */

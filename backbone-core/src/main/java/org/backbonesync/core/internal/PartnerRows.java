@@ -24,6 +24,11 @@ import org.backbonesync.spi.store.SyncInfo;
  *       on from its imported sequence id: what the store it came from had to send is gone, so
  *       an imported row with counts sends its issue whole to the first partner row it hears
  *       from);
+ *   <li>a message naming no issue of ours that reaches an imported row before it heard from the
+ *       partner was built before the partner row knew our issue: older than anything that row
+ *       has now (a create the store the row came from applied already, delivered again, would
+ *       undo later edits). It is dropped; we send our issue whole and the partner row answers
+ *       with its own;
  *   <li>a partner row heard from for the first time that applied none of our messages while we
  *       sent some may never get them (they went to a row of it since gone): it gets our issue
  *       whole, and counts ours from the next.
@@ -65,6 +70,15 @@ final class PartnerRows {
     }
     boolean learns = sender != known;
     long addressed = message.receiverEpoch();
+    boolean imported = known == 0 && row.partnerSince() > 0;
+    if (addressed == 0 && imported && message.partnerIssueKey() == null) {
+      // Built before the partner row knew our issue: before the store this row came from paired
+      // it (a create or a change that store applied already, delivered again or late), or the
+      // partner's whole after its store was lost. Either way it is older than what the partner
+      // row has now: talk with it and send our issue whole; it answers with its own.
+      return new Verdict("it was sent, naming no issue of ours, to a row since imported: the"
+          + " partner row answers our issue whole with its own", true, true, 0);
+    }
     if (addressed == 0 && beforeThisRow(row, message)) {
       return stale("it was sent, naming no issue of ours, by a row of the partner older than this"
           + " row, which has sent its issue whole: that row answers it whole");
@@ -78,7 +92,6 @@ final class PartnerRows {
     // A partner row heard from for the first time that applied none of what we sent may never
     // get it (it went to a row of it since gone): it gets our issue whole. So does the first
     // partner row an imported row with counts hears from (what its store had queued is gone).
-    boolean imported = known == 0 && row.partnerSince() > 0;
     boolean replaced = learns && (known != 0 || imported
         || seenOfOurs(message) == 0 && row.outgoingMessageSequenceId() > 0);
     SyncInfo now = learns ? row.withPartnerRow(sender, replaced) : row;
@@ -103,7 +116,7 @@ final class PartnerRows {
    * existed: a create our incoming queue applied already (it made our issue), delivered again or
    * late; applied now, its old values came with their old times and won over changes made since.
    * It is left for the partner row's answer to our whole (that row has sent, and our whole has
-   * seen none of it, so it answers whole). Not for an imported row (it counts from its import).
+   * seen none of it, so it answers whole). An imported row has a rule of its own (see above).
    */
   private static boolean beforeThisRow(SyncInfo row, SyncMessage message) {
     return row.partnerEpoch() == 0 && row.partnerSince() == 0
