@@ -20,6 +20,7 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangeHints;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.transport.MessageReceiver;
@@ -70,8 +71,25 @@ public interface SyncEngine extends AutoCloseable {
   /** Polls, delivers and applies once for every local connector. */
   void runOnce();
 
-  /** Where transports deliver messages for this local connector. */
+  /**
+   * Where transports deliver messages for this local connector. A started engine applies what
+   * arrives at once (a burst once), beside its periodic run.
+   */
   MessageReceiver receiver(String connectorKey);
+
+  /**
+   * Where change hints for this local connector go: Jira's webhooks, through {@code
+   * JiraWebhookHandler}. A started engine reads the hinted issues at once (a burst once) and
+   * delivers what changed; the periodic poll stays as the safety net for hints that are lost.
+   */
+  ChangeHints changeHints(String connectorKey);
+
+  /**
+   * Reads the issues named by the change hints since the last detection (or polls, when a hint
+   * asked for it), queues their changes and delivers them. A started engine does this by itself
+   * as hints come; a host that drives the steps itself calls it.
+   */
+  PollResult detect(String connectorKey);
 
   /** The sync information rows of a local connector, in id order. */
   List<SyncInfo> syncInformation(String connectorKey);

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.List;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.testkit.FakeJiraServer;
 import org.backbonesync.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +123,48 @@ class JiraChangeDetectionTest {
     assertEquals(1, page.issues().size());
     assertEquals(1, page.issues().get(0).changelog().size(), "only the edit, not older entries");
     assertNull(page.nextPageToken());
+  }
+
+  /** What a webhook's hint reads: one search for the named issues, with their changelogs. */
+  @Test
+  void hintedIssuesAreReadInOneSearchOnBothFlavours() {
+    for (FakeJiraServer.Flavour flavour : FakeJiraServer.Flavour.values()) {
+      site(flavour, 100);
+      for (int i = 0; i < 4; i++) {
+        site.project.create("Issue " + i);
+      }
+      long since = site.clock.millis() + 1;
+      edits("PA-2", 2);
+      edits("PA-4", 1);
+      warmAndClear();
+
+      List<IssueChanges> found = site.tracker.findChanged(
+          List.of("PA-4", "PA-2", "PA-1", "XX-1", "PA-1) OR (project = X"), since, null);
+
+      assertEquals(List.of("PA-2", "PA-4"), found.stream().map(c -> c.issue().key()).toList(),
+          flavour + ": the named ones updated since, oldest first; PA-1 was not");
+      assertEquals(2, found.get(0).changelog().size(), flavour.toString());
+      assertEquals(1, site.server.requests().size(), flavour + ": one search");
+      String jql = site.server.requests().get(0).query();
+      assertTrue(jql.contains("issuekey in (PA-4, PA-2, PA-1)"), jql);
+      site.close();
+      site = null;
+    }
+  }
+
+  /** An issue deleted after its webhook: Jira fails a search naming it; the others are read. */
+  @Test
+  void aHintedIssueJiraDoesNotKnowIsLeftOut() {
+    site(FakeJiraServer.Flavour.CLOUD, 100);
+    site.project.create("Printer on fire");
+    long since = site.clock.millis() + 1;
+    edits("PA-1", 1);
+    warmAndClear();
+
+    List<IssueChanges> found = site.tracker.findChanged(List.of("PA-1", "PA-77"), since, null);
+
+    assertEquals(List.of("PA-1"), found.stream().map(c -> c.issue().key()).toList());
+    assertEquals(3, site.server.count("GET", "/search/jql"), "both, then each alone");
   }
 
   @Test

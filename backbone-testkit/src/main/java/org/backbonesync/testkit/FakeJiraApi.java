@@ -427,6 +427,18 @@ final class FakeJiraApi {
       throw new Answer(400, "Field '" + property.group() + "' does not exist or you do not have"
           + " permission to view it.", Map.of());
     }
+    java.util.regex.Matcher keys = java.util.regex.Pattern
+        .compile("(?i)\\b(?:issue)?key\\s+in\\s*\\(([^)]*)\\)").matcher(where);
+    while (keys.find()) {
+      for (String named : keys.group(1).split(",")) {
+        String key = named.trim().replace("\"", "");
+        if (as.allIssues().stream().noneMatch(i -> i.key().equals(key))) {
+          // as Jira: a key it does not know fails the whole search
+          throw new Answer(400, "An issue with key '" + key + "' does not exist for field"
+              + " 'issuekey'.", Map.of());
+        }
+      }
+    }
     Predicate<TrackedIssue> condition;
     try {
       condition = where.isEmpty() ? i -> true : MiniJql.parse(where, zone, as.user());

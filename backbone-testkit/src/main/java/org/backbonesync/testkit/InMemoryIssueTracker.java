@@ -234,6 +234,23 @@ public final class InMemoryIssueTracker implements IssueTracker {
     });
   }
 
+  /** One "search" for the named issues, recorded as the call {@code findChanged}. */
+  @Override
+  public List<IssueChanges> findChanged(Collection<String> issueKeys,
+      long sinceMillis, String jql) {
+    return call("findChanged", null, () -> {
+      java.util.function.Predicate<TrackedIssue> condition =
+          jql == null ? issue -> true : MiniJql.parse(jql);
+      Set<String> wanted = Set.copyOf(issueKeys);
+      return project.issues.values().stream()
+          .filter(i -> wanted.contains(i.key) && i.updated >= sinceMillis
+              && (jql == null || condition.test(i.snapshot())))
+          .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
+          .map(i -> new IssueChanges(i.snapshot(), i.changelogSince(sinceMillis)))
+          .toList();
+    });
+  }
+
   @Override
   public boolean matches(String issueKey, String jql) {
     return call("matches", issueKey, () -> MiniJql.parse(jql).test(project.get(issueKey).snapshot()));

@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,6 +70,46 @@ final class ChangeDetection {
   PollResult poll() {
     synchronized (resender) { // a poll and the resends take turns, as before
       return pollInTurn();
+    }
+  }
+
+  /**
+   * Examines the issues a change hint named, as a poll examines what its search finds, from the
+   * same point (the watermark less the overlap) with the same scope, without moving the
+   * watermark: the next poll's search still covers them, and finds what a lost hint did not
+   * name. Before the first poll there is no watermark to start from: the poll runs instead.
+   * When another node polls this connector now, nothing is read (its poll, or the next one,
+   * finds the changes).
+   */
+  PollResult detect(Collection<String> issueKeys) {
+    synchronized (resender) {
+      String key = connector.key();
+      long started = clock.millis();
+      if (!stores.leases().tryLease("poll", key, settings.node(), started,
+          started + settings.leaseDuration().toMillis())) {
+        return new PollResult(0, 0, 0);
+      }
+      try {
+        OptionalLong watermark = stores.watermarks().watermark(key);
+        if (watermark.isEmpty()) {
+          return pollHoldingLease(key);
+        }
+        long since = Math.max(0,
+            watermark.getAsLong() - settings.changeDetectionOverlap().toMillis());
+        Progress progress = new Progress(watermark.getAsLong(), since);
+        List<String> keys = issueKeys.stream().filter(connector::inProject).distinct().toList();
+        for (int from = 0; from < keys.size(); from += settings.pollPageSize()) {
+          List<String> batch = keys.subList(from,
+              Math.min(keys.size(), from + settings.pollPageSize()));
+          progress.pages++;
+          examinePage(connector.tracker.findChanged(batch, since, connector.config.jql()),
+              progress);
+        }
+        events.polled(key, progress.found, progress.queued);
+        return new PollResult(progress.found, progress.queued, progress.pages);
+      } finally {
+        stores.leases().release("poll", key, settings.node());
+      }
     }
   }
 

@@ -37,6 +37,7 @@ import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangeHints;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
@@ -54,7 +55,7 @@ public final class DefaultSyncEngine implements SyncEngine {
    * comes in, the incoming queue applies it.
    */
   private record Local(Connector connector, ChangeDetection detection, Delivery delivery,
-      Resender resender, Inbox inbox, IncomingQueue incoming) {}
+      Resender resender, Inbox inbox, IncomingQueue incoming, HintedIssues hints) {}
 
   private final SyncConfiguration configuration;
   private final Stores stores;
@@ -66,6 +67,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final SyncInfoAdmin syncInfoAdmin;
   private EngineState state = EngineState.NEW;
   private ScheduledFuture<?> periodic;
+  /** Held by each scheduled step (the periodic run, a prompt), so that they take turns. */
+  private final Object scheduledSteps = new Object();
   /** Each local connector's last poll on this engine, for {@link #status}. */
   private final Map<String, ConnectorStatus.LastPoll> lastPolls =
       new ConcurrentHashMap<>();
@@ -116,11 +119,34 @@ public final class DefaultSyncEngine implements SyncEngine {
       Delivery delivery = new Delivery(connector, stores, clock, events, settings, transport);
       IncomingQueue incoming = new IncomingQueue(connector, configuration, stores, clock, events,
           settings, new IncomingQueue.Replies(values, outbox, resender), pairs);
-      Inbox inbox = new Inbox(connector, stores, clock, events);
+      Inbox inbox = new Inbox(connector, stores, clock, events,
+          prompt(key + ": apply on arrival", () -> {
+            apply(key);
+            deliver(key);
+          }));
+      HintedIssues hints = new HintedIssues(connector.config.projectKey(),
+          prompt(key + ": detection of hinted issues", () -> detect(key)));
       receivers.put(key, inbox);
-      locals.put(key, new Local(connector, detection, delivery, resender, inbox, incoming));
+      locals.put(key, new Local(connector, detection, delivery, resender, inbox, incoming, hints));
     }
     direct.forEach((partnerKey, late) -> late.target = new DirectTransport(receivers.get(partnerKey)));
+  }
+
+  /**
+   * A step a started engine runs on its scheduler as soon as there is work for it, taking turns
+   * with the periodic run; nothing without a scheduler (the host drives the steps).
+   */
+  private Runnable prompt(String name, Runnable step) {
+    if (scheduler == null) {
+      return () -> { };
+    }
+    return new Prompt(name, scheduler, () -> {
+      synchronized (scheduledSteps) {
+        if (state() == EngineState.RUNNING) {
+          step.run();
+        }
+      }
+    });
   }
 
   /** Streams the partner's attachments: from its tracker when it is local. */
@@ -220,6 +246,31 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public MessageReceiver receiver(String connectorKey) {
     return local(connectorKey).inbox;
+  }
+
+  @Override
+  public ChangeHints changeHints(String connectorKey) {
+    return local(connectorKey).hints;
+  }
+
+  @Override
+  public PollResult detect(String connectorKey) {
+    Local local = local(connectorKey);
+    HintedIssues.Taken hinted = local.hints.take();
+    if (hinted.poll()) {
+      PollResult result = poll(connectorKey);
+      deliver(connectorKey);
+      return result;
+    }
+    if (hinted.nothing()) {
+      return new PollResult(0, 0, 0);
+    }
+    PollResult result;
+    try (LogContext step = LogContext.connector(local.connector)) {
+      result = local.detection.detect(hinted.keys());
+    }
+    deliver(connectorKey);
+    return result;
   }
 
   @Override
@@ -416,7 +467,9 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   private void runSafely() {
     try {
-      runOnce();
+      synchronized (scheduledSteps) {
+        runOnce();
+      }
     } catch (RuntimeException e) {
       log.warn("sync run of {} failed; next run in {}", configuration.id(),
           settings.pollInterval(), e);

@@ -26,12 +26,15 @@ final class Inbox implements MessageReceiver {
   private final Stores stores;
   private final Clock clock;
   private final Events events;
+  private final Runnable arrived;
 
-  Inbox(Connector connector, Stores stores, Clock clock, Events events) {
+  /** @param arrived called after new messages are stored (the engine applies them soon) */
+  Inbox(Connector connector, Stores stores, Clock clock, Events events, Runnable arrived) {
     this.connector = connector;
     this.stores = stores;
     this.clock = clock;
     this.events = events;
+    this.arrived = arrived;
   }
 
   @Override
@@ -53,6 +56,9 @@ final class Inbox implements MessageReceiver {
         events.duplicate(connector.key(), message);
       }
       stored.add(message.messageId());
+    }
+    if (!added.isEmpty()) {
+      arrived.run();
     }
     return stored;
   }

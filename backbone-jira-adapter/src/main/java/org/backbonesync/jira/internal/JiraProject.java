@@ -198,6 +198,62 @@ public final class JiraProject implements IssueTracker {
         + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")")
         + " ORDER BY updated ASC, key ASC";
     JsonNode page = search(query, maxResults, pageToken, "*all", true);
+    return new ChangePage(changes(page, sinceMillis), nextToken(page));
+  }
+
+  /**
+   * One search for the named issues, as {@link #findUpdatedSince} would return them. A key Jira
+   * does not know (the issue was deleted or moved since the webhook) fails the whole search with
+   * 400: then each is searched alone, and the unknown ones are left out.
+   */
+  @Override
+  public List<IssueChanges> findChanged(Collection<String> issueKeys, long sinceMillis,
+      String jql) {
+    List<String> keys = issueKeys.stream().filter(this::searchableKey).distinct().toList();
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return searchKeys(keys, sinceMillis, jql);
+    } catch (JiraException e) {
+      if (e.status() != 400) {
+        throw e;
+      }
+      if (keys.size() == 1) {
+        return List.of(); // Jira does not know the one key
+      }
+    }
+    List<IssueChanges> found = new ArrayList<>();
+    for (String key : keys) {
+      found.addAll(findChanged(List.of(key), sinceMillis, jql));
+    }
+    return found;
+  }
+
+  /** Whether a key is one of this project's, in the only form put into a JQL string. */
+  private boolean searchableKey(String key) {
+    return key != null && key.startsWith(projectKey + "-")
+        && key.substring(projectKey.length() + 1).matches("[1-9][0-9]{0,17}");
+  }
+
+  private List<IssueChanges> searchKeys(List<String> keys, long sinceMillis, String jql) {
+    String query = "project = \"" + projectKey + "\" AND issuekey in ("
+        + String.join(", ", keys) + ") AND updated >= \""
+        + JiraTime.jqlMinute(sinceMillis, session.zone()) + "\""
+        + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")")
+        + " ORDER BY updated ASC, key ASC";
+    List<IssueChanges> found = new ArrayList<>();
+    String token = null;
+    do {
+      JsonNode page = search(query, Math.max(keys.size(), 1), token, "*all", true);
+      found.addAll(changes(page, sinceMillis));
+      token = nextToken(page);
+    } while (token != null);
+    return found;
+  }
+
+  /** The issues of one search page with their changelogs from {@code sinceMillis}. */
+  private List<IssueChanges> changes(JsonNode page, long sinceMillis) {
     List<IssueChanges> out = new ArrayList<>();
     for (JsonNode issue : page.path("issues")) {
       own(JiraWire.key(issue, "a search result"), "the search for changes");
@@ -220,7 +276,7 @@ public final class JiraProject implements IssueTracker {
           allComments(issue.path("fields").path("comment")),
           attachmentsOf(issue.path("fields").path("attachment"))));
     }
-    return new ChangePage(out, nextToken(page));
+    return out;
   }
 
   /** The comments a search brought along, when they are all there; else null. */

@@ -2,9 +2,12 @@ package org.backbonesync.spi.tracker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One project of one issue tracker, acting as one user (the connector's sync user).
@@ -54,6 +57,31 @@ public interface IssueTracker {
    *     ChangePage#nextPageToken()}
    */
   ChangePage findUpdatedSince(long sinceMillis, String jql, int maxResults, String pageToken);
+
+  /**
+   * The named issues among those {@link #findUpdatedSince} would return for the same {@code
+   * sinceMillis} and {@code jql}, each with its changelog from that time: what the engine reads
+   * when a change hint (a webhook) names issues. An issue that does not exist (any more), is
+   * outside the project or the JQL, or was not updated since is left out, without an error.
+   *
+   * <p>The default pages through {@link #findUpdatedSince} and keeps the named issues: correct,
+   * and as costly as a poll. A tracker overrides it with one search for the named issues.
+   *
+   * @param issueKeys issue keys of this tracker's project
+   * @since 0.2
+   */
+  default List<IssueChanges> findChanged(Collection<String> issueKeys,
+      long sinceMillis, String jql) {
+    Set<String> wanted = Set.copyOf(issueKeys);
+    List<IssueChanges> found = new ArrayList<>();
+    String token = null;
+    do {
+      ChangePage page = findUpdatedSince(sinceMillis, jql, 100, token);
+      page.issues().stream().filter(c -> wanted.contains(c.issue().key())).forEach(found::add);
+      token = page.nextPageToken();
+    } while (token != null && found.size() < wanted.size());
+    return found;
+  }
 
   /**
    * Whether an issue matches a JQL condition (Jira: {@code POST /rest/api/3/jql/match}). The

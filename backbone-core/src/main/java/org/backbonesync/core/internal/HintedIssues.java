@@ -1,0 +1,74 @@
+package org.backbonesync.core.internal;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.backbonesync.spi.tracker.ChangeHints;
+
+/**
+ * The change hints of one connector not acted on yet: the issue keys named (each once, however
+ * often it was named) and whether a poll is wanted. Bounded: past {@link #MAX_KEYS} keys, the
+ * keys give way to one poll, which finds them all. Each hint wakes the engine (which coalesces).
+ */
+final class HintedIssues implements ChangeHints {
+  /** Most keys kept; a burst beyond it costs one poll instead of a search per page of keys. */
+  static final int MAX_KEYS = 10_000;
+
+  /** What {@link #take} hands over: the keys to read, or a poll. */
+  record Taken(List<String> keys, boolean poll) {
+    boolean nothing() {
+      return keys.isEmpty() && !poll;
+    }
+  }
+
+  private final String projectPrefix;
+  private final Runnable wake;
+  private final Set<String> keys = new LinkedHashSet<>();
+  private boolean poll;
+
+  /**
+   * @param projectKey keys of other projects are ignored
+   * @param wake called after each hint, outside this object's lock
+   */
+  HintedIssues(String projectKey, Runnable wake) {
+    this.projectPrefix = projectKey + "-";
+    this.wake = wake;
+  }
+
+  @Override
+  public void issuesChanged(Collection<String> issueKeys) {
+    synchronized (this) {
+      for (String key : issueKeys) {
+        if (poll) {
+          break;
+        }
+        if (key != null && key.startsWith(projectPrefix)) {
+          keys.add(key);
+          if (keys.size() > MAX_KEYS) {
+            keys.clear();
+            poll = true;
+          }
+        }
+      }
+    }
+    wake.run();
+  }
+
+  @Override
+  public void somethingChanged() {
+    synchronized (this) {
+      keys.clear();
+      poll = true;
+    }
+    wake.run();
+  }
+
+  /** The hints so far, which are forgotten here. */
+  synchronized Taken take() {
+    Taken taken = new Taken(List.copyOf(keys), poll);
+    keys.clear();
+    poll = false;
+    return taken;
+  }
+}
