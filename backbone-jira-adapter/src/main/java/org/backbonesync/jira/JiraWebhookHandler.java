@@ -1,0 +1,267 @@
+package org.backbonesync.jira;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.backbonesync.spi.message.StrictJson;
+import org.backbonesync.spi.tracker.ChangeHints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving end of Jira's webhooks (Cloud and Data Center), framework-neutral: the host binds
+ * {@link #handle} to a POST route (the servlet module and the service do). A webhook is only a
+ * hint: the handler never takes a value from it; it tells the connector of the issue's project
+ * ({@link ChangeHints}, from the engine's {@code changeHints(key)}) which issue changed, and the
+ * connector reads that issue through Jira with the rules of its poll.
+ *
+ * <p>In order, each refusal touching nothing: only POST (405); at most {@code maxBodyBytes}
+ * (413); with a secret, the {@code X-Hub-Signature} header must be {@code sha256=} and the
+ * HMAC-SHA256 of the raw body in hex, compared in constant time (401 when missing or wrong);
+ * strict JSON (duplicate keys, nesting and lengths bounded) with a {@code webhookEvent} (400). A
+ * delivery whose {@code X-Atlassian-Webhook-Identifier} was taken already (Jira's retry, or a
+ * replay) is answered 200 and triggers nothing; the last {@link Builder#rememberedIds} ids are
+ * kept. Accepted deliveries are answered 202.
+ *
+ * <p>What each event hints: an event with {@code issue.key} of a registered project (issue
+ * created or updated, Cloud's comment events) names that issue. An event that names no issue key
+ * (links, attachments, Data Center's comment events: they carry ids) makes every registered
+ * connector poll soon. {@code jira:issue_deleted}, worklog and other events trigger nothing
+ * (deletes are not followed yet; worklogs are not synced). Thread-safe.
+ */
+public final class JiraWebhookHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(JiraWebhookHandler.class);
+  private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}");
+  private static final Pattern SIGNATURE = Pattern.compile("sha256=([0-9a-fA-F]{64})");
+  private static final List<String> POLL_EVENTS = List.of("comment_created", "comment_updated",
+      "comment_deleted", "issuelink_created", "issuelink_deleted", "attachment_created",
+      "attachment_deleted");
+
+  private final byte[] secret;
+  private final int maxBodyBytes;
+  private final Map<String, ChangeHints> projects;
+  private final Map<String, Boolean> taken;
+  private final ObjectMapper json = StrictJson.mapper();
+  private final Map<Integer, Long> refusals = new ConcurrentHashMap<>();
+
+  /** An answer for the host to send: status and a short plain-text body. */
+  public record Response(int status, String body) {}
+
+  private JiraWebhookHandler(Builder b) {
+    this.secret = b.secret;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.projects = Map.copyOf(b.projects);
+    int remembered = b.rememberedIds;
+    this.taken = new LinkedHashMap<>(16, 0.75f, false) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > remembered;
+      }
+    };
+  }
+
+  /** A builder; register at least one project. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Handles one delivery.
+   *
+   * @param method the request's HTTP method
+   * @param header the value of a request header by name, case-insensitive (as servlets and the
+   *     JDK's server give them), or null when it is absent
+   * @param body the raw body; read up to the limit, not closed
+   */
+  public Response handle(String method, Function<String, String> header, InputStream body) {
+    if (!"POST".equals(method)) {
+      return new Response(405, "only POST");
+    }
+    byte[] raw;
+    try {
+      raw = body.readNBytes(maxBodyBytes + 1);
+      if (raw.length > maxBodyBytes) {
+        // read on a little, so that the sender gets the answer rather than a broken connection
+        body.readNBytes(4 * maxBodyBytes);
+        return refuse(413, "body over " + maxBodyBytes + " bytes");
+      }
+    } catch (IOException e) {
+      return refuse(400, "body could not be read");
+    }
+    if (secret != null && !signedBy(header.apply("X-Hub-Signature"), raw)) {
+      return refuse(401, header.apply("X-Hub-Signature") == null
+          ? "unsigned: X-Hub-Signature is required" : "X-Hub-Signature does not match the body");
+    }
+    JsonNode event;
+    try {
+      event = json.readTree(raw);
+    } catch (JacksonException e) {
+      return refuse(400, "not valid JSON: " + printable(e.getOriginalMessage()));
+    } catch (IOException e) {
+      return refuse(400, "not valid JSON");
+    }
+    if (event == null || !event.path("webhookEvent").isTextual()) {
+      return refuse(400, "webhookEvent is missing");
+    }
+    String id = header.apply("X-Atlassian-Webhook-Identifier");
+    if (id != null && !firstTime(id)) {
+      return new Response(200, "delivery taken already; ignored");
+    }
+    return hint(event.path("webhookEvent").asText(), event);
+  }
+
+  private Response hint(String name, JsonNode event) {
+    if (name.equals("jira:issue_deleted")) {
+      return new Response(202, "accepted; deleted issues are not followed");
+    }
+    String key = event.path("issue").path("key").asText("");
+    if (KEY.matcher(key).matches()) {
+      ChangeHints hints = projects.get(key.substring(0, key.lastIndexOf('-')));
+      if (hints == null) {
+        return new Response(202, "accepted; not a synced project");
+      }
+      hints.issuesChanged(List.of(key));
+      return new Response(202, "accepted");
+    }
+    if (POLL_EVENTS.contains(name)) {
+      projects.values().forEach(ChangeHints::somethingChanged);
+      return new Response(202, "accepted; every connector polls");
+    }
+    return new Response(202, "accepted; nothing to do for this event");
+  }
+
+  private synchronized boolean firstTime(String id) {
+    return taken.put(id.length() > 200 ? id.substring(0, 200) : id, Boolean.TRUE) == null;
+  }
+
+  private boolean signedBy(String signature, byte[] raw) {
+    var m = signature == null ? null : SIGNATURE.matcher(signature.trim());
+    if (m == null || !m.matches()) {
+      return false;
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return MessageDigest.isEqual(mac.doFinal(raw), HexFormat.of().parseHex(m.group(1)));
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
+  }
+
+  /**
+   * A refusal, logged for the first of its status and then at each tenfold count, so that a
+   * flood of forged deliveries cannot flood the log.
+   */
+  private Response refuse(int status, String why) {
+    long count = refusals.merge(status, 1L, Long::sum);
+    if (Long.toString(count).matches("10*")) {
+      LOG.warn("webhook refused with {} ({} so far): {}", status, count, why);
+    }
+    return new Response(status, why);
+  }
+
+  /** How many deliveries were refused so far, by HTTP status. */
+  public Map<Integer, Long> refused() {
+    return Map.copyOf(refusals);
+  }
+
+  /** A message of the JSON parser, which may quote the body: printable and short. */
+  private static String printable(String text) {
+    String clean = String.valueOf(text).replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
+  }
+
+  @Override
+  public String toString() {
+    return "JiraWebhookHandler[projects=" + projects.keySet() + ", signed=" + (secret != null)
+        + "]";
+  }
+
+  /** Builds a {@link JiraWebhookHandler}. */
+  public static final class Builder {
+    private byte[] secret;
+    private int maxBodyBytes = 1024 * 1024;
+    private int rememberedIds = 10_000;
+    private final Map<String, ChangeHints> projects = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * The secret the webhook was registered with in Jira: every delivery must then be signed
+     * with it. Without one, unsigned deliveries are taken (a hint cannot change data; at worst
+     * it costs a search), which only suits a network no one else reaches.
+     */
+    public Builder secret(String value) {
+      Objects.requireNonNull(value, "secret");
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("secret must not be empty");
+      }
+      this.secret = value.getBytes(StandardCharsets.UTF_8);
+      return this;
+    }
+
+    /** The largest body taken, from 1 KiB to 16 MiB; default 1 MiB. */
+    public Builder maxBodyBytes(int value) {
+      if (value < 1024 || value > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxBodyBytes must be from 1024 to 16777216, was "
+            + value);
+      }
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    /** How many delivery ids are remembered to drop repeats, from 1 to 1,000,000; default 10,000. */
+    public Builder rememberedIds(int value) {
+      if (value < 1 || value > 1_000_000) {
+        throw new IllegalArgumentException("rememberedIds must be from 1 to 1000000, was "
+            + value);
+      }
+      this.rememberedIds = value;
+      return this;
+    }
+
+    /**
+     * The connector that syncs a project of this site.
+     *
+     * @param projectKey e.g. {@code PA}
+     * @param hints e.g. {@code engine.changeHints("PA")}
+     */
+    public Builder project(String projectKey, ChangeHints hints) {
+      Objects.requireNonNull(hints, "hints");
+      if (projectKey == null || !projectKey.matches("[A-Z][A-Z0-9_]{0,254}")) {
+        throw new IllegalArgumentException("projectKey must be a Jira project key, was "
+            + projectKey);
+      }
+      if (projects.putIfAbsent(projectKey, hints) != null) {
+        throw new IllegalArgumentException("project " + projectKey + " is registered already");
+      }
+      return this;
+    }
+
+    /** The handler; at least one project must be registered. */
+    public JiraWebhookHandler build() {
+      if (projects.isEmpty()) {
+        throw new IllegalStateException("register at least one project");
+      }
+      return new JiraWebhookHandler(this);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package org.backbonesync.jira;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.backbonesync.spi.tracker.ChangeHints;
+import org.junit.jupiter.api.Test;
+
+/** Jira's webhooks as they come, and as a forger, a replayer or a flood would send them. */
+class JiraWebhookHandlerTest {
+  private static final String SECRET = "webhook-secret-of-the-test";
+
+  /** What a connector was told. */
+  private static final class Told implements ChangeHints {
+    final List<String> keys = new ArrayList<>();
+    int polls;
+
+    @Override
+    public synchronized void issuesChanged(Collection<String> issueKeys) {
+      keys.addAll(issueKeys);
+    }
+
+    @Override
+    public synchronized void somethingChanged() {
+      polls++;
+    }
+
+    boolean nothing() {
+      return keys.isEmpty() && polls == 0;
+    }
+  }
+
+  private final Told pa = new Told();
+  private final Told pb = new Told();
+  private final JiraWebhookHandler handler = JiraWebhookHandler.builder().secret(SECRET)
+      .project("PA", pa).project("PB", pb).build();
+
+  /** Our own payload in Cloud's shape for an edited issue. */
+  private static String issueUpdated(String key) {
+    return "{\"timestamp\":1767258000000,\"webhookEvent\":\"jira:issue_updated\","
+        + "\"issue_event_type_name\":\"issue_generic\",\"user\":{\"accountId\":\"u-1\"},"
+        + "\"issue\":{\"id\":\"10007\",\"key\":\"" + key + "\",\"fields\":{\"summary\":"
+        + "\"Printer on fire\",\"project\":{\"key\":\"" + key.substring(0, 2) + "\"}}},"
+        + "\"changelog\":{\"id\":\"1\",\"items\":[{\"field\":\"summary\",\"toString\":"
+        + "\"Printer on fire\"}]}}";
+  }
+
+  private static String sign(String secret, byte[] body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  private JiraWebhookHandler.Response post(JiraWebhookHandler to, String body,
+      Map<String, String> headers) {
+    Map<String, String> lower = new HashMap<>();
+    headers.forEach((k, v) -> lower.put(k.toLowerCase(), v));
+    return to.handle("POST", name -> lower.get(name.toLowerCase()),
+        new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private JiraWebhookHandler.Response signed(String body, String id) throws Exception {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("X-Hub-Signature", sign(SECRET, body.getBytes(StandardCharsets.UTF_8)));
+    if (id != null) {
+      headers.put("X-Atlassian-Webhook-Identifier", id);
+    }
+    return post(handler, body, headers);
+  }
+
+  @Test
+  void aSignedIssueEventHintsItsIssueToItsProjectsConnector() throws Exception {
+    JiraWebhookHandler.Response answer = signed(issueUpdated("PA-7"), "w-1");
+
+    assertEquals(202, answer.status(), answer.body());
+    assertEquals(List.of("PA-7"), pa.keys);
+    assertTrue(pb.nothing());
+  }
+
+  @Test
+  void unsignedForgedOrTamperedDeliveriesAreRefusedAndTriggerNothing() throws Exception {
+    byte[] body = issueUpdated("PA-7").getBytes(StandardCharsets.UTF_8);
+    String good = sign(SECRET, body);
+    List<Map<String, String>> bad = List.of(
+        Map.of(),
+        Map.of("X-Hub-Signature", sign("another-secret", body)),
+        Map.of("X-Hub-Signature", sign(SECRET, issueUpdated("PA-8").getBytes(
+            StandardCharsets.UTF_8))),
+        Map.of("X-Hub-Signature", good.substring("sha256=".length())),
+        Map.of("X-Hub-Signature", "sha1=" + good.substring("sha256=".length())),
+        Map.of("X-Hub-Signature", good.substring(0, good.length() - 2)),
+        Map.of("X-Hub-Signature", "sha256=" + "zz".repeat(32)),
+        Map.of("X-Hub-Signature", good + "00"));
+    for (Map<String, String> headers : bad) {
+      JiraWebhookHandler.Response answer = post(handler, issueUpdated("PA-7"), headers);
+      assertEquals(401, answer.status(), headers + ": " + answer.body());
+    }
+    assertEquals("unsigned: X-Hub-Signature is required",
+        post(handler, issueUpdated("PA-7"), Map.of()).body());
+    assertTrue(pa.nothing(), "nothing triggered: " + pa.keys);
+    assertEquals(9L, handler.refused().get(401));
+  }
+
+  @Test
+  void aRepeatedDeliveryIsTakenOnce() throws Exception {
+    assertEquals(202, signed(issueUpdated("PA-7"), "w-1").status());
+    JiraWebhookHandler.Response again = signed(issueUpdated("PA-7"), "w-1");
+
+    assertEquals(200, again.status());
+    assertEquals("delivery taken already; ignored", again.body());
+    assertEquals(List.of("PA-7"), pa.keys);
+    assertEquals(202, signed(issueUpdated("PA-7"), "w-2").status(), "another delivery");
+    assertEquals(List.of("PA-7", "PA-7"), pa.keys);
+  }
+
+  @Test
+  void oversizedDeepDuplicateOrBrokenBodiesAreRefused() throws Exception {
+    JiraWebhookHandler small = JiraWebhookHandler.builder().secret(SECRET).maxBodyBytes(1024)
+        .project("PA", pa).build();
+    String huge = issueUpdated("PA-7").replace("Printer on fire", "x".repeat(2000));
+    assertEquals(413, post(small, huge, Map.of("X-Hub-Signature",
+        sign(SECRET, huge.getBytes(StandardCharsets.UTF_8)))).status());
+
+    Map<String, Integer> bodies = Map.of(
+        "{\"webhookEvent\":\"jira:issue_updated\",\"x\":" + "[".repeat(500) + "]".repeat(500)
+            + "}", 400,
+        "{\"webhookEvent\":\"jira:issue_updated\",\"webhookEvent\":\"jira:issue_deleted\"}", 400,
+        "{\"webhookEvent\":\"jira:issue_updated\"} {}", 400,
+        "not json", 400,
+        "{\"issue\":{\"key\":\"PA-7\"}}", 400,
+        "[]", 400,
+        "{\"webhookEvent\":7,\"issue\":{\"key\":\"PA-7\"}}", 400);
+    for (Map.Entry<String, Integer> e : bodies.entrySet()) {
+      JiraWebhookHandler.Response answer = signed(e.getKey(), null);
+      assertEquals(e.getValue(), answer.status(), e.getKey() + ": " + answer.body());
+      assertFalse(answer.body().contains("\u001b"), answer.body());
+    }
+    assertTrue(pa.nothing(), "nothing triggered: " + pa.keys);
+  }
+
+  @Test
+  void onlyPost() {
+    JiraWebhookHandler.Response answer = handler.handle("GET", n -> null,
+        new ByteArrayInputStream(new byte[0]));
+    assertEquals(405, answer.status());
+  }
+
+  @Test
+  void keysOfOtherProjectsOrOfNoFormHintNothing() throws Exception {
+    for (String key : List.of("PC-1", "pa-1", "PA-1) OR (project = PB", "PA-0", "PA-", "PA")) {
+      assertEquals(202, signed(issueUpdated(key), null).status(), key);
+    }
+    assertTrue(pa.nothing(), "nothing: " + pa.keys);
+    assertTrue(pb.nothing(), "nothing: " + pb.keys);
+  }
+
+  /** Data Center's comment events carry the issue's id in a URL only; links carry ids too. */
+  @Test
+  void eventsNamingNoIssueKeyMakeEveryConnectorPoll() throws Exception {
+    String comment = "{\"timestamp\":1,\"webhookEvent\":\"comment_created\",\"comment\":{"
+        + "\"self\":\"https://jira.example.com/rest/api/2/issue/10007/comment/10100\","
+        + "\"id\":\"10100\",\"body\":\"toner is low\"}}";
+    String link = "{\"timestamp\":1,\"webhookEvent\":\"issuelink_created\",\"issueLink\":{"
+        + "\"id\":5,\"sourceIssueId\":10007,\"destinationIssueId\":10008}}";
+
+    assertEquals(202, signed(comment, "c-1").status());
+    assertEquals(202, signed(link, "l-1").status());
+
+    assertEquals(2, pa.polls);
+    assertEquals(2, pb.polls);
+  }
+
+  @Test
+  void deletesAndWorklogsTriggerNothingYet() throws Exception {
+    String deleted = issueUpdated("PA-7").replace("jira:issue_updated", "jira:issue_deleted");
+    String worklog = "{\"timestamp\":1,\"webhookEvent\":\"worklog_created\",\"worklog\":{"
+        + "\"issueId\":\"10007\",\"timeSpentSeconds\":60}}";
+
+    assertEquals(202, signed(deleted, null).status());
+    assertEquals(202, signed(worklog, null).status());
+
+    assertTrue(pa.nothing());
+  }
+
+  @Test
+  void withoutASecretUnsignedDeliveriesAreTaken() {
+    JiraWebhookHandler open = JiraWebhookHandler.builder().project("PA", pa).build();
+
+    assertEquals(202, post(open, issueUpdated("PA-3"), Map.of()).status());
+    assertEquals(List.of("PA-3"), pa.keys);
+  }
+
+  @Test
+  void theBuilderRefusesWhatCannotWork() {
+    assertEquals("projectKey must be a Jira project key, was pa", assertThrows(
+        IllegalArgumentException.class, () -> JiraWebhookHandler.builder().project("pa", pa))
+        .getMessage());
+    assertEquals("maxBodyBytes must be from 1024 to 16777216, was 100", assertThrows(
+        IllegalArgumentException.class, () -> JiraWebhookHandler.builder().maxBodyBytes(100))
+        .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> JiraWebhookHandler.builder().secret(""));
+    assertThrows(IllegalStateException.class, () -> JiraWebhookHandler.builder().build());
+    assertFalse(handler.toString().contains(SECRET), handler.toString());
+  }
+}
