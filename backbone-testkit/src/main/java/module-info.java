@@ -7,6 +7,7 @@ module org.backbonesync.testkit {
   requires transitive org.backbonesync.core;
   requires transitive org.junit.jupiter.api;
   requires jdk.httpserver;
+  requires java.net.http;
   requires static jakarta.inject;
 
   exports org.backbonesync.testkit;

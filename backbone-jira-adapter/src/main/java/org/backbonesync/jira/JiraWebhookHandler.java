@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * created or updated, Cloud's comment events) names that issue. An event that names no issue key
  * (links, attachments, Data Center's comment events: they carry ids) makes every registered
  * connector poll soon. {@code jira:issue_deleted}, worklog and other events trigger nothing
- * (deletes are not followed yet; worklogs are not synced). Thread-safe.
+ * (deletes are not followed yet; worklogs are not synced), and so does any event of a {@link
+ * Builder#syncUser} (the sync's own writes). Thread-safe.
  */
 public final class JiraWebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(JiraWebhookHandler.class);
@@ -56,6 +59,7 @@ public final class JiraWebhookHandler {
   private final byte[] secret;
   private final int maxBodyBytes;
   private final Map<String, ChangeHints> projects;
+  private final Set<String> echoUsers;
   private final Map<String, Boolean> taken;
   private final ObjectMapper json = StrictJson.mapper();
   private final Map<Integer, Long> refusals = new ConcurrentHashMap<>();
@@ -67,6 +71,7 @@ public final class JiraWebhookHandler {
     this.secret = b.secret;
     this.maxBodyBytes = b.maxBodyBytes;
     this.projects = Map.copyOf(b.projects);
+    this.echoUsers = Set.copyOf(b.echoUsers);
     int remembered = b.rememberedIds;
     this.taken = new LinkedHashMap<>(16, 0.75f, false) {
       private static final long serialVersionUID = 1L;
@@ -124,6 +129,12 @@ public final class JiraWebhookHandler {
     String id = header.apply("X-Atlassian-Webhook-Identifier");
     if (id != null && !firstTime(id)) {
       return new Response(200, "delivery taken already; ignored");
+    }
+    JsonNode user = event.path("user");
+    for (String field : List.of("accountId", "name", "key")) {
+      if (user.path(field).isTextual() && echoUsers.contains(user.path(field).asText())) {
+        return new Response(202, "accepted; a write of the sync user");
+      }
     }
     return hint(event.path("webhookEvent").asText(), event);
   }
@@ -201,8 +212,22 @@ public final class JiraWebhookHandler {
     private int maxBodyBytes = 1024 * 1024;
     private int rememberedIds = 10_000;
     private final Map<String, ChangeHints> projects = new LinkedHashMap<>();
+    private final Set<String> echoUsers = new HashSet<>();
 
     private Builder() {}
+
+    /**
+     * A sync user of the site (Cloud account id, or Data Center user name or key): its writes
+     * are the sync's own, which the poll would find to be echoes; their events trigger nothing
+     * and cost no search.
+     */
+    public Builder syncUser(String userId) {
+      if (userId == null || userId.isBlank()) {
+        throw new IllegalArgumentException("syncUser must not be blank");
+      }
+      echoUsers.add(userId);
+      return this;
+    }
 
     /**
      * The secret the webhook was registered with in Jira: every delivery must then be signed

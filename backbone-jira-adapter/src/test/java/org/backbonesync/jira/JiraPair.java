@@ -28,15 +28,22 @@ final class JiraPair implements AutoCloseable {
     }
   }
 
-  final ManualClock clock = ManualClock.startingAt2026();
+  final ManualClock clock;
   final SyncTestDriver sync;
   private final Map<String, FakeSite> sites = new LinkedHashMap<>();
 
   JiraPair(Flavours flavours, Consumer<SyncTestDriver.Builder> adjust) {
+    this(flavours, ManualClock.startingAt2026(), adjust, s -> { });
+  }
+
+  /** @param adjustServers applied to both fake servers' builders (webhooks, say) */
+  JiraPair(Flavours flavours, ManualClock clock, Consumer<SyncTestDriver.Builder> adjust,
+      Consumer<FakeJiraServer.Builder> adjustServers) {
+    this.clock = clock;
     SyncTestDriver.Builder builder = SyncTestDriver.builder().clock(clock)
         .trackers((key, project) -> {
           FakeSite site = new FakeSite(sites.isEmpty() ? flavours.a : flavours.b, clock, project,
-              s -> { }, s -> { });
+              adjustServers, s -> { });
           sites.put(key, site);
           return site.tracker;
         });

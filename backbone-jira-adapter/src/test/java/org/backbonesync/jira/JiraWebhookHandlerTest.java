@@ -195,6 +195,18 @@ class JiraWebhookHandlerTest {
   }
 
   @Test
+  void theSyncUsersOwnWritesTriggerNothing() throws Exception {
+    JiraWebhookHandler echoes = JiraWebhookHandler.builder().syncUser("u-sync").project("PA", pa)
+        .build();
+    String bySync = issueUpdated("PA-7").replace("\"u-1\"", "\"u-sync\"");
+
+    assertEquals(202, post(echoes, bySync, Map.of()).status());
+    assertTrue(pa.nothing());
+    assertEquals(202, post(echoes, issueUpdated("PA-7"), Map.of()).status());
+    assertEquals(List.of("PA-7"), pa.keys, "a person's write");
+  }
+
+  @Test
   void withoutASecretUnsignedDeliveriesAreTaken() {
     JiraWebhookHandler open = JiraWebhookHandler.builder().project("PA", pa).build();
 

@@ -100,6 +100,7 @@ public final class FakeJiraServer implements AutoCloseable {
   private final List<Request> requests = new ArrayList<>();
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final CountDownLatch stalled = new CountDownLatch(1);
+  private final FakeJiraWebhooks webhooks;
 
   private FakeJiraServer(Builder b) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -115,6 +116,23 @@ public final class FakeJiraServer implements AutoCloseable {
         this);
     server.createContext("/", api::handle);
     server.start();
+    webhooks = b.webhookTarget == null ? null : new FakeJiraWebhooks(b.webhookTarget,
+        b.webhookSecret, b.flavour, url, b.tracker.clock());
+    if (webhooks != null) {
+      b.tracker.onChange(webhooks::changed);
+    }
+  }
+
+  /**
+   * The webhooks this site sends, to fault them.
+   *
+   * @throws IllegalStateException when the builder named no webhook URL
+   */
+  public FakeJiraWebhooks webhooks() {
+    if (webhooks == null) {
+      throw new IllegalStateException("no webhook: give the builder a URL");
+    }
+    return webhooks;
   }
 
   /** Starts building a fake site over a project. */
@@ -196,6 +214,8 @@ public final class FakeJiraServer implements AutoCloseable {
     private final Map<String, String> credentials = new LinkedHashMap<>();
     private int changelogLimit = 100;
     private boolean propertiesIndexed = true;
+    private URI webhookTarget;
+    private String webhookSecret;
 
     private Builder(InMemoryIssueTracker tracker) {
       if (tracker == null) {
@@ -248,6 +268,16 @@ public final class FakeJiraServer implements AutoCloseable {
      */
     public Builder originPropertyIndexed(boolean value) {
       this.propertiesIndexed = value;
+      return this;
+    }
+
+    /**
+     * Sends a webhook for every write to the project to {@code target} (see {@link
+     * FakeJiraWebhooks}), signed with {@code secret} unless it is null.
+     */
+    public Builder webhook(URI target, String secret) {
+      this.webhookTarget = target;
+      this.webhookSecret = secret;
       return this;
     }
 

@@ -100,6 +100,11 @@ public final class InMemoryIssueTracker implements IssueTracker {
     }
   }
 
+  /** The project's clock, which every change is stamped with. */
+  public Clock clock() {
+    return project.clock;
+  }
+
   /** The user this view acts as. */
   public String user() {
     return user;
@@ -173,6 +178,37 @@ public final class InMemoryIssueTracker implements IssueTracker {
     synchronized (project) {
       project.interceptor = interceptor == null ? new Interceptor() {} : interceptor;
     }
+  }
+
+  /**
+   * What a write of the tracker tells the listeners of {@link #onChange}: the Jira webhook event
+   * it stands for, the issue's key (null where Jira's event names none) and who wrote.
+   */
+  public record Change(String event, String issueKey, String user) {}
+
+  /**
+   * Calls {@code listener} after every write of any user to this project (the fake Jira server
+   * sends webhooks from it), outside the project's lock, on the writing thread.
+   */
+  public void onChange(Consumer<Change> listener) {
+    synchronized (project) {
+      project.changeListeners.add(listener);
+    }
+  }
+
+  /** The webhook event of a write operation, or null for a read or a write Jira sends none for. */
+  private static String event(String operation) {
+    return switch (operation) {
+      case "createIssue" -> "jira:issue_created";
+      case "updateIssue", "transition" -> "jira:issue_updated";
+      case "addComment" -> "comment_created";
+      case "editComment" -> "comment_updated";
+      case "deleteComment" -> "comment_deleted";
+      case "createLink" -> "issuelink_created";
+      case "upload" -> "attachment_created";
+      case "deleteAttachment" -> "attachment_deleted";
+      default -> null;
+    };
   }
 
   /** Makes a priority valid from now on. */
@@ -618,8 +654,18 @@ public final class InMemoryIssueTracker implements IssueTracker {
       interceptor = project.interceptor;
     }
     interceptor.before(call);
+    List<Consumer<Change>> listeners;
     synchronized (project) {
       result = body.get();
+      listeners = List.copyOf(project.changeListeners);
+    }
+    String event = event(operation);
+    if (event != null && !listeners.isEmpty()) {
+      boolean namesIssue = !operation.equals("createLink") && !operation.equals("upload")
+          && !operation.equals("deleteAttachment");
+      Change change = new Change(event, !namesIssue ? null
+          : operation.equals("createIssue") ? (String) result : issueKey, user);
+      listeners.forEach(l -> l.accept(change));
     }
     interceptor.after(call);
     return result;
@@ -644,6 +690,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Map<String, TrackerUser> users;
     final Map<String, List<Transition>> workflow;
     final Map<String, Issue> issues = new LinkedHashMap<>();
+    final List<Consumer<Change>> changeListeners = new ArrayList<>();
     final Map<String, IssueLink> links = new LinkedHashMap<>();
     final Map<String, StoredAttachment> attachments = new LinkedHashMap<>();
     long nextAttachment = 10000;

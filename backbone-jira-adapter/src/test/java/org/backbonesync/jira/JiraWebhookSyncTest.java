@@ -1,0 +1,186 @@
+package org.backbonesync.jira;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.testkit.FakeJiraWebhooks;
+import org.backbonesync.testkit.ManualClock;
+import org.backbonesync.testkit.ManualScheduler;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhooks end to end over HTTP: two fake Jira sites send signed webhooks for every write to an
+ * endpoint serving {@link JiraWebhookHandler}; a started engine (its scheduler run by the test)
+ * reads the hinted issues through the adapter and applies what arrives at once.
+ */
+class JiraWebhookSyncTest {
+  private static final String SECRET = "registered-with-the-webhook";
+
+  private final AtomicReference<JiraWebhookHandler> handler = new AtomicReference<>();
+  private HttpServer endpoint;
+  private final ManualClock clock = ManualClock.startingAt2026();
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
+  private JiraPair pair;
+
+  @AfterEach
+  void stop() {
+    if (pair != null) {
+      pair.close();
+    }
+    if (endpoint != null) {
+      endpoint.stop(0);
+    }
+  }
+
+  /** A started engine over two sites whose first run has synced PA-1 - PB-1. */
+  private SyncTestDriver started(String jqlA) throws IOException {
+    endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    endpoint.createContext("/webhook", exchange -> {
+      JiraWebhookHandler.Response answer = handler.get().handle(exchange.getRequestMethod(),
+          exchange.getRequestHeaders()::getFirst, exchange.getRequestBody());
+      byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(answer.status(), body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    endpoint.start();
+    URI url = webhookUrl();
+    pair = new JiraPair(JiraPair.Flavours.CLOUD_SERVER, clock, b -> b
+        .connectorA(c -> jqlA == null ? c : c.withJql(jqlA))
+        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))),
+        s -> s.webhook(url, SECRET));
+    SyncTestDriver sync = pair.sync;
+    handler.set(JiraWebhookHandler.builder().secret(SECRET)
+        .syncUser(pair.siteA().project.user()).syncUser(pair.siteB().project.user())
+        .project("PA", sync.engine().changeHints("PA"))
+        .project("PB", sync.engine().changeHints("PB")).build());
+    sync.a("alice").create(jqlA == null ? "Printer on fire" : "Not synced");
+    sync.engine().start();
+    scheduler.runDue();
+    clock.advance(Duration.ofSeconds(1));
+    pair.clearRequests();
+    return sync;
+  }
+
+  private URI webhookUrl() {
+    return URI.create("http://127.0.0.1:" + endpoint.getAddress().getPort() + "/webhook");
+  }
+
+  private long keyedSearches(FakeSite site) {
+    return site.server.requests().stream()
+        .filter(r -> r.path().contains("/search") && r.query().contains("issuekey in")).count();
+  }
+
+  private long allSearches(FakeSite site) {
+    return site.server.requests().stream().filter(r -> r.path().contains("/search")).count();
+  }
+
+  @Test
+  void anEditOnAReachesBAfterOneWebhookWithoutAPoll() throws IOException {
+    SyncTestDriver sync = started(null);
+
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    scheduler.runDue(); // the clock stands still: no poll is due
+
+    assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
+    assertEquals(1, keyedSearches(pair.siteA()), "PA-1 read once");
+    assertEquals(1, allSearches(pair.siteA()), "and no poll");
+    assertEquals(0, allSearches(pair.siteB()), "B's write was the sync user's: no search");
+    assertTrue(pair.siteA().server.webhooks().answers().stream().allMatch(s -> s == 202),
+        pair.siteA().server.webhooks().answers().toString());
+  }
+
+  @Test
+  void aLostWebhookIsCaughtByTheNextPoll() throws IOException {
+    SyncTestDriver sync = started(null);
+    pair.siteA().server.webhooks().inject(FakeJiraWebhooks.Fault.LOSE, 1);
+
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    scheduler.runDue();
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(), "lost");
+    clock.advance(Duration.ofSeconds(30));
+    scheduler.runDue();
+
+    assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
+  }
+
+  @Test
+  void repeatedAndReorderedWebhooksReadEachIssueOnce() throws IOException {
+    SyncTestDriver sync = started(null);
+    sync.a("alice").create("Stapler missing");
+    scheduler.runDue();
+    pair.clearRequests();
+    FakeJiraWebhooks hooks = pair.siteA().server.webhooks();
+    hooks.inject(FakeJiraWebhooks.Fault.HOLD, 2);
+
+    sync.a("alice").edit("PA-1", "priority", "Low");
+    sync.a("alice").edit("PA-2", "priority", "High");
+    hooks.inject(FakeJiraWebhooks.Fault.REPEAT, 1);
+    hooks.releaseReversed();
+    scheduler.runDue();
+
+    assertEquals("Low", sync.b().value("PB-1", "priority").asText());
+    assertEquals("High", sync.b().value("PB-2", "priority").asText());
+    assertEquals(1, keyedSearches(pair.siteA()), "both in one search");
+    assertEquals(List.of(202, 202), hooks.answers().subList(hooks.answers().size() - 2,
+        hooks.answers().size()), "the held two, the second taken once");
+  }
+
+  @Test
+  void forgedUnsignedReplayedOrOversizedWebhooksTriggerNothing() throws Exception {
+    SyncTestDriver sync = started(null);
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    scheduler.runDue();
+    pair.clearRequests();
+    int waiting = scheduler.pending();
+    String body = "{\"webhookEvent\":\"jira:issue_updated\",\"issue\":{\"key\":\"PA-1\"}}";
+    HttpClient http = HttpClient.newHttpClient();
+
+    int unsigned = send(http, body, null, "x-1");
+    int forged = send(http, body, "sha256=" + "ab".repeat(32), "x-2");
+    int oversized = send(http, "{\"webhookEvent\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}",
+        null, "x-3");
+    int replayed = send(http, body, null, pair.siteA().server.url() + "/webhook/1");
+
+    assertEquals(List.of(401, 401, 413, 401), List.of(unsigned, forged, oversized, replayed));
+    assertEquals(waiting, scheduler.pending(), "nothing scheduled");
+    scheduler.runDue();
+    assertEquals(0, allSearches(pair.siteA()), "nothing read");
+  }
+
+  private int send(HttpClient http, String body, String signature, String id) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(webhookUrl())
+        .header("X-Atlassian-Webhook-Identifier", id)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request.header("X-Hub-Signature", signature);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  void aWebhookForAnIssueOutsideTheScopeTriggersNothing() throws IOException {
+    SyncTestDriver sync = started("labels = sync");
+
+    sync.a("alice").edit("PA-1", "summary", "Still not synced");
+    scheduler.runDue();
+
+    assertEquals(0, sync.b().allIssues().size());
+    assertEquals(1, keyedSearches(pair.siteA()), "asked for PA-1 within the scope: none");
+    assertEquals(0, sync.stores().messages().outgoingCount("PA"));
+  }
+}
