@@ -70,9 +70,10 @@ public final class Simulation {
    * @param lastEdits whether lost changes were checked ({@link Builder#lastEditChecks})
    * @param ignores whether operators set pairs to ignore changes ({@link Builder#operatorIgnores})
    * @param backups whether operators restored backups ({@link Builder#operatorBackups})
+   * @param webhooks whether the trackers' webhooks hinted changes ({@link Builder#webhooks})
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
-      boolean imports, boolean lastEdits, boolean ignores, boolean backups) {
+      boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -86,6 +87,7 @@ public final class Simulation {
           + (lastEdits ? "" : " -Dbackbone.sim.lastEdits=false")
           + (ignores ? " -Dbackbone.sim.ignores=true" : "")
           + (backups ? " -Dbackbone.sim.backups=true" : "")
+          + (webhooks ? " -Dbackbone.sim.webhooks=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -111,6 +113,7 @@ public final class Simulation {
   private final boolean lastEdits;
   private final boolean ignores;
   private final boolean backups;
+  private final boolean webhooks;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -119,6 +122,7 @@ public final class Simulation {
     this.lastEdits = b.lastEdits;
     this.ignores = b.operators && b.ignores;
     this.backups = b.operators && b.backups;
+    this.webhooks = b.webhooks;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -143,7 +147,7 @@ public final class Simulation {
       run.fail(e.toString());
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
-        ignores, backups);
+        ignores, backups, webhooks);
   }
 
   /** Builds a {@link Simulation}. */
@@ -158,6 +162,7 @@ public final class Simulation {
     private boolean operators;
     private boolean imports;
     private boolean lastEdits = true;
+    private boolean webhooks;
     private boolean ignores;
     private boolean backups;
 
@@ -257,6 +262,18 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * The trackers send a webhook for every write (people's and the sync users'), and the
+     * engine takes them as change hints at random steps: some are lost, some come twice, many
+     * wait for a later step (so they come late and out of order with the polls). The poll stays
+     * the safety net, so the checker must hold as without them. A separate switch so that seeds
+     * found without it replay as they ran.
+     */
+    public Builder webhooks(boolean on) {
+      this.webhooks = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices (its own tests only). */
     Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -298,6 +315,9 @@ public final class Simulation {
         boolean backToSynced) {}
 
     final List<Edit> edits = new ArrayList<>();
+    /** Webhooks sent by each side's tracker and not taken by the engine yet. */
+    final Map<String, List<InMemoryIssueTracker.Change>> webhooksSent = Map.of(
+        "PA", new ArrayList<>(), "PB", new ArrayList<>());
     /** The steps at which an admin resynced PA mid-traffic (its values then say "now"). */
     final List<Integer> resyncSteps = new ArrayList<>();
 
@@ -343,6 +363,10 @@ public final class Simulation {
           .fieldMapping(FieldMapping.of("m-links", "links", Direction.BOTH, "issuelinks",
               "issuelinks", null))
           .build();
+      if (webhooks) {
+        sync.a().onChange(webhooksSent.get("PA")::add);
+        sync.b().onChange(webhooksSent.get("PB")::add);
+      }
       InMemoryIssueTracker.Interceptor chaos = new Chaos();
       sync.a().intercept(chaos);
       sync.b().intercept(chaos);
@@ -683,7 +707,12 @@ public final class Simulation {
 
     void engineStep() {
       String side = random.nextBoolean() ? "PA" : "PB";
-      switch (random.nextInt(4)) {
+      int what = random.nextInt(webhooks ? 5 : 4);
+      if (what == 4) {
+        guarded(() -> webhooks(side));
+        return;
+      }
+      switch (what) {
         case 0 -> {
           trace.add("poll " + side);
           guarded(() -> sync.poll(side));
@@ -701,6 +730,34 @@ public final class Simulation {
           guarded(sync::step);
         }
       }
+    }
+
+    /**
+     * The engine takes the webhooks a side's tracker sent so far as change hints (one in ten is
+     * lost, one in ten comes twice) and runs the detection they ask for.
+     */
+    void webhooks(String side) {
+      List<InMemoryIssueTracker.Change> sent = webhooksSent.get(side);
+      List<InMemoryIssueTracker.Change> now = List.copyOf(sent);
+      sent.clear();
+      int lost = 0;
+      var hints = sync.engine().changeHints(side);
+      for (InMemoryIssueTracker.Change change : now) {
+        int dice = random.nextInt(10);
+        if (dice == 0) {
+          lost++;
+          continue;
+        }
+        for (int copy = dice == 1 ? 2 : 1; copy > 0; copy--) {
+          if (change.issueKey() == null) {
+            hints.somethingChanged();
+          } else {
+            hints.issuesChanged(List.of(change.issueKey()));
+          }
+        }
+      }
+      trace.add("webhooks " + side + ": " + now.size() + " sent, " + lost + " lost");
+      sync.engine().detect(side);
     }
 
     List<TrackedIssue> editable(InMemoryIssueTracker tracker) {

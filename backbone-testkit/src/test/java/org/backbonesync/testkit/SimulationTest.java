@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  *       incoming changes (see {@link Simulation.Builder#operatorIgnores});
  *   <li>{@code -Dbackbone.sim.backups=true}: with operators, they also restore backups (see
  *       {@link Simulation.Builder#operatorBackups});
+ *   <li>{@code -Dbackbone.sim.webhooks=true}: the trackers' webhooks hint changes, some lost or
+ *       repeated (see {@link Simulation.Builder#webhooks});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
  *       change is lost (see {@link Simulation.Builder#lastEditChecks}); it does by default;
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
@@ -60,6 +62,7 @@ class SimulationTest {
         + (Boolean.getBoolean("backbone.sim.imports") ? " -Dbackbone.sim.imports=true" : "")
         + (Boolean.getBoolean("backbone.sim.ignores") ? " -Dbackbone.sim.ignores=true" : "")
         + (Boolean.getBoolean("backbone.sim.backups") ? " -Dbackbone.sim.backups=true" : "")
+        + (Boolean.getBoolean("backbone.sim.webhooks") ? " -Dbackbone.sim.webhooks=true" : "")
         + (System.getProperty("backbone.sim.lastEdits") != null
             ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
@@ -78,6 +81,7 @@ class SimulationTest {
         .operatorImports(Boolean.getBoolean("backbone.sim.imports"))
         .operatorIgnores(Boolean.getBoolean("backbone.sim.ignores"))
         .operatorBackups(Boolean.getBoolean("backbone.sim.backups"))
+        .webhooks(Boolean.getBoolean("backbone.sim.webhooks"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
             "true")));
   }
@@ -98,6 +102,29 @@ class SimulationTest {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("backbone.sim.seeds must be a count or FIRST..LAST, was \""
           + seeds + "\"", e);
+    }
+  }
+
+  /**
+   * The trackers' webhooks hint changes, some lost, repeated or late, while operators act too
+   * (see {@link Simulation.Builder#webhooks}): {@value #WEBHOOK_SEEDS} seeds from a base that
+   * differs per run ({@code -Dbackbone.sim.webhookBase=N} replays one), printed first.
+   */
+  @Test
+  void webhooksLostRepeatedOrLateKeepEveryGuarantee() {
+    Long given = Long.getLong("backbone.sim.webhookBase");
+    long base = given != null ? given : ThreadLocalRandom.current().nextLong(1, BASES);
+    System.out.println("simulation with webhooks: seeds " + base + ".."
+        + (base + WEBHOOK_SEEDS - 1) + "; this run again: -Dbackbone.sim.webhookBase=" + base);
+    List<Simulation.Result> failures = new SeedSweep(
+        Simulation.builder().webhooks(true).operatorActions(true).operatorImports(true)
+            .operatorIgnores(true).operatorBackups(true).build(),
+        Runtime.getRuntime().availableProcessors())
+        .onFailure(r -> System.out.println("simulation with webhooks: seed " + r.seed()
+            + " broke: " + r.failure() + "\n  replay: " + r.replay()))
+        .run(base, base + WEBHOOK_SEEDS - 1);
+    if (!failures.isEmpty()) {
+      fail(SeedSweep.summary(failures));
     }
   }
 
@@ -127,6 +154,7 @@ class SimulationTest {
 
   /** How many seeds with operators every build runs. */
   private static final int OPERATOR_SEEDS = 1000;
+  private static final int WEBHOOK_SEEDS = 500;
 
   @Test
   void theSameSeedReplaysTheSameRun() {
