@@ -34,10 +34,13 @@ import org.backbonesync.spi.transport.MessageTransport;
  * messages in the outbox; {@link #deliver} hands them to the partner) and an incoming queue
  * ({@link #receiver} stores arriving messages; {@link #apply} applies them in sequence order).
  * The caller can drive these steps one at a time (tests, simulations, a host's own scheduler), or
- * {@link #start()} runs them periodically on the builder's scheduler.
+ * {@link #start()} runs them periodically on the builder's scheduler. With a scheduler, the
+ * engine also runs a step at once when there is work for it: an apply when messages arrive, a
+ * {@link #detect} when change hints (webhooks) come.
  *
- * <p>Thread-safe: each step of one connector runs one at a time. All state lives in the {@link
- * Stores}; an engine built again on the same stores after a crash carries on where it stopped.
+ * <p>Thread-safe: the steps of one engine run one at a time, whoever calls them. All state lives
+ * in the {@link Stores}; an engine built again on the same stores after a crash carries on where
+ * it stopped.
  */
 public interface SyncEngine extends AutoCloseable {
 
@@ -72,22 +75,23 @@ public interface SyncEngine extends AutoCloseable {
   void runOnce();
 
   /**
-   * Where transports deliver messages for this local connector. A started engine applies what
-   * arrives at once (a burst once), beside its periodic run.
+   * Where transports deliver messages for this local connector. An engine with a scheduler
+   * applies what arrives at once on it (a burst once), beside the periodic run.
    */
   MessageReceiver receiver(String connectorKey);
 
   /**
    * Where change hints for this local connector go: Jira's webhooks, through {@code
-   * JiraWebhookHandler}. A started engine reads the hinted issues at once (a burst once) and
-   * delivers what changed; the periodic poll stays as the safety net for hints that are lost.
+   * JiraWebhookHandler}. An engine with a scheduler reads the hinted issues at once on it (a
+   * burst once) and delivers what changed; the periodic poll stays as the safety net for hints
+   * that are lost.
    */
   ChangeHints changeHints(String connectorKey);
 
   /**
    * Reads the issues named by the change hints since the last detection (or polls, when a hint
-   * asked for it), queues their changes and delivers them. A started engine does this by itself
-   * as hints come; a host that drives the steps itself calls it.
+   * asked for it), queues their changes and delivers them. An engine with a scheduler does this
+   * by itself as hints come; without one, the host calls it.
    */
   PollResult detect(String connectorKey);
 

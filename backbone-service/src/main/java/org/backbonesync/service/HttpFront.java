@@ -15,17 +15,20 @@ import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
 import org.backbonesync.core.SyncAdmin;
 import org.backbonesync.core.SyncAdminHandler;
+import org.backbonesync.jira.JiraWebhookHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The service's one port: {@code /admin/...} (the admin API, for a bearer token only), {@code
- * /health}, {@code /health/live}, {@code /health/ready} and {@code /metrics} (the service's
- * Micrometer meters, scraped as Prometheus text).
+ * /webhooks/<site>} (Jira's webhooks of the sites that take them), {@code /health}, {@code
+ * /health/live}, {@code /health/ready} and {@code /metrics} (the service's Micrometer meters,
+ * scraped as Prometheus text).
  */
 final class HttpFront {
   private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
   private static final String ADMIN = "/admin";
+  private static final String WEBHOOKS = "/webhooks/";
   /** Who a valid bearer token is to the admin API; the authorizer lets only them in. */
   private static final String OPERATOR = "operator";
   /** What {@code PrometheusMeterRegistry.scrape()} writes: the Prometheus text format 0.0.4. */
@@ -39,8 +42,12 @@ final class HttpFront {
     this.executor = executor;
   }
 
-  /** Starts serving; the admin API only when the configuration names a token. */
-  static HttpFront start(ServiceConfig.Server config, SyncService service) throws IOException {
+  /**
+   * Starts serving; the admin API only when the configuration names a token, the webhooks of
+   * the sites that take them.
+   */
+  static HttpFront start(ServiceConfig.Server config, SyncService service, Sites sites)
+      throws IOException {
     HttpServer server = HttpServer.create(
         new InetSocketAddress(config.bindAddress(), config.port()), 0);
     AtomicInteger threads = new AtomicInteger();
@@ -60,6 +67,8 @@ final class HttpFront {
       byte[] expected = sha256("Bearer " + config.adminToken());
       server.createContext(ADMIN, exchange -> admin(exchange, handler, expected));
     }
+    Map<String, JiraWebhookHandler> webhooks = Webhooks.handlers(service.running(), sites);
+    server.createContext(WEBHOOKS, exchange -> webhook(exchange, webhooks));
     server.createContext("/", exchange -> {
       try (exchange) {
         send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
@@ -101,6 +110,25 @@ final class HttpFront {
       }
       exchange.sendResponseHeaders(response.status(), bytes.length);
       exchange.getResponseBody().write(bytes);
+    }
+  }
+
+  /** {@code /webhooks/<site name>}: Jira's webhooks of a site that takes them. */
+  private static void webhook(HttpExchange exchange, Map<String, JiraWebhookHandler> handlers)
+      throws IOException {
+    try (exchange) {
+      String site = exchange.getRequestURI().getRawPath().substring(WEBHOOKS.length());
+      JiraWebhookHandler handler = handlers.get(site);
+      if (handler == null) {
+        send(exchange, 404, "text/plain; charset=utf-8", "no webhooks are taken here\n");
+        return;
+      }
+      JiraWebhookHandler.Response answer = handler.handle(exchange.getRequestMethod(),
+          exchange.getRequestHeaders()::getFirst, exchange.getRequestBody());
+      if (answer.status() == 405) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+      }
+      send(exchange, answer.status(), "text/plain; charset=utf-8", answer.body() + "\n");
     }
   }
 

@@ -36,7 +36,8 @@ import org.backbonesync.spi.message.StrictJson;
  * {
  *   "sites": {
  *     "support": {"url": "https://support.atlassian.net", "auth": "apiToken",
- *                 "emailEnv": "JIRA_A_EMAIL", "tokenEnv": "JIRA_A_TOKEN", "requestsPerSecond": 5},
+ *                 "emailEnv": "JIRA_A_EMAIL", "tokenEnv": "JIRA_A_TOKEN", "requestsPerSecond": 5,
+ *                 "webhookSecretEnv": "JIRA_A_WEBHOOK_SECRET"},
  *     "dev": {"url": "https://jira.dev.example.com", "flavour": "server",
  *             "auth": "personalAccessToken", "tokenEnv": "JIRA_B_TOKEN"}
  *   },
@@ -55,15 +56,26 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final Set<String> ROOT = Set.of("sites", "synchronizations", "store", "server",
       "pollInterval");
   static final Set<String> SITE = Set.of("url", "flavour", "auth", "emailEnv", "tokenEnv",
-      "userEnv", "passwordEnv", "requestsPerSecond", "allowInsecure");
+      "userEnv", "passwordEnv", "requestsPerSecond", "allowInsecure", "webhookSecretEnv",
+      "webhooksUnsigned");
   static final Set<String> SYNC = Set.of("siteA", "siteB", "sync", "pollInterval");
   static final Set<String> STORE = Set.of("directory", "jdbcUrl", "user", "passwordEnv",
       "maximumPoolSize");
   static final Set<String> SERVER = Set.of("port", "bindAddress", "adminTokenEnv");
 
-  /** A Jira site; {@code path} is where it is in the file, e.g. {@code $.sites.dev}. */
+  /**
+   * A Jira site; {@code path} is where it is in the file, e.g. {@code $.sites.dev}. Its webhooks
+   * are taken at {@code /webhooks/<name>} when it has a {@code webhookSecret} (signed) or
+   * {@code webhooksUnsigned}.
+   */
   record Site(String name, String path, URI url, JiraFlavour flavour, JiraCredentials credentials,
-      double requestsPerSecond, boolean allowInsecure) {
+      double requestsPerSecond, boolean allowInsecure, String webhookSecret,
+      boolean webhooksUnsigned) {
+    /** Whether the service takes this site's webhooks. */
+    boolean webhooks() {
+      return webhookSecret != null || webhooksUnsigned;
+    }
+
     @Override
     public String toString() {
       return "site " + name + " (" + url + ")";
@@ -171,6 +183,11 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       Store store = store(root.get("store"));
       Server server = server(root.get("server"));
+      if (root.get("server") == null) {
+        sites.values().stream().filter(Site::webhooks).forEach(site -> add(site.path()
+            + (site.webhookSecret() != null ? ".webhookSecretEnv" : ".webhooksUnsigned"),
+            "webhooks are taken on the service's port: add \"server\": {\"port\": ...}"));
+      }
       if (!problems.isEmpty()) {
         throw failure(problems);
       }
@@ -265,8 +282,23 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
           perSecond = n.asDouble();
         }
       }
+      String webhookSecret = node.has("webhookSecretEnv")
+          ? secret(path, "webhookSecretEnv", node) : null;
+      boolean unsigned = false;
+      if (node.has("webhooksUnsigned")) {
+        if (!node.get("webhooksUnsigned").isBoolean()) {
+          add(path + ".webhooksUnsigned", "must be true or false, was "
+              + node.get("webhooksUnsigned"));
+        } else if (node.get("webhooksUnsigned").asBoolean() && node.has("webhookSecretEnv")) {
+          add(path + ".webhooksUnsigned", "contradicts webhookSecretEnv: signed webhooks are"
+              + " checked, so set one of them");
+        } else {
+          unsigned = node.get("webhooksUnsigned").asBoolean();
+        }
+      }
       return problems.size() > before ? null
-          : new Site(name, path, url, flavour, credentials, perSecond, insecure);
+          : new Site(name, path, url, flavour, credentials, perSecond, insecure, webhookSecret,
+              unsigned);
     }
 
     private URI url(String path, JsonNode node, boolean insecure) {

@@ -155,7 +155,7 @@ public final class ServiceMain {
     HttpFront front = null;
     try {
       if (config.server() != null) {
-        front = HttpFront.start(config.server(), service);
+        front = HttpFront.start(config.server(), service, sites);
       }
       service.start();
       log().info("running{}; stop with SIGTERM", signals ? "" : " (no signal handling)");

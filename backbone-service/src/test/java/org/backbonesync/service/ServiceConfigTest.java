@@ -3,10 +3,12 @@ package org.backbonesync.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The example file of the module is valid but for the secrets it names. */
 class ServiceConfigTest {
@@ -35,5 +37,41 @@ class ServiceConfigTest {
     assertEquals(EXAMPLE.toAbsolutePath().getParent().resolve("backbone-data"),
         config.store().directory());
     assertEquals(8080, config.server().port());
+  }
+
+  @Test
+  void webhookSettingsAreCheckedWithTheirPaths(@TempDir Path dir) throws Exception {
+    String example = Files.readString(EXAMPLE);
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, example
+        .replace("\"requestsPerSecond\": 5},\n    \"dev\"",
+            "\"requestsPerSecond\": 5, \"webhookSecretEnv\": \"HOOK\","
+                + " \"webhooksUnsigned\": true},\n    \"dev\"")
+        .replace("\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 5}",
+            "\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 5,"
+                + " \"webhooksUnsigned\": \"yes\"}")
+        .replace("\"server\": {\"port\": 8080, \"bindAddress\": \"127.0.0.1\","
+            + " \"adminTokenEnv\": \"BACKBONE_ADMIN_TOKEN\"},\n", ""));
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t");
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
+
+    assertEquals(List.of(
+        file + ": $.sites.support.webhookSecretEnv: environment variable HOOK is not set",
+        file + ": $.sites.support.webhooksUnsigned: contradicts webhookSecretEnv: signed"
+            + " webhooks are checked, so set one of them",
+        file + ": $.sites.dev.webhooksUnsigned: must be true or false, was \"yes\""), f.lines());
+
+    Files.writeString(file, Files.readString(file).replace(", \"webhooksUnsigned\": true", "")
+        .replace("\"webhooksUnsigned\": \"yes\"", "\"webhooksUnsigned\": true"));
+    ServiceFailure noPort = assertThrows(ServiceFailure.class,
+        () -> ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN",
+            "t", "JIRA_B_TOKEN", "t", "HOOK", "s")));
+    assertEquals(List.of(
+        file + ": $.sites.support.webhookSecretEnv: webhooks are taken on the service's port:"
+            + " add \"server\": {\"port\": ...}",
+        file + ": $.sites.dev.webhooksUnsigned: webhooks are taken on the service's port:"
+            + " add \"server\": {\"port\": ...}"), noPort.lines());
   }
 }

@@ -296,6 +296,59 @@ class SyncServiceIT {
     }
   }
 
+  /**
+   * With webhooks, an edit reaches the other site at once though the poll runs once an hour:
+   * site A signs its webhooks to /webhooks/cloud; forged and unknown-site posts change nothing.
+   */
+  @Test
+  void aSignedWebhookBringsAnEditOverWithoutWaitingForThePoll() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String secret = "registered-with-the-webhook-0123";
+    env.put("JIRA_A_WEBHOOK_SECRET", secret);
+    try (FakeJiraServer hooked = FakeJiraServer.builder(pa).flavour(FakeJiraServer.Flavour.CLOUD)
+        .credential("sync-a", TOKEN_A)
+        .webhook(URI.create("http://127.0.0.1:" + port + "/webhooks/cloud"), secret).start()) {
+      Path file = config(cloudSite(", \"allowInsecure\": true, \"webhookSecretEnv\":"
+              + " \"JIRA_A_WEBHOOK_SECRET\"").replace(cloud.url().toString(),
+              hooked.url().toString()), "",
+          ",\n  \"store\": {\"directory\": \"data\"},"
+              + "\n  \"server\": {\"port\": " + port + "}")
+          .toAbsolutePath();
+      Files.writeString(file, Files.readString(file)
+          .replace("\"pollInterval\": \"PT0.2S\"", "\"pollInterval\": \"PT1H\""));
+      String pa1 = pa.as("alice").create("Printer on fire");
+      try (ServiceProcess running = service("webhooks", "--config", file.toString())) {
+        running.await("PA-1 created on PB by the first poll", WITHIN,
+            () -> pb.allIssues().size() == 1);
+        String pb1 = pb.allIssues().get(0).key();
+
+        pa.as("alice").edit(pa1, "summary", "Printer on fire, second floor");
+        running.await("the edit on PB, by the webhook", WITHIN,
+            () -> pb.value(pb1, "summary").asText().equals("Printer on fire, second floor"));
+
+        String body = "{\"webhookEvent\":\"jira:issue_updated\",\"issue\":{\"key\":\""
+            + pa1 + "\"}}";
+        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + port + "/webhooks/cloud")).header("X-Hub-Signature",
+            "sha256=" + "00".repeat(32)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, forged.statusCode(), forged.body());
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + port + "/webhooks/server")).POST(
+            HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, elsewhere.statusCode(), "site server takes no webhooks");
+        assertTrue(hooked.webhooks().answers().contains(202), hooked.webhooks().answers()
+            .toString());
+        assertEquals(0, running.terminate(WITHIN), running.out() + running.err());
+        assertFalse(running.out().contains(secret), "the secret is not logged");
+      }
+    }
+  }
+
   @Test
   void onceRunsUntilQuietAndExitsZero() throws Exception {
     Path file = goodConfig();

@@ -107,6 +107,23 @@ class ChangeHintsTest {
     assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
   }
 
+  /** A host that runs the periodic steps itself (the service) and gives the engine a scheduler. */
+  @Test
+  void anEngineNotStartedButWithASchedulerReactsToo() {
+    SyncTestDriver sync = SyncTestDriver.builder().clock(clock)
+        .engine(e -> e.scheduler(scheduler)).build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    scheduler.runDue();
+    clock.advance(Duration.ofSeconds(1));
+
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    sync.engine().changeHints("PA").issuesChanged(List.of("PA-1"));
+    scheduler.runDue();
+
+    assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
+  }
+
   @Test
   void withoutASchedulerHintsWaitForTheHostsDetect() {
     SyncTestDriver sync = SyncTestDriver.builder().clock(clock).build();

@@ -67,8 +67,11 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final SyncInfoAdmin syncInfoAdmin;
   private EngineState state = EngineState.NEW;
   private ScheduledFuture<?> periodic;
-  /** Held by each scheduled step (the periodic run, a prompt), so that they take turns. */
-  private final Object scheduledSteps = new Object();
+  /**
+   * Held by each step (poll, detect, deliver, apply, a run), so that the steps of this engine
+   * take turns whoever runs them: the host, the periodic run, a prompt.
+   */
+  private final Object steps = new Object();
   /** Each local connector's last poll on this engine, for {@link #status}. */
   private final Map<String, ConnectorStatus.LastPoll> lastPolls =
       new ConcurrentHashMap<>();
@@ -133,18 +136,16 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   /**
-   * A step a started engine runs on its scheduler as soon as there is work for it, taking turns
-   * with the periodic run; nothing without a scheduler (the host drives the steps).
+   * A step the engine runs on its scheduler as soon as there is work for it, taking turns with
+   * the other steps; nothing without a scheduler (the host drives every step).
    */
   private Runnable prompt(String name, Runnable step) {
     if (scheduler == null) {
       return () -> { };
     }
     return new Prompt(name, scheduler, () -> {
-      synchronized (scheduledSteps) {
-        if (state() == EngineState.RUNNING) {
-          step.run();
-        }
+      if (state() != EngineState.CLOSED) {
+        step.run();
       }
     });
   }
@@ -207,8 +208,10 @@ public final class DefaultSyncEngine implements SyncEngine {
   public PollResult poll(String connectorKey) {
     Local local = local(connectorKey);
     PollResult result;
-    try (LogContext step = LogContext.connector(local.connector)) {
-      result = local.detection.poll();
+    synchronized (steps) {
+      try (LogContext step = LogContext.connector(local.connector)) {
+        result = local.detection.poll();
+      }
     }
     lastPolls.put(connectorKey, new ConnectorStatus.LastPoll(clock.millis(),
         result.issuesFound(), result.messagesQueued()));
@@ -218,21 +221,31 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public int deliver(String connectorKey) {
     Local local = local(connectorKey);
-    try (LogContext step = LogContext.connector(local.connector)) {
-      return local.delivery.deliver();
+    synchronized (steps) {
+      try (LogContext step = LogContext.connector(local.connector)) {
+        return local.delivery.deliver();
+      }
     }
   }
 
   @Override
   public List<ApplyOutcome> apply(String connectorKey) {
     Local local = local(connectorKey);
-    try (LogContext step = LogContext.connector(local.connector)) {
-      return local.incoming.apply();
+    synchronized (steps) {
+      try (LogContext step = LogContext.connector(local.connector)) {
+        return local.incoming.apply();
+      }
     }
   }
 
   @Override
   public void runOnce() {
+    synchronized (steps) {
+      runOnceInTurn();
+    }
+  }
+
+  private void runOnceInTurn() {
     for (String key : locals.keySet()) {
       poll(key);
       deliver(key);
@@ -266,10 +279,12 @@ public final class DefaultSyncEngine implements SyncEngine {
       return new PollResult(0, 0, 0);
     }
     PollResult result;
-    try (LogContext step = LogContext.connector(local.connector)) {
-      result = local.detection.detect(hinted.keys());
+    synchronized (steps) {
+      try (LogContext step = LogContext.connector(local.connector)) {
+        result = local.detection.detect(hinted.keys());
+      }
+      deliver(connectorKey);
     }
-    deliver(connectorKey);
     return result;
   }
 
@@ -467,9 +482,7 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   private void runSafely() {
     try {
-      synchronized (scheduledSteps) {
-        runOnce();
-      }
+      runOnce();
     } catch (RuntimeException e) {
       log.warn("sync run of {} failed; next run in {}", configuration.id(),
           settings.pollInterval(), e);
