@@ -1,0 +1,91 @@
+package org.backbonesync.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.backbonesync.jira.JiraWebhookHandler;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Jira's webhooks through a servlet container into an engine's change hints. */
+class JiraWebhookServletTest {
+  private static final String SECRET = "registered-with-the-webhook";
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private SyncTestDriver sync;
+  private Container container;
+
+  @BeforeEach
+  void start() throws Exception {
+    sync = SyncTestDriver.builder().build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(1));
+    JiraWebhookHandler handler = JiraWebhookHandler.builder().secret(SECRET)
+        .project("PA", sync.engine().changeHints("PA")).build();
+    container = new Container().serve("/webhooks/support", new JiraWebhookServlet(handler))
+        .start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    container.close();
+  }
+
+  private HttpResponse<String> post(String body, String signature) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(container.uri("/webhooks/support"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request.header("x-hub-signature", signature); // any case: headers are case-insensitive
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String sign(String body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static final String EDITED = "{\"webhookEvent\":\"jira:issue_updated\","
+      + "\"user\":{\"accountId\":\"alice\"},\"issue\":{\"id\":\"10001\",\"key\":\"PA-1\"}}";
+
+  @Test
+  void aSignedWebhookMakesTheEngineReadTheIssue() throws Exception {
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+
+    HttpResponse<String> answer = post(EDITED, sign(EDITED));
+    assertEquals(202, answer.statusCode(), answer.body());
+    assertEquals(1, sync.engine().detect("PA").messagesQueued());
+    sync.engine().apply("PB");
+
+    assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
+  }
+
+  @Test
+  void unsignedOrForgedPostsAreRefusedAndAGetGets405() throws Exception {
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+
+    HttpResponse<String> unsigned = post(EDITED, null);
+    HttpResponse<String> forged = post(EDITED, sign(EDITED.replace("PA-1", "PA-2")));
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(
+        container.uri("/webhooks/support")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(401, unsigned.statusCode());
+    assertEquals("unsigned: X-Hub-Signature is required\n", unsigned.body());
+    assertEquals(401, forged.statusCode());
+    assertEquals(405, get.statusCode());
+    assertEquals("POST", get.headers().firstValue("Allow").orElse(null));
+    assertEquals(0, sync.engine().detect("PA").issuesFound(), "no hint was taken");
+  }
+}
