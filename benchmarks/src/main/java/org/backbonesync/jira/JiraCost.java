@@ -88,6 +88,12 @@ public final class JiraCost {
       alice.transition(pa2, start.id(), Map.of());
       row("a status change (one transition)", sync, a, b, "");
 
+      sync.a("alice").edit(pa2, "summary", "Printer on fire, third floor");
+      row("a one-field edit, found by a webhook's hint (no poll)", pa2, sync, a, b,
+          "no more than by a poll");
+      sync.a("alice").addComment(pa2, "It works again.");
+      row("a comment, found by a webhook's hint (no poll)", pa2, sync, a, b, "");
+
       for (int i = 0; i < 100; i++) {
         sync.a("alice").create("Issue " + i);
       }
@@ -109,10 +115,24 @@ public final class JiraCost {
   /** Carries the pending change with exactly the steps that move it, counting requests. */
   private static void row(String what, SyncTestDriver sync, FakeJiraServer a, FakeJiraServer b,
       String target) {
+    row(what, null, sync, a, b, target);
+  }
+
+  /**
+   * As {@link #row(String, SyncTestDriver, FakeJiraServer, FakeJiraServer, String)}; with a
+   * {@code hinted} issue, A finds the change by a change hint (a webhook) instead of a poll.
+   */
+  private static void row(String what, String hinted, SyncTestDriver sync, FakeJiraServer a,
+      FakeJiraServer b, String target) {
     sync.advance(Duration.ofSeconds(10));
     a.clearRequests();
     b.clearRequests();
-    sync.poll(sync.keyA());
+    if (hinted == null) {
+      sync.poll(sync.keyA());
+    } else {
+      sync.engine().changeHints(sync.keyA()).issuesChanged(List.of(hinted));
+      sync.engine().detect(sync.keyA());
+    }
     sync.deliver(sync.keyA());
     sync.apply(sync.keyB());
     sync.deliver(sync.keyB());
