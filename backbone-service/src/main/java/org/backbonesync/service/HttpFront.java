@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
 import org.backbonesync.core.SyncAdmin;
@@ -75,8 +76,10 @@ final class HttpFront {
       }
     });
     server.start();
-    LOG.info("serving on http://{}:{} ({}/health, /metrics)", config.bindAddress(),
-        server.getAddress().getPort(), config.adminToken() != null ? ADMIN + ", " : "");
+    LOG.info("serving on http://{}:{} ({}/health, /metrics{})", config.bindAddress(),
+        server.getAddress().getPort(), config.adminToken() != null ? ADMIN + ", " : "",
+        webhooks.keySet().stream().map(site -> ", " + WEBHOOKS + site)
+            .collect(Collectors.joining()));
     return new HttpFront(server, executor);
   }
 

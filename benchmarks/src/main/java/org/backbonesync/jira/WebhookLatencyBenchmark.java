@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,9 @@ public class WebhookLatencyBenchmark {
     });
     HttpServer front = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    front.setExecutor(Executors.newFixedThreadPool(4));
+    ExecutorService frontThreads = Executors.newFixedThreadPool(4);
+    front.setExecutor(frontThreads);
+    closing.add(frontThreads::shutdownNow);
     closing.add(() -> front.stop(0));
     boolean hooks = detection.equals("webhooks");
     URI hookUrl = URI.create("http://127.0.0.1:" + front.getAddress().getPort() + "/webhooks");
