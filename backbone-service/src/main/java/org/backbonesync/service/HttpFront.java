@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,12 +18,14 @@ import org.backbonesync.core.AdminResponse;
 import org.backbonesync.core.SyncAdmin;
 import org.backbonesync.core.SyncAdminHandler;
 import org.backbonesync.jira.JiraWebhookHandler;
+import org.backbonesync.transport.HttpTransportHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The service's one port: {@code /admin/...} (the admin API, for a bearer token only), {@code
- * /webhooks/<site>} (Jira's webhooks of the sites that take them), {@code /health}, {@code
+ * /webhooks/<site>} (Jira's webhooks of the sites that take them), {@code
+ * /transport/<synchronization id>} (the envelopes of a partner service), {@code /health}, {@code
  * /health/live}, {@code /health/ready} and {@code /metrics} (the service's Micrometer meters,
  * scraped as Prometheus text).
  */
@@ -30,6 +33,7 @@ final class HttpFront {
   private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
   private static final String ADMIN = "/admin";
   private static final String WEBHOOKS = "/webhooks/";
+  private static final String TRANSPORT = "/transport/";
   /** Who a valid bearer token is to the admin API; the authorizer lets only them in. */
   private static final String OPERATOR = "operator";
   /** What {@code PrometheusMeterRegistry.scrape()} writes: the Prometheus text format 0.0.4. */
@@ -70,15 +74,21 @@ final class HttpFront {
     }
     Map<String, JiraWebhookHandler> webhooks = Webhooks.handlers(service.running(), sites);
     server.createContext(WEBHOOKS, exchange -> webhook(exchange, webhooks));
+    Map<String, HttpTransportHandler> transports = new LinkedHashMap<>();
+    service.running().stream().filter(r -> r.transport != null)
+        .forEach(r -> transports.put(r.id(), r.transport));
+    server.createContext(TRANSPORT, exchange -> transport(exchange, transports));
     server.createContext("/", exchange -> {
       try (exchange) {
         send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
       }
     });
     server.start();
-    LOG.info("serving on http://{}:{} ({}/health, /metrics{})", config.bindAddress(),
+    LOG.info("serving on http://{}:{} ({}/health, /metrics{}{})", config.bindAddress(),
         server.getAddress().getPort(), config.adminToken() != null ? ADMIN + ", " : "",
         webhooks.keySet().stream().map(site -> ", " + WEBHOOKS + site)
+            .collect(Collectors.joining()),
+        transports.keySet().stream().map(id -> ", " + TRANSPORT + id)
             .collect(Collectors.joining()));
     return new HttpFront(server, executor);
   }
@@ -113,6 +123,31 @@ final class HttpFront {
       }
       exchange.sendResponseHeaders(response.status(), bytes.length);
       exchange.getResponseBody().write(bytes);
+    }
+  }
+
+  /**
+   * {@code /transport/<synchronization id>}: the envelopes of the partner service of a
+   * synchronization that has one, checked by the transport's handler (signature, partner,
+   * window, replays, size) before anything is stored.
+   */
+  private static void transport(HttpExchange exchange,
+      Map<String, HttpTransportHandler> handlers) throws IOException {
+    try (exchange) {
+      String id = exchange.getRequestURI().getRawPath().substring(TRANSPORT.length());
+      HttpTransportHandler handler = handlers.get(id);
+      if (handler == null) {
+        send(exchange, 404, "text/plain; charset=utf-8", "no partner sends here\n");
+        return;
+      }
+      HttpTransportHandler.Response answer =
+          handler.handle(exchange.getRequestMethod(), exchange.getRequestBody());
+      if (answer.status() == 405) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+      }
+      exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+      exchange.sendResponseHeaders(answer.status(), answer.body().length);
+      exchange.getResponseBody().write(answer.body());
     }
   }
 

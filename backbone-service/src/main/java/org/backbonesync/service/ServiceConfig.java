@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -58,7 +59,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final Set<String> SITE = Set.of("url", "flavour", "auth", "emailEnv", "tokenEnv",
       "userEnv", "passwordEnv", "requestsPerSecond", "allowInsecure", "webhookSecretEnv",
       "webhooksUnsigned");
-  static final Set<String> SYNC = Set.of("siteA", "siteB", "sync", "pollInterval");
+  static final Set<String> SYNC = Set.of("siteA", "siteB", "partnerA", "partnerB", "sync",
+      "pollInterval");
+  static final Set<String> PARTNER = Set.of("url", "keyId", "keyEnv", "allowInsecure");
   static final Set<String> STORE = Set.of("directory", "jdbcUrl", "user", "passwordEnv",
       "maximumPoolSize");
   static final Set<String> SERVER = Set.of("port", "bindAddress", "adminTokenEnv");
@@ -82,9 +85,49 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
     }
   }
 
-  /** One synchronization; {@code path} is e.g. {@code $.synchronizations[0]}. */
+  /**
+   * The other service that runs one side of a synchronization, reached over the HTTP transport:
+   * its endpoint ({@code /transport/<synchronization id>} of that service) and the secret both
+   * sides sign envelopes with, under {@code keyId}.
+   */
+  record Partner(String path, URI url, String keyId, byte[] secret) {
+    @Override
+    public String toString() {
+      return "partner " + url;
+    }
+  }
+
+  /**
+   * One synchronization; {@code path} is e.g. {@code $.synchronizations[0]}. Each side is a site
+   * of this service or, for one side at most, a partner service (the other is then null).
+   */
   record Sync(String path, SyncConfiguration configuration, Site siteA, Site siteB,
-      Duration pollInterval) {
+      Duration pollInterval, Partner partnerA, Partner partnerB) {
+    /** The local sites of this synchronization, A's first. */
+    List<Site> sites() {
+      List<Site> local = new ArrayList<>(2);
+      if (siteA != null) {
+        local.add(siteA);
+      }
+      if (siteB != null) {
+        local.add(siteB);
+      }
+      return local;
+    }
+
+    /** The partner service, or null when both sides are sites of this service. */
+    Partner partner() {
+      return partnerA != null ? partnerA : partnerB;
+    }
+
+    /** A side for a log line or a message: {@code PA on site cloud (https://...)} or its partner. */
+    String describe(boolean sideA) {
+      var connector = sideA ? configuration.connectorA() : configuration.connectorB();
+      Site site = sideA ? siteA : siteB;
+      return connector.projectKey() + (site != null ? " on " + site
+          : " at " + (sideA ? partnerA : partnerB));
+    }
+
     /** The file's path of a problem the core reports under the sync configuration's own root. */
     String problemPath(ConfigurationProblem p) {
       return path + ".sync" + p.path().substring(1);
@@ -184,6 +227,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       Store store = store(root.get("store"));
       Server server = server(root.get("server"));
       if (root.get("server") == null) {
+        syncs.stream().filter(sync -> sync.partner() != null).forEach(sync -> add(
+            sync.partner().path(), "a partner service sends its messages to this service's"
+                + " port: add \"server\": {\"port\": ...}"));
         sites.values().stream().filter(Site::webhooks).forEach(site -> add(site.path()
             + (site.webhookSecret() != null ? ".webhookSecretEnv" : ".webhooksUnsigned"),
             "webhooks are taken on the service's port: add \"server\": {\"port\": ...}"));
@@ -322,7 +368,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       if ("http".equalsIgnoreCase(url.getScheme()) && !insecure) {
         add(path, "is http: the credentials and everything synced would travel in clear text;"
-            + " use https, or set \"allowInsecure\": true on this site for a network you trust");
+            + " use https, or set \"allowInsecure\": true here for a network you trust");
         return null;
       }
       return url;
@@ -354,8 +400,12 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       known(path, node, SYNC);
       int before = problems.size();
-      Site a = siteRef(path + ".siteA", node.get("siteA"), sitesNode, sites);
-      Site b = siteRef(path + ".siteB", node.get("siteB"), sitesNode, sites);
+      if (node.has("partnerA") && node.has("partnerB")) {
+        add(path + ".partnerB", "only one side can be a partner service; the other must be a"
+            + " site of this service");
+      }
+      Side a = side(path, "A", node, sitesNode, sites);
+      Side b = side(path, "B", node, sitesNode, sites);
       Duration interval = duration(path + ".pollInterval", node.get("pollInterval"),
           defaultInterval);
       SyncConfiguration configuration = null;
@@ -370,7 +420,56 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         }
       }
       return problems.size() > before || a == null || b == null ? null
-          : new Sync(path, configuration, a, b, interval);
+          : new Sync(path, configuration, a.site(), b.site(), interval, a.partner(),
+              b.partner());
+    }
+
+    /** One side of a synchronization: a site of this service, or a partner service. */
+    private record Side(Site site, Partner partner) {}
+
+    private Side side(String path, String side, JsonNode node, JsonNode sitesNode,
+        Map<String, Site> sites) {
+      boolean isSite = node.has("site" + side);
+      if (isSite && node.has("partner" + side)) {
+        add(path + ".partner" + side, "give site" + side + " or partner" + side + ", not both");
+        return null;
+      }
+      if (!isSite && node.has("partner" + side)) {
+        Partner partner = partner(path + ".partner" + side, node.get("partner" + side));
+        return partner == null ? null : new Side(null, partner);
+      }
+      Site site = siteRef(path + ".site" + side, node.get("site" + side), sitesNode, sites);
+      return site == null ? null : new Side(site, null);
+    }
+
+    private Partner partner(String path, JsonNode node) {
+      if (!node.isObject()) {
+        add(path, "must be an object: {\"url\": ..., \"keyId\": ..., \"keyEnv\": ...}");
+        return null;
+      }
+      known(path, node, PARTNER);
+      int before = problems.size();
+      boolean insecure = false;
+      if (node.has("allowInsecure")) {
+        if (!node.get("allowInsecure").isBoolean()) {
+          add(path + ".allowInsecure", "must be true or false, was " + node.get("allowInsecure"));
+        }
+        insecure = node.get("allowInsecure").asBoolean(false);
+      }
+      URI url = url(path + ".url", node.get("url"), insecure);
+      String keyId = text(node.get("keyId"));
+      if (!keyId.matches("[A-Za-z0-9._-]{1,64}")) {
+        add(path + ".keyId", "must be 1 to 64 letters, digits, '.', '_' or '-' (the id both"
+            + " services give the shared secret), was " + (node.has("keyId") ? node.get("keyId")
+            : "missing"));
+      }
+      String secret = secret(path, "keyEnv", node);
+      if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+        add(path + ".keyEnv", "the secret in " + text(node.get("keyEnv")) + " has fewer than 32"
+            + " bytes; use e.g. the output of openssl rand -hex 32");
+      }
+      return problems.size() > before ? null : new Partner(path, url, keyId,
+          secret.getBytes(StandardCharsets.UTF_8));
     }
 
     private Site siteRef(String path, JsonNode node, JsonNode sitesNode, Map<String, Site> sites) {

@@ -102,7 +102,7 @@ public final class ServiceMain {
   private static int check(ServiceConfig config, PrintStream out) {
     Sites sites = Sites.connect(config);
     for (ServiceConfig.Sync sync : config.synchronizations()) {
-      for (ServiceConfig.Site site : List.of(sync.siteA(), sync.siteB())) {
+      for (ServiceConfig.Site site : sync.sites()) {
         out.println(site + ": signed in as " + sites.signedInUser(site));
       }
     }

@@ -27,7 +27,7 @@ final class Sites {
     Sites sites = new Sites();
     List<String> failures = new ArrayList<>();
     for (ServiceConfig.Sync sync : config.synchronizations()) {
-      for (ServiceConfig.Site site : List.of(sync.siteA(), sync.siteB())) {
+      for (ServiceConfig.Site site : sync.sites()) {
         if (sites.byName.containsKey(site.name())) {
           continue;
         }

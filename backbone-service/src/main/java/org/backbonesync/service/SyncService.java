@@ -29,9 +29,11 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.jdbc.JdbcStores;
-import org.backbonesync.jira.JiraSite;
 import org.backbonesync.micrometer.MicrometerSyncListener;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.transport.EnvelopeSecurity;
+import org.backbonesync.transport.HttpTransport;
+import org.backbonesync.transport.HttpTransportHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +55,14 @@ final class SyncService {
   static final class Running {
     final ServiceConfig.Sync sync;
     final SyncEngine engine;
+    /** Takes the partner service's envelopes; null when both sides are sites of this service. */
+    final HttpTransportHandler transport;
     final Map<String, ConnectorHealth> connectors = new LinkedHashMap<>();
 
-    Running(ServiceConfig.Sync sync, SyncEngine engine) {
+    Running(ServiceConfig.Sync sync, SyncEngine engine, HttpTransportHandler transport) {
       this.sync = sync;
       this.engine = engine;
+      this.transport = transport;
       for (String key : engine.localConnectorKeys()) {
         connectors.put(key, new ConnectorHealth());
       }
@@ -183,26 +188,47 @@ final class SyncService {
     for (ServiceConfig.Sync sync : config.synchronizations()) {
       var c = sync.configuration();
       int before = problems.size();
-      syncUser(config, sync.path() + ".sync.connectorA.syncUser", c.connectorA().syncUser(),
-          sync.siteA(), sites, problems);
-      syncUser(config, sync.path() + ".sync.connectorB.syncUser", c.connectorB().syncUser(),
-          sync.siteB(), sites, problems);
+      if (sync.siteA() != null) {
+        syncUser(config, sync.path() + ".sync.connectorA.syncUser", c.connectorA().syncUser(),
+            sync.siteA(), sites, problems);
+      }
+      if (sync.siteB() != null) {
+        syncUser(config, sync.path() + ".sync.connectorB.syncUser", c.connectorB().syncUser(),
+            sync.siteB(), sites, problems);
+      }
       if (problems.size() > before) {
         continue;
       }
-      JiraSite a = sites.site(sync.siteA());
-      JiraSite b = sites.site(sync.siteB());
       SyncEngine.Builder builder = SyncEngine.builder()
           .configuration(c)
-          .tracker(c.connectorA().key(), a.project(c.connectorA().projectKey()))
-          .tracker(c.connectorB().key(), b.project(c.connectorB().projectKey()))
           .stores(stores)
           .fieldMappingRegistry(registry)
           .pollInterval(sync.pollInterval())
           .listener(listeners.apply(c));
+      if (sync.siteA() != null) {
+        builder.tracker(c.connectorA().key(),
+            sites.site(sync.siteA()).project(c.connectorA().projectKey()));
+      }
+      if (sync.siteB() != null) {
+        builder.tracker(c.connectorB().key(),
+            sites.site(sync.siteB()).project(c.connectorB().projectKey()));
+      }
+      ServiceConfig.Partner partner = sync.partner();
+      EnvelopeSecurity security = null;
+      String local = sync.siteA() != null ? c.connectorA().key() : c.connectorB().key();
+      String remote = sync.siteA() != null ? c.connectorB().key() : c.connectorA().key();
+      if (partner != null) {
+        security = EnvelopeSecurity.builder(c.id()).key(partner.keyId(), partner.secret())
+            .build();
+        builder.transport(local, HttpTransport.builder(partner.url(), security, local, remote)
+            .build());
+      }
       more.accept(builder);
       try {
-        running.add(new Running(sync, builder.build()));
+        SyncEngine engine = builder.build();
+        running.add(new Running(sync, engine, security == null ? null
+            : new HttpTransportHandler(security, stores.envelopeIds())
+                .connector(local, remote, engine.receiver(local))));
       } catch (ConfigurationException e) {
         for (ConfigurationProblem p : e.problems()) {
           problems.add(config.file() + ": " + sync.problemPath(p) + ": " + p.message());
@@ -212,9 +238,9 @@ final class SyncService {
             + ServiceFailure.oneLine(e.getMessage()));
       } catch (RuntimeException e) {
         running.forEach(r -> r.engine.close());
-        throw new ServiceFailure(ServiceMain.SITE, "projects " + c.connectorA().projectKey()
-            + " on " + sync.siteA() + " and " + c.connectorB().projectKey() + " on "
-            + sync.siteB() + " cannot be read: " + ServiceFailure.oneLine(e.getMessage()));
+        throw new ServiceFailure(ServiceMain.SITE, "projects " + sync.describe(true) + " and "
+            + sync.describe(false) + " cannot be read: "
+            + ServiceFailure.oneLine(e.getMessage()));
       }
     }
     if (!problems.isEmpty()) {
@@ -293,10 +319,8 @@ final class SyncService {
       r.engine.resumeTasks();
       periodic.add(scheduler.scheduleWithFixedDelay(() -> step(r), 0,
           r.sync.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
-      LOG.info("synchronization {}: {} on {} with {} on {}, every {}", r.id(),
-          r.sync.configuration().connectorA().projectKey(), r.sync.siteA(),
-          r.sync.configuration().connectorB().projectKey(), r.sync.siteB(),
-          r.sync.pollInterval());
+      LOG.info("synchronization {}: {} with {}, every {}", r.id(), r.sync.describe(true),
+          r.sync.describe(false), r.sync.pollInterval());
     }
   }
 

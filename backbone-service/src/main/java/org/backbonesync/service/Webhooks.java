@@ -44,7 +44,7 @@ final class Webhooks {
   private static void add(Map<String, ServiceConfig.Site> byName,
       Map<String, Map<String, List<ChangeHints>>> hints, ServiceConfig.Site site,
       ConnectorConfig connector, SyncService.Running r) {
-    if (!site.webhooks()) {
+    if (site == null || !site.webhooks()) { // (null: the partner service's side)
       return;
     }
     byName.put(site.name(), site);

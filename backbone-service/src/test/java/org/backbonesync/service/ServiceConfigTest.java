@@ -74,4 +74,42 @@ class ServiceConfigTest {
         file + ": $.sites.dev.webhooksUnsigned: webhooks are taken on the service's port:"
             + " add \"server\": {\"port\": ...}"), noPort.lines());
   }
+
+  @Test
+  void partnerSettingsAreCheckedWithTheirPaths(@TempDir Path dir) throws Exception {
+    String example = Files.readString(EXAMPLE);
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, example.replace("\"siteB\": \"dev\",",
+        "\"siteB\": \"dev\", \"partnerB\": {\"url\": \"http://partner.example.com/t\","
+            + " \"keyId\": \"k 1\", \"keyEnv\": \"SHORT\", \"colour\": 1},"
+            + " \"partnerA\": {\"url\": \"https://partner.example.com/t\","
+            + " \"keyId\": \"k1\", \"keyEnv\": \"KEY\"},"));
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef", "SHORT", "too short",
+        "KEY", "k".repeat(32));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
+
+    String at = file + ": $.synchronizations[0]";
+    assertEquals(List.of(
+        at + ".partnerB: only one side can be a partner service; the other must be a site of"
+            + " this service",
+        at + ".partnerA: give siteA or partnerA, not both",
+        at + ".partnerB: give siteB or partnerB, not both"), f.lines());
+
+    Files.writeString(file, example.replace("\"siteB\": \"dev\",",
+        "\"partnerB\": {\"url\": \"http://partner.example.com/t\","
+            + " \"keyId\": \"k 1\", \"keyEnv\": \"SHORT\", \"colour\": 1},"));
+    ServiceFailure partner = assertThrows(ServiceFailure.class,
+        () -> ServiceConfig.read(file, env));
+    assertEquals(List.of(
+        at + ".partnerB.colour: unknown key; known: [allowInsecure, keyEnv, keyId, url]",
+        at + ".partnerB.url: is http: the credentials and everything synced would travel in"
+            + " clear text; use https, or set \"allowInsecure\": true here for a network you"
+            + " trust",
+        at + ".partnerB.keyId: must be 1 to 64 letters, digits, '.', '_' or '-' (the id both"
+            + " services give the shared secret), was \"k 1\"",
+        at + ".partnerB.keyEnv: the secret in SHORT has fewer than 32 bytes; use e.g. the output"
+            + " of openssl rand -hex 32"), partner.lines());
+  }
 }

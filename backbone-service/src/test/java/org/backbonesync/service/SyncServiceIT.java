@@ -349,6 +349,85 @@ class SyncServiceIT {
     }
   }
 
+  /**
+   * Two services, each with one of the sites, each running one side of the synchronization and
+   * sending its messages to the other's /transport/pa-pb in signed envelopes.
+   */
+  @Test
+  void twoServicesWithASiteEachSyncThroughTheHttpTransport() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    env.put("PARTNER_KEY", "a-secret-both-services-share-0123456789");
+    Path fileA = halfConfig("a.json", "cloud", cloudSite(", \"allowInsecure\": true"), "A", portB,
+        portA);
+    Path fileB = halfConfig("b.json", "server", """
+        {"url": "%s", "flavour": "server", "auth": "personalAccessToken",
+         "tokenEnv": "JIRA_B_TOKEN", "requestsPerSecond": 0, "allowInsecure": true}"""
+        .formatted(server.url()), "B", portA, portB);
+    String pa1 = pa.as("alice").create("Printer on fire");
+    try (ServiceProcess a = service("half-a", "--config", fileA.toString());
+        ServiceProcess b = service("half-b", "--config", fileB.toString())) {
+      a.await("PA-1 created on PB by the other service", WITHIN,
+          () -> pb.allIssues().size() == 1);
+      String pb1 = pb.allIssues().get(0).key();
+      pb.as("bob").edit(pb1, "summary", "Printer on fire, second floor");
+      b.await("bob's edit back on PA", WITHIN,
+          () -> pa.value(pa1, "summary").asText().equals("Printer on fire, second floor"));
+
+      HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + portA + "/transport/pa-pb")).POST(
+          HttpRequest.BodyPublishers.ofString("{\"envelopeId\":\"x\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(forged.statusCode() == 400 || forged.statusCode() == 401, forged.body());
+      HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + portA + "/transport/other")).POST(
+          HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, elsewhere.statusCode());
+      assertEquals(0, a.terminate(WITHIN), a.out() + a.err());
+      assertEquals(0, b.terminate(WITHIN), b.out() + b.err());
+      assertTrue(a.out().contains("/transport/pa-pb"), a.out());
+      assertFalse(a.out().contains("a-secret-both-services-share"), "the key is not logged");
+    }
+    assertEquals(1, pa.allIssues().size(), "nothing created twice on PA");
+    assertEquals(1, pb.allIssues().size(), "nothing created twice on PB");
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+
+  /** A service file with one site, running one side of pa-pb, the other side a partner. */
+  private Path halfConfig(String name, String siteName, String site, String side,
+      int partnerPort, int port) throws Exception {
+    String other = side.equals("A") ? "B" : "A";
+    Path file = dir.resolve(name);
+    Files.writeString(file, """
+        {
+          "sites": {"%s": %s},
+          "synchronizations": [{
+            "site%s": "%s",
+            "partner%s": {"url": "http://127.0.0.1:%d/transport/pa-pb", "keyId": "k1",
+                          "keyEnv": "PARTNER_KEY", "allowInsecure": true},
+            "sync": {
+              "id": "pa-pb",
+              "connectorA": {"key": "PA", "projectKey": "PA", "syncUser": "sync-a"},
+              "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
+              "fieldMappings": [
+                {"id": "summary", "type": "passthrough", "direction": "BOTH",
+                 "fieldA": "summary", "fieldB": "summary"}
+              ]
+            }
+          }],
+          "store": {"directory": "data-%s"},
+          "server": {"port": %d},
+          "pollInterval": "PT0.2S"
+        }
+        """.formatted(siteName, site, side, siteName, other, partnerPort, side, port));
+    return file;
+  }
+
   @Test
   void onceRunsUntilQuietAndExitsZero() throws Exception {
     Path file = goodConfig();
