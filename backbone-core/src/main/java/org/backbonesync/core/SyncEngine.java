@@ -38,9 +38,9 @@ import org.backbonesync.spi.transport.MessageTransport;
  * engine also runs a step at once when there is work for it: an apply when messages arrive, a
  * {@link #detect} when change hints (webhooks) come.
  *
- * <p>Thread-safe: the steps of one engine run one at a time, whoever calls them. All state lives
- * in the {@link Stores}; an engine built again on the same stores after a crash carries on where
- * it stopped.
+ * <p>Thread-safe: each step of one connector runs one at a time, whoever calls it (the host, the
+ * periodic run, a step run at once). All state lives in the {@link Stores}; an engine built again
+ * on the same stores after a crash carries on where it stopped.
  */
 public interface SyncEngine extends AutoCloseable {
 

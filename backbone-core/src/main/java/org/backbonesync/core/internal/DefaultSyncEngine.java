@@ -67,11 +67,6 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final SyncInfoAdmin syncInfoAdmin;
   private EngineState state = EngineState.NEW;
   private ScheduledFuture<?> periodic;
-  /**
-   * Held by each step (poll, detect, deliver, apply, a run), so that the steps of this engine
-   * take turns whoever runs them: the host, the periodic run, a prompt.
-   */
-  private final Object steps = new Object();
   /** Each local connector's last poll on this engine, for {@link #status}. */
   private final Map<String, ConnectorStatus.LastPoll> lastPolls =
       new ConcurrentHashMap<>();
@@ -136,8 +131,9 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   /**
-   * A step the engine runs on its scheduler as soon as there is work for it, taking turns with
-   * the other steps; nothing without a scheduler (the host drives every step).
+   * A step the engine runs on its scheduler as soon as there is work for it, beside the other
+   * steps (each connector's poll and detection, delivery and apply run one at a time, and pairs
+   * are claimed as between nodes); nothing without a scheduler (the host drives every step).
    */
   private Runnable prompt(String name, Runnable step) {
     if (scheduler == null) {
@@ -208,10 +204,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   public PollResult poll(String connectorKey) {
     Local local = local(connectorKey);
     PollResult result;
-    synchronized (steps) {
-      try (LogContext step = LogContext.connector(local.connector)) {
-        result = local.detection.poll();
-      }
+    try (LogContext step = LogContext.connector(local.connector)) {
+      result = local.detection.poll();
     }
     lastPolls.put(connectorKey, new ConnectorStatus.LastPoll(clock.millis(),
         result.issuesFound(), result.messagesQueued()));
@@ -221,31 +215,21 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public int deliver(String connectorKey) {
     Local local = local(connectorKey);
-    synchronized (steps) {
-      try (LogContext step = LogContext.connector(local.connector)) {
-        return local.delivery.deliver();
-      }
+    try (LogContext step = LogContext.connector(local.connector)) {
+      return local.delivery.deliver();
     }
   }
 
   @Override
   public List<ApplyOutcome> apply(String connectorKey) {
     Local local = local(connectorKey);
-    synchronized (steps) {
-      try (LogContext step = LogContext.connector(local.connector)) {
-        return local.incoming.apply();
-      }
+    try (LogContext step = LogContext.connector(local.connector)) {
+      return local.incoming.apply();
     }
   }
 
   @Override
   public void runOnce() {
-    synchronized (steps) {
-      runOnceInTurn();
-    }
-  }
-
-  private void runOnceInTurn() {
     for (String key : locals.keySet()) {
       poll(key);
       deliver(key);
@@ -279,12 +263,10 @@ public final class DefaultSyncEngine implements SyncEngine {
       return new PollResult(0, 0, 0);
     }
     PollResult result;
-    synchronized (steps) {
-      try (LogContext step = LogContext.connector(local.connector)) {
-        result = local.detection.detect(hinted.keys());
-      }
-      deliver(connectorKey);
+    try (LogContext step = LogContext.connector(local.connector)) {
+      result = local.detection.detect(hinted.keys());
     }
+    deliver(connectorKey);
     return result;
   }
 
