@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,9 +39,12 @@ import org.slf4j.LoggerFactory;
  * (413); with a secret, the {@code X-Hub-Signature} header must be {@code sha256=} and the
  * HMAC-SHA256 of the raw body in hex, compared in constant time (401 when missing or wrong);
  * strict JSON (duplicate keys, nesting and lengths bounded) with a {@code webhookEvent} (400). A
- * delivery whose {@code X-Atlassian-Webhook-Identifier} was taken already (Jira's retry, or a
- * replay) is answered 200 and triggers nothing; the last {@link Builder#rememberedIds} ids are
- * kept. Accepted deliveries are answered 202.
+ * delivery whose body was taken already (Jira's retry, or a replay under any {@code
+ * X-Atlassian-Webhook-Identifier}: the identifier is not signed, the body is) is answered 200
+ * and triggers nothing; the SHA-256 of the last {@link Builder#rememberedDeliveries} bodies are
+ * kept. A delivery whose {@code timestamp} is further than {@link Builder#maxAge} from this
+ * side's clock is refused (400), so a body captured earlier cannot be replayed once the
+ * remembered ones have moved on. Accepted deliveries are answered 202.
  *
  * <p>What each event hints: an event with {@code issue.key} of a registered project (issue
  * created or updated, Cloud's comment events) names that issue. An event that names no issue key
@@ -61,6 +66,8 @@ public final class JiraWebhookHandler {
   private final Map<String, ChangeHints> projects;
   private final Set<String> echoUsers;
   private final Map<String, Boolean> taken;
+  private final Clock clock;
+  private final Duration maxAge;
   private final ObjectMapper json = StrictJson.mapper();
   private final Map<Integer, Long> refusals = new ConcurrentHashMap<>();
 
@@ -72,7 +79,9 @@ public final class JiraWebhookHandler {
     this.maxBodyBytes = b.maxBodyBytes;
     this.projects = Map.copyOf(b.projects);
     this.echoUsers = Set.copyOf(b.echoUsers);
-    int remembered = b.rememberedIds;
+    this.clock = b.clock;
+    this.maxAge = b.maxAge;
+    int remembered = b.rememberedDeliveries;
     this.taken = new LinkedHashMap<>(16, 0.75f, false) {
       private static final long serialVersionUID = 1L;
 
@@ -104,8 +113,7 @@ public final class JiraWebhookHandler {
     try {
       raw = body.readNBytes(maxBodyBytes + 1);
       if (raw.length > maxBodyBytes) {
-        // read on a little, so that the sender gets the answer rather than a broken connection
-        body.readNBytes(4 * maxBodyBytes);
+        drain(body);
         return refuse(413, "body over " + maxBodyBytes + " bytes");
       }
     } catch (IOException e) {
@@ -126,8 +134,16 @@ public final class JiraWebhookHandler {
     if (event == null || !event.path("webhookEvent").isTextual()) {
       return refuse(400, "webhookEvent is missing");
     }
-    String id = header.apply("X-Atlassian-Webhook-Identifier");
-    if (id != null && !firstTime(id)) {
+    JsonNode timestamp = event.path("timestamp");
+    if (timestamp.isIntegralNumber()) {
+      long off = Math.abs(clock.millis() - timestamp.asLong());
+      if (off > maxAge.toMillis()) {
+        return refuse(400, "timestamp " + timestamp.asLong() + " is " + off / 1000
+            + " s from this side's clock; deliveries further than " + maxAge.toSeconds()
+            + " s are not taken (maxAge)");
+      }
+    }
+    if (!firstTime(raw)) {
       return new Response(200, "delivery taken already; ignored");
     }
     JsonNode user = event.path("user");
@@ -159,8 +175,35 @@ public final class JiraWebhookHandler {
     return new Response(202, "accepted; nothing to do for this event");
   }
 
-  private synchronized boolean firstTime(String id) {
-    return taken.put(id.length() > 200 ? id.substring(0, 200) : id, Boolean.TRUE) == null;
+  /**
+   * Reads on through a refused body, at most 4 times the limit and without keeping it, so that
+   * the sender gets the answer rather than a broken connection.
+   */
+  private void drain(InputStream body) {
+    // read, not skip: the JDK server's request stream skips on the socket, past the body
+    byte[] buffer = new byte[8192];
+    long left = 4L * maxBodyBytes;
+    try {
+      int n;
+      while (left > 0 && (n = body.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // the sender went: nothing more to read
+    }
+  }
+
+  /** Whether this body was not taken before; remembers it. */
+  private boolean firstTime(byte[] raw) {
+    String digest;
+    try {
+      digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+    synchronized (taken) {
+      return taken.put(digest, Boolean.TRUE) == null;
+    }
   }
 
   private boolean signedBy(String signature, byte[] raw) {
@@ -210,7 +253,9 @@ public final class JiraWebhookHandler {
   public static final class Builder {
     private byte[] secret;
     private int maxBodyBytes = 1024 * 1024;
-    private int rememberedIds = 10_000;
+    private int rememberedDeliveries = 20_000;
+    private Duration maxAge = Duration.ofMinutes(15);
+    private Clock clock = Clock.systemUTC();
     private final Map<String, ChangeHints> projects = new LinkedHashMap<>();
     private final Set<String> echoUsers = new HashSet<>();
 
@@ -253,13 +298,36 @@ public final class JiraWebhookHandler {
       return this;
     }
 
-    /** How many delivery ids are remembered to drop repeats, from 1 to 1,000,000; default 10,000. */
-    public Builder rememberedIds(int value) {
+    /**
+     * How many deliveries are remembered (by the SHA-256 of their body) to drop repeats, from 1
+     * to 1,000,000; default 20,000.
+     */
+    public Builder rememberedDeliveries(int value) {
       if (value < 1 || value > 1_000_000) {
-        throw new IllegalArgumentException("rememberedIds must be from 1 to 1000000, was "
+        throw new IllegalArgumentException("rememberedDeliveries must be from 1 to 1000000, was "
             + value);
       }
-      this.rememberedIds = value;
+      this.rememberedDeliveries = value;
+      return this;
+    }
+
+    /**
+     * How far a delivery's {@code timestamp} may be from this side's clock, from 1 minute to 1
+     * day; default 15 minutes. Jira stamps each delivery when it sends it, and retries within
+     * minutes.
+     */
+    public Builder maxAge(Duration value) {
+      if (value == null || value.compareTo(Duration.ofMinutes(1)) < 0
+          || value.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("maxAge must be from 1 minute to 1 day, was " + value);
+      }
+      this.maxAge = value;
+      return this;
+    }
+
+    /** The clock deliveries' timestamps are compared with; default the system's. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 

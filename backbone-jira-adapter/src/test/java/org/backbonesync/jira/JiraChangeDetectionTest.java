@@ -167,6 +167,26 @@ class JiraChangeDetectionTest {
     assertEquals(3, site.server.count("GET", "/search/jql"), "both, then each alone");
   }
 
+  /** One unknown key among eight costs a search per halving, not one per key. */
+  @Test
+  void oneUnknownKeyAmongManyIsFoundByHalving() {
+    site(FakeJiraServer.Flavour.SERVER, 100);
+    for (int i = 0; i < 7; i++) {
+      site.project.create("Issue " + i);
+    }
+    long since = site.clock.millis() + 1;
+    for (int i = 1; i <= 7; i++) {
+      edits("PA-" + i, 1);
+    }
+    warmAndClear();
+
+    List<IssueChanges> found = site.tracker.findChanged(List.of("PA-1", "PA-2", "PA-3", "PA-4",
+        "PA-5", "PA-6", "PA-7", "PA-99"), since, null);
+
+    assertEquals(7, found.size());
+    assertEquals(7, site.server.count("GET", "/search"), "8 keys: 1 + 2 + 2 + 2, not 9");
+  }
+
   @Test
   void legacyServerSignInWithUserNameAndPassword() {
     site = new FakeSite(FakeJiraServer.Flavour.SERVER, ManualClock.startingAt2026(), p -> { },

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -44,8 +47,11 @@ class JiraWebhookHandlerTest {
 
   private final Told pa = new Told();
   private final Told pb = new Told();
+  /** The clock of the deliveries below: their timestamp is this instant. */
+  private static final Clock NOW = Clock.fixed(Instant.ofEpochMilli(1767258000000L),
+      ZoneOffset.UTC);
   private final JiraWebhookHandler handler = JiraWebhookHandler.builder().secret(SECRET)
-      .project("PA", pa).project("PB", pb).build();
+      .clock(NOW).project("PA", pa).project("PB", pb).build();
 
   /** Our own payload in Cloud's shape for an edited issue. */
   private static String issueUpdated(String key) {
@@ -114,21 +120,40 @@ class JiraWebhookHandlerTest {
   }
 
   @Test
-  void aRepeatedDeliveryIsTakenOnce() throws Exception {
+  void aRepeatedDeliveryIsTakenOnceWhateverItsIdentifier() throws Exception {
     assertEquals(202, signed(issueUpdated("PA-7"), "w-1").status());
     JiraWebhookHandler.Response again = signed(issueUpdated("PA-7"), "w-1");
+    JiraWebhookHandler.Response replayed = signed(issueUpdated("PA-7"), "forged-id");
+    JiraWebhookHandler.Response noId = signed(issueUpdated("PA-7"), null);
 
-    assertEquals(200, again.status());
-    assertEquals("delivery taken already; ignored", again.body());
+    assertEquals(List.of(200, 200, 200), List.of(again.status(), replayed.status(),
+        noId.status()));
+    assertEquals("delivery taken already; ignored", replayed.body());
     assertEquals(List.of("PA-7"), pa.keys);
-    assertEquals(202, signed(issueUpdated("PA-7"), "w-2").status(), "another delivery");
+    String next = issueUpdated("PA-7").replace("\"id\":\"1\"", "\"id\":\"2\"");
+    assertEquals(202, signed(next, "w-2").status(), "the issue's next change");
     assertEquals(List.of("PA-7", "PA-7"), pa.keys);
+  }
+
+  @Test
+  void aDeliveryStampedFarFromThisClockIsRefused() throws Exception {
+    String old = issueUpdated("PA-7").replace("1767258000000", "1767256000000");
+    String ahead = issueUpdated("PA-7").replace("1767258000000", "1767259000000");
+
+    JiraWebhookHandler.Response refused = signed(old, null);
+    assertEquals(400, refused.status());
+    assertEquals("timestamp 1767256000000 is 2000 s from this side's clock; deliveries further"
+        + " than 900 s are not taken (maxAge)", refused.body());
+    assertEquals(400, signed(ahead, null).status());
+    assertTrue(pa.nothing());
+    assertEquals(202, signed(issueUpdated("PA-7").replace("1767258000000", "1767257500000"),
+        null).status(), "500 s old: within 15 minutes");
   }
 
   @Test
   void oversizedDeepDuplicateOrBrokenBodiesAreRefused() throws Exception {
     JiraWebhookHandler small = JiraWebhookHandler.builder().secret(SECRET).maxBodyBytes(1024)
-        .project("PA", pa).build();
+        .clock(NOW).project("PA", pa).build();
     String huge = issueUpdated("PA-7").replace("Printer on fire", "x".repeat(2000));
     assertEquals(413, post(small, huge, Map.of("X-Hub-Signature",
         sign(SECRET, huge.getBytes(StandardCharsets.UTF_8)))).status());
@@ -169,10 +194,10 @@ class JiraWebhookHandlerTest {
   /** Data Center's comment events carry the issue's id in a URL only; links carry ids too. */
   @Test
   void eventsNamingNoIssueKeyMakeEveryConnectorPoll() throws Exception {
-    String comment = "{\"timestamp\":1,\"webhookEvent\":\"comment_created\",\"comment\":{"
+    String comment = "{\"timestamp\":1767258000000,\"webhookEvent\":\"comment_created\",\"comment\":{"
         + "\"self\":\"https://jira.example.com/rest/api/2/issue/10007/comment/10100\","
         + "\"id\":\"10100\",\"body\":\"toner is low\"}}";
-    String link = "{\"timestamp\":1,\"webhookEvent\":\"issuelink_created\",\"issueLink\":{"
+    String link = "{\"timestamp\":1767258000000,\"webhookEvent\":\"issuelink_created\",\"issueLink\":{"
         + "\"id\":5,\"sourceIssueId\":10007,\"destinationIssueId\":10008}}";
 
     assertEquals(202, signed(comment, "c-1").status());
@@ -185,7 +210,7 @@ class JiraWebhookHandlerTest {
   @Test
   void deletesAndWorklogsTriggerNothingYet() throws Exception {
     String deleted = issueUpdated("PA-7").replace("jira:issue_updated", "jira:issue_deleted");
-    String worklog = "{\"timestamp\":1,\"webhookEvent\":\"worklog_created\",\"worklog\":{"
+    String worklog = "{\"timestamp\":1767258000000,\"webhookEvent\":\"worklog_created\",\"worklog\":{"
         + "\"issueId\":\"10007\",\"timeSpentSeconds\":60}}";
 
     assertEquals(202, signed(deleted, null).status());
@@ -196,8 +221,8 @@ class JiraWebhookHandlerTest {
 
   @Test
   void theSyncUsersOwnWritesTriggerNothing() throws Exception {
-    JiraWebhookHandler echoes = JiraWebhookHandler.builder().syncUser("u-sync").project("PA", pa)
-        .build();
+    JiraWebhookHandler echoes = JiraWebhookHandler.builder().syncUser("u-sync").clock(NOW)
+        .project("PA", pa).build();
     String bySync = issueUpdated("PA-7").replace("\"u-1\"", "\"u-sync\"");
 
     assertEquals(202, post(echoes, bySync, Map.of()).status());
@@ -208,7 +233,7 @@ class JiraWebhookHandlerTest {
 
   @Test
   void withoutASecretUnsignedDeliveriesAreTaken() {
-    JiraWebhookHandler open = JiraWebhookHandler.builder().project("PA", pa).build();
+    JiraWebhookHandler open = JiraWebhookHandler.builder().clock(NOW).project("PA", pa).build();
 
     assertEquals(202, post(open, issueUpdated("PA-3"), Map.of()).status());
     assertEquals(List.of("PA-3"), pa.keys);

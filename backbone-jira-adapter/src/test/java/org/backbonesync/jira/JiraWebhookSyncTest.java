@@ -64,7 +64,7 @@ class JiraWebhookSyncTest {
         .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))),
         s -> s.webhook(url, SECRET));
     SyncTestDriver sync = pair.sync;
-    handler.set(JiraWebhookHandler.builder().secret(SECRET)
+    handler.set(JiraWebhookHandler.builder().secret(SECRET).clock(clock)
         .syncUser(pair.siteA().project.user()).syncUser(pair.siteB().project.user())
         .project("PA", sync.engine().changeHints("PA"))
         .project("PB", sync.engine().changeHints("PB")).build());

@@ -33,6 +33,8 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.backbonesync.spi.tracker.TrackerUser;
 import org.backbonesync.spi.tracker.Transition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Jira project as an {@link IssueTracker}. Request costs: a change search is one request
@@ -45,6 +47,8 @@ public final class JiraProject implements IssueTracker {
 
   private final JiraSession session;
   private final JiraHttp http;
+  private static final Logger log = LoggerFactory.getLogger(JiraProject.class);
+
   private final String projectKey;
   private JiraWire wire;
   private Map<String, String> issueTypeIds;
@@ -204,15 +208,17 @@ public final class JiraProject implements IssueTracker {
   /**
    * One search for the named issues, as {@link #findUpdatedSince} would return them. A key Jira
    * does not know (the issue was deleted or moved since the webhook) fails the whole search with
-   * 400: then each is searched alone, and the unknown ones are left out.
+   * 400: then the keys are searched again in halves, so that k unknown keys among n cost about
+   * k log n searches, and the unknown ones are left out.
    */
   @Override
   public List<IssueChanges> findChanged(Collection<String> issueKeys, long sinceMillis,
       String jql) {
     List<String> keys = issueKeys.stream().filter(this::searchableKey).distinct().toList();
-    if (keys.isEmpty()) {
-      return List.of();
-    }
+    return keys.isEmpty() ? List.of() : findKnown(keys, sinceMillis, jql);
+  }
+
+  private List<IssueChanges> findKnown(List<String> keys, long sinceMillis, String jql) {
     try {
       return searchKeys(keys, sinceMillis, jql);
     } catch (JiraException e) {
@@ -220,13 +226,14 @@ public final class JiraProject implements IssueTracker {
         throw e;
       }
       if (keys.size() == 1) {
-        return List.of(); // Jira does not know the one key
+        log.debug("{}: {} left out of the hinted issues: {}", projectKey, keys.get(0),
+            e.getMessage());
+        return List.of();
       }
     }
-    List<IssueChanges> found = new ArrayList<>();
-    for (String key : keys) {
-      found.addAll(findChanged(List.of(key), sinceMillis, jql));
-    }
+    int half = keys.size() / 2;
+    List<IssueChanges> found = new ArrayList<>(findKnown(keys.subList(0, half), sinceMillis, jql));
+    found.addAll(findKnown(keys.subList(half, keys.size()), sinceMillis, jql));
     return found;
   }
 
