@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.backbonesync.core.ConfigurationException;
 import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.FieldMappingRegistry;
@@ -62,6 +64,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final Set<String> SYNC = Set.of("siteA", "siteB", "partnerA", "partnerB", "sync",
       "pollInterval");
   static final Set<String> PARTNER = Set.of("url", "keyId", "keyEnv", "allowInsecure");
+  /** A name that is a path segment of the service's port as it is. */
+  static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   static final Set<String> STORE = Set.of("directory", "jdbcUrl", "user", "passwordEnv",
       "maximumPoolSize");
   static final Set<String> SERVER = Set.of("port", "bindAddress", "adminTokenEnv");
@@ -226,6 +230,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       Store store = store(root.get("store"));
       Server server = server(root.get("server"));
+      routes(syncs);
       if (root.get("server") == null) {
         syncs.stream().filter(sync -> sync.partner() != null).forEach(sync -> add(
             sync.partner().path(), "a partner service sends its messages to this service's"
@@ -349,7 +354,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
 
     private URI url(String path, JsonNode node, boolean insecure) {
       if (node == null || !node.isTextual() || node.asText().isBlank()) {
-        add(path, "missing: the site's base URL, e.g. \"https://example.atlassian.net\"");
+        add(path, path.endsWith("partnerA.url") || path.endsWith("partnerB.url")
+            ? "missing: the partner service's transport URL, e.g."
+                + " \"https://their.example.com/transport/<sync id>\""
+            : "missing: the site's base URL, e.g. \"https://example.atlassian.net\"");
         return null;
       }
       URI url;
@@ -491,6 +499,32 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       List<String> names = new ArrayList<>();
       object.fieldNames().forEachRemaining(names::add);
       return names;
+    }
+
+    /**
+     * Names that become a path of the service's port ({@code /webhooks/<site>}, {@code
+     * /transport/<sync id>}) must read the same in a URL. (Project keys are checked by the sync
+     * configuration.)
+     */
+    private void routes(List<Sync> syncs) {
+      Set<String> named = new HashSet<>();
+      for (Sync sync : syncs) {
+        if (sync.partner() != null && !ROUTE_NAME.matcher(sync.configuration().id()).matches()) {
+          add(sync.path() + ".sync.id", "\"" + sync.configuration().id() + "\" names the path"
+              + " /transport/<id> a partner service posts to: use letters, digits, '.', '_'"
+              + " and '-' only");
+        }
+        for (boolean sideA : List.of(true, false)) {
+          Site site = sideA ? sync.siteA() : sync.siteB();
+          if (site == null || !site.webhooks()) {
+            continue;
+          }
+          if (!ROUTE_NAME.matcher(site.name()).matches() && named.add(site.name())) {
+            add(site.path(), "the site's name names the path /webhooks/<name> its webhooks are"
+                + " posted to: use letters, digits, '.', '_' and '-' only");
+          }
+        }
+      }
     }
 
     /** Sync ids and connector keys name stores' rows and admin paths: one meaning each. */

@@ -112,4 +112,29 @@ class ServiceConfigTest {
         at + ".partnerB.keyEnv: the secret in SHORT has fewer than 32 bytes; use e.g. the output"
             + " of openssl rand -hex 32"), partner.lines());
   }
+
+  @Test
+  void namesThatBecomePathsMustReadTheSameInAUrl(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE)
+        .replace("\"support\": {", "\"sup port\": {")
+        .replace("\"siteA\": \"support\"", "\"siteA\": \"sup port\"")
+        .replace("\"requestsPerSecond\": 5},\n    \"dev\"",
+            "\"requestsPerSecond\": 5, \"webhooksUnsigned\": true},\n    \"dev\"")
+        .replace("\"siteB\": \"dev\",", "\"partnerB\": {\"url\": \"https://x.example.com/t\","
+            + " \"keyId\": \"k1\", \"keyEnv\": \"KEY\"},")
+        .replace("\"id\": \"support-to-dev\"", "\"id\": \"support to dev\""));
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef", "KEY",
+        "k".repeat(32));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
+
+    assertEquals(List.of(
+        file + ": $.synchronizations[0].sync.id: \"support to dev\" names the path"
+            + " /transport/<id> a partner service posts to: use letters, digits, '.', '_' and"
+            + " '-' only",
+        file + ": $.sites.sup port: the site's name names the path /webhooks/<name> its webhooks"
+            + " are posted to: use letters, digits, '.', '_' and '-' only"), f.lines());
+  }
 }
