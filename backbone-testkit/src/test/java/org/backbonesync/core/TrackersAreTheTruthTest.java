@@ -390,6 +390,45 @@ class TrackersAreTheTruthTest {
     assertPairedAsBefore(sync, 1);
   }
 
+  /**
+   * As above, with the edit alice made before B's pairing came back: A's row sent it naming no
+   * issue of B either. Both come again after the import; both are dropped at once, so the second
+   * does not wait for the first as a gap (with the partner down past the gap timeout it would
+   * have failed and blocked the pair).
+   */
+  @Test
+  void everyMessageSentBeforeThePairingDeliveredAgainAfterAnImportIsDroppedTogether() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks)).build();
+    sync.a("alice").create("Printer on fire");
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.advance(Duration.ofSeconds(1));
+    sync.a("alice").edit("PA-1", "priority", "High");
+    sync.poll("PA");
+    sync.runUntilQuiet();
+    List<SyncMessage> early = sync.events().events(RecordingListener.Type.SENT).stream()
+        .map(RecordingListener.Event::message)
+        .filter(m -> m.fromConnector().equals("PA") && m.partnerIssueKey() == null).toList();
+    assertEquals(2, early.size(), "the create and the edit, both naming no issue of B");
+    List<SyncInfo> rowsA = sync.syncInfoA();
+    List<SyncInfo> rowsB = sync.syncInfoB();
+    sync.restartOn(new InMemoryStores());
+    sync.engine().importSyncInformation("PA", exported(rowsA));
+    sync.engine().importSyncInformation("PB", exported(rowsB));
+    sync.advance(Duration.ofSeconds(30));
+    sync.b("bob").edit("PB-1", "priority", "Low");
+
+    early.forEach(m -> assertTrue(sync.engine().receiver("PB").receive(m)));
+    sync.apply("PB");
+
+    assertEquals(0, sync.stores().messages().incomingCount("PB"), "nothing waits as a gap");
+    sync.runUntilQuiet();
+    assertEquals("Low", sync.b().value("PB-1", "priority").asText(), "bob's edit on B");
+    assertEquals("Low", sync.a().value("PA-1", "priority").asText(), "bob's edit on A");
+    assertPairedAsBefore(sync, 1);
+  }
+
   /** Rows as an export gives them, to import. */
   private static List<SyncInfoImport> exported(List<SyncInfo> rows) {
     return rows.stream().map(r -> new SyncInfoImport(r.localIssueKey(), r.remoteIssueKey(),

@@ -179,6 +179,10 @@ final class IncomingQueue {
       if (verdict.stale() != null) {
         drop(message, verdict.stale());
         outcomes.add(new ApplyOutcome.Duplicate(message));
+        for (InboxEntry same : verdict.alsoStale()) {
+          drop(same.message(), verdict.stale());
+          outcomes.add(new ApplyOutcome.Duplicate(same.message()));
+        }
         return Next.DROPPED;
       }
       expected = verdict.expected();

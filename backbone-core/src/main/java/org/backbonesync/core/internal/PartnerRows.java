@@ -45,8 +45,15 @@ final class PartnerRows {
    * @param replaced whether that row replaces one the row talked with: our issue goes whole,
    *     and it counts ours from the next
    * @param expected the sequence id the pair's next message must have
+   * @param alsoStale other messages of the pair waiting in the inbox that are stale for the same
+   *     reason (dropped with it, so that none waits for it as a gap)
    */
-  record Verdict(String stale, boolean learns, boolean replaced, long expected) {}
+  record Verdict(String stale, boolean learns, boolean replaced, long expected,
+      List<InboxEntry> alsoStale) {
+    Verdict(String stale, boolean learns, boolean replaced, long expected) {
+      this(stale, learns, replaced, expected, List.of());
+    }
+  }
 
   private PartnerRows() {}
 
@@ -76,8 +83,15 @@ final class PartnerRows {
       // it (a create or a change that store applied already, delivered again or late), or the
       // partner's whole after its store was lost. Either way it is older than what the partner
       // row has now: talk with it and send our issue whole; it answers with its own.
+      // So is every other such message of that row waiting here: dropped together, none of
+      // them waits for the ones before as a gap until the partner's whole comes.
+      List<InboxEntry> same = queued.stream()
+          .filter(e -> !e.message().messageId().equals(message.messageId())
+              && e.message().senderEpoch() == sender && e.message().receiverEpoch() == 0
+              && e.message().partnerIssueKey() == null)
+          .toList();
       return new Verdict("it was sent, naming no issue of ours, to a row since imported: the"
-          + " partner row answers our issue whole with its own", true, true, 0);
+          + " partner row answers our issue whole with its own", true, true, 0, same);
     }
     if (addressed == 0 && beforeThisRow(row, message)) {
       return stale("it was sent, naming no issue of ours, by a row of the partner older than this"
