@@ -147,7 +147,13 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   }
 
   /** The HTTP port; {@code adminToken} null when the admin API is not served. */
-  record Server(String bindAddress, int port, String adminToken) {}
+  record Server(String bindAddress, int port, String adminToken) {
+    /** Without the token. */
+    @Override
+    public String toString() {
+      return "server " + bindAddress + ":" + port + (adminToken != null ? " with admin API" : "");
+    }
+  }
 
   /**
    * Reads and checks the file.

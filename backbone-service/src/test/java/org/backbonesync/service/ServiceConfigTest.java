@@ -1,6 +1,7 @@
 package org.backbonesync.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ class ServiceConfigTest {
     assertEquals(EXAMPLE.toAbsolutePath().getParent().resolve("backbone-data"),
         config.store().directory());
     assertEquals(8080, config.server().port());
+    assertFalse(config.toString().contains("0123456789abcdef"), "no admin token in " + config);
   }
 
   @Test
