@@ -60,6 +60,7 @@ public final class JiraSite {
         b.clock, b.sleeper::sleep,
         new JiraHttp.RetryPolicy(b.maxAttempts, b.baseBackoff, b.maxBackoff, b.maxRetryAfter),
         b.timeout, b.random, b.maxResponseBytes);
+    http.listener(b.requestListener);
     this.session = new JiraSession(http, b.flavour, b.quietWrites);
   }
 
@@ -126,6 +127,7 @@ public final class JiraSite {
     private Random random = new Random();
     private boolean allowInsecureHttp;
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private JiraRequestListener requestListener;
 
     private Builder(URI url) {
       if (url == null) {
@@ -268,6 +270,15 @@ public final class JiraSite {
     /** The random source of backoff jitter (tests fix a seed). */
     public Builder random(Random value) {
       this.random = Objects.requireNonNull(value, "random");
+      return this;
+    }
+
+    /**
+     * Tells a listener of every request and answer (for metrics: the Micrometer module's {@code
+     * MicrometerJiraListener}); none by default.
+     */
+    public Builder requestListener(JiraRequestListener value) {
+      this.requestListener = value;
       return this;
     }
 

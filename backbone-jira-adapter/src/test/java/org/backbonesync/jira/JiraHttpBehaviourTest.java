@@ -68,6 +68,37 @@ class JiraHttpBehaviourTest {
     return site.server.count(method, pathPart);
   }
 
+  /** What a metrics listener hears: every answer, by a bounded endpoint template, and 429s. */
+  @Test
+  void aRequestListenerHearsEveryAnswerAndEachRateLimitWithItsReason() {
+    List<String> heard = new java.util.ArrayList<>();
+    site(FakeJiraServer.Flavour.CLOUD, b -> b.requestListener(new JiraRequestListener() {
+      @Override
+      public void answered(String method, String endpoint, int status, Duration took) {
+        heard.add(method + " " + endpoint + " " + status);
+      }
+
+      @Override
+      public void rateLimited(String method, String endpoint, int status, String reason) {
+        heard.add("limited " + endpoint + " " + reason);
+      }
+    }));
+    String key = warmIssue();
+    heard.clear();
+    site.server.enqueue(Fault.rateLimited(1));
+    site.server.enqueue(Fault.status(429, Map.of("Retry-After", "1", "RateLimit-Reason",
+        "Jira Burst <script>"), ""));
+
+    site.tracker.issue(key);
+    site.tracker.addComment(key, "toner is low");
+
+    assertEquals(List.of(
+        "GET /rest/api/3/issue/{key} 429", "limited /rest/api/3/issue/{key} jira-burst-based",
+        "GET /rest/api/3/issue/{key} 429", "limited /rest/api/3/issue/{key} other",
+        "GET /rest/api/3/issue/{key} 200",
+        "POST /rest/api/3/issue/{key}/comment 201"), heard);
+  }
+
   @Test
   void a429IsRetriedAfterTheSecondsJiraAsksFor() {
     site(FakeJiraServer.Flavour.CLOUD, b -> { });

@@ -1,5 +1,7 @@
 package org.backbonesync.service;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,7 +102,7 @@ public final class ServiceMain {
 
   /** Signs in, checks the sync users and each synchronization against its projects; writes nothing. */
   private static int check(ServiceConfig config, PrintStream out) {
-    Sites sites = Sites.connect(config);
+    Sites sites = Sites.connect(config, null);
     for (ServiceConfig.Sync sync : config.synchronizations()) {
       for (ServiceConfig.Site site : sync.sites()) {
         out.println(site + ": signed in as " + sites.signedInUser(site));
@@ -121,8 +123,9 @@ public final class ServiceMain {
   }
 
   private static int once(ServiceConfig config, PrintStream out) throws InterruptedException {
-    Sites sites = Sites.connect(config);
-    SyncService service = SyncService.open(config, sites);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Sites sites = Sites.connect(config, registry);
+    SyncService service = SyncService.open(config, sites, registry);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop(STOP_WAIT),
         "backbone-stop"));
     long failed;
@@ -142,8 +145,9 @@ public final class ServiceMain {
   /** Runs until SIGTERM or SIGINT, then stops gracefully and returns {@value #OK}. */
   private static int continuous(ServiceConfig config) throws InterruptedException,
       java.io.IOException {
-    Sites sites = Sites.connect(config);
-    SyncService service = SyncService.open(config, sites);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Sites sites = Sites.connect(config, registry);
+    SyncService service = SyncService.open(config, sites, registry);
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM and SIGINT end the wait below, so the stop runs here and the exit code is 0
     // (a JVM ended by a signal exits 143 even when its hooks finish); the hook covers the rest

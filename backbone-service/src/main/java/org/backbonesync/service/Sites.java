@@ -1,11 +1,13 @@
 package org.backbonesync.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.jira.JiraException;
 import org.backbonesync.jira.JiraSite;
+import org.backbonesync.micrometer.MicrometerJiraListener;
 
 /**
  * The file's Jira sites, built and signed in to once each; a site shared by several
@@ -20,10 +22,11 @@ final class Sites {
   /**
    * Builds every site the synchronizations use and signs in to each.
    *
+   * @param registry where each site's requests are metered, tagged with its name; null for none
    * @throws ServiceFailure {@link ServiceMain#SITE} naming each site that cannot be reached or
    *     refuses the credentials, with its URL, one line each
    */
-  static Sites connect(ServiceConfig config) {
+  static Sites connect(ServiceConfig config, MeterRegistry registry) {
     Sites sites = new Sites();
     List<String> failures = new ArrayList<>();
     for (ServiceConfig.Sync sync : config.synchronizations()) {
@@ -33,6 +36,9 @@ final class Sites {
         }
         JiraSite.Builder b = JiraSite.builder(site.url()).credentials(site.credentials())
             .requestsPerSecond(site.requestsPerSecond()).allowInsecureHttp(site.allowInsecure());
+        if (registry != null) {
+          b.requestListener(new MicrometerJiraListener(registry, site.name()));
+        }
         if (site.flavour() != null) {
           b.flavour(site.flavour());
         }

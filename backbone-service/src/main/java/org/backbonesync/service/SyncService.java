@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,12 +110,12 @@ final class SyncService {
   /**
    * Opens the stores and builds an engine per synchronization, checking each against its sites.
    *
+   * @param registry the service's meters (the sites' requests are metered there too)
    * @throws ServiceFailure for configuration problems (with their paths in the file), a store
    *     that cannot be opened, or a site that cannot be read
    */
-  static SyncService open(ServiceConfig config, Sites sites) {
+  static SyncService open(ServiceConfig config, Sites sites, PrometheusMeterRegistry registry) {
     LoggingListener logs = new LoggingListener();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory named = r -> new Thread(r, "backbone-sync-" + threads.incrementAndGet());
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(

@@ -198,6 +198,11 @@ class SyncServiceIT {
       assertEquals(0, sample(metrics, "backbone_messages_processed_total", "PB",
           "failed_permanent"), metrics);
       assertTrue(sample(metrics, "backbone_messages_queued_total", "PA", null) >= 1, metrics);
+      assertTrue(Pattern.compile("backbone_jira_requests_total\\{endpoint=\"/rest/api/3/search/"
+          + "jql\",method=\"GET\",site=\"cloud\",status=\"200\"\\} [1-9]")
+          .matcher(metrics).find(), "the cloud site's searches, by endpoint; " + metrics);
+      assertFalse(Pattern.compile("backbone_jira_[a-z_]+\\{[^}]*P[AB]-[0-9]").matcher(metrics)
+          .find(), "no issue key in a Jira meter");
       assertTrue(sample(metrics, "backbone_messages_sent_total", "PA", null) >= 1, metrics);
       assertEquals(1, sample(metrics, "backbone_connector_healthy", "PB", null), metrics);
       assertTrue(metrics.contains("# TYPE backbone_messages_apply_latency_seconds"), metrics);

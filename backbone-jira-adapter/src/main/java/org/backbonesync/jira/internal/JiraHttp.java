@@ -35,6 +35,7 @@ import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraCredentials;
 import org.backbonesync.jira.JiraException;
 import org.backbonesync.jira.JiraRedirectException;
+import org.backbonesync.jira.JiraRequestListener;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.StrictJson;
 import org.slf4j.Logger;
@@ -100,6 +101,7 @@ public final class JiraHttp {
   private final Random jitter;
   private final long maxResponseBytes;
   private final AtomicLong requests = new AtomicLong();
+  private volatile JiraRequestListener listener;
 
   /**
    * @param client must not follow redirects itself ({@link HttpClient.Redirect#NEVER}): it would
@@ -125,6 +127,11 @@ public final class JiraHttp {
     this.timeout = timeout;
     this.jitter = jitter;
     this.maxResponseBytes = maxResponseBytes;
+  }
+
+  /** Tells {@code value} of every answer from now on; null for none. */
+  public void listener(JiraRequestListener value) {
+    this.listener = value;
   }
 
   /** HTTP requests sent so far, retries included. */
@@ -331,10 +338,32 @@ public final class JiraHttp {
     try {
       budget.acquire(clock, sleeper);
       requests.incrementAndGet();
-      return client.send(request, handler);
+      long sent = System.nanoTime();
+      HttpResponse<T> response = client.send(request, handler);
+      tell(request, response, Duration.ofNanos(System.nanoTime() - sent));
+      return response;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RetriableException(describe(request.method(), request.uri()) + " interrupted", e);
+    }
+  }
+
+  /** Tells the listener of an answer; a listener that throws is ignored. */
+  private void tell(HttpRequest request, HttpResponse<?> response, Duration took) {
+    if (listener == null) {
+      return;
+    }
+    String endpoint = JiraEndpoints.template(request.uri().getRawPath());
+    int status = response.statusCode();
+    try {
+      listener.answered(request.method(), endpoint, status, took);
+      var reason = response.headers().firstValue("RateLimit-Reason");
+      if (status == 429 || status == 503 && reason.isPresent()) {
+        listener.rateLimited(request.method(), endpoint, status, reason
+            .map(r -> r.matches("[a-z0-9-]{1,40}") ? r : "other").orElse("unknown"));
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("the request listener failed: {}", e.toString());
     }
   }
 
