@@ -70,6 +70,12 @@ public interface SyncListener {
       }
 
       @Override
+      public void resyncPage(String connectorKey, String taskId, long issuesDone,
+          long issuesTotal) {
+        forward(l -> l.resyncPage(connectorKey, taskId, issuesDone, issuesTotal));
+      }
+
+      @Override
       public void exportFailed(String connectorKey, String issueKey, String error) {
         forward(l -> l.exportFailed(connectorKey, issueKey, error));
       }
@@ -138,6 +144,17 @@ public interface SyncListener {
       }
     };
   }
+
+  /**
+   * A resync task finished a page of issues.
+   *
+   * @param issuesDone issues resynced so far
+   * @param issuesTotal how many issues the tracker counted when the task started (perhaps an
+   *     estimate), or -1 when it could not tell
+   * @since 0.2
+   */
+  default void resyncPage(String connectorKey, String taskId, long issuesDone,
+      long issuesTotal) {}
 
   /**
    * The outgoing queue looked for changed issues.

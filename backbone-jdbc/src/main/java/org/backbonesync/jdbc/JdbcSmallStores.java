@@ -107,9 +107,9 @@ final class JdbcSmallStores implements WatermarkStore {
           () -> new IllegalArgumentException("no task with id " + t.id()));
       int changed = db.run(c -> JdbcSyncInfoStore.update(c, "UPDATE bb_task SET finished = ?,"
           + " cancelled = ?, has_failed = ?, progress = ?, message = ?, completion_timestamp = ?,"
-          + " result_json = ?, failure_message = ? WHERE id = ?", t.finished(), t.cancelled(),
-          t.hasFailed(), t.progress(), t.message(), t.completionTimestamp(),
-          Json.write(t.result()), t.failureMessage(), id));
+          + " result_json = ?, failure_message = ?, request_json = ? WHERE id = ?", t.finished(),
+          t.cancelled(), t.hasFailed(), t.progress(), t.message(), t.completionTimestamp(),
+          Json.write(t.result()), t.failureMessage(), Json.write(t.request()), id));
       if (changed == 0) {
         throw new IllegalArgumentException("no task with id " + t.id());
       }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.OptionalLong;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.IssueChanges;
@@ -185,6 +187,29 @@ class JiraChangeDetectionTest {
 
     assertEquals(7, found.size());
     assertEquals(7, site.server.count("GET", "/search"), "8 keys: 1 + 2 + 2 + 2, not 9");
+  }
+
+  /** A resync's progress counts the matching issues: Cloud asks for it, Server reads a total. */
+  @Test
+  void theMatchingIssuesAreCountedInOneRequestOnBothFlavours() {
+    for (FakeJiraServer.Flavour flavour : FakeJiraServer.Flavour.values()) {
+      site(flavour, 100);
+      for (int i = 0; i < 5; i++) {
+        site.project.create("Issue " + i);
+      }
+      site.project.as("alice").edit("PA-2", "labels",
+          JsonNodeFactory.instance.arrayNode().add("sync"));
+      warmAndClear();
+
+      assertEquals(OptionalLong.of(5), site.tracker.countMatching(null), flavour
+          .toString());
+      assertEquals(OptionalLong.of(1), site.tracker.countMatching("labels = sync"));
+      assertEquals(2, site.server.requests().size(), flavour + ": one request per count");
+      assertEquals(flavour == FakeJiraServer.Flavour.CLOUD ? "POST" : "GET",
+          site.server.requests().get(0).method());
+      site.close();
+      site = null;
+    }
   }
 
   @Test

@@ -198,7 +198,10 @@ final class FakeJiraApi {
         json(ex, 200, p.length > 2 && p[2].equals("statuses") ? statuses() : project());
       }
       case "search" -> {
-        if (p.length > 1 && p[1].equals("jql") && cloud()) {
+        if (p.length > 1 && p[1].equals("approximate-count") && cloud()
+            && method.equals("POST")) {
+          json(ex, 200, approximateCount(as, body(ex)));
+        } else if (p.length > 1 && p[1].equals("jql") && cloud()) {
           json(ex, 200, search(as, q, true));
         } else if (p.length == 1 && !cloud()) {
           json(ex, 200, search(as, q, false));
@@ -415,6 +418,22 @@ final class FakeJiraApi {
   }
 
   // ------------------------------------------------------------------ search
+
+  /** Cloud's count of the issues a bounded JQL matches (the fake's is exact). */
+  private ObjectNode approximateCount(InMemoryIssueTracker as, JsonNode body) {
+    String jql = body.path("jql").asText("").trim();
+    if (jql.isEmpty()) {
+      throw new Answer(400, "Unbounded JQL queries are not allowed here. Please add a search "
+          + "restriction to your query.", Map.of());
+    }
+    Predicate<TrackedIssue> condition;
+    try {
+      condition = MiniJql.parse(jql, zone, as.user());
+    } catch (TrackerException e) {
+      throw new Answer(400, "Error in the JQL Query: " + e.getMessage(), Map.of());
+    }
+    return JSON.objectNode().put("count", as.allIssues().stream().filter(condition).count());
+  }
 
   private ObjectNode search(InMemoryIssueTracker as, Map<String, String> q, boolean tokens) {
     String jql = q.getOrDefault("jql", "");

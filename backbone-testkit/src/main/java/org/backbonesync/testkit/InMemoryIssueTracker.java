@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.backbonesync.spi.tracker.Attachment;
@@ -284,6 +285,17 @@ public final class InMemoryIssueTracker implements IssueTracker {
           .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
           .map(i -> new IssueChanges(i.snapshot(), i.changelogSince(sinceMillis)))
           .toList();
+    });
+  }
+
+  /** The exact count, recorded as the call {@code countMatching}. */
+  @Override
+  public OptionalLong countMatching(String jql) {
+    return call("countMatching", null, () -> {
+      java.util.function.Predicate<TrackedIssue> condition =
+          jql == null ? issue -> true : MiniJql.parse(jql);
+      return OptionalLong.of(project.issues.values().stream()
+          .filter(i -> jql == null || condition.test(i.snapshot())).count());
     });
   }
 

@@ -10,7 +10,7 @@ public final class RecordingListener implements SyncListener {
 
   /** Kinds of events, one per {@link SyncListener} method. */
   public enum Type {
-    POLLED, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, DUPLICATE, FAILED, RETRIED,
+    POLLED, RESYNC_PAGE, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, DUPLICATE, FAILED, RETRIED,
     SKIPPED
   }
 
@@ -57,7 +57,8 @@ public final class RecordingListener implements SyncListener {
   /** How many events happened, polls and repeated export failures not counted. */
   public synchronized int activity() {
     return (int) events.stream()
-        .filter(e -> e.type() != Type.POLLED && e.type() != Type.EXPORT_FAILED).count();
+        .filter(e -> e.type() != Type.POLLED && e.type() != Type.EXPORT_FAILED
+            && e.type() != Type.RESYNC_PAGE).count();
   }
 
   /** Forgets all events. */
@@ -68,6 +69,11 @@ public final class RecordingListener implements SyncListener {
   @Override
   public void polled(String connectorKey, int issuesFound, int messagesBuilt) {
     add(Type.POLLED, connectorKey, null, issuesFound + " found, " + messagesBuilt + " queued");
+  }
+
+  @Override
+  public void resyncPage(String connectorKey, String taskId, long issuesDone, long issuesTotal) {
+    add(Type.RESYNC_PAGE, connectorKey, null, issuesDone + " of " + issuesTotal);
   }
 
   @Override

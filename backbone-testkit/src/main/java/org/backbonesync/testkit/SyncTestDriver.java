@@ -341,6 +341,12 @@ public final class SyncTestDriver {
     }
 
     @Override
+    public void resyncPage(String key, String taskId, long done, long total) {
+      first.resyncPage(key, taskId, done, total);
+      second.resyncPage(key, taskId, done, total);
+    }
+
+    @Override
     public void exportFailed(String key, String issueKey, String error) {
       first.exportFailed(key, issueKey, error);
       second.exportFailed(key, issueKey, error);

@@ -10,8 +10,12 @@ import java.util.List;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
+import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.RecordingListener;
+import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 
 /** A resync sends current values again, as an asynchronous task that can be followed. */
@@ -156,7 +160,7 @@ class ResyncTest {
     assertTrue(ended.finished());
     assertTrue(ended.cancelled());
     assertEquals(33, ended.progress());
-    assertEquals("Resync cancelled after 1 of 3 issues", ended.message());
+    assertEquals("Resync cancelled after 1 of about 3 issues", ended.message());
     assertEquals(1, ended.result().path("sent").asInt());
   }
 
@@ -193,6 +197,56 @@ class ResyncTest {
     assertEquals(1, done.result().path("failed").asInt());
     assertEquals("PA-2", done.result().path("failures").get(0).path("issueKey").asText());
     assertEquals("Resync of 3 issues finished, 1 failed", done.message());
+  }
+
+  /**
+   * Page by page: progress and a listener event after each page (against the tracker's count,
+   * from the first page), and a process that dies mid-resync resumes after its last page done:
+   * the issues of the pages before are not read or sent again.
+   */
+  @Test
+  void aResyncGoesPageByPageAndResumesAfterItsLastPageDone() {
+    SyncTestDriver paged = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks).pollPageSize(2)).build();
+    for (int i = 1; i <= 5; i++) {
+      paged.a("alice").create("issue " + i);
+    }
+    paged.runUntilQuiet();
+    int[] searches = {0};
+    paged.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("findUpdatedSince") && ++searches[0] == 3) {
+          throw new SimulatedCrash("the process dies reading the third page");
+        }
+      }
+    });
+    paged.events().clear();
+
+    AsyncTask started = paged.engine().resync("PA", ResyncRequest.all(), "admin");
+    assertThrows(SimulatedCrash.class, tasks::runAll);
+
+    AsyncTask midway = paged.engine().task(started.id()).orElseThrow();
+    assertFalse(midway.finished());
+    assertEquals(80, midway.progress(), "4 of 5 after two pages");
+    assertEquals("Resynced 4 of about 5 issues", midway.message());
+    assertEquals(List.of("2 of 5", "4 of 5"), paged.events()
+        .events(RecordingListener.Type.RESYNC_PAGE).stream().map(e -> e.detail()).toList());
+    assertEquals(4, paged.events().count(RecordingListener.Type.QUEUED, "PA"));
+
+    paged.a().intercept(null);
+    paged.events().clear();
+    paged.restart();
+    paged.engine().resumeTasks();
+    tasks.runAll();
+
+    AsyncTask done = paged.engine().task(started.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertEquals(100, done.progress());
+    assertEquals(5, done.result().path("issues").asInt(), "the five, each once");
+    assertEquals(5, done.result().path("sent").asInt());
+    assertEquals(1, paged.events().count(RecordingListener.Type.QUEUED, "PA"),
+        "only the last page's issue was sent after the restart");
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.Comment;
@@ -34,9 +35,30 @@ final class StubTracker implements IssueTracker {
   private int nextIssue;
   long writes;
 
+  /** With a count: a project of that many issues, searched page by page (for a resync). */
+  private final int projectSize;
+
   StubTracker(String project, int changedPerPoll) {
+    this(project, changedPerPoll, 0);
+  }
+
+  private StubTracker(String project, int changedPerPoll, int projectSize) {
     this.project = project;
     this.changedPerPoll = changedPerPoll;
+    this.projectSize = projectSize;
+  }
+
+  /**
+   * A project of {@code size} issues made up as they are read: each search pages through them
+   * by the token (nothing is kept), and the count is exact.
+   */
+  static StubTracker ofSize(String project, int size) {
+    return new StubTracker(project, 0, size);
+  }
+
+  @Override
+  public OptionalLong countMatching(String jql) {
+    return projectSize > 0 ? OptionalLong.of(projectSize) : OptionalLong.empty();
   }
 
   @Override
@@ -61,6 +83,9 @@ final class StubTracker implements IssueTracker {
   /** The issues of this poll: the first {@code changedPerPoll} issues, each changed again. */
   @Override
   public ChangePage findUpdatedSince(long since, String jql, int maxResults, String token) {
+    if (projectSize > 0) {
+      return page(token == null ? 0 : Integer.parseInt(token), maxResults);
+    }
     tick++;
     List<IssueChanges> page = new ArrayList<>(changedPerPoll);
     JsonNodeFactory json = JsonNodeFactory.instance;
@@ -80,6 +105,20 @@ final class StubTracker implements IssueTracker {
           List.of(new ChangelogEntry(String.valueOf(tick), "alice", t, items))));
     }
     return new ChangePage(page, null);
+  }
+
+  /** Issues {@code from + 1} on of a project of {@link #projectSize}, made up now. */
+  private ChangePage page(int from, int size) {
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    List<IssueChanges> page = new ArrayList<>(size);
+    int to = Math.min(projectSize, from + size);
+    for (int i = from + 1; i <= to; i++) {
+      TrackedIssue issue = new TrackedIssue(project + "-" + i, "Task", "alice", 1, 1 + i, null,
+          Map.of("summary", json.textNode("Issue " + i + " of a large project"),
+              "priority", json.textNode(i % 2 == 0 ? "High" : "Low")));
+      page.add(new IssueChanges(issue, List.of()));
+    }
+    return new ChangePage(page, to < projectSize ? String.valueOf(to) : null);
   }
 
   @Override

@@ -91,7 +91,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     Events events = new Events(listener);
     this.clock = clock;
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
-        settings.pollPageSize());
+        settings.pollPageSize(), events);
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
     Map<String, Inbox> receivers = new LinkedHashMap<>();
     Map<String, LateBoundTransport> direct = new LinkedHashMap<>();

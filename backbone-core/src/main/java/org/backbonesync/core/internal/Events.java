@@ -29,6 +29,12 @@ final class Events implements SyncListener {
   }
 
   @Override
+  public void resyncPage(String connectorKey, String taskId, long issuesDone, long issuesTotal) {
+    safely("resyncPage",
+        () -> listener.resyncPage(connectorKey, taskId, issuesDone, issuesTotal));
+  }
+
+  @Override
   public void exportFailed(String connectorKey, String issueKey, String error) {
     safely("exportFailed", () -> listener.exportFailed(connectorKey, issueKey, error));
   }

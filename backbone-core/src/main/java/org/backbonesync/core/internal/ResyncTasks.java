@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs resyncs as asynchronous tasks on the task executor: selects the connector's issues that
- * match its JQL and the caller's, sends each one's current values, and records progress in the
- * task store after every issue, so that a task can be followed, cancelled between two issues, and
- * resumed (from the start) after a restart.
+ * Runs resyncs as asynchronous tasks on the task executor: pages through the connector's issues
+ * that match its JQL and the caller's, sends each one's current values, and records progress and
+ * where to resume in the task store after every page, so that a task can be followed from its
+ * first page, cancelled between two issues, and resumed after a restart after its last page done.
  */
 final class ResyncTasks {
   private static final Logger log = LoggerFactory.getLogger(ResyncTasks.class);
@@ -36,14 +36,16 @@ final class ResyncTasks {
   private final Clock clock;
   private final Executor executor;
   private final int pageSize;
+  private final Events events;
 
   ResyncTasks(SyncConfiguration configuration, Stores stores, Clock clock, Executor executor,
-      int pageSize) {
+      int pageSize, Events events) {
     this.configuration = configuration;
     this.stores = stores;
     this.clock = clock;
     this.executor = executor;
     this.pageSize = pageSize;
+    this.events = events;
   }
 
   /** Checks the request, stores the task and hands it to the executor; returns it at once. */
@@ -65,7 +67,7 @@ final class ResyncTasks {
     return task;
   }
 
-  /** Resumes an unfinished task after a restart, from the start. */
+  /** Resumes an unfinished task after a restart, from the page after the last one done. */
   void resume(AsyncTask task, Connector connector, Resender resender) {
     JsonNode r = task.request();
     List<String> ids = new ArrayList<>();
@@ -80,7 +82,8 @@ final class ResyncTasks {
           "Resync could not be resumed"));
       return;
     }
-    log.info("{}: resuming resync task {} from the start", connector.key(), task.id());
+    log.info("{}: resuming resync task {} after its last page done", connector.key(),
+        task.id());
     executor.execute(() -> run(task.id(), connector, resender, plan));
   }
 
@@ -126,68 +129,144 @@ final class ResyncTasks {
     return new Plan(JqlScope.narrow(connector.config.jql(), request.jql()), chosen);
   }
 
-  private void run(String taskId, Connector connector, Resender resender, Plan plan) {
-    List<TrackedIssue> issues = new ArrayList<>();
-    try {
-      String token = null;
-      do {
-        ChangePage page = connector.tracker.findUpdatedSince(0, plan.jql(), pageSize, token);
-        page.issues().stream().map(IssueChanges::issue).forEach(issues::add);
-        token = page.nextPageToken();
-      } while (token != null);
-    } catch (RuntimeException e) {
-      end(taskId, false, null, "selecting issues failed: " + e.getMessage(), "Resync failed");
-      return;
-    }
-    int sent = 0;
-    int unchanged = 0;
-    int outside = 0;
+  /** At most this many failures are listed in a task (all are counted). */
+  private static final int LISTED_FAILURES = 100;
+
+  /**
+   * What a resync has done, kept in its task's request after every page, so that a task resumed
+   * after a restart goes on from the page after the last one done.
+   */
+  private static final class Done {
+    String token;
+    long issues;
+    long sent;
+    long unchanged;
+    long outside;
+    long failed;
     ArrayNode failures = JSON.arrayNode();
-    for (int i = 0; i < issues.size(); i++) {
-      AsyncTask current = stores.tasks().find(taskId).orElseThrow();
-      if (current.cancelled()) {
-        end(taskId, true, result(issues.size(), sent, unchanged, outside, failures),
-            null, "Resync cancelled after " + i + " of " + issues.size() + " issues");
-        return;
+
+    static Done from(JsonNode resume) {
+      Done d = new Done();
+      if (resume != null && resume.isObject()) {
+        d.token = resume.hasNonNull("token") ? resume.get("token").asText() : null;
+        d.issues = resume.path("issues").asLong();
+        d.sent = resume.path("sent").asLong();
+        d.unchanged = resume.path("notSent").asLong();
+        d.outside = resume.path("outsideProject").asLong();
+        d.failed = resume.path("failed").asLong();
+        resume.path("failures").forEach(d.failures::add);
       }
-      TrackedIssue issue = issues.get(i);
-      try (LogContext step = LogContext.connector(connector);
-          LogContext about = LogContext.issue(issue.key())) {
-        switch (resender.resync(issue, plan.mappingIds())) {
-          case SENT -> sent++;
-          case OUT_OF_PROJECT -> {
-            outside++;
-            log.warn("{}: resync skipped {}: not in project {}", connector.key(), issue.key(),
-                connector.config.projectKey());
-          }
-          default -> unchanged++;
-        }
-      } catch (RuntimeException e) {
-        failures.addObject().put("issueKey", issue.key())
-            .put("error", String.valueOf(e.getMessage()));
-      }
-      int done = i + 1;
-      // Read again: a cancel may have been recorded while the issue was being sent.
-      stores.inTransaction(() -> {
-        AsyncTask latest = stores.tasks().find(taskId).orElseThrow();
-        stores.tasks().update(latest.withProgress(done * 100 / issues.size(),
-            "Resynced " + done + " of " + issues.size() + " issues"));
-      });
+      return d;
     }
-    end(taskId, false, result(issues.size(), sent, unchanged, outside, failures), null,
-        "Resync of " + issues.size() + " issues finished" + (failures.isEmpty() ? ""
-            : ", " + failures.size() + " failed"));
+
+    ObjectNode write() {
+      ObjectNode r = JSON.objectNode();
+      r.put("token", token);
+      r.put("issues", issues);
+      r.put("sent", sent);
+      r.put("notSent", unchanged);
+      r.put("outsideProject", outside);
+      r.put("failed", failed);
+      r.set("failures", failures);
+      return r;
+    }
   }
 
-  private static JsonNode result(int issues, int sent, int unchanged, int outside,
-      ArrayNode failures) {
+  /**
+   * Resyncs page by page: each page of the search is sent and recorded before the next is read,
+   * so memory holds one page whatever the project's size, progress shows from the first page
+   * (against the tracker's count, when it can tell), and a restart resumes after the last page
+   * recorded.
+   */
+  private void run(String taskId, Connector connector, Resender resender, Plan plan) {
+    AsyncTask task = stores.tasks().find(taskId).orElseThrow();
+    Done done = Done.from(task.request().get("resume"));
+    long total = connector.tracker.countMatching(plan.jql()).orElse(-1);
+    try {
+      do {
+        ChangePage page;
+        try {
+          page = connector.tracker.findUpdatedSince(0, plan.jql(), pageSize, done.token);
+        } catch (RuntimeException e) {
+          end(taskId, false, result(done), "selecting issues failed: " + e.getMessage(),
+              "Resync failed");
+          return;
+        }
+        for (IssueChanges changes : page.issues()) {
+          AsyncTask now = stores.tasks().find(taskId).orElseThrow();
+          if (now.cancelled()) {
+            stores.tasks().update(now.withProgress(percent(done, total), now.message()));
+            end(taskId, true, result(done), null, "Resync cancelled after " + done.issues
+                + of(total) + " issues");
+            return;
+          }
+          resyncOne(connector, resender, plan, changes.issue(), done);
+        }
+        done.token = page.nextPageToken();
+        record(taskId, done, total, connector.key());
+      } while (done.token != null);
+    } catch (RuntimeException e) {
+      end(taskId, false, result(done), "resync stopped: " + e.getMessage(), "Resync failed");
+      return;
+    }
+    end(taskId, false, result(done), null, "Resync of " + done.issues + " issues finished"
+        + (done.failed == 0 ? "" : ", " + done.failed + " failed"));
+  }
+
+  /** How far: against the count, kept under 100 until the end; 0 when it is not known. */
+  private static int percent(Done done, long total) {
+    return total <= 0 ? 0 : (int) Math.min(99, done.issues * 100 / total);
+  }
+
+  private static String of(long total) {
+    return total < 0 ? "" : " of about " + total;
+  }
+
+  private void resyncOne(Connector connector, Resender resender, Plan plan, TrackedIssue issue,
+      Done done) {
+    try (LogContext step = LogContext.connector(connector);
+        LogContext about = LogContext.issue(issue.key())) {
+      switch (resender.resync(issue, plan.mappingIds())) {
+        case SENT -> done.sent++;
+        case OUT_OF_PROJECT -> {
+          done.outside++;
+          log.warn("{}: resync skipped {}: not in project {}", connector.key(), issue.key(),
+              connector.config.projectKey());
+        }
+        default -> done.unchanged++;
+      }
+    } catch (RuntimeException e) {
+      done.failed++;
+      if (done.failures.size() < LISTED_FAILURES) {
+        done.failures.addObject().put("issueKey", issue.key())
+            .put("error", String.valueOf(e.getMessage()));
+      }
+    }
+    done.issues++;
+  }
+
+  /** Records a page done: progress, and where to resume, in one transaction. */
+  private void record(String taskId, Done done, long total, String connectorKey) {
+    int percent = percent(done, total);
+    stores.inTransaction(() -> {
+      // read again: a cancel may have been recorded while the page was being sent
+      AsyncTask latest = stores.tasks().find(taskId).orElseThrow();
+      ObjectNode request = latest.request().deepCopy();
+      request.set("resume", done.write());
+      stores.tasks().update(latest.withRequest(request).withProgress(percent,
+          "Resynced " + done.issues + of(total) + " issues"));
+    });
+    events.resyncPage(connectorKey, taskId, done.issues, total);
+  }
+
+  private static JsonNode result(Done done) {
     ObjectNode r = JSON.objectNode();
-    r.put("issues", issues);
-    r.put("sent", sent);
-    r.put("notSent", unchanged);
-    r.put("outsideProject", outside);
-    r.put("failed", failures.size());
-    r.set("failures", failures);
+    r.put("issues", done.issues);
+    r.put("sent", done.sent);
+    r.put("notSent", done.unchanged);
+    r.put("outsideProject", done.outside);
+    r.put("failed", done.failed);
+    r.set("failures", done.failures);
     return r;
   }
 

@@ -4,6 +4,7 @@ import static org.backbonesync.jira.internal.JiraSession.encode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraException;
@@ -308,6 +310,31 @@ public final class JiraProject implements IssueTracker {
     out.sort(Comparator.comparingLong(Attachment::created)
         .thenComparingLong(a -> numeric(a.id())));
     return out;
+  }
+
+  /**
+   * Cloud: {@code POST /search/approximate-count}; Server: the {@code total} of a search for one
+   * issue key. Any failure is "cannot tell" (logged at debug): a count only shows progress.
+   */
+  @Override
+  public OptionalLong countMatching(String jql) {
+    String query = "project = \"" + projectKey + "\""
+        + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")");
+    try {
+      if (cloud()) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("jql", query);
+        JsonNode count = http.json("POST", api() + "/search/approximate-count", body, null)
+            .path("count");
+        return count.canConvertToLong() && count.asLong() >= 0
+            ? OptionalLong.of(count.asLong()) : OptionalLong.empty();
+      }
+      JsonNode total = search(query, 1, null, "key", false).path("total");
+      return total.canConvertToLong() && total.asLong() >= 0
+          ? OptionalLong.of(total.asLong()) : OptionalLong.empty();
+    } catch (RuntimeException e) {
+      log.debug("{}: issues not counted: {}", projectKey, e.getMessage());
+      return OptionalLong.empty();
+    }
   }
 
   private JsonNode search(String jql, int maxResults, String pageToken, String fields,

@@ -59,6 +59,12 @@ public record AsyncTask(
         failure, request);
   }
 
+  /** This task with its request written again (a resync keeps where to resume in it). */
+  public AsyncTask withRequest(JsonNode value) {
+    return new AsyncTask(id, connectorKey, owner, startTimestamp, finished, cancelled, hasFailed,
+        progress, message, completionTimestamp, result, failureMessage, value);
+  }
+
   /** This task, asked to stop (it stops between two issues). */
   public AsyncTask withCancelRequested() {
     return new AsyncTask(id, connectorKey, owner, startTimestamp, finished, true, hasFailed,

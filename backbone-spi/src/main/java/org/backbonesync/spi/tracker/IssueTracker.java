@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -81,6 +82,19 @@ public interface IssueTracker {
       token = page.nextPageToken();
     } while (token != null && found.size() < wanted.size());
     return found;
+  }
+
+  /**
+   * How many issues of the project match a condition, perhaps estimated, for a resync's progress
+   * from its first page (Jira Cloud: {@code POST /rest/api/3/search/approximate-count}; Server:
+   * the {@code total} of a search). Empty when the tracker cannot tell cheaply (the default); a
+   * failure to count is empty too, never an error of the resync.
+   *
+   * @param jql an extra condition, or null for the whole project
+   * @since 0.2
+   */
+  default OptionalLong countMatching(String jql) {
+    return OptionalLong.empty();
   }
 
   /**

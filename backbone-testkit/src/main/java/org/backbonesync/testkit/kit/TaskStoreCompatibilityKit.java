@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import org.backbonesync.spi.store.AsyncTask;
@@ -61,5 +62,20 @@ public abstract class TaskStoreCompatibilityKit {
     assertEquals(List.of(one.id()), store.unfinished().stream().map(AsyncTask::id).toList());
     assertThrows(IllegalArgumentException.class,
         () -> store.update(task("PA").withProgress(1, "x")));
+  }
+
+  /** A resync keeps where to resume in its request, written with its progress. */
+  @Test
+  void anUpdatedRequestIsKept() {
+    AsyncTask one = store.insert(task("PA"));
+    ObjectNode request = ((ObjectNode) one.request()).deepCopy();
+    request.putObject("resume").put("token", "200").put("issues", 200);
+
+    store.update(one.withRequest(request).withProgress(20, "200 of about 1000 issues"));
+
+    AsyncTask read = store.find(one.id()).orElseThrow();
+    assertEquals("200", read.request().path("resume").path("token").asText());
+    assertEquals("component = A", read.request().path("jql").asText(), "the rest kept");
+    assertEquals(20, read.progress());
   }
 }
