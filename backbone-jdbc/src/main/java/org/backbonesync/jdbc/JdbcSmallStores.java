@@ -105,8 +105,9 @@ final class JdbcSmallStores implements WatermarkStore {
     public void update(AsyncTask t) {
       long id = parse(t.id()).orElseThrow(
           () -> new IllegalArgumentException("no task with id " + t.id()));
+      // a cancel, once stored, stays: an update from a copy read before it does not clear it
       int changed = db.run(c -> JdbcSyncInfoStore.update(c, "UPDATE bb_task SET finished = ?,"
-          + " cancelled = ?, has_failed = ?, progress = ?, message = ?, completion_timestamp = ?,"
+          + " cancelled = (cancelled OR ?), has_failed = ?, progress = ?, message = ?, completion_timestamp = ?,"
           + " result_json = ?, failure_message = ?, request_json = ? WHERE id = ?", t.finished(),
           t.cancelled(), t.hasFailed(), t.progress(), t.message(), t.completionTimestamp(),
           Json.write(t.result()), t.failureMessage(), Json.write(t.request()), id));

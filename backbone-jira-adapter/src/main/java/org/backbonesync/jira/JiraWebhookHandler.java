@@ -135,8 +135,13 @@ public final class JiraWebhookHandler {
       return refuse(400, "webhookEvent is missing");
     }
     JsonNode timestamp = event.path("timestamp");
-    if (timestamp.isIntegralNumber()) {
-      long off = Math.abs(clock.millis() - timestamp.asLong());
+    if (secret != null && !timestamp.canConvertToLong()) {
+      // signed but unstamped: once its digest was forgotten it could be replayed for good
+      return refuse(400, "timestamp is missing: a signed delivery carries the time Jira sent it");
+    }
+    if (timestamp.canConvertToLong()) {
+      long off = Math.abs(Math.max(-Long.MAX_VALUE / 2,
+          Math.min(Long.MAX_VALUE / 2, clock.millis() - timestamp.asLong())));
       if (off > maxAge.toMillis()) {
         return refuse(400, "timestamp " + timestamp.asLong() + " is " + off / 1000
             + " s from this side's clock; deliveries further than " + maxAge.toSeconds()

@@ -145,6 +145,11 @@ class JiraWebhookHandlerTest {
     assertEquals("timestamp 1767256000000 is 2000 s from this side's clock; deliveries further"
         + " than 900 s are not taken (maxAge)", refused.body());
     assertEquals(400, signed(ahead, null).status());
+    JiraWebhookHandler.Response unstamped = signed(issueUpdated("PA-7")
+        .replace("\"timestamp\":1767258000000,", ""), null);
+    assertEquals(400, unstamped.status());
+    assertEquals("timestamp is missing: a signed delivery carries the time Jira sent it",
+        unstamped.body());
     assertTrue(pa.nothing());
     assertEquals(202, signed(issueUpdated("PA-7").replace("1767258000000", "1767257500000"),
         null).status(), "500 s old: within 15 minutes");

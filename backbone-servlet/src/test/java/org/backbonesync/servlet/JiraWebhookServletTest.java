@@ -57,7 +57,8 @@ class JiraWebhookServletTest {
     return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static final String EDITED = "{\"webhookEvent\":\"jira:issue_updated\","
+  private static final String EDITED = "{\"timestamp\":" + System.currentTimeMillis()
+      + ",\"webhookEvent\":\"jira:issue_updated\","
       + "\"user\":{\"accountId\":\"alice\"},\"issue\":{\"id\":\"10001\",\"key\":\"PA-1\"}}";
 
   @Test

@@ -888,10 +888,13 @@ public final class InMemoryStores implements Stores {
     @Override
     public void update(AsyncTask task) {
       inTransaction(() -> {
-        if (!byId.containsKey(task.id())) {
+        AsyncTask stored = byId.get(task.id());
+        if (stored == null) {
           throw new IllegalArgumentException("no task with id " + task.id());
         }
-        put(byId, task.id(), task);
+        // a cancel, once stored, stays: an update from a copy read before it does not clear it
+        put(byId, task.id(), stored.cancelled() && !task.cancelled()
+            ? task.withCancelRequested() : task);
       });
     }
 

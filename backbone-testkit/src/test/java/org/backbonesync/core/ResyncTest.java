@@ -249,6 +249,50 @@ class ResyncTest {
         "only the last page's issue was sent after the restart");
   }
 
+  /**
+   * A service that stops interrupts its task thread; the Jira calls then fail as interrupted.
+   * That is not the resync failing: the task stays unfinished at its last page recorded, with no
+   * issue counted as failed, and is resumed at the next start.
+   */
+  @Test
+  void aResyncInterruptedByAStoppingProcessIsResumedNotFailed() {
+    SyncTestDriver paged = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks).pollPageSize(2)).build();
+    for (int i = 1; i <= 5; i++) {
+      paged.a("alice").create("issue " + i);
+    }
+    paged.runUntilQuiet();
+    int[] searches = {0};
+    paged.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("findUpdatedSince") && ++searches[0] == 2) {
+          Thread.currentThread().interrupt(); // shutdownNow() while it reads the second page
+          throw new SyncException("GET /rest/api/3/search/jql interrupted");
+        }
+      }
+    });
+
+    AsyncTask started = paged.engine().resync("PA", ResyncRequest.all(), "admin");
+    try {
+      tasks.runAll();
+    } finally {
+      Thread.interrupted(); // (the test's thread goes on)
+    }
+
+    AsyncTask stopped = paged.engine().task(started.id()).orElseThrow();
+    assertFalse(stopped.finished(), "not failed: " + stopped.failureMessage());
+    assertEquals(40, stopped.progress());
+    paged.a().intercept(null);
+    paged.restart();
+    paged.engine().resumeTasks();
+    tasks.runAll();
+    AsyncTask done = paged.engine().task(started.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertEquals(5, done.result().path("issues").asInt());
+    assertEquals(0, done.result().path("failed").asInt());
+  }
+
   @Test
   void anUnfinishedTaskIsResumedAfterARestart() {
     givenDriftedPartners();

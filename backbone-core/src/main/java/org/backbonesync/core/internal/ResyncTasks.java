@@ -143,6 +143,8 @@ final class ResyncTasks {
     long unchanged;
     long outside;
     long failed;
+    /** The count the progress is shown against, kept from the first run: -1 unknown, 0 unset. */
+    long total;
     ArrayNode failures = JSON.arrayNode();
 
     static Done from(JsonNode resume) {
@@ -154,6 +156,7 @@ final class ResyncTasks {
         d.unchanged = resume.path("notSent").asLong();
         d.outside = resume.path("outsideProject").asLong();
         d.failed = resume.path("failed").asLong();
+        d.total = resume.path("total").asLong();
         resume.path("failures").forEach(d.failures::add);
       }
       return d;
@@ -167,6 +170,7 @@ final class ResyncTasks {
       r.put("notSent", unchanged);
       r.put("outsideProject", outside);
       r.put("failed", failed);
+      r.put("total", total);
       r.set("failures", failures);
       return r;
     }
@@ -179,15 +183,48 @@ final class ResyncTasks {
    * recorded.
    */
   private void run(String taskId, Connector connector, Resender resender, Plan plan) {
+    try {
+      runPages(taskId, connector, resender, plan);
+    } catch (Stopped e) {
+      // the process is stopping: the task stays unfinished at its last page recorded, and the
+      // next start resumes it there
+      log.info("{}: resync task {} stopped with the process; resumed at the next start",
+          connector.key(), taskId);
+    } catch (RuntimeException | Error e) {
+      log.error("{}: resync task {} broke off; it is resumed at the next start",
+          connector.key(), taskId, e);
+      throw e;
+    }
+  }
+
+  /** Thrown when the task's thread is interrupted (the process stops): not a failure. */
+  private static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static void stopIfInterrupted() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new Stopped();
+    }
+  }
+
+  private void runPages(String taskId, Connector connector, Resender resender, Plan plan) {
     AsyncTask task = stores.tasks().find(taskId).orElseThrow();
     Done done = Done.from(task.request().get("resume"));
-    long total = connector.tracker.countMatching(plan.jql()).orElse(-1);
+    long total = done.total != 0 ? done.total
+        : connector.tracker.countMatching(plan.jql()).orElse(-1);
+    done.total = total;
     try {
       do {
         ChangePage page;
         try {
           page = connector.tracker.findUpdatedSince(0, plan.jql(), pageSize, done.token);
         } catch (RuntimeException e) {
+          stopIfInterrupted();
           end(taskId, false, result(done), "selecting issues failed: " + e.getMessage(),
               "Resync failed");
           return;
@@ -205,7 +242,10 @@ final class ResyncTasks {
         done.token = page.nextPageToken();
         record(taskId, done, total, connector.key());
       } while (done.token != null);
+    } catch (Stopped e) {
+      throw e;
     } catch (RuntimeException e) {
+      stopIfInterrupted();
       end(taskId, false, result(done), "resync stopped: " + e.getMessage(), "Resync failed");
       return;
     }
@@ -236,10 +276,12 @@ final class ResyncTasks {
         default -> done.unchanged++;
       }
     } catch (RuntimeException e) {
+      stopIfInterrupted(); // not the issue's failure: the page is resynced again at resume
       done.failed++;
       if (done.failures.size() < LISTED_FAILURES) {
+        String error = String.valueOf(e.getMessage());
         done.failures.addObject().put("issueKey", issue.key())
-            .put("error", String.valueOf(e.getMessage()));
+            .put("error", error.length() > 300 ? error.substring(0, 300) + "..." : error);
       }
     }
     done.issues++;
@@ -253,8 +295,9 @@ final class ResyncTasks {
       AsyncTask latest = stores.tasks().find(taskId).orElseThrow();
       ObjectNode request = latest.request().deepCopy();
       request.set("resume", done.write());
-      stores.tasks().update(latest.withRequest(request).withProgress(percent,
-          "Resynced " + done.issues + of(total) + " issues"));
+      stores.tasks().update(latest.withRequest(request).withProgress(
+          Math.max(percent, latest.progress()), "Resynced " + done.issues + of(total)
+              + " issues"));
     });
     events.resyncPage(connectorKey, taskId, done.issues, total);
   }

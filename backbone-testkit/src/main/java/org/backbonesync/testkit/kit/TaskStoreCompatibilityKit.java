@@ -64,6 +64,19 @@ public abstract class TaskStoreCompatibilityKit {
         () -> store.update(task("PA").withProgress(1, "x")));
   }
 
+  /** A resync's page, written from a copy read before an admin's cancel, keeps the cancel. */
+  @Test
+  void aCancelIsNotClearedByAnUpdateFromAnOlderCopy() {
+    AsyncTask read = store.insert(task("PA"));
+    store.update(read.withCancelRequested());
+
+    store.update(read.withProgress(40, "4 of 10 issues"));
+
+    AsyncTask now = store.find(read.id()).orElseThrow();
+    assertTrue(now.cancelled());
+    assertEquals(40, now.progress());
+  }
+
   /** A resync keeps where to resume in its request, written with its progress. */
   @Test
   void anUpdatedRequestIsKept() {
