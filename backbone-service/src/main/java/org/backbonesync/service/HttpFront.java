@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.backbonesync.core.AdminRequest;
@@ -34,6 +37,10 @@ final class HttpFront {
   private static final String ADMIN = "/admin";
   private static final String WEBHOOKS = "/webhooks/";
   private static final String TRANSPORT = "/transport/";
+  /** How long one request (headers and body) may take to arrive. */
+  private static final int MAX_REQUEST_SECONDS = 20;
+  /** Requests served at once; more are refused (closed), not queued. */
+  private static final int MAX_THREADS = 64;
   /** Who a valid bearer token is to the admin API; the authorizer lets only them in. */
   private static final String OPERATOR = "operator";
   /** What {@code PrometheusMeterRegistry.scrape()} writes: the Prometheus text format 0.0.4. */
@@ -53,17 +60,28 @@ final class HttpFront {
    */
   static HttpFront start(ServiceConfig.Server config, SyncService service, Sites sites)
       throws IOException {
+    // A request (headers and body) gets at most this long: a client that sends slowly, or not
+    // at all, is cut off instead of holding a thread for good. Read once, when the JDK's first
+    // HttpServer starts; an operator's -D setting wins.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+    }
     HttpServer server = HttpServer.create(
         new InetSocketAddress(config.bindAddress(), config.port()), 0);
     AtomicInteger threads = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "backbone-http-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    // Idle threads cost nothing and go after a minute; past the limit a connection is refused
+    // (closed), never queued behind slow ones.
+    ExecutorService executor = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "backbone-http-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
     server.setExecutor(executor);
-    server.createContext("/health", exchange -> health(exchange, service));
-    server.createContext("/metrics", exchange -> metrics(exchange, service));
+    server.createContext("/health", exchange -> exact(exchange,
+        List.of("/health", "/health/live", "/health/ready"), () -> health(exchange, service)));
+    server.createContext("/metrics", exchange -> exact(exchange, List.of("/metrics"),
+        () -> metrics(exchange, service)));
     if (config.adminToken() != null) {
       SyncAdmin.Builder admin = SyncAdmin.builder()
           .authorizer((caller, operation, connector) -> OPERATOR.equals(caller));
@@ -100,8 +118,15 @@ final class HttpFront {
 
   private static void admin(HttpExchange exchange, SyncAdminHandler handler, byte[] expected)
       throws IOException {
+    String raw = exchange.getRequestURI().getRawPath();
+    if (!raw.equals(ADMIN) && !raw.startsWith(ADMIN + "/")) {
+      try (exchange) {
+        send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+      }
+      return;
+    }
     try (exchange) {
-      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      String authorization = bearer(exchange.getRequestHeaders().getFirst("Authorization"));
       // compares digests, so the time taken tells nothing about the token or its length
       if (authorization == null
           || !MessageDigest.isEqual(expected, sha256(authorization))) {
@@ -148,6 +173,26 @@ final class HttpFront {
       exchange.getResponseHeaders().set("Content-Type", answer.contentType());
       exchange.sendResponseHeaders(answer.status(), answer.body().length);
       exchange.getResponseBody().write(answer.body());
+    }
+  }
+
+  /** What a route does once its path is known to be one of its own. */
+  private interface Route {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs a route only for its exact paths: the JDK matches contexts by prefix, so {@code
+   * /healthz} would reach {@code /health}.
+   */
+  private static void exact(HttpExchange exchange, List<String> paths, Route route)
+      throws IOException {
+    if (paths.contains(exchange.getRequestURI().getRawPath())) {
+      route.run();
+      return;
+    }
+    try (exchange) {
+      send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
     }
   }
 
@@ -226,6 +271,14 @@ final class HttpFront {
       }
     }
     return s.append('"').toString();
+  }
+
+  /** The header with its scheme written {@code Bearer}: the scheme's case does not matter. */
+  private static String bearer(String authorization) {
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return "Bearer " + authorization.substring(7);
+    }
+    return authorization;
   }
 
   private static byte[] sha256(String text) {

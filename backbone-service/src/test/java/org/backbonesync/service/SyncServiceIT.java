@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -178,6 +179,11 @@ class SyncServiceIT {
       int port = Integer.parseInt(first.awaitOutput(PORT, WITHIN));
       HttpResponse<String> health = get(port, "/health", null);
       assertEquals(200, health.statusCode(), health.body());
+      HttpResponse<String> lowerCase = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + port + "/admin/synchronizations")).header("Authorization",
+          "bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, lowerCase.statusCode(), "the scheme's case does not matter");
+      assertEquals(404, get(port, "/adminx", ADMIN_TOKEN).statusCode());
       assertTrue(health.body().contains("\"ready\":true"), health.body());
       assertTrue(health.body().contains("\"PA\":{\"healthy\":true"), health.body());
       // the apply is counted after its transaction commits: a moment after the issue shows it
@@ -346,6 +352,28 @@ class SyncServiceIT {
             HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(404, elsewhere.statusCode(), "site server takes no webhooks");
+
+        // slow senders (a body that never comes) do not take the port: more of them than the
+        // old four threads, and /health still answers; paths are matched whole
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+          for (int i = 0; i < 8; i++) {
+            java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+            socket.getOutputStream().write(("POST /webhooks/cloud HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Length: 100\r\n\r\nabc").getBytes(StandardCharsets.US_ASCII));
+            slow.add(socket);
+          }
+          HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertEquals(200, health.statusCode(), health.body());
+        } finally {
+          for (java.net.Socket socket : slow) {
+            socket.close();
+          }
+        }
+        assertEquals(404, get(port, "/healthz", null).statusCode());
+        assertEquals(404, get(port, "/metricsfoo", null).statusCode());
         assertTrue(hooked.webhooks().answers().contains(202), hooked.webhooks().answers()
             .toString());
         assertEquals(0, running.terminate(WITHIN), running.out() + running.err());
