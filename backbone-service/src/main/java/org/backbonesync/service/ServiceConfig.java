@@ -396,7 +396,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       String value = env.get(variable);
       if (value == null || value.isBlank()) {
-        add(path + "." + key, "environment variable " + variable + " is not set");
+        add(path + "." + key, "environment variable " + variable
+            + (value == null ? " is not set" : " is empty"));
         return null;
       }
       return value;
