@@ -54,7 +54,8 @@ class SyncListenerTest {
     Class<?>[] types = m.getParameterTypes();
     Object[] args = new Object[types.length];
     for (int i = 0; i < types.length; i++) {
-      args[i] = types[i] == int.class ? 1 : types[i] == boolean.class ? true
+      args[i] = types[i] == int.class ? 1 : types[i] == long.class ? 1L
+          : types[i] == boolean.class ? true
           : types[i] == String.class ? "PA" : null;
     }
     return args;
@@ -71,7 +72,7 @@ class SyncListenerTest {
       assertEquals(List.of("metrics:" + event.getName(), "logs:" + event.getName()), calls,
           event.getName());
     }
-    assertEquals(13, events().size(), "a new event must be forwarded by all(...) too");
+    assertEquals(14, events().size(), "a new event must be forwarded by all(...) too");
   }
 
   @Test
