@@ -25,4 +25,10 @@ public interface JiraRequestListener {
    * {@code other} when it is not a short lower-case token).
    */
   default void rateLimited(String method, String endpoint, int status, String reason) {}
+
+  /**
+   * A request got no answer: {@code why} is {@code timeout}, {@code connect} (the connection was
+   * refused or not made) or {@code io} (it broke off). The adapter may send it again.
+   */
+  default void unanswered(String method, String endpoint, String why, Duration took) {}
 }

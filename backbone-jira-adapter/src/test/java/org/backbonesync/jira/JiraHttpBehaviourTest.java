@@ -72,7 +72,8 @@ class JiraHttpBehaviourTest {
   @Test
   void aRequestListenerHearsEveryAnswerAndEachRateLimitWithItsReason() {
     List<String> heard = new java.util.ArrayList<>();
-    site(FakeJiraServer.Flavour.CLOUD, b -> b.requestListener(new JiraRequestListener() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> b.timeout(Duration.ofMillis(500))
+        .requestListener(new JiraRequestListener() {
       @Override
       public void answered(String method, String endpoint, int status, Duration took) {
         heard.add(method + " " + endpoint + " " + status);
@@ -81,6 +82,11 @@ class JiraHttpBehaviourTest {
       @Override
       public void rateLimited(String method, String endpoint, int status, String reason) {
         heard.add("limited " + endpoint + " " + reason);
+      }
+
+      @Override
+      public void unanswered(String method, String endpoint, String why, Duration took) {
+        heard.add("unanswered " + endpoint + " " + why);
       }
     }));
     String key = warmIssue();
@@ -91,12 +97,16 @@ class JiraHttpBehaviourTest {
 
     site.tracker.issue(key);
     site.tracker.addComment(key, "toner is low");
+    site.server.enqueue(Fault.stall()); // no answer within the timeout; the retry is answered
+    site.tracker.issue(key);
 
     assertEquals(List.of(
         "GET /rest/api/3/issue/{key} 429", "limited /rest/api/3/issue/{key} jira-burst-based",
         "GET /rest/api/3/issue/{key} 429", "limited /rest/api/3/issue/{key} other",
         "GET /rest/api/3/issue/{key} 200",
-        "POST /rest/api/3/issue/{key}/comment 201"), heard);
+        "POST /rest/api/3/issue/{key}/comment 201",
+        "unanswered /rest/api/3/issue/{key} timeout", "GET /rest/api/3/issue/{key} 200"),
+        heard);
   }
 
   @Test

@@ -17,7 +17,8 @@ import org.backbonesync.jira.JiraRequestListener;
  * <caption>The meters</caption>
  * <tr><th>name</th><th>type</th><th>extra tags</th><th>counts</th></tr>
  * <tr><td>{@code backbone.jira.requests}</td><td>counter</td><td>{@code status} (the HTTP
- *     status)</td><td>answers, retries included</td></tr>
+ *     status, or {@code timeout}, {@code connect} or {@code io} for no answer)</td><td>requests,
+ *     retries included</td></tr>
  * <tr><td>{@code backbone.jira.request.latency}</td><td>timer</td><td></td><td>from sending to
  *     the answer's headers</td></tr>
  * <tr><td>{@code backbone.jira.ratelimited}</td><td>counter</td><td>{@code status}, {@code
@@ -48,6 +49,14 @@ public final class MicrometerJiraListener implements JiraRequestListener {
         .description("Jira's answer time, to the headers")
         .tags("site", site, "method", method, "endpoint", endpoint)
         .register(registry).record(took);
+  }
+
+  @Override
+  public void unanswered(String method, String endpoint, String why, Duration took) {
+    Counter.builder("backbone.jira.requests")
+        .description("HTTP requests to Jira, by answer status; retries count")
+        .tags("site", site, "method", method, "endpoint", endpoint, "status", why)
+        .register(registry).increment();
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -339,12 +340,33 @@ public final class JiraHttp {
       budget.acquire(clock, sleeper);
       requests.incrementAndGet();
       long sent = System.nanoTime();
-      HttpResponse<T> response = client.send(request, handler);
+      HttpResponse<T> response;
+      try {
+        response = client.send(request, handler);
+      } catch (IOException e) {
+        tellUnanswered(request, e, Duration.ofNanos(System.nanoTime() - sent));
+        throw e;
+      }
       tell(request, response, Duration.ofNanos(System.nanoTime() - sent));
       return response;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RetriableException(describe(request.method(), request.uri()) + " interrupted", e);
+    }
+  }
+
+  /** Tells the listener of a request that got no answer (a timeout, a reset, a refusal). */
+  private void tellUnanswered(HttpRequest request, IOException e, Duration took) {
+    if (listener == null) {
+      return;
+    }
+    String why = e instanceof HttpTimeoutException ? "timeout"
+        : e instanceof ConnectException ? "connect" : "io";
+    try {
+      listener.unanswered(request.method(),
+          JiraEndpoints.template(request.uri().getRawPath()), why, took);
+    } catch (RuntimeException failed) {
+      LOG.debug("the request listener failed: {}", failed.toString());
     }
   }
 
