@@ -159,20 +159,36 @@ final class HttpFront {
   private static void transport(HttpExchange exchange,
       Map<String, HttpTransportHandler> handlers) throws IOException {
     try (exchange) {
-      String id = exchange.getRequestURI().getRawPath().substring(TRANSPORT.length());
-      HttpTransportHandler handler = handlers.get(id);
+      HttpTransportHandler handler = named(exchange, TRANSPORT, handlers, "no partner sends here");
       if (handler == null) {
-        send(exchange, 404, "text/plain; charset=utf-8", "no partner sends here\n");
         return;
       }
       HttpTransportHandler.Response answer =
           handler.handle(exchange.getRequestMethod(), exchange.getRequestBody());
-      if (answer.status() == 405) {
-        exchange.getResponseHeaders().set("Allow", "POST");
-      }
+      allowPostOn405(exchange, answer.status());
       exchange.getResponseHeaders().set("Content-Type", answer.contentType());
       exchange.sendResponseHeaders(answer.status(), answer.body().length);
       exchange.getResponseBody().write(answer.body());
+    }
+  }
+
+  /**
+   * The handler the path names after {@code prefix} (a site, a synchronization), or null once a
+   * 404 saying {@code none} is sent.
+   */
+  private static <H> H named(HttpExchange exchange, String prefix, Map<String, H> handlers,
+      String none) throws IOException {
+    H handler = handlers.get(exchange.getRequestURI().getRawPath().substring(prefix.length()));
+    if (handler == null) {
+      send(exchange, 404, "text/plain; charset=utf-8", none + "\n");
+    }
+    return handler;
+  }
+
+  /** A 405 of a POST-only handler says what is allowed. */
+  private static void allowPostOn405(HttpExchange exchange, int status) {
+    if (status == 405) {
+      exchange.getResponseHeaders().set("Allow", "POST");
     }
   }
 
@@ -200,17 +216,14 @@ final class HttpFront {
   private static void webhook(HttpExchange exchange, Map<String, JiraWebhookHandler> handlers)
       throws IOException {
     try (exchange) {
-      String site = exchange.getRequestURI().getRawPath().substring(WEBHOOKS.length());
-      JiraWebhookHandler handler = handlers.get(site);
+      JiraWebhookHandler handler = named(exchange, WEBHOOKS, handlers,
+          "no webhooks are taken here");
       if (handler == null) {
-        send(exchange, 404, "text/plain; charset=utf-8", "no webhooks are taken here\n");
         return;
       }
       JiraWebhookHandler.Response answer = handler.handle(exchange.getRequestMethod(),
           exchange.getRequestHeaders()::getFirst, exchange.getRequestBody());
-      if (answer.status() == 405) {
-        exchange.getResponseHeaders().set("Allow", "POST");
-      }
+      allowPostOn405(exchange, answer.status());
       send(exchange, answer.status(), "text/plain; charset=utf-8", answer.body() + "\n");
     }
   }

@@ -291,13 +291,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       known(path, node, SITE);
       int before = problems.size();
-      boolean insecure = false;
-      if (node.has("allowInsecure")) {
-        if (!node.get("allowInsecure").isBoolean()) {
-          add(path + ".allowInsecure", "must be true or false, was " + node.get("allowInsecure"));
-        }
-        insecure = node.get("allowInsecure").asBoolean(false);
-      }
+      boolean insecure = flag(path, node, "allowInsecure");
       URI url = url(path + ".url", node.get("url"), insecure);
       String auth = text(node.get("auth"));
       JiraCredentials credentials = switch (auth) {
@@ -341,17 +335,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       String webhookSecret = node.has("webhookSecretEnv")
           ? secret(path, "webhookSecretEnv", node) : null;
-      boolean unsigned = false;
-      if (node.has("webhooksUnsigned")) {
-        if (!node.get("webhooksUnsigned").isBoolean()) {
-          add(path + ".webhooksUnsigned", "must be true or false, was "
-              + node.get("webhooksUnsigned"));
-        } else if (node.get("webhooksUnsigned").asBoolean() && node.has("webhookSecretEnv")) {
-          add(path + ".webhooksUnsigned", "contradicts webhookSecretEnv: signed webhooks are"
-              + " checked, so set one of them");
-        } else {
-          unsigned = node.get("webhooksUnsigned").asBoolean();
-        }
+      boolean unsigned = flag(path, node, "webhooksUnsigned");
+      if (unsigned && node.has("webhookSecretEnv")) {
+        add(path + ".webhooksUnsigned", "contradicts webhookSecretEnv: signed webhooks are"
+            + " checked, so set one of them");
       }
       return problems.size() > before ? null
           : new Site(name, path, url, flavour, credentials, perSecond, insecure, webhookSecret,
@@ -457,6 +444,17 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       return site == null ? null : new Side(site, null);
     }
 
+    /** An optional true/false key of an object, false when absent or not a boolean (reported). */
+    private boolean flag(String path, JsonNode node, String key) {
+      if (!node.has(key)) {
+        return false;
+      }
+      if (!node.get(key).isBoolean()) {
+        add(path + "." + key, "must be true or false, was " + node.get(key));
+      }
+      return node.get(key).asBoolean(false);
+    }
+
     private Partner partner(String path, JsonNode node) {
       if (!node.isObject()) {
         add(path, "must be an object: {\"url\": ..., \"keyId\": ..., \"keyEnv\": ...}");
@@ -464,14 +462,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       known(path, node, PARTNER);
       int before = problems.size();
-      boolean insecure = false;
-      if (node.has("allowInsecure")) {
-        if (!node.get("allowInsecure").isBoolean()) {
-          add(path + ".allowInsecure", "must be true or false, was " + node.get("allowInsecure"));
-        }
-        insecure = node.get("allowInsecure").asBoolean(false);
-      }
-      URI url = url(path + ".url", node.get("url"), insecure);
+      URI url = url(path + ".url", node.get("url"), flag(path, node, "allowInsecure"));
       String keyId = text(node.get("keyId"));
       if (!keyId.matches("[A-Za-z0-9._-]{1,64}")) {
         add(path + ".keyId", "must be 1 to 64 letters, digits, '.', '_' or '-' (the id both"

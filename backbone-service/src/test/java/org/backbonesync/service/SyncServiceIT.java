@@ -313,10 +313,7 @@ class SyncServiceIT {
    */
   @Test
   void aSignedWebhookBringsAnEditOverWithoutWaitingForThePoll() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = freePort();
     String secret = "registered-with-the-webhook-0123";
     env.put("JIRA_A_WEBHOOK_SECRET", secret);
     try (FakeJiraServer hooked = FakeJiraServer.builder(pa).flavour(FakeJiraServer.Flavour.CLOUD)
@@ -425,6 +422,7 @@ class SyncServiceIT {
     assertEquals(1, pb.allIssues().size(), "nothing created twice on PB");
   }
 
+  /** A port nothing listens on (it was free a moment ago). */
   private static int freePort() throws Exception {
     try (ServerSocket free = new ServerSocket(0)) {
       return free.getLocalPort();
@@ -546,11 +544,7 @@ class SyncServiceIT {
     refused("credentials", goodConfig(), 4, "site cloud (" + cloud.url()
         + ") refuses the credentials");
     env.put("JIRA_A_TOKEN", TOKEN_A);
-    int closed;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closed = s.getLocalPort();
-    }
-    String gone = "http://127.0.0.1:" + closed;
+    String gone = "http://127.0.0.1:" + freePort();
     refused("unreachable", config(cloudSite(insecure).replace(cloud.url().toString(), gone), "",
         store), 4, "site cloud (" + gone + ") cannot be reached");
   }

@@ -426,13 +426,17 @@ final class FakeJiraApi {
       throw new Answer(400, "Unbounded JQL queries are not allowed here. Please add a search "
           + "restriction to your query.", Map.of());
     }
-    Predicate<TrackedIssue> condition;
+    return JSON.objectNode().put("count",
+        as.allIssues().stream().filter(condition(as, jql)).count());
+  }
+
+  /** A JQL condition as Jira reads it in the user's zone; a JQL it refuses is a 400, as Jira's. */
+  private Predicate<TrackedIssue> condition(InMemoryIssueTracker as, String where) {
     try {
-      condition = MiniJql.parse(jql, zone, as.user());
+      return where.isEmpty() ? i -> true : MiniJql.parse(where, zone, as.user());
     } catch (TrackerException e) {
       throw new Answer(400, "Error in the JQL Query: " + e.getMessage(), Map.of());
     }
-    return JSON.objectNode().put("count", as.allIssues().stream().filter(condition).count());
   }
 
   private ObjectNode search(InMemoryIssueTracker as, Map<String, String> q, boolean tokens) {
@@ -458,12 +462,7 @@ final class FakeJiraApi {
         }
       }
     }
-    Predicate<TrackedIssue> condition;
-    try {
-      condition = where.isEmpty() ? i -> true : MiniJql.parse(where, zone, as.user());
-    } catch (TrackerException e) {
-      throw new Answer(400, "Error in the JQL Query: " + e.getMessage(), Map.of());
-    }
+    Predicate<TrackedIssue> condition = condition(as, where);
     if (tokens && where.isEmpty()) {
       throw new Answer(400, "Unbounded JQL queries are not allowed here. Please add a search "
           + "restriction to your query.", Map.of());

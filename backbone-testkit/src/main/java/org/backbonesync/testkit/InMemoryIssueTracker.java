@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
@@ -254,11 +255,10 @@ public final class InMemoryIssueTracker implements IssueTracker {
   public ChangePage findUpdatedSince(
       long sinceMillis, String jql, int maxResults, String pageToken) {
     return call("findUpdatedSince", null, () -> {
-      java.util.function.Predicate<TrackedIssue> condition =
-          jql == null ? issue -> true : MiniJql.parse(jql);
+      Predicate<Issue> condition = matching(jql);
       int start = pageToken == null ? 0 : Integer.parseInt(pageToken);
       List<Issue> matching = project.issues.values().stream()
-          .filter(i -> i.updated >= sinceMillis && (jql == null || condition.test(i.snapshot())))
+          .filter(i -> i.updated >= sinceMillis && condition.test(i))
           .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
           .toList();
       List<IssueChanges> page = new ArrayList<>();
@@ -276,12 +276,10 @@ public final class InMemoryIssueTracker implements IssueTracker {
   public List<IssueChanges> findChanged(Collection<String> issueKeys,
       long sinceMillis, String jql) {
     return call("findChanged", null, () -> {
-      java.util.function.Predicate<TrackedIssue> condition =
-          jql == null ? issue -> true : MiniJql.parse(jql);
+      Predicate<Issue> condition = matching(jql);
       Set<String> wanted = Set.copyOf(issueKeys);
       return project.issues.values().stream()
-          .filter(i -> wanted.contains(i.key) && i.updated >= sinceMillis
-              && (jql == null || condition.test(i.snapshot())))
+          .filter(i -> wanted.contains(i.key) && i.updated >= sinceMillis && condition.test(i))
           .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
           .map(i -> new IssueChanges(i.snapshot(), i.changelogSince(sinceMillis)))
           .toList();
@@ -291,12 +289,17 @@ public final class InMemoryIssueTracker implements IssueTracker {
   /** The exact count, recorded as the call {@code countMatching}. */
   @Override
   public OptionalLong countMatching(String jql) {
-    return call("countMatching", null, () -> {
-      java.util.function.Predicate<TrackedIssue> condition =
-          jql == null ? issue -> true : MiniJql.parse(jql);
-      return OptionalLong.of(project.issues.values().stream()
-          .filter(i -> jql == null || condition.test(i.snapshot())).count());
-    });
+    return call("countMatching", null, () -> OptionalLong.of(
+        project.issues.values().stream().filter(matching(jql)).count()));
+  }
+
+  /** The issues a JQL condition matches (all for null), as the searches read it. */
+  private static Predicate<Issue> matching(String jql) {
+    if (jql == null) {
+      return issue -> true;
+    }
+    Predicate<TrackedIssue> condition = MiniJql.parse(jql);
+    return issue -> condition.test(issue.snapshot());
   }
 
   @Override

@@ -199,6 +199,30 @@ class ResyncTest {
     assertEquals("Resync of 3 issues finished, 1 failed", done.message());
   }
 
+  /** Five synced issues on A, whose resync reads them in pages of two. */
+  private SyncTestDriver fiveIssuesInPagesOfTwo() {
+    SyncTestDriver paged = SyncTestDriver.builder()
+        .engine(e -> e.taskExecutor(tasks).pollPageSize(2)).build();
+    for (int i = 1; i <= 5; i++) {
+      paged.a("alice").create("issue " + i);
+    }
+    paged.runUntilQuiet();
+    return paged;
+  }
+
+  /** Runs {@code fault} instead of A's {@code n}th change search from now on. */
+  private static void onSearch(SyncTestDriver sync, int n, Runnable fault) {
+    int[] searches = {0};
+    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("findUpdatedSince") && ++searches[0] == n) {
+          fault.run();
+        }
+      }
+    });
+  }
+
   /**
    * Page by page: progress and a listener event after each page (against the tracker's count,
    * from the first page), and a process that dies mid-resync resumes after its last page done:
@@ -206,20 +230,9 @@ class ResyncTest {
    */
   @Test
   void aResyncGoesPageByPageAndResumesAfterItsLastPageDone() {
-    SyncTestDriver paged = SyncTestDriver.builder()
-        .engine(e -> e.taskExecutor(tasks).pollPageSize(2)).build();
-    for (int i = 1; i <= 5; i++) {
-      paged.a("alice").create("issue " + i);
-    }
-    paged.runUntilQuiet();
-    int[] searches = {0};
-    paged.a().intercept(new InMemoryIssueTracker.Interceptor() {
-      @Override
-      public void before(TrackerCall call) {
-        if (call.operation().equals("findUpdatedSince") && ++searches[0] == 3) {
-          throw new SimulatedCrash("the process dies reading the third page");
-        }
-      }
+    SyncTestDriver paged = fiveIssuesInPagesOfTwo();
+    onSearch(paged, 3, () -> {
+      throw new SimulatedCrash("the process dies reading the third page");
     });
     paged.events().clear();
 
@@ -256,21 +269,10 @@ class ResyncTest {
    */
   @Test
   void aResyncInterruptedByAStoppingProcessIsResumedNotFailed() {
-    SyncTestDriver paged = SyncTestDriver.builder()
-        .engine(e -> e.taskExecutor(tasks).pollPageSize(2)).build();
-    for (int i = 1; i <= 5; i++) {
-      paged.a("alice").create("issue " + i);
-    }
-    paged.runUntilQuiet();
-    int[] searches = {0};
-    paged.a().intercept(new InMemoryIssueTracker.Interceptor() {
-      @Override
-      public void before(TrackerCall call) {
-        if (call.operation().equals("findUpdatedSince") && ++searches[0] == 2) {
-          Thread.currentThread().interrupt(); // shutdownNow() while it reads the second page
-          throw new SyncException("GET /rest/api/3/search/jql interrupted");
-        }
-      }
+    SyncTestDriver paged = fiveIssuesInPagesOfTwo();
+    onSearch(paged, 2, () -> {
+      Thread.currentThread().interrupt(); // shutdownNow() while it reads the second page
+      throw new SyncException("GET /rest/api/3/search/jql interrupted");
     });
 
     AsyncTask started = paged.engine().resync("PA", ResyncRequest.all(), "admin");

@@ -373,11 +373,7 @@ class TrackersAreTheTruthTest {
     sync.advance(Duration.ofSeconds(30));
     sync.b("bob").edit("PB-1", "summary", "Printer on fire, second floor");
     sync.runUntilQuiet();
-    List<SyncInfo> rowsA = sync.syncInfoA();
-    List<SyncInfo> rowsB = sync.syncInfoB();
-    sync.restartOn(new InMemoryStores());
-    sync.engine().importSyncInformation("PA", exported(rowsA));
-    sync.engine().importSyncInformation("PB", exported(rowsB));
+    moveStoreByExportAndImport(sync);
 
     sync.advance(Duration.ofSeconds(30));
     sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
@@ -411,11 +407,7 @@ class TrackersAreTheTruthTest {
         .map(RecordingListener.Event::message)
         .filter(m -> m.fromConnector().equals("PA") && m.partnerIssueKey() == null).toList();
     assertEquals(2, early.size(), "the create and the edit, both naming no issue of B");
-    List<SyncInfo> rowsA = sync.syncInfoA();
-    List<SyncInfo> rowsB = sync.syncInfoB();
-    sync.restartOn(new InMemoryStores());
-    sync.engine().importSyncInformation("PA", exported(rowsA));
-    sync.engine().importSyncInformation("PB", exported(rowsB));
+    moveStoreByExportAndImport(sync);
     sync.advance(Duration.ofSeconds(30));
     sync.b("bob").edit("PB-1", "priority", "Low");
 
@@ -427,6 +419,15 @@ class TrackersAreTheTruthTest {
     assertEquals("Low", sync.b().value("PB-1", "priority").asText(), "bob's edit on B");
     assertEquals("Low", sync.a().value("PA-1", "priority").asText(), "bob's edit on A");
     assertPairedAsBefore(sync, 1);
+  }
+
+  /** An operator moves to a new store: exports both connectors' rows and imports them there. */
+  private static void moveStoreByExportAndImport(SyncTestDriver sync) {
+    List<SyncInfo> rowsA = sync.syncInfoA();
+    List<SyncInfo> rowsB = sync.syncInfoB();
+    sync.restartOn(new InMemoryStores());
+    assertEquals(rowsA.size(), sync.engine().importSyncInformation("PA", exported(rowsA)));
+    assertEquals(rowsB.size(), sync.engine().importSyncInformation("PB", exported(rowsB)));
   }
 
   /** Rows as an export gives them, to import. */

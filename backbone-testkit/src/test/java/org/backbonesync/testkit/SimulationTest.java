@@ -112,20 +112,9 @@ class SimulationTest {
    */
   @Test
   void webhooksLostRepeatedOrLateKeepEveryGuarantee() {
-    Long given = Long.getLong("backbone.sim.webhookBase");
-    long base = given != null ? given : ThreadLocalRandom.current().nextLong(1, BASES);
-    System.out.println("simulation with webhooks: seeds " + base + ".."
-        + (base + WEBHOOK_SEEDS - 1) + "; this run again: -Dbackbone.sim.webhookBase=" + base);
-    List<Simulation.Result> failures = new SeedSweep(
+    sweepFromABase("with webhooks", "backbone.sim.webhookBase", WEBHOOK_SEEDS,
         Simulation.builder().webhooks(true).operatorActions(true).operatorImports(true)
-            .operatorIgnores(true).operatorBackups(true).build(),
-        Runtime.getRuntime().availableProcessors())
-        .onFailure(r -> System.out.println("simulation with webhooks: seed " + r.seed()
-            + " broke: " + r.failure() + "\n  replay: " + r.replay()))
-        .run(base, base + WEBHOOK_SEEDS - 1);
-    if (!failures.isEmpty()) {
-      fail(SeedSweep.summary(failures));
-    }
+            .operatorIgnores(true).operatorBackups(true).build());
   }
 
   /**
@@ -136,17 +125,26 @@ class SimulationTest {
    */
   @Test
   void operatorsActingMidTrafficKeepEveryGuarantee() {
-    Long given = Long.getLong("backbone.sim.operatorBase");
-    long base = given != null ? given : ThreadLocalRandom.current().nextLong(1, BASES);
-    System.out.println("simulation with operators: seeds " + base + ".."
-        + (base + OPERATOR_SEEDS - 1) + "; this run again: -Dbackbone.sim.operatorBase=" + base);
-    List<Simulation.Result> failures = new SeedSweep(
+    sweepFromABase("with operators", "backbone.sim.operatorBase", OPERATOR_SEEDS,
         Simulation.builder().operatorActions(true).operatorImports(true).operatorIgnores(true)
-            .operatorBackups(true).build(),
+            .operatorBackups(true).build());
+  }
+
+  /**
+   * Runs {@code seeds} seeds from a base that differs per run (printed first; the property
+   * {@code baseProperty} replays it) and fails naming every seed that broke.
+   */
+  private static void sweepFromABase(String what, String baseProperty, int seeds,
+      Simulation simulation) {
+    Long given = Long.getLong(baseProperty);
+    long base = given != null ? given : ThreadLocalRandom.current().nextLong(1, BASES);
+    System.out.println("simulation " + what + ": seeds " + base + ".." + (base + seeds - 1)
+        + "; this run again: -D" + baseProperty + "=" + base);
+    List<Simulation.Result> failures = new SeedSweep(simulation,
         Runtime.getRuntime().availableProcessors())
-        .onFailure(r -> System.out.println("simulation with operators: seed " + r.seed()
+        .onFailure(r -> System.out.println("simulation " + what + ": seed " + r.seed()
             + " broke: " + r.failure() + "\n  replay: " + r.replay()))
-        .run(base, base + OPERATOR_SEEDS - 1);
+        .run(base, base + seeds - 1);
     if (!failures.isEmpty()) {
       fail(SeedSweep.summary(failures));
     }
@@ -154,6 +152,7 @@ class SimulationTest {
 
   /** How many seeds with operators every build runs. */
   private static final int OPERATOR_SEEDS = 1000;
+  /** How many seeds with webhooks (and operators) every build runs. */
   private static final int WEBHOOK_SEEDS = 500;
 
   @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.core.internal.IssueValues.Change;
@@ -68,9 +69,7 @@ final class ChangeDetection {
    * messages, and only then moves the watermark to the newest update seen.
    */
   PollResult poll() {
-    synchronized (resender) { // a poll and the resends take turns, as before
-      return pollInTurn();
-    }
+    return holdingLease(this::pollHoldingLease);
   }
 
   /**
@@ -82,6 +81,31 @@ final class ChangeDetection {
    * finds the changes).
    */
   PollResult detect(Collection<String> issueKeys) {
+    return holdingLease(key -> {
+      OptionalLong watermark = stores.watermarks().watermark(key);
+      if (watermark.isEmpty()) {
+        return pollHoldingLease(key);
+      }
+      long since = searchFrom(watermark.getAsLong());
+      Progress progress = new Progress(watermark.getAsLong(), since);
+      List<String> keys = issueKeys.stream().filter(connector::inProject).distinct().toList();
+      for (int from = 0; from < keys.size(); from += settings.pollPageSize()) {
+        List<String> batch = keys.subList(from,
+            Math.min(keys.size(), from + settings.pollPageSize()));
+        progress.pages++;
+        examinePage(connector.tracker.findChanged(batch, since, connector.config.jql()),
+            progress);
+      }
+      events.polled(key, progress.found, progress.queued);
+      return new PollResult(progress.found, progress.queued, progress.pages);
+    });
+  }
+
+  /**
+   * Runs a detection in turn with the resends (as before), holding the connector's poll lease;
+   * when another node holds it (it polls this connector now), nothing is read.
+   */
+  private PollResult holdingLease(Function<String, PollResult> detection) {
     synchronized (resender) {
       String key = connector.key();
       long started = clock.millis();
@@ -90,49 +114,21 @@ final class ChangeDetection {
         return new PollResult(0, 0, 0);
       }
       try {
-        OptionalLong watermark = stores.watermarks().watermark(key);
-        if (watermark.isEmpty()) {
-          return pollHoldingLease(key);
-        }
-        long since = Math.max(0,
-            watermark.getAsLong() - settings.changeDetectionOverlap().toMillis());
-        Progress progress = new Progress(watermark.getAsLong(), since);
-        List<String> keys = issueKeys.stream().filter(connector::inProject).distinct().toList();
-        for (int from = 0; from < keys.size(); from += settings.pollPageSize()) {
-          List<String> batch = keys.subList(from,
-              Math.min(keys.size(), from + settings.pollPageSize()));
-          progress.pages++;
-          examinePage(connector.tracker.findChanged(batch, since, connector.config.jql()),
-              progress);
-        }
-        events.polled(key, progress.found, progress.queued);
-        return new PollResult(progress.found, progress.queued, progress.pages);
+        return detection.apply(key);
       } finally {
         stores.leases().release("poll", key, settings.node());
       }
     }
   }
 
-  private PollResult pollInTurn() {
-    String key = connector.key();
-    long started = clock.millis();
-    if (!stores.leases().tryLease("poll", key, settings.node(), started,
-        started + settings.leaseDuration().toMillis())) {
-      return new PollResult(0, 0, 0); // another node polls this connector now
-    }
-    try {
-      return pollHoldingLease(key);
-    } finally {
-      stores.leases().release("poll", key, settings.node());
-    }
+  /** Where a search starts: the watermark less the overlap. */
+  private long searchFrom(long watermark) {
+    return Math.max(0, watermark - settings.changeDetectionOverlap().toMillis());
   }
 
   private PollResult pollHoldingLease(String key) {
     OptionalLong watermark = stores.watermarks().watermark(key);
-    long since =
-        watermark.isPresent()
-            ? Math.max(0, watermark.getAsLong() - settings.changeDetectionOverlap().toMillis())
-            : 0;
+    long since = watermark.isPresent() ? searchFrom(watermark.getAsLong()) : 0;
     Progress progress = new Progress(watermark.orElse(0), since);
     String token = null;
     do {
