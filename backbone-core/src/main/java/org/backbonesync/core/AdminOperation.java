@@ -26,5 +26,10 @@ public enum AdminOperation {
    */
   SKIP_FAILED_MESSAGE,
   /** {@code GET /connectors/{key}/status}. */
-  READ_STATUS
+  READ_STATUS,
+  /**
+   * {@code GET /connectors/{key}/issues/{issueKey}/trace}: a pair's row, its messages' outcomes
+   * and their reasons (which may quote field names and tracker errors).
+   */
+  READ_TRACE
 }

@@ -290,6 +290,12 @@ public final class SyncAdmin {
     return engine(connectorKey).status(connectorKey);
   }
 
+  /** What a connector did with one issue pair's messages; see {@link SyncEngine#trace}. */
+  public IssueTrace trace(String caller, String connectorKey, String issueKey) {
+    allow(caller, AdminOperation.READ_TRACE, connectorKey);
+    return engine(connectorKey).trace(connectorKey, issueKey);
+  }
+
   private SyncEngine engine(String connectorKey) {
     for (SyncEngine engine : engines) {
       if (engine.localConnectorKeys().contains(connectorKey)) {

@@ -37,6 +37,7 @@ import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.TraceEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ import org.slf4j.LoggerFactory;
  * POST   /connectors/{connectorKey}/undeliverableMessages/{messageId}/retry
  * POST   /connectors/{connectorKey}/undeliverableMessages/{messageId}/skip
  * GET    /connectors/{connectorKey}/status                         (not in the original)
+ * GET    /connectors/{connectorKey}/issues/{issueKey}/trace        (not in the original)
  * </pre>
  *
  * <p>An import takes the rows a {@code GET .../syncInformation} returns as they are: their {@code
@@ -107,6 +109,8 @@ public final class SyncAdminHandler {
       "lastIncomingChange", "incomingMessageSequenceId", "incomingChangesIgnored");
   private static final int SHOWN = 80;
   private static final int MAX_MESSAGE_LENGTH = 500;
+  /** The longest issue key a trace is asked for; as the stores' key columns. */
+  private static final int MAX_ISSUE_KEY_LENGTH = 255;
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,79}");
   private static final Pattern PLAIN_PARAMETER = Pattern.compile("[A-Za-z0-9_.%-]{1,80}");
 
@@ -184,7 +188,9 @@ public final class SyncAdminHandler {
               return ok(mapper.createObjectNode().put("skipped", c.arg(3)));
             }),
         new Route("GET", "connectors/{connectorKey}/status", Set.of(), false,
-            c -> ok(status(admin.status(c.caller(), c.arg(1))))));
+            c -> ok(status(admin.status(c.caller(), c.arg(1))))),
+        new Route("GET", "connectors/{connectorKey}/issues/{issueKey}/trace", Set.of(), false,
+            c -> ok(trace(admin.trace(c.caller(), c.arg(1), issueKey(c.arg(3)))))));
   }
 
   /** Starts building a handler with limits of the host's choice. */
@@ -713,6 +719,31 @@ public final class SyncAdminHandler {
           .put("error", e.error() == null ? null : cut(e.error(), MAX_MESSAGE_LENGTH));
     }
     return list;
+  }
+
+  private static String issueKey(String key) {
+    if (key.isEmpty() || key.length() > MAX_ISSUE_KEY_LENGTH) {
+      throw new AdminException(400, "issueKey must be 1 to " + MAX_ISSUE_KEY_LENGTH
+          + " characters, was " + key.length() + ": " + shown(key));
+    }
+    return key;
+  }
+
+  private ObjectNode trace(IssueTrace t) {
+    ObjectNode n = mapper.createObjectNode().put("connectorKey", t.connectorKey())
+        .put("issueKey", t.issueKey());
+    n.set("syncInformation", mapper.valueToTree(t.syncInformation()));
+    ArrayNode history = n.putArray("history");
+    for (TraceEntry e : t.history()) {
+      history.addObject().put("at", e.at()).put("direction", e.direction().name())
+          .put("issueKey", e.issueKey()).put("messageId", e.messageId())
+          .put("sequenceId", e.sequenceId()).put("kind", e.kind())
+          .put("outcome", e.outcome().name()).put("detail", e.detail());
+    }
+    ObjectNode queued = n.putObject("queued");
+    queued.set("outgoing", undeliverable(t.queuedOutgoing()));
+    queued.set("incoming", failedMessages(t.queuedIncoming()));
+    return n;
   }
 
   private ObjectNode status(ConnectorStatus s) {

@@ -250,6 +250,17 @@ public interface SyncEngine extends AutoCloseable {
    */
   ConnectorStatus status(String connectorKey);
 
+  /**
+   * What a local connector did with one issue pair's messages: its row, the last outcomes of its
+   * messages both ways (each with its reason: a conflict and its winner, a refusal by
+   * responsibility, why a change was ignored, a failure's error) and what is still queued.
+   *
+   * @param issueKey the connector's issue, or the partner's issue when no issue of the connector
+   *     has that key
+   * @throws IllegalArgumentException when the connector is not local
+   */
+  IssueTrace trace(String connectorKey, String issueKey);
+
   /** The most inbox pair leases {@link #status} lists. */
   int MAX_STATUS_LEASES = 100;
 
@@ -289,6 +300,7 @@ public interface SyncEngine extends AutoCloseable {
     private Duration gapTimeout = Duration.ofHours(1);
     private String node = "node-1";
     private Duration leaseDuration = Duration.ofMinutes(1);
+    private int traceLength = 20;
     private final Set<TestOnlySwitch> switches = EnumSet.noneOf(TestOnlySwitch.class);
 
     static {
@@ -386,6 +398,20 @@ public interface SyncEngine extends AutoCloseable {
     /** Messages per transport call. Default 100. */
     public Builder deliveryBatchSize(int size) {
       this.deliveryBatchSize = Checks.positive("deliveryBatchSize", size);
+      return this;
+    }
+
+    /**
+     * How many outcomes of each issue's messages the stores keep for the operator's trace ({@link
+     * SyncAdmin#trace}), per connector and direction; 0 keeps none (no trace writes at all).
+     * Default 20, at most 1,000.
+     */
+    public Builder traceLength(int length) {
+      if (length < 0 || length > 1000) {
+        throw new IllegalArgumentException(
+            "traceLength must be between 0 and 1000, was " + length);
+      }
+      this.traceLength = length;
       return this;
     }
 
@@ -490,7 +516,7 @@ public interface SyncEngine extends AutoCloseable {
           new EngineSettings(
               pollInterval, changeDetectionOverlap, pollPageSize, deliveryBatchSize,
               applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout,
-              Set.copyOf(switches), node, leaseDuration);
+              Set.copyOf(switches), node, leaseDuration, traceLength);
       return new DefaultSyncEngine(
           configuration, trackers, transports, stores,
           clock == null ? Clock.systemUTC() : clock, listener, scheduler,

@@ -22,6 +22,7 @@ import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.TaskStore;
+import org.backbonesync.spi.store.TraceStore;
 import org.backbonesync.spi.store.WatermarkStore;
 
 /**
@@ -83,6 +84,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private final JdbcSmallStores small = new JdbcSmallStores(this);
   private final JdbcLeaseStore leases = new JdbcLeaseStore(this);
   private final JdbcEnvelopeIdStore envelopeIds = new JdbcEnvelopeIdStore(this);
+  private final JdbcTraceStore trace = new JdbcTraceStore(this);
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -185,6 +187,11 @@ public final class JdbcStores implements Stores, AutoCloseable {
   @Override
   public LeaseStore leases() {
     return leases;
+  }
+
+  @Override
+  public TraceStore trace() {
+    return trace;
   }
 
   @Override

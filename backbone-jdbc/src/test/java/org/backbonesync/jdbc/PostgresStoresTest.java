@@ -13,6 +13,7 @@ import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.TraceStoreCompatibilityKit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -108,6 +109,14 @@ class PostgresStoresTest {
       if (!r.ok()) {
         fail("on PostgreSQL: " + r.report());
       }
+    }
+  }
+
+  @Nested
+  class Traces extends TraceStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
     }
   }
 }

@@ -41,6 +41,7 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.TaskStore;
+import org.backbonesync.spi.store.TraceStore;
 import org.backbonesync.spi.store.WatermarkStore;
 
 /**
@@ -61,6 +62,7 @@ public final class InMemoryStores implements Stores {
   private final Tasks tasks = new Tasks();
   private final Conflicts conflicts = new Conflicts();
   private final EnvelopeIds envelopeIds = new EnvelopeIds();
+  private final InMemoryTraces traces = new InMemoryTraces();
 
   /** Empty stores. */
   @Inject
@@ -160,6 +162,12 @@ public final class InMemoryStores implements Stores {
   @Override
   public LeaseStore leases() {
     return leases;
+  }
+
+  /** The trace, kept outside the transactions; a {@link #backup} does not copy it. */
+  @Override
+  public TraceStore trace() {
+    return traces;
   }
 
   @Override

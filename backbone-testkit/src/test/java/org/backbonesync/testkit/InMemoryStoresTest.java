@@ -6,6 +6,7 @@ import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
+import org.backbonesync.testkit.kit.TraceStoreCompatibilityKit;
 import org.junit.jupiter.api.Nested;
 
 /** The in-memory stores pass the store compatibility kits. */
@@ -44,6 +45,14 @@ class InMemoryStoresTest {
 
   @Nested
   class EnvelopeIds extends EnvelopeIdStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return new InMemoryStores();
+    }
+  }
+
+  @Nested
+  class Traces extends TraceStoreCompatibilityKit {
     @Override
     protected Stores newStores() {
       return new InMemoryStores();

@@ -22,6 +22,7 @@ import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.ConnectorStatus;
 import org.backbonesync.core.EngineState;
 import org.backbonesync.core.FieldMappingRegistry;
+import org.backbonesync.core.IssueTrace;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.core.ResyncRequest;
 import org.backbonesync.core.SyncConfiguration;
@@ -65,6 +66,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final Clock clock;
   private final ResyncTasks resyncs;
   private final SyncInfoAdmin syncInfoAdmin;
+  private final TraceRecorder recorder;
+  private final IssueTraces traces;
   private EngineState state = EngineState.NEW;
   private ScheduledFuture<?> periodic;
   /** Each local connector's last poll on this engine, for {@link #status}. */
@@ -88,8 +91,11 @@ public final class DefaultSyncEngine implements SyncEngine {
     this.stores = stores;
     this.scheduler = scheduler;
     this.settings = settings;
-    Events events = new Events(listener);
     this.clock = clock;
+    this.recorder = new TraceRecorder(stores.trace(), clock, settings.traceLength());
+    this.traces = new IssueTraces(stores, recorder.records() ? settings.traceLength() : 0);
+    Events events = new Events(recorder.records() ? SyncListener.all(recorder, listener)
+        : listener);
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
         settings.pollPageSize(), events);
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
@@ -206,6 +212,8 @@ public final class DefaultSyncEngine implements SyncEngine {
     PollResult result;
     try (LogContext step = LogContext.connector(local.connector)) {
       result = local.detection.poll();
+    } finally {
+      recorder.flush();
     }
     lastPolls.put(connectorKey, new ConnectorStatus.LastPoll(clock.millis(),
         result.issuesFound(), result.messagesQueued()));
@@ -217,6 +225,8 @@ public final class DefaultSyncEngine implements SyncEngine {
     Local local = local(connectorKey);
     try (LogContext step = LogContext.connector(local.connector)) {
       return local.delivery.deliver();
+    } finally {
+      recorder.flush();
     }
   }
 
@@ -225,6 +235,8 @@ public final class DefaultSyncEngine implements SyncEngine {
     Local local = local(connectorKey);
     try (LogContext step = LogContext.connector(local.connector)) {
       return local.incoming.apply();
+    } finally {
+      recorder.flush();
     }
   }
 
@@ -265,6 +277,8 @@ public final class DefaultSyncEngine implements SyncEngine {
     PollResult result;
     try (LogContext step = LogContext.connector(local.connector)) {
       result = local.detection.detect(hinted.keys());
+    } finally {
+      recorder.flush();
     }
     deliver(connectorKey);
     return result;
@@ -440,12 +454,27 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void retry(String connectorKey, String messageId) {
-    local(connectorKey).inbox.retry(messageId);
+    try {
+      local(connectorKey).inbox.retry(messageId);
+    } finally {
+      recorder.flush();
+    }
   }
 
   @Override
   public void skip(String connectorKey, String messageId) {
-    local(connectorKey).inbox.skip(messageId);
+    try {
+      local(connectorKey).inbox.skip(messageId);
+    } finally {
+      recorder.flush();
+    }
+  }
+
+  @Override
+  public IssueTrace trace(String connectorKey, String issueKey) {
+    local(connectorKey);
+    recorder.flush();
+    return traces.trace(connectorKey, issueKey);
   }
 
   @Override
@@ -476,6 +505,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     if (periodic != null) {
       periodic.cancel(false);
     }
+    recorder.flush();
     state = EngineState.CLOSED;
   }
 }

@@ -17,7 +17,8 @@ public record EngineSettings(
     Duration gapTimeout,
     Set<TestOnlySwitch> switches,
     String node,
-    Duration leaseDuration) {
+    Duration leaseDuration,
+    int traceLength) {
 
   /** Whether a test dropped this guarantee. */
   boolean off(TestOnlySwitch guarantee) {

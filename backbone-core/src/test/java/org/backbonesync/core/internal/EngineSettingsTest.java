@@ -9,7 +9,7 @@ class EngineSettingsTest {
   private final EngineSettings settings = new EngineSettings(Duration.ofSeconds(30),
       Duration.ofMinutes(1), 100, 100, 100, Duration.ofSeconds(1), Duration.ofMinutes(5),
       Duration.ofSeconds(5), Duration.ofHours(1), java.util.Set.of(), "node-1",
-      Duration.ofMinutes(1));
+      Duration.ofMinutes(1), 20);
 
   @Test
   void backoffDoublesFromTheFirstWaitUpToTheMaximum() {

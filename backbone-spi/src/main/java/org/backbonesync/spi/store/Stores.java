@@ -47,6 +47,17 @@ public interface Stores {
         + " transports between processes need stores that implement Stores.envelopeIds()");
   }
 
+  /**
+   * The last outcomes of each issue's messages, for the operator's trace. The default keeps
+   * nothing (every trace shows the sync information and the queues only); in-memory and JDBC
+   * stores keep them.
+   *
+   * @since 0.1.0
+   */
+  default TraceStore trace() {
+    return TraceStore.NONE;
+  }
+
   /** Runs work in one transaction and returns its result. */
   <T> T inTransaction(Supplier<T> work);
 

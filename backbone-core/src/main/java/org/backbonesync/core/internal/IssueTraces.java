@@ -1,0 +1,69 @@
+package org.backbonesync.core.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.backbonesync.core.IssueTrace;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.store.TraceEntry;
+import org.backbonesync.spi.store.TraceEntry.Direction;
+import org.backbonesync.spi.store.TraceEntry.Outcome;
+
+/** Reads one issue pair's trace: its row, its kept outcomes both ways, its queued messages. */
+final class IssueTraces {
+  private final Stores stores;
+  private final int keep;
+
+  IssueTraces(Stores stores, int keep) {
+    this.stores = stores;
+    this.keep = keep;
+  }
+
+  IssueTrace trace(String connectorKey, String issueKey) {
+    Optional<SyncInfo> row = stores.syncInfo().findByLocalKey(connectorKey, issueKey);
+    String local = issueKey;
+    String remote = row.map(SyncInfo::remoteIssueKey).orElse(null);
+    if (row.isEmpty()) {
+      row = stores.syncInfo().findByRemoteKey(connectorKey, issueKey);
+      // without a row, the key may be either side's: both are read
+      local = row.map(SyncInfo::localIssueKey).orElse(issueKey);
+      remote = issueKey;
+    }
+    List<TraceEntry> history = new ArrayList<>();
+    if (keep > 0) {
+      history.addAll(stores.trace().list(connectorKey, Direction.OUT, local, keep));
+      if (remote != null) {
+        history.addAll(stores.trace().list(connectorKey, Direction.IN, remote, keep));
+      }
+      history.sort(Comparator.comparingLong(TraceEntry::id));
+    }
+    List<InboxEntry> incoming = remote == null ? List.of()
+        : stores.messages().incomingFor(connectorKey, remote);
+    return new IssueTrace(connectorKey, issueKey, row.orElse(null), history,
+        queuedOutgoing(connectorKey, history), incoming);
+  }
+
+  /** The messages the history shows queued and not sent, as the outbox still holds them. */
+  private List<OutboxEntry> queuedOutgoing(String connectorKey, List<TraceEntry> history) {
+    Set<String> queued = new LinkedHashSet<>();
+    Set<String> sent = new HashSet<>();
+    for (TraceEntry e : history) {
+      if (e.direction() == Direction.OUT && e.messageId() != null) {
+        (e.outcome() == Outcome.SENT ? sent : queued).add(e.messageId());
+      }
+    }
+    queued.removeAll(sent);
+    List<OutboxEntry> found = new ArrayList<>();
+    for (String id : queued) {
+      stores.messages().outgoing(connectorKey, id).ifPresent(found::add);
+    }
+    return found;
+  }
+}

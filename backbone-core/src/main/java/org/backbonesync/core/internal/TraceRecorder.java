@@ -1,0 +1,168 @@
+package org.backbonesync.core.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.backbonesync.core.SyncListener;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.ConflictRecord;
+import org.backbonesync.spi.store.TraceEntry;
+import org.backbonesync.spi.store.TraceEntry.Direction;
+import org.backbonesync.spi.store.TraceEntry.Outcome;
+import org.backbonesync.spi.store.TraceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the engine's events into trace entries and keeps them: gathered during a step and written
+ * in one store call when the step ends ({@link #flush}), or when many have gathered. The trace is
+ * for operators, not a guarantee: a write that fails is logged and its entries dropped; the step
+ * goes on.
+ */
+final class TraceRecorder implements SyncListener {
+  private static final Logger log = LoggerFactory.getLogger(TraceRecorder.class);
+  /** Entries gathered before a write even within a step, so that a long step holds few. */
+  static final int MAX_GATHERED = 500;
+
+  private final TraceStore store;
+  private final Clock clock;
+  private final int keep;
+  private final ConcurrentLinkedQueue<TraceEntry> gathered = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+
+  /** @param keep entries kept per connector, direction and issue; 0 records nothing */
+  TraceRecorder(TraceStore store, Clock clock, int keep) {
+    this.store = store;
+    this.clock = clock;
+    this.keep = store == TraceStore.NONE ? 0 : keep;
+  }
+
+  /** Whether this recorder keeps anything; when not, the engine does not call it. */
+  boolean records() {
+    return keep > 0;
+  }
+
+  /** Writes what was gathered; called when a step ends. */
+  void flush() {
+    if (size.get() == 0) {
+      return;
+    }
+    List<TraceEntry> batch = new ArrayList<>();
+    for (TraceEntry e = gathered.poll(); e != null; e = gathered.poll()) {
+      batch.add(e);
+    }
+    size.addAndGet(-batch.size());
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      store.add(batch, keep);
+    } catch (RuntimeException e) {
+      log.warn("{} trace entries could not be kept; the trace misses them", batch.size(), e);
+    }
+  }
+
+  private void add(String connectorKey, Direction direction, SyncMessage m, Outcome outcome,
+      String detail) {
+    gather(new TraceEntry(0, connectorKey, direction, m.sourceIssueKey(), m.messageId(),
+        m.sequenceId(), m.kind().name(), outcome, detail, clock.millis()));
+  }
+
+  private void gather(TraceEntry entry) {
+    gathered.add(entry);
+    if (size.incrementAndGet() >= MAX_GATHERED) {
+      flush();
+    }
+  }
+
+  private void out(String connectorKey, SyncMessage m, Outcome outcome, String detail) {
+    add(connectorKey, Direction.OUT, m, outcome, detail);
+  }
+
+  private void in(String connectorKey, SyncMessage m, Outcome outcome, String detail) {
+    add(connectorKey, Direction.IN, m, outcome, detail);
+  }
+
+  @Override
+  public void queued(String connectorKey, SyncMessage message) {
+    out(connectorKey, message, Outcome.QUEUED, null);
+  }
+
+  @Override
+  public void sent(String connectorKey, SyncMessage message) {
+    out(connectorKey, message, Outcome.SENT, null);
+  }
+
+  @Override
+  public void deliveryFailed(String connectorKey, SyncMessage message, String reason) {
+    out(connectorKey, message, Outcome.DELIVERY_FAILED, reason);
+  }
+
+  @Override
+  public void received(String connectorKey, SyncMessage message) {
+    in(connectorKey, message, Outcome.RECEIVED, null);
+  }
+
+  @Override
+  public void applied(String connectorKey, SyncMessage message, String localIssueKey,
+      boolean created) {
+    in(connectorKey, message, created ? Outcome.CREATED : Outcome.APPLIED,
+        (created ? "created " : "applied to ") + localIssueKey);
+  }
+
+  @Override
+  public void ignored(String connectorKey, SyncMessage message, String reason) {
+    in(connectorKey, message, Outcome.IGNORED, reason);
+  }
+
+  @Override
+  public void duplicate(String connectorKey, SyncMessage message) {
+    in(connectorKey, message, Outcome.DUPLICATE,
+        "delivered again or sequence id " + message.sequenceId() + " already applied");
+  }
+
+  @Override
+  public void failed(String connectorKey, SyncMessage message, String error, boolean permanent) {
+    in(connectorKey, message, Outcome.FAILED, (permanent
+        ? "failed; waits for an operator's retry or skip: "
+        : "failed; retried after a backoff: ") + error);
+  }
+
+  @Override
+  public void retried(String connectorKey, SyncMessage message) {
+    in(connectorKey, message, Outcome.RETRIED, null);
+  }
+
+  @Override
+  public void skipped(String connectorKey, SyncMessage message) {
+    in(connectorKey, message, Outcome.SKIPPED, "its changes are lost to this side");
+  }
+
+  @Override
+  public void conflict(String connectorKey, ConflictRecord r) {
+    if (r.remoteIssueKey() == null) {
+      return;
+    }
+    boolean rejected = r.winner() == ConflictRecord.Winner.REJECTED;
+    String detail = rejected
+        ? "the change of " + r.fieldMappingId() + " was refused: " + r.localIssueKey()
+            + " is this side's responsibility (conflict record " + r.id() + ")"
+        : "conflict on " + r.fieldMappingId() + " with a local change of " + r.localIssueKey()
+            + ": " + winner(r.winner()) + " by " + r.rule() + " (conflict record " + r.id() + ")";
+    gather(new TraceEntry(0, connectorKey, Direction.IN, r.remoteIssueKey(), null, 0, null,
+        rejected ? Outcome.REJECTED : Outcome.CONFLICT, detail, clock.millis()));
+  }
+
+  private static String winner(ConflictRecord.Winner winner) {
+    switch (winner) {
+      case LOCAL:
+        return "the local value kept";
+      case REMOTE:
+        return "the partner's value applied";
+      default:
+        return "both merged";
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.backbonesync.spi.store;
+
+import java.util.List;
+
+/**
+ * The last outcomes of each issue's messages, for the operator's per-issue trace: bounded, so that
+ * it never grows with the number of messages, only with the number of issues.
+ *
+ * <p>The engine gathers the entries of one step and adds them in one call, outside its other
+ * transactions: a trace is what operators read, not a guarantee, and a failure to keep it is
+ * logged and does not fail the step. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public interface TraceStore {
+
+  /** The longest {@link TraceEntry#detail()} a store must hold. */
+  int MAX_DETAIL_LENGTH = 1000;
+
+  /** A store that keeps nothing: every trace is empty. For stores that keep no history. */
+  TraceStore NONE = new TraceStore() {
+    @Override
+    public void add(List<TraceEntry> entries, int keep) {
+      // keeps nothing, on purpose
+    }
+
+    @Override
+    public List<TraceEntry> list(String connectorKey, TraceEntry.Direction direction,
+        String issueKey, int limit) {
+      return List.of();
+    }
+  };
+
+  /**
+   * Adds entries, in their order, and then keeps only the newest {@code keep} entries of each
+   * (connector, direction, issue) they name. All or nothing.
+   */
+  void add(List<TraceEntry> entries, int keep);
+
+  /**
+   * The newest entries of one issue of one connector in one direction, oldest first.
+   *
+   * @param limit at most this many
+   */
+  List<TraceEntry> list(String connectorKey, TraceEntry.Direction direction, String issueKey,
+      int limit);
+}
