@@ -6,9 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.backbonesync.spi.store.TraceEntry;
 import org.backbonesync.spi.store.TraceStore;
 
@@ -35,7 +36,9 @@ final class JdbcTraceStore implements TraceStore {
       return;
     }
     db.run(c -> {
-      Set<Issue> issues = new LinkedHashSet<>();
+      // trimmed in one order on every node, so that two nodes' trims cannot deadlock
+      Set<Issue> issues = new TreeSet<>(Comparator.comparing(Issue::connectorKey)
+          .thenComparing(Issue::direction).thenComparing(Issue::issueKey));
       try (PreparedStatement s = c.prepareStatement("INSERT INTO bb_trace (connector_key,"
           + " direction, issue_key, message_id, sequence_id, kind, outcome, detail, at_millis)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

@@ -3,8 +3,8 @@ package org.backbonesync.testkit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.spi.store.TraceEntry;
@@ -12,24 +12,43 @@ import org.backbonesync.spi.store.TraceStore;
 
 /**
  * The trace of {@link InMemoryStores}: the newest entries of each connector, direction and issue
- * in a bounded deque. Outside the stores' transactions (the engine writes a trace after them) and
- * under its own lock, so that reading a trace never waits for an engine step.
+ * in a bounded deque, and at most {@link #MAX_ENTRIES} in all: past that, the issues written least
+ * recently are forgotten first, so that the heap the trace takes is bounded whatever the number of
+ * pairs (about 12 MB when full; StoreFootprint prints it). Outside the stores' transactions (the
+ * engine writes a trace after them) and under its own lock, so that reading a trace never waits
+ * for an engine step.
  */
 final class InMemoryTraces implements TraceStore {
+  /** The most entries kept in all. */
+  static final int MAX_ENTRIES = 50_000;
+
   private record Key(String connectorKey, TraceEntry.Direction direction, String issueKey) {}
 
-  private final Map<Key, Deque<TraceEntry>> byIssue = new HashMap<>();
+  // in the order of their last write, least recent first
+  private final Map<Key, Deque<TraceEntry>> byIssue = new LinkedHashMap<>();
   private long lastId;
+  private int total;
 
   @Override
   public synchronized void add(List<TraceEntry> entries, int keep) {
     for (TraceEntry e : entries) {
-      Deque<TraceEntry> kept = byIssue.computeIfAbsent(
-          new Key(e.connectorKey(), e.direction(), e.issueKey()), k -> new ArrayDeque<>());
+      Key key = new Key(e.connectorKey(), e.direction(), e.issueKey());
+      Deque<TraceEntry> kept = byIssue.remove(key);
+      if (kept == null) {
+        kept = new ArrayDeque<>();
+      }
+      byIssue.put(key, kept); // now the most recent
       kept.addLast(e.withId(++lastId));
+      total++;
       while (kept.size() > keep) {
         kept.removeFirst();
+        total--;
       }
+    }
+    Iterator<Deque<TraceEntry>> eldest = byIssue.values().iterator();
+    while (total > MAX_ENTRIES && eldest.hasNext()) {
+      total -= eldest.next().size();
+      eldest.remove();
     }
   }
 

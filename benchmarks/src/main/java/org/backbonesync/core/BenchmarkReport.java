@@ -32,6 +32,10 @@ public final class BenchmarkReport {
       if (params.has("store")) {
         name += "[store=" + params.path("store").asText() + "]";
       }
+      if (params.has("traceLength")) {
+        name += "[stores=" + params.path("stores").asText() + ",traceLength="
+            + params.path("traceLength").asText() + "]";
+      }
       if (params.has("detection")) {
         name += "[" + params.path("detection").asText() + ","
             + params.path("transport").asText() + "]";
@@ -93,6 +97,11 @@ public final class BenchmarkReport {
           // how many times lower the webhooks' p99 is than a 5 s poll's, same transport
           yield p99(byName, name.replace("[webhooks,", "[poll5s,")) / p99(byName, name);
         }
+        if (name.startsWith("TraceCostBenchmark.message") && name.contains("traceLength=20")) {
+          // the share of throughput left with the trace kept, same stores, same run
+          yield score(byName, name) / score(byName, name.replace("traceLength=20",
+              "traceLength=0"));
+        }
         if (name.startsWith("DurableBenchmark.messageOneByOne")) {
           yield score(byName, name.replace("messageOneByOne", "floorOneByOne"))
               / score(byName, name);
@@ -118,7 +127,8 @@ public final class BenchmarkReport {
       case "DurableBenchmark.messagesBatched[store=postgres]" -> "≥ 3,000 ops/s";
       case "DurableBenchmark.messageOneByOne[store=h2]" -> "≥ 1,000 ops/s";
       case "DurableBenchmark.messageOneByOne[store=postgres]" -> "≥ 500 ops/s";
-      default -> name.startsWith("WebhookLatencyBenchmark") && name.contains("[webhooks,")
+      default -> name.startsWith("TraceCostBenchmark") && name.contains("traceLength=20")
+          ? "ratio to traceLength=0 (the trace's cost); ≥ 0.8x" : name.startsWith("WebhookLatencyBenchmark") && name.contains("[webhooks,")
           ? "p99 < 1 s; ≥ 10x lower than a 5 s poll's p99 (the ratio)" : "";
     };
   }

@@ -213,7 +213,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     try (LogContext step = LogContext.connector(local.connector)) {
       result = local.detection.poll();
     } finally {
-      recorder.flush();
+      recorder.flushIfDue();
     }
     lastPolls.put(connectorKey, new ConnectorStatus.LastPoll(clock.millis(),
         result.issuesFound(), result.messagesQueued()));
@@ -226,7 +226,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     try (LogContext step = LogContext.connector(local.connector)) {
       return local.delivery.deliver();
     } finally {
-      recorder.flush();
+      recorder.flushIfDue();
     }
   }
 
@@ -236,7 +236,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     try (LogContext step = LogContext.connector(local.connector)) {
       return local.incoming.apply();
     } finally {
-      recorder.flush();
+      recorder.flushIfDue();
     }
   }
 
@@ -278,7 +278,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     try (LogContext step = LogContext.connector(local.connector)) {
       result = local.detection.detect(hinted.keys());
     } finally {
-      recorder.flush();
+      recorder.flushIfDue();
     }
     deliver(connectorKey);
     return result;
@@ -457,7 +457,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     try {
       local(connectorKey).inbox.retry(messageId);
     } finally {
-      recorder.flush();
+      recorder.flushIfDue();
     }
   }
 
@@ -466,7 +466,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     try {
       local(connectorKey).inbox.skip(messageId);
     } finally {
-      recorder.flush();
+      recorder.flushIfDue();
     }
   }
 

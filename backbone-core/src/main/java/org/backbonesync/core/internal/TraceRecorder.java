@@ -16,21 +16,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the engine's events into trace entries and keeps them: gathered during a step and written
- * in one store call when the step ends ({@link #flush}), or when many have gathered. The trace is
- * for operators, not a guarantee: a write that fails is logged and its entries dropped; the step
- * goes on.
+ * Turns the engine's events into trace entries and keeps them: gathered, and written in one store
+ * call at the end of a step once the oldest has waited {@link #MAX_WAIT_MILLIS} or {@link
+ * #MAX_GATHERED} have gathered ({@link #flushIfDue}), and always before a trace is read or the
+ * engine closes ({@link #flush}). So a busy engine pays one trace write per second, not one per
+ * step. The trace is for operators, not a guarantee: a write that fails is logged and its entries
+ * dropped, and a crash loses at most the last second's; the step goes on.
  */
 final class TraceRecorder implements SyncListener {
   private static final Logger log = LoggerFactory.getLogger(TraceRecorder.class);
   /** Entries gathered before a write even within a step, so that a long step holds few. */
   static final int MAX_GATHERED = 500;
+  /** How long an entry may wait for the write at a step's end. */
+  static final long MAX_WAIT_MILLIS = 1000;
 
   private final TraceStore store;
   private final Clock clock;
   private final int keep;
   private final ConcurrentLinkedQueue<TraceEntry> gathered = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
+  /** When the oldest entry not written was gathered (epoch millis); valid while size > 0. */
+  private volatile long oldestAt;
 
   /** @param keep entries kept per connector, direction and issue; 0 records nothing */
   TraceRecorder(TraceStore store, Clock clock, int keep) {
@@ -44,7 +50,14 @@ final class TraceRecorder implements SyncListener {
     return keep > 0;
   }
 
-  /** Writes what was gathered; called when a step ends. */
+  /** Writes what was gathered when it is due; called when a step ends. */
+  void flushIfDue() {
+    if (size.get() > 0 && clock.millis() - oldestAt >= MAX_WAIT_MILLIS) {
+      flush();
+    }
+  }
+
+  /** Writes what was gathered. */
   void flush() {
     if (size.get() == 0) {
       return;
@@ -72,7 +85,11 @@ final class TraceRecorder implements SyncListener {
 
   private void gather(TraceEntry entry) {
     gathered.add(entry);
-    if (size.incrementAndGet() >= MAX_GATHERED) {
+    int now = size.incrementAndGet();
+    if (now == 1) {
+      oldestAt = entry.at();
+    }
+    if (now >= MAX_GATHERED) {
       flush();
     }
   }

@@ -1,0 +1,105 @@
+package org.backbonesync.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.backbonesync.jdbc.JdbcStores;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.testkit.InMemoryStores;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the operator's per-issue trace costs per message: one message through one engine (poll,
+ * deliver, apply, as {@link EngineBenchmark}), with the trace kept ({@code traceLength=20}, the
+ * default) and not ({@code traceLength=0}), on the in-memory stores and on H2 files (every commit
+ * written). The engine writes a step's trace entries in one extra store call after the step (a
+ * message makes four: queued, sent, received, applied, in three steps). Report {@code
+ * traceLength=20} over {@code traceLength=0} of the same stores: the share of throughput the trace
+ * costs. One thread.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class TraceCostBenchmark {
+
+  @Param({"memory", "h2"})
+  public String stores;
+
+  @Param({"0", "20"})
+  public int traceLength;
+
+  private Path dir;
+  private JdbcStores jdbc;
+  private SyncEngine engine;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    Stores chosen;
+    if (stores.equals("h2")) {
+      dir = Files.createTempDirectory("backbone-trace");
+      jdbc = JdbcStores.inDirectory(dir);
+      chosen = jdbc;
+    } else {
+      chosen = new InMemoryStores();
+    }
+    SyncConfiguration.Builder config = SyncConfiguration.builder("bench")
+        .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
+        .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"));
+    for (String f : StubTracker.FIELDS) {
+      config.fieldMapping(FieldMapping.passthrough("m-" + f, f, Direction.BOTH));
+    }
+    engine = SyncEngine.builder()
+        .configuration(config.build())
+        .tracker("PA", new StubTracker("PA", 1))
+        .tracker("PB", new StubTracker("PB", 0))
+        .stores(chosen)
+        .clock(Clock.systemUTC())
+        .fieldMappingRegistry(FieldMappingRegistry.builtIns())
+        .traceLength(traceLength)
+        .build();
+    oneMessage(); // the create and the pairing
+    engine.deliver("PB");
+    engine.apply("PA");
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    engine.close();
+    if (jdbc != null) {
+      jdbc.close();
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private int oneMessage() {
+    engine.poll("PA");
+    engine.deliver("PA");
+    return engine.apply("PB").size();
+  }
+
+  /** One message through the engine, with or without its trace. */
+  @Benchmark
+  public int message() {
+    return oneMessage();
+  }
+}
