@@ -385,6 +385,7 @@ public final class Simulation {
         m.fields().forEach((id, v) -> s.append(' ').append(id).append('=').append(v.value())
             .append(" by ").append(v.changedBy()).append(" at ").append(v.changedAt())
             .append(v.previous() == null ? "" : " replacing " + v.previous()));
+        m.content().forEach((id, ops) -> s.append(' ').append(id).append(':').append(ops));
         return s.toString();
       }
 

@@ -3,6 +3,8 @@ package org.backbonesync.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +15,7 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -92,22 +95,50 @@ final class Applier {
   /** Refuses a message with a field mapping that does not sync towards this connector. */
   void check(SyncMessage message) {
     for (String id : message.fields().keySet()) {
-      boolean comments = id.equals(connector.commentsId) && connector.commentsIn != null;
-      boolean files = id.equals(connector.attachmentsId) && connector.attachmentsIn != null;
-      if (!comments && !files && !connector.incoming.containsKey(id)) {
-        throw new SyncException(
-            configuration.fieldMapping(id).isPresent()
-                ? "field mapping " + id + " does not sync towards connector " + connector.key()
-                : "unknown field mapping id " + id + " in message " + message.messageId(),
-            null, connector.key(), message.sourceIssueKey(), id);
+      if (!connector.incoming.containsKey(id)) {
+        throw notTowards(message, id);
       }
     }
+    for (String id : message.content().keySet()) {
+      if (!connector.flowsIn.containsKey(id)) {
+        throw notTowards(message, id);
+      }
+    }
+  }
+
+  private SyncException notTowards(SyncMessage message, String id) {
+    return new SyncException(
+        configuration.fieldMapping(id).isPresent()
+            ? "field mapping " + id + " does not sync towards connector " + connector.key()
+            : "unknown field mapping id " + id + " in message " + message.messageId(),
+        null, connector.key(), message.sourceIssueKey(), id);
+  }
+
+  /**
+   * The message as this version reads it: a message of an earlier format (queued before an
+   * upgrade) carried content operations in {@code fields}, under the id of their mapping; they
+   * move to {@code content}. Any other message is returned as it is.
+   */
+  SyncMessage current(SyncMessage message) {
+    if (message.formatVersion() >= MessageCodec.FORMAT_VERSION
+        || Collections.disjoint(message.fields().keySet(), connector.flowIds)) {
+      return message;
+    }
+    Map<String, FieldValue> fields = new LinkedHashMap<>(message.fields());
+    Map<String, JsonNode> content = new LinkedHashMap<>();
+    for (String id : connector.flowIds) {
+      FieldValue ops = fields.remove(id);
+      if (ops != null) {
+        content.put(id, ops.value());
+      }
+    }
+    return message.withValues(MessageCodec.FORMAT_VERSION, fields, content);
   }
 
   /** Applies a checked change message to the pair's issue, or to a new or found one. */
   ApplyOutcome apply(Optional<SyncInfo> row, SyncMessage message, long now) {
     Target target = row.isPresent() ? onRow(row.get(), message, now) : withoutRow(message, now);
-    Content content = write(target, message);
+    List<ContentFlow.Links> content = write(target, message);
     long[] rowOf = {target.rowId()};
     if (target.makeRow() != null) {
       rowOf[0] = sendWholeWithRow(target);
@@ -214,11 +245,12 @@ final class Applier {
         replies.outbox().appendPaired(inserted, repaired ? 0 : message.sequenceId(), now));
   }
 
-  /** The link changes of the comments and attachments written to the issue. */
-  private record Content(CommentSync.LinkChanges comments, AttachmentSync.LinkChanges files) {}
-
-  /** Writes the message to the issue: fields, status, links, comments and attachments. */
-  private Content write(Target target, SyncMessage message) {
+  /**
+   * Writes the message to the issue: fields, status, links, then each content flow's operations.
+   *
+   * @return the content flows' link changes, to record with the outcome
+   */
+  private List<ContentFlow.Links> write(Target target, SyncMessage message) {
     String localKey = target.localKey();
     CollectedUpdates update = target.update();
     if (!update.fields().isEmpty()) {
@@ -231,18 +263,15 @@ final class Applier {
     if (!update.links().isEmpty()) {
       link(localKey, update.links());
     }
-    long rowId = target.rowId();
-    FieldValue commentOps =
-        connector.commentsIn == null ? null : message.fields().get(connector.commentsId);
-    CommentSync.LinkChanges comments = commentOps == null ? null
-        : connector.commentsIn.apply(localKey, commentOps.value(),
-            rowId == 0 ? List.of() : stores.syncInfo().commentLinks(rowId), target.created());
-    FieldValue fileOps =
-        connector.attachmentsIn == null ? null : message.fields().get(connector.attachmentsId);
-    AttachmentSync.LinkChanges files = fileOps == null ? null
-        : connector.attachmentsIn.apply(localKey, fileOps.value(),
-            rowId == 0 ? List.of() : stores.syncInfo().attachmentLinks(rowId), target.created());
-    return new Content(comments, files);
+    List<ContentFlow.Links> links = new ArrayList<>();
+    for (ContentFlow flow : connector.flowsIn.values()) {
+      JsonNode ops = message.content().get(flow.id());
+      if (ops != null) {
+        links.add(flow.apply(localKey, ops, stores.syncInfo(), target.rowId(),
+            target.created()));
+      }
+    }
+    return links;
   }
 
   /**
@@ -275,7 +304,8 @@ final class Applier {
    *
    * @return the message sent back, or null
    */
-  private SyncMessage record(long id, Target target, Content content, SyncMessage message,
+  private SyncMessage record(long id, Target target, List<ContentFlow.Links> content,
+      SyncMessage message,
       long now, List<ConflictRecord> recorded) {
     SyncInfo current = connector.lockRow(stores, id);
     SyncInfo done = (current.remoteIssueKey() == null
@@ -306,12 +336,7 @@ final class Applier {
       back = replies.outbox().send(done,
           Outbox.Draft.of(target.decidedOn(), MessageKind.CHANGE, settled.sendBack()), now);
     }
-    if (content.comments() != null) {
-      content.comments().applyTo(stores.syncInfo(), id);
-    }
-    if (content.files() != null) {
-      content.files().applyTo(stores.syncInfo(), id);
-    }
+    content.forEach(links -> links.applyTo(stores.syncInfo(), id));
     stores.messages().removeIncoming(connector.key(), message.messageId());
     return back;
   }

@@ -21,6 +21,7 @@ import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.Attachment;
+import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackerException;
 
@@ -30,18 +31,23 @@ import org.backbonesync.spi.tracker.TrackerException;
  * linked original that is gone; incoming, it streams each added file from the partner, checks its
  * hash, and uploads it, unless the same content is attached already.
  */
-final class AttachmentSync {
+final class AttachmentSync implements ContentFlow {
   /** Link changes to commit with the step's transaction. */
-  record LinkChanges(List<AttachmentLink> put, List<String> removed) {
-    void applyTo(SyncInfoStore store, long rowId) {
+  record LinkChanges(List<AttachmentLink> put, List<String> removed)
+      implements ContentFlow.Links {
+    @Override
+    public void applyTo(SyncInfoStore store, long rowId) {
       put.forEach(link -> store.putAttachmentLink(rowId, link));
       removed.forEach(id -> store.removeAttachmentLink(rowId, id));
     }
+
+    @Override
+    public boolean isEmpty() {
+      return put.isEmpty() && removed.isEmpty();
+    }
   }
 
-  /** Operations to send and the link changes that sending them makes. */
-  record Outgoing(ArrayNode ops, LinkChanges links) {}
-
+  private final String id;
   private final IssueTracker tracker;
   private final String syncUser;
   private final long maxSize;
@@ -52,8 +58,9 @@ final class AttachmentSync {
   /**
    * @param partnerContent streams an attachment of the partner by its id
    */
-  AttachmentSync(IssueTracker tracker, String syncUser, JsonNode settings,
+  AttachmentSync(String id, IssueTracker tracker, String syncUser, JsonNode settings,
       Function<String, InputStream> partnerContent) {
+    this.id = id;
     this.tracker = tracker;
     this.syncUser = syncUser;
     this.maxSize = settings.path("maxSize").asLong(Long.MAX_VALUE);
@@ -83,8 +90,25 @@ final class AttachmentSync {
     return false;
   }
 
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Out outgoing(IssueChanges changes, SyncInfoStore store, long rowId) {
+    List<AttachmentLink> links = rowId == 0 ? List.of() : store.attachmentLinks(rowId);
+    return outgoing(changes.issue().key(), links, changes.attachments());
+  }
+
+  @Override
+  public LinkChanges apply(String localKey, JsonNode ops, SyncInfoStore store, long rowId,
+      boolean created) {
+    return apply(localKey, ops, rowId == 0 ? List.of() : store.attachmentLinks(rowId), created);
+  }
+
   /** @param known the issue's attachments from the change search, or null to read them */
-  Outgoing outgoing(String issueKey, List<AttachmentLink> links, List<Attachment> known) {
+  private Out outgoing(String issueKey, List<AttachmentLink> links, List<Attachment> known) {
     Map<String, AttachmentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
     ArrayNode ops = JsonNodeFactory.instance.arrayNode();
@@ -100,7 +124,8 @@ final class AttachmentSync {
       try (InputStream in = tracker.download(a.id())) {
         sha = Sha256.of(in);
       } catch (IOException e) {
-        throw new RetriableException("cannot read attachment " + a.filename() + " of " + issueKey, e);
+        throw new RetriableException(
+            "cannot read attachment " + a.filename() + " of " + issueKey, e);
       }
       ops.addObject().put("op", "add").put("id", a.id()).put("filename", a.filename())
           .put("mimeType", a.mimeType()).put("size", a.size()).put("sha256", sha);
@@ -118,11 +143,12 @@ final class AttachmentSync {
         }
       }
     }
-    return new Outgoing(ops, new LinkChanges(put, removed));
+    return new Out(ops, new LinkChanges(put, removed), links.isEmpty());
   }
 
   /** @param created whether the issue was just created for the message (no copies to clean up) */
-  LinkChanges apply(String issueKey, JsonNode ops, List<AttachmentLink> links, boolean created) {
+  private LinkChanges apply(String issueKey, JsonNode ops, List<AttachmentLink> links,
+      boolean created) {
     if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
       return new LinkChanges(List.of(), List.of()); // a new issue with no files: no read
     }

@@ -297,7 +297,7 @@ final class ChangeDetection {
    * (compared with their links). An issue only the sync user changed just moves lastChangeSeen.
    */
   private boolean needsClaim(IssueChanges changes, SyncInfo row) {
-    if (connector.commentsOut != null || connector.attachmentsOut != null) {
+    if (!connector.flowsOut.isEmpty()) {
       return true;
     }
     for (ChangelogEntry entry : changes.changelog()) {
@@ -381,18 +381,9 @@ final class ChangeDetection {
     long lastSeen = Math.max(info.lastChangeSeen(),
         Math.max(IssueValues.maxTimestamp(fresh), issue.updated()));
     Map<String, FieldValue> fields = changedValues(info, issue, fresh);
-    CommentSync.Outgoing comments =
-        content.comments(changes, () -> stores.syncInfo().commentLinks(info.id()), fields);
-    AttachmentSync.Outgoing files =
-        content.attachments(changes, () -> stores.syncInfo().attachmentLinks(info.id()), fields);
-    if (files != null && files.ops().isEmpty()) {
-      // only copies were deleted here: forget their links, send nothing
-      AttachmentSync.Outgoing onlyLinks = files;
-      stores.inTransaction(() -> onlyLinks.links().applyTo(stores.syncInfo(), info.id()));
-      files = null;
-    }
-    AttachmentSync.Outgoing filesToSend = files;
-    if (fields.isEmpty()) {
+    Map<String, ContentFlow.Out> content = this.content.collect(changes, info.id());
+    forgetOnlyLinks(content, info.id());
+    if (fields.isEmpty() && content.isEmpty()) {
       if (lastSeen != info.lastChangeSeen()) {
         advances.merge(info.id(), lastSeen, Math::max); // recorded with the page's others
       }
@@ -401,9 +392,21 @@ final class ChangeDetection {
     long now = clock.millis();
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(connector.lockRow(stores, info.id()),
-            new Outbox.Draft(issue, MessageKind.CHANGE, fields, comments, filesToSend, lastSeen,
-                false), now));
+            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
     events.queued(connector.key(), message);
     return true;
+  }
+
+  /**
+   * Stores at once the links of flows that have no operation to send (only copies were deleted
+   * here: their links are forgotten) and leaves the others to go with the message.
+   */
+  private void forgetOnlyLinks(Map<String, ContentFlow.Out> content, long rowId) {
+    List<ContentFlow.Out> onlyLinks = new ArrayList<>();
+    content.values().removeIf(out -> out.ops().isEmpty() && onlyLinks.add(out));
+    if (!onlyLinks.isEmpty()) {
+      stores.inTransaction(() -> onlyLinks.forEach(out ->
+          out.links().applyTo(stores.syncInfo(), rowId)));
+    }
   }
 }

@@ -16,6 +16,7 @@ import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackerException;
 
@@ -27,24 +28,24 @@ import org.backbonesync.spi.tracker.TrackerException;
  * operation names the sender's comment ({@code id}) and, when known, the receiver's ({@code
  * partnerId}).
  */
-final class CommentSync {
+final class CommentSync implements ContentFlow {
   /** Link changes to commit with the step's transaction. */
-  record LinkChanges(List<CommentLink> put, List<String> removed) {
-    void applyTo(SyncInfoStore store, long rowId) {
+  record LinkChanges(List<CommentLink> put, List<String> removed) implements ContentFlow.Links {
+    @Override
+    public void applyTo(SyncInfoStore store, long rowId) {
       put.forEach(link -> store.putCommentLink(rowId, link));
       removed.forEach(id -> store.removeCommentLink(rowId, id));
     }
 
-    boolean isEmpty() {
+    @Override
+    public boolean isEmpty() {
       return put.isEmpty() && removed.isEmpty();
     }
   }
 
-  /** Operations to send and the link changes that sending them makes. */
-  record Outgoing(ArrayNode ops, LinkChanges links, String lastAuthor, long lastChange) {}
-
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+  private final String id;
   private final IssueTracker tracker;
   private final String syncUser;
   private final String prefixTemplate;
@@ -52,7 +53,9 @@ final class CommentSync {
   private final boolean keepRestricted;
   private final boolean remoteIsA;
 
-  CommentSync(IssueTracker tracker, String syncUser, JsonNode settings, boolean remoteIsA) {
+  CommentSync(String id, IssueTracker tracker, String syncUser, JsonNode settings,
+      boolean remoteIsA) {
+    this.id = id;
     this.tracker = tracker;
     this.remoteIsA = remoteIsA;
     this.syncUser = syncUser;
@@ -70,16 +73,31 @@ final class CommentSync {
         Pattern.DOTALL);
   }
 
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Out outgoing(IssueChanges changes, SyncInfoStore store, long rowId) {
+    List<CommentLink> links = rowId == 0 ? List.of() : store.commentLinks(rowId);
+    return outgoing(changes.issue().key(), links, changes.comments());
+  }
+
+  @Override
+  public LinkChanges apply(String localKey, JsonNode ops, SyncInfoStore store, long rowId,
+      boolean created) {
+    return apply(localKey, ops, rowId == 0 ? List.of() : store.commentLinks(rowId), created);
+  }
+
   /** @param known the issue's comments from the change search, or null to read them */
-  Outgoing outgoing(String issueKey, List<CommentLink> links, List<Comment> known) {
+  private Out outgoing(String issueKey, List<CommentLink> links, List<Comment> known) {
     Map<String, CommentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
     List<Comment> comments = known != null ? known : tracker.comments(issueKey);
     ArrayNode ops = JSON.arrayNode();
     List<CommentLink> put = new ArrayList<>();
     List<String> removed = new ArrayList<>();
-    String lastAuthor = null;
-    long lastChange = 0;
     Map<String, Comment> present = new HashMap<>();
     for (Comment c : comments) {
       if (c.restricted() && !keepRestricted) {
@@ -102,12 +120,6 @@ final class CommentSync {
             .put("authorName", displayName(c.author())).put("body", stripPrefix(c, link))
             .put("updated", c.updated()));
         put.add(new CommentLink(c.id(), link.remoteId(), c.updated(), hash(c.body())));
-      } else {
-        continue;
-      }
-      if (c.updated() >= lastChange) {
-        lastChange = c.updated();
-        lastAuthor = c.author();
       }
     }
     for (CommentLink link : links) {
@@ -116,7 +128,7 @@ final class CommentSync {
         removed.add(link.localId());
       }
     }
-    return new Outgoing(ops, new LinkChanges(put, removed), lastAuthor, lastChange);
+    return new Out(ops, new LinkChanges(put, removed), links.isEmpty());
   }
 
   /**
@@ -124,7 +136,8 @@ final class CommentSync {
    *
    * @param created whether the issue was just created for the message (no copies to clean up)
    */
-  LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links, boolean created) {
+  private LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links,
+      boolean created) {
     if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
       return new LinkChanges(List.of(), List.of()); // a new issue with no comments: no read
     }

@@ -75,10 +75,9 @@ final class ConflictResolver {
     return false;
   }
 
-  /** Comments, attachments and links carry changes that only add or have their own rules. */
+  /** Content flows and links carry changes that only add or have their own rules. */
   private boolean special(String id) {
-    return id.equals(connector.commentsId) || id.equals(connector.attachmentsId)
-        || connector.addOnly.contains(id);
+    return connector.flowIds.contains(id) || connector.addOnly.contains(id);
   }
 
   Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,

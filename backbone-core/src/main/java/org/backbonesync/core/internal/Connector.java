@@ -2,6 +2,7 @@ package org.backbonesync.core.internal;
 
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,18 +44,12 @@ final class Connector {
   final IssueTracker tracker;
   final List<Outgoing> outgoing;
   final Map<String, Incoming> incoming;
-  /** The comments mapping's id, or null when none is configured. */
-  final String commentsId;
-  /** Comment sync when comments flow out of this connector, else null. */
-  final CommentSync commentsOut;
-  /** Comment sync when comments flow into this connector, else null. */
-  final CommentSync commentsIn;
-  /** The attachments mapping's id, or null when none is configured. */
-  final String attachmentsId;
-  /** Attachment sync when files flow out of this connector, else null. */
-  final AttachmentSync attachmentsOut;
-  /** Attachment sync when files flow into this connector, else null. */
-  final AttachmentSync attachmentsIn;
+  /** The content flows (comments, attachments) that send from this connector, in mapping order. */
+  final List<ContentFlow> flowsOut;
+  /** The content flows that apply to this connector, by mapping id. */
+  final Map<String, ContentFlow> flowsIn;
+  /** The ids of every content flow configured, whichever way it goes: operations, not values. */
+  final Set<String> flowIds;
   /** The ids of the mappings that only ever add (links): no conflicts, every value applies. */
   final Set<String> addOnly;
   /** The ids of the mappings whose concurrent changes merge. */
@@ -81,27 +76,18 @@ final class Connector {
     MappingSide side = sideA ? MappingSide.A : MappingSide.B;
     List<Outgoing> out = new ArrayList<>();
     Map<String, Incoming> in = new LinkedHashMap<>();
-    String comments = null;
-    CommentSync commentsFrom = null;
-    CommentSync commentsTo = null;
-    String files = null;
-    AttachmentSync filesFrom = null;
-    AttachmentSync filesTo = null;
+    List<ContentFlow> flowsFrom = new ArrayList<>();
+    Map<String, ContentFlow> flowsTo = new LinkedHashMap<>();
     for (FieldMapping m : configuration.fieldMappings()) {
       FieldMappingProvider provider = registry.provider(m.type()).orElseThrow();
-      if (provider instanceof AttachmentsMapping) {
-        files = m.id();
-        AttachmentSync sync =
-            new AttachmentSync(tracker, config.syncUser(), m.settings(), partnerContent);
-        filesFrom = (sideA ? m.direction().fromA() : m.direction().fromB()) ? sync : null;
-        filesTo = (sideA ? m.direction().fromB() : m.direction().fromA()) ? sync : null;
-        continue;
-      }
-      if (provider instanceof CommentsMapping) {
-        comments = m.id();
-        CommentSync sync = new CommentSync(tracker, config.syncUser(), m.settings(), !sideA);
-        commentsFrom = (sideA ? m.direction().fromA() : m.direction().fromB()) ? sync : null;
-        commentsTo = (sideA ? m.direction().fromB() : m.direction().fromA()) ? sync : null;
+      ContentFlow flow = flow(provider, m, tracker, sideA, partnerContent);
+      if (flow != null) {
+        if (sideA ? m.direction().fromA() : m.direction().fromB()) {
+          flowsFrom.add(flow);
+        }
+        if (sideA ? m.direction().fromB() : m.direction().fromA()) {
+          flowsTo.put(m.id(), flow);
+        }
         continue;
       }
       String local = sideA ? m.fieldA() : m.fieldB();
@@ -117,10 +103,12 @@ final class Connector {
     }
     this.outgoing = List.copyOf(out);
     this.incoming = in;
-    this.commentsId = comments;
-    this.commentsOut = commentsFrom;
-    this.commentsIn = commentsTo;
-    this.attachmentsId = files;
+    this.flowsOut = List.copyOf(flowsFrom);
+    this.flowsIn = Collections.unmodifiableMap(flowsTo);
+    Set<String> flows = new LinkedHashSet<>();
+    flowsFrom.forEach(f -> flows.add(f.id()));
+    flows.addAll(flowsTo.keySet());
+    this.flowIds = Collections.unmodifiableSet(flows);
     Set<String> adding = new HashSet<>();
     for (FieldMapping m : configuration.fieldMappings()) {
       if (registry.provider(m.type()).orElseThrow() instanceof LinksMapping) {
@@ -133,8 +121,18 @@ final class Connector {
         .filter(m -> m.conflict() == ConflictRule.MERGE)
         .forEach(m -> merge.add(m.id()));
     this.merging = Set.copyOf(merge);
-    this.attachmentsOut = filesFrom;
-    this.attachmentsIn = filesTo;
+  }
+
+  /** The content flow a mapping type makes, or null for a field mapping. */
+  private ContentFlow flow(FieldMappingProvider provider, FieldMapping m, IssueTracker tracker,
+      boolean sideA, Function<String, InputStream> partnerContent) {
+    if (provider instanceof AttachmentsMapping) {
+      return new AttachmentSync(m.id(), tracker, config.syncUser(), m.settings(), partnerContent);
+    }
+    if (provider instanceof CommentsMapping) {
+      return new CommentSync(m.id(), tracker, config.syncUser(), m.settings(), !sideA);
+    }
+    return null;
   }
 
   String key() {
@@ -145,12 +143,7 @@ final class Connector {
   Set<String> sendingIds() {
     Set<String> ids = new LinkedHashSet<>();
     outgoing.forEach(out -> ids.add(out.id()));
-    if (commentsOut != null) {
-      ids.add(commentsId);
-    }
-    if (attachmentsOut != null) {
-      ids.add(attachmentsId);
-    }
+    flowsOut.forEach(flow -> ids.add(flow.id()));
     return ids;
   }
 

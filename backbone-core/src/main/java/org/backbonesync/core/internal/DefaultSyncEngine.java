@@ -115,7 +115,7 @@ public final class DefaultSyncEngine implements SyncEngine {
       }
       PairClaims pairs = new PairClaims(stores, key, settings);
       IssueValues values = new IssueValues(connector, settings);
-      OutgoingContent content = new OutgoingContent(connector);
+      OutgoingContent content = new OutgoingContent(connector, stores);
       Outbox outbox = new Outbox(connector, stores);
       Resender resender = new Resender(connector, stores, clock, events, values, content, outbox);
       ChangeDetection detection = new ChangeDetection(connector, stores, clock, events, settings,

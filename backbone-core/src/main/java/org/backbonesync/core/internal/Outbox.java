@@ -37,19 +37,18 @@ final class Outbox {
    *
    * @param issue the issue it is about, as read
    * @param kind the message's kind
-   * @param fields the values and content operations, by mapping id
-   * @param comments the comment operations' links to keep, or null
-   * @param files the attachment operations' links to keep, or null
+   * @param fields the values, by mapping id
+   * @param content the content flows' outcomes, by flow id: their operations go in the message
+   *     (none when they have none) and their links are kept
    * @param lastSeen the row's new lastChangeSeen (changes examined up to then), or 0 to keep it
    * @param seenNone whether the message says it saw none of the partner's messages whatever the
    *     row applied (a row that ignored them: the partner then weighs its changes as unseen)
    */
   record Draft(TrackedIssue issue, MessageKind kind, Map<String, FieldValue> fields,
-      CommentSync.Outgoing comments, AttachmentSync.Outgoing files, long lastSeen,
-      boolean seenNone) {
+      Map<String, ContentFlow.Out> content, long lastSeen, boolean seenNone) {
     /** A change or resync of field values only. */
     static Draft of(TrackedIssue issue, MessageKind kind, Map<String, FieldValue> fields) {
-      return new Draft(issue, kind, fields, null, null, 0, false);
+      return new Draft(issue, kind, fields, Map.of(), 0, false);
     }
   }
 
@@ -63,15 +62,17 @@ final class Outbox {
       sent = sent.withLastChangeSeen(draft.lastSeen());
     }
     stores.syncInfo().update(sent);
-    if (draft.comments() != null) {
-      draft.comments().links().applyTo(stores.syncInfo(), sent.id());
-    }
-    if (draft.files() != null) {
-      draft.files().links().applyTo(stores.syncInfo(), sent.id());
-    }
+    long rowId = sent.id();
+    draft.content().values().forEach(out -> out.links().applyTo(stores.syncInfo(), rowId));
     // (the message only: the row keeps what it applied)
     SyncInfo says = draft.seenNone() ? sent.withReceived(0, sent.lastIncomingChange()) : sent;
-    return append(says, draft.issue(), draft.fields(), now, draft.kind());
+    Map<String, JsonNode> content = new LinkedHashMap<>();
+    draft.content().forEach((id, out) -> {
+      if (!out.ops().isEmpty()) { // (an outcome with link changes only goes with no operation)
+        content.put(id, out.ops());
+      }
+    });
+    return append(says, draft.issue(), draft.fields(), content, now, draft.kind());
   }
 
   /**
@@ -85,7 +86,7 @@ final class Outbox {
 
   /** Appends the message for the row's current sequence id; call inside a transaction. */
   private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> given,
-      long now, MessageKind kind) {
+      Map<String, JsonNode> content, long now, MessageKind kind) {
     Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
     Map<String, FieldValue> fields = given;
     if (!merging.isEmpty()) {
@@ -100,7 +101,7 @@ final class Outbox {
       }
     }
     JsonNode parent = issue.field("parent");
-    SyncMessage message = message(sent, kind, issue.issueType(), fields,
+    SyncMessage message = message(sent, kind, issue.issueType(), fields, content,
         parent.isTextual() ? parent.asText() : null, seen(sent), now);
     Map<String, JsonNode> values = values(fields, connector);
     Map<String, PendingChange> pending = new HashMap<>(values.size() * 2);
@@ -141,14 +142,13 @@ final class Outbox {
   }
 
   /**
-   * The values to remember as last synced; comment and attachment operations are changes, not
-   * values.
+   * The values to remember as last synced; content flows' operations are changes, not values.
    */
   static Map<String, JsonNode> values(Map<String, FieldValue> fields, Connector connector) {
     Map<String, JsonNode> values = new HashMap<>(2 * fields.size());
     for (Map.Entry<String, FieldValue> e : fields.entrySet()) {
       String id = e.getKey();
-      if (!id.equals(connector.commentsId) && !id.equals(connector.attachmentsId)) {
+      if (!connector.flowIds.contains(id)) {
         values.put(id, e.getValue().value());
       }
     }
@@ -163,17 +163,19 @@ final class Outbox {
   SyncMessage appendPaired(SyncInfo row, long seen, long now) {
     SyncInfo sent = row.withSent(row.outgoingMessageSequenceId() + 1, now);
     stores.syncInfo().update(sent);
-    SyncMessage message = message(sent, MessageKind.PAIRED, null, Map.of(), null, seen, now);
+    SyncMessage message =
+        message(sent, MessageKind.PAIRED, null, Map.of(), Map.of(), null, seen, now);
     stores.messages().addOutgoing(message, now);
     return message;
   }
 
   /** The message the row sends as its current sequence id. */
   private SyncMessage message(SyncInfo sent, MessageKind kind, String issueType,
-      Map<String, FieldValue> fields, String parent, long seen, long now) {
+      Map<String, FieldValue> fields, Map<String, JsonNode> content, String parent, long seen,
+      long now) {
     return new SyncMessage(MessageCodec.FORMAT_VERSION, messageId(connector.key(), sent),
         connector.syncId, connector.key(), connector.partner.key(), sent.localIssueKey(),
         sent.remoteIssueKey(), sent.outgoingMessageSequenceId(), kind, issueType, now, fields,
-        parent, seen, sent.epoch(), sent.partnerEpoch(), sent.partnerSince());
+        parent, seen, sent.epoch(), sent.partnerEpoch(), sent.partnerSince(), content);
   }
 }

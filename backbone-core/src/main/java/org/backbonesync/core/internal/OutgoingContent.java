@@ -1,83 +1,65 @@
 package org.backbonesync.core.internal;
 
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.backbonesync.spi.message.FieldValue;
-import org.backbonesync.spi.store.AttachmentLink;
-import org.backbonesync.spi.store.CommentLink;
+import java.util.function.Predicate;
+import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.tracker.IssueChanges;
-import org.backbonesync.spi.tracker.TrackedIssue;
 
 /**
- * The comment and attachment operations a message carries: what changed since the pair's links,
- * or everything (a whole send). Reads the tracker and the links; writes nothing (the links go
- * with the message, see {@link Outbox#send}).
+ * The content operations a message carries, of every flow out of the connector: what changed
+ * since the pair's links, or everything (a whole send). Reads the tracker and the links; writes
+ * nothing (the links go with the message, see {@link Outbox#send}).
  */
 final class OutgoingContent {
   private final Connector connector;
+  private final Stores stores;
 
-  OutgoingContent(Connector connector) {
+  OutgoingContent(Connector connector, Stores stores) {
     this.connector = connector;
+    this.stores = stores;
   }
 
   /**
-   * The comment operations of an issue, added to {@code fields} when there are any; null when
-   * comments do not flow out of this connector or nothing changed.
+   * The operations of each wanted flow, for the message's content section.
    *
-   * @param links the pair's comment links; null to send the issue's comments whole (a new issue,
-   *     or a partner row made again), which always goes, even with no comment
+   * @param rowId the pair's row, whose links say what the partner has; 0 to send everything (a
+   *     new issue, or a partner row made again), which always goes, even with no item
+   * @return each flow's outcome by id, with its operations and its links to keep when the message
+   *     goes; a flow with no operation but link changes (copies deleted here) is returned too, so
+   *     that its links are forgotten
    */
-  CommentSync.Outgoing comments(
-      IssueChanges changes, Supplier<List<CommentLink>> links, Map<String, FieldValue> fields) {
-    if (connector.commentsOut == null) {
-      return null;
+  Map<String, ContentFlow.Out> collect(IssueChanges changes, long rowId,
+      Predicate<String> wanted) {
+    Map<String, ContentFlow.Out> outs = new LinkedHashMap<>();
+    for (ContentFlow flow : connector.flowsOut) {
+      if (!wanted.test(flow.id())) {
+        continue;
+      }
+      ContentFlow.Out out = flow.outgoing(changes, stores.syncInfo(), rowId);
+      if (out.ops().isEmpty() && rowId != 0) {
+        if (!out.links().isEmpty()) {
+          outs.put(flow.id(), out);
+        }
+        continue;
+      }
+      if (out.unlinked()) {
+        // every item goes as new: the partner deletes its copies of others (a row made again,
+        // or items deleted here while no row knew them)
+        out.ops().addObject().put("op", "complete");
+      }
+      outs.put(flow.id(), out);
     }
-    TrackedIssue issue = changes.issue();
-    List<CommentLink> known = links == null ? List.of() : links.get();
-    CommentSync.Outgoing out = connector.commentsOut.outgoing(issue.key(), known,
-        changes.comments());
-    if (out.ops().isEmpty() && links != null) {
-      return null;
-    }
-    if (known.isEmpty()) {
-      // every comment goes as new: the partner deletes its copies of others (a row made again,
-      // or comments deleted here while no row knew them)
-      out.ops().addObject().put("op", "complete");
-    }
-    fields.put(connector.commentsId, new FieldValue(out.ops(),
-        out.lastChange() > 0 ? out.lastChange() : issue.updated(),
-        out.lastAuthor() != null ? out.lastAuthor() : connector.config.syncUser()));
-    return out;
+    return outs;
   }
 
-  /**
-   * The attachment operations of an issue, added to {@code fields} when there are any; null when
-   * files do not flow out of this connector or nothing changed. An outcome with no operation but
-   * link changes (copies deleted here) is returned too, so that its links are forgotten.
-   *
-   * @param links the pair's attachment links; null to send the issue's files whole (see {@link
-   *     #comments})
-   */
-  AttachmentSync.Outgoing attachments(
-      IssueChanges changes, Supplier<List<AttachmentLink>> links,
-      Map<String, FieldValue> fields) {
-    if (connector.attachmentsOut == null) {
-      return null;
-    }
-    TrackedIssue issue = changes.issue();
-    List<AttachmentLink> known = links == null ? List.of() : links.get();
-    AttachmentSync.Outgoing out = connector.attachmentsOut.outgoing(issue.key(), known,
-        changes.attachments());
-    if (out.ops().isEmpty() && links != null) {
-      return out.links().removed().isEmpty() ? null : out;
-    }
-    if (known.isEmpty()) {
-      // every file goes as new: the partner deletes copies of others (a row made again)
-      out.ops().addObject().put("op", "complete");
-    }
-    fields.put(connector.attachmentsId,
-        new FieldValue(out.ops(), issue.updated(), connector.config.syncUser()));
-    return out;
+  /** Every flow's operations; see {@link #collect(IssueChanges, long, Predicate)}. */
+  Map<String, ContentFlow.Out> collect(IssueChanges changes, long rowId) {
+    return collect(changes, rowId, id -> true);
+  }
+
+  /** Whether the outcomes have an operation to send. */
+  static boolean sends(Map<String, ContentFlow.Out> outs) {
+    return outs.values().stream().anyMatch(out -> !out.ops().isEmpty());
   }
 }

@@ -75,7 +75,7 @@ final class Resender {
     }
     SyncInfo info = existing.get();
     Resend resend = resend(issue, mappingIds, false, info.id());
-    if (resend.fields().isEmpty()) {
+    if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
     SyncMessage message = stores.inTransaction(() -> outbox.send(
@@ -104,7 +104,7 @@ final class Resender {
     Resend resend = resend(issue, connector.sendingIds(), true, rowId);
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo current = row.get();
-      if (resend.fields().isEmpty()) {
+      if (resend.isEmpty()) {
         stores.syncInfo().update(current);
         return null;
       }
@@ -115,11 +115,15 @@ final class Resender {
     }
   }
 
-  /** What a resync sends: the values, and the comment and attachment operations with links. */
-  private record Resend(Map<String, FieldValue> fields, CommentSync.Outgoing comments,
-      AttachmentSync.Outgoing files) {
+  /** What a resync sends: the values, and the content flows' operations with their links. */
+  private record Resend(Map<String, FieldValue> fields, Map<String, ContentFlow.Out> content) {
+    /** Whether there is nothing to send (link changes alone go with no message). */
+    boolean isEmpty() {
+      return fields.isEmpty() && !OutgoingContent.sends(content);
+    }
+
     Outbox.Draft draft(TrackedIssue issue, boolean seenNone) {
-      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, comments, files, 0, seenNone);
+      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, content, 0, seenNone);
     }
   }
 
@@ -148,14 +152,10 @@ final class Resender {
             : values.whole(value, change, pending.get(out.id()), issue));
       }
     }
-    // Comments: only those not synced yet, edited or deleted; a resync never copies one twice.
-    CommentSync.Outgoing comments = mappingIds.contains(connector.commentsId)
-        ? content.comments(new IssueChanges(issue, List.of()),
-            whole ? null : () -> stores.syncInfo().commentLinks(rowId), fields) : null;
-    AttachmentSync.Outgoing files = mappingIds.contains(connector.attachmentsId)
-        ? content.attachments(new IssueChanges(issue, List.of()),
-            whole ? null : () -> stores.syncInfo().attachmentLinks(rowId), fields) : null;
-    return new Resend(fields, comments, files);
+    // Content: only items not synced yet, edited or deleted; a resync never copies one twice.
+    Map<String, ContentFlow.Out> content = this.content.collect(
+        new IssueChanges(issue, List.of()), whole ? 0 : rowId, mappingIds::contains);
+    return new Resend(fields, content);
   }
 
   /**
@@ -188,7 +188,7 @@ final class Resender {
    * @param partner the partner issue when known (a pair restored from a marker), else null
    */
   synchronized boolean sendNew(IssueChanges found, long since, String partner) {
-    if (connector.outgoing.isEmpty() && connector.commentsOut == null) {
+    if (connector.outgoing.isEmpty() && connector.flowsOut.isEmpty()) {
       return false;
     }
     TrackedIssue issue = found.issue();
@@ -203,15 +203,13 @@ final class Resender {
       JsonNode value = values.export(out, issue);
       fields.put(out.id(), values.weighed(value, IssueValues.latestOf(out, latest), issue));
     }
-    CommentSync.Outgoing comments = content.comments(changes, null, fields);
-    AttachmentSync.Outgoing files = content.attachments(changes, null, fields);
+    Map<String, ContentFlow.Out> content = this.content.collect(changes, 0);
     long now = clock.millis();
     long lastSeen = Math.max(issue.created(), IssueValues.maxTimestamp(changes.changelog()));
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
             stores.syncInfo().insert(SyncInfo.newPair(connector.key(), issue.key(), partner, now)),
-            new Outbox.Draft(issue, MessageKind.CHANGE, fields, comments, files, lastSeen, false),
-            now));
+            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
     events.queued(connector.key(), message);
     return true;
   }

@@ -14,6 +14,16 @@
  * an apply must answer goes out through the outbox or the resender, never back through detection.
  * {@link org.backbonesync.core.internal.DefaultSyncEngine} wires one set per local connector.
  *
+ * <p>Field values and content are apart. A field mapping sends a value and the receiver weighs
+ * it against its own changes; a {@link org.backbonesync.core.internal.ContentFlow} (comments:
+ * {@link org.backbonesync.core.internal.CommentSync}, attachments: {@link
+ * org.backbonesync.core.internal.AttachmentSync}) sends operations on items since the pair's
+ * links, in the message's {@code content} section, and keeps the links. The queues, the resender
+ * and the applier handle every flow alike: another kind of content (worklogs) is one more flow
+ * class, made in {@link org.backbonesync.core.internal.Connector}, plus its tracker calls and
+ * links. Messages of format version 2 carried the operations in {@code fields}; {@code
+ * Applier.current} moves them when such a message, queued before an upgrade, is applied.
+ *
  * <p>May use the SPI ({@code org.backbonesync.spi}), the core's public API, Jackson and SLF4J.
  */
 package org.backbonesync.core.internal;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,10 +24,12 @@ import java.util.List;
  */
 public final class MessageCodec {
   /**
-   * The envelope format this codec writes. It reads this one and version 1 (without the rows'
-   * epochs: a message still in an outbox or inbox when a host upgrades), whose epochs read as 0.
+   * The envelope format this codec writes. It reads this one and the earlier ones, still in an
+   * outbox or inbox when a host upgrades: version 1 (without the rows' epochs, which read as 0)
+   * and version 2 (content operations inside {@code fields}, under their mapping's id: the
+   * engine moves them to {@code content} when it applies the message).
    */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   private final ObjectMapper mapper =
       StrictJson.builder()
@@ -41,15 +44,29 @@ public final class MessageCodec {
   private static final List<String> EPOCHS =
       List.of("senderEpoch", "receiverEpoch", "partnerSince");
 
+  /** The property version 3 added. */
+  private static final String CONTENT = "content";
+
   /**
-   * Encodes a message as UTF-8 JSON, in the format version it has (a message of version 1, still
-   * queued from before an upgrade, is written without the epochs).
+   * Encodes a message as UTF-8 JSON, in the format version it has (a message of an earlier
+   * version, still queued from before an upgrade, is written without what later versions added).
+   *
+   * @throws MessageFormatException for a message of an earlier version with content operations,
+   *     which that version cannot carry
    */
   public byte[] encode(SyncMessage message) {
     try {
-      if (message.formatVersion() == 1) {
+      if (message.formatVersion() < FORMAT_VERSION) {
+        if (!message.content().isEmpty()) {
+          throw new MessageFormatException("message " + message.messageId() + " of formatVersion "
+              + message.formatVersion() + " cannot carry content " + message.content().keySet()
+              + "; only version " + FORMAT_VERSION + " can", null);
+        }
         ObjectNode tree = mapper.valueToTree(message);
-        tree.remove(EPOCHS);
+        tree.remove(CONTENT);
+        if (message.formatVersion() == 1) {
+          tree.remove(EPOCHS);
+        }
         return mapper.writeValueAsBytes(tree);
       }
       return mapper.writeValueAsBytes(message);
@@ -62,7 +79,7 @@ public final class MessageCodec {
    * Decodes UTF-8 JSON into a message.
    *
    * @throws MessageFormatException when the bytes are not JSON (or break a {@link StrictJson}
-   *     rule), the format version is neither 1 nor {@link #FORMAT_VERSION}, or a property is
+   *     rule), the format version is not 1 to {@link #FORMAT_VERSION}, or a property is
    *     missing, unknown or of the wrong type
    */
   public SyncMessage decode(byte[] json) {
@@ -84,7 +101,7 @@ public final class MessageCodec {
    * with the same checks as {@link #decode(byte[])}, except those of parsing: the caller must have
    * parsed it with {@link StrictJson} (a tree no longer shows a duplicate key).
    *
-   * @throws MessageFormatException when the format version is neither 1 nor {@link
+   * @throws MessageFormatException when the format version is not 1 to {@link
    *     #FORMAT_VERSION}, or a property is missing, unknown or of the wrong type
    */
   public SyncMessage decode(JsonNode tree) {
@@ -97,24 +114,19 @@ public final class MessageCodec {
           "message has no numeric formatVersion (messageId " + shown(tree.path("messageId"))
               + ")", null);
     }
-    if (version.asInt() == 1) {
-      for (String added : EPOCHS) {
-        if (tree.has(added)) {
-          throw new MessageFormatException("message " + shown(tree.path("messageId"))
-              + " of formatVersion 1 has " + added + ", which only version 2 has", null);
-        }
-      }
-      tree = ((ObjectNode) tree).deepCopy()
-          .put("senderEpoch", 0).put("receiverEpoch", 0).put("partnerSince", 0);
-    } else if (version.asInt() != FORMAT_VERSION) {
+    int v = version.canConvertToInt() ? version.asInt() : -1;
+    if (v < 1 || v > FORMAT_VERSION) {
       throw new MessageFormatException(
           "unsupported message formatVersion "
               + version
               + " (messageId "
               + shown(tree.path("messageId"))
-              + "); this version reads 1 and "
+              + "); this version reads 1 to "
               + FORMAT_VERSION,
           null);
+    }
+    if (v < FORMAT_VERSION) {
+      tree = earlier(tree, v);
     }
     try {
       return mapper.treeToValue(tree, SyncMessage.class);
@@ -125,6 +137,26 @@ public final class MessageCodec {
       throw new MessageFormatException(
           "malformed message " + shown(tree.path("messageId")) + at + ": " + shown(detail), e);
     }
+  }
+
+  /** A message of an earlier version, with what later versions added as those read it. */
+  private static JsonNode earlier(JsonNode tree, int version) {
+    List<String> added = new ArrayList<>(List.of(CONTENT));
+    if (version == 1) {
+      added.addAll(EPOCHS);
+    }
+    for (String property : added) {
+      if (tree.has(property)) {
+        throw new MessageFormatException("message " + shown(tree.path("messageId"))
+            + " of formatVersion " + version + " has " + property
+            + ", which only a later version has", null);
+      }
+    }
+    ObjectNode read = ((ObjectNode) tree).deepCopy();
+    if (version == 1) {
+      read.put("senderEpoch", 0).put("receiverEpoch", 0).put("partnerSince", 0);
+    }
+    return read;
   }
 
   /** A value from outside as an error message shows it: printable ASCII, at most 200 characters. */

@@ -1,5 +1,6 @@
 package org.backbonesync.spi.message;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +36,10 @@ import java.util.Objects;
  *     none; a message for another row of the receiver is not applied
  * @param partnerSince with a receiver epoch, the sequence id of the sender's first message to
  *     that row: the receiver takes up the sender's sequence there
+ * @param content content operations by the id of the mapping they belong to (comments,
+ *     attachments: what changed since the pair's links, as an array of operations), apart from
+ *     the field values; empty in messages of format versions 1 and 2, which carried them in
+ *     {@code fields}
  */
 public record SyncMessage(
     int formatVersion,
@@ -53,7 +58,8 @@ public record SyncMessage(
     long seenSequenceId,
     long senderEpoch,
     long receiverEpoch,
-    long partnerSince) {
+    long partnerSince,
+    Map<String, JsonNode> content) {
 
   public SyncMessage {
     Objects.requireNonNull(messageId, "messageId");
@@ -69,6 +75,47 @@ public record SyncMessage(
         fields == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    content =
+        content == null || content.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(content));
+  }
+
+  /** A message without content operations (as format versions 1 and 2 have it). */
+  public SyncMessage(
+      int formatVersion,
+      String messageId,
+      String synchronizationId,
+      String fromConnector,
+      String toConnector,
+      String sourceIssueKey,
+      String partnerIssueKey,
+      long sequenceId,
+      MessageKind kind,
+      String issueType,
+      long createdAt,
+      Map<String, FieldValue> fields,
+      String parentIssueKey,
+      long seenSequenceId,
+      long senderEpoch,
+      long receiverEpoch,
+      long partnerSince) {
+    this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
+        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, parentIssueKey,
+        seenSequenceId, senderEpoch, receiverEpoch, partnerSince, Map.of());
+  }
+
+  /**
+   * This message (same id and sequence) in another format version, with other field values and
+   * content operations: for a receiver that reads a message of an earlier version as the current
+   * one.
+   */
+  public SyncMessage withValues(int newFormatVersion, Map<String, FieldValue> newFields,
+      Map<String, JsonNode> newContent) {
+    return new SyncMessage(newFormatVersion, messageId, synchronizationId, fromConnector,
+        toConnector, sourceIssueKey, partnerIssueKey, sequenceId, kind, issueType, createdAt,
+        newFields, parentIssueKey, seenSequenceId, senderEpoch, receiverEpoch, partnerSince,
+        newContent);
   }
 
   /** A message without the rows' epochs (as format version 1 has it). */
@@ -89,7 +136,7 @@ public record SyncMessage(
       long seenSequenceId) {
     this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
         partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, parentIssueKey,
-        seenSequenceId, 0, 0, 0);
+        seenSequenceId, 0, 0, 0, Map.of());
   }
 
   /** A message about an issue that is not a sub-task. */
@@ -107,6 +154,7 @@ public record SyncMessage(
       long createdAt,
       Map<String, FieldValue> fields) {
     this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
-        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null, 0, 0, 0, 0);
+        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null, 0, 0, 0, 0,
+        Map.of());
   }
 }

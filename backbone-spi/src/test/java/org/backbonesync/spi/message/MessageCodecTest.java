@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +40,13 @@ class MessageCodecTest {
   @Test
   void anUnknownFormatVersionIsRefusedWithTheVersionNamed() {
     String json = new String(codec.encode(message()), StandardCharsets.UTF_8)
-        .replace("\"formatVersion\":2", "\"formatVersion\":7");
+        .replace("\"formatVersion\":3", "\"formatVersion\":7");
 
     var e = assertThrows(MessageFormatException.class,
         () -> codec.decode(json.getBytes(StandardCharsets.UTF_8)));
 
     assertEquals("unsupported message formatVersion 7 (messageId \"PA:PA-1:1:1\");"
-        + " this version reads 1 and 2", e.getMessage());
+        + " this version reads 1 to 3", e.getMessage());
   }
 
   /** A message as format version 1 wrote it, queued when a host upgrades, still applies. */
@@ -70,6 +71,51 @@ class MessageCodecTest {
         stored.replace("\"seenSequenceId\":1}", "\"seenSequenceId\":1,\"senderEpoch\":5}")
             .getBytes(StandardCharsets.UTF_8)));
     assertTrue(refused.getMessage().contains("senderEpoch"), refused.getMessage());
+  }
+
+  /**
+   * A message as format version 2 wrote it (comment operations inside {@code fields}), queued
+   * when a host upgrades: read as it is, the engine moves the operations when it applies it.
+   */
+  @Test
+  void aMessageOfFormatVersion2IsReadWithItsContentInItsFields() {
+    String stored = "{\"formatVersion\":2,\"messageId\":\"PA:PA-1:1:3\",\"synchronizationId\":"
+        + "\"sync\",\"fromConnector\":\"PA\",\"toConnector\":\"PB\",\"sourceIssueKey\":"
+        + "\"PA-1\",\"partnerIssueKey\":\"PB-1\",\"sequenceId\":3,\"kind\":\"CHANGE\","
+        + "\"issueType\":\"Task\",\"createdAt\":1000,\"fields\":{\"map-comments\":{\"value\":"
+        + "[{\"op\":\"add\",\"id\":\"10001\",\"author\":\"alice\",\"authorName\":\"Alice\","
+        + "\"body\":\"It smokes.\",\"created\":900,\"visibility\":null}],\"changedAt\":900,"
+        + "\"changedBy\":\"alice\"}},\"parentIssueKey\":null,\"seenSequenceId\":1,"
+        + "\"senderEpoch\":5,\"receiverEpoch\":6,\"partnerSince\":1}";
+
+    SyncMessage m = codec.decode(stored.getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(2, m.formatVersion());
+    assertEquals("add", m.fields().get("map-comments").value().get(0).get("op").asText());
+    assertTrue(m.content().isEmpty());
+    assertEquals(stored, new String(codec.encode(m), StandardCharsets.UTF_8), "written back as 2");
+    var refused = assertThrows(MessageFormatException.class, () -> codec.decode(
+        stored.replace("\"partnerSince\":1}", "\"partnerSince\":1,\"content\":{}}")
+            .getBytes(StandardCharsets.UTF_8)));
+    assertEquals("message \"PA:PA-1:1:3\" of formatVersion 2 has content, which only a later"
+        + " version has", refused.getMessage());
+  }
+
+  @Test
+  void contentTravelsInItsOwnSectionFromVersion3AndNeverInAnEarlierOne() {
+    ArrayNode ops = JsonNodeFactory.instance.arrayNode();
+    ops.addObject().put("op", "delete").put("id", "10001").put("partnerId", "20001");
+    SyncMessage m = message().withValues(MessageCodec.FORMAT_VERSION, message().fields(),
+        Map.of("map-comments", ops));
+
+    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"content\":{\"map-comments\":[{\"op\":\"delete\""), json);
+    assertEquals(m, codec.decode(json.getBytes(StandardCharsets.UTF_8)));
+
+    SyncMessage older = m.withValues(2, m.fields(), m.content());
+    var refused = assertThrows(MessageFormatException.class, () -> codec.encode(older));
+    assertEquals("message PA:PA-1:1:1 of formatVersion 2 cannot carry content [map-comments];"
+        + " only version 3 can", refused.getMessage());
   }
 
   @Test

@@ -1,0 +1,56 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.tracker.IssueChanges;
+
+/**
+ * Content of an issue that travels as operations rather than as a value (comments, attachments):
+ * what changed since the pair's links, or all of it for a whole send, carried under the id of the
+ * configured mapping; the receiver carries the operations out and both sides keep links from
+ * their items to the partner's copies, per pair. One class per kind of content (with its tracker
+ * calls and its links); the engine handles every flow alike.
+ */
+interface ContentFlow {
+
+  /** The id of the configured mapping whose operations this flow sends or applies. */
+  String id();
+
+  /** How a pair's links change by sending or applying operations: stored with the outcome. */
+  interface Links {
+    /** Writes the changes; call inside the transaction that records the outcome. */
+    void applyTo(SyncInfoStore store, long rowId);
+
+    /** Whether nothing changes. */
+    boolean isEmpty();
+  }
+
+  /**
+   * The operations of one issue and the links that sending them makes.
+   *
+   * @param ops the operations, perhaps none
+   * @param links the link changes to store when the message goes
+   * @param unlinked whether the pair had no links (a whole send, or none made yet): the receiver
+   *     is then told the operations are complete, so that it deletes copies of items not named
+   */
+  record Out(ArrayNode ops, Links links, boolean unlinked) {}
+
+  /**
+   * The operations for one issue: every item not linked yet, changed or gone since the pair's
+   * links; reads the tracker and the links, writes nothing.
+   *
+   * @param rowId the pair's row, whose links say what the partner has; 0 to send everything (a
+   *     new issue, or a partner row made again)
+   */
+  Out outgoing(IssueChanges changes, SyncInfoStore store, long rowId);
+
+  /**
+   * Carries out the partner's operations on the local issue.
+   *
+   * @param rowId the pair's row whose links it reads; 0 when it has none yet
+   * @param created whether the issue was just created for the message (no copies to clean up)
+   * @return the link changes to store with the outcome
+   */
+  Links apply(String localKey, JsonNode ops, SyncInfoStore store, long rowId, boolean created);
+}
