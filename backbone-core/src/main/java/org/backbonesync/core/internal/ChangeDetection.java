@@ -109,14 +109,14 @@ final class ChangeDetection {
     synchronized (resender) {
       String key = connector.key();
       long started = clock.millis();
-      if (!stores.leases().tryLease("poll", key, settings.node(), started,
+      if (!stores.leases().tryLease(LeaseScope.POLL.name(), key, settings.node(), started,
           started + settings.leaseDuration().toMillis())) {
         return new PollResult(0, 0, 0);
       }
       try {
         return detection.apply(key);
       } finally {
-        stores.leases().release("poll", key, settings.node());
+        stores.leases().release(LeaseScope.POLL.name(), key, settings.node());
       }
     }
   }

@@ -133,7 +133,8 @@ public final class DefaultSyncEngine implements SyncEngine {
       receivers.put(key, inbox);
       locals.put(key, new Local(connector, detection, delivery, resender, inbox, incoming, hints));
     }
-    direct.forEach((partnerKey, late) -> late.target = new DirectTransport(receivers.get(partnerKey)));
+    direct.forEach((partnerKey, late) ->
+        late.target = new DirectTransport(receivers.get(partnerKey)));
   }
 
   /**
@@ -432,15 +433,16 @@ public final class DefaultSyncEngine implements SyncEngine {
   /** The leases of a connector's work, or null when the lease store cannot list them. */
   private List<Lease> leases(String connectorKey, long now) {
     List<Lease> found = new ArrayList<>();
-    for (String scope : List.of("poll", "deliver")) {
+    for (LeaseScope scope : List.of(LeaseScope.POLL, LeaseScope.DELIVER)) {
       // one key per connector of every synchronization sharing the stores
-      var all = stores.leases().leases(scope, now, 10_000);
+      var all = stores.leases().leases(scope.name(), now, 10_000);
       if (all.isEmpty()) {
         return null;
       }
       all.get().stream().filter(l -> l.key().equals(connectorKey)).forEach(found::add);
     }
-    var pairs = stores.leases().leases("inbox:" + connectorKey, now, MAX_STATUS_LEASES);
+    var pairs = stores.leases().leases(LeaseScope.inbox(connectorKey).name(), now,
+        MAX_STATUS_LEASES);
     if (pairs.isEmpty()) {
       return null;
     }

@@ -93,14 +93,14 @@ final class Delivery {
 
   synchronized int deliver() {
     long now = clock.millis();
-    if (!stores.leases().tryLease("deliver", connector.key(), settings.node(), now,
+    if (!stores.leases().tryLease(LeaseScope.DELIVER.name(), connector.key(), settings.node(), now,
         now + settings.leaseDuration().toMillis())) {
       return 0; // another node delivers this connector's outbox now
     }
     try {
       return deliverHoldingLease(now);
     } finally {
-      stores.leases().release("deliver", connector.key(), settings.node());
+      stores.leases().release(LeaseScope.DELIVER.name(), connector.key(), settings.node());
     }
   }
 

@@ -22,7 +22,7 @@ final class PairClaims {
 
   PairClaims(Stores stores, String connectorKey, EngineSettings settings) {
     this.stores = stores;
-    this.scope = "inbox:" + connectorKey;
+    this.scope = LeaseScope.inbox(connectorKey).name();
     this.settings = settings;
   }
 
