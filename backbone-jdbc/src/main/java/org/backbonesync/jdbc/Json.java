@@ -3,10 +3,11 @@ package org.backbonesync.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.backbonesync.spi.message.StrictJson;
 
-/** JSON columns. */
+/** JSON columns, read and written with the project's one Jackson setup ({@link StrictJson}). */
 final class Json {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = StrictJson.mapper();
 
   private Json() {}
 

@@ -1,7 +1,7 @@
 package org.backbonesync.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +18,7 @@ import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
@@ -45,7 +46,7 @@ public final class FieldMappingTester {
   private String fieldA;
   private String fieldB;
   private Direction direction;
-  private JsonNode settings = new ObjectMapper().createObjectNode();
+  private JsonNode settings = JsonNodeFactory.instance.objectNode();
   private IssueTracker trackerA;
   private IssueTracker trackerB;
 
@@ -85,7 +86,7 @@ public final class FieldMappingTester {
   /** The type's settings as JSON text. */
   public FieldMappingTester settings(String json) {
     try {
-      this.settings = new ObjectMapper().readTree(json);
+      this.settings = StrictJson.mapper().readTree(json); // as the configuration reads them
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("settings are not valid JSON: " + e.getOriginalMessage());
     }

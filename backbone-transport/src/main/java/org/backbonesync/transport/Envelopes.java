@@ -54,7 +54,8 @@ final class Envelopes {
   private static final Set<String> PROPERTIES = Set.of("format", "version", "kind", "envelopeId",
       "synchronizationId", "from", "to", "timestamp", "messages", "acked");
   private static final MessageCodec CODEC = new MessageCodec();
-  private static final ObjectMapper PLAIN = new ObjectMapper();
+  /** Writes envelopes (reading has its own, tighter bounds); the project's one Jackson setup. */
+  private static final ObjectMapper PLAIN = StrictJson.mapper();
 
   private Envelopes() {}
 
