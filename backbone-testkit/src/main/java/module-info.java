@@ -6,6 +6,8 @@
 module org.backbonesync.testkit {
   requires transitive org.backbonesync.core;
   requires transitive org.junit.jupiter.api;
+  // The default stores of SyncTestDriver and Simulation; no testkit signature names them.
+  requires org.backbonesync.memory;
   requires jdk.httpserver;
   requires java.net.http;
   requires static jakarta.inject;
