@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.backbonesync.testkit.InMemoryStores;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;

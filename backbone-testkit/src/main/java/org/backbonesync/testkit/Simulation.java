@@ -26,6 +26,7 @@ import org.backbonesync.core.SyncInfoImport;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.core.guarantee.TestOnlySwitches;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;

@@ -17,6 +17,7 @@ import org.backbonesync.core.Responsibility;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncListener;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.testkit.InMemoryIssueTracker;
-import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

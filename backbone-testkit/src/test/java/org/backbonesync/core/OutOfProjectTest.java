@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.Comment;
@@ -20,7 +21,6 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.TrackerUser;
 import org.backbonesync.spi.tracker.Transition;
 import org.backbonesync.testkit.InMemoryIssueTracker;
-import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.ConflictStore;
 import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.store.Lease;
@@ -22,7 +23,6 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.TaskStore;
 import org.backbonesync.spi.store.WatermarkStore;
-import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package org.backbonesync.testkit;
 
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.kit.EnvelopeIdStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;

@@ -1,8 +1,8 @@
 package org.backbonesync.core;
 
 import java.util.List;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.TraceEntry;
-import org.backbonesync.testkit.InMemoryStores;
 
 /**
  * Prints the heap the in-memory stores retain per 100,000 synced pairs (each with five last

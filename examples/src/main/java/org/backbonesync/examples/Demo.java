@@ -14,11 +14,11 @@ import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncListener;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.tracker.IssueCreate;
 import org.backbonesync.testkit.InMemoryIssueTracker;
-import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.ManualClock;
 
 /**

@@ -7,9 +7,9 @@ import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryIssueTracker;
-import org.backbonesync.testkit.InMemoryStores;
 import org.backbonesync.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 

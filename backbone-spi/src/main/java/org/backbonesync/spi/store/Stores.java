@@ -11,8 +11,9 @@ import java.util.function.Supplier;
  * transaction. A store call made outside a transaction is a transaction of its own. The engine
  * never calls a tracker or a transport inside a transaction.
  *
- * <p>Implementations are thread-safe. Implementations and their compatibility kits:
- * {@code InMemoryStores} in backbone-testkit; JDBC in backbone-jdbc.
+ * <p>Implementations are thread-safe. Implementations: {@code InMemoryStores} in backbone-memory
+ * (one process, nothing durable); JDBC in backbone-jdbc. Their compatibility kits are in
+ * backbone-testkit.
  */
 public interface Stores {
 

@@ -1,4 +1,4 @@
-package org.backbonesync.testkit;
+package org.backbonesync.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

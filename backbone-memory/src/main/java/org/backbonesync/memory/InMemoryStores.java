@@ -1,4 +1,4 @@
-package org.backbonesync.testkit;
+package org.backbonesync.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
@@ -49,6 +49,9 @@ import org.backbonesync.spi.store.WatermarkStore;
  * when the work throws (an {@link Error} too, which is how tests simulate a crash mid-step).
  * Transactions are serialized by one lock. State outlives any engine built on it, so a test can
  * "restart" an engine on the same instance as it would on a durable store. Thread-safe.
+ *
+ * <p>For one process: nothing is written anywhere, so the state is lost when the process ends
+ * (durable stores are backbone-jdbc's {@code JdbcStores}).
  */
 public final class InMemoryStores implements Stores {
   private final ReentrantLock lock = new ReentrantLock();

@@ -1,4 +1,4 @@
-package org.backbonesync.testkit;
+package org.backbonesync.memory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.backbonesync.testkit;
+package org.backbonesync.memory;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;

@@ -1,4 +1,4 @@
-package org.backbonesync.testkit;
+package org.backbonesync.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
