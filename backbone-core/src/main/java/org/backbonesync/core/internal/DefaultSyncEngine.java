@@ -1,6 +1,5 @@
 package org.backbonesync.core.internal;
 
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,14 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConfigurationProblem;
@@ -29,12 +25,9 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncInfoImport;
 import org.backbonesync.core.SyncListener;
-import org.backbonesync.spi.SyncException;
-import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
-import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -47,22 +40,21 @@ import org.backbonesync.spi.transport.MessageTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The engine: a thin coordinator over each local connector's outgoing and incoming queue. */
+/**
+ * The engine: a thin coordinator over each local connector's parts ({@link LocalConnectors}).
+ * It is longer than this package's other classes because it implements the whole of {@link
+ * SyncEngine}: each method checks the connector and delegates to its parts or to an admin
+ * helper ({@link SyncInfoAdmin}, {@link ResyncTasks}, {@link ConnectorStatusReader}, {@link
+ * IssueTraces}).
+ */
 public final class DefaultSyncEngine implements SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(DefaultSyncEngine.class);
-
-  /**
-   * A local connector's steps: detection, delivery and resends go out; the inbox stores what
-   * comes in, the incoming queue applies it.
-   */
-  private record Local(Connector connector, ChangeDetection detection, Delivery delivery,
-      Resender resender, Inbox inbox, IncomingQueue incoming, HintedIssues hints) {}
 
   private final SyncConfiguration configuration;
   private final Stores stores;
   private final ScheduledExecutorService scheduler;
   private final EngineSettings settings;
-  private final Map<String, Local> locals = new LinkedHashMap<>();
+  private final Map<String, LocalConnectors.Local> locals = new LinkedHashMap<>();
   private final Clock clock;
   private final ResyncTasks resyncs;
   private final SyncInfoAdmin syncInfoAdmin;
@@ -70,9 +62,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final IssueTraces traces;
   private EngineState state = EngineState.NEW;
   private ScheduledFuture<?> periodic;
-  /** Each local connector's last poll on this engine, for {@link #status}. */
-  private final Map<String, ConnectorStatus.LastPoll> lastPolls =
-      new ConcurrentHashMap<>();
+  private final ConnectorStatusReader statuses;
 
   /** Use {@link SyncEngine#builder()}; it checks the arguments. */
   public DefaultSyncEngine(
@@ -99,42 +89,22 @@ public final class DefaultSyncEngine implements SyncEngine {
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
         settings.pollPageSize(), events);
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
-    Map<String, Inbox> receivers = new LinkedHashMap<>();
-    Map<String, LateBoundTransport> direct = new LinkedHashMap<>();
-    for (Map.Entry<String, IssueTracker> e : trackers.entrySet()) {
-      String key = e.getKey();
-      Connector connector = new Connector(
-          configuration, key, e.getValue(), registry, schemas.getOrDefault(key, Map.of()),
-          remote -> stores.syncInfo().findByRemoteKey(key, remote).map(SyncInfo::localIssueKey),
-          partnerContent(trackers, configuration.partnerOf(key).key()));
-      MessageTransport transport = transports.get(key);
-      if (transport == null) {
-        LateBoundTransport late = new LateBoundTransport();
-        direct.put(connector.partner.key(), late);
-        transport = late;
-      }
-      PairClaims pairs = new PairClaims(stores, key, settings);
-      IssueValues values = new IssueValues(connector, settings);
-      OutgoingContent content = new OutgoingContent(connector, stores);
-      Outbox outbox = new Outbox(connector, stores);
-      Resender resender = new Resender(connector, stores, clock, events, values, content, outbox);
-      ChangeDetection detection = new ChangeDetection(connector, stores, clock, events, settings,
-          pairs, values, content, outbox, resender);
-      Delivery delivery = new Delivery(connector, stores, clock, events, settings, transport);
-      IncomingQueue incoming = new IncomingQueue(connector, configuration, stores, clock, events,
-          settings, new IncomingQueue.Replies(values, outbox, resender), pairs);
-      Inbox inbox = new Inbox(connector, stores, clock, events,
-          prompt(key + ": apply on arrival", () -> {
-            apply(key);
-            deliver(key);
-          }));
-      HintedIssues hints = new HintedIssues(connector.config.projectKey(),
-          prompt(key + ": detection of hinted issues", () -> detect(key)));
-      receivers.put(key, inbox);
-      locals.put(key, new Local(connector, detection, delivery, resender, inbox, incoming, hints));
-    }
-    direct.forEach((partnerKey, late) ->
-        late.target = new DirectTransport(receivers.get(partnerKey)));
+    this.statuses = new ConnectorStatusReader(stores, clock);
+    locals.putAll(LocalConnectors.wire(configuration, trackers, transports, stores, clock, events,
+        settings, registry, schemas, new LocalConnectors.Prompts() {
+          @Override
+          public Runnable applyOnArrival(String key) {
+            return prompt(key + ": apply on arrival", () -> {
+              apply(key);
+              deliver(key);
+            });
+          }
+
+          @Override
+          public Runnable detectHinted(String key) {
+            return prompt(key + ": detection of hinted issues", () -> detect(key));
+          }
+        }));
   }
 
   /**
@@ -153,30 +123,6 @@ public final class DefaultSyncEngine implements SyncEngine {
     });
   }
 
-  /** Streams the partner's attachments: from its tracker when it is local. */
-  private static Function<String, InputStream> partnerContent(
-      Map<String, IssueTracker> trackers, String partnerKey) {
-    IssueTracker partner = trackers.get(partnerKey);
-    if (partner != null) {
-      return partner::download;
-    }
-    return id -> {
-      throw new SyncException("attachment " + id + " of " + partnerKey
-          + " cannot be fetched: attachments between two engines need a transport that carries"
-          + " file content, which none does yet");
-    };
-  }
-
-  /** Lets two local connectors' direct transports refer to each other's receivers. */
-  private static final class LateBoundTransport implements MessageTransport {
-    private MessageTransport target;
-
-    @Override
-    public Set<String> send(List<SyncMessage> messages) {
-      return target.send(messages);
-    }
-  }
-
   @Override
   public SyncConfiguration configuration() {
     return configuration;
@@ -192,13 +138,13 @@ public final class DefaultSyncEngine implements SyncEngine {
     return state;
   }
 
-  private Local local(String connectorKey) {
+  private LocalConnectors.Local local(String connectorKey) {
     synchronized (this) {
       if (state == EngineState.CLOSED) {
         throw new IllegalStateException("engine for " + configuration.id() + " is closed");
       }
     }
-    Local local = locals.get(connectorKey);
+    LocalConnectors.Local local = locals.get(connectorKey);
     if (local == null) {
       throw new IllegalArgumentException(
           "connector \"" + connectorKey + "\" is not local to this engine; local: "
@@ -209,23 +155,22 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public PollResult poll(String connectorKey) {
-    Local local = local(connectorKey);
+    LocalConnectors.Local local = local(connectorKey);
     PollResult result;
-    try (LogContext step = LogContext.connector(local.connector)) {
-      result = local.detection.poll();
+    try (LogContext step = LogContext.connector(local.connector())) {
+      result = local.detection().poll();
     } finally {
       recorder.flushIfDue();
     }
-    lastPolls.put(connectorKey, new ConnectorStatus.LastPoll(clock.millis(),
-        result.issuesFound(), result.messagesQueued()));
+    statuses.polled(connectorKey, result);
     return result;
   }
 
   @Override
   public int deliver(String connectorKey) {
-    Local local = local(connectorKey);
-    try (LogContext step = LogContext.connector(local.connector)) {
-      return local.delivery.deliver();
+    LocalConnectors.Local local = local(connectorKey);
+    try (LogContext step = LogContext.connector(local.connector())) {
+      return local.delivery().deliver();
     } finally {
       recorder.flushIfDue();
     }
@@ -233,9 +178,9 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public List<ApplyOutcome> apply(String connectorKey) {
-    Local local = local(connectorKey);
-    try (LogContext step = LogContext.connector(local.connector)) {
-      return local.incoming.apply();
+    LocalConnectors.Local local = local(connectorKey);
+    try (LogContext step = LogContext.connector(local.connector())) {
+      return local.incoming().apply();
     } finally {
       recorder.flushIfDue();
     }
@@ -255,18 +200,18 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public MessageReceiver receiver(String connectorKey) {
-    return local(connectorKey).inbox;
+    return local(connectorKey).inbox();
   }
 
   @Override
   public ChangeHints changeHints(String connectorKey) {
-    return local(connectorKey).hints;
+    return local(connectorKey).hints();
   }
 
   @Override
   public PollResult detect(String connectorKey) {
-    Local local = local(connectorKey);
-    HintedIssues.Taken hinted = local.hints.take();
+    LocalConnectors.Local local = local(connectorKey);
+    HintedIssues.Taken hinted = local.hints().take();
     if (hinted.poll()) {
       PollResult result = poll(connectorKey);
       deliver(connectorKey);
@@ -276,8 +221,8 @@ public final class DefaultSyncEngine implements SyncEngine {
       return new PollResult(0, 0, 0);
     }
     PollResult result;
-    try (LogContext step = LogContext.connector(local.connector)) {
-      result = local.detection.detect(hinted.keys());
+    try (LogContext step = LogContext.connector(local.connector())) {
+      result = local.detection().detect(hinted.keys());
     } finally {
       recorder.flushIfDue();
     }
@@ -308,13 +253,13 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public int importSyncInformation(String connectorKey, List<SyncInfoImport> rows) {
-    return syncInfoAdmin.importRows(local(connectorKey).connector, rows);
+    return syncInfoAdmin.importRows(local(connectorKey).connector(), rows);
   }
 
   @Override
   public List<ConfigurationProblem> checkSyncInformation(
       String connectorKey, List<SyncInfoImport> rows) {
-    return syncInfoAdmin.check(local(connectorKey).connector, rows);
+    return syncInfoAdmin.check(local(connectorKey).connector(), rows);
   }
 
   @Override
@@ -326,7 +271,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public Optional<SyncInfo> setIncomingChangesIgnored(String connectorKey, long syncInfoId,
       boolean ignored) {
-    Local local = local(connectorKey);
+    LocalConnectors.Local local = local(connectorKey);
     Optional<SyncInfo> row = stores.syncInfo().findById(connectorKey, syncInfoId);
     Optional<TrackedIssue> issue = row.filter(r -> r.incomingChangesIgnored() && !ignored)
         .flatMap(r -> local.connector().tracker.issue(r.localIssueKey()));
@@ -357,8 +302,8 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public AsyncTask resync(String connectorKey, ResyncRequest request, String owner) {
-    Local local = local(connectorKey);
-    return resyncs.start(local.connector, local.resender, request, owner);
+    LocalConnectors.Local local = local(connectorKey);
+    return resyncs.start(local.connector(), local.resender(), request, owner);
   }
 
   @Override
@@ -383,9 +328,9 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void resumeTasks() {
     for (AsyncTask task : stores.tasks().unfinished()) {
-      Local local = locals.get(task.connectorKey());
+      LocalConnectors.Local local = locals.get(task.connectorKey());
       if (local != null) {
-        resyncs.resume(task, local.connector, local.resender);
+        resyncs.resume(task, local.connector(), local.resender());
       }
     }
   }
@@ -405,59 +350,29 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public List<OutboxEntry> undeliverableMessages(String connectorKey) {
-    return local(connectorKey).delivery.undeliverable();
+    return local(connectorKey).delivery().undeliverable();
   }
 
   @Override
   public void retryUndeliverable(String connectorKey, String messageId) {
-    local(connectorKey).delivery.retryUndeliverable(messageId);
+    local(connectorKey).delivery().retryUndeliverable(messageId);
   }
 
   @Override
   public void skipUndeliverable(String connectorKey, String messageId) {
-    local(connectorKey).delivery.skipUndeliverable(messageId);
+    local(connectorKey).delivery().skipUndeliverable(messageId);
   }
 
   @Override
   public ConnectorStatus status(String connectorKey) {
     local(connectorKey);
-    long now = clock.millis();
-    var messages = stores.messages();
-    return new ConnectorStatus(connectorKey, now, messages.outgoingCount(connectorKey),
-        boxed(messages.oldestOutgoing(connectorKey)), messages.incomingCount(connectorKey),
-        boxed(messages.oldestIncoming(connectorKey)), messages.failedIncomingCount(connectorKey),
-        boxed(stores.watermarks().watermark(connectorKey)), lastPolls.get(connectorKey),
-        leases(connectorKey, now));
-  }
-
-  /** The leases of a connector's work, or null when the lease store cannot list them. */
-  private List<Lease> leases(String connectorKey, long now) {
-    List<Lease> found = new ArrayList<>();
-    for (LeaseScope scope : List.of(LeaseScope.POLL, LeaseScope.DELIVER)) {
-      // one key per connector of every synchronization sharing the stores
-      var all = stores.leases().leases(scope.name(), now, 10_000);
-      if (all.isEmpty()) {
-        return null;
-      }
-      all.get().stream().filter(l -> l.key().equals(connectorKey)).forEach(found::add);
-    }
-    var pairs = stores.leases().leases(LeaseScope.inbox(connectorKey).name(), now,
-        MAX_STATUS_LEASES);
-    if (pairs.isEmpty()) {
-      return null;
-    }
-    found.addAll(pairs.get());
-    return found;
-  }
-
-  private static Long boxed(OptionalLong value) {
-    return value.isPresent() ? value.getAsLong() : null;
+    return statuses.status(connectorKey);
   }
 
   @Override
   public void retry(String connectorKey, String messageId) {
     try {
-      local(connectorKey).inbox.retry(messageId);
+      local(connectorKey).inbox().retry(messageId);
     } finally {
       recorder.flushIfDue();
     }
@@ -466,7 +381,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void skip(String connectorKey, String messageId) {
     try {
-      local(connectorKey).inbox.skip(messageId);
+      local(connectorKey).inbox().skip(messageId);
     } finally {
       recorder.flushIfDue();
     }
