@@ -31,7 +31,7 @@ import org.backbonesync.spi.tracker.TrackerException;
  * linked original that is gone; incoming, it streams each added file from the partner, checks its
  * hash, and uploads it, unless the same content is attached already.
  */
-final class AttachmentSync implements ContentFlow {
+final class AttachmentSync extends LinkedFlow<AttachmentLink> {
   /** Link changes to commit with the step's transaction. */
   record LinkChanges(List<AttachmentLink> put, List<String> removed)
       implements ContentFlow.Links {
@@ -47,7 +47,6 @@ final class AttachmentSync implements ContentFlow {
     }
   }
 
-  private final String id;
   private final IssueTracker tracker;
   private final String syncUser;
   private final long maxSize;
@@ -60,7 +59,7 @@ final class AttachmentSync implements ContentFlow {
    */
   AttachmentSync(String id, IssueTracker tracker, String syncUser, JsonNode settings,
       Function<String, InputStream> partnerContent) {
-    this.id = id;
+    super(id);
     this.tracker = tracker;
     this.syncUser = syncUser;
     this.maxSize = settings.path("maxSize").asLong(Long.MAX_VALUE);
@@ -91,20 +90,13 @@ final class AttachmentSync implements ContentFlow {
   }
 
   @Override
-  public String id() {
-    return id;
+  List<AttachmentLink> links(SyncInfoStore store, long rowId) {
+    return store.attachmentLinks(rowId);
   }
 
   @Override
-  public Out outgoing(IssueChanges changes, SyncInfoStore store, long rowId) {
-    List<AttachmentLink> links = rowId == 0 ? List.of() : store.attachmentLinks(rowId);
+  Out outgoing(IssueChanges changes, List<AttachmentLink> links) {
     return outgoing(changes.issue().key(), links, changes.attachments());
-  }
-
-  @Override
-  public LinkChanges apply(String localKey, JsonNode ops, SyncInfoStore store, long rowId,
-      boolean created) {
-    return apply(localKey, ops, rowId == 0 ? List.of() : store.attachmentLinks(rowId), created);
   }
 
   /** @param known the issue's attachments from the change search, or null to read them */
@@ -147,8 +139,8 @@ final class AttachmentSync implements ContentFlow {
   }
 
   /** @param created whether the issue was just created for the message (no copies to clean up) */
-  private LinkChanges apply(String issueKey, JsonNode ops, List<AttachmentLink> links,
-      boolean created) {
+  @Override
+  LinkChanges apply(String issueKey, JsonNode ops, List<AttachmentLink> links, boolean created) {
     if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
       return new LinkChanges(List.of(), List.of()); // a new issue with no files: no read
     }

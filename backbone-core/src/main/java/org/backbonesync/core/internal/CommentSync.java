@@ -28,7 +28,7 @@ import org.backbonesync.spi.tracker.TrackerException;
  * operation names the sender's comment ({@code id}) and, when known, the receiver's ({@code
  * partnerId}).
  */
-final class CommentSync implements ContentFlow {
+final class CommentSync extends LinkedFlow<CommentLink> {
   /** Link changes to commit with the step's transaction. */
   record LinkChanges(List<CommentLink> put, List<String> removed) implements ContentFlow.Links {
     @Override
@@ -45,7 +45,6 @@ final class CommentSync implements ContentFlow {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  private final String id;
   private final IssueTracker tracker;
   private final String syncUser;
   private final String prefixTemplate;
@@ -55,7 +54,7 @@ final class CommentSync implements ContentFlow {
 
   CommentSync(String id, IssueTracker tracker, String syncUser, JsonNode settings,
       boolean remoteIsA) {
-    this.id = id;
+    super(id);
     this.tracker = tracker;
     this.remoteIsA = remoteIsA;
     this.syncUser = syncUser;
@@ -74,20 +73,13 @@ final class CommentSync implements ContentFlow {
   }
 
   @Override
-  public String id() {
-    return id;
+  List<CommentLink> links(SyncInfoStore store, long rowId) {
+    return store.commentLinks(rowId);
   }
 
   @Override
-  public Out outgoing(IssueChanges changes, SyncInfoStore store, long rowId) {
-    List<CommentLink> links = rowId == 0 ? List.of() : store.commentLinks(rowId);
+  Out outgoing(IssueChanges changes, List<CommentLink> links) {
     return outgoing(changes.issue().key(), links, changes.comments());
-  }
-
-  @Override
-  public LinkChanges apply(String localKey, JsonNode ops, SyncInfoStore store, long rowId,
-      boolean created) {
-    return apply(localKey, ops, rowId == 0 ? List.of() : store.commentLinks(rowId), created);
   }
 
   /** @param known the issue's comments from the change search, or null to read them */
@@ -136,8 +128,8 @@ final class CommentSync implements ContentFlow {
    *
    * @param created whether the issue was just created for the message (no copies to clean up)
    */
-  private LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links,
-      boolean created) {
+  @Override
+  LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links, boolean created) {
     if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
       return new LinkChanges(List.of(), List.of()); // a new issue with no comments: no read
     }

@@ -17,8 +17,9 @@
  * <p>Field values and content are apart. A field mapping sends a value and the receiver weighs
  * it against its own changes; a {@link org.backbonesync.core.internal.ContentFlow} (comments:
  * {@link org.backbonesync.core.internal.CommentSync}, attachments: {@link
- * org.backbonesync.core.internal.AttachmentSync}) sends operations on items since the pair's
- * links, in the message's {@code content} section, and keeps the links. The queues, the resender
+ * org.backbonesync.core.internal.AttachmentSync}, both {@link
+ * org.backbonesync.core.internal.LinkedFlow}s) sends operations on items since the pair's links,
+ * in the message's {@code content} section, and keeps the links. The queues, the resender
  * and the applier handle every flow alike: another kind of content (worklogs) is one more flow
  * class, made in {@link org.backbonesync.core.internal.Connector}, plus its tracker calls and
  * links. Messages of format version 2 carried the operations in {@code fields}; {@code
