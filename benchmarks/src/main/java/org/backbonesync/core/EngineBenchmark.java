@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.Stores;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,30 +41,45 @@ public class EngineBenchmark {
 
     @Setup
     public void setUp() {
-      SyncConfiguration.Builder config = SyncConfiguration.builder("bench")
-          .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
-          .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"));
-      for (String f : StubTracker.FIELDS) {
-        config.fieldMapping(FieldMapping.passthrough("m-" + f, f, Direction.BOTH));
-      }
-      engine = SyncEngine.builder()
-          .configuration(config.build())
-          .tracker("PA", new StubTracker("PA", 1))
-          .tracker("PB", new StubTracker("PB", 0))
-          .stores(new InMemoryStores())
-          .clock(Clock.systemUTC())
-          .fieldMappingRegistry(FieldMappingRegistry.builtIns())
-          .build();
-      message(); // the create and the pairing
-      engine.deliver("PB");
-      engine.apply("PA");
+      engine = paired(new InMemoryStores(), 20);
     }
 
     int message() {
-      engine.poll("PA");
-      engine.deliver("PA");
-      return engine.apply("PB").size();
+      return EngineBenchmark.message(engine);
     }
+  }
+
+  /**
+   * One engine between two stub projects (PA changes one issue per poll, five fields mapped both
+   * ways), its issue sent and paired.
+   */
+  static SyncEngine paired(Stores stores, int traceLength) {
+    SyncConfiguration.Builder config = SyncConfiguration.builder("bench")
+        .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
+        .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"));
+    for (String f : StubTracker.FIELDS) {
+      config.fieldMapping(FieldMapping.passthrough("m-" + f, f, Direction.BOTH));
+    }
+    SyncEngine engine = SyncEngine.builder()
+        .configuration(config.build())
+        .tracker("PA", new StubTracker("PA", 1))
+        .tracker("PB", new StubTracker("PB", 0))
+        .stores(stores)
+        .clock(Clock.systemUTC())
+        .fieldMappingRegistry(FieldMappingRegistry.builtIns())
+        .traceLength(traceLength)
+        .build();
+    message(engine); // the create and the pairing
+    engine.deliver("PB");
+    engine.apply("PA");
+    return engine;
+  }
+
+  /** One message: PA's change polled, delivered and applied on PB. */
+  static int message(SyncEngine engine) {
+    engine.poll("PA");
+    engine.deliver("PA");
+    return engine.apply("PB").size();
   }
 
   /** The floor: a Jackson tree round trip of a 0.9 KB message. */

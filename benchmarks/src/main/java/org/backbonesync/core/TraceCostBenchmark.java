@@ -2,7 +2,6 @@ package org.backbonesync.core;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -60,24 +59,7 @@ public class TraceCostBenchmark {
     } else {
       chosen = new InMemoryStores();
     }
-    SyncConfiguration.Builder config = SyncConfiguration.builder("bench")
-        .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
-        .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"));
-    for (String f : StubTracker.FIELDS) {
-      config.fieldMapping(FieldMapping.passthrough("m-" + f, f, Direction.BOTH));
-    }
-    engine = SyncEngine.builder()
-        .configuration(config.build())
-        .tracker("PA", new StubTracker("PA", 1))
-        .tracker("PB", new StubTracker("PB", 0))
-        .stores(chosen)
-        .clock(Clock.systemUTC())
-        .fieldMappingRegistry(FieldMappingRegistry.builtIns())
-        .traceLength(traceLength)
-        .build();
-    oneMessage(); // the create and the pairing
-    engine.deliver("PB");
-    engine.apply("PA");
+    engine = EngineBenchmark.paired(chosen, traceLength);
   }
 
   @TearDown(Level.Trial)
@@ -91,15 +73,10 @@ public class TraceCostBenchmark {
     }
   }
 
-  private int oneMessage() {
-    engine.poll("PA");
-    engine.deliver("PA");
-    return engine.apply("PB").size();
-  }
 
   /** One message through the engine, with or without its trace. */
   @Benchmark
   public int message() {
-    return oneMessage();
+    return EngineBenchmark.message(engine);
   }
 }

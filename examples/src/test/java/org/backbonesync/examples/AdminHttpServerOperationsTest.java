@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Test;
 class AdminHttpServerOperationsTest {
   private static final String BASE = "/rest/backbone/1.0";
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient client = HttpClient.newHttpClient();
   // PA knows a priority PB does not: a message carrying it fails permanently on PB.
   private final SyncTestDriver sync = SyncTestDriver.builder()
       .projectA(p -> p.priorities("Blocker", "High", "Medium", "Low")).build();
@@ -58,14 +54,7 @@ class AdminHttpServerOperationsTest {
 
   private HttpResponse<String> send(String caller, String method, String path, String body)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-            + server.getAddress().getPort() + BASE + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    if (caller != null) {
-      request.header("X-Remote-User", caller);
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new AdminClient(server, BASE).send(caller, method, path, body);
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {

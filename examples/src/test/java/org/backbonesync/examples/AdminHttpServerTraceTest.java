@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +30,6 @@ class AdminHttpServerTraceTest {
   private static final FieldMapping SUMMARY =
       FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH);
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient client = HttpClient.newHttpClient();
   private SyncTestDriver sync;
   private HttpServer server;
 
@@ -59,14 +55,7 @@ class AdminHttpServerTraceTest {
 
   private HttpResponse<String> send(String caller, String method, String path, String body)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-            + server.getAddress().getPort() + BASE + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    if (caller != null) {
-      request.header("X-Remote-User", caller);
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new AdminClient(server, BASE).send(caller, method, path, body);
   }
 
   private JsonNode trace(String connector, String issueKey) throws Exception {
