@@ -1,0 +1,182 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
+import org.backbonesync.core.internal.IssueValues.Change;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One changed issue found by {@link ChangeDetection}: the fields people changed since the pair's
+ * last change seen (not the sync user's echoes, not a value the partner has) and the content
+ * flows' operations, handed as one message to the {@link Outbox}; a new issue, or one whose row
+ * is gone, to the {@link Resender}. A row with nothing to send only moves its last change seen,
+ * written for the whole page at once.
+ */
+final class ChangedIssue {
+  private static final Logger log = LoggerFactory.getLogger(ChangedIssue.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Clock clock;
+  private final Events events;
+  private final EngineSettings settings;
+  private final Set<String> merging;
+  private final IssueValues values;
+  private final OutgoingContent content;
+  private final Outbox outbox;
+  private final Resender resender;
+
+  ChangedIssue(Connector connector, Stores stores, Clock clock, Events events,
+      EngineSettings settings, IssueValues values, OutgoingContent content, Outbox outbox,
+      Resender resender) {
+    this.connector = connector;
+    this.stores = stores;
+    this.clock = clock;
+    this.events = events;
+    this.settings = settings;
+    this.merging = connector.merging;
+    this.values = values;
+    this.content = content;
+    this.outbox = outbox;
+    this.resender = resender;
+  }
+
+  /**
+   * The rows of this page whose only news is how far their changes were examined: row id to
+   * lastChangeSeen, written together at the end of the page (one commit, not one per issue).
+   * Guarded by the poll's monitor (the poll is the only caller).
+   */
+  private final Map<Long, Long> advances = new HashMap<>();
+
+  /** Writes the page's advances, in one transaction. */
+  void recordSeen() {
+    if (!advances.isEmpty()) {
+      // only this column: another node may have written the rows since they were read here
+      stores.inTransaction(() -> advances.forEach((id, millis) ->
+          stores.syncInfo().advanceLastChangeSeen(connector.key(), id, millis)));
+    }
+  }
+
+  /** Forgets the page's advances, written or not. */
+  void forgetSeen() {
+    advances.clear();
+  }
+
+  /**
+   * Builds and queues the message for one changed issue, if it has changes to send.
+   *
+   * @param row the issue's sync information, null when it has none
+   * @param since where the search started: the changelog is whole from there on
+   */
+  boolean examine(IssueChanges changes, SyncInfo row, long since) {
+    TrackedIssue issue = changes.issue();
+    if (!connector.inProject(issue.key())) {
+      log.warn("{}: tracker returned {} outside project {}; ignored",
+          connector.key(), issue.key(), connector.config.projectKey());
+      return false;
+    }
+    if (row == null) {
+      String partner = connector.partnerInMarker(issue.originMarker());
+      return partner == null ? resender.sendNew(changes, since, null)
+          : resender.restorePair(changes, since, partner);
+    }
+    return queueChanges(row, changes);
+  }
+
+  /**
+   * The values of the fields a person changed in {@code fresh}, with when and by whom: not one
+   * the partner has already (an echo, or a change undone), not one the sync user wrote after.
+   */
+  private Map<String, FieldValue> changedValues(SyncInfo info, TrackedIssue issue,
+      List<ChangelogEntry> fresh) {
+    Map<String, Change> latest = values.latestChanges(fresh, false);
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    if (latest.isEmpty()) {
+      return fields;
+    }
+    Map<String, JsonNode> synced = stores.syncInfo().syncedValues(info.id());
+    Map<String, Change> latestOfAll = values.latestChanges(fresh, true);
+    boolean suppress = !settings.off(TestOnlySwitch.NO_ECHO_SUPPRESSION);
+    for (Connector.Outgoing out : connector.outgoing) {
+      Change change = IssueValues.latestOf(out, latest);
+      if (change == null) {
+        continue;
+      }
+      JsonNode value = values.export(out, issue);
+      if (value.equals(synced.get(out.id())) && suppress) {
+        continue; // the partner has this value already: an echo or a change undone
+      }
+      Change last = IssueValues.latestOf(out, latestOfAll);
+      if (suppress && connector.config.syncUser().equals(last.author())
+          && !connector.addOnly.contains(out.id())
+          && !merging.contains(out.id())) {
+        // the sync user wrote the field after the person (a partner's message applied but
+        // not recorded yet, e.g. retried): its value is the partner's, not this person's
+        // (a value both sides add to, links or merged labels, is the person's too)
+        continue;
+      }
+      fields.put(out.id(), new FieldValue(value, change.timestamp(), change.author()));
+    }
+    return fields;
+  }
+
+  private boolean queueChanges(SyncInfo info, IssueChanges changes) {
+    TrackedIssue issue = changes.issue();
+    List<ChangelogEntry> fresh = new ArrayList<>();
+    for (ChangelogEntry entry : changes.changelog()) {
+      // ">=": an entry in the same millisecond as the last one seen may have been written after
+      // that poll; re-examining one already sent costs nothing, its value equals the synced one.
+      if (entry.timestamp() >= info.lastChangeSeen()) {
+        fresh.add(entry);
+      }
+    }
+    // The issue and its changelog come in one snapshot: every change up to its "updated" time
+    // has been examined now, even one that wrote no changelog entry (a create, a comment).
+    long lastSeen = Math.max(info.lastChangeSeen(),
+        Math.max(IssueValues.maxTimestamp(fresh), issue.updated()));
+    Map<String, FieldValue> fields = changedValues(info, issue, fresh);
+    Map<String, ContentFlow.Out> content = this.content.collect(changes, info.id());
+    forgetOnlyLinks(content, info.id());
+    if (fields.isEmpty() && content.isEmpty()) {
+      if (lastSeen != info.lastChangeSeen()) {
+        advances.merge(info.id(), lastSeen, Math::max); // recorded with the page's others
+      }
+      return false;
+    }
+    long now = clock.millis();
+    SyncMessage message =
+        stores.inTransaction(() -> outbox.send(connector.lockRow(stores, info.id()),
+            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
+    events.queued(connector.key(), message);
+    return true;
+  }
+
+  /**
+   * Stores at once the links of flows that have no operation to send (only copies were deleted
+   * here: their links are forgotten) and leaves the others to go with the message.
+   */
+  private void forgetOnlyLinks(Map<String, ContentFlow.Out> content, long rowId) {
+    List<ContentFlow.Out> onlyLinks = new ArrayList<>();
+    content.values().removeIf(out -> out.ops().isEmpty() && onlyLinks.add(out));
+    if (!onlyLinks.isEmpty()) {
+      stores.inTransaction(() -> onlyLinks.forEach(out ->
+          out.links().applyTo(stores.syncInfo(), rowId)));
+    }
+  }
+}
