@@ -12,11 +12,11 @@ import org.backbonesync.spi.store.TraceStore;
 
 /**
  * The trace of {@link InMemoryStores}: the newest entries of each connector, direction and issue
- * in a bounded deque, and at most {@link #MAX_ENTRIES} in all: past that, the issues written least
- * recently are forgotten first, so that the heap the trace takes is bounded whatever the number of
- * pairs (about 12 MB when full; StoreFootprint prints it). Outside the stores' transactions (the
- * engine writes a trace after them) and under its own lock, so that reading a trace never waits
- * for an engine step.
+ * in a bounded deque, and at most {@link #MAX_ENTRIES} in all: past that, the issues used least
+ * recently (written or read) are forgotten first, so that the heap the trace takes is bounded
+ * whatever the number of pairs (about 12 MB when full; StoreFootprint prints it). Outside the
+ * stores' transactions (the engine writes a trace after them) and under its own lock, so that
+ * reading a trace never waits for an engine step.
  */
 final class InMemoryTraces implements TraceStore {
   /** The most entries kept in all. */
@@ -24,20 +24,16 @@ final class InMemoryTraces implements TraceStore {
 
   private record Key(String connectorKey, TraceEntry.Direction direction, String issueKey) {}
 
-  // in the order of their last write, least recent first
-  private final Map<Key, Deque<TraceEntry>> byIssue = new LinkedHashMap<>();
+  // in the order of their last use (written or read), least recent first
+  private final Map<Key, Deque<TraceEntry>> byIssue = new LinkedHashMap<>(16, 0.75f, true);
   private long lastId;
   private int total;
 
   @Override
   public synchronized void add(List<TraceEntry> entries, int keep) {
     for (TraceEntry e : entries) {
-      Key key = new Key(e.connectorKey(), e.direction(), e.issueKey());
-      Deque<TraceEntry> kept = byIssue.remove(key);
-      if (kept == null) {
-        kept = new ArrayDeque<>();
-      }
-      byIssue.put(key, kept); // now the most recent
+      Deque<TraceEntry> kept = byIssue.computeIfAbsent( // now the most recent
+          new Key(e.connectorKey(), e.direction(), e.issueKey()), k -> new ArrayDeque<>());
       kept.addLast(e.withId(++lastId));
       total++;
       while (kept.size() > keep) {

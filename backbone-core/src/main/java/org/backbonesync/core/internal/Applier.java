@@ -120,7 +120,7 @@ final class Applier {
    * move to {@code content}. Any other message is returned as it is.
    */
   SyncMessage current(SyncMessage message) {
-    if (message.formatVersion() >= MessageCodec.FORMAT_VERSION
+    if (message.formatVersion() >= MessageCodec.FORMAT_VERSION || connector.flowIds.isEmpty()
         || Collections.disjoint(message.fields().keySet(), connector.flowIds)) {
       return message;
     }
@@ -262,6 +262,9 @@ final class Applier {
     }
     if (!update.links().isEmpty()) {
       link(localKey, update.links());
+    }
+    if (connector.flowsIn.isEmpty()) {
+      return List.of();
     }
     List<ContentFlow.Links> links = new ArrayList<>();
     for (ContentFlow flow : connector.flowsIn.values()) {

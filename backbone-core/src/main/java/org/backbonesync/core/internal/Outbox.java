@@ -66,7 +66,7 @@ final class Outbox {
     draft.content().values().forEach(out -> out.links().applyTo(stores.syncInfo(), rowId));
     // (the message only: the row keeps what it applied)
     SyncInfo says = draft.seenNone() ? sent.withReceived(0, sent.lastIncomingChange()) : sent;
-    Map<String, JsonNode> content = new LinkedHashMap<>();
+    Map<String, JsonNode> content = draft.content().isEmpty() ? Map.of() : new LinkedHashMap<>();
     draft.content().forEach((id, out) -> {
       if (!out.ops().isEmpty()) { // (an outcome with link changes only goes with no operation)
         content.put(id, out.ops());

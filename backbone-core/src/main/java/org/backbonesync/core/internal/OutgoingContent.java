@@ -31,6 +31,9 @@ final class OutgoingContent {
    */
   Map<String, ContentFlow.Out> collect(IssueChanges changes, long rowId,
       Predicate<String> wanted) {
+    if (connector.flowsOut.isEmpty()) {
+      return Map.of(); // (no map per message when no content flows)
+    }
     Map<String, ContentFlow.Out> outs = new LinkedHashMap<>();
     for (ContentFlow flow : connector.flowsOut) {
       if (!wanted.test(flow.id())) {
