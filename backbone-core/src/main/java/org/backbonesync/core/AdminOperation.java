@@ -28,8 +28,10 @@ public enum AdminOperation {
   /** {@code GET /connectors/{key}/status}. */
   READ_STATUS,
   /**
-   * {@code GET /connectors/{key}/issues/{issueKey}/trace}: a pair's row, its messages' outcomes
-   * and their reasons (which may quote field names and tracker errors).
+   * {@code GET /connectors/{key}/issues/{issueKey}/trace}: for one pair, what {@link
+   * #READ_SYNC_INFORMATION} and {@link #READ_FAILED_MESSAGES} show (its row, its queued messages
+   * with their errors), and its messages' outcomes with their reasons (which may quote field
+   * names and tracker errors). Grant it to whom may read those.
    */
   READ_TRACE
 }

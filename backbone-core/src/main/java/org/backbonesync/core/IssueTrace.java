@@ -20,7 +20,9 @@ import org.backbonesync.spi.store.TraceEntry;
  *     (under its issue) and those it received (under the partner's); empty when the stores keep
  *     no trace
  * @param queuedOutgoing messages of the issue still in the outbox, among those the history names
- * @param queuedIncoming messages from the partner's issue still in the inbox, failed ones included
+ * @param queuedIncoming messages from the partner's issue still in the inbox, failed ones included,
+ *     the first {@link #MAX_QUEUED_LISTED} by sequence id
+ * @param queuedIncomingCount how many there are in all
  */
 public record IssueTrace(
     String connectorKey,
@@ -28,7 +30,11 @@ public record IssueTrace(
     SyncInfo syncInformation,
     List<TraceEntry> history,
     List<OutboxEntry> queuedOutgoing,
-    List<InboxEntry> queuedIncoming) {
+    List<InboxEntry> queuedIncoming,
+    int queuedIncomingCount) {
+
+  /** The most queued incoming messages a trace lists (a gap can hold back thousands). */
+  public static final int MAX_QUEUED_LISTED = 100;
 
   public IssueTrace {
     history = List.copyOf(history);

@@ -738,11 +738,13 @@ public final class SyncAdminHandler {
       history.addObject().put("at", e.at()).put("direction", e.direction().name())
           .put("issueKey", e.issueKey()).put("messageId", e.messageId())
           .put("sequenceId", e.sequenceId()).put("kind", e.kind())
-          .put("outcome", e.outcome().name()).put("detail", e.detail());
+          .put("outcome", e.outcome().name())
+          .put("detail", e.detail() == null ? null : cut(e.detail(), MAX_MESSAGE_LENGTH));
     }
     ObjectNode queued = n.putObject("queued");
     queued.set("outgoing", undeliverable(t.queuedOutgoing()));
     queued.set("incoming", failedMessages(t.queuedIncoming()));
+    queued.put("incomingCount", t.queuedIncomingCount());
     return n;
   }
 

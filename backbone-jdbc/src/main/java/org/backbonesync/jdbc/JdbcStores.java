@@ -317,6 +317,23 @@ public final class JdbcStores implements Stores, AutoCloseable {
   }
 
   /**
+   * Runs database work in a transaction of its own, on a connection of its own, even when the
+   * thread is inside another transaction, which it neither joins nor disturbs: for writes that
+   * must never fail or hold a step's transaction (the trace).
+   */
+  <T> T alone(SqlWork<T> work) {
+    Connection outer = current.get();
+    current.remove();
+    try {
+      return run(work);
+    } finally {
+      if (outer != null) {
+        current.set(outer);
+      }
+    }
+  }
+
+  /**
    * Runs one read in the current transaction, or on its own without a transaction around it
    * (autocommit: no commit round trip, which a step's many small reads would otherwise pay each).
    * Only for work of a single query, or of queries that need no common snapshot.

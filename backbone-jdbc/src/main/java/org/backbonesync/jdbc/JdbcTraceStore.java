@@ -14,8 +14,8 @@ import org.backbonesync.spi.store.TraceEntry;
 import org.backbonesync.spi.store.TraceStore;
 
 /**
- * The trace in {@code bb_trace} (script {@code V7__trace.sql}). One call is one transaction: the
- * entries in one batch, then one trimming delete per issue they name, which keeps the newest
+ * The trace in {@code bb_trace} (script {@code V7__trace.sql}). One call is one transaction of its
+ * own (never the caller's): the entries in one batch, then one trimming delete per issue they name, which keeps the newest
  * {@code keep} by id (the delete finds the id {@code keep} back through the index).
  */
 final class JdbcTraceStore implements TraceStore {
@@ -32,10 +32,10 @@ final class JdbcTraceStore implements TraceStore {
 
   @Override
   public void add(List<TraceEntry> entries, int keep) {
-    if (entries.isEmpty()) {
+    if (entries.isEmpty() || keep <= 0) {
       return;
     }
-    db.run(c -> {
+    db.alone(c -> {
       // trimmed in one order on every node, so that two nodes' trims cannot deadlock
       Set<Issue> issues = new TreeSet<>(Comparator.comparing(Issue::connectorKey)
           .thenComparing(Issue::direction).thenComparing(Issue::issueKey));
@@ -52,7 +52,7 @@ final class JdbcTraceStore implements TraceStore {
       }
       try (PreparedStatement s = c.prepareStatement("DELETE FROM bb_trace" + WHERE_ISSUE
           + " AND id <= (SELECT id FROM bb_trace" + WHERE_ISSUE
-          + " ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
+          + " ORDER BY id DESC OFFSET ? ROWS FETCH FIRST 1 ROW ONLY)")) {
         for (Issue i : issues) {
           bind(s, i.connectorKey(), i.direction(), i.issueKey(), i.connectorKey(),
               i.direction(), i.issueKey(), keep);
@@ -71,7 +71,7 @@ final class JdbcTraceStore implements TraceStore {
       List<TraceEntry> newest = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT id, message_id, sequence_id, kind,"
           + " outcome, detail, at_millis FROM bb_trace" + WHERE_ISSUE
-          + " ORDER BY id DESC LIMIT ?")) {
+          + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY")) {
         bind(s, connectorKey, direction.name(), issueKey, limit);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {

@@ -3,11 +3,14 @@ package org.backbonesync.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.backbonesync.spi.message.StrictJson;
 
-/** JSON columns, read and written with the project's one Jackson setup ({@link StrictJson}). */
+/**
+ * JSON columns. Not the {@code StrictJson} setup of everything that comes from outside: these are
+ * the library's own values as it wrote them (some exported from a local tracker, never bounded
+ * by that setup's limits), read back as written; a column a bound refused would be a row lost.
+ */
 final class Json {
-  private static final ObjectMapper MAPPER = StrictJson.mapper();
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Json() {}
 

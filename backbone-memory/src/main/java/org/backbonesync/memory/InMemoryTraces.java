@@ -31,6 +31,9 @@ final class InMemoryTraces implements TraceStore {
 
   @Override
   public synchronized void add(List<TraceEntry> entries, int keep) {
+    if (keep <= 0) {
+      return;
+    }
     for (TraceEntry e : entries) {
       Deque<TraceEntry> kept = byIssue.computeIfAbsent( // now the most recent
           new Key(e.connectorKey(), e.direction(), e.issueKey()), k -> new ArrayDeque<>());

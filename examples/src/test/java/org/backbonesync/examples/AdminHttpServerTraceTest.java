@@ -174,6 +174,7 @@ class AdminHttpServerTraceTest {
         failed.toString());
     JsonNode waiting = trace.get("queued").get("incoming");
     assertEquals(1, waiting.size(), trace.toString());
+    assertEquals(1, trace.get("queued").get("incomingCount").asInt());
     assertEquals(failed.get("messageId"), waiting.get(0).get("messageId"));
   }
 

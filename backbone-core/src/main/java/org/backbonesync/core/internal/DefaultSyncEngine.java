@@ -188,13 +188,17 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void runOnce() {
-    for (String key : locals.keySet()) {
-      poll(key);
-      deliver(key);
-    }
-    for (String key : locals.keySet()) {
-      apply(key);
-      deliver(key);
+    try {
+      for (String key : locals.keySet()) {
+        poll(key);
+        deliver(key);
+      }
+      for (String key : locals.keySet()) {
+        apply(key);
+        deliver(key);
+      }
+    } finally {
+      recorder.flush(); // an idle engine's last entries wait no longer than one run
     }
   }
 

@@ -47,7 +47,9 @@ final class IssueTraces {
     List<InboxEntry> incoming = remote == null ? List.of()
         : stores.messages().incomingFor(connectorKey, remote);
     return new IssueTrace(connectorKey, issueKey, row.orElse(null), history,
-        queuedOutgoing(connectorKey, history), incoming);
+        queuedOutgoing(connectorKey, history),
+        incoming.subList(0, Math.min(incoming.size(), IssueTrace.MAX_QUEUED_LISTED)),
+        incoming.size());
   }
 
   /** The messages the history shows queued and not sent, as the outbox still holds them. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -18,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the engine's events into trace entries and keeps them: gathered, and written in one store
  * call at the end of a step once the oldest has waited {@link #MAX_WAIT_MILLIS} or {@link
- * #MAX_GATHERED} have gathered ({@link #flushIfDue}), and always before a trace is read or the
- * engine closes ({@link #flush}). So a busy engine pays one trace write per second, not one per
- * step. The trace is for operators, not a guarantee: a write that fails is logged and its entries
- * dropped, and a crash loses at most the last second's; the step goes on.
+ * #MAX_GATHERED} have gathered ({@link #flushIfDue}), and always at the end of a periodic run,
+ * before a trace is read and when the engine closes ({@link #flush}). So a busy engine pays one
+ * trace write a second, not one per step. Writes are one at a time, in the order the entries were
+ * gathered, so the store's ids follow the events. The trace is for operators, not a guarantee: a
+ * write that fails is logged and its entries dropped; the step goes on.
  */
 final class TraceRecorder implements SyncListener {
   private static final Logger log = LoggerFactory.getLogger(TraceRecorder.class);
@@ -35,6 +37,8 @@ final class TraceRecorder implements SyncListener {
   private final int keep;
   private final ConcurrentLinkedQueue<TraceEntry> gathered = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
+  /** One write at a time, so that entries gathered later get later ids. */
+  private final ReentrantLock writing = new ReentrantLock();
   /** When the oldest entry not written was gathered (epoch millis); valid while size > 0. */
   private volatile long oldestAt;
 
@@ -52,16 +56,29 @@ final class TraceRecorder implements SyncListener {
 
   /** Writes what was gathered when it is due; called when a step ends. */
   void flushIfDue() {
-    if (size.get() > 0 && clock.millis() - oldestAt >= MAX_WAIT_MILLIS) {
-      flush();
+    if (size.get() > 0 && clock.millis() - oldestAt >= MAX_WAIT_MILLIS && writing.tryLock()) {
+      try {
+        write(); // (when another thread writes now, it takes these too, or the next step does)
+      } finally {
+        writing.unlock();
+      }
     }
   }
 
-  /** Writes what was gathered. */
+  /** Writes what was gathered, after a write another thread is making. */
   void flush() {
     if (size.get() == 0) {
       return;
     }
+    writing.lock();
+    try {
+      write();
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  private void write() {
     List<TraceEntry> batch = new ArrayList<>();
     for (TraceEntry e = gathered.poll(); e != null; e = gathered.poll()) {
       batch.add(e);

@@ -50,8 +50,8 @@ public interface Stores {
 
   /**
    * The last outcomes of each issue's messages, for the operator's trace. The default keeps
-   * nothing (every trace shows the sync information and the queues only); in-memory and JDBC
-   * stores keep them.
+   * nothing (every trace then shows the sync information and the incoming queue only: the
+   * outgoing queue is found through the history); in-memory and JDBC stores keep them.
    *
    * @since 0.1.0
    */

@@ -80,7 +80,11 @@ public record TraceEntry(
     Objects.requireNonNull(issueKey, "issueKey");
     Objects.requireNonNull(outcome, "outcome");
     if (detail != null && detail.length() > TraceStore.MAX_DETAIL_LENGTH) {
-      detail = detail.substring(0, TraceStore.MAX_DETAIL_LENGTH - 1) + "\u2026";
+      int end = TraceStore.MAX_DETAIL_LENGTH - 1;
+      if (Character.isHighSurrogate(detail.charAt(end - 1))) {
+        end--; // never half a character
+      }
+      detail = detail.substring(0, end) + "\u2026";
     }
   }
 

@@ -33,7 +33,9 @@ public interface TraceStore {
 
   /**
    * Adds entries, in their order, and then keeps only the newest {@code keep} entries of each
-   * (connector, direction, issue) they name. All or nothing.
+   * (connector, direction, issue) they name. All or nothing, in a transaction of its own (never
+   * the caller's: a trace write must not fail or hold anything else). Nothing with {@code keep}
+   * 0 or less.
    */
   void add(List<TraceEntry> entries, int keep);
 

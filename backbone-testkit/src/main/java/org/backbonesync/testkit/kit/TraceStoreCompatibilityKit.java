@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** What every {@link TraceStore} must do. Extend it and implement {@link #newStores()}. */
 public abstract class TraceStoreCompatibilityKit {
+  protected Stores stores;
   protected TraceStore store;
 
   /** Fresh, empty stores for one test. */
@@ -22,7 +23,8 @@ public abstract class TraceStoreCompatibilityKit {
 
   @BeforeEach
   void setUpStores() {
-    store = newStores().trace();
+    stores = newStores();
+    store = stores.trace();
   }
 
   private static TraceEntry entry(String connector, Direction direction, String issue,
@@ -79,6 +81,28 @@ public abstract class TraceStoreCompatibilityKit {
     assertEquals(List.of(2L), sequences(store.list("PA", Direction.IN, "X-1", 20)));
     assertEquals(List.of(3L), sequences(store.list("PB", Direction.OUT, "X-1", 20)));
     assertEquals(List.of(), store.list("PC", Direction.OUT, "X-1", 20));
+  }
+
+  @Test
+  void aWriteIsATransactionOfItsOwnThatTheCallersRollbackKeeps() {
+    RuntimeException failed = new IllegalStateException("the step failed");
+    try {
+      stores.inTransaction(() -> {
+        store.add(List.of(entry("PA", Direction.OUT, "PA-1", 1, Outcome.QUEUED)), 20);
+        throw failed;
+      });
+    } catch (IllegalStateException e) {
+      assertEquals(failed, e);
+    }
+
+    assertEquals(List.of(1L), sequences(store.list("PA", Direction.OUT, "PA-1", 20)));
+  }
+
+  @Test
+  void nothingIsKeptWhenNoneIsAskedFor() {
+    store.add(List.of(entry("PA", Direction.OUT, "PA-1", 1, Outcome.QUEUED)), 0);
+
+    assertEquals(List.of(), store.list("PA", Direction.OUT, "PA-1", 20));
   }
 
   @Test

@@ -1,0 +1,59 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import org.backbonesync.spi.store.TraceEntry;
+import org.backbonesync.spi.store.TraceEntry.Direction;
+import org.backbonesync.spi.store.TraceEntry.Outcome;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the engine writes the trace: gathered during steps, written once the oldest entry waited a
+ * second, at the end of every periodic run, and before a trace is read.
+ */
+class TraceWritesTest {
+  private final SyncTestDriver sync = SyncTestDriver.builder().build();
+
+  private List<Outcome> stored(String connector, Direction direction, String issue) {
+    return sync.stores().trace().list(connector, direction, issue, 20).stream()
+        .map(TraceEntry::outcome).toList();
+  }
+
+  @Test
+  void aStepWritesTheTraceOnlyOnceItsOldestEntryWaitedASecond() {
+    sync.a("alice").create("Printer on fire");
+    sync.poll("PA");
+    assertEquals(List.of(), stored("PA", Direction.OUT, "PA-1"), "gathered, not written yet");
+
+    sync.advance(Duration.ofSeconds(1));
+    sync.deliver("PA");
+
+    assertEquals(List.of(Outcome.QUEUED, Outcome.SENT), stored("PA", Direction.OUT, "PA-1"));
+    assertEquals(List.of(Outcome.RECEIVED), stored("PB", Direction.IN, "PA-1"));
+  }
+
+  @Test
+  void aPeriodicRunWritesWhatItGatheredAtItsEnd() {
+    sync.a("alice").create("Printer on fire");
+
+    sync.engine().runOnce();
+
+    assertEquals(List.of(Outcome.QUEUED, Outcome.SENT), stored("PA", Direction.OUT, "PA-1"));
+    assertEquals(List.of(Outcome.RECEIVED, Outcome.CREATED), stored("PB", Direction.IN, "PA-1"));
+  }
+
+  @Test
+  void readingATraceWritesWhatWasGatheredFirst() {
+    sync.a("alice").create("Printer on fire");
+    sync.poll("PA");
+
+    IssueTrace trace = sync.engine().trace("PA", "PA-1");
+
+    assertEquals(List.of(Outcome.QUEUED),
+        trace.history().stream().map(TraceEntry::outcome).toList());
+    assertEquals(1, trace.queuedOutgoing().size(), "queued and not sent: still in the outbox");
+  }
+}
