@@ -34,6 +34,8 @@ final class StubTracker implements IssueTracker {
   private long tick;
   private int nextIssue;
   long writes;
+  /** Change searches made (pages included). */
+  long searches;
 
   /** With a count: a project of that many issues, searched page by page (for a resync). */
   private final int projectSize;
@@ -83,6 +85,7 @@ final class StubTracker implements IssueTracker {
   /** The issues of this poll: the first {@code changedPerPoll} issues, each changed again. */
   @Override
   public ChangePage findUpdatedSince(long since, String jql, int maxResults, String token) {
+    searches++;
     if (projectSize > 0) {
       return page(token == null ? 0 : Integer.parseInt(token), maxResults);
     }
