@@ -151,7 +151,8 @@ public final class SyncAdminHandler {
         new Route("GET", "connectors/{connectorKey}/syncInformation",
             Set.of("localIssueKey", "remoteIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.syncInformation(c.caller(), c.arg(1),
-                c.query().get("localIssueKey"), c.query().get("remoteIssueKey"))))),
+                issueKey("?localIssueKey", c.query().get("localIssueKey")),
+                issueKey("?remoteIssueKey", c.query().get("remoteIssueKey")))))),
         new Route("POST", "connectors/{connectorKey}/syncInformation", Set.of(), true,
             this::importSyncInformation),
         new Route("DELETE", "connectors/{connectorKey}/syncInformation", Set.of("syncInfoId"),
@@ -162,7 +163,7 @@ public final class SyncAdminHandler {
                 c.caller(), c.arg(1), syncInfoId(c.arg(3)), ignoredRequest(c.body()))))),
         new Route("GET", "connectors/{connectorKey}/conflicts", Set.of("localIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.conflicts(c.caller(), c.arg(1),
-                c.query().get("localIssueKey"))))),
+                issueKey("?localIssueKey", c.query().get("localIssueKey")))))),
         new Route("GET", "connectors/{connectorKey}/failedMessages", Set.of(), false,
             c -> ok(failedMessages(admin.failedMessages(c.caller(), c.arg(1))))),
         new Route("POST", "connectors/{connectorKey}/failedMessages/{messageId}/retry", Set.of(),
@@ -190,7 +191,7 @@ public final class SyncAdminHandler {
         new Route("GET", "connectors/{connectorKey}/status", Set.of(), false,
             c -> ok(status(admin.status(c.caller(), c.arg(1))))),
         new Route("GET", "connectors/{connectorKey}/issues/{issueKey}/trace", Set.of(), false,
-            c -> ok(trace(admin.trace(c.caller(), c.arg(1), issueKey(c.arg(3)))))));
+            c -> ok(trace(admin.trace(c.caller(), c.arg(1), issueKey("issueKey", c.arg(3)))))));
   }
 
   /** Starts building a handler with limits of the host's choice. */
@@ -392,7 +393,8 @@ public final class SyncAdminHandler {
     for (String s : (path == null ? "" : path).split("/")) {
       if (!s.isEmpty()) {
         try {
-          parts.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+          // a path is not a form: "+" stays "+" (URLDecoder would make it a space)
+          parts.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
           throw new AdminException(400, "malformed escape in the path segment " + shown(s));
         }
@@ -721,12 +723,41 @@ public final class SyncAdminHandler {
     return list;
   }
 
-  private static String issueKey(String key) {
+  /**
+   * An issue key from the request, checked before any store sees it: 1 to 255 characters and no
+   * control character (PostgreSQL refuses a NUL in text, which would otherwise be a 500).
+   *
+   * @param where the key's place in the request, e.g. {@code issueKey} or {@code ?localIssueKey}
+   * @return the key; null when {@code key} is null (an absent query parameter)
+   */
+  private static String issueKey(String where, String key) {
+    if (key == null) {
+      return null;
+    }
+    String problem = null;
     if (key.isEmpty() || key.length() > MAX_ISSUE_KEY_LENGTH) {
-      throw new AdminException(400, "issueKey must be 1 to " + MAX_ISSUE_KEY_LENGTH
-          + " characters, was " + key.length() + ": " + shown(key));
+      problem = "must be 1 to " + MAX_ISSUE_KEY_LENGTH + " characters, was " + key.length();
+    } else if (key.chars().anyMatch(Character::isISOControl) || !validSurrogates(key)) {
+      problem = "must not hold control characters or broken Unicode";
+    }
+    if (problem != null) {
+      throw new AdminException(400, where + " " + problem + ": " + shown(key),
+          List.of(new ConfigurationProblem(where, problem)));
     }
     return key;
+  }
+
+  private static boolean validSurrogates(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private ObjectNode trace(IssueTrace t) {

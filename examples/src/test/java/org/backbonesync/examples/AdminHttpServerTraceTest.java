@@ -211,6 +211,17 @@ class AdminHttpServerTraceTest {
     assertEquals(400, longKey.statusCode());
     assertTrue(longKey.body().contains("issueKey must be 1 to 255 characters, was 300"),
         longKey.body());
+    HttpResponse<String> nul = send("admin", "GET", "/connectors/PB/issues/PB-1%00/trace", null);
+    assertEquals(400, nul.statusCode());
+    assertTrue(nul.body().contains("issueKey must not hold control characters"), nul.body());
+    assertTrue(nul.body().contains("\"path\":\"issueKey\""), nul.body());
+    HttpResponse<String> nulQuery = send("admin", "GET",
+        "/connectors/PB/syncInformation?localIssueKey=PB-1%00", null);
+    assertEquals(400, nulQuery.statusCode());
+    assertTrue(nulQuery.body().contains("?localIssueKey must not hold control characters"),
+        nulQuery.body());
+    JsonNode plus = trace("PB", "PB+1");
+    assertEquals("PB+1", plus.get("issueKey").asText(), "a path's + is no space");
     HttpResponse<String> parameter = send("admin", "GET",
         "/connectors/PB/issues/PB-1/trace?limit=5", null);
     assertEquals(400, parameter.statusCode());
