@@ -132,7 +132,8 @@ final class HttpFront {
           || !MessageDigest.isEqual(expected, sha256(authorization))) {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
         send(exchange, 401, "application/json; charset=utf-8",
-            "{\"status\":401,\"error\":\"a valid bearer token is required\"}");
+            "{\"status\":401,\"error\":\"a valid bearer token is required\",\"problems\":[],"
+                + "\"problemCount\":0}"); // the admin API's error shape
         return;
       }
       String method = exchange.getRequestMethod();

@@ -215,7 +215,10 @@ class SyncServiceIT {
       for (String key : List.of(pa1, pb1)) {
         assertFalse(metrics.contains(key), key + " in /metrics: " + metrics);
       }
-      assertEquals(401, get(port, "/admin/synchronizations", null).statusCode());
+      HttpResponse<String> anonymous = get(port, "/admin/synchronizations", null);
+      assertEquals(401, anonymous.statusCode());
+      assertEquals("{\"status\":401,\"error\":\"a valid bearer token is required\","
+          + "\"problems\":[],\"problemCount\":0}", anonymous.body());
       assertEquals(401, get(port, "/admin/synchronizations", ADMIN_TOKEN + "x").statusCode());
       HttpResponse<String> syncs = get(port, "/admin/synchronizations", ADMIN_TOKEN);
       assertEquals(200, syncs.statusCode(), syncs.body());
