@@ -1,7 +1,6 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,18 +11,14 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
-import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
-import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.CreateMetadata;
-import org.backbonesync.spi.tracker.IssueCreate;
 import org.backbonesync.spi.tracker.IssueLink;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.slf4j.Logger;
@@ -48,6 +43,7 @@ final class Applier {
   private final ConflictResolver resolver;
   private final PartnerFinder finder;
   private final IncomingMappings mappings;
+  private final IssueCreator creator;
 
   Applier(Connector connector, SyncConfiguration configuration, Stores stores, Events events,
       IncomingQueue.Replies replies, ConflictResolver resolver, PartnerFinder finder) {
@@ -59,6 +55,7 @@ final class Applier {
     this.resolver = resolver;
     this.finder = finder;
     this.mappings = new IncomingMappings(connector);
+    this.creator = new IssueCreator(connector, configuration, stores, mappings);
   }
 
   /**
@@ -88,9 +85,6 @@ final class Applier {
 
   /** The row recorded for a new pair, and the PAIRED message that tells the partner. */
   private record Paired(long rowId, SyncMessage message) {}
-
-  /** An issue just created, and the create screen it was created through. */
-  private record Created(String key, CreateMetadata screen) {}
 
   /** Refuses a message with a field mapping that does not sync towards this connector. */
   void check(SyncMessage message) {
@@ -166,7 +160,7 @@ final class Applier {
     TrackedIssue local = null;
     Map<String, FieldValue> applied = message.fields();
     if (resolver.needsLocalIssue(message)) {
-      local = issue.get().orElseThrow(() -> gone(localKey));
+      local = issue.get().orElseThrow(() -> connector.gone(localKey));
       resolution = resolver.resolve(row, message, local,
           recorded ? stores.syncInfo().syncedValues(row.id()) : Map.of(),
           recorded ? stores.syncInfo().pendingChanges(row.id()) : Map.of(), now);
@@ -216,7 +210,8 @@ final class Applier {
 
   /** A new issue, created through the create screen; the rest is applied after. */
   private Target created(SyncMessage message, long now) {
-    Created made = create(message, connector.originMarker(message.sourceIssueKey()), now);
+    IssueCreator.Created made =
+        creator.create(message, connector.originMarker(message.sourceIssueKey()), now);
     Supplier<Optional<TrackedIssue>> issue =
         Context.once(() -> connector.tracker.issue(made.key()));
     return new Target(made.key(), 0, true, null, null, null, null, message.fields(),
@@ -287,7 +282,8 @@ final class Applier {
    */
   private long sendWholeWithRow(Target target) {
     String key = target.localKey();
-    TrackedIssue after = connector.tracker.issue(key).orElseThrow(() -> gone(key));
+    TrackedIssue after =
+        connector.tracker.issue(key).orElseThrow(() -> connector.gone(key));
     long[] rowId = new long[1];
     List<SyncMessage> queued = new ArrayList<>();
     replies.resender().sendWhole(after, 0, () -> {
@@ -358,41 +354,5 @@ final class Applier {
     }
   }
 
-  /**
-   * Creates the issue with the mappings whose target fields are all on the create screen; the
-   * pending create is committed first, so that a crash after the tracker's create is recoverable.
-   */
-  private Created create(SyncMessage message, String marker, long now) {
-    if (message.issueType() == null) {
-      throw new SyncException(
-          "message " + message.messageId() + " would create an issue but names no issue type",
-          null, connector.key(), message.sourceIssueKey(), null);
-    }
-    String type = configuration.targetIssueType(connector.key(), message.issueType());
-    String parent = null;
-    if (message.parentIssueKey() != null) {
-      parent = stores.syncInfo().findByRemoteKey(connector.key(), message.parentIssueKey())
-          .map(SyncInfo::localIssueKey)
-          .orElseThrow(() -> new RetriableException("parent " + message.parentIssueKey() + " of "
-              + message.sourceIssueKey() + " is not synced to " + connector.key()
-              + " yet; the sub-task waits for it", null));
-    }
-    CreateMetadata screen = connector.tracker.createMetadata(type);
-    Map<String, JsonNode> fields =
-        mappings.importAll(message, message.fields(), screen, Optional::empty, null, true)
-            .fields();
-    if (parent != null) {
-      fields.put("parent", JsonNodeFactory.instance.textNode(parent));
-    }
-    stores.syncInfo().putPendingCreate(
-        new PendingCreate(connector.key(), message.sourceIssueKey(), marker, now));
-    String key = connector.tracker.createIssue(new IssueCreate(type, fields, marker));
-    return new Created(key, screen);
-  }
 
-  /** The failure of a message whose local issue is gone. */
-  private SyncException gone(String localKey) {
-    return new SyncException(localKey + " no longer exists in " + connector.key(), null,
-        connector.key(), localKey, null);
-  }
 }

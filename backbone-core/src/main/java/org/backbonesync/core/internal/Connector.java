@@ -172,6 +172,12 @@ final class Connector {
     return issueKey.startsWith(config.projectKey() + "-");
   }
 
+  /** The failure of a message whose local issue is gone. */
+  SyncException gone(String localKey) {
+    return new SyncException(localKey + " no longer exists in " + key(), null, key(), localKey,
+        null);
+  }
+
   /**
    * A row of this connector as it is now, locked until the enclosing transaction ends, for
    * changing it: other nodes' writes since the caller read it are kept, and nobody writes it

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
@@ -17,7 +16,6 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +39,7 @@ final class IncomingQueue {
   private final Applier applier;
 
   private final PairClaims pairs;
+  private final SenderRows rows;
 
   /**
    * How the incoming side answers a message: the values it weighs against the partner's, the
@@ -66,6 +65,7 @@ final class IncomingQueue {
     this.settings = settings;
     this.replies = replies;
     this.finder = new PartnerFinder(connector, stores, settings);
+    this.rows = new SenderRows(connector, stores, replies.resender(), finder);
     this.applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder);
@@ -166,15 +166,15 @@ final class IncomingQueue {
   private Next take(InboxEntry entry, List<InboxEntry> entries, long now,
       List<ApplyOutcome> outcomes) {
     SyncMessage message = entry.message();
-    Optional<SyncInfo> row = rowFor(message);
+    Optional<SyncInfo> row = rows.rowFor(message);
     if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
-      row = Optional.of(pairAgain(message, now));
+      row = Optional.of(rows.pairAgain(message, now));
     }
     long expected = 1;
     if (row.isPresent()) {
       PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
       if (verdict.learns()) {
-        learn(row.get(), message, verdict.replaced());
+        rows.learn(row.get(), message, verdict.replaced());
       }
       if (verdict.stale() != null) {
         drop(message, verdict.stale());
@@ -222,85 +222,12 @@ final class IncomingQueue {
     return applier.apply(row, message, now);
   }
 
-  /** The failure of a message whose local issue is gone. */
-  private SyncException gone(String localKey) {
-    return new SyncException(localKey + " no longer exists in " + connector.key(), null,
-        connector.key(), localKey, null);
-  }
-
   /** Drops a message unapplied, with why. */
   private void drop(SyncMessage message, String why) {
     stores.messages().removeIncoming(connector.key(), message.messageId());
     log.debug("{}: dropped message {} with sequence id {}: {}",
         connector.key(), message.messageId(), message.sequenceId(), why);
     events.duplicate(connector.key(), message);
-  }
-
-  /**
-   * Talks with the message's sender row from now on. When it replaces the partner row we talked
-   * with (deleted there, or its store lost), it knows nothing of our issue: send it whole.
-   */
-  private void learn(SyncInfo row, SyncMessage message, boolean replaced) {
-    long sender = message.senderEpoch();
-    UnaryOperator<SyncInfo> talk = current -> current.partnerEpoch() == 0
-        || sender > current.partnerEpoch() ? current.withPartnerRow(sender, replaced) : current;
-    Optional<TrackedIssue> issue =
-        replaced ? connector.tracker.issue(row.localIssueKey()) : Optional.empty();
-    if (issue.isPresent()) {
-      log.info("{}: the row of {} at {} was made again; sending {} whole",
-          connector.key(), message.sourceIssueKey(), connector.partner.key(),
-          row.localIssueKey());
-      replies.resender().sendWhole(issue.get(), row.id(),
-          () -> talk.apply(connector.lockRow(stores, row.id())));
-    } else {
-      stores.inTransaction(() -> {
-        stores.syncInfo().update(talk.apply(connector.lockRow(stores, row.id())));
-      });
-    }
-  }
-
-  /**
-   * Makes our row again for a pair the partner names (ours was deleted or lost) and sends our
-   * issue whole, so that the partner learns of the row; the partner's messages for the row
-   * before are not applied (see {@link PartnerRows}).
-   */
-  private SyncInfo pairAgain(SyncMessage message, long now) {
-    String local = finder.existing(message);
-    TrackedIssue issue = connector.tracker.issue(local).orElseThrow(() -> gone(local));
-    long[] id = new long[1];
-    replies.resender().sendWhole(issue, 0, () -> {
-      SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
-          connector.key(), local, message.sourceIssueKey(), now))
-          .withPartnerRow(message.senderEpoch(), false);
-      id[0] = made.id();
-      return made;
-    });
-    log.info("{}: {} names {} as the partner of {}; paired them again",
-        connector.key(), connector.partner.key(), local, message.sourceIssueKey());
-    return stores.syncInfo().findById(connector.key(), id[0]).orElseThrow();
-  }
-
-  /**
-   * The row of the pair a message belongs to: by its source issue as our remote key; or, when
-   * the partner names our issue, the row of that issue still waiting for its remote key; empty
-   * when we have neither (see {@link PartnerFinder}).
-   */
-  private Optional<SyncInfo> rowFor(SyncMessage message) {
-    Optional<SyncInfo> byRemote =
-        stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
-    if (byRemote.isPresent() || message.partnerIssueKey() == null) {
-      return byRemote;
-    }
-    Optional<SyncInfo> byLocal =
-        stores.syncInfo().findByLocalKey(connector.key(), message.partnerIssueKey());
-    if (byLocal.isPresent() && byLocal.get().remoteIssueKey() != null) {
-      throw new SyncException(
-          connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
-              + message.partnerIssueKey() + ", but that issue is paired with "
-              + byLocal.get().remoteIssueKey(),
-          null, connector.key(), message.partnerIssueKey(), null);
-    }
-    return byLocal;
   }
 
   private ApplyOutcome waitForGap(InboxEntry entry, long expected, long now) {

@@ -103,9 +103,9 @@ final class IssueValues {
    * here yet, wins over it and comes back (the time the sync user wrote it here, or a change of
    * ours the partner applied long ago, is not when anyone changed it now; and B's clock may be
    * behind A's); a change of ours with that value still on its way keeps its time (see {@link
-   * Outbox#append}). Any other value is this side's change not sent yet: the time a person last changed
-   * the field here; 0 when the sync user wrote it last (a partner's message applied, not recorded
-   * yet).
+   * Outbox#append}). Any other value is this side's change not sent yet: the time a person last
+   * changed the field here; 0 when the sync user wrote it last (a partner's message applied, not
+   * recorded yet).
    */
   FieldValue resynced(Connector.Outgoing out, JsonNode value, JsonNode synced,
       Supplier<Map<String, Change>> people) {

@@ -2,8 +2,8 @@ package org.backbonesync.core.internal;
 
 /**
  * Text from outside, for an error message or a log line: line breaks, invisible characters and
- * unpaired surrogates escaped as in JSON (so that they cannot forge the message or the log around them), and cut short
- * when long (an attacker chooses its length).
+ * unpaired surrogates escaped as in JSON (so that they cannot forge the message or the log
+ * around them), and cut short when long (an attacker chooses its length).
  */
 public final class Shown {
   /** The most characters of a value {@link #quoted} shows. */

@@ -10,7 +10,8 @@
  * sent; {@link org.backbonesync.core.internal.Delivery} sends the outbox. Coming in: {@link
  * org.backbonesync.core.internal.IncomingQueue} stores messages and applies them in order, with
  * {@link org.backbonesync.core.internal.ConflictResolver} deciding each field (it writes nothing)
- * and {@link org.backbonesync.core.internal.PartnerRows} judging which row a message is for; what
+ * and {@link org.backbonesync.core.internal.PartnerRows} judging which row a message is for
+ * ({@link org.backbonesync.core.internal.SenderRows} finds, makes again and updates it); what
  * an apply must answer goes out through the outbox or the resender, never back through detection.
  * {@link org.backbonesync.core.internal.DefaultSyncEngine} wires one set per local connector.
  *

@@ -1,0 +1,101 @@
+package org.backbonesync.core.internal;
+
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our row for a partner's message: found by the message's issues, made again when the partner
+ * names a pair whose row we lost, and told which of the partner's rows it talks with (sending our
+ * issue whole to a partner row made again). The incoming queue's bookkeeping of rows; {@link
+ * PartnerRows} judges a message against the row.
+ */
+final class SenderRows {
+  private static final Logger log = LoggerFactory.getLogger(SenderRows.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Resender resender;
+  private final PartnerFinder finder;
+
+  SenderRows(Connector connector, Stores stores, Resender resender, PartnerFinder finder) {
+    this.connector = connector;
+    this.stores = stores;
+    this.resender = resender;
+    this.finder = finder;
+  }
+
+  /**
+   * The row of the pair a message belongs to: by its source issue as our remote key; or, when
+   * the partner names our issue, the row of that issue still waiting for its remote key; empty
+   * when we have neither (see {@link PartnerFinder}).
+   */
+  Optional<SyncInfo> rowFor(SyncMessage message) {
+    Optional<SyncInfo> byRemote =
+        stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
+    if (byRemote.isPresent() || message.partnerIssueKey() == null) {
+      return byRemote;
+    }
+    Optional<SyncInfo> byLocal =
+        stores.syncInfo().findByLocalKey(connector.key(), message.partnerIssueKey());
+    if (byLocal.isPresent() && byLocal.get().remoteIssueKey() != null) {
+      throw new SyncException(
+          connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
+              + message.partnerIssueKey() + ", but that issue is paired with "
+              + byLocal.get().remoteIssueKey(),
+          null, connector.key(), message.partnerIssueKey(), null);
+    }
+    return byLocal;
+  }
+
+  /**
+   * Makes our row again for a pair the partner names (ours was deleted or lost) and sends our
+   * issue whole, so that the partner learns of the row; the partner's messages for the row
+   * before are not applied (see {@link PartnerRows}).
+   */
+  SyncInfo pairAgain(SyncMessage message, long now) {
+    String local = finder.existing(message);
+    TrackedIssue issue =
+        connector.tracker.issue(local).orElseThrow(() -> connector.gone(local));
+    long[] id = new long[1];
+    resender.sendWhole(issue, 0, () -> {
+      SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
+          connector.key(), local, message.sourceIssueKey(), now))
+          .withPartnerRow(message.senderEpoch(), false);
+      id[0] = made.id();
+      return made;
+    });
+    log.info("{}: {} names {} as the partner of {}; paired them again",
+        connector.key(), connector.partner.key(), local, message.sourceIssueKey());
+    return stores.syncInfo().findById(connector.key(), id[0]).orElseThrow();
+  }
+
+  /**
+   * Talks with the message's sender row from now on. When it replaces the partner row we talked
+   * with (deleted there, or its store lost), it knows nothing of our issue: send it whole.
+   */
+  void learn(SyncInfo row, SyncMessage message, boolean replaced) {
+    long sender = message.senderEpoch();
+    UnaryOperator<SyncInfo> talk = current -> current.partnerEpoch() == 0
+        || sender > current.partnerEpoch() ? current.withPartnerRow(sender, replaced) : current;
+    Optional<TrackedIssue> issue =
+        replaced ? connector.tracker.issue(row.localIssueKey()) : Optional.empty();
+    if (issue.isPresent()) {
+      log.info("{}: the row of {} at {} was made again; sending {} whole",
+          connector.key(), message.sourceIssueKey(), connector.partner.key(),
+          row.localIssueKey());
+      resender.sendWhole(issue.get(), row.id(),
+          () -> talk.apply(connector.lockRow(stores, row.id())));
+    } else {
+      stores.inTransaction(() -> {
+        stores.syncInfo().update(talk.apply(connector.lockRow(stores, row.id())));
+      });
+    }
+  }
+}
