@@ -85,7 +85,9 @@ public final class SyncAdminServlet extends HttpServlet {
     StringBuilder raw = new StringBuilder();
     for (String segment : decoded.split("/", -1)) {
       if (!segment.isEmpty()) {
-        raw.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8));
+        // (a form's "+" for a space is a path's "%20": the handler keeps a "+" as it is)
+        raw.append('/').append(
+            URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
       }
     }
     return raw.length() == 0 ? "/" : raw.toString();
