@@ -1,17 +1,12 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
@@ -21,8 +16,6 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.ChangelogEntry;
-import org.backbonesync.spi.tracker.FieldChange;
 import org.backbonesync.spi.tracker.TrackedIssue;
 
 /**
@@ -98,7 +91,10 @@ final class ConflictResolver {
     private final Map<String, PendingChange> pending;
     private final long now;
     private final boolean remoteIsA = !configuration.isA(connector.key());
-    /** People's changes not sent, read on first need (null until then): {@link #unsentChanges}. */
+    /**
+     * People's changes not sent, read on first need (null until then): {@link
+     * IssueValues#unsentChanges}.
+     */
     private Map<String, Long> unsentAt;
 
     private final Map<String, FieldValue> apply = new LinkedHashMap<>();
@@ -157,8 +153,8 @@ final class ConflictResolver {
         same(f, sent, unseen, changedLocally);
       } else {
         long localTime = unsent ? changedLocally : sent.changedAt();
-        if (f.mapping().conflict() == ConflictRule.MERGE && isArrayish(f.localValue())
-            && isArrayish(f.remote().value())) {
+        if (f.mapping().conflict() == ConflictRule.MERGE && SetMerge.isArrayish(f.localValue())
+            && SetMerge.isArrayish(f.remote().value())) {
           merge(f, sent, unseen, changedLocally, localTime);
         } else {
           newest(f, sent, unseen, localTime);
@@ -171,7 +167,7 @@ final class ConflictResolver {
       Long newest = null;
       for (String field : f.out().mapping().sourceFields()) {
         if (unsentAt == null) {
-          unsentAt = unsentChanges(row, local);
+          unsentAt = values.unsentChanges(row, local);
         }
         Long t = unsentAt.get(field);
         if (t != null && (newest == null || t > newest)) {
@@ -227,7 +223,7 @@ final class ConflictResolver {
       // without that, against the base this side last shared.
       JsonNode base = remote.previous() != null ? remote.previous()
           : unseen ? sent.baseValue() : synced.get(id);
-      JsonNode merged = ConflictResolver.merge(base, f.localValue(), remote.value());
+      JsonNode merged = SetMerge.merge(base, f.localValue(), remote.value());
       FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
           remote.changedBy());
       apply.put(id, result);
@@ -264,34 +260,7 @@ final class ConflictResolver {
     }
   }
 
-  /**
-   * People's changes the outgoing queue has not examined yet (field to the time of its newest
-   * one): the local changes not sent. Read only for a field whose local value differs from the
-   * last synced one (no other can hold a change not sent), so a message that finds the issue as
-   * the partner left it costs no changelog read. The poll read the issue and its changelog in
-   * one snapshot and recorded the newest change time in it as lastChangeSeen, so every change
-   * before that time was examined; but one in that same millisecond may have been made after
-   * the snapshot, so entries at lastChangeSeen count too (the poll re-examines them as well).
-   */
-  private Map<String, Long> unsentChanges(SyncInfo row, TrackedIssue local) {
-    if (local.updated() < row.lastChangeSeen()) {
-      return Map.of();
-    }
-    Map<String, Long> unsentAt = new HashMap<>(4);
-    for (ChangelogEntry entry : connector.tracker.changelog(local.key(), row.lastChangeSeen())) {
-      boolean ours = connector.config.syncUser().equals(entry.author());
-      for (FieldChange item : entry.items()) {
-        if (ours) {
-          // written by the sync user since (a partner's message applied but not recorded yet,
-          // then retried): the value there now is the partner's, no person's change
-          unsentAt.remove(item.field());
-        } else {
-          unsentAt.merge(item.field(), entry.timestamp(), Math::max);
-        }
-      }
-    }
-    return unsentAt;
-  }
+
 
   /**
    * Whether a change made at {@code remoteAt} on the partner beats one made here at {@code
@@ -327,42 +296,6 @@ final class ConflictResolver {
       JsonNode value = local.field(sideA ? m.fieldA() : m.fieldB());
       return value.isTextual() && value.asText().equals(sideA ? r.valueA() : r.valueB());
     }).orElse(false);
-  }
-
-  private static boolean isArrayish(JsonNode v) {
-    return v.isArray() || v.isNull();
-  }
-
-  /**
-   * Local plus the remote side's additions, minus its removals, both against the base; sorted,
-   * so that both sides build the same array whichever merges first.
-   */
-  static JsonNode merge(JsonNode base, JsonNode local, JsonNode remote) {
-    Set<String> b = items(base);
-    Set<String> l = items(local);
-    Set<String> r = items(remote);
-    Set<String> result = new LinkedHashSet<>(l);
-    for (String added : r) {
-      if (!b.contains(added)) {
-        result.add(added);
-      }
-    }
-    for (String removed : b) {
-      if (!r.contains(removed)) {
-        result.remove(removed);
-      }
-    }
-    ArrayNode merged = JsonNodeFactory.instance.arrayNode();
-    result.stream().sorted().forEach(merged::add);
-    return merged;
-  }
-
-  private static Set<String> items(JsonNode v) {
-    Set<String> s = new LinkedHashSet<>();
-    if (v != null && v.isArray()) {
-      v.forEach(i -> s.add(i.asText()));
-    }
-    return s;
   }
 
   private ConflictRecord record(SyncInfo row, String id, JsonNode localValue, FieldValue remote,

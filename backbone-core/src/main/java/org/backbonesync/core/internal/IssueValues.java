@@ -10,6 +10,7 @@ import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.store.PendingChange;
+import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.FieldChange;
 import org.backbonesync.spi.tracker.TrackedIssue;
@@ -143,5 +144,34 @@ final class IssueValues {
     long at = change == null ? issue.created() : change.timestamp;
     String by = change == null ? issue.creator() : change.author;
     return new FieldValue(value, connector.config.syncUser().equals(by) ? 0 : at, by);
+  }
+
+  /**
+   * People's changes the outgoing queue has not examined yet (field to the time of its newest
+   * one): the local changes not sent. Read only for a field whose local value differs from the
+   * last synced one (no other can hold a change not sent), so a message that finds the issue as
+   * the partner left it costs no changelog read. The poll read the issue and its changelog in
+   * one snapshot and recorded the newest change time in it as lastChangeSeen, so every change
+   * before that time was examined; but one in that same millisecond may have been made after
+   * the snapshot, so entries at lastChangeSeen count too (the poll re-examines them as well).
+   */
+  Map<String, Long> unsentChanges(SyncInfo row, TrackedIssue local) {
+    if (local.updated() < row.lastChangeSeen()) {
+      return Map.of();
+    }
+    Map<String, Long> unsentAt = new HashMap<>(4);
+    for (ChangelogEntry entry : connector.tracker.changelog(local.key(), row.lastChangeSeen())) {
+      boolean ours = connector.config.syncUser().equals(entry.author());
+      for (FieldChange item : entry.items()) {
+        if (ours) {
+          // written by the sync user since (a partner's message applied but not recorded yet,
+          // then retried): the value there now is the partner's, no person's change
+          unsentAt.remove(item.field());
+        } else {
+          unsentAt.merge(item.field(), entry.timestamp(), Math::max);
+        }
+      }
+    }
+    return unsentAt;
   }
 }
