@@ -1,12 +1,7 @@
 package org.backbonesync.core;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,12 +27,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.RetriableException;
-import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.message.StrictJson;
-import org.backbonesync.spi.store.AsyncTask;
-import org.backbonesync.spi.store.InboxEntry;
-import org.backbonesync.spi.store.OutboxEntry;
-import org.backbonesync.spi.store.TraceEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,14 +91,8 @@ public final class SyncAdminHandler {
   private static final Logger log = LoggerFactory.getLogger(SyncAdminHandler.class);
   private static final Map<String, String> JSON_TYPE =
       Map.of("Content-Type", "application/json; charset=utf-8");
-  private static final Set<String> RESYNC_FIELDS =
-      Set.of("jql", "fieldMappings", "responsibility", "sendStatusField");
-  private static final Set<String> IMPORT_FIELDS = Set.of("id", "connectorKey",
-      "localIssueKey", "remoteIssueKey",
-      "firstSyncDate", "lastOutgoingChange", "lastChangeSeen", "outgoingMessageSequenceId",
-      "lastIncomingChange", "incomingMessageSequenceId", "incomingChangesIgnored");
   private static final int SHOWN = 80;
-  private static final int MAX_MESSAGE_LENGTH = 500;
+  private static final int MAX_MESSAGE_LENGTH = AdminAnswers.MAX_MESSAGE_LENGTH;
   /** The longest issue key a trace is asked for; as the stores' key columns. */
   private static final int MAX_ISSUE_KEY_LENGTH = 255;
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,79}");
@@ -118,9 +102,8 @@ public final class SyncAdminHandler {
   private final int maxBodyBytes;
   private final int maxImportRows;
   private final JsonMapper mapper = StrictJson.mapper();
-  /** Reads one element of an array at a time: the trailing check is done for the whole body. */
-  private final ObjectReader elementReader =
-      mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private final AdminAnswers answers = new AdminAnswers(mapper);
+  private final AdminBodies bodies;
   private final SyncConfigurationJson configurationJson =
       new SyncConfigurationJson(FieldMappingRegistry.builtIns());
   private final List<Route> routes;
@@ -135,19 +118,21 @@ public final class SyncAdminHandler {
     this.admin = admin;
     this.maxBodyBytes = maxBodyBytes;
     this.maxImportRows = maxImportRows;
+    this.bodies = new AdminBodies(mapper, maxImportRows);
     // Every route with the query parameters it takes, in one place.
     this.routes = List.of(
         new Route("GET", "synchronizations", Set.of(), false, c -> synchronizations(c.caller())),
         new Route("GET", "synchronizations/{id}", Set.of(), false, c -> new AdminResponse(200,
             configurationJson.write(admin.synchronization(c.caller(), c.arg(1))), JSON_TYPE)),
         new Route("GET", "async-tasks/{id}", Set.of(), false,
-            c -> ok(task(admin.task(c.caller(), c.arg(1))))),
+            c -> ok(answers.task(admin.task(c.caller(), c.arg(1))))),
         new Route("DELETE", "async-tasks/{id}", Set.of(), false,
-            c -> ok(task(admin.cancelTask(c.caller(), c.arg(1))))),
+            c -> ok(answers.task(admin.cancelTask(c.caller(), c.arg(1))))),
         new Route("POST", "connectors/{connectorKey}/resync", Set.of(), true,
-            c -> ok(task(admin.resync(c.caller(), c.arg(1), resyncRequest(c.body()))))),
+            c -> ok(answers.task(
+                admin.resync(c.caller(), c.arg(1), bodies.resyncRequest(c.body()))))),
         new Route("POST", "connectors/{connectorKey}/syncInformation/rebuild", Set.of(), false,
-            c -> ok(task(admin.rebuildSyncInformation(c.caller(), c.arg(1))))),
+            c -> ok(answers.task(admin.rebuildSyncInformation(c.caller(), c.arg(1))))),
         new Route("GET", "connectors/{connectorKey}/syncInformation",
             Set.of("localIssueKey", "remoteIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.syncInformation(c.caller(), c.arg(1),
@@ -160,12 +145,12 @@ public final class SyncAdminHandler {
         new Route("PUT",
             "connectors/{connectorKey}/syncInformation/{syncInfoId}/incomingChangesIgnored",
             Set.of(), true, c -> ok(mapper.valueToTree(admin.setIncomingChangesIgnored(
-                c.caller(), c.arg(1), syncInfoId(c.arg(3)), ignoredRequest(c.body()))))),
+                c.caller(), c.arg(1), syncInfoId(c.arg(3)), bodies.ignoredRequest(c.body()))))),
         new Route("GET", "connectors/{connectorKey}/conflicts", Set.of("localIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.conflicts(c.caller(), c.arg(1),
                 issueKey("?localIssueKey", c.query().get("localIssueKey")))))),
         new Route("GET", "connectors/{connectorKey}/failedMessages", Set.of(), false,
-            c -> ok(failedMessages(admin.failedMessages(c.caller(), c.arg(1))))),
+            c -> ok(answers.failedMessages(admin.failedMessages(c.caller(), c.arg(1))))),
         new Route("POST", "connectors/{connectorKey}/failedMessages/{messageId}/retry", Set.of(),
             false, c -> {
               admin.retryFailedMessage(c.caller(), c.arg(1), c.arg(3));
@@ -177,7 +162,7 @@ public final class SyncAdminHandler {
               return ok(mapper.createObjectNode().put("skipped", c.arg(3)));
             }),
         new Route("GET", "connectors/{connectorKey}/undeliverableMessages", Set.of(), false,
-            c -> ok(undeliverable(admin.undeliverableMessages(c.caller(), c.arg(1))))),
+            c -> ok(answers.undeliverable(admin.undeliverableMessages(c.caller(), c.arg(1))))),
         new Route("POST", "connectors/{connectorKey}/undeliverableMessages/{messageId}/retry",
             Set.of(), false, c -> {
               admin.retryUndeliverable(c.caller(), c.arg(1), c.arg(3));
@@ -189,9 +174,10 @@ public final class SyncAdminHandler {
               return ok(mapper.createObjectNode().put("skipped", c.arg(3)));
             }),
         new Route("GET", "connectors/{connectorKey}/status", Set.of(), false,
-            c -> ok(status(admin.status(c.caller(), c.arg(1))))),
+            c -> ok(answers.status(admin.status(c.caller(), c.arg(1))))),
         new Route("GET", "connectors/{connectorKey}/issues/{issueKey}/trace", Set.of(), false,
-            c -> ok(trace(admin.trace(c.caller(), c.arg(1), issueKey("issueKey", c.arg(3)))))));
+            c -> ok(answers.trace(
+                admin.trace(c.caller(), c.arg(1), issueKey("issueKey", c.arg(3)))))));
   }
 
   /** Starts building a handler with limits of the host's choice. */
@@ -418,7 +404,7 @@ public final class SyncAdminHandler {
   }
 
   private AdminResponse importSyncInformation(Call c) {
-    ImportBody body = importRows(c.body(), c.arg(1));
+    AdminBodies.ImportBody body = bodies.importRows(c.body(), c.arg(1));
     if (!body.problems().isEmpty()) {
       // Every problem at once: the body's shape, then the rows' own (keys taken...).
       List<ConfigurationProblem> all = new ArrayList<>(body.problems());
@@ -456,272 +442,7 @@ public final class SyncAdminHandler {
     }
   }
 
-  /** {@code {"incomingChangesIgnored": true|false}}, nothing else. */
-  private boolean ignoredRequest(String body) {
-    JsonNode json = parse(body);
-    if (!json.isObject()) {
-      throw new AdminException(400, "the request must be a JSON object");
-    }
-    List<ConfigurationProblem> problems = new ArrayList<>();
-    unknown("$", json, Set.of("incomingChangesIgnored"), problems);
-    JsonNode value = json.get("incomingChangesIgnored");
-    if (value == null || value.isNull()) {
-      problems.add(new ConfigurationProblem("$.incomingChangesIgnored", "is required"));
-    }
-    boolean ignored = bool("$.incomingChangesIgnored", value, problems);
-    if (!problems.isEmpty()) {
-      throw new AdminException(400, "bad request", problems);
-    }
-    return ignored;
-  }
-
-  // ------------------------------------------------------------------ bodies
-
-  private JsonNode parse(String body) {
-    if (body == null || body.isBlank()) {
-      throw new AdminException(400, "a JSON body is required");
-    }
-    try (JsonParser p = mapper.createParser(body)) {
-      try {
-        return mapper.readTree(p);
-      } catch (JsonProcessingException e) {
-        throw malformed(e, p);
-      }
-    } catch (IOException e) {
-      throw new AdminException(400, "the body could not be read: " + e.getClass().getSimpleName());
-    }
-  }
-
-  private static AdminException malformed(JsonProcessingException e, JsonParser p) {
-    var at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
-    String where = where(p.getParsingContext());
-    return new AdminException(400, "malformed JSON at line " + (at == null ? "?" : at.getLineNr())
-        + ", column " + (at == null ? "?" : at.getColumnNr()) + ": "
-        + cut(e.getOriginalMessage(), 300),
-        List.of(new ConfigurationProblem(where, cut(e.getOriginalMessage(), 300))));
-  }
-
-  /** The JSON path of the parser's position, e.g. {@code $[2].localIssueKey}. */
-  private static String where(JsonStreamContext context) {
-    List<String> parts = new ArrayList<>();
-    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
-      if (c.inArray()) {
-        parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
-      } else if (c.inObject() && c.getCurrentName() != null) {
-        parts.add(0, member(c.getCurrentName()));
-      }
-    }
-    return "$" + String.join("", parts);
-  }
-
-  private ResyncRequest resyncRequest(String body) {
-    JsonNode json = parse(body);
-    List<ConfigurationProblem> problems = new ArrayList<>();
-    if (!json.isObject()) {
-      throw new AdminException(400, "the resync request must be a JSON object");
-    }
-    unknown("$", json, RESYNC_FIELDS, problems);
-    String jql = text("$.jql", json.get("jql"), problems);
-    if (jql != null && jql.length() > MAX_JQL_LENGTH) {
-      problems.add(new ConfigurationProblem("$.jql", "is " + jql.length()
-          + " characters long; at most " + MAX_JQL_LENGTH));
-      jql = null;
-    }
-    List<String> ids = new ArrayList<>();
-    JsonNode list = json.get("fieldMappings");
-    if (list != null && !list.isNull()) {
-      if (!list.isArray()) {
-        problems.add(new ConfigurationProblem("$.fieldMappings", "must be an array of ids"));
-      } else if (list.size() > MAX_FIELD_MAPPING_IDS) {
-        problems.add(new ConfigurationProblem("$.fieldMappings", "has " + list.size()
-            + " ids; at most " + MAX_FIELD_MAPPING_IDS));
-      } else {
-        for (int i = 0; i < list.size(); i++) {
-          String id = text("$.fieldMappings[" + i + "]", list.get(i), problems);
-          if (id != null) {
-            ids.add(id);
-          }
-        }
-      }
-    }
-    boolean responsibility = bool("$.responsibility", json.get("responsibility"), problems);
-    boolean status = bool("$.sendStatusField", json.get("sendStatusField"), problems);
-    if (!problems.isEmpty()) {
-      throw new AdminException(400, "bad resync request", problems);
-    }
-    return new ResyncRequest(jql, ids, responsibility, status);
-  }
-
-  /**
-   * The rows of an import body, read one at a time so that a body of many rows is refused at
-   * {@link Builder#maxImportRows} without building them all.
-   */
-  private ImportBody importRows(String body, String connectorKey) {
-    if (body == null || body.isBlank()) {
-      throw new AdminException(400, "a JSON body is required");
-    }
-    List<ConfigurationProblem> problems = new ArrayList<>();
-    List<SyncInfoImport> rows = new ArrayList<>();
-    try (JsonParser p = mapper.createParser(body)) {
-      try {
-        if (p.nextToken() != JsonToken.START_ARRAY) {
-          throw new AdminException(400, "the sync information to import must be a JSON array");
-        }
-        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
-          if (i == maxImportRows) {
-            throw new AdminException(413, "an import takes at most " + maxImportRows
-                + " rows (maxImportRows); split it");
-          }
-          rows.add(row("$[" + i + "]", elementReader.readValue(p), connectorKey, problems));
-        }
-        if (p.nextToken() != null) {
-          throw new AdminException(400, "malformed JSON at line "
-              + p.currentTokenLocation().getLineNr() + ", column "
-              + p.currentTokenLocation().getColumnNr() + ": content after the array");
-        }
-      } catch (JsonProcessingException e) {
-        throw malformed(e, p);
-      }
-    } catch (IOException e) {
-      throw new AdminException(400, "the body could not be read: " + e.getClass().getSimpleName());
-    }
-    return new ImportBody(rows, problems);
-  }
-
-  private static SyncInfoImport row(String at, JsonNode row, String connectorKey,
-      List<ConfigurationProblem> problems) {
-    if (!row.isObject()) {
-      problems.add(new ConfigurationProblem(at, "must be an object"));
-      return null;
-    }
-    unknown(at, row, IMPORT_FIELDS, problems);
-    // A row as GET returns it: its id is the exporting store's (ignored), its connector this one.
-    number(at + ".id", row.get("id"), problems);
-    String rowConnector = text(at + ".connectorKey", row.get("connectorKey"), problems);
-    if (rowConnector != null && !rowConnector.equals(connectorKey)) {
-      problems.add(new ConfigurationProblem(at + ".connectorKey", "is " + shown(rowConnector)
-          + ", not the connector of the path, " + shown(connectorKey)
-          + "; leave it out or make it the same"));
-    }
-    return new SyncInfoImport(
-        text(at + ".localIssueKey", row.get("localIssueKey"), problems),
-        text(at + ".remoteIssueKey", row.get("remoteIssueKey"), problems),
-        number(at + ".firstSyncDate", row.get("firstSyncDate"), problems),
-        number(at + ".lastOutgoingChange", row.get("lastOutgoingChange"), problems),
-        number(at + ".lastChangeSeen", row.get("lastChangeSeen"), problems),
-        number(at + ".outgoingMessageSequenceId", row.get("outgoingMessageSequenceId"), problems),
-        number(at + ".lastIncomingChange", row.get("lastIncomingChange"), problems),
-        number(at + ".incomingMessageSequenceId", row.get("incomingMessageSequenceId"), problems),
-        row.hasNonNull("incomingChangesIgnored")
-            ? bool(at + ".incomingChangesIgnored", row.get("incomingChangesIgnored"), problems)
-            : null);
-  }
-
-  /** The rows of an import body, and the problems of its shape (unknown properties, types). */
-  private record ImportBody(List<SyncInfoImport> rows, List<ConfigurationProblem> problems) {}
-
-  private static void unknown(String at, JsonNode node, Set<String> known,
-      List<ConfigurationProblem> problems) {
-    node.fieldNames().forEachRemaining(name -> {
-      if (!known.contains(name)) {
-        problems.add(new ConfigurationProblem(at + member(name), "unknown property"));
-      }
-    });
-  }
-
-  private static String text(String path, JsonNode v, List<ConfigurationProblem> problems) {
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      problems.add(new ConfigurationProblem(path, "must be a string, was " + shown(v)));
-      return null;
-    }
-    return v.asText();
-  }
-
-  /** A whole number as JSON writes one (no fraction, no exponent) that fits a long. */
-  private static Long number(String path, JsonNode v, List<ConfigurationProblem> problems) {
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isIntegralNumber()) {
-      problems.add(new ConfigurationProblem(path, "must be a whole number, was " + shown(v)));
-      return null;
-    }
-    if (!v.canConvertToLong()) {
-      problems.add(new ConfigurationProblem(path, "is out of range: " + shown(v)
-          + " (at most " + Long.MAX_VALUE + ")"));
-      return null;
-    }
-    return v.longValue();
-  }
-
-  private static boolean bool(String path, JsonNode v, List<ConfigurationProblem> problems) {
-    if (v == null || v.isNull()) {
-      return false;
-    }
-    if (!v.isBoolean()) {
-      problems.add(new ConfigurationProblem(path, "must be true or false, was " + shown(v)));
-      return false;
-    }
-    return v.asBoolean();
-  }
-
   // ------------------------------------------------------------------ answers
-
-  private ObjectNode task(AsyncTask t) {
-    ObjectNode n = mapper.createObjectNode();
-    n.put("id", t.id());
-    n.put("startTimestamp", t.startTimestamp());
-    n.put("finished", t.finished());
-    n.put("cancelled", t.cancelled());
-    n.put("hasFailed", t.hasFailed());
-    n.put("progress", t.progress());
-    n.put("message", t.message());
-    if (t.completionTimestamp() == 0) {
-      n.putNull("completionTimestamp");
-    } else {
-      n.put("completionTimestamp", t.completionTimestamp());
-    }
-    n.set("result", t.result());
-    n.put("failureMessage", t.failureMessage());
-    return n;
-  }
-
-  private ArrayNode undeliverable(List<OutboxEntry> entries) {
-    ArrayNode list = mapper.createArrayNode();
-    for (OutboxEntry e : entries) {
-      SyncMessage m = e.message();
-      list.addObject().put("messageId", m.messageId())
-          .put("toConnector", m.toConnector())
-          .put("sourceIssueKey", m.sourceIssueKey())
-          .put("partnerIssueKey", m.partnerIssueKey())
-          .put("sequenceId", m.sequenceId())
-          .put("kind", m.kind() == null ? null : m.kind().name())
-          .put("addedAt", e.addedAt())
-          .put("attempts", e.attempts())
-          .put("error", e.lastError() == null ? null : cut(e.lastError(), MAX_MESSAGE_LENGTH));
-    }
-    return list;
-  }
-
-  private ArrayNode failedMessages(List<InboxEntry> entries) {
-    ArrayNode list = mapper.createArrayNode();
-    for (InboxEntry e : entries) {
-      SyncMessage m = e.message();
-      list.addObject().put("messageId", m.messageId())
-          .put("fromConnector", m.fromConnector())
-          .put("sourceIssueKey", m.sourceIssueKey())
-          .put("partnerIssueKey", m.partnerIssueKey())
-          .put("sequenceId", m.sequenceId())
-          .put("kind", m.kind() == null ? null : m.kind().name())
-          .put("receivedAt", e.receivedAt())
-          .put("attempts", e.attempts())
-          .put("error", e.error() == null ? null : cut(e.error(), MAX_MESSAGE_LENGTH));
-    }
-    return list;
-  }
 
   /**
    * An issue key from the request, checked before any store sees it: 1 to 255 characters and no
@@ -760,61 +481,6 @@ public final class SyncAdminHandler {
     return true;
   }
 
-  private ObjectNode trace(IssueTrace t) {
-    ObjectNode n = mapper.createObjectNode().put("connectorKey", t.connectorKey())
-        .put("issueKey", t.issueKey());
-    n.set("syncInformation", mapper.valueToTree(t.syncInformation()));
-    ArrayNode history = n.putArray("history");
-    for (TraceEntry e : t.history()) {
-      history.addObject().put("at", e.at()).put("direction", e.direction().name())
-          .put("issueKey", e.issueKey()).put("messageId", e.messageId())
-          .put("sequenceId", e.sequenceId()).put("kind", e.kind())
-          .put("outcome", e.outcome().name())
-          .put("detail", e.detail() == null ? null : cut(e.detail(), MAX_MESSAGE_LENGTH));
-    }
-    ObjectNode queued = n.putObject("queued");
-    queued.set("outgoing", undeliverable(t.queuedOutgoing()));
-    queued.set("incoming", failedMessages(t.queuedIncoming()));
-    queued.put("incomingCount", t.queuedIncomingCount());
-    return n;
-  }
-
-  private ObjectNode status(ConnectorStatus s) {
-    ObjectNode n = mapper.createObjectNode().put("connectorKey", s.connectorKey())
-        .put("at", s.at());
-    ObjectNode outbox = n.putObject("outbox").put("count", s.outboxCount());
-    oldest(outbox, "oldestAddedAt", s.oldestOutgoingAt(), s.at());
-    ObjectNode inbox = n.putObject("inbox").put("count", s.inboxCount());
-    oldest(inbox, "oldestReceivedAt", s.oldestIncomingAt(), s.at());
-    inbox.put("failed", s.failedCount());
-    n.put("watermark", s.watermark());
-    if (s.lastPoll() == null) {
-      n.putNull("lastPoll");
-    } else {
-      n.putObject("lastPoll").put("at", s.lastPoll().at())
-          .put("issuesFound", s.lastPoll().issuesFound())
-          .put("messagesQueued", s.lastPoll().messagesQueued());
-    }
-    if (s.leases() == null) {
-      n.putNull("leases");
-    } else {
-      ArrayNode leases = n.putArray("leases");
-      s.leases().forEach(l -> leases.addObject().put("scope", l.scope()).put("key", l.key())
-          .put("node", l.node()).put("until", l.until()));
-    }
-    return n;
-  }
-
-  /** The time of a queue's oldest message and its age at {@code at}, or nulls when it is empty. */
-  private static void oldest(ObjectNode queue, String name, Long time, long at) {
-    queue.put(name, time);
-    if (time == null) {
-      queue.putNull("oldestAgeMillis");
-    } else {
-      queue.put("oldestAgeMillis", Math.max(0, at - time));
-    }
-  }
-
   private AdminResponse ok(JsonNode body) {
     return new AdminResponse(200, write(body), JSON_TYPE);
   }
@@ -840,23 +506,23 @@ public final class SyncAdminHandler {
   }
 
   /** A JSON value for a message, cut short when long. */
-  private static String shown(JsonNode v) {
+  static String shown(JsonNode v) {
     String text = v.toString();
     return text.length() <= SHOWN ? text
         : text.substring(0, SHOWN) + "... (" + text.length() + " characters)";
   }
 
   /** A text from the request for a message: quoted, escaped, and cut short when long. */
-  private static String shown(String value) {
+  static String shown(String value) {
     return Shown.quoted(value);
   }
 
-  private static String cut(String value, int max) {
+  static String cut(String value, int max) {
     return Shown.text(value, max);
   }
 
   /** A property name in a JSON path: {@code .name}, or {@code ["odd name"]}. */
-  private static String member(String name) {
+  static String member(String name) {
     return PLAIN_NAME.matcher(name).matches() ? "." + name : "[" + shown(name) + "]";
   }
 

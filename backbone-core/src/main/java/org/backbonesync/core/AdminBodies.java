@@ -1,0 +1,251 @@
+package org.backbonesync.core;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The admin REST's request bodies read into typed requests (a resync, an import's rows, whether
+ * to ignore a pair's incoming changes), strictly: every problem named with its JSON path, unknown
+ * properties and wrong types refused, the import's rows counted before they are built.
+ */
+final class AdminBodies {
+  private static final Set<String> RESYNC_FIELDS =
+      Set.of("jql", "fieldMappings", "responsibility", "sendStatusField");
+  private static final Set<String> IMPORT_FIELDS = Set.of("id", "connectorKey",
+      "localIssueKey", "remoteIssueKey",
+      "firstSyncDate", "lastOutgoingChange", "lastChangeSeen", "outgoingMessageSequenceId",
+      "lastIncomingChange", "incomingMessageSequenceId", "incomingChangesIgnored");
+
+  private final JsonMapper mapper;
+  private final int maxImportRows;
+  /** Reads one element of an array at a time: the trailing check is done for the whole body. */
+  private final ObjectReader elementReader;
+
+  AdminBodies(JsonMapper mapper, int maxImportRows) {
+    this.mapper = mapper;
+    this.maxImportRows = maxImportRows;
+    this.elementReader =
+        mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /** {@code {"incomingChangesIgnored": true|false}}, nothing else. */
+  boolean ignoredRequest(String body) {
+    JsonNode json = parse(body);
+    if (!json.isObject()) {
+      throw new AdminException(400, "the request must be a JSON object");
+    }
+    List<ConfigurationProblem> problems = new ArrayList<>();
+    unknown("$", json, Set.of("incomingChangesIgnored"), problems);
+    JsonNode value = json.get("incomingChangesIgnored");
+    if (value == null || value.isNull()) {
+      problems.add(new ConfigurationProblem("$.incomingChangesIgnored", "is required"));
+    }
+    boolean ignored = bool("$.incomingChangesIgnored", value, problems);
+    if (!problems.isEmpty()) {
+      throw new AdminException(400, "bad request", problems);
+    }
+    return ignored;
+  }
+
+
+  JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      throw new AdminException(400, "a JSON body is required");
+    }
+    try (JsonParser p = mapper.createParser(body)) {
+      try {
+        return mapper.readTree(p);
+      } catch (JsonProcessingException e) {
+        throw malformed(e, p);
+      }
+    } catch (IOException e) {
+      throw new AdminException(400, "the body could not be read: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static AdminException malformed(JsonProcessingException e, JsonParser p) {
+    var at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+    String where = where(p.getParsingContext());
+    return new AdminException(400, "malformed JSON at line " + (at == null ? "?" : at.getLineNr())
+        + ", column " + (at == null ? "?" : at.getColumnNr()) + ": "
+        + SyncAdminHandler.cut(e.getOriginalMessage(), 300),
+        List.of(new ConfigurationProblem(where, SyncAdminHandler.cut(e.getOriginalMessage(), 300))));
+  }
+
+  /** The JSON path of the parser's position, e.g. {@code $[2].localIssueKey}. */
+  private static String where(JsonStreamContext context) {
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+      } else if (c.inObject() && c.getCurrentName() != null) {
+        parts.add(0, SyncAdminHandler.member(c.getCurrentName()));
+      }
+    }
+    return "$" + String.join("", parts);
+  }
+
+  ResyncRequest resyncRequest(String body) {
+    JsonNode json = parse(body);
+    List<ConfigurationProblem> problems = new ArrayList<>();
+    if (!json.isObject()) {
+      throw new AdminException(400, "the resync request must be a JSON object");
+    }
+    unknown("$", json, RESYNC_FIELDS, problems);
+    String jql = text("$.jql", json.get("jql"), problems);
+    if (jql != null && jql.length() > SyncAdminHandler.MAX_JQL_LENGTH) {
+      problems.add(new ConfigurationProblem("$.jql", "is " + jql.length()
+          + " characters long; at most " + SyncAdminHandler.MAX_JQL_LENGTH));
+      jql = null;
+    }
+    List<String> ids = new ArrayList<>();
+    JsonNode list = json.get("fieldMappings");
+    if (list != null && !list.isNull()) {
+      if (!list.isArray()) {
+        problems.add(new ConfigurationProblem("$.fieldMappings", "must be an array of ids"));
+      } else if (list.size() > SyncAdminHandler.MAX_FIELD_MAPPING_IDS) {
+        problems.add(new ConfigurationProblem("$.fieldMappings", "has " + list.size()
+            + " ids; at most " + SyncAdminHandler.MAX_FIELD_MAPPING_IDS));
+      } else {
+        for (int i = 0; i < list.size(); i++) {
+          String id = text("$.fieldMappings[" + i + "]", list.get(i), problems);
+          if (id != null) {
+            ids.add(id);
+          }
+        }
+      }
+    }
+    boolean responsibility = bool("$.responsibility", json.get("responsibility"), problems);
+    boolean status = bool("$.sendStatusField", json.get("sendStatusField"), problems);
+    if (!problems.isEmpty()) {
+      throw new AdminException(400, "bad resync request", problems);
+    }
+    return new ResyncRequest(jql, ids, responsibility, status);
+  }
+
+  /**
+   * The rows of an import body, read one at a time so that a body of many rows is refused at
+   * {@link Builder#maxImportRows} without building them all.
+   */
+  ImportBody importRows(String body, String connectorKey) {
+    if (body == null || body.isBlank()) {
+      throw new AdminException(400, "a JSON body is required");
+    }
+    List<ConfigurationProblem> problems = new ArrayList<>();
+    List<SyncInfoImport> rows = new ArrayList<>();
+    try (JsonParser p = mapper.createParser(body)) {
+      try {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+          throw new AdminException(400, "the sync information to import must be a JSON array");
+        }
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+          if (i == maxImportRows) {
+            throw new AdminException(413, "an import takes at most " + maxImportRows
+                + " rows (maxImportRows); split it");
+          }
+          rows.add(row("$[" + i + "]", elementReader.readValue(p), connectorKey, problems));
+        }
+        if (p.nextToken() != null) {
+          throw new AdminException(400, "malformed JSON at line "
+              + p.currentTokenLocation().getLineNr() + ", column "
+              + p.currentTokenLocation().getColumnNr() + ": content after the array");
+        }
+      } catch (JsonProcessingException e) {
+        throw malformed(e, p);
+      }
+    } catch (IOException e) {
+      throw new AdminException(400, "the body could not be read: " + e.getClass().getSimpleName());
+    }
+    return new ImportBody(rows, problems);
+  }
+
+  private static SyncInfoImport row(String at, JsonNode row, String connectorKey,
+      List<ConfigurationProblem> problems) {
+    if (!row.isObject()) {
+      problems.add(new ConfigurationProblem(at, "must be an object"));
+      return null;
+    }
+    unknown(at, row, IMPORT_FIELDS, problems);
+    // A row as GET returns it: its id is the exporting store's (ignored), its connector this one.
+    number(at + ".id", row.get("id"), problems);
+    String rowConnector = text(at + ".connectorKey", row.get("connectorKey"), problems);
+    if (rowConnector != null && !rowConnector.equals(connectorKey)) {
+      problems.add(new ConfigurationProblem(at + ".connectorKey", "is " + SyncAdminHandler.shown(rowConnector)
+          + ", not the connector of the path, " + SyncAdminHandler.shown(connectorKey)
+          + "; leave it out or make it the same"));
+    }
+    return new SyncInfoImport(
+        text(at + ".localIssueKey", row.get("localIssueKey"), problems),
+        text(at + ".remoteIssueKey", row.get("remoteIssueKey"), problems),
+        number(at + ".firstSyncDate", row.get("firstSyncDate"), problems),
+        number(at + ".lastOutgoingChange", row.get("lastOutgoingChange"), problems),
+        number(at + ".lastChangeSeen", row.get("lastChangeSeen"), problems),
+        number(at + ".outgoingMessageSequenceId", row.get("outgoingMessageSequenceId"), problems),
+        number(at + ".lastIncomingChange", row.get("lastIncomingChange"), problems),
+        number(at + ".incomingMessageSequenceId", row.get("incomingMessageSequenceId"), problems),
+        row.hasNonNull("incomingChangesIgnored")
+            ? bool(at + ".incomingChangesIgnored", row.get("incomingChangesIgnored"), problems)
+            : null);
+  }
+
+  /** The rows of an import body, and the problems of its shape (unknown properties, types). */
+  record ImportBody(List<SyncInfoImport> rows, List<ConfigurationProblem> problems) {}
+
+  private static void unknown(String at, JsonNode node, Set<String> known,
+      List<ConfigurationProblem> problems) {
+    node.fieldNames().forEachRemaining(name -> {
+      if (!known.contains(name)) {
+        problems.add(new ConfigurationProblem(at + SyncAdminHandler.member(name), "unknown property"));
+      }
+    });
+  }
+
+  private static String text(String path, JsonNode v, List<ConfigurationProblem> problems) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      problems.add(new ConfigurationProblem(path, "must be a string, was " + SyncAdminHandler.shown(v)));
+      return null;
+    }
+    return v.asText();
+  }
+
+  /** A whole number as JSON writes one (no fraction, no exponent) that fits a long. */
+  private static Long number(String path, JsonNode v, List<ConfigurationProblem> problems) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber()) {
+      problems.add(new ConfigurationProblem(path, "must be a whole number, was " + SyncAdminHandler.shown(v)));
+      return null;
+    }
+    if (!v.canConvertToLong()) {
+      problems.add(new ConfigurationProblem(path, "is out of range: " + SyncAdminHandler.shown(v)
+          + " (at most " + Long.MAX_VALUE + ")"));
+      return null;
+    }
+    return v.longValue();
+  }
+
+  private static boolean bool(String path, JsonNode v, List<ConfigurationProblem> problems) {
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      problems.add(new ConfigurationProblem(path, "must be true or false, was " + SyncAdminHandler.shown(v)));
+      return false;
+    }
+    return v.asBoolean();
+  }
+}
