@@ -3,16 +3,10 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.backbonesync.memory.InMemoryStores;
-import org.backbonesync.spi.store.ConflictStore;
 import org.backbonesync.spi.store.LeaseStore;
-import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
-import org.backbonesync.spi.store.SyncInfoStore;
-import org.backbonesync.spi.store.TaskStore;
-import org.backbonesync.spi.store.TraceStore;
-import org.backbonesync.spi.store.WatermarkStore;
+import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -56,45 +50,10 @@ class IdleWorkTest {
         real.leases().release(scope, key, node);
       }
     };
-    return new Stores() {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return real.syncInfo();
-      }
-
-      @Override
-      public MessageStore messages() {
-        return real.messages();
-      }
-
-      @Override
-      public WatermarkStore watermarks() {
-        return real.watermarks();
-      }
-
-      @Override
-      public TaskStore tasks() {
-        return real.tasks();
-      }
-
-      @Override
-      public ConflictStore conflicts() {
-        return real.conflicts();
-      }
-
+    return new ForwardingStores(real) {
       @Override
       public LeaseStore leases() {
         return leases;
-      }
-
-      @Override
-      public TraceStore trace() {
-        return real.trace();
-      }
-
-      @Override
-      public <T> T inTransaction(Supplier<T> work) {
-        return real.inTransaction(work);
       }
     };
   }

@@ -5,14 +5,13 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.ConflictStore;
-import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
@@ -20,6 +19,7 @@ import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.TaskStore;
 import org.backbonesync.spi.store.TraceStore;
 import org.backbonesync.spi.store.WatermarkStore;
+import org.backbonesync.testkit.ForwardingStores;
 
 /**
  * Many synchronizations on one node, idle: the heap each takes (engine, connectors, mappings;
@@ -88,61 +88,47 @@ public final class IdleSynchronizations {
 
   /** The stores, every call to one of their stores counted by method name. */
   private static Stores counting(Stores real, Map<String, Long> calls) {
-    return new Stores() {
-      private final SyncInfoStore syncInfo = count(SyncInfoStore.class, real.syncInfo(), calls);
-      private final MessageStore messages = count(MessageStore.class, real.messages(), calls);
-      private final WatermarkStore watermarks =
-          count(WatermarkStore.class, real.watermarks(), calls);
-      private final TaskStore tasks = count(TaskStore.class, real.tasks(), calls);
-      private final ConflictStore conflicts = count(ConflictStore.class, real.conflicts(), calls);
-      private final LeaseStore leases = count(LeaseStore.class, real.leases(), calls);
-      private final TraceStore trace = count(TraceStore.class, real.trace(), calls);
-      private final EnvelopeIdStore envelopeIds =
-          count(EnvelopeIdStore.class, real.envelopeIds(), calls);
-
+    Map<Class<?>, Object> counted = new HashMap<>();
+    return new ForwardingStores(real) {
       @Override
       public SyncInfoStore syncInfo() {
-        return syncInfo;
+        return watched(SyncInfoStore.class, super.syncInfo());
       }
 
       @Override
       public MessageStore messages() {
-        return messages;
+        return watched(MessageStore.class, super.messages());
       }
 
       @Override
       public WatermarkStore watermarks() {
-        return watermarks;
+        return watched(WatermarkStore.class, super.watermarks());
       }
 
       @Override
       public TaskStore tasks() {
-        return tasks;
+        return watched(TaskStore.class, super.tasks());
       }
 
       @Override
       public ConflictStore conflicts() {
-        return conflicts;
+        return watched(ConflictStore.class, super.conflicts());
       }
 
       @Override
       public LeaseStore leases() {
-        return leases;
+        return watched(LeaseStore.class, super.leases());
       }
 
       @Override
       public TraceStore trace() {
-        return trace;
+        return watched(TraceStore.class, super.trace());
       }
 
-      @Override
-      public EnvelopeIdStore envelopeIds() {
-        return envelopeIds;
-      }
-
-      @Override
-      public <T> T inTransaction(Supplier<T> work) {
-        return real.inTransaction(work);
+      private <T> T watched(Class<T> type, T store) {
+        synchronized (counted) {
+          return type.cast(counted.computeIfAbsent(type, t -> count(type, store, calls)));
+        }
       }
     };
   }
