@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class FakeJiraSites implements AutoCloseable {
 
   /** The variables the configuration names, with their values (the tokens are this run's). */
   public Map<String, String> environment() {
-    return Map.copyOf(environment);
+    return Collections.unmodifiableMap(environment); // (in the order the exports print)
   }
 
   /** Project PA on the Cloud site, as alice sees and changes it (not as its sync user). */
