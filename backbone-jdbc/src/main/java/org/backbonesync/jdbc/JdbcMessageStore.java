@@ -95,6 +95,20 @@ final class JdbcMessageStore implements MessageStore {
   }
 
   @Override
+  public boolean hasDueOutgoing(String connectorKey, long now) {
+    // one index probe; a damaged row counts (the delivery reads the rows and reports it)
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM bb_outbox WHERE"
+          + " connector_key = ? AND not_before <= ? FETCH FIRST 1 ROW ONLY")) {
+        bind(s, connectorKey, now);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next();
+        }
+      }
+    });
+  }
+
+  @Override
   public List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit) {
     return db.read(c -> {
       List<OutboxEntry> due = new ArrayList<>();

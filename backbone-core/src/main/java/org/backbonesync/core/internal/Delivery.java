@@ -93,12 +93,8 @@ final class Delivery {
 
   synchronized int deliver() {
     long now = clock.millis();
-    if (stores.messages().dueOutgoing(connector.key(), now, settings.deliveryBatchSize())
-        .isEmpty()) {
-      // an idle outbox: no lease taken, no store write. (A batch, not one entry: a store skips
-      // rows it cannot read, and a damaged first row must not hide the others.) With messages
-      // due, they are read again under the lease: another node may have sent them meanwhile.
-      return 0;
+    if (!stores.messages().hasDueOutgoing(connector.key(), now)) {
+      return 0; // an idle outbox: no lease taken, no store write, no message read
     }
     if (!stores.leases().tryLease(LeaseScope.DELIVER.name(), connector.key(), settings.node(), now,
         now + settings.leaseDuration().toMillis())) {

@@ -27,6 +27,18 @@ public interface MessageStore {
   List<OutboxEntry> dueOutgoing(String connectorKey, long now, int limit);
 
   /**
+   * Whether a connector's outbox holds a message due at {@code now}, readable or not: a delivery
+   * with nothing due asks only this (no lease, no message read). The default reads up to 100 due
+   * entries; a store that skips rows it cannot read, or can answer without reading messages,
+   * overrides it.
+   *
+   * @since 0.1.0
+   */
+  default boolean hasDueOutgoing(String connectorKey, long now) {
+    return !dueOutgoing(connectorKey, now, 100).isEmpty();
+  }
+
+  /**
    * One outbox entry by message id. Default: looks through the whole outbox; a store with an
    * index on the id should override it.
    *

@@ -106,6 +106,9 @@ public abstract class MessageStoreCompatibilityKit {
     store.updateOutgoing(entry.withFailedAttempt(1010, "down"));
 
     assertEquals(List.of(), store.dueOutgoing("PA", 1009, 10));
+    assertFalse(store.hasDueOutgoing("PA", 1009), "waiting for its backoff: none due");
+    assertTrue(store.hasDueOutgoing("PA", 1010));
+    assertFalse(store.hasDueOutgoing("PB", 1010), "another connector's outbox");
     OutboxEntry again = store.dueOutgoing("PA", 1010, 10).get(0);
     assertEquals(1, again.attempts());
     assertEquals("down", again.lastError());
