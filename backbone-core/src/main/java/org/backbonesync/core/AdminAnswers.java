@@ -1,5 +1,7 @@
 package org.backbonesync.core;
 
+import static org.backbonesync.core.AdminText.cut;
+
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -135,6 +137,6 @@ final class AdminAnswers {
 
   /** A text from outside as an answer shows it: cut at {@link #MAX_MESSAGE_LENGTH}; null stays. */
   private static String shown(String text) {
-    return text == null ? null : SyncAdminHandler.cut(text, MAX_MESSAGE_LENGTH);
+    return text == null ? null : cut(text, MAX_MESSAGE_LENGTH);
   }
 }

@@ -1,5 +1,9 @@
 package org.backbonesync.core;
 
+import static org.backbonesync.core.AdminText.cut;
+import static org.backbonesync.core.AdminText.member;
+import static org.backbonesync.core.AdminText.shown;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -78,8 +82,8 @@ final class AdminBodies {
     String where = where(p.getParsingContext());
     return new AdminException(400, "malformed JSON at line " + (at == null ? "?" : at.getLineNr())
         + ", column " + (at == null ? "?" : at.getColumnNr()) + ": "
-        + SyncAdminHandler.cut(e.getOriginalMessage(), 300),
-        List.of(new ConfigurationProblem(where, SyncAdminHandler.cut(e.getOriginalMessage(), 300))));
+        + cut(e.getOriginalMessage(), 300),
+        List.of(new ConfigurationProblem(where, cut(e.getOriginalMessage(), 300))));
   }
 
   /** The JSON path of the parser's position, e.g. {@code $[2].localIssueKey}. */
@@ -89,7 +93,7 @@ final class AdminBodies {
       if (c.inArray()) {
         parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
       } else if (c.inObject() && c.getCurrentName() != null) {
-        parts.add(0, SyncAdminHandler.member(c.getCurrentName()));
+        parts.add(0, member(c.getCurrentName()));
       }
     }
     return "$" + String.join("", parts);
@@ -180,8 +184,8 @@ final class AdminBodies {
     number(at + ".id", row.get("id"), problems);
     String rowConnector = text(at + ".connectorKey", row.get("connectorKey"), problems);
     if (rowConnector != null && !rowConnector.equals(connectorKey)) {
-      problems.add(new ConfigurationProblem(at + ".connectorKey", "is " + SyncAdminHandler.shown(rowConnector)
-          + ", not the connector of the path, " + SyncAdminHandler.shown(connectorKey)
+      problems.add(new ConfigurationProblem(at + ".connectorKey", "is " + shown(rowConnector)
+          + ", not the connector of the path, " + shown(connectorKey)
           + "; leave it out or make it the same"));
     }
     return new SyncInfoImport(
@@ -205,7 +209,7 @@ final class AdminBodies {
       List<ConfigurationProblem> problems) {
     node.fieldNames().forEachRemaining(name -> {
       if (!known.contains(name)) {
-        problems.add(new ConfigurationProblem(at + SyncAdminHandler.member(name), "unknown property"));
+        problems.add(new ConfigurationProblem(at + member(name), "unknown property"));
       }
     });
   }
@@ -215,7 +219,7 @@ final class AdminBodies {
       return null;
     }
     if (!v.isTextual()) {
-      problems.add(new ConfigurationProblem(path, "must be a string, was " + SyncAdminHandler.shown(v)));
+      problems.add(new ConfigurationProblem(path, "must be a string, was " + shown(v)));
       return null;
     }
     return v.asText();
@@ -227,11 +231,11 @@ final class AdminBodies {
       return null;
     }
     if (!v.isIntegralNumber()) {
-      problems.add(new ConfigurationProblem(path, "must be a whole number, was " + SyncAdminHandler.shown(v)));
+      problems.add(new ConfigurationProblem(path, "must be a whole number, was " + shown(v)));
       return null;
     }
     if (!v.canConvertToLong()) {
-      problems.add(new ConfigurationProblem(path, "is out of range: " + SyncAdminHandler.shown(v)
+      problems.add(new ConfigurationProblem(path, "is out of range: " + shown(v)
           + " (at most " + Long.MAX_VALUE + ")"));
       return null;
     }
@@ -243,7 +247,7 @@ final class AdminBodies {
       return false;
     }
     if (!v.isBoolean()) {
-      problems.add(new ConfigurationProblem(path, "must be true or false, was " + SyncAdminHandler.shown(v)));
+      problems.add(new ConfigurationProblem(path, "must be true or false, was " + shown(v)));
       return false;
     }
     return v.asBoolean();

@@ -1,5 +1,9 @@
 package org.backbonesync.core;
 
+import static org.backbonesync.core.AdminText.cut;
+import static org.backbonesync.core.AdminText.parameter;
+import static org.backbonesync.core.AdminText.shown;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -24,8 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.StrictJson;
 import org.slf4j.Logger;
@@ -91,12 +93,9 @@ public final class SyncAdminHandler {
   private static final Logger log = LoggerFactory.getLogger(SyncAdminHandler.class);
   private static final Map<String, String> JSON_TYPE =
       Map.of("Content-Type", "application/json; charset=utf-8");
-  private static final int SHOWN = 80;
   private static final int MAX_MESSAGE_LENGTH = AdminAnswers.MAX_MESSAGE_LENGTH;
   /** The longest issue key a trace is asked for; as the stores' key columns. */
   private static final int MAX_ISSUE_KEY_LENGTH = 255;
-  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,79}");
-  private static final Pattern PLAIN_PARAMETER = Pattern.compile("[A-Za-z0-9_.%-]{1,80}");
 
   private final SyncAdmin admin;
   private final int maxBodyBytes;
@@ -506,31 +505,6 @@ public final class SyncAdminHandler {
   }
 
   /** A JSON value for a message, cut short when long. */
-  static String shown(JsonNode v) {
-    String text = v.toString();
-    return text.length() <= SHOWN ? text
-        : text.substring(0, SHOWN) + "... (" + text.length() + " characters)";
-  }
-
-  /** A text from the request for a message: quoted, escaped, and cut short when long. */
-  static String shown(String value) {
-    return Shown.quoted(value);
-  }
-
-  static String cut(String value, int max) {
-    return Shown.text(value, max);
-  }
-
-  /** A property name in a JSON path: {@code .name}, or {@code ["odd name"]}. */
-  static String member(String name) {
-    return PLAIN_NAME.matcher(name).matches() ? "." + name : "[" + shown(name) + "]";
-  }
-
-  /** A query parameter's name for a problem's path: {@code ?name}, or {@code ?"odd name"}. */
-  private static String parameter(String name) {
-    return "?" + (PLAIN_PARAMETER.matcher(name).matches() ? name : shown(name));
-  }
-
   /** Builds a {@link SyncAdminHandler} with limits of the host's choice. */
   public static final class Builder {
     private final SyncAdmin admin;
