@@ -12,17 +12,11 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.backbonesync.memory.InMemoryStores;
-import org.backbonesync.spi.store.ConflictStore;
-import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.store.Lease;
-import org.backbonesync.spi.store.LeaseStore;
-import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfoStore;
-import org.backbonesync.spi.store.TaskStore;
-import org.backbonesync.spi.store.WatermarkStore;
+import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -54,45 +48,10 @@ class SyncAdminOperationsTest {
             throw e.getCause();
           }
         });
-    return new Stores() {
+    return new ForwardingStores(stores) {
       @Override
       public SyncInfoStore syncInfo() {
         return rows;
-      }
-
-      @Override
-      public MessageStore messages() {
-        return stores.messages();
-      }
-
-      @Override
-      public WatermarkStore watermarks() {
-        return stores.watermarks();
-      }
-
-      @Override
-      public TaskStore tasks() {
-        return stores.tasks();
-      }
-
-      @Override
-      public ConflictStore conflicts() {
-        return stores.conflicts();
-      }
-
-      @Override
-      public LeaseStore leases() {
-        return stores.leases();
-      }
-
-      @Override
-      public EnvelopeIdStore envelopeIds() {
-        return stores.envelopeIds();
-      }
-
-      @Override
-      public <T> T inTransaction(Supplier<T> work) {
-        return stores.inTransaction(work);
       }
     };
   }
