@@ -218,13 +218,12 @@ final class Envelopes {
     if (body.length > max) {
       throw new EnvelopeRejectedException(Reason.TOO_LARGE, "more than " + max + " bytes");
     }
-    byte[] given;
-    try {
-      given = Base64.getUrlDecoder().decode(header[2]);
-    } catch (IllegalArgumentException e) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "the signature is not base64url");
-    }
-    if (!MessageDigest.isEqual(given, mac(secret, keyId, body))) {
+    // Compared as written, not decoded: a lenient decoder ignores the last character's spare
+    // bits, so four spellings would decode to one signature.
+    byte[] given = header[2].getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = Base64.getUrlEncoder().withoutPadding()
+        .encode(mac(secret, keyId, body));
+    if (!MessageDigest.isEqual(given, expected)) {
       throw new EnvelopeRejectedException(Reason.BAD_SIGNATURE, "the signature does not match"
           + " the body under key " + keyId);
     }

@@ -66,6 +66,21 @@ class EnvelopesTest {
     assertEquals(Reason.BAD_SIGNATURE, refusal(security, text.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * A 32-byte signature in unpadded base64url leaves two spare bits in its last character; a
+   * lenient decoder reads four spellings as the same bytes. Only the one the sender wrote opens.
+   */
+  @Test
+  void anotherSpellingOfTheSameSignatureIsRefused() {
+    byte[] bytes = sealed(message("PA", "PB", 1));
+    int end = new String(bytes, StandardCharsets.US_ASCII).indexOf('\n') - 1;
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int value = alphabet.indexOf(bytes[end]);
+    bytes[end] = (byte) alphabet.charAt(value ^ 1);
+
+    assertEquals(Reason.BAD_SIGNATURE, refusal(security, bytes));
+  }
+
   @Test
   void anotherSecretUnderTheSameKeyIdOrAnUnknownKeyIsRefused() {
     EnvelopeSecurity other = EnvelopeSecurity.builder("pa-pb")
