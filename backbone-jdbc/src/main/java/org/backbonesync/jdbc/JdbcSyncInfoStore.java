@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
+import org.backbonesync.spi.store.PairedLink;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.SyncInfo;
@@ -205,6 +206,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       for (SyncInfo r : rows) {
         deleteRow(c, r.id());
       }
+      update(c, "DELETE FROM bb_issue_link WHERE connector_key = ?", connectorKey);
       return rows.size();
     });
   }
@@ -377,6 +379,46 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   public void removeAttachmentLink(long syncInfoId, String localAttachmentId) {
     db.run(c -> update(c, "DELETE FROM bb_attachment_link WHERE sync_info_id = ? AND"
         + " local_id = ?", syncInfoId, localAttachmentId));
+  }
+
+  @Override
+  public List<PairedLink> pairedLinks(String connectorKey, String issueKey) {
+    return db.read(c -> {
+      List<PairedLink> links = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, link_type,"
+          + " outward_issue, inward_issue, sent, gone FROM bb_issue_link WHERE"
+          + " connector_key = ? AND (outward_issue = ? OR inward_issue = ?) ORDER BY position")) {
+        bind(s, connectorKey, issueKey, issueKey);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            links.add(new PairedLink(r.getString(1), r.getString(2), r.getString(3),
+                r.getString(4), r.getString(5), r.getInt(6), r.getBoolean(7)));
+          }
+        }
+      }
+      return links;
+    });
+  }
+
+  @Override
+  public void putPairedLink(String connectorKey, PairedLink link) {
+    db.run(c -> {
+      upsert(c, "UPDATE bb_issue_link SET remote_id = ?, link_type = ?, outward_issue = ?,"
+          + " inward_issue = ?, sent = ?, gone = ? WHERE connector_key = ? AND local_id = ?",
+          new Object[] {link.remoteId(), link.type(), link.outwardIssue(), link.inwardIssue(),
+              link.sent(), link.gone(), connectorKey, link.localId()},
+          "INSERT INTO bb_issue_link (connector_key, local_id, remote_id, link_type,"
+              + " outward_issue, inward_issue, sent, gone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          new Object[] {connectorKey, link.localId(), link.remoteId(), link.type(),
+              link.outwardIssue(), link.inwardIssue(), link.sent(), link.gone()});
+      return null;
+    });
+  }
+
+  @Override
+  public void removePairedLink(String connectorKey, String localLinkId) {
+    db.run(c -> update(c, "DELETE FROM bb_issue_link WHERE connector_key = ? AND local_id = ?",
+        connectorKey, localLinkId));
   }
 
   @Override

@@ -243,6 +243,35 @@ class JiraSyncTest {
     assertEquals(1, sync.a().links(printer).size(), "not echoed back");
   }
 
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void aLinkRemovedOnEitherSideIsRemovedOnTheOtherOverHttp(JiraPair.Flavours flavours) {
+    SyncTestDriver sync = sync(flavours, b -> b
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-links", "links", Direction.BOTH, "issuelinks",
+            "issuelinks", null)));
+    String printer = sync.a("alice").create("Printer on fire");
+    String toner = sync.a("alice").create("Order toner");
+    String paper = sync.a("alice").create("Order paper");
+    sync.runUntilQuiet();
+    String blocks = sync.a("alice").createLink("Blocks", toner, printer);
+    sync.a("alice").createLink("Relates", printer, paper);
+    sync.runUntilQuiet();
+    String pbPrinter = partner(sync, printer);
+    assertEquals(2, sync.b().links(pbPrinter).size());
+
+    sync.a("alice").deleteLink(printer, blocks);
+    sync.runUntilQuiet();
+    assertEquals(List.of("Relates"), sync.b().links(pbPrinter).stream()
+        .map(l -> l.type()).toList());
+    assertEquals(1, pair.siteB().server.count("DELETE", "/issueLink/"), "removed once");
+
+    sync.b("bob").deleteLink(pbPrinter, sync.b().links(pbPrinter).get(0).id());
+    sync.runUntilQuiet();
+    assertEquals(List.of(), sync.a().links(printer));
+    assertEquals(List.of(), sync.a().links(paper));
+  }
+
   private static String partner(SyncTestDriver sync, String localKeyA) {
     return sync.syncInfoA().stream().filter(i -> i.localIssueKey().equals(localKeyA))
         .findFirst().orElseThrow().remoteIssueKey();

@@ -35,6 +35,7 @@ import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.OutboxEntry;
+import org.backbonesync.spi.store.PairedLink;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
@@ -329,6 +330,9 @@ public final class InMemoryStores implements Stores {
     private final Map<String, Map<String, Row>> byLocal = new HashMap<>();
     private final Map<String, Map<String, Row>> byRemote = new HashMap<>();
     private final Map<String, PendingCreate> pending = new HashMap<>();
+    /** Paired issue links by connector and local link id, and by connector and either issue. */
+    private final Map<String, PairedLink> links = new HashMap<>();
+    private final Map<String, Map<String, PairedLink>> byIssue = new HashMap<>();
     private final SharedValues shared = new SharedValues();
 
     private Row row(long id) {
@@ -358,6 +362,8 @@ public final class InMemoryStores implements Stores {
       }
       to.lastId = lastId;
       to.pending.putAll(pending);
+      links.forEach((k, link) -> to.links.put(k, link));
+      byIssue.forEach((k, m) -> to.byIssue.put(k, new LinkedHashMap<>(m)));
     }
 
     private Row row(String connectorKey, long id) {
@@ -501,6 +507,10 @@ public final class InMemoryStores implements Stores {
       return inTransaction(() -> {
         List<SyncInfo> all = list(connectorKey);
         all.forEach(r -> delete(connectorKey, r.id()));
+        String prefix = k(connectorKey, "");
+        List.copyOf(links.values()).stream()
+            .filter(l -> links.get(prefix + l.localId()) == l)
+            .forEach(l -> removePairedLink(connectorKey, l.localId()));
         return all.size();
       });
     }
@@ -601,6 +611,43 @@ public final class InMemoryStores implements Stores {
     public void removeAttachmentLink(long syncInfoId, String localAttachmentId) {
       change(syncInfoId, r -> r.attachments, (r, m) -> r.attachments = m,
           old -> CompactMap.without(old, localAttachmentId));
+    }
+
+    @Override
+    public List<PairedLink> pairedLinks(String connectorKey, String issueKey) {
+      return locked(() -> {
+        Map<String, PairedLink> m = byIssue.get(k(connectorKey, issueKey));
+        return m == null ? List.of() : List.copyOf(m.values());
+      });
+    }
+
+    @Override
+    public void putPairedLink(String connectorKey, PairedLink link) {
+      inTransaction(() -> {
+        removePairedLink(connectorKey, link.localId());
+        put(links, k(connectorKey, link.localId()), link);
+        for (String issue : List.of(link.outwardIssue(), link.inwardIssue())) {
+          put(byIssue.computeIfAbsent(k(connectorKey, issue), x -> new LinkedHashMap<>()),
+              link.localId(), link);
+        }
+      });
+    }
+
+    @Override
+    public void removePairedLink(String connectorKey, String localLinkId) {
+      inTransaction(() -> {
+        PairedLink old = links.get(k(connectorKey, localLinkId));
+        if (old == null) {
+          return;
+        }
+        remove(links, k(connectorKey, localLinkId));
+        for (String issue : List.of(old.outwardIssue(), old.inwardIssue())) {
+          Map<String, PairedLink> m = byIssue.get(k(connectorKey, issue));
+          if (m != null) {
+            remove(m, localLinkId);
+          }
+        }
+      });
     }
 
     @Override

@@ -214,6 +214,14 @@ final class FakeJiraApi {
       }
       case "issue" -> issue(ex, as, method, p, q);
       case "issueLink" -> {
+        if (method.equals("DELETE") && p.length == 2) {
+          if (!as.hasLink(p[1])) {
+            throw new Answer(404, "No issue link with id '" + p[1] + "' exists.", Map.of());
+          }
+          as.deleteLink(null, p[1]);
+          send(ex, 204, new byte[0]);
+          return;
+        }
         if (!method.equals("POST")) {
           throw new Answer(405, "Method not allowed", Map.of());
         }

@@ -207,6 +207,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       case "editComment" -> "comment_updated";
       case "deleteComment" -> "comment_deleted";
       case "createLink" -> "issuelink_created";
+      case "deleteLink" -> "issuelink_deleted";
       case "upload" -> "attachment_created";
       case "deleteAttachment" -> "attachment_deleted";
       default -> null;
@@ -510,6 +511,34 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   @Override
+  public void deleteLink(String issueKey, String linkId) {
+    call("deleteLink", issueKey, () -> {
+      IssueLink link = project.links.remove(linkId);
+      if (link == null) {
+        return null; // gone already: as Jira's 404, no error for the caller
+      }
+      long now = project.clock.millis();
+      recordUnlink(link.outwardIssue(), link.type() + " " + link.inwardIssue(), now);
+      recordUnlink(link.inwardIssue(), link.type() + " " + link.outwardIssue(), now);
+      return null;
+    });
+  }
+
+  /** Whether a link with this id exists (the fake Jira server answers 404 for one that does not). */
+  boolean hasLink(String linkId) {
+    synchronized (project) {
+      return project.links.containsKey(linkId);
+    }
+  }
+
+  private void recordUnlink(String issueKey, String text, long now) {
+    Issue issue = project.issues.get(issueKey);
+    if (issue != null) {
+      issue.recordChange(user, now, "issuelinks", text, null, project);
+    }
+  }
+
+  @Override
   public List<Attachment> attachments(String issueKey) {
     return call("attachments", issueKey, () -> {
       project.get(issueKey);
@@ -676,7 +705,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
     }
     String event = event(operation);
     if (event != null && !listeners.isEmpty()) {
-      boolean namesIssue = !operation.equals("createLink") && !operation.equals("upload")
+      boolean namesIssue = !operation.equals("createLink") && !operation.equals("deleteLink")
+          && !operation.equals("upload")
           && !operation.equals("deleteAttachment");
       Change change = new Change(event, !namesIssue ? null
           : operation.equals("createIssue") ? (String) result : issueKey, user);

@@ -34,6 +34,7 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.IssueLink;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.Transition;
@@ -43,12 +44,12 @@ import org.backbonesync.testkit.RecordingListener.Type;
 
 /**
  * A whole sync run between two in-memory projects, decided entirely by one seed: people's edits
- * on both sides (creates, every synced field, comments, attachments, transitions, links), the
- * order of queue steps, clock advances and skew, and faults (transport drops, duplicates, lost
- * acknowledgements, late and reordered messages; 429, 500 and timeouts from the trackers; crashes
- * and restarts between any two steps; a message that fails until an admin fixes the cause and
- * retries; a resync in the middle of the traffic). When the run has gone quiet, a checker asserts
- * guarantees 1 to 7 of the design. The same seed replays the same run exactly.
+ * on both sides (creates, every synced field, comments, attachments, transitions, links made
+ * and, with {@link Builder#linkRemovals}, removed), the order of queue steps, clock advances and skew, and faults (transport drops,
+ * duplicates, lost acknowledgements, late and reordered messages; 429, 500 and timeouts from the
+ * trackers; crashes and restarts between any two steps; a message that fails until an admin fixes
+ * the cause and retries; a resync in the middle of the traffic). When the run has gone quiet, a
+ * checker asserts guarantees 1 to 7 of the design. The same seed replays the same run exactly.
  *
  * <pre>{@code
  * Simulation.Result r = Simulation.builder().build().run(42);
@@ -72,9 +73,11 @@ public final class Simulation {
    * @param ignores whether operators set pairs to ignore changes ({@link Builder#operatorIgnores})
    * @param backups whether operators restored backups ({@link Builder#operatorBackups})
    * @param webhooks whether the trackers' webhooks hinted changes ({@link Builder#webhooks})
+   * @param linkRemovals whether people removed links too ({@link Builder#linkRemovals})
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
-      boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks) {
+      boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks,
+      boolean linkRemovals) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -89,6 +92,7 @@ public final class Simulation {
           + (ignores ? " -Dbackbone.sim.ignores=true" : "")
           + (backups ? " -Dbackbone.sim.backups=true" : "")
           + (webhooks ? " -Dbackbone.sim.webhooks=true" : "")
+          + (linkRemovals ? " -Dbackbone.sim.linkRemovals=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -115,6 +119,7 @@ public final class Simulation {
   private final boolean ignores;
   private final boolean backups;
   private final boolean webhooks;
+  private final boolean linkRemovals;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -124,6 +129,7 @@ public final class Simulation {
     this.ignores = b.operators && b.ignores;
     this.backups = b.operators && b.backups;
     this.webhooks = b.webhooks;
+    this.linkRemovals = b.linkRemovals;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -148,7 +154,7 @@ public final class Simulation {
       run.fail(e.toString());
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
-        ignores, backups, webhooks);
+        ignores, backups, webhooks, linkRemovals);
   }
 
   /** Builds a {@link Simulation}. */
@@ -164,6 +170,7 @@ public final class Simulation {
     private boolean imports;
     private boolean lastEdits = true;
     private boolean webhooks;
+    private boolean linkRemovals;
     private boolean ignores;
     private boolean backups;
 
@@ -272,6 +279,16 @@ public final class Simulation {
      */
     public Builder webhooks(boolean on) {
       this.webhooks = on;
+      return this;
+    }
+
+    /**
+     * People also remove links: linking two issues of one type that are linked already removes
+     * that link instead (Jira refuses a second one). A separate switch so that seeds found
+     * without it replay as they ran.
+     */
+    public Builder linkRemovals(boolean on) {
+      this.linkRemovals = on;
       return this;
     }
 
@@ -861,8 +878,18 @@ public final class Simulation {
             return;
           }
           String type = List.of("Blocks", "Relates").get(random.nextInt(2));
-          trace.add(user + " links " + key + " " + type + " " + other);
-          tracker.createLink(type, key, other);
+          // with link removals, as Jira refuses a second link of one type between two issues,
+          // that one is removed
+          Optional<IssueLink> same = !linkRemovals ? Optional.empty()
+              : tracker.links(key).stream().filter(l -> l.type().equals(type)
+                  && l.outwardIssue().equals(key) && l.inwardIssue().equals(other)).findFirst();
+          if (same.isPresent()) {
+            trace.add(user + " unlinks " + key + " " + type + " " + other);
+            tracker.deleteLink(key, same.get().id());
+          } else {
+            trace.add(user + " links " + key + " " + type + " " + other);
+            tracker.createLink(type, key, other);
+          }
         }
         default -> {
           List<Attachment> mine = tracker.attachments(key).stream()

@@ -8,7 +8,10 @@ import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
-/** Links between synced issues are made between their partners; others wait for their end. */
+/**
+ * Links between synced issues are made between their partners; others wait for their end. A
+ * link removed on one side is removed on the other when the sync made or paired it.
+ */
 class IssueLinkTest {
   private final SyncTestDriver sync = SyncTestDriver.builder()
       .connectorA(c -> c.withJql("labels = sync"))
@@ -69,5 +72,76 @@ class IssueLinkTest {
     List<IssueLink> inA = sync.a().links("PA-1");
     assertEquals(1, inA.size());
     assertEquals("Duplicate", inA.get(0).type());
+  }
+
+  @Test
+  void aLinkRemovedOnEitherSideIsRemovedOnTheOther() {
+    String printer = synced("Printer on fire");
+    String toner = synced("Order toner");
+    sync.runUntilQuiet();
+    String linkA = sync.a("alice").createLink("Blocks", toner, printer);
+    sync.b("bob").createLink("Relates", "PB-1", "PB-2");
+    sync.runUntilQuiet();
+    assertEquals(List.of("PA-2 Blocks PA-1", "PA-1 Relates PA-2"), links(sync.a(), printer));
+
+    sync.a("alice").deleteLink(printer, linkA);
+    sync.runUntilQuiet();
+    assertEquals(List.of("PB-1 Relates PB-2"), links(sync.b(), "PB-1"));
+
+    String relates = sync.a().links(printer).get(0).id();
+    sync.a("alice").deleteLink(printer, relates);
+    sync.runUntilQuiet();
+    assertEquals(List.of(), links(sync.b(), "PB-1"));
+    assertEquals(List.of(), links(sync.b(), "PB-2"));
+    assertEquals(List.of(), links(sync.a(), printer));
+  }
+
+  @Test
+  void aLinkRemovedOnBIsRemovedOnA() {
+    String printer = synced("Printer on fire");
+    String toner = synced("Order toner");
+    sync.a("alice").createLink("Blocks", toner, printer);
+    sync.runUntilQuiet();
+
+    String copy = sync.b().links("PB-1").get(0).id();
+    sync.b("bob").deleteLink("PB-1", copy);
+    sync.runUntilQuiet();
+
+    assertEquals(List.of(), links(sync.a(), printer));
+    assertEquals(List.of(), links(sync.a(), toner));
+  }
+
+  @Test
+  void aLinkThePartnerNeverHadStaysWhenAnotherIsRemoved() {
+    String printer = synced("Printer on fire");
+    String toner = synced("Order toner");
+    String linkA = sync.a("alice").createLink("Blocks", toner, printer);
+    sync.runUntilQuiet();
+    String onlyB = sync.b("bob").create("Bob's own notes"); // never synced
+    sync.b("bob").createLink("Relates", "PB-1", onlyB);
+    sync.runUntilQuiet();
+
+    sync.a("alice").deleteLink(printer, linkA);
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("PB-1 Relates " + onlyB), links(sync.b(), "PB-1"));
+  }
+
+  @Test
+  void aLinkRemovedAndMadeAgainBeforeThePollIsThereOnce() {
+    String printer = synced("Printer on fire");
+    String toner = synced("Order toner");
+    String first = sync.a("alice").createLink("Blocks", toner, printer);
+    sync.runUntilQuiet();
+
+    sync.a("alice").deleteLink(printer, first);
+    sync.a("alice").createLink("Blocks", toner, printer);
+    sync.runUntilQuiet();
+
+    // (the copy may be the old one, paired with the new link, or a new one: either is right)
+    assertEquals(List.of("PB-2 Blocks PB-1"), links(sync.b(), "PB-1"));
+    sync.a("alice").deleteLink(printer, sync.a().links(printer).get(0).id());
+    sync.runUntilQuiet();
+    assertEquals(List.of(), links(sync.b(), "PB-1"), "the new copy is paired too");
   }
 }

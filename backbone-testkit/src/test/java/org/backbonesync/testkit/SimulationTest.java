@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  *       incoming changes (see {@link Simulation.Builder#operatorIgnores});
  *   <li>{@code -Dbackbone.sim.backups=true}: with operators, they also restore backups (see
  *       {@link Simulation.Builder#operatorBackups});
+ *   <li>{@code -Dbackbone.sim.linkRemovals=true}: people remove links too (see {@link
+ *       Simulation.Builder#linkRemovals});
  *   <li>{@code -Dbackbone.sim.webhooks=true}: the trackers' webhooks hint changes, some lost or
  *       repeated (see {@link Simulation.Builder#webhooks});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
@@ -63,6 +65,8 @@ class SimulationTest {
         + (Boolean.getBoolean("backbone.sim.ignores") ? " -Dbackbone.sim.ignores=true" : "")
         + (Boolean.getBoolean("backbone.sim.backups") ? " -Dbackbone.sim.backups=true" : "")
         + (Boolean.getBoolean("backbone.sim.webhooks") ? " -Dbackbone.sim.webhooks=true" : "")
+        + (Boolean.getBoolean("backbone.sim.linkRemovals")
+            ? " -Dbackbone.sim.linkRemovals=true" : "")
         + (System.getProperty("backbone.sim.lastEdits") != null
             ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
@@ -82,6 +86,7 @@ class SimulationTest {
         .operatorIgnores(Boolean.getBoolean("backbone.sim.ignores"))
         .operatorBackups(Boolean.getBoolean("backbone.sim.backups"))
         .webhooks(Boolean.getBoolean("backbone.sim.webhooks"))
+        .linkRemovals(Boolean.getBoolean("backbone.sim.linkRemovals"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
             "true")));
   }

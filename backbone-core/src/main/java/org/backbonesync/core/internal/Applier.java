@@ -110,7 +110,8 @@ final class Applier {
 
   /**
    * The message as this version reads it: a message of an earlier format (queued before an
-   * upgrade) carried content operations in {@code fields}, under the id of their mapping; they
+   * upgrade) carried content operations in {@code fields}, under the id of their mapping
+   * (comments and attachments before version 3, issue links as a list before version 4); they
    * move to {@code content}. Any other message is returned as it is.
    */
   SyncMessage current(SyncMessage message) {
@@ -119,7 +120,7 @@ final class Applier {
       return message;
     }
     Map<String, FieldValue> fields = new LinkedHashMap<>(message.fields());
-    Map<String, JsonNode> content = new LinkedHashMap<>();
+    Map<String, JsonNode> content = new LinkedHashMap<>(message.content());
     for (String id : connector.flowIds) {
       FieldValue ops = fields.remove(id);
       if (ops != null) {
@@ -312,8 +313,6 @@ final class Applier {
         .withReceived(message.sequenceId(), now);
     stores.syncInfo().update(done);
     Map<String, JsonNode> received = Outbox.values(target.applied(), connector);
-    // Links name issues by the sender's keys: the last value sent stays the comparison.
-    received.keySet().removeAll(connector.addOnly);
     // A row made here went with our issue whole, as it is after this message: that is what the
     // partner ends with, its synced values and pending changes stay.
     boolean wholeSent = target.makeRow() != null;

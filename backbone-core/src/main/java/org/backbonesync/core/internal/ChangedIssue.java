@@ -124,11 +124,10 @@ final class ChangedIssue {
       }
       Change last = IssueValues.latestOf(out, latestOfAll);
       if (suppress && connector.config.syncUser().equals(last.author())
-          && !connector.addOnly.contains(out.id())
           && !merging.contains(out.id())) {
         // the sync user wrote the field after the person (a partner's message applied but
         // not recorded yet, e.g. retried): its value is the partner's, not this person's
-        // (a value both sides add to, links or merged labels, is the person's too)
+        // (a value both sides add to, merged labels, is the person's too)
         continue;
       }
       fields.put(out.id(), new FieldValue(value, change.timestamp(), change.author()));

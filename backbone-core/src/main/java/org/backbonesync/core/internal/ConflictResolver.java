@@ -68,9 +68,9 @@ final class ConflictResolver {
     return false;
   }
 
-  /** Content flows and links carry changes that only add or have their own rules. */
+  /** Content flows (comments, attachments, links) carry operations with their own rules. */
   private boolean special(String id) {
-    return connector.flowIds.contains(id) || connector.addOnly.contains(id);
+    return connector.flowIds.contains(id);
   }
 
   Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,

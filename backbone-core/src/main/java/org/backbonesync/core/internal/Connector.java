@@ -44,14 +44,15 @@ final class Connector {
   final IssueTracker tracker;
   final List<Outgoing> outgoing;
   final Map<String, Incoming> incoming;
-  /** The content flows (comments, attachments) that send from this connector, in mapping order. */
+  /**
+   * The content flows (comments, attachments, links) that send from this connector, in mapping
+   * order.
+   */
   final List<ContentFlow> flowsOut;
   /** The content flows that apply to this connector, by mapping id. */
   final Map<String, ContentFlow> flowsIn;
   /** The ids of every content flow configured, whichever way it goes: operations, not values. */
   final Set<String> flowIds;
-  /** The ids of the mappings that only ever add (links): no conflicts, every value applies. */
-  final Set<String> addOnly;
   /** The ids of the mappings whose concurrent changes merge. */
   final Set<String> merging;
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
@@ -80,7 +81,7 @@ final class Connector {
     Map<String, ContentFlow> flowsTo = new LinkedHashMap<>();
     for (FieldMapping m : configuration.fieldMappings()) {
       FieldMappingProvider provider = registry.provider(m.type()).orElseThrow();
-      ContentFlow flow = flow(provider, m, tracker, sideA, partnerContent);
+      ContentFlow flow = flow(provider, m, tracker, side, partnerContent);
       if (flow != null) {
         if (sideA ? m.direction().fromA() : m.direction().fromB()) {
           flowsFrom.add(flow);
@@ -109,13 +110,6 @@ final class Connector {
     flowsFrom.forEach(f -> flows.add(f.id()));
     flows.addAll(flowsTo.keySet());
     this.flowIds = Collections.unmodifiableSet(flows);
-    Set<String> adding = new HashSet<>();
-    for (FieldMapping m : configuration.fieldMappings()) {
-      if (registry.provider(m.type()).orElseThrow() instanceof LinksMapping) {
-        adding.add(m.id());
-      }
-    }
-    this.addOnly = Set.copyOf(adding);
     Set<String> merge = new HashSet<>();
     configuration.fieldMappings().stream()
         .filter(m -> m.conflict() == ConflictRule.MERGE)
@@ -125,12 +119,19 @@ final class Connector {
 
   /** The content flow a mapping type makes, or null for a field mapping. */
   private ContentFlow flow(FieldMappingProvider provider, FieldMapping m, IssueTracker tracker,
-      boolean sideA, Function<String, InputStream> partnerContent) {
+      MappingSide side, Function<String, InputStream> partnerContent) {
+    if (provider instanceof LinksMapping) {
+      MappingDefinition definition = new MappingDefinition(m.id(), side, "issuelinks",
+          "issuelinks", null, m.settings());
+      return new LinkSync(m.id(), config.key(), tracker, partners,
+          m.settings().has("rows") ? new CorrelationMapping.Table(definition) : null);
+    }
     if (provider instanceof AttachmentsMapping) {
       return new AttachmentSync(m.id(), tracker, config.syncUser(), m.settings(), partnerContent);
     }
     if (provider instanceof CommentsMapping) {
-      return new CommentSync(m.id(), tracker, config.syncUser(), m.settings(), !sideA);
+      return new CommentSync(m.id(), tracker, config.syncUser(), m.settings(),
+          side == MappingSide.B);
     }
     return null;
   }

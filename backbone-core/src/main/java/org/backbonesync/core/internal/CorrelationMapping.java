@@ -173,6 +173,11 @@ public final class CorrelationMapping implements FieldMappingProvider {
 
     /** The local value for a remote one: its row's, else the default, else an error. */
     String translate(String remote, MappingContext context) {
+      return translate(remote, context.connectorKey());
+    }
+
+    /** The local value for a remote one; see {@link #translate(String, MappingContext)}. */
+    String translate(String remote, String connectorKey) {
       String found = table.get(remote);
       if (found != null) {
         return found;
@@ -183,7 +188,7 @@ public final class CorrelationMapping implements FieldMappingProvider {
       throw new SyncException("no correlation row for \"" + remote + "\" in field mapping "
           + definition.id() + " (" + definition.localField() + " on side " + definition.side()
           + ") and no default for side " + definition.side(),
-          null, context.connectorKey(), null, definition.id());
+          null, connectorKey, null, definition.id());
     }
 
     @Override

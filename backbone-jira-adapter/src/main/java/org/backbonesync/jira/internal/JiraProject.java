@@ -736,6 +736,17 @@ public final class JiraProject implements IssueTracker {
             Map.of()));
   }
 
+  @Override
+  public void deleteLink(String issueKey, String linkId) {
+    try {
+      http.send("DELETE", api() + "/issueLink/" + encode(linkId), null, issueKey);
+    } catch (JiraException e) {
+      if (e.status() != 404) {
+        throw e; // (404: deleted already, by a person or an earlier try)
+      }
+    }
+  }
+
   private static long numeric(String id) {
     try {
       return Long.parseLong(id);

@@ -25,11 +25,16 @@ import java.util.List;
 public final class MessageCodec {
   /**
    * The envelope format this codec writes. It reads this one and the earlier ones, still in an
-   * outbox or inbox when a host upgrades: version 1 (without the rows' epochs, which read as 0)
-   * and version 2 (content operations inside {@code fields}, under their mapping's id: the
-   * engine moves them to {@code content} when it applies the message).
+   * outbox or inbox when a host upgrades: version 1 (without the rows' epochs, which read as 0),
+   * version 2 (content operations inside {@code fields}, under their mapping's id: the engine
+   * moves them to {@code content} when it applies the message) and version 3 (issue links as a
+   * value inside {@code fields}, which the engine moves to {@code content} likewise and reads as
+   * adds; version 4 carries link operations in {@code content}).
    */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
+
+  /** The first version with {@code content}. */
+  private static final int CONTENT_VERSION = 3;
 
   private final ObjectMapper mapper =
       StrictJson.builder()
@@ -56,11 +61,11 @@ public final class MessageCodec {
    */
   public byte[] encode(SyncMessage message) {
     try {
-      if (message.formatVersion() < FORMAT_VERSION) {
+      if (message.formatVersion() < CONTENT_VERSION) {
         if (!message.content().isEmpty()) {
           throw new MessageFormatException("message " + message.messageId() + " of formatVersion "
               + message.formatVersion() + " cannot carry content " + message.content().keySet()
-              + "; only version " + FORMAT_VERSION + " can", null);
+              + "; only version " + CONTENT_VERSION + " and later can", null);
         }
         ObjectNode tree = mapper.valueToTree(message);
         tree.remove(CONTENT);
@@ -125,7 +130,7 @@ public final class MessageCodec {
               + FORMAT_VERSION,
           null);
     }
-    if (v < FORMAT_VERSION) {
+    if (v < CONTENT_VERSION) {
       tree = earlier(tree, v);
     }
     try {

@@ -78,14 +78,16 @@ public interface SyncInfoStore {
   }
 
   /**
-   * Deletes one row, with its synced values and comment and attachment links.
+   * Deletes one row, with its synced values and comment and attachment links (paired issue links
+   * are the connector's and stay: another row may share them).
    *
    * @return whether it existed
    */
   boolean delete(String connectorKey, long id);
 
   /**
-   * Deletes every row of a connector, with their synced values. There is no undo.
+   * Deletes every row of a connector, with their synced values and the connector's paired issue
+   * links. There is no undo.
    *
    * @return how many rows were deleted
    */
@@ -123,6 +125,20 @@ public interface SyncInfoStore {
 
   /** Forgets the attachment link with this local id. */
   void removeAttachmentLink(long syncInfoId, String localAttachmentId);
+
+  /**
+   * The issue links of a connector that the sync made or paired (and removed: {@link
+   * PairedLink#gone}) that have this issue at either end, in the order they were first
+   * recorded. Kept per connector, not per row: a link joins two synced issues, and both rows
+   * must see one pairing. Only these links are removed when the partner's link goes.
+   */
+  List<PairedLink> pairedLinks(String connectorKey, String issueKey);
+
+  /** Records a paired issue link of a connector, replacing the one with the same local id. */
+  void putPairedLink(String connectorKey, PairedLink link);
+
+  /** Forgets the paired issue link of a connector with this local id. */
+  void removePairedLink(String connectorKey, String localLinkId);
 
   /** The pending create for a remote issue in a connector, if one is recorded. */
   Optional<PendingCreate> pendingCreate(String connectorKey, String remoteIssueKey);

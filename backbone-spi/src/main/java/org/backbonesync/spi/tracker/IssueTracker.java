@@ -222,6 +222,18 @@ public interface IssueTracker {
   }
 
   /**
+   * Deletes a link; deleting one that is gone already is no error. A deletion shows in the
+   * changelog of both issues as field {@code issuelinks}.
+   *
+   * @param issueKey one of the linked issues (for errors and per-issue limits)
+   * @throws TrackerException when the tracker refuses (or cannot delete links: the default)
+   * @since 0.1
+   */
+  default void deleteLink(String issueKey, String linkId) {
+    throw new TrackerException("this tracker cannot delete links", issueKey, Map.of());
+  }
+
+  /**
    * The issue's attachments, oldest first. Adding or deleting one shows in the changelog as
    * field {@code attachment}.
    *

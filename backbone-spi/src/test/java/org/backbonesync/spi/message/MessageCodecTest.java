@@ -40,13 +40,13 @@ class MessageCodecTest {
   @Test
   void anUnknownFormatVersionIsRefusedWithTheVersionNamed() {
     String json = new String(codec.encode(message()), StandardCharsets.UTF_8)
-        .replace("\"formatVersion\":3", "\"formatVersion\":7");
+        .replace("\"formatVersion\":4", "\"formatVersion\":7");
 
     var e = assertThrows(MessageFormatException.class,
         () -> codec.decode(json.getBytes(StandardCharsets.UTF_8)));
 
     assertEquals("unsupported message formatVersion 7 (messageId \"PA:PA-1:1:1\");"
-        + " this version reads 1 to 3", e.getMessage());
+        + " this version reads 1 to 4", e.getMessage());
   }
 
   /** A message as format version 1 wrote it, queued when a host upgrades, still applies. */
@@ -115,7 +115,7 @@ class MessageCodecTest {
     SyncMessage older = m.withValues(2, m.fields(), m.content());
     var refused = assertThrows(MessageFormatException.class, () -> codec.encode(older));
     assertEquals("message PA:PA-1:1:1 of formatVersion 2 cannot carry content [map-comments];"
-        + " only version 3 can", refused.getMessage());
+        + " only version 3 and later can", refused.getMessage());
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
+import org.backbonesync.spi.store.PairedLink;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
@@ -200,6 +201,33 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
+  void pairedLinksAreKeptPerConnectorFoundByEitherIssueAndReplacedByLocalId() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    store.putPairedLink("PA", new PairedLink("10", null, "Blocks", "PA-1", "PA-2", 0, false));
+    store.putPairedLink("PA", new PairedLink("11", "31", "Relates", "PA-3", "PA-1", 0, false));
+    store.putPairedLink("PB", new PairedLink("10", null, "Blocks", "PA-1", "PA-2", 0, false));
+    store.putPairedLink("PA", new PairedLink("10", "30", "Blocks", "PA-1", "PA-2", 3, true));
+
+    assertEquals(List.of(new PairedLink("10", "30", "Blocks", "PA-1", "PA-2", 3, true),
+        new PairedLink("11", "31", "Relates", "PA-3", "PA-1", 0, false)),
+        store.pairedLinks("PA", "PA-1"));
+    assertEquals(List.of(new PairedLink("10", "30", "Blocks", "PA-1", "PA-2", 3, true)),
+        store.pairedLinks("PA", "PA-2"), "found by its inward issue");
+    store.removePairedLink("PA", "10");
+    assertEquals(List.of(new PairedLink("11", "31", "Relates", "PA-3", "PA-1", 0, false)),
+        store.pairedLinks("PA", "PA-1"));
+    assertEquals(List.of(), store.pairedLinks("PA", "PA-2"));
+    assertEquals(List.of(new PairedLink("10", null, "Blocks", "PA-1", "PA-2", 0, false)),
+        store.pairedLinks("PB", "PA-2"), "another connector's links are its own");
+
+    store.delete("PA", row.id());
+    assertEquals(1, store.pairedLinks("PA", "PA-1").size(), "a row shares them: they stay");
+    store.deleteAll("PA");
+    assertEquals(List.of(), store.pairedLinks("PA", "PA-1"));
+    assertEquals(1, store.pairedLinks("PB", "PA-1").size());
+  }
+
+  @Test
   void pendingChangesMergePerMappingIdAndCanBeForgotten() {
     SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
     PendingChange one = new PendingChange(100, 2, JSON.arrayNode().add("a"),
@@ -321,6 +349,7 @@ public abstract class SyncInfoStoreCompatibilityKit {
       store.removePendingChange(row.id(), "m1");
       store.putCommentLink(row.id(), new CommentLink("10", "21", 150, "h2"));
       store.putAttachmentLink(row.id(), new AttachmentLink("1", "8", "aa", true));
+      store.putPairedLink("PA", new PairedLink("7", "8", "Blocks", "PA-1", "PA-2", 0, false));
       throw new IllegalStateException("boom");
     }));
 
@@ -328,6 +357,7 @@ public abstract class SyncInfoStoreCompatibilityKit {
     assertEquals(Map.of("m1", pending), store.pendingChanges(row.id()));
     assertEquals(List.of(new CommentLink("10", "20", 100, "h1")), store.commentLinks(row.id()));
     assertEquals(List.of(), store.attachmentLinks(row.id()));
+    assertEquals(List.of(), store.pairedLinks("PA", "PA-1"));
   }
 
   @Test
