@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryIssueTracker;
@@ -418,6 +419,60 @@ class TrackersAreTheTruthTest {
     sync.runUntilQuiet();
     assertEquals("Low", sync.b().value("PB-1", "priority").asText(), "bob's edit on B");
     assertEquals("Low", sync.a().value("PA-1", "priority").asText(), "bob's edit on A");
+    assertPairedAsBefore(sync, 1);
+  }
+
+  /**
+   * Seed 502471 of the sweep with every operator act and webhooks. Bob's PB-1 made PA-1, and A's
+   * pairing has not reached B when bob edits PB-1 and an operator deletes A's row. Bob's create is
+   * delivered again: A finds PA-1 by its marker and makes its row again, which says it saw none
+   * of B's messages (B is to send PB-1 whole) and then applies the create. Alice edits PA-1, and
+   * that change reaches B before the new row's first messages. B took it as the new row's first
+   * word; it says one of B's messages was applied, so B sent nothing whole, and bob's next edit
+   * waited on A for good for the edit the deleted row had applied.
+   */
+  @Test
+  void aRowMadeAgainWhoseLaterMessageArrivesFirstStillGetsThePartnersIssueWhole() {
+    SyncTestDriver sync = SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)).build();
+    sync.b("bob").create("Printer on fire");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // made PA-1; A's pairing stays in its outbox for now
+    SyncMessage create = sync.events().events(RecordingListener.Type.SENT).get(0).message();
+    sync.advance(Duration.ofSeconds(10));
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, second floor");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA");
+    deleteRow(sync, "PA", "PA-1");
+    sync.advance(Duration.ofSeconds(10));
+    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.poll("PB"); // on its way to A
+
+    assertTrue(sync.engine().receiver("PA").receive(create), "the create delivered again");
+    sync.apply("PA");
+    assertEquals(1, sync.syncInfoA().size(), "A made its row again");
+    sync.advance(Duration.ofSeconds(10));
+    sync.a("alice").edit("PA-1", "assignee", "alice");
+    sync.poll("PA");
+    SyncMessage edit = sync.events().events(RecordingListener.Type.QUEUED).stream()
+        .map(RecordingListener.Event::message)
+        .filter(m -> m.fromConnector().equals("PA") && m.fields().containsKey(SyncTestDriver.ASSIGNEE)
+            && m.kind() == MessageKind.CHANGE)
+        .reduce((first, last) -> last).orElseThrow();
+    assertTrue(sync.engine().receiver("PB").receive(edit), "alice's edit, before A's others");
+    sync.apply("PB");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofHours(2)); // past the gap timeout
+    sync.runUntilQuiet();
+
+    assertTrue(sync.engine().failedMessages("PA").isEmpty(),
+        () -> "nothing waits on PA: " + sync.engine().failedMessages("PA"));
+    assertTrue(sync.engine().failedMessages("PB").isEmpty(), "nothing waits on PB");
+    assertEquals("High", sync.a().value("PA-1", "priority").asText(), "bob's last edit on A");
+    assertEquals("Printer on fire, second floor", summary(sync.a(), "PA-1"));
+    assertEquals("Printer on fire, second floor", summary(sync.b(), "PB-1"));
+    assertEquals("alice", sync.b().value("PB-1", "assignee").asText(), "alice's edit on B");
     assertPairedAsBefore(sync, 1);
   }
 

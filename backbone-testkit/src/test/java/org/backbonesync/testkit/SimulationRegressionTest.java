@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every simulation seed that ever failed, run on every build: the list is {@code
  * simulation-regressions.txt} next to this class, one seed per line with what broke (a note that
  * starts with {@code operators:} runs the seed with operators acting, {@code imports:} with
- * operators who import rows too, {@code all acts:} with every operator act). A seed that fails in a
- * sweep or a build goes in the list with the fix.
+ * operators who import rows too, {@code all acts:} with every operator act, {@code webhooks:}
+ * with every operator act and the trackers' webhooks). A seed that fails in a sweep or a build
+ * goes in the list with the fix.
  */
 class SimulationRegressionTest {
   private static final String LIST = "simulation-regressions.txt";
@@ -30,13 +31,16 @@ class SimulationRegressionTest {
       .operatorImports(true).build();
   private static final Simulation WITH_ALL_ACTS = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).build();
+  private static final Simulation WITH_WEBHOOKS = Simulation.builder().operatorActions(true)
+      .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true).build();
 
   @ParameterizedTest(name = "seed {0}: {1}")
   @MethodSource("seeds")
   void aSeedThatOnceFailedKeepsEveryGuarantee(long seed, String broke) {
     Simulation.Result r = (broke.startsWith("operators:") ? WITH_OPERATORS
         : broke.startsWith("imports:") ? WITH_IMPORTS
-        : broke.startsWith("all acts:") ? WITH_ALL_ACTS : SIMULATION).run(seed);
+        : broke.startsWith("all acts:") ? WITH_ALL_ACTS
+        : broke.startsWith("webhooks:") ? WITH_WEBHOOKS : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
 

@@ -31,7 +31,9 @@ import org.backbonesync.spi.store.SyncInfo;
  *       with its own;
  *   <li>a partner row heard from for the first time that applied none of our messages while we
  *       sent some may never get them (they went to a row of it since gone): it gets our issue
- *       whole, and counts ours from the next.
+ *       whole, and counts ours from the next. It is heard from by its first message to us in
+ *       its order: a later one that the transport brought first waits for the gap unlearned
+ *       (what it says it applied of ours is not what the row had when it started).
  * </ul>
  *
  * <p>Messages of format version 1 carry no epochs and are counted as before.
@@ -103,9 +105,10 @@ final class PartnerRows {
       return new Verdict("it was sent to a row of ours that was deleted or lost", learns,
           learns, 0);
     }
-    // A partner row heard from for the first time that applied none of what we sent may never
-    // get it (it went to a row of it since gone): it gets our issue whole. So does the first
-    // partner row an imported row with counts hears from (what its store had queued is gone).
+    // A partner row heard from for the first time (by its first message to us: a later one that
+    // came early waits, see below) that applied none of what we sent may never get it (it went
+    // to a row of it since gone): it gets our issue whole. So does the first partner row an
+    // imported row with counts hears from (what its store had queued is gone).
     boolean replaced = learns && (known != 0 || imported
         || seenOfOurs(message) == 0 && row.outgoingMessageSequenceId() > 0);
     SyncInfo now = learns ? row.withPartnerRow(sender, replaced) : row;
@@ -118,6 +121,14 @@ final class PartnerRows {
       if (m.senderEpoch() == sender && ours) {
         expected = Math.max(expected, m.partnerSince());
       }
+    }
+    if (learns && message.sequenceId() > expected) {
+      // Early: the transport reordered it before the row's first messages to us. Only the
+      // first says what the row had applied of ours when it started (a row made again over an
+      // issue paired before says none, then applies the message it was made for); learned
+      // from a later one, ours would not go whole and the row would wait for messages of ours
+      // that a row of it since gone applied. It waits for the gap; the first one learns.
+      return new Verdict(null, false, false, expected);
     }
     return new Verdict(null, learns, replaced, expected);
   }
