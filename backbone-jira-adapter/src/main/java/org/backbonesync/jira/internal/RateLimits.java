@@ -131,6 +131,11 @@ public final class RateLimits {
     issue = issueSet != null ? issueSet : cloud ? cloudIssue : Pace.NONE;
   }
 
+  /** {@link #hold(String, String, Pause)} for a request that has waited for no pause yet. */
+  Hold hold(String endpoint, String writtenIssue) {
+    return hold(endpoint, writtenIssue, null);
+  }
+
   /**
    * What a request must do before it is sent.
    *
