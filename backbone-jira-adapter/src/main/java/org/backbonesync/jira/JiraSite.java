@@ -10,13 +10,13 @@ import org.backbonesync.jira.internal.JiraHttp;
 import org.backbonesync.jira.internal.JiraProject;
 import org.backbonesync.jira.internal.JiraSession;
 import org.backbonesync.jira.internal.JiraUrls;
-import org.backbonesync.jira.internal.RequestBudget;
+import org.backbonesync.jira.internal.RateLimits;
 import org.backbonesync.spi.tracker.IssueTracker;
 
 /**
  * One Jira site (Cloud or Server/Data Center) reached over its REST API; {@link #project} gives
- * the {@link IssueTracker} of one of its projects. All projects of a site share its request
- * budget, so build one {@code JiraSite} per site and hand out its projects to the connectors.
+ * the {@link IssueTracker} of one of its projects. All projects of a site share its rate limits,
+ * so build one {@code JiraSite} per site and hand out its projects to the connectors.
  *
  * <pre>{@code
  * JiraSite site = JiraSite.builder(URI.create("https://example.atlassian.net"))
@@ -36,6 +36,22 @@ import org.backbonesync.spi.tracker.IssueTracker;
  * JiraRedirectException}). Answers over {@link Builder#maxResponseBytes}, JSON with duplicate
  * keys or nested too deep, and ids that are missing or blank are refused ({@link
  * JiraAnswerException}).
+ *
+ * <p><b>Rate limits.</b> Jira Cloud applies three limits at once, each to its own scope, and
+ * names the one reached in the {@code RateLimit-Reason} of its 429 ({@link JiraLimitScope}). The
+ * site paces its requests so as to stay under them: {@link Builder#requestsPerSecond} for the whole
+ * site, {@link Builder#endpointRequestsPerSecond} per endpoint and method, and {@link
+ * Builder#issueWritesPerSecond} for the writes to one issue (the last two on Cloud only, unless
+ * set). When Jira answers 429 (or 503) with a wait nonetheless, only the scope it names waits: a
+ * burst limit ({@code jira-burst-based}) pauses that endpoint and method, the per-issue write
+ * limit ({@code jira-per-issue-on-write}) the writes to that issue, and the hourly quota ({@code
+ * jira-quota-global-based}, {@code jira-quota-tenant-based}) or a 429 with no reason (as
+ * Server/Data Center sends) the whole site, until the {@code Retry-After} or {@code
+ * X-RateLimit-Reset}. A call waits for a pause up to {@link Builder#maxRetryAfter}; a longer one
+ * fails the call with a {@link JiraRateLimitedException} (retriable, with the wait, so the engine
+ * comes back then), and other calls in the paused scope fail the same way without being sent.
+ * The {@link JiraRequestListener} hears each pause and each call given up, with its scope and
+ * wait.
  */
 public final class JiraSite {
 
@@ -50,14 +66,36 @@ public final class JiraSite {
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
   /** The largest {@link Builder#maxResponseBytes} accepted: 1 GiB. */
   public static final long MAX_RESPONSE_BYTES = 1024L * 1024 * 1024;
+  /**
+   * The default of {@link Builder#endpointRequestsPerSecond} on Cloud: 10 a second per endpoint
+   * and method. Atlassian publishes no number per endpoint; this one is the site's default
+   * budget, so that a site allowed more ({@link Builder#requestsPerSecond}) still spreads it.
+   */
+  public static final double DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND = 10;
+  /** The default burst of {@link Builder#endpointRequestsPerSecond} on Cloud: 20. */
+  public static final int DEFAULT_CLOUD_ENDPOINT_BURST = 20;
+  /**
+   * The default of {@link Builder#issueWritesPerSecond} on Cloud: 3 writes a second to one issue,
+   * with bursts of {@value #DEFAULT_CLOUD_ISSUE_WRITE_BURST}, which keeps any 2 s under 20
+   * writes and any 30 s under 100, the per-issue limits Jira Cloud documents.
+   */
+  public static final double DEFAULT_CLOUD_ISSUE_WRITES_PER_SECOND = 3;
+  /** The default burst of {@link Builder#issueWritesPerSecond} on Cloud: 10. */
+  public static final int DEFAULT_CLOUD_ISSUE_WRITE_BURST = 10;
 
   private final JiraSession session;
   private final URI url;
 
   private JiraSite(Builder b) {
     this.url = b.url;
-    JiraHttp http = new JiraHttp(b.url, b.credentials, b.client, new RequestBudget(b.perSecond),
-        b.clock, b.sleeper::sleep,
+    RateLimits limits = new RateLimits(b.clock, RateLimits.Pace.of("requests", b.perSecond, 1),
+        b.endpointPace, b.issuePace,
+        new RateLimits.Pace(DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND,
+            DEFAULT_CLOUD_ENDPOINT_BURST),
+        new RateLimits.Pace(DEFAULT_CLOUD_ISSUE_WRITES_PER_SECOND,
+            DEFAULT_CLOUD_ISSUE_WRITE_BURST));
+    JiraHttp http = new JiraHttp(b.url, b.credentials, b.client, limits, b.clock,
+        b.sleeper::sleep,
         new JiraHttp.RetryPolicy(b.maxAttempts, b.baseBackoff, b.maxBackoff, b.maxRetryAfter),
         b.timeout, b.random, b.maxResponseBytes);
     http.listener(b.requestListener);
@@ -115,6 +153,8 @@ public final class JiraSite {
     private JiraFlavour flavour;
     private JiraCredentials credentials;
     private double perSecond = 10;
+    private RateLimits.Pace endpointPace;
+    private RateLimits.Pace issuePace;
     private Duration timeout = Duration.ofSeconds(30);
     private int maxAttempts = 4;
     private Duration baseBackoff = Duration.ofMillis(500);
@@ -163,7 +203,7 @@ public final class JiraSite {
     /**
      * At most this many requests per second to the site, shared by all its projects; 0 for no
      * limit. Default 10. Jira Cloud also limits by cost and answers 429 when exceeded, which is
-     * honoured on top.
+     * honoured on top (see <i>Rate limits</i> above).
      */
     public Builder requestsPerSecond(double value) {
       if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
@@ -171,6 +211,36 @@ public final class JiraSite {
             + value);
       }
       this.perSecond = value;
+      return this;
+    }
+
+    /**
+     * Paces the requests of each endpoint and method (e.g. {@code GET /rest/api/3/issue/{key}},
+     * whatever the key) to {@code perSecond} on average, with up to {@code burst} at once, so as
+     * to stay under Jira Cloud's burst limit, which is per endpoint and method: a busy endpoint
+     * then waits without slowing the others. 0 for no pace. Default on Cloud {@value
+     * #DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND} a second with bursts of {@value
+     * #DEFAULT_CLOUD_ENDPOINT_BURST}; none on Server/Data Center. Set, it applies to both.
+     *
+     * @since 0.2
+     */
+    public Builder endpointRequestsPerSecond(double perSecond, int burst) {
+      this.endpointPace = RateLimits.Pace.of("endpointRequestsPerSecond", perSecond, burst);
+      return this;
+    }
+
+    /**
+     * Paces the writes (anything but GET) to each issue to {@code perSecond} on average, with up
+     * to {@code burst} at once, so as to stay under Jira Cloud's per-issue write limit: writes to
+     * a hot issue wait while those to other issues and all reads go on. A burst of 1 is a minimum
+     * spacing of {@code 1 / perSecond} between writes to one issue. 0 for no pace. Default on
+     * Cloud {@value #DEFAULT_CLOUD_ISSUE_WRITES_PER_SECOND} a second with bursts of {@value
+     * #DEFAULT_CLOUD_ISSUE_WRITE_BURST}; none on Server/Data Center. Set, it applies to both.
+     *
+     * @since 0.2
+     */
+    public Builder issueWritesPerSecond(double perSecond, int burst) {
+      this.issuePace = RateLimits.Pace.of("issueWritesPerSecond", perSecond, burst);
       return this;
     }
 
@@ -200,11 +270,18 @@ public final class JiraSite {
     }
 
     /**
-     * The longest Retry-After waited for inside a call; a longer one fails the call at once
-     * with the hint, for the engine to come back later. Default 60 s.
+     * The longest Retry-After waited for inside a call, and the longest a call waits for a
+     * pause of its scope (see <i>Rate limits</i> above); a longer one fails the call at once with
+     * a {@link JiraRateLimitedException} carrying the wait, for the engine to come back later,
+     * rather than holding its thread. Default 60 s; zero never waits for a pause.
      */
     public Builder maxRetryAfter(Duration value) {
-      this.maxRetryAfter = Objects.requireNonNull(value, "maxRetryAfter");
+      Objects.requireNonNull(value, "maxRetryAfter");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("maxRetryAfter must be zero or positive, was "
+            + value);
+      }
+      this.maxRetryAfter = value;
       return this;
     }
 
@@ -214,7 +291,7 @@ public final class JiraSite {
       return this;
     }
 
-    /** The clock for the request budget and rate-limit resets. Default: the system clock. */
+    /** The clock for the paces, the pauses and rate-limit resets. Default: the system clock. */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;

@@ -49,6 +49,8 @@ final class FakeSite implements AutoCloseable {
         .flavour(flavour == FakeJiraServer.Flavour.CLOUD ? JiraFlavour.CLOUD : JiraFlavour.SERVER)
         .clock(clock)
         .requestsPerSecond(0)
+        .endpointRequestsPerSecond(0, 1) // paced only where a test says so
+        .issueWritesPerSecond(0, 1)
         .timeout(Duration.ofSeconds(10))
         .random(new java.util.Random(1))
         .sleeper(d -> {

@@ -1,12 +1,14 @@
 package org.backbonesync.micrometer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.backbonesync.jira.JiraCredentials;
 import org.backbonesync.jira.JiraFlavour;
+import org.backbonesync.jira.JiraRateLimitedException;
 import org.backbonesync.jira.JiraSite;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.testkit.FakeJiraServer;
@@ -36,14 +38,23 @@ class MicrometerJiraListenerTest {
       tracker.issue(pa2);
       server.enqueue(FakeJiraServer.Fault.rateLimited(1));
       tracker.issue(pa1);
+      server.enqueue(FakeJiraServer.Fault.status(429, java.util.Map.of("Retry-After", "3600",
+          "RateLimit-Reason", "jira-quota-tenant-based"), ""));
+      assertThrows(JiraRateLimitedException.class, () -> tracker.issue(pa2));
 
+      assertEquals(1, registry.get("backbone.jira.paused").tags("site", "support", "scope",
+          "endpoint", "reason", "jira-burst-based").timer().count());
+      assertEquals(1.0, registry.get("backbone.jira.paused").tags("scope", "site", "reason",
+          "jira-quota-tenant-based").timer().totalTime(java.util.concurrent.TimeUnit.HOURS));
+      assertEquals(1.0, registry.get("backbone.jira.deferred").tags("site", "support", "scope",
+          "site", "reason", "jira-quota-tenant-based").counter().count());
       assertEquals(3.0, registry.get("backbone.jira.requests")
           .tags("site", "support", "method", "GET", "endpoint", "/rest/api/3/issue/{key}",
               "status", "200").counter().count(), "two issues, one endpoint");
       assertEquals(1.0, registry.get("backbone.jira.ratelimited")
           .tags("site", "support", "status", "429", "reason", "jira-burst-based").counter()
           .count());
-      assertEquals(4, registry.get("backbone.jira.request.latency")
+      assertEquals(5, registry.get("backbone.jira.request.latency")
           .tags("endpoint", "/rest/api/3/issue/{key}").timer().count());
       for (Meter meter : registry.getMeters()) {
         for (var tag : meter.getId().getTags()) {

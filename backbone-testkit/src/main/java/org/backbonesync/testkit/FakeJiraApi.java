@@ -141,6 +141,13 @@ final class FakeJiraApi {
         }
         return;
       }
+      FakeJiraLimits.Refusal refusal = server.limits().take(method, decode(path), api);
+      if (refusal != null) {
+        refusal.headers(cloud(), tracker.clock().instant())
+            .forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        json(ex, 429, new Answer(429, "Rate limit exceeded.", Map.of()).body);
+        return;
+      }
       InMemoryIssueTracker as = tracker.as(user);
       Map<String, String> query = query(rawQuery);
       try {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,6 +32,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Like MockWebServer, it records every request ({@link #requests()}) and takes faults for
  * the next requests ({@link #enqueue(Fault)}): an error status with headers (429 with
  * Retry-After), a dropped connection, or a stall until released. Thread-safe. Close it.
+ *
+ * <p>It can enforce Jira Cloud's three rate limits, each off unless its builder method is
+ * called ({@link Builder#burstLimit}, {@link Builder#issueWriteLimit}, {@link Builder#quota}),
+ * timed by the project's clock. A request over one is answered 429 with {@code RateLimit-Reason}
+ * (on Cloud; Server/Data Center names none), {@code X-RateLimit-Reset}, {@code
+ * X-RateLimit-Limit} and {@code X-RateLimit-Remaining: 0}, and {@code Retry-After} in seconds
+ * except for Cloud's quota, which gives only the reset. {@link #rateLimited()} counts them.
  */
 public final class FakeJiraServer implements AutoCloseable {
   static {
@@ -101,8 +109,10 @@ public final class FakeJiraServer implements AutoCloseable {
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final CountDownLatch stalled = new CountDownLatch(1);
   private final FakeJiraWebhooks webhooks;
+  private final FakeJiraLimits limits;
 
   private FakeJiraServer(Builder b) throws IOException {
+    limits = new FakeJiraLimits(b.tracker.clock(), b.burst, b.issueWrites, b.quota);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "fake-jira-" + b.tracker.projectKey());
@@ -171,6 +181,15 @@ public final class FakeJiraServer implements AutoCloseable {
         .filter(r -> r.method().equals(method) && r.path().contains(pathPart)).count();
   }
 
+  /** The requests answered 429 by the configured rate limits so far (not by faults). */
+  public long rateLimited() {
+    return limits.refused();
+  }
+
+  FakeJiraLimits limits() {
+    return limits;
+  }
+
   synchronized void record(Request request) {
     requests.add(request);
   }
@@ -216,6 +235,9 @@ public final class FakeJiraServer implements AutoCloseable {
     private boolean propertiesIndexed = true;
     private URI webhookTarget;
     private String webhookSecret;
+    private FakeJiraLimits.Window burst = FakeJiraLimits.Window.NONE;
+    private FakeJiraLimits.Window issueWrites = FakeJiraLimits.Window.NONE;
+    private FakeJiraLimits.Window quota = FakeJiraLimits.Window.NONE;
 
     private Builder(InMemoryIssueTracker tracker) {
       if (tracker == null) {
@@ -278,6 +300,37 @@ public final class FakeJiraServer implements AutoCloseable {
     public Builder webhook(URI target, String secret) {
       this.webhookTarget = target;
       this.webhookSecret = secret;
+      return this;
+    }
+
+    /**
+     * Jira Cloud's burst limit: at most {@code requests} in any {@code per} to one endpoint with
+     * one method (whatever the issue key or id in the path); more are answered 429 {@code
+     * jira-burst-based} with the time until the window frees a place. Off by default.
+     */
+    public Builder burstLimit(int requests, Duration per) {
+      this.burst = FakeJiraLimits.Window.of("burstLimit", requests, per);
+      return this;
+    }
+
+    /**
+     * Jira Cloud's per-issue write limit: at most {@code writes} in any {@code per} to one issue
+     * (any method but GET on {@code /issue/{key}} and below); more are answered 429 {@code
+     * jira-per-issue-on-write}. Off by default.
+     */
+    public Builder issueWriteLimit(int writes, Duration per) {
+      this.issueWrites = FakeJiraLimits.Window.of("issueWriteLimit", writes, per);
+      return this;
+    }
+
+    /**
+     * Jira Cloud's points-based quota, one point a request: at most {@code requests} to the site
+     * in a window of {@code per} that starts with its first request; more are answered 429
+     * {@code jira-quota-global-based} with the window's end in {@code X-RateLimit-Reset} (and no
+     * Retry-After on Cloud). Off by default.
+     */
+    public Builder quota(int requests, Duration per) {
+      this.quota = FakeJiraLimits.Window.of("quota", requests, per);
       return this;
     }
 

@@ -57,7 +57,9 @@ public final class JiraCost {
               .flavour(cloud ? JiraFlavour.CLOUD : JiraFlavour.SERVER)
               .credentials(cloud ? JiraCredentials.apiToken(project.user() + "@example.com",
                   "secret") : JiraCredentials.personalAccessToken("secret"))
-              .requestsPerSecond(0).clock(clock).build().project(project.projectKey());
+              .requestsPerSecond(0).endpointRequestsPerSecond(0, 1)
+              .issueWritesPerSecond(0, 1) // counts requests: nothing paced
+              .clock(clock).build().project(project.projectKey());
         })
         .build();
     FakeJiraServer a = servers.get(0);

@@ -165,7 +165,8 @@ public class WebhookLatencyBenchmark {
         .flavour(cloud ? JiraFlavour.CLOUD : JiraFlavour.SERVER)
         .credentials(cloud ? JiraCredentials.apiToken(project.user() + "@example.com", "secret")
             : JiraCredentials.personalAccessToken("secret"))
-        .requestsPerSecond(0).build().project(project.projectKey());
+        .requestsPerSecond(0).endpointRequestsPerSecond(0, 1).issueWritesPerSecond(0, 1)
+        .build().project(project.projectKey());
   }
 
   private SyncEngine.Builder engine(SyncConfiguration configuration, Duration poll) {

@@ -96,7 +96,8 @@ public final class CrashChild {
         .build();
     JiraSite a = JiraSite.builder(URI.create(urlA)).flavour(JiraFlavour.CLOUD)
         .credentials(JiraCredentials.apiToken("sync-a@example.com", token))
-        .requestsPerSecond(0).build();
+        .requestsPerSecond(0).endpointRequestsPerSecond(0, 1).issueWritesPerSecond(0, 1)
+        .build();
     JiraSite b = JiraSite.builder(URI.create(urlB)).flavour(JiraFlavour.SERVER)
         .credentials(JiraCredentials.personalAccessToken(token)).requestsPerSecond(0).build();
     return SyncEngine.builder()

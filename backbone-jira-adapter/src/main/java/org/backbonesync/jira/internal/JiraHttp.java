@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraCredentials;
 import org.backbonesync.jira.JiraException;
+import org.backbonesync.jira.JiraFlavour;
+import org.backbonesync.jira.JiraLimitScope;
+import org.backbonesync.jira.JiraRateLimitedException;
 import org.backbonesync.jira.JiraRedirectException;
 import org.backbonesync.jira.JiraRequestListener;
 import org.backbonesync.spi.RetriableException;
@@ -43,11 +46,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends requests to one Jira site: authentication, the site's request budget, retries and
+ * Sends requests to one Jira site: authentication, the site's rate limits, retries and
  * backoff, and Jira's error bodies turned into typed exceptions. Thread-safe.
  *
- * <p>Retried within a call: 429 and 503 (waiting Retry-After or the rate-limit reset when it is
- * not too long), and for idempotent methods also other 5xx, timeouts and dropped connections,
+ * <p>Every request first waits its paced slot ({@link RateLimits}). A 429 or 503 that says how
+ * long to wait (Retry-After or the rate-limit reset) pauses the scope its {@code
+ * RateLimit-Reason} names (the endpoint and method, the written issue, or the whole site) for that
+ * long; requests of a paused scope wait for the end of the pause, or, when it is further off than
+ * the longest wait allowed inside a call, fail at once with a {@link JiraRateLimitedException}
+ * without being sent.
+ *
+ * <p>Retried within a call: 429 and 503 (after the pause, when it is not too long), and for
+ * idempotent methods also other 5xx, timeouts and dropped connections,
  * with exponential backoff and jitter. A POST is retried only when Jira cannot have acted on it
  * (429, 503, connection refused); otherwise, and when attempts run out, the call fails with a
  * {@link RetriableException} so the engine retries the whole step later.
@@ -94,7 +104,7 @@ public final class JiraHttp {
   private final URI base;
   private final JiraCredentials credentials;
   private final HttpClient client;
-  private final RequestBudget budget;
+  private final RateLimits limits;
   private final Clock clock;
   private final Sleeper sleeper;
   private final RetryPolicy retry;
@@ -109,7 +119,7 @@ public final class JiraHttp {
    *     take the credentials along
    * @param maxResponseBytes the largest answer body read (downloads stream and are not capped)
    */
-  public JiraHttp(URI base, JiraCredentials credentials, HttpClient client, RequestBudget budget,
+  public JiraHttp(URI base, JiraCredentials credentials, HttpClient client, RateLimits limits,
       Clock clock, Sleeper sleeper, RetryPolicy retry, Duration timeout, Random jitter,
       long maxResponseBytes) {
     if (client.followRedirects() != HttpClient.Redirect.NEVER) {
@@ -121,7 +131,7 @@ public final class JiraHttp {
     this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
     this.credentials = credentials;
     this.client = client;
-    this.budget = budget;
+    this.limits = limits;
     this.clock = clock;
     this.sleeper = sleeper;
     this.retry = retry;
@@ -133,6 +143,11 @@ public final class JiraHttp {
   /** Tells {@code value} of every answer from now on; null for none. */
   public void listener(JiraRequestListener value) {
     this.listener = value;
+  }
+
+  /** The site's flavour is known: the paces left to their default take the flavour's. */
+  public void flavour(JiraFlavour flavour) {
+    limits.flavour(flavour == JiraFlavour.CLOUD);
   }
 
   /** HTTP requests sent so far, retries included. */
@@ -167,7 +182,8 @@ public final class JiraHttp {
       HttpResponse<InputStream> response;
       byte[] answer;
       try {
-        response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(),
+            issueKey);
         answer = read(response, method, uri, issueKey, secrets);
       } catch (IOException e) {
         boolean notSent = e instanceof ConnectException;
@@ -187,15 +203,19 @@ public final class JiraHttp {
       Response failed = new Response(status, parse(answer), response.headers().map());
       if (status == 429 || status == 503) {
         Duration wait = retryAfter(failed);
-        String reason = secrets.scrub(failed.header("RateLimit-Reason").map(r -> " (" + r + ")")
-            .orElse(""));
+        RateLimits.Pause pause = pause(method, uri, issueKey, failed, wait);
+        String why = "answered " + status + shownReason(failed);
         if (attempt < retry.maxAttempts()
             && (wait == null || wait.compareTo(retry.maxRetryAfter()) <= 0)) {
-          backoff(attempt, wait, method, uri, "answered " + status + reason);
-          continue;
+          if (pause == null) {
+            backoff(attempt, null, method, uri, why);
+          } else {
+            LOG.debug("{} {}; attempt {} of {}, {} paused for {} ms", describe(method, uri), why,
+                attempt, retry.maxAttempts(), pause.described(), wait.toMillis());
+          }
+          continue; // a pause is waited for before the request goes again
         }
-        throw new RetriableException(describe(method, uri) + " answered " + status + reason
-            + (wait == null ? "" : "; retry after " + wait.toSeconds() + " s"), null, wait);
+        throw gaveUp(method, uri, why, pause, wait);
       }
       if (status >= 500) {
         if (idempotent && attempt < retry.maxAttempts()) {
@@ -246,7 +266,7 @@ public final class JiraHttp {
       Secrets secrets = credentialed ? authorize(request, "GET", at) : Secrets.NONE;
       HttpResponse<InputStream> response;
       try {
-        response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(), null);
       } catch (IOException e) {
         throw new RetriableException(describe("GET", at) + " failed", e);
       }
@@ -277,7 +297,16 @@ public final class JiraHttp {
         error = new byte[0];
       }
       Response failed = new Response(status, parse(error), response.headers().map());
-      if (status == 429 || status >= 500) {
+      if ((status == 429 || status == 503) && JiraUrls.sameOrigin(base, at)) {
+        Duration wait = retryAfter(failed); // (another origin's limit pauses nothing here)
+        throw gaveUp("GET", at, "answered " + status + shownReason(failed),
+            pause("GET", at, null, failed, wait), wait);
+      }
+      if (status == 429) {
+        throw new RetriableException(describe("GET", at) + " answered 429", null,
+            retryAfter(failed));
+      }
+      if (status >= 500) {
         throw new RetriableException(describe("GET", at) + " answered " + status, null,
             retryAfter(failed));
       }
@@ -316,7 +345,7 @@ public final class JiraHttp {
     HttpResponse<InputStream> response;
     byte[] answer;
     try {
-      response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(), issueKey);
       answer = read(response, "POST", uri, issueKey, secrets);
     } catch (IOException e) {
       throw new RetriableException(describe("POST", uri) + " failed", e);
@@ -327,17 +356,49 @@ public final class JiraHttp {
           response.headers().map());
     }
     Response r = new Response(status, parse(answer), response.headers().map());
-    if (status == 429 || status >= 500) {
+    if (status == 429 || status == 503) {
+      Duration wait = retryAfter(r);
+      throw gaveUp("POST", uri, "answered " + status + shownReason(r),
+          pause("POST", uri, issueKey, r, wait), wait);
+    }
+    if (status >= 500) {
       throw new RetriableException(describe("POST", uri) + " answered " + status, null,
           retryAfter(r));
     }
     throw refused("POST", uri, r, issueKey, secrets);
   }
 
-  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler)
-      throws IOException {
+  /**
+   * Waits for the request's turn (its paced slot, after any pause of its scope), then sends it.
+   *
+   * @param issueKey the issue the request is about, or null; a write to it is paced per issue
+   * @throws JiraRateLimitedException when a pause runs longer than the longest wait in a call
+   */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+      String issueKey) throws IOException {
+    String method = request.method();
+    String endpoint = method + " " + JiraEndpoints.template(request.uri().getRawPath());
+    String written = writtenIssue(method, issueKey);
     try {
-      budget.acquire(clock, sleeper);
+      RateLimits.Pause waited = null;
+      for (; ; ) {
+        RateLimits.Hold hold = limits.hold(endpoint, written, waited);
+        RateLimits.Pause pause = hold.pause();
+        if (pause != null && hold.delay().compareTo(retry.maxRetryAfter()) > 0) {
+          tellDeferred(request, pause, hold.delay());
+          throw new JiraRateLimitedException(describe(method, request.uri()) + " not sent: "
+              + pause.described() + " is paused for " + seconds(hold.delay())
+              + " s more after Jira's rate limit (" + pause.reason() + ")", pause.scope(),
+              pause.reason(), hold.delay());
+        }
+        if (!hold.delay().isZero() && !hold.delay().isNegative()) {
+          sleeper.sleep(hold.delay());
+        }
+        if (pause == null) {
+          break; // the paced slot is taken; a pause is waited out and then asked again
+        }
+        waited = pause;
+      }
       requests.incrementAndGet();
       long sent = System.nanoTime();
       HttpResponse<T> response;
@@ -353,6 +414,91 @@ public final class JiraHttp {
       Thread.currentThread().interrupt();
       throw new RetriableException(describe(request.method(), request.uri()) + " interrupted", e);
     }
+  }
+
+  /** The issue a request writes to, paced and paused per issue: none for a read. */
+  private static String writtenIssue(String method, String issueKey) {
+    return method.equals("GET") || method.equals("HEAD") ? null : issueKey;
+  }
+
+  /**
+   * Pauses the scope a rate-limit answer names, for the wait it gives, and tells the listener;
+   * null when the answer gives no wait (then backoff decides).
+   */
+  private RateLimits.Pause pause(String method, URI uri, String issueKey, Response failed,
+      Duration wait) {
+    if (wait == null) {
+      return null;
+    }
+    String endpoint = JiraEndpoints.template(uri.getRawPath());
+    RateLimits.Pause pause = limits.pause(reason(failed), method + " " + endpoint,
+        writtenIssue(method, issueKey), wait);
+    if (listener != null) {
+      try {
+        listener.paused(method, endpoint, pause.reason(), pause.scope(), wait);
+      } catch (RuntimeException e) {
+        LOG.debug("the request listener failed: {}", e.toString());
+      }
+    }
+    return pause;
+  }
+
+  /**
+   * The failure of a call that will not wait for a rate limit (too long, or out of attempts):
+   * typed with the scope when Jira said how long, and told to the listener.
+   */
+  private RetriableException gaveUp(String method, URI uri, String why, RateLimits.Pause pause,
+      Duration wait) {
+    String message = describe(method, uri) + " " + why
+        + (wait == null ? "" : "; retry after " + seconds(wait) + " s");
+    if (pause == null) {
+      return new RetriableException(message, null, wait);
+    }
+    if (listener != null) {
+      try {
+        listener.deferred(method, JiraEndpoints.template(uri.getRawPath()), pause.reason(),
+            pause.scope(), wait);
+      } catch (RuntimeException e) {
+        LOG.debug("the request listener failed: {}", e.toString());
+      }
+    }
+    return new JiraRateLimitedException(message + " (" + pause.described() + " is paused)",
+        pause.scope(), pause.reason(), wait);
+  }
+
+  private void tellDeferred(HttpRequest request, RateLimits.Pause pause, Duration wait) {
+    if (listener == null) {
+      return;
+    }
+    try {
+      listener.deferred(request.method(), JiraEndpoints.template(request.uri().getRawPath()),
+          pause.reason(), pause.scope(), wait);
+    } catch (RuntimeException e) {
+      LOG.debug("the request listener failed: {}", e.toString());
+    }
+  }
+
+  /** Whole seconds, rounded up: a retry a moment early would only be refused again. */
+  private static long seconds(Duration d) {
+    return d.plusNanos(999_999_999).toSeconds();
+  }
+
+  /**
+   * Jira's {@code RateLimit-Reason}, safe to show and to tag a meter with: {@code unknown} when
+   * absent, {@code other} when not a short lower-case token (it is text the other side chose).
+   */
+  static String reason(Response r) {
+    return r.header("RateLimit-Reason").map(JiraHttp::safeReason).orElse("unknown");
+  }
+
+  private static String safeReason(String header) {
+    String r = header.trim();
+    return r.matches("[a-z0-9-]{1,40}") ? r : "other";
+  }
+
+  /** The reason for a message: {@code " (jira-burst-based)"}, or nothing when Jira named none. */
+  private static String shownReason(Response r) {
+    return r.header("RateLimit-Reason").isPresent() ? " (" + reason(r) + ")" : "";
   }
 
   /** Tells the listener of a request that got no answer (a timeout, a reset, a refusal). */
@@ -382,7 +528,7 @@ public final class JiraHttp {
       var reason = response.headers().firstValue("RateLimit-Reason");
       if (status == 429 || status == 503 && reason.isPresent()) {
         listener.rateLimited(request.method(), endpoint, status, reason
-            .map(r -> r.matches("[a-z0-9-]{1,40}") ? r : "other").orElse("unknown"));
+            .map(JiraHttp::safeReason).orElse("unknown"));
       }
     } catch (RuntimeException e) {
       LOG.debug("the request listener failed: {}", e.toString());

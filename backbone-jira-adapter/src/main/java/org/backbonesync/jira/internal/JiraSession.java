@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What all projects of one site share: the HTTP sender (with its request budget), the flavour
+ * What all projects of one site share: the HTTP sender (with its rate limits), the flavour
  * (configured, or detected once from {@code /serverInfo}), the sync user and its time zone (from
  * {@code /myself}), and the site's fields (from {@code /field}). Thread-safe; each is read once.
  */
@@ -34,6 +34,9 @@ public final class JiraSession {
     this.http = http;
     this.flavour = flavour;
     this.quietWrites = quietWrites;
+    if (flavour != null) {
+      http.flavour(flavour);
+    }
   }
 
   public JiraHttp http() {
@@ -49,6 +52,7 @@ public final class JiraSession {
     if (flavour == null) {
       // Both flavours answer on REST v2.
       flavour = flavourOf(http.send("GET", "/rest/api/2/serverInfo", null, null).body());
+      http.flavour(flavour);
     }
     return flavour;
   }
