@@ -624,7 +624,11 @@ public final class InMemoryStores implements Stores {
     @Override
     public void putPairedLink(String connectorKey, PairedLink link) {
       inTransaction(() -> {
-        removePairedLink(connectorKey, link.localId());
+        PairedLink old = links.get(k(connectorKey, link.localId()));
+        if (old != null && !(old.outwardIssue().equals(link.outwardIssue())
+            && old.inwardIssue().equals(link.inwardIssue()))) {
+          removePairedLink(connectorKey, link.localId()); // (else replaced where it stands)
+        }
         put(links, k(connectorKey, link.localId()), link);
         for (String issue : List.of(link.outwardIssue(), link.inwardIssue())) {
           put(byIssue.computeIfAbsent(k(connectorKey, issue), x -> new LinkedHashMap<>()),
