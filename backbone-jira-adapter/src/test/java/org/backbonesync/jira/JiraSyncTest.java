@@ -224,10 +224,7 @@ class JiraSyncTest {
   @ParameterizedTest
   @EnumSource(JiraPair.Flavours.class)
   void aLinkBetweenSyncedIssuesIsMadeBetweenTheirPartners(JiraPair.Flavours flavours) {
-    SyncTestDriver sync = sync(flavours, b -> b
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.of("map-links", "links", Direction.BOTH, "issuelinks",
-            "issuelinks", null)));
+    SyncTestDriver sync = withLinks(flavours);
     String printer = sync.a("alice").create("Printer on fire");
     String toner = sync.a("alice").create("Order toner");
     sync.runUntilQuiet();
@@ -246,10 +243,7 @@ class JiraSyncTest {
   @ParameterizedTest
   @EnumSource(JiraPair.Flavours.class)
   void aLinkRemovedOnEitherSideIsRemovedOnTheOtherOverHttp(JiraPair.Flavours flavours) {
-    SyncTestDriver sync = sync(flavours, b -> b
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.of("map-links", "links", Direction.BOTH, "issuelinks",
-            "issuelinks", null)));
+    SyncTestDriver sync = withLinks(flavours);
     String printer = sync.a("alice").create("Printer on fire");
     String toner = sync.a("alice").create("Order toner");
     String paper = sync.a("alice").create("Order paper");
@@ -270,6 +264,14 @@ class JiraSyncTest {
     sync.runUntilQuiet();
     assertEquals(List.of(), sync.a().links(printer));
     assertEquals(List.of(), sync.a().links(paper));
+  }
+
+  /** Summaries and issue links, both ways. */
+  private SyncTestDriver withLinks(JiraPair.Flavours flavours) {
+    return sync(flavours, b -> b
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-links", "links", Direction.BOTH, "issuelinks",
+            "issuelinks", null)));
   }
 
   private static String partner(SyncTestDriver sync, String localKeyA) {
