@@ -112,6 +112,12 @@ public interface SyncListener {
       }
 
       @Override
+      public void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
+          String remoteIssueKey) {
+        forward(l -> l.unlinked(connectorKey, message, localIssueKey, remoteIssueKey));
+      }
+
+      @Override
       public void conflict(
           String connectorKey, ConflictRecord record) {
         forward(l -> l.conflict(connectorKey, record));
@@ -195,6 +201,19 @@ public interface SyncListener {
    * changes ignored for the pair).
    */
   default void ignored(String connectorKey, SyncMessage message, String reason) {}
+
+  /**
+   * A pair was unlinked because its local issue no longer exists (deleted in the tracker): the
+   * message for it found the issue gone, so the pair's row now ignores the partner's changes
+   * ({@code incomingChangesIgnored}) instead of failing that message and every later one. An
+   * {@link #ignored} event for the same message follows. The partner issue is left as it is.
+   *
+   * @param localIssueKey the issue that is gone
+   * @param remoteIssueKey its partner, which keeps its content; null when not known yet
+   * @since 0.3
+   */
+  default void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
+      String remoteIssueKey) {}
 
   /**
    * A change from the partner met a concurrent local change of the same field (or was refused:

@@ -57,6 +57,12 @@ final class LoggingListener implements SyncListener {
   }
 
   @Override
+  public void unlinked(String key, SyncMessage m, String local, String remote) {
+    LOG.warn("{}: {} no longer exists; unlinked it from {}, whose changes are now ignored",
+        key, local, remote);
+  }
+
+  @Override
   public void conflict(String key, ConflictRecord record) {
     LOG.info("{}: conflict: {}", key, record);
   }

@@ -130,6 +130,24 @@ public final class InMemoryIssueTracker implements IssueTracker {
     edit(issueKey, fieldId, value == null ? NullNode.getInstance() : text(value));
   }
 
+  /**
+   * Deletes an issue, acting as this view's user, as a person does in Jira: it is gone with its
+   * comments, attachments and links, and no search or read finds it again. Not part of {@link
+   * IssueTracker}: the sync never deletes issues.
+   *
+   * @throws TrackerException when there is no such issue
+   */
+  public void delete(String issueKey) {
+    call("deleteIssue", issueKey, () -> {
+      project.get(issueKey);
+      project.issues.remove(issueKey);
+      project.links.values().removeIf(
+          l -> l.outwardIssue().equals(issueKey) || l.inwardIssue().equals(issueKey));
+      project.attachments.values().removeIf(a -> a.issueKey().equals(issueKey));
+      return null;
+    });
+  }
+
   /** A field's current value, JSON null when empty. */
   public JsonNode value(String issueKey, String fieldId) {
     return issue(issueKey)

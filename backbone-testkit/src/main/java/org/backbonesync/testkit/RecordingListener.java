@@ -10,7 +10,7 @@ public final class RecordingListener implements SyncListener {
 
   /** Kinds of events, one per {@link SyncListener} method. */
   public enum Type {
-    POLLED, RESYNC_PAGE, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, DUPLICATE, FAILED, RETRIED,
+    POLLED, RESYNC_PAGE, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, UNLINKED, DUPLICATE, FAILED, RETRIED,
     SKIPPED
   }
 
@@ -110,6 +110,12 @@ public final class RecordingListener implements SyncListener {
   @Override
   public void ignored(String connectorKey, SyncMessage message, String reason) {
     add(Type.IGNORED, connectorKey, message, reason);
+  }
+
+  @Override
+  public void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
+      String remoteIssueKey) {
+    add(Type.UNLINKED, connectorKey, message, localIssueKey + " from " + remoteIssueKey);
   }
 
   @Override

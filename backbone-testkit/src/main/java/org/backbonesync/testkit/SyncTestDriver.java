@@ -390,6 +390,12 @@ public final class SyncTestDriver {
     }
 
     @Override
+    public void unlinked(String key, SyncMessage m, String local, String remote) {
+      first.unlinked(key, m, local, remote);
+      second.unlinked(key, m, local, remote);
+    }
+
+    @Override
     public void conflict(String key, org.backbonesync.spi.store.ConflictRecord record) {
       first.conflict(key, record);
       second.conflict(key, record);

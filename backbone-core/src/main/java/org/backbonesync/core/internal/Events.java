@@ -71,6 +71,13 @@ final class Events implements SyncListener {
   }
 
   @Override
+  public void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
+      String remoteIssueKey) {
+    safely("unlinked",
+        () -> listener.unlinked(connectorKey, message, localIssueKey, remoteIssueKey));
+  }
+
+  @Override
   public void conflict(String connectorKey, ConflictRecord record) {
     safely("conflict", () -> listener.conflict(connectorKey, record));
   }

@@ -219,7 +219,58 @@ final class IncomingQueue {
       return consumeIgnored(row.get(), message, now,
           row.get().localIssueKey() + " does not match the incoming JQL \"" + jql + "\"");
     }
-    return applier.apply(row, message, now);
+    if (row.isEmpty() || row.get().id() == 0) {
+      return applier.apply(row, message, now);
+    }
+    try {
+      return applier.apply(row, message, now);
+    } catch (RetriableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (!gone(row.get().localIssueKey(), e)) {
+        throw e;
+      }
+      return unlink(row.get(), message, now);
+    }
+  }
+
+  /**
+   * Whether a failure to apply came from the local issue being gone (deleted in the tracker).
+   * The failure alone cannot tell (a tracker says 404 for a missing issue, user or option
+   * alike), so the issue is read again; only a failed apply pays for that read.
+   */
+  private boolean gone(String localKey, RuntimeException failure) {
+    try {
+      return connector.tracker.issue(localKey).isEmpty();
+    } catch (RuntimeException readFailed) {
+      failure.addSuppressed(readFailed);
+      return false;
+    }
+  }
+
+  /**
+   * Unlinks a pair whose local issue is gone: its row ignores the partner's changes from now on
+   * (an admin may take them again), and the message is consumed; the partner issue is left as
+   * it is. Without this, the message and every later one of the pair would fail for good.
+   */
+  private ApplyOutcome unlink(SyncInfo row, SyncMessage message, long now) {
+    String localKey = row.localIssueKey();
+    String reason = localKey + " no longer exists in " + connector.key()
+        + "; the pair is unlinked and its incoming changes are ignored";
+    SyncInfo[] unlinked = new SyncInfo[1];
+    stores.inTransaction(
+        () -> {
+          SyncInfo current = connector.lockRow(stores, row.id());
+          unlinked[0] = current.withIncomingChangesIgnored(true)
+              .withReceived(message.sequenceId(), now);
+          stores.syncInfo().update(unlinked[0]);
+          stores.messages().removeIncoming(connector.key(), message.messageId());
+        });
+    log.warn("{}: {}; partner issue {} is left as it is",
+        connector.key(), reason, unlinked[0].remoteIssueKey());
+    events.unlinked(connector.key(), message, localKey, unlinked[0].remoteIssueKey());
+    events.ignored(connector.key(), message, reason);
+    return new ApplyOutcome.Ignored(message, localKey, reason);
   }
 
   /** Drops a message unapplied, with why. */
