@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.mapping.MappingSide;
@@ -152,7 +153,7 @@ final class Mentions {
    * The text with each {@code [~...]} replaced by what {@code replace} makes of its inside; null
    * leaves it as it is. Linear: a mention is looked for at most {@link #MAX_INNER} characters on.
    */
-  private static String rewrite(String text, java.util.function.Function<String, String> replace) {
+  private static String rewrite(String text, Function<String, String> replace) {
     StringBuilder out = new StringBuilder(text.length());
     int done = 0;
     int from = 0;
