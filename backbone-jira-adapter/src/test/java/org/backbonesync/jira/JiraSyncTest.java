@@ -120,13 +120,66 @@ class JiraSyncTest {
     sync.runUntilQuiet();
 
     String pb1 = sync.b().allIssues().get(0).key();
-    assertEquals(wiki, wikiOf(sync.b().value(pb1, "description")));
+    String onB = wiki.replace("[~accountid:bob]", mention(pair.siteB(), "bob"));
+    assertEquals(onB, wikiOf(sync.b().value(pb1, "description")), "Bob as B mentions him");
 
-    String edited = wiki.replace("gently", "gently, with both hands");
+    String edited = onB.replace("gently", "gently, with both hands");
     sync.b("bob").edit(pb1, "description", richText(pair.siteB(), edited));
     sync.runUntilQuiet();
 
-    assertEquals(edited, wikiOf(sync.a().value(pa1, "description")));
+    assertEquals(edited.replace(mention(pair.siteB(), "bob"), mention(pair.siteA(), "bob")),
+        wikiOf(sync.a().value(pa1, "description")));
+  }
+
+  /** How a site's rich text mentions a user: by account id on Cloud, by name on Server. */
+  private static String mention(FakeSite site, String id) {
+    return site.flavour == FakeJiraServer.Flavour.CLOUD ? "[~accountid:" + id + "]"
+        : "[~" + id + "]";
+  }
+
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void aMentionIsOfThePartnersUserOrTheirNameAsText(JiraPair.Flavours flavours)
+      throws IOException {
+    SyncTestDriver sync = sync(flavours, b -> b
+        .projectA(p -> p.user("carol", "Carol Clark", "carol@example.com"))
+        .projectB(p -> p.user("5b10a2844c20165700ede21g", "Dan Dow", "dan@example.com"))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.DESCRIPTION, "description",
+            Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", null)));
+    FakeSite a = pair.siteA();
+    FakeSite b = pair.siteB();
+    String pa1 = sync.a("alice").create("Paper jam");
+    sync.a("alice").edit(pa1, "description",
+        richText(a, "Ask " + mention(a, "bob") + " or " + mention(a, "carol") + "."));
+    sync.a("alice").addComment(pa1, richText(a, mention(a, "carol") + " knows").asText());
+    sync.runUntilQuiet();
+
+    String pb1 = sync.b().allIssues().get(0).key();
+    assertEquals("Ask " + mention(b, "bob") + " or @Carol Clark.",
+        wikiOf(sync.b().value(pb1, "description")), "Bob by e-mail; Carol is not on B");
+    assertEquals(List.of("Alice Archer wrote:\n@Carol Clark knows"), wikiBodies(sync.b(), pb1));
+
+    sync.b("bob").edit(pb1, "description", richText(b,
+        mention(b, "alice") + ", ask " + mention(b, "5b10a2844c20165700ede21g")));
+    sync.b("bob").addComment(pb1, richText(b, mention(b, "alice") + ": done").asText());
+    sync.runUntilQuiet();
+
+    assertEquals(mention(a, "alice") + ", ask @Dan Dow",
+        wikiOf(sync.a().value(pa1, "description")));
+    assertEquals(List.of(mention(a, "carol") + " knows",
+        "Bob Baker wrote:\n" + mention(a, "alice") + ": done"), wikiBodies(sync.a(), pa1));
+  }
+
+  private static List<String> wikiBodies(InMemoryIssueTracker tracker, String key)
+      throws IOException {
+    List<String> wiki = new java.util.ArrayList<>();
+    for (Comment c : tracker.comments(key)) {
+      wiki.add(wikiOf(text(c.body())));
+    }
+    return wiki;
   }
 
   @ParameterizedTest

@@ -51,10 +51,12 @@ final class CommentSync extends LinkedFlow<CommentLink> {
   private final Pattern prefixPattern;
   private final boolean keepRestricted;
   private final boolean remoteIsA;
+  private final Mentions mentions;
 
   CommentSync(String id, IssueTracker tracker, String syncUser, JsonNode settings,
-      boolean remoteIsA) {
+      boolean remoteIsA, Mentions mentions) {
     super(id);
+    this.mentions = mentions;
     this.tracker = tracker;
     this.remoteIsA = remoteIsA;
     this.syncUser = syncUser;
@@ -102,14 +104,15 @@ final class CommentSync extends LinkedFlow<CommentLink> {
           continue; // a copy this connector wrote, not linked yet: never send it back
         }
         ops.add(op("add", c.id(), null).put("author", c.author())
-            .put("authorName", displayName(c.author())).put("body", c.body())
+            .put("authorName", displayName(c.author())).put("body", mentions.export(c.body()))
             .put("created", c.created()).put("visibility", c.visibility()));
         put.add(new CommentLink(c.id(), null, c.updated(), hash(c.body())));
       } else if (!syncUser.equals(c.updateAuthor())
           && (c.updated() > link.localUpdated() || !hash(c.body()).equals(link.bodyHash()))) {
         // (an edit the sync made itself, before a crash kept it from updating the link, is none)
         ops.add(op("edit", c.id(), link.remoteId()).put("author", c.author())
-            .put("authorName", displayName(c.author())).put("body", stripPrefix(c, link))
+            .put("authorName", displayName(c.author()))
+            .put("body", mentions.export(stripPrefix(c, link)))
             .put("updated", c.updated()));
         put.add(new CommentLink(c.id(), link.remoteId(), c.updated(), hash(c.body())));
       }
@@ -156,7 +159,7 @@ final class CommentSync extends LinkedFlow<CommentLink> {
       switch (kind) {
         case "add" -> {
           String body = prefix(op.path("authorName").asText(op.path("author").asText()))
-              + op.path("body").asText();
+              + body(op);
           if (target.isPresent()) {
             // added before (a retry or a resync); a whole resend carries the body as it is now
             if (whole && refresh(issueKey, comments, target.get(), body)) {
@@ -193,8 +196,8 @@ final class CommentSync extends LinkedFlow<CommentLink> {
           }
           String body = syncUser.equals(current.author())
               ? prefix(op.path("authorName").asText(op.path("author").asText()))
-                  + op.path("body").asText()
-              : op.path("body").asText();
+                  + body(op)
+              : body(op);
           tracker.editComment(issueKey, localId, body);
           remoteOf.put(localId, target.get().remoteId() != null ? target.get().remoteId()
               : remoteId);
@@ -301,6 +304,11 @@ final class CommentSync extends LinkedFlow<CommentLink> {
   /** A hash of a comment body (SHA-256, hex), so that links need not keep bodies. */
   static String hash(String body) {
     return Sha256.of(body);
+  }
+
+  /** An operation's body with the partner's mentions made local. */
+  private String body(JsonNode op) {
+    return mentions.translate(op.path("body").asText());
   }
 
   private String prefix(String authorName) {

@@ -57,6 +57,8 @@ final class Connector {
   final Set<String> merging;
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
   final Function<String, Optional<String>> partners;
+  /** Translates mentions in the text this connector sends and receives. */
+  final Mentions mentions;
 
   /**
    * Makes the connector's mappings from the configuration; the configuration was checked against
@@ -75,6 +77,7 @@ final class Connector {
     this.tracker = tracker;
     boolean sideA = configuration.isA(key);
     MappingSide side = sideA ? MappingSide.A : MappingSide.B;
+    this.mentions = new Mentions(configuration, side, tracker);
     List<Outgoing> out = new ArrayList<>();
     Map<String, Incoming> in = new LinkedHashMap<>();
     List<ContentFlow> flowsFrom = new ArrayList<>();
@@ -131,7 +134,7 @@ final class Connector {
     }
     if (provider instanceof CommentsMapping) {
       return new CommentSync(m.id(), tracker, config.syncUser(), m.settings(),
-          side == MappingSide.B);
+          side == MappingSide.B, mentions);
     }
     return null;
   }

@@ -56,8 +56,8 @@ final class IncomingMappings {
       }
       FieldUpdates updates = collected.forMapping(id, targets);
       try {
-        mapping.importValue(
-            e.getValue().value(), updates, new Context(connector, id, issue, creating));
+        mapping.importValue(connector.mentions.translate(e.getValue().value()), updates,
+            new Context(connector, id, issue, creating));
       } catch (SyncException ex) {
         throw ex;
       } catch (RuntimeException ex) {

@@ -41,7 +41,7 @@ final class IssueValues {
                 + "; it must return JSON null for an empty value",
             null, connector.key(), issue.key(), out.id());
       }
-      return value;
+      return connector.mentions.export(value);
     } catch (SyncException e) {
       throw e;
     } catch (RuntimeException e) {

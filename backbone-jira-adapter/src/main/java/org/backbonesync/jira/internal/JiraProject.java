@@ -472,6 +472,11 @@ public final class JiraProject implements IssueTracker {
     return out;
   }
 
+  @Override
+  public String mention(String userId) {
+    return cloud() ? "[" + Adf.MENTION + userId + "]" : "[~" + userId + "]";
+  }
+
   // ------------------------------------------------------------------ issues
 
   @Override

@@ -122,6 +122,20 @@ public interface IssueTracker {
   List<TrackerUser> findUsers(String query);
 
   /**
+   * How a text value of this tracker mentions a user: the markup the engine writes where a
+   * partner's text mentioned someone this tracker's user is found for. Text crosses this port as
+   * Jira wiki markup, where a mention is {@code [~id]} (Server/Data Center: the user name) or
+   * {@code [~accountid:id]} (Cloud); the engine reads both forms and writes this one. Default:
+   * {@code [~id]}.
+   *
+   * @param userId an id {@link #user} knows
+   * @since 0.2
+   */
+  default String mention(String userId) {
+    return "[~" + userId + "]";
+  }
+
+  /**
    * The issue's changelog entries at or after {@code sinceMillis}, oldest first. The engine reads
    * them before applying a partner's change, to tell a local change not sent yet from one it
    * made itself. A tracker that cannot tell returns an empty list (the default); conflicts with
