@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * A connector's incoming queue: takes the {@link Inbox}'s messages strictly in sequence order per
  * issue pair and decides for each: which row of ours it is for ({@link PartnerRows}), whether it
  * is a duplicate or stale (dropped), early (waits for the gap), ignored (consumed), a PAIRED, or a
- * change the {@link Applier} applies; a failure waits for a retry or an admin.
+ * change the {@link Applier} applies; a failure waits for a retry or an admin, unless the
+ * local issue is gone ({@link GoneIssues} unlinks the pair).
  */
 final class IncomingQueue {
   private static final Logger log = LoggerFactory.getLogger(IncomingQueue.class);
@@ -37,6 +38,7 @@ final class IncomingQueue {
   private final Replies replies;
   private final PartnerFinder finder;
   private final Applier applier;
+  private final GoneIssues goneIssues;
 
   private final PairClaims pairs;
   private final SenderRows rows;
@@ -69,6 +71,7 @@ final class IncomingQueue {
     this.applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder);
+    this.goneIssues = new GoneIssues(connector, stores, events);
   }
 
   synchronized List<ApplyOutcome> apply() {
@@ -222,55 +225,8 @@ final class IncomingQueue {
     if (row.isEmpty() || row.get().id() == 0) {
       return applier.apply(row, message, now);
     }
-    try {
-      return applier.apply(row, message, now);
-    } catch (RetriableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      if (!gone(row.get().localIssueKey(), e)) {
-        throw e;
-      }
-      return unlink(row.get(), message, now);
-    }
-  }
-
-  /**
-   * Whether a failure to apply came from the local issue being gone (deleted in the tracker).
-   * The failure alone cannot tell (a tracker says 404 for a missing issue, user or option
-   * alike), so the issue is read again; only a failed apply pays for that read.
-   */
-  private boolean gone(String localKey, RuntimeException failure) {
-    try {
-      return connector.tracker.issue(localKey).isEmpty();
-    } catch (RuntimeException readFailed) {
-      failure.addSuppressed(readFailed);
-      return false;
-    }
-  }
-
-  /**
-   * Unlinks a pair whose local issue is gone: its row ignores the partner's changes from now on
-   * (an admin may take them again), and the message is consumed; the partner issue is left as
-   * it is. Without this, the message and every later one of the pair would fail for good.
-   */
-  private ApplyOutcome unlink(SyncInfo row, SyncMessage message, long now) {
-    String localKey = row.localIssueKey();
-    String reason = localKey + " no longer exists in " + connector.key()
-        + "; the pair is unlinked and its incoming changes are ignored";
-    SyncInfo[] unlinked = new SyncInfo[1];
-    stores.inTransaction(
-        () -> {
-          SyncInfo current = connector.lockRow(stores, row.id());
-          unlinked[0] = current.withIncomingChangesIgnored(true)
-              .withReceived(message.sequenceId(), now);
-          stores.syncInfo().update(unlinked[0]);
-          stores.messages().removeIncoming(connector.key(), message.messageId());
-        });
-    log.warn("{}: {}; partner issue {} is left as it is",
-        connector.key(), reason, unlinked[0].remoteIssueKey());
-    events.unlinked(connector.key(), message, localKey, unlinked[0].remoteIssueKey());
-    events.ignored(connector.key(), message, reason);
-    return new ApplyOutcome.Ignored(message, localKey, reason);
+    return goneIssues.applyOrUnlink(row.get(), message, now,
+        () -> applier.apply(row, message, now));
   }
 
   /** Drops a message unapplied, with why. */
