@@ -2,8 +2,6 @@ package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +11,6 @@ import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
-import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -106,28 +103,6 @@ final class Applier {
             ? "field mapping " + id + " does not sync towards connector " + connector.key()
             : "unknown field mapping id " + id + " in message " + message.messageId(),
         null, connector.key(), message.sourceIssueKey(), id);
-  }
-
-  /**
-   * The message as this version reads it: a message of an earlier format (queued before an
-   * upgrade) carried content operations in {@code fields}, under the id of their mapping
-   * (comments and attachments before version 3, issue links as a list before version 4); they
-   * move to {@code content}. Any other message is returned as it is.
-   */
-  SyncMessage current(SyncMessage message) {
-    if (message.formatVersion() >= MessageCodec.FORMAT_VERSION || connector.flowIds.isEmpty()
-        || Collections.disjoint(message.fields().keySet(), connector.flowIds)) {
-      return message;
-    }
-    Map<String, FieldValue> fields = new LinkedHashMap<>(message.fields());
-    Map<String, JsonNode> content = new LinkedHashMap<>(message.content());
-    for (String id : connector.flowIds) {
-      FieldValue ops = fields.remove(id);
-      if (ops != null) {
-        content.put(id, ops.value());
-      }
-    }
-    return message.withValues(MessageCodec.FORMAT_VERSION, fields, content);
   }
 
   /** Applies a checked change message to the pair's issue, or to a new or found one. */

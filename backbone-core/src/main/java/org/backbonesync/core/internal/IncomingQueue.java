@@ -206,7 +206,7 @@ final class IncomingQueue {
 
   /** The pair's next message in order: consumed when ignored, else applied. */
   private ApplyOutcome applyInOrder(Optional<SyncInfo> row, SyncMessage queued, long now) {
-    SyncMessage message = applier.current(queued);
+    SyncMessage message = FormatUpgrade.current(queued, connector);
     if (row.isPresent() && row.get().incomingChangesIgnored()
         && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
       return consumeIgnored(row.get(), message, now,

@@ -23,8 +23,9 @@
  * in the message's {@code content} section, and keeps the links. The queues, the resender
  * and the applier handle every flow alike: another kind of content (worklogs) is one more flow
  * class, made in {@link org.backbonesync.core.internal.Connector}, plus its tracker calls and
- * links. Messages of format version 2 carried the operations in {@code fields}; {@code
- * Applier.current} moves them when such a message, queued before an upgrade, is applied.
+ * links. Messages of format version 2 carried the operations in {@code fields}; {@link
+ * org.backbonesync.core.internal.FormatUpgrade} moves them when such a message, queued before an
+ * upgrade, is applied.
  *
  * <p>May use the SPI ({@code org.backbonesync.spi}), the core's public API, Jackson and SLF4J.
  */
