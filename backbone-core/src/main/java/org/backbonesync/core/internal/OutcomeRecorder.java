@@ -1,0 +1,68 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.ConflictRecord;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+
+/**
+ * Records what the {@link Applier} wrote to an issue, in the apply's one transaction: the row's
+ * place in the partner's sequence, the values the partner has now, the conflicts, the content
+ * links, and the message sent back; the incoming message is then consumed.
+ */
+final class OutcomeRecorder {
+  private final Connector connector;
+  private final Stores stores;
+  private final Outbox outbox;
+
+  OutcomeRecorder(Connector connector, Stores stores, Outbox outbox) {
+    this.connector = connector;
+    this.stores = stores;
+    this.outbox = outbox;
+  }
+
+  /**
+   * Records the outcome: the row has received the message, what the partner has now (last
+   * synced values), the conflicts, the changes of ours settled, the comment and attachment
+   * links; sends back what the resolution decided. Call inside a transaction.
+   *
+   * @return the message sent back, or null
+   */
+  SyncMessage record(long id, ApplyTarget target, List<ContentFlow.Links> content,
+      SyncMessage message, long now, List<ConflictRecord> recorded) {
+    SyncInfo current = connector.lockRow(stores, id);
+    SyncInfo done = (current.remoteIssueKey() == null
+        ? current.withRemoteIssueKey(message.sourceIssueKey()) : current)
+        .withReceived(message.sequenceId(), now);
+    stores.syncInfo().update(done);
+    Map<String, JsonNode> received = Outbox.values(target.applied(), connector);
+    // A row made here went with our issue whole, as it is after this message: that is what the
+    // partner ends with, its synced values and pending changes stay.
+    boolean wholeSent = target.makeRow() != null;
+    if (!wholeSent) {
+      stores.syncInfo().putSyncedValues(id, received);
+    }
+    SyncMessage back = null;
+    ConflictResolver.Resolution settled = target.resolution();
+    if (settled != null) {
+      settled.records().forEach(r -> recorded.add(stores.conflicts().add(r)));
+    }
+    if (settled != null && !wholeSent) {
+      stores.syncInfo().putSyncedValues(id, settled.partnerValues());
+      settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
+    }
+    if (settled != null && !settled.sendBack().isEmpty()) {
+      // (after a whole too: the whole holds a merge of the partner's change, but it says it saw
+      // none of the partner's messages, so the partner would go on waiting for the merge)
+      back = outbox.send(done,
+          Outbox.Draft.of(target.decidedOn(), MessageKind.CHANGE, settled.sendBack()), now);
+    }
+    content.forEach(links -> links.applyTo(stores.syncInfo(), id));
+    stores.messages().removeIncoming(connector.key(), message.messageId());
+    return back;
+  }
+}
