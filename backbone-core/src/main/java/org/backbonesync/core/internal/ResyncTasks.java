@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ResyncRequest;
@@ -51,7 +49,7 @@ final class ResyncTasks {
   /** Checks the request, stores the task and hands it to the executor; returns it at once. */
   AsyncTask start(Connector connector, Resender resender, ResyncRequest request,
       String owner) {
-    Plan plan = plan(connector, request);
+    ResyncPlan plan = ResyncPlan.of(configuration, connector, request);
     ObjectNode stored = JSON.objectNode();
     if (request.jql() != null) {
       stored.put("jql", request.jql());
@@ -74,9 +72,9 @@ final class ResyncTasks {
     r.path("fieldMappings").forEach(id -> ids.add(id.asText()));
     ResyncRequest request = new ResyncRequest(r.hasNonNull("jql") ? r.get("jql").asText() : null,
         ids, r.path("responsibility").asBoolean(), r.path("sendStatusField").asBoolean());
-    Plan plan;
+    ResyncPlan plan;
     try {
-      plan = plan(connector, request);
+      plan = ResyncPlan.of(configuration, connector, request);
     } catch (AdminException e) {
       stores.tasks().update(task.withEnd(clock.millis(), false, null, e.getMessage(),
           "Resync could not be resumed"));
@@ -85,48 +83,6 @@ final class ResyncTasks {
     log.info("{}: resuming resync task {} after its last page done", connector.key(),
         task.id());
     executor.execute(() -> run(task.id(), connector, resender, plan));
-  }
-
-  private record Plan(String jql, Set<String> mappingIds) {}
-
-  private Plan plan(Connector connector, ResyncRequest request) {
-    if (request.responsibility() && configuration.responsibility().isEmpty()) {
-      throw new AdminException(400, "responsibility is not configured for synchronization "
-          + configuration.id() + "; resync it with \"responsibility\": false");
-    }
-    Set<String> sending = connector.sendingIds();
-    Set<String> statusReaders = new LinkedHashSet<>();
-    for (Connector.Outgoing out : connector.outgoing) {
-      if (out.mapping().sourceFields().contains("status")) {
-        statusReaders.add(out.id());
-      }
-    }
-    Set<String> chosen = new LinkedHashSet<>();
-    for (String id : request.fieldMappings()) {
-      if (configuration.fieldMapping(id).isEmpty()) {
-        throw new AdminException(400, "unknown field mapping id \"" + id + "\" in synchronization "
-            + configuration.id());
-      }
-      if (!sending.contains(id)) {
-        throw new AdminException(400, "field mapping \"" + id + "\" does not sync from connector "
-            + connector.key());
-      }
-      chosen.add(id);
-    }
-    if (chosen.isEmpty()) {
-      chosen.addAll(sending);
-    }
-    if (!request.sendStatusField()) {
-      chosen.removeAll(statusReaders);
-    }
-    configuration.responsibility().ifPresent(r -> {
-      if (request.responsibility() && sending.contains(r.fieldMappingId())) {
-        chosen.add(r.fieldMappingId());
-      } else {
-        chosen.remove(r.fieldMappingId());
-      }
-    });
-    return new Plan(JqlScope.narrow(connector.config.jql(), request.jql()), chosen);
   }
 
   /** At most this many failures are listed in a task (all are counted). */
@@ -182,7 +138,7 @@ final class ResyncTasks {
    * (against the tracker's count, when it can tell), and a restart resumes after the last page
    * recorded.
    */
-  private void run(String taskId, Connector connector, Resender resender, Plan plan) {
+  private void run(String taskId, Connector connector, Resender resender, ResyncPlan plan) {
     try {
       runPages(taskId, connector, resender, plan);
     } catch (Stopped e) {
@@ -212,7 +168,7 @@ final class ResyncTasks {
     }
   }
 
-  private void runPages(String taskId, Connector connector, Resender resender, Plan plan) {
+  private void runPages(String taskId, Connector connector, Resender resender, ResyncPlan plan) {
     AsyncTask task = stores.tasks().find(taskId).orElseThrow();
     Done done = Done.from(task.request().get("resume"));
     long total = done.total != 0 ? done.total
@@ -262,8 +218,8 @@ final class ResyncTasks {
     return total < 0 ? "" : " of about " + total;
   }
 
-  private void resyncOne(Connector connector, Resender resender, Plan plan, TrackedIssue issue,
-      Done done) {
+  private void resyncOne(Connector connector, Resender resender, ResyncPlan plan,
+      TrackedIssue issue, Done done) {
     try (LogContext step = LogContext.connector(connector);
         LogContext about = LogContext.issue(issue.key())) {
       switch (resender.resync(issue, plan.mappingIds())) {

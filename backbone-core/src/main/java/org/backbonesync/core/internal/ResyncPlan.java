@@ -1,0 +1,66 @@
+package org.backbonesync.core.internal;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.backbonesync.core.AdminException;
+import org.backbonesync.core.ResyncRequest;
+import org.backbonesync.core.SyncConfiguration;
+
+/**
+ * What a resync sends, checked from an admin's request: the JQL that selects the issues and the
+ * field mappings whose values are sent.
+ *
+ * @param jql the connector's JQL narrowed by the request's
+ * @param mappingIds the ids of the field mappings sent
+ */
+record ResyncPlan(String jql, Set<String> mappingIds) {
+
+  /**
+   * The plan for a request: its JQL narrowed to the connector's, and the field mappings chosen
+   * (all that sync from the connector when it names none), without the status field unless
+   * asked for and with the responsibility mapping only when asked for.
+   *
+   * @throws AdminException (400) when the request names a mapping that is unknown or does not
+   *     sync from the connector, or asks for responsibility that is not configured
+   */
+  static ResyncPlan of(SyncConfiguration configuration, Connector connector,
+      ResyncRequest request) {
+    if (request.responsibility() && configuration.responsibility().isEmpty()) {
+      throw new AdminException(400, "responsibility is not configured for synchronization "
+          + configuration.id() + "; resync it with \"responsibility\": false");
+    }
+    Set<String> sending = connector.sendingIds();
+    Set<String> statusReaders = new LinkedHashSet<>();
+    for (Connector.Outgoing out : connector.outgoing) {
+      if (out.mapping().sourceFields().contains("status")) {
+        statusReaders.add(out.id());
+      }
+    }
+    Set<String> chosen = new LinkedHashSet<>();
+    for (String id : request.fieldMappings()) {
+      if (configuration.fieldMapping(id).isEmpty()) {
+        throw new AdminException(400, "unknown field mapping id \"" + id + "\" in synchronization "
+            + configuration.id());
+      }
+      if (!sending.contains(id)) {
+        throw new AdminException(400, "field mapping \"" + id + "\" does not sync from connector "
+            + connector.key());
+      }
+      chosen.add(id);
+    }
+    if (chosen.isEmpty()) {
+      chosen.addAll(sending);
+    }
+    if (!request.sendStatusField()) {
+      chosen.removeAll(statusReaders);
+    }
+    configuration.responsibility().ifPresent(r -> {
+      if (request.responsibility() && sending.contains(r.fieldMappingId())) {
+        chosen.add(r.fieldMappingId());
+      } else {
+        chosen.remove(r.fieldMappingId());
+      }
+    });
+    return new ResyncPlan(JqlScope.narrow(connector.config.jql(), request.jql()), chosen);
+  }
+}
