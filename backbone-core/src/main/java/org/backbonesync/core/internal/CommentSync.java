@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.SyncInfoStore;
@@ -47,8 +46,7 @@ final class CommentSync extends LinkedFlow<CommentLink> {
 
   private final IssueTracker tracker;
   private final String syncUser;
-  private final String prefixTemplate;
-  private final Pattern prefixPattern;
+  private final AuthorPrefix prefix;
   private final boolean keepRestricted;
   private final boolean remoteIsA;
   private final Mentions mentions;
@@ -60,18 +58,9 @@ final class CommentSync extends LinkedFlow<CommentLink> {
     this.tracker = tracker;
     this.remoteIsA = remoteIsA;
     this.syncUser = syncUser;
-    this.prefixTemplate = settings.path("authorPrefix").asText(CommentsMapping.DEFAULT_PREFIX);
+    this.prefix = new AuthorPrefix(
+        settings.path("authorPrefix").asText(CommentsMapping.DEFAULT_PREFIX));
     this.keepRestricted = settings.path("restricted").asText("skip").equals("keep");
-    String[] parts = prefixTemplate.split(Pattern.quote("{author}"), -1);
-    StringBuilder regex = new StringBuilder("^");
-    for (int i = 0; i < parts.length; i++) {
-      regex.append(Pattern.quote(parts[i]));
-      if (i < parts.length - 1) {
-        regex.append(".*?");
-      }
-    }
-    this.prefixPattern = prefixTemplate.isEmpty() ? null : Pattern.compile(regex.toString(),
-        Pattern.DOTALL);
   }
 
   @Override
@@ -158,7 +147,7 @@ final class CommentSync extends LinkedFlow<CommentLink> {
       Optional<CommentLink> target = target(op, byLocal, byRemote);
       switch (kind) {
         case "add" -> {
-          String body = prefix(op.path("authorName").asText(op.path("author").asText()))
+          String body = prefix.of(op.path("authorName").asText(op.path("author").asText()))
               + body(op);
           if (target.isPresent()) {
             // added before (a retry or a resync); a whole resend carries the body as it is now
@@ -195,7 +184,7 @@ final class CommentSync extends LinkedFlow<CommentLink> {
             continue; // edited on both sides: the newer edit wins, A's on a tie; ours goes out
           }
           String body = syncUser.equals(current.author())
-              ? prefix(op.path("authorName").asText(op.path("author").asText()))
+              ? prefix.of(op.path("authorName").asText(op.path("author").asText()))
                   + body(op)
               : body(op);
           tracker.editComment(issueKey, localId, body);
@@ -311,16 +300,9 @@ final class CommentSync extends LinkedFlow<CommentLink> {
     return mentions.translate(op.path("body").asText());
   }
 
-  private String prefix(String authorName) {
-    return prefixTemplate.replace("{author}", authorName);
-  }
-
   /** The body of a copy this side wrote, without the author prefix it added. */
   private String stripPrefix(Comment c, CommentLink link) {
-    if (prefixPattern == null || !syncUser.equals(c.author())) {
-      return c.body();
-    }
-    return prefixPattern.matcher(c.body()).replaceFirst("");
+    return syncUser.equals(c.author()) ? prefix.strip(c.body()) : c.body();
   }
 
   private String displayName(String userId) {
