@@ -1,0 +1,235 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.store.CommentLink;
+import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackerException;
+
+/**
+ * The incoming side of {@link CommentSync}: carries out the partner's comment operations on a
+ * local issue (adds, edits and deletes the copies) and says how the pair's comment links change.
+ */
+final class CommentWriter {
+  private final IssueTracker tracker;
+  private final String syncUser;
+  private final AuthorPrefix prefix;
+  private final boolean remoteIsA;
+  private final Mentions mentions;
+
+  CommentWriter(IssueTracker tracker, String syncUser, AuthorPrefix prefix, boolean remoteIsA,
+      Mentions mentions) {
+    this.tracker = tracker;
+    this.syncUser = syncUser;
+    this.prefix = prefix;
+    this.remoteIsA = remoteIsA;
+    this.mentions = mentions;
+  }
+
+  /** One message's operations on one issue: what is known before and what changed. */
+  private static final class Pass {
+    final String issueKey;
+    final Map<String, CommentLink> byLocal = new HashMap<>();
+    final Map<String, CommentLink> byRemote = new HashMap<>();
+    List<Comment> comments;
+    boolean whole;
+    final List<String> touched = new ArrayList<>();
+    final List<String> removed = new ArrayList<>();
+    final Map<String, String> remoteOf = new HashMap<>();
+
+    Pass(String issueKey) {
+      this.issueKey = issueKey;
+    }
+  }
+
+  /**
+   * Carries out the operations on the local issue; returns how its links change.
+   *
+   * @param created whether the issue was just created for the message (no copies to clean up)
+   */
+  CommentSync.LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links,
+      boolean created) {
+    if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
+      // a new issue with no comments: no read
+      return new CommentSync.LinkChanges(List.of(), List.of());
+    }
+    Pass pass = new Pass(issueKey);
+    for (CommentLink l : links) {
+      pass.byLocal.put(l.localId(), l);
+      if (l.remoteId() != null) {
+        pass.byRemote.put(l.remoteId(), l);
+      }
+    }
+    pass.comments = tracker.comments(issueKey);
+    for (JsonNode op : ops) {
+      pass.whole |= op.path("op").asText().equals("complete");
+    }
+    for (JsonNode op : ops) {
+      String kind = op.path("op").asText();
+      Optional<CommentLink> target = target(op, pass.byLocal, pass.byRemote);
+      switch (kind) {
+        case "add" -> add(pass, op, target);
+        case "edit" -> target.ifPresent(link -> edit(pass, op, link));
+        case "delete" -> target.ifPresent(link -> delete(pass, link));
+        case "complete" -> {
+          if (!created) {
+            pass.removed.addAll(deleteCopiesNotIn(issueKey, ops, pass.byLocal, pass.touched));
+          }
+        }
+        default -> throw new SyncException(
+            "unknown comment operation \"" + kind + "\" for " + issueKey);
+      }
+    }
+    return new CommentSync.LinkChanges(linksOfTouched(pass), pass.removed);
+  }
+
+  /** Adds a copy of the partner's comment, or takes the one added before. */
+  private void add(Pass pass, JsonNode op, Optional<CommentLink> target) {
+    String remoteId = op.path("id").asText();
+    String body = prefix.of(op.path("authorName").asText(op.path("author").asText())) + body(op);
+    if (target.isPresent()) {
+      // added before (a retry or a resync); a whole resend carries the body as it is now
+      if (pass.whole && refresh(pass.issueKey, pass.comments, target.get(), body)) {
+        pass.remoteOf.put(target.get().localId(), remoteId);
+        pass.touched.add(target.get().localId());
+      }
+      return;
+    }
+    String visibility = op.path("visibility").isTextual() ? op.get("visibility").asText() : null;
+    String localId = adopt(pass.comments, body, pass.byLocal)
+        .orElseGet(() -> tracker.addComment(pass.issueKey, body, visibility));
+    pass.remoteOf.put(localId, remoteId);
+    pass.touched.add(localId);
+  }
+
+  /**
+   * Edits a synced comment as the partner did, unless it is gone here or was edited here too,
+   * later (or at the same time, on B).
+   */
+  private void edit(Pass pass, JsonNode op, CommentLink link) {
+    String localId = link.localId();
+    Comment current = pass.comments.stream().filter(c -> c.id().equals(localId)).findFirst()
+        .orElse(null);
+    if (current == null) {
+      return;
+    }
+    boolean editedHere = !syncUser.equals(current.updateAuthor())
+        && (current.updated() > link.localUpdated()
+            || !CommentSync.hash(current.body()).equals(link.bodyHash()));
+    long remoteTime = op.path("updated").asLong(Long.MAX_VALUE);
+    if (editedHere && (current.updated() > remoteTime
+        || (current.updated() == remoteTime && !remoteIsA))) {
+      return; // edited on both sides: the newer edit wins, A's on a tie; ours goes out
+    }
+    String body = syncUser.equals(current.author())
+        ? prefix.of(op.path("authorName").asText(op.path("author").asText())) + body(op)
+        : body(op);
+    tracker.editComment(pass.issueKey, localId, body);
+    pass.remoteOf.put(localId, link.remoteId() != null ? link.remoteId()
+        : op.path("id").asText());
+    pass.touched.add(localId);
+  }
+
+  /** Deletes a synced comment; one already gone here is as good. */
+  private void delete(Pass pass, CommentLink link) {
+    String localId = link.localId();
+    try {
+      tracker.deleteComment(pass.issueKey, localId);
+    } catch (TrackerException alreadyGone) {
+      // deleted on this side too: the link goes either way
+    }
+    pass.removed.add(localId);
+  }
+
+  /** The links of the comments added or edited, as they are now in the tracker. */
+  private List<CommentLink> linksOfTouched(Pass pass) {
+    List<CommentLink> put = new ArrayList<>();
+    if (!pass.touched.isEmpty()) {
+      Map<String, Comment> now = new HashMap<>();
+      tracker.comments(pass.issueKey).forEach(c -> now.put(c.id(), c));
+      for (String localId : pass.touched) {
+        Comment c = now.get(localId);
+        put.add(new CommentLink(localId, pass.remoteOf.get(localId), c == null ? 0 : c.updated(),
+            c == null ? null : CommentSync.hash(c.body())));
+      }
+    }
+    return put;
+  }
+
+  /**
+   * Gives a copy the body its original has now, unless someone edited the copy here. Returns
+   * whether it changed.
+   */
+  private boolean refresh(String issueKey, List<Comment> comments, CommentLink link,
+      String body) {
+    Comment copy = comments.stream().filter(c -> c.id().equals(link.localId())).findFirst()
+        .orElse(null);
+    if (copy == null || !syncUser.equals(copy.author()) || !syncUser.equals(copy.updateAuthor())
+        || copy.body().equals(body)) {
+      return false;
+    }
+    tracker.editComment(issueKey, copy.id(), body);
+    return true;
+  }
+
+  /**
+   * After the ops of a sender that sent every comment it has ({@code complete}, to a row made
+   * again): the sync user's comments here are copies, so one that is no copy of a comment named
+   * is of a comment deleted there meanwhile, and goes. Returns the ids deleted.
+   */
+  private List<String> deleteCopiesNotIn(String issueKey, JsonNode ops,
+      Map<String, CommentLink> byLocal, List<String> touched) {
+    Set<String> named = new HashSet<>();
+    ops.forEach(op -> named.add(op.path("id").asText()));
+    List<String> deleted = new ArrayList<>();
+    for (Comment c : tracker.comments(issueKey)) {
+      CommentLink link = byLocal.get(c.id());
+      boolean copyOfNamed = touched.contains(c.id())
+          || (link != null && link.remoteId() != null && named.contains(link.remoteId()));
+      if (syncUser.equals(c.author()) && !copyOfNamed) {
+        try {
+          tracker.deleteComment(issueKey, c.id());
+        } catch (TrackerException alreadyGone) {
+          // deleted here as well
+        }
+        deleted.add(c.id());
+      }
+    }
+    return deleted;
+  }
+
+  private static Optional<CommentLink> target(JsonNode op, Map<String, CommentLink> byLocal,
+      Map<String, CommentLink> byRemote) {
+    JsonNode partner = op.get("partnerId");
+    if (partner != null && !partner.isNull() && byLocal.containsKey(partner.asText())) {
+      return Optional.of(byLocal.get(partner.asText()));
+    }
+    return Optional.ofNullable(byRemote.get(op.path("id").asText()));
+  }
+
+  /**
+   * A copy written before a crash but not linked: the same body by the sync user. Taken instead
+   * of adding the comment again.
+   */
+  private Optional<String> adopt(List<Comment> comments, String body,
+      Map<String, CommentLink> byLocal) {
+    return comments.stream()
+        .filter(c -> syncUser.equals(c.author()) && c.body().equals(body)
+            && !byLocal.containsKey(c.id()))
+        .map(Comment::id)
+        .findFirst();
+  }
+
+  /** An operation's body with the partner's mentions made local. */
+  private String body(JsonNode op) {
+    return mentions.translate(op.path("body").asText());
+  }
+}
