@@ -1,7 +1,6 @@
 package org.backbonesync.core.internal;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +15,6 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.TrackerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * issue pair and decides for each: which row of ours it is for ({@link PartnerRows}), whether it
  * is a duplicate or stale (dropped), early (waits for the gap), ignored (consumed), a PAIRED, or a
  * change the {@link Applier} applies; a failure waits for a retry or an admin, unless the
- * local issue is gone ({@link GoneIssues} unlinks the pair).
+ * local issue is gone ({@link GoneIssues} unlinks the pair). {@link UnappliedMessages} records
+ * what became of a message not applied.
  */
 final class IncomingQueue {
   private static final Logger log = LoggerFactory.getLogger(IncomingQueue.class);
@@ -39,6 +38,7 @@ final class IncomingQueue {
   private final PartnerFinder finder;
   private final Applier applier;
   private final GoneIssues goneIssues;
+  private final UnappliedMessages unapplied;
 
   private final PairClaims pairs;
   private final SenderRows rows;
@@ -72,6 +72,7 @@ final class IncomingQueue {
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder);
     this.goneIssues = new GoneIssues(connector, stores, events);
+    this.unapplied = new UnappliedMessages(connector, stores, events, settings);
   }
 
   synchronized List<ApplyOutcome> apply() {
@@ -142,25 +143,12 @@ final class IncomingQueue {
   /** Applies, drops or defers the pair's next message; a failure stops the pair. */
   private Next applyNext(InboxEntry entry, List<InboxEntry> entries, long now,
       List<ApplyOutcome> outcomes) {
-    SyncMessage message = entry.message();
     try {
       return take(entry, entries, now, outcomes);
     } catch (RetriableException e) {
-      long next = now + e.retryAfter().map(d -> d.toMillis())
-          .orElseGet(() -> settings.backoffMillis(entry.attempts() + 1));
-      String reason = describe(e);
-      stores.messages().updateIncoming(entry.withRetryAt(next, reason));
-      log.info("{}: message {} for {} will be retried: {}",
-          connector.key(), message.messageId(), message.sourceIssueKey(), reason);
-      events.failed(connector.key(), message, reason, false);
-      outcomes.add(new ApplyOutcome.RetryLater(message, reason, next));
+      outcomes.add(unapplied.retryLater(entry, e, now));
     } catch (RuntimeException e) {
-      String reason = describe(e);
-      stores.messages().updateIncoming(entry.withFailure(reason));
-      log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
-          connector.key(), message.messageId(), message.sourceIssueKey(), reason, e);
-      events.failed(connector.key(), message, reason, true);
-      outcomes.add(new ApplyOutcome.Failed(message, reason));
+      outcomes.add(unapplied.failed(entry, e));
     }
     return Next.STOP;
   }
@@ -180,10 +168,10 @@ final class IncomingQueue {
         rows.learn(row.get(), message, verdict.replaced());
       }
       if (verdict.stale() != null) {
-        drop(message, verdict.stale());
+        unapplied.drop(message, verdict.stale());
         outcomes.add(new ApplyOutcome.Duplicate(message));
         for (InboxEntry same : verdict.alsoStale()) {
-          drop(same.message(), verdict.stale());
+          unapplied.drop(same.message(), verdict.stale());
           outcomes.add(new ApplyOutcome.Duplicate(same.message()));
         }
         return Next.DROPPED;
@@ -192,12 +180,12 @@ final class IncomingQueue {
     }
     if (message.sequenceId() < expected
         && !settings.off(TestOnlySwitch.NO_DUPLICATE_CHECK)) {
-      drop(message, (expected - 1) + " already applied");
+      unapplied.drop(message, (expected - 1) + " already applied");
       outcomes.add(new ApplyOutcome.Duplicate(message));
       return Next.DROPPED;
     }
     if (message.sequenceId() > expected) {
-      outcomes.add(waitForGap(entry, expected, now));
+      outcomes.add(unapplied.waitForGap(entry, expected, now));
       return Next.STOP;
     }
     outcomes.add(applyInOrder(row, message, now));
@@ -227,32 +215,6 @@ final class IncomingQueue {
     }
     return goneIssues.applyOrUnlink(row.get(), message, now,
         () -> applier.apply(row, message, now));
-  }
-
-  /** Drops a message unapplied, with why. */
-  private void drop(SyncMessage message, String why) {
-    stores.messages().removeIncoming(connector.key(), message.messageId());
-    log.debug("{}: dropped message {} with sequence id {}: {}",
-        connector.key(), message.messageId(), message.sequenceId(), why);
-    events.duplicate(connector.key(), message);
-  }
-
-  private ApplyOutcome waitForGap(InboxEntry entry, long expected, long now) {
-    SyncMessage message = entry.message();
-    if (now - entry.receivedAt() >= settings.gapTimeout().toMillis()) {
-      String reason =
-          "sequence id " + expected + " of " + message.sourceIssueKey() + " never arrived;"
-              + " waited since " + Instant.ofEpochMilli(entry.receivedAt())
-              + " with sequence id " + message.sequenceId();
-      stores.messages().updateIncoming(entry.withFailure(reason));
-      log.warn("{}: {}", connector.key(), reason);
-      events.failed(connector.key(), message, reason, true);
-      return new ApplyOutcome.Failed(message, reason);
-    }
-    stores.messages().updateIncoming(
-        entry.withWaitUntil(
-            now + settings.gapRecheck().toMillis(), "waiting for sequence id " + expected));
-    return new ApplyOutcome.WaitingForGap(message, expected);
   }
 
   /** Consumes a message without touching the issue, moving the pair's sequence on. */
@@ -286,13 +248,4 @@ final class IncomingQueue {
     events.applied(connector.key(), message, info.localIssueKey(), false);
     return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
   }
-
-  private static String describe(RuntimeException e) {
-    String text = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-    if (e instanceof TrackerException te && !te.fieldErrors().isEmpty()) {
-      text += " " + te.fieldErrors();
-    }
-    return text;
-  }
-
 }

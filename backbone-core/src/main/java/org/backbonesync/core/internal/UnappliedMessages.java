@@ -1,0 +1,94 @@
+package org.backbonesync.core.internal;
+
+import java.time.Instant;
+import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records in the inbox what became of a message the {@link IncomingQueue} did not apply now:
+ * dropped (a duplicate or stale), waiting for a gap in its pair's sequence, retried after a
+ * transient failure, or failed until an admin acts.
+ */
+final class UnappliedMessages {
+  private static final Logger log = LoggerFactory.getLogger(UnappliedMessages.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Events events;
+  private final EngineSettings settings;
+
+  UnappliedMessages(Connector connector, Stores stores, Events events, EngineSettings settings) {
+    this.connector = connector;
+    this.stores = stores;
+    this.events = events;
+    this.settings = settings;
+  }
+
+  /** Drops a message unapplied, with why. */
+  void drop(SyncMessage message, String why) {
+    stores.messages().removeIncoming(connector.key(), message.messageId());
+    log.debug("{}: dropped message {} with sequence id {}: {}",
+        connector.key(), message.messageId(), message.sequenceId(), why);
+    events.duplicate(connector.key(), message);
+  }
+
+  /**
+   * Lets an early message wait for the one missing before it, and marks it failed when that one
+   * has not come within the gap timeout.
+   */
+  ApplyOutcome waitForGap(InboxEntry entry, long expected, long now) {
+    SyncMessage message = entry.message();
+    if (now - entry.receivedAt() >= settings.gapTimeout().toMillis()) {
+      String reason =
+          "sequence id " + expected + " of " + message.sourceIssueKey() + " never arrived;"
+              + " waited since " + Instant.ofEpochMilli(entry.receivedAt())
+              + " with sequence id " + message.sequenceId();
+      stores.messages().updateIncoming(entry.withFailure(reason));
+      log.warn("{}: {}", connector.key(), reason);
+      events.failed(connector.key(), message, reason, true);
+      return new ApplyOutcome.Failed(message, reason);
+    }
+    stores.messages().updateIncoming(
+        entry.withWaitUntil(
+            now + settings.gapRecheck().toMillis(), "waiting for sequence id " + expected));
+    return new ApplyOutcome.WaitingForGap(message, expected);
+  }
+
+  /** Schedules a retry after a transient failure: when the tracker says, else after a backoff. */
+  ApplyOutcome retryLater(InboxEntry entry, RetriableException e, long now) {
+    SyncMessage message = entry.message();
+    long next = now + e.retryAfter().map(d -> d.toMillis())
+        .orElseGet(() -> settings.backoffMillis(entry.attempts() + 1));
+    String reason = describe(e);
+    stores.messages().updateIncoming(entry.withRetryAt(next, reason));
+    log.info("{}: message {} for {} will be retried: {}",
+        connector.key(), message.messageId(), message.sourceIssueKey(), reason);
+    events.failed(connector.key(), message, reason, false);
+    return new ApplyOutcome.RetryLater(message, reason, next);
+  }
+
+  /** Marks a message failed: it and the later messages of its pair wait for an admin. */
+  ApplyOutcome failed(InboxEntry entry, RuntimeException e) {
+    SyncMessage message = entry.message();
+    String reason = describe(e);
+    stores.messages().updateIncoming(entry.withFailure(reason));
+    log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
+        connector.key(), message.messageId(), message.sourceIssueKey(), reason, e);
+    events.failed(connector.key(), message, reason, true);
+    return new ApplyOutcome.Failed(message, reason);
+  }
+
+  private static String describe(RuntimeException e) {
+    String text = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    if (e instanceof TrackerException te && !te.fieldErrors().isEmpty()) {
+      text += " " + te.fieldErrors();
+    }
+    return text;
+  }
+}
