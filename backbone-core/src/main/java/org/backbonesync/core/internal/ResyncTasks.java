@@ -89,50 +89,6 @@ final class ResyncTasks {
   private static final int LISTED_FAILURES = 100;
 
   /**
-   * What a resync has done, kept in its task's request after every page, so that a task resumed
-   * after a restart goes on from the page after the last one done.
-   */
-  private static final class Done {
-    String token;
-    long issues;
-    long sent;
-    long unchanged;
-    long outside;
-    long failed;
-    /** The count the progress is shown against, kept from the first run: -1 unknown, 0 unset. */
-    long total;
-    ArrayNode failures = JSON.arrayNode();
-
-    static Done from(JsonNode resume) {
-      Done d = new Done();
-      if (resume != null && resume.isObject()) {
-        d.token = resume.hasNonNull("token") ? resume.get("token").asText() : null;
-        d.issues = resume.path("issues").asLong();
-        d.sent = resume.path("sent").asLong();
-        d.unchanged = resume.path("notSent").asLong();
-        d.outside = resume.path("outsideProject").asLong();
-        d.failed = resume.path("failed").asLong();
-        d.total = resume.path("total").asLong();
-        resume.path("failures").forEach(d.failures::add);
-      }
-      return d;
-    }
-
-    ObjectNode write() {
-      ObjectNode r = JSON.objectNode();
-      r.put("token", token);
-      r.put("issues", issues);
-      r.put("sent", sent);
-      r.put("notSent", unchanged);
-      r.put("outsideProject", outside);
-      r.put("failed", failed);
-      r.put("total", total);
-      r.set("failures", failures);
-      return r;
-    }
-  }
-
-  /**
    * Resyncs page by page: each page of the search is sent and recorded before the next is read,
    * so memory holds one page whatever the project's size, progress shows from the first page
    * (against the tracker's count, when it can tell), and a restart resumes after the last page
@@ -170,7 +126,7 @@ final class ResyncTasks {
 
   private void runPages(String taskId, Connector connector, Resender resender, ResyncPlan plan) {
     AsyncTask task = stores.tasks().find(taskId).orElseThrow();
-    Done done = Done.from(task.request().get("resume"));
+    ResyncProgress done = ResyncProgress.from(task.request().get("resume"));
     long total = done.total != 0 ? done.total
         : connector.tracker.countMatching(plan.jql()).orElse(-1);
     done.total = total;
@@ -181,15 +137,15 @@ final class ResyncTasks {
           page = connector.tracker.findUpdatedSince(0, plan.jql(), pageSize, done.token);
         } catch (RuntimeException e) {
           stopIfInterrupted();
-          end(taskId, false, result(done), "selecting issues failed: " + e.getMessage(),
+          end(taskId, false, done.result(), "selecting issues failed: " + e.getMessage(),
               "Resync failed");
           return;
         }
         for (IssueChanges changes : page.issues()) {
           AsyncTask now = stores.tasks().find(taskId).orElseThrow();
           if (now.cancelled()) {
-            stores.tasks().update(now.withProgress(percent(done, total), now.message()));
-            end(taskId, true, result(done), null, "Resync cancelled after " + done.issues
+            stores.tasks().update(now.withProgress(done.percent(total), now.message()));
+            end(taskId, true, done.result(), null, "Resync cancelled after " + done.issues
                 + of(total) + " issues");
             return;
           }
@@ -202,16 +158,11 @@ final class ResyncTasks {
       throw e;
     } catch (RuntimeException e) {
       stopIfInterrupted();
-      end(taskId, false, result(done), "resync stopped: " + e.getMessage(), "Resync failed");
+      end(taskId, false, done.result(), "resync stopped: " + e.getMessage(), "Resync failed");
       return;
     }
-    end(taskId, false, result(done), null, "Resync of " + done.issues + " issues finished"
+    end(taskId, false, done.result(), null, "Resync of " + done.issues + " issues finished"
         + (done.failed == 0 ? "" : ", " + done.failed + " failed"));
-  }
-
-  /** How far: against the count, kept under 100 until the end; 0 when it is not known. */
-  private static int percent(Done done, long total) {
-    return total <= 0 ? 0 : (int) Math.min(99, done.issues * 100 / total);
   }
 
   private static String of(long total) {
@@ -219,7 +170,7 @@ final class ResyncTasks {
   }
 
   private void resyncOne(Connector connector, Resender resender, ResyncPlan plan,
-      TrackedIssue issue, Done done) {
+      TrackedIssue issue, ResyncProgress done) {
     try (LogContext step = LogContext.connector(connector);
         LogContext about = LogContext.issue(issue.key())) {
       switch (resender.resync(issue, plan.mappingIds())) {
@@ -244,8 +195,8 @@ final class ResyncTasks {
   }
 
   /** Records a page done: progress, and where to resume, in one transaction. */
-  private void record(String taskId, Done done, long total, String connectorKey) {
-    int percent = percent(done, total);
+  private void record(String taskId, ResyncProgress done, long total, String connectorKey) {
+    int percent = done.percent(total);
     stores.inTransaction(() -> {
       // read again: a cancel may have been recorded while the page was being sent
       AsyncTask latest = stores.tasks().find(taskId).orElseThrow();
@@ -256,17 +207,6 @@ final class ResyncTasks {
               + " issues"));
     });
     events.resyncPage(connectorKey, taskId, done.issues, total);
-  }
-
-  private static JsonNode result(Done done) {
-    ObjectNode r = JSON.objectNode();
-    r.put("issues", done.issues);
-    r.put("sent", done.sent);
-    r.put("notSent", done.unchanged);
-    r.put("outsideProject", done.outside);
-    r.put("failed", done.failed);
-    r.set("failures", done.failures);
-    return r;
   }
 
   private void end(String taskId, boolean cancelled, JsonNode result, String failure,

@@ -1,0 +1,72 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What a resync has done, kept in its task's request after every page, so that a task resumed
+ * after a restart goes on from the page after the last one done; also the task's progress and
+ * result made of it. Not thread-safe: one task's thread owns it.
+ */
+final class ResyncProgress {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  String token;
+  long issues;
+  long sent;
+  long unchanged;
+  long outside;
+  long failed;
+  /** The count the progress is shown against, kept from the first run: -1 unknown, 0 unset. */
+  long total;
+  ArrayNode failures = JSON.arrayNode();
+
+  /** The progress stored in a task's {@code resume}; none done when there is none. */
+  static ResyncProgress from(JsonNode resume) {
+    ResyncProgress d = new ResyncProgress();
+    if (resume != null && resume.isObject()) {
+      d.token = resume.hasNonNull("token") ? resume.get("token").asText() : null;
+      d.issues = resume.path("issues").asLong();
+      d.sent = resume.path("sent").asLong();
+      d.unchanged = resume.path("notSent").asLong();
+      d.outside = resume.path("outsideProject").asLong();
+      d.failed = resume.path("failed").asLong();
+      d.total = resume.path("total").asLong();
+      resume.path("failures").forEach(d.failures::add);
+    }
+    return d;
+  }
+
+  /** The progress as stored in the task's {@code resume}. */
+  ObjectNode write() {
+    ObjectNode r = JSON.objectNode();
+    r.put("token", token);
+    r.put("issues", issues);
+    r.put("sent", sent);
+    r.put("notSent", unchanged);
+    r.put("outsideProject", outside);
+    r.put("failed", failed);
+    r.put("total", total);
+    r.set("failures", failures);
+    return r;
+  }
+
+  /** How far: against the count, kept under 100 until the end; 0 when it is not known. */
+  int percent(long count) {
+    return count <= 0 ? 0 : (int) Math.min(99, issues * 100 / count);
+  }
+
+  /** The task's result: the counts and the failures listed. */
+  JsonNode result() {
+    ObjectNode r = JSON.objectNode();
+    r.put("issues", issues);
+    r.put("sent", sent);
+    r.put("notSent", unchanged);
+    r.put("outsideProject", outside);
+    r.put("failed", failed);
+    r.set("failures", failures);
+    return r;
+  }
+}
