@@ -59,8 +59,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final Set<String> ROOT = Set.of("sites", "synchronizations", "store", "server",
       "pollInterval");
   static final Set<String> SITE = Set.of("url", "flavour", "auth", "emailEnv", "tokenEnv",
-      "userEnv", "passwordEnv", "requestsPerSecond", "allowInsecure", "webhookSecretEnv",
-      "webhooksUnsigned");
+      "userEnv", "passwordEnv", "requestsPerSecond", "endpointPace", "issueWritePace",
+      "allowInsecure", "webhookSecretEnv", "webhooksUnsigned");
+  static final Set<String> PACE = Set.of("perSecond", "burst");
   static final Set<String> SYNC = Set.of("siteA", "siteB", "partnerA", "partnerB", "sync",
       "pollInterval");
   static final Set<String> PARTNER = Set.of("url", "keyId", "keyEnv", "allowInsecure");
@@ -76,8 +77,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
    * {@code webhooksUnsigned}.
    */
   record Site(String name, String path, URI url, JiraFlavour flavour, JiraCredentials credentials,
-      double requestsPerSecond, boolean allowInsecure, String webhookSecret,
-      boolean webhooksUnsigned) {
+      double requestsPerSecond, Pace endpointPace, Pace issueWritePace, boolean allowInsecure,
+      String webhookSecret, boolean webhooksUnsigned) {
     /** Whether the service takes this site's webhooks. */
     boolean webhooks() {
       return webhookSecret != null || webhooksUnsigned;
@@ -88,6 +89,13 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       return "site " + name + " (" + url + ")";
     }
   }
+
+  /**
+   * A site's pace for each endpoint and method, or for the writes to one issue ({@code
+   * JiraSite.Builder.endpointRequestsPerSecond}, {@code issueWritesPerSecond}); null in a {@link
+   * Site} keeps the adapter's default (on Cloud only).
+   */
+  record Pace(double perSecond, int burst) {}
 
   /**
    * The other service that runs one side of a synchronization, reached over the HTTP transport:
@@ -333,6 +341,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
           perSecond = n.asDouble();
         }
       }
+      Pace endpoint = pace(path + ".endpointPace", node.get("endpointPace"));
+      Pace issueWrites = pace(path + ".issueWritePace", node.get("issueWritePace"));
       String webhookSecret = node.has("webhookSecretEnv")
           ? secret(path, "webhookSecretEnv", node) : null;
       boolean unsigned = flag(path, node, "webhooksUnsigned");
@@ -341,8 +351,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
             + " checked, so set one of them");
       }
       return problems.size() > before ? null
-          : new Site(name, path, url, flavour, credentials, perSecond, insecure, webhookSecret,
-              unsigned);
+          : new Site(name, path, url, flavour, credentials, perSecond, endpoint, issueWrites,
+              insecure, webhookSecret, unsigned);
     }
 
     private URI url(String path, JsonNode node, boolean insecure) {
@@ -442,6 +452,34 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       Site site = siteRef(path + ".site" + side, node.get("site" + side), sitesNode, sites);
       return site == null ? null : new Side(site, null);
+    }
+
+    /** An optional pace, {@code {"perSecond": r, "burst": n}}; null when absent or wrong. */
+    private Pace pace(String path, JsonNode node) {
+      if (node == null) {
+        return null;
+      }
+      if (!node.isObject()) {
+        add(path, "must be an object: {\"perSecond\": ..., \"burst\": ...}, was " + node);
+        return null;
+      }
+      known(path, node, PACE);
+      JsonNode rate = node.get("perSecond");
+      JsonNode burst = node.get("burst");
+      boolean ok = true;
+      if (rate == null || !rate.isNumber() || rate.asDouble() < 0
+          || !Double.isFinite(rate.asDouble())) {
+        add(path + ".perSecond", "must be a number, 0 for no pace, was "
+            + (rate == null ? "missing" : rate));
+        ok = false;
+      }
+      if (burst == null || !burst.canConvertToExactIntegral() || !burst.canConvertToInt()
+          || burst.asInt() < 1) {
+        add(path + ".burst", "must be a whole number of at least 1, was "
+            + (burst == null ? "missing" : burst));
+        ok = false;
+      }
+      return ok ? new Pace(rate.asDouble(), burst.asInt()) : null;
     }
 
     /** An optional true/false key of an object, false when absent or not a boolean (reported). */

@@ -42,6 +42,13 @@ final class Sites {
         if (site.flavour() != null) {
           b.flavour(site.flavour());
         }
+        if (site.endpointPace() != null) {
+          b.endpointRequestsPerSecond(site.endpointPace().perSecond(), site.endpointPace().burst());
+        }
+        if (site.issueWritePace() != null) {
+          b.issueWritesPerSecond(site.issueWritePace().perSecond(),
+              site.issueWritePace().burst());
+        }
         JiraSite jira = b.build();
         sites.byName.put(site.name(), jira);
         try {

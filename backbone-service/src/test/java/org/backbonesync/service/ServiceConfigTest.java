@@ -42,6 +42,37 @@ class ServiceConfigTest {
   }
 
   @Test
+  void pacesAreReadAndWrongOnesRefusedWithTheirPaths(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    String example = Files.readString(EXAMPLE);
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef");
+    Files.writeString(file, example.replace("\"requestsPerSecond\": 5},\n    \"dev\"",
+        "\"requestsPerSecond\": 5, \"endpointPace\": {\"perSecond\": 2.5, \"burst\": 4},"
+            + " \"issueWritePace\": {\"perSecond\": 0, \"burst\": 1}},\n    \"dev\""));
+
+    ServiceConfig config = ServiceConfig.read(file, env);
+
+    ServiceConfig.Site support = config.sites().get("support");
+    assertEquals(new ServiceConfig.Pace(2.5, 4), support.endpointPace());
+    assertEquals(new ServiceConfig.Pace(0, 1), support.issueWritePace());
+    assertEquals(null, config.sites().get("dev").endpointPace(), "the adapter's default");
+
+    Files.writeString(file, example.replace("\"requestsPerSecond\": 5},\n    \"dev\"",
+        "\"requestsPerSecond\": 5, \"endpointPace\": {\"perSecond\": -1, \"burst\": 0.5,"
+            + " \"rate\": 1}, \"issueWritePace\": 3},\n    \"dev\""));
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
+    assertEquals(List.of(
+        file + ": $.sites.support.endpointPace.rate: unknown key; known: [burst, perSecond]",
+        file + ": $.sites.support.endpointPace.perSecond: must be a number, 0 for no pace,"
+            + " was -1",
+        file + ": $.sites.support.endpointPace.burst: must be a whole number of at least 1,"
+            + " was 0.5",
+        file + ": $.sites.support.issueWritePace: must be an object: {\"perSecond\": ...,"
+            + " \"burst\": ...}, was 3"), f.lines());
+  }
+
+  @Test
   void webhookSettingsAreCheckedWithTheirPaths(@TempDir Path dir) throws Exception {
     String example = Files.readString(EXAMPLE);
     Path file = dir.resolve("sync.json");
