@@ -165,20 +165,23 @@ final class LinkSync implements ContentFlow {
       String kind = op.path("op").asText("add");
       String remoteId = op.path("id").isTextual() ? op.get("id").asText() : null;
       if (kind.equals("delete")) {
-        Optional<PairedLink> ours = pairs.target(remoteId, op.path("partnerId").asText(null));
-        if (ours.isPresent() && !ours.get().gone()) {
-          if (tracker.links(localKey).stream()
-              .anyMatch(l -> l.id().equals(ours.get().localId()))) {
-            tracker.deleteLink(localKey, ours.get().localId());
+        List<PairedLink> named = pairs.targets(remoteId, op.path("partnerId").asText(null));
+        List<IssueLink> now = named.isEmpty() ? List.of() : tracker.links(localKey);
+        for (PairedLink ours : named) {
+          if (!ours.gone()) {
+            if (now.stream().anyMatch(l -> l.id().equals(ours.localId()))) {
+              tracker.deleteLink(localKey, ours.localId());
+            }
+            pairs.put(ours.removed());
           }
-          pairs.put(ours.get().removed());
-        } else if (ours.isEmpty() && remoteId != null) {
+        }
+        if (named.isEmpty() && remoteId != null) {
           // its add has not come yet (it travels with the other issue's messages): remember the
           // link as gone, so that the add makes nothing when it comes
           partners.apply(op.path("issue").asText()).ifPresent(other -> {
-            PairedLink named = pair(localKey, op, other, remoteId, null);
-            pairs.put(new PairedLink(NEVER_MADE + remoteId, remoteId, named.type(),
-                named.outwardIssue(), named.inwardIssue(), 0, true));
+            PairedLink link = pair(localKey, op, other, remoteId, null);
+            pairs.put(new PairedLink(NEVER_MADE + remoteId, remoteId, link.type(),
+                link.outwardIssue(), link.inwardIssue(), 0, true));
           });
         }
         existing = null; // (read again if needed)
@@ -238,13 +241,20 @@ final class LinkSync implements ContentFlow {
       return byLocal.values().stream().anyMatch(l -> remoteId.equals(l.remoteId()));
     }
 
-    /** The paired link an operation names: ours by its partnerId, else by its id as theirs. */
-    Optional<PairedLink> target(String remoteId, String partnerId) {
+    /**
+     * The paired links an operation names: ours by its partnerId, and any paired with its id as
+     * theirs (a link made again from a late add of theirs is paired with the same id).
+     */
+    List<PairedLink> targets(String remoteId, String partnerId) {
+      List<PairedLink> found = new ArrayList<>();
       if (partnerId != null && byLocal.containsKey(partnerId)) {
-        return Optional.of(byLocal.get(partnerId));
+        found.add(byLocal.get(partnerId));
       }
-      return remoteId == null ? Optional.empty() : byLocal.values().stream()
-          .filter(l -> remoteId.equals(l.remoteId())).findFirst();
+      if (remoteId != null) {
+        byLocal.values().stream().filter(l -> remoteId.equals(l.remoteId()))
+            .filter(l -> !found.contains(l)).forEach(found::add);
+      }
+      return found;
     }
 
     void put(PairedLink link) {
