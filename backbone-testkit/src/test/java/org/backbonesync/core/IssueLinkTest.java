@@ -144,4 +144,30 @@ class IssueLinkTest {
     sync.runUntilQuiet();
     assertEquals(List.of(), links(sync.b(), "PB-1"), "the new copy is paired too");
   }
+
+  /**
+   * The same link made on both sides at once, then removed on B before A's add arrived there:
+   * A's late add makes it again on B, and A's delete, which follows it, removes that copy too.
+   */
+  @Test
+  void aLinkMadeOnBothSidesAndRemovedOnOneIsGoneOnBoth() {
+    String printer = synced("Printer on fire");
+    String toner = synced("Order toner");
+    sync.runUntilQuiet();
+    sync.a("alice").createLink("Blocks", toner, printer);
+    String onB = sync.b("bob").createLink("Blocks", "PB-2", "PB-1");
+    sync.poll("PA");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // A pairs its link with B's
+
+    sync.b("bob").deleteLink("PB-1", onB);
+    sync.poll("PB");
+    sync.deliver("PA");
+    sync.apply("PB"); // A's add, late: B makes the link again
+    sync.runUntilQuiet();
+
+    assertEquals(List.of(), links(sync.a(), printer));
+    assertEquals(List.of(), links(sync.b(), "PB-1"));
+  }
 }
