@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * sent goes with the outward issue's messages (the inward one's when the outward issue is not
  * synced). Pairings are kept per connector, so both
  * issues see them, and a removed link's pairing stays, marked gone, so that an add still on its
- * way does not make the link again. A link to an issue that is not synced is not sent; it goes
- * when that issue is, with its first message, which names every link to a synced issue. Such a
- * whole send only adds: a link removed while no row knew of it stays on the partner. Operations of
+ * way does not make the link again. A link to an issue the partner does not know (yet) is
+ * skipped there; it is made when the other issue's add comes, or with that issue's first
+ * message, which names all its links. Such a whole send only adds: a link removed while no row
+ * knew of it stays on the partner. Operations of
  * format version 3 and earlier (a list of links without {@code op} or ids) read as adds.
  */
 final class LinkSync implements ContentFlow {
@@ -121,7 +122,7 @@ final class LinkSync implements ContentFlow {
       String other = outward ? link.inwardIssue() : link.outwardIssue();
       boolean due = whole || known == null
           || known.remoteId() == null && !known.sentFromIssue(key);
-      if (due && store.findByLocalKey(connectorKey, other).isPresent()) {
+      if (due) {
         ops.addObject().put("op", "add").put("id", link.id()).put("type", link.type())
             .put("outward", outward).put("issue", other);
         put.add((known != null ? known : new PairedLink(link.id(), null, link.type(),
