@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.backbonesync.spi.store.PairedLink;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.ChangelogEntry;
@@ -44,18 +45,16 @@ import org.slf4j.LoggerFactory;
  * format version 3 and earlier (a list of links without {@code op} or ids) read as adds.
  */
 final class LinkSync implements ContentFlow {
-  /** Link changes to commit with the step's transaction. */
-  record LinkChanges(String connectorKey, List<PairedLink> put, List<String> removed)
-      implements ContentFlow.Links {
+  /** Pairings to store with the step's transaction (a removed link's stays, marked gone). */
+  record LinkChanges(String connectorKey, List<PairedLink> put) implements ContentFlow.Links {
     @Override
     public void applyTo(SyncInfoStore store, long rowId) {
       put.forEach(link -> store.putPairedLink(connectorKey, link));
-      removed.forEach(id -> store.removePairedLink(connectorKey, id));
     }
 
     @Override
     public boolean isEmpty() {
-      return put.isEmpty() && removed.isEmpty();
+      return put.isEmpty();
     }
   }
 
@@ -129,7 +128,7 @@ final class LinkSync implements ContentFlow {
             link.outwardIssue(), link.inwardIssue(), 0, false)).sentFrom(key));
       }
     }
-    return new Out(ops, new LinkChanges(connectorKey, put, List.of()), false);
+    return new Out(ops, new LinkChanges(connectorKey, put), false);
   }
 
   /**
@@ -149,7 +148,7 @@ final class LinkSync implements ContentFlow {
   }
 
   private LinkChanges none() {
-    return new LinkChanges(connectorKey, List.of(), List.of());
+    return new LinkChanges(connectorKey, List.of());
   }
 
   private static boolean mayHaveChanged(List<ChangelogEntry> changelog) {
@@ -161,31 +160,13 @@ final class LinkSync implements ContentFlow {
   public Links apply(String localKey, JsonNode ops, SyncInfoStore store, long rowId,
       boolean created) {
     Pairs pairs = new Pairs(connectorKey, store.pairedLinks(connectorKey, localKey));
-    List<IssueLink> existing = null;
+    Supplier<List<IssueLink>> current = Context.once(
+        () -> new ArrayList<>(tracker.links(localKey))); // kept in step with what we change
     for (JsonNode op : ops) {
       String kind = op.path("op").asText("add");
       String remoteId = op.path("id").isTextual() ? op.get("id").asText() : null;
       if (kind.equals("delete")) {
-        List<PairedLink> named = pairs.targets(remoteId, op.path("partnerId").asText(null));
-        List<IssueLink> now = named.isEmpty() ? List.of() : tracker.links(localKey);
-        for (PairedLink ours : named) {
-          if (!ours.gone()) {
-            if (now.stream().anyMatch(l -> l.id().equals(ours.localId()))) {
-              tracker.deleteLink(localKey, ours.localId());
-            }
-            pairs.put(ours.removed());
-          }
-        }
-        if (named.isEmpty() && remoteId != null) {
-          // its add has not come yet (it travels with the other issue's messages): remember the
-          // link as gone, so that the add makes nothing when it comes
-          partners.apply(op.path("issue").asText()).ifPresent(other -> {
-            PairedLink link = pair(localKey, op, other, remoteId, null);
-            pairs.put(new PairedLink(NEVER_MADE + remoteId, remoteId, link.type(),
-                link.outwardIssue(), link.inwardIssue(), 0, true));
-          });
-        }
-        existing = null; // (read again if needed)
+        delete(localKey, op, remoteId, pairs, current);
       } else if (kind.equals("add") && (remoteId == null || !pairs.knowsRemote(remoteId))) {
         Optional<String> other = partners.apply(op.path("issue").asText());
         if (other.isEmpty()) {
@@ -193,13 +174,33 @@ final class LinkSync implements ContentFlow {
               connectorKey, localKey, op.path("issue").asText());
           continue;
         }
-        if (existing == null) {
-          existing = new ArrayList<>(tracker.links(localKey));
-        }
-        pairs.put(pair(localKey, op, other.get(), remoteId, existing));
+        pairs.put(pair(localKey, op, other.get(), remoteId, current.get()));
       }
     }
     return pairs.changes();
+  }
+
+  /** Removes the local links paired with the one a delete names, or remembers it as gone. */
+  private void delete(String localKey, JsonNode op, String remoteId, Pairs pairs,
+      Supplier<List<IssueLink>> current) {
+    List<PairedLink> named = pairs.targets(remoteId, op.path("partnerId").asText(null));
+    for (PairedLink ours : named) {
+      if (!ours.gone()) {
+        if (current.get().removeIf(l -> l.id().equals(ours.localId()))) {
+          tracker.deleteLink(localKey, ours.localId());
+        }
+        pairs.put(ours.removed());
+      }
+    }
+    if (named.isEmpty() && remoteId != null) {
+      // its add has not come yet (it travels with the other issue's messages): remember the
+      // link as gone, so that the add makes nothing when it comes
+      partners.apply(op.path("issue").asText()).ifPresent(other -> {
+        PairedLink link = pair(localKey, op, other, remoteId, null);
+        pairs.put(new PairedLink(NEVER_MADE + remoteId, remoteId, link.type(),
+            link.outwardIssue(), link.inwardIssue(), 0, true));
+      });
+    }
   }
 
   /**
@@ -269,7 +270,7 @@ final class LinkSync implements ContentFlow {
     }
 
     LinkChanges changes() {
-      return new LinkChanges(connectorKey, List.copyOf(put.values()), List.of());
+      return new LinkChanges(connectorKey, List.copyOf(put.values()));
     }
   }
 }

@@ -19,11 +19,13 @@
  * it against its own changes; a {@link org.backbonesync.core.internal.ContentFlow} (comments:
  * {@link org.backbonesync.core.internal.CommentSync}, attachments: {@link
  * org.backbonesync.core.internal.AttachmentSync}, both {@link
- * org.backbonesync.core.internal.LinkedFlow}s) sends operations on items since the pair's links,
+ * org.backbonesync.core.internal.LinkedFlow}s; issue links: {@link
+ * org.backbonesync.core.internal.LinkSync}, paired per connector) sends operations on items since the pair's links,
  * in the message's {@code content} section, and keeps the links. The queues, the resender
  * and the applier handle every flow alike: another kind of content (worklogs) is one more flow
  * class, made in {@link org.backbonesync.core.internal.Connector}, plus its tracker calls and
- * links. Messages of format version 2 carried the operations in {@code fields}; {@link
+ * links. Messages of format version 2 carried the operations in {@code fields}, version 3 the
+ * issue links as a list there; {@link
  * org.backbonesync.core.internal.FormatUpgrade} moves them when such a message, queued before an
  * upgrade, is applied.
  *
