@@ -29,9 +29,10 @@ public final class MessageCodec {
    * version 2 (content operations inside {@code fields}, under their mapping's id: the engine
    * moves them to {@code content} when it applies the message) and version 3 (issue links as a
    * value inside {@code fields}, which the engine moves to {@code content} likewise and reads as
-   * adds; version 4 carries link operations in {@code content}).
+   * adds; version 4 carries link operations in {@code content}). Version 5 adds the kind {@link
+   * MessageKind#GONE}; its messages are otherwise as version 4's.
    */
-  public static final int FORMAT_VERSION = 4;
+  public static final int FORMAT_VERSION = 5;
 
   /** The first version with {@code content}. */
   private static final int CONTENT_VERSION = 3;

@@ -16,5 +16,15 @@ public enum MessageKind {
    * The sender created {@code sourceIssueKey} as the partner of the receiver's {@code
    * partnerIssueKey}; carries no fields. Lets the receiver fill in its remote issue key.
    */
-  PAIRED
+  PAIRED,
+  /**
+   * The sender's issue is gone: deleted, or moved out of the sender's project. The sender's row
+   * is unlinked and sends nothing of it again; the receiver unlinks its row too and does with its
+   * own issue what its connector's {@code whenPartnerGone} says (leave it, mark it, delete it).
+   * Carries no fields; {@code content} holds {@code "reason"} ({@code "deleted"} or {@code
+   * "moved"}) and, for a move, {@code "movedTo"} (the issue's new key). Format version 5 on.
+   *
+   * @since 0.4
+   */
+  GONE
 }

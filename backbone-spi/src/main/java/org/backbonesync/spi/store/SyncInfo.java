@@ -67,6 +67,19 @@ public record SyncInfo(
         incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
   }
 
+  /**
+   * This row with another local issue key: the same issue under its new key (its project was
+   * renamed, or it moved within the connector's scope).
+   *
+   * @since 0.4
+   */
+  public SyncInfo withLocalIssueKey(String key) {
+    return new SyncInfo(
+        id, connectorKey, key, remoteIssueKey, firstSyncDate, lastOutgoingChange, lastChangeSeen,
+        outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
+  }
+
   /** This row with the partner's issue key. */
   public SyncInfo withRemoteIssueKey(String key) {
     return new SyncInfo(

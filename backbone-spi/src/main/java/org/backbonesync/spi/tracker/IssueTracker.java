@@ -236,6 +236,18 @@ public interface IssueTracker {
   }
 
   /**
+   * Deletes an issue (not its sub-tasks: a tracker refuses an issue that has some); deleting
+   * one that is gone already is no error. The engine calls it only when the partner issue of a
+   * pair is gone and the connector's {@code whenPartnerGone} says {@code delete}.
+   *
+   * @throws TrackerException when the tracker refuses (or cannot delete issues: the default)
+   * @since 0.4
+   */
+  default void deleteIssue(String issueKey) {
+    throw new TrackerException("this tracker cannot delete issues", issueKey, Map.of());
+  }
+
+  /**
    * Deletes a link; deleting one that is gone already is no error. A deletion shows in the
    * changelog of both issues as field {@code issuelinks}.
    *

@@ -40,13 +40,13 @@ class MessageCodecTest {
   @Test
   void anUnknownFormatVersionIsRefusedWithTheVersionNamed() {
     String json = new String(codec.encode(message()), StandardCharsets.UTF_8)
-        .replace("\"formatVersion\":4", "\"formatVersion\":7");
+        .replace("\"formatVersion\":5", "\"formatVersion\":7");
 
     var e = assertThrows(MessageFormatException.class,
         () -> codec.decode(json.getBytes(StandardCharsets.UTF_8)));
 
     assertEquals("unsupported message formatVersion 7 (messageId \"PA:PA-1:1:1\");"
-        + " this version reads 1 to 4", e.getMessage());
+        + " this version reads 1 to 5", e.getMessage());
   }
 
   /** A message as format version 1 wrote it, queued when a host upgrades, still applies. */
