@@ -10,15 +10,25 @@ package org.backbonesync.core;
  * @param jql an extra condition issues must match to be synced, or null for the whole project
  * @param incomingJql a condition a local issue must match before an incoming change is applied to
  *     it, or null for none
+ * @param onPartnerGone what happens to a local issue whose partner is gone (deleted, or moved out
+ *     of the partner's project); null reads as {@link PartnerGone#leave()}
  */
 public record ConnectorConfig(
-    String key, String projectKey, String syncUser, String jql, String incomingJql) {
+    String key, String projectKey, String syncUser, String jql, String incomingJql,
+    PartnerGone onPartnerGone) {
   public ConnectorConfig {
+    onPartnerGone = onPartnerGone == null ? PartnerGone.leave() : onPartnerGone;
     Checks.notBlank("key", key);
     Checks.notBlank("projectKey", projectKey);
     Checks.notBlank("syncUser", syncUser);
     jql = jql == null || jql.isBlank() ? null : jql;
     incomingJql = incomingJql == null || incomingJql.isBlank() ? null : incomingJql;
+  }
+
+  /** A connector that leaves its issue as it is when the partner issue is gone. */
+  public ConnectorConfig(
+      String key, String projectKey, String syncUser, String jql, String incomingJql) {
+    this(key, projectKey, syncUser, jql, incomingJql, null);
   }
 
   /** A connector for a whole project. */
@@ -28,11 +38,16 @@ public record ConnectorConfig(
 
   /** This connector, syncing only the issues that match {@code condition}. */
   public ConnectorConfig withJql(String condition) {
-    return new ConnectorConfig(key, projectKey, syncUser, condition, incomingJql);
+    return new ConnectorConfig(key, projectKey, syncUser, condition, incomingJql, onPartnerGone);
   }
 
   /** This connector, applying incoming changes only to issues that match {@code condition}. */
   public ConnectorConfig withIncomingJql(String condition) {
-    return new ConnectorConfig(key, projectKey, syncUser, jql, condition);
+    return new ConnectorConfig(key, projectKey, syncUser, jql, condition, onPartnerGone);
+  }
+
+  /** This connector, doing {@code gone} with its issue when the partner issue is gone. */
+  public ConnectorConfig withOnPartnerGone(PartnerGone gone) {
+    return new ConnectorConfig(key, projectKey, syncUser, jql, incomingJql, gone);
   }
 }

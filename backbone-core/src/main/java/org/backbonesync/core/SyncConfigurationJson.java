@@ -46,7 +46,7 @@ public final class SyncConfigurationJson {
   private static final Set<String> ROOT =
       Set.of("id", "connectorA", "connectorB", "issueTypes", "fieldMappings", "responsibility");
   private static final Set<String> CONNECTOR =
-      Set.of("key", "projectKey", "syncUser", "jql", "incomingJql");
+      Set.of("key", "projectKey", "syncUser", "jql", "incomingJql", "onPartnerGone");
   private static final Set<String> MAPPING =
       Set.of("id", "name", "type", "direction", "fieldA", "fieldB", "settings", "conflict");
 
@@ -188,10 +188,13 @@ public final class SyncConfigurationJson {
     String user = p.text(at + ".syncUser", node.get("syncUser"), true);
     String jql = p.text(at + ".jql", node.get("jql"), false);
     String incoming = p.text(at + ".incomingJql", node.get("incomingJql"), false);
-    if (key == null || project == null || user == null) {
+    int before = p.list.size();
+    PartnerGone gone =
+        PartnerGoneJson.read(at + ".onPartnerGone", node.get("onPartnerGone"), p::add);
+    if (key == null || project == null || user == null || p.list.size() > before) {
       return null;
     }
-    return new ConnectorConfig(key, project, user, jql, incoming);
+    return new ConnectorConfig(key, project, user, jql, incoming, gone);
   }
 
   private FieldMapping mapping(String at, JsonNode node, Problems p) {
@@ -281,6 +284,7 @@ public final class SyncConfigurationJson {
     node.put("syncUser", c.syncUser());
     putIfPresent(node, "jql", c.jql());
     putIfPresent(node, "incomingJql", c.incomingJql());
+    PartnerGoneJson.write(node, c.onPartnerGone());
     return node;
   }
 

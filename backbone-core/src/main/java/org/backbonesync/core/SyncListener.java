@@ -118,6 +118,12 @@ public interface SyncListener {
       }
 
       @Override
+      public void partnerGone(String connectorKey, SyncMessage message, String localIssueKey,
+          PartnerGone.Action action) {
+        forward(l -> l.partnerGone(connectorKey, message, localIssueKey, action));
+      }
+
+      @Override
       public void conflict(
           String connectorKey, ConflictRecord record) {
         forward(l -> l.conflict(connectorKey, record));
@@ -203,17 +209,33 @@ public interface SyncListener {
   default void ignored(String connectorKey, SyncMessage message, String reason) {}
 
   /**
-   * A pair was unlinked because its local issue no longer exists (deleted in the tracker): the
-   * message for it found the issue gone, so the pair's row now ignores the partner's changes
-   * ({@code incomingChangesIgnored}) instead of failing that message and every later one. An
-   * {@link #ignored} event for the same message follows. The partner issue is left as it is.
+   * A pair was unlinked because its local issue is gone: deleted in the tracker, or moved out of
+   * the connector's project. The pair's row now ignores the partner's changes ({@code
+   * incomingChangesIgnored}) instead of failing them, and a {@link
+   * org.backbonesync.spi.message.MessageKind#GONE} message tells the partner, whose connector then
+   * does what its {@code onPartnerGone} says ({@link #partnerGone}).
    *
-   * @param localIssueKey the issue that is gone
-   * @param remoteIssueKey its partner, which keeps its content; null when not known yet
+   * @param message the partner's message that found the issue gone (an {@link #ignored} event for
+   *     it follows), or the GONE message this side sends when it found out itself (a change hint
+   *     named the issue)
+   * @param localIssueKey the issue that is gone (as the pair knew it)
+   * @param remoteIssueKey its partner; null when not known yet
    * @since 0.3
    */
   default void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
       String remoteIssueKey) {}
+
+  /**
+   * The partner said its issue is gone (a {@link org.backbonesync.spi.message.MessageKind#GONE}
+   * message): the pair's row now ignores the partner's changes, and the local issue was left as
+   * it is, marked or deleted, as the connector's {@code onPartnerGone} says.
+   *
+   * @param localIssueKey the issue whose partner is gone
+   * @param action what was done with it
+   * @since 0.4
+   */
+  default void partnerGone(String connectorKey, SyncMessage message, String localIssueKey,
+      PartnerGone.Action action) {}
 
   /**
    * A change from the partner met a concurrent local change of the same field (or was refused:

@@ -118,7 +118,7 @@ class SyncConfigurationJsonTest {
     assertEquals(List.of(
         "$.color: unknown property; known: [connectorA, connectorB, fieldMappings, id, issueTypes,"
             + " responsibility]",
-        "$.connectorA.syncuser: unknown property; known: [incomingJql, jql, key, projectKey, syncUser]",
+        "$.connectorA.syncuser: unknown property; known: [incomingJql, jql, key, onPartnerGone, projectKey, syncUser]",
         "$.connectorA.syncUser: missing",
         "$.fieldMappings[1].id: duplicate field mapping id \"m1\" (also at $.fieldMappings[0])",
         "$.fieldMappings[2].type: unknown mapping type \"magic\"; known: [passthrough, correlation, to-text, constant, user, status,"

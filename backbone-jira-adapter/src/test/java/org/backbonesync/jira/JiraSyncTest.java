@@ -355,7 +355,7 @@ class JiraSyncTest {
 
   @ParameterizedTest
   @EnumSource(JiraPair.Flavours.class)
-  void aOneWayPlainFieldMessageCostsOneRequest(JiraPair.Flavours flavours) {
+  void aOneWayPlainFieldMessageCostsOneReadAndOneWrite(JiraPair.Flavours flavours) {
     SyncTestDriver sync = sync(flavours, b -> b
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.A_TO_B))
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.PRIORITY, "priority",
@@ -365,7 +365,8 @@ class JiraSyncTest {
     List<String> requests = requestsToApplyThreePlainFields(sync);
 
     String api = flavours.b == FakeJiraServer.Flavour.CLOUD ? "/rest/api/3" : "/rest/api/2";
-    assertEquals(List.of("PUT " + api + "/issue/PB-1"), requests);
+    assertEquals(List.of("GET " + api + "/issue/PB-1", "PUT " + api + "/issue/PB-1"), requests,
+        "the issue is read first: deleted or moved to another project, it is not written");
   }
 
   @ParameterizedTest

@@ -58,8 +58,15 @@ final class LoggingListener implements SyncListener {
 
   @Override
   public void unlinked(String key, SyncMessage m, String local, String remote) {
-    LOG.warn("{}: {} no longer exists; unlinked it from {}, whose changes are now ignored",
-        key, local, remote);
+    LOG.warn("{}: {} is gone (deleted or moved away); unlinked it from {}, whose changes are"
+        + " now ignored", key, local, remote);
+  }
+
+  @Override
+  public void partnerGone(String key, SyncMessage m, String local,
+      org.backbonesync.core.PartnerGone.Action action) {
+    LOG.warn("{}: the partner of {} ({}) is gone; unlinked it, action {}",
+        key, local, m.sourceIssueKey(), action);
   }
 
   @Override

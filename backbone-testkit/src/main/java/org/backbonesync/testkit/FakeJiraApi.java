@@ -563,7 +563,7 @@ final class FakeJiraApi {
       return;
     }
     String key = p[1];
-    TrackedIssue issue = as.allIssues().stream().filter(i -> i.key().equals(key)).findFirst()
+    TrackedIssue issue = as.peek(key) // (as Jira, a moved issue's old key leads to it)
         .orElseThrow(() -> new Answer(404,
             "Issue does not exist or you do not have permission to see it.", Map.of()));
     String sub = p.length > 2 ? p[2] : "";
@@ -582,6 +582,16 @@ final class FakeJiraApi {
               throw new Answer(400, null, errors);
             }
             as.updateIssue(key, values);
+            send(ex, 204, new byte[0]);
+          }
+          case "DELETE" -> {
+            boolean subtasks = as.allIssues().stream()
+                .anyMatch(i -> i.field("parent").asText("").equals(issue.key()));
+            if (subtasks && !"true".equals(q.get("deleteSubtasks"))) {
+              throw new Answer(400, "The issue has subtasks. Set the 'deleteSubtasks' parameter"
+                  + " to true to delete them too.", Map.of());
+            }
+            as.deleteIssue(key);
             send(ex, 204, new byte[0]);
           }
           default -> throw new Answer(405, "Method not allowed", Map.of());

@@ -143,8 +143,14 @@ public final class FakeJiraWebhooks {
         : String.valueOf(10000 + Integer.parseInt(key.substring(key.lastIndexOf('-') + 1)));
     String api = site + (flavour == FakeJiraServer.Flavour.CLOUD ? "/rest/api/3" : "/rest/api/2");
     if (change.event().startsWith("jira:")) {
-      o.put("issue_event_type_name", "issue_generic");
+      o.put("issue_event_type_name", change.formerKey() != null ? "issue_moved" : "issue_generic");
       issue(o, key, issueId, api);
+      if (change.formerKey() != null) { // as Jira: the new key, with the old in the changelog
+        ObjectNode items = o.putObject("changelog").put("id", "1");
+        items.putArray("items").addObject().put("field", "Key").put("fieldtype", "jira")
+            .put("from", (String) null).put("fromString", change.formerKey())
+            .put("to", (String) null).put("toString", key);
+      }
     } else if (change.event().startsWith("comment_")) {
       o.putObject("comment").put("id", "1").put("self", api + "/issue/" + issueId + "/comment/1");
       if (flavour == FakeJiraServer.Flavour.CLOUD) {

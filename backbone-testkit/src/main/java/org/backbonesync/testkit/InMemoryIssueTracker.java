@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -132,20 +133,62 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
   /**
    * Deletes an issue, acting as this view's user, as a person does in Jira: it is gone with its
-   * comments, attachments and links, and no search or read finds it again. Not part of {@link
-   * IssueTracker}: the sync never deletes issues.
+   * comments, attachments and links, and no search or read finds it again. Unlike {@link
+   * #deleteIssue}, a missing issue is an error.
    *
    * @throws TrackerException when there is no such issue
    */
   public void delete(String issueKey) {
     call("deleteIssue", issueKey, () -> {
-      project.get(issueKey);
-      project.issues.remove(issueKey);
-      project.links.values().removeIf(
-          l -> l.outwardIssue().equals(issueKey) || l.inwardIssue().equals(issueKey));
-      project.attachments.values().removeIf(a -> a.issueKey().equals(issueKey));
+      project.remove(project.get(issueKey).key);
       return null;
     });
+  }
+
+  /**
+   * Deletes an issue as the sync does when the partner issue is gone ({@code onPartnerGone}
+   * {@code delete}); one that is gone already is no error.
+   */
+  @Override
+  public void deleteIssue(String issueKey) {
+    call("deleteIssue", issueKey, () -> {
+      Issue issue = project.find(issueKey);
+      if (issue != null) {
+        project.remove(issue.key);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Gives an issue another key, acting as this view's user, as Jira does when a person moves it
+   * to another project (a key of another project: no search of this project finds it again) or
+   * renames its project (a key of this project). As in Jira, the old key still leads to the
+   * issue: a read by it answers with the new key, and a write by it changes the issue.
+   *
+   * @throws TrackerException when there is no such issue, or the new key is taken
+   */
+  public void move(String issueKey, String newKey) {
+    call("moveIssue", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      if (project.find(newKey) != null) {
+        throw new TrackerException("issue key " + newKey + " is taken", newKey, Map.of());
+      }
+      project.issues.remove(issue.key);
+      project.formerKeys.put(issue.key, newKey);
+      issue.key = newKey;
+      issue.updated = Math.max(project.clock.millis(), issue.updated);
+      (newKey.startsWith(project.key + "-") ? project.issues : project.elsewhere)
+          .put(newKey, issue);
+      return newKey;
+    });
+  }
+
+  /** The issue of a key (a moved issue's old key too), read without recording a call. */
+  Optional<TrackedIssue> peek(String issueKey) {
+    synchronized (project) {
+      return Optional.ofNullable(project.find(issueKey)).map(Issue::snapshot);
+    }
   }
 
   /** A field's current value, JSON null when empty. */
@@ -202,9 +245,15 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
   /**
    * What a write of the tracker tells the listeners of {@link #onChange}: the Jira webhook event
-   * it stands for, the issue's key (null where Jira's event names none) and who wrote.
+   * it stands for, the issue's key (null where Jira's event names none), who wrote, and the key
+   * the issue had before when the write moved it (null otherwise).
    */
-  public record Change(String event, String issueKey, String user) {}
+  public record Change(String event, String issueKey, String user, String formerKey) {
+    /** A change that did not give an issue another key. */
+    public Change(String event, String issueKey, String user) {
+      this(event, issueKey, user, null);
+    }
+  }
 
   /**
    * Calls {@code listener} after every write of any user to this project (the fake Jira server
@@ -220,6 +269,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
   private static String event(String operation) {
     return switch (operation) {
       case "createIssue" -> "jira:issue_created";
+      case "deleteIssue" -> "jira:issue_deleted";
+      case "moveIssue" -> "jira:issue_updated";
       case "updateIssue", "transition" -> "jira:issue_updated";
       case "addComment" -> "comment_created";
       case "editComment" -> "comment_updated";
@@ -351,7 +402,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
   @Override
   public Optional<TrackedIssue> issue(String issueKey) {
     return call("issue", issueKey,
-        () -> Optional.ofNullable(project.issues.get(issueKey)).map(Issue::snapshot));
+        () -> Optional.ofNullable(project.find(issueKey)).map(Issue::snapshot));
   }
 
   @Override
@@ -726,8 +777,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
       boolean namesIssue = !operation.equals("createLink") && !operation.equals("deleteLink")
           && !operation.equals("upload")
           && !operation.equals("deleteAttachment");
-      Change change = new Change(event, !namesIssue ? null
-          : operation.equals("createIssue") ? (String) result : issueKey, user);
+      boolean keyed = operation.equals("createIssue") || operation.equals("moveIssue");
+      Change change = new Change(event, !namesIssue ? null : keyed ? (String) result : issueKey,
+          user, operation.equals("moveIssue") ? issueKey : null);
       listeners.forEach(l -> l.accept(change));
     }
     interceptor.after(call);
@@ -753,6 +805,10 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Map<String, TrackerUser> users;
     final Map<String, List<Transition>> workflow;
     final Map<String, Issue> issues = new LinkedHashMap<>();
+    /** Issues moved to other projects, by their new keys; no search finds them. */
+    final Map<String, Issue> elsewhere = new LinkedHashMap<>();
+    /** The key each moved issue had before, to the one it moved to. */
+    final Map<String, String> formerKeys = new HashMap<>();
     final List<Consumer<Change>> changeListeners = new ArrayList<>();
     final Map<String, IssueLink> links = new LinkedHashMap<>();
     final Map<String, StoredAttachment> attachments = new LinkedHashMap<>();
@@ -832,8 +888,27 @@ public final class InMemoryIssueTracker implements IssueTracker {
       return all;
     }
 
+    /** The issue of a key, also a former key (as Jira follows it), or null. */
+    Issue find(String issueKey) {
+      Issue issue = issues.containsKey(issueKey) ? issues.get(issueKey) : elsewhere.get(issueKey);
+      for (int hops = 0; issue == null && hops < 10 && formerKeys.containsKey(issueKey); hops++) {
+        issueKey = formerKeys.get(issueKey);
+        issue = issues.containsKey(issueKey) ? issues.get(issueKey) : elsewhere.get(issueKey);
+      }
+      return issue;
+    }
+
+    /** Deletes an issue with its links and attachments. */
+    void remove(String issueKey) {
+      issues.remove(issueKey);
+      elsewhere.remove(issueKey);
+      links.values().removeIf(
+          l -> l.outwardIssue().equals(issueKey) || l.inwardIssue().equals(issueKey));
+      attachments.values().removeIf(a -> a.issueKey().equals(issueKey));
+    }
+
     Issue get(String issueKey) {
-      Issue issue = issues.get(issueKey);
+      Issue issue = find(issueKey);
       if (issue == null) {
         throw new TrackerException("Issue Does Not Exist: " + issueKey, issueKey, Map.of());
       }
@@ -912,7 +987,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   private static final class Issue {
-    final String key;
+    String key;
     final int number;
     final String type;
     final String creator;

@@ -10,7 +10,7 @@ public final class RecordingListener implements SyncListener {
 
   /** Kinds of events, one per {@link SyncListener} method. */
   public enum Type {
-    POLLED, RESYNC_PAGE, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, UNLINKED, DUPLICATE, FAILED, RETRIED,
+    POLLED, RESYNC_PAGE, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, UNLINKED, PARTNER_GONE, DUPLICATE, FAILED, RETRIED,
     SKIPPED
   }
 
@@ -116,6 +116,12 @@ public final class RecordingListener implements SyncListener {
   public void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
       String remoteIssueKey) {
     add(Type.UNLINKED, connectorKey, message, localIssueKey + " from " + remoteIssueKey);
+  }
+
+  @Override
+  public void partnerGone(String connectorKey, SyncMessage message, String localIssueKey,
+      org.backbonesync.core.PartnerGone.Action action) {
+    add(Type.PARTNER_GONE, connectorKey, message, localIssueKey + " " + action);
   }
 
   @Override

@@ -396,6 +396,13 @@ public final class SyncTestDriver {
     }
 
     @Override
+    public void partnerGone(String key, SyncMessage m, String local,
+        org.backbonesync.core.PartnerGone.Action action) {
+      first.partnerGone(key, m, local, action);
+      second.partnerGone(key, m, local, action);
+    }
+
+    @Override
     public void conflict(String key, org.backbonesync.spi.store.ConflictRecord record) {
       first.conflict(key, record);
       second.conflict(key, record);

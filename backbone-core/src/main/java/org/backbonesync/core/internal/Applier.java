@@ -106,6 +106,9 @@ final class Applier {
     boolean recorded = row.id() != 0;
     String localKey = row.localIssueKey();
     Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
+    if (recorded) {
+      stillThere(localKey, issue.get());
+    }
     ConflictResolver.Resolution resolution = null;
     TrackedIssue local = null;
     Map<String, FieldValue> applied = message.fields();
@@ -118,6 +121,22 @@ final class Applier {
     }
     return new ApplyTarget(localKey, row.id(), false, null, resolution, local, issue, applied,
         mappings.importAll(message, applied, null, issue, null, !recorded));
+  }
+
+  /**
+   * Checks that the pair's issue is still there under its key before anything is written to it:
+   * a tracker follows a moved issue's old key to wherever it went, another project too.
+   *
+   * @throws GoneIssues.KeyChanged when it has another key now
+   * @throws SyncException when it is gone
+   */
+  private void stillThere(String localKey, Optional<TrackedIssue> issue) {
+    if (issue.isEmpty()) {
+      throw connector.gone(localKey);
+    }
+    if (!issue.get().key().equals(localKey)) {
+      throw new GoneIssues.KeyChanged(connector.key(), localKey, issue.get().key());
+    }
   }
 
   /** The issue found by its marker (paired before), else a new one; then the pair's row. */

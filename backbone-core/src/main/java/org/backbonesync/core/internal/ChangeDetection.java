@@ -37,6 +37,7 @@ final class ChangeDetection {
   private final IssueValues values;
   private final Resender resender;
   private final ChangedIssue examiner;
+  private final GoneIssues goneIssues;
 
   ChangeDetection(Connector connector, Stores stores, Clock clock, Events events,
       EngineSettings settings, PairClaims pairs, IssueValues values, OutgoingContent content,
@@ -52,6 +53,7 @@ final class ChangeDetection {
     this.resender = resender;
     this.examiner = new ChangedIssue(connector, stores, clock, events, settings, values, content,
         outbox, resender);
+    this.goneIssues = new GoneIssues(connector, stores, events, outbox);
   }
 
   /**
@@ -68,7 +70,8 @@ final class ChangeDetection {
    * watermark: the next poll's search still covers them, and finds what a lost hint did not
    * name. Before the first poll there is no watermark to start from: the poll runs instead.
    * When another node polls this connector now, nothing is read (its poll, or the next one,
-   * finds the changes).
+   * finds the changes). A paired issue named but not found is read again: it may be gone
+   * (deleted or moved out of the project; see {@link GoneIssues}).
    */
   PollResult detect(Collection<String> issueKeys) {
     return holdingLease(key -> {
@@ -83,8 +86,12 @@ final class ChangeDetection {
         List<String> batch = keys.subList(from,
             Math.min(keys.size(), from + settings.pollPageSize()));
         progress.pages++;
-        examinePage(connector.tracker.findChanged(batch, since, connector.config.jql()),
-            progress);
+        List<IssueChanges> found =
+            connector.tracker.findChanged(batch, since, connector.config.jql());
+        examinePage(found, progress);
+        Set<String> missing = new HashSet<>(batch);
+        found.forEach(changes -> missing.remove(changes.issue().key()));
+        goneIssues.checkMissing(missing, clock.millis());
       }
       events.polled(key, progress.found, progress.queued);
       return new PollResult(progress.found, progress.queued, progress.pages);

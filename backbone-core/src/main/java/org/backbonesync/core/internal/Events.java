@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import org.backbonesync.core.PartnerGone;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -75,6 +76,13 @@ final class Events implements SyncListener {
       String remoteIssueKey) {
     safely("unlinked",
         () -> listener.unlinked(connectorKey, message, localIssueKey, remoteIssueKey));
+  }
+
+  @Override
+  public void partnerGone(String connectorKey, SyncMessage message, String localIssueKey,
+      PartnerGone.Action action) {
+    safely("partnerGone",
+        () -> listener.partnerGone(connectorKey, message, localIssueKey, action));
   }
 
   @Override

@@ -1,47 +1,73 @@
 package org.backbonesync.core.internal;
 
-import java.util.function.Supplier;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.function.Function;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackedIssue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Unlinks a pair whose local issue was deleted in the tracker when a message to it fails: its
- * row ignores the partner's changes from now on and the message is consumed, so that neither it
- * nor any later message of the pair fails for good.
+ * Follows a pair's local issue when it is gone or has another key. Deleted in the tracker, or
+ * moved out of the connector's project, the pair is unlinked (its row ignores the partner's
+ * changes from now on) and a GONE message tells the partner; found under another key within the
+ * project (a project renamed), the row follows it. Noticed when a message to the issue fails or
+ * finds it under another key, and when a change hint names an issue the search no longer finds.
  */
 final class GoneIssues {
   private static final Logger log = LoggerFactory.getLogger(GoneIssues.class);
 
+  /** An apply found the row's issue under another key (a tracker follows moved keys). */
+  static final class KeyChanged extends SyncException {
+    private static final long serialVersionUID = 1L;
+    private final String newKey;
+
+    KeyChanged(String connectorKey, String oldKey, String newKey) {
+      super(oldKey + " is now " + newKey, null, connectorKey, oldKey, null);
+      this.newKey = newKey;
+    }
+  }
+
   private final Connector connector;
   private final Stores stores;
   private final Events events;
+  private final Outbox outbox;
 
-  GoneIssues(Connector connector, Stores stores, Events events) {
+  GoneIssues(Connector connector, Stores stores, Events events, Outbox outbox) {
     this.connector = connector;
     this.stores = stores;
     this.events = events;
+    this.outbox = outbox;
   }
 
   /**
-   * Applies the message to the recorded row's issue; when that fails for good because the
-   * issue is gone, unlinks the pair instead. Any other failure is thrown as it is.
+   * Applies the message to the recorded row's issue. When the issue has a new key in the
+   * project, the row follows it and the message is applied there; when the issue is gone
+   * (deleted, or moved out of the project), the pair is unlinked instead. Any other failure is
+   * thrown as it is.
    */
   ApplyOutcome applyOrUnlink(SyncInfo row, SyncMessage message, long now,
-      Supplier<ApplyOutcome> apply) {
+      Function<SyncInfo, ApplyOutcome> apply) {
     try {
-      return apply.get();
+      return apply.apply(row);
+    } catch (KeyChanged moved) {
+      if (connector.inProject(moved.newKey)) {
+        return apply.apply(rekey(row, moved.newKey));
+      }
+      return unlink(row, message, moved.newKey, now);
     } catch (RetriableException e) {
       throw e;
     } catch (RuntimeException e) {
       if (!gone(row.localIssueKey(), e)) {
         throw e;
       }
-      return unlink(row, message, now);
+      return unlink(row, message, null, now);
     }
   }
 
@@ -60,27 +86,102 @@ final class GoneIssues {
   }
 
   /**
-   * Unlinks a pair whose local issue is gone: its row ignores the partner's changes from now on
-   * (an admin may take them again), and the message is consumed; the partner issue is left as
-   * it is.
+   * Reads again the paired issues a change hint named that the search did not find: one that is
+   * gone unlinks its pair, one under a new key in the project takes its row along. An issue
+   * that is there (the hint was old, or it no longer matches the JQL) is left alone.
    */
-  private ApplyOutcome unlink(SyncInfo row, SyncMessage message, long now) {
+  void checkMissing(Collection<String> issueKeys, long now) {
+    for (String key : issueKeys) {
+      Optional<SyncInfo> row = stores.syncInfo().findByLocalKey(connector.key(), key);
+      if (row.isEmpty() || row.get().incomingChangesIgnored()) {
+        continue;
+      }
+      Optional<TrackedIssue> issue = connector.tracker.issue(key);
+      if (issue.isEmpty()) {
+        unlinkFound(row.get(), null, now);
+      } else if (!issue.get().key().equals(key)) {
+        String newKey = issue.get().key();
+        if (connector.inProject(newKey)) {
+          rekey(row.get(), newKey);
+        } else {
+          unlinkFound(row.get(), newKey, now);
+        }
+      }
+    }
+  }
+
+  /** The row, following its issue to its new key. */
+  private SyncInfo rekey(SyncInfo row, String newKey) {
+    SyncInfo[] moved = new SyncInfo[1];
+    stores.inTransaction(() -> {
+      moved[0] = connector.lockRow(stores, row.id()).withLocalIssueKey(newKey);
+      stores.syncInfo().update(moved[0]);
+    });
+    log.info("{}: {} is now {}; its pair follows it", connector.key(), row.localIssueKey(),
+        newKey);
+    return moved[0];
+  }
+
+  /**
+   * Unlinks a pair whose local issue is gone, found by a message to it: its row ignores the
+   * partner's changes from now on (an admin may take them again), the message is consumed and
+   * the partner is told; the partner does with its issue what its connector says.
+   *
+   * @param movedTo the issue's key outside the project; null when deleted
+   */
+  private ApplyOutcome unlink(SyncInfo row, SyncMessage message, String movedTo, long now) {
     String localKey = row.localIssueKey();
-    String reason = localKey + " no longer exists in " + connector.key()
+    String reason = what(localKey, movedTo)
         + "; the pair is unlinked and its incoming changes are ignored";
     SyncInfo[] unlinked = new SyncInfo[1];
-    stores.inTransaction(
+    SyncMessage told = stores.inTransaction(
         () -> {
           SyncInfo current = connector.lockRow(stores, row.id());
           unlinked[0] = current.withIncomingChangesIgnored(true)
               .withReceived(message.sequenceId(), now);
           stores.syncInfo().update(unlinked[0]);
           stores.messages().removeIncoming(connector.key(), message.messageId());
+          return tell(unlinked[0], movedTo, now);
         });
-    log.warn("{}: {}; partner issue {} is left as it is",
-        connector.key(), reason, unlinked[0].remoteIssueKey());
+    log.warn("{}: {}; partner issue {} is told", connector.key(), reason,
+        unlinked[0].remoteIssueKey());
     events.unlinked(connector.key(), message, localKey, unlinked[0].remoteIssueKey());
     events.ignored(connector.key(), message, reason);
+    if (told != null) {
+      events.queued(connector.key(), told);
+    }
     return new ApplyOutcome.Ignored(message, localKey, reason);
+  }
+
+  /** Unlinks a pair whose local issue is gone, found by a change hint naming it. */
+  private void unlinkFound(SyncInfo row, String movedTo, long now) {
+    SyncMessage told = stores.inTransaction(
+        () -> {
+          SyncInfo current = connector.lockRow(stores, row.id());
+          if (current.incomingChangesIgnored()) {
+            return null;
+          }
+          SyncInfo unlinked = current.withIncomingChangesIgnored(true);
+          stores.syncInfo().update(unlinked);
+          return tell(unlinked, movedTo, now);
+        });
+    if (told == null) {
+      return;
+    }
+    log.warn("{}: {}; the pair is unlinked and partner issue {} is told", connector.key(),
+        what(row.localIssueKey(), movedTo), row.remoteIssueKey());
+    events.unlinked(connector.key(), told, row.localIssueKey(), row.remoteIssueKey());
+    events.queued(connector.key(), told);
+  }
+
+  /** Queues a GONE message for the partner's row; none while the partner issue is not known. */
+  private SyncMessage tell(SyncInfo unlinked, String movedTo, long now) {
+    return unlinked.remoteIssueKey() == null ? null
+        : outbox.appendGone(unlinked, movedTo, now);
+  }
+
+  private String what(String localKey, String movedTo) {
+    return movedTo == null ? localKey + " no longer exists in " + connector.key()
+        : localKey + " moved to " + movedTo + ", out of project " + connector.config.projectKey();
   }
 }

@@ -38,6 +38,7 @@ final class IncomingQueue {
   private final PartnerFinder finder;
   private final Applier applier;
   private final GoneIssues goneIssues;
+  private final PartnerGoneApplier partnerGone;
   private final UnappliedMessages unapplied;
 
   private final PairClaims pairs;
@@ -71,7 +72,8 @@ final class IncomingQueue {
     this.applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder);
-    this.goneIssues = new GoneIssues(connector, stores, events);
+    this.goneIssues = new GoneIssues(connector, stores, events, replies.outbox());
+    this.partnerGone = new PartnerGoneApplier(connector, stores, events);
     this.unapplied = new UnappliedMessages(connector, stores, events, settings);
   }
 
@@ -158,6 +160,11 @@ final class IncomingQueue {
       List<ApplyOutcome> outcomes) {
     SyncMessage message = entry.message();
     Optional<SyncInfo> row = rows.rowFor(message);
+    if (row.isEmpty() && message.kind() == MessageKind.GONE) {
+      unapplied.drop(message, "no pair of " + message.sourceIssueKey() + " to unlink");
+      outcomes.add(new ApplyOutcome.Duplicate(message));
+      return Next.DROPPED;
+    }
     if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
       row = Optional.of(rows.pairAgain(message, now));
     }
@@ -193,8 +200,10 @@ final class IncomingQueue {
   }
 
   /** The pair's next message in order: consumed when ignored, else applied. */
-  private ApplyOutcome applyInOrder(Optional<SyncInfo> row, SyncMessage queued, long now) {
+  private ApplyOutcome applyInOrder(Optional<SyncInfo> found, SyncMessage queued, long now) {
     SyncMessage message = FormatUpgrade.current(queued, connector);
+    Optional<SyncInfo> row = message.kind() == MessageKind.PAIRED ? found
+        : found.map(r -> rows.followPartnerKey(r, message));
     if (row.isPresent() && row.get().incomingChangesIgnored()
         && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
       return consumeIgnored(row.get(), message, now,
@@ -202,6 +211,9 @@ final class IncomingQueue {
     }
     if (message.kind() == MessageKind.PAIRED) {
       return applyPaired(row, message, now);
+    }
+    if (message.kind() == MessageKind.GONE) {
+      return partnerGone.apply(row.orElseThrow(), message, now);
     }
     applier.check(message);
     String jql = connector.config.incomingJql();
@@ -214,7 +226,7 @@ final class IncomingQueue {
       return applier.apply(row, message, now);
     }
     return goneIssues.applyOrUnlink(row.get(), message, now,
-        () -> applier.apply(row, message, now));
+        current -> applier.apply(Optional.of(current), message, now));
   }
 
   /** Consumes a message without touching the issue, moving the pair's sequence on. */

@@ -2,6 +2,7 @@ package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -165,6 +166,26 @@ final class Outbox {
     stores.syncInfo().update(sent);
     SyncMessage message =
         message(sent, MessageKind.PAIRED, null, Map.of(), Map.of(), null, seen, now);
+    stores.messages().addOutgoing(message, now);
+    return message;
+  }
+
+  /**
+   * Appends a GONE message telling the partner our issue is gone; call inside a transaction,
+   * with {@code row} as locked in it.
+   *
+   * @param movedTo the issue's new key when it moved out of the project; null when deleted
+   */
+  SyncMessage appendGone(SyncInfo row, String movedTo, long now) {
+    SyncInfo sent = row.withSent(row.outgoingMessageSequenceId() + 1, now);
+    stores.syncInfo().update(sent);
+    Map<String, JsonNode> content = new LinkedHashMap<>();
+    content.put("reason", TextNode.valueOf(movedTo == null ? "deleted" : "moved"));
+    if (movedTo != null) {
+      content.put("movedTo", TextNode.valueOf(movedTo));
+    }
+    SyncMessage message =
+        message(sent, MessageKind.GONE, null, Map.of(), content, null, seen(sent), now);
     stores.messages().addOutgoing(message, now);
     return message;
   }

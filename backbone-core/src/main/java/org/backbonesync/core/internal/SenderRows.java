@@ -44,7 +44,8 @@ final class SenderRows {
     }
     Optional<SyncInfo> byLocal =
         stores.syncInfo().findByLocalKey(connector.key(), message.partnerIssueKey());
-    if (byLocal.isPresent() && byLocal.get().remoteIssueKey() != null) {
+    if (byLocal.isPresent() && byLocal.get().remoteIssueKey() != null
+        && !sameRows(byLocal.get(), message)) {
       throw new SyncException(
           connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
               + message.partnerIssueKey() + ", but that issue is paired with "
@@ -52,6 +53,34 @@ final class SenderRows {
           null, connector.key(), message.partnerIssueKey(), null);
     }
     return byLocal;
+  }
+
+  /**
+   * Whether the message comes from the partner row our row talks with, to our row: then the
+   * partner's issue has a new key (its project renamed), not another pair.
+   */
+  private static boolean sameRows(SyncInfo row, SyncMessage message) {
+    return message.senderEpoch() != 0 && message.senderEpoch() == row.partnerEpoch()
+        && message.receiverEpoch() == row.epoch();
+  }
+
+  /**
+   * The row, knowing the partner's issue by the key the message has: a message applied in order
+   * after the partner's issue got a new key (see {@link #rowFor}) moves the row's remote key on.
+   */
+  SyncInfo followPartnerKey(SyncInfo row, SyncMessage message) {
+    String key = message.sourceIssueKey();
+    if (row.remoteIssueKey() == null || row.remoteIssueKey().equals(key) || row.id() == 0) {
+      return row;
+    }
+    SyncInfo[] followed = new SyncInfo[1];
+    stores.inTransaction(() -> {
+      followed[0] = connector.lockRow(stores, row.id()).withRemoteIssueKey(key);
+      stores.syncInfo().update(followed[0]);
+    });
+    log.info("{}: partner issue {} of {} is now {}", connector.key(), row.remoteIssueKey(),
+        row.localIssueKey(), key);
+    return followed[0];
   }
 
   /**

@@ -1,0 +1,106 @@
+package org.backbonesync.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.backbonesync.core.internal.Shown;
+
+/**
+ * A connector's {@code onPartnerGone} in the configuration's JSON form: {@code {"action":
+ * "leave"}}, {@code {"action": "delete"}} or {@code {"action": "mark", "label": "...",
+ * "comment": "..."}} (label and comment optional, with {@link PartnerGone#mark()}'s defaults).
+ */
+final class PartnerGoneJson {
+  private static final Set<String> KNOWN = Set.of("action", "label", "comment");
+
+  private PartnerGoneJson() {}
+
+  /**
+   * Reads the setting at {@code at}; null (reported to {@code problems} by path and message)
+   * when it is not one, or when absent (the connector's default).
+   */
+  static PartnerGone read(String at, JsonNode node, BiConsumer<String, String> problems) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      problems.accept(at, "must be an object, was " + Shown.quoted(node.toString()));
+      return null;
+    }
+    int unknown = unknown(at, node, problems);
+    JsonNode action = node.get("action");
+    if (action == null || !action.isTextual()) {
+      problems.accept(at + ".action", action == null ? "missing"
+          : "must be \"leave\", \"mark\" or \"delete\", was " + Shown.quoted(action.toString()));
+      return null;
+    }
+    PartnerGone.Action chosen;
+    try {
+      chosen = PartnerGone.Action.valueOf(action.asText().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.accept(at + ".action", "must be \"leave\", \"mark\" or \"delete\", was "
+          + Shown.quoted(action.asText()));
+      return null;
+    }
+    if (chosen != PartnerGone.Action.MARK) {
+      for (String only : new String[] {"label", "comment"}) {
+        if (node.has(only)) {
+          problems.accept(at + "." + only, "only for \"action\": \"mark\"");
+        }
+      }
+      return unknown == 0 ? new PartnerGone(chosen, null, null) : null;
+    }
+    String label = text(at + ".label", node.get("label"), PartnerGone.DEFAULT_LABEL, problems);
+    String comment =
+        text(at + ".comment", node.get("comment"), PartnerGone.DEFAULT_COMMENT, problems);
+    if (label == null || comment == null) {
+      return null;
+    }
+    try {
+      return new PartnerGone(chosen, label, comment);
+    } catch (IllegalArgumentException e) {
+      problems.accept(at + ".label", e.getMessage());
+      return null;
+    }
+  }
+
+  /** Reports unknown properties; how many. */
+  private static int unknown(String at, JsonNode node, BiConsumer<String, String> problems) {
+    int[] unknown = new int[1];
+    node.fieldNames().forEachRemaining(name -> {
+      if (!KNOWN.contains(name)) {
+        unknown[0]++;
+        problems.accept(at + SyncConfigurationJson.member(name),
+            "unknown property; known: " + KNOWN.stream().sorted().toList());
+      }
+    });
+    return unknown[0];
+  }
+
+  private static String text(String path, JsonNode value, String fallback,
+      BiConsumer<String, String> problems) {
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isTextual() || value.asText().isBlank()) {
+      problems.accept(path, "must be a non-blank string, was " + Shown.quoted(value.toString()));
+      return null;
+    }
+    return value.asText();
+  }
+
+  /** Writes the setting into the connector's node, unless it is the default. */
+  static void write(ObjectNode connector, PartnerGone gone) {
+    if (gone.action() == PartnerGone.Action.LEAVE) {
+      return;
+    }
+    ObjectNode node = connector.putObject("onPartnerGone");
+    node.put("action", gone.action().name().toLowerCase(Locale.ROOT));
+    if (gone.action() == PartnerGone.Action.MARK) {
+      node.put("label", gone.label());
+      node.put("comment", gone.comment());
+    }
+  }
+}

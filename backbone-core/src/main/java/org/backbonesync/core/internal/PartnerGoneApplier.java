@@ -1,0 +1,86 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Map;
+import java.util.Optional;
+import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.core.PartnerGone;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a GONE message (the partner's issue was deleted or moved away): does with the local
+ * issue what the connector's {@code onPartnerGone} says (leave it, mark it with a comment and a
+ * label, delete it), then unlinks the pair: its row ignores the partner's changes from now on.
+ * The tracker is written first and the row after, so a crash between repeats the action, which
+ * is harmless: a marked issue (it has the label) is not marked again, a deleted one stays gone.
+ */
+final class PartnerGoneApplier {
+  private static final Logger log = LoggerFactory.getLogger(PartnerGoneApplier.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Events events;
+
+  PartnerGoneApplier(Connector connector, Stores stores, Events events) {
+    this.connector = connector;
+    this.stores = stores;
+    this.events = events;
+  }
+
+  ApplyOutcome apply(SyncInfo row, SyncMessage message, long now) {
+    PartnerGone rule = connector.config.onPartnerGone();
+    String localKey = row.localIssueKey();
+    if (rule.action() != PartnerGone.Action.LEAVE) {
+      // only the pair's issue as it is: not one its old key leads to in another project
+      Optional<TrackedIssue> issue =
+          connector.tracker.issue(localKey).filter(i -> i.key().equals(localKey));
+      if (issue.isPresent() && rule.action() == PartnerGone.Action.MARK) {
+        mark(rule, issue.get(), message);
+      } else if (issue.isPresent()) {
+        connector.tracker.deleteIssue(localKey);
+      }
+    }
+    stores.inTransaction(
+        () -> {
+          SyncInfo current = connector.lockRow(stores, row.id());
+          stores.syncInfo().update(current.withIncomingChangesIgnored(true)
+              .withReceived(message.sequenceId(), now));
+          stores.messages().removeIncoming(connector.key(), message.messageId());
+        });
+    log.info("{}: partner issue {} of {} {}; the pair is unlinked ({} it)", connector.key(),
+        message.sourceIssueKey(), localKey, reason(message), rule.action());
+    events.partnerGone(connector.key(), message, localKey, rule.action());
+    return new ApplyOutcome.Applied(message, localKey, false);
+  }
+
+  /** Adds the comment, then the label, unless the label is there already (marked before). */
+  private void mark(PartnerGone rule, TrackedIssue issue, SyncMessage message) {
+    String localKey = issue.key();
+    JsonNode labels = issue.field("labels");
+    ArrayNode marked = JsonNodeFactory.instance.arrayNode();
+    for (JsonNode label : labels) {
+      if (label.asText().equals(rule.label())) {
+        return;
+      }
+      marked.add(label);
+    }
+    marked.add(rule.label());
+    connector.tracker.addComment(localKey, rule.comment()
+        .replace("{partner}", message.sourceIssueKey())
+        .replace("{reason}", reason(message)));
+    connector.tracker.updateIssue(localKey, Map.of("labels", marked));
+  }
+
+  /** "deleted" or "moved to KEY", as the message says. */
+  private static String reason(SyncMessage message) {
+    JsonNode movedTo = message.content().get("movedTo");
+    return movedTo != null && movedTo.isTextual() ? "moved to " + movedTo.asText() : "deleted";
+  }
+}
