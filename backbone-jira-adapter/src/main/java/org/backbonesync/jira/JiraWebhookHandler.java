@@ -47,11 +47,12 @@ import org.slf4j.LoggerFactory;
  * remembered ones have moved on. Accepted deliveries are answered 202.
  *
  * <p>What each event hints: an event with {@code issue.key} of a registered project (issue
- * created or updated, Cloud's comment events) names that issue. An event that names no issue key
- * (links, attachments, Data Center's comment events: they carry ids) makes every registered
- * connector poll soon. {@code jira:issue_deleted}, worklog and other events trigger nothing
- * (deletes are not followed yet; worklogs are not synced), and so does any event of a {@link
- * Builder#syncUser} (the sync's own writes). Thread-safe.
+ * created, updated or deleted, Cloud's comment events) names that issue; an issue moved to
+ * another project names its old key too (the changelog's {@code Key} item), so that its pair
+ * learns it is gone. An event that names no issue key (links, attachments, Data Center's comment
+ * events: they carry ids) makes every registered connector poll soon. Worklog and other events
+ * trigger nothing (worklogs are not synced), and so does any event of a {@link Builder#syncUser}
+ * (the sync's own writes). Thread-safe.
  */
 public final class JiraWebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(JiraWebhookHandler.class);
@@ -161,23 +162,35 @@ public final class JiraWebhookHandler {
   }
 
   private Response hint(String name, JsonNode event) {
-    if (name.equals("jira:issue_deleted")) {
-      return new Response(202, "accepted; deleted issues are not followed");
-    }
     String key = event.path("issue").path("key").asText("");
     if (KEY.matcher(key).matches()) {
-      ChangeHints hints = projects.get(key.substring(0, key.lastIndexOf('-')));
-      if (hints == null) {
-        return new Response(202, "accepted; not a synced project");
+      // a moved issue's event names its new key; the old one, in the changelog, is the one
+      // its pair knows: hinted too, so that its connector finds it gone from the project
+      boolean hinted = hintKey(key);
+      for (JsonNode item : event.path("changelog").path("items")) {
+        String former = item.path("fromString").asText("");
+        if (item.path("field").asText("").equalsIgnoreCase("key")
+            && KEY.matcher(former).matches()) {
+          hinted |= hintKey(former);
+        }
       }
-      hints.issuesChanged(List.of(key));
-      return new Response(202, "accepted");
+      return new Response(202, hinted ? "accepted" : "accepted; not a synced project");
     }
     if (POLL_EVENTS.contains(name)) {
       projects.values().forEach(ChangeHints::somethingChanged);
       return new Response(202, "accepted; every connector polls");
     }
     return new Response(202, "accepted; nothing to do for this event");
+  }
+
+  /** Hints one issue to the connector of its project; whether there is one. */
+  private boolean hintKey(String key) {
+    ChangeHints hints = projects.get(key.substring(0, key.lastIndexOf('-')));
+    if (hints == null) {
+      return false;
+    }
+    hints.issuesChanged(List.of(key));
+    return true;
   }
 
   /**

@@ -213,12 +213,45 @@ class JiraWebhookHandlerTest {
   }
 
   @Test
-  void deletesAndWorklogsTriggerNothingYet() throws Exception {
+  void aDeletedIssueIsHintedSoThatItsPairLearnsItIsGone() throws Exception {
     String deleted = issueUpdated("PA-7").replace("jira:issue_updated", "jira:issue_deleted");
+
+    assertEquals(202, signed(deleted, null).status());
+
+    assertEquals(List.of("PA-7"), pa.keys);
+  }
+
+  @Test
+  void aMovedIssueIsHintedUnderItsOldKeyToo() throws Exception {
+    String moved = issueUpdated("PB-3").replace("issue_generic", "issue_moved")
+        .replace("{\"field\":\"summary\",\"toString\":\"Printer on fire\"}",
+            "{\"field\":\"Key\",\"fieldtype\":\"jira\",\"fromString\":\"PA-7\","
+                + "\"toString\":\"PB-3\"}");
+
+    assertEquals(202, signed(moved, null).status());
+
+    assertEquals(List.of("PA-7"), pa.keys, "the old key: its pair finds it gone from PA");
+    assertEquals(List.of("PB-3"), pb.keys);
+  }
+
+  @Test
+  void aMoveFromAProjectNotSyncedHintsOnlyTheNewKey() throws Exception {
+    String moved = issueUpdated("PA-9").replace(
+        "{\"field\":\"summary\",\"toString\":\"Printer on fire\"}",
+        "{\"field\":\"Key\",\"fromString\":\"ZZ-1\",\"toString\":\"PA-9\"},"
+            + "{\"field\":\"Key\",\"fromString\":\"not a key|..\"}");
+
+    assertEquals(202, signed(moved, null).status());
+
+    assertEquals(List.of("PA-9"), pa.keys);
+    assertTrue(pb.nothing());
+  }
+
+  @Test
+  void worklogsTriggerNothingYet() throws Exception {
     String worklog = "{\"timestamp\":1767258000000,\"webhookEvent\":\"worklog_created\",\"worklog\":{"
         + "\"issueId\":\"10007\",\"timeSpentSeconds\":60}}";
 
-    assertEquals(202, signed(deleted, null).status());
     assertEquals(202, signed(worklog, null).status());
 
     assertTrue(pa.nothing());

@@ -3,6 +3,7 @@ package org.backbonesync.jira;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.backbonesync.core.ConnectorConfig;
+import org.backbonesync.core.PartnerGone;
+import org.backbonesync.jira.internal.Adf;
+import org.backbonesync.spi.tracker.Comment;
 import org.backbonesync.testkit.FakeJiraWebhooks;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.testkit.ManualScheduler;
@@ -48,6 +54,11 @@ class JiraWebhookSyncTest {
 
   /** A started engine over two sites whose first run has synced PA-1 - PB-1. */
   private SyncTestDriver started(String jqlA) throws IOException {
+    return started(c -> jqlA == null ? c : c.withJql(jqlA), jqlA == null);
+  }
+
+  private SyncTestDriver started(UnaryOperator<ConnectorConfig> connectorA, boolean inScope)
+      throws IOException {
     endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     endpoint.createContext("/webhook", exchange -> {
       JiraWebhookHandler.Response answer = handler.get().handle(exchange.getRequestMethod(),
@@ -60,7 +71,7 @@ class JiraWebhookSyncTest {
     endpoint.start();
     URI url = webhookUrl();
     pair = new JiraPair(JiraPair.Flavours.CLOUD_SERVER, clock, b -> b
-        .connectorA(c -> jqlA == null ? c : c.withJql(jqlA))
+        .connectorA(connectorA)
         .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))),
         s -> s.webhook(url, SECRET));
     SyncTestDriver sync = pair.sync;
@@ -68,7 +79,7 @@ class JiraWebhookSyncTest {
         .syncUser(pair.siteA().project.user()).syncUser(pair.siteB().project.user())
         .project("PA", sync.engine().changeHints("PA"))
         .project("PB", sync.engine().changeHints("PB")).build());
-    sync.a("alice").create(jqlA == null ? "Printer on fire" : "Not synced");
+    sync.a("alice").create(inScope ? "Printer on fire" : "Not synced");
     sync.engine().start();
     scheduler.runDue();
     clock.advance(Duration.ofSeconds(1));
@@ -102,6 +113,38 @@ class JiraWebhookSyncTest {
     assertEquals(0, allSearches(pair.siteB()), "B's write was the sync user's: no search");
     assertTrue(pair.siteA().server.webhooks().answers().stream().allMatch(s -> s == 202),
         pair.siteA().server.webhooks().answers().toString());
+  }
+
+  @Test
+  void anIssueDeletedOnBIsMarkedOnAAfterOneWebhook() throws IOException {
+    SyncTestDriver sync = started(c -> c.withOnPartnerGone(PartnerGone.mark()), true);
+
+    sync.b("bob").delete("PB-1");
+    scheduler.runDue(); // the clock stands still: no poll is due
+
+    List<Comment> comments = sync.a().comments("PA-1");
+    assertEquals(1, comments.size(), comments.toString());
+    String body = comments.get(0).body(); // ADF on Cloud
+    String text = body.startsWith("{") ? Adf.toWiki(new ObjectMapper().readTree(body)) : body;
+    assertEquals("The synced partner issue PB-1 was deleted; this issue is no longer synced.",
+        text);
+    assertEquals("[\"sync-partner-gone\"]", sync.a().value("PA-1", "labels").toString());
+    assertTrue(sync.syncInfoA().get(0).incomingChangesIgnored());
+    assertTrue(sync.syncInfoB().get(0).incomingChangesIgnored());
+  }
+
+  @Test
+  void anIssueMovedAwayFromBIsDeletedOnAAfterOneWebhook() throws IOException {
+    SyncTestDriver sync = started(c -> c.withOnPartnerGone(PartnerGone.delete()), true);
+
+    sync.b("bob").move("PB-1", "PX-1");
+    scheduler.runDue();
+
+    assertTrue(sync.a().issue("PA-1").isEmpty(), "deleted on A");
+    assertEquals(1, pair.siteA().server.count("DELETE", "/issue/PA-1"));
+    assertEquals("Printer on fire", sync.b().value("PX-1", "summary").asText(),
+        "the moved issue is left where it went");
+    assertTrue(sync.syncInfoB().get(0).incomingChangesIgnored());
   }
 
   @Test

@@ -752,6 +752,18 @@ public final class JiraProject implements IssueTracker {
     }
   }
 
+  @Override
+  public void deleteIssue(String issueKey) {
+    try {
+      http.send("DELETE", api() + "/issue/" + encode(issueKey) + "?deleteSubtasks=false", null,
+          issueKey);
+    } catch (JiraException e) {
+      if (e.status() != 404) {
+        throw e; // (404: deleted already; 400: it has sub-tasks, which the sync leaves alone)
+      }
+    }
+  }
+
   private static long numeric(String id) {
     try {
       return Long.parseLong(id);
