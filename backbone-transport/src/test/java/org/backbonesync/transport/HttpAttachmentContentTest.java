@@ -62,6 +62,11 @@ class HttpAttachmentContentTest {
   private final List<String> rangesAtA = new CopyOnWriteArrayList<>();
   /** When positive, the next GET at A breaks after this many bytes of its body. */
   private final AtomicLong breakNextAfter = new AtomicLong(-1);
+  /** How many bytes of {@link #GENERATED} A's handler has taken from its source so far. */
+  private final AtomicLong generatedRead = new AtomicLong();
+  /** An attachment id A's tracker serves from a generated stream, never held as a whole. */
+  private static final String GENERATED = "generated";
+  private static final long GENERATED_SIZE = 64L << 20;
   /** When set, A's handler serves content that differs from the file in its last byte. */
   private final AtomicBoolean tamper = new AtomicBoolean();
   private HttpServer serverA;
@@ -139,6 +144,9 @@ class HttpAttachmentContentTest {
     return (IssueTracker) java.lang.reflect.Proxy.newProxyInstance(
         IssueTracker.class.getClassLoader(), new Class<?>[] {IssueTracker.class},
         (proxy, method, args) -> {
+          if (method.getName().equals("download") && GENERATED.equals(args[0])) {
+            return new Generated(GENERATED_SIZE, generatedRead);
+          }
           Object result;
           try {
             result = method.invoke(tracker, args);
@@ -152,6 +160,39 @@ class HttpAttachmentContentTest {
           }
           return result;
         });
+  }
+
+  /** A deterministic stream of {@code size} bytes, made as it is read; counts what is read. */
+  private static final class Generated extends InputStream {
+    private final long size;
+    private final AtomicLong read;
+    private long position;
+
+    Generated(long size, AtomicLong read) {
+      this.size = size;
+      this.read = read;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (position >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(len, size - position);
+      for (int i = 0; i < n; i++) {
+        long p = position + i;
+        b[off + i] = (byte) (p * 31 + (p >>> 9));
+      }
+      position += n;
+      read.addAndGet(n);
+      return n;
+    }
   }
 
   @AfterEach
@@ -238,6 +279,32 @@ class HttpAttachmentContentTest {
     long resumedAt = Long.parseLong(rangesAtA.get(1).replaceAll("bytes=(\\d+)-", "$1"));
     assertTrue(resumedAt > 0 && resumedAt <= 200_000, "resumed at " + resumedAt
         + ", not from the start");
+  }
+
+  @Test
+  void aLargeFileIsStreamedThroughNeverHeldWhole() throws Exception {
+    start(1L << 30);
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    new java.security.DigestInputStream(new Generated(GENERATED_SIZE, new AtomicLong()), digest)
+        .transferTo(OutputStream.nullOutputStream());
+    Announced big = new Announced(GENERATED, "big.iso", GENERATED_SIZE,
+        HexFormat.of().formatHex(digest.digest()));
+    long now = clock.millis();
+    sites.storesA.envelopeIds().remember(HttpTransport.announcedScope(security, "PA"),
+        Contents.key(big), now + 60_000, now); // as A's transport does when it announces it
+
+    try (InputStream in = transportB.open(big)) {
+      byte[] buffer = new byte[64 * 1024];
+      assertEquals(buffer.length, in.readNBytes(buffer, 0, buffer.length));
+      assertTrue(generatedRead.get() < 16L << 20, "the server read " + generatedRead.get()
+          + " bytes ahead of a client that took 64 KB: it must stream, not buffer the file");
+      long total = buffer.length;
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+      }
+      assertEquals(GENERATED_SIZE, total, "all of it, and the SHA-256 matched at the end");
+    }
   }
 
   @Test
