@@ -35,7 +35,8 @@ import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 /**
  * The signed envelope both transports carry: one header line {@code BACKBONE-ENVELOPE/1 <keyId>
  * <signature>} and a JSON body. The signature is HMAC-SHA256 over the header's first two fields
- * and the body's exact bytes; the body names the kind ({@code messages} or {@code acks}), an
+ * and the body's exact bytes; the body names the kind ({@code messages}, {@code acks}, or
+ * {@code content}: a request for an attachment's bytes from an offset, with no messages), an
  * envelope id, the synchronization, the sending and receiving connectors and a timestamp. On
  * opening, the size is checked while reading, the signature before any parsing, and the shape
  * limits while parsing, which is {@link StrictJson} strict (a key given twice, text after the
