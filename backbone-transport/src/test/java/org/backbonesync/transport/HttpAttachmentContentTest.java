@@ -393,4 +393,35 @@ class HttpAttachmentContentTest {
     assertEquals(Map.of(EnvelopeRejectedException.Reason.BAD_SIGNATURE, 1L,
         EnvelopeRejectedException.Reason.MALFORMED, 1L), handlerA.rejected());
   }
+
+  @Test
+  void aReplayedRequestARangeOtherThanTheSignedOneAndAStrangerAreRefused() throws Exception {
+    start(1L << 30);
+    String pa1 = pairedIssue();
+    byte[] smoke = randomBytes(1000, 8);
+    Attachment file = pa.as("alice").upload(pa1, "smoke.bin", "application/octet-stream",
+        new ByteArrayInputStream(smoke));
+    runBoth(3);
+    Envelopes.Requested wanted = new Envelopes.Requested(file.id(), smoke.length,
+        sha256(smoke), 100);
+    String signed = "Backbone " + java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(Envelopes.sealContent(security, "PB", "PA", wanted));
+
+    HttpTransportHandler.ContentResponse ok = handlerA.content("GET", signed, "bytes=100-");
+    assertEquals(206, ok.status());
+    assertEquals("bytes 100-999/1000", ok.headers().get("Content-Range"));
+    try (InputStream body = ok.body()) {
+      assertArrayEquals(java.util.Arrays.copyOfRange(smoke, 100, 1000), body.readAllBytes());
+    }
+    assertEquals(409, handlerA.content("GET", signed, "bytes=100-").status(), "a replay");
+
+    String other = "Backbone " + java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(Envelopes.sealContent(security, "PB", "PA", wanted));
+    assertEquals(400, handlerA.content("GET", other, "bytes=0-").status(),
+        "a Range other than the signed offset");
+    String stranger = "Backbone " + java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(Envelopes.sealContent(security, "PX", "PA", wanted));
+    assertEquals(403, handlerA.content("GET", stranger, "bytes=100-").status());
+    assertEquals(405, handlerA.content("POST", other, null).status());
+  }
 }
