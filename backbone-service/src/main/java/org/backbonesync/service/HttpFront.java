@@ -3,6 +3,7 @@ package org.backbonesync.service;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -164,12 +165,35 @@ final class HttpFront {
       if (handler == null) {
         return;
       }
+      if (exchange.getRequestMethod().equals("GET")) {
+        content(exchange, handler.content("GET",
+            exchange.getRequestHeaders().getFirst("Authorization"),
+            exchange.getRequestHeaders().getFirst("Range")));
+        return;
+      }
       HttpTransportHandler.Response answer =
           handler.handle(exchange.getRequestMethod(), exchange.getRequestBody());
-      allowPostOn405(exchange, answer.status());
+      if (answer.status() == 405) {
+        exchange.getResponseHeaders().set("Allow", "GET, POST"); // GET: attachment content
+      }
       exchange.getResponseHeaders().set("Content-Type", answer.contentType());
       exchange.sendResponseHeaders(answer.status(), answer.body().length);
       exchange.getResponseBody().write(answer.body());
+    }
+  }
+
+  /**
+   * An attachment's content for the partner service (a GET on the transport route): streamed
+   * from the tracker as the handler gives it, never held whole.
+   */
+  private static void content(HttpExchange exchange, HttpTransportHandler.ContentResponse answer)
+      throws IOException {
+    answer.headers().forEach(exchange.getResponseHeaders()::set);
+    try (InputStream body = answer.body()) {
+      exchange.sendResponseHeaders(answer.status(), answer.length() == 0 ? -1 : answer.length());
+      if (answer.length() > 0) {
+        body.transferTo(exchange.getResponseBody());
+      }
     }
   }
 

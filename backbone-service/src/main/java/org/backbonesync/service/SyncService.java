@@ -30,6 +30,7 @@ import org.backbonesync.core.SyncListener;
 import org.backbonesync.jdbc.JdbcStores;
 import org.backbonesync.micrometer.MicrometerSyncListener;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.transport.EnvelopeSecurity;
 import org.backbonesync.transport.HttpTransport;
 import org.backbonesync.transport.HttpTransportHandler;
@@ -204,13 +205,15 @@ final class SyncService {
           .fieldMappingRegistry(registry)
           .pollInterval(sync.pollInterval())
           .listener(listeners.apply(c));
+      IssueTracker trackerA = null;
+      IssueTracker trackerB = null;
       if (sync.siteA() != null) {
-        builder.tracker(c.connectorA().key(),
-            sites.site(sync.siteA()).project(c.connectorA().projectKey()));
+        trackerA = sites.site(sync.siteA()).project(c.connectorA().projectKey());
+        builder.tracker(c.connectorA().key(), trackerA);
       }
       if (sync.siteB() != null) {
-        builder.tracker(c.connectorB().key(),
-            sites.site(sync.siteB()).project(c.connectorB().projectKey()));
+        trackerB = sites.site(sync.siteB()).project(c.connectorB().projectKey());
+        builder.tracker(c.connectorB().key(), trackerB);
       }
       ServiceConfig.Partner partner = sync.partner();
       EnvelopeSecurity security = null;
@@ -219,15 +222,17 @@ final class SyncService {
       if (partner != null) {
         security = EnvelopeSecurity.builder(c.id()).key(partner.keyId(), partner.secret())
             .build();
+        // announced attachments are remembered where this side's handler looks for them
         builder.transport(local, HttpTransport.builder(partner.url(), security, local, remote)
-            .build());
+            .attachmentIds(stores.envelopeIds()).build());
       }
       more.accept(builder);
       try {
         SyncEngine engine = builder.build();
         running.add(new Running(sync, engine, security == null ? null
             : new HttpTransportHandler(security, stores.envelopeIds())
-                .connector(local, remote, engine.receiver(local))));
+                .connector(local, remote, engine.receiver(local),
+                    sync.siteA() != null ? trackerA : trackerB)));
       } catch (ConfigurationException e) {
         for (ConfigurationProblem p : e.problems()) {
           problems.add(config.file() + ": " + sync.problemPath(p) + ": " + p.message());

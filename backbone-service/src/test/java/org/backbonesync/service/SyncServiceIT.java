@@ -407,6 +407,20 @@ class SyncServiceIT {
       b.await("bob's edit back on PA", WITHIN,
           () -> pa.value(pa1, "summary").asText().equals("Printer on fire, second floor"));
 
+      byte[] smoke = new byte[300_000];
+      new java.util.Random(1).nextBytes(smoke);
+      pa.as("alice").upload(pa1, "smoke.bin", "application/octet-stream",
+          new java.io.ByteArrayInputStream(smoke));
+      b.await("smoke.bin fetched by service B from service A", WITHIN,
+          () -> pb.attachments(pb1).size() == 1);
+      try (java.io.InputStream in = pb.download(pb.attachments(pb1).get(0).id())) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(smoke, in.readAllBytes());
+      }
+      HttpResponse<String> unsignedGet = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + portA + "/transport/pa-pb")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, unsignedGet.statusCode(), unsignedGet.body());
+
       HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(
           "http://127.0.0.1:" + portA + "/transport/pa-pb")).POST(
           HttpRequest.BodyPublishers.ofString("{\"envelopeId\":\"x\"}")).build(),
@@ -450,7 +464,9 @@ class SyncServiceIT {
               "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
               "fieldMappings": [
                 {"id": "summary", "type": "passthrough", "direction": "BOTH",
-                 "fieldA": "summary", "fieldB": "summary"}
+                 "fieldA": "summary", "fieldB": "summary"},
+                {"id": "files", "type": "attachments", "direction": "BOTH",
+                 "fieldA": "attachment", "fieldB": "attachment"}
               ]
             }
           }],

@@ -35,6 +35,8 @@ class HttpTransportServletTest {
       .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
       .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
       .fieldMapping(FieldMapping.passthrough("summary", "summary", Direction.BOTH))
+      .fieldMapping(FieldMapping.of("files", "attachments", Direction.BOTH, "attachment",
+          "attachment", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()))
       .build();
   private final InMemoryIssueTracker pa = InMemoryIssueTracker.builder("PA").clock(clock)
       .syncUser("sync-a").users("alice").build();
@@ -61,14 +63,14 @@ class HttpTransportServletTest {
         .start();
     engineA = SyncEngine.builder().configuration(configuration).tracker("PA", pa)
         .transport("PA", HttpTransport.builder(siteB.uri("/backbone/transport"), security,
-            "PA", "PB").build())
+            "PA", "PB").attachmentIds(storesA.envelopeIds()).build())
         .stores(storesA).clock(clock).build();
     engineB = SyncEngine.builder().configuration(configuration).tracker("PB", pb)
         .transport("PB", HttpTransport.builder(siteA.uri("/backbone/transport"), security,
-            "PB", "PA").build())
+            "PB", "PA").attachmentIds(storesB.envelopeIds()).build())
         .stores(storesB).clock(clock).build();
-    handlerA.connector("PA", "PB", engineA.receiver("PA"));
-    handlerB.connector("PB", "PA", engineB.receiver("PB"));
+    handlerA.connector("PA", "PB", engineA.receiver("PA"), pa);
+    handlerB.connector("PB", "PA", engineB.receiver("PB"), pb);
   }
 
   @AfterEach
@@ -101,7 +103,24 @@ class HttpTransportServletTest {
   }
 
   @Test
-  void anUnsignedPostIsRefusedWithItsReasonAndAGetWith405() throws Exception {
+  void aFileAttachedOnOneSiteIsStreamedToTheOtherThroughTheServlet() throws Exception {
+    pa.as("alice").create("Printer on fire");
+    runBoth(3);
+    byte[] smoke = new byte[200_000];
+    new java.util.Random(1).nextBytes(smoke);
+    pa.as("alice").upload("PA-1", "smoke.bin", "application/octet-stream",
+        new java.io.ByteArrayInputStream(smoke));
+    runBoth(3);
+
+    assertEquals(1, pb.attachments("PB-1").size());
+    try (java.io.InputStream in = pb.download(pb.attachments("PB-1").get(0).id())) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(smoke, in.readAllBytes());
+    }
+    assertTrue(handlerA.rejected().isEmpty(), handlerA.rejected().toString());
+  }
+
+  @Test
+  void anUnsignedPostOrGetIsRefusedWithItsReasonAndAPutWith405() throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     HttpResponse<String> forged = client.send(HttpRequest.newBuilder(
             siteB.uri("/backbone/transport"))
@@ -110,13 +129,18 @@ class HttpTransportServletTest {
     HttpResponse<String> get = client.send(HttpRequest.newBuilder(
             siteB.uri("/backbone/transport")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> put = client.send(HttpRequest.newBuilder(
+            siteB.uri("/backbone/transport")).PUT(HttpRequest.BodyPublishers.ofString("x"))
+            .build(), HttpResponse.BodyHandlers.ofString());
 
     assertEquals(400, forged.statusCode(), forged.body());
     assertTrue(forged.body().contains("no envelope header line"), forged.body());
-    assertEquals(1, handlerB.rejected().values().stream().mapToLong(Long::longValue).sum(),
+    assertEquals(401, get.statusCode(), "a GET is a content request, and this one is unsigned");
+    assertTrue(get.body().contains("no signed content request"), get.body());
+    assertEquals(2, handlerB.rejected().values().stream().mapToLong(Long::longValue).sum(),
         handlerB.rejected().toString());
-    assertEquals(405, get.statusCode());
-    assertEquals("POST", get.headers().firstValue("Allow").orElseThrow());
+    assertEquals(405, put.statusCode());
+    assertEquals("GET, POST", put.headers().firstValue("Allow").orElseThrow());
     assertEquals(0, storesB.messages().incomingCount("PB"));
   }
 

@@ -35,7 +35,8 @@ import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 /**
  * The signed envelope both transports carry: one header line {@code BACKBONE-ENVELOPE/1 <keyId>
  * <signature>} and a JSON body. The signature is HMAC-SHA256 over the header's first two fields
- * and the body's exact bytes; the body names the kind ({@code messages} or {@code acks}), an
+ * and the body's exact bytes; the body names the kind ({@code messages}, {@code acks}, or
+ * {@code content}: a request for an attachment's bytes from an offset, with no messages), an
  * envelope id, the synchronization, the sending and receiving connectors and a timestamp. On
  * opening, the size is checked while reading, the signature before any parsing, and the shape
  * limits while parsing, which is {@link StrictJson} strict (a key given twice, text after the
@@ -46,22 +47,33 @@ final class Envelopes {
   static final String MAGIC = "BACKBONE-ENVELOPE/1";
   static final String MESSAGES = "messages";
   static final String ACKS = "acks";
+  /** A request for an attachment's content (the HTTP transport's GET), with no messages. */
+  static final String CONTENT = "content";
   /** The longest header line read; the file-drop size check allows for it. */
   static final int MAX_HEADER = 256;
   /** An envelope id: as it is remembered by {@link EnvelopeIdStore}. */
   private static final Pattern ENVELOPE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,"
       + EnvelopeIdStore.MAX_ID_LENGTH + "}");
   private static final Set<String> PROPERTIES = Set.of("format", "version", "kind", "envelopeId",
-      "synchronizationId", "from", "to", "timestamp", "messages", "acked");
+      "synchronizationId", "from", "to", "timestamp", "messages", "acked", "attachment");
+  private static final Set<String> ATTACHMENT_PROPERTIES = Set.of("id", "size", "sha256",
+      "offset");
   private static final MessageCodec CODEC = new MessageCodec();
   /** Writes envelopes (reading has its own, tighter bounds); the project's one Jackson setup. */
   private static final ObjectMapper PLAIN = StrictJson.mapper();
 
   private Envelopes() {}
 
-  /** An envelope that passed every check. */
+  /**
+   * An envelope that passed every check.
+   *
+   * @param attachment what a {@code content} envelope asks for; null in the other kinds
+   */
   record Opened(String kind, String envelopeId, String from, String to, long timestamp,
-      List<SyncMessage> messages, List<String> acked) {}
+      List<SyncMessage> messages, List<String> acked, Requested attachment) {}
+
+  /** The attachment a content request asks for, from a byte offset on. */
+  record Requested(String id, long size, String sha256, long offset) {}
 
   /**
    * Messages split into envelopes that the partner accepts: each at most {@code maxMessages}
@@ -76,7 +88,7 @@ final class Envelopes {
       List<SyncMessage> messages, int maxMessages) {
     long limit = security.maxEnvelopeBytes();
     // the body of an envelope with no message; each message adds its bytes and a comma
-    long empty = body(security, MESSAGES, from, to, List.of(), List.of()).length;
+    long empty = body(security, MESSAGES, from, to, List.of(), List.of(), null).length;
     List<List<SyncMessage>> batches = new ArrayList<>();
     List<List<byte[]>> encoded = new ArrayList<>();
     Map<SyncMessage, Long> tooLarge = new LinkedHashMap<>();
@@ -120,7 +132,16 @@ final class Envelopes {
   /** Seals messages (as the codec encodes them) or acknowledged message ids. */
   static byte[] seal(EnvelopeSecurity security, String kind, String from, String to,
       List<byte[]> messages, List<String> acked) {
-    byte[] bytes = body(security, kind, from, to, messages, acked);
+    return sign(security, body(security, kind, from, to, messages, acked, null));
+  }
+
+  /** Seals a request for an attachment's content from a byte offset on. */
+  static byte[] sealContent(EnvelopeSecurity security, String from, String to,
+      Requested attachment) {
+    return sign(security, body(security, CONTENT, from, to, List.of(), List.of(), attachment));
+  }
+
+  private static byte[] sign(EnvelopeSecurity security, byte[] bytes) {
     String keyId = security.signingKeyId();
     String signature = Base64.getUrlEncoder().withoutPadding()
         .encodeToString(mac(security.secret(keyId), keyId, bytes));
@@ -133,7 +154,7 @@ final class Envelopes {
   }
 
   private static byte[] body(EnvelopeSecurity security, String kind, String from, String to,
-      List<byte[]> messages, List<String> acked) {
+      List<byte[]> messages, List<String> acked, Requested attachment) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     try (JsonGenerator g = PLAIN.getFactory().createGenerator(body)) {
       g.writeStartObject();
@@ -145,7 +166,14 @@ final class Envelopes {
       g.writeStringField("from", from);
       g.writeStringField("to", to);
       g.writeNumberField("timestamp", security.clock().millis());
-      if (kind.equals(MESSAGES)) {
+      if (kind.equals(CONTENT)) {
+        g.writeObjectFieldStart("attachment");
+        g.writeStringField("id", attachment.id());
+        g.writeNumberField("size", attachment.size());
+        g.writeStringField("sha256", attachment.sha256());
+        g.writeNumberField("offset", attachment.offset());
+        g.writeEndObject();
+      } else if (kind.equals(MESSAGES)) {
         g.writeArrayFieldStart("messages");
         for (byte[] m : messages) {
           g.writeRawValue(new String(m, StandardCharsets.UTF_8));
@@ -268,7 +296,7 @@ final class Envelopes {
     String from = text(root, "from");
     String to = text(root, "to");
     String id = text(root, "envelopeId");
-    if (!(kind.equals(MESSAGES) || kind.equals(ACKS)) || from.isEmpty() || to.isEmpty()
+    if (!(kind.equals(MESSAGES) || kind.equals(ACKS) || kind.equals(CONTENT)) || from.isEmpty() || to.isEmpty()
         || id.isEmpty() || !root.path("timestamp").isIntegralNumber()
         || !root.path("timestamp").canConvertToLong()) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "kind, envelopeId, from, to or"
@@ -288,6 +316,13 @@ final class Envelopes {
               .toSeconds() + " s " + (ahead > 0 ? "ahead of" : "before") + " this side's clock;"
           + " accepted from " + maxAge.toSeconds() + " s before to "
           + security.window().toSeconds() + " s ahead");
+    }
+    if (kind.equals(CONTENT)) {
+      return new Opened(kind, id, from, to, timestamp, List.of(), List.of(), requested(root));
+    }
+    if (root.has("attachment")) {
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "an envelope of " + kind
+          + " with an attachment");
     }
     List<SyncMessage> messages = new ArrayList<>();
     List<String> acked = new ArrayList<>();
@@ -328,7 +363,42 @@ final class Envelopes {
       }
       messages.add(m);
     }
-    return new Opened(kind, id, from, to, timestamp, messages, acked);
+    return new Opened(kind, id, from, to, timestamp, messages, acked, null);
+  }
+
+  /** The attachment of a content request, checked: a known shape, sizes in range. */
+  private static Requested requested(JsonNode root) {
+    if (root.has("messages") || root.has("acked")) {
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "a content request with messages");
+    }
+    JsonNode a = root.path("attachment");
+    if (!a.isObject()) {
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "no attachment object");
+    }
+    for (Iterator<String> names = a.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!ATTACHMENT_PROPERTIES.contains(name)) {
+        throw new EnvelopeRejectedException(Reason.MALFORMED, "unknown attachment property \""
+            + printable(name) + "\"");
+      }
+    }
+    String id = text(a, "id");
+    String sha = text(a, "sha256");
+    if (id.isEmpty() || id.length() > Contents.MAX_ID_LENGTH
+        || !Contents.SHA256.matcher(sha).matches()
+        || !a.path("size").canConvertToLong() || !a.path("size").isIntegralNumber()
+        || !a.path("offset").canConvertToLong() || !a.path("offset").isIntegralNumber()) {
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "attachment id (1 to "
+          + Contents.MAX_ID_LENGTH + " characters), size, sha256 (64 hex digits) or offset"
+          + " missing or not of their type");
+    }
+    long size = a.get("size").asLong();
+    long offset = a.get("offset").asLong();
+    if (size < 0 || offset < 0 || offset > size) {
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "attachment size " + size
+          + " and offset " + offset + " are out of range");
+    }
+    return new Requested(id, size, sha, offset);
   }
 
   /** A property's text, or "" when it is missing or not text. */

@@ -30,6 +30,9 @@ import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.EnvelopeIdStore;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.transport.AttachmentContent;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.spi.transport.MessageTransport;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
@@ -61,13 +64,26 @@ import org.slf4j.LoggerFactory;
  * into {@code rejected/} in the incoming folder with a {@code .reason} file beside it (written
  * under a new name and renamed over whatever has that name) and never applied; a file that does
  * not verify yet but was modified less than {@code settleTime} ago is left for the next call, as
- * it may still be arriving. Thread-safe.
+ * it may still be arriving.
+ *
+ * <p>Attachments: with {@link Builder#attachments}, the files that an envelope's messages
+ * announce travel beside it, in a folder {@code <envelope>.att/} holding one file per attachment,
+ * named by the SHA-256 of its id, size and hash (64 hex digits, whatever the id holds), written
+ * under a temporary name and renamed before the envelope itself is written; the file transfer
+ * must move that folder before the envelope. A file the tracker no longer has is written as an
+ * empty {@code <name>.gone}. When the envelope is taken, its folder's files move into {@code
+ * content/} in the incoming folder (anything else in it is dropped), where {@link #open} reads
+ * them, checked against their announcement, until {@code maxTransferTime} after they arrived.
+ * Thread-safe.
  */
-public final class FileDropTransport implements MessageTransport {
+public final class FileDropTransport implements MessageTransport, AttachmentContent {
   private static final Logger LOG = LoggerFactory.getLogger(FileDropTransport.class);
   private final Path outgoing;
   private final Path incoming;
   private final Path rejected;
+  private final Path content;
+  private final IssueTracker tracker;
+  private final long maxAttachmentBytes;
   private final EnvelopeSecurity security;
   private final EnvelopeIdStore envelopeIds;
   private final String scope;
@@ -88,6 +104,9 @@ public final class FileDropTransport implements MessageTransport {
     this.outgoing = b.outgoing;
     this.incoming = b.incoming;
     this.rejected = b.incoming.resolve("rejected");
+    this.content = b.incoming.resolve("content");
+    this.tracker = b.tracker;
+    this.maxAttachmentBytes = b.maxAttachmentBytes;
     this.security = b.security;
     this.envelopeIds = b.envelopeIds;
     this.local = b.local;
@@ -164,7 +183,9 @@ public final class FileDropTransport implements MessageTransport {
       }
     });
     for (int i = 0; i < split.batches().size(); i++) {
-      write("msg-", Envelopes.seal(security, Envelopes.MESSAGES, local, partner,
+      String name = name("msg-");
+      writeAttachments(name, Contents.announcedIn(split.batches().get(i)));
+      write(name, Envelopes.seal(security, Envelopes.MESSAGES, local, partner,
           split.encoded().get(i), List.of()));
       for (SyncMessage m : split.batches().get(i)) {
         writtenAt.put(m.messageId(), now);
@@ -198,12 +219,13 @@ public final class FileDropTransport implements MessageTransport {
    * @return the number of messages stored
    * @throws RetriableException when the receiver fails; the envelope's file stays whole for the
    *     next call, and the files before it are done
-   * @throws SyncException when {@code rejected/} in the incoming folder is not a folder (a
-   *     link planted there); nothing is moved or written then
+   * @throws SyncException when {@code rejected/} or {@code content/} in the incoming folder is
+   *     not a folder (a link planted there); nothing is moved or written then
    */
   public synchronized int receive(MessageReceiver receiver) {
     checkRejectedFolder();
     forgetExpiredIds();
+    forgetExpiredContent();
     int stored = 0;
     for (Path file : files("msg-")) {
       Envelopes.Opened e = openOrReject(file);
@@ -227,10 +249,11 @@ public final class FileDropTransport implements MessageTransport {
         throw new RetriableException(local + ": the messages of " + file.getFileName()
             + " could not be stored; the file stays for the next receive: " + failed, failed);
       }
-      write("ack-", Envelopes.seal(security, Envelopes.ACKS, local, partner, List.of(),
+      write(name("ack-"), Envelopes.seal(security, Envelopes.ACKS, local, partner, List.of(),
           List.copyOf(ids)));
       // only now: a receiver that failed above leaves the envelope to be taken again
       envelopeIds.remember(scope, e.envelopeId(), expiry(e), clock.millis());
+      takeAttachments(incoming.resolve(file.getFileName() + ".att"));
       delete(file);
       stored += ids.size();
     }
@@ -324,10 +347,14 @@ public final class FileDropTransport implements MessageTransport {
    * would make every refusal write where it points.
    */
   private void checkRejectedFolder() {
-    if (!Files.isDirectory(rejected, LinkOption.NOFOLLOW_LINKS)) {
-      throw new SyncException(local + ": " + rejected + " is not a folder (a symbolic link or a"
-          + " file is there); refused files would be moved through it, so nothing is read until"
-          + " it is removed", null);
+    for (Path own : List.of(rejected, content)) {
+      // content/ is made when the first attachment arrives
+      if (!Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS)
+          && (own == rejected || Files.exists(own, LinkOption.NOFOLLOW_LINKS))) {
+        throw new SyncException(local + ": " + own + " is not a folder (a symbolic link or a"
+            + " file is there); files would be moved through it, so nothing is read until it is"
+            + " removed", null);
+      }
     }
   }
 
@@ -339,6 +366,10 @@ public final class FileDropTransport implements MessageTransport {
   private void reject(Path file, EnvelopeRejectedException e) {
     rejections.count(LOG, local + " " + shown(file), e);
     Path name = file.getFileName();
+    Path att = file.resolveSibling(name + ".att");
+    if (Files.isDirectory(att, LinkOption.NOFOLLOW_LINKS)) {
+      deleteTree(att); // the files of a refused envelope are never taken
+    }
     try {
       Files.move(file, rejected.resolve(name), StandardCopyOption.ATOMIC_MOVE);
       Path tmp = rejected.resolve(".tmp-" + UUID.randomUUID() + ".reason");
@@ -362,10 +393,185 @@ public final class FileDropTransport implements MessageTransport {
     }
   }
 
+  private String name(String prefix) {
+    return prefix + String.format("%013d", clock.millis()) + "-" + UUID.randomUUID() + ".env";
+  }
+
+  /**
+   * Writes the files the envelope {@code name} announces into {@code <name>.att/}: each
+   * streamed from the tracker into a folder under a temporary name, forced, and the folder
+   * renamed, so the folder is whole under its final name before the envelope is written.
+   */
+  private void writeAttachments(String name, List<Announced> announced) {
+    if (announced.isEmpty()) {
+      return;
+    }
+    if (tracker == null) {
+      LOG.warn("{}: messages announce attachments but no attachments(tracker) is set, so their"
+          + " files are not written beside the envelope", local);
+      return;
+    }
+    Path tmp = outgoing.resolve(".tmp-" + name + ".att");
+    try {
+      Files.createDirectory(tmp);
+      for (Announced a : announced) {
+        if (a.size() > maxAttachmentBytes) {
+          continue; // the partner refuses it by its announced size, unread
+        }
+        Path file = tmp.resolve(Contents.key(a));
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+          continue; // announced twice in one envelope
+        }
+        InputStream in;
+        try {
+          in = tracker.download(a.attachmentId());
+        } catch (TrackerException gone) {
+          Files.createFile(tmp.resolve(Contents.key(a) + ".gone"));
+          continue;
+        }
+        try (in; FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+          in.transferTo(java.nio.channels.Channels.newOutputStream(ch));
+          ch.force(true);
+        }
+      }
+      moveAtomically(tmp, outgoing.resolve(name + ".att"));
+    } catch (IOException | RuntimeException e) {
+      deleteTree(tmp);
+      throw new RetriableException(local + ": the attachments of an envelope cannot be written"
+          + " to " + outgoing + "; nothing is written: " + e, e);
+    }
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
+  /** Deletes a folder this side made, and its files; never through a link. */
+  private static void deleteTree(Path dir) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException ignored) {
+      // a temporary folder left behind is overwritten by no one: its name is unique
+    }
+  }
+
+  /**
+   * Moves the files of an envelope's {@code .att/} folder into {@code content/}, and deletes the
+   * folder. Only regular files named as this transport names them are taken (not through a
+   * link); anything else is dropped.
+   */
+  private void takeAttachments(Path att) {
+    if (!Files.isDirectory(att, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isSymbolicLink(att)) {
+        delete(att);
+      }
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(att)) {
+      if (!Files.exists(content, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(content);
+      }
+      for (Path f : files) {
+        String n = f.getFileName().toString();
+        boolean ours = n.matches("[0-9a-f]{64}(\\.gone)?");
+        if (ours && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+          Path target = content.resolve(n);
+          Files.move(f, target, StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+          Files.setLastModifiedTime(target,
+              java.nio.file.attribute.FileTime.fromMillis(clock.millis()));
+        } else {
+          LOG.warn("{}: dropped {} in an attachment folder: not a file this transport writes",
+              local, shown(f));
+          if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+            deleteTree(f);
+          } else {
+            Files.deleteIfExists(f);
+          }
+        }
+      }
+      Files.deleteIfExists(att);
+    } catch (IOException e) {
+      throw new RetriableException(local + ": the attachments of " + shown(att) + " cannot be"
+          + " taken; the envelope stays for the next receive: " + e, e);
+    }
+  }
+
+  /** Deletes attachment files that arrived longer than {@code maxTransferTime} ago. */
+  private void forgetExpiredContent() {
+    long oldest = clock.millis() - maxTransferTime.toMillis();
+    if (!Files.isDirectory(content, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(content)) {
+      for (Path f : files) {
+        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class,
+            LinkOption.NOFOLLOW_LINKS);
+        if (a.lastModifiedTime().toMillis() < oldest && !a.isDirectory()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("{}: cannot clean {}: {}", local, content, e.toString());
+    }
+  }
+
+  /**
+   * Opens an attachment the partner announced, from {@code content/}: checked against its
+   * announced size now and its SHA-256 when read to its end.
+   *
+   * @throws ContentRefusedException when it is larger than {@code maxAttachmentBytes}, not a
+   *     regular file, or not of the announced size
+   * @throws TrackerException when the partner no longer had it when it wrote the envelope
+   * @throws RetriableException when it has not arrived (yet)
+   */
+  @Override
+  public InputStream open(Announced attachment) {
+    Contents.checkSize(attachment, maxAttachmentBytes);
+    String key = Contents.key(attachment);
+    if (Files.exists(content.resolve(key + ".gone"), LinkOption.NOFOLLOW_LINKS)) {
+      throw new TrackerException("attachment " + Envelopes.printable(attachment.attachmentId())
+          + " of " + partner + " was gone when its envelope was written", null, Map.of());
+    }
+    Path file = content.resolve(key);
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new RetriableException(local + ": attachment "
+          + Envelopes.printable(attachment.attachmentId()) + " of " + partner + " has not"
+          + " arrived in " + content + " (yet)", e);
+    }
+    if (!a.isRegularFile()) {
+      throw new ContentRefusedException(ContentRefusedException.Reason.NOT_A_FILE,
+          "attachmentId", attachment.attachmentId(), "its file in " + content
+              + " is not a regular file; it is not opened");
+    }
+    if (a.size() != attachment.size()) {
+      throw new ContentRefusedException(ContentRefusedException.Reason.SIZE_MISMATCH, "size",
+          Long.toString(a.size()), "the file of attachment "
+              + Envelopes.printable(attachment.attachmentId()) + " has not the "
+              + attachment.size() + " bytes announced");
+    }
+    try {
+      return new Contents.Checked(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
+          attachment);
+    } catch (IOException e) {
+      throw new RetriableException(local + ": cannot read attachment "
+          + Envelopes.printable(attachment.attachmentId()) + ": " + e, e);
+    }
+  }
+
   /** Writes a file atomically: a temporary name, forced to disk, renamed, the folder forced. */
-  private void write(String prefix, byte[] bytes) {
-    String name = prefix + String.format("%013d", clock.millis()) + "-" + UUID.randomUUID()
-        + ".env";
+  private void write(String name, byte[] bytes) {
     Path tmp = outgoing.resolve(".tmp-" + name);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
@@ -408,6 +614,8 @@ public final class FileDropTransport implements MessageTransport {
     private Duration resendAfter = Duration.ofMinutes(30);
     private Duration settleTime = Duration.ofMinutes(1);
     private Duration maxTransferTime = Duration.ofDays(7);
+    private IssueTracker tracker;
+    private long maxAttachmentBytes = 1L << 30;
 
     private Builder(Path outgoing, Path incoming, EnvelopeSecurity security, String local,
         String partner) {
@@ -450,6 +658,29 @@ public final class FileDropTransport implements MessageTransport {
      */
     public Builder maxTransferTime(Duration value) {
       this.maxTransferTime = positive("maxTransferTime", value);
+      return this;
+    }
+
+    /**
+     * The local connector's tracker, read for the attachments this side's messages announce,
+     * whose files are written beside the envelope. Needed when the synchronization syncs
+     * attachments.
+     */
+    public Builder attachments(IssueTracker localTracker) {
+      this.tracker = Objects.requireNonNull(localTracker, "localTracker");
+      return this;
+    }
+
+    /**
+     * The largest attachment carried, in bytes, both ways: a larger one is not written, and one
+     * announced larger is refused before its file is read. Default 1 GiB.
+     */
+    public Builder maxAttachmentBytes(long value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("maxAttachmentBytes must not be negative, was "
+            + value);
+      }
+      this.maxAttachmentBytes = value;
       return this;
     }
 

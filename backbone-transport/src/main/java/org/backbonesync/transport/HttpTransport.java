@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.EnvelopeIdStore;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.transport.AttachmentContent;
 import org.backbonesync.spi.transport.MessageTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +35,17 @@ import org.slf4j.LoggerFactory;
  * says which and why.
  * A message not acknowledged stays in the engine's outbox and is sent again (after the engine's
  * backoff when the partner cannot be reached), so a partner that is down for a while only delays
- * the sync, and a crash never loses or reorders a message. Thread-safe.
+ * the sync, and a crash never loses or reorders a message.
+ *
+ * <p>Attachments: before it sends a message whose {@code add} operations announce files, the
+ * transport remembers them ({@link Builder#attachmentIds}) for this side's handler, which serves
+ * their content to the partner and nothing else. As an {@link AttachmentContent} it fetches the
+ * files the partner announces from the partner's handler: a GET on the same endpoint, signed
+ * like an envelope, streamed, at most {@code maxAttachmentBytes} (an announcement over it is
+ * refused before any request), checked against the announced size and SHA-256, and resumed
+ * with an HTTP {@code Range} from the byte reached when the connection breaks. Thread-safe.
  */
-public final class HttpTransport implements MessageTransport {
+public final class HttpTransport implements MessageTransport, AttachmentContent {
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
   private final URI endpoint;
   private final EnvelopeSecurity security;
@@ -42,6 +54,10 @@ public final class HttpTransport implements MessageTransport {
   private final HttpClient client;
   private final Duration timeout;
   private final int maxBatchMessages;
+  private final EnvelopeIdStore attachmentIds;
+  private final Duration contentRetention;
+  private final long maxAttachmentBytes;
+  private final int resumeAttempts;
   private final MessageCodec codec = new MessageCodec();
   private final Map<String, String> undeliverable = new ConcurrentHashMap<>();
 
@@ -54,6 +70,10 @@ public final class HttpTransport implements MessageTransport {
         : HttpClient.newBuilder().connectTimeout(b.timeout).build();
     this.timeout = b.timeout;
     this.maxBatchMessages = b.maxBatchMessages;
+    this.attachmentIds = b.attachmentIds;
+    this.contentRetention = b.contentRetention;
+    this.maxAttachmentBytes = b.maxAttachmentBytes;
+    this.resumeAttempts = b.resumeAttempts;
   }
 
   /**
@@ -87,6 +107,7 @@ public final class HttpTransport implements MessageTransport {
    */
   @Override
   public Set<String> send(List<SyncMessage> messages) {
+    announce(messages);
     Envelopes.Split split = Envelopes.split(security, from, to, messages, maxBatchMessages);
     split.tooLarge().forEach((m, bytes) ->
         markUndeliverable(m, Envelopes.tooLargeReason(m, bytes, security)));
@@ -105,6 +126,183 @@ public final class HttpTransport implements MessageTransport {
       throw failure;
     }
     return acked;
+  }
+
+  /**
+   * Remembers the attachments the messages announce, before the partner can ask for them: this
+   * side's handler serves only those.
+   */
+  private void announce(List<SyncMessage> messages) {
+    List<Announced> announced = Contents.announcedIn(messages);
+    if (announced.isEmpty()) {
+      return;
+    }
+    if (attachmentIds == null) {
+      LOG.warn("{} -> {}: messages announce attachments but no attachmentIds store is set, so"
+          + " this side's handler will refuse to serve them", from, to);
+      return;
+    }
+    long now = security.clock().millis();
+    for (Announced a : announced) {
+      attachmentIds.remember(announcedScope(security, from), Contents.key(a),
+          now + contentRetention.toMillis(), now);
+    }
+  }
+
+  /** Where a connector's announced attachments are remembered. */
+  static String announcedScope(EnvelopeSecurity security, String connector) {
+    return security.synchronizationId() + "/" + connector + "/attachments";
+  }
+
+  /**
+   * Opens an attachment the partner announced, from the partner's handler; see the class
+   * comment. The first request is made here; a connection that breaks later is resumed inside
+   * the stream's reads, at most {@code resumeAttempts} times in a row without progress.
+   *
+   * @throws ContentRefusedException when it is larger than {@code maxAttachmentBytes} (before
+   *     any request) or the partner refuses the request (401, 403, 404)
+   * @throws TrackerException when the partner's file is gone (410)
+   * @throws RetriableException when the partner cannot be reached or answers otherwise
+   */
+  @Override
+  public InputStream open(Announced attachment) {
+    Contents.checkSize(attachment, maxAttachmentBytes);
+    Resuming stream = new Resuming(attachment);
+    try {
+      stream.connect();
+    } catch (IOException e) {
+      throw new RetriableException("attachment " + Envelopes.printable(attachment.attachmentId())
+          + " of " + to + " cannot be fetched from " + endpoint + ": " + e, e);
+    }
+    return new Contents.Checked(stream, attachment);
+  }
+
+  /**
+   * The partner's content from a byte offset on, asked for again from the offset reached when
+   * the connection breaks or ends early. Gives at most the announced size.
+   */
+  private final class Resuming extends InputStream {
+    private final Announced announced;
+    private InputStream current;
+    private long offset;
+    private int failures;
+
+    Resuming(Announced announced) {
+      this.announced = announced;
+    }
+
+    /** Asks for the content from {@code offset} on. */
+    void connect() throws IOException {
+      byte[] envelope = Envelopes.sealContent(security, from, to, new Envelopes.Requested(
+          announced.attachmentId(), announced.size(), announced.sha256(), offset));
+      HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(timeout)
+          .header("Authorization", HttpTransportHandler.SCHEME + " "
+              + Base64.getUrlEncoder().withoutPadding().encodeToString(envelope)).GET();
+      if (offset > 0) {
+        request.header("Range", "bytes=" + offset + "-");
+      }
+      HttpResponse<InputStream> response;
+      try {
+        response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted fetching from " + to, e);
+      }
+      int status = response.statusCode();
+      if (status == 200 && offset == 0 || status == 206 && offset > 0) {
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (length > announced.size() - offset) {
+          response.body().close();
+          throw new ContentRefusedException(ContentRefusedException.Reason.SIZE_MISMATCH,
+              "Content-Length", Long.toString(length), "the partner sends more than the "
+                  + (announced.size() - offset) + " bytes left of attachment "
+                  + Envelopes.printable(announced.attachmentId()));
+        }
+        String range = response.headers().firstValue("Content-Range").orElse("");
+        if (offset > 0 && !range.startsWith("bytes " + offset + "-")) {
+          response.body().close();
+          throw new IOException("the partner resumed at \"" + Envelopes.printable(range)
+              + "\", not at byte " + offset);
+        }
+        current = response.body();
+        return;
+      }
+      String reason;
+      try (InputStream body = response.body()) {
+        reason = Envelopes.printable(new String(body.readNBytes(1024), StandardCharsets.UTF_8),
+            300);
+      }
+      String which = "attachment " + Envelopes.printable(announced.attachmentId()) + " of " + to;
+      switch (status) {
+        case 410 -> throw new TrackerException(which + " is gone: " + reason, null, Map.of());
+        case 401, 403, 404 -> throw new ContentRefusedException(status == 404
+            ? ContentRefusedException.Reason.NOT_ANNOUNCED
+            : ContentRefusedException.Reason.REFUSED_BY_PARTNER, "attachmentId",
+            announced.attachmentId(), which + " is refused by the partner (" + status + "): "
+                + reason);
+        default -> throw new IOException(which + ": the partner answered " + status + ": "
+            + reason);
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (true) {
+        if (offset >= announced.size()) {
+          return -1; // the rest, if any, is not read: more than announced is never taken
+        }
+        try {
+          if (current == null) {
+            connect();
+          }
+          int n = current.read(b, off, (int) Math.min(len, announced.size() - offset));
+          if (n > 0) {
+            offset += n;
+            failures = 0;
+            return n;
+          }
+          if (n < 0) {
+            throw new IOException("the connection ended at byte " + offset + " of "
+                + announced.size());
+          }
+        } catch (IOException e) {
+          closeCurrent();
+          if (++failures > resumeAttempts) {
+            throw new IOException("attachment " + Envelopes.printable(announced.attachmentId())
+                + " of " + to + ": gave up at byte " + offset + " after " + failures
+                + " broken connections in a row: " + e.getMessage(), e);
+          }
+          LOG.debug("{} <- {}: attachment fetch broke at byte {}; resuming: {}", from, to,
+              offset, e.toString());
+        }
+      }
+    }
+
+    private void closeCurrent() {
+      if (current != null) {
+        try {
+          current.close();
+        } catch (IOException ignored) {
+          // broken already
+        }
+        current = null;
+      }
+    }
+
+    @Override
+    public void close() {
+      closeCurrent();
+    }
   }
 
   private void markUndeliverable(SyncMessage m, String reason) {
@@ -207,6 +405,10 @@ public final class HttpTransport implements MessageTransport {
     private HttpClient client;
     private Duration timeout = Duration.ofSeconds(30);
     private int maxBatchMessages = 100;
+    private EnvelopeIdStore attachmentIds;
+    private Duration contentRetention = Duration.ofDays(30);
+    private long maxAttachmentBytes = 1L << 30;
+    private int resumeAttempts = 5;
 
     private Builder(URI endpoint, EnvelopeSecurity security, String from, String to) {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -233,6 +435,54 @@ public final class HttpTransport implements MessageTransport {
         throw new IllegalArgumentException("maxBatchMessages must be positive, was " + value);
       }
       this.maxBatchMessages = value;
+      return this;
+    }
+
+    /**
+     * Where the attachments this side's messages announce are remembered, for this side's
+     * {@link HttpTransportHandler} (given the same store) to serve them, and only them, to the
+     * partner: e.g. {@code stores.envelopeIds()} of the engine's stores, durable so that they
+     * are served after a restart too. Needed when the synchronization syncs attachments.
+     */
+    public Builder attachmentIds(EnvelopeIdStore value) {
+      this.attachmentIds = Objects.requireNonNull(value, "attachmentIds");
+      return this;
+    }
+
+    /**
+     * How long after announcing an attachment the partner may fetch it: as long as the partner
+     * may be down or its message wait. Default 30 days.
+     */
+    public Builder contentRetention(Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("contentRetention must be positive, was " + value);
+      }
+      this.contentRetention = value;
+      return this;
+    }
+
+    /**
+     * The largest attachment fetched from the partner, in bytes; a larger announcement is
+     * refused before any request. Default 1 GiB.
+     */
+    public Builder maxAttachmentBytes(long value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("maxAttachmentBytes must not be negative, was "
+            + value);
+      }
+      this.maxAttachmentBytes = value;
+      return this;
+    }
+
+    /**
+     * How many times in a row a fetch whose connection breaks is resumed without getting a byte
+     * further. Default 5.
+     */
+    public Builder resumeAttempts(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("resumeAttempts must not be negative, was " + value);
+      }
+      this.resumeAttempts = value;
       return this;
     }
 

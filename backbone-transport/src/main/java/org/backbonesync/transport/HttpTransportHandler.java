@@ -1,9 +1,12 @@
 package org.backbonesync.transport;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.EnvelopeIdStore;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.transport.AttachmentContent.Announced;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 import org.slf4j.Logger;
@@ -26,7 +32,15 @@ import org.slf4j.LoggerFactory;
  * receiver (the engine's {@code receiver(key)}), and answers with a signed acknowledgement of the
  * messages stored. A refused envelope touches nothing, is counted by reason and answered with 4xx
  * and the reason (413 too large, 401 signature or key, 403 not the partner or synchronization,
- * 409 taken already, 400 otherwise); a store that fails is a 503. Thread-safe.
+ * 409 taken already, 400 otherwise); a store that fails is a 503.
+ *
+ * <p>{@link #content} serves the partner's GET for an attachment this side announced, bound to
+ * the same route: the request carries a signed content envelope in its {@code Authorization}
+ * header ({@code Backbone <base64url>}), checked like any envelope (signature, synchronization,
+ * partner, window, replay), naming the attachment's id, size and SHA-256 and the byte offset to
+ * start at (equal to the {@code Range} header's). Only an attachment that this side's {@link
+ * HttpTransport} announced to the partner, with that size and hash, is served (404 otherwise),
+ * streamed from the local tracker, never more than the announced size. Thread-safe.
  */
 public final class HttpTransportHandler {
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransportHandler.class);
@@ -36,10 +50,23 @@ public final class HttpTransportHandler {
   private final Map<String, Local> locals = new ConcurrentHashMap<>();
   private final Rejections rejections = new Rejections();
 
-  private record Local(String partner, MessageReceiver receiver) {}
+  /** The {@code Authorization} scheme of a content request. */
+  static final String SCHEME = "Backbone";
+  /** The longest {@code Authorization} header read: an envelope with an id of 1,000 characters. */
+  private static final int MAX_AUTHORIZATION = 8192;
+
+  private record Local(String partner, MessageReceiver receiver, IssueTracker content) {}
 
   /** An answer for the host to send: status, body and content type. */
   public record Response(int status, byte[] body, String contentType) {}
+
+  /**
+   * An answer to a content request for the host to send: the status, the headers to set
+   * ({@code Content-Type}, and {@code Content-Range} with a 206), the body's exact length in
+   * bytes, and the body, streamed: the host copies it to the response and closes it.
+   */
+  public record ContentResponse(int status, Map<String, String> headers, long length,
+      InputStream body) {}
 
   /**
    * A handler for one synchronization's envelopes.
@@ -62,7 +89,23 @@ public final class HttpTransportHandler {
       MessageReceiver receiver) {
     locals.put(Objects.requireNonNull(localConnector, "localConnector"),
         new Local(Objects.requireNonNull(partnerConnector, "partnerConnector"),
-            Objects.requireNonNull(receiver, "receiver")));
+            Objects.requireNonNull(receiver, "receiver"), null));
+    return this;
+  }
+
+  /**
+   * Accepts envelopes to a local connector from its partner only, and serves the partner the
+   * content of the attachments the local connector's {@link HttpTransport} announced to it.
+   *
+   * @param receiver where its messages go, e.g. {@code engine.receiver(localConnector)}
+   * @param tracker the local connector's tracker, read for announced attachments only
+   */
+  public HttpTransportHandler connector(String localConnector, String partnerConnector,
+      MessageReceiver receiver, IssueTracker tracker) {
+    locals.put(Objects.requireNonNull(localConnector, "localConnector"),
+        new Local(Objects.requireNonNull(partnerConnector, "partnerConnector"),
+            Objects.requireNonNull(receiver, "receiver"),
+            Objects.requireNonNull(tracker, "tracker")));
     return this;
   }
 
@@ -138,6 +181,130 @@ public final class HttpTransportHandler {
           security.synchronizationId(), e.toString());
       return text(503, "the envelope cannot be taken now; send it again later");
     }
+  }
+
+  /**
+   * Serves one content request: the partner's GET for an attachment this side announced to it.
+   * Refusals are answered with text: 401 no or a bad signature, 403 not the partner (or a
+   * connector that serves no content), 404 not announced to the partner with that size and
+   * hash, 409 a request taken already, 400 a {@code Range} other than the signed offset, 410 the
+   * file is gone from the tracker, 503 the tracker cannot be read now.
+   *
+   * @param method the HTTP method (only GET is accepted)
+   * @param authorization the request's {@code Authorization} header, or null
+   * @param range the request's {@code Range} header, or null
+   */
+  public ContentResponse content(String method, String authorization, String range) {
+    if (!"GET".equals(method)) {
+      return contentText(405, "only GET");
+    }
+    Envelopes.Opened request;
+    try {
+      if (authorization == null || !authorization.startsWith(SCHEME + " ")
+          || authorization.length() > MAX_AUTHORIZATION) {
+        throw new EnvelopeRejectedException(Reason.MALFORMED, "no signed content request in"
+            + " the Authorization header (\"" + SCHEME + " <envelope>\", at most "
+            + MAX_AUTHORIZATION + " characters)");
+      }
+      byte[] envelope;
+      try {
+        envelope = Base64.getUrlDecoder().decode(authorization.substring(SCHEME.length() + 1));
+      } catch (IllegalArgumentException e) {
+        throw new EnvelopeRejectedException(Reason.MALFORMED, "the content request is not"
+            + " base64url");
+      }
+      request = Envelopes.open(security, new ByteArrayInputStream(envelope));
+      Local local = locals.get(request.to());
+      if (local == null || local.content() == null || !local.partner().equals(request.from())
+          || !request.kind().equals(Envelopes.CONTENT)) {
+        throw new EnvelopeRejectedException(Reason.NOT_PARTNER, "a content request of "
+            + request.kind() + " from " + Envelopes.printable(request.from()) + " to "
+            + Envelopes.printable(request.to()) + " is not served here");
+      }
+      long now = security.clock().millis();
+      forgetExpiredIds(now);
+      if (!envelopeIds.remember(security.synchronizationId() + "/" + request.to(),
+          request.envelopeId(), request.timestamp() + security.window().toMillis() + 1, now)) {
+        throw new EnvelopeRejectedException(Reason.DUPLICATE, "envelope "
+            + request.envelopeId() + " was taken already");
+      }
+      Envelopes.Requested wanted = request.attachment();
+      String expectedRange = wanted.offset() == 0 ? null : "bytes=" + wanted.offset() + "-";
+      if (!Objects.equals(range, expectedRange) && !(wanted.offset() == 0
+          && "bytes=0-".equals(range))) {
+        return contentText(400, "the Range header \"" + Envelopes.printable(range)
+            + "\" is not the signed offset " + wanted.offset());
+      }
+      Announced announced = new Announced(wanted.id(), "", wanted.size(), wanted.sha256());
+      if (!envelopeIds.isRemembered(HttpTransport.announcedScope(security, request.to()),
+          Contents.key(announced), now)) {
+        LOG.warn("transport {}: {} asked for attachment {} of {}, which was not announced to it"
+            + " with that size and hash; refused", security.synchronizationId(),
+            Envelopes.printable(request.from()), Envelopes.printable(wanted.id()),
+            request.to());
+        return contentText(404, new ContentRefusedException(
+            ContentRefusedException.Reason.NOT_ANNOUNCED, "attachmentId", wanted.id(),
+            "not announced to " + request.from() + " with size " + wanted.size()
+                + " and this SHA-256").getMessage());
+      }
+      return serve(local.content(), wanted);
+    } catch (EnvelopeRejectedException e) {
+      rejections.count(LOG, "transport " + security.synchronizationId() + " content", e);
+      return contentText(switch (e.reason()) {
+        case BAD_SIGNATURE, UNKNOWN_KEY, MALFORMED, STALE, TOO_LARGE, LIMIT -> 401;
+        case NOT_PARTNER, WRONG_SYNCHRONIZATION -> 403;
+        case DUPLICATE -> 409;
+        default -> 400;
+      }, e.getMessage());
+    } catch (IOException e) {
+      return contentText(400, "the request cannot be read");
+    }
+  }
+
+  /** Streams an announced attachment from the tracker, from the requested offset. */
+  private ContentResponse serve(IssueTracker tracker, Envelopes.Requested wanted) {
+    InputStream in;
+    try {
+      in = tracker.download(wanted.id());
+    } catch (TrackerException gone) {
+      return contentText(410, "attachment " + Envelopes.printable(wanted.id())
+          + " is no longer here");
+    } catch (RuntimeException e) {
+      LOG.warn("transport {}: attachment {} cannot be read: {}", security.synchronizationId(),
+          Envelopes.printable(wanted.id()), e.toString());
+      return contentText(503, "the attachment cannot be read now; ask again later");
+    }
+    try {
+      in.skipNBytes(wanted.offset());
+    } catch (IOException e) {
+      closeQuietly(in);
+      return contentText(503, "the attachment cannot be read from byte " + wanted.offset()
+          + " now; ask again later");
+    }
+    long length = wanted.size() - wanted.offset();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/octet-stream");
+    headers.put("Accept-Ranges", "bytes");
+    if (wanted.offset() > 0) {
+      headers.put("Content-Range", "bytes " + wanted.offset() + "-" + (wanted.size() - 1) + "/"
+          + wanted.size());
+    }
+    return new ContentResponse(wanted.offset() > 0 ? 206 : 200, Map.copyOf(headers), length,
+        Contents.limited(in, length));
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // nothing more to read from it
+    }
+  }
+
+  private static ContentResponse contentText(int status, String message) {
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    return new ContentResponse(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
+        bytes.length, new ByteArrayInputStream(bytes));
   }
 
   /**

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
@@ -24,6 +23,7 @@ import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.transport.AttachmentContent;
 
 /**
  * Syncs one connector's attachments: outgoing, an {@code add} for each attachment no link knows
@@ -52,13 +52,13 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
   private final long maxSize;
   private final List<String> mimeTypes = new ArrayList<>();
   private final Pattern fileNames;
-  private final Function<String, InputStream> partnerContent;
+  private final AttachmentContent partnerContent;
 
   /**
-   * @param partnerContent streams an attachment of the partner by its id
+   * @param partnerContent streams an attachment the partner announced
    */
   AttachmentSync(String id, IssueTracker tracker, String syncUser, JsonNode settings,
-      Function<String, InputStream> partnerContent) {
+      AttachmentContent partnerContent) {
     super(id);
     this.tracker = tracker;
     this.syncUser = syncUser;
@@ -247,7 +247,8 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     MessageDigest digest = Sha256.digest();
     InputStream content;
     try {
-      content = partnerContent.apply(remoteId);
+      content = partnerContent.open(
+          new AttachmentContent.Announced(remoteId, filename, Math.max(0, size), sha));
     } catch (TrackerException gone) {
       return null;
     }

@@ -1,6 +1,5 @@
 package org.backbonesync.core.internal;
 
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -26,6 +25,7 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.transport.AttachmentContent;
 
 /** A local connector: its configuration, its tracker, and the mappings of its two directions. */
 final class Connector {
@@ -69,7 +69,7 @@ final class Connector {
   Connector(SyncConfiguration configuration, String key, IssueTracker tracker,
       FieldMappingRegistry registry, Map<String, FieldSchema> schemas,
       Function<String, Optional<String>> partners,
-      Function<String, InputStream> partnerContent) {
+      AttachmentContent partnerContent) {
     this.partners = partners;
     this.syncId = configuration.id();
     this.config = configuration.connector(key).orElseThrow();
@@ -122,7 +122,7 @@ final class Connector {
 
   /** The content flow a mapping type makes, or null for a field mapping. */
   private ContentFlow flow(FieldMappingProvider provider, FieldMapping m, IssueTracker tracker,
-      MappingSide side, Function<String, InputStream> partnerContent) {
+      MappingSide side, AttachmentContent partnerContent) {
     if (provider instanceof LinksMapping) {
       MappingDefinition definition = new MappingDefinition(m.id(), side, "issuelinks",
           "issuelinks", null, m.settings());

@@ -1,13 +1,11 @@
 package org.backbonesync.core.internal;
 
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.SyncException;
@@ -16,6 +14,7 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.transport.AttachmentContent;
 import org.backbonesync.spi.transport.MessageTransport;
 
 /**
@@ -56,7 +55,7 @@ final class LocalConnectors {
       Connector connector = new Connector(
           configuration, key, e.getValue(), registry, schemas.getOrDefault(key, Map.of()),
           remote -> stores.syncInfo().findByRemoteKey(key, remote).map(SyncInfo::localIssueKey),
-          partnerContent(trackers, configuration.partnerOf(key).key()));
+          partnerContent(trackers, configuration.partnerOf(key).key(), transports.get(key)));
       MessageTransport transport = transports.get(key);
       if (transport == null) {
         LateBoundTransport late = new LateBoundTransport();
@@ -91,17 +90,24 @@ final class LocalConnectors {
     return new Local(connector, detection, delivery, resender, inbox, incoming, hints);
   }
 
-  /** Streams the partner's attachments: from its tracker when it is local. */
-  private static Function<String, InputStream> partnerContent(
-      Map<String, IssueTracker> trackers, String partnerKey) {
+  /**
+   * Streams the partner's attachments: from its tracker when it is local, else through the
+   * connector's transport when that carries content.
+   */
+  private static AttachmentContent partnerContent(Map<String, IssueTracker> trackers,
+      String partnerKey, MessageTransport transport) {
     IssueTracker partner = trackers.get(partnerKey);
     if (partner != null) {
-      return partner::download;
+      return announced -> partner.download(announced.attachmentId());
     }
-    return id -> {
-      throw new SyncException("attachment " + id + " of " + partnerKey
-          + " cannot be fetched: attachments between two engines need a transport that carries"
-          + " file content, which none does yet");
+    if (transport instanceof AttachmentContent carried) {
+      return carried;
+    }
+    return announced -> {
+      throw new SyncException("attachment " + announced.attachmentId() + " of " + partnerKey
+          + " cannot be fetched: the transport " + transport + " does not carry file content"
+          + " (one that implements AttachmentContent does, as the HTTP and file-drop transports"
+          + " do)");
     };
   }
 
