@@ -191,16 +191,9 @@ final class ConfigurationJsonReader {
     String id = p.text(at + ".id", node.get("id"), true);
     String name = p.text(at + ".name", node.get("name"), false);
     String type = p.text(at + ".type", node.get("type"), true);
-    String directionText = p.text(at + ".direction", node.get("direction"), true);
-    Direction direction = null;
-    if (directionText != null) {
-      try {
-        direction = Direction.valueOf(directionText);
-      } catch (IllegalArgumentException e) {
-        p.add(at + ".direction", "unknown direction \"" + directionText
-            + "\"; use A_TO_B, B_TO_A or BOTH");
-      }
-    }
+    Direction direction = constant(Direction.class, at + ".direction",
+        p.text(at + ".direction", node.get("direction"), true), "direction",
+        "A_TO_B, B_TO_A or BOTH", p);
     String fieldA = p.text(at + ".fieldA", node.get("fieldA"), false);
     String fieldB = p.text(at + ".fieldB", node.get("fieldB"), false);
     JsonNode settings = node.get("settings");
@@ -208,21 +201,28 @@ final class ConfigurationJsonReader {
       p.add(at + ".settings", "must be an object, was " + settings);
       settings = null;
     }
-    String conflictText = p.text(at + ".conflict", node.get("conflict"), false);
-    ConflictRule conflict = null;
-    if (conflictText != null) {
-      try {
-        conflict = ConflictRule.valueOf(conflictText);
-      } catch (IllegalArgumentException e) {
-        p.add(at + ".conflict", "unknown conflict rule \"" + conflictText
-            + "\"; use NEWEST_WINS or MERGE");
-      }
-    }
+    ConflictRule conflict = constant(ConflictRule.class, at + ".conflict",
+        p.text(at + ".conflict", node.get("conflict"), false), "conflict rule",
+        "NEWEST_WINS or MERGE", p);
     if (id == null || type == null || direction == null) {
       return null;
     }
     return new FieldMapping(id, name, type, direction, fieldA, fieldB,
         settings == null || settings.isNull() ? null : settings, conflict);
+  }
+
+  /** The constant named {@code text}; null, and a problem naming the choices, when none is. */
+  private static <E extends Enum<E>> E constant(Class<E> type, String path, String text,
+      String what, String choices, Problems p) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Enum.valueOf(type, text);
+    } catch (IllegalArgumentException e) {
+      p.add(path, "unknown " + what + " \"" + text + "\"; use " + choices);
+      return null;
+    }
   }
 
   /** The JSON path of where a parser stopped, e.g. {@code $.fieldMappings[2].id}. */
