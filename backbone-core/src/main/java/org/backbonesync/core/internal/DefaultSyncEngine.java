@@ -57,6 +57,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final ConnectorStatusReader statuses;
 
   /** Use {@link SyncEngine#builder()}; it checks the arguments. */
+  // Over 40 lines: the wiring, with the prompts each connector's queues run on the scheduler.
   public DefaultSyncEngine(
       SyncConfiguration configuration,
       Map<String, IssueTracker> trackers,
