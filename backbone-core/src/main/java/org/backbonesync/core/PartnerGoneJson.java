@@ -72,7 +72,7 @@ final class PartnerGoneJson {
     node.fieldNames().forEachRemaining(name -> {
       if (!KNOWN.contains(name)) {
         unknown[0]++;
-        problems.accept(at + SyncConfigurationJson.member(name),
+        problems.accept(at + ConfigurationJsonReader.member(name),
             "unknown property; known: " + KNOWN.stream().sorted().toList());
       }
     });

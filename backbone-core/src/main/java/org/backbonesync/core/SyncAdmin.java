@@ -1,11 +1,6 @@
 package org.backbonesync.core;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import org.backbonesync.core.internal.Shown;
@@ -30,17 +25,14 @@ import org.backbonesync.spi.store.SyncInfo;
  * Thread-safe.
  */
 public final class SyncAdmin {
-  /** Marks the owner of a task an anonymous caller started. */
-  private static final String ANONYMOUS = "anonymous-task:";
-  private static final int SECRET_BYTES = 16;
-
   private final List<SyncEngine> engines;
   private final AdminAuthorizer authorizer;
-  private final SecureRandom random = new SecureRandom();
+  private final TaskOwners owners;
 
   private SyncAdmin(List<SyncEngine> engines, AdminAuthorizer authorizer) {
     this.engines = List.copyOf(engines);
     this.authorizer = authorizer;
+    this.owners = new TaskOwners(this.engines);
   }
 
   /** Starts building the admin over some engines. */
@@ -65,15 +57,7 @@ public final class SyncAdmin {
   /** Starts a resync; see {@link SyncEngine#resync}. */
   public AsyncTask resync(String caller, String connectorKey, ResyncRequest request) {
     allow(caller, AdminOperation.RESYNC, connectorKey);
-    SyncEngine engine = engine(connectorKey);
-    if (caller != null) {
-      return engine.resync(connectorKey, request, caller);
-    }
-    byte[] secret = new byte[SECRET_BYTES];
-    random.nextBytes(secret);
-    String token = HexFormat.of().formatHex(secret);
-    AsyncTask task = engine.resync(connectorKey, request, anonymousOwner(token));
-    return withId(task, task.id() + "." + token);
+    return owners.resync(engine(connectorKey), caller, connectorKey, request);
   }
 
   /**
@@ -90,68 +74,20 @@ public final class SyncAdmin {
   /** A task the caller started. */
   public AsyncTask task(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);
-    Owned owned = owned(caller, taskId);
-    return withId(owned.task(), taskId);
+    TaskOwners.Owned owned = owners.owned(caller, taskId);
+    return TaskOwners.withId(owned.task(), taskId);
   }
 
   /** Cancels a task the caller started; it stops before its next issue. */
   public AsyncTask cancelTask(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);
-    Owned owned = owned(caller, taskId);
-    return withId(owned.engine().cancelTask(owned.task().id()), taskId);
-  }
-
-  private record Owned(SyncEngine engine, AsyncTask task) {}
-
-  /** The caller's task with this id (as the caller knows it), or a 404. */
-  private Owned owned(String caller, String taskId) {
-    String storeId = taskId;
-    String owner = caller;
-    if (caller == null) {
-      int dot = taskId == null ? -1 : taskId.lastIndexOf('.');
-      if (dot < 0) {
-        throw noTask(taskId);
-      }
-      storeId = taskId.substring(0, dot);
-      owner = anonymousOwner(taskId.substring(dot + 1));
-    } else if (caller.startsWith(ANONYMOUS)) {
-      throw noTask(taskId); // a host's user named like the mark reads no anonymous task
-    }
-    for (SyncEngine engine : engines) {
-      var task = engine.task(storeId);
-      if (task.isPresent() && task.get().owner() != null && MessageDigest.isEqual(
-          task.get().owner().getBytes(StandardCharsets.UTF_8),
-          owner.getBytes(StandardCharsets.UTF_8))) {
-        return new Owned(engine, task.get());
-      }
-    }
-    throw noTask(taskId);
-  }
-
-  private static AdminException noTask(String taskId) {
-    return new AdminException(404, "no task with id " + shown(taskId));
+    TaskOwners.Owned owned = owners.owned(caller, taskId);
+    return TaskOwners.withId(owned.engine().cancelTask(owned.task().id()), taskId);
   }
 
   /** A value from the request for a message: quoted, escaped, and cut short when long. */
   static String shown(String value) {
     return Shown.quoted(value);
-  }
-
-  /** The owner stored for an anonymous task: a mark and the hash of its secret, not the secret. */
-  private static String anonymousOwner(String token) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8));
-      return ANONYMOUS + HexFormat.of().formatHex(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
-  }
-
-  private static AsyncTask withId(AsyncTask t, String id) {
-    return new AsyncTask(id, t.connectorKey(), t.owner(), t.startTimestamp(), t.finished(),
-        t.cancelled(), t.hasFailed(), t.progress(), t.message(), t.completionTimestamp(),
-        t.result(), t.failureMessage(), t.request());
   }
 
   /** Sync information rows of a connector, optionally only those of a local or remote issue. */

@@ -1,37 +1,22 @@
 package org.backbonesync.core;
 
-import static org.backbonesync.core.AdminText.cut;
-import static org.backbonesync.core.AdminText.parameter;
-import static org.backbonesync.core.AdminText.shown;
+import static org.backbonesync.core.AdminParameters.issueKey;
+import static org.backbonesync.core.AdminParameters.syncInfoId;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import org.backbonesync.spi.RetriableException;
+import org.backbonesync.core.AdminRoutes.Call;
+import org.backbonesync.core.AdminRoutes.Route;
 import org.backbonesync.spi.message.StrictJson;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The admin API as one framework-neutral function, {@link AdminRequest} to {@link AdminResponse},
@@ -90,22 +75,15 @@ public final class SyncAdminHandler {
   /** The most problems an error lists; {@code problemCount} has the total. */
   public static final int MAX_PROBLEMS_LISTED = 100;
 
-  private static final Logger log = LoggerFactory.getLogger(SyncAdminHandler.class);
-  private static final Map<String, String> JSON_TYPE =
-      Map.of("Content-Type", "application/json; charset=utf-8");
-  private static final int MAX_MESSAGE_LENGTH = AdminAnswers.MAX_MESSAGE_LENGTH;
-  /** The longest issue key a trace is asked for; as the stores' key columns. */
-  private static final int MAX_ISSUE_KEY_LENGTH = 255;
-
   private final SyncAdmin admin;
-  private final int maxBodyBytes;
-  private final int maxImportRows;
   private final JsonMapper mapper = StrictJson.mapper();
   private final AdminAnswers answers = new AdminAnswers(mapper);
+  private final AdminResponses responses = new AdminResponses(mapper);
   private final AdminBodies bodies;
+  private final AdminBodyLimit limit;
   private final SyncConfigurationJson configurationJson =
       new SyncConfigurationJson(FieldMappingRegistry.builtIns());
-  private final List<Route> routes;
+  private final AdminRoutes routes;
 
   /** A handler for the admin's operations, with the default limits. */
   @Inject
@@ -115,14 +93,20 @@ public final class SyncAdminHandler {
 
   private SyncAdminHandler(SyncAdmin admin, int maxBodyBytes, int maxImportRows) {
     this.admin = admin;
-    this.maxBodyBytes = maxBodyBytes;
-    this.maxImportRows = maxImportRows;
     this.bodies = new AdminBodies(mapper, maxImportRows);
-    // Every route with the query parameters it takes, in one place.
-    this.routes = List.of(
+    this.limit = new AdminBodyLimit(maxBodyBytes);
+    this.routes = new AdminRoutes(routes(), responses);
+  }
+
+  /**
+   * Every route with the query parameters it takes, in one place; a table, one entry per route,
+   * and so longer than a method should be.
+   */
+  private List<Route> routes() {
+    return List.of(
         new Route("GET", "synchronizations", Set.of(), false, c -> synchronizations(c.caller())),
-        new Route("GET", "synchronizations/{id}", Set.of(), false, c -> new AdminResponse(200,
-            configurationJson.write(admin.synchronization(c.caller(), c.arg(1))), JSON_TYPE)),
+        new Route("GET", "synchronizations/{id}", Set.of(), false, c -> responses.ok(
+            configurationJson.write(admin.synchronization(c.caller(), c.arg(1))))),
         new Route("GET", "async-tasks/{id}", Set.of(), false,
             c -> ok(answers.task(admin.task(c.caller(), c.arg(1))))),
         new Route("DELETE", "async-tasks/{id}", Set.of(), false,
@@ -190,13 +174,7 @@ public final class SyncAdminHandler {
    * that can, passes the stream instead, so that it never holds more than the limit.
    */
   public AdminResponse handle(AdminRequest request) {
-    return guarded(request, () -> {
-      String body = request.body();
-      if (body != null && (body.length() > maxBodyBytes || utf8Length(body) > maxBodyBytes)) {
-        throw tooLarge();
-      }
-      return route(request, body);
-    });
+    return guarded(request, () -> routes.route(request, limit.checked(request.body())));
   }
 
   /**
@@ -207,185 +185,17 @@ public final class SyncAdminHandler {
    * @param body the request body, or null for none
    */
   public AdminResponse handle(AdminRequest request, InputStream body) {
-    return guarded(request, () -> route(request, read(body)));
+    return guarded(request, () -> routes.route(request, limit.read(body)));
   }
 
   private AdminResponse guarded(AdminRequest request, Supplier<AdminResponse> work) {
     try {
       return work.get();
     } catch (AdminException e) {
-      return error(e.status(), e.getMessage(), e.problems());
+      return responses.error(e.status(), e.getMessage(), e.problems());
     } catch (Throwable e) { // NOPMD: nothing may escape to the host's server thread
-      // The message of an unexpected failure may hold anything (SQL, URLs, values): the answer
-      // names only its class and an incident id, and the log has the rest.
-      String incident = UUID.randomUUID().toString();
-      try {
-        log.warn("admin request {} {} failed (incident {})", request == null ? null
-            : shown(request.method()), request == null ? null : shown(request.path()), incident,
-            e);
-      } catch (Throwable ignored) { // NOPMD: a failing logger must not fail the answer
-        // nothing more to do
-      }
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      String what = e instanceof RetriableException
-          ? "unavailable for now, try again later"
-          : e instanceof StackOverflowError
-              ? "the request was too deeply nested or too long to process" : "internal error";
-      return error(e instanceof RetriableException ? 503 : 500, what + " ("
-          + e.getClass().getSimpleName() + ", incident " + incident + ")", List.of());
+      return responses.unexpected(request, e);
     }
-  }
-
-  private String read(InputStream in) {
-    if (in == null) {
-      return null;
-    }
-    byte[] bytes;
-    try {
-      bytes = in.readNBytes(maxBodyBytes + 1);
-    } catch (IOException e) {
-      throw new AdminException(400, "the request body could not be read: "
-          + e.getClass().getSimpleName());
-    }
-    if (bytes.length > maxBodyBytes) {
-      throw tooLarge();
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new AdminException(400, "the request body is not UTF-8");
-    }
-  }
-
-  private AdminException tooLarge() {
-    return new AdminException(413, "the request body is larger than " + maxBodyBytes
-        + " bytes, the limit of this admin API (maxBodyBytes)");
-  }
-
-  private static long utf8Length(String s) {
-    long n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
-  }
-
-  // ------------------------------------------------------------------ routing
-
-  /**
-   * One resource and method.
-   *
-   * @param pattern path segments; {@code {name}} matches any one segment
-   * @param parameters the query parameters it takes (each at most once)
-   * @param takesBody whether it reads a body; those that do not refuse one
-   */
-  private record Route(String method, String pattern, Set<String> parameters, boolean takesBody,
-      Function<Call, AdminResponse> action) {
-
-    boolean matches(List<String> segments) {
-      String[] parts = pattern.split("/");
-      if (parts.length != segments.size()) {
-        return false;
-      }
-      for (int i = 0; i < parts.length; i++) {
-        if (!parts[i].startsWith("{") && !parts[i].equals(segments.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public String toString() {
-      return method + " /" + pattern;
-    }
-  }
-
-  /** A request that matched a route: its path segments, query (checked) and body. */
-  private record Call(List<String> segments, String caller, Map<String, String> query,
-      String body) {
-    String arg(int i) {
-      return segments.get(i);
-    }
-  }
-
-  private AdminResponse route(AdminRequest r, String body) {
-    List<String> segments = segments(r.path());
-    String method = r.method() == null ? "" : r.method().toUpperCase(Locale.ROOT);
-    List<Route> here = routes.stream().filter(route -> route.matches(segments)).toList();
-    if (here.isEmpty()) {
-      throw new AdminException(404, "no admin resource at " + shown(r.path()));
-    }
-    Route route = here.stream().filter(x -> x.method().equals(method)).findFirst()
-        .orElse(null);
-    if (route == null) {
-      Set<String> allowed = new LinkedHashSet<>();
-      here.forEach(x -> allowed.add(x.method()));
-      AdminResponse refused = error(405, "method " + shown(method) + " is not allowed on /"
-          + here.get(0).pattern() + "; allowed: " + String.join(", ", allowed), List.of());
-      Map<String, String> headers = new LinkedHashMap<>(refused.headers());
-      headers.put("Allow", String.join(", ", allowed));
-      return new AdminResponse(405, refused.body(), headers);
-    }
-    List<ConfigurationProblem> problems = new ArrayList<>();
-    r.queryValues().forEach((name, values) -> {
-      if (!route.parameters().contains(name)) {
-        problems.add(new ConfigurationProblem(parameter(name), "unknown query parameter"));
-      } else if (values.size() > 1) {
-        problems.add(new ConfigurationProblem(parameter(name),
-            "given " + values.size() + " times; give it once"));
-      }
-    });
-    if (!problems.isEmpty()) {
-      List<String> names = problems.stream().limit(10).map(p -> p.path().substring(1)).toList();
-      throw new AdminException(400, route + " takes "
-          + (route.parameters().isEmpty() ? "no query parameters"
-              : "only the query parameters " + String.join(", ", sorted(route.parameters()))
-                  + ", each at most once")
-          + "; refused: " + String.join(", ", names)
-          + (problems.size() > names.size() ? " and " + (problems.size() - names.size())
-              + " more" : ""), problems);
-    }
-    if (!route.takesBody() && body != null && !body.isEmpty()) {
-      throw new AdminException(400, route + " takes no body"
-          + (route.parameters().isEmpty() ? "" : "; its parameters go in the query"));
-    }
-    return route.action().apply(new Call(segments, r.caller(), r.query(), body));
-  }
-
-  private static List<String> sorted(Set<String> names) {
-    return names.stream().sorted().toList();
-  }
-
-  private static List<String> segments(String path) {
-    List<String> parts = new ArrayList<>();
-    for (String s : (path == null ? "" : path).split("/")) {
-      if (!s.isEmpty()) {
-        try {
-          // a path is not a form: "+" stays "+" (URLDecoder would make it a space)
-          parts.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-          throw new AdminException(400, "malformed escape in the path segment " + shown(s));
-        }
-      }
-    }
-    return parts;
   }
 
   // ------------------------------------------------------------------ operations
@@ -430,81 +240,10 @@ public final class SyncAdminHandler {
     return ok(mapper.createObjectNode().put("deleted", 1));
   }
 
-  private static long syncInfoId(String id) {
-    try {
-      if (!id.matches("[0-9]{1,19}")) { // parseLong also takes "+2" and other scripts' digits
-        throw new NumberFormatException(id);
-      }
-      return Long.parseLong(id);
-    } catch (NumberFormatException e) {
-      throw new AdminException(400, "syncInfoId must be a number, was " + shown(id));
-    }
-  }
-
-  // ------------------------------------------------------------------ answers
-
-  /**
-   * An issue key from the request, checked before any store sees it: 1 to 255 characters and no
-   * control character (PostgreSQL refuses a NUL in text, which would otherwise be a 500).
-   *
-   * @param where the key's place in the request, e.g. {@code issueKey} or {@code ?localIssueKey}
-   * @return the key; null when {@code key} is null (an absent query parameter)
-   */
-  private static String issueKey(String where, String key) {
-    if (key == null) {
-      return null;
-    }
-    String problem = null;
-    if (key.isEmpty() || key.length() > MAX_ISSUE_KEY_LENGTH) {
-      problem = "must be 1 to " + MAX_ISSUE_KEY_LENGTH + " characters, was " + key.length();
-    } else if (key.chars().anyMatch(Character::isISOControl) || !validSurrogates(key)) {
-      problem = "must not hold control characters or broken Unicode";
-    }
-    if (problem != null) {
-      throw new AdminException(400, where + " " + problem + ": " + shown(key),
-          List.of(new ConfigurationProblem(where, problem)));
-    }
-    return key;
-  }
-
-  private static boolean validSurrogates(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private AdminResponse ok(JsonNode body) {
-    return new AdminResponse(200, write(body), JSON_TYPE);
+    return responses.ok(body);
   }
 
-  private AdminResponse error(int status, String message, List<ConfigurationProblem> problems) {
-    // Messages may quote the request (a JQL, a key): bounded, so that no answer grows with it.
-    ObjectNode body = mapper.createObjectNode().put("status", status)
-        .put("error", cut(message, MAX_MESSAGE_LENGTH));
-    ArrayNode list = body.putArray("problems");
-    problems.stream().limit(MAX_PROBLEMS_LISTED).forEach(p -> list.addObject()
-        .put("path", cut(p.path(), MAX_MESSAGE_LENGTH))
-        .put("message", cut(p.message(), MAX_MESSAGE_LENGTH)));
-    body.put("problemCount", problems.size());
-    return new AdminResponse(status, write(body), JSON_TYPE);
-  }
-
-  private String write(JsonNode node) {
-    try {
-      return mapper.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** A JSON value for a message, cut short when long. */
   /** Builds a {@link SyncAdminHandler} with limits of the host's choice. */
   public static final class Builder {
     private final SyncAdmin admin;

@@ -12,8 +12,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.core.guarantee.TestOnlySwitches;
-import org.backbonesync.core.internal.DefaultSyncEngine;
-import org.backbonesync.core.internal.EngineSettings;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
@@ -21,7 +19,6 @@ import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangeHints;
-import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.spi.transport.MessageTransport;
@@ -42,6 +39,7 @@ import org.backbonesync.spi.transport.MessageTransport;
  * periodic run, a step run at once). All state lives in the {@link Stores}; an engine built again
  * on the same stores after a crash carries on where it stopped.
  */
+// Over 300 lines: the interface and its Builder are API, each method's Javadoc its contract.
 public interface SyncEngine extends AutoCloseable {
 
   /** Starts building an engine. */
@@ -280,28 +278,29 @@ public interface SyncEngine extends AutoCloseable {
    * {@link #build()} checks that they fit together.
    */
   final class Builder {
-    private SyncConfiguration configuration;
-    private final Map<String, IssueTracker> trackers = new LinkedHashMap<>();
-    private final Map<String, MessageTransport> transports = new LinkedHashMap<>();
-    private Stores stores;
-    private Clock clock;
-    private SyncListener listener = SyncListener.NONE;
-    private FieldMappingRegistry registry;
-    private ScheduledExecutorService scheduler;
-    private Executor taskExecutor;
-    private Duration pollInterval = Duration.ofSeconds(30);
-    private Duration changeDetectionOverlap = Duration.ofMinutes(1);
-    private int pollPageSize = 100;
-    private int deliveryBatchSize = 100;
-    private int applyBatchSize = 100;
-    private Duration retryBackoff = Duration.ofSeconds(1);
-    private Duration maxRetryBackoff = Duration.ofMinutes(5);
-    private Duration gapRecheck = Duration.ofSeconds(5);
-    private Duration gapTimeout = Duration.ofHours(1);
-    private String node = "node-1";
-    private Duration leaseDuration = Duration.ofMinutes(1);
-    private int traceLength = 20;
-    private final Set<TestOnlySwitch> switches = EnumSet.noneOf(TestOnlySwitch.class);
+    // Read by EngineAssembly, which build() hands the builder to; set only through the setters.
+    SyncConfiguration configuration;
+    final Map<String, IssueTracker> trackers = new LinkedHashMap<>();
+    final Map<String, MessageTransport> transports = new LinkedHashMap<>();
+    Stores stores;
+    Clock clock;
+    SyncListener listener = SyncListener.NONE;
+    FieldMappingRegistry registry;
+    ScheduledExecutorService scheduler;
+    Executor taskExecutor;
+    Duration pollInterval = Duration.ofSeconds(30);
+    Duration changeDetectionOverlap = Duration.ofMinutes(1);
+    int pollPageSize = 100;
+    int deliveryBatchSize = 100;
+    int applyBatchSize = 100;
+    Duration retryBackoff = Duration.ofSeconds(1);
+    Duration maxRetryBackoff = Duration.ofMinutes(5);
+    Duration gapRecheck = Duration.ofSeconds(5);
+    Duration gapTimeout = Duration.ofHours(1);
+    String node = "node-1";
+    Duration leaseDuration = Duration.ofMinutes(1);
+    int traceLength = 20;
+    final Set<TestOnlySwitch> switches = EnumSet.noneOf(TestOnlySwitch.class);
 
     static {
       TestOnlySwitches.register((b, off) -> b.switches.add(off));
@@ -470,68 +469,7 @@ public interface SyncEngine extends AutoCloseable {
      * @throws ConfigurationException listing every problem of the configuration
      */
     public SyncEngine build() {
-      Checks.notNull("configuration", configuration);
-      Checks.notNull("stores", stores);
-      if (trackers.isEmpty()) {
-        throw new IllegalArgumentException("at least one tracker must be given");
-      }
-      for (String key : trackers.keySet()) {
-        if (configuration.connector(key).isEmpty()) {
-          throw new IllegalArgumentException(
-              "tracker given for unknown connector key \"" + key + "\"; synchronization "
-                  + configuration.id() + " has " + configuration.connectorA().key() + " and "
-                  + configuration.connectorB().key());
-        }
-      }
-      for (String key : transports.keySet()) {
-        if (!trackers.containsKey(key)) {
-          throw new IllegalArgumentException(
-              "transport given for connector \"" + key + "\" that has no tracker here");
-        }
-      }
-      for (String key : trackers.keySet()) {
-        String partner = configuration.partnerOf(key).key();
-        if (!trackers.containsKey(partner) && !transports.containsKey(key)) {
-          throw new IllegalArgumentException(
-              "connector \"" + key + "\" needs a transport: its partner \"" + partner
-                  + "\" is not local");
-        }
-      }
-      FieldMappingRegistry mappingTypes = registry != null ? registry : defaultRegistry();
-      ConfigurationChecker.Project projectA = project(configuration.connectorA().key());
-      ConfigurationChecker.Project projectB = project(configuration.connectorB().key());
-      List<ConfigurationProblem> problems =
-          ConfigurationChecker.check(configuration, mappingTypes, projectA, projectB);
-      if (!problems.isEmpty()) {
-        throw new ConfigurationException(problems);
-      }
-      Map<String, Map<String, FieldSchema>> schemas = new LinkedHashMap<>();
-      if (projectA != null) {
-        schemas.put(configuration.connectorA().key(), projectA.fields());
-      }
-      if (projectB != null) {
-        schemas.put(configuration.connectorB().key(), projectB.fields());
-      }
-      EngineSettings settings =
-          new EngineSettings(
-              pollInterval, changeDetectionOverlap, pollPageSize, deliveryBatchSize,
-              applyBatchSize, retryBackoff, maxRetryBackoff, gapRecheck, gapTimeout,
-              Set.copyOf(switches), node, leaseDuration, traceLength);
-      return new DefaultSyncEngine(
-          configuration, trackers, transports, stores,
-          clock == null ? Clock.systemUTC() : clock, listener, scheduler,
-          taskExecutor != null ? taskExecutor : scheduler != null ? scheduler : Runnable::run,
-          settings, mappingTypes, schemas);
-    }
-
-    private ConfigurationChecker.Project project(String connectorKey) {
-      IssueTracker tracker = trackers.get(connectorKey);
-      return tracker == null ? null : ConfigurationChecker.Project.of(tracker);
-    }
-
-    private static FieldMappingRegistry defaultRegistry() {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      return FieldMappingRegistry.discover(loader != null ? loader : SyncEngine.class.getClassLoader());
+      return EngineAssembly.build(this);
     }
   }
 }

@@ -104,7 +104,12 @@ public final class CorrelationMapping implements FieldMappingProvider {
       checkValue(row.get("a"), path + ".a", schemaA, check.fromA() ? seenA : null, problems);
       checkValue(row.get("b"), path + ".b", schemaB, check.fromB() ? seenB : null, problems);
     }
-    JsonNode fallback = settings.get("default");
+    checkDefault(settings.get("default"), schemaA, schemaB, problems);
+  }
+
+  /** The value each side falls back to when no row matches; optional. */
+  private static void checkDefault(JsonNode fallback, FieldSchema schemaA, FieldSchema schemaB,
+      ProblemReporter problems) {
     if (fallback != null) {
       if (!fallback.isObject()) {
         problems.report("settings.default", "must be an object {\"a\": ..., \"b\": ...}");

@@ -10,8 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConfigurationProblem;
@@ -34,37 +32,32 @@ import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangeHints;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
-import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.spi.transport.MessageTransport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The engine: a thin coordinator over each local connector's parts ({@link LocalConnectors}).
- * It is longer than this package's other classes because it implements the whole of {@link
- * SyncEngine}: each method checks the connector and delegates to its parts or to an admin
- * helper ({@link SyncInfoAdmin}, {@link ResyncTasks}, {@link ConnectorStatusReader}, {@link
- * IssueTraces}).
+ * Each method of {@link SyncEngine} checks the connector and delegates: the steps to {@link
+ * ConnectorSteps}, the lifecycle and scheduling to {@link EngineLifecycle}, the admin's reads and
+ * edits to {@link SyncInfoRows}, {@link SyncInfoAdmin}, {@link ResyncTasks}, {@link
+ * ConnectorStatusReader} and {@link IssueTraces}.
  */
+// About 300 lines: one short delegating method per method of SyncEngine, which is large.
 public final class DefaultSyncEngine implements SyncEngine {
-  private static final Logger log = LoggerFactory.getLogger(DefaultSyncEngine.class);
-
   private final SyncConfiguration configuration;
   private final Stores stores;
-  private final ScheduledExecutorService scheduler;
-  private final EngineSettings settings;
   private final Map<String, LocalConnectors.Local> locals = new LinkedHashMap<>();
-  private final Clock clock;
+  private final EngineLifecycle lifecycle;
+  private final ConnectorSteps steps;
   private final ResyncTasks resyncs;
   private final SyncInfoAdmin syncInfoAdmin;
+  private final SyncInfoRows rows;
   private final TraceRecorder recorder;
   private final IssueTraces traces;
-  private EngineState state = EngineState.NEW;
-  private ScheduledFuture<?> periodic;
   private final ConnectorStatusReader statuses;
 
   /** Use {@link SyncEngine#builder()}; it checks the arguments. */
+  // Over 40 lines: the wiring, with the prompts each connector's queues run on the scheduler.
   public DefaultSyncEngine(
       SyncConfiguration configuration,
       Map<String, IssueTracker> trackers,
@@ -79,9 +72,7 @@ public final class DefaultSyncEngine implements SyncEngine {
       Map<String, Map<String, FieldSchema>> schemas) {
     this.configuration = configuration;
     this.stores = stores;
-    this.scheduler = scheduler;
-    this.settings = settings;
-    this.clock = clock;
+    this.lifecycle = new EngineLifecycle(configuration.id(), scheduler, settings.pollInterval());
     this.recorder = new TraceRecorder(stores.trace(), clock, settings.traceLength());
     this.traces = new IssueTraces(stores, recorder.records() ? settings.traceLength() : 0);
     Events events = new Events(recorder.records() ? SyncListener.all(recorder, listener)
@@ -89,7 +80,10 @@ public final class DefaultSyncEngine implements SyncEngine {
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
         settings.pollPageSize(), events);
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
+    this.rows = new SyncInfoRows(stores, clock);
     this.statuses = new ConnectorStatusReader(stores, clock);
+    this.steps = new ConnectorSteps(this::local, Collections.unmodifiableSet(locals.keySet()),
+        recorder, statuses);
     locals.putAll(LocalConnectors.wire(configuration, trackers, transports, stores, clock, events,
         settings, registry, schemas, new LocalConnectors.Prompts() {
           @Override
@@ -107,20 +101,8 @@ public final class DefaultSyncEngine implements SyncEngine {
         }));
   }
 
-  /**
-   * A step the engine runs on its scheduler as soon as there is work for it, beside the other
-   * steps (each connector's poll and detection, delivery and apply run one at a time, and pairs
-   * are claimed as between nodes); nothing without a scheduler (the host drives every step).
-   */
   private Runnable prompt(String name, Runnable step) {
-    if (scheduler == null) {
-      return () -> { };
-    }
-    return new Prompt(name, scheduler, () -> {
-      if (state() != EngineState.CLOSED) {
-        step.run();
-      }
-    });
+    return lifecycle.prompt(name, step);
   }
 
   @Override
@@ -134,16 +116,12 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   @Override
-  public synchronized EngineState state() {
-    return state;
+  public EngineState state() {
+    return lifecycle.state();
   }
 
   private LocalConnectors.Local local(String connectorKey) {
-    synchronized (this) {
-      if (state == EngineState.CLOSED) {
-        throw new IllegalStateException("engine for " + configuration.id() + " is closed");
-      }
-    }
+    lifecycle.checkOpen();
     LocalConnectors.Local local = locals.get(connectorKey);
     if (local == null) {
       throw new IllegalArgumentException(
@@ -155,51 +133,22 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public PollResult poll(String connectorKey) {
-    LocalConnectors.Local local = local(connectorKey);
-    PollResult result;
-    try (LogContext step = LogContext.connector(local.connector())) {
-      result = local.detection().poll();
-    } finally {
-      recorder.flushIfDue();
-    }
-    statuses.polled(connectorKey, result);
-    return result;
+    return steps.poll(connectorKey);
   }
 
   @Override
   public int deliver(String connectorKey) {
-    LocalConnectors.Local local = local(connectorKey);
-    try (LogContext step = LogContext.connector(local.connector())) {
-      return local.delivery().deliver();
-    } finally {
-      recorder.flushIfDue();
-    }
+    return steps.deliver(connectorKey);
   }
 
   @Override
   public List<ApplyOutcome> apply(String connectorKey) {
-    LocalConnectors.Local local = local(connectorKey);
-    try (LogContext step = LogContext.connector(local.connector())) {
-      return local.incoming().apply();
-    } finally {
-      recorder.flushIfDue();
-    }
+    return steps.apply(connectorKey);
   }
 
   @Override
   public void runOnce() {
-    try {
-      for (String key : locals.keySet()) {
-        poll(key);
-        deliver(key);
-      }
-      for (String key : locals.keySet()) {
-        apply(key);
-        deliver(key);
-      }
-    } finally {
-      recorder.flush(); // an idle engine's last entries wait no longer than one run
-    }
+    steps.runOnce();
   }
 
   @Override
@@ -214,24 +163,7 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public PollResult detect(String connectorKey) {
-    LocalConnectors.Local local = local(connectorKey);
-    HintedIssues.Taken hinted = local.hints().take();
-    if (hinted.poll()) {
-      PollResult result = poll(connectorKey);
-      deliver(connectorKey);
-      return result;
-    }
-    if (hinted.nothing()) {
-      return new PollResult(0, 0, 0);
-    }
-    PollResult result;
-    try (LogContext step = LogContext.connector(local.connector())) {
-      result = local.detection().detect(hinted.keys());
-    } finally {
-      recorder.flushIfDue();
-    }
-    deliver(connectorKey);
-    return result;
+    return steps.detect(connectorKey);
   }
 
   @Override
@@ -244,15 +176,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   public List<SyncInfo> syncInformation(
       String connectorKey, String localIssueKey, String remoteIssueKey) {
     local(connectorKey);
-    // A filter by key reads the one row it names, not the table.
-    Optional<SyncInfo> row = localIssueKey != null
-        ? stores.syncInfo().findByLocalKey(connectorKey, localIssueKey)
-        : remoteIssueKey != null ? stores.syncInfo().findByRemoteKey(connectorKey, remoteIssueKey)
-        : null;
-    return (row != null ? row.stream() : stores.syncInfo().list(connectorKey).stream())
-        .filter(r -> localIssueKey == null || localIssueKey.equals(r.localIssueKey()))
-        .filter(r -> remoteIssueKey == null || remoteIssueKey.equals(r.remoteIssueKey()))
-        .toList();
+    return rows.find(connectorKey, localIssueKey, remoteIssueKey);
   }
 
   @Override
@@ -275,27 +199,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public Optional<SyncInfo> setIncomingChangesIgnored(String connectorKey, long syncInfoId,
       boolean ignored) {
-    LocalConnectors.Local local = local(connectorKey);
-    Optional<SyncInfo> row = stores.syncInfo().findById(connectorKey, syncInfoId);
-    Optional<TrackedIssue> issue = row.filter(r -> r.incomingChangesIgnored() && !ignored)
-        .flatMap(r -> local.connector().tracker.issue(r.localIssueKey()));
-    if (issue.isPresent()) {
-      // Taken again: what was ignored must come back. The row is made anew (a new epoch) and
-      // our issue goes whole to the partner, saying it saw none of its messages; the partner
-      // sends its own whole to the new row (comments and attachments linked, not copied twice),
-      // as after a row made again; changes made on both sides meanwhile meet as conflicts.
-      local.resender().sendWhole(issue.get(), syncInfoId, () -> {
-        // (it keeps what it applied, so an old message still on its way stays a duplicate)
-        return stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId).orElseThrow()
-            .withIncomingChangesIgnored(false).madeAnew(clock.millis());
-      }, true);
-      return stores.syncInfo().findById(connectorKey, syncInfoId);
-    }
-    return stores.inTransaction(() -> {
-      Optional<SyncInfo> locked = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId);
-      locked.ifPresent(r -> stores.syncInfo().update(r.withIncomingChangesIgnored(ignored)));
-      return locked.map(r -> r.withIncomingChangesIgnored(ignored));
-    });
+    return rows.setIncomingChangesIgnored(local(connectorKey), connectorKey, syncInfoId, ignored);
   }
 
   @Override
@@ -399,34 +303,12 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   @Override
-  public synchronized void start() {
-    if (state != EngineState.NEW) {
-      throw new IllegalStateException("start() needs state NEW, engine is " + state);
-    }
-    if (scheduler == null) {
-      throw new IllegalStateException("start() needs a scheduler; give one to the builder");
-    }
-    long period = settings.pollInterval().toMillis();
-    periodic = scheduler.scheduleWithFixedDelay(this::runSafely, 0, period, TimeUnit.MILLISECONDS);
-    state = EngineState.RUNNING;
-    resumeTasks();
-  }
-
-  private void runSafely() {
-    try {
-      runOnce();
-    } catch (RuntimeException e) {
-      log.warn("sync run of {} failed; next run in {}", configuration.id(),
-          settings.pollInterval(), e);
-    }
+  public void start() {
+    lifecycle.start(this::runOnce, this::resumeTasks);
   }
 
   @Override
-  public synchronized void close() {
-    if (periodic != null) {
-      periodic.cancel(false);
-    }
-    recorder.flush();
-    state = EngineState.CLOSED;
+  public void close() {
+    lifecycle.close(recorder::flush);
   }
 }

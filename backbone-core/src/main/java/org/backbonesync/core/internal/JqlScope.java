@@ -62,10 +62,26 @@ public final class JqlScope {
     if (tokens.isEmpty()) {
       throw new JqlRefusedException(jql, 0, "an empty condition");
     }
-    int[] open = new int[tokens.size()];
-    int depth = 0;
-    JqlLexer.Token bracket = null;
+    Nesting nesting = new Nesting(jql, tokens.size());
     for (JqlLexer.Token t : tokens) {
+      nesting.accept(t);
+    }
+    nesting.end();
+  }
+
+  /** Parentheses and brackets as the tokens open and close them; refuses what does not nest. */
+  private static final class Nesting {
+    private final String jql;
+    private final int[] open;
+    private int depth;
+    private JqlLexer.Token bracket;
+
+    Nesting(String jql, int tokens) {
+      this.jql = jql;
+      this.open = new int[tokens];
+    }
+
+    void accept(JqlLexer.Token t) {
       switch (t.kind()) {
         case LPAREN, RPAREN -> {
           if (bracket != null) {
@@ -100,12 +116,15 @@ public final class JqlScope {
         default -> { }
       }
     }
-    if (bracket != null) {
-      throw new JqlRefusedException(jql, bracket.start(), "a \"[\" that is never closed");
-    }
-    if (depth > 0) {
-      throw new JqlRefusedException(jql, open[depth - 1], "a \"(\" that is never closed"
-          + (depth > 1 ? " (" + depth + " are open at the end)" : ""));
+
+    void end() {
+      if (bracket != null) {
+        throw new JqlRefusedException(jql, bracket.start(), "a \"[\" that is never closed");
+      }
+      if (depth > 0) {
+        throw new JqlRefusedException(jql, open[depth - 1], "a \"(\" that is never closed"
+            + (depth > 1 ? " (" + depth + " are open at the end)" : ""));
+      }
     }
   }
 }

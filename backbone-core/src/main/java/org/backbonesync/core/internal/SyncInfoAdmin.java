@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ConfigurationProblem;
@@ -141,37 +144,18 @@ final class SyncInfoAdmin {
       String local = row.localIssueKey();
       if (key(at + ".localIssueKey", local, connector.config.projectKey(), localKeys,
           maxKeyLength, problems)) {
-        if (locals.putIfAbsent(local, i) != null) {
-          problems.add(new ConfigurationProblem(at + ".localIssueKey", "\"" + local
-              + "\" is also in row " + locals.get(local)));
-        } else {
-          stores.syncInfo().findByLocalKey(key, local).ifPresent(r -> {
-            locals.remove(local);
-            problems.add(new ConfigurationProblem(at + ".localIssueKey", "\"" + local
-                + "\" is already paired with " + r.remoteIssueKey()));
-          });
-        }
+        once(at + ".localIssueKey", local, i, locals,
+            () -> stores.syncInfo().findByLocalKey(key, local), SyncInfo::remoteIssueKey,
+            problems);
       }
       String remote = row.remoteIssueKey();
       if (key(at + ".remoteIssueKey", remote, connector.partner.projectKey(), remoteKeys,
           maxKeyLength, problems)) {
-        if (remotes.putIfAbsent(remote, i) != null) {
-          problems.add(new ConfigurationProblem(at + ".remoteIssueKey", "\"" + remote
-              + "\" is also in row " + remotes.get(remote)));
-        } else {
-          stores.syncInfo().findByRemoteKey(key, remote).ifPresent(r -> {
-            remotes.remove(remote);
-            problems.add(new ConfigurationProblem(at + ".remoteIssueKey", "\"" + remote
-                + "\" is already paired with " + r.localIssueKey()));
-          });
-        }
+        once(at + ".remoteIssueKey", remote, i, remotes,
+            () -> stores.syncInfo().findByRemoteKey(key, remote), SyncInfo::localIssueKey,
+            problems);
       }
-      time(at + ".firstSyncDate", row.firstSyncDate(), latest, problems);
-      time(at + ".lastOutgoingChange", row.lastOutgoingChange(), latest, problems);
-      time(at + ".lastChangeSeen", row.lastChangeSeen(), latest, problems);
-      sequence(at + ".outgoingMessageSequenceId", row.outgoingMessageSequenceId(), problems);
-      time(at + ".lastIncomingChange", row.lastIncomingChange(), latest, problems);
-      sequence(at + ".incomingMessageSequenceId", row.incomingMessageSequenceId(), problems);
+      timesAndSequences(at, row, latest, problems);
     }
     missing(connector.tracker, connector.config.projectKey(), locals, ".localIssueKey", byRow);
     IssueTracker partner = trackers.get(connector.partner.key());
@@ -181,6 +165,35 @@ final class SyncInfoAdmin {
     List<ConfigurationProblem> all = new ArrayList<>();
     byRow.forEach(all::addAll);
     return all;
+  }
+
+  /**
+   * A problem when the key is in an earlier row or already paired in the store; else the key is
+   * {@code seen} at row {@code i}.
+   */
+  private static void once(String path, String issueKey, int i, Map<String, Integer> seen,
+      Supplier<Optional<SyncInfo>> stored, Function<SyncInfo, String> pairedWith,
+      List<ConfigurationProblem> problems) {
+    if (seen.putIfAbsent(issueKey, i) != null) {
+      problems.add(new ConfigurationProblem(path, "\"" + issueKey
+          + "\" is also in row " + seen.get(issueKey)));
+    } else {
+      stored.get().ifPresent(r -> {
+        seen.remove(issueKey);
+        problems.add(new ConfigurationProblem(path, "\"" + issueKey
+            + "\" is already paired with " + pairedWith.apply(r)));
+      });
+    }
+  }
+
+  private static void timesAndSequences(String at, SyncInfoImport row, long latest,
+      List<ConfigurationProblem> problems) {
+    time(at + ".firstSyncDate", row.firstSyncDate(), latest, problems);
+    time(at + ".lastOutgoingChange", row.lastOutgoingChange(), latest, problems);
+    time(at + ".lastChangeSeen", row.lastChangeSeen(), latest, problems);
+    sequence(at + ".outgoingMessageSequenceId", row.outgoingMessageSequenceId(), problems);
+    time(at + ".lastIncomingChange", row.lastIncomingChange(), latest, problems);
+    sequence(at + ".incomingMessageSequenceId", row.incomingMessageSequenceId(), problems);
   }
 
   /** Whether the key is there, short enough for the store and of the project; else a problem. */

@@ -124,62 +124,79 @@ public final class UserMapping implements FieldMappingProvider {
     }
     JsonNode fallbackNode = settings.path("fallback").get(local.key());
     String fallback = fallbackNode == null || fallbackNode.isNull() ? null : fallbackNode.asText();
-    String id = definition.id();
-    return new IncomingFieldMapping() {
-      @Override
-      public Set<String> targetFields() {
-        return Set.of(field);
-      }
+    return new IncomingUser(field, matchBy, table, fallback, definition.id());
+  }
 
-      @Override
-      public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
-        if (value.isNull()) {
-          updates.set(field, NullNode.getInstance());
-          return;
-        }
-        String remoteId = value.path("id").asText();
-        String found = table.get(remoteId);
-        if (found == null) {
-          found = match(value, context).orElse(fallback);
-        }
-        if (found == null) {
-          throw new SyncException("user \"" + value.path("name").asText(remoteId) + "\" <"
-              + value.path("email").asText("no e-mail") + "> (id " + remoteId + ") has no match by "
-              + matchBy + " in " + context.connectorKey() + " and field mapping " + id
-              + " has no row or fallback user for it", null, context.connectorKey(), null, id);
-        }
-        updates.set(field, JsonNodeFactory.instance.textNode(found));
-      }
+  /** Writes a user matched by a table row, by id, name or e-mail, or the fallback user. */
+  private static final class IncomingUser implements IncomingFieldMapping {
+    private final String field;
+    private final String matchBy;
+    private final Map<String, String> table;
+    private final String fallback;
+    private final String id;
 
-      private Optional<String> match(JsonNode user, MappingContext context) {
-        String wanted = switch (matchBy) {
-          case "id" -> user.path("id").asText(null);
-          case "name" -> user.path("name").asText(null);
-          default -> user.path("email").asText(null);
-        };
-        if (wanted == null || wanted.isBlank()) {
-          return Optional.empty();
-        }
-        if (matchBy.equals("id")) {
-          return context.tracker().user(wanted).map(TrackerUser::id);
-        }
-        List<TrackerUser> candidates = context.tracker().findUsers(wanted).stream()
-            .filter(u -> wanted.equalsIgnoreCase(
-                matchBy.equals("name") ? u.displayName() : u.email()))
-            .toList();
-        if (candidates.size() > 1) {
-          throw new SyncException(candidates.size() + " users of " + context.connectorKey()
-              + " have the " + matchBy + " \"" + wanted + "\": "
-              + candidates.stream().map(TrackerUser::id).toList() + "; add a row for the user",
-              null, context.connectorKey(), null, id);
-        }
-        return candidates.stream().findFirst().map(TrackerUser::id);
-      }
+    IncomingUser(String field, String matchBy, Map<String, String> table, String fallback,
+        String id) {
+      this.field = field;
+      this.matchBy = matchBy;
+      this.table = table;
+      this.fallback = fallback;
+      this.id = id;
+    }
 
-      @Override
-      public String toString() {
-        return "user(" + field + " by " + matchBy.toLowerCase(Locale.ROOT) + ")";
+    @Override
+    public Set<String> targetFields() {
+      return Set.of(field);
+    }
+
+    @Override
+    public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
+      if (value.isNull()) {
+        updates.set(field, NullNode.getInstance());
+        return;
       }
-    };
+      String remoteId = value.path("id").asText();
+      String found = table.get(remoteId);
+      if (found == null) {
+        found = match(value, context).orElse(fallback);
+      }
+      if (found == null) {
+        throw new SyncException("user \"" + value.path("name").asText(remoteId) + "\" <"
+            + value.path("email").asText("no e-mail") + "> (id " + remoteId + ") has no match by "
+            + matchBy + " in " + context.connectorKey() + " and field mapping " + id
+            + " has no row or fallback user for it", null, context.connectorKey(), null, id);
+      }
+      updates.set(field, JsonNodeFactory.instance.textNode(found));
+    }
+
+    private Optional<String> match(JsonNode user, MappingContext context) {
+      String wanted = switch (matchBy) {
+        case "id" -> user.path("id").asText(null);
+        case "name" -> user.path("name").asText(null);
+        default -> user.path("email").asText(null);
+      };
+      if (wanted == null || wanted.isBlank()) {
+        return Optional.empty();
+      }
+      if (matchBy.equals("id")) {
+        return context.tracker().user(wanted).map(TrackerUser::id);
+      }
+      List<TrackerUser> candidates = context.tracker().findUsers(wanted).stream()
+          .filter(u -> wanted.equalsIgnoreCase(
+              matchBy.equals("name") ? u.displayName() : u.email()))
+          .toList();
+      if (candidates.size() > 1) {
+        throw new SyncException(candidates.size() + " users of " + context.connectorKey()
+            + " have the " + matchBy + " \"" + wanted + "\": "
+            + candidates.stream().map(TrackerUser::id).toList() + "; add a row for the user",
+            null, context.connectorKey(), null, id);
+      }
+      return candidates.stream().findFirst().map(TrackerUser::id);
+    }
+
+    @Override
+    public String toString() {
+      return "user(" + field + " by " + matchBy.toLowerCase(Locale.ROOT) + ")";
+    }
   }
 }

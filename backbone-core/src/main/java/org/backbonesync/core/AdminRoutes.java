@@ -1,0 +1,140 @@
+package org.backbonesync.core;
+
+import static org.backbonesync.core.AdminText.parameter;
+import static org.backbonesync.core.AdminText.shown;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The admin REST's routing: finds the route of a request's path and method (404, 405 with {@code
+ * Allow}), and refuses query parameters the route does not take, or takes more than once, and a
+ * body it does not read (400), before the route's action sees the request.
+ */
+final class AdminRoutes {
+  private final List<Route> routes;
+  private final AdminResponses responses;
+
+  AdminRoutes(List<Route> routes, AdminResponses responses) {
+    this.routes = List.copyOf(routes);
+    this.responses = responses;
+  }
+
+  /**
+   * One resource and method.
+   *
+   * @param pattern path segments; {@code {name}} matches any one segment
+   * @param parameters the query parameters it takes (each at most once)
+   * @param takesBody whether it reads a body; those that do not refuse one
+   */
+  record Route(String method, String pattern, Set<String> parameters, boolean takesBody,
+      Function<Call, AdminResponse> action) {
+
+    boolean matches(List<String> segments) {
+      String[] parts = pattern.split("/");
+      if (parts.length != segments.size()) {
+        return false;
+      }
+      for (int i = 0; i < parts.length; i++) {
+        if (!parts[i].startsWith("{") && !parts[i].equals(segments.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return method + " /" + pattern;
+    }
+  }
+
+  /** A request that matched a route: its path segments, query (checked) and body. */
+  record Call(List<String> segments, String caller, Map<String, String> query,
+      String body) {
+    String arg(int i) {
+      return segments.get(i);
+    }
+  }
+
+  /** Answers a request through its route's action, or refuses it. */
+  AdminResponse route(AdminRequest r, String body) {
+    List<String> segments = segments(r.path());
+    String method = r.method() == null ? "" : r.method().toUpperCase(Locale.ROOT);
+    List<Route> here = routes.stream().filter(route -> route.matches(segments)).toList();
+    if (here.isEmpty()) {
+      throw new AdminException(404, "no admin resource at " + shown(r.path()));
+    }
+    Route route = here.stream().filter(x -> x.method().equals(method)).findFirst()
+        .orElse(null);
+    if (route == null) {
+      return notAllowed(method, here);
+    }
+    refuseParameters(route, r.queryValues());
+    if (!route.takesBody() && body != null && !body.isEmpty()) {
+      throw new AdminException(400, route + " takes no body"
+          + (route.parameters().isEmpty() ? "" : "; its parameters go in the query"));
+    }
+    return route.action().apply(new Call(segments, r.caller(), r.query(), body));
+  }
+
+  private AdminResponse notAllowed(String method, List<Route> here) {
+    Set<String> allowed = new LinkedHashSet<>();
+    here.forEach(x -> allowed.add(x.method()));
+    AdminResponse refused = responses.error(405, "method " + shown(method)
+        + " is not allowed on /" + here.get(0).pattern() + "; allowed: "
+        + String.join(", ", allowed), List.of());
+    Map<String, String> headers = new LinkedHashMap<>(refused.headers());
+    headers.put("Allow", String.join(", ", allowed));
+    return new AdminResponse(405, refused.body(), headers);
+  }
+
+  private static void refuseParameters(Route route, Map<String, List<String>> query) {
+    List<ConfigurationProblem> problems = new ArrayList<>();
+    query.forEach((name, values) -> {
+      if (!route.parameters().contains(name)) {
+        problems.add(new ConfigurationProblem(parameter(name), "unknown query parameter"));
+      } else if (values.size() > 1) {
+        problems.add(new ConfigurationProblem(parameter(name),
+            "given " + values.size() + " times; give it once"));
+      }
+    });
+    if (!problems.isEmpty()) {
+      List<String> names = problems.stream().limit(10).map(p -> p.path().substring(1)).toList();
+      throw new AdminException(400, route + " takes "
+          + (route.parameters().isEmpty() ? "no query parameters"
+              : "only the query parameters " + String.join(", ", sorted(route.parameters()))
+                  + ", each at most once")
+          + "; refused: " + String.join(", ", names)
+          + (problems.size() > names.size() ? " and " + (problems.size() - names.size())
+              + " more" : ""), problems);
+    }
+  }
+
+  private static List<String> sorted(Set<String> names) {
+    return names.stream().sorted().toList();
+  }
+
+  private static List<String> segments(String path) {
+    List<String> parts = new ArrayList<>();
+    for (String s : (path == null ? "" : path).split("/")) {
+      if (!s.isEmpty()) {
+        try {
+          // a path is not a form: "+" stays "+" (URLDecoder would make it a space)
+          parts.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          throw new AdminException(400, "malformed escape in the path segment " + shown(s));
+        }
+      }
+    }
+    return parts;
+  }
+}

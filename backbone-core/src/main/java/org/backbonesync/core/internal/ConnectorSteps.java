@@ -1,0 +1,97 @@
+package org.backbonesync.core.internal;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.core.PollResult;
+
+/**
+ * The engine's steps over a local connector's queues (poll, detect, deliver, apply, and all of
+ * them once), each in the connector's log context and each flushing the trace recorder when due.
+ * Each step looks its connector up again, as a step of the engine, so one closed meanwhile stops.
+ */
+final class ConnectorSteps {
+  private final Function<String, LocalConnectors.Local> local;
+  private final Set<String> keys;
+  private final TraceRecorder recorder;
+  private final ConnectorStatusReader statuses;
+
+  /**
+   * @param local a local connector by key; throws when the engine is closed or it is not local
+   * @param keys the local connectors' keys, A's first
+   */
+  ConnectorSteps(Function<String, LocalConnectors.Local> local, Set<String> keys,
+      TraceRecorder recorder, ConnectorStatusReader statuses) {
+    this.local = local;
+    this.keys = keys;
+    this.recorder = recorder;
+    this.statuses = statuses;
+  }
+
+  PollResult poll(String connectorKey) {
+    LocalConnectors.Local local = this.local.apply(connectorKey);
+    PollResult result;
+    try (LogContext step = LogContext.connector(local.connector())) {
+      result = local.detection().poll();
+    } finally {
+      recorder.flushIfDue();
+    }
+    statuses.polled(connectorKey, result);
+    return result;
+  }
+
+  int deliver(String connectorKey) {
+    LocalConnectors.Local local = this.local.apply(connectorKey);
+    try (LogContext step = LogContext.connector(local.connector())) {
+      return local.delivery().deliver();
+    } finally {
+      recorder.flushIfDue();
+    }
+  }
+
+  List<ApplyOutcome> apply(String connectorKey) {
+    LocalConnectors.Local local = this.local.apply(connectorKey);
+    try (LogContext step = LogContext.connector(local.connector())) {
+      return local.incoming().apply();
+    } finally {
+      recorder.flushIfDue();
+    }
+  }
+
+  void runOnce() {
+    try {
+      for (String key : keys) {
+        poll(key);
+        deliver(key);
+      }
+      for (String key : keys) {
+        apply(key);
+        deliver(key);
+      }
+    } finally {
+      recorder.flush(); // an idle engine's last entries wait no longer than one run
+    }
+  }
+
+  PollResult detect(String connectorKey) {
+    LocalConnectors.Local local = this.local.apply(connectorKey);
+    HintedIssues.Taken hinted = local.hints().take();
+    if (hinted.poll()) {
+      PollResult result = poll(connectorKey);
+      deliver(connectorKey);
+      return result;
+    }
+    if (hinted.nothing()) {
+      return new PollResult(0, 0, 0);
+    }
+    PollResult result;
+    try (LogContext step = LogContext.connector(local.connector())) {
+      result = local.detection().detect(hinted.keys());
+    } finally {
+      recorder.flushIfDue();
+    }
+    deliver(connectorKey);
+    return result;
+  }
+}

@@ -1,0 +1,95 @@
+package org.backbonesync.core.internal;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.backbonesync.core.EngineState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An engine's lifecycle ({@link EngineState}, guarded transitions) and its runs on the host's
+ * scheduler: the periodic run after {@code start()} and the steps run at once when there is work
+ * ({@link Prompt}). Thread-safe: state changes hold this object's lock.
+ */
+final class EngineLifecycle {
+  // The engine's name: hosts watch for its "sync run failed" lines.
+  private static final Logger log = LoggerFactory.getLogger(DefaultSyncEngine.class);
+
+  private final String synchronizationId;
+  private final ScheduledExecutorService scheduler;
+  private final Duration pollInterval;
+  private EngineState state = EngineState.NEW;
+  private ScheduledFuture<?> periodic;
+
+  /** @param scheduler the builder's scheduler, or null when the host drives every step */
+  EngineLifecycle(String synchronizationId, ScheduledExecutorService scheduler,
+      Duration pollInterval) {
+    this.synchronizationId = synchronizationId;
+    this.scheduler = scheduler;
+    this.pollInterval = pollInterval;
+  }
+
+  synchronized EngineState state() {
+    return state;
+  }
+
+  /** Throws unless the engine is open (new or running). */
+  synchronized void checkOpen() {
+    if (state == EngineState.CLOSED) {
+      throw new IllegalStateException("engine for " + synchronizationId + " is closed");
+    }
+  }
+
+  /**
+   * A step the engine runs on its scheduler as soon as there is work for it, beside the other
+   * steps (each connector's poll and detection, delivery and apply run one at a time, and pairs
+   * are claimed as between nodes); nothing without a scheduler (the host drives every step).
+   */
+  Runnable prompt(String name, Runnable step) {
+    if (scheduler == null) {
+      return () -> { };
+    }
+    return new Prompt(name, scheduler, () -> {
+      if (state() != EngineState.CLOSED) {
+        step.run();
+      }
+    });
+  }
+
+  /**
+   * Runs {@code run} every poll interval on the scheduler, then {@code resume} (still holding the
+   * lock, as the engine's {@code start()} always did).
+   */
+  synchronized void start(Runnable run, Runnable resume) {
+    if (state != EngineState.NEW) {
+      throw new IllegalStateException("start() needs state NEW, engine is " + state);
+    }
+    if (scheduler == null) {
+      throw new IllegalStateException("start() needs a scheduler; give one to the builder");
+    }
+    long period = pollInterval.toMillis();
+    periodic = scheduler.scheduleWithFixedDelay(() -> runSafely(run), 0, period,
+        TimeUnit.MILLISECONDS);
+    state = EngineState.RUNNING;
+    resume.run();
+  }
+
+  private void runSafely(Runnable run) {
+    try {
+      run.run();
+    } catch (RuntimeException e) {
+      log.warn("sync run of {} failed; next run in {}", synchronizationId, pollInterval, e);
+    }
+  }
+
+  /** Stops the periodic run, then {@code flush}; idempotent. */
+  synchronized void close(Runnable flush) {
+    if (periodic != null) {
+      periodic.cancel(false);
+    }
+    flush.run();
+    state = EngineState.CLOSED;
+  }
+}
