@@ -1,8 +1,11 @@
 package org.backbonesync.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.transport.AttachmentContent;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.spi.transport.MessageTransport;
 
@@ -18,9 +24,15 @@ import org.backbonesync.spi.transport.MessageTransport;
  * A transport in memory from one connector to its partner's receiver, which a test can tell to
  * misbehave like a network: lose a message, lose only its acknowledgement, deliver it twice, hold
  * it back and deliver it after later ones, or be down. Faults are queued and apply to the next
- * messages sent, in order. Thread-safe.
+ * messages sent, in order.
+ *
+ * <p>Attachments, between two engines that each run one connector: the transport of one side
+ * {@link #serveAttachments serves} the files its messages announce, and only those, from its
+ * local tracker, as the HTTP transport's handler does; the partner side's transport opens them
+ * through it ({@link #contentFrom}). The content is not checked here: the engine checks its hash.
+ * Thread-safe.
  */
-public final class InMemoryTransport implements MessageTransport {
+public final class InMemoryTransport implements MessageTransport, AttachmentContent {
 
   /** What happens to one message. */
   public enum Fault {
@@ -45,6 +57,12 @@ public final class InMemoryTransport implements MessageTransport {
   private String refusal;
   private final Map<String, String> undeliverable = new LinkedHashMap<>();
   private long delivered;
+  private IssueTracker localTracker;
+  private final Set<Served> announced = new HashSet<>();
+  private volatile InMemoryTransport contentSource;
+
+  /** An announced attachment as this side serves it: by id, size and hash. */
+  private record Served(String attachmentId, long size, String sha256) {}
 
   /** A transport not yet connected to a receiver. */
   public InMemoryTransport() {}
@@ -101,6 +119,73 @@ public final class InMemoryTransport implements MessageTransport {
     return this;
   }
 
+  /**
+   * Serves the partner the attachments this transport's messages announce from now on, and only
+   * those, read from the local connector's tracker.
+   */
+  public synchronized InMemoryTransport serveAttachments(IssueTracker localTracker) {
+    this.localTracker = localTracker;
+    return this;
+  }
+
+  /**
+   * Opens the partner's attachments through the partner side's transport, which serves those its
+   * messages announced (see {@link #serveAttachments}).
+   */
+  public InMemoryTransport contentFrom(InMemoryTransport partnerTransport) {
+    this.contentSource = partnerTransport;
+    return this;
+  }
+
+  /**
+   * Opens an attachment the partner announced, from the partner side's transport.
+   *
+   * @throws SyncException when no {@link #contentFrom} is set, or the partner side did not
+   *     announce it with this size and hash (or serves no attachments)
+   * @throws org.backbonesync.spi.tracker.TrackerException when the partner's file is gone
+   */
+  @Override
+  public InputStream open(Announced attachment) {
+    InMemoryTransport source = contentSource;
+    if (source == null) {
+      throw new SyncException("attachment " + attachment.attachmentId() + " cannot be fetched:"
+          + " this InMemoryTransport has no contentFrom(partner's transport)");
+    }
+    return source.serve(attachment);
+  }
+
+  /** Streams an attachment this side announced; outside the lock, so both sides may open. */
+  private InputStream serve(Announced a) {
+    IssueTracker tracker;
+    synchronized (this) {
+      tracker = localTracker;
+      if (tracker == null || !announced.contains(new Served(a.attachmentId(), a.size(),
+          a.sha256()))) {
+        throw new SyncException("attachment " + a.attachmentId() + " was not announced to the"
+            + " partner with size " + a.size() + " and this SHA-256; refused");
+      }
+    }
+    return tracker.download(a.attachmentId());
+  }
+
+  /** Remembers the attachments the messages' {@code add} operations announce, when serving. */
+  private void announce(List<SyncMessage> messages) {
+    if (localTracker == null) {
+      return;
+    }
+    for (SyncMessage m : messages) {
+      for (JsonNode ops : m.content().values()) {
+        for (JsonNode op : ops) {
+          if (op.path("op").asText().equals("add") && op.path("id").isTextual()
+              && op.path("sha256").isTextual() && op.path("size").canConvertToLong()) {
+            announced.add(new Served(op.get("id").textValue(),
+                Math.max(0, op.get("size").asLong()), op.get("sha256").textValue()));
+          }
+        }
+      }
+    }
+  }
+
   @Override
   public synchronized Map<String, String> undeliverable() {
     return Map.copyOf(undeliverable);
@@ -108,6 +193,7 @@ public final class InMemoryTransport implements MessageTransport {
 
   @Override
   public synchronized Set<String> send(List<SyncMessage> messages) {
+    announce(messages); // before anything is delivered, as the HTTP transport does
     if (receiver == null) {
       throw new IllegalStateException("InMemoryTransport is not connected to a receiver");
     }

@@ -13,23 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.backbonesync.spi.message.MessageCodec;
-import org.backbonesync.spi.message.MessageFormatException;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.message.SyncMessage;
-import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 
 /**
@@ -51,13 +45,6 @@ final class Envelopes {
   static final String CONTENT = "content";
   /** The longest header line read; the file-drop size check allows for it. */
   static final int MAX_HEADER = 256;
-  /** An envelope id: as it is remembered by {@link EnvelopeIdStore}. */
-  private static final Pattern ENVELOPE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,"
-      + EnvelopeIdStore.MAX_ID_LENGTH + "}");
-  private static final Set<String> PROPERTIES = Set.of("format", "version", "kind", "envelopeId",
-      "synchronizationId", "from", "to", "timestamp", "messages", "acked", "attachment");
-  private static final Set<String> ATTACHMENT_PROPERTIES = Set.of("id", "size", "sha256",
-      "offset");
   private static final MessageCodec CODEC = new MessageCodec();
   /** Writes envelopes (reading has its own, tighter bounds); the project's one Jackson setup. */
   private static final ObjectMapper PLAIN = StrictJson.mapper();
@@ -167,12 +154,7 @@ final class Envelopes {
       g.writeStringField("to", to);
       g.writeNumberField("timestamp", security.clock().millis());
       if (kind.equals(CONTENT)) {
-        g.writeObjectFieldStart("attachment");
-        g.writeStringField("id", attachment.id());
-        g.writeNumberField("size", attachment.size());
-        g.writeStringField("sha256", attachment.sha256());
-        g.writeNumberField("offset", attachment.offset());
-        g.writeEndObject();
+        ContentRequest.write(g, attachment);
       } else if (kind.equals(MESSAGES)) {
         g.writeArrayFieldStart("messages");
         for (byte[] m : messages) {
@@ -256,7 +238,7 @@ final class Envelopes {
           + " the body under key " + keyId);
     }
     JsonNode root = parse(security, body);
-    return check(security, root, maxAge);
+    return EnvelopeBody.check(security, root, maxAge);
   }
 
   private static JsonNode parse(EnvelopeSecurity security, byte[] body) {
@@ -272,139 +254,6 @@ final class Envelopes {
     } catch (IOException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body cannot be read");
     }
-  }
-
-  private static Opened check(EnvelopeSecurity security, JsonNode root, Duration maxAge) {
-    if (root == null || !root.isObject() || !"backbone-envelope".equals(root.path("format")
-        .textValue()) || !root.path("version").isIntegralNumber()
-        || root.path("version").asLong() != 1) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "not a version 1 backbone envelope");
-    }
-    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!PROPERTIES.contains(name)) {
-        throw new EnvelopeRejectedException(Reason.MALFORMED, "unknown property \""
-            + printable(name) + "\"");
-      }
-    }
-    String sync = text(root, "synchronizationId");
-    if (!sync.equals(security.synchronizationId())) {
-      throw new EnvelopeRejectedException(Reason.WRONG_SYNCHRONIZATION, "for synchronization \""
-          + printable(sync) + "\", this is \"" + security.synchronizationId() + "\"");
-    }
-    String kind = text(root, "kind");
-    String from = text(root, "from");
-    String to = text(root, "to");
-    String id = text(root, "envelopeId");
-    if (!(kind.equals(MESSAGES) || kind.equals(ACKS) || kind.equals(CONTENT)) || from.isEmpty() || to.isEmpty()
-        || id.isEmpty() || !root.path("timestamp").isIntegralNumber()
-        || !root.path("timestamp").canConvertToLong()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "kind, envelopeId, from, to or"
-          + " timestamp missing or not of their type");
-    }
-    if (!ENVELOPE_ID.matcher(id).matches()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "envelopeId \"" + printable(id)
-          + "\" is not 1 to " + EnvelopeIdStore.MAX_ID_LENGTH + " letters, digits, '.', '_', ':'"
-          + " or '-'");
-    }
-    long timestamp = root.path("timestamp").asLong();
-    long now = security.clock().millis();
-    long ahead = timestamp - now;
-    if (ahead > security.window().toMillis() || -ahead > maxAge.toMillis()) {
-      throw new EnvelopeRejectedException(Reason.STALE, "envelope " + id + " was sealed at "
-          + Instant.ofEpochMilli(timestamp) + ", " + Duration.ofMillis(Math.abs(ahead))
-              .toSeconds() + " s " + (ahead > 0 ? "ahead of" : "before") + " this side's clock;"
-          + " accepted from " + maxAge.toSeconds() + " s before to "
-          + security.window().toSeconds() + " s ahead");
-    }
-    if (kind.equals(CONTENT)) {
-      return new Opened(kind, id, from, to, timestamp, List.of(), List.of(), requested(root));
-    }
-    if (root.has("attachment")) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "an envelope of " + kind
-          + " with an attachment");
-    }
-    List<SyncMessage> messages = new ArrayList<>();
-    List<String> acked = new ArrayList<>();
-    JsonNode list = root.path(kind.equals(MESSAGES) ? "messages" : "acked");
-    if (!list.isArray()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "no " + (kind.equals(MESSAGES)
-          ? "messages" : "acked") + " array");
-    }
-    if (list.size() > security.maxMessages()) {
-      throw new EnvelopeRejectedException(Reason.LIMIT, list.size() + " entries; at most "
-          + security.maxMessages());
-    }
-    for (JsonNode item : list) {
-      if (kind.equals(ACKS)) {
-        if (!item.isTextual()) {
-          throw new EnvelopeRejectedException(Reason.MALFORMED, "an acknowledged id is not text");
-        }
-        acked.add(item.textValue());
-        continue;
-      }
-      SyncMessage m;
-      try {
-        m = CODEC.decode(item); // parsed once, under the envelope's limits
-      } catch (MessageFormatException e) {
-        throw new EnvelopeRejectedException(Reason.MALFORMED, "a message is malformed: "
-            + e.getMessage());
-      }
-      if (!m.synchronizationId().equals(sync)) {
-        throw new EnvelopeRejectedException(Reason.WRONG_SYNCHRONIZATION, "message "
-            + printable(m.messageId()) + " is for synchronization "
-            + printable(m.synchronizationId()));
-      }
-      if (!m.fromConnector().equals(from) || !m.toConnector().equals(to)) {
-        throw new EnvelopeRejectedException(Reason.NOT_PARTNER, "message "
-            + printable(m.messageId()) + " goes from " + printable(m.fromConnector()) + " to "
-            + printable(m.toConnector()) + ", the envelope from " + printable(from) + " to "
-            + printable(to));
-      }
-      messages.add(m);
-    }
-    return new Opened(kind, id, from, to, timestamp, messages, acked, null);
-  }
-
-  /** The attachment of a content request, checked: a known shape, sizes in range. */
-  private static Requested requested(JsonNode root) {
-    if (root.has("messages") || root.has("acked")) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "a content request with messages");
-    }
-    JsonNode a = root.path("attachment");
-    if (!a.isObject()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "no attachment object");
-    }
-    for (Iterator<String> names = a.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!ATTACHMENT_PROPERTIES.contains(name)) {
-        throw new EnvelopeRejectedException(Reason.MALFORMED, "unknown attachment property \""
-            + printable(name) + "\"");
-      }
-    }
-    String id = text(a, "id");
-    String sha = text(a, "sha256");
-    if (id.isEmpty() || id.length() > Contents.MAX_ID_LENGTH
-        || !Contents.SHA256.matcher(sha).matches()
-        || !a.path("size").canConvertToLong() || !a.path("size").isIntegralNumber()
-        || !a.path("offset").canConvertToLong() || !a.path("offset").isIntegralNumber()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "attachment id (1 to "
-          + Contents.MAX_ID_LENGTH + " characters), size, sha256 (64 hex digits) or offset"
-          + " missing or not of their type");
-    }
-    long size = a.get("size").asLong();
-    long offset = a.get("offset").asLong();
-    if (size < 0 || offset < 0 || offset > size) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "attachment size " + size
-          + " and offset " + offset + " are out of range");
-    }
-    return new Requested(id, size, sha, offset);
-  }
-
-  /** A property's text, or "" when it is missing or not text. */
-  private static String text(JsonNode root, String name) {
-    JsonNode value = root.get(name);
-    return value != null && value.isTextual() ? value.textValue() : "";
   }
 
   /** A value from outside, made safe to log: printable ASCII, at most 80 characters. */

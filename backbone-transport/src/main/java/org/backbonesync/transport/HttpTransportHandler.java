@@ -1,22 +1,16 @@
 package org.backbonesync.transport;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.tracker.IssueTracker;
-import org.backbonesync.spi.tracker.TrackerException;
-import org.backbonesync.spi.transport.AttachmentContent.Announced;
 import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 import org.slf4j.Logger;
@@ -45,17 +39,17 @@ import org.slf4j.LoggerFactory;
 public final class HttpTransportHandler {
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransportHandler.class);
   private final EnvelopeSecurity security;
-  private final EnvelopeIdStore envelopeIds;
-  private final AtomicLong lastForget = new AtomicLong(Long.MIN_VALUE);
+  private final ReplayGuard replays;
   private final Map<String, Local> locals = new ConcurrentHashMap<>();
   private final Rejections rejections = new Rejections();
+  private final HttpContentServer contentServer;
 
-  /** The {@code Authorization} scheme of a content request. */
-  static final String SCHEME = "Backbone";
-  /** The longest {@code Authorization} header read: an envelope with an id of 1,000 characters. */
-  private static final int MAX_AUTHORIZATION = 8192;
-
-  private record Local(String partner, MessageReceiver receiver, IssueTracker content) {}
+  /**
+   * A local connector: its partner, its receiver, and its tracker when it serves content.
+   *
+   * @param content null when the connector serves no content
+   */
+  record Local(String partner, MessageReceiver receiver, IssueTracker content) {}
 
   /** An answer for the host to send: status, body and content type. */
   public record Response(int status, byte[] body, String contentType) {}
@@ -77,7 +71,10 @@ public final class HttpTransportHandler {
    */
   public HttpTransportHandler(EnvelopeSecurity security, EnvelopeIdStore envelopeIds) {
     this.security = Objects.requireNonNull(security, "security");
-    this.envelopeIds = Objects.requireNonNull(envelopeIds, "envelopeIds");
+    Objects.requireNonNull(envelopeIds, "envelopeIds");
+    this.replays = new ReplayGuard(security, envelopeIds);
+    this.contentServer = new HttpContentServer(security, envelopeIds, replays, locals,
+        rejections);
   }
 
   /**
@@ -124,9 +121,8 @@ public final class HttpTransportHandler {
     if (!"POST".equals(method)) {
       return text(405, "only POST");
     }
-    Envelopes.Opened envelope;
     try {
-      envelope = Envelopes.open(security, body);
+      Envelopes.Opened envelope = Envelopes.open(security, body);
       Local local = locals.get(envelope.to());
       if (local == null || !local.partner().equals(envelope.from())
           || !envelope.kind().equals(Envelopes.MESSAGES)) {
@@ -134,46 +130,17 @@ public final class HttpTransportHandler {
             + envelope.kind() + " from " + Envelopes.printable(envelope.from()) + " to "
             + Envelopes.printable(envelope.to()) + " is not taken here");
       }
-      long now = security.clock().millis();
-      forgetExpiredIds(now);
       // taken before storing, atomically: of two copies arriving at once, one is refused
-      if (!envelopeIds.remember(security.synchronizationId() + "/" + envelope.to(),
-          envelope.envelopeId(), envelope.timestamp() + security.window().toMillis() + 1, now)) {
-        throw new EnvelopeRejectedException(Reason.DUPLICATE, "envelope "
-            + envelope.envelopeId() + " was taken already");
-      }
-      List<String> stored = new ArrayList<>();
-      try {
-        stored.addAll(local.receiver().receiveAll(envelope.messages())); // one transaction
-      } catch (RuntimeException all) {
-        // one by one, so that the others are stored and only the ones refused are not acked
-        for (SyncMessage m : envelope.messages()) {
-          try {
-            if (local.receiver().receive(m)) {
-              stored.add(m.messageId());
-            }
-          } catch (RuntimeException e) {
-            // not acknowledged: the sender keeps it and sends it again
-            LOG.warn("{}: message {} not stored: {}", envelope.to(), m.messageId(),
-                e.toString());
-          }
-        }
-      }
+      replays.take(envelope, security.clock().millis());
       byte[] ack = Envelopes.seal(security, Envelopes.ACKS, envelope.to(), envelope.from(),
-          List.of(), stored);
+          List.of(), store(local.receiver(), envelope));
       return new Response(200, ack, "application/vnd.backbone-envelope");
     } catch (EnvelopeRejectedException e) {
       rejections.count(LOG, "transport " + security.synchronizationId(), e);
       if (e.reason() == Reason.TOO_LARGE) {
         drain(body);
       }
-      return text(switch (e.reason()) {
-        case TOO_LARGE -> 413;
-        case BAD_SIGNATURE, UNKNOWN_KEY -> 401;
-        case NOT_PARTNER, WRONG_SYNCHRONIZATION -> 403;
-        case DUPLICATE -> 409;
-        default -> 400;
-      }, e.getMessage());
+      return text(status(e.reason()), e.getMessage());
     } catch (IOException e) {
       return text(400, "the body cannot be read");
     } catch (RuntimeException e) {
@@ -181,6 +148,39 @@ public final class HttpTransportHandler {
           security.synchronizationId(), e.toString());
       return text(503, "the envelope cannot be taken now; send it again later");
     }
+  }
+
+  /** Stores an envelope's messages; the ids of those stored. */
+  private static List<String> store(MessageReceiver receiver, Envelopes.Opened envelope) {
+    List<String> stored = new ArrayList<>();
+    try {
+      stored.addAll(receiver.receiveAll(envelope.messages())); // one transaction
+    } catch (RuntimeException all) {
+      // one by one, so that the others are stored and only the ones refused are not acked
+      for (SyncMessage m : envelope.messages()) {
+        try {
+          if (receiver.receive(m)) {
+            stored.add(m.messageId());
+          }
+        } catch (RuntimeException e) {
+          // not acknowledged: the sender keeps it and sends it again
+          LOG.warn("{}: message {} not stored: {}", envelope.to(), m.messageId(),
+              e.toString());
+        }
+      }
+    }
+    return stored;
+  }
+
+  /** The status a refused envelope is answered with. */
+  private static int status(Reason reason) {
+    return switch (reason) {
+      case TOO_LARGE -> 413;
+      case BAD_SIGNATURE, UNKNOWN_KEY -> 401;
+      case NOT_PARTNER, WRONG_SYNCHRONIZATION -> 403;
+      case DUPLICATE -> 409;
+      default -> 400;
+    };
   }
 
   /**
@@ -195,116 +195,7 @@ public final class HttpTransportHandler {
    * @param range the request's {@code Range} header, or null
    */
   public ContentResponse content(String method, String authorization, String range) {
-    if (!"GET".equals(method)) {
-      return contentText(405, "only GET");
-    }
-    Envelopes.Opened request;
-    try {
-      if (authorization == null || !authorization.startsWith(SCHEME + " ")
-          || authorization.length() > MAX_AUTHORIZATION) {
-        throw new EnvelopeRejectedException(Reason.MALFORMED, "no signed content request in"
-            + " the Authorization header (\"" + SCHEME + " <envelope>\", at most "
-            + MAX_AUTHORIZATION + " characters)");
-      }
-      byte[] envelope;
-      try {
-        envelope = Base64.getUrlDecoder().decode(authorization.substring(SCHEME.length() + 1));
-      } catch (IllegalArgumentException e) {
-        throw new EnvelopeRejectedException(Reason.MALFORMED, "the content request is not"
-            + " base64url");
-      }
-      request = Envelopes.open(security, new ByteArrayInputStream(envelope));
-      Local local = locals.get(request.to());
-      if (local == null || local.content() == null || !local.partner().equals(request.from())
-          || !request.kind().equals(Envelopes.CONTENT)) {
-        throw new EnvelopeRejectedException(Reason.NOT_PARTNER, "a content request of "
-            + request.kind() + " from " + Envelopes.printable(request.from()) + " to "
-            + Envelopes.printable(request.to()) + " is not served here");
-      }
-      long now = security.clock().millis();
-      forgetExpiredIds(now);
-      if (!envelopeIds.remember(security.synchronizationId() + "/" + request.to(),
-          request.envelopeId(), request.timestamp() + security.window().toMillis() + 1, now)) {
-        throw new EnvelopeRejectedException(Reason.DUPLICATE, "envelope "
-            + request.envelopeId() + " was taken already");
-      }
-      Envelopes.Requested wanted = request.attachment();
-      String expectedRange = wanted.offset() == 0 ? null : "bytes=" + wanted.offset() + "-";
-      if (!Objects.equals(range, expectedRange) && !(wanted.offset() == 0
-          && "bytes=0-".equals(range))) {
-        return contentText(400, "the Range header \"" + Envelopes.printable(range)
-            + "\" is not the signed offset " + wanted.offset());
-      }
-      Announced announced = new Announced(wanted.id(), "", wanted.size(), wanted.sha256());
-      if (!envelopeIds.isRemembered(HttpTransport.announcedScope(security, request.to()),
-          Contents.key(announced), now)) {
-        LOG.warn("transport {}: {} asked for attachment {} of {}, which was not announced to it"
-            + " with that size and hash; refused", security.synchronizationId(),
-            Envelopes.printable(request.from()), Envelopes.printable(wanted.id()),
-            request.to());
-        return contentText(404, new ContentRefusedException(
-            ContentRefusedException.Reason.NOT_ANNOUNCED, "attachmentId", wanted.id(),
-            "not announced to " + request.from() + " with size " + wanted.size()
-                + " and this SHA-256").getMessage());
-      }
-      return serve(local.content(), wanted);
-    } catch (EnvelopeRejectedException e) {
-      rejections.count(LOG, "transport " + security.synchronizationId() + " content", e);
-      return contentText(switch (e.reason()) {
-        case BAD_SIGNATURE, UNKNOWN_KEY, MALFORMED, STALE, TOO_LARGE, LIMIT -> 401;
-        case NOT_PARTNER, WRONG_SYNCHRONIZATION -> 403;
-        case DUPLICATE -> 409;
-        default -> 400;
-      }, e.getMessage());
-    } catch (IOException e) {
-      return contentText(400, "the request cannot be read");
-    }
-  }
-
-  /** Streams an announced attachment from the tracker, from the requested offset. */
-  private ContentResponse serve(IssueTracker tracker, Envelopes.Requested wanted) {
-    InputStream in;
-    try {
-      in = tracker.download(wanted.id());
-    } catch (TrackerException gone) {
-      return contentText(410, "attachment " + Envelopes.printable(wanted.id())
-          + " is no longer here");
-    } catch (RuntimeException e) {
-      LOG.warn("transport {}: attachment {} cannot be read: {}", security.synchronizationId(),
-          Envelopes.printable(wanted.id()), e.toString());
-      return contentText(503, "the attachment cannot be read now; ask again later");
-    }
-    try {
-      in.skipNBytes(wanted.offset());
-    } catch (IOException e) {
-      closeQuietly(in);
-      return contentText(503, "the attachment cannot be read from byte " + wanted.offset()
-          + " now; ask again later");
-    }
-    long length = wanted.size() - wanted.offset();
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "application/octet-stream");
-    headers.put("Accept-Ranges", "bytes");
-    if (wanted.offset() > 0) {
-      headers.put("Content-Range", "bytes " + wanted.offset() + "-" + (wanted.size() - 1) + "/"
-          + wanted.size());
-    }
-    return new ContentResponse(wanted.offset() > 0 ? 206 : 200, Map.copyOf(headers), length,
-        Contents.limited(in, length));
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // nothing more to read from it
-    }
-  }
-
-  private static ContentResponse contentText(int status, String message) {
-    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-    return new ContentResponse(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
-        bytes.length, new ByteArrayInputStream(bytes));
+    return contentServer.content(method, authorization, range);
   }
 
   /**
@@ -323,13 +214,6 @@ public final class HttpTransportHandler {
       }
     } catch (IOException ignored) {
       // the partner is gone already
-    }
-  }
-
-  private void forgetExpiredIds(long now) {
-    long last = lastForget.get();
-    if (now - last >= security.window().toMillis() && lastForget.compareAndSet(last, now)) {
-      envelopeIds.forgetExpired(now);
     }
   }
 
