@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.PartnerGone;
 import org.backbonesync.spi.message.SyncMessage;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PartnerGoneApplier {
   private static final Logger log = LoggerFactory.getLogger(PartnerGoneApplier.class);
+  private static final Pattern ISSUE_KEY =
+      Pattern.compile("[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}");
 
   private final Connector connector;
   private final Stores stores;
@@ -73,14 +76,27 @@ final class PartnerGoneApplier {
     }
     marked.add(rule.label());
     connector.tracker.addComment(localKey, rule.comment()
-        .replace("{partner}", message.sourceIssueKey())
+        .replace("{partner}", partner(message))
         .replace("{reason}", reason(message)));
     connector.tracker.updateIssue(localKey, Map.of("labels", marked));
   }
 
-  /** "deleted" or "moved to KEY", as the message says. */
+  /**
+   * "deleted" or "moved to KEY", as the message says; what goes into the comment is an issue key
+   * or nothing (the partner's words are not written on the issue).
+   */
   private static String reason(SyncMessage message) {
     JsonNode movedTo = message.content().get("movedTo");
-    return movedTo != null && movedTo.isTextual() ? "moved to " + movedTo.asText() : "deleted";
+    if (movedTo == null) {
+      return "deleted";
+    }
+    return ISSUE_KEY.matcher(movedTo.asText()).matches() ? "moved to " + movedTo.asText()
+        : "moved";
+  }
+
+  /** The partner issue's key for the comment, or a neutral name when it is not a key. */
+  private static String partner(SyncMessage message) {
+    String key = message.sourceIssueKey();
+    return ISSUE_KEY.matcher(key).matches() ? key : "in " + message.fromConnector();
   }
 }
