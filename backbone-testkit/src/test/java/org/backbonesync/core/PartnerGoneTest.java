@@ -3,10 +3,16 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.Comment;
 import org.backbonesync.testkit.RecordingListener.Event;
@@ -106,6 +112,28 @@ class PartnerGoneTest {
     assertTrue(sync.a().issue("PA-1").isEmpty(), "PA-1 deleted by the sync");
     assertTrue(row(sync.syncInfoA()).incomingChangesIgnored());
     assertEquals("PA-1 DELETE", sync.events().events(Type.PARTNER_GONE).get(0).detail());
+  }
+
+  @Test
+  void aMarkWritesNothingOfThePartnersMessageButIssueKeys() {
+    SyncTestDriver sync = synced(PartnerGone.mark());
+    sync.transportBtoA().setDown(true);
+    sync.b("bob").move("PB-1", "PX-1");
+    sync.engine().changeHints("PB").issuesChanged(List.of("PB-1"));
+    sync.engine().detect("PB");
+    SyncMessage gone = sync.stores().messages().dueOutgoing("PB", Long.MAX_VALUE, 10).stream()
+        .map(OutboxEntry::message).filter(m -> m.kind() == MessageKind.GONE).findFirst()
+        .orElseThrow();
+    Map<String, JsonNode> hostile = Map.of("reason", TextNode.valueOf("moved"),
+        "movedTo", TextNode.valueOf("[click here|https://evil.example] {html}<b>"));
+
+    sync.engine().receiver("PA").receive(gone.withValues(gone.formatVersion(), gone.fields(),
+        hostile));
+    sync.transportBtoA().setDown(false);
+    sync.runUntilQuiet(); // (the GONE as sent comes too, as a duplicate)
+
+    assertEquals("The synced partner issue PB-1 was moved; this issue is no longer synced.",
+        sync.a().comments("PA-1").get(0).body());
   }
 
   @Test
