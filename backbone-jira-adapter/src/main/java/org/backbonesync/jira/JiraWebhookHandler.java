@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What each event hints: an event with {@code issue.key} of a registered project (issue
  * created or updated, Cloud's comment events) names that issue. An event that names no issue key
- * (links, attachments, Data Center's comment events: they carry ids) makes every registered
- * connector poll soon. {@code jira:issue_deleted}, worklog and other events trigger nothing
- * (deletes are not followed yet; worklogs are not synced), and so does any event of a {@link
+ * (links, attachments, worklogs, Data Center's comment events: they carry ids) makes every
+ * registered connector poll soon. {@code jira:issue_deleted} and other events trigger nothing
+ * (deletes are not followed yet), and so does any event of a {@link
  * Builder#syncUser} (the sync's own writes). Thread-safe.
  */
 public final class JiraWebhookHandler {
@@ -59,7 +59,7 @@ public final class JiraWebhookHandler {
   private static final Pattern SIGNATURE = Pattern.compile("sha256=([0-9a-fA-F]{64})");
   private static final List<String> POLL_EVENTS = List.of("comment_created", "comment_updated",
       "comment_deleted", "issuelink_created", "issuelink_deleted", "attachment_created",
-      "attachment_deleted");
+      "attachment_deleted", "worklog_created", "worklog_updated", "worklog_deleted");
 
   private final byte[] secret;
   private final int maxBodyBytes;

@@ -213,15 +213,16 @@ class JiraWebhookHandlerTest {
   }
 
   @Test
-  void deletesAndWorklogsTriggerNothingYet() throws Exception {
+  void deletesTriggerNothingYetAndWorklogsAPoll() throws Exception {
     String deleted = issueUpdated("PA-7").replace("jira:issue_updated", "jira:issue_deleted");
     String worklog = "{\"timestamp\":1767258000000,\"webhookEvent\":\"worklog_created\",\"worklog\":{"
         + "\"issueId\":\"10007\",\"timeSpentSeconds\":60}}";
 
     assertEquals(202, signed(deleted, null).status());
+    assertTrue(pa.nothing());
     assertEquals(202, signed(worklog, null).status());
 
-    assertTrue(pa.nothing());
+    assertEquals(1, pa.polls, "a worklog event names an issue id only: every connector polls");
   }
 
   @Test
