@@ -8,7 +8,9 @@ import java.util.List;
 import org.backbonesync.spi.tracker.Worklog;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -159,6 +161,46 @@ class WorklogSyncTest {
         seen(sync.b(), "PB-1"));
     assertEquals(List.of("0m+600s once (alice)", "0m+1200s Bob Baker: once too (sync-a)"),
         seen(sync.a(), pa1));
+  }
+
+  @Test
+  void aCrashAfterLoggingACopyDoesNotLogItTwice() throws Exception {
+    SyncTestDriver sync = driver(null);
+    String pa1 = syncedIssue(sync);
+    sync.a("alice").addWorklog(pa1, NINE, 600, "once");
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      private boolean crashed;
+
+      @Override
+      public void after(TrackerCall call) {
+        if (call.operation().equals("addWorklog") && !crashed) {
+          crashed = true;
+          throw new SimulatedCrash("after addWorklog");
+        }
+      }
+    });
+
+    assertThrows(SimulatedCrash.class, sync::runUntilQuiet);
+    sync.restart();
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("0m+600s Alice Archer: once (sync-b)"), seen(sync.b(), "PB-1"));
+    assertEquals(1, sync.b().calls("addWorklog").size());
+  }
+
+  @Test
+  void worklogsAreReadOnlyWhenAWorklogsMappingIsConfigured() {
+    SyncTestDriver without = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", null))
+        .build();
+    String pa1 = without.a("alice").create("Printer on fire");
+    without.a("alice").addWorklog(pa1, NINE, 600, "stays here");
+    without.runUntilQuiet();
+
+    assertEquals(List.of(), without.a().calls("worklogs"));
+    assertEquals(List.of(), seen(without.b(), "PB-1"));
   }
 
   @Test
