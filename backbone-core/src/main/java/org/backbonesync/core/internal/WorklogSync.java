@@ -26,7 +26,8 @@ import org.backbonesync.spi.tracker.Worklog;
  * hash of what it says), {@code delete} for a linked one that is gone. Incoming, it logs, edits
  * and deletes the copies, the newer edit winning when both sides changed one (A's on a tie). An
  * operation names the sender's worklog ({@code id}) and, when known, the receiver's ({@code
- * partnerId}). Worklogs show in no changelog: an issue's are read whenever it changed.
+ * partnerId}). Worklogs show in no changelog: an issue's are read whenever it changed. Both
+ * halves live here (about 300 lines) so that this kind of content is one flow class.
  */
 final class WorklogSync extends LinkedFlow<WorklogLink> {
   /** Link changes to commit with the step's transaction. */
