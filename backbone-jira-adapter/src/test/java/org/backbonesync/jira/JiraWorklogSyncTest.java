@@ -24,12 +24,23 @@ class JiraWorklogSyncTest {
   private JiraPair pair;
 
   private SyncTestDriver sync(JiraPair.Flavours flavours) {
+    return sync(flavours, null);
+  }
+
+  private SyncTestDriver sync(JiraPair.Flavours flavours, String settings) {
+    com.fasterxml.jackson.databind.JsonNode parsed;
+    try {
+      parsed = settings == null ? null : new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(settings);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
     pair = new JiraPair(flavours, b -> b
         .projectA(p -> p.user("alice", "Alice Archer", "alice@example.com"))
         .projectB(p -> p.user("bob", "Bob Baker", "bob@example.com"))
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.of("map-worklogs", "worklogs", Direction.BOTH, "worklog",
-            "worklog", null)));
+            "worklog", parsed)));
     return pair.sync;
   }
 
@@ -77,6 +88,23 @@ class JiraWorklogSyncTest {
 
     assertEquals(List.of(), seen(sync.a(), pa1));
     assertEquals(List.of(), seen(sync.b(), pb1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void theAuthorCanBeAMentionOfTheUserFoundOnThePartnerSite(JiraPair.Flavours flavours)
+      throws java.io.IOException {
+    SyncTestDriver sync = sync(flavours, "{\"author\": \"user\"}");
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.a("alice").addWorklog(pa1, NINE, 600, "looked at it");
+    sync.runUntilQuiet();
+
+    String pb1 = sync.b().allIssues().get(0).key();
+    String stored = sync.b().storedWorklogs(pb1).get(0).comment();
+    String wiki = stored.startsWith("{\"") ? org.backbonesync.jira.internal.Adf.toWiki(
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored)) : stored;
+    String alice = flavours.b == FakeJiraServer.Flavour.CLOUD ? "[~accountid:alice]" : "[~alice]";
+    assertEquals(alice + ": looked at it", wiki, "B's alice, found by e-mail");
   }
 
   @ParameterizedTest
