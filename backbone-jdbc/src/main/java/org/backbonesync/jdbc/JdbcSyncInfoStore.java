@@ -348,7 +348,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return db.read(c -> {
       List<WorklogLink> links = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, local_updated,"
-          + " hash FROM bb_worklog_link WHERE sync_info_id = ? ORDER BY position")) {
+          + " content_hash FROM bb_worklog_link WHERE sync_info_id = ? ORDER BY position")) {
         s.setLong(1, syncInfoId);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
@@ -364,12 +364,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public void putWorklogLink(long syncInfoId, WorklogLink link) {
     db.run(c -> {
-      upsert(c, "UPDATE bb_worklog_link SET remote_id = ?, local_updated = ?, hash = ?"
+      upsert(c, "UPDATE bb_worklog_link SET remote_id = ?, local_updated = ?, content_hash = ?"
           + " WHERE sync_info_id = ? AND local_id = ?",
           new Object[] {link.remoteId(), link.localUpdated(), link.hash(), syncInfoId,
               link.localId()},
-          "INSERT INTO bb_worklog_link (sync_info_id, local_id, remote_id, local_updated, hash)"
-              + " VALUES (?, ?, ?, ?, ?)",
+          "INSERT INTO bb_worklog_link (sync_info_id, local_id, remote_id, local_updated,"
+              + " content_hash) VALUES (?, ?, ?, ?, ?)",
           new Object[] {syncInfoId, link.localId(), link.remoteId(), link.localUpdated(),
               link.hash()});
       return null;

@@ -7,6 +7,6 @@ CREATE TABLE bb_worklog_link (
   local_id VARCHAR(255) NOT NULL,
   remote_id VARCHAR(255),
   local_updated BIGINT NOT NULL,
-  hash VARCHAR(64),
+  content_hash VARCHAR(64),
   CONSTRAINT bb_worklog_link_local UNIQUE (sync_info_id, local_id)
 );
