@@ -20,7 +20,7 @@ import org.backbonesync.spi.tracker.FieldSchema;
  * mappings find (their name as text when none is found), {@code "anonymous"} names nobody.
  * Settings: {@code {"author": "text", "authorPrefix": "{author}: "}} (the defaults).
  */
-public final class WorklogsMapping implements FieldMappingProvider {
+final class WorklogsMapping implements FieldMappingProvider {
   static final String DEFAULT_PREFIX = "{author}: ";
   static final Set<String> AUTHOR = Set.of("text", "user", "anonymous");
 
