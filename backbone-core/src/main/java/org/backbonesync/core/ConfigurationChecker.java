@@ -284,9 +284,9 @@ final class ConfigurationChecker {
   }
 
   /**
-   * The status, the issue type, comments, attachments and links are not values a field update
-   * can set: each has its own way (transitions, the issue type table, one call per comment,
-   * attachment or link), which only its own mapping type takes. Reading them is fine.
+   * The status, the issue type, comments, worklogs, attachments and links are not values a field
+   * update can set: each has its own way (transitions, the issue type table, one call per comment,
+   * worklog, attachment or link), which only its own mapping type takes. Reading them is fine.
    */
   private static void checkDedicated(String at, FieldMapping m, boolean sideA, FieldSchema schema,
       List<ConfigurationProblem> problems) {
@@ -307,6 +307,7 @@ final class ConfigurationChecker {
       case "comments" -> "comments are synced one by one; use the mapping type \"comments\"";
       case "attachments" -> "attachments are synced one by one; use the mapping type"
           + " \"attachments\"";
+      case "worklogs" -> "worklogs are synced one by one; use the mapping type \"worklogs\"";
       default -> "issue links are synced one by one; use the mapping type \"links\"";
     }));
   }
@@ -326,6 +327,9 @@ final class ConfigurationChecker {
     }
     if (field.equals("attachment") || "attachment".equals(items)) {
       return "attachments";
+    }
+    if (field.equals("worklog") || "worklog".equals(items)) {
+      return "worklogs";
     }
     if (field.equals("issuelinks") || "issuelinks".equals(items)) {
       return "links";

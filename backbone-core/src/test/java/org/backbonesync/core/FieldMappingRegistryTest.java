@@ -72,7 +72,7 @@ class FieldMappingRegistryTest {
     FieldMappingRegistry registry = FieldMappingRegistry.builtIns();
 
     assertEquals(java.util.List.of("passthrough", "correlation", "to-text", "constant", "user", "status",
-        "comments", "links", "attachments"),
+        "comments", "links", "attachments", "worklogs"),
         java.util.List.copyOf(registry.types()));
     assertTrue(registry.isBuiltIn("correlation"));
   }

@@ -20,6 +20,7 @@ import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.store.WorklogLink;
 
 /** Sync information and everything kept per issue pair, in SQL tables. */
 final class JdbcSyncInfoStore implements SyncInfoStore {
@@ -182,7 +183,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   private static void deleteRow(Connection c, long id) throws SQLException {
     for (String table : List.of("bb_synced_value", "bb_pending_change", "bb_comment_link",
-        "bb_attachment_link")) {
+        "bb_attachment_link", "bb_worklog_link")) {
       update(c, "DELETE FROM " + table + " WHERE sync_info_id = ?", id);
     }
     update(c, "DELETE FROM bb_sync_info WHERE id = ?", id);
@@ -340,6 +341,45 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   public void removeCommentLink(long syncInfoId, String localCommentId) {
     db.run(c -> update(c, "DELETE FROM bb_comment_link WHERE sync_info_id = ? AND local_id = ?",
         syncInfoId, localCommentId));
+  }
+
+  @Override
+  public List<WorklogLink> worklogLinks(long syncInfoId) {
+    return db.read(c -> {
+      List<WorklogLink> links = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, local_updated,"
+          + " content_hash FROM bb_worklog_link WHERE sync_info_id = ? ORDER BY position")) {
+        s.setLong(1, syncInfoId);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            links.add(new WorklogLink(r.getString(1), r.getString(2), r.getLong(3),
+                r.getString(4)));
+          }
+        }
+      }
+      return links;
+    });
+  }
+
+  @Override
+  public void putWorklogLink(long syncInfoId, WorklogLink link) {
+    db.run(c -> {
+      upsert(c, "UPDATE bb_worklog_link SET remote_id = ?, local_updated = ?, content_hash = ?"
+          + " WHERE sync_info_id = ? AND local_id = ?",
+          new Object[] {link.remoteId(), link.localUpdated(), link.hash(), syncInfoId,
+              link.localId()},
+          "INSERT INTO bb_worklog_link (sync_info_id, local_id, remote_id, local_updated,"
+              + " content_hash) VALUES (?, ?, ?, ?, ?)",
+          new Object[] {syncInfoId, link.localId(), link.remoteId(), link.localUpdated(),
+              link.hash()});
+      return null;
+    });
+  }
+
+  @Override
+  public void removeWorklogLink(long syncInfoId, String localWorklogId) {
+    db.run(c -> update(c, "DELETE FROM bb_worklog_link WHERE sync_info_id = ? AND local_id = ?",
+        syncInfoId, localWorklogId));
   }
 
   @Override

@@ -49,10 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>What each event hints: an event with {@code issue.key} of a registered project (issue
  * created, updated or deleted, Cloud's comment events) names that issue; an issue moved to
  * another project names its old key too (the changelog's {@code Key} item), so that its pair
- * learns it is gone. An event that names no issue key (links, attachments, Data Center's comment
- * events: they carry ids) makes every registered connector poll soon. Worklog and other events
- * trigger nothing (worklogs are not synced), and so does any event of a {@link Builder#syncUser}
- * (the sync's own writes). Thread-safe.
+ * learns it is gone. An event that names no issue key (links, attachments, worklogs, Data
+ * Center's comment events: they carry ids) makes every registered connector poll soon. Other
+ * events trigger nothing, and so does any event of a {@link Builder#syncUser} (the sync's own
+ * writes). Thread-safe.
  */
 public final class JiraWebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(JiraWebhookHandler.class);
@@ -60,7 +60,7 @@ public final class JiraWebhookHandler {
   private static final Pattern SIGNATURE = Pattern.compile("sha256=([0-9a-fA-F]{64})");
   private static final List<String> POLL_EVENTS = List.of("comment_created", "comment_updated",
       "comment_deleted", "issuelink_created", "issuelink_deleted", "attachment_created",
-      "attachment_deleted");
+      "attachment_deleted", "worklog_created", "worklog_updated", "worklog_deleted");
 
   private final byte[] secret;
   private final int maxBodyBytes;

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * back as HTTP 429 with Retry-After and 500, and a crash after a tracker call becomes a lost
  * answer (the call happened, the connection closes without an answer); the Server site does not
  * index the origin marker's property, as a Jira without an app. Fewer seeds than the in-memory run:
- * every call is a real HTTP request. {@code -Dbackbone.jiraSim.seeds=N} runs more.
+ * every call is a real HTTP request. {@code -Dbackbone.jiraSim.seeds=N} runs more; {@code
+ * -Dbackbone.jiraSim.worklogs=true} has people log work too.
  */
 class JiraSimulationTest {
   private static final int SEEDS = Integer.getInteger("backbone.jiraSim.seeds", 40);
@@ -36,6 +37,7 @@ class JiraSimulationTest {
         })
         // Jira shows no workflow to a sync user: a preference that goes round the default one
         .statusVia("Start Progress", "Send to Review", "Done", "Reopen")
+        .worklogs(Boolean.getBoolean("backbone.jiraSim.worklogs"))
         .build();
     Long only = Long.getLong("backbone.jiraSim.seed");
     long first = only != null ? only : 1;

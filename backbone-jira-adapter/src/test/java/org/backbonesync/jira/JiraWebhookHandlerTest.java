@@ -248,13 +248,13 @@ class JiraWebhookHandlerTest {
   }
 
   @Test
-  void worklogsTriggerNothingYet() throws Exception {
+  void aWorklogEventMakesEveryConnectorPoll() throws Exception {
     String worklog = "{\"timestamp\":1767258000000,\"webhookEvent\":\"worklog_created\",\"worklog\":{"
         + "\"issueId\":\"10007\",\"timeSpentSeconds\":60}}";
 
     assertEquals(202, signed(worklog, null).status());
 
-    assertTrue(pa.nothing());
+    assertEquals(1, pa.polls, "a worklog event names an issue id only: every connector polls");
   }
 
   @Test

@@ -44,6 +44,7 @@ import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.TaskStore;
 import org.backbonesync.spi.store.TraceStore;
 import org.backbonesync.spi.store.WatermarkStore;
+import org.backbonesync.spi.store.WorklogLink;
 
 /**
  * All stores in memory, with real transactions: writes inside {@link #inTransaction} are undone
@@ -316,6 +317,7 @@ public final class InMemoryStores implements Stores {
       Map<String, PendingChange> pending = Map.of();
       Map<String, CommentLink> comments = Map.of();
       Map<String, AttachmentLink> attachments = Map.of();
+      Map<String, WorklogLink> worklogs = Map.of();
 
       Row(SyncInfo info) {
         this.info = info;
@@ -352,6 +354,7 @@ public final class InMemoryStores implements Stores {
         copy.pending = r.pending;
         copy.comments = r.comments;
         copy.attachments = r.attachments;
+        copy.worklogs = r.worklogs;
         to.rows[i] = copy;
         to.byLocal.computeIfAbsent(r.info.connectorKey(), c -> new HashMap<>())
             .put(r.info.localIssueKey(), copy);
@@ -594,6 +597,23 @@ public final class InMemoryStores implements Stores {
     public void removeCommentLink(long syncInfoId, String localCommentId) {
       change(syncInfoId, r -> r.comments, (r, m) -> r.comments = m,
           old -> CompactMap.without(old, localCommentId));
+    }
+
+    @Override
+    public List<WorklogLink> worklogLinks(long syncInfoId) {
+      return List.copyOf(read(syncInfoId, r -> r.worklogs).values());
+    }
+
+    @Override
+    public void putWorklogLink(long syncInfoId, WorklogLink link) {
+      change(syncInfoId, r -> r.worklogs, (r, m) -> r.worklogs = m,
+          old -> CompactMap.merge(old, Map.of(link.localId(), link), l -> l));
+    }
+
+    @Override
+    public void removeWorklogLink(long syncInfoId, String localWorklogId) {
+      change(syncInfoId, r -> r.worklogs, (r, m) -> r.worklogs = m,
+          old -> CompactMap.without(old, localWorklogId));
     }
 
     @Override

@@ -40,6 +40,7 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.backbonesync.spi.tracker.TrackerUser;
 import org.backbonesync.spi.tracker.Transition;
+import org.backbonesync.spi.tracker.Worklog;
 
 /** The REST resources of {@link FakeJiraServer}: Jira's JSON over an in-memory project. */
 final class FakeJiraApi {
@@ -622,6 +623,7 @@ final class FakeJiraApi {
         }
       }
       case "comment" -> comment(ex, as, method, key, p, q);
+      case "worklog" -> worklog(ex, as, method, key, p, q);
       case "attachments" -> upload(ex, as, key);
       case "properties" -> property(ex, as, method, key, p);
       default -> throw new Answer(404, "No resource " + sub, Map.of());
@@ -997,6 +999,88 @@ final class FakeJiraApi {
     if (cloud()) {
       o.put("jsdPublic", true); // Cloud's comments say whether service desk customers see them
     }
+    return o;
+  }
+
+  // ------------------------------------------------------------------ worklogs
+
+  /**
+   * {@code /issue/{key}/worklog[/{id}]}. This fake keeps no estimates, so it refuses a write that
+   * would change them: one without {@code adjustEstimate=leave}.
+   */
+  private void worklog(HttpExchange ex, InMemoryIssueTracker as, String method, String key,
+      String[] p, Map<String, String> q) throws IOException {
+    if (!method.equals("GET") && !"leave".equals(q.get("adjustEstimate"))) {
+      throw new Answer(400, null, Map.of("adjustEstimate", "this fake keeps no estimates:"
+          + " adjustEstimate must be leave, was " + q.get("adjustEstimate")));
+    }
+    if (p.length == 3 && method.equals("GET")) {
+      List<Worklog> all = as.worklogs(key);
+      int start = Integer.parseInt(q.getOrDefault("startAt", "0"));
+      int max = Math.min(FakeJiraServer.WORKLOG_PAGE, Integer.parseInt(q.getOrDefault("maxResults", "5000")));
+      int end = Math.min(all.size(), start + max);
+      ObjectNode o = JSON.objectNode().put("startAt", start).put("maxResults", max)
+          .put("total", all.size());
+      ArrayNode list = o.putArray("worklogs");
+      all.subList(Math.min(start, end), end).forEach(w -> list.add(worklog(key, w)));
+      json(ex, 200, o);
+    } else if (p.length == 3) {
+      JsonNode body = body(ex);
+      String id = as.addWorklog(key, started(body), timeSpent(body), worklogComment(body));
+      json(ex, 201, worklog(key, storedWorklog(as, key, id)));
+    } else if (method.equals("PUT")) {
+      JsonNode body = body(ex);
+      as.updateWorklog(key, p[3], started(body), timeSpent(body), worklogComment(body));
+      json(ex, 200, worklog(key, storedWorklog(as, key, p[3])));
+    } else if (method.equals("DELETE")) {
+      storedWorklog(as, key, p[3]);
+      as.deleteWorklog(key, p[3]);
+      send(ex, 204, new byte[0]);
+    } else {
+      json(ex, 200, worklog(key, storedWorklog(as, key, p[3])));
+    }
+  }
+
+  private static long started(JsonNode body) {
+    try {
+      return java.time.ZonedDateTime.parse(body.path("started").asText(), WIRE_TIME).toInstant()
+          .toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new Answer(400, null, Map.of("started", "Could not parse "
+          + body.path("started") + " as yyyy-MM-dd'T'HH:mm:ss.SSSZ"));
+    }
+  }
+
+  private static long timeSpent(JsonNode body) {
+    if (!body.path("timeSpentSeconds").canConvertToLong()
+        || body.path("timeSpentSeconds").asLong() < 1) {
+      throw new Answer(400, null, Map.of("timeLogged", "You must indicate the time spent"
+          + " working."));
+    }
+    return body.path("timeSpentSeconds").asLong();
+  }
+
+  private String worklogComment(JsonNode body) {
+    return body.hasNonNull("comment") ? storedText(body.path("comment"), "comment") : "";
+  }
+
+  private static Worklog storedWorklog(InMemoryIssueTracker as, String key, String id) {
+    return as.storedWorklogs(key).stream().filter(w -> w.id().equals(id)).findFirst()
+        .orElseThrow(() -> new Answer(404, "Cannot find worklog with id: " + id, Map.of()));
+  }
+
+  private ObjectNode worklog(String key, Worklog w) {
+    String issueId = String.valueOf(10000 + number(key));
+    ObjectNode o = JSON.objectNode()
+        .put("self", url + api + "/issue/" + issueId + "/worklog/" + w.id());
+    o.set("author", userValue(w.author()));
+    o.set("updateAuthor", userValue(w.updateAuthor()));
+    if (!w.comment().isEmpty()) {
+      o.set("comment", richText(w.comment()));
+    }
+    o.put("created", time(w.updated())).put("updated", time(w.updated()))
+        .put("started", time(w.started())).put("timeSpent", (w.timeSpentSeconds() / 60) + "m")
+        .put("timeSpentSeconds", w.timeSpentSeconds()).put("id", w.id()).put("issueId", issueId);
     return o;
   }
 

@@ -50,6 +50,12 @@ public final class FakeJiraServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Worklogs per page of {@code GET /issue/{key}/worklog} at most: fewer than Jira's 5000, so
+   * that a client's paging is used.
+   */
+  public static final int WORKLOG_PAGE = 20;
+
   /** Which Jira it plays. */
   public enum Flavour {
     /** Jira Cloud: REST v3, account ids, ADF rich text, nextPageToken paging. */

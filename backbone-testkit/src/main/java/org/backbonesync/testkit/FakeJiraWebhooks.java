@@ -22,9 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The webhooks a {@link FakeJiraServer} sends for every write to its project (a person's or the
  * sync user's, as Jira does), in the payload shapes of its flavour: Cloud names the issue in
- * comment events too, Data Center only in a URL with the issue's id; link and attachment events
- * carry ids. Each is POSTed at once, on the writing thread, signed with {@code X-Hub-Signature}
- * (HMAC-SHA256) when a secret is set, with an {@code X-Atlassian-Webhook-Identifier}.
+ * comment events too, Data Center only in a URL with the issue's id; worklog, link and
+ * attachment events carry ids. Each is POSTed at once, on the writing thread, signed with {@code
+ * X-Hub-Signature} (HMAC-SHA256) when a secret is set, with an {@code
+ * X-Atlassian-Webhook-Identifier}.
  *
  * <p>Faults for the next deliveries, as {@link InMemoryTransport} takes them: lost, sent twice
  * with the same identifier (Jira's retry), or held until {@link #release} (delay) or {@link
@@ -156,6 +157,9 @@ public final class FakeJiraWebhooks {
       if (flavour == FakeJiraServer.Flavour.CLOUD) {
         issue(o, key, issueId, api);
       }
+    } else if (change.event().startsWith("worklog_")) {
+      o.putObject("worklog").put("id", "1").put("issueId", issueId)
+          .put("self", api + "/issue/" + issueId + "/worklog/1");
     } else if (change.event().startsWith("issuelink_")) {
       o.putObject("issueLink").put("id", 1).put("sourceIssueId", 10000)
           .put("destinationIssueId", 10001);

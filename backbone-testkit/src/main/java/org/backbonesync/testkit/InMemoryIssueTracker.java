@@ -32,15 +32,16 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.Transition;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.backbonesync.spi.tracker.TrackerUser;
+import org.backbonesync.spi.tracker.Worklog;
 
 /**
  * A Jira-like project in memory, behaving like Jira where it matters to sync: keys {@code PA-1,
  * PA-2...}; issue types; the fields summary, description, priority, labels, assignee, reporter,
  * status and any declared custom fields; a create screen that does not hold every field; a
  * workflow of transitions; a changelog with ids, author, timestamp and from/to per field (an
- * update that changes nothing leaves none); comments; known users; a small part of JQL (clauses
- * with {@code =}, {@code !=}, {@code in}, {@code is EMPTY} joined by {@code AND}). Field values use
- * the normalized form of {@link IssueTracker}.
+ * update that changes nothing leaves none); comments; worklogs; known users; a small part of JQL
+ * (clauses with {@code =}, {@code !=}, {@code in}, {@code is EMPTY} joined by {@code AND}). Field
+ * values use the normalized form of {@link IssueTracker}.
  *
  * <p>Each instance acts as one user (for a connector: its sync user); {@link #as(String)} gives
  * a view of the same project acting as someone else, which is how tests make people's edits.
@@ -93,6 +94,16 @@ public final class InMemoryIssueTracker implements IssueTracker {
   List<Comment> storedComments(String issueKey) {
     synchronized (project) {
       return List.copyOf(project.get(issueKey).comments.values());
+    }
+  }
+
+  /**
+   * The issue's worklogs as stored, without a tracker call: for a fake server's answer to a
+   * write, and for a checker that must not disturb the tracker.
+   */
+  public List<Worklog> storedWorklogs(String issueKey) {
+    synchronized (project) {
+      return List.copyOf(project.get(issueKey).worklogs.values());
     }
   }
 
@@ -275,6 +286,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
       case "addComment" -> "comment_created";
       case "editComment" -> "comment_updated";
       case "deleteComment" -> "comment_deleted";
+      case "addWorklog" -> "worklog_created";
+      case "updateWorklog" -> "worklog_updated";
+      case "deleteWorklog" -> "worklog_deleted";
       case "createLink" -> "issuelink_created";
       case "deleteLink" -> "issuelink_deleted";
       case "upload" -> "attachment_created";
@@ -752,6 +766,58 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   @Override
+  public List<Worklog> worklogs(String issueKey) {
+    return call("worklogs", issueKey, () -> List.copyOf(project.get(issueKey).worklogs.values()));
+  }
+
+  @Override
+  public String addWorklog(String issueKey, long started, long timeSpentSeconds,
+      String comment) {
+    return call("addWorklog", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      checkTimeSpent(issueKey, timeSpentSeconds);
+      long now = project.clock.millis();
+      String id = String.valueOf(project.nextWorklog++);
+      issue.worklogs.put(id, new Worklog(id, user, started, timeSpentSeconds, comment, now));
+      issue.updated = now;
+      return id;
+    });
+  }
+
+  @Override
+  public void updateWorklog(String issueKey, String worklogId, long started,
+      long timeSpentSeconds, String comment) {
+    call("updateWorklog", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      Worklog w = issue.worklog(worklogId);
+      checkTimeSpent(issueKey, timeSpentSeconds);
+      long now = project.clock.millis();
+      issue.worklogs.put(worklogId,
+          new Worklog(worklogId, w.author(), started, timeSpentSeconds, comment, now, user));
+      issue.updated = now;
+      return null;
+    });
+  }
+
+  @Override
+  public void deleteWorklog(String issueKey, String worklogId) {
+    call("deleteWorklog", issueKey, () -> {
+      Issue issue = project.get(issueKey);
+      issue.worklog(worklogId);
+      issue.worklogs.remove(worklogId);
+      issue.updated = project.clock.millis();
+      return null;
+    });
+  }
+
+  private static void checkTimeSpent(String issueKey, long timeSpentSeconds) {
+    if (timeSpentSeconds < 1) {
+      throw new TrackerException("time spent must be positive, was " + timeSpentSeconds,
+          issueKey, Map.of("timeSpentSeconds", "invalid"));
+    }
+  }
+
+  @Override
   public String toString() {
     return "InMemoryIssueTracker[" + project.key + " as " + user + "]";
   }
@@ -831,6 +897,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     int nextIssue = 1;
     long nextChangelog = 10000;
     long nextComment = 10000;
+    long nextWorklog = 20000;
 
     Project(Builder b) {
       this.key = b.projectKey;
@@ -873,6 +940,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       all.put("parent", FieldSchema.system("parent", "Parent", "issuelink"));
       all.put("attachment", new FieldSchema("attachment", "Attachment", "array", "attachment",
           null, null));
+      all.put("worklog", new FieldSchema("worklog", "Log Work", "array", "worklog", null, null));
       all.put("issuelinks", new FieldSchema("issuelinks", "Linked Issues", "array", "issuelinks",
           null, linkTypes));
       all.put("assignee", FieldSchema.system("assignee", "Assignee", "user"));
@@ -997,6 +1065,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final Map<String, JsonNode> fields = new LinkedHashMap<>();
     final List<ChangelogEntry> changelog = new ArrayList<>();
     final Map<String, Comment> comments = new LinkedHashMap<>();
+    final Map<String, Worklog> worklogs = new LinkedHashMap<>();
 
     Issue(String key, int number, String type, String creator, long now, String originMarker) {
       this.key = key;
@@ -1018,6 +1087,14 @@ public final class InMemoryIssueTracker implements IssueTracker {
         throw new TrackerException("no comment " + id + " on " + key, key, Map.of());
       }
       return c;
+    }
+
+    Worklog worklog(String id) {
+      Worklog w = worklogs.get(id);
+      if (w == null) {
+        throw new TrackerException("no worklog " + id + " on " + key, key, Map.of());
+      }
+      return w;
     }
 
     void change(String author, long now, Map<String, JsonNode> values, Project project) {

@@ -38,6 +38,7 @@ import org.backbonesync.spi.tracker.IssueLink;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.Transition;
+import org.backbonesync.spi.tracker.Worklog;
 import org.backbonesync.testkit.InMemoryTransport.Fault;
 import org.backbonesync.testkit.RecordingListener.Event;
 import org.backbonesync.testkit.RecordingListener.Type;
@@ -45,7 +46,8 @@ import org.backbonesync.testkit.RecordingListener.Type;
 /**
  * A whole sync run between two in-memory projects, decided entirely by one seed: people's edits
  * on both sides (creates, every synced field, comments, attachments, transitions, links made
- * and, with {@link Builder#linkRemovals}, removed), the order of queue steps, clock advances and skew, and faults (transport drops,
+ * and, with {@link Builder#linkRemovals}, removed; with {@link Builder#worklogs}, worklogs), the
+ * order of queue steps, clock advances and skew, and faults (transport drops,
  * duplicates, lost acknowledgements, late and reordered messages; 429, 500 and timeouts from the
  * trackers; crashes and restarts between any two steps; a message that fails until an admin fixes
  * the cause and retries; a resync in the middle of the traffic). When the run has gone quiet, a
@@ -74,10 +76,11 @@ public final class Simulation {
    * @param backups whether operators restored backups ({@link Builder#operatorBackups})
    * @param webhooks whether the trackers' webhooks hinted changes ({@link Builder#webhooks})
    * @param linkRemovals whether people removed links too ({@link Builder#linkRemovals})
+   * @param worklogs whether people logged work too ({@link Builder#worklogs})
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
       boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks,
-      boolean linkRemovals) {
+      boolean linkRemovals, boolean worklogs) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -93,6 +96,7 @@ public final class Simulation {
           + (backups ? " -Dbackbone.sim.backups=true" : "")
           + (webhooks ? " -Dbackbone.sim.webhooks=true" : "")
           + (linkRemovals ? " -Dbackbone.sim.linkRemovals=true" : "")
+          + (worklogs ? " -Dbackbone.sim.worklogs=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -120,6 +124,7 @@ public final class Simulation {
   private final boolean backups;
   private final boolean webhooks;
   private final boolean linkRemovals;
+  private final boolean worklogs;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -130,6 +135,7 @@ public final class Simulation {
     this.backups = b.operators && b.backups;
     this.webhooks = b.webhooks;
     this.linkRemovals = b.linkRemovals;
+    this.worklogs = b.worklogs;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -154,7 +160,7 @@ public final class Simulation {
       run.fail(e.toString());
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
-        ignores, backups, webhooks, linkRemovals);
+        ignores, backups, webhooks, linkRemovals, worklogs);
   }
 
   /** Builds a {@link Simulation}. */
@@ -171,6 +177,7 @@ public final class Simulation {
     private boolean lastEdits = true;
     private boolean webhooks;
     private boolean linkRemovals;
+    private boolean worklogs;
     private boolean ignores;
     private boolean backups;
 
@@ -292,6 +299,16 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * People also log work, and edit and delete their worklogs, synced by a {@code worklogs}
+     * mapping (anonymous, so a copy says what its original says); the checker compares each
+     * pair's worklogs. A separate switch so that seeds found without it replay as they ran.
+     */
+    public Builder worklogs(boolean on) {
+      this.worklogs = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices (its own tests only). */
     Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -356,7 +373,7 @@ public final class Simulation {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      this.sync = SyncTestDriver.builder()
+      SyncTestDriver.Builder builder = SyncTestDriver.builder()
           .stores(stores.get())
           .trackers(reach)
           .skewB(Duration.ofSeconds(skew))
@@ -379,8 +396,12 @@ public final class Simulation {
           .fieldMapping(FieldMapping.of("m-files", "attachments", Direction.BOTH, "attachment",
               "attachment", null))
           .fieldMapping(FieldMapping.of("m-links", "links", Direction.BOTH, "issuelinks",
-              "issuelinks", null))
-          .build();
+              "issuelinks", null));
+      if (worklogs) {
+        builder.fieldMapping(FieldMapping.of("m-worklogs", "worklogs", Direction.BOTH, "worklog",
+            "worklog", json.createObjectNode().put("author", "anonymous")));
+      }
+      this.sync = builder.build();
       if (webhooks) {
         sync.a().onChange(webhooksSent.get("PA")::add);
         sync.b().onChange(webhooksSent.get("PB")::add);
@@ -793,6 +814,10 @@ public final class Simulation {
       int op = issues.isEmpty() ? 0 : random.nextInt(11);
       humanOps++;
       String n = String.valueOf(++counter);
+      if (worklogs && op != 0 && random.nextInt(5) == 0) { // (no draw without worklogs)
+        logWork(tracker, user, issues.get(random.nextInt(issues.size())).key(), n);
+        return;
+      }
       if (op == 0) {
         String key = tracker.create("issue " + n);
         if (!sideA && random.nextInt(4) == 0) {
@@ -901,6 +926,28 @@ public final class Simulation {
           trace.add(user + " deletes attachment " + a.filename() + " of " + key);
           tracker.deleteAttachment(a.id());
         }
+      }
+    }
+
+    /** A person logs work on an issue, or edits or deletes one of their worklogs. */
+    void logWork(InMemoryIssueTracker tracker, String user, String key, String n) {
+      List<Worklog> mine = tracker.worklogs(key).stream()
+          .filter(w -> w.author().equals(user)).toList();
+      int what = mine.isEmpty() ? 0 : random.nextInt(3);
+      long started = 1_610_874_000_000L + random.nextInt(1000) * 60_000L;
+      long spent = 60L * (1 + random.nextInt(240));
+      if (what == 0) {
+        trace.add(user + " logs work on " + key);
+        tracker.addWorklog(key, started, spent, "work " + n);
+        return;
+      }
+      Worklog w = mine.get(random.nextInt(mine.size()));
+      if (what == 1) {
+        trace.add(user + " edits worklog " + w.id() + " of " + key);
+        tracker.updateWorklog(key, w.id(), started, spent, "edited " + n);
+      } else {
+        trace.add(user + " deletes worklog " + w.id() + " of " + key);
+        tracker.deleteWorklog(key, w.id());
       }
     }
 
@@ -1055,6 +1102,12 @@ public final class Simulation {
         expect(comments(sync.a(), a.localIssueKey()).equals(comments(sync.b(), b.localIssueKey())),
             "comments of " + a.localIssueKey() + " " + comments(sync.a(), a.localIssueKey())
                 + " differ from " + comments(sync.b(), b.localIssueKey()));
+        if (worklogs) {
+          expect(worklogs(sync.a(), a.localIssueKey())
+                  .equals(worklogs(sync.b(), b.localIssueKey())),
+              "worklogs of " + a.localIssueKey() + " " + worklogs(sync.a(), a.localIssueKey())
+                  + " differ from " + worklogs(sync.b(), b.localIssueKey()));
+        }
         Map<String, String> partnerOf = new HashMap<>();
         rowsA.forEach(r -> partnerOf.put(r.localIssueKey(), r.remoteIssueKey()));
         Set<String> linksA = new java.util.TreeSet<>();
@@ -1152,6 +1205,14 @@ public final class Simulation {
     Map<String, Integer> bodies = new TreeMap<>();
     tracker.comments(key).forEach(c -> bodies.merge(c.body(), 1, Integer::sum));
     return bodies;
+  }
+
+  /** What people see of an issue's worklogs: started, time spent and comment, each counted. */
+  private static Map<String, Integer> worklogs(InMemoryIssueTracker tracker, String key) {
+    Map<String, Integer> seen = new TreeMap<>();
+    tracker.storedWorklogs(key).forEach(w -> seen.merge(w.started() + " " + w.timeSpentSeconds()
+        + " " + w.comment(), 1, Integer::sum));
+    return seen;
   }
 
   private static Map<String, Integer> files(InMemoryIssueTracker tracker, String key) {

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  *       {@link Simulation.Builder#operatorBackups});
  *   <li>{@code -Dbackbone.sim.linkRemovals=true}: people remove links too (see {@link
  *       Simulation.Builder#linkRemovals});
+ *   <li>{@code -Dbackbone.sim.worklogs=true}: people log work too (see {@link
+ *       Simulation.Builder#worklogs});
  *   <li>{@code -Dbackbone.sim.webhooks=true}: the trackers' webhooks hint changes, some lost or
  *       repeated (see {@link Simulation.Builder#webhooks});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
@@ -67,6 +69,7 @@ class SimulationTest {
         + (Boolean.getBoolean("backbone.sim.webhooks") ? " -Dbackbone.sim.webhooks=true" : "")
         + (Boolean.getBoolean("backbone.sim.linkRemovals")
             ? " -Dbackbone.sim.linkRemovals=true" : "")
+        + (Boolean.getBoolean("backbone.sim.worklogs") ? " -Dbackbone.sim.worklogs=true" : "")
         + (System.getProperty("backbone.sim.lastEdits") != null
             ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
@@ -87,6 +90,7 @@ class SimulationTest {
         .operatorBackups(Boolean.getBoolean("backbone.sim.backups"))
         .webhooks(Boolean.getBoolean("backbone.sim.webhooks"))
         .linkRemovals(Boolean.getBoolean("backbone.sim.linkRemovals"))
+        .worklogs(Boolean.getBoolean("backbone.sim.worklogs"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
             "true")));
   }

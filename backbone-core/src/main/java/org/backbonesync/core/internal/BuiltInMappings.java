@@ -14,7 +14,7 @@ public final class BuiltInMappings {
   private static final List<FieldMappingProvider> ALL = List.of(
       new PassthroughMapping(), new CorrelationMapping(), new ToTextMapping(),
       new ConstantMapping(), new UserMapping(), new StatusMapping(), new CommentsMapping(),
-      new LinksMapping(), new AttachmentsMapping());
+      new LinksMapping(), new AttachmentsMapping(), new WorklogsMapping());
 
   private BuiltInMappings() {}
 

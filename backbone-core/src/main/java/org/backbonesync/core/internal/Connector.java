@@ -45,7 +45,7 @@ final class Connector {
   final List<Outgoing> outgoing;
   final Map<String, Incoming> incoming;
   /**
-   * The content flows (comments, attachments, links) that send from this connector, in mapping
+   * The content flows (comments, worklogs, attachments, links) that send from this connector, in mapping
    * order.
    */
   final List<ContentFlow> flowsOut;
@@ -134,6 +134,10 @@ final class Connector {
     }
     if (provider instanceof CommentsMapping) {
       return new CommentSync(m.id(), tracker, config.syncUser(), m.settings(),
+          side == MappingSide.B, mentions);
+    }
+    if (provider instanceof WorklogsMapping) {
+      return new WorklogSync(m.id(), tracker, config.syncUser(), m.settings(),
           side == MappingSide.B, mentions);
     }
     return null;

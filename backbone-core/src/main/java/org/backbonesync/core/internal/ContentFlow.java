@@ -6,8 +6,8 @@ import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.IssueChanges;
 
 /**
- * Content of an issue that travels as operations rather than as a value (comments, attachments,
- * issue links): what changed since the pair's links, or all of it for a whole send, carried under
+ * Content of an issue that travels as operations rather than as a value (comments, worklogs,
+ * attachments, issue links): what changed since the pair's links, or all of it for a whole send, carried under
  * the id of the configured mapping; the receiver carries the operations out and both sides keep
  * links from their items to the partner's copies (per pair; issue links per connector, as a link
  * joins two pairs). One class per kind of content (with its tracker

@@ -35,6 +35,7 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.backbonesync.spi.tracker.TrackerUser;
 import org.backbonesync.spi.tracker.Transition;
+import org.backbonesync.spi.tracker.Worklog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -823,6 +824,49 @@ public final class JiraProject implements IssueTracker {
   @Override
   public void deleteAttachment(String attachmentId) {
     http.send("DELETE", api() + "/attachment/" + encode(attachmentId), null, null);
+  }
+
+  // ------------------------------------------------------------------ worklogs
+
+  /** Worklog writes leave the issue's estimates as they are. */
+  private static final String LEAVE_ESTIMATE = "?adjustEstimate=leave";
+
+  @Override
+  public List<Worklog> worklogs(String issueKey) {
+    List<Worklog> out = new ArrayList<>();
+    int startAt = 0;
+    while (true) {
+      JsonNode page = http.json("GET", api() + "/issue/" + encode(issueKey)
+          + "/worklog?maxResults=1000&startAt=" + startAt, null, issueKey);
+      List<Worklog> worklogs = wire().worklogs(page);
+      out.addAll(worklogs);
+      int total = page.path("total").asInt(out.size());
+      if (worklogs.isEmpty() || out.size() >= total) {
+        return out;
+      }
+      startAt = out.size();
+    }
+  }
+
+  @Override
+  public String addWorklog(String issueKey, long started, long timeSpentSeconds,
+      String comment) {
+    JsonNode added = http.json("POST", api() + "/issue/" + encode(issueKey) + "/worklog"
+        + LEAVE_ESTIMATE, wire().worklogBody(started, timeSpentSeconds, comment), issueKey);
+    return JiraWire.id(added, "id", "the worklog it added to " + issueKey);
+  }
+
+  @Override
+  public void updateWorklog(String issueKey, String worklogId, long started,
+      long timeSpentSeconds, String comment) {
+    http.send("PUT", api() + "/issue/" + encode(issueKey) + "/worklog/" + encode(worklogId)
+        + LEAVE_ESTIMATE, wire().worklogBody(started, timeSpentSeconds, comment), issueKey);
+  }
+
+  @Override
+  public void deleteWorklog(String issueKey, String worklogId) {
+    http.send("DELETE", api() + "/issue/" + encode(issueKey) + "/worklog/" + encode(worklogId)
+        + LEAVE_ESTIMATE, null, issueKey);
   }
 
   // ------------------------------------------------------------------ comments

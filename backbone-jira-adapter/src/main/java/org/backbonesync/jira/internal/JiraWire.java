@@ -25,6 +25,7 @@ import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueLink;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.Transition;
+import org.backbonesync.spi.tracker.Worklog;
 
 /**
  * Jira's JSON to the tracker port's values and back, for one project of one site: field values
@@ -309,6 +310,39 @@ public final class JiraWire {
       out.putObject("visibility")
           .put("type", colon > 0 ? visibility.substring(0, colon) : "role")
           .put("value", visibility.substring(colon + 1));
+    }
+    return out;
+  }
+
+  /** The worklogs of a worklog page ({@code worklogs}), their comments as wiki markup. */
+  public List<Worklog> worklogs(JsonNode page) {
+    List<Worklog> out = new ArrayList<>();
+    for (JsonNode w : page.path("worklogs")) {
+      JsonNode comment = w.path("comment");
+      String text = Adf.isDocument(comment) ? Adf.toWiki(comment) : comment.asText("");
+      long created = time(w.path("created"));
+      long updated = w.hasNonNull("updated") ? time(w.path("updated")) : created;
+      out.add(new Worklog(id(w, "id", "a worklog"), userId(w.path("author")),
+          time(w.path("started")), w.path("timeSpentSeconds").asLong(), text, updated,
+          userId(w.path("updateAuthor"))));
+    }
+    return out;
+  }
+
+  /**
+   * A worklog as Jira takes it: {@code started} in UTC ({@code 2021-01-17T12:34:00.000+0000}),
+   * the time spent in seconds, the comment (ADF on Cloud, wiki markup on Server; none when empty).
+   */
+  public ObjectNode worklogBody(long started, long timeSpentSeconds, String comment) {
+    ObjectNode out = JSON.objectNode()
+        .put("started", JiraTime.format(started, java.time.ZoneOffset.UTC))
+        .put("timeSpentSeconds", timeSpentSeconds);
+    if (comment != null && !comment.isEmpty()) {
+      if (flavour == JiraFlavour.CLOUD) {
+        out.set("comment", Adf.fromWiki(comment));
+      } else {
+        out.put("comment", comment);
+      }
     }
     return out;
   }

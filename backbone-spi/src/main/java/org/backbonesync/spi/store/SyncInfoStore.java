@@ -117,6 +117,27 @@ public interface SyncInfoStore {
   /** Forgets the comment link with this local id. */
   void removeCommentLink(long syncInfoId, String localCommentId);
 
+  /**
+   * The worklog links of a row, in the order they were first recorded.
+   *
+   * @since 0.2
+   */
+  List<WorklogLink> worklogLinks(long syncInfoId);
+
+  /**
+   * Records a worklog link, replacing the one with the same local id.
+   *
+   * @since 0.2
+   */
+  void putWorklogLink(long syncInfoId, WorklogLink link);
+
+  /**
+   * Forgets the worklog link with this local id.
+   *
+   * @since 0.2
+   */
+  void removeWorklogLink(long syncInfoId, String localWorklogId);
+
   /** The attachment links of a row, in the order they were first recorded. */
   List<AttachmentLink> attachmentLinks(long syncInfoId);
 

@@ -300,6 +300,50 @@ public interface IssueTracker {
     throw new TrackerException("this tracker cannot delete attachments", null, Map.of());
   }
 
+  /**
+   * The issue's worklogs, oldest first. A change of them changes the issue's update time but
+   * shows in no changelog.
+   *
+   * @since 0.2
+   */
+  default List<Worklog> worklogs(String issueKey) {
+    return List.of();
+  }
+
+  /**
+   * Logs work on an issue as the tracker's user, leaving the issue's estimates as they are, and
+   * returns the worklog's id.
+   *
+   * @param started epoch millis
+   * @throws TrackerException when the tracker refuses (or cannot log work: the default)
+   * @since 0.2
+   */
+  default String addWorklog(String issueKey, long started, long timeSpentSeconds,
+      String comment) {
+    throw new TrackerException("this tracker cannot add worklogs", issueKey, Map.of());
+  }
+
+  /**
+   * Replaces a worklog's started time, time spent and comment, leaving the estimates as they are.
+   *
+   * @throws TrackerException when the tracker refuses (or cannot edit worklogs: the default)
+   * @since 0.2
+   */
+  default void updateWorklog(String issueKey, String worklogId, long started,
+      long timeSpentSeconds, String comment) {
+    throw new TrackerException("this tracker cannot update worklogs", issueKey, Map.of());
+  }
+
+  /**
+   * Deletes a worklog, leaving the estimates as they are.
+   *
+   * @throws TrackerException when the tracker refuses (or cannot delete worklogs: the default)
+   * @since 0.2
+   */
+  default void deleteWorklog(String issueKey, String worklogId) {
+    throw new TrackerException("this tracker cannot delete worklogs", issueKey, Map.of());
+  }
+
   /** The issue's comments, oldest first. */
   List<Comment> comments(String issueKey);
 

@@ -21,6 +21,8 @@ import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.backbonesync.spi.tracker.Transition;
+import org.backbonesync.spi.tracker.Worklog;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -222,6 +224,35 @@ public abstract class IssueTrackerCompatibilityKit {
 
     tracker.deleteComment(key, id);
     assertEquals(List.of(other), tracker.comments(key).stream().map(Comment::id).toList());
+  }
+
+  /** Skipped for a tracker that cannot log work (the SPI's default). */
+  @Test
+  void worklogsCanBeLoggedEditedAndDeletedAndChangeTheIssue() {
+    String key = create("Printer on fire", null);
+    long started = 1_610_886_840_000L; // 2021-01-17T12:34Z
+    String id;
+    try {
+      id = tracker.addWorklog(key, started, 3600, "Replaced the fuser");
+    } catch (TrackerException e) {
+      Assumptions.assumeFalse(e.getMessage().contains("cannot add worklogs"), e.getMessage());
+      throw e;
+    }
+    long before = tracker.issue(key).orElseThrow().updated();
+    letTimePass();
+    tracker.updateWorklog(key, id, started + 60_000, 4500, "Replaced the fuser and the drum");
+    String other = tracker.addWorklog(key, started, 600, "");
+
+    List<Worklog> worklogs = tracker.worklogs(key);
+    assertEquals(List.of(id, other), worklogs.stream().map(Worklog::id).toList());
+    Worklog edited = worklogs.get(0);
+    assertEquals(List.of(started + 60_000, 4500L, "Replaced the fuser and the drum", actingUser()),
+        List.of(edited.started(), edited.timeSpentSeconds(), edited.comment(), edited.author()));
+    assertEquals("", worklogs.get(1).comment());
+    assertTrue(tracker.issue(key).orElseThrow().updated() > before, "a worklog changes the issue");
+
+    tracker.deleteWorklog(key, id);
+    assertEquals(List.of(other), tracker.worklogs(key).stream().map(Worklog::id).toList());
   }
 
   private IssueChanges find(String key, long since) {

@@ -22,6 +22,7 @@ import org.backbonesync.spi.store.PendingCreate;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.spi.store.WorklogLink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -182,6 +183,31 @@ public abstract class SyncInfoStoreCompatibilityKit {
 
     store.delete("PA", row.id());
     assertEquals(List.of(), store.commentLinks(row.id()));
+  }
+
+  @Test
+  void worklogLinksAreKeptPerRowReplacedByLocalIdAndGoWithTheirRow() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo other = store.insert(row("PA", "PA-2", "PB-2"));
+    store.putWorklogLink(row.id(), new WorklogLink("10", null, 100, "h1"));
+    store.putWorklogLink(row.id(), new WorklogLink("11", "20", 110, null));
+    store.putWorklogLink(row.id(), new WorklogLink("10", "21", 150, "h2"));
+    store.putWorklogLink(other.id(), new WorklogLink("10", "30", 160, "h3"));
+
+    assertEquals(List.of(new WorklogLink("10", "21", 150, "h2"), new WorklogLink("11", "20", 110,
+        null)), store.worklogLinks(row.id()));
+    store.removeWorklogLink(row.id(), "11");
+    assertEquals(List.of(new WorklogLink("10", "21", 150, "h2")), store.worklogLinks(row.id()));
+    assertThrows(IllegalStateException.class, () -> stores.inTransaction(() -> {
+      store.putWorklogLink(row.id(), new WorklogLink("12", "22", 170, "h4"));
+      store.removeWorklogLink(row.id(), "10");
+      throw new IllegalStateException("boom");
+    }));
+    assertEquals(List.of(new WorklogLink("10", "21", 150, "h2")), store.worklogLinks(row.id()));
+
+    store.delete("PA", row.id());
+    assertEquals(List.of(), store.worklogLinks(row.id()));
+    assertEquals(List.of(new WorklogLink("10", "30", 160, "h3")), store.worklogLinks(other.id()));
   }
 
   @Test
