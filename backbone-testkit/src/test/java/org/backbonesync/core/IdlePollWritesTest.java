@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.ConflictStore;
 import org.backbonesync.spi.store.LeaseStore;
@@ -20,6 +19,7 @@ import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.TaskStore;
 import org.backbonesync.spi.store.TraceStore;
 import org.backbonesync.spi.store.WatermarkStore;
+import org.backbonesync.testkit.CountingStores;
 import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -30,14 +30,6 @@ import org.junit.jupiter.api.Test;
  * otherwise write several rows per connector every poll interval while nobody edits anything.
  */
 class IdlePollWritesTest {
-  /** Store methods that only read (everything else counts as a write). */
-  private static final Set<String> READS = Set.of("attachmentLinks", "commentLinks",
-      "dueOutgoing", "failedIncoming", "failedIncomingCount", "find", "findById",
-      "findByLocalKey", "findByRemoteKey", "incoming", "incomingCount", "incomingFor", "leases",
-      "list", "maxIssueKeyLength", "nextIncoming", "oldestIncoming", "oldestOutgoing",
-      "outgoing", "outgoingCount", "pendingChanges", "pendingCreate", "syncedValues",
-      "unfinished", "watermark", "isRemembered", "findByIdForUpdate", "linkPairs", "links");
-
   private final List<String> writes = new ArrayList<>();
   private final SyncTestDriver sync =
       SyncTestDriver.builder().stores(counting(new InMemoryStores())).build();
@@ -107,7 +99,10 @@ class IdlePollWritesTest {
     assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
   }
 
-  /** The stores, every call that is not a read recorded by method name. */
+  /**
+   * The stores, every call that is not a read recorded by method name, in order (which
+   * {@link CountingStores} does not keep).
+   */
   private Stores counting(Stores real) {
     Map<Class<?>, Object> watched = new HashMap<>();
     return new ForwardingStores(real) {
@@ -150,7 +145,7 @@ class IdlePollWritesTest {
         synchronized (watched) {
           return type.cast(watched.computeIfAbsent(type, t -> Proxy.newProxyInstance(
               type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-                if (!READS.contains(method.getName())) {
+                if (!CountingStores.reads(method.getName())) {
                   synchronized (writes) {
                     writes.add(method.getName());
                   }
