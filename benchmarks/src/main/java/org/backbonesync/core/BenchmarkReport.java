@@ -62,10 +62,10 @@ public final class BenchmarkReport {
               ? String.format(Locale.ROOT, " (p99 %,.1f %s)",
                   m.path("scorePercentiles").path("99.0").asDouble(), m.path("scoreUnit").asText())
               : "")
+          .append(counters(e.getValue()))
           .append(" | ")
           .append(alloc.isMissingNode() ? "" : String.format(Locale.ROOT, "%,.0f B",
               alloc.path("score").asDouble()))
-          .append(counters(e.getValue()))
           .append(" | ").append(ratio(e.getKey(), byName)).append(" | ")
           .append(target(e.getKey())).append(" |\n");
     }

@@ -67,7 +67,15 @@ final class ChangeDetection {
   PollResult poll() {
     synchronized (resender) {
       if (lastPollQueuedNothing) {
-        PollResult idle = lookWithoutLease();
+        PollResult idle;
+        try {
+          idle = lookWithoutLease();
+        } catch (RuntimeException e) {
+          // the leased poll handles it as ever (one issue's failure does not stop the others)
+          log.debug("{}: the look before the lease failed; polling under it: {}",
+              connector.key(), e.toString());
+          idle = null;
+        }
         if (idle != null) {
           return idle;
         }
