@@ -397,6 +397,7 @@ class JiraSyncTest {
     }
     sync.runUntilQuiet();
     sync.advance(java.time.Duration.ofMinutes(5));
+    assertEquals(0, sync.poll(sync.keyA()).messagesQueued(), "quiet");
     for (TrackedIssue issue : sync.a().allIssues()) {
       sync.a("alice").edit(issue.key(), "summary", "Edited " + issue.key());
       sync.a("alice").edit(issue.key(), "labels", strings("edited"));
@@ -408,8 +409,19 @@ class JiraSyncTest {
     assertEquals(100, result.messagesQueued());
     List<FakeJiraServer.Request> requests = pair.siteA().server.requests();
     assertEquals(2, result.pages());
-    assertEquals(result.pages(), requests.size(), "one search per page, nothing per issue: "
-        + requests.stream().map(r -> r.method() + " " + r.path()).distinct().toList());
+    // the connector's last poll found nothing new, so this one first looked without the poll
+    // lease (one search page, which an idle poll stops at) and then searched under it
+    assertEquals(1 + result.pages(), requests.size(), "one search per page, nothing per issue,"
+        + " after the idle look: " + requests);
+
+    for (TrackedIssue issue : sync.a().allIssues()) {
+      sync.a("alice").edit(issue.key(), "labels", strings("again"));
+    }
+    pair.clearRequests();
+    PollResult busy = sync.poll(sync.keyA());
+    assertEquals(100, busy.messagesQueued());
+    assertEquals(busy.pages(), pair.siteA().server.requests().size(),
+        "a connector busy at its last poll takes the lease at once: one search per page");
   }
 
   @Test

@@ -29,6 +29,12 @@ public final class BenchmarkReport {
       if (params.has("nodes")) {
         name += "[nodes=" + params.path("nodes").asText() + "]";
       }
+      if (params.has("syncs")) {
+        name += "[syncs=" + params.path("syncs").asText() + "]";
+      }
+      if (params.has("issues")) {
+        name += "[issues=" + params.path("issues").asText() + "]";
+      }
       if (params.has("store")) {
         name += "[store=" + params.path("store").asText() + "]";
       }
@@ -56,6 +62,7 @@ public final class BenchmarkReport {
               ? String.format(Locale.ROOT, " (p99 %,.1f %s)",
                   m.path("scorePercentiles").path("99.0").asDouble(), m.path("scoreUnit").asText())
               : "")
+          .append(counters(e.getValue()))
           .append(" | ")
           .append(alloc.isMissingNode() ? "" : String.format(Locale.ROOT, "%,.0f B",
               alloc.path("score").asDouble()))
@@ -63,6 +70,23 @@ public final class BenchmarkReport {
           .append(target(e.getKey())).append(" |\n");
     }
     System.out.print(md);
+  }
+
+  /**
+   * A benchmark's own counters (JMH auxiliary counters, unit "#"), per iteration: JMH sums them
+   * over the measured iterations, so each is divided by their number. Empty when none.
+   */
+  private static String counters(JsonNode result) {
+    StringBuilder out = new StringBuilder();
+    double iterations = Math.max(1, result.path("measurementIterations").asInt(1));
+    result.path("secondaryMetrics").fields().forEachRemaining(m -> {
+      if ("#".equals(m.getValue().path("scoreUnit").asText())) {
+        out.append(out.length() == 0 ? "; " : ", ").append(m.getKey()).append(' ')
+            .append(String.format(Locale.ROOT, "%,.2f",
+                m.getValue().path("score").asDouble() / iterations));
+      }
+    });
+    return out.toString();
   }
 
   private static double score(Map<String, JsonNode> byName, String name) {
@@ -127,6 +151,11 @@ public final class BenchmarkReport {
       case "DurableBenchmark.messagesBatched[store=postgres]" -> "≥ 3,000 ops/s";
       case "DurableBenchmark.messageOneByOne[store=h2]" -> "≥ 1,000 ops/s";
       case "DurableBenchmark.messageOneByOne[store=postgres]" -> "≥ 500 ops/s";
+      case "ManySyncsBenchmark.idleRound[syncs=1000][store=h2]",
+          "ManySyncsBenchmark.idleRound[syncs=1000][store=postgres]" ->
+          "heapKbPerSync ≤ 200; searchesPerConnector 1; writesPerSync 0";
+      case "BulkFirstSyncBenchmark.firstSync[issues=10000]" ->
+          "searchPagesPer100 1; createsPerIssue 1; updatesPerIssue ≤ 1";
       default -> name.startsWith("TraceCostBenchmark") && name.contains("traceLength=20")
           ? "none (the trace's cost, measured: the ratio to traceLength=0)" : name.startsWith("WebhookLatencyBenchmark") && name.contains("[webhooks,")
           ? "p99 < 1 s; ≥ 10x lower than a 5 s poll's p99 (the ratio)" : "";

@@ -135,8 +135,19 @@ final class ChangedIssue {
     return fields;
   }
 
-  private boolean queueChanges(SyncInfo info, IssueChanges changes) {
-    TrackedIssue issue = changes.issue();
+  /**
+   * Whether examining a paired issue would change nothing: no message, no link forgotten, its
+   * last change seen where it is. Reads only (the stores and the snapshot given), so it needs
+   * neither the poll lease nor the pair's claim: it decides as {@link #examine} would.
+   */
+  boolean changesNothing(IssueChanges changes, SyncInfo info) {
+    List<ChangelogEntry> fresh = fresh(changes, info);
+    return lastSeen(changes.issue(), info, fresh) == info.lastChangeSeen()
+        && changedValues(info, changes.issue(), fresh).isEmpty()
+        && content.collect(changes, info.id()).isEmpty();
+  }
+
+  private static List<ChangelogEntry> fresh(IssueChanges changes, SyncInfo info) {
     List<ChangelogEntry> fresh = new ArrayList<>();
     for (ChangelogEntry entry : changes.changelog()) {
       // ">=": an entry in the same millisecond as the last one seen may have been written after
@@ -145,10 +156,23 @@ final class ChangedIssue {
         fresh.add(entry);
       }
     }
-    // The issue and its changelog come in one snapshot: every change up to its "updated" time
-    // has been examined now, even one that wrote no changelog entry (a create, a comment).
-    long lastSeen = Math.max(info.lastChangeSeen(),
+    return fresh;
+  }
+
+  /**
+   * The row's new last change seen. The issue and its changelog come in one snapshot: every
+   * change up to its "updated" time has been examined now, even one that wrote no changelog
+   * entry (a create, a comment).
+   */
+  private static long lastSeen(TrackedIssue issue, SyncInfo info, List<ChangelogEntry> fresh) {
+    return Math.max(info.lastChangeSeen(),
         Math.max(IssueValues.maxTimestamp(fresh), issue.updated()));
+  }
+
+  private boolean queueChanges(SyncInfo info, IssueChanges changes) {
+    TrackedIssue issue = changes.issue();
+    List<ChangelogEntry> fresh = fresh(changes, info);
+    long lastSeen = lastSeen(issue, info, fresh);
     Map<String, FieldValue> fields = changedValues(info, issue, fresh);
     Map<String, ContentFlow.Out> content = this.content.collect(changes, info.id());
     forgetOnlyLinks(content, info.id());

@@ -57,20 +57,22 @@ final class Resender {
    * Sends an issue's current values for the given mappings, whether or not they changed (no echo
    * suppression: the admin asked). An issue not synced yet is sent whole, as a new issue.
    *
+   * @param found the issue as the resync's search found it, with its changelog from the start
+   *     (the search starts at 0): a new issue is weighed by it, with no request of its own
    * @param mappingIds the mappings to send
    */
-  synchronized Resynced resync(TrackedIssue issue, Set<String> mappingIds) {
+  synchronized Resynced resync(IssueChanges found, Set<String> mappingIds) {
+    TrackedIssue issue = found.issue();
     if (!connector.inProject(issue.key())) {
       return Resynced.OUT_OF_PROJECT;
     }
     Optional<SyncInfo> existing = stores.syncInfo().findByLocalKey(connector.key(), issue.key());
     if (existing.isEmpty()) {
       String partner = connector.partnerInMarker(issue.originMarker());
-      IssueChanges none = new IssueChanges(issue, List.of()); // its changelog is read if sent
-      if (partner != null && !restorePair(none, Long.MAX_VALUE, partner)) {
+      if (partner != null && !restorePair(found, 0, partner)) {
         return Resynced.CREATED_BY_SYNC;
       }
-      return partner != null || sendNew(none, Long.MAX_VALUE, null)
+      return partner != null || sendNew(found, 0, null)
           ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
     }
     SyncInfo info = existing.get();

@@ -149,7 +149,7 @@ final class ResyncTasks {
                 + of(total) + " issues");
             return;
           }
-          resyncOne(connector, resender, plan, changes.issue(), done);
+          resyncOne(connector, resender, plan, changes, done);
         }
         done.token = page.nextPageToken();
         record(taskId, done, total, connector.key());
@@ -170,10 +170,11 @@ final class ResyncTasks {
   }
 
   private void resyncOne(Connector connector, Resender resender, ResyncPlan plan,
-      TrackedIssue issue, ResyncProgress done) {
+      IssueChanges changes, ResyncProgress done) {
+    TrackedIssue issue = changes.issue();
     try (LogContext step = LogContext.connector(connector);
         LogContext about = LogContext.issue(issue.key())) {
-      switch (resender.resync(issue, plan.mappingIds())) {
+      switch (resender.resync(changes, plan.mappingIds())) {
         case SENT -> done.sent++;
         case OUT_OF_PROJECT -> {
           done.outside++;

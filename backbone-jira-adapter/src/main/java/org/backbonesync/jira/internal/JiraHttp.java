@@ -155,6 +155,11 @@ public final class JiraHttp {
     return requests.get();
   }
 
+  /** The site's clock (what its pacing and metadata caches time by). */
+  public Clock clock() {
+    return clock;
+  }
+
   public URI base() {
     return base;
   }

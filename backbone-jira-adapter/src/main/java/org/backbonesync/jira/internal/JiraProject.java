@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraException;
 import org.backbonesync.jira.JiraFlavour;
@@ -160,8 +162,30 @@ public final class JiraProject implements IssueTracker {
     return out;
   }
 
+  /**
+   * Each issue type's create screen as read, for {@link #CREATE_SCREEN_KEPT}: a first sync
+   * creating thousands of issues read it once per issue (one GET per create). A screen changed
+   * in Jira shows within that time, and at once after a create Jira refused.
+   */
+  private final Map<String, KeptScreen> createScreens = new ConcurrentHashMap<>();
+  private static final Duration CREATE_SCREEN_KEPT = Duration.ofMinutes(1);
+
+  private record KeptScreen(CreateMetadata screen, long readAt) {}
+
   @Override
   public CreateMetadata createMetadata(String issueType) {
+    long now = http.clock().millis();
+    KeptScreen kept = createScreens.get(issueType);
+    if (kept != null && now - kept.readAt() >= 0
+        && now - kept.readAt() < CREATE_SCREEN_KEPT.toMillis()) {
+      return kept.screen();
+    }
+    CreateMetadata screen = readCreateMetadata(issueType);
+    createScreens.put(issueType, new KeptScreen(screen, now));
+    return screen;
+  }
+
+  private CreateMetadata readCreateMetadata(String issueType) {
     String typeId = issueTypeId(issueType);
     String base = api() + "/issue/createmeta";
     if (!cloud()) {
@@ -516,7 +540,15 @@ public final class JiraProject implements IssueTracker {
           .put("key", JiraWire.ORIGIN_PROPERTY);
       property.putObject("value").put("origin", create.originMarker());
     }
-    JsonNode created = http.json("POST", api() + "/issue" + quiet("?"), body, null);
+    JsonNode created;
+    try {
+      created = http.json("POST", api() + "/issue" + quiet("?"), body, null);
+    } catch (JiraException e) {
+      if (e.status() == 400) {
+        createScreens.remove(create.issueType()); // the screen may have changed: read it again
+      }
+      throw e;
+    }
     return own(JiraWire.key(created, "the issue it created"), "the create");
   }
 
