@@ -107,12 +107,16 @@ final class LinkSync implements ContentFlow {
     ArrayNode ops = JSON.arrayNode();
     List<PairedLink> put = new ArrayList<>();
     for (PairedLink link : paired.values()) {
-      if (!whole && !currentIds.contains(link.localId()) && sendsDeleteOf(link, key, store)) {
+      boolean removedHere = whole ? removedEarlier(link)
+          : !currentIds.contains(link.localId()) && sendsDeleteOf(link, key, store);
+      if (removedHere) {
         boolean outward = link.outwardIssue().equals(key);
         ops.addObject().put("op", "delete").put("id", link.localId())
             .put("partnerId", link.remoteId()).put("type", link.type()).put("outward", outward)
             .put("issue", outward ? link.inwardIssue() : link.outwardIssue());
-        put.add(link.deleteSentFrom(key));
+        if (!whole) {
+          put.add(link.deleteSentFrom(key));
+        }
       }
     }
     for (IssueLink link : current) {
@@ -145,6 +149,16 @@ final class LinkSync implements ContentFlow {
     }
     return !link.gone() && (link.outwardIssue().equals(key)
         || store.findByLocalKey(connectorKey, link.outwardIssue()).isEmpty());
+  }
+
+  /**
+   * Whether a whole send names the link as removed: one this side removed (its pairing stays,
+   * marked gone), so that a partner that did not take the delete (its row ignored our changes
+   * then, or was made again) removes its copy instead of keeping it; the deletes go before the
+   * adds, so a link made again since is made after.
+   */
+  private static boolean removedEarlier(PairedLink link) {
+    return link.gone() && link.remoteId() != null && !link.localId().startsWith(NEVER_MADE);
   }
 
   private LinkChanges none() {
