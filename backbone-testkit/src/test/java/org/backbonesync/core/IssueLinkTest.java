@@ -2,6 +2,7 @@ package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.List;
 import org.backbonesync.spi.tracker.IssueLink;
 import org.backbonesync.testkit.InMemoryIssueTracker;
@@ -165,6 +166,33 @@ class IssueLinkTest {
     sync.poll("PB");
     sync.deliver("PA");
     sync.apply("PB"); // A's add, late: B makes the link again
+    sync.runUntilQuiet();
+
+    assertEquals(List.of(), links(sync.a(), printer));
+    assertEquals(List.of(), links(sync.b(), "PB-1"));
+  }
+
+  /**
+   * A link removed on A while B's rows ignored A's changes: the delete is consumed unapplied. When
+   * the operator takes the changes again, both issues go whole; A's names the link as removed,
+   * so B's copy goes too instead of staying for good.
+   */
+  @Test
+  void aLinkRemovedWhileThePartnerIgnoredItIsRemovedWhenTheChangesAreTakenAgain() {
+    String printer = synced("Printer on fire");
+    String toner = synced("Order toner");
+    sync.runUntilQuiet();
+    String link = sync.a("alice").createLink("Relates", printer, toner);
+    sync.runUntilQuiet();
+    assertEquals(List.of("PB-1 Relates PB-2"), links(sync.b(), "PB-1"));
+    List<Long> rowsOfB = sync.syncInfoB().stream().map(r -> r.id()).toList(); // both ends
+    rowsOfB.forEach(row -> sync.engine().setIncomingChangesIgnored("PB", row, true));
+
+    sync.a("alice").deleteLink(printer, link);
+    sync.runUntilQuiet();
+    assertEquals(List.of("PB-1 Relates PB-2"), links(sync.b(), "PB-1"), "ignored");
+    sync.advance(Duration.ofMinutes(1));
+    rowsOfB.forEach(row -> sync.engine().setIncomingChangesIgnored("PB", row, false));
     sync.runUntilQuiet();
 
     assertEquals(List.of(), links(sync.a(), printer));

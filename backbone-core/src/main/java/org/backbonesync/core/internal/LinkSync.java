@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,8 +127,11 @@ final class LinkSync implements ContentFlow {
       boolean due = whole || known == null
           || known.remoteId() == null && !known.sentFromIssue(key);
       if (due) {
-        ops.addObject().put("op", "add").put("id", link.id()).put("type", link.type())
-            .put("outward", outward).put("issue", other);
+        ObjectNode add = ops.addObject().put("op", "add").put("id", link.id())
+            .put("type", link.type()).put("outward", outward).put("issue", other);
+        if (known != null && known.remoteId() != null) {
+          add.put("partnerId", known.remoteId()); // (a whole send: the receiver's own link)
+        }
         put.add((known != null ? known : new PairedLink(link.id(), null, link.type(),
             link.outwardIssue(), link.inwardIssue(), 0, false)).sentFrom(key));
       }
@@ -158,7 +162,7 @@ final class LinkSync implements ContentFlow {
    * adds, so a link made again since is made after.
    */
   private static boolean removedEarlier(PairedLink link) {
-    return link.gone() && link.remoteId() != null && !link.localId().startsWith(NEVER_MADE);
+    return link.gone() && !link.localId().startsWith(NEVER_MADE);
   }
 
   private LinkChanges none() {
@@ -181,7 +185,8 @@ final class LinkSync implements ContentFlow {
       String remoteId = op.path("id").isTextual() ? op.get("id").asText() : null;
       if (kind.equals("delete")) {
         delete(localKey, op, remoteId, pairs, current);
-      } else if (kind.equals("add") && (remoteId == null || !pairs.knowsRemote(remoteId))) {
+      } else if (kind.equals("add") && (remoteId == null || !pairs.knowsRemote(remoteId))
+          && !pairs.removedHere(op.path("partnerId").asText(null))) {
         Optional<String> other = partners.apply(op.path("issue").asText());
         if (other.isEmpty()) {
           log.info("{}: link of {} to {} skipped: it is not synced; it will be made when it is",
@@ -251,6 +256,12 @@ final class LinkSync implements ContentFlow {
     Pairs(String connectorKey, List<PairedLink> stored) {
       this.connectorKey = connectorKey;
       stored.forEach(l -> byLocal.put(l.localId(), l));
+    }
+
+    /** Whether our link an add names as its partner was removed here (its delete is sent). */
+    boolean removedHere(String localId) {
+      PairedLink ours = localId == null ? null : byLocal.get(localId);
+      return ours != null && ours.gone();
     }
 
     boolean knowsRemote(String remoteId) {
