@@ -709,6 +709,13 @@ final class FakeJiraApi {
           page.put("maxResults", comments.size()).put("total", comments.size())
               .put("startAt", 0);
         }
+        case "worklog" -> { // as Jira: a page of the first 20 in the issue
+          List<Worklog> all = as.worklogs(i.key());
+          ObjectNode page = f.putObject("worklog").put("startAt", 0)
+              .put("maxResults", 20).put("total", all.size());
+          ArrayNode list = page.putArray("worklogs");
+          all.subList(0, Math.min(20, all.size())).forEach(w -> list.add(worklog(i.key(), w)));
+        }
         case "attachment" -> {
           ArrayNode list = f.putArray("attachment");
           as.attachments(i.key()).forEach(a -> list.add(attachment(a)));
