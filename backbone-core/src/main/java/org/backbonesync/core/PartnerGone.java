@@ -27,7 +27,11 @@ public record PartnerGone(Action action, String label, String comment) {
     LEAVE,
     /** A comment and a label say that the partner is gone. */
     MARK,
-    /** The issue is deleted too (a tracker refuses an issue with sub-tasks). */
+    /**
+     * The issue is deleted too (a tracker refuses an issue with sub-tasks). Only when the partner
+     * was deleted: one moved to another project (or whose project's key was renamed, which looks
+     * the same) is answered by {@link #MARK} with the default label and comment.
+     */
     DELETE
   }
 

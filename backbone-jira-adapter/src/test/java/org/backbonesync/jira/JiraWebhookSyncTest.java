@@ -134,17 +134,29 @@ class JiraWebhookSyncTest {
   }
 
   @Test
-  void anIssueMovedAwayFromBIsDeletedOnAAfterOneWebhook() throws IOException {
+  void anIssueMovedAwayFromBIsMarkedNotDeletedOnAAfterOneWebhook() throws IOException {
     SyncTestDriver sync = started(c -> c.withOnPartnerGone(PartnerGone.delete()), true);
 
     sync.b("bob").move("PB-1", "PX-1");
     scheduler.runDue();
 
-    assertTrue(sync.a().issue("PA-1").isEmpty(), "deleted on A");
-    assertEquals(1, pair.siteA().server.count("DELETE", "/issue/PA-1"));
+    assertEquals("[\"sync-partner-gone\"]", sync.a().value("PA-1", "labels").toString(),
+        "a move (or a project's key renamed) is marked, never deleted");
+    assertEquals(0, pair.siteA().server.count("DELETE", "/issue/"));
     assertEquals("Printer on fire", sync.b().value("PX-1", "summary").asText(),
         "the moved issue is left where it went");
     assertTrue(sync.syncInfoB().get(0).incomingChangesIgnored());
+  }
+
+  @Test
+  void anIssueDeletedOnBIsDeletedOnAAfterOneWebhook() throws IOException {
+    SyncTestDriver sync = started(c -> c.withOnPartnerGone(PartnerGone.delete()), true);
+
+    sync.b("bob").delete("PB-1");
+    scheduler.runDue();
+
+    assertTrue(sync.a().issue("PA-1").isEmpty(), "deleted on A");
+    assertEquals(1, pair.siteA().server.count("DELETE", "/issue/PA-1"));
   }
 
   @Test

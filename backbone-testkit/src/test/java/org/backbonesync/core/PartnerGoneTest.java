@@ -1,6 +1,7 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,9 +16,12 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.RecordingListener.Event;
 import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -168,14 +172,75 @@ class PartnerGoneTest {
   }
 
   @Test
-  void anIssueMovedAwayIsFoundByTheHintUnderItsOldKey() {
+  void anIssueMovedAwayIsFoundByTheHintUnderItsOldKeyAndItsPartnerMarkedNotDeleted() {
     SyncTestDriver sync = synced(PartnerGone.delete());
     sync.b("bob").move("PB-1", "PX-1");
 
     hinted(sync, "PB-1");
 
-    assertTrue(sync.a().issue("PA-1").isEmpty());
+    assertEquals("[\"sync-partner-gone\"]", sync.a().value("PA-1", "labels").toString(),
+        "a move may be a project's key renamed: marked, never deleted");
+    assertEquals("PA-1 MARK", sync.events().events(Type.PARTNER_GONE).get(0).detail());
     assertTrue(sync.b().issue("PX-1").isPresent(), "the moved issue stays where it went");
+  }
+
+  /** A project whose key is renamed looks like every issue moving out of it: nothing deleted. */
+  @Test
+  void aRenamedProjectDeletesNothingOnThePartnerSide() {
+    SyncTestDriver sync = synced(PartnerGone.delete());
+    sync.a("alice").create("Second");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").move("PB-1", "PC-1");
+    sync.b("bob").move("PB-2", "PC-2");
+
+    sync.a("alice").edit("PA-1", "summary", "x");
+    sync.a("alice").edit("PA-2", "summary", "y");
+    sync.runUntilQuiet();
+
+    assertEquals(2, sync.a().allIssues().size(), "A's issues are all there");
+  }
+
+  @Test
+  void takingTheChangesAgainOnTheMovedSideSendsNothingOfTheOtherProject() {
+    SyncTestDriver sync = synced(PartnerGone.leave());
+    sync.b("bob").move("PB-1", "PX-1");
+    sync.b("bob").edit("PX-1", "summary", "Confidential PX text");
+    hinted(sync, "PB-1");
+    assertTrue(row(sync.syncInfoB()).incomingChangesIgnored());
+
+    sync.transportBtoA().setDown(true);
+    sync.engine().setIncomingChangesIgnored("PB", row(sync.syncInfoB()).id(), false);
+
+    List<String> queued = sync.stores().messages().dueOutgoing("PB", Long.MAX_VALUE, 50).stream()
+        .map(e -> e.message().fields().toString()).toList();
+    assertTrue(queued.stream().noneMatch(m -> m.contains("Confidential")), queued.toString());
+  }
+
+  @Test
+  void aCrashBetweenTheMarksCommentAndItsLabelCommentsOnce() {
+    SyncTestDriver sync = synced(PartnerGone.mark());
+    boolean[] crashed = {false};
+    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void after(TrackerCall call) {
+        if (call.operation().equals("addComment") && !crashed[0]) {
+          crashed[0] = true;
+          throw new SimulatedCrash("after the mark's comment");
+        }
+      }
+    });
+    sync.b("bob").delete("PB-1");
+    sync.engine().changeHints("PB").issuesChanged(List.of("PB-1"));
+    sync.engine().detect("PB");
+    assertThrows(SimulatedCrash.class, sync::runUntilQuiet);
+    sync.restart();
+    sync.advance(Duration.ofMinutes(5));
+    sync.runUntilQuiet();
+
+    assertTrue(crashed[0]);
+    assertEquals(1, sync.a().comments("PA-1").size(), sync.a().comments("PA-1").toString());
+    assertEquals("[\"sync-partner-gone\"]", sync.a().value("PA-1", "labels").toString());
   }
 
   @Test

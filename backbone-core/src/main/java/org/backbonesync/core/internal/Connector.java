@@ -25,6 +25,7 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.transport.AttachmentContent;
 
 /** A local connector: its configuration, its tracker, and the mappings of its two directions. */
@@ -178,6 +179,15 @@ final class Connector {
   /** Whether an issue key belongs to this connector's project (the scope guarantee). */
   boolean inProject(String issueKey) {
     return issueKey.startsWith(config.projectKey() + "-");
+  }
+
+  /**
+   * The issue of this key, unless the key now leads elsewhere (a tracker follows a moved issue's
+   * old key to its new one, in another project too): for reads that must not take another
+   * issue's content for the pair's.
+   */
+  Optional<TrackedIssue> ownIssue(String issueKey) {
+    return tracker.issue(issueKey).filter(issue -> issue.key().equals(issueKey));
   }
 
   /** The failure of a message whose local issue is gone. */

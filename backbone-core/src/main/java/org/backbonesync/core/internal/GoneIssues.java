@@ -141,7 +141,8 @@ final class GoneIssues {
               .withReceived(message.sequenceId(), now);
           stores.syncInfo().update(unlinked[0]);
           stores.messages().removeIncoming(connector.key(), message.messageId());
-          return tell(unlinked[0], movedTo, now);
+          // (another step may have unlinked it meanwhile, and told the partner)
+          return current.incomingChangesIgnored() ? null : tell(unlinked[0], movedTo, now);
         });
     log.warn("{}: {}; partner issue {} is told", connector.key(), reason,
         unlinked[0].remoteIssueKey());

@@ -60,7 +60,7 @@ final class PartnerFinder {
   String existing(SyncMessage message) {
     String named = message.partnerIssueKey();
     if (named != null) {
-      if (!connector.inProject(named) || connector.tracker.issue(named).isEmpty()) {
+      if (!connector.inProject(named) || connector.ownIssue(named).isEmpty()) {
         throw new SyncException(connector.partner.key() + " says " + message.sourceIssueKey()
             + " is the partner of " + named + ", but " + named + " does not exist in connector "
             + connector.key(), null, connector.key(), named, null);

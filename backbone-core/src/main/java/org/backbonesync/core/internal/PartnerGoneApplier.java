@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * issue what the connector's {@code onPartnerGone} says (leave it, mark it with a comment and a
  * label, delete it), then unlinks the pair: its row ignores the partner's changes from now on.
  * The tracker is written first and the row after, so a crash between repeats the action, which
- * is harmless: a marked issue (it has the label) is not marked again, a deleted one stays gone.
+ * is harmless: a marked issue (it has the label, or the comment) is not marked again, a deleted
+ * one stays gone.
  */
 final class PartnerGoneApplier {
   private static final Logger log = LoggerFactory.getLogger(PartnerGoneApplier.class);
@@ -38,18 +39,8 @@ final class PartnerGoneApplier {
   }
 
   ApplyOutcome apply(SyncInfo row, SyncMessage message, long now) {
-    PartnerGone rule = connector.config.onPartnerGone();
     String localKey = row.localIssueKey();
-    if (rule.action() != PartnerGone.Action.LEAVE) {
-      // only the pair's issue as it is: not one its old key leads to in another project
-      Optional<TrackedIssue> issue =
-          connector.tracker.issue(localKey).filter(i -> i.key().equals(localKey));
-      if (issue.isPresent() && rule.action() == PartnerGone.Action.MARK) {
-        mark(rule, issue.get(), message);
-      } else if (issue.isPresent()) {
-        connector.tracker.deleteIssue(localKey);
-      }
-    }
+    PartnerGone.Action done = act(connector.config.onPartnerGone(), localKey, message);
     stores.inTransaction(
         () -> {
           SyncInfo current = connector.lockRow(stores, row.id());
@@ -58,26 +49,56 @@ final class PartnerGoneApplier {
           stores.messages().removeIncoming(connector.key(), message.messageId());
         });
     log.info("{}: partner issue {} of {} {}; the pair is unlinked ({} it)", connector.key(),
-        message.sourceIssueKey(), localKey, reason(message), rule.action());
-    events.partnerGone(connector.key(), message, localKey, rule.action());
+        message.sourceIssueKey(), localKey, reason(message), done);
+    events.partnerGone(connector.key(), message, localKey, done);
     return new ApplyOutcome.Applied(message, localKey, false);
   }
 
-  /** Adds the comment, then the label, unless the label is there already (marked before). */
+  /**
+   * Does what the rule says with the pair's issue as it is (not one its old key leads to in
+   * another project, nor one outside the incoming JQL); what it did. A partner that moved away
+   * is never answered by a delete, only by a mark: a project whose key was renamed looks moved
+   * too, and a mark can be taken back.
+   */
+  private PartnerGone.Action act(PartnerGone rule, String localKey, SyncMessage message) {
+    if (rule.action() == PartnerGone.Action.LEAVE) {
+      return PartnerGone.Action.LEAVE;
+    }
+    Optional<TrackedIssue> issue =
+        connector.tracker.issue(localKey).filter(i -> i.key().equals(localKey));
+    String jql = connector.config.incomingJql();
+    if (issue.isEmpty() || jql != null && !connector.tracker.matches(localKey, jql)) {
+      return PartnerGone.Action.LEAVE;
+    }
+    boolean moved = message.content().containsKey("movedTo");
+    if (rule.action() == PartnerGone.Action.DELETE && !moved) {
+      connector.tracker.deleteIssue(localKey);
+      return PartnerGone.Action.DELETE;
+    }
+    mark(rule.action() == PartnerGone.Action.MARK ? rule : PartnerGone.mark(), issue.get(),
+        message);
+    return PartnerGone.Action.MARK;
+  }
+
+  /**
+   * Adds the comment, unless there (a retry after a crash before the label), then the label;
+   * nothing when the label is there already (marked before).
+   */
   private void mark(PartnerGone rule, TrackedIssue issue, SyncMessage message) {
     String localKey = issue.key();
-    JsonNode labels = issue.field("labels");
     ArrayNode marked = JsonNodeFactory.instance.arrayNode();
-    for (JsonNode label : labels) {
+    for (JsonNode label : issue.field("labels")) {
       if (label.asText().equals(rule.label())) {
         return;
       }
       marked.add(label);
     }
     marked.add(rule.label());
-    connector.tracker.addComment(localKey, rule.comment()
-        .replace("{partner}", partner(message))
-        .replace("{reason}", reason(message)));
+    String comment = rule.comment().replace("{partner}", partner(message))
+        .replace("{reason}", reason(message));
+    if (connector.tracker.comments(localKey).stream().noneMatch(c -> c.body().equals(comment))) {
+      connector.tracker.addComment(localKey, comment);
+    }
     connector.tracker.updateIssue(localKey, Map.of("labels", marked));
   }
 

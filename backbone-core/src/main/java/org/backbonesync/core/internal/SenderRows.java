@@ -91,7 +91,7 @@ final class SenderRows {
   SyncInfo pairAgain(SyncMessage message, long now) {
     String local = finder.existing(message);
     TrackedIssue issue =
-        connector.tracker.issue(local).orElseThrow(() -> connector.gone(local));
+        connector.ownIssue(local).orElseThrow(() -> connector.gone(local));
     long[] id = new long[1];
     resender.sendWhole(issue, 0, () -> {
       SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
@@ -114,7 +114,7 @@ final class SenderRows {
     UnaryOperator<SyncInfo> talk = current -> current.partnerEpoch() == 0
         || sender > current.partnerEpoch() ? current.withPartnerRow(sender, replaced) : current;
     Optional<TrackedIssue> issue =
-        replaced ? connector.tracker.issue(row.localIssueKey()) : Optional.empty();
+        replaced ? connector.ownIssue(row.localIssueKey()) : Optional.empty();
     if (issue.isPresent()) {
       log.info("{}: the row of {} at {} was made again; sending {} whole",
           connector.key(), message.sourceIssueKey(), connector.partner.key(),

@@ -39,7 +39,7 @@ final class SyncInfoRows {
       long syncInfoId, boolean ignored) {
     Optional<SyncInfo> row = stores.syncInfo().findById(connectorKey, syncInfoId);
     Optional<TrackedIssue> issue = row.filter(r -> r.incomingChangesIgnored() && !ignored)
-        .flatMap(r -> local.connector().tracker.issue(r.localIssueKey()));
+        .flatMap(r -> local.connector().ownIssue(r.localIssueKey()));
     if (issue.isPresent()) {
       // Taken again: what was ignored must come back. The row is made anew (a new epoch) and
       // our issue goes whole to the partner, saying it saw none of its messages; the partner

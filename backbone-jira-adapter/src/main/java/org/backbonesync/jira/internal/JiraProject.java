@@ -516,10 +516,8 @@ public final class JiraProject implements IssueTracker {
       }
       throw e;
     }
-    String project = JiraWire.text(issue.path("fields").path("project").path("key"));
-    if (project != null && !project.equals(projectKey)) {
-      return Optional.empty(); // moved to another project: Jira answers under the new key
-    }
+    // (an issue moved to another project is answered under its new key, as Jira does: the
+    // engine then knows it moved rather than was deleted, and writes nothing to it)
     return Optional.of(wire().issue(issue));
   }
 

@@ -20,7 +20,7 @@ public enum MessageKind {
   /**
    * The sender's issue is gone: deleted, or moved out of the sender's project. The sender's row
    * is unlinked and sends nothing of it again; the receiver unlinks its row too and does with its
-   * own issue what its connector's {@code whenPartnerGone} says (leave it, mark it, delete it).
+   * own issue what its connector's {@code onPartnerGone} says (leave it, mark it, delete it).
    * Carries no fields; {@code content} holds {@code "reason"} ({@code "deleted"} or {@code
    * "moved"}) and, for a move, {@code "movedTo"} (the issue's new key). Format version 5 on.
    *

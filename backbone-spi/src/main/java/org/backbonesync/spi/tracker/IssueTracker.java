@@ -238,7 +238,7 @@ public interface IssueTracker {
   /**
    * Deletes an issue (not its sub-tasks: a tracker refuses an issue that has some); deleting
    * one that is gone already is no error. The engine calls it only when the partner issue of a
-   * pair is gone and the connector's {@code whenPartnerGone} says {@code delete}.
+   * pair is gone and the connector's {@code onPartnerGone} says {@code delete}.
    *
    * @throws TrackerException when the tracker refuses (or cannot delete issues: the default)
    * @since 0.4
