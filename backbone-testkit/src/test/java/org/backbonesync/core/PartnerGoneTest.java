@@ -140,6 +140,26 @@ class PartnerGoneTest {
         sync.a().comments("PA-1").get(0).body());
   }
 
+  /** Rows that talk with each other follow a new key of the partner's only in its project. */
+  @Test
+  void aMessageNamingAKeyOfAnotherProjectDoesNotMoveThePair() {
+    SyncTestDriver sync = synced(PartnerGone.leave());
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.poll("PA");
+    SyncMessage m = sync.stores().messages().dueOutgoing("PA", Long.MAX_VALUE, 10).get(0)
+        .message();
+    SyncMessage elsewhere = new SyncMessage(m.formatVersion(), "forged-1", m.synchronizationId(),
+        m.fromConnector(), m.toConnector(), "ZZ-9", m.partnerIssueKey(), m.sequenceId(),
+        m.kind(), m.issueType(), m.createdAt(), m.fields(), m.parentIssueKey(),
+        m.seenSequenceId(), m.senderEpoch(), m.receiverEpoch(), m.partnerSince(), m.content());
+
+    sync.engine().receiver("PB").receive(elsewhere);
+    sync.apply("PB");
+
+    assertEquals("PA-1", row(sync.syncInfoB()).remoteIssueKey());
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
+  }
+
   @Test
   void aHintForAnIssueThatIsStillThereUnlinksNothing() {
     SyncTestDriver sync = synced(PartnerGone.delete());

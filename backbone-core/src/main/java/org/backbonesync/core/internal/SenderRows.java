@@ -59,9 +59,10 @@ final class SenderRows {
    * Whether the message comes from the partner row our row talks with, to our row: then the
    * partner's issue has a new key (its project renamed), not another pair.
    */
-  private static boolean sameRows(SyncInfo row, SyncMessage message) {
+  private boolean sameRows(SyncInfo row, SyncMessage message) {
     return message.senderEpoch() != 0 && message.senderEpoch() == row.partnerEpoch()
-        && message.receiverEpoch() == row.epoch();
+        && message.receiverEpoch() == row.epoch()
+        && message.sourceIssueKey().startsWith(connector.partner.projectKey() + "-");
   }
 
   /**
@@ -70,7 +71,8 @@ final class SenderRows {
    */
   SyncInfo followPartnerKey(SyncInfo row, SyncMessage message) {
     String key = message.sourceIssueKey();
-    if (row.remoteIssueKey() == null || row.remoteIssueKey().equals(key) || row.id() == 0) {
+    if (row.remoteIssueKey() == null || row.remoteIssueKey().equals(key) || row.id() == 0
+        || !key.startsWith(connector.partner.projectKey() + "-")) { // (only within its project)
       return row;
     }
     SyncInfo[] followed = new SyncInfo[1];
