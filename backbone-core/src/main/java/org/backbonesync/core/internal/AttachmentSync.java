@@ -32,20 +32,10 @@ import org.backbonesync.spi.transport.AttachmentContent;
  * hash, and uploads it, unless the same content is attached already.
  */
 final class AttachmentSync extends LinkedFlow<AttachmentLink> {
-  /** Link changes to commit with the step's transaction. */
-  record LinkChanges(List<AttachmentLink> put, List<String> removed)
-      implements ContentFlow.Links {
-    @Override
-    public void applyTo(SyncInfoStore store, long rowId) {
-      put.forEach(link -> store.putAttachmentLink(rowId, link));
-      removed.forEach(id -> store.removeAttachmentLink(rowId, id));
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return put.isEmpty() && removed.isEmpty();
-    }
-  }
+  /** How the pair's attachmentLinks are stored. */
+  static final RowLinks.Kind<AttachmentLink> LINKS =
+      new RowLinks.Kind<>(SyncInfoStore::putAttachmentLink,
+          SyncInfoStore::removeAttachmentLink);
 
   private final IssueTracker tracker;
   private final String syncUser;
@@ -135,14 +125,15 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
         }
       }
     }
-    return new Out(ops, new LinkChanges(put, removed), links.isEmpty());
+    return new Out(ops, LINKS.changes(put, removed), links.isEmpty());
   }
 
   /** @param created whether the issue was just created for the message (no copies to clean up) */
   @Override
-  LinkChanges apply(String issueKey, JsonNode ops, List<AttachmentLink> links, boolean created) {
+  RowLinks<AttachmentLink> apply(String issueKey, JsonNode ops, List<AttachmentLink> links,
+      boolean created) {
     if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
-      return new LinkChanges(List.of(), List.of()); // a new issue with no files: no read
+      return LINKS.none(); // a new issue with no files: no read
     }
     List<AttachmentLink> known = new ArrayList<>(links);
     List<AttachmentLink> put = new ArrayList<>();
@@ -195,7 +186,7 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
             "unknown attachment operation \"" + op.path("op").asText() + "\" for " + issueKey);
       }
     }
-    return new LinkChanges(put, removed);
+    return LINKS.changes(put, removed);
   }
 
   /**

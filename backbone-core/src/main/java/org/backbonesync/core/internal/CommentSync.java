@@ -23,19 +23,9 @@ import org.backbonesync.spi.tracker.IssueTracker;
  * receiver's ({@code partnerId}).
  */
 final class CommentSync extends LinkedFlow<CommentLink> {
-  /** Link changes to commit with the step's transaction. */
-  record LinkChanges(List<CommentLink> put, List<String> removed) implements ContentFlow.Links {
-    @Override
-    public void applyTo(SyncInfoStore store, long rowId) {
-      put.forEach(link -> store.putCommentLink(rowId, link));
-      removed.forEach(id -> store.removeCommentLink(rowId, id));
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return put.isEmpty() && removed.isEmpty();
-    }
-  }
+  /** How the pair's commentLinks are stored. */
+  static final RowLinks.Kind<CommentLink> LINKS =
+      new RowLinks.Kind<>(SyncInfoStore::putCommentLink, SyncInfoStore::removeCommentLink);
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -107,7 +97,7 @@ final class CommentSync extends LinkedFlow<CommentLink> {
         removed.add(link.localId());
       }
     }
-    return new Out(ops, new LinkChanges(put, removed), links.isEmpty());
+    return new Out(ops, LINKS.changes(put, removed), links.isEmpty());
   }
 
   /**
@@ -116,7 +106,8 @@ final class CommentSync extends LinkedFlow<CommentLink> {
    * @param created whether the issue was just created for the message (no copies to clean up)
    */
   @Override
-  LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links, boolean created) {
+  RowLinks<CommentLink> apply(String issueKey, JsonNode ops, List<CommentLink> links,
+      boolean created) {
     return writer.apply(issueKey, ops, links, created);
   }
 

@@ -55,11 +55,11 @@ final class CommentWriter {
    *
    * @param created whether the issue was just created for the message (no copies to clean up)
    */
-  CommentSync.LinkChanges apply(String issueKey, JsonNode ops, List<CommentLink> links,
+  RowLinks<CommentLink> apply(String issueKey, JsonNode ops, List<CommentLink> links,
       boolean created) {
     if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
       // a new issue with no comments: no read
-      return new CommentSync.LinkChanges(List.of(), List.of());
+      return CommentSync.LINKS.none();
     }
     Pass pass = new Pass(issueKey);
     for (CommentLink l : links) {
@@ -88,7 +88,7 @@ final class CommentWriter {
             "unknown comment operation \"" + kind + "\" for " + issueKey);
       }
     }
-    return new CommentSync.LinkChanges(linksOfTouched(pass), pass.removed);
+    return CommentSync.LINKS.changes(linksOfTouched(pass), pass.removed);
   }
 
   /** Adds a copy of the partner's comment, or takes the one added before. */

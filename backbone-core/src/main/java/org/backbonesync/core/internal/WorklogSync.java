@@ -30,19 +30,9 @@ import org.backbonesync.spi.tracker.Worklog;
  * halves live here (about 300 lines) so that this kind of content is one flow class.
  */
 final class WorklogSync extends LinkedFlow<WorklogLink> {
-  /** Link changes to commit with the step's transaction. */
-  record LinkChanges(List<WorklogLink> put, List<String> removed) implements ContentFlow.Links {
-    @Override
-    public void applyTo(SyncInfoStore store, long rowId) {
-      put.forEach(link -> store.putWorklogLink(rowId, link));
-      removed.forEach(id -> store.removeWorklogLink(rowId, id));
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return put.isEmpty() && removed.isEmpty();
-    }
-  }
+  /** How the pair's worklogLinks are stored. */
+  static final RowLinks.Kind<WorklogLink> LINKS =
+      new RowLinks.Kind<>(SyncInfoStore::putWorklogLink, SyncInfoStore::removeWorklogLink);
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -98,7 +88,7 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
         removed.add(link.localId());
       }
     }
-    return new Out(ops, new LinkChanges(put, removed), links.isEmpty());
+    return new Out(ops, LINKS.changes(put, removed), links.isEmpty());
   }
 
   /**
@@ -174,9 +164,10 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
   }
 
   @Override
-  LinkChanges apply(String issueKey, JsonNode ops, List<WorklogLink> links, boolean created) {
+  RowLinks<WorklogLink> apply(String issueKey, JsonNode ops, List<WorklogLink> links,
+      boolean created) {
     if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
-      return new LinkChanges(List.of(), List.of()); // a new issue with no worklogs: no read
+      return LINKS.none(); // a new issue with no worklogs: no read
     }
     Pass pass = new Pass(issueKey, links);
     ops.forEach(op -> pass.whole |= op.path("op").asText().equals("complete"));
@@ -196,7 +187,7 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
             "unknown worklog operation \"" + kind + "\" for " + issueKey);
       }
     }
-    return new LinkChanges(linksOfTouched(pass), pass.removed);
+    return LINKS.changes(linksOfTouched(pass), pass.removed);
   }
 
   /** Logs a copy of the partner's worklog, or takes the one logged before. */
