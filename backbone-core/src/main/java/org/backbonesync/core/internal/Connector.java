@@ -46,8 +46,8 @@ final class Connector {
   final List<Outgoing> outgoing;
   final Map<String, Incoming> incoming;
   /**
-   * The content flows (comments, worklogs, attachments, links) that send from this connector, in mapping
-   * order.
+   * The content flows (comments, worklogs, attachments, links) that send from this connector,
+   * in mapping order.
    */
   final List<ContentFlow> flowsOut;
   /** The content flows that apply to this connector, by mapping id. */

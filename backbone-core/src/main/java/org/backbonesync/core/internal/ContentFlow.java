@@ -7,11 +7,11 @@ import org.backbonesync.spi.tracker.IssueChanges;
 
 /**
  * Content of an issue that travels as operations rather than as a value (comments, worklogs,
- * attachments, issue links): what changed since the pair's links, or all of it for a whole send, carried under
- * the id of the configured mapping; the receiver carries the operations out and both sides keep
- * links from their items to the partner's copies (per pair; issue links per connector, as a link
- * joins two pairs). One class per kind of content (with its tracker
- * calls and its links); the engine handles every flow alike.
+ * attachments, issue links): what changed since the pair's links, or all of it for a whole
+ * send, carried under the id of the configured mapping; the receiver carries the operations out
+ * and both sides keep links from their items to the partner's copies (per pair; issue links per
+ * connector, as a link joins two pairs). One class per kind of content (with its tracker calls
+ * and its links); the engine handles every flow alike.
  */
 interface ContentFlow {
 
