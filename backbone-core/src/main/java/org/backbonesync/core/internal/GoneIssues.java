@@ -175,9 +175,13 @@ final class GoneIssues {
     events.queued(connector.key(), told);
   }
 
-  /** Queues a GONE message for the partner's row; none while the partner issue is not known. */
+  /**
+   * Queues a GONE message for the partner's row; none when this row has sent nothing (the
+   * partner knows nothing of the pair). The partner's key need not be known yet: the partner
+   * finds its row by our issue's key, or gets the GONE after the message that makes it.
+   */
   private SyncMessage tell(SyncInfo unlinked, String movedTo, long now) {
-    return unlinked.remoteIssueKey() == null ? null
+    return unlinked.remoteIssueKey() == null && unlinked.outgoingMessageSequenceId() == 0 ? null
         : outbox.appendGone(unlinked, movedTo, now);
   }
 

@@ -160,7 +160,9 @@ final class IncomingQueue {
       List<ApplyOutcome> outcomes) {
     SyncMessage message = entry.message();
     Optional<SyncInfo> row = rows.rowFor(message);
-    if (row.isEmpty() && message.kind() == MessageKind.GONE) {
+    if (row.isEmpty() && message.kind() == MessageKind.GONE
+        && (message.partnerIssueKey() != null || message.sequenceId() == 1)) {
+      // (it names a row of ours that is gone; else it waits for the message that makes ours)
       unapplied.drop(message, "no pair of " + message.sourceIssueKey() + " to unlink");
       outcomes.add(new ApplyOutcome.Duplicate(message));
       return Next.DROPPED;
@@ -212,8 +214,8 @@ final class IncomingQueue {
     if (message.kind() == MessageKind.PAIRED) {
       return applyPaired(row, message, now);
     }
-    if (message.kind() == MessageKind.GONE) {
-      return partnerGone.apply(row.orElseThrow(), message, now);
+    if (message.kind() == MessageKind.GONE && row.isPresent()) {
+      return partnerGone.apply(row.get(), message, now);
     }
     applier.check(message);
     String jql = connector.config.incomingJql();

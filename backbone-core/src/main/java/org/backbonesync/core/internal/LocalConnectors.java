@@ -54,7 +54,10 @@ final class LocalConnectors {
       String key = e.getKey();
       Connector connector = new Connector(
           configuration, key, e.getValue(), registry, schemas.getOrDefault(key, Map.of()),
-          remote -> stores.syncInfo().findByRemoteKey(key, remote).map(SyncInfo::localIssueKey),
+          // (a pair unlinked, its issue deleted or moved away, links nothing: the key may lead
+          // to an issue of another project)
+          remote -> stores.syncInfo().findByRemoteKey(key, remote)
+              .filter(row -> !row.incomingChangesIgnored()).map(SyncInfo::localIssueKey),
           partnerContent(trackers, configuration.partnerOf(key).key(), transports.get(key)));
       MessageTransport transport = transports.get(key);
       if (transport == null) {
