@@ -877,8 +877,8 @@ public final class Simulation {
       // people leave an issue marked as having lost its partner alone (so the mark stays)
       return tracker.allIssues().stream()
           .filter(i -> !labels(i.field("labels")).contains("private"))
-          .filter(i -> !deletes
-              || !labels(i.field("labels")).contains(org.backbonesync.core.PartnerGone.DEFAULT_LABEL))
+          .filter(i -> !deletes || !labels(i.field("labels"))
+              .contains(org.backbonesync.core.PartnerGone.DEFAULT_LABEL))
           .toList();
     }
 
