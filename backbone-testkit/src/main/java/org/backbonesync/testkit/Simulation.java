@@ -77,10 +77,11 @@ public final class Simulation {
    * @param webhooks whether the trackers' webhooks hinted changes ({@link Builder#webhooks})
    * @param linkRemovals whether people removed links too ({@link Builder#linkRemovals})
    * @param worklogs whether people logged work too ({@link Builder#worklogs})
+   * @param deletes whether people deleted issues and moved them away ({@link Builder#deletes})
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
       boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks,
-      boolean linkRemovals, boolean worklogs) {
+      boolean linkRemovals, boolean worklogs, boolean deletes) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -97,6 +98,7 @@ public final class Simulation {
           + (webhooks ? " -Dbackbone.sim.webhooks=true" : "")
           + (linkRemovals ? " -Dbackbone.sim.linkRemovals=true" : "")
           + (worklogs ? " -Dbackbone.sim.worklogs=true" : "")
+          + (deletes ? " -Dbackbone.sim.deletes=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -125,6 +127,7 @@ public final class Simulation {
   private final boolean webhooks;
   private final boolean linkRemovals;
   private final boolean worklogs;
+  private final boolean deletes;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -136,6 +139,7 @@ public final class Simulation {
     this.webhooks = b.webhooks;
     this.linkRemovals = b.linkRemovals;
     this.worklogs = b.worklogs;
+    this.deletes = b.deletes;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -160,7 +164,7 @@ public final class Simulation {
       run.fail(e.toString());
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
-        ignores, backups, webhooks, linkRemovals, worklogs);
+        ignores, backups, webhooks, linkRemovals, worklogs, deletes);
   }
 
   /** Builds a {@link Simulation}. */
@@ -178,6 +182,7 @@ public final class Simulation {
     private boolean webhooks;
     private boolean linkRemovals;
     private boolean worklogs;
+    private boolean deletes;
     private boolean ignores;
     private boolean backups;
 
@@ -309,14 +314,39 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * People also delete issues, or move them to another project (rarely, so most pairs stay
+     * live; the side alternates), and each connector's {@code onPartnerGone} is drawn per seed
+     * (leave, mark or delete). The checker asserts that such a pair ends unlinked on both sides
+     * (unless the partner issue was never made), that the partner issue is as {@code
+     * onPartnerGone} says, and that a moved issue is never written by the sync after the move;
+     * such pairs are left out of the other checks. A separate switch so that seeds found without
+     * it replay as they ran. It does not combine with {@link #operatorActions} (nor their
+     * imports, ignores and backups): {@link #build} refuses that.
+     */
+    public Builder deletes(boolean on) {
+      this.deletes = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices (its own tests only). */
     Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
       return this;
     }
 
-    /** Builds the simulation. */
+    /**
+     * Builds the simulation.
+     *
+     * @throws IllegalArgumentException when {@link #deletes} is combined with operators' acts
+     */
     public Simulation build() {
+      if (deletes && (operators || imports || ignores || backups)) {
+        throw new IllegalArgumentException("deletes (backbone.sim.deletes) does not combine with"
+            + " operators, imports, ignores or backups (backbone.sim.operators, .imports, .ignores,"
+            + " .backups): the checker does not yet follow gone pairs through row deletes, lost"
+            + " stores and ignores");
+      }
       return new Simulation(this);
     }
   }
@@ -355,11 +385,33 @@ public final class Simulation {
         "PA", new ArrayList<>(), "PB", new ArrayList<>());
     /** The steps at which an admin resynced PA mid-traffic (its values then say "now"). */
     final List<Integer> resyncSteps = new ArrayList<>();
+    /**
+     * An issue a person deleted, or moved to another project ({@code movedTo}, with what it had
+     * then: its changelog's length, comments, attachments and worklogs).
+     */
+    record Gone(boolean sideA, String key, String movedTo, int changelogSize,
+        Map<String, Integer> comments, Map<String, Integer> files,
+        Map<String, Integer> worklogs) {}
+
+    final List<Gone> gone = new ArrayList<>();
+    /** Each connector's onPartnerGone, drawn per seed with {@link Builder#deletes}. */
+    org.backbonesync.core.PartnerGone goneA;
+    org.backbonesync.core.PartnerGone goneB;
+    /** Whether the partners of gone issues were touched once the sync was quiet. */
+    boolean touched;
 
     Run(long seed) {
       this.random = new Random(seed);
       int skew = random.nextInt(601) - 300;
       trace.add("seed " + seed + ", B's clock off by " + skew + " s");
+      if (deletes) { // (no draw without deletes)
+        List<org.backbonesync.core.PartnerGone> choices = List.of(
+            org.backbonesync.core.PartnerGone.leave(), org.backbonesync.core.PartnerGone.mark(),
+            org.backbonesync.core.PartnerGone.delete());
+        goneA = choices.get(random.nextInt(3));
+        goneB = choices.get(random.nextInt(3));
+        trace.add("on partner gone: A " + goneA.action() + ", B " + goneB.action());
+      }
       ObjectMapper json = new ObjectMapper();
       JsonNode statusRows;
       try {
@@ -379,7 +431,9 @@ public final class Simulation {
           .skewB(Duration.ofSeconds(skew))
           .projectA(p -> p.priorities(PRIORITIES.toArray(String[]::new)))
           .listener(traceEngine ? new EngineTrace() : null)
-          .connectorB(c -> c.withJql("labels != private"))
+          .connectorA(c -> deletes ? c.withOnPartnerGone(goneA) : c)
+          .connectorB(c -> deletes ? c.withJql("labels != private").withOnPartnerGone(goneB)
+              : c.withJql("labels != private"))
           .engine(e -> {
             e.taskExecutor(tasks).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
             switches.forEach(off -> TestOnlySwitches.drop(e, off));
@@ -454,6 +508,22 @@ public final class Simulation {
             + ": local " + r.localValue() + " at " + r.localChangedAt() + ", remote "
             + r.remoteValue() + " at " + r.remoteChangedAt() + ": " + r.winner() + " by "
             + r.rule());
+      }
+
+      @Override
+      public void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
+          String remoteIssueKey) {
+        add(connectorKey, "unlinked " + localIssueKey + " - " + remoteIssueKey
+            + (message == null ? "" : " at " + message.sourceIssueKey() + " #"
+                + message.sequenceId()));
+      }
+
+      @Override
+      public void partnerGone(String connectorKey, SyncMessage message, String localIssueKey,
+          org.backbonesync.core.PartnerGone.Action action) {
+        add(connectorKey, "partner gone: " + action + " " + localIssueKey
+            + (message == null ? "" : " (GONE " + message.sourceIssueKey() + " #"
+                + message.sequenceId() + ")"));
       }
 
       @Override
@@ -794,6 +864,9 @@ public final class Simulation {
           } else {
             hints.issuesChanged(List.of(change.issueKey()));
           }
+          if (change.formerKey() != null) { // a move names the old key too (only with deletes)
+            hints.issuesChanged(List.of(change.formerKey()));
+          }
         }
       }
       trace.add("webhooks " + side + ": " + now.size() + " sent, " + lost + " lost");
@@ -801,9 +874,73 @@ public final class Simulation {
     }
 
     List<TrackedIssue> editable(InMemoryIssueTracker tracker) {
+      // people leave an issue marked as having lost its partner alone (so the mark stays)
       return tracker.allIssues().stream()
           .filter(i -> !labels(i.field("labels")).contains("private"))
+          .filter(i -> !deletes || !labels(i.field("labels"))
+              .contains(org.backbonesync.core.PartnerGone.DEFAULT_LABEL))
           .toList();
+    }
+
+    /**
+     * A person deletes an issue, or moves it to another project (a key of project PX), on the
+     * side opposite to the previous such act (the first on the step's side).
+     */
+    void goneAct(boolean stepSideA, String n) {
+      boolean sideA = gone.isEmpty() ? stepSideA : !gone.get(gone.size() - 1).sideA();
+      String user = sideA ? "alice" : "bob";
+      InMemoryIssueTracker tracker = sideA ? sync.a(user) : sync.b(user);
+      List<TrackedIssue> issues = editable(tracker);
+      if (issues.isEmpty()) {
+        return;
+      }
+      String key = issues.get(random.nextInt(issues.size())).key();
+      if (random.nextBoolean()) {
+        trace.add(user + " deletes " + key);
+        tracker.delete(key);
+        gone.add(new Gone(sideA, key, null, 0, Map.of(), Map.of(), Map.of()));
+        return;
+      }
+      String to = "PX-" + n;
+      trace.add(user + " moves " + key + " to another project as " + to);
+      tracker.move(key, to);
+      // (read as the person: the sync users' calls meet the faults)
+      gone.add(new Gone(sideA, key, to, tracker.changelog(to).size(), comments(tracker, to),
+          files(tracker, to), worklogs(tracker, to)));
+    }
+
+    /**
+     * The partner issue of a gone one, from either side's rows (null when none was made): the
+     * gone side's row names it, or the partner's row names the gone issue.
+     */
+    String partnerOf(Gone g) {
+      List<SyncInfo> own = g.sideA() ? sync.syncInfoA() : sync.syncInfoB();
+      List<SyncInfo> other = g.sideA() ? sync.syncInfoB() : sync.syncInfoA();
+      return own.stream().filter(r -> r.localIssueKey().equals(g.key())
+              && r.remoteIssueKey() != null).map(SyncInfo::remoteIssueKey).findFirst()
+          .or(() -> other.stream().filter(r -> g.key().equals(r.remoteIssueKey()))
+              .map(SyncInfo::localIssueKey).findFirst())
+          .orElse(null);
+    }
+
+    /**
+     * Once the sync is quiet, a person comments on the partner of each gone issue that is still
+     * there: the partner's next message must find the issue gone (without webhooks, or with its
+     * webhook lost, nothing else would).
+     */
+    void touchPartners() {
+      touched = true;
+      for (Gone g : gone) {
+        String partner = partnerOf(g);
+        InMemoryIssueTracker other = g.sideA() ? sync.b("bob") : sync.a("alice");
+        if (partner == null || other.allIssues().stream().noneMatch(i -> i.key().equals(partner))) {
+          continue;
+        }
+        humanOps++;
+        trace.add((g.sideA() ? "bob" : "alice") + " comments on " + partner + ", partner of "
+            + g.key() + " (gone)");
+        other.addComment(partner, "comment " + (++counter));
+      }
     }
 
     void humanStep() {
@@ -814,6 +951,10 @@ public final class Simulation {
       int op = issues.isEmpty() ? 0 : random.nextInt(11);
       humanOps++;
       String n = String.valueOf(++counter);
+      if (deletes && op != 0 && random.nextInt(40) == 0) { // (no draw without deletes)
+        goneAct(sideA, n);
+        return;
+      }
       if (worklogs && op != 0 && random.nextInt(5) == 0) { // (no draw without worklogs)
         logWork(tracker, user, issues.get(random.nextInt(issues.size())).key(), n);
         return;
@@ -1007,6 +1148,10 @@ public final class Simulation {
               .sourceIssueKey() + " #" + e.message().sequenceId() + ": " + e.error()));
         }
         if (errors.isEmpty()) {
+          if (deletes && !touched) { // quiet, nothing failing: now touch the gone ones' partners
+            touchPartners();
+            continue;
+          }
           return;
         }
         trace.add("settle: admin retries " + errors);
@@ -1023,6 +1168,12 @@ public final class Simulation {
      */
     void finalConflict() {
       List<SyncInfo> rows = sync.syncInfoA();
+      if (deletes) { // a live pair: both issues there, linked
+        Set<String> inA = keysOf(sync.a().allIssues());
+        Set<String> inB = keysOf(sync.b().allIssues());
+        rows = rows.stream().filter(r -> !r.incomingChangesIgnored() && r.remoteIssueKey() != null
+            && inA.contains(r.localIssueKey()) && inB.contains(r.remoteIssueKey())).toList();
+      }
       if (rows.isEmpty()) {
         return;
       }
@@ -1061,15 +1212,28 @@ public final class Simulation {
     }
 
     void check() {
-      List<SyncInfo> rowsA = sync.syncInfoA();
-      List<SyncInfo> rowsB = sync.syncInfoB();
-      List<TrackedIssue> inA = sync.a().allIssues();
+      List<SyncInfo> allRowsA = sync.syncInfoA();
+      List<SyncInfo> allRowsB = sync.syncInfoB();
+      // Pairs of which a person deleted or moved an issue: unlinked, and left out of the rest.
+      Set<String> outA = new java.util.HashSet<>();
+      Set<String> outB = new java.util.HashSet<>();
+      if (deletes) {
+        checkGone(allRowsA, allRowsB, outA, outB);
+      }
+      List<SyncInfo> rowsA = allRowsA.stream()
+          .filter(r -> !outA.contains(r.localIssueKey())).toList();
+      List<SyncInfo> rowsB = allRowsB.stream()
+          .filter(r -> !outB.contains(r.localIssueKey())).toList();
+      List<TrackedIssue> inA = sync.a().allIssues().stream()
+          .filter(i -> !outA.contains(i.key())).toList();
       List<TrackedIssue> inB = sync.b().allIssues().stream()
-          .filter(i -> !labels(i.field("labels")).contains("private")).toList();
+          .filter(i -> !labels(i.field("labels")).contains("private"))
+          .filter(i -> !outB.contains(i.key())).toList();
       // Guarantee 2 and 7: every issue has exactly one partner; private issues none.
       expect(rowsA.size() == inA.size() && rowsB.size() == inB.size() && inA.size() == inB.size(),
           "issues and pairs differ: PA has " + inA.size() + " issues and " + rowsA.size()
-              + " rows, PB " + inB.size() + " issues and " + rowsB.size() + " rows");
+              + " rows, PB " + inB.size() + " issues and " + rowsB.size() + " rows"
+              + (deletes ? " (besides gone pairs: PA " + outA + ", PB " + outB + ")" : ""));
       for (TrackedIssue priv : sync.b().allIssues()) {
         if (labels(priv.field("labels")).contains("private")) {
           boolean touched = sync.b().changelog(priv.key()).stream()
@@ -1084,6 +1248,10 @@ public final class Simulation {
         SyncInfo b = a.remoteIssueKey() == null ? null : byLocalB.get(a.remoteIssueKey());
         expect(b != null && a.localIssueKey().equals(b.remoteIssueKey()),
             "pair " + a.localIssueKey() + " -> " + a.remoteIssueKey() + " is not mutual");
+        // no live pair is unlinked (operators take back what they ignored)
+        expect(!a.incomingChangesIgnored() && !b.incomingChangesIgnored(), "live pair "
+            + a.localIssueKey() + "/" + b.localIssueKey() + " ignores incoming changes: " + a
+            + " vs " + b);
         // Sequence ids match the messages applied (nothing lost, nothing applied twice).
         expect(a.outgoingMessageSequenceId() == b.incomingMessageSequenceId()
                 && b.outgoingMessageSequenceId() == a.incomingMessageSequenceId(),
@@ -1111,10 +1279,15 @@ public final class Simulation {
         Map<String, String> partnerOf = new HashMap<>();
         rowsA.forEach(r -> partnerOf.put(r.localIssueKey(), r.remoteIssueKey()));
         Set<String> linksA = new java.util.TreeSet<>();
-        sync.a().links(a.localIssueKey()).forEach(l -> linksA.add(partnerOf.get(l.outwardIssue())
+        // (links to an issue of a gone pair are left out: its partner may be gone with its links)
+        sync.a().links(a.localIssueKey()).stream().filter(l -> !outA.contains(l.outwardIssue())
+                && !outA.contains(l.inwardIssue()))
+            .forEach(l -> linksA.add(partnerOf.get(l.outwardIssue())
             + " " + l.type() + " " + partnerOf.get(l.inwardIssue())));
         Set<String> linksB = new java.util.TreeSet<>();
-        sync.b().links(b.localIssueKey()).forEach(l -> linksB.add(l.outwardIssue() + " "
+        sync.b().links(b.localIssueKey()).stream().filter(l -> !outB.contains(l.outwardIssue())
+                && !outB.contains(l.inwardIssue()))
+            .forEach(l -> linksB.add(l.outwardIssue() + " "
             + l.type() + " " + l.inwardIssue()));
         expect(linksA.equals(linksB), "links of " + a.localIssueKey() + " " + linksA
             + " differ from those of " + b.localIssueKey() + " " + linksB);
@@ -1151,9 +1324,110 @@ public final class Simulation {
       // an operator's delete or lost store sends the pairs again, and answers to what the
       // partner dropped as applied before
       long bound = 4L * humanOps + 3L * inA.size() + (long) resyncs * inA.size() + 10
-          + 4L * operatorActs * inA.size() + 2L * sync.events().events(Type.DUPLICATE).size();
+          + 4L * operatorActs * inA.size() + 2L * sync.events().events(Type.DUPLICATE).size()
+          + 4L * gone.size();
       expect(messages <= bound, messages + " messages for " + humanOps + " edits (bound " + bound
           + "): an echo loop");
+    }
+
+    /**
+     * The pairs of issues people deleted or moved away: once settled both rows ignore incoming
+     * changes (unless the partner issue was never made), the partner issue is as its connector's
+     * onPartnerGone says (when no person deleted or moved it too), and a moved issue was not
+     * written by the sync after the move. Collects the keys of such pairs' issues on each side.
+     */
+    void checkGone(List<SyncInfo> rowsA, List<SyncInfo> rowsB, Set<String> outA,
+        Set<String> outB) {
+      Set<String> goneKeysA = new java.util.HashSet<>();
+      Set<String> goneKeysB = new java.util.HashSet<>();
+      gone.forEach(g -> (g.sideA() ? goneKeysA : goneKeysB).add(g.key()));
+      outA.addAll(goneKeysA);
+      outB.addAll(goneKeysB);
+      for (boolean grew = true; grew; ) {
+        grew = false;
+        for (SyncInfo r : rowsA) {
+          if (outA.contains(r.localIssueKey()) && r.remoteIssueKey() != null) {
+            grew |= outB.add(r.remoteIssueKey());
+          }
+          if (r.remoteIssueKey() != null && outB.contains(r.remoteIssueKey())) {
+            grew |= outA.add(r.localIssueKey());
+          }
+        }
+        for (SyncInfo r : rowsB) {
+          if (outB.contains(r.localIssueKey()) && r.remoteIssueKey() != null) {
+            grew |= outA.add(r.remoteIssueKey());
+          }
+          if (r.remoteIssueKey() != null && outA.contains(r.remoteIssueKey())) {
+            grew |= outB.add(r.localIssueKey());
+          }
+        }
+      }
+      for (Gone g : gone) {
+        List<SyncInfo> own = g.sideA() ? rowsA : rowsB;
+        List<SyncInfo> other = g.sideA() ? rowsB : rowsA;
+        String what = (g.movedTo() == null ? "deleted " : "moved ") + g.key();
+        if (g.movedTo() != null) {
+          InMemoryIssueTracker tracker = g.sideA() ? sync.a() : sync.b();
+          expect(tracker.issue(g.movedTo()).isPresent(), what + " to " + g.movedTo()
+              + ": it is gone from where it went");
+          List<org.backbonesync.spi.tracker.ChangelogEntry> log = tracker.changelog(g.movedTo());
+          List<org.backbonesync.spi.tracker.ChangelogEntry> after =
+              log.subList(Math.min(g.changelogSize(), log.size()), log.size());
+          expect(after.stream().noneMatch(e -> e.author().startsWith("sync-")),
+              what + " to " + g.movedTo() + ": the sync wrote it after the move: " + after);
+          expect(comments(tracker, g.movedTo()).equals(g.comments())
+                  && files(tracker, g.movedTo()).equals(g.files())
+                  && worklogs(tracker, g.movedTo()).equals(g.worklogs()),
+              what + " to " + g.movedTo() + ": its comments, attachments or worklogs changed"
+                  + " after the move");
+        }
+        Optional<SyncInfo> row = own.stream().filter(r -> r.localIssueKey().equals(g.key()))
+            .findFirst();
+        String partner = row.map(SyncInfo::remoteIssueKey).orElse(null);
+        if (partner == null) {
+          partner = other.stream().filter(r -> g.key().equals(r.remoteIssueKey()))
+              .map(SyncInfo::localIssueKey).findFirst().orElse(null);
+        }
+        if (partner == null) {
+          continue; // the partner issue was never made
+        }
+        String p = partner;
+        if ((g.sideA() ? goneKeysB : goneKeysA).contains(partner)) {
+          continue; // a person deleted or moved the partner too: no one is left to tell
+        }
+        Optional<SyncInfo> partnerRow = other.stream()
+            .filter(r -> r.localIssueKey().equals(p)).findFirst();
+        expect(row.isPresent() && row.get().incomingChangesIgnored(), what + " (partner "
+            + partner + "): its row is not unlinked: " + row.orElse(null));
+        expect(partnerRow.isPresent() && partnerRow.get().incomingChangesIgnored()
+                && g.key().equals(partnerRow.get().remoteIssueKey()), what + ": the partner "
+            + partner + "'s row is not unlinked: " + partnerRow.orElse(null));
+        org.backbonesync.core.PartnerGone rule = g.sideA() ? goneB : goneA;
+        InMemoryIssueTracker tracker = g.sideA() ? sync.b() : sync.a();
+        boolean there = tracker.allIssues().stream().anyMatch(i -> i.key().equals(p));
+        switch (rule.action()) {
+          case LEAVE -> expect(there, what + ": the partner " + partner
+              + " should be left, but is gone");
+          case DELETE -> expect(tracker.issue(partner).isEmpty(), what + ": the partner "
+              + partner + " should be deleted, but is there");
+          case MARK -> {
+            expect(there, what + ": the partner " + partner + " should be marked, but is gone");
+            long label = 0;
+            for (JsonNode l : tracker.value(partner, "labels")) {
+              label += l.asText().equals(rule.label()) ? 1 : 0;
+            }
+            String said = "The synced partner issue " + g.key() + " was "
+                + (g.movedTo() == null ? "deleted" : "moved");
+            long marks = tracker.comments(partner).stream()
+                .filter(c -> c.body().startsWith(said)).count();
+            expect(label == 1 && marks == 1, what + ": the partner " + partner + " should have"
+                + " the label once and the comment \"" + said + "...\" once, has labels "
+                + tracker.value(partner, "labels") + " and comments "
+                + comments(tracker, partner));
+          }
+          default -> throw new IllegalStateException(rule.action().name());
+        }
+      }
     }
 
     /**
@@ -1194,6 +1468,12 @@ public final class Simulation {
   /** The two-way fields whose last edit the checker follows (labels merge instead). */
   private static final List<String> TWO_WAY = List.of("summary", "priority", "assignee",
       "status");
+
+  private static Set<String> keysOf(List<TrackedIssue> issues) {
+    Set<String> keys = new java.util.HashSet<>();
+    issues.forEach(i -> keys.add(i.key()));
+    return keys;
+  }
 
   private static Set<String> labels(JsonNode value) {
     Set<String> labels = new java.util.HashSet<>();

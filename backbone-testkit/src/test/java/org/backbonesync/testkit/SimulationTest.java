@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
  *       Simulation.Builder#linkRemovals});
  *   <li>{@code -Dbackbone.sim.worklogs=true}: people log work too (see {@link
  *       Simulation.Builder#worklogs});
+ *   <li>{@code -Dbackbone.sim.deletes=true}: people delete issues and move them to another
+ *       project too (see {@link Simulation.Builder#deletes}; not with operators);
  *   <li>{@code -Dbackbone.sim.webhooks=true}: the trackers' webhooks hint changes, some lost or
  *       repeated (see {@link Simulation.Builder#webhooks});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
@@ -70,6 +72,7 @@ class SimulationTest {
         + (Boolean.getBoolean("backbone.sim.linkRemovals")
             ? " -Dbackbone.sim.linkRemovals=true" : "")
         + (Boolean.getBoolean("backbone.sim.worklogs") ? " -Dbackbone.sim.worklogs=true" : "")
+        + (Boolean.getBoolean("backbone.sim.deletes") ? " -Dbackbone.sim.deletes=true" : "")
         + (System.getProperty("backbone.sim.lastEdits") != null
             ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
@@ -91,6 +94,7 @@ class SimulationTest {
         .webhooks(Boolean.getBoolean("backbone.sim.webhooks"))
         .linkRemovals(Boolean.getBoolean("backbone.sim.linkRemovals"))
         .worklogs(Boolean.getBoolean("backbone.sim.worklogs"))
+        .deletes(Boolean.getBoolean("backbone.sim.deletes"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
             "true")));
   }
@@ -163,6 +167,34 @@ class SimulationTest {
   private static final int OPERATOR_SEEDS = 1000;
   /** How many seeds with webhooks (and operators) every build runs. */
   private static final int WEBHOOK_SEEDS = 500;
+
+  @Test
+  void deletesRefuseToCombineWithOperatorsNamingTheSwitches() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> Simulation.builder().deletes(true).operatorActions(true).build());
+    assertTrue(e.getMessage().contains("backbone.sim.deletes")
+        && e.getMessage().contains("backbone.sim.operators"), e.getMessage());
+  }
+
+  @Test
+  void withDeletesPeopleDeleteIssuesAndMoveThemAwayOnBothSides() {
+    Simulation simulation = Simulation.builder().deletes(true).build();
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    for (long seed = 1; seed <= 300 && seen.size() < 4; seed++) {
+      Simulation.Result r = simulation.run(seed);
+      assertTrue(r.replay().contains(" -Dbackbone.sim.deletes=true"), r.replay());
+      for (String line : r.trace()) {
+        if (line.matches("(alice|bob) deletes P[AB]-\\d+")) {
+          seen.add(line.substring(0, line.indexOf(' ')) + " deletes");
+        } else if (line.matches("(alice|bob) moves P[AB]-\\d+ to another project as PX-\\d+")) {
+          seen.add(line.substring(0, line.indexOf(' ')) + " moves");
+        }
+      }
+    }
+    assertEquals(java.util.Set.of("alice deletes", "alice moves", "bob deletes", "bob moves"),
+        seen);
+  }
 
   @Test
   void theSameSeedReplaysTheSameRun() {
