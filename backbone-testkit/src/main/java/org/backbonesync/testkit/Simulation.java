@@ -1403,6 +1403,10 @@ public final class Simulation {
                 && g.key().equals(partnerRow.get().remoteIssueKey()), what + ": the partner "
             + partner + "'s row is not unlinked: " + partnerRow.orElse(null));
         org.backbonesync.core.PartnerGone rule = g.sideA() ? goneB : goneA;
+        if (g.movedTo() != null
+            && rule.action() == org.backbonesync.core.PartnerGone.Action.DELETE) {
+          rule = org.backbonesync.core.PartnerGone.mark(); // a move is marked, never deleted
+        }
         InMemoryIssueTracker tracker = g.sideA() ? sync.b() : sync.a();
         boolean there = tracker.allIssues().stream().anyMatch(i -> i.key().equals(p));
         switch (rule.action()) {

@@ -193,7 +193,13 @@ final class LinkSync implements ContentFlow {
               connectorKey, localKey, op.path("issue").asText());
           continue;
         }
-        pairs.put(pair(localKey, op, other.get(), remoteId, current.get()));
+        PairedLink made = pair(localKey, op, other.get(), remoteId, current.get());
+        if (made == null) {
+          log.info("{}: link of {} to {} skipped: {} is no longer in the project",
+              connectorKey, localKey, op.path("issue").asText(), other.get());
+          continue;
+        }
+        pairs.put(made);
       }
     }
     return pairs.changes();
@@ -223,7 +229,8 @@ final class LinkSync implements ContentFlow {
   }
 
   /**
-   * The local link an add names, found (and paired) or made.
+   * The local link an add names, found (and paired) or made; null when it would be made to an
+   * issue that is no longer this project's (moved away, deleted) before its pair knows it.
    *
    * @param existing the issue's links; null to neither look nor make (only name it)
    */
@@ -239,6 +246,9 @@ final class LinkSync implements ContentFlow {
     }
     Optional<IssueLink> found = existing.stream().filter(l -> l.type().equals(type)
         && l.outwardIssue().equals(outwardKey) && l.inwardIssue().equals(inwardKey)).findFirst();
+    if (found.isEmpty() && tracker.issue(other).filter(i -> i.key().equals(other)).isEmpty()) {
+      return null; // the other issue moved away (its old key leads elsewhere) or is gone
+    }
     String linkId = found.map(IssueLink::id)
         .orElseGet(() -> tracker.createLink(type, outwardKey, inwardKey));
     if (found.isEmpty()) {
