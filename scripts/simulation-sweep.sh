@@ -9,6 +9,7 @@
 #   OPERATORS=true BACKUPS=true scripts/simulation-sweep.sh 1..10000   and restore backups
 #   WEBHOOKS=true scripts/simulation-sweep.sh 1..10000   webhooks hint changes (lost, repeated)
 #   LINK_REMOVALS=true scripts/simulation-sweep.sh 1..10000   people remove links too
+#   WORKLOGS=true scripts/simulation-sweep.sh 1..10000   people log work too
 #   DELETES=true scripts/simulation-sweep.sh 1..10000   people delete and move issues away too
 #     (not with OPERATORS=true)
 #   LAST_EDITS=false   do not check that no person's change is lost (checked by default)
@@ -22,7 +23,7 @@ start=$(date +%s)
 status=0
 mvn -B -q -pl backbone-testkit -am test -Dtest=SimulationTest#everySeedKeepsEveryGuarantee \
   -Dsurefire.failIfNoSpecifiedTests=false -Dbackbone.sim.seeds="$seeds" \
-  -Dbackbone.sim.threads="$threads" -Dbackbone.sim.operators="${OPERATORS:-false}" -Dbackbone.sim.imports="${IMPORTS:-false}" -Dbackbone.sim.ignores="${IGNORES:-false}" -Dbackbone.sim.backups="${BACKUPS:-false}" -Dbackbone.sim.webhooks="${WEBHOOKS:-false}" -Dbackbone.sim.linkRemovals="${LINK_REMOVALS:-false}" -Dbackbone.sim.deletes="${DELETES:-false}" -Dbackbone.sim.lastEdits="${LAST_EDITS:-true}" -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
+  -Dbackbone.sim.threads="$threads" -Dbackbone.sim.operators="${OPERATORS:-false}" -Dbackbone.sim.imports="${IMPORTS:-false}" -Dbackbone.sim.ignores="${IGNORES:-false}" -Dbackbone.sim.backups="${BACKUPS:-false}" -Dbackbone.sim.webhooks="${WEBHOOKS:-false}" -Dbackbone.sim.linkRemovals="${LINK_REMOVALS:-false}" -Dbackbone.sim.worklogs="${WORKLOGS:-false}" -Dbackbone.sim.deletes="${DELETES:-false}" -Dbackbone.sim.lastEdits="${LAST_EDITS:-true}" -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
   || status=$?
 echo "sweep of seeds $seeds on $threads threads: $(( $(date +%s) - start )) s wall, exit $status"
 exit $status

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
  *       change is lost (see {@link Simulation.Builder#lastEditChecks}); it does by default;
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
- *       build runs from a random base (replays a build's).
+ *       build runs from a random base (replays a build's); {@code webhookBase} and {@code
+ *       deleteBase} likewise for the 500 with webhooks and the 500 with deletes and moves.
  * </ul>
  */
 class SimulationTest {
@@ -127,7 +128,20 @@ class SimulationTest {
   void webhooksLostRepeatedOrLateKeepEveryGuarantee() {
     sweepFromABase("with webhooks", "backbone.sim.webhookBase", WEBHOOK_SEEDS,
         Simulation.builder().webhooks(true).operatorActions(true).operatorImports(true)
-            .operatorIgnores(true).operatorBackups(true).build());
+            .operatorIgnores(true).operatorBackups(true).linkRemovals(true).worklogs(true)
+            .build());
+  }
+
+  /**
+   * People delete issues and move them to another project, with webhooks, link removals and
+   * worklogs (see {@link Simulation.Builder#deletes}): {@value #WEBHOOK_SEEDS} seeds from a base
+   * that differs per run ({@code -Dbackbone.sim.deleteBase=N} replays one), printed first.
+   */
+  @Test
+  void deletedAndMovedIssuesKeepEveryGuarantee() {
+    sweepFromABase("with deletes and moves", "backbone.sim.deleteBase", WEBHOOK_SEEDS,
+        Simulation.builder().deletes(true).webhooks(true).linkRemovals(true).worklogs(true)
+            .build());
   }
 
   /**
