@@ -38,6 +38,7 @@ final class ChangeDetection {
   private final Resender resender;
   private final ChangedIssue examiner;
   private final GoneIssues goneIssues;
+  private final IdleLook idleLook;
   /**
    * Whether this node's last poll of the connector queued nothing: then the next one first
    * looks without the lease (a busy connector's poll takes it at once, searching once).
@@ -60,6 +61,7 @@ final class ChangeDetection {
     this.examiner = new ChangedIssue(connector, stores, clock, events, settings, values, content,
         outbox, resender);
     this.goneIssues = new GoneIssues(connector, stores, events, outbox);
+    this.idleLook = new IdleLook(connector, stores, events, settings, examiner);
   }
 
   /**
@@ -71,7 +73,7 @@ final class ChangeDetection {
       if (lastPollQueuedNothing) {
         PollResult idle;
         try {
-          idle = lookWithoutLease();
+          idle = idleLook.look();
         } catch (RuntimeException e) {
           // the leased poll handles it as ever (one issue's failure does not stop the others)
           log.debug("{}: the look before the lease failed; polling under it: {}",
@@ -88,40 +90,7 @@ final class ChangeDetection {
     }
   }
 
-  /**
-   * A poll that writes nothing when nothing changed: one page of the change search, read without
-   * the poll lease, and when every issue in it is paired, not newer than the watermark, and
-   * {@link ChangedIssue#changesNothing examined with nothing to change}, that is the whole poll
-   * (no lease taken and given back, no watermark stored again: a node serving many idle
-   * synchronizations writes nothing). Otherwise null: the caller polls under the lease from
-   * the start, searching again, since another node may have polled between this read and the
-   * lease. Skipping is safe however stale the read: the watermark stays, so the next poll's
-   * search finds whatever this one misjudged.
-   */
-  private PollResult lookWithoutLease() {
-    String key = connector.key();
-    OptionalLong watermark = stores.watermarks().watermark(key);
-    if (watermark.isEmpty()) {
-      return null;
-    }
-    ChangePage page = connector.tracker.findUpdatedSince(searchFrom(watermark.getAsLong()),
-        connector.config.jql(), settings.pollPageSize(), null);
-    if (page.nextPageToken() != null) {
-      return null;
-    }
-    for (IssueChanges changes : page.issues()) {
-      TrackedIssue issue = changes.issue();
-      if (issue.updated() > watermark.getAsLong() || !connector.inProject(issue.key())) {
-        return null;
-      }
-      SyncInfo row = stores.syncInfo().findByLocalKey(key, issue.key()).orElse(null);
-      if (row == null || !examiner.changesNothing(changes, row)) {
-        return null;
-      }
-    }
-    events.polled(key, page.issues().size(), 0);
-    return new PollResult(page.issues().size(), 0, 1);
-  }
+
 
   /**
    * Examines the issues a change hint named, as a poll examines what its search finds, from the
@@ -179,6 +148,11 @@ final class ChangeDetection {
 
   /** Where a search starts: the watermark less the overlap. */
   private long searchFrom(long watermark) {
+    return searchFrom(watermark, settings);
+  }
+
+  /** Where a search starts: the watermark less the settings' overlap. */
+  static long searchFrom(long watermark, EngineSettings settings) {
     return Math.max(0, watermark - settings.changeDetectionOverlap().toMillis());
   }
 

@@ -1,0 +1,63 @@
+package org.backbonesync.core.internal;
+
+import java.util.OptionalLong;
+import org.backbonesync.core.PollResult;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangePage;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.TrackedIssue;
+
+/**
+ * A connector's poll that writes nothing when nothing changed: one page of the change search,
+ * read without the poll lease, and when every issue in it is paired, not newer than the
+ * watermark, and {@link ChangedIssue#changesNothing examined with nothing to change}, that is the
+ * whole poll (no lease taken and given back, no watermark stored again: a node serving many idle
+ * synchronizations writes nothing). Otherwise the caller polls under the lease from the start,
+ * searching again, since another node may have polled between this read and the lease. Skipping
+ * is safe however stale the read: the watermark stays, so the next poll's search finds whatever
+ * this one misjudged.
+ */
+final class IdleLook {
+  private final Connector connector;
+  private final Stores stores;
+  private final Events events;
+  private final EngineSettings settings;
+  private final ChangedIssue examiner;
+
+  IdleLook(Connector connector, Stores stores, Events events, EngineSettings settings,
+      ChangedIssue examiner) {
+    this.connector = connector;
+    this.stores = stores;
+    this.events = events;
+    this.settings = settings;
+    this.examiner = examiner;
+  }
+
+  /** The whole poll when nothing is to do; else null: the caller polls under the lease. */
+  PollResult look() {
+    String key = connector.key();
+    OptionalLong watermark = stores.watermarks().watermark(key);
+    if (watermark.isEmpty()) {
+      return null;
+    }
+    long since = ChangeDetection.searchFrom(watermark.getAsLong(), settings);
+    ChangePage page = connector.tracker.findUpdatedSince(since, connector.config.jql(),
+        settings.pollPageSize(), null);
+    if (page.nextPageToken() != null) {
+      return null;
+    }
+    for (IssueChanges changes : page.issues()) {
+      TrackedIssue issue = changes.issue();
+      if (issue.updated() > watermark.getAsLong() || !connector.inProject(issue.key())) {
+        return null;
+      }
+      SyncInfo row = stores.syncInfo().findByLocalKey(key, issue.key()).orElse(null);
+      if (row == null || !examiner.changesNothing(changes, row)) {
+        return null;
+      }
+    }
+    events.polled(key, page.issues().size(), 0);
+    return new PollResult(page.issues().size(), 0, 1);
+  }
+}
