@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.FieldMapping;
@@ -21,6 +22,7 @@ import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.FieldSchema;
@@ -207,5 +209,21 @@ final class Connector {
     return stores.syncInfo().findByIdForUpdate(key(), id).orElseThrow(() -> new SyncException(
         "sync information " + id + " of connector " + key() + " was deleted meanwhile",
         null, key(), null, null));
+  }
+
+  /**
+   * Takes a partner's message off the inbox without applying values from it: the row, locked,
+   * gets {@code change} and the message's sequence id as applied, and the message goes. Call
+   * inside {@code stores.inTransaction}.
+   *
+   * @return the row as written
+   */
+  SyncInfo consume(Stores stores, long rowId, SyncMessage message, long now,
+      UnaryOperator<SyncInfo> change) {
+    SyncInfo written =
+        change.apply(lockRow(stores, rowId)).withReceived(message.sequenceId(), now);
+    stores.syncInfo().update(written);
+    stores.messages().removeIncoming(key(), message.messageId());
+    return written;
   }
 }

@@ -136,13 +136,13 @@ final class GoneIssues {
     SyncInfo[] unlinked = new SyncInfo[1];
     SyncMessage told = stores.inTransaction(
         () -> {
-          SyncInfo current = connector.lockRow(stores, row.id());
-          unlinked[0] = current.withIncomingChangesIgnored(true)
-              .withReceived(message.sequenceId(), now);
-          stores.syncInfo().update(unlinked[0]);
-          stores.messages().removeIncoming(connector.key(), message.messageId());
+          boolean[] before = new boolean[1];
+          unlinked[0] = connector.consume(stores, row.id(), message, now, current -> {
+            before[0] = current.incomingChangesIgnored();
+            return current.withIncomingChangesIgnored(true);
+          });
           // (another step may have unlinked it meanwhile, and told the partner)
-          return current.incomingChangesIgnored() ? null : tell(unlinked[0], movedTo, now);
+          return before[0] ? null : tell(unlinked[0], movedTo, now);
         });
     log.warn("{}: {}; partner issue {} is told", connector.key(), reason,
         unlinked[0].remoteIssueKey());

@@ -233,12 +233,7 @@ final class IncomingQueue {
 
   /** Consumes a message without touching the issue, moving the pair's sequence on. */
   private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now, String reason) {
-    stores.inTransaction(
-        () -> {
-          SyncInfo current = connector.lockRow(stores, row.id());
-          stores.syncInfo().update(current.withReceived(message.sequenceId(), now));
-          stores.messages().removeIncoming(connector.key(), message.messageId());
-        });
+    stores.inTransaction(() -> connector.consume(stores, row.id(), message, now, r -> r));
     log.debug("{}: ignored message {} for {}: {}",
         connector.key(), message.messageId(), row.localIssueKey(), reason);
     events.ignored(connector.key(), message, reason);
@@ -252,13 +247,8 @@ final class IncomingQueue {
                 "PAIRED message " + message.messageId() + " names no issue of connector "
                     + connector.key(),
                 null, connector.key(), message.sourceIssueKey(), null));
-    stores.inTransaction(
-        () -> {
-          stores.syncInfo().update(
-              connector.lockRow(stores, info.id()).withRemoteIssueKey(message.sourceIssueKey())
-                  .withReceived(message.sequenceId(), now));
-          stores.messages().removeIncoming(connector.key(), message.messageId());
-        });
+    stores.inTransaction(() -> connector.consume(stores, info.id(), message, now,
+        r -> r.withRemoteIssueKey(message.sourceIssueKey())));
     events.applied(connector.key(), message, info.localIssueKey(), false);
     return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
   }

@@ -41,13 +41,8 @@ final class PartnerGoneApplier {
   ApplyOutcome apply(SyncInfo row, SyncMessage message, long now) {
     String localKey = row.localIssueKey();
     PartnerGone.Action done = act(connector.config.onPartnerGone(), localKey, message);
-    stores.inTransaction(
-        () -> {
-          SyncInfo current = connector.lockRow(stores, row.id());
-          stores.syncInfo().update(current.withIncomingChangesIgnored(true)
-              .withReceived(message.sequenceId(), now));
-          stores.messages().removeIncoming(connector.key(), message.messageId());
-        });
+    stores.inTransaction(() -> connector.consume(stores, row.id(), message, now,
+        r -> r.withIncomingChangesIgnored(true)));
     log.info("{}: partner issue {} of {} {}; the pair is unlinked ({} it)", connector.key(),
         message.sourceIssueKey(), localKey, reason(message), done);
     events.partnerGone(connector.key(), message, localKey, done);
