@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * What a resync has done, kept in its task's request after every page, so that a task resumed
@@ -58,15 +59,10 @@ final class ResyncProgress {
     return count <= 0 ? 0 : (int) Math.min(99, issues * 100 / count);
   }
 
-  /** The task's result: the counts and the failures listed. */
+  /** The task's result: the counts and the failures listed (the progress less where it was). */
   JsonNode result() {
-    ObjectNode r = JSON.objectNode();
-    r.put("issues", issues);
-    r.put("sent", sent);
-    r.put("notSent", unchanged);
-    r.put("outsideProject", outside);
-    r.put("failed", failed);
-    r.set("failures", failures);
+    ObjectNode r = write();
+    r.remove(List.of("token", "total"));
     return r;
   }
 }
