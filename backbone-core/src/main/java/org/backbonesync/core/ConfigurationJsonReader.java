@@ -178,7 +178,7 @@ final class ConfigurationJsonReader {
     String incoming = p.text(at + ".incomingJql", node.get("incomingJql"), false);
     int before = p.list.size();
     PartnerGone gone =
-        PartnerGoneJson.read(at + ".onPartnerGone", node.get("onPartnerGone"), p::add);
+        PartnerGoneJson.read(at + ".onPartnerGone", node.get("onPartnerGone"), p);
     if (key == null || project == null || user == null || p.list.size() > before) {
       return null;
     }
@@ -247,7 +247,7 @@ final class ConfigurationJsonReader {
   }
 
   /** Problems found while reading, in document order. */
-  private static final class Problems {
+  static final class Problems {
     final List<ConfigurationProblem> list = new ArrayList<>();
 
     void add(String path, String message) {

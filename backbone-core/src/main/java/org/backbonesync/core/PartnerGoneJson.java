@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import org.backbonesync.core.internal.Shown;
 
 /**
@@ -18,21 +17,21 @@ final class PartnerGoneJson {
   private PartnerGoneJson() {}
 
   /**
-   * Reads the setting at {@code at}; null (reported to {@code problems} by path and message)
+   * Reads the setting at {@code at}; null (reported to {@code p} by path and message)
    * when it is not one, or when absent (the connector's default).
    */
-  static PartnerGone read(String at, JsonNode node, BiConsumer<String, String> problems) {
+  static PartnerGone read(String at, JsonNode node, ConfigurationJsonReader.Problems p) {
     if (node == null || node.isNull()) {
       return null;
     }
     if (!node.isObject()) {
-      problems.accept(at, "must be an object, was " + Shown.quoted(node.toString()));
+      p.add(at, "must be an object, was " + Shown.quoted(node.toString()));
       return null;
     }
-    int unknown = unknown(at, node, problems);
+    p.unknown(at, node, KNOWN);
     JsonNode action = node.get("action");
     if (action == null || !action.isTextual()) {
-      problems.accept(at + ".action", action == null ? "missing"
+      p.add(at + ".action", action == null ? "missing"
           : "must be \"leave\", \"mark\" or \"delete\", was " + Shown.quoted(action.toString()));
       return null;
     }
@@ -40,52 +39,39 @@ final class PartnerGoneJson {
     try {
       chosen = PartnerGone.Action.valueOf(action.asText().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      problems.accept(at + ".action", "must be \"leave\", \"mark\" or \"delete\", was "
+      p.add(at + ".action", "must be \"leave\", \"mark\" or \"delete\", was "
           + Shown.quoted(action.asText()));
       return null;
     }
     if (chosen != PartnerGone.Action.MARK) {
       for (String only : new String[] {"label", "comment"}) {
         if (node.has(only)) {
-          problems.accept(at + "." + only, "only for \"action\": \"mark\"");
+          p.add(at + "." + only, "only for \"action\": \"mark\"");
         }
       }
-      return unknown == 0 ? new PartnerGone(chosen, null, null) : null;
+      return new PartnerGone(chosen, null, null); // (the reader drops it with any problem)
     }
-    String label = text(at + ".label", node.get("label"), PartnerGone.DEFAULT_LABEL, problems);
+    String label = text(at + ".label", node.get("label"), PartnerGone.DEFAULT_LABEL, p);
     String comment =
-        text(at + ".comment", node.get("comment"), PartnerGone.DEFAULT_COMMENT, problems);
+        text(at + ".comment", node.get("comment"), PartnerGone.DEFAULT_COMMENT, p);
     if (label == null || comment == null) {
       return null;
     }
     try {
       return new PartnerGone(chosen, label, comment);
     } catch (IllegalArgumentException e) {
-      problems.accept(at + ".label", e.getMessage());
+      p.add(at + ".label", e.getMessage());
       return null;
     }
   }
 
-  /** Reports unknown properties; how many. */
-  private static int unknown(String at, JsonNode node, BiConsumer<String, String> problems) {
-    int[] unknown = new int[1];
-    node.fieldNames().forEachRemaining(name -> {
-      if (!KNOWN.contains(name)) {
-        unknown[0]++;
-        problems.accept(at + ConfigurationJsonReader.member(name),
-            "unknown property; known: " + KNOWN.stream().sorted().toList());
-      }
-    });
-    return unknown[0];
-  }
-
   private static String text(String path, JsonNode value, String fallback,
-      BiConsumer<String, String> problems) {
+      ConfigurationJsonReader.Problems p) {
     if (value == null) {
       return fallback;
     }
     if (!value.isTextual() || value.asText().isBlank()) {
-      problems.accept(path, "must be a non-blank string, was " + Shown.quoted(value.toString()));
+      p.add(path, "must be a non-blank string, was " + Shown.quoted(value.toString()));
       return null;
     }
     return value.asText();
