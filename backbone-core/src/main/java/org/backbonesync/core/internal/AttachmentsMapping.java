@@ -1,13 +1,10 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingCheck;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.mapping.ProblemReporter;
 import org.backbonesync.spi.tracker.FieldSchema;
 
@@ -19,35 +16,20 @@ import org.backbonesync.spi.tracker.FieldSchema;
  * AttachmentSync}). Settings, all optional: {@code {"maxSize": 10485760, "mimeTypes": ["image/*",
  * "application/pdf"], "fileNames": ".*\\.(png|pdf)"}}; a file that fails one is not synced.
  */
-public final class AttachmentsMapping implements FieldMappingProvider {
-  @Override
-  public String type() {
-    return "attachments";
+final class AttachmentsMapping extends ContentMapping {
+  AttachmentsMapping() {
+    super("attachments", "Attachments");
   }
 
   @Override
-  public String displayName() {
-    return "Attachments";
-  }
-
-  @Override
-  public boolean supportsSource(FieldSchema field) {
+  boolean supports(FieldSchema field) {
     return "attachment".equals(field.items()) || "attachment".equals(field.id());
-  }
-
-  @Override
-  public boolean supportsTarget(FieldSchema field) {
-    return supportsSource(field);
   }
 
   @Override
   public void validate(MappingCheck check, ProblemReporter problems) {
     JsonNode settings = check.definitionA().settings();
-    settings.fieldNames().forEachRemaining(name -> {
-      if (!name.equals("maxSize") && !name.equals("mimeTypes") && !name.equals("fileNames")) {
-        problems.report("settings." + name, "unknown setting of attachments");
-      }
-    });
+    refuseUnknown(settings, Set.of("maxSize", "mimeTypes", "fileNames"), problems);
     JsonNode max = settings.get("maxSize");
     if (max != null && (!max.canConvertToExactIntegral() || max.asLong() < 1)) {
       problems.report("settings.maxSize", "must be a positive number of bytes, was " + max);
@@ -64,15 +46,5 @@ public final class AttachmentsMapping implements FieldMappingProvider {
         problems.report("settings.fileNames", "is not a regular expression: " + e.getDescription());
       }
     }
-  }
-
-  @Override
-  public OutgoingFieldMapping outgoing(MappingDefinition definition) {
-    throw new UnsupportedOperationException("attachments are synced by the engine itself");
-  }
-
-  @Override
-  public IncomingFieldMapping incoming(MappingDefinition definition) {
-    throw new UnsupportedOperationException("attachments are synced by the engine itself");
   }
 }

@@ -1,11 +1,8 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import java.util.Set;
 import org.backbonesync.spi.mapping.MappingCheck;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.mapping.ProblemReporter;
 import org.backbonesync.spi.tracker.FieldSchema;
 
@@ -20,37 +17,22 @@ import org.backbonesync.spi.tracker.FieldSchema;
  * {"authorPrefix": "{author} wrote:\n", "restricted": "skip"}} (the defaults; an empty prefix
  * for none).
  */
-public final class CommentsMapping implements FieldMappingProvider {
+final class CommentsMapping extends ContentMapping {
   static final String DEFAULT_PREFIX = "{author} wrote:\n";
 
-  @Override
-  public String type() {
-    return "comments";
+  CommentsMapping() {
+    super("comments", "Comments");
   }
 
   @Override
-  public String displayName() {
-    return "Comments";
-  }
-
-  @Override
-  public boolean supportsSource(FieldSchema field) {
-    return "comments-page".equals(field.type());
-  }
-
-  @Override
-  public boolean supportsTarget(FieldSchema field) {
+  boolean supports(FieldSchema field) {
     return "comments-page".equals(field.type());
   }
 
   @Override
   public void validate(MappingCheck check, ProblemReporter problems) {
     JsonNode settings = check.definitionA().settings();
-    settings.fieldNames().forEachRemaining(name -> {
-      if (!name.equals("authorPrefix") && !name.equals("restricted")) {
-        problems.report("settings." + name, "unknown setting of comments");
-      }
-    });
+    refuseUnknown(settings, Set.of("authorPrefix", "restricted"), problems);
     JsonNode prefix = settings.get("authorPrefix");
     if (prefix != null && !prefix.isTextual()) {
       problems.report("settings.authorPrefix", "must be a string, was " + prefix);
@@ -60,15 +42,5 @@ public final class CommentsMapping implements FieldMappingProvider {
         && (restricted.asText().equals("skip") || restricted.asText().equals("keep")))) {
       problems.report("settings.restricted", "must be \"skip\" or \"keep\", was " + restricted);
     }
-  }
-
-  @Override
-  public OutgoingFieldMapping outgoing(MappingDefinition definition) {
-    throw new UnsupportedOperationException("comments are synced by the engine itself");
-  }
-
-  @Override
-  public IncomingFieldMapping incoming(MappingDefinition definition) {
-    throw new UnsupportedOperationException("comments are synced by the engine itself");
   }
 }

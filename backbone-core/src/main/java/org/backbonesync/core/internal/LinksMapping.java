@@ -1,11 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.util.Set;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingCheck;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.mapping.ProblemReporter;
 import org.backbonesync.spi.tracker.FieldSchema;
 
@@ -18,24 +14,13 @@ import org.backbonesync.spi.tracker.FieldSchema;
  * synced. Links travel as operations, not values, so the engine runs this type itself (see
  * {@link LinkSync}); the halves here are never called.
  */
-public final class LinksMapping implements FieldMappingProvider {
-  @Override
-  public String type() {
-    return "links";
+final class LinksMapping extends ContentMapping {
+  LinksMapping() {
+    super("links", "Issue links");
   }
 
   @Override
-  public String displayName() {
-    return "Issue links";
-  }
-
-  @Override
-  public boolean supportsSource(FieldSchema field) {
-    return field.id().equals("issuelinks");
-  }
-
-  @Override
-  public boolean supportsTarget(FieldSchema field) {
+  boolean supports(FieldSchema field) {
     return field.id().equals("issuelinks");
   }
 
@@ -47,15 +32,5 @@ public final class LinksMapping implements FieldMappingProvider {
       check.definitionA().settings().fieldNames().forEachRemaining(name ->
           problems.report("settings." + name, "unknown setting of links (rows, default)"));
     }
-  }
-
-  @Override
-  public OutgoingFieldMapping outgoing(MappingDefinition definition) {
-    throw new UnsupportedOperationException("links are synced by the engine itself");
-  }
-
-  @Override
-  public IncomingFieldMapping incoming(MappingDefinition definition) {
-    throw new UnsupportedOperationException("links are synced by the engine itself");
   }
 }

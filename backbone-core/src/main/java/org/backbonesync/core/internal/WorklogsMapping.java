@@ -2,11 +2,7 @@ package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingCheck;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.mapping.ProblemReporter;
 import org.backbonesync.spi.tracker.FieldSchema;
 
@@ -20,38 +16,23 @@ import org.backbonesync.spi.tracker.FieldSchema;
  * mappings find (their name as text when none is found), {@code "anonymous"} names nobody.
  * Settings: {@code {"author": "text", "authorPrefix": "{author}: "}} (the defaults).
  */
-final class WorklogsMapping implements FieldMappingProvider {
+final class WorklogsMapping extends ContentMapping {
   static final String DEFAULT_PREFIX = "{author}: ";
   static final Set<String> AUTHOR = Set.of("text", "user", "anonymous");
 
-  @Override
-  public String type() {
-    return "worklogs";
+  WorklogsMapping() {
+    super("worklogs", "Worklogs");
   }
 
   @Override
-  public String displayName() {
-    return "Worklogs";
-  }
-
-  @Override
-  public boolean supportsSource(FieldSchema field) {
+  boolean supports(FieldSchema field) {
     return "worklog".equals(field.items()) || "worklog".equals(field.id());
-  }
-
-  @Override
-  public boolean supportsTarget(FieldSchema field) {
-    return supportsSource(field);
   }
 
   @Override
   public void validate(MappingCheck check, ProblemReporter problems) {
     JsonNode settings = check.definitionA().settings();
-    settings.fieldNames().forEachRemaining(name -> {
-      if (!name.equals("author") && !name.equals("authorPrefix")) {
-        problems.report("settings." + name, "unknown setting of worklogs");
-      }
-    });
+    refuseUnknown(settings, Set.of("author", "authorPrefix"), problems);
     JsonNode author = settings.get("author");
     if (author != null && !(author.isTextual() && AUTHOR.contains(author.asText()))) {
       problems.report("settings.author",
@@ -65,15 +46,5 @@ final class WorklogsMapping implements FieldMappingProvider {
       problems.report("settings.authorPrefix", "names the author, but \"author\" is"
           + " \"anonymous\"; was " + prefix);
     }
-  }
-
-  @Override
-  public OutgoingFieldMapping outgoing(MappingDefinition definition) {
-    throw new UnsupportedOperationException("worklogs are synced by the engine itself");
-  }
-
-  @Override
-  public IncomingFieldMapping incoming(MappingDefinition definition) {
-    throw new UnsupportedOperationException("worklogs are synced by the engine itself");
   }
 }
