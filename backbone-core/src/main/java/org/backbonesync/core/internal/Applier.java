@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * or an issue paired before found by its origin marker) or creates it through the create screen
  * with our origin marker; resolves each field against people's changes here ({@link
  * ConflictResolver}); writes the issue, its links, comments and attachments; then has the
- * {@link OutcomeRecorder} record the outcome in one transaction (what the partner has now,
- * conflicts, what goes back). The {@link IncomingQueue} decides which message comes next.
+ * {@link OutcomeRecorder} record the outcome (what the partner has now, conflicts, what goes
+ * back) in the {@link GroupCommit} of the pairs applied with it. The {@link IncomingQueue}
+ * decides which message comes next.
  */
 final class Applier {
   private static final Logger log = LoggerFactory.getLogger(Applier.class);
@@ -41,9 +43,20 @@ final class Applier {
   private final IncomingMappings mappings;
   private final IssueCreator creator;
   private final OutcomeRecorder outcomes;
+  private final GroupCommit group;
+  private final BiConsumer<SyncMessage, RuntimeException> recordFailed;
 
+  /**
+   * @param group where each apply's outcome is recorded, together with other pairs' at its
+   *     next commit
+   * @param recordFailed told of a message whose outcome could not be recorded (nothing of it
+   *     was: it stays in the inbox)
+   */
   Applier(Connector connector, SyncConfiguration configuration, Stores stores, Events events,
-      IncomingQueue.Replies replies, ConflictResolver resolver, PartnerFinder finder) {
+      IncomingQueue.Replies replies, ConflictResolver resolver, PartnerFinder finder,
+      GroupCommit group, BiConsumer<SyncMessage, RuntimeException> recordFailed) {
+    this.group = group;
+    this.recordFailed = recordFailed;
     this.connector = connector;
     this.configuration = configuration;
     this.stores = stores;
@@ -78,7 +91,10 @@ final class Applier {
         null, connector.key(), message.sourceIssueKey(), id);
   }
 
-  /** Applies a checked change message to the pair's issue, or to a new or found one. */
+  /**
+   * Applies a checked change message to the pair's issue, or to a new or found one; its outcome
+   * is recorded at the group's next commit.
+   */
   ApplyOutcome apply(Optional<SyncInfo> row, SyncMessage message, long now) {
     ApplyTarget target =
         row.isPresent() ? onRow(row.get(), message, now) : withoutRow(message, now);
@@ -87,15 +103,52 @@ final class Applier {
     if (target.makeRow() != null) {
       rowOf[0] = sendWholeWithRow(target);
     }
-    List<ConflictRecord> recorded = new ArrayList<>();
-    SyncMessage sentBack = stores.inTransaction(
-        () -> outcomes.record(rowOf[0], target, content, message, now, recorded));
-    recorded.forEach(r -> events.conflict(connector.key(), r));
-    if (sentBack != null) {
-      events.queued(connector.key(), sentBack);
-    }
-    events.applied(connector.key(), message, target.localKey(), target.created());
+    group.add(new Recording(rowOf[0], target, content, message, now));
     return new ApplyOutcome.Applied(message, target.localKey(), target.created());
+  }
+
+  /**
+   * The outcome of a message written to its issue, recorded with the group's next commit (the
+   * message stays in the inbox until then: a crash before applies it again, as it would one
+   * crashed before its own commit), its events only after.
+   */
+  private final class Recording implements GroupCommit.Part {
+    private final long rowId;
+    private final ApplyTarget target;
+    private final List<ContentFlow.Links> content;
+    private final SyncMessage message;
+    private final long now;
+    private final List<ConflictRecord> recorded = new ArrayList<>();
+    private SyncMessage sentBack;
+
+    Recording(long rowId, ApplyTarget target, List<ContentFlow.Links> content,
+        SyncMessage message, long now) {
+      this.rowId = rowId;
+      this.target = target;
+      this.content = content;
+      this.message = message;
+      this.now = now;
+    }
+
+    @Override
+    public void write() {
+      recorded.clear(); // (written again alone after the group's rollback)
+      sentBack = outcomes.record(rowId, target, content, message, now, recorded);
+    }
+
+    @Override
+    public void committed() {
+      recorded.forEach(r -> events.conflict(connector.key(), r));
+      if (sentBack != null) {
+        events.queued(connector.key(), sentBack);
+      }
+      events.applied(connector.key(), message, target.localKey(), target.created());
+    }
+
+    @Override
+    public void failed(RuntimeException failure) {
+      recordFailed.accept(message, failure);
+    }
   }
 
   /**

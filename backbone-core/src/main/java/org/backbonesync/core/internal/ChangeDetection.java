@@ -223,25 +223,34 @@ final class ChangeDetection {
           log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
         } else {
           try (LogContext step = LogContext.issue(local)) {
-            if (examiner.examine(changes, row, progress.since)) {
+            if (examiner.examine(changes, row, progress.since, e -> {
+              progress.queued--;
+              leftForNextPoll(changes, row, e, progress);
+            })) {
               progress.queued++;
             }
           } catch (RuntimeException e) {
-            // One issue's failure must not stop the others; it is examined again next poll.
-            progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            log.warn("{}: could not examine {}; will try again: {}", key, local, reason);
-            events.exportFailed(key, local, reason);
+            leftForNextPoll(changes, row, e, progress);
           }
         }
         progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
       }
-      examiner.recordSeen();
+      examiner.commitPage(since -> progress.firstLeft = Math.min(progress.firstLeft, since));
     } finally {
-      examiner.forgetSeen();
+      examiner.forgetPage();
       pairs.release(claimed.held());
     }
     progress.found += issues.size();
+  }
+
+  /** One issue's failure must not stop the others; it is examined again next poll. */
+  private void leftForNextPoll(IssueChanges changes, SyncInfo row, RuntimeException e,
+      Progress progress) {
+    progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
+    String local = changes.issue().key();
+    String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+    log.warn("{}: could not examine {}; will try again: {}", connector.key(), local, reason);
+    events.exportFailed(connector.key(), local, reason);
   }
 
   /**

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.core.internal.IssueValues.Change;
 import org.backbonesync.spi.message.FieldValue;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * One changed issue found by {@link ChangeDetection}: the fields people changed since the pair's
  * last change seen (not the sync user's echoes, not a value the partner has) and the content
  * flows' operations, handed as one message to the {@link Outbox}; a new issue, or one whose row
- * is gone, to the {@link Resender}. A row with nothing to send only moves its last change seen,
- * written for the whole page at once.
+ * is gone, to the {@link Resender}. The page's messages, and the last change seen of rows with
+ * nothing to send, are committed together at the page's end ({@link GroupCommit}).
  */
 final class ChangedIssue {
   private static final Logger log = LoggerFactory.getLogger(ChangedIssue.class);
@@ -55,27 +57,57 @@ final class ChangedIssue {
     this.content = content;
     this.outbox = outbox;
     this.resender = resender;
+    this.page = new GroupCommit(stores);
   }
 
   /**
    * The rows of this page whose only news is how far their changes were examined: row id to
-   * lastChangeSeen, written together at the end of the page (one commit, not one per issue).
-   * Guarded by the poll's monitor (the poll is the only caller).
+   * lastChangeSeen, written with the page's messages (one commit, not one per issue). Guarded by
+   * the poll's monitor (the poll is the only caller).
    */
   private final Map<Long, Long> advances = new HashMap<>();
+  /** The oldest change not examined before of the rows in {@link #advances}. */
+  private long advancedSince = Long.MAX_VALUE;
+  /** The page's messages and advances, committed together at its end. */
+  private final GroupCommit page;
 
-  /** Writes the page's advances, in one transaction. */
-  void recordSeen() {
+  /**
+   * Writes the page's messages and advances, in one transaction unless that fails.
+   *
+   * @param left told, when the advances could not be written, of the oldest change they held:
+   *     the next poll must examine it again
+   */
+  void commitPage(LongConsumer left) {
     if (!advances.isEmpty()) {
-      // only this column: another node may have written the rows since they were read here
-      stores.inTransaction(() -> advances.forEach((id, millis) ->
-          stores.syncInfo().advanceLastChangeSeen(connector.key(), id, millis)));
+      Map<Long, Long> written = Map.copyOf(advances);
+      long since = advancedSince;
+      page.add(new GroupCommit.Part() {
+        @Override
+        public void write() {
+          // only this column: another node may have written the rows since they were read here
+          written.forEach((id, millis) ->
+              stores.syncInfo().advanceLastChangeSeen(connector.key(), id, millis));
+        }
+
+        @Override
+        public void committed() {}
+
+        @Override
+        public void failed(RuntimeException failure) {
+          left.accept(since);
+        }
+      });
     }
+    advances.clear();
+    advancedSince = Long.MAX_VALUE;
+    page.commit();
   }
 
-  /** Forgets the page's advances, written or not. */
-  void forgetSeen() {
+  /** Forgets the page's advances and messages not committed (a poll that failed). */
+  void forgetPage() {
     advances.clear();
+    advancedSince = Long.MAX_VALUE;
+    page.discard();
   }
 
   /**
@@ -83,8 +115,11 @@ final class ChangedIssue {
    *
    * @param row the issue's sync information, null when it has none
    * @param since where the search started: the changelog is whole from there on
+   * @param failed told when the message of a paired issue, committed with the page's others,
+   *     could not be queued (nothing of it was)
    */
-  boolean examine(IssueChanges changes, SyncInfo row, long since) {
+  boolean examine(IssueChanges changes, SyncInfo row, long since,
+      Consumer<RuntimeException> failed) {
     TrackedIssue issue = changes.issue();
     if (!connector.inProject(issue.key())) {
       log.warn("{}: tracker returned {} outside project {}; ignored",
@@ -96,7 +131,7 @@ final class ChangedIssue {
       return partner == null ? resender.sendNew(changes, since, null)
           : resender.restorePair(changes, since, partner);
     }
-    return queueChanges(row, changes);
+    return queueChanges(row, changes, failed);
   }
 
   /**
@@ -169,7 +204,8 @@ final class ChangedIssue {
         Math.max(IssueValues.maxTimestamp(fresh), issue.updated()));
   }
 
-  private boolean queueChanges(SyncInfo info, IssueChanges changes) {
+  private boolean queueChanges(SyncInfo info, IssueChanges changes,
+      Consumer<RuntimeException> failed) {
     TrackedIssue issue = changes.issue();
     List<ChangelogEntry> fresh = fresh(changes, info);
     long lastSeen = lastSeen(issue, info, fresh);
@@ -179,15 +215,58 @@ final class ChangedIssue {
     if (fields.isEmpty() && content.isEmpty()) {
       if (lastSeen != info.lastChangeSeen()) {
         advances.merge(info.id(), lastSeen, Math::max); // recorded with the page's others
+        advancedSince = Math.min(advancedSince, Math.min(issue.updated(), info.lastChangeSeen()));
       }
       return false;
     }
-    long now = clock.millis();
-    SyncMessage message =
-        stores.inTransaction(() -> outbox.send(connector.lockRow(stores, info.id()),
-            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
-    events.queued(connector.key(), message);
+    Outbox.Draft draft =
+        new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false);
+    page.add(new Queued(info.id(), draft, clock.millis(), failed));
+    if (joinsPairs(content.keySet())) {
+      page.commit(); // its link pairings, before another issue of the page reads them
+    }
     return true;
+  }
+
+  /** Whether one of these flows keeps what other pairs read (issue links). */
+  private boolean joinsPairs(Set<String> flowIds) {
+    for (ContentFlow flow : connector.flowsOut) {
+      if (flow.joinsPairs() && flowIds.contains(flow.id())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A paired issue's message, queued with the page's others. */
+  private final class Queued implements GroupCommit.Part {
+    private final long rowId;
+    private final Outbox.Draft draft;
+    private final long now;
+    private final Consumer<RuntimeException> failed;
+    private SyncMessage message;
+
+    Queued(long rowId, Outbox.Draft draft, long now, Consumer<RuntimeException> failed) {
+      this.rowId = rowId;
+      this.draft = draft;
+      this.now = now;
+      this.failed = failed;
+    }
+
+    @Override
+    public void write() {
+      message = outbox.send(connector.lockRow(stores, rowId), draft, now);
+    }
+
+    @Override
+    public void committed() {
+      events.queued(connector.key(), message);
+    }
+
+    @Override
+    public void failed(RuntimeException failure) {
+      failed.accept(failure);
+    }
   }
 
   /**

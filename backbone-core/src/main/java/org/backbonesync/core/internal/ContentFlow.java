@@ -54,4 +54,12 @@ interface ContentFlow {
    * @return the link changes to store with the outcome
    */
   Links apply(String localKey, JsonNode ops, SyncInfoStore store, long rowId, boolean created);
+
+  /**
+   * Whether applying this flow's operations reads links another pair's apply writes (an issue
+   * link joins two pairs): such an apply is recorded alone, not with other pairs' in a group.
+   */
+  default boolean joinsPairs() {
+    return false;
+  }
 }

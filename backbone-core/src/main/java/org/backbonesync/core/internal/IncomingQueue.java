@@ -2,7 +2,10 @@ package org.backbonesync.core.internal;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.backbonesync.core.ApplyOutcome;
@@ -43,6 +46,18 @@ final class IncomingQueue {
 
   private final PairClaims pairs;
   private final SenderRows rows;
+  /** Where applies record their outcomes, committed once per round of a chunk. */
+  private final GroupCommit group;
+  /**
+   * The applies of the current round waiting for the group's commit, by message id: where
+   * their outcome stands in the list returned, and the pair, which goes on after the commit.
+   */
+  private final Map<String, Waiting> waiting = new HashMap<>();
+
+  private record Waiting(InboxEntry entry, long now, List<ApplyOutcome> outcomes, int at) {}
+
+  /** The pairs of the current round whose outcome could not be recorded. */
+  private final Set<String> stopped = new HashSet<>();
 
   /**
    * How the incoming side answers a message: the values it weighs against the partner's, the
@@ -69,9 +84,10 @@ final class IncomingQueue {
     this.replies = replies;
     this.finder = new PartnerFinder(connector, stores, settings);
     this.rows = new SenderRows(connector, stores, replies.resender(), finder);
+    this.group = new GroupCommit(stores);
     this.applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
-            settings.off(TestOnlySwitch.OLDEST_WINS)), finder);
+            settings.off(TestOnlySwitch.OLDEST_WINS)), finder, group, this::recordFailed);
     this.goneIssues = new GoneIssues(connector, stores, events, replies.outbox());
     this.partnerGone = new PartnerGoneApplier(connector, stores, events);
     this.unapplied = new UnappliedMessages(connector, stores, events, settings);
@@ -92,11 +108,7 @@ final class IncomingQueue {
       // releases, not one each.
       Set<String> mine = pairs.claim(issues, clock.millis());
       try {
-        for (String issue : issues) {
-          if (mine.contains(issue)) {
-            drain(issue, outcomes);
-          }
-        }
+        applyClaimed(issues.stream().filter(mine::contains).toList(), outcomes);
       } finally {
         pairs.release(mine);
       }
@@ -105,18 +117,60 @@ final class IncomingQueue {
   }
 
   /**
+   * Applies the claimed pairs' messages round by round: each pair's next message, then one
+   * commit records the round's outcomes together; a pair goes on in the next round while its
+   * messages come in order.
+   */
+  private void applyClaimed(List<String> claimed, List<ApplyOutcome> outcomes) {
+    List<String> round = claimed;
+    boolean progressed = false;
+    while (!round.isEmpty()) {
+      List<String> next = new ArrayList<>();
+      try {
+        for (String issue : round) {
+          if (drain(issue, progressed, outcomes)) {
+            next.add(issue);
+          }
+        }
+      } finally {
+        group.commit();
+      }
+      next.removeAll(stopped);
+      stopped.clear();
+      waiting.clear();
+      round = next;
+      progressed = true;
+    }
+  }
+
+  /**
+   * An applied message whose outcome the group could not record: it stays in the inbox,
+   * retried or failed as a failed apply is, and its pair stops for this apply.
+   */
+  private void recordFailed(SyncMessage message, RuntimeException failure) {
+    Waiting w = waiting.get(message.messageId());
+    w.outcomes().set(w.at(), unapplied(w.entry(), failure, w.now()));
+    stopped.add(message.sourceIssueKey());
+  }
+
+  /**
    * How many issue pairs an apply claims at once. Few enough that another node finds the next
    * ones free and that a chunk is applied well within a lease, many enough to share the commits.
    */
   private static final int CLAIM_CHUNK = 16;
 
-  /** Applies the source issue's messages in sequence order until one cannot be applied now. */
-  private void drain(String sourceIssueKey, List<ApplyOutcome> outcomes) {
-    boolean progressed = false;
+  /**
+   * Applies the source issue's messages in sequence order until one cannot be applied now, or
+   * one was applied whose outcome waits for the group's commit.
+   *
+   * @param progressed whether the pair's message before was applied in this apply
+   * @return whether the pair goes on after the group's commit
+   */
+  private boolean drain(String sourceIssueKey, boolean progressed, List<ApplyOutcome> outcomes) {
     while (true) {
       List<InboxEntry> entries = stores.messages().incomingFor(connector.key(), sourceIssueKey);
       if (entries.isEmpty()) {
-        return;
+        return false;
       }
       InboxEntry entry = entries.get(0);
       long now = clock.millis();
@@ -124,7 +178,7 @@ final class IncomingQueue {
       // is applied; one that failed transiently waits for its backoff.
       boolean due = entry.notBefore() <= now || (progressed && entry.attempts() == 0);
       if (entry.status() == InboxEntry.Status.FAILED || !due) {
-        return;
+        return false;
       }
       SyncMessage message = entry.message();
       // the message's issue and id on every line of its step, the failure's too
@@ -133,7 +187,10 @@ final class IncomingQueue {
         next = applyNext(entry, entries, now, outcomes);
       }
       if (next == Next.STOP) {
-        return;
+        return false;
+      }
+      if (waiting.containsKey(message.messageId())) {
+        return true;
       }
       progressed |= next == Next.APPLIED;
     }
@@ -147,12 +204,17 @@ final class IncomingQueue {
       List<ApplyOutcome> outcomes) {
     try {
       return take(entry, entries, now, outcomes);
-    } catch (RetriableException e) {
-      outcomes.add(unapplied.retryLater(entry, e, now));
     } catch (RuntimeException e) {
-      outcomes.add(unapplied.failed(entry, e));
+      outcomes.add(unapplied(entry, e, now));
     }
     return Next.STOP;
+  }
+
+  /** Retries a message after a transient failure; fails it (for an admin) after another. */
+  private ApplyOutcome unapplied(InboxEntry entry, RuntimeException failure, long now) {
+    return failure instanceof RetriableException e
+        ? unapplied.retryLater(entry, e, now)
+        : unapplied.failed(entry, failure);
   }
 
   /** Finds the message's row and its place in the pair's sequence, then applies it in order. */
@@ -197,8 +259,31 @@ final class IncomingQueue {
       outcomes.add(unapplied.waitForGap(entry, expected, now));
       return Next.STOP;
     }
-    outcomes.add(applyInOrder(row, message, now));
+    boolean alone = joinsPairs(message);
+    if (alone) {
+      group.commit(); // (what the other pairs applied before, to read)
+    }
+    int before = group.size();
+    ApplyOutcome outcome = applyInOrder(row, message, now);
+    if (group.size() > before) { // (its outcome is recorded at the group's commit)
+      waiting.put(message.messageId(), new Waiting(entry, now, outcomes, outcomes.size()));
+    }
+    outcomes.add(outcome);
+    if (alone) {
+      group.commit(); // (for the other pairs to read)
+    }
     return Next.APPLIED;
+  }
+
+  /** Whether the message's operations read what other pairs' applies write (issue links). */
+  private boolean joinsPairs(SyncMessage message) {
+    for (String id : message.content().keySet()) {
+      ContentFlow flow = connector.flowsIn.get(id);
+      if (flow != null && flow.joinsPairs()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The pair's next message in order: consumed when ignored, else applied. */

@@ -85,6 +85,11 @@ final class LinkSync implements ContentFlow {
   }
 
   @Override
+  public boolean joinsPairs() {
+    return true;
+  }
+
+  @Override
   public String id() {
     return id;
   }

@@ -1,0 +1,80 @@
+package org.backbonesync.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.backbonesync.spi.store.Stores;
+
+/**
+ * The store writes of several issue pairs, committed together: one transaction (and on a durable
+ * store one flush of its log) for a page of examined issues or a chunk of applied messages, not
+ * one per pair. Each pair's outcome stays its own: when the group's transaction fails, every part
+ * is written again in a transaction of its own, so that one failing pair rolls back alone and
+ * the others commit. A part's write must therefore be safe to run again after a rollback (it
+ * starts from what it reads in its transaction, and keeps nothing in memory from a run rolled
+ * back). Its events come only after its commit. Used by one thread at a time.
+ */
+final class GroupCommit {
+  /** One pair's part of a group. */
+  interface Part {
+    /** The pair's store writes; runs inside the group's (or its own) transaction. */
+    void write();
+
+    /** After the commit of what {@link #write} wrote: its events. */
+    void committed();
+
+    /** When its own transaction failed too: nothing it wrote is kept. */
+    void failed(RuntimeException failure);
+  }
+
+  private final Stores stores;
+  private final List<Part> parts = new ArrayList<>();
+
+  GroupCommit(Stores stores) {
+    this.stores = stores;
+  }
+
+  /** Adds a part, written at the next {@link #commit}. */
+  void add(Part part) {
+    parts.add(part);
+  }
+
+  /** How many parts wait for the next commit. */
+  int size() {
+    return parts.size();
+  }
+
+  /** Forgets the parts added since the last commit, unwritten (their step failed). */
+  void discard() {
+    parts.clear();
+  }
+
+  /** Writes the parts added since the last commit, together; alone only when that fails. */
+  void commit() {
+    if (parts.isEmpty()) {
+      return;
+    }
+    List<Part> group = List.copyOf(parts);
+    parts.clear();
+    if (group.size() > 1) {
+      try {
+        stores.inTransaction(() -> group.forEach(Part::write));
+      } catch (RuntimeException failed) {
+        group.forEach(this::alone);
+        return;
+      }
+      group.forEach(Part::committed);
+    } else {
+      alone(group.get(0));
+    }
+  }
+
+  private void alone(Part part) {
+    try {
+      stores.inTransaction(part::write);
+    } catch (RuntimeException failure) {
+      part.failed(failure);
+      return;
+    }
+    part.committed();
+  }
+}
