@@ -3,15 +3,19 @@ package org.backbonesync.jdbc;
 import static org.backbonesync.jdbc.JdbcSyncInfoStore.bind;
 import static org.backbonesync.jdbc.JdbcSyncInfoStore.update;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.LeaseStore;
@@ -63,9 +67,11 @@ final class JdbcLeaseStore implements LeaseStore {
   }
 
   /**
-   * All in one transaction: one commit (on PostgreSQL one WAL flush) for the lot. Keys are taken
-   * in sorted order, as they are released, so that two nodes' transactions never wait for each
-   * other in a circle.
+   * All in one transaction: one commit (on PostgreSQL one WAL flush) for the lot, and for keys
+   * nobody holds (their rows go with their release) one read and one batch of inserts, not a
+   * round trip per key. Keys are taken in sorted order, as they are released, so that two
+   * nodes' transactions never wait for each other in a circle (a row another node holds is
+   * skipped, never waited for).
    */
   @Override
   public Set<String> tryLeases(String scope, Collection<String> keys, String node, long now,
@@ -73,18 +79,82 @@ final class JdbcLeaseStore implements LeaseStore {
     if (keys.isEmpty()) {
       return Set.of();
     }
-    return db.inTransaction(
-        () -> LeaseStore.super.tryLeases(scope, new TreeSet<>(keys), node, now, until));
+    SortedSet<String> sorted = new TreeSet<>(keys);
+    return db.run(c -> {
+      Set<String> rows = existing(c, scope, sorted);
+      List<String> fresh = sorted.stream().filter(k -> !rows.contains(k)).toList();
+      Set<String> held = new TreeSet<>();
+      if (insertAll(c, scope, fresh, node, until)) {
+        held.addAll(fresh);
+      } else { // another node made one of the rows meanwhile: compete key by key
+        held.addAll(LeaseStore.super.tryLeases(scope, fresh, node, now, until));
+      }
+      held.addAll(LeaseStore.super.tryLeases(scope, rows, node, now, until));
+      return held;
+    });
   }
 
+  /** The keys among {@code keys} that have a row, in reads of at most 100 keys. */
+  private static Set<String> existing(Connection c, String scope, SortedSet<String> keys)
+      throws SQLException {
+    Set<String> found = new HashSet<>();
+    List<String> all = List.copyOf(keys);
+    for (int from = 0; from < all.size(); from += 100) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + 100));
+      try (PreparedStatement s = c.prepareStatement("SELECT lease_key FROM bb_lease WHERE"
+          + " scope = ? AND lease_key IN (" + String.join(", ", Collections.nCopies(
+              chunk.size(), "?")) + ")")) {
+        s.setString(1, scope);
+        for (int i = 0; i < chunk.size(); i++) {
+          s.setString(i + 2, chunk.get(i));
+        }
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            found.add(r.getString(1));
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Inserts rows for all keys in one batch; false (and nothing inserted) if one exists now. */
+  private static boolean insertAll(Connection c, String scope, List<String> keys, String node,
+      long until) throws SQLException {
+    if (keys.isEmpty()) {
+      return true;
+    }
+    Savepoint before = c.setSavepoint();
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO bb_lease (scope, lease_key, node, until_ms) VALUES (?, ?, ?, ?)")) {
+      for (String key : keys) {
+        bind(s, scope, key, node, until);
+        s.addBatch();
+      }
+      s.executeBatch();
+      return true;
+    } catch (SQLException exists) {
+      c.rollback(before);
+      return false;
+    }
+  }
+
+  /** One batch of deletes in sorted order, in one transaction. */
   @Override
   public void release(String scope, Collection<String> keys, String node) {
-    if (!keys.isEmpty()) {
-      db.inTransaction(() -> {
-        LeaseStore.super.release(scope, new TreeSet<>(keys), node);
-        return null;
-      });
+    if (keys.isEmpty()) {
+      return;
     }
+    db.run(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "DELETE FROM bb_lease WHERE scope = ? AND lease_key = ? AND node = ?")) {
+        for (String key : new TreeSet<>(keys)) {
+          bind(s, scope, key, node);
+          s.addBatch();
+        }
+        return s.executeBatch().length;
+      }
+    });
   }
 
   /** One read of the lease table (its primary key starts with the scope). */

@@ -7,10 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
@@ -158,27 +158,40 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         + " AND id = ? AND last_change_seen < ?", millis, connectorKey, syncInfoId, millis));
   }
 
+  /**
+   * Most updates keep the row's issue keys: one statement writes them when the keys are
+   * unchanged; only when it finds none does the row's uniqueness get checked (three more).
+   */
   @Override
   public void update(SyncInfo info) {
     db.run(c -> {
-      SyncInfo old = one(c, "connector_key = ? AND id = ?", info.connectorKey(), info.id())
+      if (write(c, info, " AND connector_key = ? AND local_issue_key = ?"
+          + " AND remote_issue_key IS NOT DISTINCT FROM ?", info.connectorKey(),
+          info.localIssueKey(), info.remoteIssueKey()) == 1) {
+        return 1;
+      }
+      one(c, "connector_key = ? AND id = ?", info.connectorKey(), info.id())
           .orElseThrow(() -> new IllegalArgumentException("no sync information with id "
               + info.id() + " in connector " + info.connectorKey()));
-      if (!Objects.equals(old.localIssueKey(), info.localIssueKey())
-          || !Objects.equals(old.remoteIssueKey(), info.remoteIssueKey())) {
-        checkUnique(c, info, info.id()); // most updates keep the keys: two queries fewer
-      }
-      return update(c, "UPDATE bb_sync_info SET local_issue_key = ?, remote_issue_key = ?,"
-          + " first_sync_date = ?, last_outgoing_change = ?, last_change_seen = ?,"
-          + " outgoing_sequence_id = ?, last_incoming_change = ?, incoming_sequence_id = ?,"
-          + " incoming_changes_ignored = ?, partner_epoch = ?, partner_since = ?, made_at = ?"
-          + " WHERE id = ?",
-          info.localIssueKey(), info.remoteIssueKey(), info.firstSyncDate(),
-          info.lastOutgoingChange(), info.lastChangeSeen(), info.outgoingMessageSequenceId(),
-          info.lastIncomingChange(), info.incomingMessageSequenceId(),
-          info.incomingChangesIgnored(), info.partnerEpoch(), info.partnerSince(), info.madeAt(),
-          info.id());
+      checkUnique(c, info, info.id());
+      return write(c, info, "");
     });
+  }
+
+  private static int write(Connection c, SyncInfo info, String andWhere, Object... whereArgs)
+      throws SQLException {
+    Object[] values = {info.localIssueKey(), info.remoteIssueKey(), info.firstSyncDate(),
+        info.lastOutgoingChange(), info.lastChangeSeen(), info.outgoingMessageSequenceId(),
+        info.lastIncomingChange(), info.incomingMessageSequenceId(),
+        info.incomingChangesIgnored(), info.partnerEpoch(), info.partnerSince(), info.madeAt(),
+        info.id()};
+    Object[] args = Arrays.copyOf(values, values.length + whereArgs.length);
+    System.arraycopy(whereArgs, 0, args, values.length, whereArgs.length);
+    return update(c, "UPDATE bb_sync_info SET local_issue_key = ?, remote_issue_key = ?,"
+        + " first_sync_date = ?, last_outgoing_change = ?, last_change_seen = ?,"
+        + " outgoing_sequence_id = ?, last_incoming_change = ?, incoming_sequence_id = ?,"
+        + " incoming_changes_ignored = ?, partner_epoch = ?, partner_since = ?, made_at = ?"
+        + " WHERE id = ?" + andWhere, args);
   }
 
   private static void deleteRow(Connection c, long id) throws SQLException {

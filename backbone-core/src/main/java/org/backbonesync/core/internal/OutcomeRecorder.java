@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.spi.message.MessageKind;
@@ -43,16 +44,19 @@ final class OutcomeRecorder {
     // A row made here went with our issue whole, as it is after this message: that is what the
     // partner ends with, its synced values and pending changes stay.
     boolean wholeSent = target.makeRow() != null;
-    if (!wholeSent) {
-      stores.syncInfo().putSyncedValues(id, received);
-    }
     SyncMessage back = null;
     ConflictResolver.Resolution settled = target.resolution();
     if (settled != null) {
       settled.records().forEach(r -> recorded.add(stores.conflicts().add(r)));
     }
+    if (!wholeSent) {
+      if (settled != null && !settled.partnerValues().isEmpty()) {
+        received = new HashMap<>(received); // (one write: the resolution's values win)
+        received.putAll(settled.partnerValues());
+      }
+      stores.syncInfo().putSyncedValues(id, received);
+    }
     if (settled != null && !wholeSent) {
-      stores.syncInfo().putSyncedValues(id, settled.partnerValues());
       settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
     }
     if (settled != null && !settled.sendBack().isEmpty()) {
