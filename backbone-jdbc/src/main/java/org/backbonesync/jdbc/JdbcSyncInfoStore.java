@@ -8,7 +8,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +88,26 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   public Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey) {
     return db.read(c -> one(c, "connector_key = ? AND local_issue_key = ?", connectorKey,
         localIssueKey));
+  }
+
+  /** In reads of at most 100 issues. */
+  @Override
+  public Map<String, SyncInfo> findByLocalKeys(String connectorKey,
+      Collection<String> localIssueKeys) {
+    List<String> keys = List.copyOf(new LinkedHashSet<>(localIssueKeys));
+    Map<String, SyncInfo> found = new HashMap<>();
+    for (int from = 0; from < keys.size(); from += 100) {
+      List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 100));
+      Object[] args = new Object[chunk.size() + 1];
+      args[0] = connectorKey;
+      for (int i = 0; i < chunk.size(); i++) {
+        args[i + 1] = chunk.get(i);
+      }
+      db.read(c -> many(c, "connector_key = ? AND local_issue_key IN ("
+          + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", args))
+          .forEach(row -> found.put(row.localIssueKey(), row));
+    }
+    return found;
   }
 
   @Override

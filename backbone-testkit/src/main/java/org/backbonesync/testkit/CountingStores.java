@@ -27,7 +27,8 @@ public final class CountingStores extends ForwardingStores {
   /** The store methods that only read. */
   private static final Set<String> READS = Set.of("attachmentLinks", "commentLinks",
       "dueOutgoing", "failedIncoming", "failedIncomingCount", "find", "findById",
-      "findByIdForUpdate", "findByLocalKey", "findByRemoteKey", "hasDueOutgoing", "incoming",
+      "findByIdForUpdate", "findByLocalKey", "findByLocalKeys", "findByRemoteKey",
+      "hasDueOutgoing", "incoming",
       "incomingCount", "incomingFor", "isRemembered", "leases", "list", "maxIssueKeyLength",
       "nextIncoming", "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount",
       "pairedLinks", "pendingChanges", "pendingCreate", "syncedValues", "unfinished",

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
@@ -294,12 +295,20 @@ final class ChangeDetection {
   /** Looks up a page's rows and claims the pairs that need it, all in one claim. */
   private Pairs claimPairs(List<IssueChanges> issues) {
     SyncInfo[] rows = new SyncInfo[issues.size()]; // by position in the page
+    List<String> keys = new ArrayList<>(issues.size());
+    for (IssueChanges changes : issues) {
+      if (connector.inProject(changes.issue().key())) {
+        keys.add(changes.issue().key());
+      }
+    }
+    Map<String, SyncInfo> found = keys.isEmpty() ? Map.of()
+        : stores.syncInfo().findByLocalKeys(connector.key(), keys);
     List<String> wanted = new ArrayList<>();
     for (int i = 0; i < rows.length; i++) {
       IssueChanges changes = issues.get(i);
       String local = changes.issue().key();
       if (connector.inProject(local)) {
-        SyncInfo row = stores.syncInfo().findByLocalKey(connector.key(), local).orElse(null);
+        SyncInfo row = found.get(local);
         rows[i] = row;
         if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
           wanted.add(row.remoteIssueKey());

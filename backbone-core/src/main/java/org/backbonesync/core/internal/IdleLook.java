@@ -1,5 +1,8 @@
 package org.backbonesync.core.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.spi.store.Stores;
@@ -47,12 +50,17 @@ final class IdleLook {
     if (page.nextPageToken() != null) {
       return null;
     }
+    List<String> keys = new ArrayList<>(page.issues().size());
     for (IssueChanges changes : page.issues()) {
       TrackedIssue issue = changes.issue();
       if (issue.updated() > watermark.getAsLong() || !connector.inProject(issue.key())) {
         return null;
       }
-      SyncInfo row = stores.syncInfo().findByLocalKey(key, issue.key()).orElse(null);
+      keys.add(issue.key());
+    }
+    Map<String, SyncInfo> rows = stores.syncInfo().findByLocalKeys(key, keys);
+    for (IssueChanges changes : page.issues()) {
+      SyncInfo row = rows.get(changes.issue().key());
       if (row == null || !examiner.changesNothing(changes, row)) {
         return null;
       }

@@ -126,9 +126,11 @@ final class IncomingQueue {
     boolean progressed = false;
     while (!round.isEmpty()) {
       List<String> next = new ArrayList<>();
+      // the round's queued messages in one read (a pair's later reads are its own)
+      Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), round);
       try {
         for (String issue : round) {
-          if (drain(issue, progressed, outcomes)) {
+          if (drain(issue, queued.getOrDefault(issue, List.of()), progressed, outcomes)) {
             next.add(issue);
           }
         }
@@ -163,12 +165,17 @@ final class IncomingQueue {
    * Applies the source issue's messages in sequence order until one cannot be applied now, or
    * one was applied whose outcome waits for the group's commit.
    *
+   * @param queued the pair's queued messages as read for the round
    * @param progressed whether the pair's message before was applied in this apply
    * @return whether the pair goes on after the group's commit
    */
-  private boolean drain(String sourceIssueKey, boolean progressed, List<ApplyOutcome> outcomes) {
-    while (true) {
-      List<InboxEntry> entries = stores.messages().incomingFor(connector.key(), sourceIssueKey);
+  private boolean drain(String sourceIssueKey, List<InboxEntry> queued, boolean progressed,
+      List<ApplyOutcome> outcomes) {
+    List<InboxEntry> entries = queued;
+    for (boolean first = true; true; first = false) {
+      if (!first) {
+        entries = stores.messages().incomingFor(connector.key(), sourceIssueKey);
+      }
       if (entries.isEmpty()) {
         return false;
       }

@@ -1,8 +1,10 @@
 package org.backbonesync.spi.store;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -124,6 +126,25 @@ public interface MessageStore {
       }
     }
     return stored;
+  }
+
+  /**
+   * The inbox entries of several source issues, by issue key, each issue's as {@link
+   * #incomingFor(String, String)} orders them (an issue with none is absent), for an apply's
+   * round of pairs; a store may read them in one round trip. Default: one by one.
+   *
+   * @since 0.4
+   */
+  default Map<String, List<InboxEntry>> incomingFor(String connectorKey,
+      Collection<String> sourceIssueKeys) {
+    Map<String, List<InboxEntry>> entries = new HashMap<>();
+    for (String key : sourceIssueKeys) {
+      List<InboxEntry> found = incomingFor(connectorKey, key);
+      if (!found.isEmpty()) {
+        entries.put(key, found);
+      }
+    }
+    return entries;
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.backbonesync.spi.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +30,21 @@ public interface SyncInfoStore {
 
   /** The row of this local issue, if it is paired. */
   Optional<SyncInfo> findByLocalKey(String connectorKey, String localIssueKey);
+
+  /**
+   * The rows of several local issues, by local issue key (an issue not paired is absent), for a
+   * poll's page; a store may read them in one round trip. Default: one by one.
+   *
+   * @since 0.4
+   */
+  default Map<String, SyncInfo> findByLocalKeys(String connectorKey,
+      Collection<String> localIssueKeys) {
+    Map<String, SyncInfo> rows = new HashMap<>();
+    for (String key : localIssueKeys) {
+      findByLocalKey(connectorKey, key).ifPresent(row -> rows.put(key, row));
+    }
+    return rows;
+  }
 
   /** The row whose partner is this remote issue, if any. */
   Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey);

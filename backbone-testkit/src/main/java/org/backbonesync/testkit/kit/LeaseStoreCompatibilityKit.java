@@ -56,4 +56,31 @@ public abstract class LeaseStoreCompatibilityKit {
         store.leases("inbox:PB", 60, 10).orElseThrow());
     assertEquals(List.of(), store.leases("deliver", 60, 10).orElseThrow());
   }
+
+  @Test
+  void severalLeasesAtOnceBehaveAsOneByOne() {
+    assertTrue(store.tryLease("inbox:PB", "PA-2", "node-2", 0, 100)); // held by another
+    assertTrue(store.tryLease("inbox:PB", "PA-3", "node-2", 0, 10)); // expired at 50
+    assertTrue(store.tryLease("inbox:PB", "PA-4", "node-1", 0, 100)); // held by itself
+    List<String> keys = new java.util.ArrayList<>(List.of("PA-4", "PA-3", "PA-2", "PA-1"));
+    for (int i = 100; i < 250; i++) {
+      keys.add("PA-" + i); // (more than a store may read or write at once)
+    }
+
+    java.util.Set<String> held = store.tryLeases("inbox:PB", keys, "node-1", 50, 200);
+
+    java.util.Set<String> expected = new java.util.HashSet<>(keys);
+    expected.remove("PA-2");
+    assertEquals(expected, held);
+    assertEquals(new Lease("inbox:PB", "PA-2", "node-2", 100),
+        store.leases("inbox:PB", 60, 1000).orElseThrow().stream()
+            .filter(l -> l.key().equals("PA-2")).findFirst().orElseThrow());
+    assertFalse(store.tryLease("inbox:PB", "PA-1", "node-2", 60, 160), "taken by node-1");
+
+    store.release("inbox:PB", keys, "node-1");
+    assertEquals(List.of(new Lease("inbox:PB", "PA-2", "node-2", 100)),
+        store.leases("inbox:PB", 60, 1000).orElseThrow(), "only its own are given back");
+    assertEquals(java.util.Set.of("PA-1", "PA-4"),
+        store.tryLeases("inbox:PB", List.of("PA-1", "PA-2", "PA-4"), "node-3", 70, 170));
+  }
 }

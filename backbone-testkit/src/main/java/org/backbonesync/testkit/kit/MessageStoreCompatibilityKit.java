@@ -67,6 +67,25 @@ public abstract class MessageStoreCompatibilityKit {
   }
 
   @Test
+  void theInboxOfSeveralIssuesIsReadAtOnce() {
+    store.addIncoming(List.of(message("PA-1", 2), message("PA-2", 1), message("PA-1", 1),
+        message("PA-3", 1)), 10);
+    List<String> keys = new java.util.ArrayList<>(List.of("PA-2", "PA-1", "PA-9"));
+    for (int i = 100; i < 250; i++) { // (more than a store may read at once)
+      keys.add("PA-" + i);
+    }
+    store.addIncoming(message("PA-200", 1), 10);
+
+    Map<String, List<InboxEntry>> found = store.incomingFor("PB", keys);
+
+    assertEquals(java.util.Set.of("PA-1", "PA-2", "PA-200"), found.keySet());
+    assertEquals(store.incomingFor("PB", "PA-1"), found.get("PA-1"), "by sequence id");
+    assertEquals(List.of(message("PA-2", 1)),
+        found.get("PA-2").stream().map(InboxEntry::message).toList());
+    assertEquals(Map.of(), store.incomingFor("PA", keys), "another connector's inbox");
+  }
+
+  @Test
   void anOutboxEntryIsFoundByItsIdWhereverItIs() {
     store.addOutgoing(List.of(message("PA-1", 1), message("PA-2", 1)), 10);
     OutboxEntry later = store.dueOutgoing("PA", 100, 10).get(1).withFailedAttempt(

@@ -64,6 +64,23 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
+  void rowsOfSeveralLocalIssuesAreFoundAtOnce() {
+    SyncInfo first = store.insert(row("PA", "PA-1", "PB-1"));
+    store.insert(row("PB", "PA-2", "PB-2")); // another connector's
+    List<String> keys = new java.util.ArrayList<>(List.of("PA-2", "PA-1", "PA-9"));
+    Map<String, SyncInfo> expected = new java.util.HashMap<>(Map.of("PA-1", first));
+    for (int i = 100; i < 250; i++) { // (more than a store may read at once)
+      keys.add("PA-" + i);
+      if (i % 50 == 0) {
+        expected.put("PA-" + i, store.insert(row("PA", "PA-" + i, "PB-" + i)));
+      }
+    }
+
+    assertEquals(expected, store.findByLocalKeys("PA", keys));
+    assertEquals(Map.of(), store.findByLocalKeys("PA", List.of()));
+  }
+
+  @Test
   void keysAsLongAsTheDeclaredLimitAreKept() {
     int max = Math.min(store.maxIssueKeyLength(), 10_000);
     String local = "PA-" + "1".repeat(max - 3);
