@@ -55,7 +55,7 @@ final class ConfigurationJsonReader {
     if (a != null && b != null && a.key().equals(b.key())) {
       p.add("$.connectorB.key", "connector keys must differ, both are \"" + a.key() + "\"");
     }
-    ConfigurationChecker.checkShape(a, b, byIndex, responsibility, p.list);
+    ShapeChecker.check(a, b, byIndex, responsibility, p.list);
     if (!p.list.isEmpty() || id == null || a == null || b == null) {
       throw p.exception();
     }
@@ -136,7 +136,7 @@ final class ConfigurationJsonReader {
           continue;
         }
         byIndex.set(i, m);
-        ConfigurationChecker.checkMapping(i, m, a, b, registry, null, null, p.list);
+        MappingChecker.check(i, m, a, b, registry, null, null, p.list);
         mappings.add(m);
       }
     }

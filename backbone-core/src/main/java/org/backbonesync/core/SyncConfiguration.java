@@ -67,7 +67,7 @@ public final class SyncConfiguration {
       problems.add(new ConfigurationProblem("$.responsibility.fieldMapping",
           "no field mapping with id \"" + b.responsibility.fieldMappingId() + "\""));
     }
-    ConfigurationChecker.checkShape(b.connectorA, b.connectorB, b.fieldMappings,
+    ShapeChecker.check(b.connectorA, b.connectorB, b.fieldMappings,
         b.responsibility, problems);
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
