@@ -131,8 +131,8 @@ final class ConfigurationJsonReader {
         }
         Integer first = ids.putIfAbsent(m.id(), i);
         if (first != null) {
-          p.add(at + ".id", "duplicate field mapping id \"" + m.id() + "\" (also at $.fieldMappings["
-              + first + "])");
+          p.add(at + ".id", "duplicate field mapping id \"" + m.id()
+              + "\" (also at $.fieldMappings[" + first + "])");
           continue;
         }
         byIndex.set(i, m);
