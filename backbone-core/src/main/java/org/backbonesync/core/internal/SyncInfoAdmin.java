@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * any row, and marks the imported issues with their partners' origin markers.
  */
 final class SyncInfoAdmin {
-
   private static final Logger log = LoggerFactory.getLogger(SyncInfoAdmin.class);
 
   private final Stores stores;
