@@ -15,8 +15,9 @@ import org.backbonesync.core.internal.Shown;
 
 /**
  * What {@link SyncConfigurationJson#read} does: maps the JSON to a {@link SyncConfiguration} once,
- * collecting every problem with its JSON path (the parser's, then the properties', the mappings'
- * through {@link ConfigurationChecker}) and refusing with all of them at once.
+ * collecting every problem with its JSON path (the parser's, then the properties', the shape's
+ * through {@link ShapeChecker} and the mappings' through {@link MappingChecker}) and refusing with
+ * all of them at once.
  */
 final class ConfigurationJsonReader {
   private static final Set<String> ROOT =
