@@ -15,8 +15,9 @@ import org.backbonesync.core.internal.Shown;
 
 /**
  * What {@link SyncConfigurationJson#read} does: maps the JSON to a {@link SyncConfiguration} once,
- * collecting every problem with its JSON path (the parser's, then the properties', the mappings'
- * through {@link ConfigurationChecker}) and refusing with all of them at once.
+ * collecting every problem with its JSON path (the parser's, then the properties', the shape's
+ * through {@link ShapeChecker} and the mappings' through {@link MappingChecker}) and refusing with
+ * all of them at once.
  */
 final class ConfigurationJsonReader {
   private static final Set<String> ROOT =
@@ -55,7 +56,7 @@ final class ConfigurationJsonReader {
     if (a != null && b != null && a.key().equals(b.key())) {
       p.add("$.connectorB.key", "connector keys must differ, both are \"" + a.key() + "\"");
     }
-    ConfigurationChecker.checkShape(a, b, byIndex, responsibility, p.list);
+    ShapeChecker.check(a, b, byIndex, responsibility, p.list);
     if (!p.list.isEmpty() || id == null || a == null || b == null) {
       throw p.exception();
     }
@@ -131,12 +132,12 @@ final class ConfigurationJsonReader {
         }
         Integer first = ids.putIfAbsent(m.id(), i);
         if (first != null) {
-          p.add(at + ".id", "duplicate field mapping id \"" + m.id() + "\" (also at $.fieldMappings["
-              + first + "])");
+          p.add(at + ".id", "duplicate field mapping id \"" + m.id()
+              + "\" (also at $.fieldMappings[" + first + "])");
           continue;
         }
         byIndex.set(i, m);
-        ConfigurationChecker.checkMapping(i, m, a, b, registry, null, null, p.list);
+        MappingChecker.check(i, m, a, b, registry, null, null, p.list);
         mappings.add(m);
       }
     }

@@ -89,6 +89,7 @@ final class EngineAssembly {
 
   private static FieldMappingRegistry defaultRegistry() {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    return FieldMappingRegistry.discover(loader != null ? loader : SyncEngine.class.getClassLoader());
+    return FieldMappingRegistry.discover(
+        loader != null ? loader : SyncEngine.class.getClassLoader());
   }
 }

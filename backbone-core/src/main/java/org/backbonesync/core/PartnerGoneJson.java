@@ -29,18 +29,8 @@ final class PartnerGoneJson {
       return null;
     }
     p.unknown(at, node, KNOWN);
-    JsonNode action = node.get("action");
-    if (action == null || !action.isTextual()) {
-      p.add(at + ".action", action == null ? "missing"
-          : "must be \"leave\", \"mark\" or \"delete\", was " + Shown.quoted(action.toString()));
-      return null;
-    }
-    PartnerGone.Action chosen;
-    try {
-      chosen = PartnerGone.Action.valueOf(action.asText().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      p.add(at + ".action", "must be \"leave\", \"mark\" or \"delete\", was "
-          + Shown.quoted(action.asText()));
+    PartnerGone.Action chosen = action(at + ".action", node.get("action"), p);
+    if (chosen == null) {
       return null;
     }
     if (chosen != PartnerGone.Action.MARK) {
@@ -61,6 +51,23 @@ final class PartnerGoneJson {
       return new PartnerGone(chosen, label, comment);
     } catch (IllegalArgumentException e) {
       p.add(at + ".label", e.getMessage());
+      return null;
+    }
+  }
+
+  /** The action named, or null (reported to {@code p}) when none is. */
+  private static PartnerGone.Action action(String path, JsonNode action,
+      ConfigurationJsonReader.Problems p) {
+    if (action == null || !action.isTextual()) {
+      p.add(path, action == null ? "missing"
+          : "must be \"leave\", \"mark\" or \"delete\", was " + Shown.quoted(action.toString()));
+      return null;
+    }
+    try {
+      return PartnerGone.Action.valueOf(action.asText().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      p.add(path, "must be \"leave\", \"mark\" or \"delete\", was "
+          + Shown.quoted(action.asText()));
       return null;
     }
   }

@@ -26,7 +26,8 @@ import org.backbonesync.spi.message.StrictJson;
  * <pre>
  * GET    /synchronizations
  * GET    /synchronizations/{id}
- * POST   /connectors/{connectorKey}/resync            {"jql", "fieldMappings", "responsibility", "sendStatusField"}
+ * POST   /connectors/{connectorKey}/resync
+ *            {"jql", "fieldMappings", "responsibility", "sendStatusField"}
  * POST   /connectors/{connectorKey}/syncInformation/rebuild          (not in the original)
  * GET    /async-tasks/{id}
  * DELETE /async-tasks/{id}                            (cancels)
@@ -255,8 +256,9 @@ public final class SyncAdminHandler {
     }
 
     /**
-     * The largest request body accepted, in bytes (default {@value SyncAdminHandler#DEFAULT_MAX_BODY_BYTES}); a
-     * larger one is answered 413 after reading one byte more than this.
+     * The largest request body accepted, in bytes (default {@value
+     * SyncAdminHandler#DEFAULT_MAX_BODY_BYTES}); a larger one is answered 413 after reading one
+     * byte more than this.
      */
     public Builder maxBodyBytes(int bytes) {
       if (bytes < 2 || bytes > Integer.MAX_VALUE - 16) {
@@ -267,7 +269,10 @@ public final class SyncAdminHandler {
       return this;
     }
 
-    /** The most rows one import may hold (default {@value SyncAdminHandler#DEFAULT_MAX_IMPORT_ROWS}). */
+    /**
+     * The most rows one import may hold (default {@value
+     * SyncAdminHandler#DEFAULT_MAX_IMPORT_ROWS}).
+     */
     public Builder maxImportRows(int rows) {
       this.maxImportRows = Checks.positive("maxImportRows", rows);
       return this;

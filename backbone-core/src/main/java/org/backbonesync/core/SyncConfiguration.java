@@ -30,44 +30,18 @@ public final class SyncConfiguration {
 
   private SyncConfiguration(Builder b) {
     List<ConfigurationProblem> problems = new ArrayList<>();
-    if (b.connectorA == null) {
-      problems.add(new ConfigurationProblem("$.connectorA", "missing"));
-    }
-    if (b.connectorB == null) {
-      problems.add(new ConfigurationProblem("$.connectorB", "missing"));
-    }
-    if (b.connectorA != null && b.connectorB != null
-        && b.connectorA.key().equals(b.connectorB.key())) {
-      problems.add(new ConfigurationProblem("$.connectorB.key",
-          "connector keys must differ, both are \"" + b.connectorA.key() + "\""));
-    }
+    checkConnectors(b.connectorA, b.connectorB, problems);
     if (b.fieldMappings.isEmpty()) {
       problems.add(new ConfigurationProblem("$.fieldMappings", "must not be empty"));
     }
-    Map<String, FieldMapping> byId = new LinkedHashMap<>();
-    for (int i = 0; i < b.fieldMappings.size(); i++) {
-      FieldMapping m = b.fieldMappings.get(i);
-      if (byId.putIfAbsent(m.id(), m) != null) {
-        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "].id",
-            "duplicate field mapping id \"" + m.id() + "\""));
-      }
-    }
-    Map<String, String> inverse = new HashMap<>();
-    int row = 0;
-    for (Map.Entry<String, String> e : b.issueTypes.entrySet()) {
-      if (inverse.putIfAbsent(e.getValue(), e.getKey()) != null) {
-        problems.add(new ConfigurationProblem("$.issueTypes[" + row + "].b",
-            "issue type \"" + e.getValue() + "\" of B already corresponds to \""
-                + inverse.get(e.getValue()) + "\""));
-      }
-      row++;
-    }
+    Map<String, FieldMapping> byId = byId(b.fieldMappings, problems);
+    Map<String, String> inverse = inverse(b.issueTypes, problems);
     problems.addAll(b.duplicateIssueTypes);
     if (b.responsibility != null && !byId.containsKey(b.responsibility.fieldMappingId())) {
       problems.add(new ConfigurationProblem("$.responsibility.fieldMapping",
           "no field mapping with id \"" + b.responsibility.fieldMappingId() + "\""));
     }
-    ConfigurationChecker.checkShape(b.connectorA, b.connectorB, b.fieldMappings,
+    ShapeChecker.check(b.connectorA, b.connectorB, b.fieldMappings,
         b.responsibility, problems);
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
@@ -80,6 +54,50 @@ public final class SyncConfiguration {
     this.fieldMappings = List.copyOf(b.fieldMappings);
     this.mappingsById = Collections.unmodifiableMap(byId);
     this.responsibility = b.responsibility;
+  }
+
+  private static void checkConnectors(ConnectorConfig a, ConnectorConfig b,
+      List<ConfigurationProblem> problems) {
+    if (a == null) {
+      problems.add(new ConfigurationProblem("$.connectorA", "missing"));
+    }
+    if (b == null) {
+      problems.add(new ConfigurationProblem("$.connectorB", "missing"));
+    }
+    if (a != null && b != null && a.key().equals(b.key())) {
+      problems.add(new ConfigurationProblem("$.connectorB.key",
+          "connector keys must differ, both are \"" + a.key() + "\""));
+    }
+  }
+
+  /** The field mappings by id; a problem for each id used before. */
+  private static Map<String, FieldMapping> byId(List<FieldMapping> mappings,
+      List<ConfigurationProblem> problems) {
+    Map<String, FieldMapping> byId = new LinkedHashMap<>();
+    for (int i = 0; i < mappings.size(); i++) {
+      FieldMapping m = mappings.get(i);
+      if (byId.putIfAbsent(m.id(), m) != null) {
+        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "].id",
+            "duplicate field mapping id \"" + m.id() + "\""));
+      }
+    }
+    return byId;
+  }
+
+  /** B's issue types to A's; a problem for each of B's named in two rows. */
+  private static Map<String, String> inverse(Map<String, String> issueTypes,
+      List<ConfigurationProblem> problems) {
+    Map<String, String> inverse = new HashMap<>();
+    int row = 0;
+    for (Map.Entry<String, String> e : issueTypes.entrySet()) {
+      if (inverse.putIfAbsent(e.getValue(), e.getKey()) != null) {
+        problems.add(new ConfigurationProblem("$.issueTypes[" + row + "].b",
+            "issue type \"" + e.getValue() + "\" of B already corresponds to \""
+                + inverse.get(e.getValue()) + "\""));
+      }
+      row++;
+    }
+    return inverse;
   }
 
   /** Starts a configuration for the synchronization with this id. */

@@ -191,7 +191,10 @@ public interface SyncEngine extends AutoCloseable {
    */
   List<ConflictRecord> conflicts(String connectorKey, String localIssueKey);
 
-  /** Messages of a local connector that failed permanently and wait for {@link #retry}/{@link #skip}. */
+  /**
+   * Messages of a local connector that failed permanently and wait for {@link #retry}/{@link
+   * #skip}.
+   */
   List<InboxEntry> failedMessages(String connectorKey);
 
   /**
@@ -316,7 +319,8 @@ public interface SyncEngine extends AutoCloseable {
 
     /** Makes a connector local: the engine runs its queues on this tracker. At least one. */
     public Builder tracker(String connectorKey, IssueTracker tracker) {
-      trackers.put(Checks.notBlank("connectorKey", connectorKey), Checks.notNull("tracker", tracker));
+      trackers.put(Checks.notBlank("connectorKey", connectorKey),
+          Checks.notNull("tracker", tracker));
       return this;
     }
 

@@ -12,5 +12,8 @@
  * elsewhere a locked row of {@code bb_schema_lock}). A DBA who applies the scripts by hand runs
  * {@code bb_schema_version.sql} (beside them) to record them, and the library opened with {@link
  * org.backbonesync.jdbc.JdbcStores.Schema#VALIDATE} checks them without changing anything.
+ *
+ * <p>May use the SPI (and Jackson, which is part of it), JDBC, SLF4J and jakarta.inject; never
+ * the engine. The driver is the host's.
  */
 package org.backbonesync.jdbc;

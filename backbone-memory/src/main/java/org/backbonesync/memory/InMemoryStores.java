@@ -324,6 +324,17 @@ public final class InMemoryStores implements Stores {
       }
     }
 
+    /** Where a row keeps one kind of its content links, each by its local id. */
+    private record LinkField<L>(Function<Row, Map<String, L>> get,
+        BiConsumer<Row, Map<String, L>> set, Function<L, String> localId) {}
+
+    private static final LinkField<CommentLink> COMMENTS =
+        new LinkField<>(r -> r.comments, (r, m) -> r.comments = m, CommentLink::localId);
+    private static final LinkField<WorklogLink> WORKLOGS =
+        new LinkField<>(r -> r.worklogs, (r, m) -> r.worklogs = m, WorklogLink::localId);
+    private static final LinkField<AttachmentLink> ATTACHMENTS =
+        new LinkField<>(r -> r.attachments, (r, m) -> r.attachments = m, AttachmentLink::localId);
+
     // Rows by id: ids count up from 1 and are never reused, so an array is the index (a deleted
     // row leaves an empty slot). With the key indexes below holding the rows themselves, a pair
     // costs no boxed id or map entry of its own (the footprint benchmark counts every byte).
@@ -584,53 +595,60 @@ public final class InMemoryStores implements Stores {
 
     @Override
     public List<CommentLink> commentLinks(long syncInfoId) {
-      return List.copyOf(read(syncInfoId, r -> r.comments).values());
+      return links(syncInfoId, COMMENTS);
     }
 
     @Override
     public void putCommentLink(long syncInfoId, CommentLink link) {
-      change(syncInfoId, r -> r.comments, (r, m) -> r.comments = m,
-          old -> CompactMap.merge(old, Map.of(link.localId(), link), l -> l));
+      putLink(syncInfoId, COMMENTS, link);
     }
 
     @Override
     public void removeCommentLink(long syncInfoId, String localCommentId) {
-      change(syncInfoId, r -> r.comments, (r, m) -> r.comments = m,
-          old -> CompactMap.without(old, localCommentId));
+      removeLink(syncInfoId, COMMENTS, localCommentId);
     }
 
     @Override
     public List<WorklogLink> worklogLinks(long syncInfoId) {
-      return List.copyOf(read(syncInfoId, r -> r.worklogs).values());
+      return links(syncInfoId, WORKLOGS);
     }
 
     @Override
     public void putWorklogLink(long syncInfoId, WorklogLink link) {
-      change(syncInfoId, r -> r.worklogs, (r, m) -> r.worklogs = m,
-          old -> CompactMap.merge(old, Map.of(link.localId(), link), l -> l));
+      putLink(syncInfoId, WORKLOGS, link);
     }
 
     @Override
     public void removeWorklogLink(long syncInfoId, String localWorklogId) {
-      change(syncInfoId, r -> r.worklogs, (r, m) -> r.worklogs = m,
-          old -> CompactMap.without(old, localWorklogId));
+      removeLink(syncInfoId, WORKLOGS, localWorklogId);
     }
 
     @Override
     public List<AttachmentLink> attachmentLinks(long syncInfoId) {
-      return List.copyOf(read(syncInfoId, r -> r.attachments).values());
+      return links(syncInfoId, ATTACHMENTS);
     }
 
     @Override
     public void putAttachmentLink(long syncInfoId, AttachmentLink link) {
-      change(syncInfoId, r -> r.attachments, (r, m) -> r.attachments = m,
-          old -> CompactMap.merge(old, Map.of(link.localId(), link), l -> l));
+      putLink(syncInfoId, ATTACHMENTS, link);
     }
 
     @Override
     public void removeAttachmentLink(long syncInfoId, String localAttachmentId) {
-      change(syncInfoId, r -> r.attachments, (r, m) -> r.attachments = m,
-          old -> CompactMap.without(old, localAttachmentId));
+      removeLink(syncInfoId, ATTACHMENTS, localAttachmentId);
+    }
+
+    private <L> List<L> links(long syncInfoId, LinkField<L> field) {
+      return List.copyOf(read(syncInfoId, field.get()).values());
+    }
+
+    private <L> void putLink(long syncInfoId, LinkField<L> field, L link) {
+      change(syncInfoId, field.get(), field.set(),
+          old -> CompactMap.merge(old, Map.of(field.localId().apply(link), link), l -> l));
+    }
+
+    private <L> void removeLink(long syncInfoId, LinkField<L> field, String localId) {
+      change(syncInfoId, field.get(), field.set(), old -> CompactMap.without(old, localId));
     }
 
     @Override

@@ -5,5 +5,7 @@
  * org.backbonesync.transport.FileDropTransport} for sites that exchange files. Every envelope is
  * signed and checked with the synchronization's {@link
  * org.backbonesync.transport.EnvelopeSecurity} before anything in it is stored.
+ *
+ * <p>May use the SPI, Jackson, SLF4J and the JDK's HTTP client; never the engine.
  */
 package org.backbonesync.transport;

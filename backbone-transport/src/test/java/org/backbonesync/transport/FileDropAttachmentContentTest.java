@@ -1,5 +1,8 @@
 package org.backbonesync.transport;
 
+import static org.backbonesync.transport.AttachmentFiles.downloaded;
+import static org.backbonesync.transport.AttachmentFiles.randomBytes;
+import static org.backbonesync.transport.AttachmentFiles.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,16 +16,10 @@ import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
-import org.backbonesync.core.ConnectorConfig;
-import org.backbonesync.core.Direction;
-import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.spi.message.MessageCodec;
@@ -48,13 +45,7 @@ class FileDropAttachmentContentTest {
   private final EnvelopeSecurity security = sites.security().build();
   private final InMemoryIssueTracker pa = sites.pa;
   private final InMemoryIssueTracker pb = sites.pb;
-  private final SyncConfiguration configuration = SyncConfiguration.builder("pa-pb")
-      .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
-      .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
-      .fieldMapping(FieldMapping.passthrough("summary", "summary", Direction.BOTH))
-      .fieldMapping(FieldMapping.of("files", "attachments", Direction.BOTH, "attachment",
-          "attachment", JsonNodeFactory.instance.objectNode()))
-      .build();
+  private final SyncConfiguration configuration = AttachmentFiles.CONFIGURATION;
   private Path aOut;
   private Path aIn;
   private Path bOut;
@@ -106,22 +97,6 @@ class FileDropAttachmentContentTest {
     }
   }
 
-  private static byte[] randomBytes(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
-  }
-
-  private static byte[] content(InMemoryIssueTracker tracker, Attachment a) throws IOException {
-    try (InputStream in = tracker.download(a.id())) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -146,7 +121,7 @@ class FileDropAttachmentContentTest {
 
     List<Attachment> atB = pb.attachments("PB-1");
     assertEquals(1, atB.size());
-    assertArrayEquals(smoke, content(pb, atB.get(0)));
+    assertArrayEquals(smoke, downloaded(pb, atB.get(0)));
     assertTrue(names(bIn).stream().noneMatch(n -> n.endsWith(".att") || n.endsWith(".env")),
         "envelopes and their attachment folders are gone once taken: " + names(bIn));
 
@@ -154,7 +129,7 @@ class FileDropAttachmentContentTest {
     pb.as("bob").upload("PB-1", "photo.jpg", "image/jpeg", new ByteArrayInputStream(photo));
     rounds(4);
     assertEquals(2, pa.attachments(pa1).size(), "no echo of smoke.bin, and photo.jpg");
-    assertArrayEquals(photo, content(pa, pa.attachments(pa1).stream()
+    assertArrayEquals(photo, downloaded(pa, pa.attachments(pa1).stream()
         .filter(a -> a.filename().equals("photo.jpg")).findFirst().orElseThrow()));
   }
 
@@ -199,7 +174,7 @@ class FileDropAttachmentContentTest {
     Files.write(file, smoke); // sent again by hand
     clock.advance(Duration.ofMinutes(1));
     engineB.runOnce();
-    assertArrayEquals(smoke, content(pb, pb.attachments("PB-1").get(0)));
+    assertArrayEquals(smoke, downloaded(pb, pb.attachments("PB-1").get(0)));
   }
 
   @Test

@@ -1,11 +1,13 @@
 package org.backbonesync.transport;
 
+import static org.backbonesync.transport.AttachmentFiles.downloaded;
+import static org.backbonesync.transport.AttachmentFiles.randomBytes;
+import static org.backbonesync.transport.AttachmentFiles.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
@@ -23,13 +25,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.backbonesync.core.ConnectorConfig;
-import org.backbonesync.core.Direction;
-import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.spi.tracker.Attachment;
@@ -51,13 +49,7 @@ class HttpAttachmentContentTest {
   private final EnvelopeSecurity security = sites.security().build();
   private final InMemoryIssueTracker pa = sites.pa;
   private final InMemoryIssueTracker pb = sites.pb;
-  private final SyncConfiguration configuration = SyncConfiguration.builder("pa-pb")
-      .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
-      .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
-      .fieldMapping(FieldMapping.passthrough("summary", "summary", Direction.BOTH))
-      .fieldMapping(FieldMapping.of("files", "attachments", Direction.BOTH, "attachment",
-          "attachment", JsonNodeFactory.instance.objectNode()))
-      .build();
+  private final SyncConfiguration configuration = AttachmentFiles.CONFIGURATION;
   /** GET requests served by site A, by their Range header ("" when none). */
   private final List<String> rangesAtA = new CopyOnWriteArrayList<>();
   /** When positive, the next GET at A breaks after this many bytes of its body. */
@@ -213,22 +205,6 @@ class HttpAttachmentContentTest {
     }
   }
 
-  private static byte[] randomBytes(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
-  }
-
-  private static byte[] content(InMemoryIssueTracker tracker, Attachment a) throws IOException {
-    try (InputStream in = tracker.download(a.id())) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
   /** Two paired issues, PA-1 and PB-1, and nothing attached yet. */
   private String pairedIssue() {
     String pa1 = pa.as("alice").create("Printer on fire");
@@ -249,7 +225,7 @@ class HttpAttachmentContentTest {
     List<Attachment> atB = pb.attachments("PB-1");
     assertEquals(1, atB.size());
     assertEquals("smoke.bin", atB.get(0).filename());
-    assertArrayEquals(smoke, content(pb, atB.get(0)));
+    assertArrayEquals(smoke, downloaded(pb, atB.get(0)));
     assertEquals(List.of(""), rangesAtA, "one GET at A, from the start");
 
     byte[] photo = randomBytes(70_000, 2);
@@ -257,7 +233,7 @@ class HttpAttachmentContentTest {
     runBoth(3);
     List<Attachment> atA = pa.attachments(pa1);
     assertEquals(2, atA.size(), "no echo of smoke.bin, and photo.jpg");
-    assertArrayEquals(photo, content(pa, atA.stream()
+    assertArrayEquals(photo, downloaded(pa, atA.stream()
         .filter(a -> a.filename().equals("photo.jpg")).findFirst().orElseThrow()));
   }
 
@@ -273,7 +249,7 @@ class HttpAttachmentContentTest {
 
     List<Attachment> atB = pb.attachments("PB-1");
     assertEquals(1, atB.size());
-    assertArrayEquals(smoke, content(pb, atB.get(0)));
+    assertArrayEquals(smoke, downloaded(pb, atB.get(0)));
     assertEquals(2, rangesAtA.size(), "one GET broken, one resumed: " + rangesAtA);
     assertEquals("", rangesAtA.get(0));
     long resumedAt = Long.parseLong(rangesAtA.get(1).replaceAll("bytes=(\\d+)-", "$1"));
@@ -344,7 +320,7 @@ class HttpAttachmentContentTest {
     clock.advance(Duration.ofMinutes(30)); // past the retry backoff
     runBoth(3);
     assertEquals(1, pb.attachments("PB-1").size());
-    assertArrayEquals(smoke, content(pb, pb.attachments("PB-1").get(0)));
+    assertArrayEquals(smoke, downloaded(pb, pb.attachments("PB-1").get(0)));
   }
 
   @Test

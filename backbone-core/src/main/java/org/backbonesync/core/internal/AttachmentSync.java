@@ -139,44 +139,14 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     List<AttachmentLink> put = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     for (JsonNode op : ops) {
-      String remoteId = op.path("id").asText();
-      Optional<AttachmentLink> target = known.stream()
-          .filter(l -> remoteId.equals(l.remoteId())
-              || (op.hasNonNull("partnerId") && op.get("partnerId").asText().equals(l.localId())))
-          .findFirst();
+      Optional<AttachmentLink> target = target(op, known);
       switch (op.path("op").asText()) {
         case "add" -> {
-          if (target.isPresent()) {
-            continue; // sent again (a retry or a resync)
+          if (target.isEmpty()) { // else sent again (a retry or a resync)
+            add(issueKey, op, known).ifPresent(put::add);
           }
-          String sha = op.path("sha256").asText();
-          Optional<AttachmentLink> same = known.stream()
-              .filter(l -> l.sha256().equals(sha)).findFirst();
-          AttachmentLink link = same
-              .map(l -> new AttachmentLink(l.localId(), remoteId, sha, l.original()))
-              .orElseGet(() -> adoptOrUpload(issueKey, op, remoteId, sha));
-          if (link == null) {
-            continue; // deleted on the partner since: its delete follows, nothing to copy
-          }
-          known.removeIf(l -> l.localId().equals(link.localId()));
-          known.add(link);
-          put.add(link);
         }
-        case "delete" -> {
-          if (target.isEmpty()) {
-            continue;
-          }
-          AttachmentLink link = target.get();
-          if (!link.original()) {
-            try {
-              tracker.deleteAttachment(link.localId());
-            } catch (TrackerException gone) {
-              // deleted here as well
-            }
-          }
-          known.remove(link);
-          removed.add(link.localId());
-        }
+        case "delete" -> target.ifPresent(link -> removed.add(delete(link, known)));
         case "complete" -> {
           if (!created) {
             removed.addAll(deleteCopiesNotIn(issueKey, ops, known));
@@ -187,6 +157,49 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
       }
     }
     return LINKS.changes(put, removed);
+  }
+
+  /** The link of the file an operation names: by the partner's id, or by ours it names. */
+  private static Optional<AttachmentLink> target(JsonNode op, List<AttachmentLink> known) {
+    String remoteId = op.path("id").asText();
+    return known.stream()
+        .filter(l -> remoteId.equals(l.remoteId())
+            || (op.hasNonNull("partnerId") && op.get("partnerId").asText().equals(l.localId())))
+        .findFirst();
+  }
+
+  /**
+   * Links the partner's new file to one here with its content, or copies it; the link joins
+   * {@code known}. Empty when it was deleted on the partner since: its delete follows, nothing
+   * to copy.
+   */
+  private Optional<AttachmentLink> add(String issueKey, JsonNode op, List<AttachmentLink> known) {
+    String remoteId = op.path("id").asText();
+    String sha = op.path("sha256").asText();
+    Optional<AttachmentLink> same = known.stream()
+        .filter(l -> l.sha256().equals(sha)).findFirst();
+    AttachmentLink link = same
+        .map(l -> new AttachmentLink(l.localId(), remoteId, sha, l.original()))
+        .orElseGet(() -> adoptOrUpload(issueKey, op, remoteId, sha));
+    if (link == null) {
+      return Optional.empty();
+    }
+    known.removeIf(l -> l.localId().equals(link.localId()));
+    known.add(link);
+    return Optional.of(link);
+  }
+
+  /** Deletes the copy a delete names (an original here stays); returns the link's local id. */
+  private String delete(AttachmentLink link, List<AttachmentLink> known) {
+    if (!link.original()) {
+      try {
+        tracker.deleteAttachment(link.localId());
+      } catch (TrackerException gone) {
+        // deleted here as well
+      }
+    }
+    known.remove(link);
+    return link.localId();
   }
 
   /**

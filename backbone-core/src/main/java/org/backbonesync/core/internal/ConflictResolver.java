@@ -32,6 +32,8 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * Every conflict and refusal is recorded. A resolution writes nothing: the caller applies and
  * records it.
  */
+// About 300 lines: one job, each field's verdict, half of it the why of each case; its cases
+// share one message's state, which a split would have to pass around.
 final class ConflictResolver {
   /** What to apply, what to record, and what to send back. */
   record Resolution(
@@ -259,8 +261,6 @@ final class ConflictResolver {
           remoteWins ? ConflictRecord.Winner.REMOTE : ConflictRecord.Winner.LOCAL, rule, now));
     }
   }
-
-
 
   /**
    * Whether a change made at {@code remoteAt} on the partner beats one made here at {@code

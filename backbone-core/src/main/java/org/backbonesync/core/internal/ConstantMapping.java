@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingContext;
@@ -87,24 +86,10 @@ public final class ConstantMapping implements FieldMappingProvider {
     String field = definition.localField();
     JsonNode value = definition.settings().path("value").deepCopy();
     boolean onCreateOnly = definition.settings().path("onCreateOnly").asBoolean(true);
-    Set<String> fields = Set.of(field);
-    return new IncomingFieldMapping() {
-      @Override
-      public Set<String> targetFields() {
-        return fields;
+    return BuiltInMappings.writing(Set.of(field), (ignored, updates, context) -> {
+      if (context.creating() || !onCreateOnly) {
+        updates.set(field, value);
       }
-
-      @Override
-      public void importValue(JsonNode ignored, FieldUpdates updates, MappingContext context) {
-        if (context.creating() || !onCreateOnly) {
-          updates.set(field, value);
-        }
-      }
-
-      @Override
-      public String toString() {
-        return "constant(" + field + " = " + value + ")";
-      }
-    };
+    }, "constant(" + field + " = " + value + ")");
   }
 }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingContext;
@@ -206,33 +205,19 @@ public final class CorrelationMapping implements FieldMappingProvider {
   public IncomingFieldMapping incoming(MappingDefinition definition) {
     Table table = new Table(definition);
     String field = definition.localField();
-    Set<String> fields = Set.of(field);
-    return new IncomingFieldMapping() {
-      @Override
-      public Set<String> targetFields() {
-        return fields;
+    return BuiltInMappings.writing(Set.of(field), (value, updates, context) -> {
+      if (value.isNull()) {
+        updates.set(field, NullNode.getInstance());
+      } else if (value.isArray()) {
+        Set<String> mapped = new LinkedHashSet<>();
+        value.forEach(item -> mapped.add(table.translate(item.asText(), context)));
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        mapped.forEach(array::add);
+        updates.set(field, array);
+      } else {
+        updates.set(field,
+            JsonNodeFactory.instance.textNode(table.translate(value.asText(), context)));
       }
-
-      @Override
-      public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
-        if (value.isNull()) {
-          updates.set(field, NullNode.getInstance());
-        } else if (value.isArray()) {
-          Set<String> mapped = new LinkedHashSet<>();
-          value.forEach(item -> mapped.add(table.translate(item.asText(), context)));
-          ArrayNode array = JsonNodeFactory.instance.arrayNode();
-          mapped.forEach(array::add);
-          updates.set(field, array);
-        } else {
-          updates.set(field,
-              JsonNodeFactory.instance.textNode(table.translate(value.asText(), context)));
-        }
-      }
-
-      @Override
-      public String toString() {
-        return "correlation(" + field + ", " + table + ")";
-      }
-    };
+    }, "correlation(" + field + ", " + table + ")");
   }
 }

@@ -130,21 +130,10 @@ final class Delivery {
     List<OutboxEntry> done = new ArrayList<>();
     Map<String, String> refused = failure == null ? transport.undeliverable() : Map.of();
     for (OutboxEntry e : due) {
-      String refusal = refused.get(e.message().messageId());
       if (acked.contains(e.message().messageId())) {
         done.add(e);
-      } else if (refusal != null) {
-        // parked until an admin retries or skips it; the other messages flow meanwhile
-        String reason = "undeliverable: " + refusal;
-        stores.messages().updateOutgoing(e.withFailedAttempt(UNDELIVERABLE, reason));
-        log.warn("{}: message {} for {} is undeliverable; it waits for an admin: {}",
-            connector.key(), e.message().messageId(), e.message().sourceIssueKey(), refusal);
-        events.deliveryFailed(connector.key(), e.message(), reason);
       } else {
-        String reason = failure != null ? failure : "not acknowledged by the partner";
-        long next = now + settings.backoffMillis(e.attempts() + 1);
-        stores.messages().updateOutgoing(e.withFailedAttempt(next, reason));
-        events.deliveryFailed(connector.key(), e.message(), reason);
+        notDelivered(e, refused.get(e.message().messageId()), failure, now);
       }
     }
     // one round trip for the acknowledged ones, then their events
@@ -155,5 +144,27 @@ final class Delivery {
     stores.messages().removeOutgoing(connector.key(), ids);
     done.forEach(e -> events.sent(connector.key(), e.message()));
     return done.size();
+  }
+
+  /**
+   * Records a message the partner did not take: refused ({@code refusal}, parked as undeliverable)
+   * or not acknowledged (tried again after a backoff).
+   *
+   * @param failure why the whole send failed, or null when the transport answered
+   */
+  private void notDelivered(OutboxEntry e, String refusal, String failure, long now) {
+    if (refusal != null) {
+      // parked until an admin retries or skips it; the other messages flow meanwhile
+      String reason = "undeliverable: " + refusal;
+      stores.messages().updateOutgoing(e.withFailedAttempt(UNDELIVERABLE, reason));
+      log.warn("{}: message {} for {} is undeliverable; it waits for an admin: {}",
+          connector.key(), e.message().messageId(), e.message().sourceIssueKey(), refusal);
+      events.deliveryFailed(connector.key(), e.message(), reason);
+    } else {
+      String reason = failure != null ? failure : "not acknowledged by the partner";
+      long next = now + settings.backoffMillis(e.attempts() + 1);
+      stores.messages().updateOutgoing(e.withFailedAttempt(next, reason));
+      events.deliveryFailed(connector.key(), e.message(), reason);
+    }
   }
 }

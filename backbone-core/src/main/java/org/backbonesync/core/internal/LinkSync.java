@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,11 +109,19 @@ final class LinkSync implements ContentFlow {
     Map<String, PairedLink> paired = new LinkedHashMap<>();
     store.pairedLinks(connectorKey, key).forEach(l -> paired.put(l.localId(), l));
     List<IssueLink> current = tracker.links(key);
-    Set<String> currentIds = new HashSet<>();
-    current.forEach(l -> currentIds.add(l.id()));
     ArrayNode ops = JSON.arrayNode();
     List<PairedLink> put = new ArrayList<>();
-    for (PairedLink link : paired.values()) {
+    deletes(key, paired.values(), current, whole, store, ops, put);
+    adds(key, paired, current, whole, ops, put);
+    return new Out(ops, new LinkChanges(connectorKey, put), false);
+  }
+
+  /** The deletes this issue's message carries, with the pairings they mark: they go first. */
+  private void deletes(String key, Collection<PairedLink> paired, List<IssueLink> current,
+      boolean whole, SyncInfoStore store, ArrayNode ops, List<PairedLink> put) {
+    Set<String> currentIds = new HashSet<>();
+    current.forEach(l -> currentIds.add(l.id()));
+    for (PairedLink link : paired) {
       boolean removedHere = whole ? removedEarlier(link)
           : !currentIds.contains(link.localId()) && sendsDeleteOf(link, key, store);
       if (removedHere) {
@@ -125,6 +134,11 @@ final class LinkSync implements ContentFlow {
         }
       }
     }
+  }
+
+  /** The adds of the issue's links the partner may not have, with their pairings. */
+  private void adds(String key, Map<String, PairedLink> paired, List<IssueLink> current,
+      boolean whole, ArrayNode ops, List<PairedLink> put) {
     for (IssueLink link : current) {
       PairedLink known = paired.get(link.id());
       boolean outward = link.outwardIssue().equals(key);
@@ -141,7 +155,6 @@ final class LinkSync implements ContentFlow {
             link.outwardIssue(), link.inwardIssue(), 0, false)).sentFrom(key));
       }
     }
-    return new Out(ops, new LinkChanges(connectorKey, put), false);
   }
 
   /**
@@ -182,7 +195,7 @@ final class LinkSync implements ContentFlow {
   @Override
   public Links apply(String localKey, JsonNode ops, SyncInfoStore store, long rowId,
       boolean created) {
-    Pairs pairs = new Pairs(connectorKey, store.pairedLinks(connectorKey, localKey));
+    LinkPairs pairs = new LinkPairs(connectorKey, store.pairedLinks(connectorKey, localKey));
     Supplier<List<IssueLink>> current = Context.once(
         () -> new ArrayList<>(tracker.links(localKey))); // kept in step with what we change
     for (JsonNode op : ops) {
@@ -211,7 +224,7 @@ final class LinkSync implements ContentFlow {
   }
 
   /** Removes the local links paired with the one a delete names, or remembers it as gone. */
-  private void delete(String localKey, JsonNode op, String remoteId, Pairs pairs,
+  private void delete(String localKey, JsonNode op, String remoteId, LinkPairs pairs,
       Supplier<List<IssueLink>> current) {
     List<PairedLink> named = pairs.targets(remoteId, op.path("partnerId").asText(null));
     for (PairedLink ours : named) {
@@ -260,57 +273,5 @@ final class LinkSync implements ContentFlow {
       existing.add(new IssueLink(linkId, type, outwardKey, inwardKey));
     }
     return new PairedLink(linkId, remoteId, type, outwardKey, inwardKey, 0, false);
-  }
-
-  /** A row's paired links while operations change them, and the changes to store. */
-  private static final class Pairs {
-    private final String connectorKey;
-    private final Map<String, PairedLink> byLocal = new LinkedHashMap<>();
-    private final Map<String, PairedLink> put = new LinkedHashMap<>();
-
-    Pairs(String connectorKey, List<PairedLink> stored) {
-      this.connectorKey = connectorKey;
-      stored.forEach(l -> byLocal.put(l.localId(), l));
-    }
-
-    /** Whether our link an add names as its partner was removed here (its delete is sent). */
-    boolean removedHere(String localId) {
-      PairedLink ours = localId == null ? null : byLocal.get(localId);
-      return ours != null && ours.gone();
-    }
-
-    boolean knowsRemote(String remoteId) {
-      return byLocal.values().stream().anyMatch(l -> remoteId.equals(l.remoteId()));
-    }
-
-    /**
-     * The paired links an operation names: ours by its partnerId, and any paired with its id as
-     * theirs (a link made again from a late add of theirs is paired with the same id).
-     */
-    List<PairedLink> targets(String remoteId, String partnerId) {
-      List<PairedLink> found = new ArrayList<>();
-      if (partnerId != null && byLocal.containsKey(partnerId)) {
-        found.add(byLocal.get(partnerId));
-      }
-      if (remoteId != null) {
-        byLocal.values().stream().filter(l -> remoteId.equals(l.remoteId()))
-            .filter(l -> !found.contains(l)).forEach(found::add);
-      }
-      return found;
-    }
-
-    void put(PairedLink link) {
-      PairedLink before = byLocal.get(link.localId());
-      PairedLink kept = before == null || link.gone() ? link
-          : new PairedLink(before.localId(), link.remoteId() != null ? link.remoteId()
-              : before.remoteId(), before.type(), before.outwardIssue(), before.inwardIssue(),
-              before.sent(), before.gone());
-      byLocal.put(kept.localId(), kept);
-      put.put(kept.localId(), kept);
-    }
-
-    LinkChanges changes() {
-      return new LinkChanges(connectorKey, List.copyOf(put.values()));
-    }
   }
 }

@@ -64,11 +64,21 @@ final class PartnerRows {
    * @param queued the inbox entries of the pair, the message among them
    */
   static Verdict judge(SyncInfo row, SyncMessage message, List<InboxEntry> queued) {
-    long sender = message.senderEpoch();
-    long known = row.partnerEpoch();
-    if (sender == 0) {
+    if (message.senderEpoch() == 0) {
       return new Verdict(null, false, false, row.incomingMessageSequenceId() + 1);
     }
+    Verdict stale = fromOlderSender(row, message, queued);
+    if (stale == null) {
+      stale = notForThisRow(row, message, queued);
+    }
+    return stale != null ? stale : forThisRow(row, message, queued);
+  }
+
+  /** Stale when a newer row of the partner talks with ours or has sent since; else null. */
+  private static Verdict fromOlderSender(SyncInfo row, SyncMessage message,
+      List<InboxEntry> queued) {
+    long sender = message.senderEpoch();
+    long known = row.partnerEpoch();
     if (known != 0 && sender < known) {
       return stale("it comes from a row of the partner older than the one it talks with now");
     }
@@ -77,10 +87,19 @@ final class PartnerRows {
         return stale("a newer row of the partner has sent since");
       }
     }
-    boolean learns = sender != known;
+    return null;
+  }
+
+  /**
+   * The verdict on a message built for another row of ours (one before it, or one since gone)
+   * or before the partner row knew ours; null for a message for this row.
+   */
+  private static Verdict notForThisRow(SyncInfo row, SyncMessage message,
+      List<InboxEntry> queued) {
+    long sender = message.senderEpoch();
+    boolean learns = sender != row.partnerEpoch();
     long addressed = message.receiverEpoch();
-    boolean imported = known == 0 && row.partnerSince() > 0;
-    if (addressed == 0 && imported && message.partnerIssueKey() == null) {
+    if (addressed == 0 && imported(row) && message.partnerIssueKey() == null) {
       // Built before the partner row knew our issue: before the store this row came from paired
       // it (a create or a change that store applied already, delivered again or late), or the
       // partner's whole after its store was lost. Either way it is older than what the partner
@@ -105,11 +124,19 @@ final class PartnerRows {
       return new Verdict("it was sent to a row of ours that was deleted or lost", learns,
           learns, 0);
     }
+    return null;
+  }
+
+  /** A message for this row: whether the row learns of its sender, and the id due next. */
+  private static Verdict forThisRow(SyncInfo row, SyncMessage message, List<InboxEntry> queued) {
+    long sender = message.senderEpoch();
+    long known = row.partnerEpoch();
+    boolean learns = sender != known;
     // A partner row heard from for the first time (by its first message to us: a later one that
     // came early waits, see below) that applied none of what we sent may never get it (it went
     // to a row of it since gone): it gets our issue whole. So does the first partner row an
     // imported row with counts hears from (what its store had queued is gone).
-    boolean replaced = learns && (known != 0 || imported
+    boolean replaced = learns && (known != 0 || imported(row)
         || seenOfOurs(message) == 0 && row.outgoingMessageSequenceId() > 0);
     SyncInfo now = learns ? row.withPartnerRow(sender, replaced) : row;
     long expected = now.incomingMessageSequenceId() + 1;
@@ -131,6 +158,11 @@ final class PartnerRows {
       return new Verdict(null, false, false, expected);
     }
     return new Verdict(null, learns, replaced, expected);
+  }
+
+  /** An imported row that has not heard from the partner: it counts from its imported id. */
+  private static boolean imported(SyncInfo row) {
+    return row.partnerEpoch() == 0 && row.partnerSince() > 0;
   }
 
   /**

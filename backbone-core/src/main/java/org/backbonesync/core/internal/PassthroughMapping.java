@@ -1,12 +1,9 @@
 package org.backbonesync.core.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingCheck;
-import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.mapping.ProblemReporter;
@@ -44,22 +41,7 @@ public final class PassthroughMapping implements FieldMappingProvider {
   @Override
   public IncomingFieldMapping incoming(MappingDefinition definition) {
     String field = definition.localField();
-    Set<String> fields = Set.of(field);
-    return new IncomingFieldMapping() {
-      @Override
-      public Set<String> targetFields() {
-        return fields;
-      }
-
-      @Override
-      public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
-        updates.set(field, value);
-      }
-
-      @Override
-      public String toString() {
-        return "passthrough(" + field + ")";
-      }
-    };
+    return BuiltInMappings.writing(Set.of(field),
+        (value, updates, context) -> updates.set(field, value), "passthrough(" + field + ")");
   }
 }

@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingCheck;
-import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.mapping.ProblemReporter;
@@ -97,24 +95,10 @@ public final class StatusMapping implements FieldMappingProvider {
     definition.settings().path("via").path(side).forEach(t -> via.add(t.asText()));
     JsonNode resolution = definition.settings().path("resolution").get(side);
     Map<String, JsonNode> screen = resolution == null ? Map.of() : Map.of("resolution", resolution);
-    Set<String> fields = Set.of(definition.localField());
-    return new IncomingFieldMapping() {
-      @Override
-      public Set<String> targetFields() {
-        return fields;
+    return BuiltInMappings.writing(Set.of(definition.localField()), (value, updates, context) -> {
+      if (!value.isNull()) {
+        updates.transitionTo(table.translate(value.asText(), context), via, screen);
       }
-
-      @Override
-      public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
-        if (!value.isNull()) {
-          updates.transitionTo(table.translate(value.asText(), context), via, screen);
-        }
-      }
-
-      @Override
-      public String toString() {
-        return "status(" + table + ", via " + via + ")";
-      }
-    };
+    }, "status(" + table + ", via " + via + ")");
   }
 }

@@ -7,10 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingCheck;
-import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.mapping.ProblemReporter;
@@ -67,26 +65,12 @@ public final class ToTextMapping implements FieldMappingProvider {
   public IncomingFieldMapping incoming(MappingDefinition definition) {
     String field = definition.localField();
     String template = definition.settings().path("template").asText("{value}");
-    Set<String> fields = Set.of(field);
-    return new IncomingFieldMapping() {
-      @Override
-      public Set<String> targetFields() {
-        return fields;
-      }
-
-      @Override
-      public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
-        String text = render(value);
-        updates.set(field, text.isEmpty()
-            ? NullNode.getInstance()
-            : JsonNodeFactory.instance.textNode(template.replace("{value}", text)));
-      }
-
-      @Override
-      public String toString() {
-        return "to-text(" + field + ", \"" + template + "\")";
-      }
-    };
+    return BuiltInMappings.writing(Set.of(field), (value, updates, context) -> {
+      String text = render(value);
+      updates.set(field, text.isEmpty()
+          ? NullNode.getInstance()
+          : JsonNodeFactory.instance.textNode(template.replace("{value}", text)));
+    }, "to-text(" + field + ", \"" + template + "\")");
   }
 
   /** A value as text: strings as they are, arrays joined by ", ", null as empty. */

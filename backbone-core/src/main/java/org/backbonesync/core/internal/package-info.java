@@ -22,11 +22,11 @@
  * org.backbonesync.core.internal.AttachmentSync}, all {@link
  * org.backbonesync.core.internal.LinkedFlow}s; issue links: {@link
  * org.backbonesync.core.internal.LinkSync}, paired per connector) sends operations on items
- * since the pair's links, in the message's {@code content} section, and keeps the links. The queues, the resender
- * and the applier handle every flow alike: another kind of content is one more flow class, made
- * in {@link org.backbonesync.core.internal.Connector}, plus its tracker calls and links (as
- * worklogs were). Messages of format version 2 carried the operations in {@code fields},
- * version 3 the issue links as a list there; {@link
+ * since the pair's links, in the message's {@code content} section, and keeps the links. The
+ * queues, the resender and the applier handle every flow alike: another kind of content is one
+ * more flow class, made in {@link org.backbonesync.core.internal.Connector}, plus its tracker
+ * calls and links (as worklogs were). Messages of format version 2 carried the operations in
+ * {@code fields}, version 3 the issue links as a list there; {@link
  * org.backbonesync.core.internal.FormatUpgrade} moves them when such a message, queued before an
  * upgrade, is applied.
  *

@@ -1,0 +1,149 @@
+package org.backbonesync.core;
+
+import java.util.List;
+import java.util.Optional;
+import org.backbonesync.core.ConfigurationChecker.Project;
+import org.backbonesync.core.internal.Shown;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.MappingCheck;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.MappingSide;
+import org.backbonesync.spi.tracker.FieldSchema;
+
+/**
+ * Checks one field mapping against its mapping type and, where given, the projects' fields: the
+ * direction, each side's field, the fields only a dedicated type may write, MERGE, and the type's
+ * own {@code validate}.
+ */
+final class MappingChecker {
+  private MappingChecker() {}
+
+  /** Checks one field mapping, found at {@code index} of the configuration's list. */
+  static void check(int index, FieldMapping m, ConnectorConfig connectorA,
+      ConnectorConfig connectorB, FieldMappingRegistry registry, Project projectA,
+      Project projectB, List<ConfigurationProblem> problems) {
+    String at = "$.fieldMappings[" + index + "]";
+    Optional<FieldMappingProvider> found = registry.provider(m.type());
+    if (found.isEmpty()) {
+      problems.add(new ConfigurationProblem(at + ".type",
+          "unknown mapping type \"" + m.type() + "\"; known: " + registry.types()));
+      return;
+    }
+    FieldMappingProvider provider = found.get();
+    if (m.direction() == Direction.BOTH && !provider.twoWay()) {
+      problems.add(new ConfigurationProblem(at + ".direction", "mapping type " + m.type()
+          + " syncs one way only; use A_TO_B or B_TO_A, not BOTH"));
+    }
+    FieldSchema schemaA = checkField(at, m, true, connectorA, provider, projectA, problems);
+    FieldSchema schemaB = checkField(at, m, false, connectorB, provider, projectB, problems);
+    if (registry.isBuiltIn(m.type())) {
+      checkDedicated(at, m, true, schemaA, problems);
+      checkDedicated(at, m, false, schemaB, problems);
+    }
+    if (m.conflict() == ConflictRule.MERGE) {
+      for (FieldSchema schema : new FieldSchema[] {schemaA, schemaB}) {
+        if (schema != null && !"array".equals(schema.type())) {
+          problems.add(new ConfigurationProblem(at + ".conflict", "MERGE needs multi-valued"
+              + " fields; " + schema.id() + " is " + schema.describe()));
+        }
+      }
+    }
+    MappingDefinition definitionA =
+        new MappingDefinition(m.id(), MappingSide.A, m.fieldA(), m.fieldB(), schemaA, m.settings());
+    provider.validate(
+        new MappingCheck(definitionA, m.direction().fromA(), m.direction().fromB(), schemaA,
+            schemaB),
+        (path, message) -> problems.add(new ConfigurationProblem(at + "." + path, message)));
+  }
+
+  /**
+   * The status, the issue type, comments, worklogs, attachments and links are not values a field
+   * update can set: each has its own way (transitions, the issue type table, one call per comment,
+   * worklog, attachment or link), which only its own mapping type takes. Reading them is fine.
+   */
+  private static void checkDedicated(String at, FieldMapping m, boolean sideA, FieldSchema schema,
+      List<ConfigurationProblem> problems) {
+    String field = m.field(sideA);
+    if (field == null || !m.syncsFrom(!sideA)) {
+      return;
+    }
+    String kind = dedicated(field, schema);
+    if (kind == null || kind.equals(m.type())) {
+      return;
+    }
+    String what = "mapping type " + m.type() + " cannot write " + Shown.quoted(field) + " on "
+        + (sideA ? "A" : "B") + "'s side: ";
+    problems.add(new ConfigurationProblem(at + ".type", what + switch (kind) {
+      case "status" -> "a status changes by transitions; use the mapping type \"status\"";
+      case "issuetype" -> "the issue type is chosen when the issue is created, from"
+          + " \"issueTypes\"; no field mapping writes it";
+      case "comments" -> "comments are synced one by one; use the mapping type \"comments\"";
+      case "attachments" -> "attachments are synced one by one; use the mapping type"
+          + " \"attachments\"";
+      case "worklogs" -> "worklogs are synced one by one; use the mapping type \"worklogs\"";
+      default -> "issue links are synced one by one; use the mapping type \"links\"";
+    }));
+  }
+
+  /** The mapping type that alone may write this field, or null for an ordinary field. */
+  private static String dedicated(String field, FieldSchema schema) {
+    String type = schema == null ? null : schema.type();
+    String items = schema == null ? null : schema.items();
+    if (field.equals("status") || "status".equals(type)) {
+      return "status";
+    }
+    if (field.equals("issuetype") || "issuetype".equals(type)) {
+      return "issuetype";
+    }
+    if (field.equals("comment") || "comments-page".equals(type)) {
+      return "comments";
+    }
+    if (field.equals("attachment") || "attachment".equals(items)) {
+      return "attachments";
+    }
+    if (field.equals("worklog") || "worklog".equals(items)) {
+      return "worklogs";
+    }
+    if (field.equals("issuelinks") || "issuelinks".equals(items)) {
+      return "links";
+    }
+    return null;
+  }
+
+  /** Checks one side's field; returns its schema when the project told it. */
+  private static FieldSchema checkField(String at, FieldMapping m, boolean sideA,
+      ConnectorConfig connector, FieldMappingProvider provider, Project project,
+      List<ConfigurationProblem> problems) {
+    String path = at + (sideA ? ".fieldA" : ".fieldB");
+    String side = sideA ? "A" : "B";
+    String field = m.field(sideA);
+    boolean sends = m.syncsFrom(sideA);
+    boolean receives = m.syncsFrom(!sideA);
+    if (field == null) {
+      if (receives || (sends && provider.needsSourceField())) {
+        problems.add(new ConfigurationProblem(path, "missing; mapping type " + m.type() + " "
+            + (receives ? "writes" : "reads") + " a field on " + side + "'s side (direction "
+            + m.direction() + ")"));
+      }
+      return null;
+    }
+    if (project == null) {
+      return null;
+    }
+    FieldSchema schema = project.fields().get(field);
+    if (schema == null) {
+      problems.add(new ConfigurationProblem(path, "project " + connector.projectKey()
+          + " has no field \"" + field + "\""));
+      return null;
+    }
+    if (sends && provider.needsSourceField() && !provider.supportsSource(schema)) {
+      problems.add(new ConfigurationProblem(path, "mapping type " + m.type() + " cannot read "
+          + schema.describe() + " field " + field));
+    }
+    if (receives && !provider.supportsTarget(schema)) {
+      problems.add(new ConfigurationProblem(path, "mapping type " + m.type() + " cannot write "
+          + schema.describe() + " field " + field));
+    }
+    return schema;
+  }
+}

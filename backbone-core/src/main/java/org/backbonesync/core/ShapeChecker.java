@@ -1,0 +1,156 @@
+package org.backbonesync.core;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.backbonesync.core.internal.JqlRefusedException;
+import org.backbonesync.core.internal.JqlScope;
+import org.backbonesync.core.internal.Shown;
+
+/**
+ * Checks a configuration's shape alone, when it is built or read: what needs neither the mapping
+ * types nor the projects. Every problem is collected, none stops the check.
+ */
+final class ShapeChecker {
+  /** A connector key: it names the connector in admin paths, messages and stores. */
+  private static final Pattern CONNECTOR_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  /** A Jira project key, as the Jira adapter requires it; it is quoted into JQL. */
+  private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
+  private static final int MAX_SYNC_USER = 255;
+  /**
+   * Jira's system fields that are not single selects: responsibility cannot be read from them.
+   * Other fields are checked against the project's schema when an engine is built.
+   */
+  private static final Set<String> NOT_SINGLE_SELECT = Set.of("summary", "description",
+      "environment", "labels", "priority", "status", "resolution", "issuetype", "assignee",
+      "reporter", "creator", "components", "fixVersions", "versions", "duedate", "created",
+      "updated", "resolutiondate", "comment", "attachment", "issuelinks", "parent", "project",
+      "security", "timetracking", "worklog", "watches", "votes", "subtasks", "key");
+
+  private ShapeChecker() {}
+
+  /**
+   * Checks what needs neither the mapping types nor the projects: each connector (key, project
+   * key, sync user, JQL), that the two connectors are not one project acting as one user, that no
+   * two mappings write the same field on one side, and that responsibility reads a field on both
+   * sides that can be a single select.
+   *
+   * @param a connector A, or null when it could not be read
+   * @param b connector B, or null when it could not be read
+   * @param mappings the field mappings in configuration order; null for one that could not be read
+   */
+  static void check(ConnectorConfig a, ConnectorConfig b, List<FieldMapping> mappings,
+      Responsibility responsibility, List<ConfigurationProblem> problems) {
+    if (a != null) {
+      checkConnector("$.connectorA", a, problems);
+    }
+    if (b != null) {
+      checkConnector("$.connectorB", b, problems);
+    }
+    if (a != null && b != null && same(a.projectKey(), b.projectKey())
+        && same(a.syncUser(), b.syncUser())) {
+      problems.add(new ConfigurationProblem("$.connectorB.syncUser", "connector "
+          + b.key() + " acts on project " + b.projectKey() + " as " + Shown.quoted(b.syncUser())
+          + ", as connector " + a.key() + " does: each would take the other's changes for its"
+          + " own and never send them; give each connector its own sync user"));
+    }
+    checkWrites(mappings, problems);
+    if (responsibility != null) {
+      mappings.stream()
+          .filter(m -> m != null && m.id().equals(responsibility.fieldMappingId()))
+          .findFirst()
+          .ifPresent(m -> checkResponsibilityFields(m, problems));
+    }
+  }
+
+  private static boolean printable(String text) {
+    return text.codePoints().noneMatch(cp -> {
+      int type = Character.getType(cp);
+      return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+    });
+  }
+
+  private static boolean same(String x, String y) {
+    return x.strip().equalsIgnoreCase(y.strip());
+  }
+
+  private static void checkConnector(String at, ConnectorConfig c,
+      List<ConfigurationProblem> problems) {
+    if (!CONNECTOR_KEY.matcher(c.key()).matches()) {
+      problems.add(new ConfigurationProblem(at + ".key", "must be 1 to 64 letters, digits, \"-\","
+          + " \"_\" or \".\", starting with a letter or digit; was " + Shown.quoted(c.key())));
+    }
+    if (!PROJECT_KEY.matcher(c.projectKey()).matches()) {
+      problems.add(new ConfigurationProblem(at + ".projectKey", "must be a project key:"
+          + " upper-case letters, digits and \"_\", starting with a letter; was "
+          + Shown.quoted(c.projectKey())));
+    }
+    if (c.syncUser().length() > MAX_SYNC_USER || !printable(c.syncUser())) {
+      problems.add(new ConfigurationProblem(at + ".syncUser", "must be at most " + MAX_SYNC_USER
+          + " characters without control or format characters; was "
+          + Shown.quoted(c.syncUser())));
+    }
+    checkJql(at + ".jql", c.jql(), problems);
+    checkJql(at + ".incomingJql", c.incomingJql(), problems);
+  }
+
+  private static void checkJql(String path, String jql, List<ConfigurationProblem> problems) {
+    if (jql == null) {
+      return;
+    }
+    try {
+      JqlScope.check(jql);
+    } catch (JqlRefusedException e) {
+      problems.add(new ConfigurationProblem(path, "refused: " + e.where() + "; it must be one"
+          + " condition, which the engine puts in parentheses after the project's"));
+    }
+  }
+
+  /** Two mappings writing one field on one side would overwrite each other's values. */
+  private static void checkWrites(List<FieldMapping> mappings,
+      List<ConfigurationProblem> problems) {
+    Map<String, Integer> writers = new HashMap<>();
+    for (int i = 0; i < mappings.size(); i++) {
+      FieldMapping m = mappings.get(i);
+      if (m == null) {
+        continue;
+      }
+      for (boolean sideA : new boolean[] {true, false}) {
+        String field = m.field(sideA);
+        if (field == null || !m.syncsFrom(!sideA)) {
+          continue;
+        }
+        Integer first = writers.putIfAbsent((sideA ? "A:" : "B:") + field, i);
+        if (first != null) {
+          problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "]"
+              + (sideA ? ".fieldA" : ".fieldB"), "field " + Shown.quoted(field) + " on "
+              + (sideA ? "A" : "B") + "'s side is also written by $.fieldMappings[" + first
+              + "] (" + Shown.quoted(mappings.get(first).id()) + "); two mappings writing one"
+              + " field would overwrite each other"));
+        }
+      }
+    }
+  }
+
+  private static void checkResponsibilityFields(FieldMapping m,
+      List<ConfigurationProblem> problems) {
+    for (boolean sideA : new boolean[] {true, false}) {
+      String field = m.field(sideA);
+      String side = sideA ? "A" : "B";
+      if (field == null) {
+        problems.add(new ConfigurationProblem("$.responsibility.fieldMapping", "field mapping "
+            + Shown.quoted(m.id()) + " has no field on " + side + "'s side; responsibility reads a"
+            + " single-select field on both sides"));
+      } else if (NOT_SINGLE_SELECT.contains(field)) {
+        problems.add(new ConfigurationProblem("$.responsibility.fieldMapping", "field mapping "
+            + Shown.quoted(m.id()) + " syncs " + Shown.quoted(field) + " on " + side
+            + "'s side, which is not a single select; responsibility reads a single-select"
+            + " field"));
+      }
+    }
+  }
+
+}
