@@ -138,16 +138,21 @@ final class Applier {
 
     @Override
     public void committed() {
-      recorded.forEach(r -> events.conflict(connector.key(), r));
-      if (sentBack != null) {
-        events.queued(connector.key(), sentBack);
+      // (the message's issue and id on its events' log lines, as on its step's)
+      try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
+        recorded.forEach(r -> events.conflict(connector.key(), r));
+        if (sentBack != null) {
+          events.queued(connector.key(), sentBack);
+        }
+        events.applied(connector.key(), message, target.localKey(), target.created());
       }
-      events.applied(connector.key(), message, target.localKey(), target.created());
     }
 
     @Override
     public void failed(RuntimeException failure) {
-      recordFailed.accept(message, failure);
+      try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
+        recordFailed.accept(message, failure);
+      }
     }
   }
 

@@ -260,12 +260,16 @@ final class ChangedIssue {
 
     @Override
     public void committed() {
-      events.queued(connector.key(), message);
+      try (LogContext step = LogContext.issue(draft.issue().key())) {
+        events.queued(connector.key(), message);
+      }
     }
 
     @Override
     public void failed(RuntimeException failure) {
-      failed.accept(failure);
+      try (LogContext step = LogContext.issue(draft.issue().key())) {
+        failed.accept(failure);
+      }
     }
   }
 
