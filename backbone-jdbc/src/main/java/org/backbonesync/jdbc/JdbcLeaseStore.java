@@ -42,22 +42,31 @@ final class JdbcLeaseStore implements LeaseStore {
       } catch (SQLException exists) {
         c.rollback(before); // another node made the row first; compete for it below
       }
-      try (PreparedStatement s = c.prepareStatement("SELECT node, until_ms FROM bb_lease WHERE"
-          + " scope = ? AND lease_key = ? FOR UPDATE SKIP LOCKED")) {
-        bind(s, scope, key);
-        try (ResultSet r = s.executeQuery()) {
-          if (!r.next()) {
-            return false; // another node holds the row's lock right now
-          }
-          if (!r.getString(1).equals(node) && r.getLong(2) > now) {
-            return false;
-          }
+      return takeExisting(c, scope, key, node, now, until);
+    });
+  }
+
+  /**
+   * Takes the lease of a key whose row exists, if it is free (expired or the node's own),
+   * without ever waiting: a row another transaction holds (or one gone meanwhile) is not taken.
+   */
+  private static boolean takeExisting(Connection c, String scope, String key, String node,
+      long now, long until) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT node, until_ms FROM bb_lease WHERE"
+        + " scope = ? AND lease_key = ? FOR UPDATE SKIP LOCKED")) {
+      bind(s, scope, key);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return false; // another node holds the row's lock right now
+        }
+        if (!r.getString(1).equals(node) && r.getLong(2) > now) {
+          return false;
         }
       }
-      update(c, "UPDATE bb_lease SET node = ?, until_ms = ? WHERE scope = ? AND lease_key = ?",
-          node, until, scope, key);
-      return true;
-    });
+    }
+    update(c, "UPDATE bb_lease SET node = ?, until_ms = ? WHERE scope = ? AND lease_key = ?",
+        node, until, scope, key);
+    return true;
   }
 
   @Override
@@ -69,9 +78,10 @@ final class JdbcLeaseStore implements LeaseStore {
   /**
    * All in one transaction: one commit (on PostgreSQL one WAL flush) for the lot, and for keys
    * nobody holds (their rows go with their release) one read and one batch of inserts, not a
-   * round trip per key. Keys are taken in sorted order, as they are released, so that two
-   * nodes' transactions never wait for each other in a circle (a row another node holds is
-   * skipped, never waited for).
+   * round trip per key. Two nodes' transactions never wait for each other in a circle: only
+   * inserts wait (for another transaction making or deleting the same key), and they come
+   * first, in sorted order, as releases delete; the keys whose rows exist come after and never
+   * wait (a row another transaction holds is not taken).
    */
   @Override
   public Set<String> tryLeases(String scope, Collection<String> keys, String node, long now,
@@ -89,7 +99,11 @@ final class JdbcLeaseStore implements LeaseStore {
       } else { // another node made one of the rows meanwhile: compete key by key
         held.addAll(LeaseStore.super.tryLeases(scope, fresh, node, now, until));
       }
-      held.addAll(LeaseStore.super.tryLeases(scope, rows, node, now, until));
+      for (String key : new TreeSet<>(rows)) {
+        if (takeExisting(c, scope, key, node, now, until)) {
+          held.add(key);
+        }
+      }
       return held;
     });
   }
