@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -22,6 +23,9 @@ import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.message.MessageCodec;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.tracker.Comment;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -144,6 +148,37 @@ class JiraRichTextSyncTest {
         "the description is on the create screen: " + pair.siteB().server.requests());
     String pb1 = sync.b().allIssues().get(0).key();
     assertEquals(onB(json(DESCRIPTION)), doc(sync.b().value(pb1, "description")));
+  }
+
+  /**
+   * A message of format 5 (no documents), still in the outbox when both engines are upgraded,
+   * applies as before: B gets the wiki markup's document.
+   */
+  @Test
+  void aVersion5MessageQueuedBeforeTheUpgradeAppliesAsWikiMarkup() {
+    SyncTestDriver sync = sync(JiraPair.Flavours.CLOUD_CLOUD, b -> { });
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.a("alice").edit(pa1, "description", text(DESCRIPTION));
+    sync.poll("PA");
+    List<OutboxEntry> queued = sync.stores().messages().dueOutgoing("PA", Long.MAX_VALUE, 10);
+    assertEquals(1, queued.size());
+    SyncMessage today = queued.get(0).message();
+    assertTrue(today.fields().get(SyncTestDriver.DESCRIPTION).document() != null);
+    MessageCodec codec = new MessageCodec();
+    String stored = new String(codec.encode(today.withValues(5, today.fields(), today.content())),
+        StandardCharsets.UTF_8);
+    assertTrue(stored.startsWith("{\"formatVersion\":5,") && !stored.contains("document"),
+        stored);
+    sync.stores().messages().removeOutgoing("PA", today.messageId());
+    sync.stores().messages().addOutgoing(codec.decode(stored.getBytes(StandardCharsets.UTF_8)),
+        queued.get(0).addedAt());
+
+    sync.runUntilQuiet();
+
+    String pb1 = sync.b().allIssues().get(0).key();
+    assertEquals(Adf.fromWiki(Adf.toWiki(onB(json(DESCRIPTION)))),
+        doc(sync.b().value(pb1, "description")));
   }
 
   @Test
