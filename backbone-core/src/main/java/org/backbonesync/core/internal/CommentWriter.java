@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -240,8 +241,7 @@ final class CommentWriter {
    */
   private Mentions.Translated body(JsonNode op) {
     JsonNode document = op.get("document");
-    return mentions.translate(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-        .textNode(op.path("body").asText()), document != null && document.isObject()
-        ? document : null);
+    return mentions.translate(JsonNodeFactory.instance.textNode(op.path("body").asText()),
+        document != null && document.isObject() ? document : null);
   }
 }
