@@ -275,6 +275,16 @@ class JiraRichTextSyncTest {
     sync.runUntilQuiet();
     assertEquals(1, sync.a().comments(pa1).size(), "nothing echoed");
     assertEquals(1, sync.b().comments(pb1).size());
+
+    // Bob edits the copy (its prefix and all); Alice's comment gets his document without it
+    ObjectNode edited = expected.deepCopy();
+    ((ObjectNode) edited.at("/content/1/content/0/content/0")).put("text", "Unplug it first.");
+    sync.b("bob").editComment(pb1, onB.get(0).id(), edited.toString());
+    sync.runUntilQuiet();
+
+    ObjectNode back = comment.deepCopy();
+    ((ObjectNode) back.at("/content/1/content/0/content/0")).put("text", "Unplug it first.");
+    assertEquals(back, doc(text(sync.a().comments(pa1).get(0).body())));
   }
 
   /** A one-way mapping of type {@code test.from-a} that writes "From A: " before the text. */

@@ -130,9 +130,11 @@ public final class Adf {
    * The document to write for a wiki text given with a partner's document: the document, when
    * the text is its wiki markup; when the text is some lines (an author prefix, say) and then
    * the document's markup, the document with those lines in front (on its first paragraph's
-   * first line, or as blocks of their own), if that reads back as the text, or as the text's own
-   * document would; else null, and the text is written from its own markup. So what is written
-   * reads back as writing the text would.
+   * first line, or as blocks of their own); when the document's markup is some lines and then
+   * the text (a comment copy edited, sent back without its prefix), the document without its
+   * first lines or blocks; each only if it reads back as the text, or as the text's own document
+   * would. Else null, and the text is written from its own markup. So what is written reads back
+   * as writing the text would.
    */
   static ObjectNode documentFor(String wiki, JsonNode doc) {
     if (wiki == null || unfit(doc) != null) {
@@ -142,18 +144,36 @@ public final class Adf {
     if (own.equals(wiki)) {
       return (ObjectNode) doc;
     }
-    if (own.isEmpty() || !wiki.endsWith("\n" + own)) {
-      return null;
+    if (!own.isEmpty() && wiki.endsWith("\n" + own)) {
+      return withLinesBefore(wiki, own, (ObjectNode) doc);
     }
-    String target = toWiki(fromWiki(wiki));
-    String lines = wiki.substring(0, wiki.length() - own.length() - 1);
-    ObjectNode front = fromWiki(lines);
+    if (!wiki.isEmpty() && own.endsWith("\n" + wiki)) {
+      return withoutLinesBefore(wiki, (ObjectNode) doc);
+    }
+    return null;
+  }
+
+  /** Whether a document written would read back as the text, or as the text's own document. */
+  private static boolean readsAs(ObjectNode written, String wiki, String[] target) {
+    String back = toWiki(written);
+    if (back.equals(wiki)) {
+      return true;
+    }
+    if (target[0] == null) {
+      target[0] = toWiki(fromWiki(wiki));
+    }
+    return back.equals(target[0]);
+  }
+
+  private static ObjectNode withLinesBefore(String wiki, String own, ObjectNode doc) {
+    String[] target = new String[1];
+    JsonNode prefix = fromWiki(wiki.substring(0, wiki.length() - own.length() - 1))
+        .path("content");
     JsonNode first = doc.path("content").path(0);
-    JsonNode prefix = front.path("content");
     if (prefix.size() == 1 && "paragraph".equals(prefix.get(0).path("type").asText())
         && "paragraph".equals(first.path("type").asText())) {
       // "Alice wrote:" on the first paragraph's first line, as the wiki text reads
-      ObjectNode joined = ((ObjectNode) doc).deepCopy();
+      ObjectNode joined = doc.deepCopy();
       ObjectNode paragraph = (ObjectNode) joined.get("content").get(0);
       ArrayNode inline = JSON.arrayNode();
       inline.addAll((ArrayNode) prefix.get(0).path("content"));
@@ -162,18 +182,48 @@ public final class Adf {
         inline.addAll((ArrayNode) paragraph.get("content"));
       }
       paragraph.set("content", inline);
-      String written = toWiki(joined);
-      if (written.equals(wiki) || written.equals(target)) {
+      if (readsAs(joined, wiki, target)) {
         return joined;
       }
     }
-    ObjectNode blocks = ((ObjectNode) doc).deepCopy();
+    ObjectNode blocks = doc.deepCopy();
     ArrayNode content = JSON.arrayNode();
     content.addAll((ArrayNode) prefix);
     doc.path("content").forEach(content::add);
     blocks.set("content", content);
-    String written = toWiki(blocks);
-    return written.equals(wiki) || written.equals(target) ? blocks : null;
+    return readsAs(blocks, wiki, target) ? blocks : null;
+  }
+
+  /** How many first lines or blocks are tried off a document: a prefix is a line or two. */
+  private static final int MAX_LINES_CUT = 5;
+
+  private static ObjectNode withoutLinesBefore(String wiki, ObjectNode doc) {
+    String[] target = new String[1];
+    ObjectNode cut = doc.deepCopy();
+    if (!cut.path("content").isArray()) {
+      return null;
+    }
+    ArrayNode blocks = (ArrayNode) cut.get("content");
+    for (int attempt = 0; attempt < MAX_LINES_CUT && !blocks.isEmpty(); attempt++) {
+      JsonNode first = blocks.get(0);
+      int lineEnd = -1;
+      if ("paragraph".equals(first.path("type").asText()) && first.path("content").isArray()) {
+        ArrayNode inline = (ArrayNode) first.get("content");
+        for (int i = 0; i < inline.size() && lineEnd < 0; i++) {
+          lineEnd = "hardBreak".equals(inline.get(i).path("type").asText()) ? i : -1;
+        }
+        for (int i = 0; i <= lineEnd; i++) {
+          inline.remove(0);
+        }
+      }
+      if (lineEnd < 0 || first.path("content").isEmpty()) {
+        blocks.remove(0); // a block of its own, or a paragraph that was the lines only
+      }
+      if (readsAs(cut, wiki, target)) {
+        return cut;
+      }
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------ the syntax both sides share

@@ -76,6 +76,19 @@ class AdfDocumentsTest {
     assertEquals(3, panel.get("content").size());
   }
 
+  /** A comment copy edited on the partner comes back without the author prefix it carries. */
+  @Test
+  void linesBeforeTheTextComeOffTheDocument() {
+    ObjectNode prefixed = Adf.documentFor("Alice Archer wrote:\n" + Adf.toWiki(EXPAND), EXPAND);
+    assertEquals(EXPAND, Adf.documentFor(Adf.toWiki(EXPAND), prefixed));
+
+    ObjectNode panel = Adf.documentFor("Bob Baker wrote:\n" + Adf.toWiki(PANEL_FIRST),
+        PANEL_FIRST);
+    assertEquals(PANEL_FIRST, Adf.documentFor(Adf.toWiki(PANEL_FIRST), panel));
+
+    assertNull(Adf.documentFor("Logs", EXPAND), "a line that is not the document's end");
+  }
+
   @Test
   void documentsFromJiraGoBesideTheTextOnlyWhereTheyHoldMore() {
     ObjectNode plain = Adf.fromWiki("h2. Steps\n\n* one\n* *two*\n\n{code:java}\nx();\n{code}");
