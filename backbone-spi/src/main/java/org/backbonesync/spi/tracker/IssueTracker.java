@@ -174,11 +174,11 @@ public interface IssueTracker {
   /**
    * Sets the given fields in one operation, as {@link #updateIssue(String, Map)}, with rich-text
    * documents beside some text values: a tracker that holds a field's text in a richer form
-   * (Jira Cloud: ADF) writes the document instead of converting the text, but only when the
-   * text is that document's text form (so that reading the field back gives the text given, and
-   * a mapping or a mention translation that changed the text falls back to the text). Documents
-   * for fields not in {@code fields}, or that the tracker cannot use, are ignored. Default:
-   * the text only.
+   * (Jira Cloud: ADF) writes the document instead of converting the text, but only where the
+   * field then reads back as it would with the text alone: the text is the document's text form
+   * (perhaps after or without some whole lines, such as a comment's author prefix). So a mapping
+   * or a mention translation that changed the text falls back to the text. Documents for fields
+   * not in {@code fields}, or that the tracker cannot use, are ignored. Default: the text only.
    *
    * @param documents field id to the document (as {@link TrackedIssue#documents()}); may be
    *     empty
