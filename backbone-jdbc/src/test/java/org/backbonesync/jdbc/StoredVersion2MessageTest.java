@@ -119,7 +119,7 @@ class StoredVersion2MessageTest {
     stores.close();
     try (Connection c = DriverManager.getConnection(JdbcStores.h2Url(dir))) {
       String today = read(c, table, connectorKey, messageId);
-      assertTrue(today.startsWith("{\"formatVersion\":5,"), today);
+      assertTrue(today.startsWith("{\"formatVersion\":" + org.backbonesync.spi.message.MessageCodec.FORMAT_VERSION + ","), today);
       String version2 = asVersion2(today);
       assertTrue(version2.startsWith("{\"formatVersion\":2,"), version2);
       assertTrue(version2.contains("\"" + COMMENTS + "\":{\"value\":[{\"op\":\"add\""), version2);

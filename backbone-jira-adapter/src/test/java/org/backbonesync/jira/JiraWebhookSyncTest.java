@@ -22,6 +22,7 @@ import org.backbonesync.core.PartnerGone;
 import org.backbonesync.jira.internal.Adf;
 import org.backbonesync.spi.tracker.Comment;
 import org.backbonesync.testkit.FakeJiraWebhooks;
+import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.testkit.ManualScheduler;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -59,6 +60,11 @@ class JiraWebhookSyncTest {
 
   private SyncTestDriver started(UnaryOperator<ConnectorConfig> connectorA, boolean inScope)
       throws IOException {
+    return started(JiraPair.Flavours.CLOUD_SERVER, connectorA, inScope);
+  }
+
+  private SyncTestDriver started(JiraPair.Flavours flavours,
+      UnaryOperator<ConnectorConfig> connectorA, boolean inScope) throws IOException {
     endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     endpoint.createContext("/webhook", exchange -> {
       JiraWebhookHandler.Response answer = handler.get().handle(exchange.getRequestMethod(),
@@ -70,7 +76,7 @@ class JiraWebhookSyncTest {
     });
     endpoint.start();
     URI url = webhookUrl();
-    pair = new JiraPair(JiraPair.Flavours.CLOUD_SERVER, clock, b -> b
+    pair = new JiraPair(flavours, clock, b -> b
         .connectorA(connectorA)
         .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))),
         s -> s.webhook(url, SECRET));
@@ -113,6 +119,20 @@ class JiraWebhookSyncTest {
     assertEquals(0, allSearches(pair.siteB()), "B's write was the sync user's: no search");
     assertTrue(pair.siteA().server.webhooks().answers().stream().allMatch(s -> s == 202),
         pair.siteA().server.webhooks().answers().toString());
+  }
+
+  @Test
+  void aRichDescriptionReachesACloudBAsItsDocumentAfterOneWebhook() throws IOException {
+    SyncTestDriver sync = started(JiraPair.Flavours.CLOUD_CLOUD, c -> c, true);
+    String adf = "{\"type\":\"doc\",\"version\":1,\"content\":[{\"type\":\"expand\","
+        + "\"attrs\":{\"title\":\"Logs\"},\"content\":[{\"type\":\"paragraph\","
+        + "\"content\":[{\"type\":\"text\",\"text\":\"E42\"}]}]}]}";
+
+    sync.a("alice").edit("PA-1", "description", InMemoryIssueTracker.text(adf));
+    scheduler.runDue();
+
+    assertEquals(adf, sync.b().value("PB-1", "description").asText(), "the expand as on A");
+    assertEquals(1, keyedSearches(pair.siteA()), "PA-1 read once");
   }
 
   @Test

@@ -277,7 +277,7 @@ final class Applier {
     String localKey = target.localKey();
     CollectedUpdates update = target.update();
     if (!update.fields().isEmpty()) {
-      connector.tracker.updateIssue(localKey, update.fields());
+      connector.tracker.updateIssue(localKey, update.fields(), update.documents());
     }
     if (update.move() != null) {
       // the status as read before the update (a PUT cannot change it), else read now

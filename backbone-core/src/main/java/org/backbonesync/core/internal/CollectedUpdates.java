@@ -22,6 +22,7 @@ final class CollectedUpdates {
   record Link(String type, boolean outward, String otherIssueKey) {}
 
   private final Map<String, JsonNode> fields = new LinkedHashMap<>();
+  private final Map<String, JsonNode> documents = new LinkedHashMap<>();
   private final List<Link> links = new ArrayList<>();
   private Move move;
 
@@ -31,6 +32,27 @@ final class CollectedUpdates {
 
   Map<String, JsonNode> fields() {
     return fields;
+  }
+
+  /** Rich-text documents beside text values of {@link #fields()}, by field id. */
+  Map<String, JsonNode> documents() {
+    return documents;
+  }
+
+  /**
+   * Puts a partner's document beside each text value a mapping wrote to its target fields: the
+   * tracker writes it where the text is still the document's.
+   */
+  void document(Set<String> targets, JsonNode document) {
+    if (document == null) {
+      return;
+    }
+    for (String field : targets) {
+      JsonNode value = fields.get(field);
+      if (value != null && value.isTextual()) {
+        documents.put(field, document);
+      }
+    }
   }
 
   /** The status move asked for, or null. */

@@ -77,17 +77,18 @@ final class CommentSync extends LinkedFlow<CommentLink> {
         if (syncUser.equals(c.author())) {
           continue; // a copy this connector wrote, not linked yet: never send it back
         }
-        ops.add(op("add", c.id(), null).put("author", c.author())
-            .put("authorName", displayName(c.author())).put("body", mentions.export(c.body()))
-            .put("created", c.created()).put("visibility", c.visibility()));
+        String body = mentions.export(c.body());
+        ops.add(document(op("add", c.id(), null).put("author", c.author())
+            .put("authorName", displayName(c.author())).put("body", body)
+            .put("created", c.created()).put("visibility", c.visibility()), c, body));
         put.add(new CommentLink(c.id(), null, c.updated(), hash(c.body())));
       } else if (!syncUser.equals(c.updateAuthor())
           && (c.updated() > link.localUpdated() || !hash(c.body()).equals(link.bodyHash()))) {
         // (an edit the sync made itself, before a crash kept it from updating the link, is none)
-        ops.add(op("edit", c.id(), link.remoteId()).put("author", c.author())
-            .put("authorName", displayName(c.author()))
-            .put("body", mentions.export(stripPrefix(c, link)))
-            .put("updated", c.updated()));
+        String body = mentions.export(stripPrefix(c, link));
+        ops.add(document(op("edit", c.id(), link.remoteId()).put("author", c.author())
+            .put("authorName", displayName(c.author())).put("body", body)
+            .put("updated", c.updated()), c, body));
         put.add(new CommentLink(c.id(), link.remoteId(), c.updated(), hash(c.body())));
       }
     }
@@ -114,6 +115,18 @@ final class CommentSync extends LinkedFlow<CommentLink> {
   /** A hash of a comment body (SHA-256, hex), so that links need not keep bodies. */
   static String hash(String body) {
     return Sha256.of(body);
+  }
+
+  /**
+   * An operation with the comment's rich-text document beside its body (format 6 on), when the
+   * tracker gave one: the partner writes it where the body it writes is still the document's.
+   */
+  private ObjectNode document(ObjectNode op, Comment c, String exportedBody) {
+    JsonNode document = mentions.exportDocument(c.document(), exportedBody);
+    if (document != null) {
+      op.set("document", document);
+    }
+    return op;
   }
 
   /** The body of a copy this side wrote, without the author prefix it added. */

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,10 +95,13 @@ final class CommentWriter {
   /** Adds a copy of the partner's comment, or takes the one added before. */
   private void add(Pass pass, JsonNode op, Optional<CommentLink> target) {
     String remoteId = op.path("id").asText();
-    String body = prefix.of(op.path("authorName").asText(op.path("author").asText())) + body(op);
+    Mentions.Translated in = body(op);
+    String body = prefix.of(op.path("authorName").asText(op.path("author").asText()))
+        + in.value().asText();
     if (target.isPresent()) {
       // added before (a retry or a resync); a whole resend carries the body as it is now
-      if (pass.whole && refresh(pass.issueKey, pass.comments, target.get(), body)) {
+      if (pass.whole && refresh(pass.issueKey, pass.comments, target.get(), body,
+          in.document())) {
         pass.remoteOf.put(target.get().localId(), remoteId);
         pass.touched.add(target.get().localId());
       }
@@ -105,7 +109,7 @@ final class CommentWriter {
     }
     String visibility = op.path("visibility").isTextual() ? op.get("visibility").asText() : null;
     String localId = adopt(pass.comments, body, pass.byLocal)
-        .orElseGet(() -> tracker.addComment(pass.issueKey, body, visibility));
+        .orElseGet(() -> tracker.addComment(pass.issueKey, body, visibility, in.document()));
     pass.remoteOf.put(localId, remoteId);
     pass.touched.add(localId);
   }
@@ -129,10 +133,12 @@ final class CommentWriter {
         || (current.updated() == remoteTime && !remoteIsA))) {
       return; // edited on both sides: the newer edit wins, A's on a tie; ours goes out
     }
+    Mentions.Translated in = body(op);
     String body = syncUser.equals(current.author())
-        ? prefix.of(op.path("authorName").asText(op.path("author").asText())) + body(op)
-        : body(op);
-    tracker.editComment(pass.issueKey, localId, body);
+        ? prefix.of(op.path("authorName").asText(op.path("author").asText()))
+            + in.value().asText()
+        : in.value().asText();
+    tracker.editComment(pass.issueKey, localId, body, in.document());
     pass.remoteOf.put(localId, link.remoteId() != null ? link.remoteId()
         : op.path("id").asText());
     pass.touched.add(localId);
@@ -169,14 +175,14 @@ final class CommentWriter {
    * whether it changed.
    */
   private boolean refresh(String issueKey, List<Comment> comments, CommentLink link,
-      String body) {
+      String body, JsonNode document) {
     Comment copy = comments.stream().filter(c -> c.id().equals(link.localId())).findFirst()
         .orElse(null);
     if (copy == null || !syncUser.equals(copy.author()) || !syncUser.equals(copy.updateAuthor())
         || copy.body().equals(body)) {
       return false;
     }
-    tracker.editComment(issueKey, copy.id(), body);
+    tracker.editComment(issueKey, copy.id(), body, document);
     return true;
   }
 
@@ -228,8 +234,14 @@ final class CommentWriter {
         .findFirst();
   }
 
-  /** An operation's body with the partner's mentions made local. */
-  private String body(JsonNode op) {
-    return mentions.translate(op.path("body").asText());
+  /**
+   * An operation's body, and the rich-text document beside it (null for none), with the
+   * partner's mentions made local. The tracker writes the document where the body it is given
+   * (with the author prefix) is still the document's.
+   */
+  private Mentions.Translated body(JsonNode op) {
+    JsonNode document = op.get("document");
+    return mentions.translate(JsonNodeFactory.instance.textNode(op.path("body").asText()),
+        document != null && document.isObject() ? document : null);
   }
 }

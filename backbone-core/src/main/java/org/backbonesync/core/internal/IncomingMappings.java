@@ -56,8 +56,10 @@ final class IncomingMappings {
       }
       FieldUpdates updates = collected.forMapping(id, targets);
       try {
-        mapping.importValue(connector.mentions.translate(e.getValue().value()), updates,
-            new Context(connector, id, issue, creating));
+        Mentions.Translated in =
+            connector.mentions.translate(e.getValue().value(), e.getValue().document());
+        mapping.importValue(in.value(), updates, new Context(connector, id, issue, creating));
+        collected.document(targets, in.document());
       } catch (SyncException ex) {
         throw ex;
       } catch (RuntimeException ex) {

@@ -56,14 +56,15 @@ final class IssueCreator {
               + " yet; the sub-task waits for it", null));
     }
     CreateMetadata screen = connector.tracker.createMetadata(type);
-    Map<String, JsonNode> fields =
-        mappings.importAll(message, message.fields(), screen, Optional::empty, null, true)
-            .fields();
+    CollectedUpdates onScreen =
+        mappings.importAll(message, message.fields(), screen, Optional::empty, null, true);
+    Map<String, JsonNode> fields = onScreen.fields();
     if (parent != null) {
       fields.put("parent", JsonNodeFactory.instance.textNode(parent));
     }
     stores.syncInfo().putPendingCreate(
         new PendingCreate(connector.key(), message.sourceIssueKey(), marker, now));
-    String key = connector.tracker.createIssue(new IssueCreate(type, fields, marker));
+    String key = connector.tracker.createIssue(new IssueCreate(type, fields, marker,
+        onScreen.documents()));
     return new Created(key, screen);
   }}

@@ -1,7 +1,11 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +84,13 @@ final class Mentions {
 
   /** A local text with each mention in the wire form. */
   String export(String text) {
+    return rewrite(text, exporter());
+  }
+
+  /** What a local mention's inside becomes in the wire form; null leaves it as it is. */
+  private Function<String, String> exporter() {
     Map<String, Optional<TrackerUser>> seen = new HashMap<>();
-    return rewrite(text, inner -> {
+    return inner -> {
       String id = inner.startsWith(CLOUD) ? inner.substring(CLOUD.length()) : inner;
       if (id.isEmpty() || id.length() > MAX_ID) {
         return null;
@@ -93,13 +102,32 @@ final class Mentions {
       }
       return "[~" + WIRE + encode(id) + "|" + encode(user.map(TrackerUser::displayName).orElse(""))
           + "|" + encode(user.map(TrackerUser::email).orElse("")) + "]";
-    });
+    };
   }
 
   /** A partner's text (wire form) with each mention made local, or the user's name as text. */
   String translate(String text) {
-    Map<String, String> seen = new HashMap<>();
+    Function<String, Local> local = translator();
     return rewrite(text, inner -> {
+      Local user = local.apply(inner);
+      return user == null ? null : user.markup(tracker);
+    });
+  }
+
+  /**
+   * A partner's mention made local: the local user's id, or the text that stands for a user not
+   * found here (or a malformed mention).
+   */
+  private record Local(String id, String text) {
+    String markup(IssueTracker tracker) {
+      return id != null ? tracker.mention(id) : text;
+    }
+  }
+
+  /** What the inside of a wire mention is here; null for one not in the wire form. */
+  private Function<String, Local> translator() {
+    Map<String, String> seen = new HashMap<>();
+    return inner -> {
       if (!inner.startsWith(WIRE)) {
         return null; // not from a sender that translates (a message queued before it did)
       }
@@ -108,7 +136,8 @@ final class Mentions {
       String name = id != null ? decode(parts[1]) : null;
       String email = name != null ? decode(parts[2]) : null;
       if (email == null || id.isEmpty() || id.length() > MAX_ID) {
-        return "@" + plain(inner.substring(WIRE.length())); // malformed: text, not a mention
+        // malformed: text, not a mention
+        return new Local(null, "@" + plain(inner.substring(WIRE.length())));
       }
       String local = rows.get(id);
       if (local == null) {
@@ -117,8 +146,119 @@ final class Mentions {
         }
         local = seen.get(id);
       }
-      return local != null ? tracker.mention(local) : "@" + plain(name.isBlank() ? id : name);
+      return new Local(local, local != null ? null : "@" + plain(name.isBlank() ? id : name));
+    };
+  }
+
+  // ------------------------------------------------------------------ rich-text documents
+
+  /**
+   * A local rich-text document to send beside its text, which {@link #export(String)} made: each
+   * mention node's {@code attrs.id} in the wire form, taken from that text (no user is looked up
+   * again). Null when there is no document, when it is too large or deep for a message ({@link
+   * Documents#fits}), or when it mentions someone the text does not (then the two disagree, and
+   * the text goes alone).
+   */
+  JsonNode exportDocument(JsonNode document, String exportedText) {
+    if (document == null || exportedText == null || !Documents.fits(document)) {
+      return null;
+    }
+    Map<String, String> wire = new HashMap<>();
+    rewrite(exportedText, inner -> {
+      if (inner.startsWith(WIRE)) {
+        String[] parts = inner.substring(WIRE.length()).split("\\|", -1);
+        String id = decode(parts[0]);
+        if (id != null) {
+          wire.putIfAbsent(id, inner);
+        }
+      }
+      return null;
     });
+    JsonNode copy = document.deepCopy();
+    boolean[] agree = {true};
+    eachMention(copy, (parent, index, mention) -> {
+      String inner = wire.get(mention.path("attrs").path("id").asText());
+      if (inner == null) {
+        agree[0] = false;
+      } else {
+        ((ObjectNode) mention.get("attrs")).put("id", inner);
+      }
+    });
+    return agree[0] ? copy : null;
+  }
+
+  /** A received text with its document (or null), both with their mentions made local. */
+  record Translated(JsonNode value, JsonNode document) {}
+
+  /**
+   * A partner's text value and the document beside it (null for none), each mention made local
+   * as {@link #translate(String)} does, the users looked up once for both: in the document a
+   * mention node of a user found here gets the local id, one of a user not found becomes the
+   * text the translated text has in its place.
+   */
+  Translated translate(JsonNode value, JsonNode document) {
+    if (document == null) {
+      return new Translated(translate(value), null);
+    }
+    Function<String, Local> local = translator();
+    Map<String, Local> known = new HashMap<>();
+    Function<String, Local> once = inner -> known.computeIfAbsent(inner, local);
+    JsonNode text = value;
+    if (value != null && value.isTextual() && value.asText().contains("[~")) {
+      text = JsonNodeFactory.instance.textNode(rewrite(value.asText(), inner -> {
+        Local user = once.apply(inner);
+        return user == null ? null : user.markup(tracker);
+      }));
+    }
+    JsonNode copy = document.deepCopy();
+    eachMention(copy, (parent, index, mention) -> {
+      String inner = mention.path("attrs").path("id").asText();
+      Local user = inner.length() <= MAX_INNER ? once.apply(inner) : null;
+      if (user == null) {
+        return; // as the text leaves [~id] of a sender that does not translate
+      }
+      if (user.id() != null) {
+        ((ObjectNode) mention.get("attrs")).put("id", user.id());
+      } else {
+        parent.set(index, JsonNodeFactory.instance.objectNode().put("type", "text")
+            .put("text", user.text()));
+      }
+    });
+    return new Translated(text, copy);
+  }
+
+  /** What is done with each mention node of a document, found in its parent's content. */
+  private interface MentionVisitor {
+    void visit(ArrayNode parent, int index, JsonNode mention);
+  }
+
+  /**
+   * Visits each mention node ({@code "type": "mention"} with a text {@code attrs.id}) of a
+   * document, without recursion (a document may be deep).
+   */
+  private static void eachMention(JsonNode document, MentionVisitor visitor) {
+    Deque<JsonNode> todo = new ArrayDeque<>();
+    todo.push(document);
+    while (!todo.isEmpty()) {
+      JsonNode node = todo.pop();
+      JsonNode content = node.path("content");
+      if (!content.isArray()) {
+        continue;
+      }
+      ArrayNode children = (ArrayNode) content;
+      for (int i = 0; i < children.size(); i++) {
+        JsonNode child = children.get(i);
+        if (!child.isObject()) {
+          continue;
+        }
+        if ("mention".equals(child.path("type").asText())
+            && child.path("attrs").path("id").isTextual()) {
+          visitor.visit(children, i, child);
+        } else {
+          todo.push(child);
+        }
+      }
+    }
   }
 
   /** The local user for a partner's, by {@code matchBy}, or null. */

@@ -73,7 +73,8 @@ final class Outbox {
         content.put(id, out.ops());
       }
     });
-    return append(says, draft.issue(), draft.fields(), content, now, draft.kind());
+    return append(says, draft.issue(), Documents.attach(connector, draft.issue(), draft.fields()),
+        content, now, draft.kind());
   }
 
   /**

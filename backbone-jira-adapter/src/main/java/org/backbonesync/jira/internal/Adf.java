@@ -1,8 +1,11 @@
 package org.backbonesync.jira.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -40,7 +43,10 @@ import org.backbonesync.spi.message.StrictJson;
  * <p>Reduced to their text, never dropped: expands (title in bold, then the content), media
  * ({@code !name!}), emoji, dates, cards (links), task and decision lists (bullet lists), cell
  * spans and colours, and blocks where ADF does not allow them (a table in a panel, a heading in
- * a quote). Code blocks lose the parameters other than the language.
+ * a quote). Code blocks lose the parameters other than the language. Between two Cloud sites
+ * nothing is lost all the same: a document that holds more than its markup ({@link
+ * #holdsMoreThan}) goes beside the text, and the receiver writes it where the text is still its
+ * markup ({@link #documentFor}).
  *
  * <p>Round trips are stable: what {@link #toWiki} writes, {@link #fromWiki} reads back to a
  * document that writes the same text, and the document read from any text is read again from its
@@ -74,6 +80,150 @@ public final class Adf {
   /** The ADF document of a wiki markup text; null is the empty document. */
   public static ObjectNode fromWiki(String wiki) {
     return AdfCanon.doc(WikiReader.read(wiki == null ? "" : wiki));
+  }
+
+  // ------------------------------------------------------------------ documents beside the text
+
+  /**
+   * Most nodes in a partner's document written as such (a Jira description of 32,767
+   * characters has far fewer); a larger one is written from its wiki markup.
+   */
+  public static final int MAX_DOCUMENT_NODES = 100_000;
+
+  /**
+   * Whether a document read from Jira holds more than its wiki markup: then it goes beside the
+   * text to a Cloud partner, which writes it instead of the markup. A document the markup reads
+   * back to exactly needs no companion.
+   */
+  static boolean holdsMoreThan(String wiki, JsonNode doc) {
+    return !fromWiki(wiki).equals(doc);
+  }
+
+  /** Why a partner's document is not written as it is, or null when it can be. */
+  static String unfit(JsonNode doc) {
+    if (!isDocument(doc)) {
+      return "it is not an ADF document";
+    }
+    int nodes = 0;
+    Deque<JsonNode> todo = new ArrayDeque<>();
+    Deque<Integer> depths = new ArrayDeque<>();
+    todo.push(doc);
+    depths.push(1);
+    while (!todo.isEmpty()) {
+      JsonNode node = todo.pop();
+      int depth = depths.pop();
+      if (++nodes > MAX_DOCUMENT_NODES) {
+        return "it has more than " + MAX_DOCUMENT_NODES + " nodes (Adf.MAX_DOCUMENT_NODES)";
+      }
+      if (depth > MAX_DEPTH) {
+        return "it is nested deeper than " + MAX_DEPTH + " nodes (Adf.MAX_DEPTH)";
+      }
+      for (JsonNode child : node.path("content")) {
+        todo.push(child);
+        depths.push(depth + 1);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The document to write for a wiki text given with a partner's document: the document, when
+   * the text is its wiki markup; when the text is some lines (an author prefix, say) and then
+   * the document's markup, the document with those lines in front (on its first paragraph's
+   * first line, or as blocks of their own); when the document's markup is some lines and then
+   * the text (a comment copy edited, sent back without its prefix), the document without its
+   * first lines or blocks; each only if it reads back as the text, or as the text's own document
+   * would. Else null, and the text is written from its own markup. So what is written reads back
+   * as writing the text would.
+   */
+  static ObjectNode documentFor(String wiki, JsonNode doc) {
+    if (wiki == null || unfit(doc) != null) {
+      return null;
+    }
+    String own = toWiki(doc);
+    if (own.equals(wiki)) {
+      return (ObjectNode) doc;
+    }
+    if (!own.isEmpty() && wiki.endsWith("\n" + own)) {
+      return withLinesBefore(wiki, own, (ObjectNode) doc);
+    }
+    if (!wiki.isEmpty() && own.endsWith("\n" + wiki)) {
+      return withoutLinesBefore(wiki, (ObjectNode) doc);
+    }
+    return null;
+  }
+
+  /** Whether a document written would read back as the text, or as the text's own document. */
+  private static boolean readsAs(ObjectNode written, String wiki, String[] target) {
+    String back = toWiki(written);
+    if (back.equals(wiki)) {
+      return true;
+    }
+    if (target[0] == null) {
+      target[0] = toWiki(fromWiki(wiki));
+    }
+    return back.equals(target[0]);
+  }
+
+  private static ObjectNode withLinesBefore(String wiki, String own, ObjectNode doc) {
+    String[] target = new String[1];
+    JsonNode prefix = fromWiki(wiki.substring(0, wiki.length() - own.length() - 1))
+        .path("content");
+    JsonNode first = doc.path("content").path(0);
+    if (prefix.size() == 1 && "paragraph".equals(prefix.get(0).path("type").asText())
+        && "paragraph".equals(first.path("type").asText())) {
+      // "Alice wrote:" on the first paragraph's first line, as the wiki text reads
+      ObjectNode joined = doc.deepCopy();
+      ObjectNode paragraph = (ObjectNode) joined.get("content").get(0);
+      ArrayNode inline = JSON.arrayNode();
+      inline.addAll((ArrayNode) prefix.get(0).path("content"));
+      inline.addObject().put("type", "hardBreak");
+      if (paragraph.path("content").isArray()) {
+        inline.addAll((ArrayNode) paragraph.get("content"));
+      }
+      paragraph.set("content", inline);
+      if (readsAs(joined, wiki, target)) {
+        return joined;
+      }
+    }
+    ObjectNode blocks = doc.deepCopy();
+    ArrayNode content = JSON.arrayNode();
+    content.addAll((ArrayNode) prefix);
+    doc.path("content").forEach(content::add);
+    blocks.set("content", content);
+    return readsAs(blocks, wiki, target) ? blocks : null;
+  }
+
+  /** How many first lines or blocks are tried off a document: a prefix is a line or two. */
+  private static final int MAX_LINES_CUT = 5;
+
+  private static ObjectNode withoutLinesBefore(String wiki, ObjectNode doc) {
+    String[] target = new String[1];
+    ObjectNode cut = doc.deepCopy();
+    if (!cut.path("content").isArray()) {
+      return null;
+    }
+    ArrayNode blocks = (ArrayNode) cut.get("content");
+    for (int attempt = 0; attempt < MAX_LINES_CUT && !blocks.isEmpty(); attempt++) {
+      JsonNode first = blocks.get(0);
+      int lineEnd = -1;
+      if ("paragraph".equals(first.path("type").asText()) && first.path("content").isArray()) {
+        ArrayNode inline = (ArrayNode) first.get("content");
+        for (int i = 0; i < inline.size() && lineEnd < 0; i++) {
+          lineEnd = "hardBreak".equals(inline.get(i).path("type").asText()) ? i : -1;
+        }
+        for (int i = 0; i <= lineEnd; i++) {
+          inline.remove(0);
+        }
+      }
+      if (lineEnd < 0 || first.path("content").isEmpty()) {
+        blocks.remove(0); // a block of its own, or a paragraph that was the lines only
+      }
+      if (readsAs(cut, wiki, target)) {
+        return cut;
+      }
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------ the syntax both sides share

@@ -529,7 +529,7 @@ public final class JiraProject implements IssueTracker {
     fields.putObject("issuetype").put("id", issueTypeId(create.issueType()));
     create.fields().forEach((id, value) -> {
       if (value != null && !value.isNull()) {
-        fields.set(id, wire().toWire(id, value));
+        fields.set(id, wire().toWire(id, value, create.documents().get(id)));
       }
     });
     if (create.originMarker() != null) {
@@ -542,6 +542,14 @@ public final class JiraProject implements IssueTracker {
     try {
       created = http.json("POST", api() + "/issue" + quiet("?"), body, null);
     } catch (JiraException e) {
+      if (e.status() == 400 && !create.documents().isEmpty()) {
+        // refused, so not made: maybe for a partner's document; the text alone then
+        log.info("{}: Jira refused the create with the partner's rich-text documents of {} ({});"
+            + " creating it from their wiki markup", projectKey, create.documents().keySet(),
+            e.getMessage());
+        return createIssue(new IssueCreate(create.issueType(), create.fields(),
+            create.originMarker()));
+      }
       if (e.status() == 400) {
         createScreens.remove(create.issueType()); // the screen may have changed: read it again
       }
@@ -557,13 +565,37 @@ public final class JiraProject implements IssueTracker {
   @Override
   public void updateIssue(String issueKey, Map<String, com.fasterxml.jackson.databind.JsonNode>
       fields) {
+    updateIssue(issueKey, fields, Map.of());
+  }
+
+  /**
+   * On Cloud a rich-text field gets the partner's ADF document where the text is still its wiki
+   * markup; if Jira refuses the update with documents, it is sent again with the text only.
+   */
+  @Override
+  public void updateIssue(String issueKey, Map<String, JsonNode> fields,
+      Map<String, JsonNode> documents) {
     if (fields.isEmpty()) {
       return;
     }
     ObjectNode body = JiraWire.JSON.objectNode();
     ObjectNode f = body.putObject("fields");
-    fields.forEach((id, value) -> f.set(id, wire().toWire(id, value)));
-    http.send("PUT", api() + "/issue/" + encode(issueKey) + quiet("?"), body, issueKey);
+    boolean rich = false;
+    for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
+      JsonNode document = documents.get(e.getKey());
+      rich |= document != null;
+      f.set(e.getKey(), wire().toWire(e.getKey(), e.getValue(), document));
+    }
+    try {
+      http.send("PUT", api() + "/issue/" + encode(issueKey) + quiet("?"), body, issueKey);
+    } catch (JiraException e) {
+      if (!rich || e.status() != 400) {
+        throw e;
+      }
+      log.info("{}: Jira refused the partner's rich-text documents ({}); writing their wiki"
+          + " markup", issueKey, e.getMessage());
+      updateIssue(issueKey, fields, Map.of());
+    }
   }
 
   /** How many of the sync user's newest issues a search for an origin marker looks through. */
@@ -925,15 +957,49 @@ public final class JiraProject implements IssueTracker {
 
   @Override
   public String addComment(String issueKey, String body, String visibility) {
-    JsonNode added = http.json("POST", api() + "/issue/" + encode(issueKey) + "/comment",
-        wire().commentBody(body, visibility), issueKey);
+    return addComment(issueKey, body, visibility, null);
+  }
+
+  /** On Cloud, with the partner's ADF document where the body is still its wiki markup. */
+  @Override
+  public String addComment(String issueKey, String body, String visibility,
+      JsonNode document) {
+    ObjectNode request = wire().commentBody(body, visibility, document);
+    JsonNode added;
+    try {
+      added = http.json("POST", api() + "/issue/" + encode(issueKey) + "/comment", request,
+          issueKey);
+    } catch (JiraException e) {
+      if (e.status() != 400 || document == null) {
+        throw e;
+      }
+      log.info("{}: Jira refused a comment's rich-text document ({}); writing its wiki markup",
+          issueKey, e.getMessage());
+      return addComment(issueKey, body, visibility, null);
+    }
     return JiraWire.id(added, "id", "the comment it added to " + issueKey);
   }
 
   @Override
   public void editComment(String issueKey, String commentId, String body) {
-    http.send("PUT", api() + "/issue/" + encode(issueKey) + "/comment/" + encode(commentId),
-        wire().commentBody(body, null), issueKey);
+    editComment(issueKey, commentId, body, null);
+  }
+
+  /** On Cloud, with the partner's ADF document where the body is still its wiki markup. */
+  @Override
+  public void editComment(String issueKey, String commentId, String body, JsonNode document) {
+    ObjectNode request = wire().commentBody(body, null, document);
+    String path = api() + "/issue/" + encode(issueKey) + "/comment/" + encode(commentId);
+    try {
+      http.send("PUT", path, request, issueKey);
+    } catch (JiraException e) {
+      if (e.status() != 400 || document == null) {
+        throw e;
+      }
+      log.info("{}: Jira refused a comment's rich-text document ({}); writing its wiki markup",
+          issueKey, e.getMessage());
+      http.send("PUT", path, wire().commentBody(body, null), issueKey);
+    }
   }
 
   @Override

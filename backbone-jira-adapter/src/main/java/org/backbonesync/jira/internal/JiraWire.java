@@ -168,6 +168,23 @@ public final class JiraWire {
     return v;
   }
 
+  /**
+   * A normalized value to what Jira takes in {@code fields} of a create or an edit, with a
+   * partner's rich-text document beside it (null for none): on Cloud, a rich-text field gets the
+   * document where the text is still its wiki markup ({@link Adf#documentFor}), else the text's
+   * own document.
+   */
+  public JsonNode toWire(String fieldId, JsonNode value, JsonNode document) {
+    if (document != null && value != null && value.isTextual() && richText(fieldId)
+        && flavour == JiraFlavour.CLOUD) {
+      ObjectNode doc = Adf.documentFor(value.asText(), document);
+      if (doc != null) {
+        return doc;
+      }
+    }
+    return toWire(fieldId, value);
+  }
+
   /** A normalized value to what Jira takes in {@code fields} of a create or an edit. */
   public JsonNode toWire(String fieldId, JsonNode value) {
     FieldSchema s = schemas.get(fieldId);
@@ -217,11 +234,16 @@ public final class JiraWire {
   public TrackedIssue issue(JsonNode issue) {
     JsonNode fields = issue.path("fields");
     Map<String, JsonNode> values = new LinkedHashMap<>();
+    Map<String, JsonNode> documents = new LinkedHashMap<>();
     fields.fields().forEachRemaining(e -> {
       if (!NOT_VALUES.contains(e.getKey())) {
         JsonNode v = fromWire(e.getKey(), e.getValue());
         if (!v.isNull()) {
           values.put(e.getKey(), v);
+          if (v.isTextual() && Adf.isDocument(e.getValue())
+              && Adf.holdsMoreThan(v.asText(), e.getValue())) {
+            documents.put(e.getKey(), e.getValue());
+          }
         }
       }
     });
@@ -231,7 +253,7 @@ public final class JiraWire {
     String type = text(fields.path("issuetype").path("name"));
     return new TrackedIssue(key(issue, "an issue"), type == null ? "" : type,
         userId(fields.path("creator").isObject() ? fields.path("creator")
-            : fields.path("reporter")), created, updated, marker, values);
+            : fields.path("reporter")), created, updated, marker, values, documents);
   }
 
   /** The origin marker an issue (or a search result) carries in its property, or null. */
@@ -291,16 +313,29 @@ public final class JiraWire {
           ? vis.path("type").asText("role") + ":" + vis.path("value").asText() : null;
       long created = time(c.path("created"));
       long updated = c.hasNonNull("updated") ? time(c.path("updated")) : created;
+      JsonNode document = Adf.isDocument(body) && Adf.holdsMoreThan(text, body) ? body : null;
       out.add(new Comment(id(c, "id", "a comment"), userId(c.path("author")), text, created,
-          updated, visibility, userId(c.path("updateAuthor"))));
+          updated, visibility, userId(c.path("updateAuthor")), document));
     }
     return out;
   }
 
   /** A comment's body and visibility as Jira takes them. */
   public ObjectNode commentBody(String body, String visibility) {
+    return commentBody(body, visibility, null);
+  }
+
+  /**
+   * A comment's body and visibility as Jira takes them, on Cloud with a partner's document
+   * where the body is still its wiki markup ({@link Adf#documentFor}).
+   */
+  public ObjectNode commentBody(String body, String visibility, JsonNode document) {
     ObjectNode out = JSON.objectNode();
-    if (flavour == JiraFlavour.CLOUD) {
+    ObjectNode doc = document == null || flavour != JiraFlavour.CLOUD ? null
+        : Adf.documentFor(body, document);
+    if (doc != null) {
+      out.set("body", doc);
+    } else if (flavour == JiraFlavour.CLOUD) {
       out.set("body", Adf.fromWiki(body));
     } else {
       out.put("body", body);

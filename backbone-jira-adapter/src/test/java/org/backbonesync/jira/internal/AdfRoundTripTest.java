@@ -115,6 +115,64 @@ class AdfRoundTripTest {
     assertEquals(450, doc.path("content").size()); // the "#" list is a second list: 400 + 50
   }
 
+  /**
+   * A large document of what wiki cannot hold (expands, media, layouts, task and decision lists,
+   * emoji, dates, cards, a table in a panel): reduced to text once, stable after, and, between
+   * two Cloud sites, written as it is since the text is its markup.
+   */
+  @Test
+  void aLargeDocumentOfWhatWikiCannotHoldIsStableAfterTheFirstConversionAndCrossesWhole() {
+    ArrayNode content = JSON.arrayNode();
+    for (int i = 0; i < 50; i++) {
+      ObjectNode expand = JSON.objectNode().put("type", "expand");
+      expand.putObject("attrs").put("title", "Details " + i);
+      expand.putArray("content").add(paragraph(text("hidden " + i)))
+          .add(code("sql", "select " + i + ";"));
+      content.add(expand);
+      ObjectNode media = content.addObject().put("type", "mediaSingle");
+      media.putObject("attrs").put("layout", "wide").put("width", 80);
+      media.putArray("content").addObject().put("type", "media").putObject("attrs")
+          .put("id", "m-" + i).put("type", "file").put("collection", "c")
+          .put("alt", "shot-" + i + ".png");
+      ObjectNode layout = content.addObject().put("type", "layoutSection");
+      ArrayNode columns = layout.putArray("content");
+      for (String side : List.of("left", "right")) {
+        ObjectNode column = columns.addObject().put("type", "layoutColumn");
+        column.putObject("attrs").put("width", 50);
+        column.putArray("content").add(paragraph(text(side + " " + i)));
+      }
+      ObjectNode tasks = content.addObject().put("type", "taskList");
+      tasks.putObject("attrs").put("localId", "t-" + i);
+      ObjectNode task = tasks.putArray("content").addObject().put("type", "taskItem");
+      task.putObject("attrs").put("localId", "ti-" + i).put("state", i % 2 == 0 ? "DONE" : "TODO");
+      task.putArray("content").add(text("task " + i));
+      ObjectNode decisions = content.addObject().put("type", "decisionList");
+      ObjectNode decision = decisions.putArray("content").addObject().put("type", "decisionItem");
+      decision.putObject("attrs").put("state", "DECIDED");
+      decision.putArray("content").add(text("decided " + i));
+      ObjectNode emoji = JSON.objectNode().put("type", "emoji");
+      emoji.putObject("attrs").put("shortName", ":smile:").put("text", "\ud83d\ude04");
+      ObjectNode date = JSON.objectNode().put("type", "date");
+      date.putObject("attrs").put("timestamp", String.valueOf(1_767_225_600_000L + i * 86_400_000L));
+      ObjectNode card = JSON.objectNode().put("type", "inlineCard");
+      card.putObject("attrs").put("url", "https://example.com/" + i);
+      content.add(paragraph(text("On "), date, text(" "), emoji, text(" see "), card));
+      content.add(panel("note", table(List.of(List.of("k", "v")),
+          List.of(List.of("row", String.valueOf(i))))));
+    }
+    ObjectNode doc = doc(content);
+
+    String wiki = assertTimeoutPreemptively(LINEAR, () -> Adf.toWiki(doc));
+    assertStable(wiki);
+    assertEquals(50, count(wiki, "*Details "), "each expand's title, in bold");
+    assertEquals(50, count(wiki, "!shot-"), "each image by its name");
+    assertEquals(25, count(wiki, "* [x] task"));
+    assertTrue(wiki.contains("On 2026-01-01 \ud83d\ude04 see [https://example.com/0]"), wiki);
+
+    assertTrue(Adf.holdsMoreThan(wiki, doc), "so it goes beside the text");
+    assertEquals(doc, Adf.documentFor(wiki, doc), "and a Cloud partner writes it whole");
+  }
+
   // ------------------------------------------------------------------ hostile documents
 
   @Test

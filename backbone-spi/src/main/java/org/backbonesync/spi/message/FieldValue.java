@@ -12,18 +12,41 @@ import com.fasterxml.jackson.databind.node.NullNode;
  * @param changedBy the id of the user who made it on the source tracker
  * @param previous for a mapping whose concurrent changes merge: the value this change replaced
  *     on the source, so the receiver can apply the same additions and removals; else null
+ * @param document for a text value read from a rich-text field: the source tracker's own
+ *     document of that text ({@link org.backbonesync.spi.tracker.TrackedIssue#documents()}, Jira
+ *     Cloud's ADF), with its mentions in the form the value's mentions have; a companion the
+ *     receiver may write instead of the text when the text is still the document's (see {@link
+ *     org.backbonesync.spi.tracker.IssueTracker#updateIssue(String, java.util.Map,
+ *     java.util.Map)}), never needed to understand the value; null when there is none (always
+ *     in messages of format versions before 6)
  */
 public record FieldValue(
     JsonNode value,
     long changedAt,
     String changedBy,
-    @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode previous) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode previous,
+    @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode document) {
   public FieldValue {
     value = value == null ? NullNode.getInstance() : value;
+    document = document == null || document.isNull() ? null : document;
   }
 
-  /** A value without a previous one. */
+  /** A value without a previous one or a document. */
   public FieldValue(JsonNode value, long changedAt, String changedBy) {
-    this(value, changedAt, changedBy, null);
+    this(value, changedAt, changedBy, null, null);
+  }
+
+  /** A value without a document. */
+  public FieldValue(JsonNode value, long changedAt, String changedBy, JsonNode previous) {
+    this(value, changedAt, changedBy, previous, null);
+  }
+
+  /**
+   * This value with a document beside it (null for none).
+   *
+   * @since 0.4
+   */
+  public FieldValue withDocument(JsonNode document) {
+    return new FieldValue(value, changedAt, changedBy, previous, document);
   }
 }

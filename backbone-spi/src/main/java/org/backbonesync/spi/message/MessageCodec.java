@@ -30,9 +30,14 @@ public final class MessageCodec {
    * moves them to {@code content} when it applies the message) and version 3 (issue links as a
    * value inside {@code fields}, which the engine moves to {@code content} likewise and reads as
    * adds; version 4 carries link operations in {@code content}). Version 5 adds the kind {@link
-   * MessageKind#GONE}; its messages are otherwise as version 4's.
+   * MessageKind#GONE}; its messages are otherwise as version 4's. Version 6 adds a field value's
+   * {@code document} ({@link FieldValue#document()}, the source's rich-text document beside the
+   * text), which a message of an earlier version is written without and refused with.
    */
-  public static final int FORMAT_VERSION = 5;
+  public static final int FORMAT_VERSION = 6;
+
+  /** The first version with a field value's {@code document}. */
+  private static final int DOCUMENT_VERSION = 6;
 
   /** The first version with {@code content}. */
   private static final int CONTENT_VERSION = 3;
@@ -73,7 +78,11 @@ public final class MessageCodec {
         if (message.formatVersion() == 1) {
           tree.remove(EPOCHS);
         }
-        return mapper.writeValueAsBytes(tree);
+        return mapper.writeValueAsBytes(withoutDocuments(tree));
+      }
+      if (message.formatVersion() < DOCUMENT_VERSION) {
+        // a companion of the text only: the text is whole without it
+        return mapper.writeValueAsBytes(withoutDocuments(mapper.valueToTree(message)));
       }
       return mapper.writeValueAsBytes(message);
     } catch (JsonProcessingException e) {
@@ -131,6 +140,15 @@ public final class MessageCodec {
               + FORMAT_VERSION,
           null);
     }
+    if (v < DOCUMENT_VERSION) {
+      for (var field : tree.path("fields")) {
+        if (field.has("document")) {
+          throw new MessageFormatException("message " + shown(tree.path("messageId"))
+              + " of formatVersion " + v + " has a field value's document, which only version "
+              + DOCUMENT_VERSION + " and later have", null);
+        }
+      }
+    }
     if (v < CONTENT_VERSION) {
       tree = earlier(tree, v);
     }
@@ -143,6 +161,16 @@ public final class MessageCodec {
       throw new MessageFormatException(
           "malformed message " + shown(tree.path("messageId")) + at + ": " + shown(detail), e);
     }
+  }
+
+  /** A message's tree without its field values' documents. */
+  private static ObjectNode withoutDocuments(ObjectNode tree) {
+    for (JsonNode field : tree.path("fields")) {
+      if (field.isObject()) {
+        ((ObjectNode) field).remove("document");
+      }
+    }
+    return tree;
   }
 
   /** A message of an earlier version, with what later versions added as those read it. */

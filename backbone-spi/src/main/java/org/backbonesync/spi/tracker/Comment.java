@@ -1,5 +1,7 @@
 package org.backbonesync.spi.tracker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * A comment on an issue.
  *
@@ -11,12 +13,21 @@ package org.backbonesync.spi.tracker;
  * @param visibility who may see it, as {@code type:value} (Jira: {@code role:Developers} or {@code
  *     group:jira-users}), or null for everyone who can see the issue
  * @param updateAuthor the id of the user who edited it last (the author when never edited)
+ * @param document the tracker's own rich-text document of the body (Jira Cloud: ADF, whose wiki
+ *     markup is the body), or null; as {@link TrackedIssue#documents()}
  */
 public record Comment(String id, String author, String body, long created, long updated,
-    String visibility, String updateAuthor) {
+    String visibility, String updateAuthor, JsonNode document) {
 
   public Comment {
     updateAuthor = updateAuthor == null ? author : updateAuthor;
+    document = document == null || document.isNull() ? null : document;
+  }
+
+  /** A comment without a rich-text document. */
+  public Comment(String id, String author, String body, long created, long updated,
+      String visibility, String updateAuthor) {
+    this(id, author, body, created, updated, visibility, updateAuthor, null);
   }
 
   /** A comment everyone who can see the issue can see, never edited. */

@@ -18,6 +18,10 @@ import java.util.Set;
  * issue type, resolution), are JSON strings; user fields hold the user's id (account id or user
  * name) as a string; multi-valued fields (labels, components, versions) are arrays of strings;
  * an empty field is JSON {@code null}. Adapters convert to and from the tracker's own format.
+ * Rich text is Jira wiki markup; a tracker that holds more than wiki can (Jira Cloud's ADF) may
+ * give its own document beside the text ({@link TrackedIssue#documents()}, {@link
+ * Comment#document()}), which the engine carries to the partner and hands to its writes ({@link
+ * #updateIssue(String, Map, Map)}), so that between two such trackers nothing is lost.
  *
  * <p>Implementations must be safe for use by several threads. Failures are reported as
  * {@link TrackerException} (permanent: the tracker refused) or
@@ -166,6 +170,24 @@ public interface IssueTracker {
    * not change leave no changelog entry, as in Jira.
    */
   void updateIssue(String issueKey, Map<String, JsonNode> fields);
+
+  /**
+   * Sets the given fields in one operation, as {@link #updateIssue(String, Map)}, with rich-text
+   * documents beside some text values: a tracker that holds a field's text in a richer form
+   * (Jira Cloud: ADF) writes the document instead of converting the text, but only where the
+   * field then reads back as it would with the text alone: the text is the document's text form
+   * (perhaps after or without some whole lines, such as a comment's author prefix). So a mapping
+   * or a mention translation that changed the text falls back to the text. Documents for fields
+   * not in {@code fields}, or that the tracker cannot use, are ignored. Default: the text only.
+   *
+   * @param documents field id to the document (as {@link TrackedIssue#documents()}); may be
+   *     empty
+   * @since 0.4
+   */
+  default void updateIssue(String issueKey, Map<String, JsonNode> fields,
+      Map<String, JsonNode> documents) {
+    updateIssue(issueKey, fields);
+  }
 
   /** The issue created with this origin marker, if any. */
   Optional<String> findByOriginMarker(String originMarker);
@@ -365,8 +387,32 @@ public interface IssueTracker {
         "this tracker cannot restrict a comment's visibility to " + visibility, issueKey, Map.of());
   }
 
+  /**
+   * Adds a comment as {@link #addComment(String, String, String)}, with the body's rich-text
+   * document beside it (as {@link Comment#document()}), written under the rule of {@link
+   * #updateIssue(String, Map, Map)}. Default: the body only.
+   *
+   * @param document the document, or null for none
+   * @since 0.4
+   */
+  default String addComment(String issueKey, String body, String visibility,
+      JsonNode document) {
+    return addComment(issueKey, body, visibility);
+  }
+
   /** Replaces a comment's body. */
   void editComment(String issueKey, String commentId, String body);
+
+  /**
+   * Replaces a comment's body, with its rich-text document beside it, written under the rule of
+   * {@link #updateIssue(String, Map, Map)}. Default: the body only.
+   *
+   * @param document the document, or null for none
+   * @since 0.4
+   */
+  default void editComment(String issueKey, String commentId, String body, JsonNode document) {
+    editComment(issueKey, commentId, body);
+  }
 
   /** Deletes a comment. */
   void deleteComment(String issueKey, String commentId);

@@ -54,7 +54,8 @@ final class MessageArbitraries {
 
   static Arbitrary<FieldValue> fieldValue() {
     return Combinators.combine(value(3), Arbitraries.longs().greaterOrEqual(0), text(),
-        Arbitraries.oneOf(Arbitraries.just((JsonNode) null), value(2)))
+        Arbitraries.oneOf(Arbitraries.just((JsonNode) null), value(2)),
+        Arbitraries.oneOf(Arbitraries.just((JsonNode) null), value(3)))
         .as(FieldValue::new);
   }
 

@@ -40,13 +40,71 @@ class MessageCodecTest {
   @Test
   void anUnknownFormatVersionIsRefusedWithTheVersionNamed() {
     String json = new String(codec.encode(message()), StandardCharsets.UTF_8)
-        .replace("\"formatVersion\":5", "\"formatVersion\":7");
+        .replace("\"formatVersion\":6", "\"formatVersion\":7");
 
     var e = assertThrows(MessageFormatException.class,
         () -> codec.decode(json.getBytes(StandardCharsets.UTF_8)));
 
     assertEquals("unsupported message formatVersion 7 (messageId \"PA:PA-1:1:1\");"
-        + " this version reads 1 to 5", e.getMessage());
+        + " this version reads 1 to 6", e.getMessage());
+  }
+
+  /**
+   * A description read from Jira Cloud: the wiki text, and beside it the ADF document it came
+   * from, which the partner writes when it is Cloud too.
+   */
+  @Test
+  void aFieldValuesDocumentTravelsBesideItsTextFromVersion6() {
+    var doc = JsonNodeFactory.instance.objectNode().put("type", "doc").put("version", 1);
+    doc.putArray("content").addObject().put("type", "expand").putObject("attrs")
+        .put("title", "Logs");
+    Map<String, FieldValue> fields = new LinkedHashMap<>(message().fields());
+    fields.put("map-description", new FieldValue(
+        JsonNodeFactory.instance.textNode("*Logs*"), 4, "alice").withDocument(doc));
+    SyncMessage m = message().withValues(MessageCodec.FORMAT_VERSION, fields, Map.of());
+
+    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+    SyncMessage decoded = codec.decode(json.getBytes(StandardCharsets.UTF_8));
+
+    assertTrue(json.contains("\"map-description\":{\"value\":\"*Logs*\",\"changedAt\":4,"
+        + "\"changedBy\":\"alice\",\"document\":{\"type\":\"doc\""), json);
+    assertEquals(doc, decoded.fields().get("map-description").document());
+    assertEquals(m, decoded);
+    assertTrue(!json.contains("\"map-summary\":{\"value\":\"Printer\",\"changedAt\":1,"
+        + "\"changedBy\":\"alice\",\"document\""), "no document, no property: " + json);
+
+    SyncMessage older = m.withValues(5, fields, Map.of());
+    String written = new String(codec.encode(older), StandardCharsets.UTF_8);
+    assertTrue(!written.contains("document"), "version 5 cannot carry it: " + written);
+    assertEquals("*Logs*",
+        codec.decode(written.getBytes(StandardCharsets.UTF_8)).fields().get("map-description")
+            .value().asText());
+    var refused = assertThrows(MessageFormatException.class, () -> codec.decode(
+        json.replace("\"formatVersion\":6", "\"formatVersion\":5")
+            .getBytes(StandardCharsets.UTF_8)));
+    assertEquals("message \"PA:PA-1:1:1\" of formatVersion 5 has a field value's document,"
+        + " which only version 6 and later have", refused.getMessage());
+  }
+
+  /** A message as format version 5 wrote it, queued when a host upgrades, still reads. */
+  @Test
+  void aMessageOfFormatVersion5IsReadWithoutDocuments() {
+    String stored = "{\"formatVersion\":5,\"messageId\":\"PA:PA-1:1:4\",\"synchronizationId\":"
+        + "\"sync\",\"fromConnector\":\"PA\",\"toConnector\":\"PB\",\"sourceIssueKey\":"
+        + "\"PA-1\",\"partnerIssueKey\":\"PB-1\",\"sequenceId\":4,\"kind\":\"CHANGE\","
+        + "\"issueType\":\"Task\",\"createdAt\":1000,\"fields\":{\"map-description\":"
+        + "{\"value\":\"h2. Steps\",\"changedAt\":1,\"changedBy\":\"alice\"}},"
+        + "\"parentIssueKey\":null,\"seenSequenceId\":1,\"senderEpoch\":5,"
+        + "\"receiverEpoch\":6,\"partnerSince\":1,\"content\":{\"map-comments\":[{\"op\":"
+        + "\"add\",\"id\":\"10001\",\"author\":\"alice\",\"authorName\":\"Alice\","
+        + "\"body\":\"It smokes.\",\"created\":900,\"visibility\":null}]}}";
+
+    SyncMessage m = codec.decode(stored.getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(5, m.formatVersion());
+    assertEquals("h2. Steps", m.fields().get("map-description").value().asText());
+    assertEquals(null, m.fields().get("map-description").document());
+    assertEquals(stored, new String(codec.encode(m), StandardCharsets.UTF_8), "written back as 5");
   }
 
   /** A message as format version 1 wrote it, queued when a host upgrades, still applies. */

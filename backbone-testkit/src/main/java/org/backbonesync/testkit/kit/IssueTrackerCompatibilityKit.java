@@ -226,6 +226,39 @@ public abstract class IssueTrackerCompatibilityKit {
     assertEquals(List.of(other), tracker.comments(key).stream().map(Comment::id).toList());
   }
 
+  /** An ADF document of one paragraph of text. */
+  private static JsonNode document(String paragraph) {
+    var doc = JsonNodeFactory.instance.objectNode().put("type", "doc").put("version", 1);
+    doc.putArray("content").addObject().put("type", "paragraph").putArray("content")
+        .addObject().put("type", "text").put("text", paragraph);
+    return doc;
+  }
+
+  /**
+   * A document beside a text (a partner's rich text) never changes what the text reads back
+   * as: a tracker writes it only where the text is still its own, else the text.
+   */
+  @Test
+  void aDocumentBesideATextNeverChangesWhatTheFieldOrCommentReadsBackAs() {
+    String key = tracker.createIssue(new IssueCreate(issueType(),
+        Map.of("summary", text("Printer on fire"), "description", text("details")), null,
+        Map.of("description", document("other details"))));
+    assertEquals(text("details"), tracker.issue(key).orElseThrow().field("description"));
+
+    tracker.updateIssue(key, Map.of("description", text("It smokes.")),
+        Map.of("description", document("It burns.")));
+    assertEquals(text("It smokes."), tracker.issue(key).orElseThrow().field("description"));
+    tracker.updateIssue(key, Map.of("description", text("It burns.")),
+        Map.of("description", document("It burns."), "summary", document("ignored")));
+    assertEquals(text("It burns."), tracker.issue(key).orElseThrow().field("description"));
+    assertEquals(text("Printer on fire"), tracker.issue(key).orElseThrow().field("summary"));
+
+    String id = tracker.addComment(key, "Unplug it.", null, document("Kick it."));
+    assertEquals("Unplug it.", tracker.comments(key).get(0).body());
+    tracker.editComment(key, id, "Unplug it now.", document("Unplug it now."));
+    assertEquals("Unplug it now.", tracker.comments(key).get(0).body());
+  }
+
   /** Skipped for a tracker that cannot log work (the SPI's default). */
   @Test
   void worklogsCanBeLoggedEditedAndDeletedAndChangeTheIssue() {
