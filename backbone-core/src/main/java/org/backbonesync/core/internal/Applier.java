@@ -13,7 +13,6 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.SyncMessage;
-import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.IssueLink;
@@ -43,8 +42,6 @@ final class Applier {
   private final IncomingMappings mappings;
   private final IssueCreator creator;
   private final OutcomeRecorder outcomes;
-  private final GroupCommit group;
-  private final BiConsumer<SyncMessage, RuntimeException> recordFailed;
 
   /**
    * @param group where each apply's outcome is recorded, together with other pairs' at its
@@ -55,8 +52,6 @@ final class Applier {
   Applier(Connector connector, SyncConfiguration configuration, Stores stores, Events events,
       IncomingQueue.Replies replies, ConflictResolver resolver, PartnerFinder finder,
       GroupCommit group, BiConsumer<SyncMessage, RuntimeException> recordFailed) {
-    this.group = group;
-    this.recordFailed = recordFailed;
     this.connector = connector;
     this.configuration = configuration;
     this.stores = stores;
@@ -66,7 +61,8 @@ final class Applier {
     this.finder = finder;
     this.mappings = new IncomingMappings(connector);
     this.creator = new IssueCreator(connector, configuration, stores, mappings);
-    this.outcomes = new OutcomeRecorder(connector, stores, replies.outbox());
+    this.outcomes = new OutcomeRecorder(connector, stores, replies.outbox(), events, group,
+        recordFailed);
   }
 
   /** Refuses a message with a field mapping that does not sync towards this connector. */
@@ -103,58 +99,10 @@ final class Applier {
     if (target.makeRow() != null) {
       rowOf[0] = sendWholeWithRow(target);
     }
-    group.add(new Recording(rowOf[0], target, content, message, now));
+    outcomes.recordWithGroup(rowOf[0], target, content, message, now);
     return new ApplyOutcome.Applied(message, target.localKey(), target.created());
   }
 
-  /**
-   * The outcome of a message written to its issue, recorded with the group's next commit (the
-   * message stays in the inbox until then: a crash before applies it again, as it would one
-   * crashed before its own commit), its events only after.
-   */
-  private final class Recording implements GroupCommit.Part {
-    private final long rowId;
-    private final ApplyTarget target;
-    private final List<ContentFlow.Links> content;
-    private final SyncMessage message;
-    private final long now;
-    private final List<ConflictRecord> recorded = new ArrayList<>();
-    private SyncMessage sentBack;
-
-    Recording(long rowId, ApplyTarget target, List<ContentFlow.Links> content,
-        SyncMessage message, long now) {
-      this.rowId = rowId;
-      this.target = target;
-      this.content = content;
-      this.message = message;
-      this.now = now;
-    }
-
-    @Override
-    public void write() {
-      recorded.clear(); // (written again alone after the group's rollback)
-      sentBack = outcomes.record(rowId, target, content, message, now, recorded);
-    }
-
-    @Override
-    public void committed() {
-      // (the message's issue and id on its events' log lines, as on its step's)
-      try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
-        recorded.forEach(r -> events.conflict(connector.key(), r));
-        if (sentBack != null) {
-          events.queued(connector.key(), sentBack);
-        }
-        events.applied(connector.key(), message, target.localKey(), target.created());
-      }
-    }
-
-    @Override
-    public void failed(RuntimeException failure) {
-      try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
-        recordFailed.accept(message, failure);
-      }
-    }
-  }
 
   /**
    * The row's issue, each field resolved against people's changes: since the last sync, or, for

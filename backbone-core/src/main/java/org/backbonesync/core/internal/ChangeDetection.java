@@ -1,11 +1,9 @@
 package org.backbonesync.core.internal;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
@@ -13,7 +11,6 @@ import org.backbonesync.core.PollResult;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangePage;
-import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.slf4j.Logger;
@@ -33,13 +30,11 @@ final class ChangeDetection {
   private final Clock clock;
   private final Events events;
   private final EngineSettings settings;
-  private final PairClaims pairs;
-  private final Set<String> merging;
-  private final IssueValues values;
   private final Resender resender;
   private final ChangedIssue examiner;
   private final GoneIssues goneIssues;
   private final IdleLook idleLook;
+  private final PageClaims claims;
   /**
    * Whether this node's last poll of the connector queued nothing: then the next one first
    * looks without the lease (a busy connector's poll takes it at once, searching once).
@@ -55,14 +50,12 @@ final class ChangeDetection {
     this.clock = clock;
     this.events = events;
     this.settings = settings;
-    this.pairs = pairs;
-    this.merging = connector.merging;
-    this.values = values;
     this.resender = resender;
     this.examiner = new ChangedIssue(connector, stores, clock, events, settings, values, content,
         outbox, resender);
     this.goneIssues = new GoneIssues(connector, stores, events, outbox);
     this.idleLook = new IdleLook(connector, stores, events, settings, examiner);
+    this.claims = new PageClaims(connector, stores, clock, pairs, values);
   }
 
   /**
@@ -204,7 +197,7 @@ final class ChangeDetection {
   /** Examines one page of changed issues, holding the pairs it decides about meanwhile. */
   private void examinePage(List<IssueChanges> issues, Progress progress) {
     String key = connector.key();
-    Pairs claimed = claimPairs(issues);
+    PageClaims.Claimed claimed = claims.claim(issues);
     try {
       for (int i = 0; i < issues.size(); i++) {
         IssueChanges changes = issues.get(i);
@@ -239,7 +232,7 @@ final class ChangeDetection {
       examiner.commitPage(since -> progress.firstLeft = Math.min(progress.firstLeft, since));
     } finally {
       examiner.forgetPage();
-      pairs.release(claimed.held());
+      claims.release(claimed);
     }
     progress.found += issues.size();
   }
@@ -281,63 +274,5 @@ final class ChangeDetection {
   private static long unexaminedSince(IssueChanges changes, SyncInfo row) {
     long updated = changes.issue().updated();
     return row == null ? updated : Math.min(updated, row.lastChangeSeen());
-  }
-
-  /**
-   * A page's paired issues (their rows by position in the page, null for an issue not paired)
-   * and the pairs claimed for them, as an apply
-   * claims them, so that no apply changes a pair's issue and last synced values between this
-   * poll reading them and deciding what is a person's change and what an echo. {@code busy}
-   * holds the partner keys of pairs another step holds: those are examined next poll.
-   */
-  private record Pairs(SyncInfo[] rows, Set<String> held, Set<String> busy) {}
-
-  /** Looks up a page's rows and claims the pairs that need it, all in one claim. */
-  private Pairs claimPairs(List<IssueChanges> issues) {
-    SyncInfo[] rows = new SyncInfo[issues.size()]; // by position in the page
-    List<String> keys = new ArrayList<>(issues.size());
-    for (IssueChanges changes : issues) {
-      if (connector.inProject(changes.issue().key())) {
-        keys.add(changes.issue().key());
-      }
-    }
-    Map<String, SyncInfo> found = keys.isEmpty() ? Map.of()
-        : stores.syncInfo().findByLocalKeys(connector.key(), keys);
-    List<String> wanted = new ArrayList<>();
-    for (int i = 0; i < rows.length; i++) {
-      IssueChanges changes = issues.get(i);
-      String local = changes.issue().key();
-      if (connector.inProject(local)) {
-        SyncInfo row = found.get(local);
-        rows[i] = row;
-        if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
-          wanted.add(row.remoteIssueKey());
-        }
-      }
-    }
-    Set<String> held = pairs.claim(wanted, clock.millis());
-    Set<String> busy = Set.of();
-    if (held.size() < wanted.size()) {
-      busy = new HashSet<>(wanted);
-      busy.removeAll(held);
-    }
-    return new Pairs(rows, held, busy);
-  }
-
-  /**
-   * Whether examining a paired issue depends on what an apply may be changing: a person's change
-   * since the last one seen (compared with the last synced value), or comments and attachments
-   * (compared with their links). An issue only the sync user changed just moves lastChangeSeen.
-   */
-  private boolean needsClaim(IssueChanges changes, SyncInfo row) {
-    if (!connector.flowsOut.isEmpty()) {
-      return true;
-    }
-    for (ChangelogEntry entry : changes.changelog()) {
-      if (entry.timestamp() >= row.lastChangeSeen() && !values.isEcho(entry)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

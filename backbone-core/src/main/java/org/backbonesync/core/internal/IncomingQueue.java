@@ -12,26 +12,21 @@ import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.spi.RetriableException;
-import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A connector's incoming queue: takes the {@link Inbox}'s messages strictly in sequence order per
  * issue pair and decides for each: which row of ours it is for ({@link PartnerRows}), whether it
- * is a duplicate or stale (dropped), early (waits for the gap), ignored (consumed), a PAIRED, or a
- * change the {@link Applier} applies; a failure waits for a retry or an admin, unless the
- * local issue is gone ({@link GoneIssues} unlinks the pair). {@link UnappliedMessages} records
- * what became of a message not applied.
+ * is a duplicate or stale (dropped), early (waits for the gap), or next in order ({@link
+ * InOrder}); a failure waits for a retry or an admin. {@link UnappliedMessages} records what
+ * became of a message not applied. The outcomes of a round of claimed pairs are recorded with one
+ * commit ({@link GroupCommit}).
  */
 final class IncomingQueue {
-  private static final Logger log = LoggerFactory.getLogger(IncomingQueue.class);
-
   private final Connector connector;
   private final Stores stores;
   private final Clock clock;
@@ -39,9 +34,7 @@ final class IncomingQueue {
   private final EngineSettings settings;
   private final Replies replies;
   private final PartnerFinder finder;
-  private final Applier applier;
-  private final GoneIssues goneIssues;
-  private final PartnerGoneApplier partnerGone;
+  private final InOrder inOrder;
   private final UnappliedMessages unapplied;
 
   private final PairClaims pairs;
@@ -85,11 +78,12 @@ final class IncomingQueue {
     this.finder = new PartnerFinder(connector, stores, settings);
     this.rows = new SenderRows(connector, stores, replies.resender(), finder);
     this.group = new GroupCommit(stores);
-    this.applier = new Applier(connector, configuration, stores, events, replies,
+    Applier applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder, group, this::recordFailed);
-    this.goneIssues = new GoneIssues(connector, stores, events, replies.outbox());
-    this.partnerGone = new PartnerGoneApplier(connector, stores, events);
+    this.inOrder = new InOrder(connector, stores, events, rows, applier,
+        new GoneIssues(connector, stores, events, replies.outbox()),
+        new PartnerGoneApplier(connector, stores, events));
     this.unapplied = new UnappliedMessages(connector, stores, events, settings);
   }
 
@@ -271,7 +265,7 @@ final class IncomingQueue {
       group.commit(); // (what the other pairs applied before, to read)
     }
     int before = group.size();
-    ApplyOutcome outcome = applyInOrder(row, message, now);
+    ApplyOutcome outcome = inOrder.apply(row, message, now);
     if (group.size() > before) { // (its outcome is recorded at the group's commit)
       waiting.put(message.messageId(), new Waiting(entry, now, outcomes, outcomes.size()));
     }
@@ -291,57 +285,5 @@ final class IncomingQueue {
       }
     }
     return false;
-  }
-
-  /** The pair's next message in order: consumed when ignored, else applied. */
-  private ApplyOutcome applyInOrder(Optional<SyncInfo> found, SyncMessage queued, long now) {
-    SyncMessage message = FormatUpgrade.current(queued, connector);
-    Optional<SyncInfo> row = message.kind() == MessageKind.PAIRED ? found
-        : found.map(r -> rows.followPartnerKey(r, message));
-    if (row.isPresent() && row.get().incomingChangesIgnored()
-        && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
-      return consumeIgnored(row.get(), message, now,
-          "incoming changes of " + row.get().localIssueKey() + " are ignored");
-    }
-    if (message.kind() == MessageKind.PAIRED) {
-      return applyPaired(row, message, now);
-    }
-    if (message.kind() == MessageKind.GONE && row.isPresent()) {
-      return partnerGone.apply(row.get(), message, now);
-    }
-    applier.check(message);
-    String jql = connector.config.incomingJql();
-    if (row.isPresent() && jql != null
-        && !connector.tracker.matches(row.get().localIssueKey(), jql)) {
-      return consumeIgnored(row.get(), message, now,
-          row.get().localIssueKey() + " does not match the incoming JQL \"" + jql + "\"");
-    }
-    if (row.isEmpty() || row.get().id() == 0) {
-      return applier.apply(row, message, now);
-    }
-    return goneIssues.applyOrUnlink(row.get(), message, now,
-        current -> applier.apply(Optional.of(current), message, now));
-  }
-
-  /** Consumes a message without touching the issue, moving the pair's sequence on. */
-  private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now, String reason) {
-    stores.inTransaction(() -> connector.consume(stores, row.id(), message, now, r -> r));
-    log.debug("{}: ignored message {} for {}: {}",
-        connector.key(), message.messageId(), row.localIssueKey(), reason);
-    events.ignored(connector.key(), message, reason);
-    return new ApplyOutcome.Ignored(message, row.localIssueKey(), reason);
-  }
-
-  private ApplyOutcome applyPaired(Optional<SyncInfo> row, SyncMessage message, long now) {
-    SyncInfo info =
-        row.orElseThrow(
-            () -> new SyncException(
-                "PAIRED message " + message.messageId() + " names no issue of connector "
-                    + connector.key(),
-                null, connector.key(), message.sourceIssueKey(), null));
-    stores.inTransaction(() -> connector.consume(stores, info.id(), message, now,
-        r -> r.withRemoteIssueKey(message.sourceIssueKey())));
-    events.applied(connector.key(), message, info.localIssueKey(), false);
-    return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
   }
 }

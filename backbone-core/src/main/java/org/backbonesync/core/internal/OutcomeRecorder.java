@@ -1,9 +1,11 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -11,19 +13,85 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 
 /**
- * Records what the {@link Applier} wrote to an issue, in the apply's one transaction: the row's
- * place in the partner's sequence, the values the partner has now, the conflicts, the content
- * links, and the message sent back; the incoming message is then consumed.
+ * Records what the {@link Applier} wrote to an issue, in the {@link GroupCommit} of the pairs
+ * applied with it: the row's place in the partner's sequence, the values the partner has now,
+ * the conflicts, the content links, and the message sent back; the incoming message is then
+ * consumed. Its events come after the commit.
  */
 final class OutcomeRecorder {
   private final Connector connector;
   private final Stores stores;
   private final Outbox outbox;
+  private final Events events;
+  private final GroupCommit group;
+  private final BiConsumer<SyncMessage, RuntimeException> recordFailed;
 
-  OutcomeRecorder(Connector connector, Stores stores, Outbox outbox) {
+  OutcomeRecorder(Connector connector, Stores stores, Outbox outbox, Events events,
+      GroupCommit group, BiConsumer<SyncMessage, RuntimeException> recordFailed) {
     this.connector = connector;
     this.stores = stores;
     this.outbox = outbox;
+    this.events = events;
+    this.group = group;
+    this.recordFailed = recordFailed;
+  }
+
+  /**
+   * Records the outcome of a message written to its issue with the group's next commit, its
+   * events after; a failure to record is told to {@code recordFailed}.
+   */
+  void recordWithGroup(long rowId, ApplyTarget target, List<ContentFlow.Links> content,
+      SyncMessage message, long now) {
+    group.add(new Recording(rowId, target, content, message, now));
+  }
+
+  /**
+   * The outcome of a message written to its issue, recorded with the group's next commit (the
+   * message stays in the inbox until then: a crash before applies it again, as it would one
+   * crashed before its own commit), its events only after.
+   */
+  private final class Recording implements GroupCommit.Part {
+    private final long rowId;
+    private final ApplyTarget target;
+    private final List<ContentFlow.Links> content;
+    private final SyncMessage message;
+    private final long now;
+    private final List<ConflictRecord> recorded = new ArrayList<>();
+    private SyncMessage sentBack;
+
+    Recording(long rowId, ApplyTarget target, List<ContentFlow.Links> content,
+        SyncMessage message, long now) {
+      this.rowId = rowId;
+      this.target = target;
+      this.content = content;
+      this.message = message;
+      this.now = now;
+    }
+
+    @Override
+    public void write() {
+      recorded.clear(); // (written again alone after the group's rollback)
+      sentBack = record(rowId, target, content, message, now, recorded);
+    }
+
+    @Override
+    public void committed() {
+      // (the message's issue and id on its events' log lines, as on its step's)
+      try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
+        recorded.forEach(r -> events.conflict(connector.key(), r));
+        if (sentBack != null) {
+          events.queued(connector.key(), sentBack);
+        }
+        events.applied(connector.key(), message, target.localKey(), target.created());
+      }
+    }
+
+    @Override
+    public void failed(RuntimeException failure) {
+      try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
+        recordFailed.accept(message, failure);
+      }
+    }
   }
 
   /**

@@ -1,0 +1,92 @@
+package org.backbonesync.core.internal;
+
+import java.util.Optional;
+import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What becomes of a pair's message that is next in its sequence: consumed unapplied when the row
+ * ignores the partner's changes or the issue is outside the incoming JQL, a PAIRED records the
+ * partner's key, a GONE goes to the {@link PartnerGoneApplier}, a change to the {@link Applier}
+ * (through {@link GoneIssues}, which unlinks a pair whose issue is gone).
+ */
+final class InOrder {
+  private static final Logger log = LoggerFactory.getLogger(InOrder.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Events events;
+  private final SenderRows rows;
+  private final Applier applier;
+  private final GoneIssues goneIssues;
+  private final PartnerGoneApplier partnerGone;
+
+  InOrder(Connector connector, Stores stores, Events events, SenderRows rows, Applier applier,
+      GoneIssues goneIssues, PartnerGoneApplier partnerGone) {
+    this.connector = connector;
+    this.stores = stores;
+    this.events = events;
+    this.rows = rows;
+    this.applier = applier;
+    this.goneIssues = goneIssues;
+    this.partnerGone = partnerGone;
+  }
+
+  /** The pair's next message in order: consumed when ignored, else applied. */
+  ApplyOutcome apply(Optional<SyncInfo> found, SyncMessage queued, long now) {
+    SyncMessage message = FormatUpgrade.current(queued, connector);
+    Optional<SyncInfo> row = message.kind() == MessageKind.PAIRED ? found
+        : found.map(r -> rows.followPartnerKey(r, message));
+    if (row.isPresent() && row.get().incomingChangesIgnored()
+        && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
+      return consumeIgnored(row.get(), message, now,
+          "incoming changes of " + row.get().localIssueKey() + " are ignored");
+    }
+    if (message.kind() == MessageKind.PAIRED) {
+      return applyPaired(row, message, now);
+    }
+    if (message.kind() == MessageKind.GONE && row.isPresent()) {
+      return partnerGone.apply(row.get(), message, now);
+    }
+    applier.check(message);
+    String jql = connector.config.incomingJql();
+    if (row.isPresent() && jql != null
+        && !connector.tracker.matches(row.get().localIssueKey(), jql)) {
+      return consumeIgnored(row.get(), message, now,
+          row.get().localIssueKey() + " does not match the incoming JQL \"" + jql + "\"");
+    }
+    if (row.isEmpty() || row.get().id() == 0) {
+      return applier.apply(row, message, now);
+    }
+    return goneIssues.applyOrUnlink(row.get(), message, now,
+        current -> applier.apply(Optional.of(current), message, now));
+  }
+
+  /** Consumes a message without touching the issue, moving the pair's sequence on. */
+  private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now, String reason) {
+    stores.inTransaction(() -> connector.consume(stores, row.id(), message, now, r -> r));
+    log.debug("{}: ignored message {} for {}: {}",
+        connector.key(), message.messageId(), row.localIssueKey(), reason);
+    events.ignored(connector.key(), message, reason);
+    return new ApplyOutcome.Ignored(message, row.localIssueKey(), reason);
+  }
+
+  private ApplyOutcome applyPaired(Optional<SyncInfo> row, SyncMessage message, long now) {
+    SyncInfo info =
+        row.orElseThrow(
+            () -> new SyncException(
+                "PAIRED message " + message.messageId() + " names no issue of connector "
+                    + connector.key(),
+                null, connector.key(), message.sourceIssueKey(), null));
+    stores.inTransaction(() -> connector.consume(stores, info.id(), message, now,
+        r -> r.withRemoteIssueKey(message.sourceIssueKey())));
+    events.applied(connector.key(), message, info.localIssueKey(), false);
+    return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
+  }
+}

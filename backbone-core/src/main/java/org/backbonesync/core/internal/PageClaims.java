@@ -1,0 +1,97 @@
+package org.backbonesync.core.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.IssueChanges;
+
+/**
+ * The rows of a poll's page of changed issues, read at once, and the claims on the pairs whose
+ * examination an apply could disturb (see {@link PairClaims}), taken at once and given back
+ * when the page is done.
+ */
+final class PageClaims {
+  private final Connector connector;
+  private final Stores stores;
+  private final Clock clock;
+  private final PairClaims pairs;
+  private final IssueValues values;
+
+  PageClaims(Connector connector, Stores stores, Clock clock, PairClaims pairs,
+      IssueValues values) {
+    this.connector = connector;
+    this.stores = stores;
+    this.clock = clock;
+    this.pairs = pairs;
+    this.values = values;
+  }
+
+  /**
+   * A page's paired issues (their rows by position in the page, null for an issue not paired)
+   * and the pairs claimed for them, as an apply
+   * claims them, so that no apply changes a pair's issue and last synced values between this
+   * poll reading them and deciding what is a person's change and what an echo. {@code busy}
+   * holds the partner keys of pairs another step holds: those are examined next poll.
+   */
+  record Claimed(SyncInfo[] rows, Set<String> held, Set<String> busy) {}
+
+  /** Looks up a page's rows and claims the pairs that need it, all in one claim. */
+  Claimed claim(List<IssueChanges> issues) {
+    SyncInfo[] rows = new SyncInfo[issues.size()]; // by position in the page
+    List<String> keys = new ArrayList<>(issues.size());
+    for (IssueChanges changes : issues) {
+      if (connector.inProject(changes.issue().key())) {
+        keys.add(changes.issue().key());
+      }
+    }
+    Map<String, SyncInfo> found = keys.isEmpty() ? Map.of()
+        : stores.syncInfo().findByLocalKeys(connector.key(), keys);
+    List<String> wanted = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      IssueChanges changes = issues.get(i);
+      String local = changes.issue().key();
+      if (connector.inProject(local)) {
+        SyncInfo row = found.get(local);
+        rows[i] = row;
+        if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
+          wanted.add(row.remoteIssueKey());
+        }
+      }
+    }
+    Set<String> held = pairs.claim(wanted, clock.millis());
+    Set<String> busy = Set.of();
+    if (held.size() < wanted.size()) {
+      busy = new HashSet<>(wanted);
+      busy.removeAll(held);
+    }
+    return new Claimed(rows, held, busy);
+  }
+
+  /**
+   * Whether examining a paired issue depends on what an apply may be changing: a person's change
+   * since the last one seen (compared with the last synced value), or comments and attachments
+   * (compared with their links). An issue only the sync user changed just moves lastChangeSeen.
+   */
+  private boolean needsClaim(IssueChanges changes, SyncInfo row) {
+    if (!connector.flowsOut.isEmpty()) {
+      return true;
+    }
+    for (ChangelogEntry entry : changes.changelog()) {
+      if (entry.timestamp() >= row.lastChangeSeen() && !values.isEcho(entry)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Gives back the page's claims. */
+  void release(Claimed claimed) {
+    pairs.release(claimed.held());
+  }
+}
