@@ -290,7 +290,7 @@ final class ChangeDetection {
       IssueChanges changes = issues.get(i);
       String local = changes.issue().key();
       if (connector.inProject(local)) {
-        SyncInfo row = stores.syncInfo().findByLocalKey(connector.key(), local).orElse(null);
+        SyncInfo row = RenamedProject.rowOf(connector, stores, changes.issue()).orElse(null);
         rows[i] = row;
         if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
           wanted.add(row.remoteIssueKey());

@@ -82,7 +82,8 @@ final class GoneIssues {
       return apply.apply(row);
     } catch (KeyChanged moved) {
       if (connector.inProject(moved.newKey)) {
-        return applyOrUnlink(rekey(row, moved.newKey), message, now, apply);
+        SyncInfo followed = RenamedProject.rekey(connector, stores, row, moved.newKey);
+        return applyOrUnlink(followed, message, now, apply);
       }
       return unlink(row, message, Gone.movedTo(moved.newKey), now);
     } catch (LeftScope left) {
@@ -129,7 +130,7 @@ final class GoneIssues {
       } else if (!issue.get().key().equals(key)) {
         String newKey = issue.get().key();
         if (connector.inProject(newKey)) {
-          rekey(row.get(), newKey);
+          RenamedProject.rekey(connector, stores, row.get(), newKey);
         } else {
           unlinkFound(row.get(), Gone.movedTo(newKey), now);
         }
@@ -148,18 +149,6 @@ final class GoneIssues {
     String jql = connector.config.jql();
     return jql != null && connector.partnerInMarker(issue.originMarker()) == null
         && !connector.tracker.matches(issue.key(), jql);
-  }
-
-  /** The row, following its issue to its new key. */
-  private SyncInfo rekey(SyncInfo row, String newKey) {
-    SyncInfo[] moved = new SyncInfo[1];
-    stores.inTransaction(() -> {
-      moved[0] = connector.lockRow(stores, row.id()).withLocalIssueKey(newKey);
-      stores.syncInfo().update(moved[0]);
-    });
-    log.info("{}: {} is now {}; its pair follows it", connector.key(), row.localIssueKey(),
-        newKey);
-    return moved[0];
   }
 
   /**
