@@ -51,7 +51,8 @@ final class PartnerGoneApplier {
 
   /**
    * Does what the rule says with the pair's issue as it is (not one its old key leads to in
-   * another project, nor one outside the incoming JQL); what it did. A partner that moved away
+   * another project, nor one outside the incoming JQL, nor one of ours that left our JQL); what
+   * it did. A partner that moved away
    * or left its JQL is never answered by a delete, only by a mark: it is still there, and a mark
    * can be taken back.
    */
@@ -62,7 +63,8 @@ final class PartnerGoneApplier {
     Optional<TrackedIssue> issue =
         connector.tracker.issue(localKey).filter(i -> i.key().equals(localKey));
     String jql = connector.config.incomingJql();
-    if (issue.isEmpty() || jql != null && !connector.tracker.matches(localKey, jql)) {
+    if (issue.isEmpty() || jql != null && !connector.tracker.matches(localKey, jql)
+        || GoneIssues.leftScope(connector, issue.get())) {
       return PartnerGone.Action.LEAVE;
     }
     if (rule.action() == PartnerGone.Action.DELETE && deleted(message)) {
