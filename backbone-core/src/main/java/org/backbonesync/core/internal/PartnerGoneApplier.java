@@ -52,9 +52,8 @@ final class PartnerGoneApplier {
   /**
    * Does what the rule says with the pair's issue as it is (not one its old key leads to in
    * another project, nor one outside the incoming JQL, nor one of ours that left our JQL); what
-   * it did. A partner that moved away
-   * or left its JQL is never answered by a delete, only by a mark: it is still there, and a mark
-   * can be taken back.
+   * it did. A partner that moved away or left its JQL is never answered by a delete, only by a
+   * mark: it is still there, and a mark can be taken back.
    */
   private PartnerGone.Action act(PartnerGone rule, String localKey, SyncMessage message) {
     if (rule.action() == PartnerGone.Action.LEAVE) {
