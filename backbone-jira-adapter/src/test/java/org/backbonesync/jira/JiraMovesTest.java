@@ -84,6 +84,19 @@ class JiraMovesTest {
         .query().contains("project = \"PX\""), "and searches by it");
   }
 
+  /** A host started after the rename, still configured with the old key, searches the new. */
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void anAdapterMadeAfterTheRenameKnowsTheNewKeyFromTheProject(JiraPair.Flavours flavours) {
+    SyncTestDriver sync = sync(flavours, b -> { });
+    sync.a().renameProject("PX");
+
+    org.backbonesync.spi.tracker.IssueTracker fresh = pair.siteA().site.project("PA");
+    fresh.issueTypes();
+
+    assertEquals(List.of("PX", "PA"), fresh.projectKeys());
+  }
+
   @ParameterizedTest
   @EnumSource(JiraPair.Flavours.class)
   void anIssueEditedOutOfTheJqlIsUnlinkedAndItsPartnerMarked(JiraPair.Flavours flavours)

@@ -77,8 +77,9 @@ public final class JiraProject implements IssueTracker {
   }
 
   /**
-   * The configured key and, once an issue of this project (by its {@code project.id}) has shown
-   * under another key, that key first: the project was renamed. Jira keeps the old key, so reads,
+   * The configured key and, once the project's metadata names another key or an issue of this
+   * project (by its {@code project.id}) has shown under another key, that key first: the project
+   * was renamed. Jira keeps the old key, so reads,
    * writes and JQL by it go on working; searches use the new one from then on.
    */
   @Override
@@ -137,6 +138,14 @@ public final class JiraProject implements IssueTracker {
   private synchronized JsonNode project() {
     if (project == null) {
       project = http.json("GET", api() + "/project/" + encode(projectKey), null, null);
+      // (Jira answers a renamed project's old key with the project as it is now)
+      String now = JiraWire.text(project.path("key"));
+      if (now != null && !keys.contains(now) && now.matches("[A-Z][A-Z0-9_]{0,254}")) {
+        List<String> known = new ArrayList<>(keys);
+        known.add(0, now);
+        keys = List.copyOf(known);
+        log.info("{}: project {} is now {}: following its new key", projectKey, projectKey, now);
+      }
       Map<String, String> ids = new LinkedHashMap<>();
       project.path("issueTypes").forEach(t -> ids.put(t.path("name").asText(),
           JiraWire.idOrSelf(t, "issueType", "an issue type of " + projectKey)));
