@@ -169,6 +169,20 @@ class JiraWebhookSyncTest {
   }
 
   @Test
+  void anIssueLabelledOutOfAsJqlIsUnlinkedAfterOneWebhook() throws IOException {
+    SyncTestDriver sync = started(c -> c.withJql("labels != private"), true);
+
+    sync.a("alice").edit("PA-1", "labels", org.backbonesync.testkit.InMemoryIssueTracker
+        .strings("private"));
+    scheduler.runDue(); // the clock stands still: no poll is due
+
+    assertTrue(sync.syncInfoA().get(0).incomingChangesIgnored(), "A unlinked at once");
+    assertTrue(sync.syncInfoB().get(0).incomingChangesIgnored(), "B was told");
+    assertEquals(0, allSearches(pair.siteB()), "B wrote nothing and searched nothing");
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
+  }
+
+  @Test
   void anIssueDeletedOnBIsDeletedOnAAfterOneWebhook() throws IOException {
     SyncTestDriver sync = started(c -> c.withOnPartnerGone(PartnerGone.delete()), true);
 

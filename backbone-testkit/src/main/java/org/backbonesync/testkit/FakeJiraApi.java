@@ -338,8 +338,13 @@ final class FakeJiraApi {
     return s;
   }
 
+  /** Whether a project key or id names this project: as Jira, a key it had before does too. */
+  private boolean ours(String keyOrId) {
+    return keyOrId.equals("10000") || tracker.projectKeys().contains(keyOrId);
+  }
+
   private void checkProject(String key) {
-    if (!key.equals(tracker.projectKey())) {
+    if (!ours(key)) {
       throw new Answer(404, "No project could be found with key '" + key + "'.", Map.of());
     }
   }
@@ -446,8 +451,16 @@ final class FakeJiraApi {
         as.allIssues().stream().filter(condition(as, jql)).count());
   }
 
-  /** A JQL condition as Jira reads it in the user's zone; a JQL it refuses is a 400, as Jira's. */
+  /**
+   * A JQL condition as Jira reads it in the user's zone; a JQL it refuses is a 400, as Jira's.
+   * A project key the project had before a rename names it still.
+   */
   private Predicate<TrackedIssue> condition(InMemoryIssueTracker as, String where) {
+    List<String> projectKeys = tracker.projectKeys();
+    for (String former : projectKeys.subList(1, projectKeys.size())) {
+      where = where.replaceAll("(?i)\\bproject\\s*=\\s*(\"" + former + "\"|" + former
+          + "\\b)", "project = \"" + projectKeys.get(0) + "\"");
+    }
     try {
       return where.isEmpty() ? i -> true : MiniJql.parse(where, zone, as.user());
     } catch (TrackerException e) {
@@ -655,7 +668,7 @@ final class FakeJiraApi {
     JsonNode fields = body.path("fields");
     String project = fields.path("project").path("key").asText(
         fields.path("project").path("id").asText());
-    if (!project.equals(tracker.projectKey()) && !project.equals("10000")) {
+    if (!ours(project)) {
       throw new Answer(400, null, Map.of("project", "valid project is required"));
     }
     JsonNode type = fields.path("issuetype");
@@ -690,8 +703,9 @@ final class FakeJiraApi {
     ObjectNode o = JSON.objectNode()
         .put("expand", "renderedFields,names,schema,operations,editmeta,changelog,"
             + "versionedRepresentations")
-        .put("id", String.valueOf(10000 + number(i.key())))
-        .put("self", url + api + "/issue/" + (10000 + number(i.key())))
+        .put("id", i.id() != null ? i.id() : String.valueOf(10000 + number(i.key())))
+        .put("self", url + api + "/issue/"
+            + (i.id() != null ? i.id() : String.valueOf(10000 + number(i.key()))))
         .put("key", i.key());
     ObjectNode f = o.putObject("fields");
     Map<String, FieldSchema> schemas = schemas();
@@ -745,9 +759,14 @@ final class FakeJiraApi {
       }
     }
     if (fields == null || fields.contains("project")) {
-      f.putObject("project").put("id", "10000").put("key", tracker.projectKey())
-          .put("name", "Project " + tracker.projectKey())
-          .put("self", url + api + "/project/10000");
+      // (an issue moved out of the project is of another one, with another id)
+      String prefix = i.key().substring(0, i.key().lastIndexOf('-'));
+      boolean here = tracker.projectKeys().contains(prefix);
+      String projectId = here ? "10000" : "10100";
+      String projectKey = here ? tracker.projectKey() : prefix;
+      f.putObject("project").put("id", projectId).put("key", projectKey)
+          .put("name", "Project " + projectKey)
+          .put("self", url + api + "/project/" + projectId);
     }
     if (fields == null || fields.contains("created")) {
       f.put("created", time(i.created()));
@@ -867,7 +886,7 @@ final class FakeJiraApi {
       }
       ObjectNode o = JSON.objectNode().put("expand", "projects");
       ArrayNode projects = o.putArray("projects");
-      if (list(q.get("projectKeys")).contains(tracker.projectKey())) {
+      if (list(q.get("projectKeys")).stream().anyMatch(this::ours)) {
         ObjectNode project = projects.addObject().put("id", "10000")
             .put("key", tracker.projectKey()).put("name", "Project " + tracker.projectKey());
         ArrayNode types = project.putArray("issuetypes");

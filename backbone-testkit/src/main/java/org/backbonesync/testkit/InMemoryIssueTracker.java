@@ -195,6 +195,47 @@ public final class InMemoryIssueTracker implements IssueTracker {
     });
   }
 
+  /**
+   * Renames the project's key, as a Jira administrator does: every issue gets the new key with
+   * its number (PA-7 becomes PX-7), links and sub-tasks' parents follow, and the old keys, of the
+   * project and of its issues, still lead to them (reads, writes and JQL by them). Issues keep
+   * their stable ids; nothing shows in their changelogs or update times, and Jira sends no issue
+   * webhook. The view's user is not checked: any view may rename.
+   *
+   * @throws IllegalArgumentException when the key is not a project key or is this project's
+   */
+  public void renameProject(String newKey) {
+    if (newKey == null || !newKey.matches("[A-Z][A-Z0-9_]*") || newKey.equals(projectKey())) {
+      throw new IllegalArgumentException("not a new project key: " + newKey);
+    }
+    call("renameProject", null, () -> {
+      Map<String, String> renamed = new HashMap<>();
+      Map<String, Issue> issues = new LinkedHashMap<>(project.issues);
+      project.issues.clear();
+      for (Issue issue : issues.values()) {
+        String newIssueKey = newKey + issue.key.substring(issue.key.lastIndexOf('-'));
+        renamed.put(issue.key, newIssueKey);
+        project.formerKeys.put(issue.key, newIssueKey);
+        issue.key = newIssueKey;
+        project.issues.put(newIssueKey, issue);
+      }
+      for (Issue issue : project.issues.values()) {
+        JsonNode parent = issue.fields.get("parent");
+        if (parent != null && parent.isTextual() && renamed.containsKey(parent.asText())) {
+          issue.fields.put("parent", text(renamed.get(parent.asText())));
+        }
+      }
+      project.links.replaceAll((id, l) -> new IssueLink(id, l.type(),
+          renamed.getOrDefault(l.outwardIssue(), l.outwardIssue()),
+          renamed.getOrDefault(l.inwardIssue(), l.inwardIssue())));
+      project.attachments.replaceAll((id, a) -> a.withIssueKey(
+          renamed.getOrDefault(a.issueKey(), a.issueKey())));
+      project.formerProjectKeys.add(0, project.key);
+      project.key = newKey;
+      return null;
+    });
+  }
+
   /** The issue of a key (a moved issue's old key too), read without recording a call. */
   Optional<TrackedIssue> peek(String issueKey) {
     synchronized (project) {
@@ -322,7 +363,20 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
   @Override
   public String projectKey() {
-    return project.key;
+    synchronized (project) {
+      return project.key;
+    }
+  }
+
+  /** The project's key and, after a {@link #renameProject}, the keys it had, newest first. */
+  @Override
+  public List<String> projectKeys() {
+    synchronized (project) {
+      List<String> keys = new ArrayList<>();
+      keys.add(project.key);
+      keys.addAll(project.formerProjectKeys);
+      return keys;
+    }
   }
 
   @Override
@@ -710,7 +764,11 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
   /** An attachment's content: {@code bytes} when small, else in {@code file}. */
   private record StoredAttachment(Attachment meta, String issueKey, byte[] bytes,
-      java.nio.file.Path file) {}
+      java.nio.file.Path file) {
+    StoredAttachment withIssueKey(String key) {
+      return new StoredAttachment(meta, key, bytes, file);
+    }
+  }
 
   /** Attachments up to this size are kept in memory, larger ones in a temporary file. */
   private static final int IN_MEMORY_LIMIT = 64 * 1024;
@@ -855,7 +913,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
   // ---------------------------------------------------------------- state
 
   private static final class Project {
-    final String key;
+    String key;
+    /** The keys the project had before, newest first. */
+    final List<String> formerProjectKeys = new ArrayList<>();
     final Clock clock;
     final List<String> issueTypes;
     final Set<String> createScreen;
@@ -1146,7 +1206,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
     }
 
     TrackedIssue snapshot() {
-      return new TrackedIssue(key, type, creator, created, updated, originMarker, fields);
+      return new TrackedIssue(key, type, creator, created, updated, originMarker, fields,
+          String.valueOf(10000 + number));
     }
 
     private static String display(JsonNode value) {

@@ -187,14 +187,14 @@ public final class SyncTestDriver {
     return b.as(user);
   }
 
-  /** Connector A's key (its project key). */
+  /** Connector A's key (its project key as configured, whatever the project was renamed to). */
   public String keyA() {
-    return a.projectKey();
+    return configuration.connectorA().key();
   }
 
-  /** Connector B's key (its project key). */
+  /** Connector B's key (its project key as configured). */
   public String keyB() {
-    return b.projectKey();
+    return configuration.connectorB().key();
   }
 
   /** The stores. */

@@ -114,6 +114,9 @@ final class Applier {
     Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
     if (recorded) {
       stillThere(localKey, issue.get());
+      if (GoneIssues.leftScope(connector, issue.get().get())) {
+        throw new GoneIssues.LeftScope(connector.key(), localKey, connector.config.jql());
+      }
     }
     ConflictResolver.Resolution resolution = null;
     TrackedIssue local = null;
@@ -131,7 +134,8 @@ final class Applier {
 
   /**
    * Checks that the pair's issue is still there under its key before anything is written to it:
-   * a tracker follows a moved issue's old key to wherever it went, another project too.
+   * a tracker follows a moved issue's old key to wherever it went, another project too. (The
+   * caller then checks that it is still in the connector's JQL.)
    *
    * @throws GoneIssues.KeyChanged when it has another key now
    * @throws SyncException when it is gone

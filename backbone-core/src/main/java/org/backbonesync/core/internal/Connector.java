@@ -178,9 +178,20 @@ final class Connector {
     return "backbone:" + syncId + ":" + config.key() + ":";
   }
 
-  /** Whether an issue key belongs to this connector's project (the scope guarantee). */
+  /**
+   * Whether an issue key belongs to this connector's project (the scope guarantee): under the
+   * configured project key, or any key the tracker knows the project by (a renamed project's).
+   */
   boolean inProject(String issueKey) {
-    return issueKey.startsWith(config.projectKey() + "-");
+    if (issueKey.startsWith(config.projectKey() + "-")) {
+      return true;
+    }
+    for (String projectKey : tracker.projectKeys()) {
+      if (issueKey.startsWith(projectKey + "-")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows a pair's local issue when it is gone or has another key. Deleted in the tracker, or
- * moved out of the connector's project, the pair is unlinked (its row ignores the partner's
- * changes from now on) and a GONE message tells the partner; found under another key within the
- * project (a project renamed), the row follows it. Noticed when a message to the issue fails or
- * finds it under another key, and when a change hint names an issue the search no longer finds.
+ * Follows a pair's local issue when it is gone or has another key. Deleted in the tracker, moved
+ * out of the connector's project, or out of its JQL, the pair is unlinked (its row ignores the
+ * partner's changes from now on) and a GONE message tells the partner; found under another key
+ * within the project (a project renamed), the row follows it. Noticed when a message to the issue
+ * fails or finds it under another key or outside the JQL, and when a change hint names an issue
+ * the search no longer finds.
  */
 final class GoneIssues {
   private static final Logger log = LoggerFactory.getLogger(GoneIssues.class);
@@ -31,6 +32,29 @@ final class GoneIssues {
     KeyChanged(String connectorKey, String oldKey, String newKey) {
       super(oldKey + " is now " + newKey, null, connectorKey, oldKey, null);
       this.newKey = newKey;
+    }
+  }
+
+  /**
+   * An apply found the row's issue outside the connector's JQL: one of this side's issues (not
+   * one the sync created here) that no longer matches.
+   */
+  static final class LeftScope extends SyncException {
+    private static final long serialVersionUID = 1L;
+
+    LeftScope(String connectorKey, String localKey, String jql) {
+      super(localKey + " no longer matches the JQL \"" + jql + "\"", null, connectorKey,
+          localKey, null);
+    }
+  }
+
+  /** Why a pair's issue is gone: the GONE message's reason, and the new key of a move. */
+  private record Gone(String reason, String movedTo) {
+    static final Gone DELETED = new Gone("deleted", null);
+    static final Gone OUT_OF_SCOPE = new Gone("outOfScope", null);
+
+    static Gone movedTo(String key) {
+      return new Gone("moved", key);
     }
   }
 
@@ -49,8 +73,8 @@ final class GoneIssues {
   /**
    * Applies the message to the recorded row's issue. When the issue has a new key in the
    * project, the row follows it and the message is applied there; when the issue is gone
-   * (deleted, or moved out of the project), the pair is unlinked instead. Any other failure is
-   * thrown as it is.
+   * (deleted, or moved out of the project) or out of the connector's JQL, the pair is unlinked
+   * instead. Any other failure is thrown as it is.
    */
   ApplyOutcome applyOrUnlink(SyncInfo row, SyncMessage message, long now,
       Function<SyncInfo, ApplyOutcome> apply) {
@@ -58,16 +82,19 @@ final class GoneIssues {
       return apply.apply(row);
     } catch (KeyChanged moved) {
       if (connector.inProject(moved.newKey)) {
-        return apply.apply(rekey(row, moved.newKey));
+        SyncInfo followed = RenamedProject.rekey(connector, stores, row, moved.newKey);
+        return applyOrUnlink(followed, message, now, apply);
       }
-      return unlink(row, message, moved.newKey, now);
+      return unlink(row, message, Gone.movedTo(moved.newKey), now);
+    } catch (LeftScope left) {
+      return unlink(row, message, Gone.OUT_OF_SCOPE, now);
     } catch (RetriableException e) {
       throw e;
     } catch (RuntimeException e) {
       if (!gone(row.localIssueKey(), e)) {
         throw e;
       }
-      return unlink(row, message, null, now);
+      return unlink(row, message, Gone.DELETED, now);
     }
   }
 
@@ -87,8 +114,9 @@ final class GoneIssues {
 
   /**
    * Reads again the paired issues a change hint named that the search did not find: one that is
-   * gone unlinks its pair, one under a new key in the project takes its row along. An issue
-   * that is there (the hint was old, or it no longer matches the JQL) is left alone.
+   * gone, or one of this side's that no longer matches the connector's JQL, unlinks its pair;
+   * one under a new key in the project takes its row along. An issue that is there and in scope
+   * (the hint was old) is left alone.
    */
   void checkMissing(Collection<String> issueKeys, long now) {
     for (String key : issueKeys) {
@@ -98,40 +126,39 @@ final class GoneIssues {
       }
       Optional<TrackedIssue> issue = connector.tracker.issue(key);
       if (issue.isEmpty()) {
-        unlinkFound(row.get(), null, now);
+        unlinkFound(row.get(), Gone.DELETED, now);
       } else if (!issue.get().key().equals(key)) {
         String newKey = issue.get().key();
         if (connector.inProject(newKey)) {
-          rekey(row.get(), newKey);
+          RenamedProject.rekey(connector, stores, row.get(), newKey);
         } else {
-          unlinkFound(row.get(), newKey, now);
+          unlinkFound(row.get(), Gone.movedTo(newKey), now);
         }
+      } else if (leftScope(connector, issue.get())) {
+        unlinkFound(row.get(), Gone.OUT_OF_SCOPE, now);
       }
     }
   }
 
-  /** The row, following its issue to its new key. */
-  private SyncInfo rekey(SyncInfo row, String newKey) {
-    SyncInfo[] moved = new SyncInfo[1];
-    stores.inTransaction(() -> {
-      moved[0] = connector.lockRow(stores, row.id()).withLocalIssueKey(newKey);
-      stores.syncInfo().update(moved[0]);
-    });
-    log.info("{}: {} is now {}; its pair follows it", connector.key(), row.localIssueKey(),
-        newKey);
-    return moved[0];
+  /**
+   * Whether a paired issue is out of the connector's JQL: one of this side's (an issue the sync
+   * created here for the partner's need not match it: the JQL chooses what this side sends) that
+   * does not match it now. One JQL search, only with a JQL.
+   */
+  static boolean leftScope(Connector connector, TrackedIssue issue) {
+    String jql = connector.config.jql();
+    return jql != null && connector.partnerInMarker(issue.originMarker()) == null
+        && !connector.tracker.matches(issue.key(), jql);
   }
 
   /**
    * Unlinks a pair whose local issue is gone, found by a message to it: its row ignores the
    * partner's changes from now on (an admin may take them again), the message is consumed and
    * the partner is told; the partner does with its issue what its connector says.
-   *
-   * @param movedTo the issue's key outside the project; null when deleted
    */
-  private ApplyOutcome unlink(SyncInfo row, SyncMessage message, String movedTo, long now) {
+  private ApplyOutcome unlink(SyncInfo row, SyncMessage message, Gone gone, long now) {
     String localKey = row.localIssueKey();
-    String reason = what(localKey, movedTo)
+    String reason = what(localKey, gone)
         + "; the pair is unlinked and its incoming changes are ignored";
     SyncInfo[] unlinked = new SyncInfo[1];
     SyncMessage told = stores.inTransaction(
@@ -142,7 +169,7 @@ final class GoneIssues {
             return current.withIncomingChangesIgnored(true);
           });
           // (another step may have unlinked it meanwhile, and told the partner)
-          return before[0] ? null : tell(unlinked[0], movedTo, now);
+          return before[0] ? null : tell(unlinked[0], gone, now);
         });
     log.warn("{}: {}; partner issue {} is told", connector.key(), reason,
         unlinked[0].remoteIssueKey());
@@ -155,7 +182,7 @@ final class GoneIssues {
   }
 
   /** Unlinks a pair whose local issue is gone, found by a change hint naming it. */
-  private void unlinkFound(SyncInfo row, String movedTo, long now) {
+  private void unlinkFound(SyncInfo row, Gone gone, long now) {
     SyncMessage told = stores.inTransaction(
         () -> {
           SyncInfo current = connector.lockRow(stores, row.id());
@@ -164,13 +191,13 @@ final class GoneIssues {
           }
           SyncInfo unlinked = current.withIncomingChangesIgnored(true);
           stores.syncInfo().update(unlinked);
-          return tell(unlinked, movedTo, now);
+          return tell(unlinked, gone, now);
         });
     if (told == null) {
       return;
     }
     log.warn("{}: {}; the pair is unlinked and partner issue {} is told", connector.key(),
-        what(row.localIssueKey(), movedTo), row.remoteIssueKey());
+        what(row.localIssueKey(), gone), row.remoteIssueKey());
     events.unlinked(connector.key(), told, row.localIssueKey(), row.remoteIssueKey());
     events.queued(connector.key(), told);
   }
@@ -180,13 +207,18 @@ final class GoneIssues {
    * partner knows nothing of the pair). The partner's key need not be known yet: the partner
    * finds its row by our issue's key, or gets the GONE after the message that makes it.
    */
-  private SyncMessage tell(SyncInfo unlinked, String movedTo, long now) {
+  private SyncMessage tell(SyncInfo unlinked, Gone gone, long now) {
     return unlinked.remoteIssueKey() == null && unlinked.outgoingMessageSequenceId() == 0 ? null
-        : outbox.appendGone(unlinked, movedTo, now);
+        : outbox.appendGone(unlinked, gone.reason(), gone.movedTo(), now);
   }
 
-  private String what(String localKey, String movedTo) {
-    return movedTo == null ? localKey + " no longer exists in " + connector.key()
-        : localKey + " moved to " + movedTo + ", out of project " + connector.config.projectKey();
+  private String what(String localKey, Gone gone) {
+    if (gone.movedTo() != null) {
+      return localKey + " moved to " + gone.movedTo() + ", out of project "
+          + connector.config.projectKey();
+    }
+    return gone == Gone.OUT_OF_SCOPE
+        ? localKey + " no longer matches the JQL of " + connector.key()
+        : localKey + " no longer exists in " + connector.key();
   }
 }

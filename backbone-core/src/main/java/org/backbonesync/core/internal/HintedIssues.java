@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.backbonesync.spi.tracker.ChangeHints;
 
 /**
@@ -22,17 +23,17 @@ final class HintedIssues implements ChangeHints {
     }
   }
 
-  private final String projectPrefix;
+  private final Predicate<String> inProject;
   private final Runnable wake;
   private final Set<String> keys = new LinkedHashSet<>();
   private boolean poll;
 
   /**
-   * @param projectKey keys of other projects are ignored
+   * @param inProject whether a key is of the connector's project; keys of others are ignored
    * @param wake called after each hint, outside this object's lock
    */
-  HintedIssues(String projectKey, Runnable wake) {
-    this.projectPrefix = projectKey + "-";
+  HintedIssues(Predicate<String> inProject, Runnable wake) {
+    this.inProject = inProject;
     this.wake = wake;
   }
 
@@ -43,7 +44,7 @@ final class HintedIssues implements ChangeHints {
         if (poll) {
           break;
         }
-        if (key != null && key.startsWith(projectPrefix)) {
+        if (key != null && inProject.test(key)) {
           keys.add(key);
           if (keys.size() > MAX_KEYS) {
             keys.clear();

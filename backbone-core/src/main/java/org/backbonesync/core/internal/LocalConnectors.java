@@ -88,8 +88,7 @@ final class LocalConnectors {
     IncomingQueue incoming = new IncomingQueue(connector, configuration, stores, clock, events,
         settings, new IncomingQueue.Replies(values, outbox, resender), pairs);
     Inbox inbox = new Inbox(connector, stores, clock, events, prompts.applyOnArrival(key));
-    HintedIssues hints = new HintedIssues(connector.config.projectKey(),
-        prompts.detectHinted(key));
+    HintedIssues hints = new HintedIssues(connector::inProject, prompts.detectHinted(key));
     return new Local(connector, detection, delivery, resender, inbox, incoming, hints);
   }
 

@@ -175,13 +175,14 @@ final class Outbox {
    * Appends a GONE message telling the partner our issue is gone; call inside a transaction,
    * with {@code row} as locked in it.
    *
-   * @param movedTo the issue's new key when it moved out of the project; null when deleted
+   * @param reason {@code deleted}, {@code moved} or {@code outOfScope} (it left the JQL)
+   * @param movedTo the issue's new key when it moved out of the project; else null
    */
-  SyncMessage appendGone(SyncInfo row, String movedTo, long now) {
+  SyncMessage appendGone(SyncInfo row, String reason, String movedTo, long now) {
     SyncInfo sent = row.withSent(row.outgoingMessageSequenceId() + 1, now);
     stores.syncInfo().update(sent);
     Map<String, JsonNode> content = new LinkedHashMap<>();
-    content.put("reason", TextNode.valueOf(movedTo == null ? "deleted" : "moved"));
+    content.put("reason", TextNode.valueOf(reason));
     if (movedTo != null) {
       content.put("movedTo", TextNode.valueOf(movedTo));
     }

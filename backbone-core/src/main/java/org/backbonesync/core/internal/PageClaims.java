@@ -58,6 +58,9 @@ final class PageClaims {
       String local = changes.issue().key();
       if (connector.inProject(local)) {
         SyncInfo row = found.get(local);
+        if (row == null) {
+          row = RenamedProject.underOldKey(connector, stores, changes.issue()).orElse(null);
+        }
         rows[i] = row;
         if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
           wanted.add(row.remoteIssueKey());

@@ -51,9 +51,9 @@ final class PartnerGoneApplier {
 
   /**
    * Does what the rule says with the pair's issue as it is (not one its old key leads to in
-   * another project, nor one outside the incoming JQL); what it did. A partner that moved away
-   * is never answered by a delete, only by a mark: a project whose key was renamed looks moved
-   * too, and a mark can be taken back.
+   * another project, nor one outside the incoming JQL, nor one of ours that left our JQL); what
+   * it did. A partner that moved away or left its JQL is never answered by a delete, only by a
+   * mark: it is still there, and a mark can be taken back.
    */
   private PartnerGone.Action act(PartnerGone rule, String localKey, SyncMessage message) {
     if (rule.action() == PartnerGone.Action.LEAVE) {
@@ -62,11 +62,11 @@ final class PartnerGoneApplier {
     Optional<TrackedIssue> issue =
         connector.tracker.issue(localKey).filter(i -> i.key().equals(localKey));
     String jql = connector.config.incomingJql();
-    if (issue.isEmpty() || jql != null && !connector.tracker.matches(localKey, jql)) {
+    if (issue.isEmpty() || jql != null && !connector.tracker.matches(localKey, jql)
+        || GoneIssues.leftScope(connector, issue.get())) {
       return PartnerGone.Action.LEAVE;
     }
-    boolean moved = message.content().containsKey("movedTo");
-    if (rule.action() == PartnerGone.Action.DELETE && !moved) {
+    if (rule.action() == PartnerGone.Action.DELETE && deleted(message)) {
       connector.tracker.deleteIssue(localKey);
       return PartnerGone.Action.DELETE;
     }
@@ -98,13 +98,24 @@ final class PartnerGoneApplier {
   }
 
   /**
-   * "deleted" or "moved to KEY", as the message says; what goes into the comment is an issue key
-   * or nothing (the partner's words are not written on the issue).
+   * Whether the partner's issue was deleted: only then may ours be deleted. One that moved, or
+   * left the partner's JQL, is still there, and may come back.
+   */
+  private static boolean deleted(SyncMessage message) {
+    JsonNode reason = message.content().get("reason");
+    return !message.content().containsKey("movedTo")
+        && (reason == null || reason.asText().equals("deleted"));
+  }
+
+  /**
+   * "deleted", "moved to KEY" or "taken out of the synchronization", as the message says; what
+   * goes into the comment is an issue key or nothing (the partner's words are not written on the
+   * issue).
    */
   private static String reason(SyncMessage message) {
     JsonNode movedTo = message.content().get("movedTo");
     if (movedTo == null) {
-      return "deleted";
+      return deleted(message) ? "deleted" : "taken out of the synchronization";
     }
     return ISSUE_KEY.matcher(movedTo.asText()).matches() ? "moved to " + movedTo.asText()
         : "moved";

@@ -57,22 +57,40 @@ final class SenderRows {
 
   /**
    * Whether the message comes from the partner row our row talks with, to our row: then the
-   * partner's issue has a new key (its project renamed), not another pair.
+   * partner's issue has a new key (see {@link #partnersNewKey}), not another pair.
    */
   private boolean sameRows(SyncInfo row, SyncMessage message) {
     return message.senderEpoch() != 0 && message.senderEpoch() == row.partnerEpoch()
         && message.receiverEpoch() == row.epoch()
-        && message.sourceIssueKey().startsWith(connector.partner.projectKey() + "-");
+        && partnersNewKey(row.remoteIssueKey(), message.sourceIssueKey());
+  }
+
+  /**
+   * Whether the partner's issue may have a new key: within the partner's configured project, or
+   * with the same number under another project key (the partner's project renamed: PA-7 is PX-7
+   * now; the partner follows a rename only within its project, by the project's stable id).
+   * Anything else would be a move out of the partner's project, which the partner tells with a
+   * GONE, never with a change under the new key.
+   */
+  private boolean partnersNewKey(String oldKey, String newKey) {
+    return newKey.startsWith(connector.partner.projectKey() + "-")
+        || oldKey != null && number(oldKey).equals(number(newKey))
+        && newKey.lastIndexOf('-') > 0;
+  }
+
+  private static String number(String key) {
+    return key.substring(key.lastIndexOf('-') + 1);
   }
 
   /**
    * The row, knowing the partner's issue by the key the message has: a message applied in order
-   * after the partner's issue got a new key (see {@link #rowFor}) moves the row's remote key on.
+   * after the partner's issue got a new key (see {@link #rowFor}, which takes such a message
+   * only from the partner row ours talks with) moves the row's remote key on.
    */
   SyncInfo followPartnerKey(SyncInfo row, SyncMessage message) {
     String key = message.sourceIssueKey();
     if (row.remoteIssueKey() == null || row.remoteIssueKey().equals(key) || row.id() == 0
-        || !key.startsWith(connector.partner.projectKey() + "-")) { // (only within its project)
+        || !partnersNewKey(row.remoteIssueKey(), key)) {
       return row;
     }
     SyncInfo[] followed = new SyncInfo[1];

@@ -55,6 +55,11 @@ public final class JiraProject implements IssueTracker {
   private static final Logger log = LoggerFactory.getLogger(JiraProject.class);
 
   private final String projectKey;
+  /**
+   * The keys the project is known by, the one it has now first: the configured key, and the one
+   * Jira renamed it to when an issue of the project's id showed under another key.
+   */
+  private volatile List<String> keys;
   private JiraWire wire;
   private Map<String, String> issueTypeIds;
   private JsonNode project;
@@ -63,6 +68,7 @@ public final class JiraProject implements IssueTracker {
     this.session = session;
     this.http = session.http();
     this.projectKey = projectKey;
+    this.keys = List.of(projectKey);
   }
 
   @Override
@@ -70,6 +76,45 @@ public final class JiraProject implements IssueTracker {
     return projectKey;
   }
 
+  /**
+   * The configured key and, once the project's metadata names another key or an issue of this
+   * project (by its {@code project.id}) has shown under another key, that key first: the project
+   * was renamed. Jira keeps the old key, so reads,
+   * writes and JQL by it go on working; searches use the new one from then on.
+   */
+  @Override
+  public List<String> projectKeys() {
+    return keys;
+  }
+
+  /** The key the project has now, as far as this adapter knows: searches name it. */
+  private String current() {
+    return keys.get(0);
+  }
+
+  /**
+   * Learns the project's new key from an issue Jira answered under a key of none of ours, when
+   * the issue's {@code fields.project.id} is this project's (read once, only then): the project
+   * was renamed. An issue of another project (one moved out) teaches nothing.
+   */
+  private void learn(JsonNode issue) {
+    String key = issue.path("key").asText("");
+    JsonNode of = issue.path("fields").path("project");
+    String newKey = JiraWire.text(of.path("key"));
+    String id = JiraWire.text(of.path("id"));
+    if (key.isEmpty() || ownKey(key) || newKey == null || id == null
+        || !key.startsWith(newKey + "-") || !id.equals(JiraWire.text(project().path("id")))) {
+      return;
+    }
+    synchronized (this) {
+      List<String> known = new ArrayList<>();
+      known.add(newKey);
+      keys.stream().filter(k -> !k.equals(newKey)).forEach(known::add);
+      keys = List.copyOf(known);
+    }
+    log.info("{}: project {} is now {} (project id {}): following its new key", projectKey,
+        projectKey, newKey, id);
+  }
   @Override
   public String toString() {
     return "JiraProject[" + projectKey + " on " + http.base() + "]";
@@ -93,6 +138,14 @@ public final class JiraProject implements IssueTracker {
   private synchronized JsonNode project() {
     if (project == null) {
       project = http.json("GET", api() + "/project/" + encode(projectKey), null, null);
+      // (Jira answers a renamed project's old key with the project as it is now)
+      String now = JiraWire.text(project.path("key"));
+      if (now != null && !keys.contains(now) && now.matches("[A-Z][A-Z0-9_]{0,254}")) {
+        List<String> known = new ArrayList<>(keys);
+        known.add(0, now);
+        keys = List.copyOf(known);
+        log.info("{}: project {} is now {}: following its new key", projectKey, projectKey, now);
+      }
       Map<String, String> ids = new LinkedHashMap<>();
       project.path("issueTypes").forEach(t -> ids.put(t.path("name").asText(),
           JiraWire.idOrSelf(t, "issueType", "an issue type of " + projectKey)));
@@ -224,7 +277,7 @@ public final class JiraProject implements IssueTracker {
   @Override
   public ChangePage findUpdatedSince(long sinceMillis, String jql, int maxResults,
       String pageToken) {
-    String query = "project = \"" + projectKey + "\" AND updated >= \""
+    String query = "project = \"" + current() + "\" AND updated >= \""
         + JiraTime.jqlMinute(sinceMillis, session.zone()) + "\""
         + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")")
         + " ORDER BY updated ASC, key ASC";
@@ -266,12 +319,20 @@ public final class JiraProject implements IssueTracker {
 
   /** Whether a key is one of this project's, in the only form put into a JQL string. */
   private boolean searchableKey(String key) {
-    return key != null && key.startsWith(projectKey + "-")
-        && key.substring(projectKey.length() + 1).matches("[1-9][0-9]{0,17}");
+    if (key == null) {
+      return false;
+    }
+    for (String known : keys) {
+      if (key.startsWith(known + "-")
+          && key.substring(known.length() + 1).matches("[1-9][0-9]{0,17}")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<IssueChanges> searchKeys(List<String> keys, long sinceMillis, String jql) {
-    String query = "project = \"" + projectKey + "\" AND issuekey in ("
+    String query = "project = \"" + current() + "\" AND issuekey in ("
         + String.join(", ", keys) + ") AND updated >= \""
         + JiraTime.jqlMinute(sinceMillis, session.zone()) + "\""
         + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")")
@@ -290,6 +351,7 @@ public final class JiraProject implements IssueTracker {
   private List<IssueChanges> changes(JsonNode page, long sinceMillis) {
     List<IssueChanges> out = new ArrayList<>();
     for (JsonNode issue : page.path("issues")) {
+      learn(issue);
       own(JiraWire.key(issue, "a search result"), "the search for changes");
     }
     for (JsonNode issue : page.path("issues")) {
@@ -343,7 +405,7 @@ public final class JiraProject implements IssueTracker {
    */
   @Override
   public OptionalLong countMatching(String jql) {
-    String query = "project = \"" + projectKey + "\""
+    String query = "project = \"" + current() + "\""
         + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")");
     try {
       if (cloud()) {
@@ -517,7 +579,9 @@ public final class JiraProject implements IssueTracker {
       throw e;
     }
     // (an issue moved to another project is answered under its new key, as Jira does: the
-    // engine then knows it moved rather than was deleted, and writes nothing to it)
+    // engine then knows it moved rather than was deleted, and writes nothing to it; one of a
+    // renamed project teaches the project's new key)
+    learn(issue);
     return Optional.of(wire().issue(issue));
   }
 
@@ -525,7 +589,7 @@ public final class JiraProject implements IssueTracker {
   public String createIssue(IssueCreate create) {
     ObjectNode body = JiraWire.JSON.objectNode();
     ObjectNode fields = body.putObject("fields");
-    fields.putObject("project").put("key", projectKey);
+    fields.putObject("project").put("key", current());
     fields.putObject("issuetype").put("id", issueTypeId(create.issueType()));
     create.fields().forEach((id, value) -> {
       if (value != null && !value.isNull()) {
@@ -612,7 +676,7 @@ public final class JiraProject implements IssueTracker {
   @Override
   public Optional<String> findByOriginMarker(String originMarker) {
     try {
-      JsonNode page = search("project = \"" + projectKey + "\" AND issue.property["
+      JsonNode page = search("project = \"" + current() + "\" AND issue.property["
           + JiraWire.ORIGIN_PROPERTY + "].origin = \"" + originMarker.replace("\\", "\\\\")
               .replace("\"", "\\\"") + "\"", 10, null, "key", false);
       Optional<String> found = carrying(page, originMarker);
@@ -627,7 +691,7 @@ public final class JiraProject implements IssueTracker {
     String token = null;
     int seen = 0;
     do {
-      JsonNode page = search("project = \"" + projectKey + "\" AND creator = currentUser()"
+      JsonNode page = search("project = \"" + current() + "\" AND creator = currentUser()"
           + " ORDER BY created DESC", 50, token, "key", false);
       Optional<String> found = carrying(page, originMarker);
       if (found.isPresent()) {
@@ -669,7 +733,7 @@ public final class JiraProject implements IssueTracker {
         in.append(in.length() == 0 ? "" : ", ").append(quoteJql(marker));
       }
       try {
-        collect(search("project = \"" + projectKey + "\" AND issue.property["
+        collect(search("project = \"" + current() + "\" AND issue.property["
             + JiraWire.ORIGIN_PROPERTY + "].origin in (" + in + ")", chunk.size(), null, "key",
             false), wanted, found);
       } catch (JiraException e) {
@@ -682,7 +746,7 @@ public final class JiraProject implements IssueTracker {
     String token = null;
     int seen = 0;
     while (found.size() < wanted.size() && seen < ORIGIN_SCAN) {
-      JsonNode page = search("project = \"" + projectKey + "\" AND creator = currentUser()"
+      JsonNode page = search("project = \"" + current() + "\" AND creator = currentUser()"
           + " ORDER BY created DESC", 50, token, "key", false);
       collect(page, wanted, found);
       seen += page.path("issues").size();
@@ -743,7 +807,12 @@ public final class JiraProject implements IssueTracker {
   }
 
   private boolean ownKey(String key) {
-    return key.regionMatches(true, 0, projectKey + "-", 0, projectKey.length() + 1);
+    for (String known : keys) {
+      if (key.regionMatches(true, 0, known + "-", 0, known.length() + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The key, when it is of this project; else Jira answered about another project. */

@@ -253,7 +253,8 @@ public final class JiraWire {
     String type = text(fields.path("issuetype").path("name"));
     return new TrackedIssue(key(issue, "an issue"), type == null ? "" : type,
         userId(fields.path("creator").isObject() ? fields.path("creator")
-            : fields.path("reporter")), created, updated, marker, values, documents);
+            : fields.path("reporter")), created, updated, marker, values, documents,
+        text(issue.path("id")));
   }
 
   /** The origin marker an issue (or a search result) carries in its property, or null. */

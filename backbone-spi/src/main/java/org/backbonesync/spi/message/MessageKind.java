@@ -18,11 +18,12 @@ public enum MessageKind {
    */
   PAIRED,
   /**
-   * The sender's issue is gone: deleted, or moved out of the sender's project. The sender's row
-   * is unlinked and sends nothing of it again; the receiver unlinks its row too and does with its
-   * own issue what its connector's {@code onPartnerGone} says (leave it, mark it, delete it).
-   * Carries no fields; {@code content} holds {@code "reason"} ({@code "deleted"} or {@code
-   * "moved"}) and, for a move, {@code "movedTo"} (the issue's new key). Format version 5 on.
+   * The sender's issue is gone: deleted, moved out of the sender's project, or out of the
+   * sender's JQL. The sender's row is unlinked and sends nothing of it again; the receiver
+   * unlinks its row too and does with its own issue what its connector's {@code onPartnerGone}
+   * says (leave it, mark it, delete it: only for {@code "deleted"}). Carries no fields; {@code
+   * content} holds {@code "reason"} ({@code "deleted"}, {@code "moved"} or, since 0.5, {@code
+   * "outOfScope"}) and, for a move, {@code "movedTo"} (the issue's new key). Format version 5 on.
    *
    * @since 0.4
    */

@@ -33,6 +33,20 @@ public interface IssueTracker {
   String projectKey();
 
   /**
+   * Every key the project is known by: the one it has now first, then those it had before its
+   * key was renamed (Jira keeps an old project key: its issues' old keys still lead to them). An
+   * issue whose key starts with any of them (and a dash) is the project's; the engine follows a
+   * pair to its issue's new key only within them, and takes any other key as a move out of the
+   * project. A tracker learns a rename from the project's stable id (Jira: the {@code project.id}
+   * of the issues it reads). Default: {@link #projectKey()} alone.
+   *
+   * @since 0.4
+   */
+  default List<String> projectKeys() {
+    return List.of(projectKey());
+  }
+
+  /**
    * The issue types of the project, by name. Configuration checks use them.
    *
    * @since 0.1

@@ -22,6 +22,8 @@ import java.util.Objects;
  *     empty for trackers without one. The engine sends a document beside the value of a mapping
  *     that reads that one field, with its mention nodes (objects of {@code "type": "mention"}
  *     with a text {@code attrs.id}) translated as mentions in the text are
+ * @param id the tracker's stable id of the issue (Jira's issue {@code id}), which stays when its
+ *     key changes (a move, a project's key renamed); null when the tracker has none. Since 0.4.
  */
 public record TrackedIssue(
     String key,
@@ -31,7 +33,8 @@ public record TrackedIssue(
     long updated,
     String originMarker,
     Map<String, JsonNode> fields,
-    Map<String, JsonNode> documents) {
+    Map<String, JsonNode> documents,
+    String id) {
 
   public TrackedIssue {
     Objects.requireNonNull(key, "key");
@@ -40,10 +43,32 @@ public record TrackedIssue(
     documents = documents == null ? Map.of() : Map.copyOf(documents);
   }
 
-  /** An issue without rich-text documents. */
+  /** An issue without rich-text documents or a stable id. */
   public TrackedIssue(String key, String issueType, String creator, long created, long updated,
       String originMarker, Map<String, JsonNode> fields) {
-    this(key, issueType, creator, created, updated, originMarker, fields, Map.of());
+    this(key, issueType, creator, created, updated, originMarker, fields, Map.of(), null);
+  }
+
+  /** An issue with rich-text documents, of a tracker without stable ids. */
+  public TrackedIssue(String key, String issueType, String creator, long created, long updated,
+      String originMarker, Map<String, JsonNode> fields, Map<String, JsonNode> documents) {
+    this(key, issueType, creator, created, updated, originMarker, fields, documents, null);
+  }
+
+  /** An issue without rich-text documents, with its stable id (or null). */
+  public TrackedIssue(String key, String issueType, String creator, long created, long updated,
+      String originMarker, Map<String, JsonNode> fields, String id) {
+    this(key, issueType, creator, created, updated, originMarker, fields, Map.of(), id);
+  }
+
+  /**
+   * Whether this is the same issue as {@code other}, whatever their keys: by the stable id when
+   * both have one, else by key.
+   *
+   * @since 0.4
+   */
+  public boolean sameIssue(TrackedIssue other) {
+    return id != null && other.id != null ? id.equals(other.id) : key.equals(other.key);
   }
 
   /** The value of a field, JSON null when it is empty or absent; never Java null. */

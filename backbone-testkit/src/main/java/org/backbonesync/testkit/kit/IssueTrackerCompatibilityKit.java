@@ -86,6 +86,27 @@ public abstract class IssueTrackerCompatibilityKit {
     assertEquals("backbone:s:PB:PA-7", tracker.issue(key).orElseThrow().originMarker());
   }
 
+  /**
+   * The project is known by its key (and perhaps by keys it had before a rename); a tracker with
+   * stable issue ids gives each issue its own, the same in a read and in a search.
+   */
+  @Test
+  void anIssueKeepsItsOwnStableIdInReadsAndSearches() {
+    String first = create("first", null);
+    String second = create("second", null);
+    assertTrue(tracker.projectKeys().contains(tracker.projectKey()),
+        tracker.projectKeys().toString());
+    TrackedIssue one = tracker.issue(first).orElseThrow();
+    TrackedIssue two = tracker.issue(second).orElseThrow();
+    Assumptions.assumeTrue(one.id() != null, "this tracker has no stable issue ids");
+    assertNotEquals(one.id(), two.id());
+    assertTrue(one.sameIssue(tracker.issue(first).orElseThrow()));
+    assertFalse(one.sameIssue(two));
+    TrackedIssue searched = tracker.findUpdatedSince(0, null, 100, null).issues().stream()
+        .map(IssueChanges::issue).filter(i -> i.key().equals(first)).findFirst().orElseThrow();
+    assertEquals(one.id(), searched.id());
+  }
+
   @Test
   void aMissingIssueIsEmpty() {
     assertEquals(Optional.empty(), tracker.issue(tracker.projectKey() + "-999999"));
