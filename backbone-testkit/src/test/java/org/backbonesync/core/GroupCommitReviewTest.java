@@ -1,0 +1,139 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.RecordingListener;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit: a poll queues a page's messages in one transaction and an apply records a chunk
+ * of pairs' outcomes in one, instead of one each (the transactions counted are the engine's
+ * {@code inTransaction} calls) (on a durable store each commit waits for a
+ * flush of its log); one pair whose writes fail rolls back alone and is tried again, the others
+ * commit.
+ */
+class GroupCommitReviewTest {
+  private static final int ISSUES = 10;
+
+  private final AtomicInteger transactions = new AtomicInteger();
+  /** The issue key whose row's writes fail, or null. */
+  private volatile String failing;
+  private final SyncTestDriver sync =
+      SyncTestDriver.builder().stores(watched(new InMemoryStores())).build();
+
+  @BeforeEach
+  void tenPairs() {
+    for (int i = 1; i <= ISSUES; i++) {
+      sync.a("alice").create("issue " + i);
+    }
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(5));
+    sync.runUntilQuiet();
+    for (int i = 1; i <= ISSUES; i++) {
+      sync.a("alice").edit("PA-" + i, "summary", "edited " + i);
+    }
+  }
+
+  /** A pair with a conflict whose recording is rolled back with the group and written alone. */
+  @Test
+  void aConflictOfAPairWrittenAgainAloneIsRecordedOnce() {
+    sync.b("bob").edit("PB-5", "summary", "bob's 5");
+    sync.advance(Duration.ofSeconds(1));
+    sync.poll("PA");
+    sync.poll("PB");
+    sync.deliver("PA");
+    sync.deliver("PB");
+    failing = "PB-3";
+    sync.apply("PB");
+    failing = null;
+    for (var left : sync.engine().failedMessages("PB")) {
+      sync.engine().retry("PB", left.message().messageId());
+    }
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+    assertEquals(sync.a().value("PA-5", "summary"), sync.b().value("PB-5", "summary"));
+    assertEquals(sync.events().events(RecordingListener.Type.CONFLICT).size(),
+        sync.stores().conflicts().list("PB", "PB-5").size()
+            + sync.stores().conflicts().list("PA", "PA-5").size(),
+        "conflict events vs records");
+    assertTrue(sync.stores().conflicts().list("PB", "PB-5").size() <= 1,
+        sync.stores().conflicts().list("PB", "PB-5").toString());
+  }
+
+  /** Two messages of one pair, the group of the first failing for another pair. */
+  @Test
+  void twoMessagesOfAPairStayInOrderWhenTheGroupFails() {
+    sync.poll("PA");
+    sync.advance(Duration.ofSeconds(1));
+    sync.a("alice").edit("PA-5", "summary", "second 5");
+    sync.poll("PA");
+    sync.deliver("PA");
+    failing = "PB-3";
+    List<ApplyOutcome> outcomes = sync.apply("PB");
+    assertEquals(ISSUES + 1, outcomes.size(), outcomes.toString());
+    assertEquals("second 5", sync.b().value("PB-5", "summary").asText());
+    assertEquals(3, row("PB-5").incomingMessageSequenceId());
+  }
+
+  private SyncInfo row(String localKey) {
+    return row(localKey, sync.syncInfoB());
+  }
+
+  private static SyncInfo row(String localKey, List<SyncInfo> rows) {
+    return rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()
+        .orElseThrow();
+  }
+
+  /** The stores, counting outermost transactions; a row of {@link #failing} cannot be written. */
+  private Stores watched(Stores real) {
+    ThreadLocal<Integer> depth = ThreadLocal.withInitial(() -> 0);
+    return new ForwardingStores(real) {
+      @Override
+      public <T> T inTransaction(Supplier<T> work) {
+        if (depth.get() == 0) {
+          transactions.incrementAndGet();
+        }
+        depth.set(depth.get() + 1);
+        try {
+          return super.inTransaction(work);
+        } finally {
+          depth.set(depth.get() - 1);
+        }
+      }
+
+      @Override
+      public SyncInfoStore syncInfo() {
+        SyncInfoStore store = super.syncInfo();
+        return (SyncInfoStore) Proxy.newProxyInstance(SyncInfoStore.class.getClassLoader(),
+            new Class<?>[] {SyncInfoStore.class}, (proxy, method, args) -> {
+              if (method.getName().equals("update")
+                  && ((SyncInfo) args[0]).localIssueKey().equals(failing)) {
+                throw new IllegalStateException("disk full");
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+      }
+    };
+  }
+}
