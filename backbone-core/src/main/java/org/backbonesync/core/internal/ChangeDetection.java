@@ -216,16 +216,7 @@ final class ChangeDetection {
           progress.firstLeft = Math.min(progress.firstLeft, changes.issue().created());
           log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
         } else {
-          try (LogContext step = LogContext.issue(local)) {
-            if (examiner.examine(changes, row, progress.since, e -> {
-              progress.queued--;
-              leftForNextPoll(changes, row, e, progress);
-            })) {
-              progress.queued++;
-            }
-          } catch (RuntimeException e) {
-            leftForNextPoll(changes, row, e, progress);
-          }
+          examine(changes, row, progress);
         }
         progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
       }
@@ -235,6 +226,20 @@ final class ChangeDetection {
       claims.release(claimed);
     }
     progress.found += issues.size();
+  }
+
+  /** Examines one issue of the page; its message is queued with the page's others. */
+  private void examine(IssueChanges changes, SyncInfo row, Progress progress) {
+    try (LogContext step = LogContext.issue(changes.issue().key())) {
+      if (examiner.examine(changes, row, progress.since, e -> {
+        progress.queued--;
+        leftForNextPoll(changes, row, e, progress);
+      })) {
+        progress.queued++;
+      }
+    } catch (RuntimeException e) {
+      leftForNextPoll(changes, row, e, progress);
+    }
   }
 
   /** One issue's failure must not stop the others; it is examined again next poll. */

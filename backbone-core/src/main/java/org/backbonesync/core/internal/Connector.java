@@ -78,49 +78,71 @@ final class Connector {
     this.config = configuration.connector(key).orElseThrow();
     this.partner = configuration.partnerOf(key);
     this.tracker = tracker;
-    boolean sideA = configuration.isA(key);
-    MappingSide side = sideA ? MappingSide.A : MappingSide.B;
+    MappingSide side = configuration.isA(key) ? MappingSide.A : MappingSide.B;
     this.mentions = new Mentions(configuration, side, tracker);
-    List<Outgoing> out = new ArrayList<>();
-    Map<String, Incoming> in = new LinkedHashMap<>();
-    List<ContentFlow> flowsFrom = new ArrayList<>();
-    Map<String, ContentFlow> flowsTo = new LinkedHashMap<>();
-    for (FieldMapping m : configuration.fieldMappings()) {
-      FieldMappingProvider provider = registry.provider(m.type()).orElseThrow();
-      ContentFlow flow = flow(provider, m, tracker, side, partnerContent);
-      if (flow != null) {
-        if (sideA ? m.direction().fromA() : m.direction().fromB()) {
-          flowsFrom.add(flow);
-        }
-        if (sideA ? m.direction().fromB() : m.direction().fromA()) {
-          flowsTo.put(m.id(), flow);
-        }
-        continue;
-      }
-      String local = sideA ? m.fieldA() : m.fieldB();
-      String remote = sideA ? m.fieldB() : m.fieldA();
-      MappingDefinition definition = new MappingDefinition(
-          m.id(), side, local, remote, local == null ? null : schemas.get(local), m.settings());
-      if (sideA ? m.direction().fromA() : m.direction().fromB()) {
-        out.add(new Outgoing(m.id(), provider.outgoing(definition)));
-      }
-      if (sideA ? m.direction().fromB() : m.direction().fromA()) {
-        in.put(m.id(), new Incoming(provider.incoming(definition), registry.isBuiltIn(m.type())));
-      }
-    }
-    this.outgoing = List.copyOf(out);
-    this.incoming = in;
-    this.flowsOut = List.copyOf(flowsFrom);
-    this.flowsIn = Collections.unmodifiableMap(flowsTo);
+    Wiring wiring = new Wiring(side, registry, schemas, partnerContent);
+    configuration.fieldMappings().forEach(wiring::add);
+    this.outgoing = List.copyOf(wiring.out);
+    this.incoming = wiring.in;
+    this.flowsOut = List.copyOf(wiring.flowsFrom);
+    this.flowsIn = Collections.unmodifiableMap(wiring.flowsTo);
     Set<String> flows = new LinkedHashSet<>();
-    flowsFrom.forEach(f -> flows.add(f.id()));
-    flows.addAll(flowsTo.keySet());
+    wiring.flowsFrom.forEach(f -> flows.add(f.id()));
+    flows.addAll(wiring.flowsTo.keySet());
     this.flowIds = Collections.unmodifiableSet(flows);
     Set<String> merge = new HashSet<>();
     configuration.fieldMappings().stream()
         .filter(m -> m.conflict() == ConflictRule.MERGE)
         .forEach(m -> merge.add(m.id()));
     this.merging = Set.copyOf(merge);
+  }
+
+  /** The connector's outgoing and incoming halves of each mapping, as the mappings are read. */
+  private final class Wiring {
+    final List<Outgoing> out = new ArrayList<>();
+    final Map<String, Incoming> in = new LinkedHashMap<>();
+    final List<ContentFlow> flowsFrom = new ArrayList<>();
+    final Map<String, ContentFlow> flowsTo = new LinkedHashMap<>();
+    private final MappingSide side;
+    private final FieldMappingRegistry registry;
+    private final Map<String, FieldSchema> schemas;
+    private final AttachmentContent partnerContent;
+
+    Wiring(MappingSide side, FieldMappingRegistry registry, Map<String, FieldSchema> schemas,
+        AttachmentContent partnerContent) {
+      this.side = side;
+      this.registry = registry;
+      this.schemas = schemas;
+      this.partnerContent = partnerContent;
+    }
+
+    /** A content flow, or a field mapping's halves, each where its direction says. */
+    void add(FieldMapping m) {
+      boolean sideA = side == MappingSide.A;
+      boolean from = sideA ? m.direction().fromA() : m.direction().fromB();
+      boolean to = sideA ? m.direction().fromB() : m.direction().fromA();
+      FieldMappingProvider provider = registry.provider(m.type()).orElseThrow();
+      ContentFlow flow = flow(provider, m, tracker, side, partnerContent);
+      if (flow != null) {
+        if (from) {
+          flowsFrom.add(flow);
+        }
+        if (to) {
+          flowsTo.put(m.id(), flow);
+        }
+        return;
+      }
+      String local = sideA ? m.fieldA() : m.fieldB();
+      String remote = sideA ? m.fieldB() : m.fieldA();
+      MappingDefinition definition = new MappingDefinition(
+          m.id(), side, local, remote, local == null ? null : schemas.get(local), m.settings());
+      if (from) {
+        out.add(new Outgoing(m.id(), provider.outgoing(definition)));
+      }
+      if (to) {
+        in.put(m.id(), new Incoming(provider.incoming(definition), registry.isBuiltIn(m.type())));
+      }
+    }
   }
 
   /** The content flow a mapping type makes, or null for a field mapping. */

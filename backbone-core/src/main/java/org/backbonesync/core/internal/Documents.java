@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -94,5 +95,39 @@ final class Documents {
       }
     }
     return out != null ? out : fields;
+  }
+
+  /** What is done with each mention node of a document, found in its parent's content. */
+  interface MentionVisitor {
+    void visit(ArrayNode parent, int index, JsonNode mention);
+  }
+
+  /**
+   * Visits each mention node ({@code "type": "mention"} with a text {@code attrs.id}) of a
+   * document, without recursion (a document may be deep).
+   */
+  static void eachMention(JsonNode document, MentionVisitor visitor) {
+    Deque<JsonNode> todo = new ArrayDeque<>();
+    todo.push(document);
+    while (!todo.isEmpty()) {
+      JsonNode node = todo.pop();
+      JsonNode content = node.path("content");
+      if (!content.isArray()) {
+        continue;
+      }
+      ArrayNode children = (ArrayNode) content;
+      for (int i = 0; i < children.size(); i++) {
+        JsonNode child = children.get(i);
+        if (!child.isObject()) {
+          continue;
+        }
+        if ("mention".equals(child.path("type").asText())
+            && child.path("attrs").path("id").isTextual()) {
+          visitor.visit(children, i, child);
+        } else {
+          todo.push(child);
+        }
+      }
+    }
   }
 }

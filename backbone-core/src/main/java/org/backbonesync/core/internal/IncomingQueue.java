@@ -240,12 +240,7 @@ final class IncomingQueue {
         rows.learn(row.get(), message, verdict.replaced());
       }
       if (verdict.stale() != null) {
-        unapplied.drop(message, verdict.stale());
-        outcomes.add(new ApplyOutcome.Duplicate(message));
-        for (InboxEntry same : verdict.alsoStale()) {
-          unapplied.drop(same.message(), verdict.stale());
-          outcomes.add(new ApplyOutcome.Duplicate(same.message()));
-        }
+        dropStale(message, verdict, outcomes);
         return Next.DROPPED;
       }
       expected = verdict.expected();
@@ -260,6 +255,28 @@ final class IncomingQueue {
       outcomes.add(unapplied.waitForGap(entry, expected, now));
       return Next.STOP;
     }
+    applyInOrder(entry, row, now, outcomes);
+    return Next.APPLIED;
+  }
+
+  /** Drops a stale message, and the pair's others the verdict names, unapplied. */
+  private void dropStale(SyncMessage message, PartnerRows.Verdict verdict,
+      List<ApplyOutcome> outcomes) {
+    unapplied.drop(message, verdict.stale());
+    outcomes.add(new ApplyOutcome.Duplicate(message));
+    for (InboxEntry same : verdict.alsoStale()) {
+      unapplied.drop(same.message(), verdict.stale());
+      outcomes.add(new ApplyOutcome.Duplicate(same.message()));
+    }
+  }
+
+  /**
+   * Applies the pair's next message in order; its outcome, if recorded with the round's group,
+   * waits for the group's commit (one that joins pairs is recorded alone).
+   */
+  private void applyInOrder(InboxEntry entry, Optional<SyncInfo> row, long now,
+      List<ApplyOutcome> outcomes) {
+    SyncMessage message = entry.message();
     boolean alone = joinsPairs(message);
     if (alone) {
       group.commit(); // (what the other pairs applied before, to read)
@@ -273,7 +290,6 @@ final class IncomingQueue {
     if (alone) {
       group.commit(); // (for the other pairs to read)
     }
-    return Next.APPLIED;
   }
 
   /** Whether the message's operations read what other pairs' applies write (issue links). */

@@ -90,18 +90,7 @@ final class Outbox {
   private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> given,
       Map<String, JsonNode> content, long now, MessageKind kind) {
     Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
-    Map<String, FieldValue> fields = given;
-    if (!merging.isEmpty()) {
-      // merged fields carry the value they replace, so the partner can tell its own additions
-      fields = new LinkedHashMap<>();
-      for (Map.Entry<String, FieldValue> e : given.entrySet()) {
-        FieldValue v = e.getValue();
-        fields.put(e.getKey(), merging.contains(e.getKey())
-            ? new FieldValue(v.value(), v.changedAt(), v.changedBy(),
-                before.getOrDefault(e.getKey(), NullNode.getInstance()))
-            : v);
-      }
-    }
+    Map<String, FieldValue> fields = withReplaced(given, before);
     JsonNode parent = issue.field("parent");
     SyncMessage message = message(sent, kind, issue.issueType(), fields, content,
         parent.isTextual() ? parent.asText() : null, seen(sent), now);
@@ -130,6 +119,26 @@ final class Outbox {
     stores.syncInfo().putSyncedValues(sent.id(), values);
     stores.messages().addOutgoing(message, now);
     return message;
+  }
+
+  /**
+   * The values, merged fields with the value they replace, so the partner can tell its own
+   * additions.
+   */
+  private Map<String, FieldValue> withReplaced(Map<String, FieldValue> given,
+      Map<String, JsonNode> before) {
+    if (merging.isEmpty()) {
+      return given;
+    }
+    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    for (Map.Entry<String, FieldValue> e : given.entrySet()) {
+      FieldValue v = e.getValue();
+      fields.put(e.getKey(), merging.contains(e.getKey())
+          ? new FieldValue(v.value(), v.changedAt(), v.changedBy(),
+              before.getOrDefault(e.getKey(), NullNode.getInstance()))
+          : v);
+    }
+    return fields;
   }
 
   /**
