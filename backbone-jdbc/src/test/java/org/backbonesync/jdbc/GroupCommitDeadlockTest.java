@@ -25,19 +25,18 @@ import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.testkit.RecordingListener;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * Review of group commit: node-1's poll of PB writes the page's advances (lastChangeSeen of rows
+ * Group commit on two nodes: node-1's poll of PB writes the page's advances (lastChangeSeen of rows
  * whose only news is the sync user's echo: rows it does not claim) in its page transaction,
  * while node-2's apply on PB records a round of pairs in one transaction, locking their rows one
  * after another. Before group commit an apply's transaction held one row; now it holds several,
  * so the two transactions can wait for each other in a circle.
  */
 @EnabledIfEnvironmentVariable(named = "BACKBONE_PG_URL", matches = "jdbc:postgresql:.*")
-class GroupDeadlockReviewTest {
+class GroupCommitDeadlockTest {
   private final ManualClock clock = ManualClock.startingAt2026();
   private final InMemoryIssueTracker pa =
       InMemoryIssueTracker.builder("PA").clock(clock).syncUser("sync-a").build();
@@ -135,8 +134,6 @@ class GroupDeadlockReviewTest {
   }
 
   @Test
-  @Disabled("bug: the poll's advances (HashMap order, unclaimed rows) and an apply round's"
-      + " recordings (round order) lock rows in different orders: 'deadlock detected' on PostgreSQL")
   void aPollsPageAndAnApplysRoundDoNotDeadlock() throws Exception {
     String url = PostgresStoresTest.freshSchemaUrl();
     SyncEngine one = node("node-1", poller(JdbcStores.atUrl(url, null, null)));

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Review: the one-statement update of a row whose remote key is null (IS NOT DISTINCT FROM). */
-class UpdateFastPathReviewTest {
+/** The one-statement update of a row whose remote key is null (IS NOT DISTINCT FROM). */
+class SyncInfoUpdateFastPathTest {
   @TempDir Path dir;
 
   private static void keepsANullRemoteKey(Stores stores) {

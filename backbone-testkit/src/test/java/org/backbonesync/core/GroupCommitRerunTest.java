@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * flush of its log); one pair whose writes fail rolls back alone and is tried again, the others
  * commit.
  */
-class GroupCommitReviewTest {
+class GroupCommitRerunTest {
   private static final int ISSUES = 10;
 
   private final AtomicInteger transactions = new AtomicInteger();

@@ -60,53 +60,25 @@ final class ChangedIssue {
     this.page = new GroupCommit(stores);
   }
 
-  /**
-   * The rows of this page whose only news is how far their changes were examined: row id to
-   * lastChangeSeen, written with the page's messages (one commit, not one per issue). Guarded by
-   * the poll's monitor (the poll is the only caller).
-   */
-  private final Map<Long, Long> advances = new HashMap<>();
-  /** The oldest change not examined before of the rows in {@link #advances}. */
-  private long advancedSince = Long.MAX_VALUE;
   /** The page's messages and advances, committed together at its end. */
   private final GroupCommit page;
+  /** Told of the oldest change of a row whose advance could not be written. */
+  private LongConsumer left = since -> { };
 
   /**
-   * Writes the page's messages and advances, in one transaction unless that fails.
+   * Writes the page's messages and the last change seen of its rows with nothing to send, in
+   * one transaction unless that fails.
    *
-   * @param left told, when the advances could not be written, of the oldest change they held:
+   * @param left told, when a row's advance could not be written, of the oldest change it held:
    *     the next poll must examine it again
    */
   void commitPage(LongConsumer left) {
-    if (!advances.isEmpty()) {
-      Map<Long, Long> written = Map.copyOf(advances);
-      long since = advancedSince;
-      page.add(new GroupCommit.Part() {
-        @Override
-        public void write() {
-          // only this column: another node may have written the rows since they were read here
-          written.forEach((id, millis) ->
-              stores.syncInfo().advanceLastChangeSeen(connector.key(), id, millis));
-        }
-
-        @Override
-        public void committed() {}
-
-        @Override
-        public void failed(RuntimeException failure) {
-          left.accept(since);
-        }
-      });
-    }
-    advances.clear();
-    advancedSince = Long.MAX_VALUE;
+    this.left = left;
     page.commit();
   }
 
   /** Forgets the page's advances and messages not committed (a poll that failed). */
   void forgetPage() {
-    advances.clear();
-    advancedSince = Long.MAX_VALUE;
     page.discard();
   }
 
@@ -214,8 +186,9 @@ final class ChangedIssue {
     forgetOnlyLinks(content, info.id());
     if (fields.isEmpty() && content.isEmpty()) {
       if (lastSeen != info.lastChangeSeen()) {
-        advances.merge(info.id(), lastSeen, Math::max); // recorded with the page's others
-        advancedSince = Math.min(advancedSince, Math.min(issue.updated(), info.lastChangeSeen()));
+        // recorded with the page's others
+        page.add(new Advance(info.id(), lastSeen,
+            Math.min(issue.updated(), info.lastChangeSeen())));
       }
       return false;
     }
@@ -238,6 +211,40 @@ final class ChangedIssue {
     return false;
   }
 
+  /**
+   * How far a row's changes were examined, when that is its only news: only this column is
+   * written (another node may have written the row since it was read here).
+   */
+  private final class Advance implements GroupCommit.Part {
+    private final long rowId;
+    private final long millis;
+    private final long since;
+
+    Advance(long rowId, long millis, long since) {
+      this.rowId = rowId;
+      this.millis = millis;
+      this.since = since;
+    }
+
+    @Override
+    public long order() {
+      return rowId;
+    }
+
+    @Override
+    public void write() {
+      stores.syncInfo().advanceLastChangeSeen(connector.key(), rowId, millis);
+    }
+
+    @Override
+    public void committed() {}
+
+    @Override
+    public void failed(RuntimeException failure) {
+      left.accept(since);
+    }
+  }
+
   /** A paired issue's message, queued with the page's others. */
   private final class Queued implements GroupCommit.Part {
     private final long rowId;
@@ -251,6 +258,11 @@ final class ChangedIssue {
       this.draft = draft;
       this.now = now;
       this.failed = failed;
+    }
+
+    @Override
+    public long order() {
+      return rowId;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.backbonesync.spi.store.Stores;
 
@@ -11,11 +12,20 @@ import org.backbonesync.spi.store.Stores;
  * is written again in a transaction of its own, so that one failing pair rolls back alone and
  * the others commit. A part's write must therefore be safe to run again after a rollback (it
  * starts from what it reads in its transaction, and keeps nothing in memory from a run rolled
- * back). Its events come only after its commit. Used by one thread at a time.
+ * back). Its events come only after its commit, in the order the parts were added; the writes
+ * go in the order of the rows they lock ({@link Part#order}). Used by one thread at a time.
  */
 final class GroupCommit {
   /** One pair's part of a group. */
   interface Part {
+    /**
+     * Where the part's writes go in the group: the id of the one sync information row it locks
+     * or writes. A group writes its parts in this order, so that two groups (a poll's page and
+     * an apply's round, on two nodes) lock rows in one order and never wait for each other in
+     * a circle.
+     */
+    long order();
+
     /** The pair's store writes; runs inside the group's (or its own) transaction. */
     void write();
 
@@ -56,8 +66,10 @@ final class GroupCommit {
     List<Part> group = List.copyOf(parts);
     parts.clear();
     if (group.size() > 1) {
+      List<Part> byRow = new ArrayList<>(group);
+      byRow.sort(Comparator.comparingLong(Part::order));
       try {
-        stores.inTransaction(() -> group.forEach(Part::write));
+        stores.inTransaction(() -> byRow.forEach(Part::write));
       } catch (RuntimeException failed) {
         group.forEach(this::alone);
         return;

@@ -69,6 +69,11 @@ final class OutcomeRecorder {
     }
 
     @Override
+    public long order() {
+      return rowId;
+    }
+
+    @Override
     public void write() {
       recorded.clear(); // (written again alone after the group's rollback)
       sentBack = record(rowId, target, content, message, now, recorded);
