@@ -129,6 +129,48 @@ class GroupCommitTest {
     }
   }
 
+  /** A pair with a conflict whose recording is rolled back with the group and written alone. */
+  @Test
+  void aConflictOfAPairWrittenAgainAloneIsRecordedOnce() {
+    sync.b("bob").edit("PB-5", "summary", "bob's 5");
+    sync.advance(Duration.ofSeconds(1));
+    sync.poll("PA");
+    sync.poll("PB");
+    sync.deliver("PA");
+    sync.deliver("PB");
+    failing = "PB-3";
+    sync.apply("PB");
+    failing = null;
+    for (var left : sync.engine().failedMessages("PB")) {
+      sync.engine().retry("PB", left.message().messageId());
+    }
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+    assertEquals(sync.a().value("PA-5", "summary"), sync.b().value("PB-5", "summary"));
+    assertEquals(sync.events().events(RecordingListener.Type.CONFLICT).size(),
+        sync.stores().conflicts().list("PB", "PB-5").size()
+            + sync.stores().conflicts().list("PA", "PA-5").size(),
+        "conflict events vs records");
+    assertTrue(sync.stores().conflicts().list("PB", "PB-5").size() <= 1,
+        sync.stores().conflicts().list("PB", "PB-5").toString());
+  }
+
+  /** Two messages of one pair, the group of the first failing for another pair. */
+  @Test
+  void twoMessagesOfAPairStayInOrderWhenTheGroupFails() {
+    sync.poll("PA");
+    sync.advance(Duration.ofSeconds(1));
+    sync.a("alice").edit("PA-5", "summary", "second 5");
+    sync.poll("PA");
+    sync.deliver("PA");
+    failing = "PB-3";
+    List<ApplyOutcome> outcomes = sync.apply("PB");
+    assertEquals(ISSUES + 1, outcomes.size(), outcomes.toString());
+    assertEquals("second 5", sync.b().value("PB-5", "summary").asText());
+    assertEquals(3, row("PB-5").incomingMessageSequenceId());
+  }
+
   private SyncInfo row(String localKey) {
     return row(localKey, sync.syncInfoB());
   }
