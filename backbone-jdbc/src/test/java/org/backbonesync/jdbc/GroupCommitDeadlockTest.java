@@ -103,10 +103,6 @@ class GroupCommitDeadlockTest {
               } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
-              if (armed.get() && (method.getName().equals("advanceLastChangeSeen")
-                  || method.getName().equals("findByIdForUpdate"))) {
-                System.err.println((poll ? "poll " : "apply ") + method.getName() + " " + args[1]);
-              }
               if (armed.get() && poll && method.getName().equals("advanceLastChangeSeen")
                   && pollFirst.compareAndSet(true, false)) {
                 pollHeld = (Long) args[1];
@@ -117,8 +113,9 @@ class GroupCommitDeadlockTest {
                   && applyFirst.compareAndSet(true, false)) {
                 applyHeld = (Long) args[1];
                 applyHolds.countDown();
+                // (both now hold a row: whichever goes on first, rows taken in two orders
+                // would cross, so no pause is needed to make them meet)
                 pollHolds.await(10, TimeUnit.SECONDS);
-                Thread.sleep(300); // (node-1 goes on to its next row meanwhile)
               }
               return result;
             });
