@@ -94,7 +94,19 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
-    List<String> keys = List.copyOf(new LinkedHashSet<>(localIssueKeys));
+    return byKeys(connectorKey, "local_issue_key", localIssueKeys, SyncInfo::localIssueKey);
+  }
+
+  @Override
+  public Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
+      Collection<String> remoteIssueKeys) {
+    return byKeys(connectorKey, "remote_issue_key", remoteIssueKeys, SyncInfo::remoteIssueKey);
+  }
+
+  /** A connector's rows with these keys in a key column, 100 keys per query. */
+  private Map<String, SyncInfo> byKeys(String connectorKey, String column,
+      Collection<String> issueKeys, java.util.function.Function<SyncInfo, String> keyOf) {
+    List<String> keys = List.copyOf(new LinkedHashSet<>(issueKeys));
     Map<String, SyncInfo> found = new HashMap<>();
     for (int from = 0; from < keys.size(); from += 100) {
       List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 100));
@@ -103,9 +115,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       for (int i = 0; i < chunk.size(); i++) {
         args[i + 1] = chunk.get(i);
       }
-      db.read(c -> many(c, "connector_key = ? AND local_issue_key IN ("
+      db.read(c -> many(c, "connector_key = ? AND " + column + " IN ("
           + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", args))
-          .forEach(row -> found.put(row.localIssueKey(), row));
+          .forEach(row -> found.put(keyOf.apply(row), row));
     }
     return found;
   }
@@ -251,24 +263,58 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<String, JsonNode> syncedValues(long syncInfoId) {
-    return db.read(c -> {
-      Map<String, JsonNode> values = new LinkedHashMap<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT mapping_id, value_json FROM bb_synced_value WHERE sync_info_id = ?")) {
-        s.setLong(1, syncInfoId);
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            try {
-              values.put(r.getString(1), Json.read(r.getString(2)));
-            } catch (RuntimeException e) {
-              db.corrupt().report("bb_synced_value", syncInfoId + "/" + r.getString(1),
-                  "last synced value; taken as unknown", e);
+    return syncedValues(List.of(syncInfoId)).get(syncInfoId);
+  }
+
+  @Override
+  public Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
+    return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM bb_synced_value",
+        (r, values) -> {
+          try {
+            values.put(r.getString(2), Json.read(r.getString(3)));
+          } catch (RuntimeException e) {
+            db.corrupt().report("bb_synced_value", r.getLong(1) + "/" + r.getString(2),
+                "last synced value; taken as unknown", e);
+          }
+        });
+  }
+
+  /** Reads one result row into a row id's map. */
+  private interface RowReader<V> {
+    void read(ResultSet r, Map<String, V> into) throws SQLException;
+  }
+
+  /**
+   * The rows of a per-pair table for several pairs, 100 pairs per query: {@code select} names
+   * {@code sync_info_id} first; every id given gets a map, empty when it has no rows.
+   */
+  private <V> Map<Long, Map<String, V>> perRow(Collection<Long> syncInfoIds, String select,
+      RowReader<V> reader) {
+    List<Long> ids = List.copyOf(new LinkedHashSet<>(syncInfoIds));
+    Map<Long, Map<String, V>> found = new HashMap<>();
+    for (int from = 0; from < ids.size(); from += 100) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 100));
+      Map<Long, Map<String, V>> read = db.read(c -> {
+        Map<Long, Map<String, V>> each = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(select + " WHERE sync_info_id IN ("
+            + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+          for (int i = 0; i < chunk.size(); i++) {
+            s.setLong(i + 1, chunk.get(i));
+          }
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              reader.read(r, each.computeIfAbsent(r.getLong(1), id -> new LinkedHashMap<>()));
             }
           }
         }
+        return each;
+      });
+      for (Long id : chunk) {
+        Map<String, V> values = read.get(id);
+        found.put(id, values == null ? Map.of() : Map.copyOf(values));
       }
-      return Map.copyOf(values);
-    });
+    }
+    return found;
   }
 
   /** Replaces a keyed row: update, or insert when there was none. */
@@ -295,26 +341,21 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<String, PendingChange> pendingChanges(long syncInfoId) {
-    return db.read(c -> {
-      Map<String, PendingChange> changes = new LinkedHashMap<>();
-      try (PreparedStatement s = c.prepareStatement("SELECT mapping_id, changed_at, sequence_id,"
-          + " base_json, value_json FROM bb_pending_change WHERE sync_info_id = ?")) {
-        s.setLong(1, syncInfoId);
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            try {
-              changes.put(r.getString(1),
-                  new PendingChange(r.getLong(2), r.getLong(3), Json.read(r.getString(4)),
-                      Json.read(r.getString(5))));
-            } catch (RuntimeException e) {
-              db.corrupt().report("bb_pending_change", syncInfoId + "/" + r.getString(1),
-                  "change not yet seen by the partner; left out", e);
-            }
+    return pendingChanges(List.of(syncInfoId)).get(syncInfoId);
+  }
+
+  @Override
+  public Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
+    return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, changed_at, sequence_id,"
+        + " base_json, value_json FROM bb_pending_change", (r, changes) -> {
+          try {
+            changes.put(r.getString(2), new PendingChange(r.getLong(3), r.getLong(4),
+                Json.read(r.getString(5)), Json.read(r.getString(6))));
+          } catch (RuntimeException e) {
+            db.corrupt().report("bb_pending_change", r.getLong(1) + "/" + r.getString(2),
+                "change not yet seen by the partner; left out", e);
           }
-        }
-      }
-      return Map.copyOf(changes);
-    });
+        });
   }
 
   @Override

@@ -28,7 +28,7 @@ public final class CountingStores extends ForwardingStores {
   private static final Set<String> READS = Set.of("attachmentLinks", "commentLinks",
       "dueOutgoing", "failedIncoming", "failedIncomingCount", "find", "findById",
       "findByIdForUpdate", "findByLocalKey", "findByLocalKeys", "findByRemoteKey",
-      "hasDueOutgoing", "incoming",
+      "findByRemoteKeys", "hasDueOutgoing", "incoming",
       "incomingCount", "incomingFor", "isRemembered", "leases", "list", "maxIssueKeyLength",
       "nextIncoming", "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount",
       "pairedLinks", "pendingChanges", "pendingCreate", "syncedValues", "unfinished",

@@ -2,6 +2,7 @@ package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +64,23 @@ final class Applier {
     this.creator = new IssueCreator(connector, configuration, stores, mappings);
     this.outcomes = new OutcomeRecorder(connector, stores, replies.outbox(), events, group,
         recordFailed);
+    this.values = new RowValues(stores);
+  }
+
+  /** The last synced values and pending changes of the round's rows, read at once. */
+  private final RowValues values;
+
+  /**
+   * Reads at once the last synced values and pending changes of the rows of the pairs a round
+   * applies to (claimed, so no other step changes them meanwhile).
+   */
+  void readValues(Collection<Long> rowIds) {
+    values.read(rowIds, true);
+  }
+
+  /** Forgets the values read at once and not used (the round is done). */
+  void forgetValues() {
+    values.clear();
   }
 
   /** Refuses a message with a field mapping that does not sync towards this connector. */
@@ -124,8 +142,8 @@ final class Applier {
     if (resolver.needsLocalIssue(message)) {
       local = issue.get().orElseThrow(() -> connector.gone(localKey));
       resolution = resolver.resolve(row, message, local,
-          recorded ? stores.syncInfo().syncedValues(row.id()) : Map.of(),
-          recorded ? stores.syncInfo().pendingChanges(row.id()) : Map.of(), now);
+          recorded ? values.synced(row.id()) : Map.of(),
+          recorded ? values.pending(row.id()) : Map.of(), now);
       applied = resolution.apply();
     }
     return new ApplyTarget(localKey, row.id(), false, null, resolution, local, issue, applied,

@@ -199,6 +199,7 @@ final class ChangeDetection {
     String key = connector.key();
     PageClaims.Claimed claimed = claims.claim(issues);
     try {
+      examiner.readValues(issues, claimed.heldRows());
       for (int i = 0; i < issues.size(); i++) {
         IssueChanges changes = issues.get(i);
         String local = changes.issue().key();

@@ -58,6 +58,34 @@ final class ChangedIssue {
     this.outbox = outbox;
     this.resender = resender;
     this.page = new GroupCommit(stores);
+    this.synced = new RowValues(stores);
+  }
+
+  /** The last synced values of the page's rows, read at once. */
+  private final RowValues synced;
+
+  /**
+   * Reads at once the last synced values of the rows about to be examined whose issues have a
+   * person's change to compare with them (their pairs claimed, so no apply changes them
+   * meanwhile); a row not read here is read when examined.
+   *
+   * @param rows the rows by position in the page, null for an issue without one
+   */
+  void readValues(List<IssueChanges> issues, List<SyncInfo> rows) {
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < issues.size(); i++) {
+      SyncInfo row = rows.get(i);
+      if (row != null
+          && !values.latestChanges(fresh(issues.get(i), row), false).isEmpty()) {
+        ids.add(row.id());
+      }
+    }
+    synced.read(ids, false);
+  }
+
+  /** Forgets the values read at once and not used. */
+  void forgetValues() {
+    synced.clear();
   }
 
   /** The page's messages and advances, committed together at its end. */
@@ -80,6 +108,7 @@ final class ChangedIssue {
   /** Forgets the page's advances and messages not committed (a poll that failed). */
   void forgetPage() {
     page.discard();
+    synced.clear();
   }
 
   /**
@@ -117,7 +146,7 @@ final class ChangedIssue {
     if (latest.isEmpty()) {
       return fields;
     }
-    Map<String, JsonNode> synced = stores.syncInfo().syncedValues(info.id());
+    Map<String, JsonNode> synced = this.synced.synced(info.id());
     Map<String, Change> latestOfAll = values.latestChanges(fresh, true);
     boolean suppress = !settings.off(TestOnlySwitch.NO_ECHO_SUPPRESSION);
     for (Connector.Outgoing out : connector.outgoing) {

@@ -59,11 +59,19 @@ final class IdleLook {
       keys.add(issue.key());
     }
     Map<String, SyncInfo> rows = stores.syncInfo().findByLocalKeys(key, keys);
-    for (IssueChanges changes : page.issues()) {
-      SyncInfo row = rows.get(changes.issue().key());
-      if (row == null || !examiner.changesNothing(changes, row)) {
-        return null;
+    if (rows.size() < keys.size()) {
+      return null;
+    }
+    examiner.readValues(page.issues(),
+        page.issues().stream().map(changes -> rows.get(changes.issue().key())).toList());
+    try {
+      for (IssueChanges changes : page.issues()) {
+        if (!examiner.changesNothing(changes, rows.get(changes.issue().key()))) {
+          return null;
+        }
       }
+    } finally {
+      examiner.forgetValues();
     }
     events.polled(key, page.issues().size(), 0);
     return new PollResult(page.issues().size(), 0, 1);

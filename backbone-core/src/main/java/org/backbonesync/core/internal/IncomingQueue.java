@@ -2,6 +2,7 @@ package org.backbonesync.core.internal;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +36,7 @@ final class IncomingQueue {
   private final Replies replies;
   private final PartnerFinder finder;
   private final InOrder inOrder;
+  private final Applier applier;
   private final UnappliedMessages unapplied;
 
   private final PairClaims pairs;
@@ -78,7 +80,7 @@ final class IncomingQueue {
     this.finder = new PartnerFinder(connector, stores, settings);
     this.rows = new SenderRows(connector, stores, replies.resender(), finder);
     this.group = new GroupCommit(stores);
-    Applier applier = new Applier(connector, configuration, stores, events, replies,
+    this.applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder, group, this::recordFailed);
     this.inOrder = new InOrder(connector, stores, events, rows, applier,
@@ -122,6 +124,7 @@ final class IncomingQueue {
       List<String> next = new ArrayList<>();
       // the round's queued messages in one read (a pair's later reads are its own)
       Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), round);
+      applier.readValues(rowIds(queued.keySet()));
       try {
         for (String issue : round) {
           if (drain(issue, queued.getOrDefault(issue, List.of()), progressed, outcomes)) {
@@ -130,6 +133,7 @@ final class IncomingQueue {
         }
       } finally {
         group.commit();
+        applier.forgetValues();
       }
       next.removeAll(stopped);
       stopped.clear();
@@ -137,6 +141,15 @@ final class IncomingQueue {
       round = next;
       progressed = true;
     }
+  }
+
+  /** The ids of our rows paired with these source issues, read at once. */
+  private List<Long> rowIds(Collection<String> sourceIssueKeys) {
+    if (sourceIssueKeys.isEmpty()) {
+      return List.of();
+    }
+    return stores.syncInfo().findByRemoteKeys(connector.key(), sourceIssueKeys).values().stream()
+        .map(SyncInfo::id).toList();
   }
 
   /**
@@ -169,6 +182,9 @@ final class IncomingQueue {
     for (boolean first = true; true; first = false) {
       if (!first) {
         entries = stores.messages().incomingFor(connector.key(), sourceIssueKey);
+        // what the pair's message before wrote, recorded alone, is not in the values the
+        // round read at once
+        applier.forgetValues();
       }
       if (entries.isEmpty()) {
         return false;
@@ -238,6 +254,7 @@ final class IncomingQueue {
       PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
       if (verdict.learns()) {
         rows.learn(row.get(), message, verdict.replaced());
+        applier.forgetValues(); // (our issue sent whole has new last synced values)
       }
       if (verdict.stale() != null) {
         dropStale(message, verdict, outcomes);

@@ -39,7 +39,21 @@ final class PageClaims {
    * poll reading them and deciding what is a person's change and what an echo. {@code busy}
    * holds the partner keys of pairs another step holds: those are examined next poll.
    */
-  record Claimed(SyncInfo[] rows, Set<String> held, Set<String> busy) {}
+  record Claimed(SyncInfo[] rows, Set<String> held, Set<String> busy) {
+    /**
+     * The rows by position in the page, null for an issue not paired or whose pair this page
+     * does not hold (busy, or not claimed).
+     */
+    List<SyncInfo> heldRows() {
+      List<SyncInfo> mine = new ArrayList<>(rows.length);
+      for (SyncInfo row : rows) {
+        boolean free = row != null && row.remoteIssueKey() != null
+            && !held.contains(row.remoteIssueKey());
+        mine.add(free ? null : row);
+      }
+      return mine;
+    }
+  }
 
   /** Looks up a page's rows and claims the pairs that need it, all in one claim. */
   Claimed claim(List<IssueChanges> issues) {

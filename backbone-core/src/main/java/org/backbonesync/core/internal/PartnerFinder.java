@@ -38,12 +38,19 @@ final class PartnerFinder {
    * issue (no row, the partner names none of ours), in one tracker call.
    */
   void prefetch(List<InboxEntry> heads) {
-    List<String> markers = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
     for (InboxEntry head : heads) {
       SyncMessage m = head.message();
-      if (lookUp && m.kind() != MessageKind.PAIRED && m.partnerIssueKey() == null
-          && stores.syncInfo().findByRemoteKey(connector.key(), m.sourceIssueKey()).isEmpty()) {
-        markers.add(connector.originMarker(m.sourceIssueKey()));
+      if (lookUp && m.kind() != MessageKind.PAIRED && m.partnerIssueKey() == null) {
+        sources.add(m.sourceIssueKey());
+      }
+    }
+    Set<String> paired = sources.isEmpty() ? Set.of()
+        : stores.syncInfo().findByRemoteKeys(connector.key(), sources).keySet();
+    List<String> markers = new ArrayList<>();
+    for (String source : sources) {
+      if (!paired.contains(source)) {
+        markers.add(connector.originMarker(source));
       }
     }
     asked = Set.copyOf(markers);

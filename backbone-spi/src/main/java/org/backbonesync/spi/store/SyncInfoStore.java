@@ -49,6 +49,22 @@ public interface SyncInfoStore {
   /** The row whose partner is this remote issue, if any. */
   Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey);
 
+  /**
+   * The rows whose partners are these remote issues, by remote key: a key without a row is not
+   * in the map. The engine reads an apply's round with it; a store may read them in one round
+   * trip. Default: one by one.
+   *
+   * @since 0.4
+   */
+  default Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
+      Collection<String> remoteIssueKeys) {
+    Map<String, SyncInfo> rows = new HashMap<>();
+    for (String key : remoteIssueKeys) {
+      findByRemoteKey(connectorKey, key).ifPresent(row -> rows.put(key, row));
+    }
+    return rows;
+  }
+
   /** The row with this id in this connector, if any. */
   Optional<SyncInfo> findById(String connectorKey, long id);
 
@@ -113,11 +129,40 @@ public interface SyncInfoStore {
   /** The last value synced (sent or applied) per field mapping id for a row; empty when none. */
   Map<String, JsonNode> syncedValues(long syncInfoId);
 
+  /**
+   * The last synced values of several rows, by row id: every id given is a key, with an empty
+   * map when it has none. The engine reads a poll's page or an apply's round with it; a store
+   * may read them in one round trip. Default: one by one.
+   *
+   * @since 0.4
+   */
+  default Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
+    Map<Long, Map<String, JsonNode>> values = new HashMap<>();
+    for (long id : syncInfoIds) {
+      values.put(id, syncedValues(id));
+    }
+    return values;
+  }
+
   /** Records last synced values for a row, replacing those of the same field mapping ids. */
   void putSyncedValues(long syncInfoId, Map<String, JsonNode> values);
 
   /** The pending local changes of a row per field mapping id; empty when none. */
   Map<String, PendingChange> pendingChanges(long syncInfoId);
+
+  /**
+   * The pending local changes of several rows, by row id: every id given is a key, with an empty
+   * map when it has none. Default: one by one.
+   *
+   * @since 0.4
+   */
+  default Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
+    Map<Long, Map<String, PendingChange>> changes = new HashMap<>();
+    for (long id : syncInfoIds) {
+      changes.put(id, pendingChanges(id));
+    }
+    return changes;
+  }
 
   /** Records pending changes, replacing those of the same field mapping ids. */
   void putPendingChanges(long syncInfoId, Map<String, PendingChange> changes);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.List;
@@ -78,6 +79,24 @@ public abstract class SyncInfoStoreCompatibilityKit {
 
     assertEquals(expected, store.findByLocalKeys("PA", keys));
     assertEquals(Map.of(), store.findByLocalKeys("PA", List.of()));
+  }
+
+  @Test
+  void rowsOfSeveralRemoteIssuesAreFoundAtOnce() {
+    SyncInfo first = store.insert(row("PA", "PA-1", "PB-1"));
+    store.insert(row("PB", "PB-2", "PA-2")); // another connector's
+    store.insert(row("PA", "PA-3", null)); // no partner yet
+    List<String> keys = new java.util.ArrayList<>(List.of("PA-2", "PB-1", "PB-9", "PB-1"));
+    Map<String, SyncInfo> expected = new java.util.HashMap<>(Map.of("PB-1", first));
+    for (int i = 100; i < 250; i++) { // (more than a store may read at once)
+      keys.add("PB-" + i);
+      if (i % 50 == 0) {
+        expected.put("PB-" + i, store.insert(row("PA", "PA-" + i, "PB-" + i)));
+      }
+    }
+
+    assertEquals(expected, store.findByRemoteKeys("PA", keys));
+    assertEquals(Map.of(), store.findByRemoteKeys("PA", List.of()));
   }
 
   @Test
@@ -184,6 +203,38 @@ public abstract class SyncInfoStoreCompatibilityKit {
 
     store.delete("PA", row.id());
     assertEquals(Map.of(), store.syncedValues(row.id()));
+  }
+
+  @Test
+  void valuesAndPendingChangesOfSeveralRowsAreReadAtOnce() {
+    List<Long> ids = new java.util.ArrayList<>();
+    Map<Long, Map<String, JsonNode>> values = new java.util.HashMap<>();
+    Map<Long, Map<String, PendingChange>> pending = new java.util.HashMap<>();
+    for (int i = 1; i <= 150; i++) { // (more than a store may read at once)
+      long id = store.insert(row("PA", "PA-" + i, "PB-" + i)).id();
+      ids.add(id);
+      values.put(id, Map.of());
+      pending.put(id, Map.of());
+      if (i % 40 == 0) {
+        Map<String, JsonNode> synced = Map.of("m1", JSON.textNode("v" + i), "m2", JSON.nullNode());
+        store.putSyncedValues(id, synced);
+        values.put(id, synced);
+        PendingChange change = new PendingChange(i, 2, null, JSON.textNode("p" + i));
+        store.putPendingChanges(id, Map.of("m1", change));
+        pending.put(id, Map.of("m1", change));
+      }
+    }
+    ids.add(ids.get(39)); // named twice
+    long gone = store.insert(row("PA", "PA-999", "PB-999")).id();
+    store.putSyncedValues(gone, Map.of("m1", JSON.textNode("x")));
+    store.delete("PA", gone);
+    ids.add(gone);
+    values.put(gone, Map.of());
+    pending.put(gone, Map.of());
+
+    assertEquals(values, store.syncedValues(ids));
+    assertEquals(pending, store.pendingChanges(ids));
+    assertEquals(Map.of(), store.syncedValues(List.of()));
   }
 
   @Test

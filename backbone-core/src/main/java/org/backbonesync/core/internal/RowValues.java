@@ -1,0 +1,54 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.backbonesync.spi.store.PendingChange;
+import org.backbonesync.spi.store.Stores;
+
+/**
+ * The last synced values (and pending changes) of the rows of a poll's page or an apply's round,
+ * read for all of them at once after their pairs are claimed, instead of one read per row. Each
+ * row's are handed out once: a second ask, or a row not read at once, reads the store, so what a
+ * step wrote meanwhile is never hidden.
+ */
+final class RowValues {
+  private final Stores stores;
+  private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
+  private final Map<Long, Map<String, PendingChange>> pending = new HashMap<>();
+
+  RowValues(Stores stores) {
+    this.stores = stores;
+  }
+
+  /** Reads the rows' last synced values, and their pending changes when asked, at once. */
+  void read(Collection<Long> rowIds, boolean withPending) {
+    clear();
+    if (rowIds.isEmpty()) {
+      return;
+    }
+    synced.putAll(stores.syncInfo().syncedValues(rowIds));
+    if (withPending) {
+      pending.putAll(stores.syncInfo().pendingChanges(rowIds));
+    }
+  }
+
+  /** A row's last synced values: as read at once, the first time. */
+  Map<String, JsonNode> synced(long rowId) {
+    Map<String, JsonNode> read = synced.remove(rowId);
+    return read != null ? read : stores.syncInfo().syncedValues(rowId);
+  }
+
+  /** A row's pending changes: as read at once, the first time. */
+  Map<String, PendingChange> pending(long rowId) {
+    Map<String, PendingChange> read = pending.remove(rowId);
+    return read != null ? read : stores.syncInfo().pendingChanges(rowId);
+  }
+
+  /** Forgets what was read at once (the page or round is done). */
+  void clear() {
+    synced.clear();
+    pending.clear();
+  }
+}
