@@ -68,7 +68,8 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public void addOutgoing(SyncMessage message, long now) {
-    db.run(c -> update(c, INSERT_OUTGOING, outgoingRow(message, now)));
+    db.write("bb_outbox " + message.fromConnector() + " " + message.messageId(),
+        INSERT_OUTGOING, outgoingRow(message, now));
   }
 
   private Object[] outgoingRow(SyncMessage m, long now) {
@@ -292,7 +293,8 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public void removeIncoming(String connectorKey, String messageId) {
-    db.run(c -> update(c, DELETE_INCOMING, connectorKey, messageId));
+    db.write("bb_inbox " + connectorKey + " " + messageId, DELETE_INCOMING, connectorKey,
+        messageId);
   }
 
   @Override

@@ -78,6 +78,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private final boolean keepConnections;
   private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
+  /** The current transaction's writes not sent yet, and the rows it locked ahead. */
+  private final ThreadLocal<TransactionWrites> writes = new ThreadLocal<>();
   private final CorruptRows corrupt = new CorruptRows();
   private final JdbcSyncInfoStore syncInfo = new JdbcSyncInfoStore(this);
   private final JdbcMessageStore messages = new JdbcMessageStore(this);
@@ -206,8 +208,12 @@ public final class JdbcStores implements Stores, AutoCloseable {
     }
     Connection connection = borrow(false);
     current.set(connection);
+    TransactionWrites outer = writes.get(); // (of the transaction a write alone stepped out of)
+    TransactionWrites mine = new TransactionWrites(connection);
+    writes.set(mine);
     try {
       T result = work.get();
+      send(mine);
       connection.commit();
       return result;
     } catch (RuntimeException | Error e) {
@@ -221,7 +227,17 @@ public final class JdbcStores implements Stores, AutoCloseable {
       throw failure("commit failed", e);
     } finally {
       current.remove();
+      writes.set(outer);
       giveBack(connection);
+    }
+  }
+
+  /** Sends the transaction's waiting writes; a failure rolls the transaction back. */
+  private static void send(TransactionWrites waiting) {
+    try {
+      waiting.flush();
+    } catch (SQLException e) {
+      throw failure("database operation failed", e);
     }
   }
 
@@ -305,15 +321,56 @@ public final class JdbcStores implements Stores, AutoCloseable {
     return c;
   }
 
-  /** Runs database work in the current transaction, or in one of its own. */
+  /**
+   * Runs database work in the current transaction (after the writes waiting in it, and
+   * forgetting the rows it locked ahead: the work may change any), or in one of its own.
+   */
   <T> T run(SqlWork<T> work) {
     return inTransaction(() -> {
       try {
+        TransactionWrites waiting = writes.get();
+        waiting.flush();
+        waiting.forgetRead();
         return work.run(connection());
       } catch (SQLException e) {
         throw failure("database operation failed", e);
       }
     });
+  }
+
+  /**
+   * Runs a write whose answer nobody needs before the commit: inside a transaction it waits
+   * there, sent with the others of its statement in one batch ({@link TransactionWrites});
+   * outside, at once.
+   *
+   * @param key the table and key columns it writes: a second write of a key sends the first
+   */
+  void write(String key, String sql, Object... args) {
+    upsert(key, sql, args, null, null);
+  }
+
+  /** As {@link #write}: an update, and when it finds no row, the insert. */
+  void upsert(String key, String sql, Object[] args, String insertSql, Object[] insertArgs) {
+    TransactionWrites waiting = writes.get();
+    try {
+      if (waiting == null) {
+        run(c -> {
+          if (JdbcSyncInfoStore.update(c, sql, args) == 0 && insertSql != null) {
+            JdbcSyncInfoStore.update(c, insertSql, insertArgs);
+          }
+          return null;
+        });
+      } else {
+        waiting.add(key, sql, args, insertSql, insertArgs);
+      }
+    } catch (SQLException e) {
+      throw failure("database operation failed", e);
+    }
+  }
+
+  /** The current transaction's waiting writes and rows locked ahead; null outside one. */
+  TransactionWrites writes() {
+    return writes.get();
   }
 
   /**
@@ -340,7 +397,12 @@ public final class JdbcStores implements Stores, AutoCloseable {
    */
   <T> T read(SqlWork<T> work) {
     if (current.get() != null) {
-      return run(work);
+      try {
+        writes.get().flush(); // (what it reads must hold the writes before; it writes nothing)
+        return work.run(connection());
+      } catch (SQLException e) {
+        throw failure("database operation failed", e);
+      }
     }
     Connection connection = borrow(true);
     try {

@@ -135,8 +135,38 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Optional<SyncInfo> findByIdForUpdate(String connectorKey, long id) {
+    TransactionWrites transaction = db.writes();
+    SyncInfo locked = transaction == null ? null : transaction.takeLocked(connectorKey, id);
+    if (locked != null) {
+      return Optional.of(locked); // (locked ahead by this transaction, not written since)
+    }
     // the row stays locked until the caller's transaction ends
     return db.run(c -> one(c, "connector_key = ? AND id = ? FOR UPDATE", connectorKey, id));
+  }
+
+  /** Locks and reads the rows and their synced values, 100 rows per query, in id order. */
+  @Override
+  public void lockRows(String connectorKey, Collection<Long> syncInfoIds) {
+    TransactionWrites transaction = db.writes();
+    if (transaction == null || syncInfoIds.isEmpty()) {
+      return;
+    }
+    List<Long> ids = new ArrayList<>(new java.util.TreeSet<>(syncInfoIds));
+    List<SyncInfo> rows = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += 100) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 100));
+      Object[] args = new Object[chunk.size() + 1];
+      args[0] = connectorKey;
+      for (int i = 0; i < chunk.size(); i++) {
+        args[i + 1] = chunk.get(i);
+      }
+      rows.addAll(db.run(c -> many(c, "connector_key = ? AND id IN ("
+          + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") ORDER BY id"
+          + " FOR UPDATE", args)));
+    }
+    Map<Long, Map<String, JsonNode>> values =
+        syncedValues(rows.stream().map(SyncInfo::id).toList());
+    transaction.locked(rows, values);
   }
 
   @Override
@@ -190,8 +220,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public void advanceLastChangeSeen(String connectorKey, long syncInfoId, long millis) {
-    db.run(c -> update(c, "UPDATE bb_sync_info SET last_change_seen = ? WHERE connector_key = ?"
-        + " AND id = ? AND last_change_seen < ?", millis, connectorKey, syncInfoId, millis));
+    db.write(TransactionWrites.rowKey(syncInfoId), "UPDATE bb_sync_info SET last_change_seen = ?"
+        + " WHERE connector_key = ? AND id = ? AND last_change_seen < ?", millis, connectorKey,
+        syncInfoId, millis);
   }
 
   /**
@@ -200,10 +231,17 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    */
   @Override
   public void update(SyncInfo info) {
+    TransactionWrites transaction = db.writes();
+    if (transaction != null && transaction.keepsKeys(info)) {
+      // (the row is locked with these keys: the statement finds it, and sends with others)
+      db.write(TransactionWrites.rowKey(info.id()), UPDATE_ROW + KEYS_KEPT, columns(info,
+          info.connectorKey(), info.localIssueKey(), info.remoteIssueKey()));
+      transaction.written(info);
+      return;
+    }
     db.run(c -> {
-      if (write(c, info, " AND connector_key = ? AND local_issue_key = ?"
-          + " AND remote_issue_key IS NOT DISTINCT FROM ?", info.connectorKey(),
-          info.localIssueKey(), info.remoteIssueKey()) == 1) {
+      if (write(c, info, KEYS_KEPT, info.connectorKey(), info.localIssueKey(),
+          info.remoteIssueKey()) == 1) {
         return 1;
       }
       one(c, "connector_key = ? AND id = ?", info.connectorKey(), info.id())
@@ -214,8 +252,22 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     });
   }
 
+  private static final String UPDATE_ROW = "UPDATE bb_sync_info SET local_issue_key = ?,"
+      + " remote_issue_key = ?, first_sync_date = ?, last_outgoing_change = ?,"
+      + " last_change_seen = ?, outgoing_sequence_id = ?, last_incoming_change = ?,"
+      + " incoming_sequence_id = ?, incoming_changes_ignored = ?, partner_epoch = ?,"
+      + " partner_since = ?, made_at = ? WHERE id = ?";
+  /** Finds the row only with the keys it is written with. */
+  private static final String KEYS_KEPT = " AND connector_key = ? AND local_issue_key = ?"
+      + " AND remote_issue_key IS NOT DISTINCT FROM ?";
+
   private static int write(Connection c, SyncInfo info, String andWhere, Object... whereArgs)
       throws SQLException {
+    return update(c, UPDATE_ROW + andWhere, columns(info, whereArgs));
+  }
+
+  /** The arguments of {@link #UPDATE_ROW}, then those of the condition after it. */
+  private static Object[] columns(SyncInfo info, Object... whereArgs) {
     Object[] values = {info.localIssueKey(), info.remoteIssueKey(), info.firstSyncDate(),
         info.lastOutgoingChange(), info.lastChangeSeen(), info.outgoingMessageSequenceId(),
         info.lastIncomingChange(), info.incomingMessageSequenceId(),
@@ -223,11 +275,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         info.id()};
     Object[] args = Arrays.copyOf(values, values.length + whereArgs.length);
     System.arraycopy(whereArgs, 0, args, values.length, whereArgs.length);
-    return update(c, "UPDATE bb_sync_info SET local_issue_key = ?, remote_issue_key = ?,"
-        + " first_sync_date = ?, last_outgoing_change = ?, last_change_seen = ?,"
-        + " outgoing_sequence_id = ?, last_incoming_change = ?, incoming_sequence_id = ?,"
-        + " incoming_changes_ignored = ?, partner_epoch = ?, partner_since = ?, made_at = ?"
-        + " WHERE id = ?" + andWhere, args);
+    return args;
   }
 
   private static void deleteRow(Connection c, long id) throws SQLException {
@@ -263,7 +311,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<String, JsonNode> syncedValues(long syncInfoId) {
-    return syncedValues(List.of(syncInfoId)).get(syncInfoId);
+    TransactionWrites transaction = db.writes();
+    Map<String, JsonNode> read = transaction == null ? null : transaction.takeValues(syncInfoId);
+    return read != null ? read : syncedValues(List.of(syncInfoId)).get(syncInfoId);
   }
 
   @Override
@@ -327,11 +377,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public void putSyncedValues(long syncInfoId, Map<String, JsonNode> values) {
-    db.run(c -> {
+    db.inTransaction(() -> {
+      db.writes().valuesWritten(syncInfoId);
       for (Map.Entry<String, JsonNode> e : values.entrySet()) {
         String json = Json.write(e.getValue());
-        upsert(c, "UPDATE bb_synced_value SET value_json = ? WHERE sync_info_id = ? AND"
-            + " mapping_id = ?", new Object[] {json, syncInfoId, e.getKey()},
+        db.upsert("bb_synced_value " + syncInfoId + " " + e.getKey(),
+            "UPDATE bb_synced_value SET value_json = ? WHERE sync_info_id = ? AND mapping_id = ?",
+            new Object[] {json, syncInfoId, e.getKey()},
             "INSERT INTO bb_synced_value (sync_info_id, mapping_id, value_json) VALUES (?, ?, ?)",
             new Object[] {syncInfoId, e.getKey(), json});
       }
@@ -360,13 +412,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public void putPendingChanges(long syncInfoId, Map<String, PendingChange> changes) {
-    db.run(c -> {
+    db.inTransaction(() -> {
       for (Map.Entry<String, PendingChange> e : changes.entrySet()) {
         PendingChange p = e.getValue();
         String base = Json.write(p.baseValue());
         String value = Json.write(p.value());
-        upsert(c, "UPDATE bb_pending_change SET changed_at = ?, sequence_id = ?, base_json = ?,"
-            + " value_json = ? WHERE sync_info_id = ? AND mapping_id = ?",
+        db.upsert("bb_pending_change " + syncInfoId + " " + e.getKey(),
+            "UPDATE bb_pending_change SET changed_at = ?, sequence_id = ?, base_json = ?,"
+                + " value_json = ? WHERE sync_info_id = ? AND mapping_id = ?",
             new Object[] {p.changedAt(), p.sequenceId(), base, value, syncInfoId, e.getKey()},
             "INSERT INTO bb_pending_change (sync_info_id, mapping_id, changed_at, sequence_id,"
                 + " base_json, value_json) VALUES (?, ?, ?, ?, ?, ?)",
@@ -378,8 +431,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public void removePendingChange(long syncInfoId, String fieldMappingId) {
-    db.run(c -> update(c, "DELETE FROM bb_pending_change WHERE sync_info_id = ? AND"
-        + " mapping_id = ?", syncInfoId, fieldMappingId));
+    db.write("bb_pending_change " + syncInfoId + " " + fieldMappingId, "DELETE FROM"
+        + " bb_pending_change WHERE sync_info_id = ? AND mapping_id = ?", syncInfoId,
+        fieldMappingId);
   }
 
   @Override

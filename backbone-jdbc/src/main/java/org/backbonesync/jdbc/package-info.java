@@ -13,6 +13,12 @@
  * {@code bb_schema_version.sql} (beside them) to record them, and the library opened with {@link
  * org.backbonesync.jdbc.JdbcStores.Schema#VALIDATE} checks them without changing anything.
  *
+ * <p>Inside a transaction, the writes whose answer nobody needs before the commit (a row's update
+ * with its keys kept, synced values, pending changes, the outbox's inserts, the inbox's deletes)
+ * wait and go as one JDBC batch per statement at the next other statement or the commit
+ * ({@code TransactionWrites}): a group commit of many issue pairs costs a few round trips, not a
+ * few per pair.
+ *
  * <p>May use the SPI (and Jackson, which is part of it), JDBC, SLF4J and jakarta.inject; never
  * the engine. The driver is the host's.
  */

@@ -28,11 +28,10 @@ public final class CountingStores extends ForwardingStores {
   private static final Set<String> READS = Set.of("attachmentLinks", "commentLinks",
       "dueOutgoing", "failedIncoming", "failedIncomingCount", "find", "findById",
       "findByIdForUpdate", "findByLocalKey", "findByLocalKeys", "findByRemoteKey",
-      "findByRemoteKeys", "hasDueOutgoing", "incoming",
-      "incomingCount", "incomingFor", "isRemembered", "leases", "list", "maxIssueKeyLength",
-      "nextIncoming", "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount",
-      "pairedLinks", "pendingChanges", "pendingCreate", "syncedValues", "unfinished",
-      "watermark");
+      "findByRemoteKeys", "hasDueOutgoing", "incoming", "incomingCount", "incomingFor",
+      "isRemembered", "leases", "list", "lockRows", "maxIssueKeyLength", "nextIncoming",
+      "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount", "pairedLinks",
+      "pendingChanges", "pendingCreate", "syncedValues", "unfinished", "watermark");
 
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();

@@ -57,7 +57,7 @@ final class ChangedIssue {
     this.content = content;
     this.outbox = outbox;
     this.resender = resender;
-    this.page = new GroupCommit(stores);
+    this.page = new GroupCommit(stores, connector.key());
     this.synced = new RowValues(stores);
   }
 

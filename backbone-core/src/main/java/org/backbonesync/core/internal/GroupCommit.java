@@ -37,10 +37,13 @@ final class GroupCommit {
   }
 
   private final Stores stores;
+  private final String connectorKey;
   private final List<Part> parts = new ArrayList<>();
 
-  GroupCommit(Stores stores) {
+  /** A group of the parts of one connector's rows. */
+  GroupCommit(Stores stores, String connectorKey) {
     this.stores = stores;
+    this.connectorKey = connectorKey;
   }
 
   /** Adds a part, written at the next {@link #commit}. */
@@ -69,7 +72,11 @@ final class GroupCommit {
       List<Part> byRow = new ArrayList<>(group);
       byRow.sort(Comparator.comparingLong(Part::order));
       try {
-        stores.inTransaction(() -> byRow.forEach(Part::write));
+        stores.inTransaction(() -> {
+          // every row in one ordered lock; a store may read them all at once there
+          stores.syncInfo().lockRows(connectorKey, byRow.stream().map(Part::order).toList());
+          byRow.forEach(Part::write);
+        });
       } catch (RuntimeException failed) {
         group.forEach(this::alone);
         return;

@@ -79,7 +79,7 @@ final class IncomingQueue {
     this.replies = replies;
     this.finder = new PartnerFinder(connector, stores, settings);
     this.rows = new SenderRows(connector, stores, replies.resender(), finder);
-    this.group = new GroupCommit(stores);
+    this.group = new GroupCommit(stores, connector.key());
     this.applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder, group, this::recordFailed);

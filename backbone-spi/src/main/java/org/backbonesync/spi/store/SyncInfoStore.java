@@ -100,6 +100,17 @@ public interface SyncInfoStore {
   }
 
   /**
+   * Locks these rows of a connector for the current transaction, in id order, before a group of
+   * steps writes them (the engine's group commit). A store may read them, and their last synced
+   * values, at once here, so that {@link #findByIdForUpdate} and {@link #syncedValues(long)} of
+   * these rows later in the same transaction cost no round trip. Call inside a transaction.
+   * Default: nothing (each row is locked when read for update).
+   *
+   * @since 0.4
+   */
+  default void lockRows(String connectorKey, Collection<Long> syncInfoIds) {}
+
+  /**
    * Moves a row's {@code lastChangeSeen} forward to a time, touching nothing else of the row, so
    * that it cannot undo what another node wrote to the row meanwhile. A no-op when the row has a
    * later time already or is gone. The default reads and updates the row; a store shared by

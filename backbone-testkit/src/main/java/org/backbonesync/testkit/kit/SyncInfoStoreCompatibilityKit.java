@@ -238,6 +238,25 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
+  void rowsLockedAheadReadAsTheTransactionWroteThem() {
+    SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo b = store.insert(row("PA", "PA-2", "PB-2"));
+    store.putSyncedValues(b.id(), Map.of("m1", JSON.textNode("before")));
+
+    List<Object> seen = stores.inTransaction(() -> {
+      store.lockRows("PA", List.of(b.id(), a.id(), 999_999L));
+      SyncInfo first = store.findByIdForUpdate("PA", a.id()).orElseThrow();
+      store.update(first.withSent(7, 5000));
+      store.putSyncedValues(b.id(), Map.of("m1", JSON.textNode("after")));
+      return List.of(store.findByIdForUpdate("PA", a.id()).orElseThrow(),
+          store.syncedValues(b.id()), store.findByIdForUpdate("PA", b.id()).orElseThrow());
+    });
+
+    assertEquals(List.of(a.withSent(7, 5000), Map.of("m1", JSON.textNode("after")), b), seen);
+    assertEquals(Optional.of(a.withSent(7, 5000)), store.findById("PA", a.id()));
+  }
+
+  @Test
   void commentLinksAreKeptPerRowReplacedByLocalIdAndGoWithTheirRow() {
     SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
     store.putCommentLink(row.id(), new CommentLink("10", null, 100, "h1"));

@@ -1,0 +1,191 @@
+package org.backbonesync.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.backbonesync.spi.store.SyncInfo;
+
+/**
+ * One transaction's writes that need no answer before the commit, sent as one JDBC batch per
+ * statement (one round trip each, however many issue pairs a group commit holds), and the rows
+ * it locked ahead ({@code SyncInfoStore.lockRows}) with their last synced values, handed out
+ * once instead of read again.
+ *
+ * <p>Why it is safe: every other statement of the transaction flushes the batches first, so
+ * nothing reads around a write not sent; a key written twice flushes before the second write,
+ * so no two writes of one key are reordered (batches go in the order their statements first
+ * came, each in the order of its writes); and anything sent by other code may have changed any
+ * row, so it forgets the locked rows and values. A write that fails fails the commit, and the
+ * whole transaction rolls back, as if it had failed when made.
+ */
+final class TransactionWrites {
+  private final Connection connection;
+  /** The batches not sent yet, by their SQL, in the order each first came. */
+  private final Map<String, Batch> batches = new LinkedHashMap<>();
+  /** The keys the batches write (a table and its key columns' values). */
+  private final Set<String> keys = new HashSet<>();
+  private final Map<Long, SyncInfo> locked = new HashMap<>();
+  /** Rows as this transaction last knew them: locked ahead, or written since. */
+  private final Map<Long, SyncInfo> known = new HashMap<>();
+  private final Map<Long, Map<String, JsonNode>> values = new HashMap<>();
+
+  TransactionWrites(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** A write sent at the next flush: an update or delete, or an insert. */
+  void add(String key, String sql, Object... args) throws SQLException {
+    add(key, sql, args, null, null);
+  }
+
+  /**
+   * An upsert sent at the next flush: the update, and for each row it found none, the insert
+   * (both batches go in one flush).
+   */
+  void add(String key, String sql, Object[] args, String insertSql, Object[] insertArgs)
+      throws SQLException {
+    if (!keys.add(key)) {
+      flush();
+      keys.add(key);
+    }
+    batches.computeIfAbsent(sql, s -> new Batch(s, insertSql)).add(args, insertArgs);
+  }
+
+  /** Whether a write of this key waits to be sent. */
+  boolean pending(String key) {
+    return keys.contains(key);
+  }
+
+  /** Sends every batch, in order. */
+  void flush() throws SQLException {
+    if (batches.isEmpty()) {
+      return;
+    }
+    List<Batch> all = new ArrayList<>(batches.values());
+    batches.clear();
+    keys.clear();
+    for (Batch batch : all) {
+      batch.send(connection);
+    }
+  }
+
+  /** Remembers rows this transaction locked, with their last synced values. */
+  void locked(List<SyncInfo> rows, Map<Long, Map<String, JsonNode>> theirValues) {
+    rows.forEach(row -> locked.put(row.id(), row));
+    rows.forEach(row -> known.put(row.id(), row));
+    values.putAll(theirValues);
+  }
+
+  /**
+   * Whether an update of this row keeps the keys the row has in this transaction (locked, so
+   * no one else changes them): its statement then finds the row, it needs no answer.
+   */
+  boolean keepsKeys(SyncInfo update) {
+    SyncInfo row = known.get(update.id());
+    return row != null && row.connectorKey().equals(update.connectorKey())
+        && row.localIssueKey().equals(update.localIssueKey())
+        && java.util.Objects.equals(row.remoteIssueKey(), update.remoteIssueKey());
+  }
+
+  /** The row as an update waiting here writes it. */
+  void written(SyncInfo row) {
+    known.put(row.id(), row);
+  }
+
+  /**
+   * A row this transaction locked ahead, as it was then: once, and only while no write of it
+   * waits; else null.
+   */
+  SyncInfo takeLocked(String connectorKey, long id) {
+    SyncInfo row = locked.get(id);
+    if (row == null || !row.connectorKey().equals(connectorKey) || pending(rowKey(id))) {
+      return null;
+    }
+    return locked.remove(id);
+  }
+
+  /**
+   * A locked row's last synced values as read with it: once; null when not read, or written
+   * since.
+   */
+  Map<String, JsonNode> takeValues(long id) {
+    return values.remove(id);
+  }
+
+  /** The row's values are being written: they are no longer as read. */
+  void valuesWritten(long id) {
+    values.remove(id);
+  }
+
+  /** Other code sent a statement that may have changed any row. */
+  void forgetRead() {
+    locked.clear();
+    known.clear();
+    values.clear();
+  }
+
+  /** The key of a sync information row's writes. */
+  static String rowKey(long id) {
+    return "bb_sync_info " + id;
+  }
+
+  /** The writes of one statement, and the inserts for those an upsert's update did not find. */
+  private static final class Batch {
+    private final String sql;
+    private final String insertSql;
+    private final List<Object[]> args = new ArrayList<>();
+    private final List<Object[]> insertArgs = new ArrayList<>();
+
+    Batch(String sql, String insertSql) {
+      this.sql = sql;
+      this.insertSql = insertSql;
+    }
+
+    void add(Object[] values, Object[] insertValues) {
+      args.add(values);
+      insertArgs.add(insertValues);
+    }
+
+    void send(Connection c) throws SQLException {
+      int[] counts = execute(c, sql, args);
+      if (insertSql == null) {
+        return;
+      }
+      List<Object[]> inserts = new ArrayList<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == java.sql.Statement.SUCCESS_NO_INFO) { // (a driver that does not say)
+          counts[i] = execute(c, sql, List.<Object[]>of(args.get(i)))[0];
+        }
+        if (counts[i] == 0) {
+          inserts.add(insertArgs.get(i));
+        }
+      }
+      if (!inserts.isEmpty()) {
+        execute(c, insertSql, inserts);
+      }
+    }
+
+    private static int[] execute(Connection c, String sql, List<Object[]> rows)
+        throws SQLException {
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        if (rows.size() == 1) { // (the driver would send a batch of one the same way)
+          JdbcSyncInfoStore.bind(s, rows.get(0));
+          return new int[] {s.executeUpdate()};
+        }
+        for (Object[] row : rows) {
+          JdbcSyncInfoStore.bind(s, row);
+          s.addBatch();
+        }
+        return s.executeBatch();
+      }
+    }
+  }
+}
