@@ -6,17 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.Stores;
@@ -35,27 +28,29 @@ class TransactionWritesTest {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   @TempDir Path dir;
-  private final AtomicInteger statements = new AtomicInteger();
+  private CountedStatements statements;
 
   @Test
   void aGroupOfFiftyRowsCostsAFewStatementsAndReadsItsOwnWritesOnH2() {
-    aGroupCostsAFewStatements(counting(JdbcStores.h2Url(dir)));
+    aGroupCostsAFewStatements(JdbcStores.h2Url(dir));
   }
 
   @Test
   @EnabledIfEnvironmentVariable(named = "BACKBONE_PG_URL", matches = "jdbc:postgresql:.*")
   void aGroupOfFiftyRowsCostsAFewStatementsAndReadsItsOwnWritesOnPostgres() {
-    aGroupCostsAFewStatements(counting(PostgresStoresTest.freshSchemaUrl()));
+    aGroupCostsAFewStatements(PostgresStoresTest.freshSchemaUrl());
   }
 
-  private void aGroupCostsAFewStatements(Stores stores) {
+  private void aGroupCostsAFewStatements(String url) {
+    statements = new CountedStatements(url);
+    Stores stores = JdbcStores.open(statements.dataSource);
     List<Long> ids = new ArrayList<>();
     for (int i = 1; i <= 50; i++) {
       long id = stores.syncInfo().insert(row("PA-" + i)).id();
       stores.syncInfo().putSyncedValues(id, Map.of("m1", JSON.textNode("old")));
       ids.add(id);
     }
-    statements.set(0);
+    statements.reset();
     JsonNode read = stores.inTransaction(() -> {
       stores.syncInfo().lockRows("PA", ids);
       for (long id : ids) {
@@ -73,7 +68,7 @@ class TransactionWritesTest {
     assertEquals(JSON.textNode("new " + ids.get(7)), read, "a read in it sees its writes");
     // lock, values, then per statement: row updates, value updates, value inserts, pending
     // updates, pending inserts; then the read's flush and query; the commit
-    assertTrue(statements.get() <= 10, statements.get() + " statements for 50 rows");
+    assertTrue(statements.count() <= 10, statements.count() + " statements for 50 rows");
     for (long id : ids) {
       SyncInfo after = stores.syncInfo().findById("PA", id).orElseThrow();
       assertEquals(4, after.outgoingMessageSequenceId());
@@ -131,46 +126,5 @@ class TransactionWritesTest {
   private static SyncInfo row(String local) {
     return new SyncInfo(0, "PA", local, "PB" + local.substring(2), 1000, 1100, 1050, 3, 1200, 2,
         false, 0, 0, 1010);
-  }
-
-  /** Stores over a data source that counts the statements sent (a batch once). */
-  private Stores counting(String url) {
-    DataSource source = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {DataSource.class}, (p, m, a) -> {
-          if (!m.getName().equals("getConnection")) {
-            throw new UnsupportedOperationException(m.getName());
-          }
-          return countingConnection(DriverManager.getConnection(url));
-        });
-    return JdbcStores.open(source);
-  }
-
-  private Connection countingConnection(Connection c) {
-    return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {Connection.class}, (p, m, a) -> {
-          Object result = invoke(m, c, a);
-          if (result instanceof PreparedStatement s) {
-            return Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {PreparedStatement.class}, (p2, m2, a2) -> {
-                  if (m2.getName().startsWith("execute")) {
-                    statements.incrementAndGet();
-                  }
-                  return invoke(m2, s, a2);
-                });
-          }
-          if (m.getName().equals("commit")) {
-            statements.incrementAndGet();
-          }
-          return result;
-        });
-  }
-
-  private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args)
-      throws Throwable {
-    try {
-      return m.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 }

@@ -1,0 +1,73 @@
+package org.backbonesync.jdbc;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * A data source over a JDBC URL that counts the round trips its connections make: statements
+ * executed (a JDBC batch once) and commits. For tests that pin what a step costs the database.
+ */
+final class CountedStatements {
+  private final AtomicInteger count = new AtomicInteger();
+  /** The counting data source (a new connection each time: the stores give them back). */
+  final DataSource dataSource;
+
+  CountedStatements(String url) {
+    dataSource = proxy(DataSource.class, (m, a) -> {
+      if (!m.getName().equals("getConnection")) {
+        throw new UnsupportedOperationException(m.getName());
+      }
+      return counting(DriverManager.getConnection(url));
+    });
+  }
+
+  /** Round trips since the last {@link #reset}. */
+  int count() {
+    return count.get();
+  }
+
+  void reset() {
+    count.set(0);
+  }
+
+  private Connection counting(Connection c) {
+    return proxy(Connection.class, (m, a) -> {
+      if (m.getName().equals("commit")) {
+        count.incrementAndGet();
+      }
+      Object result = invoke(m, c, a);
+      if (result instanceof PreparedStatement s) {
+        return proxy(PreparedStatement.class, (m2, a2) -> {
+          if (m2.getName().startsWith("execute")) {
+            count.incrementAndGet();
+          }
+          return invoke(m2, s, a2);
+        });
+      }
+      return result;
+    });
+  }
+
+  private interface Call {
+    Object on(Method method, Object[] args) throws Throwable;
+  }
+
+  private static <T> T proxy(Class<T> type, Call call) {
+    return type.cast(Proxy.newProxyInstance(CountedStatements.class.getClassLoader(),
+        new Class<?>[] {type}, (p, m, a) -> call.on(m, a)));
+  }
+
+  private static Object invoke(Method m, Object target, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
