@@ -2,7 +2,6 @@ package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +43,12 @@ final class Applier {
   private final IssueCreator creator;
   private final OutcomeRecorder outcomes;
 
+  /** The last synced values and pending changes of the round's rows, read at once. */
+  private final RowValues values;
+
   /**
+   * @param values the last synced values and pending changes the resolver weighs, as read at
+   *     once for the round's rows
    * @param group where each apply's outcome is recorded, together with other pairs' at its
    *     next commit
    * @param recordFailed told of a message whose outcome could not be recorded (nothing of it
@@ -52,7 +56,8 @@ final class Applier {
    */
   Applier(Connector connector, SyncConfiguration configuration, Stores stores, Events events,
       IncomingQueue.Replies replies, ConflictResolver resolver, PartnerFinder finder,
-      GroupCommit group, BiConsumer<SyncMessage, RuntimeException> recordFailed) {
+      RowValues values, GroupCommit group,
+      BiConsumer<SyncMessage, RuntimeException> recordFailed) {
     this.connector = connector;
     this.configuration = configuration;
     this.stores = stores;
@@ -64,23 +69,7 @@ final class Applier {
     this.creator = new IssueCreator(connector, configuration, stores, mappings);
     this.outcomes = new OutcomeRecorder(connector, stores, replies.outbox(), events, group,
         recordFailed);
-    this.values = new RowValues(stores);
-  }
-
-  /** The last synced values and pending changes of the round's rows, read at once. */
-  private final RowValues values;
-
-  /**
-   * Reads at once the last synced values and pending changes of the rows of the pairs a round
-   * applies to (claimed, so no other step changes them meanwhile).
-   */
-  void readValues(Collection<Long> rowIds) {
-    values.read(rowIds, true);
-  }
-
-  /** Forgets the values read at once and not used (the round is done). */
-  void forgetValues() {
-    values.clear();
+    this.values = values;
   }
 
   /** Refuses a message with a field mapping that does not sync towards this connector. */
@@ -120,7 +109,6 @@ final class Applier {
     outcomes.recordWithGroup(rowOf[0], target, content, message, now);
     return new ApplyOutcome.Applied(message, target.localKey(), target.created());
   }
-
 
   /**
    * The row's issue, each field resolved against people's changes: since the last sync, or, for
@@ -307,6 +295,4 @@ final class Applier {
       }
     }
   }
-
-
 }

@@ -30,6 +30,7 @@ final class ChangeDetection {
   private final Clock clock;
   private final Events events;
   private final EngineSettings settings;
+  private final Outbox outbox;
   private final Resender resender;
   private final ChangedIssue examiner;
   private final GoneIssues goneIssues;
@@ -51,8 +52,9 @@ final class ChangeDetection {
     this.events = events;
     this.settings = settings;
     this.resender = resender;
-    this.examiner = new ChangedIssue(connector, stores, clock, events, settings, values, content,
-        outbox, resender);
+    this.outbox = outbox;
+    this.examiner =
+        new ChangedIssue(connector, stores, clock, settings, values, content, resender);
     this.goneIssues = new GoneIssues(connector, stores, events, outbox);
     this.idleLook = new IdleLook(connector, stores, events, settings, examiner);
     this.claims = new PageClaims(connector, stores, clock, pairs, values);
@@ -198,6 +200,8 @@ final class ChangeDetection {
   private void examinePage(List<IssueChanges> issues, Progress progress) {
     String key = connector.key();
     PageClaims.Claimed claimed = claims.claim(issues);
+    ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
+        since -> progress.firstLeft = Math.min(progress.firstLeft, since));
     try {
       examiner.readValues(issues, claimed.heldRows());
       for (int i = 0; i < issues.size(); i++) {
@@ -217,22 +221,23 @@ final class ChangeDetection {
           progress.firstLeft = Math.min(progress.firstLeft, changes.issue().created());
           log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
         } else {
-          examine(changes, row, progress);
+          examine(changes, row, page, progress);
         }
         progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
       }
-      examiner.commitPage(since -> progress.firstLeft = Math.min(progress.firstLeft, since));
+      page.commit();
     } finally {
-      examiner.forgetPage();
+      examiner.forgetValues(); // (a page that failed leaves its parts not committed unwritten)
       claims.release(claimed);
     }
     progress.found += issues.size();
   }
 
   /** Examines one issue of the page; its message is queued with the page's others. */
-  private void examine(IssueChanges changes, SyncInfo row, Progress progress) {
+  private void examine(IssueChanges changes, SyncInfo row, ExaminedPage page,
+      Progress progress) {
     try (LogContext step = LogContext.issue(changes.issue().key())) {
-      if (examiner.examine(changes, row, progress.since, e -> {
+      if (examiner.examine(changes, row, progress.since, page, e -> {
         progress.queued--;
         leftForNextPoll(changes, row, e, progress);
       })) {

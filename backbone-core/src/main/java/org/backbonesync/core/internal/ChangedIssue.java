@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.core.internal.IssueValues.Change;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
-import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangelogEntry;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * last change seen (not the sync user's echoes, not a value the partner has) and the content
  * flows' operations, handed as one message to the {@link Outbox}; a new issue, or one whose row
  * is gone, to the {@link Resender}. The page's messages, and the last change seen of rows with
- * nothing to send, are committed together at the page's end ({@link GroupCommit}).
+ * nothing to send, go to the {@link ExaminedPage}, committed together at the page's end.
  */
 final class ChangedIssue {
   private static final Logger log = LoggerFactory.getLogger(ChangedIssue.class);
@@ -36,28 +34,22 @@ final class ChangedIssue {
   private final Connector connector;
   private final Stores stores;
   private final Clock clock;
-  private final Events events;
   private final EngineSettings settings;
   private final Set<String> merging;
   private final IssueValues values;
   private final OutgoingContent content;
-  private final Outbox outbox;
   private final Resender resender;
 
-  ChangedIssue(Connector connector, Stores stores, Clock clock, Events events,
-      EngineSettings settings, IssueValues values, OutgoingContent content, Outbox outbox,
-      Resender resender) {
+  ChangedIssue(Connector connector, Stores stores, Clock clock, EngineSettings settings,
+      IssueValues values, OutgoingContent content, Resender resender) {
     this.connector = connector;
     this.stores = stores;
     this.clock = clock;
-    this.events = events;
     this.settings = settings;
     this.merging = connector.merging;
     this.values = values;
     this.content = content;
-    this.outbox = outbox;
     this.resender = resender;
-    this.page = new GroupCommit(stores, connector.key());
     this.synced = new RowValues(stores);
   }
 
@@ -88,38 +80,16 @@ final class ChangedIssue {
     synced.clear();
   }
 
-  /** The page's messages and advances, committed together at its end. */
-  private final GroupCommit page;
-  /** Told of the oldest change of a row whose advance could not be written. */
-  private LongConsumer left = since -> { };
-
-  /**
-   * Writes the page's messages and the last change seen of its rows with nothing to send, in
-   * one transaction unless that fails.
-   *
-   * @param left told, when a row's advance could not be written, of the oldest change it held:
-   *     the next poll must examine it again
-   */
-  void commitPage(LongConsumer left) {
-    this.left = left;
-    page.commit();
-  }
-
-  /** Forgets the page's advances and messages not committed (a poll that failed). */
-  void forgetPage() {
-    page.discard();
-    synced.clear();
-  }
-
   /**
    * Builds and queues the message for one changed issue, if it has changes to send.
    *
    * @param row the issue's sync information, null when it has none
    * @param since where the search started: the changelog is whole from there on
+   * @param page where a paired issue's message, or its row's advance, waits for the page's end
    * @param failed told when the message of a paired issue, committed with the page's others,
    *     could not be queued (nothing of it was)
    */
-  boolean examine(IssueChanges changes, SyncInfo row, long since,
+  boolean examine(IssueChanges changes, SyncInfo row, long since, ExaminedPage page,
       Consumer<RuntimeException> failed) {
     TrackedIssue issue = changes.issue();
     if (!connector.inProject(issue.key())) {
@@ -132,7 +102,7 @@ final class ChangedIssue {
       return partner == null ? resender.sendNew(changes, since, null)
           : resender.restorePair(changes, since, partner);
     }
-    return queueChanges(row, changes, failed);
+    return queueChanges(row, changes, page, failed);
   }
 
   /**
@@ -205,7 +175,7 @@ final class ChangedIssue {
         Math.max(IssueValues.maxTimestamp(fresh), issue.updated()));
   }
 
-  private boolean queueChanges(SyncInfo info, IssueChanges changes,
+  private boolean queueChanges(SyncInfo info, IssueChanges changes, ExaminedPage page,
       Consumer<RuntimeException> failed) {
     TrackedIssue issue = changes.issue();
     List<ChangelogEntry> fresh = fresh(changes, info);
@@ -216,102 +186,14 @@ final class ChangedIssue {
     if (fields.isEmpty() && content.isEmpty()) {
       if (lastSeen != info.lastChangeSeen()) {
         // recorded with the page's others
-        page.add(new Advance(info.id(), lastSeen,
-            Math.min(issue.updated(), info.lastChangeSeen())));
+        page.advance(info.id(), lastSeen, Math.min(issue.updated(), info.lastChangeSeen()));
       }
       return false;
     }
     Outbox.Draft draft =
         new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false);
-    page.add(new Queued(info.id(), draft, clock.millis(), failed));
-    if (joinsPairs(content.keySet())) {
-      page.commit(); // its link pairings, before another issue of the page reads them
-    }
+    page.queue(info.id(), draft, clock.millis(), failed);
     return true;
-  }
-
-  /** Whether one of these flows keeps what other pairs read (issue links). */
-  private boolean joinsPairs(Set<String> flowIds) {
-    for (ContentFlow flow : connector.flowsOut) {
-      if (flow.joinsPairs() && flowIds.contains(flow.id())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * How far a row's changes were examined, when that is its only news: only this column is
-   * written (another node may have written the row since it was read here).
-   */
-  private final class Advance implements GroupCommit.Part {
-    private final long rowId;
-    private final long millis;
-    private final long since;
-
-    Advance(long rowId, long millis, long since) {
-      this.rowId = rowId;
-      this.millis = millis;
-      this.since = since;
-    }
-
-    @Override
-    public long order() {
-      return rowId;
-    }
-
-    @Override
-    public void write() {
-      stores.syncInfo().advanceLastChangeSeen(connector.key(), rowId, millis);
-    }
-
-    @Override
-    public void committed() {}
-
-    @Override
-    public void failed(RuntimeException failure) {
-      left.accept(since);
-    }
-  }
-
-  /** A paired issue's message, queued with the page's others. */
-  private final class Queued implements GroupCommit.Part {
-    private final long rowId;
-    private final Outbox.Draft draft;
-    private final long now;
-    private final Consumer<RuntimeException> failed;
-    private SyncMessage message;
-
-    Queued(long rowId, Outbox.Draft draft, long now, Consumer<RuntimeException> failed) {
-      this.rowId = rowId;
-      this.draft = draft;
-      this.now = now;
-      this.failed = failed;
-    }
-
-    @Override
-    public long order() {
-      return rowId;
-    }
-
-    @Override
-    public void write() {
-      message = outbox.send(connector.lockRow(stores, rowId), draft, now);
-    }
-
-    @Override
-    public void committed() {
-      try (LogContext step = LogContext.issue(draft.issue().key())) {
-        events.queued(connector.key(), message);
-      }
-    }
-
-    @Override
-    public void failed(RuntimeException failure) {
-      try (LogContext step = LogContext.issue(draft.issue().key())) {
-        failed.accept(failure);
-      }
-    }
   }
 
   /**

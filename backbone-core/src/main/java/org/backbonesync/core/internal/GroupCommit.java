@@ -56,11 +56,6 @@ final class GroupCommit {
     return parts.size();
   }
 
-  /** Forgets the parts added since the last commit, unwritten (their step failed). */
-  void discard() {
-    parts.clear();
-  }
-
   /** Writes the parts added since the last commit, together; alone only when that fails. */
   void commit() {
     if (parts.isEmpty()) {

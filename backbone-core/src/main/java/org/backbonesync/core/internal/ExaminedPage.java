@@ -1,0 +1,151 @@
+package org.backbonesync.core.internal;
+
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.Stores;
+
+/**
+ * What one page of issues examined by {@link ChangedIssue} writes, committed together at the
+ * page's end ({@link GroupCommit}): the messages of its paired issues, and the last change seen
+ * of its rows with nothing to send. Made for one page, with whom to tell of a row whose advance
+ * could not be written; used by the poll's thread only.
+ */
+final class ExaminedPage {
+  private final Connector connector;
+  private final Stores stores;
+  private final Outbox outbox;
+  private final Events events;
+  /** Told of the oldest change of a row whose advance could not be written. */
+  private final LongConsumer left;
+  private final GroupCommit group;
+
+  /**
+   * @param left told, when a row's advance could not be written, of the oldest change it held:
+   *     the next poll must examine it again
+   */
+  ExaminedPage(Connector connector, Stores stores, Outbox outbox, Events events,
+      LongConsumer left) {
+    this.connector = connector;
+    this.stores = stores;
+    this.outbox = outbox;
+    this.events = events;
+    this.left = left;
+    this.group = new GroupCommit(stores, connector.key());
+  }
+
+  /**
+   * Records with the page's others how far a row's changes were examined, its only news.
+   *
+   * @param since the oldest change the row held, told to {@code left} if this is not written
+   */
+  void advance(long rowId, long millis, long since) {
+    group.add(new Advance(rowId, millis, since));
+  }
+
+  /**
+   * Queues a paired issue's message with the page's others; one with link pairings is committed
+   * at once, before another issue of the page reads them.
+   *
+   * @param failed told when the message could not be queued (nothing of it was)
+   */
+  void queue(long rowId, Outbox.Draft draft, long now, Consumer<RuntimeException> failed) {
+    group.add(new Queued(rowId, draft, now, failed));
+    if (joinsPairs(draft.content().keySet())) {
+      group.commit(); // its link pairings, before another issue of the page reads them
+    }
+  }
+
+  /**
+   * Writes the page's messages and the last change seen of its rows with nothing to send, in
+   * one transaction unless that fails.
+   */
+  void commit() {
+    group.commit();
+  }
+
+  /** Whether one of these flows keeps what other pairs read (issue links). */
+  private boolean joinsPairs(Set<String> flowIds) {
+    for (ContentFlow flow : connector.flowsOut) {
+      if (flow.joinsPairs() && flowIds.contains(flow.id())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How far a row's changes were examined, when that is its only news: only this column is
+   * written (another node may have written the row since it was read here).
+   */
+  private final class Advance implements GroupCommit.Part {
+    private final long rowId;
+    private final long millis;
+    private final long since;
+
+    Advance(long rowId, long millis, long since) {
+      this.rowId = rowId;
+      this.millis = millis;
+      this.since = since;
+    }
+
+    @Override
+    public long order() {
+      return rowId;
+    }
+
+    @Override
+    public void write() {
+      stores.syncInfo().advanceLastChangeSeen(connector.key(), rowId, millis);
+    }
+
+    @Override
+    public void committed() {}
+
+    @Override
+    public void failed(RuntimeException failure) {
+      left.accept(since);
+    }
+  }
+
+  /** A paired issue's message, queued with the page's others. */
+  private final class Queued implements GroupCommit.Part {
+    private final long rowId;
+    private final Outbox.Draft draft;
+    private final long now;
+    private final Consumer<RuntimeException> failed;
+    private SyncMessage message;
+
+    Queued(long rowId, Outbox.Draft draft, long now, Consumer<RuntimeException> failed) {
+      this.rowId = rowId;
+      this.draft = draft;
+      this.now = now;
+      this.failed = failed;
+    }
+
+    @Override
+    public long order() {
+      return rowId;
+    }
+
+    @Override
+    public void write() {
+      message = outbox.send(connector.lockRow(stores, rowId), draft, now);
+    }
+
+    @Override
+    public void committed() {
+      try (LogContext step = LogContext.issue(draft.issue().key())) {
+        events.queued(connector.key(), message);
+      }
+    }
+
+    @Override
+    public void failed(RuntimeException failure) {
+      try (LogContext step = LogContext.issue(draft.issue().key())) {
+        failed.accept(failure);
+      }
+    }
+  }
+}
