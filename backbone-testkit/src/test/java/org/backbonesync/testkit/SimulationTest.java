@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
  *       Simulation.Builder#worklogs});
  *   <li>{@code -Dbackbone.sim.deletes=true}: people delete issues and move them to another
  *       project too (see {@link Simulation.Builder#deletes}; not with operators);
+ *   <li>{@code -Dbackbone.sim.storeFaults=true}: writes to the sync information and message
+ *       stores sometimes fail (see {@link Simulation.Builder#storeFaults});
  *   <li>{@code -Dbackbone.sim.webhooks=true}: the trackers' webhooks hint changes, some lost or
  *       repeated (see {@link Simulation.Builder#webhooks});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
@@ -74,6 +76,8 @@ class SimulationTest {
             ? " -Dbackbone.sim.linkRemovals=true" : "")
         + (Boolean.getBoolean("backbone.sim.worklogs") ? " -Dbackbone.sim.worklogs=true" : "")
         + (Boolean.getBoolean("backbone.sim.deletes") ? " -Dbackbone.sim.deletes=true" : "")
+        + (Boolean.getBoolean("backbone.sim.storeFaults")
+            ? " -Dbackbone.sim.storeFaults=true" : "")
         + (System.getProperty("backbone.sim.lastEdits") != null
             ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
@@ -96,6 +100,7 @@ class SimulationTest {
         .linkRemovals(Boolean.getBoolean("backbone.sim.linkRemovals"))
         .worklogs(Boolean.getBoolean("backbone.sim.worklogs"))
         .deletes(Boolean.getBoolean("backbone.sim.deletes"))
+        .storeFaults(Boolean.getBoolean("backbone.sim.storeFaults"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
             "true")));
   }
@@ -181,6 +186,58 @@ class SimulationTest {
   private static final int OPERATOR_SEEDS = 1000;
   /** How many seeds with webhooks (and operators) every build runs. */
   private static final int WEBHOOK_SEEDS = 500;
+
+  /**
+   * Writes to the sync information and message stores fail at random, inside a poll's or an
+   * apply's group commit and alone, and so do commits (see {@link
+   * Simulation.Builder#storeFaults}): over a fixed range of seeds, alone, with deletes, webhooks,
+   * link removals and worklogs, and with every operator act, every guarantee holds, and the runs
+   * met failing writes and commits.
+   */
+  @Test
+  void failingStoreWritesKeepEveryGuarantee() {
+    List<Simulation> simulations = List.of(Simulation.builder().storeFaults(true).build(),
+        Simulation.builder().storeFaults(true).deletes(true).webhooks(true).linkRemovals(true)
+            .worklogs(true).build(),
+        Simulation.builder().storeFaults(true).operatorActions(true).operatorImports(true)
+            .operatorIgnores(true).operatorBackups(true).webhooks(true).build());
+    List<Simulation.Result> failures = new java.util.ArrayList<>();
+    long writes = 0;
+    long commits = 0;
+    for (Simulation simulation : simulations) {
+      for (long seed = 1; seed <= STORE_FAULT_SEEDS; seed++) {
+        Simulation.Result r = simulation.run(seed);
+        if (!r.ok()) {
+          failures.add(r);
+        }
+        long failedCommits = r.trace().stream()
+            .filter(line -> line.startsWith("fault: store commit failed")).count();
+        assertEquals(r.storeWriteFailures(), r.trace().stream()
+            .filter(line -> line.startsWith("fault: store ")).count(), "seed " + seed);
+        writes += r.storeWriteFailures() - failedCommits;
+        commits += failedCommits;
+      }
+    }
+    if (!failures.isEmpty()) {
+      fail(SeedSweep.summary(failures));
+    }
+    assertTrue(writes > STORE_FAULT_SEEDS && commits > STORE_FAULT_SEEDS / 10,
+        writes + " failed writes and " + commits + " failed commits");
+  }
+
+  /** How many seeds of each kind {@link #failingStoreWritesKeepEveryGuarantee} runs. */
+  private static final int STORE_FAULT_SEEDS = 300;
+
+  @Test
+  void storeFaultsReplayWithTheSeedAndAreOffByDefault() {
+    Simulation.Result plain = Simulation.builder().build().run(1);
+    Simulation.Result faulty = Simulation.builder().storeFaults(true).build().run(1);
+
+    assertEquals(0, plain.storeWriteFailures());
+    assertTrue(faulty.storeWriteFailures() > 0, faulty::report);
+    assertTrue(faulty.replay().contains(" -Dbackbone.sim.storeFaults=true"), faulty.replay());
+    assertEquals(faulty.trace(), Simulation.builder().storeFaults(true).build().run(1).trace());
+  }
 
   @Test
   void deletesRefuseToCombineWithOperatorsNamingTheSwitches() {
