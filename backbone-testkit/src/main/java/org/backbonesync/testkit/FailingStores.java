@@ -27,8 +27,8 @@ final class FailingStores extends ForwardingStores {
 
   /**
    * Stores over {@code delegate} that ask {@code faults} before each write, with the store
-   * method's name ({@code "commit"} for a transaction's commit), and throw what it returns, if
-   * anything.
+   * method's name (and {@code " in a transaction"} inside one; {@code "commit"} for a
+   * transaction's commit), and throw what it returns, if anything. Used by one thread at a time.
    */
   FailingStores(Stores delegate, Function<String, SyncException> faults) {
     super(delegate);
@@ -80,7 +80,7 @@ final class FailingStores extends ForwardingStores {
         (proxy, method, args) -> {
           if (method.getDeclaringClass() != Object.class
               && !CountingStores.reads(method.getName())) {
-            maybeFail(method.getName());
+            maybeFail(method.getName() + (depth > 0 ? " in a transaction" : ""));
           }
           return invoke(method, store, args);
         }));

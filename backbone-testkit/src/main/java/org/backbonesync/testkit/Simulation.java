@@ -504,7 +504,7 @@ public final class Simulation {
      * a burst of one to three failures, while faults are on and no operator acts. Draws from the
      * seed only then.
      */
-    SyncException storeFault(String method) {
+    SyncException storeFault(String write) {
       if (!faults || operatorActing) {
         return null;
       }
@@ -519,8 +519,8 @@ public final class Simulation {
       String cause = List.of("deadlock detected (SQL state 40001)",
           "connection lost (SQL state 08006)", "disk full (SQL state 53100)")
           .get(random.nextInt(3));
-      String text = (method.equals("commit") ? "commit failed: " : "database operation failed: ")
-          + cause + " on " + method;
+      String text = write.equals("commit") ? "commit failed: " + cause
+          : "database operation failed: " + cause + " on " + write;
       trace.add("fault: store " + text);
       // as backbone-jdbc says: connection trouble and deadlocks may be retried, the rest not
       return cause.contains("53100") ? new SyncException(text)

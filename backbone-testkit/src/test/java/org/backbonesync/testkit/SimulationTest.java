@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
@@ -202,27 +205,30 @@ class SimulationTest {
         Simulation.builder().storeFaults(true).operatorActions(true).operatorImports(true)
             .operatorIgnores(true).operatorBackups(true).webhooks(true).build());
     List<Simulation.Result> failures = new java.util.ArrayList<>();
-    long writes = 0;
-    long commits = 0;
+    Map<String, Long> failed = new TreeMap<>();
+    long reported = 0;
     for (Simulation simulation : simulations) {
       for (long seed = 1; seed <= STORE_FAULT_SEEDS; seed++) {
         Simulation.Result r = simulation.run(seed);
         if (!r.ok()) {
           failures.add(r);
         }
-        long failedCommits = r.trace().stream()
-            .filter(line -> line.startsWith("fault: store commit failed")).count();
-        assertEquals(r.storeWriteFailures(), r.trace().stream()
-            .filter(line -> line.startsWith("fault: store ")).count(), "seed " + seed);
-        writes += r.storeWriteFailures() - failedCommits;
-        commits += failedCommits;
+        reported += r.storeWriteFailures();
+        r.trace().stream().filter(line -> line.startsWith("fault: store "))
+            .forEach(line -> failed.merge(line.startsWith("fault: store commit") ? "commits"
+                : line.endsWith(" in a transaction") ? "writes in a transaction"
+                : "writes alone", 1L, Long::sum));
       }
     }
+    System.out.println("simulation with store faults: seeds 1.." + STORE_FAULT_SEEDS
+        + " of each kind, failed " + failed);
     if (!failures.isEmpty()) {
       fail(SeedSweep.summary(failures));
     }
-    assertTrue(writes > STORE_FAULT_SEEDS && commits > STORE_FAULT_SEEDS / 10,
-        writes + " failed writes and " + commits + " failed commits");
+    assertEquals(reported, failed.values().stream().mapToLong(Long::longValue).sum());
+    assertEquals(Set.of("commits", "writes alone", "writes in a transaction"), failed.keySet());
+    assertTrue(failed.values().stream().allMatch(n -> n >= STORE_FAULT_SEEDS / 10), "failed "
+        + failed);
   }
 
   /** How many seeds of each kind {@link #failingStoreWritesKeepEveryGuarantee} runs. */
