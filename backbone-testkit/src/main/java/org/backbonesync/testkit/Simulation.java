@@ -51,7 +51,8 @@ import org.backbonesync.testkit.RecordingListener.Type;
  * order of queue steps, clock advances and skew, and faults (transport drops,
  * duplicates, lost acknowledgements, late and reordered messages; 429, 500 and timeouts from the
  * trackers; crashes and restarts between any two steps; a message that fails until an admin fixes
- * the cause and retries; a resync in the middle of the traffic). When the run has gone quiet, a
+ * the cause and retries; a resync in the middle of the traffic; with {@link Builder#storeFaults},
+ * failing store writes and commits). When the run has gone quiet, a
  * checker asserts guarantees 1 to 7 of the design. The same seed replays the same run exactly.
  *
  * <pre>{@code
@@ -651,8 +652,11 @@ public final class Simulation {
           transport.inject(fault, 1);
         } else if (dice < 97 && operators) {
           operatorActing = true;
-          guarded(this::operatorAct);
-          operatorActing = false;
+          try {
+            guarded(this::operatorAct);
+          } finally {
+            operatorActing = false;
+          }
         } else if (dice < 98) {
           trace.add("admin: resync PA");
           resyncs++;
