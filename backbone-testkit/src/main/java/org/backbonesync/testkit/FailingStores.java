@@ -15,9 +15,10 @@ import org.backbonesync.spi.store.SyncInfoStore;
  * Stores whose sync information and message stores fail some writes, as a database does
  * (a deadlock, a lost connection, a full disk), for the simulation's store faults. A write
  * fails before it reaches the store, so nothing of it is written, as with a statement the
- * database refused; inside a transaction its failure then rolls back everything written in the
- * transaction, as a real one would. A transaction's commit may fail too, after its work: then
- * nothing of the transaction is kept. Reads never fail (see {@link CountingStores#reads}).
+ * database refused; inside a transaction its failure, once it leaves the transaction's work,
+ * rolls back everything written in the transaction, as a real one would. A transaction's commit
+ * may fail too, after its work: the failure is thrown inside the work, so nothing of the
+ * transaction is kept. Reads never fail (see {@link CountingStores#reads}).
  */
 final class FailingStores extends ForwardingStores {
   private final Function<String, SyncException> faults;
