@@ -3,6 +3,7 @@ package org.backbonesync.jdbc;
 import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
@@ -56,5 +57,27 @@ class H2SyncTest {
         fail("on H2: " + r.report());
       }
     }
+  }
+
+  /**
+   * The fault simulation with failing store writes and commits (see {@link
+   * Simulation.Builder#storeFaults}) on H2: a failed commit rolls the database's transaction
+   * back, so the group commit's fallback meets a real one. 50 seeds; {@code
+   * -Dbackbone.sim.h2.storeFaultSeeds=N} runs more.
+   */
+  @Test
+  void theFaultSimulationWithFailingStoreWritesHoldsOnH2() {
+    Simulation simulation = Simulation.builder().stores(H2StoresTest::fresh).storeFaults(true)
+        .build();
+    long failed = 0;
+    int seeds = Integer.getInteger("backbone.sim.h2.storeFaultSeeds", 50);
+    for (long seed = 1; seed <= seeds; seed++) {
+      Simulation.Result r = simulation.run(seed);
+      if (!r.ok()) {
+        fail("on H2 with store faults: " + r.report());
+      }
+      failed += r.storeWriteFailures();
+    }
+    assertTrue(failed > 0, "no store write failed");
   }
 }

@@ -28,6 +28,7 @@ import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.core.guarantee.TestOnlySwitches;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
@@ -50,7 +51,8 @@ import org.backbonesync.testkit.RecordingListener.Type;
  * order of queue steps, clock advances and skew, and faults (transport drops,
  * duplicates, lost acknowledgements, late and reordered messages; 429, 500 and timeouts from the
  * trackers; crashes and restarts between any two steps; a message that fails until an admin fixes
- * the cause and retries; a resync in the middle of the traffic). When the run has gone quiet, a
+ * the cause and retries; a resync in the middle of the traffic; with {@link Builder#storeFaults},
+ * failing store writes and commits). When the run has gone quiet, a
  * checker asserts guarantees 1 to 7 of the design. The same seed replays the same run exactly.
  *
  * <pre>{@code
@@ -78,10 +80,13 @@ public final class Simulation {
    * @param linkRemovals whether people removed links too ({@link Builder#linkRemovals})
    * @param worklogs whether people logged work too ({@link Builder#worklogs})
    * @param deletes whether people deleted issues and moved them away ({@link Builder#deletes})
+   * @param storeFaults whether store writes failed at random ({@link Builder#storeFaults})
+   * @param storeWriteFailures how many store writes and commits the run failed on purpose
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
       boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks,
-      boolean linkRemovals, boolean worklogs, boolean deletes) {
+      boolean linkRemovals, boolean worklogs, boolean deletes, boolean storeFaults,
+      int storeWriteFailures) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -99,6 +104,7 @@ public final class Simulation {
           + (linkRemovals ? " -Dbackbone.sim.linkRemovals=true" : "")
           + (worklogs ? " -Dbackbone.sim.worklogs=true" : "")
           + (deletes ? " -Dbackbone.sim.deletes=true" : "")
+          + (storeFaults ? " -Dbackbone.sim.storeFaults=true" : "")
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -128,6 +134,7 @@ public final class Simulation {
   private final boolean linkRemovals;
   private final boolean worklogs;
   private final boolean deletes;
+  private final boolean storeFaults;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -140,6 +147,7 @@ public final class Simulation {
     this.linkRemovals = b.linkRemovals;
     this.worklogs = b.worklogs;
     this.deletes = b.deletes;
+    this.storeFaults = b.storeFaults;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -164,7 +172,8 @@ public final class Simulation {
       run.fail(e.toString());
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
-        ignores, backups, webhooks, linkRemovals, worklogs, deletes);
+        ignores, backups, webhooks, linkRemovals, worklogs, deletes, storeFaults,
+        run.storeWriteFailures);
   }
 
   /** Builds a {@link Simulation}. */
@@ -183,6 +192,7 @@ public final class Simulation {
     private boolean linkRemovals;
     private boolean worklogs;
     private boolean deletes;
+    private boolean storeFaults;
     private boolean ignores;
     private boolean backups;
 
@@ -329,6 +339,20 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * Writes to the sync information and message stores sometimes fail, as a database's do
+     * (deadlocks and lost connections, which the engine may retry, and a full disk, which it may
+     * not): about one write or commit in fifty, some in bursts of up to three, inside
+     * transactions (which then roll back whole) and outside. A write fails before it is made,
+     * and a failed commit keeps nothing, so the store is never left half-written in a way a
+     * transactional database could not be. Operators' acts and the final quiet phase meet no
+     * store faults. A separate switch so that seeds found without it replay as they ran.
+     */
+    public Builder storeFaults(boolean on) {
+      this.storeFaults = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices (its own tests only). */
     Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -358,6 +382,12 @@ public final class Simulation {
     final ManualExecutor tasks = new ManualExecutor();
     final SyncTestDriver sync;
     boolean faults = true;
+    /** Whether an operator is acting now (store writes then do not fail). */
+    boolean operatorActing;
+    /** How many more store writes fail in the burst under way. */
+    int storeFaultBurst;
+    /** How many store writes and commits failed on purpose ({@link Builder#storeFaults}). */
+    int storeWriteFailures;
     int humanOps;
     int resyncs;
     int operatorActs;
@@ -426,7 +456,7 @@ public final class Simulation {
         throw new IllegalStateException(e);
       }
       SyncTestDriver.Builder builder = SyncTestDriver.builder()
-          .stores(stores.get())
+          .stores(failing(stores.get()))
           .trackers(reach)
           .skewB(Duration.ofSeconds(skew))
           .projectA(p -> p.priorities(PRIORITIES.toArray(String[]::new)))
@@ -463,6 +493,39 @@ public final class Simulation {
       InMemoryIssueTracker.Interceptor chaos = new Chaos();
       sync.a().intercept(chaos);
       sync.b().intercept(chaos);
+    }
+
+    /** The stores with {@link Builder#storeFaults}: failing some writes; else as they are. */
+    org.backbonesync.spi.store.Stores failing(org.backbonesync.spi.store.Stores plain) {
+      return storeFaults ? new FailingStores(plain, this::storeFault) : plain;
+    }
+
+    /**
+     * Whether a store write (or a transaction's commit) fails, and how: one in a hundred starts
+     * a burst of one to three failures, while faults are on and no operator acts. Draws from the
+     * seed only then.
+     */
+    SyncException storeFault(String write) {
+      if (!faults || operatorActing) {
+        return null;
+      }
+      if (storeFaultBurst == 0) {
+        if (random.nextInt(100) != 0) {
+          return null;
+        }
+        storeFaultBurst = 1 + random.nextInt(3);
+      }
+      storeFaultBurst--;
+      storeWriteFailures++;
+      String cause = List.of("deadlock detected (SQL state 40001)",
+          "connection lost (SQL state 08006)", "disk full (SQL state 53100)")
+          .get(random.nextInt(3));
+      String text = write.equals("commit") ? "commit failed: " + cause
+          : "database operation failed: " + cause + " on " + write;
+      trace.add("fault: store " + text);
+      // as backbone-jdbc says: connection trouble and deadlocks may be retried, the rest not
+      return cause.contains("53100") ? new SyncException(text)
+          : new RetriableException(text, null);
     }
 
     /** Writes the engine's events into the trace, for {@link Builder#traceEngine}. */
@@ -588,7 +651,12 @@ public final class Simulation {
               + " " + fault);
           transport.inject(fault, 1);
         } else if (dice < 97 && operators) {
-          guarded(this::operatorAct);
+          operatorActing = true;
+          try {
+            guarded(this::operatorAct);
+          } finally {
+            operatorActing = false;
+          }
         } else if (dice < 98) {
           trace.add("admin: resync PA");
           resyncs++;
@@ -697,7 +765,9 @@ public final class Simulation {
      * with it, messages of rows gone).
      */
     void backupAct() {
-      if (!(sync.stores() instanceof InMemoryStores now)) {
+      org.backbonesync.spi.store.Stores current = sync.stores() instanceof FailingStores f
+          ? f.stores() : sync.stores();
+      if (!(current instanceof InMemoryStores now)) {
         return;
       }
       if (backup == null || random.nextInt(4) == 0) {
@@ -779,7 +849,7 @@ public final class Simulation {
       sync.advance(Duration.ofMillis(1));
       boolean was = faults;
       faults = false;
-      sync.restartOn(next);
+      sync.restartOn(failing(next));
       faults = was;
     }
 

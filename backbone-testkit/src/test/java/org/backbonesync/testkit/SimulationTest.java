@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,8 @@ import org.junit.jupiter.api.Test;
  *       Simulation.Builder#worklogs});
  *   <li>{@code -Dbackbone.sim.deletes=true}: people delete issues and move them to another
  *       project too (see {@link Simulation.Builder#deletes}; not with operators);
+ *   <li>{@code -Dbackbone.sim.storeFaults=true}: writes to the sync information and message
+ *       stores sometimes fail (see {@link Simulation.Builder#storeFaults});
  *   <li>{@code -Dbackbone.sim.webhooks=true}: the trackers' webhooks hint changes, some lost or
  *       repeated (see {@link Simulation.Builder#webhooks});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
@@ -74,6 +79,8 @@ class SimulationTest {
             ? " -Dbackbone.sim.linkRemovals=true" : "")
         + (Boolean.getBoolean("backbone.sim.worklogs") ? " -Dbackbone.sim.worklogs=true" : "")
         + (Boolean.getBoolean("backbone.sim.deletes") ? " -Dbackbone.sim.deletes=true" : "")
+        + (Boolean.getBoolean("backbone.sim.storeFaults")
+            ? " -Dbackbone.sim.storeFaults=true" : "")
         + (System.getProperty("backbone.sim.lastEdits") != null
             ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
@@ -96,6 +103,7 @@ class SimulationTest {
         .linkRemovals(Boolean.getBoolean("backbone.sim.linkRemovals"))
         .worklogs(Boolean.getBoolean("backbone.sim.worklogs"))
         .deletes(Boolean.getBoolean("backbone.sim.deletes"))
+        .storeFaults(Boolean.getBoolean("backbone.sim.storeFaults"))
         .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
             "true")));
   }
@@ -181,6 +189,61 @@ class SimulationTest {
   private static final int OPERATOR_SEEDS = 1000;
   /** How many seeds with webhooks (and operators) every build runs. */
   private static final int WEBHOOK_SEEDS = 500;
+
+  /**
+   * Writes to the sync information and message stores fail at random, inside a poll's or an
+   * apply's group commit and alone, and so do commits (see {@link
+   * Simulation.Builder#storeFaults}): over a fixed range of seeds, alone, with deletes, webhooks,
+   * link removals and worklogs, and with every operator act, every guarantee holds, and the runs
+   * met failing writes and commits.
+   */
+  @Test
+  void failingStoreWritesKeepEveryGuarantee() {
+    List<Simulation> simulations = List.of(Simulation.builder().storeFaults(true).build(),
+        Simulation.builder().storeFaults(true).deletes(true).webhooks(true).linkRemovals(true)
+            .worklogs(true).build(),
+        Simulation.builder().storeFaults(true).operatorActions(true).operatorImports(true)
+            .operatorIgnores(true).operatorBackups(true).webhooks(true).build());
+    List<Simulation.Result> failures = new java.util.ArrayList<>();
+    Map<String, Long> failed = new TreeMap<>();
+    long reported = 0;
+    for (Simulation simulation : simulations) {
+      for (long seed = 1; seed <= STORE_FAULT_SEEDS; seed++) {
+        Simulation.Result r = simulation.run(seed);
+        if (!r.ok()) {
+          failures.add(r);
+        }
+        reported += r.storeWriteFailures();
+        r.trace().stream().filter(line -> line.startsWith("fault: store "))
+            .forEach(line -> failed.merge(line.startsWith("fault: store commit") ? "commits"
+                : line.endsWith(" in a transaction") ? "writes in a transaction"
+                : "writes alone", 1L, Long::sum));
+      }
+    }
+    System.out.println("simulation with store faults: seeds 1.." + STORE_FAULT_SEEDS
+        + " of each kind, failed " + failed);
+    if (!failures.isEmpty()) {
+      fail(SeedSweep.summary(failures));
+    }
+    assertEquals(reported, failed.values().stream().mapToLong(Long::longValue).sum());
+    assertEquals(Set.of("commits", "writes alone", "writes in a transaction"), failed.keySet());
+    assertTrue(failed.values().stream().allMatch(n -> n >= STORE_FAULT_SEEDS / 10), "failed "
+        + failed);
+  }
+
+  /** How many seeds of each kind {@link #failingStoreWritesKeepEveryGuarantee} runs. */
+  private static final int STORE_FAULT_SEEDS = 300;
+
+  @Test
+  void storeFaultsReplayWithTheSeedAndAreOffByDefault() {
+    Simulation.Result plain = Simulation.builder().build().run(1);
+    Simulation.Result faulty = Simulation.builder().storeFaults(true).build().run(1);
+
+    assertEquals(0, plain.storeWriteFailures());
+    assertTrue(faulty.storeWriteFailures() > 0, faulty::report);
+    assertTrue(faulty.replay().contains(" -Dbackbone.sim.storeFaults=true"), faulty.replay());
+    assertEquals(faulty.trace(), Simulation.builder().storeFaults(true).build().run(1).trace());
+  }
 
   @Test
   void deletesRefuseToCombineWithOperatorsNamingTheSwitches() {
