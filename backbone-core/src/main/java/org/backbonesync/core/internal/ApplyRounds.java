@@ -118,8 +118,8 @@ final class ApplyRounds {
 
   /** The ids of our rows paired with these source issues, read at once. */
   private List<Long> rowIds(Collection<String> sourceIssueKeys) {
-    if (sourceIssueKeys.isEmpty()) {
-      return List.of();
+    if (sourceIssueKeys.size() < 2) {
+      return List.of(); // (one pair's values are read when applied: a query either way)
     }
     return stores.syncInfo().findByRemoteKeys(connector.key(), sourceIssueKeys).values().stream()
         .map(SyncInfo::id).toList();

@@ -64,6 +64,10 @@ final class ChangedIssue {
    * @param rows the rows by position in the page, null for an issue without one
    */
   void readValues(List<IssueChanges> issues, List<SyncInfo> rows) {
+    synced.clear();
+    if (issues.size() < 2) {
+      return; // (one row is read when examined: a query either way)
+    }
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < issues.size(); i++) {
       SyncInfo row = rows.get(i);

@@ -93,8 +93,9 @@ final class IncomingQueue {
         stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
     finder.prefetch(heads);
     for (int from = 0; from < heads.size(); from += CLAIM_CHUNK) {
-      List<String> issues = new ArrayList<>(CLAIM_CHUNK);
-      for (InboxEntry head : heads.subList(from, Math.min(from + CLAIM_CHUNK, heads.size()))) {
+      int to = Math.min(from + CLAIM_CHUNK, heads.size());
+      List<String> issues = new ArrayList<>(to - from);
+      for (InboxEntry head : heads.subList(from, to)) {
         issues.add(head.message().sourceIssueKey());
       }
       // One node (and thread) at a time applies an issue pair's messages, so they stay in
@@ -102,7 +103,8 @@ final class IncomingQueue {
       // releases, not one each.
       Set<String> mine = pairs.claim(issues, clock.millis());
       try {
-        rounds.applyClaimed(issues.stream().filter(mine::contains).toList());
+        rounds.applyClaimed(mine.size() == issues.size() ? issues
+            : issues.stream().filter(mine::contains).toList());
       } finally {
         pairs.release(mine);
       }

@@ -25,8 +25,8 @@ final class RowValues {
   /** Reads the rows' last synced values, and their pending changes when asked, at once. */
   void read(Collection<Long> rowIds, boolean withPending) {
     clear();
-    if (rowIds.isEmpty()) {
-      return;
+    if (rowIds.size() < 2) {
+      return; // (one row is read when asked for: a query either way)
     }
     synced.putAll(stores.syncInfo().syncedValues(rowIds));
     if (withPending) {
