@@ -13,7 +13,9 @@ import org.backbonesync.spi.store.Stores;
  * the others commit. A part's write must therefore be safe to run again after a rollback (it
  * starts from what it reads in its transaction, and keeps nothing in memory from a run rolled
  * back). Its events come only after its commit, in the order the parts were added; the writes
- * go in the order of the rows they lock ({@link Part#order}). Used by one thread at a time.
+ * go in the order of the rows they lock ({@link Part#order}), which the group locks first, all
+ * in one ordered call ({@code SyncInfoStore.lockRows}: a JDBC store reads them there at once
+ * and sends the parts' writes as one batch per statement at the commit). Used by one thread at a time.
  */
 final class GroupCommit {
   /** One pair's part of a group. */
