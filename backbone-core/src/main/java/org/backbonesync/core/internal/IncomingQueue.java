@@ -113,9 +113,12 @@ final class IncomingQueue {
 
   /**
    * How many issue pairs an apply claims at once. Few enough that another node finds the next
-   * ones free and that a chunk is applied well within a lease, many enough to share the commits.
+   * ones free and that a chunk is applied well within a lease, many enough to share the commits:
+   * each chunk costs a commit for its claims, one per round and one for its releases. With 16,
+   * TwoNodeBenchmark's node spent 0.41 commits per change and applied 566 changes/s; with 64,
+   * 0.25 and 790/s (two nodes about the same in both, 986 and 1,112/s).
    */
-  private static final int CLAIM_CHUNK = 16;
+  private static final int CLAIM_CHUNK = 64;
 
   /** Finds the message's row and its place in the pair's sequence, then applies it in order. */
   private Next take(InboxEntry entry, List<InboxEntry> entries, long now,
