@@ -89,17 +89,23 @@ final class ApplyRounds {
    * Applies the claimed pairs' messages round by round: each pair's next message, then one
    * commit records the round's outcomes together; a pair goes on in the next round while its
    * messages come in order.
+   *
+   * @param until when to begin no more pairs (within the claim's lease): the others stay queued
+   *     for the next apply
    */
-  void applyClaimed(List<String> claimed) {
+  void applyClaimed(List<String> claimed, long until) {
     List<String> round = claimed;
     boolean progressed = false;
-    while (!round.isEmpty()) {
+    while (!round.isEmpty() && clock.millis() < until) {
       List<String> next = new ArrayList<>();
       // the round's queued messages in one read (a pair's later reads are its own)
       Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), round);
       values.read(rowIds(queued.keySet()), true);
       try {
         for (String issue : round) {
+          if (clock.millis() >= until) {
+            break;
+          }
           if (drain(issue, queued.getOrDefault(issue, List.of()), progressed)) {
             next.add(issue);
           }

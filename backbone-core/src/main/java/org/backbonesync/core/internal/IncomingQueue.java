@@ -101,10 +101,14 @@ final class IncomingQueue {
       // One node (and thread) at a time applies an issue pair's messages, so they stay in
       // order. Claimed a few pairs at a time: one commit for the claims and one for the
       // releases, not one each.
-      Set<String> mine = pairs.claim(issues, clock.millis());
+      long claimed = clock.millis();
+      Set<String> mine = pairs.claim(issues, claimed);
       try {
+        // (a pair not begun by half the claim's lease waits for the next apply: each pair
+        // applied holds its claim, and others' chunks are skipped by other nodes meanwhile)
         rounds.applyClaimed(mine.size() == issues.size() ? issues
-            : issues.stream().filter(mine::contains).toList());
+            : issues.stream().filter(mine::contains).toList(),
+            claimed + settings.leaseDuration().toMillis() / 2);
       } finally {
         pairs.release(mine);
       }
