@@ -220,6 +220,10 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public void advanceLastChangeSeen(String connectorKey, long syncInfoId, long millis) {
+    TransactionWrites transaction = db.writes();
+    if (transaction != null) {
+      transaction.rowWritten(syncInfoId);
+    }
     db.write(TransactionWrites.rowKey(syncInfoId), "UPDATE bb_sync_info SET last_change_seen = ?"
         + " WHERE connector_key = ? AND id = ? AND last_change_seen < ?", millis, connectorKey,
         syncInfoId, millis);

@@ -36,6 +36,8 @@ final class TransactionWrites {
   /** Rows as this transaction last knew them: locked ahead, or written since. */
   private final Map<Long, SyncInfo> known = new HashMap<>();
   private final Map<Long, Map<String, JsonNode>> values = new HashMap<>();
+  /** Whether a flush failed: then nothing more of the transaction may go, it rolls back. */
+  private boolean failed;
 
   TransactionWrites(Connection connection) {
     this.connection = connection;
@@ -52,6 +54,7 @@ final class TransactionWrites {
    */
   void add(String key, String sql, Object[] args, String insertSql, Object[] insertArgs)
       throws SQLException {
+    failedBefore();
     if (!keys.add(key)) {
       flush();
       keys.add(key);
@@ -66,15 +69,29 @@ final class TransactionWrites {
 
   /** Sends every batch, in order. */
   void flush() throws SQLException {
+    failedBefore();
     if (batches.isEmpty()) {
       return;
     }
     List<Batch> all = new ArrayList<>(batches.values());
     batches.clear();
     keys.clear();
+    failed = true; // (until every batch went: the transaction must not commit without them)
     for (Batch batch : all) {
       batch.send(connection);
     }
+    failed = false;
+  }
+
+  private void failedBefore() throws SQLException {
+    if (failed) {
+      throw new SQLException("writes of this transaction failed before; it must roll back");
+    }
+  }
+
+  /** A row is being written without its lock read first: the row locked ahead is old now. */
+  void rowWritten(long id) {
+    locked.remove(id);
   }
 
   /** Remembers rows this transaction locked, with their last synced values. */
@@ -98,6 +115,7 @@ final class TransactionWrites {
   /** The row as an update waiting here writes it. */
   void written(SyncInfo row) {
     known.put(row.id(), row);
+    locked.remove(row.id());
   }
 
   /**

@@ -93,6 +93,7 @@ class TransactionWritesTest {
       stores.syncInfo().putSyncedValues(id, Map.of("m1", JSON.textNode("a")));
       stores.syncInfo().putSyncedValues(id, Map.of("m1", JSON.textNode("b")));
       stores.syncInfo().advanceLastChangeSeen("PA", id, 9000);
+      stores.syncInfo().pendingChanges(id); // (a read: sends the waiting writes)
       return stores.syncInfo().findByIdForUpdate("PA", id).orElseThrow();
     });
 
@@ -120,6 +121,27 @@ class TransactionWritesTest {
     assertTrue(e.getMessage().startsWith("database operation failed"), e.getMessage());
     assertEquals(3, stores.syncInfo().findById("PA", id).orElseThrow()
         .outgoingMessageSequenceId());
+    assertEquals(Map.of("m1", JSON.textNode("kept")), stores.syncInfo().syncedValues(id));
+  }
+
+  @Test
+  void afterAFailedSendNothingOfTheTransactionCommitsEvenIfACallerCaughtTheFailure() {
+    Stores stores = JdbcStores.inDirectory(dir);
+    long id = stores.syncInfo().insert(row("PA-1")).id();
+    stores.syncInfo().putSyncedValues(id, Map.of("m1", JSON.textNode("kept")));
+
+    assertThrows(SyncException.class, () -> stores.inTransaction(() -> {
+      stores.syncInfo().putSyncedValues(id, Map.of("m1", JSON.textNode("lost")));
+      stores.syncInfo().putSyncedValues(id, Map.of("m".repeat(2000), JSON.textNode("x")));
+      try {
+        stores.syncInfo().pendingChanges(id); // (sends the writes: the insert is refused)
+      } catch (SyncException swallowed) {
+        // a careless caller goes on (H2 has run the batch's other writes)
+      }
+      stores.syncInfo().putSyncedValues(id, Map.of("m2", JSON.textNode("after")));
+      return null;
+    }));
+
     assertEquals(Map.of("m1", JSON.textNode("kept")), stores.syncInfo().syncedValues(id));
   }
 

@@ -42,14 +42,15 @@ final class PageClaims {
   record Claimed(SyncInfo[] rows, Set<String> held, Set<String> busy) {
     /**
      * The rows by position in the page, null for an issue not paired or whose pair this page
-     * does not hold (busy, or not claimed).
+     * does not hold (busy, not claimed, or without a remote key yet).
      */
     List<SyncInfo> heldRows() {
       List<SyncInfo> mine = new ArrayList<>(rows.length);
       for (SyncInfo row : rows) {
-        boolean free = row != null && row.remoteIssueKey() != null
-            && !held.contains(row.remoteIssueKey());
-        mine.add(free ? null : row);
+        // (a row without a remote key is not claimed: an apply may give it one meanwhile)
+        boolean held = row != null && row.remoteIssueKey() != null
+            && this.held.contains(row.remoteIssueKey());
+        mine.add(held ? row : null);
       }
       return mine;
     }
