@@ -62,11 +62,6 @@ final class TransactionWrites {
     batches.computeIfAbsent(sql, s -> new Batch(s, insertSql)).add(args, insertArgs);
   }
 
-  /** Whether a write of this key waits to be sent. */
-  boolean pending(String key) {
-    return keys.contains(key);
-  }
-
   /** Sends every batch, in order. */
   void flush() throws SQLException {
     failedBefore();
@@ -119,12 +114,12 @@ final class TransactionWrites {
   }
 
   /**
-   * A row this transaction locked ahead, as it was then: once, and only while no write of it
-   * waits; else null.
+   * A row this transaction locked ahead, as it was then: once, and only while nothing wrote it
+   * since (a write forgets it: {@link #written}, {@link #rowWritten}); else null.
    */
   SyncInfo takeLocked(String connectorKey, long id) {
     SyncInfo row = locked.get(id);
-    if (row == null || !row.connectorKey().equals(connectorKey) || pending(rowKey(id))) {
+    if (row == null || !row.connectorKey().equals(connectorKey)) {
       return null;
     }
     return locked.remove(id);
