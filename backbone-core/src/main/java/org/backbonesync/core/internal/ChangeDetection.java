@@ -66,21 +66,21 @@ final class ChangeDetection {
    */
   PollResult poll() {
     synchronized (resender) {
+      IdleLook.Seen seen = IdleLook.Seen.NOTHING;
       if (lastPollQueuedNothing) {
-        PollResult idle;
         try {
-          idle = idleLook.look();
+          seen = idleLook.look();
         } catch (RuntimeException e) {
           // the leased poll handles it as ever (one issue's failure does not stop the others)
           log.debug("{}: the look before the lease failed; polling under it: {}",
               connector.key(), e.toString());
-          idle = null;
         }
-        if (idle != null) {
-          return idle;
+        if (seen.idle() != null) {
+          return seen.idle();
         }
       }
-      PollResult result = holdingLease(this::pollHoldingLease);
+      IdleLook.Seen looked = seen;
+      PollResult result = holdingLease(key -> pollHoldingLease(key, looked));
       lastPollQueuedNothing = result.messagesQueued() == 0;
       return result;
     }
@@ -101,7 +101,7 @@ final class ChangeDetection {
     return holdingLease(key -> {
       OptionalLong watermark = stores.watermarks().watermark(key);
       if (watermark.isEmpty()) {
-        return pollHoldingLease(key);
+        return pollHoldingLease(key, IdleLook.Seen.NOTHING);
       }
       long since = searchFrom(watermark.getAsLong());
       Progress progress = new Progress(watermark.getAsLong(), since);
@@ -152,14 +152,17 @@ final class ChangeDetection {
     return Math.max(0, watermark - settings.changeDetectionOverlap().toMillis());
   }
 
-  private PollResult pollHoldingLease(String key) {
+  /** @param seen what the look before the lease read: its page is the first when still valid */
+  private PollResult pollHoldingLease(String key, IdleLook.Seen seen) {
     OptionalLong watermark = stores.watermarks().watermark(key);
     long since = watermark.isPresent() ? searchFrom(watermark.getAsLong()) : 0;
     Progress progress = new Progress(watermark.orElse(0), since);
+    ChangePage looked = seen.pageFrom(watermark);
     String token = null;
     do {
-      ChangePage page = connector.tracker.findUpdatedSince(
+      ChangePage page = looked != null ? looked : connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
+      looked = null;
       progress.pages++;
       examinePage(page.issues(), progress);
       token = page.nextPageToken();
