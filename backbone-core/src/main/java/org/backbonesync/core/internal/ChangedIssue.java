@@ -121,7 +121,8 @@ final class ChangedIssue {
       return fields;
     }
     Map<String, JsonNode> synced = this.synced.synced(info.id());
-    Map<String, Change> latestOfAll = values.latestChanges(fresh, true);
+    Map<String, Change> latestOfAll =
+        values.anyEcho(fresh) ? values.latestChanges(fresh, true) : latest;
     boolean suppress = !settings.off(TestOnlySwitch.NO_ECHO_SUPPRESSION);
     for (Connector.Outgoing out : connector.outgoing) {
       Change change = IssueValues.latestOf(out, latest);

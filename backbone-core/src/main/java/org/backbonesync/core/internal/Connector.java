@@ -205,15 +205,21 @@ final class Connector {
    * configured project key, or any key the tracker knows the project by (a renamed project's).
    */
   boolean inProject(String issueKey) {
-    if (issueKey.startsWith(config.projectKey() + "-")) {
+    if (underKey(issueKey, config.projectKey())) {
       return true;
     }
     for (String projectKey : tracker.projectKeys()) {
-      if (issueKey.startsWith(projectKey + "-")) {
+      if (underKey(issueKey, projectKey)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether the issue key is "projectKey-..." (without building that prefix: per issue). */
+  private static boolean underKey(String issueKey, String projectKey) {
+    int n = projectKey.length();
+    return issueKey.length() > n && issueKey.charAt(n) == '-' && issueKey.startsWith(projectKey);
   }
 
   /**

@@ -72,6 +72,16 @@ final class IssueValues {
     return latest;
   }
 
+  /** Whether any of the entries is an {@link #isEcho echo} (if none, both latest changes agree). */
+  boolean anyEcho(List<ChangelogEntry> entries) {
+    for (ChangelogEntry entry : entries) {
+      if (isEcho(entry)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A change the sync user made (applying the partner's), which never goes back to it. */
   boolean isEcho(ChangelogEntry entry) {
     return connector.config.syncUser().equals(entry.author())

@@ -1,7 +1,5 @@
 package org.backbonesync.core.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.MDC;
 
 /**
@@ -16,7 +14,9 @@ final class LogContext implements AutoCloseable {
   static final String ISSUE = "backbone.issue";
   static final String MESSAGE = "backbone.message";
 
-  private final List<String> keys = new ArrayList<>(2);
+  // at most two keys per context: two fields, not a list (one context per issue and message)
+  private String first;
+  private String second;
 
   private LogContext() {}
 
@@ -38,13 +38,22 @@ final class LogContext implements AutoCloseable {
   private LogContext put(String key, String value) {
     if (value != null) {
       MDC.put(key, value);
-      keys.add(key);
+      if (first == null) {
+        first = key;
+      } else {
+        second = key;
+      }
     }
     return this;
   }
 
   @Override
   public void close() {
-    keys.forEach(MDC::remove);
+    if (first != null) {
+      MDC.remove(first);
+    }
+    if (second != null) {
+      MDC.remove(second);
+    }
   }
 }
