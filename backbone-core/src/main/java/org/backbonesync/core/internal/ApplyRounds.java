@@ -3,14 +3,12 @@ package org.backbonesync.core.internal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
+import java.util.Optional;
 import org.backbonesync.core.ApplyOutcome;
-import org.backbonesync.spi.RetriableException;
+import org.backbonesync.core.internal.PairOrder.Next;
+import org.backbonesync.core.internal.PairOrder.Taken;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
@@ -18,71 +16,37 @@ import org.backbonesync.spi.store.SyncInfo;
 
 /**
  * The rounds in which the {@link IncomingQueue} applies its claimed pairs' messages: each pair's
- * next message, then one commit ({@link GroupCommit}) records the round's outcomes together; a
- * pair goes on in the next round while its messages come in order. Holds the group, the rows'
- * values read at once for a round ({@link RowValues}), the applies waiting for the group's
- * commit, and the apply's outcomes, where one that could not be recorded is set to what became
- * of it. Used under the queue's monitor.
+ * next message ({@link PairOrder} says which is next in order, {@link InOrder} applies it), then
+ * one commit ({@link GroupCommit}) records the round's outcomes together; a pair goes on in the
+ * next round while its messages come in order. The rows' values for a round are read at once
+ * ({@link RowValues}); the outcomes go to {@link RoundOutcomes}. Used under the queue's monitor.
  */
 final class ApplyRounds {
-  /** What became of a pair's next message. */
-  enum Next { APPLIED, DROPPED, STOP }
-
-  /** Takes a pair's next message: applies, drops or defers it (the {@link IncomingQueue}). */
-  interface Step {
-    /**
-     * @param entries the pair's queued messages, the next first
-     * @param outcomes the apply's outcomes, where the message's goes
-     */
-    Next take(InboxEntry entry, List<InboxEntry> entries, long now, List<ApplyOutcome> outcomes);
-  }
-
   private final Connector connector;
   private final Stores stores;
   private final Clock clock;
-  private final UnappliedMessages unapplied;
   private final RowValues values;
-  private final Step step;
   /** Where applies record their outcomes, committed once per round of a chunk. */
   private final GroupCommit group;
-  /** The outcomes of the current apply, in order; handed out at its end. */
-  private final List<ApplyOutcome> outcomes = new ArrayList<>();
-  /**
-   * The applies of the current round waiting for the group's commit, by message id: where
-   * their outcome stands in the apply's outcomes, and the pair, which goes on after the commit.
-   */
-  private final Map<String, Waiting> waiting = new HashMap<>();
-
-  private record Waiting(InboxEntry entry, long now, int at) {}
-
-  /** The pairs of the current round whose outcome could not be recorded. */
-  private final Set<String> stopped = new HashSet<>();
+  private final RoundOutcomes outcomes;
+  private final PairOrder order;
+  private final InOrder inOrder;
 
   /**
    * @param values the last synced values and pending changes the applies read, read here at
    *     once for each round's rows
+   * @param group where the applies record their outcomes
    */
-  ApplyRounds(Connector connector, Stores stores, Clock clock, UnappliedMessages unapplied,
-      RowValues values, Step step) {
+  ApplyRounds(Connector connector, Stores stores, Clock clock, RowValues values,
+      GroupCommit group, RoundOutcomes outcomes, PairOrder order, InOrder inOrder) {
     this.connector = connector;
     this.stores = stores;
     this.clock = clock;
-    this.unapplied = unapplied;
     this.values = values;
-    this.step = step;
-    this.group = new GroupCommit(stores, connector.key());
-  }
-
-  /** Where an apply's outcome is recorded, together with the round's others at its commit. */
-  GroupCommit group() {
-    return group;
-  }
-
-  /** Hands out the current apply's outcomes and forgets them: the apply is done. */
-  List<ApplyOutcome> outcomes() {
-    List<ApplyOutcome> done = new ArrayList<>(outcomes);
-    outcomes.clear();
-    return done;
+    this.group = group;
+    this.outcomes = outcomes;
+    this.order = order;
+    this.inOrder = inOrder;
   }
 
   /**
@@ -114,10 +78,7 @@ final class ApplyRounds {
         group.commit();
         values.clear();
       }
-      next.removeAll(stopped);
-      stopped.clear();
-      waiting.clear();
-      round = next;
+      round = outcomes.roundDone(next);
       progressed = true;
     }
   }
@@ -129,16 +90,6 @@ final class ApplyRounds {
     }
     return stores.syncInfo().findByRemoteKeys(connector.key(), sourceIssueKeys).values().stream()
         .map(SyncInfo::id).toList();
-  }
-
-  /**
-   * An applied message whose outcome the group could not record: it stays in the inbox,
-   * retried or failed as a failed apply is, and its pair stops for this apply.
-   */
-  void recordFailed(SyncMessage message, RuntimeException failure) {
-    Waiting w = waiting.get(message.messageId());
-    outcomes.set(w.at(), unapplied(w.entry(), failure, w.now()));
-    stopped.add(message.sourceIssueKey());
   }
 
   /**
@@ -178,7 +129,7 @@ final class ApplyRounds {
       if (next == Next.STOP) {
         return false;
       }
-      if (waiting.containsKey(message.messageId())) {
+      if (outcomes.waits(message)) {
         return true;
       }
       progressed |= next == Next.APPLIED;
@@ -188,39 +139,44 @@ final class ApplyRounds {
   /** Applies, drops or defers the pair's next message; a failure stops the pair. */
   private Next applyNext(InboxEntry entry, List<InboxEntry> entries, long now) {
     try {
-      return step.take(entry, entries, now, outcomes);
+      Taken taken = order.take(entry, entries, now, outcomes.list());
+      if (taken.next() == Next.APPLIED) {
+        applyInOrder(entry, taken.row(), now);
+      }
+      return taken.next();
     } catch (RuntimeException e) {
-      outcomes.add(unapplied(entry, e, now));
+      outcomes.failed(entry, e, now);
     }
     return Next.STOP;
   }
 
-  /** Retries a message after a transient failure; fails it (for an admin) after another. */
-  private ApplyOutcome unapplied(InboxEntry entry, RuntimeException failure, long now) {
-    return failure instanceof RetriableException e
-        ? unapplied.retryLater(entry, e, now)
-        : unapplied.failed(entry, failure);
-  }
-
   /**
    * Applies a pair's next message in order; its outcome, if recorded with the round's group,
-   * waits for the group's commit.
-   *
-   * @param alone whether it is recorded alone (it joins pairs): what the other pairs applied
-   *     before is committed first, for it to read, and its own at once, for them
+   * waits for the group's commit. One that joins pairs is recorded alone: what the other pairs
+   * applied before is committed first, for it to read, and its own at once, for them.
    */
-  void applyInOrder(InboxEntry entry, long now, boolean alone, Supplier<ApplyOutcome> apply) {
+  private void applyInOrder(InboxEntry entry, Optional<SyncInfo> row, long now) {
+    SyncMessage message = entry.message();
+    boolean alone = joinsPairs(message);
     if (alone) {
       group.commit(); // (what the other pairs applied before, to read)
     }
     int before = group.size();
-    ApplyOutcome outcome = apply.get();
-    if (group.size() > before) { // (its outcome is recorded at the group's commit)
-      waiting.put(entry.message().messageId(), new Waiting(entry, now, outcomes.size()));
-    }
-    outcomes.add(outcome);
+    ApplyOutcome outcome = inOrder.apply(row, message, now);
+    outcomes.add(entry, now, outcome, group.size() > before);
     if (alone) {
       group.commit(); // (for the other pairs to read)
     }
+  }
+
+  /** Whether the message's operations read what other pairs' applies write (issue links). */
+  private boolean joinsPairs(SyncMessage message) {
+    for (String id : message.content().keySet()) {
+      ContentFlow flow = connector.flowsIn.get(id);
+      if (flow != null && flow.joinsPairs()) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -8,7 +8,9 @@
  * org.backbonesync.core.internal.OutgoingContent}, and hand each message to the {@link
  * org.backbonesync.core.internal.Outbox}, the only code that builds a message and records what was
  * sent; {@link org.backbonesync.core.internal.Delivery} sends the outbox. Coming in: {@link
- * org.backbonesync.core.internal.IncomingQueue} stores messages and applies them in order, with
+ * org.backbonesync.core.internal.IncomingQueue} claims pairs and {@link
+ * org.backbonesync.core.internal.ApplyRounds} applies their messages in order, with {@link
+ * org.backbonesync.core.internal.PairOrder} deciding which message is next (it applies nothing),
  * {@link org.backbonesync.core.internal.ConflictResolver} deciding each field (it writes nothing)
  * and {@link org.backbonesync.core.internal.PartnerRows} judging which row a message is for
  * ({@link org.backbonesync.core.internal.SenderRows} finds, makes again and updates it); what

@@ -1,0 +1,98 @@
+package org.backbonesync.core.internal;
+
+import java.util.List;
+import java.util.Optional;
+import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.core.guarantee.TestOnlySwitch;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.SyncInfo;
+
+/**
+ * Decides what becomes of an issue pair's next queued message: finds the row of ours it is for
+ * ({@link SenderRows}, learning the partner's row from it), and whether it is a duplicate or
+ * stale (dropped), early (waits for the gap), or next in order (to apply). Applies nothing: the
+ * {@link ApplyRounds} apply what it finds next in order.
+ */
+final class PairOrder {
+  /** What became of a pair's next message. */
+  enum Next { APPLIED, DROPPED, STOP }
+
+  /** The verdict on a message: {@code row} is the one to apply it to (empty: none yet). */
+  record Taken(Next next, Optional<SyncInfo> row) {
+    static final Taken DROPPED = new Taken(Next.DROPPED, Optional.empty());
+    static final Taken STOP = new Taken(Next.STOP, Optional.empty());
+  }
+
+  private final EngineSettings settings;
+  private final SenderRows rows;
+  private final UnappliedMessages unapplied;
+  private final RowValues values;
+
+  /** @param values the round's values read at once, cleared when a row learns anew */
+  PairOrder(EngineSettings settings, SenderRows rows, UnappliedMessages unapplied,
+      RowValues values) {
+    this.settings = settings;
+    this.rows = rows;
+    this.unapplied = unapplied;
+    this.values = values;
+  }
+
+  /**
+   * The verdict on the pair's next message; a message dropped or deferred is told to the
+   * unapplied messages and its outcome added to {@code outcomes} (one to apply is not).
+   *
+   * @param entries the pair's queued messages, the next first
+   */
+  Taken take(InboxEntry entry, List<InboxEntry> entries, long now,
+      List<ApplyOutcome> outcomes) {
+    SyncMessage message = entry.message();
+    Optional<SyncInfo> row = rows.rowFor(message);
+    if (row.isEmpty() && message.kind() == MessageKind.GONE
+        && (message.partnerIssueKey() != null || message.sequenceId() == 1)) {
+      // (it names a row of ours that is gone; else it waits for the message that makes ours)
+      unapplied.drop(message, "no pair of " + message.sourceIssueKey() + " to unlink");
+      outcomes.add(new ApplyOutcome.Duplicate(message));
+      return Taken.DROPPED;
+    }
+    if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
+      row = Optional.of(rows.pairAgain(message, now));
+    }
+    long expected = 1;
+    if (row.isPresent()) {
+      PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
+      if (verdict.learns()) {
+        rows.learn(row.get(), message, verdict.replaced());
+        values.clear(); // (our issue sent whole has new last synced values)
+      }
+      if (verdict.stale() != null) {
+        dropStale(message, verdict, outcomes);
+        return Taken.DROPPED;
+      }
+      expected = verdict.expected();
+    }
+    if (message.sequenceId() < expected
+        && !settings.off(TestOnlySwitch.NO_DUPLICATE_CHECK)) {
+      unapplied.drop(message, (expected - 1) + " already applied");
+      outcomes.add(new ApplyOutcome.Duplicate(message));
+      return Taken.DROPPED;
+    }
+    if (message.sequenceId() > expected) {
+      outcomes.add(unapplied.waitForGap(entry, expected, now));
+      return Taken.STOP;
+    }
+    return new Taken(Next.APPLIED, row);
+  }
+
+  /** Drops a stale message, and the pair's others the verdict names, unapplied. */
+  private void dropStale(SyncMessage message, PartnerRows.Verdict verdict,
+      List<ApplyOutcome> outcomes) {
+    unapplied.drop(message, verdict.stale());
+    outcomes.add(new ApplyOutcome.Duplicate(message));
+    for (InboxEntry same : verdict.alsoStale()) {
+      unapplied.drop(same.message(), verdict.stale());
+      outcomes.add(new ApplyOutcome.Duplicate(same.message()));
+    }
+  }
+}
