@@ -69,6 +69,12 @@ final class JdbcLeaseStore implements LeaseStore {
     return true;
   }
 
+  /** Its statements run in the thread's current transaction, as every JDBC store's here. */
+  @Override
+  public boolean releaseJoinsTransactions() {
+    return true;
+  }
+
   @Override
   public void release(String scope, String key, String node) {
     db.run(c -> update(c, "DELETE FROM bb_lease WHERE scope = ? AND lease_key = ? AND node = ?",

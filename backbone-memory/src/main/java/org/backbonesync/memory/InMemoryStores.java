@@ -113,7 +113,7 @@ public final class InMemoryStores implements Stores {
         if (current != null && !current.node().equals(node) && current.until() > now) {
           return false;
         }
-        inScope.put(key, new Lease(node, until));
+        put(inScope, key, new Lease(node, until)); // (undone with a transaction rolled back)
         return true;
       } finally {
         lock.unlock();
@@ -132,6 +132,12 @@ public final class InMemoryStores implements Stores {
       return Set.copyOf(held);
     }
 
+    /** Its writes go through the undo log of an open transaction, as every store's here. */
+    @Override
+    public boolean releaseJoinsTransactions() {
+      return true;
+    }
+
     @Override
     public void release(String scope, String key, String node) {
       lock.lock();
@@ -139,7 +145,7 @@ public final class InMemoryStores implements Stores {
         Map<String, Lease> inScope = held.get(scope);
         Lease current = inScope == null ? null : inScope.get(key);
         if (current != null && current.node().equals(node)) {
-          inScope.remove(key);
+          remove(inScope, key); // (undone with a transaction rolled back)
         }
       } finally {
         lock.unlock();

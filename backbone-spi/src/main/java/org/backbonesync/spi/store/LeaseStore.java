@@ -10,9 +10,27 @@ import java.util.Set;
  * Leases that let several engine nodes share one store: a node holds a key (a connector's poll,
  * an issue pair's incoming messages) until its lease expires or it releases it, so no two nodes
  * do the same work at once, and the work of a node that dies passes to the others when its
- * leases expire. Each call is a transaction of its own (several keys at once: one for all).
+ * leases expire. Each call is a transaction of its own (several keys at once: one for all), except
+ * a release inside {@link Stores#inTransaction} by a store whose {@link
+ * #releaseJoinsTransactions} is true.
  */
 public interface LeaseStore {
+
+  /**
+   * Whether {@link #release} and {@link #release(String, Collection, String)}, called inside
+   * {@link Stores#inTransaction} of the same stores, join that transaction: other nodes see the
+   * lease free only when it commits, and a rollback undoes the release. When true, the engine
+   * gives back its claims on issue pairs with the commit of what it wrote under them (saving a
+   * commit per page of a poll and per chunk of an apply); when false (the default, for a store
+   * written before this method), in a transaction of their own after that commit. A store must
+   * not answer true unless both hold: a release seen before the work's commit would let another
+   * node read a pair's rows half written.
+   *
+   * @since 0.4
+   */
+  default boolean releaseJoinsTransactions() {
+    return false;
+  }
 
   /**
    * Takes or renews the lease on {@code key} within {@code scope} for {@code node}.

@@ -2,12 +2,15 @@ package org.backbonesync.testkit.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.Stores;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,13 +20,41 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class LeaseStoreCompatibilityKit {
   protected LeaseStore store;
+  /** The stores {@link #store} belongs to, for their transactions. */
+  protected Stores stores;
 
   /** Fresh, empty stores for one test. */
   protected abstract Stores newStores();
 
   @BeforeEach
   void setUpStores() {
-    store = newStores().leases();
+    stores = newStores();
+    store = stores.leases();
+  }
+
+  @Test
+  void aReleaseJoinsTheTransactionAroundItWhenTheStoreSaysSo() {
+    Assumptions.assumeTrue(store.releaseJoinsTransactions(),
+        "this store releases in transactions of their own");
+    assertTrue(store.tryLease("inbox:PB", "PA-1", "node-1", 0, 100));
+    assertTrue(store.tryLease("inbox:PB", "PA-2", "node-1", 0, 100));
+    IllegalStateException rollback = new IllegalStateException("rolled back");
+
+    assertSame(rollback, assertThrows(IllegalStateException.class,
+        () -> stores.inTransaction(() -> {
+          store.release("inbox:PB", List.of("PA-1"), "node-1");
+          store.release("inbox:PB", "PA-2", "node-1");
+          throw rollback;
+        })));
+
+    assertFalse(store.tryLease("inbox:PB", "PA-1", "node-2", 10, 110), "rolled back: held");
+    assertFalse(store.tryLease("inbox:PB", "PA-2", "node-2", 10, 110), "rolled back: held");
+    stores.inTransaction(() -> {
+      store.release("inbox:PB", List.of("PA-1"), "node-1");
+      store.release("inbox:PB", "PA-2", "node-1");
+    });
+    assertTrue(store.tryLease("inbox:PB", "PA-1", "node-2", 10, 110), "committed: free");
+    assertTrue(store.tryLease("inbox:PB", "PA-2", "node-2", 10, 110), "committed: free");
   }
 
   @Test
