@@ -15,6 +15,7 @@ import javax.sql.DataSource;
  */
 final class CountedStatements {
   private final AtomicInteger count = new AtomicInteger();
+  private final AtomicInteger commits = new AtomicInteger();
   /** The counting data source (a new connection each time: the stores give them back). */
   final DataSource dataSource;
 
@@ -32,14 +33,21 @@ final class CountedStatements {
     return count.get();
   }
 
+  /** Commits since the last {@link #reset} (counted in {@link #count} too). */
+  int commits() {
+    return commits.get();
+  }
+
   void reset() {
     count.set(0);
+    commits.set(0);
   }
 
   private Connection counting(Connection c) {
     return proxy(Connection.class, (m, a) -> {
       if (m.getName().equals("commit")) {
         count.incrementAndGet();
+        commits.incrementAndGet();
       }
       Object result = invoke(m, c, a);
       if (result instanceof PreparedStatement s) {

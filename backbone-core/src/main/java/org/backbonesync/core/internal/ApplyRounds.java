@@ -52,12 +52,14 @@ final class ApplyRounds {
   /**
    * Applies the claimed pairs' messages round by round: each pair's next message, then one
    * commit records the round's outcomes together; a pair goes on in the next round while its
-   * messages come in order.
+   * messages come in order. The last round's commit gives back the claims with it.
    *
    * @param until when to begin no more pairs (within the claim's lease): the others stay queued
    *     for the next apply
+   * @param giveBack the store writes giving back the claims ({@link PairClaims#giveBack})
+   * @return whether they were committed with the last round (else the caller gives them back)
    */
-  void applyClaimed(List<String> claimed, long until) {
+  boolean applyClaimed(List<String> claimed, long until, Runnable giveBack) {
     List<String> round = claimed;
     boolean progressed = false;
     while (!round.isEmpty() && clock.millis() < until) {
@@ -65,6 +67,7 @@ final class ApplyRounds {
       // the round's queued messages in one read (a pair's later reads are its own)
       Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), round);
       values.read(rowIds(queued.keySet()), true);
+      boolean givenBack;
       try {
         for (String issue : round) {
           if (clock.millis() >= until) {
@@ -74,13 +77,18 @@ final class ApplyRounds {
             next.add(issue);
           }
         }
+        givenBack = group.commit(next.isEmpty() || clock.millis() >= until ? giveBack : null);
       } finally {
-        group.commit();
+        group.commit(); // (what was applied before a failure; after the commit above, nothing)
         values.clear();
       }
       round = outcomes.roundDone(next);
+      if (givenBack) {
+        return true;
+      }
       progressed = true;
     }
+    return false;
   }
 
   /** The ids of our rows paired with these source issues, read at once. */
@@ -98,7 +106,7 @@ final class ApplyRounds {
    *
    * @param queued the pair's queued messages as read for the round
    * @param progressed whether the pair's message before was applied in this apply
-   * @return whether the pair goes on after the group's commit
+   * @return whether the pair goes on after the group's commit (it has more queued)
    */
   private boolean drain(String sourceIssueKey, List<InboxEntry> queued, boolean progressed) {
     List<InboxEntry> entries = queued;
@@ -130,7 +138,9 @@ final class ApplyRounds {
         return false;
       }
       if (outcomes.waits(message)) {
-        return true;
+        // (only if more was queued: one that came since waits for the next apply, and a chunk
+        // whose pairs had one message each ends with this round, giving its claims back in it)
+        return entries.size() > 1;
       }
       progressed |= next == Next.APPLIED;
     }

@@ -80,7 +80,7 @@ final class ChangeDetection {
         }
       }
       IdleLook.Seen looked = seen;
-      PollResult result = holdingLease(key -> pollHoldingLease(key, looked));
+      PollResult result = holdingLease(lease -> pollHoldingLease(lease, looked));
       lastPollQueuedNothing = result.messagesQueued() == 0;
       return result;
     }
@@ -98,10 +98,11 @@ final class ChangeDetection {
    * (deleted or moved out of the project; see {@link GoneIssues}).
    */
   PollResult detect(Collection<String> issueKeys) {
-    return holdingLease(key -> {
+    return holdingLease(lease -> {
+      String key = lease.key();
       OptionalLong watermark = stores.watermarks().watermark(key);
       if (watermark.isEmpty()) {
-        return pollHoldingLease(key, IdleLook.Seen.NOTHING);
+        return pollHoldingLease(lease, IdleLook.Seen.NOTHING);
       }
       long since = searchFrom(watermark.getAsLong());
       Progress progress = new Progress(watermark.getAsLong(), since);
@@ -126,18 +127,15 @@ final class ChangeDetection {
    * Runs a detection in turn with the resends (as before), holding the connector's poll lease;
    * when another node holds it (it polls this connector now), nothing is read.
    */
-  private PollResult holdingLease(Function<String, PollResult> detection) {
+  private PollResult holdingLease(Function<HeldLease, PollResult> detection) {
     synchronized (resender) {
-      String key = connector.key();
-      long started = clock.millis();
-      if (!stores.leases().tryLease(LeaseScope.POLL.name(), key, settings.node(), started,
-          started + settings.leaseDuration().toMillis())) {
+      HeldLease lease = HeldLease.tryTake(stores, LeaseScope.POLL, connector.key(), settings,
+          clock.millis());
+      if (lease == null) {
         return new PollResult(0, 0, 0);
       }
-      try {
-        return detection.apply(key);
-      } finally {
-        stores.leases().release(LeaseScope.POLL.name(), key, settings.node());
+      try (lease) {
+        return detection.apply(lease);
       }
     }
   }
@@ -153,7 +151,8 @@ final class ChangeDetection {
   }
 
   /** @param seen what the look before the lease read: its page is the first when still valid */
-  private PollResult pollHoldingLease(String key, IdleLook.Seen seen) {
+  private PollResult pollHoldingLease(HeldLease lease, IdleLook.Seen seen) {
+    String key = lease.key();
     OptionalLong watermark = stores.watermarks().watermark(key);
     long since = watermark.isPresent() ? searchFrom(watermark.getAsLong()) : 0;
     Progress progress = new Progress(watermark.orElse(0), since);
@@ -172,7 +171,8 @@ final class ChangeDetection {
       newWatermark = Math.max(watermark.orElse(0), Math.min(newWatermark, progress.firstLeft));
     }
     if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
-      stores.watermarks().setWatermark(key, newWatermark);
+      long moved = newWatermark;
+      lease.lastWrite(() -> stores.watermarks().setWatermark(key, moved));
     }
     events.polled(key, progress.found, progress.queued);
     return new PollResult(progress.found, progress.queued, progress.pages);
@@ -205,6 +205,7 @@ final class ChangeDetection {
     PageClaims.Claimed claimed = claims.claim(issues);
     ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
         since -> progress.firstLeft = Math.min(progress.firstLeft, since));
+    boolean givenBack = false;
     try {
       examiner.readValues(issues, claimed.heldRows());
       for (int i = 0; i < issues.size(); i++) {
@@ -228,10 +229,14 @@ final class ChangeDetection {
         }
         progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
       }
-      page.commit();
+      givenBack = page.commit(claims.giveBack(claimed));
     } finally {
       examiner.forgetValues(); // (a page that failed leaves its parts not committed unwritten)
-      claims.release(claimed);
+      if (givenBack) {
+        claims.forget(claimed);
+      } else {
+        claims.release(claimed);
+      }
     }
     progress.found += issues.size();
   }

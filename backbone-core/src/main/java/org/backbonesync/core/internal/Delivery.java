@@ -96,18 +96,17 @@ final class Delivery {
     if (!stores.messages().hasDueOutgoing(connector.key(), now)) {
       return 0; // an idle outbox: no lease taken, no store write, no message read
     }
-    if (!stores.leases().tryLease(LeaseScope.DELIVER.name(), connector.key(), settings.node(), now,
-        now + settings.leaseDuration().toMillis())) {
+    HeldLease lease =
+        HeldLease.tryTake(stores, LeaseScope.DELIVER, connector.key(), settings, now);
+    if (lease == null) {
       return 0; // another node delivers this connector's outbox now
     }
-    try {
-      return deliverHoldingLease(now);
-    } finally {
-      stores.leases().release(LeaseScope.DELIVER.name(), connector.key(), settings.node());
+    try (lease) {
+      return deliverHoldingLease(lease, now);
     }
   }
 
-  private int deliverHoldingLease(long now) {
+  private int deliverHoldingLease(HeldLease lease, long now) {
     List<OutboxEntry> due =
         stores.messages().dueOutgoing(connector.key(), now, settings.deliveryBatchSize());
     if (due.isEmpty()) {
@@ -141,7 +140,7 @@ final class Delivery {
     for (OutboxEntry e : done) {
       ids.add(e.message().messageId());
     }
-    stores.messages().removeOutgoing(connector.key(), ids);
+    lease.lastWrite(() -> stores.messages().removeOutgoing(connector.key(), ids));
     done.forEach(e -> events.sent(connector.key(), e.message()));
     return done.size();
   }

@@ -59,10 +59,13 @@ final class ExaminedPage {
 
   /**
    * Writes the page's messages and the last change seen of its rows with nothing to send, in
-   * one transaction unless that fails.
+   * one transaction unless that fails, with {@code last} (the page's claims given back) after
+   * them in it.
+   *
+   * @return whether {@code last} was committed with them
    */
-  void commit() {
-    group.commit();
+  boolean commit(Runnable last) {
+    return group.commit(last);
   }
 
   /** Whether one of these flows keeps what other pairs read (issue links). */

@@ -60,28 +60,49 @@ final class GroupCommit {
 
   /** Writes the parts added since the last commit, together; alone only when that fails. */
   void commit() {
+    commit(null);
+  }
+
+  /**
+   * Writes the parts added since the last commit together, and then {@code last} in the same
+   * transaction: a step's last commit gives back its claims on the pairs so, which are then free
+   * exactly when what was written of them is committed, without a commit of their own. When the
+   * group's transaction fails, each part is written alone and {@code last} is not written; nor
+   * is it when there are no parts.
+   *
+   * @param last store writes after the parts', in their transaction; null for none
+   * @return whether {@code last} was written and committed
+   */
+  boolean commit(Runnable last) {
     if (parts.isEmpty()) {
-      return;
+      return false;
     }
     List<Part> group = List.copyOf(parts);
     parts.clear();
-    if (group.size() > 1) {
-      List<Part> byRow = new ArrayList<>(group);
-      byRow.sort(Comparator.comparingLong(Part::order));
-      try {
-        stores.inTransaction(() -> {
-          // every row in one ordered lock; a store may read them all at once there
+    List<Part> byRow = new ArrayList<>(group);
+    byRow.sort(Comparator.comparingLong(Part::order));
+    try {
+      stores.inTransaction(() -> {
+        // every row in one ordered lock; a store may read them all at once there (one row is
+        // read when written: a query either way)
+        if (byRow.size() > 1) {
           stores.syncInfo().lockRows(connectorKey, byRow.stream().map(Part::order).toList());
-          byRow.forEach(Part::write);
-        });
-      } catch (RuntimeException failed) {
+        }
+        byRow.forEach(Part::write);
+        if (last != null) {
+          last.run();
+        }
+      });
+    } catch (RuntimeException failed) {
+      if (group.size() == 1 && last == null) {
+        group.get(0).failed(failed); // (it was alone: written again, it would fail again)
+      } else {
         group.forEach(this::alone);
-        return;
       }
-      group.forEach(Part::committed);
-    } else {
-      alone(group.get(0));
+      return false;
     }
+    group.forEach(Part::committed);
+    return last != null;
   }
 
   private void alone(Part part) {

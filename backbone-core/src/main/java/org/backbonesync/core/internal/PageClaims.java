@@ -112,4 +112,14 @@ final class PageClaims {
   void release(Claimed claimed) {
     pairs.release(claimed.held());
   }
+
+  /** The store writes giving back the page's claims, for the page's commit to carry. */
+  Runnable giveBack(Claimed claimed) {
+    return pairs.giveBack(claimed.held());
+  }
+
+  /** Forgets here the page's claims, given back with its commit. */
+  void forget(Claimed claimed) {
+    pairs.forget(claimed.held());
+  }
 }

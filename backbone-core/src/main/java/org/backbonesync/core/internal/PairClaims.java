@@ -64,4 +64,27 @@ final class PairClaims {
       here.removeAll(held);
     }
   }
+
+  /**
+   * The store writes that give up keys {@link #claim} returned, to run in the transaction that
+   * commits what was done under them ({@link GroupCommit#commit(Runnable)}); once committed,
+   * {@link #forget} them here. Null when the lease store cannot join that transaction: then
+   * {@link #release} them after it. (Other nodes see them free at that commit; this engine's threads
+   * after the forget.)
+   */
+  Runnable giveBack(Set<String> held) {
+    if (!stores.leases().releaseJoinsTransactions()) {
+      return null; // (given back after the commit, in a transaction of their own)
+    }
+    return () -> {
+      if (!held.isEmpty()) {
+        stores.leases().release(scope, held, settings.node());
+      }
+    };
+  }
+
+  /** Gives up here keys whose leases {@link #giveBack} gave up in a committed transaction. */
+  void forget(Set<String> held) {
+    here.removeAll(held);
+  }
 }
