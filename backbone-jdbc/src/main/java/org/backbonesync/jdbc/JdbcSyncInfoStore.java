@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
@@ -93,12 +94,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
+    requireNoNull(localIssueKeys, "localIssueKeys");
     return byKeys(connectorKey, "local_issue_key", localIssueKeys, SyncInfo::localIssueKey);
   }
 
   @Override
   public Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
+    requireNoNull(remoteIssueKeys, "remoteIssueKeys");
     return byKeys(connectorKey, "remote_issue_key", remoteIssueKeys, SyncInfo::remoteIssueKey);
   }
 
@@ -113,6 +116,19 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         + " IN (" + InLists.placeholders(chunk.size()) + ")", withFirst(connectorKey, chunk)))
         .forEach(row -> found.put(keyOf.apply(row), row)));
     return found;
+  }
+
+  /**
+   * Refuses a null collection, or a null in it, naming it and the null's index, as the SPI says:
+   * a null would otherwise fail deep in a query (or be bound as SQL {@code NULL}).
+   */
+  private static void requireNoNull(Collection<?> values, String name) {
+    Objects.requireNonNull(values, name);
+    int i = 0;
+    for (Object value : values) {
+      Objects.requireNonNull(value, name + "[" + i + "]");
+      i++;
+    }
   }
 
   /** {@code first}, then the values: the arguments of a query on one column's list of values. */
@@ -153,6 +169,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    */
   @Override
   public void lockRows(String connectorKey, Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
     TransactionWrites transaction = db.writes();
     if (transaction == null || syncInfoIds.isEmpty()) {
       return;
@@ -320,6 +337,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM bb_synced_value",
         (r, values) -> {
           try {
@@ -400,6 +418,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, changed_at, sequence_id,"
         + " base_json, value_json FROM bb_pending_change", (r, changes) -> {
           try {
