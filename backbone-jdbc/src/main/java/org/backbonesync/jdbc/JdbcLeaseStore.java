@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -114,16 +113,15 @@ final class JdbcLeaseStore implements LeaseStore {
     });
   }
 
-  /** The keys among {@code keys} that have a row, in reads of at most 100 keys. */
+  /**
+   * The keys among {@code keys} that have a row, in reads of at most {@link InLists#CHUNK} keys.
+   */
   private static Set<String> existing(Connection c, String scope, SortedSet<String> keys)
       throws SQLException {
     Set<String> found = new HashSet<>();
-    List<String> all = List.copyOf(keys);
-    for (int from = 0; from < all.size(); from += 100) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + 100));
+    InLists.forEachChunk(List.copyOf(keys), chunk -> {
       try (PreparedStatement s = c.prepareStatement("SELECT lease_key FROM bb_lease WHERE"
-          + " scope = ? AND lease_key IN (" + String.join(", ", Collections.nCopies(
-              chunk.size(), "?")) + ")")) {
+          + " scope = ? AND lease_key IN (" + InLists.placeholders(chunk.size()) + ")")) {
         s.setString(1, scope);
         for (int i = 0; i < chunk.size(); i++) {
           s.setString(i + 2, chunk.get(i));
@@ -134,7 +132,7 @@ final class JdbcLeaseStore implements LeaseStore {
           }
         }
       }
-    }
+    });
     return found;
   }
 

@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -255,19 +254,16 @@ final class JdbcMessageStore implements MessageStore {
     return db.read(c -> incoming(c, connectorKey, "source_issue_key = ?", sourceIssueKey));
   }
 
-  /** In reads of at most 100 issues. */
+  /** In reads of at most {@link InLists#CHUNK} issues. */
   @Override
   public Map<String, List<InboxEntry>> incomingFor(String connectorKey,
       Collection<String> sourceIssueKeys) {
     List<String> keys = List.copyOf(new LinkedHashSet<>(sourceIssueKeys));
     Map<String, List<InboxEntry>> found = new HashMap<>();
-    for (int from = 0; from < keys.size(); from += 100) {
-      List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 100));
-      db.read(c -> incoming(c, connectorKey, "source_issue_key IN ("
-          + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", chunk.toArray()))
-          .forEach(e -> found.computeIfAbsent(e.message().sourceIssueKey(),
-              k -> new ArrayList<>()).add(e));
-    }
+    InLists.forEachChunk(keys, chunk -> db.read(c -> incoming(c, connectorKey,
+        "source_issue_key IN (" + InLists.placeholders(chunk.size()) + ")", chunk.toArray()))
+        .forEach(e -> found.computeIfAbsent(e.message().sourceIssueKey(),
+            k -> new ArrayList<>()).add(e)));
     return found;
   }
 

@@ -9,12 +9,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
@@ -90,36 +90,55 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         localIssueKey));
   }
 
-  /** In reads of at most 100 issues. */
+  /** In reads of at most {@link InLists#CHUNK} issues. */
   @Override
   public Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
+    requireNoNull(localIssueKeys, "localIssueKeys");
     return byKeys(connectorKey, "local_issue_key", localIssueKeys, SyncInfo::localIssueKey);
   }
 
   @Override
   public Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
+    requireNoNull(remoteIssueKeys, "remoteIssueKeys");
     return byKeys(connectorKey, "remote_issue_key", remoteIssueKeys, SyncInfo::remoteIssueKey);
   }
 
-  /** A connector's rows with these keys in a key column, 100 keys per query. */
+  /**
+   * A connector's rows with these keys in a key column, {@link InLists#CHUNK} keys per query.
+   */
   private Map<String, SyncInfo> byKeys(String connectorKey, String column,
       Collection<String> issueKeys, java.util.function.Function<SyncInfo, String> keyOf) {
     List<String> keys = List.copyOf(new LinkedHashSet<>(issueKeys));
     Map<String, SyncInfo> found = new HashMap<>();
-    for (int from = 0; from < keys.size(); from += 100) {
-      List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 100));
-      Object[] args = new Object[chunk.size() + 1];
-      args[0] = connectorKey;
-      for (int i = 0; i < chunk.size(); i++) {
-        args[i + 1] = chunk.get(i);
-      }
-      db.read(c -> many(c, "connector_key = ? AND " + column + " IN ("
-          + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", args))
-          .forEach(row -> found.put(keyOf.apply(row), row));
-    }
+    InLists.forEachChunk(keys, chunk -> db.read(c -> many(c, "connector_key = ? AND " + column
+        + " IN (" + InLists.placeholders(chunk.size()) + ")", withFirst(connectorKey, chunk)))
+        .forEach(row -> found.put(keyOf.apply(row), row)));
     return found;
+  }
+
+  /**
+   * Refuses a null collection, or a null in it, naming it and the null's index, as the SPI says:
+   * a null would otherwise fail deep in a query (or be bound as SQL {@code NULL}).
+   */
+  private static void requireNoNull(Collection<?> values, String name) {
+    Objects.requireNonNull(values, name);
+    int i = 0;
+    for (Object value : values) {
+      Objects.requireNonNull(value, name + "[" + i + "]");
+      i++;
+    }
+  }
+
+  /** {@code first}, then the values: the arguments of a query on one column's list of values. */
+  private static Object[] withFirst(Object first, List<?> values) {
+    Object[] args = new Object[values.size() + 1];
+    args[0] = first;
+    for (int i = 0; i < values.size(); i++) {
+      args[i + 1] = values.get(i);
+    }
+    return args;
   }
 
   @Override
@@ -144,26 +163,22 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return db.run(c -> one(c, "connector_key = ? AND id = ? FOR UPDATE", connectorKey, id));
   }
 
-  /** Locks and reads the rows and their synced values, 100 rows per query, in id order. */
+  /**
+   * Locks and reads the rows and their synced values, {@link InLists#CHUNK} rows per query, in
+   * id order.
+   */
   @Override
   public void lockRows(String connectorKey, Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
     TransactionWrites transaction = db.writes();
     if (transaction == null || syncInfoIds.isEmpty()) {
       return;
     }
     List<Long> ids = new ArrayList<>(new java.util.TreeSet<>(syncInfoIds));
     List<SyncInfo> rows = new ArrayList<>();
-    for (int from = 0; from < ids.size(); from += 100) {
-      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 100));
-      Object[] args = new Object[chunk.size() + 1];
-      args[0] = connectorKey;
-      for (int i = 0; i < chunk.size(); i++) {
-        args[i + 1] = chunk.get(i);
-      }
-      rows.addAll(db.run(c -> many(c, "connector_key = ? AND id IN ("
-          + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") ORDER BY id"
-          + " FOR UPDATE", args)));
-    }
+    InLists.forEachChunk(ids, chunk -> rows.addAll(db.run(c -> many(c, "connector_key = ? AND"
+        + " id IN (" + InLists.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE",
+        withFirst(connectorKey, chunk)))));
     Map<Long, Map<String, JsonNode>> values =
         syncedValues(rows.stream().map(SyncInfo::id).toList());
     transaction.locked(rows, values);
@@ -322,6 +337,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM bb_synced_value",
         (r, values) -> {
           try {
@@ -339,19 +355,19 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   }
 
   /**
-   * The rows of a per-pair table for several pairs, 100 pairs per query: {@code select} names
-   * {@code sync_info_id} first; every id given gets a map, empty when it has no rows.
+   * The rows of a per-pair table for several pairs, {@link InLists#CHUNK} pairs per query:
+   * {@code select} names {@code sync_info_id} first; every id given gets a map, empty when it has
+   * no rows.
    */
   private <V> Map<Long, Map<String, V>> perRow(Collection<Long> syncInfoIds, String select,
       RowReader<V> reader) {
     List<Long> ids = List.copyOf(new LinkedHashSet<>(syncInfoIds));
     Map<Long, Map<String, V>> found = new HashMap<>();
-    for (int from = 0; from < ids.size(); from += 100) {
-      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 100));
+    InLists.forEachChunk(ids, chunk -> {
       Map<Long, Map<String, V>> read = db.read(c -> {
         Map<Long, Map<String, V>> each = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(select + " WHERE sync_info_id IN ("
-            + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+            + InLists.placeholders(chunk.size()) + ")")) {
           for (int i = 0; i < chunk.size(); i++) {
             s.setLong(i + 1, chunk.get(i));
           }
@@ -367,7 +383,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         Map<String, V> values = read.get(id);
         found.put(id, values == null ? Map.of() : Map.copyOf(values));
       }
-    }
+    });
     return found;
   }
 
@@ -402,6 +418,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, changed_at, sequence_id,"
         + " base_json, value_json FROM bb_pending_change", (r, changes) -> {
           try {

@@ -48,15 +48,16 @@ class H2SyncTest {
         "on disk, read by a second process");
   }
 
+  /**
+   * The fault simulation on H2: seeds 1..100 ({@code -Dbackbone.sim.h2.seeds=N} for 1..N) in the
+   * default mode; the in-memory sweeps' properties choose others, e.g. {@code
+   * -Dbackbone.sim.seeds=1..2000 -Dbackbone.sim.operators=true} (see {@link DatabaseSimulation}).
+   */
   @Test
   void theFaultSimulationHoldsOnH2() {
-    Simulation simulation = Simulation.builder().stores(H2StoresTest::fresh).build();
-    for (long seed = 1; seed <= Integer.getInteger("backbone.sim.h2.seeds", 100); seed++) {
-      Simulation.Result r = simulation.run(seed);
-      if (!r.ok()) {
-        fail("on H2: " + r.report());
-      }
-    }
+    DatabaseSimulation.run("H2", "mvn -q -pl backbone-jdbc -am test"
+        + " -Dtest=H2SyncTest#theFaultSimulationHoldsOnH2", H2StoresTest::fresh,
+        Integer.getInteger("backbone.sim.h2.seeds", 100));
   }
 
   /**

@@ -1,14 +1,11 @@
 package org.backbonesync.jdbc;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.Stores;
-import org.backbonesync.testkit.Simulation;
 import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
@@ -101,15 +98,16 @@ class PostgresStoresTest {
     }
   }
 
+  /**
+   * The fault simulation on PostgreSQL: seeds 1..30 ({@code -Dbackbone.sim.pg.seeds=N} for 1..N)
+   * in the default mode, or as the in-memory sweeps' properties say (see {@link
+   * DatabaseSimulation}).
+   */
   @Test
   void theFaultSimulationHoldsOnPostgres() {
-    Simulation simulation = Simulation.builder().stores(PostgresStoresTest::fresh).build();
-    for (long seed = 1; seed <= Integer.getInteger("backbone.sim.pg.seeds", 30); seed++) {
-      Simulation.Result r = simulation.run(seed);
-      if (!r.ok()) {
-        fail("on PostgreSQL: " + r.report());
-      }
-    }
+    DatabaseSimulation.run("PostgreSQL", "BACKBONE_PG_URL=<url> mvn -q -pl backbone-jdbc -am test"
+        + " -Dtest=PostgresStoresTest#theFaultSimulationHoldsOnPostgres", PostgresStoresTest::fresh,
+        Integer.getInteger("backbone.sim.pg.seeds", 30));
   }
 
   @Nested

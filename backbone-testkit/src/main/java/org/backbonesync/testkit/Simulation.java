@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
@@ -95,16 +96,8 @@ public final class Simulation {
     /** The command that runs this seed alone again, from the project's root folder. */
     public String replay() {
       return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
-          + seed + (operators ? " -Dbackbone.sim.operators=true" : "")
-          + (imports ? " -Dbackbone.sim.imports=true" : "")
-          + (lastEdits ? "" : " -Dbackbone.sim.lastEdits=false")
-          + (ignores ? " -Dbackbone.sim.ignores=true" : "")
-          + (backups ? " -Dbackbone.sim.backups=true" : "")
-          + (webhooks ? " -Dbackbone.sim.webhooks=true" : "")
-          + (linkRemovals ? " -Dbackbone.sim.linkRemovals=true" : "")
-          + (worklogs ? " -Dbackbone.sim.worklogs=true" : "")
-          + (deletes ? " -Dbackbone.sim.deletes=true" : "")
-          + (storeFaults ? " -Dbackbone.sim.storeFaults=true" : "")
+          + seed + switches(operators, imports, lastEdits, ignores, backups, webhooks,
+              linkRemovals, worklogs, deletes, storeFaults)
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -117,6 +110,83 @@ public final class Simulation {
       return "seed " + seed + " broke: " + failure + "\nreplay: " + replay()
           + "\nlast steps:\n  " + String.join("\n  ", tail);
     }
+  }
+
+  /**
+   * The seeds a test runs, {@code first..last}, both included.
+   *
+   * @param first the first seed
+   * @param last the last seed, not below {@code first}
+   */
+  public record Seeds(long first, long last) {
+    /**
+     * Checks the range.
+     *
+     * @throws IllegalArgumentException when {@code last} is below {@code first}
+     */
+    public Seeds {
+      if (last < first) {
+        throw new IllegalArgumentException("empty seed range " + first + ".." + last);
+      }
+    }
+
+    /** How many seeds. */
+    public long count() {
+      return last - first + 1;
+    }
+
+    /**
+     * The seeds the JVM's system properties ask for, with the names every test of the
+     * simulation and {@code scripts/simulation-sweep.sh} use: {@code -Dbackbone.sim.seeds=
+     * FIRST..LAST}, or {@code -Dbackbone.sim.seeds=COUNT} seeds from {@code
+     * -Dbackbone.sim.base=N}; without {@code backbone.sim.seeds}, {@code defaultCount} seeds
+     * from that base.
+     *
+     * @param defaultCount how many seeds to run when {@code backbone.sim.seeds} is not given
+     * @param defaultBase the first seed when {@code backbone.sim.base} is not given (asked only
+     *     then; {@code SimulationTest} draws one at random)
+     * @throws IllegalArgumentException naming the property and its value when {@code
+     *     backbone.sim.seeds} is neither a count nor a range, or the range is empty
+     */
+    public static Seeds fromSystemProperties(long defaultCount, LongSupplier defaultBase) {
+      String seeds = System.getProperty(PROPERTY + "seeds", String.valueOf(defaultCount)).trim();
+      int dots = seeds.indexOf("..");
+      try {
+        if (dots >= 0) {
+          return new Seeds(Long.parseLong(seeds.substring(0, dots).trim()),
+              Long.parseLong(seeds.substring(dots + 2).trim()));
+        }
+        long count = Long.parseLong(seeds);
+        Long given = Long.getLong(PROPERTY + "base");
+        long base = given != null ? given : defaultBase.getAsLong();
+        return new Seeds(base, base + count - 1);
+      } catch (IllegalArgumentException e) { // (a NumberFormatException, or an empty range)
+        throw new IllegalArgumentException(PROPERTY + "seeds must be a count of at least 1 or"
+            + " FIRST..LAST with LAST not below FIRST, was \"" + seeds + "\"", e);
+      }
+    }
+  }
+
+  /** The prefix of the simulation's system properties. */
+  private static final String PROPERTY = "backbone.sim.";
+
+  /**
+   * The system properties that turn these switches on (and the lost-change check off), as
+   * {@code " -Dbackbone.sim.operators=true ..."}; empty when all are as by default.
+   */
+  private static String switches(boolean operators, boolean imports, boolean lastEdits,
+      boolean ignores, boolean backups, boolean webhooks, boolean linkRemovals,
+      boolean worklogs, boolean deletes, boolean storeFaults) {
+    return (operators ? " -Dbackbone.sim.operators=true" : "")
+        + (imports ? " -Dbackbone.sim.imports=true" : "")
+        + (lastEdits ? "" : " -Dbackbone.sim.lastEdits=false")
+        + (ignores ? " -Dbackbone.sim.ignores=true" : "")
+        + (backups ? " -Dbackbone.sim.backups=true" : "")
+        + (webhooks ? " -Dbackbone.sim.webhooks=true" : "")
+        + (linkRemovals ? " -Dbackbone.sim.linkRemovals=true" : "")
+        + (worklogs ? " -Dbackbone.sim.worklogs=true" : "")
+        + (deletes ? " -Dbackbone.sim.deletes=true" : "")
+        + (storeFaults ? " -Dbackbone.sim.storeFaults=true" : "");
   }
 
   private final int steps;
@@ -160,6 +230,16 @@ public final class Simulation {
     return new Builder();
   }
 
+  /**
+   * The system properties that build this simulation's switches with {@link
+   * Builder#fromSystemProperties}, as {@code " -Dbackbone.sim.operators=true ..."} (each with a
+   * space before it), for a line that runs it again; empty when every switch is as by default.
+   */
+  public String switches() {
+    return switches(operators, imports, lastEdits, ignores, backups, webhooks, linkRemovals,
+        worklogs, deletes, storeFaults);
+  }
+
   /** Runs the simulation for one seed. Deterministic: the same seed gives the same run. */
   public Result run(long seed) {
     Run run = new Run(seed);
@@ -197,6 +277,29 @@ public final class Simulation {
     private boolean backups;
 
     private Builder() {}
+
+    /**
+     * A builder with the switches the JVM's system properties set, with the names every test
+     * of the simulation (in memory, on H2, on PostgreSQL) and {@code scripts/simulation-sweep.sh}
+     * use: {@code backbone.sim.operators} ({@link #operatorActions}), {@code .imports}, {@code
+     * .ignores}, {@code .backups}, {@code .webhooks}, {@code .linkRemovals}, {@code .worklogs},
+     * {@code .deletes} and {@code .storeFaults} turn their switch on when {@code true}; {@code
+     * backbone.sim.lastEdits=false} turns {@link #lastEditChecks} off. Without any of them it
+     * is {@link Simulation#builder()}. {@link Simulation#switches()} gives them back.
+     */
+    public static Builder fromSystemProperties() {
+      return new Builder().operatorActions(Boolean.getBoolean(PROPERTY + "operators"))
+          .operatorImports(Boolean.getBoolean(PROPERTY + "imports"))
+          .operatorIgnores(Boolean.getBoolean(PROPERTY + "ignores"))
+          .operatorBackups(Boolean.getBoolean(PROPERTY + "backups"))
+          .webhooks(Boolean.getBoolean(PROPERTY + "webhooks"))
+          .linkRemovals(Boolean.getBoolean(PROPERTY + "linkRemovals"))
+          .worklogs(Boolean.getBoolean(PROPERTY + "worklogs"))
+          .deletes(Boolean.getBoolean(PROPERTY + "deletes"))
+          .storeFaults(Boolean.getBoolean(PROPERTY + "storeFaults"))
+          .lastEditChecks(Boolean.parseBoolean(System.getProperty(PROPERTY + "lastEdits",
+              "true")));
+    }
 
     /** How many random steps a run takes before it settles. Default 60. */
     public Builder steps(int count) {

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each build runs {@value #DEFAULT_SEEDS} seeds from a base chosen at random for the run and
  * printed first, so that builds explore new seeds; {@link SimulationRegressionTest} runs every
- * seed that ever failed. A failing seed prints the command that replays it alone. Properties:
+ * seed that ever failed. A failing seed prints the command that replays it alone. Properties
+ * (the switches and the seeds are read by {@link Simulation.Builder#fromSystemProperties} and
+ * {@link Simulation.Seeds#fromSystemProperties}, which the H2 and PostgreSQL runs share):
  * <ul>
  *   <li>{@code -Dbackbone.sim.seed=N}: only seed N, with its whole trace if it fails;
  *   <li>{@code -Dbackbone.sim.base=N}: the first seed (replays a build's seeds);
@@ -56,74 +58,29 @@ class SimulationTest {
   void everySeedKeepsEveryGuarantee() {
     Long only = Long.getLong("backbone.sim.seed");
     if (only != null) {
-      Simulation.Result r = builder().traceEngine(true).build().run(only);
+      Simulation.Result r = Simulation.Builder.fromSystemProperties().traceEngine(true).build()
+          .run(only);
       System.out.println("simulation: seed " + only + (r.ok() ? " ok" : " broke: " + r.failure()
           + "\nwhole trace:\n  " + String.join("\n  ", r.trace())));
       assertTrue(r.ok(), () -> "seed " + only + " broke: " + r.failure() + " (whole trace above)");
       return;
     }
-    Simulation simulation = builder().build();
-    long[] range = range();
+    Simulation simulation = Simulation.Builder.fromSystemProperties().build();
+    Simulation.Seeds seeds = Simulation.Seeds.fromSystemProperties(DEFAULT_SEEDS,
+        () -> ThreadLocalRandom.current().nextLong(1, BASES));
     int threads = Integer.getInteger("backbone.sim.threads",
         Runtime.getRuntime().availableProcessors());
-    long count = range[1] - range[0] + 1;
-    System.out.println("simulation: seeds " + range[0] + ".." + range[1] + " on " + threads
-        + " threads; this run again: -Dbackbone.sim.base=" + range[0] + " -Dbackbone.sim.seeds="
-        + count + (Boolean.getBoolean("backbone.sim.operators")
-            ? " -Dbackbone.sim.operators=true" : "")
-        + (Boolean.getBoolean("backbone.sim.imports") ? " -Dbackbone.sim.imports=true" : "")
-        + (Boolean.getBoolean("backbone.sim.ignores") ? " -Dbackbone.sim.ignores=true" : "")
-        + (Boolean.getBoolean("backbone.sim.backups") ? " -Dbackbone.sim.backups=true" : "")
-        + (Boolean.getBoolean("backbone.sim.webhooks") ? " -Dbackbone.sim.webhooks=true" : "")
-        + (Boolean.getBoolean("backbone.sim.linkRemovals")
-            ? " -Dbackbone.sim.linkRemovals=true" : "")
-        + (Boolean.getBoolean("backbone.sim.worklogs") ? " -Dbackbone.sim.worklogs=true" : "")
-        + (Boolean.getBoolean("backbone.sim.deletes") ? " -Dbackbone.sim.deletes=true" : "")
-        + (Boolean.getBoolean("backbone.sim.storeFaults")
-            ? " -Dbackbone.sim.storeFaults=true" : "")
-        + (System.getProperty("backbone.sim.lastEdits") != null
-            ? " -Dbackbone.sim.lastEdits=" + System.getProperty("backbone.sim.lastEdits") : ""));
+    long count = seeds.count();
+    System.out.println("simulation: seeds " + seeds.first() + ".." + seeds.last() + " on "
+        + threads + " threads; this run again: -Dbackbone.sim.base=" + seeds.first()
+        + " -Dbackbone.sim.seeds=" + count + simulation.switches());
     List<Simulation.Result> failures = new SeedSweep(simulation, threads)
         .onFailure(r -> System.out.println("simulation: seed " + r.seed() + " broke: "
             + r.failure() + "\n  replay: " + r.replay()))
         .progress(count >= 100_000 ? count / 100 : count, System.out::println)
-        .run(range[0], range[1]);
+        .run(seeds.first(), seeds.last());
     if (!failures.isEmpty()) {
       fail(SeedSweep.summary(failures));
-    }
-  }
-
-  /** The simulation, with operators' actions when {@code -Dbackbone.sim.operators=true}. */
-  private static Simulation.Builder builder() {
-    return Simulation.builder().operatorActions(Boolean.getBoolean("backbone.sim.operators"))
-        .operatorImports(Boolean.getBoolean("backbone.sim.imports"))
-        .operatorIgnores(Boolean.getBoolean("backbone.sim.ignores"))
-        .operatorBackups(Boolean.getBoolean("backbone.sim.backups"))
-        .webhooks(Boolean.getBoolean("backbone.sim.webhooks"))
-        .linkRemovals(Boolean.getBoolean("backbone.sim.linkRemovals"))
-        .worklogs(Boolean.getBoolean("backbone.sim.worklogs"))
-        .deletes(Boolean.getBoolean("backbone.sim.deletes"))
-        .storeFaults(Boolean.getBoolean("backbone.sim.storeFaults"))
-        .lastEditChecks(Boolean.parseBoolean(System.getProperty("backbone.sim.lastEdits",
-            "true")));
-  }
-
-  /** The seeds to run, first and last: from the properties, else 2,000 from a random base. */
-  private static long[] range() {
-    String seeds = System.getProperty("backbone.sim.seeds", String.valueOf(DEFAULT_SEEDS)).trim();
-    int dots = seeds.indexOf("..");
-    try {
-      if (dots >= 0) {
-        return new long[] {Long.parseLong(seeds.substring(0, dots).trim()),
-            Long.parseLong(seeds.substring(dots + 2).trim())};
-      }
-      long count = Long.parseLong(seeds);
-      Long given = Long.getLong("backbone.sim.base");
-      long base = given != null ? given : ThreadLocalRandom.current().nextLong(1, BASES);
-      return new long[] {base, base + count - 1};
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("backbone.sim.seeds must be a count or FIRST..LAST, was \""
-          + seeds + "\"", e);
     }
   }
 

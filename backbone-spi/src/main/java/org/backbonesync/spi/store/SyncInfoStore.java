@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,10 +36,14 @@ public interface SyncInfoStore {
    * The rows of several local issues, by local issue key (an issue not paired is absent), for a
    * poll's page; a store may read them in one round trip. Default: one by one.
    *
+   * @throws NullPointerException when {@code localIssueKeys} is null or holds a null (the
+   *     message names it, {@code "localIssueKeys[3]"}: the fourth in iteration order), before
+   *     anything is read
    * @since 0.4
    */
   default Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
+    requireNoNull(localIssueKeys, "localIssueKeys");
     Map<String, SyncInfo> rows = new HashMap<>();
     for (String key : localIssueKeys) {
       findByLocalKey(connectorKey, key).ifPresent(row -> rows.put(key, row));
@@ -54,10 +59,14 @@ public interface SyncInfoStore {
    * in the map. The engine reads an apply's round with it; a store may read them in one round
    * trip. Default: one by one.
    *
+   * @throws NullPointerException when {@code remoteIssueKeys} is null or holds a null (the
+   *     message names it, {@code "remoteIssueKeys[3]"}: the fourth in iteration order), before
+   *     anything is read
    * @since 0.4
    */
   default Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
+    requireNoNull(remoteIssueKeys, "remoteIssueKeys");
     Map<String, SyncInfo> rows = new HashMap<>();
     for (String key : remoteIssueKeys) {
       findByRemoteKey(connectorKey, key).ifPresent(row -> rows.put(key, row));
@@ -106,9 +115,14 @@ public interface SyncInfoStore {
    * these rows later in the same transaction cost no round trip. Call inside a transaction.
    * Default: nothing (each row is locked when read for update).
    *
+   * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
+   *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
+   *     read or locked
    * @since 0.4
    */
-  default void lockRows(String connectorKey, Collection<Long> syncInfoIds) {}
+  default void lockRows(String connectorKey, Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
+  }
 
   /**
    * Moves a row's {@code lastChangeSeen} forward to a time, touching nothing else of the row, so
@@ -145,9 +159,13 @@ public interface SyncInfoStore {
    * map when it has none. The engine reads a poll's page or an apply's round with it; a store
    * may read them in one round trip. Default: one by one.
    *
+   * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
+   *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
+   *     read
    * @since 0.4
    */
   default Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
     Map<Long, Map<String, JsonNode>> values = new HashMap<>();
     for (long id : syncInfoIds) {
       values.put(id, syncedValues(id));
@@ -165,9 +183,13 @@ public interface SyncInfoStore {
    * The pending local changes of several rows, by row id: every id given is a key, with an empty
    * map when it has none. Default: one by one.
    *
+   * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
+   *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
+   *     read
    * @since 0.4
    */
   default Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
     Map<Long, Map<String, PendingChange>> changes = new HashMap<>();
     for (long id : syncInfoIds) {
       changes.put(id, pendingChanges(id));
@@ -242,4 +264,14 @@ public interface SyncInfoStore {
 
   /** Forgets a pending create (once the created issue is recorded in a row). */
   void removePendingCreate(String connectorKey, String remoteIssueKey);
+
+  /** Refuses a null collection, or a null in it, naming it and the null's index. */
+  private static void requireNoNull(Collection<?> values, String name) {
+    Objects.requireNonNull(values, name);
+    int i = 0;
+    for (Object value : values) {
+      Objects.requireNonNull(value, name + "[" + i + "]");
+      i++;
+    }
+  }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,7 @@ import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.WorklogLink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What every {@link SyncInfoStore}, the {@link org.backbonesync.spi.store.WatermarkStore} and the
@@ -235,6 +238,48 @@ public abstract class SyncInfoStoreCompatibilityKit {
     assertEquals(values, store.syncedValues(ids));
     assertEquals(pending, store.pendingChanges(ids));
     assertEquals(Map.of(), store.syncedValues(List.of()));
+  }
+
+  @Test
+  void aNullAmongSeveralKeysIsRefusedByItsIndex() {
+    store.insert(row("PA", "PA-1", "PB-1"));
+
+    assertRefusedNaming("localIssueKeys[1]",
+        () -> store.findByLocalKeys("PA", Arrays.asList("PA-1", null, "PA-2")));
+    assertRefusedNaming("localIssueKeys", () -> store.findByLocalKeys("PA", null));
+    assertRefusedNaming("remoteIssueKeys[0]",
+        () -> store.findByRemoteKeys("PA", Arrays.asList(null, "PB-1")));
+    assertRefusedNaming("remoteIssueKeys", () -> store.findByRemoteKeys("PA", null));
+  }
+
+  @Test
+  void aNullAmongSeveralRowIdsIsRefusedByItsIndex() {
+    long id = store.insert(row("PA", "PA-1", "PB-1")).id();
+    store.putSyncedValues(id, Map.of("m1", JSON.textNode("a")));
+
+    assertRefusedNaming("syncInfoIds[2]",
+        () -> store.syncedValues(Arrays.asList(id, id + 1, null)));
+    assertRefusedNaming("syncInfoIds", () -> store.syncedValues((Collection<Long>) null));
+    assertRefusedNaming("syncInfoIds[0]",
+        () -> store.pendingChanges(Arrays.asList((Long) null)));
+    assertRefusedNaming("syncInfoIds", () -> store.pendingChanges((Collection<Long>) null));
+    stores.inTransaction(() -> {
+      assertRefusedNaming("syncInfoIds[1]",
+          () -> store.lockRows("PA", Arrays.asList(id, null)));
+      assertRefusedNaming("syncInfoIds", () -> store.lockRows("PA", null));
+      // refused before anything was read: the transaction goes on as if never asked
+      store.update(store.findByIdForUpdate("PA", id).orElseThrow().withSent(7, 5000));
+      store.putSyncedValues(id, Map.of("m1", JSON.textNode("b")));
+    });
+
+    assertEquals(7, store.findById("PA", id).orElseThrow().outgoingMessageSequenceId());
+    assertEquals(Map.of("m1", JSON.textNode("b")), store.syncedValues(id));
+  }
+
+  /** The call throws a {@link NullPointerException} whose message is {@code name}. */
+  private static void assertRefusedNaming(String name, Executable call) {
+    NullPointerException e = assertThrows(NullPointerException.class, call);
+    assertEquals(name, e.getMessage());
   }
 
   @Test
