@@ -66,7 +66,9 @@ final class ApplyRounds {
       List<String> next = new ArrayList<>();
       // the round's queued messages in one read (a pair's later reads are its own)
       Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), round);
-      values.read(rowIds(queued.keySet()), true);
+      Map<String, SyncInfo> rows = roundRows(queued.keySet());
+      order.prefetch(rows);
+      values.read(ids(rows), true);
       boolean givenBack;
       try {
         for (String issue : round) {
@@ -81,6 +83,7 @@ final class ApplyRounds {
       } finally {
         group.commit(); // (what was applied before a failure; after the commit above, nothing)
         values.clear();
+        order.forgetRows();
       }
       round = outcomes.roundDone(next);
       if (givenBack) {
@@ -91,13 +94,18 @@ final class ApplyRounds {
     return false;
   }
 
-  /** The ids of our rows paired with these source issues, read at once. */
-  private List<Long> rowIds(Collection<String> sourceIssueKeys) {
+  /** Our rows paired with these source issues, by source issue, read at once. */
+  private Map<String, SyncInfo> roundRows(Collection<String> sourceIssueKeys) {
     if (sourceIssueKeys.size() < 2) {
-      return List.of(); // (one pair's values are read when applied: a query either way)
+      return Map.of(); // (one pair's row and values are read when applied: a query either way)
     }
-    return stores.syncInfo().findByRemoteKeys(connector.key(), sourceIssueKeys).values().stream()
-        .map(SyncInfo::id).toList();
+    return stores.syncInfo().findByRemoteKeys(connector.key(), sourceIssueKeys);
+  }
+
+  private static List<Long> ids(Map<String, SyncInfo> rows) {
+    List<Long> ids = new ArrayList<>(rows.size());
+    rows.values().forEach(row -> ids.add(row.id()));
+    return ids;
   }
 
   /**
@@ -113,9 +121,10 @@ final class ApplyRounds {
     for (boolean first = true; true; first = false) {
       if (!first) {
         entries = stores.messages().incomingFor(connector.key(), sourceIssueKey);
-        // what the pair's message before wrote, recorded alone, is not in the values the
-        // round read at once
+        // what the pair's message before wrote, recorded alone, is not in the values and rows
+        // the round read at once
         values.clear();
+        order.forgetRows();
       }
       if (entries.isEmpty()) {
         return false;

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
@@ -37,6 +38,16 @@ final class PairOrder {
     this.rows = rows;
     this.unapplied = unapplied;
     this.values = values;
+  }
+
+  /** The round's rows, read at once by remote key: {@link SenderRows#prefetch}. */
+  void prefetch(Map<String, SyncInfo> byRemoteKey) {
+    rows.prefetch(byRemoteKey);
+  }
+
+  /** Forgets the round's rows read at once. */
+  void forgetRows() {
+    rows.forgetPrefetched();
   }
 
   /**

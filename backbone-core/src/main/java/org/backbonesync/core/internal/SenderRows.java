@@ -1,5 +1,7 @@
 package org.backbonesync.core.internal;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.backbonesync.spi.SyncException;
@@ -23,6 +25,12 @@ final class SenderRows {
   private final Stores stores;
   private final Resender resender;
   private final PartnerFinder finder;
+  /**
+   * The rows of an apply round's pairs by remote key, read at once ({@link #prefetch}); each
+   * handed out once, and all forgotten when any row's keys or partner change, so a copy is never
+   * older than the round's start or another pair's rekey.
+   */
+  private final Map<String, SyncInfo> prefetched = new HashMap<>();
 
   SenderRows(Connector connector, Stores stores, Resender resender, PartnerFinder finder) {
     this.connector = connector;
@@ -37,8 +45,9 @@ final class SenderRows {
    * when we have neither (see {@link PartnerFinder}).
    */
   Optional<SyncInfo> rowFor(SyncMessage message) {
-    Optional<SyncInfo> byRemote =
-        stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
+    SyncInfo read = prefetched.remove(message.sourceIssueKey());
+    Optional<SyncInfo> byRemote = read != null ? Optional.of(read)
+        : stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
     if (byRemote.isPresent() || message.partnerIssueKey() == null) {
       return byRemote;
     }
@@ -53,6 +62,17 @@ final class SenderRows {
           null, connector.key(), message.partnerIssueKey(), null);
     }
     return byLocal;
+  }
+
+  /** Keeps a round's rows, read at once by remote key, for {@link #rowFor}. */
+  void prefetch(Map<String, SyncInfo> byRemoteKey) {
+    prefetched.clear();
+    prefetched.putAll(byRemoteKey);
+  }
+
+  /** Forgets the rows read at once (the round is over, or a row may have changed). */
+  void forgetPrefetched() {
+    prefetched.clear();
   }
 
   /**
@@ -93,6 +113,7 @@ final class SenderRows {
         || !partnersNewKey(row.remoteIssueKey(), key)) {
       return row;
     }
+    forgetPrefetched(); // (another pair's copy may have the old key)
     SyncInfo[] followed = new SyncInfo[1];
     stores.inTransaction(() -> {
       followed[0] = connector.lockRow(stores, row.id()).withRemoteIssueKey(key);
@@ -109,6 +130,7 @@ final class SenderRows {
    * before are not applied (see {@link PartnerRows}).
    */
   SyncInfo pairAgain(SyncMessage message, long now) {
+    forgetPrefetched();
     String local = finder.existing(message);
     TrackedIssue issue =
         connector.ownIssue(local).orElseThrow(() -> connector.gone(local));
@@ -130,6 +152,7 @@ final class SenderRows {
    * with (deleted there, or its store lost), it knows nothing of our issue: send it whole.
    */
   void learn(SyncInfo row, SyncMessage message, boolean replaced) {
+    forgetPrefetched();
     long sender = message.senderEpoch();
     UnaryOperator<SyncInfo> talk = current -> current.partnerEpoch() == 0
         || sender > current.partnerEpoch() ? current.withPartnerRow(sender, replaced) : current;
