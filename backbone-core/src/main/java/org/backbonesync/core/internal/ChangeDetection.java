@@ -66,21 +66,25 @@ final class ChangeDetection {
    */
   PollResult poll() {
     synchronized (resender) {
-      IdleLook.Seen seen = IdleLook.Seen.NOTHING;
       if (lastPollQueuedNothing) {
+        PollResult idle;
         try {
-          seen = idleLook.look();
+          idle = idleLook.look();
         } catch (RuntimeException e) {
           // the leased poll handles it as ever (one issue's failure does not stop the others)
           log.debug("{}: the look before the lease failed; polling under it: {}",
               connector.key(), e.toString());
+          idle = null;
         }
-        if (seen.idle() != null) {
-          return seen.idle();
+        if (idle != null) {
+          return idle;
         }
       }
-      IdleLook.Seen looked = seen;
-      PollResult result = holdingLease(lease -> pollHoldingLease(lease, looked));
+      // Searched again under the lease, not from the look's page: another node may have
+      // examined newer snapshots of its issues meanwhile (a hinted detection, or a poll that
+      // left its watermark where it was), and comments and attachments compared with an older
+      // snapshot than their links look deleted (IdleLookRaceTest).
+      PollResult result = holdingLease(this::pollHoldingLease);
       lastPollQueuedNothing = result.messagesQueued() == 0;
       return result;
     }
@@ -102,7 +106,7 @@ final class ChangeDetection {
       String key = lease.key();
       OptionalLong watermark = stores.watermarks().watermark(key);
       if (watermark.isEmpty()) {
-        return pollHoldingLease(lease, IdleLook.Seen.NOTHING);
+        return pollHoldingLease(lease);
       }
       long since = searchFrom(watermark.getAsLong());
       Progress progress = new Progress(watermark.getAsLong(), since);
@@ -150,18 +154,15 @@ final class ChangeDetection {
     return Math.max(0, watermark - settings.changeDetectionOverlap().toMillis());
   }
 
-  /** @param seen what the look before the lease read: its page is the first when still valid */
-  private PollResult pollHoldingLease(HeldLease lease, IdleLook.Seen seen) {
+  private PollResult pollHoldingLease(HeldLease lease) {
     String key = lease.key();
     OptionalLong watermark = stores.watermarks().watermark(key);
     long since = watermark.isPresent() ? searchFrom(watermark.getAsLong()) : 0;
     Progress progress = new Progress(watermark.orElse(0), since);
-    ChangePage looked = seen.pageFrom(watermark);
     String token = null;
     do {
-      ChangePage page = looked != null ? looked : connector.tracker.findUpdatedSince(
+      ChangePage page = connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
-      looked = null;
       progress.pages++;
       examinePage(page.issues(), progress);
       token = page.nextPageToken();

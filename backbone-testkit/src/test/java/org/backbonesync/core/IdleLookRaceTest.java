@@ -1,0 +1,87 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.spi.tracker.ChangePage;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The look a poll takes before its lease reads a page that may be older than what another node
+ * examines before the lease is taken: the poll must not examine that page. (A session let it, to
+ * save a search: a comment another node had sent meanwhile then looked deleted to it, and the
+ * partner's copy was deleted and made again; found by a cold review.)
+ */
+class IdleLookRaceTest {
+  /** A search that brings each issue's comments along, as the Jira adapter's does. */
+  private static IssueTracker searchWithComments(InMemoryIssueTracker tracker,
+      AtomicReference<Runnable> afterSearch) {
+    return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
+        new Class<?>[] {IssueTracker.class}, (proxy, method, args) -> {
+          try {
+            if (method.getName().equals("findUpdatedSince")) {
+              ChangePage page = (ChangePage) method.invoke(tracker, args);
+              List<IssueChanges> withComments = new ArrayList<>();
+              for (IssueChanges c : page.issues()) {
+                withComments.add(new IssueChanges(c.issue(), c.changelog(),
+                    tracker.comments(c.issue().key()), null));
+              }
+              Runnable hook = afterSearch.getAndSet(null);
+              if (hook != null) {
+                hook.run();
+              }
+              return new ChangePage(withComments, page.nextPageToken());
+            }
+            return method.invoke(tracker, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  @Test
+  void anotherNodesHintedDetectionBetweenTheLookAndTheLeaseDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", new ObjectMapper().createObjectNode().put("authorPrefix", "")))
+        .trackers((key, t) -> key.equals("PA") ? searchWithComments(t, afterSearch) : t)
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    SyncEngine node2 = SyncEngine.builder().configuration(sync.configuration())
+        .tracker(sync.keyA(), sync.a()).tracker(sync.keyB(), sync.b())
+        .transport(sync.keyA(), sync.transportAtoB()).transport(sync.keyB(), sync.transportBtoA())
+        .stores(sync.stores()).clock(sync.clock()).node("node-2", Duration.ofMinutes(1)).build();
+    sync.poll(sync.keyA()); // this node's last poll queued nothing: the next one looks first
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    afterSearch.set(() -> { // after the look read PA-1, before this node takes the poll lease
+      sync.advance(Duration.ofSeconds(1));
+      sync.a("alice").addComment("PA-1", "It smokes.");
+      node2.changeHints(sync.keyA()).issuesChanged(List.of("PA-1"));
+      node2.detect(sync.keyA()); // sends the comment and links it; the watermark stays
+    });
+
+    sync.poll(sync.keyA());
+    sync.deliver(sync.keyA());
+    sync.apply(sync.keyB());
+
+    assertNull(afterSearch.get(), "the other node detected between the look and the lease");
+    assertEquals(List.of(), sync.b().calls("deleteComment"), "nobody deleted a comment");
+    assertEquals(List.of("It smokes."),
+        sync.b().comments("PB-1").stream().map(c -> c.body()).toList());
+  }
+}
