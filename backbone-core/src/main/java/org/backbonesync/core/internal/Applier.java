@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +54,12 @@ final class Applier {
    *     next commit
    * @param recordFailed told of a message whose outcome could not be recorded (nothing of it
    *     was: it stays in the inbox)
+   * @param clock stamps a row's last incoming change when its issue is written
    */
   Applier(Connector connector, SyncConfiguration configuration, Stores stores, Events events,
       IncomingQueue.Replies replies, ConflictResolver resolver, PartnerFinder finder,
       RowValues values, GroupCommit group,
-      BiConsumer<SyncMessage, RuntimeException> recordFailed) {
+      BiConsumer<SyncMessage, RuntimeException> recordFailed, Clock clock) {
     this.connector = connector;
     this.configuration = configuration;
     this.stores = stores;
@@ -68,7 +70,7 @@ final class Applier {
     this.mappings = new IncomingMappings(connector);
     this.creator = new IssueCreator(connector, configuration, stores, mappings);
     this.outcomes = new OutcomeRecorder(connector, stores, replies.outbox(), events, group,
-        recordFailed);
+        recordFailed, clock);
     this.values = values;
   }
 

@@ -83,7 +83,7 @@ final class ChangeDetection {
       // Searched again under the lease, not from the look's page: another node may have
       // examined newer snapshots of its issues meanwhile (a hinted detection, or a poll that
       // left its watermark where it was), and comments and attachments compared with an older
-      // snapshot than their links look deleted (IdleLookRaceTest).
+      // snapshot than their links look deleted (StaleSnapshotTest).
       PollResult result = holdingLease(this::pollHoldingLease);
       lastPollQueuedNothing = result.messagesQueued() == 0;
       return result;
@@ -115,9 +115,10 @@ final class ChangeDetection {
         List<String> batch = keys.subList(from,
             Math.min(keys.size(), from + settings.pollPageSize()));
         progress.pages++;
+        long searched = clock.millis();
         List<IssueChanges> found =
             connector.tracker.findChanged(batch, since, connector.config.jql());
-        examinePage(found, progress);
+        examinePage(found, progress, searched);
         Set<String> missing = new HashSet<>(batch);
         found.forEach(changes -> missing.remove(changes.issue().key()));
         goneIssues.checkMissing(missing, clock.millis());
@@ -161,10 +162,11 @@ final class ChangeDetection {
     Progress progress = new Progress(watermark.orElse(0), since);
     String token = null;
     do {
+      long searched = clock.millis();
       ChangePage page = connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
       progress.pages++;
-      examinePage(page.issues(), progress);
+      examinePage(page.issues(), progress, searched);
       token = page.nextPageToken();
     } while (token != null);
     long newWatermark = progress.newWatermark;
@@ -200,10 +202,14 @@ final class ChangeDetection {
     }
   }
 
-  /** Examines one page of changed issues, holding the pairs it decides about meanwhile. */
-  private void examinePage(List<IssueChanges> issues, Progress progress) {
+  /**
+   * Examines one page of changed issues, holding the pairs it decides about meanwhile.
+   *
+   * @param searched when the search that read the page began
+   */
+  private void examinePage(List<IssueChanges> issues, Progress progress, long searched) {
     String key = connector.key();
-    PageClaims.Claimed claimed = claims.claim(issues);
+    PageClaims.Claimed claimed = claims.readAgain(claims.claim(issues));
     ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
         since -> progress.firstLeft = Math.min(progress.firstLeft, since));
     boolean givenBack = false;
@@ -218,6 +224,13 @@ final class ChangeDetection {
           // another node applies a message to this pair now; examined again next poll
           progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
           log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
+        } else if (row != null && row.lastIncomingChange() > searched
+            && claimed.held().contains(row.remoteIssueKey())) {
+          // An apply wrote the issue after the search read it and gave the pair back before
+          // this claim: the page's snapshot is older than the pair's links and last synced
+          // values (a comment copied here would look deleted), so it is searched again next poll.
+          progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
+          log.debug("{}: {} was applied to since the search; examined next poll", key, local);
         } else if (row == null && awaitsItsPair(changes.issue())) {
           // Our incoming queue created it and has not recorded its pair yet (a crash came
           // between, or it does so now). A person's change to it meanwhile is examined once the

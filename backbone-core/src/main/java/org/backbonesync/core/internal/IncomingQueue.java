@@ -59,7 +59,7 @@ final class IncomingQueue {
     Applier applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder, values, group,
-        outcomes::recordFailed);
+        outcomes::recordFailed, clock);
     InOrder inOrder = new InOrder(connector, stores, events, rows, applier,
         new GoneIssues(connector, stores, events, replies.outbox()),
         new PartnerGoneApplier(connector, stores, events));

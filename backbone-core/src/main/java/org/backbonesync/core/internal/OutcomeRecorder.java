@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +27,11 @@ final class OutcomeRecorder {
   private final GroupCommit group;
   private final BiConsumer<SyncMessage, RuntimeException> recordFailed;
 
+  private final Clock clock;
+
   OutcomeRecorder(Connector connector, Stores stores, Outbox outbox, Events events,
-      GroupCommit group, BiConsumer<SyncMessage, RuntimeException> recordFailed) {
+      GroupCommit group, BiConsumer<SyncMessage, RuntimeException> recordFailed, Clock clock) {
+    this.clock = clock;
     this.connector = connector;
     this.stores = stores;
     this.outbox = outbox;
@@ -42,7 +46,10 @@ final class OutcomeRecorder {
    */
   void recordWithGroup(long rowId, ApplyTarget target, List<ContentFlow.Links> content,
       SyncMessage message, long now) {
-    group.add(new Recording(rowId, target, content, message, now));
+    // stamped once the issue is written, not when the apply began: a poll whose search came
+    // before the write but whose claim came after its commit sees it as newer than its search
+    // (ChangeDetection leaves such an issue for the next poll)
+    group.add(new Recording(rowId, target, content, message, Math.max(now, clock.millis())));
   }
 
   /**

@@ -92,6 +92,31 @@ final class PageClaims {
   }
 
   /**
+   * The claimed page with its held pairs' rows read again, now that no apply can change them:
+   * an apply that committed between the read in {@link #claim} and the claim shows in them.
+   */
+  Claimed readAgain(Claimed claimed) {
+    List<String> keys = new ArrayList<>();
+    for (SyncInfo row : claimed.heldRows()) {
+      if (row != null) {
+        keys.add(row.localIssueKey());
+      }
+    }
+    if (keys.isEmpty()) {
+      return claimed;
+    }
+    Map<String, SyncInfo> now = stores.syncInfo().findByLocalKeys(connector.key(), keys);
+    SyncInfo[] rows = claimed.rows().clone();
+    List<SyncInfo> held = claimed.heldRows();
+    for (int i = 0; i < rows.length; i++) {
+      if (held.get(i) != null) {
+        rows[i] = now.get(held.get(i).localIssueKey()); // (null: deleted meanwhile)
+      }
+    }
+    return new Claimed(rows, claimed.held(), claimed.busy());
+  }
+
+  /**
    * Whether examining a paired issue depends on what an apply may be changing: a person's change
    * since the last one seen (compared with the last synced value), or comments and attachments
    * (compared with their links). An issue only the sync user changed just moves lastChangeSeen.

@@ -9,6 +9,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueChanges;
@@ -18,15 +19,16 @@ import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
 /**
- * The look a poll takes before its lease reads a page that may be older than what another node
- * examines before the lease is taken: the poll must not examine that page. (A session let it, to
- * save a search: a comment another node had sent meanwhile then looked deleted to it, and the
- * partner's copy was deleted and made again; found by a cold review.)
+ * A poll never examines an issue's snapshot older than what the pair's links and last synced
+ * values already hold: not the page its look read before the lease (another node may examine
+ * newer snapshots meanwhile), and not an issue an apply wrote after the search read it and before
+ * the poll's claim. Either way a comment looked deleted to the stale snapshot and the partner's
+ * was deleted (found by a cold review; the second was there before the look).
  */
-class IdleLookRaceTest {
+class StaleSnapshotTest {
   /** A search that brings each issue's comments along, as the Jira adapter's does. */
   private static IssueTracker searchWithComments(InMemoryIssueTracker tracker,
-      AtomicReference<Runnable> afterSearch) {
+      AtomicReference<Runnable> afterSearch, AtomicInteger searchesToSkip) {
     return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
         new Class<?>[] {IssueTracker.class}, (proxy, method, args) -> {
           try {
@@ -37,9 +39,11 @@ class IdleLookRaceTest {
                 withComments.add(new IssueChanges(c.issue(), c.changelog(),
                     tracker.comments(c.issue().key()), null));
               }
-              Runnable hook = afterSearch.getAndSet(null);
-              if (hook != null) {
-                hook.run();
+              if (searchesToSkip.getAndDecrement() <= 0) {
+                Runnable hook = afterSearch.getAndSet(null);
+                if (hook != null) {
+                  hook.run();
+                }
               }
               return new ChangePage(withComments, page.nextPageToken());
             }
@@ -50,15 +54,21 @@ class IdleLookRaceTest {
         });
   }
 
-  @Test
-  void anotherNodesHintedDetectionBetweenTheLookAndTheLeaseDeletesNoComment() {
-    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
-    SyncTestDriver sync = SyncTestDriver.builder()
+  /** The hook runs after the first search once {@code searchesToSkip} more have passed. */
+  private static SyncTestDriver driver(AtomicReference<Runnable> afterSearch,
+      AtomicInteger searchesToSkip) {
+    return SyncTestDriver.builder()
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
             "comment", new ObjectMapper().createObjectNode().put("authorPrefix", "")))
-        .trackers((key, t) -> key.equals("PA") ? searchWithComments(t, afterSearch) : t)
+        .trackers((key, t) -> key.equals("PA") ? searchWithComments(t, afterSearch, searchesToSkip) : t)
         .build();
+  }
+
+  @Test
+  void anotherNodesHintedDetectionBetweenTheLookAndTheLeaseDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    SyncTestDriver sync = driver(afterSearch, new AtomicInteger());
     sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     SyncEngine node2 = SyncEngine.builder().configuration(sync.configuration())
@@ -83,5 +93,36 @@ class IdleLookRaceTest {
     assertEquals(List.of(), sync.b().calls("deleteComment"), "nobody deleted a comment");
     assertEquals(List.of("It smokes."),
         sync.b().comments("PB-1").stream().map(c -> c.body()).toList());
+  }
+
+  @Test
+  void anApplyBetweenAPollsSearchAndItsClaimDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    AtomicInteger searchesToSkip = new AtomicInteger();
+    SyncTestDriver sync = driver(afterSearch, searchesToSkip);
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.poll(sync.keyA());
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    searchesToSkip.set(1); // the look's, before the lease
+    afterSearch.set(() -> { // after the leased search read PA-1, before the poll claims the pair
+      sync.advance(Duration.ofSeconds(1));
+      sync.b("bob").addComment("PB-1", "Toner is low.");
+      sync.poll(sync.keyB());
+      sync.deliver(sync.keyB());
+      sync.apply(sync.keyA()); // bob's comment copied to PA-1 and linked
+    });
+
+    sync.poll(sync.keyA());
+    sync.runUntilQuiet();
+
+    assertNull(afterSearch.get(), "the apply came between the search and the claim");
+    assertEquals(List.of("Toner is low."),
+        sync.b().comments("PB-1").stream().map(c -> c.body()).toList(),
+        "bob's comment stays on PB-1");
+    assertEquals(List.of("Toner is low."),
+        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
+    assertEquals("Printer on fire again", sync.b().value("PB-1", "summary").asText());
   }
 }
