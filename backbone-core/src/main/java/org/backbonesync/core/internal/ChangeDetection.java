@@ -246,11 +246,7 @@ final class ChangeDetection {
       givenBack = page.commit(claims.giveBack(claimed));
     } finally {
       examiner.forgetValues(); // (a page that failed leaves its parts not committed unwritten)
-      if (givenBack) {
-        claims.forget(claimed);
-      } else {
-        claims.release(claimed);
-      }
+      claims.end(claimed, givenBack);
     }
     progress.found += issues.size();
   }

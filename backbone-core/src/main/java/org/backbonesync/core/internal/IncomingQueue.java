@@ -101,11 +101,7 @@ final class IncomingQueue {
             : issues.stream().filter(mine::contains).toList(),
             claimed + settings.leaseDuration().toMillis() / 2, pairs.giveBack(mine));
       } finally {
-        if (givenBack) {
-          pairs.forget(mine);
-        } else {
-          pairs.release(mine);
-        }
+        pairs.end(mine, givenBack);
       }
     }
   }

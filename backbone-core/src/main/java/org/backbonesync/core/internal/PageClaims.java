@@ -96,8 +96,9 @@ final class PageClaims {
    * an apply that committed between the read in {@link #claim} and the claim shows in them.
    */
   Claimed readAgain(Claimed claimed) {
+    List<SyncInfo> held = claimed.heldRows();
     List<String> keys = new ArrayList<>();
-    for (SyncInfo row : claimed.heldRows()) {
+    for (SyncInfo row : held) {
       if (row != null) {
         keys.add(row.localIssueKey());
       }
@@ -107,7 +108,6 @@ final class PageClaims {
     }
     Map<String, SyncInfo> now = stores.syncInfo().findByLocalKeys(connector.key(), keys);
     SyncInfo[] rows = claimed.rows().clone();
-    List<SyncInfo> held = claimed.heldRows();
     for (int i = 0; i < rows.length; i++) {
       if (held.get(i) != null) {
         rows[i] = now.get(held.get(i).localIssueKey()); // (null: deleted meanwhile)
@@ -133,18 +133,14 @@ final class PageClaims {
     return false;
   }
 
-  /** Gives back the page's claims. */
-  void release(Claimed claimed) {
-    pairs.release(claimed.held());
-  }
 
   /** The store writes giving back the page's claims, for the page's commit to carry. */
   Runnable giveBack(Claimed claimed) {
     return pairs.giveBack(claimed.held());
   }
 
-  /** Forgets here the page's claims, given back with its commit. */
-  void forget(Claimed claimed) {
-    pairs.forget(claimed.held());
+  /** Ends the page's claims: see {@link PairClaims#end}. */
+  void end(Claimed claimed, boolean givenBack) {
+    pairs.end(claimed.held(), givenBack);
   }
 }

@@ -67,8 +67,8 @@ final class PairClaims {
 
   /**
    * The store writes that give up keys {@link #claim} returned, to run in the transaction that
-   * commits what was done under them ({@link GroupCommit#commit(Runnable)}); once committed,
-   * {@link #forget} them here. Null when the lease store cannot join that transaction: then
+   * commits what was done under them ({@link GroupCommit#commit(Runnable)}); then {@link #end}
+   * them. Null when the lease store cannot join that transaction: then
    * {@link #release} them after it. (Other nodes see them free at that commit; this engine's threads
    * after the forget.)
    */
@@ -83,8 +83,15 @@ final class PairClaims {
     };
   }
 
-  /** Gives up here keys whose leases {@link #giveBack} gave up in a committed transaction. */
-  void forget(Set<String> held) {
-    here.removeAll(held);
+  /**
+   * Ends claims: forgets them here when {@link #giveBack} gave their leases up in a committed
+   * transaction, else {@link #release}s them.
+   */
+  void end(Set<String> held, boolean givenBack) {
+    if (givenBack) {
+      here.removeAll(held);
+    } else {
+      release(held);
+    }
   }
 }
