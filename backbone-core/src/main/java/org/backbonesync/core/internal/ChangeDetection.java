@@ -219,13 +219,11 @@ final class ChangeDetection {
         IssueChanges changes = issues.get(i);
         String local = changes.issue().key();
         SyncInfo row = claimed.rows()[i];
-        if (row != null && row.remoteIssueKey() != null
-            && claimed.busy().contains(row.remoteIssueKey())) {
+        if (claimed.busy(row)) {
           // another node applies a message to this pair now; examined again next poll
           progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
           log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
-        } else if (row != null && row.lastIncomingChange() > searched
-            && claimed.held().contains(row.remoteIssueKey())) {
+        } else if (claimed.holds(row) && row.lastIncomingChange() > searched) {
           // An apply wrote the issue after the search read it and gave the pair back before
           // this claim: the page's snapshot is older than the pair's links and last synced
           // values (a comment copied here would look deleted), so it is searched again next poll.

@@ -84,21 +84,26 @@ final class IncomingQueue {
     finder.prefetch(heads);
     for (int from = 0; from < heads.size(); from += CLAIM_CHUNK) {
       int to = Math.min(from + CLAIM_CHUNK, heads.size());
-      List<String> issues = new ArrayList<>(to - from);
+      List<PairKey> chunk = new ArrayList<>(to - from);
       for (InboxEntry head : heads.subList(from, to)) {
-        issues.add(head.message().sourceIssueKey());
+        chunk.add(PairKey.of(head.message()));
       }
       // One node (and thread) at a time applies an issue pair's messages, so they stay in
       // order. Claimed a few pairs at a time: one commit for the claims, not one each; given
       // back with the last round's commit.
       long claimed = clock.millis();
-      Set<String> mine = pairs.claim(issues, claimed);
+      Set<PairKey> mine = pairs.claim(chunk, claimed);
+      List<String> issues = new ArrayList<>(mine.size());
+      for (PairKey key : chunk) {
+        if (mine.contains(key)) {
+          issues.add(key.partnerIssueKey()); // (the source issue of the pair's messages)
+        }
+      }
       boolean givenBack = false;
       try {
         // (a pair not begun by half the claim's lease waits for the next apply: each pair
         // applied holds its claim, and others' chunks are skipped by other nodes meanwhile)
-        givenBack = rounds.applyClaimed(mine.size() == issues.size() ? issues
-            : issues.stream().filter(mine::contains).toList(),
+        givenBack = rounds.applyClaimed(issues,
             claimed + settings.leaseDuration().toMillis() / 2, pairs.giveBack(mine));
       } finally {
         pairs.end(mine, givenBack);

@@ -39,7 +39,7 @@ final class PageClaims {
    * poll reading them and deciding what is a person's change and what an echo. {@code busy}
    * holds the partner keys of pairs another step holds: those are examined next poll.
    */
-  record Claimed(SyncInfo[] rows, Set<String> held, Set<String> busy) {
+  record Claimed(SyncInfo[] rows, Set<PairKey> held, Set<PairKey> busy) {
     /**
      * The rows by position in the page, null for an issue not paired or whose pair this page
      * does not hold (busy, not claimed, or without a remote key yet).
@@ -48,11 +48,19 @@ final class PageClaims {
       List<SyncInfo> mine = new ArrayList<>(rows.length);
       for (SyncInfo row : rows) {
         // (a row without a remote key is not claimed: an apply may give it one meanwhile)
-        boolean held = row != null && row.remoteIssueKey() != null
-            && this.held.contains(row.remoteIssueKey());
-        mine.add(held ? row : null);
+        mine.add(holds(row) ? row : null);
       }
       return mine;
+    }
+
+    /** Whether the page holds the pair of this row (which may be null). */
+    boolean holds(SyncInfo row) {
+      return row != null && row.remoteIssueKey() != null && held.contains(PairKey.of(row));
+    }
+
+    /** Whether another step holds the pair of this row (which may be null). */
+    boolean busy(SyncInfo row) {
+      return row != null && row.remoteIssueKey() != null && busy.contains(PairKey.of(row));
     }
   }
 
@@ -67,7 +75,7 @@ final class PageClaims {
     }
     Map<String, SyncInfo> found = keys.isEmpty() ? Map.of()
         : stores.syncInfo().findByLocalKeys(connector.key(), keys);
-    List<String> wanted = new ArrayList<>();
+    List<PairKey> wanted = new ArrayList<>();
     for (int i = 0; i < rows.length; i++) {
       IssueChanges changes = issues.get(i);
       String local = changes.issue().key();
@@ -78,12 +86,12 @@ final class PageClaims {
         }
         rows[i] = row;
         if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
-          wanted.add(row.remoteIssueKey());
+          wanted.add(PairKey.of(row));
         }
       }
     }
-    Set<String> held = pairs.claim(wanted, clock.millis());
-    Set<String> busy = Set.of();
+    Set<PairKey> held = pairs.claim(wanted, clock.millis());
+    Set<PairKey> busy = Set.of();
     if (held.size() < wanted.size()) {
       busy = new HashSet<>(wanted);
       busy.removeAll(held);
