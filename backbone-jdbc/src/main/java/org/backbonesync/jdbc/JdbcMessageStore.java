@@ -258,6 +258,7 @@ final class JdbcMessageStore implements MessageStore {
   @Override
   public Map<String, List<InboxEntry>> incomingFor(String connectorKey,
       Collection<String> sourceIssueKeys) {
+    JdbcSyncInfoStore.requireNoNull(sourceIssueKeys, "sourceIssueKeys");
     List<String> keys = List.copyOf(new LinkedHashSet<>(sourceIssueKeys));
     Map<String, List<InboxEntry>> found = new HashMap<>();
     InLists.forEachChunk(keys, chunk -> db.read(c -> incoming(c, connectorKey,

@@ -122,7 +122,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    * Refuses a null collection, or a null in it, naming it and the null's index, as the SPI says:
    * a null would otherwise fail deep in a query (or be bound as SQL {@code NULL}).
    */
-  private static void requireNoNull(Collection<?> values, String name) {
+  static void requireNoNull(Collection<?> values, String name) {
     Objects.requireNonNull(values, name);
     int i = 0;
     for (Object value : values) {

@@ -133,10 +133,13 @@ public interface MessageStore {
    * #incomingFor(String, String)} orders them (an issue with none is absent), for an apply's
    * round of pairs; a store may read them in one round trip. Default: one by one.
    *
+   * @throws NullPointerException for a null collection or a null key in it, naming its index
+   *     (before anything is read)
    * @since 0.4
    */
   default Map<String, List<InboxEntry>> incomingFor(String connectorKey,
       Collection<String> sourceIssueKeys) {
+    NullChecks.requireNoNull(sourceIssueKeys, "sourceIssueKeys");
     Map<String, List<InboxEntry>> entries = new HashMap<>();
     for (String key : sourceIssueKeys) {
       List<InboxEntry> found = incomingFor(connectorKey, key);

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -43,7 +42,7 @@ public interface SyncInfoStore {
    */
   default Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
-    requireNoNull(localIssueKeys, "localIssueKeys");
+    NullChecks.requireNoNull(localIssueKeys, "localIssueKeys");
     Map<String, SyncInfo> rows = new HashMap<>();
     for (String key : localIssueKeys) {
       findByLocalKey(connectorKey, key).ifPresent(row -> rows.put(key, row));
@@ -66,7 +65,7 @@ public interface SyncInfoStore {
    */
   default Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
-    requireNoNull(remoteIssueKeys, "remoteIssueKeys");
+    NullChecks.requireNoNull(remoteIssueKeys, "remoteIssueKeys");
     Map<String, SyncInfo> rows = new HashMap<>();
     for (String key : remoteIssueKeys) {
       findByRemoteKey(connectorKey, key).ifPresent(row -> rows.put(key, row));
@@ -121,7 +120,7 @@ public interface SyncInfoStore {
    * @since 0.4
    */
   default void lockRows(String connectorKey, Collection<Long> syncInfoIds) {
-    requireNoNull(syncInfoIds, "syncInfoIds");
+    NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
   }
 
   /**
@@ -165,7 +164,7 @@ public interface SyncInfoStore {
    * @since 0.4
    */
   default Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
-    requireNoNull(syncInfoIds, "syncInfoIds");
+    NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
     Map<Long, Map<String, JsonNode>> values = new HashMap<>();
     for (long id : syncInfoIds) {
       values.put(id, syncedValues(id));
@@ -189,7 +188,7 @@ public interface SyncInfoStore {
    * @since 0.4
    */
   default Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
-    requireNoNull(syncInfoIds, "syncInfoIds");
+    NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
     Map<Long, Map<String, PendingChange>> changes = new HashMap<>();
     for (long id : syncInfoIds) {
       changes.put(id, pendingChanges(id));
@@ -264,14 +263,5 @@ public interface SyncInfoStore {
 
   /** Forgets a pending create (once the created issue is recorded in a row). */
   void removePendingCreate(String connectorKey, String remoteIssueKey);
-
-  /** Refuses a null collection, or a null in it, naming it and the null's index. */
-  private static void requireNoNull(Collection<?> values, String name) {
-    Objects.requireNonNull(values, name);
-    int i = 0;
-    for (Object value : values) {
-      Objects.requireNonNull(value, name + "[" + i + "]");
-      i++;
-    }
-  }
 }
+

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +85,18 @@ public abstract class MessageStoreCompatibilityKit {
     assertEquals(List.of(message("PA-2", 1)),
         found.get("PA-2").stream().map(InboxEntry::message).toList());
     assertEquals(Map.of(), store.incomingFor("PA", keys), "another connector's inbox");
+  }
+
+  @Test
+  void aNullAmongSeveralIssuesIsRefusedByItsIndex() {
+    store.addIncoming(message("PA-1", 1), 10);
+
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> store.incomingFor("PB", Arrays.asList("PA-1", null)));
+    assertEquals("sourceIssueKeys[1]", e.getMessage());
+    e = assertThrows(NullPointerException.class,
+        () -> store.incomingFor("PB", (Collection<String>) null));
+    assertEquals("sourceIssueKeys", e.getMessage());
   }
 
   @Test
