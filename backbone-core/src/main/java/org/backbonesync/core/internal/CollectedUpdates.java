@@ -22,10 +22,12 @@ final class CollectedUpdates {
   record Link(String type, boolean outward, String otherIssueKey) {}
 
   private final Map<String, JsonNode> fields = new LinkedHashMap<>();
-  private final Map<String, JsonNode> documents = new LinkedHashMap<>();
-  private final List<Link> links = new ArrayList<>();
+  // (made when a mapping writes one: most messages carry neither)
+  private Map<String, JsonNode> documents = Map.of();
+  private List<Link> links = List.of();
   private Move move;
 
+  /** The links to make; read-only. */
   List<Link> links() {
     return links;
   }
@@ -34,7 +36,7 @@ final class CollectedUpdates {
     return fields;
   }
 
-  /** Rich-text documents beside text values of {@link #fields()}, by field id. */
+  /** Rich-text documents beside text values of {@link #fields()}, by field id; read-only. */
   Map<String, JsonNode> documents() {
     return documents;
   }
@@ -50,6 +52,9 @@ final class CollectedUpdates {
     for (String field : targets) {
       JsonNode value = fields.get(field);
       if (value != null && value.isTextual()) {
+        if (documents.isEmpty()) {
+          documents = new LinkedHashMap<>();
+        }
         documents.put(field, document);
       }
     }
@@ -86,6 +91,9 @@ final class CollectedUpdates {
         if (!targets.contains("issuelinks")) {
           throw new IllegalArgumentException("incoming field mapping " + mappingId
               + " may write " + targets + ", not issuelinks");
+        }
+        if (links.isEmpty()) {
+          links = new ArrayList<>();
         }
         links.add(new Link(type, outward, otherIssueKey));
       }
