@@ -3,7 +3,6 @@ package org.backbonesync.core.internal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
@@ -84,19 +83,16 @@ final class IncomingQueue {
     finder.prefetch(heads);
     for (int from = 0; from < heads.size(); from += CLAIM_CHUNK) {
       int to = Math.min(from + CLAIM_CHUNK, heads.size());
-      List<PairKey> chunk = new ArrayList<>(to - from);
-      for (InboxEntry head : heads.subList(from, to)) {
-        chunk.add(PairKey.of(head.message()));
-      }
+      List<InboxEntry> chunk = heads.subList(from, to);
       // One node (and thread) at a time applies an issue pair's messages, so they stay in
       // order. Claimed a few pairs at a time: one commit for the claims, not one each; given
       // back with the last round's commit.
       long claimed = clock.millis();
-      Set<PairKey> mine = pairs.claim(chunk, claimed);
-      List<String> issues = new ArrayList<>(mine.size());
-      for (PairKey key : chunk) {
-        if (mine.contains(key)) {
-          issues.add(key.partnerIssueKey()); // (the source issue of the pair's messages)
+      PairClaims.Held mine = pairs.claimSenders(chunk, claimed);
+      List<String> issues = new ArrayList<>(chunk.size());
+      for (InboxEntry head : chunk) {
+        if (mine.holds(head.message())) {
+          issues.add(head.message().sourceIssueKey());
         }
       }
       boolean givenBack = false;

@@ -2,10 +2,8 @@ package org.backbonesync.core.internal;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangelogEntry;
@@ -34,12 +32,11 @@ final class PageClaims {
 
   /**
    * A page's paired issues (their rows by position in the page, null for an issue not paired)
-   * and the pairs claimed for them, as an apply
-   * claims them, so that no apply changes a pair's issue and last synced values between this
-   * poll reading them and deciding what is a person's change and what an echo. {@code busy}
-   * holds the partner keys of pairs another step holds: those are examined next poll.
+   * and the pairs claimed for them, as an apply claims them, so that no apply changes a pair's
+   * issue and last synced values between this poll reading them and deciding what is a person's
+   * change and what an echo. Pairs another step holds are examined next poll.
    */
-  record Claimed(SyncInfo[] rows, Set<PairKey> held, Set<PairKey> busy) {
+  record Claimed(SyncInfo[] rows, PairClaims.Held held) {
     /**
      * The rows by position in the page, null for an issue not paired or whose pair this page
      * does not hold (busy, not claimed, or without a remote key yet).
@@ -48,19 +45,19 @@ final class PageClaims {
       List<SyncInfo> mine = new ArrayList<>(rows.length);
       for (SyncInfo row : rows) {
         // (a row without a remote key is not claimed: an apply may give it one meanwhile)
-        mine.add(holds(row) ? row : null);
+        mine.add(held.holds(row) ? row : null);
       }
       return mine;
     }
 
     /** Whether the page holds the pair of this row (which may be null). */
     boolean holds(SyncInfo row) {
-      return row != null && row.remoteIssueKey() != null && held.contains(PairKey.of(row));
+      return held.holds(row);
     }
 
     /** Whether another step holds the pair of this row (which may be null). */
     boolean busy(SyncInfo row) {
-      return row != null && row.remoteIssueKey() != null && busy.contains(PairKey.of(row));
+      return held.busy(row);
     }
   }
 
@@ -75,7 +72,7 @@ final class PageClaims {
     }
     Map<String, SyncInfo> found = keys.isEmpty() ? Map.of()
         : stores.syncInfo().findByLocalKeys(connector.key(), keys);
-    List<PairKey> wanted = new ArrayList<>();
+    List<SyncInfo> wanted = new ArrayList<>();
     for (int i = 0; i < rows.length; i++) {
       IssueChanges changes = issues.get(i);
       String local = changes.issue().key();
@@ -86,17 +83,11 @@ final class PageClaims {
         }
         rows[i] = row;
         if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
-          wanted.add(PairKey.of(row));
+          wanted.add(row);
         }
       }
     }
-    Set<PairKey> held = pairs.claim(wanted, clock.millis());
-    Set<PairKey> busy = Set.of();
-    if (held.size() < wanted.size()) {
-      busy = new HashSet<>(wanted);
-      busy.removeAll(held);
-    }
-    return new Claimed(rows, held, busy);
+    return new Claimed(rows, pairs.claimRows(wanted, clock.millis()));
   }
 
   /**
@@ -121,7 +112,7 @@ final class PageClaims {
         rows[i] = now.get(held.get(i).localIssueKey()); // (null: deleted meanwhile)
       }
     }
-    return new Claimed(rows, claimed.held(), claimed.busy());
+    return new Claimed(rows, claimed.held());
   }
 
   /**

@@ -6,17 +6,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
 
 /**
- * Claims on a connector's issue pairs, each named by a {@link PairKey}: an apply applying
- * a pair's messages, or a poll examining the pair's local issue, holds the pair alone, against
- * the other threads of this engine (a set in memory) and against other engine nodes on the same
- * stores (a lease). Without it a poll could read a pair's issue and last synced values while an
- * apply is halfway through changing both, and take a person's change for an echo.
+ * Claims on a connector's issue pairs: an apply applying a pair's messages, or a poll examining
+ * the pair's local issue, holds the pair alone, against the other threads of this engine (a set
+ * in memory) and against other engine nodes on the same stores (a lease). Without it a poll could
+ * read a pair's issue and last synced values while an apply is halfway through changing both, and
+ * take a person's change for an echo.
+ *
+ * <p>A pair is named by the partner's issue key, the one key both know: a poll reads it from the
+ * pair's row (its remote key), an apply from the partner's message (its source key). Callers
+ * claim rows or messages and ask {@link Held} about rows or messages, never about bare keys: a
+ * local key claimed by mistake would claim nothing the other claims, and the poll and the apply
+ * would no longer exclude each other, silently. (Not a key type: a wrapper per key cost about
+ * 0.5 KB per message in {@code EngineBenchmark}.)
  */
 final class PairClaims {
-  private final Set<PairKey> here = ConcurrentHashMap.newKeySet();
+  private final Set<String> here = ConcurrentHashMap.newKeySet();
   private final Stores stores;
   private final String scope;
   private final EngineSettings settings;
@@ -27,71 +37,108 @@ final class PairClaims {
     this.settings = settings;
   }
 
-  /** Claims what it can of {@code keys}; returns the keys now held, to {@link #release}. */
-  Set<PairKey> claim(Collection<PairKey> keys, long now) {
-    List<PairKey> mine = new ArrayList<>(keys.size());
-    for (PairKey key : keys) {
+  /**
+   * The pairs a claim asked for and those it holds, to ask by row or message, and to {@link
+   * #release} or {@link #giveBack}.
+   */
+  static final class Held {
+    private final Collection<String> asked; // (a set unless every pair asked for is held)
+    private final Set<String> keys;
+
+    private Held(Collection<String> asked, Set<String> keys) {
+      this.asked = asked;
+      this.keys = keys;
+    }
+
+    /** Whether the pair of this row (which may be null) is held. */
+    boolean holds(SyncInfo row) {
+      return row != null && row.remoteIssueKey() != null && keys.contains(row.remoteIssueKey());
+    }
+
+    /** Whether the pair this partner's message is about is held. */
+    boolean holds(SyncMessage message) {
+      return keys.contains(message.sourceIssueKey());
+    }
+
+    /**
+     * Whether the pair of this row (which may be null) was asked for and not held: another step
+     * holds it.
+     */
+    boolean busy(SyncInfo row) {
+      return row != null && row.remoteIssueKey() != null && keys.size() < asked.size()
+          && asked.contains(row.remoteIssueKey()) && !keys.contains(row.remoteIssueKey());
+    }
+  }
+
+  /** Claims what it can of the pairs of these rows, which have remote keys. */
+  Held claimRows(List<SyncInfo> rows, long now) {
+    List<String> keys = new ArrayList<>(rows.size());
+    for (SyncInfo row : rows) {
+      keys.add(row.remoteIssueKey());
+    }
+    return claim(keys, now);
+  }
+
+  /** Claims what it can of the pairs these inbox entries are about. */
+  Held claimSenders(List<InboxEntry> entries, long now) {
+    List<String> keys = new ArrayList<>(entries.size());
+    for (InboxEntry entry : entries) {
+      keys.add(entry.message().sourceIssueKey());
+    }
+    return claim(keys, now);
+  }
+
+  private Held claim(List<String> keys, long now) {
+    List<String> mine = new ArrayList<>(keys.size());
+    for (String key : keys) {
       if (here.add(key)) {
         mine.add(key);
       }
     }
     if (mine.isEmpty()) {
-      return Set.of();
+      return new Held(keys.isEmpty() ? keys : new HashSet<>(keys), Set.of());
     }
-    Set<String> leased;
+    Set<String> held;
     try {
-      leased = stores.leases().tryLeases(scope, names(mine), settings.node(), now,
+      held = stores.leases().tryLeases(scope, mine, settings.node(), now,
           now + settings.leaseDuration().toMillis());
     } catch (RuntimeException | Error e) {
       here.removeAll(mine);
       throw e;
     }
-    Set<PairKey> held = new HashSet<>(2 * leased.size());
-    for (PairKey key : mine) {
-      if (leased.contains(key.partnerIssueKey())) {
-        held.add(key);
-      } else {
+    for (String key : mine) {
+      if (!held.contains(key)) {
         here.remove(key);
       }
     }
-    return held;
+    return new Held(keys.size() == held.size() ? keys : new HashSet<>(keys), held);
   }
 
-  /** The keys as the lease store knows them. */
-  private static List<String> names(Collection<PairKey> keys) {
-    List<String> names = new ArrayList<>(keys.size());
-    for (PairKey key : keys) {
-      names.add(key.partnerIssueKey());
-    }
-    return names;
-  }
-
-  /** Gives up keys {@link #claim} returned. */
-  void release(Set<PairKey> held) {
-    if (held.isEmpty()) {
+  /** Gives up pairs a claim holds. */
+  void release(Held held) {
+    if (held.keys.isEmpty()) {
       return;
     }
     try {
-      stores.leases().release(scope, names(held), settings.node());
+      stores.leases().release(scope, held.keys, settings.node());
     } finally {
-      here.removeAll(held);
+      here.removeAll(held.keys);
     }
   }
 
   /**
-   * The store writes that give up keys {@link #claim} returned, to run in the transaction that
-   * commits what was done under them ({@link GroupCommit#commit(Runnable)}); then {@link #end}
-   * them. Null when the lease store cannot join that transaction: then
-   * {@link #release} them after it. (Other nodes see them free at that commit; this engine's threads
-   * after the forget.)
+   * The store writes that give up pairs a claim holds, to run in the transaction that commits
+   * what was done under them ({@link GroupCommit#commit(Runnable)}); then {@link #end} them.
+   * Null when the lease store cannot join that transaction: then {@link #release} them after it.
+   * (Other nodes see them free at that commit; this engine's threads after the forget.)
    */
-  Runnable giveBack(Set<PairKey> held) {
+  Runnable giveBack(Held held) {
     if (!stores.leases().releaseJoinsTransactions()) {
       return null; // (given back after the commit, in a transaction of their own)
     }
     return () -> {
-      if (!held.isEmpty()) {
-        stores.leases().release(scope, names(held), settings.node());
+      if (!held.keys.isEmpty()) {
+        stores.leases().release(scope, held.keys, settings.node());
       }
     };
   }
@@ -100,9 +147,9 @@ final class PairClaims {
    * Ends claims: forgets them here when {@link #giveBack} gave their leases up in a committed
    * transaction, else {@link #release}s them.
    */
-  void end(Set<PairKey> held, boolean givenBack) {
+  void end(Held held, boolean givenBack) {
     if (givenBack) {
-      here.removeAll(held);
+      here.removeAll(held.keys);
     } else {
       release(held);
     }
