@@ -52,6 +52,7 @@ final class JdbcMessageStore implements MessageStore {
 
   private final JdbcStores db;
   private final MessageCodec codec = new MessageCodec();
+  private final DecodedMessages decoded = new DecodedMessages();
 
   JdbcMessageStore(JdbcStores db) {
     this.db = db;
@@ -62,7 +63,7 @@ final class JdbcMessageStore implements MessageStore {
   }
 
   private SyncMessage message(String json) {
-    return codec.decode(json.getBytes(StandardCharsets.UTF_8));
+    return decoded.decode(json);
   }
 
   @Override

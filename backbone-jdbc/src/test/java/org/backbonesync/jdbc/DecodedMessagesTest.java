@@ -1,0 +1,79 @@
+package org.backbonesync.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.backbonesync.spi.message.FieldValue;
+import org.backbonesync.spi.message.MessageCodec;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.junit.jupiter.api.Test;
+
+class DecodedMessagesTest {
+  private final MessageCodec codec = new MessageCodec();
+  private final DecodedMessages decoded = new DecodedMessages();
+
+  private String json(String issue, long sequence, String value) {
+    SyncMessage m = new SyncMessage(1, "PA:" + issue + ":1:" + sequence, "s", "PA", "PB", issue,
+        null, sequence, MessageKind.CHANGE, "Task", 100 + sequence,
+        Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode(value), 5, "alice")));
+    return new String(codec.encode(m), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aMessageReadAgainIsDecodedOnceAndIsWhatDecodingGives() {
+    String json = json("PA-1", 1, "printer");
+
+    SyncMessage first = decoded.decode(json);
+
+    assertSame(first, decoded.decode(new String(json))); // (equal text, another instance)
+    assertEquals(codec.decode(json.getBytes(StandardCharsets.UTF_8)), first);
+  }
+
+  @Test
+  void theSameMessageIdWithOtherContentIsDecodedFromItsOwnText() {
+    // (a database restored from a backup writes an id again, with what the engine sends now)
+    SyncMessage before = decoded.decode(json("PA-1", 1, "printer"));
+
+    SyncMessage after = decoded.decode(json("PA-1", 1, "scanner"));
+
+    assertEquals(before.messageId(), after.messageId());
+    assertNotEquals(before, after);
+    assertEquals("scanner", after.fields().get("m1").value().asText());
+  }
+
+  @Test
+  void theOldestIsForgottenPastTheBound() {
+    String oldest = json("PA-0", 1, "v");
+    SyncMessage first = decoded.decode(oldest);
+    for (int i = 1; i <= DecodedMessages.MAX_ENTRIES; i++) {
+      decoded.decode(json("PA-" + i, 1, "v"));
+    }
+
+    SyncMessage again = decoded.decode(oldest);
+
+    assertNotSame(first, again);
+    assertEquals(first, again);
+  }
+
+  @Test
+  void aLargeMessageIsNotKept() {
+    String json = json("PA-1", 1, "x".repeat(DecodedMessages.MAX_JSON_CHARS));
+
+    assertNotSame(decoded.decode(json), decoded.decode(json));
+  }
+
+  @Test
+  void textThatDoesNotDecodeFailsEveryTime() {
+    String json = json("PA-1", 1, "v").replace("\"formatVersion\":1", "\"formatVersion\":\"x\"");
+
+    assertThrows(RuntimeException.class, () -> decoded.decode(json));
+    assertThrows(RuntimeException.class, () -> decoded.decode(json));
+  }
+}
