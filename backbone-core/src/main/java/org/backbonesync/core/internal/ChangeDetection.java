@@ -208,45 +208,50 @@ final class ChangeDetection {
    * @param searched when the search that read the page began
    */
   private void examinePage(List<IssueChanges> issues, Progress progress, long searched) {
-    String key = connector.key();
-    PageClaims.Claimed claimed = claims.readAgain(claims.claim(issues));
-    ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
-        since -> progress.firstLeft = Math.min(progress.firstLeft, since));
+    PageClaims.Claimed first = claims.claim(issues);
     boolean givenBack = false;
-    try {
+    try { // (from the claim on: a read that fails below must not keep the pairs claimed)
+      PageClaims.Claimed claimed = claims.readAgain(first);
+      ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
+          since -> progress.firstLeft = Math.min(progress.firstLeft, since));
       examiner.readValues(issues, claimed.heldRows());
       for (int i = 0; i < issues.size(); i++) {
-        IssueChanges changes = issues.get(i);
-        String local = changes.issue().key();
-        SyncInfo row = claimed.rows()[i];
-        if (claimed.busy(row)) {
-          // another node applies a message to this pair now; examined again next poll
-          progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
-          log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
-        } else if (claimed.holds(row) && row.lastIncomingChange() > searched) {
-          // An apply wrote the issue after the search read it and gave the pair back before
-          // this claim: the page's snapshot is older than the pair's links and last synced
-          // values (a comment copied here would look deleted), so it is searched again next poll.
-          progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
-          log.debug("{}: {} was applied to since the search; examined next poll", key, local);
-        } else if (row == null && awaitsItsPair(changes.issue())) {
-          // Our incoming queue created it and has not recorded its pair yet (a crash came
-          // between, or it does so now). A person's change to it meanwhile is examined once the
-          // pair is recorded (its row has seen no change yet), so the watermark waits at the
-          // issue's creation until then; passing it dropped such a change, a link say, for good.
-          progress.firstLeft = Math.min(progress.firstLeft, changes.issue().created());
-          log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
-        } else {
-          examine(changes, row, page, progress);
-        }
-        progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
+        examineOrLeave(issues.get(i), claimed.rows()[i], claimed, page, progress, searched);
       }
       givenBack = page.commit(claims.giveBack(claimed));
     } finally {
       examiner.forgetValues(); // (a page that failed leaves its parts not committed unwritten)
-      claims.end(claimed, givenBack);
+      claims.end(first, givenBack); // (readAgain keeps the claims it was given)
     }
     progress.found += issues.size();
+  }
+
+  /** Examines one issue of a claimed page, or leaves it for the next poll. */
+  private void examineOrLeave(IssueChanges changes, SyncInfo row, PageClaims.Claimed claimed,
+      ExaminedPage page, Progress progress, long searched) {
+    String key = connector.key();
+    String local = changes.issue().key();
+    if (claimed.busy(row)) {
+      // another node applies a message to this pair now; examined again next poll
+      progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
+      log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
+    } else if (claimed.holds(row) && row.lastIncomingChange() > searched) {
+      // An apply wrote the issue after the search read it and gave the pair back before
+      // this claim: the page's snapshot is older than the pair's links and last synced
+      // values (a comment copied here would look deleted), so it is searched again next poll.
+      progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
+      log.debug("{}: {} was applied to since the search; examined next poll", key, local);
+    } else if (row == null && awaitsItsPair(changes.issue())) {
+      // Our incoming queue created it and has not recorded its pair yet (a crash came
+      // between, or it does so now). A person's change to it meanwhile is examined once the
+      // pair is recorded (its row has seen no change yet), so the watermark waits at the
+      // issue's creation until then; passing it dropped such a change, a link say, for good.
+      progress.firstLeft = Math.min(progress.firstLeft, changes.issue().created());
+      log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
+    } else {
+      examine(changes, row, page, progress);
+    }
+    progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
   }
 
   /** Examines one issue of the page; its message is queued with the page's others. */

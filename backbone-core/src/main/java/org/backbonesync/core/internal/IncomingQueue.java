@@ -89,14 +89,14 @@ final class IncomingQueue {
       // back with the last round's commit.
       long claimed = clock.millis();
       PairClaims.Held mine = pairs.claimSenders(chunk, claimed);
-      List<String> issues = new ArrayList<>(chunk.size());
-      for (InboxEntry head : chunk) {
-        if (mine.holds(head.message())) {
-          issues.add(head.message().sourceIssueKey());
-        }
-      }
       boolean givenBack = false;
-      try {
+      try { // (from the claim on)
+        List<String> issues = new ArrayList<>(chunk.size());
+        for (InboxEntry head : chunk) {
+          if (mine.holds(head.message())) {
+            issues.add(head.message().sourceIssueKey());
+          }
+        }
         // (a pair not begun by half the claim's lease waits for the next apply: each pair
         // applied holds its claim, and others' chunks are skipped by other nodes meanwhile)
         givenBack = rounds.applyClaimed(issues,

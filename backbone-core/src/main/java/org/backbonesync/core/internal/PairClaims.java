@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.backbonesync.spi.message.SyncMessage;
@@ -42,7 +43,7 @@ final class PairClaims {
    * #release} or {@link #giveBack}.
    */
   static final class Held {
-    private final Collection<String> asked; // (a set unless every pair asked for is held)
+    private final Collection<String> asked; // (a set unless all held, or none asked)
     private final Set<String> keys;
 
     private Held(Collection<String> asked, Set<String> keys) {
@@ -73,8 +74,8 @@ final class PairClaims {
   /** Claims what it can of the pairs of these rows, which have remote keys. */
   Held claimRows(List<SyncInfo> rows, long now) {
     List<String> keys = new ArrayList<>(rows.size());
-    for (SyncInfo row : rows) {
-      keys.add(row.remoteIssueKey());
+    for (SyncInfo row : rows) { // (all checked before any is claimed)
+      keys.add(Objects.requireNonNull(row.remoteIssueKey(), "remote key of a claimed row"));
     }
     return claim(keys, now);
   }
