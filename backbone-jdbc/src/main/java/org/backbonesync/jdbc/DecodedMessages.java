@@ -1,8 +1,8 @@
 package org.backbonesync.jdbc;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.SyncMessage;
 
@@ -12,24 +12,21 @@ import org.backbonesync.spi.message.SyncMessage;
  * decoding was about a fifth of what a node allocated per change ({@code TwoNodeBenchmark}, JFR).
  * Keyed by the whole text, so a hit is exactly what decoding that text gives (the codec is a
  * pure function of it; a message written again with other content is other text), whatever ids
- * a restored database reuses. Bounded: at most {@link #MAX_ENTRIES} messages of at most {@link
- * #MAX_JSON_CHARS} characters each, the oldest forgotten first. Thread-safe.
+ * a restored database reuses. Bounded by the texts' length: at most {@link #MAX_CHARS} characters
+ * of JSON in all (about 1 MB of heap with the decoded messages; one per {@code JdbcStores}, which
+ * the synchronizations of a host share), none over {@link #MAX_JSON_CHARS}, the oldest forgotten
+ * first. Thread-safe.
  *
  * <p>Shares message instances between reads, as the in-memory store does: a {@link SyncMessage}
  * is immutable, and nothing may change the JSON values it carries.
  */
 final class DecodedMessages {
-  static final int MAX_ENTRIES = 256;
+  static final int MAX_CHARS = 256 * 1024;
   static final int MAX_JSON_CHARS = 16 * 1024;
 
   private final MessageCodec codec = new MessageCodec();
-  private final Map<String, SyncMessage> byJson =
-      new LinkedHashMap<>(2 * MAX_ENTRIES, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, SyncMessage> eldest) {
-          return size() > MAX_ENTRIES;
-        }
-      };
+  private final LinkedHashMap<String, SyncMessage> byJson = new LinkedHashMap<>();
+  private int chars; // of the texts in byJson
 
   /** The message of this JSON, decoded once while it is among the last decoded. */
   SyncMessage decode(String json) {
@@ -44,10 +41,21 @@ final class DecodedMessages {
     }
     SyncMessage message = codec.decode(json.getBytes(StandardCharsets.UTF_8));
     if (kept) {
-      synchronized (byJson) {
-        byJson.put(json, message);
-      }
+      keep(json, message);
     }
     return message;
+  }
+
+  private void keep(String json, SyncMessage message) {
+    synchronized (byJson) {
+      if (byJson.put(json, message) == null) {
+        chars += json.length();
+      }
+      Iterator<String> oldest = byJson.keySet().iterator();
+      while (chars > MAX_CHARS) {
+        chars -= oldest.next().length();
+        oldest.remove();
+      }
+    }
   }
 }

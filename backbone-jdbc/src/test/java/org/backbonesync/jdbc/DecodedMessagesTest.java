@@ -49,17 +49,23 @@ class DecodedMessagesTest {
   }
 
   @Test
-  void theOldestIsForgottenPastTheBound() {
+  void theOldestAreForgottenPastTheBound() {
     String oldest = json("PA-0", 1, "v");
     SyncMessage first = decoded.decode(oldest);
-    for (int i = 1; i <= DecodedMessages.MAX_ENTRIES; i++) {
-      decoded.decode(json("PA-" + i, 1, "v"));
+    String second = json("PA-1", 1, "v");
+    SyncMessage secondMessage = decoded.decode(second);
+    int chars = oldest.length() + second.length();
+    for (int i = 2; chars + 2000 <= DecodedMessages.MAX_CHARS; i++) { // (about 2,000 each)
+      String next = json("PA-" + i, 1, "v".repeat(2000 - oldest.length()));
+      decoded.decode(next);
+      chars += next.length();
     }
+    assertSame(first, decoded.decode(oldest), "all within the bound yet");
 
-    SyncMessage again = decoded.decode(oldest);
+    decoded.decode(json("PA-x", 1, "v".repeat(4000))); // over it: the oldest go
 
-    assertNotSame(first, again);
-    assertEquals(first, again);
+    assertNotSame(secondMessage, decoded.decode(second));
+    assertEquals(secondMessage, decoded.decode(second));
   }
 
   @Test
