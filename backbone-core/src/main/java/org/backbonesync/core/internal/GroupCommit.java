@@ -79,8 +79,7 @@ final class GroupCommit {
     }
     List<Part> group = List.copyOf(parts);
     parts.clear();
-    List<Part> byRow = new ArrayList<>(group);
-    byRow.sort(Comparator.comparingLong(Part::order));
+    List<Part> byRow = byRow(group);
     try {
       stores.inTransaction(() -> {
         // every row in one ordered lock; a store may read them all at once there (one row is
@@ -103,6 +102,16 @@ final class GroupCommit {
     }
     group.forEach(Part::committed);
     return last != null;
+  }
+
+  /** The parts in the order of their rows (the same list when it holds one, as most do). */
+  private static List<Part> byRow(List<Part> group) {
+    if (group.size() < 2) {
+      return group;
+    }
+    List<Part> byRow = new ArrayList<>(group);
+    byRow.sort(Comparator.comparingLong(Part::order));
+    return byRow;
   }
 
   private void alone(Part part) {
