@@ -19,7 +19,9 @@ public interface IncomingFieldMapping {
    * Writes the fields that represent {@code value} into {@code updates}.
    *
    * @param value the value from the message (JSON null for empty), as the partner's outgoing
-   *     mapping exported it
+   *     mapping exported it. Read-only: the stores hand the same message to every read of it
+   *     (a retry, the pair's next round), so a change made here would change what those see;
+   *     write a {@code deepCopy()} instead
    * @throws org.backbonesync.spi.SyncException when the value cannot be imported; the message is
    *     then kept as failed with this exception's text
    */

@@ -181,7 +181,8 @@ public interface IssueTracker {
 
   /**
    * Sets the given fields in one operation; a JSON null clears a field. Fields whose value does
-   * not change leave no changelog entry, as in Jira.
+   * not change leave no changelog entry, as in Jira. The values are read-only: they may be a
+   * stored message's own, which later reads of it share.
    */
   void updateIssue(String issueKey, Map<String, JsonNode> fields);
 
