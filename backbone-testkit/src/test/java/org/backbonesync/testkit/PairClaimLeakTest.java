@@ -51,47 +51,47 @@ class PairClaimLeakTest {
     }
   }
 
-  @Test
-  void aFailedReadAfterTheClaimDoesNotKeepThePairClaimedForever() {
-    FlakyStores stores = new FlakyStores(new InMemoryStores());
-    SyncTestDriver sync = SyncTestDriver.builder().stores(stores).build();
+  private final FlakyStores stores = new FlakyStores(new InMemoryStores());
+  private final SyncTestDriver sync = SyncTestDriver.builder().stores(stores).build();
+
+  /** PA-1 synced, then edited; a poll of PA fails on its first read after the claim. */
+  private String editedAndItsPollFailedAfterTheClaim() {
     String pa1 = sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
-
     sync.a("alice").edit(pa1, "summary", text("Printer still on fire"));
     sync.advance(Duration.ofMinutes(1));
     stores.calls.set(0);
     stores.failAt = 1; // the first read of PageClaims.readAgain, after the claim
     assertThrows(RuntimeException.class, () -> sync.poll(sync.keyA()));
-    stores.failAt = -1;
+    stores.failAt = -1; // the store is fine again
+    return pa1;
+  }
 
-    // the store is fine again; the lease would have expired long since
+  /** Runs until quiet twice, each after an hour: any lease taken before has long expired. */
+  private void runForTwoHours() {
     sync.advance(Duration.ofHours(1));
     sync.runUntilQuiet();
     sync.advance(Duration.ofHours(1));
     sync.runUntilQuiet();
+  }
+
+  @Test
+  void aFailedReadAfterTheClaimDoesNotKeepThePairClaimedForever() {
+    editedAndItsPollFailedAfterTheClaim();
+
+    runForTwoHours();
 
     assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
   }
 
   @Test
   void theApplyOfThatPairGoesOnToo() {
-    FlakyStores stores = new FlakyStores(new InMemoryStores());
-    SyncTestDriver sync = SyncTestDriver.builder().stores(stores).build();
-    String pa1 = sync.a("alice").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.a("alice").edit(pa1, "summary", text("Printer still on fire"));
-    sync.advance(Duration.ofMinutes(1));
-    stores.calls.set(0);
-    stores.failAt = 1;
-    assertThrows(RuntimeException.class, () -> sync.poll(sync.keyA()));
-    stores.failAt = -1;
+    String pa1 = editedAndItsPollFailedAfterTheClaim();
     sync.b("bob").edit("PB-1", "priority", text("High"));
-    sync.advance(Duration.ofHours(1));
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofHours(1));
-    sync.runUntilQuiet();
+
+    runForTwoHours(); // (it never went quiet: the message for PA-1 waited for the claim)
+
     assertEquals("High", sync.a().value(pa1, "priority").asText());
   }
 }
