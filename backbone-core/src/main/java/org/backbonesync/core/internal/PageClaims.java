@@ -132,7 +132,6 @@ final class PageClaims {
     return false;
   }
 
-
   /** The store writes giving back the page's claims, for the page's commit to carry. */
   Runnable giveBack(Claimed claimed) {
     return pairs.giveBack(claimed.held());

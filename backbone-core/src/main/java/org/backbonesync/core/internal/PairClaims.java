@@ -1,7 +1,6 @@
 package org.backbonesync.core.internal;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -39,16 +38,16 @@ final class PairClaims {
   }
 
   /**
-   * The pairs a claim asked for and those it holds, to ask by row or message, and to {@link
-   * #release} or {@link #giveBack}.
+   * The pairs a claim holds and those it asked for that another step holds, to ask by row or
+   * message, and to {@link #release} or {@link #giveBack}.
    */
   static final class Held {
-    private final Collection<String> asked; // (a set unless all held, or none asked)
     private final Set<String> keys;
+    private final Set<String> busy;
 
-    private Held(Collection<String> asked, Set<String> keys) {
-      this.asked = asked;
+    private Held(Set<String> keys, Set<String> busy) {
       this.keys = keys;
+      this.busy = busy;
     }
 
     /** Whether the pair of this row (which may be null) is held. */
@@ -66,8 +65,7 @@ final class PairClaims {
      * holds it.
      */
     boolean busy(SyncInfo row) {
-      return row != null && row.remoteIssueKey() != null && keys.size() < asked.size()
-          && asked.contains(row.remoteIssueKey()) && !keys.contains(row.remoteIssueKey());
+      return row != null && row.remoteIssueKey() != null && busy.contains(row.remoteIssueKey());
     }
   }
 
@@ -96,9 +94,12 @@ final class PairClaims {
         mine.add(key);
       }
     }
-    if (mine.isEmpty()) {
-      return new Held(keys.isEmpty() ? keys : new HashSet<>(keys), Set.of());
-    }
+    Set<String> held = mine.isEmpty() ? Set.of() : lease(mine, now);
+    return new Held(held, busy(keys, held));
+  }
+
+  /** Leases what it can of keys claimed here; gives up here those it could not lease. */
+  private Set<String> lease(List<String> mine, long now) {
     Set<String> held;
     try {
       held = stores.leases().tryLeases(scope, mine, settings.node(), now,
@@ -112,7 +113,17 @@ final class PairClaims {
         here.remove(key);
       }
     }
-    return new Held(keys.size() == held.size() ? keys : new HashSet<>(keys), held);
+    return held;
+  }
+
+  /** The keys asked for and not held (none when all are, as most claims). */
+  private static Set<String> busy(List<String> asked, Set<String> held) {
+    if (held.size() == asked.size()) {
+      return Set.of(); // (held is a subset of the distinct keys asked for)
+    }
+    Set<String> busy = new HashSet<>(asked);
+    busy.removeAll(held);
+    return busy;
   }
 
   /** Gives up pairs a claim holds. */
