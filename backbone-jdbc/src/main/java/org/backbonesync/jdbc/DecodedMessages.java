@@ -27,9 +27,14 @@ final class DecodedMessages {
   static final int MAX_CHARS = 256 * 1024;
   static final int MAX_JSON_CHARS = 16 * 1024;
 
-  private final MessageCodec codec = new MessageCodec();
+  private final MessageCodec codec;
   private final LinkedHashMap<String, SyncMessage> byJson = new LinkedHashMap<>();
   private int chars; // of the texts in byJson
+
+  /** @param codec the store's codec, which decodes what is not kept */
+  DecodedMessages(MessageCodec codec) {
+    this.codec = codec;
+  }
 
   /** The message of this JSON, decoded once while it is among the last decoded. */
   SyncMessage decode(String json) {

@@ -52,7 +52,7 @@ final class JdbcMessageStore implements MessageStore {
 
   private final JdbcStores db;
   private final MessageCodec codec = new MessageCodec();
-  private final DecodedMessages decoded = new DecodedMessages();
+  private final DecodedMessages decoded = new DecodedMessages(codec);
 
   JdbcMessageStore(JdbcStores db) {
     this.db = db;

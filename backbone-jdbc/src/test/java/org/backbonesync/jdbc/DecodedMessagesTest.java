@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class DecodedMessagesTest {
   private final MessageCodec codec = new MessageCodec();
-  private final DecodedMessages decoded = new DecodedMessages();
+  private final DecodedMessages decoded = new DecodedMessages(codec);
 
   private String json(String issue, long sequence, String value) {
     SyncMessage m = new SyncMessage(1, "PA:" + issue + ":1:" + sequence, "s", "PA", "PB", issue,
