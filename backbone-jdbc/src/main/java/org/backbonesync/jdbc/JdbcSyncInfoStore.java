@@ -31,7 +31,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   private static final String COLUMNS = "id, connector_key, local_issue_key, remote_issue_key,"
       + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
       + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored, partner_epoch,"
-      + " partner_since, made_at";
+      + " partner_since, made_at, stamp";
+  /** Gives a row its {@link SyncInfo#stamp()} (V10__row_stamp.sql); H2 and PostgreSQL alike. */
+  private static final String NEXT_STAMP = "nextval('bb_stamp')";
 
   private final JdbcStores db;
 
@@ -48,7 +50,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   private static SyncInfo row(ResultSet r) throws SQLException {
     return new SyncInfo(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
         r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10),
-        r.getBoolean(11), r.getLong(12), r.getLong(13), r.getLong(14));
+        r.getBoolean(11), r.getLong(12), r.getLong(13), r.getLong(14), r.getLong(15));
   }
 
   private Optional<SyncInfo> one(Connection c, String where, Object... args) throws SQLException {
@@ -219,8 +221,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " local_issue_key, remote_issue_key, first_sync_date, last_outgoing_change,"
           + " last_change_seen, outgoing_sequence_id, last_incoming_change,"
           + " incoming_sequence_id, incoming_changes_ignored, partner_epoch, partner_since,"
-          + " made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          Statement.RETURN_GENERATED_KEYS)) {
+          + " made_at, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NEXT_STAMP + ")",
+          new String[] {"id", "stamp"})) {
         bind(s, info.connectorKey(), info.localIssueKey(), info.remoteIssueKey(),
             info.firstSyncDate(), info.lastOutgoingChange(), info.lastChangeSeen(),
             info.outgoingMessageSequenceId(), info.lastIncomingChange(),
@@ -229,8 +231,19 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         s.executeUpdate();
         try (ResultSet keys = s.getGeneratedKeys()) {
           keys.next();
-          return info.withId(keys.getLong(1));
+          return info.withId(keys.getLong(1)).withStamp(keys.getLong(2));
         }
+      }
+    });
+  }
+
+  @Override
+  public long nextStamp() {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT " + NEXT_STAMP);
+          ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
       }
     });
   }
@@ -277,7 +290,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       + " remote_issue_key = ?, first_sync_date = ?, last_outgoing_change = ?,"
       + " last_change_seen = ?, outgoing_sequence_id = ?, last_incoming_change = ?,"
       + " incoming_sequence_id = ?, incoming_changes_ignored = ?, partner_epoch = ?,"
-      + " partner_since = ?, made_at = ? WHERE id = ?";
+      + " partner_since = ?, made_at = ?, stamp = " + NEXT_STAMP + " WHERE id = ?";
   /** Finds the row only with the keys it is written with. */
   private static final String KEYS_KEPT = " AND connector_key = ? AND local_issue_key = ?"
       + " AND remote_issue_key IS NOT DISTINCT FROM ?";

@@ -346,6 +346,8 @@ public final class InMemoryStores implements Stores {
     // costs no boxed id or map entry of its own (the footprint benchmark counts every byte).
     private Row[] rows = new Row[1024];
     private long lastId;
+    /** The last stamp given (never rolled back, like a database sequence). */
+    private long lastStamp;
     private final Map<String, Map<String, Row>> byLocal = new HashMap<>();
     private final Map<String, Map<String, Row>> byRemote = new HashMap<>();
     private final Map<String, PendingCreate> pending = new HashMap<>();
@@ -381,6 +383,7 @@ public final class InMemoryStores implements Stores {
         }
       }
       to.lastId = lastId;
+      to.lastStamp = lastStamp;
       to.pending.putAll(pending);
       links.forEach((k, link) -> to.links.put(k, link));
       byIssue.forEach((k, m) -> to.byIssue.put(k, new LinkedHashMap<>(m)));
@@ -431,6 +434,11 @@ public final class InMemoryStores implements Stores {
     }
 
     @Override
+    public long nextStamp() {
+      return locked(() -> ++lastStamp);
+    }
+
+    @Override
     public SyncInfo insert(SyncInfo info) {
       return inTransaction(() -> {
         checkUnique(info, -1);
@@ -442,7 +450,7 @@ public final class InMemoryStores implements Stores {
         if (id >= rows.length) {
           rows = Arrays.copyOf(rows, (int) Math.min(Integer.MAX_VALUE - 1L, 2L * rows.length));
         }
-        Row row = new Row(info.withId(id));
+        Row row = new Row(info.withId(id).withStamp(++lastStamp));
         rows[(int) id] = row;
         undoLog().push(() -> {
           rows[(int) id] = null;
@@ -468,7 +476,7 @@ public final class InMemoryStores implements Stores {
           unindex(row, old);
           index(row, info);
         }
-        row.info = info;
+        row.info = info.withStamp(++lastStamp);
         undoLog().push(() -> row.info = old);
       });
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +117,53 @@ class StaleSnapshotTest {
     });
 
     sync.poll(sync.keyA());
+    sync.runUntilQuiet();
+
+    assertNull(afterSearch.get(), "the apply came between the search and the claim");
+    assertEquals(List.of("Toner is low."),
+        sync.b().comments("PB-1").stream().map(c -> c.body()).toList(),
+        "bob's comment stays on PB-1");
+    assertEquals(List.of("Toner is low."),
+        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
+    assertEquals("Printer on fire again", sync.b().value("PB-1", "summary").asText());
+  }
+
+  /**
+   * The poll runs on a node whose clock is ten seconds ahead of the applying node's: the guard
+   * must not compare the nodes' clocks (the row's last incoming change, stamped by the apply's
+   * node, then looks older than the poll's search).
+   */
+  @Test
+  void anApplyOnANodeWhoseClockIsBehindThePollsDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    AtomicInteger searchesToSkip = new AtomicInteger();
+    SyncTestDriver sync = driver(new AtomicReference<>(), new AtomicInteger());
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    // the poll's node: PA searched with the hook, its messages to the driver's node
+    InMemoryTransport aToB = new InMemoryTransport().connect(sync.engine().receiver(sync.keyB()));
+    InMemoryTransport bToA = new InMemoryTransport().connect(sync.engine().receiver(sync.keyA()));
+    SyncEngine ahead = SyncEngine.builder().configuration(sync.configuration())
+        .tracker(sync.keyA(), searchWithComments(sync.a(), afterSearch, searchesToSkip))
+        .tracker(sync.keyB(), sync.b())
+        .transport(sync.keyA(), aToB).transport(sync.keyB(), bToA)
+        .stores(sync.stores()).clock(Clock.offset(sync.clock(), Duration.ofSeconds(10)))
+        .node("node-ahead", Duration.ofMinutes(1)).build();
+    ahead.poll(sync.keyA());
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    searchesToSkip.set(1); // the look's, before the lease
+    afterSearch.set(() -> { // after the leased search read PA-1, before the poll claims the pair
+      sync.advance(Duration.ofSeconds(1));
+      sync.b("bob").addComment("PB-1", "Toner is low.");
+      sync.poll(sync.keyB());
+      sync.deliver(sync.keyB());
+      sync.apply(sync.keyA()); // bob's comment copied to PA-1 and linked, at this node's time
+      assertEquals(1, sync.a().comments("PA-1").size(), "copied by the other node");
+    });
+
+    ahead.poll(sync.keyA());
+    ahead.deliver(sync.keyA());
     sync.runUntilQuiet();
 
     assertNull(afterSearch.get(), "the apply came between the search and the claim");

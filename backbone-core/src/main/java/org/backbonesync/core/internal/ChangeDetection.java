@@ -115,7 +115,7 @@ final class ChangeDetection {
         List<String> batch = keys.subList(from,
             Math.min(keys.size(), from + settings.pollPageSize()));
         progress.pages++;
-        long searched = clock.millis();
+        long searched = stores.syncInfo().nextStamp();
         List<IssueChanges> found =
             connector.tracker.findChanged(batch, since, connector.config.jql());
         examinePage(found, progress, searched);
@@ -162,7 +162,7 @@ final class ChangeDetection {
     Progress progress = new Progress(watermark.orElse(0), since);
     String token = null;
     do {
-      long searched = clock.millis();
+      long searched = stores.syncInfo().nextStamp();
       ChangePage page = connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
       progress.pages++;
@@ -205,7 +205,9 @@ final class ChangeDetection {
   /**
    * Examines one page of changed issues, holding the pairs it decides about meanwhile.
    *
-   * @param searched when the search that read the page began
+   * @param searched the store's stamp taken before the search that read the page: a row with a
+   *     greater one was written after the search began (stamps, not clocks, so that the nodes'
+   *     clocks need not agree)
    */
   private void examinePage(List<IssueChanges> issues, Progress progress, long searched) {
     PageClaims.Claimed first = claims.claim(issues);
@@ -235,10 +237,11 @@ final class ChangeDetection {
       // another node applies a message to this pair now; examined again next poll
       progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
       log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
-    } else if (claimed.holds(row) && row.lastIncomingChange() > searched) {
-      // An apply wrote the issue after the search read it and gave the pair back before
-      // this claim: the page's snapshot is older than the pair's links and last synced
-      // values (a comment copied here would look deleted), so it is searched again next poll.
+    } else if (claimed.holds(row) && row.stamp() > searched) {
+      // The row was written after the search began (an apply wrote the issue after the search
+      // read it, say, and gave the pair back before this claim): the page's snapshot may be
+      // older than the pair's links and last synced values (a comment copied here would look
+      // deleted), so it is searched again next poll.
       progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
       log.debug("{}: {} was applied to since the search; examined next poll", key, local);
     } else if (row == null && awaitsItsPair(changes.issue())) {

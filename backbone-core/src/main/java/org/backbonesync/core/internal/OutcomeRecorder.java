@@ -46,9 +46,8 @@ final class OutcomeRecorder {
    */
   void recordWithGroup(long rowId, ApplyTarget target, List<ContentFlow.Links> content,
       SyncMessage message, long now) {
-    // stamped once the issue is written, not when the apply began: a poll whose search came
-    // before the write but whose claim came after its commit sees it as newer than its search
-    // (ChangeDetection leaves such an issue for the next poll)
+    // the last incoming change is when the issue was written, not when the apply began (a poll
+    // tells a row written after its search by the store's stamp, not by this time)
     group.add(new Recording(rowId, target, content, message, Math.max(now, clock.millis())));
   }
 

@@ -30,6 +30,11 @@ import java.util.Objects;
  * @param madeAt when this row was made (by the engine or an import), epoch millis; unlike
  *     {@code firstSyncDate}, which an import may set to any time, it orders the rows of one issue.
  *     0 for a row made before it was kept. Not part of the JSON form
+ * @param stamp the store's stamp of this row's last write: {@link SyncInfoStore#insert} and
+ *     {@link SyncInfoStore#update} give the row one greater than any the store gave before, from
+ *     one counter for every node sharing the store, so that a greater stamp means a later write
+ *     whatever the nodes' clocks say (see {@link SyncInfoStore#nextStamp()}). The value a caller
+ *     passes is ignored. 0 for a row not written since stamps were kept. Not part of the JSON form
  */
 public record SyncInfo(
     long id,
@@ -45,7 +50,8 @@ public record SyncInfo(
     boolean incomingChangesIgnored,
     @JsonIgnore long partnerEpoch,
     @JsonIgnore long partnerSince,
-    @JsonIgnore long madeAt) {
+    @JsonIgnore long madeAt,
+    @JsonIgnore long stamp) {
 
   public SyncInfo {
     Objects.requireNonNull(connectorKey, "connectorKey");
@@ -56,7 +62,7 @@ public record SyncInfo(
   public static SyncInfo newPair(
       String connectorKey, String localIssueKey, String remoteIssueKey, long now) {
     return new SyncInfo(
-        0, connectorKey, localIssueKey, remoteIssueKey, now, 0, 0, 0, 0, 0, false, 0, 0, now);
+        0, connectorKey, localIssueKey, remoteIssueKey, now, 0, 0, 0, 0, 0, false, 0, 0, now, 0);
   }
 
   /** This row with the store's id. */
@@ -64,7 +70,7 @@ public record SyncInfo(
     return new SyncInfo(
         newId, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp);
   }
 
   /**
@@ -77,7 +83,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, key, remoteIssueKey, firstSyncDate, lastOutgoingChange, lastChangeSeen,
         outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp);
   }
 
   /** This row with the partner's issue key. */
@@ -85,7 +91,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, key, firstSyncDate, lastOutgoingChange, lastChangeSeen,
         outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp);
   }
 
   /** This row after a message with {@code sequenceId} was sent at {@code now}. */
@@ -93,7 +99,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, now, lastChangeSeen,
         sequenceId, lastIncomingChange, incomingMessageSequenceId, incomingChangesIgnored,
-        partnerEpoch, partnerSince, madeAt);
+        partnerEpoch, partnerSince, madeAt, stamp);
   }
 
   /** This row after local changes up to {@code changeTime} were examined. */
@@ -101,7 +107,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         Math.max(lastChangeSeen, changeTime), outgoingMessageSequenceId, lastIncomingChange,
-        incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince, madeAt);
+        incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp);
   }
 
   /**
@@ -113,7 +119,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, outgoingMessageSequenceId + 1, now);
+        incomingChangesIgnored, partnerEpoch, outgoingMessageSequenceId + 1, now, stamp);
   }
 
   /** This row with incoming changes ignored or taken again. */
@@ -121,7 +127,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        ignored, partnerEpoch, partnerSince, madeAt);
+        ignored, partnerEpoch, partnerSince, madeAt, stamp);
   }
 
   /** This row after the message with {@code sequenceId} was applied (or skipped) at {@code now}. */
@@ -129,7 +135,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, now, sequenceId, incomingChangesIgnored,
-        partnerEpoch, partnerSince, madeAt);
+        partnerEpoch, partnerSince, madeAt, stamp);
   }
 
   /** A row as the original product's JSON has it: no partner row known yet. */
@@ -139,7 +145,7 @@ public record SyncInfo(
       boolean incomingChangesIgnored) {
     this(id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, 0, 0, 0);
+        incomingChangesIgnored, 0, 0, 0, 0);
   }
 
   /**
@@ -153,12 +159,20 @@ public record SyncInfo(
     return (madeAt != 0 ? madeAt : firstSyncDate) * 1024 + (id & 1023);
   }
 
+  /** This row with the store's stamp of its last write: for stores, when they write it. */
+  public SyncInfo withStamp(long newStamp) {
+    return new SyncInfo(
+        id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
+        lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, newStamp);
+  }
+
   /** This row as made at {@code now} (an import: whatever its firstSyncDate says). */
   public SyncInfo withMadeAt(long now) {
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, now);
+        incomingChangesIgnored, partnerEpoch, partnerSince, now, stamp);
   }
 
   /**
@@ -173,6 +187,6 @@ public record SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange,
         replaced ? 0 : incomingMessageSequenceId, incomingChangesIgnored, epoch,
-        fromNext ? outgoingMessageSequenceId + 1 : 1, madeAt);
+        fromNext ? outgoingMessageSequenceId + 1 : 1, madeAt, stamp);
   }
 }

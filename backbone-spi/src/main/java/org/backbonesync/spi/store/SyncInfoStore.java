@@ -80,7 +80,8 @@ public interface SyncInfoStore {
   List<SyncInfo> list(String connectorKey);
 
   /**
-   * Inserts a row, ignoring its id, and returns it with the id assigned (ids increase).
+   * Inserts a row, ignoring its id and stamp, and returns it with the id assigned (ids increase)
+   * and a new {@linkplain SyncInfo#stamp() stamp}.
    *
    * @throws DuplicateSyncInfoException when the local key, or the non-null remote key, is already
    *     in a row of the connector
@@ -88,12 +89,29 @@ public interface SyncInfoStore {
   SyncInfo insert(SyncInfo info);
 
   /**
-   * Replaces the row with {@code info.id()}.
+   * Replaces the row with {@code info.id()}, giving it a new {@linkplain SyncInfo#stamp() stamp}
+   * (the one in {@code info} is ignored).
    *
    * @throws DuplicateSyncInfoException when the new remote key is already in another row
    * @throws IllegalArgumentException when there is no such row
    */
   void update(SyncInfo info);
+
+  /**
+   * A stamp greater than every stamp this store gave a row before the call, and smaller than
+   * every stamp it gives after it: one counter for every node sharing the store (a JDBC store's
+   * sequence), never the nodes' clocks. A poll takes one before it searches the tracker; a row
+   * it then reads with a greater stamp was written after the search began (an apply may have
+   * changed the issue and its links since the search read it), so the poll leaves that issue for
+   * the next one. Rows a store writes without a new stamp (the default {@link
+   * #advanceLastChangeSeen} aside) would let a poll examine a snapshot older than the row's links
+   * and delete a comment on the partner: every store must keep them. A read inside the
+   * transaction that wrote a row may show the row's stamp from before the write; once the
+   * transaction commits, reads show the new one.
+   *
+   * @since 0.5
+   */
+  long nextStamp();
 
   /**
    * Reads a row in order to change it: until the enclosing {@link Stores#inTransaction}

@@ -50,7 +50,7 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   private static SyncInfo row(String connector, String local, String remote) {
-    return new SyncInfo(0, connector, local, remote, 1000, 1100, 1050, 3, 1200, 2, false, 77, 2, 1010);
+    return new SyncInfo(0, connector, local, remote, 1000, 1100, 1050, 3, 1200, 2, false, 77, 2, 1010, 0);
   }
 
   @Test
@@ -60,7 +60,8 @@ public abstract class SyncInfoStoreCompatibilityKit {
 
     assertTrue(first.id() > 0);
     assertTrue(second.id() > first.id());
-    assertEquals(row("PA", "PA-1", "PB-1").withId(first.id()), first);
+    assertTrue(second.stamp() > first.stamp());
+    assertEquals(row("PA", "PA-1", "PB-1").withId(first.id()).withStamp(first.stamp()), first);
     assertEquals(Optional.of(first), store.findByLocalKey("PA", "PA-1"));
     assertEquals(Optional.of(first), store.findByRemoteKey("PA", "PB-1"));
     assertEquals(Optional.of(second), store.findById("PA", second.id()));
@@ -297,8 +298,37 @@ public abstract class SyncInfoStoreCompatibilityKit {
           store.syncedValues(b.id()), store.findByIdForUpdate("PA", b.id()).orElseThrow());
     });
 
-    assertEquals(List.of(a.withSent(7, 5000), Map.of("m1", JSON.textNode("after")), b), seen);
-    assertEquals(Optional.of(a.withSent(7, 5000)), store.findById("PA", a.id()));
+    // (a stamp read in the transaction that wrote the row may be the one before: see nextStamp)
+    assertEquals(List.of(a.withSent(7, 5000).withStamp(0), Map.of("m1", JSON.textNode("after")),
+        b), List.of(((SyncInfo) seen.get(0)).withStamp(0), seen.get(1), seen.get(2)));
+    SyncInfo written = store.findById("PA", a.id()).orElseThrow();
+    assertEquals(a.withSent(7, 5000).withStamp(written.stamp()), written);
+    assertTrue(written.stamp() > b.stamp(), "stamped anew");
+  }
+
+  @Test
+  void everyInsertAndUpdateStampsTheRowAfterEveryStampGivenBefore() {
+    SyncInfo a = store.insert(row("PA", "PA-1", "PB-1").withStamp(Long.MAX_VALUE));
+    long beforeUpdate = store.nextStamp();
+    assertTrue(a.stamp() < beforeUpdate, "the caller's stamp is ignored: " + a.stamp());
+    assertEquals(a.stamp(), store.findById("PA", a.id()).orElseThrow().stamp());
+
+    store.update(a.withSent(4, 2000));
+    long updated = store.findById("PA", a.id()).orElseThrow().stamp();
+    long beforeTransaction = store.nextStamp();
+    stores.inTransaction(() -> {
+      SyncInfo row = store.findByIdForUpdate("PA", a.id()).orElseThrow();
+      store.update(row.withSent(5, 3000).withStamp(0));
+      return null;
+    });
+    long inTransaction = store.findById("PA", a.id()).orElseThrow().stamp();
+    SyncInfo b = store.insert(row("PA", "PA-2", "PB-2"));
+
+    assertTrue(beforeUpdate < updated && updated < beforeTransaction,
+        beforeUpdate + " < " + updated + " < " + beforeTransaction);
+    assertTrue(beforeTransaction < inTransaction && inTransaction < b.stamp(),
+        beforeTransaction + " < " + inTransaction + " < " + b.stamp());
+    assertEquals(b.stamp(), store.findByLocalKeys("PA", List.of("PA-2")).get("PA-2").stamp());
   }
 
   @Test
