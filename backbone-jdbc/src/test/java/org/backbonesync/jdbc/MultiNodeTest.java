@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +41,11 @@ class MultiNodeTest {
   private final RecordingListener events = new RecordingListener();
 
   private SyncEngine node(String name, Stores stores) {
+    return node(name, stores, Duration.ZERO);
+  }
+
+  /** A node whose clock is {@code skew} off the trackers' (and the other nodes'). */
+  private SyncEngine node(String name, Stores stores, Duration skew) {
     return SyncEngine.builder()
         .configuration(SyncConfiguration.builder("cluster")
             .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
@@ -49,15 +55,17 @@ class MultiNodeTest {
         .tracker("PA", pa)
         .tracker("PB", pb)
         .stores(stores)
-        .clock(clock)
+        .clock(Clock.offset(clock, skew))
         .listener(events)
         .node(name, Duration.ofMinutes(1))
         .build();
   }
 
   private void threeNodesShareTheWork(Supplier<Stores> database) throws Exception {
+    // the nodes' clocks 3 s apart either way: leases, stale-snapshot stamps and due times hold
     List<SyncEngine> nodes = List.of(node("node-1", database.get()),
-        node("node-2", database.get()), node("node-3", database.get()));
+        node("node-2", database.get(), Duration.ofSeconds(-3)),
+        node("node-3", database.get(), Duration.ofSeconds(3)));
     for (int i = 0; i < 30; i++) {
       pa.as("alice").create("issue " + i);
     }
