@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class StaleSnapshotTest {
   /** A search that brings each issue's comments along, as the Jira adapter's does. */
-  private static IssueTracker searchWithComments(InMemoryIssueTracker tracker,
+  static IssueTracker searchWithComments(InMemoryIssueTracker tracker,
       AtomicReference<Runnable> afterSearch, AtomicInteger searchesToSkip) {
     return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
         new Class<?>[] {IssueTracker.class}, (proxy, method, args) -> {

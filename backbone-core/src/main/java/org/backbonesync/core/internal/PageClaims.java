@@ -96,10 +96,17 @@ final class PageClaims {
    */
   Claimed readAgain(Claimed claimed) {
     List<SyncInfo> held = claimed.heldRows();
+    // also the rows without a remote key: not claimed, an apply may give them one (and write
+    // their issue and links) meanwhile; their stamps tell (ChangeDetection leaves them)
+    List<SyncInfo> again = new ArrayList<>(held);
     List<String> keys = new ArrayList<>();
-    for (SyncInfo row : held) {
-      if (row != null) {
-        keys.add(row.localIssueKey());
+    for (int i = 0; i < again.size(); i++) {
+      SyncInfo first = claimed.rows()[i];
+      if (again.get(i) == null && first != null && first.remoteIssueKey() == null) {
+        again.set(i, first);
+      }
+      if (again.get(i) != null) {
+        keys.add(again.get(i).localIssueKey());
       }
     }
     if (keys.isEmpty()) {
@@ -108,8 +115,8 @@ final class PageClaims {
     Map<String, SyncInfo> now = stores.syncInfo().findByLocalKeys(connector.key(), keys);
     SyncInfo[] rows = claimed.rows().clone();
     for (int i = 0; i < rows.length; i++) {
-      if (held.get(i) != null) {
-        rows[i] = now.get(held.get(i).localIssueKey()); // (null: deleted meanwhile)
+      if (again.get(i) != null) {
+        rows[i] = now.get(again.get(i).localIssueKey()); // (null: deleted meanwhile)
       }
     }
     return new Claimed(rows, claimed.held());

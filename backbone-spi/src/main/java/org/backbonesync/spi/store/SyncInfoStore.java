@@ -99,15 +99,18 @@ public interface SyncInfoStore {
 
   /**
    * A stamp greater than every stamp this store gave a row before the call, and smaller than
-   * every stamp it gives after it: one counter for every node sharing the store (a JDBC store's
-   * sequence), never the nodes' clocks. A poll takes one before it searches the tracker; a row
-   * it then reads with a greater stamp was written after the search began (an apply may have
-   * changed the issue and its links since the search read it), so the poll leaves that issue for
-   * the next one. Rows a store writes without a new stamp (the default {@link
-   * #advanceLastChangeSeen} aside) would let a poll examine a snapshot older than the row's links
-   * and delete a comment on the partner: every store must keep them. A read inside the
-   * transaction that wrote a row may show the row's stamp from before the write; once the
-   * transaction commits, reads show the new one.
+   * every stamp it gives after it: one counter, ordered in real time across every connection and
+   * every node sharing the store (a JDBC store's sequence, not cached per session or node), never
+   * the nodes' clocks. A poll takes one before it searches the tracker; a row it then reads with a
+   * greater stamp was written after the search began (an apply may have changed the issue and
+   * its links since the search read it), so the poll leaves that issue for the next one.
+   * {@link #insert} and {@link #update} must stamp every row they write ({@link
+   * #advanceLastChangeSeen} need not): a store that kept no stamps would let a poll examine a
+   * snapshot older than the row's links and delete a comment on the partner. A counter that went
+   * back behind the stamps of stored rows (a restore of the tables without it) delays those
+   * issues' changes until it passes them again. A read inside the transaction that wrote a row
+   * may show the row's stamp from before the write; once the transaction commits, reads show the
+   * new one.
    *
    * @since 0.5
    */

@@ -1,0 +1,172 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rows the poll's claim does not hold are guarded too (found by a cold review, there before the
+ * store stamps). The partner's project was renamed (PB-1 is PX-1): the poll reads A's row (remote
+ * key PB-1) and claims pair "PB-1"; the partner's first message after the rename is applied under
+ * pair "PX-1" (another claim key), moves the row's remote key to PX-1 and copies bob's comment to
+ * PA-1. And a row without a remote key is claimed by nobody: the partner's PAIRED message gives it
+ * one and copies bob's comment. Either way the stale snapshot was examined and bob's comment
+ * deleted; the poll now leaves any row written since its search for the next poll.
+ */
+class StaleSnapshotRekeyTest {
+  /** Runs {@code beforeRead} before the {@code skip}+1-th findByLocalKeys of connector PA. */
+  private static ForwardingStores hooked(InMemoryStores stores, AtomicInteger skip,
+      AtomicReference<Runnable> beforeRead) {
+    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
+        SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("findByLocalKeys") && "PA".equals(args[0])
+              && beforeRead.get() != null && skip.getAndDecrement() <= 0) {
+            beforeRead.getAndSet(null).run();
+          }
+          try {
+            return method.invoke(stores.syncInfo(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    return new ForwardingStores(stores) {
+      @Override
+      public SyncInfoStore syncInfo() {
+        return rows;
+      }
+    };
+  }
+
+  /** Runs {@code afterRead} after the first findByLocalKeys of connector PA once armed. */
+  private static ForwardingStores hookedAfter(InMemoryStores stores,
+      AtomicReference<Runnable> afterRead) {
+    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
+        SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
+        (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(stores.syncInfo(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("findByLocalKeys") && "PA".equals(args[0])
+              && afterRead.get() != null) {
+            afterRead.getAndSet(null).run();
+          }
+          return result;
+        });
+    return new ForwardingStores(stores) {
+      @Override
+      public SyncInfoStore syncInfo() {
+        return rows;
+      }
+    };
+  }
+
+  /**
+   * A's row has no remote key yet (the partner's PAIRED not applied), so the poll claims nothing
+   * and reads nothing again; the apply of PAIRED and bob's comment comes between the claim's read
+   * and the examination, which compares the stale snapshot with the links written since.
+   */
+  @Test
+  void anApplyThatGivesTheRowItsRemoteKeyAfterTheClaimsReadDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    AtomicInteger searchesToSkip = new AtomicInteger();
+    AtomicReference<Runnable> afterRead = new AtomicReference<>();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", new ObjectMapper().createObjectNode().put("authorPrefix", "")))
+        .trackers((key, t) -> key.equals("PA")
+            ? StaleSnapshotTest.searchWithComments(t, afterSearch, searchesToSkip) : t)
+        .stores(hookedAfter(new InMemoryStores(), afterRead))
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.poll(sync.keyA()); // A's row: PA-1, no remote key yet
+    sync.deliver(sync.keyA());
+    sync.apply(sync.keyB()); // PB-1 made, PAIRED queued
+    sync.advance(Duration.ofSeconds(1));
+    sync.b("bob").addComment("PB-1", "Toner is low.");
+    sync.poll(sync.keyB()); // bob's comment queued after the PAIRED
+    sync.deliver(sync.keyB());
+    assertNull(sync.syncInfoA().get(0).remoteIssueKey(), "nothing applied on A yet");
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    searchesToSkip.set(0);
+    afterSearch.set(() -> afterRead.set(() -> { // after the claim's read of A's rows
+      sync.apply(sync.keyA()); // the PAIRED, then bob's comment copied and linked
+      assertEquals(1, sync.a().comments("PA-1").size(), "copied meanwhile");
+    }));
+
+    sync.poll(sync.keyA());
+    sync.runUntilQuiet();
+
+    assertNull(afterRead.get(), "the apply came between the claim's read and the examination");
+    assertEquals(List.of("Toner is low."),
+        sync.b().comments("PB-1").stream().map(c -> c.body()).toList(),
+        "bob's comment stays on PB-1");
+    assertEquals(List.of("Toner is low."),
+        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
+  }
+
+  @Test
+  void anApplyThatMovesTheRowsRemoteKeyBetweenTheClaimAndTheReadAgainDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    AtomicInteger searchesToSkip = new AtomicInteger();
+    AtomicReference<Runnable> beforeRead = new AtomicReference<>();
+    AtomicInteger readsToSkip = new AtomicInteger();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", new ObjectMapper().createObjectNode().put("authorPrefix", "")))
+        .trackers((key, t) -> key.equals("PA")
+            ? StaleSnapshotTest.searchWithComments(t, afterSearch, searchesToSkip) : t)
+        .stores(hooked(new InMemoryStores(), readsToSkip, beforeRead))
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.b().renameProject("PX"); // PB-1 is PX-1 now; A's row still names PB-1
+    sync.poll(sync.keyA());
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    searchesToSkip.set(1); // the look's, before the lease
+    afterSearch.set(() -> { // after the leased search read PA-1: the claim reads, then this
+      readsToSkip.set(1); // the claim's read of PA's rows; then the read again
+      beforeRead.set(() -> { // the poll holds pair "PB-1" now
+        sync.advance(Duration.ofSeconds(1));
+        sync.b("bob").addComment("PX-1", "Toner is low.");
+        sync.poll(sync.keyB()); // re-keys B's row (and, written after its search, leaves it)
+        sync.poll(sync.keyB()); // sends bob's comment from PX-1
+        sync.deliver(sync.keyB());
+        sync.apply(sync.keyA()); // claims "PX-1": follows the key, copies bob's comment
+        assertEquals(1, sync.a().comments("PA-1").size(), "copied meanwhile");
+        assertEquals("PX-1", sync.syncInfoA().get(0).remoteIssueKey(), "row followed");
+      });
+    });
+
+    sync.poll(sync.keyA());
+    sync.runUntilQuiet();
+
+    assertNull(afterSearch.get(), "searched");
+    assertNull(beforeRead.get(), "the apply came between the claim and the read again");
+    assertEquals(List.of("Toner is low."),
+        sync.b().comments("PX-1").stream().map(c -> c.body()).toList(),
+        "bob's comment stays on PX-1");
+    assertEquals(List.of("Toner is low."),
+        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
+    assertEquals("Printer on fire again", sync.b().value("PX-1", "summary").asText());
+  }
+}
