@@ -65,19 +65,18 @@ public record AdminRequest(
    * The parameters of a raw query string ({@code a=1&b=x%20y}), decoded as a form would be,
    * every value in order. A malformed escape is kept as written, so that the handler refuses the
    * parameter by name instead of the host failing; an empty name or a name without {@code =}
-   * is kept too (with the value {@code ""}).
+   * is kept too (with the value {@code ""}), and so is an empty pair ({@code a=1&&b=2}, a lone
+   * {@code &}, or a {@code ?} with nothing after it: the empty name), so that the handler
+   * refuses a query it cannot read instead of taking it as no query.
    *
-   * @param rawQuery the query as received (without {@code ?}), or null
+   * @param rawQuery the query as received (without {@code ?}), or null when there was none
    */
   public static Map<String, List<String>> parseQuery(String rawQuery) {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
+    if (rawQuery == null) {
       return out;
     }
     for (String pair : rawQuery.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue;
-      }
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq));
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));

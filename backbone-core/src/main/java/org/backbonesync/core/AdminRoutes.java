@@ -123,16 +123,27 @@ final class AdminRoutes {
     return names.stream().sorted().toList();
   }
 
+  /**
+   * The decoded segments of a path. An empty one (a doubled or a trailing slash) is refused, not
+   * dropped: {@code DELETE .../syncInformation/} with an id left out must not mean every row.
+   */
   private static List<String> segments(String path) {
+    String p = path == null ? "" : path;
+    p = p.startsWith("/") ? p.substring(1) : p;
     List<String> parts = new ArrayList<>();
-    for (String s : (path == null ? "" : path).split("/")) {
-      if (!s.isEmpty()) {
-        try {
-          // a path is not a form: "+" stays "+" (URLDecoder would make it a space)
-          parts.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-          throw new AdminException(400, "malformed escape in the path segment " + shown(s));
-        }
+    if (p.isEmpty()) {
+      return parts;
+    }
+    for (String s : p.split("/", -1)) {
+      if (s.isEmpty()) {
+        throw new AdminException(404, "no admin resource at " + shown(path)
+            + ": it has an empty path segment (a doubled or trailing slash)");
+      }
+      try {
+        // a path is not a form: "+" stays "+" (URLDecoder would make it a space)
+        parts.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new AdminException(400, "malformed escape in the path segment " + shown(s));
       }
     }
     return parts;

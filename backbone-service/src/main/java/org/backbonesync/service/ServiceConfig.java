@@ -70,6 +70,16 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final Set<String> STORE = Set.of("directory", "jdbcUrl", "user", "passwordEnv",
       "maximumPoolSize");
   static final Set<String> SERVER = Set.of("port", "bindAddress", "adminTokenEnv");
+  /** A poll interval's bounds: scheduled in whole millis; a day is the longest safety poll. */
+  static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+  static final Duration MAX_INTERVAL = Duration.ofDays(1);
+  /**
+   * A request rate's bounds (0 aside): below, a request waits minutes for its turn (1e-9 made
+   * the service hang silently); above, Jira's own limits come long before.
+   */
+  static final double MIN_RATE = 0.01;
+  static final double MAX_RATE = 10_000;
+  private static final String RATES = "from 0.01 to 10000";
 
   /**
    * A Jira site; {@code path} is where it is in the file, e.g. {@code $.sites.dev}. Its webhooks
@@ -276,20 +286,27 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       });
     }
 
+    /** A poll interval: at least {@link #MIN_INTERVAL} (it is scheduled in whole millis). */
     private Duration duration(String path, JsonNode node, Duration otherwise) {
       if (node == null) {
         return otherwise;
       }
       try {
         Duration d = Duration.parse(node.asText());
-        if (d.isNegative() || d.isZero() || !node.isTextual()) {
-          throw new DateTimeParseException("not positive", node.asText(), 0);
+        if (!node.isTextual() || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
+          throw new DateTimeParseException("out of range", node.asText(), 0);
         }
         return d;
       } catch (DateTimeParseException e) {
-        add(path, "not a positive ISO-8601 duration (e.g. \"PT30S\"): " + node);
+        add(path, "must be an ISO-8601 duration from " + MIN_INTERVAL + " to " + MAX_INTERVAL
+            + " (e.g. \"PT30S\"), was " + node);
         return otherwise;
       }
+    }
+
+    /** Whether a request rate is 0 (none) or within [{@link #MIN_RATE}, {@link #MAX_RATE}]. */
+    private static boolean rate(double perSecond) {
+      return perSecond == 0 || perSecond >= MIN_RATE && perSecond <= MAX_RATE;
     }
 
     private Site site(String path, String name, JsonNode node) {
@@ -335,8 +352,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       double perSecond = 10;
       if (node.has("requestsPerSecond")) {
         JsonNode n = node.get("requestsPerSecond");
-        if (!n.isNumber() || n.asDouble() < 0) {
-          add(path + ".requestsPerSecond", "must be a number, 0 for no limit, was " + n);
+        if (!n.isNumber() || !rate(n.asDouble())) {
+          add(path + ".requestsPerSecond", "must be 0 (no limit) or a number " + RATES
+              + ", was " + n);
         } else {
           perSecond = n.asDouble();
         }
@@ -467,9 +485,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       JsonNode rate = node.get("perSecond");
       JsonNode burst = node.get("burst");
       boolean ok = true;
-      if (rate == null || !rate.isNumber() || rate.asDouble() < 0
-          || !Double.isFinite(rate.asDouble())) {
-        add(path + ".perSecond", "must be a number, 0 for no pace, was "
+      if (rate == null || !rate.isNumber() || !rate(rate.asDouble())) {
+        add(path + ".perSecond", "must be 0 (no pace) or a number " + RATES + ", was "
             + (rate == null ? "missing" : rate));
         ok = false;
       }

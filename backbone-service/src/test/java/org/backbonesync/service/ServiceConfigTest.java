@@ -64,12 +64,40 @@ class ServiceConfigTest {
     ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
     assertEquals(List.of(
         file + ": $.sites.support.endpointPace.rate: unknown key; known: [burst, perSecond]",
-        file + ": $.sites.support.endpointPace.perSecond: must be a number, 0 for no pace,"
-            + " was -1",
+        file + ": $.sites.support.endpointPace.perSecond: must be 0 (no pace) or a number"
+            + " from 0.01 to 10000, was -1",
         file + ": $.sites.support.endpointPace.burst: must be a whole number of at least 1,"
             + " was 0.5",
         file + ": $.sites.support.issueWritePace: must be an object: {\"perSecond\": ...,"
             + " \"burst\": ...}, was 3"), f.lines());
+  }
+
+  /** Found by running the service: each passed the check, then hung or crashed it. */
+  @Test
+  void pollIntervalsAndRequestRatesOutOfRangeAreRefusedWithTheirPaths(@TempDir Path dir)
+      throws Exception {
+    String example = Files.readString(EXAMPLE);
+    Path file = dir.resolve("sync.json");
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef");
+    Files.writeString(file, example
+        .replace("\"requestsPerSecond\": 5},\n    \"dev\"", "\"requestsPerSecond\": 1e-9,"
+            + " \"endpointPace\": {\"perSecond\": 1e30, \"burst\": 1}},\n    \"dev\"")
+        .replace("\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 5}",
+            "\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 1e400}")
+        .replace("\"pollInterval\": \"PT30S\"", "\"pollInterval\": \"PT0.0005S\""));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
+
+    assertEquals(List.of(
+        file + ": $.pollInterval: must be an ISO-8601 duration from PT0.01S to PT24H (e.g."
+            + " \"PT30S\"), was \"PT0.0005S\"",
+        file + ": $.sites.support.requestsPerSecond: must be 0 (no limit) or a number from 0.01"
+            + " to 10000, was 1.0E-9",
+        file + ": $.sites.support.endpointPace.perSecond: must be 0 (no pace) or a number"
+            + " from 0.01 to 10000, was 1.0E30",
+        file + ": $.sites.dev.requestsPerSecond: must be 0 (no limit) or a number from 0.01"
+            + " to 10000, was \"Infinity\""), f.lines()); // (1e400, as JSON parsing reads it)
   }
 
   @Test

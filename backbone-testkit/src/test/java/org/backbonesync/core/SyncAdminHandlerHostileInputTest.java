@@ -117,6 +117,11 @@ class SyncAdminHandlerHostileInputTest {
         problems(two));
     refused(400, "syncInfoId must be a number, was \"\"", before,
         raw("DELETE", PATH_ROWS, "syncInfoId", null));
+    // a query that is there but empty, or an empty pair, is no "no query" (each deleted every
+    // row when the service ran: "?", "?&")
+    refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "", null));
+    refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "&", null));
+    refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "syncInfoId=1&", null));
     refused(400, "syncInfoId must be a number, was \"\"", before,
         raw("DELETE", PATH_ROWS, "syncInfoId=", null));
     refused(400, "syncInfoId must be a number, was \"1 OR 1=1\"", before,
@@ -204,6 +209,15 @@ class SyncAdminHandlerHostileInputTest {
     refused(404, "no admin resource at \"/connectors/PA/syncInformation/1\"", before,
         call("DELETE", PATH_ROWS + "/1", Map.of(), null));
     refused(404, "no admin resource at null", before, call("DELETE", null, Map.of(), null));
+    // an id left out of a script's ".../syncInformation/$ID" must not mean every row (found by
+    // running the service: each of these deleted them all)
+    String empty = ": it has an empty path segment (a doubled or trailing slash)";
+    refused(404, "no admin resource at \"" + PATH_ROWS + "/\"" + empty, before,
+        call("DELETE", PATH_ROWS + "/", Map.of(), null));
+    refused(404, "no admin resource at \"/" + PATH_ROWS + "\"" + empty, before,
+        call("DELETE", "/" + PATH_ROWS, Map.of(), null));
+    refused(404, "no admin resource at \"/connectors/PA//syncInformation\"" + empty, before,
+        call("DELETE", "/connectors/PA//syncInformation", Map.of(), null));
     refused(400, "malformed escape in the path segment \"%ZZ\"", before,
         call("DELETE", "/connectors/%ZZ/syncInformation", Map.of(), null));
     String longKey = "K".repeat(100_000);
