@@ -107,7 +107,12 @@ final class AdminBodies {
     }
     unknown("$", json, RESYNC_FIELDS, problems);
     String jql = text("$.jql", json.get("jql"), problems);
-    if (jql != null && jql.length() > SyncAdminHandler.MAX_JQL_LENGTH) {
+    if (jql != null && jql.isBlank()) {
+      // (null or absent means every issue; an empty condition is a mistake, not "all")
+      problems.add(new ConfigurationProblem("$.jql", "is empty; leave it out (or null) to"
+          + " resync every issue"));
+      jql = null;
+    } else if (jql != null && jql.length() > SyncAdminHandler.MAX_JQL_LENGTH) {
       problems.add(new ConfigurationProblem("$.jql", "is " + jql.length()
           + " characters long; at most " + SyncAdminHandler.MAX_JQL_LENGTH));
       jql = null;

@@ -579,6 +579,19 @@ class SyncAdminHandlerHostileInputTest {
     assertEquals(200, fine.status(), fine.body());
   }
 
+  /** Found by running the service: each resynced every issue of the connector. */
+  @Test
+  void anEmptyJqlIsRefusedNotTakenAsEveryIssue() throws Exception {
+    for (String jql : List.of("", "   ", "\n")) {
+      State before = state();
+      AdminResponse response = refused(400, "bad resync request", before,
+          call("POST", "/connectors/PA/resync", Map.of(),
+              json.createObjectNode().put("jql", jql).toString()));
+      assertEquals(List.of("$.jql: is empty; leave it out (or null) to resync every issue"),
+          problems(response));
+    }
+  }
+
   @Test
   void jqlOfTheLongestLengthInAnyShapeIsAnsweredNot500() throws Exception {
     int max = SyncAdminHandler.MAX_JQL_LENGTH;
