@@ -3,11 +3,9 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.memory.InMemoryStores;
@@ -86,14 +84,8 @@ class StaleSnapshotRekeyTest {
     AtomicReference<Runnable> afterSearch = new AtomicReference<>();
     AtomicInteger searchesToSkip = new AtomicInteger();
     AtomicReference<Runnable> afterRead = new AtomicReference<>();
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
-            "comment", new ObjectMapper().createObjectNode().put("authorPrefix", "")))
-        .trackers((key, t) -> key.equals("PA")
-            ? StaleSnapshotTest.searchWithComments(t, afterSearch, searchesToSkip) : t)
-        .stores(hookedAfter(new InMemoryStores(), afterRead))
-        .build();
+    SyncTestDriver sync = StaleSnapshotTest.driver(afterSearch, searchesToSkip,
+        hookedAfter(new InMemoryStores(), afterRead));
     sync.a("alice").create("Printer on fire");
     sync.poll(sync.keyA()); // A's row: PA-1, no remote key yet
     sync.deliver(sync.keyA());
@@ -115,11 +107,7 @@ class StaleSnapshotRekeyTest {
     sync.runUntilQuiet();
 
     assertNull(afterRead.get(), "the apply came between the claim's read and the examination");
-    assertEquals(List.of("Toner is low."),
-        sync.b().comments("PB-1").stream().map(c -> c.body()).toList(),
-        "bob's comment stays on PB-1");
-    assertEquals(List.of("Toner is low."),
-        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
+    StaleSnapshotTest.assertBobsCommentKept(sync, "PB-1");
   }
 
   @Test
@@ -128,14 +116,8 @@ class StaleSnapshotRekeyTest {
     AtomicInteger searchesToSkip = new AtomicInteger();
     AtomicReference<Runnable> beforeRead = new AtomicReference<>();
     AtomicInteger readsToSkip = new AtomicInteger();
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
-            "comment", new ObjectMapper().createObjectNode().put("authorPrefix", "")))
-        .trackers((key, t) -> key.equals("PA")
-            ? StaleSnapshotTest.searchWithComments(t, afterSearch, searchesToSkip) : t)
-        .stores(hooked(new InMemoryStores(), readsToSkip, beforeRead))
-        .build();
+    SyncTestDriver sync = StaleSnapshotTest.driver(afterSearch, searchesToSkip,
+        hooked(new InMemoryStores(), readsToSkip, beforeRead));
     sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     sync.b().renameProject("PX"); // PB-1 is PX-1 now; A's row still names PB-1
@@ -162,11 +144,6 @@ class StaleSnapshotRekeyTest {
 
     assertNull(afterSearch.get(), "searched");
     assertNull(beforeRead.get(), "the apply came between the claim and the read again");
-    assertEquals(List.of("Toner is low."),
-        sync.b().comments("PX-1").stream().map(c -> c.body()).toList(),
-        "bob's comment stays on PX-1");
-    assertEquals(List.of("Toner is low."),
-        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
-    assertEquals("Printer on fire again", sync.b().value("PX-1", "summary").asText());
+    StaleSnapshotTest.assertBobsCommentKept(sync, "PX-1");
   }
 }

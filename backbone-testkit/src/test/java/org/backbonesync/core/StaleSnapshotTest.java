@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
@@ -59,12 +60,29 @@ class StaleSnapshotTest {
   /** The hook runs after the first search once {@code searchesToSkip} more have passed. */
   private static SyncTestDriver driver(AtomicReference<Runnable> afterSearch,
       AtomicInteger searchesToSkip) {
-    return SyncTestDriver.builder()
+    return driver(afterSearch, searchesToSkip, null);
+  }
+
+  /** The same on these stores (null: the driver's own). */
+  static SyncTestDriver driver(AtomicReference<Runnable> afterSearch,
+      AtomicInteger searchesToSkip, Stores stores) {
+    SyncTestDriver.Builder builder = SyncTestDriver.builder()
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
             "comment", new ObjectMapper().createObjectNode().put("authorPrefix", "")))
-        .trackers((key, t) -> key.equals("PA") ? searchWithComments(t, afterSearch, searchesToSkip) : t)
-        .build();
+        .trackers((key, t) -> key.equals("PA")
+            ? searchWithComments(t, afterSearch, searchesToSkip) : t);
+    return (stores == null ? builder : builder.stores(stores)).build();
+  }
+
+  /** Bob's comment stays on {@code onB}, its copy is on PA-1 once, and alice's edit went. */
+  static void assertBobsCommentKept(SyncTestDriver sync, String onB) {
+    assertEquals(List.of("Toner is low."),
+        sync.b().comments(onB).stream().map(c -> c.body()).toList(),
+        "bob's comment stays on " + onB);
+    assertEquals(List.of("Toner is low."),
+        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
+    assertEquals("Printer on fire again", sync.b().value(onB, "summary").asText());
   }
 
   @Test
@@ -120,12 +138,7 @@ class StaleSnapshotTest {
     sync.runUntilQuiet();
 
     assertNull(afterSearch.get(), "the apply came between the search and the claim");
-    assertEquals(List.of("Toner is low."),
-        sync.b().comments("PB-1").stream().map(c -> c.body()).toList(),
-        "bob's comment stays on PB-1");
-    assertEquals(List.of("Toner is low."),
-        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
-    assertEquals("Printer on fire again", sync.b().value("PB-1", "summary").asText());
+    assertBobsCommentKept(sync, "PB-1");
   }
 
   /**
@@ -167,11 +180,6 @@ class StaleSnapshotTest {
     sync.runUntilQuiet();
 
     assertNull(afterSearch.get(), "the apply came between the search and the claim");
-    assertEquals(List.of("Toner is low."),
-        sync.b().comments("PB-1").stream().map(c -> c.body()).toList(),
-        "bob's comment stays on PB-1");
-    assertEquals(List.of("Toner is low."),
-        sync.a().comments("PA-1").stream().map(c -> c.body()).toList(), "its copy, once");
-    assertEquals("Printer on fire again", sync.b().value("PB-1", "summary").asText());
+    assertBobsCommentKept(sync, "PB-1");
   }
 }
