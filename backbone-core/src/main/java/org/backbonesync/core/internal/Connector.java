@@ -16,6 +16,7 @@ import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
@@ -242,12 +243,14 @@ final class Connector {
    * changing it: other nodes' writes since the caller read it are kept, and nobody writes it
    * before this transaction does. Call inside {@code stores.inTransaction}.
    *
-   * @throws SyncException when the row was deleted meanwhile (by an admin)
+   * @throws RetriableException when the row was deleted meanwhile (by an admin): the step is
+   *     tried again and finds the pair as the delete left it (a message to the row is not parked
+   *     for an admin)
    */
   SyncInfo lockRow(Stores stores, long id) {
-    return stores.syncInfo().findByIdForUpdate(key(), id).orElseThrow(() -> new SyncException(
-        "sync information " + id + " of connector " + key() + " was deleted meanwhile",
-        null, key(), null, null));
+    return stores.syncInfo().findByIdForUpdate(key(), id).orElseThrow(() ->
+        new RetriableException("sync information " + id + " of connector " + key()
+            + " was deleted meanwhile; tried again", null));
   }
 
   /**
