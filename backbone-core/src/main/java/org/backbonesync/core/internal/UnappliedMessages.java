@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import java.time.Instant;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
@@ -78,8 +79,14 @@ final class UnappliedMessages {
     SyncMessage message = entry.message();
     String reason = describe(e);
     stores.messages().updateIncoming(entry.withFailure(reason));
-    log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
-        connector.key(), message.messageId(), message.sourceIssueKey(), reason, e);
+    if (e instanceof SyncException) { // a typed refusal (Jira's 400, a mapping's): one line
+      log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
+          connector.key(), message.messageId(), message.sourceIssueKey(), reason);
+      log.debug("{}: message {} failed", connector.key(), message.messageId(), e);
+    } else { // unexpected (a bug, say): with its stack
+      log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
+          connector.key(), message.messageId(), message.sourceIssueKey(), reason, e);
+    }
     events.failed(connector.key(), message, reason, true);
     return new ApplyOutcome.Failed(message, reason);
   }
