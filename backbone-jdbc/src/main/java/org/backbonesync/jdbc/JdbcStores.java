@@ -1,6 +1,10 @@
 package org.backbonesync.jdbc;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -140,8 +144,19 @@ public final class JdbcStores implements Stores, AutoCloseable {
    * ({@code WRITE_DELAY=0}; H2 otherwise keeps the last half second of commits in memory), so a
    * process killed at any point loses no committed step. {@link #close()} closes the files once
    * no other connection of this process has them open.
+   *
+   * @throws UncheckedIOException when the directory cannot be created (its message says why, in
+   *     one line, before H2 is asked anything)
    */
   public static JdbcStores inDirectory(Path directory) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+          : e.getClass().getSimpleName();
+      throw new UncheckedIOException("cannot create the store directory "
+          + directory.toAbsolutePath() + " (" + why + ")", e);
+    }
     return open(new DriverManagerDataSource(h2Url(directory), null, null));
   }
 
