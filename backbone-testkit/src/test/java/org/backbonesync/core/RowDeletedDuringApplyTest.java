@@ -3,13 +3,9 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.memory.InMemoryStores;
-import org.backbonesync.spi.store.SyncInfoStore;
-import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -20,36 +16,11 @@ import org.junit.jupiter.api.Test;
  * messages in flight while the rows were deleted waited for an admin, blocking that pair).
  */
 class RowDeletedDuringApplyTest {
-  /** Runs {@code afterRead} once, after the next read of PA rows by their partners' keys. */
-  private static ForwardingStores hooked(InMemoryStores stores,
-      AtomicReference<Runnable> afterRead) {
-    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
-        SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
-        (proxy, method, args) -> {
-          Object result;
-          try {
-            result = method.invoke(stores.syncInfo(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (method.getName().startsWith("findByRemoteKey") && "PA".equals(args[0])
-              && afterRead.get() != null) {
-            afterRead.getAndSet(null).run();
-          }
-          return result;
-        });
-    return new ForwardingStores(stores) {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return rows;
-      }
-    };
-  }
 
   /** PA-1 and PB-1 paired; bob's edit of PB-1 waits in A's inbox; A's row goes now or later. */
   private static SyncTestDriver bobsEditOnTheWay(AtomicReference<Runnable> afterRead) {
     SyncTestDriver sync = SyncTestDriver.builder()
-        .stores(hooked(new InMemoryStores(), afterRead)).build();
+        .stores(SyncInfoHooks.after(new InMemoryStores(), "findByRemoteKey", afterRead)).build();
     sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     sync.b("bob").edit("PB-1", "summary", "Printer on fire, toner low");

@@ -3,14 +3,10 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.memory.InMemoryStores;
-import org.backbonesync.spi.store.SyncInfoStore;
-import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -24,55 +20,7 @@ import org.junit.jupiter.api.Test;
  * deleted; the poll now leaves any row written since its search for the next poll.
  */
 class StaleSnapshotRekeyTest {
-  /** Runs {@code beforeRead} before the {@code skip}+1-th findByLocalKeys of connector PA. */
-  private static ForwardingStores hooked(InMemoryStores stores, AtomicInteger skip,
-      AtomicReference<Runnable> beforeRead) {
-    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
-        SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("findByLocalKeys") && "PA".equals(args[0])
-              && beforeRead.get() != null && skip.getAndDecrement() <= 0) {
-            beforeRead.getAndSet(null).run();
-          }
-          try {
-            return method.invoke(stores.syncInfo(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    return new ForwardingStores(stores) {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return rows;
-      }
-    };
-  }
 
-  /** Runs {@code afterRead} after the first findByLocalKeys of connector PA once armed. */
-  private static ForwardingStores hookedAfter(InMemoryStores stores,
-      AtomicReference<Runnable> afterRead) {
-    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
-        SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
-        (proxy, method, args) -> {
-          Object result;
-          try {
-            result = method.invoke(stores.syncInfo(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (method.getName().equals("findByLocalKeys") && "PA".equals(args[0])
-              && afterRead.get() != null) {
-            afterRead.getAndSet(null).run();
-          }
-          return result;
-        });
-    return new ForwardingStores(stores) {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return rows;
-      }
-    };
-  }
 
   /**
    * A's row has no remote key yet (the partner's PAIRED not applied), so the poll claims nothing
@@ -85,7 +33,7 @@ class StaleSnapshotRekeyTest {
     AtomicInteger searchesToSkip = new AtomicInteger();
     AtomicReference<Runnable> afterRead = new AtomicReference<>();
     SyncTestDriver sync = StaleSnapshotTest.driver(afterSearch, searchesToSkip,
-        hookedAfter(new InMemoryStores(), afterRead));
+        SyncInfoHooks.after(new InMemoryStores(), "findByLocalKeys", afterRead));
     sync.a("alice").create("Printer on fire");
     sync.poll(sync.keyA()); // A's row: PA-1, no remote key yet
     sync.deliver(sync.keyA());
@@ -117,7 +65,8 @@ class StaleSnapshotRekeyTest {
     AtomicReference<Runnable> beforeRead = new AtomicReference<>();
     AtomicInteger readsToSkip = new AtomicInteger();
     SyncTestDriver sync = StaleSnapshotTest.driver(afterSearch, searchesToSkip,
-        hooked(new InMemoryStores(), readsToSkip, beforeRead));
+        SyncInfoHooks.before(new InMemoryStores(), "findByLocalKeys", readsToSkip,
+            beforeRead));
     sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     sync.b().renameProject("PX"); // PB-1 is PX-1 now; A's row still names PB-1
