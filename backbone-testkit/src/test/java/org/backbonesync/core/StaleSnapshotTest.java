@@ -75,6 +75,25 @@ class StaleSnapshotTest {
     return (stores == null ? builder : builder.stores(stores)).build();
   }
 
+  /**
+   * Alice edits PA-1; once the poll's leased search has read it, and before the poll claims the
+   * pair, the driver's node copies bob's new comment on PB-1 to PA-1 (at its own time).
+   */
+  private static void bobsCommentCopiedAfterTheSearch(SyncTestDriver sync,
+      AtomicReference<Runnable> afterSearch, AtomicInteger searchesToSkip) {
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    searchesToSkip.set(1); // the look's, before the lease
+    afterSearch.set(() -> {
+      sync.advance(Duration.ofSeconds(1));
+      sync.b("bob").addComment("PB-1", "Toner is low.");
+      sync.poll(sync.keyB());
+      sync.deliver(sync.keyB());
+      sync.apply(sync.keyA()); // bob's comment copied to PA-1 and linked
+      assertEquals(1, sync.a().comments("PA-1").size(), "copied meanwhile");
+    });
+  }
+
   /** Bob's comment stays on {@code onB}, its copy is on PA-1 once, and alice's edit went. */
   static void assertBobsCommentKept(SyncTestDriver sync, String onB) {
     assertEquals(List.of("Toner is low."),
@@ -123,16 +142,7 @@ class StaleSnapshotTest {
     sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     sync.poll(sync.keyA());
-    sync.advance(Duration.ofSeconds(5));
-    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
-    searchesToSkip.set(1); // the look's, before the lease
-    afterSearch.set(() -> { // after the leased search read PA-1, before the poll claims the pair
-      sync.advance(Duration.ofSeconds(1));
-      sync.b("bob").addComment("PB-1", "Toner is low.");
-      sync.poll(sync.keyB());
-      sync.deliver(sync.keyB());
-      sync.apply(sync.keyA()); // bob's comment copied to PA-1 and linked
-    });
+    bobsCommentCopiedAfterTheSearch(sync, afterSearch, searchesToSkip);
 
     sync.poll(sync.keyA());
     sync.runUntilQuiet();
@@ -163,17 +173,7 @@ class StaleSnapshotTest {
         .stores(sync.stores()).clock(Clock.offset(sync.clock(), Duration.ofSeconds(10)))
         .node("node-ahead", Duration.ofMinutes(1)).build();
     ahead.poll(sync.keyA());
-    sync.advance(Duration.ofSeconds(5));
-    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
-    searchesToSkip.set(1); // the look's, before the lease
-    afterSearch.set(() -> { // after the leased search read PA-1, before the poll claims the pair
-      sync.advance(Duration.ofSeconds(1));
-      sync.b("bob").addComment("PB-1", "Toner is low.");
-      sync.poll(sync.keyB());
-      sync.deliver(sync.keyB());
-      sync.apply(sync.keyA()); // bob's comment copied to PA-1 and linked, at this node's time
-      assertEquals(1, sync.a().comments("PA-1").size(), "copied by the other node");
-    });
+    bobsCommentCopiedAfterTheSearch(sync, afterSearch, searchesToSkip);
 
     ahead.poll(sync.keyA());
     ahead.deliver(sync.keyA());
