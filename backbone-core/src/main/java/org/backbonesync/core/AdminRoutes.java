@@ -3,7 +3,10 @@ package org.backbonesync.core;
 import static org.backbonesync.core.AdminText.parameter;
 import static org.backbonesync.core.AdminText.shown;
 
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -139,13 +142,43 @@ final class AdminRoutes {
         throw new AdminException(404, "no admin resource at " + shown(path)
             + ": it has an empty path segment (a doubled or trailing slash)");
       }
-      try {
-        // a path is not a form: "+" stays "+" (URLDecoder would make it a space)
-        parts.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        throw new AdminException(400, "malformed escape in the path segment " + shown(s));
-      }
+      parts.add(decoded(s));
     }
     return parts;
+  }
+
+  /**
+   * A path segment's percent escapes decoded as UTF-8, strictly: a malformed escape or bytes that
+   * are not UTF-8 ({@code %FF}, an encoded surrogate) are refused, not read as U+FFFD. A path is
+   * not a form: "+" stays "+".
+   */
+  private static String decoded(String segment) {
+    if (segment.indexOf('%') < 0) {
+      return segment;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c != '%') {
+        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+        continue;
+      }
+      int hi = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
+      int lo = hi < 0 ? -1 : Character.digit(segment.charAt(i + 2), 16);
+      if (lo < 0) {
+        throw new AdminException(400, "malformed escape in the path segment " + shown(segment));
+      }
+      bytes.write(hi << 4 | lo);
+      i += 2;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+    } catch (CharacterCodingException e) {
+      throw new AdminException(400, "the path segment " + shown(segment)
+          + " is not UTF-8 once its escapes are decoded");
+    }
   }
 }

@@ -220,6 +220,15 @@ class SyncAdminHandlerHostileInputTest {
         call("DELETE", "/connectors/PA//syncInformation", Map.of(), null));
     refused(400, "malformed escape in the path segment \"%ZZ\"", before,
         call("DELETE", "/connectors/%ZZ/syncInformation", Map.of(), null));
+    refused(400, "malformed escape in the path segment \"PA%2\"", before,
+        call("DELETE", "/connectors/PA%2/syncInformation", Map.of(), null));
+    // bytes that are not UTF-8 were read as U+FFFD and answered (found by running the service)
+    refused(400, "the path segment \"%FF\" is not UTF-8 once its escapes are decoded", before,
+        call("GET", "/connectors/PA/issues/%FF/trace", Map.of(), null));
+    refused(400, "the path segment \"%ED%A0%80\" is not UTF-8 once its escapes are decoded",
+        before, call("GET", "/connectors/PA/issues/%ED%A0%80/trace", Map.of(), null));
+    assertEquals(200, call("GET", "/connectors/P%41/issues/PA-1/trace", Map.of(), null).status(),
+        "an escape of UTF-8 still names the connector PA");
     String longKey = "K".repeat(100_000);
     refused(404, "no connector with key \"" + "K".repeat(80) + "...\" (100000 characters)",
         before, call("DELETE", "/connectors/" + longKey + "/syncInformation", Map.of(), null));
