@@ -91,35 +91,33 @@ final class PageClaims {
   }
 
   /**
-   * The claimed page with its held pairs' rows read again, now that no apply can change them:
-   * an apply that committed between the read in {@link #claim} and the claim shows in them.
+   * The claimed page with its held pairs' rows, and its rows without a partner yet (claimed by
+   * nobody: an apply may give them one, and write their issue and links, meanwhile), read again:
+   * an apply that committed since the read in {@link #claim} shows in them (ChangeDetection
+   * leaves a row written since its search by its stamp).
    */
   Claimed readAgain(Claimed claimed) {
-    List<SyncInfo> held = claimed.heldRows();
-    // also the rows without a remote key: not claimed, an apply may give them one (and write
-    // their issue and links) meanwhile; their stamps tell (ChangeDetection leaves them)
-    List<SyncInfo> again = new ArrayList<>(held);
+    SyncInfo[] rows = claimed.rows().clone();
     List<String> keys = new ArrayList<>();
-    for (int i = 0; i < again.size(); i++) {
-      SyncInfo first = claimed.rows()[i];
-      if (again.get(i) == null && first != null && first.remoteIssueKey() == null) {
-        again.set(i, first);
-      }
-      if (again.get(i) != null) {
-        keys.add(again.get(i).localIssueKey());
+    for (SyncInfo row : rows) {
+      if (readsAgain(claimed, row)) {
+        keys.add(row.localIssueKey());
       }
     }
     if (keys.isEmpty()) {
       return claimed;
     }
     Map<String, SyncInfo> now = stores.syncInfo().findByLocalKeys(connector.key(), keys);
-    SyncInfo[] rows = claimed.rows().clone();
     for (int i = 0; i < rows.length; i++) {
-      if (again.get(i) != null) {
-        rows[i] = now.get(again.get(i).localIssueKey()); // (null: deleted meanwhile)
+      if (readsAgain(claimed, rows[i])) {
+        rows[i] = now.get(rows[i].localIssueKey()); // (null: deleted meanwhile)
       }
     }
     return new Claimed(rows, claimed.held());
+  }
+
+  private static boolean readsAgain(Claimed claimed, SyncInfo row) {
+    return row != null && (claimed.holds(row) || row.remoteIssueKey() == null);
   }
 
   /**

@@ -79,13 +79,14 @@ final class UnappliedMessages {
     SyncMessage message = entry.message();
     String reason = describe(e);
     stores.messages().updateIncoming(entry.withFailure(reason));
-    if (e instanceof SyncException) { // a typed refusal (Jira's 400, a mapping's): one line
-      log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
-          connector.key(), message.messageId(), message.sourceIssueKey(), reason);
+    // a typed refusal (Jira's 400, a mapping's) is one line, its stack at debug; anything else
+    // (a bug, say) keeps its stack
+    boolean refused = e instanceof SyncException;
+    log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
+        connector.key(), message.messageId(), message.sourceIssueKey(), reason,
+        refused ? null : e);
+    if (refused) {
       log.debug("{}: message {} failed", connector.key(), message.messageId(), e);
-    } else { // unexpected (a bug, say): with its stack
-      log.warn("{}: message {} for {} failed; it and later messages of the issue wait: {}",
-          connector.key(), message.messageId(), message.sourceIssueKey(), reason, e);
     }
     events.failed(connector.key(), message, reason, true);
     return new ApplyOutcome.Failed(message, reason);
