@@ -272,7 +272,13 @@ public interface SyncEngine extends AutoCloseable {
    */
   void start();
 
-  /** Stops the periodic run (the scheduler itself belongs to the caller). Idempotent. */
+  /**
+   * Stops the periodic run (the scheduler itself belongs to the caller) and tells a step running
+   * on another thread to end soon: an apply begins no further issue pair (what it applied is
+   * committed; the other messages stay queued, in order), a poll reads no further page (the
+   * watermark stays, so the next poll searches those changes again). Does not wait for that step
+   * to end: a host that closes the stores next waits for its scheduler first. Idempotent.
+   */
   @Override
   void close();
 

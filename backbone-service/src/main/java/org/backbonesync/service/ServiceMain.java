@@ -32,7 +32,12 @@ public final class ServiceMain {
 
   private static final String USAGE_LINE =
       "usage: java -jar backbone-service.jar --config <file.json> [--once | --check]";
-  private static final Duration STOP_WAIT = Duration.ofMinutes(2);
+  /**
+   * How long a stop waits for the steps in progress (each ends after the issue pair or page it
+   * is at): within a container's usual 30 s grace period, with time left to close the stores. A
+   * step still running then is cut off as a kill would cut it (its message stays queued).
+   */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
   private ServiceMain() {}
 

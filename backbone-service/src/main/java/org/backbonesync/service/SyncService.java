@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The engines of every synchronization of the file over one set of stores, run on the
  * service's own scheduler. Each synchronization runs its steps (poll and deliver each connector,
- * then apply and deliver) every poll interval; {@link #stop()} lets the step in progress finish,
- * starts none after it, then closes the engines and the stores.
+ * then apply and deliver) every poll interval; {@link #stop} closes the engines (a step in
+ * progress ends after the issue pair or search page it is at), starts no step after, then closes
+ * the stores.
  *
  * <p>Each engine's listener is its synchronization's {@link MicrometerSyncListener}, on the
  * service's one Prometheus registry (served as {@code /metrics}), and the shared {@link
@@ -398,6 +399,10 @@ final class SyncService {
       work.run();
       health.lastSuccess = clock.instant();
     } catch (RuntimeException e) {
+      if (stopping) { // (the engine was closed under the step: the stop, not a failure)
+        LOG.debug("{} {}: step ended by the stop", r.id(), key, e);
+        return;
+      }
       health.lastFailure = clock.instant();
       health.lastError = ServiceFailure.oneLine(e.getMessage());
       LOG.warn("{} {}: step failed, again in {}: {}", r.id(), key, r.sync.pollInterval(),
@@ -407,8 +412,9 @@ final class SyncService {
   }
 
   /**
-   * Stops: no new step starts, the steps in progress finish (waiting at most {@code wait}),
-   * then the engines and the stores close. Idempotent.
+   * Stops: the engines close, so the steps in progress end after the issue pair or search page
+   * they are at (waiting for them at most {@code wait}), no new step starts, then the stores
+   * close. Idempotent.
    */
   synchronized void stop(Duration wait) {
     if (stopped) {
@@ -416,8 +422,13 @@ final class SyncService {
     }
     stopped = true;
     stopping = true;
-    LOG.info("stopping: letting the steps in progress finish");
+    LOG.info("stopping: the steps in progress end after the issue pair or page they are at");
     periodic.forEach(f -> f.cancel(false));
+    // Closed first: a step in progress then begins no further pair or page (a backlog's apply
+    // would otherwise run past a container's grace period); the rest stays queued.
+    for (Running r : running) {
+      r.engine.close();
+    }
     scheduler.shutdown();
     tasks.shutdown();
     try {
@@ -429,9 +440,6 @@ final class SyncService {
       Thread.currentThread().interrupt();
     }
     tasks.shutdownNow();
-    for (Running r : running) {
-      r.engine.close();
-    }
     stores.close();
     if (pool != null) {
       try {

@@ -106,9 +106,15 @@ class SyncServiceIT {
   }
 
   private String cloudSite(String extra) {
+    return cloudSite(0, extra);
+  }
+
+  /** The cloud site, its requests paced at {@code perSecond} (0: not paced). */
+  private String cloudSite(double perSecond, String extra) {
     return """
         {"url": "%s", "flavour": "cloud", "auth": "apiToken", "emailEnv": "JIRA_A_EMAIL",
-         "tokenEnv": "JIRA_A_TOKEN", "requestsPerSecond": 0%s}""".formatted(cloud.url(), extra);
+         "tokenEnv": "JIRA_A_TOKEN", "requestsPerSecond": %s%s}""".formatted(cloud.url(),
+        perSecond, extra);
   }
 
   private Path goodConfig() throws Exception {
@@ -267,6 +273,39 @@ class SyncServiceIT {
     assertEquals(List.of("Printer on fire, second floor", "Scanner jammed"),
         pb.allIssues().stream().map(i -> i.field("summary").asText()).sorted().toList());
     assertTrue(pa2.startsWith("PA-"));
+  }
+
+  /**
+   * SIGTERM while a backlog is applied to a paced site (about a minute of work) stops the service
+   * at once, well within a container's 30 s grace period: the apply ends after the pair it is
+   * at, the rest stays queued, and the next run applies it with nothing created twice.
+   */
+  @Test
+  void sigtermWithABacklogStopsAfterThePairInProgress() throws Exception {
+    int backlog = 60;
+    for (int i = 1; i <= backlog; i++) {
+      pb.as("bob").create("Printer " + i + " on fire");
+    }
+    String store = ",\n  \"store\": {\"directory\": \"data\"}";
+    Path paced = config(cloudSite(2, ", \"allowInsecure\": true"), "", store);
+    try (ServiceProcess first = service("paced", "--config", paced.toString())) {
+      first.await("the first of PB's issues created on PA", WITHIN,
+          () -> !pa.allIssues().isEmpty());
+
+      assertEquals(0, first.terminate(Duration.ofSeconds(15)), first.out() + first.err());
+      assertTrue(first.out().contains("stopped: engines and stores closed"), first.out());
+      assertFalse(first.out().contains("closing anyway"), first.out());
+    }
+    int created = pa.allIssues().size();
+    assertTrue(created < backlog / 2, "the backlog was not worked through: " + created);
+
+    Path unpaced = config(cloudSite(", \"allowInsecure\": true"), "", store);
+    try (ServiceProcess second = service("unpaced", "--config", unpaced.toString(), "--once")) {
+      assertEquals(0, second.exitCode(WITHIN), second.out() + second.err());
+    }
+    assertEquals(backlog, pa.allIssues().size(), "each of PB's issues once on PA");
+    assertEquals(backlog, pa.allIssues().stream().map(i -> i.field("summary").asText())
+        .distinct().count());
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.internal.PairOrder.Next;
 import org.backbonesync.core.internal.PairOrder.Taken;
@@ -54,15 +55,15 @@ final class ApplyRounds {
    * commit records the round's outcomes together; a pair goes on in the next round while its
    * messages come in order. The last round's commit gives back the claims with it.
    *
-   * @param until when to begin no more pairs (within the claim's lease): the others stay queued
-   *     for the next apply
+   * @param over whether to begin no more pairs (half the claim's lease has passed, or the engine
+   *     is closing): the others stay queued for the next apply
    * @param giveBack the store writes giving back the claims ({@link PairClaims#giveBack})
    * @return whether they were committed with the last round (else the caller gives them back)
    */
-  boolean applyClaimed(List<String> claimed, long until, Runnable giveBack) {
+  boolean applyClaimed(List<String> claimed, BooleanSupplier over, Runnable giveBack) {
     List<String> round = claimed;
     boolean progressed = false;
-    while (!round.isEmpty() && clock.millis() < until) {
+    while (!round.isEmpty() && !over.getAsBoolean()) {
       List<String> next = new ArrayList<>();
       // the round's queued messages in one read (a pair's later reads are its own)
       Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), round);
@@ -72,14 +73,14 @@ final class ApplyRounds {
       boolean givenBack;
       try {
         for (String issue : round) {
-          if (clock.millis() >= until) {
+          if (over.getAsBoolean()) {
             break;
           }
           if (drain(issue, queued.getOrDefault(issue, List.of()), progressed)) {
             next.add(issue);
           }
         }
-        givenBack = group.commit(next.isEmpty() || clock.millis() >= until ? giveBack : null);
+        givenBack = group.commit(next.isEmpty() || over.getAsBoolean() ? giveBack : null);
       } finally {
         group.commit(); // (what was applied before a failure; after the commit above, nothing)
         values.clear();

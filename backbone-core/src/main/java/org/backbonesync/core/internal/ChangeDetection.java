@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.spi.store.Stores;
@@ -36,6 +37,8 @@ final class ChangeDetection {
   private final GoneIssues goneIssues;
   private final IdleLook idleLook;
   private final PageClaims claims;
+  /** Whether the engine is closing: a poll reads no further page (see {@link #poll}). */
+  private final BooleanSupplier closing;
   /**
    * Whether this node's last poll of the connector queued nothing: then the next one first
    * looks without the lease (a busy connector's poll takes it at once, searching once).
@@ -45,8 +48,9 @@ final class ChangeDetection {
 
   ChangeDetection(Connector connector, Stores stores, Clock clock, Events events,
       EngineSettings settings, PairClaims pairs, IssueValues values, OutgoingContent content,
-      Outbox outbox, Resender resender) {
+      Outbox outbox, Resender resender, BooleanSupplier closing) {
     this.connector = connector;
+    this.closing = closing;
     this.stores = stores;
     this.clock = clock;
     this.events = events;
@@ -62,7 +66,9 @@ final class ChangeDetection {
 
   /**
    * Reads every page of one change search from the watermark minus the overlap, queues the
-   * messages, and only then moves the watermark to the newest update seen.
+   * messages, and only then moves the watermark to the newest update seen. When the engine is
+   * closed meanwhile, it reads no further page and leaves the watermark where it was: the next
+   * poll searches the same changes again (examining an issue twice queues nothing twice).
    */
   PollResult poll() {
     synchronized (resender) {
@@ -168,7 +174,13 @@ final class ChangeDetection {
       progress.pages++;
       examinePage(page.issues(), progress, searched);
       token = page.nextPageToken();
-    } while (token != null);
+    } while (token != null && !closing.getAsBoolean());
+    if (token != null) {
+      log.info("{}: the engine is closing; the poll stops after {} pages, the watermark stays",
+          key, progress.pages);
+      events.polled(key, progress.found, progress.queued);
+      return new PollResult(progress.found, progress.queued, progress.pages);
+    }
     long newWatermark = progress.newWatermark;
     if (progress.firstLeft != Long.MAX_VALUE) {
       newWatermark = Math.max(watermark.orElse(0), Math.min(newWatermark, progress.firstLeft));

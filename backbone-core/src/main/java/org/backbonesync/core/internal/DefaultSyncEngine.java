@@ -98,6 +98,11 @@ public final class DefaultSyncEngine implements SyncEngine {
           public Runnable detectHinted(String key) {
             return prompt(key + ": detection of hinted issues", () -> detect(key));
           }
+
+          @Override
+          public boolean closing() {
+            return lifecycle.closing();
+          }
         }));
   }
 

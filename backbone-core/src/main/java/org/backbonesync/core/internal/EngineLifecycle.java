@@ -22,6 +22,8 @@ final class EngineLifecycle {
   private final Duration pollInterval;
   private EngineState state = EngineState.NEW;
   private ScheduledFuture<?> periodic;
+  /** Set first by {@link #close}, read by running steps without the lock. */
+  private volatile boolean closing;
 
   /** @param scheduler the builder's scheduler, or null when the host drives every step */
   EngineLifecycle(String synchronizationId, ScheduledExecutorService scheduler,
@@ -29,6 +31,14 @@ final class EngineLifecycle {
     this.synchronizationId = synchronizationId;
     this.scheduler = scheduler;
     this.pollInterval = pollInterval;
+  }
+
+  /**
+   * Whether {@link #close} was called: a step running meanwhile on another thread ends at the
+   * next pair it would apply or page it would read.
+   */
+  boolean closing() {
+    return closing;
   }
 
   synchronized EngineState state() {
@@ -80,12 +90,24 @@ final class EngineLifecycle {
     try {
       run.run();
     } catch (RuntimeException e) {
+      if (closing) { // (its next step found the engine closed: the end of the run, no failure)
+        log.debug("sync run of {} ended by close()", synchronizationId, e);
+        return;
+      }
       log.warn("sync run of {} failed; next run in {}", synchronizationId, pollInterval, e);
     }
   }
 
-  /** Stops the periodic run, then {@code flush}; idempotent. */
-  synchronized void close(Runnable flush) {
+  /**
+   * Tells running steps to end (see {@link #closing}), stops the periodic run, then {@code
+   * flush}; idempotent. Does not wait for a running step.
+   */
+  void close(Runnable flush) {
+    closing = true; // (before the lock: a step holding none sees it at its next pair or page)
+    closeHoldingLock(flush);
+  }
+
+  private synchronized void closeHoldingLock(Runnable flush) {
     if (periodic != null) {
       periodic.cancel(false);
     }

@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
@@ -26,6 +27,8 @@ final class IncomingQueue {
   private final PairClaims pairs;
   private final RoundOutcomes outcomes;
   private final ApplyRounds rounds;
+  /** Whether the engine is closing: an apply begins no further pair (see {@link #apply}). */
+  private final BooleanSupplier closing;
 
   /**
    * How the incoming side answers a message: the values it weighs against the partner's, the
@@ -42,8 +45,10 @@ final class IncomingQueue {
       Events events,
       EngineSettings settings,
       Replies replies,
-      PairClaims pairs) {
+      PairClaims pairs,
+      BooleanSupplier closing) {
     this.pairs = pairs;
+    this.closing = closing;
     this.connector = connector;
     this.stores = stores;
     this.clock = clock;
@@ -66,7 +71,12 @@ final class IncomingQueue {
         new PairOrder(settings, rows, unapplied, values), inOrder);
   }
 
-  /** Applies the inbox's due messages, a chunk of claimed pairs at a time; their outcomes. */
+  /**
+   * Applies the inbox's due messages, a chunk of claimed pairs at a time; their outcomes. When
+   * the engine is closed meanwhile, it begins no further pair: what it applied is committed,
+   * the claims given back, and the rest stays queued for the next apply (a pair's messages
+   * still in order).
+   */
   synchronized List<ApplyOutcome> apply() {
     List<ApplyOutcome> done;
     try {
@@ -81,7 +91,7 @@ final class IncomingQueue {
     List<InboxEntry> heads =
         stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
     finder.prefetch(heads);
-    for (int from = 0; from < heads.size(); from += CLAIM_CHUNK) {
+    for (int from = 0; from < heads.size() && !closing.getAsBoolean(); from += CLAIM_CHUNK) {
       int to = Math.min(from + CLAIM_CHUNK, heads.size());
       List<InboxEntry> chunk = heads.subList(from, to);
       // One node (and thread) at a time applies an issue pair's messages, so they stay in
@@ -99,8 +109,9 @@ final class IncomingQueue {
         }
         // (a pair not begun by half the claim's lease waits for the next apply: each pair
         // applied holds its claim, and others' chunks are skipped by other nodes meanwhile)
+        long until = claimed + settings.leaseDuration().toMillis() / 2;
         givenBack = rounds.applyClaimed(issues,
-            claimed + settings.leaseDuration().toMillis() / 2, pairs.giveBack(mine));
+            () -> clock.millis() >= until || closing.getAsBoolean(), pairs.giveBack(mine));
       } finally {
         pairs.end(mine, givenBack);
       }

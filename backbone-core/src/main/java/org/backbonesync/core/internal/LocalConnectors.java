@@ -38,6 +38,12 @@ final class LocalConnectors {
 
     /** Detects the issues a webhook hinted at. */
     Runnable detectHinted(String connectorKey);
+
+    /**
+     * Whether the engine is closing: a step running on another thread then ends at the next
+     * pair it would apply or page it would read, leaving the rest queued.
+     */
+    boolean closing();
   }
 
   private LocalConnectors() {}
@@ -83,10 +89,10 @@ final class LocalConnectors {
     Outbox outbox = new Outbox(connector, stores);
     Resender resender = new Resender(connector, stores, clock, events, values, content, outbox);
     ChangeDetection detection = new ChangeDetection(connector, stores, clock, events, settings,
-        pairs, values, content, outbox, resender);
+        pairs, values, content, outbox, resender, prompts::closing);
     Delivery delivery = new Delivery(connector, stores, clock, events, settings, transport);
     IncomingQueue incoming = new IncomingQueue(connector, configuration, stores, clock, events,
-        settings, new IncomingQueue.Replies(values, outbox, resender), pairs);
+        settings, new IncomingQueue.Replies(values, outbox, resender), pairs, prompts::closing);
     Inbox inbox = new Inbox(connector, stores, clock, events, prompts.applyOnArrival(key));
     HintedIssues hints = new HintedIssues(connector::inProject, prompts.detectHinted(key));
     return new Local(connector, detection, delivery, resender, inbox, incoming, hints);

@@ -1,0 +1,94 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A host closes the engine while a step runs (the service on SIGTERM with a backlog: Kubernetes
+ * kills it 30 s later). The step ends at the next issue pair or search page instead of working
+ * through its whole batch; what it did not reach stays queued and a new engine does it, once.
+ */
+class CloseDuringStepTest {
+  /** Runs {@code hook}, once armed, after PB's tracker has done a call of {@code method}. */
+  private static SyncTestDriver.Builder hookedB(String method, AtomicReference<Runnable> hook) {
+    return SyncTestDriver.builder().trackers((key, project) -> key.equals("PB")
+        ? hooked(project, method, hook) : project);
+  }
+
+  private static IssueTracker hooked(InMemoryIssueTracker project, String method,
+      AtomicReference<Runnable> hook) {
+    return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
+        new Class<?>[] {IssueTracker.class}, (proxy, m, args) -> {
+          Object result;
+          try {
+            result = m.invoke(project, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          Runnable armed = m.getName().equals(method) ? hook.getAndSet(null) : null;
+          if (armed != null) {
+            armed.run();
+          }
+          return result;
+        });
+  }
+
+  @Test
+  void anApplyClosedMeanwhileEndsAfterThePairItIsApplying() {
+    AtomicReference<Runnable> afterCreate = new AtomicReference<>();
+    SyncTestDriver sync = hookedB("createIssue", afterCreate).build();
+    for (int i = 1; i <= 5; i++) {
+      sync.a("alice").create("Printer " + i + " on fire");
+    }
+    sync.poll(sync.keyA());
+    sync.deliver(sync.keyA());
+    assertEquals(5, sync.stores().messages().incomingCount(sync.keyB()));
+    SyncEngine first = sync.engine();
+    afterCreate.set(first::close); // (the apply runs on; close() does not wait for it)
+
+    List<ApplyOutcome> outcomes = first.apply(sync.keyB());
+
+    assertEquals(1, outcomes.size(), "one pair applied, then no further one begun");
+    assertEquals(1, sync.b().allIssues().size());
+    assertEquals(4, sync.stores().messages().incomingCount(sync.keyB()),
+        "the other messages stay queued");
+    sync.restart();
+    assertEquals(List.of(), sync.engine().failedMessages(sync.keyB()), "nothing failed");
+    sync.runUntilQuiet();
+    assertEquals(5, sync.b().allIssues().size(), "each issue once in PB");
+    assertEquals(5, sync.syncInfoB().size());
+    assertEquals(0, sync.stores().messages().incomingCount(sync.keyB()));
+  }
+
+  @Test
+  void aPollClosedMeanwhileReadsNoFurtherPageAndKeepsItsWatermark() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    SyncTestDriver sync = hookedB("findUpdatedSince", afterSearch)
+        .engine(e -> e.pollPageSize(2)).build();
+    for (int i = 1; i <= 5; i++) {
+      sync.b("bob").create("Printer " + i + " on fire");
+    }
+    SyncEngine first = sync.engine();
+    afterSearch.set(first::close);
+
+    PollResult result = first.poll(sync.keyB());
+
+    assertEquals(1, result.pages(), "no page read after the close");
+    assertEquals(2, result.messagesQueued());
+    assertTrue(sync.stores().watermarks().watermark(sync.keyB()).isEmpty(),
+        "the watermark stays: the next poll searches the rest again");
+    sync.restart();
+    sync.runUntilQuiet();
+    assertEquals(5, sync.a().allIssues().size(), "each issue once in PA");
+    assertEquals(5, sync.syncInfoA().size());
+  }
+}
