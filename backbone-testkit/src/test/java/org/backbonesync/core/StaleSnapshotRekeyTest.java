@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class StaleSnapshotRekeyTest {
 
-
   /**
    * A's row has no remote key yet (the partner's PAIRED not applied), so the poll claims nothing
    * and reads nothing again; the apply of PAIRED and bob's comment comes between the claim's read
@@ -93,6 +92,81 @@ class StaleSnapshotRekeyTest {
 
     assertNull(afterSearch.get(), "searched");
     assertNull(beforeRead.get(), "the apply came between the claim and the read again");
+    StaleSnapshotTest.assertBobsCommentKept(sync, "PX-1");
+  }
+
+  /**
+   * As above, but the apply commits after the poll's read again (its stamp check passed): only
+   * the check under the row's lock at the page's commit sees it.
+   */
+  @Test
+  void anApplyThatGivesTheRowItsRemoteKeyAfterTheReadAgainDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    AtomicInteger searchesToSkip = new AtomicInteger();
+    AtomicInteger readsToSkip = new AtomicInteger();
+    AtomicReference<Runnable> afterRead = new AtomicReference<>();
+    SyncTestDriver sync = StaleSnapshotTest.driver(afterSearch, searchesToSkip,
+        SyncInfoHooks.after(new InMemoryStores(), "findByLocalKeys", readsToSkip, afterRead));
+    sync.a("alice").create("Printer on fire");
+    sync.poll(sync.keyA()); // A's row: PA-1, no remote key yet
+    sync.deliver(sync.keyA());
+    sync.apply(sync.keyB()); // PB-1 made, PAIRED queued
+    sync.advance(Duration.ofSeconds(1));
+    sync.b("bob").addComment("PB-1", "Toner is low.");
+    sync.poll(sync.keyB()); // bob's comment queued after the PAIRED
+    sync.deliver(sync.keyB());
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    searchesToSkip.set(0);
+    afterSearch.set(() -> {
+      readsToSkip.set(1); // the claim's read; after the read again, this
+      afterRead.set(() -> {
+        sync.apply(sync.keyA()); // the PAIRED, then bob's comment copied and linked
+        assertEquals(1, sync.a().comments("PA-1").size(), "copied meanwhile");
+      });
+    });
+
+    sync.poll(sync.keyA());
+    sync.runUntilQuiet();
+
+    assertNull(afterRead.get(), "the apply came after the read again");
+    StaleSnapshotTest.assertBobsCommentKept(sync, "PB-1");
+  }
+
+  /** The renamed partner's apply, after the poll's read again. */
+  @Test
+  void anApplyThatMovesTheRowsRemoteKeyAfterTheReadAgainDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    AtomicInteger searchesToSkip = new AtomicInteger();
+    AtomicReference<Runnable> afterRead = new AtomicReference<>();
+    AtomicInteger readsToSkip = new AtomicInteger();
+    SyncTestDriver sync = StaleSnapshotTest.driver(afterSearch, searchesToSkip,
+        SyncInfoHooks.after(new InMemoryStores(), "findByLocalKeys", readsToSkip, afterRead));
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.b().renameProject("PX"); // PB-1 is PX-1 now; A's row still names PB-1
+    sync.poll(sync.keyA());
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    searchesToSkip.set(1); // the look's, before the lease
+    afterSearch.set(() -> {
+      readsToSkip.set(1); // the claim's read; after the read again, this
+      afterRead.set(() -> {
+        sync.advance(Duration.ofSeconds(1));
+        sync.b("bob").addComment("PX-1", "Toner is low.");
+        sync.poll(sync.keyB()); // re-keys B's row (and, written after its search, leaves it)
+        sync.poll(sync.keyB()); // sends bob's comment from PX-1
+        sync.deliver(sync.keyB());
+        sync.apply(sync.keyA()); // claims "PX-1": follows the key, copies bob's comment
+        assertEquals(1, sync.a().comments("PA-1").size(), "copied meanwhile");
+        assertEquals("PX-1", sync.syncInfoA().get(0).remoteIssueKey(), "row followed");
+      });
+    });
+
+    sync.poll(sync.keyA());
+    sync.runUntilQuiet();
+
+    assertNull(afterRead.get(), "the apply came after the read again");
     StaleSnapshotTest.assertBobsCommentKept(sync, "PX-1");
   }
 }

@@ -27,7 +27,16 @@ final class SyncInfoHooks {
   /** Runs {@code hook}, once armed, after the next call of a method named {@code method...}. */
   static ForwardingStores after(InMemoryStores stores, String method,
       AtomicReference<Runnable> hook) {
-    return hooked(stores, method, new AtomicInteger(), hook, false);
+    return after(stores, method, new AtomicInteger(), hook);
+  }
+
+  /**
+   * Runs {@code hook}, once armed, after a call of a method named {@code method...} for PA,
+   * after {@code skip} such calls have passed.
+   */
+  static ForwardingStores after(InMemoryStores stores, String method, AtomicInteger skip,
+      AtomicReference<Runnable> hook) {
+    return hooked(stores, method, skip, hook, false);
   }
 
   private static ForwardingStores hooked(InMemoryStores stores, String method,

@@ -290,6 +290,10 @@ final class ChangeDetection {
       Progress progress) {
     progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
     String local = changes.issue().key();
+    if (e instanceof ExaminedPage.WrittenMeanwhile) { // (no failure: an apply came first)
+      log.debug("{}: {}", connector.key(), e.getMessage());
+      return;
+    }
     String reason = e.getMessage() == null ? e.toString() : e.getMessage();
     log.warn("{}: could not examine {}; will try again: {}", connector.key(), local, reason);
     events.exportFailed(connector.key(), local, reason);

@@ -197,7 +197,7 @@ final class ChangedIssue {
     }
     Outbox.Draft draft =
         new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false);
-    page.queue(info.id(), draft, clock.millis(), failed);
+    page.queue(info, draft, clock.millis(), failed);
     return true;
   }
 

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
 
 /**
  * What one page of issues examined by {@link ChangedIssue} writes, committed together at the
@@ -48,10 +49,13 @@ final class ExaminedPage {
    * Queues a paired issue's message with the page's others; one with link pairings is committed
    * at once, before another issue of the page reads them.
    *
-   * @param failed told when the message could not be queued (nothing of it was)
+   * @param examined the row as the draft was built from it
+   * @param failed told when the message could not be queued (nothing of it was), with a {@link
+   *     WrittenMeanwhile} when the row was written after it was read for the draft
    */
-  void queue(long rowId, Outbox.Draft draft, long now, Consumer<RuntimeException> failed) {
-    group.add(new Queued(rowId, draft, now, failed));
+  void queue(SyncInfo examined, Outbox.Draft draft, long now,
+      Consumer<RuntimeException> failed) {
+    group.add(new Queued(examined, draft, now, failed));
     if (joinsPairs(draft.content().keySet())) {
       group.commit(); // its link pairings, before another issue of the page reads them
     }
@@ -112,16 +116,29 @@ final class ExaminedPage {
     }
   }
 
+  /**
+   * The row of a draft was written after the poll read it (by an apply the poll's claims could
+   * not keep out: one under the partner's new key after a rename, or one that gave a row its
+   * partner): the draft may take a comment the apply copied for deleted, so nothing of it is
+   * queued and the issue is examined again next poll.
+   */
+  static final class WrittenMeanwhile extends RuntimeException {
+    WrittenMeanwhile(SyncInfo row) {
+      super("sync information " + row.id() + " of " + row.localIssueKey()
+          + " was written since the poll read it; examined again next poll", null, false, false);
+    }
+  }
+
   /** A paired issue's message, queued with the page's others. */
   private final class Queued implements GroupCommit.Part {
-    private final long rowId;
+    private final SyncInfo examined;
     private final Outbox.Draft draft;
     private final long now;
     private final Consumer<RuntimeException> failed;
     private SyncMessage message;
 
-    Queued(long rowId, Outbox.Draft draft, long now, Consumer<RuntimeException> failed) {
-      this.rowId = rowId;
+    Queued(SyncInfo examined, Outbox.Draft draft, long now, Consumer<RuntimeException> failed) {
+      this.examined = examined;
       this.draft = draft;
       this.now = now;
       this.failed = failed;
@@ -129,12 +146,18 @@ final class ExaminedPage {
 
     @Override
     public long order() {
-      return rowId;
+      return examined.id();
     }
 
     @Override
     public void write() {
-      message = outbox.send(connector.lockRow(stores, rowId), draft, now);
+      SyncInfo current = connector.lockRow(stores, examined.id());
+      // (compared under the row's lock, after the claims and the stamp check at the search:
+      // an apply that committed after those is seen here, or writes after this transaction)
+      if (current.stamp() != examined.stamp()) {
+        throw new WrittenMeanwhile(current);
+      }
+      message = outbox.send(current, draft, now);
     }
 
     @Override
