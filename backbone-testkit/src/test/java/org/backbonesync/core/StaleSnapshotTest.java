@@ -18,6 +18,7 @@ import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.InMemoryTransport;
+import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +150,8 @@ class StaleSnapshotTest {
 
     assertNull(afterSearch.get(), "the apply came between the search and the claim");
     assertBobsCommentKept(sync, "PB-1");
+    assertEquals(List.of(), sync.events().events(RecordingListener.Type.EXPORT_FAILED),
+        "left quietly: no failure, and no stamp counter behind (StampCounterBehindTest)");
   }
 
   /**

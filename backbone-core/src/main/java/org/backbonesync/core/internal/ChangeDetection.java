@@ -115,7 +115,7 @@ final class ChangeDetection {
         return pollHoldingLease(lease);
       }
       long since = searchFrom(watermark.getAsLong());
-      Progress progress = new Progress(watermark.getAsLong(), since);
+      PollProgress progress = new PollProgress(watermark.getAsLong(), since);
       List<String> keys = issueKeys.stream().filter(connector::inProject).distinct().toList();
       for (int from = 0; from < keys.size(); from += settings.pollPageSize()) {
         List<String> batch = keys.subList(from,
@@ -130,7 +130,7 @@ final class ChangeDetection {
         goneIssues.checkMissing(missing, clock.millis());
       }
       events.polled(key, progress.found, progress.queued);
-      return new PollResult(progress.found, progress.queued, progress.pages);
+      return progress.result();
     });
   }
 
@@ -165,7 +165,7 @@ final class ChangeDetection {
     String key = lease.key();
     OptionalLong watermark = stores.watermarks().watermark(key);
     long since = watermark.isPresent() ? searchFrom(watermark.getAsLong()) : 0;
-    Progress progress = new Progress(watermark.orElse(0), since);
+    PollProgress progress = new PollProgress(watermark.orElse(0), since);
     String token = null;
     do {
       SearchStart searched = SearchStart.now(stores, clock);
@@ -179,39 +179,15 @@ final class ChangeDetection {
       log.info("{}: the engine is closing; the poll stops after {} pages, the watermark stays",
           key, progress.pages);
       events.polled(key, progress.found, progress.queued);
-      return new PollResult(progress.found, progress.queued, progress.pages);
+      return progress.result();
     }
-    long newWatermark = progress.newWatermark;
-    if (progress.firstLeft != Long.MAX_VALUE) {
-      newWatermark = Math.max(watermark.orElse(0), Math.min(newWatermark, progress.firstLeft));
-    }
+    long newWatermark = progress.newWatermark(watermark.orElse(0));
     if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
       long moved = newWatermark;
       lease.lastWrite(() -> stores.watermarks().setWatermark(key, moved));
     }
     events.polled(key, progress.found, progress.queued);
-    return new PollResult(progress.found, progress.queued, progress.pages);
-  }
-
-  /** What a poll has done so far. */
-  private static final class Progress {
-    int found;
-    int queued;
-    int pages;
-    /** The newest update among the issues found. */
-    long newWatermark;
-    /** Where this poll's search starts: each issue's changelog is whole from there on. */
-    final long since;
-    /**
-     * The oldest change not examined of an issue left for the next poll (failed or busy), if
-     * any.
-     */
-    long firstLeft = Long.MAX_VALUE;
-
-    Progress(long watermark, long since) {
-      this.newWatermark = watermark;
-      this.since = since;
-    }
+    return progress.result();
   }
 
   /**
@@ -219,14 +195,14 @@ final class ChangeDetection {
    *
    * @param searched when the search that read the page began
    */
-  private void examinePage(List<IssueChanges> issues, Progress progress,
+  private void examinePage(List<IssueChanges> issues, PollProgress progress,
       SearchStart searched) {
     PageClaims.Claimed first = claims.claim(issues);
     boolean givenBack = false;
     try { // (from the claim on: a read that fails below must not keep the pairs claimed)
       PageClaims.Claimed claimed = claims.readAgain(first);
       ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
-          since -> progress.firstLeft = Math.min(progress.firstLeft, since));
+          progress::leaveFrom);
       examiner.readValues(issues, claimed.heldRows());
       for (int i = 0; i < issues.size(); i++) {
         examineOrLeave(issues.get(i), claimed.rows()[i], claimed, page, progress, searched);
@@ -241,12 +217,12 @@ final class ChangeDetection {
 
   /** Examines one issue of a claimed page, or leaves it for the next poll. */
   private void examineOrLeave(IssueChanges changes, SyncInfo row, PageClaims.Claimed claimed,
-      ExaminedPage page, Progress progress, SearchStart searched) {
+      ExaminedPage page, PollProgress progress, SearchStart searched) {
     String key = connector.key();
     String local = changes.issue().key();
     if (claimed.busy(row)) {
       // another node applies a message to this pair now; examined again next poll
-      progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
+      progress.leave(changes, row);
       log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
     } else if (row != null && searched.wroteSince(row)) {
       // The row was written after the search began (an apply wrote the issue after the search
@@ -255,24 +231,31 @@ final class ChangeDetection {
       // deleted), so it is searched again next poll. Held or not: an apply under the partner's
       // new key (a renamed project) claimed another key than this poll, and a row without a
       // remote key is claimed by nobody (StaleSnapshotRekeyTest).
-      progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
-      log.debug("{}: {} was applied to since the search; examined next poll", key, local);
+      progress.leave(changes, row);
+      String behind = progress.counterChecked ? null : searched.counterBehind(stores, row);
+      progress.counterChecked = true; // (one more stamp per poll at most: the first left)
+      if (behind != null) {
+        log.warn("{}: {} is not examined: {}", key, local, behind);
+        events.exportFailed(key, local, behind);
+      } else {
+        log.debug("{}: {} was applied to since the search; examined next poll", key, local);
+      }
     } else if (row == null && awaitsItsPair(changes.issue())) {
       // Our incoming queue created it and has not recorded its pair yet (a crash came
       // between, or it does so now). A person's change to it meanwhile is examined once the
       // pair is recorded (its row has seen no change yet), so the watermark waits at the
       // issue's creation until then; passing it dropped such a change, a link say, for good.
-      progress.firstLeft = Math.min(progress.firstLeft, changes.issue().created());
+      progress.leaveFrom(changes.issue().created());
       log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
     } else {
       examine(changes, row, page, progress);
     }
-    progress.newWatermark = Math.max(progress.newWatermark, changes.issue().updated());
+    progress.found(changes);
   }
 
   /** Examines one issue of the page; its message is queued with the page's others. */
   private void examine(IssueChanges changes, SyncInfo row, ExaminedPage page,
-      Progress progress) {
+      PollProgress progress) {
     try (LogContext step = LogContext.issue(changes.issue().key())) {
       if (examiner.examine(changes, row, progress.since, page, e -> {
         progress.queued--;
@@ -287,8 +270,8 @@ final class ChangeDetection {
 
   /** One issue's failure must not stop the others; it is examined again next poll. */
   private void leftForNextPoll(IssueChanges changes, SyncInfo row, RuntimeException e,
-      Progress progress) {
-    progress.firstLeft = Math.min(progress.firstLeft, unexaminedSince(changes, row));
+      PollProgress progress) {
+    progress.leave(changes, row);
     String local = changes.issue().key();
     if (e instanceof ExaminedPage.WrittenMeanwhile) { // (no failure: an apply came first)
       log.debug("{}: {}", connector.key(), e.getMessage());
@@ -313,18 +296,5 @@ final class ChangeDetection {
     String source = marker.substring(prefix.length());
     return stores.syncInfo().pendingCreate(connector.key(), source).isPresent()
         || stores.syncInfo().findByLocalKey(connector.key(), issue.key()).isPresent();
-  }
-
-  /**
-   * The time from which an issue left for the next poll has changes not examined yet: the next
-   * poll's search must start there (less the overlap), since its changelog starts where the
-   * search does. For a paired issue that is the last change seen, which can be far older than
-   * the issue's update time: holding the watermark only at that time let a later poll's
-   * changelog start after a person's change that was never examined, and the change was lost.
-   * A new issue is sent whole, whatever its changelog holds: its update time is enough.
-   */
-  private static long unexaminedSince(IssueChanges changes, SyncInfo row) {
-    long updated = changes.issue().updated();
-    return row == null ? updated : Math.min(updated, row.lastChangeSeen());
   }
 }

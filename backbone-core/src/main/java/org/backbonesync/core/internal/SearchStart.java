@@ -26,4 +26,25 @@ record SearchStart(long stamp, long millis) {
   boolean wroteSince(SyncInfo row) {
     return row.stamp() > stamp || row.lastIncomingChange() > millis;
   }
+
+  /**
+   * Why a row that looks written since the search cannot have been: its stamp is not below a
+   * stamp the store gives now, so the store's counter is behind the stamps it gave before (a
+   * table restored without its sequence, a failover that does not carry sequences, a host's
+   * store that restarted its counter), and the poll would leave the issue for every next poll.
+   * Null when the row was written since, as it looks (asks the store for a stamp only then).
+   */
+  String counterBehind(Stores stores, SyncInfo row) {
+    if (row.stamp() <= stamp) {
+      return null; // (left by the clock part, for a node of the previous release)
+    }
+    long now = stores.syncInfo().nextStamp();
+    if (row.stamp() < now) {
+      return null;
+    }
+    return "the store's stamp counter (" + now + ") is behind the stamp of sync information "
+        + row.id() + " (" + row.stamp() + "), so the issue looks changed since every search and"
+        + " waits; move the counter past the greatest stored stamp (the JDBC store's sequence"
+        + " bb_stamp)";
+  }
 }

@@ -1,0 +1,75 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.RecordingListener;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A store whose stamp counter fell behind the stamps it gave (a host's store that restarted its
+ * counter; a JDBC database restored without its sequence): every paired issue looks written
+ * since each search and waits. That must not be silent: the poll says so, naming the counter,
+ * the row and what to do, as a failed export (a warning and the listener's event).
+ */
+class StampCounterBehindTest {
+
+  /** The in-memory stores, their counter seen {@code behind} lower than it is. */
+  private static ForwardingStores counterBehind(InMemoryStores stores, AtomicLong behind) {
+    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
+        SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
+        (proxy, m, args) -> {
+          Object result;
+          try {
+            result = m.invoke(stores.syncInfo(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          return m.getName().equals("nextStamp") ? (Long) result - behind.get() : result;
+        });
+    return new ForwardingStores(stores) {
+      @Override
+      public SyncInfoStore syncInfo() {
+        return rows;
+      }
+    };
+  }
+
+  @Test
+  void aCounterBehindTheStoredStampsIsReportedAndAnIssueSyncsOnceItIsMovedOn() {
+    AtomicLong behind = new AtomicLong();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .stores(counterBehind(new InMemoryStores(), behind)).build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    long stamp = sync.syncInfoA().get(0).stamp();
+    behind.set(1_000); // restored without the counter
+
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(), "waits");
+    List<RecordingListener.Event> failed =
+        sync.events().events(RecordingListener.Type.EXPORT_FAILED);
+    assertTrue(!failed.isEmpty(), "reported");
+    RecordingListener.Event first = failed.get(0);
+    assertEquals("PA", first.connectorKey());
+    assertTrue(first.detail().contains("the store's stamp counter (")
+        && first.detail().contains("is behind the stamp of sync information "
+            + sync.syncInfoA().get(0).id() + " (" + stamp + ")")
+        && first.detail().contains("bb_stamp"), first.detail());
+
+    behind.set(0); // an operator moved the counter on
+    sync.runUntilQuiet();
+
+    assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
+  }
+}
