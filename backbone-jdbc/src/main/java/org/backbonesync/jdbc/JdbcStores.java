@@ -41,6 +41,14 @@ import org.backbonesync.spi.store.WatermarkStore;
  * nodes may open the same database at once, and each script is applied once. A database whose
  * DBA applies the scripts by hand is opened with {@link Schema#VALIDATE}, which changes nothing.
  *
+ * <p>Opening also checks that the sequence {@code bb_stamp} is ahead of the stamps stored in
+ * {@code bb_sync_info} (it is not after the tables were restored without it, a failover to a
+ * logical replica, or a DBA recreating it; polls would then leave every existing pair's changes
+ * for later, poll after poll). When it is behind, {@link Schema#MIGRATE} moves it forward, never
+ * backward, safely while other nodes open or write, and logs it at WARN; {@link
+ * Schema#VALIDATE} logs at WARN the statement that moves it. This reads {@code bb_sync_info}
+ * once, whole.
+ *
  * <p>{@link #close()} gives back what the stores opened: the connections they keep (and so the
  * H2 files, which close with their last connection). A host's own {@link DataSource} is left
  * open; only the connections borrowed from it are returned.
@@ -61,14 +69,16 @@ public final class JdbcStores implements Stores, AutoCloseable {
      * applied script was edited. Nodes opening at once take turns under a database lock (an
      * advisory lock on PostgreSQL; elsewhere a row of a one-row table {@code bb_schema_lock},
      * held by a second connection while the scripts run, so a host's pool must have two
-     * connections to give). The default.
+     * connections to give). Moves the sequence {@code bb_stamp} above the stored stamps when it
+     * is behind them. The default.
      */
     MIGRATE,
     /**
      * Changes nothing in the database, not even the lock table: checks that every shipped
      * script is recorded in {@code bb_schema_version} with its checksum and refuses to open
      * otherwise, naming what is missing and the statements that record it. For databases whose
-     * DBA applies the scripts by hand.
+     * DBA applies the scripts by hand. A sequence {@code bb_stamp} behind the stored stamps is
+     * left as it is, with a WARN line naming the statement that moves it.
      */
     VALIDATE
   }
@@ -131,6 +141,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       } else {
         migrations.validate(stores.connections());
       }
+      stores.catchUpStamps(schema == Schema.MIGRATE);
       return stores;
     } catch (RuntimeException | Error e) {
       stores.close();
@@ -309,6 +320,18 @@ public final class JdbcStores implements Stores, AutoCloseable {
       connection.close();
     } catch (SQLException ignored) {
       // the transaction has ended either way
+    }
+  }
+
+  /** Moves the stamp sequence above the stored stamps when it is behind ({@link StampSequence}). */
+  private void catchUpStamps(boolean move) {
+    Connection connection = borrow(true);
+    try {
+      StampSequence.catchUp(connection, move);
+    } catch (SQLException e) {
+      throw failure("cannot move the sequence bb_stamp above the stamps in bb_sync_info", e);
+    } finally {
+      giveBack(connection);
     }
   }
 

@@ -366,12 +366,17 @@ final class Migrations {
   private static boolean isPostgres(Connections db) {
     Connection c = db.borrow(true);
     try {
-      return "PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+      return isPostgres(c);
     } catch (SQLException e) {
       throw JdbcStores.failure("cannot read the database's product name", e);
     } finally {
       db.giveBack(c);
     }
+  }
+
+  /** Whether the database is PostgreSQL; any other is taken for H2 (or H2's SQL). */
+  static boolean isPostgres(Connection c) throws SQLException {
+    return "PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
   }
 
   private static boolean tableExists(Connection c, String table) throws SQLException {

@@ -108,9 +108,9 @@ public interface SyncInfoStore {
    * #advanceLastChangeSeen} need not): a store that kept no stamps would let a poll examine a
    * snapshot older than the row's links and delete a comment on the partner. A counter that went
    * back behind the stamps of stored rows (a restore of the tables without it) delays those
-   * issues' changes until it passes them again. A read inside the transaction that wrote a row
-   * may show the row's stamp from before the write; once the transaction commits, reads show the
-   * new one.
+   * issues' changes until it passes them again (the JDBC store moves its sequence past them when
+   * it opens). A read inside the transaction that wrote a row may show the row's stamp from
+   * before the write; once the transaction commits, reads show the new one.
    *
    * @since 0.5
    */

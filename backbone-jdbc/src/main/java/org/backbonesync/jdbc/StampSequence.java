@@ -1,0 +1,141 @@
+package org.backbonesync.jdbc;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Catches the sequence {@code bb_stamp} up with the stamps stored in {@code bb_sync_info} when
+ * the stores open. A poll leaves for the next poll every row stamped above the stamp it took
+ * before its search; a counter behind the stored stamps (the tables restored without it, a
+ * failover to a logical replica, which does not carry sequences, a DBA recreating it) would leave
+ * every existing pair, poll after poll, until it passed their stamps again.
+ *
+ * <p>Never moves the counter backward, whoever opens or writes meanwhile: it never writes a value
+ * into the sequence (no {@code setval}, no {@code RESTART}); the counter moves only by {@code
+ * nextval}, which the database applies atomically, with a positive increment. The jump is one
+ * {@code nextval} with the increment set to the distance, then the increment set back to 1. So:
+ * <ul>
+ *   <li>a stamp handed out to anyone, before, during or after, is never handed out again, and
+ *       every stamp taken after the jump is above every stored one;
+ *   <li>another session's {@code nextval} while the increment is large jumps too: a gap, and
+ *       stamps need only grow, not be dense;
+ *   <li>two nodes opening at once may both jump (further than needed, each logging it) or one
+ *       may set the increment back before the other's {@code nextval}: the stamp taken after the
+ *       jump is checked and the jump repeated while it is not above the stored stamps;
+ *   <li>on PostgreSQL it all runs in one transaction: {@code ALTER SEQUENCE} locks the sequence
+ *       against other sessions' {@code nextval} until the commit, and a connection lost midway
+ *       rolls everything back. H2 commits each {@code ALTER} at once; a process killed between
+ *       the two leaves the larger increment, which only widens the gaps, until the next jump.
+ * </ul>
+ * A row written after the maximum is read took its stamp from the counter, which the jump only
+ * moves further, so the maximum read is all the jump must pass.
+ */
+final class StampSequence {
+  private static final Logger log = LoggerFactory.getLogger(StampSequence.class);
+
+  /** Jumps tried before giving up (a second is needed only when two nodes open at once). */
+  private static final int ATTEMPTS = 5;
+
+  private StampSequence() {}
+
+  /**
+   * Moves the counter above every stored stamp when it is behind, logging one WARN line, or
+   * (validate-only mode, which changes nothing) logs what to run. Silent when it is not behind.
+   *
+   * @param c a connection of its own, not in a transaction
+   * @param move whether it may move the counter ({@link JdbcStores.Schema#MIGRATE})
+   */
+  static void catchUp(Connection c, boolean move) throws SQLException {
+    boolean postgres = Migrations.isPostgres(c);
+    long stored = maxStored(c);
+    long next = next(c, postgres);
+    if (next > stored) {
+      return;
+    }
+    if (!move) {
+      log.warn("the sequence bb_stamp would hand out {}, not above the greatest stamp {} in"
+          + " bb_sync_info (restored without the sequence, a failover, or recreated?): polls"
+          + " leave those pairs' changes until it passes them. With every node stopped, run"
+          + " ALTER SEQUENCE bb_stamp RESTART WITH {}", next, stored, stored + 1);
+      return;
+    }
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      long now = jumpAbove(c, stored);
+      c.commit();
+      if (now > stored) {
+        log.warn("moved the sequence bb_stamp from {} to {}, above the greatest stamp {} in"
+            + " bb_sync_info (restored without the sequence, a failover, or recreated?)",
+            next, now, stored);
+      }
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /**
+   * Takes stamps, jumping the counter, until one is above {@code stored}.
+   *
+   * @return the last stamp taken, or 0 when another node had already moved the counter
+   */
+  private static long jumpAbove(Connection c, long stored) throws SQLException {
+    long taken = nextval(c);
+    if (taken > stored) {
+      return 0;
+    }
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      // PostgreSQL's nextval adds the increment before it answers, H2's after: either way the
+      // stamp taken after the jump is at least taken + distance + 1.
+      execute(c, "ALTER SEQUENCE bb_stamp INCREMENT BY " + (stored - taken + 1));
+      nextval(c);
+      execute(c, "ALTER SEQUENCE bb_stamp INCREMENT BY 1");
+      taken = nextval(c);
+      if (taken > stored) {
+        return taken;
+      }
+    }
+    throw new SQLException("the sequence bb_stamp is still at " + taken + " after " + ATTEMPTS
+        + " jumps above the greatest stamp " + stored + " in bb_sync_info");
+  }
+
+  /** The greatest stamp stored; 0 for none (and for rows from before stamps). */
+  private static long maxStored(Connection c) throws SQLException {
+    return queryLong(c, "SELECT COALESCE(MAX(stamp), 0) FROM bb_sync_info");
+  }
+
+  /** What {@code nextval} would hand out now, read without taking it. */
+  private static long next(Connection c, boolean postgres) throws SQLException {
+    return postgres
+        ? queryLong(c, "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END"
+            + " FROM bb_stamp")
+        : queryLong(c, "SELECT BASE_VALUE FROM INFORMATION_SCHEMA.SEQUENCES"
+            + " WHERE SEQUENCE_SCHEMA = CURRENT_SCHEMA AND SEQUENCE_NAME = 'BB_STAMP'");
+  }
+
+  private static long nextval(Connection c) throws SQLException {
+    return queryLong(c, "SELECT nextval('bb_stamp')");
+  }
+
+  private static long queryLong(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      if (!r.next()) {
+        throw new SQLException("no answer to " + sql);
+      }
+      return r.getLong(1);
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}
