@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,23 +31,33 @@ final class AdminBodies {
       "firstSyncDate", "lastOutgoingChange", "lastChangeSeen", "outgoingMessageSequenceId",
       "lastIncomingChange", "incomingMessageSequenceId", "incomingChangesIgnored");
 
+  /** The ranges of an import's numbers, as the row check enforces them (SyncInfoImportCheck). */
+  private static final String TIMES = "a time in epoch milliseconds, from 0 to a day after now";
+  private static final String SEQUENCE_IDS = "a sequence id, from 0 to " + Integer.MAX_VALUE;
+  private static final String ANY_ID = "an id, at most " + Long.MAX_VALUE + "; it is ignored";
+
   private final JsonMapper mapper;
   private final int maxImportRows;
+  /** Reads a whole body; numbers with a fraction or an exponent as written (see below). */
+  private final ObjectReader reader;
   /** Reads one element of an array at a time: the trailing check is done for the whole body. */
   private final ObjectReader elementReader;
 
   AdminBodies(JsonMapper mapper, int maxImportRows) {
     this.mapper = mapper;
     this.maxImportRows = maxImportRows;
-    this.elementReader =
-        mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // A double would show 1e400 as "Infinity" in a refusal: decimals keep the value given.
+    this.reader = mapper.readerFor(JsonNode.class)
+        .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+    this.elementReader = reader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   /** {@code {"incomingChangesIgnored": true|false}}, nothing else. */
   boolean ignoredRequest(String body) {
     JsonNode json = parse(body);
     if (!json.isObject()) {
-      throw new AdminException(400, "the request must be a JSON object");
+      throw notA("the request must be a JSON object", "a JSON object", json);
     }
     List<ConfigurationProblem> problems = new ArrayList<>();
     unknown("$", json, Set.of("incomingChangesIgnored"), problems);
@@ -64,17 +75,34 @@ final class AdminBodies {
 
   JsonNode parse(String body) {
     if (body == null || body.isBlank()) {
-      throw new AdminException(400, "a JSON body is required");
+      throw required(body);
     }
     try (JsonParser p = mapper.createParser(body)) {
       try {
-        return mapper.readTree(p);
+        return reader.readTree(p);
       } catch (JsonProcessingException e) {
         throw malformed(e, p);
       }
     } catch (IOException e) {
-      throw new AdminException(400, "the body could not be read: " + e.getClass().getSimpleName());
+      throw unreadable(e);
     }
+  }
+
+  private static AdminException required(String body) {
+    return new AdminException(400, "a JSON body is required", List.of(new ConfigurationProblem(
+        "$", "is required, was " + (body == null ? "none" : shown(body)))));
+  }
+
+  private static AdminException unreadable(IOException e) {
+    String problem = "could not be read: " + e.getClass().getSimpleName();
+    return new AdminException(400, "the body " + problem,
+        List.of(new ConfigurationProblem("$", problem)));
+  }
+
+  /** The body is JSON, but not the kind of value the route takes. */
+  private static AdminException notA(String message, String kind, JsonNode json) {
+    return new AdminException(400, message,
+        List.of(new ConfigurationProblem("$", "must be " + kind + ", was " + shown(json))));
   }
 
   private static AdminException malformed(JsonProcessingException e, JsonParser p) {
@@ -103,7 +131,7 @@ final class AdminBodies {
     JsonNode json = parse(body);
     List<ConfigurationProblem> problems = new ArrayList<>();
     if (!json.isObject()) {
-      throw new AdminException(400, "the resync request must be a JSON object");
+      throw notA("the resync request must be a JSON object", "a JSON object", json);
     }
     unknown("$", json, RESYNC_FIELDS, problems);
     String jql = text("$.jql", json.get("jql"), problems);
@@ -148,14 +176,15 @@ final class AdminBodies {
    */
   ImportBody importRows(String body, String connectorKey) {
     if (body == null || body.isBlank()) {
-      throw new AdminException(400, "a JSON body is required");
+      throw required(body);
     }
     List<ConfigurationProblem> problems = new ArrayList<>();
     List<SyncInfoImport> rows = new ArrayList<>();
     try (JsonParser p = mapper.createParser(body)) {
       try {
         if (p.nextToken() != JsonToken.START_ARRAY) {
-          throw new AdminException(400, "the sync information to import must be a JSON array");
+          throw notA("the sync information to import must be a JSON array", "a JSON array",
+              reader.readTree(p));
         }
         for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
           if (i == maxImportRows) {
@@ -165,15 +194,17 @@ final class AdminBodies {
           rows.add(row("$[" + i + "]", elementReader.readValue(p), connectorKey, problems));
         }
         if (p.nextToken() != null) {
+          String problem = "has content after the array: " + shown(p.getText());
           throw new AdminException(400, "malformed JSON at line "
               + p.currentTokenLocation().getLineNr() + ", column "
-              + p.currentTokenLocation().getColumnNr() + ": content after the array");
+              + p.currentTokenLocation().getColumnNr() + ": content after the array",
+              List.of(new ConfigurationProblem("$", problem)));
         }
       } catch (JsonProcessingException e) {
         throw malformed(e, p);
       }
     } catch (IOException e) {
-      throw new AdminException(400, "the body could not be read: " + e.getClass().getSimpleName());
+      throw unreadable(e);
     }
     return new ImportBody(rows, problems);
   }
@@ -186,7 +217,7 @@ final class AdminBodies {
     }
     unknown(at, row, IMPORT_FIELDS, problems);
     // A row as GET returns it: its id is the exporting store's (ignored), its connector this one.
-    number(at + ".id", row.get("id"), problems);
+    number(at + ".id", row.get("id"), ANY_ID, problems);
     String rowConnector = text(at + ".connectorKey", row.get("connectorKey"), problems);
     if (rowConnector != null && !rowConnector.equals(connectorKey)) {
       problems.add(new ConfigurationProblem(at + ".connectorKey", "is " + shown(rowConnector)
@@ -196,12 +227,14 @@ final class AdminBodies {
     return new SyncInfoImport(
         text(at + ".localIssueKey", row.get("localIssueKey"), problems),
         text(at + ".remoteIssueKey", row.get("remoteIssueKey"), problems),
-        number(at + ".firstSyncDate", row.get("firstSyncDate"), problems),
-        number(at + ".lastOutgoingChange", row.get("lastOutgoingChange"), problems),
-        number(at + ".lastChangeSeen", row.get("lastChangeSeen"), problems),
-        number(at + ".outgoingMessageSequenceId", row.get("outgoingMessageSequenceId"), problems),
-        number(at + ".lastIncomingChange", row.get("lastIncomingChange"), problems),
-        number(at + ".incomingMessageSequenceId", row.get("incomingMessageSequenceId"), problems),
+        number(at + ".firstSyncDate", row.get("firstSyncDate"), TIMES, problems),
+        number(at + ".lastOutgoingChange", row.get("lastOutgoingChange"), TIMES, problems),
+        number(at + ".lastChangeSeen", row.get("lastChangeSeen"), TIMES, problems),
+        number(at + ".outgoingMessageSequenceId", row.get("outgoingMessageSequenceId"),
+            SEQUENCE_IDS, problems),
+        number(at + ".lastIncomingChange", row.get("lastIncomingChange"), TIMES, problems),
+        number(at + ".incomingMessageSequenceId", row.get("incomingMessageSequenceId"),
+            SEQUENCE_IDS, problems),
         row.hasNonNull("incomingChangesIgnored")
             ? bool(at + ".incomingChangesIgnored", row.get("incomingChangesIgnored"), problems)
             : null);
@@ -230,8 +263,14 @@ final class AdminBodies {
     return v.asText();
   }
 
-  /** A whole number as JSON writes one (no fraction, no exponent) that fits a long. */
-  private static Long number(String path, JsonNode v, List<ConfigurationProblem> problems) {
+  /**
+   * A whole number as JSON writes one (no fraction, no exponent) that fits a long; the row check
+   * refuses those out of the field's own range.
+   *
+   * @param range the field's range in words, for a number too large for a long
+   */
+  private static Long number(String path, JsonNode v, String range,
+      List<ConfigurationProblem> problems) {
     if (v == null || v.isNull()) {
       return null;
     }
@@ -241,7 +280,7 @@ final class AdminBodies {
     }
     if (!v.canConvertToLong()) {
       problems.add(new ConfigurationProblem(path, "is out of range: " + shown(v)
-          + " (at most " + Long.MAX_VALUE + ")"));
+          + " (" + range + ")"));
       return null;
     }
     return v.longValue();

@@ -3,9 +3,13 @@ package org.backbonesync.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The admin REST's bound on a request body: at most {@code maxBodyBytes} bytes of UTF-8 (413
@@ -35,20 +39,30 @@ final class AdminBodyLimit {
     try {
       bytes = in.readNBytes(maxBodyBytes + 1);
     } catch (IOException e) {
-      throw new AdminException(400, "the request body could not be read: "
-          + e.getClass().getSimpleName());
+      String problem = "could not be read: " + e.getClass().getSimpleName();
+      throw new AdminException(400, "the request body " + problem,
+          List.of(new ConfigurationProblem("$", problem)));
     }
     if (bytes.length > maxBodyBytes) {
       throw tooLarge();
     }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new AdminException(400, "the request body is not UTF-8");
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer read = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = utf8.decode(read, out, true);
+    if (!result.isError()) {
+      result = utf8.flush(out);
     }
+    if (result.isError()) {
+      // bytes that are no text cannot be shown as text: their place and value can
+      String problem = "is not UTF-8 from byte " + read.position() + " (0x"
+          + HexFormat.of().toHexDigits(bytes[read.position()]) + ") on";
+      throw new AdminException(400, "the request body is not UTF-8",
+          List.of(new ConfigurationProblem("$", problem)));
+    }
+    return out.flip().toString();
   }
 
   private AdminException tooLarge() {

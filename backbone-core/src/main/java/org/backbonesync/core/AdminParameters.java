@@ -51,14 +51,22 @@ final class AdminParameters {
     return true;
   }
 
-  static long syncInfoId(String id) {
-    try {
-      if (!id.matches("[0-9]{1,19}")) { // parseLong also takes "+2" and other scripts' digits
-        throw new NumberFormatException(id);
+  /**
+   * A sync information id from the request: a whole number written in ASCII digits, from 0 to
+   * {@value Long#MAX_VALUE}.
+   *
+   * @param where the id's place in the request, {@code ?syncInfoId} or {@code syncInfoId} (path)
+   */
+  static long syncInfoId(String where, String id) {
+    if (id.matches("[0-9]{1,19}")) { // parseLong also takes "+2" and other scripts' digits
+      try {
+        return Long.parseLong(id);
+      } catch (NumberFormatException tooLarge) {
+        // refused below, as any other value out of range
       }
-      return Long.parseLong(id);
-    } catch (NumberFormatException e) {
-      throw new AdminException(400, "syncInfoId must be a number, was " + shown(id));
     }
+    String problem = "must be a whole number from 0 to " + Long.MAX_VALUE + ", was " + shown(id);
+    throw new AdminException(400, where + " " + problem,
+        List.of(new ConfigurationProblem(where, problem)));
   }
 }

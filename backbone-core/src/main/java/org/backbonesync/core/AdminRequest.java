@@ -1,12 +1,12 @@
 package org.backbonesync.core;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.backbonesync.core.internal.PercentEscapes;
 
 /**
  * An HTTP request to the admin API, however the host received it.
@@ -62,34 +62,52 @@ public record AdminRequest(
   }
 
   /**
-   * The parameters of a raw query string ({@code a=1&b=x%20y}), decoded as a form would be,
-   * every value in order. A malformed escape is kept as written, so that the handler refuses the
-   * parameter by name instead of the host failing; an empty name or a name without {@code =}
-   * is kept too (with the value {@code ""}), and so is an empty pair ({@code a=1&&b=2}, a lone
-   * {@code &}, or a {@code ?} with nothing after it: the empty name), so that the handler
-   * refuses a query it cannot read instead of taking it as no query.
+   * The parameters of a raw query string ({@code a=1&b=x%20y}), decoded as a form would be
+   * ({@code +} is a space), every value in order. Strict: a malformed escape ({@code %G1}, a
+   * trailing {@code %}) or escapes that are not UTF-8 ({@code %FF}, {@code %E2%82}) in a name or
+   * a value refuse the query (400, each such parameter a problem at {@code ?name} naming the value
+   * as written), never read as U+FFFD; a host answers that with {@link
+   * SyncAdminHandler#refused}. An empty name or a name without {@code =} is kept (with the value
+   * {@code ""}), and so is an empty pair ({@code a=1&&b=2}, a lone {@code &}, or a {@code ?} with
+   * nothing after it: the empty name), so that the handler refuses a query it cannot read instead
+   * of taking it as no query.
    *
    * @param rawQuery the query as received (without {@code ?}), or null when there was none
+   * @throws AdminException (400) naming each parameter that cannot be decoded, and its raw text
    */
   public static Map<String, List<String>> parseQuery(String rawQuery) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (rawQuery == null) {
       return out;
     }
+    List<ConfigurationProblem> problems = new ArrayList<>();
     for (String pair : rawQuery.split("&", -1)) {
       int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      String rawName = eq < 0 ? pair : pair.substring(0, eq);
+      String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
+      String name = decode(rawName);
+      String value = decode(rawValue);
+      if (name == null || value == null) {
+        String raw = name == null ? rawName : rawValue;
+        problems.add(new ConfigurationProblem(AdminText.parameter(name == null ? rawName : name),
+            (name == null ? "its name " : "its value ") + AdminText.shown(raw)
+                + (PercentEscapes.malformed(raw) ? " has a malformed escape"
+                    : " is not UTF-8 once its escapes are decoded")));
+        continue;
+      }
       out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    if (!problems.isEmpty()) {
+      ConfigurationProblem first = problems.get(0);
+      throw new AdminException(400, "query parameter " + first.path() + ": " + first.message()
+          + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""),
+          problems);
     }
     return out;
   }
 
+  /** A query part decoded strictly, or null when it cannot be. */
   private static String decode(String raw) {
-    try {
-      return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return raw;
-    }
+    return PercentEscapes.decode(raw, StandardCharsets.UTF_8, true);
   }
 }

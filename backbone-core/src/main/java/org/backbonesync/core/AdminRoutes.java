@@ -3,10 +3,6 @@ package org.backbonesync.core;
 import static org.backbonesync.core.AdminText.parameter;
 import static org.backbonesync.core.AdminText.shown;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.backbonesync.core.internal.PercentEscapes;
 
 /**
  * The admin REST's routing: finds the route of a request's path and method (404, 405 with {@code
@@ -84,7 +81,8 @@ final class AdminRoutes {
     refuseParameters(route, r.queryValues());
     if (!route.takesBody() && body != null && !body.isEmpty()) {
       throw new AdminException(400, route + " takes no body"
-          + (route.parameters().isEmpty() ? "" : "; its parameters go in the query"));
+          + (route.parameters().isEmpty() ? "" : "; its parameters go in the query"),
+          List.of(new ConfigurationProblem("$", "must be empty, was " + shown(body))));
     }
     return route.action().apply(new Call(segments, r.caller(), r.query(), body));
   }
@@ -142,7 +140,7 @@ final class AdminRoutes {
         throw new AdminException(404, "no admin resource at " + shown(path)
             + ": it has an empty path segment (a doubled or trailing slash)");
       }
-      parts.add(decoded(s));
+      parts.add(decoded(parts.size(), s));
     }
     return parts;
   }
@@ -152,33 +150,15 @@ final class AdminRoutes {
    * are not UTF-8 ({@code %FF}, an encoded surrogate) are refused, not read as U+FFFD. A path is
    * not a form: "+" stays "+".
    */
-  private static String decoded(String segment) {
-    if (segment.indexOf('%') < 0) {
-      return segment;
+  private static String decoded(int index, String segment) {
+    String text = PercentEscapes.decode(segment, StandardCharsets.UTF_8, false);
+    if (text == null) {
+      String problem = PercentEscapes.malformed(segment) ? "has a malformed escape"
+          : "is not UTF-8 once its escapes are decoded";
+      throw new AdminException(400, "the path segment " + shown(segment) + " " + problem,
+          List.of(new ConfigurationProblem("path[" + index + "]", problem + ": "
+              + shown(segment))));
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
-    for (int i = 0; i < segment.length(); i++) {
-      char c = segment.charAt(i);
-      if (c != '%') {
-        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-        continue;
-      }
-      int hi = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
-      int lo = hi < 0 ? -1 : Character.digit(segment.charAt(i + 2), 16);
-      if (lo < 0) {
-        throw new AdminException(400, "malformed escape in the path segment " + shown(segment));
-      }
-      bytes.write(hi << 4 | lo);
-      i += 2;
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-    } catch (CharacterCodingException e) {
-      throw new AdminException(400, "the path segment " + shown(segment)
-          + " is not UTF-8 once its escapes are decoded");
-    }
+    return text;
   }
 }

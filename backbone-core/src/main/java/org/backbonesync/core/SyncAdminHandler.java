@@ -129,7 +129,8 @@ public final class SyncAdminHandler {
         new Route("PUT",
             "connectors/{connectorKey}/syncInformation/{syncInfoId}/incomingChangesIgnored",
             Set.of(), true, c -> ok(mapper.valueToTree(admin.setIncomingChangesIgnored(
-                c.caller(), c.arg(1), syncInfoId(c.arg(3)), bodies.ignoredRequest(c.body()))))),
+                c.caller(), c.arg(1), syncInfoId("syncInfoId", c.arg(3)),
+                bodies.ignoredRequest(c.body()))))),
         new Route("GET", "connectors/{connectorKey}/conflicts", Set.of("localIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.conflicts(c.caller(), c.arg(1),
                 issueKey("?localIssueKey", c.query().get("localIssueKey")))))),
@@ -189,6 +190,15 @@ public final class SyncAdminHandler {
     return guarded(request, () -> routes.route(request, limit.read(body)));
   }
 
+  /**
+   * The answer to a refusal a host met before it could call {@link #handle}, such as {@link
+   * AdminRequest#parseQuery}'s: the refusal's status, message and problems in the admin API's
+   * error shape, as {@code handle} answers its own.
+   */
+  public AdminResponse refused(AdminException refusal) {
+    return responses.error(refusal.status(), refusal.getMessage(), refusal.problems());
+  }
+
   private AdminResponse guarded(AdminRequest request, Supplier<AdminResponse> work) {
     try {
       return work.get();
@@ -237,7 +247,7 @@ public final class SyncAdminHandler {
       return ok(mapper.createObjectNode()
           .put("deleted", admin.deleteAllSyncInformation(c.caller(), c.arg(1))));
     }
-    admin.deleteSyncInformation(c.caller(), c.arg(1), syncInfoId(id));
+    admin.deleteSyncInformation(c.caller(), c.arg(1), syncInfoId("?syncInfoId", id));
     return ok(mapper.createObjectNode().put("deleted", 1));
   }
 

@@ -79,8 +79,9 @@ class SyncAdminHandlerJdbcHostileInputTest {
     AdminResponse tooBig = post("[{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PB-3\","
         + " \"firstSyncDate\": 18446744073709551621, \"lastChangeSeen\": 1e300}]");
     assertEquals(400, tooBig.status(), tooBig.body());
-    assertEquals(List.of("$[0].firstSyncDate: is out of range: 18446744073709551621 (at most"
-        + " 9223372036854775807)", "$[0].lastChangeSeen: must be a whole number, was 1.0E300"),
+    assertEquals(List.of("$[0].firstSyncDate: is out of range: 18446744073709551621 (a time in"
+        + " epoch milliseconds, from 0 to a day after now)",
+        "$[0].lastChangeSeen: must be a whole number, was 1E+300"),
         problems(tooBig));
     assertEquals(before, sync.syncInfoA());
 

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
 import org.backbonesync.core.SyncAdmin;
@@ -139,9 +140,14 @@ final class HttpFront {
       }
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getRawPath().substring(ADMIN.length());
-      AdminRequest request = new AdminRequest(method, path, null, null, OPERATOR,
-          AdminRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
-      AdminResponse response = handler.handle(request, exchange.getRequestBody());
+      AdminResponse response;
+      try {
+        AdminRequest request = new AdminRequest(method, path, null, null, OPERATOR,
+            AdminRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
+        response = handler.handle(request, exchange.getRequestBody());
+      } catch (AdminException refused) { // a query that is not percent-encoded UTF-8
+        response = handler.refused(refused);
+      }
       response.headers().forEach(exchange.getResponseHeaders()::set);
       byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
       if (method.equals("HEAD")) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Objects;
 import java.util.function.Function;
+import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
 import org.backbonesync.core.SyncAdminHandler;
@@ -59,9 +60,14 @@ public final class SyncAdminServlet extends HttpServlet {
       throws IOException {
     String method = request.getMethod();
     // the container owns the stream and closes it; a body over the limit is left unread
-    AdminResponse answer = handler.handle(new AdminRequest(method, path(request), null, null,
-        caller.apply(request), AdminRequest.parseQuery(request.getQueryString())),
-        request.getInputStream());
+    AdminResponse answer;
+    try {
+      answer = handler.handle(new AdminRequest(method, path(request), null, null,
+          caller.apply(request), AdminRequest.parseQuery(request.getQueryString())),
+          request.getInputStream());
+    } catch (AdminException refused) { // a query that is not percent-encoded UTF-8
+      answer = handler.refused(refused);
+    }
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
     response.setStatus(answer.status());
     answer.headers().forEach(response::setHeader);

@@ -147,9 +147,9 @@ class IgnoreIncomingChangesTest {
         new Refused("admin", id, "[true]", 400, "must be a JSON object"),
         new Refused("admin", id, "", 400, "a JSON body is required"),
         new Refused("admin", "+1", "{\"incomingChangesIgnored\": true}", 400,
-            "syncInfoId must be a number"),
+            "syncInfoId must be a whole number from 0 to 9223372036854775807, was \\\"+1\\\""),
         new Refused("admin", "99999999999999999999", "{\"incomingChangesIgnored\": true}", 400,
-            "syncInfoId must be a number"),
+            "syncInfoId must be a whole number from 0 to"),
         new Refused("admin", 999_999, "{\"incomingChangesIgnored\": true}", 404,
             "no sync information with id 999999"),
         new Refused("reader", id, "{\"incomingChangesIgnored\": true}", 403, ""));

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class SyncAdminHandlerHostileInputTest {
   private static final String PATH_ROWS = "/connectors/PA/syncInformation";
+  private static final String NOT_AN_ID =
+      "?syncInfoId must be a whole number from 0 to 9223372036854775807, was ";
   private final ObjectMapper json = new ObjectMapper();
   private final ManualExecutor tasks = new ManualExecutor();
   private final SyncTestDriver sync = SyncTestDriver.builder()
@@ -67,8 +69,13 @@ class SyncAdminHandlerHostileInputTest {
     return handler.handle(new AdminRequest(method, path, null, body, caller, query));
   }
 
+  /** As a host calls the handler: the raw query parsed, and a refusal of it answered. */
   private AdminResponse raw(String method, String path, String rawQuery, String body) {
-    return call(method, path, AdminRequest.parseQuery(rawQuery), body);
+    try {
+      return call(method, path, AdminRequest.parseQuery(rawQuery), body);
+    } catch (AdminException refused) {
+      return handler.refused(refused);
+    }
   }
 
   private String error(AdminResponse response) throws Exception {
@@ -105,8 +112,8 @@ class SyncAdminHandlerHostileInputTest {
     refused(400, takes + "localIssueKey", before,
         raw("DELETE", PATH_ROWS, "localIssueKey=PA-1", null));
     refused(400, takes + "SyncInfoId", before, raw("DELETE", PATH_ROWS, "SyncInfoId=1", null));
-    refused(400, takes + "syncInfoId%zz", before,
-        raw("DELETE", PATH_ROWS, "syncInfoId%zz=1", null));
+    refused(400, "query parameter ?syncInfoId%zz: its name \"syncInfoId%zz\" has a malformed"
+        + " escape", before, raw("DELETE", PATH_ROWS, "syncInfoId%zz=1", null));
     refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "=1", null));
     refused(400, takes + "\"a\\nb\"", before, raw("DELETE", PATH_ROWS, "a%0Ab=1", null));
     refused(400, takes + "syncInfoId", before,
@@ -115,20 +122,20 @@ class SyncAdminHandlerHostileInputTest {
         raw("DELETE", PATH_ROWS, "syncInfoId=1&x=1&y", null));
     assertEquals(List.of("?x: unknown query parameter", "?y: unknown query parameter"),
         problems(two));
-    refused(400, "syncInfoId must be a number, was \"\"", before,
+    refused(400, NOT_AN_ID + "\"\"", before,
         raw("DELETE", PATH_ROWS, "syncInfoId", null));
     // a query that is there but empty, or an empty pair, is no "no query" (each deleted every
     // row when the service ran: "?", "?&")
     refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "", null));
     refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "&", null));
     refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "syncInfoId=1&", null));
-    refused(400, "syncInfoId must be a number, was \"\"", before,
+    refused(400, NOT_AN_ID + "\"\"", before,
         raw("DELETE", PATH_ROWS, "syncInfoId=", null));
-    refused(400, "syncInfoId must be a number, was \"1 OR 1=1\"", before,
+    refused(400, NOT_AN_ID + "\"1 OR 1=1\"", before,
         raw("DELETE", PATH_ROWS, "syncInfoId=1%20OR%201=1", null));
-    refused(400, "syncInfoId must be a number, was \"+1\"", before,
+    refused(400, NOT_AN_ID + "\"+1\"", before,
         raw("DELETE", PATH_ROWS, "syncInfoId=%2B1", null));
-    refused(400, "syncInfoId must be a number, was \"\u0661\"", before, // Arabic-Indic one
+    refused(400, NOT_AN_ID + "\"\u0661\"", before, // Arabic-Indic one
         raw("DELETE", PATH_ROWS, "syncInfoId=%D9%A1", null));
     refused(400, "DELETE /connectors/{connectorKey}/syncInformation takes no body; its"
         + " parameters go in the query", before,
@@ -136,6 +143,106 @@ class SyncAdminHandlerHostileInputTest {
     // found by a review: a body of whitespace was taken for none, and deleted every row
     refused(400, "DELETE /connectors/{connectorKey}/syncInformation takes no body; its"
         + " parameters go in the query", before, raw("DELETE", PATH_ROWS, null, " "));
+  }
+
+  /**
+   * Found by running the service: {@code ?localIssueKey=%FF} was read as U+FFFD and answered 200
+   * (an empty list) where the same escape in the path was a 400.
+   */
+  @Test
+  void aQueryValueOrNameThatIsNotPercentEncodedUtf8IsRefusedNamingIt() throws Exception {
+    State before = state();
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("%FF", "is not UTF-8 once its escapes are decoded");
+    values.put("%E2%82", "is not UTF-8 once its escapes are decoded");
+    values.put("PA-%ED%A0%80", "is not UTF-8 once its escapes are decoded"); // a surrogate
+    values.put("%G1", "has a malformed escape");
+    values.put("PA-1%", "has a malformed escape");
+    for (Map.Entry<String, String> v : values.entrySet()) {
+      String problem = "its value \"" + v.getKey() + "\" " + v.getValue();
+
+      AdminResponse response = refused(400, "query parameter ?localIssueKey: " + problem, before,
+          raw("GET", PATH_ROWS, "localIssueKey=" + v.getKey(), null));
+
+      assertEquals(List.of("?localIssueKey: " + problem), problems(response));
+    }
+    AdminResponse name = refused(400, "query parameter ?local%FFKey: its name \"local%FFKey\" is"
+        + " not UTF-8 once its escapes are decoded (and 1 more)", before,
+        raw("DELETE", PATH_ROWS, "local%FFKey=PA-1&syncInfoId=%", null));
+    assertEquals(List.of("?local%FFKey: its name \"local%FFKey\" is not UTF-8 once its escapes"
+        + " are decoded", "?syncInfoId: its value \"%\" has a malformed escape"), problems(name));
+    // what is well formed still reads as a form does: "+" a space, escapes of UTF-8 as text
+    assertEquals(Map.of("localIssueKey", List.of("PA 1\u00e9")),
+        AdminRequest.parseQuery("localIssueKey=PA+1%C3%A9"));
+  }
+
+  /** Found by running the service: -1 "must be a number". */
+  @Test
+  void aSyncInfoIdOutOfRangeIsToldTheRange() throws Exception {
+    State before = state();
+    String range = "must be a whole number from 0 to 9223372036854775807, was ";
+
+    AdminResponse negative = refused(400, "?syncInfoId " + range + "\"-1\"", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId=-1", null));
+    AdminResponse tooLarge = refused(400, "?syncInfoId " + range + "\"9223372036854775808\"",
+        before, raw("DELETE", PATH_ROWS, "syncInfoId=9223372036854775808", null));
+    AdminResponse inPath = refused(400, "syncInfoId " + range + "\"-1\"", before,
+        call("PUT", PATH_ROWS + "/-1/incomingChangesIgnored", Map.of(),
+            "{\"incomingChangesIgnored\": true}"));
+
+    assertEquals(List.of("?syncInfoId: " + range + "\"-1\""), problems(negative));
+    assertEquals(List.of("?syncInfoId: " + range + "\"9223372036854775808\""),
+        problems(tooLarge));
+    assertEquals(List.of("syncInfoId: " + range + "\"-1\""), problems(inPath));
+  }
+
+  /**
+   * Found by running the service: these 400s listed no problem. Each names the field (a JSON
+   * path, a query parameter or a path segment) and the value given.
+   */
+  @Test
+  void every400NamesTheFieldAndTheValue() throws Exception {
+    State before = state();
+    Map<AdminResponse, String> refusals = new LinkedHashMap<>();
+    refusals.put(call("GET", "/synchronizations", Map.of(), "{\"x\": 1}"),
+        "$: must be empty, was \"{\\\"x\\\": 1}\"");
+    refusals.put(call("GET", "/connectors/PA/issues/%FF/trace", Map.of(), null),
+        "path[3]: is not UTF-8 once its escapes are decoded: \"%FF\"");
+    refusals.put(call("GET", "/connectors/%ZZ/status", Map.of(), null),
+        "path[1]: has a malformed escape: \"%ZZ\"");
+    refusals.put(call("POST", "/connectors/PA/resync", Map.of(), "[1]"),
+        "$: must be a JSON object, was [1]");
+    refusals.put(call("POST", "/connectors/PA/resync", Map.of(), " "),
+        "$: is required, was \" \"");
+    refusals.put(call("POST", "/connectors/PA/resync", Map.of(), "{\"fieldMappings\": [\"nope\"]}"),
+        "$.fieldMappings[0]: unknown field mapping id \"nope\" in synchronization sync-pa-pb");
+    refusals.put(call("POST", "/connectors/PA/resync", Map.of(), "{\"responsibility\": true}"),
+        "$.responsibility: is true, but synchronization sync-pa-pb has no responsibility"
+            + " configured");
+    refusals.put(call("POST", PATH_ROWS, Map.of(), "{}"), "$: must be a JSON array, was {}");
+    refusals.put(call("POST", PATH_ROWS, Map.of(), "[] 7"),
+        "$: has content after the array: \"7\"");
+    refusals.put(call("PUT", PATH_ROWS + "/1/incomingChangesIgnored", Map.of(), "true"),
+        "$: must be a JSON object, was true");
+    refusals.put(handler.handle(new AdminRequest("POST", PATH_ROWS, Map.of(), null, "admin"),
+        new ByteArrayInputStream(new byte[] {'[', (byte) 0xFF, ']'})),
+        "$: is not UTF-8 from byte 1 (0xff) on");
+
+    for (Map.Entry<AdminResponse, String> r : refusals.entrySet()) {
+      assertEquals(400, r.getKey().status(), r.getKey().body());
+      assertEquals(List.of(r.getValue()), problems(r.getKey()), r.getKey().body());
+    }
+    assertEquals(before, state(), "nothing changed");
+  }
+
+  /** Found by running the service: a JSON number of 1e400 was shown as "Infinity". */
+  @Test
+  void aNumberTooLargeForADoubleIsShownAsGiven() throws Exception {
+    AdminResponse response = call("POST", "/connectors/PA/resync", Map.of(),
+        "{\"responsibility\": 1e400, \"sendStatusField\": -1.50e-400}");
+
+    assertEquals(List.of("$.responsibility: must be true or false, was 1E+400",
+        "$.sendStatusField: must be true or false, was -1.50E-400"), problems(response));
   }
 
   @Test
@@ -218,9 +325,9 @@ class SyncAdminHandlerHostileInputTest {
         call("DELETE", "/" + PATH_ROWS, Map.of(), null));
     refused(404, "no admin resource at \"/connectors/PA//syncInformation\"" + empty, before,
         call("DELETE", "/connectors/PA//syncInformation", Map.of(), null));
-    refused(400, "malformed escape in the path segment \"%ZZ\"", before,
+    refused(400, "the path segment \"%ZZ\" has a malformed escape", before,
         call("DELETE", "/connectors/%ZZ/syncInformation", Map.of(), null));
-    refused(400, "malformed escape in the path segment \"PA%2\"", before,
+    refused(400, "the path segment \"PA%2\" has a malformed escape", before,
         call("DELETE", "/connectors/PA%2/syncInformation", Map.of(), null));
     // bytes that are not UTF-8 were read as U+FFFD and answered (found by running the service)
     refused(400, "the path segment \"%FF\" is not UTF-8 once its escapes are decoded", before,
@@ -400,8 +507,15 @@ class SyncAdminHandlerHostileInputTest {
 
     Map<String, String> cases = new LinkedHashMap<>();
     cases.put("\"firstSyncDate\": 18446744073709551621",
-        "$[0].firstSyncDate: is out of range: 18446744073709551621 (at most 9223372036854775807)");
-    cases.put("\"firstSyncDate\": 1e300", "$[0].firstSyncDate: must be a whole number, was 1.0E300");
+        "$[0].firstSyncDate: is out of range: 18446744073709551621 (a time in epoch"
+            + " milliseconds, from 0 to a day after now)");
+    cases.put("\"firstSyncDate\": 1e300", "$[0].firstSyncDate: must be a whole number, was 1E+300");
+    // found by running the service: a double showed 1e400 as "Infinity"
+    cases.put("\"firstSyncDate\": 1e400", "$[0].firstSyncDate: must be a whole number, was 1E+400");
+    // found by running the service: the message named 2^63-1, the limit of a long
+    cases.put("\"outgoingMessageSequenceId\": 100000000000000000000",
+        "$[0].outgoingMessageSequenceId: is out of range: 100000000000000000000 (a sequence id,"
+            + " from 0 to 2147483647)");
     cases.put("\"lastChangeSeen\": 5.0", "$[0].lastChangeSeen: must be a whole number, was 5.0");
     cases.put("\"lastChangeSeen\": 5.5", "$[0].lastChangeSeen: must be a whole number, was 5.5");
     cases.put("\"lastChangeSeen\": \"5\"",

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
 import org.backbonesync.core.SyncAdminHandler;
@@ -27,11 +28,16 @@ public final class AdminHttpServer {
     server.createContext(basePath, exchange -> {
       try (exchange) {
         String method = exchange.getRequestMethod();
-        AdminRequest request = new AdminRequest(method,
-            exchange.getRequestURI().getRawPath().substring(basePath.length()), null, null,
-            exchange.getRequestHeaders().getFirst("X-Remote-User"),
-            AdminRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
-        AdminResponse response = handler.handle(request, exchange.getRequestBody());
+        AdminResponse response;
+        try {
+          AdminRequest request = new AdminRequest(method,
+              exchange.getRequestURI().getRawPath().substring(basePath.length()), null, null,
+              exchange.getRequestHeaders().getFirst("X-Remote-User"),
+              AdminRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
+          response = handler.handle(request, exchange.getRequestBody());
+        } catch (AdminException refused) { // a query that is not percent-encoded UTF-8
+          response = handler.refused(refused);
+        }
         byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
         response.headers().forEach(exchange.getResponseHeaders()::set);
         if (method.equals("HEAD")) {

@@ -103,7 +103,7 @@ class AdminHttpServerIgnoreTest {
         new Refused("admin", ignorePath(id) + "?force=true", "{\"incomingChangesIgnored\": true}",
             400, "refused: force"),
         new Refused("admin", ignorePath("PB-1"), "{\"incomingChangesIgnored\": true}", 400,
-            "syncInfoId must be a number"),
+            "syncInfoId must be a whole number from 0 to 9223372036854775807, was \\\"PB-1\\\""),
         new Refused("admin", ignorePath(999_999), "{\"incomingChangesIgnored\": true}", 404,
             "no sync information with id 999999"),
         new Refused("admin", "/connectors/PX/syncInformation/" + id + "/incomingChangesIgnored",

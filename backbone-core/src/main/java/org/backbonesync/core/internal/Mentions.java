@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -311,30 +312,12 @@ final class Mentions {
     return out.toString();
   }
 
-  /** A percent-encoded part, or null when it is malformed. */
+  /**
+   * A percent-encoded part, or null when it is malformed. Each escape is one character (as
+   * {@link #encode} writes it), so the bytes are read as ISO-8859-1, which takes every byte.
+   */
   private static String decode(String part) {
-    if (part.indexOf('%') < 0) {
-      return part;
-    }
-    StringBuilder out = new StringBuilder(part.length());
-    for (int i = 0; i < part.length(); i++) {
-      char c = part.charAt(i);
-      if (c != '%') {
-        out.append(c);
-        continue;
-      }
-      if (i + 2 >= part.length()) {
-        return null;
-      }
-      int hi = Character.digit(part.charAt(i + 1), 16);
-      int lo = Character.digit(part.charAt(i + 2), 16);
-      if (hi < 0 || lo < 0) {
-        return null;
-      }
-      out.append((char) (hi * 16 + lo));
-      i += 2;
-    }
-    return out.toString();
+    return PercentEscapes.decode(part, StandardCharsets.ISO_8859_1, false);
   }
 
   /** A name as plain text: no brackets that could make markup, no line breaks, bounded. */

@@ -1,8 +1,10 @@
 package org.backbonesync.core.internal;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.backbonesync.core.AdminException;
+import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.ResyncRequest;
 import org.backbonesync.core.SyncConfiguration;
 
@@ -27,7 +29,9 @@ record ResyncPlan(String jql, Set<String> mappingIds) {
       ResyncRequest request) {
     if (request.responsibility() && configuration.responsibility().isEmpty()) {
       throw new AdminException(400, "responsibility is not configured for synchronization "
-          + configuration.id() + "; resync it with \"responsibility\": false");
+          + configuration.id() + "; resync it with \"responsibility\": false",
+          List.of(new ConfigurationProblem("$.responsibility", "is true, but synchronization "
+              + configuration.id() + " has no responsibility configured")));
     }
     Set<String> sending = connector.sendingIds();
     Set<String> statusReaders = new LinkedHashSet<>();
@@ -37,14 +41,16 @@ record ResyncPlan(String jql, Set<String> mappingIds) {
       }
     }
     Set<String> chosen = new LinkedHashSet<>();
-    for (String id : request.fieldMappings()) {
-      if (configuration.fieldMapping(id).isEmpty()) {
-        throw new AdminException(400, "unknown field mapping id \"" + id + "\" in synchronization "
-            + configuration.id());
-      }
-      if (!sending.contains(id)) {
-        throw new AdminException(400, "field mapping \"" + id + "\" does not sync from connector "
-            + connector.key());
+    for (int i = 0; i < request.fieldMappings().size(); i++) {
+      String id = request.fieldMappings().get(i);
+      String problem = configuration.fieldMapping(id).isEmpty()
+          ? "unknown field mapping id " + Shown.quoted(id) + " in synchronization "
+              + configuration.id()
+          : !sending.contains(id) ? "field mapping " + Shown.quoted(id)
+              + " does not sync from connector " + connector.key() : null;
+      if (problem != null) {
+        throw new AdminException(400, problem,
+            List.of(new ConfigurationProblem("$.fieldMappings[" + i + "]", problem)));
       }
       chosen.add(id);
     }
