@@ -45,11 +45,24 @@ final class HttpFront {
   private static final int MAX_THREADS = 64;
   /** Who a valid bearer token is to the admin API; the authorizer lets only them in. */
   private static final String OPERATOR = "operator";
+  /** The methods of {@code /health...} and {@code /metrics}; others are answered 405. */
+  private static final String READ_ONLY = "GET, HEAD";
+  /**
+   * How much of an admin request body is read on, and dropped, after the answer: so that a
+   * client still sending (a body over the limit, a refused request) sees the answer instead of
+   * a reset connection; a client sending more sees the connection closed.
+   */
+  private static final long MAX_DRAINED_BYTES = 4L * SyncAdminHandler.DEFAULT_MAX_BODY_BYTES;
   /** What {@code PrometheusMeterRegistry.scrape()} writes: the Prometheus text format 0.0.4. */
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
   private final ExecutorService executor;
+
+  /** The port it serves on (the configured one, or the one picked for port 0). */
+  int port() {
+    return server.getAddress().getPort();
+  }
 
   private HttpFront(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -81,9 +94,10 @@ final class HttpFront {
         });
     server.setExecutor(executor);
     server.createContext("/health", exchange -> exact(exchange,
-        List.of("/health", "/health/live", "/health/ready"), () -> health(exchange, service)));
+        List.of("/health", "/health/live", "/health/ready"),
+        () -> readOnly(exchange, () -> health(exchange, service))));
     server.createContext("/metrics", exchange -> exact(exchange, List.of("/metrics"),
-        () -> metrics(exchange, service)));
+        () -> readOnly(exchange, () -> metrics(exchange, service))));
     if (config.adminToken() != null) {
       SyncAdmin.Builder admin = SyncAdmin.builder()
           .authorizer((caller, operation, connector) -> OPERATOR.equals(caller));
@@ -149,6 +163,10 @@ final class HttpFront {
         response = handler.refused(refused);
       }
       response.headers().forEach(exchange.getResponseHeaders()::set);
+      if (response.status() >= 400) {
+        // the body may be unread (over the limit, or refused before it was read)
+        exchange.getResponseHeaders().set("Connection", "close");
+      }
       byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
       if (method.equals("HEAD")) {
         exchange.sendResponseHeaders(response.status(), -1);
@@ -156,6 +174,28 @@ final class HttpFront {
       }
       exchange.sendResponseHeaders(response.status(), bytes.length);
       exchange.getResponseBody().write(bytes);
+      exchange.getResponseBody().flush();
+      drain(exchange.getRequestBody());
+    }
+  }
+
+  /**
+   * Reads on what is left of a request body, up to {@link #MAX_DRAINED_BYTES}, after the answer
+   * went out. Closing a connection with unread bytes makes the kernel reset it, and a client
+   * still sending then sees "connection reset" instead of the 413 sent to it; a client that
+   * reads the answer while it sends (curl) stops, and one that sends first and reads after gets
+   * the answer for a body up to that bound.
+   */
+  private static void drain(InputStream body) {
+    try {
+      long left = MAX_DRAINED_BYTES;
+      byte[] buffer = new byte[8192];
+      for (int n; left > 0 && (n = body.read(buffer, 0,
+          (int) Math.min(buffer.length, left))) >= 0; ) {
+        left -= n;
+      }
+    } catch (IOException gone) { // the client went away: nothing left to answer
+      LOG.debug("request body not drained: {}", gone.toString());
     }
   }
 
@@ -216,6 +256,23 @@ final class HttpFront {
     return handler;
   }
 
+  /**
+   * Runs a route that only reads ({@code /health...}, {@code /metrics}) for GET and HEAD; any
+   * other method is answered 405 with {@code Allow}, as nothing there can be posted or deleted.
+   */
+  private static void readOnly(HttpExchange exchange, Route route) throws IOException {
+    String method = exchange.getRequestMethod();
+    if (method.equals("GET") || method.equals("HEAD")) {
+      route.run();
+      return;
+    }
+    try (exchange) {
+      exchange.getResponseHeaders().set("Allow", READ_ONLY);
+      send(exchange, 405, "text/plain; charset=utf-8", "method " + quote(method)
+          + " is not allowed here; allowed: " + READ_ONLY + "\n");
+    }
+  }
+
   /** A 405 of a POST-only handler says what is allowed. */
   private static void allowPostOn405(HttpExchange exchange, int status) {
     if (status == 405) {
@@ -266,8 +323,9 @@ final class HttpFront {
       StringBuilder body = new StringBuilder("{\"live\":true,\"ready\":");
       StringBuilder syncs = new StringBuilder();
       for (SyncService.Running r : service.running()) {
+        // the service's phase: it runs the engines' steps itself, so theirs stay NEW
         syncs.append(syncs.isEmpty() ? "" : ",").append("{\"id\":").append(quote(r.id()))
-            .append(",\"state\":\"").append(r.engine.state()).append("\",\"connectors\":{");
+            .append(",\"state\":\"").append(service.phase()).append("\",\"connectors\":{");
         String sep = "";
         for (Map.Entry<String, SyncService.ConnectorHealth> e : r.connectors.entrySet()) {
           SyncService.ConnectorHealth h = e.getValue();

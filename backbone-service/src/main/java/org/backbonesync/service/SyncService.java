@@ -74,10 +74,17 @@ final class SyncService {
     }
   }
 
+  /**
+   * Where the service is in its life, for {@code /health}: the service runs the engines' steps
+   * itself, so an engine's own state stays {@code NEW} and tells nothing.
+   */
+  enum Phase { STARTING, RUNNING, STOPPING, STOPPED }
+
   /** The last outcome of a connector's steps. */
   static final class ConnectorHealth {
     volatile Instant lastSuccess;
     volatile Instant lastFailure;
+    /** The kind of the last failure, without its text (see {@link StepFailure}). */
     volatile String lastError;
 
     boolean healthy() {
@@ -95,6 +102,7 @@ final class SyncService {
   private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
   private final Clock clock = Clock.systemUTC();
   private volatile boolean stopping;
+  private volatile Phase phase = Phase.STARTING;
   private boolean stopped;
 
   private SyncService(ServiceConfig config, JdbcStores stores, AutoCloseable pool,
@@ -312,6 +320,10 @@ final class SyncService {
     return stopping;
   }
 
+  Phase phase() {
+    return phase;
+  }
+
   /** Messages waiting in a connector's outbox and inbox. */
   int queued(String connectorKey) {
     return stores.messages().outgoingCount(connectorKey)
@@ -320,6 +332,7 @@ final class SyncService {
 
   /** Runs every synchronization every poll interval on the service's scheduler. */
   synchronized void start() {
+    phase = Phase.RUNNING;
     for (Running r : running) {
       r.engine.resumeTasks();
       periodic.add(scheduler.scheduleWithFixedDelay(() -> step(r), 0,
@@ -404,9 +417,9 @@ final class SyncService {
         return;
       }
       health.lastFailure = clock.instant();
-      health.lastError = ServiceFailure.oneLine(e.getMessage());
+      health.lastError = StepFailure.kind(e);
       LOG.warn("{} {}: step failed, again in {}: {}", r.id(), key, r.sync.pollInterval(),
-          health.lastError);
+          ServiceFailure.oneLine(e.getMessage()));
       LOG.debug("{} {}: step failed", r.id(), key, e);
     }
   }
@@ -422,6 +435,7 @@ final class SyncService {
     }
     stopped = true;
     stopping = true;
+    phase = Phase.STOPPING;
     LOG.info("stopping: the steps in progress end after the issue pair or page they are at");
     periodic.forEach(f -> f.cancel(false));
     // Closed first: a step in progress then begins no further pair or page (a backlog's apply
@@ -448,6 +462,7 @@ final class SyncService {
         LOG.warn("closing the connection pool failed: {}", e.toString());
       }
     }
+    phase = Phase.STOPPED;
     LOG.info("stopped: engines and stores closed ({} messages applied, {} failed)",
         total("backbone.messages.processed", "applied", "created"),
         total("backbone.messages.processed", "failed_permanent"));

@@ -1,0 +1,227 @@
+package org.backbonesync.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.backbonesync.core.SyncAdminHandler;
+import org.backbonesync.testkit.FakeJiraServer;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service's port as an unauthenticated stranger and a careless operator try it, in this JVM
+ * (two fake Jira sites, the service built as {@code ServiceMain} builds it, steps run by the
+ * test): {@code /health} tells no issue's text and the truth about the service, the read-only
+ * routes refuse other methods, a query that is not UTF-8 is a 400, and a body over the limit is
+ * answered 413 where the client can read it.
+ */
+class HttpFrontTest {
+  private static final String TOKEN = "admin-token-0123456789";
+  private static final Duration WITHIN = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private FakeJiraServer cloud;
+  private FakeJiraServer server;
+  private SyncService service;
+  private HttpFront front;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    InMemoryIssueTracker pa = InMemoryIssueTracker.builder("PA").clock(Clock.systemUTC())
+        .syncUser("sync-a").users("alice").build();
+    InMemoryIssueTracker pb = InMemoryIssueTracker.builder("PB").clock(Clock.systemUTC())
+        .syncUser("sync-b").users("bob").build();
+    cloud = FakeJiraServer.builder(pa).flavour(FakeJiraServer.Flavour.CLOUD)
+        .credential("sync-a", "cloud-token-4711").start();
+    server = FakeJiraServer.builder(pb).flavour(FakeJiraServer.Flavour.SERVER)
+        .credential("sync-b", "server-pat-0815").start();
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, """
+        {
+          "sites": {
+            "cloud": {"url": "%s", "flavour": "cloud", "auth": "apiToken",
+                      "emailEnv": "JIRA_A_EMAIL", "tokenEnv": "JIRA_A_TOKEN",
+                      "requestsPerSecond": 0, "allowInsecure": true},
+            "server": {"url": "%s", "flavour": "server", "auth": "personalAccessToken",
+                       "tokenEnv": "JIRA_B_TOKEN", "requestsPerSecond": 0, "allowInsecure": true}
+          },
+          "synchronizations": [{
+            "siteA": "cloud", "siteB": "server",
+            "sync": {
+              "id": "pa-pb",
+              "connectorA": {"key": "PA", "projectKey": "PA", "syncUser": "sync-a"},
+              "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
+              "fieldMappings": [{"id": "summary", "type": "passthrough", "direction": "BOTH",
+                                 "fieldA": "summary", "fieldB": "summary"}]
+            }
+          }],
+          "pollInterval": "PT24H",
+          "store": {"directory": "data"},
+          "server": {"port": 0, "adminTokenEnv": "BACKBONE_ADMIN_TOKEN"}
+        }
+        """.formatted(cloud.url(), server.url()));
+    ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
+        "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815",
+        "BACKBONE_ADMIN_TOKEN", TOKEN));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Sites sites = Sites.connect(config, registry);
+    service = SyncService.open(config, sites, registry);
+    front = HttpFront.start(config.server(), service, sites);
+  }
+
+  @AfterEach
+  void stop() {
+    front.stop();
+    service.stop(Duration.ofSeconds(5));
+    cloud.close();
+    server.close();
+  }
+
+  private HttpResponse<String> send(String method, String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port()
+        + path)).method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Found by running the service: a Jira 400 quoting an issue showed in /health, to anyone. */
+  @Test
+  void healthTellsTheKindOfAFailureButNoIssueText() throws Exception {
+    cloud.enqueue(FakeJiraServer.Fault.status(400, Map.of(), "{\"errorMessages\": [\"The"
+        + " summary 'Salaries 2025 of the board' is refused\"], \"errors\": {\"customfield_1\":"
+        + " \"secret value\"}}").on("search"));
+
+    service.runUntilQuiet();
+    HttpResponse<String> health = send("GET", "/health", null);
+
+    assertEquals(200, health.statusCode(), "a later step succeeded: " + health.body());
+    assertFalse(health.body().contains("Salaries") || health.body().contains("secret value"),
+        health.body());
+    assertTrue(health.body().contains("\"lastError\":\"JiraException (HTTP 400); see the service"
+        + " log\""), health.body());
+    assertTrue(health.body().contains("\"lastFailure\":\"20"), health.body());
+  }
+
+  /** Found by running the service: "state":"NEW" while it ran its synchronizations. */
+  @Test
+  void healthSaysWhatTheServiceIsDoing() throws Exception {
+    assertTrue(send("GET", "/health", null).body().contains("\"state\":\"STARTING\""));
+
+    service.start();
+    HttpResponse<String> running = send("GET", "/health", null);
+    service.stop(Duration.ofSeconds(5));
+    HttpResponse<String> stopped = send("GET", "/health", null);
+
+    assertEquals(200, running.statusCode(), running.body());
+    assertTrue(running.body().contains("{\"id\":\"pa-pb\",\"state\":\"RUNNING\""),
+        running.body());
+    assertEquals(503, stopped.statusCode(), stopped.body());
+    assertTrue(stopped.body().contains("\"ready\":false"), stopped.body());
+    assertTrue(stopped.body().contains("\"state\":\"STOPPED\""), stopped.body());
+  }
+
+  /** Found by running the service: POST /health and DELETE /metrics answered as GET. */
+  @Test
+  void theReadOnlyRoutesRefuseOtherMethods() throws Exception {
+    for (String path : List.of("/health", "/health/live", "/health/ready", "/metrics")) {
+      for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+        HttpResponse<String> refused = send(method, path, null);
+
+        assertEquals(405, refused.statusCode(), method + " " + path + ": " + refused.body());
+        assertEquals("GET, HEAD", refused.headers().firstValue("Allow").orElse(null));
+        assertEquals("method \"" + method + "\" is not allowed here; allowed: GET, HEAD\n",
+            refused.body());
+      }
+      assertEquals(200, send("GET", path, null).statusCode(), path);
+      assertEquals(200, send("HEAD", path, null).statusCode(), path);
+    }
+  }
+
+  /** Found by running the service: ?localIssueKey=%FF was read as U+FFFD and answered 200. */
+  @Test
+  void aQueryValueThatIsNotUtf8IsA400NamingIt() throws Exception {
+    HttpResponse<String> refused = send("GET",
+        "/admin/connectors/PA/syncInformation?localIssueKey=%E2%82", TOKEN);
+
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertEquals("application/json; charset=utf-8",
+        refused.headers().firstValue("Content-Type").orElse(null));
+    assertEquals("{\"status\":400,\"error\":\"query parameter ?localIssueKey: its value"
+        + " \\\"%E2%82\\\" is not UTF-8 once its escapes are decoded\",\"problems\":[{\"path\":"
+        + "\"?localIssueKey\",\"message\":\"its value \\\"%E2%82\\\" is not UTF-8 once its"
+        + " escapes are decoded\"}],\"problemCount\":1}", refused.body());
+  }
+
+  /**
+   * Found by running the service: a body far over the limit mostly reached the client as a
+   * reset connection, the 413 lost. A client that sends it all before reading (up to four times
+   * the limit) and one that reads while it sends (as curl does, with a larger body) both read
+   * the 413.
+   */
+  @Test
+  void aBodyOverTheLimitIsAnswered413WhereTheClientCanReadIt() throws Exception {
+    int limit = SyncAdminHandler.DEFAULT_MAX_BODY_BYTES;
+
+    assertEquals("HTTP/1.1 413 Request Entity Too Large", post(3 * limit, false));
+    assertEquals("HTTP/1.1 413 Request Entity Too Large", post(50_000_000, true));
+  }
+
+  /** The status line of a POST of {@code length} bytes, read after or while sending it. */
+  private String post(int length, boolean readWhileSending) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", front.port())) {
+      socket.setSoTimeout((int) WITHIN.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /admin/connectors/PA/syncInformation HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+          StandardCharsets.US_ASCII));
+      CompletableFuture<String> status = readWhileSending
+          ? CompletableFuture.supplyAsync(() -> {
+            try {
+              return in.readLine();
+            } catch (Exception e) {
+              return e.toString();
+            }
+          }) : null;
+      byte[] chunk = new byte[64 * 1024];
+      try {
+        for (int sent = 0; sent < length && (status == null || !status.isDone());
+            sent += chunk.length) {
+          out.write(chunk, 0, Math.min(chunk.length, length - sent));
+        }
+      } catch (java.io.IOException closed) {
+        if (status == null) {
+          return "sending failed: " + closed;
+        }
+      }
+      return status == null ? in.readLine() : status.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+}
