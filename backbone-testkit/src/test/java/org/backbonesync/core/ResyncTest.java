@@ -164,6 +164,28 @@ class ResyncTest {
     assertEquals(1, ended.result().path("sent").asInt());
   }
 
+  /**
+   * A JQL the caller's scope check lets through but the tracker refuses (Jira answers 400 for an
+   * operator a field does not take): the task ends, failed, with the tracker's reason; it does not
+   * stay unfinished for good, resumed with the same JQL at every start.
+   */
+  @Test
+  void aJqlTheTrackerRefusesEndsTheTaskFailedWithItsReason() {
+    givenDriftedPartners();
+
+    AsyncTask started = sync.engine().resync("PA",
+        new ResyncRequest("summary ~ printer", List.of(SyncTestDriver.SUMMARY), false, false),
+        "admin");
+    tasks.runAll();
+
+    AsyncTask done = sync.engine().task(started.id()).orElseThrow();
+    assertTrue(done.finished(), "ended, not left to resume");
+    assertTrue(done.hasFailed());
+    assertEquals("Resync failed", done.message());
+    assertTrue(done.failureMessage().startsWith("selecting issues failed: ")
+        && done.failureMessage().contains("\"~\""), done.failureMessage());
+  }
+
   @Test
   void aFailureOnOneIssueIsCountedAndTheOthersGoOn() {
     SyncTestDriver failing = SyncTestDriver.builder()

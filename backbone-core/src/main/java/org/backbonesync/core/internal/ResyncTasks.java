@@ -127,8 +127,7 @@ final class ResyncTasks {
   private void runPages(String taskId, Connector connector, Resender resender, ResyncPlan plan) {
     AsyncTask task = stores.tasks().find(taskId).orElseThrow();
     ResyncProgress done = ResyncProgress.from(task.request().get("resume"));
-    long total = done.total != 0 ? done.total
-        : connector.tracker.countMatching(plan.jql()).orElse(-1);
+    long total = done.total != 0 ? done.total : count(connector, plan);
     done.total = total;
     try {
       do {
@@ -161,8 +160,28 @@ final class ResyncTasks {
       end(taskId, false, done.result(), "resync stopped: " + e.getMessage(), "Resync failed");
       return;
     }
-    end(taskId, false, done.result(), null, "Resync of " + done.issues + " issues finished"
+    end(taskId, false, done.result(), null, "Resync of " + done.issues + issues(done.issues)
+        + " finished"
         + (done.failed == 0 ? "" : ", " + done.failed + " failed"));
+  }
+
+  /**
+   * How many issues the resync selects, or -1 when the tracker cannot tell: the count only
+   * shows progress, so its failure is not the task's (a JQL the tracker refuses fails the
+   * search that follows, which ends the task with the tracker's reason).
+   */
+  private static long count(Connector connector, ResyncPlan plan) {
+    try {
+      return connector.tracker.countMatching(plan.jql()).orElse(-1);
+    } catch (RuntimeException e) {
+      stopIfInterrupted();
+      log.debug("{}: counting the resync's issues failed: {}", connector.key(), e.toString());
+      return -1;
+    }
+  }
+
+  private static String issues(long count) {
+    return count == 1 ? " issue" : " issues";
   }
 
   private static String of(long total) {
