@@ -16,7 +16,8 @@ import org.backbonesync.spi.mapping.FieldMappingProvider;
 /**
  * The mapping types an engine knows: the built-in ones ({@code passthrough}, {@code correlation},
  * {@code to-text}, {@code constant}, {@code user}, {@code status}, {@code comments}, {@code links},
- * {@code attachments}), those found on the classpath with {@link ServiceLoader}, and
+ * {@code attachments}, {@code worklogs}), those found on the classpath with {@link ServiceLoader},
+ * and
  * those registered explicitly. Immutable and thread-safe; each engine has its own, nothing is
  * global.
  *

@@ -26,7 +26,10 @@ final class MappingChecker {
     Optional<FieldMappingProvider> found = registry.provider(m.type());
     if (found.isEmpty()) {
       problems.add(new ConfigurationProblem(at + ".type",
-          "unknown mapping type \"" + m.type() + "\"; known: " + registry.types()));
+          "unknown mapping type \"" + m.type() + "\"; known: " + registry.types()
+              + " (a custom type is found through a file META-INF/services/"
+              + FieldMappingProvider.class.getName() + " on the classpath that names its"
+              + " provider class)"));
       return;
     }
     FieldMappingProvider provider = found.get();

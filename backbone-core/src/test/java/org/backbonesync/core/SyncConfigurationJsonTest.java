@@ -122,7 +122,9 @@ class SyncConfigurationJsonTest {
         "$.connectorA.syncUser: missing",
         "$.fieldMappings[1].id: duplicate field mapping id \"m1\" (also at $.fieldMappings[0])",
         "$.fieldMappings[2].type: unknown mapping type \"magic\"; known: [passthrough, correlation, to-text, constant, user, status,"
-            + " comments, links, attachments, worklogs]",
+            + " comments, links, attachments, worklogs] (a custom type is found through a file"
+            + " META-INF/services/org.backbonesync.spi.mapping.FieldMappingProvider on the"
+            + " classpath that names its provider class)",
         "$.fieldMappings[3].direction: mapping type to-text syncs one way only; use A_TO_B or B_TO_A, not BOTH",
         "$.fieldMappings[4].direction: unknown direction \"SIDEWAYS\"; use A_TO_B, B_TO_A or BOTH",
         "$.fieldMappings[5].settings.rows[1].c: unknown column; a row has \"a\" and \"b\"",
@@ -151,7 +153,9 @@ class SyncConfigurationJsonTest {
     assertEquals(List.of(
         "$.fieldMappings[1].id: duplicate field mapping id \"m1\" (also at $.fieldMappings[0])",
         "$.fieldMappings[2].type: unknown mapping type \"magic\"; known: [passthrough, correlation, to-text, constant, user, status,"
-            + " comments, links, attachments, worklogs]",
+            + " comments, links, attachments, worklogs] (a custom type is found through a file"
+            + " META-INF/services/org.backbonesync.spi.mapping.FieldMappingProvider on the"
+            + " classpath that names its provider class)",
         "$.fieldMappings[3].direction: mapping type to-text syncs one way only; use A_TO_B or B_TO_A, not BOTH",
         "$.fieldMappings[4].fieldB: missing; mapping type passthrough writes a field on B's side (direction A_TO_B)",
         "$.fieldMappings[5].settings.value: missing; the value to set",

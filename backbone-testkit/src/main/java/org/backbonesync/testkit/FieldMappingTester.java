@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
@@ -186,20 +187,45 @@ public final class FieldMappingTester {
   /**
    * A {@link SyncTestDriver} builder syncing PA and PB with the summary (id {@code map-summary},
    * both ways) and this mapping (id {@link #MAPPING_ID}); adjust the projects, then build.
+   *
+   * @throws IllegalStateException when an engine would not find this type on the classpath as
+   *     this class (no {@code META-INF/services} entry, or another class claims the type): the
+   *     mistakes a test that registered the provider itself would not show
    */
   public SyncTestDriver.Builder syncTestDriver() {
     SyncTestDriver.Builder builder = SyncTestDriver.builder()
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(fieldMapping());
     if (!isBuiltInType()) {
+      checkDiscovered();
       builder.provider(provider);
     }
     return builder;
   }
 
   private boolean isBuiltInType() {
-    return org.backbonesync.core.FieldMappingRegistry.builtIns().provider(provider.type())
+    return FieldMappingRegistry.builtIns().provider(provider.type())
         .map(p -> p.getClass() == provider.getClass()).orElse(false);
+  }
+
+  /** What an engine's {@link FieldMappingRegistry#discover} finds for this type must be it. */
+  private void checkDiscovered() {
+    Optional<FieldMappingProvider> found;
+    try {
+      found = FieldMappingRegistry.discover(provider.getClass().getClassLoader())
+          .provider(provider.type());
+    } catch (RuntimeException e) { // two classes claiming a type: the message names them
+      throw new IllegalStateException("an engine would not start with this classpath: "
+          + e.getMessage(), e);
+    }
+    if (found.isEmpty() || found.get().getClass() != provider.getClass()) {
+      throw new IllegalStateException("mapping type \"" + provider.type() + "\" ("
+          + provider.getClass().getName() + ") is not what an engine finds on the classpath ("
+          + found.map(p -> p.getClass().getName()).orElse("nothing") + "): list the class in"
+          + " META-INF/services/" + FieldMappingProvider.class.getName() + " (a provider you"
+          + " only register with FieldMappingRegistry.builder().register(...) is tested with"
+          + " SyncTestDriver.builder().provider(...))");
+    }
   }
 
   private MappingSide sendingSide() {

@@ -175,6 +175,44 @@ class MappingTypesTest {
         e.problems().stream().map(ConfigurationProblem::toString).toList());
   }
 
+  /** A custom type's provider that makes no outgoing half: refused when built, not at a poll. */
+  private static final class NoOutgoing implements FieldMappingProvider {
+    @Override
+    public String type() {
+      return "acme.no-outgoing";
+    }
+
+    @Override
+    public String displayName() {
+      return "No outgoing half";
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+      return null;
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition definition) {
+      return new HookedExport("unused", issue -> { }).incoming(definition);
+    }
+  }
+
+  @Test
+  void aProviderThatMakesNoHalfIsRefusedWhenTheEngineIsBuiltNamingItsClass() {
+    var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()
+        .provider(new NoOutgoing())
+        .fieldMapping(SUMMARY)
+        .fieldMapping(FieldMapping.of("map-desc", "acme.no-outgoing", Direction.A_TO_B,
+            "description", "description", null))
+        .build());
+
+    assertEquals(List.of("$.fieldMappings[1].type: mapping type \"acme.no-outgoing\""
+            + " (org.backbonesync.core.MappingTypesTest$NoOutgoing) made no outgoing mapping for"
+            + " map-desc: its outgoing(MappingDefinition) returned null"),
+        e.problems().stream().map(ConfigurationProblem::toString).toList());
+  }
+
   @Test
   void mappingsOnUnsuitableOrMissingFieldsAndUnmatchedIssueTypesAreRefused() {
     var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()

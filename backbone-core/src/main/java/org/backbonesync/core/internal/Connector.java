@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.backbonesync.core.ConfigurationException;
+import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.FieldMapping;
@@ -63,6 +65,8 @@ final class Connector {
   final Function<String, Optional<String>> partners;
   /** Translates mentions in the text this connector sends and receives. */
   final Mentions mentions;
+  /** The configuration's mappings, in its order (to name one by its index). */
+  private final List<FieldMapping> configurationMappings;
 
   /**
    * Makes the connector's mappings from the configuration; the configuration was checked against
@@ -81,6 +85,7 @@ final class Connector {
     this.tracker = tracker;
     MappingSide side = configuration.isA(key) ? MappingSide.A : MappingSide.B;
     this.mentions = new Mentions(configuration, side, tracker);
+    this.configurationMappings = configuration.fieldMappings();
     Wiring wiring = new Wiring(side, registry, schemas, partnerContent);
     configuration.fieldMappings().forEach(wiring::add);
     this.outgoing = List.copyOf(wiring.out);
@@ -138,11 +143,25 @@ final class Connector {
       MappingDefinition definition = new MappingDefinition(
           m.id(), side, local, remote, local == null ? null : schemas.get(local), m.settings());
       if (from) {
-        out.add(new Outgoing(m.id(), provider.outgoing(definition)));
+        out.add(new Outgoing(m.id(),
+            made(provider.outgoing(definition), "outgoing", m, provider)));
       }
       if (to) {
-        in.put(m.id(), new Incoming(provider.incoming(definition), registry.isBuiltIn(m.type())));
+        in.put(m.id(), new Incoming(made(provider.incoming(definition), "incoming", m, provider),
+            registry.isBuiltIn(m.type())));
       }
+    }
+
+    /** A half a provider made: refused when null, at once, naming the mapping and the class. */
+    private <T> T made(T half, String which, FieldMapping m, FieldMappingProvider provider) {
+      if (half == null) {
+        int index = configurationMappings.indexOf(m);
+        throw new ConfigurationException(List.of(new ConfigurationProblem(
+            "$.fieldMappings[" + index + "].type", "mapping type \"" + m.type() + "\" ("
+                + provider.getClass().getName() + ") made no " + which + " mapping for "
+                + m.id() + ": its " + which + "(MappingDefinition) returned null")));
+      }
+      return half;
     }
   }
 
