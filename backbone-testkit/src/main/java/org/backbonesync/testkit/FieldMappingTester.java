@@ -144,6 +144,8 @@ public final class FieldMappingTester {
    * Imports a value on the given side; returns the fields it sets.
    *
    * @param creating whether the message is creating the issue
+   * @throws IllegalStateException when the mapping changed the value it was given, which is
+   *     read-only (the engine gives the stored message's own)
    */
   public Map<String, JsonNode> importValue(MappingSide side, JsonNode value, boolean creating) {
     IncomingFieldMapping in = provider.incoming(definition(side));
@@ -179,8 +181,14 @@ public final class FieldMappingTester {
         }
       }
     };
-    in.importValue(value == null ? NullNode.getInstance() : value, updates,
-        context(side, Optional.empty(), creating));
+    JsonNode given = value == null ? NullNode.getInstance() : value;
+    JsonNode before = given.deepCopy();
+    in.importValue(given, updates, context(side, Optional.empty(), creating));
+    if (!given.equals(before)) { // (the engine gives the stored message's own value)
+      throw new IllegalStateException("the incoming mapping changed the value it was given, "
+          + before + ", to " + given + ": it is read-only (a retry reads it again); write a"
+          + " deepCopy() where you need a changed one");
+    }
     return fields;
   }
 
