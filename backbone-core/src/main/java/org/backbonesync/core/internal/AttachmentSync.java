@@ -89,7 +89,10 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     return outgoing(changes.issue().key(), links, changes.attachments());
   }
 
-  /** @param known the issue's attachments from the change search, or null to read them */
+  /**
+   * @param known the issue's attachments from the change search, or null to read them; read again
+   *     when a linked one is missing (the search may lag behind the issue, see {@link CommentSync})
+   */
   private Out outgoing(String issueKey, List<AttachmentLink> links, List<Attachment> known) {
     Map<String, AttachmentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
@@ -97,7 +100,9 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     List<AttachmentLink> put = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     Map<String, Attachment> present = new HashMap<>();
-    for (Attachment a : known != null ? known : tracker.attachments(issueKey)) {
+    boolean complete = known != null
+        && CommentSync.lists(known, links, Attachment::id, AttachmentLink::localId);
+    for (Attachment a : complete ? known : tracker.attachments(issueKey)) {
       present.put(a.id(), a);
       if (byLocal.containsKey(a.id()) || syncUser.equals(a.author()) || !included(a)) {
         continue;

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.Comment;
@@ -21,6 +24,10 @@ import org.backbonesync.spi.tracker.IssueTracker;
  * linked one that is gone. Incoming, its {@link CommentWriter} carries them out and says how the
  * links change. An operation names the sender's comment ({@code id}) and, when known, the
  * receiver's ({@code partnerId}).
+ *
+ * <p>A search result may lag behind the issue (Jira Cloud's search is eventually consistent):
+ * when a linked comment is missing from the comments a search brought along, they are read again
+ * from the issue before a delete is sent, or the partner's original would go for good.
  */
 final class CommentSync extends LinkedFlow<CommentLink> {
   /** How the pair's commentLinks are stored. */
@@ -62,7 +69,8 @@ final class CommentSync extends LinkedFlow<CommentLink> {
   private Out outgoing(String issueKey, List<CommentLink> links, List<Comment> known) {
     Map<String, CommentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
-    List<Comment> comments = known != null ? known : tracker.comments(issueKey);
+    List<Comment> comments = known != null && lists(known, links, Comment::id, CommentLink::localId)
+        ? known : tracker.comments(issueKey);
     ArrayNode ops = JSON.arrayNode();
     List<CommentLink> put = new ArrayList<>();
     List<String> removed = new ArrayList<>();
@@ -99,6 +107,17 @@ final class CommentSync extends LinkedFlow<CommentLink> {
       }
     }
     return new Out(ops, LINKS.changes(put, removed), links.isEmpty());
+  }
+
+  /** Whether {@code items} hold every linked one (else a search result may be lagging). */
+  static <T, L> boolean lists(List<T> items, List<L> links, Function<T, String> itemId,
+      Function<L, String> linkedId) {
+    if (links.isEmpty()) {
+      return true;
+    }
+    Set<String> ids = new HashSet<>();
+    items.forEach(i -> ids.add(itemId.apply(i)));
+    return links.stream().allMatch(l -> ids.contains(linkedId.apply(l)));
   }
 
   /**

@@ -6,7 +6,10 @@ import java.util.Objects;
 /**
  * An issue found by a change search, with the changelog entries the search asked for and, when
  * the search brought them along whole, the issue's comments and attachments (so that examining a
- * page of changed issues costs no request per issue).
+ * page of changed issues costs no request per issue). The search may lag behind the issue (Jira
+ * Cloud's is eventually consistent): a comment or attachment the engine has linked but does not
+ * find here is read again with {@link IssueTracker#comments} or {@link IssueTracker#attachments}
+ * before its delete is sent.
  *
  * @param issue the issue's current state
  * @param changelog entries oldest first (by timestamp, then id)
