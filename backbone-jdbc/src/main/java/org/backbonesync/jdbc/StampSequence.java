@@ -1,6 +1,7 @@
 package org.backbonesync.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,8 +29,11 @@ import org.slf4j.LoggerFactory;
  *       jump is checked and the jump repeated while it is not above the stored stamps;
  *   <li>on PostgreSQL it all runs in one transaction: {@code ALTER SEQUENCE} locks the sequence
  *       against other sessions' {@code nextval} until the commit, and a connection lost midway
- *       rolls everything back. H2 commits each {@code ALTER} at once; a process killed between
- *       the two leaves the larger increment, which only widens the gaps, until the next jump.
+ *       rolls everything back. Nodes opening at once take turns under a transaction advisory
+ *       lock first: each one's {@code nextval} holds a lock on the sequence that the other's
+ *       {@code ALTER} waits for, a deadlock when two jump together. H2 commits each {@code
+ *       ALTER} at once; a process killed between the two leaves the larger increment, which only
+ *       widens the gaps, until the next jump.
  * </ul>
  * A row written after the maximum is read took its stamp from the counter, which the jump only
  * moves further, so the maximum read is all the jump must pass.
@@ -39,6 +43,9 @@ final class StampSequence {
 
   /** Jumps tried before giving up (a second is needed only when two nodes open at once). */
   private static final int ATTEMPTS = 5;
+
+  /** First half of the PostgreSQL advisory lock key ("bbST"); the second is the schema's hash. */
+  private static final int LOCK_CLASS = 0x62625354;
 
   private StampSequence() {}
 
@@ -66,6 +73,9 @@ final class StampSequence {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
+      if (postgres) {
+        takeTurns(c);
+      }
       long now = jumpAbove(c, stored);
       c.commit();
       if (now > stored) {
@@ -104,6 +114,15 @@ final class StampSequence {
     }
     throw new SQLException("the sequence bb_stamp is still at " + taken + " after " + ATTEMPTS
         + " jumps above the greatest stamp " + stored + " in bb_sync_info");
+  }
+
+  /** Waits for the other nodes jumping the counter now, until this transaction ends. */
+  private static void takeTurns(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+      s.setInt(1, LOCK_CLASS);
+      s.setInt(2, String.valueOf(c.getSchema()).hashCode());
+      s.execute();
+    }
   }
 
   /** The greatest stamp stored; 0 for none (and for rows from before stamps). */

@@ -4,17 +4,28 @@ import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -86,6 +97,94 @@ class StampSequenceTest {
   void eightNodesOpeningAtOnceWhileOneWritesAllHandOutStampsAboveTheStoredOnesOnPostgres()
       throws Exception {
     eightNodesOpeningAtOnce(postgres());
+  }
+
+  /**
+   * Two nodes that find the counter behind at once: each one's {@code nextval} holds a lock on
+   * the sequence that the other's {@code ALTER SEQUENCE} waits for, a deadlock (seen in CI under
+   * load) unless they take turns. Each connection here stops before its first {@code ALTER} until
+   * the other has reached its own or waits for a lock, which makes the race certain.
+   */
+  @Test
+  @EnabledIfEnvironmentVariable(named = "BACKBONE_PG_URL", matches = "jdbc:postgresql:.*")
+  void twoNodesCatchingUpAtOnceTakeTurnsOnPostgres() throws Exception {
+    String url = PostgresStoresTest.freshSchemaUrl();
+    JdbcStores running = track(JdbcStores.atUrl(url, null, null));
+    long stored = storeRows(running, 3);
+    recreateSequence(running);
+    CountDownLatch atAlter = new CountDownLatch(2);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (Connection one = DriverManager.getConnection(url);
+        Connection two = DriverManager.getConnection(url);
+        Connection watchOne = DriverManager.getConnection(url);
+        Connection watchTwo = DriverManager.getConnection(url)) {
+      Future<?> first = threads.submit(() -> catchUpPausing(one, atAlter, watchOne, two));
+      Future<?> second = threads.submit(() -> catchUpPausing(two, atAlter, watchTwo, one));
+      first.get(1, TimeUnit.MINUTES);
+      second.get(1, TimeUnit.MINUTES);
+    } finally {
+      threads.shutdownNow();
+    }
+    assertTrue(running.syncInfo().nextStamp() > stored, "the counter is above the stored stamps");
+  }
+
+  /** {@link StampSequence#catchUp} on {@code c}, paused before its first ALTER as said above. */
+  private static Void catchUpPausing(Connection c, CountDownLatch atAlter, Connection watch,
+      Connection other) throws Exception {
+    long otherPid = backendPid(other);
+    AtomicBoolean paused = new AtomicBoolean();
+    Connection pausing = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          Object result = invoke(method, c, args);
+          if (!method.getName().equals("createStatement")) {
+            return result;
+          }
+          Statement statement = (Statement) result;
+          return Proxy.newProxyInstance(Statement.class.getClassLoader(),
+              new Class<?>[] {Statement.class}, (p, m, a) -> {
+                if (m.getName().equals("execute") && String.valueOf(a[0]).startsWith("ALTER")
+                    && paused.compareAndSet(false, true)) {
+                  atAlter.countDown();
+                  awaitOther(atAlter, watch, otherPid);
+                }
+                return invoke(m, statement, a);
+              });
+        });
+    StampSequence.catchUp(pausing, true);
+    return null;
+  }
+
+  /** Until the other connection is at its ALTER too or waits for a lock (this one's). */
+  private static void awaitOther(CountDownLatch atAlter, Connection watch, long otherPid)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (atAlter.getCount() > 0) {
+      try (Statement s = watch.createStatement();
+          ResultSet r = s.executeQuery("SELECT wait_event_type FROM pg_stat_activity"
+              + " WHERE pid = " + otherPid)) {
+        if (r.next() && "Lock".equals(r.getString(1))) {
+          return;
+        }
+      }
+      assertTrue(System.nanoTime() < deadline, "the other connection never came");
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  private static long backendPid(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Test
