@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *       lock first: each one's {@code nextval} holds a lock on the sequence that the other's
  *       {@code ALTER} waits for, a deadlock when two jump together. H2 commits each {@code
  *       ALTER} at once; a process killed between the two leaves the larger increment, which only
- *       widens the gaps, until the next jump.
+ *       widens the gaps, until the next open sets it back to 1.
  * </ul>
  * A row written after the maximum is read took its stamp from the counter, which the jump only
  * moves further, so the maximum read is all the jump must pass.
@@ -58,6 +58,9 @@ final class StampSequence {
    */
   static void catchUp(Connection c, boolean move) throws SQLException {
     boolean postgres = Migrations.isPostgres(c);
+    if (!postgres && move) {
+      restoreIncrement(c);
+    }
     long stored = maxStored(c);
     long next = next(c, postgres);
     if (next > stored) {
@@ -122,6 +125,21 @@ final class StampSequence {
       s.setInt(1, LOCK_CLASS);
       s.setInt(2, String.valueOf(c.getSchema()).hashCode());
       s.execute();
+    }
+  }
+
+  /**
+   * Sets the increment back to 1 when a jump on H2 was cut off between its two {@code ALTER}s
+   * (on PostgreSQL the jump's transaction rolls back). A node jumping at this moment finds its
+   * stamp not above the stored ones and jumps again.
+   */
+  private static void restoreIncrement(Connection c) throws SQLException {
+    long increment = queryLong(c, "SELECT INCREMENT FROM INFORMATION_SCHEMA.SEQUENCES"
+        + " WHERE SEQUENCE_SCHEMA = CURRENT_SCHEMA AND SEQUENCE_NAME = 'BB_STAMP'");
+    if (increment != 1) {
+      execute(c, "ALTER SEQUENCE bb_stamp INCREMENT BY 1");
+      log.warn("set the increment of the sequence bb_stamp back to 1 from {} (a jump above the"
+          + " stored stamps was cut off)", increment);
     }
   }
 
