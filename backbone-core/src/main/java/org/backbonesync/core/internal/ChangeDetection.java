@@ -96,8 +96,6 @@ final class ChangeDetection {
     }
   }
 
-
-
   /**
    * Examines the issues a change hint named, as a poll examines what its search finds, from the
    * same point (the watermark less the overlap) with the same scope, without moving the
@@ -105,7 +103,8 @@ final class ChangeDetection {
    * name. Before the first poll there is no watermark to start from: the poll runs instead.
    * When another node polls this connector now, nothing is read (its poll, or the next one,
    * finds the changes). A paired issue named but not found is read again: it may be gone
-   * (deleted or moved out of the project; see {@link GoneIssues}).
+   * (deleted or moved out of the project; see {@link GoneIssues}). When the engine is closing,
+   * no further batch is read: the watermark never moved for them, so the next poll finds them.
    */
   PollResult detect(Collection<String> issueKeys) {
     return holdingLease(lease -> {
@@ -117,7 +116,8 @@ final class ChangeDetection {
       long since = searchFrom(watermark.getAsLong());
       PollProgress progress = new PollProgress(watermark.getAsLong(), since);
       List<String> keys = issueKeys.stream().filter(connector::inProject).distinct().toList();
-      for (int from = 0; from < keys.size(); from += settings.pollPageSize()) {
+      for (int from = 0; from < keys.size() && !stopsAfter(key, from, keys.size());
+          from += settings.pollPageSize()) {
         List<String> batch = keys.subList(from,
             Math.min(keys.size(), from + settings.pollPageSize()));
         progress.pages++;
@@ -132,6 +132,16 @@ final class ChangeDetection {
       events.polled(key, progress.found, progress.queued);
       return progress.result();
     });
+  }
+
+  /** Whether a hinted detection stops before the batch at {@code from}: the engine is closing. */
+  private boolean stopsAfter(String key, int from, int total) {
+    if (from == 0 || !closing.getAsBoolean()) {
+      return false;
+    }
+    log.info("{}: the engine is closing; the detection stops after {} of {} hinted issues, the"
+        + " next poll finds the rest", key, from, total);
+    return true;
   }
 
   /**
@@ -232,8 +242,11 @@ final class ChangeDetection {
       // new key (a renamed project) claimed another key than this poll, and a row without a
       // remote key is claimed by nobody (StaleSnapshotRekeyTest).
       progress.leave(changes, row);
-      String behind = progress.counterChecked ? null : searched.counterBehind(stores, row);
-      progress.counterChecked = true; // (one more stamp per poll at most: the first left)
+      String behind = null;
+      if (!progress.counterChecked && searched.stampedSince(row)) {
+        progress.counterChecked = true; // (one more stamp per poll at most: the first left)
+        behind = searched.counterBehind(stores, row);
+      }
       if (behind != null) {
         log.warn("{}: {} is not examined: {}", key, local, behind);
         events.exportFailed(key, local, behind);
@@ -250,7 +263,7 @@ final class ChangeDetection {
     } else {
       examine(changes, row, page, progress);
     }
-    progress.found(changes);
+    progress.passed(changes);
   }
 
   /** Examines one issue of the page; its message is queued with the page's others. */

@@ -2,6 +2,7 @@ package org.backbonesync.core.internal;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.PollResult;
@@ -16,13 +17,15 @@ final class ConnectorSteps {
   private final Set<String> keys;
   private final TraceRecorder recorder;
   private final ConnectorStatusReader statuses;
+  private final BooleanSupplier closing;
 
   /**
    * @param local a local connector by key; throws when the engine is closed or it is not local
    * @param keys the local connectors' keys, A's first
    */
   ConnectorSteps(Function<String, LocalConnectors.Local> local, Set<String> keys,
-      TraceRecorder recorder, ConnectorStatusReader statuses) {
+      TraceRecorder recorder, ConnectorStatusReader statuses, BooleanSupplier closing) {
+    this.closing = closing;
     this.local = local;
     this.keys = keys;
     this.recorder = recorder;
@@ -79,7 +82,7 @@ final class ConnectorSteps {
     HintedIssues.Taken hinted = local.hints().take();
     if (hinted.poll()) {
       PollResult result = poll(connectorKey);
-      deliver(connectorKey);
+      deliverUnlessClosing(connectorKey);
       return result;
     }
     if (hinted.nothing()) {
@@ -91,7 +94,17 @@ final class ConnectorSteps {
     } finally {
       recorder.flushIfDue();
     }
-    deliver(connectorKey);
+    deliverUnlessClosing(connectorKey);
     return result;
+  }
+
+  /**
+   * Delivers what a detection queued, unless the engine closed meanwhile: the detection ended
+   * early and returns what it did; the next engine delivers its messages.
+   */
+  private void deliverUnlessClosing(String connectorKey) {
+    if (!closing.getAsBoolean()) {
+      deliver(connectorKey);
+    }
   }
 }

@@ -78,12 +78,12 @@ public final class DefaultSyncEngine implements SyncEngine {
     Events events = new Events(recorder.records() ? SyncListener.all(recorder, listener)
         : listener);
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
-        settings.pollPageSize(), events);
+        settings.pollPageSize(), events, lifecycle::closing);
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
     this.rows = new SyncInfoRows(stores, clock);
     this.statuses = new ConnectorStatusReader(stores, clock);
     this.steps = new ConnectorSteps(this::local, Collections.unmodifiableSet(locals.keySet()),
-        recorder, statuses);
+        recorder, statuses, lifecycle::closing);
     locals.putAll(LocalConnectors.wire(configuration, trackers, transports, stores, clock, events,
         settings, registry, schemas, new LocalConnectors.Prompts() {
           @Override
@@ -314,6 +314,6 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void close() {
-    lifecycle.close(recorder::flush);
+    lifecycle.close(recorder::close);
   }
 }

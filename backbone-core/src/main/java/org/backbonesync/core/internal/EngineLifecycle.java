@@ -73,8 +73,9 @@ final class EngineLifecycle {
    * lock, as the engine's {@code start()} always did).
    */
   synchronized void start(Runnable run, Runnable resume) {
-    if (state != EngineState.NEW) {
-      throw new IllegalStateException("start() needs state NEW, engine is " + state);
+    if (state != EngineState.NEW || closing) {
+      throw new IllegalStateException("start() needs state NEW, engine is "
+          + (closing ? "closing" : state));
     }
     if (scheduler == null) {
       throw new IllegalStateException("start() needs a scheduler; give one to the builder");
@@ -90,7 +91,8 @@ final class EngineLifecycle {
     try {
       run.run();
     } catch (RuntimeException e) {
-      if (closing) { // (its next step found the engine closed: the end of the run, no failure)
+      if (closing && e instanceof IllegalStateException) {
+        // (its next step found the engine closed: the end of the run, no failure)
         log.debug("sync run of {} ended by close()", synchronizationId, e);
         return;
       }

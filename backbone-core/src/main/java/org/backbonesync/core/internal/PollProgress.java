@@ -27,8 +27,8 @@ final class PollProgress {
     this.since = since;
   }
 
-  /** An issue was found (examined or left): the watermark may move up to its update. */
-  void found(IssueChanges changes) {
+  /** An issue was passed (examined or left): the watermark may move up to its update. */
+  void passed(IssueChanges changes) {
     newest = Math.max(newest, changes.issue().updated());
   }
 

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ResyncRequest;
 import org.backbonesync.core.SyncConfiguration;
@@ -35,15 +36,18 @@ final class ResyncTasks {
   private final Executor executor;
   private final int pageSize;
   private final Events events;
+  /** Whether the engine is closing: a task reads no further page (see {@link #runPages}). */
+  private final BooleanSupplier closing;
 
   ResyncTasks(SyncConfiguration configuration, Stores stores, Clock clock, Executor executor,
-      int pageSize, Events events) {
+      int pageSize, Events events, BooleanSupplier closing) {
     this.configuration = configuration;
     this.stores = stores;
     this.clock = clock;
     this.executor = executor;
     this.pageSize = pageSize;
     this.events = events;
+    this.closing = closing;
   }
 
   /** Checks the request, stores the task and hands it to the executor; returns it at once. */
@@ -92,7 +96,8 @@ final class ResyncTasks {
    * Resyncs page by page: each page of the search is sent and recorded before the next is read,
    * so memory holds one page whatever the project's size, progress shows from the first page
    * (against the tracker's count, when it can tell), and a restart resumes after the last page
-   * recorded.
+   * recorded. When the engine closes, the task stops after the page it is on, unfinished, and
+   * is resumed at the next start.
    */
   private void run(String taskId, Connector connector, Resender resender, ResyncPlan plan) {
     try {
@@ -100,7 +105,7 @@ final class ResyncTasks {
     } catch (Stopped e) {
       // the process is stopping: the task stays unfinished at its last page recorded, and the
       // next start resumes it there
-      log.info("{}: resync task {} stopped with the process; resumed at the next start",
+      log.info("{}: resync task {} stopped with the engine; resumed at the next start",
           connector.key(), taskId);
     } catch (RuntimeException | Error e) {
       log.error("{}: resync task {} broke off; it is resumed at the next start",
@@ -109,7 +114,10 @@ final class ResyncTasks {
     }
   }
 
-  /** Thrown when the task's thread is interrupted (the process stops): not a failure. */
+  /**
+   * Thrown when the task's thread is interrupted or the engine closes (the process stops): not a
+   * failure.
+   */
   private static final class Stopped extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -152,6 +160,9 @@ final class ResyncTasks {
         }
         done.token = page.nextPageToken();
         record(taskId, done, total, connector.key());
+        if (done.token != null && closing.getAsBoolean()) {
+          throw new Stopped();
+        }
       } while (done.token != null);
     } catch (Stopped e) {
       throw e;

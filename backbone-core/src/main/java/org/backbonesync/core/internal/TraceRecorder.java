@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Turns the engine's events into trace entries and keeps them: gathered, and written in one store
  * call at the end of a step once the oldest has waited {@link #MAX_WAIT_MILLIS} or {@link
  * #MAX_GATHERED} have gathered ({@link #flushIfDue}), and always at the end of a periodic run,
- * before a trace is read and when the engine closes ({@link #flush}). So a busy engine pays one
+ * before a trace is read and when the engine closes ({@link #close}; a step still running then
+ * writes what it gathers when it ends). So a busy engine pays one
  * trace write a second, not one per step. Writes are one at a time, in the order the entries were
  * gathered, so the store's ids follow the events. The trace is for operators, not a guarantee: a
  * write that fails is logged and its entries dropped; the step goes on.
@@ -41,6 +42,8 @@ final class TraceRecorder implements SyncListener {
   private final ReentrantLock writing = new ReentrantLock();
   /** When the oldest entry not written was gathered (epoch millis); valid while size > 0. */
   private volatile long oldestAt;
+  /** Set by {@link #close}: from then on every step's end writes what it gathered. */
+  private volatile boolean closed;
 
   /** @param keep entries kept per connector, direction and issue; 0 records nothing */
   TraceRecorder(TraceStore store, Clock clock, int keep) {
@@ -56,6 +59,10 @@ final class TraceRecorder implements SyncListener {
 
   /** Writes what was gathered when it is due; called when a step ends. */
   void flushIfDue() {
+    if (closed) {
+      flush(); // (the last step's entries: no later step or run would write them)
+      return;
+    }
     if (size.get() > 0 && clock.millis() - oldestAt >= MAX_WAIT_MILLIS && writing.tryLock()) {
       try {
         write(); // (when another thread writes now, it takes these too, or the next step does)
@@ -63,6 +70,15 @@ final class TraceRecorder implements SyncListener {
         writing.unlock();
       }
     }
+  }
+
+  /**
+   * Writes what was gathered, when the engine closes; a step running on meanwhile writes its own
+   * when it ends ({@link #flushIfDue}).
+   */
+  void close() {
+    closed = true;
+    flush();
   }
 
   /** Writes what was gathered, after a write another thread is making. */
