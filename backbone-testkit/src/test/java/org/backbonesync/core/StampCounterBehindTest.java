@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.RecordingListener;
@@ -24,6 +27,13 @@ class StampCounterBehindTest {
 
   /** The in-memory stores, their counter seen {@code behind} lower than it is. */
   private static ForwardingStores counterBehind(InMemoryStores stores, AtomicLong behind) {
+    return hooked(stores, (name, result) -> name.equals("nextStamp")
+        ? (Long) result - behind.get() : result);
+  }
+
+  /** The in-memory stores, each sync information read's result passed through {@code hook}. */
+  private static ForwardingStores hooked(InMemoryStores stores,
+      BiFunction<String, Object, Object> hook) {
     SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
         SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
         (proxy, m, args) -> {
@@ -33,7 +43,7 @@ class StampCounterBehindTest {
           } catch (InvocationTargetException e) {
             throw e.getCause();
           }
-          return m.getName().equals("nextStamp") ? (Long) result - behind.get() : result;
+          return hook.apply(m.getName(), result);
         });
     return new ForwardingStores(stores) {
       @Override
@@ -71,5 +81,31 @@ class StampCounterBehindTest {
     sync.runUntilQuiet();
 
     assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
+  }
+
+  /**
+   * A host's store whose locking read shows another stamp than its other reads (here none) broke
+   * the SPI's contract: every change of a paired issue would wait poll after poll. Reported as a
+   * failed export naming the method, not left at debug (found by a cold review).
+   */
+  @Test
+  void aLockingReadShowingALowerStampIsReportedNamingTheMethod() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .stores(hooked(new InMemoryStores(), (name, result) -> name.equals("findByIdForUpdate")
+            ? ((Optional<?>) result).map(row -> ((SyncInfo) row).withStamp(0)) : result))
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(), "not sent");
+    List<RecordingListener.Event> failed =
+        sync.events().events(RecordingListener.Type.EXPORT_FAILED);
+    assertEquals(1, failed.size(), "reported: " + failed);
+    assertTrue(failed.get(0).detail().contains("sync information " + sync.syncInfoA().get(0).id()
+        + " shows stamp 0, below the ") && failed.get(0).detail().contains(
+            "SyncInfoStore.findByIdForUpdate must show the stored stamp"), failed.get(0).detail());
   }
 }

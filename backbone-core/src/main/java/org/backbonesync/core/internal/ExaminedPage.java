@@ -154,6 +154,11 @@ final class ExaminedPage {
       SyncInfo current = connector.lockRow(stores, examined.id());
       // (compared under the row's lock, after the claims and the stamp check at the search:
       // an apply that committed after those is seen here, or writes after this transaction)
+      if (current.stamp() < examined.stamp()) {
+        throw new IllegalStateException("the store's locking read of sync information "
+            + current.id() + " shows stamp " + current.stamp() + ", below the " + examined.stamp()
+            + " it showed before: SyncInfoStore.findByIdForUpdate must show the stored stamp");
+      }
       if (current.stamp() != examined.stamp()) {
         throw new WrittenMeanwhile(current);
       }

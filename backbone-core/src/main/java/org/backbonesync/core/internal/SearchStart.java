@@ -27,17 +27,19 @@ record SearchStart(long stamp, long millis) {
     return row.stamp() > stamp || row.lastIncomingChange() > millis;
   }
 
+  /** Whether the row's stamp says it was written after the search began (not the clock part). */
+  boolean stampedSince(SyncInfo row) {
+    return row.stamp() > stamp;
+  }
+
   /**
-   * Why a row that looks written since the search cannot have been: its stamp is not below a
-   * stamp the store gives now, so the store's counter is behind the stamps it gave before (a
-   * table restored without its sequence, a failover that does not carry sequences, a host's
-   * store that restarted its counter), and the poll would leave the issue for every next poll.
-   * Null when the row was written since, as it looks (asks the store for a stamp only then).
+   * Why a row {@linkplain #stampedSince stamped since the search} cannot have been: its stamp is
+   * not below a stamp the store gives now, so the store's counter is behind the stamps it gave
+   * before (a table restored without its sequence, a failover that does not carry sequences, a
+   * host's store that restarted its counter), and the poll would leave the issue for every next
+   * poll. Null when the row was written since, as it looks. Takes a stamp from the store.
    */
   String counterBehind(Stores stores, SyncInfo row) {
-    if (row.stamp() <= stamp) {
-      return null; // (left by the clock part, for a node of the previous release)
-    }
     long now = stores.syncInfo().nextStamp();
     if (row.stamp() < now) {
       return null;

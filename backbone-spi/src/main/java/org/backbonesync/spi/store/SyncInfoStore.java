@@ -110,7 +110,11 @@ public interface SyncInfoStore {
    * back behind the stamps of stored rows (a restore of the tables without it) delays those
    * issues' changes until it passes them again (the JDBC store moves its sequence past them when
    * it opens). A read inside the transaction that wrote a row may show the row's stamp from
-   * before the write; once the transaction commits, reads show the new one.
+   * before the write; once the transaction commits, reads show the new one. Every read of a
+   * row shows its stored stamp, the locking ones ({@link #findByIdForUpdate}, after {@link
+   * #lockRows}) too: a poll compares them, and a locking read that showed another stamp than
+   * {@link #findByLocalKeys} for an unchanged row would leave the issue for the next poll, poll
+   * after poll (the engine warns when the stamp it reads under the lock went down).
    *
    * @since 0.5
    */

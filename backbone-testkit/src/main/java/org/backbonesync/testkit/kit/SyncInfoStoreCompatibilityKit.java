@@ -332,6 +332,23 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
+  void theLockingReadsShowTheStampTheOtherReadsShow() {
+    SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo b = store.insert(row("PA", "PA-2", "PB-2"));
+    store.update(a.withSent(4, 2000));
+    long stampA = store.findByLocalKeys("PA", List.of("PA-1")).get("PA-1").stamp();
+
+    List<Long> locked = stores.inTransaction(() -> {
+      store.lockRows("PA", List.of(a.id(), b.id()));
+      return List.of(store.findByIdForUpdate("PA", a.id()).orElseThrow().stamp(),
+          store.findByIdForUpdate("PA", b.id()).orElseThrow().stamp());
+    });
+
+    assertEquals(List.of(stampA, b.stamp()), locked,
+        "a poll compares the stamp it read with the one under the lock");
+  }
+
+  @Test
   void commentLinksAreKeptPerRowReplacedByLocalIdAndGoWithTheirRow() {
     SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
     store.putCommentLink(row.id(), new CommentLink("10", null, 100, "h1"));
