@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.InboxEntry;
@@ -34,6 +36,8 @@ class GroupCommitTest {
   private final AtomicInteger transactions = new AtomicInteger();
   /** The issue key whose row's writes fail, or null. */
   private volatile String failing;
+  /** Runs once, armed, after a read of a page's synced values (the poll read its rows). */
+  private final AtomicReference<Runnable> afterRowsRead = new AtomicReference<>();
   private final SyncTestDriver sync =
       SyncTestDriver.builder().stores(watched(new InMemoryStores())).build();
 
@@ -130,6 +134,30 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * An apply on another node writes PA-3's row after the poll examined it and before the page's
+   * commit: PA-3 is left for the next poll, and the page's other messages still commit together,
+   * not each alone after the group's rollback.
+   */
+  @Test
+  void aPairWrittenSinceItWasExaminedIsLeftOutAndTheOthersCommitTogether() {
+    afterRowsRead.set(() -> {
+      SyncInfo row = row("PA-3", sync.syncInfoA());
+      sync.stores().syncInfo().update(row); // (a new stamp: written since)
+    });
+    transactions.set(0);
+
+    assertEquals(ISSUES - 1, sync.poll("PA").messagesQueued());
+
+    assertEquals(1, transactions.get(), "the page's (PA-3 holds the watermark back)");
+    sync.advance(Duration.ofSeconds(5));
+    assertEquals(1, sync.poll("PA").messagesQueued(), "PA-3's change, examined again");
+    sync.runUntilQuiet();
+    for (int i = 1; i <= ISSUES; i++) {
+      assertEquals("edited " + i, sync.b().value("PB-" + i, "summary").asText());
+    }
+  }
+
   /** A pair with a conflict whose recording is rolled back with the group and written alone. */
   @Test
   void aConflictOfAPairWrittenAgainAloneIsRecordedOnce() {
@@ -207,11 +235,19 @@ class GroupCommitTest {
                   && ((SyncInfo) args[0]).localIssueKey().equals(failing)) {
                 throw new IllegalStateException("disk full");
               }
+              Object result;
               try {
-                return method.invoke(store, args);
+                result = method.invoke(store, args);
               } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
+              if (method.getName().equals("syncedValues") && args[0] instanceof Collection) {
+                Runnable hook = afterRowsRead.getAndSet(null);
+                if (hook != null) {
+                  hook.run();
+                }
+              }
+              return result;
             });
       }
     };

@@ -122,10 +122,12 @@ final class ExaminedPage {
    * partner): the draft may take a comment the apply copied for deleted, so nothing of it is
    * queued and the issue is examined again next poll.
    */
-  static final class WrittenMeanwhile extends RuntimeException {
+  static final class WrittenMeanwhile extends GroupCommit.NothingWritten {
+    private static final long serialVersionUID = 1L;
+
     WrittenMeanwhile(SyncInfo row) {
       super("sync information " + row.id() + " of " + row.localIssueKey()
-          + " was written since the poll read it; examined again next poll", null, false, false);
+          + " was written since the poll read it; examined again next poll");
     }
   }
 

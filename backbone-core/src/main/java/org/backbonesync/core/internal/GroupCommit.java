@@ -2,7 +2,9 @@ package org.backbonesync.core.internal;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.backbonesync.spi.store.Stores;
 
 /**
@@ -28,7 +30,11 @@ final class GroupCommit {
      */
     long order();
 
-    /** The pair's store writes; runs inside the group's (or its own) transaction. */
+    /**
+     * The pair's store writes; runs inside the group's (or its own) transaction. Throws {@link
+     * NothingWritten}, before writing anything, to leave the pair out of a group that commits
+     * without it.
+     */
     void write();
 
     /** After the commit of what {@link #write} wrote: its events. */
@@ -36,6 +42,18 @@ final class GroupCommit {
 
     /** When its own transaction failed too: nothing it wrote is kept. */
     void failed(RuntimeException failure);
+  }
+
+  /**
+   * A part leaves itself out before writing anything (what it read says it must wait): the
+   * group's other parts still commit together, and the part is told {@link Part#failed} after.
+   */
+  abstract static class NothingWritten extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NothingWritten(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private final Stores stores;
@@ -80,14 +98,22 @@ final class GroupCommit {
     List<Part> group = List.copyOf(parts);
     parts.clear();
     List<Part> byRow = byRow(group);
+    Map<Part, NothingWritten> left = new IdentityHashMap<>();
     try {
       stores.inTransaction(() -> {
+        left.clear(); // (a store may run the work again)
         // every row in one ordered lock; a store may read them all at once there (one row is
         // read when written: a query either way)
         if (byRow.size() > 1) {
           stores.syncInfo().lockRows(connectorKey, byRow.stream().map(Part::order).toList());
         }
-        byRow.forEach(Part::write);
+        for (Part part : byRow) {
+          try {
+            part.write();
+          } catch (NothingWritten e) {
+            left.put(part, e);
+          }
+        }
         if (last != null) {
           last.run();
         }
@@ -100,7 +126,14 @@ final class GroupCommit {
       }
       return false;
     }
-    group.forEach(Part::committed);
+    for (Part part : group) {
+      NothingWritten e = left.get(part);
+      if (e == null) {
+        part.committed();
+      } else {
+        part.failed(e);
+      }
+    }
     return last != null;
   }
 
