@@ -1,7 +1,9 @@
 package org.backbonesync.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +82,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final double MIN_RATE = 0.01;
   static final double MAX_RATE = 10_000;
   private static final String RATES = "from 0.01 to 10000";
+  /** Strict, and decimals read exactly, so that a refusal shows 1E+400, not Infinity. */
+  private static final ObjectMapper JSON = StrictJson.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
   /**
    * A Jira site; {@code path} is where it is in the file, e.g. {@code $.sites.dev}. Its webhooks
@@ -192,7 +197,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
     }
     JsonNode root;
     try {
-      root = StrictJson.mapper().readTree(text);
+      root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column "
@@ -666,7 +671,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       int port = 8080;
       if (node.has("port")) {
         JsonNode n = node.get("port");
-        if (!n.isIntegralNumber() || n.asInt() < 0 || n.asInt() > 65535) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0
+            || n.asInt() > 65535) {
           add("$.server.port", "must be a port number from 0 (any free one) to 65535, was " + n);
         } else {
           port = n.asInt();

@@ -85,7 +85,8 @@ class ServiceConfigTest {
             + " \"endpointPace\": {\"perSecond\": 1e30, \"burst\": 1}},\n    \"dev\"")
         .replace("\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 5}",
             "\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 1e400}")
-        .replace("\"pollInterval\": \"PT30S\"", "\"pollInterval\": \"PT0.0005S\""));
+        .replace("\"pollInterval\": \"PT30S\"", "\"pollInterval\": \"PT0.0005S\"")
+        .replace("\"port\": 8080", "\"port\": 4294967376")); // (2^32 + 80: no port 80)
 
     ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
 
@@ -93,11 +94,13 @@ class ServiceConfigTest {
         file + ": $.pollInterval: must be an ISO-8601 duration from PT0.01S to PT24H (e.g."
             + " \"PT30S\"), was \"PT0.0005S\"",
         file + ": $.sites.support.requestsPerSecond: must be 0 (no limit) or a number from 0.01"
-            + " to 10000, was 1.0E-9",
+            + " to 10000, was 1E-9",
         file + ": $.sites.support.endpointPace.perSecond: must be 0 (no pace) or a number"
-            + " from 0.01 to 10000, was 1.0E30",
+            + " from 0.01 to 10000, was 1E+30",
         file + ": $.sites.dev.requestsPerSecond: must be 0 (no limit) or a number from 0.01"
-            + " to 10000, was \"Infinity\""), f.lines()); // (1e400, as JSON parsing reads it)
+            + " to 10000, was 1E+400",
+        file + ": $.server.port: must be a port number from 0 (any free one) to 65535, was"
+            + " 4294967376"), f.lines());
   }
 
   @Test
