@@ -121,6 +121,19 @@ class MappingTypesTest {
   }
 
   @Test
+  void anAttachmentMaxSizeBeyondALongIsRefusedNotWrapped() {
+    var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()
+        .fieldMapping(SUMMARY)
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", json("{\"maxSize\": 18446744073709551621}"))) // 2^64 + 5
+        .build());
+
+    assertEquals(List.of("$.fieldMappings[1].settings.maxSize: must be a positive number of"
+        + " bytes, was 18446744073709551621"),
+        e.problems().stream().map(ConfigurationProblem::toString).toList());
+  }
+
+  @Test
   void toTextRendersAValueIntoATextField() {
     SyncTestDriver sync = SyncTestDriver.builder()
         .projectB(p -> p.customField("customfield_10100"))

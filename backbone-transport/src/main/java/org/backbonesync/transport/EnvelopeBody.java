@@ -82,7 +82,7 @@ final class EnvelopeBody {
   private static void checkShape(JsonNode root) {
     if (root == null || !root.isObject() || !"backbone-envelope".equals(root.path("format")
         .textValue()) || !root.path("version").isIntegralNumber()
-        || root.path("version").asLong() != 1) {
+        || !root.path("version").canConvertToLong() || root.path("version").asLong() != 1) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "not a version 1 backbone envelope");
     }
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {

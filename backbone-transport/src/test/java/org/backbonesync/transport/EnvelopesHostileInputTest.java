@@ -60,6 +60,13 @@ class EnvelopesHostileInputTest {
   }
 
   @Test
+  void aVersionThatWrapsToOneIsRefused() {
+    assertEquals(true, body().contains("\"version\":1"), body());
+    assertRefused(Reason.MALFORMED, "not a version 1 backbone envelope",
+        body().replace("\"version\":1", "\"version\":18446744073709551617")); // 2^64 + 1
+  }
+
+  @Test
   void textAfterTheBodyIsRefused() {
     assertRefused(Reason.MALFORMED, "the body is not JSON", body() + "{}");
   }

@@ -31,7 +31,8 @@ final class AttachmentsMapping extends ContentMapping {
     JsonNode settings = check.definitionA().settings();
     refuseUnknown(settings, Set.of("maxSize", "mimeTypes", "fileNames"), problems);
     JsonNode max = settings.get("maxSize");
-    if (max != null && (!max.canConvertToExactIntegral() || max.asLong() < 1)) {
+    if (max != null && (!max.canConvertToExactIntegral() || !max.canConvertToLong()
+        || max.asLong() < 1)) {
       problems.report("settings.maxSize", "must be a positive number of bytes, was " + max);
     }
     JsonNode types = settings.get("mimeTypes");
