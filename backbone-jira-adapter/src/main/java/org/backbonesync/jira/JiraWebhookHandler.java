@@ -132,13 +132,23 @@ public final class JiraWebhookHandler {
     } catch (IOException e) {
       return refuse(400, "not valid JSON");
     }
-    if (event == null || !event.path("webhookEvent").isTextual()) {
-      return refuse(400, "webhookEvent is missing");
+    if (event == null || !event.isObject()) {
+      return refuse(400, "the body must be a JSON object");
+    }
+    if (!event.path("webhookEvent").isTextual()) {
+      return refuse(400, event.has("webhookEvent")
+          ? "webhookEvent must be a string, was " + shown(event.get("webhookEvent"))
+          : "webhookEvent is missing");
     }
     JsonNode timestamp = event.path("timestamp");
-    if (secret != null && !timestamp.canConvertToLong()) {
+    if (secret != null && timestamp.isMissingNode()) {
       // signed but unstamped: once its digest was forgotten it could be replayed for good
       return refuse(400, "timestamp is missing: a signed delivery carries the time Jira sent it");
+    }
+    if (!timestamp.isMissingNode()
+        && !(timestamp.isIntegralNumber() && timestamp.canConvertToLong())) {
+      return refuse(400, "timestamp must be epoch milliseconds (a whole number), was "
+          + shown(timestamp));
     }
     if (timestamp.canConvertToLong()) {
       long off = Math.abs(Math.max(-Long.MAX_VALUE / 2,
@@ -253,6 +263,14 @@ public final class JiraWebhookHandler {
   /** How many deliveries were refused so far, by HTTP status. */
   public Map<Integer, Long> refused() {
     return Map.copyOf(refusals);
+  }
+
+  /** A value of the body, printable and short (a number beyond a double's range said so). */
+  private static String shown(JsonNode value) {
+    if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
+      return "a number beyond a double's range";
+    }
+    return printable(value.toString());
   }
 
   /** A message of the JSON parser, which may quote the body: printable and short. */

@@ -150,6 +150,16 @@ class JiraWebhookHandlerTest {
     assertEquals(400, unstamped.status());
     assertEquals("timestamp is missing: a signed delivery carries the time Jira sent it",
         unstamped.body());
+    for (String bad : List.of("1e400", "9223372036854775808", "\"1767258000000\"", "1.5")) {
+      JiraWebhookHandler.Response malformed = signed(issueUpdated("PA-7")
+          .replace("\"timestamp\":1767258000000", "\"timestamp\":" + bad), null);
+      assertEquals(400, malformed.status(), bad);
+      assertEquals("timestamp must be epoch milliseconds (a whole number), was "
+          + (bad.equals("1e400") ? "a number beyond a double's range" : bad), malformed.body());
+    }
+    JiraWebhookHandler.Response numberEvent = signed(issueUpdated("PA-7")
+        .replaceFirst("\"webhookEvent\":\"[a-z_:]+\"", "\"webhookEvent\":12"), null);
+    assertEquals("webhookEvent must be a string, was 12", numberEvent.body());
     assertTrue(pa.nothing());
     assertEquals(202, signed(issueUpdated("PA-7").replace("1767258000000", "1767257500000"),
         null).status(), "500 s old: within 15 minutes");

@@ -50,11 +50,18 @@ final class EnvelopeBody {
     String from = text(root, "from");
     String to = text(root, "to");
     String id = text(root, "envelopeId");
-    if (!(kind.equals(MESSAGES) || kind.equals(ACKS) || kind.equals(CONTENT)) || from.isEmpty()
-        || to.isEmpty() || id.isEmpty() || !root.path("timestamp").isIntegralNumber()
+    if (!(kind.equals(MESSAGES) || kind.equals(ACKS) || kind.equals(CONTENT))) {
+      throw malformed("kind", "\"" + MESSAGES + "\", \"" + ACKS + "\" or \"" + CONTENT + "\"",
+          root);
+    }
+    for (String name : List.of("from", "to", "envelopeId")) {
+      if (text(root, name).isEmpty()) {
+        throw malformed(name, "a string that is not empty", root);
+      }
+    }
+    if (!root.path("timestamp").isIntegralNumber()
         || !root.path("timestamp").canConvertToLong()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "kind, envelopeId, from, to or"
-          + " timestamp missing or not of their type");
+      throw malformed("timestamp", "epoch milliseconds (a whole number)", root);
     }
     if (!ENVELOPE_ID.matcher(id).matches()) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "envelopeId \"" + printable(id)
@@ -76,6 +83,16 @@ final class EnvelopeBody {
         : new ArrayList<>();
     List<String> acked = kind.equals(ACKS) ? acked(list) : new ArrayList<>();
     return new Envelopes.Opened(kind, id, from, to, timestamp, messages, acked, null);
+  }
+
+  /** The refusal of a property that is missing or not what it must be, naming its value. */
+  private static EnvelopeRejectedException malformed(String name, String must, JsonNode root) {
+    JsonNode value = root.get(name);
+    String was = value == null ? "missing"
+        : value.isDouble() && !Double.isFinite(value.doubleValue())
+            ? "a number beyond a double's range" : printable(value.toString());
+    return new EnvelopeRejectedException(Reason.MALFORMED, name + " must be " + must + ", was "
+        + was);
   }
 
   /** A version 1 backbone envelope with no property this version does not know. */

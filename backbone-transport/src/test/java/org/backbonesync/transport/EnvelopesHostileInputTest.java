@@ -84,17 +84,24 @@ class EnvelopesHostileInputTest {
     assertRefused(Reason.MALFORMED, "not a version 1",
         body().replace("\"version\":1", "\"version\":1.0"));
     String timestamp = "\"timestamp\":" + clock.millis();
-    assertRefused(Reason.MALFORMED, "timestamp missing or not of their type",
+    String must = "timestamp must be epoch milliseconds (a whole number), was ";
+    assertRefused(Reason.MALFORMED, must + "\"" + clock.millis() + "\"",
         body().replace(timestamp, "\"timestamp\":\"" + clock.millis() + "\""));
-    assertRefused(Reason.MALFORMED, "timestamp missing or not of their type",
+    assertRefused(Reason.MALFORMED, must + "1.7672580000005E12", // (as JSON parsing reads it)
         body().replace(timestamp, "\"timestamp\":" + clock.millis() + ".5"));
-    assertRefused(Reason.MALFORMED, "timestamp missing or not of their type",
+    assertRefused(Reason.MALFORMED, must + "18446744073709551621",
         body().replace(timestamp, "\"timestamp\":18446744073709551621"));
+    assertRefused(Reason.MALFORMED, must + "a number beyond a double's range",
+        body().replace(timestamp, "\"timestamp\":1e400"));
+    assertRefused(Reason.MALFORMED, "from must be a string that is not empty, was 7",
+        body().replace("\"from\":\"PA\"", "\"from\":7"));
+    assertRefused(Reason.MALFORMED, "kind must be \"messages\", \"acks\" or \"content\", was"
+        + " \"orders\"", body().replaceFirst("\"kind\":\"[a-z]+\"", "\"kind\":\"orders\""));
   }
 
   @Test
   void connectorsThatAreNotTextAreRefused() {
-    assertRefused(Reason.MALFORMED, "missing or not of their type",
+    assertRefused(Reason.MALFORMED, "from must be a string that is not empty, was {\"PA\":1}",
         body().replace("\"from\":\"PA\"", "\"from\":{\"PA\":1}"));
   }
 
