@@ -63,7 +63,15 @@ final class EngineLifecycle {
     }
     return new Prompt(name, scheduler, () -> {
       if (state() != EngineState.CLOSED) {
-        step.run();
+        try {
+          step.run();
+        } catch (IllegalStateException e) {
+          if (!closing) {
+            throw e;
+          }
+          // (it met the engine closed midway: the end of the step, no failure)
+          log.debug("{} ended by close()", name, e);
+        }
       }
     });
   }
