@@ -82,6 +82,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final double MIN_RATE = 0.01;
   static final double MAX_RATE = 10_000;
   private static final String RATES = "from 0.01 to 10000";
+  /** A variable name shown in a refusal; anything else may be a secret given in its place. */
+  private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
   /** Strict, and decimals read exactly, so that a refusal shows 1E+400, not Infinity. */
   private static final ObjectMapper JSON = StrictJson.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
@@ -165,7 +167,16 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   record Store(Path directory, String jdbcUrl, String user, String password, int maximumPoolSize) {
     @Override
     public String toString() {
-      return directory != null ? "H2 files in " + directory : "database " + jdbcUrl;
+      return directory != null ? "H2 files in " + directory : "database " + shownUrl(jdbcUrl);
+    }
+
+    /**
+     * A JDBC URL without what may hold a password: its parameters ({@code ?...}, {@code ;...})
+     * and a user part ({@code //user:password@}).
+     */
+    static String shownUrl(String url) {
+      String[] parts = url.split("[?;]", 2);
+      return parts[0].replaceFirst("//[^/@]*@", "//***@") + (parts.length > 1 ? "?…" : "");
     }
   }
 
@@ -416,7 +427,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       String value = env.get(variable);
       if (value == null || value.isBlank()) {
-        add(path + "." + key, "environment variable " + variable
+        add(path + "." + key, (VARIABLE_NAME.matcher(variable).matches()
+            ? "environment variable " + variable
+            : "the environment variable it names (not shown: not an upper-case variable name,"
+                + " is it a secret pasted in its place?)")
             + (value == null ? " is not set" : " is empty"));
         return null;
       }

@@ -150,8 +150,12 @@ final class SyncService {
           stores = JdbcStores.inDirectory(store.directory());
         }
       } catch (RuntimeException e) {
+        String why = ServiceFailure.oneLine(rootMessage(e));
+        if (store.jdbcUrl() != null) { // (a driver may quote the URL, password and all)
+          why = why.replace(store.jdbcUrl(), ServiceConfig.Store.shownUrl(store.jdbcUrl()));
+        }
         throw new ServiceFailure(ServiceMain.STORE, "the store (" + store + ") cannot be opened: "
-            + ServiceFailure.oneLine(rootMessage(e)));
+            + why);
       }
       JdbcStores opened = stores;
       List<Running> running = build(config, sites, stores, c -> SyncListener.all(

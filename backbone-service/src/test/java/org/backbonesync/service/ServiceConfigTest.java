@@ -41,6 +41,32 @@ class ServiceConfigTest {
     assertFalse(config.toString().contains("0123456789abcdef"), "no admin token in " + config);
   }
 
+  /** A token pasted where the variable's name goes is not echoed (found by a trial run). */
+  @Test
+  void aSecretGivenInPlaceOfAVariableNameIsNotShown(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE)
+        .replace("\"tokenEnv\": \"JIRA_A_TOKEN\"", "\"tokenEnv\": \"ATATT3x-SECRET-TOKEN\""));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file,
+        Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_B_TOKEN", "t",
+            "BACKBONE_ADMIN_TOKEN", "0123456789abcdef")));
+
+    assertEquals(List.of(file + ": $.sites.support.tokenEnv: the environment variable it names"
+        + " (not shown: not an upper-case variable name, is it a secret pasted in its place?) is"
+        + " not set"), f.lines());
+  }
+
+  @Test
+  void aStoreUrlIsShownWithoutWhatMayHoldAPassword() {
+    assertEquals("database jdbc:postgresql://db.example.com/sync?…", new ServiceConfig.Store(
+        null, "jdbc:postgresql://db.example.com/sync?user=sync&password=SECRET", null, null, 4)
+        .toString());
+    assertEquals("database jdbc:h2:tcp://***@db.example.com/sync?…", new ServiceConfig.Store(
+        null, "jdbc:h2:tcp://sync:SECRET@db.example.com/sync;PASSWORD=SECRET", null, null, 4)
+        .toString());
+  }
+
   @Test
   void pacesAreReadAndWrongOnesRefusedWithTheirPaths(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("sync.json");
