@@ -4,7 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -69,20 +72,43 @@ final class HttpFront {
     this.executor = executor;
   }
 
-  /**
-   * Starts serving; the admin API only when the configuration names a token, the webhooks of
-   * the sites that take them.
-   */
+  /** Binds and starts serving at once (tests); see {@link #bind} and {@link #start}. */
   static HttpFront start(ServiceConfig.Server config, SyncService service, Sites sites)
       throws IOException {
+    return start(bind(config, null), config, service, sites);
+  }
+
+  /**
+   * Takes the configured address and port, before the service signs in or opens its store, so
+   * that a port in use or an address not of this machine stops it at once, naming the setting.
+   *
+   * @param file the configuration file, named in a refusal (null: not named)
+   * @throws ServiceFailure exit code {@value ServiceMain#CONFIGURATION}, one line
+   */
+  static HttpServer bind(ServiceConfig.Server config, Path file) {
+    InetAddress address = ServerAddress.local(config, file);
     // A request (headers and body) gets at most this long: a client that sends slowly, or not
     // at all, is cut off instead of holding a thread for good. Read once, when the JDK's first
     // HttpServer starts; an operator's -D setting wins.
     if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
       System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
     }
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(config.bindAddress(), config.port()), 0);
+    try {
+      return HttpServer.create(new InetSocketAddress(address, config.port()), 0);
+    } catch (IOException e) {
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, ServerAddress.prefix(file)
+          + "$.server.port: cannot listen on " + config.bindAddress() + " port " + config.port()
+          + ": " + ServiceFailure.oneLine(e.getMessage())
+          + (e instanceof BindException ? " (another process has it?)" : ""));
+    }
+  }
+
+  /**
+   * Starts serving on the bound server; the admin API only when the configuration names a
+   * token, the webhooks of the sites that take them.
+   */
+  static HttpFront start(HttpServer server, ServiceConfig.Server config, SyncService service,
+      Sites sites) {
     AtomicInteger threads = new AtomicInteger();
     // Idle threads cost nothing and go after a minute; past the limit a connection is refused
     // (closed), never queued behind slow ones.

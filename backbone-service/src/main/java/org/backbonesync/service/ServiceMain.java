@@ -1,6 +1,7 @@
 package org.backbonesync.service;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -107,6 +108,9 @@ public final class ServiceMain {
 
   /** Signs in, checks the sync users and each synchronization against its projects; writes nothing. */
   private static int check(ServiceConfig config, PrintStream out) {
+    if (config.server() != null) {
+      ServerAddress.local(config.server(), config.file()); // (the port may be the service's now)
+    }
     Sites sites = Sites.connect(config, null);
     for (ServiceConfig.Sync sync : config.synchronizations()) {
       for (ServiceConfig.Site site : sync.sites()) {
@@ -150,9 +154,21 @@ public final class ServiceMain {
   /** Runs until SIGTERM or SIGINT, then stops gracefully and returns {@value #OK}. */
   private static int continuous(ServiceConfig config) throws InterruptedException,
       java.io.IOException {
+    // the port first: one in use stops the service before it signs in or opens its store
+    HttpServer bound = config.server() == null ? null : HttpFront.bind(config.server(),
+        config.file());
+    SyncService service;
+    Sites sites;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Sites sites = Sites.connect(config, registry);
-    SyncService service = SyncService.open(config, sites, registry);
+    try {
+      sites = Sites.connect(config, registry);
+      service = SyncService.open(config, sites, registry);
+    } catch (RuntimeException | Error e) {
+      if (bound != null) {
+        bound.stop(0);
+      }
+      throw e;
+    }
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM and SIGINT end the wait below, so the stop runs here and the exit code is 0
     // (a JVM ended by a signal exits 143 even when its hooks finish); the hook covers the rest
@@ -163,8 +179,8 @@ public final class ServiceMain {
     }, "backbone-stop"));
     HttpFront front = null;
     try {
-      if (config.server() != null) {
-        front = HttpFront.start(config.server(), service, sites);
+      if (bound != null) {
+        front = HttpFront.start(bound, config.server(), service, sites);
       }
       service.start();
       log().info("running{}; stop with SIGTERM", signals ? "" : " (no signal handling)");
