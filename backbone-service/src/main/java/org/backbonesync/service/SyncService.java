@@ -458,6 +458,7 @@ final class SyncService {
       Thread.currentThread().interrupt();
     }
     tasks.shutdownNow();
+    long left = leftQueued();
     stores.close();
     if (pool != null) {
       try {
@@ -467,9 +468,26 @@ final class SyncService {
       }
     }
     phase = Phase.STOPPED;
-    LOG.info("stopped: engines and stores closed ({} messages applied, {} failed)",
+    LOG.info("stopped: engines and stores closed ({} messages applied, {} failed; {} left"
+        + " queued for the next start)",
         total("backbone.messages.processed", "applied", "created"),
-        total("backbone.messages.processed", "failed_permanent"));
+        total("backbone.messages.processed", "failed_permanent"), left);
+  }
+
+  /** Messages waiting in every connector's queues; -1 when the store cannot tell now. */
+  private long leftQueued() {
+    try {
+      long left = 0;
+      for (Running r : running) {
+        for (String key : r.engine.localConnectorKeys()) {
+          left += queued(key);
+        }
+      }
+      return left;
+    } catch (RuntimeException e) {
+      LOG.debug("cannot count the queued messages at the stop", e);
+      return -1;
+    }
   }
 
   ServiceConfig config() {

@@ -119,7 +119,7 @@ public final class HttpTransportHandler {
    */
   public Response handle(String method, InputStream body) {
     if (!"POST".equals(method)) {
-      return text(405, "only POST");
+      return text(405, "only POST for envelopes, GET for attachment content");
     }
     try {
       Envelopes.Opened envelope = Envelopes.open(security, body);
