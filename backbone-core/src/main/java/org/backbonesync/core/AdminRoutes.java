@@ -73,7 +73,9 @@ final class AdminRoutes {
     if (here.isEmpty()) {
       throw new AdminException(404, "no admin resource at " + shown(r.path()));
     }
-    Route route = here.stream().filter(x -> x.method().equals(method)).findFirst()
+    // HEAD is GET without the body, which the host's HTTP layer leaves out (RFC 9110 9.3.2)
+    String asked = method.equals("HEAD") ? "GET" : method;
+    Route route = here.stream().filter(x -> x.method().equals(asked)).findFirst()
         .orElse(null);
     if (route == null) {
       return notAllowed(method, here);

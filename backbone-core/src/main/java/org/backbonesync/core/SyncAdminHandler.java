@@ -62,7 +62,9 @@ import org.backbonesync.spi.message.StrictJson;
  * a method a path lacks, 409 for an import that lost a race, 413 for a body over a limit, 503 when
  * a tracker could not be asked or on a retriable failure, 500 for anything unexpected (its class
  * and an incident id that the log line carries, never its message or stack trace). Each message is
- * cut at 500 characters. Nothing thrown inside {@link #handle} escapes it. Thread-safe.
+ * cut at 500 characters. Nothing thrown inside {@link #handle} escapes it. A {@code HEAD} is
+ * answered as the path's {@code GET} (authorized as it; the host's HTTP layer sends no body).
+ * Thread-safe.
  */
 public final class SyncAdminHandler {
   /** The default of {@link Builder#maxBodyBytes}: 4 MiB, about 14,000 rows of a full import. */
