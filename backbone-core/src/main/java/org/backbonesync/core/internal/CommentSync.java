@@ -25,9 +25,11 @@ import org.backbonesync.spi.tracker.IssueTracker;
  * links change. An operation names the sender's comment ({@code id}) and, when known, the
  * receiver's ({@code partnerId}).
  *
- * <p>A search result may lag behind the issue (Jira Cloud's search is eventually consistent):
- * when a linked comment is missing from the comments a search brought along, they are read again
- * from the issue before a delete is sent, or the partner's original would go for good.
+ * <p>A search result may lag behind the issue (Jira Cloud's search is eventually consistent).
+ * When the comments a search brought along look older than the pair's links, they are read again
+ * from the issue instead (see {@link #lagsBehind}): a linked comment missing from them would be
+ * sent as a delete (the partner's original gone for good), an older version of an edited one as
+ * an edit back, and a comment deleted since as an add.
  */
 final class CommentSync extends LinkedFlow<CommentLink> {
   /** How the pair's commentLinks are stored. */
@@ -69,7 +71,7 @@ final class CommentSync extends LinkedFlow<CommentLink> {
   private Out outgoing(String issueKey, List<CommentLink> links, List<Comment> known) {
     Map<String, CommentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
-    List<Comment> comments = known != null && lists(known, links, Comment::id, CommentLink::localId)
+    List<Comment> comments = known != null && !lagsBehind(known, links)
         ? known : tracker.comments(issueKey);
     ArrayNode ops = JSON.arrayNode();
     List<CommentLink> put = new ArrayList<>();
@@ -107,6 +109,41 @@ final class CommentSync extends LinkedFlow<CommentLink> {
       }
     }
     return new Out(ops, LINKS.changes(put, removed), links.isEmpty());
+  }
+
+  /**
+   * Whether a search's comments look older than what the pair's links know: a linked comment is
+   * missing, a linked one is older than its link (or as old with another body), or one the
+   * links do not know (and that is no copy of ours, nor kept back as restricted) was made before
+   * the newest link's comment was last changed, as a comment deleted since would be. The last
+   * can be a comment never sent (made public since, say): reading again costs a request, and
+   * it is sent then.
+   */
+  private boolean lagsBehind(List<Comment> comments, List<CommentLink> links) {
+    if (links.isEmpty()) {
+      return false; // (a whole send: nothing to undo)
+    }
+    Map<String, CommentLink> byLocal = new HashMap<>();
+    long newest = 0;
+    for (CommentLink link : links) {
+      byLocal.put(link.localId(), link);
+      newest = Math.max(newest, link.localUpdated());
+    }
+    int linkedSeen = 0;
+    for (Comment c : comments) {
+      CommentLink link = byLocal.get(c.id());
+      if (link != null) {
+        linkedSeen++;
+        if (c.updated() < link.localUpdated() || c.updated() == link.localUpdated()
+            && !hash(c.body()).equals(link.bodyHash())) {
+          return true; // (an older version, or one of the same instant: read again to tell)
+        }
+      } else if (!syncUser.equals(c.author()) && (keepRestricted || !c.restricted())
+          && c.created() <= newest) {
+        return true;
+      }
+    }
+    return linkedSeen < links.size();
   }
 
   /** Whether {@code items} hold every linked one (else a search result may be lagging). */

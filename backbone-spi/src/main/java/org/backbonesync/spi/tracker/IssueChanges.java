@@ -7,9 +7,9 @@ import java.util.Objects;
  * An issue found by a change search, with the changelog entries the search asked for and, when
  * the search brought them along whole, the issue's comments and attachments (so that examining a
  * page of changed issues costs no request per issue). The search may lag behind the issue (Jira
- * Cloud's is eventually consistent): a comment or attachment the engine has linked but does not
- * find here is read again with {@link IssueTracker#comments} or {@link IssueTracker#attachments}
- * before its delete is sent.
+ * Cloud's is eventually consistent): comments that look older than what the engine has linked
+ * (one missing, one older than its link) are read again with {@link IssueTracker#comments}, and
+ * attachments with {@link IssueTracker#attachments} when a linked one is missing.
  *
  * @param issue the issue's current state
  * @param changelog entries oldest first (by timestamp, then id)
