@@ -82,8 +82,12 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final double MIN_RATE = 0.01;
   static final double MAX_RATE = 10_000;
   private static final String RATES = "from 0.01 to 10000";
-  /** A variable name shown in a refusal; anything else may be a secret given in its place. */
-  private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
+  /**
+   * A variable name shown in a refusal: upper case with underscores, or short; anything else may
+   * be a secret given in its place (an access key id is 20 capitals and digits).
+   */
+  private static final Pattern VARIABLE_NAME =
+      Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|[A-Z][A-Z0-9]{0,11}");
   /** Strict, and decimals read exactly, so that a refusal shows 1E+400, not Infinity. */
   private static final ObjectMapper JSON = StrictJson.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
@@ -176,7 +180,14 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
      */
     static String shownUrl(String url) {
       String[] parts = url.split("[?;]", 2);
-      return parts[0].replaceFirst("//[^/@]*@", "//***@") + (parts.length > 1 ? "?…" : "");
+      String base = parts[0];
+      int at = base.lastIndexOf('@');
+      int authority = base.indexOf("//");
+      if (at >= 0) { // (a password may hold '/' or '@': everything up to the last '@' goes)
+        base = (authority >= 0 && authority < at ? base.substring(0, authority + 2) : "")
+            + "***" + base.substring(at);
+      }
+      return base + (parts.length > 1 ? "?…" : "");
     }
   }
 
@@ -429,8 +440,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       if (value == null || value.isBlank()) {
         add(path + "." + key, (VARIABLE_NAME.matcher(variable).matches()
             ? "environment variable " + variable
-            : "the environment variable it names (not shown: not an upper-case variable name,"
-                + " is it a secret pasted in its place?)")
+            : "the environment variable it names (not shown: not like a variable's name, is it a"
+                + " secret pasted in its place?)")
             + (value == null ? " is not set" : " is empty"));
         return null;
       }
@@ -640,7 +651,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         String url = text(node.get("jdbcUrl"));
         if (!url.startsWith("jdbc:")) {
           add("$.store.jdbcUrl", "must be a JDBC URL, e.g."
-              + " \"jdbc:postgresql://db.example.com/backbone\", was " + node.get("jdbcUrl"));
+              + " \"jdbc:postgresql://db.example.com/backbone\", was "
+              + (node.get("jdbcUrl").isTextual() ? "\"" + Store.shownUrl(url) + "\""
+                  : node.get("jdbcUrl").getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         String password = null;
         if (node.has("passwordEnv")) {

@@ -53,7 +53,7 @@ class ServiceConfigTest {
             "BACKBONE_ADMIN_TOKEN", "0123456789abcdef")));
 
     assertEquals(List.of(file + ": $.sites.support.tokenEnv: the environment variable it names"
-        + " (not shown: not an upper-case variable name, is it a secret pasted in its place?) is"
+        + " (not shown: not like a variable's name, is it a secret pasted in its place?) is"
         + " not set"), f.lines());
   }
 
@@ -64,6 +64,41 @@ class ServiceConfigTest {
         .toString());
     assertEquals("database jdbc:h2:tcp://***@db.example.com/sync?…", new ServiceConfig.Store(
         null, "jdbc:h2:tcp://sync:SECRET@db.example.com/sync;PASSWORD=SECRET", null, null, 4)
+        .toString());
+    // (a password holding '/' or '@': the reviewer's cases)
+    assertEquals("database jdbc:h2:tcp://***@db.example.com/sync", new ServiceConfig.Store(null,
+        "jdbc:h2:tcp://sync:SE/CRET@db.example.com/sync", null, null, 4).toString());
+    assertEquals("database jdbc:h2:tcp://***@db.example.com/sync", new ServiceConfig.Store(null,
+        "jdbc:h2:tcp://sync:SE@CRET@db.example.com/sync", null, null, 4).toString());
+  }
+
+  @Test
+  void aStoreUrlThatIsNotJdbcIsRefusedWithoutItsPassword(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE).replace(
+        "\"store\": {\"directory\": \"backbone-data\"}",
+        "\"store\": {\"jdbcUrl\": \"postgres://sync:SECRET@db.example.com/sync\"}"));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file,
+        Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t",
+            "BACKBONE_ADMIN_TOKEN", "0123456789abcdef")));
+
+    assertEquals(List.of(file + ": $.store.jdbcUrl: must be a JDBC URL, e.g."
+        + " \"jdbc:postgresql://db.example.com/backbone\", was \"postgres://***@db.example.com"
+        + "/sync\""), f.lines());
+  }
+
+  @Test
+  void anAllCapitalsSecretInPlaceOfAVariableNameIsNotShown(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE)
+        .replace("\"tokenEnv\": \"JIRA_A_TOKEN\"", "\"tokenEnv\": \"AKIAIOSFODNN7EXAMPLE\""));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file,
+        Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_B_TOKEN", "t",
+            "BACKBONE_ADMIN_TOKEN", "0123456789abcdef")));
+
+    assertFalse(String.join("\n", f.lines()).contains("AKIAIOSFODNN7EXAMPLE"), f.lines()
         .toString());
   }
 
