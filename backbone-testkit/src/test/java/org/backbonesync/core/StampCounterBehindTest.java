@@ -105,7 +105,8 @@ class StampCounterBehindTest {
         sync.events().events(RecordingListener.Type.EXPORT_FAILED);
     assertEquals(1, failed.size(), "reported: " + failed);
     assertTrue(failed.get(0).detail().contains("sync information " + sync.syncInfoA().get(0).id()
-        + " shows stamp 0, below the ") && failed.get(0).detail().contains(
-            "SyncInfoStore.findByIdForUpdate must show the stored stamp"), failed.get(0).detail());
+        + " shows stamp 0 under its lock, below the ") && failed.get(0).detail().contains(
+            "SyncInfoStore.findByIdForUpdate does not show the stored stamp"),
+        failed.get(0).detail());
   }
 }

@@ -131,6 +131,24 @@ final class ExaminedPage {
     }
   }
 
+  /**
+   * The row's stamp under the lock is below the one the poll read: stamps only grow, so either
+   * the store's counter went back while running (a failover that does not carry sequences: the
+   * JDBC store moves it on only when it opens) and the row was written since, or the store's
+   * locking read shows another stamp than its other reads. The issue waits for the next poll
+   * either way; unlike a plain write meanwhile, this is reported.
+   */
+  static final class StampWentDown extends GroupCommit.NothingWritten {
+    private static final long serialVersionUID = 1L;
+
+    StampWentDown(SyncInfo current, SyncInfo examined) {
+      super("sync information " + current.id() + " shows stamp " + current.stamp()
+          + " under its lock, below the " + examined.stamp() + " read before: the store's stamp"
+          + " counter went back (a failover? move it past the greatest stored stamp), or"
+          + " SyncInfoStore.findByIdForUpdate does not show the stored stamp");
+    }
+  }
+
   /** A paired issue's message, queued with the page's others. */
   private final class Queued implements GroupCommit.Part {
     private final SyncInfo examined;
@@ -157,9 +175,7 @@ final class ExaminedPage {
       // (compared under the row's lock, after the claims and the stamp check at the search:
       // an apply that committed after those is seen here, or writes after this transaction)
       if (current.stamp() < examined.stamp()) {
-        throw new IllegalStateException("the store's locking read of sync information "
-            + current.id() + " shows stamp " + current.stamp() + ", below the " + examined.stamp()
-            + " it showed before: SyncInfoStore.findByIdForUpdate must show the stored stamp");
+        throw new StampWentDown(current, examined);
       }
       if (current.stamp() != examined.stamp()) {
         throw new WrittenMeanwhile(current);
