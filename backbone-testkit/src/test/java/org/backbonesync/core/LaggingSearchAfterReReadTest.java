@@ -3,16 +3,11 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.Comment;
-import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -30,25 +25,8 @@ class LaggingSearchAfterReReadTest {
   private final Map<String, List<Comment>> indexed = new ConcurrentHashMap<>();
 
   private IssueTracker laggingSearch(InMemoryIssueTracker tracker) {
-    return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
-        new Class<?>[] {IssueTracker.class}, (proxy, method, args) -> {
-          try {
-            if (method.getName().equals("findUpdatedSince")) {
-              ChangePage page = (ChangePage) method.invoke(tracker, args);
-              List<IssueChanges> lagging = new ArrayList<>();
-              for (IssueChanges c : page.issues()) {
-                String key = c.issue().key();
-                List<Comment> comments = indexed.getOrDefault(key, tracker.comments(key));
-                lagging.add(new IssueChanges(c.issue(), c.changelog(), comments,
-                    tracker.attachments(key)));
-              }
-              return new ChangePage(lagging, page.nextPageToken());
-            }
-            return method.invoke(tracker, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return LaggingSearchTest.searchBringing(tracker,
+        key -> indexed.getOrDefault(key, tracker.comments(key)), tracker::attachments);
   }
 
   private SyncTestDriver driver() throws Exception {

@@ -9,6 +9,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.Comment;
@@ -30,21 +31,27 @@ class LaggingSearchTest {
    * that has not seen what the sync user wrote yet; every other read is the issue's own.
    */
   private static IssueTracker laggingSearch(InMemoryIssueTracker tracker, String syncUser) {
+    return searchBringing(tracker,
+        key -> tracker.comments(key).stream().filter(x -> !x.author().equals(syncUser)).toList(),
+        key -> tracker.attachments(key).stream().filter(x -> !x.author().equals(syncUser))
+            .toList());
+  }
+
+  /** PA's search, bringing along what these give for each issue found. */
+  static IssueTracker searchBringing(InMemoryIssueTracker tracker,
+      Function<String, List<Comment>> comments, Function<String, List<Attachment>> attachments) {
     return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
         new Class<?>[] {IssueTracker.class}, (proxy, method, args) -> {
           try {
             if (method.getName().equals("findUpdatedSince")) {
               ChangePage page = (ChangePage) method.invoke(tracker, args);
-              List<IssueChanges> lagging = new ArrayList<>();
+              List<IssueChanges> brought = new ArrayList<>();
               for (IssueChanges c : page.issues()) {
                 String key = c.issue().key();
-                List<Comment> comments = tracker.comments(key).stream()
-                    .filter(x -> !x.author().equals(syncUser)).toList();
-                List<Attachment> attachments = tracker.attachments(key).stream()
-                    .filter(x -> !x.author().equals(syncUser)).toList();
-                lagging.add(new IssueChanges(c.issue(), c.changelog(), comments, attachments));
+                brought.add(new IssueChanges(c.issue(), c.changelog(), comments.apply(key),
+                    attachments.apply(key)));
               }
-              return new ChangePage(lagging, page.nextPageToken());
+              return new ChangePage(brought, page.nextPageToken());
             }
             return method.invoke(tracker, args);
           } catch (InvocationTargetException e) {
