@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.backbonesync.spi.message.StrictJson;
 
 /**
  * The admin REST's request bodies read into typed requests (a resync, an import's rows, whether
@@ -110,8 +111,8 @@ final class AdminBodies {
     String where = where(p.getParsingContext());
     return new AdminException(400, "malformed JSON at line " + (at == null ? "?" : at.getLineNr())
         + ", column " + (at == null ? "?" : at.getColumnNr()) + ": "
-        + cut(e.getOriginalMessage(), 300),
-        List.of(new ConfigurationProblem(where, cut(e.getOriginalMessage(), 300))));
+        + cut(StrictJson.reason(e), 300),
+        List.of(new ConfigurationProblem(where, cut(StrictJson.reason(e), 300))));
   }
 
   /** The JSON path of the parser's position, e.g. {@code $[2].localIssueKey}. */

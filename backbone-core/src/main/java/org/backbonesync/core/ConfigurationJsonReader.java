@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.backbonesync.core.internal.Shown;
+import org.backbonesync.spi.message.StrictJson;
 
 /**
  * What {@link SyncConfigurationJson#read} does: maps the JSON to a {@link SyncConfiguration} once,
@@ -80,8 +81,8 @@ final class ConfigurationJsonReader {
           + (at == null ? "?" : at.getColumnNr());
       JsonStreamContext context = e.getProcessor() instanceof JsonParser parser
           ? parser.getParsingContext() : null;
-      String message = e.getOriginalMessage();
-      if (message != null && message.startsWith("Duplicate field") && context != null) {
+      String message = StrictJson.reason(e);
+      if (message.startsWith("Duplicate field") && context != null) {
         throw new ConfigurationException(List.of(new ConfigurationProblem(path(context),
             "appears twice in one object (" + where + "); each key may appear once")));
       }

@@ -128,7 +128,7 @@ public final class JiraWebhookHandler {
     try {
       event = json.readTree(raw);
     } catch (JacksonException e) {
-      return refuse(400, "not valid JSON: " + printable(e.getOriginalMessage()));
+      return refuse(400, "not valid JSON: " + printable(StrictJson.reason(e)));
     } catch (IOException e) {
       return refuse(400, "not valid JSON");
     }

@@ -225,9 +225,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column "
           + at.getColumnNr();
       throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not valid JSON" + where
-          + ": " + ServiceFailure.oneLine(e.getOriginalMessage()).replace(
-              "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ",
-              "["));
+          + ": " + StrictJson.reason(e));
     }
     return new Reader(file, env).read(root);
   }

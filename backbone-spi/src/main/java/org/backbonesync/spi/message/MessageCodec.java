@@ -103,7 +103,7 @@ public final class MessageCodec {
       tree = mapper.readTree(json);
     } catch (JsonProcessingException e) {
       throw new MessageFormatException(
-          "message is not valid JSON at " + location(e) + ": " + shown(e.getOriginalMessage()),
+          "message is not valid JSON at " + location(e) + ": " + shown(StrictJson.reason(e)),
           e);
     } catch (IOException e) {
       throw new MessageFormatException("message cannot be read: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package org.backbonesync.spi.message;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -54,6 +55,24 @@ public final class StrictJson {
     return JsonMapper.builder(factory)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /**
+   * What the parser said about a body it refused, for a person: its message without Jackson's
+   * internals (the setting behind a limit, the redacted source), e.g. {@code "Document nesting
+   * depth (201) exceeds the maximum allowed (200)"}.
+   *
+   * @param e the parser's refusal
+   * @return its message, one line; never null
+   * @since 0.5
+   */
+  public static String reason(JacksonException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    return message
+        .replaceAll(", from `[A-Za-z.]+\\(\\)`\\)", ")")
+        .replace("[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ",
+            "[")
+        .replaceAll("\\s+", " ").trim();
   }
 
   /** A new strict mapper; thread-safe once built, so create one per component and share it. */

@@ -30,6 +30,8 @@ class StrictJsonTest {
         + "]".repeat(StrictJson.MAX_NESTING_DEPTH + 1);
     JsonProcessingException e = assertThrows(JsonProcessingException.class, () -> json.readTree(deep));
     assertTrue(e.getOriginalMessage().contains("nesting depth"), e.getOriginalMessage());
+    assertEquals("Document nesting depth (201) exceeds the maximum allowed (200)",
+        StrictJson.reason(e), "for a person: without Jackson's setting");
     String fine = "[".repeat(StrictJson.MAX_NESTING_DEPTH) + "]".repeat(StrictJson.MAX_NESTING_DEPTH);
     assertEquals(1, json.readTree(fine).size()); // exactly at the limit: read
   }
@@ -40,6 +42,8 @@ class StrictJsonTest {
     JsonProcessingException e =
         assertThrows(JsonProcessingException.class, () -> json.readTree("{\"n\": " + huge + "}"));
     assertTrue(e.getOriginalMessage().contains("Number value length"), e.getOriginalMessage());
+    assertEquals("Number value length (101) exceeds the maximum allowed (100)",
+        StrictJson.reason(e));
   }
 
   @Test
