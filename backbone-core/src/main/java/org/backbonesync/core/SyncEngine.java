@@ -69,7 +69,10 @@ public interface SyncEngine extends AutoCloseable {
   /** Applies due inbox messages of a local connector, in sequence order per issue pair. */
   List<ApplyOutcome> apply(String connectorKey);
 
-  /** Polls, delivers and applies once for every local connector. */
+  /**
+   * Polls, delivers and applies once for every local connector, then tries again to resume a
+   * task another node held when it was last tried (see {@link #resumeTasks}).
+   */
   void runOnce();
 
   /**
@@ -179,8 +182,10 @@ public interface SyncEngine extends AutoCloseable {
   AsyncTask cancelTask(String taskId);
 
   /**
-   * Starts again, from the beginning, the tasks that were running when the process stopped.
-   * {@link #start()} does this itself.
+   * Starts again, after its last page done, each task that was running when the process stopped.
+   * {@link #start()} does this itself. One node runs a task at a time (a lease per task, renewed
+   * page by page): a task another node runs, or held when it died, is tried again at each
+   * {@link #runOnce}, and taken over once that node's lease expires.
    */
   void resumeTasks();
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
@@ -333,6 +334,65 @@ class ResyncTest {
     AsyncTask resumed = sync.engine().task(started.id()).orElseThrow();
     assertTrue(resumed.finished());
     assertEquals(3, resumed.result().path("issues").asInt());
+  }
+
+  /** A second node on the driver's stores, trackers and transports, running tasks on its own. */
+  private static SyncEngine secondNode(SyncTestDriver sync, ManualExecutor itsTasks) {
+    return SyncEngine.builder().configuration(sync.configuration())
+        .tracker(sync.keyA(), sync.a()).tracker(sync.keyB(), sync.b())
+        .transport(sync.keyA(), sync.transportAtoB()).transport(sync.keyB(), sync.transportBtoA())
+        .stores(sync.stores()).clock(sync.clock()).taskExecutor(itsTasks).pollPageSize(2)
+        .node("node-2", Duration.ofMinutes(1)).build();
+  }
+
+  /**
+   * Two nodes that start together both resume an unfinished task: one runs it, the other finds
+   * it running (a cold review found both ran it, every issue sent twice).
+   */
+  @Test
+  void twoNodesStartingTogetherRunAnUnfinishedTaskOnce() {
+    SyncTestDriver paged = fiveIssuesInPagesOfTwo();
+    ManualExecutor lostWithTheProcess = new ManualExecutor();
+    AsyncTask started = SyncTestDriver.builder().stores(paged.stores())
+        .engine(e -> e.taskExecutor(lostWithTheProcess)).build().engine()
+        .resync("PA", ResyncRequest.all(), "admin");
+    ManualExecutor node2Tasks = new ManualExecutor();
+    SyncEngine node2 = secondNode(paged, node2Tasks);
+    paged.restart();
+    paged.engine().resumeTasks();
+    node2.resumeTasks();
+    onSearch(paged, 2, node2Tasks::runAll); // node 2's run while node 1 reads its pages
+    int searchesBefore = paged.a().calls("findUpdatedSince").size();
+
+    tasks.runAll();
+    paged.a().intercept(null);
+    assertEquals(3, paged.a().calls("findUpdatedSince").size() - searchesBefore,
+        "its three pages read once");
+    node2.runOnce(); // tries again: the task is done by now
+    node2Tasks.runAll();
+
+    AsyncTask done = paged.engine().task(started.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertEquals(5, done.result().path("issues").asInt());
+  }
+
+  /** A node that died running a task holds it until its lease expires; then another takes over. */
+  @Test
+  void aTaskOfANodeThatDiedIsTakenOverOnceItsLeaseExpires() {
+    SyncTestDriver paged = fiveIssuesInPagesOfTwo();
+    AsyncTask started = paged.engine().resync("PA", ResyncRequest.all(), "admin");
+    paged.stores().leases().tryLease("task", started.id(), "node-dead", paged.clock().millis(),
+        paged.clock().millis() + Duration.ofMinutes(1).toMillis()); // it died running it
+
+    tasks.runAll();
+    assertFalse(paged.engine().task(started.id()).orElseThrow().finished(), "held elsewhere");
+    paged.advance(Duration.ofSeconds(61));
+    paged.engine().runOnce();
+    tasks.runAll();
+
+    AsyncTask done = paged.engine().task(started.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertEquals(5, done.result().path("issues").asInt());
   }
 
   @Test

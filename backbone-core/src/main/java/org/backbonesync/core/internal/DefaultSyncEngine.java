@@ -78,7 +78,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     Events events = new Events(recorder.records() ? SyncListener.all(recorder, listener)
         : listener);
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
-        settings.pollPageSize(), events, lifecycle::closing);
+        settings, events, lifecycle::closing);
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
     this.rows = new SyncInfoRows(stores, clock);
     this.statuses = new ConnectorStatusReader(stores, clock);
@@ -154,6 +154,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void runOnce() {
     steps.runOnce();
+    resyncs.retryWaiting();
   }
 
   @Override

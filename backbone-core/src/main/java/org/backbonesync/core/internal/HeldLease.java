@@ -31,6 +31,17 @@ final class HeldLease implements AutoCloseable {
         ? new HeldLease(stores, scope, key, settings.node()) : null;
   }
 
+  /**
+   * Renews the lease for another lease duration from {@code now}, for work that runs longer than
+   * one (a resync, page by page).
+   *
+   * @return false when it was lost meanwhile (it expired and another node took it)
+   */
+  boolean renew(EngineSettings settings, long now) {
+    return stores.leases().tryLease(scope.name(), key, node, now,
+        now + settings.leaseDuration().toMillis());
+  }
+
   /** The key leased. */
   String key() {
     return key;

@@ -35,17 +35,20 @@ final class ResyncTasks {
   private final Clock clock;
   private final Executor executor;
   private final int pageSize;
+  /** One node runs a task at a time. */
+  private final TaskTurns turns;
   private final Events events;
   /** Whether the engine is closing: a task reads no further page (see {@link #runPages}). */
   private final BooleanSupplier closing;
 
   ResyncTasks(SyncConfiguration configuration, Stores stores, Clock clock, Executor executor,
-      int pageSize, Events events, BooleanSupplier closing) {
+      EngineSettings settings, Events events, BooleanSupplier closing) {
     this.configuration = configuration;
     this.stores = stores;
     this.clock = clock;
     this.executor = executor;
-    this.pageSize = pageSize;
+    this.pageSize = settings.pollPageSize();
+    this.turns = new TaskTurns(stores, clock, settings);
     this.events = events;
     this.closing = closing;
   }
@@ -100,8 +103,18 @@ final class ResyncTasks {
    * is resumed at the next start.
    */
   private void run(String taskId, Connector connector, Resender resender, ResyncPlan plan) {
-    try {
-      runPages(taskId, connector, resender, plan);
+    HeldLease lease = turns.take(taskId,
+        () -> executor.execute(() -> run(taskId, connector, resender, plan)));
+    if (lease == null) {
+      log.debug("{}: resync task {} runs on another node; tried again at the next run",
+          connector.key(), taskId);
+      return;
+    }
+    try (lease) {
+      if (stores.tasks().find(taskId).map(AsyncTask::finished).orElse(true)) {
+        return; // (ended, or deleted, while this run waited)
+      }
+      runPages(taskId, connector, resender, plan, lease);
     } catch (Stopped e) {
       // the process is stopping: the task stays unfinished at its last page recorded, and the
       // next start resumes it there
@@ -132,7 +145,13 @@ final class ResyncTasks {
     }
   }
 
-  private void runPages(String taskId, Connector connector, Resender resender, ResyncPlan plan) {
+  /** Tries again the runs that found their task run by another node (see {@link TaskTurns}). */
+  void retryWaiting() {
+    turns.retry();
+  }
+
+  private void runPages(String taskId, Connector connector, Resender resender, ResyncPlan plan,
+      HeldLease lease) {
     AsyncTask task = stores.tasks().find(taskId).orElseThrow();
     ResyncProgress done = ResyncProgress.from(task.request().get("resume"));
     long total = done.total != 0 ? done.total : count(connector, plan);
@@ -162,6 +181,11 @@ final class ResyncTasks {
         record(taskId, done, total, connector.key());
         if (done.token != null && closing.getAsBoolean()) {
           throw new Stopped();
+        }
+        if (done.token != null && !turns.renew(lease)) {
+          log.warn("{}: resync task {} was taken over by another node after a page (its lease"
+              + " expired); it runs on there", connector.key(), taskId);
+          return;
         }
       } while (done.token != null);
     } catch (Stopped e) {
