@@ -174,6 +174,14 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       return directory != null ? "H2 files in " + directory : "database " + shownUrl(jdbcUrl);
     }
 
+    /** Whether a JDBC URL has a user part ({@code //user:password@}) or a password parameter. */
+    static boolean holdsCredentials(String url) {
+      String[] parts = url.split("[?;]", 2);
+      int authority = parts[0].indexOf("//");
+      return authority >= 0 && parts[0].indexOf('@', authority) >= 0
+          || parts.length > 1 && parts[1].toLowerCase(Locale.ROOT).contains("password");
+    }
+
     /**
      * A JDBC URL without what may hold a password: its parameters ({@code ?...}, {@code ;...})
      * and a user part ({@code //user:password@}).
@@ -650,8 +658,15 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         if (!url.startsWith("jdbc:")) {
           add("$.store.jdbcUrl", "must be a JDBC URL, e.g."
               + " \"jdbc:postgresql://db.example.com/backbone\", was "
-              + (node.get("jdbcUrl").isTextual() ? "\"" + Store.shownUrl(url) + "\""
-                  : node.get("jdbcUrl").getNodeType().toString().toLowerCase(Locale.ROOT)));
+              + (!node.get("jdbcUrl").isTextual()
+                  ? node.get("jdbcUrl").getNodeType().toString().toLowerCase(Locale.ROOT)
+                  : url.contains("://") ? "\"" + Store.shownUrl(url) + "\""
+                  : "a text that is not shown (a secret pasted in its place?)"));
+        } else if (Store.holdsCredentials(url)) {
+          // (a driver's own messages and log lines quote the URL's user part, password and all)
+          add("$.store.jdbcUrl", "carries credentials (\"" + Store.shownUrl(url) + "\"): give"
+              + " the user in \"user\" and the password's environment variable in"
+              + " \"passwordEnv\"");
         }
         String password = null;
         if (node.has("passwordEnv")) {

@@ -3,6 +3,7 @@ package org.backbonesync.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,30 @@ class ServiceConfigTest {
         "jdbc:h2:tcp://sync:SE/CRET@db.example.com/sync", null, null, 4).toString());
     assertEquals("database jdbc:h2:tcp://***@db.example.com/sync", new ServiceConfig.Store(null,
         "jdbc:h2:tcp://sync:SE@CRET@db.example.com/sync", null, null, 4).toString());
+  }
+
+  /**
+   * A JDBC URL carrying credentials is refused before a driver sees it: pgjdbc and HikariCP quote
+   * its user part in their own messages and log lines (found running the service: "The
+   * connection attempt failed.: u:SECRET@127.0.0.1").
+   */
+  @Test
+  void aStoreUrlCarryingCredentialsIsRefusedWithoutThem(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef");
+    for (String url : List.of("jdbc:postgresql://u:SECRET@127.0.0.1:1/x",
+        "jdbc:postgresql://127.0.0.1:1/x?user=u&password=SECRET", "SECRET")) {
+      Files.writeString(file, Files.readString(EXAMPLE).replace(
+          "\"store\": {\"directory\": \"backbone-data\"}",
+          "\"store\": {\"jdbcUrl\": \"" + url + "\"}"));
+
+      ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
+
+      assertEquals(1, f.lines().size(), f.lines().toString());
+      assertTrue(f.lines().get(0).startsWith(file + ": $.store.jdbcUrl: "), f.lines().get(0));
+      assertFalse(f.lines().get(0).contains("SECRET"), f.lines().get(0));
+    }
   }
 
   @Test
