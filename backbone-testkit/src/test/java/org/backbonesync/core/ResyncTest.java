@@ -376,6 +376,28 @@ class ResyncTest {
     assertEquals(5, done.result().path("issues").asInt());
   }
 
+  /** A task resumed twice on one node (a host calling start() and resumeTasks()) runs once. */
+  @Test
+  void aTaskResumedTwiceOnOneNodeRunsOnce() {
+    SyncTestDriver paged = fiveIssuesInPagesOfTwo();
+    ManualExecutor lostWithTheProcess = new ManualExecutor();
+    AsyncTask started = SyncTestDriver.builder().stores(paged.stores())
+        .engine(e -> e.taskExecutor(lostWithTheProcess)).build().engine()
+        .resync("PA", ResyncRequest.all(), "admin");
+    paged.restart();
+    paged.engine().resumeTasks();
+    paged.engine().resumeTasks();
+    onSearch(paged, 2, tasks::runAll); // the second run while the first reads its pages
+    int searchesBefore = paged.a().calls("findUpdatedSince").size();
+
+    tasks.runAll();
+
+    paged.a().intercept(null);
+    assertEquals(3, paged.a().calls("findUpdatedSince").size() - searchesBefore,
+        "its three pages read once");
+    assertTrue(paged.engine().task(started.id()).orElseThrow().finished());
+  }
+
   /** A node that died running a task holds it until its lease expires; then another takes over. */
   @Test
   void aTaskOfANodeThatDiedIsTakenOverOnceItsLeaseExpires() {

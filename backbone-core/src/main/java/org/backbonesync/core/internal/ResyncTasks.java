@@ -106,8 +106,8 @@ final class ResyncTasks {
     HeldLease lease = turns.take(taskId,
         () -> executor.execute(() -> run(taskId, connector, resender, plan)));
     if (lease == null) {
-      log.debug("{}: resync task {} runs on another node; tried again at the next run",
-          connector.key(), taskId);
+      log.debug("{}: resync task {} runs already; if on another node, tried again at the next"
+          + " run", connector.key(), taskId);
       return;
     }
     try (lease) {
@@ -124,6 +124,8 @@ final class ResyncTasks {
       log.error("{}: resync task {} broke off; it is resumed at the next start",
           connector.key(), taskId, e);
       throw e;
+    } finally {
+      turns.done(taskId);
     }
   }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.backbonesync.spi.store.Stores;
 
@@ -19,6 +20,8 @@ final class TaskTurns {
   private final EngineSettings settings;
   /** Runs to try again, by task id. */
   private final Map<String, Runnable> waiting = new ConcurrentHashMap<>();
+  /** Tasks this node runs now (the lease store would let this node's second run renew it). */
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
 
   TaskTurns(Stores stores, Clock clock, EngineSettings settings) {
     this.stores = stores;
@@ -27,18 +30,27 @@ final class TaskTurns {
   }
 
   /**
-   * The task's lease, or null when another node holds it; {@code again} is then kept for
-   * {@link #retry}.
+   * The task's lease, or null when this node runs it already or another node holds it; in the
+   * last case {@code again} is kept for {@link #retry}. Call {@link #done} after a lease given.
    */
   HeldLease take(String taskId, Runnable again) {
+    if (!running.add(taskId)) {
+      return null; // (resumed twice here: the run in progress does it)
+    }
     HeldLease lease = HeldLease.tryTake(stores, LeaseScope.TASK, taskId, settings,
         clock.millis());
     if (lease == null) {
+      running.remove(taskId);
       waiting.put(taskId, again);
     } else {
       waiting.remove(taskId);
     }
     return lease;
+  }
+
+  /** The run that took the task's lease has ended (the lease is given back by its close). */
+  void done(String taskId) {
+    running.remove(taskId);
   }
 
   /** Renews a task's lease for another lease duration; false when another node took it. */
