@@ -100,8 +100,7 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     List<AttachmentLink> put = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     Map<String, Attachment> present = new HashMap<>();
-    boolean complete = known != null
-        && CommentSync.lists(known, links, Attachment::id, AttachmentLink::localId);
+    boolean complete = known != null && listsEveryLinked(known, links);
     for (Attachment a : complete ? known : tracker.attachments(issueKey)) {
       present.put(a.id(), a);
       if (byLocal.containsKey(a.id()) || syncUser.equals(a.author()) || !included(a)) {
@@ -131,6 +130,13 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
       }
     }
     return new Out(ops, LINKS.changes(put, removed), links.isEmpty());
+  }
+
+  /** Whether a search's attachments hold every linked one (else the search may be lagging). */
+  private static boolean listsEveryLinked(List<Attachment> known, List<AttachmentLink> links) {
+    Set<String> ids = new HashSet<>();
+    known.forEach(a -> ids.add(a.id()));
+    return links.stream().allMatch(l -> ids.contains(l.localId()));
   }
 
   /** @param created whether the issue was just created for the message (no copies to clean up) */

@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.Comment;
@@ -144,17 +141,6 @@ final class CommentSync extends LinkedFlow<CommentLink> {
       }
     }
     return linkedSeen < links.size();
-  }
-
-  /** Whether {@code items} hold every linked one (else a search result may be lagging). */
-  static <T, L> boolean lists(List<T> items, List<L> links, Function<T, String> itemId,
-      Function<L, String> linkedId) {
-    if (links.isEmpty()) {
-      return true;
-    }
-    Set<String> ids = new HashSet<>();
-    items.forEach(i -> ids.add(itemId.apply(i)));
-    return links.stream().allMatch(l -> ids.contains(linkedId.apply(l)));
   }
 
   /**
