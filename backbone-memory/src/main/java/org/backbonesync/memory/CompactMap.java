@@ -2,7 +2,6 @@ package org.backbonesync.memory;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -29,7 +28,13 @@ final class CompactMap<V> extends AbstractMap<String, V> {
    */
   static <V> Map<String, V> merge(Map<String, V> stored, Map<String, V> given,
       UnaryOperator<V> canon) {
-    Object[] pairs = new Object[2 * (stored.size() + given.size())];
+    int added = 0; // (counted first: the array is made once, of its size)
+    for (String key : given.keySet()) {
+      if (!stored.containsKey(key)) {
+        added++;
+      }
+    }
+    Object[] pairs = new Object[2 * (stored.size() + added)];
     int n = 0;
     for (Map.Entry<String, V> e : stored.entrySet()) {
       V replaced = given.get(e.getKey());
@@ -42,7 +47,7 @@ final class CompactMap<V> extends AbstractMap<String, V> {
         pairs[n++] = canon.apply(e.getValue());
       }
     }
-    return new CompactMap<>(n == pairs.length ? pairs : Arrays.copyOf(pairs, n));
+    return new CompactMap<>(pairs);
   }
 
   /** {@code stored} without {@code key}. */

@@ -123,13 +123,13 @@ public final class InMemoryStores implements Stores {
     @Override
     public Set<String> tryLeases(String scope, Collection<String> keys, String node, long now,
         long until) {
-      List<String> held = new ArrayList<>(keys.size());
+      Set<String> held = new HashSet<>(); // (the caller's: no copy)
       for (String key : keys) {
         if (tryLease(scope, key, node, now, until)) {
           held.add(key);
         }
       }
-      return Set.copyOf(held);
+      return held;
     }
 
     /** Its writes go through the undo log of an open transaction, as every store's here. */

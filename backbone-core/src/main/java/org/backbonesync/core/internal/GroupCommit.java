@@ -98,7 +98,7 @@ final class GroupCommit {
     List<Part> group = List.copyOf(parts);
     parts.clear();
     List<Part> byRow = byRow(group);
-    Map<Part, NothingWritten> left = new IdentityHashMap<>();
+    Map<Part, NothingWritten> left = new IdentityHashMap<>(1); // (rarely any: the least table)
     try {
       stores.inTransaction(() -> {
         left.clear(); // (a store may run the work again)

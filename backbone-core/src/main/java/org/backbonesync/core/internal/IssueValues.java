@@ -62,10 +62,11 @@ final class IssueValues {
       if (!includeSyncUser && isEcho(entry)) {
         continue;
       }
+      Change change = new Change(entry.timestamp(), entry.author()); // (one for its items)
       for (FieldChange item : entry.items()) {
         Change previous = latest.get(item.field());
         if (previous == null || previous.timestamp <= entry.timestamp()) {
-          latest.put(item.field(), new Change(entry.timestamp(), entry.author()));
+          latest.put(item.field(), change);
         }
       }
     }
