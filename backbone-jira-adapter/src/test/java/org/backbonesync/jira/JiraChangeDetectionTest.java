@@ -189,6 +189,23 @@ class JiraChangeDetectionTest {
     assertEquals(7, site.server.count("GET", "/search"), "8 keys: 1 + 2 + 2 + 2, not 9");
   }
 
+  /** The fake's serverTime is the clock its issues are stamped with, on both flavours. */
+  @Test
+  void theServerTimeIsTheClockIssuesAreStampedWith() {
+    for (FakeJiraServer.Flavour flavour : FakeJiraServer.Flavour.values()) {
+      site(flavour, 100);
+      String key = site.project.create("Printer on fire");
+      site.clock.advance(Duration.ofMillis(1234));
+
+      assertEquals(OptionalLong.of(site.clock.millis()), site.tracker.serverTime(),
+          flavour.toString());
+      long updated = site.tracker.issue(key).orElseThrow().updated();
+      assertEquals(1234, site.clock.millis() - updated, flavour.toString());
+      site.close();
+      site = null;
+    }
+  }
+
   /** A resync's progress counts the matching issues: Cloud asks for it, Server reads a total. */
   @Test
   void theMatchingIssuesAreCountedInOneRequestOnBothFlavours() {

@@ -149,6 +149,24 @@ class JiraSiteAnswersTest {
     }
   }
 
+  /** A poll asks Jira's clock from the serverTime of /serverInfo, in the site's API version. */
+  @Test
+  void theServerTimeIsJirasClockFromServerInfo() {
+    try (CannedJira cloud = CannedJira.start()
+        .answer("GET", "/rest/api/3/serverInfo", "cloud/serverInfo.json")) {
+      IssueTracker seed = cloud.site(JiraFlavour.CLOUD).project("SEED");
+
+      assertEquals(java.util.OptionalLong.of(at("2025-05-09T19:10:00.112Z")), seed.serverTime());
+      assertEquals(List.of("GET /rest/api/3/serverInfo"), requests(cloud));
+    }
+    try (CannedJira server = CannedJira.start()
+        .answer("GET", "/rest/api/2/serverInfo", "server/serverInfo-without-deployment-type.json")) {
+      IssueTracker gh = server.site(JiraFlavour.SERVER).project("GH");
+
+      assertEquals(java.util.OptionalLong.of(at("2016-09-05T09:48:03.562Z")), gh.serverTime());
+    }
+  }
+
   private static List<String> requests(CannedJira jira) {
     return jira.requests().stream().map(r -> r.method() + " " + r.path()).toList();
   }

@@ -277,6 +277,7 @@ final class FakeJiraApi {
       o.put("deploymentType", "Server").put("buildNumber", 9120002);
     }
     o.put("serverTitle", "Fake Jira " + tracker.projectKey());
+    o.put("serverTime", time(tracker.clock().millis())); // (the clock issues are stamped with)
     return o;
   }
 

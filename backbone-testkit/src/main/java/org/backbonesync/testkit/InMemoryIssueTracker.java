@@ -431,6 +431,12 @@ public final class InMemoryIssueTracker implements IssueTracker {
         project.issues.values().stream().filter(matching(jql)).count()));
   }
 
+  /** The project's clock now: the one its issues' update times are stamped with. */
+  @Override
+  public OptionalLong serverTime() {
+    return call("serverTime", null, () -> OptionalLong.of(project.clock.millis()));
+  }
+
   /** The issues a JQL condition matches (all for null), as the searches read it. */
   private static Predicate<Issue> matching(String jql) {
     if (jql == null) {

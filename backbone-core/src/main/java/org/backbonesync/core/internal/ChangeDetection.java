@@ -37,6 +37,7 @@ final class ChangeDetection {
   private final GoneIssues goneIssues;
   private final IdleLook idleLook;
   private final PageClaims claims;
+  private final TrackerClock trackerClock;
   /** Whether the engine is closing: a poll reads no further page (see {@link #poll}). */
   private final BooleanSupplier closing;
   /**
@@ -60,13 +61,17 @@ final class ChangeDetection {
     this.examiner =
         new ChangedIssue(connector, stores, clock, settings, values, content, resender);
     this.goneIssues = new GoneIssues(connector, stores, events, outbox);
-    this.idleLook = new IdleLook(connector, stores, events, settings, examiner);
+    this.trackerClock = new TrackerClock(connector.key(), connector.tracker,
+        settings.changeDetectionOverlap().toMillis());
+    this.idleLook = new IdleLook(connector, stores, clock, events, settings, examiner,
+        trackerClock);
     this.claims = new PageClaims(connector, stores, clock, pairs, values);
   }
 
   /**
    * Reads every page of one change search from the watermark minus the overlap, queues the
-   * messages, and only then moves the watermark to the newest update seen. When the engine is
+   * messages, and only then moves the watermark to the newest update seen (or the tracker's time
+   * before the search, when asked: {@link TrackerClock}). When the engine is
    * closed meanwhile, it reads no further page and leaves the watermark where it was: the next
    * poll searches the same changes again (examining an issue twice queues nothing twice).
    */
@@ -176,6 +181,7 @@ final class ChangeDetection {
     OptionalLong watermark = stores.watermarks().watermark(key);
     long since = watermark.isPresent() ? searchFrom(watermark.getAsLong()) : 0;
     PollProgress progress = new PollProgress(watermark.orElse(0), since);
+    trackerClock.beforeSearch(clock.millis()).ifPresent(progress::searchedAfter);
     String token = null;
     do {
       SearchStart searched = SearchStart.now(stores, clock);
@@ -191,7 +197,8 @@ final class ChangeDetection {
       events.polled(key, progress.found, progress.queued);
       return progress.result();
     }
-    long newWatermark = progress.newWatermark(watermark.orElse(0));
+    trackerClock.polled(progress.reReadOnly(), progress.oldest);
+    long newWatermark = progress.newWatermark();
     if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
       long moved = newWatermark;
       lease.lastWrite(() -> stores.watermarks().setWatermark(key, moved));

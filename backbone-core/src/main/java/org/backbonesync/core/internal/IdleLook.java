@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * synchronizations writes nothing). Otherwise the caller polls under the lease from the start,
  * searching again, since another node may have polled between this read and the lease. Skipping
  * is safe however stale the read: the watermark stays, so the next poll's search finds whatever
- * this one misjudged.
+ * this one misjudged. A page of issues examined before goes to a leased poll once an overlap
+ * (see {@link TrackerClock}): it may move the watermark past them, so looks read empty pages.
  */
 final class IdleLook {
   private final Connector connector;
@@ -27,11 +29,15 @@ final class IdleLook {
   private final Events events;
   private final EngineSettings settings;
   private final ChangedIssue examiner;
+  private final Clock clock;
+  private final TrackerClock trackerClock;
 
-  IdleLook(Connector connector, Stores stores, Events events, EngineSettings settings,
-      ChangedIssue examiner) {
+  IdleLook(Connector connector, Stores stores, Clock clock, Events events,
+      EngineSettings settings, ChangedIssue examiner, TrackerClock trackerClock) {
     this.connector = connector;
     this.stores = stores;
+    this.clock = clock;
+    this.trackerClock = trackerClock;
     this.events = events;
     this.settings = settings;
     this.examiner = examiner;
@@ -72,6 +78,10 @@ final class IdleLook {
       }
     } finally {
       examiner.forgetValues();
+    }
+    OptionalLong oldest = page.issues().stream().mapToLong(c -> c.issue().updated()).min();
+    if (oldest.isPresent() && trackerClock.handsOverOld(clock.millis(), oldest.getAsLong())) {
+      return null; // a leased poll may move the watermark past them
     }
     events.polled(key, page.issues().size(), 0);
     return new PollResult(page.issues().size(), 0, 1);

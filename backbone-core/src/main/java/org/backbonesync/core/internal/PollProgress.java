@@ -17,12 +17,19 @@ final class PollProgress {
   final long since;
   /** Whether a row left as written since the search had its stamp checked against the store's. */
   boolean counterChecked;
+  /** The watermark the poll started from. */
+  private final long watermark;
   /** The newest update among the issues found. */
   private long newest;
+  /** The oldest update among the issues found. */
+  long oldest = Long.MAX_VALUE;
+  /** The tracker's time before the search, when asked ({@link TrackerClock}); else 0. */
+  private long trackerTime;
   /** The oldest change not examined of an issue left for the next poll, if any. */
   private long firstLeft = Long.MAX_VALUE;
 
   PollProgress(long watermark, long since) {
+    this.watermark = watermark;
     this.newest = watermark;
     this.since = since;
   }
@@ -30,6 +37,7 @@ final class PollProgress {
   /** An issue was passed (examined or left): the watermark may move up to its update. */
   void passed(IssueChanges changes) {
     newest = Math.max(newest, changes.issue().updated());
+    oldest = Math.min(oldest, changes.issue().updated());
   }
 
   /** Changes from {@code millis} on are examined by the next poll. */
@@ -50,10 +58,28 @@ final class PollProgress {
     leaveFrom(row == null ? updated : Math.min(updated, row.lastChangeSeen()));
   }
 
-  /** Where the watermark goes after the whole search: never past an issue left. */
-  long newWatermark(long watermark) {
-    return firstLeft == Long.MAX_VALUE ? newest
-        : Math.max(watermark, Math.min(newest, firstLeft));
+  /**
+   * The tracker's time before the search began: every change stamped before it that the search
+   * did not find, it would have found unless the tracker's index lags (which the overlap covers,
+   * as it does for the newest update found).
+   */
+  void searchedAfter(long trackerTime) {
+    this.trackerTime = trackerTime;
+  }
+
+  /** Whether the search found issues, none updated after the watermark it started from. */
+  boolean reReadOnly() {
+    return found > 0 && newest == watermark;
+  }
+
+  /**
+   * Where the watermark goes after the whole search: to the newest update found, or the
+   * tracker's time before the search when later; never past an issue left.
+   */
+  long newWatermark() {
+    long reached = Math.max(newest, trackerTime);
+    return firstLeft == Long.MAX_VALUE ? reached
+        : Math.max(watermark, Math.min(reached, firstLeft));
   }
 
   PollResult result() {

@@ -403,6 +403,24 @@ public final class JiraProject implements IssueTracker {
    * Cloud: {@code POST /search/approximate-count}; Server: the {@code total} of a search for one
    * issue key. Any failure is "cannot tell" (logged at debug): a count only shows progress.
    */
+  /**
+   * Jira's {@code serverTime} from {@code /serverInfo}: the clock Jira stamps {@code updated}
+   * with, in milliseconds. Empty when the answer has none that reads as a time.
+   */
+  @Override
+  public OptionalLong serverTime() {
+    JsonNode time = http.json("GET", api() + "/serverInfo", null, null).path("serverTime");
+    if (!time.isTextual()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(JiraTime.parse(time.textValue()));
+    } catch (IllegalArgumentException e) {
+      log.debug("{}: serverInfo's serverTime is not a time: {}", projectKey, e.getMessage());
+      return OptionalLong.empty();
+    }
+  }
+
   @Override
   public OptionalLong countMatching(String jql) {
     String query = "project = \"" + current() + "\""

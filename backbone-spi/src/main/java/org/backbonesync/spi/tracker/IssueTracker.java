@@ -116,6 +116,25 @@ public interface IssueTracker {
   }
 
   /**
+   * The tracker's clock now: the clock it stamps an issue's {@code updated} with (Jira: the
+   * {@code serverTime} of {@code /serverInfo}), never a time ahead of it. A poll that found only
+   * issues it had examined asks before its next search, and moves its watermark up to this time
+   * once the search is read, so that a burst of changes stops being read again by every later
+   * poll. Empty when the tracker cannot tell (the default): the watermark then stays at the
+   * newest update found, and the overlap window keeps the last burst in every search.
+   *
+   * <p>A time ahead of the tracker's clock would make later searches start after changes not
+   * examined yet: a tracker that is unsure returns empty.
+   *
+   * @throws TrackerException when the tracker cannot be reached; the poll then goes on without
+   *     the time
+   * @since 0.5
+   */
+  default OptionalLong serverTime() {
+    return OptionalLong.empty();
+  }
+
+  /**
    * Whether an issue matches a JQL condition (Jira: {@code POST /rest/api/3/jql/match}). The
    * engine asks before applying an incoming change when the connector has an incoming JQL.
    *
