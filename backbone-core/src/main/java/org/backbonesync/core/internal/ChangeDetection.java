@@ -197,7 +197,6 @@ final class ChangeDetection {
       events.polled(key, progress.found, progress.queued);
       return progress.result();
     }
-    trackerClock.polled(progress.reReadOnly(), progress.oldest);
     long newWatermark = progress.newWatermark();
     if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
       long moved = newWatermark;

@@ -20,8 +20,9 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * synchronizations writes nothing). Otherwise the caller polls under the lease from the start,
  * searching again, since another node may have polled between this read and the lease. Skipping
  * is safe however stale the read: the watermark stays, so the next poll's search finds whatever
- * this one misjudged. A page of issues examined before goes to a leased poll once an overlap
- * (see {@link TrackerClock}): it may move the watermark past them, so looks read empty pages.
+ * this one misjudged. A page of issues examined before, an overlap old, goes to a leased poll
+ * that asks the tracker's time ({@link TrackerClock}): it may move the watermark past them, so
+ * later looks read empty pages.
  */
 final class IdleLook {
   private final Connector connector;
@@ -53,9 +54,6 @@ final class IdleLook {
     long since = ChangeDetection.searchFrom(watermark.getAsLong(), settings);
     ChangePage page = connector.tracker.findUpdatedSince(since, connector.config.jql(),
         settings.pollPageSize(), null);
-    if (page.nextPageToken() != null) {
-      return null;
-    }
     List<String> keys = new ArrayList<>(page.issues().size());
     for (IssueChanges changes : page.issues()) {
       TrackedIssue issue = changes.issue();
@@ -63,6 +61,10 @@ final class IdleLook {
         return null;
       }
       keys.add(issue.key());
+    }
+    if (page.nextPageToken() != null) {
+      asksPast(page); // (the oldest of the search: the leased poll reads the rest)
+      return null;
     }
     Map<String, SyncInfo> rows = stores.syncInfo().findByLocalKeys(key, keys);
     if (rows.size() < keys.size()) {
@@ -79,11 +81,19 @@ final class IdleLook {
     } finally {
       examiner.forgetValues();
     }
-    OptionalLong oldest = page.issues().stream().mapToLong(c -> c.issue().updated()).min();
-    if (oldest.isPresent() && trackerClock.handsOverOld(clock.millis(), oldest.getAsLong())) {
+    if (asksPast(page)) {
       return null; // a leased poll may move the watermark past them
     }
     events.polled(key, page.issues().size(), 0);
     return new PollResult(page.issues().size(), 0, 1);
+  }
+
+  /**
+   * Whether the next leased poll asks the tracker's time, to move the watermark past the
+   * issues of this page, all examined before ({@link TrackerClock}).
+   */
+  private boolean asksPast(ChangePage page) {
+    OptionalLong oldest = page.issues().stream().mapToLong(c -> c.issue().updated()).min();
+    return oldest.isPresent() && trackerClock.askNextPoll(clock.millis(), oldest.getAsLong());
   }
 }

@@ -21,8 +21,6 @@ final class PollProgress {
   private final long watermark;
   /** The newest update among the issues found. */
   private long newest;
-  /** The oldest update among the issues found. */
-  long oldest = Long.MAX_VALUE;
   /** The tracker's time before the search, when asked ({@link TrackerClock}); else 0. */
   private long trackerTime;
   /** The oldest change not examined of an issue left for the next poll, if any. */
@@ -37,7 +35,6 @@ final class PollProgress {
   /** An issue was passed (examined or left): the watermark may move up to its update. */
   void passed(IssueChanges changes) {
     newest = Math.max(newest, changes.issue().updated());
-    oldest = Math.min(oldest, changes.issue().updated());
   }
 
   /** Changes from {@code millis} on are examined by the next poll. */
@@ -65,11 +62,6 @@ final class PollProgress {
    */
   void searchedAfter(long trackerTime) {
     this.trackerTime = trackerTime;
-  }
-
-  /** Whether the search found issues, none updated after the watermark it started from. */
-  boolean reReadOnly() {
-    return found > 0 && newest == watermark;
   }
 
   /**

@@ -7,19 +7,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * When a connector's polls ask the tracker's clock ({@link IssueTracker#serverTime}), which lets a
- * poll move the watermark past issues it only read again. Without it the watermark stays at the
- * newest update found, and every later search starts an overlap before it: after a burst of 400
- * changes, each idle poll read those 400 again (four pages, and the lease) for as long as nothing
- * newer changed.
+ * poll move the watermark past issues it only reads again. Without it the watermark stays at the
+ * newest update found, and every later search starts an overlap before it: after a burst of 250
+ * changes, each idle poll read those 250 again (a look and three pages under the lease) for as
+ * long as nothing newer changed.
  *
- * <p>A leased poll asks before its search when what it will read again could leave the window:
- * the poll before it here found only issues it had examined, or its look handed it a page of
- * such, and the oldest of them is an overlap old. The engine's clock only says when to ask,
- * never how far the watermark moves; the tracker is asked at most once per overlap, so a
- * connector whose last changes stay in the window costs a leased poll and one request per
- * overlap until they leave it, and then its looks read empty pages. A busy connector's polls
- * find new issues and ask nothing; a tracker that cannot tell is not asked again. Used under the
- * poll's monitor.
+ * <p>The look before a poll's lease decides: when the oldest issues of its search (its first
+ * page, searches return the oldest first) are all ones examined before and an overlap old, the
+ * leased poll asks the tracker's time before its search and moves the watermark up to it. The
+ * engine's clock only says when to ask, never how far the watermark moves. The tracker is asked at
+ * most once per overlap, so a connector whose last changes stay in the window costs a leased poll
+ * and one request per overlap until they leave it, and then its looks read empty pages. A busy
+ * connector's polls skip the look and ask nothing; a tracker that cannot tell is not asked again.
+ * Used under the poll's monitor.
  */
 final class TrackerClock {
   private static final Logger log = LoggerFactory.getLogger(TrackerClock.class);
@@ -29,12 +29,8 @@ final class TrackerClock {
   private final long overlapMillis;
   /** Whether the tracker tells its time; null until asked (a failed ask tells nothing). */
   private Boolean tells;
-  /** Whether the last leased poll here found issues, none newer than its watermark. */
-  private boolean reReading;
-  /** The oldest update that poll read again. */
-  private long reReadFrom;
-  /** Whether a look handed its old issues to the next leased poll, which asks then. */
-  private boolean handedOver;
+  /** Whether the next leased poll asks. */
+  private boolean askNext;
   /** When (by this node's clock) the tracker was last asked; never yet. */
   private long lastAsked = Long.MIN_VALUE;
 
@@ -45,28 +41,21 @@ final class TrackerClock {
   }
 
   /**
-   * Whether a look that finds only issues examined before hands them to a leased poll, which may
-   * move the watermark past them: the oldest of them is an overlap old and the tracker may be
-   * asked (see {@link #mayAsk}).
+   * A look found the oldest issues of the search all examined before: whether the next leased
+   * poll asks the tracker's time, which may move the watermark past them. It does when the
+   * oldest of them is an overlap old and the tracker may be asked (see {@link #mayAsk}).
    *
    * @param oldest the oldest update among them
    */
-  boolean handsOverOld(long now, long oldest) {
-    if (!mayAsk(now) || !leavesWindow(now, oldest)) {
-      return false;
-    }
-    handedOver = true;
-    return true;
+  boolean askNextPoll(long now, long oldest) {
+    askNext = mayAsk(now) && now - overlapMillis > oldest;
+    return askNext;
   }
 
-  /**
-   * The tracker's time, asked before a leased poll's search when the poll may read only issues
-   * it examined before that its time would move the watermark past (a look handed them over, or
-   * the last poll read only such and the oldest is an overlap old); else empty.
-   */
+  /** The tracker's time, asked before a leased poll's search when its look said so; else empty. */
   OptionalLong beforeSearch(long now) {
-    boolean ask = handedOver || reReading && leavesWindow(now, reReadFrom) && mayAsk(now);
-    handedOver = false;
+    boolean ask = askNext;
+    askNext = false;
     if (!ask) {
       return OptionalLong.empty();
     }
@@ -92,25 +81,5 @@ final class TrackerClock {
   private boolean mayAsk(long now) {
     return !Boolean.FALSE.equals(tells)
         && (lastAsked == Long.MIN_VALUE || now - lastAsked >= overlapMillis);
-  }
-
-  /**
-   * Whether an issue updated at {@code updated} would leave the search's window if the watermark
-   * moved to the tracker's time: by this node's clock, it is an overlap old (a clock behind the
-   * tracker's asks later, one ahead asks in vain, at most once per poll).
-   */
-  private boolean leavesWindow(long now, long updated) {
-    return now - overlapMillis > updated;
-  }
-
-  /**
-   * A leased poll read its whole search.
-   *
-   * @param reReadOnly whether it found issues, none newer than its watermark
-   * @param oldest the oldest update among the issues it found
-   */
-  void polled(boolean reReadOnly, long oldest) {
-    reReading = reReadOnly;
-    reReadFrom = oldest;
   }
 }
