@@ -69,6 +69,9 @@ public final class JiraWebhookHandler {
   private final Map<String, Boolean> taken;
   private final Clock clock;
   private final Duration maxAge;
+  /** The most characters of a refused value a refusal shows. */
+  private static final int SHOWN = 200;
+
   private final ObjectMapper json = StrictJson.mapper();
   private final Map<Integer, Long> refusals = new ConcurrentHashMap<>();
 
@@ -137,7 +140,8 @@ public final class JiraWebhookHandler {
     }
     if (!event.path("webhookEvent").isTextual()) {
       return refuse(400, event.has("webhookEvent")
-          ? "webhookEvent must be a string, was " + shown(event.get("webhookEvent"))
+          ? "webhookEvent must be a string, was "
+              + StrictJson.shown(event.get("webhookEvent"), SHOWN)
           : "webhookEvent is missing");
     }
     JsonNode timestamp = event.path("timestamp");
@@ -148,7 +152,7 @@ public final class JiraWebhookHandler {
     if (!timestamp.isMissingNode()
         && !(timestamp.isIntegralNumber() && timestamp.canConvertToLong())) {
       return refuse(400, "timestamp must be epoch milliseconds (a whole number), was "
-          + shown(timestamp));
+          + StrictJson.shown(timestamp, SHOWN));
     }
     if (timestamp.canConvertToLong()) {
       long off = Math.abs(Math.max(-Long.MAX_VALUE / 2,
@@ -263,14 +267,6 @@ public final class JiraWebhookHandler {
   /** How many deliveries were refused so far, by HTTP status. */
   public Map<Integer, Long> refused() {
     return Map.copyOf(refusals);
-  }
-
-  /** A value of the body, printable and short (a number beyond a double's range said so). */
-  private static String shown(JsonNode value) {
-    if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
-      return "a number beyond a double's range";
-    }
-    return printable(value.toString());
   }
 
   /** A message of the JSON parser, which may quote the body: printable and short. */

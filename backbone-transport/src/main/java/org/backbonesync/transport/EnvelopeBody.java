@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageFormatException;
+import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
@@ -88,9 +89,7 @@ final class EnvelopeBody {
   /** The refusal of a property that is missing or not what it must be, naming its value. */
   private static EnvelopeRejectedException malformed(String name, String must, JsonNode root) {
     JsonNode value = root.get(name);
-    String was = value == null ? "missing"
-        : value.isDouble() && !Double.isFinite(value.doubleValue())
-            ? "a number beyond a double's range" : printable(value.toString());
+    String was = value == null ? "missing" : StrictJson.shown(value, 80);
     return new EnvelopeRejectedException(Reason.MALFORMED, name + " must be " + must + ", was "
         + was);
   }

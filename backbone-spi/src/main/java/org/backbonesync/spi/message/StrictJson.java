@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
@@ -73,6 +74,25 @@ public final class StrictJson {
         .replace("[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ",
             "[")
         .replaceAll("\\s+", " ").trim();
+  }
+
+  /**
+   * A JSON value a refusal names, as its message shows it: printable ASCII (anything else as
+   * {@code ?}), cut after {@code max} characters with {@code ...}; a number beyond a double's
+   * range, which Jackson reads as infinity, is said to be one rather than shown as
+   * {@code Infinity}.
+   *
+   * @param value the value refused
+   * @param max the most characters shown
+   * @return one line; never null
+   * @since 0.5
+   */
+  public static String shown(JsonNode value, int max) {
+    if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
+      return "a number beyond a double's range";
+    }
+    String clean = value.toString().replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() > max ? clean.substring(0, max) + "..." : clean;
   }
 
   /** A new strict mapper; thread-safe once built, so create one per component and share it. */

@@ -20,6 +20,15 @@ class StrictJsonTest {
   }
 
   @Test
+  void aRefusedValueIsShownPrintableAndShortAndAnInfiniteNumberSaidSo() throws Exception {
+    assertEquals("a number beyond a double's range",
+        StrictJson.shown(json.readTree("{\"t\": 1e400}").get("t"), 80));
+    assertEquals("\"caf?\"", StrictJson.shown(json.readTree("\"caf\u00e9\""), 80));
+    assertEquals("\"xxxx...", StrictJson.shown(json.readTree("\"" + "x".repeat(50) + "\""), 5));
+    assertEquals("{\"a\":[1,2]}", StrictJson.shown(json.readTree("{\"a\": [1, 2]}"), 80));
+  }
+
+  @Test
   void textAfterTheValueIsRefused() {
     assertThrows(JsonProcessingException.class, () -> json.readValue("{} {}", Object.class));
   }
