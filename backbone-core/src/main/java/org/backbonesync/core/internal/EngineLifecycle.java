@@ -65,11 +65,10 @@ final class EngineLifecycle {
       if (state() != EngineState.CLOSED) {
         try {
           step.run();
-        } catch (IllegalStateException e) {
-          if (!closing) {
+        } catch (RuntimeException e) {
+          if (!endedByClose(e)) {
             throw e;
           }
-          // (it met the engine closed midway: the end of the step, no failure)
           log.debug("{} ended by close()", name, e);
         }
       }
@@ -99,13 +98,20 @@ final class EngineLifecycle {
     try {
       run.run();
     } catch (RuntimeException e) {
-      if (closing && e instanceof IllegalStateException) {
-        // (its next step found the engine closed: the end of the run, no failure)
+      if (endedByClose(e)) {
         log.debug("sync run of {} ended by close()", synchronizationId, e);
         return;
       }
       log.warn("sync run of {} failed; next run in {}", synchronizationId, pollInterval, e);
     }
+  }
+
+  /**
+   * Whether a step's failure is the engine's own refusal to go on while it closes (a step that
+   * met the engine closed midway): the end of the step or run, not a failure.
+   */
+  private boolean endedByClose(RuntimeException e) {
+    return closing && e instanceof IllegalStateException;
   }
 
   /**
