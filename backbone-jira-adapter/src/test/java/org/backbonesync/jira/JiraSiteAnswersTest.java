@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.ChangePage;
@@ -156,14 +157,14 @@ class JiraSiteAnswersTest {
         .answer("GET", "/rest/api/3/serverInfo", "cloud/serverInfo.json")) {
       IssueTracker seed = cloud.site(JiraFlavour.CLOUD).project("SEED");
 
-      assertEquals(java.util.OptionalLong.of(at("2025-05-09T19:10:00.112Z")), seed.serverTime());
+      assertEquals(OptionalLong.of(at("2025-05-09T19:10:00.112Z")), seed.serverTime());
       assertEquals(List.of("GET /rest/api/3/serverInfo"), requests(cloud));
     }
     try (CannedJira server = CannedJira.start()
         .answer("GET", "/rest/api/2/serverInfo", "server/serverInfo-without-deployment-type.json")) {
       IssueTracker gh = server.site(JiraFlavour.SERVER).project("GH");
 
-      assertEquals(java.util.OptionalLong.of(at("2016-09-05T09:48:03.562Z")), gh.serverTime());
+      assertEquals(OptionalLong.of(at("2016-09-05T09:48:03.562Z")), gh.serverTime());
     }
   }
 

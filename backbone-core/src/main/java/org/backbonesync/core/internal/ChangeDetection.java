@@ -70,32 +70,33 @@ final class ChangeDetection {
 
   /**
    * Reads every page of one change search from the watermark minus the overlap, queues the
-   * messages, and only then moves the watermark to the newest update seen (or the tracker's time
-   * before the search, when asked: {@link TrackerClock}). When the engine is
+   * messages, and only then moves the watermark to the newest update seen, or later to the
+   * tracker's time less a margin when its look asked for it ({@link TrackerClock}). When the
+   * engine is
    * closed meanwhile, it reads no further page and leaves the watermark where it was: the next
    * poll searches the same changes again (examining an issue twice queues nothing twice).
    */
   PollResult poll() {
     synchronized (resender) {
+      IdleLook.Looked looked = IdleLook.Looked.POLL;
       if (lastPollQueuedNothing) {
-        PollResult idle;
         try {
-          idle = idleLook.look();
+          looked = idleLook.look();
         } catch (RuntimeException e) {
           // the leased poll handles it as ever (one issue's failure does not stop the others)
           log.debug("{}: the look before the lease failed; polling under it: {}",
               connector.key(), e.toString());
-          idle = null;
         }
-        if (idle != null) {
-          return idle;
+        if (looked.idle() != null) {
+          return looked.idle();
         }
       }
       // Searched again under the lease, not from the look's page: another node may have
       // examined newer snapshots of its issues meanwhile (a hinted detection, or a poll that
       // left its watermark where it was), and comments and attachments compared with an older
       // snapshot than their links look deleted (StaleSnapshotTest).
-      PollResult result = holdingLease(this::pollHoldingLease);
+      IdleLook.Looked asking = looked;
+      PollResult result = holdingLease(lease -> pollHoldingLease(lease, asking));
       lastPollQueuedNothing = result.messagesQueued() == 0;
       return result;
     }
@@ -116,7 +117,7 @@ final class ChangeDetection {
       String key = lease.key();
       OptionalLong watermark = stores.watermarks().watermark(key);
       if (watermark.isEmpty()) {
-        return pollHoldingLease(lease);
+        return pollHoldingLease(lease, IdleLook.Looked.POLL);
       }
       long since = searchFrom(watermark.getAsLong());
       PollProgress progress = new PollProgress(watermark.getAsLong(), since);
@@ -176,12 +177,20 @@ final class ChangeDetection {
     return Math.max(0, watermark - settings.changeDetectionOverlap().toMillis());
   }
 
-  private PollResult pollHoldingLease(HeldLease lease) {
+  /**
+   * The poll under the lease.
+   *
+   * @param looked what its look found: whether to ask the tracker's time before the search
+   */
+  private PollResult pollHoldingLease(HeldLease lease, IdleLook.Looked looked) {
     String key = lease.key();
     OptionalLong watermark = stores.watermarks().watermark(key);
     long since = watermark.isPresent() ? searchFrom(watermark.getAsLong()) : 0;
     PollProgress progress = new PollProgress(watermark.orElse(0), since);
-    trackerClock.beforeSearch(clock.millis()).ifPresent(progress::searchedAfter);
+    if (looked.askTime()) {
+      trackerClock.beforeSearch(clock.millis(), looked.oldest())
+          .ifPresent(progress::movableTo);
+    }
     String token = null;
     do {
       SearchStart searched = SearchStart.now(stores, clock);

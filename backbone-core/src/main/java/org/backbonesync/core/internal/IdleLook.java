@@ -20,9 +20,9 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * synchronizations writes nothing). Otherwise the caller polls under the lease from the start,
  * searching again, since another node may have polled between this read and the lease. Skipping
  * is safe however stale the read: the watermark stays, so the next poll's search finds whatever
- * this one misjudged. A page of issues examined before, an overlap old, goes to a leased poll
- * that asks the tracker's time ({@link TrackerClock}): it may move the watermark past them, so
- * later looks read empty pages.
+ * this one misjudged. When more pages follow a first page of issues none newer than the
+ * watermark (a burst read again), the leased poll may ask the tracker's time to move the
+ * watermark past them ({@link TrackerClock}).
  */
 final class IdleLook {
   private final Connector connector;
@@ -44,56 +44,56 @@ final class IdleLook {
     this.examiner = examiner;
   }
 
-  /** The whole poll when nothing is to do; else null: the caller polls under the lease. */
-  PollResult look() {
+  /**
+   * What a look found: the whole poll when nothing is to do, else null (the caller polls under
+   * the lease, asking the tracker's time first when {@code askTime}, to move the watermark past
+   * {@code oldest}: see {@link TrackerClock}).
+   */
+  record Looked(PollResult idle, boolean askTime, long oldest) {
+    static final Looked POLL = new Looked(null, false, 0);
+  }
+
+  /** Looks at the first page of the change search (see the class comment). */
+  Looked look() {
     String key = connector.key();
     OptionalLong watermark = stores.watermarks().watermark(key);
     if (watermark.isEmpty()) {
-      return null;
+      return Looked.POLL;
     }
     long since = ChangeDetection.searchFrom(watermark.getAsLong(), settings);
     ChangePage page = connector.tracker.findUpdatedSince(since, connector.config.jql(),
         settings.pollPageSize(), null);
     List<String> keys = new ArrayList<>(page.issues().size());
+    long oldest = Long.MAX_VALUE;
     for (IssueChanges changes : page.issues()) {
       TrackedIssue issue = changes.issue();
       if (issue.updated() > watermark.getAsLong() || !connector.inProject(issue.key())) {
-        return null;
+        return Looked.POLL;
       }
       keys.add(issue.key());
+      oldest = Math.min(oldest, issue.updated());
     }
     if (page.nextPageToken() != null) {
-      asksPast(page); // (the oldest of the search: the leased poll reads the rest)
-      return null;
+      // a full page of the search's oldest issues, none newer than the watermark: the leased
+      // poll reads them all again, unless it moves the watermark past them
+      return new Looked(null, trackerClock.asksPast(clock.millis(), oldest), oldest);
     }
     Map<String, SyncInfo> rows = stores.syncInfo().findByLocalKeys(key, keys);
     if (rows.size() < keys.size()) {
-      return null;
+      return Looked.POLL;
     }
     examiner.readValues(page.issues(),
         page.issues().stream().map(changes -> rows.get(changes.issue().key())).toList());
     try {
       for (IssueChanges changes : page.issues()) {
         if (!examiner.changesNothing(changes, rows.get(changes.issue().key()))) {
-          return null;
+          return Looked.POLL;
         }
       }
     } finally {
       examiner.forgetValues();
     }
-    if (asksPast(page)) {
-      return null; // a leased poll may move the watermark past them
-    }
     events.polled(key, page.issues().size(), 0);
-    return new PollResult(page.issues().size(), 0, 1);
-  }
-
-  /**
-   * Whether the next leased poll asks the tracker's time, to move the watermark past the
-   * issues of this page, all examined before ({@link TrackerClock}).
-   */
-  private boolean asksPast(ChangePage page) {
-    OptionalLong oldest = page.issues().stream().mapToLong(c -> c.issue().updated()).min();
-    return oldest.isPresent() && trackerClock.askNextPoll(clock.millis(), oldest.getAsLong());
+    return new Looked(new PollResult(page.issues().size(), 0, 1), false, 0);
   }
 }

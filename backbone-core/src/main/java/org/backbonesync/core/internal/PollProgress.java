@@ -6,8 +6,9 @@ import org.backbonesync.spi.tracker.IssueChanges;
 
 /**
  * What one poll (or hinted detection) of {@link ChangeDetection} has done so far: its counts,
- * the newest update it found, and the oldest change of an issue it left for the next poll, which
- * the watermark must not pass. Used by the poll's thread only.
+ * the newest update it found, how far the tracker's time lets the watermark move, and the oldest
+ * change of an issue it left for the next poll, which the watermark must not pass. Used by the
+ * poll's thread only.
  */
 final class PollProgress {
   int found;
@@ -21,8 +22,8 @@ final class PollProgress {
   private final long watermark;
   /** The newest update among the issues found. */
   private long newest;
-  /** The tracker's time before the search, when asked ({@link TrackerClock}); else 0. */
-  private long trackerTime;
+  /** How far the tracker's time lets the watermark move ({@link TrackerClock}); else 0. */
+  private long movableTo;
   /** The oldest change not examined of an issue left for the next poll, if any. */
   private long firstLeft = Long.MAX_VALUE;
 
@@ -56,20 +57,19 @@ final class PollProgress {
   }
 
   /**
-   * The tracker's time before the search began: every change stamped before it that the search
-   * did not find, it would have found unless the tracker's index lags (which the overlap covers,
-   * as it does for the newest update found).
+   * The watermark may move up to {@code time} once the whole search is read: the tracker's time
+   * before the search, less {@link TrackerClock}'s margin.
    */
-  void searchedAfter(long trackerTime) {
-    this.trackerTime = trackerTime;
+  void movableTo(long time) {
+    this.movableTo = time;
   }
 
   /**
-   * Where the watermark goes after the whole search: to the newest update found, or the
-   * tracker's time before the search when later; never past an issue left.
+   * Where the watermark goes after the whole search: to the newest update found, or where the
+   * tracker's time lets it move when that is later; never past an issue left.
    */
   long newWatermark() {
-    long reached = Math.max(newest, trackerTime);
+    long reached = Math.max(newest, movableTo);
     return firstLeft == Long.MAX_VALUE ? reached
         : Math.max(watermark, Math.min(reached, firstLeft));
   }

@@ -6,60 +6,83 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When a connector's polls ask the tracker's clock ({@link IssueTracker#serverTime}), which lets a
- * poll move the watermark past issues it only reads again. Without it the watermark stays at the
- * newest update found, and every later search starts an overlap before it: after a burst of 250
- * changes, each idle poll read those 250 again (a look and three pages under the lease) for as
- * long as nothing newer changed.
+ * When a connector's polls ask the tracker's clock ({@link IssueTracker#serverTime}), and how far
+ * it lets the watermark move. Without it the watermark stays at the newest update found, and
+ * every later search starts an overlap before it: after a burst of 250 changes, each idle poll
+ * read those 250 again (a look and three pages under the lease) for as long as nothing newer
+ * changed.
  *
- * <p>The look before a poll's lease decides: when the oldest issues of its search (its first
- * page, searches return the oldest first) are all ones examined before and an overlap old, the
- * leased poll asks the tracker's time before its search and moves the watermark up to it. The
- * engine's clock only says when to ask, never how far the watermark moves. The tracker is asked at
- * most once per overlap, so a connector whose last changes stay in the window costs a leased poll
- * and one request per overlap until they leave it, and then its looks read empty pages. A busy
- * connector's polls skip the look and ask nothing; a tracker that cannot tell is not asked again.
+ * <p>The watermark moves only to the tracker's time less a margin of {@value #MARGIN_OVERLAPS}
+ * overlaps, never to the time itself: the newest update
+ * found is a time the search has shown, and a change before it that the index shows late only
+ * needs the overlap when the index shows changes in order, however late; the tracker's time is
+ * not, so a search that shows a change more than the margin and an overlap late, or a tracker
+ * whose nodes' clocks differ by more, would lose it. After a burst, polls read it again for about
+ * ten overlaps, then not at all.
+ *
+ * <p>Only a look whose first page is full (more pages follow) of issues examined before, older than
+ * the margin and an overlap, makes its leased poll ask: a look of one page costs one search
+ * however many issues it holds, as an empty one does. The engine's clock only says when to ask,
+ * never how far the watermark moves. The tracker is asked at most once per overlap (at least a
+ * minute), and when the oldest issue is still there after an ask (a tracker whose search starts
+ * earlier than asked: JQL at the minute, a sync user without a time zone a day early), the wait
+ * doubles up to {@value #MAX_WAIT_DOUBLINGS} times. A tracker that cannot tell is not asked again.
  * Used under the poll's monitor.
  */
 final class TrackerClock {
   private static final Logger log = LoggerFactory.getLogger(TrackerClock.class);
+  static final int MARGIN_OVERLAPS = 9;
+  static final long MIN_WAIT_MILLIS = 60_000;
+  static final int MAX_WAIT_DOUBLINGS = 6;
 
   private final String connectorKey;
   private final IssueTracker tracker;
   private final long overlapMillis;
+  private final long marginMillis;
+  private final long baseWaitMillis;
   /** Whether the tracker tells its time; null until asked (a failed ask tells nothing). */
   private Boolean tells;
-  /** Whether the next leased poll asks. */
-  private boolean askNext;
   /** When (by this node's clock) the tracker was last asked; never yet. */
   private long lastAsked = Long.MIN_VALUE;
+  /** The oldest update the last ask meant to move past. */
+  private long oldestAsked;
+  /** The wait before the next ask. */
+  private long waitMillis;
 
   TrackerClock(String connectorKey, IssueTracker tracker, long overlapMillis) {
     this.connectorKey = connectorKey;
     this.tracker = tracker;
     this.overlapMillis = overlapMillis;
+    this.marginMillis = MARGIN_OVERLAPS * overlapMillis;
+    this.baseWaitMillis = Math.max(MIN_WAIT_MILLIS, overlapMillis);
+    this.waitMillis = baseWaitMillis;
   }
 
   /**
-   * A look found the oldest issues of the search all examined before: whether the next leased
-   * poll asks the tracker's time, which may move the watermark past them. It does when the
-   * oldest of them is an overlap old and the tracker may be asked (see {@link #mayAsk}).
+   * Whether a leased poll should ask the tracker's time to move the watermark past a full first
+   * page of issues examined before: the oldest of them is older than the margin and an overlap,
+   * and the tracker may be asked now.
    *
    * @param oldest the oldest update among them
    */
-  boolean askNextPoll(long now, long oldest) {
-    askNext = mayAsk(now) && now - overlapMillis > oldest;
-    return askNext;
+  boolean asksPast(long now, long oldest) {
+    return !Boolean.FALSE.equals(tells)
+        && now - overlapMillis - marginMillis > oldest
+        && (lastAsked == Long.MIN_VALUE || now - lastAsked >= waitMillis);
   }
 
-  /** The tracker's time, asked before a leased poll's search when its look said so; else empty. */
-  OptionalLong beforeSearch(long now) {
-    boolean ask = askNext;
-    askNext = false;
-    if (!ask) {
-      return OptionalLong.empty();
-    }
+  /**
+   * Asks the tracker's time before a leased poll's search, when its look said so ({@link
+   * #asksPast}): the time less the margin, up to which the watermark may move.
+   *
+   * @param oldest the oldest update the look meant to move past
+   */
+  OptionalLong beforeSearch(long now, long oldest) {
+    boolean stillThere = lastAsked != Long.MIN_VALUE && oldest <= oldestAsked;
+    waitMillis = stillThere ? Math.min(2 * waitMillis, baseWaitMillis << MAX_WAIT_DOUBLINGS)
+        : baseWaitMillis;
     lastAsked = now;
+    oldestAsked = oldest;
     OptionalLong time;
     try {
       time = tracker.serverTime();
@@ -69,17 +92,6 @@ final class TrackerClock {
       return OptionalLong.empty();
     }
     tells = time.isPresent();
-    return time;
-  }
-
-  /**
-   * Whether the tracker may be asked: it has not said it cannot tell, and was not asked for an
-   * overlap (a search after a move still reads what changed in the overlap before it, and a
-   * tracker's search may start earlier still, as JQL does at the minute: asking again sooner
-   * would move the watermark by less than it costs).
-   */
-  private boolean mayAsk(long now) {
-    return !Boolean.FALSE.equals(tells)
-        && (lastAsked == Long.MIN_VALUE || now - lastAsked >= overlapMillis);
+    return time.isPresent() ? OptionalLong.of(time.getAsLong() - marginMillis) : time;
   }
 }

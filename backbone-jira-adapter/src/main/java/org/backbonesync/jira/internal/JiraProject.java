@@ -400,10 +400,6 @@ public final class JiraProject implements IssueTracker {
   }
 
   /**
-   * Cloud: {@code POST /search/approximate-count}; Server: the {@code total} of a search for one
-   * issue key. Any failure is "cannot tell" (logged at debug): a count only shows progress.
-   */
-  /**
    * Jira's {@code serverTime} from {@code /serverInfo}: the clock Jira stamps {@code updated}
    * with, in milliseconds. Empty when the answer has none that reads as a time.
    */
@@ -421,6 +417,10 @@ public final class JiraProject implements IssueTracker {
     }
   }
 
+  /**
+   * Cloud: {@code POST /search/approximate-count}; Server: the {@code total} of a search for one
+   * issue key. Any failure is "cannot tell" (logged at debug): a count only shows progress.
+   */
   @Override
   public OptionalLong countMatching(String jql) {
     String query = "project = \"" + current() + "\""

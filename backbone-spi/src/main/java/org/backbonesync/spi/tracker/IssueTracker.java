@@ -117,14 +117,16 @@ public interface IssueTracker {
 
   /**
    * The tracker's clock now: the clock it stamps an issue's {@code updated} with (Jira: the
-   * {@code serverTime} of {@code /serverInfo}), never a time ahead of it. A poll that found only
-   * issues it had examined asks before its next search, and moves its watermark up to this time
-   * once the search is read, so that a burst of changes stops being read again by every later
-   * poll. Empty when the tracker cannot tell (the default): the watermark then stays at the
-   * newest update found, and the overlap window keeps the last burst in every search.
+   * {@code serverTime} of {@code /serverInfo}). When a poll would read again a burst of issues it
+   * examined before (more than a page of them) that is ten overlaps old, the engine asks before
+   * its search and moves its watermark up to this time less nine overlaps, so that idle polls
+   * stop reading the burst. Empty when the tracker cannot tell (the default): the watermark then
+   * stays at the newest update found, and every search reads the last burst again.
    *
-   * <p>A time ahead of the tracker's clock would make later searches start after changes not
-   * examined yet: a tracker that is unsure returns empty.
+   * <p>The contract: a change stamped before the returned time is found by a search made ten
+   * overlaps (ten minutes by default) after it. A time ahead of the stamps (a node whose clock
+   * runs ahead of the one that stamps) or a search that shows changes later than that would
+   * make the engine miss them: a tracker that is unsure returns empty.
    *
    * @throws TrackerException when the tracker cannot be reached; the poll then goes on without
    *     the time
