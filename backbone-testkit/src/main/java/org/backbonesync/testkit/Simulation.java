@@ -82,12 +82,13 @@ public final class Simulation {
    * @param worklogs whether people logged work too ({@link Builder#worklogs})
    * @param deletes whether people deleted issues and moved them away ({@link Builder#deletes})
    * @param storeFaults whether store writes failed at random ({@link Builder#storeFaults})
+   * @param smallPages whether polls read pages of two issues ({@link Builder#smallPages})
    * @param storeWriteFailures how many store writes and commits the run failed on purpose
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
       boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks,
       boolean linkRemovals, boolean worklogs, boolean deletes, boolean storeFaults,
-      int storeWriteFailures) {
+      boolean smallPages, int storeWriteFailures) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -97,7 +98,7 @@ public final class Simulation {
     public String replay() {
       return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
           + seed + switches(operators, imports, lastEdits, ignores, backups, webhooks,
-              linkRemovals, worklogs, deletes, storeFaults)
+              linkRemovals, worklogs, deletes, storeFaults, smallPages)
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -176,7 +177,7 @@ public final class Simulation {
    */
   private static String switches(boolean operators, boolean imports, boolean lastEdits,
       boolean ignores, boolean backups, boolean webhooks, boolean linkRemovals,
-      boolean worklogs, boolean deletes, boolean storeFaults) {
+      boolean worklogs, boolean deletes, boolean storeFaults, boolean smallPages) {
     return (operators ? " -Dbackbone.sim.operators=true" : "")
         + (imports ? " -Dbackbone.sim.imports=true" : "")
         + (lastEdits ? "" : " -Dbackbone.sim.lastEdits=false")
@@ -186,7 +187,8 @@ public final class Simulation {
         + (linkRemovals ? " -Dbackbone.sim.linkRemovals=true" : "")
         + (worklogs ? " -Dbackbone.sim.worklogs=true" : "")
         + (deletes ? " -Dbackbone.sim.deletes=true" : "")
-        + (storeFaults ? " -Dbackbone.sim.storeFaults=true" : "");
+        + (storeFaults ? " -Dbackbone.sim.storeFaults=true" : "")
+        + (smallPages ? " -Dbackbone.sim.smallPages=true" : "");
   }
 
   private final int steps;
@@ -205,6 +207,7 @@ public final class Simulation {
   private final boolean worklogs;
   private final boolean deletes;
   private final boolean storeFaults;
+  private final boolean smallPages;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -218,6 +221,7 @@ public final class Simulation {
     this.worklogs = b.worklogs;
     this.deletes = b.deletes;
     this.storeFaults = b.storeFaults;
+    this.smallPages = b.smallPages;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -237,7 +241,7 @@ public final class Simulation {
    */
   public String switches() {
     return switches(operators, imports, lastEdits, ignores, backups, webhooks, linkRemovals,
-        worklogs, deletes, storeFaults);
+        worklogs, deletes, storeFaults, smallPages);
   }
 
   /** Runs the simulation for one seed. Deterministic: the same seed gives the same run. */
@@ -252,7 +256,7 @@ public final class Simulation {
       run.fail(e.toString());
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
-        ignores, backups, webhooks, linkRemovals, worklogs, deletes, storeFaults,
+        ignores, backups, webhooks, linkRemovals, worklogs, deletes, storeFaults, smallPages,
         run.storeWriteFailures);
   }
 
@@ -273,6 +277,7 @@ public final class Simulation {
     private boolean worklogs;
     private boolean deletes;
     private boolean storeFaults;
+    private boolean smallPages;
     private boolean ignores;
     private boolean backups;
 
@@ -283,9 +288,10 @@ public final class Simulation {
      * of the simulation (in memory, on H2, on PostgreSQL) and {@code scripts/simulation-sweep.sh}
      * use: {@code backbone.sim.operators} ({@link #operatorActions}), {@code .imports}, {@code
      * .ignores}, {@code .backups}, {@code .webhooks}, {@code .linkRemovals}, {@code .worklogs},
-     * {@code .deletes} and {@code .storeFaults} turn their switch on when {@code true}; {@code
-     * backbone.sim.lastEdits=false} turns {@link #lastEditChecks} off. Without any of them it
-     * is {@link Simulation#builder()}. {@link Simulation#switches()} gives them back.
+     * {@code .deletes}, {@code .storeFaults} and {@code .smallPages} turn their switch on when
+     * {@code true}; {@code backbone.sim.lastEdits=false} turns {@link #lastEditChecks} off.
+     * Without any of them it is {@link Simulation#builder()}. {@link Simulation#switches()} gives
+     * them back.
      */
     public static Builder fromSystemProperties() {
       return new Builder().operatorActions(Boolean.getBoolean(PROPERTY + "operators"))
@@ -297,6 +303,7 @@ public final class Simulation {
           .worklogs(Boolean.getBoolean(PROPERTY + "worklogs"))
           .deletes(Boolean.getBoolean(PROPERTY + "deletes"))
           .storeFaults(Boolean.getBoolean(PROPERTY + "storeFaults"))
+          .smallPages(Boolean.getBoolean(PROPERTY + "smallPages"))
           .lastEditChecks(Boolean.parseBoolean(System.getProperty(PROPERTY + "lastEdits",
               "true")));
     }
@@ -456,6 +463,17 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * Polls read pages of two issues and search an overlap of 5 s before the watermark (instead
+     * of 100 and a minute): most searches take several pages, and the watermark is moved past
+     * issues read again by the tracker's time (after 50 s) rather than only by the newest update.
+     * A separate switch so that seeds found without it replay as they ran.
+     */
+    public Builder smallPages(boolean on) {
+      this.smallPages = on;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices (its own tests only). */
     Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -569,6 +587,9 @@ public final class Simulation {
               : c.withJql("labels != private"))
           .engine(e -> {
             e.taskExecutor(tasks).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+            if (smallPages) {
+              e.pollPageSize(2).changeDetectionOverlap(Duration.ofSeconds(5));
+            }
             switches.forEach(off -> TestOnlySwitches.drop(e, off));
           })
           .fieldMapping(FieldMapping.passthrough("m-summary", "summary", Direction.BOTH))

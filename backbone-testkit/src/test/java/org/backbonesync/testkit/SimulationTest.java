@@ -42,11 +42,14 @@ import org.junit.jupiter.api.Test;
  *       stores sometimes fail (see {@link Simulation.Builder#storeFaults});
  *   <li>{@code -Dbackbone.sim.webhooks=true}: the trackers' webhooks hint changes, some lost or
  *       repeated (see {@link Simulation.Builder#webhooks});
+ *   <li>{@code -Dbackbone.sim.smallPages=true}: polls read pages of two issues, and the trackers'
+ *       time moves watermarks (see {@link Simulation.Builder#smallPages});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
  *       change is lost (see {@link Simulation.Builder#lastEditChecks}); it does by default;
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
- *       build runs from a random base (replays a build's); {@code webhookBase} and {@code
- *       deleteBase} likewise for the 500 with webhooks and the 500 with deletes and moves.
+ *       build runs from a random base (replays a build's); {@code webhookBase}, {@code
+ *       smallPagesBase} and {@code deleteBase} likewise for the 500 with webhooks, the 500 with
+ *       small pages and the 500 with deletes and moves.
  * </ul>
  */
 class SimulationTest {
@@ -95,6 +98,19 @@ class SimulationTest {
         Simulation.builder().webhooks(true).operatorActions(true).operatorImports(true)
             .operatorIgnores(true).operatorBackups(true).linkRemovals(true).worklogs(true)
             .build());
+  }
+
+  /**
+   * Polls read pages of two issues, and the tracker's time moves the watermark past issues read
+   * again (see {@link Simulation.Builder#smallPages}), while webhooks hint changes and operators
+   * act: {@value #WEBHOOK_SEEDS} seeds from a base that differs per run ({@code
+   * -Dbackbone.sim.smallPagesBase=N} replays one), printed first.
+   */
+  @Test
+  void smallPagesAndWatermarksMovedByTheTrackersTimeKeepEveryGuarantee() {
+    sweepFromABase("with small pages", "backbone.sim.smallPagesBase", WEBHOOK_SEEDS,
+        Simulation.builder().smallPages(true).webhooks(true).operatorActions(true)
+            .operatorImports(true).operatorIgnores(true).operatorBackups(true).build());
   }
 
   /**
