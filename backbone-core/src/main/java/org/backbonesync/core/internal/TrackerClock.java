@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * whose nodes' clocks differ by more, would lose it. After a burst, polls read it again for about
  * ten overlaps, then not at all.
  *
- * <p>Only a look whose first page is full (more pages follow) of issues examined before, older than
- * the margin and an overlap, makes its leased poll ask: a look of one page costs one search
- * however many issues it holds, as an empty one does. The engine's clock only says when to ask,
+ * <p>Only a look whose first page is full (more pages follow) of issues none newer than the
+ * watermark, the oldest older than the margin and an overlap, makes its leased poll ask: a look of
+ * one page costs one search however many issues it holds, as an empty one does. The engine's clock only says when to ask,
  * never how far the watermark moves. The tracker is asked at most once per overlap (at least a
  * minute), and when the oldest issue is still there after an ask (a tracker whose search starts
  * earlier than asked: JQL at the minute, a sync user without a time zone a day early), the wait
@@ -60,8 +60,8 @@ final class TrackerClock {
 
   /**
    * Whether a leased poll should ask the tracker's time to move the watermark past a full first
-   * page of issues examined before: the oldest of them is older than the margin and an overlap,
-   * and the tracker may be asked now.
+   * page of issues none newer than the watermark: the oldest of them is older than the margin
+   * and an overlap, and the tracker may be asked now.
    *
    * @param oldest the oldest update among them
    */
