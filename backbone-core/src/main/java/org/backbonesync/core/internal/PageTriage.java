@@ -1,0 +1,117 @@
+package org.backbonesync.core.internal;
+
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.TrackedIssue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * For each issue of a claimed page of {@link ChangeDetection}: examines it now ({@link
+ * ChangedIssue}), or leaves it for the next poll when an apply holds its pair, when its row was
+ * written since the search, when our incoming queue has not recorded its pair yet, or when
+ * examining it failed. What it leaves holds the watermark back ({@link PollProgress}).
+ */
+final class PageTriage {
+  // (the poll's own log: what it left and why reads with the rest of the poll)
+  private static final Logger log = LoggerFactory.getLogger(ChangeDetection.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Events events;
+  private final ChangedIssue examiner;
+
+  PageTriage(Connector connector, Stores stores, Events events, ChangedIssue examiner) {
+    this.connector = connector;
+    this.stores = stores;
+    this.events = events;
+    this.examiner = examiner;
+  }
+
+  /** Examines one issue of a claimed page, or leaves it for the next poll. */
+  void examineOrLeave(IssueChanges changes, SyncInfo row, PageClaims.Claimed claimed,
+      ExaminedPage page, PollProgress progress, SearchStart searched) {
+    String key = connector.key();
+    String local = changes.issue().key();
+    if (claimed.busy(row)) {
+      // another node applies a message to this pair now; examined again next poll
+      progress.leave(changes, row);
+      log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
+    } else if (row != null && searched.wroteSince(row)) {
+      // The row was written after the search began (an apply wrote the issue after the search
+      // read it, say, and gave the pair back before this claim): the page's snapshot may be
+      // older than the pair's links and last synced values (a comment copied here would look
+      // deleted), so it is searched again next poll. Held or not: an apply under the partner's
+      // new key (a renamed project) claimed another key than this poll, and a row without a
+      // remote key is claimed by nobody (StaleSnapshotRekeyTest).
+      progress.leave(changes, row);
+      String behind = null;
+      if (!progress.counterChecked && searched.stampedSince(row)) {
+        progress.counterChecked = true; // (one more stamp per poll at most: the first left)
+        behind = searched.counterBehind(stores, row);
+      }
+      if (behind != null) {
+        log.warn("{}: {} is not examined: {}", key, local, behind);
+        events.exportFailed(key, local, behind);
+      } else {
+        log.debug("{}: {} was applied to since the search; examined next poll", key, local);
+      }
+    } else if (row == null && awaitsItsPair(changes.issue())) {
+      // Our incoming queue created it and has not recorded its pair yet (a crash came
+      // between, or it does so now). A person's change to it meanwhile is examined once the
+      // pair is recorded (its row has seen no change yet), so the watermark waits at the
+      // issue's creation until then; passing it dropped such a change, a link say, for good.
+      progress.leaveFrom(changes.issue().created());
+      log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
+    } else {
+      examine(changes, row, page, progress);
+    }
+    progress.passed(changes);
+  }
+
+  /** Examines one issue of the page; its message is queued with the page's others. */
+  private void examine(IssueChanges changes, SyncInfo row, ExaminedPage page,
+      PollProgress progress) {
+    try (LogContext step = LogContext.issue(changes.issue().key())) {
+      if (examiner.examine(changes, row, progress.since, page, e -> {
+        progress.queued--;
+        leftForNextPoll(changes, row, e, progress);
+      })) {
+        progress.queued++;
+      }
+    } catch (RuntimeException e) {
+      leftForNextPoll(changes, row, e, progress);
+    }
+  }
+
+  /** One issue's failure must not stop the others; it is examined again next poll. */
+  private void leftForNextPoll(IssueChanges changes, SyncInfo row, RuntimeException e,
+      PollProgress progress) {
+    progress.leave(changes, row);
+    String local = changes.issue().key();
+    if (e instanceof ExaminedPage.WrittenMeanwhile) { // (no failure: an apply came first)
+      log.debug("{}: {}", connector.key(), e.getMessage());
+      return;
+    }
+    String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+    log.warn("{}: could not examine {}; will try again: {}", connector.key(), local, reason);
+    events.exportFailed(connector.key(), local, reason);
+  }
+
+  /**
+   * Whether an issue our incoming queue created waits for its pair to be recorded: its create is
+   * still pending, or the pair was recorded since this poll looked. An issue with our marker and
+   * neither (an admin skipped the message that made it) is left alone.
+   */
+  private boolean awaitsItsPair(TrackedIssue issue) {
+    String marker = issue.originMarker();
+    String prefix = connector.originMarkerPrefix();
+    if (marker == null || !marker.startsWith(prefix) || !connector.inProject(issue.key())) {
+      return false;
+    }
+    String source = marker.substring(prefix.length());
+    return stores.syncInfo().pendingCreate(connector.key(), source).isPresent()
+        || stores.syncInfo().findByLocalKey(connector.key(), issue.key()).isPresent();
+  }
+}
