@@ -52,6 +52,30 @@ class IdleAfterBurstTest {
         + " once the burst is an overlap old): " + show(polls));
   }
 
+  /**
+   * Jira's search reads whole minutes, and the adapter leaves out what it read from before the
+   * search start, keeping the pages: once the watermark has moved, the look's first page can be
+   * empty with more pages after it (the burst's minute, left out). That page is asked past too:
+   * without it the watermark stayed and every poll read the burst's pages again for ever (the
+   * service as a process between two fake Jira Cloud sites).
+   */
+  @Test
+  void aSearchThatReadsWholeMinutesStopsReadingTheBurstToo() {
+    SyncTestDriver sync = driver((key, tracker) -> key.equals("PA") ? byMinute(tracker)
+        : tracker);
+    burst(sync);
+    int askedBefore = sync.a().calls("serverTime").size();
+
+    List<int[]> polls = idlePolls(sync, 90); // fifteen minutes
+
+    for (int[] poll : polls.subList(polls.size() - 6, polls.size())) {
+      assertEquals(1, poll[1], "searches of an idle poll: " + show(polls));
+    }
+    int asked = sync.a().calls("serverTime").size() - askedBefore;
+    assertTrue(asked >= 1 && asked <= 3, "the tracker's time asked " + asked + " times: "
+        + show(polls));
+  }
+
   @Test
   void aTrackerThatCannotTellItsTimeIsAskedOnceAndStillSyncs() {
     AtomicInteger asked = new AtomicInteger();
@@ -164,6 +188,24 @@ class IdleAfterBurstTest {
       List<IssueChanges> seen = page.issues().stream()
           .filter(c -> c.issue().updated() <= indexed).toList();
       return new ChangePage(seen, page.nextPageToken());
+    });
+  }
+
+  /**
+   * The tracker, searching from the start of the minute as JQL does and leaving out issues
+   * updated before the asked start, pages kept as they were (as the Jira adapter does).
+   */
+  private static IssueTracker byMinute(InMemoryIssueTracker tracker) {
+    return proxy(tracker, (method, args) -> {
+      if (!method.equals("findUpdatedSince")) {
+        return null;
+      }
+      long since = (long) args[0];
+      ChangePage page = tracker.findUpdatedSince(since - since % 60_000, (String) args[1],
+          (int) args[2], (String) args[3]);
+      List<IssueChanges> kept = page.issues().stream()
+          .filter(c -> c.issue().updated() >= since).toList();
+      return new ChangePage(kept, page.nextPageToken());
     });
   }
 

@@ -74,9 +74,12 @@ final class IdleLook {
       oldest = Math.min(oldest, issue.updated());
     }
     if (page.nextPageToken() != null) {
-      // a full page of the search's oldest issues, none newer than the watermark: the leased
-      // poll reads them all again, unless it moves the watermark past them
-      return new Looked(null, trackerClock.asksPast(clock.millis(), oldest), oldest);
+      // A full page of the search's oldest issues, none newer than the watermark: the leased
+      // poll reads them all again, unless it moves the watermark past them. Or none at all, more
+      // pages after it: a tracker whose search starts earlier than asked (JQL at the minute)
+      // left out what it read from before the start, older still (IdleAfterBurstTest).
+      long past = keys.isEmpty() ? Long.MIN_VALUE : oldest;
+      return new Looked(null, trackerClock.asksPast(clock.millis(), past), past);
     }
     Map<String, SyncInfo> rows = stores.syncInfo().findByLocalKeys(key, keys);
     if (rows.size() < keys.size()) {

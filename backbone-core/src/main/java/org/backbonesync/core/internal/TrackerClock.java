@@ -63,7 +63,8 @@ final class TrackerClock {
    * page of issues none newer than the watermark: the oldest of them is older than the margin
    * and an overlap, and the tracker may be asked now.
    *
-   * @param oldest the oldest update among them
+   * @param oldest the oldest update among them; {@code Long.MIN_VALUE} for a page the tracker
+   *     left empty (what it read was older than the search start)
    */
   boolean asksPast(long now, long oldest) {
     return !Boolean.FALSE.equals(tells)

@@ -83,6 +83,17 @@ class TrackerClockTest {
   }
 
   @Test
+  void aPageTheTrackerLeftEmptyIsAskedPastAndWaitsLongerWhileItStaysEmpty() {
+    long now = 20 * MINUTE;
+    assertTrue(clock.asksPast(now, Long.MIN_VALUE), "what it left out is older than the start");
+    clock.beforeSearch(now, 0);
+    assertTrue(clock.asksPast(now + MINUTE, Long.MIN_VALUE));
+    clock.beforeSearch(now + MINUTE, Long.MIN_VALUE);
+    assertFalse(clock.asksPast(now + 3 * MINUTE - 1, Long.MIN_VALUE), "still there: two minutes");
+    assertTrue(clock.asksPast(now + 3 * MINUTE, Long.MIN_VALUE));
+  }
+
+  @Test
   void aTrackerThatCannotTellIsNotAskedAgainAndOneThatFailsIs() {
     answers.add(OptionalLong.empty());
     assertEquals(OptionalLong.empty(), clock.beforeSearch(0, -20 * MINUTE));
