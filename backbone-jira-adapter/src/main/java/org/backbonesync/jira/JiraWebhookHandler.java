@@ -62,6 +62,9 @@ public final class JiraWebhookHandler {
       "comment_deleted", "issuelink_created", "issuelink_deleted", "attachment_created",
       "attachment_deleted", "worklog_created", "worklog_updated", "worklog_deleted");
 
+  /** The most characters of a refused value, or of the parser's message, a refusal shows. */
+  private static final int SHOWN = 200;
+
   private final byte[] secret;
   private final int maxBodyBytes;
   private final Map<String, ChangeHints> projects;
@@ -69,9 +72,6 @@ public final class JiraWebhookHandler {
   private final Map<String, Boolean> taken;
   private final Clock clock;
   private final Duration maxAge;
-  /** The most characters of a refused value a refusal shows. */
-  private static final int SHOWN = 200;
-
   private final ObjectMapper json = StrictJson.mapper();
   private final Map<Integer, Long> refusals = new ConcurrentHashMap<>();
 
@@ -272,7 +272,7 @@ public final class JiraWebhookHandler {
   /** A message of the JSON parser, which may quote the body: printable and short. */
   private static String printable(String text) {
     String clean = String.valueOf(text).replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
+    return clean.length() > SHOWN ? clean.substring(0, SHOWN) + "..." : clean;
   }
 
   @Override
