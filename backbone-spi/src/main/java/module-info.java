@@ -12,4 +12,6 @@ module org.backbonesync.spi {
   exports org.backbonesync.spi.store;
   exports org.backbonesync.spi.tracker;
   exports org.backbonesync.spi.transport;
+  // not API: the map a message's fields travel in, shared with the engine
+  exports org.backbonesync.spi.internal to org.backbonesync.core;
 }

@@ -3,14 +3,13 @@ package org.backbonesync.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.core.internal.IssueValues.Change;
+import org.backbonesync.spi.internal.SmallMap;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.store.Stores;
@@ -116,7 +115,7 @@ final class ChangedIssue {
   private Map<String, FieldValue> changedValues(SyncInfo info, TrackedIssue issue,
       List<ChangelogEntry> fresh) {
     Map<String, Change> latest = values.latestChanges(fresh, false);
-    Map<String, FieldValue> fields = new LinkedHashMap<>();
+    Map<String, FieldValue> fields = new SmallMap<>(latest.size());
     if (latest.isEmpty()) {
       return fields;
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.backbonesync.spi.internal.SmallMap;
 import org.backbonesync.spi.mapping.FieldUpdates;
 
 /**
@@ -21,7 +22,7 @@ final class CollectedUpdates {
   /** A link to make. */
   record Link(String type, boolean outward, String otherIssueKey) {}
 
-  private final Map<String, JsonNode> fields = new LinkedHashMap<>();
+  private final Map<String, JsonNode> fields = new SmallMap<>();
   // (made when a mapping writes one: most messages carry neither)
   private Map<String, JsonNode> documents = Map.of();
   private List<Link> links = List.of();

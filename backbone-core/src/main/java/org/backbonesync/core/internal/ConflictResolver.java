@@ -11,6 +11,7 @@ import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.spi.internal.SmallMap;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -99,7 +100,7 @@ final class ConflictResolver {
      */
     private Map<String, Long> unsentAt;
 
-    private final Map<String, FieldValue> apply = new LinkedHashMap<>();
+    private final Map<String, FieldValue> apply;
     private final List<ConflictRecord> records = new ArrayList<>();
     private final List<String> settled; // ids are unique
     // the last two are rarely filled: made on their first entry
@@ -114,6 +115,7 @@ final class ConflictResolver {
       this.synced = synced;
       this.pending = pending;
       this.now = now;
+      this.apply = new SmallMap<>(message.fields().size());
       this.settled = new ArrayList<>(message.fields().size());
     }
 

@@ -1,10 +1,10 @@
 package org.backbonesync.core.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.IntStream;
 import org.backbonesync.spi.store.Stores;
 
 /**
@@ -57,6 +57,8 @@ final class GroupCommit {
   }
 
   private final Stores stores;
+  private static final int[] ONE = {0};
+
   private final String connectorKey;
   private final List<Part> parts = new ArrayList<>();
 
@@ -97,21 +99,23 @@ final class GroupCommit {
     }
     List<Part> group = List.copyOf(parts);
     parts.clear();
-    List<Part> byRow = byRow(group);
-    Map<Part, NothingWritten> left = new IdentityHashMap<>(1); // (rarely any: the least table)
+    int[] byRow = byRow(group);
+    // what a part left unwritten, by its place in the group (rarely any)
+    NothingWritten[] left = new NothingWritten[group.size()];
     try {
       stores.inTransaction(() -> {
-        left.clear(); // (a store may run the work again)
+        Arrays.fill(left, null); // (a store may run the work again)
         // every row in one ordered lock; a store may read them all at once there (one row is
         // read when written: a query either way)
-        if (byRow.size() > 1) {
-          stores.syncInfo().lockRows(connectorKey, byRow.stream().map(Part::order).toList());
+        if (byRow.length > 1) {
+          stores.syncInfo().lockRows(connectorKey,
+              Arrays.stream(byRow).mapToObj(i -> group.get(i).order()).toList());
         }
-        for (Part part : byRow) {
+        for (int i : byRow) {
           try {
-            part.write();
+            group.get(i).write();
           } catch (NothingWritten e) {
-            left.put(part, e);
+            left[i] = e;
           }
         }
         if (last != null) {
@@ -126,25 +130,24 @@ final class GroupCommit {
       }
       return false;
     }
-    for (Part part : group) {
-      NothingWritten e = left.get(part);
-      if (e == null) {
-        part.committed();
+    for (int i = 0; i < left.length; i++) {
+      if (left[i] == null) {
+        group.get(i).committed();
       } else {
-        part.failed(e);
+        group.get(i).failed(left[i]);
       }
     }
     return last != null;
   }
 
-  /** The parts in the order of their rows (the same list when it holds one, as most do). */
-  private static List<Part> byRow(List<Part> group) {
+  /** The places of the group's parts in the order of their rows. */
+  private static int[] byRow(List<Part> group) {
     if (group.size() < 2) {
-      return group;
+      return ONE;
     }
-    List<Part> byRow = new ArrayList<>(group);
-    byRow.sort(Comparator.comparingLong(Part::order));
-    return byRow;
+    return IntStream.range(0, group.size()).boxed()
+        .sorted(Comparator.comparingLong(i -> group.get(i).order()))
+        .mapToInt(Integer::intValue).toArray();
   }
 
   private void alone(Part part) {

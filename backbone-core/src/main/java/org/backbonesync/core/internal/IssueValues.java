@@ -1,13 +1,13 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.internal.SmallMap;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.SyncInfo;
@@ -57,7 +57,7 @@ final class IssueValues {
   /** The latest change per field, leaving out the sync user's own changes. */
   Map<String, Change> latestChanges(
       List<ChangelogEntry> entries, boolean includeSyncUser) {
-    Map<String, Change> latest = new HashMap<>();
+    Map<String, Change> latest = new SmallMap<>();
     for (ChangelogEntry entry : entries) {
       if (!includeSyncUser && isEcho(entry)) {
         continue;
@@ -170,7 +170,7 @@ final class IssueValues {
     if (local.updated() < row.lastChangeSeen()) {
       return Map.of();
     }
-    Map<String, Long> unsentAt = new HashMap<>(4);
+    Map<String, Long> unsentAt = new SmallMap<>();
     for (ChangelogEntry entry : connector.tracker.changelog(local.key(), row.lastChangeSeen())) {
       boolean ours = connector.config.syncUser().equals(entry.author());
       for (FieldChange item : entry.items()) {

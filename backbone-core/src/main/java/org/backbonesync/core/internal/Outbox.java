@@ -3,10 +3,10 @@ package org.backbonesync.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.backbonesync.spi.internal.SmallMap;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
@@ -95,7 +95,7 @@ final class Outbox {
     SyncMessage message = message(sent, kind, issue.issueType(), fields, content,
         parent.isTextual() ? parent.asText() : null, seen(sent), now);
     Map<String, JsonNode> values = values(fields, connector);
-    Map<String, PendingChange> pending = new HashMap<>(values.size() * 2);
+    Map<String, PendingChange> pending = new SmallMap<>(values.size());
     Map<String, PendingChange> earlier = null; // read only for a resync's value of time 0
     for (String id : values.keySet()) {
       long at = fields.get(id).changedAt();
@@ -156,7 +156,7 @@ final class Outbox {
    * The values to remember as last synced; content flows' operations are changes, not values.
    */
   static Map<String, JsonNode> values(Map<String, FieldValue> fields, Connector connector) {
-    Map<String, JsonNode> values = new HashMap<>(2 * fields.size());
+    Map<String, JsonNode> values = new SmallMap<>(fields.size());
     for (Map.Entry<String, FieldValue> e : fields.entrySet()) {
       String id = e.getKey();
       if (!connector.flowIds.contains(id)) {

@@ -1,10 +1,9 @@
 package org.backbonesync.spi.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.backbonesync.spi.internal.SmallMap;
 
 /**
  * An issue synchronization message: what one connector tells its partner about one issue.
@@ -71,14 +70,9 @@ public record SyncMessage(
     if (sequenceId < 1) {
       throw new IllegalArgumentException("sequenceId must be at least 1, was " + sequenceId);
     }
-    fields =
-        fields == null
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
-    content =
-        content == null || content.isEmpty()
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(content));
+    // (in their order, unmodifiable; a map the engine made is copied at the cost of an array)
+    fields = fields == null ? Map.of() : SmallMap.copyOf(fields);
+    content = content == null || content.isEmpty() ? Map.of() : SmallMap.copyOf(content);
   }
 
   /** A message without content operations (as format versions 1 and 2 have it). */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.backbonesync.spi.internal.SmallMap;
 
 /**
  * Sync information rows per connector, the last value synced per issue pair and field mapping
@@ -43,9 +44,12 @@ public interface SyncInfoStore {
   default Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
     NullChecks.requireNoNull(localIssueKeys, "localIssueKeys");
-    Map<String, SyncInfo> rows = new HashMap<>();
+    Map<String, SyncInfo> rows = SmallMap.withRoomFor(localIssueKeys.size());
     for (String key : localIssueKeys) {
-      findByLocalKey(connectorKey, key).ifPresent(row -> rows.put(key, row));
+      Optional<SyncInfo> row = findByLocalKey(connectorKey, key);
+      if (row.isPresent()) {
+        rows.put(key, row.get());
+      }
     }
     return rows;
   }
@@ -66,9 +70,12 @@ public interface SyncInfoStore {
   default Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
     NullChecks.requireNoNull(remoteIssueKeys, "remoteIssueKeys");
-    Map<String, SyncInfo> rows = new HashMap<>();
+    Map<String, SyncInfo> rows = SmallMap.withRoomFor(remoteIssueKeys.size());
     for (String key : remoteIssueKeys) {
-      findByRemoteKey(connectorKey, key).ifPresent(row -> rows.put(key, row));
+      Optional<SyncInfo> row = findByRemoteKey(connectorKey, key);
+      if (row.isPresent()) {
+        rows.put(key, row.get());
+      }
     }
     return rows;
   }

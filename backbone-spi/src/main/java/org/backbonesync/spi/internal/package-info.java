@@ -1,0 +1,11 @@
+/**
+ * Not API: helpers the SPI's value types share with the engine, exported only to {@code
+ * org.backbonesync.core} (on the class path it is visible, but it may change in any release).
+ * {@link org.backbonesync.spi.internal.SmallMap} is the map a message's fields travel in: ours
+ * rather than a collection library's, because the JDK's maps cost a table and a node per key and
+ * the well-kept small-map libraries (Guava's, Eclipse Collections') would be a dependency of
+ * every plugin for one class.
+ *
+ * <p>May use the JDK only.
+ */
+package org.backbonesync.spi.internal;
