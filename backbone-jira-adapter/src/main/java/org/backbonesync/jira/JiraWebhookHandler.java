@@ -271,8 +271,7 @@ public final class JiraWebhookHandler {
 
   /** A message of the JSON parser, which may quote the body: printable and short. */
   private static String printable(String text) {
-    String clean = String.valueOf(text).replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > SHOWN ? clean.substring(0, SHOWN) + "..." : clean;
+    return StrictJson.printable(text, SHOWN);
   }
 
   @Override

@@ -247,10 +247,10 @@ final class Envelopes {
     try {
       return strict.readTree(body);
     } catch (StreamConstraintsException e) {
-      throw new EnvelopeRejectedException(Reason.LIMIT, printable(e.getOriginalMessage(), 200));
+      throw new EnvelopeRejectedException(Reason.LIMIT, StrictJson.printable(e.getOriginalMessage(), 200));
     } catch (JsonProcessingException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body is not JSON: "
-          + printable(e.getOriginalMessage(), 200));
+          + StrictJson.printable(e.getOriginalMessage(), 200));
     } catch (IOException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body cannot be read");
     }
@@ -258,12 +258,6 @@ final class Envelopes {
 
   /** A value from outside, made safe to log: printable ASCII, at most 80 characters. */
   static String printable(String s) {
-    return printable(s, 80);
-  }
-
-  /** A value from outside, made safe to log: printable ASCII, at most {@code max} characters. */
-  static String printable(String s, int max) {
-    String clean = String.valueOf(s).replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > max ? clean.substring(0, max) + "..." : clean;
+    return StrictJson.printable(s, 80);
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.backbonesync.spi.transport.AttachmentContent.Announced;
 import org.slf4j.Logger;
@@ -127,7 +128,7 @@ final class HttpContentClient {
       int status = response.statusCode();
       String reason;
       try (InputStream body = response.body()) {
-        reason = Envelopes.printable(new String(body.readNBytes(1024), StandardCharsets.UTF_8),
+        reason = StrictJson.printable(new String(body.readNBytes(1024), StandardCharsets.UTF_8),
             300);
       }
       String which = "attachment " + Envelopes.printable(announced.attachmentId()) + " of " + to;

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.MessageCodec;
+import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.tracker.TrackerException;
@@ -234,7 +235,7 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
     // at most 1 KB of what the partner says: a hostile answer cannot fill the memory
     String reason;
     try {
-      reason = Envelopes.printable(new String(body.readNBytes(1024),
+      reason = StrictJson.printable(new String(body.readNBytes(1024),
           StandardCharsets.UTF_8), 300);
     } catch (IOException closed) {
       reason = "(no text: " + closed.getMessage() + ")"; // a refusal may close at once

@@ -195,8 +195,7 @@ public final class MessageCodec {
 
   /** A value from outside as an error message shows it: printable ASCII, at most 200 characters. */
   private static String shown(Object value) {
-    String text = String.valueOf(value).replaceAll("[^\\x20-\\x7e]", "?");
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    return StrictJson.printable(String.valueOf(value), 200);
   }
 
   /** Where in the message a mapping error is, e.g. {@code $.fields["map-1"].changedAt}. */

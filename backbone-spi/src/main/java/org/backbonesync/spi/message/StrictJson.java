@@ -91,7 +91,21 @@ public final class StrictJson {
     if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
       return "a number beyond a double's range";
     }
-    String clean = value.toString().replaceAll("[^\\x20-\\x7e]", "?");
+    return printable(value.toString(), max);
+  }
+
+  /**
+   * A text from outside as a refusal or a log line shows it: printable ASCII (anything else,
+   * line breaks too, as {@code ?}), cut after {@code max} characters with {@code ...}; null as
+   * {@code null}. Safe to log: it cannot forge a line or hide in a terminal's escapes.
+   *
+   * @param text the text, from a request, a message or a tracker
+   * @param max the most characters shown
+   * @return one line; never null
+   * @since 0.5
+   */
+  public static String printable(String text, int max) {
+    String clean = String.valueOf(text).replaceAll("[^\\x20-\\x7e]", "?");
     return clean.length() > max ? clean.substring(0, max) + "..." : clean;
   }
 

@@ -29,6 +29,14 @@ class StrictJsonTest {
   }
 
   @Test
+  void aTextFromOutsideIsShownOnOneLineOfPrintableAsciiAndShort() {
+    assertEquals("a?forged line??[31m", StrictJson.printable("a\nforged line\r\u001b[31m", 80));
+    assertEquals("abc...", StrictJson.printable("abcdef", 3));
+    assertEquals("abc", StrictJson.printable("abc", 3));
+    assertEquals("null", StrictJson.printable(null, 80));
+  }
+
+  @Test
   void textAfterTheValueIsRefused() {
     assertThrows(JsonProcessingException.class, () -> json.readValue("{} {}", Object.class));
   }
