@@ -158,7 +158,7 @@ final class ChangedIssue {
   }
 
   private static List<ChangelogEntry> fresh(IssueChanges changes, SyncInfo info) {
-    List<ChangelogEntry> fresh = new ArrayList<>();
+    List<ChangelogEntry> fresh = new ArrayList<>(changes.changelog().size());
     for (ChangelogEntry entry : changes.changelog()) {
       // ">=": an entry in the same millisecond as the last one seen may have been written after
       // that poll; re-examining one already sent costs nothing, its value equals the synced one.

@@ -126,7 +126,7 @@ final class Delivery {
       log.info("{}: delivery of {} messages failed, will retry: {}",
           connector.key(), batch.size(), e.toString());
     }
-    List<OutboxEntry> done = new ArrayList<>();
+    List<OutboxEntry> done = new ArrayList<>(due.size());
     Map<String, String> refused = failure == null ? transport.undeliverable() : Map.of();
     for (OutboxEntry e : due) {
       if (acked.contains(e.message().messageId())) {

@@ -46,7 +46,6 @@ final class Inbox implements MessageReceiver {
   public Set<String> receiveAll(List<SyncMessage> messages) {
     messages.forEach(this::checkAddressed);
     Set<String> added = stores.messages().addIncoming(messages, clock.millis());
-    Set<String> stored = new HashSet<>(2 * messages.size());
     for (SyncMessage message : messages) {
       if (added.contains(message.messageId())) {
         events.received(connector.key(), message);
@@ -55,12 +54,22 @@ final class Inbox implements MessageReceiver {
             connector.key(), message.messageId());
         events.duplicate(connector.key(), message);
       }
-      stored.add(message.messageId());
     }
     if (!added.isEmpty()) {
       arrived.run();
     }
-    return stored;
+    return ids(messages); // (every one is stored now: added, or there before)
+  }
+
+  private static Set<String> ids(List<SyncMessage> messages) {
+    if (messages.size() == 1) { // (most deliveries)
+      return Set.of(messages.get(0).messageId());
+    }
+    Set<String> ids = new HashSet<>(2 * messages.size());
+    for (SyncMessage message : messages) {
+      ids.add(message.messageId());
+    }
+    return ids;
   }
 
   private void checkAddressed(SyncMessage message) {

@@ -72,7 +72,7 @@ final class PageClaims {
     }
     Map<String, SyncInfo> found = keys.isEmpty() ? Map.of()
         : stores.syncInfo().findByLocalKeys(connector.key(), keys);
-    List<SyncInfo> wanted = new ArrayList<>();
+    List<SyncInfo> wanted = new ArrayList<>(rows.length);
     for (int i = 0; i < rows.length; i++) {
       IssueChanges changes = issues.get(i);
       String local = changes.issue().key();
@@ -98,7 +98,7 @@ final class PageClaims {
    */
   Claimed readAgain(Claimed claimed) {
     SyncInfo[] rows = claimed.rows().clone();
-    List<String> keys = new ArrayList<>();
+    List<String> keys = new ArrayList<>(rows.length);
     for (SyncInfo row : rows) {
       if (readsAgain(claimed, row)) {
         keys.add(row.localIssueKey());
