@@ -60,6 +60,22 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   /**
+   * How late the search index shows an issue's update ({@link #indexLag}): Jira searches an index
+   * that shows a change a moment after it was made, on each node at its own pace.
+   */
+  @FunctionalInterface
+  public interface IndexLag {
+    /**
+     * The milliseconds after {@code updated} at which the search shows the issue's update.
+     *
+     * @param issueKey the issue
+     * @param updated its last update's time
+     * @return zero or more
+     */
+    long millis(String issueKey, long updated);
+  }
+
+  /**
    * The default workflow: To Do -> In Progress -> In Review -> Done (whose screen requires a
    * resolution), In Progress -> To Do, In Review -> In Progress, and Done -> To Do (which clears
    * the resolution). Reaching Done from To Do takes three transitions.
@@ -188,7 +204,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       project.issues.remove(issue.key);
       project.formerKeys.put(issue.key, newKey);
       issue.key = newKey;
-      issue.updated = Math.max(project.clock.millis(), issue.updated);
+      issue.updatedAt(Math.max(project.clock.millis(), issue.updated));
       (newKey.startsWith(project.key + "-") ? project.issues : project.elsewhere)
           .put(newKey, issue);
       return newKey;
@@ -286,6 +302,27 @@ public final class InMemoryIssueTracker implements IssueTracker {
     synchronized (project) {
       project.calls.clear();
     }
+  }
+
+  /**
+   * Makes the project's search index lag (for every view of it, replacing the previous lag), as
+   * Jira's index shows changes late: {@link #findUpdatedSince} and {@link #findChanged} find an
+   * issue by the newest of its update times {@code t} the project's clock has passed {@code t}
+   * plus {@code lag}'s milliseconds for (an issue whose creation is not indexed yet is not found),
+   * and answer with the issue as it is now, as Jira's search reads the hits' fields. Lags that
+   * differ between changes show them out of order. Reads by key ({@link #issue}, {@link
+   * #changelog(String, long)}) are never late. Null for none, the default.
+   */
+  public void indexLag(IndexLag lag) {
+    synchronized (project) {
+      project.indexLag = lag;
+    }
+  }
+
+  /** The update time a search finds the issue by: its last, or what a lagging index shows. */
+  private long searchedUpdate(Issue issue) {
+    return project.indexLag == null ? issue.updated
+        : issue.indexedUpdate(project.indexLag, project.clock.millis());
   }
 
   /** Installs an interceptor for every view of this project (replacing the previous one). */
@@ -396,8 +433,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
       Predicate<Issue> condition = matching(jql);
       int start = pageToken == null ? 0 : Integer.parseInt(pageToken);
       List<Issue> matching = project.issues.values().stream()
-          .filter(i -> i.updated >= sinceMillis && condition.test(i))
-          .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
+          .filter(i -> searchedUpdate(i) >= sinceMillis && condition.test(i))
+          .sorted(Comparator.comparingLong(this::searchedUpdate).thenComparingInt(i -> i.number))
           .toList();
       List<IssueChanges> page = new ArrayList<>();
       for (Issue i : matching.subList(Math.min(start, matching.size()),
@@ -417,8 +454,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
       Predicate<Issue> condition = matching(jql);
       Set<String> wanted = Set.copyOf(issueKeys);
       return project.issues.values().stream()
-          .filter(i -> wanted.contains(i.key) && i.updated >= sinceMillis && condition.test(i))
-          .sorted(Comparator.comparingLong((Issue i) -> i.updated).thenComparingInt(i -> i.number))
+          .filter(i -> wanted.contains(i.key) && searchedUpdate(i) >= sinceMillis
+              && condition.test(i))
+          .sorted(Comparator.comparingLong(this::searchedUpdate).thenComparingInt(i -> i.number))
           .map(i -> new IssueChanges(i.snapshot(), i.changelogSince(sinceMillis)))
           .toList();
     });
@@ -800,7 +838,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       long now = project.clock.millis();
       String id = String.valueOf(project.nextComment++);
       issue.comments.put(id, new Comment(id, user, body, now, now, visibility, user));
-      issue.updated = now;
+      issue.updatedAt(now);
       return id;
     });
   }
@@ -813,7 +851,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       long now = project.clock.millis();
       issue.comments.put(commentId,
           new Comment(commentId, c.author(), body, c.created(), now, c.visibility(), user));
-      issue.updated = now;
+      issue.updatedAt(now);
       return null;
     });
   }
@@ -824,7 +862,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       Issue issue = project.get(issueKey);
       issue.comment(commentId);
       issue.comments.remove(commentId);
-      issue.updated = project.clock.millis();
+      issue.updatedAt(project.clock.millis());
       return null;
     });
   }
@@ -843,7 +881,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       long now = project.clock.millis();
       String id = String.valueOf(project.nextWorklog++);
       issue.worklogs.put(id, new Worklog(id, user, started, timeSpentSeconds, comment, now));
-      issue.updated = now;
+      issue.updatedAt(now);
       return id;
     });
   }
@@ -858,7 +896,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       long now = project.clock.millis();
       issue.worklogs.put(worklogId,
           new Worklog(worklogId, w.author(), started, timeSpentSeconds, comment, now, user));
-      issue.updated = now;
+      issue.updatedAt(now);
       return null;
     });
   }
@@ -869,7 +907,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       Issue issue = project.get(issueKey);
       issue.worklog(worklogId);
       issue.worklogs.remove(worklogId);
-      issue.updated = project.clock.millis();
+      issue.updatedAt(project.clock.millis());
       return null;
     });
   }
@@ -960,6 +998,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final boolean recordCalls;
     final int changelogLimit;
     Interceptor interceptor = new Interceptor() {};
+    IndexLag indexLag; // null: none
     int nextIssue = 1;
     long nextChangelog = 10000;
     long nextComment = 10000;
@@ -1128,6 +1167,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final long created;
     String originMarker;
     long updated;
+    /** Its earlier update times, oldest first (the last 16): see {@link #indexedUpdate}. */
+    private final java.util.ArrayDeque<Long> earlier = new java.util.ArrayDeque<>();
     final Map<String, JsonNode> fields = new LinkedHashMap<>();
     final List<ChangelogEntry> changelog = new ArrayList<>();
     final Map<String, Comment> comments = new LinkedHashMap<>();
@@ -1141,6 +1182,34 @@ public final class InMemoryIssueTracker implements IssueTracker {
       this.created = now;
       this.updated = now;
       this.originMarker = originMarker;
+    }
+
+    /** Moves the issue's update time, remembering the earlier ones a lagging index may show. */
+    void updatedAt(long time) {
+      if (time != updated) {
+        earlier.addLast(updated);
+        if (earlier.size() > 16) {
+          earlier.removeFirst();
+        }
+        updated = time;
+      }
+    }
+
+    /**
+     * The update time the search index shows now: the newest one {@code lag} has let it index,
+     * or -1 when it shows the issue not yet.
+     */
+    long indexedUpdate(IndexLag lag, long now) {
+      if (updated + lag.millis(key, updated) <= now) {
+        return updated;
+      }
+      for (java.util.Iterator<Long> it = earlier.descendingIterator(); it.hasNext(); ) {
+        long time = it.next();
+        if (time + lag.millis(key, time) <= now) {
+          return time;
+        }
+      }
+      return -1;
     }
 
     String status() {
@@ -1178,7 +1247,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       if (!items.isEmpty()) {
         record(new ChangelogEntry(
             String.valueOf(project.nextChangelog++), author, now, items), project);
-        updated = now;
+        updatedAt(now);
       }
     }
 
@@ -1208,7 +1277,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
         Project project) {
       record(new ChangelogEntry(String.valueOf(project.nextChangelog++), author, now,
           List.of(new FieldChange(field, from, to))), project);
-      updated = now;
+      updatedAt(now);
     }
 
     TrackedIssue snapshot() {

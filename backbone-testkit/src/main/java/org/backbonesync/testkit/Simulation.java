@@ -65,6 +65,8 @@ public final class Simulation {
   private static final List<String> WORDS = List.of("red", "green", "blue", "urgent", "later");
   private static final List<String> PRIORITIES = List.of("Blocker", "High", "Medium", "Low");
   private static final List<String> STATUSES = List.of("To Do", "In Progress", "In Review", "Done");
+  /** How late a search may show a change, with small pages: under their overlap. */
+  private static final long INDEX_LAG = 4_000;
 
   /**
    * What one run found.
@@ -467,7 +469,8 @@ public final class Simulation {
      * Polls read pages of two issues and search an overlap of 5 s before the watermark (instead
      * of 100 and a minute): most searches take several pages, and the watermark is moved past
      * issues read again by the tracker's time (after 50 s) rather than only by the newest update.
-     * A separate switch so that seeds found without it replay as they ran.
+     * The searches lag too: each change shows up to 4 s late, each its own time, so out of order
+     * (under the overlap). A separate switch so that seeds found without it replay as they ran.
      */
     public Builder smallPages(boolean on) {
       this.smallPages = on;
@@ -550,6 +553,9 @@ public final class Simulation {
     org.backbonesync.core.PartnerGone goneB;
     /** Whether the partners of gone issues were touched once the sync was quiet. */
     boolean touched;
+    /** The most the searches show a change late ({@link #indexLag}); 0 for never. */
+    long maxIndexLag;
+    long salt;
 
     Run(long seed) {
       this.random = new Random(seed);
@@ -610,6 +616,9 @@ public final class Simulation {
             "worklog", json.createObjectNode().put("author", "anonymous")));
       }
       this.sync = builder.build();
+      if (smallPages) { // (no draw without small pages)
+        indexLag(random.nextLong());
+      }
       if (webhooks) {
         sync.a().onChange(webhooksSent.get("PA")::add);
         sync.b().onChange(webhooksSent.get("PB")::add);
@@ -617,6 +626,42 @@ public final class Simulation {
       InMemoryIssueTracker.Interceptor chaos = new Chaos();
       sync.a().intercept(chaos);
       sync.b().intercept(chaos);
+    }
+
+    /**
+     * Makes both searches show each change up to 4 s late ({@link Builder#smallPages}), each its
+     * own time, so out of order: by less than the 5 s overlap, as the engine assumes of a
+     * tracker's index.
+     */
+    void indexLag(long salt) {
+      sync.a().indexLag(this::lag);
+      sync.b().indexLag(this::lag);
+      this.salt = salt;
+      maxIndexLag = INDEX_LAG;
+    }
+
+    /** How late the searches show this update: drawn from the run's salt, the same each time. */
+    private long lag(String key, long updated) {
+      return new java.util.SplittableRandom(salt ^ (31L * key.hashCode()) ^ updated)
+          .nextInt((int) INDEX_LAG + 1);
+    }
+
+    /**
+     * Runs until quiet; with a lagging index, until quiet again after waiting out the lag: what
+     * the searches showed late is found by the polls after it.
+     */
+    void runUntilQuiet() {
+      sync.runUntilQuiet();
+      for (int waits = 0; maxIndexLag > 0; waits++) {
+        if (waits == 100) {
+          fail("not quiet after waiting out the index's lag 100 times");
+          return;
+        }
+        sync.advance(Duration.ofMillis(maxIndexLag + 1));
+        if (sync.runUntilQuiet() == 1) { // (the first round found nothing to do)
+          return;
+        }
+      }
     }
 
     /** The stores with {@link Builder#storeFaults}: failing some writes; else as they are. */
@@ -1339,7 +1384,7 @@ public final class Simulation {
       sync.b().addPriority("Blocker");
       List<String> errors = new ArrayList<>();
       for (int round = 0; round < 5; round++) {
-        sync.runUntilQuiet();
+        runUntilQuiet();
         if (!ignoredBy.isEmpty()) {
           takeIgnoredAgain();
           continue;
