@@ -52,6 +52,43 @@ class InMemoryIssueTrackerTest extends IssueTrackerCompatibilityKit {
   }
 
   @Test
+  void aLaggingIndexFindsAnIssueByTheUpdateItShowsAndAnswersWithTheIssueAsItIsNow() {
+    long t0 = clock.millis();
+    inMemory().indexLag((key, updated) -> 10_000);
+    String key = inMemory().create("x");
+
+    clock.advance(Duration.ofSeconds(9)); // the creation is not indexed yet
+    assertEquals(List.of(), keys(tracker.findUpdatedSince(t0, null, 50, null).issues()));
+    assertEquals(List.of(), tracker.findChanged(List.of(key), t0, null));
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(List.of(key), keys(tracker.findUpdatedSince(t0, null, 50, null).issues()));
+
+    inMemory().as("bob").edit(key, "summary", "y"); // at t0 + 10 s, shown at t0 + 20 s
+    long t1 = clock.millis();
+    clock.advance(Duration.ofSeconds(5));
+    // found by its creation, indexed, and answered as it is now
+    var found = tracker.findUpdatedSince(t0, null, 50, null).issues();
+    assertEquals(t1, found.get(0).issue().updated());
+    assertEquals("y", found.get(0).issue().field("summary").asText());
+    // a search from after its creation finds it not until the edit is indexed
+    assertEquals(List.of(), keys(tracker.findUpdatedSince(t0 + 1, null, 50, null).issues()));
+    assertEquals(List.of(), tracker.findChanged(List.of(key), t0 + 1, null));
+    assertEquals("y", tracker.issue(key).orElseThrow().field("summary").asText());
+    clock.advance(Duration.ofSeconds(5));
+    assertEquals(List.of(key), keys(tracker.findUpdatedSince(t0 + 1, null, 50, null).issues()));
+    assertEquals(1, tracker.findChanged(List.of(key), t0 + 1, null).size());
+
+    inMemory().indexLag(null);
+    inMemory().as("bob").edit(key, "summary", "z");
+    assertEquals(List.of(key),
+        keys(tracker.findUpdatedSince(clock.millis(), null, 50, null).issues()));
+  }
+
+  private static List<String> keys(List<org.backbonesync.spi.tracker.IssueChanges> found) {
+    return found.stream().map(c -> c.issue().key()).toList();
+  }
+
+  @Test
   void invalidValuesAreRefusedWithTheFieldNamed() {
     String key = inMemory().create("x");
 
