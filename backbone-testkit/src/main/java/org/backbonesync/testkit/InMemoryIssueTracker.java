@@ -311,7 +311,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
    * plus {@code lag}'s milliseconds for (an issue whose creation is not indexed yet is not found),
    * and answer with the issue as it is now, as Jira's search reads the hits' fields. Lags that
    * differ between changes show them out of order. Reads by key ({@link #issue}, {@link
-   * #changelog(String, long)}) are never late. Null for none, the default.
+   * #changelog(String, long)}) are never late, and neither is the JQL: it is matched against the
+   * issue as it is now, so an issue entering or leaving it does so at once. Null for none, the
+   * default.
    */
   public void indexLag(IndexLag lag) {
     synchronized (project) {
@@ -1167,7 +1169,10 @@ public final class InMemoryIssueTracker implements IssueTracker {
     final long created;
     String originMarker;
     long updated;
-    /** Its earlier update times, oldest first (the last 16): see {@link #indexedUpdate}. */
+    /**
+     * Its earlier update times, oldest first, from the newest one a search has shown on: see
+     * {@link #indexedUpdate}.
+     */
     private final java.util.ArrayDeque<Long> earlier = new java.util.ArrayDeque<>();
     final Map<String, JsonNode> fields = new LinkedHashMap<>();
     final List<ChangelogEntry> changelog = new ArrayList<>();
@@ -1188,7 +1193,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     void updatedAt(long time) {
       if (time != updated) {
         earlier.addLast(updated);
-        if (earlier.size() > 16) {
+        if (earlier.size() > 1024) { // (a lag that never lets the index catch up)
           earlier.removeFirst();
         }
         updated = time;
@@ -1206,6 +1211,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
       for (java.util.Iterator<Long> it = earlier.descendingIterator(); it.hasNext(); ) {
         long time = it.next();
         if (time + lag.millis(key, time) <= now) {
+          while (earlier.peekFirst() != time) { // (older ones are never shown again)
+            earlier.removeFirst();
+          }
           return time;
         }
       }

@@ -210,6 +210,7 @@ public final class Simulation {
   private final boolean deletes;
   private final boolean storeFaults;
   private final boolean smallPages;
+  private final long indexLag;
 
   private Simulation(Builder b) {
     this.steps = b.steps;
@@ -224,6 +225,7 @@ public final class Simulation {
     this.deletes = b.deletes;
     this.storeFaults = b.storeFaults;
     this.smallPages = b.smallPages;
+    this.indexLag = b.indexLag;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
     this.reach = b.reach;
@@ -280,6 +282,7 @@ public final class Simulation {
     private boolean deletes;
     private boolean storeFaults;
     private boolean smallPages;
+    private long indexLag = INDEX_LAG;
     private boolean ignores;
     private boolean backups;
 
@@ -477,6 +480,16 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * How late the searches show a change with small pages, at most (default 4 s, under their
+     * overlap): more breaks what the engine assumes, to show that the checker notices (its own
+     * tests only).
+     */
+    Builder indexLag(long maxMillis) {
+      this.indexLag = maxMillis;
+      return this;
+    }
+
     /** Drops a guarantee, to show that the checker notices (its own tests only). */
     Builder testOnly(TestOnlySwitch off) {
       switches.add(off);
@@ -629,21 +642,21 @@ public final class Simulation {
     }
 
     /**
-     * Makes both searches show each change up to 4 s late ({@link Builder#smallPages}), each its
-     * own time, so out of order: by less than the 5 s overlap, as the engine assumes of a
-     * tracker's index.
+     * Makes both searches show each change up to 4 s late ({@link Builder#smallPages}; its
+     * checker's tests ask for more), each its own time, so out of order: by less than the 5 s
+     * overlap, as the engine assumes of a tracker's index.
      */
     void indexLag(long salt) {
       sync.a().indexLag(this::lag);
       sync.b().indexLag(this::lag);
       this.salt = salt;
-      maxIndexLag = INDEX_LAG;
+      maxIndexLag = indexLag;
     }
 
     /** How late the searches show this update: drawn from the run's salt, the same each time. */
     private long lag(String key, long updated) {
       return new java.util.SplittableRandom(salt ^ (31L * key.hashCode()) ^ updated)
-          .nextInt((int) INDEX_LAG + 1);
+          .nextInt(Math.toIntExact(indexLag) + 1);
     }
 
     /**

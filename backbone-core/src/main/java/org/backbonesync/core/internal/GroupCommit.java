@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.backbonesync.spi.store.Stores;
 
 /**
@@ -108,8 +107,11 @@ final class GroupCommit {
         // every row in one ordered lock; a store may read them all at once there (one row is
         // read when written: a query either way)
         if (byRow.length > 1) {
-          stores.syncInfo().lockRows(connectorKey,
-              Arrays.stream(byRow).mapToObj(i -> group.get(i).order()).toList());
+          List<Long> rows = new ArrayList<>(byRow.length);
+          for (int i : byRow) {
+            rows.add(group.get(i).order());
+          }
+          stores.syncInfo().lockRows(connectorKey, rows);
         }
         for (int i : byRow) {
           try {
@@ -145,9 +147,12 @@ final class GroupCommit {
     if (group.size() < 2) {
       return ONE;
     }
-    return IntStream.range(0, group.size()).boxed()
-        .sorted(Comparator.comparingLong(i -> group.get(i).order()))
-        .mapToInt(Integer::intValue).toArray();
+    Integer[] places = new Integer[group.size()];
+    Arrays.setAll(places, i -> i);
+    Arrays.sort(places, Comparator.comparingLong(i -> group.get(i).order()));
+    int[] byRow = new int[places.length];
+    Arrays.setAll(byRow, i -> places[i]);
+    return byRow;
   }
 
   private void alone(Part part) {

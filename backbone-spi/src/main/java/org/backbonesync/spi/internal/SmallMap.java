@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * An insertion-ordered map of string keys kept as one array of immutable entries: the map a
@@ -24,6 +24,8 @@ import java.util.function.BiConsumer;
  *
  * <p>{@link #copyOf} gives an unmodifiable copy that shares the entries (they are immutable) and
  * returns an unmodifiable one as it is, so a map handed on is copied at the cost of its array.
+ * Unlike a {@code LinkedHashMap}'s, an entry is a snapshot: {@link Map.Entry#setValue} is
+ * refused, and an entry read before a {@code put} of its key keeps the value it had.
  * Not thread-safe while it is being filled. Null keys are refused; null values are kept, as
  * {@code HashMap} keeps them.
  *
@@ -63,14 +65,6 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
   }
 
   /**
-   * An empty modifiable map for about {@code expected} keys: a {@code SmallMap} for a few, a
-   * {@link java.util.LinkedHashMap} for many (a page of issues), in the order of their puts.
-   */
-  public static <V> Map<String, V> withRoomFor(int expected) {
-    return expected <= SCANNED ? new SmallMap<>(expected) : new LinkedHashMap<>(2 * expected);
-  }
-
-  /**
    * An unmodifiable map of {@code map}'s entries in its order: {@code map} itself when it is one
    * already, and sharing the entries of a modifiable {@code SmallMap}.
    *
@@ -85,8 +79,8 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
     Object[] copied = new Object[map.size()];
     int n = 0;
     for (Map.Entry<String, ? extends V> e : map.entrySet()) {
-      if (n == copied.length) {
-        throw new ConcurrentModificationException();
+      if (n == copied.length) { // (a concurrent map that grew meanwhile)
+        copied = Arrays.copyOf(copied, n + (n >> 1) + 1);
       }
       copied[n++] = new Entry<>(Objects.requireNonNull(e.getKey(), "key"), e.getValue());
     }
@@ -99,6 +93,9 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
   }
 
   private int indexOf(Object key) {
+    if (index == null && size > SCANNED) {
+      reindex();
+    }
     if (index != null) {
       Integer i = index.get(key);
       return i == null ? -1 : i;
@@ -157,8 +154,6 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
     modCount++;
     if (index != null) {
       index.put(key, size - 1);
-    } else if (size > SCANNED) {
-      reindex();
     }
     return null;
   }
@@ -179,8 +174,18 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
     System.arraycopy(entries, i + 1, entries, i, size - i - 1);
     entries[--size] = null;
     modCount++;
-    if (index != null) {
-      reindex();
+    index = null; // (rebuilt by the next lookup that needs one: a removal costs a pass)
+  }
+
+  @Override
+  public void replaceAll(BiFunction<? super String, ? super V, ? extends V> function) {
+    checkModifiable();
+    int expected = modCount;
+    for (int i = 0; i < size; i++) {
+      entries[i] = new Entry<V>(at(i).key, function.apply(at(i).key, at(i).value));
+      if (modCount != expected) {
+        throw new ConcurrentModificationException();
+      }
     }
   }
 
@@ -223,6 +228,7 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
     public Iterator<Map.Entry<String, V>> iterator() {
       return new Iterator<>() {
         private int next;
+        private int last = -1; // the place of the entry next() gave, until removed
         private int expected = modCount;
 
         @Override
@@ -238,16 +244,22 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
           if (next >= size) {
             throw new NoSuchElementException();
           }
+          last = next;
           return at(next++);
         }
 
         @Override
         public void remove() {
           checkModifiable();
-          if (next == 0 || modCount != expected) {
-            throw new IllegalStateException();
+          if (last < 0) {
+            throw new IllegalStateException("next() not called since the last remove()");
           }
-          removeAt(--next);
+          if (modCount != expected) {
+            throw new ConcurrentModificationException();
+          }
+          removeAt(last);
+          next = last;
+          last = -1;
           expected = modCount;
         }
       };

@@ -2,12 +2,12 @@ package org.backbonesync.spi.store;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.backbonesync.spi.internal.SmallMap;
 import org.backbonesync.spi.message.SyncMessage;
 
 /**
@@ -140,7 +140,7 @@ public interface MessageStore {
   default Map<String, List<InboxEntry>> incomingFor(String connectorKey,
       Collection<String> sourceIssueKeys) {
     NullChecks.requireNoNull(sourceIssueKeys, "sourceIssueKeys");
-    Map<String, List<InboxEntry>> entries = SmallMap.withRoomFor(sourceIssueKeys.size());
+    Map<String, List<InboxEntry>> entries = new HashMap<>(2 * sourceIssueKeys.size());
     for (String key : sourceIssueKeys) {
       List<InboxEntry> found = incomingFor(connectorKey, key);
       if (!found.isEmpty()) {

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.backbonesync.spi.internal.SmallMap;
 
 /**
  * Sync information rows per connector, the last value synced per issue pair and field mapping
@@ -44,7 +43,7 @@ public interface SyncInfoStore {
   default Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
     NullChecks.requireNoNull(localIssueKeys, "localIssueKeys");
-    Map<String, SyncInfo> rows = SmallMap.withRoomFor(localIssueKeys.size());
+    Map<String, SyncInfo> rows = new HashMap<>(2 * localIssueKeys.size());
     for (String key : localIssueKeys) {
       Optional<SyncInfo> row = findByLocalKey(connectorKey, key);
       if (row.isPresent()) {
@@ -70,7 +69,7 @@ public interface SyncInfoStore {
   default Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
     NullChecks.requireNoNull(remoteIssueKeys, "remoteIssueKeys");
-    Map<String, SyncInfo> rows = SmallMap.withRoomFor(remoteIssueKeys.size());
+    Map<String, SyncInfo> rows = new HashMap<>(2 * remoteIssueKeys.size());
     for (String key : remoteIssueKeys) {
       Optional<SyncInfo> row = findByRemoteKey(connectorKey, key);
       if (row.isPresent()) {

@@ -135,8 +135,60 @@ class SmallMapTest {
   }
 
   @Test
-  void roomForManyIsAHashMapInOrder() {
-    assertInstanceOf(SmallMap.class, SmallMap.<Integer>withRoomFor(3));
-    assertInstanceOf(LinkedHashMap.class, SmallMap.<Integer>withRoomFor(100));
+  void anIteratorRemovesOnlyWhatItGaveOnce() {
+    SmallMap<Integer> map = new SmallMap<>();
+    map.put("a", 1);
+    map.put("b", 2);
+    map.put("c", 3);
+    Iterator<String> keys = map.keySet().iterator();
+    keys.next();
+    keys.next();
+    keys.remove();
+
+    assertThrows(IllegalStateException.class, keys::remove);
+    assertEquals(Map.of("a", 1, "c", 3), map);
+    assertEquals("c", keys.next());
+    assertFalse(keys.hasNext());
+  }
+
+  @Test
+  void replaceAllKeepsTheOrder() {
+    SmallMap<Integer> map = new SmallMap<>();
+    for (int i = 0; i < 20; i++) {
+      map.put("k" + i, i);
+    }
+    map.replaceAll((k, v) -> v * 10);
+    assertEquals(190, map.get("k19"));
+    assertEquals("k0", map.keySet().iterator().next());
+    assertThrows(UnsupportedOperationException.class,
+        () -> SmallMap.copyOf(map).replaceAll((k, v) -> v));
+  }
+
+  @Test
+  void removingFromAnIndexedMapKeepsLookupsRight() {
+    SmallMap<Integer> map = new SmallMap<>();
+    for (int i = 0; i < 30; i++) {
+      map.put("k" + i, i);
+    }
+    for (int i = 0; i < 30; i += 2) {
+      map.remove("k" + i);
+    }
+    for (int i = 0; i < 30; i++) {
+      assertEquals(i % 2 == 0 ? null : i, map.get("k" + i));
+    }
+    map.put("k0", 0);
+    assertEquals(0, map.get("k0"));
+    assertEquals(16, map.size());
+  }
+
+  @Test
+  void copiesAMapThatGrowsWhileCopied() {
+    Map<String, Integer> growing = new LinkedHashMap<>(Map.of("a", 1, "b", 2)) {
+      @Override
+      public int size() {
+        return 1; // (as a concurrent map may answer before others add to it)
+      }
+    };
+    assertEquals(Map.of("a", 1, "b", 2), new HashMap<>(SmallMap.copyOf(growing)));
   }
 }
