@@ -20,14 +20,16 @@ import java.util.function.BiFunction;
  * few keys (usually the very same string instances), and the map costs its array and one small
  * entry per key where a {@link java.util.LinkedHashMap} costs a table, a node per key and itself:
  * about half the heap, made several times per message ({@code EngineBenchmark}). Beyond {@value
- * #SCANNED} keys a hash index keeps lookups constant-time.
+ * #SCANNED} keys a hash index keeps lookups constant-time (a removal drops it; the next lookup
+ * builds it again, so removing many keys one by one costs a pass each).
  *
  * <p>{@link #copyOf} gives an unmodifiable copy that shares the entries (they are immutable) and
  * returns an unmodifiable one as it is, so a map handed on is copied at the cost of its array.
  * Unlike a {@code LinkedHashMap}'s, an entry is a snapshot: {@link Map.Entry#setValue} is
  * refused, and an entry read before a {@code put} of its key keeps the value it had.
- * Not thread-safe while it is being filled. Null keys are refused; null values are kept, as
- * {@code HashMap} keeps them.
+ * Not thread-safe while it is being filled; an unmodifiable one, once safely published (as
+ * through a record's final field), may be read by any number of threads: it never changes after
+ * its constructor. Null keys are refused; null values are kept, as {@code HashMap} keeps them.
  *
  * @param <V> the values' type
  */
