@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,20 +32,14 @@ class CloseDuringStepTest {
 
   private static IssueTracker hooked(InMemoryIssueTracker project, String method,
       AtomicReference<Runnable> hook) {
-    return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
-        new Class<?>[] {IssueTracker.class}, (proxy, m, args) -> {
-          Object result;
-          try {
-            result = m.invoke(project, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          Runnable armed = m.getName().equals(method) ? hook.getAndSet(null) : null;
-          if (armed != null) {
-            armed.run();
-          }
-          return result;
-        });
+    return TrackerProxies.answering(project, (m, args, own) -> {
+      Object result = own.call();
+      Runnable armed = m.equals(method) ? hook.getAndSet(null) : null;
+      if (armed != null) {
+        armed.run();
+      }
+      return result;
+    });
   }
 
   @Test

@@ -3,8 +3,6 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,17 +210,9 @@ class IdleAfterBurstTest {
   /** A proxy answering what {@code answer} answers (non-null), else the tracker itself. */
   private static IssueTracker proxy(InMemoryIssueTracker tracker,
       BiFunction<String, Object[], Object> answer) {
-    return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
-        new Class<?>[] {IssueTracker.class}, (p, method, args) -> {
-          Object given = answer.apply(method.getName(), args);
-          if (given != null) {
-            return given;
-          }
-          try {
-            return method.invoke(tracker, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return TrackerProxies.answering(tracker, (method, args, own) -> {
+      Object given = answer.apply(method, args);
+      return given != null ? given : own.call();
+    });
   }
 }

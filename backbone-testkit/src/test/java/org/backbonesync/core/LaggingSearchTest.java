@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,24 +38,19 @@ class LaggingSearchTest {
   /** PA's search, bringing along what these give for each issue found. */
   static IssueTracker searchBringing(InMemoryIssueTracker tracker,
       Function<String, List<Comment>> comments, Function<String, List<Attachment>> attachments) {
-    return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
-        new Class<?>[] {IssueTracker.class}, (proxy, method, args) -> {
-          try {
-            if (method.getName().equals("findUpdatedSince")) {
-              ChangePage page = (ChangePage) method.invoke(tracker, args);
-              List<IssueChanges> brought = new ArrayList<>();
-              for (IssueChanges c : page.issues()) {
-                String key = c.issue().key();
-                brought.add(new IssueChanges(c.issue(), c.changelog(), comments.apply(key),
-                    attachments.apply(key)));
-              }
-              return new ChangePage(brought, page.nextPageToken());
-            }
-            return method.invoke(tracker, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return TrackerProxies.answering(tracker, (method, args, own) -> {
+      if (!method.equals("findUpdatedSince")) {
+        return own.call();
+      }
+      ChangePage page = (ChangePage) own.call();
+      List<IssueChanges> brought = new ArrayList<>();
+      for (IssueChanges c : page.issues()) {
+        String key = c.issue().key();
+        brought.add(new IssueChanges(c.issue(), c.changelog(), comments.apply(key),
+            attachments.apply(key)));
+      }
+      return new ChangePage(brought, page.nextPageToken());
+    });
   }
 
   private static SyncTestDriver driver() throws Exception {

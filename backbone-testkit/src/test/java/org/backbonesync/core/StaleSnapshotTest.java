@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,29 +31,24 @@ class StaleSnapshotTest {
   /** A search that brings each issue's comments along, as the Jira adapter's does. */
   static IssueTracker searchWithComments(InMemoryIssueTracker tracker,
       AtomicReference<Runnable> afterSearch, AtomicInteger searchesToSkip) {
-    return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
-        new Class<?>[] {IssueTracker.class}, (proxy, method, args) -> {
-          try {
-            if (method.getName().equals("findUpdatedSince")) {
-              ChangePage page = (ChangePage) method.invoke(tracker, args);
-              List<IssueChanges> withComments = new ArrayList<>();
-              for (IssueChanges c : page.issues()) {
-                withComments.add(new IssueChanges(c.issue(), c.changelog(),
-                    tracker.comments(c.issue().key()), null));
-              }
-              if (searchesToSkip.getAndDecrement() <= 0) {
-                Runnable hook = afterSearch.getAndSet(null);
-                if (hook != null) {
-                  hook.run();
-                }
-              }
-              return new ChangePage(withComments, page.nextPageToken());
-            }
-            return method.invoke(tracker, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return TrackerProxies.answering(tracker, (method, args, own) -> {
+      if (!method.equals("findUpdatedSince")) {
+        return own.call();
+      }
+      ChangePage page = (ChangePage) own.call();
+      List<IssueChanges> withComments = new ArrayList<>();
+      for (IssueChanges c : page.issues()) {
+        withComments.add(new IssueChanges(c.issue(), c.changelog(),
+            tracker.comments(c.issue().key()), null));
+      }
+      if (searchesToSkip.getAndDecrement() <= 0) {
+        Runnable hook = afterSearch.getAndSet(null);
+        if (hook != null) {
+          hook.run();
+        }
+      }
+      return new ChangePage(withComments, page.nextPageToken());
+    });
   }
 
   /** The hook runs after the first search once {@code searchesToSkip} more have passed. */

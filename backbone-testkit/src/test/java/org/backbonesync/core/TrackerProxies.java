@@ -1,0 +1,39 @@
+package org.backbonesync.core;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import org.backbonesync.spi.tracker.IssueTracker;
+
+/**
+ * Trackers for tests that change what some calls of a test's tracker answer (a search that lags,
+ * brings comments along, runs a hook) and pass the rest through: one proxy, so that each test
+ * says only what it changes.
+ */
+final class TrackerProxies {
+  private TrackerProxies() {}
+
+  /** The tracker's own answer to the call being made; throws what the tracker threw. */
+  @FunctionalInterface
+  interface Own {
+    Object call() throws Throwable;
+  }
+
+  /** What a proxied call answers: {@code own.call()} for the tracker's answer. */
+  @FunctionalInterface
+  interface Answer {
+    Object answer(String method, Object[] args, Own own) throws Throwable;
+  }
+
+  /** A tracker answering every call as {@code answer} says. */
+  static IssueTracker answering(IssueTracker tracker, Answer answer) {
+    return (IssueTracker) Proxy.newProxyInstance(IssueTracker.class.getClassLoader(),
+        new Class<?>[] {IssueTracker.class}, (proxy, method, args) ->
+            answer.answer(method.getName(), args, () -> {
+              try {
+                return method.invoke(tracker, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            }));
+  }
+}
