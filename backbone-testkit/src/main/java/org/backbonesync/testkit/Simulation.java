@@ -566,8 +566,7 @@ public final class Simulation {
     org.backbonesync.core.PartnerGone goneB;
     /** Whether the partners of gone issues were touched once the sync was quiet. */
     boolean touched;
-    /** The most the searches show a change late ({@link #indexLag}); 0 for never. */
-    long maxIndexLag;
+    /** What the searches' lag is drawn from ({@link Builder#smallPages}). */
     long salt;
 
     Run(long seed) {
@@ -630,7 +629,9 @@ public final class Simulation {
       }
       this.sync = builder.build();
       if (smallPages) { // (no draw without small pages)
-        indexLag(random.nextLong());
+        salt = random.nextLong();
+        sync.a().indexLag(this::lag);
+        sync.b().indexLag(this::lag);
       }
       if (webhooks) {
         sync.a().onChange(webhooksSent.get("PA")::add);
@@ -642,18 +643,10 @@ public final class Simulation {
     }
 
     /**
-     * Makes both searches show each change up to 4 s late ({@link Builder#smallPages}; its
-     * checker's tests ask for more), each its own time, so out of order: by less than the 5 s
-     * overlap, as the engine assumes of a tracker's index.
+     * How late the searches show this update, with small pages: up to 4 s ({@link
+     * Builder#indexLag}), drawn from the run's salt, the same each time, each update its own, so
+     * out of order by less than the 5 s overlap, as the engine assumes of a tracker's index.
      */
-    void indexLag(long salt) {
-      sync.a().indexLag(this::lag);
-      sync.b().indexLag(this::lag);
-      this.salt = salt;
-      maxIndexLag = indexLag;
-    }
-
-    /** How late the searches show this update: drawn from the run's salt, the same each time. */
     private long lag(String key, long updated) {
       return new java.util.SplittableRandom(salt ^ (31L * key.hashCode()) ^ updated)
           .nextInt(Math.toIntExact(indexLag) + 1);
@@ -665,12 +658,12 @@ public final class Simulation {
      */
     void runUntilQuiet() {
       sync.runUntilQuiet();
-      for (int waits = 0; maxIndexLag > 0; waits++) {
+      for (int waits = 0; smallPages; waits++) {
         if (waits == 100) {
           fail("not quiet after waiting out the index's lag 100 times");
           return;
         }
-        sync.advance(Duration.ofMillis(maxIndexLag + 1));
+        sync.advance(Duration.ofMillis(indexLag + 1));
         if (sync.runUntilQuiet() == 1) { // (the first round found nothing to do)
           return;
         }

@@ -38,11 +38,7 @@ class LaggingSearchTest {
   /** PA's search, bringing along what these give for each issue found. */
   static IssueTracker searchBringing(InMemoryIssueTracker tracker,
       Function<String, List<Comment>> comments, Function<String, List<Attachment>> attachments) {
-    return TrackerProxies.answering(tracker, (method, args, own) -> {
-      if (!method.equals("findUpdatedSince")) {
-        return own.call();
-      }
-      ChangePage page = (ChangePage) own.call();
+    return TrackerProxies.searchPages(tracker, page -> {
       List<IssueChanges> brought = new ArrayList<>();
       for (IssueChanges c : page.issues()) {
         String key = c.issue().key();

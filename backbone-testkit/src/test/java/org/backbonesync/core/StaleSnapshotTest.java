@@ -31,11 +31,7 @@ class StaleSnapshotTest {
   /** A search that brings each issue's comments along, as the Jira adapter's does. */
   static IssueTracker searchWithComments(InMemoryIssueTracker tracker,
       AtomicReference<Runnable> afterSearch, AtomicInteger searchesToSkip) {
-    return TrackerProxies.answering(tracker, (method, args, own) -> {
-      if (!method.equals("findUpdatedSince")) {
-        return own.call();
-      }
-      ChangePage page = (ChangePage) own.call();
+    return TrackerProxies.searchPages(tracker, page -> {
       List<IssueChanges> withComments = new ArrayList<>();
       for (IssueChanges c : page.issues()) {
         withComments.add(new IssueChanges(c.issue(), c.changelog(),

@@ -2,6 +2,8 @@ package org.backbonesync.core;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.function.UnaryOperator;
+import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueTracker;
 
 /**
@@ -22,6 +24,12 @@ final class TrackerProxies {
   @FunctionalInterface
   interface Answer {
     Object answer(String method, Object[] args, Own own) throws Throwable;
+  }
+
+  /** The tracker, each page its {@code findUpdatedSince} answers passed through {@code after}. */
+  static IssueTracker searchPages(IssueTracker tracker, UnaryOperator<ChangePage> after) {
+    return answering(tracker, (method, args, own) -> method.equals("findUpdatedSince")
+        ? after.apply((ChangePage) own.call()) : own.call());
   }
 
   /** A tracker answering every call as {@code answer} says. */

@@ -247,7 +247,8 @@ final class Envelopes {
     try {
       return strict.readTree(body);
     } catch (StreamConstraintsException e) {
-      throw new EnvelopeRejectedException(Reason.LIMIT, StrictJson.printable(e.getOriginalMessage(), 200));
+      throw new EnvelopeRejectedException(Reason.LIMIT,
+          StrictJson.printable(e.getOriginalMessage(), 200));
     } catch (JsonProcessingException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body is not JSON: "
           + StrictJson.printable(e.getOriginalMessage(), 200));

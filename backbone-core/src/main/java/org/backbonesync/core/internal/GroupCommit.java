@@ -55,9 +55,10 @@ final class GroupCommit {
     }
   }
 
-  private final Stores stores;
+  /** The order of a group of one part (read only). */
   private static final int[] ONE = {0};
 
+  private final Stores stores;
   private final String connectorKey;
   private final List<Part> parts = new ArrayList<>();
 
