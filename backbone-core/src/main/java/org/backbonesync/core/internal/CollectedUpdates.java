@@ -22,11 +22,16 @@ final class CollectedUpdates {
   /** A link to make. */
   record Link(String type, boolean outward, String otherIssueKey) {}
 
-  private final Map<String, JsonNode> fields = new SmallMap<>();
+  private final Map<String, JsonNode> fields;
   // (made when a mapping writes one: most messages carry neither)
   private Map<String, JsonNode> documents = Map.of();
   private List<Link> links = List.of();
   private Move move;
+
+  /** Updates of about {@code expected} fields (a message's: most mappings write one). */
+  CollectedUpdates(int expected) {
+    this.fields = new SmallMap<>(expected);
+  }
 
   /** The links to make; read-only. */
   List<Link> links() {

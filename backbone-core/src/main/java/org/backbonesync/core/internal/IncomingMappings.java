@@ -39,7 +39,7 @@ final class IncomingMappings {
       Supplier<Optional<TrackedIssue>> issue,
       CreateMetadata notOnScreen,
       boolean creating) {
-    CollectedUpdates collected = new CollectedUpdates();
+    CollectedUpdates collected = new CollectedUpdates(values.size());
     for (Map.Entry<String, FieldValue> e : values.entrySet()) {
       String id = e.getKey();
       Connector.Incoming incoming = connector.incoming.get(id);

@@ -1,8 +1,10 @@
 package org.backbonesync.spi.internal;
 
+import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -14,22 +16,23 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
- * An insertion-ordered map of string keys kept as one array of immutable entries: the map a
- * message's fields travel in through the engine, from the changed values found to the message and
- * its last synced and pending values. A message carries a few fields, so a lookup is a scan of a
- * few keys (usually the very same string instances), and the map costs its array and one small
- * entry per key where a {@link java.util.LinkedHashMap} costs a table, a node per key and itself:
- * about half the heap, made several times per message ({@code EngineBenchmark}). Beyond {@value
+ * An insertion-ordered map of string keys kept as one array of keys and values side by side: the
+ * map a message's fields travel in through the engine, from the changed values found to the
+ * message and its last synced and pending values. A message carries a few fields, so a lookup is
+ * a scan of a few keys (usually the very same string instances), and the map costs itself and its
+ * array where a {@link java.util.LinkedHashMap} costs a table and a node per key as well: about a
+ * third of the heap, made several times per message ({@code EngineBenchmark}). Beyond {@value
  * #SCANNED} keys a hash index keeps lookups constant-time (a removal drops it; the next lookup
  * builds it again, so removing many keys one by one costs a pass each).
  *
- * <p>{@link #copyOf} gives an unmodifiable copy that shares the entries (they are immutable) and
- * returns an unmodifiable one as it is, so a map handed on is copied at the cost of its array.
- * Unlike a {@code LinkedHashMap}'s, an entry is a snapshot: {@link Map.Entry#setValue} is
- * refused, and an entry read before a {@code put} of its key keeps the value it had.
- * Not thread-safe while it is being filled; an unmodifiable one, once safely published (as
- * through a record's final field), may be read by any number of threads: it never changes after
- * its constructor. Null keys are refused; null values are kept, as {@code HashMap} keeps them.
+ * <p>{@link #keySet()}, {@link #values()} and {@link #forEach} walk the array and make nothing per
+ * key; {@link #entrySet()}'s iterator makes an entry per step, a snapshot: {@link
+ * Map.Entry#setValue} is refused, and an entry read before a {@code put} of its key keeps the value
+ * it had. So the engine's hot loops walk keys or use {@code forEach}. {@link #copyOf} gives an
+ * unmodifiable copy at the cost of one array and returns an unmodifiable one as it is. Not
+ * thread-safe while it is being filled; an unmodifiable one, once safely published (as through a
+ * record's final field), may be read by any number of threads: it never changes after its
+ * constructor. Null keys are refused; null values are kept, as {@code HashMap} keeps them.
  *
  * @param <V> the values' type
  */
@@ -39,16 +42,15 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
 
   private static final Object[] NONE = {};
 
-  private Object[] entries; // Entry<V>, the first `size` of them
+  private Object[] pairs; // key at 2i, its value at 2i + 1, for the first `size` keys
   private int size;
   private final boolean unmodifiable;
   private HashMap<String, Integer> index; // key -> position, only beyond SCANNED keys
   private int modCount;
-  private Entries entrySet;
 
   /** An empty map with room for {@code capacity} keys before it grows. */
   public SmallMap(int capacity) {
-    this.entries = capacity == 0 ? NONE : new Object[capacity];
+    this.pairs = capacity == 0 ? NONE : new Object[2 * capacity];
     this.unmodifiable = false;
   }
 
@@ -57,8 +59,8 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
     this(4);
   }
 
-  private SmallMap(Object[] entries, int size) {
-    this.entries = entries;
+  private SmallMap(Object[] pairs, int size) {
+    this.pairs = pairs;
     this.size = size;
     this.unmodifiable = true;
     if (size > SCANNED) {
@@ -68,7 +70,7 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
 
   /**
    * An unmodifiable map of {@code map}'s entries in its order: {@code map} itself when it is one
-   * already, and sharing the entries of a modifiable {@code SmallMap}.
+   * already.
    *
    * @throws NullPointerException when {@code map} or one of its keys is null
    */
@@ -76,22 +78,28 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
   public static <V> Map<String, V> copyOf(Map<String, ? extends V> map) {
     if (map instanceof SmallMap<?> small) {
       return small.unmodifiable ? (Map<String, V>) small
-          : new SmallMap<>(Arrays.copyOf(small.entries, small.size), small.size);
+          : new SmallMap<>(Arrays.copyOf(small.pairs, 2 * small.size), small.size);
     }
-    Object[] copied = new Object[map.size()];
+    Object[] copied = new Object[2 * map.size()];
     int n = 0;
     for (Map.Entry<String, ? extends V> e : map.entrySet()) {
-      if (n == copied.length) { // (a concurrent map that grew meanwhile)
-        copied = Arrays.copyOf(copied, n + (n >> 1) + 1);
+      if (2 * n == copied.length) { // (a concurrent map that grew meanwhile)
+        copied = Arrays.copyOf(copied, 2 * (n + (n >> 1) + 1));
       }
-      copied[n++] = new Entry<>(Objects.requireNonNull(e.getKey(), "key"), e.getValue());
+      copied[2 * n] = Objects.requireNonNull(e.getKey(), "key");
+      copied[2 * n + 1] = e.getValue();
+      n++;
     }
-    return new SmallMap<>(n == copied.length ? copied : Arrays.copyOf(copied, n), n);
+    return new SmallMap<>(2 * n == copied.length ? copied : Arrays.copyOf(copied, 2 * n), n);
+  }
+
+  private String keyAt(int i) {
+    return (String) pairs[2 * i];
   }
 
   @SuppressWarnings("unchecked")
-  private Entry<V> at(int i) {
-    return (Entry<V>) entries[i];
+  private V valueAt(int i) {
+    return (V) pairs[2 * i + 1];
   }
 
   private int indexOf(Object key) {
@@ -103,7 +111,7 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
       return i == null ? -1 : i;
     }
     for (int i = 0; i < size; i++) { // (identity first: ids are mostly the same instances)
-      String k = at(i).key;
+      String k = keyAt(i);
       if (k == key || k.equals(key)) {
         return i;
       }
@@ -114,7 +122,7 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
   private void reindex() {
     index = new HashMap<>(2 * size);
     for (int i = 0; i < size; i++) {
-      index.put(at(i).key, i);
+      index.put(keyAt(i), i);
     }
   }
 
@@ -127,7 +135,7 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
   @Override
   public V get(Object key) {
     int i = indexOf(key);
-    return i < 0 ? null : at(i).value;
+    return i < 0 ? null : valueAt(i);
   }
 
   @Override
@@ -145,14 +153,16 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
     checkModifiable();
     int i = indexOf(Objects.requireNonNull(key, "key"));
     if (i >= 0) {
-      V old = at(i).value;
-      entries[i] = new Entry<>(at(i).key, value); // (keeps its place, as LinkedHashMap does)
+      V old = valueAt(i);
+      pairs[2 * i + 1] = value; // (keeps its place, as LinkedHashMap does)
       return old;
     }
-    if (size == entries.length) {
-      entries = Arrays.copyOf(entries, Math.max(4, size + (size >> 1) + 1));
+    if (2 * size == pairs.length) {
+      pairs = Arrays.copyOf(pairs, 2 * Math.max(4, size + (size >> 1) + 1));
     }
-    entries[size++] = new Entry<>(key, value);
+    pairs[2 * size] = key;
+    pairs[2 * size + 1] = value;
+    size++;
     modCount++;
     if (index != null) {
       index.put(key, size - 1);
@@ -167,14 +177,16 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
     if (i < 0) {
       return null;
     }
-    V old = at(i).value;
+    V old = valueAt(i);
     removeAt(i);
     return old;
   }
 
   private void removeAt(int i) {
-    System.arraycopy(entries, i + 1, entries, i, size - i - 1);
-    entries[--size] = null;
+    System.arraycopy(pairs, 2 * i + 2, pairs, 2 * i, 2 * (size - i - 1));
+    size--;
+    pairs[2 * size] = null;
+    pairs[2 * size + 1] = null;
     modCount++;
     index = null; // (rebuilt by the next lookup that needs one: a removal costs a pass)
   }
@@ -184,7 +196,7 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
     checkModifiable();
     int expected = modCount;
     for (int i = 0; i < size; i++) {
-      entries[i] = new Entry<V>(at(i).key, function.apply(at(i).key, at(i).value));
+      pairs[2 * i + 1] = function.apply(keyAt(i), valueAt(i));
       if (modCount != expected) {
         throw new ConcurrentModificationException();
       }
@@ -194,7 +206,7 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
   @Override
   public void clear() {
     checkModifiable();
-    Arrays.fill(entries, 0, size, null);
+    Arrays.fill(pairs, 0, 2 * size, null);
     size = 0;
     index = null;
     modCount++;
@@ -204,7 +216,7 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
   public void forEach(BiConsumer<? super String, ? super V> action) {
     int expected = modCount;
     for (int i = 0; i < size; i++) {
-      action.accept(at(i).key, at(i).value);
+      action.accept(keyAt(i), valueAt(i));
       if (modCount != expected) {
         throw new ConcurrentModificationException();
       }
@@ -212,101 +224,108 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
   }
 
   @Override
+  public Set<String> keySet() {
+    return new AbstractSet<>() {
+      @Override
+      public int size() {
+        return size;
+      }
+
+      @Override
+      public boolean contains(Object o) {
+        return containsKey(o);
+      }
+
+      @Override
+      public Iterator<String> iterator() {
+        return new Walk<>() {
+          @Override
+          String at(int i) {
+            return keyAt(i);
+          }
+        };
+      }
+    };
+  }
+
+  @Override
+  public Collection<V> values() {
+    return new AbstractCollection<>() {
+      @Override
+      public int size() {
+        return size;
+      }
+
+      @Override
+      public Iterator<V> iterator() {
+        return new Walk<>() {
+          @Override
+          V at(int i) {
+            return valueAt(i);
+          }
+        };
+      }
+    };
+  }
+
+  @Override
   public Set<Map.Entry<String, V>> entrySet() {
-    if (entrySet == null) {
-      entrySet = new Entries();
-    }
-    return entrySet;
+    return new AbstractSet<>() {
+      @Override
+      public int size() {
+        return size;
+      }
+
+      @Override
+      public Iterator<Map.Entry<String, V>> iterator() {
+        return new Walk<>() {
+          @Override
+          Map.Entry<String, V> at(int i) {
+            return new SimpleImmutableEntry<>(keyAt(i), valueAt(i));
+          }
+        };
+      }
+    };
   }
 
-  /** The entries in their order, as a view (made on first need, as HashMap's is). */
-  private final class Entries extends AbstractSet<Map.Entry<String, V>> {
+  /** A walk over the keys in their order, giving what {@link #at} makes of each. */
+  private abstract class Walk<T> implements Iterator<T> {
+    private int next;
+    private int last = -1; // the place next() gave, until removed
+    private int expected = modCount;
+
+    abstract T at(int i);
+
     @Override
-    public int size() {
-      return size;
+    public boolean hasNext() {
+      return next < size;
     }
 
     @Override
-    public Iterator<Map.Entry<String, V>> iterator() {
-      return new Iterator<>() {
-        private int next;
-        private int last = -1; // the place of the entry next() gave, until removed
-        private int expected = modCount;
-
-        @Override
-        public boolean hasNext() {
-          return next < size;
-        }
-
-        @Override
-        public Map.Entry<String, V> next() {
-          if (modCount != expected) {
-            throw new ConcurrentModificationException();
-          }
-          if (next >= size) {
-            throw new NoSuchElementException();
-          }
-          last = next;
-          return at(next++);
-        }
-
-        @Override
-        public void remove() {
-          checkModifiable();
-          if (last < 0) {
-            throw new IllegalStateException("next() not called since the last remove()");
-          }
-          if (modCount != expected) {
-            throw new ConcurrentModificationException();
-          }
-          removeAt(last);
-          next = last;
-          last = -1;
-          expected = modCount;
-        }
-      };
-    }
-  }
-
-  /** One key and its value; immutable, so copies share it. */
-  private static final class Entry<V> implements Map.Entry<String, V> {
-    final String key;
-    final V value;
-
-    Entry(String key, V value) {
-      this.key = key;
-      this.value = value;
+    public T next() {
+      if (modCount != expected) {
+        throw new ConcurrentModificationException();
+      }
+      if (next >= size) {
+        throw new NoSuchElementException();
+      }
+      last = next;
+      return at(next++);
     }
 
     @Override
-    public String getKey() {
-      return key;
-    }
-
-    @Override
-    public V getValue() {
-      return value;
-    }
-
-    @Override
-    public V setValue(V value) {
-      throw new UnsupportedOperationException("entries are immutable; put the key again");
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Map.Entry<?, ?> e && key.equals(e.getKey())
-          && Objects.equals(value, e.getValue());
-    }
-
-    @Override
-    public int hashCode() {
-      return key.hashCode() ^ Objects.hashCode(value);
-    }
-
-    @Override
-    public String toString() {
-      return key + "=" + value;
+    public void remove() {
+      checkModifiable();
+      if (last < 0) {
+        throw new IllegalStateException("next() not called since the last remove()");
+      }
+      if (modCount != expected) {
+        throw new ConcurrentModificationException();
+      }
+      removeAt(last);
+      next = last;
+      last = -1;
+      expected = modCount;
     }
   }
 }
