@@ -2,13 +2,11 @@ package org.backbonesync.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,9 +55,9 @@ import org.backbonesync.spi.store.WorklogLink;
  */
 public final class InMemoryStores implements Stores {
   private final ReentrantLock lock = new ReentrantLock();
-  // The open transaction's undo log, newest first; both guarded by the lock (one transaction at
-  // a time), so neither is allocated per transaction.
-  private final Deque<Runnable> undo = new ArrayDeque<>();
+  // The open transaction's undo log; both guarded by the lock (one transaction at a time), so
+  // neither is allocated per transaction.
+  private final UndoLog undo = new UndoLog();
   private boolean open;
   private final SyncInfos syncInfos = new SyncInfos();
   private final Messages messages = new Messages();
@@ -262,7 +260,7 @@ public final class InMemoryStores implements Stores {
     try {
       return work.get();
     } catch (RuntimeException | Error e) {
-      undo.forEach(Runnable::run); // newest first: pushed at the head
+      undo.undo();
       throw e;
     } finally {
       undo.clear();
@@ -272,7 +270,7 @@ public final class InMemoryStores implements Stores {
   }
 
   /** The undo log when this thread is inside a transaction, else null. */
-  private Deque<Runnable> undoLog() {
+  private UndoLog undoLog() {
     return lock.isHeldByCurrentThread() && open ? undo : null;
   }
 
@@ -285,19 +283,23 @@ public final class InMemoryStores implements Stores {
     }
   }
 
+  /**
+   * The one key of a look-up by several keys, answered with a one-entry map instead of the SPI's
+   * default hash map (a poll of one changed issue and an apply of one message look up one: those
+   * maps and their entries were 300 B of the engine's garbage per message); null for any other
+   * collection, which the default answers (and checks for nulls).
+   */
+  private static String onlyKey(Collection<String> keys) {
+    return keys != null && keys.size() == 1 ? keys.iterator().next() : null;
+  }
+
   /** Puts a value, remembering how to undo it when inside a transaction. */
   private <K, V> void put(Map<K, V> map, K key, V value) {
     boolean had = map.containsKey(key);
     V old = map.put(key, value);
-    Deque<Runnable> log = undoLog();
+    UndoLog log = undoLog();
     if (log != null) {
-      log.push(() -> {
-        if (had) {
-          map.put(key, old);
-        } else {
-          map.remove(key);
-        }
-      });
+      log.mapped(map, key, had, old);
     }
   }
 
@@ -306,9 +308,9 @@ public final class InMemoryStores implements Stores {
       return;
     }
     V old = map.remove(key);
-    Deque<Runnable> log = undoLog();
+    UndoLog log = undoLog();
     if (log != null) {
-      log.push(() -> map.put(key, old));
+      log.mapped(map, key, true, old);
     }
   }
 
@@ -419,6 +421,26 @@ public final class InMemoryStores implements Stores {
     }
 
     @Override
+    public Map<String, SyncInfo> findByLocalKeys(String connectorKey,
+        Collection<String> localIssueKeys) {
+      String one = onlyKey(localIssueKeys);
+      return one == null ? SyncInfoStore.super.findByLocalKeys(connectorKey, localIssueKeys)
+          : found(one, locked(() -> lookup(byLocal, connectorKey, one)));
+    }
+
+    @Override
+    public Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
+        Collection<String> remoteIssueKeys) {
+      String one = onlyKey(remoteIssueKeys);
+      return one == null ? SyncInfoStore.super.findByRemoteKeys(connectorKey, remoteIssueKeys)
+          : found(one, locked(() -> lookup(byRemote, connectorKey, one)));
+    }
+
+    private Map<String, SyncInfo> found(String key, Row row) {
+      return row == null ? Map.of() : Map.of(key, row.info);
+    }
+
+    @Override
     public Optional<SyncInfo> findById(String connectorKey, long id) {
       return locked(() -> info(row(connectorKey, id)));
     }
@@ -481,7 +503,7 @@ public final class InMemoryStores implements Stores {
           index(row, info);
         }
         row.info = info.withStamp(++lastStamp);
-        undoLog().push(() -> row.info = old);
+        undoLog().push((r, before, c) -> r.info = before, row, old, null);
       });
     }
 
@@ -553,17 +575,23 @@ public final class InMemoryStores implements Stores {
      */
     private <V> void change(long id, Function<Row, Map<String, V>> get,
         BiConsumer<Row, Map<String, V>> set, UnaryOperator<Map<String, V>> how) {
-      inTransaction(() -> {
-        Row row = row(id);
-        if (row != null) {
-          Map<String, V> old = get.apply(row);
-          Map<String, V> changed = how.apply(old);
-          if (changed != old) {
-            set.accept(row, changed);
-            undoLog().push(() -> set.accept(row, old));
-          }
+      UndoLog log = undoLog();
+      if (log == null) { // (not inside the caller's transaction, as the engine's writes are)
+        inTransaction(() -> {
+          change(id, get, set, how);
+          return null;
+        });
+        return;
+      }
+      Row row = row(id);
+      if (row != null) {
+        Map<String, V> old = get.apply(row);
+        Map<String, V> changed = how.apply(old);
+        if (changed != old) {
+          set.accept(row, changed);
+          log.push(BiConsumer::accept, set, row, old);
         }
-      });
+      }
     }
 
     private <V> Map<String, V> read(long id, Function<Row, Map<String, V>> get) {
@@ -752,10 +780,10 @@ public final class InMemoryStores implements Stores {
         int at = indexOf(list, m.messageId());
         if (at < 0) {
           list.add(entry);
-          undoLog().push(() -> list.remove(list.size() - 1));
+          undoLog().push((added, b, c) -> added.remove(added.size() - 1), list, null, null);
         } else {
           InboxEntry old = list.set(at, entry);
-          undoLog().push(() -> list.set(at, old));
+          undoLog().push((replaced, i, before) -> replaced.set(i, before), list, at, old);
         }
       }
 
@@ -769,7 +797,7 @@ public final class InMemoryStores implements Stores {
         List<InboxEntry> ofIssue = bySource.get(source);
         int at = indexOf(ofIssue, messageId);
         InboxEntry old = ofIssue.remove(at);
-        undoLog().push(() -> ofIssue.add(at, old));
+        undoLog().push(List::add, ofIssue, at, old);
         if (ofIssue.isEmpty()) {
           InMemoryStores.this.remove(bySource, source);
         }
@@ -901,6 +929,17 @@ public final class InMemoryStores implements Stores {
         ready.sort(BY_RECEIVED); // stable: ties stay in the order their issues arrived
         return ready.size() <= limit ? ready : List.copyOf(ready.subList(0, limit));
       });
+    }
+
+    @Override
+    public Map<String, List<InboxEntry>> incomingFor(String connectorKey,
+        Collection<String> sourceIssueKeys) {
+      String one = onlyKey(sourceIssueKeys);
+      if (one == null) {
+        return MessageStore.super.incomingFor(connectorKey, sourceIssueKeys);
+      }
+      List<InboxEntry> found = incomingFor(connectorKey, one);
+      return found.isEmpty() ? Map.of() : Map.of(one, found);
     }
 
     @Override

@@ -104,6 +104,9 @@ final class ApplyRounds {
   }
 
   private static List<Long> ids(Map<String, SyncInfo> rows) {
+    if (rows.isEmpty()) {
+      return List.of(); // (a round of one pair: see roundRows)
+    }
     List<Long> ids = new ArrayList<>(rows.size());
     rows.values().forEach(row -> ids.add(row.id()));
     return ids;

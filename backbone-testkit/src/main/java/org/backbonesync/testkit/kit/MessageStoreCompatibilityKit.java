@@ -85,6 +85,10 @@ public abstract class MessageStoreCompatibilityKit {
     assertEquals(List.of(message("PA-2", 1)),
         found.get("PA-2").stream().map(InboxEntry::message).toList());
     assertEquals(Map.of(), store.incomingFor("PA", keys), "another connector's inbox");
+    assertEquals(Map.of("PA-1", store.incomingFor("PB", "PA-1")),
+        store.incomingFor("PB", List.of("PA-1")), "one issue, by sequence id");
+    assertEquals(Map.of(), store.incomingFor("PB", List.of("PA-9")));
+    assertEquals(Map.of(), store.incomingFor("PA", List.of("PA-1")));
   }
 
   @Test
@@ -94,6 +98,9 @@ public abstract class MessageStoreCompatibilityKit {
     NullPointerException e = assertThrows(NullPointerException.class,
         () -> store.incomingFor("PB", Arrays.asList("PA-1", null)));
     assertEquals("sourceIssueKeys[1]", e.getMessage());
+    e = assertThrows(NullPointerException.class,
+        () -> store.incomingFor("PB", Arrays.asList((String) null)));
+    assertEquals("sourceIssueKeys[0]", e.getMessage());
     e = assertThrows(NullPointerException.class,
         () -> store.incomingFor("PB", (Collection<String>) null));
     assertEquals("sourceIssueKeys", e.getMessage());

@@ -104,6 +104,50 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
+  void oneKeyAmongSeveralIsFoundAsAnyNumberOfThem() {
+    SyncInfo first = store.insert(row("PA", "PA-1", "PB-1"));
+    store.insert(row("PB", "PA-2", "PB-2")); // another connector's
+
+    assertEquals(Map.of("PA-1", first), store.findByLocalKeys("PA", List.of("PA-1")));
+    assertEquals(Map.of("PA-1", first), store.findByLocalKeys("PA", Set.of("PA-1")));
+    assertEquals(Map.of(), store.findByLocalKeys("PA", List.of("PA-2")));
+    assertEquals(Map.of("PB-1", first), store.findByRemoteKeys("PA", List.of("PB-1")));
+    assertEquals(Map.of(), store.findByRemoteKeys("PA", List.of("PB-2")));
+    assertRefusedNaming("localIssueKeys[0]",
+        () -> store.findByLocalKeys("PA", Arrays.asList((String) null)));
+    assertRefusedNaming("remoteIssueKeys[0]",
+        () -> store.findByRemoteKeys("PA", Arrays.asList((String) null)));
+  }
+
+  @Test
+  void rowWritesRollBackWithTheirTransaction() {
+    SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
+    store.putSyncedValues(a.id(), Map.of("m1", JSON.textNode("a")));
+    PendingChange kept = new PendingChange(10, 1, null, JSON.textNode("a"));
+    store.putPendingChanges(a.id(), Map.of("m1", kept));
+
+    assertThrows(IllegalStateException.class, () -> stores.inTransaction(() -> {
+      SyncInfo locked = store.findByIdForUpdate("PA", a.id()).orElseThrow();
+      store.update(locked.withSent(locked.outgoingMessageSequenceId() + 1, 50)
+          .withRemoteIssueKey("PB-7"));
+      store.putSyncedValues(a.id(), Map.of("m1", JSON.textNode("b"), "m2", JSON.textNode("b")));
+      store.putSyncedValues(a.id(), Map.of("m1", JSON.textNode("c"))); // (one key twice)
+      store.putPendingChanges(a.id(),
+          Map.of("m1", new PendingChange(20, 2, JSON.textNode("a"), JSON.textNode("c"))));
+      store.insert(row("PA", "PA-2", "PB-2"));
+      throw new IllegalStateException("boom");
+    }));
+
+    assertEquals(Optional.of(a), store.findById("PA", a.id()));
+    assertEquals(Optional.of(a), store.findByRemoteKey("PA", "PB-1"));
+    assertEquals(Optional.empty(), store.findByRemoteKey("PA", "PB-7"));
+    assertEquals(Map.of("m1", JSON.textNode("a")), store.syncedValues(a.id()));
+    assertEquals(Map.of("m1", kept), store.pendingChanges(a.id()));
+    assertEquals(Optional.empty(), store.findByLocalKey("PA", "PA-2"));
+    assertEquals(List.of(a), store.list("PA"));
+  }
+
+  @Test
   void keysAsLongAsTheDeclaredLimitAreKept() {
     int max = Math.min(store.maxIssueKeyLength(), 10_000);
     String local = "PA-" + "1".repeat(max - 3);
