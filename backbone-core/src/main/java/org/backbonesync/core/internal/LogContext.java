@@ -14,37 +14,50 @@ final class LogContext implements AutoCloseable {
   static final String ISSUE = "backbone.issue";
   static final String MESSAGE = "backbone.message";
 
-  // at most two keys per context: two fields, not a list (one context per issue and message)
-  private String first;
-  private String second;
+  // The keys a context set, to remove when it closes: at most two (one context per issue and
+  // message), fields and not a list. A context that set all of its shape's keys is that shape's
+  // constant, so opening one makes nothing: a context is opened about seven times per message.
+  private final String first;
+  private final String second;
 
-  private LogContext() {}
+  private static final LogContext STEP = new LogContext(SYNCHRONIZATION, CONNECTOR);
+  private static final LogContext ONE_ISSUE = new LogContext(ISSUE, null);
+  private static final LogContext ONE_MESSAGE = new LogContext(ISSUE, MESSAGE);
+
+  private LogContext(String first, String second) {
+    this.first = first;
+    this.second = second;
+  }
 
   /** The synchronization and connector of a step. */
   static LogContext connector(Connector connector) {
-    return new LogContext().put(SYNCHRONIZATION, connector.syncId).put(CONNECTOR, connector.key());
+    return opened(STEP, connector.syncId, connector.key());
   }
 
   /** The issue a step works on (a local one, or the partner's a message is about). */
   static LogContext issue(String issueKey) {
-    return new LogContext().put(ISSUE, issueKey);
+    return opened(ONE_ISSUE, issueKey, null);
   }
 
   /** A message and the partner issue it is about. */
   static LogContext message(String sourceIssueKey, String messageId) {
-    return new LogContext().put(ISSUE, sourceIssueKey).put(MESSAGE, messageId);
+    return opened(ONE_MESSAGE, sourceIssueKey, messageId);
   }
 
-  private LogContext put(String key, String value) {
-    if (value != null) {
-      MDC.put(key, value);
-      if (first == null) {
-        first = key;
-      } else {
-        second = key;
-      }
+  /** Puts the values there are under the shape's keys; a context that removes just those. */
+  private static LogContext opened(LogContext shape, String firstValue, String secondValue) {
+    String first = put(shape.first, firstValue);
+    String second = put(shape.second, secondValue);
+    return first == shape.first && second == shape.second ? shape
+        : new LogContext(first, second);
+  }
+
+  private static String put(String key, String value) {
+    if (key == null || value == null) {
+      return null;
     }
-    return this;
+    MDC.put(key, value);
+    return key;
   }
 
   @Override

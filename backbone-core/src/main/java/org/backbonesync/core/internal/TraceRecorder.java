@@ -3,8 +3,6 @@ package org.backbonesync.core.internal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
@@ -36,8 +34,11 @@ final class TraceRecorder implements SyncListener {
   private final TraceStore store;
   private final Clock clock;
   private final int keep;
-  private final ConcurrentLinkedQueue<TraceEntry> gathered = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
+  /** Guards {@link #gathered}: a list, not a concurrent queue, so an entry costs no node. */
+  private final Object gathering = new Object();
+  private List<TraceEntry> gathered = new ArrayList<>();
+  /** How many are gathered; written under {@link #gathering}, read without it. */
+  private volatile int size;
   /** One write at a time, so that entries gathered later get later ids. */
   private final ReentrantLock writing = new ReentrantLock();
   /** When the oldest entry not written was gathered (epoch millis); valid while size > 0. */
@@ -63,7 +64,7 @@ final class TraceRecorder implements SyncListener {
       flush(); // (the last step's entries: no later step or run would write them)
       return;
     }
-    if (size.get() > 0 && clock.millis() - oldestAt >= MAX_WAIT_MILLIS && writing.tryLock()) {
+    if (size > 0 && clock.millis() - oldestAt >= MAX_WAIT_MILLIS && writing.tryLock()) {
       try {
         write(); // (when another thread writes now, it takes these too, or the next step does)
       } finally {
@@ -83,7 +84,7 @@ final class TraceRecorder implements SyncListener {
 
   /** Writes what was gathered, after a write another thread is making. */
   void flush() {
-    if (size.get() == 0) {
+    if (size == 0) {
       return;
     }
     writing.lock();
@@ -95,11 +96,12 @@ final class TraceRecorder implements SyncListener {
   }
 
   private void write() {
-    List<TraceEntry> batch = new ArrayList<>();
-    for (TraceEntry e = gathered.poll(); e != null; e = gathered.poll()) {
-      batch.add(e);
+    List<TraceEntry> batch;
+    synchronized (gathering) {
+      batch = gathered;
+      gathered = new ArrayList<>(Math.max(10, batch.size())); // (about as many next time)
+      size = 0;
     }
-    size.addAndGet(-batch.size());
     if (batch.isEmpty()) {
       return;
     }
@@ -117,10 +119,14 @@ final class TraceRecorder implements SyncListener {
   }
 
   private void gather(TraceEntry entry) {
-    gathered.add(entry);
-    int now = size.incrementAndGet();
-    if (now == 1) {
-      oldestAt = entry.at();
+    int now;
+    synchronized (gathering) {
+      gathered.add(entry);
+      now = gathered.size();
+      size = now;
+      if (now == 1) {
+        oldestAt = entry.at();
+      }
     }
     if (now >= MAX_GATHERED) {
       flush();
