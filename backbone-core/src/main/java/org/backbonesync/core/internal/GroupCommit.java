@@ -103,28 +103,7 @@ final class GroupCommit {
     // what a part left unwritten, by its place in the group (rarely any)
     NothingWritten[] left = new NothingWritten[group.size()];
     try {
-      stores.inTransaction(() -> {
-        Arrays.fill(left, null); // (a store may run the work again)
-        // every row in one ordered lock; a store may read them all at once there (one row is
-        // read when written: a query either way)
-        if (byRow.length > 1) {
-          List<Long> rows = new ArrayList<>(byRow.length);
-          for (int i : byRow) {
-            rows.add(group.get(i).order());
-          }
-          stores.syncInfo().lockRows(connectorKey, rows);
-        }
-        for (int i : byRow) {
-          try {
-            group.get(i).write();
-          } catch (NothingWritten e) {
-            left[i] = e;
-          }
-        }
-        if (last != null) {
-          last.run();
-        }
-      });
+      stores.inTransaction(() -> writeAll(group, byRow, left, last));
     } catch (RuntimeException failed) {
       if (group.size() == 1 && last == null) {
         group.get(0).failed(failed); // (it was alone: written again, it would fail again)
@@ -141,6 +120,30 @@ final class GroupCommit {
       }
     }
     return last != null;
+  }
+
+  /** The group's writes in one transaction, in row order; what a part left goes to left. */
+  private void writeAll(List<Part> group, int[] byRow, NothingWritten[] left, Runnable last) {
+    Arrays.fill(left, null); // (a store may run the work again)
+    // every row in one ordered lock; a store may read them all at once there (one row is read
+    // when written: a query either way)
+    if (byRow.length > 1) {
+      List<Long> rows = new ArrayList<>(byRow.length);
+      for (int i : byRow) {
+        rows.add(group.get(i).order());
+      }
+      stores.syncInfo().lockRows(connectorKey, rows);
+    }
+    for (int i : byRow) {
+      try {
+        group.get(i).write();
+      } catch (NothingWritten e) {
+        left[i] = e;
+      }
+    }
+    if (last != null) {
+      last.run();
+    }
   }
 
   /** The places of the group's parts in the order of their rows. */

@@ -82,21 +82,26 @@ final class IdleLook {
       return new Looked(null, trackerClock.asksPast(clock.millis(), past), past);
     }
     Map<String, SyncInfo> rows = stores.syncInfo().findByLocalKeys(key, keys);
-    if (rows.size() < keys.size()) {
+    if (rows.size() < keys.size() || !changeNothing(page.issues(), rows)) {
       return Looked.POLL;
-    }
-    examiner.readValues(page.issues(),
-        page.issues().stream().map(changes -> rows.get(changes.issue().key())).toList());
-    try {
-      for (IssueChanges changes : page.issues()) {
-        if (!examiner.changesNothing(changes, rows.get(changes.issue().key()))) {
-          return Looked.POLL;
-        }
-      }
-    } finally {
-      examiner.forgetValues();
     }
     events.polled(key, page.issues().size(), 0);
     return new Looked(new PollResult(page.issues().size(), 0, 1), false, 0);
+  }
+
+  /** Whether examining these issues, each with its row, would change nothing. */
+  private boolean changeNothing(List<IssueChanges> issues, Map<String, SyncInfo> rows) {
+    examiner.readValues(issues,
+        issues.stream().map(changes -> rows.get(changes.issue().key())).toList());
+    try {
+      for (IssueChanges changes : issues) {
+        if (!examiner.changesNothing(changes, rows.get(changes.issue().key()))) {
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      examiner.forgetValues();
+    }
   }
 }

@@ -40,20 +40,7 @@ record ResyncPlan(String jql, Set<String> mappingIds) {
         statusReaders.add(out.id());
       }
     }
-    Set<String> chosen = new LinkedHashSet<>();
-    for (int i = 0; i < request.fieldMappings().size(); i++) {
-      String id = request.fieldMappings().get(i);
-      String problem = configuration.fieldMapping(id).isEmpty()
-          ? "unknown field mapping id " + Shown.quoted(id) + " in synchronization "
-              + configuration.id()
-          : !sending.contains(id) ? "field mapping " + Shown.quoted(id)
-              + " does not sync from connector " + connector.key() : null;
-      if (problem != null) {
-        throw new AdminException(400, problem,
-            List.of(new ConfigurationProblem("$.fieldMappings[" + i + "]", problem)));
-      }
-      chosen.add(id);
-    }
+    Set<String> chosen = named(configuration, connector, request.fieldMappings(), sending);
     if (chosen.isEmpty()) {
       chosen.addAll(sending);
     }
@@ -68,5 +55,25 @@ record ResyncPlan(String jql, Set<String> mappingIds) {
       }
     });
     return new ResyncPlan(JqlScope.narrow(connector.config.jql(), request.jql()), chosen);
+  }
+
+  /** The mappings a request names, each known and syncing from the connector, else refused. */
+  private static Set<String> named(SyncConfiguration configuration, Connector connector,
+      List<String> ids, Set<String> sending) {
+    Set<String> chosen = new LinkedHashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      String problem = configuration.fieldMapping(id).isEmpty()
+          ? "unknown field mapping id " + Shown.quoted(id) + " in synchronization "
+              + configuration.id()
+          : !sending.contains(id) ? "field mapping " + Shown.quoted(id)
+              + " does not sync from connector " + connector.key() : null;
+      if (problem != null) {
+        throw new AdminException(400, problem,
+            List.of(new ConfigurationProblem("$.fieldMappings[" + i + "]", problem)));
+      }
+      chosen.add(id);
+    }
+    return chosen;
   }
 }

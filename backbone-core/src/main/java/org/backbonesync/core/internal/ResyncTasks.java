@@ -170,11 +170,7 @@ final class ResyncTasks {
           return;
         }
         for (IssueChanges changes : page.issues()) {
-          AsyncTask now = stores.tasks().find(taskId).orElseThrow();
-          if (now.cancelled()) {
-            stores.tasks().update(now.withProgress(done.percent(total), now.message()));
-            end(taskId, true, done.result(), null, "Resync cancelled after " + done.issues
-                + of(total) + " issues");
+          if (endedByCancel(taskId, done, total)) {
             return;
           }
           resyncOne(connector, resender, plan, changes, done);
@@ -198,8 +194,19 @@ final class ResyncTasks {
       return;
     }
     end(taskId, false, done.result(), null, "Resync of " + done.issues + issues(done.issues)
-        + " finished"
-        + (done.failed == 0 ? "" : ", " + done.failed + " failed"));
+        + " finished" + (done.failed == 0 ? "" : ", " + done.failed + " failed"));
+  }
+
+  /** Whether the task was cancelled: then it is ended, with the progress made. */
+  private boolean endedByCancel(String taskId, ResyncProgress done, long total) {
+    AsyncTask now = stores.tasks().find(taskId).orElseThrow();
+    if (!now.cancelled()) {
+      return false;
+    }
+    stores.tasks().update(now.withProgress(done.percent(total), now.message()));
+    end(taskId, true, done.result(), null, "Resync cancelled after " + done.issues + of(total)
+        + " issues");
+    return true;
   }
 
   /**
