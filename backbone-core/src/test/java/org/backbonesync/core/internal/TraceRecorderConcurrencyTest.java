@@ -1,0 +1,100 @@
+package org.backbonesync.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.TraceEntry;
+import org.backbonesync.spi.store.TraceStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Steps on several threads gather trace entries while others write what was gathered: every
+ * entry reaches the store once, and each thread's entries in the order it gathered them.
+ */
+class TraceRecorderConcurrencyTest {
+  private static final int THREADS = 4;
+  private static final int PER_THREAD = 20_000; // (crosses MAX_GATHERED many times)
+
+  /** Keeps every batch it is given, in the order of the calls. */
+  private static final class KeptBatches implements TraceStore {
+    final List<TraceEntry> kept = new ArrayList<>();
+
+    @Override
+    public synchronized void add(List<TraceEntry> entries, int keep) {
+      kept.addAll(entries);
+    }
+
+    @Override
+    public List<TraceEntry> list(String connectorKey, TraceEntry.Direction direction,
+        String issueKey, int limit) {
+      return List.of();
+    }
+  }
+
+  @Test
+  void entriesGatheredOnManyThreadsAreWrittenOnceEachInTheirThreadsOrder() throws Exception {
+    KeptBatches store = new KeptBatches();
+    // a clock far ahead of the entries' own, so every flushIfDue finds them due
+    TraceRecorder recorder = new TraceRecorder(store,
+        Clock.fixed(Instant.ofEpochMilli(Long.MAX_VALUE / 2), ZoneOffset.UTC), 20);
+    CyclicBarrier start = new CyclicBarrier(THREADS + 1);
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        String issue = "PA-" + t;
+        runs.add(pool.submit(() -> {
+          start.await();
+          for (long seq = 1; seq <= PER_THREAD; seq++) {
+            recorder.queued("PA", message(issue, seq));
+            if (seq % 7 == 0) {
+              recorder.flushIfDue(); // (a step ending on this thread)
+            }
+          }
+          return null;
+        }));
+      }
+      Future<?> writer = pool.submit(() -> {
+        start.await();
+        while (runs.stream().anyMatch(r -> !r.isDone())) {
+          recorder.flush(); // (a periodic run's end, or a trace read, on another thread)
+        }
+        return null;
+      });
+      for (Future<?> run : runs) {
+        run.get();
+      }
+      writer.get();
+    } finally {
+      pool.shutdownNow();
+    }
+    recorder.close();
+
+    assertEquals(THREADS * PER_THREAD, store.kept.size(), "every entry written once");
+    Map<String, Long> last = new HashMap<>();
+    for (TraceEntry e : store.kept) {
+      long before = last.getOrDefault(e.issueKey(), 0L);
+      assertEquals(before + 1, e.sequenceId(), "entries of " + e.issueKey() + " in order");
+      last.put(e.issueKey(), e.sequenceId());
+    }
+    assertTrue(last.values().stream().allMatch(n -> n == PER_THREAD), last.toString());
+  }
+
+  private static SyncMessage message(String issue, long sequenceId) {
+    return new SyncMessage(1, "PA:" + issue + ":1:" + sequenceId, "s", "PA", "PB", issue, null,
+        sequenceId, MessageKind.CHANGE, "Task", 1, Map.of());
+  }
+}
