@@ -425,7 +425,7 @@ public final class InMemoryStores implements Stores {
         Collection<String> localIssueKeys) {
       String one = onlyKey(localIssueKeys);
       return one == null ? SyncInfoStore.super.findByLocalKeys(connectorKey, localIssueKeys)
-          : found(one, locked(() -> lookup(byLocal, connectorKey, one)));
+          : locked(() -> found(one, lookup(byLocal, connectorKey, one)));
     }
 
     @Override
@@ -433,9 +433,10 @@ public final class InMemoryStores implements Stores {
         Collection<String> remoteIssueKeys) {
       String one = onlyKey(remoteIssueKeys);
       return one == null ? SyncInfoStore.super.findByRemoteKeys(connectorKey, remoteIssueKeys)
-          : found(one, locked(() -> lookup(byRemote, connectorKey, one)));
+          : locked(() -> found(one, lookup(byRemote, connectorKey, one)));
     }
 
+    /** Under the lock: a row's info is written in transactions, and undone with them. */
     private Map<String, SyncInfo> found(String key, Row row) {
       return row == null ? Map.of() : Map.of(key, row.info);
     }

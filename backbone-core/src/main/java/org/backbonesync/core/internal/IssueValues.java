@@ -57,11 +57,11 @@ final class IssueValues {
   /** The latest change per field, leaving out the sync user's own changes. */
   Map<String, Change> latestChanges(
       List<ChangelogEntry> entries, boolean includeSyncUser) {
-    int items = 0; // (counted first: a map of about its size, growing past 16 fields only)
+    int items = 0; // (counted first: a map of about its size, growing past 8 fields only)
     for (ChangelogEntry entry : entries) {
       items += entry.items().size();
     }
-    Map<String, Change> latest = new SmallMap<>(Math.min(items, 16));
+    Map<String, Change> latest = new SmallMap<>(Math.min(items, 8));
     for (ChangelogEntry entry : entries) {
       if (!includeSyncUser && isEcho(entry)) {
         continue;

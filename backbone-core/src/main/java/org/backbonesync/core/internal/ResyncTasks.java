@@ -160,13 +160,8 @@ final class ResyncTasks {
     done.total = total;
     try {
       do {
-        ChangePage page;
-        try {
-          page = connector.tracker.findUpdatedSince(0, plan.jql(), pageSize, done.token);
-        } catch (RuntimeException e) {
-          stopIfInterrupted();
-          end(taskId, false, done.result(), "selecting issues failed: " + e.getMessage(),
-              "Resync failed");
+        ChangePage page = select(taskId, connector, plan, done);
+        if (page == null) {
           return;
         }
         for (IssueChanges changes : page.issues()) {
@@ -195,6 +190,19 @@ final class ResyncTasks {
     }
     end(taskId, false, done.result(), null, "Resync of " + done.issues + issues(done.issues)
         + " finished" + (done.failed == 0 ? "" : ", " + done.failed + " failed"));
+  }
+
+  /** The page after the progress' token; null when selecting failed (then the task ended). */
+  private ChangePage select(String taskId, Connector connector, ResyncPlan plan,
+      ResyncProgress done) {
+    try {
+      return connector.tracker.findUpdatedSince(0, plan.jql(), pageSize, done.token);
+    } catch (RuntimeException e) {
+      stopIfInterrupted();
+      end(taskId, false, done.result(), "selecting issues failed: " + e.getMessage(),
+          "Resync failed");
+      return null;
+    }
   }
 
   /** Whether the task was cancelled: then it is ended, with the progress made. */

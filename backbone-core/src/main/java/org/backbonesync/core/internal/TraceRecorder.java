@@ -123,10 +123,10 @@ final class TraceRecorder implements SyncListener {
     synchronized (gathering) {
       gathered.add(entry);
       now = gathered.size();
-      size = now;
       if (now == 1) {
-        oldestAt = entry.at();
+        oldestAt = entry.at(); // (before size: a reader without the lock sees it with size 1)
       }
+      size = now;
     }
     if (now >= MAX_GATHERED) {
       flush();

@@ -28,7 +28,10 @@ import java.util.function.BiFunction;
  * <p>{@link #keySet()}, {@link #values()} and {@link #forEach} walk the array and make nothing per
  * key; {@link #entrySet()}'s iterator makes an entry per step, a snapshot: {@link
  * Map.Entry#setValue} is refused, and an entry read before a {@code put} of its key keeps the value
- * it had. So the engine's hot loops walk keys or use {@code forEach}. {@link #copyOf} gives an
+ * it had. (In the engine's loops over entries the JIT removes those entries: JFR's allocation
+ * events show none once it has compiled them.) Views are made per call, as the JDK's immutable
+ * maps make theirs; a change through one changes the map, and is refused when the map is
+ * unmodifiable. {@link #copyOf} gives an
  * unmodifiable copy at the cost of one array and returns an unmodifiable one as it is. Not
  * thread-safe while it is being filled; an unmodifiable one, once safely published (as through a
  * record's final field), may be read by any number of threads: it never changes after its
@@ -237,6 +240,22 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
       }
 
       @Override
+      public boolean remove(Object o) {
+        checkModifiable();
+        int i = indexOf(o);
+        if (i < 0) {
+          return false;
+        }
+        removeAt(i);
+        return true;
+      }
+
+      @Override
+      public void clear() {
+        SmallMap.this.clear();
+      }
+
+      @Override
       public Iterator<String> iterator() {
         return new Walk<>() {
           @Override
@@ -257,6 +276,11 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
       }
 
       @Override
+      public void clear() {
+        SmallMap.this.clear();
+      }
+
+      @Override
       public Iterator<V> iterator() {
         return new Walk<>() {
           @Override
@@ -274,6 +298,11 @@ public final class SmallMap<V> extends AbstractMap<String, V> {
       @Override
       public int size() {
         return size;
+      }
+
+      @Override
+      public void clear() {
+        SmallMap.this.clear();
       }
 
       @Override

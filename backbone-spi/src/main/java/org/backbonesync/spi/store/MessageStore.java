@@ -131,7 +131,8 @@ public interface MessageStore {
   /**
    * The inbox entries of several source issues, by issue key, each issue's as {@link
    * #incomingFor(String, String)} orders them (an issue with none is absent), for an apply's
-   * round of pairs; a store may read them in one round trip. Default: one by one.
+   * round of pairs; a store may read them in one round trip. Default: one by one. The answer is
+   * the caller's to read, not to change: a store may answer an unmodifiable map.
    *
    * @throws NullPointerException for a null collection or a null key in it, naming its index
    *     (before anything is read)

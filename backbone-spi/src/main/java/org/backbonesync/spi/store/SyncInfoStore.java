@@ -33,7 +33,8 @@ public interface SyncInfoStore {
 
   /**
    * The rows of several local issues, by local issue key (an issue not paired is absent), for a
-   * poll's page; a store may read them in one round trip. Default: one by one.
+   * poll's page; a store may read them in one round trip. Default: one by one. The answer is
+   * the caller's to read, not to change: a store may answer an unmodifiable map.
    *
    * @throws NullPointerException when {@code localIssueKeys} is null or holds a null (the
    *     message names it, {@code "localIssueKeys[3]"}: the fourth in iteration order), before
@@ -59,7 +60,8 @@ public interface SyncInfoStore {
   /**
    * The rows whose partners are these remote issues, by remote key: a key without a row is not
    * in the map. The engine reads an apply's round with it; a store may read them in one round
-   * trip. Default: one by one.
+   * trip. Default: one by one. The answer is the caller's to read, not to change: a store may
+   * answer an unmodifiable map.
    *
    * @throws NullPointerException when {@code remoteIssueKeys} is null or holds a null (the
    *     message names it, {@code "remoteIssueKeys[3]"}: the fourth in iteration order), before

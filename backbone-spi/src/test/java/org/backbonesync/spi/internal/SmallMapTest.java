@@ -83,6 +83,27 @@ class SmallMapTest {
     assertThrows(UnsupportedOperationException.class, copy::clear);
     assertThrows(UnsupportedOperationException.class,
         () -> copy.entrySet().iterator().next().setValue("x"));
+    assertThrows(UnsupportedOperationException.class, () -> copy.keySet().remove("a"));
+    assertThrows(UnsupportedOperationException.class, () -> copy.keySet().remove("z"));
+    Map<String, String> empty = SmallMap.copyOf(Map.of());
+    assertThrows(UnsupportedOperationException.class, () -> empty.keySet().clear());
+    assertThrows(UnsupportedOperationException.class, () -> empty.values().clear());
+    assertThrows(UnsupportedOperationException.class, () -> empty.entrySet().clear());
+    assertEquals(Map.of("a", "1"), copy);
+  }
+
+  @Test
+  void theViewsChangeAModifiableMap() {
+    SmallMap<String> map = new SmallMap<>();
+    map.put("a", "1");
+    map.put("b", "2");
+    map.put("c", "3");
+
+    assertTrue(map.keySet().remove("b"));
+    assertFalse(map.keySet().remove("z"));
+    assertEquals(List.of("a", "c"), List.copyOf(map.keySet()));
+    map.values().clear();
+    assertEquals(Map.of(), map);
   }
 
   @Test

@@ -104,7 +104,7 @@ public abstract class SyncInfoStoreCompatibilityKit {
   }
 
   @Test
-  void oneKeyAmongSeveralIsFoundAsAnyNumberOfThem() {
+  void aLookUpOfOneKeyAnswersAsALookUpOfSeveral() {
     SyncInfo first = store.insert(row("PA", "PA-1", "PB-1"));
     store.insert(row("PB", "PA-2", "PB-2")); // another connector's
 
