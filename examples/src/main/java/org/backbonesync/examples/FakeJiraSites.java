@@ -131,8 +131,12 @@ public final class FakeJiraSites implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args.length > 0 ? args[0] : "sync.fake.json");
     try (FakeJiraSites sites = start()) {
-      Files.writeString(file, sites.configuration(Path.of("backbone-fake-data"), 8080));
-      System.out.println("Wrote " + file + " for two fake sites. In another shell:");
+      // A store of their own: the sites start empty, and a store kept from an earlier start
+      // would pair their new issues with the old ones' partners by key (PA-1 with PB-1).
+      Path store = Path.of("backbone-fake-data", "started-" + System.currentTimeMillis());
+      Files.writeString(file, sites.configuration(store, 8080));
+      System.out.println("Wrote " + file + " for two fake sites, with the store " + store
+          + " (a new one each start: the sites start empty). In another shell:");
       sites.environment().forEach((k, v) -> System.out.println("  export " + k + "=" + v));
       System.out.println("  java -jar backbone-service/target/backbone-service.jar --config "
           + file);
