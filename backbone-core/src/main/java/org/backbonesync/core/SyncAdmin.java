@@ -9,6 +9,8 @@ import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin operations of the original product's REST API, as typed Java methods over one or more
@@ -22,9 +24,14 @@ import org.backbonesync.spi.store.SyncInfo;
  * the caller who started it (to others it does not exist). A task an anonymous caller (null)
  * starts gets an id with an unguessable part ({@code 17.9f86d08...}): whoever holds that id may
  * read and cancel it, and no one else, so two anonymous callers cannot see each other's tasks.
- * Thread-safe.
+ * Every change it makes (a resync or rebuild started, a task cancelled, rows imported, deleted or
+ * set to ignore changes, a message retried or skipped) is logged at INFO once made, with the
+ * caller, so an operator can tell who did what when: {@code admin "operator": deleted all 3 sync
+ * information rows (connector "PA")}. A task's unguessable part is never logged. Thread-safe.
  */
 public final class SyncAdmin {
+  private static final Logger log = LoggerFactory.getLogger(SyncAdmin.class);
+
   private final List<SyncEngine> engines;
   private final AdminAuthorizer authorizer;
   private final TaskOwners owners;
@@ -57,7 +64,9 @@ public final class SyncAdmin {
   /** Starts a resync; see {@link SyncEngine#resync}. */
   public AsyncTask resync(String caller, String connectorKey, ResyncRequest request) {
     allow(caller, AdminOperation.RESYNC, connectorKey);
-    return owners.resync(engine(connectorKey), caller, connectorKey, request);
+    AsyncTask task = owners.resync(engine(connectorKey), caller, connectorKey, request);
+    changed(caller, "started resync task " + taskNumber(task.id()), connectorKey);
+    return task;
   }
 
   /**
@@ -82,7 +91,21 @@ public final class SyncAdmin {
   public AsyncTask cancelTask(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);
     TaskOwners.Owned owned = owners.owned(caller, taskId);
-    return TaskOwners.withId(owned.engine().cancelTask(owned.task().id()), taskId);
+    AsyncTask cancelled = owned.engine().cancelTask(owned.task().id());
+    changed(caller, "cancelled task " + taskNumber(taskId), cancelled.connectorKey());
+    return TaskOwners.withId(cancelled, taskId);
+  }
+
+  /** A task id without its unguessable part ({@code 17} of {@code 17.9f86d08...}). */
+  private static String taskNumber(String taskId) {
+    int dot = taskId.indexOf('.');
+    return dot < 0 ? taskId : taskId.substring(0, dot);
+  }
+
+  /** Logs a change an admin made, once it is made. */
+  private static void changed(String caller, String what, String connectorKey) {
+    log.info("admin {}: {} (connector {})", caller == null ? "(anonymous)" : shown(caller), what,
+        shown(connectorKey));
   }
 
   /** A value from the request for a message: quoted, escaped, and cut short when long. */
@@ -107,7 +130,9 @@ public final class SyncAdmin {
   /** Imports rows all or nothing; see {@link SyncEngine#importSyncInformation}. */
   public int importSyncInformation(String caller, String connectorKey, List<SyncInfoImport> rows) {
     allow(caller, AdminOperation.IMPORT_SYNC_INFORMATION, connectorKey);
-    return engine(connectorKey).importSyncInformation(connectorKey, rows);
+    int imported = engine(connectorKey).importSyncInformation(connectorKey, rows);
+    changed(caller, "imported " + imported + " sync information rows", connectorKey);
+    return imported;
   }
 
   /** The problems an import of these rows would have, without importing anything. */
@@ -128,6 +153,7 @@ public final class SyncAdmin {
       throw new AdminException(404, "connector " + connectorKey
           + " has no sync information with id " + syncInfoId);
     }
+    changed(caller, "deleted sync information " + syncInfoId, connectorKey);
   }
 
   /**
@@ -139,15 +165,20 @@ public final class SyncAdmin {
   public SyncInfo setIncomingChangesIgnored(String caller, String connectorKey, long syncInfoId,
       boolean ignored) {
     allow(caller, AdminOperation.IGNORE_INCOMING_CHANGES, connectorKey);
-    return engine(connectorKey).setIncomingChangesIgnored(connectorKey, syncInfoId, ignored)
-        .orElseThrow(() -> new AdminException(404, "connector " + connectorKey
+    SyncInfo row = engine(connectorKey).setIncomingChangesIgnored(connectorKey, syncInfoId,
+        ignored).orElseThrow(() -> new AdminException(404, "connector " + connectorKey
             + " has no sync information with id " + syncInfoId));
+    changed(caller, "set incomingChangesIgnored to " + ignored + " on sync information "
+        + syncInfoId, connectorKey);
+    return row;
   }
 
   /** Deletes every row of a connector (no undo) and returns how many there were. */
   public int deleteAllSyncInformation(String caller, String connectorKey) {
     allow(caller, AdminOperation.DELETE_SYNC_INFORMATION, connectorKey);
-    return engine(connectorKey).deleteAllSyncInformation(connectorKey);
+    int deleted = engine(connectorKey).deleteAllSyncInformation(connectorKey);
+    changed(caller, "deleted all " + deleted + " sync information rows", connectorKey);
+    return deleted;
   }
 
   /** Inbox messages of a connector that failed permanently, received earliest first. */
@@ -218,6 +249,8 @@ public final class SyncAdmin {
     } catch (IllegalStateException e) {
       throw new AdminException(409, e.getMessage());
     }
+    changed(caller, (operation == AdminOperation.SKIP_FAILED_MESSAGE ? "skipped " : "retried ")
+        + kind + " message " + shown(messageId), connectorKey);
   }
 
   /** Where a connector's queues stand; see {@link SyncEngine#status}. */

@@ -1,14 +1,18 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -160,5 +164,50 @@ class SyncAdminOperationsTest {
     assertEquals(404, assertThrows(AdminException.class,
         () -> admin.status("admin", "PX")).status());
     assertEquals(1, admin.failedMessages("admin", "PB").size(), "nothing was done");
+  }
+
+  @Test
+  void eachChangeAnAdminMakesIsLoggedWithItsCallerOnceMade() {
+    givenTwoSyncedIssues();
+    long first = sync.syncInfoA().get(0).id();
+    SyncAdmin open = SyncAdmin.builder().engine(sync.engine())
+        .authorizer((caller, operation, connector) -> true).build();
+
+    String[] anonymousTask = new String[1];
+    String logged = stderrOf(() -> {
+      admin.resync("admin", "PA", ResyncRequest.all());
+      assertThrows(AdminException.class, () -> admin.deleteAllSyncInformation("mallory", "PB"));
+      admin.setIncomingChangesIgnored("admin", "PA", first, true);
+      assertThrows(AdminException.class,
+          () -> admin.deleteSyncInformation("admin", "PA", 999_999));
+      anonymousTask[0] = open.resync(null, "PB", ResyncRequest.all()).id();
+      admin.deleteAllSyncInformation("admin", "PB");
+    });
+
+    assertTrue(logged.matches("(?s).*admin \"admin\": started resync task \\d+ \\(connector"
+        + " \"PA\"\\).*"), logged);
+    assertTrue(logged.contains("admin \"admin\": set incomingChangesIgnored to true on sync"
+        + " information " + first + " (connector \"PA\")"), logged);
+    assertTrue(logged.contains("admin \"admin\": deleted all 2 sync information rows"
+        + " (connector \"PB\")"), logged);
+    assertTrue(logged.contains("admin (anonymous): started resync task "), logged);
+    String secret = anonymousTask[0].substring(anonymousTask[0].indexOf('.') + 1);
+    assertTrue(secret.length() >= 32, anonymousTask[0]);
+    assertFalse(logged.contains(secret), "a task's unguessable part is never logged");
+    assertFalse(logged.contains("mallory"), "a refused change is no change");
+    assertFalse(logged.contains("999999"), "nor one that found nothing");
+  }
+
+  /** What the engine's loggers print while {@code work} runs (slf4j-simple: System.err). */
+  private static String stderrOf(Runnable work) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      work.run();
+    } finally {
+      System.setErr(err);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
   }
 }
