@@ -27,7 +27,10 @@ final class UndoLog {
   };
   private static final Step<Runnable, Object, Object> RUN = (step, b, c) -> step.run();
 
-  private Object[] steps = new Object[4 * 16]; // step, a, b, c; the newest last
+  private static final int INITIAL = 4 * 16;
+  private static final int KEPT = 4 * 1024;
+
+  private Object[] steps = new Object[INITIAL]; // step, a, b, c; the newest last
   private int size;
 
   /** Logs a step to undo a write. */
@@ -62,9 +65,16 @@ final class UndoLog {
     clear();
   }
 
-  /** Empties the log (the transaction committed), keeping its array. */
+  /**
+   * Empties the log (the transaction committed), keeping its array unless a large transaction
+   * (an import of thousands of rows) grew it past {@value #KEPT} slots: that one is let go.
+   */
   void clear() {
-    Arrays.fill(steps, 0, size, null);
+    if (steps.length > KEPT) {
+      steps = new Object[INITIAL];
+    } else {
+      Arrays.fill(steps, 0, size, null);
+    }
     size = 0;
   }
 }
