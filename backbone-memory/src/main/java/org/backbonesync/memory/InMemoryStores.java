@@ -283,16 +283,6 @@ public final class InMemoryStores implements Stores {
     }
   }
 
-  /**
-   * The one key of a look-up by several keys, answered with a one-entry map instead of the SPI's
-   * default hash map (a poll of one changed issue and an apply of one message look up one: those
-   * maps and their entries were 300 B of the engine's garbage per message); null for any other
-   * collection, which the default answers (and checks for nulls).
-   */
-  private static String onlyKey(Collection<String> keys) {
-    return keys != null && keys.size() == 1 ? keys.iterator().next() : null;
-  }
-
   /** Puts a value, remembering how to undo it when inside a transaction. */
   private <K, V> void put(Map<K, V> map, K key, V value) {
     boolean had = map.containsKey(key);
@@ -418,27 +408,6 @@ public final class InMemoryStores implements Stores {
     @Override
     public Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey) {
       return locked(() -> info(lookup(byRemote, connectorKey, remoteIssueKey)));
-    }
-
-    @Override
-    public Map<String, SyncInfo> findByLocalKeys(String connectorKey,
-        Collection<String> localIssueKeys) {
-      String one = onlyKey(localIssueKeys);
-      return one == null ? SyncInfoStore.super.findByLocalKeys(connectorKey, localIssueKeys)
-          : locked(() -> found(one, lookup(byLocal, connectorKey, one)));
-    }
-
-    @Override
-    public Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
-        Collection<String> remoteIssueKeys) {
-      String one = onlyKey(remoteIssueKeys);
-      return one == null ? SyncInfoStore.super.findByRemoteKeys(connectorKey, remoteIssueKeys)
-          : locked(() -> found(one, lookup(byRemote, connectorKey, one)));
-    }
-
-    /** Under the lock: a row's info is written in transactions, and undone with them. */
-    private Map<String, SyncInfo> found(String key, Row row) {
-      return row == null ? Map.of() : Map.of(key, row.info);
     }
 
     @Override
@@ -930,17 +899,6 @@ public final class InMemoryStores implements Stores {
         ready.sort(BY_RECEIVED); // stable: ties stay in the order their issues arrived
         return ready.size() <= limit ? ready : List.copyOf(ready.subList(0, limit));
       });
-    }
-
-    @Override
-    public Map<String, List<InboxEntry>> incomingFor(String connectorKey,
-        Collection<String> sourceIssueKeys) {
-      String one = onlyKey(sourceIssueKeys);
-      if (one == null) {
-        return MessageStore.super.incomingFor(connectorKey, sourceIssueKeys);
-      }
-      List<InboxEntry> found = incomingFor(connectorKey, one);
-      return found.isEmpty() ? Map.of() : Map.of(one, found);
     }
 
     @Override

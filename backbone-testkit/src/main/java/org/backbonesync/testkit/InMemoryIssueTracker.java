@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -1173,7 +1175,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
      * Its earlier update times, oldest first, from the newest one a search has shown on: see
      * {@link #indexedUpdate}.
      */
-    private final java.util.ArrayDeque<Long> earlier = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Long> earlier = new ArrayDeque<>();
     final Map<String, JsonNode> fields = new LinkedHashMap<>();
     final List<ChangelogEntry> changelog = new ArrayList<>();
     final Map<String, Comment> comments = new LinkedHashMap<>();
@@ -1208,7 +1210,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       if (updated + lag.millis(key, updated) <= now) {
         return updated;
       }
-      for (java.util.Iterator<Long> it = earlier.descendingIterator(); it.hasNext(); ) {
+      for (Iterator<Long> it = earlier.descendingIterator(); it.hasNext(); ) {
         long time = it.next();
         if (time + lag.millis(key, time) <= now) {
           while (earlier.peekFirst() != time) { // (older ones are never shown again)

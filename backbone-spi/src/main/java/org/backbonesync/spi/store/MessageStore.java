@@ -1,7 +1,6 @@
 package org.backbonesync.spi.store;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -140,15 +139,10 @@ public interface MessageStore {
    */
   default Map<String, List<InboxEntry>> incomingFor(String connectorKey,
       Collection<String> sourceIssueKeys) {
-    NullChecks.requireNoNull(sourceIssueKeys, "sourceIssueKeys");
-    Map<String, List<InboxEntry>> entries = new HashMap<>(2 * sourceIssueKeys.size());
-    for (String key : sourceIssueKeys) {
+    return OneByOne.lookUp(sourceIssueKeys, "sourceIssueKeys", key -> {
       List<InboxEntry> found = incomingFor(connectorKey, key);
-      if (!found.isEmpty()) {
-        entries.put(key, found);
-      }
-    }
-    return entries;
+      return found.isEmpty() ? null : found;
+    });
   }
 
   /**

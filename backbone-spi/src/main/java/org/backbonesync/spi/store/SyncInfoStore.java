@@ -43,15 +43,8 @@ public interface SyncInfoStore {
    */
   default Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
-    NullChecks.requireNoNull(localIssueKeys, "localIssueKeys");
-    Map<String, SyncInfo> rows = new HashMap<>(2 * localIssueKeys.size());
-    for (String key : localIssueKeys) {
-      Optional<SyncInfo> row = findByLocalKey(connectorKey, key);
-      if (row.isPresent()) {
-        rows.put(key, row.get());
-      }
-    }
-    return rows;
+    return OneByOne.lookUp(localIssueKeys, "localIssueKeys",
+        key -> findByLocalKey(connectorKey, key).orElse(null));
   }
 
   /** The row whose partner is this remote issue, if any. */
@@ -70,15 +63,8 @@ public interface SyncInfoStore {
    */
   default Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
-    NullChecks.requireNoNull(remoteIssueKeys, "remoteIssueKeys");
-    Map<String, SyncInfo> rows = new HashMap<>(2 * remoteIssueKeys.size());
-    for (String key : remoteIssueKeys) {
-      Optional<SyncInfo> row = findByRemoteKey(connectorKey, key);
-      if (row.isPresent()) {
-        rows.put(key, row.get());
-      }
-    }
-    return rows;
+    return OneByOne.lookUp(remoteIssueKeys, "remoteIssueKeys",
+        key -> findByRemoteKey(connectorKey, key).orElse(null));
   }
 
   /** The row with this id in this connector, if any. */
