@@ -2,27 +2,44 @@ package org.backbonesync.jdbc;
 
 import static org.backbonesync.jdbc.JdbcSyncInfoStore.bind;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.backbonesync.spi.store.TraceEntry;
 import org.backbonesync.spi.store.TraceStore;
 
 /**
  * The trace in {@code bb_trace} (script {@code V7__trace.sql}). One call is one transaction of its
- * own (never the caller's): the entries in one batch, then one trimming delete per issue they name, which keeps the newest
- * {@code keep} by id (the delete finds the id {@code keep} back through the index).
+ * own (never the caller's): the entries in one batch, then a trimming delete for each issue due
+ * one, which keeps the newest {@code keep} by id (the delete finds the id {@code keep} back
+ * through the index).
+ *
+ * <p>An issue is trimmed when this store has added {@code keep} entries to it since its last
+ * trim, or on its first add here, not on every add: a delete per issue per call was about a fifth
+ * of a node's waiting for PostgreSQL in {@code TwoNodeBenchmark}. So an issue holds at most
+ * twice {@code keep} entries (plus {@code keep} for each other node writing it), and {@link #list}
+ * with a limit of {@code keep} answers exactly the newest. The counts are forgotten past
+ * {@link #COUNTED} issues, and for a call's issues when its transaction fails: an issue this
+ * store does not count is trimmed on its next add.
  */
 final class JdbcTraceStore implements TraceStore {
   private static final String WHERE_ISSUE =
       " WHERE connector_key = ? AND direction = ? AND issue_key = ?";
+  /** The most issues whose adds since their last trim are counted (a few MB of heap). */
+  static final int COUNTED = 50_000;
 
   private final JdbcStores db;
+  /** Per issue, the entries added since this store last trimmed it. */
+  private final Map<Issue, Integer> sinceTrim = new ConcurrentHashMap<>();
 
   JdbcTraceStore(JdbcStores db) {
     this.db = db;
@@ -35,33 +52,71 @@ final class JdbcTraceStore implements TraceStore {
     if (entries.isEmpty() || keep <= 0) {
       return;
     }
-    db.alone(c -> {
-      // trimmed in one order on every node, so that two nodes' trims cannot deadlock
-      Set<Issue> issues = new TreeSet<>(Comparator.comparing(Issue::connectorKey)
-          .thenComparing(Issue::direction).thenComparing(Issue::issueKey));
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO bb_trace (connector_key,"
-          + " direction, issue_key, message_id, sequence_id, kind, outcome, detail, at_millis)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (TraceEntry e : entries) {
-          bind(s, e.connectorKey(), e.direction().name(), e.issueKey(), e.messageId(),
-              e.sequenceId(), e.kind(), e.outcome().name(), e.detail(), e.at());
-          s.addBatch();
-          issues.add(new Issue(e.connectorKey(), e.direction().name(), e.issueKey()));
-        }
-        s.executeBatch();
+    Map<Issue, Integer> added = new HashMap<>();
+    for (TraceEntry e : entries) {
+      added.merge(new Issue(e.connectorKey(), e.direction().name(), e.issueKey()), 1,
+          Integer::sum);
+    }
+    Set<Issue> due = dueForTrim(added, keep);
+    try {
+      db.alone(c -> {
+        insert(c, entries);
+        trim(c, due, keep);
+        return null;
+      });
+    } catch (RuntimeException | Error e) {
+      added.keySet().forEach(sinceTrim::remove); // (not counted: trimmed on their next add)
+      throw e;
+    }
+  }
+
+  /**
+   * The issues to trim in this call, in one order on every node, so that two nodes' trims cannot
+   * deadlock; counts the added entries of the others.
+   */
+  private Set<Issue> dueForTrim(Map<Issue, Integer> added, int keep) {
+    if (sinceTrim.size() > COUNTED) {
+      sinceTrim.clear();
+    }
+    Set<Issue> due = new TreeSet<>(Comparator.comparing(Issue::connectorKey)
+        .thenComparing(Issue::direction).thenComparing(Issue::issueKey));
+    added.forEach((issue, count) -> sinceTrim.compute(issue, (k, since) -> {
+      if (since == null || since + count > keep) {
+        due.add(issue);
+        return 0; // (this call's entries are among the newest the trim keeps)
       }
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM bb_trace" + WHERE_ISSUE
-          + " AND id <= (SELECT id FROM bb_trace" + WHERE_ISSUE
-          + " ORDER BY id DESC OFFSET ? ROWS FETCH FIRST 1 ROW ONLY)")) {
-        for (Issue i : issues) {
-          bind(s, i.connectorKey(), i.direction(), i.issueKey(), i.connectorKey(),
-              i.direction(), i.issueKey(), keep);
-          s.addBatch();
-        }
-        s.executeBatch();
+      return since + count;
+    }));
+    return due;
+  }
+
+  private static void insert(Connection c, List<TraceEntry> entries) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO bb_trace (connector_key,"
+        + " direction, issue_key, message_id, sequence_id, kind, outcome, detail, at_millis)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (TraceEntry e : entries) {
+        bind(s, e.connectorKey(), e.direction().name(), e.issueKey(), e.messageId(),
+            e.sequenceId(), e.kind(), e.outcome().name(), e.detail(), e.at());
+        s.addBatch();
       }
-      return null;
-    });
+      s.executeBatch();
+    }
+  }
+
+  private static void trim(Connection c, Set<Issue> issues, int keep) throws SQLException {
+    if (issues.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM bb_trace" + WHERE_ISSUE
+        + " AND id <= (SELECT id FROM bb_trace" + WHERE_ISSUE
+        + " ORDER BY id DESC OFFSET ? ROWS FETCH FIRST 1 ROW ONLY)")) {
+      for (Issue i : issues) {
+        bind(s, i.connectorKey(), i.direction(), i.issueKey(), i.connectorKey(),
+            i.direction(), i.issueKey(), keep);
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
   }
 
   @Override

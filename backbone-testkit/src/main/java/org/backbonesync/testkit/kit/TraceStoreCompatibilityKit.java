@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.TraceEntry;
 import org.backbonesync.spi.store.TraceEntry.Direction;
@@ -54,7 +55,7 @@ public abstract class TraceStoreCompatibilityKit {
   }
 
   @Test
-  void onlyTheNewestAreKeptPerConnectorDirectionAndIssue() {
+  void theNewestAreKeptPerConnectorDirectionAndIssue() {
     for (int batch = 0; batch < 3; batch++) {
       List<TraceEntry> entries = new ArrayList<>();
       for (int i = 1; i <= 4; i++) {
@@ -65,9 +66,22 @@ public abstract class TraceStoreCompatibilityKit {
     }
 
     assertEquals(List.of(8L, 9L, 10L, 11L, 12L),
-        sequences(store.list("PA", Direction.OUT, "PA-1", 100)));
-    assertEquals(List.of(1L, 2L, 3L), sequences(store.list("PA", Direction.IN, "PB-1", 100)));
+        sequences(store.list("PA", Direction.OUT, "PA-1", 5)));
+    assertEquals(List.of(1L, 2L, 3L), sequences(store.list("PA", Direction.IN, "PB-1", 5)));
     assertEquals(List.of(11L, 12L), sequences(store.list("PA", Direction.OUT, "PA-1", 2)));
+  }
+
+  @Test
+  void anIssueNeverHoldsMoreThanTwiceWhatIsKept() {
+    for (long sequence = 1; sequence <= 40; sequence++) {
+      store.add(List.of(entry("PA", Direction.OUT, "PA-1", sequence, Outcome.QUEUED)), 5);
+
+      List<Long> held = sequences(store.list("PA", Direction.OUT, "PA-1", 1000));
+      assertTrue(held.size() <= 10, "after " + sequence + " adds: " + held);
+      long newest = sequence;
+      assertEquals(LongStream.rangeClosed(Math.max(1, newest - 4), newest)
+          .boxed().toList(), sequences(store.list("PA", Direction.OUT, "PA-1", 5)));
+    }
   }
 
   @Test
