@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.backbonesync.core.ConfigurationException;
@@ -61,6 +62,12 @@ final class Connector {
   final Set<String> flowIds;
   /** The ids of the mappings whose concurrent changes merge. */
   final Set<String> merging;
+  /**
+   * Messages this engine appended to the connector's outbox so far, counted in transactions that
+   * may yet roll back (an over-count costs one look at the outbox): a round's apply tells by it
+   * whether it left anything for a second delivery.
+   */
+  private final AtomicLong appended = new AtomicLong();
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
   final Function<String, Optional<String>> partners;
   /** Translates mentions in the text this connector sends and receives. */
@@ -286,5 +293,15 @@ final class Connector {
     stores.syncInfo().update(written);
     stores.messages().removeIncoming(key(), message.messageId());
     return written;
+  }
+
+  /** Counts a message appended to the outbox. */
+  void appended() {
+    appended.incrementAndGet();
+  }
+
+  /** The messages this engine appended to the outbox so far. */
+  long appendedSoFar() {
+    return appended.get();
   }
 }

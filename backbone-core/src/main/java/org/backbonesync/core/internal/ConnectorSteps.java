@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -62,19 +63,34 @@ final class ConnectorSteps {
     }
   }
 
+  /**
+   * Polls and delivers each connector, then applies each and delivers again what the apply
+   * appended (replies, pairings) or the first delivery may have left: not when neither, so that
+   * an idle round looks at each outbox once.
+   */
   void runOnce() {
     try {
+      Set<String> delivered = new HashSet<>(keys.size());
       for (String key : keys) {
         poll(key);
-        deliver(key);
+        if (deliver(key) > 0) {
+          delivered.add(key);
+        }
       }
       for (String key : keys) {
+        long appended = appendedSoFar(key);
         apply(key);
-        deliver(key);
+        if (delivered.contains(key) || appendedSoFar(key) != appended) {
+          deliver(key);
+        }
       }
     } finally {
       recorder.flush(); // an idle engine's last entries wait no longer than one run
     }
+  }
+
+  private long appendedSoFar(String connectorKey) {
+    return local.apply(connectorKey).connector().appendedSoFar();
   }
 
   PollResult detect(String connectorKey) {

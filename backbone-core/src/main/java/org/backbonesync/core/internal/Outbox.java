@@ -117,7 +117,7 @@ final class Outbox {
     }
     stores.syncInfo().putPendingChanges(sent.id(), pending);
     stores.syncInfo().putSyncedValues(sent.id(), values);
-    stores.messages().addOutgoing(message, now);
+    append(message, now);
     return message;
   }
 
@@ -176,7 +176,7 @@ final class Outbox {
     stores.syncInfo().update(sent);
     SyncMessage message =
         message(sent, MessageKind.PAIRED, null, Map.of(), Map.of(), null, seen, now);
-    stores.messages().addOutgoing(message, now);
+    append(message, now);
     return message;
   }
 
@@ -197,7 +197,7 @@ final class Outbox {
     }
     SyncMessage message =
         message(sent, MessageKind.GONE, null, Map.of(), content, null, seen(sent), now);
-    stores.messages().addOutgoing(message, now);
+    append(message, now);
     return message;
   }
 
@@ -209,5 +209,10 @@ final class Outbox {
         connector.syncId, connector.key(), connector.partner.key(), sent.localIssueKey(),
         sent.remoteIssueKey(), sent.outgoingMessageSequenceId(), kind, issueType, now, fields,
         parent, seen, sent.epoch(), sent.partnerEpoch(), sent.partnerSince(), content);
+  }
+
+  private void append(SyncMessage message, long now) {
+    stores.messages().addOutgoing(message, now);
+    connector.appended();
   }
 }
