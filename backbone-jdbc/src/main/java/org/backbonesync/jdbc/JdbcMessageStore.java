@@ -31,15 +31,19 @@ final class JdbcMessageStore implements MessageStore {
       + " not_before, error, position, source_issue_key, message_id FROM bb_inbox";
 
   /**
-   * The due heads: each entry is compared with its own issue's first entry, found through the
-   * index on (connector, issue, sequence) by a subquery per entry. (An anti-join against every
-   * earlier entry of the issue left the plan to the statistics, and PostgreSQL, estimating a
-   * churning inbox as nearly empty, compared each entry with the whole connector's inbox.)
+   * The due heads: entries with no earlier entry of their issue. The earlier entry is looked for
+   * by a subquery per entry (its {@code OFFSET 0 ROWS} keeps PostgreSQL from turning it into an
+   * anti-join whose plan follows the statistics: estimating a churning inbox as nearly empty, it
+   * compared each entry with the whole connector's inbox, 14 ms for 200 entries), through the
+   * index on (connector, issue, sequence) up to the entry's sequence id, and it stops at the
+   * first it finds: about one index row per entry, however many wait behind a failed head.
    */
   private static final String NEXT_INCOMING = INBOX + " i WHERE connector_key = ?"
-      + " AND status = ? AND not_before <= ? AND position = (SELECT o.position FROM bb_inbox o"
-      + " WHERE o.connector_key = i.connector_key AND o.source_issue_key = i.source_issue_key"
-      + " ORDER BY o.sequence_id, o.received_at, o.position FETCH FIRST 1 ROW ONLY)"
+      + " AND NOT EXISTS (SELECT 1 FROM bb_inbox o WHERE o.connector_key = i.connector_key"
+      + " AND o.source_issue_key = i.source_issue_key AND o.sequence_id <= i.sequence_id"
+      + " AND (o.sequence_id < i.sequence_id OR o.received_at < i.received_at"
+      + " OR o.received_at = i.received_at AND o.position < i.position) OFFSET 0 ROWS)"
+      + " AND status = ? AND not_before <= ?"
       + " ORDER BY received_at, source_issue_key FETCH FIRST ? ROWS ONLY";
 
   private static final String INSERT_OUTGOING = "INSERT INTO bb_outbox (connector_key,"

@@ -40,7 +40,11 @@ public abstract class MessageStoreCompatibilityKit {
   }
 
   private static SyncMessage message(String source, long sequence) {
-    return new SyncMessage(1, "PA:" + source + ":1:" + sequence, "s", "PA", "PB", source, null,
+    return message("PA:" + source + ":1:" + sequence, source, sequence);
+  }
+
+  private static SyncMessage message(String id, String source, long sequence) {
+    return new SyncMessage(1, id, "s", "PA", "PB", source, null,
         sequence, MessageKind.CHANGE, "Task", 100 + sequence,
         Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode("v" + sequence), 5, "alice")));
   }
@@ -177,6 +181,22 @@ public abstract class MessageStoreCompatibilityKit {
     assertEquals(1, store.nextIncoming("PB", 100, 1).size());
     assertEquals(List.of(message("PA-1", 2), message("PA-1", 3)),
         store.incomingFor("PB", "PA-1").stream().map(InboxEntry::message).toList());
+  }
+
+  @Test
+  void aTieOfSequenceIdsGoesToTheEarliestReceivedThenToTheFirstAdded() {
+    SyncMessage later = message("later", "PA-1", 1);
+    SyncMessage earlier = message("earlier", "PA-1", 1);
+    store.addIncoming(later, 20);
+    store.addIncoming(earlier, 10);
+    assertEquals(List.of(earlier),
+        store.nextIncoming("PB", 100, 10).stream().map(InboxEntry::message).toList());
+
+    store.removeIncoming("PB", "earlier");
+    store.addIncoming(message("added-after", "PA-1", 1), 20);
+
+    assertEquals(List.of(later),
+        store.nextIncoming("PB", 100, 10).stream().map(InboxEntry::message).toList());
   }
 
   @Test
