@@ -23,13 +23,14 @@ import org.backbonesync.spi.store.TraceStore;
  * one, which keeps the newest {@code keep} by id (the delete finds the id {@code keep} back
  * through the index).
  *
- * <p>An issue is trimmed when this store has added {@code keep} entries to it since its last
- * trim, or on its first add here, not on every add: a delete per issue per call was about a fifth
- * of a node's waiting for PostgreSQL in {@code TwoNodeBenchmark}. So an issue holds at most
- * twice {@code keep} entries (plus {@code keep} for each other node writing it), and {@link #list}
- * with a limit of {@code keep} answers exactly the newest. The counts are forgotten past
- * {@link #COUNTED} issues, and for a call's issues when its transaction fails: an issue this
- * store does not count is trimmed on its next add.
+ * <p>An issue is trimmed on its first add in this store and then by the add that brings more
+ * than {@code keep} entries since its last trim, not on every add: a delete per issue per call
+ * was about 12 % of a node's waiting for PostgreSQL in {@code TwoNodeBenchmark}. So an issue holds
+ * at most twice {@code keep} entries per store writing it (plus, for a moment, entries of another
+ * thread's add committing after the trim that reset its count), and {@link #list} with a limit
+ * of {@code keep} answers exactly the newest. The counts are forgotten past {@link #COUNTED}
+ * issues, and for a call's issues when its transaction fails: an issue this store does not
+ * count is trimmed on its next add.
  */
 final class JdbcTraceStore implements TraceStore {
   private static final String WHERE_ISSUE =

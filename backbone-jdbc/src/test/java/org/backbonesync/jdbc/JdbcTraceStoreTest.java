@@ -11,7 +11,7 @@ import org.backbonesync.spi.store.TraceEntry.Outcome;
 import org.backbonesync.spi.store.TraceStore;
 import org.junit.jupiter.api.Test;
 
-/** The JDBC trace trims an issue once per {@code keep} adds, not on every add. */
+/** The JDBC trace trims an issue when more than {@code keep} entries came since, not on every add. */
 class JdbcTraceStoreTest {
   private final TraceStore store = H2StoresTest.fresh().trace();
 
@@ -25,7 +25,7 @@ class JdbcTraceStoreTest {
   }
 
   @Test
-  void anIssueIsTrimmedOnItsFirstAddAndThenOnceEveryKeepAdds() {
+  void anIssueIsTrimmedOnItsFirstAddAndThenWhenMoreThanKeepCameSince() {
     List<Integer> sizes = new ArrayList<>();
     for (long sequence = 1; sequence <= 13; sequence++) {
       store.add(List.of(entry("PA-1", sequence)), 5);

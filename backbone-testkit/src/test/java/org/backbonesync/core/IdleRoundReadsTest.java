@@ -33,6 +33,19 @@ class IdleRoundReadsTest {
   }
 
   @Test
+  void whatTheFirstDeliveryLeftLeavesInTheSecond() {
+    SyncTestDriver small = SyncTestDriver.builder()
+        .engine(engine -> engine.deliveryBatchSize(1)).build();
+    for (int i = 1; i <= 3; i++) {
+      small.a("alice").create("issue " + i);
+    }
+
+    small.step(); // three creates queued; the first delivery takes one, the second another
+
+    assertEquals(1, small.stores().messages().outgoingCount("PA"));
+  }
+
+  @Test
   void theReplyAnApplyAppendsLeavesInTheSameRound() {
     sync.a("alice").create("Printer on fire");
 

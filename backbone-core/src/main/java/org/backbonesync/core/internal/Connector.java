@@ -34,7 +34,10 @@ import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.transport.AttachmentContent;
 
-/** A local connector: its configuration, its tracker, and the mappings of its two directions. */
+/**
+ * A local connector: its configuration, its tracker, the mappings of its two directions, and a
+ * count of the messages this engine appended to its outbox.
+ */
 final class Connector {
   /** An outgoing mapping with the id its values travel under. */
   record Outgoing(String id, OutgoingFieldMapping mapping) {}

@@ -66,7 +66,8 @@ final class ConnectorSteps {
   /**
    * Polls and delivers each connector, then applies each and delivers again what the apply
    * appended (replies, pairings) or the first delivery may have left: not when neither, so that
-   * an idle round looks at each outbox once.
+   * an idle round looks at each outbox once. What others append meanwhile (another node, an
+   * admin's retry or skip, a resync task) leaves at the next round's first delivery.
    */
   void runOnce() {
     try {

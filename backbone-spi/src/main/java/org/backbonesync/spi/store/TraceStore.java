@@ -34,8 +34,9 @@ public interface TraceStore {
   /**
    * Adds entries, in their order, and keeps the newest {@code keep} entries of each (connector,
    * direction, issue) they name. Older ones go at once or in batches: a store may let an issue
-   * hold up to twice {@code keep} entries for each engine node writing it before it trims them,
-   * so that it need not delete on every add; the engine {@link #list}s at most {@code keep}.
+   * hold up to about twice {@code keep} entries for each {@code Stores} instance writing it (one
+   * per engine node) before it trims them, so that it need not delete on every add; the engine
+   * {@link #list}s at most {@code keep}.
    * All or nothing, in a transaction of its own (never the caller's: a trace write must not fail
    * or hold anything else). Nothing with {@code keep} 0 or less.
    */
