@@ -35,6 +35,9 @@ import org.backbonesync.spi.store.TraceStore;
 final class JdbcTraceStore implements TraceStore {
   private static final String WHERE_ISSUE =
       " WHERE connector_key = ? AND direction = ? AND issue_key = ?";
+  /** The order of every node's trims, so that two nodes' trims cannot deadlock. */
+  private static final Comparator<Issue> TRIM_ORDER = Comparator.comparing(Issue::connectorKey)
+      .thenComparing(Issue::direction).thenComparing(Issue::issueKey);
   /** The most issues whose adds since their last trim are counted (a few MB of heap). */
   static final int COUNTED = 50_000;
 
@@ -72,15 +75,14 @@ final class JdbcTraceStore implements TraceStore {
   }
 
   /**
-   * The issues to trim in this call, in one order on every node, so that two nodes' trims cannot
-   * deadlock; counts the added entries of the others.
+   * The issues to trim in this call, in {@link #TRIM_ORDER}; counts the added entries of the
+   * others.
    */
   private Set<Issue> dueForTrim(Map<Issue, Integer> added, int keep) {
     if (sinceTrim.size() > COUNTED) {
       sinceTrim.clear();
     }
-    Set<Issue> due = new TreeSet<>(Comparator.comparing(Issue::connectorKey)
-        .thenComparing(Issue::direction).thenComparing(Issue::issueKey));
+    Set<Issue> due = new TreeSet<>(TRIM_ORDER);
     added.forEach((issue, count) -> sinceTrim.compute(issue, (k, since) -> {
       if (since == null || since + count > keep) {
         due.add(issue);

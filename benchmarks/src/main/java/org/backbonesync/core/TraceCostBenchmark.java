@@ -2,9 +2,7 @@ package org.backbonesync.core;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.backbonesync.jdbc.JdbcStores;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.Stores;
@@ -69,9 +67,7 @@ public class TraceCostBenchmark {
     engine.close();
     if (jdbc != null) {
       jdbc.close();
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectory.delete(dir);
     }
   }
 

@@ -78,8 +78,7 @@ public abstract class TraceStoreCompatibilityKit {
 
       List<Long> held = sequences(store.list("PA", Direction.OUT, "PA-1", 1000));
       assertTrue(held.size() <= 10, "after " + sequence + " adds: " + held);
-      long newest = sequence;
-      assertEquals(LongStream.rangeClosed(Math.max(1, newest - 4), newest)
+      assertEquals(LongStream.rangeClosed(Math.max(1, sequence - 4), sequence)
           .boxed().toList(), sequences(store.list("PA", Direction.OUT, "PA-1", 5)));
     }
   }
