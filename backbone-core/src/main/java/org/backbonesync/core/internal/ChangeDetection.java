@@ -64,7 +64,7 @@ final class ChangeDetection {
         settings.changeDetectionOverlap().toMillis());
     this.idleLook = new IdleLook(connector, stores, clock, events, settings, examiner,
         trackerClock);
-    this.claims = new PageClaims(connector, stores, clock, pairs, values);
+    this.claims = new PageClaims(connector, stores, clock, pairs, values, examiner);
     this.triage = new PageTriage(connector, stores, events, examiner);
   }
 

@@ -157,6 +157,41 @@ final class ChangedIssue {
         && content.collect(changes, info.id()).isEmpty();
   }
 
+  /**
+   * Which of these issues, each with its row (null for none), {@link #changesNothing change
+   * nothing}, by position: judged from these reads alone, so without the pairs' claims, as
+   * {@link IdleLook} judges. Only an issue whose snapshot shows nothing after its row's last
+   * change seen can (a poll seeing again the change it examined last); the synced values of those
+   * are read at once and forgotten after.
+   */
+  boolean[] unchanged(List<IssueChanges> issues, List<SyncInfo> rows) {
+    boolean[] unchanged = new boolean[issues.size()];
+    List<IssueChanges> seen = new ArrayList<>();
+    List<SyncInfo> seenRows = new ArrayList<>();
+    for (int i = 0; i < unchanged.length; i++) {
+      SyncInfo row = rows.get(i);
+      IssueChanges changes = issues.get(i);
+      if (row != null && lastSeen(changes.issue(), row, fresh(changes, row))
+          == row.lastChangeSeen()) {
+        seen.add(changes);
+        seenRows.add(row);
+        unchanged[i] = true; // (until examined below)
+      }
+    }
+    if (seen.isEmpty()) {
+      return unchanged;
+    }
+    readValues(seen, seenRows);
+    try {
+      for (int i = 0; i < unchanged.length; i++) {
+        unchanged[i] = unchanged[i] && changesNothing(issues.get(i), rows.get(i));
+      }
+      return unchanged;
+    } finally {
+      forgetValues();
+    }
+  }
+
   private static List<ChangelogEntry> fresh(IssueChanges changes, SyncInfo info) {
     List<ChangelogEntry> fresh = new ArrayList<>(changes.changelog().size());
     for (ChangelogEntry entry : changes.changelog()) {

@@ -91,17 +91,12 @@ final class IdleLook {
 
   /** Whether examining these issues, each with its row, would change nothing. */
   private boolean changeNothing(List<IssueChanges> issues, Map<String, SyncInfo> rows) {
-    examiner.readValues(issues,
-        issues.stream().map(changes -> rows.get(changes.issue().key())).toList());
-    try {
-      for (IssueChanges changes : issues) {
-        if (!examiner.changesNothing(changes, rows.get(changes.issue().key()))) {
-          return false;
-        }
+    for (boolean unchanged : examiner.unchanged(issues,
+        issues.stream().map(changes -> rows.get(changes.issue().key())).toList())) {
+      if (!unchanged) {
+        return false;
       }
-      return true;
-    } finally {
-      examiner.forgetValues();
     }
+    return true;
   }
 }

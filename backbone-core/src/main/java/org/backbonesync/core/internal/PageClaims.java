@@ -2,8 +2,10 @@ package org.backbonesync.core.internal;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangelogEntry;
@@ -12,7 +14,9 @@ import org.backbonesync.spi.tracker.IssueChanges;
 /**
  * The rows of a poll's page of changed issues, read at once, and the claims on the pairs whose
  * examination an apply could disturb (see {@link PairClaims}), taken at once and given back
- * when the page is done.
+ * when the page is done. A pair whose issue shows nothing after the change the last poll
+ * examined, with every value the partner's already, is not claimed: it has nothing to examine
+ * (see {@link #claim}).
  */
 final class PageClaims {
   private final Connector connector;
@@ -20,14 +24,16 @@ final class PageClaims {
   private final Clock clock;
   private final PairClaims pairs;
   private final IssueValues values;
+  private final ChangedIssue examiner;
 
   PageClaims(Connector connector, Stores stores, Clock clock, PairClaims pairs,
-      IssueValues values) {
+      IssueValues values, ChangedIssue examiner) {
     this.connector = connector;
     this.stores = stores;
     this.clock = clock;
     this.pairs = pairs;
     this.values = values;
+    this.examiner = examiner;
   }
 
   /**
@@ -35,8 +41,10 @@ final class PageClaims {
    * and the pairs claimed for them, as an apply claims them, so that no apply changes a pair's
    * issue and last synced values between this poll reading them and deciding what is a person's
    * change and what an echo. Pairs another step holds are examined next poll.
+   *
+   * @param unchanged the ids of rows found with nothing to examine, not claimed
    */
-  record Claimed(SyncInfo[] rows, PairClaims.Held held) {
+  record Claimed(SyncInfo[] rows, PairClaims.Held held, Set<Long> unchanged) {
     /**
      * The rows by position in the page, null for an issue not paired or whose pair this page
      * does not hold (busy, not claimed, or without a remote key yet).
@@ -59,9 +67,27 @@ final class PageClaims {
     boolean busy(SyncInfo row) {
       return held.busy(row);
     }
+
+    /**
+     * Whether this row (which may be null) was found with nothing to examine: its issue shows
+     * nothing after the row's last change seen, and the partner has every value.
+     */
+    boolean unchanged(SyncInfo row) {
+      return row != null && unchanged.contains(row.id());
+    }
   }
 
-  /** Looks up a page's rows and claims the pairs that need it, all in one claim. */
+  /**
+   * Looks up a page's rows and claims the pairs that need it, all in one claim. An issue the
+   * last poll examined and that shows nothing since, with its values equal to the last synced
+   * ones, needs none: examining it would do nothing (no message, no last change seen to move),
+   * and no apply can make that judgement wrong. An apply that wrote the issue before this
+   * page's search shows in the snapshot (a change after the last one seen); one that writes it
+   * after shows in the next poll's search; last synced values an apply committed before they
+   * were read here differ from the snapshot's. Without this, a poll right after a busy one
+   * claimed every pair it had just examined again (it reads from the last change seen on, the
+   * same millisecond included).
+   */
   Claimed claim(List<IssueChanges> issues) {
     SyncInfo[] rows = new SyncInfo[issues.size()]; // by position in the page
     List<String> keys = new ArrayList<>(issues.size());
@@ -72,6 +98,7 @@ final class PageClaims {
     }
     Map<String, SyncInfo> found = keys.isEmpty() ? Map.of()
         : stores.syncInfo().findByLocalKeys(connector.key(), keys);
+    List<IssueChanges> wantedIssues = new ArrayList<>(rows.length);
     List<SyncInfo> wanted = new ArrayList<>(rows.length);
     for (int i = 0; i < rows.length; i++) {
       IssueChanges changes = issues.get(i);
@@ -83,11 +110,25 @@ final class PageClaims {
         }
         rows[i] = row;
         if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
+          wantedIssues.add(changes);
           wanted.add(row);
         }
       }
     }
-    return new Claimed(rows, pairs.claimRows(wanted, clock.millis()));
+    Set<Long> unchanged = unchanged(wantedIssues, wanted);
+    return new Claimed(rows, pairs.claimRows(wanted, clock.millis()), unchanged);
+  }
+
+  /** Takes the rows with nothing to examine out of {@code wanted} and returns their ids. */
+  private Set<Long> unchanged(List<IssueChanges> issues, List<SyncInfo> wanted) {
+    boolean[] unchanged = examiner.unchanged(issues, wanted);
+    Set<Long> ids = new HashSet<>();
+    for (int i = unchanged.length - 1; i >= 0; i--) {
+      if (unchanged[i]) {
+        ids.add(wanted.remove(i).id());
+      }
+    }
+    return ids.isEmpty() ? Set.of() : ids;
   }
 
   /**
@@ -113,7 +154,7 @@ final class PageClaims {
         rows[i] = now.get(rows[i].localIssueKey()); // (null: deleted meanwhile)
       }
     }
-    return new Claimed(rows, claimed.held());
+    return new Claimed(rows, claimed.held(), claimed.unchanged());
   }
 
   private static boolean readsAgain(Claimed claimed, SyncInfo row) {

@@ -64,7 +64,7 @@ final class PageTriage {
       // issue's creation until then; passing it dropped such a change, a link say, for good.
       progress.leaveFrom(changes.issue().created());
       log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
-    } else {
+    } else if (!claimed.unchanged(row)) { // (one unchanged has nothing to examine)
       examine(changes, row, page, progress);
     }
     progress.passed(changes);

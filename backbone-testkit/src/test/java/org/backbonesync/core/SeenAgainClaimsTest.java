@@ -1,0 +1,113 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.LeaseStore;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A poll reads each issue's changelog from its pair's last change seen on, that millisecond
+ * included, so the poll after one that sent a change sees it again. Such an issue, with every
+ * value the partner's already, has nothing to examine: its pair is not claimed (a lease row
+ * written and deleted on a database; about a tenth of a busy node's statements). An apply that
+ * changes the pair meanwhile is not missed for it.
+ */
+class SeenAgainClaimsTest {
+  private final List<String> pairsClaimed = new ArrayList<>();
+  private final AtomicReference<Runnable> afterRowsRead = new AtomicReference<>();
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .stores(countingClaims(SyncInfoHooks.after(new InMemoryStores(), "findByLocalKeys",
+          afterRowsRead)))
+      .build();
+
+  /** PA-1 and PA-2 synced; then alice changes PA-1, and A's poll sends it. */
+  private void aChangeSent() {
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").create("Scanner jams");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(30));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    assertEquals(1, sync.poll("PA").messagesQueued());
+  }
+
+  @Test
+  void aPollSeeingAgainTheChangeItSentClaimsNoPair() {
+    aChangeSent();
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-2", "summary", "Scanner jams on A4");
+    pairsClaimed.clear();
+
+    assertEquals(1, sync.poll("PA").messagesQueued(), "PA-2's change");
+
+    assertEquals(List.of("PB-2"), pairsClaimed, "PA-1 is seen again, not claimed");
+    sync.runUntilQuiet();
+    assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
+    assertEquals("Scanner jams on A4", sync.b().value("PB-2", "summary").asText());
+  }
+
+  @Test
+  void aPollSeeingAgainAChangeWhoseValueTheSyncUserReplacedClaimsItsPair() {
+    aChangeSent();
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(5));
+    sync.b("bob").edit("PB-1", "summary", "Printer fixed");
+    sync.poll("PB");
+    sync.deliver("PB");
+    // B's change arrives between A's poll reading PA-1's row and judging it: its last synced
+    // value is B's now, the issue the search read still alice's
+    afterRowsRead.set(() -> {
+      assertEquals(1, sync.apply("PA").size());
+      pairsClaimed.clear(); // (the apply's claim)
+    });
+
+    assertEquals(0, sync.poll("PA").messagesQueued(), "alice's value is not sent again");
+
+    assertEquals(List.of("PB-1"), pairsClaimed, "the snapshot differs from the synced value");
+    sync.runUntilQuiet();
+    assertEquals("Printer fixed", sync.a().value("PA-1", "summary").asText());
+    assertEquals("Printer fixed", sync.b().value("PB-1", "summary").asText());
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
+    sync.runUntilQuiet();
+    assertEquals("Printer on fire again", sync.b().value("PB-1", "summary").asText());
+  }
+
+  /** The stores, with the keys of the pairs claimed in connector PA recorded. */
+  private Stores countingClaims(ForwardingStores real) {
+    LeaseStore leases = new LeaseStore() {
+      @Override
+      public boolean tryLease(String scope, String key, String node, long now, long until) {
+        return real.leases().tryLease(scope, key, node, now, until);
+      }
+
+      @Override
+      public Set<String> tryLeases(String scope, Collection<String> keys, String node,
+          long now, long until) {
+        if (scope.equals("inbox:PA")) {
+          pairsClaimed.addAll(keys);
+        }
+        return real.leases().tryLeases(scope, keys, node, now, until);
+      }
+
+      @Override
+      public void release(String scope, String key, String node) {
+        real.leases().release(scope, key, node);
+      }
+    };
+    return new ForwardingStores(real) {
+      @Override
+      public LeaseStore leases() {
+        return leases;
+      }
+    };
+  }
+}
