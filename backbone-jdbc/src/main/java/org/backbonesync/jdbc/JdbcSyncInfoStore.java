@@ -57,10 +57,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
+  /** The query of the rows {@code where} holds for. */
+  static String select(String where) {
+    return "SELECT " + COLUMNS + " FROM bb_sync_info WHERE " + where;
+  }
+
   private static List<SyncInfo> many(Connection c, String where, Object... args)
       throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT " + COLUMNS + " FROM bb_sync_info WHERE " + where)) {
+    try (PreparedStatement s = c.prepareStatement(select(where))) {
       bind(s, args);
       try (ResultSet r = s.executeQuery()) {
         List<SyncInfo> rows = new ArrayList<>();
@@ -152,7 +156,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Optional<SyncInfo> findById(String connectorKey, long id) {
-    return db.read(c -> one(c, "connector_key = ? AND id = ?", connectorKey, id));
+    return db.read(c -> one(c, BY_ID, connectorKey, id));
   }
 
   @Override
@@ -163,7 +167,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       return Optional.of(locked); // (locked ahead by this transaction, not written since)
     }
     // the row stays locked until the caller's transaction ends
-    return db.run(c -> one(c, "connector_key = ? AND id = ? FOR UPDATE", connectorKey, id));
+    return db.run(c -> one(c, BY_ID + " FOR UPDATE", connectorKey, id));
   }
 
   /**
@@ -253,8 +257,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     if (transaction != null) {
       transaction.rowWritten(syncInfoId);
     }
-    db.write(TransactionWrites.rowKey(syncInfoId), "UPDATE bb_sync_info SET last_change_seen = ?"
-        + " WHERE connector_key = ? AND id = ? AND last_change_seen < ?", millis, connectorKey,
+    db.write(TransactionWrites.rowKey(syncInfoId), ADVANCE_SEEN, millis, connectorKey,
         syncInfoId, millis);
   }
 
@@ -267,7 +270,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     TransactionWrites transaction = db.writes();
     if (transaction != null && transaction.keepsKeys(info)) {
       // (the row is locked with these keys: the statement finds it, and sends with others)
-      db.write(TransactionWrites.rowKey(info.id()), UPDATE_ROW + KEYS_KEPT, columns(info,
+      db.write(TransactionWrites.rowKey(info.id()), UPDATE_KEEPING_KEYS, columns(info,
           info.connectorKey(), info.localIssueKey(), info.remoteIssueKey()));
       transaction.written(info);
       return;
@@ -277,7 +280,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           info.remoteIssueKey()) == 1) {
         return 1;
       }
-      one(c, "connector_key = ? AND id = ?", info.connectorKey(), info.id())
+      one(c, BY_ID, info.connectorKey(), info.id())
           .orElseThrow(() -> new IllegalArgumentException("no sync information with id "
               + info.id() + " in connector " + info.connectorKey()));
       checkUnique(c, info, info.id());
@@ -285,14 +288,32 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     });
   }
 
+  /**
+   * The row's connector, compared as an expression no index holds, beside a condition on the row
+   * id: so the row is found through the primary key whatever the statistics say. A pooled
+   * connection has PostgreSQL plan a prepared statement once, often while the table has a few
+   * rows, and keeps the plan until the table is analyzed. With a few rows it took the connector's
+   * unique index (connector_key, remote_issue_key) and so read every row of the connector as the
+   * table grew: about 45 microseconds an update for 200 rows in {@code TwoNodeBenchmark}, against
+   * 15 through the primary key ({@code SyncInfoPlansTest}).
+   */
+  private static final String SAME_CONNECTOR = "connector_key || '' = ?";
+  /** A connector's row by its id (connector key, then id), through the primary key. */
+  static final String BY_ID = SAME_CONNECTOR + " AND id = ?";
+  /** Moves a row's last change seen forward (the time; connector key, id; the time again). */
+  static final String ADVANCE_SEEN = "UPDATE bb_sync_info SET last_change_seen = ? WHERE "
+      + BY_ID + " AND last_change_seen < ?";
+
   private static final String UPDATE_ROW = "UPDATE bb_sync_info SET local_issue_key = ?,"
       + " remote_issue_key = ?, first_sync_date = ?, last_outgoing_change = ?,"
       + " last_change_seen = ?, outgoing_sequence_id = ?, last_incoming_change = ?,"
       + " incoming_sequence_id = ?, incoming_changes_ignored = ?, partner_epoch = ?,"
       + " partner_since = ?, made_at = ?, stamp = " + NEXT_STAMP + " WHERE id = ?";
   /** Finds the row only with the keys it is written with. */
-  private static final String KEYS_KEPT = " AND connector_key = ? AND local_issue_key = ?"
+  private static final String KEYS_KEPT = " AND " + SAME_CONNECTOR + " AND local_issue_key = ?"
       + " AND remote_issue_key IS NOT DISTINCT FROM ?";
+  /** Updates a row whose issue keys stay: {@link #UPDATE_ROW}'s columns, then the row's keys. */
+  static final String UPDATE_KEEPING_KEYS = UPDATE_ROW + KEYS_KEPT;
 
   private static int write(Connection c, SyncInfo info, String andWhere, Object... whereArgs)
       throws SQLException {
@@ -322,7 +343,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public boolean delete(String connectorKey, long id) {
     return db.run(c -> {
-      if (one(c, "connector_key = ? AND id = ?", connectorKey, id).isEmpty()) {
+      if (one(c, BY_ID, connectorKey, id).isEmpty()) {
         return false;
       }
       deleteRow(c, id);

@@ -1,0 +1,89 @@
+package org.backbonesync.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.List;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * PostgreSQL finds a connector's row by its id through the primary key, however few rows the
+ * table had when it planned the statement. A pooled connection plans a prepared statement once,
+ * often while the table is young, and keeps the plan as the table grows until it is analyzed:
+ * with a few rows the plan went through the connector's unique index, and then read every row of
+ * the connector on each update of a busy node. Checked on the generic plans of the statements as
+ * the store sends them, for a table of 20 rows, never analyzed.
+ */
+@EnabledIfEnvironmentVariable(named = "BACKBONE_PG_URL", matches = "jdbc:postgresql:.*")
+class SyncInfoPlansTest {
+  private String url;
+
+  @BeforeEach
+  void twentyRowsNeverAnalyzed() {
+    url = PostgresStoresTest.freshSchemaUrl();
+    Stores stores = JdbcStores.atUrl(url, null, null);
+    for (int i = 1; i <= 10; i++) {
+      stores.syncInfo().insert(SyncInfo.newPair("PA", "PA-" + i, "PB-" + i, i));
+      stores.syncInfo().insert(SyncInfo.newPair("PB", "PB-" + i, "PA-" + i, i));
+    }
+  }
+
+  /** The generic plan of {@code sql} (its {@code ?} numbered), executed with {@code args}. */
+  private String plan(String sql, String... args) throws SQLException {
+    StringBuilder numbered = new StringBuilder();
+    int n = 0;
+    for (char ch : sql.toCharArray()) {
+      if (ch == '?') {
+        numbered.append('$').append(++n);
+      } else {
+        numbered.append(ch);
+      }
+    }
+    StringBuilder plan = new StringBuilder();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      s.execute("PREPARE q AS " + numbered);
+      try (ResultSet r = s.executeQuery("EXPLAIN EXECUTE q('" + String.join("', '", args)
+          + "')")) {
+        while (r.next()) {
+          plan.append(r.getString(1)).append('\n');
+        }
+      }
+    }
+    return plan.toString();
+  }
+
+  private static void throughThePrimaryKey(String plan) {
+    assertTrue(plan.contains("bb_sync_info_pkey") && !plan.contains("bb_sync_info_remote")
+        && !plan.contains("bb_sync_info_local"), plan);
+  }
+
+  @Test
+  void aRowIsReadByIdThroughThePrimaryKey() throws SQLException {
+    throughThePrimaryKey(plan(JdbcSyncInfoStore.select(JdbcSyncInfoStore.BY_ID), "PA", "7"));
+    throughThePrimaryKey(plan(JdbcSyncInfoStore.select(JdbcSyncInfoStore.BY_ID + " FOR UPDATE"),
+        "PA", "7"));
+  }
+
+  @Test
+  void aRowIsUpdatedByIdThroughThePrimaryKey() throws SQLException {
+    // the columns (keys, six figures, a flag, three figures), the id, then the keys kept
+    List<String> update = new java.util.ArrayList<>(List.of("PA-7", "PB-7"));
+    update.addAll(Collections.nCopies(6, "1"));
+    update.add("false");
+    update.addAll(Collections.nCopies(3, "1"));
+    update.addAll(List.of("7", "PA", "PA-7", "PB-7"));
+    throughThePrimaryKey(plan(JdbcSyncInfoStore.UPDATE_KEEPING_KEYS,
+        update.toArray(String[]::new)));
+    throughThePrimaryKey(plan(JdbcSyncInfoStore.ADVANCE_SEEN, "5", "PA", "7", "5"));
+  }
+}
