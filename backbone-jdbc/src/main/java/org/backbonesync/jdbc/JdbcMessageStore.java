@@ -31,6 +31,12 @@ final class JdbcMessageStore implements MessageStore {
       + " not_before, error, position, source_issue_key, message_id FROM bb_inbox";
 
   /**
+   * An entry by its connector and message id, found through the unique index (message_id,
+   * connector_key) whatever the statistics say: the connector is compared as an expression no
+   * index holds (see V11__message_id_first.sql).
+   */
+  static final String BY_MESSAGE = "connector_key || '' = ? AND message_id = ?";
+  /**
    * The due heads: entries with no earlier entry of their issue. The earlier entry is looked for
    * by a subquery per entry (its {@code OFFSET 0 ROWS} keeps PostgreSQL from turning it into an
    * anti-join whose plan follows the statistics: estimating a churning inbox as nearly empty, it
@@ -52,11 +58,11 @@ final class JdbcMessageStore implements MessageStore {
   private static final String INSERT_INCOMING = "INSERT INTO bb_inbox (connector_key,"
       + " message_id, source_issue_key, sequence_id, message_json, received_at, status, attempts,"
       + " not_before) SELECT ?, ?, ?, ?, ?, ?, ?, 0, ? WHERE NOT EXISTS (SELECT 1 FROM bb_inbox"
-      + " WHERE connector_key = ? AND message_id = ?)";
+      + " WHERE " + BY_MESSAGE + ")";
   private static final String DELETE_OUTGOING =
-      "DELETE FROM bb_outbox WHERE connector_key = ? AND message_id = ?";
+      "DELETE FROM bb_outbox WHERE " + BY_MESSAGE;
   private static final String DELETE_INCOMING =
-      "DELETE FROM bb_inbox WHERE connector_key = ? AND message_id = ?";
+      "DELETE FROM bb_inbox WHERE " + BY_MESSAGE;
 
   private final JdbcStores db;
   private final MessageCodec codec = new MessageCodec();
@@ -94,7 +100,7 @@ final class JdbcMessageStore implements MessageStore {
   public Optional<OutboxEntry> outgoing(String connectorKey, String messageId) {
     return db.read(c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT message_json, added_at, attempts,"
-          + " not_before, last_error FROM bb_outbox WHERE connector_key = ? AND message_id = ?")) {
+          + " not_before, last_error FROM bb_outbox WHERE " + BY_MESSAGE)) {
         bind(s, connectorKey, messageId);
         try (ResultSet r = s.executeQuery()) {
           return r.next()
@@ -151,7 +157,7 @@ final class JdbcMessageStore implements MessageStore {
   @Override
   public void updateOutgoing(OutboxEntry e) {
     db.run(c -> update(c, "UPDATE bb_outbox SET attempts = ?, not_before = ?, last_error = ?"
-        + " WHERE connector_key = ? AND message_id = ?", e.attempts(), e.notBefore(),
+        + " WHERE " + BY_MESSAGE, e.attempts(), e.notBefore(),
         e.lastError(), e.message().fromConnector(), e.message().messageId()));
   }
 
@@ -292,7 +298,7 @@ final class JdbcMessageStore implements MessageStore {
   @Override
   public void updateIncoming(InboxEntry e) {
     db.run(c -> update(c, "UPDATE bb_inbox SET status = ?, attempts = ?, not_before = ?,"
-        + " error = ? WHERE connector_key = ? AND message_id = ?", e.status().name(),
+        + " error = ? WHERE " + BY_MESSAGE, e.status().name(),
         e.attempts(), e.notBefore(), e.error(), e.message().toConnector(),
         e.message().messageId()));
   }

@@ -295,7 +295,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    * rows, and keeps the plan until the table is analyzed. With a few rows it took the connector's
    * unique index (connector_key, remote_issue_key) and so read every row of the connector as the
    * table grew: about 45 microseconds an update for 200 rows in {@code TwoNodeBenchmark}, against
-   * 15 through the primary key ({@code SyncInfoPlansTest}).
+   * 15 through the primary key ({@code ByIdPlansTest}).
    */
   private static final String SAME_CONNECTOR = "connector_key || '' = ?";
   /** A connector's row by its id (connector key, then id), through the primary key. */

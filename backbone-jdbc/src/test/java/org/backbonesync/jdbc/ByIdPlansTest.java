@@ -16,15 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * PostgreSQL finds a connector's row by its id through the primary key, however few rows the
- * table had when it planned the statement. A pooled connection plans a prepared statement once,
- * often while the table is young, and keeps the plan as the table grows until it is analyzed:
- * with a few rows the plan went through the connector's unique index, and then read every row of
- * the connector on each update of a busy node. Checked on the generic plans of the statements as
- * the store sends them, for a table of 20 rows, never analyzed.
+ * PostgreSQL finds a connector's row by its id, and a queued message by its id, through the
+ * index made for it, however few rows the table had when it planned the statement. A pooled
+ * connection plans a prepared statement once, often while a table is young or a queue short, and
+ * keeps the plan until the table is analyzed (a queue is often analyzed nearly empty): with a few
+ * rows the plans went through the connector's other index, and then read every row (every queued
+ * entry) of the connector on each update or delete of a busy node. Checked on the generic plans
+ * of the statements as the stores send them, for 20 sync rows and empty queues, never analyzed.
  */
 @EnabledIfEnvironmentVariable(named = "BACKBONE_PG_URL", matches = "jdbc:postgresql:.*")
-class SyncInfoPlansTest {
+class ByIdPlansTest {
   private String url;
 
   @BeforeEach
@@ -65,6 +66,16 @@ class SyncInfoPlansTest {
   private static void throughThePrimaryKey(String plan) {
     assertTrue(plan.contains("bb_sync_info_pkey") && !plan.contains("bb_sync_info_remote")
         && !plan.contains("bb_sync_info_local"), plan);
+  }
+
+  @Test
+  void aQueuedMessageIsDeletedThroughItsMessageIdIndex() throws SQLException {
+    String inbox = plan("DELETE FROM bb_inbox WHERE " + JdbcMessageStore.BY_MESSAGE, "PA", "m-1");
+    assertTrue(inbox.contains("bb_inbox_message") && !inbox.contains("bb_inbox_source"), inbox);
+    String outbox = plan("DELETE FROM bb_outbox WHERE " + JdbcMessageStore.BY_MESSAGE, "PA",
+        "m-1");
+    assertTrue(outbox.contains("bb_outbox_message") && !outbox.contains("bb_outbox_order"),
+        outbox);
   }
 
   @Test
