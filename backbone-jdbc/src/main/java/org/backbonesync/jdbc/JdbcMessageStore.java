@@ -32,8 +32,9 @@ final class JdbcMessageStore implements MessageStore {
 
   /**
    * An entry by its connector and message id, found through the unique index (message_id,
-   * connector_key) whatever the statistics say: the connector is compared as an expression no
-   * index holds (see V11__message_id_first.sql).
+   * connector_key), never through an index on the connector alone, whatever the statistics say:
+   * the connector is compared as an expression no index holds (see V11__message_id_first.sql).
+   * (A sequential scan stays possible for a queue PostgreSQL takes for a page or two.)
    */
   static final String BY_MESSAGE = "connector_key || '' = ? AND message_id = ?";
   /**

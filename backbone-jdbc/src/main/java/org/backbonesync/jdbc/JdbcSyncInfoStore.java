@@ -290,7 +290,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   /**
    * The row's connector, compared as an expression no index holds, beside a condition on the row
-   * id: so the row is found through the primary key whatever the statistics say. A pooled
+   * id: so no index on the connector alone is chosen, whatever the statistics say. A pooled
    * connection has PostgreSQL plan a prepared statement once, often while the table has a few
    * rows, and keeps the plan until the table is analyzed. With a few rows it took the connector's
    * unique index (connector_key, remote_issue_key) and so read every row of the connector as the

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * keeps the plan until the table is analyzed (a queue is often analyzed nearly empty): with a few
  * rows the plans went through the connector's other index, and then read every row (every queued
  * entry) of the connector on each update or delete of a busy node. Checked on the generic plans
- * of the statements as the stores send them, for 20 sync rows and empty queues, never analyzed.
+ * of the sync rows' by-id statements and the queues' deletes, as the stores send them,
+ * for 20 sync rows and empty queues, never analyzed.
  */
 @EnabledIfEnvironmentVariable(named = "BACKBONE_PG_URL", matches = "jdbc:postgresql:.*")
 class ByIdPlansTest {

@@ -12,6 +12,7 @@ import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * A poll reads each issue's changelog from its pair's last change seen on, that millisecond
  * included, so the poll after one that sent a change sees it again. Such an issue, with every
  * value the partner's already, has nothing to examine: its pair is not claimed (a lease row
- * written and deleted on a database; about a tenth of a busy node's statements). An apply that
- * changes the pair meanwhile is not missed for it.
+ * written and deleted on a database for nothing). An apply that changes the pair meanwhile is
+ * not missed for it, and a failure to judge the issue fails that issue alone.
  */
 class SeenAgainClaimsTest {
   private final List<String> pairsClaimed = new ArrayList<>();
@@ -79,6 +80,42 @@ class SeenAgainClaimsTest {
     sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
     sync.runUntilQuiet();
     assertEquals("Printer on fire again", sync.b().value("PB-1", "summary").asText());
+  }
+
+  @Test
+  void aMappingFailingForAnIssueSeenAgainFailsThatIssueAloneNotThePoll() {
+    AtomicReference<String> failFor = new AtomicReference<>();
+    RecordingListener heard = new RecordingListener();
+    SyncTestDriver failing = SyncTestDriver.builder()
+        .provider(new HookedExport("test.failing", issue -> {
+          if (issue.key().equals(failFor.get())) {
+            throw new IllegalStateException("the mapping broke on " + issue.key());
+          }
+        }))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-desc", "test.failing", Direction.A_TO_B,
+            "description", "description", null))
+        .listener(heard)
+        .build();
+    failing.a("alice").create("Printer on fire");
+    failing.a("alice").create("Scanner jams");
+    failing.runUntilQuiet();
+    failing.advance(Duration.ofSeconds(30));
+    failing.a("alice").edit("PA-1", "description", "Third floor");
+    assertEquals(1, failing.poll("PA").messagesQueued());
+    failing.advance(Duration.ofSeconds(5));
+    failing.a("alice").edit("PA-2", "description", "A4 only");
+    failFor.set("PA-1"); // PA-1 is seen again; judging it now throws
+
+    assertEquals(1, failing.poll("PA").messagesQueued(), "PA-2's change goes on");
+
+    assertEquals(List.of("PA-1"), heard.events().stream()
+        .filter(e -> e.type() == RecordingListener.Type.EXPORT_FAILED)
+        .map(e -> e.detail().substring(0, e.detail().indexOf(':'))).distinct().toList());
+    failFor.set(null);
+    failing.runUntilQuiet();
+    assertEquals("A4 only", failing.b().value("PB-2", "description").asText());
+    assertEquals("Third floor", failing.b().value("PB-1", "description").asText());
   }
 
   /** The stores, with the keys of the pairs claimed in connector PA recorded. */

@@ -162,7 +162,7 @@ final class ChangedIssue {
    * nothing}, by position: judged from these reads alone, so without the pairs' claims, as
    * {@link IdleLook} judges. Only an issue whose snapshot shows nothing after its row's last
    * change seen can (a poll seeing again the change it examined last); the synced values of those
-   * are read at once and forgotten after.
+   * are read at once and forgotten after. An issue whose judging fails is not unchanged.
    */
   boolean[] unchanged(List<IssueChanges> issues, List<SyncInfo> rows) {
     boolean[] unchanged = new boolean[issues.size()];
@@ -184,11 +184,24 @@ final class ChangedIssue {
     readValues(seen, seenRows);
     try {
       for (int i = 0; i < unchanged.length; i++) {
-        unchanged[i] = unchanged[i] && changesNothing(issues.get(i), rows.get(i));
+        unchanged[i] = unchanged[i] && changesNothingOrFails(issues.get(i), rows.get(i));
       }
       return unchanged;
     } finally {
       forgetValues();
+    }
+  }
+
+  /**
+   * Whether examining the issue would change nothing; false when judging fails (a mapping that
+   * throws, a tracker read refused): the issue then goes the way of one with changes, where its
+   * examination fails and is reported for that issue alone, and the page's others go on.
+   */
+  private boolean changesNothingOrFails(IssueChanges changes, SyncInfo info) {
+    try {
+      return changesNothing(changes, info);
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -80,13 +80,15 @@ final class PageClaims {
   /**
    * Looks up a page's rows and claims the pairs that need it, all in one claim. An issue the
    * last poll examined and that shows nothing since, with its values equal to the last synced
-   * ones, needs none: examining it would do nothing (no message, no last change seen to move),
-   * and no apply can make that judgement wrong. An apply that wrote the issue before this
-   * page's search shows in the snapshot (a change after the last one seen); one that writes it
-   * after shows in the next poll's search; last synced values an apply committed before they
-   * were read here differ from the snapshot's. Without this, a poll right after a busy one
-   * claimed every pair it had just examined again (it reads from the last change seen on, the
-   * same millisecond included).
+   * ones and no content to send, needs none: examining it would do nothing (no message, no last
+   * change seen to move). That check reads the issue's synced values and links without the
+   * claim, and what an apply writes meanwhile can only make it find something, never hide a
+   * change: the issue then goes the claimed way, where the claim or the row's stamp leaves it
+   * for the next poll. An apply's write to the issue after this page's search shows in the next
+   * search (the ">=" of the changelog's reading covers one in the same millisecond as the last
+   * change seen). A failing check counts as a change. Without this, a poll right after a busy
+   * one claimed every pair it had just examined again (it reads from the last change seen on,
+   * the same millisecond included).
    */
   Claimed claim(List<IssueChanges> issues) {
     SyncInfo[] rows = new SyncInfo[issues.size()]; // by position in the page
