@@ -33,10 +33,11 @@ final class JdbcMessageStore implements MessageStore {
   /**
    * An entry by its connector and message id, found through the unique index (message_id,
    * connector_key), never through an index on the connector alone, whatever the statistics say:
-   * the connector is compared as an expression no index holds (see V11__message_id_first.sql).
-   * (A sequential scan stays possible for a queue PostgreSQL takes for a page or two.)
+   * the connector is compared as {@link JdbcSyncInfoStore#SAME_CONNECTOR} compares it (see
+   * V11__message_id_first.sql). A sequential scan stays possible for a queue PostgreSQL takes
+   * for a page or two.
    */
-  static final String BY_MESSAGE = "connector_key || '' = ? AND message_id = ?";
+  static final String BY_MESSAGE = JdbcSyncInfoStore.SAME_CONNECTOR + " AND message_id = ?";
   /**
    * The due heads: entries with no earlier entry of their issue. The earlier entry is looked for
    * by a subquery per entry (its {@code OFFSET 0 ROWS} keeps PostgreSQL from turning it into an

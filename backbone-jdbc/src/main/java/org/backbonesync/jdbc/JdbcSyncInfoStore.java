@@ -297,7 +297,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    * table grew: about 45 microseconds an update for 200 rows in {@code TwoNodeBenchmark}, against
    * 15 through the primary key ({@code ByIdPlansTest}).
    */
-  private static final String SAME_CONNECTOR = "connector_key || '' = ?";
+  static final String SAME_CONNECTOR = "connector_key || '' = ?";
   /** A connector's row by its id (connector key, then id), through the primary key. */
   static final String BY_ID = SAME_CONNECTOR + " AND id = ?";
   /** Moves a row's last change seen forward (the time; connector key, id; the time again). */

@@ -3,15 +3,9 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.memory.InMemoryStores;
-import org.backbonesync.spi.store.LeaseStore;
-import org.backbonesync.spi.store.Stores;
-import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -24,21 +18,30 @@ import org.junit.jupiter.api.Test;
  * not missed for it, and a failure to judge the issue fails that issue alone.
  */
 class SeenAgainClaimsTest {
-  private final List<String> pairsClaimed = new ArrayList<>();
+  private final RecordedLeases leases = new RecordedLeases();
   private final AtomicReference<Runnable> afterRowsRead = new AtomicReference<>();
   private final SyncTestDriver sync = SyncTestDriver.builder()
-      .stores(countingClaims(SyncInfoHooks.after(new InMemoryStores(), "findByLocalKeys",
+      .stores(leases.wrap(SyncInfoHooks.after(new InMemoryStores(), "findByLocalKeys",
           afterRowsRead)))
       .build();
 
-  /** PA-1 and PA-2 synced; then alice changes PA-1, and A's poll sends it. */
-  private void aChangeSent() {
+  /** The pairs claimed in connector PA since the last clear. */
+  private List<String> pairsClaimed() {
+    return leases.keys("inbox:PA");
+  }
+
+  /** PA-1 and PA-2 synced; then alice changes a field of PA-1, and A's poll sends it. */
+  private static void aChangeSent(SyncTestDriver sync, String field, String value) {
     sync.a("alice").create("Printer on fire");
     sync.a("alice").create("Scanner jams");
     sync.runUntilQuiet();
     sync.advance(Duration.ofSeconds(30));
-    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    sync.a("alice").edit("PA-1", field, value);
     assertEquals(1, sync.poll("PA").messagesQueued());
+  }
+
+  private void aChangeSent() {
+    aChangeSent(sync, "summary", "Printer on fire, third floor");
   }
 
   @Test
@@ -46,11 +49,11 @@ class SeenAgainClaimsTest {
     aChangeSent();
     sync.advance(Duration.ofSeconds(5));
     sync.a("alice").edit("PA-2", "summary", "Scanner jams on A4");
-    pairsClaimed.clear();
+    leases.clear();
 
     assertEquals(1, sync.poll("PA").messagesQueued(), "PA-2's change");
 
-    assertEquals(List.of("PB-2"), pairsClaimed, "PA-1 is seen again, not claimed");
+    assertEquals(List.of("PB-2"), pairsClaimed(), "PA-1 is seen again, not claimed");
     sync.runUntilQuiet();
     assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
     assertEquals("Scanner jams on A4", sync.b().value("PB-2", "summary").asText());
@@ -68,12 +71,12 @@ class SeenAgainClaimsTest {
     // value is B's now, the issue the search read still alice's
     afterRowsRead.set(() -> {
       assertEquals(1, sync.apply("PA").size());
-      pairsClaimed.clear(); // (the apply's claim)
+      leases.clear(); // (the apply's claim)
     });
 
     assertEquals(0, sync.poll("PA").messagesQueued(), "alice's value is not sent again");
 
-    assertEquals(List.of("PB-1"), pairsClaimed, "the snapshot differs from the synced value");
+    assertEquals(List.of("PB-1"), pairsClaimed(), "the snapshot differs from the synced value");
     sync.runUntilQuiet();
     assertEquals("Printer fixed", sync.a().value("PA-1", "summary").asText());
     assertEquals("Printer fixed", sync.b().value("PB-1", "summary").asText());
@@ -97,12 +100,7 @@ class SeenAgainClaimsTest {
             "description", "description", null))
         .listener(heard)
         .build();
-    failing.a("alice").create("Printer on fire");
-    failing.a("alice").create("Scanner jams");
-    failing.runUntilQuiet();
-    failing.advance(Duration.ofSeconds(30));
-    failing.a("alice").edit("PA-1", "description", "Third floor");
-    assertEquals(1, failing.poll("PA").messagesQueued());
+    aChangeSent(failing, "description", "Third floor");
     failing.advance(Duration.ofSeconds(5));
     failing.a("alice").edit("PA-2", "description", "A4 only");
     failFor.set("PA-1"); // PA-1 is seen again; judging it now throws
@@ -116,35 +114,5 @@ class SeenAgainClaimsTest {
     failing.runUntilQuiet();
     assertEquals("A4 only", failing.b().value("PB-2", "description").asText());
     assertEquals("Third floor", failing.b().value("PB-1", "description").asText());
-  }
-
-  /** The stores, with the keys of the pairs claimed in connector PA recorded. */
-  private Stores countingClaims(ForwardingStores real) {
-    LeaseStore leases = new LeaseStore() {
-      @Override
-      public boolean tryLease(String scope, String key, String node, long now, long until) {
-        return real.leases().tryLease(scope, key, node, now, until);
-      }
-
-      @Override
-      public Set<String> tryLeases(String scope, Collection<String> keys, String node,
-          long now, long until) {
-        if (scope.equals("inbox:PA")) {
-          pairsClaimed.addAll(keys);
-        }
-        return real.leases().tryLeases(scope, keys, node, now, until);
-      }
-
-      @Override
-      public void release(String scope, String key, String node) {
-        real.leases().release(scope, key, node);
-      }
-    };
-    return new ForwardingStores(real) {
-      @Override
-      public LeaseStore leases() {
-        return leases;
-      }
-    };
   }
 }
