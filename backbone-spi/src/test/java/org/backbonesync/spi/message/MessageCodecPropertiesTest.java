@@ -59,6 +59,41 @@ class MessageCodecPropertiesTest {
     assertArrayEquals(again, codec.encode(codec.decode(again)));
   }
 
+  /**
+   * The one-pass read of a message of the current version gives what the read through a tree
+   * gives, which checks the version first: the same message, or the same refusal, for random
+   * messages whole, damaged, or of another version.
+   */
+  @Property
+  void onePassReadsAsTheTreeDoes(@ForAll("messages") SyncMessage message,
+      @ForAll("edits") List<int[]> edits, @ForAll("versions") int version) {
+    byte[] whole = codec.encode(message);
+    for (byte[] json : List.of(whole, damage(whole, edits), withVersion(whole, version))) {
+      SyncMessage throughTree;
+      try {
+        throughTree = codec.decodeThroughTree(json);
+      } catch (MessageFormatException refused) {
+        MessageFormatException e = assertThrows(MessageFormatException.class,
+            () -> codec.decode(json));
+        assertEquals(refused.getMessage(), e.getMessage());
+        continue;
+      }
+      assertEquals(throughTree, codec.decode(json));
+    }
+  }
+
+  @Provide
+  Arbitrary<Integer> versions() {
+    return Arbitraries.integers().between(-1, MessageCodec.FORMAT_VERSION + 2);
+  }
+
+  /** The bytes with their {@code formatVersion} replaced by {@code version}. */
+  private static byte[] withVersion(byte[] json, int version) {
+    String text = new String(json, StandardCharsets.UTF_8).replaceFirst(
+        "\"formatVersion\":\\d+", "\"formatVersion\":" + version);
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
   /** A key given twice anywhere is refused and named, whatever the two values are. */
   @Property
   void aKeyTwiceIsRefusedWherever(@ForAll("messages") SyncMessage message,
