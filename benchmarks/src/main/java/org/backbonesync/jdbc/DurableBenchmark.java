@@ -103,8 +103,12 @@ public class DurableBenchmark {
   @TearDown(Level.Trial)
   public void close() throws Exception {
     raw.close();
+    stores.close();
     if (schema != null) {
       schema.close();
+    }
+    if (dir != null) {
+      org.backbonesync.core.ScratchDirectory.delete(dir);
     }
   }
 
