@@ -1,8 +1,11 @@
 package org.backbonesync.jdbc;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
@@ -11,7 +14,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * by that setup's limits), read back as written; a column a bound refused would be a row lost.
  */
 final class Json {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Strings of any length: Jackson's default bound (20 M characters) would lose a row. */
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxStringLength(Integer.MAX_VALUE).build()).build()).build();
 
   private Json() {}
 
@@ -42,10 +48,8 @@ final class Json {
 
   /**
    * Whether the text is a JSON string with nothing to unescape: a quote, then characters that
-   * are neither quotes, backslashes nor control characters, then a quote. Its value is then the
-   * text between the quotes, as Jackson reads it ({@code JsonTest} compares the two), at any
-   * length (Jackson refuses a string over its default bound, which this class is not meant to
-   * have: see above). Most synced values are such strings, and Jackson's parser and context cost
+   * are neither quotes, backslashes nor below U+0020, then a quote. Its value is then the
+   * text between the quotes, as Jackson reads it ({@code JsonTest} compares the two). Most synced values are such strings, and Jackson's parser and context cost
    * about 1.5 KB per value read, however short: reading every pair's values when examining,
    * locking and applying made this about 5 % of what a node allocated per change
    * ({@code TwoNodeBenchmark}, JFR).

@@ -17,10 +17,13 @@ import javax.sql.DataSource;
  * and commits. A benchmark divides them by its changes, so the round trips per change are
  * printed beside the throughput they explain.
  *
- * <p>Counting wraps every JDBC call of a counted connection in a reflective proxy, which costs
- * time and about 3.8 KB of allocation per change in {@code TwoNodeBenchmark} (59.5 against
- * 63.3 KB); so {@link #counting(boolean)} switches it off for the measured iterations. A
- * connection taken while counting is off is the pool's own.
+ * <p>Counting wraps every JDBC call of a counted connection in a reflective proxy, which
+ * allocates about 3.8 KB per change in {@code TwoNodeBenchmark} (59.5 against 63.3 KB, A/B of
+ * the same build with and without it); so {@link #counting(boolean)} switches it off for the
+ * measured iterations, and the counts come from the warm-up iterations of the same workload (at
+ * another speed: with two nodes, races between them may differ). A connection taken while
+ * counting is off is the pool's own; the stores take one per transaction from this data source
+ * ({@code JdbcStores} keeps idle connections only for a data source of its own).
  */
 final class CountingDataSource implements AutoCloseable {
   private final HikariDataSource pool;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.backbonesync.core.ScratchDirectory;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
@@ -102,13 +103,16 @@ public class DurableBenchmark {
 
   @TearDown(Level.Trial)
   public void close() throws Exception {
-    raw.close();
-    stores.close();
-    if (schema != null) {
-      schema.close();
-    }
-    if (dir != null) {
-      org.backbonesync.core.ScratchDirectory.delete(dir);
+    try {
+      raw.close();
+      stores.close();
+      if (schema != null) {
+        schema.close();
+      }
+    } finally {
+      if (dir != null) {
+        ScratchDirectory.delete(dir);
+      }
     }
   }
 

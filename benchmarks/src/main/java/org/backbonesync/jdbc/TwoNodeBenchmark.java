@@ -182,9 +182,13 @@ public class TwoNodeBenchmark {
 
   @TearDown(Level.Trial)
   public void close() throws Exception {
-    System.out.printf("%nnodes=%d: %.2f statements and %.2f commits per change (%d changes, the"
-        + " warm-up iterations)%n", nodes, statements / (double) countedChanges,
-        commits / (double) countedChanges, countedChanges);
+    if (countedChanges == 0) {
+      System.out.printf("%nnodes=%d: statements not counted (no warm-up iteration)%n", nodes);
+    } else {
+      System.out.printf("%nnodes=%d: %.2f statements and %.2f commits per change (%d changes,"
+          + " the warm-up iterations)%n", nodes, statements / (double) countedChanges,
+          commits / (double) countedChanges, countedChanges);
+    }
     threads.shutdownNow();
     engines.forEach(SyncEngine::close);
     pools.forEach(CountingDataSource::close);

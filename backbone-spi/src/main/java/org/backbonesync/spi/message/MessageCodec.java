@@ -16,8 +16,9 @@ import java.util.List;
  * Reads and writes {@link SyncMessage}s as JSON, the form they take in transports and durable
  * stores. Thread-safe; create one and share it.
  *
- * <p>The version is checked before the rest is read, so that a message from a newer partner is
- * refused with its version named rather than half understood. Reading is {@link StrictJson}
+ * <p>A message from a newer partner is refused with its version named rather than half
+ * understood: the version is checked before the rest is read, except for a message of this
+ * version, read in one pass (every refusal is still worded as that check words it). Reading is {@link StrictJson}
  * strict (a duplicate key, text after the message, nesting deeper than {@link
  * StrictJson#MAX_NESTING_DEPTH}, an overlong number or string are refused), and no value is
  * converted: a number in quotes, a fraction for an integer or a number for a kind is refused
@@ -115,7 +116,7 @@ public final class MessageCodec {
    * reads the same ({@code MessageCodecPropertiesTest} compares the two over random and damaged
    * messages); refused bytes are read twice, within the same {@link StrictJson} limits.
    */
-  private SyncMessage readCurrent(byte[] json) {
+  SyncMessage readCurrent(byte[] json) {
     try {
       SyncMessage read = messages.readValue(json);
       return read != null && read.formatVersion() == FORMAT_VERSION ? read : null;

@@ -68,6 +68,8 @@ class MessageCodecPropertiesTest {
   void onePassReadsAsTheTreeDoes(@ForAll("messages") SyncMessage message,
       @ForAll("edits") List<int[]> edits, @ForAll("versions") int version) {
     byte[] whole = codec.encode(message);
+    assertEquals(message.formatVersion() == MessageCodec.FORMAT_VERSION,
+        codec.readCurrent(whole) != null); // (a message of this version is read in one pass)
     for (byte[] json : List.of(whole, damage(whole, edits), withVersion(whole, version))) {
       SyncMessage throughTree;
       try {
