@@ -31,6 +31,10 @@ final class MessageArbitraries {
         text().map(JSON::textNode),
         Arbitraries.longs().map(JSON::numberNode),
         Arbitraries.doubles().map(JSON::numberNode),
+        Arbitraries.integers().map(JSON::numberNode),
+        Arbitraries.bigIntegers().between(java.math.BigInteger.TEN.pow(30).negate(),
+            java.math.BigInteger.TEN.pow(30)).map(JSON::numberNode),
+        Arbitraries.of(-0.0, Double.MIN_VALUE, Double.MAX_VALUE).map(JSON::numberNode),
         Arbitraries.of(true, false).map(JSON::booleanNode),
         Arbitraries.just(JSON.nullNode()));
     if (depth == 0) {
@@ -59,7 +63,10 @@ final class MessageArbitraries {
         .as(FieldValue::new);
   }
 
-  /** Any message the codec writes. */
+  /**
+   * Any message the codec writes, without content operations (not generated yet) and with field
+   * values of every JSON kind but decimals (a {@code BigDecimal} is read back as a double).
+   */
   static Arbitrary<SyncMessage> messages() {
     Arbitrary<Map<String, FieldValue>> fields = Arbitraries.maps(text(), fieldValue())
         .ofMaxSize(5).map(LinkedHashMap::new);
@@ -69,14 +76,16 @@ final class MessageArbitraries {
             Arbitraries.longs().between(1, Long.MAX_VALUE),
             Arbitraries.of(MessageKind.class)).as(java.util.Arrays::<Object>asList),
         Combinators.combine(nullable, Arbitraries.longs(), fields, nullable,
-            Arbitraries.longs().greaterOrEqual(0)).as(java.util.Arrays::<Object>asList))
-        .as((a, b) -> {
+            Arbitraries.longs().greaterOrEqual(0)).as(java.util.Arrays::<Object>asList),
+        Arbitraries.longs().greaterOrEqual(0).list().ofSize(3))
+        .as((a, b, epochs) -> {
           @SuppressWarnings("unchecked")
           Map<String, FieldValue> f = (Map<String, FieldValue>) b.get(2);
           return new SyncMessage(MessageCodec.FORMAT_VERSION, (String) a.get(0),
               (String) a.get(1), (String) a.get(2), (String) a.get(3), (String) a.get(4),
               (String) a.get(5), (Long) a.get(6), (MessageKind) a.get(7), (String) b.get(0),
-              (Long) b.get(1), f, (String) b.get(3), (Long) b.get(4));
+              (Long) b.get(1), f, (String) b.get(3), (Long) b.get(4), epochs.get(0),
+              epochs.get(1), epochs.get(2));
         });
   }
 }
