@@ -48,11 +48,11 @@ final class Json {
 
   /**
    * Whether the text is a JSON string with nothing to unescape: a quote, then characters that
-   * are neither quotes, backslashes nor below U+0020, then a quote. Its value is then the
-   * text between the quotes, as Jackson reads it ({@code JsonTest} compares the two). Most synced values are such strings, and Jackson's parser and context cost
-   * about 1.5 KB per value read, however short: reading every pair's values when examining,
-   * locking and applying made this about 5 % of what a node allocated per change
-   * ({@code TwoNodeBenchmark}, JFR).
+   * are neither quotes, backslashes nor below U+0020, then a quote. Its value is then the text
+   * between the quotes, as Jackson reads it ({@code JsonTest} compares the two). Most synced
+   * values are such strings, and Jackson's parser and context cost about 1.5 KB per value read,
+   * however short: reading every pair's values when examining, locking and applying made this
+   * about 5 % of what a node allocated per change ({@code TwoNodeBenchmark}, JFR).
    */
   static boolean isPlainString(String text) {
     int last = text.length() - 1;

@@ -1,6 +1,7 @@
 package org.backbonesync.jdbc;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -98,7 +99,7 @@ public class DurableBenchmark {
         NOW, "bob"));
     fields.put("assignee", new FieldValue(json.textNode("5b10ac8d82e05b22cc7d4ef5"), NOW,
         "alice"));
-    body = new String(new MessageCodec().encode(message(0)), java.nio.charset.StandardCharsets.UTF_8);
+    body = new String(new MessageCodec().encode(message(0)), StandardCharsets.UTF_8);
   }
 
   @TearDown(Level.Trial)

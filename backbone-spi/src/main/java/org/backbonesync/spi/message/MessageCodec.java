@@ -18,8 +18,8 @@ import java.util.List;
  *
  * <p>A message from a newer partner is refused with its version named rather than half
  * understood: the version is checked before the rest is read, except for a message of this
- * version, read in one pass (every refusal is still worded as that check words it). Reading is {@link StrictJson}
- * strict (a duplicate key, text after the message, nesting deeper than {@link
+ * version, read in one pass (every refusal is still worded as that check words it). Reading is
+ * {@link StrictJson} strict (a duplicate key, text after the message, nesting deeper than {@link
  * StrictJson#MAX_NESTING_DEPTH}, an overlong number or string are refused), and no value is
  * converted: a number in quotes, a fraction for an integer or a number for a kind is refused
  * rather than read as something its sender did not write.
