@@ -42,7 +42,8 @@ import org.openjdk.jmh.runner.IterationType;
  * Trackers are in memory, so the database and the engine are what is measured. The stores run on
  * a HikariCP pool per node that counts statements (a JDBC batch once) and commits in the warm-up
  * iterations (counting costs time and allocation, so the measured iterations do without); the
- * trial's end prints them per change. Eight warm-up iterations: C2 compiles the path for about
+ * trial's end prints them per change, and PostgreSQL's CPU per change in the measured iterations
+ * when the server runs on this machine ({@link PostgresCpu}). Eight warm-up iterations: C2 compiles the path for about
  * 12 s on two cores (its thread took 8.5 s of CPU in the first 12 s), beside PostgreSQL; with
  * two, the measured iterations ran about 15 % slower (1,174 against 1,364 changes/s at e37ff92).
  */
@@ -71,6 +72,9 @@ public class TwoNodeBenchmark {
   private long statements;
   private long commits;
   private boolean counted;
+  private long pgCpuAtStart = -1;
+  private long pgCpuMicros;
+  private long measuredChanges;
 
   @Setup(Level.Trial)
   public void open() throws Exception {
@@ -110,6 +114,16 @@ public class TwoNodeBenchmark {
   public void countInWarmUp(IterationParams iteration) {
     counted = iteration.getType() == IterationType.WARMUP;
     pools.forEach(pool -> pool.counting(counted));
+    pgCpuAtStart = counted ? -1 : PostgresCpu.micros();
+  }
+
+  /** PostgreSQL's CPU over the measured iterations, when it runs on this machine. */
+  @TearDown(Level.Iteration)
+  public void addPostgresCpu() {
+    long now = PostgresCpu.micros();
+    if (pgCpuAtStart >= 0 && now >= pgCpuAtStart) {
+      pgCpuMicros += now - pgCpuAtStart;
+    }
   }
 
   /** The people's edits before each run, not timed. */
@@ -164,6 +178,9 @@ public class TwoNodeBenchmark {
   public long changesApplied() throws Exception {
     pools.forEach(CountingDataSource::reset);
     runUntilApplied(CHANGES);
+    if (!counted) {
+      measuredChanges += CHANGES;
+    }
     if (counted) {
       countedChanges += CHANGES;
       for (CountingDataSource pool : pools) {
@@ -188,6 +205,11 @@ public class TwoNodeBenchmark {
       System.out.printf("%nnodes=%d: %.2f statements and %.2f commits per change (%d changes,"
           + " the warm-up iterations)%n", nodes, statements / (double) countedChanges,
           commits / (double) countedChanges, countedChanges);
+    }
+    if (pgCpuMicros > 0 && measuredChanges > 0) {
+      System.out.printf("nodes=%d: PostgreSQL's CPU %.1f microseconds per change (the measured"
+          + " iterations, %d changes)%n", nodes, pgCpuMicros / (double) measuredChanges,
+          measuredChanges);
     }
     threads.shutdownNow();
     engines.forEach(SyncEngine::close);
