@@ -56,7 +56,11 @@ final class JdbcMessageStore implements MessageStore {
 
   private static final String INSERT_OUTGOING = "INSERT INTO bb_outbox (connector_key,"
       + " message_id, message_json, added_at, attempts, not_before) VALUES (?, ?, ?, ?, 0, ?)";
-  /** Inserts unless the message id is there already: one round trip, the count says which. */
+  /**
+   * Inserts unless the message id is there already: one round trip, the count says which. (An
+   * {@code INSERT ... SELECT}, which pgjdbc's {@code reWriteBatchedInserts} leaves alone: a
+   * batch of {@code INSERT ... VALUES} would come back as multi-row inserts without counts.)
+   */
   private static final String INSERT_INCOMING = "INSERT INTO bb_inbox (connector_key,"
       + " message_id, source_issue_key, sequence_id, message_json, received_at, status, attempts,"
       + " not_before) SELECT ?, ?, ?, ?, ?, ?, ?, 0, ? WHERE NOT EXISTS (SELECT 1 FROM bb_inbox"

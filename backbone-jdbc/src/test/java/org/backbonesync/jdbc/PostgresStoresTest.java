@@ -117,4 +117,47 @@ class PostgresStoresTest {
       return fresh();
     }
   }
+
+  /**
+   * The kits again with pgjdbc's {@code reWriteBatchedInserts}, which a host may set: batches of
+   * inserts go as multi-row inserts, whose counts the driver no longer tells row by row.
+   */
+  @Nested
+  class MultiRowInserts {
+    private Stores rewriting() {
+      return JdbcStores.atUrl(freshSchemaUrl() + "&reWriteBatchedInserts=true", null, null);
+    }
+
+    @Nested
+    class SyncInfos extends SyncInfoStoreCompatibilityKit {
+      @Override
+      protected Stores newStores() {
+        return rewriting();
+      }
+    }
+
+    @Nested
+    class Leases extends LeaseStoreCompatibilityKit {
+      @Override
+      protected Stores newStores() {
+        return rewriting();
+      }
+    }
+
+    @Nested
+    class Messages extends MessageStoreCompatibilityKit {
+      @Override
+      protected Stores newStores() {
+        return rewriting();
+      }
+    }
+
+    @Nested
+    class Traces extends TraceStoreCompatibilityKit {
+      @Override
+      protected Stores newStores() {
+        return rewriting();
+      }
+    }
+  }
 }

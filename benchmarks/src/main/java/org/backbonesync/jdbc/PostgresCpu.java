@@ -4,28 +4,34 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The CPU time PostgreSQL's processes have used, from Linux's {@code /proc}, when the server runs
- * on this machine (as {@code .ci/postgres.sh} starts it): every process named {@code postgres},
- * its backends, writers and autovacuum included. Clock ticks of 10 ms, so a figure needs a few
- * seconds of work.
+ * The CPU time PostgreSQL's processes used between two snapshots, from Linux's {@code /proc},
+ * when the server runs on this machine (as {@code .ci/postgres.sh} starts it): every process
+ * named {@code postgres}, its backends, writers and autovacuum workers included. A process is
+ * told apart by its id and start time; one that ended before the second snapshot is not counted
+ * (an autovacuum worker may), one that started after the first counts whole. Clock ticks of 10 ms
+ * ({@code USER_HZ} on x86 and arm64), so a figure needs a few seconds of work. Counts every local
+ * PostgreSQL server, not only the one the benchmark's URL names.
  */
 final class PostgresCpu {
-  /** Linux's {@code USER_HZ}, the unit of {@code /proc/<pid>/stat}'s times, on every platform. */
   private static final long MICROS_PER_TICK = 10_000;
 
   private PostgresCpu() {
   }
 
-  /** Microseconds of user and system time of the local PostgreSQL processes; -1 if none seen. */
-  static long micros() {
+  /**
+   * Ticks of user and system time by process (id and start time); empty when {@code /proc} shows
+   * no PostgreSQL process (another machine's server, another system, a hidden {@code /proc}).
+   */
+  static Map<String, Long> snapshot() {
+    Map<String, Long> ticks = new HashMap<>();
     Path proc = Path.of("/proc");
     if (!Files.isDirectory(proc)) {
-      return -1;
+      return ticks;
     }
-    long ticks = 0;
-    boolean seen = false;
     try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, "[0-9]*")) {
       for (Path pid : pids) {
         try {
@@ -33,17 +39,30 @@ final class PostgresCpu {
             continue;
           }
           String stat = Files.readString(pid.resolve("stat"));
-          // fields after the command's closing parenthesis: utime and stime are the 12th, 13th
+          // after the command's closing parenthesis: utime, stime and starttime are the 12th,
+          // 13th and 20th fields
           String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-          seen = true;
+          ticks.put(pid.getFileName() + "@" + fields[19],
+              Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
         } catch (IOException | RuntimeException gone) {
           // (a process that ended meanwhile)
         }
       }
     } catch (IOException e) {
+      ticks.clear();
+    }
+    return ticks;
+  }
+
+  /** Microseconds of CPU used from {@code before} to {@code after}; -1 if either saw none. */
+  static long microsBetween(Map<String, Long> before, Map<String, Long> after) {
+    if (before.isEmpty() || after.isEmpty()) {
       return -1;
     }
-    return seen ? ticks * MICROS_PER_TICK : -1;
+    long ticks = 0;
+    for (Map.Entry<String, Long> process : after.entrySet()) {
+      ticks += Math.max(0, process.getValue() - before.getOrDefault(process.getKey(), 0L));
+    }
+    return ticks * MICROS_PER_TICK;
   }
 }

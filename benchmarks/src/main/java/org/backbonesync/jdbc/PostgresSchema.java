@@ -26,7 +26,7 @@ final class PostgresSchema implements AutoCloseable {
     // (as the README advises a host on PostgreSQL, and the service does: batches of inserts sent
     // as multi-row inserts; the floors' batches too, so that ratios compare like with like)
     url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name
-        + (base.toLowerCase(java.util.Locale.ROOT).contains("rewritebatchedinserts") ? ""
+        + (base.matches(".*[?&]reWriteBatchedInserts=.*") ? ""
             : "&reWriteBatchedInserts=true");
   }
 

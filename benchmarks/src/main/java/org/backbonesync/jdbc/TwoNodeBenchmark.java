@@ -42,10 +42,11 @@ import org.openjdk.jmh.runner.IterationType;
  * Trackers are in memory, so the database and the engine are what is measured. The stores run on
  * a HikariCP pool per node that counts statements (a JDBC batch once) and commits in the warm-up
  * iterations (counting costs time and allocation, so the measured iterations do without); the
- * trial's end prints them per change, and PostgreSQL's CPU per change in the measured iterations
- * when the server runs on this machine ({@link PostgresCpu}). Eight warm-up iterations: C2 compiles the path for about
- * 12 s on two cores (its thread took 8.5 s of CPU in the first 12 s), beside PostgreSQL; with
- * two, the measured iterations ran about 15 % slower (1,174 against 1,364 changes/s at e37ff92).
+ * trial's end prints them per change, and PostgreSQL's CPU per change in the measured
+ * iterations when the server runs on this machine ({@link PostgresCpu}). Eight warm-up
+ * iterations: C2 compiles the path for about 12 s on two cores (its thread took 8.5 s of CPU in
+ * the first 12 s), beside PostgreSQL; with two, the measured iterations ran about 15 % slower
+ * (1,174 against 1,364 changes/s at e37ff92).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -72,7 +73,7 @@ public class TwoNodeBenchmark {
   private long statements;
   private long commits;
   private boolean counted;
-  private long pgCpuAtStart = -1;
+  private java.util.Map<String, Long> pgCpuAtStart;
   private long pgCpuMicros;
   private long measuredChanges;
 
@@ -114,15 +115,15 @@ public class TwoNodeBenchmark {
   public void countInWarmUp(IterationParams iteration) {
     counted = iteration.getType() == IterationType.WARMUP;
     pools.forEach(pool -> pool.counting(counted));
-    pgCpuAtStart = counted ? -1 : PostgresCpu.micros();
+    pgCpuAtStart = counted ? null : PostgresCpu.snapshot();
   }
 
   /** PostgreSQL's CPU over the measured iterations, when it runs on this machine. */
   @TearDown(Level.Iteration)
   public void addPostgresCpu() {
-    long now = PostgresCpu.micros();
-    if (pgCpuAtStart >= 0 && now >= pgCpuAtStart) {
-      pgCpuMicros += now - pgCpuAtStart;
+    if (pgCpuAtStart != null) {
+      long used = PostgresCpu.microsBetween(pgCpuAtStart, PostgresCpu.snapshot());
+      pgCpuMicros += Math.max(0, used);
     }
   }
 
@@ -180,8 +181,7 @@ public class TwoNodeBenchmark {
     runUntilApplied(CHANGES);
     if (!counted) {
       measuredChanges += CHANGES;
-    }
-    if (counted) {
+    } else {
       countedChanges += CHANGES;
       for (CountingDataSource pool : pools) {
         statements += pool.statements();
