@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;
@@ -11,6 +13,7 @@ import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TraceStoreCompatibilityKit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -124,8 +127,19 @@ class PostgresStoresTest {
    */
   @Nested
   class MultiRowInserts {
+    private final List<JdbcStores> opened = new ArrayList<>();
+
     private Stores rewriting() {
-      return JdbcStores.atUrl(freshSchemaUrl() + "&reWriteBatchedInserts=true", null, null);
+      JdbcStores stores =
+          JdbcStores.atUrl(freshSchemaUrl() + "&reWriteBatchedInserts=true", null, null);
+      opened.add(stores);
+      return stores;
+    }
+
+    /** Closes each test's stores (their connections would add up past the server's limit). */
+    @AfterEach
+    void close() {
+      opened.forEach(JdbcStores::close);
     }
 
     @Nested
