@@ -23,8 +23,9 @@ final class PostgresSchema implements AutoCloseable {
     }
     name = prefix + "_" + ProcessHandle.current().pid();
     execute("DROP SCHEMA IF EXISTS " + name + " CASCADE", "CREATE SCHEMA " + name);
-    // (as the README advises a host on PostgreSQL, and the service does: batches of inserts sent
-    // as multi-row inserts; the floors' batches too, so that ratios compare like with like)
+    // (pgjdbc's multi-row inserts, for the floors' batches and the stores' alike: the README's
+    // table was measured so; its effect on the stores was within the noise, see "The database
+    // schema"; a URL that names the parameter decides)
     url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name
         + (base.matches(".*[?&]reWriteBatchedInserts=.*") ? ""
             : "&reWriteBatchedInserts=true");

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,7 +74,7 @@ public class TwoNodeBenchmark {
   private long statements;
   private long commits;
   private boolean counted;
-  private java.util.Map<String, Long> pgCpuAtStart;
+  private Map<String, Long> pgCpuAtStart;
   private long pgCpuMicros;
   private long measuredChanges;
 
