@@ -183,10 +183,17 @@ public interface SyncListener {
    */
   default void exportFailed(String connectorKey, String issueKey, String error) {}
 
-  /** A message was put in the outbox. */
+  /**
+   * A message was put in the outbox; or, between two connectors of one engine without a
+   * transport, straight into the partner's inbox (then {@link #sent} and the partner's {@link
+   * #received} follow at once).
+   */
   default void queued(String connectorKey, SyncMessage message) {}
 
-  /** The partner acknowledged a message; it left the outbox. */
+  /**
+   * The partner acknowledged a message; it left the outbox (or, handed straight to a partner of
+   * the same engine, never waited in it).
+   */
   default void sent(String connectorKey, SyncMessage message) {}
 
   /** A delivery attempt failed; the message stays in the outbox and is retried. */

@@ -371,6 +371,13 @@ final class JdbcMessageStore implements MessageStore {
     return stored;
   }
 
+  /** Sent with the transaction's other writes of its statement, in one batch, at the commit. */
+  @Override
+  public void handOver(SyncMessage message, long receivedAt) {
+    db.write("bb_inbox " + message.toConnector() + " " + message.messageId(), INSERT_INCOMING,
+        incomingRow(message, receivedAt));
+  }
+
   @Override
   public void removeIncoming(String connectorKey, Collection<String> messageIds) {
     deleteAll(DELETE_INCOMING, connectorKey, messageIds);

@@ -85,12 +85,14 @@ public final class Simulation {
    * @param deletes whether people deleted issues and moved them away ({@link Builder#deletes})
    * @param storeFaults whether store writes failed at random ({@link Builder#storeFaults})
    * @param smallPages whether polls read pages of two issues ({@link Builder#smallPages})
+   * @param handOver whether the connectors handed messages straight to each other's inbox
+   *     ({@link Builder#handOver})
    * @param storeWriteFailures how many store writes and commits the run failed on purpose
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
       boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks,
       boolean linkRemovals, boolean worklogs, boolean deletes, boolean storeFaults,
-      boolean smallPages, int storeWriteFailures) {
+      boolean smallPages, boolean handOver, int storeWriteFailures) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -100,7 +102,7 @@ public final class Simulation {
     public String replay() {
       return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
           + seed + switches(operators, imports, lastEdits, ignores, backups, webhooks,
-              linkRemovals, worklogs, deletes, storeFaults, smallPages)
+              linkRemovals, worklogs, deletes, storeFaults, smallPages, handOver)
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -179,7 +181,8 @@ public final class Simulation {
    */
   private static String switches(boolean operators, boolean imports, boolean lastEdits,
       boolean ignores, boolean backups, boolean webhooks, boolean linkRemovals,
-      boolean worklogs, boolean deletes, boolean storeFaults, boolean smallPages) {
+      boolean worklogs, boolean deletes, boolean storeFaults, boolean smallPages,
+      boolean handOver) {
     return (operators ? " -Dbackbone.sim.operators=true" : "")
         + (imports ? " -Dbackbone.sim.imports=true" : "")
         + (lastEdits ? "" : " -Dbackbone.sim.lastEdits=false")
@@ -190,7 +193,8 @@ public final class Simulation {
         + (worklogs ? " -Dbackbone.sim.worklogs=true" : "")
         + (deletes ? " -Dbackbone.sim.deletes=true" : "")
         + (storeFaults ? " -Dbackbone.sim.storeFaults=true" : "")
-        + (smallPages ? " -Dbackbone.sim.smallPages=true" : "");
+        + (smallPages ? " -Dbackbone.sim.smallPages=true" : "")
+        + (handOver ? " -Dbackbone.sim.handOver=true" : "");
   }
 
   private final int steps;
@@ -210,6 +214,7 @@ public final class Simulation {
   private final boolean deletes;
   private final boolean storeFaults;
   private final boolean smallPages;
+  private final boolean handOver;
   private final long indexLag;
 
   private Simulation(Builder b) {
@@ -225,6 +230,7 @@ public final class Simulation {
     this.deletes = b.deletes;
     this.storeFaults = b.storeFaults;
     this.smallPages = b.smallPages;
+    this.handOver = b.handOver;
     this.indexLag = b.indexLag;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
@@ -245,7 +251,7 @@ public final class Simulation {
    */
   public String switches() {
     return switches(operators, imports, lastEdits, ignores, backups, webhooks, linkRemovals,
-        worklogs, deletes, storeFaults, smallPages);
+        worklogs, deletes, storeFaults, smallPages, handOver);
   }
 
   /** Runs the simulation for one seed. Deterministic: the same seed gives the same run. */
@@ -261,7 +267,7 @@ public final class Simulation {
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
         ignores, backups, webhooks, linkRemovals, worklogs, deletes, storeFaults, smallPages,
-        run.storeWriteFailures);
+        handOver, run.storeWriteFailures);
   }
 
   /** Builds a {@link Simulation}. */
@@ -282,6 +288,7 @@ public final class Simulation {
     private boolean deletes;
     private boolean storeFaults;
     private boolean smallPages;
+    private boolean handOver;
     private long indexLag = INDEX_LAG;
     private boolean ignores;
     private boolean backups;
@@ -293,7 +300,8 @@ public final class Simulation {
      * of the simulation (in memory, on H2, on PostgreSQL) and {@code scripts/simulation-sweep.sh}
      * use: {@code backbone.sim.operators} ({@link #operatorActions}), {@code .imports}, {@code
      * .ignores}, {@code .backups}, {@code .webhooks}, {@code .linkRemovals}, {@code .worklogs},
-     * {@code .deletes}, {@code .storeFaults} and {@code .smallPages} turn their switch on when
+     * {@code .deletes}, {@code .storeFaults}, {@code .smallPages} and {@code .handOver} turn their
+     * switch on when
      * {@code true}; {@code backbone.sim.lastEdits=false} turns {@link #lastEditChecks} off.
      * Without any of them it is {@link Simulation#builder()}. {@link Simulation#switches()} gives
      * them back.
@@ -309,6 +317,7 @@ public final class Simulation {
           .deletes(Boolean.getBoolean(PROPERTY + "deletes"))
           .storeFaults(Boolean.getBoolean(PROPERTY + "storeFaults"))
           .smallPages(Boolean.getBoolean(PROPERTY + "smallPages"))
+          .handOver(Boolean.getBoolean(PROPERTY + "handOver"))
           .lastEditChecks(Boolean.parseBoolean(System.getProperty(PROPERTY + "lastEdits",
               "true")));
     }
@@ -481,6 +490,18 @@ public final class Simulation {
     }
 
     /**
+     * The two connectors talk without transports, as two of one engine do when the host gives
+     * none: each hands its messages straight to the other's inbox in the commit that records
+     * them ({@link SyncTestDriver.Builder#transports}). No transport faults then (their steps
+     * run the engine instead); crashes, store faults and the rest as switched. A separate switch
+     * so that seeds found without it replay as they ran.
+     */
+    public Builder handOver(boolean on) {
+      this.handOver = on;
+      return this;
+    }
+
+    /**
      * How late the searches show a change with small pages, at most (default 4 s, under their
      * overlap): more breaks what the engine assumes, to show that the checker notices (its own
      * tests only).
@@ -595,6 +616,7 @@ public final class Simulation {
         throw new IllegalStateException(e);
       }
       SyncTestDriver.Builder builder = SyncTestDriver.builder()
+          .transports(!handOver)
           .stores(failing(stores.get()))
           .trackers(reach)
           .skewB(Duration.ofSeconds(skew))
@@ -818,6 +840,8 @@ public final class Simulation {
           Duration d = Duration.ofMillis(random.nextInt(20_000));
           trace.add("clock +" + d.toMillis() + " ms");
           sync.advance(d);
+        } else if (dice < 96 && handOver) {
+          engineStep(); // (no transport to fault)
         } else if (dice < 96) {
           Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
           InMemoryTransport transport =
@@ -1385,8 +1409,10 @@ public final class Simulation {
     void settle() {
       faults = false;
       trace.add("settle: faults off");
-      sync.transportAtoB().clearFaults();
-      sync.transportBtoA().clearFaults();
+      if (!handOver) {
+        sync.transportAtoB().clearFaults();
+        sync.transportBtoA().clearFaults();
+      }
       sync.b().addPriority("Blocker");
       List<String> errors = new ArrayList<>();
       for (int round = 0; round < 5; round++) {

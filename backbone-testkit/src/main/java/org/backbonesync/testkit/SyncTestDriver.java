@@ -70,6 +70,7 @@ public final class SyncTestDriver {
   private final Consumer<SyncEngine.Builder> engineSettings;
   private final SyncListener hostListener;
   private final List<FieldMappingProvider> providers;
+  private final boolean transports;
   private SyncEngine engine;
 
   private SyncTestDriver(Builder builder) {
@@ -95,6 +96,7 @@ public final class SyncTestDriver {
     this.engineSettings = builder.engineSettings;
     this.hostListener = builder.listener;
     this.providers = List.copyOf(builder.providers);
+    this.transports = builder.transports;
     this.engine = newEngine();
   }
 
@@ -117,8 +119,6 @@ public final class SyncTestDriver {
         .configuration(configuration)
         .tracker(keyA(), engineA)
         .tracker(keyB(), engineB)
-        .transport(keyA(), aToB)
-        .transport(keyB(), bToA)
         .stores(stores)
         .clock(clock);
     FieldMappingRegistry.Builder types = FieldMappingRegistry.builder()
@@ -127,9 +127,14 @@ public final class SyncTestDriver {
     builder.fieldMappingRegistry(types.build());
     engineSettings.accept(builder);
     builder.listener(hostListener == null ? events : new Both(events, hostListener));
+    if (transports) {
+      builder.transport(keyA(), aToB).transport(keyB(), bToA);
+    }
     SyncEngine built = builder.build();
-    aToB.connect(built.receiver(keyB()));
-    bToA.connect(built.receiver(keyA()));
+    if (transports) {
+      aToB.connect(built.receiver(keyB()));
+      bToA.connect(built.receiver(keyA()));
+    }
     return built;
   }
 
@@ -202,14 +207,30 @@ public final class SyncTestDriver {
     return stores;
   }
 
-  /** The transport carrying A's messages to B. */
+  /**
+   * The transport carrying A's messages to B.
+   *
+   * @throws IllegalStateException when the driver was built without transports
+   */
   public InMemoryTransport transportAtoB() {
-    return aToB;
+    return transport(aToB);
   }
 
-  /** The transport carrying B's messages to A. */
+  /**
+   * The transport carrying B's messages to A.
+   *
+   * @throws IllegalStateException when the driver was built without transports
+   */
   public InMemoryTransport transportBtoA() {
-    return bToA;
+    return transport(bToA);
+  }
+
+  private InMemoryTransport transport(InMemoryTransport t) {
+    if (!transports) {
+      throw new IllegalStateException("this driver was built with transports(false): the"
+          + " connectors hand their messages straight to each other's inbox");
+    }
+    return t;
   }
 
   /** Every engine event so far. */
@@ -449,6 +470,7 @@ public final class SyncTestDriver {
     private Responsibility responsibility;
     private UnaryOperator<ConnectorConfig> connectorB = c -> c;
     private BiFunction<String, InMemoryIssueTracker, IssueTracker> reach = (key, project) -> project;
+    private boolean transports = true;
 
     private Builder() {}
 
@@ -550,6 +572,18 @@ public final class SyncTestDriver {
      */
     public Builder engine(Consumer<SyncEngine.Builder> adjust) {
       this.engineSettings = adjust;
+      return this;
+    }
+
+    /**
+     * Whether messages travel through in-memory transports (the default), which a test can make
+     * drop, repeat or delay them ({@link #transportAtoB}), as between two engines; or, with
+     * false, as between two connectors of one engine when the host gives no transport: each
+     * hands its messages straight to the other's inbox in the commit that records them, and
+     * nothing waits in an outbox for a delivery.
+     */
+    public Builder transports(boolean on) {
+      this.transports = on;
       return this;
     }
 

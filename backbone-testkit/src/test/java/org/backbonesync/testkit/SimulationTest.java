@@ -44,12 +44,15 @@ import org.junit.jupiter.api.Test;
  *       repeated (see {@link Simulation.Builder#webhooks});
  *   <li>{@code -Dbackbone.sim.smallPages=true}: polls read pages of two issues, and the trackers'
  *       time moves watermarks (see {@link Simulation.Builder#smallPages});
+ *   <li>{@code -Dbackbone.sim.handOver=true}: the connectors talk without transports, handing
+ *       messages straight to each other's inbox (see {@link Simulation.Builder#handOver});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
  *       change is lost (see {@link Simulation.Builder#lastEditChecks}); it does by default;
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
  *       build runs from a random base (replays a build's); {@code webhookBase}, {@code
- *       smallPagesBase} and {@code deleteBase} likewise for the 500 with webhooks, the 500 with
- *       small pages and the 500 with deletes and moves.
+ *       smallPagesBase}, {@code deleteBase} and {@code handOverBase} likewise for the 500 with
+ *       webhooks, the 500 with small pages, the 500 with deletes and moves and the 500 handed
+ *       over.
  * </ul>
  */
 class SimulationTest {
@@ -123,6 +126,19 @@ class SimulationTest {
     sweepFromABase("with deletes and moves", "backbone.sim.deleteBase", WEBHOOK_SEEDS,
         Simulation.builder().deletes(true).webhooks(true).linkRemovals(true).worklogs(true)
             .build());
+  }
+
+  /**
+   * The connectors hand their messages straight to each other's inbox, as two of one engine
+   * without a host's transport do (see {@link Simulation.Builder#handOver}), with store faults,
+   * webhooks, deletes, link removals and worklogs: {@value #WEBHOOK_SEEDS} seeds from a base that
+   * differs per run ({@code -Dbackbone.sim.handOverBase=N} replays one), printed first.
+   */
+  @Test
+  void messagesHandedOverKeepEveryGuarantee() {
+    sweepFromABase("handed over", "backbone.sim.handOverBase", WEBHOOK_SEEDS,
+        Simulation.builder().handOver(true).storeFaults(true).webhooks(true).deletes(true)
+            .linkRemovals(true).worklogs(true).build());
   }
 
   /**

@@ -176,7 +176,7 @@ final class Applier {
     }
     ApplyTarget.Paired paired = stores.inTransaction(pair);
     if (paired.message() != null) {
-      events.queued(connector.key(), paired.message());
+      replies.outbox().committed(paired.message());
     }
     return target.withRow(paired.rowId(), target.created(), null);
   }
@@ -280,7 +280,7 @@ final class Applier {
       queued.add(made.message());
       return connector.lockRow(stores, made.rowId());
     });
-    queued.stream().filter(Objects::nonNull).forEach(m -> events.queued(connector.key(), m));
+    queued.stream().filter(Objects::nonNull).forEach(replies.outbox()::committed);
     return rowId[0];
   }
 

@@ -186,7 +186,7 @@ final class ExaminedPage {
     @Override
     public void committed() {
       try (LogContext step = LogContext.issue(draft.issue().key())) {
-        events.queued(connector.key(), message);
+        outbox.committed(message);
       }
     }
 

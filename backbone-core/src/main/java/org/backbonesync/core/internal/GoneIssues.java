@@ -176,7 +176,7 @@ final class GoneIssues {
     events.unlinked(connector.key(), message, localKey, unlinked[0].remoteIssueKey());
     events.ignored(connector.key(), message, reason);
     if (told != null) {
-      events.queued(connector.key(), told);
+      outbox.committed(told);
     }
     return new ApplyOutcome.Ignored(message, localKey, reason);
   }
@@ -199,7 +199,7 @@ final class GoneIssues {
     log.warn("{}: {}; the pair is unlinked and partner issue {} is told", connector.key(),
         what(row.localIssueKey(), gone), row.remoteIssueKey());
     events.unlinked(connector.key(), told, row.localIssueKey(), row.remoteIssueKey());
-    events.queued(connector.key(), told);
+    outbox.committed(told);
   }
 
   /**

@@ -61,6 +61,15 @@ final class Inbox implements MessageReceiver {
     return ids(messages); // (every one is stored now: added, or there before)
   }
 
+  /**
+   * After the commit that put a message of the partner's straight into this inbox ({@link
+   * Handover}): its event, and an apply soon.
+   */
+  void handedOver(SyncMessage message) {
+    events.received(connector.key(), message);
+    arrived.run();
+  }
+
   private static Set<String> ids(List<SyncMessage> messages) {
     if (messages.size() == 1) { // (most deliveries)
       return Set.of(messages.get(0).messageId());

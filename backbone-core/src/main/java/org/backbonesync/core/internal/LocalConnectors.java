@@ -20,7 +20,8 @@ import org.backbonesync.spi.transport.MessageTransport;
 /**
  * Builds the parts of each local connector and wires them: detection, resends and delivery going
  * out, the inbox and the incoming queue coming in; two local connectors without a transport of
- * the host's talk through each other's inbox.
+ * the host's hand their messages straight to each other's inbox ({@link Handover}), and deliver
+ * what their outboxes still hold there too.
  */
 final class LocalConnectors {
 
@@ -56,6 +57,7 @@ final class LocalConnectors {
       Prompts prompts) {
     Map<String, Local> locals = new LinkedHashMap<>();
     Map<String, LateBoundTransport> direct = new LinkedHashMap<>();
+    Map<String, Handover> handovers = new LinkedHashMap<>();
     for (Map.Entry<String, IssueTracker> e : trackers.entrySet()) {
       String key = e.getKey();
       Connector connector = new Connector(
@@ -66,27 +68,30 @@ final class LocalConnectors {
               .filter(row -> !row.incomingChangesIgnored()).map(SyncInfo::localIssueKey),
           partnerContent(trackers, configuration.partnerOf(key).key(), transports.get(key)));
       MessageTransport transport = transports.get(key);
+      Handover handover = new Handover();
       if (transport == null) {
         LateBoundTransport late = new LateBoundTransport();
         direct.put(connector.partner.key(), late);
+        handovers.put(connector.partner.key(), handover);
         transport = late;
       }
       locals.put(key, parts(connector, configuration, stores, clock, events, settings, transport,
-          prompts));
+          handover, prompts));
     }
     direct.forEach((partnerKey, late) ->
         late.target = new DirectTransport(locals.get(partnerKey).inbox()));
+    handovers.forEach((partnerKey, handover) -> handover.bind(locals.get(partnerKey).inbox()));
     return locals;
   }
 
   private static Local parts(Connector connector, SyncConfiguration configuration,
       Stores stores, Clock clock, Events events, EngineSettings settings,
-      MessageTransport transport, Prompts prompts) {
+      MessageTransport transport, Handover handover, Prompts prompts) {
     String key = connector.key();
     PairClaims pairs = new PairClaims(stores, key, settings);
     IssueValues values = new IssueValues(connector, settings);
     OutgoingContent content = new OutgoingContent(connector, stores);
-    Outbox outbox = new Outbox(connector, stores);
+    Outbox outbox = new Outbox(connector, stores, events, handover);
     Resender resender = new Resender(connector, stores, clock, events, values, content, outbox);
     ChangeDetection detection = new ChangeDetection(connector, stores, clock, events, settings,
         pairs, values, content, outbox, resender, prompts::closing);

@@ -20,17 +20,36 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * The only code that builds a message and records what was sent: in the caller's transaction it
  * moves the row's sequence id, keeps the links of the comments and attachments the message
  * carries, the values sent (last synced) and the changes the partner has not seen yet (pending),
- * and appends the message to the outbox. {@link Delivery} takes it from there.
+ * and appends the message to the outbox, where {@link Delivery} takes it from, or hands it
+ * straight to a partner of this engine ({@link Handover}). After the caller's commit, {@link
+ * #committed} gives its events.
  */
 final class Outbox {
   private final Connector connector;
   private final Stores stores;
+  private final Events events;
+  private final Handover handover;
   private final Set<String> merging;
 
-  Outbox(Connector connector, Stores stores) {
+  Outbox(Connector connector, Stores stores, Events events, Handover handover) {
     this.connector = connector;
     this.stores = stores;
+    this.events = events;
+    this.handover = handover;
     this.merging = connector.merging;
+  }
+
+  /**
+   * After the commit of the transaction that appended a message: {@code queued}, and for a
+   * message handed to a partner of this engine, {@code sent} and the partner's arrival, as a
+   * delivery would give them.
+   */
+  void committed(SyncMessage message) {
+    events.queued(connector.key(), message);
+    if (handover.bound()) {
+      events.sent(connector.key(), message);
+      handover.arrived(message);
+    }
   }
 
   /**
@@ -212,6 +231,10 @@ final class Outbox {
   }
 
   private void append(SyncMessage message, long now) {
+    if (handover.bound()) {
+      stores.messages().handOver(message, now);
+      return;
+    }
     stores.messages().addOutgoing(message, now);
     connector.appended();
   }

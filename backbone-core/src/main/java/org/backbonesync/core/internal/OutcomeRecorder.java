@@ -91,7 +91,7 @@ final class OutcomeRecorder {
       try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
         recorded.forEach(r -> events.conflict(connector.key(), r));
         if (sentBack != null) {
-          events.queued(connector.key(), sentBack);
+          outbox.committed(sentBack);
         }
         events.applied(connector.key(), message, target.localKey(), target.created());
       }

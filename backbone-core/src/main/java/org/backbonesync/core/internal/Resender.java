@@ -82,7 +82,7 @@ final class Resender {
     }
     SyncMessage message = stores.inTransaction(() -> outbox.send(
         connector.lockRow(stores, info.id()), resend.draft(issue, false), clock.millis()));
-    events.queued(connector.key(), message);
+    outbox.committed(message);
     return Resynced.SENT;
   }
 
@@ -113,7 +113,7 @@ final class Resender {
       return outbox.send(current, resend.draft(issue, seenNone), clock.millis());
     });
     if (message != null) {
-      events.queued(connector.key(), message);
+      outbox.committed(message);
     }
   }
 
@@ -212,7 +212,7 @@ final class Resender {
         stores.inTransaction(() -> outbox.send(
             stores.syncInfo().insert(SyncInfo.newPair(connector.key(), issue.key(), partner, now)),
             new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
-    events.queued(connector.key(), message);
+    outbox.committed(message);
     return true;
   }
 }

@@ -7,7 +7,9 @@
  * org.backbonesync.core.internal.IssueValues} and {@link
  * org.backbonesync.core.internal.OutgoingContent}, and hand each message to the {@link
  * org.backbonesync.core.internal.Outbox}, the only code that builds a message and records what was
- * sent; {@link org.backbonesync.core.internal.Delivery} sends the outbox. Coming in: {@link
+ * sent; {@link org.backbonesync.core.internal.Delivery} sends the outbox, or the outbox hands a
+ * message straight to a partner connector of this engine ({@link
+ * org.backbonesync.core.internal.Handover}). Coming in: {@link
  * org.backbonesync.core.internal.IncomingQueue} claims pairs and {@link
  * org.backbonesync.core.internal.ApplyRounds} applies their messages in order, with {@link
  * org.backbonesync.core.internal.PairOrder} deciding which message is next (it applies nothing),

@@ -128,6 +128,21 @@ public interface MessageStore {
   }
 
   /**
+   * Puts a message straight into its receiver's inbox, in the caller's transaction: the engine
+   * does so instead of appending to the sender's outbox when both connectors are its own, on
+   * these stores, so that the message arrives with the commit that records it, with no delivery
+   * step. A message whose id is in the inbox already stays as it is. Nobody needs an answer
+   * before the commit, so a store may send the write with the transaction's others then (as it
+   * may {@link #addOutgoing(SyncMessage, long)}). Default: {@link #addIncoming(SyncMessage,
+   * long)}.
+   *
+   * @since 0.5
+   */
+  default void handOver(SyncMessage message, long receivedAt) {
+    addIncoming(message, receivedAt);
+  }
+
+  /**
    * The inbox entries of several source issues, by issue key, each issue's as {@link
    * #incomingFor(String, String)} orders them (an issue with none is absent), for an apply's
    * round of pairs; a store may read them in one round trip. Default: one by one. The answer is

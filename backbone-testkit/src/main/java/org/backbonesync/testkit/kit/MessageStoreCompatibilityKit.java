@@ -276,4 +276,50 @@ public abstract class MessageStoreCompatibilityKit {
     assertEquals(List.of(message("PA-1", 1)),
         store.nextIncoming("PB", 100, 10).stream().map(InboxEntry::message).toList());
   }
+
+  @Test
+  void aMessageHandedOverArrivesWithItsTransactionsCommit() {
+    stores.inTransaction(() -> {
+      store.handOver(message("PA-1", 1), 10);
+      store.handOver(message("PA-2", 1), 10);
+      store.addOutgoing(message("PA-3", 1), 10);
+      return null;
+    });
+
+    assertEquals(2, store.incomingCount("PB"));
+    assertEquals(List.of(message("PA-1", 1), message("PA-2", 1)),
+        store.nextIncoming("PB", 100, 10).stream().map(InboxEntry::message).toList());
+    assertEquals(10, store.incoming("PB", message("PA-1", 1).messageId()).orElseThrow()
+        .receivedAt());
+    assertEquals(1, store.outgoingCount("PA"), "only the message added to the outbox");
+  }
+
+  @Test
+  void aMessageHandedOverGoesWithItsTransactionsRollback() {
+    assertThrows(IllegalStateException.class, () -> stores.inTransaction(() -> {
+      store.handOver(message("PA-1", 1), 10);
+      throw new IllegalStateException("boom");
+    }));
+
+    assertEquals(0, store.incomingCount("PB"));
+    assertEquals(List.of(), store.incomingFor("PB", "PA-1"));
+  }
+
+  @Test
+  void aMessageHandedOverAgainLeavesTheOneThereAsItIs() {
+    store.addIncoming(message("PA-1", 1), 10);
+    InboxEntry before = store.incoming("PB", message("PA-1", 1).messageId()).orElseThrow();
+    store.updateIncoming(before.withRetryAt(50, "the issue is locked"));
+
+    stores.inTransaction(() -> {
+      store.handOver(message("PA-1", 1), 20);
+      return null;
+    });
+
+    InboxEntry after = store.incoming("PB", message("PA-1", 1).messageId()).orElseThrow();
+    assertEquals(1, store.incomingCount("PB"));
+    assertEquals(10, after.receivedAt());
+    assertEquals(1, after.attempts());
+    assertEquals("the issue is locked", after.error());
+  }
 }

@@ -1,0 +1,32 @@
+package org.backbonesync.core.internal;
+
+import org.backbonesync.spi.message.SyncMessage;
+
+/**
+ * Where a connector's messages go when its partner is a connector of the same engine, talking
+ * without a host's transport: straight into the partner's inbox, in the transaction that records
+ * the message ({@code MessageStore.handOver}), instead of into the outbox for a {@link Delivery}
+ * to move in a transaction of its own. The message arrives exactly when it is recorded, and the
+ * outbox row, its read and its delete are saved. Messages in the outbox from before (an engine
+ * that had a transport, or an older version) are still delivered; the partner applies each
+ * pair's messages in sequence order whichever way they came.
+ */
+final class Handover {
+  /** The partner's inbox; null until the engine has wired both, and for a partner elsewhere. */
+  private Inbox partner;
+
+  /** Hands this connector's messages to the partner's inbox from now on. */
+  void bind(Inbox partner) {
+    this.partner = partner;
+  }
+
+  /** Whether messages go straight to the partner's inbox. */
+  boolean bound() {
+    return partner != null;
+  }
+
+  /** After the commit of a message handed over: the partner's arrival (events, its apply). */
+  void arrived(SyncMessage message) {
+    partner.handedOver(message);
+  }
+}

@@ -1,0 +1,146 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two connectors of one engine without a host's transport: a message goes into the partner's
+ * inbox in the commit that records it (no outbox row, no delivery step), with the events a
+ * delivery gives; a commit that fails hands nothing over; and messages an outbox still holds
+ * (queued by an engine that had a transport) are delivered and applied in their order.
+ */
+class HandoverTest {
+  /** The source issue whose message cannot be handed over, or null. */
+  private volatile String failing;
+  /** Whether messages go to the sender's outbox instead, as an engine with a transport's did. */
+  private volatile boolean toOutbox;
+  private final SyncTestDriver sync = SyncTestDriver.builder().transports(false)
+      .stores(watched(new InMemoryStores())).build();
+
+  @Test
+  void aPollPutsItsMessagesInThePartnersInboxWithItsCommit() {
+    sync.a("alice").create("printer on fire");
+    sync.a("alice").create("paper jam");
+
+    assertEquals(2, sync.poll("PA").messagesQueued());
+
+    assertEquals(0, sync.stores().messages().outgoingCount("PA"));
+    assertEquals(2, sync.stores().messages().incomingCount("PB"));
+    SyncMessage first = sync.events().events(Type.QUEUED).get(0).message();
+    assertEquals(List.of(Type.QUEUED + " PA", Type.SENT + " PA", Type.RECEIVED + " PB"),
+        sync.events().events().stream()
+            .filter(e -> e.message() != null && e.message().equals(first))
+            .map(e -> e.type() + " " + e.connectorKey()).toList(),
+        "a delivery's events, in its order");
+    assertEquals(0, sync.deliver("PA"), "nothing waits for a delivery");
+
+    sync.apply("PB");
+    assertEquals("printer on fire", sync.b().value("PB-1", "summary").asText());
+    assertEquals("paper jam", sync.b().value("PB-2", "summary").asText());
+    sync.runUntilQuiet();
+    assertEquals("PA-1", sync.syncInfoA().get(0).localIssueKey());
+    assertEquals("PB-1", sync.syncInfoA().get(0).remoteIssueKey(), "paired by B's reply");
+  }
+
+  @Test
+  void aMessageWhoseCommitFailsIsNotHandedOverAndIsSentAtTheNextPoll() {
+    sync.a("alice").create("printer on fire");
+    sync.runUntilQuiet();
+    sync.a("alice").create("paper jam");
+    sync.a("alice").edit("PA-1", "summary", "printer still on fire");
+    failing = "PA-2";
+
+    assertEquals(1, sync.poll("PA").messagesQueued(), "PA-1's; PA-2's failed alone");
+
+    assertEquals(List.of("PA-1"), sync.stores().messages().nextIncoming("PB", Long.MAX_VALUE, 10)
+        .stream().map(e -> e.message().sourceIssueKey()).toList());
+    assertEquals(0, sync.events().events().stream().filter(e -> e.message() != null
+        && e.message().sourceIssueKey().equals("PA-2")).count(), "no event of PA-2's");
+
+    failing = null;
+    sync.advance(Duration.ofSeconds(5));
+    sync.runUntilQuiet();
+    assertEquals("paper jam", sync.b().value("PB-2", "summary").asText());
+    assertEquals("printer still on fire", sync.b().value("PB-1", "summary").asText());
+  }
+
+  @Test
+  void aMessageLeftInTheOutboxIsAppliedBeforeTheOneHandedOverAfterIt() {
+    sync.a("alice").create("printer on fire");
+    sync.runUntilQuiet();
+    toOutbox = true;
+    sync.advance(Duration.ofSeconds(1));
+    sync.a("alice").edit("PA-1", "priority", "High");
+    sync.poll("PA");
+    toOutbox = false;
+    sync.advance(Duration.ofSeconds(1));
+    sync.a("alice").edit("PA-1", "summary", "printer still on fire");
+    sync.poll("PA");
+    assertEquals(1, sync.stores().messages().outgoingCount("PA"));
+    assertEquals(1, sync.stores().messages().incomingCount("PB"));
+
+    List<ApplyOutcome> early = sync.apply("PB");
+
+    assertEquals(1, early.size(), early.toString());
+    assertEquals(2, assertInstanceOf(ApplyOutcome.WaitingForGap.class, early.get(0))
+        .expectedSequenceId(), "waits for the earlier one");
+    assertEquals("printer on fire", sync.b().value("PB-1", "summary").asText());
+    assertEquals(1, sync.deliver("PA"));
+    sync.apply("PB");
+    assertEquals("printer still on fire", sync.b().value("PB-1", "summary").asText());
+    assertEquals("High", sync.b().value("PB-1", "priority").asText());
+    assertEquals(3, sync.syncInfoB().get(0).incomingMessageSequenceId());
+  }
+
+  @Test
+  void aDriverWithoutTransportsHasNoneToFault() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, sync::transportAtoB);
+    assertEquals("this driver was built with transports(false): the connectors hand their"
+        + " messages straight to each other's inbox", e.getMessage());
+  }
+
+  /**
+   * The stores: a handover of {@link #failing}'s message fails (and its group's transaction);
+   * with {@link #toOutbox}, a message goes to the sender's outbox instead.
+   */
+  private Stores watched(Stores real) {
+    return new ForwardingStores(real) {
+      @Override
+      public MessageStore messages() {
+        MessageStore store = super.messages();
+        return (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(),
+            new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+              if (method.getName().equals("handOver")) {
+                SyncMessage m = (SyncMessage) args[0];
+                if (m.sourceIssueKey().equals(failing)) {
+                  throw new IllegalStateException("disk full");
+                }
+                if (toOutbox) {
+                  store.addOutgoing(m, (Long) args[1]);
+                  return null;
+                }
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+      }
+    };
+  }
+}
