@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;
@@ -13,7 +11,6 @@ import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TaskStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.TraceStoreCompatibilityKit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -127,19 +124,8 @@ class PostgresStoresTest {
    */
   @Nested
   class MultiRowInserts {
-    private final List<JdbcStores> opened = new ArrayList<>();
-
     private Stores rewriting() {
-      JdbcStores stores =
-          JdbcStores.atUrl(freshSchemaUrl() + "&reWriteBatchedInserts=true", null, null);
-      opened.add(stores);
-      return stores;
-    }
-
-    /** Closes each test's stores (their connections would add up past the server's limit). */
-    @AfterEach
-    void close() {
-      opened.forEach(JdbcStores::close);
+      return JdbcStores.atUrl(freshSchemaUrl() + "&reWriteBatchedInserts=true", null, null);
     }
 
     @Nested

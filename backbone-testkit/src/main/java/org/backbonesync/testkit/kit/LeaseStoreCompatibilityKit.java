@@ -11,6 +11,7 @@ import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.Stores;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,19 @@ public abstract class LeaseStoreCompatibilityKit {
   void setUpStores() {
     stores = newStores();
     store = stores.leases();
+  }
+
+  /**
+   * Gives back what a test's stores hold once it ends: by default closes them when they are
+   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
+   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
+   * it to keep them open.
+   */
+  @AfterEach
+  protected void closeStores() throws Exception {
+    if (stores instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
   }
 
   @Test

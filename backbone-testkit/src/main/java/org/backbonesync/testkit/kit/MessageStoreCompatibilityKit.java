@@ -19,6 +19,7 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,19 @@ public abstract class MessageStoreCompatibilityKit {
   void setUpStores() {
     stores = newStores();
     store = stores.messages();
+  }
+
+  /**
+   * Gives back what a test's stores hold once it ends: by default closes them when they are
+   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
+   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
+   * it to keep them open.
+   */
+  @AfterEach
+  protected void closeStores() throws Exception {
+    if (stores instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
   }
 
   private static SyncMessage message(String source, long sequence) {

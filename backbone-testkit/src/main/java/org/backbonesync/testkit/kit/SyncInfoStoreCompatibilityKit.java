@@ -26,6 +26,7 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.WorklogLink;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -47,6 +48,19 @@ public abstract class SyncInfoStoreCompatibilityKit {
   void setUpStores() {
     stores = newStores();
     store = stores.syncInfo();
+  }
+
+  /**
+   * Gives back what a test's stores hold once it ends: by default closes them when they are
+   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
+   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
+   * it to keep them open.
+   */
+  @AfterEach
+  protected void closeStores() throws Exception {
+    if (stores instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
   }
 
   private static SyncInfo row(String connector, String local, String remote) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.TaskStore;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,19 @@ public abstract class TaskStoreCompatibilityKit {
   void setUpStores() {
     stores = newStores();
     store = stores.tasks();
+  }
+
+  /**
+   * Gives back what a test's stores hold once it ends: by default closes them when they are
+   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
+   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
+   * it to keep them open.
+   */
+  @AfterEach
+  protected void closeStores() throws Exception {
+    if (stores instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
   }
 
   private static AsyncTask task(String connector) {

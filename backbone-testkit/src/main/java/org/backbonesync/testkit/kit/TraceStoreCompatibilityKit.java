@@ -11,6 +11,7 @@ import org.backbonesync.spi.store.TraceEntry;
 import org.backbonesync.spi.store.TraceEntry.Direction;
 import org.backbonesync.spi.store.TraceEntry.Outcome;
 import org.backbonesync.spi.store.TraceStore;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,19 @@ public abstract class TraceStoreCompatibilityKit {
   void setUpStores() {
     stores = newStores();
     store = stores.trace();
+  }
+
+  /**
+   * Gives back what a test's stores hold once it ends: by default closes them when they are
+   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
+   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
+   * it to keep them open.
+   */
+  @AfterEach
+  protected void closeStores() throws Exception {
+    if (stores instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
   }
 
   private static TraceEntry entry(String connector, Direction direction, String issue,
