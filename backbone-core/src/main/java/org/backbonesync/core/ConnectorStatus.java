@@ -34,7 +34,7 @@ public record ConnectorStatus(String connectorKey, long at, int outboxCount, Lon
    *
    * @param at when it finished, epoch millis
    * @param issuesFound issues the change search returned
-   * @param messagesQueued messages it put in the outbox
+   * @param messagesQueued messages it put in the outbox (or handed to a local partner's inbox)
    */
   public record LastPoll(long at, int issuesFound, int messagesQueued) {}
 }

@@ -28,7 +28,9 @@ import org.backbonesync.spi.transport.MessageTransport;
  * one when the partner runs elsewhere and is reached through a {@link MessageTransport}.
  *
  * <p>Each local connector has an outgoing queue ({@link #poll} finds changed issues and puts
- * messages in the outbox; {@link #deliver} hands them to the partner) and an incoming queue
+ * messages in the outbox; {@link #deliver} hands them to the partner; between two local
+ * connectors without a transport the poll puts them straight into the partner's inbox) and an
+ * incoming queue
  * ({@link #receiver} stores arriving messages; {@link #apply} applies them in sequence order).
  * The caller can drive these steps one at a time (tests, simulations, a host's own scheduler), or
  * {@link #start()} runs them periodically on the builder's scheduler. With a scheduler, the
@@ -56,7 +58,10 @@ public interface SyncEngine extends AutoCloseable {
   /** Where the engine stands in its lifecycle. */
   EngineState state();
 
-  /** Finds the local connector's changed issues and puts their messages in its outbox. */
+  /**
+   * Finds the local connector's changed issues and puts their messages in its outbox (or, for a
+   * local partner without a transport, straight into the partner's inbox).
+   */
   PollResult poll(String connectorKey);
 
   /**
@@ -337,7 +342,8 @@ public interface SyncEngine extends AutoCloseable {
 
     /**
      * How a local connector's messages reach its partner. Optional when both connectors are
-     * local: they then hand messages to each other directly.
+     * local: they then hand messages straight to each other's inbox, in the transaction that
+     * records them, with no outbox row and no delivery.
      */
     public Builder transport(String connectorKey, MessageTransport transport) {
       transports.put(

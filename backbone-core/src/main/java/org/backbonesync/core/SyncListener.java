@@ -173,7 +173,7 @@ public interface SyncListener {
    * The outgoing queue looked for changed issues.
    *
    * @param issuesFound issues the search returned
-   * @param messagesBuilt messages put in the outbox
+   * @param messagesBuilt messages put in the outbox (or handed to a local partner's inbox)
    */
   default void polled(String connectorKey, int issuesFound, int messagesBuilt) {}
 

@@ -13,6 +13,8 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.ManualClock;
+import org.backbonesync.testkit.ManualScheduler;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -59,11 +61,15 @@ class HandoverTest {
   @Test
   void aMessageWhoseCommitFailsIsNotHandedOverAndIsSentAtTheNextPoll() {
     sync.a("alice").create("printer on fire");
-    sync.runUntilQuiet();
     sync.a("alice").create("paper jam");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(1));
     sync.a("alice").edit("PA-1", "summary", "printer still on fire");
+    sync.a("alice").edit("PA-2", "summary", "paper jam again");
+    sync.events().clear();
     failing = "PA-2";
 
+    // the page's group commit fails; each pair is written again alone, and PA-2's fails again
     assertEquals(1, sync.poll("PA").messagesQueued(), "PA-1's; PA-2's failed alone");
 
     assertEquals(List.of("PA-1"), sync.stores().messages().nextIncoming("PB", Long.MAX_VALUE, 10)
@@ -74,8 +80,32 @@ class HandoverTest {
     failing = null;
     sync.advance(Duration.ofSeconds(5));
     sync.runUntilQuiet();
-    assertEquals("paper jam", sync.b().value("PB-2", "summary").asText());
+    assertEquals("paper jam again", sync.b().value("PB-2", "summary").asText());
     assertEquals("printer still on fire", sync.b().value("PB-1", "summary").asText());
+  }
+
+  /**
+   * A started engine: a change found through a webhook's hint is handed over and the partner's
+   * apply is prompted at the end of the detection, with no periodic run due.
+   */
+  @Test
+  void aHandoverPromptsThePartnersApply() {
+    ManualClock clock = ManualClock.startingAt2026();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    SyncTestDriver started = SyncTestDriver.builder().transports(false).clock(clock)
+        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
+    started.a("alice").create("printer on fire");
+    started.engine().start();
+    scheduler.runDue(); // the first periodic run
+    assertEquals("printer on fire", started.b().value("PB-1", "summary").asText());
+    clock.advance(Duration.ofSeconds(1));
+
+    started.a("alice").edit("PA-1", "summary", "printer still on fire");
+    started.engine().changeHints("PA").issuesChanged(List.of("PA-1"));
+    scheduler.runDue(); // at the same instant: no periodic run is due
+
+    assertEquals("printer still on fire", started.b().value("PB-1", "summary").asText());
+    started.engine().close();
   }
 
   @Test
@@ -114,7 +144,8 @@ class HandoverTest {
   }
 
   /**
-   * The stores: a handover of {@link #failing}'s message fails (and its group's transaction);
+   * The stores: a handover of {@link #failing}'s message fails (and so its group's transaction,
+   * and then its own);
    * with {@link #toOutbox}, a message goes to the sender's outbox instead.
    */
   private Stores watched(Stores real) {

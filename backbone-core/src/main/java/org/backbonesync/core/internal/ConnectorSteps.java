@@ -40,6 +40,7 @@ final class ConnectorSteps {
       result = local.detection().poll();
     } finally {
       recorder.flushIfDue();
+      local.handover().promptPartner(); // (after every event of the step)
     }
     statuses.polled(connectorKey, result);
     return result;
@@ -60,6 +61,7 @@ final class ConnectorSteps {
       return local.incoming().apply();
     } finally {
       recorder.flushIfDue();
+      local.handover().promptPartner(); // (after every event of the step)
     }
   }
 
@@ -110,6 +112,7 @@ final class ConnectorSteps {
       result = local.detection().detect(hinted.keys());
     } finally {
       recorder.flushIfDue();
+      local.handover().promptPartner(); // (after every event of the step)
     }
     deliverUnlessClosing(connectorKey);
     return result;

@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.backbonesync.spi.message.SyncMessage;
 
 /**
@@ -14,6 +15,8 @@ import org.backbonesync.spi.message.SyncMessage;
 final class Handover {
   /** The partner's inbox; null until the engine has wired both, and for a partner elsewhere. */
   private Inbox partner;
+  /** Whether messages arrived since the partner's apply was last prompted. */
+  private final AtomicBoolean arrived = new AtomicBoolean();
 
   /** Hands this connector's messages to the partner's inbox from now on. */
   void bind(Inbox partner) {
@@ -25,8 +28,23 @@ final class Handover {
     return partner != null;
   }
 
-  /** After the commit of a message handed over: the partner's arrival (events, its apply). */
+  /**
+   * After the commit of a message handed over: the partner's {@code received}. Its apply is
+   * prompted by {@link #promptPartner}, once the step's every event is given.
+   */
   void arrived(SyncMessage message) {
     partner.handedOver(message);
+    arrived.set(true);
+  }
+
+  /**
+   * At the end of a step of this connector: prompts the partner's apply when messages arrived
+   * since the last prompt (not at each message: an apply on another thread could otherwise give
+   * events of messages whose {@code received} this step has not given yet).
+   */
+  void promptPartner() {
+    if (partner != null && arrived.getAndSet(false)) {
+      partner.prompt();
+    }
   }
 }

@@ -63,10 +63,14 @@ final class Inbox implements MessageReceiver {
 
   /**
    * After the commit that put a message of the partner's straight into this inbox ({@link
-   * Handover}): its event, and an apply soon.
+   * Handover}): its event. The apply comes with {@link #prompt}.
    */
   void handedOver(SyncMessage message) {
     events.received(connector.key(), message);
+  }
+
+  /** Asks for an apply soon: messages were handed straight to this inbox. */
+  void prompt() {
     arrived.run();
   }
 

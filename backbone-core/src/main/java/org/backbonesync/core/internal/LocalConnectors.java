@@ -30,7 +30,8 @@ final class LocalConnectors {
    * comes in, the incoming queue applies it.
    */
   record Local(Connector connector, ChangeDetection detection, Delivery delivery,
-      Resender resender, Inbox inbox, IncomingQueue incoming, HintedIssues hints) {}
+      Resender resender, Inbox inbox, IncomingQueue incoming, HintedIssues hints,
+      Handover handover) {}
 
   /** The engine's steps a connector's parts start on their own, when there is work for them. */
   interface Prompts {
@@ -100,7 +101,8 @@ final class LocalConnectors {
         settings, new IncomingQueue.Replies(values, outbox, resender), pairs, prompts::closing);
     Inbox inbox = new Inbox(connector, stores, clock, events, prompts.applyOnArrival(key));
     HintedIssues hints = new HintedIssues(connector::inProject, prompts.detectHinted(key));
-    return new Local(connector, detection, delivery, resender, inbox, incoming, hints);
+    return new Local(connector, detection, delivery, resender, inbox, incoming, hints,
+        handover);
   }
 
   /**

@@ -41,8 +41,9 @@ final class Outbox {
 
   /**
    * After the commit of the transaction that appended a message: {@code queued}, and for a
-   * message handed to a partner of this engine, {@code sent} and the partner's arrival, as a
-   * delivery would give them.
+   * message handed to a partner of this engine, {@code sent} and the partner's {@code received},
+   * as a delivery would give them (the partner's apply is prompted when the step ends: {@link
+   * Handover#promptPartner}).
    */
   void committed(SyncMessage message) {
     events.queued(connector.key(), message);
