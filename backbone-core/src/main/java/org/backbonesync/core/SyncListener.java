@@ -12,7 +12,11 @@ import org.backbonesync.spi.store.ConflictRecord;
  *
  * <p>Methods are called on the thread running the engine step, after the step's store
  * transaction committed, in the order the events happened. They must be quick and must not
- * throw; an exception from a listener is logged and ignored.
+ * throw; an exception from a listener is logged and ignored. A message handed straight to a
+ * partner connector of the same engine gives the partner's {@link #received} on the sending
+ * step's thread. Events are not stored: a process that dies between a commit and its events
+ * never gives them (the message itself is not lost), so counts of different events (say
+ * received and applied) need not match after a crash.
  *
  * <p>The engine takes one listener; {@link #all} combines several (say metrics and logs) into
  * one.
