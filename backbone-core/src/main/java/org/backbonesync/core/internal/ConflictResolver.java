@@ -152,7 +152,7 @@ final class ConflictResolver {
       boolean unsent = changedLocally != null;
       if (!unseen && !unsent) {
         apply.put(f.id(), f.remote());
-        settled.add(f.id());
+        settle(f.id(), sent);
       } else if (f.localValue().equals(f.remote().value())) {
         same(f, sent, unseen, changedLocally);
       } else {
@@ -248,7 +248,7 @@ final class ConflictResolver {
           : ConflictRecord.Rule.NEWEST_WINS;
       if (remoteWins) {
         apply.put(f.id(), remote);
-        settled.add(f.id());
+        settle(f.id(), sent);
       } else if (!unseen || wins(remote.changedAt(), sent.changedAt(), remoteIsA)) {
         // The local value stays, but the partner keeps its own: it had none of ours that it
         // has not seen, or the one on its way loses there against its change (the same rule
@@ -261,6 +261,16 @@ final class ConflictResolver {
       }
       records.add(record(row, f.id(), f.localValue(), remote, localTime,
           remoteWins ? ConflictRecord.Winner.REMOTE : ConflictRecord.Winner.LOCAL, rule, now));
+    }
+
+    /**
+     * Settles a pending change of ours, if there is one: nothing to remove otherwise, and the
+     * store is not asked to (on a database, a delete per field applied).
+     */
+    private void settle(String id, PendingChange sent) {
+      if (sent != null) {
+        settled.add(id);
+      }
     }
   }
 
