@@ -10,11 +10,13 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.LeaseStore;
@@ -83,10 +85,13 @@ final class JdbcLeaseStore implements LeaseStore {
   /**
    * All in one transaction: one commit (on PostgreSQL one WAL flush) for the lot, and for keys
    * nobody holds (their rows go with their release) one read and one batch of inserts, not a
-   * round trip per key. Two nodes' transactions never wait for each other in a circle: only
-   * inserts wait (for another transaction making or deleting the same key), and they come
-   * first, in sorted order, as releases delete; the keys whose rows exist come after and never
-   * wait (a row another transaction holds is not taken).
+   * round trip per key. A key that read shows leased to another node until later is refused
+   * without a statement of its own: the other node of two that read the same inbox would
+   * otherwise lock-and-look at each of the pairs the first one claimed. Two nodes'
+   * transactions never wait for each other in a circle: only inserts wait (for another
+   * transaction making or deleting the same key), and they come first, in sorted order, as
+   * releases delete; the keys whose rows exist come after and never wait (a row another
+   * transaction holds is not taken).
    */
   @Override
   public Set<String> tryLeases(String scope, Collection<String> keys, String node, long now,
@@ -96,17 +101,18 @@ final class JdbcLeaseStore implements LeaseStore {
     }
     SortedSet<String> sorted = new TreeSet<>(keys);
     return db.run(c -> {
-      Set<String> rows = existing(c, scope, sorted);
-      List<String> fresh = sorted.stream().filter(k -> !rows.contains(k)).toList();
+      Map<String, Lease> rows = existing(c, scope, sorted);
+      List<String> fresh = sorted.stream().filter(k -> !rows.containsKey(k)).toList();
       Set<String> held = new TreeSet<>();
       if (insertAll(c, scope, fresh, node, until)) {
         held.addAll(fresh);
       } else { // another node made one of the rows meanwhile: compete key by key
         held.addAll(LeaseStore.super.tryLeases(scope, fresh, node, now, until));
       }
-      for (String key : new TreeSet<>(rows)) {
-        if (takeExisting(c, scope, key, node, now, until)) {
-          held.add(key);
+      for (Lease row : new TreeMap<>(rows).values()) {
+        boolean another = !row.node().equals(node) && row.until() > now;
+        if (!another && takeExisting(c, scope, row.key(), node, now, until)) {
+          held.add(row.key());
         }
       }
       return held;
@@ -114,21 +120,24 @@ final class JdbcLeaseStore implements LeaseStore {
   }
 
   /**
-   * The keys among {@code keys} that have a row, in reads of at most {@link InLists#CHUNK} keys.
+   * The rows of the keys among {@code keys} that have one, by key, as last committed (not
+   * locked), in reads of at most {@link InLists#CHUNK} keys.
    */
-  private static Set<String> existing(Connection c, String scope, SortedSet<String> keys)
+  private static Map<String, Lease> existing(Connection c, String scope, SortedSet<String> keys)
       throws SQLException {
-    Set<String> found = new HashSet<>();
+    Map<String, Lease> found = new HashMap<>();
     InLists.forEachChunk(List.copyOf(keys), chunk -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT lease_key FROM bb_lease WHERE"
-          + " scope = ? AND lease_key IN (" + InLists.placeholders(chunk.size()) + ")")) {
+      try (PreparedStatement s = c.prepareStatement("SELECT lease_key, node, until_ms FROM"
+          + " bb_lease WHERE scope = ? AND lease_key IN (" + InLists.placeholders(chunk.size())
+          + ")")) {
         s.setString(1, scope);
         for (int i = 0; i < chunk.size(); i++) {
           s.setString(i + 2, chunk.get(i));
         }
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            found.add(r.getString(1));
+            found.put(r.getString(1), new Lease(scope, r.getString(1), r.getString(2),
+                r.getLong(3)));
           }
         }
       }
@@ -157,21 +166,32 @@ final class JdbcLeaseStore implements LeaseStore {
     }
   }
 
-  /** One batch of deletes in sorted order, in one transaction. */
+  /**
+   * One delete per {@link InLists#CHUNK} keys, in one transaction: a JDBC batch would still be a
+   * statement execution per key on the server (two per change synchronized, the most frequent
+   * statement before). The order of the deletes does not matter for deadlocks: they wait only
+   * for a row another node locked in {@link #takeExisting}, which that node does after all its
+   * inserts and without waiting for anything, so it never waits for these deletes meanwhile.
+   */
   @Override
   public void release(String scope, Collection<String> keys, String node) {
     if (keys.isEmpty()) {
       return;
     }
+    List<String> sorted = List.copyOf(new TreeSet<>(keys));
     db.run(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "DELETE FROM bb_lease WHERE scope = ? AND lease_key = ? AND node = ?")) {
-        for (String key : new TreeSet<>(keys)) {
-          bind(s, scope, key, node);
-          s.addBatch();
+      InLists.forEachChunk(sorted, chunk -> {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM bb_lease WHERE scope = ?"
+            + " AND node = ? AND lease_key IN (" + InLists.placeholders(chunk.size()) + ")")) {
+          s.setString(1, scope);
+          s.setString(2, node);
+          for (int i = 0; i < chunk.size(); i++) {
+            s.setString(i + 3, chunk.get(i));
+          }
+          s.executeUpdate();
         }
-        return s.executeBatch().length;
-      }
+      });
+      return null;
     });
   }
 

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 final class CountedStatements {
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicInteger commits = new AtomicInteger();
+  private final AtomicInteger executions = new AtomicInteger();
   /** The counting data source (a new connection each time: the stores give them back). */
   final DataSource dataSource;
 
@@ -33,6 +34,14 @@ final class CountedStatements {
     return count.get();
   }
 
+  /**
+   * Statements the database executed since the last {@link #reset}: a JDBC batch counts each
+   * of its entries, as the server runs each (commits not counted).
+   */
+  int executions() {
+    return executions.get();
+  }
+
   /** Commits since the last {@link #reset} (counted in {@link #count} too). */
   int commits() {
     return commits.get();
@@ -41,6 +50,7 @@ final class CountedStatements {
   void reset() {
     count.set(0);
     commits.set(0);
+    executions.set(0);
   }
 
   private Connection counting(Connection c) {
@@ -51,9 +61,16 @@ final class CountedStatements {
       }
       Object result = invoke(m, c, a);
       if (result instanceof PreparedStatement s) {
+        AtomicInteger batched = new AtomicInteger();
         return proxy(PreparedStatement.class, (m2, a2) -> {
-          if (m2.getName().startsWith("execute")) {
+          if (m2.getName().equals("addBatch")) {
+            batched.incrementAndGet();
+          } else if (m2.getName().equals("executeBatch")) {
             count.incrementAndGet();
+            executions.addAndGet(batched.getAndSet(0));
+          } else if (m2.getName().startsWith("execute")) {
+            count.incrementAndGet();
+            executions.incrementAndGet();
           }
           return invoke(m2, s, a2);
         });
