@@ -29,11 +29,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * changes/s target with a poll every 100 ms; 2,000 is half of the measured end-to-end maximum
  * (170,000 to 210,000 changes/s, {@link EndToEndBenchmark}) with a poll every 20 ms. (At any load that
  * is half of the maximum, one run takes about half a poll interval, so the interval decides.)
+ *
+ * <p>Twelve warm-up iterations, as for {@link EngineBenchmark}: with three, C2 was still compiling
+ * the engine's path in the first measured iteration, whose median was 31 ms at 1,000 per poll
+ * against 4.3 ms in the last (p99 110 ms against 12 ms), so the reported p99 (62.8 and 151.5 ms
+ * in the full run at 5d474c3) measured the start, not the running engine. With twelve, at
+ * 8f79d12, the measured iterations' medians were 4.4 to 5.0 ms, and the p99 16.6 and 33.7 ms.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 12, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class LatencyBenchmark {
