@@ -10,11 +10,10 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -89,9 +88,10 @@ final class JdbcLeaseStore implements LeaseStore {
    * without a statement of its own: the other node of two that read the same inbox would
    * otherwise lock-and-look at each of the pairs the first one claimed. Two nodes'
    * transactions never wait for each other in a circle: only inserts wait (for another
-   * transaction making or deleting the same key), and they come first, in sorted order, as
-   * releases delete; the keys whose rows exist come after and never wait (a row another
-   * transaction holds is not taken).
+   * transaction making or deleting the same key), and they all come first, in sorted order, as
+   * releases lock the rows they delete; the keys whose rows exist (or were made meanwhile) come
+   * after and never wait (a row another transaction holds is not taken), so no row lock taken
+   * here is held while an insert of this call waits.
    */
   @Override
   public Set<String> tryLeases(String scope, Collection<String> keys, String node, long now,
@@ -101,18 +101,26 @@ final class JdbcLeaseStore implements LeaseStore {
     }
     SortedSet<String> sorted = new TreeSet<>(keys);
     return db.run(c -> {
-      Map<String, Lease> rows = existing(c, scope, sorted);
+      SortedMap<String, Lease> rows = existing(c, scope, sorted);
       List<String> fresh = sorted.stream().filter(k -> !rows.containsKey(k)).toList();
       Set<String> held = new TreeSet<>();
+      SortedSet<String> contested = new TreeSet<>();
       if (insertAll(c, scope, fresh, node, until)) {
         held.addAll(fresh);
-      } else { // another node made one of the rows meanwhile: compete key by key
-        held.addAll(LeaseStore.super.tryLeases(scope, fresh, node, now, until));
+      } else { // another node made one of the rows meanwhile: insert key by key
+        List<String> made = insertEach(c, scope, fresh, node, until);
+        held.addAll(made);
+        contested.addAll(fresh);
+        made.forEach(contested::remove);
       }
-      for (Lease row : new TreeMap<>(rows).values()) {
-        boolean another = !row.node().equals(node) && row.until() > now;
-        if (!another && takeExisting(c, scope, row.key(), node, now, until)) {
-          held.add(row.key());
+      for (Lease row : rows.values()) {
+        if (row.node().equals(node) || row.until() <= now) {
+          contested.add(row.key());
+        }
+      }
+      for (String key : contested) {
+        if (takeExisting(c, scope, key, node, now, until)) {
+          held.add(key);
         }
       }
       return held;
@@ -120,12 +128,32 @@ final class JdbcLeaseStore implements LeaseStore {
   }
 
   /**
+   * Inserts rows for the keys one by one, in their order, each behind a savepoint: the keys
+   * whose row it made (another node made the others meanwhile).
+   */
+  private static List<String> insertEach(Connection c, String scope, List<String> keys,
+      String node, long until) throws SQLException {
+    List<String> made = new ArrayList<>();
+    for (String key : keys) {
+      Savepoint before = c.setSavepoint();
+      try {
+        update(c, "INSERT INTO bb_lease (scope, lease_key, node, until_ms) VALUES (?, ?, ?, ?)",
+            scope, key, node, until);
+        made.add(key);
+      } catch (SQLException exists) {
+        c.rollback(before);
+      }
+    }
+    return made;
+  }
+
+  /**
    * The rows of the keys among {@code keys} that have one, by key, as last committed (not
    * locked), in reads of at most {@link InLists#CHUNK} keys.
    */
-  private static Map<String, Lease> existing(Connection c, String scope, SortedSet<String> keys)
-      throws SQLException {
-    Map<String, Lease> found = new HashMap<>();
+  private static SortedMap<String, Lease> existing(Connection c, String scope,
+      SortedSet<String> keys) throws SQLException {
+    SortedMap<String, Lease> found = new TreeMap<>();
     InLists.forEachChunk(List.copyOf(keys), chunk -> {
       try (PreparedStatement s = c.prepareStatement("SELECT lease_key, node, until_ms FROM"
           + " bb_lease WHERE scope = ? AND lease_key IN (" + InLists.placeholders(chunk.size())
@@ -167,11 +195,11 @@ final class JdbcLeaseStore implements LeaseStore {
   }
 
   /**
-   * One delete per {@link InLists#CHUNK} keys, in one transaction: a JDBC batch would still be a
-   * statement execution per key on the server (two per change synchronized, the most frequent
-   * statement before). The order of the deletes does not matter for deadlocks: they wait only
-   * for a row another node locked in {@link #takeExisting}, which that node does after all its
-   * inserts and without waiting for anything, so it never waits for these deletes meanwhile.
+   * Per {@link InLists#CHUNK} keys, one locking read in key order and one delete, in one
+   * transaction: a JDBC batch of single-row deletes was a statement execution per key on the
+   * server (two per change synchronized, the most frequent statement before). The read takes the
+   * rows' locks in key order, as {@link #tryLeases} inserts, whatever order the delete's plan
+   * visits them in (a sequential scan of a small table goes in the rows' physical order).
    */
   @Override
   public void release(String scope, Collection<String> keys, String node) {
@@ -181,18 +209,33 @@ final class JdbcLeaseStore implements LeaseStore {
     List<String> sorted = List.copyOf(new TreeSet<>(keys));
     db.run(c -> {
       InLists.forEachChunk(sorted, chunk -> {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM bb_lease WHERE scope = ?"
-            + " AND node = ? AND lease_key IN (" + InLists.placeholders(chunk.size()) + ")")) {
-          s.setString(1, scope);
-          s.setString(2, node);
-          for (int i = 0; i < chunk.size(); i++) {
-            s.setString(i + 3, chunk.get(i));
+        String mine = " FROM bb_lease WHERE scope = ? AND node = ? AND lease_key IN ("
+            + InLists.placeholders(chunk.size()) + ")";
+        try (PreparedStatement lock = c.prepareStatement("SELECT lease_key" + mine
+            + " ORDER BY lease_key FOR UPDATE")) {
+          bindChunk(lock, scope, node, chunk);
+          try (ResultSet r = lock.executeQuery()) {
+            while (r.next()) {
+              r.getString(1); // (each row read is locked)
+            }
           }
-          s.executeUpdate();
+        }
+        try (PreparedStatement delete = c.prepareStatement("DELETE" + mine)) {
+          bindChunk(delete, scope, node, chunk);
+          delete.executeUpdate();
         }
       });
       return null;
     });
+  }
+
+  private static void bindChunk(PreparedStatement s, String scope, String node,
+      List<String> chunk) throws SQLException {
+    s.setString(1, scope);
+    s.setString(2, node);
+    for (int i = 0; i < chunk.size(); i++) {
+      s.setString(i + 3, chunk.get(i));
+    }
   }
 
   /** One read of the lease table (its primary key starts with the scope). */
