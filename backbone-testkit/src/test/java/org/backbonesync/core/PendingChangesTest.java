@@ -3,16 +3,11 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.backbonesync.memory.InMemoryStores;
-import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.store.SyncInfoStore;
+import org.backbonesync.testkit.CountingStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +20,7 @@ class PendingChangesTest {
   private static final FieldMapping SUMMARY =
       FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH);
 
-  private final AtomicInteger removals = new AtomicInteger();
-  private final Stores stores = counting(new InMemoryStores());
+  private final CountingStores stores = new CountingStores(new InMemoryStores());
 
   @Test
   void onlyAPendingChangeIsSettled() {
@@ -41,10 +35,10 @@ class PendingChangesTest {
     assertEquals(Map.of(), stores.syncInfo().pendingChanges(rowA.id()));
 
     sync.b("bob").edit("PB-1", "summary", "from B, nothing of A's pending");
-    removals.set(0);
+    stores.reset();
     sync.runUntilQuiet();
     assertEquals("from B, nothing of A's pending", sync.a().value("PA-1", "summary").asText());
-    assertEquals(0, removals.get(), "removals asked with nothing pending");
+    assertEquals(0, removals(), "removals asked with nothing pending");
 
     sync.advance(Duration.ofMinutes(1));
     sync.a("alice").edit("PA-1", "summary", "from A");
@@ -56,36 +50,14 @@ class PendingChangesTest {
     sync.deliver("PB");
     sync.apply("PA"); // B's newer change wins on A and settles A's
     assertEquals("from B, newer", sync.a().value("PA-1", "summary").asText());
-    assertEquals(1, removals.get(), "removals asked");
+    assertEquals(1, removals(), "removals asked");
     assertEquals(Map.of(), stores.syncInfo().pendingChanges(rowA.id()));
     sync.runUntilQuiet();
     assertEquals("from B, newer", sync.b().value("PB-1", "summary").asText());
   }
 
-  /** The stores, counting {@link SyncInfoStore#removePendingChange} calls. */
-  private Stores counting(Stores real) {
-    SyncInfoStore syncInfo = delegate(SyncInfoStore.class, real.syncInfo(), name -> {
-      if (name.equals("removePendingChange")) {
-        removals.incrementAndGet();
-      }
-    }, null);
-    return delegate(Stores.class, real, name -> { }, syncInfo);
-  }
-
-  /** {@code real} behind a proxy that tells {@code seen} each call; a syncInfo() of its own. */
-  private static <T> T delegate(Class<T> type, T real, Consumer<String> seen,
-      SyncInfoStore syncInfo) {
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> {
-          seen.accept(method.getName());
-          if (syncInfo != null && method.getName().equals("syncInfo")) {
-            return syncInfo;
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        }));
+  /** The calls to remove a pending change since the last reset. */
+  private long removals() {
+    return stores.calls().getOrDefault("removePendingChange", 0L);
   }
 }
