@@ -33,6 +33,19 @@ final class InLists {
     }
   }
 
+  /**
+   * The arguments of a statement whose last placeholders are an {@code IN} list: {@code first}
+   * (the columns before the list, in order), then the list's values.
+   */
+  static Object[] args(List<?> values, Object... first) {
+    Object[] args = new Object[first.length + values.size()];
+    System.arraycopy(first, 0, args, 0, first.length);
+    for (int i = 0; i < values.size(); i++) {
+      args[first.length + i] = values.get(i);
+    }
+    return args;
+  }
+
   /** {@code "?, ?, ?"}: one placeholder per value, for the inside of {@code IN (...)}. */
   static String placeholders(int count) {
     return String.join(", ", Collections.nCopies(count, "?"));

@@ -25,6 +25,9 @@ import org.backbonesync.spi.store.LeaseStore;
  * locked by another node's transaction, or leased to another node until later, does not get it.
  */
 final class JdbcLeaseStore implements LeaseStore {
+  private static final String INSERT =
+      "INSERT INTO bb_lease (scope, lease_key, node, until_ms) VALUES (?, ?, ?, ?)";
+
   private final JdbcStores db;
 
   JdbcLeaseStore(JdbcStores db) {
@@ -33,17 +36,22 @@ final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public boolean tryLease(String scope, String key, String node, long now, long until) {
-    return db.run(c -> {
-      Savepoint before = c.setSavepoint();
-      try {
-        update(c, "INSERT INTO bb_lease (scope, lease_key, node, until_ms) VALUES (?, ?, ?, ?)",
-            scope, key, node, until);
-        return true; // a new key: ours
-      } catch (SQLException exists) {
-        c.rollback(before); // another node made the row first; compete for it below
-      }
-      return takeExisting(c, scope, key, node, now, until);
-    });
+    // a new key is ours; a row another node made first is competed for
+    return db.run(c -> insertOne(c, scope, key, node, until)
+        || takeExisting(c, scope, key, node, now, until));
+  }
+
+  /** Inserts the key's row behind a savepoint: false (and nothing inserted) if one exists. */
+  private static boolean insertOne(Connection c, String scope, String key, String node,
+      long until) throws SQLException {
+    Savepoint before = c.setSavepoint();
+    try {
+      update(c, INSERT, scope, key, node, until);
+      return true;
+    } catch (SQLException exists) {
+      c.rollback(before);
+      return false;
+    }
   }
 
   /**
@@ -127,21 +135,13 @@ final class JdbcLeaseStore implements LeaseStore {
     });
   }
 
-  /**
-   * Inserts rows for the keys one by one, in their order, each behind a savepoint: the keys
-   * whose row it made (another node made the others meanwhile).
-   */
+  /** Inserts the keys' rows one by one, in their order: the keys whose row it made. */
   private static List<String> insertEach(Connection c, String scope, List<String> keys,
       String node, long until) throws SQLException {
     List<String> made = new ArrayList<>();
     for (String key : keys) {
-      Savepoint before = c.setSavepoint();
-      try {
-        update(c, "INSERT INTO bb_lease (scope, lease_key, node, until_ms) VALUES (?, ?, ?, ?)",
-            scope, key, node, until);
+      if (insertOne(c, scope, key, node, until)) {
         made.add(key);
-      } catch (SQLException exists) {
-        c.rollback(before);
       }
     }
     return made;
@@ -158,10 +158,7 @@ final class JdbcLeaseStore implements LeaseStore {
       try (PreparedStatement s = c.prepareStatement("SELECT lease_key, node, until_ms FROM"
           + " bb_lease WHERE scope = ? AND lease_key IN (" + InLists.placeholders(chunk.size())
           + ")")) {
-        s.setString(1, scope);
-        for (int i = 0; i < chunk.size(); i++) {
-          s.setString(i + 2, chunk.get(i));
-        }
+        bind(s, InLists.args(chunk, scope));
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             found.put(r.getString(1), new Lease(scope, r.getString(1), r.getString(2),
@@ -180,8 +177,7 @@ final class JdbcLeaseStore implements LeaseStore {
       return true;
     }
     Savepoint before = c.setSavepoint();
-    try (PreparedStatement s = c.prepareStatement(
-        "INSERT INTO bb_lease (scope, lease_key, node, until_ms) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement s = c.prepareStatement(INSERT)) {
       for (String key : keys) {
         bind(s, scope, key, node, until);
         s.addBatch();
@@ -213,29 +209,16 @@ final class JdbcLeaseStore implements LeaseStore {
             + InLists.placeholders(chunk.size()) + ")";
         try (PreparedStatement lock = c.prepareStatement("SELECT lease_key" + mine
             + " ORDER BY lease_key FOR UPDATE")) {
-          bindChunk(lock, scope, node, chunk);
+          bind(lock, InLists.args(chunk, scope, node));
           try (ResultSet r = lock.executeQuery()) {
-            while (r.next()) {
-              r.getString(1); // (each row read is locked)
+            while (r.next()) { // (each row read is locked)
             }
           }
         }
-        try (PreparedStatement delete = c.prepareStatement("DELETE" + mine)) {
-          bindChunk(delete, scope, node, chunk);
-          delete.executeUpdate();
-        }
+        update(c, "DELETE" + mine, InLists.args(chunk, scope, node));
       });
       return null;
     });
-  }
-
-  private static void bindChunk(PreparedStatement s, String scope, String node,
-      List<String> chunk) throws SQLException {
-    s.setString(1, scope);
-    s.setString(2, node);
-    for (int i = 0; i < chunk.size(); i++) {
-      s.setString(i + 3, chunk.get(i));
-    }
   }
 
   /** One read of the lease table (its primary key starts with the scope). */

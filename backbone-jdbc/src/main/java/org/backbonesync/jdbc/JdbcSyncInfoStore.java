@@ -118,7 +118,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     List<String> keys = List.copyOf(new LinkedHashSet<>(issueKeys));
     Map<String, SyncInfo> found = new HashMap<>();
     InLists.forEachChunk(keys, chunk -> db.read(c -> many(c, "connector_key = ? AND " + column
-        + " IN (" + InLists.placeholders(chunk.size()) + ")", withFirst(connectorKey, chunk)))
+        + " IN (" + InLists.placeholders(chunk.size()) + ")", InLists.args(chunk, connectorKey)))
         .forEach(row -> found.put(keyOf.apply(row), row)));
     return found;
   }
@@ -136,16 +136,6 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       }
       i++;
     }
-  }
-
-  /** {@code first}, then the values: the arguments of a query on one column's list of values. */
-  private static Object[] withFirst(Object first, List<?> values) {
-    Object[] args = new Object[values.size() + 1];
-    args[0] = first;
-    for (int i = 0; i < values.size(); i++) {
-      args[i + 1] = values.get(i);
-    }
-    return args;
   }
 
   @Override
@@ -185,7 +175,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     List<SyncInfo> rows = new ArrayList<>();
     InLists.forEachChunk(ids, chunk -> rows.addAll(db.run(c -> many(c, "connector_key = ? AND"
         + " id IN (" + InLists.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE",
-        withFirst(connectorKey, chunk)))));
+        InLists.args(chunk, connectorKey)))));
     Map<Long, Map<String, JsonNode>> values =
         syncedValues(rows.stream().map(SyncInfo::id).toList());
     transaction.locked(rows, values);

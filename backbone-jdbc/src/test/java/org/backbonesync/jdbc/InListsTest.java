@@ -25,6 +25,13 @@ class InListsTest {
   }
 
   @Test
+  void theColumnsBeforeTheListComeFirstInTheArguments() {
+    assertEquals(List.of("inbox:PB", "node-1", "PA-1", "PA-2"),
+        List.of(InLists.args(List.of("PA-1", "PA-2"), "inbox:PB", "node-1")));
+    assertEquals(List.of("PA"), List.of(InLists.args(List.of(), "PA")));
+  }
+
+  @Test
   void noKeysMakeNoQueryAndAHundredMakeOne() {
     List<Integer> sizes = new ArrayList<>();
 

@@ -1,6 +1,7 @@
 package org.backbonesync.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,21 +72,25 @@ class LeaseLockOrderTest {
     assertEquals(List.of(), leases.leases(SCOPE, 0, 10).orElseThrow());
   }
 
-  /** Until a session of this database waits for a row lock (the release), at most 10 s. */
+  /**
+   * Until a statement on the lease table (the release's) waits for a row lock, at most 10 s
+   * (another test's session waiting on other tables does not count).
+   */
   private static void awaitLockWait(Connection watcher, CompletableFuture<Void> release)
       throws SQLException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     try (PreparedStatement waiting = watcher.prepareStatement("SELECT count(*) FROM"
-        + " pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+        + " pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        + " AND query LIKE '%bb_lease%'")) {
       while (true) {
-        assertTrue(!release.isDone(), "the release did not wait for the locked row");
+        assertFalse(release.isDone(), "the release did not wait for the locked row");
         try (ResultSet r = waiting.executeQuery()) {
           r.next();
           if (r.getInt(1) > 0) {
             return;
           }
         }
-        assertTrue(System.nanoTime() < deadline, "no session waits for a lock");
+        assertTrue(System.nanoTime() < deadline, "the release does not wait for a lock");
       }
     }
   }
