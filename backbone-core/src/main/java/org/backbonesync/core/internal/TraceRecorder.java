@@ -2,7 +2,11 @@ package org.backbonesync.core.internal;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
@@ -23,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * trace write a second, not one per step. Writes are one at a time, in the order the entries were
  * gathered, so the store's ids follow the events. The trace is for operators, not a guarantee: a
  * write that fails is logged and its entries dropped; the step goes on.
+ *
+ * <p>A write leaves out the steps a later entry of the same message in it implies ({@link
+ * #withoutImplied}): a message queued and sent within one write shows as sent, one received and
+ * applied as applied. Those were half of the trace's rows in a steady flow of changes (four per
+ * change), and a trace of {@code keep} entries then covers twice as many messages; a message
+ * still in a queue when the write comes shows as queued or received, as before.
  */
 final class TraceRecorder implements SyncListener {
   private static final Logger log = LoggerFactory.getLogger(TraceRecorder.class);
@@ -106,10 +116,44 @@ final class TraceRecorder implements SyncListener {
       return;
     }
     try {
-      store.add(batch, keep);
+      store.add(withoutImplied(batch), keep);
     } catch (RuntimeException e) {
       log.warn("{} trace entries could not be kept; the trace misses them", batch.size(), e);
     }
+  }
+
+  /**
+   * Outcomes that say a message got past the step before: queued, then sent or not; received,
+   * then taken from the inbox (not {@code DUPLICATE}: a copy dropped says nothing of the first).
+   */
+  private static final Set<Outcome> FURTHER = EnumSet.of(Outcome.SENT, Outcome.DELIVERY_FAILED,
+      Outcome.APPLIED, Outcome.CREATED, Outcome.IGNORED, Outcome.FAILED, Outcome.RETRIED,
+      Outcome.SKIPPED);
+
+  /**
+   * The entries without each {@code QUEUED} or {@code RECEIVED} that a later entry of the same
+   * connector, direction, issue and message follows with an outcome further on ({@link
+   * #FURTHER}): that one says it was queued or received, and when it got further.
+   */
+  static List<TraceEntry> withoutImplied(List<TraceEntry> batch) {
+    Set<List<String>> further = new HashSet<>();
+    List<TraceEntry> kept = new ArrayList<>(batch.size());
+    for (int i = batch.size() - 1; i >= 0; i--) {
+      TraceEntry e = batch.get(i);
+      List<String> message = e.messageId() == null ? null
+          : List.of(e.connectorKey(), e.direction().name(), e.issueKey(), e.messageId());
+      boolean implied = message != null
+          && (e.outcome() == Outcome.QUEUED || e.outcome() == Outcome.RECEIVED)
+          && further.contains(message);
+      if (message != null && FURTHER.contains(e.outcome())) {
+        further.add(message);
+      }
+      if (!implied) {
+        kept.add(e);
+      }
+    }
+    Collections.reverse(kept);
+    return kept;
   }
 
   private void add(String connectorKey, Direction direction, SyncMessage m, Outcome outcome,
