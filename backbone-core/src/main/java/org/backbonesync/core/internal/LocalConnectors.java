@@ -93,7 +93,8 @@ final class LocalConnectors {
     IssueValues values = new IssueValues(connector, settings);
     OutgoingContent content = new OutgoingContent(connector, stores);
     Outbox outbox = new Outbox(connector, stores, events, handover);
-    Resender resender = new Resender(connector, stores, clock, events, values, content, outbox);
+    Resender resender = new Resender(connector, stores, clock, events, values, content, outbox,
+        pairs);
     ChangeDetection detection = new ChangeDetection(connector, stores, clock, events, settings,
         pairs, values, content, outbox, resender, prompts::closing);
     Delivery delivery = new Delivery(connector, stores, clock, events, settings, transport);

@@ -36,10 +36,12 @@ final class Resender {
   private final IssueValues values;
   private final OutgoingContent content;
   private final Outbox outbox;
+  private final PairClaims pairs;
 
   Resender(Connector connector, Stores stores, Clock clock, Events events, IssueValues values,
-      OutgoingContent content, Outbox outbox) {
+      OutgoingContent content, Outbox outbox, PairClaims pairs) {
     this.connector = connector;
+    this.pairs = pairs;
     this.stores = stores;
     this.clock = clock;
     this.events = events;
@@ -50,18 +52,27 @@ final class Resender {
 
   /** What a resync did with one issue. */
   enum Resynced {
-    SENT, NOTHING_TO_SEND, OUT_OF_PROJECT, CREATED_BY_SYNC
+    SENT, NOTHING_TO_SEND, OUT_OF_PROJECT, CREATED_BY_SYNC,
+    /** Another step (an apply, another node's poll) holds the pair now: nothing was done. */
+    BUSY
   }
 
   /**
    * Sends an issue's current values for the given mappings, whether or not they changed (no echo
-   * suppression: the admin asked). An issue not synced yet is sent whole, as a new issue.
+   * suppression: the admin asked). An issue not synced yet is sent whole, as a new issue. A
+   * paired issue is sent holding its pair's claim, as a poll examines one, so that no apply
+   * writes the issue and its last synced values meanwhile; when an apply wrote the pair after
+   * the search began, the issue is read again under the claim (the search's snapshot may be
+   * older than what the apply wrote, and sending it would undo the partner's change there only:
+   * {@code ResyncDuringApplyTest}).
    *
    * @param found the issue as the resync's search found it, with its changelog from the start
    *     (the search starts at 0): a new issue is weighed by it, with no request of its own
    * @param mappingIds the mappings to send
+   * @param searched when the search that found it began
    */
-  synchronized Resynced resync(IssueChanges found, Set<String> mappingIds) {
+  synchronized Resynced resync(IssueChanges found, Set<String> mappingIds,
+      SearchStart searched) {
     TrackedIssue issue = found.issue();
     if (!connector.inProject(issue.key())) {
       return Resynced.OUT_OF_PROJECT;
@@ -75,7 +86,28 @@ final class Resender {
       return partner != null || sendNew(found, 0, null)
           ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
     }
-    SyncInfo info = existing.get();
+    if (existing.get().remoteIssueKey() == null) {
+      return resyncPaired(issue, mappingIds, existing.get()); // (no pair to claim yet)
+    }
+    PairClaims.Held held = pairs.claimRows(List.of(existing.get()), clock.millis());
+    try {
+      if (!held.holds(existing.get())) {
+        return Resynced.BUSY;
+      }
+      // read again under the claim: an apply may have committed since the first read
+      SyncInfo row = stores.syncInfo().findByLocalKey(connector.key(), issue.key())
+          .orElseThrow(() -> new IllegalStateException(
+              "the sync information of " + issue.key() + " was deleted during the resync"));
+      TrackedIssue current = searched.wroteSince(row)
+          ? connector.tracker.issue(issue.key()).orElse(null) : issue;
+      return current == null ? Resynced.NOTHING_TO_SEND // (gone: the next poll tells)
+          : resyncPaired(current, mappingIds, row);
+    } finally {
+      pairs.release(held);
+    }
+  }
+
+  private Resynced resyncPaired(TrackedIssue issue, Set<String> mappingIds, SyncInfo info) {
     Resend resend = resend(issue, mappingIds, false, info.id());
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;

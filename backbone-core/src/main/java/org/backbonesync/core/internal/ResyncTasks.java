@@ -160,15 +160,22 @@ final class ResyncTasks {
     done.total = total;
     try {
       do {
+        SearchStart searched = SearchStart.now(stores, clock);
         ChangePage page = select(taskId, connector, plan, done);
         if (page == null) {
           return;
         }
+        List<IssueChanges> busy = new ArrayList<>();
         for (IssueChanges changes : page.issues()) {
           if (endedByCancel(taskId, done, total)) {
             return;
           }
-          resyncOne(connector, resender, plan, changes, done);
+          if (!resyncOne(connector, resender, plan, changes, done, searched, false)) {
+            busy.add(changes);
+          }
+        }
+        for (IssueChanges changes : busy) { // (an apply holds a pair for one round: free by now)
+          resyncOne(connector, resender, plan, changes, done, searched, true);
         }
         done.token = page.nextPageToken();
         record(taskId, done, total, connector.key());
@@ -240,13 +247,24 @@ final class ResyncTasks {
     return total < 0 ? "" : " of about " + total;
   }
 
-  private void resyncOne(Connector connector, Resender resender, ResyncPlan plan,
-      IssueChanges changes, ResyncProgress done) {
+  /**
+   * Resyncs one issue of a page and counts what came of it; false, counting nothing, when its
+   * pair is busy and this is not the {@code last} try (it is tried again after the page).
+   */
+  private boolean resyncOne(Connector connector, Resender resender, ResyncPlan plan,
+      IssueChanges changes, ResyncProgress done, SearchStart searched, boolean last) {
     TrackedIssue issue = changes.issue();
     try (LogContext step = LogContext.connector(connector);
         LogContext about = LogContext.issue(issue.key())) {
-      switch (resender.resync(changes, plan.mappingIds())) {
+      switch (resender.resync(changes, plan.mappingIds(), searched)) {
         case SENT -> done.sent++;
+        case BUSY -> {
+          if (!last) {
+            return false;
+          }
+          failed(done, issue, "its pair was being synced by another step (an apply, or"
+              + " another node's poll); resync it again");
+        }
         case OUT_OF_PROJECT -> {
           done.outside++;
           log.warn("{}: resync skipped {}: not in project {}", connector.key(), issue.key(),
@@ -256,14 +274,18 @@ final class ResyncTasks {
       }
     } catch (RuntimeException e) {
       stopIfInterrupted(); // not the issue's failure: the page is resynced again at resume
-      done.failed++;
-      if (done.failures.size() < LISTED_FAILURES) {
-        String error = String.valueOf(e.getMessage());
-        done.failures.addObject().put("issueKey", issue.key())
-            .put("error", error.length() > 300 ? error.substring(0, 300) + "..." : error);
-      }
+      failed(done, issue, String.valueOf(e.getMessage()));
     }
     done.issues++;
+    return true;
+  }
+
+  private static void failed(ResyncProgress done, TrackedIssue issue, String error) {
+    done.failed++;
+    if (done.failures.size() < LISTED_FAILURES) {
+      done.failures.addObject().put("issueKey", issue.key())
+          .put("error", error.length() > 300 ? error.substring(0, 300) + "..." : error);
+    }
   }
 
   /** Records a page done: progress, and where to resume, in one transaction. */
