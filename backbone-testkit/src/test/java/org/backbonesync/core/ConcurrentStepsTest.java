@@ -18,9 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Steps of one connector run at once (two threads of one node, or two nodes of one database). A
- * poll and an apply never work on the same pair at once; a step that is not kept apart (a
- * resync) reads a pair's row, the apply changes it, then the step writes: it must build on the
- * row as the apply left it, not write back the one it read.
+ * poll, a resync and an apply never work on the same pair at once (see also {@code
+ * ResyncDuringApplyTest}).
  */
 class ConcurrentStepsTest {
   private final ExecutorService otherThread = Executors.newSingleThreadExecutor();
@@ -128,19 +127,21 @@ class ConcurrentStepsTest {
   }
 
   @Test
-  void aResyncThatReadARowBeforeAnApplyChangedItKeepsTheApplysChanges() throws Exception {
+  void anApplyLeavesAPairAloneWhileAResyncSendsIt() throws Exception {
     SyncInfo before = bothSidesChanged();
     sync.poll("PA"); // A's own change is on its way; the resync sends the description again
     sync.engine().resync("PA", ResyncRequest.all(), "admin");
 
     Future<?> resync = pausedIn(tasks::runAll);
-    sync.apply("PA"); // while the resync holds the row it read
+    List<ApplyOutcome> meanwhile = sync.apply("PA"); // while the resync holds the pair
     pausing.goOn.countDown();
     resync.get(30, TimeUnit.SECONDS);
 
+    assertEquals(List.of(), meanwhile, "the pair was the resync's");
+    assertEquals(1, sync.apply("PA").size(), "applied once the resync let the pair go");
     SyncInfo after = sync.stores().syncInfo().findByLocalKey("PA", "PA-1").orElseThrow();
     assertEquals(before.incomingMessageSequenceId() + 1, after.incomingMessageSequenceId(),
-        "the applied message stays counted");
+        "the applied message is counted");
     assertEquals(before.outgoingMessageSequenceId() + 2, after.outgoingMessageSequenceId(),
         "the poll's and the resync's messages are counted");
     assertEquals("from B", sync.a().value("PA-1", "summary").asText());
