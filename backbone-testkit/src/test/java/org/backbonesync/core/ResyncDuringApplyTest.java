@@ -1,10 +1,13 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.testkit.InMemoryIssueTracker;
@@ -83,5 +86,121 @@ class ResyncDuringApplyTest {
         done.result().path("failures").get(0).path("error").asText());
     assertEquals("drifted", sync.b().value("PB-2", "summary").asText(), "not sent");
     assertEquals(1, done.result().path("sent").asInt(), "the other pair resynced");
+  }
+
+  private static void resyncSummary(SyncTestDriver sync) {
+    sync.engine().resync("PA", new ResyncRequest(null, List.of(SyncTestDriver.SUMMARY), false,
+        false), "admin");
+  }
+
+  @Test
+  void aRowGivenItsPartnerDuringTheResyncLeavesBothSidesEqual() {
+    AtomicReference<Runnable> afterRowRead = new AtomicReference<>();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .stores(SyncInfoHooks.after(new InMemoryStores(), "findByLocalKey", afterRowRead))
+        .engine(e -> e.taskExecutor(tasks)).build();
+    sync.a("alice").create("one");
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.apply("PB"); // PB-1 made; PA's row learns its partner with B's next message
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-1", "summary", "from B");
+    sync.poll("PB");
+    sync.deliver("PB");
+    assertNull(sync.syncInfoA().get(0).remoteIssueKey());
+    sync.advance(Duration.ofSeconds(1));
+
+    resyncSummary(sync);
+    afterRowRead.set(() -> sync.apply("PA")); // (after the resync read the row)
+    tasks.runAll();
+    sync.runUntilQuiet();
+
+    assertNull(afterRowRead.get(), "the apply ran during the resync");
+    assertEquals(sync.a().value("PA-1", "summary"), sync.b().value("PB-1", "summary"));
+  }
+
+  @Test
+  void anApplyUnderARenamedPartnersKeyDuringTheResyncLeavesBothSidesEqual() {
+    AtomicReference<Runnable> afterRowRead = new AtomicReference<>();
+    AtomicInteger skip = new AtomicInteger();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .stores(SyncInfoHooks.after(new InMemoryStores(), "findByLocalKey", skip, afterRowRead))
+        .engine(e -> e.taskExecutor(tasks)).build();
+    sync.a("alice").create("one");
+    sync.runUntilQuiet();
+    sync.b().renameProject("PX");
+    sync.poll("PA");
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PX-1", "summary", "from B");
+    sync.poll(sync.keyB());
+    sync.poll(sync.keyB());
+    sync.deliver(sync.keyB());
+    sync.advance(Duration.ofSeconds(1));
+
+    resyncSummary(sync);
+    skip.set(1); // (after the read under the claim on "PB-1")
+    afterRowRead.set(() -> sync.apply("PA")); // claims "PX-1", follows the key, writes PA-1
+    tasks.runAll();
+    sync.runUntilQuiet();
+
+    assertNull(afterRowRead.get(), "the apply ran during the resync");
+    assertEquals(sync.a().value("PA-1", "summary"), sync.b().value("PX-1", "summary"));
+  }
+
+  @Test
+  void anIssueMovedOutOfTheProjectSinceTheSearchIsNotSent() {
+    AtomicReference<Runnable> afterRead = new AtomicReference<>();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .trackers((key, project) -> key.equals("PA")
+            ? hooked(project, "findUpdatedSince", afterRead) : project)
+        .engine(e -> e.taskExecutor(tasks))
+        .build();
+    sync.a("alice").create("one");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-1", "summary", "from B");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.advance(Duration.ofSeconds(1));
+
+    AsyncTask task = sync.engine().resync("PA", new ResyncRequest(null,
+        List.of(SyncTestDriver.SUMMARY), false, false), "admin");
+    afterRead.set(() -> {
+      sync.apply("PA"); // (the row is written since the search: PA-1 is read again)
+      sync.a("alice").move("PA-1", "QX-1");
+    });
+    tasks.runAll();
+
+    AsyncTask done = sync.engine().task(task.id()).orElseThrow();
+    assertEquals(0, done.result().path("sent").asInt(), done.result().toString());
+    assertEquals(1, done.result().path("notSent").asInt(), done.result().toString());
+  }
+
+  @Test
+  void aPairBusyOnItsPageIsSentAtTheTasksEndOnceFree() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .trackers((key, project) -> key.equals("PA")
+            ? hooked(project, "findUpdatedSince", afterSearch) : project)
+        .engine(e -> e.taskExecutor(tasks).pollPageSize(1))
+        .build();
+    sync.a("alice").create("one");
+    sync.a("alice").create("two");
+    sync.runUntilQuiet();
+    sync.b().edit("PB-1", "summary", "drifted"); // (the sync user's edit: never sent back)
+    long now = sync.clock().millis();
+    sync.stores().leases().tryLeases("inbox:PA", List.of("PB-1"), "other-node", now,
+        now + Duration.ofMinutes(5).toMillis());
+
+    AsyncTask task = sync.engine().resync("PA", ResyncRequest.all(), "admin");
+    afterSearch.set(() -> afterSearch.set( // (after the second page's search: PA-1 was busy)
+        () -> sync.stores().leases().release("inbox:PA", List.of("PB-1"), "other-node")));
+    tasks.runAll();
+    sync.runUntilQuiet();
+
+    AsyncTask done = sync.engine().task(task.id()).orElseThrow();
+    assertEquals(2, done.result().path("sent").asInt(), done.result().toString());
+    assertEquals(0, done.result().path("failed").asInt(), done.result().toString());
+    assertEquals("one", sync.b().value("PB-1", "summary").asText(), "sent once free");
   }
 }

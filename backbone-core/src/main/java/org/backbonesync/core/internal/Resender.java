@@ -41,30 +41,35 @@ final class Resender {
   Resender(Connector connector, Stores stores, Clock clock, Events events, IssueValues values,
       OutgoingContent content, Outbox outbox, PairClaims pairs) {
     this.connector = connector;
-    this.pairs = pairs;
     this.stores = stores;
     this.clock = clock;
     this.events = events;
     this.values = values;
     this.content = content;
     this.outbox = outbox;
+    this.pairs = pairs;
   }
 
   /** What a resync did with one issue. */
   enum Resynced {
     SENT, NOTHING_TO_SEND, OUT_OF_PROJECT, CREATED_BY_SYNC,
-    /** Another step (an apply, another node's poll) holds the pair now: nothing was done. */
+    /**
+     * Another step (an apply, another node's poll) holds the pair now, or wrote it meanwhile:
+     * nothing was done; to be tried again later.
+     */
     BUSY
   }
 
   /**
    * Sends an issue's current values for the given mappings, whether or not they changed (no echo
    * suppression: the admin asked). An issue not synced yet is sent whole, as a new issue. A
-   * paired issue is sent holding its pair's claim, as a poll examines one, so that no apply
-   * writes the issue and its last synced values meanwhile; when an apply wrote the pair after
-   * the search began, the issue is read again under the claim (the search's snapshot may be
-   * older than what the apply wrote, and sending it would undo the partner's change there only:
-   * {@code ResyncDuringApplyTest}).
+   * paired issue is sent as a poll examines one: holding its pair's claim, so that no apply
+   * writes the issue and its last synced values meanwhile, from a snapshot not older than its
+   * row (read again when an apply wrote the row after the search began: the search's would undo
+   * the partner's change on this side only, {@code ResyncDuringApplyTest}), and only while the
+   * row is still as read when the message is queued (an apply the claim does not keep out, one
+   * under a renamed partner's new key or of a row without a partner yet, may have written it).
+   * When that cannot be had now, nothing is done and it says {@link Resynced#BUSY}.
    *
    * @param found the issue as the resync's search found it, with its changelog from the start
    *     (the search starts at 0): a new issue is weighed by it, with no request of its own
@@ -86,34 +91,50 @@ final class Resender {
       return partner != null || sendNew(found, 0, null)
           ? Resynced.SENT : Resynced.NOTHING_TO_SEND;
     }
-    if (existing.get().remoteIssueKey() == null) {
-      return resyncPaired(issue, mappingIds, existing.get()); // (no pair to claim yet)
+    SyncInfo row = existing.get();
+    if (row.remoteIssueKey() == null) { // (claimed by nobody: an apply may pair it meanwhile)
+      return searched.wroteSince(row) ? Resynced.BUSY : resyncRow(issue, mappingIds, row);
     }
-    PairClaims.Held held = pairs.claimRows(List.of(existing.get()), clock.millis());
+    PairClaims.Held held = pairs.claimRows(List.of(row), clock.millis());
     try {
-      if (!held.holds(existing.get())) {
-        return Resynced.BUSY;
-      }
-      // read again under the claim: an apply may have committed since the first read
-      SyncInfo row = stores.syncInfo().findByLocalKey(connector.key(), issue.key())
-          .orElseThrow(() -> new IllegalStateException(
-              "the sync information of " + issue.key() + " was deleted during the resync"));
-      TrackedIssue current = searched.wroteSince(row)
-          ? connector.tracker.issue(issue.key()).orElse(null) : issue;
-      return current == null ? Resynced.NOTHING_TO_SEND // (gone: the next poll tells)
-          : resyncPaired(current, mappingIds, row);
+      return held.holds(row) ? resyncHeld(issue, mappingIds, searched, held) : Resynced.BUSY;
     } finally {
       pairs.release(held);
     }
   }
 
-  private Resynced resyncPaired(TrackedIssue issue, Set<String> mappingIds, SyncInfo info) {
-    Resend resend = resend(issue, mappingIds, false, info.id());
+  /** A paired issue whose pair is held: its row read again, and its issue when written since. */
+  private Resynced resyncHeld(TrackedIssue found, Set<String> mappingIds, SearchStart searched,
+      PairClaims.Held held) {
+    Optional<SyncInfo> now = stores.syncInfo().findByLocalKey(connector.key(), found.key());
+    if (now.isEmpty() || !held.holds(now.get())) {
+      return Resynced.BUSY; // (unpaired or paired anew since the first read)
+    }
+    if (!searched.wroteSince(now.get())) {
+      return resyncRow(found, mappingIds, now.get());
+    }
+    Optional<TrackedIssue> current = connector.ownIssue(found.key());
+    return current.isEmpty() ? Resynced.NOTHING_TO_SEND // (moved or deleted: the poll tells)
+        : resyncRow(current.get(), mappingIds, now.get());
+  }
+
+  /**
+   * Sends a paired issue's values from a snapshot not older than {@code row}, if the row is
+   * still as read when the message is queued; else {@link Resynced#BUSY}.
+   */
+  private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, SyncInfo row) {
+    Resend resend = resend(issue, mappingIds, false, row.id());
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
-    SyncMessage message = stores.inTransaction(() -> outbox.send(
-        connector.lockRow(stores, info.id()), resend.draft(issue, false), clock.millis()));
+    SyncMessage message = stores.inTransaction(() -> {
+      SyncInfo locked = connector.lockRow(stores, row.id());
+      return locked.stamp() != row.stamp() ? null
+          : outbox.send(locked, resend.draft(issue, false), clock.millis());
+    });
+    if (message == null) {
+      return Resynced.BUSY;
+    }
     outbox.committed(message);
     return Resynced.SENT;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,6 +24,13 @@ final class ResyncProgress {
   /** The count the progress is shown against, kept from the first run: -1 unknown, 0 unset. */
   long total;
   ArrayNode failures = JSON.arrayNode();
+  /**
+   * The issues whose pairs another step held, tried again at the task's end (not counted until
+   * then), at most {@link #MAX_BUSY}.
+   */
+  final List<String> busy = new ArrayList<>();
+  /** The most issues kept for {@link #busy}; one more busy is a failure at once. */
+  static final int MAX_BUSY = 1_000;
 
   /** The progress stored in a task's {@code resume}; none done when there is none. */
   static ResyncProgress from(JsonNode resume) {
@@ -36,6 +44,7 @@ final class ResyncProgress {
       d.failed = resume.path("failed").asLong();
       d.total = resume.path("total").asLong();
       resume.path("failures").forEach(d.failures::add);
+      resume.path("busy").forEach(key -> d.busy.add(key.asText()));
     }
     return d;
   }
@@ -51,6 +60,8 @@ final class ResyncProgress {
     r.put("failed", failed);
     r.put("total", total);
     r.set("failures", failures);
+    ArrayNode keys = r.putArray("busy");
+    busy.forEach(keys::add);
     return r;
   }
 
@@ -62,7 +73,7 @@ final class ResyncProgress {
   /** The task's result: the counts and the failures listed (the progress less where it was). */
   JsonNode result() {
     ObjectNode r = write();
-    r.remove(List.of("token", "total"));
+    r.remove(List.of("token", "total", "busy"));
     return r;
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.backbonesync.core.AdminException;
@@ -92,6 +93,9 @@ final class ResyncTasks {
     executor.execute(() -> run(task.id(), connector, resender, plan));
   }
 
+  /** The failure of an issue whose pair was still busy at the task's end. */
+  static final String BUSY_FAILURE = "its pair was being synced by another step (an apply, or"
+      + " another node's poll); resync it again";
   /** At most this many failures are listed in a task (all are counted). */
   private static final int LISTED_FAILURES = 100;
 
@@ -165,19 +169,16 @@ final class ResyncTasks {
         if (page == null) {
           return;
         }
-        List<IssueChanges> busy = new ArrayList<>();
         for (IssueChanges changes : page.issues()) {
           if (endedByCancel(taskId, done, total)) {
             return;
           }
-          if (!resyncOne(connector, resender, plan, changes, done, searched, false)) {
-            busy.add(changes);
-          }
-        }
-        for (IssueChanges changes : busy) { // (an apply holds a pair for one round: free by now)
-          resyncOne(connector, resender, plan, changes, done, searched, true);
+          resyncOne(connector, resender, plan, changes, done, searched, false);
         }
         done.token = page.nextPageToken();
+        if (done.token == null && !retriedBusy(taskId, connector, resender, plan, done, total)) {
+          return; // (cancelled)
+        }
         record(taskId, done, total, connector.key());
         if (done.token != null && closing.getAsBoolean()) {
           throw new Stopped();
@@ -248,10 +249,11 @@ final class ResyncTasks {
   }
 
   /**
-   * Resyncs one issue of a page and counts what came of it; false, counting nothing, when its
-   * pair is busy and this is not the {@code last} try (it is tried again after the page).
+   * Resyncs one issue and counts what came of it. One whose pair another step holds is kept for
+   * the task's end ({@link #retriedBusy}) and counted then, or, on its {@code last} try, listed
+   * as failed.
    */
-  private boolean resyncOne(Connector connector, Resender resender, ResyncPlan plan,
+  private void resyncOne(Connector connector, Resender resender, ResyncPlan plan,
       IssueChanges changes, ResyncProgress done, SearchStart searched, boolean last) {
     TrackedIssue issue = changes.issue();
     try (LogContext step = LogContext.connector(connector);
@@ -259,11 +261,11 @@ final class ResyncTasks {
       switch (resender.resync(changes, plan.mappingIds(), searched)) {
         case SENT -> done.sent++;
         case BUSY -> {
-          if (!last) {
-            return false;
+          if (!last && done.busy.size() < ResyncProgress.MAX_BUSY) {
+            done.busy.add(issue.key());
+            return;
           }
-          failed(done, issue, "its pair was being synced by another step (an apply, or"
-              + " another node's poll); resync it again");
+          failed(done, issue.key(), BUSY_FAILURE);
         }
         case OUT_OF_PROJECT -> {
           done.outside++;
@@ -274,16 +276,53 @@ final class ResyncTasks {
       }
     } catch (RuntimeException e) {
       stopIfInterrupted(); // not the issue's failure: the page is resynced again at resume
-      failed(done, issue, String.valueOf(e.getMessage()));
+      failed(done, issue.key(), String.valueOf(e.getMessage()));
     }
     done.issues++;
+  }
+
+  /**
+   * Tries the issues whose pairs were busy once more, at the task's end, each read again (an
+   * apply holds up to 64 pairs until its last round commits, another node's poll a page's, so a
+   * try right after the issue's page would often find it busy still); still busy, it is listed
+   * as failed. False when the task was cancelled meanwhile (then it is ended).
+   */
+  private boolean retriedBusy(String taskId, Connector connector, Resender resender,
+      ResyncPlan plan, ResyncProgress done, long total) {
+    List<String> keys = List.copyOf(done.busy);
+    done.busy.clear();
+    for (String key : keys) {
+      if (endedByCancel(taskId, done, total)) {
+        return false;
+      }
+      SearchStart searched = SearchStart.now(stores, clock);
+      try {
+        Optional<TrackedIssue> issue = connector.ownIssue(key);
+        if (issue.isEmpty()) {
+          done.unchanged++; // (moved or deleted since its page: the poll tells the partner)
+          done.issues++;
+          continue;
+        }
+        resyncOne(connector, resender, plan, changesOf(connector, issue.get()), done, searched,
+            true);
+      } catch (RuntimeException e) {
+        stopIfInterrupted();
+        failed(done, key, String.valueOf(e.getMessage()));
+        done.issues++;
+      }
+    }
     return true;
   }
 
-  private static void failed(ResyncProgress done, TrackedIssue issue, String error) {
+  /** An issue read again, with its whole changelog, as the resync's search finds one. */
+  private static IssueChanges changesOf(Connector connector, TrackedIssue issue) {
+    return new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0));
+  }
+
+  private static void failed(ResyncProgress done, String issueKey, String error) {
     done.failed++;
     if (done.failures.size() < LISTED_FAILURES) {
-      done.failures.addObject().put("issueKey", issue.key())
+      done.failures.addObject().put("issueKey", issueKey)
           .put("error", error.length() > 300 ? error.substring(0, 300) + "..." : error);
     }
   }
