@@ -2,7 +2,6 @@ package org.backbonesync.core.internal;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -28,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * gathered, so the store's ids follow the events. The trace is for operators, not a guarantee: a
  * write that fails is logged and its entries dropped; the step goes on.
  *
- * <p>A write leaves out the steps a later entry of the same message in it implies ({@link
+ * <p>A write leaves out the steps another entry of the same message in it implies ({@link
  * #withoutImplied}): a message queued and sent within one write shows as sent, one received and
  * applied as applied. Those were half of the trace's rows in a steady flow of changes (four per
  * change), and a trace of {@code keep} entries then covers twice as many messages; a message
- * still in a queue when the write comes shows as queued or received, as before.
+ * that got no further before the write shows as queued or received, as before.
  */
 final class TraceRecorder implements SyncListener {
   private static final Logger log = LoggerFactory.getLogger(TraceRecorder.class);
@@ -40,6 +39,13 @@ final class TraceRecorder implements SyncListener {
   static final int MAX_GATHERED = 500;
   /** How long an entry may wait for the write at a step's end. */
   static final long MAX_WAIT_MILLIS = 1000;
+  /**
+   * Outcomes that say a message got past the step before: queued, then sent or not; received,
+   * then taken from the inbox (not {@code DUPLICATE}: a copy dropped says nothing of the first).
+   */
+  private static final Set<Outcome> FURTHER = EnumSet.of(Outcome.SENT, Outcome.DELIVERY_FAILED,
+      Outcome.APPLIED, Outcome.CREATED, Outcome.IGNORED, Outcome.FAILED, Outcome.RETRIED,
+      Outcome.SKIPPED);
 
   private final TraceStore store;
   private final Clock clock;
@@ -123,37 +129,33 @@ final class TraceRecorder implements SyncListener {
   }
 
   /**
-   * Outcomes that say a message got past the step before: queued, then sent or not; received,
-   * then taken from the inbox (not {@code DUPLICATE}: a copy dropped says nothing of the first).
-   */
-  private static final Set<Outcome> FURTHER = EnumSet.of(Outcome.SENT, Outcome.DELIVERY_FAILED,
-      Outcome.APPLIED, Outcome.CREATED, Outcome.IGNORED, Outcome.FAILED, Outcome.RETRIED,
-      Outcome.SKIPPED);
-
-  /**
-   * The entries without each {@code QUEUED} or {@code RECEIVED} that a later entry of the same
-   * connector, direction, issue and message follows with an outcome further on ({@link
-   * #FURTHER}): that one says it was queued or received, and when it got further.
+   * The entries without each {@code QUEUED} or {@code RECEIVED} that another entry of the same
+   * connector, direction, issue and message in the write goes past ({@link #FURTHER}), whichever
+   * was gathered first (a delivery thread may report a message sent before the poll's thread
+   * reports it queued): that one says it was queued or received, and when it got further.
    */
   static List<TraceEntry> withoutImplied(List<TraceEntry> batch) {
     Set<List<String>> further = new HashSet<>();
-    List<TraceEntry> kept = new ArrayList<>(batch.size());
-    for (int i = batch.size() - 1; i >= 0; i--) {
-      TraceEntry e = batch.get(i);
-      List<String> message = e.messageId() == null ? null
-          : List.of(e.connectorKey(), e.direction().name(), e.issueKey(), e.messageId());
-      boolean implied = message != null
-          && (e.outcome() == Outcome.QUEUED || e.outcome() == Outcome.RECEIVED)
-          && further.contains(message);
-      if (message != null && FURTHER.contains(e.outcome())) {
-        further.add(message);
+    for (TraceEntry e : batch) {
+      if (e.messageId() != null && FURTHER.contains(e.outcome())) {
+        further.add(message(e));
       }
-      if (!implied) {
+    }
+    if (further.isEmpty()) {
+      return batch;
+    }
+    List<TraceEntry> kept = new ArrayList<>(batch.size());
+    for (TraceEntry e : batch) {
+      boolean step = e.outcome() == Outcome.QUEUED || e.outcome() == Outcome.RECEIVED;
+      if (!step || e.messageId() == null || !further.contains(message(e))) {
         kept.add(e);
       }
     }
-    Collections.reverse(kept);
     return kept;
+  }
+
+  private static List<String> message(TraceEntry e) {
+    return List.of(e.connectorKey(), e.direction().name(), e.issueKey(), e.messageId());
   }
 
   private void add(String connectorKey, Direction direction, SyncMessage m, Outcome outcome,

@@ -51,6 +51,14 @@ class TraceRecorderImpliedStepsTest {
   }
 
   @Test
+  void aSentMessageReportedBeforeItsQueuedStepShowsAsSent() {
+    recorder.sent("PA", message("PA-1", 1)); // (a delivery thread ahead of the poll's report)
+    recorder.queued("PA", message("PA-1", 1));
+
+    assertEquals(List.of("PA SENT PA-1 #1"), written());
+  }
+
+  @Test
   void aFailedDeliveryImpliesTheQueuedStepToo() {
     recorder.queued("PA", message("PA-1", 1));
     recorder.deliveryFailed("PA", message("PA-1", 1), "partner down");
