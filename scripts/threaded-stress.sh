@@ -1,0 +1,13 @@
+#!/bin/sh
+# Runs ThreadedStepsStressTest: steps on real threads (polls, applies, admin resyncs) while
+# people edit both sides, then checks that every pair agrees. The threads' interleaving is not
+# reproducible, so this searches for races rather than guarding against them; a failure names
+# the seed of the edits and the pair that differs. Usage, from the project's root folder:
+#   scripts/threaded-stress.sh [RUNS]      default 200 (about a second each on 2 cores)
+set -eu
+runs=${1:-200}
+cd "$(dirname "$0")/.."
+mvn -B -q -pl backbone-testkit -am test -Dtest=ThreadedStepsStressTest \
+  -Dsurefire.failIfNoSpecifiedTests=false -Dbackbone.stress.runs="$runs" \
+  -Dsurefire.redirectTestOutputToFile=true
+echo "threaded stress: $runs runs, every pair agreed"
