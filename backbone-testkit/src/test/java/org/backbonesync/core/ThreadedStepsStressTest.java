@@ -56,7 +56,24 @@ class ThreadedStepsStressTest {
     }
   }
 
+  /**
+   * The same with an admin ignoring and taking back the incoming changes of pairs meanwhile (all
+   * taken back before the end: what was ignored comes back, conflicts decide).
+   */
+  @Test
+  void ignoredPairsTakenBackLeaveEveryPairAgreeing() throws Exception {
+    int runs = Integer.parseInt(System.getProperty("backbone.stress.runs"));
+    long first = Long.getLong("backbone.stress.seed", System.nanoTime());
+    for (int run = 0; run < runs; run++) {
+      runOnce(first + run, false, true);
+    }
+  }
+
   private static void runOnce(long seed, boolean twoNodes) throws Exception {
+    runOnce(seed, twoNodes, false);
+  }
+
+  private static void runOnce(long seed, boolean twoNodes, boolean ignores) throws Exception {
     Random random = new Random(seed);
     ManualExecutor tasks = new ManualExecutor();
     SyncTestDriver sync = SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)
@@ -92,6 +109,9 @@ class ThreadedStepsStressTest {
         if (admin.nextInt(50) == 0) {
           sync.engine().resync(admin.nextBoolean() ? "PA" : "PB", ResyncRequest.all(), "admin");
         }
+        if (ignores && admin.nextInt(20) == 0) {
+          toggleIgnored(sync, admin);
+        }
         tasks.runAll();
       })));
       if (node2 != null) {
@@ -115,7 +135,25 @@ class ThreadedStepsStressTest {
     tasks.runAll();
     sync.advance(Duration.ofMinutes(10));
     sync.runUntilQuiet();
+    for (String connector : List.of("PA", "PB")) {
+      for (SyncInfo row : sync.engine().syncInformation(connector)) {
+        if (row.incomingChangesIgnored()) {
+          sync.engine().setIncomingChangesIgnored(connector, row.id(), false);
+        }
+      }
+    }
+    sync.runUntilQuiet();
     assertAgree(sync, seed);
+  }
+
+  /** Ignores the incoming changes of a random pair on one side, or takes them back. */
+  private static void toggleIgnored(SyncTestDriver sync, Random admin) {
+    String connector = admin.nextBoolean() ? "PA" : "PB";
+    List<SyncInfo> rows = sync.engine().syncInformation(connector);
+    if (!rows.isEmpty()) {
+      SyncInfo row = rows.get(admin.nextInt(rows.size()));
+      sync.engine().setIncomingChangesIgnored(connector, row.id(), !row.incomingChangesIgnored());
+    }
   }
 
   private static Void repeat(AtomicBoolean stop, Runnable step) {
