@@ -11,5 +11,5 @@ runs=${1:-200}
 cd "$(dirname "$0")/.."
 mvn -B -q -pl backbone-testkit -am test -Dtest=ThreadedStepsStressTest \
   -Dsurefire.failIfNoSpecifiedTests=false -Dbackbone.stress.runs="$runs" \
-  -Dsurefire.redirectTestOutputToFile=true
+  -Dorg.slf4j.simpleLogger.log.org.backbonesync=off
 echo "threaded stress: $runs runs, every pair agreed"
