@@ -93,45 +93,87 @@ final class Resender {
     }
     SyncInfo row = existing.get();
     if (row.remoteIssueKey() == null) { // (claimed by nobody: an apply may pair it meanwhile)
-      return searched.wroteSince(row) ? Resynced.BUSY : resyncRow(issue, mappingIds, row);
+      return searched.wroteSince(row) ? Resynced.BUSY : resyncRow(issue, mappingIds, row, null);
     }
     PairClaims.Held held = pairs.claimRows(List.of(row), clock.millis());
+    Sending sending = new Sending(held);
     try {
-      return held.holds(row) ? resyncHeld(issue, mappingIds, searched, held) : Resynced.BUSY;
+      return held.holds(row) ? resyncHeld(issue, mappingIds, searched, row, sending)
+          : Resynced.BUSY;
     } finally {
-      pairs.release(held);
+      pairs.end(held, sending.givenBack);
     }
   }
 
-  /** A paired issue whose pair is held: its row read again, and its issue when written since. */
-  private Resynced resyncHeld(TrackedIssue found, Set<String> mappingIds, SearchStart searched,
-      PairClaims.Held held) {
-    Optional<SyncInfo> now = stores.syncInfo().findByLocalKey(connector.key(), found.key());
-    if (now.isEmpty() || !held.holds(now.get())) {
-      return Resynced.BUSY; // (unpaired or paired anew since the first read)
+  /**
+   * A held pair's claim, given back in the transaction that queues its message when the lease
+   * store can join it (one commit less per issue, as a poll's page gives its claims back).
+   */
+  private final class Sending {
+    final PairClaims.Held held;
+    boolean givenBack;
+
+    Sending(PairClaims.Held held) {
+      this.held = held;
     }
-    if (!searched.wroteSince(now.get())) {
-      return resyncRow(found, mappingIds, now.get());
+
+    /** Gives the claim back within the current transaction, when the store can. */
+    void giveBack() {
+      Runnable release = pairs.giveBack(held);
+      if (release != null) {
+        release.run();
+        givenBack = true; // (unless the transaction rolls back: see resyncRow)
+      }
+    }
+  }
+
+  /**
+   * A paired issue whose pair is held, from a snapshot not older than its row: the search's, or
+   * the issue read again when the row was written since the search began. (The row is not read
+   * again: one written since this read, under the claim or just before it, fails the send's
+   * check of its stamp, and the issue is tried again.)
+   */
+  private Resynced resyncHeld(TrackedIssue found, Set<String> mappingIds, SearchStart searched,
+      SyncInfo row, Sending sending) {
+    if (!searched.wroteSince(row)) {
+      return resyncRow(found, mappingIds, row, sending);
     }
     Optional<TrackedIssue> current = connector.ownIssue(found.key());
     return current.isEmpty() ? Resynced.NOTHING_TO_SEND // (moved or deleted: the poll tells)
-        : resyncRow(current.get(), mappingIds, now.get());
+        : resyncRow(current.get(), mappingIds, row, sending);
   }
 
   /**
    * Sends a paired issue's values from a snapshot not older than {@code row}, if the row is
    * still as read when the message is queued; else {@link Resynced#BUSY}.
+   *
+   * @param sending the pair's claim, given back with the message; null when not claimed
    */
-  private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, SyncInfo row) {
+  private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, SyncInfo row,
+      Sending sending) {
     Resend resend = resend(issue, mappingIds, false, row.id());
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
-    SyncMessage message = stores.inTransaction(() -> {
-      SyncInfo locked = connector.lockRow(stores, row.id());
-      return locked.stamp() != row.stamp() ? null
-          : outbox.send(locked, resend.draft(issue, false), clock.millis());
-    });
+    SyncMessage message;
+    try {
+      message = stores.inTransaction(() -> {
+        SyncInfo locked = connector.lockRow(stores, row.id());
+        if (locked.stamp() != row.stamp()) {
+          return null;
+        }
+        SyncMessage queued = outbox.send(locked, resend.draft(issue, false), clock.millis());
+        if (sending != null) {
+          sending.giveBack();
+        }
+        return queued;
+      });
+    } catch (RuntimeException | Error e) {
+      if (sending != null) {
+        sending.givenBack = false; // (rolled back: released the usual way)
+      }
+      throw e;
+    }
     if (message == null) {
       return Resynced.BUSY;
     }
