@@ -145,8 +145,10 @@ public interface SyncEngine extends AutoCloseable {
   /**
    * Sets or clears a pair's {@code incomingChangesIgnored}: while set, the partner's messages for
    * the pair are consumed without touching the local issue (each one a {@link
-   * SyncListener#ignored} event), and changes of the local issue still go to the partner. What was
-   * ignored does not come back when it is cleared: a resync of the partner's issue sends it.
+   * SyncListener#ignored} event), and changes of the local issue still go to the partner.
+   * Clearing it brings back what was ignored: the row is made anew (none of the partner's
+   * messages seen) and the local issue goes whole to the partner, which sends its own whole
+   * back; changes made on both sides meanwhile meet as conflicts.
    *
    * @return the row as it is now; empty when the connector has no row with that id
    */
