@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.TraceEntry;
 import org.backbonesync.spi.store.TraceEntry.Outcome;
-import org.backbonesync.spi.tracker.IssueTracker;
-import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -27,19 +25,7 @@ class CloseDuringStepTest {
   /** Runs {@code hook}, once armed, after PB's tracker has done a call of {@code method}. */
   private static SyncTestDriver.Builder hookedB(String method, AtomicReference<Runnable> hook) {
     return SyncTestDriver.builder().trackers((key, project) -> key.equals("PB")
-        ? hooked(project, method, hook) : project);
-  }
-
-  private static IssueTracker hooked(InMemoryIssueTracker project, String method,
-      AtomicReference<Runnable> hook) {
-    return TrackerProxies.answering(project, (m, args, own) -> {
-      Object result = own.call();
-      Runnable armed = m.equals(method) ? hook.getAndSet(null) : null;
-      if (armed != null) {
-        armed.run();
-      }
-      return result;
-    });
+        ? TrackerProxies.after(project, method, hook) : project);
   }
 
   @Test

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.AsyncTask;
-import org.backbonesync.spi.tracker.IssueTracker;
-import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -22,27 +20,54 @@ import org.junit.jupiter.api.Test;
 class ResyncDuringApplyTest {
   private final ManualExecutor tasks = new ManualExecutor();
 
-  /** Runs {@code hook}, once armed, after PA's tracker has done a call of {@code method}. */
-  private static IssueTracker hooked(InMemoryIssueTracker project, String method,
-      AtomicReference<Runnable> hook) {
-    return TrackerProxies.answering(project, (m, args, own) -> {
-      Object result = own.call();
-      Runnable armed = m.equals(method) ? hook.getAndSet(null) : null;
-      if (armed != null) {
-        armed.run();
-      }
-      return result;
-    });
+  /** A pair with a resync's hook after PA's tracker answered a call of {@code method}. */
+  private SyncTestDriver hookedA(String method, AtomicReference<Runnable> hook,
+      int pollPageSize) {
+    return SyncTestDriver.builder()
+        .trackers((key, project) -> key.equals("PA")
+            ? TrackerProxies.after(project, method, hook) : project)
+        .engine(e -> e.taskExecutor(tasks).pollPageSize(pollPageSize))
+        .build();
   }
 
-  @Test
-  void anApplyBetweenTheResyncsReadAndItsMessageLeavesBothSidesEqual() {
-    AtomicReference<Runnable> afterRead = new AtomicReference<>();
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .trackers((key, project) -> key.equals("PA")
-            ? hooked(project, "findUpdatedSince", afterRead) : project)
-        .engine(e -> e.taskExecutor(tasks))
-        .build();
+  /**
+   * PA-1 and PA-2 synced, then {@code drifted}'s summary changed by the sync user (never sent
+   * back), and its pair held by another node applying to it (its lease, for five minutes).
+   */
+  private static void driftedWhileAnotherNodeHolds(SyncTestDriver sync, String drifted) {
+    sync.a("alice").create("one");
+    sync.a("alice").create("two");
+    sync.runUntilQuiet();
+    sync.b().edit(drifted, "summary", "drifted");
+    long now = sync.clock().millis();
+    sync.stores().leases().tryLeases("inbox:PA", List.of(drifted), "other-node", now,
+        now + Duration.ofMinutes(5).toMillis());
+  }
+
+  /** A pair whose stores run a hook after a read of PA's rows by local key. */
+  private SyncTestDriver rowReadsHooked(AtomicReference<Runnable> afterRowRead) {
+    return SyncTestDriver.builder()
+        .stores(SyncInfoHooks.after(new InMemoryStores(), "findByLocalKey", afterRowRead))
+        .engine(e -> e.taskExecutor(tasks)).build();
+  }
+
+  /**
+   * Resyncs PA's summaries with PA's inbox applied right after the resync read PA-1's row; then
+   * PA-1 and its partner must agree.
+   */
+  private void resyncApplyingAfterTheRowRead(SyncTestDriver sync,
+      AtomicReference<Runnable> afterRowRead, String partner) {
+    resyncSummary(sync);
+    afterRowRead.set(() -> sync.apply("PA"));
+    tasks.runAll();
+    sync.runUntilQuiet();
+
+    assertNull(afterRowRead.get(), "the apply ran during the resync");
+    assertEquals(sync.a().value("PA-1", "summary"), sync.b().value(partner, "summary"));
+  }
+
+  /** PA-1 synced as "one", then bob's "from B" waiting in PA's inbox. */
+  private static void bobsEditWaitsInPasInbox(SyncTestDriver sync) {
     sync.a("alice").create("one");
     sync.runUntilQuiet();
     sync.advance(Duration.ofMinutes(1));
@@ -50,6 +75,13 @@ class ResyncDuringApplyTest {
     sync.poll("PB");
     sync.deliver("PB"); // (in PA's inbox, not applied yet)
     sync.advance(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void anApplyBetweenTheResyncsReadAndItsMessageLeavesBothSidesEqual() {
+    AtomicReference<Runnable> afterRead = new AtomicReference<>();
+    SyncTestDriver sync = hookedA("findUpdatedSince", afterRead, 100);
+    bobsEditWaitsInPasInbox(sync);
 
     sync.engine().resync("PA", new ResyncRequest(null, List.of(SyncTestDriver.SUMMARY), false,
         false), "admin");
@@ -64,14 +96,7 @@ class ResyncDuringApplyTest {
   @Test
   void aPairAnotherNodeHoldsThroughoutIsReportedNotSentStale() {
     SyncTestDriver sync = SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)).build();
-    sync.a("alice").create("one");
-    sync.a("alice").create("two");
-    sync.runUntilQuiet();
-    sync.b().edit("PB-2", "summary", "drifted"); // (the sync user's edit: never sent back)
-    long now = sync.clock().millis();
-    // another node applies to PB-2's pair now (its lease on the pair, for five minutes)
-    sync.stores().leases().tryLeases("inbox:PA", List.of("PB-2"), "other-node", now,
-        now + Duration.ofMinutes(5).toMillis());
+    driftedWhileAnotherNodeHolds(sync, "PB-2");
 
     AsyncTask task = sync.engine().resync("PA", ResyncRequest.all(), "admin");
     tasks.runAll();
@@ -95,9 +120,7 @@ class ResyncDuringApplyTest {
   @Test
   void aRowGivenItsPartnerDuringTheResyncLeavesBothSidesEqual() {
     AtomicReference<Runnable> afterRowRead = new AtomicReference<>();
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .stores(SyncInfoHooks.after(new InMemoryStores(), "findByLocalKey", afterRowRead))
-        .engine(e -> e.taskExecutor(tasks)).build();
+    SyncTestDriver sync = rowReadsHooked(afterRowRead);
     sync.a("alice").create("one");
     sync.poll("PA");
     sync.deliver("PA");
@@ -109,21 +132,13 @@ class ResyncDuringApplyTest {
     assertNull(sync.syncInfoA().get(0).remoteIssueKey());
     sync.advance(Duration.ofSeconds(1));
 
-    resyncSummary(sync);
-    afterRowRead.set(() -> sync.apply("PA")); // (after the resync read the row)
-    tasks.runAll();
-    sync.runUntilQuiet();
-
-    assertNull(afterRowRead.get(), "the apply ran during the resync");
-    assertEquals(sync.a().value("PA-1", "summary"), sync.b().value("PB-1", "summary"));
+    resyncApplyingAfterTheRowRead(sync, afterRowRead, "PB-1");
   }
 
   @Test
   void anApplyUnderARenamedPartnersKeyDuringTheResyncLeavesBothSidesEqual() {
     AtomicReference<Runnable> afterRowRead = new AtomicReference<>();
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .stores(SyncInfoHooks.after(new InMemoryStores(), "findByLocalKey", afterRowRead))
-        .engine(e -> e.taskExecutor(tasks)).build();
+    SyncTestDriver sync = rowReadsHooked(afterRowRead);
     sync.a("alice").create("one");
     sync.runUntilQuiet();
     sync.b().renameProject("PX");
@@ -135,32 +150,16 @@ class ResyncDuringApplyTest {
     sync.deliver(sync.keyB());
     sync.advance(Duration.ofSeconds(1));
 
-    resyncSummary(sync);
     // after the resync read the row (partner PB-1), before it claims "PB-1": the apply claims
     // "PX-1", which the resync's claim does not keep out, follows the key and writes PA-1
-    afterRowRead.set(() -> sync.apply("PA"));
-    tasks.runAll();
-    sync.runUntilQuiet();
-
-    assertNull(afterRowRead.get(), "the apply ran during the resync");
-    assertEquals(sync.a().value("PA-1", "summary"), sync.b().value("PX-1", "summary"));
+    resyncApplyingAfterTheRowRead(sync, afterRowRead, "PX-1");
   }
 
   @Test
   void anIssueMovedOutOfTheProjectSinceTheSearchIsNotSent() {
     AtomicReference<Runnable> afterRead = new AtomicReference<>();
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .trackers((key, project) -> key.equals("PA")
-            ? hooked(project, "findUpdatedSince", afterRead) : project)
-        .engine(e -> e.taskExecutor(tasks))
-        .build();
-    sync.a("alice").create("one");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    sync.b("bob").edit("PB-1", "summary", "from B");
-    sync.poll("PB");
-    sync.deliver("PB");
-    sync.advance(Duration.ofSeconds(1));
+    SyncTestDriver sync = hookedA("findUpdatedSince", afterRead, 100);
+    bobsEditWaitsInPasInbox(sync);
 
     AsyncTask task = sync.engine().resync("PA", new ResyncRequest(null,
         List.of(SyncTestDriver.SUMMARY), false, false), "admin");
@@ -178,18 +177,8 @@ class ResyncDuringApplyTest {
   @Test
   void aPairBusyOnItsPageIsSentAtTheTasksEndOnceFree() {
     AtomicReference<Runnable> afterSearch = new AtomicReference<>();
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .trackers((key, project) -> key.equals("PA")
-            ? hooked(project, "findUpdatedSince", afterSearch) : project)
-        .engine(e -> e.taskExecutor(tasks).pollPageSize(1))
-        .build();
-    sync.a("alice").create("one");
-    sync.a("alice").create("two");
-    sync.runUntilQuiet();
-    sync.b().edit("PB-1", "summary", "drifted"); // (the sync user's edit: never sent back)
-    long now = sync.clock().millis();
-    sync.stores().leases().tryLeases("inbox:PA", List.of("PB-1"), "other-node", now,
-        now + Duration.ofMinutes(5).toMillis());
+    SyncTestDriver sync = hookedA("findUpdatedSince", afterSearch, 1);
+    driftedWhileAnotherNodeHolds(sync, "PB-1");
 
     AsyncTask task = sync.engine().resync("PA", ResyncRequest.all(), "admin");
     afterSearch.set(() -> afterSearch.set( // (after the second page's search: PA-1 was busy)

@@ -2,6 +2,7 @@ package org.backbonesync.core;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueTracker;
@@ -30,6 +31,22 @@ final class TrackerProxies {
   static IssueTracker searchPages(IssueTracker tracker, UnaryOperator<ChangePage> after) {
     return answering(tracker, (method, args, own) -> method.equals("findUpdatedSince")
         ? after.apply((ChangePage) own.call()) : own.call());
+  }
+
+  /**
+   * The tracker, running {@code hook} once armed (and disarming it) after it answered a call of
+   * {@code method}: to put another step, or a close, between two of the engine's own.
+   */
+  static IssueTracker after(IssueTracker tracker, String method,
+      AtomicReference<Runnable> hook) {
+    return answering(tracker, (m, args, own) -> {
+      Object result = own.call();
+      Runnable armed = m.equals(method) ? hook.getAndSet(null) : null;
+      if (armed != null) {
+        armed.run();
+      }
+      return result;
+    });
   }
 
   /** A tracker answering every call as {@code answer} says. */
