@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
@@ -235,8 +236,25 @@ class ThreadedStepsStressTest {
       for (String field : List.of("summary", "description")) {
         assertEquals(sync.a().value(row.localIssueKey(), field),
             sync.b().value(row.remoteIssueKey(), field),
-            run + row.localIssueKey() + " and " + row.remoteIssueKey() + " differ in " + field);
+            () -> run + row.localIssueKey() + " and " + row.remoteIssueKey() + " differ in "
+                + field + story(sync, row.localIssueKey(), row.remoteIssueKey()));
       }
     }
+  }
+
+  /** What the engine did with a pair's messages, and its rows, for a failure's message. */
+  private static String story(SyncTestDriver sync, String localKey, String remoteKey) {
+    StringBuilder story = new StringBuilder();
+    for (RecordingListener.Event e : sync.events().events()) {
+      String source = e.message() == null ? null : e.message().sourceIssueKey();
+      if (localKey.equals(source) || remoteKey.equals(source)) {
+        story.append("\n  ").append(e);
+      }
+    }
+    story.append("\n  rows: ").append(sync.syncInfoA().stream()
+        .filter(r -> localKey.equals(r.localIssueKey())).toList()).append(" / ")
+        .append(sync.syncInfoB().stream().filter(r -> remoteKey.equals(r.localIssueKey()))
+            .toList());
+    return story.toString();
   }
 }
