@@ -96,34 +96,16 @@ final class Resender {
       return searched.wroteSince(row) ? Resynced.BUSY : resyncRow(issue, mappingIds, row, null);
     }
     PairClaims.Held held = pairs.claimRows(List.of(row), clock.millis());
-    Sending sending = new Sending(held);
+    // given back with the message when the lease store joins its transaction (one commit less
+    // per issue, as a poll's page gives its claims back with its commit)
+    Runnable giveBack = pairs.giveBack(held);
+    Resynced outcome = null;
     try {
-      return held.holds(row) ? resyncHeld(issue, mappingIds, searched, row, sending)
+      outcome = held.holds(row) ? resyncHeld(issue, mappingIds, searched, row, giveBack)
           : Resynced.BUSY;
+      return outcome;
     } finally {
-      pairs.end(held, sending.givenBack);
-    }
-  }
-
-  /**
-   * A held pair's claim, given back in the transaction that queues its message when the lease
-   * store can join it (one commit less per issue, as a poll's page gives its claims back).
-   */
-  private final class Sending {
-    final PairClaims.Held held;
-    boolean givenBack;
-
-    Sending(PairClaims.Held held) {
-      this.held = held;
-    }
-
-    /** Gives the claim back within the current transaction, when the store can. */
-    void giveBack() {
-      Runnable release = pairs.giveBack(held);
-      if (release != null) {
-        release.run();
-        givenBack = true; // (unless the transaction rolls back: see resyncRow)
-      }
+      pairs.end(held, outcome == Resynced.SENT && giveBack != null);
     }
   }
 
@@ -134,46 +116,39 @@ final class Resender {
    * check of its stamp, and the issue is tried again.)
    */
   private Resynced resyncHeld(TrackedIssue found, Set<String> mappingIds, SearchStart searched,
-      SyncInfo row, Sending sending) {
+      SyncInfo row, Runnable giveBack) {
     if (!searched.wroteSince(row)) {
-      return resyncRow(found, mappingIds, row, sending);
+      return resyncRow(found, mappingIds, row, giveBack);
     }
     Optional<TrackedIssue> current = connector.ownIssue(found.key());
     return current.isEmpty() ? Resynced.NOTHING_TO_SEND // (moved or deleted: the poll tells)
-        : resyncRow(current.get(), mappingIds, row, sending);
+        : resyncRow(current.get(), mappingIds, row, giveBack);
   }
 
   /**
    * Sends a paired issue's values from a snapshot not older than {@code row}, if the row is
    * still as read when the message is queued; else {@link Resynced#BUSY}.
    *
-   * @param sending the pair's claim, given back with the message; null when not claimed
+   * @param giveBack the store writes giving the pair's claim back, run with the message; null
+   *     when not claimed, or when the lease store cannot join the transaction
    */
   private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, SyncInfo row,
-      Sending sending) {
+      Runnable giveBack) {
     Resend resend = resend(issue, mappingIds, false, row.id());
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
-    SyncMessage message;
-    try {
-      message = stores.inTransaction(() -> {
-        SyncInfo locked = connector.lockRow(stores, row.id());
-        if (locked.stamp() != row.stamp()) {
-          return null;
-        }
-        SyncMessage queued = outbox.send(locked, resend.draft(issue, false), clock.millis());
-        if (sending != null) {
-          sending.giveBack();
-        }
-        return queued;
-      });
-    } catch (RuntimeException | Error e) {
-      if (sending != null) {
-        sending.givenBack = false; // (rolled back: released the usual way)
+    SyncMessage message = stores.inTransaction(() -> {
+      SyncInfo locked = connector.lockRow(stores, row.id());
+      if (locked.stamp() != row.stamp()) {
+        return null;
       }
-      throw e;
-    }
+      SyncMessage queued = outbox.send(locked, resend.draft(issue, false), clock.millis());
+      if (giveBack != null) {
+        giveBack.run();
+      }
+      return queued;
+    });
     if (message == null) {
       return Resynced.BUSY;
     }
