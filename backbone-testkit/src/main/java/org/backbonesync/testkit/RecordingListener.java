@@ -20,7 +20,8 @@ public final class RecordingListener implements SyncListener {
    * @param type what happened
    * @param connectorKey where
    * @param message the message concerned, or null for {@link Type#POLLED}
-   * @param detail the local issue key (applied), the reason (failures), or a count (polled)
+   * @param detail the local issue key (applied), the reason (failures), a count (polled), or a
+   *     conflict's field, winner, rule, and both values with their times
    */
   public record Event(Type type, String connectorKey, SyncMessage message, String detail) {
     @Override
@@ -127,7 +128,9 @@ public final class RecordingListener implements SyncListener {
   @Override
   public void conflict(String connectorKey, org.backbonesync.spi.store.ConflictRecord record) {
     add(Type.CONFLICT, connectorKey, null, record.localIssueKey() + " " + record.fieldMappingId()
-        + " " + record.winner() + " by " + record.rule());
+        + " " + record.winner() + " by " + record.rule() + ": local " + record.localValue()
+        + " at " + record.localChangedAt() + ", remote " + record.remoteValue() + " at "
+        + record.remoteChangedAt());
   }
 
   @Override

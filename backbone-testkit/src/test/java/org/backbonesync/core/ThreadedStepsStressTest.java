@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
@@ -121,6 +123,7 @@ class ThreadedStepsStressTest {
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService threads = Executors.newFixedThreadPool(4);
     List<Future<?>> steps = new ArrayList<>();
+    List<Toggle> toggles = Collections.synchronizedList(new ArrayList<>());
     try {
       steps.add(threads.submit(() -> repeat(stop, () -> {
         sync.poll("PA");
@@ -138,7 +141,7 @@ class ThreadedStepsStressTest {
           sync.engine().resync(admin.nextBoolean() ? "PA" : "PB", ResyncRequest.all(), "admin");
         }
         if (ignores && admin.nextInt(20) == 0) {
-          toggleIgnored(sync, admin);
+          toggleIgnored(sync, admin, toggles);
         }
         tasks.runAll();
       })));
@@ -178,18 +181,24 @@ class ThreadedStepsStressTest {
       }
     }
     sync.runUntilQuiet();
-    assertAgree(sync, seed);
+    assertAgree(sync, seed, toggles);
   }
 
   /** Ignores the incoming changes of a random pair on one side, or takes them back. */
-  private static void toggleIgnored(SyncTestDriver sync, Random admin) {
+  private static void toggleIgnored(SyncTestDriver sync, Random admin, List<Toggle> toggles) {
     String connector = admin.nextBoolean() ? "PA" : "PB";
     List<SyncInfo> rows = sync.engine().syncInformation(connector);
     if (!rows.isEmpty()) {
       SyncInfo row = rows.get(admin.nextInt(rows.size()));
+      int before = sync.events().events().size();
       sync.engine().setIncomingChangesIgnored(connector, row.id(), !row.incomingChangesIgnored());
+      toggles.add(new Toggle(before, connector + " " + (row.incomingChangesIgnored()
+          ? "takes back " : "ignores ") + row.localIssueKey()));
     }
   }
+
+  /** An admin's toggle, and how many events there were before it (to place it in a story). */
+  private record Toggle(int position, String what) {}
 
   /** Runs a step until stopped; a step that fails is run again, as a host's scheduler does. */
   private static Void repeat(AtomicBoolean stop, Runnable step) {
@@ -228,7 +237,7 @@ class ThreadedStepsStressTest {
     }
   }
 
-  private static void assertAgree(SyncTestDriver sync, long seed) {
+  private static void assertAgree(SyncTestDriver sync, long seed, List<Toggle> toggles) {
     String run = "seed " + seed + ": ";
     assertEquals(ISSUES, sync.a().allIssues().size(), run + "issues in PA");
     assertEquals(ISSUES, sync.b().allIssues().size(), run + "issues in PB");
@@ -237,18 +246,38 @@ class ThreadedStepsStressTest {
         assertEquals(sync.a().value(row.localIssueKey(), field),
             sync.b().value(row.remoteIssueKey(), field),
             () -> run + row.localIssueKey() + " and " + row.remoteIssueKey() + " differ in "
-                + field + story(sync, row.localIssueKey(), row.remoteIssueKey()));
+                + field + story(sync, row.localIssueKey(), row.remoteIssueKey(), toggles));
       }
     }
   }
 
-  /** What the engine did with a pair's messages, and its rows, for a failure's message. */
-  private static String story(SyncTestDriver sync, String localKey, String remoteKey) {
+  /**
+   * What the engine did with a pair's messages (each with its values, their times, and what it
+   * had seen, where queued), its conflicts, the admin's toggles of it, and its rows, for a
+   * failure's message.
+   */
+  private static String story(SyncTestDriver sync, String localKey, String remoteKey,
+      List<Toggle> toggles) {
     StringBuilder story = new StringBuilder();
-    for (RecordingListener.Event e : sync.events().events()) {
-      String source = e.message() == null ? null : e.message().sourceIssueKey();
-      if (localKey.equals(source) || remoteKey.equals(source)) {
+    List<RecordingListener.Event> events = sync.events().events();
+    List<Toggle> ofPair = toggles.stream().filter(t -> t.what().endsWith(" " + localKey)
+        || t.what().endsWith(" " + remoteKey)).toList();
+    int next = 0;
+    for (int i = 0; i < events.size(); i++) {
+      for (; next < ofPair.size() && ofPair.get(next).position() <= i; next++) {
+        story.append("\n  ADMIN ").append(ofPair.get(next).what());
+      }
+      RecordingListener.Event e = events.get(i);
+      if (concerns(e, localKey) || concerns(e, remoteKey)) {
         story.append("\n  ").append(e);
+        if (e.type() == RecordingListener.Type.QUEUED) {
+          SyncMessage m = e.message();
+          story.append(" seen ").append(m.seenSequenceId()).append(" epochs ")
+              .append(m.senderEpoch()).append('/').append(m.receiverEpoch()).append(" since ")
+              .append(m.partnerSince());
+          m.fields().forEach((id, v) -> story.append(' ').append(id).append('=')
+              .append(v.value()).append('@').append(v.changedAt()));
+        }
       }
     }
     story.append("\n  rows: ").append(sync.syncInfoA().stream()
@@ -256,5 +285,10 @@ class ThreadedStepsStressTest {
         .append(sync.syncInfoB().stream().filter(r -> remoteKey.equals(r.localIssueKey()))
             .toList());
     return story.toString();
+  }
+
+  private static boolean concerns(RecordingListener.Event e, String key) {
+    return e.message() != null ? key.equals(e.message().sourceIssueKey())
+        : e.type() == RecordingListener.Type.CONFLICT && e.detail().startsWith(key + " ");
   }
 }
