@@ -100,6 +100,38 @@ class IgnoreIncomingChangesTest {
     assertEquals("High", sync.b().value("PB-1", "priority").asText());
   }
 
+  /**
+   * A pair taken again is made anew: a new epoch, to which the partner answers with its issue
+   * whole. Ignored and taken again twice in one millisecond (a script, or the threaded stress
+   * test's admin), the second making had the first's epoch: the partner did not answer it, and
+   * its newer change, whose whole this side had ignored in between, never came (A kept "A", B
+   * "B").
+   */
+  @Test
+  void aPairTakenAgainTwiceInOneMillisecondStillGetsThePartnersNewerChange() {
+    long id = rowOfPa1().id();
+    sync.engine().setIncomingChangesIgnored("PA", id, true);
+    sync.advance(java.time.Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "summary", "A");
+    sync.advance(java.time.Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-1", "summary", "B"); // the newer
+    sync.runUntilQuiet(); // A ignores B's; B keeps its newer one
+    sync.engine().setIncomingChangesIgnored("PA", id, false); // A's whole goes
+    sync.deliver("PA");
+    sync.apply("PB"); // B answers the new row with its whole
+    sync.deliver("PB");
+    sync.engine().setIncomingChangesIgnored("PA", id, true);
+    sync.apply("PA"); // that whole, ignored
+    long epoch = rowOfPa1().epoch();
+
+    sync.engine().setIncomingChangesIgnored("PA", id, false); // the same millisecond
+    sync.runUntilQuiet();
+
+    assertEquals("B", summary(true), "B's newer change comes back");
+    assertEquals("B", summary(false));
+    assertTrue(rowOfPa1().epoch() > epoch, "made anew: a greater epoch");
+  }
+
   @Test
   void anUnknownRowIsEmpty() {
     assertTrue(sync.engine().setIncomingChangesIgnored("PA", 999_999, true).isEmpty());
