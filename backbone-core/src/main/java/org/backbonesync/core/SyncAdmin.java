@@ -160,7 +160,8 @@ public final class SyncAdmin {
    * Sets or clears one row's {@code incomingChangesIgnored} (see {@link
    * SyncEngine#setIncomingChangesIgnored}) and returns the row.
    *
-   * @throws AdminException (404) when the connector has no such row
+   * @throws AdminException (404) when the connector has no such row; (409) when steps wrote the
+   *     pair on each try to clear it (the flag is still set)
    */
   public SyncInfo setIncomingChangesIgnored(String caller, String connectorKey, long syncInfoId,
       boolean ignored) {

@@ -148,9 +148,13 @@ public interface SyncEngine extends AutoCloseable {
    * SyncListener#ignored} event), and changes of the local issue still go to the partner.
    * Clearing it brings back what was ignored: the row is made anew (none of the partner's
    * messages seen) and the local issue goes whole to the partner, which sends its own whole
-   * back; changes made on both sides meanwhile meet as conflicts.
+   * back; changes made on both sides meanwhile meet as conflicts. The issue is read for that on
+   * the connector's turn and sent only if no poll or apply wrote the pair meanwhile, else read
+   * again.
    *
    * @return the row as it is now; empty when the connector has no row with that id
+   * @throws AdminException 409 when steps wrote the pair on each of five tries (nothing changed:
+   *     the flag is still set)
    */
   Optional<SyncInfo> setIncomingChangesIgnored(String connectorKey, long syncInfoId,
       boolean ignored);

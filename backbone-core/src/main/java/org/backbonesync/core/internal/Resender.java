@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.backbonesync.core.internal.IssueValues.Change;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
@@ -164,27 +165,65 @@ final class Resender {
    * changes nothing and the next attempt sends it again.
    */
   synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row) {
-    sendWhole(issue, rowId, row, false);
-  }
-
-  /**
-   * @param seenNone whether the message says it saw none of the partner's messages whatever the
-   *     row applied (a row that ignored them: the partner's changes are then weighed as unseen)
-   */
-  synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row,
-      boolean seenNone) {
     Resend resend = resend(issue, connector.sendingIds(), true, rowId);
-    SyncMessage message = stores.inTransaction(() -> {
-      SyncInfo current = row.get();
-      if (resend.isEmpty()) {
-        stores.syncInfo().update(current);
-        return null;
-      }
-      return outbox.send(current, resend.draft(issue, seenNone), clock.millis());
-    });
+    SyncMessage message = stores.inTransaction(() -> queueWhole(issue, row.get(), resend, false));
     if (message != null) {
       outbox.committed(message);
     }
+  }
+
+  /** What taking a pair back did. */
+  enum TakenBack {
+    SENT,
+    /** The issue is no longer this connector's (moved or deleted): nothing was done. */
+    GONE,
+    /** The row was written meanwhile: nothing was done; read it again and try again. */
+    BUSY
+  }
+
+  /**
+   * Takes back a pair that ignored its partner: the row made anew by {@code remake} and the
+   * issue sent whole, saying it saw none of the partner's messages (so that the partner weighs
+   * its changes as unseen, and answers with its own whole). The issue is read on this
+   * connector's turn, and the message queued only while the row is as {@code row}, read before,
+   * says: a poll of another node, or an apply, that wrote the row meanwhile may have sent or
+   * applied a newer value, and a whole read before it would overtake it (the partner takes the
+   * whole and drops the messages sent before it to the old row; a take-back that read "A119"
+   * while waiting for this turn, sent after the poll's "A145", left the pair apart).
+   */
+  synchronized TakenBack takeBack(SyncInfo row, UnaryOperator<SyncInfo> remake) {
+    Optional<TrackedIssue> issue = connector.ownIssue(row.localIssueKey());
+    if (issue.isEmpty()) {
+      return TakenBack.GONE;
+    }
+    Resend resend = resend(issue.get(), connector.sendingIds(), true, row.id());
+    Optional<SyncMessage> queued = stores.inTransaction(() -> {
+      SyncInfo locked = connector.lockRow(stores, row.id());
+      return locked.stamp() != row.stamp() ? null
+          : Optional.ofNullable(queueWhole(issue.get(), remake.apply(locked), resend, true));
+    });
+    if (queued == null) {
+      return TakenBack.BUSY;
+    }
+    queued.ifPresent(outbox::committed);
+    return TakenBack.SENT;
+  }
+
+  /**
+   * Queues an issue whole for {@code row}, or only writes the row when there is nothing to
+   * send; call inside a transaction.
+   *
+   * @param seenNone whether the message says it saw none of the partner's messages whatever the
+   *     row applied (a row that ignored them: the partner's changes are then weighed as unseen)
+   * @return the message, or null when none was queued
+   */
+  private SyncMessage queueWhole(TrackedIssue issue, SyncInfo row, Resend resend,
+      boolean seenNone) {
+    if (resend.isEmpty()) {
+      stores.syncInfo().update(row);
+      return null;
+    }
+    return outbox.send(row, resend.draft(issue, seenNone), clock.millis());
   }
 
   /** What a resync sends: the values, and the content flows' operations with their links. */

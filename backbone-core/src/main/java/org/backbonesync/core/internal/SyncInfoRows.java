@@ -3,9 +3,9 @@ package org.backbonesync.core.internal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.backbonesync.core.AdminException;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.TrackedIssue;
 
 /**
  * A local connector's sync information rows as the admin reads and edits them one at a time:
@@ -13,6 +13,9 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * SyncInfoAdmin}'s.)
  */
 final class SyncInfoRows {
+  /** How often a take-back reads the pair again when a step wrote it meanwhile. */
+  private static final int TAKE_BACK_ATTEMPTS = 5;
+
   private final Stores stores;
   private final Clock clock;
 
@@ -37,21 +40,31 @@ final class SyncInfoRows {
   /** Sets or clears a row's {@code incomingChangesIgnored}; see the engine's method. */
   Optional<SyncInfo> setIncomingChangesIgnored(LocalConnectors.Local local, String connectorKey,
       long syncInfoId, boolean ignored) {
-    Optional<SyncInfo> row = stores.syncInfo().findById(connectorKey, syncInfoId);
-    Optional<TrackedIssue> issue = row.filter(r -> r.incomingChangesIgnored() && !ignored)
-        .flatMap(r -> local.connector().ownIssue(r.localIssueKey()));
-    if (issue.isPresent()) {
+    for (int attempt = 0; attempt < TAKE_BACK_ATTEMPTS; attempt++) {
+      Optional<SyncInfo> row = stores.syncInfo().findById(connectorKey, syncInfoId);
+      if (ignored || row.isEmpty() || !row.get().incomingChangesIgnored()) {
+        return setFlag(connectorKey, syncInfoId, ignored);
+      }
       // Taken again: what was ignored must come back. The row is made anew (a new epoch) and
       // our issue goes whole to the partner, saying it saw none of its messages; the partner
       // sends its own whole to the new row (comments and attachments linked, not copied twice),
       // as after a row made again; changes made on both sides meanwhile meet as conflicts.
-      local.resender().sendWhole(issue.get(), syncInfoId, () -> {
-        // (it keeps what it applied, so an old message still on its way stays a duplicate)
-        return stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId).orElseThrow()
-            .withIncomingChangesIgnored(false).madeAnew(clock.millis());
-      }, true);
-      return stores.syncInfo().findById(connectorKey, syncInfoId);
+      // (The row keeps what it applied, so an old message still on its way stays a duplicate.)
+      Resender.TakenBack taken = local.resender().takeBack(row.get(),
+          locked -> locked.withIncomingChangesIgnored(false).madeAnew(clock.millis()));
+      if (taken == Resender.TakenBack.GONE) {
+        return setFlag(connectorKey, syncInfoId, false); // (the poll tells the partner)
+      }
+      if (taken == Resender.TakenBack.SENT) {
+        return stores.syncInfo().findById(connectorKey, syncInfoId);
+      }
     }
+    throw new AdminException(409, "incomingChangesIgnored of sync information " + syncInfoId
+        + " was not cleared: its pair was synced meanwhile on each of " + TAKE_BACK_ATTEMPTS
+        + " tries; clear it again");
+  }
+
+  private Optional<SyncInfo> setFlag(String connectorKey, long syncInfoId, boolean ignored) {
     return stores.inTransaction(() -> {
       Optional<SyncInfo> locked = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId);
       locked.ifPresent(r -> stores.syncInfo().update(r.withIncomingChangesIgnored(ignored)));
