@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.backbonesync.core.internal.IssueValues.Change;
@@ -139,22 +140,30 @@ final class Resender {
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
-    SyncMessage message = stores.inTransaction(() -> {
-      SyncInfo locked = connector.lockRow(stores, row.id());
-      if (locked.stamp() != row.stamp()) {
-        return null;
-      }
-      SyncMessage queued = outbox.send(locked, resend.draft(issue, false), clock.millis());
+    Optional<SyncMessage> queued = ifUnchanged(row, locked -> {
+      SyncMessage message = outbox.send(locked, resend.draft(issue, false), clock.millis());
       if (giveBack != null) {
         giveBack.run();
       }
-      return queued;
+      return message;
     });
-    if (message == null) {
+    if (queued == null) {
       return Resynced.BUSY;
     }
-    outbox.committed(message);
+    queued.ifPresent(outbox::committed);
     return Resynced.SENT;
+  }
+
+  /**
+   * Runs {@code send} in a transaction on the row locked, if it still has the stamp it was read
+   * with ({@code row}'s): what it returns, or null when the row was written since (nothing
+   * written).
+   */
+  private Optional<SyncMessage> ifUnchanged(SyncInfo row, Function<SyncInfo, SyncMessage> send) {
+    return stores.inTransaction(() -> {
+      SyncInfo locked = connector.lockRow(stores, row.id());
+      return locked.stamp() != row.stamp() ? null : Optional.ofNullable(send.apply(locked));
+    });
   }
 
   /**
@@ -197,11 +206,8 @@ final class Resender {
       return TakenBack.GONE;
     }
     Resend resend = resend(issue.get(), connector.sendingIds(), true, row.id());
-    Optional<SyncMessage> queued = stores.inTransaction(() -> {
-      SyncInfo locked = connector.lockRow(stores, row.id());
-      return locked.stamp() != row.stamp() ? null
-          : Optional.ofNullable(queueWhole(issue.get(), remake.apply(locked), resend, true));
-    });
+    Optional<SyncMessage> queued = ifUnchanged(row,
+        locked -> queueWhole(issue.get(), remake.apply(locked), resend, true));
     if (queued == null) {
       return TakenBack.BUSY;
     }
