@@ -31,6 +31,8 @@ final class ResyncProgress {
   final List<String> busy = new ArrayList<>();
   /** The most issues kept for {@link #busy}; one more busy is a failure at once. */
   static final int MAX_BUSY = 1_000;
+  /** At most this many failures are listed in a task (all are counted). */
+  private static final int LISTED_FAILURES = 100;
 
   /** The progress stored in a task's {@code resume}; none done when there is none. */
   static ResyncProgress from(JsonNode resume) {
@@ -63,6 +65,37 @@ final class ResyncProgress {
     ArrayNode keys = r.putArray("busy");
     busy.forEach(keys::add);
     return r;
+  }
+
+  /**
+   * Counts an issue by what its resync did. A busy one is kept for the task's end while {@code
+   * keepBusy} and there is room (not counted until then), else counted as failed.
+   */
+  void count(String issueKey, Resender.Resynced outcome, boolean keepBusy) {
+    switch (outcome) {
+      case SENT -> sent++;
+      case BUSY -> {
+        if (keepBusy && busy.size() < MAX_BUSY) {
+          busy.add(issueKey);
+          return;
+        }
+        failed(issueKey, ResyncTasks.BUSY_FAILURE);
+        return;
+      }
+      case OUT_OF_PROJECT -> outside++;
+      default -> unchanged++;
+    }
+    issues++;
+  }
+
+  /** Counts an issue as failed, listing it with its error while the list has room. */
+  void failed(String issueKey, String error) {
+    failed++;
+    issues++;
+    if (failures.size() < LISTED_FAILURES) {
+      failures.addObject().put("issueKey", issueKey)
+          .put("error", error.length() > 300 ? error.substring(0, 300) + "..." : error);
+    }
   }
 
   /** How far: against the count, kept under 100 until the end; 0 when it is not known. */

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.backbonesync.core.internal.Resender.Resynced;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ResyncRequest;
 import org.backbonesync.core.SyncConfiguration;
@@ -17,7 +18,6 @@ import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueChanges;
-import org.backbonesync.spi.tracker.TrackedIssue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +97,6 @@ final class ResyncTasks {
   static final String BUSY_FAILURE = "its pair was being synced by another step (an apply, or"
       + " another node's poll); resync it again";
   /** At most this many failures are listed in a task (all are counted). */
-  private static final int LISTED_FAILURES = 100;
 
   /**
    * Resyncs page by page: each page of the search is sent and recorded before the next is read,
@@ -173,7 +172,8 @@ final class ResyncTasks {
           if (endedByCancel(taskId, done, total)) {
             return;
           }
-          resyncOne(connector, resender, plan, changes, done, searched, false);
+          resyncOne(connector, changes.issue().key(),
+              () -> resender.resync(changes, plan.mappingIds(), searched), done, true);
         }
         done.token = page.nextPageToken();
         if (done.token == null && !retriedBusy(taskId, connector, resender, plan, done, total)) {
@@ -249,36 +249,24 @@ final class ResyncTasks {
   }
 
   /**
-   * Resyncs one issue and counts what came of it. One whose pair another step holds is kept for
-   * the task's end ({@link #retriedBusy}) and counted then, or, on its {@code last} try, listed
-   * as failed.
+   * Resyncs one issue by {@code resync} and counts what came of it: one whose pair another step
+   * holds is kept for the task's end ({@link #retriedBusy}) while {@code keepBusy}, else listed as
+   * failed.
    */
-  private void resyncOne(Connector connector, Resender resender, ResyncPlan plan,
-      IssueChanges changes, ResyncProgress done, SearchStart searched, boolean last) {
-    TrackedIssue issue = changes.issue();
+  private static void resyncOne(Connector connector, String key, Supplier<Resynced> resync,
+      ResyncProgress done, boolean keepBusy) {
     try (LogContext step = LogContext.connector(connector);
-        LogContext about = LogContext.issue(issue.key())) {
-      switch (resender.resync(changes, plan.mappingIds(), searched)) {
-        case SENT -> done.sent++;
-        case BUSY -> {
-          if (!last && done.busy.size() < ResyncProgress.MAX_BUSY) {
-            done.busy.add(issue.key());
-            return;
-          }
-          failed(done, issue.key(), BUSY_FAILURE);
-        }
-        case OUT_OF_PROJECT -> {
-          done.outside++;
-          log.warn("{}: resync skipped {}: not in project {}", connector.key(), issue.key(),
-              connector.config.projectKey());
-        }
-        default -> done.unchanged++;
+        LogContext about = LogContext.issue(key)) {
+      Resynced outcome = resync.get();
+      if (outcome == Resynced.OUT_OF_PROJECT) {
+        log.warn("{}: resync skipped {}: not in project {}", connector.key(), key,
+            connector.config.projectKey());
       }
+      done.count(key, outcome, keepBusy);
     } catch (RuntimeException e) {
       stopIfInterrupted(); // not the issue's failure: the page is resynced again at resume
-      failed(done, issue.key(), String.valueOf(e.getMessage()));
+      done.failed(key, String.valueOf(e.getMessage()));
     }
-    done.issues++;
   }
 
   /**
@@ -296,35 +284,12 @@ final class ResyncTasks {
         return false;
       }
       SearchStart searched = SearchStart.now(stores, clock);
-      try {
-        Optional<TrackedIssue> issue = connector.ownIssue(key);
-        if (issue.isEmpty()) {
-          done.unchanged++; // (moved or deleted since its page: the poll tells the partner)
-          done.issues++;
-          continue;
-        }
-        resyncOne(connector, resender, plan, changesOf(connector, issue.get()), done, searched,
-            true);
-      } catch (RuntimeException e) {
-        stopIfInterrupted();
-        failed(done, key, String.valueOf(e.getMessage()));
-        done.issues++;
-      }
+      resyncOne(connector, key, () -> connector.ownIssue(key) // (empty: moved or deleted since,
+          .map(issue -> resender.resync(new IssueChanges(issue, // which the poll tells)
+              connector.tracker.changelog(key, 0)), plan.mappingIds(), searched))
+          .orElse(Resynced.NOTHING_TO_SEND), done, false);
     }
     return true;
-  }
-
-  /** An issue read again, with its whole changelog, as the resync's search finds one. */
-  private static IssueChanges changesOf(Connector connector, TrackedIssue issue) {
-    return new IssueChanges(issue, connector.tracker.changelog(issue.key(), 0));
-  }
-
-  private static void failed(ResyncProgress done, String issueKey, String error) {
-    done.failed++;
-    if (done.failures.size() < LISTED_FAILURES) {
-      done.failures.addObject().put("issueKey", issueKey)
-          .put("error", error.length() > 300 ? error.substring(0, 300) + "..." : error);
-    }
   }
 
   /** Records a page done: progress, and where to resume, in one transaction. */
