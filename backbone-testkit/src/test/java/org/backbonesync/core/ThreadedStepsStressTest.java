@@ -2,11 +2,14 @@ package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -122,7 +125,15 @@ class ThreadedStepsStressTest {
   private static void runOnce(long seed, Case kind) throws Exception {
     ManualExecutor tasks = new ManualExecutor();
     SyncTestDriver sync = SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)
-        .node("node-1", Duration.ofMinutes(1))).build();
+            .node("node-1", Duration.ofMinutes(1)))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.DESCRIPTION, "description",
+            Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
+            .withConflict(ConflictRule.MERGE))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", null))
+        .build();
     SyncEngine node2 = !kind.twoNodes ? null : SyncEngine.builder()
         .configuration(sync.configuration())
         .tracker(sync.keyA(), sync.a()).tracker(sync.keyB(), sync.b())
@@ -249,21 +260,28 @@ class ThreadedStepsStressTest {
   }
 
   /**
-   * People's edits of summaries and descriptions on both sides, the clock moving between; with a
-   * second node, a webhook's hint to it for half of them.
+   * People's edits of summaries and descriptions, a label added or removed now and then, and
+   * comments, on both sides, the clock moving between; with a second node, a webhook's hint to
+   * it for half of them.
    */
   private static void edit(SyncTestDriver sync, SyncEngine node2, Random random) {
     for (int n = 0; n < EDITS; n++) {
-      String field = random.nextBoolean() ? "summary" : "description";
-      String connector = random.nextBoolean() ? "PA" : "PB";
-      String key = connector + "-" + (1 + random.nextInt(ISSUES));
-      if (connector.equals("PA")) {
-        sync.a("alice").edit(key, field, "A" + n);
+      boolean onA = random.nextBoolean();
+      String key = (onA ? "PA-" : "PB-") + (1 + random.nextInt(ISSUES));
+      InMemoryIssueTracker person = onA ? sync.a("alice") : sync.b("bob");
+      String value = (onA ? "A" : "B") + n;
+      int what = random.nextInt(10);
+      if (what < 4) {
+        person.edit(key, "summary", value);
+      } else if (what < 8) {
+        person.edit(key, "description", value);
+      } else if (what == 8) {
+        person.edit(key, "labels", relabelled(person.value(key, "labels"), value, random));
       } else {
-        sync.b("bob").edit(key, field, "B" + n);
+        person.addComment(key, value);
       }
       if (node2 != null && random.nextBoolean()) {
-        node2.changeHints(connector).issuesChanged(List.of(key));
+        node2.changeHints(onA ? "PA" : "PB").issuesChanged(List.of(key));
       }
       sync.advance(Duration.ofMillis(1 + random.nextInt(200)));
       long until = System.nanoTime() + random.nextInt(4_000_000); // (people's pace: the steps'
@@ -273,18 +291,53 @@ class ThreadedStepsStressTest {
     }
   }
 
+  /** Labels with {@code label} added, or, now and then, one of them removed instead. */
+  private static JsonNode relabelled(JsonNode labels, String label, Random random) {
+    List<String> now = new ArrayList<>();
+    labels.forEach(l -> now.add(l.asText()));
+    if (!now.isEmpty() && random.nextInt(3) == 0) {
+      now.remove(random.nextInt(now.size()));
+    } else {
+      now.add(label);
+    }
+    return InMemoryIssueTracker.strings(now.toArray(String[]::new));
+  }
+
   private static void assertAgree(SyncTestDriver sync, long seed, List<Toggle> toggles) {
     String run = "seed " + seed + ": ";
     assertEquals(ISSUES, sync.a().allIssues().size(), run + "issues in PA");
     assertEquals(ISSUES, sync.b().allIssues().size(), run + "issues in PB");
     for (SyncInfo row : sync.syncInfoA()) {
+      String a = row.localIssueKey();
+      String b = row.remoteIssueKey();
       for (String field : List.of("summary", "description")) {
-        assertEquals(sync.a().value(row.localIssueKey(), field),
-            sync.b().value(row.remoteIssueKey(), field),
-            () -> run + row.localIssueKey() + " and " + row.remoteIssueKey() + " differ in "
-                + field + story(sync, row.localIssueKey(), row.remoteIssueKey(), toggles));
+        assertEquals(sync.a().value(a, field), sync.b().value(b, field),
+            () -> run + a + " and " + b + " differ in " + field + story(sync, a, b, toggles));
       }
+      assertEquals(labels(sync.a().value(a, "labels")), labels(sync.b().value(b, "labels")),
+          () -> run + a + " and " + b + " differ in labels" + story(sync, a, b, toggles));
+      List<String> commentsA = comments(sync.a(), a);
+      assertEquals(commentsA, comments(sync.b(), b),
+          () -> run + a + " and " + b + " differ in comments" + story(sync, a, b, toggles));
+      assertEquals(new TreeSet<>(commentsA).size(), commentsA.size(),
+          () -> run + a + " has a comment twice: " + commentsA);
     }
+  }
+
+  private static Set<String> labels(JsonNode labels) {
+    Set<String> set = new TreeSet<>();
+    labels.forEach(l -> set.add(l.asText()));
+    return set;
+  }
+
+  /** An issue's comments, sorted, each without the "X wrote:" line a copy begins with. */
+  private static List<String> comments(InMemoryIssueTracker tracker, String key) {
+    return tracker.comments(key).stream()
+        .map(c -> {
+          int copy = c.body().indexOf("wrote:\n");
+          return copy < 0 ? c.body() : c.body().substring(copy + "wrote:\n".length());
+        })
+        .sorted().toList();
   }
 
   /**
