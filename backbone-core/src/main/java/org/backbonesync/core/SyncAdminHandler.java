@@ -59,7 +59,8 @@ import org.backbonesync.spi.message.StrictJson;
  * "problemCount": n}}, with at most {@link #MAX_PROBLEMS_LISTED} problems listed and {@code
  * problemCount} counting them all: 400 for a malformed body (with the parse position) or a refused
  * request, 403, 404 for unknown synchronizations, connectors, tasks and entries or paths, 405 for
- * a method a path lacks, 409 for an import that lost a race, 413 for a body over a limit, 503 when
+ * a method a path lacks, 409 for an import that lost a race or a pair taken back while steps kept
+ * writing it, 413 for a body over a limit, 503 when
  * a tracker could not be asked or on a retriable failure, 500 for anything unexpected (its class
  * and an incident id that the log line carries, never its message or stack trace). Each message is
  * cut at 500 characters. Nothing thrown inside {@link #handle} escapes it. A {@code HEAD} is

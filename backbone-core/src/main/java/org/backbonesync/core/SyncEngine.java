@@ -149,11 +149,12 @@ public interface SyncEngine extends AutoCloseable {
    * Clearing it brings back what was ignored: the row is made anew (none of the partner's
    * messages seen) and the local issue goes whole to the partner, which sends its own whole
    * back; changes made on both sides meanwhile meet as conflicts. The issue is read for that on
-   * the connector's turn and sent only if no poll or apply wrote the pair meanwhile, else read
-   * again.
+   * the connector's turn and sent only if the pair's row was not written meanwhile (by another
+   * node's poll, an apply, an admin), else read again.
    *
-   * @return the row as it is now; empty when the connector has no row with that id
-   * @throws AdminException 409 when steps wrote the pair on each of five tries (nothing changed:
+   * @return the row as it is now; empty when the connector has no row with that id (also when
+   *     it was deleted meanwhile)
+   * @throws AdminException 409 when the row was written on each of five tries (nothing changed:
    *     the flag is still set)
    */
   Optional<SyncInfo> setIncomingChangesIgnored(String connectorKey, long syncInfoId,

@@ -70,6 +70,18 @@ class TakeBackDuringStepsTest {
   }
 
   @Test
+  void aRowDeletedDuringTheTakeBackIsNoneNotAFailure() {
+    long id = ignoredPair();
+    afterIssueRead.set(() -> sync.engine().deleteSyncInformation("PA", id));
+
+    assertTrue(sync.engine().setIncomingChangesIgnored("PA", id, false).isEmpty(),
+        "no such row (the admin REST's 404)");
+    sync.runUntilQuiet();
+    assertEquals(sync.a().value("PA-1", "summary"), sync.b().value("PB-1", "summary"));
+    assertEquals(1, sync.b().allIssues().size(), "nothing copied twice");
+  }
+
+  @Test
   void aPairWrittenOnEveryTryIsRefusedAndStaysIgnored() {
     long id = ignoredPair();
     AtomicInteger polls = new AtomicInteger();
@@ -86,8 +98,8 @@ class TakeBackDuringStepsTest {
         () -> sync.engine().setIncomingChangesIgnored("PA", id, false));
 
     assertEquals(409, refused.status());
-    assertEquals("incomingChangesIgnored of sync information " + id + " was not cleared: its"
-        + " pair was synced meanwhile on each of 5 tries; clear it again", refused.getMessage());
+    assertEquals("incomingChangesIgnored of sync information " + id + " was not cleared: the"
+        + " row was written meanwhile on each of 5 tries; clear it again", refused.getMessage());
     assertEquals(5, polls.get(), "one read and one poll per try");
     assertTrue(sync.syncInfoA().get(0).incomingChangesIgnored(), "still ignoring");
     afterIssueRead.set(null);

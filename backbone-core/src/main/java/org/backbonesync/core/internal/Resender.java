@@ -156,13 +156,14 @@ final class Resender {
 
   /**
    * Runs {@code send} in a transaction on the row locked, if it still has the stamp it was read
-   * with ({@code row}'s): what it returns, or null when the row was written since (nothing
-   * written).
+   * with ({@code row}'s): what it returns, or null when the row was written or deleted since
+   * (nothing written).
    */
   private Optional<SyncMessage> ifUnchanged(SyncInfo row, Function<SyncInfo, SyncMessage> send) {
     return stores.inTransaction(() -> {
-      SyncInfo locked = connector.lockRow(stores, row.id());
-      return locked.stamp() != row.stamp() ? null : Optional.ofNullable(send.apply(locked));
+      Optional<SyncInfo> locked = stores.syncInfo().findByIdForUpdate(connector.key(), row.id());
+      return locked.isEmpty() || locked.get().stamp() != row.stamp() ? null
+          : Optional.ofNullable(send.apply(locked.get()));
     });
   }
 
@@ -195,10 +196,12 @@ final class Resender {
    * issue sent whole, saying it saw none of the partner's messages (so that the partner weighs
    * its changes as unseen, and answers with its own whole). The issue is read on this
    * connector's turn, and the message queued only while the row is as {@code row}, read before,
-   * says: a poll of another node, or an apply, that wrote the row meanwhile may have sent or
-   * applied a newer value, and a whole read before it would overtake it (the partner takes the
-   * whole and drops the messages sent before it to the old row; a take-back that read "A119"
-   * while waiting for this turn, sent after the poll's "A145", left the pair apart).
+   * says: a poll of another node that wrote the row meanwhile has sent a newer value, and a whole
+   * read before it would overtake it (the partner takes the whole and drops the messages sent
+   * before it to the old row; a take-back that read "A119" while waiting for this turn, sent
+   * after the poll's "A145", left the pair apart). Any other write of the row (an apply's commit,
+   * an admin's) has it read again too. An apply in flight, whose row is written after, is not
+   * kept out: what it wrote comes back with the partner's whole, which the new epoch asks for.
    */
   synchronized TakenBack takeBack(SyncInfo row, UnaryOperator<SyncInfo> remake) {
     Optional<TrackedIssue> issue = connector.ownIssue(row.localIssueKey());

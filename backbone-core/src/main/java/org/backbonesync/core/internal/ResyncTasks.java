@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.backbonesync.core.internal.Resender.Resynced;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ResyncRequest;
 import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.core.internal.Resender.Resynced;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.tracker.ChangePage;
@@ -96,7 +96,6 @@ final class ResyncTasks {
   /** The failure of an issue whose pair was still busy at the task's end. */
   static final String BUSY_FAILURE = "its pair was being synced by another step (an apply, or"
       + " another node's poll); resync it again";
-  /** At most this many failures are listed in a task (all are counted). */
 
   /**
    * Resyncs page by page: each page of the search is sent and recorded before the next is read,

@@ -60,7 +60,7 @@ final class SyncInfoRows {
       }
     }
     throw new AdminException(409, "incomingChangesIgnored of sync information " + syncInfoId
-        + " was not cleared: its pair was synced meanwhile on each of " + TAKE_BACK_ATTEMPTS
+        + " was not cleared: the row was written meanwhile on each of " + TAKE_BACK_ATTEMPTS
         + " tries; clear it again");
   }
 

@@ -114,16 +114,17 @@ public record SyncInfo(
    * This row made anew at {@code now} (a new epoch: the partner takes it as a row made again)
    * that goes on from its counts: what it applied stays, and the partner counts its messages from
    * its next one. For a row imported with counts, or taken again after ignoring changes. Its
-   * {@code madeAt} is {@code now}, or a millisecond after the row's last making when that is not
-   * earlier (made anew twice in one millisecond, or by a node whose clock is behind): an epoch
-   * the partner knows already would not be taken as a row made again.
+   * {@code madeAt} is {@code now}, or a millisecond after the time its epoch has now when that is
+   * not earlier (made anew twice in one millisecond, by a node whose clock is behind, or a row of
+   * before {@code madeAt} whose {@code firstSyncDate} is ahead): the partner drops messages of an
+   * epoch older than the one it knows, and takes the same one as no row made again.
    */
   public SyncInfo madeAnew(long now) {
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
         incomingChangesIgnored, partnerEpoch, outgoingMessageSequenceId + 1,
-        Math.max(now, madeAt + 1), stamp);
+        Math.max(now, (madeAt != 0 ? madeAt : firstSyncDate) + 1), stamp);
   }
 
   /** This row with incoming changes ignored or taken again. */
