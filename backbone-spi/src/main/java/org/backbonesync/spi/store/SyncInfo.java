@@ -114,17 +114,21 @@ public record SyncInfo(
    * This row made anew at {@code now} (a new epoch: the partner takes it as a row made again)
    * that goes on from its counts: what it applied stays, and the partner counts its messages from
    * its next one. For a row imported with counts, or taken again after ignoring changes. Its
-   * {@code madeAt} is {@code now}, or a millisecond after the time its epoch has now when that is
-   * not earlier (made anew twice in one millisecond, by a node whose clock is behind, or a row of
-   * before {@code madeAt} whose {@code firstSyncDate} is ahead): the partner drops messages of an
-   * epoch older than the one it knows, and takes the same one as no row made again.
+   * {@code madeAt} is {@code now}, or, for a stored row, a millisecond after the time its epoch
+   * has now when that is not earlier (made anew twice in one millisecond, by a node whose clock
+   * is behind, or a row of before {@code madeAt} whose {@code firstSyncDate} is ahead): the
+   * partner drops messages of an epoch older than the one it knows, and takes the same one as no
+   * row made again. A row not stored yet (id 0: an import's) has no epoch to grow from, and its
+   * {@code firstSyncDate} may be ahead: the partner takes epochs as times, and one made later
+   * than its own rows would drop their messages as older than it.
    */
   public SyncInfo madeAnew(long now) {
+    long epochTime = madeAt != 0 ? madeAt : id != 0 ? firstSyncDate : 0;
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
         incomingChangesIgnored, partnerEpoch, outgoingMessageSequenceId + 1,
-        Math.max(now, (madeAt != 0 ? madeAt : firstSyncDate) + 1), stamp);
+        Math.max(now, epochTime + 1), stamp);
   }
 
   /** This row with incoming changes ignored or taken again. */

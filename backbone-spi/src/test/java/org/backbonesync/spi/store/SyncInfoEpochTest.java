@@ -39,6 +39,13 @@ class SyncInfoEpochTest {
   }
 
   @Test
+  void anImportedRowNotStoredYetIsMadeNowWhateverItsFirstSync() {
+    SyncInfo imported = new SyncInfo(0, "PA", "PA-1", "PB-1", NOW + 3_600_000, 0, 0, 3, 0, 2,
+        false);
+    assertEquals(NOW, imported.madeAnew(NOW).madeAt(), "not an hour ahead");
+  }
+
+  @Test
   void aRowOfBeforeMadeAtWithItsFirstSyncAheadStillGrows() {
     SyncInfo old = row(NOW + 3_600_000, 0); // (an import may date it up to a day ahead)
     assertTrue(old.madeAnew(NOW).epoch() > old.epoch());
