@@ -13,35 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.store.Stores;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link EnvelopeIdStore} must do. Extend it and implement {@link #newStores()}. */
-public abstract class EnvelopeIdStoreCompatibilityKit {
-  protected Stores stores;
-  protected EnvelopeIdStore store;
+public abstract class EnvelopeIdStoreCompatibilityKit extends StoresKit<EnvelopeIdStore> {
 
-  /** Fresh, empty stores for one test. */
-  protected abstract Stores newStores();
-
-  @BeforeEach
-  void setUpStores() {
-    stores = newStores();
-    store = stores.envelopeIds();
-  }
-
-  /**
-   * Gives back what a test's stores hold once it ends: by default closes them when they are
-   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
-   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
-   * it to keep them open.
-   */
-  @AfterEach
-  protected void closeStores() throws Exception {
-    if (stores instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+  @Override
+  final EnvelopeIdStore storeOf(Stores fresh) {
+    return fresh.envelopeIds();
   }
 
   @Test

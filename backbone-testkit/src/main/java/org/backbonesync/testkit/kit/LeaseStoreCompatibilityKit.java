@@ -11,39 +11,17 @@ import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.Stores;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link LeaseStore} must do, {@link LeaseStore#leases} included. Extend it and
  * implement {@link #newStores()}; each test gets empty stores.
  */
-public abstract class LeaseStoreCompatibilityKit {
-  protected LeaseStore store;
-  /** The stores {@link #store} belongs to, for their transactions. */
-  protected Stores stores;
+public abstract class LeaseStoreCompatibilityKit extends StoresKit<LeaseStore> {
 
-  /** Fresh, empty stores for one test. */
-  protected abstract Stores newStores();
-
-  @BeforeEach
-  void setUpStores() {
-    stores = newStores();
-    store = stores.leases();
-  }
-
-  /**
-   * Gives back what a test's stores hold once it ends: by default closes them when they are
-   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
-   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
-   * it to keep them open.
-   */
-  @AfterEach
-  protected void closeStores() throws Exception {
-    if (stores instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+  @Override
+  final LeaseStore storeOf(Stores fresh) {
+    return fresh.leases();
   }
 
   @Test

@@ -19,38 +19,17 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.Stores;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link MessageStore} must do. Extend it and implement {@link #newStores()}; each test
  * gets empty stores. Messages must come back equal to what was stored (field values included).
  */
-public abstract class MessageStoreCompatibilityKit {
-  protected Stores stores;
-  protected MessageStore store;
+public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStore> {
 
-  /** Fresh, empty stores for one test. */
-  protected abstract Stores newStores();
-
-  @BeforeEach
-  void setUpStores() {
-    stores = newStores();
-    store = stores.messages();
-  }
-
-  /**
-   * Gives back what a test's stores hold once it ends: by default closes them when they are
-   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
-   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
-   * it to keep them open.
-   */
-  @AfterEach
-  protected void closeStores() throws Exception {
-    if (stores instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+  @Override
+  final MessageStore storeOf(Stores fresh) {
+    return fresh.messages();
   }
 
   private static SyncMessage message(String source, long sequence) {

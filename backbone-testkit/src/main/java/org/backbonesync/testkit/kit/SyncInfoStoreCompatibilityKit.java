@@ -26,8 +26,6 @@ import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.WorklogLink;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -35,32 +33,12 @@ import org.junit.jupiter.api.function.Executable;
  * What every {@link SyncInfoStore}, the {@link org.backbonesync.spi.store.WatermarkStore} and the
  * {@link Stores} transaction boundary around them must do. Extend it and implement {@link #newStores()}; each test gets empty stores.
  */
-public abstract class SyncInfoStoreCompatibilityKit {
+public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoStore> {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  protected Stores stores;
-  protected SyncInfoStore store;
-
-  /** Fresh, empty stores for one test. */
-  protected abstract Stores newStores();
-
-  @BeforeEach
-  void setUpStores() {
-    stores = newStores();
-    store = stores.syncInfo();
-  }
-
-  /**
-   * Gives back what a test's stores hold once it ends: by default closes them when they are
-   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
-   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
-   * it to keep them open.
-   */
-  @AfterEach
-  protected void closeStores() throws Exception {
-    if (stores instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+  @Override
+  final SyncInfoStore storeOf(Stores fresh) {
+    return fresh.syncInfo();
   }
 
   private static SyncInfo row(String connector, String local, String remote) {

@@ -12,35 +12,14 @@ import java.util.Optional;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.TaskStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link TaskStore} must do. Extend it and implement {@link #newStores()}. */
-public abstract class TaskStoreCompatibilityKit {
-  protected Stores stores;
-  protected TaskStore store;
+public abstract class TaskStoreCompatibilityKit extends StoresKit<TaskStore> {
 
-  /** Fresh, empty stores for one test. */
-  protected abstract Stores newStores();
-
-  @BeforeEach
-  void setUpStores() {
-    stores = newStores();
-    store = stores.tasks();
-  }
-
-  /**
-   * Gives back what a test's stores hold once it ends: by default closes them when they are
-   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
-   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
-   * it to keep them open.
-   */
-  @AfterEach
-  protected void closeStores() throws Exception {
-    if (stores instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+  @Override
+  final TaskStore storeOf(Stores fresh) {
+    return fresh.tasks();
   }
 
   private static AsyncTask task(String connector) {

@@ -11,35 +11,14 @@ import org.backbonesync.spi.store.TraceEntry;
 import org.backbonesync.spi.store.TraceEntry.Direction;
 import org.backbonesync.spi.store.TraceEntry.Outcome;
 import org.backbonesync.spi.store.TraceStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link TraceStore} must do. Extend it and implement {@link #newStores()}. */
-public abstract class TraceStoreCompatibilityKit {
-  protected Stores stores;
-  protected TraceStore store;
+public abstract class TraceStoreCompatibilityKit extends StoresKit<TraceStore> {
 
-  /** Fresh, empty stores for one test. */
-  protected abstract Stores newStores();
-
-  @BeforeEach
-  void setUpStores() {
-    stores = newStores();
-    store = stores.trace();
-  }
-
-  /**
-   * Gives back what a test's stores hold once it ends: by default closes them when they are
-   * {@link AutoCloseable} (a JDBC store's connections would otherwise add up, test after test,
-   * past a database's limit). A kit whose {@link #newStores()} hands out shared stores overrides
-   * it to keep them open.
-   */
-  @AfterEach
-  protected void closeStores() throws Exception {
-    if (stores instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+  @Override
+  final TraceStore storeOf(Stores fresh) {
+    return fresh.trace();
   }
 
   private static TraceEntry entry(String connector, Direction direction, String issue,
