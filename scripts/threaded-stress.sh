@@ -1,11 +1,11 @@
 #!/bin/sh
 # Runs ThreadedStepsStressTest: steps on real threads (polls, applies, admin resyncs; a second
-# node with webhook hints; ignored pairs taken back; tracker faults; all three at once) while
+# node with webhook hints; ignored pairs taken back; tracker faults; rows deleted; all at once) while
 # people edit both sides, then checks that every pair agrees. The threads' interleaving is not
 # reproducible, so this searches for races rather than guarding against them; a failure names
 # the seed of the edits and the pair that differs. Usage, from the project's root folder:
 #   scripts/threaded-stress.sh [RUNS]      default 200 runs of each case (about 4 s a run
-#   of all five on 2 cores)
+#   of all six on 2 cores)
 set -eu
 runs=${1:-200}
 cd "$(dirname "$0")/.."

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryIssueTracker;
@@ -49,24 +50,31 @@ class ThreadedStepsStressTest {
   /** What runs beside the polls, applies and resyncs. */
   private enum Case {
     /** Nothing more. */
-    ONE_NODE(false, false, false),
+    ONE_NODE(false, false, false, false),
     /** A second node on the same stores and trackers: periodic runs, webhook-hinted detections. */
-    TWO_NODES(true, false, false),
+    TWO_NODES(true, false, false, false),
     /** An admin ignoring pairs' incoming changes and taking them back (all, before the end). */
-    IGNORES(false, true, false),
+    IGNORES(false, true, false, false),
     /** The trackers refusing some of the sync users' calls, or losing the answer after one. */
-    FAULTS(false, false, true),
-    /** All three at once. */
-    ALL(true, true, true);
+    FAULTS(false, false, true, false),
+    /**
+     * An admin deleting pairs' rows (bookkeeping: the next change of either issue, or a resync,
+     * pairs them again by their origin markers).
+     */
+    ROW_DELETES(false, false, false, true),
+    /** All of them at once. */
+    ALL(true, true, true, true);
 
     final boolean twoNodes;
     final boolean ignores;
     final boolean faults;
+    final boolean rowDeletes;
 
-    Case(boolean twoNodes, boolean ignores, boolean faults) {
+    Case(boolean twoNodes, boolean ignores, boolean faults, boolean rowDeletes) {
       this.twoNodes = twoNodes;
       this.ignores = ignores;
       this.faults = faults;
+      this.rowDeletes = rowDeletes;
     }
   }
 
@@ -88,6 +96,11 @@ class ThreadedStepsStressTest {
   @Test
   void trackerFaultsLeaveEveryPairAgreeing() throws Exception {
     runs(Case.FAULTS);
+  }
+
+  @Test
+  void rowsDeletedLeaveEveryPairAgreeing() throws Exception {
+    runs(Case.ROW_DELETES);
   }
 
   @Test
@@ -149,9 +162,9 @@ class ThreadedStepsStressTest {
     sync.runUntilQuiet();
     faulty(sync.a(), "sync-a", kind.faults);
     faulty(sync.b(), "sync-b", kind.faults);
-    List<Toggle> toggles = Collections.synchronizedList(new ArrayList<>());
+    Admin admin = new Admin(sync, tasks, kind, new Random(seed + 1));
     try {
-      onThreads(sync, node2, tasks, kind.ignores ? toggles : null, seed);
+      onThreads(sync, node2, admin, seed);
     } finally {
       if (node2 != null) {
         node2.close();
@@ -161,16 +174,15 @@ class ThreadedStepsStressTest {
     faulty(sync.b(), "sync-b", false);
     tasks.runAll();
     quiet(sync);
-    assertAgree(sync, seed, toggles);
+    assertAgree(sync, seed, admin.acts);
   }
 
   /**
    * People's edits on this thread while the steps run on others until the edits end: polls and
-   * deliveries, applies, an admin's resyncs (and toggles, into {@code toggles} unless null), and
-   * the second node's runs and detections.
+   * deliveries, applies, the admin's steps, and the second node's runs and detections.
    */
-  private static void onThreads(SyncTestDriver sync, SyncEngine node2, ManualExecutor tasks,
-      List<Toggle> toggles, long seed) throws Exception {
+  private static void onThreads(SyncTestDriver sync, SyncEngine node2, Admin admin, long seed)
+      throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService threads = Executors.newFixedThreadPool(4);
     List<Future<?>> steps = new ArrayList<>();
@@ -185,16 +197,7 @@ class ThreadedStepsStressTest {
         sync.apply("PB");
         sync.apply("PA");
       })));
-      Random admin = new Random(seed + 1);
-      steps.add(threads.submit(() -> repeat(stop, () -> {
-        if (admin.nextInt(50) == 0) {
-          sync.engine().resync(admin.nextBoolean() ? "PA" : "PB", ResyncRequest.all(), "admin");
-        }
-        if (toggles != null && admin.nextInt(20) == 0) {
-          toggleIgnored(sync, admin, toggles);
-        }
-        tasks.runAll();
-      })));
+      steps.add(threads.submit(() -> repeat(stop, admin::step)));
       if (node2 != null) {
         steps.add(threads.submit(() -> repeat(stop, () -> {
           node2.runOnce();
@@ -231,21 +234,59 @@ class ThreadedStepsStressTest {
     sync.runUntilQuiet();
   }
 
-  /** Ignores the incoming changes of a random pair on one side, or takes them back. */
-  private static void toggleIgnored(SyncTestDriver sync, Random admin, List<Toggle> toggles) {
-    String connector = admin.nextBoolean() ? "PA" : "PB";
-    List<SyncInfo> rows = sync.engine().syncInformation(connector);
-    if (!rows.isEmpty()) {
-      SyncInfo row = rows.get(admin.nextInt(rows.size()));
-      int before = sync.events().events().size();
-      sync.engine().setIncomingChangesIgnored(connector, row.id(), !row.incomingChangesIgnored());
-      toggles.add(new Toggle(before, connector + " " + (row.incomingChangesIgnored()
-          ? "takes back " : "ignores ") + row.localIssueKey()));
+  /**
+   * An admin: resyncs now and then, and what the case adds (ignoring pairs and taking them back,
+   * deleting rows), each of those noted with its place among the events for a failure's story.
+   */
+  private static final class Admin {
+    private final SyncTestDriver sync;
+    private final ManualExecutor tasks;
+    private final Case kind;
+    private final Random random;
+    final List<Act> acts = Collections.synchronizedList(new ArrayList<>());
+
+    Admin(SyncTestDriver sync, ManualExecutor tasks, Case kind, Random random) {
+      this.sync = sync;
+      this.tasks = tasks;
+      this.kind = kind;
+      this.random = random;
+    }
+
+    void step() {
+      if (random.nextInt(50) == 0) {
+        sync.engine().resync(random.nextBoolean() ? "PA" : "PB", ResyncRequest.all(), "admin");
+      }
+      if (kind.ignores && random.nextInt(20) == 0) {
+        onARow((connector, row) -> {
+          sync.engine().setIncomingChangesIgnored(connector, row.id(),
+              !row.incomingChangesIgnored());
+          return (row.incomingChangesIgnored() ? "takes back " : "ignores ")
+              + row.localIssueKey();
+        });
+      }
+      if (kind.rowDeletes && random.nextInt(40) == 0) {
+        onARow((connector, row) -> {
+          sync.engine().deleteSyncInformation(connector, row.id());
+          return "deletes the row of " + row.localIssueKey();
+        });
+      }
+      tasks.runAll();
+    }
+
+    /** Does something to a random row of a random side, noted as {@code act} says. */
+    private void onARow(BiFunction<String, SyncInfo, String> act) {
+      String connector = random.nextBoolean() ? "PA" : "PB";
+      List<SyncInfo> rows = sync.engine().syncInformation(connector);
+      if (!rows.isEmpty()) {
+        int before = sync.events().events().size();
+        String what = act.apply(connector, rows.get(random.nextInt(rows.size())));
+        acts.add(new Act(before, connector + " " + what));
+      }
     }
   }
 
-  /** An admin's toggle, and how many events there were before it (to place it in a story). */
-  private record Toggle(int position, String what) {}
+  /** An admin's act, and how many events there were before it (to place it in a story). */
+  private record Act(int position, String what) {}
 
   /** Runs a step until stopped; a step that fails is run again, as a host's scheduler does. */
   private static Void repeat(AtomicBoolean stop, Runnable step) {
@@ -303,7 +344,7 @@ class ThreadedStepsStressTest {
     return InMemoryIssueTracker.strings(now.toArray(String[]::new));
   }
 
-  private static void assertAgree(SyncTestDriver sync, long seed, List<Toggle> toggles) {
+  private static void assertAgree(SyncTestDriver sync, long seed, List<Act> acts) {
     String run = "seed " + seed + ": ";
     assertEquals(ISSUES, sync.a().allIssues().size(), run + "issues in PA");
     assertEquals(ISSUES, sync.b().allIssues().size(), run + "issues in PB");
@@ -312,13 +353,13 @@ class ThreadedStepsStressTest {
       String b = row.remoteIssueKey();
       for (String field : List.of("summary", "description")) {
         assertEquals(sync.a().value(a, field), sync.b().value(b, field),
-            () -> run + a + " and " + b + " differ in " + field + story(sync, a, b, toggles));
+            () -> run + a + " and " + b + " differ in " + field + story(sync, a, b, acts));
       }
       assertEquals(labels(sync.a().value(a, "labels")), labels(sync.b().value(b, "labels")),
-          () -> run + a + " and " + b + " differ in labels" + story(sync, a, b, toggles));
+          () -> run + a + " and " + b + " differ in labels" + story(sync, a, b, acts));
       List<String> commentsA = comments(sync.a(), a);
       assertEquals(commentsA, comments(sync.b(), b),
-          () -> run + a + " and " + b + " differ in comments" + story(sync, a, b, toggles));
+          () -> run + a + " and " + b + " differ in comments" + story(sync, a, b, acts));
       assertEquals(new TreeSet<>(commentsA).size(), commentsA.size(),
           () -> run + a + " has a comment twice: " + commentsA);
     }
@@ -342,14 +383,14 @@ class ThreadedStepsStressTest {
 
   /**
    * What the engine did with a pair's messages (each with its values, their times, and what it
-   * had seen, where queued), its conflicts, the admin's toggles of it, and its rows, for a
+   * had seen, where queued), its conflicts, the admin's acts on it, and its rows, for a
    * failure's message.
    */
   private static String story(SyncTestDriver sync, String localKey, String remoteKey,
-      List<Toggle> toggles) {
+      List<Act> acts) {
     StringBuilder story = new StringBuilder();
     List<RecordingListener.Event> events = sync.events().events();
-    List<Toggle> ofPair = toggles.stream().filter(t -> t.what().endsWith(" " + localKey)
+    List<Act> ofPair = acts.stream().filter(t -> t.what().endsWith(" " + localKey)
         || t.what().endsWith(" " + remoteKey)).toList();
     int next = 0;
     for (int i = 0; i < events.size(); i++) {
