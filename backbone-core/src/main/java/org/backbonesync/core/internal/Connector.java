@@ -71,6 +71,8 @@ final class Connector {
    * whether it left anything for a second delivery.
    */
   private final AtomicLong appended = new AtomicLong();
+  /** The {@code madeAt} of the last row this engine made for the connector: see {@link #madeAt}. */
+  private final AtomicLong lastMadeAt = new AtomicLong();
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
   final Function<String, Optional<String>> partners;
   /** Translates mentions in the text this connector sends and receives. */
@@ -296,6 +298,19 @@ final class Connector {
     stores.syncInfo().update(written);
     stores.messages().removeIncoming(key(), message.messageId());
     return written;
+  }
+
+  /**
+   * The {@code madeAt} of a row made now, {@code now} being what the step read from the clock:
+   * later than every row this engine made for the connector before. A row's epoch is its
+   * {@code madeAt}, then its id, and the partner drops messages of a row older than the one it
+   * talks with; a step that read the clock before another made a row (then deleted by an admin)
+   * made the issue's next row with an older epoch, and the pair stayed apart for good
+   * ({@code ThreadedStepsStressTest}'s row deletes). Nodes' clocks a few seconds apart can still
+   * do that to a row deleted within seconds of being made.
+   */
+  long madeAt(long now) {
+    return lastMadeAt.updateAndGet(last -> Math.max(now, last + 1));
   }
 
   /** Counts a message appended to the outbox. */
