@@ -1,0 +1,55 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pair's row made again twice, by two steps that read the clock in the other order: an apply
+ * read it, then a poll made the issue's row a millisecond later, an admin deleted that row, and
+ * the apply made the next one. The partner talks with the newest row it heard of, by epoch
+ * ({@code madeAt}, then id), and drops messages of an older one: the apply's row, made with the
+ * time it read first, had the older epoch, and the pair stayed apart for good (found by {@code
+ * ThreadedStepsStressTest}'s row deletes).
+ */
+class RowMadeAgainDuringStepsTest {
+  private final AtomicReference<Runnable> afterIssueRead = new AtomicReference<>();
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .trackers((key, project) -> key.equals("PA")
+          ? TrackerProxies.after(project, "issue", afterIssueRead) : project)
+      .build();
+
+  @Test
+  void aRowMadeByAStepThatReadTheClockFirstIsStillTheNewest() {
+    sync.a("alice").create("one");
+    sync.runUntilQuiet();
+    sync.engine().deleteSyncInformation("PA", sync.syncInfoA().get(0).id());
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "summary", "from A");
+    sync.b("bob").edit("PB-1", "description", "from B");
+    sync.poll("PB");
+    sync.deliver("PB"); // (bob's change waits in PA's inbox, naming PA-1)
+    afterIssueRead.set(() -> { // the apply read the clock and PA-1; now a poll and an admin
+      sync.advance(Duration.ofMillis(1));
+      sync.poll("PA"); // PA-1 changed and has no row: a row made, PA-1 sent
+      SyncInfo made = sync.syncInfoA().get(0);
+      sync.engine().deleteSyncInformation("PA", made.id());
+    });
+
+    sync.apply("PA"); // the row made again for bob's change
+    sync.runUntilQuiet();
+
+    assertNull(afterIssueRead.get(), "the poll ran during the apply");
+    assertEquals("from A", sync.b().value("PB-1", "summary").asText());
+    assertEquals("from B", sync.a().value("PA-1", "description").asText());
+    assertEquals(1, sync.b().allIssues().size(), "nothing copied twice");
+    assertTrue(sync.syncInfoB().get(0).partnerEpoch() == sync.syncInfoA().get(0).epoch(),
+        "B talks with A's row");
+  }
+}
