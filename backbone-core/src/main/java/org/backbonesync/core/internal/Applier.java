@@ -209,8 +209,8 @@ final class Applier {
   private ApplyTarget.Paired pair(String localKey, SyncMessage message, boolean repaired,
       long now) {
     SyncInfo inserted = stores.syncInfo()
-        .insert(SyncInfo.newPair(connector.key(), localKey, message.sourceIssueKey(),
-            connector.madeAt(now)));
+        .insert(SyncInfo.newPair(connector.key(), localKey, message.sourceIssueKey(), now)
+            .withMadeAt(connector.madeAt(now)));
     if (message.senderEpoch() != 0) {
       inserted = inserted.withPartnerRow(message.senderEpoch(), false);
       stores.syncInfo().update(inserted);

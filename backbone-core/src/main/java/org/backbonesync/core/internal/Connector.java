@@ -302,15 +302,17 @@ final class Connector {
 
   /**
    * The {@code madeAt} of a row made now, {@code now} being what the step read from the clock:
-   * later than every row this engine made for the connector before. A row's epoch is its
-   * {@code madeAt}, then its id, and the partner drops messages of a row older than the one it
-   * talks with; a step that read the clock before another made a row (then deleted by an admin)
-   * made the issue's next row with an older epoch, and the pair stayed apart for good
-   * ({@code ThreadedStepsStressTest}'s row deletes). Nodes' clocks a few seconds apart can still
-   * do that to a row deleted within seconds of being made.
+   * not before any row this engine made for the connector before (a row made in the same
+   * millisecond has the greater id, so the greater epoch). A row's epoch is its {@code madeAt},
+   * then its id, and the partner drops messages of a row older than the one it talks with; a
+   * step that read the clock before another made a row (then deleted by an admin) made the
+   * issue's next row with an older epoch, and the pair stayed apart for good ({@code
+   * ThreadedStepsStressTest}'s row deletes). Never later than a time the clock gave: the partner
+   * also weighs epochs against its own rows' as times. Nodes' clocks a few seconds apart can
+   * still give a row deleted within seconds of being made a successor with an older epoch.
    */
   long madeAt(long now) {
-    return lastMadeAt.updateAndGet(last -> Math.max(now, last + 1));
+    return lastMadeAt.accumulateAndGet(now, Math::max);
   }
 
   /** Counts a message appended to the outbox. */

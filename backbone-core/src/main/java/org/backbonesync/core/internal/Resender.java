@@ -328,8 +328,8 @@ final class Resender {
     long lastSeen = Math.max(issue.created(), IssueValues.maxTimestamp(changes.changelog()));
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
-            stores.syncInfo().insert(SyncInfo.newPair(connector.key(), issue.key(), partner,
-                connector.madeAt(now))),
+            stores.syncInfo().insert(SyncInfo.newPair(connector.key(), issue.key(), partner, now)
+                .withMadeAt(connector.madeAt(now))),
             new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
     outbox.committed(message);
     return true;

@@ -137,7 +137,8 @@ final class SenderRows {
     long[] id = new long[1];
     resender.sendWhole(issue, 0, () -> {
       SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
-          connector.key(), local, message.sourceIssueKey(), connector.madeAt(now)))
+          connector.key(), local, message.sourceIssueKey(), now)
+          .withMadeAt(connector.madeAt(now)))
           .withPartnerRow(message.senderEpoch(), false);
       id[0] = made.id();
       return made;
