@@ -210,7 +210,7 @@ final class Applier {
       long now) {
     SyncInfo inserted = stores.syncInfo()
         .insert(SyncInfo.newPair(connector.key(), localKey, message.sourceIssueKey(), now)
-            .withMadeAt(connector.madeAt(now)));
+            .withMadeAt(replies.resender().madeAt()));
     if (message.senderEpoch() != 0) {
       inserted = inserted.withPartnerRow(message.senderEpoch(), false);
       stores.syncInfo().update(inserted);

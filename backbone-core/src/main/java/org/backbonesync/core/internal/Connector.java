@@ -301,15 +301,17 @@ final class Connector {
   }
 
   /**
-   * The {@code madeAt} of a row made now, {@code now} being what the step read from the clock:
+   * The {@code madeAt} of a row made now, {@code now} being the clock read as it is inserted:
    * not before any row this engine made for the connector before (a row made in the same
    * millisecond has the greater id, so the greater epoch). A row's epoch is its {@code madeAt},
    * then its id, and the partner drops messages of a row older than the one it talks with; a
    * step that read the clock before another made a row (then deleted by an admin) made the
    * issue's next row with an older epoch, and the pair stayed apart for good ({@code
-   * ThreadedStepsStressTest}'s row deletes). Never later than a time the clock gave: the partner
-   * also weighs epochs against its own rows' as times. Nodes' clocks a few seconds apart can
-   * still give a row deleted within seconds of being made a successor with an older epoch.
+   * ThreadedStepsStressTest}'s row deletes; a step of another node with the same clock is kept
+   * out by reading the clock as the row is inserted). Never later than a time the clock gave:
+   * the partner also weighs epochs against its own rows' as times. Nodes' clocks a few seconds
+   * apart can still give a row deleted within seconds of being made a successor with an older
+   * epoch.
    */
   long madeAt(long now) {
     return lastMadeAt.accumulateAndGet(now, Math::max);

@@ -52,6 +52,15 @@ final class Resender {
     this.pairs = pairs;
   }
 
+  /**
+   * The {@code madeAt} of a row made now: the clock read as it is inserted (not the time its
+   * step began: another step, of this node or another, may have made and an admin deleted the
+   * issue's row since), and not before any row this engine made ({@link Connector#madeAt}).
+   */
+  long madeAt() {
+    return connector.madeAt(clock.millis());
+  }
+
   /** What a resync did with one issue. */
   enum Resynced {
     SENT, NOTHING_TO_SEND, OUT_OF_PROJECT, CREATED_BY_SYNC,
@@ -329,7 +338,7 @@ final class Resender {
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
             stores.syncInfo().insert(SyncInfo.newPair(connector.key(), issue.key(), partner, now)
-                .withMadeAt(connector.madeAt(now))),
+                .withMadeAt(madeAt())),
             new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
     outbox.committed(message);
     return true;

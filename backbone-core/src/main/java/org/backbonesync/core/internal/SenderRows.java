@@ -138,7 +138,7 @@ final class SenderRows {
     resender.sendWhole(issue, 0, () -> {
       SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(
           connector.key(), local, message.sourceIssueKey(), now)
-          .withMadeAt(connector.madeAt(now)))
+          .withMadeAt(resender.madeAt()))
           .withPartnerRow(message.senderEpoch(), false);
       id[0] = made.id();
       return made;
