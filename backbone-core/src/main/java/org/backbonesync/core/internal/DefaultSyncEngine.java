@@ -80,7 +80,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
         settings, events, lifecycle::closing);
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
-    this.rows = new SyncInfoRows(stores, clock);
+    this.rows = new SyncInfoRows(stores);
     this.statuses = new ConnectorStatusReader(stores, clock);
     this.steps = new ConnectorSteps(this::local, Collections.unmodifiableSet(locals.keySet()),
         recorder, statuses, lifecycle::closing);

@@ -61,6 +61,17 @@ final class Resender {
     return connector.madeAt(clock.millis());
   }
 
+  /**
+   * The row made anew now ({@link SyncInfo#madeAnew}), its {@code madeAt} kept as this engine's
+   * latest: made anew twice in one millisecond it goes a millisecond past the clock, and a row
+   * made after it for the issue (this one deleted meanwhile) must not be older.
+   */
+  SyncInfo madeAnew(SyncInfo row) {
+    SyncInfo anew = row.madeAnew(madeAt());
+    connector.madeAt(anew.madeAt());
+    return anew;
+  }
+
   /** What a resync did with one issue. */
   enum Resynced {
     SENT, NOTHING_TO_SEND, OUT_OF_PROJECT, CREATED_BY_SYNC,

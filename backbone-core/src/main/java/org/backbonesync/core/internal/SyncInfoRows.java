@@ -1,6 +1,5 @@
 package org.backbonesync.core.internal;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.backbonesync.core.AdminException;
@@ -17,11 +16,9 @@ final class SyncInfoRows {
   private static final int TAKE_BACK_ATTEMPTS = 5;
 
   private final Stores stores;
-  private final Clock clock;
 
-  SyncInfoRows(Stores stores, Clock clock) {
+  SyncInfoRows(Stores stores) {
     this.stores = stores;
-    this.clock = clock;
   }
 
   /** The rows whose keys match (null for any), in id order. */
@@ -51,7 +48,7 @@ final class SyncInfoRows {
       // as after a row made again; changes made on both sides meanwhile meet as conflicts.
       // (The row keeps what it applied, so an old message still on its way stays a duplicate.)
       Resender.TakenBack taken = local.resender().takeBack(row.get(),
-          locked -> locked.withIncomingChangesIgnored(false).madeAnew(clock.millis()));
+          locked -> local.resender().madeAnew(locked.withIncomingChangesIgnored(false)));
       if (taken == Resender.TakenBack.GONE) {
         return setFlag(connectorKey, syncInfoId, false); // (the poll tells the partner)
       }
