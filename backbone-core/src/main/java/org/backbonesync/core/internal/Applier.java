@@ -209,8 +209,7 @@ final class Applier {
   private ApplyTarget.Paired pair(String localKey, SyncMessage message, boolean repaired,
       long now) {
     SyncInfo inserted = stores.syncInfo()
-        .insert(SyncInfo.newPair(connector.key(), localKey, message.sourceIssueKey(), now)
-            .withMadeAt(replies.resender().madeAt()));
+        .insert(replies.resender().newRow(localKey, message.sourceIssueKey(), now));
     if (message.senderEpoch() != 0) {
       inserted = inserted.withPartnerRow(message.senderEpoch(), false);
       stores.syncInfo().update(inserted);

@@ -71,8 +71,6 @@ final class Connector {
    * whether it left anything for a second delivery.
    */
   private final AtomicLong appended = new AtomicLong();
-  /** The {@code madeAt} of the last row this engine made for the connector: see {@link #madeAt}. */
-  private final AtomicLong lastMadeAt = new AtomicLong();
   /** The local issue paired with a remote one, for mappings that refer to other issues. */
   final Function<String, Optional<String>> partners;
   /** Translates mentions in the text this connector sends and receives. */
@@ -298,23 +296,6 @@ final class Connector {
     stores.syncInfo().update(written);
     stores.messages().removeIncoming(key(), message.messageId());
     return written;
-  }
-
-  /**
-   * The {@code madeAt} of a row made now, {@code now} being the clock read as it is inserted:
-   * not before any row this engine made for the connector before (a row made in the same
-   * millisecond has the greater id, so the greater epoch). A row's epoch is its {@code madeAt},
-   * then its id, and the partner drops messages of a row older than the one it talks with; a
-   * step that read the clock before another made a row (then deleted by an admin) made the
-   * issue's next row with an older epoch, and the pair stayed apart for good ({@code
-   * ThreadedStepsStressTest}'s row deletes; a step of another node with the same clock is kept
-   * out by reading the clock as the row is inserted). Never later than a time the clock gave:
-   * the partner also weighs epochs against its own rows' as times. Nodes' clocks a few seconds
-   * apart can still give a row deleted within seconds of being made a successor with an older
-   * epoch.
-   */
-  long madeAt(long now) {
-    return lastMadeAt.accumulateAndGet(now, Math::max);
   }
 
   /** Counts a message appended to the outbox. */

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import org.backbonesync.core.internal.IssueValues.Change;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
@@ -39,6 +39,8 @@ final class Resender {
   private final OutgoingContent content;
   private final Outbox outbox;
   private final PairClaims pairs;
+  /** The {@code madeAt} of the last row this engine made or made anew: see {@link #newRow}. */
+  private final AtomicLong lastMadeAt = new AtomicLong();
 
   Resender(Connector connector, Stores stores, Clock clock, Events events, IssueValues values,
       OutgoingContent content, Outbox outbox, PairClaims pairs) {
@@ -53,23 +55,18 @@ final class Resender {
   }
 
   /**
-   * The {@code madeAt} of a row made now: the clock read as it is inserted (not the time its
-   * step began: another step, of this node or another, may have made and an admin deleted the
-   * issue's row since), and not before any row this engine made ({@link Connector#madeAt}).
+   * A new row pairing {@code localKey} with {@code remoteKey}, first synced at {@code now} (the
+   * step's time), made at the clock read as it is inserted and not before any row this engine
+   * made for the connector. A row's epoch is its {@code madeAt}, then its id, and the partner
+   * drops messages of a row older than the one it talks with: a step that read the clock before
+   * another made the issue's row (then deleted by an admin) made the next one older, and the pair
+   * stayed apart for good ({@code RowMadeAgainDuringStepsTest}). Never later than a time the
+   * clock gave: the partner also weighs epochs against its own rows' as times. Another node does
+   * not know this one's latest; nodes' clocks seconds apart widen that to seconds.
    */
-  long madeAt() {
-    return connector.madeAt(clock.millis());
-  }
-
-  /**
-   * The row made anew now ({@link SyncInfo#madeAnew}), its {@code madeAt} kept as this engine's
-   * latest: made anew twice in one millisecond it goes a millisecond past the clock, and a row
-   * made after it for the issue (this one deleted meanwhile) must not be older.
-   */
-  SyncInfo madeAnew(SyncInfo row) {
-    SyncInfo anew = row.madeAnew(madeAt());
-    connector.madeAt(anew.madeAt());
-    return anew;
+  SyncInfo newRow(String localKey, String remoteKey, long now) {
+    return SyncInfo.newPair(connector.key(), localKey, remoteKey, now)
+        .withMadeAt(lastMadeAt.accumulateAndGet(clock.millis(), Math::max));
   }
 
   /** What a resync did with one issue. */
@@ -212,8 +209,10 @@ final class Resender {
   }
 
   /**
-   * Takes back a pair that ignored its partner: the row made anew by {@code remake} and the
-   * issue sent whole, saying it saw none of the partner's messages (so that the partner weighs
+   * Takes back a pair that ignored its partner: the row made anew ({@link SyncInfo#madeAnew},
+   * its {@code madeAt} kept as this engine's latest: made anew twice in one millisecond it goes a
+   * millisecond past the clock, and a row made after it must not be older) and the issue sent
+   * whole, saying it saw none of the partner's messages (so that the partner weighs
    * its changes as unseen, and answers with its own whole). The issue is read on this
    * connector's turn, and the message queued only while the row is as {@code row}, read before,
    * says: a poll of another node that wrote the row meanwhile has sent a newer value, and a whole
@@ -223,19 +222,27 @@ final class Resender {
    * an admin's) has it read again too. An apply in flight, whose row is written after, is not
    * kept out: what it wrote comes back with the partner's whole, which the new epoch asks for.
    */
-  synchronized TakenBack takeBack(SyncInfo row, UnaryOperator<SyncInfo> remake) {
+  synchronized TakenBack takeBack(SyncInfo row) {
     Optional<TrackedIssue> issue = connector.ownIssue(row.localIssueKey());
     if (issue.isEmpty()) {
       return TakenBack.GONE;
     }
     Resend resend = resend(issue.get(), connector.sendingIds(), true, row.id());
     Optional<SyncMessage> queued = ifUnchanged(row,
-        locked -> queueWhole(issue.get(), remake.apply(locked), resend, true));
+        locked -> queueWhole(issue.get(), madeAnew(locked), resend, true));
     if (queued == null) {
       return TakenBack.BUSY;
     }
     queued.ifPresent(outbox::committed);
     return TakenBack.SENT;
+  }
+
+  /** The row taken back: not ignoring, made anew at least at this engine's latest. */
+  private SyncInfo madeAnew(SyncInfo row) {
+    SyncInfo anew = row.withIncomingChangesIgnored(false)
+        .madeAnew(lastMadeAt.accumulateAndGet(clock.millis(), Math::max));
+    lastMadeAt.accumulateAndGet(anew.madeAt(), Math::max);
+    return anew;
   }
 
   /**
@@ -348,8 +355,7 @@ final class Resender {
     long lastSeen = Math.max(issue.created(), IssueValues.maxTimestamp(changes.changelog()));
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
-            stores.syncInfo().insert(SyncInfo.newPair(connector.key(), issue.key(), partner, now)
-                .withMadeAt(madeAt())),
+            stores.syncInfo().insert(newRow(issue.key(), partner, now)),
             new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
     outbox.committed(message);
     return true;

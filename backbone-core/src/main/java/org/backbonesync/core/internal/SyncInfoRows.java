@@ -47,8 +47,7 @@ final class SyncInfoRows {
       // sends its own whole to the new row (comments and attachments linked, not copied twice),
       // as after a row made again; changes made on both sides meanwhile meet as conflicts.
       // (The row keeps what it applied, so an old message still on its way stays a duplicate.)
-      Resender.TakenBack taken = local.resender().takeBack(row.get(),
-          locked -> local.resender().madeAnew(locked.withIncomingChangesIgnored(false)));
+      Resender.TakenBack taken = local.resender().takeBack(row.get());
       if (taken == Resender.TakenBack.GONE) {
         return setFlag(connectorKey, syncInfoId, false); // (the poll tells the partner)
       }
