@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Test;
 class CloseDuringStepTest {
   /** Runs {@code hook}, once armed, after PB's tracker has done a call of {@code method}. */
   private static SyncTestDriver.Builder hookedB(String method, AtomicReference<Runnable> hook) {
-    return SyncTestDriver.builder().trackers((key, project) -> key.equals("PB")
-        ? TrackerProxies.after(project, method, hook) : project);
+    return TrackerProxies.hooked("PB", method, hook);
   }
 
   @Test

@@ -23,9 +23,7 @@ class ResyncDuringApplyTest {
   /** A pair with a resync's hook after PA's tracker answered a call of {@code method}. */
   private SyncTestDriver hookedA(String method, AtomicReference<Runnable> hook,
       int pollPageSize) {
-    return SyncTestDriver.builder()
-        .trackers((key, project) -> key.equals("PA")
-            ? TrackerProxies.after(project, method, hook) : project)
+    return TrackerProxies.hooked("PA", method, hook)
         .engine(e -> e.taskExecutor(tasks).pollPageSize(pollPageSize))
         .build();
   }

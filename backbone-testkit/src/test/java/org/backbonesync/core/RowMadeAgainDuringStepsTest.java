@@ -20,10 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class RowMadeAgainDuringStepsTest {
   private final AtomicReference<Runnable> afterIssueRead = new AtomicReference<>();
-  private final SyncTestDriver sync = SyncTestDriver.builder()
-      .trackers((key, project) -> key.equals("PA")
-          ? TrackerProxies.after(project, "issue", afterIssueRead) : project)
-      .build();
+  private final SyncTestDriver sync =
+      TrackerProxies.hooked("PA", "issue", afterIssueRead).build();
 
   @Test
   void aRowMadeByAStepThatReadTheClockFirstIsStillTheNewest() {

@@ -22,10 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class TakeBackDuringStepsTest {
   private final AtomicReference<Runnable> afterIssueRead = new AtomicReference<>();
-  private final SyncTestDriver sync = SyncTestDriver.builder()
-      .trackers((key, project) -> key.equals("PA")
-          ? TrackerProxies.after(project, "issue", afterIssueRead) : project)
-      .build();
+  private final SyncTestDriver sync =
+      TrackerProxies.hooked("PA", "issue", afterIssueRead).build();
 
   /** PA-1 and PB-1 synced as "one", PA-1's row ignoring its partner. */
   private long ignoredPair() {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueTracker;
+import org.backbonesync.testkit.SyncTestDriver;
 
 /**
  * Trackers for tests that change what some calls of a test's tracker answer (a search that lags,
@@ -47,6 +48,16 @@ final class TrackerProxies {
       }
       return result;
     });
+  }
+
+  /**
+   * A driver whose connector {@code connectorKey}'s tracker runs {@code hook} once armed after a
+   * call of {@code method} ({@link #after}).
+   */
+  static SyncTestDriver.Builder hooked(String connectorKey, String method,
+      AtomicReference<Runnable> hook) {
+    return SyncTestDriver.builder().trackers((key, project) -> key.equals(connectorKey)
+        ? after(project, method, hook) : project);
   }
 
   /** A tracker answering every call as {@code answer} says. */
