@@ -259,8 +259,9 @@ public interface SyncListener {
   default void duplicate(String connectorKey, SyncMessage message) {}
 
   /**
-   * Applying a message failed. When {@code permanent}, it waits for an admin's retry or skip;
-   * otherwise the engine tries again after a backoff.
+   * Applying a message failed. When {@code permanent}, it waits for an admin's retry or skip
+   * (one that failed waiting for a missing sequence id is also judged again when a message of its
+   * issue comes); otherwise the engine tries again after a backoff.
    */
   default void failed(String connectorKey, SyncMessage message, String error, boolean permanent) {}
 

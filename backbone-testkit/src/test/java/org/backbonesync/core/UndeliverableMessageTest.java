@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.spi.store.OutboxEntry;
@@ -100,6 +101,29 @@ class UndeliverableMessageTest {
     SyncInfo b = sync.syncInfoB().get(0);
     assertEquals(a.outgoingMessageSequenceId(), b.incomingMessageSequenceId());
     assertTrue(sync.engine().failedMessages("PB").isEmpty(), "no gap waits at B");
+  }
+
+  @Test
+  void aSkipAfterTheGapTimeoutLetsThePartnersFailedLaterMessageApply() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    refuseMessagesOf("PA-1");
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, with a huge log attached");
+    sync.runUntilQuiet();
+    sync.transportAtoB().refuse(null, null);
+    sync.a("alice").edit("PA-1", "priority", "High");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofHours(1)); // (the default gap timeout)
+    sync.runUntilQuiet();
+    assertEquals(1, sync.engine().failedMessages("PB").size(), "the later change waited");
+    String id = sync.engine().undeliverableMessages("PA").get(0).message().messageId();
+
+    admin.skipUndeliverable("admin", "PA", id);
+    sync.runUntilQuiet();
+
+    assertEquals("High", sync.b().value("PB-1", "priority").asText(), "no retry needed at B");
+    assertTrue(sync.engine().failedMessages("PB").isEmpty());
+    assertEquals(0, sync.stores().messages().incomingCount("PB"));
   }
 
   @Test

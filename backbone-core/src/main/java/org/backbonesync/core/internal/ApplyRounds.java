@@ -135,6 +135,9 @@ final class ApplyRounds {
       }
       InboxEntry entry = entries.get(0);
       long now = clock.millis();
+      if (progressed && GapFailures.waitedForGap(entry)) {
+        entry = entry.withRetryRequested(now); // (what it failed waiting for may be applied now)
+      }
       // An entry that only waited for its predecessor (no failed attempt) is due once that one
       // is applied; one that failed transiently waits for its backoff.
       boolean due = entry.notBefore() <= now || (progressed && entry.attempts() == 0);

@@ -27,6 +27,7 @@ final class IncomingQueue {
   private final PairClaims pairs;
   private final RoundOutcomes outcomes;
   private final ApplyRounds rounds;
+  private final GapFailures gapFailures;
   /** Whether the engine is closing: an apply begins no further pair (see {@link #apply}). */
   private final BooleanSupplier closing;
 
@@ -54,6 +55,7 @@ final class IncomingQueue {
     this.clock = clock;
     this.settings = settings;
     this.finder = new PartnerFinder(connector, stores, settings);
+    this.gapFailures = new GapFailures(connector, stores, settings);
     SenderRows rows = new SenderRows(connector, stores, replies.resender(), finder);
     UnappliedMessages unapplied = new UnappliedMessages(connector, stores, events, settings);
     // the last synced values and pending changes of a round's rows, read at once
@@ -88,6 +90,7 @@ final class IncomingQueue {
   }
 
   private void applyDue() {
+    gapFailures.reopenAnswered(clock.millis());
     List<InboxEntry> heads =
         stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
     finder.prefetch(heads);

@@ -1,6 +1,5 @@
 package org.backbonesync.core.internal;
 
-import java.time.Instant;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
@@ -41,15 +40,13 @@ final class UnappliedMessages {
 
   /**
    * Lets an early message wait for the one missing before it, and marks it failed when that one
-   * has not come within the gap timeout.
+   * has not come within the gap timeout ({@link GapFailures} judges it again when a message of
+   * its issue comes).
    */
   ApplyOutcome waitForGap(InboxEntry entry, long expected, long now) {
     SyncMessage message = entry.message();
     if (now - entry.receivedAt() >= settings.gapTimeout().toMillis()) {
-      String reason =
-          "sequence id " + expected + " of " + message.sourceIssueKey() + " never arrived;"
-              + " waited since " + Instant.ofEpochMilli(entry.receivedAt())
-              + " with sequence id " + message.sequenceId();
+      String reason = GapFailures.reason(expected, message, entry.receivedAt());
       stores.messages().updateIncoming(entry.withFailure(reason));
       log.warn("{}: {}", connector.key(), reason);
       events.failed(connector.key(), message, reason, true);

@@ -22,7 +22,8 @@ public record InboxEntry(
     PENDING,
     /**
      * Failed permanently; it and every later message for its issue wait for an admin's retry or
-     * skip.
+     * skip (the engine judges one that failed waiting for a gap again when a message of its issue
+     * comes).
      */
     FAILED
   }
