@@ -50,4 +50,42 @@ class RowMadeAgainDuringStepsTest {
     assertTrue(sync.syncInfoB().get(0).partnerEpoch() == sync.syncInfoA().get(0).epoch(),
         "B talks with A's row");
   }
+
+  /**
+   * The same without the millisecond between: the poll's row and the apply's are made in one
+   * millisecond, and the store's ids cross a multiple of 1,024 between them (1023, then 1024),
+   * which the epoch, keeping the id's last ten bits, saw as older.
+   */
+  @Test
+  void aRowMadeAgainInTheSameMillisecondIsNewestWhenTheIdsWrap() {
+    sync.a("alice").create("one");
+    sync.runUntilQuiet();
+    sync.engine().deleteSyncInformation("PA", sync.syncInfoA().get(0).id());
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "summary", "from A");
+    sync.b("bob").edit("PB-1", "description", "from B");
+    sync.poll("PB");
+    sync.deliver("PB"); // (bob's change waits in PA's inbox, naming PA-1)
+    long next = sync.stores().syncInfo().insert(SyncInfo.newPair("XX", "X-0", "Y-0", 0)).id();
+    for (long id = next; id % 1024 != 1022; id++) { // (the poll's row gets id 1023)
+      sync.stores().syncInfo().delete("XX", id);
+      sync.stores().syncInfo().insert(SyncInfo.newPair("XX", "X-" + id, "Y", 0));
+    }
+    afterIssueRead.set(() -> { // the apply read PA-1; now a poll and an admin, in its millisecond
+      sync.poll("PA"); // PA-1 changed and has no row: a row made, PA-1 sent
+      SyncInfo made = sync.syncInfoA().get(0);
+      assertEquals(1023, made.id());
+      sync.engine().deleteSyncInformation("PA", made.id());
+    });
+
+    sync.apply("PA"); // the row made again for bob's change, id 1024
+    sync.runUntilQuiet();
+
+    assertNull(afterIssueRead.get(), "the poll ran during the apply");
+    assertEquals("from A", sync.b().value("PB-1", "summary").asText());
+    assertEquals("from B", sync.a().value("PA-1", "description").asText());
+    assertEquals(1, sync.b().allIssues().size(), "nothing copied twice");
+    assertEquals(sync.syncInfoA().get(0).epoch(), sync.syncInfoB().get(0).partnerEpoch(),
+        "B talks with A's row");
+  }
 }

@@ -208,8 +208,7 @@ final class Applier {
   /** Records the new pair's row; call inside a transaction. */
   private ApplyTarget.Paired pair(String localKey, SyncMessage message, boolean repaired,
       long now) {
-    SyncInfo inserted = stores.syncInfo()
-        .insert(replies.resender().newRow(localKey, message.sourceIssueKey(), now));
+    SyncInfo inserted = replies.resender().insertNew(localKey, message.sourceIssueKey(), now);
     if (message.senderEpoch() != 0) {
       inserted = inserted.withPartnerRow(message.senderEpoch(), false);
       stores.syncInfo().update(inserted);

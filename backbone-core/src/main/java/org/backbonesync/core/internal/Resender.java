@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.backbonesync.core.internal.IssueValues.Change;
@@ -39,8 +39,8 @@ final class Resender {
   private final OutgoingContent content;
   private final Outbox outbox;
   private final PairClaims pairs;
-  /** The {@code madeAt} of the last row this engine made or made anew: see {@link #newRow}. */
-  private final AtomicLong lastMadeAt = new AtomicLong();
+  /** The row this engine made or made anew with the greatest epoch: see {@link #insertNew}. */
+  private final AtomicReference<Made> lastMade = new AtomicReference<>(new Made(0, 0));
 
   Resender(Connector connector, Stores stores, Clock clock, Events events, IssueValues values,
       OutgoingContent content, Outbox outbox, PairClaims pairs) {
@@ -55,18 +55,41 @@ final class Resender {
   }
 
   /**
-   * A new row pairing {@code localKey} with {@code remoteKey}, first synced at {@code now} (the
-   * step's time), made at the clock read as it is inserted and not before any row this engine
-   * made for the connector. A row's epoch is its {@code madeAt}, then its id, and the partner
-   * drops messages of a row older than the one it talks with: a step that read the clock before
-   * another made the issue's row (then deleted by an admin) made the next one older, and the pair
-   * stayed apart for good ({@code RowMadeAgainDuringStepsTest}). Never later than a time the
-   * clock gave: the partner also weighs epochs against its own rows' as times. Another node does
-   * not know this one's latest; nodes' clocks seconds apart widen that to seconds.
+   * Inserts a new row pairing {@code localKey} with {@code remoteKey}, first synced at {@code
+   * now} (the step's time), made at the clock read as it is inserted, with an epoch greater than
+   * that of any row this engine made for the connector; call inside a transaction. A row's epoch
+   * is its {@code madeAt}, then its id's last ten bits, and the partner drops messages of a row
+   * older than the one it talks with: a step that read the clock before another made the issue's
+   * row (then deleted by an admin) made the next one older, and the pair stayed apart for good
+   * ({@code RowMadeAgainDuringStepsTest}); so did a row made again in the millisecond of the one
+   * it replaced when the ids crossed a multiple of 1,024. Such a row's {@code madeAt} goes a
+   * millisecond past its predecessor's; else it is never later than a time the clock gave: the
+   * partner also weighs epochs against its own rows' as times. Another node does not know this
+   * one's latest; nodes' clocks seconds apart widen that to seconds.
    */
-  SyncInfo newRow(String localKey, String remoteKey, long now) {
-    return SyncInfo.newPair(connector.key(), localKey, remoteKey, now)
-        .withMadeAt(lastMadeAt.accumulateAndGet(clock.millis(), Math::max));
+  SyncInfo insertNew(String localKey, String remoteKey, long now) {
+    Made latest = lastMade.get();
+    SyncInfo made = stores.syncInfo().insert(SyncInfo.newPair(connector.key(), localKey,
+        remoteKey, now).withMadeAt(Math.max(clock.millis(), latest.madeAt())));
+    // (an id at or below the latest's is one a rolled-back insert had: no row of it remains)
+    if (made.epoch() <= latest.epoch() && made.id() > latest.id()) { // the id's bits wrapped
+      stores.syncInfo().update(made.withMadeAt(latest.madeAt() + 1));
+      made = stores.syncInfo().findById(connector.key(), made.id()).orElseThrow();
+    }
+    record(made);
+    return made;
+  }
+
+  /** The epoch and id of the row this engine made or made anew latest, by epoch. */
+  private record Made(long epoch, long id) {
+    long madeAt() {
+      return epoch / 1024;
+    }
+  }
+
+  private void record(SyncInfo row) {
+    Made made = new Made(row.epoch(), row.id());
+    lastMade.accumulateAndGet(made, (a, b) -> a.epoch() >= b.epoch() ? a : b);
   }
 
   /** What a resync did with one issue. */
@@ -240,8 +263,8 @@ final class Resender {
   /** The row taken back: not ignoring, made anew at least at this engine's latest. */
   private SyncInfo madeAnew(SyncInfo row) {
     SyncInfo anew = row.withIncomingChangesIgnored(false)
-        .madeAnew(lastMadeAt.accumulateAndGet(clock.millis(), Math::max));
-    lastMadeAt.accumulateAndGet(anew.madeAt(), Math::max);
+        .madeAnew(Math.max(clock.millis(), lastMade.get().madeAt()));
+    record(anew);
     return anew;
   }
 
@@ -355,7 +378,7 @@ final class Resender {
     long lastSeen = Math.max(issue.created(), IssueValues.maxTimestamp(changes.changelog()));
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
-            stores.syncInfo().insert(newRow(issue.key(), partner, now)),
+            insertNew(issue.key(), partner, now),
             new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
     outbox.committed(message);
     return true;

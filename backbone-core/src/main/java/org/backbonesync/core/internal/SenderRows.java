@@ -136,8 +136,8 @@ final class SenderRows {
         connector.ownIssue(local).orElseThrow(() -> connector.gone(local));
     long[] id = new long[1];
     resender.sendWhole(issue, 0, () -> {
-      SyncInfo made = stores.syncInfo().insert(resender.newRow(local, message.sourceIssueKey(),
-          now)).withPartnerRow(message.senderEpoch(), false);
+      SyncInfo made = resender.insertNew(local, message.sourceIssueKey(), now)
+          .withPartnerRow(message.senderEpoch(), false);
       id[0] = made.id();
       return made;
     });
