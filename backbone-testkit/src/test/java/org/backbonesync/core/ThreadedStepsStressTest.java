@@ -280,11 +280,19 @@ class ThreadedStepsStressTest {
       tasks.runAll();
     }
 
-    /** Does something to a random row of a random side, noted as {@code act} says. */
+    /**
+     * Does something to a random row of a random side, noted as {@code act} says. The act takes
+     * a millisecond, as an admin's request does: with the clock frozen between people's edits
+     * this thread would otherwise delete a row in the millisecond it was made, or take a pair
+     * back several times in one (each time a millisecond past the clock, which another node does
+     * not know), which no admin can; a row made again in that millisecond then had an older
+     * epoch than the row it replaced (see the README's stress test paragraph).
+     */
     private void onARow(BiFunction<String, SyncInfo, String> act) {
       String connector = random.nextBoolean() ? "PA" : "PB";
       List<SyncInfo> rows = sync.engine().syncInformation(connector);
       if (!rows.isEmpty()) {
+        sync.advance(Duration.ofMillis(1));
         int before = sync.events().events().size();
         String what = act.apply(connector, rows.get(random.nextInt(rows.size())));
         acts.add(new Act(before, connector + " " + what));
