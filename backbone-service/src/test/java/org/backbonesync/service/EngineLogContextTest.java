@@ -55,4 +55,22 @@ class EngineLogContextTest {
     assertNull(MDC.get("backbone.connector"), "nothing left behind");
     assertNull(MDC.get("backbone.issue"));
   }
+
+  /**
+   * Found by trying the service from outside: a take-back through the admin API queued the issue
+   * whole on the HTTP thread, its lines without the connector's context.
+   */
+  @Test
+  void anAdminsChangeOnItsOwnThreadCarriesTheConnector() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    long row = sync.syncInfoA().get(0).id();
+    sync.engine().setIncomingChangesIgnored("PA", row, true);
+    seen.clear();
+
+    sync.engine().setIncomingChangesIgnored("PA", row, false); // (sent whole: queued here)
+
+    assertEquals(List.of("queued sync-pa-pb PA null null"), seen);
+    assertNull(MDC.get("backbone.connector"), "nothing left behind");
+  }
 }

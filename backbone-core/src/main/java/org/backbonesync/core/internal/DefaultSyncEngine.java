@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConfigurationProblem;
@@ -187,7 +188,7 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public int importSyncInformation(String connectorKey, List<SyncInfoImport> rows) {
-    return syncInfoAdmin.importRows(local(connectorKey).connector(), rows);
+    return changing(connectorKey, local -> syncInfoAdmin.importRows(local.connector(), rows));
   }
 
   @Override
@@ -198,26 +199,25 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public boolean deleteSyncInformation(String connectorKey, long syncInfoId) {
-    local(connectorKey);
-    return stores.syncInfo().delete(connectorKey, syncInfoId);
+    return changing(connectorKey, local -> stores.syncInfo().delete(connectorKey, syncInfoId));
   }
 
   @Override
   public Optional<SyncInfo> setIncomingChangesIgnored(String connectorKey, long syncInfoId,
       boolean ignored) {
-    return rows.setIncomingChangesIgnored(local(connectorKey), connectorKey, syncInfoId, ignored);
+    return changing(connectorKey,
+        local -> rows.setIncomingChangesIgnored(local, connectorKey, syncInfoId, ignored));
   }
 
   @Override
   public int deleteAllSyncInformation(String connectorKey) {
-    local(connectorKey);
-    return stores.syncInfo().deleteAll(connectorKey);
+    return changing(connectorKey, local -> stores.syncInfo().deleteAll(connectorKey));
   }
 
   @Override
   public AsyncTask resync(String connectorKey, ResyncRequest request, String owner) {
-    LocalConnectors.Local local = local(connectorKey);
-    return resyncs.start(local.connector(), local.resender(), request, owner);
+    return changing(connectorKey,
+        local -> resyncs.start(local.connector(), local.resender(), request, owner));
   }
 
   @Override
@@ -269,12 +269,18 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void retryUndeliverable(String connectorKey, String messageId) {
-    local(connectorKey).delivery().retryUndeliverable(messageId);
+    changing(connectorKey, local -> {
+      local.delivery().retryUndeliverable(messageId);
+      return null;
+    });
   }
 
   @Override
   public void skipUndeliverable(String connectorKey, String messageId) {
-    local(connectorKey).delivery().skipUndeliverable(messageId);
+    changing(connectorKey, local -> {
+      local.delivery().skipUndeliverable(messageId);
+      return null;
+    });
   }
 
   @Override
@@ -286,7 +292,10 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void retry(String connectorKey, String messageId) {
     try {
-      local(connectorKey).inbox().retry(messageId);
+      changing(connectorKey, local -> {
+        local.inbox().retry(messageId);
+        return null;
+      });
     } finally {
       recorder.flushIfDue();
     }
@@ -295,9 +304,23 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void skip(String connectorKey, String messageId) {
     try {
-      local(connectorKey).inbox().skip(messageId);
+      changing(connectorKey, local -> {
+        local.inbox().skip(messageId);
+        return null;
+      });
     } finally {
       recorder.flushIfDue();
+    }
+  }
+
+  /**
+   * An admin's change of a connector, its log lines (the take-back's and the skip's messages
+   * queued, say) in the connector's log context as a step's are, on the caller's thread.
+   */
+  private <T> T changing(String connectorKey, Function<LocalConnectors.Local, T> change) {
+    LocalConnectors.Local local = local(connectorKey);
+    try (LogContext step = LogContext.connector(local.connector())) {
+      return change.apply(local);
     }
   }
 
