@@ -168,7 +168,7 @@ final class HttpFront {
       return;
     }
     try (exchange) {
-      String authorization = bearer(exchange.getRequestHeaders().getFirst("Authorization"));
+      String authorization = bearer(single(exchange, "Authorization"));
       // compares digests, so the time taken tells nothing about the token or its length
       if (authorization == null
           || !MessageDigest.isEqual(expected, sha256(authorization))) {
@@ -239,7 +239,7 @@ final class HttpFront {
       }
       if (exchange.getRequestMethod().equals("GET")) {
         content(exchange, handler.content("GET",
-            exchange.getRequestHeaders().getFirst("Authorization"),
+            single(exchange, "Authorization"),
             exchange.getRequestHeaders().getFirst("Range")));
         return;
       }
@@ -406,6 +406,15 @@ final class HttpFront {
   }
 
   /** The header with its scheme written {@code Bearer}: the scheme's case does not matter. */
+  /**
+   * A header sent once, else null: a request with two {@code Authorization} headers (which HTTP
+   * does not let a client send) is refused as one with none, whichever comes first.
+   */
+  private static String single(HttpExchange exchange, String header) {
+    List<String> values = exchange.getRequestHeaders().get(header);
+    return values != null && values.size() == 1 ? values.get(0) : null;
+  }
+
   private static String bearer(String authorization) {
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return "Bearer " + authorization.substring(7);

@@ -110,6 +110,25 @@ class HttpFrontTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Found by trying the service from outside: with two {@code Authorization} headers the first
+   * counted, so the valid token then a wrong one was let in, the other order not.
+   */
+  @Test
+  void twoAuthorizationHeadersAreRefusedInEitherOrder() throws Exception {
+    for (List<String> given : List.of(List.of(TOKEN, "wrong"), List.of("wrong", TOKEN),
+        List.of(TOKEN, TOKEN))) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + front.port() + "/admin/synchronizations"));
+      given.forEach(token -> b.header("Authorization", "Bearer " + token));
+
+      HttpResponse<String> answer = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+
+      assertEquals(401, answer.statusCode(), given + ": " + answer.body());
+    }
+    assertEquals(200, send("GET", "/admin/synchronizations", TOKEN).statusCode());
+  }
+
   /** Found by running the service: a Jira 400 quoting an issue showed in /health, to anyone. */
   @Test
   void healthTellsTheKindOfAFailureButNoIssueText() throws Exception {
