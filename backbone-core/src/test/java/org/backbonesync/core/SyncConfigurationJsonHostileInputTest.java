@@ -82,8 +82,8 @@ class SyncConfigurationJsonHostileInputTest {
   void textAfterTheConfigurationAndOddNamesAreRefused() {
     List<String> trailing = problems(withMappings(SUMMARY) + " {\"id\": \"other\"}");
     assertEquals(1, trailing.size());
-    assertTrue(trailing.get(0).startsWith("$: not valid JSON at line 5, column 111: Trailing"
-        + " token"), trailing.get(0));
+    assertEquals("$: not valid JSON at line 5, column 111: content after the value",
+        trailing.get(0));
     assertEquals(List.of("$[\"connector\\nA\"]: unknown property; known: [connectorA, connectorB,"
         + " fieldMappings, id, issueTypes, responsibility]"), problems(config(
             connector("PA", "PA", "sync-a", ""), connector("PB", "PB", "sync-b", ""),

@@ -527,7 +527,7 @@ class JiraHttpHostileInputTest {
     JiraAnswerException e = assertThrows(JiraAnswerException.class, () -> pa.issue("PA-1"));
 
     assertTrue(e.getMessage().startsWith("GET /rest/api/2/issue/PA-1 answered 200 with JSON that"
-        + " is refused: Trailing token"), e.getMessage());
+        + " is refused: content after the value"), e.getMessage());
   }
 
   @Test

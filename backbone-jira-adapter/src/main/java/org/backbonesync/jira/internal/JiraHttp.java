@@ -725,7 +725,7 @@ public final class JiraHttp {
       return JSON.readTree(body);
     } catch (JsonProcessingException e) {
       if (type.toLowerCase(Locale.ROOT).contains("json")) {
-        String reason = e.getOriginalMessage();
+        String reason = StrictJson.reason(e);
         Matcher duplicate = DUPLICATE.matcher(reason);
         String field = duplicate.find() ? duplicate.group(1) : null;
         reason = reason.length() > 200 ? reason.substring(0, 200) + "…" : reason;

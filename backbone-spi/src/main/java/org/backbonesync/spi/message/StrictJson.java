@@ -61,7 +61,8 @@ public final class StrictJson {
   /**
    * What the parser said about a body it refused, for a person: its message without Jackson's
    * internals (the setting behind a limit, the redacted source), e.g. {@code "Document nesting
-   * depth (201) exceeds the maximum allowed (200)"}.
+   * depth (201) exceeds the maximum allowed (200)"}; more JSON after the value is {@code "content
+   * after the value"} (Jackson names the class it bound and the feature refusing it).
    *
    * @param e the parser's refusal
    * @return its message, one line; never null
@@ -69,6 +70,9 @@ public final class StrictJson {
    */
   public static String reason(JacksonException e) {
     String message = String.valueOf(e.getOriginalMessage());
+    if (message.startsWith("Trailing token")) {
+      return "content after the value";
+    }
     return message
         .replaceAll(", from `[A-Za-z.]+\\(\\)`\\)", ")")
         .replace("[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ",

@@ -70,7 +70,7 @@ class MessageCodecHostileInputTest {
 
   @Test
   void aSecondMessageAfterTheFirstIsRefused() {
-    assertContains("Trailing token", refusal(json() + " " + json()));
+    assertContains("content after the value", refusal(json() + " " + json()));
     assertContains("Unrecognized token 'x'", refusal(json() + " x"));
   }
 
