@@ -2,6 +2,7 @@ package org.backbonesync.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,16 @@ import org.slf4j.MDC;
  */
 class EngineLogContextTest {
   private final List<String> seen = new ArrayList<>();
+  private boolean adminInStep;
   private final SyncTestDriver sync = SyncTestDriver.builder()
       .listener(new SyncListener() {
         @Override
         public void queued(String connectorKey, SyncMessage message) {
           seen.add("queued " + context());
+          if (adminInStep) { // (an admin's change made on the step's thread, and refused)
+            assertThrows(IllegalArgumentException.class, () -> sync.engine().retry("PB", "none"));
+            seen.add("after the admin " + context());
+          }
         }
 
         @Override
@@ -71,6 +77,19 @@ class EngineLogContextTest {
     sync.engine().setIncomingChangesIgnored("PA", row, false); // (sent whole: queued here)
 
     assertEquals(List.of("queued sync-pa-pb PA null null"), seen);
+    assertNull(MDC.get("backbone.connector"), "nothing left behind");
+  }
+
+  /** One opened inside a step gives the step's values back when it closes. */
+  @Test
+  void anAdminsChangeInsideAStepLeavesTheStepsContext() {
+    adminInStep = true;
+    sync.a("alice").create("Printer on fire");
+
+    sync.poll("PA");
+
+    assertEquals(List.of("queued sync-pa-pb PA PA-1 null",
+        "after the admin sync-pa-pb PA PA-1 null"), seen);
     assertNull(MDC.get("backbone.connector"), "nothing left behind");
   }
 }

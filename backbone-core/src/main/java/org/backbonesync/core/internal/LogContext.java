@@ -15,18 +15,24 @@ final class LogContext implements AutoCloseable {
   static final String MESSAGE = "backbone.message";
 
   // The keys a context set, to remove when it closes: at most two (one context per issue and
-  // message), fields and not a list. A context that set all of its shape's keys is that shape's
-  // constant, so opening one makes nothing: a context is opened about seven times per message.
+  // message), fields and not a list. A context that set all of its shape's keys over none set
+  // before is that shape's constant, so opening one makes nothing: a context is opened about
+  // seven times per message. One opened inside another (an admin's change made on a step's
+  // thread, say) gives the keys back their values when it closes.
   private final String first;
   private final String second;
+  private final String firstBefore;
+  private final String secondBefore;
 
-  private static final LogContext STEP = new LogContext(SYNCHRONIZATION, CONNECTOR);
-  private static final LogContext ONE_ISSUE = new LogContext(ISSUE, null);
-  private static final LogContext ONE_MESSAGE = new LogContext(ISSUE, MESSAGE);
+  private static final LogContext STEP = new LogContext(SYNCHRONIZATION, CONNECTOR, null, null);
+  private static final LogContext ONE_ISSUE = new LogContext(ISSUE, null, null, null);
+  private static final LogContext ONE_MESSAGE = new LogContext(ISSUE, MESSAGE, null, null);
 
-  private LogContext(String first, String second) {
+  private LogContext(String first, String second, String firstBefore, String secondBefore) {
     this.first = first;
     this.second = second;
+    this.firstBefore = firstBefore;
+    this.secondBefore = secondBefore;
   }
 
   /** The synchronization and connector of a step. */
@@ -44,12 +50,20 @@ final class LogContext implements AutoCloseable {
     return opened(ONE_MESSAGE, sourceIssueKey, messageId);
   }
 
-  /** Puts the values there are under the shape's keys; a context that removes just those. */
+  /** Puts the values there are under the shape's keys; a context that takes just those back. */
   private static LogContext opened(LogContext shape, String firstValue, String secondValue) {
+    String firstBefore = before(shape.first, firstValue);
+    String secondBefore = before(shape.second, secondValue);
     String first = put(shape.first, firstValue);
     String second = put(shape.second, secondValue);
-    return first == shape.first && second == shape.second ? shape
-        : new LogContext(first, second);
+    return first == shape.first && second == shape.second && firstBefore == null
+        && secondBefore == null ? shape
+        : new LogContext(first, second, firstBefore, secondBefore);
+  }
+
+  /** The value a key that is to be set has now, or null. */
+  private static String before(String key, String value) {
+    return key == null || value == null ? null : MDC.get(key);
   }
 
   private static String put(String key, String value) {
@@ -62,11 +76,18 @@ final class LogContext implements AutoCloseable {
 
   @Override
   public void close() {
-    if (first != null) {
-      MDC.remove(first);
+    takeBack(first, firstBefore);
+    takeBack(second, secondBefore);
+  }
+
+  private static void takeBack(String key, String before) {
+    if (key == null) {
+      return;
     }
-    if (second != null) {
-      MDC.remove(second);
+    if (before == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, before);
     }
   }
 }
