@@ -33,6 +33,9 @@ public sealed interface ApplyOutcome {
   /** Failed transiently; tried again at {@code nextAttempt} (epoch millis). */
   record RetryLater(SyncMessage message, String error, long nextAttempt) implements ApplyOutcome {}
 
-  /** Failed permanently; it and the later messages of its issue wait for an admin. */
+  /**
+   * Failed permanently; it and the later messages of its issue wait for an admin (or, failed
+   * waiting for a gap, for a message of its issue: see {@code SyncEngine.Builder.gapTimeout}).
+   */
   record Failed(SyncMessage message, String error) implements ApplyOutcome {}
 }

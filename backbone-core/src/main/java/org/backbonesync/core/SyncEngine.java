@@ -210,7 +210,8 @@ public interface SyncEngine extends AutoCloseable {
 
   /**
    * Messages of a local connector that failed permanently and wait for {@link #retry}/{@link
-   * #skip}.
+   * #skip} (one that failed waiting for a missing sequence id is also judged again when a message
+   * of its issue comes: see {@link Builder#gapTimeout}).
    */
   List<InboxEntry> failedMessages(String connectorKey);
 
@@ -252,8 +253,8 @@ public interface SyncEngine extends AutoCloseable {
    * Gives an undeliverable message up: an empty message of the same sequence id takes its place,
    * so the partner's later messages of the issue flow. Its changes are lost to the partner issue
    * until they change again or a resync. When it was parked longer than the gap timeout, the
-   * partner has failed the issue's later messages meanwhile; the empty message lets the partner
-   * apply them, without a retry there.
+   * partner has failed the issue's later messages meanwhile; the empty message lets a partner of
+   * this version apply them, without a retry there.
    *
    * @throws IllegalArgumentException when no undeliverable message has this id
    * @throws IllegalStateException when the message would create the partner issue
@@ -467,8 +468,8 @@ public interface SyncEngine extends AutoCloseable {
      * How long a message waits for a missing lower sequence id before its issue is flagged as
      * failed (never silently skipped), and how often it looks again. Default 1 hour, every 5 s.
      * A message failed so is judged again, without an admin, once the missing message is applied
-     * or when another message of its issue comes (at most once per {@code recheck}): it may have
-     * made it obsolete.
+     * or when another message of its issue comes (looked for once a minute, or per {@code recheck}
+     * when longer): it may have made it obsolete.
      */
     public Builder gapTimeout(Duration timeout, Duration recheck) {
       this.gapTimeout = Checks.positive("gapTimeout", timeout);

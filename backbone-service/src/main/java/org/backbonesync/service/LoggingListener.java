@@ -77,7 +77,7 @@ final class LoggingListener implements SyncListener {
   @Override
   public void failed(String key, SyncMessage m, String error, boolean permanent) {
     LOG.warn("{}: {} #{} failed{}: {}", key, m.sourceIssueKey(), m.sequenceId(),
-        permanent ? " (waits for an admin)" : " (will be retried)", error);
+        permanent ? " (its issue waits)" : " (will be retried)", error);
   }
 
   @Override

@@ -49,8 +49,7 @@ class GapFailuresTest {
 
   @Test
   void theLostMessageComingLateIsAppliedAndTheFailedOneAfterIt() {
-    sync.advance(Duration.ofMinutes(1));
-    sync.engine().receiver("PB").receive(lost);
+    sync.engine().receiver("PB").receive(lost); // (judged again after it: no look is due)
     sync.runUntilQuiet();
 
     assertEquals("after the lost one", sync.b().value("PB-1", "summary").asText());
@@ -92,6 +91,20 @@ class GapFailuresTest {
     sync.engine().receiver("PB").receive(lost);
     sync.runUntilQuiet();
     assertEquals("third", sync.b().value("PB-1", "summary").asText());
+    assertEquals(0, sync.stores().messages().incomingCount("PB"));
+  }
+
+  /** An entry an earlier version failed has the reason without the last clause. */
+  @Test
+  void oneFailedByAnEarlierVersionIsJudgedAgainToo() {
+    InboxEntry failed = sync.engine().failedMessages("PB").get(0);
+    sync.stores().messages().updateIncoming(failed.withFailure("sequence id 2 of PA-1 never"
+        + " arrived; waited since 2026-01-01T09:00:01Z with sequence id 3"));
+
+    sync.engine().receiver("PB").receive(lost);
+    sync.runUntilQuiet();
+
+    assertEquals("after the lost one", sync.b().value("PB-1", "summary").asText());
     assertEquals(0, sync.stores().messages().incomingCount("PB"));
   }
 }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.internal.PairOrder.Next;
@@ -55,12 +56,15 @@ final class ApplyRounds {
    * commit records the round's outcomes together; a pair goes on in the next round while its
    * messages come in order. The last round's commit gives back the claims with it.
    *
+   * @param judgeAgain ids of messages that failed waiting for a gap, to judge again when they
+   *     are their pair's next ({@link GapFailures})
    * @param over whether to begin no more pairs (half the claim's lease has passed, or the engine
    *     is closing): the others stay queued for the next apply
    * @param giveBack the store writes giving back the claims ({@link PairClaims#giveBack})
    * @return whether they were committed with the last round (else the caller gives them back)
    */
-  boolean applyClaimed(List<String> claimed, BooleanSupplier over, Runnable giveBack) {
+  boolean applyClaimed(List<String> claimed, Set<String> judgeAgain, BooleanSupplier over,
+      Runnable giveBack) {
     List<String> round = claimed;
     boolean progressed = false;
     while (!round.isEmpty() && !over.getAsBoolean()) {
@@ -76,7 +80,7 @@ final class ApplyRounds {
           if (over.getAsBoolean()) {
             break;
           }
-          if (drain(issue, queued.getOrDefault(issue, List.of()), progressed)) {
+          if (drain(issue, queued.getOrDefault(issue, List.of()), progressed, judgeAgain)) {
             next.add(issue);
           }
         }
@@ -118,9 +122,11 @@ final class ApplyRounds {
    *
    * @param queued the pair's queued messages as read for the round
    * @param progressed whether the pair's message before was applied in this apply
+   * @param judgeAgain ids of messages failed waiting for a gap that the pair's heard more since
    * @return whether the pair goes on after the group's commit (it has more queued)
    */
-  private boolean drain(String sourceIssueKey, List<InboxEntry> queued, boolean progressed) {
+  private boolean drain(String sourceIssueKey, List<InboxEntry> queued, boolean progressed,
+      Set<String> judgeAgain) {
     List<InboxEntry> entries = queued;
     for (boolean first = true; true; first = false) {
       if (!first) {
@@ -135,8 +141,11 @@ final class ApplyRounds {
       }
       InboxEntry entry = entries.get(0);
       long now = clock.millis();
-      if (progressed && GapFailures.waitedForGap(entry)) {
-        entry = entry.withRetryRequested(now); // (what it failed waiting for may be applied now)
+      if (GapFailures.waitedForGap(entry)
+          && (progressed || judgeAgain.contains(entry.message().messageId()))) {
+        // (what it failed waiting for may be applied now, or a message since made it obsolete;
+        // read under the pair's claim: still failed so)
+        entry = entry.withRetryRequested(now);
       }
       // An entry that only waited for its predecessor (no failed attempt) is due once that one
       // is applied; one that failed transiently waits for its backoff.

@@ -7,27 +7,32 @@ import java.util.Map;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Messages that failed waiting for a gap: the gap timeout passed before the sequence id missing
  * before them came. What settles such a message comes later, if at all: the missing message (the
  * transport or an admin on the partner's side delivers it at last), or a message that makes it
  * obsolete (the partner's issue whole from a row of it made again, which counts from later). So
- * it is judged again when the message before it is applied ({@link ApplyRounds}), and made due
- * again here when a message of its issue was received after it failed; judged again, it is
- * applied, dropped, or fails once more with the same reason. A message that failed for another
- * reason (a tracker's refusal) still waits for an admin.
+ * the apply ({@link ApplyRounds}) judges it again when the message before it is applied, and when
+ * {@link #answered} finds that a message of its issue was received after it failed; judged again,
+ * it is applied, dropped, or fails once more with the same reason. A message that failed for
+ * another reason (a tracker's refusal) still waits for an admin. An entry that failed so in an
+ * earlier version of the engine (its reason without the last clause) is found too.
  */
 final class GapFailures {
-  private static final Logger log = LoggerFactory.getLogger(GapFailures.class);
   private static final String NEVER_ARRIVED = " never arrived; waited since ";
+  /**
+   * How often a node looks, at least: a read per connector every {@code gapRecheck} (5 s) was
+   * a twentieth of the store calls of an idle round of 1,000 synchronizations ({@code
+   * ManySyncsBenchmark.idleRound}: 8.40 per synchronization, 8.00 without), for messages that
+   * waited an hour already.
+   */
+  private static final long LOOK_EVERY = 60_000;
 
   private final Connector connector;
   private final Stores stores;
   private final EngineSettings settings;
-  /** When this node looks for them next: at most once per gap recheck. */
+  /** When this node looks for them next. */
   private long nextLook;
 
   GapFailures(Connector connector, Stores stores, EngineSettings settings) {
@@ -45,21 +50,29 @@ final class GapFailures {
 
   /** Whether an entry failed waiting for a gap ({@link #reason}). */
   static boolean waitedForGap(InboxEntry entry) {
-    String error = entry.error();
-    return entry.status() == InboxEntry.Status.FAILED && error != null
-        && error.startsWith("sequence id ") && error.contains(NEVER_ARRIVED);
+    return entry.status() == InboxEntry.Status.FAILED && isGapReason(entry.error());
+  }
+
+  /** Whether a failure's reason is one {@link #reason} gave (or an earlier version's). */
+  static boolean isGapReason(String error) {
+    return error != null && error.startsWith("sequence id ") && error.contains(NEVER_ARRIVED);
   }
 
   /**
-   * Makes due again each message of the connector that failed waiting for a gap and whose issue
-   * received a message after it failed; at most once per {@link EngineSettings#gapRecheck} (one
-   * read of the failed messages, and one of their issues' queues when there are any).
+   * The connector's messages that failed waiting for a gap and whose issue received another
+   * message after they failed, for the apply to judge again under its claim of the pair (so that
+   * nothing here writes an entry another node may be changing); none but at most once a minute
+   * (or per {@link EngineSettings#gapRecheck} when that is longer): one read of the failed
+   * messages, and one of their issues' queues when there are any. An entry judged again that fails once more has that time as its
+   * {@code notBefore}, so it is not found again until another message comes. The times compared
+   * are two nodes' clocks when two share the store: one ahead finds an entry again for as long as
+   * it is ahead (each time failing it once more), never loses one.
    */
-  void reopenAnswered(long now) {
+  List<InboxEntry> answered(long now) {
     if (now < nextLook) {
-      return;
+      return List.of();
     }
-    nextLook = now + settings.gapRecheck().toMillis();
+    nextLook = now + Math.max(LOOK_EVERY, settings.gapRecheck().toMillis());
     List<InboxEntry> failed = new ArrayList<>();
     List<String> issues = new ArrayList<>();
     for (InboxEntry entry : stores.messages().failedIncoming(connector.key())) {
@@ -69,20 +82,19 @@ final class GapFailures {
       }
     }
     if (failed.isEmpty()) {
-      return;
+      return List.of();
     }
     Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), issues);
+    List<InboxEntry> answered = new ArrayList<>();
     for (InboxEntry entry : failed) {
       // (it failed at its last recheck, notBefore, or just after: one received before that was
       // in the queue its last judging read)
-      boolean answered = queued.getOrDefault(entry.message().sourceIssueKey(), List.of())
-          .stream().anyMatch(e -> e.receivedAt() > entry.notBefore());
-      if (answered) {
-        stores.messages().updateIncoming(entry.withRetryRequested(now));
-        log.info("{}: message {} for {}, failed waiting for a gap, is judged again: a message of"
-            + " its issue came since", connector.key(), entry.message().messageId(),
-            entry.message().sourceIssueKey());
+      if (queued.getOrDefault(entry.message().sourceIssueKey(), List.of()).stream()
+          .anyMatch(e -> e.receivedAt() > entry.notBefore()
+              && !e.message().messageId().equals(entry.message().messageId()))) {
+        answered.add(entry);
       }
     }
+    return answered;
   }
 }

@@ -2,7 +2,9 @@ package org.backbonesync.core.internal;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.SyncConfiguration;
@@ -90,9 +92,14 @@ final class IncomingQueue {
   }
 
   private void applyDue() {
-    gapFailures.reopenAnswered(clock.millis());
     List<InboxEntry> heads =
         stores.messages().nextIncoming(connector.key(), clock.millis(), settings.applyBatchSize());
+    List<InboxEntry> answered = gapFailures.answered(clock.millis());
+    Set<String> judgeAgain = Set.of();
+    if (!answered.isEmpty()) {
+      heads = new ArrayList<>(heads);
+      judgeAgain = addAnswered(heads, answered);
+    }
     finder.prefetch(heads);
     for (int from = 0; from < heads.size() && !closing.getAsBoolean(); from += CLAIM_CHUNK) {
       int to = Math.min(from + CLAIM_CHUNK, heads.size());
@@ -113,12 +120,31 @@ final class IncomingQueue {
         // (a pair not begun by half the claim's lease waits for the next apply: each pair
         // applied holds its claim, and others' chunks are skipped by other nodes meanwhile)
         long until = claimed + settings.leaseDuration().toMillis() / 2;
-        givenBack = rounds.applyClaimed(issues,
+        givenBack = rounds.applyClaimed(issues, judgeAgain,
             () -> clock.millis() >= until || closing.getAsBoolean(), pairs.giveBack(mine));
       } finally {
         pairs.end(mine, givenBack);
       }
     }
+  }
+
+  /**
+   * Adds to the heads the messages that failed waiting for a gap and whose issue heard more since
+   * ({@link GapFailures#answered}), where no message of their issue is a head already (one that
+   * is, applied, makes its pair's next judged again anyway); their ids, which the rounds judge
+   * again.
+   */
+  private static Set<String> addAnswered(List<InboxEntry> heads, List<InboxEntry> answered) {
+    Set<String> issues = new HashSet<>();
+    heads.forEach(head -> issues.add(head.message().sourceIssueKey()));
+    Set<String> ids = new HashSet<>();
+    for (InboxEntry failed : answered) {
+      if (issues.add(failed.message().sourceIssueKey())) {
+        heads.add(failed);
+        ids.add(failed.message().messageId());
+      }
+    }
+    return ids;
   }
 
   /**

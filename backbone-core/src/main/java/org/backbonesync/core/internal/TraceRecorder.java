@@ -228,7 +228,9 @@ final class TraceRecorder implements SyncListener {
   @Override
   public void failed(String connectorKey, SyncMessage message, String error, boolean permanent) {
     in(connectorKey, message, Outcome.FAILED, (permanent
-        ? "failed; waits for an operator's retry or skip: "
+        ? GapFailures.isGapReason(error)
+            ? "failed; waits for a message of its issue, or an operator's retry or skip: "
+            : "failed; waits for an operator's retry or skip: "
         : "failed; retried after a backoff: ") + error);
   }
 
