@@ -16,7 +16,6 @@ import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.testkit.InMemoryIssueTracker;
-import org.backbonesync.testkit.InMemoryTransport.Fault;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.backbonesync.testkit.TrackerCall;
@@ -146,37 +145,5 @@ class FailureIsolationTest {
         failed.error());
     assertEquals(1, sync.engine().failedMessages("PB").size());
     assertTrue(sync.b().allIssues().isEmpty());
-  }
-
-  @Test
-  void aMissingSequenceIdWaitsThenFlagsTheIssueAfterTheGapTimeout() {
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .engine(e -> e.gapTimeout(Duration.ofMinutes(10), Duration.ofSeconds(5)))
-        .build();
-    sync.a("alice").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.a("alice").edit("PA-1", "summary", "lost");
-    sync.poll("PA");
-    sync.transportAtoB().inject(Fault.DROP, 1);
-    sync.deliver("PA");
-    sync.stores().messages().removeOutgoing("PA",
-        sync.stores().messages().dueOutgoing("PA", Long.MAX_VALUE, 1).get(0).message().messageId());
-    sync.advance(Duration.ofSeconds(1));
-    sync.a("alice").edit("PA-1", "summary", "after the lost one");
-    sync.poll("PA");
-    sync.deliver("PA");
-
-    var waiting = assertInstanceOf(ApplyOutcome.WaitingForGap.class, sync.apply("PB").get(0));
-    assertEquals(2, waiting.expectedSequenceId());
-    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
-    assertTrue(sync.engine().failedMessages("PB").isEmpty());
-
-    sync.advance(Duration.ofMinutes(10));
-    sync.step();
-
-    List<InboxEntry> failed = sync.engine().failedMessages("PB");
-    assertEquals(1, failed.size());
-    assertTrue(failed.get(0).error().startsWith("sequence id 2 of PA-1 never arrived"),
-        failed.get(0).error());
   }
 }

@@ -1,6 +1,7 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A message that failed waiting for a gap (the message before it lost, the gap timeout passed) is
+ * A message that waits for a gap (the message before it lost) fails after the gap timeout, never
+ * silently skipped. One that failed so (the message before it lost, the gap timeout passed) is
  * judged again when what could settle it comes, without an admin: the lost message at last, or a
  * message of a newer partner row that makes it obsolete. Until then it stays failed, once.
  */
@@ -37,7 +39,12 @@ class GapFailuresTest {
     sync.stores().messages().removeOutgoing("PA", lost.messageId());
     sync.advance(Duration.ofSeconds(1));
     sync.a("alice").edit("PA-1", "summary", "after the lost one");
-    sync.runUntilQuiet();
+    sync.poll("PA");
+    sync.deliver("PA");
+    var waiting = assertInstanceOf(ApplyOutcome.WaitingForGap.class, sync.apply("PB").get(0));
+    assertEquals(2, waiting.expectedSequenceId());
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
+    assertTrue(sync.engine().failedMessages("PB").isEmpty(), "it waits, not failed yet");
     sync.advance(Duration.ofMinutes(10));
     sync.runUntilQuiet();
 

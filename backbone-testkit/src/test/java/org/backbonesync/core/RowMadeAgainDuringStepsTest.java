@@ -25,14 +25,7 @@ class RowMadeAgainDuringStepsTest {
 
   @Test
   void aRowMadeByAStepThatReadTheClockFirstIsStillTheNewest() {
-    sync.a("alice").create("one");
-    sync.runUntilQuiet();
-    sync.engine().deleteSyncInformation("PA", sync.syncInfoA().get(0).id());
-    sync.advance(Duration.ofMinutes(1));
-    sync.a("alice").edit("PA-1", "summary", "from A");
-    sync.b("bob").edit("PB-1", "description", "from B");
-    sync.poll("PB");
-    sync.deliver("PB"); // (bob's change waits in PA's inbox, naming PA-1)
+    givenBobsChangeWaitingForPa1WithoutARow();
     afterIssueRead.set(() -> { // the apply read the clock and PA-1; now a poll and an admin
       sync.advance(Duration.ofMillis(1));
       sync.poll("PA"); // PA-1 changed and has no row: a row made, PA-1 sent
@@ -43,10 +36,7 @@ class RowMadeAgainDuringStepsTest {
     sync.apply("PA"); // the row made again for bob's change
     sync.runUntilQuiet();
 
-    assertNull(afterIssueRead.get(), "the poll ran during the apply");
-    assertEquals("from A", sync.b().value("PB-1", "summary").asText());
-    assertEquals("from B", sync.a().value("PA-1", "description").asText());
-    assertEquals(1, sync.b().allIssues().size(), "nothing copied twice");
+    assertBothChangesCrossedOnce();
     assertTrue(sync.syncInfoB().get(0).partnerEpoch() == sync.syncInfoA().get(0).epoch(),
         "B talks with A's row");
   }
@@ -58,14 +48,7 @@ class RowMadeAgainDuringStepsTest {
    */
   @Test
   void aRowMadeAgainInTheSameMillisecondIsNewestWhenTheIdsWrap() {
-    sync.a("alice").create("one");
-    sync.runUntilQuiet();
-    sync.engine().deleteSyncInformation("PA", sync.syncInfoA().get(0).id());
-    sync.advance(Duration.ofMinutes(1));
-    sync.a("alice").edit("PA-1", "summary", "from A");
-    sync.b("bob").edit("PB-1", "description", "from B");
-    sync.poll("PB");
-    sync.deliver("PB"); // (bob's change waits in PA's inbox, naming PA-1)
+    givenBobsChangeWaitingForPa1WithoutARow();
     long next = sync.stores().syncInfo().insert(SyncInfo.newPair("XX", "X-0", "Y-0", 0)).id();
     for (long id = next; id % 1024 != 1022; id++) { // (the poll's row gets id 1023)
       sync.stores().syncInfo().delete("XX", id);
@@ -81,11 +64,27 @@ class RowMadeAgainDuringStepsTest {
     sync.apply("PA"); // the row made again for bob's change, id 1024
     sync.runUntilQuiet();
 
+    assertBothChangesCrossedOnce();
+    assertEquals(sync.syncInfoA().get(0).epoch(), sync.syncInfoB().get(0).partnerEpoch(),
+        "B talks with A's row");
+  }
+
+  /** PA-1's row deleted; alice edits PA-1, bob PB-1, and bob's change waits in PA's inbox. */
+  private void givenBobsChangeWaitingForPa1WithoutARow() {
+    sync.a("alice").create("one");
+    sync.runUntilQuiet();
+    sync.engine().deleteSyncInformation("PA", sync.syncInfoA().get(0).id());
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-1", "summary", "from A");
+    sync.b("bob").edit("PB-1", "description", "from B");
+    sync.poll("PB");
+    sync.deliver("PB"); // (bob's change waits in PA's inbox, naming PA-1)
+  }
+
+  private void assertBothChangesCrossedOnce() {
     assertNull(afterIssueRead.get(), "the poll ran during the apply");
     assertEquals("from A", sync.b().value("PB-1", "summary").asText());
     assertEquals("from B", sync.a().value("PA-1", "description").asText());
     assertEquals(1, sync.b().allIssues().size(), "nothing copied twice");
-    assertEquals(sync.syncInfoA().get(0).epoch(), sync.syncInfoB().get(0).partnerEpoch(),
-        "B talks with A's row");
   }
 }
