@@ -405,7 +405,6 @@ final class HttpFront {
     return s.append('"').toString();
   }
 
-  /** The header with its scheme written {@code Bearer}: the scheme's case does not matter. */
   /**
    * A header sent once, else null: a request with two {@code Authorization} headers (which HTTP
    * does not let a client send) is refused as one with none, whichever comes first.
@@ -415,6 +414,7 @@ final class HttpFront {
     return values != null && values.size() == 1 ? values.get(0) : null;
   }
 
+  /** The header with its scheme written {@code Bearer}: the scheme's case does not matter. */
   private static String bearer(String authorization) {
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return "Bearer " + authorization.substring(7);
