@@ -63,8 +63,9 @@ final class GapFailures {
    * message after they failed, for the apply to judge again under its claim of the pair (so that
    * nothing here writes an entry another node may be changing); none but at most once a minute
    * (or per {@link EngineSettings#gapRecheck} when that is longer): one read of the failed
-   * messages, and one of their issues' queues when there are any. An entry judged again that fails once more has that time as its
-   * {@code notBefore}, so it is not found again until another message comes. The times compared
+   * messages, and one of their issues' queues when there are any. An entry judged again that
+   * fails once more has that time as its {@code notBefore}, so it is not found again until
+   * another message comes. The times compared
    * are two nodes' clocks when two share the store: one ahead finds an entry again for as long as
    * it is ahead (each time failing it once more), never loses one.
    */

@@ -40,7 +40,7 @@ final class Resender {
   private final Outbox outbox;
   private final PairClaims pairs;
   /** The row this engine made or made anew with the greatest epoch: see {@link #insertNew}. */
-  private final AtomicReference<Made> lastMade = new AtomicReference<>(new Made(0, 0));
+  private final AtomicReference<Made> lastMade = new AtomicReference<>(new Made(0, 0, 0));
 
   Resender(Connector connector, Stores stores, Clock clock, Events events, IssueValues values,
       OutgoingContent content, Outbox outbox, PairClaims pairs) {
@@ -80,15 +80,11 @@ final class Resender {
     return made;
   }
 
-  /** The epoch and id of the row this engine made or made anew latest, by epoch. */
-  private record Made(long epoch, long id) {
-    long madeAt() {
-      return epoch / 1024;
-    }
-  }
+  /** Of the row this engine made or made anew latest, by epoch. */
+  private record Made(long madeAt, long epoch, long id) {}
 
   private void record(SyncInfo row) {
-    Made made = new Made(row.epoch(), row.id());
+    Made made = new Made(row.madeAt(), row.epoch(), row.id());
     lastMade.accumulateAndGet(made, (a, b) -> a.epoch() >= b.epoch() ? a : b);
   }
 
