@@ -217,9 +217,9 @@ class ThreadedStepsStressTest {
   }
 
   /**
-   * Quiet at last: what failed for good retried (as an admin does: again while one fails anew,
-   * as a message that waited for a gap does until the partner's whole that closes it came), every
-   * pair taken back.
+   * Quiet at last: what failed for good retried (as an admin does: again while one fails anew),
+   * every pair taken back. (A message that failed waiting for a gap is judged again by the
+   * engine when the partner's whole that closes it comes; the rounds stayed from before.)
    */
   private static void quiet(SyncTestDriver sync) {
     sync.advance(Duration.ofMinutes(10));

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ApplyOutcome;
@@ -269,18 +270,12 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void retryUndeliverable(String connectorKey, String messageId) {
-    changing(connectorKey, local -> {
-      local.delivery().retryUndeliverable(messageId);
-      return null;
-    });
+    changed(connectorKey, local -> local.delivery().retryUndeliverable(messageId));
   }
 
   @Override
   public void skipUndeliverable(String connectorKey, String messageId) {
-    changing(connectorKey, local -> {
-      local.delivery().skipUndeliverable(messageId);
-      return null;
-    });
+    changed(connectorKey, local -> local.delivery().skipUndeliverable(messageId));
   }
 
   @Override
@@ -292,10 +287,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void retry(String connectorKey, String messageId) {
     try {
-      changing(connectorKey, local -> {
-        local.inbox().retry(messageId);
-        return null;
-      });
+      changed(connectorKey, local -> local.inbox().retry(messageId));
     } finally {
       recorder.flushIfDue();
     }
@@ -304,10 +296,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void skip(String connectorKey, String messageId) {
     try {
-      changing(connectorKey, local -> {
-        local.inbox().skip(messageId);
-        return null;
-      });
+      changed(connectorKey, local -> local.inbox().skip(messageId));
     } finally {
       recorder.flushIfDue();
     }
@@ -322,6 +311,14 @@ public final class DefaultSyncEngine implements SyncEngine {
     try (LogContext step = LogContext.connector(local.connector())) {
       return change.apply(local);
     }
+  }
+
+  /** {@link #changing}, for a change that answers nothing. */
+  private void changed(String connectorKey, Consumer<LocalConnectors.Local> change) {
+    changing(connectorKey, local -> {
+      change.accept(local);
+      return null;
+    });
   }
 
   @Override
