@@ -137,6 +137,22 @@ class IgnoreIncomingChangesTest {
     assertTrue(sync.engine().setIncomingChangesIgnored("PA", 999_999, true).isEmpty());
   }
 
+  /** Setting the flag to what it is already writes nothing: the row keeps its stamp. */
+  @Test
+  void settingTheFlagItHasWritesNothing() {
+    SyncInfo before = rowOfPa1();
+
+    assertEquals(before, sync.engine().setIncomingChangesIgnored("PA", before.id(), false)
+        .orElseThrow(), "answers the row as it is");
+    assertEquals(before.stamp(), rowOfPa1().stamp(), "not written");
+
+    sync.engine().setIncomingChangesIgnored("PA", before.id(), true);
+    SyncInfo set = rowOfPa1();
+    assertTrue(set.stamp() > before.stamp(), "set: written");
+    sync.engine().setIncomingChangesIgnored("PA", before.id(), true);
+    assertEquals(set.stamp(), rowOfPa1().stamp(), "set again: not written");
+  }
+
   private AdminResponse put(String caller, String path, String body) {
     return handler.handle(new AdminRequest("PUT", path, null, body, caller, Map.of()));
   }

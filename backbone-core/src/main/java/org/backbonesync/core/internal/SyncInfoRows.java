@@ -63,8 +63,12 @@ final class SyncInfoRows {
   private Optional<SyncInfo> setFlag(String connectorKey, long syncInfoId, boolean ignored) {
     return stores.inTransaction(() -> {
       Optional<SyncInfo> locked = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId);
-      locked.ifPresent(r -> stores.syncInfo().update(r.withIncomingChangesIgnored(ignored)));
-      return locked.map(r -> r.withIncomingChangesIgnored(ignored));
+      if (locked.isEmpty() || locked.get().incomingChangesIgnored() == ignored) {
+        return locked; // (as asked already: not written, so its stamp tells no write)
+      }
+      SyncInfo set = locked.get().withIncomingChangesIgnored(ignored);
+      stores.syncInfo().update(set);
+      return Optional.of(set);
     });
   }
 }
