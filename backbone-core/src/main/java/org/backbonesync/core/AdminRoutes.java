@@ -103,7 +103,10 @@ final class AdminRoutes {
   private static void refuseParameters(Route route, Map<String, List<String>> query) {
     List<ConfigurationProblem> problems = new ArrayList<>();
     query.forEach((name, values) -> {
-      if (!route.parameters().contains(name)) {
+      if (name.isEmpty()) {
+        problems.add(new ConfigurationProblem(parameter(name), "a query parameter without a"
+            + " name (a '?' or '&' with nothing after it, or '=' first)"));
+      } else if (!route.parameters().contains(name)) {
         problems.add(new ConfigurationProblem(parameter(name), "unknown query parameter"));
       } else if (values.size() > 1) {
         problems.add(new ConfigurationProblem(parameter(name),
@@ -111,7 +114,8 @@ final class AdminRoutes {
       }
     });
     if (!problems.isEmpty()) {
-      List<String> names = problems.stream().limit(10).map(p -> p.path().substring(1)).toList();
+      List<String> names = problems.stream().limit(10).map(p -> p.path().substring(1))
+          .map(n -> n.equals("\"\"") ? "a parameter without a name" : n).toList();
       throw new AdminException(400, route + " takes "
           + (route.parameters().isEmpty() ? "no query parameters"
               : "only the query parameters " + String.join(", ", sorted(route.parameters()))

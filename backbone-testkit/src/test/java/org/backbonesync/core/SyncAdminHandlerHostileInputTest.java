@@ -114,7 +114,8 @@ class SyncAdminHandlerHostileInputTest {
     refused(400, takes + "SyncInfoId", before, raw("DELETE", PATH_ROWS, "SyncInfoId=1", null));
     refused(400, "query parameter ?syncInfoId%zz: its name \"syncInfoId%zz\" has a malformed"
         + " escape", before, raw("DELETE", PATH_ROWS, "syncInfoId%zz=1", null));
-    refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "=1", null));
+    refused(400, takes + "a parameter without a name", before,
+        raw("DELETE", PATH_ROWS, "=1", null));
     refused(400, takes + "\"a\\nb\"", before, raw("DELETE", PATH_ROWS, "a%0Ab=1", null));
     refused(400, takes + "syncInfoId", before,
         raw("DELETE", PATH_ROWS, "syncInfoId=1&syncInfoId=2", null));
@@ -126,9 +127,14 @@ class SyncAdminHandlerHostileInputTest {
         raw("DELETE", PATH_ROWS, "syncInfoId", null));
     // a query that is there but empty, or an empty pair, is no "no query" (each deleted every
     // row when the service ran: "?", "?&")
-    refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "", null));
-    refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "&", null));
-    refused(400, takes + "\"\"", before, raw("DELETE", PATH_ROWS, "syncInfoId=1&", null));
+    AdminResponse bare = refused(400, takes + "a parameter without a name", before,
+        raw("DELETE", PATH_ROWS, "", null));
+    assertEquals(List.of("?\"\": a query parameter without a name (a '?' or '&' with nothing"
+        + " after it, or '=' first)"), problems(bare));
+    refused(400, takes + "a parameter without a name", before,
+        raw("DELETE", PATH_ROWS, "&", null));
+    refused(400, takes + "a parameter without a name", before,
+        raw("DELETE", PATH_ROWS, "syncInfoId=1&", null));
     refused(400, NOT_AN_ID + "\"\"", before,
         raw("DELETE", PATH_ROWS, "syncInfoId=", null));
     refused(400, NOT_AN_ID + "\"1 OR 1=1\"", before,
