@@ -10,7 +10,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicReference;
@@ -101,6 +103,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private final JdbcLeaseStore leases = new JdbcLeaseStore(this);
   private final JdbcEnvelopeIdStore envelopeIds = new JdbcEnvelopeIdStore(this);
   private final JdbcTraceStore trace = new JdbcTraceStore(this);
+  /** The database's forms of batched writes for many rows (PostgreSQL's), set when opened. */
+  private volatile Map<String, ManyRows> manyRows = Map.of();
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -142,6 +146,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
         migrations.validate(stores.connections());
       }
       stores.catchUpStamps(schema == Schema.MIGRATE);
+      stores.manyRows = stores.manyRowForms();
       return stores;
     } catch (RuntimeException | Error e) {
       stores.close();
@@ -235,7 +240,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
     Connection connection = borrow(false);
     current.set(connection);
     TransactionWrites outer = writes.get(); // (of the transaction a write alone stepped out of)
-    TransactionWrites mine = new TransactionWrites(connection);
+    TransactionWrites mine = new TransactionWrites(connection, manyRows);
     writes.set(mine);
     try {
       T result = work.get();
@@ -333,6 +338,16 @@ public final class JdbcStores implements Stores, AutoCloseable {
     } finally {
       giveBack(connection);
     }
+  }
+
+  /** PostgreSQL's forms of the stores' batched writes; none on another database. */
+  private Map<String, ManyRows> manyRowForms() {
+    if (!Migrations.isPostgres(connections())) {
+      return Map.of();
+    }
+    Map<String, ManyRows> forms = new HashMap<>(JdbcSyncInfoStore.MANY_ROWS);
+    forms.putAll(JdbcMessageStore.MANY_ROWS);
+    return Map.copyOf(forms);
   }
 
   /** The stores' own connections, for the schema's migration. */

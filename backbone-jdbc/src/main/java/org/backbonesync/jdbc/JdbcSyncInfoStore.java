@@ -305,6 +305,48 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   /** Updates a row whose issue keys stay: {@link #UPDATE_ROW}'s columns, then the row's keys. */
   static final String UPDATE_KEEPING_KEYS = UPDATE_ROW + KEYS_KEPT;
 
+  private static final String UPDATE_VALUE =
+      "UPDATE bb_synced_value SET value_json = ? WHERE sync_info_id = ? AND mapping_id = ?";
+  private static final String INSERT_VALUE =
+      "INSERT INTO bb_synced_value (sync_info_id, mapping_id, value_json) VALUES (?, ?, ?)";
+  private static final String UPDATE_PENDING = "UPDATE bb_pending_change SET changed_at = ?,"
+      + " sequence_id = ?, base_json = ?, value_json = ? WHERE sync_info_id = ? AND mapping_id = ?";
+  private static final String INSERT_PENDING = "INSERT INTO bb_pending_change (sync_info_id,"
+      + " mapping_id, changed_at, sequence_id, base_json, value_json) VALUES (?, ?, ?, ?, ?, ?)";
+
+  /** PostgreSQL's forms of this store's batched writes for many rows, by their statement. */
+  static final Map<String, ManyRows> MANY_ROWS = Map.of(
+      UPDATE_KEEPING_KEYS, manyRows("UPDATE bb_sync_info AS t SET local_issue_key = v.l,"
+          + " remote_issue_key = v.r, first_sync_date = v.fsd, last_outgoing_change = v.loc,"
+          + " last_change_seen = v.lcs, outgoing_sequence_id = v.os,"
+          + " last_incoming_change = v.lic, incoming_sequence_id = v.ins,"
+          + " incoming_changes_ignored = v.ign, partner_epoch = v.pe, partner_since = v.ps,"
+          + " made_at = v.ma, stamp = " + NEXT_STAMP + " FROM %s"
+          + " AS v(l, r, fsd, loc, lcs, os, lic, ins, ign, pe, ps, ma, id, ck, kl, kr)"
+          + " WHERE t.id = v.id AND t.connector_key || '' = v.ck"
+          + " AND t.local_issue_key = v.kl AND t.remote_issue_key IS NOT DISTINCT FROM v.kr",
+          false, "varchar", "varchar", "int8", "int8", "int8", "int8", "int8", "int8", "bool",
+          "int8", "int8", "int8", "int8", "varchar", "varchar", "varchar"),
+      ADVANCE_SEEN, manyRows("UPDATE bb_sync_info AS t SET last_change_seen = v.m FROM %s"
+          + " AS v(m, ck, id, m2) WHERE t.id = v.id AND t.connector_key || '' = v.ck"
+          + " AND t.last_change_seen < v.m2", false, "int8", "varchar", "int8", "int8"),
+      UPDATE_VALUE, manyRows("INSERT INTO bb_synced_value (sync_info_id, mapping_id,"
+          + " value_json) SELECT id, mapping, json FROM %s WITH ORDINALITY"
+          + " AS v(id, mapping, json, n) ORDER BY n ON CONFLICT (sync_info_id, mapping_id)"
+          + " DO UPDATE SET value_json = EXCLUDED.value_json", true, "int8", "varchar", "text"),
+      UPDATE_PENDING, manyRows("INSERT INTO bb_pending_change (sync_info_id, mapping_id,"
+          + " changed_at, sequence_id, base_json, value_json) SELECT id, mapping, at, seq,"
+          + " base, json FROM %s WITH ORDINALITY AS v(id, mapping, at, seq, base, json, n)"
+          + " ORDER BY n ON CONFLICT (sync_info_id, mapping_id) DO UPDATE SET changed_at ="
+          + " EXCLUDED.changed_at, sequence_id = EXCLUDED.sequence_id, base_json ="
+          + " EXCLUDED.base_json, value_json = EXCLUDED.value_json", true, "int8", "varchar",
+          "int8", "int8", "text", "text"));
+
+  /** A form whose {@code %s} is the {@code unnest} of arrays of these element types. */
+  static ManyRows manyRows(String sql, boolean fromInsert, String... types) {
+    return new ManyRows(String.format(sql, ManyRows.unnest(types)), types, fromInsert);
+  }
+
   private static int write(Connection c, SyncInfo info, String andWhere, Object... whereArgs)
       throws SQLException {
     return update(c, UPDATE_ROW + andWhere, columns(info, whereArgs));
@@ -426,10 +468,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       db.writes().valuesWritten(syncInfoId);
       for (Map.Entry<String, JsonNode> e : values.entrySet()) {
         String json = Json.write(e.getValue());
-        db.upsert("bb_synced_value " + syncInfoId + " " + e.getKey(),
-            "UPDATE bb_synced_value SET value_json = ? WHERE sync_info_id = ? AND mapping_id = ?",
-            new Object[] {json, syncInfoId, e.getKey()},
-            "INSERT INTO bb_synced_value (sync_info_id, mapping_id, value_json) VALUES (?, ?, ?)",
+        db.upsert("bb_synced_value " + syncInfoId + " " + e.getKey(), UPDATE_VALUE,
+            new Object[] {json, syncInfoId, e.getKey()}, INSERT_VALUE,
             new Object[] {syncInfoId, e.getKey(), json});
       }
       return null;
@@ -463,12 +503,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         PendingChange p = e.getValue();
         String base = Json.write(p.baseValue());
         String value = Json.write(p.value());
-        db.upsert("bb_pending_change " + syncInfoId + " " + e.getKey(),
-            "UPDATE bb_pending_change SET changed_at = ?, sequence_id = ?, base_json = ?,"
-                + " value_json = ? WHERE sync_info_id = ? AND mapping_id = ?",
+        db.upsert("bb_pending_change " + syncInfoId + " " + e.getKey(), UPDATE_PENDING,
             new Object[] {p.changedAt(), p.sequenceId(), base, value, syncInfoId, e.getKey()},
-            "INSERT INTO bb_pending_change (sync_info_id, mapping_id, changed_at, sequence_id,"
-                + " base_json, value_json) VALUES (?, ?, ?, ?, ?, ?)",
+            INSERT_PENDING,
             new Object[] {syncInfoId, e.getKey(), p.changedAt(), p.sequenceId(), base, value});
       }
       return null;

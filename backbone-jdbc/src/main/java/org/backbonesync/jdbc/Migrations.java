@@ -363,7 +363,8 @@ final class Migrations {
     throw failure;
   }
 
-  private static boolean isPostgres(Connections db) {
+  /** Whether the database is PostgreSQL, asked on a connection of its own. */
+  static boolean isPostgres(Connections db) {
     Connection c = db.borrow(true);
     try {
       return isPostgres(c);

@@ -36,11 +36,17 @@ final class TransactionWrites {
   /** Rows as this transaction last knew them: locked ahead, or written since. */
   private final Map<Long, SyncInfo> known = new HashMap<>();
   private final Map<Long, Map<String, JsonNode>> values = new HashMap<>();
+  private final Map<String, ManyRows> manyRows;
   /** Whether a flush failed: then nothing more of the transaction may go, it rolls back. */
   private boolean failed;
 
-  TransactionWrites(Connection connection) {
+  /**
+   * @param manyRows the database's forms of statements for many rows at once, by statement
+   *     (PostgreSQL's: {@link ManyRows}); empty to send JDBC batches
+   */
+  TransactionWrites(Connection connection, Map<String, ManyRows> manyRows) {
     this.connection = connection;
+    this.manyRows = manyRows;
   }
 
   /** A write sent at the next flush: an update or delete, or an insert. */
@@ -59,7 +65,8 @@ final class TransactionWrites {
       flush();
       keys.add(key);
     }
-    batches.computeIfAbsent(sql, s -> new Batch(s, insertSql)).add(args, insertArgs);
+    batches.computeIfAbsent(sql, s -> new Batch(s, insertSql, manyRows.get(s)))
+        .add(args, insertArgs);
   }
 
   /** Sends every batch, in order. */
@@ -156,10 +163,13 @@ final class TransactionWrites {
     private final String insertSql;
     private final List<Object[]> args = new ArrayList<>();
     private final List<Object[]> insertArgs = new ArrayList<>();
+    /** The statement's form for many rows; null to send a JDBC batch. */
+    private final ManyRows many;
 
-    Batch(String sql, String insertSql) {
+    Batch(String sql, String insertSql, ManyRows many) {
       this.sql = sql;
       this.insertSql = insertSql;
+      this.many = many;
     }
 
     void add(Object[] values, Object[] insertValues) {
@@ -168,6 +178,10 @@ final class TransactionWrites {
     }
 
     void send(Connection c) throws SQLException {
+      if (many != null && args.size() > 1) {
+        many.write(c, many.fromInsert() ? insertArgs : args);
+        return;
+      }
       int[] counts = execute(c, sql, args);
       if (insertSql == null) {
         return;
