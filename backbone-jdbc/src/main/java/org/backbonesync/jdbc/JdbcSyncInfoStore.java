@@ -186,6 +186,41 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return db.read(c -> many(c, "connector_key = ? ORDER BY id", connectorKey));
   }
 
+  /**
+   * Runs a row's insert or update; when another writer paired one of its issues between {@link
+   * #checkUnique} and it (two imports or polls at once), the database's refusal is that of the
+   * check: a {@link DuplicateSyncInfoException}, not a failed operation.
+   */
+  private static int executeKeepingPairs(PreparedStatement s, SyncInfo info)
+      throws SQLException {
+    try {
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      DuplicateSyncInfoException duplicate = duplicate(e, info);
+      if (duplicate == null) {
+        throw e;
+      }
+      duplicate.addSuppressed(e);
+      throw duplicate;
+    }
+  }
+
+  /**
+   * The refusal a violation of one of the row's unique issue keys stands for, or null when the
+   * failure is another (SQLState 23505 on H2 and PostgreSQL, whose texts name the constraint).
+   */
+  static DuplicateSyncInfoException duplicate(SQLException e, SyncInfo info) {
+    String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    if (!"23505".equals(e.getSQLState()) || !text.contains("bb_sync_info_")) {
+      return null;
+    }
+    boolean remote = text.contains("bb_sync_info_remote");
+    String key = remote ? info.remoteIssueKey() : info.localIssueKey();
+    return new DuplicateSyncInfoException((remote ? "remote" : "local") + " issue " + key
+        + " was paired in connector " + info.connectorKey() + " meanwhile (by another writer)",
+        info.connectorKey(), key);
+  }
+
   /** Refuses a row that would pair an issue paired already, before the database would. */
   private void checkUnique(Connection c, SyncInfo info, long self) throws SQLException {
     Optional<SyncInfo> local = one(c, "connector_key = ? AND local_issue_key = ?",
@@ -221,7 +256,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
             info.outgoingMessageSequenceId(), info.lastIncomingChange(),
             info.incomingMessageSequenceId(), info.incomingChangesIgnored(), info.partnerEpoch(),
             info.partnerSince(), info.madeAt());
-        s.executeUpdate();
+        executeKeepingPairs(s, info);
         try (ResultSet keys = s.getGeneratedKeys()) {
           keys.next();
           return info.withId(keys.getLong(1)).withStamp(keys.getLong(2));
@@ -349,7 +384,10 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   private static int write(Connection c, SyncInfo info, String andWhere, Object... whereArgs)
       throws SQLException {
-    return update(c, UPDATE_ROW + andWhere, columns(info, whereArgs));
+    try (PreparedStatement s = c.prepareStatement(UPDATE_ROW + andWhere)) {
+      bind(s, columns(info, whereArgs));
+      return executeKeepingPairs(s, info);
+    }
   }
 
   /** The arguments of {@link #UPDATE_ROW}, then those of the condition after it. */
