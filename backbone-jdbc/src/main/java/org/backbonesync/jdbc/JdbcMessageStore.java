@@ -67,7 +67,7 @@ final class JdbcMessageStore implements MessageStore {
       + " WHERE " + BY_MESSAGE + ")";
   private static final String DELETE_OUTGOING =
       "DELETE FROM bb_outbox WHERE " + BY_MESSAGE;
-  private static final String DELETE_INCOMING =
+  static final String DELETE_INCOMING =
       "DELETE FROM bb_inbox WHERE " + BY_MESSAGE;
 
   /** PostgreSQL's forms of this store's batched writes for many rows, by their statement. */

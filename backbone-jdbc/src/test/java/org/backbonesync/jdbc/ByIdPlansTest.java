@@ -98,4 +98,39 @@ class ByIdPlansTest {
         update.toArray(String[]::new)));
     throughThePrimaryKey(plan(JdbcSyncInfoStore.ADVANCE_SEEN, "5", "PA", "7", "5"));
   }
+
+  /**
+   * A batch's rows in one statement ({@link ManyRows}) join the table with its arrays: a hash
+   * join over the whole table is what PostgreSQL takes for a small one (fine: it is small), and
+   * for one of 20,000 rows, analyzed, the index, row by row, even planned generically (ten rows
+   * expected of the arrays).
+   */
+  @Test
+  void manyRowsOfABigTableAreWrittenThroughItsIndexes() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO bb_sync_info (connector_key, local_issue_key, remote_issue_key,"
+          + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
+          + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored)"
+          + " SELECT 'PC', 'PC-' || g, 'PD-' || g, 1, 1, 1, 1, 1, 1, false"
+          + " FROM generate_series(1, 20000) g");
+      s.execute("INSERT INTO bb_inbox (connector_key, message_id, source_issue_key, sequence_id,"
+          + " message_json, received_at, status, attempts, not_before) SELECT 'PC', 'm-' || g,"
+          + " 'PD-' || g, 1, '{}', 1, 'PENDING', 0, 1 FROM generate_series(1, 20000) g");
+      s.execute("ANALYZE bb_sync_info");
+      s.execute("ANALYZE bb_inbox");
+    }
+    // each form's arrays (one row's values), in the order the single-row statement takes them
+    List<String> update = new java.util.ArrayList<>(List.of("{PA-7}", "{PB-7}"));
+    update.addAll(Collections.nCopies(6, "{1}"));
+    update.add("{false}");
+    update.addAll(Collections.nCopies(3, "{1}"));
+    update.addAll(List.of("{7}", "{PA}", "{PA-7}", "{PB-7}"));
+    throughThePrimaryKey(plan(JdbcSyncInfoStore.MANY_ROWS.get(
+        JdbcSyncInfoStore.UPDATE_KEEPING_KEYS).sql(), update.toArray(String[]::new)));
+    throughThePrimaryKey(plan(JdbcSyncInfoStore.MANY_ROWS.get(JdbcSyncInfoStore.ADVANCE_SEEN)
+        .sql(), "{5}", "{PA}", "{7}", "{5}"));
+    String inbox = plan(JdbcMessageStore.MANY_ROWS.get(JdbcMessageStore.DELETE_INCOMING).sql(),
+        "{PA}", "{m-1}");
+    assertTrue(inbox.contains("bb_inbox_message") && !inbox.contains("Seq Scan"), inbox);
+  }
 }
