@@ -199,7 +199,7 @@ class SyncAdminOperationsTest {
   }
 
   /** What the engine's loggers print while {@code work} runs (slf4j-simple: System.err). */
-  private static String stderrOf(Runnable work) {
+  static String stderrOf(Runnable work) {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

@@ -57,6 +57,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final TraceRecorder recorder;
   private final IssueTraces traces;
   private final ConnectorStatusReader statuses;
+  /** This engine's node name (its claims and leases are held by it). */
+  private final String node;
 
   /** Use {@link SyncEngine#builder()}; it checks the arguments. */
   // Over 40 lines: the wiring, with the prompts each connector's queues run on the scheduler.
@@ -106,6 +108,8 @@ public final class DefaultSyncEngine implements SyncEngine {
             return lifecycle.closing();
           }
         }));
+    this.node = settings.node();
+    SameNodeEngines.built(stores, configuration.id(), node, this);
   }
 
   private Runnable prompt(String name, Runnable step) {
@@ -336,5 +340,6 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void close() {
     lifecycle.close(recorder::close);
+    SameNodeEngines.closed(stores, configuration.id(), node, this);
   }
 }
