@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * org.backbonesync.spi.mapping.FieldMappingProvider#type()}), a direction, the field on each side
  * and the type's settings.
  *
- * @param id the stable id, usually a UUID string
+ * @param id the stable id, usually a UUID string; a configuration refuses one longer than 255
+ *     characters or with control characters
  * @param name a name for people, or null (the fields are shown instead)
  * @param type the mapping type, e.g. {@code passthrough} or {@code correlation}
  * @param direction which way it syncs

@@ -20,6 +20,11 @@ final class ShapeChecker {
   private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
   private static final int MAX_SYNC_USER = 255;
   /**
+   * A field mapping id: stores keep synced values and pending changes under it (the JDBC stores
+   * in a column of 255 characters), and logs and error messages show it.
+   */
+  private static final int MAX_MAPPING_ID = 255;
+  /**
    * Jira's system fields that are not single selects: responsibility cannot be read from them.
    * Other fields are checked against the project's schema when an engine is built.
    */
@@ -33,9 +38,9 @@ final class ShapeChecker {
 
   /**
    * Checks what needs neither the mapping types nor the projects: each connector (key, project
-   * key, sync user, JQL), that the two connectors are not one project acting as one user, that no
-   * two mappings write the same field on one side, and that responsibility reads a field on both
-   * sides that can be a single select.
+   * key, sync user, JQL), that the two connectors are not one project acting as one user, each
+   * mapping's id, that no two mappings write the same field on one side, and that responsibility
+   * reads a field on both sides that can be a single select.
    *
    * @param a connector A, or null when it could not be read
    * @param b connector B, or null when it could not be read
@@ -56,6 +61,7 @@ final class ShapeChecker {
           + ", as connector " + a.key() + " does: each would take the other's changes for its"
           + " own and never send them; give each connector its own sync user"));
     }
+    checkIds(mappings, problems);
     checkWrites(mappings, problems);
     if (responsibility != null) {
       mappings.stream()
@@ -106,6 +112,18 @@ final class ShapeChecker {
     } catch (JqlRefusedException e) {
       problems.add(new ConfigurationProblem(path, "refused: " + e.where() + "; it must be one"
           + " condition, which the engine puts in parentheses after the project's"));
+    }
+  }
+
+  /** An id a store could not keep, or one that would garble the log lines that show it. */
+  private static void checkIds(List<FieldMapping> mappings, List<ConfigurationProblem> problems) {
+    for (int i = 0; i < mappings.size(); i++) {
+      FieldMapping m = mappings.get(i);
+      if (m != null && (m.id().length() > MAX_MAPPING_ID || !printable(m.id()))) {
+        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "].id", "must be at most "
+            + MAX_MAPPING_ID + " characters without control or format characters; was "
+            + Shown.quoted(m.id())));
+      }
     }
   }
 

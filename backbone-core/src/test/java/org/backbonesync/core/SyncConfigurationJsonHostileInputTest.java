@@ -244,15 +244,30 @@ class SyncConfigurationJsonHostileInputTest {
   }
 
   @Test
+  void aMappingIdThatAStoreCannotKeepIsRefused() {
+    String longest = "m".repeat(255);
+    json.read(withMappings(mapping(longest, "passthrough", "BOTH", "summary", "summary", null)));
+
+    assertEquals(List.of("$.fieldMappings[1].id: must be at most 255 characters without control"
+        + " or format characters; was \"" + "m".repeat(80) + "...\" (256 characters)",
+        "$.fieldMappings[2].id: must be at most 255 characters without control or format"
+            + " characters; was \"m\\nx\""),
+        problems(withMappings(SUMMARY,
+            mapping(longest + "m", "passthrough", "BOTH", "description", "description", null),
+            mapping("m\\nx", "passthrough", "BOTH", "labels", "labels", null))));
+  }
+
+  @Test
   void theBuilderRefusesTheSame() {
     var e = assertThrows(ConfigurationException.class, () -> SyncConfiguration.builder("s")
         .connectorA(ConnectorConfig.of("PA", "PA", "sync").withJql("x = 1) OR (y = 2"))
         .connectorB(ConnectorConfig.of("PB", "PA", "sync"))
         .fieldMapping(FieldMapping.passthrough("m-1", "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.passthrough("m-2", "description", "summary", Direction.A_TO_B))
+        .fieldMapping(FieldMapping.passthrough("m".repeat(256), "labels", Direction.BOTH))
         .build());
 
-    assertEquals(List.of("$.connectorA.jql", "$.connectorB.syncUser",
+    assertEquals(List.of("$.connectorA.jql", "$.connectorB.syncUser", "$.fieldMappings[2].id",
         "$.fieldMappings[1].fieldB"), e.problems().stream().map(ConfigurationProblem::path)
         .toList());
   }
