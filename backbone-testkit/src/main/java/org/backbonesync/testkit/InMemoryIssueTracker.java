@@ -48,7 +48,9 @@ import org.backbonesync.spi.tracker.Worklog;
  * <p>Each instance acts as one user (for a connector: its sync user); {@link #as(String)} gives
  * a view of the same project acting as someone else, which is how tests make people's edits.
  * Every call is recorded ({@link #calls()}); {@link #intercept} lets a test fail or crash a call.
- * Thread-safe. Time comes from the clock given to the builder.
+ * Thread-safe. Time comes from the clock given to the builder. As Jira, it shares no memory with
+ * its callers: it keeps a copy of each value it is given and hands out copies, so a mapping that
+ * changes a value it was given changes no issue.
  */
 public final class InMemoryIssueTracker implements IssueTracker {
 
@@ -486,12 +488,12 @@ public final class InMemoryIssueTracker implements IssueTracker {
       return issue -> true;
     }
     Predicate<TrackedIssue> condition = MiniJql.parse(jql);
-    return issue -> condition.test(issue.snapshot());
+    return issue -> condition.test(issue.view());
   }
 
   @Override
   public boolean matches(String issueKey, String jql) {
-    return call("matches", issueKey, () -> MiniJql.parse(jql).test(project.get(issueKey).snapshot()));
+    return call("matches", issueKey, () -> MiniJql.parse(jql).test(project.get(issueKey).view()));
   }
 
   @Override
@@ -568,7 +570,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       issue.fields.put("priority", text(project.defaultPriority));
       issue.fields.put("status", text(INITIAL_STATUS));
       issue.fields.put("reporter", text(user));
-      issue.fields.putAll(create.fields());
+      create.fields().forEach((f, v) -> issue.fields.put(f, v.deepCopy()));
       project.issues.put(issue.key, issue);
       return issue.key;
     });
@@ -1261,7 +1263,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
             ? NullNode.getInstance() : e.getValue();
         if (!before.equals(after)) {
           items.add(new FieldChange(e.getKey(), display(before), display(after)));
-          fields.put(e.getKey(), after);
+          fields.put(e.getKey(), after.deepCopy());
         }
       }
       if (!items.isEmpty()) {
@@ -1300,9 +1302,33 @@ public final class InMemoryIssueTracker implements IssueTracker {
       updatedAt(now, project);
     }
 
+    /** The issue as a caller gets it: its values are the caller's own (copies). */
     TrackedIssue snapshot() {
+      return new TrackedIssue(key, type, creator, created, updated, originMarker,
+          copied(fields), String.valueOf(10000 + number));
+    }
+
+    /** The issue as the tracker reads it itself (a JQL condition): the values shared, read only. */
+    TrackedIssue view() {
       return new TrackedIssue(key, type, creator, created, updated, originMarker, fields,
           String.valueOf(10000 + number));
+    }
+
+    /**
+     * The values with each array and object copied; text, numbers and null are immutable and
+     * shared (most fields are those, and an issue is read on every search that finds it).
+     */
+    private static Map<String, JsonNode> copied(Map<String, JsonNode> values) {
+      Map<String, JsonNode> copy = null;
+      for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+        if (e.getValue() != null && e.getValue().isContainerNode()) {
+          if (copy == null) {
+            copy = new LinkedHashMap<>(values);
+          }
+          copy.put(e.getKey(), e.getValue().deepCopy());
+        }
+      }
+      return copy == null ? values : copy;
     }
 
     private static String display(JsonNode value) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,25 @@ class InMemoryIssueTrackerTest extends IssueTrackerCompatibilityKit {
 
   private InMemoryIssueTracker inMemory() {
     return (InMemoryIssueTracker) tracker;
+  }
+
+  /** As Jira's answers, the values read are the caller's own: changing one changes no issue. */
+  @Test
+  void aValueReadOrWrittenSharesNoMemoryWithTheIssue() {
+    String key = inMemory().create("x");
+    ArrayNode written = (ArrayNode) strings("a", "b");
+    inMemory().edit(key, "labels", written);
+
+    written.add("after the update");
+    ((ArrayNode) inMemory().value(key, "labels")).add("read by value");
+    ((ArrayNode) tracker.issue(key).orElseThrow().field("labels")).add("read by issue");
+    ((ArrayNode) tracker.findUpdatedSince(0, null, 10, null).issues().get(0).issue()
+        .field("labels")).add("read by a search");
+
+    assertEquals(strings("a", "b"), inMemory().value(key, "labels"));
+    assertEquals(List.of("a b"), inMemory().changelog(key).stream()
+        .flatMap(e -> e.items().stream()).filter(i -> i.field().equals("labels"))
+        .map(i -> i.to()).toList());
   }
 
   @Test

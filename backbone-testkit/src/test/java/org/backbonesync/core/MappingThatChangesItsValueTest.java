@@ -1,0 +1,85 @@
+package org.backbonesync.core;
+
+import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.List;
+import java.util.Set;
+import org.backbonesync.core.internal.PassthroughMapping;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.FieldUpdates;
+import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An incoming mapping that changes the value it is given, in place (what its Javadoc asks not to
+ * do, found by a mapping author): the trackers share no memory with the engine, as Jira shares
+ * none, so the sending issue keeps its value and one edit is one message.
+ */
+class MappingThatChangesItsValueTest {
+
+  /** Labels from A to B, with an "x" added to the array it is given (none when empty). */
+  private static final class AddsX implements FieldMappingProvider {
+    @Override
+    public String type() {
+      return "acme.adds-x";
+    }
+
+    @Override
+    public String displayName() {
+      return type();
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+      return new PassthroughMapping().outgoing(definition);
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition definition) {
+      return new IncomingFieldMapping() {
+        @Override
+        public Set<String> targetFields() {
+          return Set.of(definition.localField());
+        }
+
+        @Override
+        public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
+          if (value instanceof ArrayNode array) {
+            array.add("x");
+          }
+          updates.set(definition.localField(), value);
+        }
+      };
+    }
+  }
+
+  @Test
+  void theSendingIssueKeepsItsValueAndOneEditIsOneMessage() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .provider(new AddsX())
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-labels", "acme.adds-x", Direction.A_TO_B, "labels",
+            "labels", null))
+        .build();
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.events().clear();
+
+    sync.a("alice").edit(pa1, "labels", strings("a", "b"));
+    sync.runUntilQuiet();
+
+    assertEquals(strings("a", "b"), sync.a().value(pa1, "labels"));
+    assertEquals(strings("a", "b", "x"), sync.b().value("PB-1", "labels"));
+    assertEquals(List.of("PA SENT CHANGE PA-1 #2"), sync.events().events(Type.SENT).stream()
+        .map(Object::toString).toList());
+    assertEquals(1, sync.events().count(Type.APPLIED, "PB"));
+  }
+}
