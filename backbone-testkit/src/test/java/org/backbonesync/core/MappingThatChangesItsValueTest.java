@@ -7,21 +7,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.core.internal.PassthroughMapping;
+import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 
 /**
  * An incoming mapping that changes the value it is given, in place (what its Javadoc asks not to
  * do, found by a mapping author): the trackers share no memory with the engine, as Jira shares
- * none, so the sending issue keeps its value and one edit is one message.
+ * none, so the sending issue keeps its value and one edit is one message; and the engine hands
+ * the mapping its own copy, so the stored message a retry reads is unchanged.
  */
 class MappingThatChangesItsValueTest {
 
@@ -61,14 +66,18 @@ class MappingThatChangesItsValueTest {
     }
   }
 
-  @Test
-  void theSendingIssueKeepsItsValueAndOneEditIsOneMessage() {
-    SyncTestDriver sync = SyncTestDriver.builder()
+  private static SyncTestDriver labelsAddingX() {
+    return SyncTestDriver.builder()
         .provider(new AddsX())
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.of("map-labels", "acme.adds-x", Direction.A_TO_B, "labels",
             "labels", null))
         .build();
+  }
+
+  @Test
+  void theSendingIssueKeepsItsValueAndOneEditIsOneMessage() {
+    SyncTestDriver sync = labelsAddingX();
     String pa1 = sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     sync.events().clear();
@@ -81,5 +90,28 @@ class MappingThatChangesItsValueTest {
     assertEquals(List.of("PA SENT CHANGE PA-1 #2"), sync.events().events(Type.SENT).stream()
         .map(Object::toString).toList());
     assertEquals(1, sync.events().count(Type.APPLIED, "PB"));
+  }
+
+  @Test
+  void aRetryImportsTheValueAsItWasSent() {
+    SyncTestDriver sync = labelsAddingX();
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.b().clearCalls();
+    AtomicInteger failures = new AtomicInteger(1);
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("updateIssue") && failures.getAndDecrement() > 0) {
+          throw new RetriableException("503 Service Unavailable", null);
+        }
+      }
+    });
+
+    sync.a("alice").edit(pa1, "labels", strings("a", "b"));
+    sync.runUntilQuiet();
+
+    assertEquals(2, sync.b().calls("updateIssue").size(), "refused once, then retried");
+    assertEquals(strings("a", "b", "x"), sync.b().value("PB-1", "labels"));
   }
 }

@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +59,8 @@ final class IncomingMappings {
       try {
         Mentions.Translated in =
             connector.mentions.translate(e.getValue().value(), e.getValue().document());
-        mapping.importValue(in.value(), updates, new Context(connector, id, issue, creating));
+        mapping.importValue(own(in.value()), updates,
+            new Context(connector, id, issue, creating));
         collected.document(targets, in.document());
       } catch (SyncException ex) {
         throw ex;
@@ -70,6 +72,16 @@ final class IncomingMappings {
       }
     }
     return collected;
+  }
+
+  /**
+   * The value for a mapping to read: an array or object copied. The stores hand out the stored
+   * message's own (the in-memory ones share it with the sender's outbox and its last synced
+   * values), so a mapping that changed it, though it must not, would change what a retry and the
+   * sender read; text, numbers and null are immutable, and most values are those.
+   */
+  private static JsonNode own(JsonNode value) {
+    return value.isContainerNode() ? value.deepCopy() : value;
   }
 
   private static boolean inCreate(Connector.Incoming incoming, CreateMetadata screen) {

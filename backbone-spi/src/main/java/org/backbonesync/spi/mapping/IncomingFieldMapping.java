@@ -19,9 +19,10 @@ public interface IncomingFieldMapping {
    * Writes the fields that represent {@code value} into {@code updates}.
    *
    * @param value the value from the message (JSON null for empty), as the partner's outgoing
-   *     mapping exported it. Read-only: the stores hand the same message to every read of it
-   *     (a retry, the pair's next round), so a change made here would change what those see;
-   *     write a {@code deepCopy()} instead
+   *     mapping exported it. Read-only: write a {@code deepCopy()} where you need a changed one.
+   *     (The engine hands each call its own copy of an array or object, so that a mapping that
+   *     changes it anyway changes neither the stored message, which a retry reads again, nor the
+   *     sender's values; the testkit's {@code FieldMappingTester} fails such an import.)
    * @throws org.backbonesync.spi.SyncException when the value cannot be imported; the message is
    *     then kept as failed with this exception's text
    */
