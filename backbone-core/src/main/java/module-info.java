@@ -1,6 +1,7 @@
 /**
  * The sync engine: {@code SyncEngine} and its builder, configuration, the admin API and its
- * framework-neutral REST handler. The {@code internal} package is not API and is not exported.
+ * framework-neutral REST handler. The {@code internal} package is not API and is exported only
+ * to the testkit, whose {@code FieldMappingTester} checks a mapping's results as the engine does.
  * Field mapping providers are found with {@link java.util.ServiceLoader}, from modules that
  * {@code provides} them and from the class path.
  */
@@ -13,6 +14,8 @@ module org.backbonesync.core {
   exports org.backbonesync.core;
   // the checker tests of the fault simulation drop guarantees through it; no one else
   exports org.backbonesync.core.guarantee to org.backbonesync.testkit;
+  // FieldMappingTester checks results as the engine does (MappingResults); no one else
+  exports org.backbonesync.core.internal to org.backbonesync.testkit;
 
   uses org.backbonesync.spi.mapping.FieldMappingProvider;
 }

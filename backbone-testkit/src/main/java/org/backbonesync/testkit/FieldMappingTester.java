@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.FieldMappingRegistry;
+import org.backbonesync.core.internal.MappingResults;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
@@ -36,8 +37,9 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  *     .projectB(p -> p.customField("customfield_10100")).build();  // a whole sync with it
  * }</pre>
  *
- * <p>The mapping runs from side A to side B unless told otherwise; values go through the same
- * {@link FieldUpdates} checks as in the engine (a mapping may write only its target fields).
+ * <p>The mapping runs from side A to side B unless told otherwise; what it returns and writes is
+ * checked as the engine checks it, with the engine's words: an export must not be Java null, and
+ * an import may write only its target fields, never Java null (JSON null clears a field).
  */
 public final class FieldMappingTester {
   /** The id the mapping under test has in {@link #syncTestDriver()}'s configuration. */
@@ -126,10 +128,17 @@ public final class FieldMappingTester {
     return export(sendingSide(), issue);
   }
 
-  /** Exports from an issue on the given side. */
+  /**
+   * Exports from an issue on the given side.
+   *
+   * @throws org.backbonesync.spi.SyncException when the mapping returns Java null, as the engine
+   *     refuses it
+   */
   public JsonNode export(MappingSide side, TrackedIssue issue) {
     OutgoingFieldMapping out = provider.outgoing(definition(side));
-    return out.exportValue(issue, context(side, Optional.of(issue), false));
+    MappingContext context = context(side, Optional.of(issue), false);
+    return MappingResults.exported(out.exportValue(issue, context), MAPPING_ID,
+        context.connectorKey(), issue.key());
   }
 
   /**
@@ -144,8 +153,10 @@ public final class FieldMappingTester {
    * Imports a value on the given side; returns the fields it sets.
    *
    * @param creating whether the message is creating the issue
+   * @throws IllegalArgumentException when the mapping writes a field that is not one of its
+   *     targets, or sets one to Java null, as the engine refuses it
    * @throws IllegalStateException when the mapping changed the value it was given, which is
-   *     read-only (the engine gives the stored message's own)
+   *     read-only
    */
   public Map<String, JsonNode> importValue(MappingSide side, JsonNode value, boolean creating) {
     IncomingFieldMapping in = provider.incoming(definition(side));
@@ -153,38 +164,30 @@ public final class FieldMappingTester {
     FieldUpdates updates = new FieldUpdates() {
       @Override
       public void set(String field, JsonNode v) {
-        check(field);
-        fields.put(field, v == null ? NullNode.getInstance() : v);
+        fields.put(field, MappingResults.written(MAPPING_ID, in.targetFields(), field, v));
       }
 
       @Override
       public void transitionTo(String status, List<String> via, Map<String, JsonNode> screen) {
-        check("status");
+        MappingResults.target(MAPPING_ID, in.targetFields(), "status");
         fields.put("status", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
             .textNode(status));
       }
 
       @Override
       public void link(String type, boolean outward, String otherIssueKey) {
-        check("issuelinks");
+        MappingResults.target(MAPPING_ID, in.targetFields(), "issuelinks");
         com.fasterxml.jackson.databind.node.ArrayNode list =
             fields.get("issuelinks") instanceof com.fasterxml.jackson.databind.node.ArrayNode a
                 ? a : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         list.addObject().put("type", type).put("outward", outward).put("issue", otherIssueKey);
         fields.put("issuelinks", list);
       }
-
-      private void check(String field) {
-        if (!in.targetFields().contains(field)) {
-          throw new IllegalArgumentException(
-              "incoming mapping may write " + in.targetFields() + ", not " + field);
-        }
-      }
     };
     JsonNode given = value == null ? NullNode.getInstance() : value;
     JsonNode before = given.deepCopy();
     in.importValue(given, updates, context(side, Optional.empty(), creating));
-    if (!given.equals(before)) { // (the engine gives the stored message's own value)
+    if (!given.equals(before)) { // (read-only by contract, though the engine gives a copy)
       throw new IllegalStateException("the incoming mapping changed the value it was given, "
           + before + ", to " + given + ": it is read-only (a retry reads it again); write a"
           + " deepCopy() where you need a changed one");

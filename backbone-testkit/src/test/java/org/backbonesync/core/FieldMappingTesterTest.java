@@ -1,27 +1,35 @@
 package org.backbonesync.core;
 
+import static org.backbonesync.testkit.InMemoryIssueTracker.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.backbonesync.core.internal.PassthroughMapping;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.testkit.FieldMappingTester;
 import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
 /**
  * The tester shows a mapping author the mistakes an engine would meet later (found by following
  * the README as a mapping author): a type an engine does not find on the classpath (no {@code
- * META-INF/services} entry), and an incoming mapping that changes the value it is given, which is
- * the stored message's own.
+ * META-INF/services} entry), an incoming mapping that changes the value it is given, which is
+ * read-only, and Java null where the engine wants JSON null, refused in the engine's words.
  */
 class FieldMappingTesterTest {
 
@@ -57,6 +65,96 @@ class FieldMappingTesterTest {
         }
       };
     }
+  }
+
+  /**
+   * Reads its field with {@code fields().get}, Java null when it is empty, and imports through a
+   * table whose {@code get} is Java null for a value without a row: mistakes easily made.
+   */
+  private static final class JavaNulls implements FieldMappingProvider {
+    @Override
+    public String type() {
+      return "acme.java-nulls";
+    }
+
+    @Override
+    public String displayName() {
+      return type();
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+      return new OutgoingFieldMapping() {
+        @Override
+        public Set<String> sourceFields() {
+          return Set.of(definition.localField());
+        }
+
+        @Override
+        public JsonNode exportValue(TrackedIssue issue, MappingContext context) {
+          return issue.fields().get(definition.localField());
+        }
+      };
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition definition) {
+      Map<String, JsonNode> table = Map.of("bug", text("Bug"));
+      return new IncomingFieldMapping() {
+        @Override
+        public Set<String> targetFields() {
+          return Set.of(definition.localField());
+        }
+
+        @Override
+        public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
+          updates.set(definition.localField(), table.get(value.asText()));
+        }
+      };
+    }
+  }
+
+  private static final String EXPORTED_JAVA_NULL = "outgoing field mapping map-under-test"
+      + " returned Java null for PA-1; it must return JSON null for an empty value";
+  private static final String SET_JAVA_NULL = "incoming field mapping map-under-test set"
+      + " description to Java null; it must set JSON null (NullNode.getInstance()) to clear a"
+      + " field";
+
+  @Test
+  void javaNullIsRefusedByTheTesterAsByTheEngine() {
+    FieldMappingTester tester =
+        FieldMappingTester.of(new JavaNulls()).fields("description", "description");
+
+    var exported = assertThrows(SyncException.class,
+        () -> tester.export(tester.issue(Map.of("summary", text("x")))));
+    var imported = assertThrows(IllegalArgumentException.class,
+        () -> tester.importValue(text("feature")));
+
+    assertEquals(EXPORTED_JAVA_NULL, exported.getMessage());
+    assertEquals(SET_JAVA_NULL, imported.getMessage());
+    assertEquals(Map.of("description", text("Bug")), tester.importValue(text("bug")));
+  }
+
+  @Test
+  void javaNullIsRefusedByTheEngineAsByTheTester() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .provider(new JavaNulls())
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of(FieldMappingTester.MAPPING_ID, "acme.java-nulls",
+            Direction.A_TO_B, "description", "description", null))
+        .build();
+
+    sync.a("alice").create("Printer on fire"); // no description: Java null from fields().get
+    sync.runUntilQuiet();
+    assertEquals("PA-1: " + EXPORTED_JAVA_NULL,
+        sync.events().events(Type.EXPORT_FAILED).get(0).detail());
+
+    sync.a("alice").createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Scanner jams"), "description", text("feature")), null));
+    sync.runUntilQuiet();
+    assertEquals(List.of("incoming field mapping map-under-test failed on value \"feature\": "
+        + SET_JAVA_NULL), sync.engine().failedMessages("PB").stream()
+        .map(e -> e.error()).toList());
   }
 
   @Test

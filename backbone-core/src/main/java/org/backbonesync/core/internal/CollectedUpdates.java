@@ -1,7 +1,6 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,29 +74,19 @@ final class CollectedUpdates {
     return new FieldUpdates() {
       @Override
       public void set(String field, JsonNode value) {
-        if (!targets.contains(field)) {
-          throw new IllegalArgumentException(
-              "incoming field mapping " + mappingId + " may write " + targets + ", not " + field);
-        }
-        fields.put(field, value == null ? NullNode.getInstance() : value);
+        fields.put(field, MappingResults.written(mappingId, targets, field, value));
       }
 
       @Override
       public void transitionTo(String status, List<String> via, Map<String, JsonNode> screen) {
-        if (!targets.contains("status")) {
-          throw new IllegalArgumentException("incoming field mapping " + mappingId
-              + " may write " + targets + ", not status");
-        }
+        MappingResults.target(mappingId, targets, "status");
         move = new Move(status, via == null ? List.of() : List.copyOf(via),
             screen == null ? Map.of() : Map.copyOf(screen));
       }
 
       @Override
       public void link(String type, boolean outward, String otherIssueKey) {
-        if (!targets.contains("issuelinks")) {
-          throw new IllegalArgumentException("incoming field mapping " + mappingId
-              + " may write " + targets + ", not issuelinks");
-        }
+        MappingResults.target(mappingId, targets, "issuelinks");
         if (links.isEmpty()) {
           links = new ArrayList<>();
         }

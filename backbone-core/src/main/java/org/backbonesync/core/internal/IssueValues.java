@@ -32,15 +32,9 @@ final class IssueValues {
   /** A mapping's export of a local issue: the value a message carries, or compares with. */
   JsonNode export(Connector.Outgoing out, TrackedIssue issue) {
     try {
-      JsonNode value =
-          out.mapping().exportValue(
-              issue, new Context(connector, out.id(), issue));
-      if (value == null) {
-        throw new SyncException(
-            "outgoing field mapping " + out.id() + " returned Java null for " + issue.key()
-                + "; it must return JSON null for an empty value",
-            null, connector.key(), issue.key(), out.id());
-      }
+      JsonNode value = MappingResults.exported(
+          out.mapping().exportValue(issue, new Context(connector, out.id(), issue)),
+          out.id(), connector.key(), issue.key());
       return connector.mentions.export(value);
     } catch (SyncException e) {
       throw e;

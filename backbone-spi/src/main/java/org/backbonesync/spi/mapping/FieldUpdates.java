@@ -14,7 +14,10 @@ public interface FieldUpdates {
   /**
    * Sets a field to a value in normalized form (JSON null clears it).
    *
-   * @throws IllegalArgumentException when the field is not one of the mapping's target fields
+   * @throws IllegalArgumentException when the field is not one of the mapping's target fields,
+   *     or the value is Java null: a missing value (a lookup that found nothing, say) would
+   *     otherwise clear the partner's field unnoticed; set {@code NullNode.getInstance()} to
+   *     clear it
    */
   void set(String fieldId, JsonNode value);
 

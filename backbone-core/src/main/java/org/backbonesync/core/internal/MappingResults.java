@@ -1,0 +1,59 @@
+package org.backbonesync.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+import org.backbonesync.spi.SyncException;
+
+/**
+ * What the engine takes from a field mapping's calls, and the words it refuses the rest with:
+ * checked where the engine calls a mapping and by the testkit's {@code FieldMappingTester} (this
+ * package is exported to the testkit for it alone), so that a mapping author's test refuses what
+ * an engine will. Not API.
+ */
+public final class MappingResults {
+  private MappingResults() {}
+
+  /**
+   * An outgoing mapping's export of an issue, as the engine takes it.
+   *
+   * @throws SyncException when it is Java null (an empty value is JSON null), naming the mapping
+   *     and the issue
+   */
+  public static JsonNode exported(JsonNode value, String mappingId, String connectorKey,
+      String issueKey) {
+    if (value == null) {
+      throw new SyncException("outgoing field mapping " + mappingId + " returned Java null for "
+          + issueKey + "; it must return JSON null for an empty value",
+          null, connectorKey, issueKey, mappingId);
+    }
+    return value;
+  }
+
+  /**
+   * A value an incoming mapping sets, as {@code FieldUpdates.set} takes it.
+   *
+   * @throws IllegalArgumentException when the field is not one of the mapping's target fields,
+   *     or the value is Java null (JSON null clears a field), naming the mapping and the field
+   */
+  public static JsonNode written(String mappingId, Set<String> targets, String field,
+      JsonNode value) {
+    target(mappingId, targets, field);
+    if (value == null) {
+      throw new IllegalArgumentException("incoming field mapping " + mappingId + " set " + field
+          + " to Java null; it must set JSON null (NullNode.getInstance()) to clear a field");
+    }
+    return value;
+  }
+
+  /**
+   * A field an incoming mapping writes (a value, a status to reach, links).
+   *
+   * @throws IllegalArgumentException when it is not one of the mapping's target fields
+   */
+  public static void target(String mappingId, Set<String> targets, String field) {
+    if (!targets.contains(field)) {
+      throw new IllegalArgumentException(
+          "incoming field mapping " + mappingId + " may write " + targets + ", not " + field);
+    }
+  }
+}
