@@ -40,6 +40,9 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * <p>The mapping runs from side A to side B unless told otherwise; what it returns and writes is
  * checked as the engine checks it, with the engine's words: an export must not be Java null, and
  * an import may write only its target fields, never Java null (JSON null clears a field).
+ * Exceptions the mapping throws come out as it threw them; an engine reports a {@code
+ * SyncException} that names no field mapping as {@code incoming field mapping <id> refused value
+ * <value>: <its text>}.
  */
 public final class FieldMappingTester {
   /** The id the mapping under test has in {@link #syncTestDriver()}'s configuration. */

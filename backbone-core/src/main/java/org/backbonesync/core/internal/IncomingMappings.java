@@ -12,6 +12,7 @@ import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.tracker.CreateMetadata;
 import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.spi.tracker.TrackerException;
 
 /**
  * Runs a message's incoming field mappings into the updates for the local issue (fields, a
@@ -63,15 +64,36 @@ final class IncomingMappings {
             new Context(connector, id, issue, creating));
         collected.document(targets, in.document());
       } catch (SyncException ex) {
-        throw ex;
+        throw named(ex, id, e.getValue().value(), message);
       } catch (RuntimeException ex) {
         throw new SyncException(
-            "incoming field mapping " + id + " failed on value " + e.getValue().value() + ": "
-                + ex.getMessage(),
+            "incoming field mapping " + id + " failed on value " + shown(e.getValue().value())
+                + ": " + ex.getMessage(),
             ex, connector.key(), message.sourceIssueKey(), id);
       }
     }
     return collected;
+  }
+
+  /**
+   * A mapping's refusal of a value, as the failure tells it: with the mapping and the value named
+   * in front of its text when it names no field mapping (a custom mapping's {@code new
+   * SyncException("priority \"Blocker\" has no row")}), permanent as it was. Kept as it is: a
+   * transient failure (a tracker call of the mapping's, retried with its wait), a tracker's
+   * answer (its field errors are told with it), and one that names a field mapping already (the
+   * built-in types name theirs, a user mapping translating mentions in this value its own).
+   */
+  private SyncException named(SyncException ex, String id, JsonNode value, SyncMessage message) {
+    if (ex.isRetriable() || ex instanceof TrackerException || ex.fieldMappingId() != null) {
+      return ex;
+    }
+    return new SyncException("incoming field mapping " + id + " refused value " + shown(value)
+        + ": " + ex.getMessage(), ex, connector.key(), message.sourceIssueKey(), id);
+  }
+
+  /** A value as JSON, cut short (a description can be long). */
+  private static String shown(JsonNode value) {
+    return Shown.text(String.valueOf(value), Shown.MAX);
   }
 
   /**

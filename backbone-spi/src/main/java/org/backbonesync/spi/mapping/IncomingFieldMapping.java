@@ -24,7 +24,11 @@ public interface IncomingFieldMapping {
    *     changes it anyway changes neither the stored message, which a retry reads again, nor the
    *     sender's values; the testkit's {@code FieldMappingTester} fails such an import.)
    * @throws org.backbonesync.spi.SyncException when the value cannot be imported; the message is
-   *     then kept as failed with this exception's text
+   *     then kept as failed with {@code incoming field mapping <id> refused value <value>: } and
+   *     this exception's text (its text alone when it names a field mapping: {@link
+   *     org.backbonesync.spi.SyncException#fieldMappingId()} set). A {@link
+   *     org.backbonesync.spi.RetriableException} (a tracker call that may succeed later) keeps
+   *     the message to be tried again, as it is
    */
   void importValue(JsonNode value, FieldUpdates updates, MappingContext context);
 }

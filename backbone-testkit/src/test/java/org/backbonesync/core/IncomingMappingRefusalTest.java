@@ -1,0 +1,119 @@
+package org.backbonesync.core;
+
+import static org.backbonesync.testkit.InMemoryIssueTracker.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.backbonesync.core.internal.PassthroughMapping;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.FieldUpdates;
+import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingContext;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.tracker.IssueCreate;
+import org.backbonesync.testkit.RecordingListener.Event;
+import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A custom incoming mapping that refuses a value by throwing, as its Javadoc says to: the failure
+ * names the mapping and the value, as an unexpected exception's does, and a refusal stays
+ * permanent and a transient failure transient (found by a mapping author, whose refusal's text
+ * alone did not say which of several mappings refused).
+ */
+class IncomingMappingRefusalTest {
+
+  /** Priorities from A to B through a table of one row; what it throws for others is given. */
+  private static final class OneRow implements FieldMappingProvider {
+    private final Function<String, RuntimeException> refusal;
+
+    OneRow(Function<String, RuntimeException> refusal) {
+      this.refusal = refusal;
+    }
+
+    @Override
+    public String type() {
+      return "acme.one-row";
+    }
+
+    @Override
+    public String displayName() {
+      return type();
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+      return new PassthroughMapping().outgoing(definition);
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition definition) {
+      return new IncomingFieldMapping() {
+        @Override
+        public Set<String> targetFields() {
+          return Set.of(definition.localField());
+        }
+
+        @Override
+        public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
+          if (!value.asText().equals("High")) {
+            throw refusal.apply(value.asText());
+          }
+          updates.set(definition.localField(), text("P1"));
+        }
+      };
+    }
+  }
+
+  private static SyncTestDriver syncing(Function<String, RuntimeException> refusal) {
+    return SyncTestDriver.builder()
+        .provider(new OneRow(refusal))
+        .projectB(p -> p.priorities("P1", "P2"))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-priority", "acme.one-row", Direction.A_TO_B,
+            "priority", "priority", null))
+        .build();
+  }
+
+  private static List<String> failures(SyncTestDriver sync) {
+    return sync.events().events(Type.FAILED).stream().map(Event::detail).distinct().toList();
+  }
+
+  @Test
+  void aRefusalNamesTheMappingAndTheValueAndWaitsForAnAdmin() {
+    SyncTestDriver sync = syncing(priority ->
+        new SyncException("priority \"" + priority + "\" has no row in the table"));
+
+    sync.a("alice").createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Printer on fire"), "priority", text("Low")), null));
+    sync.runUntilQuiet();
+
+    String error = "incoming field mapping map-priority refused value \"Low\": priority \"Low\""
+        + " has no row in the table";
+    assertEquals(List.of("permanently: " + error), failures(sync));
+    assertEquals(List.of(error), sync.engine().failedMessages("PB").stream()
+        .map(e -> e.error()).toList());
+  }
+
+  @Test
+  void aTransientFailureInAMappingIsRetriedAsItIs() {
+    SyncTestDriver sync = syncing(priority ->
+        new RetriableException("the table service is down", null, Duration.ofMinutes(1)));
+
+    sync.a("alice").createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Printer on fire"), "priority", text("Low")), null));
+    sync.runFor(Duration.ofSeconds(90));
+
+    assertEquals(List.of("transiently: the table service is down"), failures(sync));
+    assertEquals(List.of(), sync.engine().failedMessages("PB"));
+  }
+}
