@@ -6,9 +6,13 @@ import java.util.Set;
 /**
  * Imports a value from an issue synchronization message into a local issue.
  *
- * <p>When the message creates a new issue, a mapping whose {@link #targetFields()} are all on the
- * create screen contributes to the create; the others contribute to one update right after it.
- * Implementations must be stateless and thread-safe.
+ * <p>When the message creates a new issue, a mapping of a built-in type whose {@link
+ * #targetFields()} are all on the create screen contributes to the create; every other mapping,
+ * and every mapping of a custom type even when its fields are on the create screen, contributes
+ * to one update right after it (as in the original product; {@link MappingContext#creating()} is
+ * true there too). So a custom mapping cannot fill a field the create screen requires: the
+ * engine refuses such a configuration when it is built. Implementations must be stateless and
+ * thread-safe.
  */
 public interface IncomingFieldMapping {
 
