@@ -5,8 +5,14 @@ import java.util.List;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
 
-/** A {@link SyncListener} that keeps every event, for tests and demos. Thread-safe. */
+/**
+ * A {@link SyncListener} that keeps every event, for tests and demos. Thread-safe. Its {@link
+ * #toString()} shows the latest events, so that a failed assertion on it reads as what happened.
+ */
 public final class RecordingListener implements SyncListener {
+  /** The most events {@link #toString()} shows, and the most characters of each. */
+  static final int SHOWN = 50;
+  static final int SHOWN_CHARACTERS = 200;
 
   /** Kinds of events, one per {@link SyncListener} method. */
   public enum Type {
@@ -65,6 +71,25 @@ public final class RecordingListener implements SyncListener {
   /** Forgets all events. */
   public synchronized void clear() {
     events.clear();
+  }
+
+  /**
+   * How many events there are and the last {@value #SHOWN}, oldest first, one a line, each cut
+   * after {@value #SHOWN_CHARACTERS} characters: e.g. {@code RecordingListener[2 events:\n  PA
+   * QUEUED CHANGE PA-1 #1\n  PA SENT CHANGE PA-1 #1]}.
+   */
+  @Override
+  public synchronized String toString() {
+    int from = Math.max(0, events.size() - SHOWN);
+    StringBuilder out = new StringBuilder("RecordingListener[").append(events.size())
+        .append(events.size() == 1 ? " event" : " events")
+        .append(from > 0 ? ", the last " + SHOWN + ":" : events.isEmpty() ? "" : ":");
+    for (Event e : events.subList(from, events.size())) {
+      String line = e.toString();
+      out.append("\n  ").append(line.length() <= SHOWN_CHARACTERS ? line
+          : line.substring(0, SHOWN_CHARACTERS) + "...");
+    }
+    return out.append(']').toString();
   }
 
   @Override
