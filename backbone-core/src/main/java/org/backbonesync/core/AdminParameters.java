@@ -5,12 +5,15 @@ import static org.backbonesync.core.AdminText.shown;
 import java.util.List;
 
 /**
- * Values the admin REST takes from a request's path or query (issue keys, sync information ids),
- * checked before any store sees them.
+ * Values the admin takes from a request (issue keys, message ids, sync information ids), checked
+ * before any store sees them, by {@link SyncAdmin} for its typed callers and by the REST handler
+ * for what only a request has (query parameters, path segments that are numbers).
  */
 final class AdminParameters {
-  /** The longest issue key a trace is asked for; as the stores' key columns. */
+  /** The longest issue key; as the stores' key columns (JDBC: {@code VARCHAR(255)}). */
   private static final int MAX_ISSUE_KEY_LENGTH = 255;
+  /** The longest message id; as the stores' message id columns (JDBC: {@code VARCHAR(512)}). */
+  private static final int MAX_MESSAGE_ID_LENGTH = 512;
 
   private AdminParameters() {}
 
@@ -22,20 +25,51 @@ final class AdminParameters {
    * @return the key; null when {@code key} is null (an absent query parameter)
    */
   static String issueKey(String where, String key) {
-    if (key == null) {
-      return null;
+    return key == null ? null : text(where, key, MAX_ISSUE_KEY_LENGTH);
+  }
+
+  /** {@link #issueKey}, where a key is required: null is refused too. */
+  static String requiredIssueKey(String where, String key) {
+    return issueKey(where, required(where, key));
+  }
+
+  /**
+   * A message id from the request, checked as an issue key is but up to 512 characters: an id
+   * no store can hold is no message's, and PostgreSQL would refuse a NUL with a 500.
+   *
+   * @param where the id's place in the request, {@code messageId}
+   */
+  static String messageId(String where, String id) {
+    return text(where, required(where, id), MAX_MESSAGE_ID_LENGTH);
+  }
+
+  /**
+   * A value the request must give: null is a 400 naming it, as a REST layer answers a missing
+   * body.
+   *
+   * @param where the value's name, e.g. {@code request} or {@code rows}
+   */
+  static <T> T required(String where, T value) {
+    if (value == null) {
+      throw new AdminException(400, where + " is required, was null",
+          List.of(new ConfigurationProblem(where, "is required, was null")));
     }
+    return value;
+  }
+
+  /** Text of 1 to {@code max} characters without control characters or broken Unicode. */
+  private static String text(String where, String value, int max) {
     String problem = null;
-    if (key.isEmpty() || key.length() > MAX_ISSUE_KEY_LENGTH) {
-      problem = "must be 1 to " + MAX_ISSUE_KEY_LENGTH + " characters, was " + key.length();
-    } else if (key.chars().anyMatch(Character::isISOControl) || !validSurrogates(key)) {
+    if (value.isEmpty() || value.length() > max) {
+      problem = "must be 1 to " + max + " characters, was " + value.length();
+    } else if (value.chars().anyMatch(Character::isISOControl) || !validSurrogates(value)) {
       problem = "must not hold control characters or broken Unicode";
     }
     if (problem != null) {
-      throw new AdminException(400, where + " " + problem + ": " + shown(key),
+      throw new AdminException(400, where + " " + problem + ": " + shown(value),
           List.of(new ConfigurationProblem(where, problem)));
     }
-    return key;
+    return value;
   }
 
   private static boolean validSurrogates(String text) {

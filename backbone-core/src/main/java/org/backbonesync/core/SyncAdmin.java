@@ -1,5 +1,9 @@
 package org.backbonesync.core;
 
+import static org.backbonesync.core.AdminParameters.issueKey;
+import static org.backbonesync.core.AdminParameters.messageId;
+import static org.backbonesync.core.AdminParameters.requiredIssueKey;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,7 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every method checks the {@link AdminAuthorizer} first, and refuses with an {@link
  * AdminException} carrying the HTTP status a REST layer should answer: 403 not allowed, 404
- * unknown synchronization, connector, task or entry, 400 a bad request. A task is visible only to
+ * unknown synchronization, connector, task or entry, 400 a bad request. Issue keys and message
+ * ids are checked before any store sees them, with the limits of {@link SyncAdminHandler}: 1 to
+ * 255 characters for a key, 1 to 512 for a message id, no control character or broken Unicode
+ * (a 400 naming the parameter and the value), so that a NUL is not a database error on
+ * PostgreSQL and an id no store can hold is not looked for. A task is visible only to
  * the caller who started it (to others it does not exist). A task an anonymous caller (null)
  * starts gets an id with an unguessable part ({@code 17.9f86d08...}): whoever holds that id may
  * read and cancel it, and no one else, so two anonymous callers cannot see each other's tasks.
@@ -117,14 +125,15 @@ public final class SyncAdmin {
   public List<SyncInfo> syncInformation(
       String caller, String connectorKey, String localIssueKey, String remoteIssueKey) {
     allow(caller, AdminOperation.READ_SYNC_INFORMATION, connectorKey);
-    return engine(connectorKey).syncInformation(connectorKey, localIssueKey, remoteIssueKey);
+    return engine(connectorKey).syncInformation(connectorKey,
+        issueKey("localIssueKey", localIssueKey), issueKey("remoteIssueKey", remoteIssueKey));
   }
 
   /** Conflict and rejection records of a connector, optionally of one local issue. */
   public List<ConflictRecord> conflicts(
       String caller, String connectorKey, String localIssueKey) {
     allow(caller, AdminOperation.READ_SYNC_INFORMATION, connectorKey);
-    return engine(connectorKey).conflicts(connectorKey, localIssueKey);
+    return engine(connectorKey).conflicts(connectorKey, issueKey("localIssueKey", localIssueKey));
   }
 
   /** Imports rows all or nothing; see {@link SyncEngine#importSyncInformation}. */
@@ -242,6 +251,7 @@ public final class SyncAdmin {
       String messageId, String kind, Consumer<SyncEngine> action) {
     allow(caller, operation, connectorKey);
     SyncEngine engine = engine(connectorKey);
+    messageId("messageId", messageId);
     try {
       action.accept(engine);
     } catch (IllegalArgumentException e) {
@@ -263,7 +273,7 @@ public final class SyncAdmin {
   /** What a connector did with one issue pair's messages; see {@link SyncEngine#trace}. */
   public IssueTrace trace(String caller, String connectorKey, String issueKey) {
     allow(caller, AdminOperation.READ_TRACE, connectorKey);
-    return engine(connectorKey).trace(connectorKey, issueKey);
+    return engine(connectorKey).trace(connectorKey, requiredIssueKey("issueKey", issueKey));
   }
 
   private SyncEngine engine(String connectorKey) {

@@ -53,7 +53,8 @@ import org.backbonesync.spi.message.StrictJson;
  * become the delete-all request, which is only {@code DELETE .../syncInformation} with no query
  * and no body. Bodies are read with {@link StrictJson} (a duplicate key is an error) and are
  * bounded: {@link Builder#maxBodyBytes} (413 beyond), {@link Builder#maxImportRows} rows per import
- * (413 beyond), {@link #MAX_JQL_LENGTH} characters of resync JQL.
+ * (413 beyond), {@link #MAX_JQL_LENGTH} characters of resync JQL. Issue keys and message ids, in
+ * the path or the query, are checked as {@link SyncAdmin} checks them (400 naming them).
  *
  * <p>Errors are JSON {@code {"status": 400, "error": "...", "problems": [{"path", "message"}],
  * "problemCount": n}}, with at most {@link #MAX_PROBLEMS_LISTED} problems listed and {@code
@@ -120,6 +121,8 @@ public final class SyncAdminHandler {
                 admin.resync(c.caller(), c.arg(1), bodies.resyncRequest(c.body()))))),
         new Route("POST", "connectors/{connectorKey}/syncInformation/rebuild", Set.of(), false,
             c -> ok(answers.task(admin.rebuildSyncInformation(c.caller(), c.arg(1))))),
+        // Query parameters are checked here too, to name them as the request does (?name);
+        // path segments (issue keys, message ids) are left to SyncAdmin's checks.
         new Route("GET", "connectors/{connectorKey}/syncInformation",
             Set.of("localIssueKey", "remoteIssueKey"), false,
             c -> ok(mapper.valueToTree(admin.syncInformation(c.caller(), c.arg(1),
@@ -164,8 +167,7 @@ public final class SyncAdminHandler {
         new Route("GET", "connectors/{connectorKey}/status", Set.of(), false,
             c -> ok(answers.status(admin.status(c.caller(), c.arg(1))))),
         new Route("GET", "connectors/{connectorKey}/issues/{issueKey}/trace", Set.of(), false,
-            c -> ok(answers.trace(
-                admin.trace(c.caller(), c.arg(1), issueKey("issueKey", c.arg(3)))))));
+            c -> ok(answers.trace(admin.trace(c.caller(), c.arg(1), c.arg(3))))));
   }
 
   /** Starts building a handler with limits of the host's choice. */

@@ -241,6 +241,34 @@ class SyncAdminHandlerHostileInputTest {
     assertEquals(before, state(), "nothing changed");
   }
 
+  /**
+   * Found by a host on PostgreSQL: a NUL in a message id reached the store, which refused it
+   * with a 500 and a stack trace in the log. Message ids are checked as issue keys are.
+   */
+  @Test
+  void aMessageIdNoStoreCanHoldIsRefusedNamingIt() throws Exception {
+    State before = state();
+    String nul = "messageId must not hold control characters or broken Unicode: \"x\\u0000\"";
+    String tooLong = "messageId must be 1 to 512 characters, was 513: \"" + "m".repeat(80)
+        + "...\" (513 characters)";
+
+    for (String queue : List.of("failedMessages", "undeliverableMessages")) {
+      for (String action : List.of("retry", "skip")) {
+        String path = "/connectors/PA/" + queue + "/";
+        AdminResponse response = refused(400, nul, before,
+            call("POST", path + "x%00/" + action, Map.of(), null));
+        assertEquals(List.of("messageId: must not hold control characters or broken Unicode"),
+            problems(response));
+        refused(400, tooLong, before,
+            call("POST", path + "m".repeat(513) + "/" + action, Map.of(), null));
+      }
+    }
+    refused(404, "connector \"PA\" has no failed message with id \"" + "m".repeat(80)
+        + "...\" (512 characters)", before,
+        call("POST", "/connectors/PA/failedMessages/" + "m".repeat(512) + "/retry", Map.of(),
+            null));
+  }
+
   /** Found by running the service: a JSON number of 1e400 was shown as "Infinity". */
   @Test
   void aNumberTooLargeForADoubleIsShownAsGiven() throws Exception {

@@ -1,0 +1,87 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The typed admin API, as a host's own REST layer calls it with whatever its request held: it
+ * refuses what the bundled handler refuses, with the same 400 naming the parameter and the
+ * value, before any store sees it (on PostgreSQL a NUL was a database error, a 500).
+ */
+class SyncAdminHostileInputTest {
+  private static final String CONTROL = " must not hold control characters or broken Unicode: ";
+  private final SyncTestDriver sync = SyncTestDriver.builder().build();
+  private final SyncAdmin admin = SyncAdmin.builder().engine(sync.engine())
+      .authorizer(AdminAuthorizer.allowAll()).build();
+
+  @BeforeEach
+  void givenOneSyncedIssue() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+  }
+
+  private static AdminException refused(int status, String message, Executable call) {
+    AdminException e = assertThrows(AdminException.class, call);
+    assertEquals(status, e.status(), e.getMessage());
+    assertEquals(message, e.getMessage());
+    return e;
+  }
+
+  @Test
+  void aMessageIdWithANulIsRefusedNamingIt() {
+    String nul = "messageId" + CONTROL + "\"x\\u0000\"";
+
+    AdminException retried = refused(400, nul,
+        () -> admin.retryFailedMessage("op", "PA", "x\u0000"));
+    refused(400, nul, () -> admin.skipFailedMessage("op", "PA", "x\u0000"));
+    refused(400, nul, () -> admin.retryUndeliverable("op", "PA", "x\u0000"));
+    refused(400, nul, () -> admin.skipUndeliverable("op", "PA", "x\u0000"));
+
+    assertEquals(List.of(new ConfigurationProblem("messageId",
+        "must not hold control characters or broken Unicode")), retried.problems());
+  }
+
+  @Test
+  void aMessageIdLongerThanAnyStoreKeepsOrNoneIsRefused() {
+    refused(400, "messageId must be 1 to 512 characters, was 513: \"" + "m".repeat(80)
+        + "...\" (513 characters)", () -> admin.retryFailedMessage("op", "PA", "m".repeat(513)));
+    refused(400, "messageId must be 1 to 512 characters, was 0: \"\"",
+        () -> admin.skipUndeliverable("op", "PA", ""));
+    refused(400, "messageId is required, was null",
+        () -> admin.skipFailedMessage("op", "PA", null));
+    refused(404, "connector \"PA\" has no failed message with id \"" + "m".repeat(80)
+        + "...\" (512 characters)", () -> admin.retryFailedMessage("op", "PA", "m".repeat(512)));
+  }
+
+  @Test
+  void anIssueKeyWithANulIsRefusedNamingIt() {
+    refused(400, "localIssueKey" + CONTROL + "\"PA-1\\u0000\"",
+        () -> admin.syncInformation("op", "PA", "PA-1\u0000", null));
+    refused(400, "remoteIssueKey" + CONTROL + "\"PB-1\\u0000\"",
+        () -> admin.syncInformation("op", "PA", null, "PB-1\u0000"));
+    refused(400, "localIssueKey" + CONTROL + "\"PA-1\\u0000\"",
+        () -> admin.conflicts("op", "PA", "PA-1\u0000"));
+    AdminException traced = refused(400, "issueKey" + CONTROL + "\"PA-1\\u0000\"",
+        () -> admin.trace("op", "PA", "PA-1\u0000"));
+
+    assertEquals(List.of(new ConfigurationProblem("issueKey",
+        "must not hold control characters or broken Unicode")), traced.problems());
+  }
+
+  @Test
+  void aTraceOfAMegabyteKeyOrOfNoKeyIsRefused() {
+    String huge = "PA-" + "1".repeat(1024 * 1024);
+
+    refused(400, "issueKey must be 1 to 255 characters, was " + huge.length() + ": \"PA-"
+        + "1".repeat(77) + "...\" (" + huge.length() + " characters)",
+        () -> admin.trace("op", "PA", huge));
+    refused(400, "issueKey is required, was null", () -> admin.trace("op", "PA", null));
+    assertEquals("PA-1", admin.trace("op", "PA", "PA-1").issueKey(), "a good key still works");
+  }
+}
