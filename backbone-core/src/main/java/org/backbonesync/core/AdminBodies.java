@@ -151,24 +151,31 @@ final class AdminBodies {
     if (list != null && !list.isNull()) {
       if (!list.isArray()) {
         problems.add(new ConfigurationProblem("$.fieldMappings", "must be an array of ids"));
-      } else if (list.size() > SyncAdminHandler.MAX_FIELD_MAPPING_IDS) {
+      } else if (list.size() > ResyncRequest.MAX_FIELD_MAPPING_IDS) {
+        // (ResyncRequest refuses it too; here before each of a long list is read)
         problems.add(new ConfigurationProblem("$.fieldMappings", "has " + list.size()
-            + " ids; at most " + SyncAdminHandler.MAX_FIELD_MAPPING_IDS));
+            + " ids; at most " + ResyncRequest.MAX_FIELD_MAPPING_IDS));
       } else {
         for (int i = 0; i < list.size(); i++) {
-          String id = text("$.fieldMappings[" + i + "]", list.get(i), problems);
-          if (id != null) {
-            ids.add(id);
-          }
+          // a null stays, for ResyncRequest to refuse at its index, as a typed caller's
+          ids.add(text("$.fieldMappings[" + i + "]", list.get(i), problems));
         }
       }
     }
     boolean responsibility = bool("$.responsibility", json.get("responsibility"), problems);
     boolean status = bool("$.sendStatusField", json.get("sendStatusField"), problems);
+    ResyncRequest request = null;
+    if (problems.isEmpty()) {
+      try {
+        request = new ResyncRequest(jql, ids, responsibility, status);
+      } catch (AdminException refused) {
+        problems.addAll(refused.problems());
+      }
+    }
     if (!problems.isEmpty()) {
       throw new AdminException(400, "bad resync request", problems);
     }
-    return new ResyncRequest(jql, ids, responsibility, status);
+    return request;
   }
 
   /**

@@ -2,6 +2,7 @@ package org.backbonesync.core;
 
 import static org.backbonesync.core.AdminParameters.issueKey;
 import static org.backbonesync.core.AdminParameters.messageId;
+import static org.backbonesync.core.AdminParameters.required;
 import static org.backbonesync.core.AdminParameters.requiredIssueKey;
 
 import java.util.ArrayList;
@@ -24,11 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every method checks the {@link AdminAuthorizer} first, and refuses with an {@link
  * AdminException} carrying the HTTP status a REST layer should answer: 403 not allowed, 404
- * unknown synchronization, connector, task or entry, 400 a bad request. Issue keys and message
- * ids are checked before any store sees them, with the limits of {@link SyncAdminHandler}: 1 to
- * 255 characters for a key, 1 to 512 for a message id, no control character or broken Unicode
- * (a 400 naming the parameter and the value), so that a NUL is not a database error on
- * PostgreSQL and an id no store can hold is not looked for. A task is visible only to
+ * unknown synchronization, connector, task or entry, 400 a bad request. A task is visible only to
  * the caller who started it (to others it does not exist). A task an anonymous caller (null)
  * starts gets an id with an unguessable part ({@code 17.9f86d08...}): whoever holds that id may
  * read and cancel it, and no one else, so two anonymous callers cannot see each other's tasks.
@@ -36,6 +33,15 @@ import org.slf4j.LoggerFactory;
  * set to ignore changes, a message retried or skipped) is logged at INFO once made, with the
  * caller, so an operator can tell who did what when: {@code admin "operator": deleted all 3 sync
  * information rows (connector "PA")}. A task's unguessable part is never logged. Thread-safe.
+ *
+ * <p>It checks what a host's REST layer hands it as {@link SyncAdminHandler} checks a request,
+ * before any store sees it, so that a host building on it needs no checks of its own: an issue
+ * key of 1 to 255 characters, a message id of 1 to 512, neither with a control character or
+ * broken Unicode (a NUL would be a database error on PostgreSQL), else a 400 naming the
+ * parameter and the value; a resync's field mapping ids as {@link ResyncRequest} checks them. A
+ * null where a value is required (a resync request, the rows of an import, a trace's issue key,
+ * a message id) is a 400 naming the parameter, as a REST layer answers a missing body; a null
+ * connector key or task id is a 404, as an unknown one.
  */
 public final class SyncAdmin {
   private static final Logger log = LoggerFactory.getLogger(SyncAdmin.class);
@@ -72,7 +78,8 @@ public final class SyncAdmin {
   /** Starts a resync; see {@link SyncEngine#resync}. */
   public AsyncTask resync(String caller, String connectorKey, ResyncRequest request) {
     allow(caller, AdminOperation.RESYNC, connectorKey);
-    AsyncTask task = owners.resync(engine(connectorKey), caller, connectorKey, request);
+    SyncEngine engine = engine(connectorKey);
+    AsyncTask task = owners.resync(engine, caller, connectorKey, required("request", request));
     changed(caller, "started resync task " + taskNumber(task.id()), connectorKey);
     return task;
   }
@@ -139,7 +146,8 @@ public final class SyncAdmin {
   /** Imports rows all or nothing; see {@link SyncEngine#importSyncInformation}. */
   public int importSyncInformation(String caller, String connectorKey, List<SyncInfoImport> rows) {
     allow(caller, AdminOperation.IMPORT_SYNC_INFORMATION, connectorKey);
-    int imported = engine(connectorKey).importSyncInformation(connectorKey, rows);
+    SyncEngine engine = engine(connectorKey);
+    int imported = engine.importSyncInformation(connectorKey, required("rows", rows));
     changed(caller, "imported " + imported + " sync information rows", connectorKey);
     return imported;
   }
@@ -148,7 +156,8 @@ public final class SyncAdmin {
   public List<ConfigurationProblem> checkSyncInformation(
       String caller, String connectorKey, List<SyncInfoImport> rows) {
     allow(caller, AdminOperation.IMPORT_SYNC_INFORMATION, connectorKey);
-    return engine(connectorKey).checkSyncInformation(connectorKey, rows);
+    SyncEngine engine = engine(connectorKey);
+    return engine.checkSyncInformation(connectorKey, required("rows", rows));
   }
 
   /**

@@ -75,8 +75,8 @@ public final class SyncAdminHandler {
   public static final int DEFAULT_MAX_IMPORT_ROWS = 10_000;
   /** The longest resync JQL, in characters; Jira takes JQL in a URL of about 8 KB. */
   public static final int MAX_JQL_LENGTH = 10_000;
-  /** The most field mapping ids a resync request may name. */
-  public static final int MAX_FIELD_MAPPING_IDS = 1_000;
+  /** The most field mapping ids a resync request may name; {@link ResyncRequest}'s limit. */
+  public static final int MAX_FIELD_MAPPING_IDS = ResyncRequest.MAX_FIELD_MAPPING_IDS;
   /** The most problems an error lists; {@code problemCount} has the total. */
   public static final int MAX_PROBLEMS_LISTED = 100;
 

@@ -3,6 +3,8 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,5 +85,44 @@ class SyncAdminHostileInputTest {
         () -> admin.trace("op", "PA", huge));
     refused(400, "issueKey is required, was null", () -> admin.trace("op", "PA", null));
     assertEquals("PA-1", admin.trace("op", "PA", "PA-1").issueKey(), "a good key still works");
+  }
+
+  /** Found by a host: a null id was a bare NullPointerException (from List.copyOf). */
+  @Test
+  void aNullFieldMappingIdIsRefusedAtItsIndex() {
+    AdminException e = refused(400, "fieldMappings[1] is null, not a field mapping id",
+        () -> new ResyncRequest(null, Arrays.asList("map-summary", null), false, false));
+
+    assertEquals(List.of(new ConfigurationProblem("$.fieldMappings[1]",
+        "is null, not a field mapping id")), e.problems());
+  }
+
+  @Test
+  void aFieldMappingIdTwiceOrMoreIdsThanTheLimitAreRefused() {
+    AdminException twice = refused(400, "fieldMappings[2] \"map-summary\" is also at"
+        + " $.fieldMappings[0] (and 1 more problems)", () -> new ResyncRequest(null,
+            List.of("map-summary", "map-labels", "map-summary", "map-labels"), false, false));
+    refused(400, "fieldMappings has 1001 ids; at most 1000", () -> new ResyncRequest(null,
+        Collections.nCopies(ResyncRequest.MAX_FIELD_MAPPING_IDS + 1, "map-summary"), false,
+        false));
+
+    assertEquals(List.of(
+        new ConfigurationProblem("$.fieldMappings[2]",
+            "\"map-summary\" is also at $.fieldMappings[0]"),
+        new ConfigurationProblem("$.fieldMappings[3]",
+            "\"map-labels\" is also at $.fieldMappings[1]")), twice.problems());
+  }
+
+  @Test
+  void aMissingResyncRequestOrImportIsRefusedNamingIt() {
+    refused(400, "request is required, was null", () -> admin.resync("op", "PA", null));
+    refused(400, "rows is required, was null",
+        () -> admin.importSyncInformation("op", "PA", null));
+    AdminException checked = refused(400, "rows is required, was null",
+        () -> admin.checkSyncInformation("op", "PA", null));
+
+    assertEquals(List.of(new ConfigurationProblem("rows", "is required, was null")),
+        checked.problems());
+    assertEquals(1, sync.syncInfoA().size(), "nothing imported");
   }
 }
