@@ -6,7 +6,8 @@ import org.backbonesync.spi.SyncException;
 /**
  * An admin request was refused. {@link #status()} is the HTTP status a REST layer should answer
  * (400 bad request, 403 not allowed, 404 unknown connector, task or entry, 409 an import that lost
- * a race or a pair taken back while steps kept writing it, 413 a body over a limit, 503 a tracker that could not be asked); {@link #problems()}
+ * a race or a pair taken back while steps kept writing it, 413 a body over a limit, 503 a tracker
+ * that could not be asked or an engine that is closed: try again later); {@link #problems()}
  * lists every problem of a request body that has several (an import), each with its JSON path.
  */
 public final class AdminException extends SyncException {

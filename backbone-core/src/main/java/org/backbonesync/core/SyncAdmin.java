@@ -8,6 +8,7 @@ import static org.backbonesync.core.AdminParameters.requiredIssueKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -25,14 +26,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every method checks the {@link AdminAuthorizer} first, and refuses with an {@link
  * AdminException} carrying the HTTP status a REST layer should answer: 403 not allowed, 404
- * unknown synchronization, connector, task or entry, 400 a bad request. A task is visible only to
- * the caller who started it (to others it does not exist). A task an anonymous caller (null)
- * starts gets an id with an unguessable part ({@code 17.9f86d08...}): whoever holds that id may
- * read and cancel it, and no one else, so two anonymous callers cannot see each other's tasks.
- * Every change it makes (a resync or rebuild started, a task cancelled, rows imported, deleted or
- * set to ignore changes, a message retried or skipped) is logged at INFO once made, with the
- * caller, so an operator can tell who did what when: {@code admin "operator": deleted all 3 sync
- * information rows (connector "PA")}. A task's unguessable part is never logged. Thread-safe.
+ * unknown synchronization, connector, task or entry, 400 a bad request, 503 (retriable) an engine
+ * closed before or during the call (its host is stopping or restarting it). A task is visible
+ * only to the caller who started it (to others it does not exist). A task an anonymous caller
+ * (null) starts gets an id with an unguessable part ({@code 17.9f86d08...}): whoever holds that
+ * id may read and cancel it, and no one else, so two anonymous callers cannot see each other's
+ * tasks. Every change it makes (a resync or rebuild started, a task cancelled, rows imported,
+ * deleted or set to ignore changes, a message retried or skipped) is logged at INFO once made,
+ * with the caller, so an operator can tell who did what when: {@code admin "operator": deleted
+ * all 3 sync information rows (connector "PA")}. A task's unguessable part is never logged.
+ * Thread-safe.
  *
  * <p>It checks what a host's REST layer hands it as {@link SyncAdminHandler} checks a request,
  * before any store sees it, so that a host building on it needs no checks of its own: an issue
@@ -78,8 +81,8 @@ public final class SyncAdmin {
   /** Starts a resync; see {@link SyncEngine#resync}. */
   public AsyncTask resync(String caller, String connectorKey, ResyncRequest request) {
     allow(caller, AdminOperation.RESYNC, connectorKey);
-    SyncEngine engine = engine(connectorKey);
-    AsyncTask task = owners.resync(engine, caller, connectorKey, required("request", request));
+    AsyncTask task = on(connectorKey,
+        engine -> owners.resync(engine, caller, connectorKey, required("request", request)));
     changed(caller, "started resync task " + taskNumber(task.id()), connectorKey);
     return task;
   }
@@ -106,7 +109,7 @@ public final class SyncAdmin {
   public AsyncTask cancelTask(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);
     TaskOwners.Owned owned = owners.owned(caller, taskId);
-    AsyncTask cancelled = owned.engine().cancelTask(owned.task().id());
+    AsyncTask cancelled = on(owned.engine(), engine -> engine.cancelTask(owned.task().id()));
     changed(caller, "cancelled task " + taskNumber(taskId), cancelled.connectorKey());
     return TaskOwners.withId(cancelled, taskId);
   }
@@ -132,22 +135,23 @@ public final class SyncAdmin {
   public List<SyncInfo> syncInformation(
       String caller, String connectorKey, String localIssueKey, String remoteIssueKey) {
     allow(caller, AdminOperation.READ_SYNC_INFORMATION, connectorKey);
-    return engine(connectorKey).syncInformation(connectorKey,
-        issueKey("localIssueKey", localIssueKey), issueKey("remoteIssueKey", remoteIssueKey));
+    return on(connectorKey, engine -> engine.syncInformation(connectorKey,
+        issueKey("localIssueKey", localIssueKey), issueKey("remoteIssueKey", remoteIssueKey)));
   }
 
   /** Conflict and rejection records of a connector, optionally of one local issue. */
   public List<ConflictRecord> conflicts(
       String caller, String connectorKey, String localIssueKey) {
     allow(caller, AdminOperation.READ_SYNC_INFORMATION, connectorKey);
-    return engine(connectorKey).conflicts(connectorKey, issueKey("localIssueKey", localIssueKey));
+    return on(connectorKey,
+        engine -> engine.conflicts(connectorKey, issueKey("localIssueKey", localIssueKey)));
   }
 
   /** Imports rows all or nothing; see {@link SyncEngine#importSyncInformation}. */
   public int importSyncInformation(String caller, String connectorKey, List<SyncInfoImport> rows) {
     allow(caller, AdminOperation.IMPORT_SYNC_INFORMATION, connectorKey);
-    SyncEngine engine = engine(connectorKey);
-    int imported = engine.importSyncInformation(connectorKey, required("rows", rows));
+    int imported = on(connectorKey,
+        engine -> engine.importSyncInformation(connectorKey, required("rows", rows)));
     changed(caller, "imported " + imported + " sync information rows", connectorKey);
     return imported;
   }
@@ -156,8 +160,8 @@ public final class SyncAdmin {
   public List<ConfigurationProblem> checkSyncInformation(
       String caller, String connectorKey, List<SyncInfoImport> rows) {
     allow(caller, AdminOperation.IMPORT_SYNC_INFORMATION, connectorKey);
-    SyncEngine engine = engine(connectorKey);
-    return engine.checkSyncInformation(connectorKey, required("rows", rows));
+    return on(connectorKey,
+        engine -> engine.checkSyncInformation(connectorKey, required("rows", rows)));
   }
 
   /**
@@ -167,7 +171,7 @@ public final class SyncAdmin {
    */
   public void deleteSyncInformation(String caller, String connectorKey, long syncInfoId) {
     allow(caller, AdminOperation.DELETE_SYNC_INFORMATION, connectorKey);
-    if (!engine(connectorKey).deleteSyncInformation(connectorKey, syncInfoId)) {
+    if (!on(connectorKey, engine -> engine.deleteSyncInformation(connectorKey, syncInfoId))) {
       throw new AdminException(404, "connector " + connectorKey
           + " has no sync information with id " + syncInfoId);
     }
@@ -184,8 +188,8 @@ public final class SyncAdmin {
   public SyncInfo setIncomingChangesIgnored(String caller, String connectorKey, long syncInfoId,
       boolean ignored) {
     allow(caller, AdminOperation.IGNORE_INCOMING_CHANGES, connectorKey);
-    SyncInfo row = engine(connectorKey).setIncomingChangesIgnored(connectorKey, syncInfoId,
-        ignored).orElseThrow(() -> new AdminException(404, "connector " + connectorKey
+    SyncInfo row = on(connectorKey, engine -> engine.setIncomingChangesIgnored(connectorKey,
+        syncInfoId, ignored)).orElseThrow(() -> new AdminException(404, "connector " + connectorKey
             + " has no sync information with id " + syncInfoId));
     changed(caller, "set incomingChangesIgnored to " + ignored + " on sync information "
         + syncInfoId, connectorKey);
@@ -195,7 +199,7 @@ public final class SyncAdmin {
   /** Deletes every row of a connector (no undo) and returns how many there were. */
   public int deleteAllSyncInformation(String caller, String connectorKey) {
     allow(caller, AdminOperation.DELETE_SYNC_INFORMATION, connectorKey);
-    int deleted = engine(connectorKey).deleteAllSyncInformation(connectorKey);
+    int deleted = on(connectorKey, engine -> engine.deleteAllSyncInformation(connectorKey));
     changed(caller, "deleted all " + deleted + " sync information rows", connectorKey);
     return deleted;
   }
@@ -203,7 +207,7 @@ public final class SyncAdmin {
   /** Inbox messages of a connector that failed permanently, received earliest first. */
   public List<InboxEntry> failedMessages(String caller, String connectorKey) {
     allow(caller, AdminOperation.READ_FAILED_MESSAGES, connectorKey);
-    return engine(connectorKey).failedMessages(connectorKey);
+    return on(connectorKey, engine -> engine.failedMessages(connectorKey));
   }
 
   /**
@@ -229,7 +233,7 @@ public final class SyncAdmin {
   /** Outbox messages of a connector its transport will never deliver as they are. */
   public List<OutboxEntry> undeliverableMessages(String caller, String connectorKey) {
     allow(caller, AdminOperation.READ_FAILED_MESSAGES, connectorKey);
-    return engine(connectorKey).undeliverableMessages(connectorKey);
+    return on(connectorKey, engine -> engine.undeliverableMessages(connectorKey));
   }
 
   /**
@@ -259,16 +263,21 @@ public final class SyncAdmin {
   private void act(String caller, AdminOperation operation, String connectorKey,
       String messageId, String kind, Consumer<SyncEngine> action) {
     allow(caller, operation, connectorKey);
-    SyncEngine engine = engine(connectorKey);
-    messageId("messageId", messageId);
-    try {
-      action.accept(engine);
-    } catch (IllegalArgumentException e) {
-      throw new AdminException(404, "connector " + shown(connectorKey)
-          + " has no " + kind + " message with id " + shown(messageId));
-    } catch (IllegalStateException e) {
-      throw new AdminException(409, e.getMessage());
-    }
+    on(connectorKey, engine -> {
+      messageId("messageId", messageId);
+      try {
+        action.accept(engine);
+      } catch (IllegalArgumentException e) {
+        throw new AdminException(404, "connector " + shown(connectorKey)
+            + " has no " + kind + " message with id " + shown(messageId));
+      } catch (IllegalStateException e) {
+        if (engine.state() == EngineState.CLOSED) {
+          throw e; // (a 503, below)
+        }
+        throw new AdminException(409, e.getMessage());
+      }
+      return null;
+    });
     changed(caller, (operation == AdminOperation.SKIP_FAILED_MESSAGE ? "skipped " : "retried ")
         + kind + " message " + shown(messageId), connectorKey);
   }
@@ -276,13 +285,45 @@ public final class SyncAdmin {
   /** Where a connector's queues stand; see {@link SyncEngine#status}. */
   public ConnectorStatus status(String caller, String connectorKey) {
     allow(caller, AdminOperation.READ_STATUS, connectorKey);
-    return engine(connectorKey).status(connectorKey);
+    return on(connectorKey, engine -> engine.status(connectorKey));
   }
 
   /** What a connector did with one issue pair's messages; see {@link SyncEngine#trace}. */
   public IssueTrace trace(String caller, String connectorKey, String issueKey) {
     allow(caller, AdminOperation.READ_TRACE, connectorKey);
-    return engine(connectorKey).trace(connectorKey, requiredIssueKey("issueKey", issueKey));
+    return on(connectorKey,
+        engine -> engine.trace(connectorKey, requiredIssueKey("issueKey", issueKey)));
+  }
+
+  /**
+   * A call on the engine of a connector. A closed engine refuses every call with an {@link
+   * IllegalStateException}: that is a 503 here, before the call or when the engine was closed
+   * during it, since the host is stopping or restarting it (and another node may answer).
+   */
+  private <T> T on(String connectorKey, Function<SyncEngine, T> call) {
+    return on(engine(connectorKey), call);
+  }
+
+  /** {@link #on(String, Function)}, on an engine found otherwise (a task's). */
+  private static <T> T on(SyncEngine engine, Function<SyncEngine, T> call) {
+    if (engine.state() == EngineState.CLOSED) {
+      throw closed(engine);
+    }
+    try {
+      return call.apply(engine);
+    } catch (IllegalStateException e) {
+      if (engine.state() == EngineState.CLOSED) {
+        throw closed(engine);
+      }
+      throw e;
+    }
+  }
+
+  /** The refusal of a call on a closed engine: retriable, as a REST layer's 503 says. */
+  static AdminException closed(SyncEngine engine) {
+    return new AdminException(503, "the engine of synchronization "
+        + shown(engine.configuration().id()) + " is closed (its host is stopping or restarting"
+        + " it); try again later");
   }
 
   private SyncEngine engine(String connectorKey) {

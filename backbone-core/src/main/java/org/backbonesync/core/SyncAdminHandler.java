@@ -61,10 +61,10 @@ import org.backbonesync.spi.message.StrictJson;
  * problemCount} counting them all: 400 for a malformed body (with the parse position) or a refused
  * request, 403, 404 for unknown synchronizations, connectors, tasks and entries or paths, 405 for
  * a method a path lacks, 409 for an import that lost a race or a pair taken back while steps kept
- * writing it, 413 for a body over a limit, 503 when
- * a tracker could not be asked or on a retriable failure, 500 for anything unexpected (its class
- * and an incident id that the log line carries, never its message or stack trace). Each message is
- * cut at 500 characters. Nothing thrown inside {@link #handle} escapes it. A {@code HEAD} is
+ * writing it, 413 for a body over a limit, 503 when a tracker could not be asked, the engine is
+ * closed or on a retriable failure, 500 for anything unexpected (its class and an incident id
+ * that the log line carries, never its message or stack trace). Each message is cut at 500
+ * characters. Nothing thrown inside {@link #handle} escapes it. A {@code HEAD} is
  * answered as the path's {@code GET} (authorized as it; the host's HTTP layer sends no body).
  * Thread-safe.
  */

@@ -41,7 +41,10 @@ final class TaskOwners {
     return withId(task, task.id() + "." + token);
   }
 
-  /** The caller's task with this id (as the caller knows it), or a 404. */
+  /**
+   * The caller's task with this id (as the caller knows it), or a 404; a 503 when it is not
+   * found but an engine is closed, whose store is not asked (it may be closed too).
+   */
   Owned owned(String caller, String taskId) {
     String storeId = taskId;
     String owner = caller;
@@ -55,7 +58,12 @@ final class TaskOwners {
     } else if (caller.startsWith(ANONYMOUS)) {
       throw noTask(taskId); // a host's user named like the mark reads no anonymous task
     }
+    SyncEngine closed = null;
     for (SyncEngine engine : engines) {
+      if (engine.state() == EngineState.CLOSED) {
+        closed = engine;
+        continue;
+      }
       var task = engine.task(storeId);
       if (task.isPresent() && task.get().owner() != null && MessageDigest.isEqual(
           task.get().owner().getBytes(StandardCharsets.UTF_8),
@@ -63,7 +71,7 @@ final class TaskOwners {
         return new Owned(engine, task.get());
       }
     }
-    throw noTask(taskId);
+    throw closed == null ? noTask(taskId) : SyncAdmin.closed(closed);
   }
 
   private static AdminException noTask(String taskId) {

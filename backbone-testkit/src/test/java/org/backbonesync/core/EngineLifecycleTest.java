@@ -64,6 +64,18 @@ class EngineLifecycleTest {
     }
   }
 
+  /** Found by a host: after close() it said "engine is closing" while state() said CLOSED. */
+  @Test
+  void startAfterCloseNamesTheStateTheEngineIsIn() {
+    SyncTestDriver sync = SyncTestDriver.builder().build();
+    sync.engine().close();
+
+    var e = assertThrows(IllegalStateException.class, () -> sync.engine().start());
+
+    assertEquals(EngineState.CLOSED, sync.engine().state());
+    assertEquals("start() needs state NEW, engine is CLOSED", e.getMessage());
+  }
+
   @Test
   void startWithoutASchedulerIsRefused() {
     SyncTestDriver sync = SyncTestDriver.builder().build();

@@ -81,8 +81,9 @@ final class EngineLifecycle {
    */
   synchronized void start(Runnable run, Runnable resume) {
     if (state != EngineState.NEW || closing) {
+      // (closing but not CLOSED yet: close() was called and waits for this lock)
       throw new IllegalStateException("start() needs state NEW, engine is "
-          + (closing ? "closing" : state));
+          + (closing && state != EngineState.CLOSED ? "closing" : state));
     }
     if (scheduler == null) {
       throw new IllegalStateException("start() needs a scheduler; give one to the builder");
