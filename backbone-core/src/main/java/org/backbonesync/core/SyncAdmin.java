@@ -172,8 +172,7 @@ public final class SyncAdmin {
   public void deleteSyncInformation(String caller, String connectorKey, long syncInfoId) {
     allow(caller, AdminOperation.DELETE_SYNC_INFORMATION, connectorKey);
     if (!on(connectorKey, engine -> engine.deleteSyncInformation(connectorKey, syncInfoId))) {
-      throw new AdminException(404, "connector " + connectorKey
-          + " has no sync information with id " + syncInfoId);
+      throw noRow(connectorKey, syncInfoId);
     }
     changed(caller, "deleted sync information " + syncInfoId, connectorKey);
   }
@@ -189,11 +188,16 @@ public final class SyncAdmin {
       boolean ignored) {
     allow(caller, AdminOperation.IGNORE_INCOMING_CHANGES, connectorKey);
     SyncInfo row = on(connectorKey, engine -> engine.setIncomingChangesIgnored(connectorKey,
-        syncInfoId, ignored)).orElseThrow(() -> new AdminException(404, "connector " + connectorKey
-            + " has no sync information with id " + syncInfoId));
+        syncInfoId, ignored)).orElseThrow(() -> noRow(connectorKey, syncInfoId));
     changed(caller, "set incomingChangesIgnored to " + ignored + " on sync information "
         + syncInfoId, connectorKey);
     return row;
+  }
+
+  /** The 404 of a row id the connector does not have, worded as the other 404s here. */
+  private static AdminException noRow(String connectorKey, long syncInfoId) {
+    return new AdminException(404, "connector " + shown(connectorKey)
+        + " has no sync information with id " + syncInfoId);
   }
 
   /** Deletes every row of a connector (no undo) and returns how many there were. */

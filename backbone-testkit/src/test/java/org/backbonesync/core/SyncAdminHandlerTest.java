@@ -1,6 +1,7 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,6 +133,25 @@ class SyncAdminHandlerTest {
     assertEquals(2, sync.syncInfoA().size(), "nothing imported");
   }
 
+  /** Found by a host: the row of a copy being created was "already paired with null". */
+  @Test
+  void anImportOfAKeyWaitingForItsPartnerSaysSo() throws Exception {
+    sync.a("alice").create("Printer on fire");
+    sync.poll("PA"); // PA-1's row waits for PB's key until PB creates its copy and answers
+    sync.b("bob").create("Made by hand in PB");
+    assertNull(sync.syncInfoA().get(0).remoteIssueKey());
+
+    AdminResponse response = call("POST", "/connectors/PA/syncInformation", Map.of(),
+        "[{\"localIssueKey\": \"PA-1\", \"remoteIssueKey\": \"PB-1\"}]");
+
+    assertEquals(400, response.status(), response.body());
+    List<String> problems = new java.util.ArrayList<>();
+    body(response).get("problems").forEach(p ->
+        problems.add(p.get("path").asText() + ": " + p.get("message").asText()));
+    assertEquals(List.of("$[0].localIssueKey: \"PA-1\" is already paired and waiting for its"
+        + " partner's key"), problems);
+  }
+
   @Test
   void deleteRemovesOneEntryOrAllOfThem() throws Exception {
     givenTwoSyncedIssues();
@@ -147,7 +167,7 @@ class SyncAdminHandlerTest {
 
     assertEquals("{\"deleted\":1}", one.body());
     assertEquals(404, again.status());
-    assertEquals("connector PA has no sync information with id " + first,
+    assertEquals("connector \"PA\" has no sync information with id " + first,
         body(again).get("error").asText());
     assertEquals(400, bad.status());
     assertEquals("{\"deleted\":2}", all.body());

@@ -125,4 +125,15 @@ class SyncAdminHostileInputTest {
         checked.problems());
     assertEquals(1, sync.syncInfoA().size(), "nothing imported");
   }
+
+  /** Found by a host: these two quoted no connector, where every other 404 here does. */
+  @Test
+  void anUnknownRowIsA404NamingTheConnectorAsOthersDo() {
+    refused(404, "connector \"PA\" has no sync information with id 99",
+        () -> admin.deleteSyncInformation("op", "PA", 99));
+    refused(404, "connector \"PA\" has no sync information with id -1",
+        () -> admin.setIncomingChangesIgnored("op", "PA", -1, true));
+    refused(404, "connector \"PA\" has no failed message with id \"PA:PA-9:1:1\"",
+        () -> admin.retryFailedMessage("op", "PA", "PA:PA-9:1:1"));
+  }
 }

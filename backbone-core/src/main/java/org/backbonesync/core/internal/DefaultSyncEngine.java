@@ -234,7 +234,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   public AsyncTask cancelTask(String taskId) {
     return stores.inTransaction(() -> {
       AsyncTask current = task(taskId).orElseThrow(
-          () -> new AdminException(404, "no task with id " + taskId));
+          () -> new AdminException(404, "no task with id " + Shown.quoted(taskId)));
       if (current.finished()) {
         return current;
       }

@@ -117,8 +117,10 @@ final class SyncInfoImportCheck {
     } else {
       stored.get().ifPresent(r -> {
         seen.remove(issueKey);
-        problems.add(new ConfigurationProblem(path, "\"" + issueKey
-            + "\" is already paired with " + pairedWith.apply(r)));
+        String partner = pairedWith.apply(r);
+        // (a row of a copy being created has no partner key until the partner answers)
+        problems.add(new ConfigurationProblem(path, "\"" + issueKey + "\" is already paired"
+            + (partner == null ? " and waiting for its partner's key" : " with " + partner)));
       });
     }
   }
