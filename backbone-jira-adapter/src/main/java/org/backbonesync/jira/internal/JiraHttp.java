@@ -192,8 +192,7 @@ public final class JiraHttp {
         answer = read(response, method, uri, issueKey, secrets);
       } catch (IOException e) {
         boolean notSent = e instanceof ConnectException;
-        String why = e instanceof java.net.http.HttpTimeoutException ? "timed out"
-            : "failed (" + e.getClass().getSimpleName() + ")";
+        String why = NoAnswer.why(e, uri, secrets::scrub);
         if ((idempotent || notSent) && attempt < retry.maxAttempts()) {
           backoff(attempt, null, method, uri, why);
           continue;
@@ -273,7 +272,8 @@ public final class JiraHttp {
       try {
         response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(), null);
       } catch (IOException e) {
-        throw new RetriableException(describe("GET", at) + " failed", e);
+        throw new RetriableException(describe("GET", at) + " "
+            + NoAnswer.why(e, at, secrets::scrub), e);
       }
       int status = response.statusCode();
       if (status >= 300 && status < 400) {
@@ -353,7 +353,8 @@ public final class JiraHttp {
       response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(), issueKey);
       answer = read(response, "POST", uri, issueKey, secrets);
     } catch (IOException e) {
-      throw new RetriableException(describe("POST", uri) + " failed", e);
+      throw new RetriableException(describe("POST", uri) + " "
+          + NoAnswer.why(e, uri, secrets::scrub), e);
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {

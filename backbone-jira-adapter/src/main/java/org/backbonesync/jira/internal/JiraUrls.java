@@ -46,6 +46,18 @@ public final class JiraUrls {
   }
 
   /**
+   * The URL's origin as it may be printed: {@code scheme://host[:port]}, without a user part,
+   * path, query or fragment; the site's name in a message about a request that got no answer.
+   */
+  public static String origin(URI uri) {
+    if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+      return "(no origin)";
+    }
+    return uri.getScheme() + "://" + uri.getHost()
+        + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+  }
+
+  /**
    * The URL as it may be printed: {@code scheme://host[:port]/path}, a user part replaced by
    * {@code ***@}, a query or fragment by {@code ?…} or {@code #…}.
    */
