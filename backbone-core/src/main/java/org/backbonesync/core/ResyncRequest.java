@@ -1,10 +1,8 @@
 package org.backbonesync.core;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import org.backbonesync.core.internal.Shown;
 
 /**
  * What a resync should send, as in the original product's {@code POST
@@ -12,23 +10,28 @@ import org.backbonesync.core.internal.Shown;
  *
  * @param jql narrows the connector's issues (combined with its own JQL by AND; it can only
  *     narrow), or null for all of them
- * @param fieldMappings the ids of the field mappings to send, each once and at most {@value
- *     #MAX_FIELD_MAPPING_IDS}; empty (or null) for all that sync from the connector
+ * @param fieldMappings the ids of the field mappings to send, at most {@value
+ *     #MAX_FIELD_MAPPING_IDS} (an id given twice is kept once, as before: a script may repeat
+ *     one); empty (or null) for all that sync from the connector
  * @param responsibility whether to send the configuration's responsibility mapping ({@link
  *     SyncConfiguration#responsibility()}) too, when it syncs from the connector; when false it is
  *     left out even if {@code fieldMappings} names it. True for a synchronization without one is
  *     refused (400)
  * @param sendStatusField whether mappings that read the status are sent too (forcing the partner
  *     into the mapped status)
- * @throws AdminException (400) when {@code fieldMappings} holds a null, an id twice or more than
- *     {@value #MAX_FIELD_MAPPING_IDS} ids, each problem at its JSON path ({@code
- *     $.fieldMappings[1]}), as the REST handler answers the same body
  */
 public record ResyncRequest(
     String jql, List<String> fieldMappings, boolean responsibility, boolean sendStatusField) {
   /** The most field mapping ids a request may name. */
   public static final int MAX_FIELD_MAPPING_IDS = 1_000;
 
+  /**
+   * Checks the field mapping ids.
+   *
+   * @throws AdminException (400) when {@code fieldMappings} holds a null or more than {@value
+   *     #MAX_FIELD_MAPPING_IDS} ids, each problem at its JSON path ({@code $.fieldMappings[1]}),
+   *     as the REST handler answers the same body
+   */
   public ResyncRequest {
     fieldMappings = fieldMappings == null ? List.of() : checked(fieldMappings);
     jql = jql == null || jql.isBlank() ? null : jql;
@@ -39,7 +42,7 @@ public record ResyncRequest(
     return new ResyncRequest(null, List.of(), false, false);
   }
 
-  /** The ids, copied, once each check passed. */
+  /** The ids, each once in the order first given, once each check passed. */
   private static List<String> checked(List<String> ids) {
     if (ids.size() > MAX_FIELD_MAPPING_IDS) {
       String problem = "has " + ids.size() + " ids; at most " + MAX_FIELD_MAPPING_IDS;
@@ -47,16 +50,10 @@ public record ResyncRequest(
           List.of(new ConfigurationProblem("$.fieldMappings", problem)));
     }
     List<ConfigurationProblem> problems = new ArrayList<>();
-    Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < ids.size(); i++) {
-      String id = ids.get(i);
-      Integer first = id == null ? null : seen.putIfAbsent(id, i);
-      if (id == null) {
+      if (ids.get(i) == null) {
         problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "]",
             "is null, not a field mapping id"));
-      } else if (first != null) {
-        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "]",
-            Shown.quoted(id) + " is also at $.fieldMappings[" + first + "]"));
       }
     }
     if (!problems.isEmpty()) {
@@ -65,6 +62,6 @@ public record ResyncRequest(
           + (problems.size() == 1 ? "" : " (and " + (problems.size() - 1) + " more problems)"),
           problems);
     }
-    return List.copyOf(ids);
+    return List.copyOf(new LinkedHashSet<>(ids));
   }
 }

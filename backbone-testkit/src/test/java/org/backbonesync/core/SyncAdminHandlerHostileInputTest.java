@@ -284,11 +284,6 @@ class SyncAdminHandlerHostileInputTest {
         problems(nulls));
     assertEquals(List.of("$.responsibility: must be true or false, was 1"), problems(twice),
         "the body is read before its ids are checked");
-    AdminResponse repeated = refused(400, "bad resync request", before, call("POST",
-        "/connectors/PA/resync", Map.of(),
-        "{\"fieldMappings\": [\"map-summary\", \"map-summary\"]}"));
-    assertEquals(List.of("$.fieldMappings[1]: \"map-summary\" is also at $.fieldMappings[0]"),
-        problems(repeated));
   }
 
   /** Found by running the service: a JSON number of 1e400 was shown as "Infinity". */
