@@ -207,18 +207,30 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   /**
    * The refusal a violation of one of the row's unique issue keys stands for, or null when the
-   * failure is another (SQLState 23505 on H2 and PostgreSQL, whose texts name the constraint).
+   * failure is another: SQLState 23505 on H2 and PostgreSQL, whose texts name the constraint
+   * (PostgreSQL {@code "bb_sync_info_local"}, H2 its index {@code BB_SYNC_INFO_LOCAL_INDEX_A}),
+   * not the primary key's (an id sequence behind its table after a restore is no pair made
+   * meanwhile).
    */
   static DuplicateSyncInfoException duplicate(SQLException e, SyncInfo info) {
     String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    if (!"23505".equals(e.getSQLState()) || !text.contains("bb_sync_info_")) {
+    if (!"23505".equals(e.getSQLState())) {
       return null;
     }
-    boolean remote = text.contains("bb_sync_info_remote");
+    boolean local = names(text, "bb_sync_info_local");
+    boolean remote = names(text, "bb_sync_info_remote");
+    if (local == remote) {
+      return null;
+    }
     String key = remote ? info.remoteIssueKey() : info.localIssueKey();
     return new DuplicateSyncInfoException((remote ? "remote" : "local") + " issue " + key
         + " was paired in connector " + info.connectorKey() + " meanwhile (by another writer)",
         info.connectorKey(), key);
+  }
+
+  /** Whether a refusal's text names the constraint (quoted) or its H2 index. */
+  private static boolean names(String text, String constraint) {
+    return text.contains('"' + constraint + '"') || text.contains("." + constraint + "_index_");
   }
 
   /** Refuses a row that would pair an issue paired already, before the database would. */

@@ -56,17 +56,27 @@ class PairedMeanwhileTest {
       assertEquals("remote issue PB-1 was paired in connector PA meanwhile (by another writer)",
           onRemote.getMessage());
       assertNull(JdbcSyncInfoStore.duplicate(new SQLException("disk full", "53100"), ROW));
+      SQLException primaryKey = refusal(url, "'PA-9', 'PB-9'", 1);
+      assertNull(JdbcSyncInfoStore.duplicate(primaryKey, ROW),
+          "an id sequence behind its table is no pair made meanwhile: " + primaryKey);
       // and the store's own check, before the database, still refuses as ever
       assertThrows(DuplicateSyncInfoException.class, () -> stores.syncInfo().insert(ROW));
     }
   }
 
   private static SQLException refusal(String url, String keys) throws SQLException {
+    return refusal(url, keys, 0);
+  }
+
+  /** The database's refusal of a row with these keys, and this id unless 0. */
+  private static SQLException refusal(String url, String keys, long id) throws SQLException {
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      s.execute("INSERT INTO bb_sync_info (connector_key, local_issue_key, remote_issue_key,"
+      s.execute("INSERT INTO bb_sync_info (" + (id == 0 ? "" : "id, ") + "connector_key,"
+          + " local_issue_key, remote_issue_key,"
           + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
           + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored)"
-          + " VALUES ('PA', " + keys + ", 0, 0, 0, 0, 0, 0, false)");
+          + " VALUES (" + (id == 0 ? "" : id + ", ") + "'PA', " + keys
+          + ", 0, 0, 0, 0, 0, 0, false)");
     } catch (SQLException e) {
       return e;
     }
