@@ -339,7 +339,10 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void close() {
-    lifecycle.close(recorder::close);
-    SameNodeEngines.closed(stores, configuration.id(), node, this);
+    try {
+      lifecycle.close(recorder::close);
+    } finally {
+      SameNodeEngines.closed(stores, configuration.id(), node, this);
+    }
   }
 }
