@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -151,6 +152,34 @@ class IgnoreIncomingChangesTest {
     assertTrue(set.stamp() > before.stamp(), "set: written");
     sync.engine().setIncomingChangesIgnored("PA", before.id(), true);
     assertEquals(set.stamp(), rowOfPa1().stamp(), "set again: not written");
+  }
+
+  /**
+   * Another admin sets the flag between a clear's read of the row and anything after it: the
+   * clear, which found the flag clear, writes nothing, and the later set stands. (It locked the row
+   * and cleared it then: a set dropped, and the partner's changes ignored meanwhile never taken
+   * back.)
+   */
+  @Test
+  void aSetBetweenAClearsReadAndItsEndStands() {
+    InMemoryStores memory = new InMemoryStores();
+    boolean[] armed = {false};
+    SyncTestDriver racing = SyncTestDriver.builder().stores(HookedSyncInfo.after(memory,
+        "findById", () -> {
+          if (armed[0]) {
+            armed[0] = false; // (once: the other admin's set)
+            SyncInfo row = memory.syncInfo().list("PA").get(0);
+            memory.syncInfo().update(row.withIncomingChangesIgnored(true));
+          }
+        })).build();
+    racing.a("alice").create("Printer on fire");
+    racing.runUntilQuiet();
+    long id = racing.syncInfoA().get(0).id();
+
+    armed[0] = true;
+    racing.engine().setIncomingChangesIgnored("PA", id, false);
+
+    assertTrue(racing.syncInfoA().get(0).incomingChangesIgnored(), "the later set stands");
   }
 
   private AdminResponse put(String caller, String path, String body) {

@@ -39,8 +39,13 @@ final class SyncInfoRows {
       long syncInfoId, boolean ignored) {
     for (int attempt = 0; attempt < TAKE_BACK_ATTEMPTS; attempt++) {
       Optional<SyncInfo> row = stores.syncInfo().findById(connectorKey, syncInfoId);
-      if (ignored || row.isEmpty() || !row.get().incomingChangesIgnored()) {
-        return setFlag(connectorKey, syncInfoId, ignored);
+      if (ignored) {
+        return setFlag(connectorKey, syncInfoId, true);
+      }
+      if (row.isEmpty() || !row.get().incomingChangesIgnored()) {
+        // cleared already, as read: nothing to write (a set since then comes after this clear;
+        // clearing it under a lock would drop it without taking the pair back)
+        return row;
       }
       // Taken again: what was ignored must come back. The row is made anew (a new epoch) and
       // our issue goes whole to the partner, saying it saw none of its messages; the partner
