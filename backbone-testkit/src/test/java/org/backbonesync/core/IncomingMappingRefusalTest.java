@@ -3,21 +3,12 @@ package org.backbonesync.core;
 import static org.backbonesync.testkit.InMemoryIssueTracker.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
-import org.backbonesync.core.internal.PassthroughMapping;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.FieldUpdates;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
-import org.backbonesync.spi.mapping.MappingContext;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.tracker.IssueCreate;
 import org.backbonesync.testkit.RecordingListener.Event;
 import org.backbonesync.testkit.RecordingListener.Type;
@@ -32,51 +23,14 @@ import org.junit.jupiter.api.Test;
  */
 class IncomingMappingRefusalTest {
 
-  /** Priorities from A to B through a table of one row; what it throws for others is given. */
-  private static final class OneRow implements FieldMappingProvider {
-    private final Function<String, RuntimeException> refusal;
-
-    OneRow(Function<String, RuntimeException> refusal) {
-      this.refusal = refusal;
-    }
-
-    @Override
-    public String type() {
-      return "acme.one-row";
-    }
-
-    @Override
-    public String displayName() {
-      return type();
-    }
-
-    @Override
-    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
-      return new PassthroughMapping().outgoing(definition);
-    }
-
-    @Override
-    public IncomingFieldMapping incoming(MappingDefinition definition) {
-      return new IncomingFieldMapping() {
-        @Override
-        public Set<String> targetFields() {
-          return Set.of(definition.localField());
-        }
-
-        @Override
-        public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
-          if (!value.asText().equals("High")) {
-            throw refusal.apply(value.asText());
-          }
-          updates.set(definition.localField(), text("P1"));
-        }
-      };
-    }
-  }
-
   private static SyncTestDriver syncing(Function<String, RuntimeException> refusal) {
     return SyncTestDriver.builder()
-        .provider(new OneRow(refusal))
+        .provider(new ImportingProvider("acme.one-row", (field, value, updates) -> {
+          if (!value.asText().equals("High")) { // (a table of one row)
+            throw refusal.apply(value.asText());
+          }
+          updates.set(field, text("P1"));
+        }))
         .projectB(p -> p.priorities("P1", "P2"))
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.of("map-priority", "acme.one-row", Direction.A_TO_B,

@@ -3,19 +3,10 @@ package org.backbonesync.core;
 import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.backbonesync.core.internal.PassthroughMapping;
 import org.backbonesync.spi.RetriableException;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.FieldUpdates;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
-import org.backbonesync.spi.mapping.MappingContext;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -30,45 +21,14 @@ import org.junit.jupiter.api.Test;
  */
 class MappingThatChangesItsValueTest {
 
-  /** Labels from A to B, with an "x" added to the array it is given (none when empty). */
-  private static final class AddsX implements FieldMappingProvider {
-    @Override
-    public String type() {
-      return "acme.adds-x";
-    }
-
-    @Override
-    public String displayName() {
-      return type();
-    }
-
-    @Override
-    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
-      return new PassthroughMapping().outgoing(definition);
-    }
-
-    @Override
-    public IncomingFieldMapping incoming(MappingDefinition definition) {
-      return new IncomingFieldMapping() {
-        @Override
-        public Set<String> targetFields() {
-          return Set.of(definition.localField());
-        }
-
-        @Override
-        public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
-          if (value instanceof ArrayNode array) {
-            array.add("x");
-          }
-          updates.set(definition.localField(), value);
-        }
-      };
-    }
-  }
-
   private static SyncTestDriver labelsAddingX() {
     return SyncTestDriver.builder()
-        .provider(new AddsX())
+        .provider(new ImportingProvider("acme.adds-x", (field, value, updates) -> {
+          if (value instanceof ArrayNode array) {
+            array.add("x"); // (in place)
+          }
+          updates.set(field, value);
+        }))
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.of("map-labels", "acme.adds-x", Direction.A_TO_B, "labels",
             "labels", null))
