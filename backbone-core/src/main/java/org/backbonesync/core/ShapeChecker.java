@@ -18,12 +18,12 @@ final class ShapeChecker {
   private static final Pattern CONNECTOR_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   /** A Jira project key, as the Jira adapter requires it; it is quoted into JQL. */
   private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
-  private static final int MAX_SYNC_USER = 255;
   /**
-   * A field mapping id: stores keep synced values and pending changes under it (the JDBC stores
-   * in a column of 255 characters), and logs and error messages show it.
+   * A sync user or a field mapping id: stores keep them (the JDBC stores in columns of 255
+   * characters: a mapping's synced values and pending changes are kept under its id), and logs
+   * and error messages show them.
    */
-  private static final int MAX_MAPPING_ID = 255;
+  private static final int MAX_TEXT = 255;
   /**
    * Jira's system fields that are not single selects: responsibility cannot be read from them.
    * Other fields are checked against the project's schema when an engine is built.
@@ -94,11 +94,7 @@ final class ShapeChecker {
           + " upper-case letters, digits and \"_\", starting with a letter; was "
           + Shown.quoted(c.projectKey())));
     }
-    if (c.syncUser().length() > MAX_SYNC_USER || !printable(c.syncUser())) {
-      problems.add(new ConfigurationProblem(at + ".syncUser", "must be at most " + MAX_SYNC_USER
-          + " characters without control or format characters; was "
-          + Shown.quoted(c.syncUser())));
-    }
+    checkText(at + ".syncUser", c.syncUser(), problems);
     checkJql(at + ".jql", c.jql(), problems);
     checkJql(at + ".incomingJql", c.incomingJql(), problems);
   }
@@ -115,15 +111,21 @@ final class ShapeChecker {
     }
   }
 
-  /** An id a store could not keep, or one that would garble the log lines that show it. */
+  /** Ids a store could not keep, or that would garble the log lines that show them. */
   private static void checkIds(List<FieldMapping> mappings, List<ConfigurationProblem> problems) {
     for (int i = 0; i < mappings.size(); i++) {
       FieldMapping m = mappings.get(i);
-      if (m != null && (m.id().length() > MAX_MAPPING_ID || !printable(m.id()))) {
-        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "].id", "must be at most "
-            + MAX_MAPPING_ID + " characters without control or format characters; was "
-            + Shown.quoted(m.id())));
+      if (m != null) {
+        checkText("$.fieldMappings[" + i + "].id", m.id(), problems);
       }
+    }
+  }
+
+  /** Text a store keeps and logs show: at most {@link #MAX_TEXT} characters, all printable. */
+  private static void checkText(String path, String text, List<ConfigurationProblem> problems) {
+    if (text.length() > MAX_TEXT || !printable(text)) {
+      problems.add(new ConfigurationProblem(path, "must be at most " + MAX_TEXT
+          + " characters without control or format characters; was " + Shown.quoted(text)));
     }
   }
 
