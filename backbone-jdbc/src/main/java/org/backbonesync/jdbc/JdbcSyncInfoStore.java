@@ -363,7 +363,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   /** PostgreSQL's forms of this store's batched writes for many rows, by their statement. */
   static final Map<String, ManyRows> MANY_ROWS = Map.of(
-      UPDATE_KEEPING_KEYS, manyRows("UPDATE bb_sync_info AS t SET local_issue_key = v.l,"
+      UPDATE_KEEPING_KEYS, ManyRows.of("UPDATE bb_sync_info AS t SET local_issue_key = v.l,"
           + " remote_issue_key = v.r, first_sync_date = v.fsd, last_outgoing_change = v.loc,"
           + " last_change_seen = v.lcs, outgoing_sequence_id = v.os,"
           + " last_incoming_change = v.lic, incoming_sequence_id = v.ins,"
@@ -374,25 +374,20 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " AND t.local_issue_key = v.kl AND t.remote_issue_key IS NOT DISTINCT FROM v.kr",
           false, "varchar", "varchar", "int8", "int8", "int8", "int8", "int8", "int8", "bool",
           "int8", "int8", "int8", "int8", "varchar", "varchar", "varchar"),
-      ADVANCE_SEEN, manyRows("UPDATE bb_sync_info AS t SET last_change_seen = v.m FROM %s"
+      ADVANCE_SEEN, ManyRows.of("UPDATE bb_sync_info AS t SET last_change_seen = v.m FROM %s"
           + " AS v(m, ck, id, m2) WHERE t.id = v.id AND t.connector_key || '' = v.ck"
           + " AND t.last_change_seen < v.m2", false, "int8", "varchar", "int8", "int8"),
-      UPDATE_VALUE, manyRows("INSERT INTO bb_synced_value (sync_info_id, mapping_id,"
+      UPDATE_VALUE, ManyRows.of("INSERT INTO bb_synced_value (sync_info_id, mapping_id,"
           + " value_json) SELECT id, mapping, json FROM %s WITH ORDINALITY"
           + " AS v(id, mapping, json, n) ORDER BY n ON CONFLICT (sync_info_id, mapping_id)"
           + " DO UPDATE SET value_json = EXCLUDED.value_json", true, "int8", "varchar", "text"),
-      UPDATE_PENDING, manyRows("INSERT INTO bb_pending_change (sync_info_id, mapping_id,"
+      UPDATE_PENDING, ManyRows.of("INSERT INTO bb_pending_change (sync_info_id, mapping_id,"
           + " changed_at, sequence_id, base_json, value_json) SELECT id, mapping, at, seq,"
           + " base, json FROM %s WITH ORDINALITY AS v(id, mapping, at, seq, base, json, n)"
           + " ORDER BY n ON CONFLICT (sync_info_id, mapping_id) DO UPDATE SET changed_at ="
           + " EXCLUDED.changed_at, sequence_id = EXCLUDED.sequence_id, base_json ="
           + " EXCLUDED.base_json, value_json = EXCLUDED.value_json", true, "int8", "varchar",
           "int8", "int8", "text", "text"));
-
-  /** A form whose {@code %s} is the {@code unnest} of arrays of these element types. */
-  static ManyRows manyRows(String sql, boolean fromInsert, String... types) {
-    return new ManyRows(String.format(sql, ManyRows.unnest(types)), types, fromInsert);
-  }
 
   private static int write(Connection c, SyncInfo info, String andWhere, Object... whereArgs)
       throws SQLException {

@@ -58,10 +58,15 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
   }
 
   /**
-   * The arrays of the given types, as {@code unnest}'s arguments: {@code CAST(? AS BIGINT[]),
-   * ...}.
+   * A form whose statement's {@code %s} is the {@code unnest} of one array per column, of these
+   * element types.
    */
-  static String unnest(String... sqlTypes) {
+  static ManyRows of(String sql, boolean fromInsert, String... types) {
+    return new ManyRows(String.format(sql, unnest(types)), types, fromInsert);
+  }
+
+  /** The arrays of the given types, as {@code unnest}'s arguments: {@code CAST(? AS int8[])}. */
+  private static String unnest(String... sqlTypes) {
     StringBuilder args = new StringBuilder("unnest(");
     for (int i = 0; i < sqlTypes.length; i++) {
       args.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(sqlTypes[i]).append("[])");
