@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.AsyncTask;
-import org.backbonesync.spi.store.SyncInfoStore;
-import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -38,26 +35,15 @@ class SyncAdminAfterCloseTest {
   private final SyncAdminHandler handler = new SyncAdminHandler(admin);
 
   /** The stores, whose filtered read closes the engine and then fails as closed stores do. */
-  private ForwardingStores closingDuringRead() {
-    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {SyncInfoStore.class}, (proxy, method, args) -> {
-          if (closeDuringRead && method.getName().equals("findByLocalKey")) {
-            sync.engine().close();
-            throw new IllegalStateException("the stores are closed");
-          }
-          try {
-            return method.invoke(memory.syncInfo(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    return new ForwardingStores(memory) {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return rows;
+  private Stores closingDuringRead() {
+    return HookedSyncInfo.before(memory, "findByLocalKey", () -> {
+      if (closeDuringRead) {
+        sync.engine().close();
+        throw new IllegalStateException("the stores are closed");
       }
-    };
+    });
   }
+
 
   private static void unavailable(Executable call) {
     AdminException e = assertThrows(AdminException.class, call);

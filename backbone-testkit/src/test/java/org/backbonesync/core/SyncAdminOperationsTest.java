@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.Stores;
-import org.backbonesync.spi.store.SyncInfoStore;
-import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -41,24 +37,9 @@ class SyncAdminOperationsTest {
 
   /** The stores, counting the reads of a whole sync information table. */
   private Stores counting(InMemoryStores stores) {
-    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {SyncInfoStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("list")) {
-            tableReads.incrementAndGet();
-          }
-          try {
-            return method.invoke(stores.syncInfo(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    return new ForwardingStores(stores) {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return rows;
-      }
-    };
+    return HookedSyncInfo.before(stores, "list", tableReads::incrementAndGet);
   }
+
 
   private JsonNode call(String caller, String method, String path, String body) throws Exception {
     AdminResponse response = handler.handle(new AdminRequest(method, path, Map.of(), body,
