@@ -11,8 +11,9 @@ import java.util.function.UnaryOperator;
  * (scheme, host and port; never a user part, path or query), so that an operator with several
  * sites can tell which one failed, and the cause in the JDK's words, e.g. {@code failed on
  * https://jira.example.com (IOException: HTTP/1.1 header parser received no bytes)}. The cause's
- * text is cleaned as Jira's own error text is: the request's credentials and its query (JQL with
- * user data, a signed token) blotted out, control characters escaped, cut short.
+ * text has the request's credentials blotted out, as Jira's own error text has ({@code
+ * Secrets.scrub}), and its query (JQL with user data, a signed token) and user part too, control
+ * characters escaped, cut short.
  */
 final class NoAnswer {
   /** The most characters of the cause's text shown. */
