@@ -11,7 +11,7 @@ import org.backbonesync.core.internal.Shown;
  * @param label for {@link Action#MARK}: the label added to the issue
  * @param comment for {@link Action#MARK}: the comment added, in which {@code {partner}} stands for
  *     the partner issue's key and {@code {reason}} for "deleted" or "moved to KEY"
- * @since 0.4
+ * @since 0.1
  */
 public record PartnerGone(Action action, String label, String comment) {
   /** The label {@link #mark()} adds. */

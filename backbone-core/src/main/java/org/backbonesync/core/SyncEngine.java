@@ -237,7 +237,7 @@ public interface SyncEngine extends AutoCloseable {
    * #retryUndeliverable} or {@link #skipUndeliverable}; the other messages flow meanwhile.
    * {@link OutboxEntry#lastError} says why.
    *
-   * @since 0.2
+   * @since 0.1
    */
   List<OutboxEntry> undeliverableMessages(String connectorKey);
 

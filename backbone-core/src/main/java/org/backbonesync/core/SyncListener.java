@@ -168,7 +168,7 @@ public interface SyncListener {
    * @param issuesDone issues resynced so far
    * @param issuesTotal how many issues the tracker counted when the task started (perhaps an
    *     estimate), or -1 when it could not tell
-   * @since 0.2
+   * @since 0.1
    */
   default void resyncPage(String connectorKey, String taskId, long issuesDone,
       long issuesTotal) {}
@@ -232,7 +232,7 @@ public interface SyncListener {
    *     named the issue)
    * @param localIssueKey the issue that is gone (as the pair knew it)
    * @param remoteIssueKey its partner; null when not known yet
-   * @since 0.3
+   * @since 0.1
    */
   default void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
       String remoteIssueKey) {}
@@ -244,7 +244,7 @@ public interface SyncListener {
    *
    * @param localIssueKey the issue whose partner is gone
    * @param action what was done with it
-   * @since 0.4
+   * @since 0.1
    */
   default void partnerGone(String connectorKey, SyncMessage message, String localIssueKey,
       PartnerGone.Action action) {}

@@ -26,7 +26,7 @@ public interface LeaseStore {
    * not answer true unless both hold: a release seen before the work's commit would let another
    * node read a pair's rows half written.
    *
-   * @since 0.4
+   * @since 0.1
    */
   default boolean releaseJoinsTransactions() {
     return false;

@@ -43,7 +43,7 @@ public interface MessageStore {
    * One outbox entry by message id. Default: looks through the whole outbox; a store with an
    * index on the id should override it.
    *
-   * @since 0.2
+   * @since 0.1
    */
   default Optional<OutboxEntry> outgoing(String connectorKey, String messageId) {
     return dueOutgoing(connectorKey, Long.MAX_VALUE, Integer.MAX_VALUE).stream()
@@ -136,7 +136,7 @@ public interface MessageStore {
    * may {@link #addOutgoing(SyncMessage, long)}). Default: {@link #addIncoming(SyncMessage,
    * long)}.
    *
-   * @since 0.5
+   * @since 0.1
    */
   default void handOver(SyncMessage message, long receivedAt) {
     addIncoming(message, receivedAt);
@@ -150,7 +150,7 @@ public interface MessageStore {
    *
    * @throws NullPointerException for a null collection or a null key in it, naming its index
    *     (before anything is read)
-   * @since 0.4
+   * @since 0.1
    */
   default Map<String, List<InboxEntry>> incomingFor(String connectorKey,
       Collection<String> sourceIssueKeys) {

@@ -39,7 +39,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code localIssueKeys} is null or holds a null (the
    *     message names it, {@code "localIssueKeys[3]"}: the fourth in iteration order), before
    *     anything is read
-   * @since 0.4
+   * @since 0.1
    */
   default Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
@@ -59,7 +59,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code remoteIssueKeys} is null or holds a null (the
    *     message names it, {@code "remoteIssueKeys[3]"}: the fourth in iteration order), before
    *     anything is read
-   * @since 0.4
+   * @since 0.1
    */
   default Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
@@ -110,7 +110,7 @@ public interface SyncInfoStore {
    * {@link #findByLocalKeys} for an unchanged row would leave the issue for the next poll, poll
    * after poll (the engine warns when the stamp it reads under the lock went down).
    *
-   * @since 0.5
+   * @since 0.1
    */
   long nextStamp();
 
@@ -136,7 +136,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
    *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
    *     read or locked
-   * @since 0.4
+   * @since 0.1
    */
   default void lockRows(String connectorKey, Collection<Long> syncInfoIds) {
     NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
@@ -180,7 +180,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
    *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
    *     read
-   * @since 0.4
+   * @since 0.1
    */
   default Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
     NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
@@ -204,7 +204,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
    *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
    *     read
-   * @since 0.4
+   * @since 0.1
    */
   default Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
     NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
@@ -233,21 +233,21 @@ public interface SyncInfoStore {
   /**
    * The worklog links of a row, in the order they were first recorded.
    *
-   * @since 0.2
+   * @since 0.1
    */
   List<WorklogLink> worklogLinks(long syncInfoId);
 
   /**
    * Records a worklog link, replacing the one with the same local id.
    *
-   * @since 0.2
+   * @since 0.1
    */
   void putWorklogLink(long syncInfoId, WorklogLink link);
 
   /**
    * Forgets the worklog link with this local id.
    *
-   * @since 0.2
+   * @since 0.1
    */
   void removeWorklogLink(long syncInfoId, String localWorklogId);
 

@@ -40,7 +40,7 @@ public interface IssueTracker {
    * project. A tracker learns a rename from the project's stable id (Jira: the {@code project.id}
    * of the issues it reads). Default: {@link #projectKey()} alone.
    *
-   * @since 0.4
+   * @since 0.1
    */
   default List<String> projectKeys() {
     return List.of(projectKey());
@@ -87,7 +87,7 @@ public interface IssueTracker {
    * and as costly as a poll. A tracker overrides it with one search for the named issues.
    *
    * @param issueKeys issue keys of this tracker's project
-   * @since 0.2
+   * @since 0.1
    */
   default List<IssueChanges> findChanged(Collection<String> issueKeys,
       long sinceMillis, String jql) {
@@ -109,7 +109,7 @@ public interface IssueTracker {
    * failure to count is empty too, never an error of the resync.
    *
    * @param jql an extra condition, or null for the whole project
-   * @since 0.2
+   * @since 0.1
    */
   default OptionalLong countMatching(String jql) {
     return OptionalLong.empty();
@@ -130,7 +130,7 @@ public interface IssueTracker {
    *
    * @throws TrackerException when the tracker cannot be reached; the poll then goes on without
    *     the time
-   * @since 0.5
+   * @since 0.1
    */
   default OptionalLong serverTime() {
     return OptionalLong.empty();
@@ -168,7 +168,7 @@ public interface IssueTracker {
    * {@code [~id]}.
    *
    * @param userId an id {@link #user} knows
-   * @since 0.2
+   * @since 0.1
    */
   default String mention(String userId) {
     return "[~" + userId + "]";
@@ -218,7 +218,7 @@ public interface IssueTracker {
    *
    * @param documents field id to the document (as {@link TrackedIssue#documents()}); may be
    *     empty
-   * @since 0.4
+   * @since 0.1
    */
   default void updateIssue(String issueKey, Map<String, JsonNode> fields,
       Map<String, JsonNode> documents) {
@@ -234,7 +234,7 @@ public interface IssueTracker {
    * lost store. Default: the tracker cannot, and says so.
    *
    * @return whether the issue carries the marker now; false when this tracker cannot mark issues
-   * @since 0.2
+   * @since 0.1
    */
   default boolean setOriginMarker(String issueKey, String originMarker) {
     return false;
@@ -246,7 +246,7 @@ public interface IssueTracker {
    * so that a lost or partial store never makes an issue twice. Default: {@link
    * #findByOriginMarker} for each; a tracker that can search for several at once should.
    *
-   * @since 0.2
+   * @since 0.1
    */
   default Map<String, String> findByOriginMarkers(java.util.Collection<String> originMarkers) {
     Map<String, String> found = new java.util.LinkedHashMap<>();
@@ -299,7 +299,7 @@ public interface IssueTracker {
    * pair is gone and the connector's {@code onPartnerGone} says {@code delete}.
    *
    * @throws TrackerException when the tracker refuses (or cannot delete issues: the default)
-   * @since 0.4
+   * @since 0.1
    */
   default void deleteIssue(String issueKey) {
     throw new TrackerException("this tracker cannot delete issues", issueKey, Map.of());
@@ -362,7 +362,7 @@ public interface IssueTracker {
    * The issue's worklogs, oldest first. A change of them changes the issue's update time but
    * shows in no changelog.
    *
-   * @since 0.2
+   * @since 0.1
    */
   default List<Worklog> worklogs(String issueKey) {
     return List.of();
@@ -374,7 +374,7 @@ public interface IssueTracker {
    *
    * @param started epoch millis
    * @throws TrackerException when the tracker refuses (or cannot log work: the default)
-   * @since 0.2
+   * @since 0.1
    */
   default String addWorklog(String issueKey, long started, long timeSpentSeconds,
       String comment) {
@@ -385,7 +385,7 @@ public interface IssueTracker {
    * Replaces a worklog's started time, time spent and comment, leaving the estimates as they are.
    *
    * @throws TrackerException when the tracker refuses (or cannot edit worklogs: the default)
-   * @since 0.2
+   * @since 0.1
    */
   default void updateWorklog(String issueKey, String worklogId, long started,
       long timeSpentSeconds, String comment) {
@@ -396,7 +396,7 @@ public interface IssueTracker {
    * Deletes a worklog, leaving the estimates as they are.
    *
    * @throws TrackerException when the tracker refuses (or cannot delete worklogs: the default)
-   * @since 0.2
+   * @since 0.1
    */
   default void deleteWorklog(String issueKey, String worklogId) {
     throw new TrackerException("this tracker cannot delete worklogs", issueKey, Map.of());
@@ -429,7 +429,7 @@ public interface IssueTracker {
    * #updateIssue(String, Map, Map)}. Default: the body only.
    *
    * @param document the document, or null for none
-   * @since 0.4
+   * @since 0.1
    */
   default String addComment(String issueKey, String body, String visibility,
       JsonNode document) {
@@ -444,7 +444,7 @@ public interface IssueTracker {
    * {@link #updateIssue(String, Map, Map)}. Default: the body only.
    *
    * @param document the document, or null for none
-   * @since 0.4
+   * @since 0.1
    */
   default void editComment(String issueKey, String commentId, String body, JsonNode document) {
     editComment(issueKey, commentId, body);

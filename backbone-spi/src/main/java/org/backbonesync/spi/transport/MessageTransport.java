@@ -29,7 +29,7 @@ public interface MessageTransport {
    * loop and lists them ({@code SyncEngine.undeliverableMessages}) until an admin retries or
    * skips them. Default: none.
    *
-   * @since 0.2
+   * @since 0.1
    */
   default java.util.Map<String, String> undeliverable() {
     return java.util.Map.of();
