@@ -270,11 +270,14 @@ public final class SyncTestDriver {
    *
    * @return the number of rounds it took
    * @throws IllegalStateException when the sync is still busy after 1,000 rounds (for example a
-   *     transport that stays down), with what is left
+   *     transport that stays down), with what is left; or when it is quiet but its last polls
+   *     could not export an issue (an outgoing mapping that throws: the change would never
+   *     reach the partner), naming each issue and the failure ({@link #runFor} does not check)
    */
   public int runUntilQuiet() {
     for (int round = 1; round <= MAX_ROUNDS; round++) {
       int before = events.activity();
+      int failedBefore = events.events(RecordingListener.Type.EXPORT_FAILED).size();
       engine.runOnce();
       if (events.activity() != before) {
         continue;
@@ -282,6 +285,7 @@ public final class SyncTestDriver {
       long due = nextDeferred();
       int held = aToB.heldCount() + bToA.heldCount();
       if (due == Long.MAX_VALUE && held == 0) {
+        refuseStandingExportFailures(failedBefore);
         return round;
       }
       if (held > 0) {
@@ -296,6 +300,24 @@ public final class SyncTestDriver {
         + stores.messages().outgoingCount(keyB()) + ", inbox " + keyA() + "="
         + stores.messages().incomingCount(keyA()) + ", inbox " + keyB() + "="
         + stores.messages().incomingCount(keyB()));
+  }
+
+  /**
+   * Fails when the quiet round's polls could not export an issue: it fails again at every poll,
+   * so "quiet" would hide that its change never reaches the partner (a mapping that throws, a
+   * tracker that refuses to read it).
+   */
+  private void refuseStandingExportFailures(int failedBefore) {
+    List<RecordingListener.Event> all = events.events(RecordingListener.Type.EXPORT_FAILED);
+    List<String> failed = new ArrayList<>();
+    for (RecordingListener.Event e : all.subList(Math.min(failedBefore, all.size()), all.size())) {
+      failed.add(e.connectorKey() + " " + e.detail());
+    }
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException("sync quiet but for changes that fail to export at every"
+          + " poll (see events() for EXPORT_FAILED; runFor(Duration) runs without this check): "
+          + String.join("; ", failed));
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package org.backbonesync.core;
 import static org.backbonesync.testkit.InMemoryIssueTracker.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -110,13 +111,15 @@ class FieldMappingTesterTest {
         .build();
 
     sync.a("alice").create("Printer on fire"); // no description: Java null from fields().get
-    sync.runUntilQuiet();
+    var standing = assertThrows(IllegalStateException.class, sync::runUntilQuiet);
+    assertTrue(standing.getMessage().endsWith(": PA PA-1: " + EXPORTED_JAVA_NULL),
+        standing.getMessage());
     assertEquals("PA-1: " + EXPORTED_JAVA_NULL,
         sync.events().events(Type.EXPORT_FAILED).get(0).detail());
 
     sync.a("alice").createIssue(new IssueCreate("Task",
         Map.of("summary", text("Scanner jams"), "description", text("feature")), null));
-    sync.runUntilQuiet();
+    assertThrows(IllegalStateException.class, sync::runUntilQuiet, "PA-1 fails still");
     assertEquals(List.of("incoming field mapping map-under-test failed on value \"feature\": "
         + SET_JAVA_NULL), sync.engine().failedMessages("PB").stream()
         .map(e -> e.error()).toList());

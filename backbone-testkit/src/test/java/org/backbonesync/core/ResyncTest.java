@@ -205,7 +205,9 @@ class ResyncTest {
     failing.runUntilQuiet();
     failing.a("alice").create("two");
     failing.a("alice").create("three");
-    failing.runUntilQuiet();
+    var standing = assertThrows(IllegalStateException.class, failing::runUntilQuiet);
+    assertTrue(standing.getMessage().endsWith(": PA PA-2: PA-2 cannot be exported"),
+        standing.getMessage());
     assertEquals(List.of("one", "three"), failing.b().allIssues().stream()
         .map(i -> i.field("summary").asText()).toList(), "PA-2 cannot be exported, others flow");
 

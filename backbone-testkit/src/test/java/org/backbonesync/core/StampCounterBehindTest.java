@@ -1,6 +1,7 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.InvocationTargetException;
@@ -64,7 +65,9 @@ class StampCounterBehindTest {
     behind.set(1_000); // restored without the counter
 
     sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
-    sync.runUntilQuiet();
+    var standing = assertThrows(IllegalStateException.class, sync::runUntilQuiet);
+    assertTrue(standing.getMessage().contains("PA PA-1: the store's stamp counter ("),
+        standing.getMessage());
 
     assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(), "waits");
     List<RecordingListener.Event> failed =
@@ -98,7 +101,7 @@ class StampCounterBehindTest {
     sync.runUntilQuiet();
 
     sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
-    sync.runUntilQuiet();
+    assertThrows(IllegalStateException.class, sync::runUntilQuiet, "fails at every poll");
 
     assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(), "not sent");
     List<RecordingListener.Event> failed =
