@@ -10,7 +10,8 @@ import org.backbonesync.core.internal.Shown;
  * @param action what happens to the issue
  * @param label for {@link Action#MARK}: the label added to the issue
  * @param comment for {@link Action#MARK}: the comment added, in which {@code {partner}} stands for
- *     the partner issue's key and {@code {reason}} for "deleted" or "moved to KEY"
+ *     the partner issue's key and {@code {reason}} for "deleted", "moved to KEY",
+ *     "replaced by another issue under its key" or "taken out of the synchronization"
  * @since 0.1
  */
 public record PartnerGone(Action action, String label, String comment) {

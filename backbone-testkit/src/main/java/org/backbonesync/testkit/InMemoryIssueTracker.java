@@ -192,6 +192,25 @@ public final class InMemoryIssueTracker implements IssueTracker {
   }
 
   /**
+   * Restores the project from a backup taken at {@code millis}, as a Jira site restored from one:
+   * the issues created after it are gone, and the next issue created gets the number after the
+   * highest left, so a lost issue's key comes to name a new, unrelated issue. Unlike a real
+   * restore, the issues left keep their changes since the backup.
+   *
+   * @return the keys of the issues lost, in key order
+   */
+  public List<String> restoreBackupOf(long millis) {
+    synchronized (project) {
+      List<Issue> lost = project.issues.values().stream().filter(i -> i.created > millis)
+          .sorted(java.util.Comparator.comparingInt(i -> i.number)).toList();
+      lost.forEach(i -> project.remove(i.key));
+      project.nextIssue = 1 + project.issues.values().stream().mapToInt(i -> i.number).max()
+          .orElse(0);
+      return lost.stream().map(i -> i.key).toList();
+    }
+  }
+
+  /**
    * Gives an issue another key, acting as this view's user, as Jira does when a person moves it
    * to another project (a key of another project: no search of this project finds it again) or
    * renames its project (a key of this project). As in Jira, the old key still leads to the

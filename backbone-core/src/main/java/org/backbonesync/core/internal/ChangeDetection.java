@@ -65,7 +65,7 @@ final class ChangeDetection {
     this.idleLook = new IdleLook(connector, stores, clock, events, settings, examiner,
         trackerClock);
     this.claims = new PageClaims(connector, stores, clock, pairs, values, examiner);
-    this.triage = new PageTriage(connector, stores, events, examiner);
+    this.triage = new PageTriage(connector, stores, events, examiner, goneIssues, clock);
   }
 
   /**

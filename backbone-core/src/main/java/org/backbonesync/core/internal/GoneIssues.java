@@ -48,10 +48,42 @@ final class GoneIssues {
     }
   }
 
+  /**
+   * An apply found another issue under the row's key than the one paired: see {@link
+   * #replaced}.
+   */
+  static final class Replaced extends SyncException {
+    private static final long serialVersionUID = 1L;
+
+    Replaced(String connectorKey, String localKey) {
+      super(localKey + " is another issue than the one paired", null, connectorKey, localKey,
+          null);
+    }
+  }
+
+  /**
+   * How much later than a change its row has seen an issue may have been created and still be
+   * the issue paired: none can be (an issue's changes follow its creation, on one clock: the
+   * tracker's), but an imported row's last change seen is the engine's clock.
+   */
+  static final long REPLACED_LEEWAY_MILLIS = 60_000;
+
+  /**
+   * Whether the issue under a pair's key is not the one paired: it was created after a change
+   * of the paired issue the row has seen. A Jira site restored from a backup gives the keys of
+   * the issues it lost to new, unrelated ones; their changes must not overwrite the partner's
+   * issue, nor the partner's changes them. A row that has seen no change (0) tells nothing.
+   */
+  static boolean replaced(SyncInfo row, TrackedIssue issue) {
+    return row.lastChangeSeen() > 0
+        && issue.created() > row.lastChangeSeen() + REPLACED_LEEWAY_MILLIS;
+  }
+
   /** Why a pair's issue is gone: the GONE message's reason, and the new key of a move. */
   private record Gone(String reason, String movedTo) {
     static final Gone DELETED = new Gone("deleted", null);
     static final Gone OUT_OF_SCOPE = new Gone("outOfScope", null);
+    static final Gone REPLACED = new Gone("replaced", null);
 
     static Gone movedTo(String key) {
       return new Gone("moved", key);
@@ -88,6 +120,8 @@ final class GoneIssues {
       return unlink(row, message, Gone.movedTo(moved.newKey), now);
     } catch (LeftScope left) {
       return unlink(row, message, Gone.OUT_OF_SCOPE, now);
+    } catch (Replaced replaced) {
+      return unlink(row, message, Gone.REPLACED, now);
     } catch (RetriableException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -181,6 +215,14 @@ final class GoneIssues {
     return new ApplyOutcome.Ignored(message, localKey, reason);
   }
 
+  /**
+   * Unlinks a pair whose key a poll found on another issue than the one paired ({@link
+   * #replaced}): nothing of it is sent, the partner is told and marks its issue at most.
+   */
+  void unlinkReplaced(SyncInfo row, long now) {
+    unlinkFound(row, Gone.REPLACED, now);
+  }
+
   /** Unlinks a pair whose local issue is gone, found by a change hint naming it. */
   private void unlinkFound(SyncInfo row, Gone gone, long now) {
     SyncMessage told = stores.inTransaction(
@@ -216,6 +258,11 @@ final class GoneIssues {
     if (gone.movedTo() != null) {
       return localKey + " moved to " + gone.movedTo() + ", out of project "
           + connector.config.projectKey();
+    }
+    if (gone == Gone.REPLACED) {
+      return localKey + " is another issue than the one paired (created after the pair last saw"
+          + " a change of it: a site restored from a backup gives lost issues' keys to new ones;"
+          + " keep its sync information: deleted, the partner's origin marker pairs them again)";
     }
     return gone == Gone.OUT_OF_SCOPE
         ? localKey + " no longer matches the JQL of " + connector.key()

@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import java.time.Clock;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.IssueChanges;
@@ -21,12 +22,17 @@ final class PageTriage {
   private final Stores stores;
   private final Events events;
   private final ChangedIssue examiner;
+  private final GoneIssues goneIssues;
+  private final Clock clock;
 
-  PageTriage(Connector connector, Stores stores, Events events, ChangedIssue examiner) {
+  PageTriage(Connector connector, Stores stores, Events events, ChangedIssue examiner,
+      GoneIssues goneIssues, Clock clock) {
     this.connector = connector;
     this.stores = stores;
     this.events = events;
     this.examiner = examiner;
+    this.goneIssues = goneIssues;
+    this.clock = clock;
   }
 
   /** Examines one issue of a claimed page, or leaves it for the next poll. */
@@ -64,6 +70,12 @@ final class PageTriage {
       // issue's creation until then; passing it dropped such a change, a link say, for good.
       progress.leaveFrom(changes.issue().created());
       log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
+    } else if (row != null && GoneIssues.replaced(row, changes.issue())) {
+      // not the issue paired (a restored site gave its key to a new one): nothing of it is
+      // sent; the pair is unlinked once (an admin's take-back is unlinked again)
+      if (!row.incomingChangesIgnored()) {
+        goneIssues.unlinkReplaced(row, clock.millis());
+      }
     } else if (!claimed.unchanged(row)) { // (one unchanged has nothing to examine)
       examine(changes, row, page, progress);
     }

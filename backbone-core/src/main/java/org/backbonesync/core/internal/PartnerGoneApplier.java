@@ -108,13 +108,17 @@ final class PartnerGoneApplier {
   }
 
   /**
-   * "deleted", "moved to KEY" or "taken out of the synchronization", as the message says; what
-   * goes into the comment is an issue key or nothing (the partner's words are not written on the
-   * issue).
+   * "deleted", "moved to KEY", "replaced by another issue under its key" or "taken out of the
+   * synchronization", as the message says; what goes into the comment is an issue key or nothing
+   * (the partner's words are not written on the issue).
    */
   private static String reason(SyncMessage message) {
     JsonNode movedTo = message.content().get("movedTo");
     if (movedTo == null) {
+      JsonNode reason = message.content().get("reason");
+      if (reason != null && reason.asText().equals("replaced")) {
+        return "replaced by another issue under its key";
+      }
       return deleted(message) ? "deleted" : "taken out of the synchronization";
     }
     return ISSUE_KEY.matcher(movedTo.asText()).matches() ? "moved to " + movedTo.asText()
