@@ -3,8 +3,10 @@ package org.backbonesync.core;
 /**
  * One row to import into a connector's sync information, pairing issues that already exist on
  * both sides. The keys are required; each other field, when null, takes its default: {@code
- * firstSyncDate} and {@code lastChangeSeen} the time of the import (so only later changes are
- * sent), the others 0 or false. Times are epoch milliseconds, from 0 to a day after now (a time
+ * firstSyncDate} and {@code lastChangeSeen} the time of the import ({@code lastChangeSeen} on
+ * the local tracker's clock, {@link org.backbonesync.spi.tracker.IssueTracker#serverTime}, when
+ * it tells: so only the changes after the import are sent, whatever the clocks say), the others
+ * 0 or false. Times are epoch milliseconds, from 0 to a day after now (a time
  * further ahead would hide every change until then); sequence ids are from 0 to {@link
  * Integer#MAX_VALUE}, the original product's integer. See {@link
  * SyncEngine#importSyncInformation} for every check.

@@ -203,6 +203,28 @@ class TrackersAreTheTruthTest {
         .status());
   }
 
+  /**
+   * An imported row's last change seen is the import's time on the local tracker's clock: with
+   * project B's clock five minutes behind the engine's, a change made on B just after the import
+   * is stamped before the engine's time of the import, and was taken as seen (never sent).
+   */
+  @Test
+  void anImportOnATrackerWhoseClockIsBehindSendsTheChangesAfterIt() {
+    SyncTestDriver sync = SyncTestDriver.builder().skewB(Duration.ofMinutes(-5)).build();
+    sync.a("alice").create("Printer on fire"); // made on both sides by people, before syncing
+    sync.b("bob").create("Printer on fire");
+    sync.engine().importSyncInformation("PA", List.of(SyncInfoImport.pair("PA-1", "PB-1")));
+    sync.engine().importSyncInformation("PB", List.of(SyncInfoImport.pair("PB-1", "PA-1")));
+    assertEquals(sync.b().clock().millis(), sync.syncInfoB().get(0).lastChangeSeen());
+    assertEquals(sync.clock().millis(), sync.syncInfoB().get(0).firstSyncDate());
+
+    sync.advance(Duration.ofSeconds(1));
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer on fire, third floor", sync.a().value("PA-1", "summary").asText());
+  }
+
   @Test
   void importedPairsAreMarkedSoThatALostStoreCopiesNothing() {
     SyncTestDriver sync = SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)).build();

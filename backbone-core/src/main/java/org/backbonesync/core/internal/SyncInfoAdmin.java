@@ -44,6 +44,7 @@ final class SyncInfoAdmin {
           + (problems.size() == 1 ? " problem" : " problems"), problems);
     }
     long now = clock.millis();
+    long seen = trackerNow(connector, rows, now);
     try {
       stores.inTransaction(() -> {
         for (SyncInfoImport row : rows) {
@@ -56,7 +57,7 @@ final class SyncInfoAdmin {
           // its issue whole (see PartnerRows). A new pairing (no counts) sends only changes.
           SyncInfo imported = new SyncInfo(0, key, row.localIssueKey(),
               row.remoteIssueKey(), or(row.firstSyncDate(), now), or(row.lastOutgoingChange(), 0),
-              or(row.lastChangeSeen(), now), sent, or(row.lastIncomingChange(), 0), received,
+              or(row.lastChangeSeen(), seen), sent, or(row.lastIncomingChange(), 0), received,
               row.incomingChangesIgnored() != null && row.incomingChangesIgnored());
           stores.syncInfo().insert(sent > 0 || received > 0
               ? imported.madeAnew(now) : imported.withMadeAt(now));
@@ -68,6 +69,27 @@ final class SyncInfoAdmin {
     }
     mark(connector, rows);
     return rows.size();
+  }
+
+  /**
+   * The last change seen of an imported row that gives none: the import's time on the tracker's
+   * clock, which stamps the changes a poll compares it with (on the engine's clock, a tracker
+   * behind it had its changes of the first moments after the import taken as seen, and one
+   * ahead of it had an issue made just before the import taken for one made after: see {@link
+   * GoneIssues#replaced}). The engine's time when the tracker does not tell, or no row needs it.
+   */
+  private long trackerNow(Connector connector, List<SyncInfoImport> rows, long now) {
+    IssueTracker tracker = trackers.get(connector.key());
+    if (tracker == null || rows.stream().allMatch(row -> row.lastChangeSeen() != null)) {
+      return now;
+    }
+    try {
+      return tracker.serverTime().orElse(now);
+    } catch (RuntimeException e) {
+      log.debug("{}: the tracker's time is unknown; imported rows have seen changes up to this"
+          + " engine's time: {}", connector.key(), e.toString());
+      return now;
+    }
   }
 
   /**
