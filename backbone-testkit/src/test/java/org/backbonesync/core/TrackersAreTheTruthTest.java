@@ -1,6 +1,7 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -223,6 +224,33 @@ class TrackersAreTheTruthTest {
     sync.runUntilQuiet();
 
     assertEquals("Printer on fire, third floor", sync.a().value("PA-1", "summary").asText());
+  }
+
+  /**
+   * An import may give a last change seen from before its issue was created ("send everything
+   * since 2020"): no change is that old, so it means the moment before the creation, and the
+   * pair is not taken for one whose key now names another issue (a restored Jira site).
+   */
+  @Test
+  void anImportedLastChangeSeenBeforeTheIssueWasCreatedSendsItsChangesAndKeepsThePair() {
+    SyncTestDriver sync = SyncTestDriver.builder().build();
+    sync.a("alice").create("Printer on fire");
+    sync.b("bob").create("Printer on fire");
+    long created = sync.a().issue("PA-1").orElseThrow().created();
+    sync.advance(Duration.ofHours(1));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor"); // before the import
+    sync.advance(Duration.ofHours(1));
+    SyncInfoImport sinceLongAgo = new SyncInfoImport("PA-1", "PB-1", null, null,
+        created - Duration.ofDays(400).toMillis(), null, null, null, null);
+    sync.engine().importSyncInformation("PA", List.of(sinceLongAgo));
+    sync.engine().importSyncInformation("PB", List.of(SyncInfoImport.pair("PB-1", "PA-1")));
+    assertEquals(created - 1, sync.syncInfoA().get(0).lastChangeSeen());
+
+    sync.runUntilQuiet();
+
+    assertFalse(sync.syncInfoA().get(0).incomingChangesIgnored(), "not unlinked");
+    assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText(),
+        "the change after the time given is sent");
   }
 
   @Test

@@ -38,7 +38,10 @@ final class SyncInfoAdmin {
 
   int importRows(Connector connector, List<SyncInfoImport> rows) {
     String key = connector.key();
-    List<ConfigurationProblem> problems = check(connector, rows);
+    Objects.requireNonNull(rows, "rows");
+    SyncInfoImportCheck checked =
+        new SyncInfoImportCheck(connector, stores.syncInfo(), clock, trackers);
+    List<ConfigurationProblem> problems = checked.problems(rows);
     if (!problems.isEmpty()) {
       throw new AdminException(400, "nothing imported: " + problems.size()
           + (problems.size() == 1 ? " problem" : " problems"), problems);
@@ -57,7 +60,7 @@ final class SyncInfoAdmin {
           // its issue whole (see PartnerRows). A new pairing (no counts) sends only changes.
           SyncInfo imported = new SyncInfo(0, key, row.localIssueKey(),
               row.remoteIssueKey(), or(row.firstSyncDate(), now), or(row.lastOutgoingChange(), 0),
-              or(row.lastChangeSeen(), seen), sent, or(row.lastIncomingChange(), 0), received,
+              seen(row, seen, checked.localCreated(row.localIssueKey())), sent, or(row.lastIncomingChange(), 0), received,
               row.incomingChangesIgnored() != null && row.incomingChangesIgnored());
           stores.syncInfo().insert(sent > 0 || received > 0
               ? imported.madeAnew(now) : imported.withMadeAt(now));
@@ -123,6 +126,20 @@ final class SyncInfoAdmin {
   List<ConfigurationProblem> check(Connector connector, List<SyncInfoImport> rows) {
     Objects.requireNonNull(rows, "rows");
     return new SyncInfoImportCheck(connector, stores.syncInfo(), clock, trackers).problems(rows);
+  }
+
+  /**
+   * An imported row's last change seen: the tracker's time of the import when none is given; a
+   * time given before the issue was created counts as the moment before it (no change of the
+   * issue is older, so the same changes are new), not as a row that has seen changes of an
+   * older issue under its key (see {@link GoneIssues#replaced}).
+   */
+  private static long seen(SyncInfoImport row, long importedAt, long created) {
+    Long given = row.lastChangeSeen();
+    if (given == null) {
+      return importedAt;
+    }
+    return given > 0 && given < created ? created - 1 : given;
   }
 
   private static long or(Long value, long fallback) {

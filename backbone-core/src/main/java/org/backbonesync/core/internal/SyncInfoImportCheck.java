@@ -3,12 +3,11 @@ package org.backbonesync.core.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -50,6 +49,8 @@ final class SyncInfoImportCheck {
   /** The keys seen so far, each with the row it is in. */
   private final Map<String, Integer> locals = new LinkedHashMap<>();
   private final Map<String, Integer> remotes = new LinkedHashMap<>();
+  /** The creation time of each local issue found, by key. */
+  private final Map<String, Long> localCreated = new HashMap<>();
 
   /** @param trackers the trackers of this engine's connectors by connector key */
   SyncInfoImportCheck(Connector connector, SyncInfoStore store, Clock clock,
@@ -69,7 +70,8 @@ final class SyncInfoImportCheck {
     for (int i = 0; i < rows.size(); i++) {
       byRow.add(row(i, rows.get(i)));
     }
-    missing(connector.tracker, connector.config.projectKey(), locals, ".localIssueKey", byRow);
+    localCreated.putAll(missing(connector.tracker, connector.config.projectKey(), locals,
+        ".localIssueKey", byRow));
     IssueTracker partner = trackers.get(connector.partner.key());
     if (partner != null) {
       missing(partner, connector.partner.projectKey(), remotes, ".remoteIssueKey", byRow);
@@ -156,17 +158,27 @@ final class SyncInfoImportCheck {
   }
 
   /**
-   * Adds a problem for each key the tracker does not have in its project, searching {@link
-   * #KEYS_PER_SEARCH} keys at a time.
+   * When the local issue of a checked row was created, epoch millis on its tracker's clock; 0
+   * when the check did not find it.
    */
-  private static void missing(IssueTracker tracker, String project, Map<String, Integer> keys,
-      String field, List<List<ConfigurationProblem>> byRow) {
+  long localCreated(String localKey) {
+    return localCreated.getOrDefault(localKey, 0L);
+  }
+
+  /**
+   * Adds a problem for each key the tracker does not have in its project, searching {@link
+   * #KEYS_PER_SEARCH} keys at a time; the creation time of each one found, by key.
+   */
+  private static Map<String, Long> missing(IssueTracker tracker, String project,
+      Map<String, Integer> keys, String field, List<List<ConfigurationProblem>> byRow) {
     List<String> all = new ArrayList<>(keys.keySet());
+    Map<String, Long> created = new HashMap<>();
     for (int from = 0; from < all.size(); from += KEYS_PER_SEARCH) {
       List<String> batch = all.subList(from, Math.min(all.size(), from + KEYS_PER_SEARCH));
-      Set<String> found = existing(tracker, project, batch);
+      Map<String, Long> found = existing(tracker, project, batch);
+      created.putAll(found);
       for (String k : batch) {
-        if (!found.contains(k)) {
+        if (!found.containsKey(k)) {
           int row = keys.get(k);
           byRow.get(row).add(new ConfigurationProblem("$[" + row + "]" + field, "\"" + k
               + "\" is not an issue of project " + project
@@ -174,10 +186,13 @@ final class SyncInfoImportCheck {
         }
       }
     }
+    return created;
   }
 
-  private static Set<String> existing(IssueTracker tracker, String project, List<String> batch) {
-    Set<String> found = new HashSet<>();
+  /** The issues of the batch the tracker has, each with its creation time. */
+  private static Map<String, Long> existing(IssueTracker tracker, String project,
+      List<String> batch) {
+    Map<String, Long> found = new HashMap<>();
     try {
       // The keys are well formed (PROJECT-digits), so they need no quoting in JQL.
       String jql = "key in (" + String.join(", ", batch) + ")";
@@ -185,7 +200,8 @@ final class SyncInfoImportCheck {
       int pages = 0;
       do {
         ChangePage page = tracker.findUpdatedSince(0, jql, KEYS_PER_SEARCH, token);
-        page.issues().stream().map(IssueChanges::issue).forEach(i -> found.add(i.key()));
+        page.issues().stream().map(IssueChanges::issue)
+            .forEach(i -> found.put(i.key(), i.created()));
         token = page.nextPageToken();
       } while (token != null && ++pages < MAX_PAGES);
       return found;
@@ -194,7 +210,7 @@ final class SyncInfoImportCheck {
       found.clear();
       try {
         for (String k : batch) {
-          tracker.issue(k).ifPresent(i -> found.add(i.key()));
+          tracker.issue(k).ifPresent(i -> found.put(i.key(), i.created()));
         }
         return found;
       } catch (SyncException e) {
