@@ -34,19 +34,37 @@ public final class JiraCredentials {
     this.signer = signer;
   }
 
-  /** Jira Cloud: basic authentication with an account's e-mail address and an API token. */
+  /**
+   * Jira Cloud: basic authentication with an account's e-mail address and an API token.
+   *
+   * @throws IllegalArgumentException when either is blank or holds a control character (a line
+   *     break an env file left at its end, say), naming which and where, never the value
+   */
   public static JiraCredentials apiToken(String email, String apiToken) {
     return basic("api token", require("email", email), require("apiToken", apiToken));
   }
 
-  /** Jira Data Center 8.14 and later: a personal access token sent as a Bearer token. */
+  /**
+   * Jira Data Center 8.14 and later: a personal access token sent as a Bearer token.
+   *
+   * @throws IllegalArgumentException when it is blank, holds a control character or begins or
+   *     ends with a space (a header value cannot carry those as they are), never showing it
+   */
   public static JiraCredentials personalAccessToken(String token) {
     String header = "Bearer " + require("token", token);
+    if (!token.equals(token.strip())) {
+      throw new IllegalArgumentException("token has a space at its start or end, which a"
+          + " request header cannot carry (the token is not shown)");
+    }
     return new JiraCredentials("personal access token", null,
         (request, method, uri) -> request.setHeader("Authorization", header));
   }
 
-  /** Jira Server (legacy): basic authentication with a user name and password. */
+  /**
+   * Jira Server (legacy): basic authentication with a user name and password.
+   *
+   * @throws IllegalArgumentException as {@link #apiToken}
+   */
   public static JiraCredentials password(String userName, String password) {
     return basic("password", require("userName", userName), require("password", password));
   }
@@ -63,11 +81,32 @@ public final class JiraCredentials {
         (request, method, uri) -> request.setHeader("Authorization", header));
   }
 
+  /**
+   * The value, unless blank or holding a control character: a line break an env file written on
+   * Windows leaves at a token's end would otherwise reach a header, whose refusal by the HTTP
+   * client quotes it. The refusal says where the character is, never the value.
+   */
   private static String require(String name, String value) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(name + " must not be blank");
     }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException(name + " has a "
+            + (c == '\r' || c == '\n' ? "line break" : "control character")
+            + String.format(" (U+%04X) ", (int) c)
+            + (blank(value.substring(i)) ? "at its end" : blank(value.substring(0, i + 1))
+                ? "at its start" : "inside")
+            + " (not shown); remove it where the " + name + " is set");
+      }
+    }
     return value;
+  }
+
+  /** Whether a text is spaces and control characters only. */
+  private static boolean blank(String text) {
+    return text.chars().allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
   }
 
   /**

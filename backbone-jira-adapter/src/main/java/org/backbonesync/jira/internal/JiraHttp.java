@@ -548,7 +548,12 @@ public final class JiraHttp {
           + " only, not for " + JiraUrls.shown(uri));
     }
     Map<String, List<String>> before = request.copy().build().headers().map();
-    credentials.authorize(request, method, uri);
+    try {
+      credentials.authorize(request, method, uri);
+    } catch (IllegalArgumentException e) { // the JDK's text quotes the header: the secret
+      throw new IllegalArgumentException(credentials + " made a request header the HTTP client"
+          + " refuses (a line break or control character in the secret?); not shown");
+    }
     Set<String> added = new LinkedHashSet<>();
     request.copy().build().headers().map().forEach((name, values) -> {
       for (String v : values) {
