@@ -436,22 +436,48 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       return url;
     }
 
+    /**
+     * The value of the environment variable a {@code …Env} key names, without the spaces and line
+     * breaks around it (an env file written on Windows leaves {@code \r} at its end); a control
+     * character left inside is refused, saying where, never the value.
+     */
     private String secret(String path, String key, JsonNode site) {
-      String variable = text(site.get(key));
+      JsonNode node = site.get(key);
+      if (node != null && !node.isTextual()) {
+        // (the value is not shown: a number there may be a secret pasted in its place)
+        add(path + "." + key, "must be the name of an environment variable (a string), was "
+            + typeOf(node));
+        return null;
+      }
+      String variable = text(node);
       if (variable.isEmpty()) {
         add(path + "." + key, "missing: the name of the environment variable that holds it");
         return null;
       }
+      String named = VARIABLE_NAME.matcher(variable).matches() ? "environment variable " + variable
+          : "the environment variable it names (not shown: not like a variable's name, is it a"
+              + " secret pasted in its place?)";
       String value = env.get(variable);
       if (value == null || value.isBlank()) {
-        add(path + "." + key, (VARIABLE_NAME.matcher(variable).matches()
-            ? "environment variable " + variable
-            : "the environment variable it names (not shown: not like a variable's name, is it a"
-                + " secret pasted in its place?)")
-            + (value == null ? " is not set" : " is empty"));
+        add(path + "." + key, named + (value == null ? " is not set" : " is empty"));
         return null;
       }
+      value = value.strip();
+      for (int i = 0; i < value.length(); i++) {
+        if (Character.isISOControl(value.charAt(i))) {
+          add(path + "." + key, named + " has a control character inside its value"
+              + String.format(" (U+%04X, not shown);", (int) value.charAt(i))
+              + " only the spaces and line breaks around a value are dropped");
+          return null;
+        }
+      }
       return value;
+    }
+
+    /** A JSON value's type, e.g. {@code a number}, {@code an array}. */
+    private static String typeOf(JsonNode node) {
+      String type = node.getNodeType().toString().toLowerCase(Locale.ROOT);
+      return (type.matches("[aeiou].*") ? "an " : "a ") + type;
     }
 
     private static String text(JsonNode node) {
@@ -681,8 +707,16 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
             pool = n.asInt();
           }
         }
-        return new Store(null, url, node.has("user") ? text(node.get("user")) : null, password,
-            pool);
+        String user = null;
+        if (node.has("user")) {
+          JsonNode n = node.get("user");
+          if (!n.isTextual() || n.asText().isBlank()) {
+            add("$.store.user", "must be the database user's name (a string), was " + n);
+          } else {
+            user = n.asText();
+          }
+        }
+        return new Store(null, url, user, password, pool);
       }
       for (String k : List.of("user", "passwordEnv", "maximumPoolSize")) {
         if (node.has(k)) {

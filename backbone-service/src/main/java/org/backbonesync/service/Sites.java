@@ -64,13 +64,19 @@ final class Sites {
     return sites;
   }
 
-  /** One line: which site, its URL, and whether it was not reached or refused the sign-in. */
+  /**
+   * One line: which site, its URL, and whether it was not reached or refused the sign-in. Only
+   * this library's exceptions have their text shown: they blot out the credentials; another's
+   * (the JDK's refusal of a header quotes the header) shows its class only.
+   */
   static String describe(ServiceConfig.Site site, RuntimeException e) {
     if (e instanceof JiraException j && (j.status() == 401 || j.status() == 403)) {
       return site + " refuses the credentials of " + site.path() + " (HTTP " + j.status() + ")";
     }
-    String why = ServiceFailure.oneLine(e.getMessage());
-    return site + " cannot be reached: " + (why.isEmpty() ? e.getClass().getSimpleName() : why);
+    String why = e.getClass().getName().startsWith("org.backbonesync.")
+        ? ServiceFailure.oneLine(e.getMessage()) : "";
+    return site + " cannot be reached: " + (why.isEmpty() ? e.getClass().getSimpleName()
+        + " (its text is not shown: it may quote a request header)" : why);
   }
 
   JiraSite site(ServiceConfig.Site site) {

@@ -85,7 +85,7 @@ class HttpFrontTest {
         }
         """.formatted(cloud.url(), server.url()));
     ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
-        "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815",
+        "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815\r\n", // (Windows)
         "BACKBONE_ADMIN_TOKEN", TOKEN));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Sites sites = Sites.connect(config, registry);

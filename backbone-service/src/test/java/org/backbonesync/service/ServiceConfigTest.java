@@ -278,4 +278,68 @@ class ServiceConfigTest {
         file + ": $.sites.sup port: the site's name names the path /webhooks/<name> its webhooks"
             + " are posted to: use letters, digits, '.', '_' and '-' only"), f.lines());
   }
+
+  private static final String ADMIN = "0123456789abcdef";
+
+  /**
+   * Found by a trial: {@code JIRA_B_TOKEN=$'<token>\r\n'} (what an env file written on Windows
+   * gives) reached the Authorization header, and the HTTP client's refusal printed the token.
+   * The spaces and line breaks around a secret are dropped; the admin token likewise, which with
+   * its line break could never be sent.
+   */
+  @Test
+  void theLineBreaksAroundASecretAreDropped() {
+    ServiceConfig config = ServiceConfig.read(EXAMPLE, Map.of("JIRA_A_EMAIL",
+        "a@example.com\n", "JIRA_A_TOKEN", "t\r\n", "JIRA_B_TOKEN", " t \r\n",
+        "BACKBONE_ADMIN_TOKEN", ADMIN + "\r\n"));
+
+    assertEquals(ADMIN, config.server().adminToken());
+  }
+
+  @Test
+  void aControlCharacterInsideASecretIsRefusedWithItsPathAndWithoutTheValue() {
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(EXAMPLE,
+        Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "f37d\r\nSECRET",
+            "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", ADMIN + "\u0000SECRET")));
+
+    assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
+    assertEquals(List.of(
+        EXAMPLE + ": $.sites.support.tokenEnv: environment variable JIRA_A_TOKEN has a control"
+            + " character inside its value (U+000D, not shown); only the spaces and line breaks"
+            + " around a value are dropped",
+        EXAMPLE + ": $.server.adminTokenEnv: environment variable BACKBONE_ADMIN_TOKEN has a"
+            + " control character inside its value (U+0000, not shown); only the spaces and"
+            + " line breaks around a value are dropped"), f.lines());
+  }
+
+  /** Found by a trial: {@code "tokenEnv": 5} was reported as "missing". */
+  @Test
+  void aVariableNameOfTheWrongTypeIsSaidToBeOne(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE)
+        .replace("\"tokenEnv\": \"JIRA_A_TOKEN\"", "\"tokenEnv\": 5"));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file,
+        Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_B_TOKEN", "t",
+            "BACKBONE_ADMIN_TOKEN", ADMIN)));
+
+    assertEquals(List.of(file + ": $.sites.support.tokenEnv: must be the name of an environment"
+        + " variable (a string), was a number"), f.lines());
+  }
+
+  /** Found by a trial: {@code "user": 5} passed {@code --check} and became "". */
+  @Test
+  void aStoreUserOfTheWrongTypeIsRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE).replace(
+        "\"store\": {\"directory\": \"backbone-data\"}",
+        "\"store\": {\"jdbcUrl\": \"jdbc:h2:mem:x\", \"user\": 5}"));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file,
+        Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t",
+            "BACKBONE_ADMIN_TOKEN", ADMIN)));
+
+    assertEquals(List.of(file + ": $.store.user: must be the database user's name (a string),"
+        + " was 5"), f.lines());
+  }
 }
