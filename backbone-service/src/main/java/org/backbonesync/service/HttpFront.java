@@ -353,13 +353,14 @@ final class HttpFront {
         syncs.append(syncs.isEmpty() ? "" : ",").append("{\"id\":").append(quote(r.id()))
             .append(",\"state\":\"").append(service.phase()).append("\",\"connectors\":{");
         String sep = "";
-        for (Map.Entry<String, SyncService.ConnectorHealth> e : r.connectors.entrySet()) {
-          SyncService.ConnectorHealth h = e.getValue();
-          ready &= h.healthy();
+        for (Map.Entry<String, ConnectorHealth> e : r.connectors.entrySet()) {
+          ConnectorHealth h = e.getValue();
+          boolean healthy = h.healthy();
+          ready &= healthy;
           syncs.append(sep).append(quote(e.getKey())).append(":{\"healthy\":")
-              .append(h.healthy()).append(",\"lastSuccess\":").append(quote(h.lastSuccess))
-              .append(",\"lastFailure\":").append(quote(h.lastFailure))
-              .append(",\"lastError\":").append(quote(h.lastError)).append('}');
+              .append(healthy).append(",\"lastSuccess\":").append(quote(h.lastSuccess()))
+              .append(",\"lastFailure\":").append(quote(h.lastFailure()))
+              .append(",\"lastError\":").append(quote(h.lastError())).append('}');
           sep = ",";
         }
         syncs.append("}}");

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConfigurationException;
 import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.FieldMappingRegistry;
@@ -58,15 +58,15 @@ final class SyncService {
     final SyncEngine engine;
     /** Takes the partner service's envelopes; null when both sides are sites of this service. */
     final HttpTransportHandler transport;
-    final Map<String, ConnectorHealth> connectors = new LinkedHashMap<>();
+    /** Each local connector's health, A's first. */
+    final Map<String, ConnectorHealth> connectors;
 
-    Running(ServiceConfig.Sync sync, SyncEngine engine, HttpTransportHandler transport) {
+    Running(ServiceConfig.Sync sync, SyncEngine engine, HttpTransportHandler transport,
+        Map<String, ConnectorHealth> connectors) {
       this.sync = sync;
       this.engine = engine;
       this.transport = transport;
-      for (String key : engine.localConnectorKeys()) {
-        connectors.put(key, new ConnectorHealth());
-      }
+      this.connectors = connectors;
     }
 
     String id() {
@@ -80,18 +80,6 @@ final class SyncService {
    */
   enum Phase { STARTING, RUNNING, STOPPING, STOPPED }
 
-  /** The last outcome of a connector's steps. */
-  static final class ConnectorHealth {
-    volatile Instant lastSuccess;
-    volatile Instant lastFailure;
-    /** The kind of the last failure, without its text (see {@link StepFailure}). */
-    volatile String lastError;
-
-    boolean healthy() {
-      return lastFailure == null || lastSuccess != null && lastSuccess.isAfter(lastFailure);
-    }
-  }
-
   private final ServiceConfig config;
   private final JdbcStores stores;
   private final AutoCloseable pool;
@@ -100,7 +88,6 @@ final class SyncService {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService tasks;
   private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
-  private final Clock clock = Clock.systemUTC();
   private volatile boolean stopping;
   private volatile Phase phase = Phase.STARTING;
   private boolean stopped;
@@ -167,7 +154,8 @@ final class SyncService {
       for (Running r : running) {
         r.connectors.forEach((key, health) -> Gauge.builder("backbone.connector.healthy",
                 health, h -> h.healthy() ? 1 : 0)
-            .description("1 when the connector's last step succeeded, else 0")
+            .description("1 when the connector's last step that reached its site, and its last"
+                + " delivery to a partner service, succeeded, else 0")
             .tags("synchronization", r.id(), "connector", key)
             .register(registry));
       }
@@ -201,11 +189,14 @@ final class SyncService {
     for (ServiceConfig.Sync sync : config.synchronizations()) {
       var c = sync.configuration();
       int before = problems.size();
+      Map<String, ConnectorHealth> health = new LinkedHashMap<>();
       if (sync.siteA() != null) {
+        health.put(c.connectorA().key(), new ConnectorHealth(Clock.systemUTC()));
         syncUser(config, sync.path() + ".sync.connectorA.syncUser", c.connectorA().syncUser(),
             sync.siteA(), sites, problems);
       }
       if (sync.siteB() != null) {
+        health.put(c.connectorB().key(), new ConnectorHealth(Clock.systemUTC()));
         syncUser(config, sync.path() + ".sync.connectorB.syncUser", c.connectorB().syncUser(),
             sync.siteB(), sites, problems);
       }
@@ -217,7 +208,7 @@ final class SyncService {
           .stores(stores)
           .fieldMappingRegistry(registry)
           .pollInterval(sync.pollInterval())
-          .listener(listeners.apply(c));
+          .listener(SyncListener.all(listeners.apply(c), new HealthListener(health)));
       IssueTracker trackerA = null;
       IssueTracker trackerB = null;
       if (sync.siteA() != null) {
@@ -245,7 +236,7 @@ final class SyncService {
         running.add(new Running(sync, engine, security == null ? null
             : new HttpTransportHandler(security, stores.envelopeIds())
                 .connector(local, remote, engine.receiver(local),
-                    sync.siteA() != null ? trackerA : trackerB)));
+                    sync.siteA() != null ? trackerA : trackerB), health));
       } catch (ConfigurationException e) {
         for (ConfigurationProblem p : e.problems()) {
           problems.add(config.file() + ": " + sync.problemPath(p) + ": " + p.message());
@@ -387,19 +378,35 @@ final class SyncService {
     return failed;
   }
 
-  /** One round of a synchronization; each connector's part fails on its own. */
+  /** One round of every synchronization's steps, on the calling thread (tests). */
+  void round() {
+    for (Running r : running) {
+      step(r);
+    }
+  }
+
+  /**
+   * One round of a synchronization; each connector's part fails on its own. A poll always
+   * searches the site, so it tells the connector's health; an apply only when it applied a
+   * message (one with nothing to apply reaches no site). Deliveries tell theirs through the
+   * {@link HealthListener}.
+   */
   private void step(Running r) {
     for (String key : r.engine.localConnectorKeys()) {
-      part(r, key, () -> {
+      part(r, key, health -> {
         r.engine.poll(key);
+        health.siteReached();
         if (!stopping) {
           r.engine.deliver(key);
         }
       });
     }
     for (String key : r.engine.localConnectorKeys()) {
-      part(r, key, () -> {
-        r.engine.apply(key);
+      part(r, key, health -> {
+        if (r.engine.apply(key).stream()
+            .anyMatch(outcome -> outcome instanceof ApplyOutcome.Applied)) {
+          health.siteReached();
+        }
         if (!stopping) {
           r.engine.deliver(key);
         }
@@ -407,21 +414,19 @@ final class SyncService {
     }
   }
 
-  private void part(Running r, String key, Runnable work) {
+  private void part(Running r, String key, Consumer<ConnectorHealth> work) {
     if (stopping) {
       return;
     }
     ConnectorHealth health = r.connectors.get(key);
     try {
-      work.run();
-      health.lastSuccess = clock.instant();
+      work.accept(health);
     } catch (RuntimeException e) {
       if (stopping) { // (the engine was closed under the step: the stop, not a failure)
         LOG.debug("{} {}: step ended by the stop", r.id(), key, e);
         return;
       }
-      health.lastFailure = clock.instant();
-      health.lastError = StepFailure.kind(e);
+      health.stepFailed(StepFailure.kind(e));
       LOG.warn("{} {}: step failed, again in {}: {}", r.id(), key, r.sync.pollInterval(),
           ServiceFailure.oneLine(e.getMessage()));
       LOG.debug("{} {}: step failed", r.id(), key, e);

@@ -147,6 +147,29 @@ class HttpFrontTest {
     assertTrue(health.body().contains("\"lastFailure\":\"20"), health.body());
   }
 
+  /**
+   * Found by a trial: with both sites down, {@code /health} said healthy 7 times in 12, as an
+   * apply with nothing to apply, reaching no site, counted as a success after the failed poll.
+   */
+  @Test
+  void aConnectorWhoseSiteFailsStaysUnhealthyThroughAnApplyWithNothingToDo() throws Exception {
+    cloud.enqueue(FakeJiraServer.Fault.status(400, Map.of(), "{\"errorMessages\": [\"down\"]}")
+        .on("search"));
+
+    service.round(); // PA's poll fails, then its apply finds nothing to apply
+    HttpResponse<String> failing = send("GET", "/health", null);
+    String metrics = send("GET", "/metrics", null).body();
+    service.round();
+    HttpResponse<String> recovered = send("GET", "/health", null);
+
+    assertEquals(503, failing.statusCode(), failing.body());
+    assertTrue(failing.body().contains("\"PA\":{\"healthy\":false"), failing.body());
+    assertTrue(failing.body().contains("\"PB\":{\"healthy\":true"), failing.body());
+    assertTrue(metrics.contains("backbone_connector_healthy{connector=\"PA\","
+        + "synchronization=\"pa-pb\"} 0.0"), metrics);
+    assertEquals(200, recovered.statusCode(), "its next poll succeeded: " + recovered.body());
+  }
+
   /** Found by running the service: "state":"NEW" while it ran its synchronizations. */
   @Test
   void healthSaysWhatTheServiceIsDoing() throws Exception {
