@@ -28,6 +28,7 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.jdbc.JdbcStores;
+import org.backbonesync.jira.JiraException;
 import org.backbonesync.micrometer.MicrometerSyncListener;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.tracker.IssueTracker;
@@ -219,6 +220,15 @@ final class SyncService {
         trackerB = sites.site(sync.siteB()).project(c.connectorB().projectKey());
         builder.tracker(c.connectorB().key(), trackerB);
       }
+      try {
+        if (!project(config, sync, true, trackerA, problems)
+            | !project(config, sync, false, trackerB, problems)) {
+          continue;
+        }
+      } catch (ServiceFailure f) {
+        running.forEach(r -> r.engine.close());
+        throw f;
+      }
       ServiceConfig.Partner partner = sync.partner();
       EnvelopeSecurity security = null;
       String local = sync.siteA() != null ? c.connectorA().key() : c.connectorB().key();
@@ -256,6 +266,43 @@ final class SyncService {
       throw new ServiceFailure(ServiceMain.CONFIGURATION, problems);
     }
     return running;
+  }
+
+  /**
+   * Reads a side's project (its issue types: the engine needs them next), so that a project that
+   * is not there is told at its key, and a failure names that side only.
+   *
+   * @param tracker null for a partner's side (nothing to read)
+   * @return false when the project is not there (added to {@code problems})
+   * @throws ServiceFailure {@link ServiceMain#SITE} when it cannot be read
+   */
+  private static boolean project(ServiceConfig config, ServiceConfig.Sync sync, boolean sideA,
+      IssueTracker tracker, List<String> problems) {
+    if (tracker == null) {
+      return true;
+    }
+    ServiceConfig.Site site = sideA ? sync.siteA() : sync.siteB();
+    var connector = sideA ? sync.configuration().connectorA() : sync.configuration().connectorB();
+    try {
+      tracker.issueTypes();
+      return true;
+    } catch (JiraException e) {
+      if (e.status() != 404) {
+        throw unreadable(sync, sideA, e);
+      }
+      problems.add(config.file() + ": " + sync.path() + ".sync.connector" + (sideA ? "A" : "B")
+          + ".projectKey: \"" + connector.projectKey() + "\" is not a project of " + site
+          + " that " + connector.syncUser() + " can browse (Jira answered HTTP 404)");
+      return false;
+    } catch (RuntimeException e) {
+      throw unreadable(sync, sideA, e);
+    }
+  }
+
+  private static ServiceFailure unreadable(ServiceConfig.Sync sync, boolean sideA,
+      RuntimeException e) {
+    return new ServiceFailure(ServiceMain.SITE, "project " + sync.describe(sideA)
+        + " cannot be read: " + ServiceFailure.oneLine(e.getMessage()));
   }
 
   private static void syncUser(ServiceConfig config, String path, String configured,
