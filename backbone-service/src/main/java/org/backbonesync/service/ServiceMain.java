@@ -77,12 +77,15 @@ public final class ServiceMain {
     if (file == null) {
       return usage(err, "--config is required");
     }
+    // first of all: a signal during the startup ends it after the phase in progress, cleanly
+    CountDownLatch stop = new CountDownLatch(1);
+    boolean signals = mode == Mode.CONTINUOUS && handle("TERM", stop) & handle("INT", stop);
     try {
       ServiceConfig config = ServiceConfig.read(file, env);
       return switch (mode) {
         case CHECK -> check(config, out);
         case ONCE -> once(config, out);
-        case CONTINUOUS -> continuous(config);
+        case CONTINUOUS -> continuous(config, stop, signals);
       };
     } catch (ServiceFailure f) {
       f.lines().forEach(err::println);
@@ -90,7 +93,7 @@ public final class ServiceMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return OTHER;
-    } catch (RuntimeException | java.io.IOException | Error e) {
+    } catch (RuntimeException | Error e) {
       log().error("the service failed", e);
       err.println("the service failed: " + ServiceFailure.oneLine(e.toString()));
       return OTHER;
@@ -151,48 +154,79 @@ public final class ServiceMain {
     return failed == 0 ? OK : OTHER;
   }
 
-  /** Runs until SIGTERM or SIGINT, then stops gracefully and returns {@value #OK}. */
-  private static int continuous(ServiceConfig config) throws InterruptedException,
-      java.io.IOException {
+  /**
+   * Runs until SIGTERM or SIGINT, then stops gracefully and returns {@value #OK}. The signals
+   * are handled from before the file is read ({@code stop} counts down), so that the exit code
+   * is 0 (a JVM ended by a signal exits 143 even when its hooks finish): one during the startup
+   * ends it after the phase in progress (taking the port, signing in, opening the store), with
+   * the store closed if it was opened.
+   */
+  private static int continuous(ServiceConfig config, CountDownLatch stop, boolean signals)
+      throws InterruptedException {
     // the port first: one in use stops the service before it signs in or opens its store
     HttpServer bound = config.server() == null ? null : HttpFront.bind(config.server(),
         config.file());
-    SyncService service;
-    Sites sites;
+    SyncService service = null;
+    Sites sites = null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
-      sites = Sites.connect(config, registry);
-      service = SyncService.open(config, sites, registry);
+      if (stop.getCount() > 0) {
+        sites = Sites.connect(config, registry);
+      }
+      if (stop.getCount() > 0) {
+        service = SyncService.open(config, sites, registry);
+      }
     } catch (RuntimeException | Error e) {
       if (bound != null) {
         bound.stop(0);
       }
       throw e;
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    // SIGTERM and SIGINT end the wait below, so the stop runs here and the exit code is 0
-    // (a JVM ended by a signal exits 143 even when its hooks finish); the hook covers the rest
-    boolean signals = handle("TERM", stop) & handle("INT", stop);
+    if (service == null) {
+      if (bound != null) {
+        bound.stop(0);
+      }
+      log().info("stopped during the startup, before the store was opened");
+      return OK;
+    }
+    SyncService opened = service;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stop.countDown();
-      service.stop(STOP_WAIT);
+      opened.stop(STOP_WAIT);
     }, "backbone-stop"));
     HttpFront front = null;
     try {
-      if (bound != null) {
-        front = HttpFront.start(bound, config.server(), service, sites);
+      if (stop.getCount() > 0) {
+        if (bound != null) {
+          front = HttpFront.start(bound, config.server(), service, sites);
+        }
+        service.start();
+        log().info("running{}; stop with SIGTERM", signals ? "" : " (no signal handling)");
+        stop.await();
       }
-      service.start();
-      log().info("running{}; stop with SIGTERM", signals ? "" : " (no signal handling)");
-      stop.await();
       log().info("stop requested");
+    } finally {
+      stop(service, front, bound, STOP_WAIT);
+    }
+    return OK;
+  }
+
+  /**
+   * Stops the engines, then the port: {@code /health} answers 503 with state {@code STOPPING}
+   * while the steps in progress end (at most {@code wait}), as a load balancer should see it.
+   *
+   * @param front null when the port was not started ({@code bound} is then closed, if any)
+   */
+  static void stop(SyncService service, HttpFront front, HttpServer bound, Duration wait) {
+    try {
+      service.stop(wait);
     } finally {
       if (front != null) {
         front.stop();
+      } else if (bound != null) {
+        bound.stop(0);
       }
-      service.stop(STOP_WAIT);
     }
-    return OK;
   }
 
   @SuppressWarnings("restriction")

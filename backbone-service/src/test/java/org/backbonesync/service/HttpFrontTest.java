@@ -188,6 +188,56 @@ class HttpFrontTest {
     assertTrue(stopped.body().contains("\"state\":\"STOPPED\""), stopped.body());
   }
 
+  /**
+   * Found by a trial: during SIGTERM {@code /health} never answered 503 STOPPING, as the port
+   * closed before the engines stopped. Here a step is held by a stalled search while the service
+   * stops as {@code ServiceMain} stops it.
+   */
+  @Test
+  void healthAnswers503StoppingWhileTheEnginesStopThenThePortCloses() throws Exception {
+    cloud.enqueue(FakeJiraServer.Fault.stall().on("search"));
+    service.start();
+    awaitHealth("the step holding the stalled search", () -> cloud.count("GET", "search") > 0);
+
+    CompletableFuture<Void> stopping = CompletableFuture.runAsync(
+        () -> ServiceMain.stop(service, front, null, WITHIN));
+    String[] seen = new String[1];
+    awaitHealth("/health saying STOPPING", () -> {
+      HttpResponse<String> health = quietly("/health");
+      seen[0] = health.statusCode() + " " + health.body();
+      return health.body().contains("\"state\":\"STOPPING\"");
+    });
+    cloud.releaseStalled();
+    stopping.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+
+    assertTrue(seen[0].startsWith("503 ") && seen[0].contains("\"ready\":false"), seen[0]);
+    assertThrowsIo(() -> send("GET", "/health", null));
+  }
+
+  private HttpResponse<String> quietly(String path) {
+    try {
+      return send("GET", path, null);
+    } catch (Exception e) {
+      throw new AssertionError("the port closed while the engines stopped: " + e, e);
+    }
+  }
+
+  /** Looks again (no waiting between looks: each is a request or a read) until the deadline. */
+  private static void awaitHealth(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + WITHIN + ": " + what);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private static void assertThrowsIo(org.junit.jupiter.api.function.Executable request) {
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, request,
+        "the port is closed once the engines stopped");
+  }
+
   /** Found by running the service: POST /health and DELETE /metrics answered as GET. */
   @Test
   void theReadOnlyRoutesRefuseOtherMethods() throws Exception {

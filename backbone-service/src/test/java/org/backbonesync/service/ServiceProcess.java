@@ -73,6 +73,11 @@ final class ServiceProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGTERM, without waiting. */
+  void sigterm() {
+    process.destroy();
+  }
+
   /** SIGTERM, then the exit code. */
   int terminate(Duration within) throws InterruptedException {
     process.destroy();
