@@ -105,12 +105,18 @@ public final class SyncAdmin {
     return TaskOwners.withId(owned.task(), taskId);
   }
 
-  /** Cancels a task the caller started; it stops before its next issue. */
+  /**
+   * Cancels a task the caller started; it stops before its next issue. A finished task is
+   * answered as it is ({@code cancelled} false unless it was), and nothing is logged: nothing
+   * changed.
+   */
   public AsyncTask cancelTask(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);
     TaskOwners.Owned owned = owners.owned(caller, taskId);
     AsyncTask cancelled = on(owned.engine(), engine -> engine.cancelTask(owned.task().id()));
-    changed(caller, "cancelled task " + taskNumber(taskId), cancelled.connectorKey());
+    if (!cancelled.finished()) { // (the engine leaves a finished task as it is)
+      changed(caller, "cancelled task " + taskNumber(taskId), cancelled.connectorKey());
+    }
     return TaskOwners.withId(cancelled, taskId);
   }
 

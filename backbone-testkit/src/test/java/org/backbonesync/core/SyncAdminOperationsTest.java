@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -177,6 +178,23 @@ class SyncAdminOperationsTest {
     assertFalse(logged.contains(secret), "a task's unguessable part is never logged");
     assertFalse(logged.contains("mallory"), "a refused change is no change");
     assertFalse(logged.contains("999999"), "nor one that found nothing");
+  }
+
+  /**
+   * Found by a trial: {@code DELETE /admin/async-tasks/2} on a finished task answered {@code
+   * "cancelled":false}, and the log said {@code admin "operator": cancelled task 2}.
+   */
+  @Test
+  void cancellingAFinishedTaskLogsNoCancel() {
+    givenTwoSyncedIssues();
+    String id = admin.resync("admin", "PA", ResyncRequest.all()).id(); // (run on this thread)
+
+    AsyncTask[] answer = new AsyncTask[1];
+    String logged = stderrOf(() -> answer[0] = admin.cancelTask("admin", id));
+
+    assertTrue(answer[0].finished(), answer[0].toString());
+    assertFalse(answer[0].cancelled(), answer[0].toString());
+    assertFalse(logged.contains("cancelled task"), logged);
   }
 
   /** What the engine's loggers print while {@code work} runs (slf4j-simple: System.err). */
