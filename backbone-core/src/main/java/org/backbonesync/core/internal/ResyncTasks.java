@@ -308,9 +308,13 @@ final class ResyncTasks {
 
   private void end(String taskId, boolean cancelled, JsonNode result, String failure,
       String message) {
-    stores.inTransaction(() -> {
+    AsyncTask ended = stores.inTransaction(() -> {
       AsyncTask current = stores.tasks().find(taskId).orElseThrow();
       stores.tasks().update(current.withEnd(clock.millis(), cancelled, result, failure, message));
+      return current;
     });
+    if (failure != null) { // (an admin polling the task sees it; the log must too)
+      log.warn("{}: resync task {} failed: {}", ended.connectorKey(), taskId, failure);
+    }
   }
 }
