@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.RecordingListener.Event;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A Jira site restored from a backup loses the issues created since, and gives their keys to the
@@ -22,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * as it is).
  */
 class RestoredSiteTest {
-  private final SyncTestDriver sync = SyncTestDriver.builder().build();
+  private final ManualExecutor tasks = new ManualExecutor();
+  private final SyncTestDriver sync =
+      SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)).build();
   private long backup;
 
   /** PA-1 synced before the backup, PA-2 after it; then PA is restored and PA-2 made again. */
@@ -101,5 +106,64 @@ class RestoredSiteTest {
     assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "B was told");
     assertEquals("Scanner jams again", sync.b().value("PB-2", "summary").asText());
     assertEquals(1, sync.events().events(Type.UNLINKED).size(), "unlinked once");
+  }
+
+  /** A resync (or rebuild) run after the restore, before any poll, sends nothing of it either. */
+  @Test
+  void aResyncBeforeThePollUnlinksThePairInsteadOfSendingTheNewIssue() {
+    sync.engine().resync("PA", ResyncRequest.all(), "admin");
+    tasks.runAll();
+    sync.runUntilQuiet();
+
+    assertEquals("Scanner jams", sync.b().value("PB-2", "summary").asText(), "not overwritten");
+    assertTrue(row(sync.syncInfoA(), "PA-2").incomingChangesIgnored(), "unlinked");
+    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "and told to B");
+  }
+
+  /**
+   * An admin who takes such a pair back (clears incomingChangesIgnored on both rows) says the
+   * two issues belong together: they are linked, each sent whole, and not unlinked again.
+   */
+  @Test
+  void takingThePairBackLinksTheNewIssueWithThePartner() {
+    sync.runUntilQuiet(); // unlinked
+    sync.advance(Duration.ofSeconds(5));
+    sync.engine().setIncomingChangesIgnored("PA", row(sync.syncInfoA(), "PA-2").id(), false);
+    sync.engine().setIncomingChangesIgnored("PB", row(sync.syncInfoB(), "PB-2").id(), false);
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(5));
+    sync.a("alice").edit("PA-2", "summary", "Order more toner, black");
+    sync.runUntilQuiet();
+
+    assertFalse(row(sync.syncInfoA(), "PA-2").incomingChangesIgnored(), "linked");
+    assertFalse(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "linked");
+    assertEquals("Order more toner, black", sync.b().value("PB-2", "summary").asText());
+    assertEquals(1, sync.events().events(Type.UNLINKED).size(), "unlinked once, not again");
+  }
+
+  /** Trackers whose clocks run ten minutes apart from the engine's never unlink their pairs. */
+  @ParameterizedTest
+  @ValueSource(longs = {-600, 600})
+  void skewedTrackersNeverUnlinkTheirOwnPairs(long skewSeconds) {
+    SyncTestDriver skewed =
+        SyncTestDriver.builder().skewB(Duration.ofSeconds(skewSeconds)).build();
+    skewed.a("alice").create("A one");
+    skewed.runUntilQuiet();
+    skewed.b("bob").create("B one");
+    skewed.runUntilQuiet();
+    for (int i = 0; i < 5; i++) {
+      skewed.advance(Duration.ofMinutes(3));
+      skewed.a("alice").edit("PA-1", "summary", "A one " + i);
+      skewed.b("bob").edit("PB-2", "summary", "B one " + i);
+      skewed.runUntilQuiet();
+      skewed.advance(Duration.ofMinutes(3));
+      skewed.b("bob").edit("PB-1", "description", "d" + i);
+      skewed.a("alice").edit("PA-2", "description", "e" + i);
+      skewed.runUntilQuiet();
+    }
+    skewed.syncInfoA().forEach(r -> assertFalse(r.incomingChangesIgnored(), r.toString()));
+    skewed.syncInfoB().forEach(r -> assertFalse(r.incomingChangesIgnored(), r.toString()));
+    assertEquals("A one 4", skewed.b().value("PB-1", "summary").asText());
+    assertEquals("e4", skewed.b().value("PB-2", "description").asText());
   }
 }

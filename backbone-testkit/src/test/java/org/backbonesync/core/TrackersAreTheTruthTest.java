@@ -8,15 +8,19 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackerException;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The trackers are the truth about which issues are pairs: the origin marker of every issue the
@@ -223,6 +227,38 @@ class TrackersAreTheTruthTest {
     sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
     sync.runUntilQuiet();
 
+    assertEquals("Printer on fire, third floor", sync.a().value("PA-1", "summary").asText());
+  }
+
+  /**
+   * A tracker that cannot tell its time (the SPI's default, or Jira's serverInfo failing) and
+   * runs ahead of the engine: an issue made just before the import looks made after the engine's
+   * time of it. The import keeps the moment before its creation, and the pair is kept.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anImportOnATrackerAheadThatCannotTellItsTimeKeepsThePair(boolean serverInfoFails) {
+    SyncTestDriver sync = SyncTestDriver.builder().skewB(Duration.ofMinutes(5))
+        .trackers((key, t) -> !key.equals("PB") ? t
+            : TrackerProxies.answering(t, (m, args, own) -> {
+              if (!m.equals("serverTime")) {
+                return own.call();
+              }
+              if (serverInfoFails) {
+                throw new TrackerException("serverInfo: 503", null, Map.of());
+              }
+              return OptionalLong.empty();
+            }))
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.b("bob").create("Printer on fire"); // made just before the import
+    sync.engine().importSyncInformation("PA", List.of(SyncInfoImport.pair("PA-1", "PB-1")));
+    sync.engine().importSyncInformation("PB", List.of(SyncInfoImport.pair("PB-1", "PA-1")));
+    sync.advance(Duration.ofSeconds(5));
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
+    sync.runUntilQuiet();
+
+    assertFalse(sync.syncInfoB().get(0).incomingChangesIgnored(), "not unlinked");
     assertEquals("Printer on fire, third floor", sync.a().value("PA-1", "summary").asText());
   }
 

@@ -64,7 +64,8 @@ final class GoneIssues {
   /**
    * How much later than a change its row has seen an issue may have been created and still be
    * the issue paired: none can be (an issue's changes follow its creation, on one clock: the
-   * tracker's), but an imported row's last change seen is the engine's clock.
+   * tracker's), but an imported row's may be the engine's clock's (the tracker could not tell
+   * its time) or a time given with it.
    */
   static final long REPLACED_LEEWAY_MILLIS = 60_000;
 

@@ -39,12 +39,15 @@ final class Resender {
   private final OutgoingContent content;
   private final Outbox outbox;
   private final PairClaims pairs;
+  /** Unlinks a pair whose key names another issue, which nothing here sends. */
+  private final GoneIssues gone;
   /** The row this engine made or made anew with the greatest epoch: see {@link #insertNew}. */
   private final AtomicReference<Made> lastMade = new AtomicReference<>(new Made(0, 0, 0));
 
   Resender(Connector connector, Stores stores, Clock clock, Events events, IssueValues values,
       OutgoingContent content, Outbox outbox, PairClaims pairs) {
     this.connector = connector;
+    this.gone = new GoneIssues(connector, stores, events, outbox);
     this.stores = stores;
     this.clock = clock;
     this.events = events;
@@ -172,6 +175,10 @@ final class Resender {
    */
   private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, SyncInfo row,
       Runnable giveBack) {
+    if (GoneIssues.replaced(row, issue)) { // (a resync after a Jira restore, before a poll)
+      unlinkReplaced(row);
+      return Resynced.NOTHING_TO_SEND;
+    }
     Resend resend = resend(issue, mappingIds, false, row.id());
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
@@ -212,9 +219,27 @@ final class Resender {
    */
   synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row) {
     Resend resend = resend(issue, connector.sendingIds(), true, rowId);
-    SyncMessage message = stores.inTransaction(() -> queueWhole(issue, row.get(), resend, false));
+    SyncInfo[] replaced = new SyncInfo[1];
+    SyncMessage message = stores.inTransaction(() -> {
+      SyncInfo ours = row.get();
+      if (GoneIssues.replaced(ours, issue)) {
+        replaced[0] = ours;
+        return null;
+      }
+      return queueWhole(issue, ours, resend, false);
+    });
     if (message != null) {
       outbox.committed(message);
+    }
+    if (replaced[0] != null) {
+      unlinkReplaced(replaced[0]);
+    }
+  }
+
+  /** Unlinks a pair whose key names another issue now (once), sending nothing of it. */
+  private void unlinkReplaced(SyncInfo row) {
+    if (!row.incomingChangesIgnored()) {
+      gone.unlinkReplaced(row, clock.millis());
     }
   }
 
@@ -248,7 +273,7 @@ final class Resender {
     }
     Resend resend = resend(issue.get(), connector.sendingIds(), true, row.id());
     Optional<SyncMessage> queued = ifUnchanged(row,
-        locked -> queueWhole(issue.get(), madeAnew(locked), resend, true));
+        locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true));
     if (queued == null) {
       return TakenBack.BUSY;
     }
@@ -256,9 +281,15 @@ final class Resender {
     return TakenBack.SENT;
   }
 
-  /** The row taken back: not ignoring, made anew at least at this engine's latest. */
-  private SyncInfo madeAnew(SyncInfo row) {
+  /**
+   * The row taken back: not ignoring, made anew at least at this engine's latest. An admin who
+   * takes a pair back says its issues belong together: one unlinked because its key names an
+   * issue created after the pair saw a change ({@link GoneIssues#replaced}) is linked with that
+   * issue, whose creation the row has seen from now on.
+   */
+  private SyncInfo madeAnew(SyncInfo row, TrackedIssue issue) {
     SyncInfo anew = row.withIncomingChangesIgnored(false)
+        .withLastChangeSeen(Math.max(row.lastChangeSeen(), issue.created()))
         .madeAnew(Math.max(clock.millis(), lastMade.get().madeAt()));
     record(anew);
     return anew;

@@ -60,7 +60,8 @@ final class SyncInfoAdmin {
           // its issue whole (see PartnerRows). A new pairing (no counts) sends only changes.
           SyncInfo imported = new SyncInfo(0, key, row.localIssueKey(),
               row.remoteIssueKey(), or(row.firstSyncDate(), now), or(row.lastOutgoingChange(), 0),
-              seen(row, seen, checked.localCreated(row.localIssueKey())), sent, or(row.lastIncomingChange(), 0), received,
+              seen(row, seen, checked.localCreated(row.localIssueKey())), sent,
+              or(row.lastIncomingChange(), 0), received,
               row.incomingChangesIgnored() != null && row.incomingChangesIgnored());
           stores.syncInfo().insert(sent > 0 || received > 0
               ? imported.madeAnew(now) : imported.withMadeAt(now));
@@ -130,16 +131,14 @@ final class SyncInfoAdmin {
 
   /**
    * An imported row's last change seen: the tracker's time of the import when none is given; a
-   * time given before the issue was created counts as the moment before it (no change of the
-   * issue is older, so the same changes are new), not as a row that has seen changes of an
-   * older issue under its key (see {@link GoneIssues#replaced}).
+   * time (given, or the engine's when the tracker cannot tell its own and runs ahead) before the
+   * issue was created counts as the moment before it (no change of the issue is older, so the
+   * same changes are new), not as a row that has seen changes of an older issue under its key
+   * (see {@link GoneIssues#replaced}).
    */
   private static long seen(SyncInfoImport row, long importedAt, long created) {
-    Long given = row.lastChangeSeen();
-    if (given == null) {
-      return importedAt;
-    }
-    return given > 0 && given < created ? created - 1 : given;
+    long seen = row.lastChangeSeen() == null ? importedAt : row.lastChangeSeen();
+    return seen > 0 && seen < created ? created - 1 : seen;
   }
 
   private static long or(Long value, long fallback) {
