@@ -58,8 +58,8 @@ final class LoggingListener implements SyncListener {
 
   @Override
   public void unlinked(String key, SyncMessage m, String local, String remote) {
-    LOG.warn("{}: {} is gone (deleted or moved away); unlinked it from {}, whose changes are"
-        + " now ignored", key, local, remote);
+    LOG.warn("{}: {} is gone (deleted, moved away, out of the JQL, or another issue under its"
+        + " key); unlinked it from {}, whose changes are now ignored", key, local, remote);
   }
 
   @Override

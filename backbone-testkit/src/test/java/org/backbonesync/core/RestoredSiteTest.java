@@ -108,6 +108,35 @@ class RestoredSiteTest {
     assertEquals(1, sync.events().events(Type.UNLINKED).size(), "unlinked once");
   }
 
+  /**
+   * A site reset within seconds of the lost issue's last change (the fake sites' demo resets in
+   * seconds): the new issue made ten seconds after that change is told apart as well.
+   */
+  @Test
+  void aResetSecondsAfterTheLostIssuesLastChangeIsToldToo() {
+    SyncTestDriver quick = SyncTestDriver.builder().build();
+    quick.a("alice").create("Printer on fire");
+    quick.runUntilQuiet();
+    long backupAt = quick.clock().millis();
+    quick.advance(Duration.ofSeconds(1));
+    quick.a("alice").create("Scanner jams");
+    quick.runUntilQuiet();
+    quick.advance(Duration.ofSeconds(2));
+    quick.a("alice").edit("PA-2", "summary", "Scanner jams again");
+    quick.runUntilQuiet();
+    quick.advance(Duration.ofSeconds(10));
+
+    assertEquals(List.of("PA-2"), quick.a().restoreBackupOf(backupAt));
+    assertEquals("PA-2", quick.a("alice").create("Order more toner"));
+    quick.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
+    quick.runUntilQuiet();
+
+    assertEquals("Order more toner", quick.a().value("PA-2", "summary").asText());
+    assertTrue(quick.a().value("PA-2", "description").isNull(), "B's edit not written to it");
+    assertEquals("Scanner jams again", quick.b().value("PB-2", "summary").asText());
+    assertTrue(row(quick.syncInfoA(), "PA-2").incomingChangesIgnored(), "unlinked");
+  }
+
   /** A resync (or rebuild) run after the restore, before any poll, sends nothing of it either. */
   @Test
   void aResyncBeforeThePollUnlinksThePairInsteadOfSendingTheNewIssue() {

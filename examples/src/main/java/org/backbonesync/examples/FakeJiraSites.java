@@ -131,8 +131,9 @@ public final class FakeJiraSites implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args.length > 0 ? args[0] : "sync.fake.json");
     try (FakeJiraSites sites = start()) {
-      // A store of their own: the sites start empty, and a store kept from an earlier start
-      // would pair their new issues with the old ones' partners by key (PA-1 with PB-1).
+      // A store of their own: the sites start empty, and in a store kept from an earlier start
+      // their new issues' keys are paired already (PA-1 with PB-1): the engine would take the
+      // new issues for other issues than the ones paired and sync none of them.
       Path store = Path.of("backbone-fake-data", "started-" + System.currentTimeMillis());
       Files.writeString(file, sites.configuration(store, 8080));
       System.out.println("Wrote " + file + " for two fake sites, with the store " + store

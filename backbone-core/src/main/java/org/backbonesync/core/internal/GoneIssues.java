@@ -63,11 +63,13 @@ final class GoneIssues {
 
   /**
    * How much later than a change its row has seen an issue may have been created and still be
-   * the issue paired: none can be (an issue's changes follow its creation, on one clock: the
-   * tracker's), but an imported row's may be the engine's clock's (the tracker could not tell
-   * its time) or a time given with it.
+   * the issue paired: none can be, since an issue's changes follow its creation on one clock,
+   * the tracker's (an import keeps a time given, or the engine's, at least the moment before the
+   * issue's creation), but the nodes of a Jira Data Center cluster each stamp with their own
+   * clock. A minute let a new issue made within it of a lost one's last change (a fake site
+   * reset in seconds) take the lost one's pair and partner (found trying the service).
    */
-  static final long REPLACED_LEEWAY_MILLIS = 60_000;
+  static final long REPLACED_LEEWAY_MILLIS = 5_000;
 
   /**
    * Whether the issue under a pair's key is not the one paired: it was created after a change
