@@ -41,8 +41,10 @@ final class LoggingListener implements SyncListener {
 
   @Override
   public void deliveryFailed(String key, SyncMessage m, String reason) {
-    LOG.warn("{}: delivery of {} #{} failed (will be retried): {}", key, m.sourceIssueKey(),
-        m.sequenceId(), reason);
+    // (the engine warns once per failed batch, and for each message the partner refused: one
+    // line per queued message at every poll while a partner is down drowned the log)
+    LOG.debug("{}: delivery of {} #{} failed: {}", key, m.sourceIssueKey(), m.sequenceId(),
+        reason);
   }
 
   @Override

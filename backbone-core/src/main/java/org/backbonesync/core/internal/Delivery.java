@@ -123,7 +123,7 @@ final class Delivery {
     } catch (RuntimeException e) {
       acked = Set.of();
       failure = "transport failed: " + e.getMessage();
-      log.info("{}: delivery of {} messages failed, will retry: {}",
+      log.warn("{}: delivery of {} messages failed, will retry: {}",
           connector.key(), batch.size(), e.toString());
     }
     List<OutboxEntry> done = new ArrayList<>(due.size());
