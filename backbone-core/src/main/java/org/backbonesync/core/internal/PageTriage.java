@@ -72,7 +72,8 @@ final class PageTriage {
       log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
     } else if (row != null && GoneIssues.replaced(row, changes.issue())) {
       // not the issue paired (a restored site gave its key to a new one): nothing of it is
-      // sent; the pair is unlinked once (an admin's take-back is unlinked again)
+      // sent, and the pair is unlinked once (an admin's take-back links them: the row has seen
+      // the issue's creation since)
       if (!row.incomingChangesIgnored()) {
         goneIssues.unlinkReplaced(row, clock.millis());
       }
