@@ -47,27 +47,7 @@ class CheckTest {
   @Test
   void aProjectThatIsNotThereIsAProblemOfTheFileAtItsKey() throws Exception {
     Path file = dir.resolve("sync.json");
-    Files.writeString(file, """
-        {
-          "sites": {
-            "cloud": {"url": "%s", "flavour": "cloud", "auth": "apiToken",
-                      "emailEnv": "JIRA_A_EMAIL", "tokenEnv": "JIRA_A_TOKEN",
-                      "requestsPerSecond": 0, "allowInsecure": true},
-            "server": {"url": "%s", "flavour": "server", "auth": "personalAccessToken",
-                       "tokenEnv": "JIRA_B_TOKEN", "requestsPerSecond": 0, "allowInsecure": true}
-          },
-          "synchronizations": [{
-            "siteA": "cloud", "siteB": "server",
-            "sync": {
-              "id": "pa-pb",
-              "connectorA": {"key": "PA", "projectKey": "ZZ", "syncUser": "sync-a"},
-              "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
-              "fieldMappings": [{"id": "summary", "type": "passthrough", "direction": "BOTH",
-                                 "fieldA": "summary", "fieldB": "summary"}]
-            }
-          }]
-        }
-        """.formatted(cloud.url(), server.url()));
+    Files.writeString(file, TwoSitesFile.json(cloud.url(), server.url(), "ZZ", ""));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 

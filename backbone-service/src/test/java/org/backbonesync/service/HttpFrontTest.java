@@ -60,30 +60,10 @@ class HttpFrontTest {
     server = FakeJiraServer.builder(pb).flavour(FakeJiraServer.Flavour.SERVER)
         .credential("sync-b", "server-pat-0815").start();
     Path file = dir.resolve("sync.json");
-    Files.writeString(file, """
-        {
-          "sites": {
-            "cloud": {"url": "%s", "flavour": "cloud", "auth": "apiToken",
-                      "emailEnv": "JIRA_A_EMAIL", "tokenEnv": "JIRA_A_TOKEN",
-                      "requestsPerSecond": 0, "allowInsecure": true},
-            "server": {"url": "%s", "flavour": "server", "auth": "personalAccessToken",
-                       "tokenEnv": "JIRA_B_TOKEN", "requestsPerSecond": 0, "allowInsecure": true}
-          },
-          "synchronizations": [{
-            "siteA": "cloud", "siteB": "server",
-            "sync": {
-              "id": "pa-pb",
-              "connectorA": {"key": "PA", "projectKey": "PA", "syncUser": "sync-a"},
-              "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
-              "fieldMappings": [{"id": "summary", "type": "passthrough", "direction": "BOTH",
-                                 "fieldA": "summary", "fieldB": "summary"}]
-            }
-          }],
-          "pollInterval": "PT24H",
-          "store": {"directory": "data"},
-          "server": {"port": 0, "adminTokenEnv": "BACKBONE_ADMIN_TOKEN"}
-        }
-        """.formatted(cloud.url(), server.url()));
+    Files.writeString(file, TwoSitesFile.json(cloud.url(), server.url(), "PA", """
+        "pollInterval": "PT24H",
+        "store": {"directory": "data"},
+        "server": {"port": 0, "adminTokenEnv": "BACKBONE_ADMIN_TOKEN"},"""));
     ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
         "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815\r\n", // (Windows)
         "BACKBONE_ADMIN_TOKEN", TOKEN));
