@@ -1,6 +1,7 @@
 package org.backbonesync.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,6 +70,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final Set<String> PARTNER = Set.of("url", "keyId", "keyEnv", "allowInsecure");
   /** A name that is a path segment of the service's port as it is. */
   static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  /** A member name a JSON path shows after a dot; any other goes in brackets, quoted. */
+  private static final Pattern PLAIN_MEMBER = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,99}");
   static final Set<String> STORE = Set.of("directory", "jdbcUrl", "user", "passwordEnv",
       "maximumPoolSize");
   static final Set<String> SERVER = Set.of("port", "bindAddress", "adminTokenEnv");
@@ -262,7 +265,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         add("$.sites", "missing: an object of sites by name, e.g. {\"a\": {\"url\": ...}}");
       } else {
         sitesNode.fields().forEachRemaining(e -> {
-          Site site = site("$.sites." + e.getKey(), e.getKey(), e.getValue());
+          Site site = site(member("$.sites", e.getKey()), e.getKey(), e.getValue());
           if (site != null) {
             sites.put(e.getKey(), site);
           }
@@ -767,5 +770,18 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       return new Server(bind, port, token);
     }
+  }
+
+  /**
+   * The path of a member: {@code $.sites.dev}, or {@code $.sites["../evil"]} for a name a dot
+   * would make ambiguous, quoted as JSON (control characters escaped) and cut at 100 characters.
+   */
+  static String member(String parent, String name) {
+    if (PLAIN_MEMBER.matcher(name).matches()) {
+      return parent + "." + name;
+    }
+    String shown = name.length() > 100 ? name.substring(0, 100) + "…" : name;
+    return parent + "[\"" + new String(JsonStringEncoder.getInstance().quoteAsString(shown))
+        + "\"]";
   }
 }

@@ -63,6 +63,24 @@ class ServiceConfigTest {
     }
   }
 
+  /**
+   * A site whose name is no plain word is shown in brackets, quoted: {@code $.sites.../evil} read
+   * as a path of its own (found by a trial run).
+   */
+  @Test
+  void aSiteNamedWithDotsAndSlashesIsQuotedInItsPath(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE)
+        .replace("\"support\": {", "\"../evil\\n\": {")
+        .replace("\"siteA\": \"support\"", "\"siteA\": \"../evil\\n\""));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file,
+        Map.of("JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef")));
+
+    assertTrue(f.lines().contains(file + ": $.sites[\"../evil\\n\"].emailEnv: environment"
+        + " variable JIRA_A_EMAIL is not set"), f.lines().toString());
+  }
+
   @Test
   void aStoreUrlIsShownWithoutWhatMayHoldAPassword() {
     assertEquals("database jdbc:postgresql://db.example.com/sync?…", new ServiceConfig.Store(
@@ -275,8 +293,8 @@ class ServiceConfigTest {
         file + ": $.synchronizations[0].sync.id: \"support to dev\" names the path"
             + " /transport/<id> a partner service posts to: use letters, digits, '.', '_' and"
             + " '-' only",
-        file + ": $.sites.sup port: the site's name names the path /webhooks/<name> its webhooks"
-            + " are posted to: use letters, digits, '.', '_' and '-' only"), f.lines());
+        file + ": $.sites[\"sup port\"]: the site's name names the path /webhooks/<name> its"
+            + " webhooks are posted to: use letters, digits, '.', '_' and '-' only"), f.lines());
   }
 
   private static final String ADMIN = "0123456789abcdef";
