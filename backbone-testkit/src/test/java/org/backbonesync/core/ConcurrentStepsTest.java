@@ -51,7 +51,7 @@ class ConcurrentStepsTest {
   private final ManualExecutor tasks = new ManualExecutor();
   private final Pause pausing = new Pause();
   private final SyncTestDriver sync = SyncTestDriver.builder()
-      .provider(new HookedExport("test.pausing", issue -> pausing.here()))
+      .provider(HookedMapping.beforeExport("test.pausing", issue -> pausing.here()))
       .engine(e -> e.taskExecutor(tasks))
       .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
       .fieldMapping(FieldMapping.of("map-desc", "test.pausing", Direction.A_TO_B,

@@ -9,16 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.backbonesync.spi.SyncException;
-import org.backbonesync.spi.mapping.FieldMappingProvider;
-import org.backbonesync.spi.mapping.FieldUpdates;
-import org.backbonesync.spi.mapping.IncomingFieldMapping;
-import org.backbonesync.spi.mapping.MappingContext;
-import org.backbonesync.spi.mapping.MappingDefinition;
-import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.tracker.IssueCreate;
-import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.testkit.FieldMappingTester;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.RecordingListener.Type;
@@ -37,47 +29,10 @@ class FieldMappingTesterTest {
    * Reads its field with {@code fields().get}, Java null when it is empty, and imports through a
    * table whose {@code get} is Java null for a value without a row: mistakes easily made.
    */
-  private static final class JavaNulls implements FieldMappingProvider {
-    @Override
-    public String type() {
-      return "acme.java-nulls";
-    }
-
-    @Override
-    public String displayName() {
-      return type();
-    }
-
-    @Override
-    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
-      return new OutgoingFieldMapping() {
-        @Override
-        public Set<String> sourceFields() {
-          return Set.of(definition.localField());
-        }
-
-        @Override
-        public JsonNode exportValue(TrackedIssue issue, MappingContext context) {
-          return issue.fields().get(definition.localField());
-        }
-      };
-    }
-
-    @Override
-    public IncomingFieldMapping incoming(MappingDefinition definition) {
-      Map<String, JsonNode> table = Map.of("bug", text("Bug"));
-      return new IncomingFieldMapping() {
-        @Override
-        public Set<String> targetFields() {
-          return Set.of(definition.localField());
-        }
-
-        @Override
-        public void importValue(JsonNode value, FieldUpdates updates, MappingContext context) {
-          updates.set(definition.localField(), table.get(value.asText()));
-        }
-      };
-    }
+  private static HookedMapping javaNulls() {
+    Map<String, JsonNode> table = Map.of("bug", text("Bug"));
+    return new HookedMapping("acme.java-nulls", (field, issue) -> issue.fields().get(field),
+        (field, value, updates) -> updates.set(field, table.get(value.asText())));
   }
 
   private static final String EXPORTED_JAVA_NULL = "outgoing field mapping map-under-test"
@@ -89,7 +44,7 @@ class FieldMappingTesterTest {
   @Test
   void javaNullIsRefusedByTheTesterAsByTheEngine() {
     FieldMappingTester tester =
-        FieldMappingTester.of(new JavaNulls()).fields("description", "description");
+        FieldMappingTester.of(javaNulls()).fields("description", "description");
 
     var exported = assertThrows(SyncException.class,
         () -> tester.export(tester.issue(Map.of("summary", text("x")))));
@@ -104,7 +59,7 @@ class FieldMappingTesterTest {
   @Test
   void javaNullIsRefusedByTheEngineAsByTheTester() {
     SyncTestDriver sync = SyncTestDriver.builder()
-        .provider(new JavaNulls())
+        .provider(javaNulls())
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.of(FieldMappingTester.MAPPING_ID, "acme.java-nulls",
             Direction.A_TO_B, "description", "description", null))
@@ -128,7 +83,7 @@ class FieldMappingTesterTest {
   @Test
   void aMappingThatChangesTheValueItIsGivenIsToldItIsReadOnly() {
     FieldMappingTester tester =
-        FieldMappingTester.of(new ImportingProvider("acme.changes-its-value",
+        FieldMappingTester.of(HookedMapping.importing("acme.changes-its-value",
             (field, value, updates) -> {
               ((ArrayNode) value).add("extra"); // (in place: what the README says not to do)
               updates.set(field, value);
@@ -145,12 +100,12 @@ class FieldMappingTesterTest {
   @Test
   void aTypeNotListedInMetaInfServicesIsNamedWithWhatToDo() {
     FieldMappingTester tester =
-        FieldMappingTester.of(new HookedExport("acme.unlisted", issue -> { }))
+        FieldMappingTester.of(HookedMapping.beforeExport("acme.unlisted", issue -> { }))
             .fields("description", "description");
 
     var e = assertThrows(IllegalStateException.class, tester::syncTestDriver);
 
-    assertEquals("mapping type \"acme.unlisted\" (org.backbonesync.core.HookedExport) is not"
+    assertEquals("mapping type \"acme.unlisted\" (org.backbonesync.core.HookedMapping) is not"
         + " what an engine finds on the classpath (nothing): list the class in"
         + " META-INF/services/org.backbonesync.spi.mapping.FieldMappingProvider (a provider you"
         + " only register with FieldMappingRegistry.builder().register(...) is tested with"

@@ -25,7 +25,7 @@ class IncomingMappingRefusalTest {
 
   private static SyncTestDriver syncing(Function<String, RuntimeException> refusal) {
     return SyncTestDriver.builder()
-        .provider(new ImportingProvider("acme.one-row", (field, value, updates) -> {
+        .provider(HookedMapping.importing("acme.one-row", (field, value, updates) -> {
           if (!value.asText().equals("High")) { // (a table of one row)
             throw refusal.apply(value.asText());
           }

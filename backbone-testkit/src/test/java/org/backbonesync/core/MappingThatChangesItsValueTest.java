@@ -23,7 +23,7 @@ class MappingThatChangesItsValueTest {
 
   private static SyncTestDriver labelsAddingX() {
     return SyncTestDriver.builder()
-        .provider(new ImportingProvider("acme.adds-x", (field, value, updates) -> {
+        .provider(HookedMapping.importing("acme.adds-x", (field, value, updates) -> {
           if (value instanceof ArrayNode array) {
             array.add("x"); // (in place)
           }

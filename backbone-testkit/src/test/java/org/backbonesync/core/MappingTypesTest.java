@@ -207,7 +207,7 @@ class MappingTypesTest {
 
     @Override
     public IncomingFieldMapping incoming(MappingDefinition definition) {
-      return new HookedExport("unused", issue -> { }).incoming(definition);
+      return HookedMapping.beforeExport("unused", issue -> { }).incoming(definition);
     }
   }
 

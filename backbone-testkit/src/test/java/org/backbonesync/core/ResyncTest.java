@@ -177,7 +177,7 @@ class ResyncTest {
     AsyncTask started = sync.engine().resync("PA",
         new ResyncRequest("summary ~ printer", List.of(SyncTestDriver.SUMMARY), false, false),
         "admin");
-    String logged = SyncAdminOperationsTest.stderrOf(tasks::runAll);
+    String logged = Stderr.of(tasks::runAll);
 
     AsyncTask done = sync.engine().task(started.id()).orElseThrow();
     // found by a trial: the failed task logged nothing
@@ -195,7 +195,7 @@ class ResyncTest {
     SyncTestDriver failing = SyncTestDriver.builder()
         .engine(e -> e.taskExecutor(tasks))
         // fails to export PA-2, to show that one issue's failure does not stop the others
-        .provider(new HookedExport("test.fail-on-pa2", issue -> {
+        .provider(HookedMapping.beforeExport("test.fail-on-pa2", issue -> {
           if (issue.key().equals("PA-2")) {
             throw new SyncException("PA-2 cannot be exported");
           }

@@ -28,7 +28,7 @@ class SameNodeNameTest {
 
   @Test
   void aSecondEngineOfTheDefaultNameOnTheSameStoresIsWarnedAbout() {
-    String logged = stderrOf(() -> another(null));
+    String logged = Stderr.of(() -> another(null));
 
     assertTrue(logged.contains(WARNING + " \"" + sync.configuration().id()
         + "\" was built as node \"node-1\""), logged);
@@ -38,14 +38,10 @@ class SameNodeNameTest {
 
   @Test
   void enginesOfTheirOwnNamesOrAfterACloseAreNot() {
-    assertFalse(stderrOf(() -> another("node-2")).contains(WARNING));
-    assertFalse(stderrOf(() -> another("node-3")).contains(WARNING));
+    assertFalse(Stderr.of(() -> another("node-2")).contains(WARNING));
+    assertFalse(Stderr.of(() -> another("node-3")).contains(WARNING));
 
     sync.engine().close();
-    assertFalse(stderrOf(() -> another(null)).contains(WARNING), "the first one is closed");
-  }
-
-  private static String stderrOf(Runnable work) {
-    return SyncAdminOperationsTest.stderrOf(work);
+    assertFalse(Stderr.of(() -> another(null)).contains(WARNING), "the first one is closed");
   }
 }

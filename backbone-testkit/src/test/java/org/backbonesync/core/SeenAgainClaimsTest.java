@@ -90,7 +90,7 @@ class SeenAgainClaimsTest {
     AtomicReference<String> failFor = new AtomicReference<>();
     RecordingListener heard = new RecordingListener();
     SyncTestDriver failing = SyncTestDriver.builder()
-        .provider(new HookedExport("test.failing", issue -> {
+        .provider(HookedMapping.beforeExport("test.failing", issue -> {
           if (issue.key().equals(failFor.get())) {
             throw new IllegalStateException("the mapping broke on " + issue.key());
           }

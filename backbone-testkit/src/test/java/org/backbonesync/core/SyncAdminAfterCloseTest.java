@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +81,7 @@ class SyncAdminAfterCloseTest {
     sync.engine().close();
     List<AdminResponse> responses = new ArrayList<>();
 
-    String log = stderrOf(() -> {
+    String log = Stderr.of(() -> {
       responses.add(handler.handle(new AdminRequest("GET", "/connectors/PA/status", Map.of(),
           null, "op")));
       responses.add(handler.handle(new AdminRequest("POST",
@@ -96,18 +93,5 @@ class SyncAdminAfterCloseTest {
       assertEquals(CLOSED, new ObjectMapper().readTree(response.body()).get("error").asText());
     }
     assertEquals("", log, "a closed engine is no incident");
-  }
-
-  /** What the loggers print while {@code work} runs (slf4j-simple: System.err). */
-  private static String stderrOf(Runnable work) {
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      work.run();
-    } finally {
-      System.setErr(err);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
   }
 }

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -156,7 +153,7 @@ class SyncAdminOperationsTest {
         .authorizer((caller, operation, connector) -> true).build();
 
     String[] anonymousTask = new String[1];
-    String logged = stderrOf(() -> {
+    String logged = Stderr.of(() -> {
       admin.resync("admin", "PA", ResyncRequest.all());
       assertThrows(AdminException.class, () -> admin.deleteAllSyncInformation("mallory", "PB"));
       admin.setIncomingChangesIgnored("admin", "PA", first, true);
@@ -190,23 +187,10 @@ class SyncAdminOperationsTest {
     String id = admin.resync("admin", "PA", ResyncRequest.all()).id(); // (run on this thread)
 
     AsyncTask[] answer = new AsyncTask[1];
-    String logged = stderrOf(() -> answer[0] = admin.cancelTask("admin", id));
+    String logged = Stderr.of(() -> answer[0] = admin.cancelTask("admin", id));
 
     assertTrue(answer[0].finished(), answer[0].toString());
     assertFalse(answer[0].cancelled(), answer[0].toString());
     assertFalse(logged.contains("cancelled task"), logged);
-  }
-
-  /** What the engine's loggers print while {@code work} runs (slf4j-simple: System.err). */
-  static String stderrOf(Runnable work) {
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      work.run();
-    } finally {
-      System.setErr(err);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
   }
 }
