@@ -219,11 +219,14 @@ final class GoneIssues {
   }
 
   /**
-   * Unlinks a pair whose key a poll found on another issue than the one paired ({@link
-   * #replaced}): nothing of it is sent, the partner is told and marks its issue at most.
+   * Unlinks a pair whose key a poll or a resend found on another issue than the one paired
+   * ({@link #replaced}), unless it is unlinked already: nothing of it is sent, the partner is
+   * told and marks its issue at most.
    */
   void unlinkReplaced(SyncInfo row, long now) {
-    unlinkFound(row, Gone.REPLACED, now);
+    if (!row.incomingChangesIgnored()) {
+      unlinkFound(row, Gone.REPLACED, now);
+    }
   }
 
   /** Unlinks a pair whose local issue is gone, found by a change hint naming it. */

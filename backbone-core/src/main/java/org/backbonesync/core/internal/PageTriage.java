@@ -74,9 +74,7 @@ final class PageTriage {
       // not the issue paired (a restored site gave its key to a new one): nothing of it is
       // sent, and the pair is unlinked once (an admin's take-back links them: the row has seen
       // the issue's creation since)
-      if (!row.incomingChangesIgnored()) {
-        goneIssues.unlinkReplaced(row, clock.millis());
-      }
+      goneIssues.unlinkReplaced(row, clock.millis());
     } else if (!claimed.unchanged(row)) { // (one unchanged has nothing to examine)
       examine(changes, row, page, progress);
     }

@@ -176,7 +176,7 @@ final class Resender {
   private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, SyncInfo row,
       Runnable giveBack) {
     if (GoneIssues.replaced(row, issue)) { // (a resync after a Jira restore, before a poll)
-      unlinkReplaced(row);
+      gone.unlinkReplaced(row, clock.millis());
       return Resynced.NOTHING_TO_SEND;
     }
     Resend resend = resend(issue, mappingIds, false, row.id());
@@ -232,14 +232,7 @@ final class Resender {
       outbox.committed(message);
     }
     if (replaced[0] != null) {
-      unlinkReplaced(replaced[0]);
-    }
-  }
-
-  /** Unlinks a pair whose key names another issue now (once), sending nothing of it. */
-  private void unlinkReplaced(SyncInfo row) {
-    if (!row.incomingChangesIgnored()) {
-      gone.unlinkReplaced(row, clock.millis());
+      gone.unlinkReplaced(replaced[0], clock.millis());
     }
   }
 

@@ -38,9 +38,7 @@ final class SyncInfoAdmin {
 
   int importRows(Connector connector, List<SyncInfoImport> rows) {
     String key = connector.key();
-    Objects.requireNonNull(rows, "rows");
-    SyncInfoImportCheck checked =
-        new SyncInfoImportCheck(connector, stores.syncInfo(), clock, trackers);
+    SyncInfoImportCheck checked = checker(connector, rows);
     List<ConfigurationProblem> problems = checked.problems(rows);
     if (!problems.isEmpty()) {
       throw new AdminException(400, "nothing imported: " + problems.size()
@@ -125,8 +123,12 @@ final class SyncInfoAdmin {
 
   /** Every problem of the rows, each with its row index; none means they can be imported. */
   List<ConfigurationProblem> check(Connector connector, List<SyncInfoImport> rows) {
+    return checker(connector, rows).problems(rows);
+  }
+
+  private SyncInfoImportCheck checker(Connector connector, List<SyncInfoImport> rows) {
     Objects.requireNonNull(rows, "rows");
-    return new SyncInfoImportCheck(connector, stores.syncInfo(), clock, trackers).problems(rows);
+    return new SyncInfoImportCheck(connector, stores.syncInfo(), clock, trackers);
   }
 
   /**
