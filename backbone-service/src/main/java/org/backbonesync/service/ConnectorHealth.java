@@ -20,23 +20,29 @@ final class ConnectorHealth {
     this.clock = clock;
   }
 
-  /** The last success and failure of one kind of work, and the kind of that failure. */
+  /**
+   * The last success and failure of one kind of work, the kind of that failure, and whether the
+   * last of them was a success (the times may be equal: a clock does not move between calls).
+   */
   private static final class Track {
     Instant success;
     Instant failure;
     String error;
+    boolean healthy = true;
 
     boolean healthy() {
-      return failure == null || success != null && success.isAfter(failure);
+      return healthy;
     }
 
     void succeeded(Instant now) {
-      success = failure != null && !now.isAfter(failure) ? failure.plusNanos(1) : now;
+      success = now;
+      healthy = true;
     }
 
     void failed(Instant now, String kind) {
-      failure = success != null && !now.isAfter(success) ? success.plusNanos(1) : now;
+      failure = now;
       error = kind;
+      healthy = false;
     }
   }
 
