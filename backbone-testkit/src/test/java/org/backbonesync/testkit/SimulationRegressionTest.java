@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * simulation-regressions.txt} next to this class, one seed per line with what broke (a note that
  * starts with {@code operators:} runs the seed with operators acting, {@code imports:} with
  * operators who import rows too, {@code all acts:} with every operator act, {@code webhooks:}
- * with every operator act and the trackers' webhooks). A seed that fails in a sweep or a build
+ * with every operator act and the trackers' webhooks, {@code everything:} with these and people
+ * removing links and logging work, as the webhook sweep runs). A seed that fails in a sweep or a build
  * goes in the list with the fix.
  */
 class SimulationRegressionTest {
@@ -33,6 +34,9 @@ class SimulationRegressionTest {
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).build();
   private static final Simulation WITH_WEBHOOKS = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true).build();
+  private static final Simulation WITH_EVERYTHING = Simulation.builder().operatorActions(true)
+      .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true)
+      .linkRemovals(true).worklogs(true).build();
 
   @ParameterizedTest(name = "seed {0}: {1}")
   @MethodSource("seeds")
@@ -40,7 +44,8 @@ class SimulationRegressionTest {
     Simulation.Result r = (broke.startsWith("operators:") ? WITH_OPERATORS
         : broke.startsWith("imports:") ? WITH_IMPORTS
         : broke.startsWith("all acts:") ? WITH_ALL_ACTS
-        : broke.startsWith("webhooks:") ? WITH_WEBHOOKS : SIMULATION).run(seed);
+        : broke.startsWith("webhooks:") ? WITH_WEBHOOKS
+        : broke.startsWith("everything:") ? WITH_EVERYTHING : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
 

@@ -106,7 +106,7 @@ final class Applier {
     List<ContentFlow.Links> content = write(target, message);
     long[] rowOf = {target.rowId()};
     if (target.makeRow() != null) {
-      rowOf[0] = sendWholeWithRow(target);
+      rowOf[0] = sendWholeWithRow(target, content);
     }
     outcomes.recordWithGroup(rowOf[0], target, content, message, now);
     return new ApplyOutcome.Applied(message, target.localKey(), target.created());
@@ -268,10 +268,16 @@ final class Applier {
    * Like the PAIRED, it says it saw none of the partner's messages: the message is marked
    * applied after (a crash between applies it again to the row).
    *
+   * The issue links the message made are paired first: the whole names them by the partner's
+   * ids, so that the partner does not make again one it removed meanwhile.
+   *
    * @return the row's id
    */
-  private long sendWholeWithRow(ApplyTarget target) {
+  private long sendWholeWithRow(ApplyTarget target, List<ContentFlow.Links> content) {
     String key = target.localKey();
+    if (content.stream().anyMatch(l -> !l.isEmpty())) {
+      stores.inTransaction(() -> content.forEach(l -> l.applyShared(stores.syncInfo())));
+    }
     TrackedIssue after =
         connector.tracker.issue(key).orElseThrow(() -> connector.gone(key));
     long[] rowId = new long[1];

@@ -25,6 +25,13 @@ interface ContentFlow {
 
     /** Whether nothing changes. */
     boolean isEmpty();
+
+    /**
+     * Writes ahead of the outcome the changes kept per connector rather than per row (issue
+     * link pairings), so that the issue's whole, sent in the apply that made them (a pair found
+     * by its marker), names them; {@link #applyTo} writes them again. None by default.
+     */
+    default void applyShared(SyncInfoStore store) {}
   }
 
   /**

@@ -51,6 +51,11 @@ final class LinkSync implements ContentFlow {
   record LinkChanges(String connectorKey, List<PairedLink> put) implements ContentFlow.Links {
     @Override
     public void applyTo(SyncInfoStore store, long rowId) {
+      applyShared(store);
+    }
+
+    @Override
+    public void applyShared(SyncInfoStore store) {
       put.forEach(link -> store.putPairedLink(connectorKey, link));
     }
 
