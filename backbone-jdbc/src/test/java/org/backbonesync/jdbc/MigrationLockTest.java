@@ -7,12 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.jdbc.JdbcStores.Schema;
 import org.h2.jdbcx.JdbcDataSource;
@@ -60,42 +54,13 @@ public class MigrationLockTest {
       RUNS.set(0);
       MOST_INSIDE.set(0);
 
-      openAtOnce(url, withProbe);
+      JdbcDataSource source = new JdbcDataSource();
+      source.setURL(url);
+      SchemaStartTest.openAtOnce(NODES, () -> JdbcStores.open(source, Schema.MIGRATE, withProbe))
+          .forEach(JdbcStores::close);
 
       assertEquals(1, MOST_INSIDE.get(), "nodes running the upgrade at once, round " + round);
       assertEquals(1, RUNS.get(), "runs of the upgrade, round " + round);
-    }
-  }
-
-  private static void openAtOnce(String url, Migrations migrations) throws Exception {
-    JdbcDataSource source = new JdbcDataSource();
-    source.setURL(url);
-    CyclicBarrier gate = new CyclicBarrier(NODES);
-    ExecutorService threads = Executors.newFixedThreadPool(NODES);
-    List<Future<JdbcStores>> opening = new ArrayList<>();
-    try {
-      for (int i = 0; i < NODES; i++) {
-        opening.add(threads.submit(() -> {
-          gate.await(1, TimeUnit.MINUTES);
-          return JdbcStores.open(source, Schema.MIGRATE, migrations);
-        }));
-      }
-      List<Throwable> failures = new ArrayList<>();
-      for (Future<JdbcStores> node : opening) {
-        try {
-          node.get(2, TimeUnit.MINUTES).close();
-        } catch (ExecutionException e) {
-          failures.add(e.getCause());
-        }
-      }
-      if (!failures.isEmpty()) {
-        AssertionError failed = new AssertionError(failures.size() + " of " + NODES
-            + " nodes did not open; the first: " + failures.get(0));
-        failures.forEach(failed::addSuppressed);
-        throw failed;
-      }
-    } finally {
-      threads.shutdownNow();
     }
   }
 }

@@ -42,7 +42,7 @@ class SchemaStartTest {
 
   @Test
   void eightNodesOpeningOneEmptyH2FileAtOnceAllOpenOnOneSchema() throws Exception {
-    openAtOnce(() -> JdbcStores.inDirectory(dir));
+    nodes.addAll(openAtOnce(NODES, () -> JdbcStores.inDirectory(dir)));
 
     assertOneSchema(Set.of("bb_schema_lock"));
     aSyncRuns();
@@ -53,7 +53,7 @@ class SchemaStartTest {
   void eightNodesOpeningOneEmptyPostgresDatabaseAtOnceAllOpenOnOneSchema() throws Exception {
     String url = PostgresStoresTest.freshDatabaseUrl();
 
-    openAtOnce(() -> JdbcStores.atUrl(url, null, null));
+    nodes.addAll(openAtOnce(NODES, () -> JdbcStores.atUrl(url, null, null)));
 
     assertOneSchema(Set.of());
     aSyncRuns();
@@ -65,7 +65,7 @@ class SchemaStartTest {
   void eightNodesUpgradingAVersionOneH2FileAtOnceApplyVersionTwoOnce() throws Exception {
     previousRelease(JdbcStores.h2Url(dir));
 
-    openAtOnce(() -> JdbcStores.inDirectory(dir));
+    nodes.addAll(openAtOnce(NODES, () -> JdbcStores.inDirectory(dir)));
 
     assertOneSchema(Set.of("bb_schema_lock"));
     assertEquals(OptionalLong.of(1234), nodes.get(0).watermarks().watermark("PA"), "data kept");
@@ -79,7 +79,7 @@ class SchemaStartTest {
     String url = PostgresStoresTest.freshDatabaseUrl();
     previousRelease(url);
 
-    openAtOnce(() -> JdbcStores.atUrl(url, null, null));
+    nodes.addAll(openAtOnce(NODES, () -> JdbcStores.atUrl(url, null, null)));
 
     assertOneSchema(Set.of());
     assertEquals(OptionalLong.of(1234), nodes.get(0).watermarks().watermark("PA"), "data kept");
@@ -97,13 +97,17 @@ class SchemaStartTest {
     }
   }
 
-  /** Opens the stores on {@link #NODES} threads let go at the same instant. */
-  private void openAtOnce(Supplier<JdbcStores> open) throws Exception {
-    CyclicBarrier gate = new CyclicBarrier(NODES);
-    ExecutorService threads = Executors.newFixedThreadPool(NODES);
+  /**
+   * Opens the stores on {@code count} threads let go at the same instant; fails naming every
+   * node that did not open (closing those that did).
+   */
+  static List<JdbcStores> openAtOnce(int count, Supplier<JdbcStores> open) throws Exception {
+    CyclicBarrier gate = new CyclicBarrier(count);
+    ExecutorService threads = Executors.newFixedThreadPool(count);
+    List<JdbcStores> opened = new ArrayList<>();
     try {
       List<Future<JdbcStores>> opening = new ArrayList<>();
-      for (int i = 0; i < NODES; i++) {
+      for (int i = 0; i < count; i++) {
         opening.add(threads.submit(() -> {
           gate.await(1, TimeUnit.MINUTES);
           return open.get();
@@ -112,17 +116,19 @@ class SchemaStartTest {
       List<Throwable> failures = new ArrayList<>();
       for (Future<JdbcStores> node : opening) {
         try {
-          nodes.add(node.get(2, TimeUnit.MINUTES));
+          opened.add(node.get(2, TimeUnit.MINUTES));
         } catch (ExecutionException e) {
           failures.add(e.getCause());
         }
       }
       if (!failures.isEmpty()) {
-        AssertionError failed = new AssertionError(failures.size() + " of " + NODES
+        opened.forEach(JdbcStores::close);
+        AssertionError failed = new AssertionError(failures.size() + " of " + count
             + " nodes did not open; the first: " + failures.get(0));
         failures.forEach(failed::addSuppressed);
         throw failed;
       }
+      return opened;
     } finally {
       threads.shutdownNow();
     }
