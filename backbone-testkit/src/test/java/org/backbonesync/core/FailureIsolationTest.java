@@ -95,6 +95,34 @@ class FailureIsolationTest {
   }
 
   @Test
+  void aSkippedCreateIsMadeByAResyncOfTheIssue() {
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").edit("PA-1", "priority", "Blocker");
+    sync.runUntilQuiet();
+    sync.engine().skip("PB", sync.engine().failedMessages("PB").get(0).message().messageId());
+    sync.a("alice").edit("PA-1", "priority", "Low");
+    sync.runUntilQuiet();
+    assertTrue(sync.b().allIssues().isEmpty(), "a change alone makes no issue");
+
+    // (a resync of the summary alone: the partner has no issue, so it goes whole)
+    sync.advance(Duration.ofMinutes(1));
+    sync.engine().resync("PA", new ResyncRequest(null, List.of(SyncTestDriver.SUMMARY), false,
+        false), "admin");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1)); // (the look for failed gaps a message has answered)
+    sync.runUntilQuiet();
+
+    assertEquals(1, sync.b().allIssues().size());
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
+    assertEquals("Low", sync.b().value("PB-1", "priority").asText());
+    assertEquals(0, sync.stores().messages().incomingCount("PB"), "the change before dropped");
+    assertEquals("PB-1", sync.syncInfoA().get(0).remoteIssueKey());
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+    assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
+  }
+
+  @Test
   void retryOrSkipOfAMessageThatDidNotFailIsRefused() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> sync.engine().retry("PB", "no-such-message"));

@@ -59,6 +59,28 @@ class IncomingMappingRefusalTest {
   }
 
   @Test
+  void aSkippedRefusedCreateIsMadeOnceByAResyncOfTheIssue() {
+    SyncTestDriver sync = syncing(priority ->
+        new SyncException("priority \"" + priority + "\" has no row in the table"));
+    sync.a("alice").createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Printer on fire"), "priority", text("Low")), null));
+    sync.runUntilQuiet();
+    sync.engine().skip("PB", sync.engine().failedMessages("PB").get(0).message().messageId());
+    sync.a("alice").edit("PA-1", "priority", "High");
+
+    sync.engine().resync("PA", ResyncRequest.all(), "admin");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1)); // (the look for failed gaps a message has answered)
+    sync.runUntilQuiet();
+
+    assertEquals(1, sync.b().allIssues().size(), "made once");
+    String made = sync.b().allIssues().get(0).key();
+    assertEquals("P1", sync.b().value(made, "priority").asText());
+    assertEquals(made, sync.syncInfoA().get(0).remoteIssueKey());
+    assertEquals(List.of(), sync.engine().failedMessages("PB"));
+  }
+
+  @Test
   void aTransientFailureInAMappingIsRetriedAsItIs() {
     SyncTestDriver sync = syncing(priority ->
         new RetriableException("the table service is down", null, Duration.ofMinutes(1)));

@@ -155,14 +155,15 @@ final class ApplyRounds {
       }
       SyncMessage message = entry.message();
       // the message's issue and id on every line of its step, the failure's too
-      Next next;
+      Taken taken;
       try (LogContext step = LogContext.message(message.sourceIssueKey(), message.messageId())) {
-        next = applyNext(entry, entries, now);
+        taken = applyNext(entry, entries, now);
       }
+      Next next = taken.next();
       if (next == Next.STOP) {
         return false;
       }
-      if (outcomes.waits(message)) {
+      if (outcomes.waits(next == Next.APPLIED ? taken.entry().message() : message)) {
         // (only if more was queued: one that came since waits for the next apply, and a chunk
         // whose pairs had one message each ends with this round, giving its claims back in it)
         return entries.size() > 1;
@@ -171,18 +172,23 @@ final class ApplyRounds {
     }
   }
 
-  /** Applies, drops or defers the pair's next message; a failure stops the pair. */
-  private Next applyNext(InboxEntry entry, List<InboxEntry> entries, long now) {
+  /**
+   * Applies, drops or defers the pair's next message (or applies a later one first: {@link
+   * PairOrder#take}); a failure stops the pair.
+   */
+  private Taken applyNext(InboxEntry entry, List<InboxEntry> entries, long now) {
+    InboxEntry applying = entry;
     try {
       Taken taken = order.take(entry, entries, now, outcomes.list());
       if (taken.next() == Next.APPLIED) {
-        applyInOrder(entry, taken.row(), now);
+        applying = taken.entry();
+        applyInOrder(applying, taken.row(), now);
       }
-      return taken.next();
+      return taken;
     } catch (RuntimeException e) {
-      outcomes.failed(entry, e, now);
+      outcomes.failed(applying, e, now);
     }
-    return Next.STOP;
+    return Taken.STOP;
   }
 
   /**

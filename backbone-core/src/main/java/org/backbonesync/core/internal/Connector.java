@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -214,6 +216,35 @@ final class Connector {
    * The partner issue an origin marker of this connector names (the issue it was created for),
    * or null for a marker of another connector or synchronization.
    */
+  /**
+   * Whether a change message of the partner carries its issue whole as far as this connector
+   * takes it in: a value of every mapping that syncs towards it, and every content flow's items
+   * to the end (a new issue's first message, a resync of an issue the partner has no pair of).
+   */
+  boolean carriesWhole(SyncMessage message) {
+    if (message.kind() != MessageKind.CHANGE && message.kind() != MessageKind.RESYNC
+        || !message.fields().keySet().containsAll(incoming.keySet())) {
+      return false;
+    }
+    for (ContentFlow flow : flowsIn.values()) {
+      if (flow.marksWhole() && !complete(message.content().get(flow.id()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean complete(JsonNode ops) {
+    if (ops != null) {
+      for (JsonNode op : ops) {
+        if (op.path("op").asText().equals("complete")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   String partnerInMarker(String marker) {
     String prefix = originMarkerPrefix();
     return marker != null && marker.startsWith(prefix) && marker.length() > prefix.length()

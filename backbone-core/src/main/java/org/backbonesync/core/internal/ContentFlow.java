@@ -69,4 +69,13 @@ interface ContentFlow {
   default boolean joinsPairs() {
     return false;
   }
+
+  /**
+   * Whether this flow's operations sent whole end with a {@code complete} operation (every item
+   * the sender has, so the receiver may take them as all there is), by which a receiver tells
+   * an issue sent whole.
+   */
+  default boolean marksWhole() {
+    return true;
+  }
 }

@@ -72,7 +72,7 @@ final class IncomingQueue {
         new GoneIssues(connector, stores, events, replies.outbox()),
         new PartnerGoneApplier(connector, stores, events));
     this.rounds = new ApplyRounds(connector, stores, clock, values, group, outcomes,
-        new PairOrder(settings, rows, unapplied, values), inOrder);
+        new PairOrder(settings, rows, unapplied, values, connector::carriesWhole), inOrder);
   }
 
   /**

@@ -95,6 +95,12 @@ final class LinkSync implements ContentFlow {
     return true;
   }
 
+  /** A whole send only adds (see the class comment): it names no end. */
+  @Override
+  public boolean marksWhole() {
+    return false;
+  }
+
   @Override
   public String id() {
     return id;

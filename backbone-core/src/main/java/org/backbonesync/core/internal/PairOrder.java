@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.spi.message.MessageKind;
@@ -20,24 +21,33 @@ final class PairOrder {
   /** What became of a pair's next message. */
   enum Next { APPLIED, DROPPED, STOP }
 
-  /** The verdict on a message: {@code row} is the one to apply it to (empty: none yet). */
-  record Taken(Next next, Optional<SyncInfo> row) {
-    static final Taken DROPPED = new Taken(Next.DROPPED, Optional.empty());
-    static final Taken STOP = new Taken(Next.STOP, Optional.empty());
+  /**
+   * The verdict on a message: {@code row} is the one to apply {@code entry} to (empty: none
+   * yet); {@code entry} is the message taken, or a later one of the pair to apply first.
+   */
+  record Taken(Next next, Optional<SyncInfo> row, InboxEntry entry) {
+    static final Taken DROPPED = new Taken(Next.DROPPED, Optional.empty(), null);
+    static final Taken STOP = new Taken(Next.STOP, Optional.empty(), null);
   }
 
   private final EngineSettings settings;
   private final SenderRows rows;
   private final UnappliedMessages unapplied;
   private final RowValues values;
+  private final Predicate<SyncMessage> carriesWhole;
 
-  /** @param values the round's values read at once, cleared when a row learns anew */
+  /**
+   * @param values the round's values read at once, cleared when a row learns anew
+   * @param carriesWhole whether a message carries the sender's issue whole ({@link
+   *     Connector#carriesWhole})
+   */
   PairOrder(EngineSettings settings, SenderRows rows, UnappliedMessages unapplied,
-      RowValues values) {
+      RowValues values, Predicate<SyncMessage> carriesWhole) {
     this.settings = settings;
     this.rows = rows;
     this.unapplied = unapplied;
     this.values = values;
+    this.carriesWhole = carriesWhole;
   }
 
   /** The round's rows, read at once by remote key: {@link SenderRows#prefetch}. */
@@ -71,6 +81,25 @@ final class PairOrder {
       row = Optional.of(rows.pairAgain(message, now));
     }
     long expected = 1;
+    if (row.isEmpty() && message.partnerIssueKey() == null && message.receiverEpoch() == 0
+        && message.sequenceId() > expected) {
+      // The sender's issue, not made here yet, after a gap (its first message skipped by an
+      // admin, or late): the issue sent whole makes it (those before it are duplicates then),
+      // and the latest sent whole goes before this one.
+      if (carriesWhole.test(message)) {
+        expected = message.sequenceId();
+      } else {
+        Optional<InboxEntry> whole = entries.stream().filter(e -> sameRowLater(e, message)
+            && carriesWhole.test(e.message()) && e.status() != InboxEntry.Status.FAILED
+            && e.notBefore() <= now)
+            .reduce((first, later) -> later);
+        if (whole.isPresent()) {
+          // applied first (this one is then a duplicate); dropped now, this one would be
+          // missed when the first message came before the whole was applied
+          return take(whole.get(), entries, now, outcomes);
+        }
+      }
+    }
     if (row.isPresent()) {
       PartnerRows.Verdict verdict = PartnerRows.judge(row.get(), message, entries);
       if (verdict.learns()) {
@@ -93,7 +122,13 @@ final class PairOrder {
       outcomes.add(unapplied.waitForGap(entry, expected, now));
       return Taken.STOP;
     }
-    return new Taken(Next.APPLIED, row);
+    return new Taken(Next.APPLIED, row, entry);
+  }
+
+  /** Whether {@code e} is a later message of the sender row that sent {@code message}. */
+  private static boolean sameRowLater(InboxEntry e, SyncMessage message) {
+    return e.message().senderEpoch() == message.senderEpoch()
+        && e.message().sequenceId() > message.sequenceId();
   }
 
   /** Drops a stale message, and the pair's others the verdict names, unapplied. */

@@ -134,7 +134,11 @@ final class Resender {
     }
     SyncInfo row = existing.get();
     if (row.remoteIssueKey() == null) { // (claimed by nobody: an apply may pair it meanwhile)
-      return searched.wroteSince(row) ? Resynced.BUSY : resyncRow(issue, mappingIds, row, null);
+      // The partner has answered none of its messages, perhaps never will (its create failed
+      // there and an admin skipped it): the issue goes whole, every mapping whatever the resync
+      // named, which makes it there after any gap (PairOrder).
+      return searched.wroteSince(row) ? Resynced.BUSY
+          : resyncRow(issue, connector.sendingIds(), true, row, null);
     }
     PairClaims.Held held = pairs.claimRows(List.of(row), clock.millis());
     // given back with the message when the lease store joins its transaction (one commit less
@@ -159,27 +163,29 @@ final class Resender {
   private Resynced resyncHeld(TrackedIssue found, Set<String> mappingIds, SearchStart searched,
       SyncInfo row, Runnable giveBack) {
     if (!searched.wroteSince(row)) {
-      return resyncRow(found, mappingIds, row, giveBack);
+      return resyncRow(found, mappingIds, false, row, giveBack);
     }
     Optional<TrackedIssue> current = connector.ownIssue(found.key());
     return current.isEmpty() ? Resynced.NOTHING_TO_SEND // (moved or deleted: the poll tells)
-        : resyncRow(current.get(), mappingIds, row, giveBack);
+        : resyncRow(current.get(), mappingIds, false, row, giveBack);
   }
 
   /**
    * Sends a paired issue's values from a snapshot not older than {@code row}, if the row is
    * still as read when the message is queued; else {@link Resynced#BUSY}.
    *
+   * @param whole whether the issue goes whole (each value with when it last changed, every
+   *     content item as new) rather than what differs from the last synced values
    * @param giveBack the store writes giving the pair's claim back, run with the message; null
    *     when not claimed, or when the lease store cannot join the transaction
    */
-  private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, SyncInfo row,
-      Runnable giveBack) {
+  private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, boolean whole,
+      SyncInfo row, Runnable giveBack) {
     if (GoneIssues.replaced(row, issue)) { // (a resync after a Jira restore, before a poll)
       gone.unlinkReplaced(row, clock.millis());
       return Resynced.NOTHING_TO_SEND;
     }
-    Resend resend = resend(issue, mappingIds, false, row.id());
+    Resend resend = resend(issue, mappingIds, whole, row.id());
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
