@@ -724,6 +724,26 @@ class SyncAdminHandlerHostileInputTest {
         "$[1].localIssueKey: \"PA-3\" is also in row 0"), problems(response));
   }
 
+  @Test
+  void anImportThatContradictsThePartnersRowsIsRefused() throws Exception {
+    assertEquals(200, call("POST", "/connectors/PB/syncInformation", Map.of(),
+        "[{\"localIssueKey\": \"PB-3\", \"remoteIssueKey\": \"PA-3\"}]").status());
+    State before = state();
+
+    // (found by helper-81: both imports were taken, and the partner's messages then failed or
+    // were dropped as duplicates, a person's edit with them)
+    AdminResponse response = call("POST", PATH_ROWS, Map.of(), "[{\"localIssueKey\": \"PA-4\","
+        + " \"remoteIssueKey\": \"PB-3\"}, {\"localIssueKey\": \"PA-3\", \"remoteIssueKey\":"
+        + " \"PB-4\"}]");
+
+    refused(400, "nothing imported: 2 problems", before, response);
+    assertEquals(List.of("$[0].remoteIssueKey: \"PB-3\" is paired with PA-3 in connector PB's"
+        + " sync information", "$[1].localIssueKey: \"PA-3\" is paired with PB-3 in connector"
+        + " PB's sync information"), problems(response));
+    assertEquals(200, importOne("{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\":"
+        + " \"PB-3\"}").status(), "the same pair as the partner's is taken");
+  }
+
   // ------------------------------------------------------------------ resync and tasks
 
   @Test

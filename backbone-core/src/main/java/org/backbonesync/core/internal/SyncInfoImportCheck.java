@@ -27,7 +27,7 @@ import org.backbonesync.spi.tracker.TrackerException;
  * written: keys present, well formed ({@code PROJECT-number} of the connector's project, and of
  * the partner's for the remote key), within the store's length limit, not paired already or
  * twice, issues that exist in the tracker (the partner's too when it is local to this engine),
- * numbers in range. One check per import; it reads the store and the trackers, writes nothing.
+ * not paired otherwise by the partner's rows (when it is local too), numbers in range. One check per import; it reads the store and the trackers, writes nothing.
  */
 final class SyncInfoImportCheck {
   /** Keys per existence search: Jira returns at most 100 issues per page. */
@@ -102,8 +102,31 @@ final class SyncInfoImportCheck {
       once(at + ".remoteIssueKey", remote, i, remotes,
           () -> store.findByRemoteKey(key, remote), SyncInfo::localIssueKey, problems);
     }
+    if (problems.isEmpty() && trackers.containsKey(connector.partner.key())) {
+      partnerAgrees(at, local, remote, problems);
+    }
     timesAndSequences(at, row, latest, problems);
     return problems;
+  }
+
+  /**
+   * With the partner connector in this engine (its rows in this store), a problem when its rows
+   * pair either issue with another: the pair would contradict them, and the partner's messages
+   * for it would fail or be dropped.
+   */
+  private void partnerAgrees(String at, String local, String remote,
+      List<ConfigurationProblem> problems) {
+    String partner = connector.partner.key();
+    store.findByLocalKey(partner, remote).map(SyncInfo::remoteIssueKey)
+        .filter(other -> other != null && !other.equals(local))
+        .ifPresent(other -> problems.add(new ConfigurationProblem(at + ".remoteIssueKey",
+            "\"" + remote + "\" is paired with " + other + " in connector " + partner
+                + "'s sync information")));
+    store.findByRemoteKey(partner, local).map(SyncInfo::localIssueKey)
+        .filter(other -> !other.equals(remote))
+        .ifPresent(other -> problems.add(new ConfigurationProblem(at + ".localIssueKey",
+            "\"" + local + "\" is paired with " + other + " in connector " + partner
+                + "'s sync information")));
   }
 
   /**
