@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.backbonesync.spi.RetriableException;
@@ -476,12 +477,24 @@ public final class JdbcStores implements Stores, AutoCloseable {
   static SyncException failure(String what, SQLException e) {
     String state = e.getSQLState();
     String text = what + ": " + e.getMessage() + (state == null ? "" : " (SQL state " + state + ")");
-    // Connection trouble (08), serialization failures and deadlocks (40) pass; retry them.
-    if (state != null && (state.startsWith("08") || state.startsWith("40"))) {
+    if (e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
+      // (DriverManager's 08001, which no retry mends)
+      return new SyncException(text + "; put the database's JDBC driver on the class path"
+          + " (H2: com.h2database:h2, PostgreSQL: org.postgresql:postgresql)", e);
+    }
+    if (state != null && TRANSIENT.matcher(state).matches()) {
       return new RetriableException(text, e);
     }
     return new SyncException(text, e);
   }
+
+  /**
+   * The SQL states that pass, so are retried: connection trouble (08), serialization failures
+   * and deadlocks (40), a lock waited for past the lock timeout (H2's HYT00, PostgreSQL's
+   * 55P03) and a statement cancelled or past its timeout (57014).
+   */
+  private static final Pattern TRANSIENT =
+      Pattern.compile("08.*|40.*|HYT00|55P03|57014");
 
   /**
    * Rows met so far whose JSON could not be read, each as "table row id (what it holds): why".

@@ -1,0 +1,52 @@
+package org.backbonesync.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.sql.SQLException;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A database failure is retried when waiting or trying again mends it, and not when nothing
+ * will: a lock timeout answered an admin's import with a 500 and failed an apply for good
+ * (found by helper-81's trial: two overlapping imports at once on H2), and a missing driver was
+ * retried for ever.
+ */
+class FailureKindTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"HYT00", "55P03", "57014", "40001", "40P01", "08006"})
+  void lockTimeoutsDeadlocksCancelsAndLostConnectionsAreRetried(String state) {
+    SyncException e = JdbcStores.failure("database operation failed",
+        new SQLException("Timeout trying to lock table", state));
+
+    assertInstanceOf(RetriableException.class, e);
+    assertEquals("database operation failed: Timeout trying to lock table (SQL state " + state
+        + ")", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"23505", "42S11", "22001"})
+  void constraintSchemaAndDataFailuresAreNot(String state) {
+    assertFalse(JdbcStores.failure("x", new SQLException("no", state))
+        instanceof RetriableException);
+  }
+
+  @Test
+  void aUrlNoDriverTakesIsRefusedForGoodNamingTheDrivers() {
+    SyncException e = assertThrows(SyncException.class,
+        () -> JdbcStores.atUrl("jdbc:nosuchdb:somewhere", null, null));
+
+    assertFalse(e instanceof RetriableException);
+    assertEquals("cannot open a database connection: No suitable driver found for"
+        + " jdbc:nosuchdb:somewhere (SQL state 08001); put the database's JDBC driver on the"
+        + " class path (H2: com.h2database:h2, PostgreSQL: org.postgresql:postgresql)",
+        e.getMessage());
+  }
+}
