@@ -40,6 +40,20 @@ class ResyncTest {
   }
 
   @Test
+  void aResyncRunOnTheCallingThreadIsAnsweredFinished() {
+    SyncTestDriver inline = SyncTestDriver.builder().build(); // (no scheduler, no task executor)
+    inline.a("alice").create("Printer on fire");
+    inline.runUntilQuiet();
+
+    AsyncTask started = inline.engine().resync("PA", ResyncRequest.all(), "admin");
+
+    // (found by helper-81: it answered "Starting resync", unfinished, having run)
+    assertTrue(started.finished());
+    assertEquals(100, started.progress());
+    assertEquals("Resync of 1 issue finished", started.message());
+  }
+
+  @Test
   void aResyncRestoresTheNamedFieldsOnlyAndReportsProgress() {
     givenDriftedPartners();
 

@@ -54,7 +54,10 @@ final class ResyncTasks {
     this.closing = closing;
   }
 
-  /** Checks the request, stores the task and hands it to the executor; returns it at once. */
+  /**
+   * Checks the request, stores the task and hands it to the executor; returns it as it is then
+   * (finished, when the executor ran it on the calling thread).
+   */
   AsyncTask start(Connector connector, Resender resender, ResyncRequest request,
       String owner) {
     ResyncPlan plan = ResyncPlan.of(configuration, connector, request);
@@ -70,7 +73,7 @@ final class ResyncTasks {
         clock.millis(), false, false, false, 0, "Starting resync for connector " + connector.key(),
         0, null, null, stored));
     executor.execute(() -> run(task.id(), connector, resender, plan));
-    return task;
+    return stores.tasks().find(task.id()).orElse(task);
   }
 
   /** Resumes an unfinished task after a restart, from the page after the last one done. */
