@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import org.backbonesync.core.internal.BuiltInMappings;
@@ -82,7 +83,7 @@ public final class FieldMappingRegistry {
 
     /** Adds every provider listed for {@link FieldMappingProvider} on the loader's classpath. */
     public Builder discover(ClassLoader loader) {
-      for (FieldMappingProvider p : ServiceLoader.load(FieldMappingProvider.class, loader)) {
+      for (FieldMappingProvider p : providers(loader)) {
         String type = Checks.notBlank("type() of " + p.getClass().getName(), p.type());
         FieldMappingProvider previous = discovered.putIfAbsent(type, p);
         if (previous != null && previous.getClass() != p.getClass()) {
@@ -96,6 +97,24 @@ public final class FieldMappingRegistry {
                 + b.getClass().getName()));
       }
       return this;
+    }
+
+    /**
+     * The providers listed on the loader's classpath, each made; a line naming a class that is
+     * missing or cannot be made fails naming the file and what to check (the JDK's error names
+     * neither).
+     */
+    private static List<FieldMappingProvider> providers(ClassLoader loader) {
+      List<FieldMappingProvider> found = new ArrayList<>();
+      try {
+        ServiceLoader.load(FieldMappingProvider.class, loader).forEach(found::add);
+      } catch (ServiceConfigurationError e) {
+        throw new SyncException("a field mapping provider listed in META-INF/services/"
+            + FieldMappingProvider.class.getName() + " on the classpath cannot be made: "
+            + e.getMessage() + " (check the class name on its line, and that the class is public"
+            + " with a public constructor without arguments)", e);
+      }
+      return found;
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.backbonesync.spi.SyncException;
@@ -57,11 +58,16 @@ class FieldMappingRegistryTest {
   }
 
   private ClassLoader classpathListing(Class<?>... providers) throws Exception {
+    return classpathListing(java.util.Arrays.stream(providers).map(Class::getName)
+        .toArray(String[]::new));
+  }
+
+  private ClassLoader classpathListing(String... providers) throws Exception {
     Path services = dir.resolve("META-INF/services");
     Files.createDirectories(services);
     StringBuilder lines = new StringBuilder();
-    for (Class<?> c : providers) {
-      lines.append(c.getName()).append('\n');
+    for (String c : providers) {
+      lines.append(c).append('\n');
     }
     Files.writeString(services.resolve(FieldMappingProvider.class.getName()), lines);
     return new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
@@ -83,6 +89,29 @@ class FieldMappingRegistryTest {
 
     assertTrue(registry.provider("dup").orElseThrow() instanceof DupOne);
     assertFalse(registry.isBuiltIn("dup"));
+  }
+
+  /** A provider the service loader cannot make: no public constructor without arguments. */
+  public static class NoPlainConstructor extends DupOne {
+    public NoPlainConstructor(String type) {}
+  }
+
+  @Test
+  void aProviderLineTheLoaderCannotMakeFailsNamingTheFileAndWhatToCheck() throws Exception {
+    // (found by helper-81: the JDK's ServiceConfigurationError escaped, naming neither)
+    for (String listed : List.of("acme.Typo", NoPlainConstructor.class.getName())) {
+      ClassLoader loader = classpathListing(listed);
+
+      var e = assertThrows(SyncException.class, () -> FieldMappingRegistry.discover(loader));
+
+      assertTrue(e.getMessage().startsWith("a field mapping provider listed in"
+          + " META-INF/services/org.backbonesync.spi.mapping.FieldMappingProvider on the"
+          + " classpath cannot be made: org.backbonesync.spi.mapping.FieldMappingProvider:"
+          + " " + (listed.equals("acme.Typo") ? "Provider acme.Typo not found"
+          : listed + " Unable to get public no-arg constructor")), e.getMessage());
+      assertTrue(e.getMessage().endsWith("(check the class name on its line, and that the class"
+          + " is public with a public constructor without arguments)"), e.getMessage());
+    }
   }
 
   @Test
