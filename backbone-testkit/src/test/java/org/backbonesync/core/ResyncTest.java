@@ -145,6 +145,14 @@ class ResyncTest {
         new ResyncRequest(null, List.of("map-prio"), false, false), "admin"));
     assertEquals("field mapping \"map-prio\" does not sync from connector PA",
         direction.getMessage());
+    // (found by helper-81: only the first was named)
+    var both = assertThrows(AdminException.class, () -> oneWay.engine().resync("PA",
+        new ResyncRequest(null, List.of("map-summary", "map-nope", "map-prio"), false, false),
+        "admin"));
+    assertEquals("unknown field mapping id \"map-nope\" in synchronization sync-pa-pb (and 1"
+        + " more problems)", both.getMessage());
+    assertEquals(List.of("$.fieldMappings[1]", "$.fieldMappings[2]"),
+        both.problems().stream().map(p -> p.path()).toList());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,10 +58,14 @@ record ResyncPlan(String jql, Set<String> mappingIds) {
     return new ResyncPlan(JqlScope.narrow(connector.config.jql(), request.jql()), chosen);
   }
 
-  /** The mappings a request names, each known and syncing from the connector, else refused. */
+  /**
+   * The mappings a request names, each known and syncing from the connector, else refused
+   * naming every one that is not (the first in the message).
+   */
   private static Set<String> named(SyncConfiguration configuration, Connector connector,
       List<String> ids, Set<String> sending) {
     Set<String> chosen = new LinkedHashSet<>();
+    List<ConfigurationProblem> problems = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       String id = ids.get(i);
       String problem = configuration.fieldMapping(id).isEmpty()
@@ -69,10 +74,13 @@ record ResyncPlan(String jql, Set<String> mappingIds) {
           : !sending.contains(id) ? "field mapping " + Shown.quoted(id)
               + " does not sync from connector " + connector.key() : null;
       if (problem != null) {
-        throw new AdminException(400, problem,
-            List.of(new ConfigurationProblem("$.fieldMappings[" + i + "]", problem)));
+        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "]", problem));
       }
       chosen.add(id);
+    }
+    if (!problems.isEmpty()) {
+      throw new AdminException(400, problems.get(0).message() + (problems.size() == 1 ? ""
+          : " (and " + (problems.size() - 1) + " more problems)"), problems);
     }
     return chosen;
   }
