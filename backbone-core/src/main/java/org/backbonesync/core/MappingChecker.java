@@ -53,10 +53,16 @@ final class MappingChecker {
     }
     MappingDefinition definitionA =
         new MappingDefinition(m.id(), MappingSide.A, m.fieldA(), m.fieldB(), schemaA, m.settings());
-    provider.validate(
-        new MappingCheck(definitionA, m.direction().fromA(), m.direction().fromB(), schemaA,
-            schemaB),
-        (path, message) -> problems.add(new ConfigurationProblem(at + "." + path, message)));
+    try {
+      provider.validate(
+          new MappingCheck(definitionA, m.direction().fromA(), m.direction().fromB(), schemaA,
+              schemaB),
+          (path, message) -> problems.add(new ConfigurationProblem(at + "." + path, message)));
+    } catch (RuntimeException e) {
+      // (a provider's bug, told at the mapping it checked rather than as the check's failure)
+      problems.add(new ConfigurationProblem(at + ".type", "mapping type \"" + m.type() + "\" ("
+          + provider.getClass().getName() + ") failed checking " + m.id() + ": " + e));
+    }
   }
 
   /**

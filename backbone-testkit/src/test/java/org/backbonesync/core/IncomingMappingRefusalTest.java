@@ -81,6 +81,20 @@ class IncomingMappingRefusalTest {
   }
 
   @Test
+  void anUnexpectedExceptionIsNamedByItsClass() {
+    SyncTestDriver sync = syncing(priority -> new NullPointerException("table is null"));
+
+    sync.a("alice").createIssue(new IssueCreate("Task",
+        Map.of("summary", text("Printer on fire"), "priority", text("Low")), null));
+    sync.runUntilQuiet();
+
+    // (found by helper-81: "failed on value \"Low\": table is null", the class lost)
+    assertEquals(List.of("incoming field mapping map-priority failed on value \"Low\":"
+        + " java.lang.NullPointerException: table is null"),
+        sync.engine().failedMessages("PB").stream().map(e -> e.error()).toList());
+  }
+
+  @Test
   void aTransientFailureInAMappingIsRetriedAsItIs() {
     SyncTestDriver sync = syncing(priority ->
         new RetriableException("the table service is down", null, Duration.ofMinutes(1)));

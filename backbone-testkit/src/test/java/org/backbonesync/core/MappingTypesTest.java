@@ -226,6 +226,75 @@ class MappingTypesTest {
         e.problems().stream().map(ConfigurationProblem::toString).toList());
   }
 
+  /**
+   * A custom type's provider with two bugs a mapping author made (helper-81): its check throws,
+   * and its incoming half names no target fields.
+   */
+  private static final class Buggy implements FieldMappingProvider {
+    private final boolean checkThrows;
+
+    Buggy(boolean checkThrows) {
+      this.checkThrows = checkThrows;
+    }
+
+    @Override
+    public String type() {
+      return "acme.buggy";
+    }
+
+    @Override
+    public String displayName() {
+      return "Buggy";
+    }
+
+    @Override
+    public void validate(org.backbonesync.spi.mapping.MappingCheck check,
+        org.backbonesync.spi.mapping.ProblemReporter problems) {
+      if (checkThrows) {
+        throw new NullPointerException("settings is null");
+      }
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+      return HookedMapping.beforeExport("unused", issue -> { }).outgoing(definition);
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition definition) {
+      return new IncomingFieldMapping() {
+        @Override
+        public Set<String> targetFields() {
+          return null;
+        }
+
+        @Override
+        public void importValue(com.fasterxml.jackson.databind.JsonNode value,
+            org.backbonesync.spi.mapping.FieldUpdates updates,
+            org.backbonesync.spi.mapping.MappingContext context) {}
+      };
+    }
+  }
+
+  @Test
+  void aProviderWhoseCheckThrowsOrWhoseIncomingHalfNamesNoTargetsIsRefusedNamingIt() {
+    for (boolean checkThrows : new boolean[] {true, false}) {
+      var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()
+          .provider(new Buggy(checkThrows))
+          .fieldMapping(SUMMARY)
+          .fieldMapping(FieldMapping.of("map-desc", "acme.buggy", Direction.A_TO_B,
+              "description", "description", null))
+          .build());
+
+      assertEquals(List.of("$.fieldMappings[1].type: mapping type \"acme.buggy\""
+              + " (org.backbonesync.core.MappingTypesTest$Buggy) " + (checkThrows
+              ? "failed checking map-desc: java.lang.NullPointerException: settings is null"
+              : "made an incoming mapping for map-desc whose targetFields() returned null; it"
+                  + " must return the fields the mapping writes")),
+          e.problems().stream().map(ConfigurationProblem::toString).toList());
+    }
+  }
+
   @Test
   void mappingsOnUnsuitableOrMissingFieldsAndUnmatchedIssueTypesAreRefused() {
     var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()

@@ -159,8 +159,16 @@ final class Connector {
             made(provider.outgoing(definition), "outgoing", m, provider)));
       }
       if (to) {
-        in.put(m.id(), new Incoming(made(provider.incoming(definition), "incoming", m, provider),
-            registry.isBuiltIn(m.type())));
+        IncomingFieldMapping incoming =
+            made(provider.incoming(definition), "incoming", m, provider);
+        if (incoming.targetFields() == null) {
+          throw new ConfigurationException(List.of(new ConfigurationProblem(
+              "$.fieldMappings[" + configurationMappings.indexOf(m) + "].type", "mapping type \""
+                  + m.type() + "\" (" + provider.getClass().getName() + ") made an incoming"
+                  + " mapping for " + m.id() + " whose targetFields() returned null; it must"
+                  + " return the fields the mapping writes")));
+        }
+        in.put(m.id(), new Incoming(incoming, registry.isBuiltIn(m.type())));
       }
     }
 

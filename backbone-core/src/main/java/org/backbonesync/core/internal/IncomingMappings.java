@@ -66,9 +66,11 @@ final class IncomingMappings {
       } catch (SyncException ex) {
         throw named(ex, id, e.getValue().value(), message);
       } catch (RuntimeException ex) {
+        // (an argument refused, the engine's checks of what the mapping set among them, says
+        // why in its text; another exception, a NullPointerException, needs its class too)
         throw new SyncException(
             "incoming field mapping " + id + " failed on value " + shown(e.getValue().value())
-                + ": " + ex.getMessage(),
+                + ": " + (ex instanceof IllegalArgumentException ? ex.getMessage() : ex),
             ex, connector.key(), message.sourceIssueKey(), id);
       }
     }

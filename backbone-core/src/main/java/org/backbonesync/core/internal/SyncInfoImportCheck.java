@@ -27,7 +27,8 @@ import org.backbonesync.spi.tracker.TrackerException;
  * written: keys present, well formed ({@code PROJECT-number} of the connector's project, and of
  * the partner's for the remote key), within the store's length limit, not paired already or
  * twice, issues that exist in the tracker (the partner's too when it is local to this engine),
- * not paired otherwise by the partner's rows (when it is local too), numbers in range. One check per import; it reads the store and the trackers, writes nothing.
+ * not paired otherwise by the partner's rows (when it is local too), numbers in range. One check
+ * per import; it reads the store and the trackers, writes nothing.
  */
 final class SyncInfoImportCheck {
   /** Keys per existence search: Jira returns at most 100 issues per page. */
