@@ -35,14 +35,21 @@ public record AdminRequest(
     if (queryValues == null || queryValues.isEmpty()) {
       Map<String, List<String>> single = new LinkedHashMap<>();
       (query == null ? Map.<String, String>of() : query).forEach((k, v) -> single.put(k,
-          List.of(v)));
+          Collections.singletonList(v))); // (a null value is refused below, naming it)
       queryValues = single;
     }
     Map<String, List<String>> values = new LinkedHashMap<>();
     Map<String, String> first = new LinkedHashMap<>();
     queryValues.forEach((name, list) -> {
+      if (name == null) {
+        throw new IllegalArgumentException("a query parameter has a null name");
+      }
       if (list == null || list.isEmpty()) {
         throw new IllegalArgumentException("query parameter " + name + " has no value");
+      }
+      if (list.contains(null)) {
+        throw new IllegalArgumentException("query parameter " + name + " has a null value;"
+            + " a parameter given without one has the value \"\"");
       }
       values.put(name, List.copyOf(list));
       first.put(name, list.get(0));

@@ -1,6 +1,7 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,6 +156,19 @@ class SyncAdminHandlerHostileInputTest {
    * Found by running the service: {@code ?localIssueKey=%FF} was read as U+FFFD and answered 200
    * (an empty list) where the same escape in the path was a 400.
    */
+  @Test
+  void aRequestWithANullQueryNameOrValueIsRefusedNamingIt() {
+    // (found by helper-81: a bare NullPointerException from the record's constructor)
+    var value = assertThrows(IllegalArgumentException.class, () -> new AdminRequest("GET",
+        PATH_ROWS, java.util.Collections.singletonMap("localIssueKey", null), null, "admin"));
+    assertEquals("query parameter localIssueKey has a null value; a parameter given without one"
+        + " has the value \"\"", value.getMessage());
+    var name = assertThrows(IllegalArgumentException.class, () -> new AdminRequest("GET",
+        PATH_ROWS, null, null, "admin",
+        java.util.Collections.singletonMap(null, List.of("PA-1"))));
+    assertEquals("a query parameter has a null name", name.getMessage());
+  }
+
   @Test
   void aQueryValueOrNameThatIsNotPercentEncodedUtf8IsRefusedNamingIt() throws Exception {
     State before = state();
