@@ -272,9 +272,12 @@ public final class SyncTestDriver {
    * @throws IllegalStateException when the sync is still busy after 1,000 rounds (for example a
    *     transport that stays down), with what is left; or when it is quiet but its last polls
    *     could not export an issue (an outgoing mapping that throws: the change would never
-   *     reach the partner), naming each issue and the failure ({@link #runFor} does not check)
+   *     reach the partner), naming each issue and the failure; or when an incoming field
+   *     mapping failed a message for good in this run (it refused a value, threw, or set what
+   *     it may not), naming each such message and its error ({@link #runFor} checks neither)
    */
   public int runUntilQuiet() {
+    int mappingFailuresBefore = incomingMappingFailures();
     for (int round = 1; round <= MAX_ROUNDS; round++) {
       int before = events.activity();
       int failedBefore = events.events(RecordingListener.Type.EXPORT_FAILED).size();
@@ -286,6 +289,9 @@ public final class SyncTestDriver {
       int held = aToB.heldCount() + bToA.heldCount();
       if (due == Long.MAX_VALUE && held == 0) {
         refuseStandingExportFailures(failedBefore);
+        if (incomingMappingFailures() != mappingFailuresBefore) {
+          refuseIncomingMappingFailures();
+        }
         return round;
       }
       if (held > 0) {
@@ -317,6 +323,33 @@ public final class SyncTestDriver {
       throw new IllegalStateException("sync quiet but for changes that fail to export at every"
           + " poll (see events() for EXPORT_FAILED; runFor(Duration) runs without this check): "
           + String.join("; ", failed));
+    }
+  }
+
+  /** Messages failed for good by an incoming field mapping so far, as the listener heard. */
+  private int incomingMappingFailures() {
+    return (int) events.events(RecordingListener.Type.FAILED).stream()
+        .filter(e -> e.detail().startsWith("permanently: " + INCOMING_MAPPING)).count();
+  }
+
+  private static final String INCOMING_MAPPING = "incoming field mapping ";
+
+  /**
+   * Fails when an incoming field mapping failed a message for good: the message waits for an
+   * admin, so "quiet" would hide that the partner never gets the change (a test would fail later
+   * on a missing issue or value, far from the mapping's error).
+   */
+  private void refuseIncomingMappingFailures() {
+    List<String> failed = new ArrayList<>();
+    for (String key : List.of(keyA(), keyB())) {
+      engine.failedMessages(key).stream().filter(e -> e.error().startsWith(INCOMING_MAPPING))
+          .forEach(e -> failed.add(key + " " + e.message().sourceIssueKey() + " #"
+              + e.message().sequenceId() + ": " + e.error()));
+    }
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException("sync quiet but for messages an incoming field mapping"
+          + " failed for good (see engine().failedMessages(key); runFor(Duration) runs without"
+          + " this check): " + String.join("; ", failed));
     }
   }
 
