@@ -1,5 +1,6 @@
 package org.backbonesync.core;
 
+import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.backbonesync.testkit.InMemoryIssueTracker.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,6 +18,7 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,108 @@ class FailureIsolationTest {
     sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
     sync.runUntilQuiet();
     assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
+  }
+
+  /** A skipped create, a later change waiting for it, and the interceptor for the resync's. */
+  private void givenASkippedCreateResyncedWith(InMemoryIssueTracker.Interceptor onB) {
+    sync.a("alice").create("Printer on fire");
+    sync.a("alice").updateIssue("PA-1", Map.of("priority", text("Blocker"),
+        "labels", strings("hardware")));
+    sync.runFor(Duration.ofSeconds(30));
+    sync.engine().skip("PB", sync.engine().failedMessages("PB").get(0).message().messageId());
+    sync.a("alice").edit("PA-1", "priority", "Low");
+    sync.runFor(Duration.ofSeconds(30));
+    sync.b().intercept(onB);
+    sync.advance(Duration.ofMinutes(1));
+    sync.engine().resync("PA", new ResyncRequest(null, List.of(SyncTestDriver.SUMMARY), false,
+        false), "admin");
+  }
+
+  private void assertTheIssueAndALaterEditReachPb() {
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.runFor(Duration.ofMinutes(30));
+    assertEquals(1, sync.b().allIssues().size());
+    assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
+    assertEquals(strings("hardware"), sync.b().value("PB-1", "labels"));
+    assertEquals("Low", sync.b().value("PB-1", "priority").asText());
+    assertEquals(0, sync.stores().messages().incomingCount("PB"));
+  }
+
+  @Test
+  void aResyncedWholeThatFailsAfterItsCreateIsAppliedAgainInOrder() {
+    // (helper-83: the row made with the create, the rest failing transiently, the pair waited
+    // for sequence id 1 for good; the row now counts from the whole)
+    AtomicInteger failures = new AtomicInteger(1);
+    givenASkippedCreateResyncedWith(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("updateIssue") && failures.getAndDecrement() > 0) {
+          throw new RetriableException("503 Service Unavailable", null, Duration.ofSeconds(20));
+        }
+      }
+    });
+    sync.runFor(Duration.ofMinutes(5));
+    sync.advance(Duration.ofMinutes(1));
+    sync.runFor(Duration.ofMinutes(30));
+
+    assertTheIssueAndALaterEditReachPb();
+  }
+
+  @Test
+  void aCrashAfterAResyncedWholesCreateLeavesItNextInOrder() {
+    boolean[] crashed = {false};
+    givenASkippedCreateResyncedWith(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("updateIssue") && !crashed[0]) {
+          crashed[0] = true;
+          throw new SimulatedCrash("before updateIssue");
+        }
+      }
+    });
+    assertThrows(SimulatedCrash.class, () -> sync.runFor(Duration.ofMinutes(1)));
+    sync.b().intercept(null);
+    sync.restart();
+    sync.runFor(Duration.ofMinutes(30));
+
+    assertTheIssueAndALaterEditReachPb();
+  }
+
+  @Test
+  void aChangeCarryingEveryFieldWaitsForALateCreateAndItsLinks() {
+    // (helper-83: a change carrying every mapping counted as whole and went before the create)
+    SyncTestDriver linked = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-links", "links", Direction.BOTH, "issuelinks",
+            "issuelinks", null))
+        .build();
+    String toner = linked.a("alice").create("Order toner");
+    linked.runUntilQuiet();
+    String printer = linked.a("alice").create("Printer on fire");
+    linked.a("alice").createLink("Blocks", printer, toner);
+    linked.advance(Duration.ofSeconds(1));
+    linked.poll("PA");
+    SyncMessage create = linked.stores().messages().dueOutgoing("PA", Long.MAX_VALUE, 10)
+        .stream().map(e -> e.message()).filter(m -> m.sourceIssueKey().equals(printer))
+        .findFirst().orElseThrow(); // (held back here: it comes after the change)
+    linked.stores().messages().removeOutgoing("PA", create.messageId());
+    linked.deliver("PA");
+    linked.advance(Duration.ofSeconds(1));
+    linked.a("alice").edit(printer, "summary", "Printer on fire in room 2");
+    linked.poll("PA");
+    linked.deliver("PA");
+    assertTrue(linked.apply("PB").stream().anyMatch(o -> o instanceof ApplyOutcome.WaitingForGap
+        w && w.message().sourceIssueKey().equals(printer)));
+    assertEquals(1, linked.b().allIssues().size(), "the change waits for the create");
+
+    linked.engine().receiver("PB").receive(create);
+    linked.runUntilQuiet();
+
+    String made = linked.syncInfoA().stream().filter(r -> r.localIssueKey().equals(printer))
+        .findFirst().orElseThrow().remoteIssueKey();
+    assertEquals("Printer on fire in room 2", linked.b().value(made, "summary").asText());
+    assertEquals(List.of(made + " Blocks PB-1"), linked.b().links(made).stream()
+        .map(l -> l.outwardIssue() + " " + l.type() + " " + l.inwardIssue()).toList());
   }
 
   @Test

@@ -214,6 +214,12 @@ final class Applier {
     SyncInfo inserted = replies.resender().insertNew(localKey, message.sourceIssueKey(), now);
     if (message.senderEpoch() != 0) {
       inserted = inserted.withPartnerRow(message.senderEpoch(), false);
+      if (message.sequenceId() > 1) {
+        // made by the issue sent whole after a gap (PairOrder): the messages before it are
+        // duplicates, and it is next in order should its outcome not be recorded (the rest of
+        // it fails, a crash): else the pair would wait for the gap for good
+        inserted = inserted.withReceived(message.sequenceId() - 1, inserted.lastIncomingChange());
+      }
       stores.syncInfo().update(inserted);
     }
     stores.syncInfo().removePendingCreate(connector.key(), message.sourceIssueKey());

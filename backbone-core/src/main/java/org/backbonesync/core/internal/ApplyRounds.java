@@ -182,7 +182,11 @@ final class ApplyRounds {
       Taken taken = order.take(entry, entries, now, outcomes.list());
       if (taken.next() == Next.APPLIED) {
         applying = taken.entry();
-        applyInOrder(applying, taken.row(), now);
+        SyncMessage message = applying.message();
+        try (LogContext other = LogContext.message(message.sourceIssueKey(),
+            message.messageId())) { // (a later message applied first: its id on its lines)
+          applyInOrder(applying, taken.row(), now);
+        }
       }
       return taken;
     } catch (RuntimeException e) {

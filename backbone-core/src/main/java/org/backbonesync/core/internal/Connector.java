@@ -221,16 +221,13 @@ final class Connector {
   }
 
   /**
-   * The partner issue an origin marker of this connector names (the issue it was created for),
-   * or null for a marker of another connector or synchronization.
-   */
-  /**
-   * Whether a change message of the partner carries its issue whole as far as this connector
-   * takes it in: a value of every mapping that syncs towards it, and every content flow's items
-   * to the end (a new issue's first message, a resync of an issue the partner has no pair of).
+   * Whether a message of the partner is a resync carrying its issue whole as far as this
+   * connector takes it in: a value of every mapping that syncs towards it, and every content
+   * flow's items to the end (what a resync of an issue the partner has no pair of sends). A
+   * change never counts, however much it carries: it goes in order.
    */
   boolean carriesWhole(SyncMessage message) {
-    if (message.kind() != MessageKind.CHANGE && message.kind() != MessageKind.RESYNC
+    if (message.kind() != MessageKind.RESYNC
         || !message.fields().keySet().containsAll(incoming.keySet())) {
       return false;
     }
@@ -253,6 +250,10 @@ final class Connector {
     return false;
   }
 
+  /**
+   * The partner issue an origin marker of this connector names (the issue it was created for),
+   * or null for a marker of another connector or synchronization.
+   */
   String partnerInMarker(String marker) {
     String prefix = originMarkerPrefix();
     return marker != null && marker.startsWith(prefix) && marker.length() > prefix.length()

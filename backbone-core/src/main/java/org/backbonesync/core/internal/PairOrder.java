@@ -84,8 +84,9 @@ final class PairOrder {
     if (row.isEmpty() && message.partnerIssueKey() == null && message.receiverEpoch() == 0
         && message.sequenceId() > expected) {
       // The sender's issue, not made here yet, after a gap (its first message skipped by an
-      // admin, or late): the issue sent whole makes it (those before it are duplicates then),
-      // and the latest sent whole goes before this one.
+      // admin, or late): a resync that sent it whole makes it (those before it are duplicates
+      // then; the row it makes counts from it, Applier.pair), and the latest such goes before
+      // this one. A change waits for the gap, whatever it carries.
       if (carriesWhole.test(message)) {
         expected = message.sequenceId();
       } else {
