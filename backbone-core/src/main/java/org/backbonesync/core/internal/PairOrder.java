@@ -85,15 +85,12 @@ final class PairOrder {
         && message.sequenceId() > expected) {
       // The sender's issue, not made here yet, after a gap (its first message skipped by an
       // admin, or late): a resync that sent it whole makes it (those before it are duplicates
-      // then; the row it makes counts from it, Applier.pair), and the latest such goes before
-      // this one. A change waits for the gap, whatever it carries.
+      // then; the row it makes counts from it, Applier.pair). A change waits for the gap,
+      // whatever it carries.
       if (carriesWhole.test(message)) {
         expected = message.sequenceId();
       } else {
-        Optional<InboxEntry> whole = entries.stream().filter(e -> sameRowLater(e, message)
-            && carriesWhole.test(e.message()) && e.status() != InboxEntry.Status.FAILED
-            && e.notBefore() <= now)
-            .reduce((first, later) -> later);
+        Optional<InboxEntry> whole = latestWhole(message, entries, now);
         if (whole.isPresent()) {
           // applied first (this one is then a duplicate); dropped now, this one would be
           // missed when the first message came before the whole was applied
@@ -126,10 +123,18 @@ final class PairOrder {
     return new Taken(Next.APPLIED, row, entry);
   }
 
-  /** Whether {@code e} is a later message of the sender row that sent {@code message}. */
-  private static boolean sameRowLater(InboxEntry e, SyncMessage message) {
-    return e.message().senderEpoch() == message.senderEpoch()
-        && e.message().sequenceId() > message.sequenceId();
+  /**
+   * The latest queued message after {@code message} of the same sender row that carries the
+   * issue whole and is due to be applied now, if any.
+   */
+  private Optional<InboxEntry> latestWhole(SyncMessage message, List<InboxEntry> entries,
+      long now) {
+    return entries.stream()
+        .filter(e -> e.message().senderEpoch() == message.senderEpoch()
+            && e.message().sequenceId() > message.sequenceId()
+            && carriesWhole.test(e.message()) && e.status() != InboxEntry.Status.FAILED
+            && e.notBefore() <= now)
+        .reduce((first, later) -> later);
   }
 
   /** Drops a stale message, and the pair's others the verdict names, unapplied. */
