@@ -3,7 +3,11 @@ package org.backbonesync.service;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,7 +113,10 @@ public final class ServiceMain {
     return LoggerFactory.getLogger(ServiceMain.class);
   }
 
-  /** Signs in, checks the sync users and each synchronization against its projects; writes nothing. */
+  /**
+   * Signs in, checks the sync users and each synchronization against its projects, and that each
+   * partner service answers; writes nothing.
+   */
   private static int check(ServiceConfig config, PrintStream out) {
     if (config.server() != null) {
       ServerAddress.local(config.server(), config.file()); // (the port may be the service's now)
@@ -130,9 +137,36 @@ public final class ServiceMain {
         r.engine.close();
       }
     }
+    for (ServiceConfig.Sync sync : config.synchronizations()) {
+      if (sync.partner() != null) {
+        out.println(sync.partner() + ": answered HTTP " + reach(config, sync.partner()));
+      }
+    }
     out.println(config.file() + ": OK");
     return OK;
   }
+
+  /**
+   * The status a partner service's endpoint answers a GET with (its transport takes POSTs only:
+   * any answer says the service is there); a failure naming the partner when nothing answers.
+   */
+  private static int reach(ServiceConfig config, ServiceConfig.Partner partner) {
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(PARTNER_TIMEOUT).build();
+      return client.send(HttpRequest.newBuilder(partner.url()).timeout(PARTNER_TIMEOUT).GET()
+          .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      throw new ServiceFailure(SITE, config.file() + ": " + partner.path() + ": partner service "
+          + partner.url() + " cannot be reached (" + ServiceFailure.oneLine(e.getClass()
+          .getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())) + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceFailure(OTHER, "interrupted while reaching " + partner);
+    }
+  }
+
+  /** How long {@code --check} waits for a partner service to connect and to answer. */
+  private static final Duration PARTNER_TIMEOUT = Duration.ofSeconds(10);
 
   private static int once(ServiceConfig config, PrintStream out) throws InterruptedException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

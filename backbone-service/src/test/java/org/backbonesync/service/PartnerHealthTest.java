@@ -40,31 +40,8 @@ class PartnerHealthTest {
     try (FakeJiraServer cloud = FakeJiraServer.builder(pa)
         .flavour(FakeJiraServer.Flavour.CLOUD).credential("sync-a", "cloud-token-4711").start()) {
       Path file = dir.resolve("sync.json");
-      Files.writeString(file, """
-          {
-            "sites": {"cloud": {"url": "%s", "flavour": "cloud", "auth": "apiToken",
-                                "emailEnv": "JIRA_A_EMAIL", "tokenEnv": "JIRA_A_TOKEN",
-                                "requestsPerSecond": 0, "allowInsecure": true}},
-            "synchronizations": [{
-              "siteA": "cloud",
-              "partnerB": {"url": "http://127.0.0.1:%d/transport/pa-pb", "keyId": "k1",
-                           "keyEnv": "PARTNER_KEY", "allowInsecure": true},
-              "sync": {
-                "id": "pa-pb",
-                "connectorA": {"key": "PA", "projectKey": "PA", "syncUser": "sync-a"},
-                "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
-                "fieldMappings": [{"id": "summary", "type": "passthrough", "direction": "BOTH",
-                                   "fieldA": "summary", "fieldB": "summary"}]
-              }
-            }],
-            "store": {"directory": "data"},
-            "server": {"port": 0},
-            "pollInterval": "PT24H"
-          }
-          """.formatted(cloud.url(), gone));
-      ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL",
-          "sync-a@example.com", "JIRA_A_TOKEN", "cloud-token-4711",
-          "PARTNER_KEY", "a-secret-both-services-share-0123456789"));
+      Files.writeString(file, PartnerFile.json(cloud.url(), gone));
+      ServiceConfig config = ServiceConfig.read(file, PartnerFile.ENV);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Sites sites = Sites.connect(config, registry);
       SyncService service = SyncService.open(config, sites, registry);
