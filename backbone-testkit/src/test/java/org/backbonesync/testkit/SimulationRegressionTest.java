@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * simulation-regressions.txt} next to this class, one seed per line with what broke (a note that
  * starts with {@code operators:} runs the seed with operators acting, {@code imports:} with
  * operators who import rows too, {@code all acts:} with every operator act, {@code webhooks:}
- * with every operator act and the trackers' webhooks, {@code everything:} with these and people
- * removing links and logging work, as the webhook sweep runs). A seed that fails in a sweep or a build
+ * with every operator act and the trackers' webhooks, {@code small pages:} with these and polls
+ * of small pages, {@code everything:} with every act, webhooks and people removing links and
+ * logging work, as the webhook sweep runs). A seed that fails in a sweep or a build
  * goes in the list with the fix.
  */
 class SimulationRegressionTest {
@@ -34,6 +35,9 @@ class SimulationRegressionTest {
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).build();
   private static final Simulation WITH_WEBHOOKS = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true).build();
+  private static final Simulation WITH_SMALL_PAGES = Simulation.builder().operatorActions(true)
+      .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true)
+      .smallPages(true).build();
   private static final Simulation WITH_EVERYTHING = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true)
       .linkRemovals(true).worklogs(true).build();
@@ -45,6 +49,7 @@ class SimulationRegressionTest {
         : broke.startsWith("imports:") ? WITH_IMPORTS
         : broke.startsWith("all acts:") ? WITH_ALL_ACTS
         : broke.startsWith("webhooks:") ? WITH_WEBHOOKS
+        : broke.startsWith("small pages:") ? WITH_SMALL_PAGES
         : broke.startsWith("everything:") ? WITH_EVERYTHING : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
