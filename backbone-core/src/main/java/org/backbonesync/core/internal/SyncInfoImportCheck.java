@@ -75,6 +75,7 @@ final class SyncInfoImportCheck {
         ".localIssueKey", byRow));
     IssueTracker partner = trackers.get(connector.partner.key());
     if (partner != null) {
+      partnerAgrees(byRow);
       missing(partner, connector.partner.projectKey(), remotes, ".remoteIssueKey", byRow);
     }
     List<ConfigurationProblem> all = new ArrayList<>();
@@ -103,31 +104,42 @@ final class SyncInfoImportCheck {
       once(at + ".remoteIssueKey", remote, i, remotes,
           () -> store.findByRemoteKey(key, remote), SyncInfo::localIssueKey, problems);
     }
-    if (problems.isEmpty() && trackers.containsKey(connector.partner.key())) {
-      partnerAgrees(at, local, remote, problems);
-    }
     timesAndSequences(at, row, latest, problems);
     return problems;
   }
 
   /**
-   * With the partner connector in this engine (its rows in this store), a problem when its rows
-   * pair either issue with another: the pair would contradict them, and the partner's messages
-   * for it would fail or be dropped.
+   * With the partner connector in this engine (its rows in this store), a problem for each row
+   * whose keys both passed that the partner's rows pair either issue with another: the pair
+   * would contradict them, and the partner's messages for it would fail or be dropped. Two
+   * lookups for the whole import, not two per row.
    */
-  private void partnerAgrees(String at, String local, String remote,
-      List<ConfigurationProblem> problems) {
+  private void partnerAgrees(List<List<ConfigurationProblem>> byRow) {
     String partner = connector.partner.key();
-    store.findByLocalKey(partner, remote).map(SyncInfo::remoteIssueKey)
-        .filter(other -> other != null && !other.equals(local))
-        .ifPresent(other -> problems.add(new ConfigurationProblem(at + ".remoteIssueKey",
-            "\"" + remote + "\" is paired with " + other + " in connector " + partner
-                + "'s sync information")));
-    store.findByRemoteKey(partner, local).map(SyncInfo::localIssueKey)
-        .filter(other -> !other.equals(remote))
-        .ifPresent(other -> problems.add(new ConfigurationProblem(at + ".localIssueKey",
-            "\"" + local + "\" is paired with " + other + " in connector " + partner
-                + "'s sync information")));
+    Map<String, SyncInfo> byPartnerLocal = store.findByLocalKeys(partner, remotes.keySet());
+    Map<String, SyncInfo> byPartnerRemote = store.findByRemoteKeys(partner, locals.keySet());
+    Map<Integer, String> localOfRow = new HashMap<>();
+    locals.forEach((local, i) -> localOfRow.put(i, local));
+    remotes.forEach((remote, i) -> {
+      String local = localOfRow.get(i);
+      if (local == null) {
+        return; // (the row's local key has a problem of its own)
+      }
+      String at = "$[" + i + "]";
+      SyncInfo theirs = byPartnerLocal.get(remote);
+      if (theirs != null && theirs.remoteIssueKey() != null
+          && !theirs.remoteIssueKey().equals(local)) {
+        byRow.get(i).add(new ConfigurationProblem(at + ".remoteIssueKey", "\"" + remote
+            + "\" is paired with " + theirs.remoteIssueKey() + " in connector " + partner
+            + "'s sync information"));
+      }
+      theirs = byPartnerRemote.get(local);
+      if (theirs != null && !theirs.localIssueKey().equals(remote)) {
+        byRow.get(i).add(new ConfigurationProblem(at + ".localIssueKey", "\"" + local
+            + "\" is paired with " + theirs.localIssueKey() + " in connector " + partner
+            + "'s sync information"));
+      }
+    });
   }
 
   /**
