@@ -70,9 +70,7 @@ final class CommentWriter {
       }
     }
     pass.comments = tracker.comments(issueKey);
-    for (JsonNode op : ops) {
-      pass.whole |= op.path("op").asText().equals("complete");
-    }
+    pass.whole = OutgoingContent.complete(ops);
     for (JsonNode op : ops) {
       String kind = op.path("op").asText();
       Optional<CommentLink> target = target(op, pass.byLocal, pass.byRemote);

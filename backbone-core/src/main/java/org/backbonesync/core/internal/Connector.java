@@ -1,6 +1,5 @@
 package org.backbonesync.core.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -232,22 +231,11 @@ final class Connector {
       return false;
     }
     for (ContentFlow flow : flowsIn.values()) {
-      if (flow.marksWhole() && !complete(message.content().get(flow.id()))) {
+      if (flow.marksWhole() && !OutgoingContent.complete(message.content().get(flow.id()))) {
         return false;
       }
     }
     return true;
-  }
-
-  private static boolean complete(JsonNode ops) {
-    if (ops != null) {
-      for (JsonNode op : ops) {
-        if (op.path("op").asText().equals("complete")) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /**

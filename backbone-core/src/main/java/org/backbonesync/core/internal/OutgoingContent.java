@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -12,6 +13,12 @@ import org.backbonesync.spi.tracker.IssueChanges;
  * nothing (the links go with the message, see {@link Outbox#send}).
  */
 final class OutgoingContent {
+  /**
+   * The operation that ends a flow's items sent whole: every item the sender has, so that the
+   * receiver deletes its copies of others.
+   */
+  static final String COMPLETE = "complete";
+
   private final Connector connector;
   private final Stores stores;
 
@@ -49,11 +56,23 @@ final class OutgoingContent {
       if (out.unlinked()) {
         // every item goes as new: the partner deletes its copies of others (a row made again,
         // or items deleted here while no row knew them)
-        out.ops().addObject().put("op", "complete");
+        out.ops().addObject().put("op", COMPLETE);
       }
       outs.put(flow.id(), out);
     }
     return outs;
+  }
+
+  /** Whether a flow's operations hold {@link #COMPLETE}: its items sent whole. */
+  static boolean complete(JsonNode ops) {
+    if (ops != null) {
+      for (JsonNode op : ops) {
+        if (op.path("op").asText().equals(COMPLETE)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Every flow's operations; see {@link #collect(IssueChanges, long, Predicate)}. */

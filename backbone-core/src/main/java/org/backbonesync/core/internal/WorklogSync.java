@@ -170,7 +170,7 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
       return LINKS.none(); // a new issue with no worklogs: no read
     }
     Pass pass = new Pass(issueKey, links);
-    ops.forEach(op -> pass.whole |= op.path("op").asText().equals("complete"));
+    pass.whole = OutgoingContent.complete(ops);
     for (JsonNode op : ops) {
       String kind = op.path("op").asText();
       Optional<WorklogLink> target = pass.target(op);
