@@ -161,11 +161,8 @@ final class Connector {
         IncomingFieldMapping incoming =
             made(provider.incoming(definition), "incoming", m, provider);
         if (incoming.targetFields() == null) {
-          throw new ConfigurationException(List.of(new ConfigurationProblem(
-              "$.fieldMappings[" + configurationMappings.indexOf(m) + "].type", "mapping type \""
-                  + m.type() + "\" (" + provider.getClass().getName() + ") made an incoming"
-                  + " mapping for " + m.id() + " whose targetFields() returned null; it must"
-                  + " return the fields the mapping writes")));
+          throw madeWrong(m, provider, "an incoming mapping for " + m.id() + " whose"
+              + " targetFields() returned null; it must return the fields the mapping writes");
         }
         in.put(m.id(), new Incoming(incoming, registry.isBuiltIn(m.type())));
       }
@@ -174,13 +171,18 @@ final class Connector {
     /** A half a provider made: refused when null, at once, naming the mapping and the class. */
     private <T> T made(T half, String which, FieldMapping m, FieldMappingProvider provider) {
       if (half == null) {
-        int index = configurationMappings.indexOf(m);
-        throw new ConfigurationException(List.of(new ConfigurationProblem(
-            "$.fieldMappings[" + index + "].type", "mapping type \"" + m.type() + "\" ("
-                + provider.getClass().getName() + ") made no " + which + " mapping for "
-                + m.id() + ": its " + which + "(MappingDefinition) returned null")));
+        throw madeWrong(m, provider, "no " + which + " mapping for " + m.id() + ": its "
+            + which + "(MappingDefinition) returned null");
       }
       return half;
+    }
+
+    /** The refusal of what a provider made for a mapping, at the mapping's type. */
+    private ConfigurationException madeWrong(FieldMapping m, FieldMappingProvider provider,
+        String what) {
+      return new ConfigurationException(List.of(new ConfigurationProblem(
+          "$.fieldMappings[" + configurationMappings.indexOf(m) + "].type", "mapping type \""
+              + m.type() + "\" (" + provider.getClass().getName() + ") made " + what)));
     }
   }
 
