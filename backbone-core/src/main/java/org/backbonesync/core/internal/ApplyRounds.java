@@ -183,8 +183,9 @@ final class ApplyRounds {
       if (taken.next() == Next.APPLIED) {
         applying = taken.entry();
         SyncMessage message = applying.message();
-        try (LogContext other = LogContext.message(message.sourceIssueKey(),
-            message.messageId())) { // (a later message applied first: its id on its lines)
+        // (a later message applied first: its id on its lines; the step's context else)
+        try (LogContext other = applying == entry ? null
+            : LogContext.message(message.sourceIssueKey(), message.messageId())) {
           applyInOrder(applying, taken.row(), now);
         }
       }
