@@ -56,6 +56,8 @@ public final class SyncTestDriver {
   public static final String ASSIGNEE = "map-assignee";
 
   private static final int MAX_ROUNDS = 1_000;
+  /** How the engine's text of an incoming field mapping's failure begins. */
+  private static final String INCOMING_MAPPING = "incoming field mapping ";
 
   private final ManualClock clock;
   private final InMemoryIssueTracker a;
@@ -331,8 +333,6 @@ public final class SyncTestDriver {
     return (int) events.events(RecordingListener.Type.FAILED).stream()
         .filter(e -> e.detail().startsWith("permanently: " + INCOMING_MAPPING)).count();
   }
-
-  private static final String INCOMING_MAPPING = "incoming field mapping ";
 
   /**
    * Fails when an incoming field mapping failed a message for good: the message waits for an
