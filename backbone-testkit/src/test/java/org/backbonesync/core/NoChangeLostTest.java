@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -166,5 +167,40 @@ class NoChangeLostTest {
     assertEquals(List.of("PA-3 Relates PA-1"), sync.a().links("PA-3").stream()
         .map(l -> l.outwardIssue() + " " + l.type() + " " + l.inwardIssue()).toList());
     assertEquals("Paper jam, tray 2", sync.a().value("PA-2", "summary").asText());
+  }
+
+  /**
+   * Simulation seeds 705660152 and 67444838 (CI's random bases at 481d552). B's clock is 110 s
+   * behind. An operator deletes B's row while A's create message, already applied, is on its way
+   * again (its acknowledgement lost). B finds PB-1 by its marker and weighed the create's value,
+   * with the time alice created PA-1, against bob's later edit, which B's clock stamped earlier:
+   * bob's edit was undone on B and never reached A. A value nobody changed since the issue's
+   * creation is older than the partner issue made from it, so it loses against any edit there.
+   */
+  @Test
+  void aCreateDeliveredAgainAfterTheRowWasDeletedUndoesNoEditMadeSince() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .skewB(Duration.ofSeconds(-110))
+        .fieldMapping(
+            FieldMapping.passthrough(SyncTestDriver.PRIORITY, "priority", Direction.BOTH))
+        .fieldMapping(
+            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .build();
+    sync.a("alice").create("Printer on fire");
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DROP_ACK, 1);
+    sync.poll("PA");
+    sync.deliver("PA"); // arrives; A keeps it to send again
+    sync.apply("PB"); // creates PB-1
+    sync.advance(Duration.ofSeconds(20));
+    sync.b("bob").edit("PB-1", "priority", "High"); // B's clock: 90 s before alice's create
+    sync.engine().deleteSyncInformation("PB", sync.syncInfoB().get(0).id());
+    sync.advance(Duration.ofMinutes(5));
+
+    assertEquals(1, sync.deliver("PA"), "the create again");
+    sync.apply("PB");
+    sync.runUntilQuiet();
+
+    assertEquals("High", priority(sync.b(), "PB-1"));
+    assertEquals("High", priority(sync.a(), "PA-1"), "bob's edit reached A");
   }
 }

@@ -142,17 +142,21 @@ final class IssueValues {
   }
 
   /**
-   * A value sent whole with when a person last changed it: the issue's creation when nobody
-   * changed the field since, time 0 when the sync user wrote it last (or created the issue with
-   * it). That value came from the partner (a message applied here); sent back whole after a row
-   * was lost it is no person's change, and a person's edit on the other side, made meanwhile and
-   * not seen here, must win over it (with the time the sync user wrote it, it won by arriving
-   * later).
+   * A value sent whole with when a person last changed it; time 0 when the sync user wrote it
+   * last or nobody changed it since the issue was created. A value the sync user wrote came from
+   * the partner (a message applied here); sent back whole after a row was lost it is no person's
+   * change, and a person's edit on the other side, made meanwhile and not seen here, must win
+   * over it (with the time the sync user wrote it, it won by arriving later). A value the issue
+   * was created with is older than its partner issue, made from it, and so than every change a
+   * person made there: with the creation's time it won against those a clock behind ours stamped
+   * earlier (a create message delivered again after the partner's row was deleted undid them).
    */
   FieldValue weighed(JsonNode value, Change change, TrackedIssue issue) {
-    long at = change == null ? issue.created() : change.timestamp;
-    String by = change == null ? issue.creator() : change.author;
-    return new FieldValue(value, connector.config.syncUser().equals(by) ? 0 : at, by);
+    if (change == null) {
+      return new FieldValue(value, 0, issue.creator());
+    }
+    boolean ours = connector.config.syncUser().equals(change.author);
+    return new FieldValue(value, ours ? 0 : change.timestamp, change.author);
   }
 
   /**
