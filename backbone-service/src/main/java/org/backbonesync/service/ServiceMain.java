@@ -1,13 +1,15 @@
 package org.backbonesync.service;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -139,7 +141,7 @@ public final class ServiceMain {
     }
     for (ServiceConfig.Sync sync : config.synchronizations()) {
       if (sync.partner() != null) {
-        out.println(sync.partner() + ": answered HTTP " + reach(config, sync.partner()));
+        out.println(sync.partner() + ": " + reach(config, sync.partner()));
       }
     }
     out.println(config.file() + ": OK");
@@ -147,22 +149,52 @@ public final class ServiceMain {
   }
 
   /**
-   * The status a partner service's endpoint answers a GET with (its transport takes POSTs only:
-   * any answer says the service is there); a failure naming the partner when nothing answers.
+   * Checks that a partner service's transport answers at its URL: it answers an unsigned GET
+   * with 401 asking for its scheme ({@code WWW-Authenticate: Backbone}). Any other answer (a
+   * Jira site's 401, the partner service's 404 for another synchronization id, a proxy's page)
+   * or none is a failure naming the partner. Its envelopes' key is not checked: that needs a
+   * signed probe.
+   *
+   * @return what answered, for the line {@code --check} prints
    */
-  private static int reach(ServiceConfig config, ServiceConfig.Partner partner) {
+  private static String reach(ServiceConfig config, ServiceConfig.Partner partner) {
+    String at = config.file() + ": " + partner.path() + ": partner service " + partner.url();
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(PARTNER_TIMEOUT).build();
-      return client.send(HttpRequest.newBuilder(partner.url()).timeout(PARTNER_TIMEOUT).GET()
-          .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      HttpResponse<InputStream> answer = client.send(HttpRequest.newBuilder(partner.url())
+          .timeout(PARTNER_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      String scheme = answer.headers().firstValue("WWW-Authenticate").orElse(null);
+      String said;
+      try (InputStream body = answer.body()) {
+        said = printable(new String(body.readNBytes(ANSWER_SHOWN), StandardCharsets.UTF_8));
+      }
+      if (answer.statusCode() == 401 && TRANSPORT_SCHEME.equals(scheme)) {
+        return "a partner service's transport answers";
+      }
+      throw new ServiceFailure(SITE, at + " answered HTTP " + answer.statusCode()
+          + (scheme == null ? "" : " (WWW-Authenticate: " + printable(scheme) + ")")
+          + (said.isEmpty() ? "" : " \"" + said + "\"") + ", not as a partner service's"
+          + " transport, which answers a GET without a signature with 401 and WWW-Authenticate: "
+          + TRANSPORT_SCHEME + " (check the host, the port and the path /transport/"
+          + "<synchronization id>)");
     } catch (IOException e) {
-      throw new ServiceFailure(SITE, config.file() + ": " + partner.path() + ": partner service "
-          + partner.url() + " cannot be reached (" + ServiceFailure.oneLine(e.getClass()
-          .getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())) + ")");
+      throw new ServiceFailure(SITE, at + " cannot be reached (" + ServiceFailure.oneLine(
+          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))
+          + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceFailure(OTHER, "interrupted while reaching " + partner);
     }
+  }
+
+  /** The scheme a partner service's transport asks for in its 401 (a content request's). */
+  private static final String TRANSPORT_SCHEME = "Backbone";
+  /** How much of another server's answer a failed check shows. */
+  private static final int ANSWER_SHOWN = 120;
+
+  /** Another server's text as one line of printable characters (no terminal controls). */
+  private static String printable(String text) {
+    return ServiceFailure.oneLine(text).replaceAll("\\p{Cntrl}|\\p{Cf}", "?");
   }
 
   /** How long {@code --check} waits for a partner service to connect and to answer. */

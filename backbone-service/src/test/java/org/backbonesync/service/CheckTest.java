@@ -3,10 +3,12 @@ package org.backbonesync.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,10 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.testkit.FakeJiraServer;
 import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.transport.EnvelopeSecurity;
+import org.backbonesync.transport.HttpTransportHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +50,7 @@ class CheckTest {
   void stop() {
     cloud.close();
     server.close();
+    partners.forEach(p -> p.stop(0));
   }
 
   /** Runs {@code --check} on the file; the exit code, then its standard output and error. */
@@ -74,27 +82,87 @@ class CheckTest {
         run.get(2).lines().toList());
   }
 
+  /** A partner service's transport route: the real handler answers a GET. */
   @Test
   void aPartnerServiceThatAnswersIsOk() throws Exception {
+    HttpTransportHandler handler = new HttpTransportHandler(EnvelopeSecurity.builder("pa-pb")
+        .key("k1", PartnerFile.ENV.get("PARTNER_KEY").getBytes(StandardCharsets.UTF_8))
+        .build(), new InMemoryStores().envelopeIds());
+    int port = partner((exchange, status) -> {
+      HttpTransportHandler.ContentResponse answer = handler.content(
+          exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("Authorization"),
+          null);
+      answer.headers().forEach(exchange.getResponseHeaders()::set);
+      exchange.sendResponseHeaders(answer.status(), answer.length());
+      answer.body().transferTo(exchange.getResponseBody());
+    });
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, PartnerFile.json(cloud.url(), port));
+
+    List<String> run = check(file, PartnerFile.ENV);
+
+    assertEquals("0", run.get(0), run.get(2));
+    assertTrue(run.get(1).contains("partner http://127.0.0.1:" + port + "/transport/pa-pb: a"
+        + " partner service's transport answers\n" + file + ": OK"), run.get(1));
+  }
+
+  /**
+   * Found by the last session's re-read: any answer passed, so a Jira site's URL given for the
+   * partner's, or the partner service under another synchronization id, said OK.
+   */
+  @Test
+  void anotherServerAtThePartnersUrlIsASiteProblem() throws Exception {
+    int jira = partner((exchange, status) -> {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jira\"");
+      status.accept(401, "Unauthorized \u001b[31m\n(red)");
+    });
+    int other = partner((exchange, status) -> status.accept(404, "no partner sends here\n"));
+    Path file = dir.resolve("sync.json");
+
+    Files.writeString(file, PartnerFile.json(cloud.url(), jira));
+    List<String> run = check(file, PartnerFile.ENV);
+    assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
+    assertEquals(List.of(file + ": $.synchronizations[0].partnerB: partner service"
+        + " http://127.0.0.1:" + jira + "/transport/pa-pb answered HTTP 401 (WWW-Authenticate:"
+        + " Basic realm=\"jira\") \"Unauthorized ?[31m (red)\", not as a partner service's"
+        + " transport, which answers a GET without a signature with 401 and WWW-Authenticate:"
+        + " Backbone (check the host, the port and the path /transport/<synchronization id>)"),
+        run.get(2).lines().toList());
+
+    Files.writeString(file, PartnerFile.json(cloud.url(), other));
+    run = check(file, PartnerFile.ENV);
+    assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
+    assertTrue(run.get(2).contains("/transport/pa-pb answered HTTP 404 \"no partner sends"
+        + " here\", not as a partner service's transport"), run.get(2));
+  }
+
+  /** What a stub partner answers: headers set on the exchange, then a status and a text. */
+  private interface Answer {
+    void answer(HttpExchange exchange, BiConsumer<Integer, String> status) throws IOException;
+  }
+
+  private final List<HttpServer> partners = new ArrayList<>();
+
+  /** Starts a stub partner service answering at {@code /transport/pa-pb}; its port. */
+  private int partner(Answer answer) throws IOException {
     HttpServer partner = HttpServer.create(new InetSocketAddress(
         InetAddress.getLoopbackAddress(), 0), 0);
     partner.createContext("/transport/pa-pb", exchange -> {
-      exchange.sendResponseHeaders(405, -1); // (a transport takes POSTs only)
-      exchange.close();
+      try (exchange) {
+        answer.answer(exchange, (status, text) -> {
+          byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+          try {
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
     });
     partner.start();
-    try {
-      Path file = dir.resolve("sync.json");
-      Files.writeString(file, PartnerFile.json(cloud.url(), partner.getAddress().getPort()));
-
-      List<String> run = check(file, PartnerFile.ENV);
-
-      assertEquals("0", run.get(0), run.get(2));
-      assertTrue(run.get(1).contains("partner http://127.0.0.1:" + partner.getAddress().getPort()
-          + "/transport/pa-pb: answered HTTP 405\n" + file + ": OK"), run.get(1));
-    } finally {
-      partner.stop(0);
-    }
+    partners.add(partner);
+    return partner.getAddress().getPort();
   }
 
   /**

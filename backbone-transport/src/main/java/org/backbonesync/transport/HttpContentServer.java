@@ -160,9 +160,16 @@ final class HttpContentServer {
     }
   }
 
+  /**
+   * A refusal in text; a 401 names the scheme it asks for ({@code WWW-Authenticate}, which HTTP
+   * requires of it), by which the sync service's {@code --check} tells a partner service's
+   * transport from another server at the partner's URL.
+   */
   private static ContentResponse text(int status, String message) {
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-    return new ContentResponse(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
-        bytes.length, new ByteArrayInputStream(bytes));
+    Map<String, String> headers = status == 401
+        ? Map.of("Content-Type", "text/plain; charset=utf-8", "WWW-Authenticate", SCHEME)
+        : Map.of("Content-Type", "text/plain; charset=utf-8");
+    return new ContentResponse(status, headers, bytes.length, new ByteArrayInputStream(bytes));
   }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -366,6 +367,7 @@ class HttpAttachmentContentTest {
     HttpResponse<byte[]> none = client.send(HttpRequest.newBuilder(endpoint(serverA)).GET()
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(401, none.statusCode());
+    assertEquals(Optional.of("Backbone"), none.headers().firstValue("WWW-Authenticate"));
     assertEquals(Map.of(EnvelopeRejectedException.Reason.BAD_SIGNATURE, 1L,
         EnvelopeRejectedException.Reason.MALFORMED, 1L), handlerA.rejected());
   }
