@@ -68,7 +68,9 @@ final class AdminRoutes {
   /** Answers a request through its route's action, or refuses it. */
   AdminResponse route(AdminRequest r, String body) {
     List<String> segments = segments(r.path());
-    String method = r.method() == null ? "" : r.method().toUpperCase(Locale.ROOT);
+    // exactly as sent: a method is case-sensitive (RFC 9110 9.1), and a host that guards
+    // "DELETE" must not see "delete" do what DELETE does
+    String method = r.method() == null ? "" : r.method();
     List<Route> here = routes.stream().filter(route -> route.matches(segments)).toList();
     if (here.isEmpty()) {
       throw new AdminException(404, "no admin resource at " + shown(r.path()));
@@ -92,9 +94,12 @@ final class AdminRoutes {
   private AdminResponse notAllowed(String method, List<Route> here) {
     Set<String> allowed = new LinkedHashSet<>();
     here.forEach(x -> allowed.add(x.method()));
+    String upper = method.toUpperCase(Locale.ROOT);
+    boolean cased = !upper.equals(method) && (allowed.contains(upper) || upper.equals("HEAD")
+        && allowed.contains("GET"));
     AdminResponse refused = responses.error(405, "method " + shown(method)
         + " is not allowed on /" + here.get(0).pattern() + "; allowed: "
-        + String.join(", ", allowed), List.of());
+        + String.join(", ", allowed) + (cased ? " (methods are case-sensitive)" : ""), List.of());
     Map<String, String> headers = new LinkedHashMap<>(refused.headers());
     headers.put("Allow", String.join(", ", allowed));
     return new AdminResponse(405, refused.body(), headers);
