@@ -131,10 +131,12 @@ final class IssueValues {
   /**
    * A value sent whole: {@link #weighed}, or the time of a change of ours with that value still
    * on its way, if later (so that the partner weighs it the same however it gets it).
+   *
+   * @param copied whether the partner's issue was made from this one ({@link #weighed})
    */
   FieldValue whole(JsonNode value, Change change, PendingChange pending,
-      TrackedIssue issue) {
-    FieldValue weighed = weighed(value, change, issue);
+      TrackedIssue issue, boolean copied) {
+    FieldValue weighed = weighed(value, change, issue, copied);
     if (pending != null && pending.holds(value) && pending.changedAt() > weighed.changedAt()) {
       return new FieldValue(value, pending.changedAt(), connector.config.syncUser());
     }
@@ -142,21 +144,40 @@ final class IssueValues {
   }
 
   /**
-   * A value sent whole with when a person last changed it; time 0 when the sync user wrote it
-   * last or nobody changed it since the issue was created. A value the sync user wrote came from
-   * the partner (a message applied here); sent back whole after a row was lost it is no person's
-   * change, and a person's edit on the other side, made meanwhile and not seen here, must win
-   * over it (with the time the sync user wrote it, it won by arriving later). A value the issue
-   * was created with is older than its partner issue, made from it, and so than every change a
-   * person made there: with the creation's time it won against those a clock behind ours stamped
-   * earlier (a create message delivered again after the partner's row was deleted undid them).
+   * A value sent whole with when a person last changed it: the issue's creation when nobody
+   * changed the field since, time 0 when the sync user wrote it last (or created the issue with
+   * it). That value came from the partner (a message applied here); sent back whole after a row
+   * was lost it is no person's change, and a person's edit on the other side, made meanwhile and
+   * not seen here, must win over it (with the time the sync user wrote it, it won by arriving
+   * later).
+   *
+   * <p>A value nobody changed since the issue was created carries time 0 too when the partner's
+   * issue was made from this one ({@code copied}, see {@link #copiedFrom}): it is older than that
+   * copy, and so than every change a person made there. With the creation's time it won against
+   * those a clock behind ours stamped earlier: our create delivered again after the partner's row
+   * was deleted undid them. Two issues created apart (paired by an import, or a new issue under
+   * a key a Jira restore gave again, taken back) keep the creation's time.
    */
-  FieldValue weighed(JsonNode value, Change change, TrackedIssue issue) {
-    if (change == null) {
+  FieldValue weighed(JsonNode value, Change change, TrackedIssue issue, boolean copied) {
+    if (change == null && copied) {
       return new FieldValue(value, 0, issue.creator());
     }
-    boolean ours = connector.config.syncUser().equals(change.author);
-    return new FieldValue(value, ours ? 0 : change.timestamp, change.author);
+    long at = change == null ? issue.created() : change.timestamp;
+    String by = change == null ? issue.creator() : change.author;
+    return new FieldValue(value, connector.config.syncUser().equals(by) ? 0 : at, by);
+  }
+
+  /**
+   * Whether the partner's issue was made from this one: it is no copy and no import paired it
+   * (it has no origin marker: our sync marks the copies it makes, an import both issues), and
+   * it was there when its pair was first synced, not a new issue under a key a Jira restore gave
+   * again ({@link GoneIssues#REPLACED_LEEWAY_MILLIS} for the tracker's clock against ours).
+   *
+   * @param row the pair's row, or null when it is made with this send
+   */
+  static boolean copiedFrom(TrackedIssue issue, SyncInfo row) {
+    return issue.originMarker() == null && (row == null
+        || issue.created() <= row.firstSyncDate() + GoneIssues.REPLACED_LEEWAY_MILLIS);
   }
 
   /**

@@ -185,7 +185,7 @@ final class Resender {
       gone.unlinkReplaced(row, clock.millis());
       return Resynced.NOTHING_TO_SEND;
     }
-    Resend resend = resend(issue, mappingIds, whole, row.id());
+    Resend resend = resend(issue, mappingIds, whole, false, row.id());
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
@@ -222,9 +222,13 @@ final class Resender {
    * those it holds already, by body and by content). {@code row} gives our row talking with that
    * partner row (locked, or made) inside the same transaction, so that a failed read of the issue
    * changes nothing and the next attempt sends it again.
+   *
+   * @param copied whether the partner's issue was made from this one ({@link
+   *     IssueValues#copiedFrom})
    */
-  synchronized void sendWhole(TrackedIssue issue, long rowId, Supplier<SyncInfo> row) {
-    Resend resend = resend(issue, connector.sendingIds(), true, rowId);
+  synchronized void sendWhole(TrackedIssue issue, long rowId, boolean copied,
+      Supplier<SyncInfo> row) {
+    Resend resend = resend(issue, connector.sendingIds(), true, copied, rowId);
     SyncInfo[] replaced = new SyncInfo[1];
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo ours = row.get();
@@ -270,7 +274,7 @@ final class Resender {
     if (issue.isEmpty()) {
       return TakenBack.GONE;
     }
-    Resend resend = resend(issue.get(), connector.sendingIds(), true, row.id());
+    Resend resend = resend(issue.get(), connector.sendingIds(), true, false, row.id());
     Optional<SyncMessage> queued = ifUnchanged(row,
         locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true));
     if (queued == null) {
@@ -324,7 +328,8 @@ final class Resender {
   }
 
   /** Reads what a resync of the mappings sends (tracker calls; no store write). */
-  private Resend resend(TrackedIssue issue, Set<String> mappingIds, boolean whole, long rowId) {
+  private Resend resend(TrackedIssue issue, Set<String> mappingIds, boolean whole,
+      boolean copied, long rowId) {
     // Sent whole, each value carries when it last changed (as a new issue's do), so that a
     // change the partner made meanwhile wins over an older value here.
     Map<String, Change> latest = whole
@@ -345,7 +350,7 @@ final class Resender {
         JsonNode value = values.export(out, issue);
         fields.put(out.id(), !whole
             ? values.resynced(out, value, synced.get(out.id()), people)
-            : values.whole(value, change, pending.get(out.id()), issue));
+            : values.whole(value, change, pending.get(out.id()), issue, copied));
       }
     }
     // Content: only items not synced yet, edited or deleted; a resync never copies one twice.
@@ -397,7 +402,8 @@ final class Resender {
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       JsonNode value = values.export(out, issue);
-      fields.put(out.id(), values.weighed(value, IssueValues.latestOf(out, latest), issue));
+      fields.put(out.id(), values.weighed(value, IssueValues.latestOf(out, latest), issue,
+          partner == null && IssueValues.copiedFrom(issue, null)));
     }
     Map<String, ContentFlow.Out> content = this.content.collect(changes, 0);
     long now = clock.millis();
