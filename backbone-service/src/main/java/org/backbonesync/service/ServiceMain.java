@@ -163,16 +163,19 @@ public final class ServiceMain {
       HttpClient client = HttpClient.newBuilder().connectTimeout(PARTNER_TIMEOUT).build();
       HttpResponse<InputStream> answer = client.send(HttpRequest.newBuilder(partner.url())
           .timeout(PARTNER_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      String scheme = answer.headers().firstValue("WWW-Authenticate").orElse(null);
+      List<String> challenges = answer.headers().allValues("WWW-Authenticate");
       String said;
       try (InputStream body = answer.body()) {
         said = printable(new String(body.readNBytes(ANSWER_SHOWN), StandardCharsets.UTF_8));
       }
-      if (answer.statusCode() == 401 && TRANSPORT_SCHEME.equals(scheme)) {
+      // (a scheme is case-insensitive, and a proxy may add its own challenge: RFC 9110 11.6.1)
+      if (answer.statusCode() == 401 && challenges.stream().anyMatch(c -> c.strip()
+          .split("[ ,]", 2)[0].equalsIgnoreCase(TRANSPORT_SCHEME))) {
         return "a partner service's transport answers";
       }
+      String asked = printable(String.join(", ", challenges));
       throw new ServiceFailure(SITE, at + " answered HTTP " + answer.statusCode()
-          + (scheme == null ? "" : " (WWW-Authenticate: " + printable(scheme) + ")")
+          + (asked.isEmpty() ? "" : " (WWW-Authenticate: " + asked + ")")
           + (said.isEmpty() ? "" : " \"" + said + "\"") + ", not as a partner service's"
           + " transport, which answers a GET without a signature with 401 and WWW-Authenticate: "
           + TRANSPORT_SCHEME + " (check the host, the port and the path /transport/"
@@ -192,9 +195,21 @@ public final class ServiceMain {
   /** How much of another server's answer a failed check shows. */
   private static final int ANSWER_SHOWN = 120;
 
-  /** Another server's text as one line of printable characters (no terminal controls). */
+  /**
+   * Another server's text as one line of at most {@value #ANSWER_SHOWN} printable characters:
+   * each control (C0 and C1: no terminal escape), format character, line or paragraph
+   * separator, surrogate left alone and unassigned code point is a {@code ?}.
+   */
   private static String printable(String text) {
-    return ServiceFailure.oneLine(text).replaceAll("\\p{Cntrl}|\\p{Cf}", "?");
+    StringBuilder shown = new StringBuilder();
+    ServiceFailure.oneLine(text).codePoints().limit(ANSWER_SHOWN).forEach(c -> {
+      int type = Character.getType(c);
+      boolean unsafe = Character.isISOControl(c) || type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+          || type == Character.SURROGATE || type == Character.UNASSIGNED;
+      shown.appendCodePoint(unsafe ? '?' : c);
+    });
+    return shown.toString();
   }
 
   /** How long {@code --check} waits for a partner service to connect and to answer. */

@@ -114,7 +114,7 @@ class CheckTest {
   void anotherServerAtThePartnersUrlIsASiteProblem() throws Exception {
     int jira = partner((exchange, status) -> {
       exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jira\"");
-      status.accept(401, "Unauthorized \u001b[31m\n(red)");
+      status.accept(401, "Unauthorized \u001b[31m\n(red)\u009b1m\u2028x\u0085y\u202e");
     });
     int other = partner((exchange, status) -> status.accept(404, "no partner sends here\n"));
     Path file = dir.resolve("sync.json");
@@ -124,9 +124,10 @@ class CheckTest {
     assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
     assertEquals(List.of(file + ": $.synchronizations[0].partnerB: partner service"
         + " http://127.0.0.1:" + jira + "/transport/pa-pb answered HTTP 401 (WWW-Authenticate:"
-        + " Basic realm=\"jira\") \"Unauthorized ?[31m (red)\", not as a partner service's"
-        + " transport, which answers a GET without a signature with 401 and WWW-Authenticate:"
-        + " Backbone (check the host, the port and the path /transport/<synchronization id>)"),
+        + " Basic realm=\"jira\") \"Unauthorized ?[31m (red)?1m?x?y?\", not as a partner"
+        + " service's transport, which answers a GET without a signature with 401 and"
+        + " WWW-Authenticate: Backbone (check the host, the port and the path"
+        + " /transport/<synchronization id>)"),
         run.get(2).lines().toList());
 
     Files.writeString(file, PartnerFile.json(cloud.url(), other));
@@ -134,6 +135,22 @@ class CheckTest {
     assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
     assertTrue(run.get(2).contains("/transport/pa-pb answered HTTP 404 \"no partner sends"
         + " here\", not as a partner service's transport"), run.get(2));
+  }
+
+  /** A proxy's challenge may come first, and a scheme's case does not matter (RFC 9110). */
+  @Test
+  void theTransportsChallengeAmongOthersIsOk() throws Exception {
+    int port = partner((exchange, status) -> {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"proxy\"");
+      exchange.getResponseHeaders().add("WWW-Authenticate", "backbone");
+      status.accept(401, "no signed content request");
+    });
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, PartnerFile.json(cloud.url(), port));
+
+    List<String> run = check(file, PartnerFile.ENV);
+
+    assertEquals("0", run.get(0), run.get(2));
   }
 
   /** What a stub partner answers: headers set on the exchange, then a status and a text. */
