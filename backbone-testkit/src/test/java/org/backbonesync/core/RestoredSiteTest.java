@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Duration;
 import java.util.List;
 import org.backbonesync.spi.store.SyncInfo;
@@ -168,6 +169,10 @@ class RestoredSiteTest {
     assertFalse(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "linked");
     assertEquals("Order more toner, black", sync.b().value("PB-2", "summary").asText());
     assertEquals(1, sync.events().events(Type.UNLINKED).size(), "unlinked once, not again");
+    // alice created PA-2 without a description 2 h 40 min after bob's edit: the newer value
+    // (helper-84: with its creation's time taken for 0, bob's edit won on both sides)
+    assertEquals(NullNode.getInstance(), sync.a().value("PA-2", "description"));
+    assertEquals(NullNode.getInstance(), sync.b().value("PB-2", "description"));
   }
 
   /** Trackers whose clocks run ten minutes apart from the engine's never unlink their pairs. */
