@@ -93,10 +93,13 @@ final class AdminRoutes {
 
   private AdminResponse notAllowed(String method, List<Route> here) {
     Set<String> allowed = new LinkedHashSet<>();
-    here.forEach(x -> allowed.add(x.method()));
-    String upper = method.toUpperCase(Locale.ROOT);
-    boolean cased = !upper.equals(method) && (allowed.contains(upper) || upper.equals("HEAD")
-        && allowed.contains("GET"));
+    for (Route x : here) {
+      allowed.add(x.method());
+      if (x.method().equals("GET")) {
+        allowed.add("HEAD");
+      }
+    }
+    boolean cased = !method.toUpperCase(Locale.ROOT).equals(method);
     AdminResponse refused = responses.error(405, "method " + shown(method)
         + " is not allowed on /" + here.get(0).pattern() + "; allowed: "
         + String.join(", ", allowed) + (cased ? " (methods are case-sensitive)" : ""), List.of());

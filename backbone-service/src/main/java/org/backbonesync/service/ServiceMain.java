@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLException;
 import org.backbonesync.jdbc.JdbcStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,14 +178,18 @@ public final class ServiceMain {
       String asked = printable(String.join(", ", challenges));
       throw new ServiceFailure(SITE, at + " answered HTTP " + answer.statusCode()
           + (asked.isEmpty() ? "" : " (WWW-Authenticate: " + asked + ")")
-          + (said.isEmpty() ? "" : " \"" + said + "\"") + ", not as a partner service's"
+          + (said.isEmpty() ? "" : " \"" + said.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+          + ", not as a partner service's"
           + " transport, which answers a GET without a signature with 401 and WWW-Authenticate: "
           + TRANSPORT_SCHEME + " (check the host, the port and the path /transport/"
           + "<synchronization id>)");
     } catch (IOException e) {
+      // (a plain-HTTP server does not answer a TLS handshake: the JDK's client times out)
+      boolean tls = partner.url().getScheme().equals("https")
+          && (e instanceof HttpConnectTimeoutException || e instanceof SSLException);
       throw new ServiceFailure(SITE, at + " cannot be reached (" + ServiceFailure.oneLine(
           e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))
-          + ")");
+          + ")" + (tls ? "; a server that speaks plain HTTP fails an https URL so too" : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceFailure(OTHER, "interrupted while reaching " + partner);

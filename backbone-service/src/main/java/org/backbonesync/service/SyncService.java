@@ -520,8 +520,8 @@ final class SyncService {
       }
     }
     phase = Phase.STOPPED;
-    LOG.info("stopped: engines and stores closed ({} messages applied, {} failed; {} left"
-        + " queued for the next start)",
+    LOG.info("stopped: engines and stores closed (messages applied: {}, failed: {}; left"
+        + " queued for the next start: {})",
         total("backbone.messages.processed", "applied", "created"),
         total("backbone.messages.processed", "failed_permanent"), left);
   }

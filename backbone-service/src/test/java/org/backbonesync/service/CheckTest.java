@@ -114,7 +114,8 @@ class CheckTest {
   void anotherServerAtThePartnersUrlIsASiteProblem() throws Exception {
     int jira = partner((exchange, status) -> {
       exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jira\"");
-      status.accept(401, "Unauthorized \u001b[31m\n(red)\u009b1m\u2028x\u0085y\u202e");
+      status.accept(401,
+          "{\"error\":\"Unauthorized \\ \u001b[31m\n(red)\u009b1m\u2028x\u0085y\u202e\"}");
     });
     int other = partner((exchange, status) -> status.accept(404, "no partner sends here\n"));
     Path file = dir.resolve("sync.json");
@@ -124,8 +125,9 @@ class CheckTest {
     assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
     assertEquals(List.of(file + ": $.synchronizations[0].partnerB: partner service"
         + " http://127.0.0.1:" + jira + "/transport/pa-pb answered HTTP 401 (WWW-Authenticate:"
-        + " Basic realm=\"jira\") \"Unauthorized ?[31m (red)?1m?x?y?\", not as a partner"
-        + " service's transport, which answers a GET without a signature with 401 and"
+        + " Basic realm=\"jira\") \"{\\\"error\\\":\\\"Unauthorized \\\\ ?[31m (red)?1m?x?y?"
+        + "\\\"}\", not as a partner service's transport, which answers a GET without a signature"
+        + " with 401 and"
         + " WWW-Authenticate: Backbone (check the host, the port and the path"
         + " /transport/<synchronization id>)"),
         run.get(2).lines().toList());
@@ -135,6 +137,37 @@ class CheckTest {
     assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
     assertTrue(run.get(2).contains("/transport/pa-pb answered HTTP 404 \"no partner sends"
         + " here\", not as a partner service's transport"), run.get(2));
+  }
+
+  /** Found by a trial (helper-85): it said only that the connection timed out. */
+  @Test
+  void anHttpsUrlToAServerThatSpeaksPlainHttpIsTold() throws Exception {
+    try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread closer = new Thread(() -> {
+        try (var client = plain.accept()) {
+          client.getInputStream().read(); // the TLS hello, answered as a plain server would
+          client.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+          // the check gave up first
+        }
+      });
+      closer.start();
+      Path file = dir.resolve("sync.json");
+      int port = plain.getLocalPort();
+      Files.writeString(file, PartnerFile.json(cloud.url(), port)
+          .replace("http://127.0.0.1:" + port, "https://127.0.0.1:" + port));
+
+      List<String> run = check(file, PartnerFile.ENV);
+
+      assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
+      assertTrue(run.get(2).startsWith(file + ": $.synchronizations[0].partnerB: partner service"
+          + " https://127.0.0.1:" + port + "/transport/pa-pb cannot be reached ("), run.get(2));
+      // (the JDK's client says SSLException, or, now and then, that the connect timed out)
+      assertTrue(run.get(2).endsWith("); a server that speaks plain HTTP fails an https URL so"
+          + " too\n"), run.get(2));
+      closer.join();
+    }
   }
 
   /** A proxy's challenge may come first, and a scheme's case does not matter (RFC 9110). */

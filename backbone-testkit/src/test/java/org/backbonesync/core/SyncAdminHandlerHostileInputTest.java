@@ -373,18 +373,19 @@ class SyncAdminHandlerHostileInputTest {
     State before = state();
 
     AdminResponse put = refused(405, "method \"PUT\" is not allowed on"
-        + " /connectors/{connectorKey}/syncInformation; allowed: GET, POST, DELETE", before,
+        + " /connectors/{connectorKey}/syncInformation; allowed: GET, HEAD, POST, DELETE", before,
         call("PUT", PATH_ROWS, Map.of(), "[]"));
-    assertEquals("GET, POST, DELETE", put.headers().get("Allow"));
-    refused(405, "method \"\" is not allowed on /synchronizations; allowed: GET", before,
+    assertEquals("GET, HEAD, POST, DELETE", put.headers().get("Allow"));
+    refused(405, "method \"\" is not allowed on /synchronizations; allowed: GET, HEAD", before,
         call(null, "/synchronizations", Map.of(), null));
     // a method is case-sensitive: a host guarding "DELETE" must not see "delete" delete every
     // row (helper-81's trial: it did)
     refused(405, "method \"delete\" is not allowed on /connectors/{connectorKey}/syncInformation;"
-        + " allowed: GET, POST, DELETE (methods are case-sensitive)", before,
+        + " allowed: GET, HEAD, POST, DELETE (methods are case-sensitive)", before,
         call("delete", PATH_ROWS, Map.of(), null));
-    refused(405, "method \"head\" is not allowed on /synchronizations; allowed: GET (methods are"
-        + " case-sensitive)", before, call("head", "/synchronizations", Map.of(), null));
+    refused(405, "method \"Delete\" is not allowed on /synchronizations; allowed: GET, HEAD"
+        + " (methods are case-sensitive)", before, call("Delete", "/synchronizations", Map.of(),
+        null));
     refused(404, "no admin resource at \"/connectors/PA/syncInformation/1\"", before,
         call("DELETE", PATH_ROWS + "/1", Map.of(), null));
     refused(404, "no admin resource at null", before, call("DELETE", null, Map.of(), null));
