@@ -69,6 +69,16 @@ final class GapFailures {
    * are two nodes' clocks when two share the store: one ahead finds an entry again for as long as
    * it is ahead (each time failing it once more), never loses one.
    */
+  /**
+   * Whether a queued entry that was not due when the failed one last failed is due now (its
+   * backoff over, or an admin's retry): found by helper-86, a resync's whole taken over the gap
+   * whose apply failed once waited behind the failed head for good, retried or not.
+   */
+  private static boolean cameDueSince(InboxEntry e, InboxEntry failed, long now) {
+    return e.status() != InboxEntry.Status.FAILED && e.notBefore() > failed.notBefore()
+        && e.notBefore() <= now;
+  }
+
   List<InboxEntry> answered(long now) {
     if (now < nextLook) {
       return List.of();
@@ -89,10 +99,11 @@ final class GapFailures {
     List<InboxEntry> answered = new ArrayList<>();
     for (InboxEntry entry : failed) {
       // (it failed at its last recheck, notBefore, or just after: one received before that was
-      // in the queue its last judging read)
+      // in the queue its last judging read; so was one due then, while one that came due since,
+      // a whole the apply takes over the gap whose first attempt failed, say, was not)
       if (queued.getOrDefault(entry.message().sourceIssueKey(), List.of()).stream()
-          .anyMatch(e -> e.receivedAt() > entry.notBefore()
-              && !e.message().messageId().equals(entry.message().messageId()))) {
+          .anyMatch(e -> !e.message().messageId().equals(entry.message().messageId())
+              && (e.receivedAt() > entry.notBefore() || cameDueSince(e, entry, now)))) {
         answered.add(entry);
       }
     }

@@ -77,6 +77,13 @@ final class PairOrder {
       outcomes.add(new ApplyOutcome.Duplicate(message));
       return Taken.DROPPED;
     }
+    if (row.isEmpty() && fromAnOlderSenderRow(message, entries)) {
+      // (with a row of ours, its verdict drops it: PartnerRows; with none, it would wait for
+      // its row's gap before the newer row's messages for good: helper-86)
+      unapplied.drop(message, "a newer row of the partner has sent since");
+      outcomes.add(new ApplyOutcome.Duplicate(message));
+      return Taken.DROPPED;
+    }
     if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
       row = Optional.of(rows.pairAgain(message, now));
     }
@@ -136,6 +143,12 @@ final class PairOrder {
             && namesNoPairOfOurs(e.message()) && carriesWhole.test(e.message())
             && e.status() != InboxEntry.Status.FAILED && e.notBefore() <= now)
         .reduce((first, later) -> later);
+  }
+
+  /** Whether a message of the pair from a newer row of the sender is queued. */
+  private static boolean fromAnOlderSenderRow(SyncMessage message, List<InboxEntry> entries) {
+    long sender = message.senderEpoch();
+    return sender != 0 && entries.stream().anyMatch(e -> e.message().senderEpoch() > sender);
   }
 
   /** Whether the sender knows no issue or row of ours for the message's pair. */
