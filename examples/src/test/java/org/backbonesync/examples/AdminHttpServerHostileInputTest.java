@@ -123,7 +123,7 @@ class AdminHttpServerHostileInputTest {
     assertEquals(200, head.statusCode(), "HEAD is GET without the body");
     assertEquals("", head.body());
     assertEquals(405, trace.statusCode());
-    assertEquals("GET, POST, DELETE", trace.headers().firstValue("Allow").orElseThrow());
+    assertEquals("GET, HEAD, POST, DELETE", trace.headers().firstValue("Allow").orElseThrow());
     assertEquals(rows, sync.syncInfoA());
   }
 }
