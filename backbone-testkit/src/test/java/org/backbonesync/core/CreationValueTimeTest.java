@@ -10,11 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A value an issue was created with weighs with the creation's time against a partner issue
- * that was not made from it: here two issues created apart and paired by an import (a pair taken
- * back after a Jira restore: {@code RestoredSiteTest}). Only towards a copy made from the issue
- * does such a value carry time 0 ({@code NoChangeLostTest}). Found by helper-84's review of
- * d981937, which gave every such value time 0: bob's older edit then won on both sides.
+ * A value an issue was created with weighs with the creation's time: here two issues created
+ * apart and paired by an import (a pair taken back after a Jira restore: {@code
+ * RestoredSiteTest}). Found by helper-84's review of d981937, which gave every such value time 0
+ * (a fix of seeds 705660152 and 67444838 since replaced: {@code NoChangeLostTest}): bob's older
+ * edit then won on both sides.
  */
 class CreationValueTimeTest {
 

@@ -171,14 +171,15 @@ class NoChangeLostTest {
 
   /**
    * Simulation seeds 705660152 and 67444838 (CI's random bases at 481d552). B's clock is 110 s
-   * behind. An operator deletes B's row while A's create message, already applied, is on its way
-   * again (its acknowledgement lost). B finds PB-1 by its marker and weighed the create's value,
-   * with the time alice created PA-1, against bob's later edit, which B's clock stamped earlier:
-   * bob's edit was undone on B and never reached A. A value nobody changed since the issue's
-   * creation is older than the partner issue made from it, so it loses against any edit there.
+   * behind. A copy of A's create, already applied, is held on its way; bob sets High (sent to A),
+   * then Low; an operator deletes B's row, and the copy arrives. B finds PB-1 by its marker, and
+   * the create's Medium, stamped when alice created PA-1, wins over bob's Low, stamped earlier by
+   * B's clock (the newer stamp wins, as documented). B then sent PB-1 whole with Medium as the
+   * sync user's (time 0), and A, holding bob's High as the sync user's too, kept High on the tie:
+   * both sides ended on High, neither the newest stamp nor bob's last edit.
    */
   @Test
-  void aCreateDeliveredAgainAfterTheRowWasDeletedUndoesNoEditMadeSince() {
+  void aCreateDeliveredAgainAfterTheRowWasDeletedLeavesBothSidesOnTheNewestStamp() {
     SyncTestDriver sync = SyncTestDriver.builder()
         .skewB(Duration.ofSeconds(-110))
         .fieldMapping(
@@ -186,21 +187,29 @@ class NoChangeLostTest {
         .fieldMapping(
             FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .build();
-    sync.a("alice").create("Printer on fire");
+    sync.a("alice").create("Printer on fire"); // Medium
     sync.transportAtoB().inject(InMemoryTransport.Fault.DROP_ACK, 1);
     sync.poll("PA");
     sync.deliver("PA"); // arrives; A keeps it to send again
+    sync.advance(Duration.ofSeconds(1));
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1);
+    sync.deliver("PA"); // the copy, held on its way
     sync.apply("PB"); // creates PB-1
     sync.advance(Duration.ofSeconds(20));
-    sync.b("bob").edit("PB-1", "priority", "High"); // B's clock: 90 s before alice's create
+    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA");
+    assertEquals("High", priority(sync.a(), "PA-1"));
+    sync.advance(Duration.ofSeconds(10));
+    sync.b("bob").edit("PB-1", "priority", "Low"); // B's clock: 80 s before alice's create
     sync.engine().deleteSyncInformation("PB", sync.syncInfoB().get(0).id());
-    sync.advance(Duration.ofMinutes(5));
 
-    assertEquals(1, sync.deliver("PA"), "the create again");
+    sync.transportAtoB().releaseHeld();
     sync.apply("PB");
     sync.runUntilQuiet();
 
-    assertEquals("High", priority(sync.b(), "PB-1"));
-    assertEquals("High", priority(sync.a(), "PA-1"), "bob's edit reached A");
+    assertEquals("Medium", priority(sync.b(), "PB-1"), "the newest stamp: alice's create");
+    assertEquals("Medium", priority(sync.a(), "PA-1"));
   }
 }

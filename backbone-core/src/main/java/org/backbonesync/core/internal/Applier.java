@@ -275,7 +275,11 @@ final class Applier {
    * applied after (a crash between applies it again to the row).
    *
    * The issue links the message made are paired first: the whole names them by the partner's
-   * ids, so that the partner does not make again one it removed meanwhile.
+   * ids, so that the partner does not make again one it removed meanwhile. A value the message
+   * just wrote goes with the message's time, not as the sync user's: it won against a person's
+   * change here by that time, and with time 0 the partner's older value won it back there, so
+   * both sides ended on a third value, neither the newer nor this person's (simulation seeds
+   * 705660152 and 67444838, B's clock behind A's).
    *
    * @return the row's id
    */
@@ -288,7 +292,7 @@ final class Applier {
         connector.tracker.issue(key).orElseThrow(() -> connector.gone(key));
     long[] rowId = new long[1];
     List<SyncMessage> queued = new ArrayList<>();
-    replies.resender().sendWhole(after, 0, IssueValues.copiedFrom(after, null), () -> {
+    replies.resender().sendWhole(after, 0, target.applied(), () -> {
       ApplyTarget.Paired made = target.makeRow().get();
       rowId[0] = made.rowId();
       queued.add(made.message());

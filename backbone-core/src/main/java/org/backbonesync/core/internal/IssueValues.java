@@ -130,15 +130,20 @@ final class IssueValues {
 
   /**
    * A value sent whole: {@link #weighed}, or the time of a change of ours with that value still
-   * on its way, if later (so that the partner weighs it the same however it gets it).
+   * on its way, if later (so that the partner weighs it the same however it gets it), or the
+   * time of the partner's change a message applied just before with that value, if later.
    *
-   * @param copied whether the partner's issue was made from this one ({@link #weighed})
+   * @param applied the value a message just wrote to the field, or null
    */
-  FieldValue whole(JsonNode value, Change change, PendingChange pending,
-      TrackedIssue issue, boolean copied) {
-    FieldValue weighed = weighed(value, change, issue, copied);
+  FieldValue whole(JsonNode value, Change change, PendingChange pending, FieldValue applied,
+      TrackedIssue issue) {
+    FieldValue weighed = weighed(value, change, issue);
     if (pending != null && pending.holds(value) && pending.changedAt() > weighed.changedAt()) {
-      return new FieldValue(value, pending.changedAt(), connector.config.syncUser());
+      weighed = new FieldValue(value, pending.changedAt(), connector.config.syncUser());
+    }
+    if (applied != null && applied.value().equals(value)
+        && applied.changedAt() > weighed.changedAt()) {
+      weighed = new FieldValue(value, applied.changedAt(), connector.config.syncUser());
     }
     return weighed;
   }
@@ -150,34 +155,11 @@ final class IssueValues {
    * was lost it is no person's change, and a person's edit on the other side, made meanwhile and
    * not seen here, must win over it (with the time the sync user wrote it, it won by arriving
    * later).
-   *
-   * <p>A value nobody changed since the issue was created carries time 0 too when the partner's
-   * issue was made from this one ({@code copied}, see {@link #copiedFrom}): it is older than that
-   * copy, and so than every change a person made there. With the creation's time it won against
-   * those a clock behind ours stamped earlier: our create delivered again after the partner's row
-   * was deleted undid them. Two issues created apart (paired by an import, or a new issue under
-   * a key a Jira restore gave again, taken back) keep the creation's time.
    */
-  FieldValue weighed(JsonNode value, Change change, TrackedIssue issue, boolean copied) {
-    if (change == null && copied) {
-      return new FieldValue(value, 0, issue.creator());
-    }
+  FieldValue weighed(JsonNode value, Change change, TrackedIssue issue) {
     long at = change == null ? issue.created() : change.timestamp;
     String by = change == null ? issue.creator() : change.author;
     return new FieldValue(value, connector.config.syncUser().equals(by) ? 0 : at, by);
-  }
-
-  /**
-   * Whether the partner's issue was made from this one: it is no copy and no import paired it
-   * (it has no origin marker: our sync marks the copies it makes, an import both issues), and
-   * it was there when its pair was first synced, not a new issue under a key a Jira restore gave
-   * again ({@link GoneIssues#REPLACED_LEEWAY_MILLIS} for the tracker's clock against ours).
-   *
-   * @param row the pair's row, or null when it is made with this send
-   */
-  static boolean copiedFrom(TrackedIssue issue, SyncInfo row) {
-    return issue.originMarker() == null && (row == null
-        || issue.created() <= row.firstSyncDate() + GoneIssues.REPLACED_LEEWAY_MILLIS);
   }
 
   /**

@@ -185,7 +185,7 @@ final class Resender {
       gone.unlinkReplaced(row, clock.millis());
       return Resynced.NOTHING_TO_SEND;
     }
-    Resend resend = resend(issue, mappingIds, whole, false, row.id());
+    Resend resend = resend(issue, mappingIds, whole, Map.of(), row.id());
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
@@ -223,12 +223,12 @@ final class Resender {
    * partner row (locked, or made) inside the same transaction, so that a failed read of the issue
    * changes nothing and the next attempt sends it again.
    *
-   * @param copied whether the partner's issue was made from this one ({@link
-   *     IssueValues#copiedFrom})
+   * @param applied the values a message applied to the issue just before, by mapping id: one
+   *     the issue still has goes with its time if later ({@link IssueValues#whole}); none else
    */
-  synchronized void sendWhole(TrackedIssue issue, long rowId, boolean copied,
+  synchronized void sendWhole(TrackedIssue issue, long rowId, Map<String, FieldValue> applied,
       Supplier<SyncInfo> row) {
-    Resend resend = resend(issue, connector.sendingIds(), true, copied, rowId);
+    Resend resend = resend(issue, connector.sendingIds(), true, applied, rowId);
     SyncInfo[] replaced = new SyncInfo[1];
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo ours = row.get();
@@ -274,7 +274,7 @@ final class Resender {
     if (issue.isEmpty()) {
       return TakenBack.GONE;
     }
-    Resend resend = resend(issue.get(), connector.sendingIds(), true, false, row.id());
+    Resend resend = resend(issue.get(), connector.sendingIds(), true, Map.of(), row.id());
     Optional<SyncMessage> queued = ifUnchanged(row,
         locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true));
     if (queued == null) {
@@ -329,7 +329,7 @@ final class Resender {
 
   /** Reads what a resync of the mappings sends (tracker calls; no store write). */
   private Resend resend(TrackedIssue issue, Set<String> mappingIds, boolean whole,
-      boolean copied, long rowId) {
+      Map<String, FieldValue> applied, long rowId) {
     // Sent whole, each value carries when it last changed (as a new issue's do), so that a
     // change the partner made meanwhile wins over an older value here.
     Map<String, Change> latest = whole
@@ -350,7 +350,7 @@ final class Resender {
         JsonNode value = values.export(out, issue);
         fields.put(out.id(), !whole
             ? values.resynced(out, value, synced.get(out.id()), people)
-            : values.whole(value, change, pending.get(out.id()), issue, copied));
+            : values.whole(value, change, pending.get(out.id()), applied.get(out.id()), issue));
       }
     }
     // Content: only items not synced yet, edited or deleted; a resync never copies one twice.
@@ -402,8 +402,7 @@ final class Resender {
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Connector.Outgoing out : connector.outgoing) {
       JsonNode value = values.export(out, issue);
-      fields.put(out.id(), values.weighed(value, IssueValues.latestOf(out, latest), issue,
-          partner == null && IssueValues.copiedFrom(issue, null)));
+      fields.put(out.id(), values.weighed(value, IssueValues.latestOf(out, latest), issue));
     }
     Map<String, ContentFlow.Out> content = this.content.collect(changes, 0);
     long now = clock.millis();

@@ -135,7 +135,7 @@ final class SenderRows {
     TrackedIssue issue =
         connector.ownIssue(local).orElseThrow(() -> connector.gone(local));
     long[] id = new long[1];
-    resender.sendWhole(issue, 0, IssueValues.copiedFrom(issue, null), () -> {
+    resender.sendWhole(issue, 0, Map.of(), () -> {
       SyncInfo made = resender.insertNew(local, message.sourceIssueKey(), now)
           .withPartnerRow(message.senderEpoch(), false);
       id[0] = made.id();
@@ -161,7 +161,7 @@ final class SenderRows {
       log.info("{}: the row of {} at {} was made again; sending {} whole",
           connector.key(), message.sourceIssueKey(), connector.partner.key(),
           row.localIssueKey());
-      resender.sendWhole(issue.get(), row.id(), IssueValues.copiedFrom(issue.get(), row),
+      resender.sendWhole(issue.get(), row.id(), Map.of(),
           () -> talk.apply(connector.lockRow(stores, row.id())));
     } else {
       stores.inTransaction(() -> {
