@@ -67,18 +67,10 @@ final class GapFailures {
    * fails once more has that time as its {@code notBefore}, so it is not found again until
    * another message comes. The times compared
    * are two nodes' clocks when two share the store: one ahead finds an entry again for as long as
-   * it is ahead (each time failing it once more), never loses one.
+   * it is ahead (each time failing it once more), never loses one. An entry queued behind it
+   * that comes due after it failed (a whole taken over the gap, its first attempt failed) counts
+   * as another message.
    */
-  /**
-   * Whether a queued entry that was not due when the failed one last failed is due now (its
-   * backoff over, or an admin's retry): found by helper-86, a resync's whole taken over the gap
-   * whose apply failed once waited behind the failed head for good, retried or not.
-   */
-  private static boolean cameDueSince(InboxEntry e, InboxEntry failed, long now) {
-    return e.status() != InboxEntry.Status.FAILED && e.notBefore() > failed.notBefore()
-        && e.notBefore() <= now;
-  }
-
   List<InboxEntry> answered(long now) {
     if (now < nextLook) {
       return List.of();
@@ -108,5 +100,15 @@ final class GapFailures {
       }
     }
     return answered;
+  }
+
+  /**
+   * Whether a queued entry that was not due when the failed one last failed is due now (its
+   * backoff over, or an admin's retry): found by helper-86, a resync's whole taken over the gap
+   * whose apply failed once waited behind the failed head for good, retried or not.
+   */
+  private static boolean cameDueSince(InboxEntry e, InboxEntry failed, long now) {
+    return e.status() != InboxEntry.Status.FAILED && e.notBefore() > failed.notBefore()
+        && e.notBefore() <= now;
   }
 }
