@@ -3,6 +3,7 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import org.backbonesync.spi.RetriableException;
@@ -211,5 +212,99 @@ class NoChangeLostTest {
 
     assertEquals("Medium", priority(sync.b(), "PB-1"), "the newest stamp: alice's create");
     assertEquals("Medium", priority(sync.a(), "PA-1"));
+  }
+
+  /**
+   * The seeds' case above (B's clock 110 s behind, B's row deleted while a copy of A's
+   * create is held), with priority through a correlation table (A High/Medium/Low, B P1/P2/P3).
+   * The message carries "Medium" (A's name), B's export reads "P2": IssueValues.whole finds no
+   * applied value equal to it, and the whole carried P2 as the sync user's (time 0) again
+   * (helper-88's review of a3edd68).
+   */
+  @Test
+  void aCreateDeliveredAgainAfterTheRowWasDeletedThroughACorrelationTable() throws Exception {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .skewB(Duration.ofSeconds(-110))
+        .projectB(p -> p.priorities("P1", "P2", "P3", "P4"))
+        .fieldMapping(FieldMapping.of("map-priority", "correlation", Direction.BOTH,
+            "priority", "priority", new ObjectMapper().readTree("""
+                {"rows": [{"a": "High", "b": "P1"}, {"a": "Medium", "b": "P2"},
+                          {"a": "Low", "b": "P3"}]}""")))
+        .fieldMapping(
+            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .build();
+    sync.a("alice").create("Printer on fire"); // Medium
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DROP_ACK, 1);
+    sync.poll("PA");
+    sync.deliver("PA"); // arrives; A keeps it to send again
+    sync.advance(Duration.ofSeconds(1));
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1);
+    sync.deliver("PA"); // the copy, held on its way
+    sync.apply("PB"); // creates PB-1
+    assertEquals("P2", priority(sync.b(), "PB-1"));
+    sync.advance(Duration.ofSeconds(20));
+    sync.b("bob").edit("PB-1", "priority", "P1");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA");
+    assertEquals("High", priority(sync.a(), "PA-1"));
+    sync.advance(Duration.ofSeconds(10));
+    sync.b("bob").edit("PB-1", "priority", "P3"); // B's clock: 80 s before alice's create
+    sync.engine().deleteSyncInformation("PB", sync.syncInfoB().get(0).id());
+
+    sync.transportAtoB().releaseHeld();
+    sync.apply("PB");
+    sync.runUntilQuiet();
+
+    String a = priority(sync.a(), "PA-1");
+    String b = priority(sync.b(), "PB-1");
+    assertEquals("P2 / Medium", b + " / " + a, "both on the newest stamp (alice's create)");
+  }
+
+  /**
+   * Simulation seed 18737 (operators, imports, ignores, backups), cut down. Bob's create
+   * reaches A, which creates PA-1 and records the pair, but the rest of the apply fails (429):
+   * the create stays in A's inbox. Bob assigns PB-1 to alice in the create's millisecond (B's
+   * clock has not moved), and an operator deletes A's row. A applies the create again, finds
+   * PA-1 by its marker, and sends PA-1 whole: the empty assignee goes with the create's time,
+   * which is bob's own stamp. B weighs it against bob's assignment, same stamp: A wins the tie;
+   * A keeps its value against bob's assignment on the tie too. Bob's last edit is lost on both
+   * sides (helper-88's review of a3edd68, which sent every applied value with its time).
+   */
+  @Test
+  void aCreateAppliedAgainOnAAfterItsRowWasDeletedDoesNotWinATieAgainstBobsEdit() {
+    boolean[] failNext = {false};
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(
+            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(
+            FieldMapping.passthrough(SyncTestDriver.PRIORITY, "priority", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough("m-assignee", "assignee", Direction.BOTH))
+        .build();
+    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (failNext[0] && call.operation().equals("updateIssue")) {
+          failNext[0] = false;
+          throw new RetriableException("429 from the tracker", null, null);
+        }
+      }
+    });
+    sync.b("bob").create("Printer on fire"); // unassigned
+    sync.poll("PB");
+    sync.deliver("PB");
+    failNext[0] = true;
+    sync.apply("PA"); // creates PA-1 and records the pair; the rest fails: retried later
+    sync.deliver("PA");
+    sync.apply("PB"); // the PAIRED
+    sync.b("bob").edit("PB-1", "assignee", "alice"); // the create's millisecond
+    sync.engine().deleteSyncInformation("PA", sync.syncInfoA().get(0).id());
+
+    sync.advance(Duration.ofSeconds(10)); // the retry comes due; A does not poll before it
+    sync.apply("PA"); // the create again: PA-1 found by its marker
+    sync.runUntilQuiet();
+
+    assertEquals("alice / alice", sync.b().value("PB-1", "assignee").asText() + " / "
+        + sync.a().value("PA-1", "assignee").asText(), "bob's assignment on both sides");
   }
 }

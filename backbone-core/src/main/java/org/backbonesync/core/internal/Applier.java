@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.IssueLink;
@@ -276,10 +278,10 @@ final class Applier {
    *
    * The issue links the message made are paired first: the whole names them by the partner's
    * ids, so that the partner does not make again one it removed meanwhile. A value the message
-   * just wrote goes with the message's time, not as the sync user's: it won against a person's
-   * change here by that time, and with time 0 the partner's older value won it back there, so
-   * both sides ended on a third value, neither the newer nor this person's (simulation seeds
-   * 705660152 and 67444838, B's clock behind A's).
+   * just wrote over a person's change here, winning by its later time, goes with (just before)
+   * that time, not as the sync user's: with time 0 the partner's older value won it back there,
+   * so both sides ended on a third value, neither the later nor this person's (simulation seeds
+   * 705660152 and 67444838, B's clock behind A's; {@link IssueValues#whole}).
    *
    * @return the row's id
    */
@@ -292,7 +294,7 @@ final class Applier {
         connector.tracker.issue(key).orElseThrow(() -> connector.gone(key));
     long[] rowId = new long[1];
     List<SyncMessage> queued = new ArrayList<>();
-    replies.resender().sendWhole(after, 0, target.applied(), () -> {
+    replies.resender().sendWhole(after, 0, wonHere(target), () -> {
       ApplyTarget.Paired made = target.makeRow().get();
       rowId[0] = made.rowId();
       queued.add(made.message());
@@ -300,6 +302,26 @@ final class Applier {
     });
     queued.stream().filter(Objects::nonNull).forEach(replies.outbox()::committed);
     return rowId[0];
+  }
+
+  /**
+   * The message's values that won a conflict with a person's change here, by mapping id. Only
+   * those: a value applied with no change here to weigh against goes back as the sync user's,
+   * time 0, or its echo would tie with a newer change the partner made in the same millisecond,
+   * and win it on A's side (simulation seeds 700318301, 400278690).
+   */
+  private static Map<String, FieldValue> wonHere(ApplyTarget target) {
+    if (target.resolution() == null) {
+      return Map.of();
+    }
+    Map<String, FieldValue> won = new HashMap<>();
+    for (ConflictRecord r : target.resolution().records()) {
+      FieldValue applied = target.applied().get(r.fieldMappingId());
+      if (r.winner() == ConflictRecord.Winner.REMOTE && applied != null) {
+        won.put(r.fieldMappingId(), applied);
+      }
+    }
+    return won;
   }
 
   /** Makes the links asked for that do not exist yet. */

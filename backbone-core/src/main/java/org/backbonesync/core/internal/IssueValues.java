@@ -130,10 +130,13 @@ final class IssueValues {
 
   /**
    * A value sent whole: {@link #weighed}, or the time of a change of ours with that value still
-   * on its way, if later (so that the partner weighs it the same however it gets it), or the
-   * time of the partner's change a message applied just before with that value, if later.
+   * on its way, if later (so that the partner weighs it the same however it gets it), or, if
+   * later, a millisecond before the partner's change that a message just wrote here over a
+   * person's change: it won here by its time, and so wins there against a value of no person
+   * (time 0), while any change the partner made at that time or after, the same millisecond
+   * included (where A would win the tie), still wins over its echo (simulation seed 67249373).
    *
-   * @param applied the value a message just wrote to the field, or null
+   * @param applied the value a message just wrote to the field over a person's change, or null
    */
   FieldValue whole(JsonNode value, Change change, PendingChange pending, FieldValue applied,
       TrackedIssue issue) {
@@ -141,9 +144,11 @@ final class IssueValues {
     if (pending != null && pending.holds(value) && pending.changedAt() > weighed.changedAt()) {
       weighed = new FieldValue(value, pending.changedAt(), connector.config.syncUser());
     }
-    if (applied != null && applied.value().equals(value)
-        && applied.changedAt() > weighed.changedAt()) {
-      weighed = new FieldValue(value, applied.changedAt(), connector.config.syncUser());
+    // (still the message's value: the sync user wrote the field last; the message's value is
+    // in the partner's terms, which a mapping may translate)
+    if (applied != null && change != null && connector.config.syncUser().equals(change.author)
+        && applied.changedAt() - 1 > weighed.changedAt()) {
+      weighed = new FieldValue(value, applied.changedAt() - 1, connector.config.syncUser());
     }
     return weighed;
   }
