@@ -188,6 +188,19 @@ class NoChangeLostTest {
         .fieldMapping(
             FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .build();
+    createHeldWhileBobEditsTwiceAndBsRowIsDeleted(sync, "High", "Low");
+
+    assertEquals("Medium", priority(sync.b(), "PB-1"), "the newest stamp: alice's create");
+    assertEquals("Medium", priority(sync.a(), "PA-1"));
+  }
+
+  /**
+   * B's clock is 110 s behind. Alice creates PA-1 (Medium); a copy of the create, applied
+   * already, is held on its way. Bob sets {@code first} (High on A, sent there), then {@code
+   * second}, stamped 80 s before alice's create; an operator deletes B's row; the copy arrives.
+   */
+  private static void createHeldWhileBobEditsTwiceAndBsRowIsDeleted(SyncTestDriver sync,
+      String first, String second) {
     sync.a("alice").create("Printer on fire"); // Medium
     sync.transportAtoB().inject(InMemoryTransport.Fault.DROP_ACK, 1);
     sync.poll("PA");
@@ -197,21 +210,18 @@ class NoChangeLostTest {
     sync.deliver("PA"); // the copy, held on its way
     sync.apply("PB"); // creates PB-1
     sync.advance(Duration.ofSeconds(20));
-    sync.b("bob").edit("PB-1", "priority", "High");
+    sync.b("bob").edit("PB-1", "priority", first);
     sync.poll("PB");
     sync.deliver("PB");
     sync.apply("PA");
     assertEquals("High", priority(sync.a(), "PA-1"));
     sync.advance(Duration.ofSeconds(10));
-    sync.b("bob").edit("PB-1", "priority", "Low"); // B's clock: 80 s before alice's create
+    sync.b("bob").edit("PB-1", "priority", second);
     sync.engine().deleteSyncInformation("PB", sync.syncInfoB().get(0).id());
 
     sync.transportAtoB().releaseHeld();
     sync.apply("PB");
     sync.runUntilQuiet();
-
-    assertEquals("Medium", priority(sync.b(), "PB-1"), "the newest stamp: alice's create");
-    assertEquals("Medium", priority(sync.a(), "PA-1"));
   }
 
   /**
@@ -233,28 +243,7 @@ class NoChangeLostTest {
         .fieldMapping(
             FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .build();
-    sync.a("alice").create("Printer on fire"); // Medium
-    sync.transportAtoB().inject(InMemoryTransport.Fault.DROP_ACK, 1);
-    sync.poll("PA");
-    sync.deliver("PA"); // arrives; A keeps it to send again
-    sync.advance(Duration.ofSeconds(1));
-    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1);
-    sync.deliver("PA"); // the copy, held on its way
-    sync.apply("PB"); // creates PB-1
-    assertEquals("P2", priority(sync.b(), "PB-1"));
-    sync.advance(Duration.ofSeconds(20));
-    sync.b("bob").edit("PB-1", "priority", "P1");
-    sync.poll("PB");
-    sync.deliver("PB");
-    sync.apply("PA");
-    assertEquals("High", priority(sync.a(), "PA-1"));
-    sync.advance(Duration.ofSeconds(10));
-    sync.b("bob").edit("PB-1", "priority", "P3"); // B's clock: 80 s before alice's create
-    sync.engine().deleteSyncInformation("PB", sync.syncInfoB().get(0).id());
-
-    sync.transportAtoB().releaseHeld();
-    sync.apply("PB");
-    sync.runUntilQuiet();
+    createHeldWhileBobEditsTwiceAndBsRowIsDeleted(sync, "P1", "P3");
 
     String a = priority(sync.a(), "PA-1");
     String b = priority(sync.b(), "PB-1");
