@@ -294,7 +294,7 @@ class SyncServiceIT {
 
       assertEquals(0, first.terminate(Duration.ofSeconds(15)), first.out() + first.err());
       assertTrue(first.out().contains("stopped: engines and stores closed"), first.out());
-      assertTrue(first.out().matches("(?s).*; [1-9][0-9]* left queued for the next start\\).*"),
+      assertTrue(first.out().matches("(?s).*; left queued for the next start: [1-9][0-9]*\\).*"),
           "says what it left: " + first.out());
       assertFalse(first.out().contains("closing anyway"), first.out());
       assertFalse(first.out().contains("the periodic run tries again"), "a quiet stop: "
