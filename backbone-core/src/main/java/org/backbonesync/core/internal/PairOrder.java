@@ -73,16 +73,13 @@ final class PairOrder {
     if (row.isEmpty() && message.kind() == MessageKind.GONE
         && (message.partnerIssueKey() != null || message.sequenceId() == 1)) {
       // (it names a row of ours that is gone; else it waits for the message that makes ours)
-      unapplied.drop(message, "no pair of " + message.sourceIssueKey() + " to unlink");
-      outcomes.add(new ApplyOutcome.Duplicate(message));
-      return Taken.DROPPED;
+      return dropped(message, "no pair of " + message.sourceIssueKey() + " to unlink", outcomes);
     }
-    if (row.isEmpty() && fromAnOlderSenderRow(message, entries)) {
-      // (with a row of ours, its verdict drops it: PartnerRows; with none, it would wait for
-      // its row's gap before the newer row's messages for good: helper-86)
-      unapplied.drop(message, "a newer row of the partner has sent since");
-      outcomes.add(new ApplyOutcome.Duplicate(message));
-      return Taken.DROPPED;
+    if (row.isEmpty() && message.senderEpoch() != 0
+        && PartnerRows.newerSenderSent(message, entries)) {
+      // (with a row of ours, its verdict drops it; with none, it would wait for its row's gap
+      // before the newer row's messages for good: helper-86)
+      return dropped(message, PartnerRows.NEWER_SENDER, outcomes);
     }
     if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
       row = Optional.of(rows.pairAgain(message, now));
@@ -118,9 +115,7 @@ final class PairOrder {
     }
     if (message.sequenceId() < expected
         && !settings.off(TestOnlySwitch.NO_DUPLICATE_CHECK)) {
-      unapplied.drop(message, (expected - 1) + " already applied");
-      outcomes.add(new ApplyOutcome.Duplicate(message));
-      return Taken.DROPPED;
+      return dropped(message, (expected - 1) + " already applied", outcomes);
     }
     if (message.sequenceId() > expected) {
       outcomes.add(unapplied.waitForGap(entry, expected, now));
@@ -145,12 +140,6 @@ final class PairOrder {
         .reduce((first, later) -> later);
   }
 
-  /** Whether a message of the pair from a newer row of the sender is queued. */
-  private static boolean fromAnOlderSenderRow(SyncMessage message, List<InboxEntry> entries) {
-    long sender = message.senderEpoch();
-    return sender != 0 && entries.stream().anyMatch(e -> e.message().senderEpoch() > sender);
-  }
-
   /** Whether the sender knows no issue or row of ours for the message's pair. */
   private static boolean namesNoPairOfOurs(SyncMessage message) {
     return message.partnerIssueKey() == null && message.receiverEpoch() == 0;
@@ -159,11 +148,16 @@ final class PairOrder {
   /** Drops a stale message, and the pair's others the verdict names, unapplied. */
   private void dropStale(SyncMessage message, PartnerRows.Verdict verdict,
       List<ApplyOutcome> outcomes) {
-    unapplied.drop(message, verdict.stale());
-    outcomes.add(new ApplyOutcome.Duplicate(message));
+    dropped(message, verdict.stale(), outcomes);
     for (InboxEntry same : verdict.alsoStale()) {
-      unapplied.drop(same.message(), verdict.stale());
-      outcomes.add(new ApplyOutcome.Duplicate(same.message()));
+      dropped(same.message(), verdict.stale(), outcomes);
     }
+  }
+
+  /** Drops a message unapplied, its outcome a duplicate. */
+  private Taken dropped(SyncMessage message, String why, List<ApplyOutcome> outcomes) {
+    unapplied.drop(message, why);
+    outcomes.add(new ApplyOutcome.Duplicate(message));
+    return Taken.DROPPED;
   }
 }

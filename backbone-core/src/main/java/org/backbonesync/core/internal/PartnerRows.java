@@ -82,12 +82,24 @@ final class PartnerRows {
     if (known != 0 && sender < known) {
       return stale("it comes from a row of the partner older than the one it talks with now");
     }
+    return newerSenderSent(message, queued) ? stale(NEWER_SENDER) : null;
+  }
+
+  /** Why a message is stale when a newer row of its sender has sent since. */
+  static final String NEWER_SENDER = "a newer row of the partner has sent since";
+
+  /**
+   * Whether a newer row of the message's sender (a row made again there) has sent a message of
+   * the pair that is queued: the message's own row is gone, with or without a row here.
+   */
+  static boolean newerSenderSent(SyncMessage message, List<InboxEntry> queued) {
+    long sender = message.senderEpoch();
     for (InboxEntry e : queued) {
       if (e.message().senderEpoch() > sender) {
-        return stale("a newer row of the partner has sent since");
+        return true;
       }
     }
-    return null;
+    return false;
   }
 
   /**
