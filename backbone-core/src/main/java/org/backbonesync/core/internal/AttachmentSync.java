@@ -143,7 +143,7 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
   @Override
   RowLinks<AttachmentLink> apply(String issueKey, JsonNode ops, List<AttachmentLink> links,
       boolean created) {
-    if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
+    if (created && OutgoingContent.onlyComplete(ops)) {
       return LINKS.none(); // a new issue with no files: no read
     }
     List<AttachmentLink> known = new ArrayList<>(links);
@@ -158,7 +158,7 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
           }
         }
         case "delete" -> target.ifPresent(link -> removed.add(delete(link, known)));
-        case "complete" -> {
+        case OutgoingContent.COMPLETE -> {
           if (!created) {
             removed.addAll(deleteCopiesNotIn(issueKey, ops, known));
           }

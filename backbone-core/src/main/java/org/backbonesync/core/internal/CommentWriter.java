@@ -58,7 +58,7 @@ final class CommentWriter {
    */
   RowLinks<CommentLink> apply(String issueKey, JsonNode ops, List<CommentLink> links,
       boolean created) {
-    if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
+    if (created && OutgoingContent.onlyComplete(ops)) {
       // a new issue with no comments: no read
       return CommentSync.LINKS.none();
     }
@@ -78,7 +78,7 @@ final class CommentWriter {
         case "add" -> add(pass, op, target);
         case "edit" -> target.ifPresent(link -> edit(pass, op, link));
         case "delete" -> target.ifPresent(link -> delete(pass, link));
-        case "complete" -> {
+        case OutgoingContent.COMPLETE -> {
           if (!created) {
             pass.removed.addAll(deleteCopiesNotIn(issueKey, ops, pass.byLocal, pass.touched));
           }

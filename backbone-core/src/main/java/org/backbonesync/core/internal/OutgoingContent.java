@@ -63,6 +63,14 @@ final class OutgoingContent {
     return outs;
   }
 
+  /**
+   * Whether a flow's operations are {@link #COMPLETE} alone: sent whole, and the sender has no
+   * items (a new issue's receiver then has nothing to read or delete).
+   */
+  static boolean onlyComplete(JsonNode ops) {
+    return ops.size() == 1 && ops.get(0).path("op").asText().equals(COMPLETE);
+  }
+
   /** Whether a flow's operations hold {@link #COMPLETE}: its items sent whole. */
   static boolean complete(JsonNode ops) {
     if (ops != null) {

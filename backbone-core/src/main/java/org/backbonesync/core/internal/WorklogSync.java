@@ -166,7 +166,7 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
   @Override
   RowLinks<WorklogLink> apply(String issueKey, JsonNode ops, List<WorklogLink> links,
       boolean created) {
-    if (created && ops.size() == 1 && ops.get(0).path("op").asText().equals("complete")) {
+    if (created && OutgoingContent.onlyComplete(ops)) {
       return LINKS.none(); // a new issue with no worklogs: no read
     }
     Pass pass = new Pass(issueKey, links);
@@ -178,7 +178,7 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
         case "add" -> add(pass, op, target);
         case "edit" -> target.ifPresent(link -> edit(pass, op, link));
         case "delete" -> target.ifPresent(link -> delete(pass, link.localId()));
-        case "complete" -> {
+        case OutgoingContent.COMPLETE -> {
           if (!created) {
             deleteCopiesNotIn(pass, ops);
           }
