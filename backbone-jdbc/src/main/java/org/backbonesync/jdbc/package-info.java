@@ -11,8 +11,8 @@
  * a help. Nodes that start together take turns under a database lock (a PostgreSQL advisory lock;
  * elsewhere a lock of the process per database, then a locked row of {@code bb_schema_lock}). A
  * DBA who applies the scripts by hand runs {@code bb_schema_version.sql} (beside them) to record
- * them, and the library opened with {@link
- * org.backbonesync.jdbc.JdbcStores.Schema#VALIDATE} checks them without changing anything.
+ * them, and the library opened with {@link org.backbonesync.jdbc.JdbcStores.Schema#VALIDATE}
+ * checks them without changing anything.
  *
  * <p>Inside a transaction, the writes whose answer nobody needs before the commit (a row's update
  * with its keys kept, synced values, pending changes, the outbox's inserts, the inbox's deletes)

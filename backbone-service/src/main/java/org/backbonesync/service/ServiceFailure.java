@@ -34,4 +34,21 @@ final class ServiceFailure extends RuntimeException {
   static String oneLine(String text) {
     return text == null ? "" : text.replaceAll("\\s+", " ").trim();
   }
+
+  /**
+   * Another server's text as {@link #oneLine one line} of at most {@code max} printable
+   * characters: each control (C0 and C1: no terminal escape), format character, line or
+   * paragraph separator, surrogate left alone and unassigned code point is a {@code ?}.
+   */
+  static String printable(String text, int max) {
+    StringBuilder shown = new StringBuilder();
+    oneLine(text).codePoints().limit(max).forEach(c -> {
+      int type = Character.getType(c);
+      boolean unsafe = Character.isISOControl(c) || type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+          || type == Character.SURROGATE || type == Character.UNASSIGNED;
+      shown.appendCodePoint(unsafe ? '?' : c);
+    });
+    return shown.toString();
+  }
 }

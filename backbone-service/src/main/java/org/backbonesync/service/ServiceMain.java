@@ -3,20 +3,12 @@ package org.backbonesync.service;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import javax.net.ssl.SSLException;
 import org.backbonesync.jdbc.JdbcStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,83 +135,12 @@ public final class ServiceMain {
     }
     for (ServiceConfig.Sync sync : config.synchronizations()) {
       if (sync.partner() != null) {
-        out.println(sync.partner() + ": " + reach(config, sync.partner()));
+        out.println(sync.partner() + ": " + PartnerCheck.reach(config, sync.partner()));
       }
     }
     out.println(config.file() + ": OK");
     return OK;
   }
-
-  /**
-   * Checks that a partner service's transport answers at its URL: it answers an unsigned GET
-   * with 401 asking for its scheme ({@code WWW-Authenticate: Backbone}). Any other answer (a
-   * Jira site's 401, the partner service's 404 for another synchronization id, a proxy's page)
-   * or none is a failure naming the partner. Its envelopes' key is not checked: that needs a
-   * signed probe.
-   *
-   * @return what answered, for the line {@code --check} prints
-   */
-  private static String reach(ServiceConfig config, ServiceConfig.Partner partner) {
-    String at = config.file() + ": " + partner.path() + ": partner service " + partner.url();
-    try {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(PARTNER_TIMEOUT).build();
-      HttpResponse<InputStream> answer = client.send(HttpRequest.newBuilder(partner.url())
-          .timeout(PARTNER_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      List<String> challenges = answer.headers().allValues("WWW-Authenticate");
-      String said;
-      try (InputStream body = answer.body()) {
-        said = printable(new String(body.readNBytes(ANSWER_SHOWN), StandardCharsets.UTF_8));
-      }
-      // (a scheme is case-insensitive, and a proxy may add its own challenge: RFC 9110 11.6.1)
-      if (answer.statusCode() == 401 && challenges.stream().anyMatch(c -> c.strip()
-          .split("[ ,]", 2)[0].equalsIgnoreCase(TRANSPORT_SCHEME))) {
-        return "a partner service's transport answers";
-      }
-      String asked = printable(String.join(", ", challenges));
-      throw new ServiceFailure(SITE, at + " answered HTTP " + answer.statusCode()
-          + (asked.isEmpty() ? "" : " (WWW-Authenticate: " + asked + ")")
-          + (said.isEmpty() ? "" : " \"" + said.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-          + ", not as a partner service's"
-          + " transport, which answers a GET without a signature with 401 and WWW-Authenticate: "
-          + TRANSPORT_SCHEME + " (check the host, the port and the path /transport/"
-          + "<synchronization id>)");
-    } catch (IOException e) {
-      // (a plain-HTTP server does not answer a TLS handshake: the JDK's client times out)
-      boolean tls = partner.url().getScheme().equals("https")
-          && (e instanceof HttpConnectTimeoutException || e instanceof SSLException);
-      throw new ServiceFailure(SITE, at + " cannot be reached (" + ServiceFailure.oneLine(
-          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))
-          + ")" + (tls ? "; a server that speaks plain HTTP fails an https URL so too" : ""));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceFailure(OTHER, "interrupted while reaching " + partner);
-    }
-  }
-
-  /** The scheme a partner service's transport asks for in its 401 (a content request's). */
-  private static final String TRANSPORT_SCHEME = "Backbone";
-  /** How much of another server's answer a failed check shows. */
-  private static final int ANSWER_SHOWN = 120;
-
-  /**
-   * Another server's text as one line of at most {@value #ANSWER_SHOWN} printable characters:
-   * each control (C0 and C1: no terminal escape), format character, line or paragraph
-   * separator, surrogate left alone and unassigned code point is a {@code ?}.
-   */
-  private static String printable(String text) {
-    StringBuilder shown = new StringBuilder();
-    ServiceFailure.oneLine(text).codePoints().limit(ANSWER_SHOWN).forEach(c -> {
-      int type = Character.getType(c);
-      boolean unsafe = Character.isISOControl(c) || type == Character.FORMAT
-          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-          || type == Character.SURROGATE || type == Character.UNASSIGNED;
-      shown.appendCodePoint(unsafe ? '?' : c);
-    });
-    return shown.toString();
-  }
-
-  /** How long {@code --check} waits for a partner service to connect and to answer. */
-  private static final Duration PARTNER_TIMEOUT = Duration.ofSeconds(10);
 
   private static int once(ServiceConfig config, PrintStream out) throws InterruptedException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

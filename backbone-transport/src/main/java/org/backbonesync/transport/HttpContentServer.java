@@ -27,7 +27,7 @@ final class HttpContentServer {
   /** The handler's logger: hosts set the level of the handler's name. */
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransportHandler.class);
   /** The {@code Authorization} scheme of a content request. */
-  static final String SCHEME = "Backbone";
+  static final String SCHEME = HttpTransportHandler.AUTH_SCHEME;
   /** The longest {@code Authorization} header read: an envelope with an id of 1,000 characters. */
   private static final int MAX_AUTHORIZATION = 8192;
   private final EnvelopeSecurity security;

@@ -37,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * streamed from the local tracker, never more than the announced size. Thread-safe.
  */
 public final class HttpTransportHandler {
+  /**
+   * The {@code Authorization} scheme of a content request, which the handler's 401 names in
+   * {@code WWW-Authenticate}: by it the sync service's {@code --check} tells a partner service's
+   * transport from another server at the partner's URL.
+   */
+  public static final String AUTH_SCHEME = "Backbone";
+
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransportHandler.class);
   private final EnvelopeSecurity security;
   private final ReplayGuard replays;

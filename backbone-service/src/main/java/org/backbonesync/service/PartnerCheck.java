@@ -1,0 +1,71 @@
+package org.backbonesync.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import org.backbonesync.transport.HttpTransportHandler;
+
+/**
+ * {@code --check}'s look at a partner service: that its transport answers at the partner's URL.
+ * It answers a GET without a signature with 401 asking for its scheme ({@code WWW-Authenticate:
+ * Backbone}). Any other answer (a Jira site's 401, the partner service's 404 for another
+ * synchronization id, a proxy's page) or none is a failure naming the partner. The envelopes'
+ * key is not checked: that needs a signed probe.
+ */
+final class PartnerCheck {
+  /** How long the check waits for a partner service to connect and to answer. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  /** How much of another server's answer a failed check shows. */
+  private static final int ANSWER_SHOWN = 120;
+
+  private PartnerCheck() {}
+
+  /**
+   * @return what answered, for the line {@code --check} prints
+   * @throws ServiceFailure ({@link ServiceMain#SITE}) when no partner service's transport does
+   */
+  static String reach(ServiceConfig config, ServiceConfig.Partner partner) {
+    String at = config.file() + ": " + partner.path() + ": partner service " + partner.url();
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+      HttpResponse<InputStream> answer = client.send(HttpRequest.newBuilder(partner.url())
+          .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      List<String> challenges = answer.headers().allValues("WWW-Authenticate");
+      String said;
+      try (InputStream body = answer.body()) {
+        said = ServiceFailure.printable(
+            new String(body.readNBytes(ANSWER_SHOWN), StandardCharsets.UTF_8), ANSWER_SHOWN);
+      }
+      // (a scheme is case-insensitive, and a proxy may add its own challenge: RFC 9110 11.6.1)
+      if (answer.statusCode() == 401 && challenges.stream().anyMatch(c -> c.strip()
+          .split("[ ,]", 2)[0].equalsIgnoreCase(HttpTransportHandler.AUTH_SCHEME))) {
+        return "a partner service's transport answers";
+      }
+      String asked = ServiceFailure.printable(String.join(", ", challenges), ANSWER_SHOWN);
+      throw new ServiceFailure(ServiceMain.SITE, at + " answered HTTP " + answer.statusCode()
+          + (asked.isEmpty() ? "" : " (WWW-Authenticate: " + asked + ")")
+          + (said.isEmpty() ? "" : " \"" + said.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+          + ", not as a partner service's transport, which answers a GET without a signature"
+          + " with 401 and WWW-Authenticate: " + HttpTransportHandler.AUTH_SCHEME
+          + " (check the host, the port and the path /transport/<synchronization id>)");
+    } catch (IOException e) {
+      // (a plain-HTTP server does not answer a TLS handshake: the JDK's client times out)
+      boolean tls = partner.url().getScheme().equals("https")
+          && (e instanceof HttpConnectTimeoutException || e instanceof SSLException);
+      throw new ServiceFailure(ServiceMain.SITE, at + " cannot be reached ("
+          + ServiceFailure.oneLine(e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()))
+          + ")" + (tls ? "; a server that speaks plain HTTP fails an https URL so too" : ""));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceFailure(ServiceMain.OTHER, "interrupted while reaching " + partner);
+    }
+  }
+}
