@@ -12,10 +12,11 @@ final class ServiceFailure extends RuntimeException {
   private final int exitCode;
   private final transient List<String> lines;
 
+  /** Each line is kept as {@link #oneLine}: a path or value quoted in it cannot break it. */
   ServiceFailure(int exitCode, List<String> lines) {
-    super(String.join("; ", lines), null, false, false);
+    super(null, null, false, false);
     this.exitCode = exitCode;
-    this.lines = List.copyOf(lines);
+    this.lines = lines.stream().map(ServiceFailure::oneLine).toList();
   }
 
   ServiceFailure(int exitCode, String line) {
@@ -30,19 +31,28 @@ final class ServiceFailure extends RuntimeException {
     return lines;
   }
 
-  /** One line, whatever the cause's message holds. */
-  static String oneLine(String text) {
-    return text == null ? "" : text.replaceAll("\\s+", " ").trim();
+  @Override
+  public String getMessage() {
+    return String.join("; ", lines);
   }
 
   /**
-   * Another server's text as {@link #oneLine one line} of at most {@code max} printable
-   * characters: each control (C0 and C1: no terminal escape), format character, line or
-   * paragraph separator, surrogate left alone and unassigned code point is a {@code ?}.
+   * One line of printable characters, whatever the text holds (a cause's message, a command-line
+   * argument, a path, another server's answer): whitespace runs are one space, and each other
+   * control (C0 and C1: no terminal escape), format character, line or paragraph separator,
+   * surrogate left alone and unassigned code point is a {@code ?}.
    */
+  static String oneLine(String text) {
+    return printable(text, Integer.MAX_VALUE);
+  }
+
+  /** The text as {@link #oneLine one line} of at most {@code max} characters (code points). */
   static String printable(String text, int max) {
+    if (text == null) {
+      return "";
+    }
     StringBuilder shown = new StringBuilder();
-    oneLine(text).codePoints().limit(max).forEach(c -> {
+    text.replaceAll("\\s+", " ").trim().codePoints().limit(max).forEach(c -> {
       int type = Character.getType(c);
       boolean unsafe = Character.isISOControl(c) || type == Character.FORMAT
           || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
