@@ -136,9 +136,11 @@ class HttpTransportServletTest {
     assertEquals(400, forged.statusCode(), forged.body());
     assertTrue(forged.body().contains("no envelope header line"), forged.body());
     assertEquals(401, get.statusCode(), "a GET is a content request, and this one is unsigned");
-    assertTrue(get.body().contains("no signed content request"), get.body());
-    assertEquals(2, handlerB.rejected().values().stream().mapToLong(Long::longValue).sum(),
-        handlerB.rejected().toString());
+    assertEquals("Backbone", get.headers().firstValue("WWW-Authenticate").orElseThrow());
+    assertTrue(get.body().contains("a signed content request is needed"), get.body());
+    assertEquals(1, handlerB.rejected().values().stream().mapToLong(Long::longValue).sum(),
+        "a GET without credentials is HTTP's first step, not a refusal: "
+        + handlerB.rejected());
     assertEquals(405, put.statusCode());
     assertEquals("GET, POST", put.headers().firstValue("Allow").orElseThrow());
     assertEquals(0, storesB.messages().incomingCount("PB"));

@@ -54,6 +54,14 @@ final class HttpContentServer {
     if (!"GET".equals(method)) {
       return text(405, "only GET");
     }
+    if (authorization == null) {
+      // HTTP's first step of authentication (a request without credentials, answered with the
+      // scheme to use): what the service's --check sends, not a refused envelope to warn about
+      LOG.debug("transport {} content: a request without credentials, answered with the scheme",
+          security.synchronizationId());
+      return text(401, "a signed content request is needed (Authorization: " + SCHEME
+          + " <envelope>)");
+    }
     try {
       Envelopes.Opened request = Envelopes.open(security,
           new ByteArrayInputStream(decode(authorization)));

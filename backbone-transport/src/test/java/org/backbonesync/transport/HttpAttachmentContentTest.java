@@ -368,6 +368,13 @@ class HttpAttachmentContentTest {
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(401, none.statusCode());
     assertEquals(Optional.of("Backbone"), none.headers().firstValue("WWW-Authenticate"));
+    HttpResponse<byte[]> basic = client.send(HttpRequest.newBuilder(endpoint(serverA))
+        .header("Authorization", "Basic YWxpY2U6c2VjcmV0").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(401, basic.statusCode());
+    assertTrue(new String(basic.body()).contains("MALFORMED"), new String(basic.body()));
+    // (the request without credentials is HTTP's first step, answered with the scheme: not
+    // counted, so a partner's --check warns of nothing)
     assertEquals(Map.of(EnvelopeRejectedException.Reason.BAD_SIGNATURE, 1L,
         EnvelopeRejectedException.Reason.MALFORMED, 1L), handlerA.rejected());
   }
