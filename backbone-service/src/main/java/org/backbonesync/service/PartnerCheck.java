@@ -2,6 +2,8 @@ package org.backbonesync.service;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -59,13 +61,22 @@ final class PartnerCheck {
       // (a plain-HTTP server does not answer a TLS handshake: the JDK's client times out)
       boolean tls = partner.url().getScheme().equals("https")
           && (e instanceof HttpConnectTimeoutException || e instanceof SSLException);
+      // (the JDK's client says nothing more of a refused connection than its class)
+      String refused = e instanceof ConnectException ? "; nothing accepts connections at "
+          + partner.url().getHost() + ":" + port(partner.url()) : "";
       throw new ServiceFailure(ServiceMain.SITE, at + " cannot be reached ("
           + ServiceFailure.oneLine(e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + e.getMessage()))
-          + ")" + (tls ? "; a server that speaks plain HTTP fails an https URL so too" : ""));
+          + ")" + refused
+          + (tls ? "; a server that speaks plain HTTP fails an https URL so too" : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceFailure(ServiceMain.OTHER, "interrupted while reaching " + partner);
     }
+  }
+
+  /** The URL's port, or its scheme's. */
+  private static int port(URI url) {
+    return url.getPort() != -1 ? url.getPort() : url.getScheme().equals("https") ? 443 : 80;
   }
 }

@@ -78,7 +78,8 @@ class CheckTest {
 
     assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
     assertEquals(List.of(file + ": $.synchronizations[0].partnerB: partner service"
-        + " http://127.0.0.1:" + gone + "/transport/pa-pb cannot be reached (ConnectException)"),
+        + " http://127.0.0.1:" + gone + "/transport/pa-pb cannot be reached (ConnectException);"
+        + " nothing accepts connections at 127.0.0.1:" + gone),
         run.get(2).lines().toList());
   }
 
