@@ -46,7 +46,7 @@ final class ConfigurationJsonReader {
       throw p.exception();
     }
     p.unknown("$", root, ROOT);
-    String id = p.text("$.id", root.get("id"), true);
+    String id = name("$.id", p.text("$.id", root.get("id"), true), p);
     ConnectorConfig a = connector("$.connectorA", root.get("connectorA"), p);
     ConnectorConfig b = connector("$.connectorB", root.get("connectorB"), p);
     List<String[]> issueTypes = issueTypes(root.get("issueTypes"), p);
@@ -92,6 +92,16 @@ final class ConfigurationJsonReader {
     }
   }
 
+  /** The text as a name ({@link Checks#name}), or null with a problem at its path. */
+  private static String name(String path, String text, Problems p) {
+    String problem = text == null ? null : Checks.nameProblem(text);
+    if (problem != null) {
+      p.add(path, problem);
+      return null;
+    }
+    return text;
+  }
+
   private static List<String[]> issueTypes(JsonNode types, Problems p) {
     List<String[]> issueTypes = new ArrayList<>();
     if (types != null && !types.isNull()) {
@@ -106,8 +116,8 @@ final class ConfigurationJsonReader {
             continue;
           }
           p.unknown(at, row, Set.of("a", "b"));
-          String ta = p.text(at + ".a", row.get("a"), true);
-          String tb = p.text(at + ".b", row.get("b"), true);
+          String ta = name(at + ".a", p.text(at + ".a", row.get("a"), true), p);
+          String tb = name(at + ".b", p.text(at + ".b", row.get("b"), true), p);
           if (ta != null && tb != null) {
             issueTypes.add(new String[] {ta, tb});
           }

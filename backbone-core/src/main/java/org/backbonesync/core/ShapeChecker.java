@@ -23,7 +23,7 @@ final class ShapeChecker {
    * characters: a mapping's synced values and pending changes are kept under its id), and logs
    * and error messages show them.
    */
-  private static final int MAX_TEXT = 255;
+  static final int MAX_TEXT = 255;
   /**
    * Jira's system fields that are not single selects: responsibility cannot be read from them.
    * Other fields are checked against the project's schema when an engine is built.
@@ -71,7 +71,8 @@ final class ShapeChecker {
     }
   }
 
-  private static boolean printable(String text) {
+  /** Whether the text has no control, format or separator character, nor a lone surrogate. */
+  static boolean printable(String text) {
     return text.codePoints().noneMatch(cp -> {
       int type = Character.getType(cp);
       return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE

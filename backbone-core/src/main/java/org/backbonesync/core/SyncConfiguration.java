@@ -102,7 +102,7 @@ public final class SyncConfiguration {
 
   /** Starts a configuration for the synchronization with this id. */
   public static Builder builder(String id) {
-    return new Builder(Checks.notBlank("id", id));
+    return new Builder(Checks.name("id", id));
   }
 
   /** The synchronization's id; messages carry it. */
@@ -228,11 +228,12 @@ public final class SyncConfiguration {
 
     /** Issues of type {@code typeA} on A correspond to issues of type {@code typeB} on B. */
     public Builder issueType(String typeA, String typeB) {
-      Checks.notBlank("typeA", typeA);
-      Checks.notBlank("typeB", typeB);
+      Checks.name("typeA", typeA);
+      Checks.name("typeB", typeB);
+      int row = issueTypes.size() + duplicateIssueTypes.size();
       if (issueTypes.putIfAbsent(typeA, typeB) != null) {
         duplicateIssueTypes.add(new ConfigurationProblem(
-            "$.issueTypes[" + issueTypes.size() + "].a",
+            "$.issueTypes[" + row + "].a",
             "issue type \"" + typeA + "\" of A already corresponds to \""
                 + issueTypes.get(typeA) + "\""));
       }

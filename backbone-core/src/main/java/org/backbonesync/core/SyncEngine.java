@@ -344,7 +344,7 @@ public interface SyncEngine extends AutoCloseable {
 
     /** Makes a connector local: the engine runs its queues on this tracker. At least one. */
     public Builder tracker(String connectorKey, IssueTracker tracker) {
-      trackers.put(Checks.notBlank("connectorKey", connectorKey),
+      Checks.once("tracker", trackers, Checks.notBlank("connectorKey", connectorKey),
           Checks.notNull("tracker", tracker));
       return this;
     }
@@ -355,8 +355,8 @@ public interface SyncEngine extends AutoCloseable {
      * records them, with no outbox row and no delivery.
      */
     public Builder transport(String connectorKey, MessageTransport transport) {
-      transports.put(
-          Checks.notBlank("connectorKey", connectorKey), Checks.notNull("transport", transport));
+      Checks.once("transport", transports, Checks.notBlank("connectorKey", connectorKey),
+          Checks.notNull("transport", transport));
       return this;
     }
 
@@ -484,7 +484,7 @@ public interface SyncEngine extends AutoCloseable {
      * cluster its own name.
      */
     public Builder node(String name, Duration lease) {
-      this.node = Checks.notBlank("node", name);
+      this.node = Checks.name("node", name);
       this.leaseDuration = Checks.positive("lease", lease);
       return this;
     }

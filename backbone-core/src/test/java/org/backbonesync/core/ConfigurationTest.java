@@ -79,10 +79,54 @@ class ConfigurationTest {
   void theEngineBuilderRefusesBadSettingsAtOnce() {
     assertEquals("pollPageSize must be at least 1, was 0",
         message(() -> SyncEngine.builder().pollPageSize(0)));
-    assertEquals("pollInterval must be positive, was PT0S",
+    assertEquals("pollInterval must be from 1 ms to 365 days, was PT0S",
         message(() -> SyncEngine.builder().pollInterval(Duration.ZERO)));
     assertEquals("maxRetryBackoff PT1S must not be less than retryBackoff PT2S",
         message(() -> SyncEngine.builder().retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1))));
+  }
+
+  /**
+   * Found by an embedder's trial (helper-92): each was accepted and failed later, some silently
+   * (a node name of 256 characters took no lease on JDBC, so nothing synced).
+   */
+  @Test
+  void theEngineBuilderRefusesValuesThatWouldFailAtRunTime() {
+    Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+    assertEquals("pollInterval must be from 1 ms to 365 days, was PT0.0000001S",
+        message(() -> SyncEngine.builder().pollInterval(Duration.ofNanos(100))));
+    assertEquals("pollInterval must be from 1 ms to 365 days, was " + forever,
+        message(() -> SyncEngine.builder().pollInterval(forever)));
+    assertEquals("lease must be from 1 ms to 365 days, was " + forever,
+        message(() -> SyncEngine.builder().node("node-2", forever)));
+    assertEquals("gapRecheck must be from 1 ms to 365 days, was " + forever,
+        message(() -> SyncEngine.builder().gapTimeout(Duration.ofMinutes(1), forever)));
+    assertEquals("changeDetectionOverlap must be from 0 to 365 days, was " + forever,
+        message(() -> SyncEngine.builder().changeDetectionOverlap(forever)));
+    assertEquals("node must be at most 255 characters without control or format characters,"
+        + " was \"" + "n".repeat(80) + "...\" (256 characters)",
+        message(() -> SyncEngine.builder().node("n".repeat(256), Duration.ofMinutes(1))));
+    assertEquals("node must be at most 255 characters without control or format characters,"
+        + " was \"node-1\\n INFO forged\"",
+        message(() -> SyncEngine.builder().node("node-1\n INFO forged", Duration.ofMinutes(1))));
+    IssueTracker tracker = mock(IssueTracker.class);
+    assertEquals("tracker given twice for connector \"PA\"; give one per connector",
+        message(() -> SyncEngine.builder().tracker("PA", tracker).tracker("PA", tracker)));
+  }
+
+  @Test
+  void aSynchronizationIdAndIssueTypesAreNamesAStoreKeepsAndALogShows() {
+    assertEquals("id must be at most 255 characters without control or format characters, was"
+        + " \"" + "s".repeat(80) + "...\" (100000 characters)",
+        message(() -> SyncConfiguration.builder("s".repeat(100_000))));
+    assertEquals("id must be at most 255 characters without control or format characters, was"
+        + " \"s1\\u0000\"", message(() -> SyncConfiguration.builder("s1\u0000")));
+    assertEquals("typeB must be at most 255 characters without control or format characters,"
+        + " was \"Defect\\n\"", message(() -> config().issueType("Bug", "Defect\n")));
+    assertEquals(java.util.List.of(
+        "$.issueTypes[1].a: issue type \"Bug\" of A already corresponds to \"D\"",
+        "$.issueTypes[2].a: issue type \"Bug\" of A already corresponds to \"D\""),
+        problems(() -> config().issueType("Bug", "D").issueType("Bug", "X")
+            .issueType("Bug", "Y").build()), "each repeat at its own row");
   }
 
   @Test

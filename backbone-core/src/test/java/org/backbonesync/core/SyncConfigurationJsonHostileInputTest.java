@@ -54,6 +54,22 @@ class SyncConfigurationJsonHostileInputTest {
         + (settings == null ? "" : ", \"settings\": " + settings) + "}";
   }
 
+  /** The id is in every origin marker, log line and admin answer (helper-92). */
+  @Test
+  void anIdOrAnIssueTypeALogCouldNotShowOrAStoreKeepIsRefusedAtItsPath() {
+    String config = withMappings(SUMMARY);
+    assertEquals(List.of("$.id: must be at most 255 characters without control or format"
+        + " characters, was \"pa-pb\\nforged\""),
+        problems(config.replace("\"pa-pb\"", "\"pa-pb\\nforged\"")));
+    assertEquals(List.of("$.id: must be at most 255 characters without control or format"
+        + " characters, was \"" + "x".repeat(80) + "...\" (300 characters)"),
+        problems(config.replace("\"pa-pb\"", "\"" + "x".repeat(300) + "\"")));
+    assertEquals(List.of("$.issueTypes[0].b: must be at most 255 characters without control or"
+        + " format characters, was \"Defect\\u0000\""),
+        problems(config.replace("\"fieldMappings\"",
+            "\"issueTypes\": [{\"a\": \"Bug\", \"b\": \"Defect\\u0000\"}],\n \"fieldMappings\"")));
+  }
+
   @Test
   void aKeyGivenTwiceIsRefusedWhereverItIs() {
     assertEquals(List.of("$.id: appears twice in one object (line 1, column 21); each key may"

@@ -41,15 +41,22 @@ final class JdbcLeaseStore implements LeaseStore {
         || takeExisting(c, scope, key, node, now, until));
   }
 
-  /** Inserts the key's row behind a savepoint: false (and nothing inserted) if one exists. */
+  /**
+   * Inserts the key's row behind a savepoint: false (and nothing inserted) if one exists. Any
+   * other refusal is thrown: taken for an existing row, a value too long for its column (a node
+   * name over 255 characters) was a lease never taken, and nothing synced, silently.
+   */
   private static boolean insertOne(Connection c, String scope, String key, String node,
       long until) throws SQLException {
     Savepoint before = c.setSavepoint();
     try {
       update(c, INSERT, scope, key, node, until);
       return true;
-    } catch (SQLException exists) {
+    } catch (SQLException e) {
       c.rollback(before);
+      if (!"23505".equals(e.getSQLState())) { // a unique key's violation, on H2 and PostgreSQL
+        throw e;
+      }
       return false;
     }
   }
