@@ -513,23 +513,50 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
   @Override
   public String toString() {
-    // The URL without its parameters, which may hold a password.
     return "JdbcStores[" + (dataSource instanceof DriverManagerDataSource d
-        ? d.url().split("[?;]", 2)[0] : dataSource.getClass().getName()) + "]";
+        ? shown(d.url()) : dataSource.getClass().getName()) + "]";
   }
 
-  /** A {@link DataSource} over {@link DriverManager}; its password never appears in toString. */
+  /**
+   * A JDBC URL as texts show it: without its parameters and its user part, either of which may
+   * hold a password ({@code ?password=...}, {@code ;PASSWORD=...}, {@code //user:secret@host}).
+   */
+  static String shown(String url) {
+    String[] parts = url.split("[?;]", 2);
+    return parts[0].replaceFirst("//[^/]*@", "//***@") + (parts.length > 1 ? "?..." : "");
+  }
+
+  /**
+   * A {@link DataSource} over {@link DriverManager}; its password never appears in toString, nor
+   * in the text of a refused connection ({@code DriverManager} quotes the whole URL when no
+   * driver takes it).
+   */
   private record DriverManagerDataSource(String url, String user, String password)
       implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
-      return user == null ? DriverManager.getConnection(url)
-          : DriverManager.getConnection(url, user, password);
+      return user == null ? connect(url, null, null) : connect(url, user, password);
     }
 
     @Override
     public Connection getConnection(String u, String p) throws SQLException {
-      return DriverManager.getConnection(url, u, p);
+      return connect(url, u, p);
+    }
+
+    private static Connection connect(String url, String user, String password)
+        throws SQLException {
+      try {
+        return user == null ? DriverManager.getConnection(url)
+            : DriverManager.getConnection(url, user, password);
+      } catch (SQLException e) {
+        String text = e.getMessage();
+        if (text == null || !text.contains(url)) {
+          throw e;
+        }
+        // (not chained: the cause's text would quote it still)
+        throw new SQLException(text.replace(url, shown(url)), e.getSQLState(),
+            e.getErrorCode());
+      }
     }
 
     @Override
@@ -565,7 +592,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
     @Override
     public String toString() {
-      return "DriverManagerDataSource[" + url + ", user " + user + "]";
+      return "DriverManagerDataSource[" + shown(url) + ", user " + user + "]";
     }
   }
 }

@@ -49,4 +49,21 @@ class FailureKindTest {
         + " class path (H2: com.h2database:h2, PostgreSQL: org.postgresql:postgresql)",
         e.getMessage());
   }
+
+  /** Found by an embedder's trial (helper-92): toString left the parameters out, this not. */
+  @Test
+  void aRefusedUrlIsShownWithoutItsParametersAndUserPart() {
+    String url = "jdbc:nosuchdb://bob:hunter2@db.example.com/sync?password=hunter2";
+    SyncException e = assertThrows(SyncException.class,
+        () -> JdbcStores.atUrl(url, "bob", "hunter2"));
+
+    assertEquals("cannot open a database connection: No suitable driver found for"
+        + " jdbc:nosuchdb://***@db.example.com/sync?... (SQL state 08001); put the database's"
+        + " JDBC driver on the class path (H2: com.h2database:h2, PostgreSQL:"
+        + " org.postgresql:postgresql)", e.getMessage());
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains("hunter2"), t.toString());
+    }
+    assertEquals("jdbc:h2:mem:x?...", JdbcStores.shown("jdbc:h2:mem:x;PASSWORD=hunter2"));
+  }
 }
