@@ -285,7 +285,7 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
     private int resumeAttempts = 5;
 
     private Builder(URI endpoint, EnvelopeSecurity security, String from, String to) {
-      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      this.endpoint = checked(Objects.requireNonNull(endpoint, "endpoint"));
       this.security = Objects.requireNonNull(security, "security");
       this.from = Objects.requireNonNull(from, "fromConnector");
       this.to = Objects.requireNonNull(to, "toConnector");
@@ -297,9 +297,33 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
       return this;
     }
 
-    /** How long one POST may take. Default 30 s. */
+    /**
+     * An endpoint a request can go to, and that no text shows a secret of: http or https with
+     * a host, and no user part (the envelopes' signature is the credential; a password there
+     * went into toString and every delivery failure's text, helper-92).
+     */
+    private static URI checked(URI endpoint) {
+      if (endpoint.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("endpoint must not have a user part (the envelopes"
+            + " are signed; nothing else is sent), was " + endpoint.getScheme() + "://***@"
+            + endpoint.getHost() + "...");
+      }
+      String scheme = endpoint.getScheme();
+      if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)
+          || endpoint.getHost() == null) {
+        throw new IllegalArgumentException("endpoint must be an http or https URL with a host,"
+            + " was \"" + Envelopes.printable(endpoint.toString()) + "\"");
+      }
+      return endpoint;
+    }
+
+    /** How long one POST may take, from 1 ms to a day. Default 30 s. */
     public Builder timeout(Duration value) {
-      this.timeout = Objects.requireNonNull(value, "timeout");
+      Objects.requireNonNull(value, "timeout");
+      if (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("timeout must be from 1 ms to 1 day, was " + value);
+      }
+      this.timeout = value;
       return this;
     }
 

@@ -106,6 +106,30 @@ class HttpTransportHostileInputTest {
     return storesB.messages().incomingCount("PB");
   }
 
+  /**
+   * An endpoint or timeout every delivery would fail on, or that would show a password in
+   * toString and every failure's text, is refused when built, naming the setting (helper-92).
+   */
+  @Test
+  void aBuilderRefusesAnEndpointOrTimeoutEveryDeliveryWouldFailOn() {
+    IllegalArgumentException userPart = assertThrows(IllegalArgumentException.class,
+        () -> HttpTransport.builder(URI.create("https://bob:hunter2@partner.example/backbone"),
+            security, "PA", "PB"));
+    assertEquals("endpoint must not have a user part (the envelopes are signed; nothing else is"
+        + " sent), was https://***@partner.example...", userPart.getMessage());
+    assertEquals("endpoint must be an http or https URL with a host, was"
+        + " \"dev.example.com/backbone\"", assertThrows(IllegalArgumentException.class,
+            () -> HttpTransport.builder(URI.create("dev.example.com/backbone"), security, "PA",
+                "PB")).getMessage());
+    HttpTransport.Builder builder =
+        HttpTransport.builder(URI.create("http://127.0.0.1:9/backbone"), security, "PA", "PB");
+    assertEquals("timeout must be from 1 ms to 1 day, was PT-1S", assertThrows(
+        IllegalArgumentException.class, () -> builder.timeout(Duration.ofSeconds(-1)))
+        .getMessage());
+    assertEquals("timeout must be from 1 ms to 1 day, was PT0S", assertThrows(
+        IllegalArgumentException.class, () -> builder.timeout(Duration.ZERO)).getMessage());
+  }
+
   @Test
   void aReplayInsideTheWindowIsRefusedWith409() throws Exception {
     startB(security);
