@@ -39,7 +39,7 @@ public record PartnerGone(Action action, String label, String comment) {
   public PartnerGone {
     Checks.notNull("action", action);
     if (action == Action.MARK) {
-      Checks.notBlank("label", label);
+      Checks.name("label", label); // (Jira's labels: at most 255 characters)
       Checks.notBlank("comment", comment);
       if (label.chars().anyMatch(Character::isWhitespace)) {
         throw new IllegalArgumentException("label must have no spaces (a Jira label has none), was "

@@ -2,6 +2,7 @@ package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,12 @@ class PartnerGoneJsonTest {
         () -> new PartnerGone(PartnerGone.Action.MARK, "a b", "c"));
     assertEquals("label must have no spaces (a Jira label has none), was \"a b\"",
         spaced.getMessage());
+    assertEquals("label must be at most 255 characters without control or format characters,"
+        + " was \"gone\\u0000\"", assertThrows(IllegalArgumentException.class,
+            () -> new PartnerGone(PartnerGone.Action.MARK, "gone\u0000", "c")).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> new PartnerGone(PartnerGone.Action.MARK, "x".repeat(1000), "c")).getMessage()
+        .startsWith("label must be at most 255 characters"), "Jira's labels are at most 255");
     assertEquals("action must not be null", assertThrows(IllegalArgumentException.class,
         () -> new PartnerGone(null, null, null)).getMessage());
     assertEquals(PartnerGone.leave(),
