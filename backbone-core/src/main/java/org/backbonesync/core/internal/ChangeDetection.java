@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +46,8 @@ final class ChangeDetection {
    * Guarded by the resender's monitor.
    */
   private boolean lastPollQueuedNothing;
+  /** The update of the last issue {@link #warnOfFuture} warned of. */
+  private long warnedFuture;
 
   ChangeDetection(Connector connector, Stores stores, Clock clock, Events events,
       EngineSettings settings, PairClaims pairs, IssueValues values, OutgoingContent content,
@@ -120,7 +123,7 @@ final class ChangeDetection {
         return pollHoldingLease(lease, IdleLook.Looked.POLL);
       }
       long since = searchFrom(watermark.getAsLong());
-      PollProgress progress = new PollProgress(watermark.getAsLong(), since);
+      PollProgress progress = new PollProgress(watermark.getAsLong(), since, ceiling());
       List<String> keys = issueKeys.stream().filter(connector::inProject).distinct().toList();
       for (int from = 0; from < keys.size() && !stopsAfter(key, from, keys.size());
           from += settings.pollPageSize()) {
@@ -167,6 +170,24 @@ final class ChangeDetection {
     }
   }
 
+  /** The latest update that moves the watermark: see {@link PollProgress#FUTURE}. */
+  private long ceiling() {
+    long now = clock.millis();
+    return now > Long.MAX_VALUE - PollProgress.FUTURE ? Long.MAX_VALUE : now + PollProgress.FUTURE;
+  }
+
+  /** Warns of an issue updated beyond the ceiling, once for each such update. */
+  private void warnOfFuture(String key, IssueChanges future) {
+    if (future == null || future.issue().updated() == warnedFuture) {
+      return;
+    }
+    warnedFuture = future.issue().updated();
+    log.warn("{}: {} says it was updated at {}, more than 5 minutes after this engine's time"
+        + " {}; the watermark does not move past it, so other issues' changes go on, and each"
+        + " poll reads it again until then (a tracker node's clock, or an import's dates?)", key,
+        future.issue().key(), Instant.ofEpochMilli(warnedFuture), clock.instant());
+  }
+
   /** Where a search starts: the watermark less the overlap. */
   private long searchFrom(long watermark) {
     return searchFrom(watermark, settings);
@@ -186,7 +207,7 @@ final class ChangeDetection {
     String key = lease.key();
     OptionalLong watermark = stores.watermarks().watermark(key);
     long since = watermark.isPresent() ? searchFrom(watermark.getAsLong()) : 0;
-    PollProgress progress = new PollProgress(watermark.orElse(0), since);
+    PollProgress progress = new PollProgress(watermark.orElse(0), since, ceiling());
     if (looked.askTime()) {
       trackerClock.beforeSearch(clock.millis(), looked.oldest())
           .ifPresent(progress::movableTo);
@@ -206,6 +227,7 @@ final class ChangeDetection {
       events.polled(key, progress.found, progress.queued);
       return progress.result();
     }
+    warnOfFuture(key, progress.future());
     long newWatermark = progress.newWatermark();
     if (watermark.isEmpty() || newWatermark != watermark.getAsLong()) {
       long moved = newWatermark;

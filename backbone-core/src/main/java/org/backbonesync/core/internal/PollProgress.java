@@ -26,16 +26,46 @@ final class PollProgress {
   private long movableTo;
   /** The oldest change not examined of an issue left for the next poll, if any. */
   private long firstLeft = Long.MAX_VALUE;
+  /** The latest update beyond which an issue's does not move the watermark. */
+  private final long ceiling;
+  /** The issue with the newest update beyond the ceiling, if any. */
+  private IssueChanges future;
 
-  PollProgress(long watermark, long since) {
+  /**
+   * @param ceiling the engine's time and {@link #FUTURE}: an issue updated later (a tracker
+   *     node's clock a day or years ahead, an import's wrong date) does not move the watermark, or
+   *     every later search would start after every real change (helper-90: nothing synced
+   *     again); it is found by every search until then, and told ({@link #future()})
+   */
+  PollProgress(long watermark, long since, long ceiling) {
     this.watermark = watermark;
     this.newest = watermark;
     this.since = since;
+    this.ceiling = ceiling;
   }
+
+  /**
+   * How far an issue's update may be ahead of the engine's clock and still move the watermark:
+   * five minutes, beyond the usual difference of two synchronized clocks. An issue further ahead
+   * is read again by every poll until the engine's clock is that close (a tracker whose clock
+   * runs ahead of the engine's by more has its newest issues read again for that long: work, no
+   * change lost); one less far ahead can hide other changes for at most that long.
+   */
+  static final long FUTURE = 5 * 60 * 1000L;
 
   /** An issue was passed (examined or left): the watermark may move up to its update. */
   void passed(IssueChanges changes) {
-    newest = Math.max(newest, changes.issue().updated());
+    long updated = changes.issue().updated();
+    if (updated <= ceiling) {
+      newest = Math.max(newest, updated);
+    } else if (future == null || updated > future.issue().updated()) {
+      future = changes;
+    }
+  }
+
+  /** The issue updated furthest beyond the ceiling, or null when none was. */
+  IssueChanges future() {
+    return future;
   }
 
   /** Changes from {@code millis} on are examined by the next poll. */

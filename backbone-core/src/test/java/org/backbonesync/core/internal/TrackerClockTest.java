@@ -35,16 +35,16 @@ class TrackerClockTest {
   void theWatermarkMovesToTheTrackersTimeLessNineOverlapsNeverPastAnIssueLeft() {
     assertEquals(OptionalLong.of(991 * MINUTE), clock.beforeSearch(0, 0));
 
-    PollProgress free = new PollProgress(100, 40);
+    PollProgress free = new PollProgress(100, 40, Long.MAX_VALUE);
     free.movableTo(500);
     assertEquals(500, free.newWatermark());
 
-    PollProgress left = new PollProgress(100, 40);
+    PollProgress left = new PollProgress(100, 40, Long.MAX_VALUE);
     left.movableTo(500);
     left.leaveFrom(200);
     assertEquals(200, left.newWatermark(), "not past the issue left for the next poll");
 
-    PollProgress behind = new PollProgress(100, 40);
+    PollProgress behind = new PollProgress(100, 40, Long.MAX_VALUE);
     behind.movableTo(50);
     assertEquals(100, behind.newWatermark(), "never back");
   }
