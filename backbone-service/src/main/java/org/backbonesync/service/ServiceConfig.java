@@ -211,6 +211,44 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
     }
   }
 
+  /** The longest configuration file read: far above any real one. */
+  static final int MAX_FILE_BYTES = 10 << 20;
+
+  /**
+   * The file's text: a regular file (a FIFO would block the read for good, and a signal could
+   * not end it: helper-91) of at most {@link #MAX_FILE_BYTES}, in UTF-8.
+   */
+  private static String readSmallFile(Path file) throws IOException {
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not a regular file");
+    }
+    byte[] bytes;
+    try (var in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": larger than "
+          + MAX_FILE_BYTES + " bytes; a configuration is far smaller");
+    }
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not UTF-8 text (at byte "
+          + firstMalformed(bytes) + ")");
+    }
+  }
+
+  /** The offset of the first byte that is not part of well-formed UTF-8. */
+  private static int firstMalformed(byte[] bytes) {
+    var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+    var in = java.nio.ByteBuffer.wrap(bytes);
+    var out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    decoder.decode(in, out, true);
+    return in.position();
+  }
+
   /**
    * Reads and checks the file.
    *
@@ -219,7 +257,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static ServiceConfig read(Path file, Map<String, String> env) {
     String text;
     try {
-      text = Files.readString(file);
+      text = readSmallFile(file);
     } catch (NoSuchFileException e) {
       throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": no such file");
     } catch (AccessDeniedException e) {
@@ -421,7 +459,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       try {
         url = new URI(node.asText());
       } catch (java.net.URISyntaxException e) {
-        add(path, "not a URL: " + ServiceFailure.oneLine(e.getMessage()));
+        // (its message quotes the text, which may hold a password: the reason and place only)
+        add(path, "not a URL: " + ServiceFailure.oneLine(e.getReason())
+            + (e.getIndex() < 0 ? "" : " at index " + e.getIndex()));
         return null;
       }
       try {
@@ -731,9 +771,16 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         directory = text(node.get("directory"));
         if (directory.isBlank()) {
           add("$.store.directory", "must be a directory path, was " + node.get("directory"));
+          return null;
         }
       }
-      return new Store(base.resolve(directory), null, null, null, 0);
+      try {
+        return new Store(base.resolve(directory), null, null, null, 0);
+      } catch (java.nio.file.InvalidPathException e) {
+        add("$.store.directory", "not a path here: " + ServiceFailure.oneLine(e.getReason())
+            + ", was " + node.get("directory"));
+        return null;
+      }
     }
 
     private Server server(JsonNode node) {

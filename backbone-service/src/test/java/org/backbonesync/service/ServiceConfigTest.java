@@ -360,4 +360,63 @@ class ServiceConfigTest {
     assertEquals(List.of(file + ": $.store.user: must be the database user's name (a string),"
         + " was 5"), f.lines());
   }
+
+  private static final Map<String, String> ENV = Map.of("JIRA_A_EMAIL", "a@example.com",
+      "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef");
+
+  /** A URL that cannot be read was quoted whole, password and all (helper-91). */
+  @Test
+  void aUrlThatCannotBeReadIsRefusedWithoutItsText(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    String example = Files.readString(EXAMPLE);
+    String url = example.substring(example.indexOf("\"url\": \"") + 8);
+    url = url.substring(0, url.indexOf('"'));
+    Files.writeString(file, example.replace("\"" + url + "\"",
+        "\"http://alice:s3cretPW@127.0.0.1:1/a b\""));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV));
+
+    assertTrue(f.lines().stream().anyMatch(line -> line.endsWith(
+        ".url: not a URL: Illegal character in path at index 35")), f.lines().toString());
+    assertFalse(f.lines().toString().contains("s3cretPW"), f.lines().toString());
+  }
+
+  /**
+   * A FIFO blocked the read for good (a signal could not end it), /dev/zero was read until the
+   * heap ran out, and bytes that are not UTF-8 were told without a place (helper-91).
+   */
+  @Test
+  void onlyARegularFileOfUtf8TextOfAtMostTenMegabytesIsRead(@TempDir Path dir)
+      throws Exception {
+    Path fifo = dir.resolve("fifo.json");
+    new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+    assertEquals(List.of(fifo + ": not a regular file"),
+        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(fifo, ENV)).lines());
+    assertEquals(List.of(dir + ": not a regular file"),
+        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(dir, ENV)).lines());
+
+    Path huge = dir.resolve("huge.json");
+    Files.write(huge, new byte[ServiceConfig.MAX_FILE_BYTES + 1]);
+    assertEquals(List.of(huge + ": larger than 10485760 bytes; a configuration is far smaller"),
+        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(huge, ENV)).lines());
+
+    Path latin1 = dir.resolve("latin1.json");
+    Files.write(latin1, new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xE9, '"', '}'});
+    assertEquals(List.of(latin1 + ": not UTF-8 text (at byte 7)"),
+        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(latin1, ENV)).lines());
+  }
+
+  /** A NUL in the store's directory was an exit 1 with a stack trace (helper-91). */
+  @Test
+  void aStoreDirectoryThatIsNoPathIsRefusedAtItsPath(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE).replace(
+        "\"store\": {\"directory\": \"backbone-data\"}",
+        "\"store\": {\"directory\": \"a\\u0000b\"}"));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV));
+
+    assertEquals(List.of(file + ": $.store.directory: not a path here: Nul character not"
+        + " allowed, was \"a\\u0000b\""), f.lines());
+  }
 }
