@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.backbonesync.jdbc.JdbcStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,11 +182,10 @@ public final class ServiceMain {
     Sites sites = null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
-      if (stop.getCount() > 0) {
-        sites = Sites.connect(config, registry);
-      }
-      if (stop.getCount() > 0) {
-        service = SyncService.open(config, sites, registry);
+      sites = untilStopped(() -> Sites.connect(config, registry), stop);
+      if (sites != null) {
+        Sites signedIn = sites;
+        service = untilStopped(() -> SyncService.open(config, signedIn, registry), stop);
       }
     } catch (RuntimeException | Error e) {
       if (bound != null) {
@@ -194,7 +197,8 @@ public final class ServiceMain {
       if (bound != null) {
         bound.stop(0);
       }
-      log().info("stopped during the startup, before the store was opened");
+      log().info(sites == null ? "stopped during the startup, before the store was opened"
+          : "stopped during the startup, while the store was opened and the engines built");
       return OK;
     }
     SyncService opened = service;
@@ -238,6 +242,39 @@ public final class ServiceMain {
   }
 
   @SuppressWarnings("restriction")
+  /**
+   * A startup phase's result, or null when a signal came first: the phase runs on a thread of
+   * its own, left behind then, so that a site that takes connections and never answers (its
+   * sign-in waits for timeouts and retries, two minutes) cannot keep a signal from ending the
+   * startup within a container's grace period (helper-91).
+   */
+  private static <T> T untilStopped(Supplier<T> phase, CountDownLatch stop)
+      throws InterruptedException {
+    if (stop.getCount() == 0) {
+      return null;
+    }
+    FutureTask<T> task = new FutureTask<>(phase::get);
+    Thread runner = new Thread(task, "backbone-startup");
+    runner.setDaemon(true);
+    runner.start();
+    while (!task.isDone()) {
+      if (stop.await(50, TimeUnit.MILLISECONDS)) {
+        return null;
+      }
+    }
+    try {
+      return task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause()); // (a Supplier throws nothing else)
+    }
+  }
+
   private static boolean handle(String signal, CountDownLatch stop) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
