@@ -27,7 +27,12 @@ public final class EnvelopeRejectedException extends SyncException {
     /** An envelope already taken (a file delivered twice, a request replayed). */
     DUPLICATE,
     /** Not a regular file: a symbolic link, a FIFO, a device or a folder (file drop). */
-    NOT_A_FILE
+    NOT_A_FILE,
+    /**
+     * Not read now: other envelopes being read hold as many bytes as the handler takes at once
+     * (HTTP 503). Nothing is wrong with it; the sender sends it again later.
+     */
+    BUSY
   }
 
   private final Reason reason;

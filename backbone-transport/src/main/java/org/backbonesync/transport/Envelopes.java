@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.backbonesync.spi.message.MessageCodec;
@@ -204,6 +205,16 @@ final class Envelopes {
    */
   static Opened open(EnvelopeSecurity security, InputStream in, Duration maxAge)
       throws IOException {
+    return open(security, in, maxAge, bytes -> { });
+  }
+
+  /**
+   * Reads and checks an envelope as {@link #open(EnvelopeSecurity, InputStream, Duration)} does,
+   * telling {@code reading} of each part of the body before it is read into memory, which may
+   * refuse it by throwing (see {@link BodyBudget}).
+   */
+  static Opened open(EnvelopeSecurity security, InputStream in, Duration maxAge,
+      IntConsumer reading) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) != '\n') {
@@ -224,7 +235,7 @@ final class Envelopes {
           + "\" here");
     }
     long max = security.maxEnvelopeBytes();
-    byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+    byte[] body = readBody(in, (int) Math.min(Integer.MAX_VALUE - 8, max + 1), reading);
     if (body.length > max) {
       throw new EnvelopeRejectedException(Reason.TOO_LARGE, "more than " + max + " bytes");
     }
@@ -239,6 +250,22 @@ final class Envelopes {
     }
     JsonNode root = parse(security, body);
     return EnvelopeBody.check(security, root, maxAge);
+  }
+
+  /** At most {@code limit} bytes of the stream, in parts of 64 KiB, each told first. */
+  private static byte[] readBody(InputStream in, int limit, IntConsumer reading)
+      throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    byte[] part = new byte[64 * 1024];
+    while (body.size() < limit) {
+      int n = in.readNBytes(part, 0, Math.min(part.length, limit - body.size()));
+      if (n == 0) {
+        break;
+      }
+      reading.accept(n);
+      body.write(part, 0, n);
+    }
+    return body.toByteArray();
   }
 
   private static JsonNode parse(EnvelopeSecurity security, byte[] body) {

@@ -50,6 +50,7 @@ public final class HttpTransportHandler {
   private final Map<String, Local> locals = new ConcurrentHashMap<>();
   private final Rejections rejections = new Rejections();
   private final HttpContentServer contentServer;
+  private final BodyBudget bodies;
 
   /**
    * A local connector: its partner, its receiver, and its tracker when it serves content.
@@ -82,7 +83,14 @@ public final class HttpTransportHandler {
     this.replays = new ReplayGuard(security, envelopeIds);
     this.contentServer = new HttpContentServer(security, envelopeIds, replays, locals,
         rejections);
+    this.bodies = new BodyBudget(BODIES_AT_ONCE * security.maxEnvelopeBytes());
   }
+
+  /**
+   * How many envelopes of the largest size the handler reads at once (their bytes, across
+   * requests): more wait for a 503 and are sent again ({@link Reason#BUSY}).
+   */
+  static final int BODIES_AT_ONCE = 4;
 
   /**
    * Accepts envelopes to a local connector from its partner only.
@@ -128,8 +136,8 @@ public final class HttpTransportHandler {
     if (!"POST".equals(method)) {
       return text(405, "only POST for envelopes, GET for attachment content");
     }
-    try {
-      Envelopes.Opened envelope = Envelopes.open(security, body);
+    try (BodyBudget.Share share = bodies.share()) {
+      Envelopes.Opened envelope = Envelopes.open(security, body, security.window(), share::take);
       Local local = locals.get(envelope.to());
       if (local == null || !local.partner().equals(envelope.from())
           || !envelope.kind().equals(Envelopes.MESSAGES)) {
@@ -186,6 +194,7 @@ public final class HttpTransportHandler {
       case BAD_SIGNATURE, UNKNOWN_KEY -> 401;
       case NOT_PARTNER, WRONG_SYNCHRONIZATION -> 403;
       case DUPLICATE -> 409;
+      case BUSY -> 503;
       default -> 400;
     };
   }
