@@ -173,9 +173,13 @@ final class HttpFront {
       if (authorization == null
           || !MessageDigest.isEqual(expected, sha256(authorization))) {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        // as any refusal: the body is unread, so the connection ends after the answer, and
+        // what the client still sends is read on so that it sees the 401, not a reset
+        exchange.getResponseHeaders().set("Connection", "close");
         send(exchange, 401, "application/json; charset=utf-8",
             "{\"status\":401,\"error\":\"a valid bearer token is required\",\"problems\":[],"
                 + "\"problemCount\":0}"); // the admin API's error shape
+        drain(exchange.getRequestBody());
         return;
       }
       String method = exchange.getRequestMethod();

@@ -355,7 +355,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
     private void known(String path, JsonNode node, Set<String> keys) {
       node.fieldNames().forEachRemaining(k -> {
         if (!keys.contains(k)) {
-          add(path + "." + k, "unknown key; known: " + new TreeSet<>(keys));
+          add(member(path, k), "unknown key; known: " + new TreeSet<>(keys));
         }
       });
     }

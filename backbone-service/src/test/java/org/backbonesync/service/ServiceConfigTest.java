@@ -419,4 +419,22 @@ class ServiceConfigTest {
     assertEquals(List.of(file + ": $.store.directory: not a path here: Nul character not"
         + " allowed, was \"a\\u0000b\""), f.lines());
   }
+
+  /** An unknown key with a line break, an escape or 5,000 characters was shown raw (helper-91). */
+  @Test
+  void anUnknownKeyIsShownQuotedEscapedAndCut(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE).replace(
+        "\"store\": {\"directory\": \"backbone-data\"}",
+        "\"store\": {\"directory\": \"backbone-data\", \"a\\nb\\u001b[2J\": 1, \""
+            + "k".repeat(5000) + "\": 2}"));
+
+    List<String> lines =
+        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV)).lines();
+
+    assertEquals(List.of(file + ": $.store[\"a\\nb\\u001B[2J\"]: unknown key; known: [directory,"
+        + " jdbcUrl, maximumPoolSize, passwordEnv, user]", file + ": $.store[\"" + "k".repeat(100)
+        + "…\"]: unknown key; known: [directory, jdbcUrl, maximumPoolSize, passwordEnv, user]"),
+        lines);
+  }
 }
