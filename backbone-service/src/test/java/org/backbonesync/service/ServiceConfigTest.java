@@ -437,4 +437,21 @@ class ServiceConfigTest {
         + "…\"]: unknown key; known: [directory, jdbcUrl, maximumPoolSize, passwordEnv, user]"),
         lines);
   }
+
+  /** A synchronization id with a line break printed two lines in --check (helper-91). */
+  @Test
+  void aSynchronizationIdALogCouldNotShowIsRefusedAtItsPath(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE).replace("\"id\": \"support-to-dev\"",
+        "\"id\": \"support\\nto-dev\""));
+
+    List<String> lines =
+        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV)).lines();
+
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).endsWith(": $.synchronizations[0].sync.id: must be at most 255"
+        + " characters without control or format characters, was \"support\\nto-dev\""),
+        lines.get(0));
+  }
 }
