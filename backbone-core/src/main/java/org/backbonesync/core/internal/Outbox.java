@@ -64,15 +64,12 @@ final class Outbox {
    * @param lastSeen the row's new lastChangeSeen (changes examined up to then), or 0 to keep it
    * @param seenNone whether the message says it saw none of the partner's messages whatever the
    *     row applied (a row that ignored them: the partner then weighs its changes as unseen)
-   * @param toNewRow whether it goes to a partner row made again, which got none of this row's
-   *     messages: a merged field then says it replaced the value our change still pending
-   *     replaced, not the last one we sent (which that row never got)
    */
   record Draft(TrackedIssue issue, MessageKind kind, Map<String, FieldValue> fields,
-      Map<String, ContentFlow.Out> content, long lastSeen, boolean seenNone, boolean toNewRow) {
+      Map<String, ContentFlow.Out> content, long lastSeen, boolean seenNone) {
     /** A change or resync of field values only. */
     static Draft of(TrackedIssue issue, MessageKind kind, Map<String, FieldValue> fields) {
-      return new Draft(issue, kind, fields, Map.of(), 0, false, false);
+      return new Draft(issue, kind, fields, Map.of(), 0, false);
     }
   }
 
@@ -96,8 +93,8 @@ final class Outbox {
         content.put(id, out.ops());
       }
     });
-    return append(says, draft, Documents.attach(connector, draft.issue(), draft.fields()),
-        content, now);
+    return append(says, draft.issue(), Documents.attach(connector, draft.issue(), draft.fields()),
+        content, now, draft.kind());
   }
 
   /**
@@ -110,13 +107,10 @@ final class Outbox {
   }
 
   /** Appends the message for the row's current sequence id; call inside a transaction. */
-  private SyncMessage append(SyncInfo sent, Draft draft, Map<String, FieldValue> given,
-      Map<String, JsonNode> content, long now) {
-    TrackedIssue issue = draft.issue();
-    MessageKind kind = draft.kind();
+  private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> given,
+      Map<String, JsonNode> content, long now, MessageKind kind) {
     Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
-    Map<String, FieldValue> fields = withReplaced(given, before,
-        draft.toNewRow() ? sent.id() : 0);
+    Map<String, FieldValue> fields = withReplaced(given, before);
     JsonNode parent = issue.field("parent");
     SyncMessage message = message(sent, kind, issue.issueType(), fields, content,
         parent.isTextual() ? parent.asText() : null, seen(sent), now);
@@ -149,34 +143,20 @@ final class Outbox {
 
   /**
    * The values, merged fields with the value they replace, so the partner can tell its own
-   * additions: the last synced one, or for a partner row made again, which got none of our
-   * messages, the one our change still pending replaced (simulation: a label added on B while
-   * A's row was deleted was dropped with the change A's new row never applied, and B's whole
-   * said it replaced itself, no addition to merge).
-   *
-   * @param newRowOf our row's id when the message goes to a partner row made again, else 0
+   * additions.
    */
   private Map<String, FieldValue> withReplaced(Map<String, FieldValue> given,
-      Map<String, JsonNode> before, long newRowOf) {
+      Map<String, JsonNode> before) {
     if (merging.isEmpty()) {
       return given;
     }
-    Map<String, PendingChange> unseen = null;
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     for (Map.Entry<String, FieldValue> e : given.entrySet()) {
       FieldValue v = e.getValue();
-      if (!merging.contains(e.getKey())) {
-        fields.put(e.getKey(), v);
-        continue;
-      }
-      JsonNode replaced = before.getOrDefault(e.getKey(), NullNode.getInstance());
-      if (newRowOf != 0) {
-        unseen = unseen != null ? unseen : stores.syncInfo().pendingChanges(newRowOf);
-        PendingChange pending = unseen.get(e.getKey());
-        replaced = pending != null && pending.baseValue() != null ? pending.baseValue()
-            : replaced;
-      }
-      fields.put(e.getKey(), new FieldValue(v.value(), v.changedAt(), v.changedBy(), replaced));
+      fields.put(e.getKey(), merging.contains(e.getKey())
+          ? new FieldValue(v.value(), v.changedAt(), v.changedBy(),
+              before.getOrDefault(e.getKey(), NullNode.getInstance()))
+          : v);
     }
     return fields;
   }

@@ -190,7 +190,7 @@ final class Resender {
       return Resynced.NOTHING_TO_SEND;
     }
     Optional<SyncMessage> queued = ifUnchanged(row, locked -> {
-      SyncMessage message = outbox.send(locked, resend.draft(issue, false, false), clock.millis());
+      SyncMessage message = outbox.send(locked, resend.draft(issue, false), clock.millis());
       if (giveBack != null) {
         giveBack.run();
       }
@@ -236,7 +236,7 @@ final class Resender {
         replaced[0] = ours;
         return null;
       }
-      return queueWhole(ours, resend, resend.draft(issue, false, true));
+      return queueWhole(issue, ours, resend, false);
     });
     if (message != null) {
       outbox.committed(message);
@@ -276,8 +276,7 @@ final class Resender {
     }
     Resend resend = resend(issue.get(), connector.sendingIds(), true, Map.of(), row.id());
     Optional<SyncMessage> queued = ifUnchanged(row,
-        locked -> queueWhole(madeAnew(locked, issue.get()), resend,
-            resend.draft(issue.get(), true, false)));
+        locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true));
     if (queued == null) {
       return TakenBack.BUSY;
     }
@@ -303,15 +302,17 @@ final class Resender {
    * Queues an issue whole for {@code row}, or only writes the row when there is nothing to
    * send; call inside a transaction.
    *
-   * @param whole the resend's draft ({@link Resend#draft})
+   * @param seenNone whether the message says it saw none of the partner's messages whatever the
+   *     row applied (a row that ignored them: the partner's changes are then weighed as unseen)
    * @return the message, or null when none was queued
    */
-  private SyncMessage queueWhole(SyncInfo row, Resend resend, Outbox.Draft whole) {
+  private SyncMessage queueWhole(TrackedIssue issue, SyncInfo row, Resend resend,
+      boolean seenNone) {
     if (resend.isEmpty()) {
       stores.syncInfo().update(row);
       return null;
     }
-    return outbox.send(row, whole, clock.millis());
+    return outbox.send(row, resend.draft(issue, seenNone), clock.millis());
   }
 
   /** What a resync sends: the values, and the content flows' operations with their links. */
@@ -321,15 +322,8 @@ final class Resender {
       return fields.isEmpty() && !OutgoingContent.sends(content);
     }
 
-    /**
-     * @param seenNone whether the message says it saw none of the partner's messages whatever
-     *     the row applied (a row that ignored them: the partner's changes are then weighed as
-     *     unseen)
-     * @param toNewRow whether it goes to a partner row made again ({@link Outbox.Draft})
-     */
-    Outbox.Draft draft(TrackedIssue issue, boolean seenNone, boolean toNewRow) {
-      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, content, 0, seenNone,
-          toNewRow);
+    Outbox.Draft draft(TrackedIssue issue, boolean seenNone) {
+      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, content, 0, seenNone);
     }
   }
 
@@ -416,8 +410,7 @@ final class Resender {
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
             insertNew(issue.key(), partner, now),
-            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false, false),
-            now));
+            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
     outbox.committed(message);
     return true;
   }
