@@ -172,8 +172,7 @@ final class ChangeDetection {
 
   /** The latest update that moves the watermark: see {@link PollProgress#FUTURE}. */
   private long ceiling() {
-    long now = clock.millis();
-    return now > Long.MAX_VALUE - PollProgress.FUTURE ? Long.MAX_VALUE : now + PollProgress.FUTURE;
+    return PollProgress.ceiling(clock.millis());
   }
 
   /** Warns of an issue updated beyond the ceiling, once for each such update. */

@@ -65,9 +65,13 @@ final class IdleLook {
         settings.pollPageSize(), null);
     List<String> keys = new ArrayList<>(page.issues().size());
     long oldest = Long.MAX_VALUE;
+    // (an issue dated beyond it never moves the watermark, so it is newer than it at every
+    // look: it is examined as the others, or every idle poll would take the lease: helper-94)
+    long ceiling = PollProgress.ceiling(clock.millis());
     for (IssueChanges changes : page.issues()) {
       TrackedIssue issue = changes.issue();
-      if (issue.updated() > watermark.getAsLong() || !connector.inProject(issue.key())) {
+      if (issue.updated() > watermark.getAsLong() && issue.updated() <= ceiling
+          || !connector.inProject(issue.key())) {
         return Looked.POLL;
       }
       keys.add(issue.key());

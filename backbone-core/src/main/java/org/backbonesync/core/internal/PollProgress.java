@@ -53,6 +53,11 @@ final class PollProgress {
    */
   static final long FUTURE = 5 * 60 * 1000L;
 
+  /** The latest update that moves the watermark at this time of the engine's clock. */
+  static long ceiling(long now) {
+    return now > Long.MAX_VALUE - FUTURE ? Long.MAX_VALUE : now + FUTURE;
+  }
+
   /** An issue was passed (examined or left): the watermark may move up to its update. */
   void passed(IssueChanges changes) {
     long updated = changes.issue().updated();
