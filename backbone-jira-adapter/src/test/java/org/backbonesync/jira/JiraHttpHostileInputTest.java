@@ -764,6 +764,32 @@ class JiraHttpHostileInputTest {
         + " PA-12", e.getMessage());
   }
 
+  @Test
+  void aSearchResultKeyWithAControlCharacterIsShownEscaped() {
+    HostileOrigin jira = ignoringJql(serverBasics(http()), searchPage(
+        "{\"key\":\"PA-1\\n2026 ERROR forged\\u001b[31m\",\"fields\":{}}"));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, null));
+
+    assertEquals("Jira sent a search result whose \"key\" is \"PA-1\\n2026 ERROR forged"
+        + "\\u001b[31m\", not an issue key like PA-12", e.getMessage());
+  }
+
+  @Test
+  void aLongSearchResultKeyIsShownCut() {
+    HostileOrigin jira = ignoringJql(serverBasics(http()), searchPage(
+        "{\"key\":\"" + "A".repeat(100_000) + "\",\"fields\":{}}"));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, null));
+
+    assertEquals("Jira sent a search result whose \"key\" is \"" + "A".repeat(80) + "…\""
+        + " (100000 characters), not an issue key like PA-12", e.getMessage());
+  }
+
   // ------------------------------------------------------------------ secrets
 
   @ParameterizedTest(name = "{0}")

@@ -948,7 +948,8 @@ public final class JiraProject implements IssueTracker {
       content = null;
     }
     if (content == null || !JiraUrls.sameOrigin(http.base(), content)) {
-      throw new JiraAnswerException("Jira sent attachment " + attachmentId + " with a content"
+      throw new JiraAnswerException("Jira sent attachment "
+          + JiraText.printable(attachmentId, JiraText.MAX) + " with a content"
           + " link " + (content == null ? (link == null ? "missing" : "that is not a URL")
               : "to " + JiraUrls.shown(content)) + ", not on the site "
           + JiraUrls.shown(http.base()) + ": not fetched (is Jira's base URL the site's?)",

@@ -555,12 +555,8 @@ public final class JiraWire {
       return v.asText();
     }
     throw new JiraAnswerException("Jira sent " + what + " whose \"key\" is "
-        + (v.isTextual() && !v.asText().isBlank() ? quoted(v.asText()) : kind(v))
+        + (v.isTextual() && !v.asText().isBlank() ? JiraText.quoted(v.asText()) : kind(v))
         + ", not an issue key like PA-12", null, "key", null);
-  }
-
-  private static String quoted(String text) {
-    return "\"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
   }
 
   private static String kind(JsonNode v) {
