@@ -790,6 +790,23 @@ class JiraHttpHostileInputTest {
         + " (100000 characters), not an issue key like PA-12", e.getMessage());
   }
 
+  @Test
+  void aSearchResultWithABrokenTimeIsRefusedShowingTheValueEscapedAndCut() {
+    String forged = "x\\r\\n2026-01-01 ERROR forged log line " + "A".repeat(100_000);
+    HostileOrigin jira = ignoringJql(serverBasics(http()), searchPage(
+        "{\"key\":\"PA-1\",\"fields\":{\"created\":\"" + forged + "\"}}"));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, null));
+
+    assertEquals("Jira sent an issue whose \"created\" is \"x\\r\\n2026-01-01 ERROR forged log"
+        + " line " + "A".repeat(44) + "…\" (100036 characters), not a time like"
+        + " 2026-01-01T10:00:00.000+0000", e.getMessage());
+    assertEquals("created", e.field());
+    assertNull(e.getCause(), "the parser's exception quotes the value whole");
+  }
+
   // ------------------------------------------------------------------ secrets
 
   @ParameterizedTest(name = "{0}")

@@ -513,7 +513,7 @@ public final class JiraProject implements IssueTracker {
       all.addAll((ArrayNode) values);
       boolean older = false;
       for (JsonNode h : values) {
-        older |= JiraWire.time(h.path("created")) < sinceMillis;
+        older |= JiraWire.time(h, "created", "a changelog entry") < sinceMillis;
       }
       if (older || startAt == 0 || values.isEmpty()) {
         break;

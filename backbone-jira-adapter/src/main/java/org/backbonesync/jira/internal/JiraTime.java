@@ -20,7 +20,8 @@ public final class JiraTime {
    * Epoch millis of a Jira timestamp. Accepts the offset with or without a colon, {@code Z}, and
    * no fraction of a second, since servers and versions differ.
    *
-   * @throws IllegalArgumentException naming the value when it is not a timestamp
+   * @throws IllegalArgumentException naming the value (escaped and cut, {@link JiraText#quoted})
+   *     when it is not a timestamp; without the parser's exception, which quotes it whole
    */
   public static long parse(String value) {
     if (value == null) {
@@ -36,7 +37,7 @@ public final class JiraTime {
       return OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant()
           .toEpochMilli();
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("not a Jira timestamp: \"" + value + "\"", e);
+      throw new IllegalArgumentException("not a Jira timestamp: " + JiraText.quoted(value));
     }
   }
 

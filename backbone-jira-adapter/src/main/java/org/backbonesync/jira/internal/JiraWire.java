@@ -248,8 +248,8 @@ public final class JiraWire {
       }
     });
     String marker = originMarker(issue);
-    long created = time(fields.path("created"));
-    long updated = fields.hasNonNull("updated") ? time(fields.path("updated")) : created;
+    long created = time(fields, "created", "an issue");
+    long updated = fields.hasNonNull("updated") ? time(fields, "updated", "an issue") : created;
     String type = text(fields.path("issuetype").path("name"));
     return new TrackedIssue(key(issue, "an issue"), type == null ? "" : type,
         userId(fields.path("creator").isObject() ? fields.path("creator")
@@ -279,7 +279,7 @@ public final class JiraWire {
         }
       }
       byId.putIfAbsent(id, new ChangelogEntry(id, userId(h.path("author")),
-          time(h.path("created")), items));
+          time(h, "created", "a changelog entry"), items));
     }
     List<ChangelogEntry> sorted = new ArrayList<>(byId.values());
     sorted.sort(Comparator.comparingLong(ChangelogEntry::timestamp)
@@ -312,8 +312,8 @@ public final class JiraWire {
       JsonNode vis = c.path("visibility");
       String visibility = vis.isObject() && text(vis.path("value")) != null
           ? vis.path("type").asText("role") + ":" + vis.path("value").asText() : null;
-      long created = time(c.path("created"));
-      long updated = c.hasNonNull("updated") ? time(c.path("updated")) : created;
+      long created = time(c, "created", "a comment");
+      long updated = c.hasNonNull("updated") ? time(c, "updated", "a comment") : created;
       JsonNode document = Adf.isDocument(body) && Adf.holdsMoreThan(text, body) ? body : null;
       out.add(new Comment(id(c, "id", "a comment"), userId(c.path("author")), text, created,
           updated, visibility, userId(c.path("updateAuthor")), document));
@@ -356,10 +356,10 @@ public final class JiraWire {
     for (JsonNode w : page.path("worklogs")) {
       JsonNode comment = w.path("comment");
       String text = Adf.isDocument(comment) ? Adf.toWiki(comment) : comment.asText("");
-      long created = time(w.path("created"));
-      long updated = w.hasNonNull("updated") ? time(w.path("updated")) : created;
+      long created = time(w, "created", "a worklog");
+      long updated = w.hasNonNull("updated") ? time(w, "updated", "a worklog") : created;
       out.add(new Worklog(id(w, "id", "a worklog"), userId(w.path("author")),
-          time(w.path("started")), w.path("timeSpentSeconds").asLong(), text, updated,
+          time(w, "started", "a worklog"), w.path("timeSpentSeconds").asLong(), text, updated,
           userId(w.path("updateAuthor"))));
     }
     return out;
@@ -391,7 +391,7 @@ public final class JiraWire {
     String id = idOrSelf(a, "attachment", "an attachment");
     return new Attachment(id, a.path("filename").asText(),
         text(a.path("mimeType")), a.path("size").asLong(), userId(a.path("author")),
-        a.hasNonNull("created") ? time(a.path("created")) : 0);
+        a.hasNonNull("created") ? time(a, "created", "an attachment") : 0);
   }
 
   /** The links of {@code fields.issuelinks}, seen from an issue. */
@@ -582,13 +582,30 @@ public final class JiraWire {
     return s.isEmpty() ? null : s;
   }
 
-  /** A Jira time; a number is taken as epoch millis (as the Agile API and some examples send). */
-  static long time(JsonNode node) {
-    if (node != null && node.isNumber()) {
+  /**
+   * A Jira time in a field; a number is taken as epoch millis (as the Agile API and some
+   * examples send), an absent or empty one as 0.
+   *
+   * @param what what carries it, for the message, e.g. {@code "a comment"}
+   * @throws JiraAnswerException naming the field and the value (escaped, cut) when it is text
+   *     that is not a time
+   */
+  static long time(JsonNode parent, String field, String what) {
+    JsonNode node = parent.path(field);
+    if (node.isNumber()) {
       return node.asLong();
     }
     String s = text(node);
-    return s == null ? 0 : JiraTime.parse(s);
+    if (s == null) {
+      return 0;
+    }
+    try {
+      return JiraTime.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new JiraAnswerException("Jira sent " + what + " whose \"" + field + "\" is "
+          + JiraText.quoted(s) + ", not a time like 2026-01-01T10:00:00.000+0000", null, field,
+          null);
+    }
   }
 
   private static long numeric(String id) {

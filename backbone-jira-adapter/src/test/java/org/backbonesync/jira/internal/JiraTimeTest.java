@@ -33,6 +33,14 @@ class JiraTimeTest {
   }
 
   @Test
+  void aLongValueWithLineBreaksIsNamedEscapedAndCut() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JiraTime.parse("x\r\nERROR " + "A".repeat(100_000)));
+    assertEquals("not a Jira timestamp: \"x\\r\\nERROR " + "A".repeat(71) + "…\""
+        + " (100009 characters)", e.getMessage());
+  }
+
+  @Test
   void formatsAsJiraWrites() {
     assertEquals("2026-11-23T09:41:05.123+0100",
         JiraTime.format(at("2026-11-23T08:41:05.123Z"), BERLIN));
