@@ -491,11 +491,12 @@ public final class JiraProject implements IssueTracker {
       return since(wire().changelog(issue.path("changelog").path("histories")), sinceMillis);
     }
     JsonNode first = changelogPage(issueKey, 0);
+    JsonNode values = changelogValues(first, issueKey);
     int total = first.path("total").asInt(0);
-    if (total <= first.path("values").size()) {
-      return since(wire().changelog(first.path("values")), sinceMillis);
+    if (total <= values.size()) {
+      return since(wire().changelog(values), sinceMillis);
     }
-    return changelogFromEnd(issueKey, sinceMillis, first.path("values"), total);
+    return changelogFromEnd(issueKey, sinceMillis, values, total);
   }
 
   /**
@@ -505,12 +506,14 @@ public final class JiraProject implements IssueTracker {
   private List<ChangelogEntry> changelogFromEnd(String issueKey, long sinceMillis,
       JsonNode known, int total) {
     ArrayNode all = JiraWire.JSON.arrayNode();
-    all.addAll((ArrayNode) (known.isArray() ? known : JiraWire.JSON.arrayNode()));
+    if (known.isArray()) {
+      known.forEach(all::add);
+    }
     int startAt = Math.max(0, total - CHANGELOG_PAGE);
     while (true) {
       JsonNode page = changelogPage(issueKey, startAt);
-      JsonNode values = page.has("values") ? page.path("values") : page.path("histories");
-      all.addAll((ArrayNode) values);
+      JsonNode values = changelogValues(page, issueKey);
+      values.forEach(all::add);
       boolean older = false;
       for (JsonNode h : values) {
         older |= JiraWire.time(h, "created", "a changelog entry") < sinceMillis;
@@ -524,8 +527,18 @@ public final class JiraProject implements IssueTracker {
   }
 
   private JsonNode changelogPage(String issueKey, int startAt) {
-    return http.json("GET", api() + "/issue/" + encode(issueKey) + "/changelog?startAt="
-        + startAt + "&maxResults=" + CHANGELOG_PAGE, null, issueKey);
+    return http.json("GET", changelogPath(issueKey) + "?startAt=" + startAt + "&maxResults="
+        + CHANGELOG_PAGE, null, issueKey);
+  }
+
+  /** The entries of a changelog page: its {@code values} (or {@code histories}), an array. */
+  private JsonNode changelogValues(JsonNode page, String issueKey) {
+    return JiraWire.array(page, page.has("histories") && !page.has("values") ? "histories"
+        : "values", "GET " + changelogPath(issueKey), issueKey);
+  }
+
+  private String changelogPath(String issueKey) {
+    return api() + "/issue/" + encode(issueKey) + "/changelog";
   }
 
   @Override

@@ -559,6 +559,22 @@ public final class JiraWire {
         + ", not an issue key like PA-12", null, "key", null);
   }
 
+  /**
+   * The list a page of answers holds in {@code field}, which Jira sends as an array.
+   *
+   * @param request the method and path that answered, for the message
+   * @throws JiraAnswerException naming the request and the field when it is not an array
+   */
+  static JsonNode array(JsonNode page, String field, String request, String issueKey) {
+    JsonNode list = page.path(field);
+    if (list.isArray()) {
+      return list;
+    }
+    throw new JiraAnswerException(request + " answered a page whose \"" + field + "\" is "
+        + (list.isTextual() ? "a string" : kind(list)) + ", not an array", request, field,
+        issueKey);
+  }
+
   private static String kind(JsonNode v) {
     if (v.isMissingNode()) {
       return "missing";
