@@ -851,6 +851,63 @@ class JiraHttpHostileInputTest {
     assertEquals(4, jira.credentialsSeen().size(), "Jira itself got them, once per request");
   }
 
+  /** Asserts that no run of 12 characters of the token is in any text. */
+  private static void assertNoPartOf(String token, String... texts) {
+    for (String t : texts) {
+      for (int i = 0; i + 12 <= token.length(); i++) {
+        assertFalse(t.contains(token.substring(i, i + 12)), t);
+      }
+    }
+  }
+
+  /**
+   * A Cloud API token is about 192 characters long: an answer whose duplicate key echoes it was
+   * cut at 200 characters before it was scrubbed, so all but its end reached the message.
+   */
+  @Test
+  void aLongTokenEchoedAsADuplicateKeyIsBlottedOutWhole() {
+    String token = "ATATT3xFfGF0" + "Q".repeat(172) + "=ABCDEF12";
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/3/issue/PA-1", r -> {
+      String pair = new String(Base64.getDecoder().decode(r.authorization().substring(6)),
+          StandardCharsets.UTF_8);
+      String echoed = pair.substring(pair.indexOf(':') + 1);
+      return Answer.json("{\"" + echoed + "\":1,\"" + echoed + "\":2}");
+    });
+    IssueTracker pa = site(jira, JiraFlavour.CLOUD,
+        b -> b.credentials(JiraCredentials.apiToken(EMAIL, token))).project("PA");
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class, () -> pa.issue("PA-1"));
+
+    assertEquals("GET /rest/api/3/issue/PA-1 answered 200 with JSON that is refused: Duplicate"
+        + " field '***'", e.getMessage());
+    assertEquals("***", e.field());
+  }
+
+  /**
+   * Text someone else cut: the JSON parser quotes at most 256 characters of a bad token, and a
+   * Jira error message may hold the start of a header. No run of the secret gets through.
+   */
+  @Test
+  void aSecretCutShortBeforeItReachesTheAdapterIsStillBlottedOut() {
+    String token = "eyJhbGciOiJIUzI1NiJ9." + "x7Kq2".repeat(80);
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/2/issue/PA-1", r -> Answer.json(r.authorization()
+        .substring(7)));
+    jira.on("GET", "/rest/api/2/issue/PA-2", r -> Answer.json(400, "{\"errorMessages\":"
+        + "[\"bad header " + r.authorization().substring(0, 60) + "\"]}"));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER, b -> b.credentials(JiraCredentials
+        .signedBy((request, method, uri) -> request.setHeader("Authorization", "Custom "
+            + token)))).project("PA");
+
+    SyncException parsed = assertThrows(SyncException.class, () -> pa.issue("PA-1"));
+    JiraException refused = assertThrows(JiraException.class, () -> pa.issue("PA-2"));
+
+    assertNoPartOf(token, parsed.getMessage(), refused.getMessage(), refused.toString());
+    assertEquals("Jira refused GET /rest/api/2/issue/PA-2 (HTTP 400): bad header Custom ***",
+        refused.getMessage());
+  }
+
   @Test
   void noSecretReachesToStringOrTheLog() {
     PrintStream err = System.err;

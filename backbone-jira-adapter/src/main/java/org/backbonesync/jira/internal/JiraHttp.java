@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,6 +77,8 @@ public final class JiraHttp {
   /** Bytes of an error answer read for its messages; the rest is dropped. */
   static final int MAX_ERROR_BYTES = 64 * 1024;
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
+  /** The most characters of the JSON parser's reason a refusal shows. */
+  private static final int MAX_REASON = 200;
 
   /** Waits; tests pass one that moves a manual clock instead. */
   @FunctionalInterface
@@ -731,13 +732,14 @@ public final class JiraHttp {
       return JSON.readTree(body);
     } catch (JsonProcessingException e) {
       if (type.toLowerCase(Locale.ROOT).contains("json")) {
-        String reason = StrictJson.reason(e);
+        // scrubbed before it is cut: a cut through a secret would leave most of it unknown
+        String reason = secrets.scrub(StrictJson.reason(e));
         Matcher duplicate = DUPLICATE.matcher(reason);
         String field = duplicate.find() ? duplicate.group(1) : null;
-        reason = reason.length() > 200 ? reason.substring(0, 200) + "…" : reason;
         throw new JiraAnswerException(describe(method, uri) + " answered "
-            + response.statusCode() + " with JSON that is refused: " + secrets.scrub(reason),
-            describe(method, uri), field == null ? null : secrets.scrub(field), issueKey);
+            + response.statusCode() + " with JSON that is refused: "
+            + JiraText.printable(reason, MAX_REASON), describe(method, uri),
+            field == null ? null : JiraText.printable(field, JiraText.MAX), issueKey);
       }
       throw notJson(method, uri, response, body, type);
     } catch (IOException e) {
@@ -801,58 +803,6 @@ public final class JiraHttp {
       in.close();
     } catch (IOException e) {
       // nothing to do
-    }
-  }
-
-  /**
-   * What signing added to a request (header values, the token inside them, the password inside
-   * basic authentication), to blot out of text the other side sends back: a hostile or
-   * misconfigured server may echo a header in its error messages.
-   */
-  private record Secrets(List<String> values) {
-    static final Secrets NONE = new Secrets(List.of());
-    /** Shorter texts are not looked for: they would blot out ordinary words. */
-    private static final int SHORTEST = 4;
-
-    static Secrets of(Set<String> headerValues) {
-      Set<String> out = new LinkedHashSet<>();
-      for (String v : headerValues) {
-        out.add(v);
-        int space = v.indexOf(' ');
-        String token = space > 0 ? v.substring(space + 1).trim() : v;
-        out.add(token);
-        if (space > 0 && v.substring(0, space).equalsIgnoreCase("Basic")) {
-          try {
-            String pair = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
-            out.add(pair);
-            int colon = pair.indexOf(':');
-            if (colon >= 0) {
-              out.add(pair.substring(colon + 1));
-            }
-          } catch (IllegalArgumentException e) {
-            // not base64: the token itself is already listed
-          }
-        }
-      }
-      List<String> longestFirst = new ArrayList<>();
-      for (String s : out) {
-        if (s.length() >= SHORTEST) {
-          longestFirst.add(s);
-        }
-      }
-      longestFirst.sort((a, b) -> b.length() - a.length());
-      return new Secrets(List.copyOf(longestFirst));
-    }
-
-    String scrub(String text) {
-      if (text == null) {
-        return null;
-      }
-      String out = text;
-      for (String secret : values) {
-        out = out.replace(secret, "***");
-      }
-      return out;
     }
   }
 }
