@@ -9,7 +9,9 @@ import org.backbonesync.spi.tracker.TrackerException;
  * origin without them, but never from https to anything else, never in a loop and never more
  * than a few hops. Permanent: the same request would be redirected the same way.
  *
- * <p>The URLs are given as they may be printed: without a user part, a query or a fragment.
+ * <p>The URLs are given as they may be printed: without a user part, a query or a fragment,
+ * the request's credentials blotted out (a Location may echo them in its path or host), control
+ * characters escaped.
  */
 public final class JiraRedirectException extends TrackerException {
   private static final long serialVersionUID = 1L;

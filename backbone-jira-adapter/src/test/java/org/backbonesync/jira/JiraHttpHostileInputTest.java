@@ -260,6 +260,50 @@ class JiraHttpHostileInputTest {
     assertEquals(1, jira.requests().size());
   }
 
+  @ParameterizedTest(name = "Location: {0}")
+  @CsvSource(delimiterString = " => ", value = {
+      "/login/SECRET => /login/***",
+      "/login/SECRET%2F => /login/***%2F",
+      "http://SECRET.example.com/login => http://***.example.com/login"})
+  void aRedirectEchoingTheTokenInItsPathOrHostShowsItBlottedOut(String location, String shown) {
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/2/issue/PA-1",
+        Answer.redirect(302, location.replace("SECRET", SECRET)));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
+
+    JiraRedirectException e = assertThrows(JiraRedirectException.class, () -> pa.issue("PA-1"));
+
+    String to = shown.startsWith("/") ? jira.url(shown) : shown;
+    assertEquals(to, e.to());
+    assertEquals("GET " + jira.url("/rest/api/2/issue/PA-1?…") + " was redirected (HTTP 302) to "
+        + to + ": refused, API requests do not follow redirects; if Jira moved, set the site URL"
+        + " to its new address", e.getMessage());
+    assertNoSecret(e.getMessage(), e.toString(), e.to(), e.from());
+  }
+
+  @Test
+  void aDownloadSentToAUrlCarryingTheTokenNeverShowsIt() {
+    HostileOrigin jira = http();
+    HostileOrigin media = http();
+    jira.on("GET", "/rest/api/3/attachment/content/10",
+        Answer.redirect(303, media.url("/blob/" + SECRET)));
+    jira.on("GET", "/rest/api/3/attachment/content/11",
+        Answer.redirect(303, media.url("/loop/" + SECRET)));
+    media.on("GET", "/blob/" + SECRET, Answer.json(500, "{}"));
+    media.on("GET", "/loop/" + SECRET, Answer.redirect(302, "/loop/" + SECRET));
+    IssueTracker pa = site(jira, JiraFlavour.CLOUD).project("PA");
+
+    RetriableException failed = assertThrows(RetriableException.class, () -> pa.download("10"));
+    JiraRedirectException loop = assertThrows(JiraRedirectException.class,
+        () -> pa.download("11"));
+
+    assertEquals("GET /blob/*** answered 500", failed.getMessage());
+    assertEquals(media.url("/loop/***"), loop.from());
+    assertNoSecret(failed.getMessage(), loop.getMessage(), loop.toString(), loop.from(),
+        loop.to());
+    assertEquals(List.of(), media.credentialsSeen());
+  }
+
   @Test
   void aRedirectedCreateIsNotSentAgainAnywhere() {
     HostileOrigin jira = serverBasics(http());

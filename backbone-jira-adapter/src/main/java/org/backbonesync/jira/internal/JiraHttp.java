@@ -29,6 +29,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.backbonesync.jira.JiraAnswerException;
@@ -67,13 +68,16 @@ import org.slf4j.LoggerFactory;
  * never in a loop and at most {@value #MAX_REDIRECTS} hops ({@link JiraRedirectException}).
  * Answers are read up to a byte limit and parsed strictly ({@link StrictJson}: no duplicate
  * keys, bounded nesting), else {@link JiraAnswerException}. Text Jira sends back (error
- * messages, headers) has the request's credentials blotted out before it reaches a message.
+ * messages, headers, a redirect's Location) has the credentials blotted out before it reaches a
+ * message, an exception's field or the log, and only then is it cut.
  */
 public final class JiraHttp {
   private static final Logger LOG = LoggerFactory.getLogger(JiraHttp.class);
   static final ObjectMapper JSON = StrictJson.mapper();
   /** Redirects a download follows at most. */
   public static final int MAX_REDIRECTS = 5;
+  /** The most characters of a path or URL a message shows. */
+  private static final int MAX_SHOWN = 300;
   /** Bytes of an error answer read for its messages; the rest is dropped. */
   static final int MAX_ERROR_BYTES = 64 * 1024;
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
@@ -113,6 +117,8 @@ public final class JiraHttp {
   private final Random jitter;
   private final long maxResponseBytes;
   private final AtomicLong requests = new AtomicLong();
+  /** What signing added to the requests so far: blotted out of every text a message shows. */
+  private final AtomicReference<Secrets> signed = new AtomicReference<>(Secrets.NONE);
   private volatile JiraRequestListener listener;
 
   /**
@@ -259,8 +265,8 @@ public final class JiraHttp {
   public InputStream download(String uri) {
     URI first = URI.create(uri);
     if (first.isAbsolute() && !JiraUrls.sameOrigin(base, first)) {
-      throw new IllegalArgumentException("not on the site " + JiraUrls.shown(base) + ": "
-          + JiraUrls.shown(first));
+      throw new IllegalArgumentException("not on the site " + shown(base) + ": "
+          + shown(first));
     }
     URI at = first.isAbsolute() ? first : URI.create(base + uri);
     Set<URI> visited = new LinkedHashSet<>();
@@ -274,7 +280,7 @@ public final class JiraHttp {
         response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(), null);
       } catch (IOException e) {
         throw new RetriableException(describe("GET", at) + " "
-            + NoAnswer.why(e, at, secrets::scrub), e);
+            + NoAnswer.why(e, at, this::scrub), e);
       }
       int status = response.statusCode();
       if (status >= 300 && status < 400) {
@@ -545,8 +551,8 @@ public final class JiraHttp {
   /** Signs a request to the site; what the signing added is secret from then on. */
   private Secrets authorize(HttpRequest.Builder request, String method, URI uri) {
     if (!JiraUrls.sameOrigin(base, uri)) {
-      throw new IllegalStateException("credentials are for " + JiraUrls.shown(base)
-          + " only, not for " + JiraUrls.shown(uri));
+      throw new IllegalStateException("credentials are for " + shown(base)
+          + " only, not for " + shown(uri));
     }
     Map<String, List<String>> before = request.copy().build().headers().map();
     try {
@@ -563,7 +569,22 @@ public final class JiraHttp {
         }
       }
     });
-    return Secrets.of(added);
+    Secrets secrets = Secrets.of(added);
+    signed.accumulateAndGet(secrets, Secrets::and);
+    return secrets;
+  }
+
+  /** The text with the credentials of every request signed so far blotted out. */
+  private String scrub(String text) {
+    return signed.get().scrub(text);
+  }
+
+  /**
+   * A URL as a message, an exception's field or the log shows it: {@link JiraUrls#shown}, the
+   * credentials blotted out (a Location may carry them in its path or host), escaped and cut.
+   */
+  public String shown(URI uri) {
+    return JiraText.printable(scrub(JiraUrls.shown(uri)), MAX_SHOWN);
   }
 
   /**
@@ -614,15 +635,14 @@ public final class JiraHttp {
   }
 
   /** The absolute http(s) URL a redirect names, or a refusal. */
-  private static URI location(String method, URI from, HttpResponse<?> response,
-      String issueKey) {
+  private URI location(String method, URI from, HttpResponse<?> response, String issueKey) {
     int status = response.statusCode();
     Optional<String> header = response.headers().firstValue("Location")
         .filter(l -> !l.isBlank());
     if (header.isEmpty()) {
-      throw new JiraRedirectException(method + " " + JiraUrls.shown(from) + " answered HTTP "
+      throw new JiraRedirectException(method + " " + shown(from) + " answered HTTP "
           + status + " without a Location header", JiraRedirectException.Reason.NO_LOCATION,
-          status, JiraUrls.shown(from), null, issueKey);
+          status, shown(from), null, issueKey);
     }
     URI to;
     try {
@@ -631,10 +651,10 @@ public final class JiraHttp {
       to = null;
     }
     if (to == null || !JiraUrls.web(to) || to.getRawUserInfo() != null) {
-      String shown = to == null ? "(not a URL)" : JiraUrls.shown(to);
-      throw new JiraRedirectException(method + " " + JiraUrls.shown(from) + " answered HTTP "
+      String shown = to == null ? "(not a URL)" : shown(to);
+      throw new JiraRedirectException(method + " " + shown(from) + " answered HTTP "
           + status + " with a Location that is not an http(s) URL without a user part: "
-          + shown, JiraRedirectException.Reason.NO_LOCATION, status, JiraUrls.shown(from),
+          + shown, JiraRedirectException.Reason.NO_LOCATION, status, shown(from),
           to == null ? null : shown, issueKey);
     }
     if (JiraUrls.downgrade(from, to)) {
@@ -649,10 +669,10 @@ public final class JiraHttp {
         + " in clear text";
   }
 
-  private static JiraRedirectException redirect(String method, URI from, URI to, int status,
+  private JiraRedirectException redirect(String method, URI from, URI to, int status,
       JiraRedirectException.Reason reason, String why, String issueKey) {
-    String f = JiraUrls.shown(from);
-    String t = JiraUrls.shown(to);
+    String f = shown(from);
+    String t = shown(to);
     return new JiraRedirectException(method + " " + f + " was redirected (HTTP " + status + ") "
         + (reason == JiraRedirectException.Reason.LOOP ? "back " : "") + "to " + t + ": " + why,
         reason, status, f, t, issueKey);
@@ -722,7 +742,7 @@ public final class JiraHttp {
    * A 2xx answer's JSON (null when empty). Not JSON at all (a proxy's page, a cut-off answer)
    * is worth another try later; JSON that strict reading refuses is not.
    */
-  private static JsonNode answer(byte[] body, HttpResponse<?> response, String method, URI uri,
+  private JsonNode answer(byte[] body, HttpResponse<?> response, String method, URI uri,
       String issueKey, Secrets secrets) {
     if (body.length == 0) {
       return null;
@@ -747,15 +767,20 @@ public final class JiraHttp {
     }
   }
 
-  private static RetriableException notJson(String method, URI uri, HttpResponse<?> response,
+  private RetriableException notJson(String method, URI uri, HttpResponse<?> response,
       byte[] body, String type) {
     // a proxy's page, a cut-off answer: say so rather than read it as empty
     return new RetriableException(describe(method, uri) + " answered " + response.statusCode()
         + " with a body that is not JSON (" + body.length + " bytes, " + type + ")", null);
   }
 
-  private static String describe(String method, URI uri) {
-    return method + " " + uri.getPath(); // the query may hold JQL with user data: left out
+  /**
+   * The request as a message names it: the method and the path, without the query (it may hold
+   * JQL with user data), the credentials blotted out (a download's hop may be a Location's),
+   * escaped and cut.
+   */
+  private String describe(String method, URI uri) {
+    return method + " " + JiraText.printable(scrub(uri.getPath()), MAX_SHOWN);
   }
 
   private static String errorSummary(JsonNode body) {
@@ -770,10 +795,15 @@ public final class JiraHttp {
   }
 
   static JiraException refused(String method, URI uri, Response r, String issueKey) {
-    return refused(method, uri, r, issueKey, Secrets.NONE);
+    return refusal(method + " " + uri.getPath(), r, issueKey, Secrets.NONE);
   }
 
-  private static JiraException refused(String method, URI uri, Response r, String issueKey,
+  private JiraException refused(String method, URI uri, Response r, String issueKey,
+      Secrets secrets) {
+    return refusal(describe(method, uri), r, issueKey, secrets);
+  }
+
+  private static JiraException refusal(String request, Response r, String issueKey,
       Secrets secrets) {
     List<String> messages = new ArrayList<>();
     Map<String, String> fields = new LinkedHashMap<>();
@@ -795,7 +825,7 @@ public final class JiraHttp {
         default -> "no details given";
       });
     }
-    return new JiraException(describe(method, uri), r.status(), messages, fields, issueKey);
+    return new JiraException(request, r.status(), messages, fields, issueKey);
   }
 
   private static void close(InputStream in) {

@@ -964,8 +964,8 @@ public final class JiraProject implements IssueTracker {
       throw new JiraAnswerException("Jira sent attachment "
           + JiraText.printable(attachmentId, JiraText.MAX) + " with a content"
           + " link " + (content == null ? (link == null ? "missing" : "that is not a URL")
-              : "to " + JiraUrls.shown(content)) + ", not on the site "
-          + JiraUrls.shown(http.base()) + ": not fetched (is Jira's base URL the site's?)",
+              : "to " + http.shown(content)) + ", not on the site "
+          + http.shown(http.base()) + ": not fetched (is Jira's base URL the site's?)",
           "GET " + api() + "/attachment/" + attachmentId, "content", null);
     }
     return http.download(content.toString());

@@ -28,7 +28,7 @@ final class NoAnswer {
    * @param scrub blots the request's credentials out of a text
    */
   static String why(IOException e, URI uri, UnaryOperator<String> scrub) {
-    String origin = JiraUrls.origin(uri);
+    String origin = scrub.apply(JiraUrls.origin(uri)); // a Location's host may carry a secret
     if (e instanceof HttpTimeoutException) {
       return "timed out on " + origin;
     }

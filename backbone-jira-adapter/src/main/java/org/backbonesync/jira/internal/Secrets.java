@@ -24,6 +24,8 @@ record Secrets(List<String> values, List<String> fragmented) {
   /** The shortest run of a token's characters blotted out where the whole is not there. */
   static final int FRAGMENT = 12;
   private static final String BLOT = "***";
+  /** The most texts {@link #and} keeps. */
+  private static final int MAX_KEPT = 64;
 
   static Secrets of(Set<String> headerValues) {
     Set<String> whole = new LinkedHashSet<>();
@@ -41,6 +43,24 @@ record Secrets(List<String> values, List<String> fragmented) {
     for (String s : List.copyOf(whole)) {
       whole.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
     }
+    return new Secrets(longestFirst(whole, SHORTEST), longestFirst(tokens, FRAGMENT));
+  }
+
+  /**
+   * These and the other's: the secrets of the requests signed so far. When together they would
+   * be many (a signer whose header changes with every request), the other's alone.
+   */
+  Secrets and(Secrets other) {
+    if (values.containsAll(other.values) && fragmented.containsAll(other.fragmented)) {
+      return this;
+    }
+    if (values.size() + other.values.size() > MAX_KEPT) {
+      return other;
+    }
+    Set<String> whole = new LinkedHashSet<>(values);
+    whole.addAll(other.values);
+    Set<String> tokens = new LinkedHashSet<>(fragmented);
+    tokens.addAll(other.fragmented);
     return new Secrets(longestFirst(whole, SHORTEST), longestFirst(tokens, FRAGMENT));
   }
 

@@ -33,6 +33,13 @@ class SecretsTest {
   }
 
   @Test
+  void theSecretsOfSeveralRequestsAreBlottedOutTogether() {
+    Secrets both = secrets.and(Secrets.of(Set.of("Bearer other-token-0815")));
+    assertEquals("*** and ***", both.scrub(TOKEN + " and other-token-0815"));
+    assertEquals(both, both.and(secrets), "the same again adds nothing");
+  }
+
+  @Test
   void ordinaryTextAndShortRunsStay() {
     assertEquals("the token s3cret is wrong", secrets.scrub("the token s3cret is wrong"));
     assertEquals("sync@example.com", secrets.scrub("sync@example.com"));
