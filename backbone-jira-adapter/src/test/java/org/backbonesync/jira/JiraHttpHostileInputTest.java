@@ -599,6 +599,38 @@ class JiraHttpHostileInputTest {
     assertEquals(Optional.empty(), e.retryAfter());
   }
 
+  /**
+   * Waits that pass the header checks but overflow a clock's nanoseconds (or the sum with now):
+   * each is cut to a day, pauses the site and fails the call as a retriable rate limit.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiterString = " => ", value = {
+      "Retry-After => 99999999999",
+      "Retry-After => 999999999999",
+      "Retry-After => 9000000000",
+      "Retry-After => Fri, 31 Dec 9999 23:59:59 GMT",
+      "X-RateLimit-Reset => +1000000-01-01T00:00:00Z",
+      "X-RateLimit-Reset => +1000000000-12-31T23:59:59Z"})
+  void aWaitBeyondAnyClockPausesTheSiteForADay(String header, String value) {
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/2/issue/PA-1", new Answer(429, Map.of(header, value,
+        "Content-Type", "application/json"), null));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
+
+    JiraRateLimitedException e = assertThrows(JiraRateLimitedException.class,
+        () -> pa.issue("PA-1"));
+    JiraRateLimitedException held = assertThrows(JiraRateLimitedException.class,
+        () -> pa.issue("PA-1"));
+
+    assertEquals("GET /rest/api/2/issue/PA-1 answered 429; retry after 86400 s (the site is"
+        + " paused)", e.getMessage());
+    assertEquals(Optional.of(Duration.ofDays(1)), e.retryAfter());
+    assertEquals(JiraLimitScope.SITE, held.scope());
+    assertTrue(held.retryAfter().orElseThrow().compareTo(Duration.ofHours(23)) > 0,
+        held.getMessage());
+    assertEquals(1, jira.requests().size(), "the second call is held back, not sent");
+  }
+
   // ------------------------------------------------------------------ ids
 
   @ParameterizedTest(name = "{0}")

@@ -74,6 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class JiraHttp {
   private static final Logger LOG = LoggerFactory.getLogger(JiraHttp.class);
   static final ObjectMapper JSON = StrictJson.mapper();
+  /** The longest wait a rate-limit answer is taken to ask for: longer ones are cut to it. */
+  public static final Duration MAX_WAIT = Duration.ofDays(1);
   /** Redirects a download follows at most. */
   public static final int MAX_REDIRECTS = 5;
   /** The most characters of a path or URL a message shows. */
@@ -695,8 +697,17 @@ public final class JiraHttp {
     }
   }
 
-  /** Retry-After in seconds (or an HTTP date), else the Cloud rate-limit reset instant. */
+  /**
+   * Retry-After in seconds (or an HTTP date), else the Cloud rate-limit reset instant; at most
+   * {@link #MAX_WAIT}, so that a wait Jira gets wrong (a reset in the year 9999) pauses the scope
+   * for that long and is then asked about again, and stays a wait anyone can add to a clock.
+   */
   private Duration retryAfter(Response r) {
+    Duration wait = waitAsked(r);
+    return wait == null || wait.compareTo(MAX_WAIT) <= 0 ? wait : MAX_WAIT;
+  }
+
+  private Duration waitAsked(Response r) {
     Optional<String> after = r.header("Retry-After");
     if (after.isPresent()) {
       String v = after.get().trim();

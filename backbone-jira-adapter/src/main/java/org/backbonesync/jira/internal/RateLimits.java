@@ -183,7 +183,7 @@ public final class RateLimits {
 
   /** Rounded up to whole milliseconds, as clocks and sleeps count: a wait never ends early. */
   private static Duration millis(long nanos) {
-    return Duration.ofMillis((nanos + 999_999) / 1_000_000);
+    return Duration.ofMillis(nanos / 1_000_000 + (nanos % 1_000_000 > 0 ? 1 : 0));
   }
 
   /**
@@ -198,13 +198,27 @@ public final class RateLimits {
   public synchronized Pause pause(String reason, String endpoint, String writtenIssue,
       Duration wait) {
     long now = nanos();
-    long until = now + Math.max(0, wait.toNanos());
+    long until = later(now, wait);
     JiraLimitScope scope = scopeOf(reason, writtenIssue);
     return switch (scope) {
       case SITE -> sitePause = later(sitePause, new Pause(scope, "", reason, until));
       case ENDPOINT -> remember(endpointPauses, new Pause(scope, endpoint, reason, until), now);
       case ISSUE -> remember(issuePauses, new Pause(scope, writtenIssue, reason, until), now);
     };
+  }
+
+  /**
+   * The clock's nanoseconds {@code wait} after {@code now}, saturating: a wait beyond what a long
+   * holds (or that would carry the sum past it) pauses until the end of the long, never wraps
+   * round to the past, which would lose the pause.
+   */
+  static long later(long now, Duration wait) {
+    if (wait.isNegative() || wait.isZero()) {
+      return now;
+    }
+    long nanos = wait.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
+        : wait.toNanos();
+    return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
   }
 
   /** The scope Jira's reason names; per issue only for a write to a known issue. */

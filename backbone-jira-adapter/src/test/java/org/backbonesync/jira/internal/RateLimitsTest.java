@@ -92,4 +92,20 @@ class RateLimitsTest {
     assertThrows(IllegalArgumentException.class,
         () -> RateLimits.Pace.of("endpointRequestsPerSecond", 5, 0));
   }
+
+  @Test
+  void aPauseBeyondWhatALongHoldsEndsAtTheEndOfTheLongRatherThanInThePast() {
+    RateLimits limits = limits(null, null);
+    for (Duration wait : new Duration[] {Duration.ofSeconds(9_000_000_000L),
+        Duration.ofSeconds(999_999_999_999L), Duration.ofSeconds(Long.MAX_VALUE)}) {
+      RateLimits.Pause pause = limits.pause("unknown", "GET /a", null, wait);
+
+      RateLimits.Hold hold = limits.hold("GET /a", null);
+
+      assertSame(pause, hold.pause(), wait.toString());
+      assertTrue(hold.delay().compareTo(Duration.ofDays(365 * 100)) > 0, hold.delay().toString());
+    }
+    assertEquals(Long.MAX_VALUE, RateLimits.later(Long.MAX_VALUE - 5, Duration.ofNanos(6)));
+    assertEquals(7, RateLimits.later(7, Duration.ofSeconds(-1)));
+  }
 }
