@@ -586,6 +586,42 @@ class JiraHttpHostileInputTest {
         e.getMessage());
   }
 
+  /**
+   * A 200 whose JSON ends in the middle: a gateway that cut the answer but ended the HTTP
+   * message cleanly, with a matching length or chunked. Another try may well get all of it.
+   */
+  @ParameterizedTest(name = "chunked {0}")
+  @ValueSource(booleans = {false, true})
+  void jsonCutShortIsWorthAnotherTry(boolean chunked) {
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/2/issue/PA-1", new Answer(200, chunked
+        ? Map.of("Content-Type", "application/json", "X-Chunked", "1")
+        : Map.of("Content-Type", "application/json"),
+        "{\"key\":\"PA-1\",\"fields\":{\"summ".getBytes(StandardCharsets.UTF_8)));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
+
+    RetriableException e = assertThrows(RetriableException.class, () -> pa.issue("PA-1"));
+
+    assertEquals("GET /rest/api/2/issue/PA-1 answered 200 with JSON that ends too soon (29"
+        + " bytes, application/json): cut off on the way, worth another try", e.getMessage());
+  }
+
+  @Test
+  void aBodyEndingBeforeItsContentLengthIsWorthAnotherTry() {
+    try (SlowOrigin jira = new SlowOrigin(1000, List.of(SlowOrigin.Piece.of(Duration.ZERO,
+        "{\"key\":\"PA-1\"}")))) {
+      IssueTracker pa = JiraSite.builder(jira.url()).flavour(JiraFlavour.SERVER)
+          .credentials(JiraCredentials.personalAccessToken(SECRET))
+          .httpClient(HostileOrigin.client()).requestsPerSecond(0).maxAttempts(1)
+          .sleeper(d -> fail("asked to wait " + d)).build().project("PA");
+
+      RetriableException e = assertThrows(RetriableException.class, () -> pa.issue("PA-1"));
+
+      assertTrue(e.getMessage().startsWith("GET /rest/api/2/issue/PA-1 failed on "
+          + jira.url() + " ("), e.getMessage());
+    }
+  }
+
   @Test
   void aRetryAfterBeyondALongIsNotAnOverflow() {
     HostileOrigin jira = http();

@@ -1,6 +1,7 @@
 package org.backbonesync.jira.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -750,17 +751,21 @@ public final class JiraHttp {
   }
 
   /**
-   * A 2xx answer's JSON (null when empty). Not JSON at all (a proxy's page, a cut-off answer)
-   * is worth another try later; JSON that strict reading refuses is not.
+   * A 2xx answer's JSON (null when empty). Not JSON at all (a proxy's page) or JSON that ends
+   * too soon (a gateway that cut the answer but ended the HTTP message cleanly) is worth another
+   * try later; JSON that strict reading refuses is not.
    */
   private JsonNode answer(byte[] body, HttpResponse<?> response, String method, URI uri,
       String issueKey, Secrets secrets) {
     if (body.length == 0) {
       return null;
     }
-    String type = response.headers().firstValue("Content-Type").orElse("no content type");
+    String type = JiraText.printable(scrub(response.headers().firstValue("Content-Type")
+        .orElse("no content type")), JiraText.MAX);
     try {
       return JSON.readTree(body);
+    } catch (JsonEOFException e) {
+      throw cutShort(method, uri, response, body, type);
     } catch (JsonProcessingException e) {
       if (type.toLowerCase(Locale.ROOT).contains("json")) {
         // scrubbed before it is cut: a cut through a secret would leave most of it unknown
@@ -776,6 +781,13 @@ public final class JiraHttp {
     } catch (IOException e) {
       throw notJson(method, uri, response, body, type);
     }
+  }
+
+  private RetriableException cutShort(String method, URI uri, HttpResponse<?> response,
+      byte[] body, String type) {
+    return new RetriableException(describe(method, uri) + " answered " + response.statusCode()
+        + " with JSON that ends too soon (" + body.length + " bytes, " + type + "): cut off on"
+        + " the way, worth another try", null);
   }
 
   private RetriableException notJson(String method, URI uri, HttpResponse<?> response,
