@@ -244,7 +244,13 @@ public final class JiraSite {
       return this;
     }
 
-    /** How long one request may take. Default 30 s (uploads get ten times as long). */
+    /**
+     * How long one request may take: its whole answer, headers and body, must be in within it
+     * (uploads get ten times as long); an attachment download, which may be large, may take
+     * longer, but fails when no bytes come for this long. Past it the call fails with a {@link
+     * org.backbonesync.spi.RetriableException} (a download's read with an {@link
+     * java.net.http.HttpTimeoutException}) naming the request. Default 30 s.
+     */
     public Builder timeout(Duration value) {
       this.timeout = positive("timeout", value);
       return this;

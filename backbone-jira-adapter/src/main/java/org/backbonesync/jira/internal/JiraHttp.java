@@ -67,7 +67,9 @@ import org.slf4j.LoggerFactory;
  * follow a redirect; a download follows one by hand, to another origin without the
  * credentials (and never with them again in that chain), never from https to anything else,
  * never in a loop and at most {@value #MAX_REDIRECTS} hops ({@link JiraRedirectException}).
- * Answers are read up to a byte limit and parsed strictly ({@link StrictJson}: no duplicate
+ * Answers are read within the request's timeout, headers and body ({@link TimedBody}; a
+ * download's body as it comes, each stall at most the timeout), up to a byte limit, and parsed
+ * strictly ({@link StrictJson}: no duplicate
  * keys, bounded nesting), else {@link JiraAnswerException}. Text Jira sends back (error
  * messages, headers, a redirect's Location) has the credentials blotted out before it reaches a
  * message, an exception's field or the log, and only then is it cut.
@@ -197,8 +199,7 @@ public final class JiraHttp {
       HttpResponse<InputStream> response;
       byte[] answer;
       try {
-        response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(),
-            issueKey);
+        response = exchange(request.build(), timeout, false, issueKey);
         answer = read(response, method, uri, issueKey, secrets);
       } catch (IOException e) {
         boolean notSent = e instanceof ConnectException;
@@ -263,6 +264,8 @@ public final class JiraHttp {
    * every hop stays on the site's origin.
    *
    * @param uri a path of the site, or an absolute URL on the site's origin
+   * @return the body; a read that waits longer than the timeout for bytes fails with an {@link
+   *     HttpTimeoutException} naming the request
    * @throws IllegalArgumentException for an absolute URL on another origin
    */
   public InputStream download(String uri) {
@@ -280,7 +283,7 @@ public final class JiraHttp {
       Secrets secrets = credentialed ? authorize(request, "GET", at) : Secrets.NONE;
       HttpResponse<InputStream> response;
       try {
-        response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(), null);
+        response = exchange(request.build(), timeout, true, null);
       } catch (IOException e) {
         throw new RetriableException(describe("GET", at) + " "
             + NoAnswer.why(e, at, this::scrub), e);
@@ -360,7 +363,7 @@ public final class JiraHttp {
     HttpResponse<InputStream> response;
     byte[] answer;
     try {
-      response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream(), issueKey);
+      response = exchange(request.build(), timeout.multipliedBy(10), false, issueKey);
       answer = read(response, "POST", uri, issueKey, secrets);
     } catch (IOException e) {
       throw new RetriableException(describe("POST", uri) + " "
@@ -386,12 +389,16 @@ public final class JiraHttp {
 
   /**
    * Waits for the request's turn (its paced slot, after any pause of its scope), then sends it.
+   * The answer's body is a {@link TimedBody}: reading it waits at most {@code limit} for bytes,
+   * and, unless {@code streamed} and a 2xx, never past the sending plus {@code limit}.
    *
+   * @param limit the request's timeout
+   * @param streamed whether a 2xx body is a download, read as it comes
    * @param issueKey the issue the request is about, or null; a write to it is paced per issue
    * @throws JiraRateLimitedException when a pause runs longer than the longest wait in a call
    */
-  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-      String issueKey) throws IOException {
+  private HttpResponse<InputStream> exchange(HttpRequest request, Duration limit,
+      boolean streamed, String issueKey) throws IOException {
     String method = request.method();
     String endpoint = method + " " + JiraEndpoints.template(request.uri().getRawPath());
     String written = writtenIssue(method, issueKey);
@@ -417,9 +424,10 @@ public final class JiraHttp {
       }
       requests.incrementAndGet();
       long sent = System.nanoTime();
-      HttpResponse<T> response;
+      HttpResponse<InputStream> response;
       try {
-        response = client.send(request, handler);
+        response = client.send(request, TimedBody.handler(limit, sent, streamed,
+            describe(method, request.uri())));
       } catch (IOException e) {
         tellUnanswered(request, e, Duration.ofNanos(System.nanoTime() - sent));
         throw e;
