@@ -119,6 +119,12 @@ final class HostileOrigin implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** How many requests came with this method and path. */
+  long requests(String method, String path) {
+    return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path))
+        .count();
+  }
+
   /** The requests that were not GETs: what could have changed something. */
   List<Request> writes() {
     return requests.stream().filter(r -> !r.method().equals("GET")).toList();

@@ -7,17 +7,23 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.jira.HostileOrigin.Answer;
+import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The Jira adapter against a Jira whose pages lie: lists that are not lists, counters and
  * tokens that never let a loop end. Each case asserts the refusal's text, which names the
- * request and what was wrong, and that the adapter stopped.
+ * request and what was wrong, and that the adapter stopped (a loop that does not stop fails the
+ * test after its timeout).
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JiraPagingHostileInputTest {
   private static final String SECRET = "s3cret-token-4711";
 
@@ -48,6 +54,206 @@ class JiraPagingHostileInputTest {
         .timeout(Duration.ofSeconds(10))
         .sleeper(d -> fail("asked to wait " + d))
         .build().project("PA");
+  }
+
+  private static HostileOrigin serverBasics(HostileOrigin jira) {
+    return jira.on("GET", "/rest/api/2/myself", Answer.json("{\"name\":\"sync\","
+            + "\"timeZone\":\"UTC\"}"))
+        .on("GET", "/rest/api/2/field", Answer.json("[{\"id\":\"summary\",\"name\":"
+            + "\"Summary\",\"schema\":{\"type\":\"string\"}}]"))
+        .on("GET", "/rest/api/2/project/PA", Answer.json("{\"key\":\"PA\",\"issueTypes\":"
+            + "[{\"id\":\"3\",\"name\":\"Task\"}]}"));
+  }
+
+  private static HostileOrigin cloudBasics(HostileOrigin jira) {
+    return jira.on("GET", "/rest/api/3/myself", Answer.json("{\"accountId\":\"5b10\","
+            + "\"timeZone\":\"UTC\"}"))
+        .on("GET", "/rest/api/3/field", Answer.json("[{\"id\":\"summary\",\"name\":"
+            + "\"Summary\",\"schema\":{\"type\":\"string\"}}]"));
+  }
+
+  /** A Cloud search page of PA-1 with a token for the next page (null: the last page). */
+  private static Answer cloudPage(String token) {
+    return Answer.json("{\"isLast\":" + (token == null) + (token == null ? ""
+        : ",\"nextPageToken\":\"" + token + "\"") + ",\"issues\":[{\"id\":\"10001\","
+        + "\"key\":\"PA-1\",\"fields\":{\"summary\":\"x\",\"updated\":"
+        + "\"2026-01-01T10:00:00.000+0000\",\"created\":\"2026-01-01T10:00:00.000+0000\"}}]}");
+  }
+
+  // ------------------------------------------------------------------ searches that never end
+
+  @Test
+  void aSearchForNamedIssuesWhoseTokenComesBackStops() {
+    HostileOrigin jira = cloudBasics(http());
+    jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage("again"));
+    IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findChanged(List.of("PA-1"), 0, null));
+
+    assertEquals("GET /rest/api/3/search/jql answered a page whose \"nextPageToken\" is one it"
+        + " gave before: the search does not move on", e.getMessage());
+    assertEquals(2, jira.requests("GET", "/rest/api/3/search/jql"));
+  }
+
+  @Test
+  void aSearchForNamedIssuesWithEverNewTokensStopsAfterAPagePerIssueAndTenMore() {
+    HostileOrigin jira = cloudBasics(http());
+    AtomicInteger token = new AtomicInteger();
+    jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage("t" + token.incrementAndGet()));
+    IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findChanged(List.of("PA-1"), 0, null));
+
+    assertEquals("GET /rest/api/3/search/jql answered a page whose \"nextPageToken\" still says"
+        + " more is to come after 12 pages, for 1 issue named", e.getMessage());
+    assertEquals(12, jira.requests("GET", "/rest/api/3/search/jql"));
+  }
+
+  @Test
+  void aSearchForChangesWhoseTokenComesBackAtOnceStops() {
+    HostileOrigin jira = cloudBasics(http());
+    jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage("again"));
+    IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
+
+    ChangePage first = pa.findUpdatedSince(0, null, 50, null);
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, first.nextPageToken()));
+
+    assertEquals("1~again", first.nextPageToken());
+    assertEquals("GET /rest/api/3/search/jql answered a page whose \"nextPageToken\" is the one"
+        + " it was asked with: the search does not move on", e.getMessage());
+  }
+
+  /** The engine follows a search's tokens to the end: each carries the pages read so far. */
+  @Test
+  void aSearchForChangesEndsAfterAHundredThousandPages() {
+    HostileOrigin jira = cloudBasics(http());
+    jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage("next"));
+    IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
+
+    assertEquals("99999~next", pa.findUpdatedSince(0, null, 50, "99998~before")
+        .nextPageToken());
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, "99999~before"));
+
+    assertEquals("GET /rest/api/3/search/jql answered a page whose \"nextPageToken\" still says"
+        + " more is to come after 100000 pages", e.getMessage());
+    assertEquals("nextPageToken", e.field());
+  }
+
+  @Test
+  void aServerSearchForChangesThatIgnoresStartAtStops() {
+    HostileOrigin jira = serverBasics(http());
+    jira.on("GET", "/rest/api/2/search", Answer.json("{\"startAt\":0,\"maxResults\":50,"
+        + "\"total\":1000,\"issues\":[{\"key\":\"PA-1\",\"fields\":{}}]}"));
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    ChangePage first = pa.findUpdatedSince(0, null, 50, null);
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, first.nextPageToken()));
+
+    assertEquals("1~1", first.nextPageToken());
+    assertEquals("GET /rest/api/2/search answered a page whose \"startAt\" is 0 where 1 was"
+        + " asked: the list does not move on", e.getMessage());
+  }
+
+  @Test
+  void aSearchTokenOfAnOlderVersionIsJirasOwn() {
+    HostileOrigin jira = serverBasics(http());
+    jira.on("GET", "/rest/api/2/search", r -> Answer.json("{\"startAt\":"
+        + r.query().replaceAll(".*startAt=(\\d+).*", "$1") + ",\"total\":1000,\"issues\":"
+        + "[{\"key\":\"PA-1\",\"fields\":{}}]}"));
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    assertEquals("1~51", pa.findUpdatedSince(0, null, 50, "50").nextPageToken());
+  }
+
+  // ------------------------------------------------------------------ lists that never end
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiterString = " => ", value = {
+      "comment => {\"startAt\":0,\"total\":2147483647,\"comments\":[ITEM]}"
+          + " => \"total\" is 2147483647, more than the 100000 the adapter reads",
+      "comment => {\"startAt\":0,\"total\":500,\"comments\":[ITEM]}"
+          + " => \"startAt\" is 0 where 1 was asked: the list does not move on",
+      "comment => {\"total\":500,\"comments\":[ITEM]} => \"startAt\" is 1 and the page holds"
+          + " only items of earlier pages, while its total of 500 says more are to come: the"
+          + " list does not move on",
+      "worklog => {\"startAt\":0,\"total\":2147483647,\"worklogs\":[ITEM]}"
+          + " => \"total\" is 2147483647, more than the 100000 the adapter reads",
+      "worklog => {\"total\":500,\"worklogs\":[ITEM]} => \"startAt\" is 1 and the page holds"
+          + " only items of earlier pages, while its total of 500 says more are to come: the"
+          + " list does not move on"})
+  void aListThatIgnoresStartAtOrClaimsTooMuchStops(String list, String page, String refusal) {
+    HostileOrigin jira = serverBasics(http());
+    jira.on("GET", "/rest/api/2/issue/PA-1/" + list, Answer.json(page.replace("ITEM",
+        "{\"id\":\"1\",\"body\":\"hi\",\"comment\":\"hi\",\"timeSpentSeconds\":60,"
+        + "\"started\":\"2026-01-01T10:00:00.000+0000\","
+        + "\"created\":\"2026-01-01T10:00:00.000+0000\"}")));
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> {
+          if (list.equals("comment")) {
+            pa.comments("PA-1");
+          } else {
+            pa.worklogs("PA-1");
+          }
+        });
+
+    assertEquals("GET /rest/api/2/issue/PA-1/" + list + " answered a page whose " + refusal,
+        e.getMessage());
+    assertEquals("PA-1", e.issueKey());
+  }
+
+  @Test
+  void aPagedCreateScreenThatIgnoresStartAtStops() {
+    HostileOrigin jira = serverBasics(http());
+    jira.on("GET", "/rest/api/2/issue/createmeta/PA/issuetypes/3", Answer.json("{\"startAt\":0,"
+        + "\"total\":1000,\"values\":[{\"fieldId\":\"summary\",\"required\":true}]}"));
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.createMetadata("Task"));
+
+    assertEquals("GET /rest/api/2/issue/createmeta/PA/issuetypes/3 answered a page whose"
+        + " \"startAt\" is 0 where 1 was asked: the list does not move on", e.getMessage());
+  }
+
+  /** A Cloud changelog that claims 2^31-1 entries, every page recent: 21 million pages. */
+  @Test
+  void aChangelogClaimingMoreThanTheCapIsRefusedAtOnce() {
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/3/issue/PA-1/changelog", Answer.json("{\"startAt\":0,"
+        + "\"total\":2147483647,\"values\":[{\"id\":\"1\",\"created\":"
+        + "\"2026-01-01T10:00:00.000+0000\",\"items\":[]}]}"));
+    IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.changelog("PA-1", 1_700_000_000_000L));
+
+    assertEquals("GET /rest/api/3/issue/PA-1/changelog answered a page whose \"total\" is"
+        + " 2147483647, more than the 100000 the adapter reads", e.getMessage());
+    assertEquals(1, jira.requests().size());
+  }
+
+  @Test
+  void aChangelogPageShorterThanItsTotalSaysIsRefused() {
+    HostileOrigin jira = http();
+    AtomicInteger id = new AtomicInteger();
+    jira.on("GET", "/rest/api/3/issue/PA-1/changelog", r -> Answer.json("{\"total\":500,"
+        + "\"values\":[{\"id\":\"" + id.incrementAndGet() + "\",\"created\":"
+        + "\"2026-01-01T10:00:00.000+0000\",\"items\":[]}]}"));
+    IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.changelog("PA-1", 1_700_000_000_000L));
+
+    assertEquals("GET /rest/api/3/issue/PA-1/changelog answered a page whose \"values\" holds 1"
+        + " entries at startAt 400, where the total of 500 says 100", e.getMessage());
+    assertEquals(2, jira.requests().size());
   }
 
   // ------------------------------------------------------------------ lists that are not lists

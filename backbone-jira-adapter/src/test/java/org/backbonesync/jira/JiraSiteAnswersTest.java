@@ -58,7 +58,8 @@ class JiraSiteAnswersTest {
       ChangePage last = gh.findUpdatedSince(since, null, 2, first.nextPageToken());
 
       assertEquals(List.of("GH-14", "GH-15"), keys(first));
-      assertEquals("2", first.nextPageToken(), "the next page starts at the third issue");
+      assertEquals("1~2", first.nextPageToken(),
+          "one page read; the next starts at the third issue");
       assertEquals(List.of("GH-17"), keys(last));
       assertFalse(last.hasNext(), "startAt 2 plus one issue reaches the total of 3");
       IssueChanges gh14 = first.issues().get(0);
@@ -96,7 +97,7 @@ class JiraSiteAnswersTest {
       ChangePage last = seed.findUpdatedSince(since, null, 2, first.nextPageToken());
 
       assertEquals(List.of("SEED-7", "SEED-8"), keys(first));
-      assertEquals(CLOUD_TOKEN, first.nextPageToken());
+      assertEquals("1~" + CLOUD_TOKEN, first.nextPageToken(), "one page read, and Jira's token");
       assertEquals(List.of("SEED-9"), keys(last));
       assertFalse(last.hasNext(), "isLast, and no token");
       IssueChanges seed7 = first.issues().get(0);

@@ -254,22 +254,26 @@ public final class JiraProject implements IssueTracker {
         // Server 9 removed the old form: read the paged one below.
       }
     }
-    List<JsonNode> fields = new ArrayList<>();
-    int startAt = 0;
-    while (true) {
-      JsonNode page = http.json("GET", base + "/" + encode(projectKey) + "/issuetypes/"
-          + encode(typeId) + "?startAt=" + startAt + "&maxResults=200", null, null);
-      JsonNode list = page.has("fields") ? page.path("fields") : page.path("values");
-      list.forEach(fields::add);
-      int total = page.path("total").asInt(fields.size());
-      if (list.isEmpty() || fields.size() >= total) {
-        break;
-      }
-      startAt = fields.size();
-    }
+    String path = base + "/" + encode(projectKey) + "/issuetypes/" + encode(typeId);
+    List<JsonNode> fields = Paging.byOffset("GET " + path, null, startAt -> http.json("GET",
+        path + "?startAt=" + startAt + "&maxResults=200", null, null),
+        JiraProject::createFields, JiraProject::createFieldId);
     ObjectNode all = JiraWire.JSON.objectNode();
     all.putArray("fields").addAll(fields);
     return JiraWire.createMetadata(issueType, all);
+  }
+
+  /** The fields of a page of the paged create metadata ({@code values} on Server 9). */
+  private static List<JsonNode> createFields(JsonNode page) {
+    List<JsonNode> out = new ArrayList<>();
+    (page.has("fields") ? page.path("fields") : page.path("values")).forEach(out::add);
+    return out;
+  }
+
+  private static String createFieldId(JsonNode field) {
+    String id = JiraWire.text(field.path("fieldId"));
+    String key = JiraWire.text(field.path("key"));
+    return id != null ? id : key != null ? key : field.toString();
   }
 
   // ------------------------------------------------------------------ change detection
@@ -281,8 +285,10 @@ public final class JiraProject implements IssueTracker {
         + JiraTime.jqlMinute(sinceMillis, session.zone()) + "\""
         + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")")
         + " ORDER BY updated ASC, key ASC";
-    JsonNode page = search(query, maxResults, pageToken, "*all", true);
-    return new ChangePage(changes(page, sinceMillis), nextToken(page));
+    Paging.SearchToken at = Paging.SearchToken.of(pageToken);
+    JsonNode page = search(query, maxResults, at.jira(), "*all", true);
+    return new ChangePage(changes(page, sinceMillis),
+        at.next(nextToken(page, at.jira()), searchRequest()));
   }
 
   /**
@@ -338,11 +344,12 @@ public final class JiraProject implements IssueTracker {
         + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")")
         + " ORDER BY updated ASC, key ASC";
     List<IssueChanges> found = new ArrayList<>();
+    Set<String> tokens = new java.util.HashSet<>();
     String token = null;
     do {
       JsonNode page = search(query, Math.max(keys.size(), 1), token, "*all", true);
       found.addAll(changes(page, sinceMillis));
-      token = nextToken(page);
+      token = Paging.nextOfNamed(searchRequest(), nextToken(page, token), tokens, keys.size());
     } while (token != null);
     return found;
   }
@@ -362,9 +369,9 @@ public final class JiraProject implements IssueTracker {
       JsonNode changelog = issue.path("changelog");
       List<ChangelogEntry> entries;
       JsonNode histories = changelog.path("histories");
-      if (changelog.path("total").asInt(histories.size()) > histories.size()) {
+      if (changelog.path("total").asLong(histories.size()) > histories.size()) {
         entries = changelogFromEnd(tracked.key(), sinceMillis, histories,
-            changelog.path("total").asInt());
+            changelog.path("total").asLong());
       } else {
         entries = wire().changelog(histories);
       }
@@ -461,16 +468,35 @@ public final class JiraProject implements IssueTracker {
     return http.json("GET", api() + "/search" + q, null, null);
   }
 
-  /** The next page's token: Cloud's nextPageToken, or Server's next startAt. */
-  private String nextToken(JsonNode page) {
+  /** The method and path of a search, for a refusal. */
+  private String searchRequest() {
+    return "GET " + api() + (cloud() ? "/search/jql" : "/search");
+  }
+
+  /**
+   * The next page's token: Cloud's nextPageToken, or Server's next startAt (none after a page
+   * without issues).
+   *
+   * @param asked the token the page was asked with, or null for the first
+   * @throws JiraAnswerException when a Server page does not start where it was asked to
+   */
+  private String nextToken(JsonNode page, String asked) {
     if (cloud()) {
       String token = JiraWire.text(page.path("nextPageToken"));
       return page.path("isLast").asBoolean(false) ? null : token;
     }
-    int startAt = page.path("startAt").asInt(0);
-    int size = page.path("issues").size();
-    int total = page.path("total").asInt(0);
-    return size > 0 && startAt + size < total ? String.valueOf(startAt + size) : null;
+    long startAt = asked == null ? 0 : Long.parseLong(asked);
+    long size = page.path("issues").size();
+    long total = page.path("total").asLong(0);
+    Paging.check(searchRequest(), null, page, startAt, 0, Integer.MAX_VALUE);
+    if (size == 0 || startAt + size >= total) {
+      return null;
+    }
+    if (startAt + size > Integer.MAX_VALUE) {
+      throw Paging.refused(searchRequest(), null, "total", "is " + total + ", past the last"
+          + " startAt Jira takes");
+    }
+    return String.valueOf(startAt + size);
   }
 
   private static List<ChangelogEntry> since(List<ChangelogEntry> entries, long sinceMillis) {
@@ -492,7 +518,7 @@ public final class JiraProject implements IssueTracker {
     }
     JsonNode first = changelogPage(issueKey, 0);
     JsonNode values = changelogValues(first, issueKey);
-    int total = first.path("total").asInt(0);
+    long total = first.path("total").asLong(0);
     if (total <= values.size()) {
       return since(wire().changelog(values), sinceMillis);
     }
@@ -504,26 +530,44 @@ public final class JiraProject implements IssueTracker {
    * long-lived issue costs one request per hundred recent entries, not its whole history.
    */
   private List<ChangelogEntry> changelogFromEnd(String issueKey, long sinceMillis,
-      JsonNode known, int total) {
+      JsonNode known, long total) {
+    Paging.checkTotal("GET " + changelogPath(issueKey), issueKey, total, Paging.MAX_CHANGELOG);
     ArrayNode all = JiraWire.JSON.arrayNode();
     if (known.isArray()) {
       known.forEach(all::add);
     }
-    int startAt = Math.max(0, total - CHANGELOG_PAGE);
+    int startAt = (int) Math.max(0, total - CHANGELOG_PAGE); // (total is at most the cap)
     while (true) {
-      JsonNode page = changelogPage(issueKey, startAt);
-      JsonNode values = changelogValues(page, issueKey);
+      JsonNode values = changelogEntries(issueKey, startAt, total);
       values.forEach(all::add);
       boolean older = false;
       for (JsonNode h : values) {
         older |= JiraWire.time(h, "created", "a changelog entry") < sinceMillis;
       }
-      if (older || startAt == 0 || values.isEmpty()) {
+      if (older || startAt == 0) {
         break;
       }
       startAt = Math.max(0, startAt - CHANGELOG_PAGE);
     }
     return since(wire().changelog(all), sinceMillis);
+  }
+
+  /**
+   * The entries of the changelog page at {@code startAt} when the changelog has {@code total}:
+   * a full page (entries are never deleted, so a shorter one means the total lied).
+   */
+  private JsonNode changelogEntries(String issueKey, int startAt, long total) {
+    String request = "GET " + changelogPath(issueKey);
+    JsonNode page = changelogPage(issueKey, startAt);
+    JsonNode values = changelogValues(page, issueKey);
+    Paging.check(request, issueKey, page, startAt, 0, Paging.MAX_CHANGELOG);
+    long expected = Math.min(CHANGELOG_PAGE, total - startAt);
+    if (values.size() < expected) {
+      throw Paging.refused(request, issueKey, "values", "holds " + values.size()
+          + " entries at startAt " + startAt + ", where the total of " + total + " says "
+          + expected);
+    }
+    return values;
   }
 
   private JsonNode changelogPage(String issueKey, int startAt) {
@@ -729,7 +773,7 @@ public final class JiraProject implements IssueTracker {
         return found;
       }
       seen += page.path("issues").size();
-      token = page.path("issues").isEmpty() ? null : nextToken(page);
+      token = page.path("issues").isEmpty() ? null : nextToken(page, token);
     } while (token != null && seen < ORIGIN_SCAN);
     return Optional.empty();
   }
@@ -781,7 +825,7 @@ public final class JiraProject implements IssueTracker {
           + " ORDER BY created DESC", 50, token, "key", false);
       collect(page, wanted, found);
       seen += page.path("issues").size();
-      token = page.path("issues").isEmpty() ? null : nextToken(page);
+      token = page.path("issues").isEmpty() ? null : nextToken(page, token);
       if (token == null) {
         break;
       }
@@ -996,19 +1040,10 @@ public final class JiraProject implements IssueTracker {
 
   @Override
   public List<Worklog> worklogs(String issueKey) {
-    List<Worklog> out = new ArrayList<>();
-    int startAt = 0;
-    while (true) {
-      JsonNode page = http.json("GET", api() + "/issue/" + encode(issueKey)
-          + "/worklog?maxResults=1000&startAt=" + startAt, null, issueKey);
-      List<Worklog> worklogs = wire().worklogs(page);
-      out.addAll(worklogs);
-      int total = page.path("total").asInt(out.size());
-      if (worklogs.isEmpty() || out.size() >= total) {
-        return out;
-      }
-      startAt = out.size();
-    }
+    String path = api() + "/issue/" + encode(issueKey) + "/worklog";
+    return Paging.byOffset("GET " + path, issueKey, startAt -> http.json("GET", path
+        + "?maxResults=1000&startAt=" + startAt, null, issueKey), wire()::worklogs,
+        Worklog::id);
   }
 
   @Override
@@ -1036,19 +1071,10 @@ public final class JiraProject implements IssueTracker {
 
   @Override
   public List<Comment> comments(String issueKey) {
-    List<Comment> out = new ArrayList<>();
-    int startAt = 0;
-    while (true) {
-      JsonNode page = http.json("GET", api() + "/issue/" + encode(issueKey)
-          + "/comment?orderBy=created&maxResults=100&startAt=" + startAt, null, issueKey);
-      List<Comment> comments = wire().comments(page);
-      out.addAll(comments);
-      int total = page.path("total").asInt(out.size());
-      if (comments.isEmpty() || out.size() >= total) {
-        return out;
-      }
-      startAt = out.size();
-    }
+    String path = api() + "/issue/" + encode(issueKey) + "/comment";
+    return Paging.byOffset("GET " + path, issueKey, startAt -> http.json("GET", path
+        + "?orderBy=created&maxResults=100&startAt=" + startAt, null, issueKey),
+        wire()::comments, Comment::id);
   }
 
   @Override
