@@ -1053,6 +1053,57 @@ class JiraHttpHostileInputTest {
         "the log was captured: " + printed.get(printed.size() - 1));
   }
 
+  /** What the adapter logs (slf4j-simple writes to standard error) while {@code action} runs. */
+  private static String logged(Runnable action) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(err);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void jirasErrorMessagesAreShownEscapedAndCut() {
+    HostileOrigin jira = serverBasics(http());
+    jira.on("PUT", "/rest/api/2/issue/PA-1", Answer.json(400, "{\"errorMessages\":[\"bad\\r\\n"
+        + "2026-01-01 ERROR forged\"],\"errors\":{\"summary\":\"" + "A".repeat(10_000)
+        + "\"}}"));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
+
+    JiraException e = assertThrows(JiraException.class, () -> pa.updateIssue("PA-1",
+        Map.of("summary", text("x"))));
+
+    assertEquals("Jira refused PUT /rest/api/2/issue/PA-1 (HTTP 400): bad\\r\\n2026-01-01 ERROR"
+        + " forged; field summary: " + "A".repeat(500) + "…", e.getMessage());
+    assertEquals(List.of("bad\\r\\n2026-01-01 ERROR forged"), e.errorMessages());
+  }
+
+  @Test
+  void aTimeZoneOrProjectKeyWithALineBreakDoesNotForgeALogLine() {
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/3/myself", Answer.json("{\"accountId\":\"5b10\",\"timeZone\":"
+        + "\"Mars\\n2026-01-01 ERROR forged\"}"));
+    jira.on("GET", "/rest/api/3/field", Answer.json("[]"));
+    jira.on("GET", "/rest/api/3/project/PA", Answer.json("{\"id\":\"100\",\"key\":\"PA\"}"));
+    jira.on("GET", "/rest/api/3/issue/PA-1", Answer.json("{\"key\":\"P\\nB-1\",\"fields\":"
+        + "{\"project\":{\"id\":\"100\",\"key\":\"P\\nB\"}}}"));
+    JiraSite site = site(jira, JiraFlavour.CLOUD);
+    IssueTracker pa = site.project("PA");
+
+    String log = logged(() -> {
+      site.signedInUser();
+      assertThrows(JiraAnswerException.class, () -> pa.issue("PA-1"));
+    });
+
+    assertTrue(log.contains("no usable time zone (\"Mars\\n2026-01-01 ERROR forged\")"), log);
+    assertFalse(log.contains("\n2026-01-01 ERROR"), log);
+    assertEquals(List.of("PA"), pa.projectKeys(), "a key with a line break is no project's");
+  }
+
   @Test
   void aGoodAnswerStillReads() throws Exception {
     // the refusals above are not the adapter refusing everything

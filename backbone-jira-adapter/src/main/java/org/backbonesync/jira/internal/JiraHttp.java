@@ -69,10 +69,10 @@ import org.slf4j.LoggerFactory;
  * never in a loop and at most {@value #MAX_REDIRECTS} hops ({@link JiraRedirectException}).
  * Answers are read within the request's timeout, headers and body ({@link TimedBody}; a
  * download's body as it comes, each stall at most the timeout), up to a byte limit, and parsed
- * strictly ({@link StrictJson}: no duplicate
- * keys, bounded nesting), else {@link JiraAnswerException}. Text Jira sends back (error
- * messages, headers, a redirect's Location) has the credentials blotted out before it reaches a
- * message, an exception's field or the log, and only then is it cut.
+ * strictly ({@link StrictJson}: no duplicate keys, bounded nesting), else {@link
+ * JiraAnswerException}. Text Jira sends back (error messages, headers, a redirect's Location)
+ * has the credentials blotted out before it reaches a message, an exception's field or the log,
+ * and only then is it escaped and cut.
  */
 public final class JiraHttp {
   private static final Logger LOG = LoggerFactory.getLogger(JiraHttp.class);
@@ -86,6 +86,8 @@ public final class JiraHttp {
   /** Bytes of an error answer read for its messages; the rest is dropped. */
   static final int MAX_ERROR_BYTES = 64 * 1024;
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
+  /** The most characters of one of Jira's error messages a refusal shows. */
+  private static final int MAX_JIRA_TEXT = 500;
   /** The most characters of the JSON parser's reason a refusal shows. */
   private static final int MAX_REASON = 200;
 
@@ -238,7 +240,7 @@ public final class JiraHttp {
           continue;
         }
         throw new RetriableException(describe(method, uri) + " answered " + status
-            + secrets.scrub(errorSummary(failed.body())), null);
+            + jiraText(errorSummary(failed.body()), secrets), null);
       }
       throw refused(method, uri, failed, issueKey, secrets);
     }
@@ -840,11 +842,11 @@ public final class JiraHttp {
     Map<String, String> fields = new LinkedHashMap<>();
     JsonNode body = r.body();
     if (body != null) {
-      body.path("errorMessages").forEach(m -> messages.add(secrets.scrub(m.asText())));
-      body.path("errors").fields().forEachRemaining(e -> fields.put(secrets.scrub(e.getKey()),
-          secrets.scrub(e.getValue().asText())));
+      body.path("errorMessages").forEach(m -> messages.add(jiraText(m.asText(), secrets)));
+      body.path("errors").fields().forEachRemaining(e -> fields.put(
+          jiraText(e.getKey(), secrets), jiraText(e.getValue().asText(), secrets)));
       if (messages.isEmpty() && fields.isEmpty() && body.has("message")) {
-        messages.add(secrets.scrub(body.path("message").asText()));
+        messages.add(jiraText(body.path("message").asText(), secrets));
       }
     }
     if (r.status() == 401) {
@@ -857,6 +859,11 @@ public final class JiraHttp {
       });
     }
     return new JiraException(request, r.status(), messages, fields, issueKey);
+  }
+
+  /** A text of Jira's error answer as a message shows it: scrubbed, then escaped and cut. */
+  private static String jiraText(String text, Secrets secrets) {
+    return JiraText.printable(secrets.scrub(text), MAX_JIRA_TEXT);
   }
 
   private static void close(InputStream in) {

@@ -102,7 +102,7 @@ public final class JiraProject implements IssueTracker {
     JsonNode of = issue.path("fields").path("project");
     String newKey = JiraWire.text(of.path("key"));
     String id = JiraWire.text(of.path("id"));
-    if (key.isEmpty() || ownKey(key) || newKey == null || id == null
+    if (key.isEmpty() || ownKey(key) || newKey == null || !projectKey(newKey) || id == null
         || !key.startsWith(newKey + "-") || !id.equals(JiraWire.text(project().path("id")))) {
       return;
     }
@@ -115,6 +115,11 @@ public final class JiraProject implements IssueTracker {
     log.info("{}: project {} is now {} (project id {}): following its new key", projectKey,
         projectKey, newKey, id);
   }
+  /** Whether a project key Jira sent is one: it is then followed, and written to the log. */
+  private static boolean projectKey(String key) {
+    return key.matches("[A-Z][A-Z0-9_]{0,254}");
+  }
+
   @Override
   public String toString() {
     return "JiraProject[" + projectKey + " on " + http.base() + "]";
@@ -140,7 +145,7 @@ public final class JiraProject implements IssueTracker {
       project = http.json("GET", api() + "/project/" + encode(projectKey), null, null);
       // (Jira answers a renamed project's old key with the project as it is now)
       String now = JiraWire.text(project.path("key"));
-      if (now != null && !keys.contains(now) && now.matches("[A-Z][A-Z0-9_]{0,254}")) {
+      if (now != null && !keys.contains(now) && projectKey(now)) {
         List<String> known = new ArrayList<>(keys);
         known.add(0, now);
         keys = List.copyOf(known);

@@ -138,7 +138,8 @@ public final class JiraSession {
       // fall through to the warning
     }
     LOG.warn("{}: /myself gives no usable time zone ({}); searching with a 26-hour margin."
-        + " Set the sync user's time zone in Jira's profile settings.", site, tz);
+        + " Set the sync user's time zone in Jira's profile settings.", site,
+        JiraText.quoted(tz));
     return UNKNOWN_ZONE;
   }
 
