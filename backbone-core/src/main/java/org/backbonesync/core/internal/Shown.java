@@ -1,5 +1,7 @@
 package org.backbonesync.core.internal;
 
+import org.backbonesync.spi.internal.Escapes;
+
 /**
  * Text from outside, for an error message or a log line: line breaks, invisible characters and
  * unpaired surrogates escaped as in JSON (so that they cannot forge the message or the log
@@ -28,34 +30,12 @@ public final class Shown {
   }
 
   private static String escaped(String value, int max, boolean quote) {
-    int end = Math.min(value.length(), max);
-    if (end < value.length() && end > 0 && Character.isHighSurrogate(value.charAt(end - 1))) {
-      end--;
-    }
+    int end = Escapes.end(value, max);
     StringBuilder out = new StringBuilder(end + 8);
     if (quote) {
       out.append('"');
     }
-    for (int i = 0; i < end; i++) {
-      char c = value.charAt(i);
-      if (quote && (c == '"' || c == '\\')) {
-        out.append('\\').append(c);
-      } else if (c == '\n') {
-        out.append("\\n");
-      } else if (c == '\r') {
-        out.append("\\r");
-      } else if (c == '\t') {
-        out.append("\\t");
-      } else if (Character.isHighSurrogate(c) && i + 1 < end
-          && Character.isLowSurrogate(value.charAt(i + 1))) {
-        out.append(c).append(value.charAt(++i)); // one character beyond the BMP
-      } else if (invisible(c) || Character.isSurrogate(c)) {
-        // a surrogate on its own is no character: as it is, it cannot even be encoded
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
+    Escapes.escape(value, end, quote, out);
     if (end < value.length()) {
       out.append("...");
     }
@@ -66,11 +46,5 @@ public final class Shown {
       out.append(" (").append(value.length()).append(" characters)");
     }
     return out.toString();
-  }
-
-  private static boolean invisible(char c) {
-    int type = Character.getType(c);
-    return type == Character.CONTROL || type == Character.FORMAT
-        || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
   }
 }

@@ -1,5 +1,7 @@
 package org.backbonesync.jira.internal;
 
+import org.backbonesync.spi.internal.Escapes;
+
 /**
  * Text Jira chose (a key, a time, a header), as a message or a log line shows it: line breaks,
  * control and format characters escaped ({@code \n}, {@code \u001b}), so that it cannot forge a
@@ -21,9 +23,9 @@ final class JiraText {
     if (value == null) {
       return "null";
     }
-    int end = end(value, MAX);
+    int end = Escapes.end(value, MAX);
     StringBuilder out = new StringBuilder(end + 32).append('"');
-    escape(value, end, true, out);
+    Escapes.escape(value, end, true, out);
     out.append(end < value.length() ? "…\"" : "\"");
     return end < value.length() ? out + " (" + value.length() + " characters)" : out.toString();
   }
@@ -33,44 +35,9 @@ final class JiraText {
     if (text == null) {
       return "";
     }
-    int end = end(text, max);
+    int end = Escapes.end(text, max);
     StringBuilder out = new StringBuilder(end + 16);
-    escape(text, end, false, out);
+    Escapes.escape(text, end, false, out);
     return end < text.length() ? out.append('…').toString() : out.toString();
-  }
-
-  /** Where a cut after {@code max} characters ends, never between the halves of a pair. */
-  private static int end(String value, int max) {
-    int end = Math.min(value.length(), max);
-    return end < value.length() && end > 0 && Character.isHighSurrogate(value.charAt(end - 1))
-        ? end - 1 : end;
-  }
-
-  private static void escape(String value, int end, boolean quote, StringBuilder out) {
-    for (int i = 0; i < end; i++) {
-      char c = value.charAt(i);
-      if (quote && (c == '"' || c == '\\')) {
-        out.append('\\').append(c);
-      } else if (c == '\n') {
-        out.append("\\n");
-      } else if (c == '\r') {
-        out.append("\\r");
-      } else if (c == '\t') {
-        out.append("\\t");
-      } else if (Character.isHighSurrogate(c) && i + 1 < end
-          && Character.isLowSurrogate(value.charAt(i + 1))) {
-        out.append(c).append(value.charAt(++i));
-      } else if (invisible(c) || Character.isSurrogate(c)) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-  }
-
-  private static boolean invisible(char c) {
-    int type = Character.getType(c);
-    return type == Character.CONTROL || type == Character.FORMAT
-        || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Not API: helpers the SPI's value types share with the engine, exported only to {@code
- * org.backbonesync.core} (on the class path it is visible, but it may change in any release).
+ * org.backbonesync.core} and, for {@link org.backbonesync.spi.internal.Escapes}, {@code
+ * org.backbonesync.jira} (on the class path it is visible, but it may change in any release).
  * {@link org.backbonesync.spi.internal.SmallMap} is the map a message's fields travel in: ours
  * rather than a collection library's, because the JDK's maps cost a table and a node per key and
  * the well-kept small-map libraries (Guava's, Eclipse Collections') would be a dependency of

@@ -1,0 +1,51 @@
+package org.backbonesync.spi.internal;
+
+/**
+ * Not API. Escapes text from outside for a message or a log line, as JSON does: line breaks,
+ * control and format characters and unpaired surrogates as {@code \n} or {@code \u001b}, so
+ * that it cannot forge a line around it or hide in a terminal's escapes. The engine's {@code
+ * Shown} and the Jira adapter's texts share it, each with its own quotes and cut marks.
+ */
+public final class Escapes {
+  private Escapes() {}
+
+  /** Where a cut after {@code max} characters ends, never between the halves of a pair. */
+  public static int end(String value, int max) {
+    int end = Math.min(value.length(), max);
+    return end < value.length() && end > 0 && Character.isHighSurrogate(value.charAt(end - 1))
+        ? end - 1 : end;
+  }
+
+  /**
+   * Appends the value's first {@code end} characters escaped; with {@code quote}, quotes and
+   * backslashes too (for a value shown in quotes).
+   */
+  public static void escape(String value, int end, boolean quote, StringBuilder out) {
+    for (int i = 0; i < end; i++) {
+      char c = value.charAt(i);
+      if (quote && (c == '"' || c == '\\')) {
+        out.append('\\').append(c);
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (Character.isHighSurrogate(c) && i + 1 < end
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        out.append(c).append(value.charAt(++i)); // one character beyond the BMP
+      } else if (invisible(c) || Character.isSurrogate(c)) {
+        // a surrogate on its own is no character: as it is, it cannot even be encoded
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+  }
+
+  private static boolean invisible(char c) {
+    int type = Character.getType(c);
+    return type == Character.CONTROL || type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+  }
+}
