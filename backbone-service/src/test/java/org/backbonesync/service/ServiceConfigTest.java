@@ -363,6 +363,14 @@ class ServiceConfigTest {
 
   private static final Map<String, String> ENV = Map.of("JIRA_A_EMAIL", "a@example.com",
       "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef");
+  private static final String STORE = "\"store\": {\"directory\": \"backbone-data\"}";
+
+  /** The lines refusing the example file with {@code text} put in place of {@code was}. */
+  private static List<String> refusedWith(Path file, String was, String text)
+      throws Exception {
+    Files.writeString(file, Files.readString(EXAMPLE).replace(was, text));
+    return assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV)).lines();
+  }
 
   /** A URL that cannot be read was quoted whole, password and all (helper-91). */
   @Test
@@ -410,27 +418,20 @@ class ServiceConfigTest {
   @Test
   void aStoreDirectoryThatIsNoPathIsRefusedAtItsPath(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("sync.json");
-    Files.writeString(file, Files.readString(EXAMPLE).replace(
-        "\"store\": {\"directory\": \"backbone-data\"}",
-        "\"store\": {\"directory\": \"a\\u0000b\"}"));
 
-    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV));
+    List<String> lines = refusedWith(file, STORE, "\"store\": {\"directory\": \"a\\u0000b\"}");
 
     assertEquals(List.of(file + ": $.store.directory: not a path here: Nul character not"
-        + " allowed, was \"a\\u0000b\""), f.lines());
+        + " allowed, was \"a\\u0000b\""), lines);
   }
 
   /** An unknown key with a line break, an escape or 5,000 characters was shown raw (helper-91). */
   @Test
   void anUnknownKeyIsShownQuotedEscapedAndCut(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("sync.json");
-    Files.writeString(file, Files.readString(EXAMPLE).replace(
-        "\"store\": {\"directory\": \"backbone-data\"}",
-        "\"store\": {\"directory\": \"backbone-data\", \"a\\nb\\u001b[2J\": 1, \""
-            + "k".repeat(5000) + "\": 2}"));
 
-    List<String> lines =
-        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV)).lines();
+    List<String> lines = refusedWith(file, STORE, "\"store\": {\"directory\": \"backbone-data\","
+        + " \"a\\nb\\u001b[2J\": 1, \"" + "k".repeat(5000) + "\": 2}");
 
     assertEquals(List.of(file + ": $.store[\"a\\nb\\u001B[2J\"]: unknown key; known: [directory,"
         + " jdbcUrl, maximumPoolSize, passwordEnv, user]", file + ": $.store[\"" + "k".repeat(100)
@@ -442,12 +443,8 @@ class ServiceConfigTest {
   @Test
   void aSynchronizationIdALogCouldNotShowIsRefusedAtItsPath(@TempDir Path dir)
       throws Exception {
-    Path file = dir.resolve("sync.json");
-    Files.writeString(file, Files.readString(EXAMPLE).replace("\"id\": \"support-to-dev\"",
-        "\"id\": \"support\\nto-dev\""));
-
-    List<String> lines =
-        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV)).lines();
+    List<String> lines = refusedWith(dir.resolve("sync.json"), "\"id\": \"support-to-dev\"",
+        "\"id\": \"support\\nto-dev\"");
 
     assertEquals(1, lines.size(), lines.toString());
     assertTrue(lines.get(0).endsWith(": $.synchronizations[0].sync.id: must be at most 255"
