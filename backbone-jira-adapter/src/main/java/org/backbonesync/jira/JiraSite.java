@@ -149,6 +149,9 @@ public final class JiraSite {
 
   /** Builds a {@link JiraSite}; each setter checks its argument at once. */
   public static final class Builder {
+    /** The longest duration a setter takes. */
+    private static final Duration MAX_DURATION = Duration.ofDays(1);
+
     private final URI url;
     private JiraFlavour flavour;
     private JiraCredentials credentials;
@@ -249,10 +252,11 @@ public final class JiraSite {
      * (uploads get ten times as long); an attachment download, which may be large, may take
      * longer, but fails when no bytes come for this long. Past it the call fails with a {@link
      * org.backbonesync.spi.RetriableException} (a download's read with an {@link
-     * java.net.http.HttpTimeoutException}) naming the request. Default 30 s.
+     * java.net.http.HttpTimeoutException}) naming the request. From 1 ms to 1 day; default
+     * 30 s.
      */
     public Builder timeout(Duration value) {
-      this.timeout = positive("timeout", value);
+      this.timeout = fromOneMs("timeout", value);
       return this;
     }
 
@@ -382,6 +386,19 @@ public final class JiraSite {
             .connectTimeout(timeout).build();
       }
       return new JiraSite(this);
+    }
+
+    /**
+     * At least a millisecond (the clocks' unit: less would be 0) and at most a day: a longer
+     * wait inside one call holds its thread, and one beyond what a long counts in nanoseconds
+     * fails each request (the HTTP client's {@code long overflow}), retried for ever.
+     */
+    private static Duration fromOneMs(String name, Duration value) {
+      if (value == null || value.compareTo(Duration.ofMillis(1)) < 0
+          || value.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException(name + " must be from 1 ms to 1 day, was " + value);
+      }
+      return value;
     }
 
     private static Duration positive(String name, Duration value) {

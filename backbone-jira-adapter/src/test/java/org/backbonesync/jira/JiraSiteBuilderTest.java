@@ -1,0 +1,46 @@
+package org.backbonesync.jira;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Found by an embedder's trial: settings of {@link JiraSite.Builder} that were taken and failed
+ * only later, at a request (a timeout beyond what a long counts, retried for ever) or not at all
+ * (a rate so small it paced nothing). Each setter now refuses a bad value at once, naming the
+ * setting and the value, as the README says.
+ */
+class JiraSiteBuilderTest {
+
+  private static JiraSite.Builder builder() {
+    return JiraSite.builder(URI.create("https://jira.example.com"));
+  }
+
+  private static String refusal(Consumer<JiraSite.Builder> setting) {
+    Executable set = () -> setting.accept(builder());
+    return assertThrows(IllegalArgumentException.class, set).getMessage();
+  }
+
+  @Test
+  void aTimeoutOutsideOneMillisecondToOneDayIsRefused() {
+    assertEquals("timeout must be from 1 ms to 1 day, was PT2562047788015215H30M7S",
+        refusal(b -> b.timeout(Duration.ofSeconds(Long.MAX_VALUE))));
+    assertEquals("timeout must be from 1 ms to 1 day, was PT24H0.000000001S",
+        refusal(b -> b.timeout(Duration.ofDays(1).plusNanos(1))));
+    assertEquals("timeout must be from 1 ms to 1 day, was PT0.000999999S",
+        refusal(b -> b.timeout(Duration.ofNanos(999_999))));
+    assertEquals("timeout must be from 1 ms to 1 day, was PT0S",
+        refusal(b -> b.timeout(Duration.ZERO)));
+    assertEquals("timeout must be from 1 ms to 1 day, was PT-1S",
+        refusal(b -> b.timeout(Duration.ofSeconds(-1))));
+    assertEquals("timeout must be from 1 ms to 1 day, was null",
+        refusal(b -> b.timeout(null)));
+
+    builder().timeout(Duration.ofMillis(1)).timeout(Duration.ofDays(1));
+  }
+}
