@@ -272,10 +272,19 @@ public final class JiraSite {
       return this;
     }
 
-    /** The first backoff after a 5xx or timeout, doubled each attempt. Default 500 ms. */
+    /**
+     * The first backoff after a 5xx or timeout, doubled each attempt up to {@code max}; each from
+     * 1 ms to 1 day, {@code max} not less than {@code base}. Default 500 ms, 30 s.
+     */
     public Builder backoff(Duration base, Duration max) {
-      this.baseBackoff = positive("backoff base", base);
-      this.maxBackoff = positive("backoff max", max);
+      Duration first = fromOneMs("backoff base", base);
+      Duration most = fromOneMs("backoff max", max);
+      if (most.compareTo(first) < 0) {
+        throw new IllegalArgumentException(
+            "backoff max " + most + " must not be less than backoff base " + first);
+      }
+      this.baseBackoff = first;
+      this.maxBackoff = most;
       return this;
     }
 
@@ -391,19 +400,13 @@ public final class JiraSite {
     /**
      * At least a millisecond (the clocks' unit: less would be 0) and at most a day: a longer
      * wait inside one call holds its thread, and one beyond what a long counts in nanoseconds
-     * fails each request (the HTTP client's {@code long overflow}), retried for ever.
+     * overflows where it is used (a timeout failed each request with the HTTP client's {@code
+     * long overflow}, retried for ever; a backoff threw an ArithmeticException at the first 5xx).
      */
     private static Duration fromOneMs(String name, Duration value) {
       if (value == null || value.compareTo(Duration.ofMillis(1)) < 0
           || value.compareTo(MAX_DURATION) > 0) {
         throw new IllegalArgumentException(name + " must be from 1 ms to 1 day, was " + value);
-      }
-      return value;
-    }
-
-    private static Duration positive(String name, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
       }
       return value;
     }

@@ -43,4 +43,21 @@ class JiraSiteBuilderTest {
 
     builder().timeout(Duration.ofMillis(1)).timeout(Duration.ofDays(1));
   }
+
+  @Test
+  void aBackoffOutsideOneMillisecondToOneDayOrWithItsMaxBelowItsBaseIsRefused() {
+    assertEquals("backoff base must be from 1 ms to 1 day, was PT2562047788015215H30M7S",
+        refusal(b -> b.backoff(Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(30))));
+    assertEquals("backoff max must be from 1 ms to 1 day, was PT2562047788015215H30M7S",
+        refusal(b -> b.backoff(Duration.ofMillis(500), Duration.ofSeconds(Long.MAX_VALUE))));
+    assertEquals("backoff base must be from 1 ms to 1 day, was PT0S",
+        refusal(b -> b.backoff(Duration.ZERO, Duration.ofSeconds(30))));
+    assertEquals("backoff max must be from 1 ms to 1 day, was null",
+        refusal(b -> b.backoff(Duration.ofMillis(500), null)));
+    assertEquals("backoff max PT0.001S must not be less than backoff base PT20S",
+        refusal(b -> b.backoff(Duration.ofSeconds(20), Duration.ofMillis(1))));
+
+    builder().backoff(Duration.ofMillis(1), Duration.ofMillis(1))
+        .backoff(Duration.ofDays(1), Duration.ofDays(1));
+  }
 }
