@@ -204,16 +204,12 @@ public final class JiraSite {
     }
 
     /**
-     * At most this many requests per second to the site, shared by all its projects; 0 for no
-     * limit. Default 10. Jira Cloud also limits by cost and answers 429 when exceeded, which is
-     * honoured on top (see <i>Rate limits</i> above).
+     * At most this many requests per second to the site, shared by all its projects, from 0.01
+     * to 10,000; 0 for no limit. Default 10. Jira Cloud also limits by cost and answers 429 when
+     * exceeded, which is honoured on top (see <i>Rate limits</i> above).
      */
     public Builder requestsPerSecond(double value) {
-      if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
-        throw new IllegalArgumentException("requestsPerSecond must be 0 or positive, was "
-            + value);
-      }
-      this.perSecond = value;
+      this.perSecond = RateLimits.Pace.rate("requestsPerSecond", value, "no limit");
       return this;
     }
 
@@ -221,9 +217,10 @@ public final class JiraSite {
      * Paces the requests of each endpoint and method (e.g. {@code GET /rest/api/3/issue/{key}},
      * whatever the key) to {@code perSecond} on average, with up to {@code burst} at once, so as
      * to stay under Jira Cloud's burst limit, which is per endpoint and method: a busy endpoint
-     * then waits without slowing the others. 0 for no pace. Default on Cloud {@value
-     * #DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND} a second with bursts of {@value
-     * #DEFAULT_CLOUD_ENDPOINT_BURST}; none on Server/Data Center. Set, it applies to both.
+     * then waits without slowing the others. {@code perSecond} from 0.01 to 10,000, or 0 for no
+     * pace. Default on Cloud {@value #DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND} a second with
+     * bursts of {@value #DEFAULT_CLOUD_ENDPOINT_BURST}; none on Server/Data Center. Set, it
+     * applies to both.
      *
      * @since 0.1
      */
@@ -236,8 +233,9 @@ public final class JiraSite {
      * Paces the writes (anything but GET) to each issue to {@code perSecond} on average, with up
      * to {@code burst} at once, so as to stay under Jira Cloud's per-issue write limit: writes to
      * a hot issue wait while those to other issues and all reads go on. A burst of 1 is a minimum
-     * spacing of {@code 1 / perSecond} between writes to one issue. 0 for no pace. Default on
-     * Cloud {@value #DEFAULT_CLOUD_ISSUE_WRITES_PER_SECOND} a second with bursts of {@value
+     * spacing of {@code 1 / perSecond} between writes to one issue. {@code perSecond} from 0.01
+     * to 10,000, or 0 for no pace. Default on Cloud {@value
+     * #DEFAULT_CLOUD_ISSUE_WRITES_PER_SECOND} a second with bursts of {@value
      * #DEFAULT_CLOUD_ISSUE_WRITE_BURST}; none on Server/Data Center. Set, it applies to both.
      *
      * @since 0.1

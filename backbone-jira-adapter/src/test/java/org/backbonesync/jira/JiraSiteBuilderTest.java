@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Found by an embedder's trial: settings of {@link JiraSite.Builder} that were taken and failed
@@ -59,5 +61,24 @@ class JiraSiteBuilderTest {
 
     builder().backoff(Duration.ofMillis(1), Duration.ofMillis(1))
         .backoff(Duration.ofDays(1), Duration.ofDays(1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {1e-300, 0.0099, -1, 10_000.5, 1e300, Double.MIN_VALUE, Double.NaN,
+      Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+  void aRateOutsideTheServicesRangeIsRefusedByEverySetterOfOne(double rate) {
+    assertEquals("requestsPerSecond must be 0 (no limit) or from 0.01 to 10000, was " + rate,
+        refusal(b -> b.requestsPerSecond(rate)));
+    assertEquals("endpointRequestsPerSecond must be 0 (no pace) or from 0.01 to 10000, was "
+        + rate, refusal(b -> b.endpointRequestsPerSecond(rate, 3)));
+    assertEquals("issueWritesPerSecond must be 0 (no pace) or from 0.01 to 10000, was " + rate,
+        refusal(b -> b.issueWritesPerSecond(rate, 3)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {0, 0.01, 1, 10_000})
+  void aRateOfNoneOrWithinTheRangeIsTaken(double rate) {
+    builder().requestsPerSecond(rate).endpointRequestsPerSecond(rate, 3)
+        .issueWritesPerSecond(rate, 1);
   }
 }

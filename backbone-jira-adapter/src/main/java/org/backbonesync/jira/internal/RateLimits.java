@@ -30,18 +30,36 @@ public final class RateLimits {
     /** No pace. */
     public static final Pace NONE = new Pace(0, 1);
 
+    /** The smallest rate but 0: below, a request waits minutes for its turn. */
+    public static final double MIN_RATE = 0.01;
+    /** The largest rate: Jira's own limits come long before it. */
+    public static final double MAX_RATE = 10_000;
+
     /**
      * @throws IllegalArgumentException naming {@code what} and the bad value
      */
     public static Pace of(String what, double perSecond, int burst) {
-      if (perSecond < 0 || Double.isNaN(perSecond) || Double.isInfinite(perSecond)) {
-        throw new IllegalArgumentException(what + " per second must be 0 (no pace) or positive,"
-            + " was " + perSecond);
-      }
+      rate(what, perSecond, "no pace");
       if (burst < 1) {
         throw new IllegalArgumentException(what + " burst must be at least 1, was " + burst);
       }
       return new Pace(perSecond, burst);
+    }
+
+    /**
+     * The rate, unless outside 0 and [{@value #MIN_RATE}, {@value #MAX_RATE}]: a rate so small
+     * that its interval is beyond what a long counts in nanoseconds (1e-300) wrapped round and
+     * paced nothing, the opposite of what was asked, and NaN, infinities and negatives mean none.
+     *
+     * @param zero what 0 means, e.g. {@code no limit}
+     * @throws IllegalArgumentException naming {@code what} and the bad value
+     */
+    public static double rate(String what, double perSecond, String zero) {
+      if (!(perSecond == 0 || perSecond >= MIN_RATE && perSecond <= MAX_RATE)) {
+        throw new IllegalArgumentException(what + " must be 0 (" + zero + ") or from 0.01 to"
+            + " 10000, was " + perSecond);
+      }
+      return perSecond;
     }
 
     long intervalNanos() {

@@ -87,7 +87,7 @@ class RateLimitsTest {
   void aPaceIsCheckedWhenMade() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RateLimits.Pace.of("issueWritesPerSecond", -1, 1));
-    assertEquals("issueWritesPerSecond per second must be 0 (no pace) or positive, was -1.0",
+    assertEquals("issueWritesPerSecond must be 0 (no pace) or from 0.01 to 10000, was -1.0",
         e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> RateLimits.Pace.of("endpointRequestsPerSecond", 5, 0));
