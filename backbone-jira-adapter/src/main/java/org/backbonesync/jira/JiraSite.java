@@ -218,9 +218,9 @@ public final class JiraSite {
      * whatever the key) to {@code perSecond} on average, with up to {@code burst} at once, so as
      * to stay under Jira Cloud's burst limit, which is per endpoint and method: a busy endpoint
      * then waits without slowing the others. {@code perSecond} from 0.01 to 10,000, or 0 for no
-     * pace. Default on Cloud {@value #DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND} a second with
-     * bursts of {@value #DEFAULT_CLOUD_ENDPOINT_BURST}; none on Server/Data Center. Set, it
-     * applies to both.
+     * pace; {@code burst} from 1 to 1,000,000. Default on Cloud {@value
+     * #DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND} a second with bursts of {@value
+     * #DEFAULT_CLOUD_ENDPOINT_BURST}; none on Server/Data Center. Set, it applies to both.
      *
      * @since 0.1
      */
@@ -234,7 +234,7 @@ public final class JiraSite {
      * to {@code burst} at once, so as to stay under Jira Cloud's per-issue write limit: writes to
      * a hot issue wait while those to other issues and all reads go on. A burst of 1 is a minimum
      * spacing of {@code 1 / perSecond} between writes to one issue. {@code perSecond} from 0.01
-     * to 10,000, or 0 for no pace. Default on Cloud {@value
+     * to 10,000, or 0 for no pace; {@code burst} from 1 to 1,000,000. Default on Cloud {@value
      * #DEFAULT_CLOUD_ISSUE_WRITES_PER_SECOND} a second with bursts of {@value
      * #DEFAULT_CLOUD_ISSUE_WRITE_BURST}; none on Server/Data Center. Set, it applies to both.
      *

@@ -81,4 +81,18 @@ class JiraSiteBuilderTest {
     builder().requestsPerSecond(rate).endpointRequestsPerSecond(rate, 3)
         .issueWritesPerSecond(rate, 1);
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {Integer.MIN_VALUE, -1, 0, 1_000_001, Integer.MAX_VALUE})
+  void aBurstOutsideOneToAMillionIsRefused(int burst) {
+    assertEquals("endpointRequestsPerSecond burst must be from 1 to 1000000, was " + burst,
+        refusal(b -> b.endpointRequestsPerSecond(0.01, burst)));
+    assertEquals("issueWritesPerSecond burst must be from 1 to 1000000, was " + burst,
+        refusal(b -> b.issueWritesPerSecond(0.01, burst)));
+  }
+
+  @Test
+  void theLargestBurstAtTheSmallestRateStillPaces() {
+    builder().endpointRequestsPerSecond(0.01, 1_000_000).issueWritesPerSecond(0.01, 1_000_000);
+  }
 }

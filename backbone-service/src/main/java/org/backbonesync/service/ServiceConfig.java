@@ -85,6 +85,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final double MIN_RATE = 0.01;
   static final double MAX_RATE = 10_000;
   private static final String RATES = "from 0.01 to 10000";
+  /** A pace's largest burst: the adapter's ({@code JiraSite.Builder}) refuses more. */
+  static final int MAX_BURST = 1_000_000;
   /**
    * A variable name shown in a refusal: upper case with underscores, or short; anything else may
    * be a secret given in its place (an access key id is 20 capitals and digits).
@@ -596,8 +598,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         ok = false;
       }
       if (burst == null || !burst.canConvertToExactIntegral() || !burst.canConvertToInt()
-          || burst.asInt() < 1) {
-        add(path + ".burst", "must be a whole number of at least 1, was "
+          || burst.asInt() < 1 || burst.asInt() > MAX_BURST) {
+        add(path + ".burst", "must be a whole number from 1 to 1000000, was "
             + (burst == null ? "missing" : burst));
         ok = false;
       }

@@ -155,16 +155,21 @@ class ServiceConfigTest {
 
     Files.writeString(file, example.replace("\"requestsPerSecond\": 5},\n    \"dev\"",
         "\"requestsPerSecond\": 5, \"endpointPace\": {\"perSecond\": -1, \"burst\": 0.5,"
-            + " \"rate\": 1}, \"issueWritePace\": 3},\n    \"dev\""));
+            + " \"rate\": 1}, \"issueWritePace\": 3},\n    \"dev\"")
+        .replace("\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 5}",
+            "\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 5,"
+            + " \"issueWritePace\": {\"perSecond\": 0.01, \"burst\": 2147483647}}"));
     ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
     assertEquals(List.of(
         file + ": $.sites.support.endpointPace.rate: unknown key; known: [burst, perSecond]",
         file + ": $.sites.support.endpointPace.perSecond: must be 0 (no pace) or a number"
             + " from 0.01 to 10000, was -1",
-        file + ": $.sites.support.endpointPace.burst: must be a whole number of at least 1,"
-            + " was 0.5",
+        file + ": $.sites.support.endpointPace.burst: must be a whole number from 1 to"
+            + " 1000000, was 0.5",
         file + ": $.sites.support.issueWritePace: must be an object: {\"perSecond\": ...,"
-            + " \"burst\": ...}, was 3"), f.lines());
+            + " \"burst\": ...}, was 3",
+        file + ": $.sites.dev.issueWritePace.burst: must be a whole number from 1 to 1000000,"
+            + " was 2147483647"), f.lines());
   }
 
   /** Found by running the service: each passed the check, then hung or crashed it. */

@@ -34,14 +34,21 @@ public final class RateLimits {
     public static final double MIN_RATE = 0.01;
     /** The largest rate: Jira's own limits come long before it. */
     public static final double MAX_RATE = 10_000;
+    /**
+     * The largest burst. The burst's tolerance, an interval (at most 100 s, at {@value
+     * #MIN_RATE} a second) for each request of it, must stay within a long in nanoseconds: a
+     * burst of 2^31 - 1 at 0.01 a second wrapped round to a wait of 209 years.
+     */
+    public static final int MAX_BURST = 1_000_000;
 
     /**
      * @throws IllegalArgumentException naming {@code what} and the bad value
      */
     public static Pace of(String what, double perSecond, int burst) {
       rate(what, perSecond, "no pace");
-      if (burst < 1) {
-        throw new IllegalArgumentException(what + " burst must be at least 1, was " + burst);
+      if (burst < 1 || burst > MAX_BURST) {
+        throw new IllegalArgumentException(what + " burst must be from 1 to 1000000, was "
+            + burst);
       }
       return new Pace(perSecond, burst);
     }

@@ -93,6 +93,24 @@ class RateLimitsTest {
         () -> RateLimits.Pace.of("endpointRequestsPerSecond", 5, 0));
   }
 
+  /**
+   * A burst's tolerance is an interval per request of it: at 0.01 a second a burst of 2^31 - 1
+   * wrapped round, and the second request waited 209 years. The largest burst taken keeps it
+   * within a long.
+   */
+  @Test
+  void theLargestBurstAtTheSmallestRateStaysABurst() {
+    assertEquals("endpointRequestsPerSecond burst must be from 1 to 1000000, was 2147483647",
+        assertThrows(IllegalArgumentException.class, () -> RateLimits.Pace.of(
+            "endpointRequestsPerSecond", 0.01, Integer.MAX_VALUE)).getMessage());
+    RateLimits limits = limits(RateLimits.Pace.of("endpointRequestsPerSecond",
+        RateLimits.Pace.MIN_RATE, RateLimits.Pace.MAX_BURST), null);
+
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Duration.ZERO, limits.hold("GET /a", null).delay(), "request " + i);
+    }
+  }
+
   @Test
   void aPauseBeyondWhatALongHoldsEndsAtTheEndOfTheLongRatherThanInThePast() {
     RateLimits limits = limits(null, null);
