@@ -84,9 +84,10 @@ public final class JiraCredentials {
   /**
    * The value, unless blank or holding a control character: a line break an env file written on
    * Windows leaves at a token's end would otherwise reach a header, whose refusal by the HTTP
-   * client quotes it. The refusal says where the character is, never the value.
+   * client quotes it. The refusal says where the character is, never the value. ({@link
+   * JiraWebhookHandler.Builder#secret} checks its secret so too.)
    */
-  private static String require(String name, String value) {
+  static String require(String name, String value) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(name + " must not be blank");
     }

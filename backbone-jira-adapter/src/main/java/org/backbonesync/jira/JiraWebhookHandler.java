@@ -309,13 +309,13 @@ public final class JiraWebhookHandler {
      * The secret the webhook was registered with in Jira: every delivery must then be signed
      * with it. Without one, unsigned deliveries are taken (a hint cannot change data; at worst
      * it costs a search), which only suits a network no one else reaches.
+     *
+     * @throws IllegalArgumentException when it is blank or holds a control character (a line
+     *     break an env file left at its end, say, with which no delivery's signature would ever
+     *     match), saying which and where, never the value, as {@link JiraCredentials} does
      */
     public Builder secret(String value) {
-      Objects.requireNonNull(value, "secret");
-      if (value.isEmpty()) {
-        throw new IllegalArgumentException("secret must not be empty");
-      }
-      this.secret = value.getBytes(StandardCharsets.UTF_8);
+      this.secret = JiraCredentials.require("secret", value).getBytes(StandardCharsets.UTF_8);
       return this;
     }
 

@@ -299,4 +299,30 @@ class JiraWebhookHandlerTest {
     assertThrows(IllegalStateException.class, () -> JiraWebhookHandler.builder().build());
     assertFalse(handler.toString().contains(SECRET), handler.toString());
   }
+
+  /**
+   * Found by a trial: {@code secret("hunter2\n")}, as an env file leaves it, was taken, and no
+   * delivery's signature could match it. Refused as {@link JiraCredentials} refuses a token with
+   * a line break: saying what and where, never the secret.
+   */
+  @Test
+  void aSecretThatIsBlankOrHoldsAControlCharacterIsRefusedWithoutShowingIt() {
+    for (var refused : Map.of(
+        "hunter2\n", "secret has a line break (U+000A) at its end (not shown); remove it where"
+            + " the secret is set",
+        "\r\nhunter2", "secret has a line break (U+000D) at its start (not shown); remove it"
+            + " where the secret is set",
+        "hun\u0000ter2", "secret has a control character (U+0000) inside (not shown); remove it"
+            + " where the secret is set",
+        "", "secret must not be blank",
+        "  \t ", "secret must not be blank").entrySet()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> JiraWebhookHandler.builder().secret(refused.getKey()));
+
+      assertEquals(refused.getValue(), e.getMessage());
+      assertFalse(e.getMessage().contains("hun"), e.getMessage());
+    }
+    assertEquals("secret must not be blank", assertThrows(IllegalArgumentException.class,
+        () -> JiraWebhookHandler.builder().secret(null)).getMessage());
+  }
 }
