@@ -290,12 +290,12 @@ public final class JiraSite {
      * The longest Retry-After waited for inside a call, and the longest a call waits for a
      * pause of its scope (see <i>Rate limits</i> above); a longer one fails the call at once with
      * a {@link JiraRateLimitedException} carrying the wait, for the engine to come back later,
-     * rather than holding its thread. Default 60 s; zero never waits for a pause.
+     * rather than holding its thread. From 0 to 1 day (a wait Jira gives is taken as at most a
+     * day); default 60 s; zero never waits for a pause.
      */
     public Builder maxRetryAfter(Duration value) {
-      Objects.requireNonNull(value, "maxRetryAfter");
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("maxRetryAfter must be zero or positive, was "
+      if (value == null || value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("maxRetryAfter must be from 0 to 1 day, was "
             + value);
       }
       this.maxRetryAfter = value;

@@ -95,4 +95,18 @@ class JiraSiteBuilderTest {
   void theLargestBurstAtTheSmallestRateStillPaces() {
     builder().endpointRequestsPerSecond(0.01, 1_000_000).issueWritesPerSecond(0.01, 1_000_000);
   }
+
+  @Test
+  void aMaxRetryAfterOutsideZeroToOneDayIsRefused() {
+    assertEquals("maxRetryAfter must be from 0 to 1 day, was PT2562047788015215H30M7S",
+        refusal(b -> b.maxRetryAfter(Duration.ofSeconds(Long.MAX_VALUE))));
+    assertEquals("maxRetryAfter must be from 0 to 1 day, was PT24H0.001S",
+        refusal(b -> b.maxRetryAfter(Duration.ofDays(1).plusMillis(1))));
+    assertEquals("maxRetryAfter must be from 0 to 1 day, was PT-0.001S",
+        refusal(b -> b.maxRetryAfter(Duration.ofMillis(-1))));
+    assertEquals("maxRetryAfter must be from 0 to 1 day, was null",
+        refusal(b -> b.maxRetryAfter(null)));
+
+    builder().maxRetryAfter(Duration.ZERO).maxRetryAfter(Duration.ofDays(1));
+  }
 }
