@@ -260,11 +260,12 @@ public final class JiraSite {
 
     /**
      * Attempts per request before the failure goes back to the engine (which retries the step
-     * later): 1 for no retries. Default 4.
+     * later): 1 for no retries, at most 100 (more would hold a call's thread for hours against
+     * a site that keeps failing, when the engine retries the step later anyway). Default 4.
      */
     public Builder maxAttempts(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1, was " + value);
+      if (value < 1 || value > 100) {
+        throw new IllegalArgumentException("maxAttempts must be from 1 to 100, was " + value);
       }
       this.maxAttempts = value;
       return this;

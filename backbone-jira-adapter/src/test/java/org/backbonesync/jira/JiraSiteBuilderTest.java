@@ -109,4 +109,13 @@ class JiraSiteBuilderTest {
 
     builder().maxRetryAfter(Duration.ZERO).maxRetryAfter(Duration.ofDays(1));
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {Integer.MIN_VALUE, 0, 101, Integer.MAX_VALUE})
+  void attemptsOutsideOneToAHundredAreRefused(int attempts) {
+    assertEquals("maxAttempts must be from 1 to 100, was " + attempts,
+        refusal(b -> b.maxAttempts(attempts)));
+
+    builder().maxAttempts(1).maxAttempts(100);
+  }
 }
