@@ -106,9 +106,10 @@ public final class JiraSite {
    * Starts building a site at a base URL, e.g. {@code https://example.atlassian.net} (a context
    * path such as {@code https://example.com/jira} is kept).
    *
-   * @throws IllegalArgumentException when the URL is not http(s) with a host, or carries a user
-   *     name, password, query or fragment (the message shows the URL without them); a plain
-   *     http URL is refused by {@link Builder#build()} unless on a loopback host or allowed
+   * @throws IllegalArgumentException when the URL is not http(s) with a host, has a port outside
+   *     1 to 65535, or carries a user name, password, query or fragment (the message shows the
+   *     URL without them); a plain http URL is refused by {@link Builder#build()} unless on a
+   *     loopback host or allowed
    */
   public static Builder builder(URI url) {
     return new Builder(url);
@@ -186,6 +187,11 @@ public final class JiraSite {
       }
       if (url.getRawQuery() != null || url.getRawFragment() != null) {
         throw new IllegalArgumentException("url must not have a query or a fragment, was "
+            + JiraUrls.shown(url));
+      }
+      if (url.getPort() == 0 || url.getPort() > 65535) {
+        // java.net.URI takes any number: the HTTP client would refuse it at the first request
+        throw new IllegalArgumentException("url must have a port from 1 to 65535, was "
             + JiraUrls.shown(url));
       }
       this.url = url;

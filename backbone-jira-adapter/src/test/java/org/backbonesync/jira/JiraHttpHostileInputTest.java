@@ -156,7 +156,11 @@ class JiraHttpHostileInputTest {
       "jira.example.com => url must be the https URL of the site, e.g."
           + " https://example.atlassian.net, was (not an absolute URL)",
       "mailto:s3cret-token-4711@example.com => url must be the https URL of the site, e.g."
-          + " https://example.atlassian.net, was mailto:…"})
+          + " https://example.atlassian.net, was mailto:…",
+      "https://jira.example.com:99999/jira => url must have a port from 1 to 65535, was"
+          + " https://jira.example.com:99999/jira",
+      "https://jira.example.com:0 => url must have a port from 1 to 65535, was"
+          + " https://jira.example.com:0"})
   void aSiteUrlThatIsNotAPlainWebAddressIsRefusedWithoutShowingWhatItCarries(String url,
       String refusal) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
