@@ -9,6 +9,7 @@ import java.util.Random;
 import org.backbonesync.jira.internal.JiraHttp;
 import org.backbonesync.jira.internal.JiraProject;
 import org.backbonesync.jira.internal.JiraSession;
+import org.backbonesync.jira.internal.JiraText;
 import org.backbonesync.jira.internal.JiraUrls;
 import org.backbonesync.jira.internal.RateLimits;
 import org.backbonesync.spi.tracker.IssueTracker;
@@ -115,11 +116,16 @@ public final class JiraSite {
     return new Builder(url);
   }
 
-  /** The project with this key, e.g. {@code PA}, as a tracker. */
+  /**
+   * The project with this key, e.g. {@code PA}, as a tracker.
+   *
+   * @throws IllegalArgumentException unless the key is an upper-case letter followed by at most
+   *     254 upper-case letters, digits and underscores (the value shown escaped and cut)
+   */
   public IssueTracker project(String projectKey) {
-    if (projectKey == null || !projectKey.matches("[A-Z][A-Z0-9_]*")) {
-      throw new IllegalArgumentException(
-          "projectKey must be upper-case letters and digits, was " + projectKey);
+    if (projectKey == null || !projectKey.matches("[A-Z][A-Z0-9_]{0,254}")) {
+      throw new IllegalArgumentException("projectKey must be at most 255 upper-case letters and"
+          + " digits, was " + JiraText.quoted(projectKey));
     }
     return new JiraProject(session, projectKey);
   }

@@ -23,6 +23,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.backbonesync.jira.internal.JiraText;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.tracker.ChangeHints;
 import org.slf4j.Logger;
@@ -372,7 +373,7 @@ public final class JiraWebhookHandler {
       Objects.requireNonNull(hints, "hints");
       if (projectKey == null || !projectKey.matches("[A-Z][A-Z0-9_]{0,254}")) {
         throw new IllegalArgumentException("projectKey must be a Jira project key, was "
-            + projectKey);
+            + JiraText.quoted(projectKey));
       }
       if (projects.putIfAbsent(projectKey, hints) != null) {
         throw new IllegalArgumentException("project " + projectKey + " is registered already");

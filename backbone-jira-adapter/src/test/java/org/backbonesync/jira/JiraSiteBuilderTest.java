@@ -118,4 +118,21 @@ class JiraSiteBuilderTest {
 
     builder().maxAttempts(1).maxAttempts(100);
   }
+
+  @Test
+  void aProjectKeyThatIsNotOneIsRefusedShownEscapedAndCut() {
+    JiraSite site = builder().credentials(JiraCredentials.personalAccessToken("t")).build();
+
+    assertEquals("projectKey must be at most 255 upper-case letters and digits, was"
+        + " \"PA\\n2026 ERROR forged\"", assertThrows(IllegalArgumentException.class,
+            () -> site.project("PA\n2026 ERROR forged")).getMessage());
+    assertEquals("projectKey must be at most 255 upper-case letters and digits, was \""
+        + "P".repeat(80) + "…\" (256 characters)", assertThrows(IllegalArgumentException.class,
+            () -> site.project("P".repeat(256))).getMessage());
+    assertEquals("projectKey must be at most 255 upper-case letters and digits, was null",
+        assertThrows(IllegalArgumentException.class, () -> site.project(null)).getMessage());
+
+    site.project("P".repeat(255));
+    site.project("PA_2");
+  }
 }

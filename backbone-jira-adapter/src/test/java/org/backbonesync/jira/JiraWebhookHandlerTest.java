@@ -289,12 +289,15 @@ class JiraWebhookHandlerTest {
 
   @Test
   void theBuilderRefusesWhatCannotWork() {
-    assertEquals("projectKey must be a Jira project key, was pa", assertThrows(
+    assertEquals("projectKey must be a Jira project key, was \"pa\"", assertThrows(
         IllegalArgumentException.class, () -> JiraWebhookHandler.builder().project("pa", pa))
         .getMessage());
     assertEquals("maxBodyBytes must be from 1024 to 16777216, was 100", assertThrows(
         IllegalArgumentException.class, () -> JiraWebhookHandler.builder().maxBodyBytes(100))
         .getMessage());
+    assertEquals("projectKey must be a Jira project key, was \"PA\\r\\n2026 ERROR forged\"",
+        assertThrows(IllegalArgumentException.class, () -> JiraWebhookHandler.builder()
+            .project("PA\r\n2026 ERROR forged", pa)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> JiraWebhookHandler.builder().secret(""));
     assertThrows(IllegalStateException.class, () -> JiraWebhookHandler.builder().build());
     assertFalse(handler.toString().contains(SECRET), handler.toString());

@@ -3,13 +3,14 @@ package org.backbonesync.jira.internal;
 import org.backbonesync.spi.internal.Escapes;
 
 /**
- * Text Jira chose (a key, a time, a header), as a message or a log line shows it: line breaks,
+ * Text Jira chose (a key, a time, a header), or a setting a host gave, as a message or a log
+ * line shows it: line breaks,
  * control and format characters escaped ({@code \n}, {@code \u001b}), so that it cannot forge a
  * line of the log or hide in a terminal's escapes, and cut short, since Jira chooses its length.
  * Credentials are not this class's business: scrub a text before it comes here, as a cut could
  * split a secret and leave most of it unrecognised.
  */
-final class JiraText {
+public final class JiraText {
   /** The most characters of a value {@link #quoted} shows. */
   static final int MAX = 80;
 
@@ -19,7 +20,7 @@ final class JiraText {
    * The value in quotes, escaped (quotes and backslashes too) and cut after {@value #MAX}
    * characters, e.g. {@code "PA-1\n2026 ERROR"} or {@code "AAAA…" (100042 characters)}.
    */
-  static String quoted(String value) {
+  public static String quoted(String value) {
     if (value == null) {
       return "null";
     }
