@@ -297,10 +297,18 @@ public final class JiraWebhookHandler {
      * A sync user of the site (Cloud account id, or Data Center user name or key): its writes
      * are the sync's own, which the poll would find to be echoes; their events trigger nothing
      * and cost no search.
+     *
+     * @throws IllegalArgumentException when it is blank, holds a control character or begins or
+     *     ends with a space: no event's user would ever equal it
      */
     public Builder syncUser(String userId) {
       if (userId == null || userId.isBlank()) {
         throw new IllegalArgumentException("syncUser must not be blank");
+      }
+      if (!userId.equals(userId.strip()) || userId.chars().anyMatch(Character::isISOControl)) {
+        // no event's user would ever equal it: the sync's own writes would each cost a search
+        throw new IllegalArgumentException("syncUser must not hold a control character or"
+            + " begin or end with a space, was " + JiraText.quoted(userId));
       }
       echoUsers.add(userId);
       return this;

@@ -303,6 +303,25 @@ class JiraWebhookHandlerTest {
     assertFalse(handler.toString().contains(SECRET), handler.toString());
   }
 
+  /** A sync user no event's user could equal would let the sync's own writes cost a search. */
+  @Test
+  void aSyncUserWithAControlCharacterOrSpacesAroundIsRefusedShownEscaped() {
+    assertEquals("syncUser must not hold a control character or begin or end with a space, was"
+        + " \"5b10ac8d82e05b22cc7d4ef5\\r\"", assertThrows(IllegalArgumentException.class,
+            () -> JiraWebhookHandler.builder().syncUser("5b10ac8d82e05b22cc7d4ef5\r"))
+            .getMessage());
+    assertEquals("syncUser must not hold a control character or begin or end with a space, was"
+        + " \" sync\"", assertThrows(IllegalArgumentException.class,
+            () -> JiraWebhookHandler.builder().syncUser(" sync")).getMessage());
+    assertEquals("syncUser must not hold a control character or begin or end with a space, was"
+        + " \"sy\\u0000nc\"", assertThrows(IllegalArgumentException.class,
+            () -> JiraWebhookHandler.builder().syncUser("sy\u0000nc")).getMessage());
+    assertEquals("syncUser must not be blank", assertThrows(IllegalArgumentException.class,
+        () -> JiraWebhookHandler.builder().syncUser(" \n")).getMessage());
+
+    JiraWebhookHandler.builder().syncUser("Sync User").syncUser("5b10ac8d82e05b22cc7d4ef5");
+  }
+
   /**
    * Found by a trial: {@code secret("hunter2\n")}, as an env file leaves it, was taken, and no
    * delivery's signature could match it. Refused as {@link JiraCredentials} refuses a token with
