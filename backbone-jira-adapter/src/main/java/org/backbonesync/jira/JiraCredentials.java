@@ -38,10 +38,11 @@ public final class JiraCredentials {
    * Jira Cloud: basic authentication with an account's e-mail address and an API token.
    *
    * @throws IllegalArgumentException when either is blank or holds a control character (a line
-   *     break an env file left at its end, say), naming which and where, never the value
+   *     break an env file left at its end, say), or the e-mail address a colon (which basic
+   *     authentication takes as the end of the user), naming which and where, never the value
    */
   public static JiraCredentials apiToken(String email, String apiToken) {
-    return basic("api token", require("email", email), require("apiToken", apiToken));
+    return basic("api token", user("email", email), require("apiToken", apiToken));
   }
 
   /**
@@ -66,7 +67,7 @@ public final class JiraCredentials {
    * @throws IllegalArgumentException as {@link #apiToken}
    */
   public static JiraCredentials password(String userName, String password) {
-    return basic("password", require("userName", userName), require("password", password));
+    return basic("password", user("userName", userName), require("password", password));
   }
 
   /** Requests signed by the host, for schemes this library does not implement. */
@@ -101,6 +102,20 @@ public final class JiraCredentials {
                 ? "at its start" : "inside")
             + " (not shown); remove it where the " + name + " is set");
       }
+    }
+    return value;
+  }
+
+  /**
+   * A user of basic authentication, as {@link #require}, and without a colon: the header carries
+   * {@code user:password}, and the site takes the user to end at the first colon (RFC 7617), so
+   * the sign-in could only fail. Not shown: a {@code user:password} pasted here holds a secret.
+   */
+  private static String user(String name, String value) {
+    require(name, value);
+    if (value.indexOf(':') >= 0) {
+      throw new IllegalArgumentException(name + " has a colon, where basic authentication ends"
+          + " the user name (not shown: it may hold a password); give the password apart");
     }
     return value;
   }

@@ -42,6 +42,19 @@ class JiraCredentialsTest {
         .startsWith("email has a line break (U+000A) at its start"));
   }
 
+  /** Basic authentication ends the user at the first colon: the sign-in could only fail. */
+  @Test
+  void aBasicUserWithAColonIsRefusedWithoutShowingIt() {
+    assertEquals("userName has a colon, where basic authentication ends the user name (not"
+        + " shown: it may hold a password); give the password apart",
+        refusal(() -> JiraCredentials.password("sync:" + SECRET, SECRET)));
+    assertEquals("email has a colon, where basic authentication ends the user name (not"
+        + " shown: it may hold a password); give the password apart",
+        refusal(() -> JiraCredentials.apiToken("sync@example.com:" + SECRET, SECRET)));
+
+    JiraCredentials.password("sync", "pass:word");
+  }
+
   @Test
   void aPersonalAccessTokenEndingInASpaceIsRefused() {
     assertTrue(refusal(() -> JiraCredentials.personalAccessToken(SECRET + " "))

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.backbonesync.core.ConfigurationException;
 import org.backbonesync.core.ConfigurationProblem;
@@ -399,17 +400,19 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         case "apiToken" -> {
           String email = secret(path, "emailEnv", node);
           String token = secret(path, "tokenEnv", node);
-          yield email == null || token == null ? null : JiraCredentials.apiToken(email, token);
+          yield email == null || token == null ? null
+              : credentials(path, () -> JiraCredentials.apiToken(email, token));
         }
         case "personalAccessToken" -> {
           String token = secret(path, "tokenEnv", node);
-          yield token == null ? null : JiraCredentials.personalAccessToken(token);
+          yield token == null ? null
+              : credentials(path, () -> JiraCredentials.personalAccessToken(token));
         }
         case "password" -> {
           String user = secret(path, "userEnv", node);
           String password = secret(path, "passwordEnv", node);
           yield user == null || password == null ? null
-              : JiraCredentials.password(user, password);
+              : credentials(path, () -> JiraCredentials.password(user, password));
         }
         default -> {
           add(path + ".auth", "must be apiToken, personalAccessToken or password, was "
@@ -447,6 +450,20 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       return problems.size() > before ? null
           : new Site(name, path, url, flavour, credentials, perSecond, endpoint, issueWrites,
               insecure, webhookSecret, unsigned);
+    }
+
+    /**
+     * Credentials the adapter makes, or null with its refusal at the site's path (an e-mail
+     * address or user name with a colon, which basic authentication cannot carry); the
+     * adapter's refusals never show a secret.
+     */
+    private JiraCredentials credentials(String path, Supplier<JiraCredentials> making) {
+      try {
+        return making.get();
+      } catch (IllegalArgumentException e) {
+        add(path, ServiceFailure.oneLine(e.getMessage()));
+        return null;
+      }
     }
 
     private URI url(String path, JsonNode node, boolean insecure) {

@@ -335,6 +335,19 @@ class ServiceConfigTest {
             + " line breaks around a value are dropped"), f.lines());
   }
 
+  /** The adapter refuses a basic user with a colon: a problem of the file, at the site. */
+  @Test
+  void credentialsTheAdapterRefusesAreAProblemAtTheSitesPath() {
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(EXAMPLE,
+        Map.of("JIRA_A_EMAIL", "a@example.com:SECRET", "JIRA_A_TOKEN", "t",
+            "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", ADMIN)));
+
+    assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
+    assertEquals(List.of(EXAMPLE + ": $.sites.support: email has a colon, where basic"
+        + " authentication ends the user name (not shown: it may hold a password); give the"
+        + " password apart"), f.lines());
+  }
+
   /** Found by a trial: {@code "tokenEnv": 5} was reported as "missing". */
   @Test
   void aVariableNameOfTheWrongTypeIsSaidToBeOne(@TempDir Path dir) throws Exception {
