@@ -28,6 +28,7 @@ import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * A web origin on 127.0.0.1 that a test scripts to answer as a hostile or broken Jira would (a
@@ -103,6 +104,39 @@ final class HostileOrigin implements AutoCloseable {
   synchronized HostileOrigin on(String method, String path, Function<Request, Answer> answer) {
     routes.put(method + " " + path, answer);
     return this;
+  }
+
+  /** What a Server site needs before it reads issues: the sync user, the fields, project PA. */
+  HostileOrigin serverBasics() {
+    return on("GET", "/rest/api/2/myself", Answer.json("{\"name\":\"sync\","
+            + "\"timeZone\":\"UTC\"}"))
+        .on("GET", "/rest/api/2/field", Answer.json("[{\"id\":\"summary\",\"name\":\"Summary\","
+            + "\"schema\":{\"type\":\"string\"}}]"))
+        .on("GET", "/rest/api/2/project/PA", Answer.json("{\"key\":\"PA\",\"issueTypes\":"
+            + "[{\"id\":\"3\",\"name\":\"Task\"}]}"));
+  }
+
+  /** What a Cloud site needs before it reads issues: the sync user and the fields. */
+  HostileOrigin cloudBasics() {
+    return on("GET", "/rest/api/3/myself", Answer.json("{\"accountId\":\"5b10\","
+            + "\"timeZone\":\"UTC\"}"))
+        .on("GET", "/rest/api/3/field", Answer.json("[{\"id\":\"summary\",\"name\":"
+            + "\"Summary\",\"schema\":{\"type\":\"string\"}}]"));
+  }
+
+  /**
+   * A site on this origin that never waits or retries: each hostile answer is seen once, and a
+   * wait asked for fails the test.
+   */
+  JiraSite.Builder siteNeverWaiting(JiraFlavour flavour, String email, String secret) {
+    return JiraSite.builder(url()).flavour(flavour)
+        .credentials(flavour == JiraFlavour.CLOUD ? JiraCredentials.apiToken(email, secret)
+            : JiraCredentials.personalAccessToken(secret))
+        .httpClient(client())
+        .requestsPerSecond(0)
+        .maxAttempts(1)
+        .timeout(Duration.ofSeconds(10))
+        .sleeper(wait -> Assertions.fail("asked to wait " + wait));
   }
 
   /** {@code scheme://127.0.0.1:port}. */

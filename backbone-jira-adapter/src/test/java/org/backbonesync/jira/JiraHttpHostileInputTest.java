@@ -79,14 +79,7 @@ class JiraHttpHostileInputTest {
   /** A site that never waits or retries: each hostile answer is seen once. */
   private static JiraSite site(HostileOrigin jira, JiraFlavour flavour,
       Consumer<JiraSite.Builder> adjust) {
-    JiraSite.Builder b = JiraSite.builder(jira.url()).flavour(flavour)
-        .credentials(flavour == JiraFlavour.CLOUD ? JiraCredentials.apiToken(EMAIL, SECRET)
-            : JiraCredentials.personalAccessToken(SECRET))
-        .httpClient(HostileOrigin.client())
-        .requestsPerSecond(0)
-        .maxAttempts(1)
-        .timeout(Duration.ofSeconds(10))
-        .sleeper(d -> fail("asked to wait " + d));
+    JiraSite.Builder b = jira.siteNeverWaiting(flavour, EMAIL, SECRET);
     adjust.accept(b);
     return b.build();
   }
@@ -96,16 +89,6 @@ class JiraHttpHostileInputTest {
       assertFalse(t.contains(SECRET), t);
       assertFalse(t.contains(BASIC), t);
     }
-  }
-
-  /** What a Server site needs before it reads issues: the sync user and the fields. */
-  private static HostileOrigin serverBasics(HostileOrigin jira) {
-    return jira.on("GET", "/rest/api/2/myself", Answer.json("{\"name\":\"sync\","
-            + "\"timeZone\":\"UTC\"}"))
-        .on("GET", "/rest/api/2/field", Answer.json("[{\"id\":\"summary\",\"name\":\"Summary\","
-            + "\"schema\":{\"type\":\"string\"}}]"))
-        .on("GET", "/rest/api/2/project/PA", Answer.json("{\"key\":\"PA\",\"issueTypes\":"
-            + "[{\"id\":\"3\",\"name\":\"Task\"}]}"));
   }
 
   private static String searchPage(String... issues) {
@@ -310,7 +293,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void aRedirectedCreateIsNotSentAgainAnywhere() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     HostileOrigin other = http();
     jira.on("POST", "/rest/api/2/issue", Answer.redirect(307, other.url("/rest/api/2/issue")));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
@@ -539,7 +522,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void anAnswerWithADuplicateKeyIsRefusedNamingTheKey() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("GET", "/rest/api/2/issue/PA-1", Answer.json("{\"key\":\"PA-1\",\"key\":\"PA-2\","
         + "\"fields\":{\"summary\":\"Printer on fire\"}}"));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
@@ -718,7 +701,7 @@ class JiraHttpHostileInputTest {
       "[{\"id\":10.5,\"filename\":\"a.txt\"}] => a number that is not an integer",
       "[\"10\"] => missing"})
   void anUploadAnsweredWithoutAnAttachmentIdIsAnError(String answer, String kind) {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("POST", "/rest/api/2/issue/PA-1/attachments", Answer.json(answer));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
 
@@ -732,7 +715,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void anUploadAnsweredWithNoAttachmentAtAllIsAnError() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("POST", "/rest/api/2/issue/PA-1/attachments", Answer.json("[]"));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
 
@@ -744,7 +727,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void anAttachmentListedWithoutAnIdIsAnErrorNotAnEmptyId() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("GET", "/rest/api/2/issue/PA-1", Answer.json("{\"key\":\"PA-1\",\"fields\":"
         + "{\"attachment\":[{\"id\":\"  \",\"filename\":\"a.txt\"}]}}"));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
@@ -768,7 +751,7 @@ class JiraHttpHostileInputTest {
       "{\"id\":\"10001\",\"key\":\"PB-3\"} => Jira answered the create in PA with PB-3, an issue"
           + " of another project: not used"})
   void aCreateAnsweredWithoutAKeyOfTheProjectIsAnError(String answer, String refusal) {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("POST", "/rest/api/2/issue", Answer.json(201, answer));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
 
@@ -781,7 +764,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void aCommentAnsweredWithoutAnIdIsAnError() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("POST", "/rest/api/2/issue/PA-1/comment", Answer.json(201, "{\"body\":\"hi\"}"));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
 
@@ -850,7 +833,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void aChangeSearchAnsweredWithAnotherProjectsIssueIsRefused() {
-    HostileOrigin jira = ignoringJql(serverBasics(http()), searchPage(
+    HostileOrigin jira = ignoringJql(http().serverBasics(), searchPage(
         "{\"key\":\"PA-1\",\"fields\":{\"updated\":\"2026-01-01T10:00:00.000+0000\"}}",
         "{\"key\":\"PB-3\",\"fields\":{\"updated\":\"2026-01-01T10:00:00.000+0000\"}}"));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
@@ -870,7 +853,7 @@ class JiraHttpHostileInputTest {
       "{\"key\":\" \"} => blank",
       "{\"key\":[\"PA-1\"]} => an array"})
   void aSearchResultWithoutAKeyIsRefused(String issue, String kind) {
-    HostileOrigin jira = ignoringJql(serverBasics(http()), searchPage(issue));
+    HostileOrigin jira = ignoringJql(http().serverBasics(), searchPage(issue));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
 
     JiraAnswerException e = assertThrows(JiraAnswerException.class,
@@ -882,7 +865,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void aSearchResultKeyWithAControlCharacterIsShownEscaped() {
-    HostileOrigin jira = ignoringJql(serverBasics(http()), searchPage(
+    HostileOrigin jira = ignoringJql(http().serverBasics(), searchPage(
         "{\"key\":\"PA-1\\n2026 ERROR forged\\u001b[31m\",\"fields\":{}}"));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
 
@@ -895,7 +878,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void aLongSearchResultKeyIsShownCut() {
-    HostileOrigin jira = ignoringJql(serverBasics(http()), searchPage(
+    HostileOrigin jira = ignoringJql(http().serverBasics(), searchPage(
         "{\"key\":\"" + "A".repeat(100_000) + "\",\"fields\":{}}"));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
 
@@ -909,7 +892,7 @@ class JiraHttpHostileInputTest {
   @Test
   void aSearchResultWithABrokenTimeIsRefusedShowingTheValueEscapedAndCut() {
     String forged = "x\\r\\n2026-01-01 ERROR forged log line " + "A".repeat(100_000);
-    HostileOrigin jira = ignoringJql(serverBasics(http()), searchPage(
+    HostileOrigin jira = ignoringJql(http().serverBasics(), searchPage(
         "{\"key\":\"PA-1\",\"fields\":{\"created\":\"" + forged + "\"}}"));
     IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
 
@@ -1072,7 +1055,7 @@ class JiraHttpHostileInputTest {
 
   @Test
   void jirasErrorMessagesAreShownEscapedAndCut() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("PUT", "/rest/api/2/issue/PA-1", Answer.json(400, "{\"errorMessages\":[\"bad\\r\\n"
         + "2026-01-01 ERROR forged\"],\"errors\":{\"summary\":\"" + "A".repeat(10_000)
         + "\"}}"));
@@ -1111,7 +1094,7 @@ class JiraHttpHostileInputTest {
   @Test
   void aGoodAnswerStillReads() throws Exception {
     // the refusals above are not the adapter refusing everything
-    HostileOrigin jira = serverBasics(https());
+    HostileOrigin jira = https().serverBasics();
     jira.on("GET", "/rest/api/2/issue/PA-1", Answer.json("{\"key\":\"PA-1\",\"fields\":"
         + "{\"summary\":\"Printer on fire\",\"attachment\":[{\"id\":10,\"filename\":\"a.txt\","
         + "\"created\":\"2026-01-01T10:00:00.000+0000\"}]}}"));

@@ -2,9 +2,7 @@ package org.backbonesync.jira;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,34 +40,10 @@ class JiraPagingHostileInputTest {
 
   /** A project on a site that never waits or retries: each hostile answer is seen once. */
   private static IssueTracker pa(HostileOrigin jira, JiraFlavour flavour) {
-    return JiraSite.builder(jira.url()).flavour(flavour)
-        .credentials(flavour == JiraFlavour.CLOUD
-            ? JiraCredentials.apiToken("sync@example.com", SECRET)
-            : JiraCredentials.personalAccessToken(SECRET))
-        .httpClient(HostileOrigin.client())
-        .requestsPerSecond(0)
+    return jira.siteNeverWaiting(flavour, "sync@example.com", SECRET)
         .endpointRequestsPerSecond(0, 1)
         .issueWritesPerSecond(0, 1)
-        .maxAttempts(1)
-        .timeout(Duration.ofSeconds(10))
-        .sleeper(d -> fail("asked to wait " + d))
         .build().project("PA");
-  }
-
-  private static HostileOrigin serverBasics(HostileOrigin jira) {
-    return jira.on("GET", "/rest/api/2/myself", Answer.json("{\"name\":\"sync\","
-            + "\"timeZone\":\"UTC\"}"))
-        .on("GET", "/rest/api/2/field", Answer.json("[{\"id\":\"summary\",\"name\":"
-            + "\"Summary\",\"schema\":{\"type\":\"string\"}}]"))
-        .on("GET", "/rest/api/2/project/PA", Answer.json("{\"key\":\"PA\",\"issueTypes\":"
-            + "[{\"id\":\"3\",\"name\":\"Task\"}]}"));
-  }
-
-  private static HostileOrigin cloudBasics(HostileOrigin jira) {
-    return jira.on("GET", "/rest/api/3/myself", Answer.json("{\"accountId\":\"5b10\","
-            + "\"timeZone\":\"UTC\"}"))
-        .on("GET", "/rest/api/3/field", Answer.json("[{\"id\":\"summary\",\"name\":"
-            + "\"Summary\",\"schema\":{\"type\":\"string\"}}]"));
   }
 
   /** A Cloud search page of PA-1 with a token for the next page (null: the last page). */
@@ -84,7 +58,7 @@ class JiraPagingHostileInputTest {
 
   @Test
   void aSearchForNamedIssuesWhoseTokenComesBackStops() {
-    HostileOrigin jira = cloudBasics(http());
+    HostileOrigin jira = http().cloudBasics();
     jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage("again"));
     IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
 
@@ -98,7 +72,7 @@ class JiraPagingHostileInputTest {
 
   @Test
   void aSearchForNamedIssuesWithEverNewTokensStopsAfterAPagePerIssueAndTenMore() {
-    HostileOrigin jira = cloudBasics(http());
+    HostileOrigin jira = http().cloudBasics();
     AtomicInteger token = new AtomicInteger();
     jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage("t" + token.incrementAndGet()));
     IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
@@ -113,7 +87,7 @@ class JiraPagingHostileInputTest {
 
   @Test
   void aSearchForChangesWhoseTokenComesBackAtOnceStops() {
-    HostileOrigin jira = cloudBasics(http());
+    HostileOrigin jira = http().cloudBasics();
     jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage("again"));
     IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
 
@@ -129,7 +103,7 @@ class JiraPagingHostileInputTest {
   /** The engine follows a search's tokens to the end: each carries the pages read so far. */
   @Test
   void aSearchForChangesEndsAfterAHundredThousandPages() {
-    HostileOrigin jira = cloudBasics(http());
+    HostileOrigin jira = http().cloudBasics();
     jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage("next"));
     IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
 
@@ -145,7 +119,7 @@ class JiraPagingHostileInputTest {
 
   @Test
   void aServerSearchForChangesThatIgnoresStartAtStops() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("GET", "/rest/api/2/search", Answer.json("{\"startAt\":0,\"maxResults\":50,"
         + "\"total\":1000,\"issues\":[{\"key\":\"PA-1\",\"fields\":{}}]}"));
     IssueTracker pa = pa(jira, JiraFlavour.SERVER);
@@ -161,7 +135,7 @@ class JiraPagingHostileInputTest {
 
   @Test
   void aSearchTokenOfAnOlderVersionIsJirasOwn() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("GET", "/rest/api/2/search", r -> Answer.json("{\"startAt\":"
         + r.query().replaceAll(".*startAt=(\\d+).*", "$1") + ",\"total\":1000,\"issues\":"
         + "[{\"key\":\"PA-1\",\"fields\":{}}]}"));
@@ -187,7 +161,7 @@ class JiraPagingHostileInputTest {
           + " only items of earlier pages, while its total of 500 says more are to come: the"
           + " list does not move on"})
   void aListThatIgnoresStartAtOrClaimsTooMuchStops(String list, String page, String refusal) {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("GET", "/rest/api/2/issue/PA-1/" + list, Answer.json(page.replace("ITEM",
         "{\"id\":\"1\",\"body\":\"hi\",\"comment\":\"hi\",\"timeSpentSeconds\":60,"
         + "\"started\":\"2026-01-01T10:00:00.000+0000\","
@@ -210,7 +184,7 @@ class JiraPagingHostileInputTest {
 
   @Test
   void aPagedCreateScreenThatIgnoresStartAtStops() {
-    HostileOrigin jira = serverBasics(http());
+    HostileOrigin jira = http().serverBasics();
     jira.on("GET", "/rest/api/2/issue/createmeta/PA/issuetypes/3", Answer.json("{\"startAt\":0,"
         + "\"total\":1000,\"values\":[{\"fieldId\":\"summary\",\"required\":true}]}"));
     IssueTracker pa = pa(jira, JiraFlavour.SERVER);
