@@ -3,6 +3,7 @@ package org.backbonesync.core;
 import java.time.Duration;
 import java.util.Map;
 import org.backbonesync.core.internal.Shown;
+import org.backbonesync.spi.internal.Escapes;
 
 /** Argument checks whose messages name the field and the bad value. */
 final class Checks {
@@ -59,7 +60,7 @@ final class Checks {
 
   /** What is wrong with a name that is not blank ({@link #name}), or null when nothing. */
   static String nameProblem(String value) {
-    return value.length() > ShapeChecker.MAX_TEXT || !ShapeChecker.printable(value)
+    return value.length() > ShapeChecker.MAX_TEXT || !Escapes.printable(value)
         ? "must be at most 255 characters without control or format characters, was "
             + Shown.quoted(value)
         : null;

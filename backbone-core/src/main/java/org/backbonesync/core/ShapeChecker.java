@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.backbonesync.core.internal.JqlRefusedException;
 import org.backbonesync.core.internal.JqlScope;
 import org.backbonesync.core.internal.Shown;
+import org.backbonesync.spi.internal.Escapes;
 
 /**
  * Checks a configuration's shape alone, when it is built or read: what needs neither the mapping
@@ -71,15 +72,6 @@ final class ShapeChecker {
     }
   }
 
-  /** Whether the text has no control, format or separator character, nor a lone surrogate. */
-  static boolean printable(String text) {
-    return text.codePoints().noneMatch(cp -> {
-      int type = Character.getType(cp);
-      return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
-          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-    });
-  }
-
   private static boolean same(String x, String y) {
     return x.strip().equalsIgnoreCase(y.strip());
   }
@@ -124,7 +116,7 @@ final class ShapeChecker {
 
   /** Text a store keeps and logs show: at most {@link #MAX_TEXT} characters, all printable. */
   private static void checkText(String path, String text, List<ConfigurationProblem> problems) {
-    if (text.length() > MAX_TEXT || !printable(text)) {
+    if (text.length() > MAX_TEXT || !Escapes.printable(text)) {
       problems.add(new ConfigurationProblem(path, "must be at most " + MAX_TEXT
           + " characters without control or format characters; was " + Shown.quoted(text)));
     }

@@ -43,7 +43,16 @@ public final class Escapes {
     }
   }
 
-  private static boolean invisible(char c) {
+  /**
+   * Whether the text has nothing {@link #escape} would escape but quotes and backslashes: no
+   * control, format or separator character, nor a surrogate left alone.
+   */
+  public static boolean printable(String text) {
+    return text.codePoints().noneMatch(cp -> invisible(cp) || Character.getType(cp)
+        == Character.SURROGATE);
+  }
+
+  private static boolean invisible(int c) {
     int type = Character.getType(c);
     return type == Character.CONTROL || type == Character.FORMAT
         || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
