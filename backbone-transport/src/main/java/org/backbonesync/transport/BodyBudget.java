@@ -24,11 +24,6 @@ final class BodyBudget {
     return new Share();
   }
 
-  /** Bytes held now, across requests. */
-  long held() {
-    return held.get();
-  }
-
   /** What one request holds. */
   final class Share implements AutoCloseable {
     private long taken;

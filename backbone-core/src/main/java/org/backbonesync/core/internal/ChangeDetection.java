@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
@@ -181,10 +182,11 @@ final class ChangeDetection {
       return;
     }
     warnedFuture = future.issue().updated();
-    log.warn("{}: {} says it was updated at {}, more than 5 minutes after this engine's time"
-        + " {}; the watermark does not move past it, so other issues' changes go on, and each"
-        + " poll reads it again until then (a tracker node's clock, or an import's dates?)", key,
-        future.issue().key(), Instant.ofEpochMilli(warnedFuture), clock.instant());
+    log.warn("{}: {} says it was updated at {}, more than {} after this engine's time {}; the"
+        + " watermark does not move past it, so other issues' changes go on, and each poll reads"
+        + " it again until then (a tracker node's clock, or an import's dates?)", key,
+        future.issue().key(), Instant.ofEpochMilli(warnedFuture),
+        Duration.ofMillis(PollProgress.FUTURE), clock.instant());
   }
 
   /** Where a search starts: the watermark less the overlap. */
