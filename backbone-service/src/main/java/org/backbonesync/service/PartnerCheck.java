@@ -64,9 +64,9 @@ final class PartnerCheck {
       // (the JDK's client says nothing more of a refused connection than its class)
       String refused = e instanceof ConnectException ? "; nothing accepts connections at "
           + partner.url().getHost() + ":" + port(partner.url()) : "";
+      // (a ServiceFailure's lines are one line each, whatever the exception's text holds)
       throw new ServiceFailure(ServiceMain.SITE, at + " cannot be reached ("
-          + ServiceFailure.oneLine(e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : ": " + e.getMessage()))
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
           + ")" + refused
           + (tls ? "; a server that speaks plain HTTP fails an https URL so too" : ""));
     } catch (InterruptedException e) {

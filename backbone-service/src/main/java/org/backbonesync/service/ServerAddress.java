@@ -26,13 +26,13 @@ final class ServerAddress {
     try {
       address = InetAddress.getByName(name);
     } catch (UnknownHostException e) {
-      throw refused(file, "cannot be resolved, was \"" + ServiceFailure.oneLine(name) + "\"");
+      throw refused(file, "cannot be resolved, was \"" + name + "\"");
     }
     try {
       if (!address.isAnyLocalAddress() && !address.isLoopbackAddress()
           && NetworkInterface.getByInetAddress(address) == null) {
         throw refused(file, address.getHostAddress() + " is not an address of this machine,"
-            + " was \"" + ServiceFailure.oneLine(name) + "\"");
+            + " was \"" + name + "\"");
       }
     } catch (SocketException e) {
       // cannot list the interfaces: let the bind say

@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -234,10 +239,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
           + MAX_FILE_BYTES + " bytes; a configuration is far smaller");
     }
     try {
-      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
       throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not UTF-8 text (at byte "
           + firstMalformed(bytes) + ")");
     }
@@ -245,10 +250,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
 
   /** The offset of the first byte that is not part of well-formed UTF-8. */
   private static int firstMalformed(byte[] bytes) {
-    var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
-    var in = java.nio.ByteBuffer.wrap(bytes);
-    var out = java.nio.CharBuffer.allocate(bytes.length + 1);
-    decoder.decode(in, out, true);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(bytes.length + 1), true);
     return in.position();
   }
 
@@ -267,7 +270,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not readable");
     } catch (IOException e) {
       throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": cannot be read: "
-          + ServiceFailure.oneLine(e.toString()));
+          + e);
     }
     JsonNode root;
     try {
@@ -461,7 +464,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       try {
         return making.get();
       } catch (IllegalArgumentException e) {
-        add(path, ServiceFailure.oneLine(e.getMessage()));
+        add(path, e.getMessage());
         return null;
       }
     }
@@ -479,7 +482,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         url = new URI(node.asText());
       } catch (java.net.URISyntaxException e) {
         // (its message quotes the text, which may hold a password: the reason and place only)
-        add(path, "not a URL: " + ServiceFailure.oneLine(e.getReason())
+        add(path, "not a URL: " + e.getReason()
             + (e.getIndex() < 0 ? "" : " at index " + e.getIndex()));
         return null;
       }
@@ -487,7 +490,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         // the adapter's own check: http(s) with a host, no user info, query or fragment
         org.backbonesync.jira.JiraSite.builder(url);
       } catch (IllegalArgumentException e) {
-        add(path, ServiceFailure.oneLine(e.getMessage()));
+        add(path, e.getMessage());
         return null;
       }
       if ("http".equalsIgnoreCase(url.getScheme()) && !insecure) {
@@ -616,7 +619,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       if (burst == null || !burst.canConvertToExactIntegral() || !burst.canConvertToInt()
           || burst.asInt() < 1 || burst.asInt() > MAX_BURST) {
-        add(path + ".burst", "must be a whole number from 1 to 1000000, was "
+        add(path + ".burst", "must be a whole number from 1 to " + MAX_BURST + ", was "
             + (burst == null ? "missing" : burst));
         ok = false;
       }
@@ -795,8 +798,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       try {
         return new Store(base.resolve(directory), null, null, null, 0);
-      } catch (java.nio.file.InvalidPathException e) {
-        add("$.store.directory", "not a path here: " + ServiceFailure.oneLine(e.getReason())
+      } catch (InvalidPathException e) {
+        add("$.store.directory", "not a path here: " + e.getReason()
             + ", was " + node.get("directory"));
         return null;
       }
