@@ -89,7 +89,7 @@ public final class JiraSite {
 
   private JiraSite(Builder b) {
     this.url = b.url;
-    RateLimits limits = new RateLimits(b.clock, RateLimits.Pace.of("requests", b.perSecond, 1),
+    RateLimits limits = new RateLimits(b.clock, new RateLimits.Pace(b.perSecond, 1),
         b.endpointPace, b.issuePace,
         new RateLimits.Pace(DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND,
             DEFAULT_CLOUD_ENDPOINT_BURST),
@@ -123,7 +123,7 @@ public final class JiraSite {
    *     254 upper-case letters, digits and underscores (the value shown escaped and cut)
    */
   public IssueTracker project(String projectKey) {
-    if (projectKey == null || !projectKey.matches("[A-Z][A-Z0-9_]{0,254}")) {
+    if (!JiraProject.isProjectKey(projectKey)) {
       throw new IllegalArgumentException("projectKey must be at most 255 upper-case letters and"
           + " digits, was " + JiraText.quoted(projectKey));
     }

@@ -23,6 +23,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.backbonesync.jira.internal.JiraProject;
 import org.backbonesync.jira.internal.JiraText;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.tracker.ChangeHints;
@@ -379,7 +380,7 @@ public final class JiraWebhookHandler {
      */
     public Builder project(String projectKey, ChangeHints hints) {
       Objects.requireNonNull(hints, "hints");
-      if (projectKey == null || !projectKey.matches("[A-Z][A-Z0-9_]{0,254}")) {
+      if (!JiraProject.isProjectKey(projectKey)) {
         throw new IllegalArgumentException("projectKey must be a Jira project key, was "
             + JiraText.quoted(projectKey));
       }

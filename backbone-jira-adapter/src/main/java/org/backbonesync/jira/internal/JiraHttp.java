@@ -429,7 +429,7 @@ public final class JiraHttp {
       HttpResponse<InputStream> response;
       try {
         response = client.send(request, TimedBody.handler(limit, sent, streamed,
-            describe(method, request.uri())));
+            () -> describe(method, request.uri())));
       } catch (IOException e) {
         tellUnanswered(request, e, Duration.ofNanos(System.nanoTime() - sent));
         throw e;
@@ -770,13 +770,12 @@ public final class JiraHttp {
     if (body.length == 0) {
       return null;
     }
-    String type = JiraText.printable(scrub(response.headers().firstValue("Content-Type")
-        .orElse("no content type")), JiraText.MAX);
     try {
       return JSON.readTree(body);
     } catch (JsonEOFException e) {
-      throw cutShort(method, uri, response, body, type);
+      throw cutShort(method, uri, response, body, shownType(response));
     } catch (JsonProcessingException e) {
+      String type = shownType(response);
       if (type.toLowerCase(Locale.ROOT).contains("json")) {
         // scrubbed before it is cut: a cut through a secret would leave most of it unknown
         String reason = secrets.scrub(StrictJson.reason(e));
@@ -789,8 +788,14 @@ public final class JiraHttp {
       }
       throw notJson(method, uri, response, body, type);
     } catch (IOException e) {
-      throw notJson(method, uri, response, body, type);
+      throw notJson(method, uri, response, body, shownType(response));
     }
+  }
+
+  /** The answer's Content-Type as a refusal shows it: scrubbed, escaped and cut. */
+  private String shownType(HttpResponse<?> response) {
+    return JiraText.printable(scrub(response.headers().firstValue("Content-Type")
+        .orElse("no content type")), JiraText.MAX);
   }
 
   private RetriableException cutShort(String method, URI uri, HttpResponse<?> response,

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraException;
 import org.backbonesync.jira.JiraFlavour;
@@ -102,7 +103,7 @@ public final class JiraProject implements IssueTracker {
     JsonNode of = issue.path("fields").path("project");
     String newKey = JiraWire.text(of.path("key"));
     String id = JiraWire.text(of.path("id"));
-    if (key.isEmpty() || ownKey(key) || newKey == null || !projectKey(newKey) || id == null
+    if (key.isEmpty() || ownKey(key) || newKey == null || !isProjectKey(newKey) || id == null
         || !key.startsWith(newKey + "-") || !id.equals(JiraWire.text(project().path("id")))) {
       return;
     }
@@ -115,9 +116,16 @@ public final class JiraProject implements IssueTracker {
     log.info("{}: project {} is now {} (project id {}): following its new key", projectKey,
         projectKey, newKey, id);
   }
-  /** Whether a project key Jira sent is one: it is then followed, and written to the log. */
-  private static boolean projectKey(String key) {
-    return key.matches("[A-Z][A-Z0-9_]{0,254}");
+
+  /** A Jira project key, of at most 255 characters (a store's column). */
+  private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
+
+  /**
+   * Whether the text (which may be null) is a project key: one a host names (the site's and
+   * the webhook handler's builders check so), or one Jira sent, then followed and logged.
+   */
+  public static boolean isProjectKey(String key) {
+    return key != null && PROJECT_KEY.matcher(key).matches();
   }
 
   @Override
@@ -145,7 +153,7 @@ public final class JiraProject implements IssueTracker {
       project = http.json("GET", api() + "/project/" + encode(projectKey), null, null);
       // (Jira answers a renamed project's old key with the project as it is now)
       String now = JiraWire.text(project.path("key"));
-      if (now != null && !keys.contains(now) && projectKey(now)) {
+      if (now != null && !keys.contains(now) && isProjectKey(now)) {
         List<String> known = new ArrayList<>(keys);
         known.add(0, now);
         keys = List.copyOf(known);

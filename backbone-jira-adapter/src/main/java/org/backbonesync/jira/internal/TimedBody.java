@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * An answer's body as a stream whose reads wait a bounded time. The HTTP client's request
@@ -38,7 +39,7 @@ final class TimedBody extends InputStream implements HttpResponse.BodySubscriber
   private final long idleNanos;
   private final long deadline;
   private final boolean bounded;
-  private final String request;
+  private final Supplier<String> request;
   private volatile Flow.Subscription subscription;
   private Iterator<ByteBuffer> buffers = List.<ByteBuffer>of().iterator();
   private ByteBuffer current;
@@ -49,9 +50,11 @@ final class TimedBody extends InputStream implements HttpResponse.BodySubscriber
    * @param timeout the longest a read waits for bytes
    * @param sentNanos when the request was sent ({@link System#nanoTime}); the body must be in
    *     by then plus the timeout, unless {@code streamed}
-   * @param request the request as a message names it (scrubbed), e.g. {@code GET /rest/...}
+   * @param request the request as a message names it (scrubbed), e.g. {@code GET /rest/...}:
+   *     made only for a failure's message (a scrub and an escape per request otherwise)
    */
-  private TimedBody(Duration timeout, long sentNanos, boolean streamed, String request) {
+  private TimedBody(Duration timeout, long sentNanos, boolean streamed,
+      Supplier<String> request) {
     this.idleNanos = Math.max(1, timeout.toNanos());
     this.deadline = sentNanos + idleNanos;
     this.bounded = !streamed;
@@ -63,7 +66,7 @@ final class TimedBody extends InputStream implements HttpResponse.BodySubscriber
    * waits at most the timeout between deliveries; any other, at most until the deadline too.
    */
   static HttpResponse.BodyHandler<InputStream> handler(Duration timeout, long sentNanos,
-      boolean streamed, String request) {
+      boolean streamed, Supplier<String> request) {
     return info -> new TimedBody(timeout, sentNanos,
         streamed && info.statusCode() >= 200 && info.statusCode() < 300, request);
   }
@@ -107,7 +110,7 @@ final class TimedBody extends InputStream implements HttpResponse.BodySubscriber
   @Override
   public int read(byte[] into, int offset, int length) throws IOException {
     if (closed) {
-      throw new IOException(request + ": the answer's stream is closed");
+      throw new IOException(request.get() + ": the answer's stream is closed");
     }
     if (length == 0) {
       return 0;
@@ -159,11 +162,11 @@ final class TimedBody extends InputStream implements HttpResponse.BodySubscriber
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();
-      throw new InterruptedIOException(request + ": interrupted while reading the answer");
+      throw new InterruptedIOException(request.get() + ": interrupted while reading the answer");
     }
     if (d == null) {
       close();
-      throw new HttpTimeoutException(request + (bounded
+      throw new HttpTimeoutException(request.get() + (bounded
           ? ": the answer was not all in within the timeout (" + shown() + ")"
           : ": no bytes came for longer than the timeout (" + shown() + ")"));
     }
