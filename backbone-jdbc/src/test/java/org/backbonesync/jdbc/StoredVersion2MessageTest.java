@@ -154,6 +154,7 @@ class StoredVersion2MessageTest {
     message.put("formatVersion", 2);
     ObjectNode fields = (ObjectNode) message.get("fields");
     JsonNode content = message.remove("content");
+    message.remove("incomingChangesIgnored"); // (version 7)
     content.properties().forEach(e -> fields.putObject(e.getKey())
         .<ObjectNode>set("value", e.getValue())
         .put("changedAt", message.get("createdAt").asLong())

@@ -28,7 +28,8 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * newer change wins by the two trackers' change times, connector A's on a tie, so both sides pick
  * the same winner in either arrival order and whatever their clocks; a {@link ConflictRule#MERGE}
  * mapping keeps the additions and removals of both: connector A merges and sends the result, and B
- * keeps its value until that result arrives, so there is one merge, not two that cross. With
+ * keeps its value until that result arrives, so there is one merge, not two that cross (from a
+ * row of A that ignores B's changes, which merges none, B merges A's changes itself). With
  * responsibility configured and the local side responsible, the partner's changes are refused.
  * Every conflict and refusal is recorded. A resolution writes nothing: the caller applies and
  * records it.
@@ -203,12 +204,17 @@ final class ConflictResolver {
       }
     }
 
-    /** A field whose concurrent changes merge (labels): A merges, B waits for A's merge. */
+    /**
+     * A field whose concurrent changes merge (labels): A merges, B waits for A's merge; but not
+     * for one from a row of A that ignores B's changes, which never comes: B merges A's then.
+     * Nothing goes back to a row that ignores it.
+     */
     private void merge(Field f, PendingChange sent, boolean unseen, Long changedLocally,
         long localTime) {
       String id = f.id();
       FieldValue remote = f.remote();
-      if (remoteIsA) {
+      boolean partnerIgnores = message.incomingChangesIgnored();
+      if (remoteIsA && !partnerIgnores) {
         // Only connector A merges, so both sides end with one merge whatever crosses: B keeps
         // its value until A's merge (sent with A having seen B's change) arrives.
         records.add(record(row, id, f.localValue(), remote, localTime,
@@ -231,7 +237,7 @@ final class ConflictResolver {
       FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
           remote.changedBy());
       apply.put(id, result);
-      if (!merged.equals(remote.value())) {
+      if (!merged.equals(remote.value()) && !partnerIgnores) {
         sendBack = grown(sendBack);
         sendBack.put(id, result);
       }

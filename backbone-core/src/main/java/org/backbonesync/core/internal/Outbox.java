@@ -228,7 +228,8 @@ final class Outbox {
     return new SyncMessage(MessageCodec.FORMAT_VERSION, messageId(connector.key(), sent),
         connector.syncId, connector.key(), connector.partner.key(), sent.localIssueKey(),
         sent.remoteIssueKey(), sent.outgoingMessageSequenceId(), kind, issueType, now, fields,
-        parent, seen, sent.epoch(), sent.partnerEpoch(), sent.partnerSince(), content);
+        parent, seen, sent.epoch(), sent.partnerEpoch(), sent.partnerSince(), content,
+        sent.incomingChangesIgnored());
   }
 
   private void append(SyncMessage message, long now) {

@@ -34,9 +34,14 @@ public final class MessageCodec {
    * adds; version 4 carries link operations in {@code content}). Version 5 adds the kind {@link
    * MessageKind#GONE}; its messages are otherwise as version 4's. Version 6 adds a field value's
    * {@code document} ({@link FieldValue#document()}, the source's rich-text document beside the
-   * text), which a message of an earlier version is written without and refused with.
+   * text), which a message of an earlier version is written without and refused with. Version 7
+   * adds {@code incomingChangesIgnored} ({@link SyncMessage#incomingChangesIgnored()}: the
+   * sender's row ignores the receiver's changes), false in the earlier ones.
    */
-  public static final int FORMAT_VERSION = 6;
+  public static final int FORMAT_VERSION = 7;
+
+  /** The first version with {@code incomingChangesIgnored}. */
+  private static final int IGNORED_VERSION = 7;
 
   /** The first version with a field value's {@code document}. */
   private static final int DOCUMENT_VERSION = 6;
@@ -63,6 +68,9 @@ public final class MessageCodec {
   /** The property version 3 added. */
   private static final String CONTENT = "content";
 
+  /** The property version 7 added. */
+  private static final String IGNORED = "incomingChangesIgnored";
+
   /**
    * Encodes a message as UTF-8 JSON, in the format version it has (a message of an earlier
    * version, still queued from before an upgrade, is written without what later versions added).
@@ -72,24 +80,32 @@ public final class MessageCodec {
    */
   public byte[] encode(SyncMessage message) {
     try {
-      if (message.formatVersion() < CONTENT_VERSION) {
-        if (!message.content().isEmpty()) {
-          throw new MessageFormatException("message " + message.messageId() + " of formatVersion "
-              + message.formatVersion() + " cannot carry content " + message.content().keySet()
-              + "; only version " + CONTENT_VERSION + " and later can", null);
-        }
-        ObjectNode tree = mapper.valueToTree(message);
+      int version = message.formatVersion();
+      if (version >= IGNORED_VERSION) {
+        return mapper.writeValueAsBytes(message);
+      }
+      if (version < CONTENT_VERSION && !message.content().isEmpty()) {
+        throw new MessageFormatException("message " + message.messageId() + " of formatVersion "
+            + version + " cannot carry content " + message.content().keySet()
+            + "; only version " + CONTENT_VERSION + " and later can", null);
+      }
+      if (message.incomingChangesIgnored()) {
+        throw new MessageFormatException("message " + message.messageId() + " of formatVersion "
+            + version + " cannot carry " + IGNORED + "; only version " + IGNORED_VERSION
+            + " and later can", null);
+      }
+      ObjectNode tree = mapper.valueToTree(message);
+      tree.remove(IGNORED);
+      if (version < DOCUMENT_VERSION) {
+        withoutDocuments(tree); // a companion of the text only: the text is whole without it
+      }
+      if (version < CONTENT_VERSION) {
         tree.remove(CONTENT);
-        if (message.formatVersion() == 1) {
-          tree.remove(EPOCHS);
-        }
-        return mapper.writeValueAsBytes(withoutDocuments(tree));
       }
-      if (message.formatVersion() < DOCUMENT_VERSION) {
-        // a companion of the text only: the text is whole without it
-        return mapper.writeValueAsBytes(withoutDocuments(mapper.valueToTree(message)));
+      if (version == 1) {
+        tree.remove(EPOCHS);
       }
-      return mapper.writeValueAsBytes(message);
+      return mapper.writeValueAsBytes(tree);
     } catch (JsonProcessingException e) {
       throw new MessageFormatException("cannot encode message " + message.messageId(), e);
     }
@@ -178,7 +194,7 @@ public final class MessageCodec {
         }
       }
     }
-    if (v < CONTENT_VERSION) {
+    if (v < IGNORED_VERSION) {
       tree = earlier(tree, v);
     }
     try {
@@ -204,7 +220,10 @@ public final class MessageCodec {
 
   /** A message of an earlier version, with what later versions added as those read it. */
   private static JsonNode earlier(JsonNode tree, int version) {
-    List<String> added = new ArrayList<>(List.of(CONTENT));
+    List<String> added = new ArrayList<>(List.of(IGNORED));
+    if (version < CONTENT_VERSION) {
+      added.add(CONTENT);
+    }
     if (version == 1) {
       added.addAll(EPOCHS);
     }
@@ -216,6 +235,7 @@ public final class MessageCodec {
       }
     }
     ObjectNode read = ((ObjectNode) tree).deepCopy();
+    read.put(IGNORED, false);
     if (version == 1) {
       read.put("senderEpoch", 0).put("receiverEpoch", 0).put("partnerSince", 0);
     }

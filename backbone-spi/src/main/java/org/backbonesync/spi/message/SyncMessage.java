@@ -39,6 +39,10 @@ import org.backbonesync.spi.internal.SmallMap;
  *     attachments: what changed since the pair's links, as an array of operations), apart from
  *     the field values; empty in messages of format versions 1 and 2, which carried them in
  *     {@code fields}
+ * @param incomingChangesIgnored whether the sender's row ignores the receiver's changes (its
+ *     {@code incomingChangesIgnored}): it consumes them unapplied, so it will not merge the
+ *     receiver's changes of a merged field, and the receiver merges the sender's itself. False in
+ *     messages of format versions 1 to 6, which cannot say it
  */
 public record SyncMessage(
     int formatVersion,
@@ -58,7 +62,8 @@ public record SyncMessage(
     long senderEpoch,
     long receiverEpoch,
     long partnerSince,
-    Map<String, JsonNode> content) {
+    Map<String, JsonNode> content,
+    boolean incomingChangesIgnored) {
 
   public SyncMessage {
     Objects.requireNonNull(messageId, "messageId");
@@ -73,6 +78,31 @@ public record SyncMessage(
     // (in their order, unmodifiable; a map the engine made is copied at the cost of an array)
     fields = fields == null ? Map.of() : SmallMap.copyOf(fields);
     content = content == null || content.isEmpty() ? Map.of() : SmallMap.copyOf(content);
+  }
+
+  /** A message from a row that takes the receiver's changes. */
+  public SyncMessage(
+      int formatVersion,
+      String messageId,
+      String synchronizationId,
+      String fromConnector,
+      String toConnector,
+      String sourceIssueKey,
+      String partnerIssueKey,
+      long sequenceId,
+      MessageKind kind,
+      String issueType,
+      long createdAt,
+      Map<String, FieldValue> fields,
+      String parentIssueKey,
+      long seenSequenceId,
+      long senderEpoch,
+      long receiverEpoch,
+      long partnerSince,
+      Map<String, JsonNode> content) {
+    this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
+        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, parentIssueKey,
+        seenSequenceId, senderEpoch, receiverEpoch, partnerSince, content, false);
   }
 
   /** A message without content operations (as format versions 1 and 2 have it). */
@@ -109,7 +139,7 @@ public record SyncMessage(
     return new SyncMessage(newFormatVersion, messageId, synchronizationId, fromConnector,
         toConnector, sourceIssueKey, partnerIssueKey, sequenceId, kind, issueType, createdAt,
         newFields, parentIssueKey, seenSequenceId, senderEpoch, receiverEpoch, partnerSince,
-        newContent);
+        newContent, incomingChangesIgnored);
   }
 
   /** A message without the rows' epochs (as format version 1 has it). */

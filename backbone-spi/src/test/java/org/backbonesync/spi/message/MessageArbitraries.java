@@ -77,15 +77,15 @@ final class MessageArbitraries {
             Arbitraries.of(MessageKind.class)).as(java.util.Arrays::<Object>asList),
         Combinators.combine(nullable, Arbitraries.longs(), fields, nullable,
             Arbitraries.longs().greaterOrEqual(0)).as(java.util.Arrays::<Object>asList),
-        Arbitraries.longs().greaterOrEqual(0).list().ofSize(3))
-        .as((a, b, epochs) -> {
+        Arbitraries.longs().greaterOrEqual(0).list().ofSize(3), Arbitraries.of(false, true))
+        .as((a, b, epochs, ignored) -> {
           @SuppressWarnings("unchecked")
           Map<String, FieldValue> f = (Map<String, FieldValue>) b.get(2);
           return new SyncMessage(MessageCodec.FORMAT_VERSION, (String) a.get(0),
               (String) a.get(1), (String) a.get(2), (String) a.get(3), (String) a.get(4),
               (String) a.get(5), (Long) a.get(6), (MessageKind) a.get(7), (String) b.get(0),
               (Long) b.get(1), f, (String) b.get(3), (Long) b.get(4), epochs.get(0),
-              epochs.get(1), epochs.get(2));
+              epochs.get(1), epochs.get(2), Map.of(), ignored);
         });
   }
 }

@@ -108,7 +108,7 @@ class MessageCodecHostileInputTest {
   void aFractionForAnIntegerIsRefusedNotTruncated() {
     String fraction = json().replace("\"sequenceId\":5", "\"sequenceId\":5.7");
     assertContains("sequenceId", refusal(fraction));
-    String formatVersion = json().replace("\"formatVersion\":6", "\"formatVersion\":1.5");
+    String formatVersion = json().replace("\"formatVersion\":7", "\"formatVersion\":1.5");
     assertContains("formatVersion", refusal(formatVersion));
   }
 
@@ -120,7 +120,7 @@ class MessageCodecHostileInputTest {
 
   @Test
   void aQuotedFormatVersionIsRefused() {
-    String quoted = json().replace("\"formatVersion\":6", "\"formatVersion\":\"1\"");
+    String quoted = json().replace("\"formatVersion\":7", "\"formatVersion\":\"1\"");
     assertContains("no numeric formatVersion", refusal(quoted));
   }
 
@@ -151,10 +151,10 @@ class MessageCodecHostileInputTest {
   @Test
   void whatARefusalRepeatsOfTheInputIsCutAndPrintable() {
     String hostileId = "\u001b[31m" + "x".repeat(100_000);
-    String json = json().replace("\"formatVersion\":6", "\"formatVersion\":7")
+    String json = json().replace("\"formatVersion\":7", "\"formatVersion\":8")
         .replace("PA:PA-1:1:1", hostileId.replace("\u001b", "\\u001b"));
     String refusal = refusal(json);
-    assertContains("unsupported message formatVersion 7", refusal);
+    assertContains("unsupported message formatVersion 8", refusal);
     assertTrue(refusal.length() < 400, "refusal of " + refusal.length() + " characters");
     assertTrue(refusal.chars().allMatch(c -> c >= 0x20 && c < 0x7f), refusal);
   }

@@ -40,13 +40,13 @@ class MessageCodecTest {
   @Test
   void anUnknownFormatVersionIsRefusedWithTheVersionNamed() {
     String json = new String(codec.encode(message()), StandardCharsets.UTF_8)
-        .replace("\"formatVersion\":6", "\"formatVersion\":7");
+        .replace("\"formatVersion\":7", "\"formatVersion\":8");
 
     var e = assertThrows(MessageFormatException.class,
         () -> codec.decode(json.getBytes(StandardCharsets.UTF_8)));
 
-    assertEquals("unsupported message formatVersion 7 (messageId \"PA:PA-1:1:1\");"
-        + " this version reads 1 to 6", e.getMessage());
+    assertEquals("unsupported message formatVersion 8 (messageId \"PA:PA-1:1:1\");"
+        + " this version reads 1 to 7", e.getMessage());
   }
 
   /**
@@ -80,10 +80,44 @@ class MessageCodecTest {
         codec.decode(written.getBytes(StandardCharsets.UTF_8)).fields().get("map-description")
             .value().asText());
     var refused = assertThrows(MessageFormatException.class, () -> codec.decode(
-        json.replace("\"formatVersion\":6", "\"formatVersion\":5")
+        json.replace("\"formatVersion\":7", "\"formatVersion\":5")
+            .replace(",\"incomingChangesIgnored\":false", "")
             .getBytes(StandardCharsets.UTF_8)));
     assertEquals("message \"PA:PA-1:1:1\" of formatVersion 5 has a field value's document,"
         + " which only version 6 and later have", refused.getMessage());
+  }
+
+  /**
+   * A row that ignores the partner's changes says so from version 7; a message of version 6
+   * (queued when a host upgrades) cannot say it, and is read as from a row that takes them.
+   */
+  @Test
+  void whetherTheSenderIgnoresTheReceiverTravelsFromVersion7() {
+    SyncMessage m = message();
+    SyncMessage ignoring = new SyncMessage(m.formatVersion(), m.messageId(),
+        m.synchronizationId(), m.fromConnector(), m.toConnector(), m.sourceIssueKey(),
+        m.partnerIssueKey(), m.sequenceId(), m.kind(), m.issueType(), m.createdAt(), m.fields(),
+        m.parentIssueKey(), m.seenSequenceId(), m.senderEpoch(), m.receiverEpoch(),
+        m.partnerSince(), m.content(), true);
+
+    String json = new String(codec.encode(ignoring), StandardCharsets.UTF_8);
+
+    assertTrue(json.endsWith(",\"incomingChangesIgnored\":true}"), json);
+    assertEquals(ignoring, codec.decode(json.getBytes(StandardCharsets.UTF_8)));
+    String older = new String(codec.encode(m.withValues(6, m.fields(), Map.of())),
+        StandardCharsets.UTF_8);
+    assertTrue(!older.contains("incomingChangesIgnored"), older);
+    assertEquals(false, codec.decode(older.getBytes(StandardCharsets.UTF_8))
+        .incomingChangesIgnored());
+    var unwritable = assertThrows(MessageFormatException.class,
+        () -> codec.encode(ignoring.withValues(6, m.fields(), Map.of())));
+    assertEquals("message PA:PA-1:1:1 of formatVersion 6 cannot carry incomingChangesIgnored;"
+        + " only version 7 and later can", unwritable.getMessage());
+    var refused = assertThrows(MessageFormatException.class, () -> codec.decode(
+        json.replace("\"formatVersion\":7", "\"formatVersion\":6")
+            .getBytes(StandardCharsets.UTF_8)));
+    assertEquals("message \"PA:PA-1:1:1\" of formatVersion 6 has incomingChangesIgnored,"
+        + " which only a later version has", refused.getMessage());
   }
 
   /** A message as format version 5 wrote it, queued when a host upgrades, still reads. */

@@ -1,0 +1,98 @@
+package org.backbonesync.core;
+
+import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Map;
+import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Labels (a merged field) while one side's row ignores the other's changes: the ignoring side's
+ * own changes still go (as the admin API promises), so the other side merges them itself; it
+ * cannot wait for the ignoring side to merge, which never comes. Connector A merges when both
+ * take changes, so the case that waited for good is A ignoring B.
+ *
+ * <p>Not kept across the take-back: when A takes B's changes again, A's whole and B's answer
+ * say their labels replaced themselves, so A's merge keeps A's labels, and a label B added while
+ * A ignored it is dropped on both sides. B cannot tell that change from one A applied before it
+ * ignored (A's messages say it had seen none of B's while it ignores), which is the lost-row case
+ * of {@code LostRowMergeTest}.
+ */
+class IgnoredMergeTest {
+  private static SyncTestDriver bobsLabelApplied() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(
+            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
+            .withConflict(ConflictRule.MERGE))
+        .build();
+    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
+        Map.of("labels", strings("base")));
+    settle(sync);
+    sync.b("bob").updateIssue("PB-1", Map.of("labels", strings("base", "bob")));
+    settle(sync);
+    assertEquals(strings("base", "bob") + " / " + strings("base", "bob"), labels(sync));
+    return sync;
+  }
+
+  private static void settle(SyncTestDriver sync) {
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+  }
+
+  private static String labels(SyncTestDriver sync) {
+    return sync.a().value("PA-1", "labels") + " / " + sync.b().value("PB-1", "labels");
+  }
+
+  private static void ignore(SyncTestDriver sync, String connector, boolean ignored) {
+    var rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
+    sync.engine().setIncomingChangesIgnored(connector, rows.get(0).id(), ignored);
+  }
+
+  @Test
+  void aLabelRemovedOnAWhileAIgnoresBReachesB() {
+    SyncTestDriver sync = bobsLabelApplied();
+    ignore(sync, "PA", true);
+
+    sync.a("alice").updateIssue("PA-1", Map.of("labels", strings("base")));
+    settle(sync);
+
+    assertEquals(strings("base") + " / " + strings("base"), labels(sync));
+  }
+
+  @Test
+  void bKeepsItsOwnLabelAddedWhileAIgnoresItAndTakesAlicesRemoval() {
+    SyncTestDriver sync = bobsLabelApplied();
+    ignore(sync, "PA", true);
+    sync.b("bob").updateIssue("PB-1", Map.of("labels", strings("base", "bob", "carol")));
+    settle(sync);
+    sync.events().clear();
+
+    sync.a("alice").updateIssue("PA-1", Map.of("labels", strings("base")));
+    settle(sync);
+
+    assertEquals(strings("base") + " / " + strings("base", "carol"), labels(sync),
+        "A took nothing of B's (it ignores), B took alice's removal");
+    assertEquals(0, sync.events().events(Type.IGNORED).size(),
+        "B's merge is not sent to A, which ignores it");
+  }
+
+  @Test
+  void aLabelAddedOnBWhileBIgnoresAReachesAAndAMergesIt() {
+    SyncTestDriver sync = bobsLabelApplied();
+    ignore(sync, "PB", true);
+    sync.events().clear();
+    sync.a("alice").updateIssue("PA-1", Map.of("labels", strings("alice", "base", "bob")));
+    sync.b("bob").updateIssue("PB-1", Map.of("labels", strings("base", "bob", "dave")));
+    settle(sync);
+
+    assertEquals(strings("alice", "base", "bob", "dave") + " / "
+        + strings("base", "bob", "dave"), labels(sync), "B took nothing of A's (it ignores)");
+    assertEquals(1, sync.events().events(Type.IGNORED).size(),
+        "alice's change went to B, A's merge did not");
+  }
+}
