@@ -109,10 +109,14 @@ public final class FieldMappingRegistry {
       try {
         ServiceLoader.load(FieldMappingProvider.class, loader).forEach(found::add);
       } catch (ServiceConfigurationError e) {
+        Throwable threw = e.getCause() instanceof java.lang.reflect.InvocationTargetException t
+            ? t.getCause() : e.getCause();
         throw new SyncException("a field mapping provider listed in META-INF/services/"
             + FieldMappingProvider.class.getName() + " on the classpath cannot be made: "
-            + e.getMessage() + " (check the class name on its line, and that the class is public"
-            + " with a public constructor without arguments)", e);
+            + e.getMessage() + (threw != null && !(threw instanceof ReflectiveOperationException)
+                ? ": its constructor threw " + threw
+                : " (check the class name on its line, and that the class is public with a"
+                    + " public constructor without arguments)"), e);
       }
       return found;
     }

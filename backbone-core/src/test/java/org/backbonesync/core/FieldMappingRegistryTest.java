@@ -114,6 +114,25 @@ class FieldMappingRegistryTest {
     }
   }
 
+  /** A provider whose constructor throws (a licence file missing). */
+  public static class ThrowsWhenMade extends DupOne {
+    public ThrowsWhenMade() {
+      throw new IllegalStateException("license file missing");
+    }
+  }
+
+  @Test
+  void aProviderWhoseConstructorThrowsFailsWithWhatItThrew() throws Exception {
+    // (helper-99: the cause was two levels down, and the hint sent one to the class name)
+    ClassLoader loader = classpathListing(ThrowsWhenMade.class.getName());
+
+    var e = assertThrows(SyncException.class, () -> FieldMappingRegistry.discover(loader));
+
+    assertTrue(e.getMessage().endsWith(ThrowsWhenMade.class.getName() + " could not be"
+        + " instantiated: its constructor threw java.lang.IllegalStateException: license file"
+        + " missing"), e.getMessage());
+  }
+
   @Test
   void twoProvidersOfOneTypeOnTheClasspathAreAnErrorNamingBothClasses() throws Exception {
     ClassLoader loader = classpathListing(DupOne.class, DupTwo.class);

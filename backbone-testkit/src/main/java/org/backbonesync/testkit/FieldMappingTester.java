@@ -22,6 +22,7 @@ import org.backbonesync.spi.mapping.MappingSide;
 import org.backbonesync.spi.mapping.OutgoingFieldMapping;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
 
@@ -38,8 +39,9 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * }</pre>
  *
  * <p>The mapping runs from side A to side B unless told otherwise; what it returns and writes is
- * checked as the engine checks it, with the engine's words: an export must not be Java null, and
- * an import may write only its target fields, never Java null (JSON null clears a field).
+ * checked as the engine checks it, with the engine's words: an export must not be Java null and
+ * must export an issue twice alike (the tester exports twice and compares), and an import may
+ * write only its target fields, never Java null (JSON null clears a field).
  * Exceptions the mapping throws come out as it threw them; an engine reports a {@code
  * SyncException} that names no field mapping as {@code incoming field mapping <id> refused value
  * <value>: <its text>}.
@@ -110,14 +112,30 @@ public final class FieldMappingTester {
     return new TrackedIssue("PA-1", "Task", "alice", 0, 0, null, fields);
   }
 
-  /** The problems the type finds in the settings (paths relative to the field mapping). */
+  /**
+   * The problems the type finds in the settings (paths relative to the field mapping), with the
+   * fields' schemas when {@link #trackers} gave the trackers; a {@code validate} that throws is
+   * one problem at {@code type}, as the engine reports it.
+   */
   public List<String> problems() {
     List<String> found = new ArrayList<>();
-    provider.validate(
-        new MappingCheck(definition(MappingSide.A), direction.fromA(), direction.fromB(), null,
-            null),
-        (path, msg) -> found.add(path + ": " + msg));
+    try {
+      provider.validate(
+          new MappingCheck(definition(MappingSide.A), direction.fromA(), direction.fromB(),
+              schema(trackerA, fieldA), schema(trackerB, fieldB)),
+          (path, msg) -> found.add(path + ": " + msg));
+    } catch (RuntimeException e) {
+      found.add("type: mapping type \"" + provider.type() + "\" (" + provider.getClass().getName()
+          + ") failed checking " + MAPPING_ID + ": " + e);
+    }
     return found;
+  }
+
+  private static FieldSchema schema(IssueTracker tracker, String field) {
+    if (tracker == null || field == null) {
+      return null;
+    }
+    return tracker.fields().stream().filter(f -> f.id().equals(field)).findFirst().orElse(null);
   }
 
   /** Whether the outgoing mapping on the sending side runs for this changelog entry. */
@@ -136,12 +154,21 @@ public final class FieldMappingTester {
    *
    * @throws org.backbonesync.spi.SyncException when the mapping returns Java null, as the engine
    *     refuses it
+   * @throws IllegalStateException when a second export of the same issue returns another value
    */
   public JsonNode export(MappingSide side, TrackedIssue issue) {
     OutgoingFieldMapping out = provider.outgoing(definition(side));
     MappingContext context = context(side, Optional.of(issue), false);
-    return MappingResults.exported(out.exportValue(issue, context), MAPPING_ID,
+    JsonNode first = MappingResults.exported(out.exportValue(issue, context), MAPPING_ID,
         context.connectorKey(), issue.key());
+    JsonNode again = out.exportValue(issue, context);
+    if (!first.equals(again)) {
+      throw new IllegalStateException("the outgoing mapping exported " + first + " and then "
+          + again + " from the same issue " + issue.key() + ": an export must return equal"
+          + " values for equal issues (the engine exports more than once per change and compares"
+          + " with what it sent: a value that changes by itself is sent again on every poll)");
+    }
+    return first;
   }
 
   /**

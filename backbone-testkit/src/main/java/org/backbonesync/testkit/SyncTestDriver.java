@@ -307,7 +307,35 @@ public final class SyncTestDriver {
         + keyA() + "=" + stores.messages().outgoingCount(keyA()) + ", outbox " + keyB() + "="
         + stores.messages().outgoingCount(keyB()) + ", inbox " + keyA() + "="
         + stores.messages().incomingCount(keyA()) + ", inbox " + keyB() + "="
-        + stores.messages().incomingCount(keyB()));
+        + stores.messages().incomingCount(keyB()) + lastApplied());
+  }
+
+  /**
+   * The last messages applied, for a sync that never goes quiet: most often two sides that keep
+   * answering each other (an export that changes by itself, a mapping pair that does not round
+   * trip), whose values these show.
+   */
+  private String lastApplied() {
+    List<RecordingListener.Event> applied = events.events(RecordingListener.Type.APPLIED);
+    if (applied.isEmpty()) {
+      return "";
+    }
+    List<String> shown = new ArrayList<>();
+    for (RecordingListener.Event e : applied.subList(Math.max(0, applied.size() - 3),
+        applied.size())) {
+      SyncMessage m = e.message();
+      StringBuilder fields = new StringBuilder();
+      m.fields().forEach((id, v) -> fields.append(fields.length() == 0 ? "" : ", ").append(id)
+          .append('=').append(cut(String.valueOf(v.value()))));
+      shown.add(e.connectorKey() + " " + m.sourceIssueKey() + " #" + m.sequenceId() + " {"
+          + fields + "}");
+    }
+    return "; the last messages applied (" + applied.size() + " in all): "
+        + String.join("; ", shown);
+  }
+
+  private static String cut(String text) {
+    return text.length() <= 100 ? text : text.substring(0, 100) + "...";
   }
 
   /**

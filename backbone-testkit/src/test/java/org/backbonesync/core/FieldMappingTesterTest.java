@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.tracker.IssueCreate;
 import org.backbonesync.testkit.FieldMappingTester;
 import org.backbonesync.testkit.InMemoryIssueTracker;
@@ -78,6 +79,96 @@ class FieldMappingTesterTest {
     assertEquals(List.of("incoming field mapping map-under-test failed on value \"feature\": "
         + SET_JAVA_NULL), sync.engine().failedMessages("PB").stream()
         .map(e -> e.error()).toList());
+  }
+
+  /**
+   * An export with state of its own (helper-99: a counter) made the engine write the partner on
+   * every poll, for good; the tester took it.
+   */
+  @Test
+  void anExportThatChangesByItselfIsToldItMustExportAnIssueAlike() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    FieldMappingTester tester = FieldMappingTester.of(new HookedMapping("acme.counter",
+        (field, issue) -> text(issue.field(field).asText() + " #" + calls.incrementAndGet()),
+        (field, value, updates) -> updates.set(field, value))).fields("summary", "summary");
+
+    var e = assertThrows(IllegalStateException.class,
+        () -> tester.export(tester.issue(Map.of("summary", text("x")))));
+
+    assertEquals("the outgoing mapping exported \"x #1\" and then \"x #2\" from the same issue"
+        + " PA-1: an export must return equal values for equal issues (the engine exports more"
+        + " than once per change and compares with what it sent: a value that changes by itself"
+        + " is sent again on every poll)", e.getMessage());
+  }
+
+  /**
+   * The engine with such an export never goes quiet: the driver said only that every queue was
+   * empty; it shows the last messages applied, whose values tell why.
+   */
+  @Test
+  void aSyncThatNeverGoesQuietShowsTheLastMessagesApplied() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .provider(new HookedMapping("acme.counter",
+            (field, issue) -> text(issue.field(field).asText().replaceAll(" #\\d+$", "") + " #"
+                + calls.incrementAndGet()),
+            (field, value, updates) -> updates.set(field, value)))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of(FieldMappingTester.MAPPING_ID, "acme.counter",
+            Direction.BOTH, "description", "description", null))
+        .build();
+    String key = sync.a("alice").create("Printer on fire");
+    sync.a("alice").edit(key, "description", "x");
+
+    var e = assertThrows(IllegalStateException.class, sync::runUntilQuiet);
+
+    assertTrue(e.getMessage().matches("sync not quiet after 1000 rounds: outbox PA=\\d+, outbox"
+        + " PB=\\d+, inbox PA=\\d+, inbox PB=\\d+; the last messages applied \\(\\d+ in all\\):"
+        + " P[AB] P[AB]-1 #\\d+ \\{map-under-test=\"x #\\d+\"\\}; .*"), e.getMessage());
+  }
+
+  /** helper-99: a check that threw came out of the tester bare, where the engine names it. */
+  @Test
+  void aCheckThatThrowsIsOneProblemAsTheEngineReportsIt() {
+    FieldMappingProvider throwing = new FieldMappingProvider() {
+      private final HookedMapping hooked = HookedMapping.importing("acme.check-throws",
+          (field, value, updates) -> updates.set(field, value));
+
+      @Override
+      public String type() {
+        return hooked.type();
+      }
+
+      @Override
+      public String displayName() {
+        return hooked.displayName();
+      }
+
+      @Override
+      public void validate(org.backbonesync.spi.mapping.MappingCheck check,
+          org.backbonesync.spi.mapping.ProblemReporter problems) {
+        check.definitionA().settings().get("table").size();
+      }
+
+      @Override
+      public org.backbonesync.spi.mapping.OutgoingFieldMapping outgoing(
+          org.backbonesync.spi.mapping.MappingDefinition definition) {
+        return hooked.outgoing(definition);
+      }
+
+      @Override
+      public org.backbonesync.spi.mapping.IncomingFieldMapping incoming(
+          org.backbonesync.spi.mapping.MappingDefinition definition) {
+        return hooked.incoming(definition);
+      }
+    };
+
+    List<String> problems = FieldMappingTester.of(throwing).fields("labels", "labels").problems();
+
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("type: mapping type \"acme.check-throws\" ("
+        + throwing.getClass().getName() + ") failed checking map-under-test:"
+        + " java.lang.NullPointerException"), problems.get(0));
   }
 
   @Test

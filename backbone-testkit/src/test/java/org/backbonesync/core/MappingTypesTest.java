@@ -227,6 +227,50 @@ class MappingTypesTest {
   }
 
   /**
+   * A custom type's provider whose incoming half reads a setting the configuration lacks
+   * (helper-99): it threw a bare NullPointerException out of the engine's build.
+   */
+  private static final class ThrowsMaking implements FieldMappingProvider {
+    @Override
+    public String type() {
+      return "acme.throws-making";
+    }
+
+    @Override
+    public String displayName() {
+      return "Throws when made";
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+      return HookedMapping.beforeExport("unused", issue -> { }).outgoing(definition);
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition definition) {
+      definition.settings().get("table").size();
+      return null;
+    }
+  }
+
+  @Test
+  void aProviderThatThrowsMakingAHalfIsRefusedAtTheMappingNamingItsClass() {
+    var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()
+        .provider(new ThrowsMaking())
+        .fieldMapping(SUMMARY)
+        .fieldMapping(FieldMapping.of("map-desc", "acme.throws-making", Direction.A_TO_B,
+            "description", "description", null))
+        .build());
+
+    assertEquals(1, e.problems().size(), e.problems().toString());
+    String problem = e.problems().get(0).toString();
+    assertTrue(problem.startsWith("$.fieldMappings[1].type: mapping type \"acme.throws-making\""
+        + " (org.backbonesync.core.MappingTypesTest$ThrowsMaking) made no incoming mapping for"
+        + " map-desc: its incoming(MappingDefinition) threw java.lang.NullPointerException"),
+        problem);
+  }
+
+  /**
    * A custom type's provider with two bugs a mapping author made (helper-81): its check throws,
    * and its incoming half names no target fields.
    */

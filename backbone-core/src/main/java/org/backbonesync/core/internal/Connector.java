@@ -154,12 +154,12 @@ final class Connector {
       MappingDefinition definition = new MappingDefinition(
           m.id(), side, local, remote, local == null ? null : schemas.get(local), m.settings());
       if (from) {
-        out.add(new Outgoing(m.id(),
-            made(provider.outgoing(definition), "outgoing", m, provider)));
+        out.add(new Outgoing(m.id(), made(() -> provider.outgoing(definition), "outgoing", m,
+            provider)));
       }
       if (to) {
         IncomingFieldMapping incoming =
-            made(provider.incoming(definition), "incoming", m, provider);
+            made(() -> provider.incoming(definition), "incoming", m, provider);
         if (incoming.targetFields() == null) {
           throw madeWrong(m, provider, "an incoming mapping for " + m.id() + " whose"
               + " targetFields() returned null; it must return the fields the mapping writes");
@@ -168,8 +168,19 @@ final class Connector {
       }
     }
 
-    /** A half a provider made: refused when null, at once, naming the mapping and the class. */
-    private <T> T made(T half, String which, FieldMapping m, FieldMappingProvider provider) {
+    /**
+     * A half a provider makes: refused when null or when making it throws (a provider's bug, told
+     * at the mapping as {@code validate}'s is), at once, naming the mapping and the class.
+     */
+    private <T> T made(java.util.function.Supplier<T> making, String which, FieldMapping m,
+        FieldMappingProvider provider) {
+      T half;
+      try {
+        half = making.get();
+      } catch (RuntimeException e) {
+        throw madeWrong(m, provider, "no " + which + " mapping for " + m.id() + ": its " + which
+            + "(MappingDefinition) threw " + e);
+      }
       if (half == null) {
         throw madeWrong(m, provider, "no " + which + " mapping for " + m.id() + ": its "
             + which + "(MappingDefinition) returned null");

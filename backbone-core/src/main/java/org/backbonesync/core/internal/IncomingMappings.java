@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
@@ -80,14 +81,23 @@ final class IncomingMappings {
   /**
    * A mapping's refusal of a value, as the failure tells it: with the mapping and the value named
    * in front of its text when it names no field mapping (a custom mapping's {@code new
-   * SyncException("priority \"Blocker\" has no row")}), permanent as it was. Kept as it is: a
-   * transient failure (a tracker call of the mapping's, retried with its wait), a tracker's
-   * answer (its field errors are told with it), and one that names a field mapping already (the
-   * built-in types name theirs, a user mapping translating mentions in this value its own).
+   * SyncException("priority \"Blocker\" has no row")}), permanent as it was, or transient with
+   * its wait (a mapping's own {@code RetriableException("try later")}). Kept as it is: a tracker's
+   * answer (its field errors and waits are told with it), and one that names a field mapping
+   * already (the built-in types name theirs, a user mapping translating mentions in this value
+   * its own).
    */
   private SyncException named(SyncException ex, String id, JsonNode value, SyncMessage message) {
-    if (ex.isRetriable() || ex instanceof TrackerException || ex.fieldMappingId() != null) {
+    if (ex instanceof TrackerException || ex.fieldMappingId() != null) {
       return ex;
+    }
+    if (ex.getClass() == RetriableException.class) {
+      RetriableException retriable = (RetriableException) ex;
+      return new RetriableException("incoming field mapping " + id + " failed for now on value "
+          + shown(value) + ": " + ex.getMessage(), ex, retriable.retryAfter().orElse(null));
+    }
+    if (ex.isRetriable()) {
+      return ex; // (a subclass, such as a rate limit a tracker call met: kept as its class says)
     }
     return new SyncException("incoming field mapping " + id + " refused value " + shown(value)
         + ": " + ex.getMessage(), ex, connector.key(), message.sourceIssueKey(), id);
