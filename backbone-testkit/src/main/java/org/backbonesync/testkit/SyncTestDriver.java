@@ -628,7 +628,10 @@ public final class SyncTestDriver {
       return this;
     }
 
-    /** Adds a field mapping; once one is added, the default mappings are not used. */
+    /**
+     * Adds a field mapping to those added before (by {@link FieldMappingTester#syncTestDriver()}
+     * too); the driver's default mappings are used only when none is added.
+     */
     public Builder fieldMapping(FieldMapping mapping) {
       mappings.add(mapping);
       return this;
