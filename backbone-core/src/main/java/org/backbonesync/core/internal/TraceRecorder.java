@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.backbonesync.core.SyncListener;
@@ -61,6 +63,18 @@ final class TraceRecorder implements SyncListener {
   private volatile long oldestAt;
   /** Set by {@link #close}: from then on every step's end writes what it gathered. */
   private volatile boolean closed;
+  /**
+   * The export failures recorded, by connector and issue, with their text: a failure comes back
+   * at every poll, and is recorded again only with another text or after the issue was queued
+   * (at most {@link #EXPORT_FAILURES_KEPT} remembered; one forgotten is recorded once more).
+   */
+  private final Map<String, String> exportFailures = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > EXPORT_FAILURES_KEPT;
+    }
+  };
+  static final int EXPORT_FAILURES_KEPT = 10_000;
 
   /** @param keep entries kept per connector, direction and issue; 0 records nothing */
   TraceRecorder(TraceStore store, Clock clock, int keep) {
@@ -189,7 +203,23 @@ final class TraceRecorder implements SyncListener {
 
   @Override
   public void queued(String connectorKey, SyncMessage message) {
+    synchronized (exportFailures) {
+      if (!exportFailures.isEmpty()) {
+        exportFailures.remove(connectorKey + " " + message.sourceIssueKey());
+      }
+    }
     out(connectorKey, message, Outcome.QUEUED, null);
+  }
+
+  @Override
+  public void exportFailed(String connectorKey, String issueKey, String error) {
+    synchronized (exportFailures) {
+      if (error.equals(exportFailures.put(connectorKey + " " + issueKey, error))) {
+        return; // (the same failure at the next poll)
+      }
+    }
+    gather(new TraceEntry(0, connectorKey, Direction.OUT, issueKey, null, 0, null,
+        Outcome.EXPORT_FAILED, error, clock.millis()));
   }
 
   @Override

@@ -71,7 +71,14 @@ public record TraceEntry(
     /** An operator retried the failed message. */
     RETRIED,
     /** An operator skipped the failed message: its changes are lost to this side. */
-    SKIPPED
+    SKIPPED,
+    /**
+     * No message: a poll could not export the issue's change (a mapping threw on it, or the
+     * tracker would not read it); the detail has the error. Tried again at every poll.
+     *
+     * @since 0.1.0
+     */
+    EXPORT_FAILED
   }
 
   public TraceEntry {
