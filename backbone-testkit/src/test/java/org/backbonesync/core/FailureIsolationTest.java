@@ -52,6 +52,9 @@ class FailureIsolationTest {
     assertEquals("PA-1", failed.get(0).message().sourceIssueKey());
     assertTrue(failed.get(0).error().contains("The priority selected is invalid: \"Blocker\""),
         failed.get(0).error());
+    // (helper-99: which mapping wrote the refused field, and what it was given)
+    assertTrue(failed.get(0).error().endsWith("; priority from incoming field mapping"
+        + " map-priority, value \"Blocker\""), failed.get(0).error());
     assertEquals("Coffee machine refilled", sync.b().value("PB-2", "summary").asText(),
         "the other issue flows");
     assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(),

@@ -192,6 +192,8 @@ class AdminHttpServerTraceTest {
     assertEquals(key, failed.get("issueKey").asText());
     assertTrue(failed.get("detail").asText().contains("create in PB refused {priority=The"
         + " priority selected is invalid"), failed.toString());
+    assertTrue(failed.get("detail").asText().endsWith("; priority from incoming field mapping"
+        + " map-priority, value \"Blocker\""), failed.toString());
   }
 
   @Test

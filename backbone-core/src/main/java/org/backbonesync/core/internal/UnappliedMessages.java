@@ -1,8 +1,10 @@
 package org.backbonesync.core.internal;
 
+import java.util.Set;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
@@ -63,7 +65,7 @@ final class UnappliedMessages {
     SyncMessage message = entry.message();
     long next = now + e.retryAfter().map(d -> d.toMillis())
         .orElseGet(() -> settings.backoffMillis(entry.attempts() + 1));
-    String reason = describe(e);
+    String reason = describe(e, message);
     stores.messages().updateIncoming(entry.withRetryAt(next, reason));
     log.info("{}: message {} for {} will be retried: {}",
         connector.key(), message.messageId(), message.sourceIssueKey(), reason);
@@ -74,7 +76,7 @@ final class UnappliedMessages {
   /** Marks a message failed: it and the later messages of its pair wait for an admin. */
   ApplyOutcome failed(InboxEntry entry, RuntimeException e) {
     SyncMessage message = entry.message();
-    String reason = describe(e);
+    String reason = describe(e, message);
     stores.messages().updateIncoming(entry.withFailure(reason));
     // a typed refusal (Jira's 400, a mapping's) is one line, its stack at debug; anything else
     // (a bug, say) keeps its stack
@@ -89,11 +91,31 @@ final class UnappliedMessages {
     return new ApplyOutcome.Failed(message, reason);
   }
 
-  private static String describe(RuntimeException e) {
+  /**
+   * The failure in words; a tracker's refusal of fields also names the incoming mappings that
+   * write each (and the value the message gave them), which the tracker cannot know.
+   */
+  private String describe(RuntimeException e, SyncMessage message) {
     String text = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     if (e instanceof TrackerException te && !te.fieldErrors().isEmpty()) {
-      text += " " + te.fieldErrors();
+      text += " " + te.fieldErrors() + writers(te.fieldErrors().keySet(), message);
     }
     return text;
+  }
+
+  /** "; priority from incoming field mapping map-priority, value \"Blocker\"", or "". */
+  private String writers(Set<String> refused, SyncMessage message) {
+    StringBuilder named = new StringBuilder();
+    for (String field : refused) {
+      connector.incoming.forEach((id, in) -> {
+        FieldValue given = message.fields().get(id);
+        if (given != null && in.mapping().targetFields().contains(field)) {
+          named.append(named.length() == 0 ? "; " : ", ").append(field)
+              .append(" from incoming field mapping ").append(id).append(", value ")
+              .append(Shown.text(String.valueOf(given.value()), Shown.MAX));
+        }
+      });
+    }
+    return named.toString();
   }
 }
