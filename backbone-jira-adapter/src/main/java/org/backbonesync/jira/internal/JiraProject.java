@@ -501,7 +501,7 @@ public final class JiraProject implements IssueTracker {
     long startAt = asked == null ? 0 : Long.parseLong(asked);
     long size = page.path("issues").size();
     long total = page.path("total").asLong(0);
-    Paging.check(searchRequest(), null, page, startAt, 0, Integer.MAX_VALUE);
+    Paging.checkStart(searchRequest(), null, page, startAt);
     if (size == 0 || startAt + size >= total) {
       return null;
     }
@@ -573,7 +573,7 @@ public final class JiraProject implements IssueTracker {
     String request = "GET " + changelogPath(issueKey);
     JsonNode page = changelogPage(issueKey, startAt);
     JsonNode values = changelogValues(page, issueKey);
-    Paging.check(request, issueKey, page, startAt, 0, Paging.MAX_CHANGELOG);
+    Paging.checkStart(request, issueKey, page, startAt);
     long expected = Math.min(CHANGELOG_PAGE, total - startAt);
     if (values.size() < expected) {
       throw Paging.refused(request, issueKey, "values", "holds " + values.size()

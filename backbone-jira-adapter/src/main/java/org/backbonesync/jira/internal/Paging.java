@@ -50,7 +50,8 @@ final class Paging {
       JsonNode page = read.apply((int) startAt);
       List<T> got = items.apply(page);
       long total = page.path("total").asLong(startAt + got.size());
-      check(request, issueKey, page, startAt, total, MAX_LISTED);
+      checkStart(request, issueKey, page, startAt);
+      checkTotal(request, issueKey, total, MAX_LISTED);
       boolean fresh = false;
       for (T item : got) {
         if (seen.add(id.apply(item))) {
@@ -70,18 +71,13 @@ final class Paging {
     }
   }
 
-  /**
-   * Refuses a page that starts elsewhere than asked (Jira ignored {@code startAt}), or whose
-   * list claims more than {@code cap} items.
-   */
-  static void check(String request, String issueKey, JsonNode page, long startAt, long total,
-      int cap) {
+  /** Refuses a page that starts elsewhere than asked (Jira ignored {@code startAt}). */
+  static void checkStart(String request, String issueKey, JsonNode page, long startAt) {
     JsonNode at = page.path("startAt");
     if (at.isNumber() && at.asLong() != startAt) {
       throw refused(request, issueKey, "startAt", "is " + at.asLong() + " where " + startAt
           + " was asked: the list does not move on");
     }
-    checkTotal(request, issueKey, total, cap);
   }
 
   /** Refuses a list that claims more than {@code cap} items. */
