@@ -201,7 +201,7 @@ public final class JiraHttp {
       HttpResponse<InputStream> response;
       byte[] answer;
       try {
-        response = exchange(request.build(), timeout, false, issueKey);
+        response = exchange(request.build(), false, issueKey);
         answer = read(response, method, uri, issueKey, secrets);
       } catch (IOException e) {
         boolean notSent = e instanceof ConnectException;
@@ -285,7 +285,7 @@ public final class JiraHttp {
       Secrets secrets = credentialed ? authorize(request, "GET", at) : Secrets.NONE;
       HttpResponse<InputStream> response;
       try {
-        response = exchange(request.build(), timeout, true, null);
+        response = exchange(request.build(), true, null);
       } catch (IOException e) {
         throw new RetriableException(describe("GET", at) + " "
             + NoAnswer.why(e, at, this::scrub), e);
@@ -365,7 +365,7 @@ public final class JiraHttp {
     HttpResponse<InputStream> response;
     byte[] answer;
     try {
-      response = exchange(request.build(), timeout.multipliedBy(10), false, issueKey);
+      response = exchange(request.build(), false, issueKey);
       answer = read(response, "POST", uri, issueKey, secrets);
     } catch (IOException e) {
       throw new RetriableException(describe("POST", uri) + " "
@@ -391,17 +391,17 @@ public final class JiraHttp {
 
   /**
    * Waits for the request's turn (its paced slot, after any pause of its scope), then sends it.
-   * The answer's body is a {@link TimedBody}: reading it waits at most {@code limit} for bytes,
-   * and, unless {@code streamed} and a 2xx, never past the sending plus {@code limit}.
+   * The answer's body is a {@link TimedBody}: reading it waits at most the request's timeout for
+   * bytes, and, unless {@code streamed} and a 2xx, never past the sending plus that timeout.
    *
-   * @param limit the request's timeout
    * @param streamed whether a 2xx body is a download, read as it comes
    * @param issueKey the issue the request is about, or null; a write to it is paced per issue
    * @throws JiraRateLimitedException when a pause runs longer than the longest wait in a call
    */
-  private HttpResponse<InputStream> exchange(HttpRequest request, Duration limit,
-      boolean streamed, String issueKey) throws IOException {
+  private HttpResponse<InputStream> exchange(HttpRequest request, boolean streamed,
+      String issueKey) throws IOException {
     String method = request.method();
+    Duration limit = request.timeout().orElse(timeout);
     String endpoint = method + " " + JiraEndpoints.template(request.uri().getRawPath());
     String written = writtenIssue(method, issueKey);
     try {
