@@ -202,7 +202,7 @@ public final class JiraHttp {
       byte[] answer;
       try {
         response = exchange(request.build(), false, issueKey);
-        answer = read(response, method, uri, issueKey, secrets);
+        answer = read(response, method, uri, issueKey);
       } catch (IOException e) {
         boolean notSent = e instanceof ConnectException;
         String why = NoAnswer.why(e, uri, secrets::scrub);
@@ -366,7 +366,7 @@ public final class JiraHttp {
     byte[] answer;
     try {
       response = exchange(request.build(), false, issueKey);
-      answer = read(response, "POST", uri, issueKey, secrets);
+      answer = read(response, "POST", uri, issueKey);
     } catch (IOException e) {
       throw new RetriableException(describe("POST", uri) + " "
           + NoAnswer.why(e, uri, secrets::scrub), e);
@@ -606,7 +606,7 @@ public final class JiraHttp {
    * API requests do not follow them.
    */
   private byte[] read(HttpResponse<InputStream> response, String method, URI uri,
-      String issueKey, Secrets secrets) throws IOException {
+      String issueKey) throws IOException {
     int status = response.statusCode();
     if (status >= 300 && status < 400) {
       close(response.body());
