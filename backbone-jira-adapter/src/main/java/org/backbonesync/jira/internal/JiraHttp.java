@@ -818,7 +818,12 @@ public final class JiraHttp {
    * escaped and cut.
    */
   private String describe(String method, URI uri) {
-    return method + " " + JiraText.printable(scrub(uri.getPath()), MAX_SHOWN);
+    return describe(method, uri, signed.get());
+  }
+
+  /** {@link #describe(String, URI)} with these secrets blotted out. */
+  private static String describe(String method, URI uri, Secrets secrets) {
+    return method + " " + JiraText.printable(secrets.scrub(uri.getPath()), MAX_SHOWN);
   }
 
   private static String errorSummary(JsonNode body) {
@@ -832,8 +837,9 @@ public final class JiraHttp {
     return parts.isEmpty() ? "" : ": " + String.join("; ", parts);
   }
 
+  /** Jira's refusal as a request signed with nothing would have it (for tests). */
   static JiraException refused(String method, URI uri, Response r, String issueKey) {
-    return refusal(method + " " + uri.getPath(), r, issueKey, Secrets.NONE);
+    return refusal(describe(method, uri, Secrets.NONE), r, issueKey, Secrets.NONE);
   }
 
   private JiraException refused(String method, URI uri, Response r, String issueKey,
