@@ -126,6 +126,8 @@ public final class JiraHttp {
   private final AtomicLong requests = new AtomicLong();
   /** What signing added to the requests so far: blotted out of every text a message shows. */
   private final AtomicReference<Secrets> signed = new AtomicReference<>(Secrets.NONE);
+  /** The last signing's added header values and their secrets: most signings add the same. */
+  private volatile Signing lastSigning;
   private volatile JiraRequestListener listener;
 
   /**
@@ -582,10 +584,18 @@ public final class JiraHttp {
         }
       }
     });
-    Secrets secrets = Secrets.of(added);
-    signed.accumulateAndGet(secrets, Secrets::and);
-    return secrets;
+    List<String> values = List.copyOf(added);
+    Signing last = lastSigning;
+    if (last == null || !last.added().equals(values)) {
+      last = new Signing(values, Secrets.of(added));
+      lastSigning = last;
+    }
+    signed.accumulateAndGet(last.secrets(), Secrets::and);
+    return last.secrets();
   }
+
+  /** What one signing added, in order, and the secrets made of it. */
+  private record Signing(List<String> added, Secrets secrets) {}
 
   /** The text with the credentials of every request signed so far blotted out. */
   private String scrub(String text) {

@@ -3,10 +3,13 @@ package org.backbonesync.jira.internal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What signing added to a request (header values, the token inside them, the password inside
@@ -17,7 +20,7 @@ import java.util.Set;
  * reached here (Jira's message, the JSON parser's, which quotes at most 256 characters) still
  * shows none of it. Cut a text only after it is scrubbed. Immutable.
  */
-record Secrets(List<String> values, List<String> fragmented) {
+record Secrets(List<String> values, List<Token> fragmented) {
   static final Secrets NONE = new Secrets(List.of(), List.of());
   /** Shorter texts are not looked for: they would blot out ordinary words. */
   private static final int SHORTEST = 4;
@@ -43,7 +46,22 @@ record Secrets(List<String> values, List<String> fragmented) {
     for (String s : List.copyOf(whole)) {
       whole.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
     }
-    return new Secrets(longestFirst(whole, SHORTEST), longestFirst(tokens, FRAGMENT));
+    return new Secrets(longestFirst(whole, s -> s, SHORTEST),
+        longestFirst(tokens.stream().map(Token::of).toList(), Token::text, FRAGMENT));
+  }
+
+  /**
+   * A token, and its windows of {@value #FRAGMENT} characters from each position in turn, cut
+   * once when the secrets are made rather than at every scrub.
+   */
+  record Token(String text, List<String> windows) {
+    static Token of(String text) {
+      List<String> windows = new ArrayList<>();
+      for (int from = 0; from + FRAGMENT <= text.length(); from++) {
+        windows.add(text.substring(from, from + FRAGMENT));
+      }
+      return new Token(text, List.copyOf(windows));
+    }
   }
 
   /**
@@ -59,9 +77,10 @@ record Secrets(List<String> values, List<String> fragmented) {
     }
     Set<String> whole = new LinkedHashSet<>(values);
     whole.addAll(other.values);
-    Set<String> tokens = new LinkedHashSet<>(fragmented);
+    Set<Token> tokens = new LinkedHashSet<>(fragmented);
     tokens.addAll(other.fragmented);
-    return new Secrets(longestFirst(whole, SHORTEST), longestFirst(tokens, FRAGMENT));
+    return new Secrets(longestFirst(whole, s -> s, SHORTEST),
+        longestFirst(tokens, Token::text, FRAGMENT));
   }
 
   /** The user and password pair of a basic header, and the password alone. */
@@ -78,14 +97,15 @@ record Secrets(List<String> values, List<String> fragmented) {
     }
   }
 
-  private static List<String> longestFirst(Set<String> texts, int shortest) {
-    List<String> out = new ArrayList<>();
-    for (String s : texts) {
-      if (s.length() >= shortest) {
-        out.add(s);
+  private static <T> List<T> longestFirst(Collection<T> items, Function<T, String> text,
+      int shortest) {
+    List<T> out = new ArrayList<>();
+    for (T item : items) {
+      if (text.apply(item).length() >= shortest) {
+        out.add(item);
       }
     }
-    out.sort((a, b) -> b.length() - a.length());
+    out.sort((a, b) -> text.apply(b).length() - text.apply(a).length());
     return List.copyOf(out);
   }
 
@@ -98,29 +118,31 @@ record Secrets(List<String> values, List<String> fragmented) {
     for (String secret : values) {
       out = out.replace(secret, BLOT);
     }
-    for (String token : fragmented) {
+    for (Token token : fragmented) {
       out = withoutRuns(out, token);
     }
     return out;
   }
 
   /** Blots out every run of {@value #FRAGMENT} or more characters that is part of the token. */
-  private static String withoutRuns(String text, String token) {
-    boolean[] secret = new boolean[text.length()];
-    boolean any = false;
-    for (int from = 0; from + FRAGMENT <= token.length(); from++) {
-      String window = token.substring(from, from + FRAGMENT);
+  private static String withoutRuns(String text, Token token) {
+    String whole = token.text();
+    boolean[] secret = null; // made at the first run found: most texts hold none
+    for (int from = 0; from < token.windows().size(); from++) {
+      String window = token.windows().get(from);
       for (int at = text.indexOf(window); at >= 0; at = text.indexOf(window, at + 1)) {
         int end = at + FRAGMENT;
-        while (end < text.length() && from + end - at < token.length()
-            && text.charAt(end) == token.charAt(from + end - at)) {
+        while (end < text.length() && from + end - at < whole.length()
+            && text.charAt(end) == whole.charAt(from + end - at)) {
           end++;
         }
-        java.util.Arrays.fill(secret, at, end, true);
-        any = true;
+        if (secret == null) {
+          secret = new boolean[text.length()];
+        }
+        Arrays.fill(secret, at, end, true);
       }
     }
-    if (!any) {
+    if (secret == null) {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length());
