@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -383,8 +384,8 @@ public final class JiraProject implements IssueTracker {
       List<ChangelogEntry> entries;
       JsonNode histories = changelog.path("histories");
       if (changelog.path("total").asLong(histories.size()) > histories.size()) {
-        entries = changelogFromEnd(tracked.key(), sinceMillis, histories,
-            changelog.path("total").asLong());
+        entries = changelogFromEnd(changelogPath(tracked.key()), tracked.key(), sinceMillis,
+            histories, changelog.path("total").asLong());
       } else {
         entries = wire().changelog(histories);
       }
@@ -529,50 +530,60 @@ public final class JiraProject implements IssueTracker {
           + "?fields=updated&expand=changelog", null, issueKey);
       return since(wire().changelog(issue.path("changelog").path("histories")), sinceMillis);
     }
-    JsonNode first = changelogPage(issueKey, 0);
-    JsonNode values = changelogValues(first, issueKey);
+    String path = changelogPath(issueKey);
+    JsonNode first = changelogPage(path, issueKey, 0);
+    JsonNode values = changelogValues(first, "GET " + path, issueKey);
     long total = first.path("total").asLong(0);
     if (total <= values.size()) {
       return since(wire().changelog(values), sinceMillis);
     }
-    return changelogFromEnd(issueKey, sinceMillis, values, total);
+    return changelogFromEnd(path, issueKey, sinceMillis, values, total);
   }
 
   /**
    * Pages a long changelog from its end back to the first entry older than {@code since}, so a
    * long-lived issue costs one request per hundred recent entries, not its whole history.
+   *
+   * @param path the changelog's path ({@link #changelogPath})
    */
-  private List<ChangelogEntry> changelogFromEnd(String issueKey, long sinceMillis,
+  private List<ChangelogEntry> changelogFromEnd(String path, String issueKey, long sinceMillis,
       JsonNode known, long total) {
-    Paging.checkTotal("GET " + changelogPath(issueKey), issueKey, total, Paging.MAX_CHANGELOG);
+    String request = "GET " + path;
+    Paging.checkTotal(request, issueKey, total, Paging.MAX_CHANGELOG);
     ArrayNode all = JiraWire.JSON.arrayNode();
     if (known.isArray()) {
       known.forEach(all::add);
     }
+    Map<JsonNode, Long> created = new IdentityHashMap<>(); // read once, kept for the entries
     int startAt = (int) Math.max(0, total - CHANGELOG_PAGE); // (total is at most the cap)
     while (true) {
-      JsonNode values = changelogEntries(issueKey, startAt, total);
+      JsonNode values = changelogEntries(path, request, issueKey, startAt, total);
       values.forEach(all::add);
       boolean older = false;
       for (JsonNode h : values) {
-        older |= JiraWire.time(h, "created", "a changelog entry") < sinceMillis;
+        long at = JiraWire.created(h);
+        created.put(h, at);
+        older |= at < sinceMillis;
       }
       if (older || startAt == 0) {
         break;
       }
       startAt = Math.max(0, startAt - CHANGELOG_PAGE);
     }
-    return since(wire().changelog(all), sinceMillis);
+    return since(wire().changelog(all, h -> {
+      Long at = created.get(h);
+      return at != null ? at : JiraWire.created(h);
+    }), sinceMillis);
   }
 
   /**
    * The entries of the changelog page at {@code startAt} when the changelog has {@code total}:
    * a full page (entries are never deleted, so a shorter one means the total lied).
    */
-  private JsonNode changelogEntries(String issueKey, int startAt, long total) {
-    String request = "GET " + changelogPath(issueKey);
-    JsonNode page = changelogPage(issueKey, startAt);
-    JsonNode values = changelogValues(page, issueKey);
+  private JsonNode changelogEntries(String path, String request, String issueKey, int startAt,
+      long total) {
+    JsonNode page = changelogPage(path, issueKey, startAt);
+    JsonNode values = changelogValues(page, request, issueKey);
     Paging.checkStart(request, issueKey, page, startAt);
     long expected = Math.min(CHANGELOG_PAGE, total - startAt);
     if (values.size() < expected) {
@@ -583,15 +594,15 @@ public final class JiraProject implements IssueTracker {
     return values;
   }
 
-  private JsonNode changelogPage(String issueKey, int startAt) {
-    return http.json("GET", changelogPath(issueKey) + "?startAt=" + startAt + "&maxResults="
-        + CHANGELOG_PAGE, null, issueKey);
+  private JsonNode changelogPage(String path, String issueKey, int startAt) {
+    return http.json("GET", path + "?startAt=" + startAt + "&maxResults=" + CHANGELOG_PAGE,
+        null, issueKey);
   }
 
   /** The entries of a changelog page: its {@code values} (or {@code histories}), an array. */
-  private JsonNode changelogValues(JsonNode page, String issueKey) {
+  private static JsonNode changelogValues(JsonNode page, String request, String issueKey) {
     return JiraWire.array(page, page.has("histories") && !page.has("values") ? "histories"
-        : "values", "GET " + changelogPath(issueKey), issueKey);
+        : "values", request, issueKey);
   }
 
   private String changelogPath(String issueKey) {

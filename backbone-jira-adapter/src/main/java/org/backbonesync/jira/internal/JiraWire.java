@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.spi.tracker.Attachment;
@@ -267,6 +268,14 @@ public final class JiraWire {
    * promise an order) and without repeats.
    */
   public List<ChangelogEntry> changelog(JsonNode histories) {
+    return changelog(histories, JiraWire::created);
+  }
+
+  /**
+   * {@link #changelog(JsonNode)}, each entry's time from {@code created}: for entries whose
+   * time was read already, as {@link #created} reads it.
+   */
+  List<ChangelogEntry> changelog(JsonNode histories, ToLongFunction<JsonNode> created) {
     Map<String, ChangelogEntry> byId = new LinkedHashMap<>();
     for (JsonNode h : histories) {
       String id = id(h, "id", "a changelog entry");
@@ -279,12 +288,17 @@ public final class JiraWire {
         }
       }
       byId.putIfAbsent(id, new ChangelogEntry(id, userId(h.path("author")),
-          time(h, "created", "a changelog entry"), items));
+          created.applyAsLong(h), items));
     }
     List<ChangelogEntry> sorted = new ArrayList<>(byId.values());
     sorted.sort(Comparator.comparingLong(ChangelogEntry::timestamp)
         .thenComparingLong(e -> numeric(e.id())));
     return sorted;
+  }
+
+  /** A changelog entry's time, its {@code created}: see {@link #time}. */
+  static long created(JsonNode history) {
+    return time(history, "created", "a changelog entry");
   }
 
   /** The field id of a changelog item: its fieldId, or (old Server) its name looked up. */
