@@ -42,6 +42,7 @@ import org.backbonesync.jira.JiraRateLimitedException;
 import org.backbonesync.jira.JiraRedirectException;
 import org.backbonesync.jira.JiraRequestListener;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.StrictJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,23 +183,11 @@ public final class JiraHttp {
 
   /** Sends a JSON request (body may be null) and returns the 2xx response. */
   public Response send(String method, String pathAndQuery, JsonNode body, String issueKey) {
-    byte[] bytes;
-    try {
-      bytes = body == null ? null : JSON.writeValueAsBytes(body);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write request body", e);
-    }
+    byte[] bytes = jsonBytes(body);
     URI uri = URI.create(base + pathAndQuery);
     boolean idempotent = !method.equals("POST");
     for (int attempt = 1; ; attempt++) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-          .header("Accept", "application/json");
-      if (bytes != null) {
-        request.header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
-      } else {
-        request.method(method, HttpRequest.BodyPublishers.noBody());
-      }
+      HttpRequest.Builder request = jsonRequest(method, uri, bytes);
       Secrets secrets = authorize(request, method, uri);
       HttpResponse<InputStream> response;
       byte[] answer;
@@ -222,29 +211,55 @@ public final class JiraHttp {
       Response failed = new Response(status, parse(answer), response.headers().map());
       if (status == 429 || status == 503) {
         Duration wait = retryAfter(failed);
-        RateLimits.Pause pause = pause(method, uri, issueKey, failed, wait);
-        String why = "answered " + status + shownReason(failed);
         if (attempt < retry.maxAttempts()
             && (wait == null || wait.compareTo(retry.maxRetryAfter()) <= 0)) {
-          if (pause == null) {
-            backoff(attempt, null, method, uri, why);
-          } else {
-            LOG.debug("{} {}; attempt {} of {}, {} paused for {} ms", describe(method, uri), why,
-                attempt, retry.maxAttempts(), pause.described(), wait.toMillis());
-          }
+          awaitLimit(attempt, method, uri, issueKey, failed, wait);
           continue; // a pause is waited for before the request goes again
         }
-        throw gaveUp(method, uri, why, pause, wait);
+        throw gaveUp(method, uri, issueKey, failed, wait);
       }
-      if (status >= 500) {
-        if (idempotent && attempt < retry.maxAttempts()) {
-          backoff(attempt, null, method, uri, "answered " + status);
-          continue;
-        }
-        throw new RetriableException(describe(method, uri) + " answered " + status
-            + jiraText(errorSummary(failed.body()), secrets), null);
+      if (status >= 500 && idempotent && attempt < retry.maxAttempts()) {
+        backoff(attempt, null, method, uri, "answered " + status);
+        continue;
       }
-      throw refused(method, uri, failed, issueKey, secrets);
+      throw status >= 500 ? new RetriableException(describe(method, uri) + " answered " + status
+          + jiraText(errorSummary(failed.body()), secrets), null)
+          : refused(method, uri, failed, issueKey, secrets);
+    }
+  }
+
+  private static byte[] jsonBytes(JsonNode body) {
+    try {
+      return body == null ? null : JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write request body", e);
+    }
+  }
+
+  /** A request for JSON, carrying {@code body} as JSON unless it is null. */
+  private HttpRequest.Builder jsonRequest(String method, URI uri, byte[] body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+        .header("Accept", "application/json");
+    if (body == null) {
+      return request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    return request.header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+  }
+
+  /**
+   * Waits before a rate-limited request goes again: pauses the scope Jira named for the wait it
+   * gave (the request's next turn waits the pause out), or, when it gave none, backs off.
+   */
+  private void awaitLimit(int attempt, String method, URI uri, String issueKey, Response failed,
+      Duration wait) {
+    RateLimits.Pause pause = pause(method, uri, issueKey, failed, wait);
+    String why = "answered " + failed.status() + shownReason(failed);
+    if (pause == null) {
+      backoff(attempt, null, method, uri, why);
+    } else {
+      LOG.debug("{} {}; attempt {} of {}, {} paused for {} ms", describe(method, uri), why,
+          attempt, retry.maxAttempts(), pause.described(), wait.toMillis());
     }
   }
 
@@ -294,45 +309,49 @@ public final class JiraHttp {
       }
       int status = response.statusCode();
       if (status >= 300 && status < 400) {
-        close(response.body());
-        URI next = location("GET", at, response, null);
-        if (visited.contains(next)) {
-          throw redirect("GET", at, next, status, JiraRedirectException.Reason.LOOP,
-              "refused, a redirect loop", null);
-        }
-        if (hop + 1 > MAX_REDIRECTS) {
-          throw redirect("GET", at, next, status, JiraRedirectException.Reason.TOO_MANY,
-              "refused, more than " + MAX_REDIRECTS + " redirects", null);
-        }
-        credentialed = credentialed && JiraUrls.sameOrigin(base, next);
-        visited.add(next);
-        at = next;
+        at = nextHop(at, response, visited, hop);
+        credentialed = credentialed && JiraUrls.sameOrigin(base, at);
         continue;
       }
       if (status >= 200 && status < 300) {
         return response.body();
       }
-      byte[] error;
-      try (InputStream in = response.body()) {
-        error = in.readNBytes(MAX_ERROR_BYTES);
-      } catch (IOException e) {
-        error = new byte[0];
-      }
-      Response failed = new Response(status, parse(error), response.headers().map());
-      if ((status == 429 || status == 503) && JiraUrls.sameOrigin(base, at)) {
-        Duration wait = retryAfter(failed); // (another origin's limit pauses nothing here)
-        throw gaveUp("GET", at, "answered " + status + shownReason(failed),
-            pause("GET", at, null, failed, wait), wait);
-      }
-      if (status == 429) {
-        throw new RetriableException(describe("GET", at) + " answered 429", null,
-            retryAfter(failed));
-      }
-      if (status >= 500) {
-        throw new RetriableException(describe("GET", at) + " answered " + status, null,
-            retryAfter(failed));
-      }
-      throw refused("GET", at, failed, null, secrets);
+      Response failed = new Response(status, parse(errorBody(response)),
+          response.headers().map());
+      // (another origin's rate limit pauses nothing here)
+      throw failure("GET", at, failed, null, secrets, JiraUrls.sameOrigin(base, at));
+    }
+  }
+
+  /**
+   * Where a download's redirect goes next: its Location, unless the chain comes back to a hop
+   * it visited or goes past {@value #MAX_REDIRECTS} redirects.
+   *
+   * @param visited the hops so far; the next one is added
+   * @param hop the redirects followed before this one
+   */
+  private URI nextHop(URI at, HttpResponse<InputStream> response, Set<URI> visited, int hop) {
+    int status = response.statusCode();
+    close(response.body());
+    URI next = location("GET", at, response, null);
+    if (visited.contains(next)) {
+      throw redirect("GET", at, next, status, JiraRedirectException.Reason.LOOP,
+          "refused, a redirect loop", null);
+    }
+    if (hop + 1 > MAX_REDIRECTS) {
+      throw redirect("GET", at, next, status, JiraRedirectException.Reason.TOO_MANY,
+          "refused, more than " + MAX_REDIRECTS + " redirects", null);
+    }
+    visited.add(next);
+    return next;
+  }
+
+  /** An error answer's body, up to {@link #MAX_ERROR_BYTES}; none when it cannot be read. */
+  private static byte[] errorBody(HttpResponse<InputStream> response) {
+    try (InputStream in = response.body()) {
+      return in.readNBytes(MAX_ERROR_BYTES);
+    } catch (IOException e) {
+      return new byte[0];
     }
   }
 
@@ -378,17 +397,29 @@ public final class JiraHttp {
       return new Response(status, answer(answer, response, "POST", uri, issueKey, secrets),
           response.headers().map());
     }
-    Response r = new Response(status, parse(answer), response.headers().map());
-    if (status == 429 || status == 503) {
-      Duration wait = retryAfter(r);
-      throw gaveUp("POST", uri, "answered " + status + shownReason(r),
-          pause("POST", uri, issueKey, r, wait), wait);
+    throw failure("POST", uri, new Response(status, parse(answer), response.headers().map()),
+        issueKey, secrets, true);
+  }
+
+  /**
+   * What a call that tries no more throws for an error answer: for a rate limit (429, 503), the
+   * scope Jira named paused and the call given up ({@link #gaveUp}); for another 5xx, or a 429
+   * from another origin, a {@link RetriableException} with the wait Jira gave; for anything
+   * else, Jira's refusal.
+   *
+   * @param site whether the site answered (another origin's rate limit pauses nothing here)
+   */
+  private SyncException failure(String method, URI uri, Response failed, String issueKey,
+      Secrets secrets, boolean site) {
+    int status = failed.status();
+    if (site && (status == 429 || status == 503)) {
+      return gaveUp(method, uri, issueKey, failed, retryAfter(failed));
     }
-    if (status >= 500) {
-      throw new RetriableException(describe("POST", uri) + " answered " + status, null,
-          retryAfter(r));
+    if (status == 429 || status >= 500) {
+      return new RetriableException(describe(method, uri) + " answered " + status, null,
+          retryAfter(failed));
     }
-    throw refused("POST", uri, r, issueKey, secrets);
+    return refused(method, uri, failed, issueKey, secrets);
   }
 
   /**
@@ -412,7 +443,7 @@ public final class JiraHttp {
         RateLimits.Hold hold = limits.hold(endpoint, written, waited);
         RateLimits.Pause pause = hold.pause();
         if (pause != null && hold.delay().compareTo(retry.maxRetryAfter()) > 0) {
-          tellDeferred(request, pause, hold.delay());
+          tellDeferred(method, request.uri(), pause, hold.delay());
           throw new JiraRateLimitedException(describe(method, request.uri()) + " not sent: "
               + pause.described() + " is paused for " + seconds(hold.delay())
               + " s more after Jira's rate limit (" + pause.reason() + ")", pause.scope(),
@@ -473,34 +504,30 @@ public final class JiraHttp {
 
   /**
    * The failure of a call that will not wait for a rate limit (too long, or out of attempts):
-   * typed with the scope when Jira said how long, and told to the listener.
+   * the scope Jira named paused for the wait it gave ({@link #pause}), the failure typed with the
+   * scope when Jira said how long, and told to the listener.
    */
-  private RetriableException gaveUp(String method, URI uri, String why, RateLimits.Pause pause,
+  private RetriableException gaveUp(String method, URI uri, String issueKey, Response failed,
       Duration wait) {
-    String message = describe(method, uri) + " " + why
-        + (wait == null ? "" : "; retry after " + seconds(wait) + " s");
+    RateLimits.Pause pause = pause(method, uri, issueKey, failed, wait);
+    String message = describe(method, uri) + " answered " + failed.status()
+        + shownReason(failed) + (wait == null ? "" : "; retry after " + seconds(wait) + " s");
     if (pause == null) {
       return new RetriableException(message, null, wait);
     }
-    if (listener != null) {
-      try {
-        listener.deferred(method, JiraEndpoints.template(uri.getRawPath()), pause.reason(),
-            pause.scope(), wait);
-      } catch (RuntimeException e) {
-        LOG.debug("the request listener failed: {}", e.toString());
-      }
-    }
+    tellDeferred(method, uri, pause, wait);
     return new JiraRateLimitedException(message + " (" + pause.described() + " is paused)",
         pause.scope(), pause.reason(), wait);
   }
 
-  private void tellDeferred(HttpRequest request, RateLimits.Pause pause, Duration wait) {
+  /** Tells the listener of a call given up on for a pause of its scope. */
+  private void tellDeferred(String method, URI uri, RateLimits.Pause pause, Duration wait) {
     if (listener == null) {
       return;
     }
     try {
-      listener.deferred(request.method(), JiraEndpoints.template(request.uri().getRawPath()),
-          pause.reason(), pause.scope(), wait);
+      listener.deferred(method, JiraEndpoints.template(uri.getRawPath()), pause.reason(),
+          pause.scope(), wait);
     } catch (RuntimeException e) {
       LOG.debug("the request listener failed: {}", e.toString());
     }
