@@ -83,6 +83,26 @@ public final class JiraSite {
   public static final double DEFAULT_CLOUD_ISSUE_WRITES_PER_SECOND = 3;
   /** The default burst of {@link Builder#issueWritesPerSecond} on Cloud: 10. */
   public static final int DEFAULT_CLOUD_ISSUE_WRITE_BURST = 10;
+  /**
+   * The smallest request rate a pace takes, 0 (no pace) aside: 0.01 a second. Below it a request
+   * waits minutes for its turn, and a rate small enough (1e-300) has an interval beyond what a
+   * long counts in nanoseconds, wraps round and paces nothing.
+   */
+  public static final double MIN_RATE = 0.01;
+  /** The largest request rate a pace takes: 10,000 a second; Jira's limits come long before. */
+  public static final double MAX_RATE = 10_000;
+  /**
+   * The largest burst a pace takes: 1,000,000. The burst's tolerance, an interval (at most
+   * 100 s, at {@value #MIN_RATE} a second) for each request of it, must stay within a long in
+   * nanoseconds: a burst of 2^31 - 1 at 0.01 a second wrapped round to a wait of 209 years.
+   */
+  public static final int MAX_BURST = 1_000_000;
+  /**
+   * The longest duration the builder takes (a timeout, a backoff, {@link
+   * Builder#maxRetryAfter}), and the longest wait a rate-limit answer is taken to ask for (a
+   * longer one is cut to it): 1 day.
+   */
+  public static final Duration MAX_DURATION = Duration.ofDays(1);
 
   private final JiraSession session;
   private final URI url;
@@ -156,9 +176,6 @@ public final class JiraSite {
 
   /** Builds a {@link JiraSite}; each setter checks its argument at once. */
   public static final class Builder {
-    /** The longest duration a setter takes. */
-    private static final Duration MAX_DURATION = Duration.ofDays(1);
-
     private final URI url;
     private JiraFlavour flavour;
     private JiraCredentials credentials;

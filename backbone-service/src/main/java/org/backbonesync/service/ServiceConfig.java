@@ -37,6 +37,7 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncConfigurationJson;
 import org.backbonesync.jira.JiraCredentials;
 import org.backbonesync.jira.JiraFlavour;
+import org.backbonesync.jira.JiraSite;
 import org.backbonesync.spi.message.StrictJson;
 
 /**
@@ -85,14 +86,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final Duration MIN_INTERVAL = Duration.ofMillis(10);
   static final Duration MAX_INTERVAL = Duration.ofDays(1);
   /**
-   * A request rate's bounds (0 aside): below, a request waits minutes for its turn (1e-9 made
-   * the service hang silently); above, Jira's own limits come long before.
+   * A request rate's bounds (0 aside) as a refusal names them: the adapter's, {@link
+   * JiraSite#MIN_RATE} and {@link JiraSite#MAX_RATE} (1e-9 made the service hang silently).
    */
-  static final double MIN_RATE = 0.01;
-  static final double MAX_RATE = 10_000;
   private static final String RATES = "from 0.01 to 10000";
-  /** A pace's largest burst: the adapter's ({@code JiraSite.Builder}) refuses more. */
-  static final int MAX_BURST = 1_000_000;
   /**
    * A variable name shown in a refusal: upper case with underscores, or short; anything else may
    * be a secret given in its place (an access key id is 20 capitals and digits).
@@ -384,9 +381,12 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
     }
 
-    /** Whether a request rate is 0 (none) or within [{@link #MIN_RATE}, {@link #MAX_RATE}]. */
+    /**
+     * Whether a request rate is 0 (none) or within [{@link JiraSite#MIN_RATE}, {@link
+     * JiraSite#MAX_RATE}].
+     */
     private static boolean rate(double perSecond) {
-      return perSecond == 0 || perSecond >= MIN_RATE && perSecond <= MAX_RATE;
+      return perSecond == 0 || perSecond >= JiraSite.MIN_RATE && perSecond <= JiraSite.MAX_RATE;
     }
 
     private Site site(String path, String name, JsonNode node) {
@@ -618,8 +618,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         ok = false;
       }
       if (burst == null || !burst.canConvertToExactIntegral() || !burst.canConvertToInt()
-          || burst.asInt() < 1 || burst.asInt() > MAX_BURST) {
-        add(path + ".burst", "must be a whole number from 1 to " + MAX_BURST + ", was "
+          || burst.asInt() < 1 || burst.asInt() > JiraSite.MAX_BURST) {
+        add(path + ".burst", "must be a whole number from 1 to " + JiraSite.MAX_BURST + ", was "
             + (burst == null ? "missing" : burst));
         ok = false;
       }

@@ -41,6 +41,7 @@ import org.backbonesync.jira.JiraLimitScope;
 import org.backbonesync.jira.JiraRateLimitedException;
 import org.backbonesync.jira.JiraRedirectException;
 import org.backbonesync.jira.JiraRequestListener;
+import org.backbonesync.jira.JiraSite;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.StrictJson;
@@ -78,8 +79,6 @@ import org.slf4j.LoggerFactory;
 public final class JiraHttp {
   private static final Logger LOG = LoggerFactory.getLogger(JiraHttp.class);
   static final ObjectMapper JSON = StrictJson.mapper();
-  /** The longest wait a rate-limit answer is taken to ask for: longer ones are cut to it. */
-  public static final Duration MAX_WAIT = Duration.ofDays(1);
   /** Redirects a download follows at most. */
   public static final int MAX_REDIRECTS = 5;
   /** The most characters of a path or URL a message shows. */
@@ -747,12 +746,14 @@ public final class JiraHttp {
 
   /**
    * Retry-After in seconds (or an HTTP date), else the Cloud rate-limit reset instant; at most
-   * {@link #MAX_WAIT}, so that a wait Jira gets wrong (a reset in the year 9999) pauses the scope
-   * for that long and is then asked about again, and stays a wait anyone can add to a clock.
+   * {@link JiraSite#MAX_DURATION}, so that a wait Jira gets wrong (a reset in the year 9999)
+   * pauses the scope for that long and is then asked about again, and stays a wait anyone can
+   * add to a clock.
    */
   private Duration retryAfter(Response r) {
     Duration wait = waitAsked(r);
-    return wait == null || wait.compareTo(MAX_WAIT) <= 0 ? wait : MAX_WAIT;
+    return wait == null || wait.compareTo(JiraSite.MAX_DURATION) <= 0 ? wait
+        : JiraSite.MAX_DURATION;
   }
 
   private Duration waitAsked(Response r) {

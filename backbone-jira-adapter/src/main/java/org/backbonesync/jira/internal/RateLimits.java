@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.backbonesync.jira.JiraLimitScope;
+import org.backbonesync.jira.JiraSite;
 
 /**
  * The rate limits of one site as the adapter keeps them, shared by every project (connector) on
@@ -30,23 +31,15 @@ public final class RateLimits {
     /** No pace. */
     public static final Pace NONE = new Pace(0, 1);
 
-    /** The smallest rate but 0: below, a request waits minutes for its turn. */
-    public static final double MIN_RATE = 0.01;
-    /** The largest rate: Jira's own limits come long before it. */
-    public static final double MAX_RATE = 10_000;
     /**
-     * The largest burst. The burst's tolerance, an interval (at most 100 s, at {@value
-     * #MIN_RATE} a second) for each request of it, must stay within a long in nanoseconds: a
-     * burst of 2^31 - 1 at 0.01 a second wrapped round to a wait of 209 years.
-     */
-    public static final int MAX_BURST = 1_000_000;
-
-    /**
+     * A pace within the bounds of {@link JiraSite#MIN_RATE}, {@link JiraSite#MAX_RATE} and {@link
+     * JiraSite#MAX_BURST}.
+     *
      * @throws IllegalArgumentException naming {@code what} and the bad value
      */
     public static Pace of(String what, double perSecond, int burst) {
       rate(what, perSecond, "no pace");
-      if (burst < 1 || burst > MAX_BURST) {
+      if (burst < 1 || burst > JiraSite.MAX_BURST) {
         throw new IllegalArgumentException(what + " burst must be from 1 to 1000000, was "
             + burst);
       }
@@ -54,15 +47,17 @@ public final class RateLimits {
     }
 
     /**
-     * The rate, unless outside 0 and [{@value #MIN_RATE}, {@value #MAX_RATE}]: a rate so small
-     * that its interval is beyond what a long counts in nanoseconds (1e-300) wrapped round and
-     * paced nothing, the opposite of what was asked, and NaN, infinities and negatives mean none.
+     * The rate, unless outside 0 and [{@value JiraSite#MIN_RATE}, {@value JiraSite#MAX_RATE}]: a
+     * rate so small that its interval is beyond what a long counts in nanoseconds (1e-300)
+     * wrapped round and paced nothing, the opposite of what was asked, and NaN, infinities and
+     * negatives mean none.
      *
      * @param zero what 0 means, e.g. {@code no limit}
      * @throws IllegalArgumentException naming {@code what} and the bad value
      */
     public static double rate(String what, double perSecond, String zero) {
-      if (!(perSecond == 0 || perSecond >= MIN_RATE && perSecond <= MAX_RATE)) {
+      if (!(perSecond == 0
+          || perSecond >= JiraSite.MIN_RATE && perSecond <= JiraSite.MAX_RATE)) {
         throw new IllegalArgumentException(what + " must be 0 (" + zero + ") or from 0.01 to"
             + " 10000, was " + perSecond);
       }

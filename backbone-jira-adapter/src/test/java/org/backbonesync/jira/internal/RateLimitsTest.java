@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.backbonesync.jira.JiraLimitScope;
+import org.backbonesync.jira.JiraSite;
 import org.backbonesync.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +105,7 @@ class RateLimitsTest {
         assertThrows(IllegalArgumentException.class, () -> RateLimits.Pace.of(
             "endpointRequestsPerSecond", 0.01, Integer.MAX_VALUE)).getMessage());
     RateLimits limits = limits(RateLimits.Pace.of("endpointRequestsPerSecond",
-        RateLimits.Pace.MIN_RATE, RateLimits.Pace.MAX_BURST), null);
+        JiraSite.MIN_RATE, JiraSite.MAX_BURST), null);
 
     for (int i = 0; i < 3; i++) {
       assertEquals(Duration.ZERO, limits.hold("GET /a", null).delay(), "request " + i);
