@@ -620,8 +620,13 @@ public final class JiraHttp {
     return last.secrets();
   }
 
-  /** What one signing added, in order, and the secrets made of it. */
-  private record Signing(List<String> added, Secrets secrets) {}
+  /** What one signing added, in order, and the secrets made of it; printed without them. */
+  private record Signing(List<String> added, Secrets secrets) {
+    @Override
+    public String toString() {
+      return "Signing[" + added.size() + " values]";
+    }
+  }
 
   /** The text with the credentials of every request signed so far blotted out. */
   private String scrub(String text) {

@@ -22,6 +22,12 @@ import java.util.function.Function;
  */
 record Secrets(List<String> values, List<Token> fragmented) {
   static final Secrets NONE = new Secrets(List.of(), List.of());
+
+  /** How many secrets, never what they are (a record's own toString would print them). */
+  @Override
+  public String toString() {
+    return "Secrets[" + values.size() + " values, " + fragmented.size() + " tokens]";
+  }
   /** Shorter texts are not looked for: they would blot out ordinary words. */
   private static final int SHORTEST = 4;
   /** The shortest run of a token's characters blotted out where the whole is not there. */
@@ -55,6 +61,11 @@ record Secrets(List<String> values, List<Token> fragmented) {
    * once when the secrets are made rather than at every scrub.
    */
   record Token(String text, List<String> windows) {
+    @Override
+    public String toString() {
+      return "Token[***]"; // (never the secret, wherever a record is printed)
+    }
+
     static Token of(String text) {
       List<String> windows = new ArrayList<>();
       for (int from = 0; from + FRAGMENT <= text.length(); from++) {

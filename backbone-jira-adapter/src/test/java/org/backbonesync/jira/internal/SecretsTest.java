@@ -15,6 +15,12 @@ class SecretsTest {
   private final Secrets secrets = Secrets.of(Set.of("Basic " + BASIC));
 
   @Test
+  void printedTheSecretsShowNoneOfThemselves() {
+    String shown = secrets + " " + secrets.fragmented();
+    assertEquals(false, shown.contains("s3cret") || shown.contains(BASIC), shown);
+  }
+
+  @Test
   void theHeaderThePairAndThePasswordAreBlottedOut() {
     assertEquals("h *** p *** t *** end", secrets.scrub("h Basic " + BASIC + " p sync@example.com:"
         + TOKEN + " t " + TOKEN + " end"));
