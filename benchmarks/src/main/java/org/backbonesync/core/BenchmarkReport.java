@@ -164,8 +164,7 @@ public final class BenchmarkReport {
           "≥ 2,000 ops/s; ≤ 5x below `floorBatched[store=postgres]` (the ratio); ≤ 20 KB"
           + " allocated (issue 24)";
       case "TwoNodeBenchmark.changesApplied[nodes=2][synchronizations=1]" ->
-          "≥ 1.8x one node (issue 24; one connector's poll runs on one node: about 1.3x at"
-          + " most); none applied twice";
+          "≥ 1.8x one node (issue 24); none applied twice";
       case "TwoNodeBenchmark.changesApplied[nodes=2][synchronizations=4]" ->
           "≥ 1.8x one node with 4 synchronizations (issue 24); none applied twice";
       case "InboxHeadsBenchmark.nextHeads[behind=3000][store=h2]",

@@ -41,12 +41,13 @@ import org.openjdk.jmh.runner.IterationType;
  * With {@code synchronizations} above 1 the 200 changes are spread over that many synchronizations
  * (PA1 to PB1, PA2 to PB2, ...), each node running an engine of each in turn as a host's
  * scheduler would. Throughput in changes per second; the report prints two nodes' as a ratio to
- * one node's of the same run and synchronizations (target, issue 24: at least 1.8). One
- * synchronization cannot get there: its connector's poll runs on one node at a time (a lease),
- * and it took about half of one node's time (JFR's samples of the node's thread, nodes=1: 51 %
- * in {@code ChangeDetection}, 44 % applying), so a second node can at most share the other half
- * (Amdahl: 1 / (0.51 + 0.49 / 2), about 1.3x). Every iteration checks that no message was applied
- * twice.
+ * one node's of the same run and synchronizations (target, issue 24: at least 1.8). On the
+ * 2-core machine with PostgreSQL beside the nodes, neither gets near it (1.02x and 1.06x at
+ * b60e706), and the database's WAL flushes decide: with {@code synchronous_commit} off two nodes
+ * ran 1.37x and 1.40x one, and their CPU per change then bounds them at about 1.65x. A
+ * connector's poll, which one node at a time runs (about half of a node's time, JFR), is not
+ * what holds two nodes back: four synchronizations gain no more. Every iteration checks that no
+ * message was applied twice.
  * Trackers are in memory, so the database and the engine are what is measured. The stores run on
  * a HikariCP pool per node that counts statements (a JDBC batch once) and commits in the warm-up
  * iterations (counting costs time and allocation, so the measured iterations do without); the
