@@ -1,5 +1,8 @@
 package org.backbonesync.core;
 
+import static org.backbonesync.core.MergedLabels.bobsLabelApplied;
+import static org.backbonesync.core.MergedLabels.labels;
+import static org.backbonesync.core.MergedLabels.settle;
 import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -25,32 +28,6 @@ import org.junit.jupiter.api.Test;
  * own crossing change, which does not come until the take-back.
  */
 class IgnoredMergeTest {
-  private static SyncTestDriver bobsLabelApplied() {
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base")));
-    settle(sync);
-    sync.b("bob").updateIssue("PB-1", Map.of("labels", strings("base", "bob")));
-    settle(sync);
-    assertEquals(strings("base", "bob") + " / " + strings("base", "bob"), labels(sync));
-    return sync;
-  }
-
-  private static void settle(SyncTestDriver sync) {
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    sync.runUntilQuiet();
-  }
-
-  private static String labels(SyncTestDriver sync) {
-    return sync.a().value("PA-1", "labels") + " / " + sync.b().value("PB-1", "labels");
-  }
-
   private static void ignore(SyncTestDriver sync, String connector, boolean ignored) {
     var rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
     sync.engine().setIncomingChangesIgnored(connector, rows.get(0).id(), ignored);
