@@ -3,6 +3,7 @@ package org.backbonesync.core;
 import java.util.List;
 import java.util.Optional;
 import org.backbonesync.core.ConfigurationChecker.Project;
+import org.backbonesync.core.internal.MappingResults;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.MappingCheck;
@@ -60,8 +61,8 @@ final class MappingChecker {
           (path, message) -> problems.add(new ConfigurationProblem(at + "." + path, message)));
     } catch (RuntimeException e) {
       // (a provider's bug, told at the mapping it checked rather than as the check's failure)
-      problems.add(new ConfigurationProblem(at + ".type", "mapping type \"" + m.type() + "\" ("
-          + provider.getClass().getName() + ") failed checking " + m.id() + ": " + e));
+      problems.add(new ConfigurationProblem(at + ".type",
+          MappingResults.checkFailed(m.type(), provider, m.id(), e)));
     }
   }
 

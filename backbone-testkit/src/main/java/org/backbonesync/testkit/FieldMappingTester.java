@@ -125,8 +125,7 @@ public final class FieldMappingTester {
               schema(trackerA, fieldA), schema(trackerB, fieldB)),
           (path, msg) -> found.add(path + ": " + msg));
     } catch (RuntimeException e) {
-      found.add("type: mapping type \"" + provider.type() + "\" (" + provider.getClass().getName()
-          + ") failed checking " + MAPPING_ID + ": " + e);
+      found.add("type: " + MappingResults.checkFailed(provider.type(), provider, MAPPING_ID, e));
     }
     return found;
   }

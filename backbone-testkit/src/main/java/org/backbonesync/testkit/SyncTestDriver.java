@@ -19,6 +19,7 @@ import org.backbonesync.core.SyncEngine;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.OutboxEntry;
@@ -326,16 +327,12 @@ public final class SyncTestDriver {
       SyncMessage m = e.message();
       StringBuilder fields = new StringBuilder();
       m.fields().forEach((id, v) -> fields.append(fields.length() == 0 ? "" : ", ").append(id)
-          .append('=').append(cut(String.valueOf(v.value()))));
+          .append('=').append(Shown.text(String.valueOf(v.value()), 100)));
       shown.add(e.connectorKey() + " " + m.sourceIssueKey() + " #" + m.sequenceId() + " {"
           + fields + "}");
     }
     return "; the last messages applied (" + applied.size() + " in all): "
         + String.join("; ", shown);
-  }
-
-  private static String cut(String text) {
-    return text.length() <= 100 ? text : text.substring(0, 100) + "...";
   }
 
   /**

@@ -56,4 +56,14 @@ public final class MappingResults {
           "incoming field mapping " + mappingId + " may write " + targets + ", not " + field);
     }
   }
+
+  /**
+   * The problem a provider's {@code validate} that threw is reported as, at the mapping's {@code
+   * type}, by the engine's configuration check and by the testkit's tester alike.
+   */
+  public static String checkFailed(String type, Object provider, String mappingId,
+      RuntimeException e) {
+    return "mapping type \"" + type + "\" (" + provider.getClass().getName()
+        + ") failed checking " + mappingId + ": " + e;
+  }
 }
