@@ -4,10 +4,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
@@ -65,15 +65,11 @@ final class TraceRecorder implements SyncListener {
   private volatile boolean closed;
   /**
    * The export failures recorded, by connector and issue, with their text: a failure comes back
-   * at every poll, and is recorded again only with another text or after the issue was queued
-   * (at most {@link #EXPORT_FAILURES_KEPT} remembered; one forgotten is recorded once more).
+   * at every poll, and is recorded again only with another text or after the issue was queued.
+   * At most {@link #EXPORT_FAILURES_KEPT}: when full it is emptied, and each failure still
+   * standing is recorded once more. Looked at for every message queued (empty, most often).
    */
-  private final Map<String, String> exportFailures = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-      return size() > EXPORT_FAILURES_KEPT;
-    }
-  };
+  private final Map<String, String> exportFailures = new ConcurrentHashMap<>();
   static final int EXPORT_FAILURES_KEPT = 10_000;
 
   /** @param keep entries kept per connector, direction and issue; 0 records nothing */
@@ -203,20 +199,19 @@ final class TraceRecorder implements SyncListener {
 
   @Override
   public void queued(String connectorKey, SyncMessage message) {
-    synchronized (exportFailures) {
-      if (!exportFailures.isEmpty()) {
-        exportFailures.remove(connectorKey + " " + message.sourceIssueKey());
-      }
+    if (!exportFailures.isEmpty()) { // (no key made per message queued when none failed)
+      exportFailures.remove(connectorKey + " " + message.sourceIssueKey());
     }
     out(connectorKey, message, Outcome.QUEUED, null);
   }
 
   @Override
   public void exportFailed(String connectorKey, String issueKey, String error) {
-    synchronized (exportFailures) {
-      if (error.equals(exportFailures.put(connectorKey + " " + issueKey, error))) {
-        return; // (the same failure at the next poll)
-      }
+    if (exportFailures.size() >= EXPORT_FAILURES_KEPT) {
+      exportFailures.clear();
+    }
+    if (error.equals(exportFailures.put(connectorKey + " " + issueKey, error))) {
+      return; // (the same failure at the next poll)
     }
     gather(new TraceEntry(0, connectorKey, Direction.OUT, issueKey, null, 0, null,
         Outcome.EXPORT_FAILED, error, clock.millis()));
