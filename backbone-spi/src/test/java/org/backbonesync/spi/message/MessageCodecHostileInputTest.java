@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,17 @@ class MessageCodecHostileInputTest {
     assertContains("sequenceId", refusal(fraction));
     String formatVersion = json().replace("\"formatVersion\":7", "\"formatVersion\":1.5");
     assertContains("formatVersion", refusal(formatVersion));
+  }
+
+  /** Version 7's flag takes a JSON boolean only: not quoted, not a number, not null. */
+  @Test
+  void theIgnoredFlagIsABooleanOrTheMessageIsRefused() {
+    String flag = "\"incomingChangesIgnored\":false";
+    assertTrue(json().contains(flag), json());
+    for (String bad : List.of("\"true\"", "1", "null", "[]")) {
+      assertContains("incomingChangesIgnored",
+          refusal(json().replace(flag, "\"incomingChangesIgnored\":" + bad)));
+    }
   }
 
   @Test
