@@ -190,7 +190,7 @@ final class Resender {
       return Resynced.NOTHING_TO_SEND;
     }
     Optional<SyncMessage> queued = ifUnchanged(row, locked -> {
-      SyncMessage message = outbox.send(locked, resend.draft(issue, false), clock.millis());
+      SyncMessage message = outbox.send(locked, resend.draft(issue, false, Map.of()), clock.millis());
       if (giveBack != null) {
         giveBack.run();
       }
@@ -225,9 +225,11 @@ final class Resender {
    *
    * @param applied the values a message applied to the issue just before, by mapping id: one
    *     the issue still has goes with its time if later ({@link IssueValues#whole}); none else
+   * @param replacing for merged fields, the value the partner is to merge each against when not
+   *     the last synced one (see {@link SenderRows#learn}); usually none
    */
   synchronized void sendWhole(TrackedIssue issue, long rowId, Map<String, FieldValue> applied,
-      Supplier<SyncInfo> row) {
+      Map<String, JsonNode> replacing, Supplier<SyncInfo> row) {
     Resend resend = resend(issue, connector.sendingIds(), true, applied, rowId);
     SyncInfo[] replaced = new SyncInfo[1];
     SyncMessage message = stores.inTransaction(() -> {
@@ -236,7 +238,7 @@ final class Resender {
         replaced[0] = ours;
         return null;
       }
-      return queueWhole(issue, ours, resend, false);
+      return queueWhole(issue, ours, resend, false, replacing);
     });
     if (message != null) {
       outbox.committed(message);
@@ -276,7 +278,7 @@ final class Resender {
     }
     Resend resend = resend(issue.get(), connector.sendingIds(), true, Map.of(), row.id());
     Optional<SyncMessage> queued = ifUnchanged(row,
-        locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true));
+        locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true, Map.of()));
     if (queued == null) {
       return TakenBack.BUSY;
     }
@@ -307,12 +309,12 @@ final class Resender {
    * @return the message, or null when none was queued
    */
   private SyncMessage queueWhole(TrackedIssue issue, SyncInfo row, Resend resend,
-      boolean seenNone) {
+      boolean seenNone, Map<String, JsonNode> replacing) {
     if (resend.isEmpty()) {
       stores.syncInfo().update(row);
       return null;
     }
-    return outbox.send(row, resend.draft(issue, seenNone), clock.millis());
+    return outbox.send(row, resend.draft(issue, seenNone, replacing), clock.millis());
   }
 
   /** What a resync sends: the values, and the content flows' operations with their links. */
@@ -322,8 +324,9 @@ final class Resender {
       return fields.isEmpty() && !OutgoingContent.sends(content);
     }
 
-    Outbox.Draft draft(TrackedIssue issue, boolean seenNone) {
-      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, content, 0, seenNone);
+    Outbox.Draft draft(TrackedIssue issue, boolean seenNone, Map<String, JsonNode> replacing) {
+      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, content, 0, seenNone,
+          replacing);
     }
   }
 
@@ -410,7 +413,8 @@ final class Resender {
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
             insertNew(issue.key(), partner, now),
-            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
+            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false, Map.of()),
+            now));
     outbox.committed(message);
     return true;
   }
