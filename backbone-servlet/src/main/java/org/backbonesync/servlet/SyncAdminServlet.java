@@ -62,10 +62,11 @@ public final class SyncAdminServlet extends HttpServlet {
     // the container owns the stream and closes it; a body over the limit is left unread
     AdminResponse answer;
     try {
+      refuseUnclean(request.getRequestURI());
       answer = handler.handle(new AdminRequest(method, path(request), null, null,
           caller.apply(request), AdminRequest.parseQuery(request.getQueryString())),
           request.getInputStream());
-    } catch (AdminException refused) { // a query that is not percent-encoded UTF-8
+    } catch (AdminException refused) { // an unclean path, a query not percent-encoded UTF-8
       answer = handler.refused(refused);
     }
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
@@ -78,8 +79,36 @@ public final class SyncAdminServlet extends HttpServlet {
   }
 
   /**
+   * Refuses a request path as sent with a path parameter ({@code ;x=1}), a dot segment or an empty
+   * one (a doubled or trailing slash). A container strips the first two and may merge the last
+   * before the servlet sees the path, so {@code DELETE .../syncInformation/} with an id left out,
+   * or {@code .../syncInformation;x=1}, would reach the handler as the path that deletes every
+   * row; the handler refuses such paths itself, and so must what passes it them.
+   */
+  static void refuseUnclean(String requestUri) {
+    String uri = requestUri == null ? "" : requestUri;
+    String[] segments = uri.split("/", -1);
+    for (int i = 1; i < segments.length; i++) {
+      String s = segments[i];
+      if (s.isEmpty() || s.indexOf(';') >= 0 || s.equals(".") || s.equals("..")
+          || s.equalsIgnoreCase("%2e") || s.equalsIgnoreCase("%2e%2e")
+          || s.equalsIgnoreCase(".%2e") || s.equalsIgnoreCase("%2e.")) {
+        throw new AdminException(404, "no admin resource at " + shown(uri) + ": it has "
+            + (s.isEmpty() ? "an empty path segment (a doubled or trailing slash)"
+                : s.indexOf(';') >= 0 ? "a path parameter (\";\")" : "a dot segment"));
+      }
+    }
+  }
+
+  /** A request path as text, cut at 200 characters (it may be anything a client sent). */
+  private static String shown(String uri) {
+    return "\"" + (uri.length() > 200 ? uri.substring(0, 200) + "..." : uri) + "\"";
+  }
+
+  /**
    * The path below the mapping, each segment encoded again: the container decoded it, and the
-   * handler decodes each segment itself.
+   * handler decodes each segment itself (an empty one, which {@link #refuseUnclean} refused in
+   * the path as sent, is kept for the handler to refuse too).
    */
   static String path(HttpServletRequest request) {
     String decoded = request.getHttpServletMapping() != null
@@ -88,14 +117,16 @@ public final class SyncAdminServlet extends HttpServlet {
     if (decoded == null) {
       return "/";
     }
-    StringBuilder raw = new StringBuilder();
-    for (String segment : decoded.split("/", -1)) {
-      if (!segment.isEmpty()) {
-        // (a form's "+" for a space is a path's "%20": the handler keeps a "+" as it is)
-        raw.append('/').append(
-            URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-      }
+    if (decoded.isEmpty() || decoded.equals("/")) {
+      return "/";
     }
-    return raw.length() == 0 ? "/" : raw.toString();
+    StringBuilder raw = new StringBuilder();
+    String[] segments = decoded.split("/", -1);
+    for (int i = decoded.startsWith("/") ? 1 : 0; i < segments.length; i++) {
+      // (a form's "+" for a space is a path's "%20": the handler keeps a "+" as it is)
+      raw.append('/').append(
+          URLEncoder.encode(segments[i], StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return raw.toString();
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.backbonesync.core.SyncAdmin;
 import org.backbonesync.core.SyncAdminHandler;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -90,6 +91,30 @@ class SyncAdminServletTest {
     assertEquals(400, repeated.statusCode());
     assertTrue(repeated.body().contains("syncInfoId"), repeated.body());
     assertEquals(2, sync.syncInfoA().size(), "nothing deleted");
+  }
+
+  @Test
+  void aPathTheContainerWouldCleanUpIsRefusedAndDeletesNothing() throws Exception {
+    // helper-102: each reached the handler as .../syncInformation, the path that deletes every
+    // row (a script's DELETE .../syncInformation/$ID with $ID left empty, for one)
+    for (String path : List.of("/admin/connectors/PA/syncInformation/",
+        "/admin/connectors/PA/syncInformation;x=1", "/admin/connectors/PA/syncInformation/.",
+        "/admin/connectors/PA//syncInformation", "/admin/connectors/PA/syncInformation/%2e",
+        "/admin/connectors/PA/x/../syncInformation")) {
+      HttpResponse<String> refused = send("DELETE", path, null);
+
+      assertTrue(refused.statusCode() == 404 || refused.statusCode() == 400,
+          path + " answered " + refused.statusCode() + " " + refused.body());
+      assertEquals(2, sync.syncInfoA().size(), path + " deleted rows: " + refused.body());
+    }
+    HttpResponse<String> trailing =
+        send("DELETE", "/admin/connectors/PA/syncInformation/", null);
+    assertEquals(404, trailing.statusCode(), trailing.body());
+    assertTrue(trailing.body().contains("empty path segment"), trailing.body());
+    HttpResponse<String> parameter =
+        send("DELETE", "/admin/connectors/PA/syncInformation;x=1", null);
+    assertEquals(404, parameter.statusCode(), parameter.body());
+    assertTrue(parameter.body().contains("path parameter"), parameter.body());
   }
 
   @Test
