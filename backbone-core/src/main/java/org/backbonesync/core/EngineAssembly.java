@@ -24,6 +24,7 @@ final class EngineAssembly {
     SyncConfiguration configuration = Checks.notNull("configuration", b.configuration);
     Checks.notNull("stores", b.stores);
     checkConnectors(configuration, b.trackers.keySet(), b.transports.keySet());
+    checkTrackers(configuration, b.trackers);
     FieldMappingRegistry mappingTypes = b.registry != null ? b.registry : defaultRegistry();
     ConfigurationChecker.Project projectA = project(b, configuration.connectorA().key());
     ConfigurationChecker.Project projectB = project(b, configuration.connectorB().key());
@@ -80,6 +81,30 @@ final class EngineAssembly {
                 + "\" is not local");
       }
     }
+  }
+
+  /**
+   * Each tracker works on its connector's project, and no tracker serves both connectors: a
+   * connector that polls the partner's project (one tracker given twice, or another project's)
+   * takes the issues the sync made there for its own and copies them back, without end.
+   */
+  private static void checkTrackers(SyncConfiguration configuration,
+      Map<String, IssueTracker> trackers) {
+    IssueTracker a = trackers.get(configuration.connectorA().key());
+    if (a != null && a == trackers.get(configuration.connectorB().key())) {
+      throw new IllegalArgumentException("the same tracker was given for both connectors, \""
+          + configuration.connectorA().key() + "\" and \"" + configuration.connectorB().key()
+          + "\": each needs its own, on its own project");
+    }
+    trackers.forEach((key, tracker) -> {
+      String configured = configuration.connector(key).orElseThrow().projectKey();
+      List<String> keys = tracker.projectKeys();
+      if (keys == null || keys.stream().noneMatch(configured::equalsIgnoreCase)) {
+        throw new IllegalArgumentException("tracker given for connector \"" + key
+            + "\" works on project " + keys + ", not on the connector's projectKey \""
+            + configured + "\"");
+      }
+    });
   }
 
   private static ConfigurationChecker.Project project(SyncEngine.Builder b, String connectorKey) {

@@ -135,6 +135,9 @@ class ConfigurationTest {
     IssueTracker tracker = mock(IssueTracker.class);
     when(tracker.fields()).thenReturn(
         java.util.List.of(FieldSchema.system("summary", "Summary", "string")));
+    when(tracker.projectKeys()).thenReturn(java.util.List.of("PA"));
+    IssueTracker alsoOnPa = mock(IssueTracker.class);
+    when(alsoOnPa.projectKeys()).thenReturn(java.util.List.of("PA"));
 
     assertEquals("tracker given for unknown connector key \"PX\"; synchronization s1 has PA and PB",
         message(() -> SyncEngine.builder().configuration(config().build()).stores(stores)
@@ -146,6 +149,15 @@ class ConfigurationTest {
         message(() -> SyncEngine.builder().configuration(config().build()).stores(stores)
             .tracker("PA", tracker).transport("PA", mock(MessageTransport.class))
             .transport("PB", mock(MessageTransport.class)).build()));
+    // helper-102: a connector on the partner's project copied the sync's own issues back, ever
+    assertEquals("tracker given for connector \"PB\" works on project [PA], not on the"
+        + " connector's projectKey \"PB\"",
+        message(() -> SyncEngine.builder().configuration(config().build()).stores(stores)
+            .tracker("PA", tracker).tracker("PB", alsoOnPa).build()));
+    assertEquals("the same tracker was given for both connectors, \"PA\" and \"PB\": each"
+        + " needs its own, on its own project",
+        message(() -> SyncEngine.builder().configuration(config().build()).stores(stores)
+            .tracker("PA", tracker).tracker("PB", tracker).build()));
     assertEquals(EngineState.NEW, SyncEngine.builder().configuration(config().build())
         .stores(stores).tracker("PA", tracker).transport("PA", mock(MessageTransport.class))
         .build().state());
