@@ -17,7 +17,8 @@ import org.backbonesync.core.internal.PercentEscapes;
 /**
  * The admin REST's routing: finds the route of a request's path and method (404, 405 with {@code
  * Allow}), and refuses query parameters the route does not take, or takes more than once, and a
- * body it does not read (400), before the route's action sees the request.
+ * body it does not read (400), and a body it reads sent as anything but JSON (415), before the
+ * route's action sees the request.
  */
 final class AdminRoutes {
   private final List<Route> routes;
@@ -65,8 +66,12 @@ final class AdminRoutes {
     }
   }
 
-  /** Answers a request through its route's action, or refuses it. */
-  AdminResponse route(AdminRequest r, String body) {
+  /**
+   * Answers a request through its route's action, or refuses it.
+   *
+   * @param type the Content-Type it came with, judged for a route that reads a body
+   */
+  AdminResponse route(AdminRequest r, String body, AdminMediaType type) {
     List<String> segments = segments(r.path());
     // exactly as sent: a method is case-sensitive (RFC 9110 9.1), and a host that guards
     // "DELETE" must not see "delete" do what DELETE does
@@ -83,6 +88,9 @@ final class AdminRoutes {
       return notAllowed(method, here);
     }
     refuseParameters(route, r.queryValues());
+    if (route.takesBody()) {
+      type.requireJson(route);
+    }
     if (!route.takesBody() && body != null && !body.isEmpty()) {
       throw new AdminException(400, route + " takes no body"
           + (route.parameters().isEmpty() ? "" : "; its parameters go in the query"),

@@ -61,7 +61,8 @@ import org.backbonesync.spi.message.StrictJson;
  * problemCount} counting them all: 400 for a malformed body (with the parse position) or a refused
  * request, 403, 404 for unknown synchronizations, connectors, tasks and entries or paths, 405 for
  * a method a path lacks, 409 for an import that lost a race or a pair taken back while steps kept
- * writing it, 413 for a body over a limit, 503 when a tracker could not be asked, the engine is
+ * writing it, 413 for a body over a limit, 415 for a body sent as anything but JSON (the HTTP
+ * form of {@link #handle(AdminRequest, String, InputStream)}), 503 when a tracker could not be asked, the engine is
  * closed or on a retriable failure, 500 for anything unexpected (its class and an incident id
  * that the log line carries, never its message or stack trace). Each message is cut at 500
  * characters. Nothing thrown inside {@link #handle} escapes it. A {@code HEAD} is
@@ -181,18 +182,41 @@ public final class SyncAdminHandler {
    * that can, passes the stream instead, so that it never holds more than the limit.
    */
   public AdminResponse handle(AdminRequest request) {
-    return guarded(request, () -> routes.route(request, limit.checked(request.body())));
+    return guarded(request, () -> routes.route(request, limit.checked(request.body()),
+        AdminMediaType.UNCHECKED));
   }
 
   /**
    * Answers one request, reading its body from a stream: at most {@link Builder#maxBodyBytes}
    * bytes plus one are read (413 when there are more; the rest is left unread), and they must be
-   * UTF-8. The stream replaces {@link AdminRequest#body()}; the caller closes it.
+   * UTF-8. The stream replaces {@link AdminRequest#body()}; the caller closes it. The request's
+   * {@code Content-Type} is not looked at: an HTTP host passes it to {@link
+   * #handle(AdminRequest, String, InputStream)} instead.
    *
    * @param body the request body, or null for none
    */
   public AdminResponse handle(AdminRequest request, InputStream body) {
-    return guarded(request, () -> routes.route(request, limit.read(body)));
+    return guarded(request, () -> routes.route(request, limit.read(body),
+        AdminMediaType.UNCHECKED));
+  }
+
+  /**
+   * Answers one request received over HTTP, as {@link #handle(AdminRequest, InputStream)} does,
+   * and refuses a request to a route that reads a body (a resync, an import, {@code
+   * incomingChangesIgnored}) unless its {@code Content-Type} is {@code application/json} (any
+   * case, any parameters, a {@code charset} only UTF-8): 415 naming the type received, or that
+   * there was none. A browser sends a text, form or multipart body to any origin without a CORS
+   * preflight, so a host that lets a browser's cookies or ambient credentials in must not take
+   * JSON under those types. Routes without a body do not look at it.
+   *
+   * @param contentType the request's {@code Content-Type} header as received, or null for none
+   *     (a host that received it twice passes both, joined by a comma, which is refused)
+   * @param body the request body, or null for none
+   * @since 0.1
+   */
+  public AdminResponse handle(AdminRequest request, String contentType, InputStream body) {
+    return guarded(request, () -> routes.route(request, limit.read(body),
+        AdminMediaType.of(contentType)));
   }
 
   /**
