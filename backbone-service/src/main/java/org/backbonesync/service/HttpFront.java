@@ -188,7 +188,7 @@ final class HttpFront {
       try {
         AdminRequest request = new AdminRequest(method, path, null, null, OPERATOR,
             AdminRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
-        response = handler.handle(request, exchange.getRequestBody());
+        response = handler.handle(request, contentType(exchange), exchange.getRequestBody());
       } catch (AdminException refused) { // a query that is not percent-encoded UTF-8
         response = handler.refused(refused);
       }
@@ -417,6 +417,15 @@ final class HttpFront {
   private static String single(HttpExchange exchange, String header) {
     List<String> values = exchange.getRequestHeaders().get(header);
     return values != null && values.size() == 1 ? values.get(0) : null;
+  }
+
+  /**
+   * The request's {@code Content-Type} for the admin API, which refuses (415) a body it reads
+   * under any type but JSON: null when none was sent, two joined with a comma (and so refused).
+   */
+  private static String contentType(HttpExchange exchange) {
+    List<String> values = exchange.getRequestHeaders().get("Content-Type");
+    return values == null || values.isEmpty() ? null : String.join(", ", values);
   }
 
   /** The header with its scheme written {@code Bearer}: the scheme's case does not matter. */

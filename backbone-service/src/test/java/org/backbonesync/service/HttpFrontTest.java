@@ -43,6 +43,8 @@ class HttpFrontTest {
   private static final Duration WITHIN = Duration.ofSeconds(30);
 
   @TempDir Path dir;
+  private InMemoryIssueTracker pa;
+  private InMemoryIssueTracker pb;
   private FakeJiraServer cloud;
   private FakeJiraServer server;
   private SyncService service;
@@ -51,9 +53,9 @@ class HttpFrontTest {
 
   @BeforeEach
   void start() throws Exception {
-    InMemoryIssueTracker pa = InMemoryIssueTracker.builder("PA").clock(Clock.systemUTC())
+    pa = InMemoryIssueTracker.builder("PA").clock(Clock.systemUTC())
         .syncUser("sync-a").users("alice").build();
-    InMemoryIssueTracker pb = InMemoryIssueTracker.builder("PB").clock(Clock.systemUTC())
+    pb = InMemoryIssueTracker.builder("PB").clock(Clock.systemUTC())
         .syncUser("sync-b").users("bob").build();
     cloud = FakeJiraServer.builder(pa).flavour(FakeJiraServer.Flavour.CLOUD)
         .credential("sync-a", "cloud-token-4711").start();
@@ -233,6 +235,46 @@ class HttpFrontTest {
       assertEquals(200, send("GET", path, null).statusCode(), path);
       assertEquals(200, send("HEAD", path, null).statusCode(), path);
     }
+  }
+
+  /**
+   * A review found the admin API took JSON under any Content-Type, as a page on another site
+   * posts it (text, a form: no CORS preflight). The bearer token is no cookie a browser adds on
+   * its own, but a body goes in only as JSON all the same, and a refusal imports nothing.
+   */
+  @Test
+  void anAdminBodyIsTakenOnlyAsJsonAndARefusalImportsNothing() throws Exception {
+    pa.as("alice").create("Made by hand in PA");
+    pb.as("bob").create("Made by hand in PB");
+    String rows = "[{\"localIssueKey\": \"PA-1\", \"remoteIssueKey\": \"PB-1\"}]";
+    String path = "/admin/connectors/PA/syncInformation";
+
+    for (List<String> types : List.<List<String>>of(List.of("text/plain"),
+        List.of("text/plain; charset=utf-8"),
+        List.of("application/x-www-form-urlencoded"), List.of("multipart/form-data; boundary=x"),
+        List.of(), List.of("application/json; charset=iso-8859-1"),
+        List.of("application/json", "text/plain"))) {
+      HttpResponse<String> refused = post(path, types, rows);
+
+      String was = types.isEmpty() ? "none" : "\\\"" + String.join(", ", types) + "\\\"";
+      assertEquals(415, refused.statusCode(), types + ": " + refused.body());
+      assertTrue(refused.body().startsWith("{\"status\":415,\"error\":\"POST /connectors/"
+          + "{connectorKey}/syncInformation takes a JSON body: Content-Type must be"
+          + " application/json, was " + was), refused.body());
+      assertEquals("[]", send("GET", path, TOKEN).body(), "nothing imported as " + types);
+    }
+    HttpResponse<String> imported = post(path, List.of("APPLICATION/JSON; Charset=UTF-8"), rows);
+
+    assertEquals("{\"imported\":1}", imported.body());
+  }
+
+  private HttpResponse<String> post(String path, List<String> contentTypes, String body)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port()
+        + path)).header("Authorization", "Bearer " + TOKEN)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    contentTypes.forEach(type -> b.header("Content-Type", type));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Found by running the service: ?localIssueKey=%FF was read as U+FFFD and answered 200. */

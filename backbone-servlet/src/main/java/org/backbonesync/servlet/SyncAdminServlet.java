@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.backbonesync.core.AdminException;
@@ -21,7 +24,9 @@ import org.backbonesync.core.SyncAdminHandler;
  * /connectors/PA/syncInformation}).
  *
  * <p>The request body is streamed into the handler, which reads at most its {@code maxBodyBytes}
- * (413 beyond); the raw query string is passed with every value of each parameter ({@link
+ * (413 beyond) and takes a body only as {@code application/json} (415 otherwise, so that a
+ * browser's cross-origin text or form post cannot reach a route with the container's cookies);
+ * the raw query string is passed with every value of each parameter ({@link
  * AdminRequest#parseQuery}), so a repeated or misspelt parameter is refused (400) naming it. Every
  * method goes to the handler, which answers 405 for one a path lacks. The caller is the request's
  * {@link HttpServletRequest#getUserPrincipal() user principal} as the container authenticated it,
@@ -65,7 +70,7 @@ public final class SyncAdminServlet extends HttpServlet {
       refuseUnclean(request.getRequestURI());
       answer = handler.handle(new AdminRequest(method, path(request), null, null,
           caller.apply(request), AdminRequest.parseQuery(request.getQueryString())),
-          request.getInputStream());
+          contentType(request), request.getInputStream());
     } catch (AdminException refused) { // an unclean path, a query not percent-encoded UTF-8
       answer = handler.refused(refused);
     }
@@ -103,6 +108,20 @@ public final class SyncAdminServlet extends HttpServlet {
   /** A request path as text, cut at 200 characters (it may be anything a client sent). */
   private static String shown(String uri) {
     return "\"" + (uri.length() > 200 ? uri.substring(0, 200) + "..." : uri) + "\"";
+  }
+
+  /**
+   * Every {@code Content-Type} header the request came with, joined with a comma (two are
+   * refused as not JSON), or null for none: the handler refuses (415) a body it reads under any
+   * type but JSON, which a browser cannot send to another origin without asking it first.
+   */
+  private static String contentType(HttpServletRequest request) {
+    Enumeration<String> headers = request.getHeaders("Content-Type");
+    if (headers == null) { // a container that shows no headers
+      return request.getContentType();
+    }
+    List<String> values = Collections.list(headers);
+    return values.isEmpty() ? null : String.join(", ", values);
   }
 
   /**

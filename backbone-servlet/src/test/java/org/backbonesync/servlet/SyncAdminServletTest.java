@@ -44,12 +44,21 @@ class SyncAdminServletTest {
     container.close();
   }
 
+  /** As a script sends it: a body as {@code application/json}. */
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
-    return client.send(HttpRequest.newBuilder(container.uri(path))
+    return send(method, path, body == null ? null : "application/json", body);
+  }
+
+  private HttpResponse<String> send(String method, String path, String contentType,
+      String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(container.uri(path))
         .header("X-Remote-User", "admin")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body))
-        .build(), HttpResponse.BodyHandlers.ofString());
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -126,6 +135,33 @@ class SyncAdminServletTest {
 
     assertEquals(413, refused.statusCode(), refused.body());
     assertTrue(refused.body().contains("larger than 1024 bytes"), refused.body());
+  }
+
+  /**
+   * A review found the admin API took JSON under any Content-Type: a page on another site could
+   * post it as text or a form, which a browser sends with the container's session cookie and
+   * without asking first (no CORS preflight).
+   */
+  @Test
+  void aBodyIsImportedOnlyWhenSentAsJson() throws Exception {
+    sync.a("alice").create("Made by hand in PA");
+    sync.b("bob").create("Made by hand in PB");
+    String rows = "[{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PB-3\"}]";
+
+    for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x", null}) {
+      HttpResponse<String> refused = send("POST", "/admin/connectors/PA/syncInformation", type,
+          rows);
+
+      assertEquals(415, refused.statusCode(), type + ": " + refused.body());
+      assertTrue(refused.body().contains("Content-Type must be application/json, was "
+          + (type == null ? "none" : "\\\"" + type + "\\\"")), refused.body());
+      assertEquals(2, sync.syncInfoA().size(), "nothing imported as " + type);
+    }
+    HttpResponse<String> imported = send("POST", "/admin/connectors/PA/syncInformation",
+        "Application/JSON; charset=UTF-8", rows);
+
+    assertEquals("{\"imported\":1}", imported.body());
   }
 
   @Test

@@ -15,7 +15,7 @@ import org.backbonesync.core.SyncAdminHandler;
  * its own authentication instead.
  *
  * <p>The body is streamed into the handler, which reads no more than its {@code maxBodyBytes}
- * (and answers 413 beyond); the query is passed with every value of each parameter, so that a
+ * (and answers 413 beyond) and only as {@code application/json} (415 otherwise); the query is passed with every value of each parameter, so that a
  * repeated parameter is refused rather than one of its values picked.
  */
 public final class AdminHttpServer {
@@ -34,7 +34,9 @@ public final class AdminHttpServer {
               exchange.getRequestURI().getRawPath().substring(basePath.length()), null, null,
               exchange.getRequestHeaders().getFirst("X-Remote-User"),
               AdminRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
-          response = handler.handle(request, exchange.getRequestBody());
+          // the handler refuses (415) a body it reads under any type but JSON
+          response = handler.handle(request,
+              exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestBody());
         } catch (AdminException refused) { // a query that is not percent-encoded UTF-8
           response = handler.refused(refused);
         }

@@ -32,6 +32,9 @@ final class AdminClient {
     if (caller != null) {
       request.header("X-Remote-User", caller);
     }
+    if (body != null) {
+      request.header("Content-Type", "application/json"); // else refused with 415
+    }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

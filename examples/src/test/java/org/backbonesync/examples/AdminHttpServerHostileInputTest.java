@@ -59,6 +59,7 @@ class AdminHttpServerHostileInputTest {
     return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
             + server.getAddress().getPort() + BASE + pathAndQuery))
         .header("X-Remote-User", "admin")
+        .header("Content-Type", "application/json") // without it a body is refused (415)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -49,6 +49,9 @@ class AdminHttpServerTest {
         .header("X-Remote-User", "admin")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json"); // else refused with 415
+    }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
