@@ -14,11 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
@@ -44,8 +39,11 @@ final class HttpFront {
   private static final String TRANSPORT = "/transport/";
   /** How long one request (headers and body) may take to arrive. */
   private static final int MAX_REQUEST_SECONDS = 20;
-  /** Requests served at once; more are refused (closed), not queued. */
-  private static final int MAX_THREADS = 64;
+  /**
+   * Requests served at once; past it a new one takes the slot of the one that has waited on its
+   * client longest, or is refused (closed) when all are at work, never queued.
+   */
+  private static final int MAX_REQUESTS = 64;
   /** Who a valid bearer token is to the admin API; the authorizer lets only them in. */
   private static final String OPERATOR = "operator";
   /** The methods of {@code /health...} and {@code /metrics}; others are answered 405. */
@@ -60,16 +58,21 @@ final class HttpFront {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final RequestSlots slots;
 
   /** The port it serves on (the configured one, or the one picked for port 0). */
   int port() {
     return server.getAddress().getPort();
   }
 
-  private HttpFront(HttpServer server, ExecutorService executor) {
+  /** Requests holding a slot now (tests). */
+  int requestsInSlots() {
+    return slots.inUse();
+  }
+
+  private HttpFront(HttpServer server, RequestSlots slots) {
     this.server = server;
-    this.executor = executor;
+    this.slots = slots;
   }
 
   /** Binds and starts serving at once (tests); see {@link #bind} and {@link #start}. */
@@ -109,40 +112,34 @@ final class HttpFront {
    */
   static HttpFront start(HttpServer server, ServiceConfig.Server config, SyncService service,
       Sites sites) {
-    AtomicInteger threads = new AtomicInteger();
-    // Idle threads cost nothing and go after a minute; past the limit a connection is refused
-    // (closed), never queued behind slow ones.
-    ExecutorService executor = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, "backbone-http-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    server.setExecutor(executor);
-    server.createContext("/health", exchange -> exact(exchange,
+    // Slow clients hold a slot only while no one else needs it, so /health/live answers
+    // whatever they do (RequestSlots); a connection is never queued behind slow ones.
+    RequestSlots slots = RequestSlots.create(MAX_REQUESTS, "backbone-http");
+    server.setExecutor(slots);
+    server.createContext("/health", slots.guard(exchange -> exact(exchange,
         List.of("/health", "/health/live", "/health/ready"),
-        () -> readOnly(exchange, () -> health(exchange, service))));
-    server.createContext("/metrics", exchange -> exact(exchange, List.of("/metrics"),
-        () -> readOnly(exchange, () -> metrics(exchange, service))));
+        () -> readOnly(exchange, () -> health(exchange, service)))));
+    server.createContext("/metrics", slots.guard(exchange -> exact(exchange, List.of("/metrics"),
+        () -> readOnly(exchange, () -> metrics(exchange, service)))));
     if (config.adminToken() != null) {
       SyncAdmin.Builder admin = SyncAdmin.builder()
           .authorizer((caller, operation, connector) -> OPERATOR.equals(caller));
       service.running().forEach(r -> admin.engine(r.engine));
       SyncAdminHandler handler = SyncAdminHandler.builder(admin.build()).build();
       byte[] expected = sha256("Bearer " + config.adminToken());
-      server.createContext(ADMIN, exchange -> admin(exchange, handler, expected));
+      server.createContext(ADMIN, slots.guard(exchange -> admin(exchange, handler, expected)));
     }
     Map<String, JiraWebhookHandler> webhooks = Webhooks.handlers(service.running(), sites);
-    server.createContext(WEBHOOKS, exchange -> webhook(exchange, webhooks));
+    server.createContext(WEBHOOKS, slots.guard(exchange -> webhook(exchange, webhooks)));
     Map<String, HttpTransportHandler> transports = new LinkedHashMap<>();
     service.running().stream().filter(r -> r.transport != null)
         .forEach(r -> transports.put(r.id(), r.transport));
-    server.createContext(TRANSPORT, exchange -> transport(exchange, transports));
-    server.createContext("/", exchange -> {
+    server.createContext(TRANSPORT, slots.guard(exchange -> transport(exchange, transports)));
+    server.createContext("/", slots.guard(exchange -> {
       try (exchange) {
         send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
       }
-    });
+    }));
     server.start();
     LOG.info("serving on http://{}:{} ({}/health, /metrics{}{})", config.bindAddress(),
         server.getAddress().getPort(), config.adminToken() != null ? ADMIN + ", " : "",
@@ -150,12 +147,12 @@ final class HttpFront {
             .collect(Collectors.joining()),
         transports.keySet().stream().map(id -> ", " + TRANSPORT + id)
             .collect(Collectors.joining()));
-    return new HttpFront(server, executor);
+    return new HttpFront(server, slots);
   }
 
   void stop() {
     server.stop(0);
-    executor.shutdownNow();
+    slots.shutdownNow();
   }
 
   private static void admin(HttpExchange exchange, SyncAdminHandler handler, byte[] expected)

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpFrontTest {
   private static final String TOKEN = "admin-token-0123456789";
   private static final Duration WITHIN = Duration.ofSeconds(30);
+  /** How long a probe may take: an orchestrator's timeout is a second or a few. */
+  private static final Duration PROMPTLY = Duration.ofSeconds(5);
 
   @TempDir Path dir;
   private InMemoryIssueTracker pa;
@@ -218,6 +221,65 @@ class HttpFrontTest {
   private static void assertThrowsIo(org.junit.jupiter.api.function.Executable request) {
     org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, request,
         "the port is closed once the engines stopped");
+  }
+
+  /**
+   * A review found that 64 slow connections (a byte now and then: "slowloris") held every
+   * request thread until the 20 s limit cut them, so {@code /health/live} went unanswered and an
+   * orchestrator would have restarted a healthy service. Here half send their headers slowly
+   * and half a body to the admin API; each probe takes the slot of the connection that has
+   * waited longest on its client, and is answered at once, as often as the slots are held again.
+   */
+  @Test
+  void healthLiveAnswersWhileSlowClientsHoldEverySlot() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try {
+      while (slow.size() < 64) {
+        slow.add(holdSlot(slow.size()));
+      }
+
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + front.port() + "/health/live")).timeout(PROMPTLY).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, live.statusCode(), live.body());
+        assertTrue(live.body().startsWith("{\"live\":true"), live.body());
+        assertClosed(slow.get(i));
+        awaitHealth("the probe's slot given back", () -> front.requestsInSlots() == 63);
+        slow.add(holdSlot(i));
+      }
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  /**
+   * A connection that holds a slot, sending its headers slowly (even {@code i}) or its body to
+   * the admin API (odd), once it holds it.
+   */
+  private Socket holdSlot(int i) throws Exception {
+    int held = front.requestsInSlots() + 1;
+    Socket socket = new Socket("127.0.0.1", front.port());
+    socket.getOutputStream().write((i % 2 == 0 ? "GET /health/live HTTP/1.1\r\nHost: x"
+        : "POST /admin/connectors/PA/syncInformation HTTP/1.1\r\nHost: x\r\nAuthorization:"
+            + " Bearer " + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length:"
+            + " 100000\r\n\r\n[").getBytes(StandardCharsets.US_ASCII));
+    awaitHealth("slow connection " + held + " holding its slot",
+        () -> front.requestsInSlots() == held);
+    return socket;
+  }
+
+  /** The server closed the connection: its end of the stream, or a reset, within a bound. */
+  private static void assertClosed(Socket socket) throws Exception {
+    socket.setSoTimeout((int) PROMPTLY.toMillis());
+    try {
+      assertEquals(-1, socket.getInputStream().read(), "the connection that waited longest");
+    } catch (java.net.SocketException reset) {
+      // closed with bytes it had not read: a reset, as good
+    }
   }
 
   /** Found by running the service: POST /health and DELETE /metrics answered as GET. */

@@ -1,0 +1,120 @@
+package org.backbonesync.service;
+
+import java.io.IOException;
+
+/**
+ * One request's hold on a thread of the port, and what the thread is doing for it: waiting on
+ * the client (its request line and headers, its body, the answer going out, the rest of the body
+ * read on at the end), or working for the service (a store, a site, the engine). Only a request
+ * waiting on its client can be cut ({@link #evict}), by interrupting its thread: the JDK's
+ * server does blocking channel I/O on that thread, and an interrupted channel operation closes
+ * the channel (the connection), so the thread is free at once. A request at work is never
+ * interrupted, so no store or site call of the service ever sees an interrupt from here.
+ *
+ * <p>Thread-safe: the request's thread moves between the states, {@link RequestSlots} evicts
+ * from any thread; both under this object's lock, so an interrupt lands only while the request
+ * waits on its client, or is noticed (and cleared) when the thread next changes state.
+ */
+final class RequestSlot {
+  private enum State { CLIENT, WORKING, DONE }
+
+  private final long since;
+  private State state = State.CLIENT; // the JDK reads the request line and headers first
+  private boolean evicted;
+  private Thread thread;
+
+  /** @param since when the request took its slot ({@link System#nanoTime}) */
+  RequestSlot(long since) {
+    this.since = since;
+  }
+
+  /** When the request took its slot ({@link System#nanoTime}): the oldest is cut first. */
+  long since() {
+    return since;
+  }
+
+  /** Whether it waits on its client, and can be cut. */
+  synchronized boolean waitingOnClient() {
+    return !evicted && state == State.CLIENT;
+  }
+
+  /**
+   * Cuts the request if it waits on its client: interrupts its thread (at once, or as soon as
+   * it starts), which closes the connection.
+   *
+   * @return whether it was cut; false when it works for the service or is done
+   */
+  synchronized boolean evict() {
+    if (!waitingOnClient()) {
+      return false;
+    }
+    evicted = true;
+    if (thread != null) {
+      thread.interrupt();
+    }
+    return true;
+  }
+
+  /** The thread starts on the request; interrupted at once when it was cut before. */
+  synchronized void start(Thread worker) {
+    thread = worker;
+    if (evicted) {
+      worker.interrupt(); // its first read of the request fails, and the JDK closes it
+    }
+  }
+
+  /**
+   * The request is read as far as it needs to be: the thread works for the service now.
+   *
+   * @throws IOException when it was cut meanwhile (the connection is to be closed)
+   */
+  synchronized void working() throws IOException {
+    checkNotEvicted();
+    state = State.WORKING;
+  }
+
+  /**
+   * Runs I/O with the client (a read of the body, a write of the answer, the close), during
+   * which the request can be cut; already waiting on the client, it just runs it.
+   *
+   * @throws IOException the I/O's, or when the request was cut during or before it
+   */
+  void onClient(ClientIo io) throws IOException {
+    boolean nested; // the close of a wrapped stream inside the close of the exchange
+    synchronized (this) {
+      checkNotEvicted();
+      nested = state == State.CLIENT;
+      state = State.CLIENT;
+    }
+    if (nested) {
+      io.run();
+      return;
+    }
+    try {
+      io.run(); // never under the lock: evict() must not wait for a slow client
+    } finally {
+      working();
+    }
+  }
+
+  /** The request is over: no interrupt from here may reach the thread's next work. */
+  synchronized void done() {
+    state = State.DONE;
+    if (evicted) {
+      Thread.interrupted(); // spent: it closed the connection, or the connection is closed now
+    }
+  }
+
+  private void checkNotEvicted() throws IOException {
+    if (evicted) {
+      Thread.interrupted(); // spent: the caller closes the connection on this exception
+      throw new IOException("request cut: every slot of the port was taken, and this one had"
+          + " waited on its client longest");
+    }
+  }
+
+  /** I/O with the client. */
+  interface ClientIo {
+    void run() throws IOException;
+  }
+}
