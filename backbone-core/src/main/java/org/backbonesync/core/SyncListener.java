@@ -146,6 +146,12 @@ public interface SyncListener {
       }
 
       @Override
+      public void fieldRefused(String connectorKey, SyncMessage message, String fieldMappingId,
+          String field, String error) {
+        forward(l -> l.fieldRefused(connectorKey, message, fieldMappingId, field, error));
+      }
+
+      @Override
       public void retried(String connectorKey, SyncMessage message) {
         forward(l -> l.retried(connectorKey, message));
       }
@@ -264,6 +270,21 @@ public interface SyncListener {
    * issue comes); otherwise the engine tries again after a backoff.
    */
   default void failed(String connectorKey, SyncMessage message, String error, boolean permanent) {}
+
+  /**
+   * The tracker refused a field that an incoming field mapping of the message writes (a value of
+   * the wrong JSON type for the field's schema, an option the field does not have): once per
+   * refused field and mapping that writes it, just before the message's {@link #failed}. Tells
+   * without parsing the failure's text which mapping's values a tracker refuses; the value the
+   * message gave the mapping is {@code message.fields().get(fieldMappingId)}.
+   *
+   * @param fieldMappingId the incoming field mapping that writes the field
+   * @param field the field the tracker refused
+   * @param error the tracker's text for the field
+   * @since 0.1
+   */
+  default void fieldRefused(String connectorKey, SyncMessage message, String fieldMappingId,
+      String field, String error) {}
 
   /** An admin asked for a failed message to be retried. */
   default void retried(String connectorKey, SyncMessage message) {}

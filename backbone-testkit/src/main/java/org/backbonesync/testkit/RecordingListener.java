@@ -16,8 +16,8 @@ public final class RecordingListener implements SyncListener {
 
   /** Kinds of events, one per {@link SyncListener} method. */
   public enum Type {
-    POLLED, RESYNC_PAGE, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, UNLINKED, PARTNER_GONE, DUPLICATE, FAILED, RETRIED,
-    SKIPPED
+    POLLED, RESYNC_PAGE, EXPORT_FAILED, QUEUED, CONFLICT, SENT, DELIVERY_FAILED, RECEIVED, APPLIED, IGNORED, UNLINKED, PARTNER_GONE, DUPLICATE, FIELD_REFUSED, FAILED,
+    RETRIED, SKIPPED
   }
 
   /**
@@ -26,8 +26,10 @@ public final class RecordingListener implements SyncListener {
    * @param type what happened
    * @param connectorKey where
    * @param message the message concerned, or null for {@link Type#POLLED}
-   * @param detail the local issue key (applied), the reason (failures), a count (polled), or a
-   *     conflict's field, winner, rule, and both values with their times
+   * @param detail the local issue key (applied), the reason (failures), a count (polled), a
+   *     refused field with the mapping writing it and the tracker's text ({@code priority from
+   *     map-priority: The priority selected is invalid}), or a conflict's field, winner, rule,
+   *     and both values with their times
    */
   public record Event(Type type, String connectorKey, SyncMessage message, String detail) {
     @Override
@@ -166,6 +168,13 @@ public final class RecordingListener implements SyncListener {
   @Override
   public void failed(String connectorKey, SyncMessage message, String error, boolean permanent) {
     add(Type.FAILED, connectorKey, message, (permanent ? "permanently: " : "transiently: ") + error);
+  }
+
+  @Override
+  public void fieldRefused(String connectorKey, SyncMessage message, String fieldMappingId,
+      String field, String error) {
+    add(Type.FIELD_REFUSED, connectorKey, message, field + " from " + fieldMappingId + ": "
+        + error);
   }
 
   @Override

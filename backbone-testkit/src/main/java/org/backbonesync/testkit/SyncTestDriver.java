@@ -129,7 +129,7 @@ public final class SyncTestDriver {
     providers.forEach(types::register);
     builder.fieldMappingRegistry(types.build());
     engineSettings.accept(builder);
-    builder.listener(hostListener == null ? events : new Both(events, hostListener));
+    builder.listener(hostListener == null ? events : SyncListener.all(events, hostListener));
     if (transports) {
       builder.transport(keyA(), aToB).transport(keyB(), bToA);
     }
@@ -432,106 +432,6 @@ public final class SyncTestDriver {
   /** Connector B's sync information rows, in id order. */
   public List<SyncInfo> syncInfoB() {
     return engine.syncInformation(keyB());
-  }
-
-  /** Sends each event to the driver's recorder, then to the test's listener. */
-  private record Both(RecordingListener first, SyncListener second) implements SyncListener {
-    @Override
-    public void polled(String key, int found, int built) {
-      first.polled(key, found, built);
-      second.polled(key, found, built);
-    }
-
-    @Override
-    public void resyncPage(String key, String taskId, long done, long total) {
-      first.resyncPage(key, taskId, done, total);
-      second.resyncPage(key, taskId, done, total);
-    }
-
-    @Override
-    public void exportFailed(String key, String issueKey, String error) {
-      first.exportFailed(key, issueKey, error);
-      second.exportFailed(key, issueKey, error);
-    }
-
-    @Override
-    public void queued(String key, SyncMessage m) {
-      first.queued(key, m);
-      second.queued(key, m);
-    }
-
-    @Override
-    public void sent(String key, SyncMessage m) {
-      first.sent(key, m);
-      second.sent(key, m);
-    }
-
-    @Override
-    public void deliveryFailed(String key, SyncMessage m, String reason) {
-      first.deliveryFailed(key, m, reason);
-      second.deliveryFailed(key, m, reason);
-    }
-
-    @Override
-    public void received(String key, SyncMessage m) {
-      first.received(key, m);
-      second.received(key, m);
-    }
-
-    @Override
-    public void applied(String key, SyncMessage m, String local, boolean created) {
-      first.applied(key, m, local, created);
-      second.applied(key, m, local, created);
-    }
-
-    @Override
-    public void ignored(String key, SyncMessage m, String reason) {
-      first.ignored(key, m, reason);
-      second.ignored(key, m, reason);
-    }
-
-    @Override
-    public void unlinked(String key, SyncMessage m, String local, String remote) {
-      first.unlinked(key, m, local, remote);
-      second.unlinked(key, m, local, remote);
-    }
-
-    @Override
-    public void partnerGone(String key, SyncMessage m, String local,
-        org.backbonesync.core.PartnerGone.Action action) {
-      first.partnerGone(key, m, local, action);
-      second.partnerGone(key, m, local, action);
-    }
-
-    @Override
-    public void conflict(String key, org.backbonesync.spi.store.ConflictRecord record) {
-      first.conflict(key, record);
-      second.conflict(key, record);
-    }
-
-    @Override
-    public void duplicate(String key, SyncMessage m) {
-      first.duplicate(key, m);
-      second.duplicate(key, m);
-    }
-
-    @Override
-    public void failed(String key, SyncMessage m, String error, boolean permanent) {
-      first.failed(key, m, error, permanent);
-      second.failed(key, m, error, permanent);
-    }
-
-    @Override
-    public void retried(String key, SyncMessage m) {
-      first.retried(key, m);
-      second.retried(key, m);
-    }
-
-    @Override
-    public void skipped(String key, SyncMessage m) {
-      first.skipped(key, m);
-      second.skipped(key, m);
-    }
   }
 
   /** Builds a {@link SyncTestDriver}. */

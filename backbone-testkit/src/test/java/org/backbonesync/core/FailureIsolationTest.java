@@ -55,6 +55,10 @@ class FailureIsolationTest {
     // (helper-99: which mapping wrote the refused field, and what it was given)
     assertTrue(failed.get(0).error().endsWith("; priority from incoming field mapping"
         + " map-priority, value \"Blocker\""), failed.get(0).error());
+    // (and to a listener, without parsing that text)
+    assertEquals(List.of("priority from map-priority: The priority selected is invalid:"
+        + " \"Blocker\""), sync.events().events(Type.FIELD_REFUSED).stream()
+        .map(e -> e.detail()).toList());
     assertEquals("Coffee machine refilled", sync.b().value("PB-2", "summary").asText(),
         "the other issue flows");
     assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(),

@@ -101,6 +101,13 @@ final class Events implements SyncListener {
   }
 
   @Override
+  public void fieldRefused(String connectorKey, SyncMessage message, String fieldMappingId,
+      String field, String error) {
+    safely("fieldRefused",
+        () -> listener.fieldRefused(connectorKey, message, fieldMappingId, field, error));
+  }
+
+  @Override
   public void retried(String connectorKey, SyncMessage message) {
     safely("retried", () -> listener.retried(connectorKey, message));
   }

@@ -1,6 +1,8 @@
 package org.backbonesync.core.internal;
 
-import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
@@ -65,7 +67,7 @@ final class UnappliedMessages {
     SyncMessage message = entry.message();
     long next = now + e.retryAfter().map(d -> d.toMillis())
         .orElseGet(() -> settings.backoffMillis(entry.attempts() + 1));
-    String reason = describe(e, message);
+    String reason = describe(e, writers(e, message));
     stores.messages().updateIncoming(entry.withRetryAt(next, reason));
     log.info("{}: message {} for {} will be retried: {}",
         connector.key(), message.messageId(), message.sourceIssueKey(), reason);
@@ -76,7 +78,8 @@ final class UnappliedMessages {
   /** Marks a message failed: it and the later messages of its pair wait for an admin. */
   ApplyOutcome failed(InboxEntry entry, RuntimeException e) {
     SyncMessage message = entry.message();
-    String reason = describe(e, message);
+    List<Writer> writers = writers(e, message);
+    String reason = describe(e, writers);
     stores.messages().updateIncoming(entry.withFailure(reason));
     // a typed refusal (Jira's 400, a mapping's) is one line, its stack at debug; anything else
     // (a bug, say) keeps its stack
@@ -87,35 +90,46 @@ final class UnappliedMessages {
     if (refused) {
       log.debug("{}: message {} failed", connector.key(), message.messageId(), e);
     }
+    writers.forEach(w -> events.fieldRefused(connector.key(), message, w.mappingId(),
+        w.field(), w.error()));
     events.failed(connector.key(), message, reason, true);
     return new ApplyOutcome.Failed(message, reason);
   }
 
+  /** A field the tracker refused and an incoming mapping of the message that writes it. */
+  private record Writer(String field, String mappingId, JsonNode given, String error) {}
+
   /**
    * The failure in words; a tracker's refusal of fields also names the incoming mappings that
-   * write each (and the value the message gave them), which the tracker cannot know.
+   * write each (and the value the message gave them), which the tracker cannot know: "; priority
+   * from incoming field mapping map-priority, value \"Blocker\"".
    */
-  private String describe(RuntimeException e, SyncMessage message) {
+  private static String describe(RuntimeException e, List<Writer> writers) {
     String text = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     if (e instanceof TrackerException te && !te.fieldErrors().isEmpty()) {
-      text += " " + te.fieldErrors() + writers(te.fieldErrors().keySet(), message);
+      StringBuilder named = new StringBuilder(text).append(' ').append(te.fieldErrors());
+      for (int i = 0; i < writers.size(); i++) {
+        Writer w = writers.get(i);
+        named.append(i == 0 ? "; " : ", ").append(w.field())
+            .append(" from incoming field mapping ").append(w.mappingId()).append(", value ")
+            .append(Shown.text(String.valueOf(w.given()), Shown.MAX));
+      }
+      text = named.toString();
     }
     return text;
   }
 
-  /** "; priority from incoming field mapping map-priority, value \"Blocker\"", or "". */
-  private String writers(Set<String> refused, SyncMessage message) {
-    StringBuilder named = new StringBuilder();
-    for (String field : refused) {
-      connector.incoming.forEach((id, in) -> {
+  /** Each field a tracker's refusal names with each incoming mapping of the message writing it. */
+  private List<Writer> writers(RuntimeException e, SyncMessage message) {
+    List<Writer> found = new ArrayList<>();
+    if (e instanceof TrackerException te) {
+      te.fieldErrors().forEach((field, error) -> connector.incoming.forEach((id, in) -> {
         FieldValue given = message.fields().get(id);
         if (given != null && in.mapping().targetFields().contains(field)) {
-          named.append(named.length() == 0 ? "; " : ", ").append(field)
-              .append(" from incoming field mapping ").append(id).append(", value ")
-              .append(Shown.text(String.valueOf(given.value()), Shown.MAX));
+          found.add(new Writer(field, id, given.value(), error));
         }
-      });
+      }));
     }
-    return named.toString();
+    return found;
   }
 }
