@@ -12,6 +12,7 @@ import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.internal.MappingResults;
+import org.backbonesync.core.internal.SourceFields;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
@@ -115,7 +116,9 @@ public final class FieldMappingTester {
   /**
    * The problems the type finds in the settings (paths relative to the field mapping), with the
    * fields' schemas when {@link #trackers} gave the trackers; a {@code validate} that throws is
-   * one problem at {@code type}, as the engine reports it.
+   * one problem at {@code type}, as the engine reports it. With the trackers, an outgoing
+   * mapping that reads a field its side's project lacks is one too, as the engine refuses it
+   * when it is built (its export would read JSON null and clear the partner's field).
    */
   public List<String> problems() {
     List<String> found = new ArrayList<>();
@@ -127,7 +130,26 @@ public final class FieldMappingTester {
     } catch (RuntimeException e) {
       found.add("type: " + MappingResults.checkFailed(provider.type(), provider, MAPPING_ID, e));
     }
+    if (direction.fromA()) {
+      sourceProblem(MappingSide.A, trackerA).ifPresent(found::add);
+    }
+    if (direction.fromB()) {
+      sourceProblem(MappingSide.B, trackerB).ifPresent(found::add);
+    }
     return found;
+  }
+
+  /** A source field the side's project lacks, in the engine's words; none without a tracker. */
+  private Optional<String> sourceProblem(MappingSide side, IssueTracker tracker) {
+    if (tracker == null) {
+      return Optional.empty();
+    }
+    Map<String, FieldSchema> fields = new LinkedHashMap<>();
+    tracker.fields().forEach(f -> fields.put(f.id(), f));
+    String problem = SourceFields.problem(provider.outgoing(definition(side)).sourceFields(),
+        tracker.projectKey(), fields);
+    return Optional.ofNullable(problem).map(p -> "type: " + MappingResults.madeWrong(
+        provider.type(), provider, "an outgoing mapping for " + MAPPING_ID + " that " + p));
   }
 
   private static FieldSchema schema(IssueTracker tracker, String field) {

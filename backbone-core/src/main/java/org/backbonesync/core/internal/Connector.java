@@ -154,8 +154,10 @@ final class Connector {
       MappingDefinition definition = new MappingDefinition(
           m.id(), side, local, remote, local == null ? null : schemas.get(local), m.settings());
       if (from) {
-        out.add(new Outgoing(m.id(), made(() -> provider.outgoing(definition), "outgoing", m,
-            provider)));
+        OutgoingFieldMapping outgoing =
+            made(() -> provider.outgoing(definition), "outgoing", m, provider);
+        checkSources(m, provider, outgoing);
+        out.add(new Outgoing(m.id(), outgoing));
       }
       if (to) {
         IncomingFieldMapping incoming =
@@ -165,6 +167,23 @@ final class Connector {
               + " targetFields() returned null; it must return the fields the mapping writes");
         }
         in.put(m.id(), new Incoming(incoming, registry.isBuiltIn(m.type())));
+      }
+    }
+
+    /**
+     * An outgoing half must read fields the project has, where its tracker lists them: a field
+     * it lacks reads as JSON null, and the export would clear the partner's field.
+     */
+    private void checkSources(FieldMapping m, FieldMappingProvider provider,
+        OutgoingFieldMapping outgoing) {
+      Set<String> read = outgoing.sourceFields();
+      if (read == null) {
+        throw madeWrong(m, provider, "an outgoing mapping for " + m.id() + " whose"
+            + " sourceFields() returned null; it must return the fields the mapping reads");
+      }
+      String problem = SourceFields.problem(read, config.projectKey(), schemas);
+      if (problem != null) {
+        throw madeWrong(m, provider, "an outgoing mapping for " + m.id() + " that " + problem);
       }
     }
 
@@ -192,8 +211,8 @@ final class Connector {
     private ConfigurationException madeWrong(FieldMapping m, FieldMappingProvider provider,
         String what) {
       return new ConfigurationException(List.of(new ConfigurationProblem(
-          "$.fieldMappings[" + configurationMappings.indexOf(m) + "].type", "mapping type \""
-              + m.type() + "\" (" + provider.getClass().getName() + ") made " + what)));
+          "$.fieldMappings[" + configurationMappings.indexOf(m) + "].type",
+          MappingResults.madeWrong(m.type(), provider, what))));
     }
   }
 

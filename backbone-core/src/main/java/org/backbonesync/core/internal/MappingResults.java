@@ -58,6 +58,15 @@ public final class MappingResults {
   }
 
   /**
+   * The problem with a half a provider made (its {@code outgoing} or {@code incoming}), at the
+   * mapping's {@code type}, as the engine's build and the testkit's tester report it: {@code
+   * mapping type "acme.x" (com.acme.X) made an outgoing mapping for m1 that reads ...}.
+   */
+  public static String madeWrong(String type, Object provider, String what) {
+    return "mapping type \"" + type + "\" (" + provider.getClass().getName() + ") made " + what;
+  }
+
+  /**
    * The problem a provider's {@code validate} that threw is reported as, at the mapping's {@code
    * type}, by the engine's configuration check and by the testkit's tester alike.
    */
