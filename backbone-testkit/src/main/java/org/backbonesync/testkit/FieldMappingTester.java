@@ -12,6 +12,7 @@ import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.internal.MappingResults;
+import org.backbonesync.core.internal.Shown;
 import org.backbonesync.core.internal.SourceFields;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
@@ -42,7 +43,8 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * <p>The mapping runs from side A to side B unless told otherwise; what it returns and writes is
  * checked as the engine checks it, with the engine's words: an export must not be Java null and
  * must export an issue twice alike (the tester exports twice and compares), and an import may
- * write only its target fields, never Java null (JSON null clears a field).
+ * write only its target fields, never Java null (JSON null clears a field), and with the
+ * {@linkplain #trackers trackers} given only values their fields' schemas take.
  * Exceptions the mapping throws come out as it threw them; an engine reports a {@code
  * SyncException} that names no field mapping as {@code incoming field mapping <id> refused value
  * <value>: <its text>}.
@@ -85,7 +87,10 @@ public final class FieldMappingTester {
     return this;
   }
 
-  /** The trackers a mapping may look things up in (users...) on side A and side B. */
+  /**
+   * The trackers a mapping may look things up in (users...) on side A and side B; their fields'
+   * schemas are what {@link #problems()} and the imports check against.
+   */
   public FieldMappingTester trackers(IssueTracker onA, IssueTracker onB) {
     this.trackerA = onA;
     this.trackerB = onB;
@@ -205,7 +210,9 @@ public final class FieldMappingTester {
    *
    * @param creating whether the message is creating the issue
    * @throws IllegalArgumentException when the mapping writes a field that is not one of its
-   *     targets, or sets one to Java null, as the engine refuses it
+   *     targets, or sets one to Java null, as the engine refuses it; or, when {@link #trackers}
+   *     gave the side's tracker, sets a value its field's schema does not take (a number in a
+   *     text field, a priority the project lacks), as the tracker refuses it
    * @throws IllegalStateException when the mapping changed the value it was given, which is
    *     read-only
    */
@@ -243,7 +250,31 @@ public final class FieldMappingTester {
           + before + ", to " + given + ": it is read-only (a retry reads it again); write a"
           + " deepCopy() where you need a changed one");
     }
+    checkSchemas(side, fields);
     return fields;
+  }
+
+  /**
+   * Each value set must fit its field's schema in the side's project (when {@link #trackers}
+   * gave it), as the tracker would refuse it when the engine applies it: the message would
+   * fail for good and the field never sync.
+   */
+  private void checkSchemas(MappingSide side, Map<String, JsonNode> fields) {
+    IssueTracker tracker = side == MappingSide.A ? trackerA : trackerB;
+    if (tracker == null) {
+      return;
+    }
+    for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
+      FieldSchema schema = schema(tracker, e.getKey());
+      String takes = schema == null ? null : SchemaFit.misfit(schema, e.getValue());
+      if (takes != null) {
+        throw new IllegalArgumentException("incoming field mapping " + MAPPING_ID + " set "
+            + e.getKey() + " to " + Shown.text(String.valueOf(e.getValue()), 80) + ", which "
+            + e.getKey() + " of project " + tracker.projectKey() + " (" + schema.describe()
+            + ") does not take: it takes " + takes + "; the tracker would refuse it and the"
+            + " message fail for good");
+      }
+    }
   }
 
   /**

@@ -127,6 +127,51 @@ class FieldMappingTesterTest {
         + " P[AB] P[AB]-1 #\\d+ \\{map-under-test=\"x #\\d+\"\\}; .*"), e.getMessage());
   }
 
+  /**
+   * helper-99: an import of a number into a text field passed the tester, and in a sync the
+   * tracker refused it and the message failed for good; with the trackers given, the tester
+   * refuses it as the tracker would, naming the mapping, the field, the value and the schema.
+   */
+  @Test
+  void anImportTheFieldsSchemaDoesNotTakeIsRefusedAsTheTrackerWould() {
+    FieldMappingTester tester = FieldMappingTester.of(new HookedMapping("acme.length", null,
+        (field, value, updates) -> updates.set(field,
+            com.fasterxml.jackson.databind.node.IntNode.valueOf(value.asText().length()))))
+        .fields("summary", "customfield_10020").direction(Direction.A_TO_B);
+    assertEquals(Map.of("customfield_10020", com.fasterxml.jackson.databind.node.IntNode
+        .valueOf(4)), tester.importValue(text("Jams")), "without trackers, no schemas");
+
+    tester.trackers(InMemoryIssueTracker.builder("PA").build(),
+        InMemoryIssueTracker.builder("PB").customField("customfield_10020").build());
+    var e = assertThrows(IllegalArgumentException.class, () -> tester.importValue(text("Jams")));
+
+    assertEquals("incoming field mapping map-under-test set customfield_10020 to 4, which"
+        + " customfield_10020 of project PB (string) does not take: it takes JSON strings; the"
+        + " tracker would refuse it and the message fail for good", e.getMessage());
+    tester.trackers(InMemoryIssueTracker.builder("PA").build(),
+        InMemoryIssueTracker.builder("PB").numberField("customfield_10020").build());
+    assertEquals(4, tester.importValue(text("Jams")).get("customfield_10020").asInt());
+  }
+
+  @Test
+  void anImportOfAValueTheFieldDoesNotListIsRefusedNamingWhatItHas() {
+    FieldMappingTester tester = FieldMappingTester.of(new HookedMapping("acme.as-is", null,
+        (field, value, updates) -> updates.set(field, value)))
+        .fields("priority", "priority").direction(Direction.A_TO_B)
+        .trackers(InMemoryIssueTracker.builder("PA").build(),
+            InMemoryIssueTracker.builder("PB").priorities("P1", "P2").build());
+
+    var e = assertThrows(IllegalArgumentException.class, () -> tester.importValue(text("High")));
+
+    assertEquals("incoming field mapping map-under-test set priority to \"High\", which"
+        + " priority of project PB (priority) does not take: it takes JSON strings among [P1,"
+        + " P2]; the tracker would refuse it and the message fail for good", e.getMessage());
+    assertEquals(Map.of("priority", text("P2")), tester.importValue(text("P2")));
+    assertEquals(Map.of("priority", com.fasterxml.jackson.databind.node.NullNode.getInstance()),
+        tester.importValue(com.fasterxml.jackson.databind.node.NullNode.getInstance()),
+        "JSON null clears any field");
+  }
+
   /** helper-99: a check that threw came out of the tester bare, where the engine names it. */
   @Test
   void aCheckThatThrowsIsOneProblemAsTheEngineReportsIt() {
