@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * org.backbonesync.spi.mapping.FieldMappingProvider#type()}), a direction, the field on each side
  * and the type's settings.
  *
- * @param id the stable id, usually a UUID string; a configuration refuses one longer than 255
- *     characters or with control characters
+ * @param id the stable id, usually a UUID string; a configuration refuses a blank one, one
+ *     longer than 255 characters or one with control characters, at its path
  * @param name a name for people, or null (the fields are shown instead)
  * @param type the mapping type, e.g. {@code passthrough} or {@code correlation}
  * @param direction which way it syncs
@@ -30,7 +30,7 @@ public record FieldMapping(
     ConflictRule conflict) {
 
   public FieldMapping {
-    Checks.notBlank("id", id);
+    Checks.notNull("id", id); // (blank: refused by the configuration, at the mapping's path)
     Checks.notBlank("type (field mapping " + id + ")", type);
     Checks.notNull("direction (field mapping " + id + ")", direction);
     settings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();

@@ -108,7 +108,10 @@ final class ShapeChecker {
   private static void checkIds(List<FieldMapping> mappings, List<ConfigurationProblem> problems) {
     for (int i = 0; i < mappings.size(); i++) {
       FieldMapping m = mappings.get(i);
-      if (m != null) {
+      if (m != null && m.id().isBlank()) {
+        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "].id",
+            "must not be blank")); // (as the JSON reader says it)
+      } else if (m != null) {
         checkText("$.fieldMappings[" + i + "].id", m.id(), problems);
       }
     }

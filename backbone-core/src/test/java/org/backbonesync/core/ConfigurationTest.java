@@ -55,6 +55,15 @@ class ConfigurationTest {
             .connectorB(ConnectorConfig.of("PB", "PB", "b")).build()));
   }
 
+  /** helper-99: a blank id built in Java was an IllegalArgumentException with no path. */
+  @Test
+  void aBlankMappingIdIsRefusedAtItsPathAsInJson() {
+    assertEquals(java.util.List.of("$.fieldMappings[1].id: must not be blank"),
+        problems(() -> config()
+            .fieldMapping(FieldMapping.passthrough(" ", "priority", Direction.A_TO_B))
+            .build()));
+  }
+
   @Test
   void aMappingNamesItsFieldsWhenItHasNoName() {
     FieldMapping m = FieldMapping.passthrough("m2", "summary", "customfield_1", Direction.A_TO_B);
