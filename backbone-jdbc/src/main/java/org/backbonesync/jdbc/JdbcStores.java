@@ -3,6 +3,7 @@ package org.backbonesync.jdbc;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,27 +163,55 @@ public final class JdbcStores implements Stores, AutoCloseable {
    * process killed at any point loses no committed step. {@link #close()} closes the files once
    * no other connection of this process has them open.
    *
-   * @throws UncheckedIOException when the directory cannot be created (its message says why, in
-   *     one line, before H2 is asked anything)
+   * @throws IllegalArgumentException when the directory is null, or its path holds a {@code ;}
+   *     (H2's URL takes everything after one as settings, even statements to run)
+   * @throws UncheckedIOException when the directory cannot be created or is not writable (its
+   *     message says why, in one line, before H2 is asked anything)
    */
   public static JdbcStores inDirectory(Path directory) {
+    String url = h2Url(directory);
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
       String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-          : e.getClass().getSimpleName();
+          : Files.isSymbolicLink(directory) ? "a symbolic link to " + target(directory)
+              + ", which does not exist" : e.getClass().getSimpleName();
       throw new UncheckedIOException("cannot create the store directory "
           + directory.toAbsolutePath() + " (" + why + ")", e);
     }
-    return open(new DriverManagerDataSource(h2Url(directory), null, null));
+    if (!Files.isWritable(directory)) {
+      throw new UncheckedIOException("the store directory " + directory.toAbsolutePath()
+          + " is not writable by this process", new AccessDeniedException(directory.toString()));
+    }
+    return open(new DriverManagerDataSource(url, null, null));
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "a path that cannot be read";
+    }
   }
 
   /**
    * The JDBC URL {@link #inDirectory} opens, for a host's own tools on the same files (a backup,
    * a console, a {@link DataSource} of its own) with the same settings.
+   *
+   * @throws IllegalArgumentException when the directory is null, or its path holds a {@code ;}
    */
   public static String h2Url(Path directory) {
-    return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("backbone") + ";WRITE_DELAY=0";
+    if (directory == null) {
+      throw new IllegalArgumentException("directory is required, was null");
+    }
+    String path = directory.toAbsolutePath().resolve("backbone").toString();
+    if (path.indexOf(';') >= 0) {
+      // H2 reads the URL up to the first ';' as the file and the rest as settings: INIT=...
+      // runs SQL, MODE=... changes the database; it has no escape for a ';' in a file name
+      throw new IllegalArgumentException("directory must not hold a \";\" (H2 would read what"
+          + " follows as settings of its URL), was " + directory.toAbsolutePath());
+    }
+    return "jdbc:h2:file:" + path + ";WRITE_DELAY=0";
   }
 
   /**

@@ -43,4 +43,37 @@ class StoreDirectoryTest {
     assertInstanceOf(FileSystemException.class, e.getCause());
     assertEquals("{}", Files.readString(file), "nothing written");
   }
+
+  @Test
+  void aDirectoryWithASemicolonIsRefusedBeforeH2RunsWhatFollowsIt() throws Exception {
+    // helper-102: H2 ran the INIT statement, and a MODE=... landed the files outside the folder
+    Path hostile = dir.resolve("data;INIT=CREATE TABLE PWNED(A INT)--");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JdbcStores.inDirectory(hostile));
+
+    assertEquals("directory must not hold a \";\" (H2 would read what follows as settings of"
+        + " its URL), was " + hostile.toAbsolutePath(), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> JdbcStores.h2Url(hostile));
+    try (var left = Files.list(dir)) {
+      assertEquals(0, left.count(), "nothing made");
+    }
+  }
+
+  @Test
+  void aDanglingSymbolicLinkIsNamedAsOne() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("store"), dir.resolve("gone"));
+
+    UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        () -> JdbcStores.inDirectory(link));
+
+    assertEquals("cannot create the store directory " + link + " (a symbolic link to "
+        + dir.resolve("gone") + ", which does not exist)", e.getMessage());
+  }
+
+  @Test
+  void aNullDirectoryIsNamed() {
+    assertEquals("directory is required, was null", assertThrows(
+        IllegalArgumentException.class, () -> JdbcStores.inDirectory(null)).getMessage());
+  }
 }
