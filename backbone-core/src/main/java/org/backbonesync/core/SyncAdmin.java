@@ -360,9 +360,31 @@ public final class SyncAdmin {
 
     private Builder() {}
 
-    /** Adds the engine of one synchronization. */
+    /**
+     * Adds the engine of one synchronization.
+     *
+     * @throws IllegalArgumentException for an engine given before, or one with a local connector
+     *     an engine given before has: the admin finds a connector's engine by its key, so the
+     *     second one's rows could be neither read nor deleted, and a call meant for it would
+     *     reach the first
+     */
     public Builder engine(SyncEngine engine) {
-      engines.add(Checks.notNull("engine", engine));
+      Checks.notNull("engine", engine);
+      for (SyncEngine given : engines) {
+        if (given == engine) {
+          throw new IllegalArgumentException("engine of synchronization \""
+              + engine.configuration().id() + "\" was given twice");
+        }
+        for (String key : engine.localConnectorKeys()) {
+          if (given.localConnectorKeys().contains(key)) {
+            throw new IllegalArgumentException("connector key \"" + key + "\" of synchronization"
+                + " \"" + engine.configuration().id() + "\" is a local connector of synchronization"
+                + " \"" + given.configuration().id() + "\" already: connector keys must be unique"
+                + " across the engines of one admin");
+          }
+        }
+      }
+      engines.add(engine);
       return this;
     }
 

@@ -53,6 +53,22 @@ class SyncAdminOperationsTest {
   }
 
   @Test
+  void anEngineGivenTwiceOrAConnectorKeyOfTwoEnginesIsRefused() {
+    // helper-102: both were taken, and the second engine's rows could not be reached
+    SyncTestDriver other = SyncTestDriver.builder().synchronizationId("other").build();
+    SyncAdmin.Builder builder = SyncAdmin.builder().engine(sync.engine());
+
+    assertEquals("engine of synchronization \"sync-pa-pb\" was given twice",
+        assertThrows(IllegalArgumentException.class, () -> builder.engine(sync.engine()))
+            .getMessage());
+    assertEquals("connector key \"PA\" of synchronization \"other\" is a local connector of"
+        + " synchronization \"sync-pa-pb\" already: connector keys must be unique across the"
+        + " engines of one admin",
+        assertThrows(IllegalArgumentException.class, () -> builder.engine(other.engine()))
+            .getMessage());
+  }
+
+  @Test
   void aFilteredSyncInformationReadReadsTheOneRowNotTheTable() {
     givenTwoSyncedIssues();
     tableReads.set(0);
