@@ -481,11 +481,18 @@ public interface SyncEngine extends AutoCloseable {
      * This engine's name among the nodes that share one store, and how long it holds the work
      * it claims (a connector's poll, an issue pair's incoming messages) before another node may
      * take it over if this one dies. Default {@code node-1} and 1 minute; give each node of a
-     * cluster its own name.
+     * cluster its own name. The lease is 1 second to 365 days: an apply begins no pair after half
+     * of it, so a lease of a millisecond applied nothing, ever.
      */
     public Builder node(String name, Duration lease) {
       this.node = Checks.name("node", name);
-      this.leaseDuration = Checks.positive("lease", lease);
+      Checks.notNull("lease", lease);
+      if (lease.compareTo(Duration.ofSeconds(1)) < 0
+          || lease.compareTo(Checks.MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("lease must be from 1 s to 365 days (an apply begins no"
+            + " pair after half of it), was " + lease);
+      }
+      this.leaseDuration = lease;
       return this;
     }
 

@@ -105,7 +105,10 @@ class ConfigurationTest {
         message(() -> SyncEngine.builder().pollInterval(Duration.ofNanos(100))));
     assertEquals("pollInterval must be from 1 ms to 365 days, was " + forever,
         message(() -> SyncEngine.builder().pollInterval(forever)));
-    assertEquals("lease must be from 1 ms to 365 days, was " + forever,
+    assertEquals("lease must be from 1 s to 365 days (an apply begins no pair after half of"
+        + " it), was PT0.001S", message(() -> SyncEngine.builder().node("n", Duration.ofMillis(1))));
+    assertEquals("lease must be from 1 s to 365 days (an apply begins no pair after half of"
+        + " it), was " + forever,
         message(() -> SyncEngine.builder().node("node-2", forever)));
     assertEquals("gapRecheck must be from 1 ms to 365 days, was " + forever,
         message(() -> SyncEngine.builder().gapTimeout(Duration.ofMinutes(1), forever)));
