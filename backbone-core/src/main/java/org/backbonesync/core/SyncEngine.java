@@ -40,6 +40,11 @@ import org.backbonesync.spi.transport.MessageTransport;
  * <p>Thread-safe: each step of one connector runs one at a time, whoever calls it (the host, the
  * periodic run, a step run at once). All state lives in the {@link Stores}; an engine built again
  * on the same stores after a crash carries on where it stopped.
+ *
+ * <p>Each method checks its arguments before any store sees them: a null where a value is needed
+ * (a connector key, a resync request, an import's rows, a message handed to a {@link #receiver})
+ * is an {@link IllegalArgumentException} naming the parameter, in {@link SyncAdmin}'s words
+ * ({@code request is required, was null}).
  */
 // Over 300 lines: the interface and its Builder are API, each method's Javadoc its contract.
 public interface SyncEngine extends AutoCloseable {

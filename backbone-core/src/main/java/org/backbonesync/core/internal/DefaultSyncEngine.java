@@ -133,7 +133,7 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   private LocalConnectors.Local local(String connectorKey) {
     lifecycle.checkOpen();
-    LocalConnectors.Local local = locals.get(connectorKey);
+    LocalConnectors.Local local = locals.get(Arguments.required("connectorKey", connectorKey));
     if (local == null) {
       throw new IllegalArgumentException(
           "connector \"" + connectorKey + "\" is not local to this engine; local: "
@@ -193,13 +193,14 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public int importSyncInformation(String connectorKey, List<SyncInfoImport> rows) {
-    return changing(connectorKey, local -> syncInfoAdmin.importRows(local.connector(), rows));
+    return changing(connectorKey, local -> syncInfoAdmin.importRows(local.connector(),
+        Arguments.required("rows", rows)));
   }
 
   @Override
   public List<ConfigurationProblem> checkSyncInformation(
       String connectorKey, List<SyncInfoImport> rows) {
-    return syncInfoAdmin.check(local(connectorKey).connector(), rows);
+    return syncInfoAdmin.check(local(connectorKey).connector(), Arguments.required("rows", rows));
   }
 
   @Override
@@ -222,7 +223,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public AsyncTask resync(String connectorKey, ResyncRequest request, String owner) {
     return changing(connectorKey,
-        local -> resyncs.start(local.connector(), local.resender(), request, owner));
+        local -> resyncs.start(local.connector(), local.resender(),
+            Arguments.required("request", request), owner));
   }
 
   @Override

@@ -39,12 +39,19 @@ final class Inbox implements MessageReceiver {
 
   @Override
   public boolean receive(SyncMessage message) {
+    Arguments.required("message", message);
     return receiveAll(List.of(message)).contains(message.messageId());
   }
 
   @Override
   public Set<String> receiveAll(List<SyncMessage> messages) {
-    messages.forEach(this::checkAddressed);
+    Arguments.required("messages", messages);
+    for (int i = 0; i < messages.size(); i++) {
+      if (messages.get(i) == null) {
+        throw new IllegalArgumentException("messages[" + i + "] is null, not a message");
+      }
+      checkAddressed(messages.get(i));
+    }
     Set<String> added = stores.messages().addIncoming(messages, clock.millis());
     for (SyncMessage message : messages) {
       if (added.contains(message.messageId())) {
