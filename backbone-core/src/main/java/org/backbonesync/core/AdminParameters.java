@@ -3,6 +3,7 @@ package org.backbonesync.core;
 import static org.backbonesync.core.AdminText.shown;
 
 import java.util.List;
+import org.backbonesync.core.internal.Arguments;
 
 /**
  * Values the admin takes from a request (issue keys, message ids, sync information ids), checked
@@ -10,22 +11,18 @@ import java.util.List;
  * for what only a request has (query parameters, path segments that are numbers).
  */
 final class AdminParameters {
-  /** The longest issue key; as the stores' key columns (JDBC: {@code VARCHAR(255)}). */
-  private static final int MAX_ISSUE_KEY_LENGTH = 255;
-  /** The longest message id; as the stores' message id columns (JDBC: {@code VARCHAR(512)}). */
-  private static final int MAX_MESSAGE_ID_LENGTH = 512;
-
   private AdminParameters() {}
 
   /**
-   * An issue key from the request, checked before any store sees it: 1 to 255 characters and no
-   * control character (PostgreSQL refuses a NUL in text, which would otherwise be a 500).
+   * An issue key from the request, checked before any store sees it, as the engine checks it
+   * ({@link Arguments#issueKey}): 1 to 255 characters and no control character (PostgreSQL
+   * refuses a NUL in text, which would otherwise be a 500).
    *
    * @param where the key's place in the request, e.g. {@code issueKey} or {@code ?localIssueKey}
    * @return the key; null when {@code key} is null (an absent query parameter)
    */
   static String issueKey(String where, String key) {
-    return key == null ? null : text(where, key, MAX_ISSUE_KEY_LENGTH);
+    return key == null ? null : text(where, key, Arguments.MAX_ISSUE_KEY_LENGTH);
   }
 
   /** {@link #issueKey}, where a key is required: null is refused too. */
@@ -40,7 +37,7 @@ final class AdminParameters {
    * @param where the id's place in the request, {@code messageId}
    */
   static String messageId(String where, String id) {
-    return text(where, required(where, id), MAX_MESSAGE_ID_LENGTH);
+    return text(where, required(where, id), Arguments.MAX_MESSAGE_ID_LENGTH);
   }
 
   /**
@@ -51,38 +48,20 @@ final class AdminParameters {
    */
   static <T> T required(String where, T value) {
     if (value == null) {
-      throw new AdminException(400, where + " is required, was null",
-          List.of(new ConfigurationProblem(where, "is required, was null")));
+      throw new AdminException(400, where + " " + Arguments.REQUIRED,
+          List.of(new ConfigurationProblem(where, Arguments.REQUIRED)));
     }
     return value;
   }
 
   /** Text of 1 to {@code max} characters without control characters or broken Unicode. */
   private static String text(String where, String value, int max) {
-    String problem = null;
-    if (value.isEmpty() || value.length() > max) {
-      problem = "must be 1 to " + max + " characters, was " + value.length();
-    } else if (value.chars().anyMatch(Character::isISOControl) || !validSurrogates(value)) {
-      problem = "must not hold control characters or broken Unicode";
-    }
+    String problem = Arguments.textProblem(value, max);
     if (problem != null) {
-      throw new AdminException(400, where + " " + problem + ": " + shown(value),
+      throw new AdminException(400, Arguments.refusal(where, problem, value),
           List.of(new ConfigurationProblem(where, problem)));
     }
     return value;
-  }
-
-  private static boolean validSurrogates(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -41,10 +41,14 @@ import org.backbonesync.spi.transport.MessageTransport;
  * periodic run, a step run at once). All state lives in the {@link Stores}; an engine built again
  * on the same stores after a crash carries on where it stopped.
  *
- * <p>Each method checks its arguments before any store sees them: a null where a value is needed
- * (a connector key, a resync request, an import's rows, a message handed to a {@link #receiver})
- * is an {@link IllegalArgumentException} naming the parameter, in {@link SyncAdmin}'s words
- * ({@code request is required, was null}).
+ * <p>Each method checks its arguments before any store sees them, as {@link SyncAdmin} checks
+ * them, and refuses with an {@link IllegalArgumentException} in the words of its 400, naming the
+ * parameter and the value (escaped): a null where a value is needed (a connector key, a resync
+ * request, an import's rows, a trace's issue key, a message id, a message handed to a {@link
+ * #receiver}: {@code request is required, was null}); an issue key of other than 1 to 255
+ * characters or a message id of other than 1 to 512, or either with a control character or
+ * broken Unicode (a NUL would be a database error on PostgreSQL: <code>issueKey must not hold
+ * control characters or broken Unicode: "PA-1&#92;u0000"</code>); a connector that is not local.
  */
 // Over 300 lines: the interface and its Builder are API, each method's Javadoc its contract.
 public interface SyncEngine extends AutoCloseable {

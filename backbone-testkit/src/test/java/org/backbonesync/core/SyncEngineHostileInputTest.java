@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import java.util.List;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.function.Executable;
  * SyncAdmin} answers a 400 with, not a bare NullPointerException from deep inside.
  */
 class SyncEngineHostileInputTest {
+  private static final String CONTROL = " must not hold control characters or broken Unicode: ";
   private final SyncTestDriver sync = SyncTestDriver.builder().build();
   private final SyncEngine engine = sync.engine();
 
@@ -50,5 +52,51 @@ class SyncEngineHostileInputTest {
     refused("messages[0] is null, not a message",
         () -> engine.receiver("PA").receiveAll(Arrays.asList((org.backbonesync.spi.message
             .SyncMessage) null)));
+  }
+
+  @Test
+  void anIssueKeyWithANulIsRefusedNamingItBeforeAnyStoreSeesIt() {
+    refused("issueKey" + CONTROL + "\"PA-1\\u0000\"", () -> engine.trace("PA", "PA-1\u0000"));
+    refused("localIssueKey" + CONTROL + "\"PA-1\\u0000\"",
+        () -> engine.syncInformation("PA", "PA-1\u0000", null));
+    refused("remoteIssueKey" + CONTROL + "\"PB-1\\u0000\"",
+        () -> engine.syncInformation("PA", null, "PB-1\u0000"));
+    refused("localIssueKey" + CONTROL + "\"PA-1\\ud800\"",
+        () -> engine.conflicts("PA", "PA-1\uD800"));
+
+    assertEquals(1, engine.syncInformation("PA", "PA-1", null).size(), "a good key still works");
+    assertEquals(List.of(), engine.conflicts("PA", null), "null is any issue, as before");
+  }
+
+  @Test
+  void aTraceOfNoKeyEmptyOrOverlongIsRefused() {
+    refused("issueKey is required, was null", () -> engine.trace("PA", null));
+    refused("issueKey must be 1 to 255 characters, was 0: \"\"", () -> engine.trace("PA", ""));
+    String huge = "PA-" + "1".repeat(253);
+    refused("issueKey must be 1 to 255 characters, was 256: \"PA-" + "1".repeat(77)
+        + "...\" (256 characters)", () -> engine.trace("PA", huge));
+  }
+
+  @Test
+  void aMessageIdWithANulOrNoneIsRefusedNamingIt() {
+    String nul = "messageId" + CONTROL + "\"x\\u0000\"";
+    refused(nul, () -> engine.retry("PA", "x\u0000"));
+    refused(nul, () -> engine.skip("PA", "x\u0000"));
+    refused(nul, () -> engine.retryUndeliverable("PA", "x\u0000"));
+    refused(nul, () -> engine.skipUndeliverable("PA", "x\u0000"));
+    refused("messageId is required, was null", () -> engine.retry("PA", null));
+    refused("messageId must be 1 to 512 characters, was 513: \"" + "m".repeat(80)
+        + "...\" (513 characters)", () -> engine.skip("PA", "m".repeat(513)));
+  }
+
+  @Test
+  void anUnknownConnectorKeyIsShownEscaped() {
+    refused("connector \"PA\\u0000\" is not local to this engine; local: [PA, PB]",
+        () -> engine.failedMessages("PA\u0000"));
+  }
+
+  @Test
+  void aNullCollectionOfHintedKeysIsRefusedNamingIt() {
+    refused("issueKeys is required, was null", () -> engine.changeHints("PA").issuesChanged(null));
   }
 }

@@ -1,20 +1,81 @@
 package org.backbonesync.core.internal;
 
 /**
- * The checks of the arguments of {@link org.backbonesync.core.SyncEngine}'s methods: a refusal
- * is an {@link IllegalArgumentException} in the words {@code SyncAdmin} answers a 400 with.
+ * The checks of the arguments of {@link org.backbonesync.core.SyncEngine}'s methods, before any
+ * store sees them: a refusal is an {@link IllegalArgumentException}; {@code SyncAdmin} makes the
+ * same checks of what a host's REST layer hands it, and answers a 400 in the same words.
  */
-final class Arguments {
+public final class Arguments {
+  /** The longest issue key; as the stores' key columns (JDBC: {@code VARCHAR(255)}). */
+  public static final int MAX_ISSUE_KEY_LENGTH = 255;
+  /** The longest message id; as the stores' message id columns (JDBC: {@code VARCHAR(512)}). */
+  public static final int MAX_MESSAGE_ID_LENGTH = 512;
   /** What {@link #required} says of a null. */
-  static final String REQUIRED = "is required, was null";
+  public static final String REQUIRED = "is required, was null";
 
   private Arguments() {}
 
   /** A value the call needs: null is refused naming it ({@code request is required, was null}). */
-  static <T> T required(String where, T value) {
+  public static <T> T required(String where, T value) {
     if (value == null) {
       throw new IllegalArgumentException(where + " " + REQUIRED);
     }
     return value;
+  }
+
+  /** An issue key, 1 to 255 characters without control characters; null passes (any issue). */
+  public static String issueKey(String where, String key) {
+    return key == null ? null : text(where, key, MAX_ISSUE_KEY_LENGTH);
+  }
+
+  /** {@link #issueKey}, where a key is required: null is refused too. */
+  public static String requiredIssueKey(String where, String key) {
+    return issueKey(where, required(where, key));
+  }
+
+  /** A message id: required, 1 to 512 characters without control characters. */
+  public static String messageId(String where, String id) {
+    return text(where, required(where, id), MAX_MESSAGE_ID_LENGTH);
+  }
+
+  /**
+   * What is wrong with a text of 1 to {@code max} characters without control characters or
+   * broken Unicode (PostgreSQL refuses a NUL in text, which would otherwise be a database
+   * error), or null when nothing.
+   */
+  public static String textProblem(String value, int max) {
+    if (value.isEmpty() || value.length() > max) {
+      return "must be 1 to " + max + " characters, was " + value.length();
+    }
+    if (value.chars().anyMatch(Character::isISOControl) || !validSurrogates(value)) {
+      return "must not hold control characters or broken Unicode";
+    }
+    return null;
+  }
+
+  /** The refusal of a value {@link #textProblem} found a problem with, the value escaped. */
+  public static String refusal(String where, String problem, String value) {
+    return where + " " + problem + ": " + Shown.quoted(value);
+  }
+
+  private static String text(String where, String value, int max) {
+    String problem = textProblem(value, max);
+    if (problem != null) {
+      throw new IllegalArgumentException(refusal(where, problem, value));
+    }
+    return value;
+  }
+
+  private static boolean validSurrogates(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

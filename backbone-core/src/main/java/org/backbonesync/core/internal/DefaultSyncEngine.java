@@ -135,9 +135,8 @@ public final class DefaultSyncEngine implements SyncEngine {
     lifecycle.checkOpen();
     LocalConnectors.Local local = locals.get(Arguments.required("connectorKey", connectorKey));
     if (local == null) {
-      throw new IllegalArgumentException(
-          "connector \"" + connectorKey + "\" is not local to this engine; local: "
-              + locals.keySet());
+      throw new IllegalArgumentException("connector " + Shown.quoted(connectorKey)
+          + " is not local to this engine; local: " + locals.keySet());
     }
     return local;
   }
@@ -188,7 +187,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   public List<SyncInfo> syncInformation(
       String connectorKey, String localIssueKey, String remoteIssueKey) {
     local(connectorKey);
-    return rows.find(connectorKey, localIssueKey, remoteIssueKey);
+    return rows.find(connectorKey, Arguments.issueKey("localIssueKey", localIssueKey),
+        Arguments.issueKey("remoteIssueKey", remoteIssueKey));
   }
 
   @Override
@@ -260,7 +260,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   public List<ConflictRecord> conflicts(String connectorKey,
       String localIssueKey) {
     local(connectorKey);
-    return stores.conflicts().list(connectorKey, localIssueKey);
+    return stores.conflicts().list(connectorKey, Arguments.issueKey("localIssueKey",
+        localIssueKey));
   }
 
   @Override
@@ -276,12 +277,14 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void retryUndeliverable(String connectorKey, String messageId) {
-    changed(connectorKey, local -> local.delivery().retryUndeliverable(messageId));
+    changed(connectorKey,
+        local -> local.delivery().retryUndeliverable(Arguments.messageId("messageId", messageId)));
   }
 
   @Override
   public void skipUndeliverable(String connectorKey, String messageId) {
-    changed(connectorKey, local -> local.delivery().skipUndeliverable(messageId));
+    changed(connectorKey,
+        local -> local.delivery().skipUndeliverable(Arguments.messageId("messageId", messageId)));
   }
 
   @Override
@@ -293,7 +296,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void retry(String connectorKey, String messageId) {
     try {
-      changed(connectorKey, local -> local.inbox().retry(messageId));
+      changed(connectorKey,
+          local -> local.inbox().retry(Arguments.messageId("messageId", messageId)));
     } finally {
       recorder.flushIfDue();
     }
@@ -302,7 +306,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public void skip(String connectorKey, String messageId) {
     try {
-      changed(connectorKey, local -> local.inbox().skip(messageId));
+      changed(connectorKey,
+          local -> local.inbox().skip(Arguments.messageId("messageId", messageId)));
     } finally {
       recorder.flushIfDue();
     }
@@ -330,6 +335,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   @Override
   public IssueTrace trace(String connectorKey, String issueKey) {
     local(connectorKey);
+    Arguments.requiredIssueKey("issueKey", issueKey);
     recorder.flush();
     return traces.trace(connectorKey, issueKey);
   }

@@ -39,6 +39,7 @@ final class HintedIssues implements ChangeHints {
 
   @Override
   public void issuesChanged(Collection<String> issueKeys) {
+    Arguments.required("issueKeys", issueKeys);
     synchronized (this) {
       for (String key : issueKeys) {
         if (poll) {
