@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Random;
 import org.backbonesync.jira.internal.JiraHttp;
 import org.backbonesync.jira.internal.JiraProject;
@@ -174,7 +173,10 @@ public final class JiraSite {
     return "JiraSite[" + url + "]";
   }
 
-  /** Builds a {@link JiraSite}; each setter checks its argument at once. */
+  /**
+   * Builds a {@link JiraSite}; each setter checks its argument at once and refuses a bad one,
+   * null included, with an {@link IllegalArgumentException} naming the setting and the value.
+   */
   public static final class Builder {
     private final URI url;
     private JiraFlavour flavour;
@@ -222,13 +224,13 @@ public final class JiraSite {
 
     /** Cloud or Server/Data Center. Default: detected from {@code /serverInfo}. */
     public Builder flavour(JiraFlavour value) {
-      this.flavour = Objects.requireNonNull(value, "flavour");
+      this.flavour = required("flavour", value);
       return this;
     }
 
     /** How requests authenticate. Required. */
     public Builder credentials(JiraCredentials value) {
-      this.credentials = Objects.requireNonNull(value, "credentials");
+      this.credentials = required("credentials", value);
       return this;
     }
 
@@ -340,13 +342,13 @@ public final class JiraSite {
 
     /** The clock for the paces, the pauses and rate-limit resets. Default: the system clock. */
     public Builder clock(Clock value) {
-      this.clock = Objects.requireNonNull(value, "clock");
+      this.clock = required("clock", value);
       return this;
     }
 
     /** How waits happen. Default: the thread sleeps. */
     public Builder sleeper(Sleeper value) {
-      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      this.sleeper = required("sleeper", value);
       return this;
     }
 
@@ -356,7 +358,7 @@ public final class JiraSite {
      * the credentials along to wherever a redirect points.
      */
     public Builder httpClient(HttpClient value) {
-      Objects.requireNonNull(value, "httpClient");
+      required("httpClient", value);
       if (value.followRedirects() != HttpClient.Redirect.NEVER) {
         throw new IllegalArgumentException("httpClient must not follow redirects, its policy was "
             + value.followRedirects() + ": the adapter follows them itself so that the"
@@ -393,7 +395,7 @@ public final class JiraSite {
 
     /** The random source of backoff jitter (tests fix a seed). */
     public Builder random(Random value) {
-      this.random = Objects.requireNonNull(value, "random");
+      this.random = required("random", value);
       return this;
     }
 
@@ -423,6 +425,14 @@ public final class JiraSite {
             .connectTimeout(timeout).build();
       }
       return new JiraSite(this);
+    }
+
+    /** A value a setter needs: null is refused naming the setting, as the others refuse theirs. */
+    private static <T> T required(String name, T value) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " is required, was null");
+      }
+      return value;
     }
 
     /**

@@ -110,6 +110,17 @@ class JiraSiteBuilderTest {
     builder().maxRetryAfter(Duration.ZERO).maxRetryAfter(Duration.ofDays(1));
   }
 
+  /** Found by a new user's trial: these threw a bare NullPointerException, the others an IAE. */
+  @Test
+  void aNullIsRefusedNamingTheSettingAsEveryOtherBadValueIs() {
+    assertEquals("credentials is required, was null", refusal(b -> b.credentials(null)));
+    assertEquals("clock is required, was null", refusal(b -> b.clock(null)));
+    assertEquals("flavour is required, was null", refusal(b -> b.flavour(null)));
+    assertEquals("sleeper is required, was null", refusal(b -> b.sleeper(null)));
+    assertEquals("httpClient is required, was null", refusal(b -> b.httpClient(null)));
+    assertEquals("random is required, was null", refusal(b -> b.random(null)));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {Integer.MIN_VALUE, 0, 101, Integer.MAX_VALUE})
   void attemptsOutsideOneToAHundredAreRefused(int attempts) {
