@@ -49,13 +49,19 @@ public final class SyncConfigurationJson {
    * Reads a configuration.
    *
    * @throws ConfigurationException listing every problem, each with its JSON path
+   * @throws IllegalArgumentException when {@code json} is null
    */
   public SyncConfiguration read(String json) {
-    return reader.read(json);
+    return reader.read(Checks.notNull("json", json));
   }
 
-  /** Writes a configuration as indented JSON; null and empty parts are left out. */
+  /**
+   * Writes a configuration as indented JSON; null and empty parts are left out.
+   *
+   * @throws IllegalArgumentException when {@code config} is null
+   */
   public String write(SyncConfiguration config) {
+    Checks.notNull("config", config);
     ObjectNode root = mapper.createObjectNode();
     root.put("id", config.id());
     root.set("connectorA", connector(config.connectorA()));

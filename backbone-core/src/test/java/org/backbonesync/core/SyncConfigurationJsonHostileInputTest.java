@@ -94,6 +94,15 @@ class SyncConfigurationJsonHostileInputTest {
             SUMMARY)));
   }
 
+  /** Found by a new user's trial: null was Jackson's {@code argument "content" is null}. */
+  @Test
+  void noTextIsRefusedNamingIt() {
+    assertEquals("json must not be null",
+        assertThrows(IllegalArgumentException.class, () -> json.read(null)).getMessage());
+    assertEquals("config must not be null",
+        assertThrows(IllegalArgumentException.class, () -> json.write(null)).getMessage());
+  }
+
   @Test
   void textAfterTheConfigurationAndOddNamesAreRefused() {
     List<String> trailing = problems(withMappings(SUMMARY) + " {\"id\": \"other\"}");
