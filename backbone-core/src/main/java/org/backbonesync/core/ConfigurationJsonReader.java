@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +29,9 @@ final class ConfigurationJsonReader {
       Set.of("key", "projectKey", "syncUser", "jql", "incomingJql", "onPartnerGone");
   private static final Set<String> MAPPING =
       Set.of("id", "name", "type", "direction", "fieldA", "fieldB", "settings", "conflict");
+
+  /** The most levels of a path shown (the built-in types' settings have paths of six). */
+  private static final int MAX_PATH_PARTS = 12;
 
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -71,25 +76,36 @@ final class ConfigurationJsonReader {
     return builder.build();
   }
 
-  /** The JSON tree; a duplicate key or malformed JSON is refused with where it was found. */
+  /**
+   * The JSON tree; a duplicate key or malformed JSON is refused with where it was found. Read
+   * through a parser of its own, whose position locates a refusal that carries no location
+   * (Jackson's StreamConstraintsException: nesting deeper than {@link
+   * StrictJson#MAX_NESTING_DEPTH}), which was "line ?, column ?".
+   */
   private JsonNode parse(String json) {
-    try {
-      return mapper.readTree(json);
-    } catch (JsonProcessingException e) {
-      var at = e.getLocation();
-      String where = "line " + (at == null ? "?" : at.getLineNr()) + ", column "
-          + (at == null ? "?" : at.getColumnNr());
-      JsonStreamContext context = e.getProcessor() instanceof JsonParser parser
-          ? parser.getParsingContext() : null;
-      String message = StrictJson.reason(e);
-      if (message.startsWith("Duplicate field") && context != null) {
-        throw new ConfigurationException(List.of(new ConfigurationProblem(path(context),
-            "appears twice in one object (" + where + "); each key may appear once")));
+    try (JsonParser parser = mapper.createParser(json)) {
+      try {
+        return mapper.readTree(parser);
+      } catch (JsonProcessingException e) {
+        throw malformed(e, parser);
       }
-      throw new ConfigurationException(List.of(new ConfigurationProblem(
-          context == null ? "$" : path(context),
-          "not valid JSON at " + where + ": " + Shown.text(message, 300))));
+    } catch (IOException e) { // (a String's reader does not fail; only a close could say so)
+      throw new UncheckedIOException(e);
     }
+  }
+
+  private static ConfigurationException malformed(JsonProcessingException e, JsonParser parser) {
+    var at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+    String where = "line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String message = StrictJson.reason(e);
+    if (message.startsWith("Duplicate field")) {
+      return new ConfigurationException(List.of(new ConfigurationProblem(
+          path(parser.getParsingContext()),
+          "appears twice in one object (" + where + "); each key may appear once")));
+    }
+    return new ConfigurationException(List.of(new ConfigurationProblem(
+        path(parser.getParsingContext()),
+        "not valid JSON at " + where + ": " + Shown.text(message, 300))));
   }
 
   /** The text as a name ({@link Checks#name}), or null with a problem at its path. */
@@ -240,7 +256,11 @@ final class ConfigurationJsonReader {
     }
   }
 
-  /** The JSON path of where a parser stopped, e.g. {@code $.fieldMappings[2].id}. */
+  /**
+   * The JSON path of where a parser stopped, e.g. {@code $.fieldMappings[2].id}; past {@value
+   * #MAX_PATH_PARTS} levels (JSON nested too deep) their first ones and how deep it was, e.g.
+   * {@code $.fieldMappings[0].settings[0][0]... (200 levels)}.
+   */
   private static String path(JsonStreamContext context) {
     List<String> parts = new ArrayList<>();
     for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
@@ -249,6 +269,10 @@ final class ConfigurationJsonReader {
       } else if (c.getCurrentName() != null) {
         parts.add(0, member(c.getCurrentName()));
       }
+    }
+    if (parts.size() > MAX_PATH_PARTS) {
+      return "$" + String.join("", parts.subList(0, MAX_PATH_PARTS)) + "... (" + parts.size()
+          + " levels)";
     }
     return "$" + String.join("", parts);
   }

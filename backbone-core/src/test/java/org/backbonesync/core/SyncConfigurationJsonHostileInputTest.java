@@ -103,6 +103,20 @@ class SyncConfigurationJsonHostileInputTest {
         assertThrows(IllegalArgumentException.class, () -> json.write(null)).getMessage());
   }
 
+  /**
+   * Found by a new user's trial: nesting past the parser's limit was refused "at line ?, column
+   * ?", where the README promises both.
+   */
+  @Test
+  void nestingTooDeepIsRefusedWithItsLineAndColumn() {
+    List<String> deep = problems(withMappings(mapping("m-summary", "passthrough", "BOTH",
+        "summary", "summary", "[".repeat(5000) + "]".repeat(5000))));
+
+    assertEquals(List.of("$.fieldMappings[0].settings" + "[0]".repeat(9) + "... (201 levels):"
+        + " not valid JSON at line 5, column 319: Document nesting depth (201) exceeds the"
+        + " maximum allowed (200)"), deep);
+  }
+
   @Test
   void textAfterTheConfigurationAndOddNamesAreRefused() {
     List<String> trailing = problems(withMappings(SUMMARY) + " {\"id\": \"other\"}");
