@@ -1,11 +1,13 @@
 package org.backbonesync.service;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -269,17 +271,25 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": cannot be read: "
           + e);
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      var at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column "
-          + at.getColumnNr();
-      throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not valid JSON" + where
-          + ": " + StrictJson.reason(e));
+    return new Reader(file, env).read(parse(file, text));
+  }
+
+  /**
+   * The file's JSON tree, read through a parser of its own: its position locates a refusal that
+   * carries no location (nesting deeper than {@link StrictJson#MAX_NESTING_DEPTH}).
+   */
+  private static JsonNode parse(Path file, String text) {
+    try (JsonParser parser = JSON.createParser(text)) {
+      try {
+        return JSON.readTree(parser);
+      } catch (JsonProcessingException e) {
+        var at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not valid JSON at line "
+            + at.getLineNr() + ", column " + at.getColumnNr() + ": " + StrictJson.reason(e));
+      }
+    } catch (IOException e) { // (a String's reader does not fail)
+      throw new UncheckedIOException(e);
     }
-    return new Reader(file, env).read(root);
   }
 
   /** Collects every problem of one file. */

@@ -432,6 +432,17 @@ class ServiceConfigTest {
         assertThrows(ServiceFailure.class, () -> ServiceConfig.read(latin1, ENV)).lines());
   }
 
+  /** Nesting past the parser's limit was told with no line and column. */
+  @Test
+  void aFileNestedTooDeepIsRefusedWithItsLineAndColumn(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, "{\"sites\":\n  " + "[".repeat(5000) + "]".repeat(5000) + "}");
+
+    assertEquals(List.of(file + ": not valid JSON at line 2, column 203: Document nesting depth"
+        + " (201) exceeds the maximum allowed (200)"),
+        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV)).lines());
+  }
+
   /** A NUL in the store's directory was an exit 1 with a stack trace (helper-91). */
   @Test
   void aStoreDirectoryThatIsNoPathIsRefusedAtItsPath(@TempDir Path dir) throws Exception {
