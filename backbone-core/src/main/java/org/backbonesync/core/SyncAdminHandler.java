@@ -65,7 +65,9 @@ import org.backbonesync.spi.message.StrictJson;
  * form of {@link #handle(AdminRequest, String, InputStream)}), 503 when a tracker could not be asked, the engine is
  * closed or on a retriable failure, 500 for anything unexpected (its class and an incident id
  * that the log line carries, never its message or stack trace). Each message is cut at 500
- * characters. Nothing thrown inside {@link #handle} escapes it. A {@code HEAD} is
+ * characters. Nothing thrown inside {@link #handle} escapes it; a null request, a mistake of the
+ * host's code and not of a request, is thrown at the call: an {@link IllegalArgumentException}
+ * ({@code request must not be null}), no answer and no incident logged. A {@code HEAD} is
  * answered as the path's {@code GET} (authorized as it; the host's HTTP layer sends no body).
  * Thread-safe.
  */
@@ -182,6 +184,7 @@ public final class SyncAdminHandler {
    * that can, passes the stream instead, so that it never holds more than the limit.
    */
   public AdminResponse handle(AdminRequest request) {
+    Checks.notNull("request", request); // the host's mistake, not a request's: thrown
     return guarded(request, () -> routes.route(request, limit.checked(request.body()),
         AdminMediaType.UNCHECKED));
   }
@@ -196,6 +199,7 @@ public final class SyncAdminHandler {
    * @param body the request body, or null for none
    */
   public AdminResponse handle(AdminRequest request, InputStream body) {
+    Checks.notNull("request", request);
     return guarded(request, () -> routes.route(request, limit.read(body),
         AdminMediaType.UNCHECKED));
   }
@@ -215,6 +219,7 @@ public final class SyncAdminHandler {
    * @since 0.1
    */
   public AdminResponse handle(AdminRequest request, String contentType, InputStream body) {
+    Checks.notNull("request", request);
     return guarded(request, () -> routes.route(request, limit.read(body),
         AdminMediaType.of(contentType)));
   }

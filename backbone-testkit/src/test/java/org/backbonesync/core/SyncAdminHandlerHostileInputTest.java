@@ -24,6 +24,7 @@ import org.backbonesync.testkit.SyncTestDriver;
 import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The admin handler tried as an attacker and as a careless operator would: every request here
@@ -366,6 +367,20 @@ class SyncAdminHandlerHostileInputTest {
         call("GET", "/synchronizations", Map.of(), "{\"x\": 1}"));
     refused(400, "GET /connectors/{connectorKey}/syncInformation takes no body; its parameters"
         + " go in the query", before, call("GET", PATH_ROWS, Map.of(), "[]"));
+  }
+
+  /**
+   * Found by a new user's trial: a null request was answered 500 with a WARN and a stack trace,
+   * an incident for the operator, where it is a mistake in the host's code.
+   */
+  @Test
+  void aNullRequestIsThrownAtTheCallNotAnswered() {
+    for (Executable call : List.<Executable>of(() -> handler.handle(null),
+        () -> handler.handle(null, InputStream.nullInputStream()),
+        () -> handler.handle(null, "application/json", InputStream.nullInputStream()))) {
+      assertEquals("request must not be null",
+          assertThrows(IllegalArgumentException.class, call).getMessage());
+    }
   }
 
   @Test
