@@ -148,11 +148,18 @@ final class AdminRoutes {
 
   /**
    * The decoded segments of a path. An empty one (a doubled or a trailing slash) is refused, not
-   * dropped: {@code DELETE .../syncInformation/} with an id left out must not mean every row.
+   * dropped: {@code DELETE .../syncInformation/} with an id left out must not mean every row. So
+   * is a path without its leading slash: a host that cuts its base path off {@code
+   * /adminconnectors/PA/status} (a prefix match) must not answer it as {@code
+   * /admin/connectors/PA/status}.
    */
   private static List<String> segments(String path) {
     String p = path == null ? "" : path;
-    p = p.startsWith("/") ? p.substring(1) : p;
+    if (!p.isEmpty() && !p.startsWith("/")) {
+      throw new AdminException(404, "no admin resource at " + shown(path)
+          + ": it does not start with a slash");
+    }
+    p = p.isEmpty() ? p : p.substring(1);
     List<String> parts = new ArrayList<>();
     if (p.isEmpty()) {
       return parts;

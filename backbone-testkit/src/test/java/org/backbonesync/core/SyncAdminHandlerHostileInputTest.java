@@ -404,6 +404,12 @@ class SyncAdminHandlerHostileInputTest {
     refused(404, "no admin resource at \"/connectors/PA/syncInformation/1\"", before,
         call("DELETE", PATH_ROWS + "/1", Map.of(), null));
     refused(404, "no admin resource at null", before, call("DELETE", null, Map.of(), null));
+    // a host that cuts its base path off "/adminconnectors/PA/..." (a prefix match) hands the
+    // handler a path without its slash, which was answered as the path with one
+    refused(404, "no admin resource at \"connectors/PA/syncInformation\": it does not start"
+        + " with a slash", before, call("DELETE", PATH_ROWS.substring(1), Map.of(), null));
+    refused(404, "no admin resource at \"connectors/PA/status\": it does not start with a"
+        + " slash", before, call("GET", "connectors/PA/status", Map.of(), null));
     // an id left out of a script's ".../syncInformation/$ID" must not mean every row (found by
     // running the service: each of these deleted them all)
     String empty = ": it has an empty path segment (a doubled or trailing slash)";
