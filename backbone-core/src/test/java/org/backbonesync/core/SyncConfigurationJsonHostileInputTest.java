@@ -129,6 +129,20 @@ class SyncConfigurationJsonHostileInputTest {
             ", \"connector\\nA\": {}", SUMMARY)));
   }
 
+  /** Found by a new user's trial: the README says passthrough takes none; they were ignored. */
+  @Test
+  void aSettingOfPassthroughIsRefusedAtItsPathAsOtherTypesRefuseUnknownOnes() {
+    assertEquals(List.of("$.fieldMappings[0].settings.x: unknown setting of passthrough, which"
+        + " takes none"), problems(withMappings(mapping("m-summary", "passthrough", "BOTH",
+            "summary", "summary", "{\"x\": 1}"))));
+    assertEquals(List.of("$.fieldMappings[0].settings.rows: unknown setting of passthrough,"
+        + " which takes none"), problems(withMappings(mapping("m-summary", "passthrough",
+            "BOTH", "summary", "summary", "{\"rows\": []}"))));
+
+    json.read(withMappings(mapping("m-summary", "passthrough", "BOTH", "summary", "summary",
+        "{}")));
+  }
+
   @Test
   void twoMappingsWritingOneFieldOnOneSideAreRefused() {
     assertEquals(List.of("$.fieldMappings[1].fieldB: field \"summary\" on B's side is also"

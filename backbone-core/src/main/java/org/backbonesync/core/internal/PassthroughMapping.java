@@ -24,6 +24,9 @@ public final class PassthroughMapping implements FieldMappingProvider {
   @Override
   public void validate(MappingCheck check, ProblemReporter problems) {
     MappingDefinition definitionA = check.definitionA();
+    // it takes none: a setting here is a typo or meant for another type, never ignored silently
+    definitionA.settings().fieldNames().forEachRemaining(name -> problems.report(
+        "settings." + name, "unknown setting of passthrough, which takes none"));
     FieldSchema schemaA = check.schemaA();
     FieldSchema schemaB = check.schemaB();
     if (schemaA != null && schemaB != null && !schemaA.describe().equals(schemaB.describe())) {
