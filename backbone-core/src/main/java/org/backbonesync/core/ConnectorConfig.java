@@ -8,8 +8,10 @@ package org.backbonesync.core;
  * @param syncUser the id of the user the connector acts as on its tracker; changelog entries by
  *     this user are changes made by the sync and are never sent back
  * @param jql an extra condition issues must match to be synced, or null for the whole project
+ *     (a blank one is refused at {@code $.connectorA.jql} when the configuration is built, as in
+ *     JSON: it is a mistake, not "every issue")
  * @param incomingJql a condition a local issue must match before an incoming change is applied to
- *     it, or null for none
+ *     it, or null for none (a blank one is refused as {@code jql} is)
  * @param onPartnerGone what happens to a local issue whose partner is gone (deleted, or moved out
  *     of the partner's project); null reads as {@link PartnerGone#leave()}
  */
@@ -21,8 +23,6 @@ public record ConnectorConfig(
     Checks.notBlank("key", key);
     Checks.notBlank("projectKey", projectKey);
     Checks.notBlank("syncUser", syncUser);
-    jql = jql == null || jql.isBlank() ? null : jql;
-    incomingJql = incomingJql == null || incomingJql.isBlank() ? null : incomingJql;
   }
 
   /** A connector that leaves its issue as it is when the partner issue is gone. */

@@ -88,12 +88,20 @@ final class ShapeChecker {
           + Shown.quoted(c.projectKey())));
     }
     checkText(at + ".syncUser", c.syncUser(), problems);
-    checkJql(at + ".jql", c.jql(), problems);
-    checkJql(at + ".incomingJql", c.incomingJql(), problems);
+    checkJql(at + ".jql", c.jql(), "sync every issue of the project", problems);
+    checkJql(at + ".incomingJql", c.incomingJql(), "apply incoming changes to every issue",
+        problems);
   }
 
-  private static void checkJql(String path, String jql, List<ConfigurationProblem> problems) {
+  /** @param absent what leaving the JQL out does, for the refusal of a blank one */
+  private static void checkJql(String path, String jql, String absent,
+      List<ConfigurationProblem> problems) {
     if (jql == null) {
+      return;
+    }
+    if (jql.isBlank()) { // (an empty condition is a mistake, not "every issue")
+      problems.add(new ConfigurationProblem(path, "must not be blank, was " + Shown.quoted(jql)
+          + "; leave it out (or null) to " + absent));
       return;
     }
     try {

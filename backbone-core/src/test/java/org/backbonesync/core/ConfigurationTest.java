@@ -32,7 +32,22 @@ class ConfigurationTest {
         message(() -> ConnectorConfig.of("PA", "PA", " ")));
     assertEquals("projectKey must not be blank, was null",
         message(() -> ConnectorConfig.of("PA", null, "sync")));
-    assertNull(new ConnectorConfig("PA", "PA", "s", "  ", "").jql(), "blank JQL means none");
+  }
+
+  /**
+   * Found by a new user's trial: a blank JQL quietly meant none (every issue), where the README
+   * says JQL must not be empty; the JSON reader took {@code "jql": ""} the same way.
+   */
+  @Test
+  void aBlankJqlIsRefusedAtItsPathNotTakenAsNone() {
+    assertEquals(java.util.List.of("$.connectorA.jql: must not be blank, was \"\"; leave it out"
+        + " (or null) to sync every issue of the project",
+        "$.connectorB.incomingJql: must not be blank, was \"  \"; leave it out (or null) to"
+        + " apply incoming changes to every issue"),
+        problems(() -> config().connectorA(ConnectorConfig.of("PA", "PA", "sync-a").withJql(""))
+            .connectorB(ConnectorConfig.of("PB", "PB", "sync-b").withIncomingJql("  "))
+            .build()));
+    assertNull(config().build().connectorA().jql(), "null is none, as before");
   }
 
   private static java.util.List<String> problems(Runnable r) {

@@ -143,6 +143,20 @@ class SyncConfigurationJsonHostileInputTest {
         "{}")));
   }
 
+  /** Found by a new user's trial: an empty JQL was read as none (every issue). */
+  @Test
+  void anEmptyOrBlankJqlIsRefusedAtItsPath() {
+    assertEquals(List.of("$.connectorA.jql: must not be blank, was \"\"; leave it out (or null)"
+        + " to sync every issue of the project", "$.connectorB.incomingJql: must not be blank,"
+        + " was \" \\t\"; leave it out (or null) to apply incoming changes to every issue"),
+        problems(config(connector("PA", "PA", "sync-a", ", \"jql\": \"\""),
+            connector("PB", "PB", "sync-b", ", \"incomingJql\": \" \\t\""), "", SUMMARY)));
+
+    SyncConfiguration none = json.read(config(connector("PA", "PA", "sync-a", ", \"jql\": null"),
+        connector("PB", "PB", "sync-b", ""), "", SUMMARY));
+    assertEquals(null, none.connectorA().jql(), "null is none, as before");
+  }
+
   @Test
   void twoMappingsWritingOneFieldOnOneSideAreRefused() {
     assertEquals(List.of("$.fieldMappings[1].fieldB: field \"summary\" on B's side is also"

@@ -432,6 +432,18 @@ class ServiceConfigTest {
         assertThrows(ServiceFailure.class, () -> ServiceConfig.read(latin1, ENV)).lines());
   }
 
+  /** An empty JQL was read as none: every issue of the project synced. */
+  @Test
+  void anEmptyJqlIsRefusedAtItsPath(@TempDir Path dir) throws Exception {
+    List<String> lines = refusedWith(dir.resolve("sync.json"), "\"jql\": \"labels = escalated\"",
+        "\"jql\": \"\"");
+
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).endsWith(": $.synchronizations[0].sync.connectorA.jql: must not be"
+        + " blank, was \"\"; leave it out (or null) to sync every issue of the project"),
+        lines.get(0));
+  }
+
   /** Nesting past the parser's limit was told with no line and column. */
   @Test
   void aFileNestedTooDeepIsRefusedWithItsLineAndColumn(@TempDir Path dir) throws Exception {
