@@ -30,11 +30,16 @@ public record ResyncRequest(
    *
    * @throws AdminException (400) when {@code fieldMappings} holds a null or more than {@value
    *     #MAX_FIELD_MAPPING_IDS} ids, each problem at its JSON path ({@code $.fieldMappings[1]}),
-   *     as the REST handler answers the same body
+   *     or {@code jql} is blank (a mistake, not "every issue": null is that), as the REST
+   *     handler answers the same body
    */
   public ResyncRequest {
     fieldMappings = fieldMappings == null ? List.of() : checked(fieldMappings);
-    jql = jql == null || jql.isBlank() ? null : jql;
+    if (jql != null && jql.isBlank()) {
+      String problem = "is empty; leave it out (or null) to resync every issue";
+      throw new AdminException(400, "jql " + problem,
+          List.of(new ConfigurationProblem("$.jql", problem)));
+    }
   }
 
   /** A resync of every issue and every mapping. */

@@ -97,6 +97,20 @@ class SyncAdminHostileInputTest {
         "is null, not a field mapping id")), e.problems());
   }
 
+  /**
+   * Found by a new user's trial: a blank JQL was a resync of every issue, where the REST body
+   * refuses it as a mistake.
+   */
+  @Test
+  void aBlankJqlIsRefusedAsTheRestBodyRefusesIt() {
+    AdminException e = refused(400, "jql is empty; leave it out (or null) to resync every issue",
+        () -> new ResyncRequest(" ", List.of(), false, false));
+
+    assertEquals(List.of(new ConfigurationProblem("$.jql",
+        "is empty; leave it out (or null) to resync every issue")), e.problems());
+    assertEquals(null, new ResyncRequest(null, List.of(), false, false).jql(), "null is all");
+  }
+
   @Test
   void aFieldMappingIdTwiceIsKeptOnceAndMoreIdsThanTheLimitAreRefused() {
     assertEquals(List.of("map-summary", "map-labels"), new ResyncRequest(null,
