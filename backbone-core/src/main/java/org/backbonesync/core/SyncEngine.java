@@ -478,11 +478,20 @@ public interface SyncEngine extends AutoCloseable {
      * failed (never silently skipped), and how often it looks again. Default 1 hour, every 5 s.
      * A message failed so is judged again, without an admin, once the missing message is applied
      * or when another message of its issue comes (looked for once a minute, or per {@code recheck}
-     * when longer): it may have made it obsolete.
+     * when longer): it may have made it obsolete. The timeout must not be less than the recheck:
+     * a waiting message is looked at only every {@code recheck}, so a shorter timeout would not
+     * be kept (1 s with a recheck of 1 h fails it after an hour).
      */
     public Builder gapTimeout(Duration timeout, Duration recheck) {
-      this.gapTimeout = Checks.positive("gapTimeout", timeout);
-      this.gapRecheck = Checks.positive("gapRecheck", recheck);
+      Checks.positive("gapTimeout", timeout);
+      Checks.positive("gapRecheck", recheck);
+      if (timeout.compareTo(recheck) < 0) {
+        throw new IllegalArgumentException("gapTimeout " + timeout
+            + " must not be less than gapRecheck " + recheck + ": a waiting message is looked at"
+            + " only every gapRecheck, so it would fail after " + recheck + ", not " + timeout);
+      }
+      this.gapTimeout = timeout;
+      this.gapRecheck = recheck;
       return this;
     }
 

@@ -110,6 +110,19 @@ class ConfigurationTest {
   }
 
   /**
+   * Found by a new user's trial: a gap timeout of 1 s with a recheck of 1 h was taken, and a
+   * waiting message, looked at only every hour, failed after an hour.
+   */
+  @Test
+  void aGapTimeoutShorterThanItsRecheckIsRefusedNamingBoth() {
+    assertEquals("gapTimeout PT1S must not be less than gapRecheck PT1H: a waiting message is"
+        + " looked at only every gapRecheck, so it would fail after PT1H, not PT1S",
+        message(() -> SyncEngine.builder().gapTimeout(Duration.ofSeconds(1), Duration.ofHours(1))));
+
+    SyncEngine.builder().gapTimeout(Duration.ofSeconds(5), Duration.ofSeconds(5));
+  }
+
+  /**
    * Found by an embedder's trial (helper-92): each was accepted and failed later, some silently
    * (a node name of 256 characters took no lease on JDBC, so nothing synced).
    */
