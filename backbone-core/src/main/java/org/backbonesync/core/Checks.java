@@ -32,6 +32,14 @@ final class Checks {
     }
   }
 
+  static int between(String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          field + " must be from " + min + " to " + max + ", was " + value);
+    }
+    return value;
+  }
+
   static int positive(String field, int value) {
     if (value < 1) {
       throw new IllegalArgumentException(field + " must be at least 1, was " + value);

@@ -315,6 +315,14 @@ public interface SyncEngine extends AutoCloseable {
    * {@link #build()} checks that they fit together.
    */
   final class Builder {
+    /** The most {@link #pollPageSize} takes. */
+    public static final int MAX_POLL_PAGE_SIZE = 1_000;
+    /**
+     * The most {@link #deliveryBatchSize} and {@link #applyBatchSize} take: each batch is read
+     * into memory whole, messages and all, in one step.
+     */
+    public static final int MAX_BATCH_SIZE = 10_000;
+
     // Read by EngineAssembly, which build() hands the builder to; set only through the setters.
     SyncConfiguration configuration;
     final Map<String, IssueTracker> trackers = new LinkedHashMap<>();
@@ -427,15 +435,22 @@ public interface SyncEngine extends AutoCloseable {
       return this;
     }
 
-    /** Issues per change search page. Default 100. */
+    /**
+     * Issues per change search page (and hinted issues per search, issues per resync page).
+     * Default 100, at most {@value #MAX_POLL_PAGE_SIZE}: Jira answers at most 100 issues a page
+     * on Cloud and 1,000 on Server/Data Center, and names each searched key in the request's URL.
+     */
     public Builder pollPageSize(int size) {
-      this.pollPageSize = Checks.positive("pollPageSize", size);
+      this.pollPageSize = Checks.between("pollPageSize", size, 1, MAX_POLL_PAGE_SIZE);
       return this;
     }
 
-    /** Messages per transport call. Default 100. */
+    /**
+     * Messages per transport call: the outbox messages read into memory for one delivery.
+     * Default 100, at most {@value #MAX_BATCH_SIZE}.
+     */
     public Builder deliveryBatchSize(int size) {
-      this.deliveryBatchSize = Checks.positive("deliveryBatchSize", size);
+      this.deliveryBatchSize = Checks.between("deliveryBatchSize", size, 1, MAX_BATCH_SIZE);
       return this;
     }
 
@@ -453,9 +468,12 @@ public interface SyncEngine extends AutoCloseable {
       return this;
     }
 
-    /** Issue pairs per apply step. Default 100. */
+    /**
+     * Issue pairs per apply step: their next inbox messages are read into memory at once.
+     * Default 100, at most {@value #MAX_BATCH_SIZE}.
+     */
     public Builder applyBatchSize(int size) {
-      this.applyBatchSize = Checks.positive("applyBatchSize", size);
+      this.applyBatchSize = Checks.between("applyBatchSize", size, 1, MAX_BATCH_SIZE);
       return this;
     }
 

@@ -101,12 +101,30 @@ class ConfigurationTest {
 
   @Test
   void theEngineBuilderRefusesBadSettingsAtOnce() {
-    assertEquals("pollPageSize must be at least 1, was 0",
+    assertEquals("pollPageSize must be from 1 to 1000, was 0",
         message(() -> SyncEngine.builder().pollPageSize(0)));
     assertEquals("pollInterval must be from 1 ms to 365 days, was PT0S",
         message(() -> SyncEngine.builder().pollInterval(Duration.ZERO)));
     assertEquals("maxRetryBackoff PT1S must not be less than retryBackoff PT2S",
         message(() -> SyncEngine.builder().retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1))));
+  }
+
+  /**
+   * Found by a new user's trial: Integer.MAX_VALUE was taken for each, a page Jira never answers
+   * and batches read into memory whole.
+   */
+  @Test
+  void pageAndBatchSizesBeyondTheirBoundsAreRefusedNamingTheRange() {
+    assertEquals("pollPageSize must be from 1 to 1000, was 1001",
+        message(() -> SyncEngine.builder().pollPageSize(1001)));
+    assertEquals("deliveryBatchSize must be from 1 to 10000, was " + Integer.MAX_VALUE,
+        message(() -> SyncEngine.builder().deliveryBatchSize(Integer.MAX_VALUE)));
+    assertEquals("applyBatchSize must be from 1 to 10000, was 10001",
+        message(() -> SyncEngine.builder().applyBatchSize(10_001)));
+    assertEquals("applyBatchSize must be from 1 to 10000, was -1",
+        message(() -> SyncEngine.builder().applyBatchSize(-1)));
+
+    SyncEngine.builder().pollPageSize(1000).deliveryBatchSize(10_000).applyBatchSize(10_000);
   }
 
   /**
