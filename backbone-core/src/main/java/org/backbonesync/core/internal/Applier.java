@@ -294,7 +294,7 @@ final class Applier {
         connector.tracker.issue(key).orElseThrow(() -> connector.gone(key));
     long[] rowId = new long[1];
     List<SyncMessage> queued = new ArrayList<>();
-    replies.resender().sendWhole(after, 0, wonHere(target), Map.of(), () -> {
+    replies.resender().sendWhole(after, 0, wonHere(target), () -> {
       ApplyTarget.Paired made = target.makeRow().get();
       rowId[0] = made.rowId();
       queued.add(made.message());

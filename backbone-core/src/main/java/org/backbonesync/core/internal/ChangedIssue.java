@@ -243,7 +243,7 @@ final class ChangedIssue {
       return false;
     }
     Outbox.Draft draft =
-        new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false, Map.of());
+        new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false);
     page.queue(info, draft, clock.millis(), failed);
     return true;
   }

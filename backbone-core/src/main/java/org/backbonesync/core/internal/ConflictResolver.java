@@ -13,7 +13,6 @@ import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.spi.internal.SmallMap;
 import org.backbonesync.spi.message.FieldValue;
-import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.PendingChange;
@@ -30,8 +29,7 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * the same winner in either arrival order and whatever their clocks; a {@link ConflictRule#MERGE}
  * mapping keeps the additions and removals of both: connector A merges and sends the result, and B
  * keeps its value until that result arrives, so there is one merge, not two that cross (from a
- * row of A that ignores B's changes, which merges none, B merges A's changes itself; so does
- * either side the whole of a row taken back, against the value both answer with). With
+ * row of A that ignores B's changes, which merges none, B merges A's changes itself). With
  * responsibility configured and the local side responsible, the partner's changes are refused.
  * Every conflict and refusal is recorded. A resolution writes nothing: the caller applies and
  * records it.
@@ -239,11 +237,7 @@ final class ConflictResolver {
       FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
           remote.changedBy());
       apply.put(id, result);
-      // (a whole of the partner's row goes back the merge: one taken back, the partner ignores
-      // us no longer, and it merges what we answer against the same value: both sides end on
-      // the same; one resent while ignoring only consumes it)
-      if (!merged.equals(remote.value())
-          && (!partnerIgnores || message.kind() == MessageKind.RESYNC)) {
+      if (!merged.equals(remote.value()) && !partnerIgnores) {
         sendBack = grown(sendBack);
         sendBack.put(id, result);
       }

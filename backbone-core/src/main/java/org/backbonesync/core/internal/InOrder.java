@@ -68,24 +68,9 @@ final class InOrder {
         current -> applier.apply(Optional.of(current), message, now));
   }
 
-  /**
-   * Consumes a message without touching the issue, moving the pair's sequence on. Our changes it
-   * has seen are settled as an apply settles them: the partner has them (a row taken back later
-   * tells the partner its merged fields' changes since those alone: {@link Outbox#send}).
-   */
+  /** Consumes a message without touching the issue, moving the pair's sequence on. */
   private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now, String reason) {
-    stores.inTransaction(() -> {
-      connector.consume(stores, row.id(), message, now, r -> r);
-      if (message.receiverEpoch() != row.epoch()) {
-        return; // (it counts what it applied of another row of ours, or of none)
-      }
-      long seen = message.seenSequenceId();
-      stores.syncInfo().pendingChanges(row.id()).forEach((id, sent) -> {
-        if (sent.sequenceId() <= seen) {
-          stores.syncInfo().removePendingChange(row.id(), id);
-        }
-      });
-    });
+    stores.inTransaction(() -> connector.consume(stores, row.id(), message, now, r -> r));
     log.debug("{}: ignored message {} for {}: {}",
         connector.key(), message.messageId(), row.localIssueKey(), reason);
     events.ignored(connector.key(), message, reason);

@@ -63,18 +63,13 @@ final class Outbox {
    *     (none when they have none) and their links are kept
    * @param lastSeen the row's new lastChangeSeen (changes examined up to then), or 0 to keep it
    * @param seenNone whether the message says it saw none of the partner's messages whatever the
-   *     row applied, and that it ignored them until now (a row taken back: the partner then
-   *     weighs its changes as unseen, and merges ours itself)
-   * @param replacing for merged fields, the value each is to be merged against when not the
-   *     last synced one, by mapping id (a whole answering a row taken back: see {@link
-   *     SenderRows#learn})
+   *     row applied (a row that ignored them: the partner then weighs its changes as unseen)
    */
   record Draft(TrackedIssue issue, MessageKind kind, Map<String, FieldValue> fields,
-      Map<String, ContentFlow.Out> content, long lastSeen, boolean seenNone,
-      Map<String, JsonNode> replacing) {
+      Map<String, ContentFlow.Out> content, long lastSeen, boolean seenNone) {
     /** A change or resync of field values only. */
     static Draft of(TrackedIssue issue, MessageKind kind, Map<String, FieldValue> fields) {
-      return new Draft(issue, kind, fields, Map.of(), 0, false, Map.of());
+      return new Draft(issue, kind, fields, Map.of(), 0, false);
     }
   }
 
@@ -91,8 +86,7 @@ final class Outbox {
     long rowId = sent.id();
     draft.content().values().forEach(out -> out.links().applyTo(stores.syncInfo(), rowId));
     // (the message only: the row keeps what it applied)
-    SyncInfo says = draft.seenNone()
-        ? sent.withReceived(0, sent.lastIncomingChange()).withIncomingChangesIgnored(true) : sent;
+    SyncInfo says = draft.seenNone() ? sent.withReceived(0, sent.lastIncomingChange()) : sent;
     Map<String, JsonNode> content = draft.content().isEmpty() ? Map.of() : new LinkedHashMap<>();
     draft.content().forEach((id, out) -> {
       if (!out.ops().isEmpty()) { // (an outcome with link changes only goes with no operation)
@@ -100,23 +94,7 @@ final class Outbox {
       }
     });
     return append(says, draft.issue(), Documents.attach(connector, draft.issue(), draft.fields()),
-        content, now, draft.kind(), draft.seenNone() ? unsettled(rowId) : draft.replacing());
-  }
-
-  /**
-   * Of a row taken back, the value each merged field had before our change the partner has not
-   * told it has (sent while ignoring it, perhaps still on its way: the partner drops what a row
-   * made anew sent before, and merges the whole against this value instead). A change it has
-   * told it has is settled ({@link InOrder}); the last synced value stands for the others.
-   */
-  private Map<String, JsonNode> unsettled(long rowId) {
-    Map<String, JsonNode> bases = new LinkedHashMap<>();
-    stores.syncInfo().pendingChanges(rowId).forEach((id, sent) -> {
-      if (merging.contains(id) && sent.baseValue() != null) {
-        bases.put(id, sent.baseValue());
-      }
-    });
-    return bases;
+        content, now, draft.kind());
   }
 
   /**
@@ -130,9 +108,9 @@ final class Outbox {
 
   /** Appends the message for the row's current sequence id; call inside a transaction. */
   private SyncMessage append(SyncInfo sent, TrackedIssue issue, Map<String, FieldValue> given,
-      Map<String, JsonNode> content, long now, MessageKind kind, Map<String, JsonNode> replacing) {
+      Map<String, JsonNode> content, long now, MessageKind kind) {
     Map<String, JsonNode> before = stores.syncInfo().syncedValues(sent.id());
-    Map<String, FieldValue> fields = withReplaced(given, before, replacing);
+    Map<String, FieldValue> fields = withReplaced(given, before);
     JsonNode parent = issue.field("parent");
     SyncMessage message = message(sent, kind, issue.issueType(), fields, content,
         parent.isTextual() ? parent.asText() : null, seen(sent), now);
@@ -165,10 +143,10 @@ final class Outbox {
 
   /**
    * The values, merged fields with the value they replace, so the partner can tell its own
-   * additions: the last synced one, or the one {@code replacing} names.
+   * additions.
    */
   private Map<String, FieldValue> withReplaced(Map<String, FieldValue> given,
-      Map<String, JsonNode> before, Map<String, JsonNode> replacing) {
+      Map<String, JsonNode> before) {
     if (merging.isEmpty()) {
       return given;
     }
@@ -176,8 +154,8 @@ final class Outbox {
     for (Map.Entry<String, FieldValue> e : given.entrySet()) {
       FieldValue v = e.getValue();
       fields.put(e.getKey(), merging.contains(e.getKey())
-          ? new FieldValue(v.value(), v.changedAt(), v.changedBy(), replacing.getOrDefault(
-              e.getKey(), before.getOrDefault(e.getKey(), NullNode.getInstance())))
+          ? new FieldValue(v.value(), v.changedAt(), v.changedBy(),
+              before.getOrDefault(e.getKey(), NullNode.getInstance()))
           : v);
     }
     return fields;

@@ -190,7 +190,7 @@ final class Resender {
       return Resynced.NOTHING_TO_SEND;
     }
     Optional<SyncMessage> queued = ifUnchanged(row, locked -> {
-      SyncMessage message = outbox.send(locked, resend.draft(issue, false, Map.of()), clock.millis());
+      SyncMessage message = outbox.send(locked, resend.draft(issue, false), clock.millis());
       if (giveBack != null) {
         giveBack.run();
       }
@@ -225,11 +225,9 @@ final class Resender {
    *
    * @param applied the values a message applied to the issue just before, by mapping id: one
    *     the issue still has goes with its time if later ({@link IssueValues#whole}); none else
-   * @param replacing for merged fields, the value the partner is to merge each against when not
-   *     the last synced one (see {@link SenderRows#learn}); usually none
    */
   synchronized void sendWhole(TrackedIssue issue, long rowId, Map<String, FieldValue> applied,
-      Map<String, JsonNode> replacing, Supplier<SyncInfo> row) {
+      Supplier<SyncInfo> row) {
     Resend resend = resend(issue, connector.sendingIds(), true, applied, rowId);
     SyncInfo[] replaced = new SyncInfo[1];
     SyncMessage message = stores.inTransaction(() -> {
@@ -238,7 +236,7 @@ final class Resender {
         replaced[0] = ours;
         return null;
       }
-      return queueWhole(issue, ours, resend, false, replacing);
+      return queueWhole(issue, ours, resend, false);
     });
     if (message != null) {
       outbox.committed(message);
@@ -278,7 +276,7 @@ final class Resender {
     }
     Resend resend = resend(issue.get(), connector.sendingIds(), true, Map.of(), row.id());
     Optional<SyncMessage> queued = ifUnchanged(row,
-        locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true, Map.of()));
+        locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true));
     if (queued == null) {
       return TakenBack.BUSY;
     }
@@ -309,12 +307,12 @@ final class Resender {
    * @return the message, or null when none was queued
    */
   private SyncMessage queueWhole(TrackedIssue issue, SyncInfo row, Resend resend,
-      boolean seenNone, Map<String, JsonNode> replacing) {
+      boolean seenNone) {
     if (resend.isEmpty()) {
       stores.syncInfo().update(row);
       return null;
     }
-    return outbox.send(row, resend.draft(issue, seenNone, replacing), clock.millis());
+    return outbox.send(row, resend.draft(issue, seenNone), clock.millis());
   }
 
   /** What a resync sends: the values, and the content flows' operations with their links. */
@@ -324,9 +322,8 @@ final class Resender {
       return fields.isEmpty() && !OutgoingContent.sends(content);
     }
 
-    Outbox.Draft draft(TrackedIssue issue, boolean seenNone, Map<String, JsonNode> replacing) {
-      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, content, 0, seenNone,
-          replacing);
+    Outbox.Draft draft(TrackedIssue issue, boolean seenNone) {
+      return new Outbox.Draft(issue, MessageKind.RESYNC, fields, content, 0, seenNone);
     }
   }
 
@@ -413,8 +410,7 @@ final class Resender {
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
             insertNew(issue.key(), partner, now),
-            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false, Map.of()),
-            now));
+            new Outbox.Draft(issue, MessageKind.CHANGE, fields, content, lastSeen, false), now));
     outbox.committed(message);
     return true;
   }

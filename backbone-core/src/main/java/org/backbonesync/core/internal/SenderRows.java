@@ -1,12 +1,10 @@
 package org.backbonesync.core.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.backbonesync.spi.SyncException;
-import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -137,7 +135,7 @@ final class SenderRows {
     TrackedIssue issue =
         connector.ownIssue(local).orElseThrow(() -> connector.gone(local));
     long[] id = new long[1];
-    resender.sendWhole(issue, 0, Map.of(), Map.of(), () -> {
+    resender.sendWhole(issue, 0, Map.of(), () -> {
       SyncInfo made = resender.insertNew(local, message.sourceIssueKey(), now)
           .withPartnerRow(message.senderEpoch(), false);
       id[0] = made.id();
@@ -151,11 +149,6 @@ final class SenderRows {
   /**
    * Talks with the message's sender row from now on. When it replaces the partner row we talked
    * with (deleted there, or its store lost), it knows nothing of our issue: send it whole.
-   *
-   * <p>A sender row taken back after ignoring our changes (its whole says so) sent us all of its
-   * own meanwhile, and we merged them: of a merged field, it has none of our changes since the
-   * value its whole replaced (the last it sent). Ours go against that value, not against our
-   * last synced one, which would tell it we changed nothing and lose them there.
    */
   void learn(SyncInfo row, SyncMessage message, boolean replaced) {
     forgetPrefetched();
@@ -168,26 +161,12 @@ final class SenderRows {
       log.info("{}: the row of {} at {} was made again; sending {} whole",
           connector.key(), message.sourceIssueKey(), connector.partner.key(),
           row.localIssueKey());
-      resender.sendWhole(issue.get(), row.id(), Map.of(), takenBackFrom(message),
+      resender.sendWhole(issue.get(), row.id(), Map.of(),
           () -> talk.apply(connector.lockRow(stores, row.id())));
     } else {
       stores.inTransaction(() -> {
         stores.syncInfo().update(talk.apply(connector.lockRow(stores, row.id())));
       });
     }
-  }
-
-  /** Of a whole from a row taken back, the value each merged field replaced; none else. */
-  private static Map<String, JsonNode> takenBackFrom(SyncMessage message) {
-    if (!message.incomingChangesIgnored() || message.kind() != MessageKind.RESYNC) {
-      return Map.of();
-    }
-    Map<String, JsonNode> replaced = new HashMap<>();
-    message.fields().forEach((id, v) -> {
-      if (v.previous() != null) {
-        replaced.put(id, v.previous());
-      }
-    });
-    return replaced;
   }
 }

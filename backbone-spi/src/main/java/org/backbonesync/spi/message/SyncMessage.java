@@ -41,9 +41,8 @@ import org.backbonesync.spi.internal.SmallMap;
  *     {@code fields}
  * @param incomingChangesIgnored whether the sender's row ignores the receiver's changes (its
  *     {@code incomingChangesIgnored}): it consumes them unapplied, so it will not merge the
- *     receiver's changes of a merged field, and the receiver merges the sender's itself. Also set
- *     on the {@link MessageKind#RESYNC} whole of a row taken back, which ignored them until then.
- *     False in messages of format versions 1 to 6, which cannot say it
+ *     receiver's changes of a merged field, and the receiver merges the sender's itself. False in
+ *     messages of format versions 1 to 6, which cannot say it
  */
 public record SyncMessage(
     int formatVersion,
