@@ -183,6 +183,12 @@ public final class MicrometerSyncListener implements SyncListener {
   }
 
   @Override
+  public void fieldRefused(String connectorKey, SyncMessage message, String fieldMappingId,
+      String field, String error) {
+    meters(connectorKey).refused(registry, fieldMappingId).increment();
+  }
+
+  @Override
   public void retried(String connectorKey, SyncMessage message) {
     meters(connectorKey).retried.increment();
   }
@@ -214,6 +220,8 @@ public final class MicrometerSyncListener implements SyncListener {
     final Timer applyLatency;
     final Map<ConflictRecord.Winner, Map<ConflictRecord.Rule, Counter>> conflicts =
         new EnumMap<>(ConflictRecord.Winner.class);
+    /** By field mapping id: the configuration's ids, so the series stay bounded. */
+    final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
     ConnectorMeters(MeterRegistry registry, Tags tags) {
       this.tags = tags;
@@ -259,6 +267,12 @@ public final class MicrometerSyncListener implements SyncListener {
     private Timer timer(MeterRegistry registry, String name, String description) {
       return Timer.builder(name).description(description).tags(tags)
           .minimumExpectedValue(Duration.ofMillis(1)).register(registry);
+    }
+
+    Counter refused(MeterRegistry registry, String fieldMappingId) {
+      return refused.computeIfAbsent(fieldMappingId, id -> counter(registry,
+          "backbone.fields.refused", "Field values the tracker refused, by the incoming mapping"
+              + " that wrote them", Tags.of("mapping", id)));
     }
 
     synchronized Counter conflict(MeterRegistry registry, ConflictRecord record) {

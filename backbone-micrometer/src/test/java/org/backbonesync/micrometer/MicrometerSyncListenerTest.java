@@ -86,6 +86,7 @@ class MicrometerSyncListenerTest {
     sync.a("alice").edit("PA-1", "priority", "Blocker");
     sync.runUntilQuiet();
     assertEquals(1, count("backbone.messages.processed", "PB", "outcome", "failed_permanent"));
+    assertEquals(1, count("backbone.fields.refused", "PB", "mapping", SyncTestDriver.PRIORITY));
     assertEquals(1, gauge("backbone.inbox.messages", "PB"));
     sync.engine().skip("PB", sync.engine().failedMessages("PB").get(0).message().messageId());
     sync.runUntilQuiet();
