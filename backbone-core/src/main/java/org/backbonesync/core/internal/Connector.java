@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.backbonesync.core.ConfigurationException;
 import org.backbonesync.core.ConfigurationProblem;
@@ -191,18 +192,18 @@ final class Connector {
      * A half a provider makes: refused when null or when making it throws (a provider's bug, told
      * at the mapping as {@code validate}'s is), at once, naming the mapping and the class.
      */
-    private <T> T made(java.util.function.Supplier<T> making, String which, FieldMapping m,
+    private <T> T made(Supplier<T> making, String which, FieldMapping m,
         FieldMappingProvider provider) {
+      String none = "no " + which + " mapping for " + m.id() + ": its " + which
+          + "(MappingDefinition) ";
       T half;
       try {
         half = making.get();
       } catch (RuntimeException e) {
-        throw madeWrong(m, provider, "no " + which + " mapping for " + m.id() + ": its " + which
-            + "(MappingDefinition) threw " + e);
+        throw madeWrong(m, provider, none + "threw " + e);
       }
       if (half == null) {
-        throw madeWrong(m, provider, "no " + which + " mapping for " + m.id() + ": its "
-            + which + "(MappingDefinition) returned null");
+        throw madeWrong(m, provider, none + "returned null");
       }
       return half;
     }
