@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * The {@code Content-Type} an HTTP host received an admin request under, judged for a route that
  * reads a JSON body: only {@code application/json} (in any case, RFC 9110 8.3.1), with any
- * parameters, a {@code charset} only UTF-8, since the body is read as UTF-8 whatever a header
+ * parameters, a {@code charset} only UTF-8 ({@code utf8} too, as some clients spell it), since the body is read as UTF-8 whatever a header
  * says (RFC 8259 8.1). Anything else, no header included, is refused with 415: a browser sends
  * {@code text/plain}, form and multipart bodies to any origin without asking it first (no CORS
  * preflight), {@code application/json} only once the origin allowed it. Immutable.
@@ -18,6 +18,9 @@ final class AdminMediaType {
   static final AdminMediaType UNCHECKED = new AdminMediaType(null, false);
 
   private static final String JSON = "application/json";
+
+  /** UTF-8's name, and the alias some clients send. */
+  private static final List<String> UTF_8_NAMES = List.of("utf-8", "utf8");
 
   private final String header;
   private final boolean checked;
@@ -83,7 +86,12 @@ final class AdminMediaType {
         return " (its parameters are malformed)";
       }
       String name = text.substring(i, eq).strip();
-      String value = unquoted(text.substring(eq + 1, end));
+      String raw = text.substring(eq + 1, end).strip();
+      if (!isToken(name) || !raw.startsWith("\"") && !isToken(raw)) {
+        // (two headers joined: "application/json; x=1, text/plain" is not one JSON type)
+        return " (its parameters are malformed)";
+      }
+      String value = unquoted(raw);
       if (name.equalsIgnoreCase("charset")) {
         if (charset != null) {
           return " (charset given twice)";
@@ -92,8 +100,23 @@ final class AdminMediaType {
       }
       i = end;
     }
-    return charset == null || charset.toLowerCase(Locale.ROOT).equals("utf-8") ? null
+    return charset == null || UTF_8_NAMES.contains(charset.toLowerCase(Locale.ROOT)) ? null
         : " (the body is read as UTF-8 only)";
+  }
+
+  /** Whether text is an RFC 9110 token: a parameter's name, or its value when not quoted. */
+  private static boolean isToken(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean alphanumeric = c < 128 && Character.isLetterOrDigit(c);
+      if (!alphanumeric && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

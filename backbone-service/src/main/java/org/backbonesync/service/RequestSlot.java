@@ -1,6 +1,7 @@
 package org.backbonesync.service;
 
 import java.io.IOException;
+import java.util.function.LongSupplier;
 
 /**
  * One request's hold on a thread of the port, and what the thread is doing for it: waiting on
@@ -18,19 +19,27 @@ import java.io.IOException;
 final class RequestSlot {
   private enum State { CLIENT, WORKING, DONE }
 
-  private final long since;
+  private final LongSupplier ticker;
   private State state = State.CLIENT; // the JDK reads the request line and headers first
+  private long idleSince; // guarded by this
   private boolean evicted;
   private Thread thread;
 
-  /** @param since when the request took its slot ({@link System#nanoTime}) */
-  RequestSlot(long since) {
-    this.since = since;
+  /** @param ticker nanoseconds ({@link System#nanoTime}); the request takes its slot now */
+  RequestSlot(LongSupplier ticker) {
+    this.ticker = ticker;
+    this.idleSince = ticker.getAsLong();
   }
 
-  /** When the request took its slot ({@link System#nanoTime}): the oldest is cut first. */
-  long since() {
-    return since;
+  /**
+   * Since when the request has waited on its client without a read or write of ours going to
+   * it: since it took its slot (the JDK reads the headers, unseen here), or since its last read
+   * of the body or write of the answer began. The request idle longest is cut first: a slow
+   * client trickling its headers, not an answer streaming out after long work (helper-105: cut
+   * by the time it took its slot, an import's answer went before a slowloris that came later).
+   */
+  synchronized long idleSince() {
+    return idleSince;
   }
 
   /** Whether it waits on its client, and can be cut. */
@@ -85,6 +94,7 @@ final class RequestSlot {
       checkNotEvicted();
       nested = state == State.CLIENT;
       state = State.CLIENT;
+      idleSince = ticker.getAsLong();
     }
     if (nested) {
       io.run();
@@ -109,7 +119,7 @@ final class RequestSlot {
     if (evicted) {
       Thread.interrupted(); // spent: the caller closes the connection on this exception
       throw new IOException("request cut: every slot of the port was taken, and this one had"
-          + " waited on its client longest");
+          + " waited on its client longest since its last read or write");
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
 /**
  * The port's request threads, as the JDK's server's executor: at most {@code max} requests at
  * once, and when all are taken a new one takes the slot of the request that has waited on its
- * client longest (its headers, body or answer still on the way), whose connection is closed;
+ * client longest since its last read or write began ({@link RequestSlot#idleSince}: its headers,
+ * body or answer still on the way), whose connection is closed;
  * when every request is at work for the service instead, the new connection is closed, never
  * queued.
  *
@@ -122,15 +123,15 @@ final class RequestSlots implements Executor {
 
   private synchronized RequestSlot take() {
     while (held.size() >= max) {
-      RequestSlot oldest = held.stream().filter(RequestSlot::waitingOnClient)
-          .min(Comparator.comparingLong(RequestSlot::since))
+      RequestSlot idlest = held.stream().filter(RequestSlot::waitingOnClient)
+          .min(Comparator.comparingLong(RequestSlot::idleSince))
           .orElseThrow(() -> new RejectedExecutionException("all " + max + " request slots"
               + " are at work for the service; the connection is closed"));
-      if (oldest.evict()) { // else it went to work meanwhile: look again
-        held.remove(oldest);
+      if (idlest.evict()) { // else it went to work meanwhile: look again
+        held.remove(idlest);
       }
     }
-    RequestSlot slot = new RequestSlot(ticker.getAsLong());
+    RequestSlot slot = new RequestSlot(ticker);
     held.add(slot);
     return slot;
   }

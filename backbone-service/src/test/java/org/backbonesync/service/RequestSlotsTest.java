@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The port's slots with two of them, and requests that read from a pipe as the JDK's server
  * reads from a connection (a blocking, interruptible channel): a request waiting on its client
- * gives its slot to a newer one, oldest first; a request at work keeps it, and is never
- * interrupted.
+ * gives its slot to a newer one, the one idle longest first; a request at work keeps it, and is
+ * never interrupted.
  */
 class RequestSlotsTest {
   private static final long BOUND_SECONDS = 10;
@@ -86,6 +86,41 @@ class RequestSlotsTest {
     assertTrue(newer.source().isOpen());
     newer.sink().write(ByteBuffer.wrap(new byte[] {'G'}));
     assertEquals(null, second.get(BOUND_SECONDS, TimeUnit.SECONDS), "and is served");
+  }
+
+  @Test
+  void theOneIdleLongestOnItsClientIsCutNotTheOneThatCameFirst() throws Exception {
+    // helper-105: an import's answer going out after its (committed) work was cut before a
+    // slowloris that came after it and had sent nothing since
+    Pipe answerTo = Pipe.open();
+    CountDownLatch secondIn = new CountDownLatch(1);
+    CountDownLatch answering = new CountDownLatch(1);
+    CompletableFuture<Throwable> first = new CompletableFuture<>();
+    slots.execute(() -> {
+      try {
+        slots.slot().working(); // its request read, its work done
+        secondIn.await(BOUND_SECONDS, TimeUnit.SECONDS);
+        slots.slot().onClient(() -> { // its answer, to a client slow to take it
+          answering.countDown();
+          answerTo.source().read(ByteBuffer.allocate(1));
+        });
+        first.complete(null);
+      } catch (IOException | InterruptedException e) {
+        first.complete(e);
+      }
+    });
+    Pipe slow = Pipe.open();
+    CompletableFuture<Throwable> second = waitingOnClient(slow); // came later, sends nothing
+    secondIn.countDown();
+    assertTrue(answering.await(BOUND_SECONDS, TimeUnit.SECONDS));
+
+    slots.execute(() -> { });
+
+    assertInstanceOf(ClosedByInterruptException.class,
+        second.get(BOUND_SECONDS, TimeUnit.SECONDS), "the slow client was cut");
+    assertFalse(first.isDone(), "the answer going out keeps its slot");
+    answerTo.sink().write(ByteBuffer.wrap(new byte[] {'A'}));
+    assertEquals(null, first.get(BOUND_SECONDS, TimeUnit.SECONDS), "and is answered");
   }
 
   @Test
