@@ -84,9 +84,18 @@ final class Checks {
 
   /** At least a millisecond (the clocks' unit: less would be 0) and at most a year. */
   static Duration positive(String field, Duration value) {
+    return between(field, value, Duration.ofMillis(1), "1 ms to 365 days");
+  }
+
+  /**
+   * At least {@code min} and at most a year.
+   *
+   * @param range the range as a refusal says it ("1 s to 365 days"), with why, if it needs saying
+   */
+  static Duration between(String field, Duration value, Duration min, String range) {
     notNull(field, value);
-    if (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(MAX_DURATION) > 0) {
-      throw new IllegalArgumentException(field + " must be from 1 ms to 365 days, was " + value);
+    if (value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException(field + " must be from " + range + ", was " + value);
     }
     return value;
   }

@@ -522,13 +522,8 @@ public interface SyncEngine extends AutoCloseable {
      */
     public Builder node(String name, Duration lease) {
       this.node = Checks.name("node", name);
-      Checks.notNull("lease", lease);
-      if (lease.compareTo(Duration.ofSeconds(1)) < 0
-          || lease.compareTo(Checks.MAX_DURATION) > 0) {
-        throw new IllegalArgumentException("lease must be from 1 s to 365 days (an apply begins no"
-            + " pair after half of it), was " + lease);
-      }
-      this.leaseDuration = lease;
+      this.leaseDuration = Checks.between("lease", lease, Duration.ofSeconds(1),
+          "1 s to 365 days (an apply begins no pair after half of it)");
       return this;
     }
 

@@ -82,7 +82,11 @@ public final class SourceFields {
         : Shown.text(f.id(), Shown.MAX) + " (" + Shown.text(f.name(), Shown.MAX) + ")";
   }
 
-  /** Levenshtein's distance, in two rows, of the first 100 characters of each. */
+  /**
+   * Levenshtein's distance, in two rows, of the first 100 characters of each. Our own: one
+   * method for a refusal's hint, where a library (commons-text) would be a dependency of core
+   * beside Jackson, SLF4J and jakarta.inject for it alone.
+   */
   private static final class Edits {
     private static final int LONGEST = 100;
 
