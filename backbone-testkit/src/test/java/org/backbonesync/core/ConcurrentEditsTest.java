@@ -111,9 +111,32 @@ class ConcurrentEditsTest {
     sync.b("bob").edit("PB-1", "labels", strings("hardware"));
     crossing(sync, true);
 
-    assertEquals(strings("hardware", "urgent"), sync.a().value("PA-1", "labels"));
-    assertEquals(strings("hardware", "urgent"), sync.b().value("PB-1", "labels"));
+    // A merges: its own order, then B's addition
+    assertEquals(strings("urgent", "hardware"), sync.a().value("PA-1", "labels"));
+    assertEquals(strings("urgent", "hardware"), sync.b().value("PB-1", "labels"));
     assertEquals(ConflictRecord.Winner.MERGED, sync.engine().conflicts("PA", null).get(0).winner());
+  }
+
+  /**
+   * Simulation seed 2000151578: alice reorders A's labels while B's resync whole (the same set,
+   * the old order) crosses it. A's merge adds and removes nothing; it once wrote the set sorted
+   * on A only, while B applied alice's order.
+   */
+  @ParameterizedTest(name = "A's message arrives first: {0}")
+  @ValueSource(booleans = {true, false})
+  void aPersonsReorderCrossingAResyncEndsInThePersonsOrderOnBothSides(boolean aFirst) {
+    SyncTestDriver sync = synced(SyncTestDriver.builder().fieldMapping(SUMMARY)
+        .fieldMapping(LABELS));
+    sync.a("alice").edit("PA-1", "labels", strings("later", "red"));
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+
+    sync.engine().resync("PB", ResyncRequest.all(), "admin");
+    sync.a("alice").edit("PA-1", "labels", strings("red", "later"));
+    crossing(sync, aFirst);
+
+    assertEquals(strings("red", "later"), sync.a().value("PA-1", "labels"));
+    assertEquals(strings("red", "later"), sync.b().value("PB-1", "labels"));
   }
 
   @Test
