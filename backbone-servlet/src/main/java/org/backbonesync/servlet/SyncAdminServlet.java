@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
@@ -32,11 +33,20 @@ import org.backbonesync.core.SyncAdminHandler;
  * {@link HttpServletRequest#getUserPrincipal() user principal} as the container authenticated it,
  * or what a host-given function returns; the handler's authorizer decides with it.
  *
+ * <p>A request that changes something (any method but {@code GET}, {@code HEAD} and {@code
+ * OPTIONS}) that a browser sent from another site is refused (403) before the handler sees it:
+ * its {@code Sec-Fetch-Site} is neither {@code same-origin} nor {@code none}, or, without that
+ * header, its {@code Origin} names another host than its {@code Host}. A page on any site can
+ * otherwise make an operator's browser post a bodyless rebuild, retry or skip with the
+ * container's session cookie. Requests without those headers (scripts, other servers) pass; an
+ * admin page the host serves from another origin is named in {@code trustedOrigins}.
+ *
  * <p>Thread-safe, like the handler. The servlet holds no state of its own.
  */
 public final class SyncAdminServlet extends HttpServlet {
   private final SyncAdminHandler handler;
   private final Function<HttpServletRequest, String> caller;
+  private final CrossOriginCheck crossOrigin;
 
   /**
    * A servlet whose caller is the name of the request's user principal (null when the container
@@ -51,8 +61,22 @@ public final class SyncAdminServlet extends HttpServlet {
    * by an authenticating proxy; null means anonymous.
    */
   public SyncAdminServlet(SyncAdminHandler handler, Function<HttpServletRequest, String> caller) {
+    this(handler, caller, Set.of());
+  }
+
+  /**
+   * A servlet that also takes changes from browsers on these origins, each {@code scheme://host}
+   * or {@code scheme://host:port} as a browser sends it in {@code Origin} (an admin page the host
+   * serves from another origin, or a proxy in front that rewrites {@code Host}).
+   *
+   * @throws IllegalArgumentException naming an entry that is not such an origin
+   */
+  public SyncAdminServlet(SyncAdminHandler handler, Function<HttpServletRequest, String> caller,
+      Set<String> trustedOrigins) {
     this.handler = Objects.requireNonNull(handler, "handler");
     this.caller = Objects.requireNonNull(caller, "caller");
+    this.crossOrigin = new CrossOriginCheck(
+        Objects.requireNonNull(trustedOrigins, "trustedOrigins"));
   }
 
   private static String principalName(HttpServletRequest request) {
@@ -68,10 +92,11 @@ public final class SyncAdminServlet extends HttpServlet {
     AdminResponse answer;
     try {
       refuseUnclean(request.getRequestURI());
+      crossOrigin.check(request);
       answer = handler.handle(new AdminRequest(method, path(request), null, null,
           caller.apply(request), AdminRequest.parseQuery(request.getQueryString())),
           contentType(request), request.getInputStream());
-    } catch (AdminException refused) { // an unclean path, a query not percent-encoded UTF-8
+    } catch (AdminException refused) { // an unclean path, another site's change, a bad query
       answer = handler.refused(refused);
     }
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
@@ -105,8 +130,8 @@ public final class SyncAdminServlet extends HttpServlet {
     }
   }
 
-  /** A request path as text, cut at 200 characters (it may be anything a client sent). */
-  private static String shown(String uri) {
+  /** A request's text in quotes, cut at 200 characters (it may be anything a client sent). */
+  static String shown(String uri) {
     return "\"" + (uri.length() > 200 ? uri.substring(0, 200) + "..." : uri) + "\"";
   }
 

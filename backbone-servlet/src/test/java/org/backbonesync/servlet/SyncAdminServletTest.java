@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Set;
 import org.backbonesync.core.SyncAdmin;
 import org.backbonesync.core.SyncAdminHandler;
+import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +23,9 @@ import org.junit.jupiter.api.Test;
 class SyncAdminServletTest {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient client = HttpClient.newHttpClient();
-  private final SyncTestDriver sync = SyncTestDriver.builder().build();
+  private final ManualExecutor tasks = new ManualExecutor();
+  private final SyncTestDriver sync =
+      SyncTestDriver.builder().engine(e -> e.taskExecutor(tasks)).build();
   private Container container;
 
   @BeforeEach
@@ -173,6 +178,88 @@ class SyncAdminServletTest {
     assertTrue(unknown.body().contains("sync pa+pb"), unknown.body());
     assertEquals(200, known.statusCode(), known.body());
     assertEquals("sync-pa-pb", json.readTree(known.body()).get("id").asText());
+  }
+
+  /** As an operator's browser sends it, with the session's credentials, and these headers. */
+  private HttpResponse<String> fromBrowser(String method, String path, String... headers)
+      throws Exception {
+    return client.send(HttpRequest.newBuilder(container.uri(path)).header("X-Remote-User", "admin")
+        .headers(headers).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String ownOrigin() {
+    URI uri = container.uri("/");
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
+  /**
+   * A page on another site makes the operator's browser post or delete with the container's
+   * cookie: a bodyless POST needs no CORS preflight, so rebuild, retry and skip were reachable.
+   */
+  @Test
+  void aChangeABrowserSendsFromAnotherSiteIsRefusedAndChangesNothing() throws Exception {
+    String rows = "/admin/connectors/PA/syncInformation";
+    List<String[]> foreign = List.of(
+        new String[] {"Origin", "https://evil.example"},
+        new String[] {"Origin", "null"},
+        new String[] {"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"},
+        new String[] {"Origin", ownOrigin(), "Sec-Fetch-Site", "same-site"},
+        new String[] {"Sec-Fetch-Site", "cross-site"});
+    for (String[] headers : foreign) {
+      HttpResponse<String> refused = fromBrowser("DELETE", rows, headers);
+
+      assertEquals(403, refused.statusCode(), List.of(headers) + ": " + refused.body());
+      assertTrue(refused.body().contains("a cross-origin DELETE is refused"), refused.body());
+      assertEquals(2, sync.syncInfoA().size(), List.of(headers) + " deleted rows");
+    }
+    HttpResponse<String> rebuild = fromBrowser("POST", rows + "/rebuild",
+        "Origin", "https://evil.example");
+    assertEquals(403, rebuild.statusCode(), rebuild.body());
+    assertTrue(rebuild.body().contains("Origin \\\"https://evil.example\\\" is not this server's"),
+        rebuild.body());
+    assertEquals(0, tasks.pending(), "no rebuild started");
+  }
+
+  @Test
+  void aChangeFromThisOriginAScriptOrATrustedOriginPasses() throws Exception {
+    SyncAdminHandler handler = SyncAdminHandler.builder(SyncAdmin.builder().engine(sync.engine())
+        .authorizer((caller, op, key) -> "admin".equals(caller)).build()).build();
+    container.close();
+    container = new Container()
+        .serve("/admin/*", new SyncAdminServlet(handler, r -> r.getHeader("X-Remote-User")))
+        .serve("/trusting/*", new SyncAdminServlet(handler, r -> r.getHeader("X-Remote-User"),
+            Set.of("https://Admin.Example:8443")))
+        .start();
+    String rows = "/connectors/PA/syncInformation?syncInfoId=";
+    List<Long> ids = sync.syncInfoA().stream().map(r -> r.id()).toList();
+
+    assertEquals(200, fromBrowser("DELETE", "/admin" + rows + ids.get(0),
+        "Origin", ownOrigin()).statusCode());
+    assertEquals(200, fromBrowser("DELETE", "/trusting" + rows + ids.get(1),
+        "Origin", "https://admin.example:8443", "Sec-Fetch-Site", "cross-site").statusCode());
+    assertEquals(0, sync.syncInfoA().size());
+    assertEquals(200, fromBrowser("GET", "/admin/synchronizations",
+        "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site").statusCode(),
+        "a read changes nothing (and the browser keeps its answer from the page)");
+    assertEquals(200, fromBrowser("POST", "/admin/connectors/PA/syncInformation/rebuild",
+        "Sec-Fetch-Site", "same-origin").statusCode());
+    assertEquals(1, tasks.pending(), "the rebuild started");
+  }
+
+  @Test
+  void aTrustedOriginThatIsNotAnOriginIsRefusedNamingIt() {
+    SyncAdminHandler handler = SyncAdminHandler.builder(SyncAdmin.builder().engine(sync.engine())
+        .authorizer((caller, op, key) -> true).build()).build();
+    for (String bad : List.of("admin.example", "https://admin.example/", "ftp://admin.example",
+        "https://user@admin.example", "https://admin.example/path?q")) {
+      IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
+          () -> new SyncAdminServlet(handler, r -> null, Set.of(bad)));
+      assertEquals("trustedOrigins: \"" + bad + "\" is not an origin: it must be scheme://host"
+          + " or scheme://host:port (http or https), without a path, as a browser sends it in"
+          + " Origin", refused.getMessage());
+    }
   }
 
   @Test
