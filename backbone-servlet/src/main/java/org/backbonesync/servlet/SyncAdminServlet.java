@@ -12,11 +12,11 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
+import org.backbonesync.core.CrossOriginPolicy;
 import org.backbonesync.core.SyncAdminHandler;
 
 /**
@@ -34,19 +34,17 @@ import org.backbonesync.core.SyncAdminHandler;
  * or what a host-given function returns; the handler's authorizer decides with it.
  *
  * <p>A request that changes something (any method but {@code GET}, {@code HEAD} and {@code
- * OPTIONS}) that a browser sent from another site is refused (403) before the handler sees it:
- * its {@code Sec-Fetch-Site} is neither {@code same-origin} nor {@code none}, or, without that
- * header, its {@code Origin} names another host than its {@code Host}. A page on any site can
- * otherwise make an operator's browser post a bodyless rebuild, retry or skip with the
- * container's session cookie. Requests without those headers (scripts, other servers) pass; an
- * admin page the host serves from another origin is named in {@code trustedOrigins}.
+ * OPTIONS}) that a browser sent from another site is refused (403) before the handler sees it,
+ * as {@link CrossOriginPolicy} decides: a page on any site could otherwise make an operator's
+ * browser post a bodyless rebuild, retry or skip with the container's session cookie. Requests
+ * without {@code Sec-Fetch-Site} and {@code Origin} (scripts, other servers) pass.
  *
  * <p>Thread-safe, like the handler. The servlet holds no state of its own.
  */
 public final class SyncAdminServlet extends HttpServlet {
   private final SyncAdminHandler handler;
   private final Function<HttpServletRequest, String> caller;
-  private final CrossOriginCheck crossOrigin;
+  private final CrossOriginPolicy crossOrigin;
 
   /**
    * A servlet whose caller is the name of the request's user principal (null when the container
@@ -61,22 +59,19 @@ public final class SyncAdminServlet extends HttpServlet {
    * by an authenticating proxy; null means anonymous.
    */
   public SyncAdminServlet(SyncAdminHandler handler, Function<HttpServletRequest, String> caller) {
-    this(handler, caller, Set.of());
+    this(handler, caller, CrossOriginPolicy.sameOriginOnly());
   }
 
   /**
-   * A servlet that also takes changes from browsers on these origins, each {@code scheme://host}
-   * or {@code scheme://host:port} as a browser sends it in {@code Origin} (an admin page the host
-   * serves from another origin, or a proxy in front that rewrites {@code Host}).
-   *
-   * @throws IllegalArgumentException naming an entry that is not such an origin
+   * A servlet whose caller is what a host's function returns, taking changes from browsers as
+   * the policy says, e.g. {@code CrossOriginPolicy.trusting(Set.of("https://admin.example"))}
+   * for an admin page the host serves from another origin.
    */
   public SyncAdminServlet(SyncAdminHandler handler, Function<HttpServletRequest, String> caller,
-      Set<String> trustedOrigins) {
+      CrossOriginPolicy crossOrigin) {
     this.handler = Objects.requireNonNull(handler, "handler");
     this.caller = Objects.requireNonNull(caller, "caller");
-    this.crossOrigin = new CrossOriginCheck(
-        Objects.requireNonNull(trustedOrigins, "trustedOrigins"));
+    this.crossOrigin = Objects.requireNonNull(crossOrigin, "crossOrigin");
   }
 
   private static String principalName(HttpServletRequest request) {
@@ -92,7 +87,8 @@ public final class SyncAdminServlet extends HttpServlet {
     AdminResponse answer;
     try {
       refuseUnclean(request.getRequestURI());
-      crossOrigin.check(request);
+      crossOrigin.check(request.getMethod(), headers(request, "Sec-Fetch-Site"),
+          headers(request, "Origin"), request.getHeader("Host"));
       answer = handler.handle(new AdminRequest(method, path(request), null, null,
           caller.apply(request), AdminRequest.parseQuery(request.getQueryString())),
           contentType(request), request.getInputStream());
@@ -130,9 +126,19 @@ public final class SyncAdminServlet extends HttpServlet {
     }
   }
 
-  /** A request's text in quotes, cut at 200 characters (it may be anything a client sent). */
-  static String shown(String uri) {
+  /** A request path as text, cut at 200 characters (it may be anything a client sent). */
+  private static String shown(String uri) {
     return "\"" + (uri.length() > 200 ? uri.substring(0, 200) + "..." : uri) + "\"";
+  }
+
+  /** Every value of a header, in order; a container that shows no headers gives its first. */
+  private static List<String> headers(HttpServletRequest request, String name) {
+    Enumeration<String> values = request.getHeaders(name);
+    if (values == null) {
+      String one = request.getHeader(name);
+      return one == null ? List.of() : List.of(one);
+    }
+    return Collections.list(values);
   }
 
   /**
@@ -141,11 +147,7 @@ public final class SyncAdminServlet extends HttpServlet {
    * type but JSON, which a browser cannot send to another origin without asking it first.
    */
   private static String contentType(HttpServletRequest request) {
-    Enumeration<String> headers = request.getHeaders("Content-Type");
-    if (headers == null) { // a container that shows no headers
-      return request.getContentType();
-    }
-    List<String> values = Collections.list(headers);
+    List<String> values = headers(request, "Content-Type");
     return values.isEmpty() ? null : String.join(", ", values);
   }
 

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
+import org.backbonesync.core.CrossOriginPolicy;
 import org.backbonesync.core.SyncAdmin;
 import org.backbonesync.core.SyncAdminHandler;
 import org.backbonesync.testkit.ManualExecutor;
@@ -229,7 +230,7 @@ class SyncAdminServletTest {
     container = new Container()
         .serve("/admin/*", new SyncAdminServlet(handler, r -> r.getHeader("X-Remote-User")))
         .serve("/trusting/*", new SyncAdminServlet(handler, r -> r.getHeader("X-Remote-User"),
-            Set.of("https://Admin.Example:8443")))
+            CrossOriginPolicy.trusting(Set.of("https://Admin.Example:8443"))))
         .start();
     String rows = "/connectors/PA/syncInformation?syncInfoId=";
     List<Long> ids = sync.syncInfoA().stream().map(r -> r.id()).toList();
@@ -249,13 +250,11 @@ class SyncAdminServletTest {
 
   @Test
   void aTrustedOriginThatIsNotAnOriginIsRefusedNamingIt() {
-    SyncAdminHandler handler = SyncAdminHandler.builder(SyncAdmin.builder().engine(sync.engine())
-        .authorizer((caller, op, key) -> true).build()).build();
     for (String bad : List.of("admin.example", "https://admin.example/", "ftp://admin.example",
         "https://user@admin.example", "https://admin.example/path?q")) {
       IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
           IllegalArgumentException.class,
-          () -> new SyncAdminServlet(handler, r -> null, Set.of(bad)));
+          () -> CrossOriginPolicy.trusting(Set.of(bad)));
       assertEquals("trustedOrigins: \"" + bad + "\" is not an origin: it must be scheme://host"
           + " or scheme://host:port (http or https), without a path, as a browser sends it in"
           + " Origin", refused.getMessage());

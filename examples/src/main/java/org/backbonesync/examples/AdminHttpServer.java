@@ -1,12 +1,15 @@
 package org.backbonesync.examples;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
+import org.backbonesync.core.CrossOriginPolicy;
 import org.backbonesync.core.SyncAdminHandler;
 
 /**
@@ -15,8 +18,11 @@ import org.backbonesync.core.SyncAdminHandler;
  * its own authentication instead.
  *
  * <p>The body is streamed into the handler, which reads no more than its {@code maxBodyBytes}
- * (and answers 413 beyond) and only as {@code application/json} (415 otherwise); the query is passed with every value of each parameter, so that a
- * repeated parameter is refused rather than one of its values picked.
+ * (and answers 413 beyond) and only as {@code application/json} (415 otherwise); the query is
+ * passed with every value of each parameter, so that a repeated parameter is refused rather than
+ * one of its values picked. A change a browser sent from another site is refused (403, {@link
+ * CrossOriginPolicy}): a proxy that knows its callers by a session cookie would otherwise pass a
+ * page's forged rebuild, retry or skip.
  */
 public final class AdminHttpServer {
   private AdminHttpServer() {}
@@ -30,6 +36,11 @@ public final class AdminHttpServer {
         String method = exchange.getRequestMethod();
         AdminResponse response;
         try {
+          // the caller is known by what a proxy in front added, maybe for a session cookie:
+          // a change a browser sent from another site is refused (403)
+          CrossOriginPolicy.sameOriginOnly().check(method,
+              headers(exchange, "Sec-Fetch-Site"), headers(exchange, "Origin"),
+              exchange.getRequestHeaders().getFirst("Host"));
           AdminRequest request = new AdminRequest(method,
               exchange.getRequestURI().getRawPath().substring(basePath.length()), null, null,
               exchange.getRequestHeaders().getFirst("X-Remote-User"),
@@ -37,7 +48,7 @@ public final class AdminHttpServer {
           // the handler refuses (415) a body it reads under any type but JSON
           response = handler.handle(request,
               exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestBody());
-        } catch (AdminException refused) { // a query that is not percent-encoded UTF-8
+        } catch (AdminException refused) { // another site's change, a query not UTF-8
           response = handler.refused(refused);
         }
         byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
@@ -52,5 +63,10 @@ public final class AdminHttpServer {
     });
     server.start();
     return server;
+  }
+
+  private static List<String> headers(HttpExchange exchange, String name) {
+    List<String> values = exchange.getRequestHeaders().get(name);
+    return values == null ? List.of() : values;
   }
 }

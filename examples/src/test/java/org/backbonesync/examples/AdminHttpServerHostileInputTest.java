@@ -69,6 +69,22 @@ class AdminHttpServerHostileInputTest {
     return json.readTree(response.body()).get("error").asText();
   }
 
+  /** As a page on another site makes the operator's browser send it, through a cookie proxy. */
+  @Test
+  void aChangeABrowserSendsFromAnotherSiteIsRefusedAndDeletesNothing() throws Exception {
+    HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + server.getAddress().getPort() + BASE
+            + "/connectors/PA/syncInformation?syncInfoId=" + rows.get(0).id()))
+        .header("X-Remote-User", "admin").header("Origin", "https://evil.example")
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(403, refused.statusCode(), refused.body());
+    assertEquals("a cross-origin DELETE is refused: Origin \"https://evil.example\" is not this"
+        + " server's (Host \"127.0.0.1:" + server.getAddress().getPort() + "\"); an admin page"
+        + " served from another origin is named as a trusted origin", error(refused));
+    assertEquals(rows.size(), sync.syncInfoA().size());
+  }
+
   @Test
   void misspeltAndRepeatedDeleteParametersDeleteNothing() throws Exception {
     for (String query : List.of("?syncinfoid=1", "?id=1", "?localIssueKey=PA-1",
