@@ -85,15 +85,18 @@ public final class CrossOriginPolicy {
    * Throws when a browser sent this request from another site to change something.
    *
    * @param method the request's method
-   * @param secFetchSite every {@code Sec-Fetch-Site} header of the request (none: empty)
-   * @param origin every {@code Origin} header of the request (none: empty)
+   * @param secFetchSite every {@code Sec-Fetch-Site} header of the request (none: empty or null,
+   *     as {@code com.sun.net.httpserver.Headers.get} gives it)
+   * @param origin every {@code Origin} header of the request (none: empty or null)
    * @param host the request's {@code Host} header (HTTP/2's {@code :authority}), or null
    * @throws AdminException 403, naming the header and its value
    */
   public void check(String method, List<String> secFetchSite, List<String> origin, String host) {
-    if (SAFE.contains(method)) {
+    if (SAFE.contains(Objects.requireNonNull(method, "method"))) {
       return;
     }
+    secFetchSite = secFetchSite == null ? List.of() : secFetchSite;
+    origin = origin == null ? List.of() : origin;
     if (origin.size() == 1 && trusted.contains(origin.get(0).toLowerCase(Locale.ROOT))) {
       return;
     }

@@ -47,6 +47,7 @@ class CrossOriginPolicyTest {
           "admin.example"));
     }
     assertDoesNotThrow(() -> policy.check("POST", h(), h(), "admin.example")); // curl
+    assertDoesNotThrow(() -> policy.check("POST", null, null, null)); // Headers.get: none
     assertDoesNotThrow(() -> policy.check("POST", h("same-origin"), h("https://x"), "y"));
     assertDoesNotThrow(() -> policy.check("POST", h("none"), h(), "admin.example"));
     assertDoesNotThrow(() -> policy.check("DELETE", h(), h("https://Admin.Example:8443"),

@@ -1,11 +1,9 @@
 package org.backbonesync.examples;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
@@ -39,7 +37,8 @@ public final class AdminHttpServer {
           // the caller is known by what a proxy in front added, maybe for a session cookie:
           // a change a browser sent from another site is refused (403)
           CrossOriginPolicy.sameOriginOnly().check(method,
-              headers(exchange, "Sec-Fetch-Site"), headers(exchange, "Origin"),
+              exchange.getRequestHeaders().get("Sec-Fetch-Site"),
+              exchange.getRequestHeaders().get("Origin"),
               exchange.getRequestHeaders().getFirst("Host"));
           AdminRequest request = new AdminRequest(method,
               exchange.getRequestURI().getRawPath().substring(basePath.length()), null, null,
@@ -63,10 +62,5 @@ public final class AdminHttpServer {
     });
     server.start();
     return server;
-  }
-
-  private static List<String> headers(HttpExchange exchange, String name) {
-    List<String> values = exchange.getRequestHeaders().get(name);
-    return values == null ? List.of() : values;
   }
 }
