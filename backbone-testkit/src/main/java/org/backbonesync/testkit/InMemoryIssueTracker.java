@@ -1163,22 +1163,13 @@ public final class InMemoryIssueTracker implements IssueTracker {
     }
   }
 
+  /**
+   * Refuses a value that does not fit the field's schema, as {@link SchemaFit} judges it for
+   * {@code FieldMappingTester.importValue} too (one judge: a value the tester passes is one this
+   * tracker takes), in the words Jira answers with.
+   */
   private static void validateCustom(FieldSchema f, JsonNode value, Map<String, String> errors) {
-    boolean ok = switch (f.type()) {
-      case "number" -> value.isNumber();
-      case "date" -> value.isTextual() && value.asText().matches("\\d{4}-\\d{2}-\\d{2}");
-      case "array" -> {
-        boolean all = value.isArray();
-        for (JsonNode item : value) {
-          all &= item.isTextual()
-              && (f.allowedValues() == null || f.allowedValues().contains(item.asText()));
-        }
-        yield all;
-      }
-      default -> value.isTextual()
-          && (f.allowedValues() == null || f.allowedValues().contains(value.asText()));
-    };
-    if (!ok) {
+    if (SchemaFit.misfit(f, value) != null) {
       errors.put(f.id(), (f.allowedValues() == null ? "Not a valid " + f.describe()
           : "Option " + value + " is not valid; valid: " + f.allowedValues()) + " for field "
           + f.name());

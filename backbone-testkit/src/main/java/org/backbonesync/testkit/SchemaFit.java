@@ -12,6 +12,8 @@ import org.backbonesync.spi.tracker.FieldSchema;
  * JSON string, one of its values where the schema lists them; a multi-valued field an array of
  * those. JSON null fits any field (it clears it). A type whose form is not known here (an object
  * a tracker reads its own way, Jira's {@code any}) fits whatever it is given: the tracker judges.
+ * The one judge of both {@code FieldMappingTester.importValue} and {@link InMemoryIssueTracker}'s
+ * custom and version fields, so that a value the tester passes is one the tracker takes.
  */
 final class SchemaFit {
   /** The schema types whose values are JSON strings. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueCreate;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackerException;
@@ -58,6 +59,32 @@ class InMemoryIssueTrackerTest extends IssueTrackerCompatibilityKit {
     assertEquals(List.of("a b"), inMemory().changelog(key).stream()
         .flatMap(e -> e.items().stream()).filter(i -> i.field().equals("labels"))
         .map(i -> i.to()).toList());
+  }
+
+  /**
+   * The tracker judges a host-declared field as {@code FieldMappingTester.importValue} does: it
+   * refused numbers in a field of numbers and anything but a string in a field of a type it does
+   * not know, which the tester let pass.
+   */
+  @Test
+  void aHostDeclaredFieldTakesWhatItsSchemaSaysAsTheTesterJudgesIt() {
+    InMemoryIssueTracker pa = InMemoryIssueTracker.builder("PA")
+        .customField(new FieldSchema("customfield_1", "Scores", "array", "number", "multinumber", null))
+        .customField(new FieldSchema("customfield_2", "Sprint", "any", null, "gh-sprint", null))
+        .build();
+    String key = pa.create("x");
+    com.fasterxml.jackson.databind.node.JsonNodeFactory json =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+
+    pa.updateIssue(key, Map.of("customfield_1", json.arrayNode().add(1).add(2.5),
+        "customfield_2", json.objectNode().put("id", 7)));
+    var refused = assertThrows(TrackerException.class,
+        () -> pa.updateIssue(key, Map.of("customfield_1", strings("one"))));
+
+    assertEquals("[1,2.5]", pa.value(key, "customfield_1").toString());
+    assertEquals("{\"id\":7}", pa.value(key, "customfield_2").toString());
+    assertEquals(Map.of("customfield_1", "Not a valid array<number> for field Scores"),
+        refused.fieldErrors());
   }
 
   @Test
