@@ -72,7 +72,18 @@ public final class CrossOriginPolicy {
         || uri.getRawFragment() != null) {
       throw notAnOrigin(origin);
     }
-    return origin.toLowerCase(Locale.ROOT);
+    return canonical(origin);
+  }
+
+  /**
+   * An authority without the scheme's default port, in lower case: a browser's {@code Origin}
+   * leaves it out, where a host's list or a proxy's {@code Host} may write it.
+   */
+  private static String withoutDefaultPort(String scheme, String authority) {
+    String a = authority.toLowerCase(Locale.ROOT);
+    String port = "https".equalsIgnoreCase(scheme) ? ":443"
+        : "http".equalsIgnoreCase(scheme) ? ":80" : null;
+    return port != null && a.endsWith(port) ? a.substring(0, a.length() - port.length()) : a;
   }
 
   private static IllegalArgumentException notAnOrigin(String origin) {
@@ -88,7 +99,9 @@ public final class CrossOriginPolicy {
    * @param secFetchSite every {@code Sec-Fetch-Site} header of the request (none: empty or null,
    *     as {@code com.sun.net.httpserver.Headers.get} gives it)
    * @param origin every {@code Origin} header of the request (none: empty or null)
-   * @param host the request's {@code Host} header (HTTP/2's {@code :authority}), or null
+   * @param host the request's {@code Host} header, or for HTTP/2 its {@code :authority} (a
+   *     container may show no {@code Host} then: {@code SyncAdminServlet} takes the request URL's),
+   *     or null
    * @throws AdminException 403, naming the header and its value
    */
   public void check(String method, List<String> secFetchSite, List<String> origin, String host) {
@@ -97,7 +110,7 @@ public final class CrossOriginPolicy {
     }
     secFetchSite = secFetchSite == null ? List.of() : secFetchSite;
     origin = origin == null ? List.of() : origin;
-    if (origin.size() == 1 && trusted.contains(origin.get(0).toLowerCase(Locale.ROOT))) {
+    if (origin.size() == 1 && trusted.contains(canonical(origin.get(0)))) {
       return;
     }
     if (!secFetchSite.isEmpty()) {
@@ -111,7 +124,7 @@ public final class CrossOriginPolicy {
     if (origin.isEmpty()) {
       return;
     }
-    if (origin.size() == 1 && host != null && host.equalsIgnoreCase(authority(origin.get(0)))) {
+    if (origin.size() == 1 && host != null && sameHost(origin.get(0), host)) {
       return;
     }
     throw refused(method, "Origin " + Shown.quoted(String.join(", ", origin))
@@ -123,12 +136,33 @@ public final class CrossOriginPolicy {
         + why + "; an admin page served from another origin is named as a trusted origin");
   }
 
-  /** The host and port an origin names, or null for one that is not a URI ("null", opaque). */
-  private static String authority(String origin) {
+  /** An origin as {@link #trusting} keeps one, or "" for one that is not a URI. */
+  private static String canonical(String origin) {
     try {
-      return new URI(origin).getRawAuthority();
+      URI uri = new URI(origin);
+      return uri.getScheme() == null || uri.getRawAuthority() == null ? ""
+          : uri.getScheme().toLowerCase(Locale.ROOT) + "://"
+              + withoutDefaultPort(uri.getScheme(), uri.getRawAuthority());
     } catch (URISyntaxException e) {
-      return null;
+      return "";
     }
+  }
+
+  /**
+   * Whether an origin names the host and port of {@code Host}, either without the origin
+   * scheme's default port. The scheme is not compared ({@code Host} has none; a proxy that ends
+   * TLS leaves the server plain HTTP), as Go does not: a browser that sends {@code Origin} but
+   * not {@code Sec-Fetch-Site} is let through from an http page of the same host and port.
+   */
+  private static boolean sameHost(String origin, String host) {
+    URI uri;
+    try {
+      uri = new URI(origin);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    return uri.getRawAuthority() != null
+        && withoutDefaultPort(uri.getScheme(), uri.getRawAuthority())
+            .equals(withoutDefaultPort(uri.getScheme(), host));
   }
 }

@@ -35,6 +35,7 @@ class CrossOriginPolicyTest {
     refusal("POST", h("same-origin", "cross-site"), h(), "admin.example");
     refusal("POST", h(), h("https://admin.example.evil.example"), "admin.example");
     refusal("POST", h(), h("http://admin.example:8080"), "admin.example:8081");
+    refusal("POST", h(), h("https://admin.example"), "admin.example:80");
     refusal("POST", h(), h("https://admin.example"), null);
     refusal("post", h("cross-site"), h(), "admin.example"); // methods are case-sensitive
     refusal("PUT", h("Same-Origin"), h(), "admin.example"); // browsers send it in lower case
@@ -53,6 +54,11 @@ class CrossOriginPolicyTest {
     assertDoesNotThrow(() -> policy.check("DELETE", h(), h("https://Admin.Example:8443"),
         "admin.example:8443"));
     assertDoesNotThrow(() -> policy.check("POST", h(), h("http://[::1]:8080"), "[::1]:8080"));
+    // (helper-107: a proxy that writes the default port into Host)
+    assertDoesNotThrow(() -> policy.check("POST", h(), h("https://admin.example"),
+        "admin.example:443"));
+    assertDoesNotThrow(() -> policy.check("POST", h(), h("http://admin.example"),
+        "admin.example:80"));
   }
 
   @Test
@@ -63,5 +69,9 @@ class CrossOriginPolicyTest {
         h("https://ui.example:8443"), "admin.example"));
     assertThrows(AdminException.class, () -> trusting.check("POST", h("cross-site"),
         h("https://ui.example"), "admin.example"), "another port is another origin");
+    // (helper-107: the browser leaves the default port out; the host's list wrote it)
+    CrossOriginPolicy withDefaultPort = CrossOriginPolicy.trusting(Set.of("https://ui.example:443"));
+    assertDoesNotThrow(() -> withDefaultPort.check("POST", h("cross-site"),
+        h("https://ui.example"), "admin.example"));
   }
 }

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -88,7 +89,7 @@ public final class SyncAdminServlet extends HttpServlet {
     try {
       refuseUnclean(request.getRequestURI());
       crossOrigin.check(request.getMethod(), headers(request, "Sec-Fetch-Site"),
-          headers(request, "Origin"), request.getHeader("Host"));
+          headers(request, "Origin"), host(request));
       answer = handler.handle(new AdminRequest(method, path(request), null, null,
           caller.apply(request), AdminRequest.parseQuery(request.getQueryString())),
           contentType(request), request.getInputStream());
@@ -129,6 +130,24 @@ public final class SyncAdminServlet extends HttpServlet {
   /** A request path as text, cut at 200 characters (it may be anything a client sent). */
   private static String shown(String uri) {
     return "\"" + (uri.length() > 200 ? uri.substring(0, 200) + "..." : uri) + "\"";
+  }
+
+  /**
+   * The host and port the request was sent to, as the container sees them: the authority of its
+   * URL, which over HTTP/2 comes from {@code :authority} (Jetty shows no {@code Host} header then:
+   * helper-107) and behind a proxy from {@code Forwarded} when the container is set to read it;
+   * the {@code Host} header when that URL is not one.
+   */
+  private static String host(HttpServletRequest request) {
+    try {
+      String authority = URI.create(request.getRequestURL().toString()).getRawAuthority();
+      if (authority != null) {
+        return authority;
+      }
+    } catch (IllegalArgumentException notAUri) {
+      // a Host header the container took as it came
+    }
+    return request.getHeader("Host");
   }
 
   /** Every value of a header, in order; a container that shows no headers gives its first. */
