@@ -27,6 +27,13 @@ class JsonTest {
     assertEquals(JACKSON.readTree(text), Json.read(text));
   }
 
+  /** Any string is written as Jackson writes it, plain or not. */
+  @Property
+  void anyStringIsWrittenAsJacksonWritesIt(@ForAll("insides") String value) throws Exception {
+    assertEquals(JACKSON.writeValueAsString(TextNode.valueOf(value)),
+        Json.write(TextNode.valueOf(value)));
+  }
+
   /**
    * Any text of quotes, backslashes, control and other characters reads as Jackson reads it, or
    * is refused where Jackson refuses it.
@@ -45,10 +52,13 @@ class JsonTest {
 
   @Provide
   Arbitrary<String> texts() {
-    Arbitrary<String> inside = Arbitraries.strings()
-        .withChars('"', '\\', '\n', '\u0000', '\u001f', 'a', 'é', '\ud83d', '\ude00', ' ', 'n')
-        .ofMaxLength(8);
-    return inside.map(s -> '"' + s + '"');
+    return insides().map(s -> '"' + s + '"');
+  }
+
+  @Provide
+  Arbitrary<String> insides() {
+    return Arbitraries.strings().withChars('"', '\\', '\n', '\u0000', '\u001f', 'a', 'é',
+        '\ud83d', '\ude00', ' ', 'n', '/', '\u007f', '\u2028', '<').ofMaxLength(8);
   }
 
   @Test
