@@ -377,7 +377,13 @@ public final class JdbcStores implements Stores, AutoCloseable {
     }
     Map<String, ManyRows> forms = new HashMap<>(JdbcSyncInfoStore.MANY_ROWS);
     forms.putAll(JdbcMessageStore.MANY_ROWS);
+    forms.putAll(JdbcTraceStore.MANY_ROWS);
     return Map.copyOf(forms);
+  }
+
+  /** The database's form of a batched write for many rows; null for none. */
+  ManyRows manyRows(String sql) {
+    return manyRows.get(sql);
   }
 
   /** The stores' own connections, for the schema's migration. */

@@ -41,6 +41,22 @@ final class JdbcTraceStore implements TraceStore {
   /** The most issues whose adds since their last trim are counted (a few MB of heap). */
   static final int COUNTED = 50_000;
 
+  private static final String INSERT = "INSERT INTO bb_trace (connector_key, direction,"
+      + " issue_key, message_id, sequence_id, kind, outcome, detail, at_millis)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /**
+   * PostgreSQL's form of {@link #INSERT} for many entries: about half of what a JDBC batch of a
+   * page's entries allocated, each entry's parameters bound and copied one by one
+   * ({@code TwoNodeBenchmark}, JFR). The ids number the entries in their order, as the batch did.
+   */
+  static final Map<String, ManyRows> MANY_ROWS = Map.of(INSERT, ManyRows.of("INSERT INTO"
+      + " bb_trace (connector_key, direction, issue_key, message_id, sequence_id, kind, outcome,"
+      + " detail, at_millis) SELECT ck, dir, issue, id, seq, kind, outcome, detail, at FROM %s"
+      + " WITH ORDINALITY AS v(ck, dir, issue, id, seq, kind, outcome, detail, at, n)"
+      + " ORDER BY n", false, "varchar", "varchar", "varchar", "varchar", "int8", "varchar",
+      "varchar", "varchar", "int8"));
+
   private final JdbcStores db;
   /** Per issue, the entries added since this store last trimmed it. */
   private final Map<Issue, Integer> sinceTrim = new ConcurrentHashMap<>();
@@ -93,13 +109,21 @@ final class JdbcTraceStore implements TraceStore {
     return due;
   }
 
-  private static void insert(Connection c, List<TraceEntry> entries) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO bb_trace (connector_key,"
-        + " direction, issue_key, message_id, sequence_id, kind, outcome, detail, at_millis)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (TraceEntry e : entries) {
-        bind(s, e.connectorKey(), e.direction().name(), e.issueKey(), e.messageId(),
-            e.sequenceId(), e.kind(), e.outcome().name(), e.detail(), e.at());
+  /** Inserts the entries in one statement where the database has its form, else in a batch. */
+  private void insert(Connection c, List<TraceEntry> entries) throws SQLException {
+    List<Object[]> rows = new ArrayList<>(entries.size());
+    for (TraceEntry e : entries) {
+      rows.add(new Object[] {e.connectorKey(), e.direction().name(), e.issueKey(),
+          e.messageId(), e.sequenceId(), e.kind(), e.outcome().name(), e.detail(), e.at()});
+    }
+    ManyRows many = db.manyRows(INSERT);
+    if (many != null && rows.size() > 1) {
+      many.write(c, rows);
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(INSERT)) {
+      for (Object[] row : rows) {
+        bind(s, row);
         s.addBatch();
       }
       s.executeBatch();
