@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -451,19 +450,20 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   public Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
     requireNoNull(syncInfoIds, "syncInfoIds");
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM bb_synced_value",
-        (r, values) -> {
+        r -> {
           try {
-            values.put(r.getString(2), Json.read(r.getString(3)));
+            return Map.entry(r.getString(2), Json.read(r.getString(3)));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_synced_value", r.getLong(1) + "/" + r.getString(2),
                 "last synced value; taken as unknown", e);
+            return null;
           }
         });
   }
 
-  /** Reads one result row into a row id's map. */
+  /** Reads one result row: its key and value, or null for a row left out (reported). */
   private interface RowReader<V> {
-    void read(ResultSet r, Map<String, V> into) throws SQLException;
+    Map.Entry<String, V> read(ResultSet r) throws SQLException;
   }
 
   /**
@@ -485,7 +485,11 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           }
           try (ResultSet r = s.executeQuery()) {
             while (r.next()) {
-              reader.read(r, each.computeIfAbsent(r.getLong(1), id -> new LinkedHashMap<>()));
+              Long id = r.getLong(1);
+              Map.Entry<String, V> e = reader.read(r);
+              if (e != null) {
+                each.merge(id, Map.of(e.getKey(), e.getValue()), JdbcSyncInfoStore::joined);
+              }
             }
           }
         }
@@ -493,10 +497,21 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       });
       for (Long id : chunk) {
         Map<String, V> values = read.get(id);
-        found.put(id, values == null ? Map.of() : Map.copyOf(values));
+        found.put(id, values == null ? Map.of() : Map.copyOf(values)); // (one entry: as it is)
       }
     });
     return found;
+  }
+
+  /**
+   * A row id's entries so far and the next: most pairs have one (a map of one, kept as it is);
+   * only a second makes a map to add to. A {@code LinkedHashMap} per id copied at the end was
+   * about a tenth of reading the values ({@code TwoNodeBenchmark}, JFR).
+   */
+  private static <V> Map<String, V> joined(Map<String, V> before, Map<String, V> next) {
+    Map<String, V> all = before instanceof HashMap ? before : new HashMap<>(before);
+    all.putAll(next);
+    return all;
   }
 
   /** Replaces a keyed row: update, or insert when there was none. */
@@ -530,13 +545,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   public Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
     requireNoNull(syncInfoIds, "syncInfoIds");
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, changed_at, sequence_id,"
-        + " base_json, value_json FROM bb_pending_change", (r, changes) -> {
+        + " base_json, value_json FROM bb_pending_change", r -> {
           try {
-            changes.put(r.getString(2), new PendingChange(r.getLong(3), r.getLong(4),
+            return Map.entry(r.getString(2), new PendingChange(r.getLong(3), r.getLong(4),
                 Json.read(r.getString(5)), Json.read(r.getString(6))));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_pending_change", r.getLong(1) + "/" + r.getString(2),
                 "change not yet seen by the partner; left out", e);
+            return null;
           }
         });
   }
