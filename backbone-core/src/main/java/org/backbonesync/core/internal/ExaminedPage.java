@@ -108,6 +108,11 @@ final class ExaminedPage {
     }
 
     @Override
+    public boolean readsRow() {
+      return false;
+    }
+
+    @Override
     public void committed() {}
 
     @Override

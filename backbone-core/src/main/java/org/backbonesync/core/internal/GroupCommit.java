@@ -15,8 +15,9 @@ import org.backbonesync.spi.store.Stores;
  * starts from what it reads in its transaction, and keeps nothing in memory from a run rolled
  * back). Its events come only after its commit, in the order the parts were added; the writes
  * go in the order of the rows they lock ({@link Part#order}), which the group locks first, all
- * in one ordered call ({@code SyncInfoStore.lockRows}: a JDBC store reads them there at once
- * and sends the parts' writes as one batch per statement at the commit). Used by one thread at a time.
+ * in one ordered call ({@code SyncInfoStore.lockRows}: a JDBC store reads there at once those
+ * the parts read, and sends the parts' writes as one batch per statement at the commit). Used by
+ * one thread at a time.
  */
 final class GroupCommit {
   /** One pair's part of a group. */
@@ -35,6 +36,15 @@ final class GroupCommit {
      * without it.
      */
     void write();
+
+    /**
+     * Whether {@link #write} reads the row (and its last synced values) before writing it: the
+     * group's lock then reads it ahead. False for a part that only writes a column, whose row is
+     * locked with the others and read by nobody.
+     */
+    default boolean readsRow() {
+      return true;
+    }
 
     /** After the commit of what {@link #write} wrote: its events. */
     void committed();
@@ -129,10 +139,14 @@ final class GroupCommit {
     // when written: a query either way)
     if (byRow.length > 1) {
       List<Long> rows = new ArrayList<>(byRow.length);
+      List<Long> read = new ArrayList<>(byRow.length);
       for (int i : byRow) {
         rows.add(group.get(i).order());
+        if (group.get(i).readsRow()) {
+          read.add(group.get(i).order());
+        }
       }
-      stores.syncInfo().lockRows(connectorKey, rows);
+      stores.syncInfo().lockRows(connectorKey, rows, read);
     }
     for (int i : byRow) {
       try {

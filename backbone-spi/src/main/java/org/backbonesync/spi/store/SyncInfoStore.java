@@ -143,6 +143,23 @@ public interface SyncInfoStore {
   }
 
   /**
+   * As {@link #lockRows(String, Collection)}, for a group some of whose rows are written without
+   * being read first (a last change seen moved, {@link #advanceLastChangeSeen}): every row is
+   * locked, in id order, but a store need read ahead only those of {@code readAhead} (an id not
+   * among {@code syncInfoIds} is ignored). Default: {@link #lockRows(String, Collection)}.
+   *
+   * @throws NullPointerException when either collection is null or holds a null (the message
+   *     names it and the null's index), before anything is read or locked
+   * @since 0.1
+   */
+  default void lockRows(String connectorKey, Collection<Long> syncInfoIds,
+      Collection<Long> readAhead) {
+    NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
+    NullChecks.requireNoNull(readAhead, "readAhead");
+    lockRows(connectorKey, syncInfoIds);
+  }
+
+  /**
    * Moves a row's {@code lastChangeSeen} forward to a time, touching nothing else of the row, so
    * that it cannot undo what another node wrote to the row meanwhile. A no-op when the row has a
    * later time already or is gone. The default reads and updates the row; a store shared by

@@ -304,6 +304,9 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
       assertRefusedNaming("syncInfoIds[1]",
           () -> store.lockRows("PA", Arrays.asList(id, null)));
       assertRefusedNaming("syncInfoIds", () -> store.lockRows("PA", null));
+      assertRefusedNaming("readAhead[0]",
+          () -> store.lockRows("PA", List.of(id), Arrays.asList((Long) null)));
+      assertRefusedNaming("readAhead", () -> store.lockRows("PA", List.of(id), null));
       // refused before anything was read: the transaction goes on as if never asked
       store.update(store.findByIdForUpdate("PA", id).orElseThrow().withSent(7, 5000));
       store.putSyncedValues(id, Map.of("m1", JSON.textNode("b")));
@@ -340,6 +343,33 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
     SyncInfo written = store.findById("PA", a.id()).orElseThrow();
     assertEquals(a.withSent(7, 5000).withStamp(written.stamp()), written);
     assertTrue(written.stamp() > b.stamp(), "stamped anew");
+  }
+
+  @Test
+  void rowsLockedWithoutReadingAheadReadAsStoredAndAsWritten() {
+    SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo b = store.insert(row("PA", "PA-2", "PB-2"));
+    SyncInfo c = store.insert(row("PA", "PA-3", "PB-3"));
+    store.putSyncedValues(a.id(), Map.of("m1", JSON.textNode("a")));
+    store.putSyncedValues(b.id(), Map.of("m1", JSON.textNode("b")));
+
+    List<Object> seen = stores.inTransaction(() -> {
+      store.lockRows("PA", List.of(c.id(), b.id(), a.id()), List.of(b.id()));
+      store.advanceLastChangeSeen("PA", a.id(), 9000);
+      store.advanceLastChangeSeen("PA", c.id(), 9000);
+      return List.of(store.findByIdForUpdate("PA", a.id()).orElseThrow().lastChangeSeen(),
+          store.syncedValues(a.id()), store.findByIdForUpdate("PA", b.id()).orElseThrow(),
+          store.syncedValues(b.id()));
+    });
+    List<Object> none = stores.inTransaction(() -> {
+      store.lockRows("PA", List.of(a.id(), c.id()), List.of());
+      return List.of(store.findByIdForUpdate("PA", c.id()).orElseThrow().lastChangeSeen(),
+          store.syncedValues(a.id()));
+    });
+
+    assertEquals(List.of(9000L, Map.of("m1", JSON.textNode("a")), b,
+        Map.of("m1", JSON.textNode("b"))), seen);
+    assertEquals(List.of(9000L, Map.of("m1", JSON.textNode("a"))), none);
   }
 
   @Test
