@@ -1,5 +1,6 @@
 package org.backbonesync.jdbc;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,18 +29,27 @@ import java.util.List;
  * rows, analyzed).
  *
  * @param sql the statement, one array parameter per column
- * @param types each column's element type ({@code Connection.createArrayOf}'s names): the first
- *     {@code types.length} arguments of each row
+ * @param types each column's element type ({@code Connection.createArrayOf}'s names, or {@link
+ *     #UTF8}): the first {@code types.length} arguments of each row
  * @param fromInsert whether the rows are an upsert's insert arguments, not its update's
  */
 record ManyRows(String sql, String[] types, boolean fromInsert) {
+  /**
+   * The type of a text column sent as its values' UTF-8 bytes, a {@code bytea[]}, which the
+   * statement turns back into text with {@code convert_from(column, 'UTF8')}: pgjdbc encodes a
+   * {@code String[]} through a stream that grows by doubling and is copied at the end, about four
+   * times the bytes of the text, where it sends a {@code byte[][]} in one array of its exact
+   * size. For the JSON columns, whose messages are the bulk of what a change writes.
+   */
+  static final String UTF8 = "utf8";
+
   /** Writes the rows, each its arguments, in one statement. */
   void write(Connection c, List<Object[]> rows) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       Array[] arrays = new Array[types.length];
       try {
         for (int i = 0; i < types.length; i++) {
-          arrays[i] = c.createArrayOf(types[i], column(rows, i));
+          arrays[i] = c.createArrayOf(sqlType(types[i]), column(rows, i));
           s.setArray(i + 1, arrays[i]);
         }
         s.executeUpdate();
@@ -62,6 +72,9 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
    * Object[]}, sent as text as before.
    */
   private Object[] column(List<Object[]> rows, int i) {
+    if (types[i].equals(UTF8)) {
+      return utf8(rows, i);
+    }
     Object[] column = switch (types[i]) {
       case "int8" -> new Long[rows.size()];
       case "varchar", "text" -> new String[rows.size()];
@@ -80,6 +93,20 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
       column[r] = value;
     }
     return column;
+  }
+
+  /** The UTF-8 bytes of the rows' values of column {@code i} (of their text, as sent before). */
+  private static byte[][] utf8(List<Object[]> rows, int i) {
+    byte[][] column = new byte[rows.size()][];
+    for (int r = 0; r < column.length; r++) {
+      Object value = rows.get(r)[i];
+      column[r] = value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8);
+    }
+    return column;
+  }
+
+  private static String sqlType(String type) {
+    return type.equals(UTF8) ? "bytea" : type;
   }
 
   private static Object[] textColumn(List<Object[]> rows, int i) {
@@ -102,7 +129,8 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
   private static String unnest(String... sqlTypes) {
     StringBuilder args = new StringBuilder("unnest(");
     for (int i = 0; i < sqlTypes.length; i++) {
-      args.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(sqlTypes[i]).append("[])");
+      args.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(sqlType(sqlTypes[i]))
+          .append("[])");
     }
     return args.append(")").toString();
   }
