@@ -35,9 +35,10 @@ final class JdbcLeaseStore implements LeaseStore {
    * taking a page's leases allocated ({@code TwoNodeBenchmark}, JFR).
    */
   static final Map<String, ManyRows> MANY_ROWS = Map.of(INSERT, ManyRows.of("INSERT INTO"
-      + " bb_lease (scope, lease_key, node, until_ms) SELECT s, k, n, u FROM %s"
-      + " WITH ORDINALITY AS v(s, k, n, u, o) ORDER BY o", false, "varchar", "varchar",
-      "varchar", "int8"));
+      + " bb_lease (scope, lease_key, node, until_ms) SELECT convert_from(s, 'UTF8'),"
+      + " convert_from(k, 'UTF8'), convert_from(n, 'UTF8'), u FROM %s"
+      + " WITH ORDINALITY AS v(s, k, n, u, o) ORDER BY o", false, ManyRows.UTF8,
+      ManyRows.UTF8, ManyRows.UTF8, "int8"));
 
   private final JdbcStores db;
 

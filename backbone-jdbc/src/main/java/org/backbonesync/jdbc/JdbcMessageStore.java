@@ -73,18 +73,20 @@ final class JdbcMessageStore implements MessageStore {
   /** PostgreSQL's forms of this store's batched writes for many rows, by their statement. */
   static final Map<String, ManyRows> MANY_ROWS = Map.of(
       INSERT_OUTGOING, ManyRows.of("INSERT INTO bb_outbox (connector_key,"
-          + " message_id, message_json, added_at, attempts, not_before) SELECT ck, id,"
-          + " convert_from(json, 'UTF8'), added, 0, due FROM %s WITH ORDINALITY"
-          + " AS v(ck, id, json, added, due, n) ORDER BY n", false, "varchar", "varchar",
-          ManyRows.UTF8, "int8", "int8"),
+          + " message_id, message_json, added_at, attempts, not_before) SELECT"
+          + " convert_from(ck, 'UTF8'), convert_from(id, 'UTF8'), convert_from(json, 'UTF8'),"
+          + " added, 0, due FROM %s WITH ORDINALITY AS v(ck, id, json, added, due, n)"
+          + " ORDER BY n", false, ManyRows.UTF8, ManyRows.UTF8, ManyRows.UTF8, "int8", "int8"),
       // (a message there already is left as it is, as the single row's NOT EXISTS does)
       INSERT_INCOMING, ManyRows.of("INSERT INTO bb_inbox (connector_key,"
           + " message_id, source_issue_key, sequence_id, message_json, received_at, status,"
-          + " attempts, not_before) SELECT ck, id, issue, seq, convert_from(json, 'UTF8'),"
-          + " received, status, 0, due FROM %s WITH ORDINALITY"
+          + " attempts, not_before) SELECT convert_from(ck, 'UTF8'), convert_from(id, 'UTF8'),"
+          + " convert_from(issue, 'UTF8'), seq, convert_from(json, 'UTF8'), received,"
+          + " convert_from(status, 'UTF8'), 0, due FROM %s WITH ORDINALITY"
           + " AS v(ck, id, issue, seq, json, received, status, due, n)"
-          + " ORDER BY n ON CONFLICT (message_id, connector_key) DO NOTHING", false, "varchar",
-          "varchar", "varchar", "int8", ManyRows.UTF8, "int8", "varchar", "int8"),
+          + " ORDER BY n ON CONFLICT (message_id, connector_key) DO NOTHING", false,
+          ManyRows.UTF8, ManyRows.UTF8, ManyRows.UTF8, "int8", ManyRows.UTF8, "int8",
+          ManyRows.UTF8, "int8"),
       DELETE_INCOMING, ManyRows.of("DELETE FROM bb_inbox AS t USING %s"
           + " AS v(ck, id) WHERE t.message_id = v.id AND t.connector_key || '' = v.ck", false,
           "varchar", "varchar"));

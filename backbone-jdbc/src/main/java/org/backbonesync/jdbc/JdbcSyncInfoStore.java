@@ -411,18 +411,19 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " AS v(m, ck, id, m2) WHERE t.id = v.id AND t.connector_key || '' = v.ck"
           + " AND t.last_change_seen < v.m2", false, "int8", "varchar", "int8", "int8"),
       UPDATE_VALUE, ManyRows.of("INSERT INTO bb_synced_value (sync_info_id, mapping_id,"
-          + " value_json) SELECT id, mapping, convert_from(json, 'UTF8') FROM %s WITH ORDINALITY"
-          + " AS v(id, mapping, json, n) ORDER BY n ON CONFLICT (sync_info_id, mapping_id)"
-          + " DO UPDATE SET value_json = EXCLUDED.value_json", true, "int8", "varchar",
-          ManyRows.UTF8),
+          + " value_json) SELECT id, convert_from(mapping, 'UTF8'), convert_from(json, 'UTF8')"
+          + " FROM %s WITH ORDINALITY AS v(id, mapping, json, n) ORDER BY n"
+          + " ON CONFLICT (sync_info_id, mapping_id) DO UPDATE SET value_json ="
+          + " EXCLUDED.value_json", true, "int8", ManyRows.UTF8, ManyRows.UTF8),
       UPDATE_PENDING, ManyRows.of("INSERT INTO bb_pending_change (sync_info_id, mapping_id,"
-          + " changed_at, sequence_id, base_json, value_json) SELECT id, mapping, at, seq,"
+          + " changed_at, sequence_id, base_json, value_json) SELECT id,"
+          + " convert_from(mapping, 'UTF8'), at, seq,"
           + " convert_from(base, 'UTF8'), convert_from(json, 'UTF8') FROM %s WITH ORDINALITY"
           + " AS v(id, mapping, at, seq, base, json, n)"
           + " ORDER BY n ON CONFLICT (sync_info_id, mapping_id) DO UPDATE SET changed_at ="
           + " EXCLUDED.changed_at, sequence_id = EXCLUDED.sequence_id, base_json ="
-          + " EXCLUDED.base_json, value_json = EXCLUDED.value_json", true, "int8", "varchar",
-          "int8", "int8", ManyRows.UTF8, ManyRows.UTF8));
+          + " EXCLUDED.base_json, value_json = EXCLUDED.value_json", true, "int8",
+          ManyRows.UTF8, "int8", "int8", ManyRows.UTF8, ManyRows.UTF8));
 
   private static int write(Connection c, SyncInfo info, String andWhere, Object... whereArgs)
       throws SQLException {

@@ -52,10 +52,12 @@ final class JdbcTraceStore implements TraceStore {
    */
   static final Map<String, ManyRows> MANY_ROWS = Map.of(INSERT, ManyRows.of("INSERT INTO"
       + " bb_trace (connector_key, direction, issue_key, message_id, sequence_id, kind, outcome,"
-      + " detail, at_millis) SELECT ck, dir, issue, id, seq, kind, outcome, detail, at FROM %s"
+      + " detail, at_millis) SELECT convert_from(ck, 'UTF8'), convert_from(dir, 'UTF8'),"
+      + " convert_from(issue, 'UTF8'), convert_from(id, 'UTF8'), seq, convert_from(kind,"
+      + " 'UTF8'), convert_from(outcome, 'UTF8'), convert_from(detail, 'UTF8'), at FROM %s"
       + " WITH ORDINALITY AS v(ck, dir, issue, id, seq, kind, outcome, detail, at, n)"
-      + " ORDER BY n", false, "varchar", "varchar", "varchar", "varchar", "int8", "varchar",
-      "varchar", "varchar", "int8"));
+      + " ORDER BY n", false, ManyRows.UTF8, ManyRows.UTF8, ManyRows.UTF8, ManyRows.UTF8,
+      "int8", ManyRows.UTF8, ManyRows.UTF8, ManyRows.UTF8, "int8"));
 
   private final JdbcStores db;
   /** Per issue, the entries added since this store last trimmed it. */

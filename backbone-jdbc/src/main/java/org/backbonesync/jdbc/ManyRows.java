@@ -39,7 +39,9 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
    * statement turns back into text with {@code convert_from(column, 'UTF8')}: pgjdbc encodes a
    * {@code String[]} through a stream that grows by doubling and is copied at the end, about four
    * times the bytes of the text, where it sends a {@code byte[][]} in one array of its exact
-   * size. For the JSON columns, whose messages are the bulk of what a change writes.
+   * size. For the JSON columns, whose messages are the bulk of what a change writes, and the
+   * other text an insert only stores; not for a column a statement joins or compares on, whose
+   * index PostgreSQL would no longer use ({@code ByIdPlansTest}).
    */
   static final String UTF8 = "utf8";
 
