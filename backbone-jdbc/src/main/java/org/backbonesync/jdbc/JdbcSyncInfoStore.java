@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
@@ -184,7 +187,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     if (transaction == null || syncInfoIds.isEmpty()) {
       return;
     }
-    List<Long> ids = new ArrayList<>(new java.util.TreeSet<>(syncInfoIds));
+    List<Long> ids = new ArrayList<>(new TreeSet<>(syncInfoIds));
     if (readAhead.isEmpty()) {
       InLists.forEachChunk(ids, chunk -> db.run(c -> lockOnly(c, connectorKey, chunk)));
       return;
@@ -193,7 +196,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     InLists.forEachChunk(ids, chunk -> rows.addAll(db.run(c -> many(c, "connector_key = ? AND"
         + " id IN (" + InLists.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE",
         InLists.args(chunk, connectorKey)))));
-    java.util.Set<Long> read = new java.util.HashSet<>(readAhead);
+    Set<Long> read = new HashSet<>(readAhead);
     Map<Long, Map<String, JsonNode>> values = syncedValues(rows.stream().map(SyncInfo::id)
         .filter(read::contains).toList());
     transaction.locked(rows, values);
