@@ -33,7 +33,30 @@ class TraceWritesTest {
 
     // (queued and sent in one write: the sent entry says both)
     assertEquals(List.of(Outcome.SENT), stored("PA", Direction.OUT, "PA-1"));
-    assertEquals(List.of(Outcome.RECEIVED), stored("PB", Direction.IN, "PA-1"));
+    assertEquals(List.of(), stored("PB", Direction.IN, "PA-1"),
+        "received this instant: waits for the write after, where its apply most often is");
+  }
+
+  @Test
+  void aMessageStillUnappliedASecondAfterItsReceiptShowsAsReceived() {
+    sync.a("alice").create("Printer on fire");
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.engine().trace("PB", "PB-1"); // (not a trace of PA-1's pair yet: writes nothing held)
+    assertEquals(List.of(Outcome.RECEIVED), stored("PB", Direction.IN, "PA-1"),
+        "a trace read writes every step");
+
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.advance(Duration.ofSeconds(1));
+    sync.poll("PA");
+    sync.deliver("PA");
+    assertEquals(List.of(Outcome.RECEIVED), stored("PB", Direction.IN, "PA-1"), "held");
+
+    sync.advance(Duration.ofSeconds(1));
+    sync.poll("PB"); // (a step with nothing to do, a second later)
+
+    assertEquals(List.of(Outcome.RECEIVED, Outcome.RECEIVED), stored("PB", Direction.IN, "PA-1"),
+        "not applied within its second: shown waiting");
   }
 
   @Test

@@ -88,7 +88,7 @@ final class ConnectorSteps {
         }
       }
     } finally {
-      recorder.flush(); // an idle engine's last entries wait no longer than one run
+      recorder.flushRun(); // an idle engine's last entries wait no longer than a run or two
     }
   }
 

@@ -42,7 +42,8 @@ final class IssueTraces {
       if (remote != null) {
         history.addAll(stores.trace().list(connectorKey, Direction.IN, remote, keep));
       }
-      history.sort(Comparator.comparingLong(TraceEntry::id));
+      // (by time first: a step a write held back has a later id than what came after it)
+      history.sort(Comparator.comparingLong(TraceEntry::at).thenComparingLong(TraceEntry::id));
     }
     List<InboxEntry> incoming = remote == null ? List.of()
         : stores.messages().incomingFor(connectorKey, remote);

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,15 +27,21 @@ import org.slf4j.LoggerFactory;
  * #MAX_GATHERED} have gathered ({@link #flushIfDue}), and always at the end of a periodic run,
  * before a trace is read and when the engine closes ({@link #close}; a step still running then
  * writes what it gathers when it ends). So a busy engine pays one
- * trace write a second, not one per step. Writes are one at a time, in the order the entries were
- * gathered, so the store's ids follow the events. The trace is for operators, not a guarantee: a
- * write that fails is logged and its entries dropped; the step goes on.
+ * trace write a second, not one per step. Writes are one at a time, each issue's entries in the
+ * order they were gathered, so the store's ids follow each issue's events (a trace read orders
+ * an issue pair's two lists by time). The trace is for operators, not a guarantee: a write that
+ * fails is logged and its entries dropped; the step goes on.
  *
  * <p>A write leaves out the steps another entry of the same message in it implies ({@link
  * #withoutImplied}): a message queued and sent within one write shows as sent, one received and
  * applied as applied. Those were half of the trace's rows in a steady flow of changes (four per
- * change), and a trace of {@code keep} entries then covers twice as many messages; a message
- * that got no further before the write shows as queued or received, as before.
+ * change), and a trace of {@code keep} entries then covers twice as many messages. A step
+ * gathered less than {@link #MAX_WAIT_MILLIS} before a write waits for the next one with the
+ * entries of its issue after it ({@link #heldBack}, at most {@link #MAX_HELD}), where the entry
+ * of its message's next step most often is: a write falling between a message's receipt and its
+ * apply, as most did in {@code TwoNodeBenchmark}, otherwise kept both (three rows per change
+ * instead of two). A message that got no further within that wait shows as queued or received,
+ * as before; a trace read and {@link #close} write every step at once.
  */
 final class TraceRecorder implements SyncListener {
   private static final Logger log = LoggerFactory.getLogger(TraceRecorder.class);
@@ -41,6 +49,8 @@ final class TraceRecorder implements SyncListener {
   static final int MAX_GATHERED = 500;
   /** How long an entry may wait for the write at a step's end. */
   static final long MAX_WAIT_MILLIS = 1000;
+  /** The most steps a write holds back for the next one: a bound on what waits in memory. */
+  static final int MAX_HELD = MAX_GATHERED / 2;
   /**
    * Outcomes that say a message got past the step before: queued, then sent or not; received,
    * then taken from the inbox (not {@code DUPLICATE}: a copy dropped says nothing of the first).
@@ -92,11 +102,20 @@ final class TraceRecorder implements SyncListener {
     }
     if (size > 0 && clock.millis() - oldestAt >= MAX_WAIT_MILLIS && writing.tryLock()) {
       try {
-        write(); // (when another thread writes now, it takes these too, or the next step does)
+        write(true); // (when another thread writes now, it takes these too, or the next step does)
       } finally {
         writing.unlock();
       }
     }
+  }
+
+  /**
+   * Writes what was gathered at the end of a periodic run, but the young steps ({@link
+   * #MAX_HELD}): an idle engine's last entries wait no longer than the run after
+   * {@link #MAX_WAIT_MILLIS}.
+   */
+  void flushRun() {
+    flush(true);
   }
 
   /**
@@ -108,20 +127,25 @@ final class TraceRecorder implements SyncListener {
     flush();
   }
 
-  /** Writes what was gathered, after a write another thread is making. */
+  /** Writes everything gathered, young steps too, after a write another thread is making. */
   void flush() {
+    flush(false);
+  }
+
+  private void flush(boolean holdSteps) {
     if (size == 0) {
       return;
     }
     writing.lock();
     try {
-      write();
+      write(holdSteps);
     } finally {
       writing.unlock();
     }
   }
 
-  private void write() {
+  /** @param holdSteps whether young steps wait for the next write ({@link #heldBack}) */
+  private void write(boolean holdSteps) {
     List<TraceEntry> batch;
     synchronized (gathering) {
       batch = gathered;
@@ -131,12 +155,73 @@ final class TraceRecorder implements SyncListener {
     if (batch.isEmpty()) {
       return;
     }
+    List<TraceEntry> entries = withoutImplied(batch);
+    if (holdSteps && !closed) {
+      entries = heldBack(entries);
+    }
+    if (entries.isEmpty()) {
+      return;
+    }
     try {
-      store.add(withoutImplied(batch), keep);
+      store.add(entries, keep);
     } catch (RuntimeException e) {
-      log.warn("{} trace entries could not be kept; the trace misses them", batch.size(), e);
+      log.warn("{} trace entries could not be kept; the trace misses them", entries.size(), e);
     }
   }
+
+  /**
+   * Puts back, before what was gathered since, each issue's entries from its first step gathered
+   * less than {@link #MAX_WAIT_MILLIS} ago on (so that an issue's entries keep their order in the
+   * store), for as many issues as {@link #MAX_HELD} entries allow, and returns the others, to
+   * write now.
+   */
+  private List<TraceEntry> heldBack(List<TraceEntry> entries) {
+    long young = clock.millis() - MAX_WAIT_MILLIS;
+    Map<Issue, int[]> from = new LinkedHashMap<>(); // by first young step: its index, and count
+    for (int i = 0; i < entries.size(); i++) {
+      TraceEntry e = entries.get(i);
+      Issue issue = new Issue(e.connectorKey(), e.direction(), e.issueKey());
+      int[] held = from.get(issue);
+      if (held != null) {
+        held[1]++;
+      } else if (isStep(e) && e.messageId() != null && e.at() > young) {
+        from.put(issue, new int[] {i, 1});
+      }
+    }
+    int room = MAX_HELD;
+    for (Iterator<int[]> it = from.values().iterator(); it.hasNext(); ) {
+      int[] held = it.next();
+      if (held[1] <= room) {
+        room -= held[1];
+      } else {
+        it.remove();
+      }
+    }
+    if (from.isEmpty()) {
+      return entries;
+    }
+    List<TraceEntry> held = new ArrayList<>(MAX_HELD - room);
+    List<TraceEntry> now = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      TraceEntry e = entries.get(i);
+      int[] issue = from.get(new Issue(e.connectorKey(), e.direction(), e.issueKey()));
+      (issue != null && i >= issue[0] ? held : now).add(e);
+    }
+    synchronized (gathering) {
+      held.addAll(gathered);
+      gathered = held;
+      oldestAt = held.get(0).at(); // (before size, as in gather)
+      size = held.size();
+    }
+    return now;
+  }
+
+  private static boolean isStep(TraceEntry e) {
+    return e.outcome() == Outcome.QUEUED || e.outcome() == Outcome.RECEIVED;
+  }
+
+  /** An issue's entries of one connector and direction: one list of the store. */
+  private record Issue(String connectorKey, Direction direction, String issueKey) {}
 
   /**
    * The entries without each {@code QUEUED} or {@code RECEIVED} that another entry of the same
@@ -156,8 +241,7 @@ final class TraceRecorder implements SyncListener {
     }
     List<TraceEntry> kept = new ArrayList<>(batch.size());
     for (TraceEntry e : batch) {
-      boolean step = e.outcome() == Outcome.QUEUED || e.outcome() == Outcome.RECEIVED;
-      if (!step || e.messageId() == null || !further.contains(message(e))) {
+      if (!isStep(e) || e.messageId() == null || !further.contains(message(e))) {
         kept.add(e);
       }
     }
@@ -185,7 +269,7 @@ final class TraceRecorder implements SyncListener {
       size = now;
     }
     if (now >= MAX_GATHERED) {
-      flush();
+      flush(true); // (what it holds back is at most half of what triggers it)
     }
   }
 

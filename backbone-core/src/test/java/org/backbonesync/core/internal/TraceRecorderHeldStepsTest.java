@@ -1,0 +1,167 @@
+package org.backbonesync.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.TraceEntry;
+import org.backbonesync.spi.store.TraceStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a periodic run's write holds back: a queued or received step younger than a second waits
+ * for the next write, where its message's next step most often is, so that one row says both.
+ */
+class TraceRecorderHeldStepsTest {
+  private final List<TraceEntry> kept = new ArrayList<>();
+  private long now = 1_000_000;
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(now);
+    }
+  };
+  private final TraceRecorder recorder = new TraceRecorder(new TraceStore() {
+    @Override
+    public void add(List<TraceEntry> entries, int keep) {
+      kept.addAll(entries);
+    }
+
+    @Override
+    public List<TraceEntry> list(String connectorKey, TraceEntry.Direction direction,
+        String issueKey, int limit) {
+      return List.of();
+    }
+  }, clock, 20);
+
+  private List<String> written() {
+    return kept.stream().map(e -> e.connectorKey() + " " + e.outcome() + " " + e.issueKey()
+        + (e.messageId() == null ? "" : " #" + e.sequenceId())).toList();
+  }
+
+  @Test
+  void aMessageReceivedInOneRunAndAppliedInTheNextShowsOnlyItsApply() {
+    recorder.sent("PA", message("PA-1", 1));
+    recorder.received("PB", message("PA-1", 1));
+    recorder.flushRun();
+    assertEquals(List.of("PA SENT PA-1 #1"), written(), "the receipt waits for the next write");
+
+    now += 20;
+    recorder.applied("PB", message("PA-1", 1), "PB-1", false);
+    recorder.flushRun();
+
+    assertEquals(List.of("PA SENT PA-1 #1", "PB APPLIED PA-1 #1"), written());
+  }
+
+  @Test
+  void aStepNotFurtherASecondLaterIsWrittenThen() {
+    recorder.queued("PA", message("PA-1", 1));
+    recorder.flushRun();
+    now += TraceRecorder.MAX_WAIT_MILLIS - 1;
+    recorder.flushRun();
+    recorder.flushIfDue();
+    assertEquals(List.of(), written(), "not a second yet");
+
+    now += 1;
+    recorder.flushIfDue(); // (the step's end: its oldest entry waited a second)
+
+    assertEquals(List.of("PA QUEUED PA-1 #1"), written());
+  }
+
+  @Test
+  void anEntryGatheredAfterAHeldStepIsWrittenAndTheStepAfter() {
+    recorder.received("PB", message("PA-1", 1));
+    recorder.flushRun();
+    now += 10;
+    recorder.received("PB", message("PA-2", 1));
+    recorder.failed("PB", message("PA-2", 1), "refused", false);
+    recorder.flushRun();
+    assertEquals(List.of("PB FAILED PA-2 #1"), written());
+
+    now += TraceRecorder.MAX_WAIT_MILLIS;
+    recorder.flushRun();
+
+    assertEquals(List.of("PB FAILED PA-2 #1", "PB RECEIVED PA-1 #1"), written(),
+        "written a second after its receipt, after an entry that came later: a trace orders"
+            + " them by time");
+  }
+
+  @Test
+  void anIssuesEntriesAfterAHeldStepWaitWithItInTheirOrder() {
+    recorder.received("PB", message("PA-1", 1));
+    recorder.received("PB", message("PA-1", 2));
+    recorder.failed("PB", message("PA-1", 2), "refused", false);
+    recorder.flushRun();
+    assertEquals(List.of(), written(), "#2's failure waits behind #1's receipt");
+
+    now += TraceRecorder.MAX_WAIT_MILLIS;
+    recorder.flushRun();
+
+    assertEquals(List.of("PB RECEIVED PA-1 #1", "PB FAILED PA-1 #2"), written());
+  }
+
+  @Test
+  void aWriteHoldsBackAtMostMaxHeldSteps() {
+    int steps = TraceRecorder.MAX_HELD + 30;
+    for (int i = 1; i <= steps; i++) {
+      recorder.received("PB", message("PA-" + i, 1));
+    }
+    recorder.flushRun();
+
+    assertEquals(30, kept.size(), "the steps past the first " + TraceRecorder.MAX_HELD);
+    assertEquals("PB RECEIVED PA-" + (TraceRecorder.MAX_HELD + 1) + " #1", written().get(0));
+  }
+
+  @Test
+  void aStepGatheringPastMaxGatheredHoldsBackItsYoungStepsToo() {
+    for (int i = 1; i <= TraceRecorder.MAX_GATHERED / 2; i++) {
+      recorder.sent("PA", message("PA-" + i, 1));
+      recorder.received("PB", message("PA-" + i, 1)); // (the last gathered writes)
+    }
+    assertEquals(TraceRecorder.MAX_GATHERED / 2, kept.size(), "the sent entries");
+
+    now += 20;
+    for (int i = 1; i <= TraceRecorder.MAX_GATHERED / 2; i++) {
+      recorder.applied("PB", message("PA-" + i, 1), "PB-" + i, false);
+    }
+    recorder.flushRun();
+
+    assertEquals(List.of(), written().stream().filter(e -> e.contains("RECEIVED")).toList());
+  }
+
+  @Test
+  void aTraceReadAndTheEnginesCloseWriteHeldSteps() {
+    recorder.received("PB", message("PA-1", 1));
+    recorder.flushRun();
+    recorder.flush(); // (before a trace is read)
+    assertEquals(List.of("PB RECEIVED PA-1 #1"), written());
+
+    recorder.received("PB", message("PA-2", 1));
+    recorder.flushRun();
+    recorder.close();
+
+    assertEquals(List.of("PB RECEIVED PA-1 #1", "PB RECEIVED PA-2 #1"), written());
+  }
+
+  private static SyncMessage message(String issue, long sequenceId) {
+    return new SyncMessage(1, "PA:" + issue + ":1:" + sequenceId, "s", "PA", "PB", issue, null,
+        sequenceId, MessageKind.CHANGE, "Task", 1, Map.of());
+  }
+}
