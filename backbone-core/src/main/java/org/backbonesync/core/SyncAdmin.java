@@ -154,11 +154,14 @@ public final class SyncAdmin {
   }
 
   /** Imports rows all or nothing; see {@link SyncEngine#importSyncInformation}. */
-  public int importSyncInformation(String caller, String connectorKey, List<SyncInfoImport> rows) {
+  public ImportResult importSyncInformation(String caller, String connectorKey,
+      List<SyncInfoImport> rows) {
     allow(caller, AdminOperation.IMPORT_SYNC_INFORMATION, connectorKey);
-    int imported = on(connectorKey,
+    ImportResult imported = on(connectorKey,
         engine -> engine.importSyncInformation(connectorKey, required("rows", rows)));
-    changed(caller, "imported " + imported + " sync information rows", connectorKey);
+    changed(caller, "imported " + imported.imported() + " sync information rows"
+        + (imported.unmarked().isEmpty() ? ""
+            : ", " + imported.unmarked().size() + " of their issues not marked"), connectorKey);
     return imported;
   }
 

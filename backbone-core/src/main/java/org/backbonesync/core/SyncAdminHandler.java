@@ -46,7 +46,9 @@ import org.backbonesync.spi.message.StrictJson;
  * </pre>
  *
  * <p>An import takes the rows a {@code GET .../syncInformation} returns as they are: their {@code
- * id} is ignored (the store assigns one) and their {@code connectorKey} must be the path's.
+ * id} is ignored (the store assigns one) and their {@code connectorKey} must be the path's. It
+ * answers {@code {"imported": n}}, and {@code "unmarked": ["PA-2", ...]} too when some imported
+ * issues could not be marked with their partners' origin markers ({@link ImportResult}).
  *
  * <p>Each route takes exactly the query parameters shown, each at most once, and only POST takes
  * a body; anything else is refused (400) naming it, so a misspelt {@code ?syncinfoid=1} cannot
@@ -270,8 +272,14 @@ public final class SyncAdminHandler {
       throw new AdminException(400, "nothing imported: " + all.size()
           + (all.size() == 1 ? " problem" : " problems"), all);
     }
-    int imported = admin.importSyncInformation(c.caller(), c.arg(1), body.rows());
-    return ok(mapper.createObjectNode().put("imported", imported));
+    ImportResult imported = admin.importSyncInformation(c.caller(), c.arg(1), body.rows());
+    ObjectNode answer = mapper.createObjectNode().put("imported", imported.imported());
+    if (!imported.unmarked().isEmpty()) {
+      // Only then: the original product's answer is {"imported": n}.
+      ArrayNode unmarked = answer.putArray("unmarked");
+      imported.unmarked().forEach(unmarked::add);
+    }
+    return ok(answer);
   }
 
   private AdminResponse deleteSyncInformation(Call c) {

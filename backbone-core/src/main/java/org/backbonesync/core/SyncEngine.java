@@ -131,12 +131,17 @@ public interface SyncEngine extends AutoCloseable {
    * partner connector runs in this engine); when a time is not epoch milliseconds from 0 to a day
    * after now, or a sequence id is not from 0 to {@link Integer#MAX_VALUE}.
    *
-   * @return how many rows were imported
+   * <p>After the rows are stored, each imported local issue is tagged with its partner's origin
+   * marker, so that a lost store pairs it again instead of copying its partner; an issue that
+   * cannot be marked leaves the import standing and is named in the result (see {@link
+   * ImportResult}).
+   *
+   * @return how many rows were imported, and the imported issues that could not be marked
    * @throws AdminException 400 listing every problem with its row, e.g. {@code
    *     $[2].localIssueKey}; 503 when a tracker could not be asked; 409 when a key was paired by
    *     someone else after the check
    */
-  int importSyncInformation(String connectorKey, List<SyncInfoImport> rows);
+  ImportResult importSyncInformation(String connectorKey, List<SyncInfoImport> rows);
 
   /** The problems {@link #importSyncInformation} would find in these rows; imports nothing. */
   List<ConfigurationProblem> checkSyncInformation(String connectorKey, List<SyncInfoImport> rows);

@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.ImportResult;
 import org.backbonesync.core.ResyncRequest;
 import org.backbonesync.core.SyncInfoImport;
 import org.backbonesync.core.SyncListener;
@@ -1027,8 +1028,9 @@ public final class Simulation {
               r.lastOutgoingChange(), r.lastChangeSeen(), r.outgoingMessageSequenceId(),
               r.lastIncomingChange(), r.incomingMessageSequenceId(), r.incomingChangesIgnored()))
           .toList();
-      int n = sync.engine().importSyncInformation(connectorKey, imported);
-      trace.add("operator: imported " + n + " rows into " + connectorKey);
+      ImportResult n = sync.engine().importSyncInformation(connectorKey, imported);
+      trace.add("operator: imported " + n.imported() + " rows into " + connectorKey
+          + (n.unmarked().isEmpty() ? "" : ", not marked: " + n.unmarked()));
     }
 
     /** A random side's random row (its connector and row), or null when that side has none. */

@@ -423,8 +423,8 @@ class TrackersAreTheTruthTest {
     List<SyncInfo> rowsA = sync.syncInfoA();
     List<SyncInfo> rowsB = sync.syncInfoB();
     sync.restartOn(new InMemoryStores());
-    assertEquals(3, sync.engine().importSyncInformation("PA", exported(rowsA)));
-    assertEquals(3, sync.engine().importSyncInformation("PB", exported(rowsB)));
+    assertEquals(3, sync.engine().importSyncInformation("PA", exported(rowsA)).imported());
+    assertEquals(3, sync.engine().importSyncInformation("PB", exported(rowsB)).imported());
 
     sync.a("alice").edit("PA-1", "priority", "Low");
     sync.b("bob").edit("PB-2", "summary", "Coffee machine empty");
@@ -567,8 +567,10 @@ class TrackersAreTheTruthTest {
     List<SyncInfo> rowsA = sync.syncInfoA();
     List<SyncInfo> rowsB = sync.syncInfoB();
     sync.restartOn(new InMemoryStores());
-    assertEquals(rowsA.size(), sync.engine().importSyncInformation("PA", exported(rowsA)));
-    assertEquals(rowsB.size(), sync.engine().importSyncInformation("PB", exported(rowsB)));
+    assertEquals(rowsA.size(),
+        sync.engine().importSyncInformation("PA", exported(rowsA)).imported());
+    assertEquals(rowsB.size(),
+        sync.engine().importSyncInformation("PB", exported(rowsB)).imported());
   }
 
   /** Rows as an export gives them, to import. */

@@ -18,6 +18,7 @@ import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.ConnectorStatus;
 import org.backbonesync.core.EngineState;
 import org.backbonesync.core.FieldMappingRegistry;
+import org.backbonesync.core.ImportResult;
 import org.backbonesync.core.IssueTrace;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.core.ResyncRequest;
@@ -192,7 +193,7 @@ public final class DefaultSyncEngine implements SyncEngine {
   }
 
   @Override
-  public int importSyncInformation(String connectorKey, List<SyncInfoImport> rows) {
+  public ImportResult importSyncInformation(String connectorKey, List<SyncInfoImport> rows) {
     return changing(connectorKey, local -> syncInfoAdmin.importRows(local.connector(),
         Arguments.required("rows", rows)));
   }

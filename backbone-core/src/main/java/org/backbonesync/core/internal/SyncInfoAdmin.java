@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ConfigurationProblem;
+import org.backbonesync.core.ImportResult;
 import org.backbonesync.core.SyncInfoImport;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.Stores;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Imports sync information all or nothing, after {@link SyncInfoImportCheck} found no problem in
- * any row, and marks the imported issues with their partners' origin markers.
+ * any row, and marks the imported issues with their partners' origin markers (answering those it
+ * could not mark).
  */
 final class SyncInfoAdmin {
   private static final Logger log = LoggerFactory.getLogger(SyncInfoAdmin.class);
@@ -36,7 +38,7 @@ final class SyncInfoAdmin {
     this.trackers = Map.copyOf(trackers);
   }
 
-  int importRows(Connector connector, List<SyncInfoImport> rows) {
+  ImportResult importRows(Connector connector, List<SyncInfoImport> rows) {
     String key = connector.key();
     SyncInfoImportCheck checked = checker(connector, rows);
     List<ConfigurationProblem> problems = checked.problems(rows);
@@ -69,8 +71,7 @@ final class SyncInfoAdmin {
       throw new AdminException(409, "nothing imported: " + e.getMessage()
           + " (paired by someone else since the rows were checked)");
     }
-    mark(connector, rows);
-    return rows.size();
+    return new ImportResult(rows.size(), mark(connector, rows));
   }
 
   /**
@@ -97,28 +98,43 @@ final class SyncInfoAdmin {
   /**
    * Tags the imported local issues with the origin marker of their partner, as if the sync had
    * created them, so that a lost store pairs them again instead of copying them. After the
-   * import (which stands either way): an issue that cannot be marked is named in a warning.
+   * import, which stands either way: answers the issues left unmarked, and names them in a
+   * warning.
    */
-  private void mark(Connector connector, List<SyncInfoImport> rows) {
+  private List<String> mark(Connector connector, List<SyncInfoImport> rows) {
     IssueTracker tracker = trackers.get(connector.key());
-    if (tracker == null) {
-      return;
-    }
     List<String> unmarked = new ArrayList<>();
-    for (SyncInfoImport row : rows) {
+    RuntimeException first = null;
+    for (int i = 0; i < rows.size(); i++) {
+      String local = rows.get(i).localIssueKey();
       try {
-        if (!tracker.setOriginMarker(row.localIssueKey(),
-            connector.originMarker(row.remoteIssueKey()))) {
-          return; // this tracker cannot mark issues
+        if (tracker == null || !tracker.setOriginMarker(local,
+            connector.originMarker(rows.get(i).remoteIssueKey()))) {
+          // this tracker cannot mark issues: none of them is
+          log.warn("{}: imported, but this tracker cannot mark issues with their partners' origin"
+              + " markers; after a lost store the partners of {} would be copied again",
+              connector.key(), rows.size() == 1 ? local : rows.size() + " issues");
+          return keys(rows);
         }
       } catch (RuntimeException e) {
-        unmarked.add(row.localIssueKey());
+        unmarked.add(local);
+        first = first == null ? e : first;
       }
     }
     if (!unmarked.isEmpty()) {
-      log.warn("{}: imported, but could not mark {} with their partners' origin markers; after"
-          + " a lost store their partners would be copied again", connector.key(), unmarked);
+      log.warn("{}: imported, but could not mark {} with their partners' origin markers (first"
+          + " failure: {}); after a lost store their partners would be copied again",
+          connector.key(), unmarked.size() <= 10 ? unmarked
+              : unmarked.size() + " issues " + unmarked.subList(0, 10) + " and more",
+          first.toString());
     }
+    return unmarked;
+  }
+
+  private static List<String> keys(List<SyncInfoImport> rows) {
+    List<String> keys = new ArrayList<>(rows.size());
+    rows.forEach(row -> keys.add(row.localIssueKey()));
+    return keys;
   }
 
   /** Every problem of the rows, each with its row index; none means they can be imported. */
