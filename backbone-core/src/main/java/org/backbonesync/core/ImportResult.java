@@ -15,8 +15,9 @@ import java.util.Objects;
  * mark one later, delete its row and import it again once its tracker is back.
  *
  * @param imported how many rows were imported: every row given (an import is all or nothing)
- * @param unmarked the imported local issues that could not be marked, in the order of the rows
- *     (the tracker failed); every one of them when the tracker cannot mark issues
+ * @param unmarked the imported local issues that could not be marked, in the order of the rows:
+ *     the tracker refused, or failed on a retriable error (down, rate limited), after which the
+ *     rest are not tried and are named too; every one of them when the tracker cannot mark issues
  *     ({@link org.backbonesync.spi.tracker.IssueTracker#setOriginMarker}'s default). Empty when
  *     every issue was marked. Never null; unmodifiable.
  * @since 0.1

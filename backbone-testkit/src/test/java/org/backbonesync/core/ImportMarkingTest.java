@@ -105,6 +105,24 @@ class ImportMarkingTest {
     assertEquals(MARKER_A + "PB-2", marker(sync.a(), "PA-2"));
   }
 
+  /**
+   * A tracker that is down (or rate limited past its own retries) would make every issue wait
+   * out the same failure while the operator's request waits: the rest are named, not tried.
+   */
+  @Test
+  void aTrackerThatIsDownLeavesTheRestUntriedAndNamesThemAll() {
+    givenIssuesMadeOnBothSides(4);
+    marking(sync.a(), key -> !key.equals("PA-1"),
+        new RetriableException("503 Service Unavailable", null));
+
+    AdminResponse answer = post("PA", rows("PA-", "PB-", 1, 4));
+
+    assertEquals("{\"imported\":4,\"unmarked\":[\"PA-2\",\"PA-3\",\"PA-4\"]}", answer.body());
+    assertEquals(2, markCalls(sync.a()), "PA-1 marked, PA-2 failed, the rest not asked");
+    assertEquals(MARKER_A + "PB-1", marker(sync.a(), "PA-1"));
+    assertEquals(4, sync.syncInfoA().size());
+  }
+
   @Test
   void everyRowUnmarkableNamesEveryIssueAndImportsEveryRow() {
     givenIssuesMadeOnBothSides(3);

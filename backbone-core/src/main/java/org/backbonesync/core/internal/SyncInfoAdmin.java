@@ -9,6 +9,7 @@ import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.ImportResult;
 import org.backbonesync.core.SyncInfoImport;
+import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -99,7 +100,9 @@ final class SyncInfoAdmin {
    * Tags the imported local issues with the origin marker of their partner, as if the sync had
    * created them, so that a lost store pairs them again instead of copying them. After the
    * import, which stands either way: answers the issues left unmarked, and names them in a
-   * warning.
+   * warning. A refusal leaves one issue unmarked and the others are tried; a retriable failure
+   * (the tracker down or rate limited, after the tracker's own retries) leaves the rest unmarked
+   * untried, since each would only wait out the same failure while the import's caller waits.
    */
   private List<String> mark(Connector connector, List<SyncInfoImport> rows) {
     IssueTracker tracker = trackers.get(connector.key());
@@ -119,6 +122,10 @@ final class SyncInfoAdmin {
       } catch (RuntimeException e) {
         unmarked.add(local);
         first = first == null ? e : first;
+        if (e instanceof RetriableException) {
+          rows.subList(i + 1, rows.size()).forEach(row -> unmarked.add(row.localIssueKey()));
+          break;
+        }
       }
     }
     if (!unmarked.isEmpty()) {
