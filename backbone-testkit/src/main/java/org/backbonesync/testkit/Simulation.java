@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -49,8 +50,8 @@ import org.backbonesync.testkit.RecordingListener.Type;
 /**
  * A whole sync run between two in-memory projects, decided entirely by one seed: people's edits
  * on both sides (creates, every synced field, comments, attachments, transitions, links made
- * and, with {@link Builder#linkRemovals}, removed; with {@link Builder#worklogs}, worklogs), the
- * order of queue steps, clock advances and skew, and faults (transport drops,
+ * and, with {@link Builder#linkRemovals}, removed; with {@link Builder#worklogs}, worklogs; with
+ * {@link Builder#labelOrder}, labels written in any order), the order of queue steps, clock advances and skew, and faults (transport drops,
  * duplicates, lost acknowledgements, late and reordered messages; 429, 500 and timeouts from the
  * trackers; crashes and restarts between any two steps; a message that fails until an admin fixes
  * the cause and retries; a resync in the middle of the traffic; with {@link Builder#storeFaults},
@@ -88,12 +89,13 @@ public final class Simulation {
    * @param smallPages whether polls read pages of two issues ({@link Builder#smallPages})
    * @param handOver whether the connectors handed messages straight to each other's inbox
    *     ({@link Builder#handOver})
+   * @param labelOrder whether people wrote labels in any order ({@link Builder#labelOrder})
    * @param storeWriteFailures how many store writes and commits the run failed on purpose
    */
   public record Result(long seed, String failure, List<String> trace, boolean operators,
       boolean imports, boolean lastEdits, boolean ignores, boolean backups, boolean webhooks,
       boolean linkRemovals, boolean worklogs, boolean deletes, boolean storeFaults,
-      boolean smallPages, boolean handOver, int storeWriteFailures) {
+      boolean smallPages, boolean handOver, boolean labelOrder, int storeWriteFailures) {
     /** Whether every invariant held. */
     public boolean ok() {
       return failure == null;
@@ -103,7 +105,7 @@ public final class Simulation {
     public String replay() {
       return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
           + seed + switches(operators, imports, lastEdits, ignores, backups, webhooks,
-              linkRemovals, worklogs, deletes, storeFaults, smallPages, handOver)
+              linkRemovals, worklogs, deletes, storeFaults, smallPages, handOver, labelOrder)
           + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
@@ -183,7 +185,7 @@ public final class Simulation {
   private static String switches(boolean operators, boolean imports, boolean lastEdits,
       boolean ignores, boolean backups, boolean webhooks, boolean linkRemovals,
       boolean worklogs, boolean deletes, boolean storeFaults, boolean smallPages,
-      boolean handOver) {
+      boolean handOver, boolean labelOrder) {
     return (operators ? " -Dbackbone.sim.operators=true" : "")
         + (imports ? " -Dbackbone.sim.imports=true" : "")
         + (lastEdits ? "" : " -Dbackbone.sim.lastEdits=false")
@@ -195,7 +197,8 @@ public final class Simulation {
         + (deletes ? " -Dbackbone.sim.deletes=true" : "")
         + (storeFaults ? " -Dbackbone.sim.storeFaults=true" : "")
         + (smallPages ? " -Dbackbone.sim.smallPages=true" : "")
-        + (handOver ? " -Dbackbone.sim.handOver=true" : "");
+        + (handOver ? " -Dbackbone.sim.handOver=true" : "")
+        + (labelOrder ? " -Dbackbone.sim.labelOrder=true" : "");
   }
 
   private final int steps;
@@ -216,6 +219,7 @@ public final class Simulation {
   private final boolean storeFaults;
   private final boolean smallPages;
   private final boolean handOver;
+  private final boolean labelOrder;
   private final long indexLag;
 
   private Simulation(Builder b) {
@@ -232,6 +236,7 @@ public final class Simulation {
     this.storeFaults = b.storeFaults;
     this.smallPages = b.smallPages;
     this.handOver = b.handOver;
+    this.labelOrder = b.labelOrder;
     this.indexLag = b.indexLag;
     this.switches = Set.copyOf(b.switches);
     this.stores = b.stores;
@@ -252,7 +257,7 @@ public final class Simulation {
    */
   public String switches() {
     return switches(operators, imports, lastEdits, ignores, backups, webhooks, linkRemovals,
-        worklogs, deletes, storeFaults, smallPages, handOver);
+        worklogs, deletes, storeFaults, smallPages, handOver, labelOrder);
   }
 
   /** Runs the simulation for one seed. Deterministic: the same seed gives the same run. */
@@ -268,7 +273,7 @@ public final class Simulation {
     }
     return new Result(seed, run.failure, List.copyOf(run.trace), operators, imports, lastEdits,
         ignores, backups, webhooks, linkRemovals, worklogs, deletes, storeFaults, smallPages,
-        handOver, run.storeWriteFailures);
+        handOver, labelOrder, run.storeWriteFailures);
   }
 
   /** Builds a {@link Simulation}. */
@@ -290,6 +295,7 @@ public final class Simulation {
     private boolean storeFaults;
     private boolean smallPages;
     private boolean handOver;
+    private boolean labelOrder;
     private long indexLag = INDEX_LAG;
     private boolean ignores;
     private boolean backups;
@@ -301,9 +307,8 @@ public final class Simulation {
      * of the simulation (in memory, on H2, on PostgreSQL) and {@code scripts/simulation-sweep.sh}
      * use: {@code backbone.sim.operators} ({@link #operatorActions}), {@code .imports}, {@code
      * .ignores}, {@code .backups}, {@code .webhooks}, {@code .linkRemovals}, {@code .worklogs},
-     * {@code .deletes}, {@code .storeFaults}, {@code .smallPages} and {@code .handOver} turn their
-     * switch on when
-     * {@code true}; {@code backbone.sim.lastEdits=false} turns {@link #lastEditChecks} off.
+     * {@code .deletes}, {@code .storeFaults}, {@code .smallPages}, {@code .handOver} and {@code
+     * .labelOrder} turn their switch on when {@code true}; {@code backbone.sim.lastEdits=false} turns {@link #lastEditChecks} off.
      * Without any of them it is {@link Simulation#builder()}. {@link Simulation#switches()} gives
      * them back.
      */
@@ -319,6 +324,7 @@ public final class Simulation {
           .storeFaults(Boolean.getBoolean(PROPERTY + "storeFaults"))
           .smallPages(Boolean.getBoolean(PROPERTY + "smallPages"))
           .handOver(Boolean.getBoolean(PROPERTY + "handOver"))
+          .labelOrder(Boolean.getBoolean(PROPERTY + "labelOrder"))
           .lastEditChecks(Boolean.parseBoolean(System.getProperty(PROPERTY + "lastEdits",
               "true")));
     }
@@ -499,6 +505,18 @@ public final class Simulation {
      */
     public Builder handOver(boolean on) {
       this.handOver = on;
+      return this;
+    }
+
+    /**
+     * People write labels in any order (the list shuffled with the run's random), as Jira keeps
+     * the order a person gives, instead of always in one fixed order; so a run shows when both
+     * sides end with the same labels in different orders, which the checker refuses (the merge
+     * promises one order on both sides). A separate switch so that seeds found without it replay
+     * as they ran: without it, no number is drawn for the order.
+     */
+    public Builder labelOrder(boolean on) {
+      this.labelOrder = on;
       return this;
     }
 
@@ -1286,6 +1304,9 @@ public final class Simulation {
             if (random.nextInt(3) == 0) {
               labels.add(w);
             }
+          }
+          if (labelOrder) { // (no draw without it)
+            Collections.shuffle(labels, random);
           }
           trace.add(user + " sets labels of " + key + " to " + labels);
           tracker.edit(key, "labels", InMemoryIssueTracker.strings(labels.toArray(String[]::new)));

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SimulationPropertiesTest {
   private static final List<String> NAMES = List.of("seeds", "base", "operators", "imports",
       "ignores", "backups", "webhooks", "linkRemovals", "worklogs", "deletes", "storeFaults",
-      "lastEdits");
+      "labelOrder", "lastEdits");
   private final Map<String, String> before = new HashMap<>();
 
   @BeforeEach
@@ -53,14 +53,16 @@ class SimulationPropertiesTest {
     System.setProperty("backbone.sim.storeFaults", "true");
     System.setProperty("backbone.sim.lastEdits", "false");
     System.setProperty("backbone.sim.webhooks", "false");
+    System.setProperty("backbone.sim.labelOrder", "true");
 
     Simulation simulation = Simulation.Builder.fromSystemProperties().build();
 
     assertEquals(" -Dbackbone.sim.operators=true -Dbackbone.sim.imports=true"
-        + " -Dbackbone.sim.lastEdits=false -Dbackbone.sim.storeFaults=true", simulation.switches());
+        + " -Dbackbone.sim.lastEdits=false -Dbackbone.sim.storeFaults=true"
+        + " -Dbackbone.sim.labelOrder=true", simulation.switches());
     Simulation.Result r = simulation.run(3);
     assertTrue(r.operators() && r.imports() && r.storeFaults() && !r.lastEdits()
-        && !r.webhooks(), r::replay);
+        && !r.webhooks() && r.labelOrder(), r::replay);
     assertTrue(r.replay().endsWith(" -Dbackbone.sim.seed=3" + simulation.switches()
         + " -Dsurefire.failIfNoSpecifiedTests=false"), r::replay);
   }

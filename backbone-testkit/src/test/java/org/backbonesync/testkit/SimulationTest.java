@@ -46,6 +46,8 @@ import org.junit.jupiter.api.Test;
  *       time moves watermarks (see {@link Simulation.Builder#smallPages});
  *   <li>{@code -Dbackbone.sim.handOver=true}: the connectors talk without transports, handing
  *       messages straight to each other's inbox (see {@link Simulation.Builder#handOver});
+ *   <li>{@code -Dbackbone.sim.labelOrder=true}: people write labels in any order (see {@link
+ *       Simulation.Builder#labelOrder});
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
  *       change is lost (see {@link Simulation.Builder#lastEditChecks}); it does by default;
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
