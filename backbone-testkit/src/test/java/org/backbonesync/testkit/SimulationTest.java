@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -263,6 +268,71 @@ class SimulationTest {
     assertEquals(java.util.Set.of("alice deletes", "alice moves", "bob deletes", "bob moves"),
         seen);
   }
+
+  /**
+   * With {@link Simulation.Builder#labelOrder}, people write labels in any order, which they never
+   * do without it (two of their label writes put two labels in opposite orders), and every
+   * guarantee holds, labels compared in their order.
+   */
+  @Test
+  void withLabelOrderPeopleWriteLabelsInAnyOrder() {
+    Simulation anyOrder = Simulation.builder().labelOrder(true).build();
+    Simulation oneOrder = Simulation.builder().build();
+    List<Simulation.Result> failures = new ArrayList<>();
+    int reordered = 0;
+    for (long seed = 1; seed <= LABEL_ORDER_SEEDS; seed++) {
+      Simulation.Result r = anyOrder.run(seed);
+      assertTrue(r.labelOrder() && r.replay().contains(" -Dbackbone.sim.labelOrder=true"),
+          r.replay());
+      if (!r.ok()) {
+        failures.add(r);
+      }
+      if (!labelsWrittenInBothOrders(r.trace()).isEmpty()) {
+        reordered++;
+      }
+      assertEquals(Set.of(), labelsWrittenInBothOrders(oneOrder.run(seed).trace()), "seed " + seed
+          + " without labelOrder");
+    }
+    System.out.println("simulation with labels in any order: seeds 1.." + LABEL_ORDER_SEEDS
+        + ", " + reordered + " with two labels written in both orders");
+    if (!failures.isEmpty()) {
+      fail(SeedSweep.summary(failures));
+    }
+    assertTrue(reordered > 0, "no seed of " + LABEL_ORDER_SEEDS
+        + " wrote two labels in both orders");
+  }
+
+  /** How many seeds {@link #withLabelOrderPeopleWriteLabelsInAnyOrder} runs. */
+  private static final int LABEL_ORDER_SEEDS = 100;
+
+  /**
+   * The labels that people's label writes in a trace put in both orders, each pair as {@code
+   * "first/second"} in the order of its first write.
+   */
+  private static Set<String> labelsWrittenInBothOrders(List<String> trace) {
+    Set<String> before = new HashSet<>();
+    Set<String> both = new TreeSet<>();
+    for (String line : trace) {
+      Matcher m = LABEL_WRITE.matcher(line);
+      if (!m.matches() || m.group(1).isEmpty()) {
+        continue;
+      }
+      List<String> labels = List.of(m.group(1).split(", "));
+      for (int i = 0; i < labels.size(); i++) {
+        for (int j = i + 1; j < labels.size(); j++) {
+          before.add(labels.get(i) + "/" + labels.get(j));
+          if (before.contains(labels.get(j) + "/" + labels.get(i))) {
+            both.add(labels.get(j) + "/" + labels.get(i));
+          }
+        }
+      }
+    }
+    return both;
+  }
+
+  /** A person's label write in the trace, e.g. {@code alice sets labels of PA-1 to [red, blue]}. */
+  private static final Pattern LABEL_WRITE =
+      Pattern.compile("(?:alice|bob) sets labels of \\S+ to \\[(.*)\\]");
 
   @Test
   void theSameSeedReplaysTheSameRun() {
