@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import static org.backbonesync.core.internal.KeptTrace.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,10 +15,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.backbonesync.spi.message.MessageKind;
-import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.TraceEntry;
-import org.backbonesync.spi.store.TraceStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,25 +26,9 @@ class TraceRecorderConcurrencyTest {
   private static final int THREADS = 4;
   private static final int PER_THREAD = 20_000; // (crosses MAX_GATHERED many times)
 
-  /** Keeps every batch it is given, in the order of the calls. */
-  private static final class KeptBatches implements TraceStore {
-    final List<TraceEntry> kept = new ArrayList<>();
-
-    @Override
-    public synchronized void add(List<TraceEntry> entries, int keep) {
-      kept.addAll(entries);
-    }
-
-    @Override
-    public List<TraceEntry> list(String connectorKey, TraceEntry.Direction direction,
-        String issueKey, int limit) {
-      return List.of();
-    }
-  }
-
   @Test
   void entriesGatheredOnManyThreadsAreWrittenOnceEachInTheirThreadsOrder() throws Exception {
-    KeptBatches store = new KeptBatches();
+    KeptTrace store = new KeptTrace();
     // a clock far ahead of the entries' own, so every flushIfDue finds them due
     TraceRecorder recorder = new TraceRecorder(store,
         Clock.fixed(Instant.ofEpochMilli(Long.MAX_VALUE / 2), ZoneOffset.UTC), 20);
@@ -91,10 +73,5 @@ class TraceRecorderConcurrencyTest {
       last.put(e.issueKey(), e.sequenceId());
     }
     assertTrue(last.values().stream().allMatch(n -> n == PER_THREAD), last.toString());
-  }
-
-  private static SyncMessage message(String issue, long sequenceId) {
-    return new SyncMessage(1, "PA:" + issue + ":1:" + sequenceId, "s", "PA", "PB", issue, null,
-        sequenceId, MessageKind.CHANGE, "Task", 1, Map.of());
   }
 }

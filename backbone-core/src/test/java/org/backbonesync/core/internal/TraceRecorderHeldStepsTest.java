@@ -1,18 +1,13 @@
 package org.backbonesync.core.internal;
 
+import static org.backbonesync.core.internal.KeptTrace.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.backbonesync.spi.message.MessageKind;
-import org.backbonesync.spi.message.SyncMessage;
-import org.backbonesync.spi.store.TraceEntry;
-import org.backbonesync.spi.store.TraceStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * for the next write, where its message's next step most often is, so that one row says both.
  */
 class TraceRecorderHeldStepsTest {
-  private final List<TraceEntry> kept = new ArrayList<>();
+  private final KeptTrace store = new KeptTrace();
   private long now = 1_000_000;
   private final Clock clock = new Clock() {
     @Override
@@ -38,22 +33,10 @@ class TraceRecorderHeldStepsTest {
       return Instant.ofEpochMilli(now);
     }
   };
-  private final TraceRecorder recorder = new TraceRecorder(new TraceStore() {
-    @Override
-    public void add(List<TraceEntry> entries, int keep) {
-      kept.addAll(entries);
-    }
-
-    @Override
-    public List<TraceEntry> list(String connectorKey, TraceEntry.Direction direction,
-        String issueKey, int limit) {
-      return List.of();
-    }
-  }, clock, 20);
+  private final TraceRecorder recorder = new TraceRecorder(store, clock, 20);
 
   private List<String> written() {
-    return kept.stream().map(e -> e.connectorKey() + " " + e.outcome() + " " + e.issueKey()
-        + (e.messageId() == null ? "" : " #" + e.sequenceId())).toList();
+    return store.written();
   }
 
   @Test
@@ -125,7 +108,7 @@ class TraceRecorderHeldStepsTest {
     }
     recorder.flushRun();
 
-    assertEquals(30, kept.size(), "the steps past the first " + TraceRecorder.MAX_HELD);
+    assertEquals(30, store.kept.size(), "the steps past the first " + TraceRecorder.MAX_HELD);
     assertEquals("PB RECEIVED PA-" + (TraceRecorder.MAX_HELD + 1) + " #1", written().get(0));
   }
 
@@ -135,7 +118,7 @@ class TraceRecorderHeldStepsTest {
       recorder.sent("PA", message("PA-" + i, 1));
       recorder.received("PB", message("PA-" + i, 1)); // (the last gathered writes)
     }
-    assertEquals(TraceRecorder.MAX_GATHERED / 2, kept.size(), "the sent entries");
+    assertEquals(TraceRecorder.MAX_GATHERED / 2, store.kept.size(), "the sent entries");
 
     now += 20;
     for (int i = 1; i <= TraceRecorder.MAX_GATHERED / 2; i++) {
@@ -158,10 +141,5 @@ class TraceRecorderHeldStepsTest {
     recorder.close();
 
     assertEquals(List.of("PB RECEIVED PA-1 #1", "PB RECEIVED PA-2 #1"), written());
-  }
-
-  private static SyncMessage message(String issue, long sequenceId) {
-    return new SyncMessage(1, "PA:" + issue + ":1:" + sequenceId, "s", "PA", "PB", issue, null,
-        sequenceId, MessageKind.CHANGE, "Task", 1, Map.of());
   }
 }

@@ -1,18 +1,13 @@
 package org.backbonesync.core.internal;
 
+import static org.backbonesync.core.internal.KeptTrace.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.backbonesync.spi.message.MessageKind;
-import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
-import org.backbonesync.spi.store.TraceEntry;
-import org.backbonesync.spi.store.TraceStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,24 +15,13 @@ import org.junit.jupiter.api.Test;
  * write has the step after it, and kept otherwise.
  */
 class TraceRecorderImpliedStepsTest {
-  private final List<TraceEntry> kept = new ArrayList<>();
-  private final TraceRecorder recorder = new TraceRecorder(new TraceStore() {
-    @Override
-    public void add(List<TraceEntry> entries, int keep) {
-      kept.addAll(entries);
-    }
-
-    @Override
-    public List<TraceEntry> list(String connectorKey, TraceEntry.Direction direction,
-        String issueKey, int limit) {
-      return List.of();
-    }
-  }, Clock.fixed(Instant.ofEpochMilli(1_000_000), ZoneOffset.UTC), 20);
+  private final KeptTrace store = new KeptTrace();
+  private final TraceRecorder recorder = new TraceRecorder(store,
+      Clock.fixed(Instant.ofEpochMilli(1_000_000), ZoneOffset.UTC), 20);
 
   private List<String> written() {
     recorder.flush();
-    return kept.stream().map(e -> e.connectorKey() + " " + e.outcome() + " " + e.issueKey()
-        + (e.messageId() == null ? "" : " #" + e.sequenceId())).toList();
+    return store.written();
   }
 
   @Test
@@ -97,10 +81,5 @@ class TraceRecorderImpliedStepsTest {
 
     assertEquals(List.of("PA QUEUED PA-1 #1", "PA SENT PA-1 #1", "PB RECEIVED PA-1 #1",
         "PX APPLIED PA-1 #1"), written());
-  }
-
-  private static SyncMessage message(String issue, long sequenceId) {
-    return new SyncMessage(1, "PA:" + issue + ":1:" + sequenceId, "s", "PA", "PB", issue, null,
-        sequenceId, MessageKind.CHANGE, "Task", 1, Map.of());
   }
 }
