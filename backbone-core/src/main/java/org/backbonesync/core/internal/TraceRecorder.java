@@ -133,7 +133,9 @@ final class TraceRecorder implements SyncListener {
   }
 
   private void flush(boolean holdSteps) {
-    if (size == 0) {
+    if (size == 0 && holdSteps) {
+      // (not for a trace read or close: a write under way took every entry, and puts young
+      // steps back before it ends, which they must then write)
       return;
     }
     writing.lock();
