@@ -71,6 +71,11 @@ final class TraceRecorder implements SyncListener {
   private final ReentrantLock writing = new ReentrantLock();
   /** When the oldest entry not written was gathered (epoch millis); valid while size > 0. */
   private volatile long oldestAt;
+  /**
+   * The clock's time when a write last held steps back ({@link #heldBack}), under {@link
+   * #writing}: a clock that has not moved since would never age them.
+   */
+  private long heldAt = Long.MIN_VALUE;
   /** Set by {@link #close}: from then on every step's end writes what it gathered. */
   private volatile boolean closed;
   /**
@@ -175,10 +180,16 @@ final class TraceRecorder implements SyncListener {
    * Puts back, before what was gathered since, each issue's entries from its first step gathered
    * less than {@link #MAX_WAIT_MILLIS} ago on (so that an issue's entries keep their order in the
    * store), for as many issues as {@link #MAX_HELD} entries allow, and returns the others, to
-   * write now.
+   * write now. None when the clock stands where it stood at the last write that held some (a
+   * fixed clock, a test's manual one), nor a step stamped later than the clock (set back since):
+   * their wait would have no end.
    */
   private List<TraceEntry> heldBack(List<TraceEntry> entries) {
-    long young = clock.millis() - MAX_WAIT_MILLIS;
+    long time = clock.millis();
+    if (time == heldAt) {
+      return entries;
+    }
+    long young = time - MAX_WAIT_MILLIS;
     Map<Issue, int[]> from = new LinkedHashMap<>(); // by first young step: its index, and count
     for (int i = 0; i < entries.size(); i++) {
       TraceEntry e = entries.get(i);
@@ -186,7 +197,7 @@ final class TraceRecorder implements SyncListener {
       int[] held = from.get(issue);
       if (held != null) {
         held[1]++;
-      } else if (isStep(e) && e.messageId() != null && e.at() > young) {
+      } else if (isStep(e) && e.messageId() != null && e.at() > young && e.at() <= time) {
         from.put(issue, new int[] {i, 1});
       }
     }
@@ -209,6 +220,7 @@ final class TraceRecorder implements SyncListener {
       int[] issue = from.get(new Issue(e.connectorKey(), e.direction(), e.issueKey()));
       (issue != null && i >= issue[0] ? held : now).add(e);
     }
+    heldAt = time;
     synchronized (gathering) {
       held.addAll(gathered);
       gathered = held;
