@@ -18,6 +18,10 @@ import org.backbonesync.spi.store.TraceEntry.Outcome;
 
 /** Reads one issue pair's trace: its row, its kept outcomes both ways, its queued messages. */
 final class IssueTraces {
+  /** Between the two lists only. */
+  private static final Comparator<TraceEntry> BY_TIME =
+      Comparator.comparingLong(TraceEntry::at).thenComparingLong(TraceEntry::id);
+
   private final Stores stores;
   private final int keep;
 
@@ -36,14 +40,11 @@ final class IssueTraces {
       local = row.map(SyncInfo::localIssueKey).orElse(issueKey);
       remote = issueKey;
     }
-    List<TraceEntry> history = new ArrayList<>();
+    List<TraceEntry> history = List.of();
     if (keep > 0) {
-      history.addAll(stores.trace().list(connectorKey, Direction.OUT, local, keep));
-      if (remote != null) {
-        history.addAll(stores.trace().list(connectorKey, Direction.IN, remote, keep));
-      }
-      // (by time first: a step a write held back has a later id than what came after it)
-      history.sort(Comparator.comparingLong(TraceEntry::at).thenComparingLong(TraceEntry::id));
+      history = merged(stores.trace().list(connectorKey, Direction.OUT, local, keep),
+          remote == null ? List.of()
+              : stores.trace().list(connectorKey, Direction.IN, remote, keep));
     }
     List<InboxEntry> incoming = remote == null ? List.of()
         : stores.messages().incomingFor(connectorKey, remote);
@@ -51,6 +52,25 @@ final class IssueTraces {
         queuedOutgoing(connectorKey, history),
         incoming.subList(0, Math.min(incoming.size(), IssueTrace.MAX_QUEUED_LISTED)),
         incoming.size());
+  }
+
+  /**
+   * The two lists, each in its store order (its issue's events' order, whatever two nodes'
+   * clocks or a clock set back say), interleaved by time: a step a write held back has a later
+   * id than the other list's entries that came after it.
+   */
+  private static List<TraceEntry> merged(List<TraceEntry> out, List<TraceEntry> in) {
+    List<TraceEntry> merged = new ArrayList<>(out.size() + in.size());
+    int o = 0;
+    int i = 0;
+    while (o < out.size() || i < in.size()) {
+      if (i == in.size() || o < out.size() && BY_TIME.compare(out.get(o), in.get(i)) <= 0) {
+        merged.add(out.get(o++));
+      } else {
+        merged.add(in.get(i++));
+      }
+    }
+    return merged;
   }
 
   /** The messages the history shows queued and not sent, as the outbox still holds them. */
