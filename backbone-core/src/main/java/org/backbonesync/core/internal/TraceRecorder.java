@@ -52,6 +52,12 @@ final class TraceRecorder implements SyncListener {
   /** The most steps a write holds back for the next one: a bound on what waits in memory. */
   static final int MAX_HELD = MAX_GATHERED / 2;
   /**
+   * The most writes at one reading of the clock that hold steps back: a clock that stands still
+   * (a fixed one, a test's manual one) would never age them. Two, for a step's write and the
+   * periodic run's end within one reading of a manual clock ({@code TwoNodeBenchmark}'s).
+   */
+  static final int MAX_HOLDS_AT_ONE_TIME = 2;
+  /**
    * Outcomes that say a message got past the step before: queued, then sent or not; received,
    * then taken from the inbox (not {@code DUPLICATE}: a copy dropped says nothing of the first).
    */
@@ -72,10 +78,11 @@ final class TraceRecorder implements SyncListener {
   /** When the oldest entry not written was gathered (epoch millis); valid while size > 0. */
   private volatile long oldestAt;
   /**
-   * The clock's time when a write last held steps back ({@link #heldBack}), under {@link
-   * #writing}: a clock that has not moved since would never age them.
+   * The clock's time when a write last held steps back ({@link #heldBack}), and how many writes
+   * did at that time, under {@link #writing}: a clock that does not move would never age them.
    */
   private long heldAt = Long.MIN_VALUE;
+  private int holdsAtHeldAt;
   /** Set by {@link #close}: from then on every step's end writes what it gathered. */
   private volatile boolean closed;
   /**
@@ -180,13 +187,15 @@ final class TraceRecorder implements SyncListener {
    * Puts back, before what was gathered since, each issue's entries from its first step gathered
    * less than {@link #MAX_WAIT_MILLIS} ago on (so that an issue's entries keep their order in the
    * store), for as many issues as {@link #MAX_HELD} entries allow, and returns the others, to
-   * write now. None when the clock stands where it stood at the last write that held some (a
-   * fixed clock, a test's manual one), nor a step stamped later than the clock (set back since):
-   * their wait would have no end.
+   * write now. None after {@link #MAX_HOLDS_AT_ONE_TIME} writes that held some at the clock's
+   * present time (a fixed clock, a test's manual one), nor a step stamped later than the clock
+   * (set back since): their wait would have no end.
    */
   private List<TraceEntry> heldBack(List<TraceEntry> entries) {
     long time = clock.millis();
-    if (time == heldAt) {
+    if (time != heldAt) {
+      holdsAtHeldAt = 0;
+    } else if (holdsAtHeldAt >= MAX_HOLDS_AT_ONE_TIME) {
       return entries;
     }
     long young = time - MAX_WAIT_MILLIS;
@@ -221,6 +230,7 @@ final class TraceRecorder implements SyncListener {
       (issue != null && i >= issue[0] ? held : now).add(e);
     }
     heldAt = time;
+    holdsAtHeldAt++;
     synchronized (gathering) {
       held.addAll(gathered);
       gathered = held;

@@ -130,6 +130,32 @@ class TraceRecorderHeldStepsTest {
   }
 
   @Test
+  void aStepUnderAClockThatStandsStillIsWrittenByTheThirdWriteAtThatTime() {
+    recorder.received("PB", message("PA-1", 1));
+    recorder.received("PB", message("PA-2", 1));
+    recorder.failed("PB", message("PA-2", 1), "refused", false);
+    recorder.flushRun();
+    recorder.flushRun();
+    assertEquals(List.of("PB FAILED PA-2 #1"), written(), "held by two writes at one time");
+
+    recorder.flushRun(); // (a fixed clock, or a test's manual one not moved)
+
+    assertEquals(List.of("PB FAILED PA-2 #1", "PB RECEIVED PA-1 #1"), written(),
+        "the clock does not move: the third write takes it");
+  }
+
+  @Test
+  void aStepGatheredBeforeTheClockWasSetBackIsWrittenByTheNextRun() {
+    recorder.received("PB", message("PA-1", 1));
+    now -= 3_600_000; // (the host's clock set back an hour)
+
+    recorder.flushRun();
+
+    assertEquals(List.of("PB RECEIVED PA-1 #1"), written(),
+        "not a second younger than the clock: an hour 'in the future', its age unknown");
+  }
+
+  @Test
   void aTraceReadAndTheEnginesCloseWriteHeldSteps() {
     recorder.received("PB", message("PA-1", 1));
     recorder.flushRun();

@@ -1,20 +1,15 @@
 package org.backbonesync.core.internal;
 
+import static org.backbonesync.core.internal.KeptTrace.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.backbonesync.spi.message.MessageKind;
-import org.backbonesync.spi.message.SyncMessage;
-import org.backbonesync.spi.store.TraceEntry;
-import org.backbonesync.spi.store.TraceStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * them and write them, not see nothing gathered and go.
  */
 class TraceRecorderHoldRaceTest {
-  private final List<TraceEntry> kept = new ArrayList<>();
+  private final KeptTrace store = new KeptTrace();
   /** The thread whose next look at the clock waits (the one writing), null when none. */
   private volatile Thread paused;
   private final CountDownLatch atTheClock = new CountDownLatch(1);
@@ -58,18 +53,7 @@ class TraceRecorderHoldRaceTest {
       return Instant.ofEpochMilli(millis());
     }
   };
-  private final TraceRecorder recorder = new TraceRecorder(new TraceStore() {
-    @Override
-    public synchronized void add(List<TraceEntry> entries, int keep) {
-      kept.addAll(entries);
-    }
-
-    @Override
-    public List<TraceEntry> list(String connectorKey, TraceEntry.Direction direction,
-        String issueKey, int limit) {
-      return List.of();
-    }
-  }, clock, 20);
+  private final TraceRecorder recorder = new TraceRecorder(store, clock, 20);
 
   @Test
   void theEnginesCloseDuringARunsWriteLosesNoHeldStep() throws Exception {
@@ -77,7 +61,7 @@ class TraceRecorderHoldRaceTest {
 
     whileARunsWriteHoldsBack(recorder::close);
 
-    assertEquals(List.of("RECEIVED PA-1"), written(),
+    assertEquals(List.of("PB RECEIVED PA-1 #1"), written(),
         "closed: no later step or run writes what the run's write put back");
   }
 
@@ -87,7 +71,7 @@ class TraceRecorderHoldRaceTest {
 
     whileARunsWriteHoldsBack(recorder::flush);
 
-    assertEquals(List.of("RECEIVED PA-1"), written(), "a trace read writes every step first");
+    assertEquals(List.of("PB RECEIVED PA-1 #1"), written(), "a trace read writes every step first");
   }
 
   /**
@@ -111,11 +95,6 @@ class TraceRecorderHoldRaceTest {
   }
 
   private List<String> written() {
-    return kept.stream().map(e -> e.outcome() + " " + e.issueKey()).toList();
-  }
-
-  private static SyncMessage message(String issue, long sequenceId) {
-    return new SyncMessage(1, "PA:" + issue + ":1:" + sequenceId, "s", "PA", "PB", issue, null,
-        sequenceId, MessageKind.CHANGE, "Task", 1, Map.of());
+    return store.written();
   }
 }
