@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A clock that moves only when told to, at millisecond precision. Thread-safe. Give the same
@@ -41,6 +42,36 @@ public final class ManualClock extends Clock {
   /** Moves time forward to {@code epochMillis}; does nothing when it is already later. */
   public void advanceTo(long epochMillis) {
     millis.accumulateAndGet(epochMillis, Math::max);
+  }
+
+  /**
+   * A clock that reads this one plus as many milliseconds as {@code ahead} gives at each reading
+   * (negative: behind): an engine node's or a tracker's clock that runs fast or slow, by an
+   * amount a test may change. Its zone is this clock's.
+   */
+  public Clock ahead(LongSupplier ahead) {
+    ManualClock base = this;
+    return new Clock() {
+      @Override
+      public long millis() {
+        return base.millis() + ahead.getAsLong();
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(millis());
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return base.getZone();
+      }
+
+      @Override
+      public Clock withZone(ZoneId newZone) {
+        return base.withZone(newZone) instanceof ManualClock other ? other.ahead(ahead) : this;
+      }
+    };
   }
 
   @Override

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicLong;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.Stores;
@@ -31,22 +29,7 @@ class FutureUpdateTest {
 
   /** A's tracker clock: the engine's, {@code ahead} ahead. */
   private Clock trackerA() {
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return clock.getZone();
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return clock.instant().plusMillis(ahead.get());
-      }
-    };
+    return clock.ahead(ahead::get);
   }
 
   private SyncTestDriver sync(Stores stores) {

@@ -2,10 +2,7 @@ package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import org.backbonesync.spi.store.TraceEntry;
 import org.backbonesync.spi.store.TraceEntry.Direction;
@@ -24,22 +21,7 @@ class TraceOrderAcrossClocksTest {
   /** The engine's clock: the test's, this much ahead (node A's, fast; then node B's, on time). */
   private Duration ahead = Duration.ofSeconds(5);
   private final SyncTestDriver sync = SyncTestDriver.builder().clock(clock)
-      .engine(b -> b.clock(new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return clock.getZone();
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return clock.instant().plus(ahead);
-        }
-      })).build();
+      .engine(b -> b.clock(clock.ahead(() -> ahead.toMillis()))).build();
 
   @Test
   void aNodeWithAClockBehindTheLastOnesStillShowsItsChangeLast() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.backbonesync.spi.store.TraceEntry;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +34,38 @@ class TraceRecorderConcurrencyTest {
     // a clock far ahead of the entries' own, so every flushIfDue finds them due
     TraceRecorder recorder = new TraceRecorder(store,
         Clock.fixed(Instant.ofEpochMilli(Long.MAX_VALUE / 2), ZoneOffset.UTC), 20);
+
+    // (the writer: a periodic run's end, or a trace read, on another thread)
+    gatherWhileWriting(recorder, (issue, seq) -> recorder.queued("PA", message(issue, seq)),
+        recorder::flush);
+
+    assertEveryEntryOnceInItsIssuesOrder(store);
+  }
+
+  @Test
+  void runsWritesThatHoldStepsBackStillWriteEveryEntryOnceInItsIssuesOrder() throws Exception {
+    KeptTrace store = new KeptTrace();
+    AtomicLong millis = new AtomicLong();
+    TraceRecorder recorder = new TraceRecorder(store,
+        new MillisClock(millis::incrementAndGet), 20); // (a millisecond a look)
+
+    gatherWhileWriting(recorder, (issue, seq) -> {
+      if (seq % 3 == 0) {
+        recorder.deliveryFailed("PA", message(issue, seq), "down");
+      } else {
+        recorder.queued("PA", message(issue, seq)); // (young steps, held back)
+      }
+    }, recorder::flushRun);
+
+    assertEveryEntryOnceInItsIssuesOrder(store);
+  }
+
+  /**
+   * Gathers {@link #PER_THREAD} entries of an issue on each of {@link #THREADS} threads, each
+   * ending a step every 7, while another thread writes until they are done; then closes.
+   */
+  private static void gatherWhileWriting(TraceRecorder recorder, BiConsumer<String, Long> gather,
+      Runnable write) throws Exception {
     CyclicBarrier start = new CyclicBarrier(THREADS + 1);
     ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
     try {
@@ -43,7 +75,7 @@ class TraceRecorderConcurrencyTest {
         runs.add(pool.submit(() -> {
           start.await();
           for (long seq = 1; seq <= PER_THREAD; seq++) {
-            recorder.queued("PA", message(issue, seq));
+            gather.accept(issue, seq);
             if (seq % 7 == 0) {
               recorder.flushIfDue(); // (a step ending on this thread)
             }
@@ -54,7 +86,7 @@ class TraceRecorderConcurrencyTest {
       Future<?> writer = pool.submit(() -> {
         start.await();
         while (runs.stream().anyMatch(r -> !r.isDone())) {
-          recorder.flush(); // (a periodic run's end, or a trace read, on another thread)
+          write.run();
         }
         return null;
       });
@@ -66,7 +98,9 @@ class TraceRecorderConcurrencyTest {
       pool.shutdownNow();
     }
     recorder.close();
+  }
 
+  private static void assertEveryEntryOnceInItsIssuesOrder(KeptTrace store) {
     assertEquals(THREADS * PER_THREAD, store.kept.size(), "every entry written once");
     Map<String, Long> last = new HashMap<>();
     for (TraceEntry e : store.kept) {
@@ -75,71 +109,5 @@ class TraceRecorderConcurrencyTest {
       last.put(e.issueKey(), e.sequenceId());
     }
     assertTrue(last.values().stream().allMatch(n -> n == PER_THREAD), last.toString());
-  }
-
-  @Test
-  void runsWritesThatHoldStepsBackStillWriteEveryEntryOnceInItsIssuesOrder() throws Exception {
-    KeptTrace store = new KeptTrace();
-    AtomicLong millis = new AtomicLong();
-    TraceRecorder recorder = new TraceRecorder(store, new Clock() { // (a millisecond a look)
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochMilli(millis.incrementAndGet());
-      }
-    }, 20);
-    CyclicBarrier start = new CyclicBarrier(THREADS + 1);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
-    try {
-      List<Future<?>> runs = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        String issue = "PA-" + t;
-        runs.add(pool.submit(() -> {
-          start.await();
-          for (long seq = 1; seq <= PER_THREAD; seq++) {
-            if (seq % 3 == 0) {
-              recorder.deliveryFailed("PA", message(issue, seq), "down");
-            } else {
-              recorder.queued("PA", message(issue, seq)); // (young steps, held back)
-            }
-            if (seq % 7 == 0) {
-              recorder.flushIfDue();
-            }
-          }
-          return null;
-        }));
-      }
-      Future<?> writer = pool.submit(() -> {
-        start.await();
-        while (runs.stream().anyMatch(r -> !r.isDone())) {
-          recorder.flushRun();
-        }
-        return null;
-      });
-      for (Future<?> run : runs) {
-        run.get();
-      }
-      writer.get();
-    } finally {
-      pool.shutdownNow();
-    }
-    recorder.close();
-
-    assertEquals(THREADS * PER_THREAD, store.kept.size(), "every entry written once");
-    Map<String, Long> last = new HashMap<>();
-    for (TraceEntry e : store.kept) {
-      long before = last.getOrDefault(e.issueKey(), 0L);
-      assertEquals(before + 1, e.sequenceId(), "entries of " + e.issueKey() + " in order");
-      last.put(e.issueKey(), e.sequenceId());
-    }
   }
 }

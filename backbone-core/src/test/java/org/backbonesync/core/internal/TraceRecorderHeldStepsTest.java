@@ -4,9 +4,6 @@ import static org.backbonesync.core.internal.KeptTrace.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,22 +14,8 @@ import org.junit.jupiter.api.Test;
 class TraceRecorderHeldStepsTest {
   private final KeptTrace store = new KeptTrace();
   private long now = 1_000_000;
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock = new MillisClock(() -> now);
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now);
-    }
-  };
   private final TraceRecorder recorder = new TraceRecorder(store, clock, 20);
 
   private List<String> written() {

@@ -4,9 +4,6 @@ import static org.backbonesync.core.internal.KeptTrace.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,36 +20,19 @@ class TraceRecorderHoldRaceTest {
   private volatile Thread paused;
   private final CountDownLatch atTheClock = new CountDownLatch(1);
   private final CountDownLatch goOn = new CountDownLatch(1);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public long millis() {
-      if (Thread.currentThread() == paused) { // (the write's look, between taking and putting back)
-        paused = null;
-        atTheClock.countDown();
-        try {
-          goOn.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+  private final Clock clock = new MillisClock(() -> {
+    if (Thread.currentThread() == paused) { // (the write's look, between taking and putting back)
+      paused = null;
+      atTheClock.countDown();
+      try {
+        goOn.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      return 1_000_000;
     }
+    return 1_000_000;
+  });
 
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-  };
   private final TraceRecorder recorder = new TraceRecorder(store, clock, 20);
 
   @Test
