@@ -539,9 +539,25 @@ public final class Simulation {
     /**
      * Builds the simulation.
      *
-     * @throws IllegalArgumentException when {@link #deletes} is combined with operators' acts
+     * @throws IllegalArgumentException when {@link #deletes} is combined with operators' acts,
+     *     or imports, ignores or backups are asked for without {@link #operatorActions}: they
+     *     are operators' acts, and a sweep would run without them, silently
      */
     public Simulation build() {
+      if (!operators && (imports || ignores || backups)) {
+        List<String> given = new ArrayList<>();
+        if (imports) {
+          given.add("imports (backbone.sim.imports)");
+        }
+        if (ignores) {
+          given.add("ignores (backbone.sim.ignores)");
+        }
+        if (backups) {
+          given.add("backups (backbone.sim.backups)");
+        }
+        throw new IllegalArgumentException(String.join(" and ", given) + " without operators"
+            + " (backbone.sim.operators=true): they are operators' acts, and would not run");
+      }
       if (deletes && (operators || imports || ignores || backups)) {
         throw new IllegalArgumentException("deletes (backbone.sim.deletes) does not combine with"
             + " operators, imports, ignores or backups (backbone.sim.operators, .imports, .ignores,"

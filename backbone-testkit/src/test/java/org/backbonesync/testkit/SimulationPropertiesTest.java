@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SimulationPropertiesTest {
   private static final List<String> NAMES = List.of("seeds", "base", "operators", "imports",
       "ignores", "backups", "webhooks", "linkRemovals", "worklogs", "deletes", "storeFaults",
-      "labelOrder", "lastEdits");
+      "labelOrder", "lastEdits", "smallPages", "handOver");
   private final Map<String, String> before = new HashMap<>();
 
   @BeforeEach
@@ -65,6 +65,23 @@ class SimulationPropertiesTest {
         && !r.webhooks() && r.labelOrder(), r::replay);
     assertTrue(r.replay().endsWith(" -Dbackbone.sim.seed=3" + simulation.switches()
         + " -Dsurefire.failIfNoSpecifiedTests=false"), r::replay);
+  }
+
+  @Test
+  void operatorsActsWithoutOperatorsAreRefusedNotSilentlyLeftOut() {
+    System.setProperty("backbone.sim.ignores", "true");
+    System.setProperty("backbone.sim.backups", "true");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Simulation.Builder.fromSystemProperties().build());
+
+    assertEquals("ignores (backbone.sim.ignores) and backups (backbone.sim.backups) without"
+        + " operators (backbone.sim.operators=true): they are operators' acts, and would not run",
+        e.getMessage());
+    System.setProperty("backbone.sim.operators", "true");
+    assertEquals(" -Dbackbone.sim.operators=true -Dbackbone.sim.ignores=true"
+        + " -Dbackbone.sim.backups=true", Simulation.Builder.fromSystemProperties().build()
+        .switches());
   }
 
   @Test
