@@ -69,7 +69,7 @@ public final class ManualClock extends Clock {
 
       @Override
       public Clock withZone(ZoneId newZone) {
-        return base.withZone(newZone) instanceof ManualClock other ? other.ahead(ahead) : this;
+        return new ManualClock(base.millis, newZone).ahead(ahead);
       }
     };
   }

@@ -51,9 +51,9 @@ import org.backbonesync.testkit.RecordingListener.Type;
  * A whole sync run between two in-memory projects, decided entirely by one seed: people's edits
  * on both sides (creates, every synced field, comments, attachments, transitions, links made
  * and, with {@link Builder#linkRemovals}, removed; with {@link Builder#worklogs}, worklogs; with
- * {@link Builder#labelOrder}, labels written in any order), the order of queue steps, clock advances and skew, and faults (transport drops,
- * duplicates, lost acknowledgements, late and reordered messages; 429, 500 and timeouts from the
- * trackers; crashes and restarts between any two steps; a message that fails until an admin fixes
+ * {@link Builder#labelOrder}, labels written in any order), the order of queue steps, clock
+ * advances and skew, and faults (transport drops, duplicates, lost acknowledgements, late and
+ * reordered messages; 429, 500 and timeouts from the trackers; crashes and restarts between any two steps; a message that fails until an admin fixes
  * the cause and retries; a resync in the middle of the traffic; with {@link Builder#storeFaults},
  * failing store writes and commits). When the run has gone quiet, a
  * checker asserts guarantees 1 to 7 of the design. The same seed replays the same run exactly.
@@ -225,10 +225,10 @@ public final class Simulation {
   private Simulation(Builder b) {
     this.steps = b.steps;
     this.operators = b.operators;
-    this.imports = b.operators && b.imports;
+    this.imports = b.imports; // (build refuses it without operators)
     this.lastEdits = b.lastEdits;
-    this.ignores = b.operators && b.ignores;
-    this.backups = b.operators && b.backups;
+    this.ignores = b.ignores; // (build refuses it without operators)
+    this.backups = b.backups; // (build refuses it without operators)
     this.webhooks = b.webhooks;
     this.linkRemovals = b.linkRemovals;
     this.worklogs = b.worklogs;
@@ -308,7 +308,8 @@ public final class Simulation {
      * use: {@code backbone.sim.operators} ({@link #operatorActions}), {@code .imports}, {@code
      * .ignores}, {@code .backups}, {@code .webhooks}, {@code .linkRemovals}, {@code .worklogs},
      * {@code .deletes}, {@code .storeFaults}, {@code .smallPages}, {@code .handOver} and {@code
-     * .labelOrder} turn their switch on when {@code true}; {@code backbone.sim.lastEdits=false} turns {@link #lastEditChecks} off.
+     * .labelOrder} turn their switch on when {@code true}; {@code backbone.sim.lastEdits=false}
+     * turns {@link #lastEditChecks} off.
      * Without any of them it is {@link Simulation#builder()}. {@link Simulation#switches()} gives
      * them back.
      */

@@ -41,9 +41,9 @@ final class PostgresCpu {
           String stat = read(pid.resolve("stat"), buffer);
           // "pid (comm) state ...": after the command's closing parenthesis, utime, stime and
           // starttime are the 12th, 13th and 20th fields
+          int space = stat.indexOf(' ');
           int close = stat.lastIndexOf(')');
-          if (!stat.startsWith(" (postgres)", stat.indexOf(' '))
-              || close != stat.indexOf(' ') + 10) {
+          if (!stat.startsWith(" (postgres)", space) || close != space + 10) {
             continue;
           }
           String[] fields = stat.substring(close + 2).split(" ");
