@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.testkit.CountingStores;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualClock;
@@ -56,6 +57,53 @@ class FutureUpdateTest {
 
     assertEquals("Printer on fire, second floor", sync.b().value("PB-1", "summary").asText());
     assertEquals(2, sync.b().allIssues().size(), dated + " arrives too");
+  }
+
+  /**
+   * The dated issue's own edits, made at the right time, are older than its creation: they sync
+   * all the same, as soon as they are made, and the creation's values are not sent again.
+   */
+  @ParameterizedTest(name = "an issue {0} days ahead")
+  @ValueSource(longs = {1, 3650})
+  void editsOfTheIssueDatedAheadSyncAtOnce(long days) {
+    CountingStores stores = new CountingStores(new InMemoryStores());
+    SyncTestDriver sync = sync(stores);
+    a.as("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    ahead.set(Duration.ofDays(days).toMillis());
+    String dated = a.as("alice").create("Imported with a wrong date");
+    ahead.set(0);
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+    String copy = sync.b().allIssues().stream().map(TrackedIssue::key)
+        .filter(k -> !k.equals("PB-1")).findFirst().orElseThrow();
+
+    sync.advance(Duration.ofMinutes(5));
+    a.as("bob").edit(dated, "summary", "Imported, date to be fixed");
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+    assertEquals("Imported, date to be fixed", sync.b().value(copy, "summary").asText());
+
+    sync.b().as("bob").edit(copy, "summary", "Fixed on B");
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+    assertEquals("Fixed on B", a.value(dated, "summary").asText());
+
+    a.as("alice").edit(dated, "summary", "Fixed on A");
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+    assertEquals("Fixed on A", sync.b().value(copy, "summary").asText());
+
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+    stores.reset();
+    for (int i = 0; i < 3; i++) {
+      sync.advance(Duration.ofSeconds(5));
+      sync.poll("PA");
+      sync.poll("PB");
+    }
+    assertEquals(0, stores.writes(), "idle polls: no write, " + stores.calls());
+    assertEquals("Fixed on A", sync.b().value(copy, "summary").asText());
   }
 
   /**

@@ -220,11 +220,16 @@ final class ChangedIssue {
   /**
    * The row's new last change seen. The issue and its changelog come in one snapshot: every
    * change up to its "updated" time has been examined now, even one that wrote no changelog
-   * entry (a create, a comment).
+   * entry (a create, a comment). Times beyond {@link PollProgress#ceiling} do not count: an
+   * issue created or changed years ahead (an import's wrong date) would otherwise hide its own
+   * later changes, made at the right time, until then; such a change is examined again by each
+   * poll until the engine's clock is that close, and sends nothing while its values are synced.
    */
-  private static long lastSeen(TrackedIssue issue, SyncInfo info, List<ChangelogEntry> fresh) {
+  private long lastSeen(TrackedIssue issue, SyncInfo info, List<ChangelogEntry> fresh) {
+    long ceiling = PollProgress.ceiling(clock.millis());
+    long updated = issue.updated() <= ceiling ? issue.updated() : 0;
     return Math.max(info.lastChangeSeen(),
-        Math.max(IssueValues.maxTimestamp(fresh), issue.updated()));
+        Math.max(IssueValues.maxTimestampUpTo(fresh, ceiling), updated));
   }
 
   private boolean queueChanges(SyncInfo info, IssueChanges changes, ExaminedPage page,

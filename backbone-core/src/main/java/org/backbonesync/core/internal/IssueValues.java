@@ -100,9 +100,20 @@ final class IssueValues {
   }
 
   static long maxTimestamp(List<ChangelogEntry> entries) {
+    return maxTimestampUpTo(entries, Long.MAX_VALUE);
+  }
+
+  /**
+   * The newest of these entries' times up to {@code ceiling} ({@link PollProgress#ceiling}), 0
+   * for none: a row's last change seen never takes a time beyond it, which would hide the
+   * issue's later changes made at the right time (an import's wrong date years ahead).
+   */
+  static long maxTimestampUpTo(List<ChangelogEntry> entries, long ceiling) {
     long max = 0;
     for (ChangelogEntry e : entries) {
-      max = Math.max(max, e.timestamp());
+      if (e.timestamp() <= ceiling) {
+        max = Math.max(max, e.timestamp());
+      }
     }
     return max;
   }
