@@ -198,8 +198,31 @@ final class TraceRecorder implements SyncListener {
     } else if (holdsAtHeldAt >= MAX_HOLDS_AT_ONE_TIME) {
       return entries;
     }
+    Map<Issue, int[]> from = fittingInRoom(youngFrom(entries, time));
+    if (from.isEmpty()) {
+      return entries;
+    }
+    List<TraceEntry> held = new ArrayList<>();
+    List<TraceEntry> now = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      TraceEntry e = entries.get(i);
+      int[] issue = from.get(new Issue(e.connectorKey(), e.direction(), e.issueKey()));
+      (issue != null && i >= issue[0] ? held : now).add(e);
+    }
+    heldAt = time;
+    holdsAtHeldAt++;
+    putBack(held);
+    return now;
+  }
+
+  /**
+   * Each issue whose first young step (gathered after {@code time} less {@link
+   * #MAX_WAIT_MILLIS}, not after {@code time}) is among these entries: the step's index, and
+   * how many entries of the issue are there from it on.
+   */
+  private static Map<Issue, int[]> youngFrom(List<TraceEntry> entries, long time) {
     long young = time - MAX_WAIT_MILLIS;
-    Map<Issue, int[]> from = new LinkedHashMap<>(); // by first young step: its index, and count
+    Map<Issue, int[]> from = new LinkedHashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       TraceEntry e = entries.get(i);
       Issue issue = new Issue(e.connectorKey(), e.direction(), e.issueKey());
@@ -210,6 +233,11 @@ final class TraceRecorder implements SyncListener {
         from.put(issue, new int[] {i, 1});
       }
     }
+    return from;
+  }
+
+  /** The issues, in order, whose entries {@link #MAX_HELD} has room for; the others removed. */
+  private static Map<Issue, int[]> fittingInRoom(Map<Issue, int[]> from) {
     int room = MAX_HELD;
     for (Iterator<int[]> it = from.values().iterator(); it.hasNext(); ) {
       int[] held = it.next();
@@ -219,25 +247,17 @@ final class TraceRecorder implements SyncListener {
         it.remove();
       }
     }
-    if (from.isEmpty()) {
-      return entries;
-    }
-    List<TraceEntry> held = new ArrayList<>(MAX_HELD - room);
-    List<TraceEntry> now = new ArrayList<>(entries.size());
-    for (int i = 0; i < entries.size(); i++) {
-      TraceEntry e = entries.get(i);
-      int[] issue = from.get(new Issue(e.connectorKey(), e.direction(), e.issueKey()));
-      (issue != null && i >= issue[0] ? held : now).add(e);
-    }
-    heldAt = time;
-    holdsAtHeldAt++;
+    return from;
+  }
+
+  /** Puts the held entries back before what was gathered since, for the next write. */
+  private void putBack(List<TraceEntry> held) {
     synchronized (gathering) {
       held.addAll(gathered);
       gathered = held;
       oldestAt = held.get(0).at(); // (before size, as in gather)
       size = held.size();
     }
-    return now;
   }
 
   private static boolean isStep(TraceEntry e) {
