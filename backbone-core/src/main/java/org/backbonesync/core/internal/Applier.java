@@ -124,7 +124,7 @@ final class Applier {
     Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
     if (recorded) {
       stillThere(localKey, issue.get());
-      if (GoneIssues.replaced(row, issue.get().get(), now)) {
+      if (GoneIssues.replaced(row, issue.get().get())) {
         throw new GoneIssues.Replaced(connector.key(), localKey);
       }
       if (GoneIssues.leftScope(connector, issue.get().get())) {

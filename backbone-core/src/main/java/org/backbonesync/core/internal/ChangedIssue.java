@@ -207,10 +207,11 @@ final class ChangedIssue {
 
   private static List<ChangelogEntry> fresh(IssueChanges changes, SyncInfo info) {
     List<ChangelogEntry> fresh = new ArrayList<>(changes.changelog().size());
+    long from = IssueValues.unexaminedFrom(info, changes.issue());
     for (ChangelogEntry entry : changes.changelog()) {
       // ">=": an entry in the same millisecond as the last one seen may have been written after
       // that poll; re-examining one already sent costs nothing, its value equals the synced one.
-      if (entry.timestamp() >= info.lastChangeSeen()) {
+      if (entry.timestamp() >= from) {
         fresh.add(entry);
       }
     }
@@ -220,16 +221,11 @@ final class ChangedIssue {
   /**
    * The row's new last change seen. The issue and its changelog come in one snapshot: every
    * change up to its "updated" time has been examined now, even one that wrote no changelog
-   * entry (a create, a comment). Times beyond {@link PollProgress#ceiling} do not count: an
-   * issue created or changed years ahead (an import's wrong date) would otherwise hide its own
-   * later changes, made at the right time, until then; such a change is examined again by each
-   * poll until the engine's clock is that close, and sends nothing while its values are synced.
+   * entry (a create, a comment).
    */
-  private long lastSeen(TrackedIssue issue, SyncInfo info, List<ChangelogEntry> fresh) {
-    long ceiling = PollProgress.ceiling(clock.millis());
-    long updated = issue.updated() <= ceiling ? issue.updated() : 0;
+  private static long lastSeen(TrackedIssue issue, SyncInfo info, List<ChangelogEntry> fresh) {
     return Math.max(info.lastChangeSeen(),
-        Math.max(IssueValues.maxTimestampUpTo(fresh, ceiling), updated));
+        Math.max(IssueValues.maxTimestamp(fresh), issue.updated()));
   }
 
   private boolean queueChanges(SyncInfo info, IssueChanges changes, ExaminedPage page,

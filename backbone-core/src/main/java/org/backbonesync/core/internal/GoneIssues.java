@@ -75,14 +75,11 @@ final class GoneIssues {
    * Whether the issue under a pair's key is not the one paired: it was created after a change
    * of the paired issue the row has seen. A Jira site restored from a backup gives the keys of
    * the issues it lost to new, unrelated ones; their changes must not overwrite the partner's
-   * issue, nor the partner's changes them. A row that has seen no change (0) tells nothing, nor
-   * does a creation beyond {@link PollProgress#ceiling} at {@code now}: an import's wrong date,
-   * which the row's last change seen never takes ({@code ChangedIssue.lastSeen}).
+   * issue, nor the partner's changes them. A row that has seen no change (0) tells nothing.
    */
-  static boolean replaced(SyncInfo row, TrackedIssue issue, long now) {
+  static boolean replaced(SyncInfo row, TrackedIssue issue) {
     return row.lastChangeSeen() > 0
-        && issue.created() > row.lastChangeSeen() + REPLACED_LEEWAY_MILLIS
-        && issue.created() <= PollProgress.ceiling(now);
+        && issue.created() > row.lastChangeSeen() + REPLACED_LEEWAY_MILLIS;
   }
 
   /** Why a pair's issue is gone: the GONE message's reason, and the new key of a move. */

@@ -99,21 +99,23 @@ final class IssueValues {
     return newest;
   }
 
-  static long maxTimestamp(List<ChangelogEntry> entries) {
-    return maxTimestampUpTo(entries, Long.MAX_VALUE);
+  /**
+   * Where the changes of a row's issue not examined yet begin: at its last change seen, unless
+   * the issue's update time is older than that (0 then: every change counts as not examined).
+   * An issue's update time never goes back on one clock; when it does, the row saw a time that
+   * later changes made at the right time come before: an import's wrong date years ahead, or a
+   * Jira Data Center node whose clock runs ahead of the others'. Those changes would otherwise
+   * wait until the clock passes that time. A change examined before is examined again and sends
+   * nothing while its value is the synced one.
+   */
+  static long unexaminedFrom(SyncInfo row, TrackedIssue issue) {
+    return issue.updated() < row.lastChangeSeen() ? 0 : row.lastChangeSeen();
   }
 
-  /**
-   * The newest of these entries' times up to {@code ceiling} ({@link PollProgress#ceiling}), 0
-   * for none: a row's last change seen never takes a time beyond it, which would hide the
-   * issue's later changes made at the right time (an import's wrong date years ahead).
-   */
-  static long maxTimestampUpTo(List<ChangelogEntry> entries, long ceiling) {
+  static long maxTimestamp(List<ChangelogEntry> entries) {
     long max = 0;
     for (ChangelogEntry e : entries) {
-      if (e.timestamp() <= ceiling) {
-        max = Math.max(max, e.timestamp());
-      }
+      max = Math.max(max, e.timestamp());
     }
     return max;
   }
@@ -186,13 +188,13 @@ final class IssueValues {
    * one snapshot and recorded the newest change time in it as lastChangeSeen, so every change
    * before that time was examined; but one in that same millisecond may have been made after
    * the snapshot, so entries at lastChangeSeen count too (the poll re-examines them as well).
+   * A row whose last change seen its issue's update time has gone back past counts them all
+   * ({@link #unexaminedFrom}).
    */
   Map<String, Long> unsentChanges(SyncInfo row, TrackedIssue local) {
-    if (local.updated() < row.lastChangeSeen()) {
-      return Map.of();
-    }
     Map<String, Long> unsentAt = new SmallMap<>();
-    for (ChangelogEntry entry : connector.tracker.changelog(local.key(), row.lastChangeSeen())) {
+    long from = unexaminedFrom(row, local);
+    for (ChangelogEntry entry : connector.tracker.changelog(local.key(), from)) {
       boolean ours = connector.config.syncUser().equals(entry.author());
       for (FieldChange item : entry.items()) {
         if (ours) {

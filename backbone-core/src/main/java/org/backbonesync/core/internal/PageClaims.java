@@ -172,8 +172,9 @@ final class PageClaims {
     if (!connector.flowsOut.isEmpty()) {
       return true;
     }
+    long from = IssueValues.unexaminedFrom(row, changes.issue());
     for (ChangelogEntry entry : changes.changelog()) {
-      if (entry.timestamp() >= row.lastChangeSeen() && !values.isEcho(entry)) {
+      if (entry.timestamp() >= from && !values.isEcho(entry)) {
         return true;
       }
     }

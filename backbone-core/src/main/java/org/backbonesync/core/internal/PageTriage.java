@@ -70,7 +70,7 @@ final class PageTriage {
       // issue's creation until then; passing it dropped such a change, a link say, for good.
       progress.leaveFrom(changes.issue().created());
       log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
-    } else if (row != null && GoneIssues.replaced(row, changes.issue(), clock.millis())) {
+    } else if (row != null && GoneIssues.replaced(row, changes.issue())) {
       // not the issue paired (a restored site gave its key to a new one): nothing of it is
       // sent, and the pair is unlinked once (an admin's take-back links them: the row has seen
       // the issue's creation since)

@@ -181,7 +181,7 @@ final class Resender {
    */
   private Resynced resyncRow(TrackedIssue issue, Set<String> mappingIds, boolean whole,
       SyncInfo row, Runnable giveBack) {
-    if (GoneIssues.replaced(row, issue, clock.millis())) { // (a resync after a Jira restore, before a poll)
+    if (GoneIssues.replaced(row, issue)) { // (a resync after a Jira restore, before a poll)
       gone.unlinkReplaced(row, clock.millis());
       return Resynced.NOTHING_TO_SEND;
     }
@@ -232,7 +232,7 @@ final class Resender {
     SyncInfo[] replaced = new SyncInfo[1];
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo ours = row.get();
-      if (GoneIssues.replaced(ours, issue, clock.millis())) {
+      if (GoneIssues.replaced(ours, issue)) {
         replaced[0] = ours;
         return null;
       }
@@ -292,8 +292,7 @@ final class Resender {
    */
   private SyncInfo madeAnew(SyncInfo row, TrackedIssue issue) {
     SyncInfo anew = row.withIncomingChangesIgnored(false)
-        .withLastChangeSeen(issue.created() <= PollProgress.ceiling(clock.millis())
-            ? Math.max(row.lastChangeSeen(), issue.created()) : row.lastChangeSeen())
+        .withLastChangeSeen(Math.max(row.lastChangeSeen(), issue.created()))
         .madeAnew(Math.max(clock.millis(), lastMade.get().madeAt()));
     record(anew);
     return anew;
@@ -407,9 +406,7 @@ final class Resender {
     }
     Map<String, ContentFlow.Out> content = this.content.collect(changes, 0);
     long now = clock.millis();
-    long ceiling = PollProgress.ceiling(now); // (see ChangedIssue.lastSeen)
-    long lastSeen = Math.max(issue.created() <= ceiling ? issue.created() : 0,
-        IssueValues.maxTimestampUpTo(changes.changelog(), ceiling));
+    long lastSeen = Math.max(issue.created(), IssueValues.maxTimestamp(changes.changelog()));
     SyncMessage message =
         stores.inTransaction(() -> outbox.send(
             insertNew(issue.key(), partner, now),
