@@ -3,6 +3,8 @@ package org.backbonesync.core;
 import static org.backbonesync.core.AdminText.shown;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.backbonesync.core.internal.Arguments;
 
 /**
@@ -11,6 +13,15 @@ import org.backbonesync.core.internal.Arguments;
  * for what only a request has (query parameters, path segments that are numbers).
  */
 final class AdminParameters {
+  /**
+   * A task id as the admin gives it: the store's number (no sign, no leading zero), then, for a
+   * task an anonymous caller started, "." and its unguessable part (32 lower-case hex digits).
+   */
+  private static final Pattern TASK_ID = Pattern.compile("([1-9][0-9]{0,18})(\\.[0-9a-f]{32})?");
+
+  /** The largest task number, to compare with one of 19 digits. */
+  private static final String MAX_LONG = String.valueOf(Long.MAX_VALUE);
+
   private AdminParameters() {}
 
   /**
@@ -79,6 +90,31 @@ final class AdminParameters {
       }
     }
     String problem = "must be a whole number from 0 to " + Long.MAX_VALUE + ", was " + shown(id);
+    throw new AdminException(400, where + " " + problem,
+        List.of(new ConfigurationProblem(where, problem)));
+  }
+
+  /**
+   * A task id from the request, checked before any store sees it: a whole number from 1 to
+   * {@value Long#MAX_VALUE} without a sign or leading zeros, as the stores number tasks, then for
+   * a task an anonymous caller started {@code .} and 32 lower-case hex digits. One spelling per
+   * task: the JDBC store read {@code 007} as task 7, the in-memory store as no task. A
+   * well-formed id that names no task of the caller's is a 404, as before.
+   *
+   * @param where the id's place in the request, {@code taskId}
+   * @return the id; null when {@code id} is null (an unknown task, 404)
+   */
+  static String taskId(String where, String id) {
+    if (id == null) {
+      return null;
+    }
+    Matcher m = TASK_ID.matcher(id);
+    if (m.matches() && (m.group(1).length() < 19 || m.group(1).compareTo(MAX_LONG) <= 0)) {
+      return id;
+    }
+    String problem = "must be a task id as the admin gives it (a whole number from 1 to "
+        + Long.MAX_VALUE + ", then, for a task an anonymous caller started, \".\" and 32"
+        + " lower-case hex digits), was " + shown(id);
     throw new AdminException(400, where + " " + problem,
         List.of(new ConfigurationProblem(where, problem)));
   }

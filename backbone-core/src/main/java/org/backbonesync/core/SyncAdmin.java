@@ -4,6 +4,7 @@ import static org.backbonesync.core.AdminParameters.issueKey;
 import static org.backbonesync.core.AdminParameters.messageId;
 import static org.backbonesync.core.AdminParameters.required;
 import static org.backbonesync.core.AdminParameters.requiredIssueKey;
+import static org.backbonesync.core.AdminParameters.taskId;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * before any store sees it, so that a host building on it needs no checks of its own: an issue
  * key of 1 to 255 characters, a message id of 1 to 512, neither with a control character or
  * broken Unicode (a NUL would be a database error on PostgreSQL), else a 400 naming the
- * parameter and the value; a resync's field mapping ids as {@link ResyncRequest} checks them. A
+ * parameter and the value; a task id as the admin gives them (the store's number, from 1 to
+ * {@value Long#MAX_VALUE} without sign or leading zeros, then for an anonymous caller's task
+ * {@code .} and 32 lower-case hex digits), else a 400 naming {@code taskId} and the value; a
+ * resync's field mapping ids as {@link ResyncRequest} checks them. A
  * null where a value is required (a resync request, the rows of an import, a trace's issue key,
  * a message id) is a 400 naming the parameter, as a REST layer answers a missing body; a null
  * connector key or task id is a 404, as an unknown one.
@@ -101,7 +105,7 @@ public final class SyncAdmin {
   /** A task the caller started. */
   public AsyncTask task(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);
-    TaskOwners.Owned owned = owners.owned(caller, taskId);
+    TaskOwners.Owned owned = owners.owned(caller, taskId("taskId", taskId));
     return TaskOwners.withId(owned.task(), taskId);
   }
 
@@ -112,7 +116,7 @@ public final class SyncAdmin {
    */
   public AsyncTask cancelTask(String caller, String taskId) {
     allow(caller, AdminOperation.TASKS, null);
-    TaskOwners.Owned owned = owners.owned(caller, taskId);
+    TaskOwners.Owned owned = owners.owned(caller, taskId("taskId", taskId));
     AsyncTask cancelled = on(owned.engine(), engine -> engine.cancelTask(owned.task().id()));
     if (!cancelled.finished()) { // (the engine leaves a finished task as it is)
       changed(caller, "cancelled task " + taskNumber(taskId), cancelled.connectorKey());

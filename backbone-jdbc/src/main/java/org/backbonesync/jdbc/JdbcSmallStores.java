@@ -116,7 +116,14 @@ final class JdbcSmallStores implements WatermarkStore {
       }
     }
 
+    /**
+     * The number of an id as {@link #insert} writes it, else empty: one spelling per task, as in
+     * the in-memory store ({@code parseLong} alone takes {@code 07} and {@code +7} for 7).
+     */
     private Optional<Long> parse(String id) {
+      if (id == null || !id.matches("[1-9][0-9]{0,18}")) {
+        return Optional.empty();
+      }
       try {
         return Optional.of(Long.parseLong(id));
       } catch (NumberFormatException e) {

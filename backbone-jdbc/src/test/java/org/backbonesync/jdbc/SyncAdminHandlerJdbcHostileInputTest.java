@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The admin handler's import over the JDBC store (H2): what the store cannot hold (a key longer
+ * The admin handler over the JDBC store (H2): a task id the store would read as a number some
+ * other way, or not at all, is a 400 naming it, never a 500. Its import: what the store cannot hold (a key longer
  * than its column, a number beyond a BIGINT) is refused with 400 naming the row before anything
  * is written, never a 500 from the database; what it can hold comes back exactly.
  */
@@ -107,5 +108,36 @@ class SyncAdminHandlerJdbcHostileInputTest {
 
     assertEquals(400, response.status());
     assertEquals(before, sync.syncInfoA());
+  }
+
+  /**
+   * Found by a review: the store parsed a task id with {@code Long.parseLong}, so {@code 01}
+   * and {@code +1} were task 1 here and no task in memory; ids it cannot parse were a 404.
+   */
+  @Test
+  void oddTaskIdsAreRefusedNamingThemAndUnknownOnesAreNotFound() throws Exception {
+    String task = json.readTree(handler.handle(new AdminRequest("POST",
+        "/connectors/PA/resync", Map.of(), "{}", "admin")).body()).get("id").asText();
+    String notATaskId = "taskId must be a task id as the admin gives it (a whole number from 1"
+        + " to 9223372036854775807, then, for a task an anonymous caller started, \".\" and 32"
+        + " lower-case hex digits), was ";
+
+    for (String odd : List.of("0" + task, "%2B" + task, "-" + task, "9223372036854775808",
+        "9".repeat(10_000), "%2E%2E%2F" + task, task + "%7C", "x")) {
+      AdminResponse response = handler.handle(new AdminRequest("GET", "/async-tasks/" + odd,
+          Map.of(), null, "admin"));
+
+      assertEquals(400, response.status(), response.body());
+      String error = json.readTree(response.body()).get("error").asText();
+      assertEquals(true, error.startsWith(notATaskId + "\""), error);
+      assertEquals(List.of("taskId"), problems(response).stream()
+          .map(p -> p.substring(0, p.indexOf(':'))).toList());
+    }
+    AdminResponse unknown = handler.handle(new AdminRequest("DELETE",
+        "/async-tasks/9223372036854775807", Map.of(), null, "admin"));
+    AdminResponse known = handler.handle(new AdminRequest("GET", "/async-tasks/" + task,
+        Map.of(), null, "admin"));
+    assertEquals(404, unknown.status(), unknown.body());
+    assertEquals(200, known.status(), known.body());
   }
 }

@@ -35,6 +35,9 @@ class SyncAdminHandlerHostileInputTest {
   private static final String PATH_ROWS = "/connectors/PA/syncInformation";
   private static final String NOT_AN_ID =
       "?syncInfoId must be a whole number from 0 to 9223372036854775807, was ";
+  private static final String NOT_A_TASK_ID = "taskId must be a task id as the admin gives it"
+      + " (a whole number from 1 to 9223372036854775807, then, for a task an anonymous caller"
+      + " started, \".\" and 32 lower-case hex digits), was ";
   private final ObjectMapper json = new ObjectMapper();
   private final ManualExecutor tasks = new ManualExecutor();
   private final SyncTestDriver sync = SyncTestDriver.builder()
@@ -884,12 +887,19 @@ class SyncAdminHandlerHostileInputTest {
 
     assertEquals(200, started.status(), started.body());
     assertTrue(id.matches("\\d+\\.[0-9a-f]{32}"), id);
-    for (String guess : List.of(storeId, storeId + ".", storeId + "." + "0".repeat(32),
-        storeId + "." + id.substring(id.indexOf('.') + 1).toUpperCase(java.util.Locale.ROOT),
-        "." + id.substring(id.indexOf('.') + 1), id + "0")) {
+    for (String guess : List.of(storeId, storeId + "." + "0".repeat(32))) {
       refused(404, "no task with id \"" + guess + "\"", before,
           call(handler, null, "GET", "/async-tasks/" + guess, Map.of(), null));
       refused(404, "no task with id \"" + guess + "\"", before,
+          call(handler, null, "DELETE", "/async-tasks/" + guess, Map.of(), null));
+    }
+    // malformed, whatever tasks there are: a 400 that tells nothing of any task
+    for (String guess : List.of(storeId + ".",
+        storeId + "." + id.substring(id.indexOf('.') + 1).toUpperCase(java.util.Locale.ROOT),
+        "." + id.substring(id.indexOf('.') + 1), id + "0")) {
+      refused(400, NOT_A_TASK_ID + "\"" + guess + "\"", before,
+          call(handler, null, "GET", "/async-tasks/" + guess, Map.of(), null));
+      refused(400, NOT_A_TASK_ID + "\"" + guess + "\"", before,
           call(handler, null, "DELETE", "/async-tasks/" + guess, Map.of(), null));
     }
     refused(404, "no task with id \"" + id + "\"", before,
@@ -919,5 +929,41 @@ class SyncAdminHandlerHostileInputTest {
     refused(404, "no task with id \"" + id + "\"", before,
         call(handler, "eve", "DELETE", "/async-tasks/" + id, Map.of(), null));
     assertEquals(200, call("GET", "/async-tasks/" + id, Map.of(), null).status());
+  }
+
+  /**
+   * Found by a review: task ids reached the stores unchecked, where the JDBC store reads them
+   * as numbers ({@code 007} was task 7 there, no task in memory). Each odd id is a 400 naming
+   * {@code taskId} and the id, escaped and cut; a well-formed id of no task is a 404.
+   */
+  @Test
+  void oddTaskIdsAreRefusedNamingThemAndUnknownOnesAreNotFound() throws Exception {
+    String task = json.readTree(call("POST", "/connectors/PA/resync", Map.of(), "{}").body())
+        .get("id").asText();
+    State before = state();
+    Map<String, String> odd = new java.util.LinkedHashMap<>();
+    for (String id : List.of("-1", "0", "0" + task, "+" + task, "9223372036854775808", "x",
+        task + "|", "%2e%2e%2F" + task, "1" + "%0A" + "2", "1%E2%80%AE2", "1%22%5C")) {
+      odd.put(id, null);
+    }
+    odd.put("9".repeat(10_000), "\"" + "9".repeat(80) + "...\" (10000 characters)");
+
+    for (Map.Entry<String, String> e : odd.entrySet()) {
+      String decoded = java.net.URLDecoder.decode(e.getKey().replace("+", "%2B"),
+          java.nio.charset.StandardCharsets.UTF_8);
+      String shown = e.getValue() != null ? e.getValue()
+          : org.backbonesync.core.internal.Shown.quoted(decoded);
+      for (String method : List.of("GET", "DELETE")) {
+        AdminResponse response = refused(400, NOT_A_TASK_ID + shown, before,
+            call(method, "/async-tasks/" + e.getKey(), Map.of(), null));
+        assertEquals(List.of("taskId: " + NOT_A_TASK_ID.substring("taskId ".length()) + shown),
+            problems(response));
+      }
+    }
+    for (String unknown : List.of("9223372036854775807", "42", "42." + "a".repeat(32))) {
+      refused(404, "no task with id \"" + unknown + "\"", before,
+          call("GET", "/async-tasks/" + unknown, Map.of(), null));
+    }
+    assertFalse(sync.engine().task(task).orElseThrow().cancelled(), "not cancelled");
   }
 }

@@ -38,6 +38,23 @@ public abstract class TaskStoreCompatibilityKit extends StoresKit<TaskStore> {
     assertEquals(Optional.empty(), store.find("no-such-task"));
   }
 
+  /**
+   * The admin API takes a task id only as a whole number from 1 to {@link Long#MAX_VALUE}
+   * without leading zeros (anything else is a 400 before a store is asked), so a store must
+   * give such ids, and find nothing, never throw, for any other text.
+   */
+  @Test
+  void idsAreWholeNumbersAndOddIdsFindNothing() {
+    AsyncTask one = store.insert(task("PA"));
+
+    assertTrue(one.id().matches("[1-9][0-9]{0,18}"), one.id());
+    Long.parseLong(one.id()); // (fits in a long)
+    for (String odd : List.of("", "-1", "0", "0" + one.id(), "+" + one.id(), "9".repeat(10_000),
+        "9223372036854775808", "../" + one.id(), one.id() + "|", one.id() + ".", "x")) {
+      assertEquals(Optional.empty(), store.find(odd), odd.length() > 40 ? "10,000 nines" : odd);
+    }
+  }
+
   @Test
   void updatesAreKeptAndFinishedTasksLeaveTheUnfinishedList() {
     AsyncTask one = store.insert(task("PA"));
