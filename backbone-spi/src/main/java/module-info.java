@@ -13,6 +13,7 @@ module org.backbonesync.spi {
   exports org.backbonesync.spi.tracker;
   exports org.backbonesync.spi.transport;
   // not API: the map a message's fields travel in, shared with the engine, and the escaping of
-  // text from outside, shared with the Jira adapter
-  exports org.backbonesync.spi.internal to org.backbonesync.core, org.backbonesync.jira;
+  // text from outside, shared with the Jira adapter and the servlets (a refused request's path)
+  exports org.backbonesync.spi.internal
+      to org.backbonesync.core, org.backbonesync.jira, org.backbonesync.servlet;
 }

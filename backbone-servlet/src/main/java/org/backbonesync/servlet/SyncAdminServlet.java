@@ -19,6 +19,7 @@ import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
 import org.backbonesync.core.CrossOriginPolicy;
 import org.backbonesync.core.SyncAdminHandler;
+import org.backbonesync.spi.internal.Escapes;
 
 /**
  * Serves a {@link SyncAdminHandler} from a servlet container. Map it with a path mapping, e.g.
@@ -43,6 +44,9 @@ import org.backbonesync.core.SyncAdminHandler;
  * <p>Thread-safe, like the handler. The servlet holds no state of its own.
  */
 public final class SyncAdminServlet extends HttpServlet {
+  /** The most characters of a refused path shown, as core shows a value from a request. */
+  private static final int MAX_SHOWN = 80;
+
   private final SyncAdminHandler handler;
   private final Function<HttpServletRequest, String> caller;
   private final CrossOriginPolicy crossOrigin;
@@ -127,9 +131,21 @@ public final class SyncAdminServlet extends HttpServlet {
     }
   }
 
-  /** A request path as text, cut at 200 characters (it may be anything a client sent). */
-  private static String shown(String uri) {
-    return "\"" + (uri.length() > 200 ? uri.substring(0, 200) + "..." : uri) + "\"";
+  /**
+   * A request path for a refusal, as core's {@code Shown} shows text from outside: quoted, with
+   * quotes, backslashes, line breaks, control and format characters (a bidi override such as
+   * U+202E) and lone surrogates escaped as in JSON, and cut after {@value #MAX_SHOWN} characters
+   * with its length, since a client chooses what it is and how long. {@code Shown} is in core's
+   * internal package, which is no one's API; the escaping is the SPI's, exported to this module.
+   */
+  static String shown(String uri) {
+    int end = Escapes.end(uri, MAX_SHOWN);
+    StringBuilder out = new StringBuilder(end + 32).append('"');
+    Escapes.escape(uri, end, true, out);
+    if (end == uri.length()) {
+      return out.append('"').toString();
+    }
+    return out.append("...\" (").append(uri.length()).append(" characters)").toString();
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.backbonesync.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
+import org.backbonesync.core.AdminException;
 import org.backbonesync.core.CrossOriginPolicy;
 import org.backbonesync.core.SyncAdmin;
 import org.backbonesync.core.SyncAdminHandler;
@@ -168,6 +170,32 @@ class SyncAdminServletTest {
         "Application/JSON; charset=UTF-8", rows);
 
     assertEquals("{\"imported\":1}", imported.body());
+  }
+
+  /**
+   * Found by a review: a refused path was quoted and cut but not escaped, where the rest of the
+   * admin API escapes what a client sent, so a quote, a line break or a bidi override (U+202E,
+   * which turns the text after it around on a screen) went into the message as it came.
+   */
+  @Test
+  void aRefusedPathIsShownEscapedAndCut() throws Exception {
+    AdminException odd = assertThrows(AdminException.class, () -> SyncAdminServlet
+        .refuseUnclean("/host/admin/PA\u202e\"\n\u0000\\/x;y"));
+    AdminException huge = assertThrows(AdminException.class, () -> SyncAdminServlet
+        .refuseUnclean("/host/" + "a".repeat(10_000) + "/;x"));
+    // (Jetty answers a raw U+202E in the request line with its own 400; encoded, it passes)
+    HttpResponse<String> overHttp = send("DELETE", "/admin/connectors/PA%E2%80%AE/"
+        + "b".repeat(3_000) + ";x=1", null);
+
+    assertEquals("no admin resource at \"/host/admin/PA\\u202e\\\"\\n\\u0000\\\\/x;y\": it has"
+        + " a path parameter (\";\")", odd.getMessage());
+    assertEquals("no admin resource at \"/host/" + "a".repeat(74) + "...\" (10009 characters):"
+        + " it has a path parameter (\";\")", huge.getMessage());
+    assertEquals(404, overHttp.statusCode(), overHttp.body());
+    String error = json.readTree(overHttp.body()).get("error").asText();
+    assertEquals("no admin resource at \"/host/admin/connectors/PA%E2%80%AE/" + "b".repeat(45)
+        + "...\" (3039 characters): it has a path parameter (\";\")", error);
+    assertEquals(2, sync.syncInfoA().size(), "nothing deleted");
   }
 
   @Test
