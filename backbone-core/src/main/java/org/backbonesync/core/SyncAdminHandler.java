@@ -64,7 +64,8 @@ import org.backbonesync.spi.message.StrictJson;
  * request, 403, 404 for unknown synchronizations, connectors, tasks and entries or paths, 405 for
  * a method a path lacks, 409 for an import that lost a race or a pair taken back while steps kept
  * writing it, 413 for a body over a limit, 415 for a body sent as anything but JSON (the HTTP
- * form of {@link #handle(AdminRequest, String, InputStream)}), 503 when a tracker could not be asked, the engine is
+ * form, {@link #handle(AdminRequest, String, InputStream)}, the one an HTTP host calls; the two
+ * in-process forms receive no header, so they judge none), 503 when a tracker could not be asked, the engine is
  * closed or on a retriable failure, 500 for anything unexpected (its class and an incident id
  * that the log line carries, never its message or stack trace). Each message is cut at 500
  * characters. Nothing thrown inside {@link #handle} escapes it; a null request, a mistake of the
@@ -181,9 +182,15 @@ public final class SyncAdminHandler {
   }
 
   /**
-   * Answers one request whose body the host read into {@link AdminRequest#body()}. A body over
-   * {@link Builder#maxBodyBytes} (in UTF-8) is refused with 413 as in the streaming form; a host
-   * that can, passes the stream instead, so that it never holds more than the limit.
+   * Answers one request whose body the caller handed over in {@link AdminRequest#body()}: the
+   * in-process form, for Java callers (tests, a host's own tools). A body over {@link
+   * Builder#maxBodyBytes} (in UTF-8) is refused with 413 as in the streaming form.
+   *
+   * <p>No {@code Content-Type} is judged: none reaches it, as {@link AdminRequest} carries no
+   * headers, and a body handed over in Java was sent under none. The 415 of the HTTP form stops
+   * a browser's cross-origin text or form post, which reaches only a host serving HTTP; such a
+   * host calls {@link #handle(AdminRequest, String, InputStream)} with the header it received,
+   * never this form, or it takes JSON posted as {@code text/plain} from any page.
    */
   public AdminResponse handle(AdminRequest request) {
     Checks.notNull("request", request); // the host's mistake, not a request's: thrown
@@ -194,9 +201,12 @@ public final class SyncAdminHandler {
   /**
    * Answers one request, reading its body from a stream: at most {@link Builder#maxBodyBytes}
    * bytes plus one are read (413 when there are more; the rest is left unread), and they must be
-   * UTF-8. The stream replaces {@link AdminRequest#body()}; the caller closes it. The request's
-   * {@code Content-Type} is not looked at: an HTTP host passes it to {@link
-   * #handle(AdminRequest, String, InputStream)} instead.
+   * UTF-8. The stream replaces {@link AdminRequest#body()}; the caller closes it.
+   *
+   * <p>The in-process form, as {@link #handle(AdminRequest)}: no {@code Content-Type} reaches
+   * it, so none is judged. An HTTP host calls {@link #handle(AdminRequest, String, InputStream)}
+   * with the header it received instead, which refuses (415) a body sent as anything but JSON;
+   * through this form it would take JSON a page on any site posted as {@code text/plain}.
    *
    * @param body the request body, or null for none
    */

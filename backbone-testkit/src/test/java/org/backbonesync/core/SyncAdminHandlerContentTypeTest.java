@@ -147,11 +147,23 @@ class SyncAdminHandlerContentTypeTest {
     assertEquals(200, rebuild.status(), rebuild.body());
   }
 
+  /**
+   * The in-process forms receive no header (an {@link AdminRequest} carries none), so they judge
+   * none; the same request through the HTTP form without a Content-Type is refused.
+   */
   @Test
-  void aBodyHandedOverInJavaIsNotAskedForAContentType() {
+  void aBodyHandedOverInJavaIsNotAskedForAContentType() throws Exception {
+    AdminResponse overHttp = post("POST", ROWS, null, IMPORT_PA3);
     AdminResponse imported = handler.handle(new AdminRequest("POST", ROWS, Map.of(), IMPORT_PA3,
         "admin"));
+    AdminResponse streamed = handler.handle(new AdminRequest("POST", ROWS, Map.of(), null,
+        "admin"), new ByteArrayInputStream(
+            "[{\"localIssueKey\": \"PA-2\", \"remoteIssueKey\": \"PB-2\"}]"
+                .getBytes(StandardCharsets.UTF_8)));
 
+    assertEquals(415, overHttp.status(), overHttp.body());
     assertEquals("{\"imported\":1}", imported.body());
+    assertEquals("{\"imported\":1}", streamed.body());
+    assertEquals(3, sync.syncInfoA().size(), "PA-1, then PA-3 and PA-2 imported in Java");
   }
 }
