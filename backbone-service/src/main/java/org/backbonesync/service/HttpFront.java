@@ -1,6 +1,7 @@
 package org.backbonesync.service;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,9 +12,11 @@ import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
@@ -31,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * /transport/<synchronization id>} (the envelopes of a partner service), {@code /health}, {@code
  * /health/live}, {@code /health/ready} and {@code /metrics} (the service's Micrometer meters,
  * scraped as Prometheus text).
+ *
+ * <p>It stops in two steps: {@link #drain} stops taking work (the admin API, webhooks and the
+ * transport answer 503) and lets the requests in progress end, while {@code /health} goes on
+ * answering as the engines stop; {@link #stop} then closes the port.
  */
 final class HttpFront {
   private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
@@ -54,11 +61,16 @@ final class HttpFront {
    * a reset connection; a client sending more sees the connection closed.
    */
   private static final long MAX_DRAINED_BYTES = 4L * SyncAdminHandler.DEFAULT_MAX_BODY_BYTES;
+  /** The admin API's answer to a request that comes once the port stopped taking work. */
+  private static final String STOPPING_JSON = "{\"status\":503,\"error\":\"the service is"
+      + " stopping; send the request again once it runs\",\"problems\":[],\"problemCount\":0}";
   /** What {@code PrometheusMeterRegistry.scrape()} writes: the Prometheus text format 0.0.4. */
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
   private final RequestSlots slots;
+  /** Set by {@link #drain}: new requests for work are refused from then on. */
+  private final AtomicBoolean draining;
 
   /** The port it serves on (the configured one, or the one picked for port 0). */
   int port() {
@@ -70,9 +82,10 @@ final class HttpFront {
     return slots.inUse();
   }
 
-  private HttpFront(HttpServer server, RequestSlots slots) {
+  private HttpFront(HttpServer server, RequestSlots slots, AtomicBoolean draining) {
     this.server = server;
     this.slots = slots;
+    this.draining = draining;
   }
 
   /** Binds and starts serving at once (tests); see {@link #bind} and {@link #start}. */
@@ -115,6 +128,7 @@ final class HttpFront {
     // Slow clients hold a slot only while no one else needs it, so /health/live answers
     // whatever they do (RequestSlots); a connection is never queued behind slow ones.
     RequestSlots slots = RequestSlots.create(MAX_REQUESTS, "backbone-http");
+    AtomicBoolean draining = new AtomicBoolean();
     server.setExecutor(slots);
     server.createContext("/health", slots.guard(exchange -> exact(exchange,
         List.of("/health", "/health/live", "/health/ready"),
@@ -127,14 +141,18 @@ final class HttpFront {
       service.running().forEach(r -> admin.engine(r.engine));
       SyncAdminHandler handler = SyncAdminHandler.builder(admin.build()).build();
       byte[] expected = sha256("Bearer " + config.adminToken());
-      server.createContext(ADMIN, slots.guard(exchange -> admin(exchange, handler, expected)));
+      server.createContext(ADMIN, slots.guard(work(draining, "application/json; charset=utf-8",
+          STOPPING_JSON, exchange -> admin(exchange, handler, expected))));
     }
     Map<String, JiraWebhookHandler> webhooks = Webhooks.handlers(service.running(), sites);
-    server.createContext(WEBHOOKS, slots.guard(exchange -> webhook(exchange, webhooks)));
+    server.createContext(WEBHOOKS, slots.guard(work(draining, "text/plain; charset=utf-8",
+        "the service is stopping\n", exchange -> webhook(exchange, webhooks))));
     Map<String, HttpTransportHandler> transports = new LinkedHashMap<>();
     service.running().stream().filter(r -> r.transport != null)
         .forEach(r -> transports.put(r.id(), r.transport));
-    server.createContext(TRANSPORT, slots.guard(exchange -> transport(exchange, transports)));
+    // (a partner sends a refused envelope again after its backoff, to the service restarted)
+    server.createContext(TRANSPORT, slots.guard(work(draining, "text/plain; charset=utf-8",
+        "the service is stopping\n", exchange -> transport(exchange, transports))));
     server.createContext("/", slots.guard(exchange -> {
       try (exchange) {
         send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
@@ -147,12 +165,55 @@ final class HttpFront {
             .collect(Collectors.joining()),
         transports.keySet().stream().map(id -> ", " + TRANSPORT + id)
             .collect(Collectors.joining()));
-    return new HttpFront(server, slots);
+    return new HttpFront(server, slots, draining);
   }
 
+  /**
+   * Stops taking work, the first step of the service's stop: from now on a request to the admin
+   * API, a webhook or the transport is answered 503 with {@code Connection: close}, while {@code
+   * /health} and {@code /metrics} are answered as before. The requests in progress run to their
+   * end and their answers go out (an import is written whole or not at all, and its client reads
+   * which), waited for at most {@code grace}; those still running then are ended: their threads
+   * are interrupted, and their connections closed at their next read or write. Returns once
+   * every request in progress is over or ended; the port stays open until {@link #stop}.
+   *
+   * @return how many requests were ended
+   */
+  int drain(Duration grace) {
+    draining.set(true);
+    int ended = slots.finish(grace);
+    if (ended > 0) {
+      LOG.warn("{} requests still at work after the grace period of {}: ended", ended, grace);
+    }
+    return ended;
+  }
+
+  /**
+   * Closes the port at once: the connections left are closed, the requests still running
+   * interrupted. After {@link #drain}, only requests that came during the stop are left.
+   */
   void stop() {
     server.stop(0);
     slots.shutdownNow();
+  }
+
+  /**
+   * A route that works for the service (a store, the engine, a site), or, once the port stopped
+   * taking work ({@link #drain}), a 503 with {@code Connection: close} that the route never sees.
+   */
+  private static HttpHandler work(AtomicBoolean draining, String type, String refusal,
+      HttpHandler route) {
+    return exchange -> {
+      if (!draining.get()) {
+        route.handle(exchange);
+        return;
+      }
+      try (exchange) {
+        exchange.getResponseHeaders().set("Connection", "close");
+        send(exchange, 503, type, refusal);
+        drain(exchange.getRequestBody()); // so that a client still sending reads the 503
+      }
+    };
   }
 
   private static void admin(HttpExchange exchange, SyncAdminHandler handler, byte[] expected)

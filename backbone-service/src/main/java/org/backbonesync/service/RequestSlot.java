@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
  * read on at the end), or working for the service (a store, a site, the engine). Only a request
  * waiting on its client can be cut ({@link #evict}), by interrupting its thread: the JDK's
  * server does blocking channel I/O on that thread, and an interrupted channel operation closes
- * the channel (the connection), so the thread is free at once. A request at work is never
- * interrupted, so no store or site call of the service ever sees an interrupt from here.
+ * the channel (the connection), so the thread is free at once. A request at work is interrupted
+ * only when the port stops and its grace period is over ({@link #end}), so no store or site call
+ * of the service sees an interrupt from here before.
  *
  * <p>Thread-safe: the request's thread moves between the states, {@link RequestSlots} evicts
  * from any thread; both under this object's lock, so an interrupt lands only while the request
@@ -23,6 +24,8 @@ final class RequestSlot {
   private State state = State.CLIENT; // the JDK reads the request line and headers first
   private long idleSince; // guarded by this
   private boolean evicted;
+  private boolean ended;
+  private boolean begun; // went to work once: its request line and headers were read
   private Thread thread;
 
   /** @param ticker nanoseconds ({@link System#nanoTime}); the request takes its slot now */
@@ -64,10 +67,27 @@ final class RequestSlot {
     return true;
   }
 
+  /**
+   * Ends the request whatever it does, as the port stops: interrupts its thread (a wait on a
+   * site or a lock ends), and its next read or write of the client fails, so that the JDK closes
+   * the connection. Nothing once it is done.
+   */
+  synchronized void end() {
+    ended = true;
+    if (thread != null && state != State.DONE) {
+      thread.interrupt();
+    }
+  }
+
+  /** Whether it went to work once: a request, not a connection still sending its headers. */
+  synchronized boolean begun() {
+    return begun;
+  }
+
   /** The thread starts on the request; interrupted at once when it was cut before. */
   synchronized void start(Thread worker) {
     thread = worker;
-    if (evicted) {
+    if (evicted || ended) {
       worker.interrupt(); // its first read of the request fails, and the JDK closes it
     }
   }
@@ -80,6 +100,7 @@ final class RequestSlot {
   synchronized void working() throws IOException {
     checkNotEvicted();
     state = State.WORKING;
+    begun = true;
   }
 
   /**
@@ -110,12 +131,16 @@ final class RequestSlot {
   /** The request is over: no interrupt from here may reach the thread's next work. */
   synchronized void done() {
     state = State.DONE;
-    if (evicted) {
+    if (evicted || ended) {
       Thread.interrupted(); // spent: it closed the connection, or the connection is closed now
     }
   }
 
   private void checkNotEvicted() throws IOException {
+    if (ended) {
+      Thread.interrupted(); // spent, as below
+      throw new IOException("request ended: the port stopped, and its grace period is over");
+    }
     if (evicted) {
       Thread.interrupted(); // spent: the caller closes the connection on this exception
       throw new IOException("request cut: every slot of the port was taken, and this one had"

@@ -1,6 +1,7 @@
 package org.backbonesync.service;
 
 import com.sun.net.httpserver.HttpHandler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +31,8 @@ import java.util.function.LongSupplier;
  * the milliseconds its request needs to arrive.
  *
  * <p>Handlers run through {@link #guard}, which tells a request's reads and writes from its work.
- * Thread-safe. {@link #shutdownNow} ends it.
+ * Thread-safe. {@link #finish} lets the requests in progress end as the port stops; {@link
+ * #shutdownNow} ends it.
  */
 final class RequestSlots implements Executor {
   private final int max;
@@ -116,6 +118,34 @@ final class RequestSlots implements Executor {
     return held.size();
   }
 
+  /**
+   * Lets the requests in progress run to their end, as the port stops: waits until each is over,
+   * at most {@code grace}, then ends those still running ({@link RequestSlot#end}). A connection
+   * still sending its request line and headers is no request yet and is not waited for, so that
+   * a slow client cannot hold the stop for the whole grace period; nor are requests that come
+   * meanwhile (the caller refuses their work). Real time: the grace period is the operator's.
+   *
+   * @return how many requests were ended
+   */
+  int finish(Duration grace) {
+    List<RequestSlot> running;
+    synchronized (this) {
+      List<RequestSlot> before = held.stream().filter(RequestSlot::begun).toList();
+      long deadline = System.nanoTime() + grace.toNanos();
+      try {
+        for (long left = grace.toNanos(); left > 0 && before.stream().anyMatch(held::contains);
+            left = deadline - System.nanoTime()) {
+          TimeUnit.NANOSECONDS.timedWait(this, left); // release() notifies
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the caller is in a hurry: end them now
+      }
+      running = before.stream().filter(held::contains).toList();
+    }
+    running.forEach(RequestSlot::end);
+    return running.size();
+  }
+
   /** Stops the threads; a request still running is interrupted. */
   void shutdownNow() {
     threads.shutdownNow();
@@ -129,6 +159,7 @@ final class RequestSlots implements Executor {
               + " are at work for the service; the connection is closed"));
       if (idlest.evict()) { // else it went to work meanwhile: look again
         held.remove(idlest);
+        notifyAll(); // (finish() waits for slots to go)
       }
     }
     RequestSlot slot = new RequestSlot(ticker);
@@ -138,5 +169,6 @@ final class RequestSlots implements Executor {
 
   private synchronized void release(RequestSlot slot) {
     held.remove(slot);
+    notifyAll(); // (finish() waits for slots to go)
   }
 }

@@ -43,6 +43,12 @@ public final class ServiceMain {
    * step still running then is cut off as a kill would cut it (its message stays queued).
    */
   private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+  /**
+   * How long, of {@link #STOP_WAIT}, a stop lets the port's requests in progress end (an import,
+   * a resync started, a partner's envelope) before it ends them; the steps, which run on
+   * meanwhile, get what is left. An import of the most rows at once needs a few seconds.
+   */
+  static final Duration REQUEST_GRACE = Duration.ofSeconds(10);
 
   private ServiceMain() {}
 
@@ -202,9 +208,15 @@ public final class ServiceMain {
       return OK;
     }
     SyncService opened = service;
+    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      opened.stop(STOP_WAIT);
+      stop.countDown(); // the main thread stops the service and its port, in order
+      try {
+        stopped.await(STOP_WAIT.plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      opened.stop(STOP_WAIT); // (done already, unless the main thread is stuck)
     }, "backbone-stop"));
     HttpFront front = null;
     try {
@@ -218,20 +230,35 @@ public final class ServiceMain {
       }
       log().info("stop requested");
     } finally {
-      stop(service, front, bound, STOP_WAIT);
+      try {
+        stop(service, front, bound, STOP_WAIT);
+      } finally {
+        stopped.countDown();
+      }
     }
     return OK;
   }
 
   /**
-   * Stops the engines, then the port: {@code /health} answers 503 with state {@code STOPPING}
-   * while the steps in progress end (at most {@code wait}), as a load balancer should see it.
+   * Stops the service and its port, in {@code wait} at most: {@code /health} answers 503 with
+   * state {@code STOPPING} from the start to the end, as a load balancer should see it. The
+   * port stops taking work and lets the requests in progress end on open engines and stores
+   * (at most {@link #REQUEST_GRACE} or half of {@code wait}, then those left are ended), the
+   * engines stop (the steps in progress end, in what is left of {@code wait}), then the port
+   * closes.
    *
    * @param front null when the port was not started ({@code bound} is then closed, if any)
    */
   static void stop(SyncService service, HttpFront front, HttpServer bound, Duration wait) {
+    long start = System.nanoTime();
     try {
-      service.stop(wait);
+      service.beginStop();
+      if (front != null) {
+        Duration half = wait.dividedBy(2);
+        front.drain(half.compareTo(REQUEST_GRACE) < 0 ? half : REQUEST_GRACE);
+      }
+      Duration left = wait.minusNanos(System.nanoTime() - start);
+      service.stop(left.isNegative() ? Duration.ZERO : left);
     } finally {
       if (front != null) {
         front.stop();

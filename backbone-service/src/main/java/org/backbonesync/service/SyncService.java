@@ -481,6 +481,18 @@ final class SyncService {
   }
 
   /**
+   * The first step of the stop: {@code /health} says {@link Phase#STOPPING} (503) from now on
+   * and no further step starts, while the engines and stores stay open for the admin requests
+   * the port lets end ({@link HttpFront#drain}). {@link #stop} follows. Idempotent.
+   */
+  void beginStop() {
+    stopping = true;
+    if (phase != Phase.STOPPED) {
+      phase = Phase.STOPPING;
+    }
+  }
+
+  /**
    * Stops: the engines close, so the steps in progress end after the issue pair or search page
    * they are at (waiting for them at most {@code wait}), no new step starts, then the stores
    * close. Idempotent.
@@ -490,8 +502,7 @@ final class SyncService {
       return;
     }
     stopped = true;
-    stopping = true;
-    phase = Phase.STOPPING;
+    beginStop();
     LOG.info("stopping: the steps in progress end after the issue pair or page they are at");
     periodic.forEach(f -> f.cancel(false));
     // Closed first: a step in progress then begins no further pair or page (a backlog's apply

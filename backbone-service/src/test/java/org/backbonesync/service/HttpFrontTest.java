@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.backbonesync.core.SyncAdminHandler;
@@ -197,6 +198,98 @@ class HttpFrontTest {
 
     assertTrue(seen[0].startsWith("503 ") && seen[0].contains("\"ready\":false"), seen[0]);
     assertThrowsIo(() -> send("GET", "/health", null));
+  }
+
+  /**
+   * Found by a review: a stop closed the engines and stores under the requests at work, then
+   * interrupted them ({@code shutdownNow}), so an import in progress got no answer. Here an
+   * import waits on a stalled search of its keys while the service stops as {@code ServiceMain}
+   * stops it: the port refuses new work, {@code /health} says STOPPING, and once the search is
+   * let go the import is written whole and its client reads the answer.
+   */
+  @Test
+  void aStopLetsAnImportInProgressFinishAndItsClientReadsTheWholeAnswer() throws Exception {
+    String local = pa.as("alice").create("Made by hand in PA");
+    String remote = pb.as("bob").create("Made by hand in PB");
+    CompletableFuture<HttpResponse<String>> imported = importStalledOnItsSearch(local, remote);
+
+    CompletableFuture<Void> stopping = CompletableFuture.runAsync(
+        () -> ServiceMain.stop(service, front, null, WITHIN));
+    HttpResponse<String>[] refused = refusedOnceStopping();
+    HttpResponse<String> health = send("GET", "/health", null);
+    cloud.releaseStalled();
+    stopping.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+
+    HttpResponse<String> answer = imported.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals("{\"imported\":1}", answer.body());
+    assertEquals("{\"status\":503,\"error\":\"the service is stopping; send the request again"
+        + " once it runs\",\"problems\":[],\"problemCount\":0}", refused[0].body());
+    assertEquals("close", refused[0].headers().firstValue("Connection").orElse(""));
+    assertEquals(503, health.statusCode(), health.body());
+    assertTrue(health.body().contains("\"state\":\"STOPPING\""), health.body());
+    assertEquals(Optional.of(remote), storedPartnerOf(local));
+    assertThrowsIo(() -> send("GET", "/health", null));
+  }
+
+  /**
+   * A request still at work when the grace period is over is ended: its client is not left
+   * waiting on a site that does not answer, and nothing of the import is written.
+   */
+  @Test
+  void aRequestStillAtWorkAfterTheGracePeriodIsEnded() throws Exception {
+    String local = pa.as("alice").create("Made by hand in PA");
+    String remote = pb.as("bob").create("Made by hand in PB");
+    CompletableFuture<HttpResponse<String>> imported = importStalledOnItsSearch(local, remote);
+
+    int ended = front.drain(Duration.ofMillis(200)); // the search stays stalled
+
+    assertEquals(1, ended);
+    java.util.concurrent.ExecutionException cut = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class,
+        () -> imported.get(WITHIN.toSeconds(), TimeUnit.SECONDS));
+    assertTrue(cut.getCause() instanceof java.io.IOException, cut.toString());
+    front.stop();
+    service.stop(WITHIN);
+    assertEquals(Optional.empty(), storedPartnerOf(local));
+  }
+
+  /** An import of one pair sent now, whose search of its keys on site A stalls until released. */
+  private CompletableFuture<HttpResponse<String>> importStalledOnItsSearch(String local,
+      String remote) {
+    long searches = cloud.count("GET", "search");
+    cloud.enqueue(FakeJiraServer.Fault.stall().on("search"));
+    CompletableFuture<HttpResponse<String>> answer = http.sendAsync(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + front.port() + "/admin/connectors/PA/syncInformation"))
+        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("[{\"localIssueKey\": \"" + local
+            + "\", \"remoteIssueKey\": \"" + remote + "\"}]")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    awaitHealth("the import at its stalled search", () -> cloud.count("GET", "search") > searches);
+    return answer;
+  }
+
+  /** The answer to an admin request once the port refuses new work (asked until it does). */
+  @SuppressWarnings("unchecked")
+  private HttpResponse<String>[] refusedOnceStopping() {
+    HttpResponse<String>[] seen = new HttpResponse[1];
+    awaitHealth("an admin request refused with 503", () -> {
+      try {
+        seen[0] = send("GET", "/admin/synchronizations", TOKEN);
+      } catch (Exception e) {
+        throw new AssertionError("the port closed while a request was at work: " + e, e);
+      }
+      return seen[0].statusCode() == 503;
+    });
+    return seen;
+  }
+
+  /** The partner the store keeps for a PA issue, read once the service has closed it. */
+  private Optional<String> storedPartnerOf(String local) {
+    try (org.backbonesync.jdbc.JdbcStores stores =
+        org.backbonesync.jdbc.JdbcStores.inDirectory(dir.resolve("data"))) {
+      return stores.syncInfo().findByLocalKey("PA", local).map(r -> r.remoteIssueKey());
+    }
   }
 
   private HttpResponse<String> quietly(String path) {
