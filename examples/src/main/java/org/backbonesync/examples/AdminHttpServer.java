@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
@@ -44,9 +45,11 @@ public final class AdminHttpServer {
               exchange.getRequestURI().getRawPath().substring(basePath.length()), null, null,
               exchange.getRequestHeaders().getFirst("X-Remote-User"),
               AdminRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
-          // the handler refuses (415) a body it reads under any type but JSON
-          response = handler.handle(request,
-              exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestBody());
+          // the handler refuses (415) a body it reads under any type but JSON; two types
+          // are joined, and so refused, as a servlet container joins them
+          List<String> types = exchange.getRequestHeaders().get("Content-Type");
+          response = handler.handle(request, types == null ? null : String.join(", ", types),
+              exchange.getRequestBody());
         } catch (AdminException refused) { // another site's change, a query not UTF-8
           response = handler.refused(refused);
         }

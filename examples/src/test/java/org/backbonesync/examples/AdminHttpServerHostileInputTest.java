@@ -102,6 +102,23 @@ class AdminHttpServerHostileInputTest {
     }
   }
 
+  /** A second type after JSON's (a proxy adding one, a client's mistake) is not JSON's. */
+  @Test
+  void aBodyUnderTwoContentTypesIsRefusedAndImportsNothing() throws Exception {
+    HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + server.getAddress().getPort() + BASE
+            + "/connectors/PA/syncInformation"))
+        .header("X-Remote-User", "admin")
+        .header("Content-Type", "application/json").header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "[{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PB-3\"}]")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(415, refused.statusCode(), refused.body());
+    assertTrue(error(refused).contains("was \"application/json, text/plain\""), refused.body());
+    assertEquals(rows, sync.syncInfoA());
+  }
+
   @Test
   void aBodyOverTheCapIsAnswered413AfterReadingOnlyTheCap() throws Exception {
     int cap = SyncAdminHandler.DEFAULT_MAX_BODY_BYTES;
