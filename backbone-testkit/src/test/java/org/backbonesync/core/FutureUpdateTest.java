@@ -119,36 +119,6 @@ class FutureUpdateTest {
   }
 
   /**
-   * A Jira Data Center node whose clock runs 50 seconds ahead of the others' (less than the
-   * search's overlap) stamps a change; the next change, stamped by another node, is older: it
-   * is sent all the same, and so is the partner's change after it.
-   */
-  @Test
-  void aChangeStampedEarlierThanTheOneBeforeIsSent() {
-    SyncTestDriver sync = sync(new InMemoryStores());
-    String pa1 = a.as("alice").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-
-    ahead.set(Duration.ofSeconds(50).toMillis());
-    a.as("alice").edit(pa1, "summary", "Printer on fire, second floor");
-    ahead.set(0);
-    sync.advance(Duration.ofSeconds(10));
-    sync.runUntilQuiet();
-    a.as("bob").edit(pa1, "description", "Toner smoke");
-    sync.advance(Duration.ofSeconds(10));
-    sync.runUntilQuiet();
-    assertEquals("Toner smoke", sync.b().value("PB-1", "description").asText());
-    assertEquals("Printer on fire, second floor", sync.b().value("PB-1", "summary").asText());
-
-    sync.advance(Duration.ofMinutes(5));
-    sync.b().as("bob").edit("PB-1", "description", "Fire out");
-    sync.advance(Duration.ofSeconds(10));
-    sync.runUntilQuiet();
-    assertEquals("Fire out", a.value(pa1, "description").asText());
-  }
-
-  /**
    * Such an issue is newer than the watermark at every look, which took the lease (and wrote)
    * in every idle poll: it is examined as the others are now (helper-94).
    */

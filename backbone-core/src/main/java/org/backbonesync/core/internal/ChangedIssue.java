@@ -205,9 +205,9 @@ final class ChangedIssue {
     }
   }
 
-  private static List<ChangelogEntry> fresh(IssueChanges changes, SyncInfo info) {
+  private List<ChangelogEntry> fresh(IssueChanges changes, SyncInfo info) {
     List<ChangelogEntry> fresh = new ArrayList<>(changes.changelog().size());
-    long from = IssueValues.unexaminedFrom(info, changes.issue());
+    long from = IssueValues.unexaminedFrom(info, changes.issue(), clock.millis());
     for (ChangelogEntry entry : changes.changelog()) {
       // ">=": an entry in the same millisecond as the last one seen may have been written after
       // that poll; re-examining one already sent costs nothing, its value equals the synced one.

@@ -172,7 +172,7 @@ final class ConflictResolver {
       Long newest = null;
       for (String field : f.out().mapping().sourceFields()) {
         if (unsentAt == null) {
-          unsentAt = values.unsentChanges(row, local);
+          unsentAt = values.unsentChanges(row, local, now);
         }
         Long t = unsentAt.get(field);
         if (t != null && (newest == null || t > newest)) {

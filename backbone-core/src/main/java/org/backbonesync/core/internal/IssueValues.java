@@ -101,15 +101,17 @@ final class IssueValues {
 
   /**
    * Where the changes of a row's issue not examined yet begin: at its last change seen, unless
-   * the issue's update time is older than that (0 then: every change counts as not examined).
-   * An issue's update time never goes back on one clock; when it does, the row saw a time that
-   * later changes made at the right time come before: an import's wrong date years ahead, or a
-   * Jira Data Center node whose clock runs ahead of the others'. Those changes would otherwise
-   * wait until the clock passes that time. A change examined before is examined again and sends
-   * nothing while its value is the synced one.
+   * that lies beyond {@link PollProgress#ceiling} at {@code now} and the issue's update time is
+   * older (0 then: every change counts as not examined). The row then saw a time that the
+   * issue's later changes, made at the right time, come before (an import's wrong date years
+   * ahead), and they would wait until the clock passes it; examined again, a change already
+   * sent sends nothing while its value is the synced one. A row whose last change seen is not
+   * that far ahead is taken at its word: an imported row's (the import's time, later than the
+   * changes before it, which it says are not to be sent) or a tracker's clock a little ahead.
    */
-  static long unexaminedFrom(SyncInfo row, TrackedIssue issue) {
-    return issue.updated() < row.lastChangeSeen() ? 0 : row.lastChangeSeen();
+  static long unexaminedFrom(SyncInfo row, TrackedIssue issue, long now) {
+    long seen = row.lastChangeSeen();
+    return seen > PollProgress.ceiling(now) && issue.updated() < seen ? 0 : seen;
   }
 
   static long maxTimestamp(List<ChangelogEntry> entries) {
@@ -188,12 +190,14 @@ final class IssueValues {
    * one snapshot and recorded the newest change time in it as lastChangeSeen, so every change
    * before that time was examined; but one in that same millisecond may have been made after
    * the snapshot, so entries at lastChangeSeen count too (the poll re-examines them as well).
-   * A row whose last change seen its issue's update time has gone back past counts them all
-   * ({@link #unexaminedFrom}).
+   * A row that saw a time far ahead counts them all ({@link #unexaminedFrom}).
    */
-  Map<String, Long> unsentChanges(SyncInfo row, TrackedIssue local) {
+  Map<String, Long> unsentChanges(SyncInfo row, TrackedIssue local, long now) {
+    long from = unexaminedFrom(row, local, now);
+    if (local.updated() < from) {
+      return Map.of();
+    }
     Map<String, Long> unsentAt = new SmallMap<>();
-    long from = unexaminedFrom(row, local);
     for (ChangelogEntry entry : connector.tracker.changelog(local.key(), from)) {
       boolean ours = connector.config.syncUser().equals(entry.author());
       for (FieldChange item : entry.items()) {

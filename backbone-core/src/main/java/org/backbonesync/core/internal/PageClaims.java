@@ -172,7 +172,7 @@ final class PageClaims {
     if (!connector.flowsOut.isEmpty()) {
       return true;
     }
-    long from = IssueValues.unexaminedFrom(row, changes.issue());
+    long from = IssueValues.unexaminedFrom(row, changes.issue(), clock.millis());
     for (ChangelogEntry entry : changes.changelog()) {
       if (entry.timestamp() >= from && !values.isEcho(entry)) {
         return true;
