@@ -58,18 +58,7 @@ class ImportedRowsChangesTest {
    */
   @Test
   void aResyncAfterAnImportLeavesThePairEqual() {
-    SyncTestDriver sync = SyncTestDriver.builder().build();
-    sync.a("alice").create("Printer on fire");
-    sync.b("bob").create("Printer on fire (B's own wording)");
-    sync.advance(Duration.ofMinutes(10));
-    sync.a("alice").edit("PA-1", "summary", "Printer on fire, A's wording"); // before the import
-    sync.advance(Duration.ofMinutes(10));
-    sync.engine().importSyncInformation("PA", List.of(SyncInfoImport.pair("PA-1", "PB-1")));
-    sync.engine().importSyncInformation("PB", List.of(SyncInfoImport.pair("PB-1", "PA-1")));
-    runningSince(sync); // (no poll finds the imported issues: nothing edited since)
-    sync.advance(Duration.ofMinutes(1));
-    sync.runUntilQuiet();
-    assertEquals("Printer on fire, A's wording", sync.a().value("PA-1", "summary").asText());
+    SyncTestDriver sync = importedPair("Printer on fire (B's own wording)");
 
     sync.engine().resync("PB", ResyncRequest.all(), "admin");
     sync.runUntilQuiet();
@@ -87,18 +76,7 @@ class ImportedRowsChangesTest {
    */
   @Test
   void aChangeAfterAnImportIsNoConflictWithOneBeforeIt() {
-    SyncTestDriver sync = SyncTestDriver.builder().build();
-    sync.a("alice").create("Printer on fire");
-    sync.b("bob").create("Printer on fire");
-    sync.advance(Duration.ofMinutes(10));
-    sync.a("alice").edit("PA-1", "summary", "Printer on fire, A's wording"); // before the import
-    sync.advance(Duration.ofMinutes(10));
-    sync.engine().importSyncInformation("PA", List.of(SyncInfoImport.pair("PA-1", "PB-1")));
-    sync.engine().importSyncInformation("PB", List.of(SyncInfoImport.pair("PB-1", "PA-1")));
-    runningSince(sync); // (no poll finds the imported issues: nothing edited since)
-    sync.advance(Duration.ofMinutes(1));
-    sync.runUntilQuiet();
-    assertEquals("Printer on fire, A's wording", sync.a().value("PA-1", "summary").asText());
+    SyncTestDriver sync = importedPair("Printer on fire");
 
     sync.b("bob").edit("PB-1", "summary", "Printer fixed");
     sync.advance(Duration.ofSeconds(10));
@@ -131,13 +109,27 @@ class ImportedRowsChangesTest {
     assertEquals(List.of(), sync.stores().conflicts().list("PB", "PB-1"));
     sync.advance(Duration.ofMinutes(1));
     sync.runUntilQuiet();
-    stores.reset();
-    for (int i = 0; i < 3; i++) {
-      sync.advance(Duration.ofSeconds(5));
-      sync.poll("PA");
-      sync.poll("PB");
-    }
-    assertEquals(0, stores.writes(), "idle polls: no write, " + stores.calls());
+    IdlePolls.writeNothing(sync, stores);
+  }
+
+  /**
+   * PA-1 and PB-1 (B's summary given), A's summary edited 10 minutes before both rows are
+   * imported, with an engine running since before: no poll finds them, nothing edited since.
+   */
+  private static SyncTestDriver importedPair(String bSummary) {
+    SyncTestDriver sync = SyncTestDriver.builder().build();
+    sync.a("alice").create("Printer on fire");
+    sync.b("bob").create(bSummary);
+    sync.advance(Duration.ofMinutes(10));
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, A's wording"); // before the import
+    sync.advance(Duration.ofMinutes(10));
+    sync.engine().importSyncInformation("PA", List.of(SyncInfoImport.pair("PA-1", "PB-1")));
+    sync.engine().importSyncInformation("PB", List.of(SyncInfoImport.pair("PB-1", "PA-1")));
+    runningSince(sync);
+    sync.advance(Duration.ofMinutes(1));
+    sync.runUntilQuiet();
+    assertEquals("Printer on fire, A's wording", sync.a().value("PA-1", "summary").asText());
+    return sync;
   }
 
   /** As if the engine had polled both sides up to now (an engine running before the import). */
