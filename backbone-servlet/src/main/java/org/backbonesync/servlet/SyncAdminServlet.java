@@ -139,13 +139,7 @@ public final class SyncAdminServlet extends HttpServlet {
    * internal package, which is no one's API; the escaping is the SPI's, exported to this module.
    */
   static String shown(String uri) {
-    int end = Escapes.end(uri, MAX_SHOWN);
-    StringBuilder out = new StringBuilder(end + 32).append('"');
-    Escapes.escape(uri, end, true, out);
-    if (end == uri.length()) {
-      return out.append('"').toString();
-    }
-    return out.append("...\" (").append(uri.length()).append(" characters)").toString();
+    return Escapes.quoted(uri, MAX_SHOWN);
   }
 
   /**

@@ -15,10 +15,7 @@ public final class Shown {
 
   /** The value quoted, with quotes and backslashes escaped too, e.g. {@code "PA-1\")"}. */
   public static String quoted(String value) {
-    if (value == null) {
-      return "null";
-    }
-    return escaped(value, MAX, true);
+    return value == null ? "null" : Escapes.quoted(value, MAX);
   }
 
   /** The text with control and format characters escaped, cut after {@code max} characters. */
@@ -26,25 +23,9 @@ public final class Shown {
     if (value == null) {
       return "";
     }
-    return escaped(value, max, false);
-  }
-
-  private static String escaped(String value, int max, boolean quote) {
     int end = Escapes.end(value, max);
     StringBuilder out = new StringBuilder(end + 8);
-    if (quote) {
-      out.append('"');
-    }
-    Escapes.escape(value, end, quote, out);
-    if (end < value.length()) {
-      out.append("...");
-    }
-    if (quote) {
-      out.append('"');
-    }
-    if (end < value.length()) {
-      out.append(" (").append(value.length()).append(" characters)");
-    }
-    return out.toString();
+    Escapes.escape(value, end, false, out);
+    return end < value.length() ? out.append("...").toString() : out.toString();
   }
 }

@@ -10,6 +10,21 @@ package org.backbonesync.spi.internal;
 public final class Escapes {
   private Escapes() {}
 
+  /**
+   * The value in quotes, escaped (quotes and backslashes too) and cut after {@code max}
+   * characters with {@code ...} and its length, e.g. {@code "PA-1\n2026"} or {@code "AAAA..."
+   * (100042 characters)}: the engine's {@code Shown.quoted} and the servlet's refused paths.
+   */
+  public static String quoted(String value, int max) {
+    int end = end(value, max);
+    StringBuilder out = new StringBuilder(end + 32).append('"');
+    escape(value, end, true, out);
+    if (end == value.length()) {
+      return out.append('"').toString();
+    }
+    return out.append("...\" (").append(value.length()).append(" characters)").toString();
+  }
+
   /** Where a cut after {@code max} characters ends, never between the halves of a pair. */
   public static int end(String value, int max) {
     int end = Math.min(value.length(), max);
