@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * /health/live}, {@code /health/ready} and {@code /metrics} (the service's Micrometer meters,
  * scraped as Prometheus text).
  *
- * <p>It stops in two steps: {@link #drain} stops taking work (the admin API, webhooks and the
+ * <p>It stops in two steps: {@link #finishRequests} stops taking work (the admin API, webhooks and the
  * transport answer 503) and lets the requests in progress end, while {@code /health} goes on
  * answering as the engines stop; {@link #stop} then closes the port.
  */
@@ -69,7 +69,7 @@ final class HttpFront {
 
   private final HttpServer server;
   private final RequestSlots slots;
-  /** Set by {@link #drain}: new requests for work are refused from then on. */
+  /** Set by {@link #finishRequests}: new requests for work are refused from then on. */
   private final AtomicBoolean draining;
 
   /** The port it serves on (the configured one, or the one picked for port 0). */
@@ -179,7 +179,7 @@ final class HttpFront {
    *
    * @return how many requests were ended
    */
-  int drain(Duration grace) {
+  int finishRequests(Duration grace) {
     draining.set(true);
     int ended = slots.finish(grace);
     if (ended > 0) {
@@ -190,7 +190,7 @@ final class HttpFront {
 
   /**
    * Closes the port at once: the connections left are closed, the requests still running
-   * interrupted. After {@link #drain}, only requests that came during the stop are left.
+   * interrupted. After {@link #finishRequests}, only requests that came during the stop are left.
    */
   void stop() {
     server.stop(0);
@@ -199,7 +199,7 @@ final class HttpFront {
 
   /**
    * A route that works for the service (a store, the engine, a site), or, once the port stopped
-   * taking work ({@link #drain}), a 503 with {@code Connection: close} that the route never sees.
+   * taking work ({@link #finishRequests}), a 503 with {@code Connection: close} that the route never sees.
    */
   private static HttpHandler work(AtomicBoolean draining, String type, String refusal,
       HttpHandler route) {

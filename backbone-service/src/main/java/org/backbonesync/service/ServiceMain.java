@@ -255,7 +255,7 @@ public final class ServiceMain {
       service.beginStop();
       if (front != null) {
         Duration half = wait.dividedBy(2);
-        front.drain(half.compareTo(REQUEST_GRACE) < 0 ? half : REQUEST_GRACE);
+        front.finishRequests(half.compareTo(REQUEST_GRACE) < 0 ? half : REQUEST_GRACE);
       }
       Duration left = wait.minusNanos(System.nanoTime() - start);
       service.stop(left.isNegative() ? Duration.ZERO : left);

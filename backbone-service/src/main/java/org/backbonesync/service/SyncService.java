@@ -483,7 +483,7 @@ final class SyncService {
   /**
    * The first step of the stop: {@code /health} says {@link Phase#STOPPING} (503) from now on
    * and no further step starts, while the engines and stores stay open for the admin requests
-   * the port lets end ({@link HttpFront#drain}). {@link #stop} follows. Idempotent.
+   * the port lets end ({@link HttpFront#finishRequests}). {@link #stop} follows. Idempotent.
    */
   void beginStop() {
     stopping = true;

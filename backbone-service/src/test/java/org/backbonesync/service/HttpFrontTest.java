@@ -2,11 +2,13 @@ package org.backbonesync.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.backbonesync.core.SyncAdminHandler;
 import org.backbonesync.testkit.FakeJiraServer;
@@ -242,13 +245,12 @@ class HttpFrontTest {
     String remote = pb.as("bob").create("Made by hand in PB");
     CompletableFuture<HttpResponse<String>> imported = importStalledOnItsSearch(local, remote);
 
-    int ended = front.drain(Duration.ofMillis(200)); // the search stays stalled
+    int ended = front.finishRequests(Duration.ofMillis(200)); // the search stays stalled
 
     assertEquals(1, ended);
-    java.util.concurrent.ExecutionException cut = org.junit.jupiter.api.Assertions.assertThrows(
-        java.util.concurrent.ExecutionException.class,
+    ExecutionException cut = assertThrows(ExecutionException.class,
         () -> imported.get(WITHIN.toSeconds(), TimeUnit.SECONDS));
-    assertTrue(cut.getCause() instanceof java.io.IOException, cut.toString());
+    assertTrue(cut.getCause() instanceof IOException, cut.toString());
     front.stop();
     service.stop(WITHIN);
     assertEquals(Optional.empty(), storedPartnerOf(local));
