@@ -64,6 +64,8 @@ final class HttpFront {
   /** The admin API's answer to a request that comes once the port stopped taking work. */
   private static final String STOPPING_JSON = "{\"status\":503,\"error\":\"the service is"
       + " stopping; send the request again once it runs\",\"problems\":[],\"problemCount\":0}";
+  /** The webhooks' and the transport's answer to a request that comes once the port stopped. */
+  private static final String STOPPING_TEXT = "the service is stopping\n";
   /** What {@code PrometheusMeterRegistry.scrape()} writes: the Prometheus text format 0.0.4. */
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -146,13 +148,13 @@ final class HttpFront {
     }
     Map<String, JiraWebhookHandler> webhooks = Webhooks.handlers(service.running(), sites);
     server.createContext(WEBHOOKS, slots.guard(work(draining, "text/plain; charset=utf-8",
-        "the service is stopping\n", exchange -> webhook(exchange, webhooks))));
+        STOPPING_TEXT, exchange -> webhook(exchange, webhooks))));
     Map<String, HttpTransportHandler> transports = new LinkedHashMap<>();
     service.running().stream().filter(r -> r.transport != null)
         .forEach(r -> transports.put(r.id(), r.transport));
     // (a partner sends a refused envelope again after its backoff, to the service restarted)
     server.createContext(TRANSPORT, slots.guard(work(draining, "text/plain; charset=utf-8",
-        "the service is stopping\n", exchange -> transport(exchange, transports))));
+        STOPPING_TEXT, exchange -> transport(exchange, transports))));
     server.createContext("/", slots.guard(exchange -> {
       try (exchange) {
         send(exchange, 404, "text/plain; charset=utf-8", "not found\n");

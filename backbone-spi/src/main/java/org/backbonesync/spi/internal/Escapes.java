@@ -4,8 +4,8 @@ package org.backbonesync.spi.internal;
  * Not API. Escapes text from outside for a message or a log line, as JSON does: line breaks,
  * control and format characters and unpaired surrogates as {@code \n} or {@code \u001b}, so
  * that it cannot forge a line around it or hide in a terminal's escapes. The engine's {@code
- * Shown}, the Jira adapter's texts and {@code SyncAdminServlet}'s refused paths share it, each
- * with its own quotes and cut marks.
+ * Shown} and {@code SyncAdminServlet}'s refused paths share {@link #quoted}; the Jira adapter's
+ * texts, cut with another mark, compose their own of {@link #end} and {@link #escape}.
  */
 public final class Escapes {
   private Escapes() {}
