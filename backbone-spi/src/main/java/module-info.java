@@ -12,8 +12,10 @@ module org.backbonesync.spi {
   exports org.backbonesync.spi.store;
   exports org.backbonesync.spi.tracker;
   exports org.backbonesync.spi.transport;
-  // not API: the map a message's fields travel in, shared with the engine, and the escaping of
-  // text from outside, shared with the Jira adapter and the servlets (a refused request's path)
+  // not API: the map a message's fields travel in, shared with the engine, the escaping of
+  // text from outside, shared with the Jira adapter and the servlets (a refused request's path),
+  // and a message as decoding it would give it, for the JDBC store's decoded messages
   exports org.backbonesync.spi.internal
-      to org.backbonesync.core, org.backbonesync.jira, org.backbonesync.servlet;
+      to org.backbonesync.core, org.backbonesync.jira, org.backbonesync.servlet,
+      org.backbonesync.jdbc;
 }

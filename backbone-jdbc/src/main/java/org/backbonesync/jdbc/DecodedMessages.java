@@ -3,6 +3,7 @@ package org.backbonesync.jdbc;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import org.backbonesync.spi.internal.DecodedAlike;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.SyncMessage;
 
@@ -12,7 +13,8 @@ import org.backbonesync.spi.message.SyncMessage;
  * decoding was about a fifth of what a node allocated per change ({@code TwoNodeBenchmark}, JFR).
  * Keyed by the whole text, so a hit is exactly what decoding that text gives (the codec is a
  * pure function of it; a message written again with other content is other text), whatever ids
- * a restored database reuses. Bounded by the texts' length: at most {@link #MAX_CHARS} characters
+ * a restored database reuses. A message this store writes is kept too, when that can be told
+ * without decoding ({@link #written}). Bounded by the texts' length: at most {@link #MAX_CHARS} characters
  * of JSON in all (with the decoded messages about 0.7 MB of heap for ordinary field values, at
  * most about 7 MB for a partner's messages built to decode into many small nodes; one per
  * {@code JdbcStores}, which the synchronizations of a host share), none over {@link
@@ -52,6 +54,20 @@ final class DecodedMessages {
       keep(json, message);
     }
     return message;
+  }
+
+  /**
+   * Keeps a message this store writes, under the JSON it writes, when {@link DecodedAlike} can
+   * tell what decoding that JSON gives: the first read of the message then decodes nothing (a
+   * hand-over's apply, an outbox's delivery). A text never stored costs only its room here.
+   */
+  void written(String json, SyncMessage message) {
+    if (json.length() <= MAX_JSON_CHARS) {
+      SyncMessage alike = DecodedAlike.of(message);
+      if (alike != null) {
+        keep(json, alike);
+      }
+    }
   }
 
   private void keep(String json, SyncMessage message) {

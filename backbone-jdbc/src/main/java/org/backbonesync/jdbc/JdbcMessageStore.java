@@ -99,8 +99,11 @@ final class JdbcMessageStore implements MessageStore {
     this.db = db;
   }
 
+  /** The JSON this store writes of a message, which it keeps decoded when it can. */
   private String json(SyncMessage m) {
-    return new String(codec.encode(m), StandardCharsets.UTF_8);
+    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+    decoded.written(json, m);
+    return json;
   }
 
   private SyncMessage message(String json) {

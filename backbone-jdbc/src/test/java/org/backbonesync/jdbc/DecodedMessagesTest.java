@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -81,5 +82,37 @@ class DecodedMessagesTest {
 
     assertThrows(RuntimeException.class, () -> decoded.decode(json));
     assertThrows(RuntimeException.class, () -> decoded.decode(json));
+  }
+
+  @Test
+  void aMessageWrittenIsReadAsDecodingGivesThoughItsValuesChangeAfter() {
+    ArrayNode labels = JsonNodeFactory.instance.arrayNode().add("printer");
+    SyncMessage m = new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "s", "PA", "PB",
+        "PA-1", null, 1, MessageKind.CHANGE, "Task", 100,
+        Map.of("labels", new FieldValue(labels, 5, "alice")), null, 0, 1, 0, 0, Map.of(), false);
+    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+
+    decoded.written(json, m);
+    labels.add("changed after the write");
+    SyncMessage read = decoded.decode(new String(json));
+
+    assertSame(read, decoded.decode(json), "kept at the write");
+    assertEquals(codec.decode(json.getBytes(StandardCharsets.UTF_8)), read);
+  }
+
+  @Test
+  void aMessageWrittenThatDecodesOtherwiseIsDecodedWhenRead() {
+    // (a long that fits an int reads back as an IntNode, unequal to the LongNode written)
+    SyncMessage m = new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "s", "PA", "PB",
+        "PA-1", null, 1, MessageKind.CHANGE, "Task", 100,
+        Map.of("votes", new FieldValue(JsonNodeFactory.instance.numberNode(3L), 5, "alice")),
+        null, 0, 1, 0, 0, Map.of(), false);
+    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+
+    decoded.written(json, m);
+    SyncMessage read = decoded.decode(json);
+
+    assertNotEquals(m, read);
+    assertEquals(codec.decode(json.getBytes(StandardCharsets.UTF_8)), read);
   }
 }
