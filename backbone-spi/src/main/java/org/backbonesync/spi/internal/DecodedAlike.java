@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageCodec;
@@ -47,18 +46,20 @@ public final class DecodedAlike {
       return null;
     }
     boolean containers = false;
-    for (FieldValue field : message.fields().values()) {
+    for (Map.Entry<String, FieldValue> entry : message.fields().entrySet()) {
+      FieldValue field = entry.getValue();
       int value = depth(field.value());
       int previous = field.previous() == null ? 0 : depth(field.previous());
       int document = field.document() == null ? 0 : depth(field.document());
-      if (value < 0 || previous < 0 || document < 0) {
+      if (!textAlike(entry.getKey()) || !textAlike(field.changedBy()) || value < 0
+          || previous < 0 || document < 0) {
         return null;
       }
       containers |= value + previous + document > 0;
     }
-    for (JsonNode operations : message.content().values()) {
-      int depth = depth(operations);
-      if (depth < 0) {
+    for (Map.Entry<String, JsonNode> entry : message.content().entrySet()) {
+      int depth = depth(entry.getValue());
+      if (!textAlike(entry.getKey()) || depth < 0) {
         return null;
       }
       containers |= depth > 0;
@@ -66,23 +67,12 @@ public final class DecodedAlike {
     return containers ? withCopies(message) : message;
   }
 
-  /** Whether every text of the message outside its values reads back the same. */
+  /** Whether every text of the message outside its fields and content reads back the same. */
   private static boolean envelopeAlike(SyncMessage m) {
-    for (String key : m.fields().keySet()) {
-      if (!textAlike(key)) {
-        return false;
-      }
-    }
-    for (String key : m.content().keySet()) {
-      if (!textAlike(key)) {
-        return false;
-      }
-    }
     return textAlike(m.messageId()) && textAlike(m.synchronizationId())
         && textAlike(m.fromConnector()) && textAlike(m.toConnector())
         && textAlike(m.sourceIssueKey()) && textAlike(m.partnerIssueKey())
-        && textAlike(m.issueType()) && textAlike(m.parentIssueKey())
-        && m.fields().values().stream().allMatch(f -> textAlike(f.changedBy()));
+        && textAlike(m.issueType()) && textAlike(m.parentIssueKey());
   }
 
   /**
@@ -155,16 +145,23 @@ public final class DecodedAlike {
   }
 
   private static SyncMessage withCopies(SyncMessage m) {
-    Map<String, FieldValue> fields = new LinkedHashMap<>();
-    m.fields().forEach((id, f) -> fields.put(id, new FieldValue(f.value().deepCopy(),
-        f.changedAt(), f.changedBy(), copy(f.previous()), copy(f.document()))));
-    Map<String, JsonNode> content = new LinkedHashMap<>();
+    SmallMap<FieldValue> fields = new SmallMap<>(m.fields().size());
+    m.fields().forEach((id, f) -> fields.put(id, f.value().isContainerNode()
+        || isContainer(f.previous()) || isContainer(f.document())
+        ? new FieldValue(f.value().deepCopy(), f.changedAt(), f.changedBy(), copy(f.previous()),
+            copy(f.document()))
+        : f));
+    SmallMap<JsonNode> content = new SmallMap<>(m.content().size());
     m.content().forEach((id, operations) -> content.put(id, operations.deepCopy()));
     return new SyncMessage(m.formatVersion(), m.messageId(), m.synchronizationId(),
         m.fromConnector(), m.toConnector(), m.sourceIssueKey(), m.partnerIssueKey(),
         m.sequenceId(), m.kind(), m.issueType(), m.createdAt(), fields, m.parentIssueKey(),
         m.seenSequenceId(), m.senderEpoch(), m.receiverEpoch(), m.partnerSince(), content,
         m.incomingChangesIgnored());
+  }
+
+  private static boolean isContainer(JsonNode node) {
+    return node != null && node.isContainerNode();
   }
 
   private static JsonNode copy(JsonNode node) {
