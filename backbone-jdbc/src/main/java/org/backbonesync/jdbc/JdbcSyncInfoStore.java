@@ -392,6 +392,10 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       "UPDATE bb_synced_value SET value_json = ? WHERE sync_info_id = ? AND mapping_id = ?";
   private static final String INSERT_VALUE =
       "INSERT INTO bb_synced_value (sync_info_id, mapping_id, value_json) VALUES (?, ?, ?)";
+  private static final String UPDATE_SKIPPED =
+      "UPDATE bb_skipped_base SET value_json = ? WHERE sync_info_id = ? AND mapping_id = ?";
+  private static final String INSERT_SKIPPED =
+      "INSERT INTO bb_skipped_base (sync_info_id, mapping_id, value_json) VALUES (?, ?, ?)";
   private static final String UPDATE_PENDING = "UPDATE bb_pending_change SET changed_at = ?,"
       + " sequence_id = ?, base_json = ?, value_json = ? WHERE sync_info_id = ? AND mapping_id = ?";
   private static final String INSERT_PENDING = "INSERT INTO bb_pending_change (sync_info_id,"
@@ -449,8 +453,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   }
 
   private static void deleteRow(Connection c, long id) throws SQLException {
-    for (String table : List.of("bb_synced_value", "bb_pending_change", "bb_comment_link",
-        "bb_attachment_link", "bb_worklog_link")) {
+    for (String table : List.of("bb_synced_value", "bb_pending_change", "bb_skipped_base",
+        "bb_comment_link", "bb_attachment_link", "bb_worklog_link")) {
       update(c, "DELETE FROM " + table + " WHERE sync_info_id = ?", id);
     }
     update(c, "DELETE FROM bb_sync_info WHERE id = ?", id);
@@ -618,6 +622,41 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     db.write("bb_pending_change " + syncInfoId + " " + fieldMappingId, "DELETE FROM"
         + " bb_pending_change WHERE sync_info_id = ? AND mapping_id = ?", syncInfoId,
         fieldMappingId);
+  }
+
+  @Override
+  public Map<String, JsonNode> skippedBases(long syncInfoId) {
+    return perRow(List.of(syncInfoId), "SELECT sync_info_id, mapping_id, value_json FROM"
+        + " bb_skipped_base", r -> {
+          try {
+            return Map.entry(r.getString(2), Json.read(r.getString(3)));
+          } catch (RuntimeException e) {
+            db.corrupt().report("bb_skipped_base", r.getLong(1) + "/" + r.getString(2),
+                "base of the partner's skipped changes; left out", e);
+            return null;
+          }
+        }).get(syncInfoId);
+  }
+
+  @Override
+  public void putSkippedBases(long syncInfoId, Map<String, JsonNode> bases) {
+    db.inTransaction(() -> {
+      for (Map.Entry<String, JsonNode> e : bases.entrySet()) {
+        String json = Json.write(e.getValue());
+        db.upsert("bb_skipped_base " + syncInfoId + " " + e.getKey(), UPDATE_SKIPPED,
+            new Object[] {json, syncInfoId, e.getKey()}, INSERT_SKIPPED,
+            new Object[] {syncInfoId, e.getKey(), json});
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void removeSkippedBases(long syncInfoId, Collection<String> fieldMappingIds) {
+    for (String id : fieldMappingIds) {
+      db.write("bb_skipped_base " + syncInfoId + " " + id, "DELETE FROM bb_skipped_base"
+          + " WHERE sync_info_id = ? AND mapping_id = ?", syncInfoId, id);
+    }
   }
 
   @Override

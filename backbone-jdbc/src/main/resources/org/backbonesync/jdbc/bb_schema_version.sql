@@ -19,3 +19,4 @@ INSERT INTO bb_schema_version (version, script, checksum) VALUES (8, 'V8__issue_
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (9, 'V9__worklog_links.sql', '11e15c229e475e91eec054fb73872da53cff0c2cde2d76ce054077277a5b34a4');
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (10, 'V10__row_stamp.sql', 'd87168256038d005dfa36283b6e4df503d568b8681c88df7d44787b3cc517702');
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (11, 'V11__message_id_first.sql', '2896ca5ae005807e5a037ae31a7da6a9f6339d246f0626fd4c34e47df6b91dbe');
+INSERT INTO bb_schema_version (version, script, checksum) VALUES (12, 'V12__skipped_base.sql', '64c911de10e82e9818d6c0f23c4a6c6eefe3493b39e42df55c81c584a54e328d');

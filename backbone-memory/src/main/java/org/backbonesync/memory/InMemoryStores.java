@@ -317,6 +317,7 @@ public final class InMemoryStores implements Stores {
       SyncInfo info;
       Map<String, JsonNode> synced = Map.of();
       Map<String, PendingChange> pending = Map.of();
+      Map<String, JsonNode> skipped = Map.of();
       Map<String, CommentLink> comments = Map.of();
       Map<String, AttachmentLink> attachments = Map.of();
       Map<String, WorklogLink> worklogs = Map.of();
@@ -367,6 +368,7 @@ public final class InMemoryStores implements Stores {
         Row copy = new Row(r.info);
         copy.synced = r.synced;
         copy.pending = r.pending;
+        copy.skipped = r.skipped;
         copy.comments = r.comments;
         copy.attachments = r.attachments;
         copy.worklogs = r.worklogs;
@@ -607,6 +609,34 @@ public final class InMemoryStores implements Stores {
       }
       change(syncInfoId, r -> r.pending, (r, m) -> r.pending = m,
           old -> CompactMap.without(old, fieldMappingId));
+    }
+
+    @Override
+    public Map<String, JsonNode> skippedBases(long syncInfoId) {
+      return read(syncInfoId, r -> r.skipped);
+    }
+
+    @Override
+    public void putSkippedBases(long syncInfoId, Map<String, JsonNode> bases) {
+      if (!bases.isEmpty()) {
+        change(syncInfoId, r -> r.skipped, (r, m) -> r.skipped = m,
+            old -> CompactMap.merge(old, bases, shared::share));
+      }
+    }
+
+    @Override
+    public void removeSkippedBases(long syncInfoId, Collection<String> fieldMappingIds) {
+      Map<String, JsonNode> old = read(syncInfoId, r -> r.skipped);
+      if (old.isEmpty() || fieldMappingIds.stream().noneMatch(old::containsKey)) {
+        return; // the usual case: none skipped
+      }
+      change(syncInfoId, r -> r.skipped, (r, m) -> r.skipped = m, m -> {
+        Map<String, JsonNode> left = m;
+        for (String id : fieldMappingIds) {
+          left = CompactMap.without(left, id);
+        }
+        return left;
+      });
     }
 
     @Override

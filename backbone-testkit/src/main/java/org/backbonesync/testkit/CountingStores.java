@@ -31,7 +31,8 @@ public final class CountingStores extends ForwardingStores {
       "findByRemoteKeys", "hasDueOutgoing", "incoming", "incomingCount", "incomingFor",
       "isRemembered", "leases", "list", "lockRows", "maxIssueKeyLength", "nextIncoming",
       "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount", "pairedLinks",
-      "pendingChanges", "pendingCreate", "syncedValues", "unfinished", "watermark");
+      "pendingChanges", "pendingCreate", "skippedBases", "syncedValues", "unfinished",
+      "watermark");
 
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();

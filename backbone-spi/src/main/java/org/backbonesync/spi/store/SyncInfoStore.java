@@ -238,6 +238,37 @@ public interface SyncInfoStore {
   /** Forgets the pending change of one field mapping. */
   void removePendingChange(long syncInfoId, String fieldMappingId);
 
+  /**
+   * Of a row's merged fields (labels and the like, {@code "conflict": "MERGE"}), what the engine
+   * keeps of the partner's changes the row did not take (consumed unapplied while it ignored
+   * them, or dropped as sent to a row of ours before), by field mapping id: the value the
+   * partner's next value is merged against, so that those changes are not taken for the row's
+   * own. The value is the engine's JSON, which a store keeps as given. Empty when none; a store
+   * without it (the default) keeps none, and merges go against the value the partner says it
+   * replaced, as before.
+   *
+   * @since 0.2
+   */
+  default Map<String, JsonNode> skippedBases(long syncInfoId) {
+    return Map.of();
+  }
+
+  /**
+   * Records skipped bases (see {@link #skippedBases}), replacing those of the same field mapping
+   * ids. Default: keeps nothing.
+   *
+   * @since 0.2
+   */
+  default void putSkippedBases(long syncInfoId, Map<String, JsonNode> bases) {}
+
+  /**
+   * Forgets the skipped bases of these field mapping ids (the partner's value was taken since).
+   * Default: nothing to forget.
+   *
+   * @since 0.2
+   */
+  default void removeSkippedBases(long syncInfoId, Collection<String> fieldMappingIds) {}
+
   /** The comment links of a row, in the order they were first recorded. */
   List<CommentLink> commentLinks(long syncInfoId);
 

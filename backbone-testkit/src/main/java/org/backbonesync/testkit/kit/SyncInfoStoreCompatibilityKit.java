@@ -519,6 +519,26 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
   }
 
   @Test
+  void skippedBasesMergePerMappingIdAndCanBeForgotten() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo other = store.insert(row("PA", "PA-2", "PB-2"));
+    var one = JSON.arrayNode().add("a");
+    var two = JSON.arrayNode().add("a").add("b");
+    store.putSkippedBases(row.id(), Map.of("m1", one));
+    store.putSkippedBases(row.id(), Map.of("m2", two));
+    store.putSkippedBases(other.id(), Map.of("m1", two));
+
+    assertEquals(Map.of("m1", one, "m2", two), store.skippedBases(row.id()));
+    store.putSkippedBases(row.id(), Map.of("m1", two));
+    assertEquals(two, store.skippedBases(row.id()).get("m1"), "replaced");
+    store.removeSkippedBases(row.id(), List.of("m1", "m3"));
+    assertEquals(Map.of("m2", two), store.skippedBases(row.id()));
+    assertEquals(Map.of("m1", two), store.skippedBases(other.id()), "another row's stay");
+    store.delete("PA", row.id());
+    assertEquals(Map.of(), store.skippedBases(row.id()));
+  }
+
+  @Test
   void conflictRecordsAreListedPerConnectorAndIssue() {
     var text = JSON.textNode("a");
     ConflictRecord first = stores.conflicts().add(new ConflictRecord(0, "PA", "PA-1", "PB-1", "m1",
