@@ -18,14 +18,12 @@ import org.junit.jupiter.api.Test;
  * cannot wait for the ignoring side to merge, which never comes. Connector A merges when both
  * take changes, so the case that waited for good is A ignoring B.
  *
- * <p>Not kept across the take-back (helper-98 found more such cases; each failed before this
- * change too): when a row takes the partner's changes again, both wholes say their labels
- * replaced themselves, so A's labels stand, and what B changed in them that A had not merged
- * (additions and removals, made while either row ignored) is undone on both sides. B cannot tell
- * those changes from ones A applied before it ignored (A's messages say it had seen none of B's
- * while it ignores), which is the lost-row case of {@code LostRowMergeTest}. Nor is a message of A
- * built before its row ignored and applied after: B keeps its labels waiting for A's merge of its
- * own crossing change, which does not come until the take-back.
+ * <p>Across the take-back, what either side changed meanwhile is kept: the row that ignored
+ * keeps the value the first of the partner's changes it did not take replaced, and merges the
+ * partner's whole against it ({@code SkippedChanges}; {@code TakeBackLabelsOracleTest} tells the
+ * cases). Until then a message of A built before its row ignored and applied after is not merged
+ * on B: B keeps its labels waiting for A's merge of its own crossing change, which does not come
+ * until the take-back.
  */
 class IgnoredMergeTest {
   private static void ignore(SyncTestDriver sync, String connector, boolean ignored) {

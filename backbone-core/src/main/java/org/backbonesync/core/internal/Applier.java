@@ -138,7 +138,9 @@ final class Applier {
       local = issue.get().orElseThrow(() -> connector.gone(localKey));
       resolution = resolver.resolve(row, message, local,
           recorded ? values.synced(row.id()) : Map.of(),
-          recorded ? values.pending(row.id()) : Map.of(), now);
+          recorded ? values.pending(row.id()) : Map.of(),
+          Context.once(() -> recorded ? stores.syncInfo().skippedBases(row.id()) : Map.of()),
+          now);
       applied = resolution.apply();
     }
     return new ApplyTarget(localKey, row.id(), false, null, resolution, local, issue, applied,

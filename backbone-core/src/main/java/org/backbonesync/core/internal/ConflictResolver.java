@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
@@ -37,13 +38,17 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 // About 300 lines: one job, each field's verdict, half of it the why of each case; its cases
 // share one message's state, which a split would have to pass around.
 final class ConflictResolver {
-  /** What to apply, what to record, and what to send back. */
+  /**
+   * What to apply, what to record, and what to send back; {@code skippedTaken} names the merged
+   * fields whose skipped base ({@link SkippedChanges}) this message takes up.
+   */
   record Resolution(
       Map<String, FieldValue> apply,
       List<ConflictRecord> records,
       Map<String, FieldValue> sendBack,
       List<String> settled,
-      Map<String, JsonNode> partnerValues) {}
+      Map<String, JsonNode> partnerValues,
+      List<String> skippedTaken) {}
 
   private final Connector connector;
   private final SyncConfiguration configuration;
@@ -77,9 +82,14 @@ final class ConflictResolver {
     return connector.flowIds.contains(id);
   }
 
+  /**
+   * @param skipped the bases of the partner's changes the row did not take ({@link
+   *     SkippedChanges}), read only for a message with a merged field
+   */
   Resolution resolve(SyncInfo row, SyncMessage message, TrackedIssue local,
-      Map<String, JsonNode> synced, Map<String, PendingChange> pending, long now) {
-    return new Resolving(row, message, local, synced, pending, now).run();
+      Map<String, JsonNode> synced, Map<String, PendingChange> pending,
+      Supplier<Map<String, JsonNode>> skipped, long now) {
+    return new Resolving(row, message, local, synced, pending, skipped, now).run();
   }
 
   /** One field of the message as both sides have it. */
@@ -93,6 +103,7 @@ final class ConflictResolver {
     private final TrackedIssue local;
     private final Map<String, JsonNode> synced;
     private final Map<String, PendingChange> pending;
+    private final Supplier<Map<String, JsonNode>> skipped;
     private final long now;
     private final boolean remoteIsA = !configuration.isA(connector.key());
     /**
@@ -109,12 +120,14 @@ final class ConflictResolver {
     private Map<String, JsonNode> partnerValues = Map.of();
 
     Resolving(SyncInfo row, SyncMessage message, TrackedIssue local,
-        Map<String, JsonNode> synced, Map<String, PendingChange> pending, long now) {
+        Map<String, JsonNode> synced, Map<String, PendingChange> pending,
+        Supplier<Map<String, JsonNode>> skipped, long now) {
       this.row = row;
       this.message = message;
       this.local = local;
       this.synced = synced;
       this.pending = pending;
+      this.skipped = skipped;
       this.now = now;
       this.apply = new SmallMap<>(message.fields().size());
       this.settled = new ArrayList<>(message.fields().size());
@@ -141,7 +154,19 @@ final class ConflictResolver {
           decide(new Field(id, remote, mapping, out, localValue));
         }
       }
-      return new Resolution(apply, records, sendBack, settled, partnerValues);
+      return new Resolution(apply, records, sendBack, settled, partnerValues, skippedTaken());
+    }
+
+    /** The merged fields of the message that had a skipped base: it is taken up now. */
+    private List<String> skippedTaken() {
+      List<String> taken = List.of();
+      for (String id : apply.keySet()) {
+        if (connector.merging.contains(id) && skipped.get().containsKey(id)) {
+          taken = taken.isEmpty() ? new ArrayList<>() : taken;
+          taken.add(id);
+        }
+      }
+      return taken;
     }
 
     /** A two-way field: applied, kept, merged, or decided by the newer change. */
@@ -229,10 +254,14 @@ final class ConflictResolver {
         }
         return;
       }
-      // The partner's own additions and removals, against the value its change replaced;
-      // without that, against the base this side last shared.
-      JsonNode base = remote.previous() != null ? remote.previous()
-          : unseen ? sent.baseValue() : synced.get(id);
+      // The partner's own additions and removals: against the value the first of its changes
+      // this row did not take replaced (those count as its own too), else against the value
+      // its change replaced; without that, against the base this side last shared.
+      JsonNode base = skipped.get().get(id);
+      if (base == null) {
+        base = remote.previous() != null ? remote.previous()
+            : unseen ? sent.baseValue() : synced.get(id);
+      }
       JsonNode merged = SetMerge.merge(base, f.localValue(), remote.value());
       FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
           remote.changedBy());

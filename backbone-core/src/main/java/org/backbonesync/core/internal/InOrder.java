@@ -26,6 +26,7 @@ final class InOrder {
   private final Applier applier;
   private final GoneIssues goneIssues;
   private final PartnerGoneApplier partnerGone;
+  private final SkippedChanges skipped;
 
   InOrder(Connector connector, Stores stores, Events events, SenderRows rows, Applier applier,
       GoneIssues goneIssues, PartnerGoneApplier partnerGone) {
@@ -36,6 +37,7 @@ final class InOrder {
     this.applier = applier;
     this.goneIssues = goneIssues;
     this.partnerGone = partnerGone;
+    this.skipped = new SkippedChanges(connector, stores);
   }
 
   /** The pair's next message in order: consumed when ignored, else applied. */
@@ -68,9 +70,15 @@ final class InOrder {
         current -> applier.apply(Optional.of(current), message, now));
   }
 
-  /** Consumes a message without touching the issue, moving the pair's sequence on. */
+  /**
+   * Consumes a message without touching the issue, moving the pair's sequence on; what its merged
+   * fields replaced is kept for the partner's next value ({@link SkippedChanges}).
+   */
   private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now, String reason) {
-    stores.inTransaction(() -> connector.consume(stores, row.id(), message, now, r -> r));
+    stores.inTransaction(() -> {
+      connector.consume(stores, row.id(), message, now, r -> r);
+      skipped.skipped(row.id(), message);
+    });
     log.debug("{}: ignored message {} for {}: {}",
         connector.key(), message.messageId(), row.localIssueKey(), reason);
     events.ignored(connector.key(), message, reason);

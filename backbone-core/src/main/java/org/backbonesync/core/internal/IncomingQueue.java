@@ -72,7 +72,8 @@ final class IncomingQueue {
         new GoneIssues(connector, stores, events, replies.outbox()),
         new PartnerGoneApplier(connector, stores, events));
     this.rounds = new ApplyRounds(connector, stores, clock, values, group, outcomes,
-        new PairOrder(settings, rows, unapplied, values, connector::carriesWhole), inOrder);
+        new PairOrder(settings, rows, unapplied, values, connector::carriesWhole,
+            new SkippedChanges(connector, stores)), inOrder);
   }
 
   /**

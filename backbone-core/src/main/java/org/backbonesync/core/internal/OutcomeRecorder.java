@@ -107,7 +107,8 @@ final class OutcomeRecorder {
 
   /**
    * Records the outcome: the row has received the message, what the partner has now (last
-   * synced values), the conflicts, the changes of ours settled, the comment and attachment
+   * synced values), the conflicts, the changes of ours settled, the partner's skipped changes
+   * taken ({@link SkippedChanges}), the comment and attachment
    * links; sends back what the resolution decided. Call inside a transaction.
    *
    * @return the message sent back, or null
@@ -137,6 +138,9 @@ final class OutcomeRecorder {
     }
     if (settled != null && !wholeSent) {
       settled.settled().forEach(f -> stores.syncInfo().removePendingChange(id, f));
+    }
+    if (settled != null && !settled.skippedTaken().isEmpty()) {
+      stores.syncInfo().removeSkippedBases(id, settled.skippedTaken());
     }
     if (settled != null && !settled.sendBack().isEmpty()) {
       // (after a whole too: the whole holds a merge of the partner's change, but it says it saw

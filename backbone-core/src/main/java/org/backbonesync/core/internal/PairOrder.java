@@ -35,19 +35,22 @@ final class PairOrder {
   private final UnappliedMessages unapplied;
   private final RowValues values;
   private final Predicate<SyncMessage> carriesWhole;
+  private final SkippedChanges skipped;
 
   /**
    * @param values the round's values read at once, cleared when a row learns anew
    * @param carriesWhole whether a message carries the sender's issue whole ({@link
    *     Connector#carriesWhole})
+   * @param skipped keeps what a stale message of the partner row we talk with replaced
    */
   PairOrder(EngineSettings settings, SenderRows rows, UnappliedMessages unapplied,
-      RowValues values, Predicate<SyncMessage> carriesWhole) {
+      RowValues values, Predicate<SyncMessage> carriesWhole, SkippedChanges skipped) {
     this.settings = settings;
     this.rows = rows;
     this.unapplied = unapplied;
     this.values = values;
     this.carriesWhole = carriesWhole;
+    this.skipped = skipped;
   }
 
   /** The round's rows, read at once by remote key: {@link SenderRows#prefetch}. */
@@ -108,6 +111,7 @@ final class PairOrder {
         values.clear(); // (our issue sent whole has new last synced values)
       }
       if (verdict.stale() != null) {
+        skipped.dropped(row.get(), message);
         dropStale(message, verdict, outcomes);
         return Taken.DROPPED;
       }
