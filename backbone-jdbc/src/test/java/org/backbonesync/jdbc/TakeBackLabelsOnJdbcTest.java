@@ -36,8 +36,8 @@ class TakeBackLabelsOnJdbcTest {
     sync.engine().setIncomingChangesIgnored("PA", row, true);
     sync.b("bob").updateIssue("PB-1", Map.of("labels", strings("base", "carol")));
     settle(sync);
-    assertEquals(Map.of(SyncTestDriver.LABELS, strings("base", "old")),
-        JdbcStores.inDirectory(dir).syncInfo().skippedBases(row), "kept on disk");
+    assertEquals(strings("base", "old"), JdbcStores.inDirectory(dir).syncInfo().skippedBases(row)
+        .get(SyncTestDriver.LABELS).get("base"), "kept on disk");
 
     sync.restart();
     sync.engine().setIncomingChangesIgnored("PA", row, false);

@@ -257,7 +257,8 @@ final class ConflictResolver {
       // The partner's own additions and removals: against the value the first of its changes
       // this row did not take replaced (those count as its own too), else against the value
       // its change replaced; without that, against the base this side last shared.
-      JsonNode base = skipped.get().get(id);
+      JsonNode kept = skipped.get().get(id);
+      JsonNode base = kept == null ? null : SkippedChanges.base(kept);
       if (base == null) {
         base = remote.previous() != null ? remote.previous()
             : unseen ? sent.baseValue() : synced.get(id);

@@ -1,6 +1,8 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.backbonesync.spi.message.FieldValue;
@@ -11,14 +13,20 @@ import org.backbonesync.spi.store.SyncInfo;
 /**
  * The partner's changes of merged fields (labels) that a row did not take: consumed unapplied
  * while the row ignored them ({@code incomingChangesIgnored}, or outside the incoming JQL), or
- * dropped as sent to a row of ours before it was taken back. Of each field, the value the first
- * of them replaced is kept ({@link org.backbonesync.spi.store.SyncInfoStore#skippedBases}): the
- * partner's next value of the field is merged against it, so that what the partner changed
- * meanwhile counts as its additions and removals, not as ours undone (the partner's whole after
- * a take-back says it replaced itself). Forgotten once a message of the partner with the field
- * is applied ({@link ConflictResolver.Resolution#skippedTaken}).
+ * dropped as sent to a row of ours before it was taken back. Of each field the row keeps ({@link
+ * org.backbonesync.spi.store.SyncInfoStore#skippedBases}) the base: the value the first of them
+ * replaced, moved on by what the partner took of ours between them (a later one replacing more
+ * or less than the one before left shows it: a label of ours the partner merged, then removed,
+ * is its removal); and the last one's value, to tell that by. The partner's next value of the
+ * field is merged against the base, so that what the partner changed meanwhile counts as its
+ * additions and removals, not as ours undone (the partner's whole after a take-back says it
+ * replaced itself). Forgotten once a message of the partner with the field is applied ({@link
+ * ConflictResolver.Resolution#skippedTaken}).
  */
 final class SkippedChanges {
+  private static final String BASE = "base";
+  private static final String LAST = "last";
+
   private final Connector connector;
   private final Stores stores;
 
@@ -28,8 +36,8 @@ final class SkippedChanges {
   }
 
   /**
-   * Keeps, for the message's merged fields with none kept yet, the value it says it replaced;
-   * call inside a transaction.
+   * Keeps, for the message's merged fields, what it replaced: as the base when the row keeps none
+   * yet, else moving the base on by what the partner took meanwhile; call inside a transaction.
    */
   void skipped(long rowId, SyncMessage message) {
     Map<String, JsonNode> replaced = replaced(message);
@@ -37,13 +45,39 @@ final class SkippedChanges {
       return;
     }
     Map<String, JsonNode> kept = stores.syncInfo().skippedBases(rowId);
-    Map<String, JsonNode> first = new LinkedHashMap<>();
-    replaced.forEach((id, value) -> {
-      if (!kept.containsKey(id)) {
-        first.put(id, value);
-      }
+    Map<String, JsonNode> next = new LinkedHashMap<>();
+    replaced.forEach((id, previous) -> {
+      JsonNode value = message.fields().get(id).value();
+      JsonNode before = kept.get(id);
+      next.put(id, kept(before == null ? previous : movedOn(base(before), last(before), previous),
+          value));
     });
-    stores.syncInfo().putSkippedBases(rowId, first);
+    stores.syncInfo().putSkippedBases(rowId, next);
+  }
+
+  /** The base a skipped value kept ({@link #skipped}) merges against. */
+  static JsonNode base(JsonNode kept) {
+    return kept.path(BASE);
+  }
+
+  private static JsonNode last(JsonNode kept) {
+    return kept.path(LAST);
+  }
+
+  private static JsonNode kept(JsonNode base, JsonNode last) {
+    ObjectNode kept = JsonNodeFactory.instance.objectNode();
+    kept.set(BASE, base);
+    kept.set(LAST, last);
+    return kept;
+  }
+
+  /**
+   * The base moved on by what the partner took between its last skipped change (value {@code
+   * last}) and the next (which replaced {@code previous}): the labels it gained meanwhile added,
+   * those it lost removed. Those are the row's own changes the partner merged.
+   */
+  private static JsonNode movedOn(JsonNode base, JsonNode last, JsonNode previous) {
+    return SetMerge.merge(last, base, previous);
   }
 
   /**
