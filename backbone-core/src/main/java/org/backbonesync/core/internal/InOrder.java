@@ -47,7 +47,7 @@ final class InOrder {
         : found.map(r -> rows.followPartnerKey(r, message));
     if (row.isPresent() && row.get().incomingChangesIgnored()
         && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
-      return consumeIgnored(row.get(), message, now,
+      return consumeIgnored(row.get(), message, now, true,
           "incoming changes of " + row.get().localIssueKey() + " are ignored");
     }
     if (message.kind() == MessageKind.PAIRED) {
@@ -60,7 +60,7 @@ final class InOrder {
     String jql = connector.config.incomingJql();
     if (row.isPresent() && jql != null
         && !connector.tracker.matches(row.get().localIssueKey(), jql)) {
-      return consumeIgnored(row.get(), message, now,
+      return consumeIgnored(row.get(), message, now, false,
           row.get().localIssueKey() + " does not match the incoming JQL \"" + jql + "\"");
     }
     if (row.isEmpty() || row.get().id() == 0) {
@@ -71,13 +71,19 @@ final class InOrder {
   }
 
   /**
-   * Consumes a message without touching the issue, moving the pair's sequence on; what its merged
-   * fields replaced is kept for the partner's next value ({@link SkippedChanges}).
+   * Consumes a message without touching the issue, moving the pair's sequence on; for a row that
+   * ignores, what its merged fields replaced is kept for the partner's next value ({@link
+   * SkippedChanges}). Not for an issue outside the incoming JQL: no take-back clears that base,
+   * which the partner's next labels message, maybe much later, would be merged against
+   * (helper-116: a later removal lost).
    */
-  private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now, String reason) {
+  private ApplyOutcome consumeIgnored(SyncInfo row, SyncMessage message, long now,
+      boolean keepBase, String reason) {
     stores.inTransaction(() -> {
       connector.consume(stores, row.id(), message, now, r -> r);
-      skipped.skipped(row.id(), message);
+      if (keepBase) {
+        skipped.skipped(row.id(), message);
+      }
     });
     log.debug("{}: ignored message {} for {}: {}",
         connector.key(), message.messageId(), row.localIssueKey(), reason);
