@@ -94,12 +94,15 @@ final class SkippedChanges {
     stores.inTransaction(() -> skipped(row.id(), message));
   }
 
-  /** Of the message's merged fields, the value each says it replaced (when it says one). */
+  /**
+   * Of the message's merged fields, the value each says it replaced (when it says one): JSON null
+   * too, an issue without labels then, whose base is none.
+   */
   private Map<String, JsonNode> replaced(SyncMessage message) {
     Map<String, JsonNode> replaced = Map.of();
     for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
       JsonNode previous = e.getValue().previous();
-      if (connector.merging.contains(e.getKey()) && previous != null && !previous.isNull()) {
+      if (connector.merging.contains(e.getKey()) && previous != null) {
         replaced = replaced.isEmpty() ? new LinkedHashMap<>() : replaced;
         replaced.put(e.getKey(), previous);
       }
