@@ -626,7 +626,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public Map<String, JsonNode> skippedBases(long syncInfoId) {
-    return perRow(List.of(syncInfoId), "SELECT sync_info_id, mapping_id, value_json FROM"
+    return skippedBases(List.of(syncInfoId)).get(syncInfoId);
+  }
+
+  @Override
+  public Map<Long, Map<String, JsonNode>> skippedBases(Collection<Long> syncInfoIds) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
+    return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM"
         + " bb_skipped_base", r -> {
           try {
             return Map.entry(r.getString(2), Json.read(r.getString(3)));
@@ -635,7 +641,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
                 "base of the partner's skipped changes; left out", e);
             return null;
           }
-        }).get(syncInfoId);
+        });
   }
 
   @Override

@@ -139,7 +139,7 @@ final class Applier {
       resolution = resolver.resolve(row, message, local,
           recorded ? values.synced(row.id()) : Map.of(),
           recorded ? values.pending(row.id()) : Map.of(),
-          Context.once(() -> recorded ? stores.syncInfo().skippedBases(row.id()) : Map.of()),
+          Context.once(() -> recorded ? values.skipped(row.id()) : Map.of()),
           now);
       applied = resolution.apply();
     }

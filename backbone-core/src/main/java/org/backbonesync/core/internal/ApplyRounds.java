@@ -73,7 +73,7 @@ final class ApplyRounds {
       Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), round);
       Map<String, SyncInfo> rows = roundRows(queued.keySet());
       order.prefetch(rows);
-      values.read(ids(rows), true);
+      values.read(ids(rows), true, carriesMerged(queued));
       boolean givenBack;
       try {
         for (String issue : round) {
@@ -105,6 +105,23 @@ final class ApplyRounds {
       return Map.of(); // (one pair's row and values are read when applied: a query either way)
     }
     return stores.syncInfo().findByRemoteKeys(connector.key(), sourceIssueKeys);
+  }
+
+  /** Whether a queued message carries a merged field: the round reads the skipped bases too. */
+  private boolean carriesMerged(Map<String, List<InboxEntry>> queued) {
+    if (connector.merging.isEmpty()) {
+      return false;
+    }
+    for (List<InboxEntry> entries : queued.values()) {
+      for (InboxEntry e : entries) {
+        for (String id : e.message().fields().keySet()) {
+          if (connector.merging.contains(id)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private static List<Long> ids(Map<String, SyncInfo> rows) {

@@ -8,15 +8,16 @@ import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.Stores;
 
 /**
- * The last synced values (and pending changes) of the rows of a poll's page or an apply's round,
- * read for all of them at once after their pairs are claimed, instead of one read per row. Each
- * row's are handed out once: a second ask, or a row not read at once, reads the store, so what a
- * step wrote meanwhile is never hidden.
+ * The last synced values (and pending changes and skipped bases) of the rows of a poll's page or
+ * an apply's round, read for all of them at once after their pairs are claimed, instead of one
+ * read per row. Each row's are handed out once: a second ask, or a row not read at once, reads
+ * the store, so what a step wrote meanwhile is never hidden.
  */
 final class RowValues {
   private final Stores stores;
   private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
   private final Map<Long, Map<String, PendingChange>> pending = new HashMap<>();
+  private final Map<Long, Map<String, JsonNode>> skipped = new HashMap<>();
 
   RowValues(Stores stores) {
     this.stores = stores;
@@ -24,6 +25,14 @@ final class RowValues {
 
   /** Reads the rows' last synced values, and their pending changes when asked, at once. */
   void read(Collection<Long> rowIds, boolean withPending) {
+    read(rowIds, withPending, false);
+  }
+
+  /**
+   * Reads the rows' last synced values, and when asked their pending changes and skipped bases
+   * ({@link SkippedChanges}: an apply's round with a merged field), at once.
+   */
+  void read(Collection<Long> rowIds, boolean withPending, boolean withSkipped) {
     clear();
     if (rowIds.size() < 2) {
       return; // (one row is read when asked for: a query either way)
@@ -31,6 +40,9 @@ final class RowValues {
     synced.putAll(stores.syncInfo().syncedValues(rowIds));
     if (withPending) {
       pending.putAll(stores.syncInfo().pendingChanges(rowIds));
+    }
+    if (withSkipped) {
+      skipped.putAll(stores.syncInfo().skippedBases(rowIds));
     }
   }
 
@@ -46,9 +58,16 @@ final class RowValues {
     return read != null ? read : stores.syncInfo().pendingChanges(rowId);
   }
 
+  /** A row's skipped bases: as read at once, the first time. */
+  Map<String, JsonNode> skipped(long rowId) {
+    Map<String, JsonNode> read = skipped.remove(rowId);
+    return read != null ? read : stores.syncInfo().skippedBases(rowId);
+  }
+
   /** Forgets what was read at once (the page or round is done). */
   void clear() {
     synced.clear();
     pending.clear();
+    skipped.clear();
   }
 }

@@ -254,7 +254,26 @@ public interface SyncInfoStore {
   }
 
   /**
-   * Records skipped bases (see {@link #skippedBases}), replacing those of the same field mapping
+   * The skipped bases ({@link #skippedBases(long)}) of several rows, by row id: every id given is
+   * a key, with an empty map when it has none. The engine reads an apply's round with it; a store
+   * may read them in one round trip. Default: one by one.
+   *
+   * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
+   *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
+   *     read
+   * @since 0.2
+   */
+  default Map<Long, Map<String, JsonNode>> skippedBases(Collection<Long> syncInfoIds) {
+    NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
+    Map<Long, Map<String, JsonNode>> bases = new HashMap<>();
+    for (long id : syncInfoIds) {
+      bases.put(id, skippedBases(id));
+    }
+    return bases;
+  }
+
+  /**
+   * Records skipped bases (see {@link #skippedBases(long)}), replacing those of the same field mapping
    * ids. Default: keeps nothing.
    *
    * @since 0.2

@@ -534,6 +534,8 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
     store.removeSkippedBases(row.id(), List.of("m1", "m3"));
     assertEquals(Map.of("m2", two), store.skippedBases(row.id()));
     assertEquals(Map.of("m1", two), store.skippedBases(other.id()), "another row's stay");
+    assertEquals(Map.of(row.id(), Map.of("m2", two), other.id(), Map.of("m1", two), 999L,
+        Map.of()), store.skippedBases(List.of(row.id(), other.id(), 999L)), "read at once");
     store.delete("PA", row.id());
     assertEquals(Map.of(), store.skippedBases(row.id()));
   }
