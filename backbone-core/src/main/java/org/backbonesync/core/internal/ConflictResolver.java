@@ -255,10 +255,11 @@ final class ConflictResolver {
         return;
       }
       // The partner's own additions and removals: against the value the first of its changes
-      // this row did not take replaced (those count as its own too), else against the value
-      // its change replaced; without that, against the base this side last shared.
+      // this row did not take replaced, moved on by ours it took since (those count as its own
+      // too), else against the value its change replaced; without that, against the base this
+      // side last shared.
       JsonNode kept = skipped.get().get(id);
-      JsonNode base = kept == null ? null : SkippedChanges.base(kept);
+      JsonNode base = kept == null ? null : SkippedChanges.base(kept, remote.previous());
       if (base == null) {
         base = remote.previous() != null ? remote.previous()
             : unseen ? sent.baseValue() : synced.get(id);

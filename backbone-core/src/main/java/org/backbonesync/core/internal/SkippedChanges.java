@@ -12,8 +12,8 @@ import org.backbonesync.spi.store.SyncInfo;
 
 /**
  * The partner's changes of merged fields (labels) that a row did not take: consumed unapplied
- * while the row ignored them ({@code incomingChangesIgnored}, or outside the incoming JQL), or
- * dropped as sent to a row of ours before it was taken back. Of each field the row keeps ({@link
+ * while the row ignored them ({@code incomingChangesIgnored}), or dropped as sent to a row of
+ * ours before it was taken back. Of each field the row keeps ({@link
  * org.backbonesync.spi.store.SyncInfoStore#skippedBases}) the base: the value the first of them
  * replaced, moved on by what the partner took of ours between them (a later one replacing more
  * or less than the one before left shows it: a label of ours the partner merged, then removed,
@@ -55,8 +55,21 @@ final class SkippedChanges {
     stores.syncInfo().putSkippedBases(rowId, next);
   }
 
-  /** The base a skipped value kept ({@link #skipped}) merges against. */
-  static JsonNode base(JsonNode kept) {
+  /**
+   * The base the partner's next value of a field merges against, from what the row kept ({@link
+   * #skipped}): moved on, as between two skipped changes, by what the partner took of ours since
+   * the last of them, which {@code previous} (what that next value replaced there) shows: our
+   * changes it merged itself while our row ignored it count as agreed, so that one of ours
+   * undone right after the take-back stays undone. A partner that ignored ours too took none:
+   * its {@code previous} is its last skipped value, and the base stays.
+   *
+   * @param previous what the partner's next value says it replaced; null when it says none
+   */
+  static JsonNode base(JsonNode kept, JsonNode previous) {
+    return previous == null ? base(kept) : movedOn(base(kept), last(kept), previous);
+  }
+
+  private static JsonNode base(JsonNode kept) {
     return kept.path(BASE);
   }
 
