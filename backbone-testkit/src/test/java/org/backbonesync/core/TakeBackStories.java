@@ -13,8 +13,9 @@ import org.backbonesync.testkit.SyncTestDriver;
 
 /**
  * Steps of the take-back stories of merged labels that run the sync by hand ({@code
- * TakeBackRightAfterTest}, {@code TakeBackEmptyLabelsTest}): a person's edit ten seconds on,
- * without a poll; a row's flag set; and what both issues show.
+ * TakeBackRightAfterTest}, {@code TakeBackEmptyLabelsTest}, {@code TakeBackSameChangeTest}): a
+ * person's edit without a poll; a row's flag set; a story played as the review's harness writes
+ * it; and what both issues show.
  */
 final class TakeBackStories {
   private TakeBackStories() {}
@@ -31,6 +32,68 @@ final class TakeBackStories {
     MergedLabels.settle(sync);
     assertBoth(sync);
     return sync;
+  }
+
+  /** PA-1 and PB-1 synced with the labels base and bob, merged. */
+  static SyncTestDriver baseAndBob() {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(
+            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
+            .withConflict(ConflictRule.MERGE))
+        .build();
+    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
+        Map.of("labels", strings("base", "bob")));
+    MergedLabels.settle(sync);
+    return sync;
+  }
+
+  /**
+   * Plays a story step by step, as the review's harness writes them: {@code A+z} alice adds z
+   * (three seconds on, not polled), {@code B-z} bob removes it, {@code PA ignores} and {@code PA
+   * takes back} (A's row's flag), {@code poll:PB}, {@code deliver:PA} (its outbox to the
+   * partner), {@code apply:PA}, {@code settle} ({@link MergedLabels#settle}), {@code adv} (five
+   * seconds on). Then it settles, takes back both rows that ignore, and settles twice (the
+   * harness writes those take-backs at a story's end too).
+   */
+  static void play(SyncTestDriver sync, String story) {
+    String[] steps = story.replace(" ignores", ":ignores").replace(" takes back", ":back")
+        .split(" ");
+    for (String step : steps) {
+      String[] s = step.split(":");
+      switch (s[0]) {
+        case "settle" -> MergedLabels.settle(sync);
+        case "adv" -> sync.advance(Duration.ofSeconds(5));
+        case "poll" -> sync.poll(s[1]);
+        case "deliver" -> sync.deliver(s[1]);
+        case "apply" -> sync.apply(s[1]);
+        case "PA", "PB" -> ignore(sync, s[0], s[1].equals("ignores"));
+        default -> edit(sync, step);
+      }
+    }
+    MergedLabels.settle(sync);
+    for (String connector : List.of("PA", "PB")) {
+      var rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
+      if (rows.get(0).incomingChangesIgnored()) {
+        ignore(sync, connector, false);
+      }
+    }
+    MergedLabels.settle(sync);
+    MergedLabels.settle(sync);
+  }
+
+  private static void edit(SyncTestDriver sync, String step) {
+    boolean alice = step.charAt(0) == 'A';
+    String key = alice ? "PA-1" : "PB-1";
+    List<String> labels = list((alice ? sync.a() : sync.b()).value(key, "labels"));
+    String label = step.substring(2);
+    labels.remove(label);
+    if (step.charAt(1) == '+') {
+      labels.add(label);
+    }
+    sync.advance(Duration.ofSeconds(3));
+    (alice ? sync.a("alice") : sync.b("bob"))
+        .updateIssue(key, Map.of("labels", strings(labels.toArray(String[]::new))));
   }
 
   /** Alice sets PA-1's labels, ten seconds on (not polled yet). */

@@ -254,12 +254,12 @@ final class ConflictResolver {
         }
         return;
       }
-      // The partner's own additions and removals: against the value the first of its changes
-      // this row did not take replaced, moved on by ours it took since (those count as its own
-      // too), else against the value its change replaced; without that, against the base this
-      // side last shared.
+      // The partner's own additions and removals: against the base of its changes this row did
+      // not take (SkippedBase: those count as its own too, ours it took or made too as agreed),
+      // else against the value its change replaced; without that, against the base this side
+      // last shared.
       JsonNode kept = skipped.get().get(id);
-      JsonNode base = kept == null ? null : SkippedChanges.base(kept, remote.previous());
+      JsonNode base = kept == null ? null : SkippedBase.of(kept).baseFor(remote.previous());
       if (base == null) {
         base = remote.previous() != null ? remote.previous()
             : unseen ? sent.baseValue() : synced.get(id);

@@ -30,6 +30,7 @@ final class Outbox {
   private final Events events;
   private final Handover handover;
   private final Set<String> merging;
+  private final SkippedChanges skipped;
 
   Outbox(Connector connector, Stores stores, Events events, Handover handover) {
     this.connector = connector;
@@ -37,6 +38,7 @@ final class Outbox {
     this.events = events;
     this.handover = handover;
     this.merging = connector.merging;
+    this.skipped = new SkippedChanges(connector, stores);
   }
 
   /**
@@ -93,8 +95,13 @@ final class Outbox {
         content.put(id, out.ops());
       }
     });
-    return append(says, draft.issue(), Documents.attach(connector, draft.issue(), draft.fields()),
-        content, now, draft.kind());
+    SyncMessage message = append(says, draft.issue(),
+        Documents.attach(connector, draft.issue(), draft.fields()), content, now, draft.kind());
+    if (sent.incomingChangesIgnored() || draft.seenNone()) {
+      // (the partner merges these itself, or made the same changes: see SkippedChanges)
+      skipped.sent(rowId, message);
+    }
+    return message;
   }
 
   /**

@@ -1,8 +1,6 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.backbonesync.spi.message.FieldValue;
@@ -13,20 +11,14 @@ import org.backbonesync.spi.store.SyncInfo;
 /**
  * The partner's changes of merged fields (labels) that a row did not take: consumed unapplied
  * while the row ignored them ({@code incomingChangesIgnored}), or dropped as sent to a row of
- * ours before it was taken back. Of each field the row keeps ({@link
- * org.backbonesync.spi.store.SyncInfoStore#skippedBases}) the base: the value the first of them
- * replaced, moved on by what the partner took of ours between them (a later one replacing more
- * or less than the one before left shows it: a label of ours the partner merged, then removed,
- * is its removal); and the last one's value, to tell that by. The partner's next value of the
- * field is merged against the base, so that what the partner changed meanwhile counts as its
- * additions and removals, not as ours undone (the partner's whole after a take-back says it
- * replaced itself). Forgotten once a message of the partner with the field is applied ({@link
- * ConflictResolver.Resolution#skippedTaken}).
+ * ours before it was taken back; and the values of ours sent meanwhile. Of each field the row
+ * keeps a {@link SkippedBase} ({@link org.backbonesync.spi.store.SyncInfoStore#skippedBases}),
+ * which the partner's next value of the field is merged against, so that what the partner
+ * changed meanwhile counts as its additions and removals, not as ours undone (the partner's whole
+ * after a take-back says it replaced itself). Forgotten once a message of the partner with the
+ * field is applied ({@link ConflictResolver.Resolution#skippedTaken}).
  */
 final class SkippedChanges {
-  private static final String BASE = "base";
-  private static final String LAST = "last";
-
   private final Connector connector;
   private final Stores stores;
 
@@ -36,61 +28,15 @@ final class SkippedChanges {
   }
 
   /**
-   * Keeps, for the message's merged fields, what it replaced: as the base when the row keeps none
-   * yet, else moving the base on by what the partner took meanwhile; call inside a transaction.
+   * Keeps, for the message's merged fields, what it replaced and its value ({@link
+   * SkippedBase#skipped}); call inside a transaction.
    */
   void skipped(long rowId, SyncMessage message) {
-    Map<String, JsonNode> replaced = replaced(message);
-    if (replaced.isEmpty()) {
-      return;
+    Map<String, FieldValue> fields = merged(message.fields(), true);
+    if (!fields.isEmpty()) {
+      long seen = PartnerRows.seenOfOurs(message);
+      keep(rowId, fields, (kept, v) -> kept.skipped(v.previous(), v.value(), seen));
     }
-    Map<String, JsonNode> kept = stores.syncInfo().skippedBases(rowId);
-    Map<String, JsonNode> next = new LinkedHashMap<>();
-    replaced.forEach((id, previous) -> {
-      JsonNode value = message.fields().get(id).value();
-      JsonNode before = kept.get(id);
-      next.put(id, kept(before == null ? previous : movedOn(base(before), last(before), previous),
-          value));
-    });
-    stores.syncInfo().putSkippedBases(rowId, next);
-  }
-
-  /**
-   * The base the partner's next value of a field merges against, from what the row kept ({@link
-   * #skipped}): moved on, as between two skipped changes, by what the partner took of ours since
-   * the last of them, which {@code previous} (what that next value replaced there) shows: our
-   * changes it merged itself while our row ignored it count as agreed, so that one of ours
-   * undone right after the take-back stays undone. A partner that ignored ours too took none:
-   * its {@code previous} is its last skipped value, and the base stays.
-   *
-   * @param previous what the partner's next value says it replaced; null when it says none
-   */
-  static JsonNode base(JsonNode kept, JsonNode previous) {
-    return previous == null ? base(kept) : movedOn(base(kept), last(kept), previous);
-  }
-
-  private static JsonNode base(JsonNode kept) {
-    return kept.path(BASE);
-  }
-
-  private static JsonNode last(JsonNode kept) {
-    return kept.path(LAST);
-  }
-
-  private static JsonNode kept(JsonNode base, JsonNode last) {
-    ObjectNode kept = JsonNodeFactory.instance.objectNode();
-    kept.set(BASE, base);
-    kept.set(LAST, last);
-    return kept;
-  }
-
-  /**
-   * The base moved on by what the partner took between its last skipped change (value {@code
-   * last}) and the next (which replaced {@code previous}): the labels it gained meanwhile added,
-   * those it lost removed. Those are the row's own changes the partner merged.
-   */
-  private static JsonNode movedOn(JsonNode base, JsonNode last, JsonNode previous) {
-    return SetMerge.merge(last, base, previous);
   }
 
   /**
@@ -101,25 +47,50 @@ final class SkippedChanges {
   void dropped(SyncInfo row, SyncMessage message) {
     if (message.senderEpoch() != row.partnerEpoch()
         || message.sequenceId() <= row.incomingMessageSequenceId()
-        || replaced(message).isEmpty()) {
+        || merged(message.fields(), true).isEmpty()) {
       return;
     }
     stores.inTransaction(() -> skipped(row.id(), message));
   }
 
   /**
-   * Of the message's merged fields, the value each says it replaced (when it says one): JSON null
-   * too, an issue without labels then, whose base is none.
+   * Keeps which labels the merged fields of a message of ours held ({@link SkippedBase#sent}),
+   * for a row that ignores the partner or is being taken back (its whole): the partner merges
+   * those itself, or made the same change; call inside a transaction.
    */
-  private Map<String, JsonNode> replaced(SyncMessage message) {
-    Map<String, JsonNode> replaced = Map.of();
-    for (Map.Entry<String, FieldValue> e : message.fields().entrySet()) {
-      JsonNode previous = e.getValue().previous();
-      if (connector.merging.contains(e.getKey()) && previous != null) {
-        replaced = replaced.isEmpty() ? new LinkedHashMap<>() : replaced;
-        replaced.put(e.getKey(), previous);
+  void sent(long rowId, SyncMessage message) {
+    Map<String, FieldValue> merged = merged(message.fields(), false);
+    if (!merged.isEmpty()) {
+      keep(rowId, merged,
+          (kept, v) -> kept.sent(message.sequenceId(), v.previous(), v.value()));
+    }
+  }
+
+  /** One field's step: what the row keeps of it after a change skipped or a value sent. */
+  private interface Step {
+    SkippedBase next(SkippedBase kept, FieldValue value);
+  }
+
+  private void keep(long rowId, Map<String, FieldValue> fields, Step step) {
+    Map<String, JsonNode> kept = stores.syncInfo().skippedBases(rowId);
+    Map<String, JsonNode> next = new LinkedHashMap<>();
+    fields.forEach((id, v) -> next.put(id, step.next(SkippedBase.of(kept.get(id)), v).json()));
+    stores.syncInfo().putSkippedBases(rowId, next);
+  }
+
+  /**
+   * Of the fields, the merged ones; with {@code replacing}, only those that say what they
+   * replaced (JSON null too: an issue without labels, whose base is none).
+   */
+  private Map<String, FieldValue> merged(Map<String, FieldValue> fields, boolean replacing) {
+    Map<String, FieldValue> merged = Map.of();
+    for (Map.Entry<String, FieldValue> e : fields.entrySet()) {
+      if (connector.merging.contains(e.getKey())
+          && (!replacing || e.getValue().previous() != null)) {
+        merged = merged.isEmpty() ? new LinkedHashMap<>() : merged;
+        merged.put(e.getKey(), e.getValue());
       }
     }
-    return replaced;
+    return merged;
   }
 }
