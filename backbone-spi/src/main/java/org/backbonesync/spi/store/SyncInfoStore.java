@@ -241,11 +241,11 @@ public interface SyncInfoStore {
   /**
    * Of a row's merged fields (labels and the like, {@code "conflict": "MERGE"}), what the engine
    * keeps of the partner's changes the row did not take (consumed unapplied while it ignored
-   * them, or dropped as sent to a row of ours before), by field mapping id: the value the
-   * partner's next value is merged against, so that those changes are not taken for the row's
-   * own. The value is the engine's JSON, which a store keeps as given. Empty when none; a store
-   * without it (the default) keeps none, and merges go against the value the partner says it
-   * replaced, as before.
+   * them, or dropped as sent to a row of ours before) and of its own values sent meanwhile, by
+   * field mapping id: what the partner's next value is merged against, so that those changes are
+   * not taken for the row's own. The value is the engine's JSON, which a store keeps as given.
+   * Empty when none; a store without it (the default) keeps none, and merges go against the
+   * value the partner says it replaced, as before.
    *
    * @since 0.2
    */
@@ -273,8 +273,8 @@ public interface SyncInfoStore {
   }
 
   /**
-   * Records skipped bases (see {@link #skippedBases(long)}), replacing those of the same field mapping
-   * ids. Default: keeps nothing.
+   * Records skipped bases (see {@link #skippedBases(long)}), replacing those of the same field
+   * mapping ids. Default: keeps nothing.
    *
    * @since 0.2
    */
