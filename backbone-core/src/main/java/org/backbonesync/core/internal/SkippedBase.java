@@ -18,6 +18,20 @@ import java.util.Set;
  * <p>The partner's next value is merged against {@link #baseFor}: its changes made meanwhile
  * count as its own additions and removals, ours it took or made too count as agreed, so that one
  * undone here after the take-back stays undone.
+ *
+ * <p>Bounded: of the values of ours, the newest {@value #OURS_KEPT} are kept as they are; older
+ * ones are folded into one summary ({@code folded}: the labels any of them held, those all of them
+ * held, and the newest one's sequence id and value), which is all the merge reads of them, so a
+ * row that ignores for long keeps at most that many values, plus the labels they held, and the
+ * store's record of it is read and rewritten at that size for each message sent. The merge's
+ * answers stay as they were without the bound, with one exception: when the partner had seen a
+ * folded value of ours but not the newest folded, the folded ones older than it are kept rather
+ * than forgotten ({@link #skipped}). Keeping a value of ours can only count more of the labels
+ * where the partner's previous value and the base differ as agreed, so the base moves toward that
+ * previous value, the base a merge without a skipped base uses: no change of the partner's is
+ * counted that a plain merge would not count. (Dropping the oldest values instead would forget
+ * the first, what ours held before the row ignored, and count a change both sides made as the
+ * partner's again.)
  */
 final class SkippedBase {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -26,6 +40,12 @@ final class SkippedBase {
   private static final String OURS = "ours";
   private static final String SEQ = "seq";
   private static final String VALUE = "value";
+  private static final String FOLDED = "folded";
+  private static final String ANY = "any";
+  private static final String ALL = "all";
+
+  /** How many values of ours are kept as they are; older ones are folded ({@link #fold}). */
+  static final int OURS_KEPT = 32;
 
   private final ObjectNode kept;
 
@@ -64,17 +84,31 @@ final class SkippedBase {
     return this;
   }
 
-  /** Forgets the values of ours kept before the last one sent by sequence id {@code seen}. */
+  /**
+   * Forgets the values of ours kept before the last one sent by sequence id {@code seen}. Of the
+   * folded ones: all when a value kept as it is was seen; else, when the newest folded was seen,
+   * all but it (which is kept as it is again); else none, although older ones may have been seen.
+   */
   private void forgetOursBefore(long seen) {
     JsonNode ours = kept.path(OURS);
-    int last = 0;
+    int last = -1;
     for (int i = 0; i < ours.size(); i++) {
       if (ours.get(i).path(SEQ).asLong() <= seen) {
         last = i;
       }
     }
-    for (int i = 0; i < last; i++) {
-      ((ArrayNode) ours).remove(0);
+    JsonNode folded = kept.get(FOLDED);
+    if (last >= 0) {
+      kept.remove(FOLDED);
+      for (int i = 0; i < last; i++) {
+        ((ArrayNode) ours).remove(0);
+      }
+    } else if (folded != null && folded.path(SEQ).asLong() <= seen) {
+      kept.remove(FOLDED);
+      ObjectNode one = ((ArrayNode) ours).insertObject(0);
+      one.put(SEQ, folded.path(SEQ).asLong());
+      one.set(VALUE, folded.get(VALUE));
+      foldOldest();
     }
   }
 
@@ -93,7 +127,34 @@ final class SkippedBase {
       }
     }
     add(ours, sequenceId, value);
+    foldOldest();
     return this;
+  }
+
+  /** Folds the oldest values of ours beyond the newest {@link #OURS_KEPT}. */
+  private void foldOldest() {
+    JsonNode ours = kept.path(OURS);
+    while (ours.size() > OURS_KEPT) {
+      fold(((ArrayNode) ours).remove(0));
+    }
+  }
+
+  /**
+   * Folds a value of ours, older than those kept as they are, into the summary of such: the
+   * labels any of them held, those all of them held, and the newest's sequence id and value.
+   */
+  private void fold(JsonNode one) {
+    Set<String> labels = items(one.get(VALUE));
+    JsonNode was = kept.get(FOLDED);
+    Set<String> any = was == null ? new LinkedHashSet<>() : items(was.get(ANY));
+    Set<String> all = was == null ? labels : items(was.get(ALL));
+    any.addAll(labels);
+    all.retainAll(labels);
+    ObjectNode folded = kept.putObject(FOLDED);
+    folded.put(SEQ, one.path(SEQ).asLong());
+    folded.set(VALUE, one.get(VALUE));
+    folded.set(ANY, array(any));
+    folded.set(ALL, array(all));
   }
 
   private static void add(ArrayNode ours, long sequenceId, JsonNode value) {
@@ -118,8 +179,9 @@ final class SkippedBase {
     }
     Set<String> base = items(movedOn(previous));
     Set<String> theirs = items(previous);
-    Set<String> any = new LinkedHashSet<>();
-    Set<String> all = null;
+    JsonNode folded = kept.get(FOLDED);
+    Set<String> any = folded == null ? new LinkedHashSet<>() : items(folded.get(ANY));
+    Set<String> all = folded == null ? null : items(folded.get(ALL));
     for (JsonNode one : kept.path(OURS)) {
       Set<String> labels = items(one.get(VALUE));
       any.addAll(labels);
