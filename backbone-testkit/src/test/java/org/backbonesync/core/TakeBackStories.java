@@ -52,7 +52,8 @@ final class TakeBackStories {
    * Plays a story step by step, as the review's harness writes them: {@code A+z} alice adds z
    * (three seconds on, not polled), {@code B-z} bob removes it, {@code PA ignores} and {@code PA
    * takes back} (A's row's flag), {@code poll:PB}, {@code deliver:PA} (its outbox to the
-   * partner), {@code apply:PA}, {@code settle} ({@link MergedLabels#settle}), {@code adv} (five
+   * partner), {@code apply:PA}, {@code resync:PA} (an admin's resync of every issue), {@code restore:PB} (its
+   * row deleted and imported again with its counts), {@code settle} ({@link MergedLabels#settle}), {@code adv} (five
    * seconds on). Then it settles, takes back both rows that ignore, and settles twice (the
    * harness writes those take-backs at a story's end too).
    */
@@ -67,6 +68,11 @@ final class TakeBackStories {
         case "poll" -> sync.poll(s[1]);
         case "deliver" -> sync.deliver(s[1]);
         case "apply" -> sync.apply(s[1]);
+        case "restore" -> restore(sync, s[1]);
+        case "resync" -> {
+          sync.engine().resync(s[1], ResyncRequest.all(), "admin");
+          sync.runUntilQuiet();
+        }
         case "PA", "PB" -> ignore(sync, s[0], s[1].equals("ignores"));
         default -> edit(sync, step);
       }
@@ -80,6 +86,18 @@ final class TakeBackStories {
     }
     MergedLabels.settle(sync);
     MergedLabels.settle(sync);
+  }
+
+  /**
+   * An admin deletes the connector's row and imports it again with its counts (a restored
+   * store): a row made anew, whose partner takes the old row's messages as stale.
+   */
+  private static void restore(SyncTestDriver sync, String connector) {
+    var row = (connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB()).get(0);
+    sync.engine().deleteSyncInformation(connector, row.id());
+    sync.engine().importSyncInformation(connector, List.of(new SyncInfoImport(
+        row.localIssueKey(), row.remoteIssueKey(), null, null, null,
+        row.outgoingMessageSequenceId(), null, row.incomingMessageSequenceId(), false)));
   }
 
   private static void edit(SyncTestDriver sync, String step) {
