@@ -1,6 +1,5 @@
 package org.backbonesync.core;
 
-import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
@@ -103,15 +102,7 @@ class TakeBackOddStoriesTest {
   @Test
   void neverIgnoringStoreCalls() {
     CountingStores counting = new CountingStores(new InMemoryStores());
-    SyncTestDriver sync = SyncTestDriver.builder().stores(counting)
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base", "bob")));
-    MergedLabels.settle(sync);
+    SyncTestDriver sync = TakeBackStories.baseAndBob(SyncTestDriver.builder().stores(counting));
     counting.reset();
     TakeBackStories.play(sync, "A+z settle B+y settle A+x B+w settle A-z settle B-x settle");
     Map<String, Long> calls = counting.calls();

@@ -36,7 +36,12 @@ final class TakeBackStories {
 
   /** PA-1 and PB-1 synced with the labels base and bob, merged. */
   static SyncTestDriver baseAndBob() {
-    SyncTestDriver sync = SyncTestDriver.builder()
+    return baseAndBob(SyncTestDriver.builder());
+  }
+
+  /** As {@link #baseAndBob()}, the sync built on {@code builder} (its stores, say). */
+  static SyncTestDriver baseAndBob(SyncTestDriver.Builder builder) {
+    SyncTestDriver sync = builder
         .fieldMapping(
             FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
         .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)

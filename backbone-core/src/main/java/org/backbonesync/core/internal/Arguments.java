@@ -1,5 +1,7 @@
 package org.backbonesync.core.internal;
 
+import org.backbonesync.spi.internal.Escapes;
+
 /**
  * The checks of the arguments of {@link org.backbonesync.core.SyncEngine}'s methods, before any
  * store sees them: a refusal is an {@link IllegalArgumentException}; {@code SyncAdmin} makes the
@@ -47,7 +49,7 @@ public final class Arguments {
     if (value.isEmpty() || value.length() > max) {
       return "must be 1 to " + max + " characters, was " + value.length();
     }
-    if (value.chars().anyMatch(Character::isISOControl) || !validSurrogates(value)) {
+    if (value.chars().anyMatch(Character::isISOControl) || !Escapes.pairedSurrogates(value)) {
       return "must not hold control characters or broken Unicode";
     }
     return null;
@@ -64,18 +66,5 @@ public final class Arguments {
       throw new IllegalArgumentException(refusal(where, problem, value));
     }
     return value;
-  }
-
-  private static boolean validSurrogates(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -129,19 +129,7 @@ public final class DecodedAlike {
     if (text == null) {
       return true;
     }
-    if (text.length() > StrictJson.MAX_STRING_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
+    return text.length() <= StrictJson.MAX_STRING_LENGTH && Escapes.pairedSurrogates(text);
   }
 
   private static SyncMessage withCopies(SyncMessage m) {

@@ -68,6 +68,23 @@ public final class Escapes {
         == Character.SURROGATE);
   }
 
+  /**
+   * Whether every surrogate of the text is half of a pair: whole UTF-16, which encodes as UTF-8
+   * and reads back the same (the engine's arguments, {@link DecodedAlike}).
+   */
+  public static boolean pairedSurrogates(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean invisible(int c) {
     int type = Character.getType(c);
     return type == Character.CONTROL || type == Character.FORMAT
