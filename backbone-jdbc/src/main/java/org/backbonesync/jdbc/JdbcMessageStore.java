@@ -100,14 +100,19 @@ final class JdbcMessageStore implements MessageStore {
   }
 
   /** The JSON this store writes of a message, which it keeps decoded when it can. */
-  private String json(SyncMessage m) {
-    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+  private Utf8Text json(SyncMessage m) {
+    byte[] json = codec.encode(m);
     decoded.written(json, m);
-    return json;
+    return new Utf8Text(json);
   }
 
-  private SyncMessage message(String json) {
-    return decoded.decode(json);
+  /**
+   * The message whose JSON is in this column: on PostgreSQL its UTF-8 bytes as the driver
+   * received them (pgjdbc's {@code getBytes} of a text column), elsewhere the text's.
+   */
+  private SyncMessage message(ResultSet r, int column) throws SQLException {
+    return decoded.decode(db.textAsBytes() ? r.getBytes(column)
+        : r.getString(column).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -134,7 +139,7 @@ final class JdbcMessageStore implements MessageStore {
         bind(s, connectorKey, messageId);
         try (ResultSet r = s.executeQuery()) {
           return r.next()
-              ? Optional.of(new OutboxEntry(message(r.getString(1)), r.getLong(2), r.getInt(3),
+              ? Optional.of(new OutboxEntry(message(r, 1), r.getLong(2), r.getInt(3),
                   r.getLong(4), r.getString(5)))
               : Optional.<OutboxEntry>empty();
         }
@@ -169,7 +174,7 @@ final class JdbcMessageStore implements MessageStore {
           while (r.next() && due.size() < limit) {
             SyncMessage m;
             try {
-              m = message(r.getString(1));
+              m = message(r, 1);
             } catch (RuntimeException e) {
               db.corrupt().report("bb_outbox", String.valueOf(r.getLong(6)), "message "
                   + r.getString(7), e);
@@ -272,7 +277,7 @@ final class JdbcMessageStore implements MessageStore {
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           try {
-            entries.add(new InboxEntry(message(r.getString(1)), r.getLong(2),
+            entries.add(new InboxEntry(message(r, 1), r.getLong(2),
                 InboxEntry.Status.valueOf(r.getString(3)), r.getInt(4), r.getLong(5),
                 r.getString(6)));
           } catch (RuntimeException e) {

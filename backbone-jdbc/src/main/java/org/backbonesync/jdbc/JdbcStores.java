@@ -107,6 +107,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private final JdbcTraceStore trace = new JdbcTraceStore(this);
   /** The database's forms of batched writes for many rows (PostgreSQL's), set when opened. */
   private volatile Map<String, ManyRows> manyRows = Map.of();
+  private volatile boolean textAsBytes;
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -148,7 +149,9 @@ public final class JdbcStores implements Stores, AutoCloseable {
         migrations.validate(stores.connections());
       }
       stores.catchUpStamps(schema == Schema.MIGRATE);
-      stores.manyRows = stores.manyRowForms();
+      boolean postgres = Migrations.isPostgres(stores.connections());
+      stores.manyRows = postgres ? manyRowForms() : Map.of();
+      stores.textAsBytes = postgres;
       return stores;
     } catch (RuntimeException | Error e) {
       stores.close();
@@ -370,16 +373,21 @@ public final class JdbcStores implements Stores, AutoCloseable {
     }
   }
 
-  /** PostgreSQL's forms of the stores' batched writes; none on another database. */
-  private Map<String, ManyRows> manyRowForms() {
-    if (!Migrations.isPostgres(connections())) {
-      return Map.of();
-    }
+  /** PostgreSQL's forms of the stores' batched writes (none on another database). */
+  private static Map<String, ManyRows> manyRowForms() {
     Map<String, ManyRows> forms = new HashMap<>(JdbcSyncInfoStore.MANY_ROWS);
     forms.putAll(JdbcMessageStore.MANY_ROWS);
     forms.putAll(JdbcTraceStore.MANY_ROWS);
     forms.putAll(JdbcLeaseStore.MANY_ROWS);
     return Map.copyOf(forms);
+  }
+
+  /**
+   * Whether a text column is read as the UTF-8 bytes the driver received ({@code getBytes}):
+   * on PostgreSQL, whose driver hands them over uncopied; elsewhere a text is read as text.
+   */
+  boolean textAsBytes() {
+    return textAsBytes;
   }
 
   /** The database's form of a batched write for many rows; null for none. */

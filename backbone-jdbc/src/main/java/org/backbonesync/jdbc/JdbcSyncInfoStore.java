@@ -80,7 +80,11 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   static void bind(PreparedStatement s, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
-      s.setObject(i + 1, args[i]);
+      if (args[i] instanceof Utf8Text text) {
+        s.setString(i + 1, text.toString());
+      } else {
+        s.setObject(i + 1, args[i]);
+      }
     }
   }
 

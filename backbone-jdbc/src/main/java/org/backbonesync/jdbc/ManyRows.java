@@ -102,7 +102,8 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
     byte[][] column = new byte[rows.size()][];
     for (int r = 0; r < column.length; r++) {
       Object value = rows.get(r)[i];
-      column[r] = value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8);
+      column[r] = value == null ? null : value instanceof Utf8Text text ? text.utf8()
+          : value.toString().getBytes(StandardCharsets.UTF_8);
     }
     return column;
   }

@@ -20,21 +20,21 @@ class DecodedMessagesTest {
   private final MessageCodec codec = new MessageCodec();
   private final DecodedMessages decoded = new DecodedMessages(codec);
 
-  private String json(String issue, long sequence, String value) {
+  private byte[] json(String issue, long sequence, String value) {
     SyncMessage m = new SyncMessage(1, "PA:" + issue + ":1:" + sequence, "s", "PA", "PB", issue,
         null, sequence, MessageKind.CHANGE, "Task", 100 + sequence,
         Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode(value), 5, "alice")));
-    return new String(codec.encode(m), StandardCharsets.UTF_8);
+    return codec.encode(m);
   }
 
   @Test
   void aMessageReadAgainIsDecodedOnceAndIsWhatDecodingGives() {
-    String json = json("PA-1", 1, "printer");
+    byte[] json = json("PA-1", 1, "printer é 😀");
 
     SyncMessage first = decoded.decode(json);
 
-    assertSame(first, decoded.decode(new String(json))); // (equal text, another instance)
-    assertEquals(codec.decode(json.getBytes(StandardCharsets.UTF_8)), first);
+    assertSame(first, decoded.decode(json.clone())); // (equal text, another array)
+    assertEquals(codec.decode(json), first);
   }
 
   @Test
@@ -51,15 +51,15 @@ class DecodedMessagesTest {
 
   @Test
   void theOldestAreForgottenPastTheBound() {
-    String oldest = json("PA-0", 1, "v");
+    byte[] oldest = json("PA-0", 1, "v");
     SyncMessage first = decoded.decode(oldest);
-    String second = json("PA-1", 1, "v");
+    byte[] second = json("PA-1", 1, "v");
     SyncMessage secondMessage = decoded.decode(second);
-    int chars = oldest.length() + second.length();
-    for (int i = 2; chars + 2000 <= DecodedMessages.MAX_CHARS; i++) { // (about 2,000 each)
-      String next = json("PA-" + i, 1, "v".repeat(2000 - oldest.length()));
+    int bytes = oldest.length + second.length;
+    for (int i = 2; bytes + 2000 <= DecodedMessages.MAX_BYTES; i++) { // (about 2,000 each)
+      byte[] next = json("PA-" + i, 1, "v".repeat(2000 - oldest.length));
       decoded.decode(next);
-      chars += next.length();
+      bytes += next.length;
     }
     assertSame(first, decoded.decode(oldest), "all within the bound yet");
 
@@ -71,14 +71,16 @@ class DecodedMessagesTest {
 
   @Test
   void aLargeMessageIsNotKept() {
-    String json = json("PA-1", 1, "x".repeat(DecodedMessages.MAX_JSON_CHARS));
+    byte[] json = json("PA-1", 1, "x".repeat(DecodedMessages.MAX_JSON_BYTES));
 
     assertNotSame(decoded.decode(json), decoded.decode(json));
   }
 
   @Test
   void textThatDoesNotDecodeFailsEveryTime() {
-    String json = json("PA-1", 1, "v").replace("\"formatVersion\":1", "\"formatVersion\":\"x\"");
+    byte[] json = new String(json("PA-1", 1, "v"), StandardCharsets.UTF_8)
+        .replace("\"formatVersion\":1", "\"formatVersion\":\"x\"")
+        .getBytes(StandardCharsets.UTF_8);
 
     assertThrows(RuntimeException.class, () -> decoded.decode(json));
     assertThrows(RuntimeException.class, () -> decoded.decode(json));
@@ -90,14 +92,14 @@ class DecodedMessagesTest {
     SyncMessage m = new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "s", "PA", "PB",
         "PA-1", null, 1, MessageKind.CHANGE, "Task", 100,
         Map.of("labels", new FieldValue(labels, 5, "alice")), null, 0, 1, 0, 0, Map.of(), false);
-    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+    byte[] json = codec.encode(m);
 
     decoded.written(json, m);
     labels.add("changed after the write");
-    SyncMessage read = decoded.decode(new String(json));
+    SyncMessage read = decoded.decode(json.clone());
 
     assertSame(read, decoded.decode(json), "kept at the write");
-    assertEquals(codec.decode(json.getBytes(StandardCharsets.UTF_8)), read);
+    assertEquals(codec.decode(json), read);
   }
 
   @Test
@@ -107,12 +109,12 @@ class DecodedMessagesTest {
         "PA-1", null, 1, MessageKind.CHANGE, "Task", 100,
         Map.of("votes", new FieldValue(JsonNodeFactory.instance.numberNode(3L), 5, "alice")),
         null, 0, 1, 0, 0, Map.of(), false);
-    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+    byte[] json = codec.encode(m);
 
     decoded.written(json, m);
     SyncMessage read = decoded.decode(json);
 
     assertNotEquals(m, read);
-    assertEquals(codec.decode(json.getBytes(StandardCharsets.UTF_8)), read);
+    assertEquals(codec.decode(json), read);
   }
 }

@@ -37,9 +37,14 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
   }
 
   private static SyncMessage message(String id, String source, long sequence) {
+    return message(id, source, sequence, "v" + sequence, "alice");
+  }
+
+  private static SyncMessage message(String id, String source, long sequence, String value,
+      String author) {
     return new SyncMessage(1, id, "s", "PA", "PB", source, null,
         sequence, MessageKind.CHANGE, "Task", 100 + sequence,
-        Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode("v" + sequence), 5, "alice")));
+        Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode(value), 5, author)));
   }
 
   @Test
@@ -63,6 +68,28 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
         message("PA-4", 1).messageId()));
     assertEquals(List.of(message("PA-3", 2)), store.nextIncoming("PB", 100, 10).stream()
         .map(InboxEntry::message).toList());
+  }
+
+  @Test
+  void textBeyondAsciiComesBackAsWritten() {
+    // (accents, a CJK character, an emoji's surrogate pair, a control character; alone and
+    // several at once, which a store may write another way)
+    String text = "café 日本 😀 \u0001 \\ \" end";
+    SyncMessage one = message("PA:PA-1:1:1", "PA-1", 1, text, "zoë");
+    SyncMessage two = message("PA:PA-2:1:1", "PA-2", 1, text + " 2", "zoë");
+    SyncMessage three = message("PA:PA-3:1:1", "PA-3", 1, text + " 3", "zoë");
+
+    store.addOutgoing(one, 10);
+    store.addOutgoing(List.of(two, three), 10);
+    store.addIncoming(one, 10);
+    store.addIncoming(List.of(two, three), 10);
+
+    assertEquals(List.of(one, two, three),
+        store.dueOutgoing("PA", 100, 10).stream().map(OutboxEntry::message).toList());
+    assertEquals(java.util.Set.of(one, two, three), store.nextIncoming("PB", 100, 10).stream()
+        .map(InboxEntry::message).collect(java.util.stream.Collectors.toSet()));
+    assertEquals(text, store.incomingFor("PB", "PA-1").get(0).message().fields().get("m1")
+        .value().asText());
   }
 
   @Test
