@@ -1,5 +1,9 @@
 package org.backbonesync.jdbc;
 
+import static org.backbonesync.jdbc.TakeBackOnStores.bobsLabelsWhileAIgnores;
+import static org.backbonesync.jdbc.TakeBackOnStores.rowA;
+import static org.backbonesync.jdbc.TakeBackOnStores.settle;
+import static org.backbonesync.jdbc.TakeBackOnStores.takeBack;
 import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,9 +13,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.backbonesync.core.ConflictRule;
-import org.backbonesync.core.Direction;
-import org.backbonesync.core.FieldMapping;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -55,19 +56,8 @@ class SkippedBaseOnPostgresTest {
   @Test
   void takeBackAfterARestartOnFreshStores() {
     String url = PostgresStoresTest.freshSchemaUrl();
-    SyncTestDriver sync = SyncTestDriver.builder().stores(JdbcStores.atUrl(url, null, null))
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base", "old")));
-    settle(sync);
-    long row = sync.syncInfoA().get(0).id();
-    sync.engine().setIncomingChangesIgnored("PA", row, true);
-    sync.b("bob").updateIssue("PB-1", Map.of("labels", strings("base", "carol")));
-    settle(sync);
+    SyncTestDriver sync = bobsLabelsWhileAIgnores(JdbcStores.atUrl(url, null, null));
+    long row = rowA(sync);
     sync.advance(Duration.ofSeconds(5));
     sync.a("alice").updateIssue("PA-1", Map.of("labels", strings("base", "old", "alice")));
     settle(sync);
@@ -75,8 +65,7 @@ class SkippedBaseOnPostgresTest {
         "kept in PostgreSQL");
 
     sync.restartOn(JdbcStores.atUrl(url, null, null));
-    sync.engine().setIncomingChangesIgnored("PA", row, false);
-    settle(sync);
+    takeBack(sync, row);
 
     assertEquals(java.util.Set.of("base", "carol", "alice"), set(sync.a().value("PA-1", "labels")));
     assertEquals(java.util.Set.of("base", "carol", "alice"), set(sync.b().value("PB-1", "labels")));
@@ -97,11 +86,5 @@ class SkippedBaseOnPostgresTest {
     java.util.Set<String> out = new java.util.HashSet<>();
     labels.forEach(l -> out.add(l.asText()));
     return out;
-  }
-
-  private static void settle(SyncTestDriver sync) {
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    sync.runUntilQuiet();
   }
 }

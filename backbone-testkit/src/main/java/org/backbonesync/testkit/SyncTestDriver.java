@@ -8,6 +8,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.backbonesync.core.ApplyOutcome;
+import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
@@ -523,6 +524,18 @@ public final class SyncTestDriver {
     public Builder fieldMapping(FieldMapping mapping) {
       mappings.add(mapping);
       return this;
+    }
+
+    /**
+     * Adds two field mappings, both ways: summary ({@link #SUMMARY}) and labels ({@link #LABELS})
+     * merged on a conflict ({@link ConflictRule#MERGE}), as {@link #fieldMapping} would. The
+     * setup of the stories of merged labels, which several modules' tests tell on their own
+     * stores.
+     */
+    public Builder summaryAndMergedLabels() {
+      return fieldMapping(FieldMapping.passthrough(SUMMARY, "summary", Direction.BOTH))
+          .fieldMapping(FieldMapping.passthrough(LABELS, "labels", Direction.BOTH)
+              .withConflict(ConflictRule.MERGE));
     }
 
     /**

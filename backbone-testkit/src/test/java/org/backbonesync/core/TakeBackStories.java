@@ -41,12 +41,7 @@ final class TakeBackStories {
 
   /** As {@link #baseAndBob()}, the sync built on {@code builder} (its stores, say). */
   static SyncTestDriver baseAndBob(SyncTestDriver.Builder builder) {
-    SyncTestDriver sync = builder
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .build();
+    SyncTestDriver sync = builder.summaryAndMergedLabels().build();
     sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
         Map.of("labels", strings("base", "bob")));
     MergedLabels.settle(sync);
