@@ -15,18 +15,22 @@ final class MergedLabels {
   private MergedLabels() {}
 
   static SyncTestDriver bobsLabelApplied() {
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base")));
-    settle(sync);
+    SyncTestDriver sync = labelled(SyncTestDriver.builder(), "base");
     sync.b("bob").updateIssue("PB-1", Map.of("labels", strings("base", "bob")));
     settle(sync);
     assertEquals(strings("base", "bob") + " / " + strings("base", "bob"), labels(sync));
+    return sync;
+  }
+
+  /**
+   * A sync of summary and merged labels built on {@code builder} (its stores or connectors, say),
+   * where alice created PA-1 with these labels, settled: PB-1 has them too.
+   */
+  static SyncTestDriver labelled(SyncTestDriver.Builder builder, String... labels) {
+    SyncTestDriver sync = builder.summaryAndMergedLabels().build();
+    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
+        Map.of("labels", strings(labels)));
+    settle(sync);
     return sync;
   }
 

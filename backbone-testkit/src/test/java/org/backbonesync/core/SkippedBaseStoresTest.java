@@ -1,15 +1,14 @@
 package org.backbonesync.core;
 
+import static org.backbonesync.core.MergedLabels.labelled;
 import static org.backbonesync.core.MergedLabels.settle;
 import static org.backbonesync.core.TakeBackStories.assertBoth;
 import static org.backbonesync.core.TakeBackStories.bob;
 import static org.backbonesync.core.TakeBackStories.ignore;
-import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.util.Map;
 import java.util.Set;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.SyncInfoStore;
@@ -54,15 +53,8 @@ class SkippedBaseStoresTest {
 
   @Test
   void aStoreWithoutSkippedBasesKeepsAsLabelsAcrossATakeBack() {
-    SyncTestDriver sync = SyncTestDriver.builder().stores(new StoresOfBefore(new InMemoryStores()))
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base")));
-    settle(sync);
+    SyncTestDriver sync =
+        labelled(SyncTestDriver.builder().stores(new StoresOfBefore(new InMemoryStores())), "base");
     ignore(sync, "PA", true);
     bob(sync, "base", "carol");
     settle(sync);

@@ -93,16 +93,8 @@ class TakeBackHarnessTest {
   private String story(int seed, StringBuilder log) {
     Random r = new Random(seed);
     boolean scoped = r.nextInt(3) == 0;
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .connectorA(c -> scoped ? c.withIncomingJql("priority != Low") : c)
-        .build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base", "bob")));
-    MergedLabels.settle(sync);
+    SyncTestDriver sync = TakeBackStories.baseAndBob(SyncTestDriver.builder()
+        .connectorA(c -> scoped ? c.withIncomingJql("priority != Low") : c));
     int steps = 6 + r.nextInt(10);
     for (int i = 0; i < steps; i++) {
       step(sync, r, r.nextInt(scoped ? 14 : 12), scoped, log);

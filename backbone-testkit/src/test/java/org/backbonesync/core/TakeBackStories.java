@@ -22,12 +22,7 @@ final class TakeBackStories {
 
   /** PA-1 and PB-1 synced without labels (summary only), labels merged. */
   static SyncTestDriver noLabels() {
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .build();
+    SyncTestDriver sync = SyncTestDriver.builder().summaryAndMergedLabels().build();
     sync.a("alice").create("Printer on fire");
     MergedLabels.settle(sync);
     assertBoth(sync);
@@ -41,11 +36,7 @@ final class TakeBackStories {
 
   /** As {@link #baseAndBob()}, the sync built on {@code builder} (its stores, say). */
   static SyncTestDriver baseAndBob(SyncTestDriver.Builder builder) {
-    SyncTestDriver sync = builder.summaryAndMergedLabels().build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base", "bob")));
-    MergedLabels.settle(sync);
-    return sync;
+    return MergedLabels.labelled(builder, "base", "bob");
   }
 
   /**
