@@ -5,6 +5,7 @@ import static org.backbonesync.core.MergedLabels.settle;
 import static org.backbonesync.core.TakeBackStories.assertBoth;
 import static org.backbonesync.core.TakeBackStories.bob;
 import static org.backbonesync.core.TakeBackStories.ignore;
+import static org.backbonesync.core.TakeBackStories.takeBack;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -59,8 +60,7 @@ class SkippedBaseStoresTest {
     bob(sync, "base", "carol");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base");
   }

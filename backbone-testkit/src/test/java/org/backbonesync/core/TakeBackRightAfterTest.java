@@ -1,11 +1,14 @@
 package org.backbonesync.core;
 
 import static org.backbonesync.core.MergedLabels.bobsLabelApplied;
+import static org.backbonesync.core.MergedLabels.labelled;
 import static org.backbonesync.core.MergedLabels.settle;
 import static org.backbonesync.core.TakeBackStories.alice;
 import static org.backbonesync.core.TakeBackStories.assertBoth;
 import static org.backbonesync.core.TakeBackStories.bob;
 import static org.backbonesync.core.TakeBackStories.ignore;
+import static org.backbonesync.core.TakeBackStories.ignoring;
+import static org.backbonesync.core.TakeBackStories.takeBack;
 import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,12 +31,7 @@ class TakeBackRightAfterTest {
    */
   @Test
   void alicesRemovalRightAfterTheTakeBackOfALabelSheAddedWhileIgnoringStands() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
-    bob(sync, "base", "bob", "carol");
-    settle(sync);
-    alice(sync, "base", "bob", "x");
-    settle(sync);
+    SyncTestDriver sync = carolWhileAIgnoresThenAlice("base", "bob", "x");
 
     ignore(sync, "PA", false);
     alice(sync, "base", "bob");
@@ -45,12 +43,7 @@ class TakeBackRightAfterTest {
   /** As above, the other way: alice removes bob while A ignores; right after, adds him again. */
   @Test
   void alicesAdditionRightAfterTheTakeBackOfALabelSheRemovedWhileIgnoringStands() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
-    bob(sync, "base", "bob", "carol");
-    settle(sync);
-    alice(sync, "base");
-    settle(sync);
+    SyncTestDriver sync = carolWhileAIgnoresThenAlice("base");
 
     ignore(sync, "PA", false);
     alice(sync, "base", "bob");
@@ -95,12 +88,7 @@ class TakeBackRightAfterTest {
    */
   @Test
   void bobsRemovalRightAfterTheTakeBackOfALabelAliceAddedWhileIgnoringStands() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
-    bob(sync, "base", "bob", "carol");
-    settle(sync);
-    alice(sync, "base", "bob", "x");
-    settle(sync);
+    SyncTestDriver sync = carolWhileAIgnoresThenAlice("base", "bob", "x");
 
     ignore(sync, "PA", false);
     sync.poll("PA");
@@ -114,12 +102,7 @@ class TakeBackRightAfterTest {
   /** As above, bob's removal made after B applied A's whole. */
   @Test
   void bobsRemovalAfterBAppliedTheTakeBackWholeStands() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
-    bob(sync, "base", "bob", "carol");
-    settle(sync);
-    alice(sync, "base", "bob", "x");
-    settle(sync);
+    SyncTestDriver sync = carolWhileAIgnoresThenAlice("base", "bob", "x");
 
     ignore(sync, "PA", false);
     sync.poll("PA");
@@ -137,16 +120,8 @@ class TakeBackRightAfterTest {
    */
   @Test
   void bobsRemovalAfterTheIssueCameBackIntoTheIncomingJqlStands() {
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
-        .connectorA(c -> c.withIncomingJql("priority != Low"))
-        .build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base")));
-    settle(sync);
+    SyncTestDriver sync = labelled(
+        SyncTestDriver.builder().connectorA(c -> c.withIncomingJql("priority != Low")), "base");
     sync.advance(Duration.ofSeconds(10));
     sync.a("alice").edit("PA-1", "priority", "Low");
     bob(sync, "base", "carol");
@@ -172,8 +147,7 @@ class TakeBackRightAfterTest {
    */
   @Test
   void aBaseLeftByATakeBackThatMetAnEqualChangeLosesNoLaterRemoval() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "base", "bob", "blue");
     settle(sync);
     ignore(sync, "PA", false);
@@ -197,14 +171,12 @@ class TakeBackRightAfterTest {
    */
   @Test
   void aBaseLeftOnBsRowTurnsNoLaterRemovalOfBobsIntoAlicesAddition() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PB", true);
+    SyncTestDriver sync = ignoring("PB");
     alice(sync, "base", "bob", "tmp");
     settle(sync);
     alice(sync, "base", "bob");
     settle(sync);
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PB");
     assertBoth(sync, "base", "bob");
     bob(sync, "base", "bob", "b1");
     settle(sync);
@@ -215,8 +187,7 @@ class TakeBackRightAfterTest {
     settle(sync);
     alice(sync, "base", "bob", "b1", "a2");
     settle(sync);
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "bob", "a2");
   }
@@ -224,11 +195,7 @@ class TakeBackRightAfterTest {
   /** Labels and fix versions both merged: each keeps both sides' changes across a take-back. */
   @Test
   void twoMergedFieldsEachKeepBothSidesChangesAcrossATakeBack() {
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
+    SyncTestDriver sync = SyncTestDriver.builder().summaryAndMergedLabels()
         .fieldMapping(FieldMapping.passthrough("map-versions", "fixVersions", Direction.BOTH)
             .withConflict(ConflictRule.MERGE))
         .projectA(p -> p.versions("1.0", "2.0", "3.0"))
@@ -246,12 +213,24 @@ class TakeBackRightAfterTest {
     sync.a("alice").updateIssue("PA-1", Map.of("fixVersions", strings("1.0", "3.0")));
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "carol");
     assertEquals(strings("1.0", "3.0", "2.0") + " / " + strings("1.0", "3.0", "2.0"),
         sync.a().value("PA-1", "fixVersions") + " / " + sync.b().value("PB-1", "fixVersions"));
+  }
+
+  /**
+   * While A ignores, bob adds carol, then alice sets PA-1's labels to these (B merges her change
+   * itself); all settled, A's row still ignoring.
+   */
+  private static SyncTestDriver carolWhileAIgnoresThenAlice(String... labels) {
+    SyncTestDriver sync = ignoring("PA");
+    bob(sync, "base", "bob", "carol");
+    settle(sync);
+    alice(sync, labels);
+    settle(sync);
+    return sync;
   }
 
   /** A person's edit three seconds on, without a poll. */

@@ -117,6 +117,22 @@ final class TakeBackStories {
     sync.b("bob").updateIssue("PB-1", Map.of("labels", strings(labels)));
   }
 
+  /**
+   * {@link MergedLabels#bobsLabelApplied()}, then the connector's row ignores its partner's
+   * changes: where most take-back stories start.
+   */
+  static SyncTestDriver ignoring(String connector) {
+    SyncTestDriver sync = MergedLabels.bobsLabelApplied();
+    ignore(sync, connector, true);
+    return sync;
+  }
+
+  /** The connector's row takes its partner's changes back, and all settles. */
+  static void takeBack(SyncTestDriver sync, String connector) {
+    ignore(sync, connector, false);
+    MergedLabels.settle(sync);
+  }
+
   /** Sets or clears the {@code incomingChangesIgnored} of the connector's row. */
   static void ignore(SyncTestDriver sync, String connector, boolean ignored) {
     var rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
@@ -133,7 +149,8 @@ final class TakeBackStories {
     assertEquals(list(a), list(b), "both in one order");
   }
 
-  private static List<String> list(JsonNode labels) {
+  /** The labels as a list (empty for none), in their order. */
+  static List<String> list(JsonNode labels) {
     List<String> out = new ArrayList<>();
     if (labels != null) {
       labels.forEach(l -> out.add(l.asText()));
