@@ -1,14 +1,19 @@
 package org.backbonesync.core;
 
 import static org.backbonesync.core.MergedLabels.bobsLabelApplied;
+import static org.backbonesync.core.MergedLabels.labelled;
 import static org.backbonesync.core.MergedLabels.settle;
-import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
+import static org.backbonesync.core.TakeBackStories.alice;
+import static org.backbonesync.core.TakeBackStories.bob;
+import static org.backbonesync.core.TakeBackStories.ignore;
+import static org.backbonesync.core.TakeBackStories.ignoring;
+import static org.backbonesync.core.TakeBackStories.list;
+import static org.backbonesync.core.TakeBackStories.takeBack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -26,9 +31,11 @@ import org.junit.jupiter.api.Test;
  * Each case is one story, told in its name and comment.
  *
  * <p>Most cases start from {@link MergedLabels#bobsLabelApplied()}: PA-1 and PB-1 both labelled
- * [base, bob], bob's addition applied on A (so B's change is pending there, A answered nothing).
- * The few that need a scope start from {@link #scoped()}, where connector A syncs only issues
- * whose priority is not Low.
+ * [base, bob], bob's addition applied on A (so B's change is pending there, A answered nothing);
+ * most then set a row to ignore ({@link TakeBackStories#ignoring}) and end with its take-back
+ * ({@link TakeBackStories#takeBack}: the flag cleared, then settled). The few that need a
+ * scope start from {@link #scoped()}, where connector A syncs only issues whose priority is not
+ * Low.
  *
  * <p>The expected outcome, where the notes and README leave it open, is the three-way merge the
  * Merge rule promises for concurrent edits, taken against the last labels both sides agreed on
@@ -57,13 +64,11 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bobsAdditionWhileAIgnoresSurvivesTheTakeBack() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "base", "bob", "carol");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "bob", "carol");
   }
@@ -74,13 +79,11 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bobsRemovalWhileAIgnoresSurvivesTheTakeBack() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "bob");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "bob");
   }
@@ -91,14 +94,12 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bothSidesAdditionsWhileAIgnoresSurvive() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "alice", "base", "bob");
     bob(sync, "base", "bob", "dave");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "alice", "base", "bob", "dave");
   }
@@ -109,15 +110,13 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void alicesRemovalAndBobsAdditionWhileAIgnoresBothSurvive() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "base", "bob", "carol");
     settle(sync);
     alice(sync, "base");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "carol");
   }
@@ -128,15 +127,13 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bobsRemovalAndAlicesAdditionWhileAIgnoresBothSurvive() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "bob");
     settle(sync);
     alice(sync, "alice", "base", "bob");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "alice", "bob");
   }
@@ -147,13 +144,11 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void alicesAdditionWhileAIgnoresSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "alice", "base", "bob");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "alice", "base", "bob");
   }
@@ -164,13 +159,11 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void alicesRemovalWhileAIgnoresSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "base");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base");
   }
@@ -181,14 +174,12 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void labelsNobodyChangedStayAsTheyWere() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     sync.advance(Duration.ofSeconds(10));
     sync.b("bob").edit("PB-1", "summary", "Printer fixed");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "bob");
     assertEquals("Printer fixed", sync.a().value("PA-1", "summary").asText());
@@ -200,14 +191,12 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void theSameLabelAddedOnBothSidesIsThereOnce() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "base", "bob", "urgent");
     bob(sync, "base", "bob", "urgent");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "bob", "urgent");
   }
@@ -218,14 +207,12 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void theSameLabelRemovedOnBothSidesStaysRemoved() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "base");
     bob(sync, "base");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base");
   }
@@ -237,8 +224,7 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bobsRemovalOfAlicesLabelAfterSeeingItStaysRemoved() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "alice", "base", "bob");
     settle(sync);
     assertEquals(set("alice", "base", "bob"), set(sync.b().value("PB-1", "labels")),
@@ -246,8 +232,7 @@ class TakeBackLabelsOracleTest {
     bob(sync, "base", "bob");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "bob");
   }
@@ -258,18 +243,15 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void twoIgnorePeriodsEachKeepBobsChange() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "base", "bob", "carol");
     settle(sync);
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
     ignore(sync, "PA", true);
     bob(sync, "base", "carol");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "carol");
   }
@@ -282,14 +264,12 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bothSidesAdditionsWhileBIgnoresSurvive() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PB", true);
+    SyncTestDriver sync = ignoring("PB");
     alice(sync, "alice", "base", "bob");
     bob(sync, "base", "bob", "dave");
     settle(sync);
 
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PB");
 
     assertBoth(sync, "alice", "base", "bob", "dave");
   }
@@ -300,15 +280,13 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bobsRemovalWhileBIgnoresSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PB", true);
+    SyncTestDriver sync = ignoring("PB");
     bob(sync, "bob");
     settle(sync);
     alice(sync, "alice", "bob");
     settle(sync);
 
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PB");
 
     assertBoth(sync, "alice", "bob");
   }
@@ -319,14 +297,12 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void alicesRemovalWhileBIgnoresSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PB", true);
+    SyncTestDriver sync = ignoring("PB");
     alice(sync, "base");
     bob(sync, "base", "bob", "carol");
     settle(sync);
 
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PB");
 
     assertBoth(sync, "base", "carol");
   }
@@ -338,15 +314,13 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void aChangeOfBStillOnItsWayAtBsTakeBackSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PB", true);
+    SyncTestDriver sync = ignoring("PB");
     alice(sync, "alice", "base", "bob");
     settle(sync);
     bob(sync, "base", "bob", "dave");
     sync.poll("PB");
 
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PB");
 
     assertBoth(sync, "alice", "base", "bob", "dave");
   }
@@ -361,10 +335,8 @@ class TakeBackLabelsOracleTest {
   void bothIgnoreBothAddTakenBackAFirst() {
     SyncTestDriver sync = bothIgnoreAndAdd();
 
-    ignore(sync, "PA", false);
-    settle(sync);
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PA");
+    takeBack(sync, "PB");
 
     assertBoth(sync, "alice", "base", "bob", "dave");
   }
@@ -377,10 +349,8 @@ class TakeBackLabelsOracleTest {
   void bothIgnoreBothAddTakenBackBFirst() {
     SyncTestDriver sync = bothIgnoreAndAdd();
 
-    ignore(sync, "PB", false);
-    settle(sync);
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PB");
+    takeBack(sync, "PA");
 
     assertBoth(sync, "alice", "base", "bob", "dave");
   }
@@ -394,8 +364,7 @@ class TakeBackLabelsOracleTest {
     SyncTestDriver sync = bothIgnoreAndAdd();
 
     ignore(sync, "PA", false);
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PB");
 
     assertBoth(sync, "alice", "base", "bob", "dave");
   }
@@ -407,17 +376,14 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bothIgnoreBothRemoveTakenBackAFirst() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     ignore(sync, "PB", true);
     alice(sync, "base", "extra");
     bob(sync, "bob", "extra2");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PA");
+    takeBack(sync, "PB");
 
     assertBoth(sync, "extra", "extra2");
   }
@@ -432,22 +398,13 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void twoQuickTakeBacksKeepAlicesChange() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "base", "bob", "blue");
     settle(sync);
     alice(sync, "base", "bob", "red");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    sync.poll("PA");
-    sync.deliver("PA");
-    sync.apply("PB");
-    sync.deliver("PB");
-    ignore(sync, "PA", true);
-    sync.apply("PA");
-    ignore(sync, "PA", false);
-    settle(sync);
+    twoQuickTakeBacks(sync);
 
     assertBoth(sync, "base", "bob", "blue", "red");
   }
@@ -458,20 +415,11 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void twoQuickTakeBacksKeepAlicesChangeWhenBobDidNothing() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "base", "bob", "red");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    sync.poll("PA");
-    sync.deliver("PA");
-    sync.apply("PB");
-    sync.deliver("PB");
-    ignore(sync, "PA", true);
-    sync.apply("PA");
-    ignore(sync, "PA", false);
-    settle(sync);
+    twoQuickTakeBacks(sync);
 
     assertBoth(sync, "base", "bob", "red");
   }
@@ -484,8 +432,7 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bobsChangeRightAfterTheTakeBackSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "base", "bob", "red");
     settle(sync);
 
@@ -506,8 +453,7 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void alicesChangeRightAfterTheTakeBackSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "base", "bob", "blue");
     settle(sync);
 
@@ -524,8 +470,7 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void alicesChangeRightAfterTheTakeBackSurvivesWhenBobDidNothing() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
 
     ignore(sync, "PA", false);
     alice(sync, "base", "green");
@@ -542,8 +487,7 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void aTakeBackWholeThenAlicesChangeCrossingBsAnswerConverges() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "base", "bob", "blue");
     settle(sync);
 
@@ -567,8 +511,7 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void aTakeBackWholeThenAlicesChangeCrossingBsAnswerWhenBobDidNothing() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
 
     ignore(sync, "PA", false);
     sync.poll("PA");
@@ -592,13 +535,11 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void aChangeOfBOnItsWayAtAsTakeBackSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync, "base", "bob", "carol");
     sync.poll("PB");
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "bob", "carol");
   }
@@ -609,15 +550,13 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void aRemovalDeliveredButNotAppliedAndAnUnsentAdditionBothSurvive() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "base");
     sync.poll("PA");
     sync.deliver("PA");
     bob(sync, "base", "bob", "erin");
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "base", "erin");
   }
@@ -630,8 +569,7 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bobsChangeCrossingTheTakeBackWholeSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     settle(sync);
 
     ignore(sync, "PA", false);
@@ -654,8 +592,7 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void alicesChangeCrossingBsAnswerToTheTakeBackSurvives() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     settle(sync);
 
     ignore(sync, "PA", false);
@@ -677,11 +614,9 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void bobsChangeAfterASettledTakeBackReachesA() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     settle(sync);
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     bob(sync, "bob", "later");
     settle(sync);
@@ -695,12 +630,10 @@ class TakeBackLabelsOracleTest {
    */
   @Test
   void alicesChangeAfterASettledTakeBackReachesB() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     alice(sync, "base", "bob", "alice");
     settle(sync);
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     alice(sync, "alice");
     settle(sync);
@@ -736,8 +669,7 @@ class TakeBackLabelsOracleTest {
   void aMessageOfABuiltBeforeItsRowIgnoredSurvivesTheTakeBackWithBobsChange() {
     SyncTestDriver sync = crossingChangesThenAIgnores();
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "alice", "base", "bob", "dave");
   }
@@ -859,8 +791,7 @@ class TakeBackLabelsOracleTest {
   // ------------------------------------------------------------------ helpers
 
   private static SyncTestDriver bothIgnoreAndAdd() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     ignore(sync, "PB", true);
     alice(sync, "alice", "base", "bob");
     bob(sync, "base", "bob", "dave");
@@ -880,19 +811,27 @@ class TakeBackLabelsOracleTest {
     return sync;
   }
 
+  /**
+   * The admin takes A's row back, lets it ignore and takes it back again in quick succession (A's
+   * first whole applied on B, B's answer delivered but not applied when A ignores again); then
+   * all settles.
+   */
+  private static void twoQuickTakeBacks(SyncTestDriver sync) {
+    ignore(sync, "PA", false);
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.apply("PB");
+    sync.deliver("PB");
+    ignore(sync, "PA", true);
+    sync.apply("PA");
+    takeBack(sync, "PA");
+  }
+
   /** PA-1 [base] synced to PB-1, A syncing only issues whose priority is not Low. */
   private static SyncTestDriver scoped() {
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(
-            FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.LABELS, "labels", Direction.BOTH)
-            .withConflict(ConflictRule.MERGE))
+    SyncTestDriver sync = labelled(SyncTestDriver.builder()
         .connectorA(c -> c.withJql("priority != Low"))
-        .connectorB(c -> c.withOnPartnerGone(PartnerGone.leave()))
-        .build();
-    sync.a("alice").updateIssue(sync.a("alice").create("Printer on fire"),
-        Map.of("labels", strings("base")));
-    settle(sync);
+        .connectorB(c -> c.withOnPartnerGone(PartnerGone.leave())), "base");
     assertBoth(sync, "base");
     return sync;
   }
@@ -914,25 +853,9 @@ class TakeBackLabelsOracleTest {
     sync.advance(Duration.ofSeconds(10));
     sync.a("alice").edit("PA-1", "priority", "High");
     ignore(sync, "PA", false);
-    ignore(sync, "PB", false);
-    settle(sync);
+    takeBack(sync, "PB");
     assertEquals(false, sync.syncInfoA().get(0).incomingChangesIgnored(), "A linked again");
     assertEquals(false, sync.syncInfoB().get(0).incomingChangesIgnored(), "B linked again");
-  }
-
-  private static void ignore(SyncTestDriver sync, String connector, boolean ignored) {
-    var rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
-    sync.engine().setIncomingChangesIgnored(connector, rows.get(0).id(), ignored);
-  }
-
-  private static void alice(SyncTestDriver sync, String... labels) {
-    sync.advance(Duration.ofSeconds(10));
-    sync.a("alice").updateIssue("PA-1", Map.of("labels", strings(labels)));
-  }
-
-  private static void bob(SyncTestDriver sync, String... labels) {
-    sync.advance(Duration.ofSeconds(10));
-    sync.b("bob").updateIssue("PB-1", Map.of("labels", strings(labels)));
   }
 
   /** Both sides hold exactly these labels (as sets), and the same list in the same order. */
@@ -950,13 +873,5 @@ class TakeBackLabelsOracleTest {
 
   private static TreeSet<String> set(JsonNode labels) {
     return new TreeSet<>(list(labels));
-  }
-
-  private static List<String> list(JsonNode labels) {
-    List<String> out = new ArrayList<>();
-    if (labels != null) {
-      labels.forEach(l -> out.add(l.asText()));
-    }
-    return out;
   }
 }
