@@ -13,10 +13,10 @@ import org.backbonesync.spi.message.SyncMessage;
  * decoding was about a fifth of what a node allocated per change ({@code TwoNodeBenchmark}, JFR).
  * Keyed by the whole text's UTF-8 bytes, so a hit is exactly what decoding that text gives (the
  * codec is a pure function of them; a message written again with other content is other text),
- * whatever ids a restored database reuses. Bytes, not a {@code String}: the store reads them as
- * the driver received them and writes them as the codec encoded them (a string of each message
- * read and written was about a twentieth of what a change allocated, {@code TwoNodeBenchmark},
- * JFR). A message this store writes is kept too, when that can be told without decoding ({@link
+ * whatever ids a restored database reuses. Bytes, not a {@code String}: on PostgreSQL the store
+ * reads them as the driver received them, and it writes them as the codec encoded them (a string
+ * of each message read and written was about a twentieth of what a change allocated, {@code
+ * TwoNodeBenchmark}, JFR); on H2 it reads the text and encodes it, on a hit too. A message this store writes is kept too, when that can be told without decoding ({@link
  * #written}). Bounded by the texts' length: at most {@link #MAX_BYTES} bytes of JSON in all
  * (with the decoded messages about 0.7 MB of heap for ordinary field values, at most about 7 MB
  * for a partner's messages built to decode into many small nodes; one per {@code JdbcStores},

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +153,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       stores.catchUpStamps(schema == Schema.MIGRATE);
       boolean postgres = Migrations.isPostgres(stores.connections());
       stores.manyRows = postgres ? manyRowForms() : Map.of();
-      stores.textAsBytes = postgres;
+      stores.textAsBytes = postgres && stores.sendsUtf8();
       return stores;
     } catch (RuntimeException | Error e) {
       stores.close();
@@ -373,6 +375,25 @@ public final class JdbcStores implements Stores, AutoCloseable {
     }
   }
 
+  /**
+   * Whether the driver is pgjdbc with the session's {@code client_encoding} UTF8, as pgjdbc sets
+   * it: its {@code getBytes} of a text column are then the text's UTF-8 bytes. (pgjdbc refuses a
+   * later change of the encoding unless a host sets {@code allowEncodingChanges=true}; such a
+   * host must keep it UTF8, see the README's database section.)
+   */
+  private boolean sendsUtf8() {
+    Connection connection = borrow(true);
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SHOW client_encoding")) {
+      return connection.getMetaData().getDriverName().equals("PostgreSQL JDBC Driver")
+          && r.next() && r.getString(1).equalsIgnoreCase("UTF8");
+    } catch (SQLException e) {
+      throw failure("cannot read the session's client_encoding", e);
+    } finally {
+      giveBack(connection);
+    }
+  }
+
   /** PostgreSQL's forms of the stores' batched writes (none on another database). */
   private static Map<String, ManyRows> manyRowForms() {
     Map<String, ManyRows> forms = new HashMap<>(JdbcSyncInfoStore.MANY_ROWS);
@@ -384,7 +405,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
   /**
    * Whether a text column is read as the UTF-8 bytes the driver received ({@code getBytes}):
-   * on PostgreSQL, whose driver hands them over uncopied; elsewhere a text is read as text.
+   * with pgjdbc, which hands them over uncopied, in a UTF8 session ({@link #sendsUtf8});
+   * elsewhere a text is read as text.
    */
   boolean textAsBytes() {
     return textAsBytes;

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
  * A text column's value held as its UTF-8 bytes, as the message codec encodes them: a batch over
  * arrays ({@link ManyRows#UTF8}) sends the bytes as they are, where a {@code String} was built
  * from them and encoded again (a message's JSON was about a twentieth of what a change
- * allocated, {@code TwoNodeBenchmark}, JFR). A single-row statement binds its text ({@link
- * JdbcSyncInfoStore#bind}). Nobody changes the bytes after.
+ * allocated, {@code TwoNodeBenchmark}, JFR). Every other statement, and every JDBC batch, binds
+ * its text ({@link JdbcSyncInfoStore#bind}). Nobody changes the bytes after.
  */
 final class Utf8Text {
   private final byte[] utf8;

@@ -1,5 +1,7 @@
 package org.backbonesync.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -98,6 +100,14 @@ class PostgresStoresTest {
     }
   }
 
+  /** pgjdbc in its UTF8 session: the stores read messages' JSON as the bytes received. */
+  @Test
+  void messageTextIsReadAsItsBytes() throws Exception {
+    try (JdbcStores stores = (JdbcStores) fresh()) {
+      assertTrue(stores.textAsBytes());
+    }
+  }
+
   /**
    * The fault simulation on PostgreSQL: seeds 1..30 ({@code -Dbackbone.sim.pg.seeds=N} for 1..N)
    * in the default mode, or as the in-memory sweeps' properties say (see {@link
@@ -158,6 +168,20 @@ class PostgresStoresTest {
       protected Stores newStores() {
         return rewriting();
       }
+    }
+  }
+
+  /**
+   * The message kit again with text sent in binary from the first statement on, which a host
+   * may ask pgjdbc for: the store reads a message's JSON as the bytes pgjdbc received, and a text
+   * column's binary form must be its UTF-8 text too.
+   */
+  @Nested
+  class TextInBinary extends MessageStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return JdbcStores.atUrl(freshSchemaUrl() + "&binaryTransferEnable=TEXT,VARCHAR"
+          + "&prepareThreshold=-1", null, null);
     }
   }
 }

@@ -528,9 +528,9 @@ public final class SyncTestDriver {
 
     /**
      * Adds two field mappings, both ways: summary ({@link #SUMMARY}) and labels ({@link #LABELS})
-     * merged on a conflict ({@link ConflictRule#MERGE}), as {@link #fieldMapping} would. The
-     * setup of the stories of merged labels, which several modules' tests tell on their own
-     * stores.
+     * merged on a conflict ({@link ConflictRule#MERGE}), as {@link #fieldMapping} would: the
+     * driver's default mappings are then not used. The setup of the stories of merged labels,
+     * which several modules' tests tell on their own stores.
      */
     public Builder summaryAndMergedLabels() {
       return fieldMapping(FieldMapping.passthrough(SUMMARY, "summary", Direction.BOTH))

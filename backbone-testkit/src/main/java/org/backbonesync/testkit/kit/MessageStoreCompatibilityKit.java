@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
@@ -59,7 +61,7 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
         store.dueOutgoing("PA", 100, 10).stream().map(OutboxEntry::message).toList());
 
     assertTrue(store.addIncoming(message("PA-3", 1), 10));
-    assertEquals(java.util.Set.of(message("PA-3", 2).messageId(), message("PA-4", 1).messageId()),
+    assertEquals(Set.of(message("PA-3", 2).messageId(), message("PA-4", 1).messageId()),
         store.addIncoming(List.of(message("PA-3", 1), message("PA-3", 2), message("PA-4", 1)),
             11), "the one already there is not stored again");
     assertEquals(3, store.incomingCount("PB"));
@@ -86,8 +88,8 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
 
     assertEquals(List.of(one, two, three),
         store.dueOutgoing("PA", 100, 10).stream().map(OutboxEntry::message).toList());
-    assertEquals(java.util.Set.of(one, two, three), store.nextIncoming("PB", 100, 10).stream()
-        .map(InboxEntry::message).collect(java.util.stream.Collectors.toSet()));
+    assertEquals(Set.of(one, two, three), store.nextIncoming("PB", 100, 10).stream()
+        .map(InboxEntry::message).collect(Collectors.toSet()));
     assertEquals(text, store.incomingFor("PB", "PA-1").get(0).message().fields().get("m1")
         .value().asText());
   }
@@ -104,7 +106,7 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
 
     Map<String, List<InboxEntry>> found = store.incomingFor("PB", keys);
 
-    assertEquals(java.util.Set.of("PA-1", "PA-2", "PA-200"), found.keySet());
+    assertEquals(Set.of("PA-1", "PA-2", "PA-200"), found.keySet());
     assertEquals(store.incomingFor("PB", "PA-1"), found.get("PA-1"), "by sequence id");
     assertEquals(List.of(message("PA-2", 1)),
         found.get("PA-2").stream().map(InboxEntry::message).toList());
