@@ -1,11 +1,12 @@
 package org.backbonesync.core;
 
-import static org.backbonesync.core.MergedLabels.bobsLabelApplied;
 import static org.backbonesync.core.MergedLabels.settle;
 import static org.backbonesync.core.TakeBackStories.assertBoth;
 import static org.backbonesync.core.TakeBackStories.bob;
 import static org.backbonesync.core.TakeBackStories.ignore;
+import static org.backbonesync.core.TakeBackStories.ignoring;
 import static org.backbonesync.core.TakeBackStories.noLabels;
+import static org.backbonesync.core.TakeBackStories.takeBack;
 
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,7 @@ class TakeBackEmptyLabelsTest {
     bob(sync, "carol");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "carol");
   }
@@ -38,21 +38,18 @@ class TakeBackEmptyLabelsTest {
     bob(sync, "carol", "dave");
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync, "carol", "dave");
   }
 
   @Test
   void bobsRemovalOfEveryLabelWhileAIgnoresStands() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
     bob(sync);
     settle(sync);
 
-    ignore(sync, "PA", false);
-    settle(sync);
+    takeBack(sync, "PA");
 
     assertBoth(sync);
   }
