@@ -1,12 +1,15 @@
 package org.backbonesync.core;
 
-import static org.backbonesync.core.MergedLabels.bobsLabelApplied;
+import static org.backbonesync.core.MergedLabels.labels;
 import static org.backbonesync.core.MergedLabels.settle;
+import static org.backbonesync.core.TakeBackStories.alice;
+import static org.backbonesync.core.TakeBackStories.bob;
+import static org.backbonesync.core.TakeBackStories.ignore;
+import static org.backbonesync.core.TakeBackStories.ignoring;
+import static org.backbonesync.core.TakeBackStories.takeBack;
 import static org.backbonesync.testkit.InMemoryIssueTracker.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
-import java.util.Map;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -21,150 +24,155 @@ import org.junit.jupiter.api.Test;
 class TakeBackSeveralChangesTest {
   @Test
   void bobsTwoAdditionsWhileAIgnoresBothSurvive() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
+    settle(sync);
     bob(sync, "base", "bob", "carol");
+    settle(sync);
     bob(sync, "base", "bob", "carol", "dave");
+    settle(sync);
 
-    ignore(sync, "PA", false);
+    takeBack(sync, "PA");
 
-    assertBoth(sync, "base", "bob", "carol", "dave");
+    assertBothInOrder(sync, "base", "bob", "carol", "dave");
   }
 
   /** Bob merges alice's label (A ignores him), then removes it, after an addition of his own. */
   @Test
   void bobsRemovalOfAlicesLabelAfterAnEarlierChangeOfHisStaysRemoved() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
+    settle(sync);
     bob(sync, "base", "bob", "carol");
+    settle(sync);
     alice(sync, "base", "bob", "alice");
+    settle(sync);
     bob(sync, "base", "bob", "carol");
+    settle(sync);
 
-    ignore(sync, "PA", false);
+    takeBack(sync, "PA");
 
-    assertBoth(sync, "base", "bob", "carol");
+    assertBothInOrder(sync, "base", "bob", "carol");
   }
 
   @Test
   void bobsRemovalOfAlicesLabelThenHisAdditionBothStand() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
+    settle(sync);
     alice(sync, "base", "bob", "x");
+    settle(sync);
     bob(sync, "base", "bob");
+    settle(sync);
     bob(sync, "base", "bob", "y");
+    settle(sync);
 
-    ignore(sync, "PA", false);
+    takeBack(sync, "PA");
 
-    assertBoth(sync, "base", "bob", "y");
+    assertBothInOrder(sync, "base", "bob", "y");
   }
 
   @Test
   void alicesRemovalAfterBobsAdditionWhileAIgnoresBothStand() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
+    settle(sync);
     bob(sync, "base", "bob", "carol");
+    settle(sync);
     alice(sync, "base");
+    settle(sync);
 
-    ignore(sync, "PA", false);
+    takeBack(sync, "PA");
 
-    assertBoth(sync, "base", "carol");
+    assertBothInOrder(sync, "base", "carol");
   }
 
   /** Alice removes base and puts it back while A ignores; bob's addition stands beside it. */
   @Test
   void alicesRemovalUndoneByHerAndBobsAdditionBothStand() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
+    settle(sync);
     bob(sync, "base", "bob", "carol");
+    settle(sync);
     alice(sync, "bob");
+    settle(sync);
     alice(sync, "bob", "base");
+    settle(sync);
 
-    ignore(sync, "PA", false);
+    takeBack(sync, "PA");
 
-    assertBoth(sync, "bob", "base", "carol"); // (A's order, B's addition after)
+    assertBothInOrder(sync, "bob", "base", "carol"); // (A's order, B's addition after)
   }
 
   @Test
   void aSecondIgnorePeriodAfterAChangeOfAlicesKeepsBobsChangesOfBoth() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
+    settle(sync);
     bob(sync, "base", "bob", "carol");
-    ignore(sync, "PA", false);
+    settle(sync);
+    takeBack(sync, "PA");
     alice(sync, "base", "carol");
+    settle(sync);
     ignore(sync, "PA", true);
+    settle(sync);
     bob(sync, "base", "carol", "erin");
+    settle(sync);
 
-    ignore(sync, "PA", false);
+    takeBack(sync, "PA");
 
-    assertBoth(sync, "base", "carol", "erin");
+    assertBothInOrder(sync, "base", "carol", "erin");
   }
 
   /** Both rows ignore; each side adds, bob removes base, alice removes bob; B taken back first. */
   @Test
   void bothIgnoreEachChangesTwiceTakenBackBFirst() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PA", true);
+    SyncTestDriver sync = ignoring("PA");
+    settle(sync);
     ignore(sync, "PB", true);
+    settle(sync);
     alice(sync, "base", "bob", "alice");
+    settle(sync);
     bob(sync, "base", "bob", "dave");
+    settle(sync);
     bob(sync, "bob", "dave");
+    settle(sync);
     alice(sync, "base", "alice");
+    settle(sync);
 
-    ignore(sync, "PB", false);
-    ignore(sync, "PA", false);
+    takeBack(sync, "PB");
+    takeBack(sync, "PA");
 
-    assertBoth(sync, "alice", "dave");
+    assertBothInOrder(sync, "alice", "dave");
   }
 
   @Test
   void bIgnoresBobRemovesAllOfHisAndAlicesAdditionStands() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PB", true);
+    SyncTestDriver sync = ignoring("PB");
+    settle(sync);
     alice(sync, "base", "bob", "alice");
+    settle(sync);
     bob(sync, "bob");
+    settle(sync);
 
-    ignore(sync, "PB", false);
+    takeBack(sync, "PB");
 
-    assertBoth(sync, "bob", "alice");
+    assertBothInOrder(sync, "bob", "alice");
   }
 
   @Test
   void bIgnoresBobAddsAndRemovesHisOwnAlicesAdditionStands() {
-    SyncTestDriver sync = bobsLabelApplied();
-    ignore(sync, "PB", true);
+    SyncTestDriver sync = ignoring("PB");
+    settle(sync);
     bob(sync, "base", "bob", "carol");
+    settle(sync);
     alice(sync, "base", "bob", "carol", "alice");
+    settle(sync);
     bob(sync, "base", "bob");
-
-    ignore(sync, "PB", false);
-
-    assertBoth(sync, "base", "bob", "alice");
-  }
-
-  /** Sets the row's flag, then runs until quiet a minute later too. */
-  private static void ignore(SyncTestDriver sync, String connector, boolean ignored) {
-    var rows = connector.equals("PA") ? sync.syncInfoA() : sync.syncInfoB();
-    sync.engine().setIncomingChangesIgnored(connector, rows.get(0).id(), ignored);
     settle(sync);
-  }
 
-  /** Alice sets PA-1's labels, ten seconds on, and the sync settles. */
-  private static void alice(SyncTestDriver sync, String... labels) {
-    sync.advance(Duration.ofSeconds(10));
-    sync.a("alice").updateIssue("PA-1", Map.of("labels", strings(labels)));
-    settle(sync);
-  }
+    takeBack(sync, "PB");
 
-  /** Bob sets PB-1's labels, ten seconds on, and the sync settles. */
-  private static void bob(SyncTestDriver sync, String... labels) {
-    sync.advance(Duration.ofSeconds(10));
-    sync.b("bob").updateIssue("PB-1", Map.of("labels", strings(labels)));
-    settle(sync);
+    assertBothInOrder(sync, "base", "bob", "alice");
   }
 
   /** Both issues have these labels, in this order. */
-  private static void assertBoth(SyncTestDriver sync, String... expected) {
-    assertEquals(strings(expected) + " / " + strings(expected),
-        sync.a().value("PA-1", "labels") + " / " + sync.b().value("PB-1", "labels"));
+  private static void assertBothInOrder(SyncTestDriver sync, String... expected) {
+    assertEquals(strings(expected) + " / " + strings(expected), labels(sync));
   }
 }
