@@ -110,6 +110,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
   /** The database's forms of batched writes for many rows (PostgreSQL's), set when opened. */
   private volatile Map<String, ManyRows> manyRows = Map.of();
   private volatile boolean textAsBytes;
+  /** Whether the database is PostgreSQL, set when opened. */
+  private volatile boolean postgres;
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -152,6 +154,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       }
       stores.catchUpStamps(schema == Schema.MIGRATE);
       boolean postgres = Migrations.isPostgres(stores.connections());
+      stores.postgres = postgres;
       stores.manyRows = postgres ? manyRowForms() : Map.of();
       stores.textAsBytes = postgres && stores.sendsUtf8();
       return stores;
@@ -410,6 +413,11 @@ public final class JdbcStores implements Stores, AutoCloseable {
    */
   boolean textAsBytes() {
     return textAsBytes;
+  }
+
+  /** Whether the database is PostgreSQL. */
+  boolean postgres() {
+    return postgres;
   }
 
   /** The database's form of a batched write for many rows; null for none. */

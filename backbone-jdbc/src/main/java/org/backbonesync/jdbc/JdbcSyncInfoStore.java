@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.backbonesync.spi.store.AttachmentLink;
@@ -35,6 +36,11 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       + " partner_since, made_at, stamp";
   /** Gives a row its {@link SyncInfo#stamp()} (V10__row_stamp.sql); H2 and PostgreSQL alike. */
   private static final String NEXT_STAMP = "nextval('bb_stamp')";
+  private static final String LAST_STAMP_POSTGRES =
+      "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM bb_stamp";
+  private static final String LAST_STAMP_H2 = "SELECT BASE_VALUE - 1 FROM"
+      + " INFORMATION_SCHEMA.SEQUENCES WHERE UPPER(SEQUENCE_NAME) = 'BB_STAMP'"
+      + " AND SEQUENCE_SCHEMA = SCHEMA()";
 
   private final JdbcStores db;
 
@@ -326,6 +332,23 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         return r.getLong(1);
       }
     });
+  }
+
+  /**
+   * The sequence's last value, read without moving it: on PostgreSQL the last value any session
+   * took (one less before the first), on H2 its next value less one. A sequence is read outside
+   * transactions, as {@code nextval} takes it. A database that shows neither gets {@link
+   * #nextStamp()}.
+   */
+  @Override
+  public long lastStamp() {
+    OptionalLong last = db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement(db.postgres() ? LAST_STAMP_POSTGRES
+          : LAST_STAMP_H2); ResultSet r = s.executeQuery()) {
+        return r.next() ? OptionalLong.of(r.getLong(1)) : OptionalLong.empty();
+      }
+    });
+    return last.isPresent() ? last.getAsLong() : nextStamp();
   }
 
   @Override

@@ -437,6 +437,11 @@ public final class InMemoryStores implements Stores {
     }
 
     @Override
+    public long lastStamp() {
+      return locked(() -> lastStamp);
+    }
+
+    @Override
     public SyncInfo insert(SyncInfo info) {
       return inTransaction(() -> {
         checkUnique(info, -1);

@@ -29,10 +29,10 @@ public final class CountingStores extends ForwardingStores {
       "dueOutgoing", "failedIncoming", "failedIncomingCount", "find", "findById",
       "findByIdForUpdate", "findByLocalKey", "findByLocalKeys", "findByRemoteKey",
       "findByRemoteKeys", "hasDueOutgoing", "incoming", "incomingCount", "incomingFor",
-      "isRemembered", "leases", "list", "lockRows", "maxIssueKeyLength", "nextIncoming",
-      "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount", "pairedLinks",
-      "pendingChanges", "pendingCreate", "skippedBases", "syncedValues", "unfinished",
-      "watermark");
+      "isRemembered", "lastStamp", "leases", "list", "lockRows", "maxIssueKeyLength",
+      "nextIncoming", "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount",
+      "pairedLinks", "pendingChanges", "pendingCreate", "skippedBases", "syncedValues",
+      "unfinished", "watermark");
 
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();

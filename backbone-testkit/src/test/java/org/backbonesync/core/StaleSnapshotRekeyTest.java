@@ -72,8 +72,8 @@ class StaleSnapshotRekeyTest {
     sync.poll(sync.keyA());
     sync.advance(Duration.ofSeconds(5));
     sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
-    searchesToSkip.set(1); // the look's, before the lease
-    afterSearch.set(() -> { // after the leased search read PA-1: the claim reads, then this
+    searchesToSkip.set(0); // the look's, before the lease: the leased poll starts from its page
+    afterSearch.set(() -> { // after the search read PA-1: the claim reads, then this
       readsToSkip.set(1); // the claim's read of PA's rows; then the read again
       beforeRead.set(() -> { // the poll holds pair "PB-1" now
         sync.advance(Duration.ofSeconds(1));
@@ -88,10 +88,10 @@ class StaleSnapshotRekeyTest {
     });
 
     sync.poll(sync.keyA());
-    sync.runUntilQuiet();
-
     assertNull(afterSearch.get(), "searched");
     assertNull(beforeRead.get(), "the apply came between the claim and the read again");
+    sync.runUntilQuiet();
+
     StaleSnapshotTest.assertBobsCommentKept(sync, "PX-1");
   }
 
@@ -127,9 +127,9 @@ class StaleSnapshotRekeyTest {
     });
 
     sync.poll(sync.keyA());
+    assertNull(afterRead.get(), "the apply came after the read again");
     sync.runUntilQuiet();
 
-    assertNull(afterRead.get(), "the apply came after the read again");
     StaleSnapshotTest.assertBobsCommentKept(sync, "PB-1");
   }
 
@@ -148,7 +148,7 @@ class StaleSnapshotRekeyTest {
     sync.poll(sync.keyA());
     sync.advance(Duration.ofSeconds(5));
     sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
-    searchesToSkip.set(1); // the look's, before the lease
+    searchesToSkip.set(0); // the look's, before the lease: the leased poll starts from its page
     afterSearch.set(() -> {
       readsToSkip.set(1); // the claim's read; after the read again, this
       afterRead.set(() -> {
@@ -164,9 +164,9 @@ class StaleSnapshotRekeyTest {
     });
 
     sync.poll(sync.keyA());
+    assertNull(afterRead.get(), "the apply came after the read again");
     sync.runUntilQuiet();
 
-    assertNull(afterRead.get(), "the apply came after the read again");
     StaleSnapshotTest.assertBobsCommentKept(sync, "PX-1");
   }
 }

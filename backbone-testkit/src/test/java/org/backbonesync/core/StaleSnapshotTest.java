@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A poll never examines an issue's snapshot older than what the pair's links and last synced
- * values already hold: not the page its look read before the lease (another node may examine
- * newer snapshots meanwhile), and not an issue an apply wrote after the search read it and before
- * the poll's claim. Either way a comment looked deleted to the stale snapshot and the partner's
- * was deleted (found by a cold review; the second was there before the look).
+ * values already hold: not an issue another node examined, or an apply wrote, after the search
+ * read it (the look's search before the lease, whose page the leased poll starts from, or the
+ * poll's own) and before the poll's claim. A comment looked deleted to the stale snapshot and the
+ * partner's was deleted, or a value synced meanwhile was overwritten on one side only (found by
+ * cold reviews).
  */
 class StaleSnapshotTest {
   /** A search that brings each issue's comments along, as the Jira adapter's does. */
@@ -66,14 +67,15 @@ class StaleSnapshotTest {
   }
 
   /**
-   * Alice edits PA-1; once the poll's leased search has read it, and before the poll claims the
-   * pair, the driver's node copies bob's new comment on PB-1 to PA-1 (at its own time).
+   * Alice edits PA-1; once the poll's search has read it (the look's, before the lease: the
+   * leased poll starts from its page), and before the poll claims the pair, the driver's node
+   * copies bob's new comment on PB-1 to PA-1 (at its own time).
    */
   private static void bobsCommentCopiedAfterTheSearch(SyncTestDriver sync,
       AtomicReference<Runnable> afterSearch, AtomicInteger searchesToSkip) {
     sync.advance(Duration.ofSeconds(5));
     sync.a("alice").edit("PA-1", "summary", "Printer on fire again");
-    searchesToSkip.set(1); // the look's, before the lease
+    searchesToSkip.set(0);
     afterSearch.set(() -> {
       sync.advance(Duration.ofSeconds(1));
       sync.b("bob").addComment("PB-1", "Toner is low.");
@@ -135,12 +137,81 @@ class StaleSnapshotTest {
     bobsCommentCopiedAfterTheSearch(sync, afterSearch, searchesToSkip);
 
     sync.poll(sync.keyA());
+    assertNull(afterSearch.get(), "the apply came between the search and the claim");
     sync.runUntilQuiet();
 
-    assertNull(afterSearch.get(), "the apply came between the search and the claim");
     assertBobsCommentKept(sync, "PB-1");
     assertEquals(List.of(), sync.events().events(RecordingListener.Type.EXPORT_FAILED),
         "left quietly: no failure, and no stamp counter behind (StampCounterBehindTest)");
+  }
+
+  /**
+   * Alice's new comment sends the comments' mapping, which compares the page's comments with the
+   * pair's links; bob's comment is copied to PA-1 after the look read its page and before the
+   * leased poll starts from that page. The poll leaves PA-1 for the next one (its row was written
+   * since the look's search), and the comments' flow would read the comments again anyway (the
+   * page's lag behind the links, {@code CommentSync}).
+   */
+  @Test
+  void anApplyBetweenTheLooksSearchAndTheLeaseDeletesNoComment() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    SyncTestDriver sync = driver(afterSearch, new AtomicInteger());
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.poll(sync.keyA()); // queued nothing: the next poll looks first
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").addComment("PA-1", "It smokes.");
+    afterSearch.set(() -> {
+      sync.advance(Duration.ofSeconds(1));
+      sync.b("bob").addComment("PB-1", "Toner is low.");
+      sync.poll(sync.keyB());
+      sync.deliver(sync.keyB());
+      sync.apply(sync.keyA()); // bob's comment copied to PA-1 and linked
+    });
+
+    sync.poll(sync.keyA());
+    assertNull(afterSearch.get(), "the apply came between the look and the lease");
+    sync.runUntilQuiet();
+
+    assertEquals(List.of(), sync.b().calls("deleteComment"), "nobody deleted a comment");
+    assertEquals(List.of("Toner is low.", "It smokes."),
+        sync.b().comments("PB-1").stream().map(c -> c.body()).toList());
+    assertEquals(List.of("It smokes.", "Toner is low."),
+        sync.a().comments("PA-1").stream().map(c -> c.body()).toList());
+  }
+
+  /**
+   * Bob's crossing edit is applied to PA-1 after the look read alice's, and before the leased
+   * poll starts from the look's page: the page is older than the pair's last synced value, so
+   * PA-1 is left for the next poll. A stamp taken at the lease, after the apply, let the page
+   * send alice's value over bob's on PB-1, while PA-1 kept bob's (the sides apart for good).
+   */
+  @Test
+  void anApplyOfACrossingEditBetweenTheLooksSearchAndTheLeaseLeavesBothSidesAlike() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    SyncTestDriver sync = driver(afterSearch, new AtomicInteger());
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.poll(sync.keyA()); // queued nothing: the next poll looks first
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "alice's");
+    afterSearch.set(() -> {
+      sync.advance(Duration.ofSeconds(1));
+      sync.b("bob").edit("PB-1", "summary", "bob's");
+      sync.poll(sync.keyB());
+      sync.deliver(sync.keyB());
+      sync.apply(sync.keyA());
+      assertEquals("bob's", sync.a().value("PA-1", "summary").asText(), "applied meanwhile");
+    });
+
+    sync.poll(sync.keyA());
+    assertNull(afterSearch.get(), "the apply came between the look and the lease");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(5));
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("bob's", "bob's"), List.of(sync.a().value("PA-1", "summary").asText(),
+        sync.b().value("PB-1", "summary").asText()));
   }
 
   /**
@@ -168,10 +239,10 @@ class StaleSnapshotTest {
     bobsCommentCopiedAfterTheSearch(sync, afterSearch, searchesToSkip);
 
     ahead.poll(sync.keyA());
+    assertNull(afterSearch.get(), "the apply came between the search and the claim");
     ahead.deliver(sync.keyA());
     sync.runUntilQuiet();
 
-    assertNull(afterSearch.get(), "the apply came between the search and the claim");
     assertBobsCommentKept(sync, "PB-1");
   }
 }

@@ -95,10 +95,7 @@ final class ChangeDetection {
           return looked.idle();
         }
       }
-      // Searched again under the lease, not from the look's page: another node may have
-      // examined newer snapshots of its issues meanwhile (a hinted detection, or a poll that
-      // left its watermark where it was), and comments and attachments compared with an older
-      // snapshot than their links look deleted (StaleSnapshotTest).
+      // From the look's page, as if searched under the lease (see IdleLook)
       IdleLook.Looked asking = looked;
       PollResult result = holdingLease(lease -> pollHoldingLease(lease, asking));
       lastPollQueuedNothing = result.messagesQueued() == 0;
@@ -202,7 +199,8 @@ final class ChangeDetection {
   /**
    * The poll under the lease.
    *
-   * @param looked what its look found: whether to ask the tracker's time before the search
+   * @param looked what its look found: whether to ask the tracker's time before the search, and
+   *     the page to start from while the watermark is the one the look searched from
    */
   private PollResult pollHoldingLease(HeldLease lease, IdleLook.Looked looked) {
     String key = lease.key();
@@ -213,11 +211,13 @@ final class ChangeDetection {
       trackerClock.beforeSearch(clock.millis(), looked.oldest())
           .ifPresent(progress::movableTo);
     }
+    ChangePage lookedAt = watermark.isPresent() ? looked.pageFrom(watermark.getAsLong()) : null;
     String token = null;
     do {
-      SearchStart searched = SearchStart.now(stores, clock);
-      ChangePage page = connector.tracker.findUpdatedSince(
+      SearchStart searched = lookedAt != null ? looked.searched() : SearchStart.now(stores, clock);
+      ChangePage page = lookedAt != null ? lookedAt : connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
+      lookedAt = null;
       progress.pages++;
       examinePage(page.issues(), progress, searched);
       token = page.nextPageToken();

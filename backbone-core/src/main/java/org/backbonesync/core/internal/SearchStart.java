@@ -9,8 +9,8 @@ import org.backbonesync.spi.store.SyncInfo;
  * it may have been written after the search read it (an apply copied a comment there, say), so
  * its snapshot is older than the row's links and last synced values.
  *
- * @param stamp the store's stamp taken before the search ({@link
- *     org.backbonesync.spi.store.SyncInfoStore#nextStamp}): a row written since has a greater one,
+ * @param stamp the store's stamp read before the search ({@link
+ *     org.backbonesync.spi.store.SyncInfoStore#lastStamp}): a row written since has a greater one,
  *     whatever the nodes' clocks say
  * @param millis this node's clock then: a node of the previous release writes rows without a new
  *     stamp, but with its clock in their last incoming change, as that release's polls compared.
@@ -19,7 +19,7 @@ import org.backbonesync.spi.store.SyncInfo;
 record SearchStart(long stamp, long millis) {
   static SearchStart now(Stores stores, Clock clock) {
     long millis = clock.millis();
-    return new SearchStart(stores.syncInfo().nextStamp(), millis);
+    return new SearchStart(stores.syncInfo().lastStamp(), millis);
   }
 
   /** Whether the row was written after the search began. */

@@ -115,6 +115,20 @@ public interface SyncInfoStore {
   long nextStamp();
 
   /**
+   * A stamp not smaller than any stamp this store gave before the call, and smaller than every
+   * stamp it gives after it, like {@link #nextStamp()} but, where the store can, without moving
+   * its counter: a connector's idle look takes one before each search, and a node serving many
+   * idle synchronizations should write nothing (the JDBC store reads its sequence's last value on
+   * PostgreSQL and H2, the in-memory store its counter). The default takes {@link #nextStamp()},
+   * which keeps the same order.
+   *
+   * @since 0.1
+   */
+  default long lastStamp() {
+    return nextStamp();
+  }
+
+  /**
    * Reads a row in order to change it: until the enclosing {@link Stores#inTransaction}
    * transaction ends, no other transaction can change the row (a JDBC store selects it {@code FOR
    * UPDATE}). The engine reads each row it updates this way, inside the transaction that updates

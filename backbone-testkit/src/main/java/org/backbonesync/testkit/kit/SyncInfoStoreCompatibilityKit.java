@@ -373,6 +373,24 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
   }
 
   @Test
+  void theLastStampIsAtLeastEveryStampGivenBeforeAndBelowEveryStampAfter() {
+    long first = store.lastStamp();
+    SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
+    long afterInsert = store.lastStamp();
+    store.update(a.withSent(4, 2000));
+    long updated = store.findById("PA", a.id()).orElseThrow().stamp();
+    long afterUpdate = store.lastStamp();
+    long given = store.nextStamp();
+    long afterGiven = store.lastStamp();
+    SyncInfo b = store.insert(row("PA", "PA-2", "PB-2"));
+
+    assertTrue(first < a.stamp() && a.stamp() <= afterInsert && afterInsert < updated
+        && updated <= afterUpdate && afterUpdate < given && given <= afterGiven
+        && afterGiven < b.stamp(), List.of(first, a.stamp(), afterInsert, updated, afterUpdate,
+            given, afterGiven, b.stamp()).toString());
+  }
+
+  @Test
   void everyInsertAndUpdateStampsTheRowAfterEveryStampGivenBefore() {
     SyncInfo a = store.insert(row("PA", "PA-1", "PB-1").withStamp(Long.MAX_VALUE));
     long beforeUpdate = store.nextStamp();
