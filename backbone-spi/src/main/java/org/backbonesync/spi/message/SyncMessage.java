@@ -43,6 +43,7 @@ import org.backbonesync.spi.internal.SmallMap;
  *     {@code incomingChangesIgnored}): it consumes them unapplied, so it will not merge the
  *     receiver's changes of a merged field, and the receiver merges the sender's itself. False in
  *     messages of format versions 1 to 6, which cannot say it
+ * @see #builder()
  */
 public record SyncMessage(
     int formatVersion,
@@ -65,6 +66,12 @@ public record SyncMessage(
     Map<String, JsonNode> content,
     boolean incomingChangesIgnored) {
 
+  /**
+   * A message from all its components, in order; {@link #builder()} names them and has defaults.
+   *
+   * @throws NullPointerException naming a component that may not be null and is
+   * @throws IllegalArgumentException when {@code sequenceId} is below 1
+   */
   public SyncMessage {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(synchronizationId, "synchronizationId");
@@ -72,9 +79,7 @@ public record SyncMessage(
     Objects.requireNonNull(toConnector, "toConnector");
     Objects.requireNonNull(sourceIssueKey, "sourceIssueKey");
     Objects.requireNonNull(kind, "kind");
-    if (sequenceId < 1) {
-      throw new IllegalArgumentException("sequenceId must be at least 1, was " + sequenceId);
-    }
+    checkSequenceId(sequenceId);
     // (in their order, unmodifiable; a map the engine made is copied at the cost of an array)
     fields = fields == null ? Map.of() : SmallMap.copyOf(fields);
     content = content == null || content.isEmpty() ? Map.of() : SmallMap.copyOf(content);
@@ -180,5 +185,198 @@ public record SyncMessage(
     this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
         partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null, 0, 0, 0, 0,
         Map.of());
+  }
+
+  /**
+   * Starts a message. Set at least the required components: {@code messageId}, {@code
+   * synchronizationId}, {@code fromConnector}, {@code toConnector}, {@code sourceIssueKey},
+   * {@code sequenceId} and {@code kind}; the others have the defaults that {@link Builder} lists.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static long checkSequenceId(long sequenceId) {
+    if (sequenceId < 1) {
+      throw new IllegalArgumentException("sequenceId must be at least 1, was " + sequenceId);
+    }
+    return sequenceId;
+  }
+
+  /**
+   * Builds a {@link SyncMessage}, one component a setter, each named after its component and
+   * documented there. Obtained with {@link SyncMessage#builder()}.
+   *
+   * <p>A setter refuses a bad value at once, naming the component and the value: null for a
+   * component that may not be null, a sequence id below 1. {@link #build()} makes the message with
+   * the record's constructor, which checks it again.
+   *
+   * <p>Defaults: {@code formatVersion} {@link MessageCodec#FORMAT_VERSION} (the current format;
+   * set an earlier one only for a message of that format); {@code partnerIssueKey}, {@code
+   * issueType} and {@code parentIssueKey} null; {@code createdAt}, {@code seenSequenceId}, {@code
+   * senderEpoch}, {@code receiverEpoch} and {@code partnerSince} 0; {@code fields} and {@code
+   * content} empty; {@code incomingChangesIgnored} false. The required components have none.
+   *
+   * <p>Not thread-safe. It may build several messages; each takes the values set at the time.
+   */
+  public static final class Builder {
+    private int formatVersion = MessageCodec.FORMAT_VERSION;
+    private String messageId;
+    private String synchronizationId;
+    private String fromConnector;
+    private String toConnector;
+    private String sourceIssueKey;
+    private String partnerIssueKey;
+    private long sequenceId;
+    private MessageKind kind;
+    private String issueType;
+    private long createdAt;
+    private Map<String, FieldValue> fields = Map.of();
+    private String parentIssueKey;
+    private long seenSequenceId;
+    private long senderEpoch;
+    private long receiverEpoch;
+    private long partnerSince;
+    private Map<String, JsonNode> content = Map.of();
+    private boolean incomingChangesIgnored;
+
+    private Builder() {}
+
+    /** See {@link SyncMessage#formatVersion()}. Default {@link MessageCodec#FORMAT_VERSION}. */
+    public Builder formatVersion(int value) {
+      this.formatVersion = value;
+      return this;
+    }
+
+    /** See {@link SyncMessage#messageId()}. Required, not null. */
+    public Builder messageId(String value) {
+      this.messageId = Objects.requireNonNull(value, "messageId");
+      return this;
+    }
+
+    /** See {@link SyncMessage#synchronizationId()}. Required, not null. */
+    public Builder synchronizationId(String value) {
+      this.synchronizationId = Objects.requireNonNull(value, "synchronizationId");
+      return this;
+    }
+
+    /** See {@link SyncMessage#fromConnector()}. Required, not null. */
+    public Builder fromConnector(String value) {
+      this.fromConnector = Objects.requireNonNull(value, "fromConnector");
+      return this;
+    }
+
+    /** See {@link SyncMessage#toConnector()}. Required, not null. */
+    public Builder toConnector(String value) {
+      this.toConnector = Objects.requireNonNull(value, "toConnector");
+      return this;
+    }
+
+    /** See {@link SyncMessage#sourceIssueKey()}. Required, not null. */
+    public Builder sourceIssueKey(String value) {
+      this.sourceIssueKey = Objects.requireNonNull(value, "sourceIssueKey");
+      return this;
+    }
+
+    /** See {@link SyncMessage#partnerIssueKey()}. May be null, the default. */
+    public Builder partnerIssueKey(String value) {
+      this.partnerIssueKey = value;
+      return this;
+    }
+
+    /**
+     * See {@link SyncMessage#sequenceId()}. Required.
+     *
+     * @throws IllegalArgumentException when below 1
+     */
+    public Builder sequenceId(long value) {
+      this.sequenceId = checkSequenceId(value);
+      return this;
+    }
+
+    /** See {@link SyncMessage#kind()}. Required, not null. */
+    public Builder kind(MessageKind value) {
+      this.kind = Objects.requireNonNull(value, "kind");
+      return this;
+    }
+
+    /** See {@link SyncMessage#issueType()}. May be null, the default. */
+    public Builder issueType(String value) {
+      this.issueType = value;
+      return this;
+    }
+
+    /** See {@link SyncMessage#createdAt()}. Default 0. */
+    public Builder createdAt(long value) {
+      this.createdAt = value;
+      return this;
+    }
+
+    /**
+     * See {@link SyncMessage#fields()}. Not null; default empty. The message copies the map, in
+     * its iteration order, when it is built.
+     */
+    public Builder fields(Map<String, FieldValue> value) {
+      this.fields = Objects.requireNonNull(value, "fields");
+      return this;
+    }
+
+    /** See {@link SyncMessage#parentIssueKey()}. May be null, the default. */
+    public Builder parentIssueKey(String value) {
+      this.parentIssueKey = value;
+      return this;
+    }
+
+    /** See {@link SyncMessage#seenSequenceId()}. Default 0. */
+    public Builder seenSequenceId(long value) {
+      this.seenSequenceId = value;
+      return this;
+    }
+
+    /** See {@link SyncMessage#senderEpoch()}. Default 0. */
+    public Builder senderEpoch(long value) {
+      this.senderEpoch = value;
+      return this;
+    }
+
+    /** See {@link SyncMessage#receiverEpoch()}. Default 0. */
+    public Builder receiverEpoch(long value) {
+      this.receiverEpoch = value;
+      return this;
+    }
+
+    /** See {@link SyncMessage#partnerSince()}. Default 0. */
+    public Builder partnerSince(long value) {
+      this.partnerSince = value;
+      return this;
+    }
+
+    /**
+     * See {@link SyncMessage#content()}. Not null; default empty. The message copies the map, in
+     * its iteration order, when it is built.
+     */
+    public Builder content(Map<String, JsonNode> value) {
+      this.content = Objects.requireNonNull(value, "content");
+      return this;
+    }
+
+    /** See {@link SyncMessage#incomingChangesIgnored()}. Default false. */
+    public Builder incomingChangesIgnored(boolean value) {
+      this.incomingChangesIgnored = value;
+      return this;
+    }
+
+    /**
+     * The message, made with the record's constructor.
+     *
+     * @throws NullPointerException naming a required component that was not set
+     * @throws IllegalArgumentException when {@code sequenceId} was not set
+     */
+    public SyncMessage build() {
+      return new SyncMessage(formatVersion, messageId, synchronizationId, fromConnector,
+          toConnector, sourceIssueKey, partnerIssueKey, sequenceId, kind, issueType, createdAt,
+          fields, parentIssueKey, seenSequenceId, senderEpoch, receiverEpoch, partnerSince,
+          content, incomingChangesIgnored);
+    }
   }
 }

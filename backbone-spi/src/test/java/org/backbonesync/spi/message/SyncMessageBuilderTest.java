@@ -1,0 +1,64 @@
+package org.backbonesync.spi.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SyncMessageBuilderTest {
+
+  private static SyncMessage.Builder required() {
+    return SyncMessage.builder().messageId("PA:PA-1:1:1").synchronizationId("sync")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(1)
+        .kind(MessageKind.CHANGE);
+  }
+
+  @Test
+  void aMessageWithOnlyTheRequiredComponentsHasTheDefaults() {
+    assertEquals(new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "sync", "PA", "PB",
+        "PA-1", null, 1, MessageKind.CHANGE, null, 0, Map.of(), null, 0, 0, 0, 0, Map.of(),
+        false), required().build());
+  }
+
+  @Test
+  void everyComponentIsSetByItsSetter() {
+    var fields = Map.of("map-summary",
+        new FieldValue(JsonNodeFactory.instance.textNode("Printer"), 1, "alice"));
+    Map<String, JsonNode> content = Map.of("map-comments", JsonNodeFactory.instance.arrayNode());
+
+    SyncMessage m = required().formatVersion(2).partnerIssueKey("PB-1").issueType("Sub-task")
+        .createdAt(1000).fields(fields).parentIssueKey("PA-0").seenSequenceId(3).senderEpoch(4)
+        .receiverEpoch(5).partnerSince(6).content(content).incomingChangesIgnored(true).build();
+
+    assertEquals(new SyncMessage(2, "PA:PA-1:1:1", "sync", "PA", "PB", "PA-1", "PB-1", 1,
+        MessageKind.CHANGE, "Sub-task", 1000, fields, "PA-0", 3, 4, 5, 6, content, true), m);
+  }
+
+  @Test
+  void aSetterRefusesABadValueNamingTheComponent() {
+    var noId = assertThrows(NullPointerException.class,
+        () -> SyncMessage.builder().messageId(null));
+    assertEquals("messageId", noId.getMessage());
+    var noFields = assertThrows(NullPointerException.class,
+        () -> SyncMessage.builder().fields(null));
+    assertEquals("fields", noFields.getMessage());
+    var zero = assertThrows(IllegalArgumentException.class,
+        () -> SyncMessage.builder().sequenceId(0));
+    assertEquals("sequenceId must be at least 1, was 0", zero.getMessage());
+  }
+
+  @Test
+  void buildRefusesAMessageMissingARequiredComponent() {
+    var noKind = assertThrows(NullPointerException.class,
+        () -> SyncMessage.builder().messageId("m").synchronizationId("s").fromConnector("PA")
+            .toConnector("PB").sourceIssueKey("PA-1").sequenceId(1).build());
+    assertEquals("kind", noKind.getMessage());
+    var noSequence = assertThrows(IllegalArgumentException.class,
+        () -> SyncMessage.builder().messageId("m").synchronizationId("s").fromConnector("PA")
+            .toConnector("PB").sourceIssueKey("PA-1").kind(MessageKind.CHANGE).build());
+    assertEquals("sequenceId must be at least 1, was 0", noSequence.getMessage());
+  }
+}
