@@ -71,11 +71,24 @@ final class Delivery {
           + m.sourceIssueKey() + ": without it the issue is never paired; retry it once the"
           + " partner takes it, or delete the sync information of " + m.sourceIssueKey());
     }
-    SyncMessage empty = new SyncMessage(m.formatVersion(), m.messageId(), m.synchronizationId(),
-        m.fromConnector(), m.toConnector(), m.sourceIssueKey(), m.partnerIssueKey(),
-        m.sequenceId(), m.kind() == MessageKind.PAIRED ? MessageKind.PAIRED : MessageKind.CHANGE,
-        m.issueType(), m.createdAt(), Map.of(), m.parentIssueKey(), m.seenSequenceId(),
-        m.senderEpoch(), m.receiverEpoch(), m.partnerSince());
+    SyncMessage empty = SyncMessage.builder()
+        .formatVersion(m.formatVersion())
+        .messageId(m.messageId())
+        .synchronizationId(m.synchronizationId())
+        .fromConnector(m.fromConnector())
+        .toConnector(m.toConnector())
+        .sourceIssueKey(m.sourceIssueKey())
+        .partnerIssueKey(m.partnerIssueKey())
+        .sequenceId(m.sequenceId())
+        .kind(m.kind() == MessageKind.PAIRED ? MessageKind.PAIRED : MessageKind.CHANGE)
+        .issueType(m.issueType())
+        .createdAt(m.createdAt())
+        .parentIssueKey(m.parentIssueKey())
+        .seenSequenceId(m.seenSequenceId())
+        .senderEpoch(m.senderEpoch())
+        .receiverEpoch(m.receiverEpoch())
+        .partnerSince(m.partnerSince())
+        .build();
     stores.inTransaction(() -> {
       stores.messages().removeOutgoing(connector.key(), messageId);
       stores.messages().addOutgoing(empty, clock.millis());

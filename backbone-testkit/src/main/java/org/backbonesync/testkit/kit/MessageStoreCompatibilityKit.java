@@ -44,9 +44,11 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
 
   private static SyncMessage message(String id, String source, long sequence, String value,
       String author) {
-    return new SyncMessage(1, id, "s", "PA", "PB", source, null,
-        sequence, MessageKind.CHANGE, "Task", 100 + sequence,
-        Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode(value), 5, author)));
+    return SyncMessage.builder().formatVersion(1).messageId(id).synchronizationId("s")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey(source).sequenceId(sequence)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(100 + sequence)
+        .fields(Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode(value), 5, author)))
+        .build();
   }
 
   @Test
