@@ -136,7 +136,9 @@ class DecodedAlikeTest {
   }
 
   private static SyncMessage message(Map<String, FieldValue> fields) {
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, "m-1", "sync-1", "A", "B", "PA-1", "PB-1",
-        1, MessageKind.CHANGE, "Bug", 5L, fields, null, 0, 1, 1, 1, Map.of(), false);
+    return SyncMessage.builder().messageId("m-1").synchronizationId("sync-1").fromConnector("A")
+        .toConnector("B").sourceIssueKey("PA-1").partnerIssueKey("PB-1").sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Bug").createdAt(5L).fields(fields).senderEpoch(1)
+        .receiverEpoch(1).partnerSince(1).build();
   }
 }

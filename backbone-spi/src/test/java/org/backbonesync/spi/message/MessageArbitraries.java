@@ -81,11 +81,14 @@ final class MessageArbitraries {
         .as((a, b, epochs, ignored) -> {
           @SuppressWarnings("unchecked")
           Map<String, FieldValue> f = (Map<String, FieldValue>) b.get(2);
-          return new SyncMessage(MessageCodec.FORMAT_VERSION, (String) a.get(0),
-              (String) a.get(1), (String) a.get(2), (String) a.get(3), (String) a.get(4),
-              (String) a.get(5), (Long) a.get(6), (MessageKind) a.get(7), (String) b.get(0),
-              (Long) b.get(1), f, (String) b.get(3), (Long) b.get(4), epochs.get(0),
-              epochs.get(1), epochs.get(2), Map.of(), ignored);
+          return SyncMessage.builder().messageId((String) a.get(0))
+              .synchronizationId((String) a.get(1)).fromConnector((String) a.get(2))
+              .toConnector((String) a.get(3)).sourceIssueKey((String) a.get(4))
+              .partnerIssueKey((String) a.get(5)).sequenceId((Long) a.get(6))
+              .kind((MessageKind) a.get(7)).issueType((String) b.get(0)).createdAt((Long) b.get(1))
+              .fields(f).parentIssueKey((String) b.get(3)).seenSequenceId((Long) b.get(4))
+              .senderEpoch(epochs.get(0)).receiverEpoch(epochs.get(1)).partnerSince(epochs.get(2))
+              .incomingChangesIgnored(ignored).build();
         });
   }
 }

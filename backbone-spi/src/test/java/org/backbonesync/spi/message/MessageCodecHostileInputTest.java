@@ -22,8 +22,9 @@ class MessageCodecHostileInputTest {
     Map<String, FieldValue> fields = new LinkedHashMap<>();
     fields.put("map-summary",
         new FieldValue(JsonNodeFactory.instance.textNode("Printer"), 1, "alice"));
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "sync", "PA", "PB",
-        "PA-1", null, 5, MessageKind.CHANGE, "Task", 1000, fields);
+    return SyncMessage.builder().messageId("PA:PA-1:1:1").synchronizationId("sync")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(5)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(1000).fields(fields).build();
   }
 
   private String json() {

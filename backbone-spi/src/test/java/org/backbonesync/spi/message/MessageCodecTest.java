@@ -23,8 +23,10 @@ class MessageCodecTest {
     fields.put("map-labels", new FieldValue(
         JsonNodeFactory.instance.arrayNode().add("a").add("b"), 2, "bob"));
     fields.put("map-assignee", new FieldValue(NullNode.getInstance(), 3, "alice"));
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "sync", "PA", "PB", "PA-1",
-        null, 1, MessageKind.CHANGE, "Task", 1000, fields, null, 0, 4097, 2049, 1);
+    return SyncMessage.builder().messageId("PA:PA-1:1:1").synchronizationId("sync")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(1000).fields(fields)
+        .senderEpoch(4097).receiverEpoch(2049).partnerSince(1).build();
   }
 
   @Test
@@ -234,8 +236,10 @@ class MessageCodecTest {
 
   @Test
   void aSequenceIdBelowOneIsRefused() {
-    var e = assertThrows(IllegalArgumentException.class, () -> new SyncMessage(1, "m", "s", "PA",
-        "PB", "PA-1", null, 0, MessageKind.CHANGE, "Task", 0, Map.of()));
+    var e = assertThrows(IllegalArgumentException.class, () -> SyncMessage.builder()
+        .formatVersion(1).messageId("m").synchronizationId("s").fromConnector("PA")
+        .toConnector("PB").sourceIssueKey("PA-1").sequenceId(0).kind(MessageKind.CHANGE)
+        .issueType("Task").build());
     assertEquals("sequenceId must be at least 1, was 0", e.getMessage());
   }
 }
