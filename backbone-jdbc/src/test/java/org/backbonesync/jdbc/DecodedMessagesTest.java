@@ -21,9 +21,12 @@ class DecodedMessagesTest {
   private final DecodedMessages decoded = new DecodedMessages(codec);
 
   private byte[] json(String issue, long sequence, String value) {
-    SyncMessage m = new SyncMessage(1, "PA:" + issue + ":1:" + sequence, "s", "PA", "PB", issue,
-        null, sequence, MessageKind.CHANGE, "Task", 100 + sequence,
-        Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode(value), 5, "alice")));
+    SyncMessage m = SyncMessage.builder().formatVersion(1)
+        .messageId("PA:" + issue + ":1:" + sequence).synchronizationId("s").fromConnector("PA")
+        .toConnector("PB").sourceIssueKey(issue).sequenceId(sequence).kind(MessageKind.CHANGE)
+        .issueType("Task").createdAt(100 + sequence)
+        .fields(Map.of("m1", new FieldValue(JsonNodeFactory.instance.textNode(value), 5, "alice")))
+        .build();
     return codec.encode(m);
   }
 
@@ -89,9 +92,10 @@ class DecodedMessagesTest {
   @Test
   void aMessageWrittenIsReadAsDecodingGivesThoughItsValuesChangeAfter() {
     ArrayNode labels = JsonNodeFactory.instance.arrayNode().add("printer");
-    SyncMessage m = new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "s", "PA", "PB",
-        "PA-1", null, 1, MessageKind.CHANGE, "Task", 100,
-        Map.of("labels", new FieldValue(labels, 5, "alice")), null, 0, 1, 0, 0, Map.of(), false);
+    SyncMessage m = SyncMessage.builder().messageId("PA:PA-1:1:1").synchronizationId("s")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(100)
+        .fields(Map.of("labels", new FieldValue(labels, 5, "alice"))).senderEpoch(1).build();
     byte[] json = codec.encode(m);
 
     decoded.written(json, m);
@@ -105,10 +109,12 @@ class DecodedMessagesTest {
   @Test
   void aMessageWrittenThatDecodesOtherwiseIsDecodedWhenRead() {
     // (a long that fits an int reads back as an IntNode, unequal to the LongNode written)
-    SyncMessage m = new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:1:1", "s", "PA", "PB",
-        "PA-1", null, 1, MessageKind.CHANGE, "Task", 100,
-        Map.of("votes", new FieldValue(JsonNodeFactory.instance.numberNode(3L), 5, "alice")),
-        null, 0, 1, 0, 0, Map.of(), false);
+    SyncMessage m = SyncMessage.builder().messageId("PA:PA-1:1:1").synchronizationId("s")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(100)
+        .fields(Map.of("votes",
+            new FieldValue(JsonNodeFactory.instance.numberNode(3L), 5, "alice")))
+        .senderEpoch(1).build();
     byte[] json = codec.encode(m);
 
     decoded.written(json, m);

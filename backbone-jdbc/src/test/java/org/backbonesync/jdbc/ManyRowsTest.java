@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.spi.message.FieldValue;
-import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.PendingChange;
@@ -135,8 +134,9 @@ class ManyRowsTest {
   }
 
   private static SyncMessage message(String issue, long sequence, String value) {
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:" + issue + ":" + sequence, "pa-pb",
-        "PA", "PB", issue, null, sequence, MessageKind.CHANGE, "Task", 50,
-        Map.of("f1", new FieldValue(JSON.textNode(value), 50, "alice")));
+    return SyncMessage.builder().messageId("PA:" + issue + ":" + sequence)
+        .synchronizationId("pa-pb").fromConnector("PA").toConnector("PB").sourceIssueKey(issue)
+        .sequenceId(sequence).kind(MessageKind.CHANGE).issueType("Task").createdAt(50)
+        .fields(Map.of("f1", new FieldValue(JSON.textNode(value), 50, "alice"))).build();
   }
 }

@@ -35,9 +35,11 @@ class EnvelopesPropertiesTest {
   Arbitrary<List<SyncMessage>> messages() {
     Arbitrary<SyncMessage> one = Arbitraries.strings().all().ofMaxLength(3000)
         .flatMap(summary -> Arbitraries.longs().between(1, Long.MAX_VALUE).map(seq ->
-            new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-1:" + seq, "pa-pb", "PA", "PB",
-                "PA-1", null, seq, MessageKind.CHANGE, "Task", 1, Map.of("summary",
-                    new FieldValue(TextNode.valueOf(summary), 1, "alice")))));
+            SyncMessage.builder().messageId("PA:PA-1:" + seq).synchronizationId("pa-pb")
+                .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(seq)
+                .kind(MessageKind.CHANGE).issueType("Task").createdAt(1)
+                .fields(Map.of("summary", new FieldValue(TextNode.valueOf(summary), 1, "alice")))
+                .build()));
     return one.list().ofMaxSize(120);
   }
 

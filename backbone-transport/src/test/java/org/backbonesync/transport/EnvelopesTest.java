@@ -29,10 +29,12 @@ class EnvelopesTest {
       .key("k1", SECRET).clock(clock).maxEnvelopeBytes(64 * 1024).build();
 
   static SyncMessage message(String from, String to, long seq) {
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, from + ":" + from + "-1:" + seq, "pa-pb",
-        from, to, from + "-1", null, seq, MessageKind.CHANGE, "Task", 1767258000000L,
-        Map.of("summary", new FieldValue(
-            com.fasterxml.jackson.databind.node.TextNode.valueOf("Printer on fire"), 1, "alice")));
+    return SyncMessage.builder().messageId(from + ":" + from + "-1:" + seq)
+        .synchronizationId("pa-pb").fromConnector(from).toConnector(to).sourceIssueKey(from + "-1")
+        .sequenceId(seq).kind(MessageKind.CHANGE).issueType("Task").createdAt(1767258000000L)
+        .fields(Map.of("summary", new FieldValue(
+            com.fasterxml.jackson.databind.node.TextNode.valueOf("Printer on fire"), 1, "alice")))
+        .build();
   }
 
   private byte[] sealed(SyncMessage... messages) {

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncEngine;
-import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.tracker.Attachment;
@@ -195,9 +194,10 @@ class FileDropAttachmentContentTest {
     ArrayNode ops = JsonNodeFactory.instance.arrayNode();
     ops.addObject().put("op", "add").put("id", hostile).put("filename", "x.bin")
         .put("size", bytes.length).put("sha256", sha256(bytes));
-    SyncMessage m = new SyncMessage(MessageCodec.FORMAT_VERSION, "m1", "pa-pb", "PA", "PB",
-        "PA-1", null, 1, MessageKind.CHANGE, "Task", clock.millis(), Map.of(), null, 0, 1, 0, 0,
-        Map.of("files", ops));
+    SyncMessage m = SyncMessage.builder().messageId("m1").synchronizationId("pa-pb")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(clock.millis()).senderEpoch(1)
+        .content(Map.of("files", ops)).build();
     sender.send(List.of(m));
 
     Path att;

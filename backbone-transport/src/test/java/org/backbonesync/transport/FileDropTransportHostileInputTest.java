@@ -26,7 +26,6 @@ import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
-import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.transport.MessageReceiver;
@@ -78,9 +77,12 @@ class FileDropTransportHostileInputTest {
   }
 
   private static SyncMessage message(long seq, int summaryBytes) {
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-" + seq + ":1:1", "pa-pb", "PA",
-        "PB", "PA-" + seq, null, 1, MessageKind.CHANGE, "Task", 1, Map.of("summary",
-            new FieldValue(TextNode.valueOf("x".repeat(summaryBytes)), 1, "alice")));
+    return SyncMessage.builder().messageId("PA:PA-" + seq + ":1:1").synchronizationId("pa-pb")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-" + seq).sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(1)
+        .fields(Map.of("summary",
+            new FieldValue(TextNode.valueOf("x".repeat(summaryBytes)), 1, "alice")))
+        .build();
   }
 
   /** Moves A's files to B's incoming folder, as the file transfer does. */

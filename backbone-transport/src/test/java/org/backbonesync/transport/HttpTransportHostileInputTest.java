@@ -83,9 +83,12 @@ class HttpTransportHostileInputTest {
   }
 
   private static SyncMessage message(int n, int summaryBytes) {
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-" + n + ":1:1", "pa-pb", "PA",
-        "PB", "PA-" + n, null, 1, MessageKind.CHANGE, "Task", 1, Map.of("summary",
-            new FieldValue(TextNode.valueOf("x".repeat(summaryBytes)), 1, "alice")));
+    return SyncMessage.builder().messageId("PA:PA-" + n + ":1:1").synchronizationId("pa-pb")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-" + n).sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(1)
+        .fields(Map.of("summary",
+            new FieldValue(TextNode.valueOf("x".repeat(summaryBytes)), 1, "alice")))
+        .build();
   }
 
   private byte[] envelope(SyncMessage... messages) {
