@@ -111,8 +111,10 @@ class DeliveryFaultsTest {
 
   @Test
   void aMessageForAnotherConnectorIsRefusedAndNotStored() {
-    SyncMessage stray = new SyncMessage(1, "m-1", "another-sync", "PA", "PB", "PA-9", null, 1,
-        org.backbonesync.spi.message.MessageKind.CHANGE, "Task", 0, java.util.Map.of());
+    SyncMessage stray = SyncMessage.builder().formatVersion(1).messageId("m-1")
+        .synchronizationId("another-sync").fromConnector("PA").toConnector("PB")
+        .sourceIssueKey("PA-9").sequenceId(1).kind(org.backbonesync.spi.message.MessageKind.CHANGE)
+        .issueType("Task").build();
 
     var e = assertThrows(SyncException.class, () -> sync.engine().receiver("PB").receive(stray));
 
@@ -122,12 +124,18 @@ class DeliveryFaultsTest {
 
   @Test
   void aBatchIsStoredWholeOrNotAtAll() {
-    SyncMessage first = new SyncMessage(1, "PA:PA-1:1:1", "sync-pa-pb", "PA", "PB", "PA-1", null, 1,
-        org.backbonesync.spi.message.MessageKind.CHANGE, "Task", 0, java.util.Map.of());
-    SyncMessage second = new SyncMessage(1, "PA:PA-2:2:1", "sync-pa-pb", "PA", "PB", "PA-2", null, 1,
-        org.backbonesync.spi.message.MessageKind.CHANGE, "Task", 0, java.util.Map.of());
-    SyncMessage stray = new SyncMessage(1, "m-1", "another-sync", "PA", "PB", "PA-9", null, 1,
-        org.backbonesync.spi.message.MessageKind.CHANGE, "Task", 0, java.util.Map.of());
+    SyncMessage first = SyncMessage.builder().formatVersion(1).messageId("PA:PA-1:1:1")
+        .synchronizationId("sync-pa-pb").fromConnector("PA").toConnector("PB")
+        .sourceIssueKey("PA-1").sequenceId(1).kind(org.backbonesync.spi.message.MessageKind.CHANGE)
+        .issueType("Task").build();
+    SyncMessage second = SyncMessage.builder().formatVersion(1).messageId("PA:PA-2:2:1")
+        .synchronizationId("sync-pa-pb").fromConnector("PA").toConnector("PB")
+        .sourceIssueKey("PA-2").sequenceId(1).kind(org.backbonesync.spi.message.MessageKind.CHANGE)
+        .issueType("Task").build();
+    SyncMessage stray = SyncMessage.builder().formatVersion(1).messageId("m-1")
+        .synchronizationId("another-sync").fromConnector("PA").toConnector("PB")
+        .sourceIssueKey("PA-9").sequenceId(1).kind(org.backbonesync.spi.message.MessageKind.CHANGE)
+        .issueType("Task").build();
     var receiver = sync.engine().receiver("PB");
 
     var e = assertThrows(SyncException.class,

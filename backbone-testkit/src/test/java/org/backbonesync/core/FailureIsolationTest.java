@@ -385,9 +385,10 @@ class FailureIsolationTest {
 
   @Test
   void anUnknownFieldMappingIdFailsTheMessageWithItsIdAndKeepsIt() {
-    SyncMessage message = new SyncMessage(1, "PA:PA-7:99:1", "sync-pa-pb", "PA", "PB", "PA-7",
-        null, 1, MessageKind.CHANGE, "Task", 0,
-        Map.of("map-does-not-exist", new FieldValue(text("x"), 0, "alice")));
+    SyncMessage message = SyncMessage.builder().formatVersion(1).messageId("PA:PA-7:99:1")
+        .synchronizationId("sync-pa-pb").fromConnector("PA").toConnector("PB")
+        .sourceIssueKey("PA-7").sequenceId(1).kind(MessageKind.CHANGE).issueType("Task")
+        .fields(Map.of("map-does-not-exist", new FieldValue(text("x"), 0, "alice"))).build();
 
     sync.engine().receiver("PB").receive(message);
     var outcomes = sync.apply("PB");

@@ -148,10 +148,14 @@ class PartnerGoneTest {
     sync.poll("PA");
     SyncMessage m = sync.stores().messages().dueOutgoing("PA", Long.MAX_VALUE, 10).get(0)
         .message();
-    SyncMessage elsewhere = new SyncMessage(m.formatVersion(), "forged-1", m.synchronizationId(),
-        m.fromConnector(), m.toConnector(), "ZZ-9", m.partnerIssueKey(), m.sequenceId(),
-        m.kind(), m.issueType(), m.createdAt(), m.fields(), m.parentIssueKey(),
-        m.seenSequenceId(), m.senderEpoch(), m.receiverEpoch(), m.partnerSince(), m.content());
+    SyncMessage elsewhere = SyncMessage.builder().formatVersion(m.formatVersion())
+        .messageId("forged-1").synchronizationId(m.synchronizationId())
+        .fromConnector(m.fromConnector()).toConnector(m.toConnector()).sourceIssueKey("ZZ-9")
+        .partnerIssueKey(m.partnerIssueKey()).sequenceId(m.sequenceId()).kind(m.kind())
+        .issueType(m.issueType()).createdAt(m.createdAt()).fields(m.fields())
+        .parentIssueKey(m.parentIssueKey()).seenSequenceId(m.seenSequenceId())
+        .senderEpoch(m.senderEpoch()).receiverEpoch(m.receiverEpoch())
+        .partnerSince(m.partnerSince()).content(m.content()).build();
 
     sync.engine().receiver("PB").receive(elsewhere);
     sync.apply("PB");

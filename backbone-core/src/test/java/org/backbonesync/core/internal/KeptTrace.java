@@ -2,7 +2,6 @@ package org.backbonesync.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.TraceEntry;
@@ -31,7 +30,8 @@ final class KeptTrace implements TraceStore {
 
   /** A message of PA's issue to PB with this sequence id. */
   static SyncMessage message(String issue, long sequenceId) {
-    return new SyncMessage(1, "PA:" + issue + ":1:" + sequenceId, "s", "PA", "PB", issue, null,
-        sequenceId, MessageKind.CHANGE, "Task", 1, Map.of());
+    return SyncMessage.builder().formatVersion(1).messageId("PA:" + issue + ":1:" + sequenceId)
+        .synchronizationId("s").fromConnector("PA").toConnector("PB").sourceIssueKey(issue)
+        .sequenceId(sequenceId).kind(MessageKind.CHANGE).issueType("Task").createdAt(1).build();
   }
 }
