@@ -118,8 +118,9 @@ public class DurableBenchmark {
   }
 
   private SyncMessage message(long n) {
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:PA-" + n + ":1", "pa-pb", "PA",
-        "PB", "PA-" + n, null, 1, MessageKind.CHANGE, "Task", NOW, fields);
+    return SyncMessage.builder().messageId("PA:PA-" + n + ":1").synchronizationId("pa-pb")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-" + n).sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(NOW).fields(fields).build();
   }
 
   /** One message of each of {@code count} issues, queued, delivered and applied. */

@@ -4,10 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.backbonesync.core.ScratchDirectory;
-import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
@@ -85,8 +83,9 @@ public class InboxHeadsBenchmark {
   }
 
   private static SyncMessage message(String issue, long sequence) {
-    return new SyncMessage(MessageCodec.FORMAT_VERSION, "PA:" + issue + ":" + sequence, "pa-pb",
-        "PA", "PB", issue, null, sequence, MessageKind.CHANGE, "Task", NOW, Map.of());
+    return SyncMessage.builder().messageId("PA:" + issue + ":" + sequence)
+        .synchronizationId("pa-pb").fromConnector("PA").toConnector("PB").sourceIssueKey(issue)
+        .sequenceId(sequence).kind(MessageKind.CHANGE).issueType("Task").createdAt(NOW).build();
   }
 
   @Benchmark

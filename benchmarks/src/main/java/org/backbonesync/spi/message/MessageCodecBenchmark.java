@@ -51,9 +51,11 @@ public class MessageCodecBenchmark {
         json.arrayNode().add("hardware").add("facilities").add("urgent"), 1767258003000L, "bob"));
     fields.put("9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b",
         new FieldValue(json.textNode("5b10ac8d82e05b22cc7d4ef5"), 1767258004000L, "alice"));
-    message = new SyncMessage(MessageCodec.FORMAT_VERSION, "CON-1-PA:PA-1234:98765:17",
-        "sync-pa-pb", "CON-1-PA", "CON-2-PB", "PA-1234", "PB-4321", 17, MessageKind.CHANGE,
-        "Task", 1767258005000L, fields);
+    message = SyncMessage.builder().messageId("CON-1-PA:PA-1234:98765:17")
+        .synchronizationId("sync-pa-pb").fromConnector("CON-1-PA").toConnector("CON-2-PB")
+        .sourceIssueKey("PA-1234").partnerIssueKey("PB-4321").sequenceId(17)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(1767258005000L).fields(fields)
+        .build();
     bytes = codec.encode(message);
     tree = mapper.readTree(bytes);
   }
