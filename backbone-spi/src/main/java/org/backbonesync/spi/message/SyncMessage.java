@@ -69,7 +69,7 @@ public record SyncMessage(
   /**
    * A message from all its components, in order; {@link #builder()} names them and has defaults.
    *
-   * @throws NullPointerException naming a component that may not be null and is
+   * @throws NullPointerException naming the first component that may not be null and is
    * @throws IllegalArgumentException when {@code sequenceId} is below 1
    */
   public SyncMessage {
@@ -85,55 +85,6 @@ public record SyncMessage(
     content = content == null || content.isEmpty() ? Map.of() : SmallMap.copyOf(content);
   }
 
-  /** A message from a row that takes the receiver's changes. */
-  public SyncMessage(
-      int formatVersion,
-      String messageId,
-      String synchronizationId,
-      String fromConnector,
-      String toConnector,
-      String sourceIssueKey,
-      String partnerIssueKey,
-      long sequenceId,
-      MessageKind kind,
-      String issueType,
-      long createdAt,
-      Map<String, FieldValue> fields,
-      String parentIssueKey,
-      long seenSequenceId,
-      long senderEpoch,
-      long receiverEpoch,
-      long partnerSince,
-      Map<String, JsonNode> content) {
-    this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
-        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, parentIssueKey,
-        seenSequenceId, senderEpoch, receiverEpoch, partnerSince, content, false);
-  }
-
-  /** A message without content operations (as format versions 1 and 2 have it). */
-  public SyncMessage(
-      int formatVersion,
-      String messageId,
-      String synchronizationId,
-      String fromConnector,
-      String toConnector,
-      String sourceIssueKey,
-      String partnerIssueKey,
-      long sequenceId,
-      MessageKind kind,
-      String issueType,
-      long createdAt,
-      Map<String, FieldValue> fields,
-      String parentIssueKey,
-      long seenSequenceId,
-      long senderEpoch,
-      long receiverEpoch,
-      long partnerSince) {
-    this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
-        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, parentIssueKey,
-        seenSequenceId, senderEpoch, receiverEpoch, partnerSince, Map.of());
-  }
-
   /**
    * This message (same id and sequence) in another format version, with other field values and
    * content operations: for a receiver that reads a message of an earlier version as the current
@@ -145,46 +96,6 @@ public record SyncMessage(
         toConnector, sourceIssueKey, partnerIssueKey, sequenceId, kind, issueType, createdAt,
         newFields, parentIssueKey, seenSequenceId, senderEpoch, receiverEpoch, partnerSince,
         newContent, incomingChangesIgnored);
-  }
-
-  /** A message without the rows' epochs (as format version 1 has it). */
-  public SyncMessage(
-      int formatVersion,
-      String messageId,
-      String synchronizationId,
-      String fromConnector,
-      String toConnector,
-      String sourceIssueKey,
-      String partnerIssueKey,
-      long sequenceId,
-      MessageKind kind,
-      String issueType,
-      long createdAt,
-      Map<String, FieldValue> fields,
-      String parentIssueKey,
-      long seenSequenceId) {
-    this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
-        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, parentIssueKey,
-        seenSequenceId, 0, 0, 0, Map.of());
-  }
-
-  /** A message about an issue that is not a sub-task. */
-  public SyncMessage(
-      int formatVersion,
-      String messageId,
-      String synchronizationId,
-      String fromConnector,
-      String toConnector,
-      String sourceIssueKey,
-      String partnerIssueKey,
-      long sequenceId,
-      MessageKind kind,
-      String issueType,
-      long createdAt,
-      Map<String, FieldValue> fields) {
-    this(formatVersion, messageId, synchronizationId, fromConnector, toConnector, sourceIssueKey,
-        partnerIssueKey, sequenceId, kind, issueType, createdAt, fields, null, 0, 0, 0, 0,
-        Map.of());
   }
 
   /**
