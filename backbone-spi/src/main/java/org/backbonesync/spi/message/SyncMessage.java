@@ -118,8 +118,9 @@ public record SyncMessage(
    * Builds a {@link SyncMessage}, one component a setter, each named after its component and
    * documented there. Obtained with {@link SyncMessage#builder()}.
    *
-   * <p>A setter refuses a bad value at once, naming the component and the value: null for a
-   * component that may not be null, a sequence id below 1. {@link #build()} makes the message with
+   * <p>A setter refuses a bad value at once: null for a component that may not be null (a {@link
+   * NullPointerException} naming the component), a sequence id below 1 (an {@link
+   * IllegalArgumentException} naming it and the value). {@link #build()} makes the message with
    * the record's constructor, which checks it again.
    *
    * <p>Defaults: {@code formatVersion} {@link MessageCodec#FORMAT_VERSION} (the current format;
