@@ -215,6 +215,47 @@ class StaleSnapshotTest {
   }
 
   /**
+   * The crossing edit above on a busy connector's poll (its last queued a message), which takes
+   * the lease at once and searches under it: the apply comes between that search and the claim.
+   * Fails with the stamp guard off (helper-126's review).
+   */
+  @Test
+  void anApplyOfACrossingEditBetweenABusyPollsOwnSearchAndItsClaimLeavesBothSidesAlike() {
+    AtomicReference<Runnable> afterSearch = new AtomicReference<>();
+    AtomicInteger searchesToSkip = new AtomicInteger();
+    SyncTestDriver sync = driver(afterSearch, searchesToSkip);
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "first");
+    searchesToSkip.set(1000);
+    sync.poll(sync.keyA()); // queues alice's edit: the next poll takes the lease at once
+    sync.advance(Duration.ofSeconds(5));
+    sync.a("alice").edit("PA-1", "summary", "alice's");
+    searchesToSkip.set(0);
+    afterSearch.set(() -> {
+      sync.advance(Duration.ofSeconds(1));
+      sync.deliver(sync.keyA());
+      sync.apply(sync.keyB());
+      sync.advance(Duration.ofSeconds(1));
+      sync.b("bob").edit("PB-1", "summary", "bob's");
+      sync.poll(sync.keyB());
+      sync.deliver(sync.keyB());
+      sync.apply(sync.keyA());
+      assertEquals("bob's", sync.a().value("PA-1", "summary").asText(), "applied meanwhile");
+    });
+
+    sync.poll(sync.keyA());
+    assertNull(afterSearch.get(), "the apply came between the search and the claim");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(5));
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("bob's", "bob's"), List.of(sync.a().value("PA-1", "summary").asText(),
+        sync.b().value("PB-1", "summary").asText()));
+  }
+
+  /**
    * The poll runs on a node whose clock is ten seconds ahead of the applying node's: the guard
    * must not compare the nodes' clocks (the row's last incoming change, stamped by the apply's
    * node, then looks older than the poll's search).
