@@ -95,9 +95,10 @@ public interface SyncInfoStore {
    * A stamp greater than every stamp this store gave a row before the call, and smaller than
    * every stamp it gives after it: one counter, ordered in real time across every connection and
    * every node sharing the store (a JDBC store's sequence, not cached per session or node), never
-   * the nodes' clocks. A poll takes one before it searches the tracker; a row it then reads with a
-   * greater stamp was written after the search began (an apply may have changed the issue and
-   * its links since the search read it), so the poll leaves that issue for the next one.
+   * the nodes' clocks. A poll reads the last one ({@link #lastStamp}) before it searches the
+   * tracker; a row it then reads with a greater stamp was written after the search began (an
+   * apply may have changed the issue and its links since the search read it), so the poll leaves
+   * that issue for the next one.
    * {@link #insert} and {@link #update} must stamp every row they write ({@link
    * #advanceLastChangeSeen} need not): a store that kept no stamps would let a poll examine a
    * snapshot older than the row's links and delete a comment on the partner. A counter that went
