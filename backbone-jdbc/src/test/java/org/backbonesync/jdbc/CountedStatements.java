@@ -17,6 +17,9 @@ final class CountedStatements {
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicInteger commits = new AtomicInteger();
   private final AtomicInteger executions = new AtomicInteger();
+  /** Run once, after the first statement whose SQL starts so (see {@link #afterFirst}). */
+  private volatile String hookSql;
+  private volatile Runnable hook;
   /** The counting data source (a new connection each time: the stores give them back). */
   final DataSource dataSource;
 
@@ -47,6 +50,15 @@ final class CountedStatements {
     return commits.get();
   }
 
+  /**
+   * Runs {@code action} once, right after the next statement executed whose SQL starts with
+   * {@code sqlStart}: another session's write between two statements of one transaction.
+   */
+  void afterFirst(String sqlStart, Runnable action) {
+    hookSql = sqlStart;
+    hook = action;
+  }
+
   void reset() {
     count.set(0);
     commits.set(0);
@@ -62,6 +74,7 @@ final class CountedStatements {
       Object result = invoke(m, c, a);
       if (result instanceof PreparedStatement s) {
         AtomicInteger batched = new AtomicInteger();
+        String sql = m.getName().equals("prepareStatement") ? (String) a[0] : "";
         return proxy(PreparedStatement.class, (m2, a2) -> {
           if (m2.getName().equals("addBatch")) {
             batched.incrementAndGet();
@@ -72,7 +85,16 @@ final class CountedStatements {
             count.incrementAndGet();
             executions.incrementAndGet();
           }
-          return invoke(m2, s, a2);
+          Object done = invoke(m2, s, a2);
+          String startsWith = hookSql;
+          if (m2.getName().startsWith("execute") && startsWith != null
+              && sql.startsWith(startsWith)) {
+            Runnable action = hook;
+            hookSql = null;
+            hook = null;
+            action.run();
+          }
+          return done;
         });
       }
       return result;
