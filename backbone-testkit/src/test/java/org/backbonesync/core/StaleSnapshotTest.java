@@ -195,23 +195,12 @@ class StaleSnapshotTest {
     sync.poll(sync.keyA()); // queued nothing: the next poll looks first
     sync.advance(Duration.ofSeconds(5));
     sync.a("alice").edit("PA-1", "summary", "alice's");
-    afterSearch.set(() -> {
-      sync.advance(Duration.ofSeconds(1));
-      sync.b("bob").edit("PB-1", "summary", "bob's");
-      sync.poll(sync.keyB());
-      sync.deliver(sync.keyB());
-      sync.apply(sync.keyA());
-      assertEquals("bob's", sync.a().value("PA-1", "summary").asText(), "applied meanwhile");
-    });
+    afterSearch.set(() -> bobsEditApplied(sync));
 
     sync.poll(sync.keyA());
     assertNull(afterSearch.get(), "the apply came between the look and the lease");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofSeconds(5));
-    sync.runUntilQuiet();
 
-    assertEquals(List.of("bob's", "bob's"), List.of(sync.a().value("PA-1", "summary").asText(),
-        sync.b().value("PB-1", "summary").asText()));
+    assertBobsEditOnBothOnceSettled(sync);
   }
 
   /**
@@ -235,22 +224,32 @@ class StaleSnapshotTest {
     searchesToSkip.set(0);
     afterSearch.set(() -> {
       sync.advance(Duration.ofSeconds(1));
-      sync.deliver(sync.keyA());
+      sync.deliver(sync.keyA()); // "first" reaches PB-1
       sync.apply(sync.keyB());
-      sync.advance(Duration.ofSeconds(1));
-      sync.b("bob").edit("PB-1", "summary", "bob's");
-      sync.poll(sync.keyB());
-      sync.deliver(sync.keyB());
-      sync.apply(sync.keyA());
-      assertEquals("bob's", sync.a().value("PA-1", "summary").asText(), "applied meanwhile");
+      bobsEditApplied(sync);
     });
 
     sync.poll(sync.keyA());
     assertNull(afterSearch.get(), "the apply came between the search and the claim");
+
+    assertBobsEditOnBothOnceSettled(sync);
+  }
+
+  /** A second on, bob edits PB-1's summary, and the driver's node applies it to PA-1. */
+  private static void bobsEditApplied(SyncTestDriver sync) {
+    sync.advance(Duration.ofSeconds(1));
+    sync.b("bob").edit("PB-1", "summary", "bob's");
+    sync.poll(sync.keyB());
+    sync.deliver(sync.keyB());
+    sync.apply(sync.keyA());
+    assertEquals("bob's", sync.a().value("PA-1", "summary").asText(), "applied meanwhile");
+  }
+
+  /** Once every poll has seen the other's writes, both issues have bob's summary. */
+  private static void assertBobsEditOnBothOnceSettled(SyncTestDriver sync) {
     sync.runUntilQuiet();
     sync.advance(Duration.ofSeconds(5));
     sync.runUntilQuiet();
-
     assertEquals(List.of("bob's", "bob's"), List.of(sync.a().value("PA-1", "summary").asText(),
         sync.b().value("PB-1", "summary").asText()));
   }
