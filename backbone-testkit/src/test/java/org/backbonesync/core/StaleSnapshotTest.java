@@ -156,10 +156,7 @@ class StaleSnapshotTest {
   void anApplyBetweenTheLooksSearchAndTheLeaseDeletesNoComment() {
     AtomicReference<Runnable> afterSearch = new AtomicReference<>();
     SyncTestDriver sync = driver(afterSearch, new AtomicInteger());
-    sync.a("alice").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.poll(sync.keyA()); // queued nothing: the next poll looks first
-    sync.advance(Duration.ofSeconds(5));
+    pairedAndQuiet(sync);
     sync.a("alice").addComment("PA-1", "It smokes.");
     afterSearch.set(() -> {
       sync.advance(Duration.ofSeconds(1));
@@ -190,10 +187,7 @@ class StaleSnapshotTest {
   void anApplyOfACrossingEditBetweenTheLooksSearchAndTheLeaseLeavesBothSidesAlike() {
     AtomicReference<Runnable> afterSearch = new AtomicReference<>();
     SyncTestDriver sync = driver(afterSearch, new AtomicInteger());
-    sync.a("alice").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.poll(sync.keyA()); // queued nothing: the next poll looks first
-    sync.advance(Duration.ofSeconds(5));
+    pairedAndQuiet(sync);
     sync.a("alice").edit("PA-1", "summary", "alice's");
     afterSearch.set(() -> bobsEditApplied(sync));
 
@@ -233,6 +227,14 @@ class StaleSnapshotTest {
     assertNull(afterSearch.get(), "the apply came between the search and the claim");
 
     assertBobsEditOnBothOnceSettled(sync);
+  }
+
+  /** PA-1 paired with PB-1; A's last poll queued nothing (the next one looks first); 5 s on. */
+  private static void pairedAndQuiet(SyncTestDriver sync) {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.poll(sync.keyA());
+    sync.advance(Duration.ofSeconds(5));
   }
 
   /** A second on, bob edits PB-1's summary, and the driver's node applies it to PA-1. */
