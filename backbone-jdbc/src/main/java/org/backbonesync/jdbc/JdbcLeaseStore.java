@@ -30,15 +30,21 @@ final class JdbcLeaseStore implements LeaseStore {
       "INSERT INTO bb_lease (scope, lease_key, node, until_ms) VALUES (?, ?, ?, ?)";
 
   /**
-   * PostgreSQL's form of {@link #INSERT} for many keys, inserted in their (sorted) order as the
-   * batch inserted them: a batch bound and copied each key's parameters, about half of what
-   * taking a page's leases allocated ({@code TwoNodeBenchmark}, JFR).
+   * PostgreSQL's insert of the rows of keys that have none, in their order, skipping a key whose
+   * row exists (or another transaction made meanwhile: it waits for that one's end, as the plain
+   * insert did), returning the keys it made. A claim that lost the race to another node's (every
+   * key made meanwhile) writes nothing: its transaction gets no id and its commit no WAL flush,
+   * where a refused insert gave it both, and an error in the server's log.
    */
-  static final Map<String, ManyRows> MANY_ROWS = Map.of(INSERT, ManyRows.of("INSERT INTO"
-      + " bb_lease (scope, lease_key, node, until_ms) SELECT convert_from(s, 'UTF8'),"
-      + " convert_from(k, 'UTF8'), convert_from(n, 'UTF8'), u FROM %s"
-      + " WITH ORDINALITY AS v(s, k, n, u, o) ORDER BY o", false, ManyRows.UTF8,
-      ManyRows.UTF8, ManyRows.UTF8, "int8"));
+  private static final ManyRows INSERT_ABSENT_MANY = ManyRows.of("INSERT INTO bb_lease (scope,"
+      + " lease_key, node, until_ms) SELECT convert_from(s, 'UTF8'), convert_from(k, 'UTF8'),"
+      + " convert_from(n, 'UTF8'), u FROM %s WITH ORDINALITY AS v(s, k, n, u, o) ORDER BY o"
+      + " ON CONFLICT (scope, lease_key) DO NOTHING RETURNING lease_key", false, ManyRows.UTF8,
+      ManyRows.UTF8, ManyRows.UTF8, "int8");
+
+  /** PostgreSQL's {@link #INSERT_ABSENT}: no refusal, so no savepoint (a round trip) either. */
+  private static final String INSERT_ABSENT_POSTGRES = "INSERT INTO bb_lease (scope, lease_key,"
+      + " node, until_ms) VALUES (?, ?, ?, ?) ON CONFLICT (scope, lease_key) DO NOTHING";
 
   private final JdbcStores db;
 
@@ -49,7 +55,9 @@ final class JdbcLeaseStore implements LeaseStore {
   @Override
   public boolean tryLease(String scope, String key, String node, long now, long until) {
     // a new key is ours; a row another node made first is competed for
-    return db.run(c -> insertOne(c, scope, key, node, until)
+    return db.run(c -> (db.postgres()
+        ? update(c, INSERT_ABSENT_POSTGRES, scope, key, node, until) == 1
+        : insertOne(c, scope, key, node, until))
         || takeExisting(c, scope, key, node, now, until));
   }
 
@@ -124,8 +132,8 @@ final class JdbcLeaseStore implements LeaseStore {
    * round trip per key. A key that read shows leased to another node until later is refused
    * without a statement of its own: the other node of two that read the same inbox would
    * otherwise lock-and-look at each of the pairs the first one claimed; so is one whose row
-   * another node made between that read and the insert, read again once the insert is refused
-   * (two nodes whose reads of the same inbox saw no row). Two nodes'
+   * another node made between that read and the insert, read again once the insert skipped or
+   * refused it (two nodes whose reads of the same inbox saw no row). Two nodes'
    * transactions never wait for each other in a circle: only inserts wait (for another
    * transaction making or deleting the same key), and they all come first, in sorted order, as
    * releases lock the rows they delete; the keys whose rows exist (or were made meanwhile) come
@@ -142,28 +150,10 @@ final class JdbcLeaseStore implements LeaseStore {
     return db.run(c -> {
       SortedMap<String, Lease> rows = existing(c, scope, sorted);
       List<String> fresh = sorted.stream().filter(k -> !rows.containsKey(k)).toList();
-      Set<String> held = new TreeSet<>();
       SortedSet<String> contested = new TreeSet<>();
-      if (insertAll(c, scope, fresh, node, until)) {
-        held.addAll(fresh);
-      } else {
-        // Another node made some of the rows meanwhile (on PostgreSQL the insert waited for
-        // its claim to commit): they are read as the first read's are, and the rest inserted at
-        // once. Key by key, each a savepoint, a refused insert (an error in the server's log)
-        // and a locking read, the loser of two nodes claiming one inbox's pairs at once spent
-        // about 40 round trips per 200 changes in TwoNodeBenchmark with 4 synchronizations.
-        SortedMap<String, Lease> made = existing(c, scope, new TreeSet<>(fresh));
-        rows.putAll(made);
-        List<String> rest = fresh.stream().filter(k -> !made.containsKey(k)).toList();
-        if (insertAll(c, scope, rest, node, until)) {
-          held.addAll(rest);
-        } else { // made meanwhile again (or not seen by the read): key by key
-          List<String> mine = insertEach(c, scope, rest, node, until);
-          held.addAll(mine);
-          contested.addAll(rest);
-          mine.forEach(contested::remove);
-        }
-      }
+      Set<String> held = new TreeSet<>(db.postgres()
+          ? insertAbsent(c, scope, fresh, node, until, rows)
+          : insertFresh(c, scope, fresh, node, until, rows, contested));
       for (Lease row : rows.values()) {
         if (row.node().equals(node) || row.until() <= now) {
           contested.add(row.key());
@@ -176,6 +166,51 @@ final class JdbcLeaseStore implements LeaseStore {
       }
       return held;
     });
+  }
+
+  /**
+   * PostgreSQL: inserts the rows of the keys, in their order, in one statement that skips a key
+   * whose row exists; the keys it made. A key another node made meanwhile has its row read into
+   * {@code rows}, as the first read's are; one whose row went again since is refused this time
+   * (inserting it now, while holding rows of later keys, could wait for a node waiting for one
+   * of those).
+   */
+  private static List<String> insertAbsent(Connection c, String scope, List<String> fresh,
+      String node, long until, SortedMap<String, Lease> rows) throws SQLException {
+    if (fresh.isEmpty()) {
+      return List.of();
+    }
+    List<String> made = INSERT_ABSENT_MANY.writeReturning(c, rows(scope, fresh, node, until));
+    SortedSet<String> lost = new TreeSet<>(fresh);
+    made.forEach(lost::remove);
+    rows.putAll(existing(c, scope, lost));
+    return made;
+  }
+
+  /**
+   * H2: inserts the rows of the keys in one batch; the keys it made. When another node made some
+   * of them meanwhile, their rows are read into {@code rows}, as the first read's are, and the
+   * rest inserted at once (key by key, each a savepoint, a refused insert and a locking read, the
+   * loser of two nodes claiming one inbox's pairs at once spent about 40 round trips per 200
+   * changes in TwoNodeBenchmark with 4 synchronizations); made meanwhile again, key by key, the
+   * keys refused then going to {@code contested}.
+   */
+  private static List<String> insertFresh(Connection c, String scope, List<String> fresh,
+      String node, long until, SortedMap<String, Lease> rows, SortedSet<String> contested)
+      throws SQLException {
+    if (insertAll(c, scope, fresh, node, until)) {
+      return fresh;
+    }
+    SortedMap<String, Lease> made = existing(c, scope, new TreeSet<>(fresh));
+    rows.putAll(made);
+    List<String> rest = fresh.stream().filter(k -> !made.containsKey(k)).toList();
+    if (insertAll(c, scope, rest, node, until)) {
+      return rest;
+    }
+    List<String> mine = insertEach(c, scope, rest, node, until);
+    contested.addAll(rest);
+    mine.forEach(contested::remove);
+    return mine;
   }
 
   /** Inserts the keys' rows one by one, in their order: the keys whose row it made. */
@@ -214,37 +249,35 @@ final class JdbcLeaseStore implements LeaseStore {
   }
 
   /**
-   * Inserts rows for all keys in one batch, or in one statement where the database has its
-   * form; false (and nothing inserted) if one exists now.
+   * Inserts rows for all keys in one batch (on H2); false (and nothing inserted) if one exists
+   * now.
    */
-  private boolean insertAll(Connection c, String scope, List<String> keys, String node,
+  private static boolean insertAll(Connection c, String scope, List<String> keys, String node,
       long until) throws SQLException {
     if (keys.isEmpty()) {
       return true;
     }
-    List<Object[]> rows = new ArrayList<>(keys.size());
-    for (String key : keys) {
-      rows.add(new Object[] {scope, key, node, until});
-    }
-    ManyRows many = db.manyRows(INSERT);
     Savepoint before = c.setSavepoint();
-    try {
-      if (many != null && rows.size() > 1) {
-        many.write(c, rows);
-        return true;
+    try (PreparedStatement s = c.prepareStatement(INSERT)) {
+      for (Object[] row : rows(scope, keys, node, until)) {
+        bind(s, row);
+        s.addBatch();
       }
-      try (PreparedStatement s = c.prepareStatement(INSERT)) {
-        for (Object[] row : rows) {
-          bind(s, row);
-          s.addBatch();
-        }
-        s.executeBatch();
-        return true;
-      }
+      s.executeBatch();
+      return true;
     } catch (SQLException exists) {
       c.rollback(before);
       return false;
     }
+  }
+
+  /** Each key's row, as {@link #INSERT}'s arguments. */
+  private static List<Object[]> rows(String scope, List<String> keys, String node, long until) {
+    List<Object[]> rows = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      rows.add(new Object[] {scope, key, node, until});
+    }
+    return rows;
   }
 
   /**

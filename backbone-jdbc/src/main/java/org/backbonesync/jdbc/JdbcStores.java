@@ -402,7 +402,6 @@ public final class JdbcStores implements Stores, AutoCloseable {
     Map<String, ManyRows> forms = new HashMap<>(JdbcSyncInfoStore.MANY_ROWS);
     forms.putAll(JdbcMessageStore.MANY_ROWS);
     forms.putAll(JdbcTraceStore.MANY_ROWS);
-    forms.putAll(JdbcLeaseStore.MANY_ROWS);
     return Map.copyOf(forms);
   }
 

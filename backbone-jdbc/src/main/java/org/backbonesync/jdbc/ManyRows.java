@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,6 +49,31 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
 
   /** Writes the rows, each its arguments, in one statement. */
   void write(Connection c, List<Object[]> rows) throws SQLException {
+    run(c, rows, PreparedStatement::executeUpdate);
+  }
+
+  /**
+   * Writes the rows in one statement whose {@code RETURNING} gives one text column: its values,
+   * one per row written.
+   */
+  List<String> writeReturning(Connection c, List<Object[]> rows) throws SQLException {
+    return run(c, rows, s -> {
+      List<String> returned = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          returned.add(r.getString(1));
+        }
+      }
+      return returned;
+    });
+  }
+
+  private interface Execution<T> {
+    T execute(PreparedStatement s) throws SQLException;
+  }
+
+  private <T> T run(Connection c, List<Object[]> rows, Execution<T> execution)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       Array[] arrays = new Array[types.length];
       try {
@@ -54,7 +81,7 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
           arrays[i] = c.createArrayOf(sqlType(types[i]), column(rows, i));
           s.setArray(i + 1, arrays[i]);
         }
-        s.executeUpdate();
+        return execution.execute(s);
       } finally {
         for (Array array : arrays) {
           if (array != null) {
