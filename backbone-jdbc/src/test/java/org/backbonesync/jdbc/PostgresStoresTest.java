@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.testkit.kit.EnvelopeIdStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.LeaseStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.MessageStoreCompatibilityKit;
 import org.backbonesync.testkit.kit.SyncInfoStoreCompatibilityKit;
@@ -125,6 +126,21 @@ class PostgresStoresTest {
     @Override
     protected Stores newStores() {
       return fresh();
+    }
+  }
+
+  @Nested
+  class EnvelopeIds extends EnvelopeIdStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return fresh();
+    }
+  }
+
+  @Test
+  void anEnvelopeIdStoreThatFailsThrows() {
+    try (JdbcStores stores = (JdbcStores) fresh()) {
+      JdbcEnvelopeIdStoreTest.assertAFailureIsThrown(stores.envelopeIds());
     }
   }
 
