@@ -71,7 +71,8 @@ public final class SyncAdmin {
   /** The synchronizations, in the order their engines were given. */
   public List<SyncConfiguration> synchronizations(String caller) {
     allow(caller, AdminOperation.READ_SYNCHRONIZATIONS, null);
-    return engines.stream().map(SyncEngine::configuration).toList();
+    // (the engines of one synchronization's two connectors show it once)
+    return engines.stream().map(SyncEngine::configuration).distinct().toList();
   }
 
   /** One synchronization's configuration. */
@@ -373,7 +374,9 @@ public final class SyncAdmin {
      * @throws IllegalArgumentException for an engine given before, or one with a local connector
      *     an engine given before has: the admin finds a connector's engine by its key, so the
      *     second one's rows could be neither read nor deleted, and a call meant for it would
-     *     reach the first
+     *     reach the first; likewise for an engine whose synchronization has the id of one given
+     *     before but another configuration, since the admin finds a synchronization by its id
+     *     (two engines running the two connectors of one synchronization, alike, are taken)
      */
     public Builder engine(SyncEngine engine) {
       Checks.notNull("engine", engine);
@@ -381,6 +384,14 @@ public final class SyncAdmin {
         if (given == engine) {
           throw new IllegalArgumentException("engine of synchronization \""
               + engine.configuration().id() + "\" was given twice");
+        }
+        SyncConfiguration mine = engine.configuration();
+        if (given.configuration().id().equals(mine.id())
+            && !given.configuration().equals(mine)) {
+          throw new IllegalArgumentException("synchronization id " + shown(mine.id())
+              + " is that of an engine given before, with another configuration: the admin"
+              + " finds a synchronization by its id, so one of the two could not be read;"
+              + " give each synchronization its own id");
         }
         for (String key : engine.localConnectorKeys()) {
           if (given.localConnectorKeys().contains(key)) {

@@ -15,6 +15,8 @@ import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.Lease;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +68,37 @@ class SyncAdminOperationsTest {
         + " engines of one admin",
         assertThrows(IllegalArgumentException.class, () -> builder.engine(other.engine()))
             .getMessage());
+  }
+
+  @Test
+  void anotherSynchronizationUnderTheSameIdIsRefused() {
+    // helper-129: taken, and GET /synchronizations/sync-pa-pb showed the first one only
+    SyncTestDriver other = SyncTestDriver.builder()
+        .connectorA(c -> ConnectorConfig.of("PC", "PA", "sync-a"))
+        .connectorB(c -> ConnectorConfig.of("PD", "PB", "sync-b")).build();
+    SyncAdmin.Builder builder = SyncAdmin.builder().engine(sync.engine());
+
+    assertEquals("synchronization id \"sync-pa-pb\" is that of an engine given before, with"
+        + " another configuration: the admin finds a synchronization by its id, so one of the"
+        + " two could not be read; give each synchronization its own id",
+        assertThrows(IllegalArgumentException.class, () -> builder.engine(other.engine()))
+            .getMessage());
+  }
+
+  @Test
+  void theEnginesOfOneSynchronizationsTwoConnectorsShowItOnce() {
+    SyncConfiguration configuration = sync.configuration();
+    SyncEngine onA = SyncEngine.builder().configuration(configuration)
+        .tracker("PA", InMemoryIssueTracker.builder("PA").syncUser("sync-a").build())
+        .transport("PA", new InMemoryTransport()).stores(new InMemoryStores()).build();
+    SyncEngine onB = SyncEngine.builder().configuration(configuration)
+        .tracker("PB", InMemoryIssueTracker.builder("PB").syncUser("sync-b").build())
+        .transport("PB", new InMemoryTransport()).stores(new InMemoryStores()).build();
+
+    SyncAdmin both = SyncAdmin.builder().engine(onA).engine(onB)
+        .authorizer(AdminAuthorizer.allowAll()).build();
+
+    assertEquals(List.of(configuration), both.synchronizations("admin"));
   }
 
   @Test
