@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.List;
+import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,32 @@ class SyncEngineHostileInputTest {
     refused("messages[0] is null, not a message",
         () -> engine.receiver("PA").receiveAll(Arrays.asList((org.backbonesync.spi.message
             .SyncMessage) null)));
+  }
+
+  @Test
+  void aMessageWhoseIdOrKeysNoStoreOrAdminTakesIsRefusedByTheReceiver() {
+    // helper-129: stored; once failed, it waited for a retry or skip that refuse its id
+    refusedMessage("a message from PB is refused: messageId must be 1 to 512 characters, was 0:"
+        + " \"\"", message("", "PB-7"));
+    refusedMessage("a message from PB is refused: messageId" + CONTROL + "\"m\\u0000\"",
+        message("m\u0000", "PB-7"));
+    refusedMessage("a message from PB is refused: messageId must be 1 to 512 characters, was"
+        + " 513: \"" + "m".repeat(80) + "...\" (513 characters)", message("m".repeat(513), "PB-7"));
+    refusedMessage("message \"m1\" from PB is refused: sourceIssueKey" + CONTROL
+        + "\"PB-7\\n\"", message("m1", "PB-7\n"));
+
+    assertEquals(0, engine.status("PA").inboxCount(), "nothing stored");
+  }
+
+  private static SyncMessage message(String id, String sourceIssueKey) {
+    return SyncMessage.builder().messageId(id).synchronizationId("sync-pa-pb")
+        .fromConnector("PB").toConnector("PA").sourceIssueKey(sourceIssueKey).sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").build();
+  }
+
+  private void refusedMessage(String text, SyncMessage message) {
+    assertEquals(text, assertThrows(SyncException.class,
+        () -> engine.receiver("PA").receive(message)).getMessage());
   }
 
   @Test

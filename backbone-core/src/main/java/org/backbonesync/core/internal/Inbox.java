@@ -51,6 +51,7 @@ final class Inbox implements MessageReceiver {
         throw new IllegalArgumentException("messages[" + i + "] is null, not a message");
       }
       checkAddressed(messages.get(i));
+      checkStorable(messages.get(i));
     }
     Set<String> added = stores.messages().addIncoming(messages, clock.millis());
     for (SyncMessage message : messages) {
@@ -102,6 +103,37 @@ final class Inbox implements MessageReceiver {
               + " is not for connector " + connector.key() + " (synchronization "
               + connector.syncId + ", partner " + connector.partner.key() + ")",
           null, connector.key(), message.sourceIssueKey(), null);
+    }
+  }
+
+  /**
+   * Refuses a message whose id or issue keys the stores' columns cannot hold (JDBC: 512 and 255
+   * characters; PostgreSQL refuses a NUL) or an admin could not name: one that failed would wait
+   * for a retry or skip that {@code SyncAdmin} and {@link
+   * org.backbonesync.core.SyncEngine#skip} refuse to take for its id, and block its pair for
+   * good. The codec reads such a message, so the check is here, where every transport delivers.
+   */
+  private void checkStorable(SyncMessage message) {
+    refuseIf(message, "messageId", message.messageId(), Arguments.MAX_MESSAGE_ID_LENGTH);
+    refuseIf(message, "sourceIssueKey", message.sourceIssueKey(),
+        Arguments.MAX_ISSUE_KEY_LENGTH);
+    if (message.partnerIssueKey() != null) {
+      refuseIf(message, "partnerIssueKey", message.partnerIssueKey(),
+          Arguments.MAX_ISSUE_KEY_LENGTH);
+    }
+    if (message.parentIssueKey() != null) {
+      refuseIf(message, "parentIssueKey", message.parentIssueKey(),
+          Arguments.MAX_ISSUE_KEY_LENGTH);
+    }
+  }
+
+  private void refuseIf(SyncMessage message, String field, String value, int max) {
+    String problem = Arguments.textProblem(value, max);
+    if (problem != null) {
+      String which = field.equals("messageId") ? "a message"
+          : "message " + Shown.quoted(message.messageId());
+      throw new SyncException(which + " from " + message.fromConnector() + " is refused: "
+          + Arguments.refusal(field, problem, value), null, connector.key(), null, null);
     }
   }
 

@@ -15,7 +15,10 @@ public interface MessageReceiver {
    * Stores a message for the incoming queue. Receiving the same message id again is harmless.
    *
    * @return true when the message is stored (or was already), so the sender may forget it
-   * @throws org.backbonesync.spi.SyncException when the message is not for this connector
+   * @throws org.backbonesync.spi.SyncException when the message is not for this connector, or
+   *     (the engine's receiver) its id is not 1 to 512 characters or an issue key it names not
+   *     1 to 255, or either holds a control character or broken Unicode: what no store holds and
+   *     no admin could retry or skip by its id
    */
   boolean receive(SyncMessage message);
 
