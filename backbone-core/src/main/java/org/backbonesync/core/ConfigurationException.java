@@ -4,8 +4,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.backbonesync.spi.SyncException;
 
-/** A configuration was refused; carries every problem found, not just the first. */
+/**
+ * A configuration was refused; carries every problem found, not just the first. Its message
+ * lists the first {@value #MAX_PROBLEMS_IN_MESSAGE} (a log line of a configuration with thousands
+ * of broken mappings would otherwise hold them all); {@link #problems()} has every one.
+ */
 public final class ConfigurationException extends SyncException {
+  /** How many problems the message lists, as the admin API's answers do. */
+  public static final int MAX_PROBLEMS_IN_MESSAGE = 100;
+
   private static final long serialVersionUID = 1L;
 
   private final transient List<ConfigurationProblem> problems;
@@ -22,8 +29,11 @@ public final class ConfigurationException extends SyncException {
   }
 
   private static String describe(List<ConfigurationProblem> problems) {
+    int left = problems.size() - MAX_PROBLEMS_IN_MESSAGE;
     return problems.size() + (problems.size() == 1 ? " problem" : " problems")
         + " in the synchronization configuration:\n"
-        + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n"));
+        + problems.stream().limit(MAX_PROBLEMS_IN_MESSAGE).map(p -> "  " + p)
+            .collect(Collectors.joining("\n"))
+        + (left > 0 ? "\n  ... and " + left + " more (problems() has every one)" : "");
   }
 }

@@ -27,6 +27,24 @@ class ConfigurationTest {
   }
 
   @Test
+  void aRefusalOfHundredsOfProblemsListsTheFirstHundredInItsMessage() {
+    // helper-129: 200,000 mappings writing one field made a message of 66 MB, a log line
+    SyncConfiguration.Builder many = config();
+    for (int i = 2; i <= 200; i++) {
+      many.fieldMapping(FieldMapping.passthrough("m" + i, "summary", Direction.BOTH));
+    }
+
+    ConfigurationException e = assertThrows(ConfigurationException.class, many::build);
+
+    assertEquals(398, e.problems().size(), "every problem is kept");
+    String[] lines = e.getMessage().split("\n");
+    assertEquals(102, lines.length);
+    assertEquals("398 problems in the synchronization configuration:", lines[0]);
+    assertEquals("  " + e.problems().get(99), lines[100]);
+    assertEquals("  ... and 298 more (problems() has every one)", lines[101]);
+  }
+
+  @Test
   void connectorFieldsMustNotBeBlank() {
     assertEquals("syncUser must not be blank, was \" \"",
         message(() -> ConnectorConfig.of("PA", "PA", " ")));
