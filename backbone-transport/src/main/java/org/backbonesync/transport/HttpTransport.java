@@ -299,14 +299,21 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
 
     /**
      * An endpoint a request can go to, and that no text shows a secret of: http or https with
-     * a host, and no user part (the envelopes' signature is the credential; a password there
-     * went into toString and every delivery failure's text, helper-92).
+     * a host, and no user part, query or fragment (the envelopes' signature is the credential;
+     * a password in the user part, or a gateway's key in the query, went into toString and
+     * every delivery failure's text, helper-92, helper-129). The service's partner URL and
+     * {@code JiraSite} refuse the same.
      */
     private static URI checked(URI endpoint) {
       if (endpoint.getRawUserInfo() != null) {
         throw new IllegalArgumentException("endpoint must not have a user part (the envelopes"
             + " are signed; nothing else is sent), was " + endpoint.getScheme() + "://***@"
             + endpoint.getHost() + "...");
+      }
+      if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
+        throw new IllegalArgumentException("endpoint must not have a query or a fragment (the"
+            + " envelopes are signed; nothing else is sent), was \""
+            + withoutQuery(endpoint) + "\"");
       }
       String scheme = endpoint.getScheme();
       if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)
@@ -315,6 +322,20 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
             + " was \"" + Envelopes.printable(endpoint.toString()) + "\"");
       }
       return endpoint;
+    }
+
+    /** The endpoint, printable, up to its query or fragment, each then shown as "?…", "#…". */
+    private static String withoutQuery(URI endpoint) {
+      String text = endpoint.toString();
+      int cut = text.length();
+      for (char c : new char[] {'?', '#'}) {
+        int at = text.indexOf(c);
+        if (at >= 0 && at < cut) {
+          cut = at;
+        }
+      }
+      return Envelopes.printable(text.substring(0, cut)) + (endpoint.getRawQuery() != null ? "?…" : "")
+          + (endpoint.getRawFragment() != null ? "#…" : "");
     }
 
     /** How long one POST may take, from 1 ms to a day. Default 30 s. */

@@ -124,6 +124,17 @@ class HttpTransportHostileInputTest {
         + " \"dev.example.com/backbone\"", assertThrows(IllegalArgumentException.class,
             () -> HttpTransport.builder(URI.create("dev.example.com/backbone"), security, "PA",
                 "PB")).getMessage());
+    // helper-129: a gateway key in the query was taken, and shown by toString and every failure
+    assertEquals("endpoint must not have a query or a fragment (the envelopes are signed; nothing"
+        + " else is sent), was \"https://partner.example/backbone?…\"",
+        assertThrows(IllegalArgumentException.class, () -> HttpTransport.builder(
+            URI.create("https://partner.example/backbone?apikey=hunter2"), security, "PA", "PB"))
+            .getMessage());
+    assertEquals("endpoint must not have a query or a fragment (the envelopes are signed; nothing"
+        + " else is sent), was \"https:///backbone?…#…\"",
+        assertThrows(IllegalArgumentException.class, () -> HttpTransport.builder(
+            URI.create("https:///backbone?apikey=hunter2#x"), security, "PA", "PB"))
+            .getMessage());
     HttpTransport.Builder builder =
         HttpTransport.builder(URI.create("http://127.0.0.1:9/backbone"), security, "PA", "PB");
     assertEquals("timeout must be from 1 ms to 1 day, was PT-1S", assertThrows(
