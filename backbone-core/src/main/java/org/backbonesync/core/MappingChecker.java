@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.backbonesync.core.ConfigurationChecker.Project;
 import org.backbonesync.core.internal.MappingResults;
 import org.backbonesync.core.internal.Shown;
+import org.backbonesync.core.internal.SourceFields;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingDefinition;
@@ -142,8 +143,10 @@ final class MappingChecker {
     }
     FieldSchema schema = project.fields().get(field);
     if (schema == null) {
+      // (a typo is the usual cause: the nearest fields say which was meant)
       problems.add(new ConfigurationProblem(path, "project " + connector.projectKey()
-          + " has no field \"" + field + "\""));
+          + " has no field \"" + field + "\"" + (project.fields().isEmpty() ? ""
+              : " (nearest: " + SourceFields.nearest(field, project.fields()) + ")")));
       return null;
     }
     if (sends && provider.needsSourceField() && !provider.supportsSource(schema)) {

@@ -340,6 +340,21 @@ class MappingTypesTest {
   }
 
   @Test
+  void aMistypedFieldIsRefusedNamingTheNearestFieldsTheProjectHas() {
+    // helper-129: only an outgoing half's sourceFields() got the nearest fields, not the
+    // configured fieldA/fieldB, where a typo is made
+    var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()
+        .fieldMapping(SUMMARY)
+        .fieldMapping(FieldMapping.of("m-1", "passthrough", Direction.BOTH, "descriptoin",
+            "description", null))
+        .build());
+
+    assertEquals(List.of("$.fieldMappings[1].fieldA: project PA has no field \"descriptoin\""
+        + " (nearest: description, resolution, priority)"),
+        e.problems().stream().map(ConfigurationProblem::toString).toList());
+  }
+
+  @Test
   void mappingsOnUnsuitableOrMissingFieldsAndUnmatchedIssueTypesAreRefused() {
     var e = assertThrows(ConfigurationException.class, () -> SyncTestDriver.builder()
         .projectB(p -> p.issueTypes("Task", "Defect"))
@@ -353,8 +368,10 @@ class MappingTypesTest {
     assertEquals(List.of(
         "$.fieldMappings[1].fieldB: passthrough needs fields of the same type, but description is"
             + " string and labels is array<string>; use a correlation or to-text mapping",
-        "$.fieldMappings[2].fieldA: project PA has no field \"customfield_404\"",
-        "$.fieldMappings[2].fieldB: project PB has no field \"customfield_404\"",
+        "$.fieldMappings[2].fieldA: project PA has no field \"customfield_404\" (nearest:"
+            + " comment, components, duedate (Due date))",
+        "$.fieldMappings[2].fieldB: project PB has no field \"customfield_404\" (nearest:"
+            + " comment, components, duedate (Due date))",
         "$.fieldMappings[3].fieldB: mapping type to-text cannot write array<component> field"
             + " components"),
         e.problems().stream().map(ConfigurationProblem::toString).toList());

@@ -61,8 +61,11 @@ public final class SourceFields {
         .append(" partner's field").toString();
   }
 
-  /** The project's fields nearest to a missing one by id or name, e.g. "labels, lastViewed". */
-  private static String nearest(String missing, Map<String, FieldSchema> fields) {
+  /**
+   * The project's three fields nearest to a missing one by id or name, e.g. "labels,
+   * lastViewed"; also for a configured field the project lacks ({@code MappingChecker}).
+   */
+  public static String nearest(String missing, Map<String, FieldSchema> fields) {
     String wanted = missing.toLowerCase(Locale.ROOT);
     return fields.values().stream()
         .sorted(Comparator.comparingInt((FieldSchema f) -> distance(wanted, f))
