@@ -479,34 +479,33 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return args;
   }
 
-  private static void deleteRow(Connection c, long id) throws SQLException {
+  /**
+   * Deletes a row and what hangs on it; whether this transaction deleted it. The row read
+   * before may have been deleted since by another writer (two admins, or a delete of one row
+   * and of all at once), which then counts it, not this one.
+   */
+  private static boolean deleteRow(Connection c, long id) throws SQLException {
     for (String table : List.of("bb_synced_value", "bb_pending_change", "bb_skipped_base",
         "bb_comment_link", "bb_attachment_link", "bb_worklog_link")) {
       update(c, "DELETE FROM " + table + " WHERE sync_info_id = ?", id);
     }
-    update(c, "DELETE FROM bb_sync_info WHERE id = ?", id);
+    return update(c, "DELETE FROM bb_sync_info WHERE id = ?", id) == 1;
   }
 
   @Override
   public boolean delete(String connectorKey, long id) {
-    return db.run(c -> {
-      if (one(c, BY_ID, connectorKey, id).isEmpty()) {
-        return false;
-      }
-      deleteRow(c, id);
-      return true;
-    });
+    return db.run(c -> one(c, BY_ID, connectorKey, id).isPresent() && deleteRow(c, id));
   }
 
   @Override
   public int deleteAll(String connectorKey) {
     return db.run(c -> {
-      List<SyncInfo> rows = many(c, "connector_key = ?", connectorKey);
-      for (SyncInfo r : rows) {
-        deleteRow(c, r.id());
+      int deleted = 0;
+      for (SyncInfo r : many(c, "connector_key = ?", connectorKey)) {
+        deleted += deleteRow(c, r.id()) ? 1 : 0;
       }
       update(c, "DELETE FROM bb_issue_link WHERE connector_key = ?", connectorKey);
-      return rows.size();
+      return deleted;
     });
   }
 

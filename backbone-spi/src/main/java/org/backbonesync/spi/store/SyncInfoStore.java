@@ -189,7 +189,8 @@ public interface SyncInfoStore {
    * Deletes one row, with its synced values and comment and attachment links (paired issue links
    * are the connector's and stay: another row may share them).
    *
-   * @return whether it existed
+   * @return whether this call deleted it: false when there was none, or when another writer
+   *     deleted it first (two deletes of one row at once: only one of them says so)
    */
   boolean delete(String connectorKey, long id);
 
@@ -197,7 +198,7 @@ public interface SyncInfoStore {
    * Deletes every row of a connector, with their synced values and the connector's paired issue
    * links. There is no undo.
    *
-   * @return how many rows were deleted
+   * @return how many rows this call deleted (not those another writer deleted meanwhile)
    */
   int deleteAll(String connectorKey);
 
