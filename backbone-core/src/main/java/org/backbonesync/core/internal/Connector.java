@@ -277,8 +277,14 @@ final class Connector {
    */
   String partnerInMarker(String marker) {
     String prefix = originMarkerPrefix();
-    return marker != null && marker.startsWith(prefix) && marker.length() > prefix.length()
-        ? marker.substring(prefix.length()) : null;
+    if (marker == null || !marker.startsWith(prefix)) {
+      return null;
+    }
+    // Anyone who may edit the issue may change its marker: a key no message could have carried
+    // (none, overlong, a line break) is not ours, and would reach the logs and the partner.
+    String partner = marker.substring(prefix.length());
+    return Arguments.textProblem(partner, Arguments.MAX_ISSUE_KEY_LENGTH) == null
+        ? partner : null;
   }
 
   /** The marker an issue created by this connector for a partner issue carries. */
