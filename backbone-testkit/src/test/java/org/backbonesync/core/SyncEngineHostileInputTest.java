@@ -68,14 +68,26 @@ class SyncEngineHostileInputTest {
         + " 513: \"" + "m".repeat(80) + "...\" (513 characters)", message("m".repeat(513), "PB-7"));
     refusedMessage("message \"m1\" from PB is refused: sourceIssueKey" + CONTROL
         + "\"PB-7\\n\"", message("m1", "PB-7\n"));
+    refusedMessage("message \"m2\" from PB is refused: partnerIssueKey must be 1 to 255"
+        + " characters, was 0: \"\"", from("m2", "PB-7").partnerIssueKey("").build());
+    refusedMessage("message \"m3\" from PB is refused: parentIssueKey" + CONTROL
+        + "\"PB-1\\u0000\"", from("m3", "PB-7").parentIssueKey("PB-1\u0000")
+        .build());
+    SyncMessage good = message("m4", "PB-8");
+    assertThrows(SyncException.class, () -> engine.receiver("PA").receiveAll(
+        List.of(good, message("m5", "PB-9\r"))), "a batch with one bad message");
 
-    assertEquals(0, engine.status("PA").inboxCount(), "nothing stored");
+    assertEquals(0, engine.status("PA").inboxCount(), "nothing stored, of a batch neither");
   }
 
   private static SyncMessage message(String id, String sourceIssueKey) {
+    return from(id, sourceIssueKey).build();
+  }
+
+  private static SyncMessage.Builder from(String id, String sourceIssueKey) {
     return SyncMessage.builder().messageId(id).synchronizationId("sync-pa-pb")
         .fromConnector("PB").toConnector("PA").sourceIssueKey(sourceIssueKey).sequenceId(1)
-        .kind(MessageKind.CHANGE).issueType("Task").build();
+        .kind(MessageKind.CHANGE).issueType("Task");
   }
 
   private void refusedMessage(String text, SyncMessage message) {

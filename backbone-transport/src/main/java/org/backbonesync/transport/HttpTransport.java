@@ -334,7 +334,8 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
           cut = at;
         }
       }
-      return Envelopes.printable(text.substring(0, cut)) + (endpoint.getRawQuery() != null ? "?…" : "")
+      return Envelopes.printable(text.substring(0, cut))
+          + (endpoint.getRawQuery() != null ? "?…" : "")
           + (endpoint.getRawFragment() != null ? "#…" : "");
     }
 
