@@ -179,8 +179,9 @@ public final class HttpTransportHandler {
           }
         } catch (RuntimeException e) {
           // not acknowledged: the sender keeps it and sends it again
-          LOG.warn("{}: message {} not stored: {}", envelope.to(), m.messageId(),
-              e.toString());
+          // (escaped: a partner's id with a line break forged a log line of its own)
+          LOG.warn("{}: message {} not stored: {}", envelope.to(),
+              Envelopes.printable(m.messageId()), e.toString());
         }
       }
     }

@@ -144,6 +144,34 @@ class HttpTransportHostileInputTest {
         IllegalArgumentException.class, () -> builder.timeout(Duration.ZERO)).getMessage());
   }
 
+  /**
+   * A partner's message whose id holds a line break is refused by B's receiver and not
+   * acknowledged; the others of its envelope are stored. The handler's warning names it escaped:
+   * raw, the id forged a log line of its own (helper-128).
+   */
+  @Test
+  void aMessageIdWithALineBreakForgesNoLogLine() throws Exception {
+    startB(security);
+    SyncMessage forged = SyncMessage.builder().messageId("PA:PA-2:1:1\nERROR forged")
+        .synchronizationId("pa-pb").fromConnector("PA").toConnector("PB").sourceIssueKey("PA-2")
+        .sequenceId(1).kind(MessageKind.CHANGE).issueType("Task").createdAt(1).build();
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+    HttpResponse<String> answer;
+    System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      answer = post(envelope(message(1, 10), forged));
+    } finally {
+      System.setErr(err);
+    }
+
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals(1, inboxB(), "the other message stored");
+    String log = logged.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(log.contains("message PA:PA-2:1:1?ERROR forged not stored"), log);
+    assertTrue(log.lines().noneMatch(line -> line.startsWith("ERROR forged")), log);
+  }
+
   @Test
   void aReplayInsideTheWindowIsRefusedWith409() throws Exception {
     startB(security);
