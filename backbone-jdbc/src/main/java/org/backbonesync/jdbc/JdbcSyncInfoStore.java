@@ -479,30 +479,53 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return args;
   }
 
+  /** The tables whose rows hang on a sync information row, by its id ({@code sync_info_id}). */
+  private static final List<String> HANGING = List.of("bb_synced_value", "bb_pending_change",
+      "bb_skipped_base", "bb_comment_link", "bb_attachment_link", "bb_worklog_link");
+
   /**
-   * Deletes a row and what hangs on it; whether this transaction deleted it. The row read
-   * before may have been deleted since by another writer (two admins, or a delete of one row
-   * and of all at once), which then counts it, not this one.
+   * Deletes rows and what hangs on them, a statement per table for all of them (at most {@link
+   * InLists#CHUNK}); how many of the rows this transaction deleted. A row read before may have
+   * been deleted since by another writer (two admins, or a delete of one row and of all at once),
+   * which then counts it, not this one.
    */
-  private static boolean deleteRow(Connection c, long id) throws SQLException {
-    for (String table : List.of("bb_synced_value", "bb_pending_change", "bb_skipped_base",
-        "bb_comment_link", "bb_attachment_link", "bb_worklog_link")) {
-      update(c, "DELETE FROM " + table + " WHERE sync_info_id = ?", id);
+  private static int deleteRows(Connection c, List<Long> ids) throws SQLException {
+    String in = " IN (" + InLists.placeholders(ids.size()) + ")";
+    Object[] args = ids.toArray();
+    for (String table : HANGING) {
+      update(c, "DELETE FROM " + table + " WHERE sync_info_id" + in, args);
     }
-    return update(c, "DELETE FROM bb_sync_info WHERE id = ?", id) == 1;
+    return update(c, "DELETE FROM bb_sync_info WHERE id" + in, args);
   }
 
   @Override
   public boolean delete(String connectorKey, long id) {
-    return db.run(c -> one(c, BY_ID, connectorKey, id).isPresent() && deleteRow(c, id));
+    return db.run(c -> one(c, BY_ID, connectorKey, id).isPresent()
+        && deleteRows(c, List.of(id)) == 1);
   }
 
+  /**
+   * Locks the connector's rows in id order, as the engine's steps lock theirs, then deletes them
+   * a hundred at a time: 7 statements per hundred rows, where a row at a time was 7 per row (a
+   * connector of 10,000 pairs 70,000 round trips in one transaction, inside an admin request).
+   * Rows made after the lock stay.
+   */
   @Override
   public int deleteAll(String connectorKey) {
     return db.run(c -> {
+      List<Long> ids = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT id FROM bb_sync_info"
+          + " WHERE connector_key = ? ORDER BY id FOR UPDATE")) {
+        bind(s, connectorKey);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            ids.add(r.getLong(1));
+          }
+        }
+      }
       int deleted = 0;
-      for (SyncInfo r : many(c, "connector_key = ?", connectorKey)) {
-        deleted += deleteRow(c, r.id()) ? 1 : 0;
+      for (int from = 0; from < ids.size(); from += InLists.CHUNK) {
+        deleted += deleteRows(c, ids.subList(from, Math.min(ids.size(), from + InLists.CHUNK)));
       }
       update(c, "DELETE FROM bb_issue_link WHERE connector_key = ?", connectorKey);
       return deleted;
