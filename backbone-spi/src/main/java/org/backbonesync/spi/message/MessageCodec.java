@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Reads and writes {@link SyncMessage}s as JSON, the form they take in transports and durable
@@ -25,6 +26,13 @@ import java.util.List;
  * rather than read as something its sender did not write.
  */
 public final class MessageCodec {
+  /**
+   * The properties a message cannot do without, refused by name when missing or null (the
+   * record's own check said only "problem: messageId").
+   */
+  private static final List<String> REQUIRED = List.of("messageId", "synchronizationId",
+      "fromConnector", "toConnector", "sourceIssueKey", "kind");
+
   /**
    * The envelope format this codec writes. It reads this one and the earlier ones, still in an
    * outbox or inbox when a host upgrades: version 1 (without the rows' epochs, which read as 0),
@@ -119,6 +127,7 @@ public final class MessageCodec {
    *     missing, unknown or of the wrong type
    */
   public SyncMessage decode(byte[] json) {
+    Objects.requireNonNull(json, "json"); // (Jackson's words named its own parameter)
     SyncMessage current = readCurrent(json);
     return current != null ? current : decodeThroughTree(json);
   }
@@ -196,6 +205,13 @@ public final class MessageCodec {
     }
     if (v < IGNORED_VERSION) {
       tree = earlier(tree, v);
+    }
+    for (String property : REQUIRED) {
+      if (tree.path(property).isNull() || tree.path(property).isMissingNode()) {
+        throw new MessageFormatException("malformed message" + (property.equals("messageId")
+            ? "" : " " + shown(tree.path("messageId"))) + " at $." + property
+            + ": missing or null; every message has one", null);
+      }
     }
     try {
       return mapper.treeToValue(tree, SyncMessage.class);

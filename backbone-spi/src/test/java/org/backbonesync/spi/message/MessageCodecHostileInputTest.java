@@ -140,9 +140,16 @@ class MessageCodecHostileInputTest {
   @Test
   void aMissingRequiredPropertyIsRefused() {
     String noSync = json().replace("\"synchronizationId\":\"sync\",", "");
-    assertContains("synchronizationId", refusal(noSync));
+    assertEquals("malformed message \"PA:PA-1:1:1\" at $.synchronizationId: missing or null; every"
+        + " message has one", refusal(noSync));
     String nullKind = json().replace("\"kind\":\"CHANGE\"", "\"kind\":null");
-    assertContains("kind", refusal(nullKind));
+    assertEquals("malformed message \"PA:PA-1:1:1\" at $.kind: missing or null; every message has"
+        + " one", refusal(nullKind));
+    String noId = json().replace("\"messageId\":\"PA:PA-1:1:1\",", "");
+    assertEquals("malformed message at $.messageId: missing or null; every message has one",
+        refusal(noId));
+    assertEquals("json", assertThrows(NullPointerException.class,
+        () -> codec.decode((byte[]) null)).getMessage());
   }
 
   @Test
