@@ -1,6 +1,7 @@
 package org.backbonesync.spi.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 
@@ -21,7 +22,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
  *     in messages of format versions before 6)
  */
 public record FieldValue(
-    JsonNode value,
+    @JsonProperty(required = true) JsonNode value,
     long changedAt,
     String changedBy,
     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode previous,

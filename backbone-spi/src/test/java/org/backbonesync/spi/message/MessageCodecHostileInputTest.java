@@ -148,6 +148,15 @@ class MessageCodecHostileInputTest {
     String noId = json().replace("\"messageId\":\"PA:PA-1:1:1\",", "");
     assertEquals("malformed message at $.messageId: missing or null; every message has one",
         refusal(noId));
+    // a field's value written as null is a value; one not written at all is no message of ours,
+    // and read as null it cleared the partner's field (helper-129)
+    String noValue = json().replace("\"value\":\"Printer\",", "");
+    assertContains("at $.fields[\"map-summary\"].value: Missing required creator property",
+        refusal(noValue));
+    String nullValue = json().replace("\"value\":\"Printer\"", "\"value\":null");
+    assertEquals(com.fasterxml.jackson.databind.node.NullNode.getInstance(),
+        codec.decode(nullValue.getBytes(StandardCharsets.UTF_8)).fields().get("map-summary")
+            .value());
     assertEquals("json", assertThrows(NullPointerException.class,
         () -> codec.decode((byte[]) null)).getMessage());
   }
