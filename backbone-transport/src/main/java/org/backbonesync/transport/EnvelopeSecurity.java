@@ -116,7 +116,7 @@ public final class EnvelopeSecurity {
     public Builder key(String keyId, byte[] secret) {
       if (keyId == null || !keyId.matches("[A-Za-z0-9._-]{1,64}")) {
         throw new IllegalArgumentException("keyId must be 1 to 64 letters, digits, '.', '_' or"
-            + " '-', was " + keyId);
+            + " '-', was " + (keyId == null ? "null" : "\"" + Envelopes.printable(keyId) + "\""));
       }
       Objects.requireNonNull(secret, "secret");
       if (secret.length < 32) {

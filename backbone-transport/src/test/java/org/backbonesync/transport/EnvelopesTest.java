@@ -220,5 +220,9 @@ class EnvelopesTest {
         () -> EnvelopeSecurity.builder("pa-pb").key("k1", "too short".getBytes(
             StandardCharsets.UTF_8)));
     assertFalse(shortKey.getMessage().contains("too short"));
+    // a key id is shown escaped: one with a line break wrote a line of its own (helper-129)
+    assertEquals("keyId must be 1 to 64 letters, digits, '.', '_' or '-', was \"k1?ERROR x\"",
+        assertThrows(IllegalArgumentException.class, () -> EnvelopeSecurity.builder("pa-pb")
+            .key("k1\nERROR x", SECRET)).getMessage());
   }
 }
