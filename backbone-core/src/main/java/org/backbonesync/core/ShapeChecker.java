@@ -112,7 +112,10 @@ final class ShapeChecker {
     }
   }
 
-  /** Ids a store could not keep, or that would garble the log lines that show them. */
+  /**
+   * Ids a store could not keep, or ids and names that would garble the log lines that show
+   * them.
+   */
   private static void checkIds(List<FieldMapping> mappings, List<ConfigurationProblem> problems) {
     for (int i = 0; i < mappings.size(); i++) {
       FieldMapping m = mappings.get(i);
@@ -121,6 +124,9 @@ final class ShapeChecker {
             "must not be blank")); // (as the JSON reader says it)
       } else if (m != null) {
         checkText("$.fieldMappings[" + i + "].id", m.id(), problems);
+      }
+      if (m != null && m.name() != null) { // shown by the admin API and in log lines
+        checkText("$.fieldMappings[" + i + "].name", m.name(), problems);
       }
     }
   }

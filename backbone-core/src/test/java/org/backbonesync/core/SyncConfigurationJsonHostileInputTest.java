@@ -68,6 +68,11 @@ class SyncConfigurationJsonHostileInputTest {
         + " format characters, was \"Defect\\u0000\""),
         problems(config.replace("\"fieldMappings\"",
             "\"issueTypes\": [{\"a\": \"Bug\", \"b\": \"Defect\\u0000\"}],\n \"fieldMappings\"")));
+    // a mapping's name too: it took any length and control characters (helper-129)
+    assertEquals(List.of("$.fieldMappings[0].name: must be at most 255 characters without"
+        + " control or format characters; was \"Sum\\rmary\""),
+        problems(config.replace("{\"id\": \"m-summary\",",
+            "{\"id\": \"m-summary\", \"name\": \"Sum\\rmary\",")));
   }
 
   @Test
