@@ -807,7 +807,14 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         }
       }
       try {
-        return new Store(base.resolve(directory), null, null, null, 0);
+        Path resolved = base.resolve(directory);
+        if (resolved.toString().contains(";")) { // (JdbcStores.inDirectory refuses it when opening)
+          add("$.store.directory", "must not hold a \";\" (H2 would read what follows as its"
+              + " settings), was " + node.path("directory") + " (" + resolved.toString().length()
+              + " characters once resolved)");
+          return null;
+        }
+        return new Store(resolved, null, null, null, 0);
       } catch (InvalidPathException e) {
         add("$.store.directory", "not a path here: " + e.getReason()
             + ", was " + node.get("directory"));

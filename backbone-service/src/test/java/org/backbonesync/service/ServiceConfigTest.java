@@ -466,6 +466,21 @@ class ServiceConfigTest {
         + " allowed, was \"a\\u0000b\""), lines);
   }
 
+  /**
+   * A store directory with a ";" passed --check (which opens no store) and the service then
+   * exited 5 when the store refused it (helper-128): refused with the configuration now.
+   */
+  @Test
+  void aStoreDirectoryWithASemicolonIsRefusedAtItsPath(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+
+    List<String> lines = refusedWith(file, STORE, "\"store\": {\"directory\": \"data;INIT=x\"}");
+
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).startsWith(file + ": $.store.directory: must not hold a \";\" (H2"
+        + " would read what follows as its settings), was \"data;INIT=x\""), lines.get(0));
+  }
+
   /** An unknown key with a line break, an escape or 5,000 characters was shown raw (helper-91). */
   @Test
   void anUnknownKeyIsShownQuotedEscapedAndCut(@TempDir Path dir) throws Exception {
