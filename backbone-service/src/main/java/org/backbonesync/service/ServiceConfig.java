@@ -455,6 +455,11 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       Pace issueWrites = pace(path + ".issueWritePace", node.get("issueWritePace"));
       String webhookSecret = node.has("webhookSecretEnv")
           ? secret(path, "webhookSecretEnv", node) : null;
+      if (webhookSecret != null && webhookSecret.length() < 16) {
+        // (one signed webhook seen would let anyone try every short secret offline)
+        add(path + ".webhookSecretEnv", "the secret in " + text(node.get("webhookSecretEnv"))
+            + " is shorter than 16 characters");
+      }
       boolean unsigned = flag(path, node, "webhooksUnsigned");
       if (unsigned && node.has("webhookSecretEnv")) {
         add(path + ".webhooksUnsigned", "contradicts webhookSecretEnv: signed webhooks are"

@@ -231,7 +231,7 @@ class ServiceConfigTest {
         .replace("\"webhooksUnsigned\": \"yes\"", "\"webhooksUnsigned\": true"));
     ServiceFailure noPort = assertThrows(ServiceFailure.class,
         () -> ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN",
-            "t", "JIRA_B_TOKEN", "t", "HOOK", "s")));
+            "t", "JIRA_B_TOKEN", "t", "HOOK", "0123456789abcdef")));
     assertEquals(List.of(
         file + ": $.sites.support.webhookSecretEnv: webhooks are taken on the service's port:"
             + " add \"server\": {\"port\": ...}",
@@ -464,6 +464,26 @@ class ServiceConfigTest {
 
     assertEquals(List.of(file + ": $.store.directory: not a path here: Nul character not"
         + " allowed, was \"a\\u0000b\""), lines);
+  }
+
+  /** A webhook secret of 3 characters was taken (helper-128); the admin token needs 16. */
+  @Test
+  void aShortWebhookSecretIsRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE).replace("\"tokenEnv\": \"JIRA_A_TOKEN\"",
+        "\"tokenEnv\": \"JIRA_A_TOKEN\", \"webhookSecretEnv\": \"HOOK\""));
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef", "HOOK", "abc");
+
+    List<String> lines = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env))
+        .lines();
+
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).endsWith(".webhookSecretEnv: the secret in HOOK is shorter than 16"
+        + " characters"), lines.get(0));
+    ServiceConfig.read(file, new java.util.HashMap<>(Map.of("JIRA_A_EMAIL", "a@example.com",
+        "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef",
+        "HOOK", "0123456789abcdef")));
   }
 
   /**
