@@ -75,6 +75,10 @@ public final class StrictJson {
     }
     return message
         .replaceAll(", from `[A-Za-z.]+\\(\\)`\\)", ")")
+        // Jackson's advice to enable a setting, which no one sending us JSON can do
+        .replaceAll(": enable `[A-Za-z.]+_[A-Z_]+` to allow", "")
+        .replaceAll(" \\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)",
+            "")
         .replace("[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ",
             "[")
         .replaceAll("\\s+", " ").trim();

@@ -63,6 +63,19 @@ class StrictJsonTest {
         StrictJson.reason(e));
   }
 
+  /** Jackson's advice to enable one of its settings is left out: no sender can (helper-128). */
+  @Test
+  void aRefusalGivesNoAdviceToEnableAJacksonSetting() {
+    JsonProcessingException nan = assertThrows(JsonProcessingException.class,
+        () -> json.readTree("{\"n\": NaN}"));
+    assertEquals("Non-standard token 'NaN'", StrictJson.reason(nan));
+    JsonProcessingException comment = assertThrows(JsonProcessingException.class,
+        () -> json.readTree("{/* x */}"));
+    assertTrue(StrictJson.reason(comment).startsWith("Unexpected character ('/' (code 47)):"
+        + " maybe a (non-standard) comment?"), StrictJson.reason(comment));
+    assertTrue(!StrictJson.reason(comment).contains("Feature"), StrictJson.reason(comment));
+  }
+
   @Test
   void ordinaryJsonReads() throws Exception {
     assertEquals(2, json.readTree("{\"a\": [1, {\"b\": \"x\"}]}").get("a").size());
