@@ -275,10 +275,10 @@ final class Envelopes {
       return strict.readTree(body);
     } catch (StreamConstraintsException e) {
       throw new EnvelopeRejectedException(Reason.LIMIT,
-          StrictJson.printable(e.getOriginalMessage(), 200));
+          StrictJson.printable(StrictJson.reason(e), 200));
     } catch (JsonProcessingException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body is not JSON: "
-          + StrictJson.printable(e.getOriginalMessage(), 200));
+          + StrictJson.printable(StrictJson.reason(e), 200));
     } catch (IOException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body cannot be read");
     }
