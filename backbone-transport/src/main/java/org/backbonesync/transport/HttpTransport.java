@@ -287,8 +287,25 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
     private Builder(URI endpoint, EnvelopeSecurity security, String from, String to) {
       this.endpoint = checked(Objects.requireNonNull(endpoint, "endpoint"));
       this.security = Objects.requireNonNull(security, "security");
-      this.from = Objects.requireNonNull(from, "fromConnector");
-      this.to = Objects.requireNonNull(to, "toConnector");
+      this.from = connector("fromConnector", from);
+      this.to = connector("toConnector", to);
+      if (from.equals(to)) {
+        throw new IllegalArgumentException("toConnector must be the partner's connector, not this"
+            + " one: both were \"" + Envelopes.printable(from) + "\"");
+      }
+    }
+
+    /**
+     * A connector key as envelopes name it: every envelope from a blank one was refused by the
+     * partner (403), for good (helper-129).
+     */
+    private static String connector(String name, String key) {
+      Objects.requireNonNull(key, name);
+      if (key.isBlank() || !Envelopes.printable(key).equals(key)) {
+        throw new IllegalArgumentException(name + " must be a connector key (printable, not"
+            + " blank), was \"" + Envelopes.printable(key) + "\"");
+      }
+      return key;
     }
 
     /** The HTTP client (TLS settings, proxy). Default: a new one. */

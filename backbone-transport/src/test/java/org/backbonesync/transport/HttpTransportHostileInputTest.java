@@ -135,8 +135,17 @@ class HttpTransportHostileInputTest {
         assertThrows(IllegalArgumentException.class, () -> HttpTransport.builder(
             URI.create("https:///backbone?apikey=hunter2#x"), security, "PA", "PB"))
             .getMessage());
-    HttpTransport.Builder builder =
-        HttpTransport.builder(URI.create("http://127.0.0.1:9/backbone"), security, "PA", "PB");
+    URI somewhere = URI.create("http://127.0.0.1:9/backbone");
+    assertEquals("fromConnector must be a connector key (printable, not blank), was \" \"",
+        assertThrows(IllegalArgumentException.class,
+            () -> HttpTransport.builder(somewhere, security, " ", "PB")).getMessage());
+    assertEquals("toConnector must be a connector key (printable, not blank), was \"P?B\"",
+        assertThrows(IllegalArgumentException.class,
+            () -> HttpTransport.builder(somewhere, security, "PA", "P\nB")).getMessage());
+    assertEquals("toConnector must be the partner's connector, not this one: both were \"PA\"",
+        assertThrows(IllegalArgumentException.class,
+            () -> HttpTransport.builder(somewhere, security, "PA", "PA")).getMessage());
+    HttpTransport.Builder builder = HttpTransport.builder(somewhere, security, "PA", "PB");
     assertEquals("timeout must be from 1 ms to 1 day, was PT-1S", assertThrows(
         IllegalArgumentException.class, () -> builder.timeout(Duration.ofSeconds(-1)))
         .getMessage());
