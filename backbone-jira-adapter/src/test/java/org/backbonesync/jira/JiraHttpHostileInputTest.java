@@ -906,6 +906,30 @@ class JiraHttpHostileInputTest {
     assertNull(e.getCause(), "the parser's exception quotes the value whole");
   }
 
+  /**
+   * The JDK parses years up to +999999999, far past what epoch milliseconds hold, and a JSON
+   * number may be past a long: each was an ArithmeticException, or a time wrapped to another.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "\"+999999999-12-31T23:59:59.000+0000\" | \"+999999999-12-31T23:59:59.000+0000\","
+          + " not a time like 2026-01-01T10:00:00.000+0000",
+      "\"-999999999-01-01T00:00:00.000+0000\" | \"-999999999-01-01T00:00:00.000+0000\","
+          + " not a time like 2026-01-01T10:00:00.000+0000",
+      "18446745840935151616 | 18446745840935151616, not a time in epoch milliseconds",
+      "1e300 | 1.0E300, not a time in epoch milliseconds"})
+  void aTimePastWhatMillisecondsHoldIsRefusedNamingIt(String created, String shown) {
+    HostileOrigin jira = ignoringJql(http().serverBasics(), searchPage(
+        "{\"key\":\"PA-1\",\"fields\":{\"created\":" + created + "}}"));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER).project("PA");
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, null));
+
+    assertEquals("Jira sent an issue whose \"created\" is " + shown, e.getMessage());
+    assertEquals("created", e.field());
+  }
+
   // ------------------------------------------------------------------ secrets
 
   @ParameterizedTest(name = "{0}")

@@ -21,7 +21,8 @@ public final class JiraTime {
    * no fraction of a second, since servers and versions differ.
    *
    * @throws IllegalArgumentException naming the value (escaped and cut, {@link JiraText#quoted})
-   *     when it is not a timestamp; without the parser's exception, which quotes it whole
+   *     when it is not a timestamp, or one beyond what epoch milliseconds hold (the year
+   *     +999999999 parses); without the parser's exception, which quotes it whole
    */
   public static long parse(String value) {
     if (value == null) {
@@ -38,6 +39,9 @@ public final class JiraTime {
           .toEpochMilli();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("not a Jira timestamp: " + JiraText.quoted(value));
+    } catch (ArithmeticException e) { // a year the parser takes, past a long's milliseconds
+      throw new IllegalArgumentException("not a Jira timestamp: " + JiraText.quoted(value)
+          + " is past the range of epoch milliseconds");
     }
   }
 

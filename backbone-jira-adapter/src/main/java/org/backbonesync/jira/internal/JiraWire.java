@@ -618,11 +618,17 @@ public final class JiraWire {
    *
    * @param what what carries it, for the message, e.g. {@code "a comment"}
    * @throws JiraAnswerException naming the field and the value (escaped, cut) when it is text
-   *     that is not a time
+   *     that is not a time (or a time past the range of epoch milliseconds), or a number
+   *     beyond a long
    */
   static long time(JsonNode parent, String field, String what) {
     JsonNode node = parent.path(field);
     if (node.isNumber()) {
+      if (!node.canConvertToLong()) { // asLong would wrap or clamp it to some other time
+        throw new JiraAnswerException("Jira sent " + what + " whose \"" + field + "\" is "
+            + JiraText.printable(node.asText(), JiraText.MAX) + ", not a time in epoch"
+            + " milliseconds", null, field, null);
+      }
       return node.asLong();
     }
     String s = text(node);

@@ -41,6 +41,14 @@ class JiraTimeTest {
   }
 
   @Test
+  void aYearPastWhatMillisecondsHoldIsNamedNotAnOverflow() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JiraTime.parse("+999999999-12-31T23:59:59.000+0000"));
+    assertEquals("not a Jira timestamp: \"+999999999-12-31T23:59:59.000+0000\" is past the range"
+        + " of epoch milliseconds", e.getMessage());
+  }
+
+  @Test
   void formatsAsJiraWrites() {
     assertEquals("2026-11-23T09:41:05.123+0100",
         JiraTime.format(at("2026-11-23T08:41:05.123Z"), BERLIN));
