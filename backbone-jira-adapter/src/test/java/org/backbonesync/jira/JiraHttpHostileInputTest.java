@@ -974,6 +974,53 @@ class JiraHttpHostileInputTest {
     assertEquals(4, jira.credentialsSeen().size(), "Jira itself got them, once per request");
   }
 
+  /**
+   * A 200 answer that echoes the credentials where a key or a time belongs: the refusal quotes
+   * the value Jira sent, and quoted it with the header in it; so did the warning about a time
+   * zone that is not one.
+   */
+  @Test
+  void credentialsEchoedIntoAKeyOrATimeOfAnAnswerAreBlottedOut() {
+    HostileOrigin jira = http().serverBasics();
+    String page = "{\"startAt\":0,\"maxResults\":50,\"total\":1,\"issues\":[%s]}";
+    String created = "\"created\":\"2026-01-01T10:00:00.000+0000\"";
+    jira.on("GET", "/rest/api/2/myself", r -> Answer.json("{\"name\":\"sync\",\"timeZone\":\""
+        + r.authorization() + "\"}"));
+    jira.on("GET", "/rest/api/2/search", r -> Answer.json(page.formatted("{\"key\":\""
+        + r.authorization() + "\",\"fields\":{}}")));
+    jira.on("GET", "/rest/api/2/issue/PA-1", r -> Answer.json("{\"key\":\"PA-1\",\"fields\":{"
+        + "\"created\":\"" + r.authorization() + "\",\"issuelinks\":[{\"id\":\"1\","
+        + "\"outwardIssue\":{\"key\":\"" + r.authorization() + "\"}}],\"updated\":\""
+        + r.authorization() + "\"},\"changelog\":{\"histories\":[{\"id\":\"1\","
+        + "\"created\":\"" + r.authorization() + "\"}]}}"));
+    jira.on("GET", "/rest/api/2/issue/PA-1/comment", r -> Answer.json("{\"startAt\":0,"
+        + "\"total\":1,\"comments\":[{\"id\":\"1\",\"updated\":\"" + r.authorization()
+        + "\"," + created + "}]}"));
+    IssueTracker pa = site(jira, JiraFlavour.SERVER,
+        b -> b.credentials(JiraCredentials.personalAccessToken(SECRET))).project("PA");
+
+    List<String> printed = new ArrayList<>();
+    String log = logged(() -> printed.add(assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, null)).getMessage()));
+    printed.add(assertThrows(JiraAnswerException.class, () -> pa.issue("PA-1")).getMessage());
+    printed.add(assertThrows(JiraAnswerException.class, () -> pa.links("PA-1")).getMessage());
+    printed.add(assertThrows(JiraAnswerException.class, () -> pa.changelog("PA-1", 0))
+        .getMessage());
+    printed.add(assertThrows(JiraAnswerException.class, () -> pa.comments("PA-1")).getMessage());
+
+    assertNoSecret(log);
+    assertTrue(log.contains("no usable time zone (\"***\")"), log);
+    assertEquals(List.of(
+        "Jira sent a search result whose \"key\" is \"***\", not an issue key like PA-12",
+        "Jira sent an issue whose \"created\" is \"***\", not a time like"
+            + " 2026-01-01T10:00:00.000+0000",
+        "Jira sent a link of PA-1 whose \"key\" is \"***\", not an issue key like PA-12",
+        "Jira sent a changelog entry whose \"created\" is \"***\", not a time like"
+            + " 2026-01-01T10:00:00.000+0000",
+        "Jira sent a comment whose \"updated\" is \"***\", not a time like"
+            + " 2026-01-01T10:00:00.000+0000"), printed);
+  }
+
   /** Asserts that no run of 12 characters of the token is in any text. */
   private static void assertNoPartOf(String token, String... texts) {
     for (String t : texts) {

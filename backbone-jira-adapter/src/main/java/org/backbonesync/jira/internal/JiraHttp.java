@@ -629,7 +629,7 @@ public final class JiraHttp {
   }
 
   /** The text with the credentials of every request signed so far blotted out. */
-  private String scrub(String text) {
+  String scrub(String text) {
     return signed.get().scrub(text);
   }
 

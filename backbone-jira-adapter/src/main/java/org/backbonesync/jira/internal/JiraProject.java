@@ -144,7 +144,7 @@ public final class JiraProject implements IssueTracker {
 
   private synchronized JiraWire wire() {
     if (wire == null) {
-      wire = new JiraWire(session.flavour(), session.fields());
+      wire = new JiraWire(session.flavour(), session.fields(), http::scrub);
     }
     return wire;
   }
@@ -373,7 +373,7 @@ public final class JiraProject implements IssueTracker {
     List<IssueChanges> out = new ArrayList<>();
     for (JsonNode issue : page.path("issues")) {
       learn(issue);
-      own(JiraWire.key(issue, "a search result"), "the search for changes");
+      own(JiraWire.key(issue, "a search result", http::scrub), "the search for changes");
     }
     for (JsonNode issue : page.path("issues")) {
       TrackedIssue tracked = wire().issue(issue);
@@ -433,7 +433,8 @@ public final class JiraProject implements IssueTracker {
     try {
       return OptionalLong.of(JiraTime.parse(time.textValue()));
     } catch (IllegalArgumentException e) {
-      log.debug("{}: serverInfo's serverTime is not a time: {}", projectKey, e.getMessage());
+      log.debug("{}: serverInfo's serverTime is not a time: {}", projectKey,
+          http.scrub(e.getMessage()));
       return OptionalLong.empty();
     }
   }
@@ -561,7 +562,7 @@ public final class JiraProject implements IssueTracker {
       values.forEach(all::add);
       boolean older = false;
       for (JsonNode h : values) {
-        long at = JiraWire.created(h);
+        long at = JiraWire.created(h, http::scrub);
         created.put(h, at);
         older |= at < sinceMillis;
       }
@@ -572,7 +573,7 @@ public final class JiraProject implements IssueTracker {
     }
     return since(wire().changelog(all, h -> {
       Long at = created.get(h);
-      return at != null ? at : JiraWire.created(h);
+      return at != null ? at : JiraWire.created(h, http::scrub);
     }), sinceMillis);
   }
 
@@ -615,7 +616,7 @@ public final class JiraProject implements IssueTracker {
         false);
     // Only the issue asked about counts: a search that ignored the query finds some other one.
     for (JsonNode issue : page.path("issues")) {
-      if (issueKey.equalsIgnoreCase(JiraWire.key(issue, "a search result"))) {
+      if (issueKey.equalsIgnoreCase(JiraWire.key(issue, "a search result", http::scrub))) {
         return true;
       }
     }
@@ -718,7 +719,7 @@ public final class JiraProject implements IssueTracker {
       }
       throw e;
     }
-    return own(JiraWire.key(created, "the issue it created"), "the create");
+    return own(JiraWire.key(created, "the issue it created", http::scrub), "the create");
   }
 
   private String quiet(String separator) {
@@ -864,7 +865,7 @@ public final class JiraProject implements IssueTracker {
   /** Adds the issues of a search page that are of this project and carry a wanted marker. */
   private void collect(JsonNode page, Set<String> wanted, Map<String, String> found) {
     for (JsonNode issue : page.path("issues")) {
-      String key = JiraWire.key(issue, "a search result");
+      String key = JiraWire.key(issue, "a search result", http::scrub);
       if (ownKey(key)) {
         String marker = markerOf(issue, key);
         if (marker != null && wanted.contains(marker)) {
@@ -877,7 +878,7 @@ public final class JiraProject implements IssueTracker {
   /** The first issue of a search page that is of this project and carries the marker. */
   private Optional<String> carrying(JsonNode page, String originMarker) {
     for (JsonNode issue : page.path("issues")) {
-      String key = JiraWire.key(issue, "a search result");
+      String key = JiraWire.key(issue, "a search result", http::scrub);
       if (ownKey(key) && originMarker.equals(markerOf(issue, key))) {
         return Optional.of(key);
       }
@@ -949,7 +950,7 @@ public final class JiraProject implements IssueTracker {
   public List<IssueLink> links(String issueKey) {
     JsonNode issue = http.json("GET", api() + "/issue/" + encode(issueKey)
         + "?fields=issuelinks", null, issueKey);
-    return JiraWire.links(issueKey, issue.path("fields").path("issuelinks"));
+    return JiraWire.links(issueKey, issue.path("fields").path("issuelinks"), http::scrub);
   }
 
   @Override

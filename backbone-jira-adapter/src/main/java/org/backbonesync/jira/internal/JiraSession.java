@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.spi.tracker.FieldSchema;
@@ -117,7 +118,7 @@ public final class JiraSession {
           + problem, request, field, null);
     }
     userId = me.path(field).asText();
-    zone = zoneOf(me, http.base());
+    zone = zoneOf(me, http.base(), http::scrub);
   }
 
   /** The earliest local time there is: a bare JQL time written in it is never too late. */
@@ -129,6 +130,13 @@ public final class JiraSession {
    * needed (changes already seen are dropped by changelog id) and never misses one.
    */
   static ZoneId zoneOf(JsonNode me, URI site) {
+    return zoneOf(me, site, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #zoneOf(JsonNode, URI)}, the credentials blotted out of the zone the warning shows.
+   */
+  static ZoneId zoneOf(JsonNode me, URI site, UnaryOperator<String> scrub) {
     String tz = me == null ? null : JiraWire.text(me.path("timeZone"));
     try {
       if (tz != null) {
@@ -139,7 +147,7 @@ public final class JiraSession {
     }
     LOG.warn("{}: /myself gives no usable time zone ({}); searching with a 26-hour margin."
         + " Set the sync user's time zone in Jira's profile settings.", site,
-        JiraText.quoted(tz));
+        tz == null ? "null" : JiraText.quoted(scrub.apply(tz)));
     return UNKNOWN_ZONE;
   }
 

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.spi.tracker.Attachment;
@@ -53,8 +54,19 @@ public final class JiraWire {
   private final JiraFlavour flavour;
   private final Map<String, FieldSchema> schemas;
   private final Map<String, String> idsByName = new LinkedHashMap<>();
+  private final UnaryOperator<String> scrub;
 
+  /** Reads answers read apart from a site, whose credentials no refusal can show (tests). */
   public JiraWire(JiraFlavour flavour, List<FieldSchema> fields) {
+    this(flavour, fields, UnaryOperator.identity());
+  }
+
+  /**
+   * @param scrub blots the site's credentials out of a value Jira sent before a refusal shows
+   *     it: a Jira that echoes them into a key or a time must not get them into a message
+   */
+  public JiraWire(JiraFlavour flavour, List<FieldSchema> fields, UnaryOperator<String> scrub) {
+    this.scrub = scrub;
     this.flavour = flavour;
     Map<String, FieldSchema> byId = new LinkedHashMap<>();
     for (FieldSchema f : fields) {
@@ -249,10 +261,11 @@ public final class JiraWire {
       }
     });
     String marker = originMarker(issue);
-    long created = time(fields, "created", "an issue");
-    long updated = fields.hasNonNull("updated") ? time(fields, "updated", "an issue") : created;
+    long created = time(fields, "created", "an issue", scrub);
+    long updated = fields.hasNonNull("updated") ? time(fields, "updated", "an issue", scrub)
+        : created;
     String type = text(fields.path("issuetype").path("name"));
-    return new TrackedIssue(key(issue, "an issue"), type == null ? "" : type,
+    return new TrackedIssue(key(issue, "an issue", scrub), type == null ? "" : type,
         userId(fields.path("creator").isObject() ? fields.path("creator")
             : fields.path("reporter")), created, updated, marker, values, documents,
         text(issue.path("id")));
@@ -268,7 +281,7 @@ public final class JiraWire {
    * promise an order) and without repeats.
    */
   public List<ChangelogEntry> changelog(JsonNode histories) {
-    return changelog(histories, JiraWire::created);
+    return changelog(histories, h -> created(h, scrub));
   }
 
   /**
@@ -297,8 +310,8 @@ public final class JiraWire {
   }
 
   /** A changelog entry's time, its {@code created}: see {@link #time}. */
-  static long created(JsonNode history) {
-    return time(history, "created", "a changelog entry");
+  static long created(JsonNode history, UnaryOperator<String> scrub) {
+    return time(history, "created", "a changelog entry", scrub);
   }
 
   /** The field id of a changelog item: its fieldId, or (old Server) its name looked up. */
@@ -326,8 +339,8 @@ public final class JiraWire {
       JsonNode vis = c.path("visibility");
       String visibility = vis.isObject() && text(vis.path("value")) != null
           ? vis.path("type").asText("role") + ":" + vis.path("value").asText() : null;
-      long created = time(c, "created", "a comment");
-      long updated = c.hasNonNull("updated") ? time(c, "updated", "a comment") : created;
+      long created = time(c, "created", "a comment", scrub);
+      long updated = c.hasNonNull("updated") ? time(c, "updated", "a comment", scrub) : created;
       JsonNode document = Adf.isDocument(body) && Adf.holdsMoreThan(text, body) ? body : null;
       out.add(new Comment(id(c, "id", "a comment"), userId(c.path("author")), text, created,
           updated, visibility, userId(c.path("updateAuthor")), document));
@@ -370,11 +383,11 @@ public final class JiraWire {
     for (JsonNode w : page.path("worklogs")) {
       JsonNode comment = w.path("comment");
       String text = Adf.isDocument(comment) ? Adf.toWiki(comment) : comment.asText("");
-      long created = time(w, "created", "a worklog");
-      long updated = w.hasNonNull("updated") ? time(w, "updated", "a worklog") : created;
+      long created = time(w, "created", "a worklog", scrub);
+      long updated = w.hasNonNull("updated") ? time(w, "updated", "a worklog", scrub) : created;
       out.add(new Worklog(id(w, "id", "a worklog"), userId(w.path("author")),
-          time(w, "started", "a worklog"), w.path("timeSpentSeconds").asLong(), text, updated,
-          userId(w.path("updateAuthor"))));
+          time(w, "started", "a worklog", scrub), w.path("timeSpentSeconds").asLong(), text,
+          updated, userId(w.path("updateAuthor"))));
     }
     return out;
   }
@@ -405,20 +418,30 @@ public final class JiraWire {
     String id = idOrSelf(a, "attachment", "an attachment");
     return new Attachment(id, a.path("filename").asText(),
         text(a.path("mimeType")), a.path("size").asLong(), userId(a.path("author")),
-        a.hasNonNull("created") ? time(a, "created", "an attachment") : 0);
+        a.hasNonNull("created") ? time(a, "created", "an attachment", scrub) : 0);
   }
 
-  /** The links of {@code fields.issuelinks}, seen from an issue. */
+  /** {@link #links(String, JsonNode, UnaryOperator)} of an answer read apart from a site. */
   public static List<IssueLink> links(String issueKey, JsonNode issuelinks) {
+    return links(issueKey, issuelinks, UnaryOperator.identity());
+  }
+
+  /**
+   * The links of {@code fields.issuelinks}, seen from an issue.
+   *
+   * @param scrub blots the site's credentials out of a key a refusal shows
+   */
+  public static List<IssueLink> links(String issueKey, JsonNode issuelinks,
+      UnaryOperator<String> scrub) {
     List<IssueLink> out = new ArrayList<>();
     for (JsonNode l : issuelinks) {
       String type = l.path("type").path("name").asText();
       if (l.has("outwardIssue")) {
         out.add(new IssueLink(id(l, "id", "a link of " + issueKey), type, issueKey,
-            key(l.path("outwardIssue"), "a link of " + issueKey)));
+            key(l.path("outwardIssue"), "a link of " + issueKey, scrub)));
       } else if (l.has("inwardIssue")) {
         out.add(new IssueLink(id(l, "id", "a link of " + issueKey), type,
-            key(l.path("inwardIssue"), "a link of " + issueKey), issueKey));
+            key(l.path("inwardIssue"), "a link of " + issueKey, scrub), issueKey));
       }
     }
     return out;
@@ -562,14 +585,19 @@ public final class JiraWire {
     return id(parent, "id", what);
   }
 
-  /** An issue key Jira must send, e.g. {@code PA-12}, else {@link JiraAnswerException}. */
-  public static String key(JsonNode parent, String what) {
+  /**
+   * An issue key Jira must send, e.g. {@code PA-12}, else {@link JiraAnswerException}.
+   *
+   * @param scrub blots the site's credentials out of the value before the refusal shows it
+   */
+  public static String key(JsonNode parent, String what, UnaryOperator<String> scrub) {
     JsonNode v = parent == null ? MissingNode.getInstance() : parent.path("key");
     if (v.isTextual() && ISSUE_KEY.matcher(v.asText()).matches()) {
       return v.asText();
     }
     throw new JiraAnswerException("Jira sent " + what + " whose \"key\" is "
-        + (v.isTextual() && !v.asText().isBlank() ? JiraText.quoted(v.asText()) : kind(v))
+        + (v.isTextual() && !v.asText().isBlank() ? JiraText.quoted(scrub.apply(v.asText()))
+            : kind(v))
         + ", not an issue key like PA-12", null, "key", null);
   }
 
@@ -617,11 +645,12 @@ public final class JiraWire {
    * examples send), an absent or empty one as 0.
    *
    * @param what what carries it, for the message, e.g. {@code "a comment"}
+   * @param scrub blots the site's credentials out of the value before the refusal shows it
    * @throws JiraAnswerException naming the field and the value (escaped, cut) when it is text
    *     that is not a time (or a time past the range of epoch milliseconds), or a number
    *     beyond a long
    */
-  static long time(JsonNode parent, String field, String what) {
+  static long time(JsonNode parent, String field, String what, UnaryOperator<String> scrub) {
     JsonNode node = parent.path(field);
     if (node.isNumber()) {
       if (!node.canConvertToLong()) { // asLong would wrap or clamp it to some other time
@@ -639,7 +668,8 @@ public final class JiraWire {
       return JiraTime.parse(s);
     } catch (IllegalArgumentException e) {
       throw new JiraAnswerException("Jira sent " + what + " whose \"" + field + "\" is "
-          + JiraText.quoted(s) + ", not a time like 2026-01-01T10:00:00.000+0000", null, field,
+          + JiraText.quoted(scrub.apply(s)) + ", not a time like 2026-01-01T10:00:00.000+0000",
+          null, field,
           null);
     }
   }
