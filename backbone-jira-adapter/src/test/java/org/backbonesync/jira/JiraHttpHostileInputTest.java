@@ -623,6 +623,39 @@ class JiraHttpHostileInputTest {
   }
 
   /**
+   * A 429 or 503 storm that says "now" (a zero, or a date or reset already past, as a clock
+   * ahead of Jira's makes it): each attempt went again at once, and the call failed with a wait
+   * of 0 s, which the engine takes as "retry at once" too. It is no wait: backoff decides.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiterString = " => ", value = {
+      "Retry-After => 0",
+      "Retry-After => 000",
+      "Retry-After => Wed, 21 Oct 2015 07:28:00 GMT",
+      "X-RateLimit-Reset => 2015-10-21T07:28:00Z"})
+  void aRateLimitThatSaysNowIsBackedOffNotHammered(String header, String value) {
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/2/issue/PA-1", new Answer(429, Map.of(header, value,
+        "RateLimit-Reason", "jira-quota-global-based"), null));
+    List<Duration> waits = new ArrayList<>();
+    IssueTracker pa = site(jira, JiraFlavour.SERVER, b -> b.maxAttempts(4)
+        .backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)).sleeper(waits::add))
+        .project("PA");
+
+    RetriableException e = assertThrows(RetriableException.class, () -> pa.issue("PA-1"));
+
+    assertEquals("GET /rest/api/2/issue/PA-1 answered 429 (jira-quota-global-based)",
+        e.getMessage());
+    assertFalse(e instanceof JiraRateLimitedException, e.toString());
+    assertEquals(Optional.empty(), e.retryAfter(), "the engine backs off too");
+    assertEquals(4, jira.requests().size());
+    assertEquals(3, waits.size(), waits.toString());
+    for (int i = 0; i < 3; i++) {
+      assertTrue(waits.get(i).compareTo(Duration.ofMillis(500L << i)) >= 0, waits.toString());
+    }
+  }
+
+  /**
    * Waits that pass the header checks but overflow a clock's nanoseconds (or the sum with now):
    * each is cut to a day, pauses the site and fails the call as a retriable rate limit.
    */

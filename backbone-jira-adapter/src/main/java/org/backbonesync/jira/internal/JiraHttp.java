@@ -753,12 +753,16 @@ public final class JiraHttp {
    * Retry-After in seconds (or an HTTP date), else the Cloud rate-limit reset instant; at most
    * {@link JiraSite#MAX_DURATION}, so that a wait Jira gets wrong (a reset in the year 9999)
    * pauses the scope for that long and is then asked about again, and stays a wait anyone can
-   * add to a clock.
+   * add to a clock. Null for "now" (0, or a time already past, as a clock ahead of Jira's makes
+   * it) as for no wait: then the attempts back off, and so does the engine, rather than go
+   * again at once for as long as Jira refuses.
    */
   private Duration retryAfter(Response r) {
     Duration wait = waitAsked(r);
-    return wait == null || wait.compareTo(JiraSite.MAX_DURATION) <= 0 ? wait
-        : JiraSite.MAX_DURATION;
+    if (wait == null || wait.isZero()) {
+      return null;
+    }
+    return wait.compareTo(JiraSite.MAX_DURATION) <= 0 ? wait : JiraSite.MAX_DURATION;
   }
 
   private Duration waitAsked(Response r) {
