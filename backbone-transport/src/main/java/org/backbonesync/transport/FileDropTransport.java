@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * messages of the envelopes in the incoming folder through the local connector's receiver,
  * writes their acknowledgement, records the envelope's id in the {@link EnvelopeIdStore} (durably,
  * until the envelope is too old to be accepted anyway) and deletes the file. A receiver that
- * fails leaves the file for the next call, whole.
+ * fails leaves the file for the next call, whole; one that refuses some of its messages (one by
+ * one) stores the others, which are acknowledged, and the file is taken; the files after a
+ * failing one are taken too.
  *
  * <p>The incoming folder is written by someone else, so only regular files are opened, never
  * following a link, and a refusal writes nothing through a link: a file that fails a check (not
@@ -203,7 +205,7 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
    * @param receiver the local connector's receiver, e.g. {@code engine.receiver(key)}
    * @return the number of messages stored
    * @throws RetriableException when the receiver fails; the envelope's file stays whole for the
-   *     next call, and the files before it are done
+   *     next call, and the other files are done (the first failure is thrown, once they are)
    * @throws SyncException when {@code rejected/} or {@code content/} in the incoming folder is
    *     not a folder (a link planted there); nothing is moved or written then
    */
@@ -212,6 +214,7 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
     forgetExpiredIds();
     content.forgetExpired();
     int stored = 0;
+    RetriableException failure = null;
     for (Path file : inbox.files("msg-")) {
       Envelopes.Opened e = inbox.openOrReject(file);
       if (e == null) {
@@ -227,7 +230,20 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
             + e.envelopeId() + " was taken already"));
         continue;
       }
-      stored += take(file, e, receiver);
+      try {
+        stored += take(file, e, receiver);
+      } catch (RetriableException failed) {
+        // the later files are taken still: one the receiver refuses for good (a message whose
+        // id or keys no store holds) held up every later envelope until it went stale
+        if (failure == null) {
+          failure = failed;
+        } else {
+          failure.addSuppressed(failed);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
     return stored;
   }
@@ -238,8 +254,14 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
     try {
       ids = receiver.receiveAll(e.messages()); // one transaction: all of them or none
     } catch (RuntimeException failed) {
-      throw new RetriableException(local + ": the messages of " + file.getFileName()
-          + " could not be stored; the file stays for the next receive: " + failed, failed);
+      // one by one, as HttpTransportHandler does: the receiver refuses a batch with one message
+      // it refuses for good; the others are stored and acknowledged, and the sender, which keeps
+      // what is not acknowledged, sends the refused ones again
+      ids = oneByOne(e, receiver);
+      if (ids.isEmpty()) {
+        throw new RetriableException(local + ": the messages of " + file.getFileName()
+            + " could not be stored; the file stays for the next receive: " + failed, failed);
+      }
     }
     FileDropFiles.write(outgoing, FileDropFiles.name("ack-", clock), Envelopes.seal(security,
         Envelopes.ACKS, local, partner, List.of(), List.copyOf(ids)));
@@ -248,6 +270,22 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
     content.take(incoming.resolve(file.getFileName() + ".att"));
     FileDropFiles.delete(file);
     return ids.size();
+  }
+
+  /** Stores an envelope's messages one by one; the ids of those stored. */
+  private Set<String> oneByOne(Envelopes.Opened e, MessageReceiver receiver) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (SyncMessage m : e.messages()) {
+      try {
+        if (receiver.receive(m)) {
+          ids.add(m.messageId());
+        }
+      } catch (RuntimeException refused) {
+        LOG.warn("{}: message {} not stored: {}", local, Envelopes.printable(m.messageId()),
+            refused.toString());
+      }
+    }
+    return ids;
   }
 
   /** When an envelope is too old to be accepted, so its id need not be remembered longer. */

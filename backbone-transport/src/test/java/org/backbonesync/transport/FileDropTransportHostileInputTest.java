@@ -282,7 +282,7 @@ class FileDropTransportHostileInputTest {
     MessageReceiver failing = new MessageReceiver() {
       @Override
       public boolean receive(SyncMessage m) {
-        throw new AssertionError("receiveAll is used");
+        throw new IllegalStateException("database connection lost"); // (tried one by one)
       }
 
       @Override
@@ -299,6 +299,35 @@ class FileDropTransportHostileInputTest {
     assertEquals(3, dropB.receive(receiverB()), "taken whole, not a duplicate");
     assertEquals(3, storesB.messages().incomingCount("PB"));
     assertEquals(Map.of(), dropB.rejected());
+  }
+
+  /**
+   * A partner's envelope holding a message B's receiver refuses for good (an id with a line
+   * break, which no store holds): the other messages of the envelope are stored and acknowledged,
+   * and the envelopes after it are taken too. Before, the receiver's refusal of the batch left
+   * the file for the next receive, which stopped at it again: nothing after it was taken until it
+   * went stale (7 days), and the sender's next copy of the others held the refused one again.
+   */
+  @Test
+  void aMessageTheReceiverRefusesHoldsUpNoOtherMessageOrFile() throws IOException {
+    SyncMessage refused = SyncMessage.builder().messageId("PA:PA-9:1:1\nforged")
+        .synchronizationId("pa-pb").fromConnector("PA").toConnector("PB").sourceIssueKey("PA-9")
+        .sequenceId(1).kind(MessageKind.CHANGE).issueType("Task").createdAt(1).build();
+    dropA.send(List.of(refused));
+    clock.advance(Duration.ofSeconds(1));
+    dropA.send(List.of(message(1, 10), refused));
+    clock.advance(Duration.ofSeconds(1));
+    dropA.send(List.of(message(2, 10)));
+    List<Path> files = transfer().stream().sorted().toList(); // (named by time: oldest first)
+    assertEquals(3, files.size());
+
+    RetriableException e = assertThrows(RetriableException.class, () -> dropB.receive(receiverB()));
+
+    assertTrue(e.getMessage().contains(files.get(0).getFileName().toString()), e.getMessage());
+    assertEquals(2, storesB.messages().incomingCount("PB"), "PA-1's and PA-2's");
+    assertTrue(Files.exists(files.get(0)), "the refused one alone: for the next receive");
+    assertFalse(Files.exists(files.get(1)), "taken: its other message is stored");
+    assertFalse(Files.exists(files.get(2)), "taken, after the refused one");
   }
 
   @Test
