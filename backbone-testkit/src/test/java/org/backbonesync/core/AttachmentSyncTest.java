@@ -3,6 +3,7 @@ package org.backbonesync.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -57,6 +58,39 @@ class AttachmentSyncTest {
     assertEquals("text/plain", copies.get(0).mimeType());
     assertEquals("a lot of smoke", content(sync.b(), copies.get(0)));
     assertEquals(List.of("smoke.txt"), names(sync.a(), pa1), "no echo");
+  }
+
+  /**
+   * A site that sends more of a file than it listed (an endless body keeps a stall timeout from
+   * ever firing, so the poll hashing it never ended: helper-130) is read no further than the
+   * listed size: the file is not copied, the poll says why, and the rest of the issue syncs.
+   */
+  @Test
+  void aFileLongerThanItsListedSizeIsNotReadPastIt() throws Exception {
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", new ObjectMapper().createObjectNode()))
+        .trackers((key, project) -> !key.equals("PA") ? project
+            : TrackerProxies.answering(project, (method, args, own) -> method.equals("download")
+                ? new java.io.SequenceInputStream((InputStream) own.call(),
+                    new ByteArrayInputStream(new byte[1 << 20])) : own.call()))
+        .build();
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+
+    sync.a("alice").upload(pa1, "smoke.txt", "text/plain", bytes("a lot of smoke"));
+    sync.a("alice").edit(pa1, "summary", "Printer still on fire");
+    for (int i = 0; i < 3; i++) {
+      sync.step();
+    }
+
+    assertEquals(List.of(), names(sync.b(), "PB-1"), "not copied");
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(),
+        "the issue waits for its file (the poll tries again)");
+    assertTrue(sync.events().events().stream().anyMatch(e -> String.valueOf(e.detail())
+        .contains("cannot read attachment \"smoke.txt\" of PA-1: it is longer than the 14 bytes"
+            + " its tracker listed; not read further")), sync.events().events().toString());
   }
 
   @Test

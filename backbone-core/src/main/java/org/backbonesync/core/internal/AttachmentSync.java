@@ -107,11 +107,11 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
         continue;
       }
       String sha;
-      try (InputStream in = tracker.download(a.id())) {
+      try (InputStream in = ListedSize.atMost(tracker.download(a.id()), a.size())) {
         sha = Sha256.of(in);
       } catch (IOException e) {
-        throw new RetriableException(
-            "cannot read attachment " + a.filename() + " of " + issueKey, e);
+        throw new RetriableException("cannot read attachment " + Shown.quoted(a.filename())
+            + " of " + issueKey + ": " + e.getMessage(), e);
       }
       ops.addObject().put("op", "add").put("id", a.id()).put("filename", a.filename())
           .put("mimeType", a.mimeType()).put("size", a.size()).put("sha256", sha);
@@ -251,12 +251,13 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
       if (a.size() != size) {
         continue;
       }
-      try (InputStream in = tracker.download(a.id())) {
+      try (InputStream in = ListedSize.atMost(tracker.download(a.id()), a.size())) {
         if (Sha256.of(in).equals(sha)) {
           return new AttachmentLink(a.id(), remoteId, sha, !syncUser.equals(a.author()));
         }
       } catch (IOException e) {
-        throw new RetriableException("cannot read attachment " + a.id(), e);
+        throw new RetriableException("cannot read attachment " + a.id() + " of " + issueKey
+            + ": " + e.getMessage(), e);
       }
     }
     MessageDigest digest = Sha256.digest();
@@ -271,7 +272,8 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     try (InputStream in = new DigestInputStream(content, digest)) {
       uploaded = tracker.upload(issueKey, filename, op.path("mimeType").asText(null), in);
     } catch (IOException e) {
-      throw new RetriableException("cannot stream attachment " + filename, e);
+      throw new RetriableException("cannot stream attachment " + Shown.quoted(filename) + ": "
+          + e.getMessage(), e);
     }
     String got = Sha256.hex(digest);
     if (!got.equals(sha)) {

@@ -114,7 +114,8 @@ final class LocalConnectors {
       String partnerKey, MessageTransport transport) {
     IssueTracker partner = trackers.get(partnerKey);
     if (partner != null) {
-      return announced -> partner.download(announced.attachmentId());
+      return announced -> ListedSize.atMost(partner.download(announced.attachmentId()),
+          announced.size());
     }
     if (transport instanceof AttachmentContent carried) {
       return carried;

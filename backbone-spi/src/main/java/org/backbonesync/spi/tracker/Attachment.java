@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param id the tracker's attachment id
  * @param filename the file name
  * @param mimeType the MIME type, e.g. {@code image/png}
- * @param size the size in bytes
+ * @param size the size in bytes, exactly: the engine reads no more of the content than this,
+ *     failing the read of a longer one (a negative size is unknown, and not held to)
  * @param author the id of the user who attached it
  * @param created epoch millis
  */
