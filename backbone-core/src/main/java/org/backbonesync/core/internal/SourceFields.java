@@ -67,11 +67,14 @@ public final class SourceFields {
    */
   public static String nearest(String missing, Map<String, FieldSchema> fields) {
     String wanted = missing.toLowerCase(Locale.ROOT);
-    return fields.values().stream()
-        .sorted(Comparator.comparingInt((FieldSchema f) -> distance(wanted, f))
-            .thenComparing(FieldSchema::id))
-        .limit(NEAREST).map(SourceFields::shown).reduce((a, b) -> a + ", " + b).orElse("");
+    // each field's distance once: in the sort's comparator it was some 40 a field for a
+    // project of 2,000 fields (helper-131)
+    return fields.values().stream().map(f -> new Near(f, distance(wanted, f)))
+        .sorted(Comparator.comparingInt(Near::distance).thenComparing(n -> n.field().id()))
+        .limit(NEAREST).map(n -> shown(n.field())).reduce((a, b) -> a + ", " + b).orElse("");
   }
+
+  private record Near(FieldSchema field, int distance) {}
 
   private static int distance(String wanted, FieldSchema f) {
     int byId = Edits.distance(wanted, f.id().toLowerCase(Locale.ROOT));
