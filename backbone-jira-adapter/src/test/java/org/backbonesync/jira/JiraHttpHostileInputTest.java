@@ -1195,6 +1195,23 @@ class JiraHttpHostileInputTest {
     assertEquals(List.of("PA"), pa.projectKeys(), "a key with a line break is no project's");
   }
 
+  /**
+   * The issue types Jira lists are named escaped in the refusal of an unknown one: a name with a
+   * line break forged a log line of its own (helper-130).
+   */
+  @Test
+  void anUnknownIssueTypeIsRefusedNamingTheKnownOnesEscaped() {
+    HostileOrigin jira = http();
+    jira.on("GET", "/rest/api/3/project/PA", Answer.json("{\"id\":\"100\",\"key\":\"PA\","
+        + "\"issueTypes\":[{\"id\":\"1\",\"name\":\"Task\\n2026-01-01 ERROR forged\"}]}"));
+    IssueTracker pa = site(jira, JiraFlavour.CLOUD).project("PA");
+
+    TrackerException e = assertThrows(TrackerException.class, () -> pa.createMetadata("Bug"));
+
+    assertEquals("unknown issue type \"Bug\" in PA; known: [\"Task\\n2026-01-01 ERROR forged\"]",
+        e.getMessage());
+  }
+
   @Test
   void aGoodAnswerStillReads() throws Exception {
     // the refusals above are not the adapter refusing everything

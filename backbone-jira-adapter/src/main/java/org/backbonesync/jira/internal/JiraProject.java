@@ -172,8 +172,12 @@ public final class JiraProject implements IssueTracker {
     project();
     String id = issueTypeIds.get(name);
     if (id == null) {
-      throw new TrackerException("unknown issue type \"" + name + "\" in " + projectKey
-          + "; known: " + issueTypeIds.keySet(), null, Map.of("issuetype", name));
+      // (the names as Jira sent them, escaped and blotted: a site's text reaches logs)
+      String known = issueTypeIds.keySet().stream().limit(20).map(JiraText::quoted)
+          .collect(java.util.stream.Collectors.joining(", "))
+          + (issueTypeIds.size() > 20 ? " and " + (issueTypeIds.size() - 20) + " more" : "");
+      throw new TrackerException(http.scrub("unknown issue type " + JiraText.quoted(name)
+          + " in " + projectKey + "; known: [" + known + "]"), null, Map.of("issuetype", name));
     }
     return id;
   }
@@ -1035,7 +1039,7 @@ public final class JiraProject implements IssueTracker {
           + " link " + (content == null ? (link == null ? "missing" : "that is not a URL")
               : "to " + http.shown(content)) + ", not on the site "
           + http.shown(http.base()) + ": not fetched (is Jira's base URL the site's?)",
-          "GET " + api() + "/attachment/" + attachmentId, "content", null);
+          "GET " + api() + "/attachment/" + encode(attachmentId), "content", null);
     }
     return http.download(content.toString());
   }
