@@ -498,9 +498,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return update(c, "DELETE FROM bb_sync_info WHERE id" + in, args);
   }
 
+  /**
+   * Locks the row before it deletes what hangs on it, as {@link #deleteAll} does: deleting its
+   * synced values first and then waiting for the row a delete of all held, that delete then
+   * waiting for those values, was a deadlock (one of the two failed).
+   */
   @Override
   public boolean delete(String connectorKey, long id) {
-    return db.run(c -> one(c, BY_ID, connectorKey, id).isPresent()
+    return db.run(c -> one(c, BY_ID + " FOR UPDATE", connectorKey, id).isPresent()
         && deleteRows(c, List.of(id)) == 1);
   }
 

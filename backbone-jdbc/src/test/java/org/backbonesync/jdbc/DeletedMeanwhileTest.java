@@ -10,6 +10,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
@@ -24,11 +28,30 @@ import org.junit.jupiter.api.Test;
  */
 class DeletedMeanwhileTest {
   private static final AtomicInteger DATABASES = new AtomicInteger();
-  private final String url = "jdbc:h2:mem:deleted" + DATABASES.incrementAndGet()
-      + ";DB_CLOSE_DELAY=-1";
+  private final String url = url();
   private final CountedStatements db = new CountedStatements(url);
   private final JdbcStores stores = JdbcStores.open(db.dataSource);
   private final SyncInfoStore rows = stores.syncInfo();
+
+  /** A fresh database's URL (H2 here; {@code DeletedMeanwhileOnPostgresTest}: a fresh schema). */
+  String url() {
+    return "jdbc:h2:mem:deleted" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
+  }
+
+  /** The statement that makes a session wait at most a millisecond for a lock. */
+  String lockTimeoutOfAMillisecond() {
+    return "SET LOCK_TIMEOUT 1";
+  }
+
+  /** The SQL state of a lock waited for past the lock timeout. */
+  String lockTimedOut() {
+    return "HYT00";
+  }
+
+  /** A query of how many sessions wait for a lock another holds. */
+  String sessionsWaitingForALock() {
+    return "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
+  }
 
   @AfterEach
   void close() {
@@ -41,25 +64,38 @@ class DeletedMeanwhileTest {
         .id();
   }
 
-  /** Another admin's delete of the row, committed, right after the store read it. */
-  private void deletedByAnotherAdminAfterTheRead(long id) {
+  /**
+   * Another admin's delete of the row, right after the store read it: it has to wait for the
+   * row's lock (with a lock timeout of a millisecond, it gives up at once).
+   */
+  private List<String> deletedByAnotherAdminAfterTheRead(long id) {
+    List<String> otherAdmin = new ArrayList<>();
     db.afterFirst("SELECT", () -> {
       try (Connection other = DriverManager.getConnection(url);
           Statement s = other.createStatement()) {
-        s.executeUpdate("DELETE FROM bb_synced_value WHERE sync_info_id = " + id);
-        assertEquals(1, s.executeUpdate("DELETE FROM bb_sync_info WHERE id = " + id));
+        s.execute(lockTimeoutOfAMillisecond()); // so as not to wait here, on this thread
+        otherAdmin.add("deleted " + s.executeUpdate("DELETE FROM bb_sync_info WHERE id = "
+            + id));
       } catch (SQLException e) {
-        throw new IllegalStateException(e);
+        otherAdmin.add("waited: " + e.getSQLState());
       }
     });
+    return otherAdmin;
   }
 
+  /**
+   * The store reads the row locked, then deletes it: another admin's delete between the two
+   * waits for it (then finds nothing), so only this one counts the row; read unlocked, both did.
+   */
   @Test
-  void aRowAnotherAdminDeletedAfterTheReadIsNotDeletedTwice() {
+  void aRowAnotherAdminDeletesAfterTheReadIsDeletedOnce() {
     long id = pair("PA-1", "PB-1");
-    deletedByAnotherAdminAfterTheRead(id);
+    List<String> otherAdmin = deletedByAnotherAdminAfterTheRead(id);
 
-    assertFalse(rows.delete("PA", id), "the other admin deleted it: this one is a 404");
+    assertTrue(rows.delete("PA", id));
+
+    assertEquals(List.of("waited: " + lockTimedOut()), otherAdmin,
+        "a lock timeout: the row was locked");
     assertTrue(rows.findByLocalKey("PA", "PA-1").isEmpty());
   }
 
@@ -71,21 +107,12 @@ class DeletedMeanwhileTest {
   void deleteAllCountsOnlyTheRowsItDeleted() {
     long first = pair("PA-1", "PB-1");
     pair("PA-2", "PB-2");
-    List<String> otherAdmin = new ArrayList<>();
-    db.afterFirst("SELECT", () -> {
-      try (Connection other = DriverManager.getConnection(url);
-          Statement s = other.createStatement()) {
-        s.execute("SET LOCK_TIMEOUT 1"); // (ms) so as not to wait here, on this thread
-        otherAdmin.add("deleted " + s.executeUpdate("DELETE FROM bb_sync_info WHERE id = "
-            + first));
-      } catch (SQLException e) {
-        otherAdmin.add("waited: " + e.getSQLState());
-      }
-    });
+    List<String> otherAdmin = deletedByAnotherAdminAfterTheRead(first);
 
     assertEquals(2, rows.deleteAll("PA"));
 
-    assertEquals(List.of("waited: HYT00"), otherAdmin, "a lock timeout: the row was locked");
+    assertEquals(List.of("waited: " + lockTimedOut()), otherAdmin,
+        "a lock timeout: the row was locked");
     assertEquals(0, rows.list("PA").size());
   }
 
@@ -95,11 +122,14 @@ class DeletedMeanwhileTest {
    */
   @Test
   void deleteAllDeletesAHundredRowsAtATime() throws SQLException {
-    for (int i = 1; i <= 250; i++) {
-      long id = pair("PA-" + i, "PB-" + i);
-      rows.putSyncedValues(id, java.util.Map.of("m-summary",
-          com.fasterxml.jackson.databind.node.TextNode.valueOf("v" + i)));
-    }
+    stores.inTransaction(() -> { // (one commit: on PostgreSQL 500 took most of a minute)
+      for (int i = 1; i <= 250; i++) {
+        long id = pair("PA-" + i, "PB-" + i);
+        rows.putSyncedValues(id, java.util.Map.of("m-summary",
+            com.fasterxml.jackson.databind.node.TextNode.valueOf("v" + i)));
+      }
+      return null;
+    });
     db.reset();
 
     assertEquals(250, rows.deleteAll("PA"));
@@ -111,6 +141,54 @@ class DeletedMeanwhileTest {
       r.next();
       assertEquals(0, r.getInt(1), "the synced values went with their rows");
     }
+  }
+
+  /**
+   * Another admin's delete of one row while a delete of all holds the rows' locks. It deleted
+   * the row's synced values, then waited for the row; the delete of all, deleting those synced
+   * values, waited for it: a deadlock, and one of the two failed (on PostgreSQL after its
+   * deadlock_timeout, a second). A delete of one row locks it first now, as the delete of all
+   * does, and waits before it deletes anything.
+   */
+  @Test
+  void aDeleteOfOneRowMeanwhileWaitsForTheDeleteOfAll() throws Exception {
+    long first = pair("PA-1", "PB-1");
+    rows.putSyncedValues(first, java.util.Map.of("m-summary",
+        com.fasterxml.jackson.databind.node.TextNode.valueOf("v")));
+    pair("PA-2", "PB-2");
+    ExecutorService admin = Executors.newSingleThreadExecutor();
+    List<Future<Boolean>> otherAdmin = new ArrayList<>();
+    try (JdbcStores others = JdbcStores.atUrl(url, null, null)) {
+      db.afterFirst("SELECT", () -> {
+        otherAdmin.add(admin.submit(() -> others.syncInfo().delete("PA", first)));
+        waitUntilASessionWaitsForALock();
+      });
+
+      assertEquals(2, rows.deleteAll("PA"));
+
+      assertFalse(otherAdmin.get(0).get(30, TimeUnit.SECONDS), "the delete of all deleted it");
+    } finally {
+      admin.shutdownNow();
+    }
+    assertEquals(0, rows.list("PA").size());
+  }
+
+  private void waitUntilASessionWaitsForALock() {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      while (System.nanoTime() < until) {
+        try (java.sql.ResultSet r = s.executeQuery(sessionsWaitingForALock())) {
+          r.next();
+          if (r.getInt(1) > 0) {
+            return;
+          }
+        }
+        Thread.sleep(10);
+      }
+    } catch (SQLException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    throw new AssertionError("the other admin's delete never waited for a lock");
   }
 
   @Test
