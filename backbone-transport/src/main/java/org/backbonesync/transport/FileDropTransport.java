@@ -205,7 +205,9 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
    * @param receiver the local connector's receiver, e.g. {@code engine.receiver(key)}
    * @return the number of messages stored
    * @throws RetriableException when the receiver fails; the envelope's file stays whole for the
-   *     next call, and the other files are done (the first failure is thrown, once they are)
+   *     next call. A store failure (a {@link RetriableException} of the receiver) ends the call
+   *     there; an envelope whose every message the receiver refuses does not, the other files
+   *     are done and then the first failure is thrown
    * @throws SyncException when {@code rejected/} or {@code content/} in the incoming folder is
    *     not a folder (a link planted there); nothing is moved or written then
    */
@@ -232,14 +234,22 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
       }
       try {
         stored += take(file, e, receiver);
-      } catch (RetriableException failed) {
+      } catch (AllRefused refused) {
         // the later files are taken still: one the receiver refuses for good (a message whose
         // id or keys no store holds) held up every later envelope until it went stale
         if (failure == null) {
-          failure = failed;
+          failure = refused;
         } else {
-          failure.addSuppressed(failed);
+          failure.addSuppressed(refused);
         }
+      } catch (RetriableException storeTrouble) {
+        // the store failed (not a refusal): the later files would fail alike, each message
+        // tried alone, with send() waiting for this (a database outage of a backlog of 50
+        // envelopes was 5,000 warnings and attempts per receive)
+        if (failure != null) {
+          storeTrouble.addSuppressed(failure);
+        }
+        throw storeTrouble;
       }
     }
     if (failure != null) {
@@ -253,13 +263,17 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
     Set<String> ids;
     try {
       ids = receiver.receiveAll(e.messages()); // one transaction: all of them or none
+    } catch (RetriableException storeTrouble) {
+      throw new RetriableException(local + ": the messages of " + file.getFileName()
+          + " could not be stored; the file stays for the next receive: " + storeTrouble,
+          storeTrouble);
     } catch (RuntimeException failed) {
       // one by one, as HttpTransportHandler does: the receiver refuses a batch with one message
       // it refuses for good; the others are stored and acknowledged, and the sender, which keeps
       // what is not acknowledged, sends the refused ones again
-      ids = oneByOne(e, receiver);
+      ids = oneByOne(file, e, receiver);
       if (ids.isEmpty()) {
-        throw new RetriableException(local + ": the messages of " + file.getFileName()
+        throw new AllRefused(local + ": the messages of " + file.getFileName()
             + " could not be stored; the file stays for the next receive: " + failed, failed);
       }
     }
@@ -272,20 +286,37 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
     return ids.size();
   }
 
-  /** Stores an envelope's messages one by one; the ids of those stored. */
-  private Set<String> oneByOne(Envelopes.Opened e, MessageReceiver receiver) {
+  /**
+   * Stores an envelope's messages one by one; the ids of those stored. A store failure ({@link
+   * RetriableException}) ends it: the file stays whole, and what was stored is taken again as
+   * a duplicate.
+   */
+  private Set<String> oneByOne(Path file, Envelopes.Opened e, MessageReceiver receiver) {
     Set<String> ids = new LinkedHashSet<>();
     for (SyncMessage m : e.messages()) {
       try {
         if (receiver.receive(m)) {
           ids.add(m.messageId());
         }
+      } catch (RetriableException storeTrouble) {
+        throw new RetriableException(local + ": the messages of " + file.getFileName()
+            + " could not be stored; the file stays for the next receive: " + storeTrouble,
+            storeTrouble);
       } catch (RuntimeException refused) {
         LOG.warn("{}: message {} not stored: {}", local, Envelopes.printable(m.messageId()),
             refused.toString());
       }
     }
     return ids;
+  }
+
+  /** An envelope none of whose messages the receiver took, each refused (not a store failure). */
+  private static final class AllRefused extends RetriableException {
+    private static final long serialVersionUID = 1L;
+
+    AllRefused(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** When an envelope is too old to be accepted, so its id need not be remembered longer. */

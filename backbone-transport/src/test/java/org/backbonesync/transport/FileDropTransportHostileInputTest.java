@@ -302,6 +302,41 @@ class FileDropTransportHostileInputTest {
   }
 
   /**
+   * A store that fails (a {@link RetriableException}: the database is down) is not tried message
+   * by message, nor on the files after: each would fail alike, every message logged, with
+   * send() waiting for receive() all the while. The files stay for the next receive.
+   */
+  @Test
+  void aFailingStoreIsNotTriedMessageByMessageNorForTheLaterFiles() throws IOException {
+    dropA.send(List.of(message(1, 10), message(2, 10)));
+    clock.advance(Duration.ofSeconds(1));
+    dropA.send(List.of(message(3, 10)));
+    List<Path> files = transfer();
+    assertEquals(2, files.size());
+    List<String> tried = new java.util.ArrayList<>();
+    MessageReceiver down = new MessageReceiver() {
+      @Override
+      public boolean receive(SyncMessage m) {
+        tried.add("receive " + m.messageId());
+        throw new RetriableException("database operation failed (SQL state 08001)", null);
+      }
+
+      @Override
+      public Set<String> receiveAll(List<SyncMessage> messages) {
+        tried.add("receiveAll " + messages.size());
+        throw new RetriableException("database operation failed (SQL state 08001)", null);
+      }
+    };
+
+    RetriableException e = assertThrows(RetriableException.class, () -> dropB.receive(down));
+
+    assertTrue(e.getMessage().contains("the file stays for the next receive"), e.getMessage());
+    assertEquals(1, tried.size(), "one batch, then it stops: " + tried);
+    files.forEach(f -> assertTrue(Files.exists(f), f + " stays"));
+    assertEquals(3, dropB.receive(receiverB()), "taken whole once the store is back");
+  }
+
+  /**
    * A partner's envelope holding a message B's receiver refuses for good (an id with a line
    * break, which no store holds): the other messages of the envelope are stored and acknowledged,
    * and the envelopes after it are taken too. Before, the receiver's refusal of the batch left
