@@ -7,8 +7,8 @@ import java.io.InputStream;
 /**
  * An attachment's content read no further than the size its tracker listed: a site that streams
  * more (an endless body, which no stall timeout ends since bytes keep coming) fails the read once
- * past it, so a poll hashing the file or an apply uploading it ends. A negative size is unknown
- * and not held to.
+ * past it, so a poll hashing the file or an apply uploading it ends. A negative size (which the
+ * SPI does not allow, and a partner's transport would refuse anyway) is not held to.
  */
 final class ListedSize extends FilterInputStream {
   private final long size;

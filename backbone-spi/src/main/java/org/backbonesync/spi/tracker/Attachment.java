@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param filename the file name
  * @param mimeType the MIME type, e.g. {@code image/png}
  * @param size the size in bytes, exactly: the engine reads no more of the content than this,
- *     failing the read of a longer one (a negative size is unknown, and not held to)
+ *     failing the read of a longer one, and the partner's copy is checked against it
  * @param author the id of the user who attached it
  * @param created epoch millis
  */
