@@ -1,6 +1,7 @@
 package org.backbonesync.jira;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -95,9 +96,58 @@ class JiraPagingHostileInputTest {
     JiraAnswerException e = assertThrows(JiraAnswerException.class,
         () -> pa.findUpdatedSince(0, null, 50, first.nextPageToken()));
 
-    assertEquals("1~again", first.nextPageToken());
+    assertEquals("1~sb4c9e14061c2fd45~again", first.nextPageToken());
     assertEquals("GET /rest/api/3/search/jql answered a page whose \"nextPageToken\" is the one"
         + " it was asked with: the search does not move on", e.getMessage());
+  }
+
+  /**
+   * A search whose tokens go round (A, B, C, A, ...) is stopped within a few pages, not after
+   * the page cap: hours of requests at a site's pace (helper-130). Each token the engine holds
+   * carries the fingerprint of one before it (Brent's cycle finding).
+   */
+  @Test
+  void aSearchForChangesWhoseTokensGoRoundStops() {
+    HostileOrigin jira = http().cloudBasics();
+    List<String> round = List.of("A", "B", "C");
+    AtomicInteger page = new AtomicInteger();
+    jira.on("GET", "/rest/api/3/search/jql",
+        r -> cloudPage(round.get(page.getAndIncrement() % round.size())));
+    IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
+
+    String token = null;
+    JiraAnswerException e = null;
+    for (int i = 0; i < 20 && e == null; i++) {
+      try {
+        token = pa.findUpdatedSince(0, null, 50, token).nextPageToken();
+      } catch (JiraAnswerException refused) {
+        e = refused;
+      }
+    }
+
+    assertNotNull(e, "stopped within 20 pages");
+    assertEquals("GET /rest/api/3/search/jql answered a page whose \"nextPageToken\" is one it"
+        + " gave 7 pages or fewer before: the search goes round", e.getMessage());
+    assertEquals(7, jira.requests("GET", "/rest/api/3/search/jql"));
+  }
+
+  /** Ever new tokens are no cycle, however many pages: none is taken for one held before. */
+  @Test
+  void aLongSearchWithNewTokensIsNotTakenForACycle() {
+    HostileOrigin jira = http().cloudBasics();
+    AtomicInteger page = new AtomicInteger();
+    jira.on("GET", "/rest/api/3/search/jql", r -> cloudPage(page.incrementAndGet() < 300
+        ? "t" + page.get() : null));
+    IssueTracker pa = pa(jira, JiraFlavour.CLOUD);
+
+    String token = null;
+    int pages = 0;
+    do {
+      token = pa.findUpdatedSince(0, null, 50, token).nextPageToken();
+      pages++;
+    } while (token != null);
+
+    assertEquals(300, pages);
   }
 
   /** The engine follows a search's tokens to the end: each carries the pages read so far. */
@@ -128,7 +178,7 @@ class JiraPagingHostileInputTest {
     JiraAnswerException e = assertThrows(JiraAnswerException.class,
         () -> pa.findUpdatedSince(0, null, 50, first.nextPageToken()));
 
-    assertEquals("1~1", first.nextPageToken());
+    assertEquals("1~s6b86b273ff34fce1~1", first.nextPageToken());
     assertEquals("GET /rest/api/2/search answered a page whose \"startAt\" is 0 where 1 was"
         + " asked: the list does not move on", e.getMessage());
   }
@@ -141,7 +191,8 @@ class JiraPagingHostileInputTest {
         + "[{\"key\":\"PA-1\",\"fields\":{}}]}"));
     IssueTracker pa = pa(jira, JiraFlavour.SERVER);
 
-    assertEquals("1~51", pa.findUpdatedSince(0, null, 50, "50").nextPageToken());
+    assertEquals("1~s031b4af5197ec30a~51", pa.findUpdatedSince(0, null, 50, "50")
+        .nextPageToken());
   }
 
   // ------------------------------------------------------------------ lists that never end

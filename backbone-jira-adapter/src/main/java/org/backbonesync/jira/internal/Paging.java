@@ -118,30 +118,40 @@ final class Paging {
 
   /**
    * The token of a search's page as the engine holds it: how many pages of the search were
-   * read before it, {@code ~}, and Jira's own token (Cloud) or {@code startAt} (Server), e.g.
-   * {@code 3~300}. A token without the count (from an older version) is taken as Jira's own.
+   * read before it, {@code ~}, the fingerprint of the Jira token it holds on to ({@code s} and 16
+   * hex digits, then {@code ~}; see below), and Jira's own token (Cloud) or {@code startAt}
+   * (Server), e.g. {@code 3~300}. A token without the count (from an older version) is taken as
+   * Jira's own.
+   *
+   * <p>Jira's tokens must not come back: the search would go round for ever (up to {@link
+   * #MAX_SEARCH_PAGES}, hours of requests at a site's pace). The engine holds only the latest
+   * token, so the token itself carries what Brent's cycle finding needs: the fingerprint of
+   * Jira's token at the last page whose number is a power of two. A token equal to it is refused,
+   * so a cycle of any length is found within about twice its start and length in pages.
    *
    * @param pages the pages read before this one
+   * @param held the fingerprint held on to, or null for none yet
    * @param jira Jira's token, or null for the first page
    */
-  record SearchToken(int pages, String jira) {
-    private static final Pattern FORM = Pattern.compile("(\\d{1,9})~(.+)", Pattern.DOTALL);
-    static final SearchToken FIRST = new SearchToken(0, null);
+  record SearchToken(int pages, String held, String jira) {
+    private static final Pattern FORM =
+        Pattern.compile("(\\d{1,9})~(?:s([0-9a-f]{16})~)?(.+)", Pattern.DOTALL);
+    static final SearchToken FIRST = new SearchToken(0, null, null);
 
     static SearchToken of(String token) {
       if (token == null) {
         return FIRST;
       }
       Matcher m = FORM.matcher(token);
-      return m.matches() ? new SearchToken(Integer.parseInt(m.group(1)), m.group(2))
-          : new SearchToken(0, token);
+      return m.matches() ? new SearchToken(Integer.parseInt(m.group(1)), m.group(2), m.group(3))
+          : new SearchToken(0, null, token);
     }
 
     /**
      * The engine's token of the page after this one, from Jira's; null when there is none.
      *
-     * @throws JiraAnswerException when Jira's is the one this page was asked with, or the
-     *     search would go past {@link #MAX_SEARCH_PAGES}
+     * @throws JiraAnswerException when Jira's is the one this page was asked with or the one
+     *     held on to, or the search would go past {@link #MAX_SEARCH_PAGES}
      */
     String next(String jiraNext, String request) {
       if (jiraNext == null) {
@@ -151,11 +161,29 @@ final class Paging {
         throw refused(request, null, "nextPageToken", "is the one it was asked with: the"
             + " search does not move on");
       }
+      String print = fingerprint(jiraNext);
+      if (print.equals(held)) {
+        throw refused(request, null, "nextPageToken", "is one it gave " + (pages + 1)
+            + " pages or fewer before: the search goes round");
+      }
       if (pages + 1 >= MAX_SEARCH_PAGES) {
         throw refused(request, null, "nextPageToken", "still says more is to come after "
             + MAX_SEARCH_PAGES + " pages");
       }
-      return (pages + 1) + "~" + jiraNext;
+      int page = pages + 1;
+      String keep = Integer.bitCount(page) == 1 ? print : held;
+      return page + "~" + (keep == null ? "" : "s" + keep + "~") + jiraNext;
+    }
+
+    /** The first 16 hex digits of the token's SHA-256. */
+    private static String fingerprint(String token) {
+      try {
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+            .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(hash, 0, 8);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+      }
     }
   }
 }
