@@ -58,7 +58,7 @@ class JiraSiteAnswersTest {
       ChangePage last = gh.findUpdatedSince(since, null, 2, first.nextPageToken());
 
       assertEquals(List.of("GH-14", "GH-15"), keys(first));
-      assertEquals("1~2", first.nextPageToken(),
+      assertEquals("1~sd4735e3a265e16ee~2", first.nextPageToken(),
           "one page read; the next starts at the third issue");
       assertEquals(List.of("GH-17"), keys(last));
       assertFalse(last.hasNext(), "startAt 2 plus one issue reaches the total of 3");
@@ -97,7 +97,8 @@ class JiraSiteAnswersTest {
       ChangePage last = seed.findUpdatedSince(since, null, 2, first.nextPageToken());
 
       assertEquals(List.of("SEED-7", "SEED-8"), keys(first));
-      assertEquals("1~" + CLOUD_TOKEN, first.nextPageToken(), "one page read, and Jira's token");
+      assertEquals("1~s63bd49d0a78f824c~" + CLOUD_TOKEN, first.nextPageToken(),
+          "one page read, the fingerprint held on to, and Jira's token");
       assertEquals(List.of("SEED-9"), keys(last));
       assertFalse(last.hasNext(), "isLast, and no token");
       IssueChanges seed7 = first.issues().get(0);
