@@ -22,12 +22,4 @@ class DeletedMeanwhileOnPostgresTest extends DeletedMeanwhileTest {
   String lockTimedOut() {
     return "55P03";
   }
-
-  @Override
-  String sessionsWaitingForALock() {
-    // (a session waiting for a row holds the row's tuple lock while it waits for the holder)
-    return "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
-        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-        + " WHERE l.locktype = 'tuple' AND n.nspname = current_schema()";
-  }
 }

@@ -2,6 +2,7 @@ package org.backbonesync.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -10,10 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
@@ -46,11 +43,6 @@ class DeletedMeanwhileTest {
   /** The SQL state of a lock waited for past the lock timeout. */
   String lockTimedOut() {
     return "HYT00";
-  }
-
-  /** A query of how many sessions wait for a lock another holds. */
-  String sessionsWaitingForALock() {
-    return "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
   }
 
   @AfterEach
@@ -148,47 +140,38 @@ class DeletedMeanwhileTest {
    * the row's synced values, then waited for the row; the delete of all, deleting those synced
    * values, waited for it: a deadlock, and one of the two failed (on PostgreSQL after its
    * deadlock_timeout, a second). A delete of one row locks it first now, as the delete of all
-   * does, and waits before it deletes anything.
+   * does, and waits before it deletes anything: here the row's lock is held by another session
+   * and the delete's session waits at most a millisecond, so it fails at once, having sent no
+   * delete (without the lock first it sent the synced values' delete, then timed out).
    */
   @Test
-  void aDeleteOfOneRowMeanwhileWaitsForTheDeleteOfAll() throws Exception {
+  void aDeleteOfOneRowWaitsForTheRowBeforeDeletingAnythingOfIt() throws Exception {
     long first = pair("PA-1", "PB-1");
     rows.putSyncedValues(first, java.util.Map.of("m-summary",
         com.fasterxml.jackson.databind.node.TextNode.valueOf("v")));
-    pair("PA-2", "PB-2");
-    ExecutorService admin = Executors.newSingleThreadExecutor();
-    List<Future<Boolean>> otherAdmin = new ArrayList<>();
-    try (JdbcStores others = JdbcStores.atUrl(url, null, null)) {
-      db.afterFirst("SELECT", () -> {
-        otherAdmin.add(admin.submit(() -> others.syncInfo().delete("PA", first)));
-        waitUntilASessionWaitsForALock();
-      });
+    List<String> deletes = new ArrayList<>();
+    db.afterFirst("DELETE", () -> deletes.add("a delete sent"));
+    try (Connection deleteOfAll = DriverManager.getConnection(url);
+        Statement s = deleteOfAll.createStatement()) {
+      deleteOfAll.setAutoCommit(false);
+      s.executeQuery("SELECT id FROM bb_sync_info WHERE id = " + first + " FOR UPDATE").close();
 
-      assertEquals(2, rows.deleteAll("PA"));
+      org.backbonesync.spi.SyncException e = assertThrows(
+          org.backbonesync.spi.SyncException.class, () -> stores.inTransaction(() -> {
+            stores.run(c -> {
+              try (Statement timeout = c.createStatement()) {
+                timeout.execute(lockTimeoutOfAMillisecond());
+              }
+              return null;
+            });
+            return rows.delete("PA", first);
+          }));
 
-      assertFalse(otherAdmin.get(0).get(30, TimeUnit.SECONDS), "the delete of all deleted it");
-    } finally {
-      admin.shutdownNow();
+      assertTrue(e.getMessage().contains(lockTimedOut()), e.getMessage());
+      assertEquals(List.of(), deletes, "nothing of the row deleted before its lock");
+      deleteOfAll.rollback();
     }
-    assertEquals(0, rows.list("PA").size());
-  }
-
-  private void waitUntilASessionWaitsForALock() {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      while (System.nanoTime() < until) {
-        try (java.sql.ResultSet r = s.executeQuery(sessionsWaitingForALock())) {
-          r.next();
-          if (r.getInt(1) > 0) {
-            return;
-          }
-        }
-        Thread.sleep(10);
-      }
-    } catch (SQLException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
-    throw new AssertionError("the other admin's delete never waited for a lock");
+    assertTrue(rows.delete("PA", first), "once the lock is let go");
   }
 
   @Test
