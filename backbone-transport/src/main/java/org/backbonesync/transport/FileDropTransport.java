@@ -260,22 +260,19 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
 
   /** Stores an envelope's messages, acknowledges them, takes its files; the number stored. */
   private int take(Path file, Envelopes.Opened e, MessageReceiver receiver) {
-    Set<String> ids;
+    EnvelopeIntake.Stored stored;
     try {
-      ids = receiver.receiveAll(e.messages()); // one transaction: all of them or none
+      stored = EnvelopeIntake.store(local, receiver, e.messages());
     } catch (RetriableException storeTrouble) {
       throw new RetriableException(local + ": the messages of " + file.getFileName()
           + " could not be stored; the file stays for the next receive: " + storeTrouble,
           storeTrouble);
-    } catch (RuntimeException failed) {
-      // one by one, as HttpTransportHandler does: the receiver refuses a batch with one message
-      // it refuses for good; the others are stored and acknowledged, and the sender, which keeps
-      // what is not acknowledged, sends the refused ones again
-      ids = oneByOne(file, e, receiver);
-      if (ids.isEmpty()) {
-        throw new AllRefused(local + ": the messages of " + file.getFileName()
-            + " could not be stored; the file stays for the next receive: " + failed, failed);
-      }
+    }
+    Set<String> ids = stored.ids();
+    if (ids.isEmpty() && stored.batchRefusal() != null) {
+      throw new AllRefused(local + ": the messages of " + file.getFileName()
+          + " could not be stored; the file stays for the next receive: "
+          + stored.batchRefusal(), stored.batchRefusal());
     }
     FileDropFiles.write(outgoing, FileDropFiles.name("ack-", clock), Envelopes.seal(security,
         Envelopes.ACKS, local, partner, List.of(), List.copyOf(ids)));
@@ -284,30 +281,6 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
     content.take(incoming.resolve(file.getFileName() + ".att"));
     FileDropFiles.delete(file);
     return ids.size();
-  }
-
-  /**
-   * Stores an envelope's messages one by one; the ids of those stored. A store failure ({@link
-   * RetriableException}) ends it: the file stays whole, and what was stored is taken again as
-   * a duplicate.
-   */
-  private Set<String> oneByOne(Path file, Envelopes.Opened e, MessageReceiver receiver) {
-    Set<String> ids = new LinkedHashSet<>();
-    for (SyncMessage m : e.messages()) {
-      try {
-        if (receiver.receive(m)) {
-          ids.add(m.messageId());
-        }
-      } catch (RetriableException storeTrouble) {
-        throw new RetriableException(local + ": the messages of " + file.getFileName()
-            + " could not be stored; the file stays for the next receive: " + storeTrouble,
-            storeTrouble);
-      } catch (RuntimeException refused) {
-        LOG.warn("{}: message {} not stored: {}", local, Envelopes.printable(m.messageId()),
-            refused.toString());
-      }
-    }
-    return ids;
   }
 
   /** An envelope none of whose messages the receiver took, each refused (not a store failure). */

@@ -3,12 +3,10 @@ package org.backbonesync.transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.transport.MessageReceiver;
@@ -148,7 +146,8 @@ public final class HttpTransportHandler {
       // taken before storing, atomically: of two copies arriving at once, one is refused
       replays.take(envelope, security.clock().millis());
       byte[] ack = Envelopes.seal(security, Envelopes.ACKS, envelope.to(), envelope.from(),
-          List.of(), store(local.receiver(), envelope));
+          List.of(), List.copyOf(EnvelopeIntake.store(envelope.to(), local.receiver(),
+              envelope.messages()).ids()));
       return new Response(200, ack, "application/vnd.backbone-envelope");
     } catch (EnvelopeRejectedException e) {
       rejections.count(LOG, "transport " + security.synchronizationId(), e);
@@ -163,29 +162,6 @@ public final class HttpTransportHandler {
           security.synchronizationId(), e.toString());
       return text(503, "the envelope cannot be taken now; send it again later");
     }
-  }
-
-  /** Stores an envelope's messages; the ids of those stored. */
-  private static List<String> store(MessageReceiver receiver, Envelopes.Opened envelope) {
-    List<String> stored = new ArrayList<>();
-    try {
-      stored.addAll(receiver.receiveAll(envelope.messages())); // one transaction
-    } catch (RuntimeException all) {
-      // one by one, so that the others are stored and only the ones refused are not acked
-      for (SyncMessage m : envelope.messages()) {
-        try {
-          if (receiver.receive(m)) {
-            stored.add(m.messageId());
-          }
-        } catch (RuntimeException e) {
-          // not acknowledged: the sender keeps it and sends it again
-          // (escaped: a partner's id with a line break forged a log line of its own)
-          LOG.warn("{}: message {} not stored: {}", envelope.to(),
-              Envelopes.printable(m.messageId()), e.toString());
-        }
-      }
-    }
-    return stored;
   }
 
   /** The status a refused envelope is answered with. */

@@ -30,6 +30,7 @@ import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.EnvelopeIdStore;
+import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 import org.junit.jupiter.api.AfterEach;
@@ -339,6 +340,51 @@ class HttpTransportHostileInputTest {
     assertEquals(503, r.statusCode());
     assertEquals("the envelope cannot be taken now; send it again later", r.body());
     assertEquals(0, inboxB());
+  }
+
+  /**
+   * A receiver whose store is down (a {@link RetriableException}) is not tried message by
+   * message: each would fail alike and be logged, for every envelope of an outage. The envelope
+   * is answered 503 and the sender sends it all again. Before, the handler tried each message
+   * after the batch failed and answered 200 acknowledging none (FileDrop stopped at once).
+   */
+  @Test
+  void aStoreThatIsDownIsNotTriedMessageByMessage() throws Exception {
+    engineB = sites.engine("PB", messages -> Set.of()).build();
+    MessageReceiver stored = engineB.receiver("PB");
+    List<String> tried = new ArrayList<>();
+    boolean[] down = {true};
+    MessageReceiver receiver = new MessageReceiver() {
+      @Override
+      public boolean receive(SyncMessage m) {
+        tried.add("receive " + m.messageId());
+        return stored.receive(m);
+      }
+
+      @Override
+      public Set<String> receiveAll(List<SyncMessage> messages) {
+        tried.add("receiveAll " + messages.size());
+        if (down[0]) {
+          throw new RetriableException("database operation failed (SQL state 08001)", null);
+        }
+        return stored.receiveAll(messages);
+      }
+    };
+    handlerB = new HttpTransportHandler(security, storesB.envelopeIds())
+        .connector("PB", "PA", receiver);
+    endpointB = serve(handlerB);
+
+    HttpResponse<String> r = post(envelope(message(1, 10), message(2, 10), message(3, 10)));
+
+    assertEquals(503, r.statusCode(), r.body());
+    assertEquals("the envelope cannot be taken now; send it again later", r.body());
+    assertEquals(List.of("receiveAll 3"), tried, "one batch, no message tried alone");
+    assertEquals(0, inboxB());
+
+    down[0] = false;
+    assertEquals(200, post(envelope(message(1, 10), message(2, 10), message(3, 10)))
+        .statusCode(), "sent again in a new envelope, taken whole");
+    assertEquals(3, inboxB());
   }
 
   @Test
