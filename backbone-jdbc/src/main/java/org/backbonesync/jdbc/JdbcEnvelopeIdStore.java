@@ -5,8 +5,6 @@ import static org.backbonesync.jdbc.JdbcSyncInfoStore.update;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import org.backbonesync.spi.store.EnvelopeIdStore;
 
 /**
@@ -15,8 +13,8 @@ import org.backbonesync.spi.store.EnvelopeIdStore;
  * expired row is taken over by a conditional update, which one of them wins.
  */
 final class JdbcEnvelopeIdStore implements EnvelopeIdStore {
-  private static final String INSERT =
-      "INSERT INTO bb_envelope_id (scope, envelope_id, until_ms) VALUES (?, ?, ?)";
+  private static final InsertUnlessExists INSERT = new InsertUnlessExists("bb_envelope_id",
+      "scope, envelope_id, until_ms", "scope, envelope_id");
   private final JdbcStores db;
 
   JdbcEnvelopeIdStore(JdbcStores db) {
@@ -30,21 +28,9 @@ final class JdbcEnvelopeIdStore implements EnvelopeIdStore {
           + " AND until_ms <= ?", expiresAt, scope, envelopeId, now) > 0) {
         return true; // it had expired: taken again
       }
-      if (db.postgres()) { // no refusal, so no savepoint (a round trip) and no error logged
-        return update(c, INSERT + " ON CONFLICT (scope, envelope_id) DO NOTHING", scope,
-            envelopeId, expiresAt) == 1;
-      }
-      Savepoint before = c.setSavepoint();
-      try {
-        update(c, INSERT, scope, envelopeId, expiresAt);
-        return true;
-      } catch (SQLException e) {
-        c.rollback(before);
-        if (!"23505".equals(e.getSQLState())) { // a unique key's violation, on H2 and PostgreSQL
-          throw e; // a store that fails is no envelope taken already (an id too long, ...)
-        }
-        return false; // recorded already, or by another node at this moment
-      }
+      // recorded already, or by another node at this moment, unless inserted now; a store
+      // that fails (an id too long, ...) is thrown, not taken for an envelope seen before
+      return INSERT.insert(c, db.postgres(), scope, envelopeId, expiresAt);
     });
   }
 

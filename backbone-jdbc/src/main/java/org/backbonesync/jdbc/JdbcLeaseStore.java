@@ -11,7 +11,6 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -42,9 +41,9 @@ final class JdbcLeaseStore implements LeaseStore {
       + " ON CONFLICT (scope, lease_key) DO NOTHING RETURNING lease_key", false, ManyRows.UTF8,
       ManyRows.UTF8, ManyRows.UTF8, "int8");
 
-  /** PostgreSQL's {@link #INSERT_ABSENT}: no refusal, so no savepoint (a round trip) either. */
-  private static final String INSERT_ABSENT_POSTGRES = "INSERT INTO bb_lease (scope, lease_key,"
-      + " node, until_ms) VALUES (?, ?, ?, ?) ON CONFLICT (scope, lease_key) DO NOTHING";
+  /** One key's row unless it has one (made meanwhile by another node, say). */
+  private static final InsertUnlessExists INSERT_ONE = new InsertUnlessExists("bb_lease",
+      "scope, lease_key, node, until_ms", "scope, lease_key");
 
   private final JdbcStores db;
 
@@ -55,40 +54,8 @@ final class JdbcLeaseStore implements LeaseStore {
   @Override
   public boolean tryLease(String scope, String key, String node, long now, long until) {
     // a new key is ours; a row another node made first is competed for
-    return db.run(c -> (db.postgres()
-        ? update(c, INSERT_ABSENT_POSTGRES, scope, key, node, until) == 1
-        : insertOne(c, scope, key, node, until))
+    return db.run(c -> INSERT_ONE.insert(c, db.postgres(), scope, key, node, until)
         || takeExisting(c, scope, key, node, now, until));
-  }
-
-  /**
-   * {@link #INSERT} of one key unless its row exists (committed): a row that exists is no refused
-   * insert, which on PostgreSQL gave the transaction an id (so its commit a WAL flush) and the
-   * server's log an error, for each poll that found another node polling (about 2.6 per 200
-   * changes in TwoNodeBenchmark with two nodes and 4 synchronizations).
-   */
-  private static final String INSERT_ABSENT = "INSERT INTO bb_lease (scope, lease_key, node,"
-      + " until_ms) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM bb_lease WHERE scope = ?"
-      + " AND lease_key = ?)";
-
-  /**
-   * Inserts the key's row behind a savepoint: false (and nothing inserted) if one exists (one
-   * made meanwhile and not yet seen, refused by the unique key, undone to the savepoint). Any
-   * other refusal is thrown: taken for an existing row, a value too long for its column (a node
-   * name over 255 characters) was a lease never taken, and nothing synced, silently.
-   */
-  private static boolean insertOne(Connection c, String scope, String key, String node,
-      long until) throws SQLException {
-    Savepoint before = c.setSavepoint();
-    try {
-      return update(c, INSERT_ABSENT, scope, key, node, until, scope, key) == 1;
-    } catch (SQLException e) {
-      c.rollback(before);
-      if (!"23505".equals(e.getSQLState())) { // a unique key's violation, on H2 and PostgreSQL
-        throw e;
-      }
-      return false;
-    }
   }
 
   /**
@@ -218,7 +185,7 @@ final class JdbcLeaseStore implements LeaseStore {
       String node, long until) throws SQLException {
     List<String> made = new ArrayList<>();
     for (String key : keys) {
-      if (insertOne(c, scope, key, node, until)) {
+      if (INSERT_ONE.insert(c, false, scope, key, node, until)) { // (H2's path)
         made.add(key);
       }
     }
