@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.backbonesync.spi.store.PairedLink;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.junit.jupiter.api.AfterEach;
@@ -172,6 +173,36 @@ class DeletedMeanwhileTest {
       deleteOfAll.rollback();
     }
     assertTrue(rows.delete("PA", first), "once the lock is let go");
+  }
+
+  /**
+   * The engine pairs an issue, with a paired issue link, while an admin deletes all of the
+   * connector's rows, after the delete locked the rows it deletes: the new row stays, and so does
+   * its link. Before, the delete of all deleted every paired link of the connector, the new row's
+   * too, so a later removal of that link on the partner was never carried over.
+   */
+  @Test
+  void aRowMadeMeanwhileKeepsItsIssueLinks() {
+    long first = pair("PA-1", "PB-1");
+    pair("PA-2", "PB-2");
+    rows.putPairedLink("PA", new PairedLink("10", "20", "Blocks", "PA-1", "PA-2",
+        PairedLink.OUTWARD, false));
+    PairedLink meanwhile = new PairedLink("11", "21", "Relates", "PA-3", "PA-9",
+        PairedLink.OUTWARD, false);
+    try (JdbcStores engine = JdbcStores.open(new CountedStatements(url).dataSource)) {
+      db.afterFirst("SELECT id FROM bb_sync_info", () -> {
+        engine.syncInfo().insert(new SyncInfo(0, "PA", "PA-3", "PB-3", 1000, 1000, 1000, 0, 0, 0,
+            false, 0, 0, 1000, 0));
+        engine.syncInfo().putPairedLink("PA", meanwhile);
+      });
+
+      assertEquals(2, rows.deleteAll("PA"));
+    }
+
+    assertEquals(List.of("PA-3"), rows.list("PA").stream().map(SyncInfo::localIssueKey).toList());
+    assertEquals(List.of(meanwhile), rows.pairedLinks("PA", "PA-3"), "the new row's link stays");
+    assertEquals(List.of(), rows.pairedLinks("PA", "PA-1"), "the deleted rows' link went");
+    assertTrue(rows.findById("PA", first).isEmpty());
   }
 
   @Test

@@ -196,7 +196,9 @@ public interface SyncInfoStore {
 
   /**
    * Deletes every row of a connector, with their synced values and the connector's paired issue
-   * links. There is no undo.
+   * links. There is no undo. A row another writer makes meanwhile (the engine pairing an issue
+   * while an admin deletes all) may stay; if it does, so do the paired links with its issue at an
+   * end, which it reads.
    *
    * @return how many rows this call deleted (not those another writer deleted meanwhile)
    */
