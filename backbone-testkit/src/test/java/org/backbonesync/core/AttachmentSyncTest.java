@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import org.backbonesync.spi.tracker.ChangePage;
+import org.backbonesync.spi.tracker.IssueChanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +93,76 @@ class AttachmentSyncTest {
     assertTrue(sync.events().events().stream().anyMatch(e -> String.valueOf(e.detail())
         .contains("cannot read attachment \"smoke.txt\" of PA-1: it is longer than the 14 bytes"
             + " its tracker listed; not read further")), sync.events().events().toString());
+  }
+
+  /** A's tracker, listing no size for any attachment (-1), as a Jira answer without one. */
+  private static SyncTestDriver unlistedSizesOnA(String settings) throws Exception {
+    return SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", new ObjectMapper().readTree(settings)))
+        .trackers((key, project) -> !key.equals("PA") ? project
+            : TrackerProxies.answering(project, (method, args, own) -> switch (method) {
+              case "attachments" -> unlisted((List<?>) own.call());
+              case "findUpdatedSince" -> {
+                ChangePage page = (ChangePage) own.call();
+                yield new ChangePage(page.issues().stream().map(i -> new IssueChanges(i.issue(),
+                    i.changelog(), i.comments(), i.attachments() == null ? null
+                        : unlisted(i.attachments()))).toList(), page.nextPageToken());
+              }
+              default -> own.call();
+            }))
+        .build();
+  }
+
+  private static List<Attachment> unlisted(List<?> attachments) {
+    return attachments.stream().map(Attachment.class::cast).map(a -> new Attachment(a.id(),
+        a.filename(), a.mimeType(), -1, a.author(), a.created())).toList();
+  }
+
+  /**
+   * A tracker that lists no size for its files (a Jira answer without {@code size}): each is
+   * measured as it is read, and reaches the partner whole with its size. Read as 0 before, every
+   * download failed past its first byte and the issue's changes waited for the file for good.
+   */
+  @Test
+  void aFileWhoseSizeIsNotListedIsMeasuredAndCopied() throws Exception {
+    SyncTestDriver sync = unlistedSizesOnA("{}");
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+
+    sync.a("alice").upload(pa1, "smoke.txt", "text/plain", bytes("a lot of smoke"));
+    sync.a("alice").edit(pa1, "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+
+    List<Attachment> copies = sync.b().attachments("PB-1");
+    assertEquals(List.of("smoke.txt"), names(sync.b(), "PB-1"));
+    assertEquals(14, copies.get(0).size());
+    assertEquals("a lot of smoke", content(sync.b(), copies.get(0)));
+    assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
+
+    sync.b("bob").upload("PB-1", "ash.txt", "text/plain", bytes("ash"));
+    sync.runUntilQuiet();
+    assertEquals(List.of("smoke.txt", "ash.txt"), names(sync.a(), pa1), "and back, once");
+  }
+
+  /**
+   * With {@code maxSize}, a file whose size is not listed is read no further than it: a longer
+   * one is left out, as a listed one would be, and the rest of the issue syncs.
+   */
+  @Test
+  void aFileWhoseSizeIsNotListedIsHeldToMaxSize() throws Exception {
+    SyncTestDriver sync = unlistedSizesOnA("{\"maxSize\": 10}");
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+
+    sync.a("alice").upload(pa1, "smoke.txt", "text/plain", bytes("a lot of smoke"));
+    sync.a("alice").upload(pa1, "ash.txt", "text/plain", bytes("ash"));
+    sync.a("alice").edit(pa1, "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+
+    assertEquals(List.of("ash.txt"), names(sync.b(), "PB-1"));
+    assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
   }
 
   @Test

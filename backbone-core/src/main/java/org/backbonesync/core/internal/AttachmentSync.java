@@ -106,16 +106,14 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
       if (byLocal.containsKey(a.id()) || syncUser.equals(a.author()) || !included(a)) {
         continue;
       }
-      String sha;
-      try (InputStream in = ListedSize.atMost(tracker.download(a.id()), a.size())) {
-        sha = Sha256.of(in);
-      } catch (IOException e) {
-        throw new RetriableException("cannot read attachment " + Shown.quoted(a.filename())
-            + " of " + issueKey + ": " + e.getMessage(), e);
+      Hashed content = hashed(issueKey, a);
+      if (content == null) {
+        continue; // no size listed, and longer than maxSize: left out, as a listed one is
       }
       ops.addObject().put("op", "add").put("id", a.id()).put("filename", a.filename())
-          .put("mimeType", a.mimeType()).put("size", a.size()).put("sha256", sha);
-      put.add(new AttachmentLink(a.id(), null, sha, true));
+          .put("mimeType", a.mimeType()).put("size", content.size())
+          .put("sha256", content.sha());
+      put.add(new AttachmentLink(a.id(), null, content.sha(), true));
     }
     for (AttachmentLink link : links) {
       if (present.containsKey(link.localId())) {
@@ -239,6 +237,33 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     return deleted;
   }
 
+  /** An attachment's content as read: its SHA-256 and its size in bytes. */
+  private record Hashed(String sha, long size) {}
+
+  /**
+   * Reads an attachment to hash it, no further than its listed size. One whose tracker lists no
+   * size (a negative one) is measured as it is read, no further than {@code maxSize}: null when
+   * it is longer.
+   */
+  private Hashed hashed(String issueKey, Attachment a) {
+    boolean listed = a.size() >= 0;
+    try (ListedSize in = ListedSize.atMost(tracker.download(a.id()), listed ? a.size() : maxSize)) {
+      return new Hashed(Sha256.of(in), in.count());
+    } catch (ListedSize.Longer tooLong) {
+      if (!listed) {
+        return null;
+      }
+      throw cannotRead(issueKey, a, tooLong);
+    } catch (IOException e) {
+      throw cannotRead(issueKey, a, e);
+    }
+  }
+
+  private static RetriableException cannotRead(String issueKey, Attachment a, IOException e) {
+    return new RetriableException("cannot read attachment " + Shown.quoted(a.filename())
+        + " of " + issueKey + ": " + e.getMessage(), e);
+  }
+
   /**
    * Uploads the partner's file, streamed and checked; or takes a file with the same content that
    * is attached here already (attached before the issues were paired, or uploaded just before a
@@ -248,12 +273,18 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     String filename = op.path("filename").asText();
     long size = op.path("size").asLong();
     for (Attachment a : tracker.attachments(issueKey)) {
-      if (a.size() != size) {
-        continue;
+      boolean listed = a.size() >= 0;
+      if (listed && a.size() != size) {
+        continue; // one without a listed size is told by its content
       }
-      try (InputStream in = ListedSize.atMost(tracker.download(a.id()), a.size())) {
+      try (InputStream in = ListedSize.atMost(tracker.download(a.id()), listed ? a.size() : size)) {
         if (Sha256.of(in).equals(sha)) {
           return new AttachmentLink(a.id(), remoteId, sha, !syncUser.equals(a.author()));
+        }
+      } catch (ListedSize.Longer notThisOne) {
+        if (listed) {
+          throw new RetriableException("cannot read attachment " + a.id() + " of " + issueKey
+              + ": " + notThisOne.getMessage(), notThisOne);
         }
       } catch (IOException e) {
         throw new RetriableException("cannot read attachment " + a.id() + " of " + issueKey

@@ -19,9 +19,23 @@ final class ListedSize extends FilterInputStream {
     this.size = size;
   }
 
-  /** The content, failing with an {@link IOException} once more than {@code size} bytes came. */
-  static InputStream atMost(InputStream in, long size) {
-    return size < 0 ? in : new ListedSize(in, size);
+  /** The content, failing with {@link Longer} once more than {@code size} bytes came. */
+  static ListedSize atMost(InputStream in, long size) {
+    return new ListedSize(in, size < 0 ? Long.MAX_VALUE : size);
+  }
+
+  /** The bytes read so far. */
+  long count() {
+    return read;
+  }
+
+  /** A content longer than its listed size. */
+  static final class Longer extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Longer(String message) {
+      super(message);
+    }
   }
 
   @Override
@@ -52,7 +66,7 @@ final class ListedSize extends FilterInputStream {
   private void counted(long n) throws IOException {
     read += n;
     if (read > size) {
-      throw new IOException("it is longer than the " + size + " bytes its tracker listed; not"
+      throw new Longer("it is longer than the " + size + " bytes its tracker listed; not"
           + " read further");
     }
   }

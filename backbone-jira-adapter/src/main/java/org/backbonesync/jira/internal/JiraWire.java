@@ -417,8 +417,18 @@ public final class JiraWire {
   public Attachment attachment(JsonNode a) {
     String id = idOrSelf(a, "attachment", "an attachment");
     return new Attachment(id, a.path("filename").asText(),
-        text(a.path("mimeType")), a.path("size").asLong(), userId(a.path("author")),
+        text(a.path("mimeType")), listedSize(a.path("size")), userId(a.path("author")),
         a.hasNonNull("created") ? time(a, "created", "an attachment", scrub) : 0);
+  }
+
+  /**
+   * An attachment's {@code size}, or -1 when the answer lists none (or no whole number of bytes):
+   * read as 0, the engine held every download of it to 0 bytes and the issue's changes waited for
+   * it for good.
+   */
+  private static long listedSize(JsonNode size) {
+    return size.isIntegralNumber() && size.canConvertToLong() && size.asLong() >= 0
+        ? size.asLong() : -1;
   }
 
   /** {@link #links(String, JsonNode, UnaryOperator)} of an answer read apart from a site. */

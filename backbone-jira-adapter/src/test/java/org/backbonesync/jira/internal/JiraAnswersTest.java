@@ -372,6 +372,22 @@ class JiraAnswersTest {
         "id and created as numbers, as Atlassian's published examples write them");
   }
 
+  /**
+   * An attachment whose answer lists no size, or none the engine can hold it to, is of unknown
+   * size (-1: the engine measures it as it reads it). Read as 0, every download of it failed.
+   */
+  @Test
+  void anAttachmentWithoutAWholeSizeIsOfUnknownSize() throws Exception {
+    for (String size : List.of("", ", \"size\": null", ", \"size\": \"120\"",
+        ", \"size\": -5", ", \"size\": 1.5", ", \"size\": 99999999999999999999")) {
+      Attachment a = server.attachment(JSON.readTree("{\"id\": \"7\", \"filename\": \"f.txt\""
+          + size + "}"));
+      assertEquals(-1, a.size(), size);
+    }
+    assertEquals(0, server.attachment(JSON.readTree(
+        "{\"id\": \"7\", \"filename\": \"empty.txt\", \"size\": 0}")).size());
+  }
+
   @Test
   void aLinkSeenFromEachOfItsIssues() {
     List<IssueLink> fromGh12 = JiraWire.links("GH-12",
