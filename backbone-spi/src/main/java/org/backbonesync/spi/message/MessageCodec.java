@@ -1,6 +1,7 @@
 package org.backbonesync.spi.message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -155,6 +156,9 @@ public final class MessageCodec {
     JsonNode tree;
     try {
       tree = mapper.readTree(json);
+    } catch (StreamConstraintsException e) { // a limit: Jackson knows no position for it
+      throw new MessageFormatException("message is over a limit: "
+          + shown(StrictJson.reason(e)), e);
     } catch (JsonProcessingException e) {
       throw new MessageFormatException(
           "message is not valid JSON at " + location(e) + ": " + shown(StrictJson.reason(e)),

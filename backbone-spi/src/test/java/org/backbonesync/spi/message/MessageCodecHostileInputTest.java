@@ -82,6 +82,8 @@ class MessageCodecHostileInputTest {
     String deep = json().replace("\"value\":\"Printer\"",
         "\"value\":" + "[".repeat(depth) + "]".repeat(depth));
     assertContains("nesting depth", refusal(deep));
+    assertContains("message is over a limit: Document nesting depth (201) exceeds",
+        refusal(deep)); // (not "not valid JSON at an unknown position")
     String veryDeep = json().replace("\"value\":\"Printer\"",
         "\"value\":" + "[".repeat(100_000));
     assertContains("nesting depth", refusal(veryDeep)); // no StackOverflowError
@@ -90,7 +92,7 @@ class MessageCodecHostileInputTest {
   @Test
   void anOverlongNumberIsRefused() {
     String huge = json().replace("\"changedAt\":1", "\"changedAt\":" + "9".repeat(1000));
-    assertContains("Number value length", refusal(huge));
+    assertContains("message is over a limit: Number value length", refusal(huge));
   }
 
   @Test
