@@ -1,7 +1,12 @@
 package org.backbonesync.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One configured field relationship between connector A and connector B, as data: a stable id
@@ -33,12 +38,38 @@ public record FieldMapping(
     Checks.notNull("id", id); // (blank: refused by the configuration, at the mapping's path)
     Checks.notBlank("type (field mapping " + id + ")", type);
     Checks.notNull("direction (field mapping " + id + ")", direction);
-    settings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
+    settings = settings == null ? JsonNodeFactory.instance.objectNode() : asRead(settings);
     conflict = conflict == null ? ConflictRule.NEWEST_WINS : conflict;
     if (!settings.isObject()) {
       throw new IllegalArgumentException(
           "settings of field mapping " + id + " must be a JSON object, was " + settings);
     }
+  }
+
+  /**
+   * A deep copy whose whole numbers have the node type that reading them from JSON gives (an
+   * {@code int} an IntNode, a {@code long} a LongNode, a larger one a BigIntegerNode): settings
+   * built in Java then equal the same settings read from a file (an admin refused two engines of
+   * one synchronization as different when one had {@code 10L} where the other read {@code 10}),
+   * and a mapping sees the same node types either way.
+   */
+  private static JsonNode asRead(JsonNode node) {
+    if (node.isIntegralNumber()) {
+      return node.canConvertToInt() ? IntNode.valueOf(node.intValue())
+          : node.canConvertToLong() ? LongNode.valueOf(node.longValue())
+          : BigIntegerNode.valueOf(node.bigIntegerValue());
+    }
+    if (node.isObject()) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      node.fields().forEachRemaining(e -> copy.set(e.getKey(), asRead(e.getValue())));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+      node.forEach(element -> copy.add(asRead(element)));
+      return copy;
+    }
+    return node.deepCopy();
   }
 
   /** The settings (a copy: the mapping stays immutable). */

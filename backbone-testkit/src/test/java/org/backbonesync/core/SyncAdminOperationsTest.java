@@ -85,6 +85,42 @@ class SyncAdminOperationsTest {
             .getMessage());
   }
 
+  /**
+   * The engines of one synchronization's two connectors, one configured in Java with a setting
+   * given as a {@code long} and one from JSON (where 10 reads as an int): one synchronization,
+   * taken. Before, the settings' node types differed (a LongNode and an IntNode), so the admin
+   * refused the second engine as another synchronization under the same id.
+   */
+  @Test
+  void aSettingGivenAsALongInJavaIsTheSameAsItsJson() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    SyncConfiguration inJava = withFiles(sync.configuration(),
+        json.createObjectNode().put("maxSize", 10L));
+    SyncConfiguration fromJson = withFiles(sync.configuration(),
+        json.readTree("{\"maxSize\": 10}"));
+    SyncEngine onA = SyncEngine.builder().configuration(inJava)
+        .tracker("PA", InMemoryIssueTracker.builder("PA").syncUser("sync-a").build())
+        .transport("PA", new InMemoryTransport()).stores(new InMemoryStores()).build();
+    SyncEngine onB = SyncEngine.builder().configuration(fromJson)
+        .tracker("PB", InMemoryIssueTracker.builder("PB").syncUser("sync-b").build())
+        .transport("PB", new InMemoryTransport()).stores(new InMemoryStores()).build();
+
+    SyncAdmin both = SyncAdmin.builder().engine(onA).engine(onB)
+        .authorizer(AdminAuthorizer.allowAll()).build();
+
+    assertEquals(List.of(fromJson), both.synchronizations("admin"));
+    assertEquals(fromJson, inJava);
+  }
+
+  private static SyncConfiguration withFiles(SyncConfiguration base,
+      JsonNode settings) {
+    SyncConfiguration.Builder copy = SyncConfiguration.builder(base.id())
+        .connectorA(base.connectorA()).connectorB(base.connectorB());
+    base.fieldMappings().forEach(copy::fieldMapping);
+    return copy.fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH,
+        "attachment", "attachment", settings)).build();
+  }
+
   @Test
   void theEnginesOfOneSynchronizationsTwoConnectorsShowItOnce() {
     SyncConfiguration configuration = sync.configuration();
