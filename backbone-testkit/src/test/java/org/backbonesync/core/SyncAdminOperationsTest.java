@@ -98,18 +98,20 @@ class SyncAdminOperationsTest {
         json.createObjectNode().put("maxSize", 10L));
     SyncConfiguration fromJson = withFiles(sync.configuration(),
         json.readTree("{\"maxSize\": 10}"));
-    SyncEngine onA = SyncEngine.builder().configuration(inJava)
-        .tracker("PA", InMemoryIssueTracker.builder("PA").syncUser("sync-a").build())
-        .transport("PA", new InMemoryTransport()).stores(new InMemoryStores()).build();
-    SyncEngine onB = SyncEngine.builder().configuration(fromJson)
-        .tracker("PB", InMemoryIssueTracker.builder("PB").syncUser("sync-b").build())
-        .transport("PB", new InMemoryTransport()).stores(new InMemoryStores()).build();
-
-    SyncAdmin both = SyncAdmin.builder().engine(onA).engine(onB)
+    SyncAdmin both = SyncAdmin.builder().engine(engineOf(inJava, "PA", "sync-a"))
+        .engine(engineOf(fromJson, "PB", "sync-b"))
         .authorizer(AdminAuthorizer.allowAll()).build();
 
     assertEquals(List.of(fromJson), both.synchronizations("admin"));
     assertEquals(fromJson, inJava);
+  }
+
+  /** An engine of one connector of the synchronization, on its own in-memory tracker and store. */
+  private static SyncEngine engineOf(SyncConfiguration configuration, String key,
+      String syncUser) {
+    return SyncEngine.builder().configuration(configuration)
+        .tracker(key, InMemoryIssueTracker.builder(key).syncUser(syncUser).build())
+        .transport(key, new InMemoryTransport()).stores(new InMemoryStores()).build();
   }
 
   private static SyncConfiguration withFiles(SyncConfiguration base,
@@ -124,14 +126,8 @@ class SyncAdminOperationsTest {
   @Test
   void theEnginesOfOneSynchronizationsTwoConnectorsShowItOnce() {
     SyncConfiguration configuration = sync.configuration();
-    SyncEngine onA = SyncEngine.builder().configuration(configuration)
-        .tracker("PA", InMemoryIssueTracker.builder("PA").syncUser("sync-a").build())
-        .transport("PA", new InMemoryTransport()).stores(new InMemoryStores()).build();
-    SyncEngine onB = SyncEngine.builder().configuration(configuration)
-        .tracker("PB", InMemoryIssueTracker.builder("PB").syncUser("sync-b").build())
-        .transport("PB", new InMemoryTransport()).stores(new InMemoryStores()).build();
-
-    SyncAdmin both = SyncAdmin.builder().engine(onA).engine(onB)
+    SyncAdmin both = SyncAdmin.builder().engine(engineOf(configuration, "PA", "sync-a"))
+        .engine(engineOf(configuration, "PB", "sync-b"))
         .authorizer(AdminAuthorizer.allowAll()).build();
 
     assertEquals(List.of(configuration), both.synchronizations("admin"));
