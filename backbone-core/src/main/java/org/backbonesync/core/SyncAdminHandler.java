@@ -34,6 +34,8 @@ import org.backbonesync.spi.message.StrictJson;
  * GET    /connectors/{connectorKey}/syncInformation[?localIssueKey=&amp;remoteIssueKey=]
  * POST   /connectors/{connectorKey}/syncInformation   [rows]
  * DELETE /connectors/{connectorKey}/syncInformation[?syncInfoId=]
+ * PUT    /connectors/{connectorKey}/syncInformation/{syncInfoId}/incomingChangesIgnored
+ *            {"incomingChangesIgnored": true|false}       (not in the original)
  * GET    /connectors/{connectorKey}/conflicts[?localIssueKey=]   (not in the original)
  * GET    /connectors/{connectorKey}/failedMessages                 (not in the original)
  * POST   /connectors/{connectorKey}/failedMessages/{messageId}/retry

@@ -176,8 +176,9 @@ public final class ServiceMain {
    * Runs until SIGTERM or SIGINT, then stops gracefully and returns {@value #OK}. The signals
    * are handled from before the file is read ({@code stop} counts down), so that the exit code
    * is 0 (a JVM ended by a signal exits 143 even when its hooks finish): one during the startup
-   * ends it after the phase in progress (taking the port, signing in, opening the store), with
-   * the store closed if it was opened.
+   * ends it without waiting for the phase in progress (taking the port, signing in, opening the
+   * store), which {@link #untilStopped} leaves on its thread; a store opened before the signal is
+   * closed, one that phase opens after it is not (its connections end with the process).
    */
   private static int continuous(ServiceConfig config, CountDownLatch stop, boolean signals)
       throws InterruptedException {
@@ -268,13 +269,13 @@ public final class ServiceMain {
     }
   }
 
-  @SuppressWarnings("restriction")
   /**
    * A startup phase's result, or null when a signal came first: the phase runs on a thread of
    * its own, left behind then, so that a site that takes connections and never answers (its
    * sign-in waits for timeouts and retries, two minutes) cannot keep a signal from ending the
    * startup within a container's grace period (helper-91).
    */
+  @SuppressWarnings("restriction")
   private static <T> T untilStopped(Supplier<T> phase, CountDownLatch stop)
       throws InterruptedException {
     if (stop.getCount() == 0) {
