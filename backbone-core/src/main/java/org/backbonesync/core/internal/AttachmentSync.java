@@ -24,6 +24,8 @@ import org.backbonesync.spi.tracker.IssueChanges;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.backbonesync.spi.transport.AttachmentContent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Syncs one connector's attachments: outgoing, an {@code add} for each attachment no link knows
@@ -32,6 +34,7 @@ import org.backbonesync.spi.transport.AttachmentContent;
  * hash, and uploads it, unless the same content is attached already.
  */
 final class AttachmentSync extends LinkedFlow<AttachmentLink> {
+  private static final Logger LOG = LoggerFactory.getLogger(AttachmentSync.class);
   /** How the pair's attachmentLinks are stored. */
   static final RowLinks.Kind<AttachmentLink> LINKS =
       new RowLinks.Kind<>(SyncInfoStore::putAttachmentLink,
@@ -108,7 +111,7 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
       }
       Hashed content = hashed(issueKey, a);
       if (content == null) {
-        continue; // no size listed, and longer than maxSize: left out, as a listed one is
+        continue; // refused by the tracker, or no size listed and longer than maxSize
       }
       ops.addObject().put("op", "add").put("id", a.id()).put("filename", a.filename())
           .put("mimeType", a.mimeType()).put("size", content.size())
@@ -243,12 +246,22 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
   /**
    * Reads an attachment to hash it, no further than its listed size. One whose tracker lists no
    * size (a negative one) is measured as it is read, no further than {@code maxSize}: null when
-   * it is longer.
+   * it is longer. Null too when the tracker refuses this file for good (a {@link
+   * TrackerException}: no permission, gone meanwhile, a content link off the site): it is logged
+   * and tried again at the issue's next change (or a resync), and the rest of the issue goes on.
+   * Held back, one file a site will not serve kept every other change of its issue from the
+   * partner, for good. A failure for now (a {@link RetriableException}: a timeout, a rate
+   * limit) still holds the issue back, to be tried again at the next poll.
    */
   private Hashed hashed(String issueKey, Attachment a) {
     boolean listed = a.size() >= 0;
     try (ListedSize in = ListedSize.atMost(tracker.download(a.id()), listed ? a.size() : maxSize)) {
       return new Hashed(Sha256.of(in), in.count());
+    } catch (TrackerException refused) {
+      LOG.warn("{}: attachment {} of {} not sent: {}; tried again when the issue next changes",
+          id(), Shown.quoted(a.filename()), issueKey,
+          Shown.text(refused.getMessage(), 300));
+      return null;
     } catch (ListedSize.Longer tooLong) {
       if (!listed) {
         return null;
