@@ -40,7 +40,7 @@ final class PartnerGoneApplier {
 
   ApplyOutcome apply(SyncInfo row, SyncMessage message, long now) {
     String localKey = row.localIssueKey();
-    PartnerGone.Action done = act(connector.config.onPartnerGone(), localKey, message);
+    PartnerGone.Action done = act(connector.config.onPartnerGone(), localKey, told(message));
     stores.inTransaction(() -> connector.consume(stores, row.id(), message, now,
         r -> r.withIncomingChangesIgnored(true)));
     log.info("{}: partner issue {} of {} {}; the pair is unlinked ({} it)", connector.key(),
@@ -50,12 +50,32 @@ final class PartnerGoneApplier {
   }
 
   /**
+   * Does with the local issue what the connector's {@code onPartnerGone} says for a partner
+   * issue replaced by another issue under its key (a mark at most); the caller unlinks the pair.
+   *
+   * @return what it did
+   */
+  PartnerGone.Action replaced(String localKey, String partnerKey) {
+    return act(connector.config.onPartnerGone(), localKey,
+        new Told(false, shownKey(partnerKey, "in " + connector.partner.key()), REPLACED));
+  }
+
+  private static final String REPLACED = "replaced by another issue under its key";
+
+  /** What the partner told: whether its issue was deleted, its key and why, as shown. */
+  private record Told(boolean deleted, String partner, String reason) {}
+
+  private static Told told(SyncMessage message) {
+    return new Told(deleted(message), partner(message), reason(message));
+  }
+
+  /**
    * Does what the rule says with the pair's issue as it is (not one its old key leads to in
    * another project, nor one outside the incoming JQL, nor one of ours that left our JQL); what
    * it did. A partner that moved away or left its JQL is never answered by a delete, only by a
    * mark: it is still there, and a mark can be taken back.
    */
-  private PartnerGone.Action act(PartnerGone rule, String localKey, SyncMessage message) {
+  private PartnerGone.Action act(PartnerGone rule, String localKey, Told told) {
     if (rule.action() == PartnerGone.Action.LEAVE) {
       return PartnerGone.Action.LEAVE;
     }
@@ -66,12 +86,11 @@ final class PartnerGoneApplier {
         || GoneIssues.leftScope(connector, issue.get())) {
       return PartnerGone.Action.LEAVE;
     }
-    if (rule.action() == PartnerGone.Action.DELETE && deleted(message)) {
+    if (rule.action() == PartnerGone.Action.DELETE && told.deleted()) {
       connector.tracker.deleteIssue(localKey);
       return PartnerGone.Action.DELETE;
     }
-    mark(rule.action() == PartnerGone.Action.MARK ? rule : PartnerGone.mark(), issue.get(),
-        message);
+    mark(rule.action() == PartnerGone.Action.MARK ? rule : PartnerGone.mark(), issue.get(), told);
     return PartnerGone.Action.MARK;
   }
 
@@ -79,7 +98,7 @@ final class PartnerGoneApplier {
    * Adds the comment, unless there (a retry after a crash before the label), then the label;
    * nothing when the label is there already (marked before).
    */
-  private void mark(PartnerGone rule, TrackedIssue issue, SyncMessage message) {
+  private void mark(PartnerGone rule, TrackedIssue issue, Told told) {
     String localKey = issue.key();
     ArrayNode marked = JsonNodeFactory.instance.arrayNode();
     for (JsonNode label : issue.field("labels")) {
@@ -89,8 +108,8 @@ final class PartnerGoneApplier {
       marked.add(label);
     }
     marked.add(rule.label());
-    String comment = rule.comment().replace("{partner}", partner(message))
-        .replace("{reason}", reason(message));
+    String comment = rule.comment().replace("{partner}", told.partner())
+        .replace("{reason}", told.reason());
     if (connector.tracker.comments(localKey).stream().noneMatch(c -> c.body().equals(comment))) {
       connector.tracker.addComment(localKey, comment);
     }
@@ -117,7 +136,7 @@ final class PartnerGoneApplier {
     if (movedTo == null) {
       JsonNode reason = message.content().get("reason");
       if (reason != null && reason.asText().equals("replaced")) {
-        return "replaced by another issue under its key";
+        return REPLACED;
       }
       return deleted(message) ? "deleted" : "taken out of the synchronization";
     }
@@ -127,7 +146,10 @@ final class PartnerGoneApplier {
 
   /** The partner issue's key for the comment, or a neutral name when it is not a key. */
   private static String partner(SyncMessage message) {
-    String key = message.sourceIssueKey();
-    return ISSUE_KEY.matcher(key).matches() ? key : "in " + message.fromConnector();
+    return shownKey(message.sourceIssueKey(), "in " + message.fromConnector());
+  }
+
+  private static String shownKey(String key, String otherwise) {
+    return ISSUE_KEY.matcher(key).matches() ? key : otherwise;
   }
 }
