@@ -233,9 +233,13 @@ public interface SyncListener {
    * org.backbonesync.spi.message.MessageKind#GONE} message tells the partner, whose connector then
    * does what its {@code onPartnerGone} says ({@link #partnerGone}).
    *
+   * <p>Also when a site restored from a backup gave a lost issue's key to a copy the sync made
+   * there: the lost pair's row is then removed (it cannot keep the key), no GONE is sent, and the
+   * partner unlinks its row when the copy's PAIRED names the key ({@link #partnerGone}).
+   *
    * @param message the partner's message that found the issue gone (an {@link #ignored} event for
-   *     it follows), or the GONE message this side sends when it found out itself (a change hint
-   *     named the issue)
+   *     it follows), the GONE message this side sends when it found out itself (a change hint
+   *     named the issue), or the partner's message a copy under a lost key was made for
    * @param localIssueKey the issue that is gone (as the pair knew it)
    * @param remoteIssueKey its partner; null when not known yet
    * @since 0.1
@@ -246,7 +250,9 @@ public interface SyncListener {
   /**
    * The partner said its issue is gone (a {@link org.backbonesync.spi.message.MessageKind#GONE}
    * message): the pair's row now ignores the partner's changes, and the local issue was left as
-   * it is, marked or deleted, as the connector's {@code onPartnerGone} says.
+   * it is, marked or deleted, as the connector's {@code onPartnerGone} says. Also when the
+   * partner's PAIRED gives the key of the pair's partner issue, lost in a restore of its site, to
+   * another issue of ours ({@code message} is that PAIRED; a mark at most).
    *
    * @param localIssueKey the issue whose partner is gone
    * @param action what was done with it

@@ -45,6 +45,7 @@ final class Applier {
   private final IncomingMappings mappings;
   private final IssueCreator creator;
   private final OutcomeRecorder outcomes;
+  private final ReusedKeys reusedKeys;
 
   /** The last synced values and pending changes of the round's rows, read at once. */
   private final RowValues values;
@@ -57,11 +58,13 @@ final class Applier {
    * @param recordFailed told of a message whose outcome could not be recorded (nothing of it
    *     was: it stays in the inbox)
    * @param clock stamps a row's last incoming change when its issue is written
+   * @param reusedKeys frees a key a restored site gave again from the lost issue's pair
    */
   Applier(Connector connector, SyncConfiguration configuration, Stores stores, Events events,
       IncomingQueue.Replies replies, ConflictResolver resolver, PartnerFinder finder,
       RowValues values, GroupCommit group,
-      BiConsumer<SyncMessage, RuntimeException> recordFailed, Clock clock) {
+      BiConsumer<SyncMessage, RuntimeException> recordFailed, Clock clock,
+      ReusedKeys reusedKeys) {
     this.connector = connector;
     this.configuration = configuration;
     this.stores = stores;
@@ -74,6 +77,7 @@ final class Applier {
     this.outcomes = new OutcomeRecorder(connector, stores, replies.outbox(), events, group,
         recordFailed, clock);
     this.values = values;
+    this.reusedKeys = reusedKeys;
   }
 
   /** Refuses a message with a field mapping that does not sync towards this connector. */
@@ -212,9 +216,13 @@ final class Applier {
         mappings.importAll(message, message.fields(), null, issue, made.screen(), true));
   }
 
-  /** Records the new pair's row; call inside a transaction. */
+  /**
+   * Records the new pair's row, taking its key from a pair lost in a restore of the site ({@link
+   * ReusedKeys}); call inside a transaction.
+   */
   private ApplyTarget.Paired pair(String localKey, SyncMessage message, boolean repaired,
       long now) {
+    reusedKeys.freeLocalKey(localKey, message);
     SyncInfo inserted = replies.resender().insertNew(localKey, message.sourceIssueKey(), now);
     if (message.senderEpoch() != 0) {
       inserted = inserted.withPartnerRow(message.senderEpoch(), false);

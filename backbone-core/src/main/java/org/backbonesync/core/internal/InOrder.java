@@ -27,9 +27,10 @@ final class InOrder {
   private final GoneIssues goneIssues;
   private final PartnerGoneApplier partnerGone;
   private final SkippedChanges skipped;
+  private final ReusedKeys reusedKeys;
 
   InOrder(Connector connector, Stores stores, Events events, SenderRows rows, Applier applier,
-      GoneIssues goneIssues, PartnerGoneApplier partnerGone) {
+      GoneIssues goneIssues, PartnerGoneApplier partnerGone, ReusedKeys reusedKeys) {
     this.connector = connector;
     this.stores = stores;
     this.events = events;
@@ -38,6 +39,7 @@ final class InOrder {
     this.goneIssues = goneIssues;
     this.partnerGone = partnerGone;
     this.skipped = new SkippedChanges(connector, stores);
+    this.reusedKeys = reusedKeys;
   }
 
   /** The pair's next message in order: consumed when ignored, else applied. */
@@ -98,8 +100,13 @@ final class InOrder {
                 "PAIRED message " + message.messageId() + " names no issue of connector "
                     + connector.key(),
                 null, connector.key(), message.sourceIssueKey(), null));
-    stores.inTransaction(() -> connector.consume(stores, info.id(), message, now,
-        r -> r.withRemoteIssueKey(message.sourceIssueKey())));
+    // (a key the partner's restored site gave again: the row of ours that named it gives it up)
+    Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
+    stores.inTransaction(() -> {
+      given.run();
+      connector.consume(stores, info.id(), message, now,
+          r -> r.withRemoteIssueKey(message.sourceIssueKey()));
+    });
     events.applied(connector.key(), message, info.localIssueKey(), false);
     return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
   }

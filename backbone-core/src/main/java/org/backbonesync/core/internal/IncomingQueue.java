@@ -64,13 +64,14 @@ final class IncomingQueue {
     RowValues values = new RowValues(stores);
     GroupCommit group = new GroupCommit(stores, connector.key());
     this.outcomes = new RoundOutcomes(unapplied);
+    PartnerGoneApplier partnerGone = new PartnerGoneApplier(connector, stores, events);
+    ReusedKeys reusedKeys = new ReusedKeys(connector, stores, events, partnerGone);
     Applier applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder, values, group,
-        outcomes::recordFailed, clock);
+        outcomes::recordFailed, clock, reusedKeys);
     InOrder inOrder = new InOrder(connector, stores, events, rows, applier,
-        new GoneIssues(connector, stores, events, replies.outbox()),
-        new PartnerGoneApplier(connector, stores, events));
+        new GoneIssues(connector, stores, events, replies.outbox()), partnerGone, reusedKeys);
     this.rounds = new ApplyRounds(connector, stores, clock, values, group, outcomes,
         new PairOrder(settings, rows, unapplied, values, connector::carriesWhole,
             new SkippedChanges(connector, stores)), inOrder);

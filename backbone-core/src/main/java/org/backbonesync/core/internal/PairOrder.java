@@ -72,7 +72,16 @@ final class PairOrder {
   Taken take(InboxEntry entry, List<InboxEntry> entries, long now,
       List<ApplyOutcome> outcomes) {
     SyncMessage message = entry.message();
-    Optional<SyncInfo> row = rows.rowFor(message);
+    Optional<SyncInfo> row;
+    try {
+      row = rows.rowFor(message);
+    } catch (SenderRows.KeyPairedSince pairedSince) {
+      return dropped(message, pairedSince.getMessage(), outcomes);
+    }
+    if (row.isEmpty() && fromPairGivenUp(message)) {
+      return dropped(message, "it comes from a row of " + message.fromConnector()
+          + " whose partner issue's key was given to another issue (ReusedKeys)", outcomes);
+    }
     if (row.isEmpty() && message.kind() == MessageKind.GONE
         && (message.partnerIssueKey() != null || message.sequenceId() == 1)) {
       // (it names a row of ours that is gone; else it waits for the message that makes ours)
@@ -142,6 +151,17 @@ final class PairOrder {
             && namesNoPairOfOurs(e.message()) && carriesWhole.test(e.message())
             && e.status() != InboxEntry.Status.FAILED && e.notBefore() <= now)
         .reduce((first, later) -> later);
+  }
+
+  /**
+   * Whether the message comes from a partner row that gave up the key of its partner issue, ours
+   * (lost in a restore of our site, and given again to another issue): it ignores our changes,
+   * names no issue of ours, and talked with a row of ours since removed. Not applied: it would
+   * make a copy that nobody asked for.
+   */
+  private static boolean fromPairGivenUp(SyncMessage message) {
+    return message.partnerIssueKey() == null && message.receiverEpoch() != 0
+        && message.incomingChangesIgnored();
   }
 
   /** Whether the sender knows no issue or row of ours for the message's pair. */

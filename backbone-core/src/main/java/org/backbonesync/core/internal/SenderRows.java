@@ -48,13 +48,22 @@ final class SenderRows {
     SyncInfo read = prefetched.remove(message.sourceIssueKey());
     Optional<SyncInfo> byRemote = read != null ? Optional.of(read)
         : stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
-    if (byRemote.isPresent() || message.partnerIssueKey() == null) {
+    String named = message.partnerIssueKey();
+    if (named == null || byRemote.isPresent() && !toAnotherIssue(byRemote.get(), message)) {
       return byRemote;
     }
-    Optional<SyncInfo> byLocal =
-        stores.syncInfo().findByLocalKey(connector.key(), message.partnerIssueKey());
+    Optional<SyncInfo> byLocal = stores.syncInfo().findByLocalKey(connector.key(), named);
+    if (byRemote.isPresent()) {
+      // The partner's site, restored from a backup, gave the key of the row's partner issue to
+      // the copy it made for the issue of ours it names (ReusedKeys): the message is for that
+      // issue's row, which takes the key with the PAIRED.
+      return byLocal.filter(r -> r.epoch() == message.receiverEpoch()).or(() -> byRemote);
+    }
     if (byLocal.isPresent() && byLocal.get().remoteIssueKey() != null
         && !sameRows(byLocal.get(), message)) {
+      if (toRowSinceGone(byLocal.get(), message)) {
+        throw new KeyPairedSince(connector.key(), byLocal.get());
+      }
       throw new SyncException(
           connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
               + message.partnerIssueKey() + ", but that issue is paired with "
@@ -62,6 +71,34 @@ final class SenderRows {
           null, connector.key(), message.partnerIssueKey(), null);
     }
     return byLocal;
+  }
+
+  /**
+   * A message for a row of ours since gone, naming our issue, whose key is paired with another
+   * partner issue now (the pair lost when our site was restored from a backup: {@link
+   * ReusedKeys}); dropped, not failed for good.
+   */
+  static final class KeyPairedSince extends SyncException {
+    private static final long serialVersionUID = 1L;
+
+    KeyPairedSince(String connectorKey, SyncInfo row) {
+      super("it was sent to a row of ours since removed; " + row.localIssueKey()
+          + " is paired with " + row.remoteIssueKey() + " now", null, connectorKey,
+          row.localIssueKey(), null);
+    }
+  }
+
+  /** Whether a message naming our issue is addressed to another row of ours than this one. */
+  private static boolean toRowSinceGone(SyncInfo row, SyncMessage message) {
+    return message.receiverEpoch() != 0 && message.receiverEpoch() != row.epoch();
+  }
+
+  /**
+   * Whether a message found by its issue's key names another issue of ours than the row's, and
+   * is addressed to another row of ours: a key given again since (see {@link #rowFor}).
+   */
+  private static boolean toAnotherIssue(SyncInfo row, SyncMessage message) {
+    return !row.localIssueKey().equals(message.partnerIssueKey()) && toRowSinceGone(row, message);
   }
 
   /** Keeps a round's rows, read at once by remote key, for {@link #rowFor}. */

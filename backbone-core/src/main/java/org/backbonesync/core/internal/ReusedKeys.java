@@ -1,0 +1,84 @@
+package org.backbonesync.core.internal;
+
+import java.util.Optional;
+import org.backbonesync.core.PartnerGone;
+import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands a key that a Jira site restored from a backup gave again, to a copy the sync made there
+ * since, from the lost issue's pair to the copy's. A row pairs keys, one pair per key on each
+ * side, and the lost pair still holds it: where the site was restored, its row is removed when
+ * the copy is paired (it cannot keep a key that names another issue, and the copy's pair may not
+ * wait for good); the partner learns it from the copy's PAIRED, and there the row that named the
+ * key gives it up: unlinked, its issue marked at most, as for a partner replaced, and naming no
+ * partner issue from then on.
+ */
+final class ReusedKeys {
+  private static final Logger log = LoggerFactory.getLogger(ReusedKeys.class);
+
+  private final Connector connector;
+  private final Stores stores;
+  private final Events events;
+  private final PartnerGoneApplier partnerGone;
+
+  ReusedKeys(Connector connector, Stores stores, Events events, PartnerGoneApplier partnerGone) {
+    this.connector = connector;
+    this.stores = stores;
+    this.events = events;
+    this.partnerGone = partnerGone;
+  }
+
+  /**
+   * Removes the row of a lost pair that holds the key of an issue the sync made (or found by its
+   * origin marker) for the message's issue, before the new pair is recorded; call inside that
+   * transaction. A key the partner named is left to the store's refusal: the partner may be
+   * wrong about it.
+   */
+  void freeLocalKey(String localKey, SyncMessage message) {
+    if (message.partnerIssueKey() != null) {
+      return;
+    }
+    Optional<SyncInfo> lost = stores.syncInfo().findByLocalKey(connector.key(), localKey);
+    if (lost.isEmpty() || message.sourceIssueKey().equals(lost.get().remoteIssueKey())) {
+      return;
+    }
+    SyncInfo row = connector.lockRow(stores, lost.get().id());
+    stores.syncInfo().delete(connector.key(), row.id());
+    log.warn("{}: {}, made for {}, has the key of an issue lost when the site was restored from"
+        + " a backup, paired with {} (sync information {}): that row is removed, and {} unlinks"
+        + " {} when it learns the key's new pair", connector.key(), localKey,
+        message.sourceIssueKey(), row.remoteIssueKey(), row.id(), connector.partner.key(),
+        row.remoteIssueKey());
+    events.unlinked(connector.key(), message, localKey, row.remoteIssueKey());
+  }
+
+  /**
+   * Unlinks the row of ours that names {@code remoteKey}, other than {@code taker}, which the
+   * partner says is paired with it now: the partner's site gave the key of the row's partner
+   * issue, lost in a restore, to another issue. Its issue is first marked as {@code
+   * onPartnerGone} says for a partner replaced (unless unlinked before), then the row ignores the
+   * partner's changes and names no partner issue. The store writes are returned, to run in the
+   * transaction that gives the key to {@code taker}.
+   */
+  Runnable giveRemoteKey(SyncInfo taker, String remoteKey, SyncMessage message) {
+    Optional<SyncInfo> holder = stores.syncInfo().findByRemoteKey(connector.key(), remoteKey)
+        .filter(r -> r.id() != taker.id());
+    if (holder.isEmpty()) {
+      return () -> { };
+    }
+    SyncInfo lost = holder.get();
+    if (!lost.incomingChangesIgnored()) {
+      PartnerGone.Action done = partnerGone.replaced(lost.localIssueKey(), remoteKey);
+      events.partnerGone(connector.key(), message, lost.localIssueKey(), done);
+    }
+    log.warn("{}: {} says {} is the partner of {} now (its site was restored from a backup and"
+        + " gave the key again): {}, paired with it before, is unlinked", connector.key(),
+        connector.partner.key(), remoteKey, taker.localIssueKey(), lost.localIssueKey());
+    return () -> stores.syncInfo().update(connector.lockRow(stores, lost.id())
+        .withRemoteIssueKey(null).withIncomingChangesIgnored(true));
+  }
+}

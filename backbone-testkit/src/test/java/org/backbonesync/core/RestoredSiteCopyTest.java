@@ -1,0 +1,166 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.RecordingListener.Type;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Jira site restored from a backup gives a lost issue's key to the next issue created there,
+ * also to a copy the sync creates for a partner's new issue. The lost issue's pair still holds
+ * the key; the new copy must be paired all the same (once, and synced both ways), and the lost
+ * pair unlinked on both sides, never overwriting the partner's issue of it.
+ */
+class RestoredSiteCopyTest {
+  private final SyncTestDriver sync = SyncTestDriver.builder()
+      .connectorB(c -> c.withOnPartnerGone(PartnerGone.mark())).build();
+
+  /**
+   * PB-1 copied to PA-1 before the backup, then {@code second} made PA-2 and PB-2 after it; PA is
+   * restored (PA-2 lost), and bob creates PB-3, whose copy gets the key PA-2.
+   */
+  private void restoredThenPb3Created(Runnable second) {
+    sync.b("bob").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    long backup = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    second.run();
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(30));
+    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    sync.events().clear();
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+  }
+
+  private static SyncInfo row(List<SyncInfo> rows, String localKey) {
+    return rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()
+        .orElseThrow(() -> new AssertionError("no row of " + localKey + " in " + rows));
+  }
+
+  /** The copy under the lost key is PB-3's, synced both ways; PB-2 is unlinked and marked. */
+  private void thenPb3IsPairedWithPa2AndPb2Unlinked() {
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures(),
+        "nothing waits for an operator");
+
+    assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
+    assertEquals(2, sync.a().allIssues().size(), "one copy, not two");
+    assertEquals("PB-3", row(sync.syncInfoA(), "PA-2").remoteIssueKey());
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
+    SyncInfo lost = row(sync.syncInfoB(), "PB-2");
+    assertTrue(lost.incomingChangesIgnored(), "PB-2's pair is unlinked");
+    assertNull(lost.remoteIssueKey(), "and no longer names PA-2");
+    assertTrue(sync.b().value("PB-2", "labels").toString().contains("sync-partner-gone"),
+        sync.b().value("PB-2", "labels").toString());
+    assertEquals("Paper stuck in tray 2", sync.b().value("PB-2", "description").asText());
+
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-3", "description", "Black and cyan");
+    sync.a("alice").edit("PA-2", "summary", "Order more toner, today");
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertEquals("Black and cyan", sync.a().value("PA-2", "description").asText());
+    assertEquals("Order more toner, today", sync.b().value("PB-3", "summary").asText());
+    assertEquals("Order more toner, today", sync.a().value("PA-2", "summary").asText(),
+        "PB-2's change does not reach PA-2");
+    assertEquals("Scanner jams again", sync.b().value("PB-2", "summary").asText());
+    assertEquals(2, sync.a().allIssues().size(), "nothing made for PB-2 on A");
+    assertFalse(row(sync.syncInfoA(), "PA-2").incomingChangesIgnored());
+    assertFalse(row(sync.syncInfoB(), "PB-3").incomingChangesIgnored());
+  }
+
+  @Test
+  void aCopyOfTheLostCopysKeyIsPairedWithItsPartner() {
+    restoredThenPb3Created(() -> sync.b("bob").create("Scanner jams"));
+
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+  }
+
+  /** The lost PA-2 was alice's own issue, and PB-2 its copy: the same. */
+  @Test
+  void aCopyOfALostOriginalsKeyIsPairedWithItsPartner() {
+    restoredThenPb3Created(() -> sync.a("alice").create("Scanner jams"));
+
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+  }
+
+  /**
+   * PB-2 changed after PA-2 was made for PB-3 and before PB learned of it: its message, for the
+   * pair lost, is dropped at A, not applied to PA-2 nor failed for good.
+   */
+  @Test
+  void aChangeOfTheLostPairSentBeforeItsPartnerLearnedIsDropped() {
+    restoredThenPb3Created(() -> sync.b("bob").create("Scanner jams"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    sync.poll("PB"); // PB-2's row still names PA-2
+    sync.deliver("PB");
+    sync.apply("PA");
+
+    assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+    assertEquals(1, sync.events().events(Type.PARTNER_GONE).size(),
+        sync.events().events(Type.PARTNER_GONE).toString());
+  }
+
+  /**
+   * PB-2 changed after the restore, before PB-3 was made: PA-2 answered 404 and the pair was
+   * unlinked as deleted (PB-2 marked so); the copy that gets the key later is paired all the same.
+   */
+  @Test
+  void aLostKeyUnlinkedAsDeletedBeforeIsGivenToTheCopyToo() {
+    restoredThenPb3Created(() -> sync.b("bob").create("Scanner jams"));
+    sync.b().delete("PB-3"); // (made again below, after PB-2's change)
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    sync.runUntilQuiet();
+    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "unlinked as deleted");
+    assertTrue(sync.a().allIssues().stream().noneMatch(i -> i.key().equals("PA-2")));
+    sync.events().clear();
+    sync.advance(Duration.ofMinutes(1));
+    assertEquals("PB-4", sync.b("bob").create("Order more toner"));
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertEquals("PB-4", row(sync.syncInfoA(), "PA-2").remoteIssueKey());
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-4").remoteIssueKey());
+    assertNull(row(sync.syncInfoB(), "PB-2").remoteIssueKey());
+    assertEquals(List.of(), sync.events().events(Type.PARTNER_GONE), "marked once, before");
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-2", "description", "Black and cyan");
+    sync.runUntilQuiet();
+    assertEquals("Black and cyan", sync.b().value("PB-4", "description").asText());
+    assertEquals("Paper stuck in tray 2", sync.b().value("PB-2", "description").asText());
+  }
+
+  /**
+   * The way back for the lost pair: an admin deletes PB-2's sync information, and its next
+   * change makes a new copy of it, as for an issue never synced.
+   */
+  @Test
+  void deletingTheLostPairsRowOnTheOtherSideCopiesItAgain() {
+    restoredThenPb3Created(() -> sync.b("bob").create("Scanner jams"));
+    sync.runUntilQuiet();
+    sync.engine().deleteSyncInformation("PB", row(sync.syncInfoB(), "PB-2").id());
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    sync.runUntilQuiet();
+
+    assertEquals("PA-3", row(sync.syncInfoB(), "PB-2").remoteIssueKey());
+    assertEquals("Scanner jams again", sync.a().value("PA-3", "summary").asText());
+    assertEquals("Paper stuck in tray 2", sync.a().value("PA-3", "description").asText());
+    assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
+  }
+}
