@@ -163,4 +163,19 @@ class RestoredSiteCopyTest {
     assertEquals("Paper stuck in tray 2", sync.a().value("PA-3", "description").asText());
     assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
   }
+
+  /** A copy of the lost issue whose row is deleted is left alone: its marker names PA-2. */
+  @Test
+  void deletingTheRowOfACopyOfTheLostIssueLeavesItAlone() {
+    restoredThenPb3Created(() -> sync.a("alice").create("Scanner jams"));
+    sync.runUntilQuiet();
+    sync.engine().deleteSyncInformation("PB", row(sync.syncInfoB(), "PB-2").id());
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
+    assertEquals(2, sync.a().allIssues().size(), "no copy of it");
+    assertTrue(sync.syncInfoB().stream().noneMatch(r -> r.localIssueKey().equals("PB-2")));
+  }
 }
