@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,35 @@ class RestoredSiteCopyTest {
     thenPb3IsPairedWithPa2AndPb2Unlinked();
     assertEquals(1, sync.events().events(Type.PARTNER_GONE).size(),
         sync.events().events(Type.PARTNER_GONE).toString());
+  }
+
+  /**
+   * The copy's PAIRED is lost on the way, and a change of PA-2 reaches PB first: it is for PB-3's
+   * row (not PB-2's, which still names PA-2), and waits there for the PAIRED sent again.
+   */
+  @Test
+  void aChangeOfTheCopyBeforeItsPairedWaitsForItAtTheRightRow() {
+    restoredThenPb3Created(() -> sync.b("bob").create("Scanner jams"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3, its PAIRED queued
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DROP, 1);
+    sync.deliver("PA");
+    sync.advance(Duration.ofSeconds(1));
+    sync.a("alice").edit("PA-2", "description", "Black and cyan");
+    sync.poll("PA");
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DROP, 1); // (the PAIRED, sent again)
+    sync.deliver("PA");
+    sync.apply("PB");
+
+    assertTrue(sync.events().events(Type.RECEIVED).stream().anyMatch(e -> e.connectorKey()
+        .equals("PB") && e.message().sourceIssueKey().equals("PA-2")
+        && e.message().kind() == MessageKind.CHANGE), "the change came first");
+    assertEquals("Paper stuck in tray 2", sync.b().value("PB-2", "description").asText(),
+        "not written to PB-2");
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-2").remoteIssueKey(), "not learned yet");
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+    assertEquals("Black and cyan", sync.b().value("PB-3", "description").asText());
   }
 
   /**
