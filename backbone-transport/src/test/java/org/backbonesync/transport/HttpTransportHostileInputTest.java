@@ -387,6 +387,56 @@ class HttpTransportHostileInputTest {
     assertEquals(3, inboxB());
   }
 
+  /**
+   * A batch refused for one message the receiver refuses for good is tried one by one; when the
+   * store goes down during that, the intake ends there: the later messages are not tried (each
+   * would fail alike), the envelope is answered 503, and the sender sends it all again, what
+   * was stored of it taken as a duplicate. EnvelopeIntake's check at each message had no test:
+   * without it each later message is tried against the store that is down (one warning each)
+   * and the envelope answered 200.
+   */
+  @Test
+  void aStoreThatGoesDownMessageByMessageEndsTheIntake() throws Exception {
+    engineB = sites.engine("PB", messages -> Set.of()).build();
+    MessageReceiver stored = engineB.receiver("PB");
+    List<String> tried = new ArrayList<>();
+    boolean[] down = {true};
+    MessageReceiver receiver = new MessageReceiver() {
+      @Override
+      public boolean receive(SyncMessage m) {
+        tried.add("receive " + m.messageId());
+        if (down[0] && m.messageId().equals("PA:PA-2:1:1")) {
+          throw new RetriableException("database operation failed (SQL state 08006)", null);
+        }
+        return stored.receive(m);
+      }
+
+      @Override
+      public Set<String> receiveAll(List<SyncMessage> messages) {
+        tried.add("receiveAll " + messages.size());
+        if (down[0]) {
+          throw new IllegalArgumentException("one of them is refused for good");
+        }
+        return stored.receiveAll(messages);
+      }
+    };
+    handlerB = new HttpTransportHandler(security, storesB.envelopeIds())
+        .connector("PB", "PA", receiver);
+    endpointB = serve(handlerB);
+
+    HttpResponse<String> r = post(envelope(message(1, 10), message(2, 10), message(3, 10)));
+
+    assertEquals(503, r.statusCode(), r.body());
+    assertEquals(List.of("receiveAll 3", "receive PA:PA-1:1:1", "receive PA:PA-2:1:1"), tried,
+        "the third is not tried once the store is down");
+    assertEquals(1, inboxB(), "the first was stored before the store went down");
+
+    down[0] = false;
+    assertEquals(200, post(envelope(message(1, 10), message(2, 10), message(3, 10)))
+        .statusCode(), "sent again, the first a duplicate");
+    assertEquals(3, inboxB());
+  }
+
   @Test
   void aHostileAnswerIsReadOnlyInPart() throws Exception {
     HttpServer liar = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
