@@ -15,8 +15,10 @@ import org.backbonesync.spi.tracker.IssueChanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.backbonesync.spi.tracker.Attachment;
+import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -206,6 +208,49 @@ class AttachmentSyncTest {
     sync.runUntilQuiet();
     assertEquals(List.of("smoke.txt"), names(sync.b(), "PB-1"), "with the next change, once");
     assertEquals("a lot of smoke", content(sync.b(), sync.b().attachments("PB-1").get(0)));
+  }
+
+  /**
+   * After the store is lost, each side sends its issue whole, ending with "complete" so that the
+   * partner deletes its copies of files no longer there. A file the site refuses to serve then
+   * is left out of that send, but it is still there: its copy on the partner stays. Sent as
+   * complete without it, the partner deleted the copy of a file that was never deleted.
+   */
+  @Test
+  void aFileTheSiteRefusesInAWholeSendKeepsItsCopy() throws Exception {
+    AtomicBoolean forbidden = new AtomicBoolean(false);
+    SyncTestDriver sync = SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", new ObjectMapper().createObjectNode()))
+        .trackers((key, project) -> !key.equals("PB") ? project
+            : TrackerProxies.answering(project, (method, args, own) -> {
+              if (method.equals("download") && forbidden.get()) {
+                throw new TrackerException("GET /attachment/content/10000 answered 403",
+                    null, Map.of());
+              }
+              return own.call();
+            }))
+        .build();
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.b("bob").upload("PB-1", "log.txt", "text/plain", bytes("jam at tray 2"));
+    sync.runUntilQuiet();
+    assertEquals(List.of("log.txt"), names(sync.a(), pa1));
+    sync.advance(Duration.ofMinutes(1));
+
+    sync.restartOn(new InMemoryStores()); // a lost database
+    forbidden.set(true);
+    sync.b("bob").edit("PB-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer still on fire", sync.a().value(pa1, "summary").asText());
+    assertEquals(List.of("log.txt"), names(sync.a(), pa1), "the copy of a file still there");
+
+    forbidden.set(false);
+    sync.b("bob").edit("PB-1", "summary", "Printer out");
+    sync.runUntilQuiet();
+    assertEquals(List.of("log.txt"), names(sync.a(), pa1), "served again: linked, not copied");
   }
 
   @Test

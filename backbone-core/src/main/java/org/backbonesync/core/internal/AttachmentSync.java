@@ -104,14 +104,22 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     List<String> removed = new ArrayList<>();
     Map<String, Attachment> present = new HashMap<>();
     boolean complete = known != null && listsEveryLinked(known, links);
+    boolean noneRefused = true;
     for (Attachment a : complete ? known : tracker.attachments(issueKey)) {
       present.put(a.id(), a);
       if (byLocal.containsKey(a.id()) || syncUser.equals(a.author()) || !included(a)) {
         continue;
       }
-      Hashed content = hashed(issueKey, a);
+      Hashed content;
+      try {
+        content = hashed(issueKey, a);
+      } catch (TrackerException refused) {
+        leftOut(issueKey, a, refused);
+        noneRefused = false;
+        continue;
+      }
       if (content == null) {
-        continue; // refused by the tracker, or no size listed and longer than maxSize
+        continue; // no size listed, and longer than maxSize: left out, as a listed one is
       }
       ops.addObject().put("op", "add").put("id", a.id()).put("filename", a.filename())
           .put("mimeType", a.mimeType()).put("size", content.size())
@@ -130,7 +138,9 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
         }
       }
     }
-    return new Out(ops, LINKS.changes(put, removed), links.isEmpty());
+    // a file refused is still there: a whole send without it is not complete, or the partner
+    // would delete its copy
+    return new Out(ops, LINKS.changes(put, removed), links.isEmpty() && noneRefused);
   }
 
   /** Whether a search's attachments hold every linked one (else the search may be lagging). */
@@ -246,22 +256,14 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
   /**
    * Reads an attachment to hash it, no further than its listed size. One whose tracker lists no
    * size (a negative one) is measured as it is read, no further than {@code maxSize}: null when
-   * it is longer. Null too when the tracker refuses this file for good (a {@link
-   * TrackerException}: no permission, gone meanwhile, a content link off the site): it is logged
-   * and tried again at the issue's next change (or a resync), and the rest of the issue goes on.
-   * Held back, one file a site will not serve kept every other change of its issue from the
-   * partner, for good. A failure for now (a {@link RetriableException}: a timeout, a rate
-   * limit) still holds the issue back, to be tried again at the next poll.
+   * it is longer.
+   *
+   * @throws TrackerException when the tracker refuses this file for good (see {@link #leftOut})
    */
   private Hashed hashed(String issueKey, Attachment a) {
     boolean listed = a.size() >= 0;
     try (ListedSize in = ListedSize.atMost(tracker.download(a.id()), listed ? a.size() : maxSize)) {
       return new Hashed(Sha256.of(in), in.count());
-    } catch (TrackerException refused) {
-      LOG.warn("{}: attachment {} of {} not sent: {}; tried again when the issue next changes",
-          id(), Shown.quoted(a.filename()), issueKey,
-          Shown.text(refused.getMessage(), 300));
-      return null;
     } catch (ListedSize.Longer tooLong) {
       if (!listed) {
         return null;
@@ -270,6 +272,19 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     } catch (IOException e) {
       throw cannotRead(issueKey, a, e);
     }
+  }
+
+  /**
+   * Logs a file the tracker refuses for good (a {@link TrackerException}: no permission, gone
+   * meanwhile, a content link off the site), left out of the message: it is tried again at the
+   * issue's next change (or a resync), and the rest of the issue goes on. Held back, one file a
+   * site will not serve kept every other change of its issue from the partner, for good. A
+   * failure for now (a {@link RetriableException}: a timeout, a rate limit) still holds the
+   * issue back, to be tried again at the next poll.
+   */
+  private void leftOut(String issueKey, Attachment a, TrackerException refused) {
+    LOG.warn("{}: attachment {} of {} not sent: {}; tried again when the issue next changes",
+        id(), Shown.quoted(a.filename()), issueKey, Shown.text(refused.getMessage(), 300));
   }
 
   private static RetriableException cannotRead(String issueKey, Attachment a, IOException e) {
