@@ -176,9 +176,10 @@ public final class ServiceMain {
    * Runs until SIGTERM or SIGINT, then stops gracefully and returns {@value #OK}. The signals
    * are handled from before the file is read ({@code stop} counts down), so that the exit code
    * is 0 (a JVM ended by a signal exits 143 even when its hooks finish): one during the startup
-   * ends it without waiting for the phase in progress (taking the port, signing in, opening the
-   * store), which {@link #untilStopped} leaves on its thread; a store opened before the signal is
-   * closed, one that phase opens after it is not (its connections end with the process).
+   * ends it without waiting for the phase in progress (signing in, opening the store and reading
+   * the projects; the port is taken before, on this thread), which {@link #untilStopped} leaves on
+   * its thread; a store opened before the signal is closed, one that phase opens after it is not
+   * (its connections end with the process).
    */
   private static int continuous(ServiceConfig config, CountDownLatch stop, boolean signals)
       throws InterruptedException {
