@@ -149,6 +149,26 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * An admin deletes the copy's row on A before its PAIRED reached PB; alice's change makes the
+   * row again by PA-2's marker, and its whole names PB-3 and no row of PB's: it is for PB-3's
+   * row, which takes the key, not for PB-2's, which still names PA-2 (its issue was overwritten
+   * with PA-2's values).
+   */
+  @Test
+  void theCopysRowMadeAgainBeforeItsPairedArrivedIsForTheRightRow() {
+    restoredThenPb3Created(() -> sync.b("bob").create("Scanner jams"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3, its PAIRED queued
+    sync.engine().deleteSyncInformation("PA", row(sync.syncInfoA(), "PA-2").id());
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-2", "description", "Black and cyan");
+
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+    assertEquals("Black and cyan", sync.b().value("PB-3", "description").asText());
+  }
+
+  /**
    * PB-2 changed after the restore, before PB-3 was made: PA-2 answered 404 and the pair was
    * unlinked as deleted (PB-2 marked so); the copy that gets the key later is paired all the same.
    */

@@ -47,6 +47,12 @@ final class InOrder {
     SyncMessage message = FormatUpgrade.current(queued, connector);
     Optional<SyncInfo> row = message.kind() == MessageKind.PAIRED ? found
         : found.map(r -> rows.followPartnerKey(r, message));
+    if (row.isPresent() && row.get().remoteIssueKey() == null && row.get().id() != 0
+        && message.kind() != MessageKind.PAIRED) {
+      // (no PAIRED came: a row of the partner made again names the pair; a row of ours that
+      // still names the partner's issue under a key its restored site gave again gives it up)
+      stores.inTransaction(reusedKeys.giveRemoteKey(row.get(), message.sourceIssueKey(), message));
+    }
     if (row.isPresent() && row.get().incomingChangesIgnored()
         && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
       return consumeIgnored(row.get(), message, now, true,

@@ -57,7 +57,8 @@ final class SenderRows {
       // The partner's site, restored from a backup, gave the key of the row's partner issue to
       // the copy it made for the issue of ours it names (ReusedKeys): the message is for that
       // issue's row, which takes the key with the PAIRED.
-      return byLocal.filter(r -> r.epoch() == message.receiverEpoch()).or(() -> byRemote);
+      return byLocal.filter(r -> r.epoch() == message.receiverEpoch()
+          || message.receiverEpoch() == 0 && r.remoteIssueKey() == null).or(() -> byRemote);
     }
     if (byLocal.isPresent() && byLocal.get().remoteIssueKey() != null
         && !sameRows(byLocal.get(), message)) {
@@ -95,10 +96,13 @@ final class SenderRows {
 
   /**
    * Whether a message found by its issue's key names another issue of ours than the row's, and
-   * is addressed to another row of ours: a key given again since (see {@link #rowFor}).
+   * is addressed to another row of ours, or to none yet (a row of the sender made again, by the
+   * marker of its issue, before our row of the issue it names got its PAIRED): a key given again
+   * since (see {@link #rowFor}).
    */
   private static boolean toAnotherIssue(SyncInfo row, SyncMessage message) {
-    return !row.localIssueKey().equals(message.partnerIssueKey()) && toRowSinceGone(row, message);
+    return !row.localIssueKey().equals(message.partnerIssueKey())
+        && (message.receiverEpoch() == 0 || toRowSinceGone(row, message));
   }
 
   /** Keeps a round's rows, read at once by remote key, for {@link #rowFor}. */
