@@ -111,9 +111,12 @@ class RestoredSiteCopyTest {
     sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
     sync.poll("PB"); // PB-2's row still names PA-2
     sync.deliver("PB");
-    sync.apply("PA");
+    String log = Stderr.of(() -> sync.apply("PA"));
 
     assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
+    assertTrue(log.lines().anyMatch(l -> l.contains("WARN") && l.contains("of \"PB-2\" is not"
+        + " applied: it was sent to a row of ours since removed; PA-2 is paired with PB-3 now")),
+        "an operator sees the drop: " + log);
     thenPb3IsPairedWithPa2AndPb2Unlinked();
     assertEquals(1, sync.events().events(Type.PARTNER_GONE).size(),
         sync.events().events(Type.PARTNER_GONE).toString());

@@ -10,6 +10,8 @@ import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides what becomes of an issue pair's next queued message: finds the row of ours it is for
@@ -18,6 +20,7 @@ import org.backbonesync.spi.store.SyncInfo;
  * {@link ApplyRounds} apply what it finds next in order.
  */
 final class PairOrder {
+  private static final Logger log = LoggerFactory.getLogger(PairOrder.class);
   /** What became of a pair's next message. */
   enum Next { APPLIED, DROPPED, STOP }
 
@@ -76,10 +79,10 @@ final class PairOrder {
     try {
       row = rows.rowFor(message);
     } catch (SenderRows.KeyPairedSince pairedSince) {
-      return dropped(message, pairedSince.getMessage(), outcomes);
+      return droppedVisibly(message, pairedSince.getMessage(), outcomes);
     }
     if (row.isEmpty() && fromPairGivenUp(message)) {
-      return dropped(message, "it comes from a row of " + message.fromConnector()
+      return droppedVisibly(message, "it comes from a row of " + message.fromConnector()
           + " whose partner issue's key was given to another issue (ReusedKeys)", outcomes);
     }
     if (row.isEmpty() && message.kind() == MessageKind.GONE
@@ -179,6 +182,18 @@ final class PairOrder {
   }
 
   /** Drops a message unapplied, its outcome a duplicate. */
+  /**
+   * {@link #dropped}, with a warning: a message of a pair given up for a key a restored site gave
+   * again. In a restore it is expected, and ends once the partner learns the key's new pair;
+   * outside one (pairings that contradict each other, say an import on one of two engines) every
+   * change of the partner issue is dropped, which an operator must see, not only at DEBUG.
+   */
+  private Taken droppedVisibly(SyncMessage message, String why, List<ApplyOutcome> outcomes) {
+    log.warn("{}: message {} of {} is not applied: {}", message.toConnector(),
+        Shown.quoted(message.messageId()), Shown.quoted(message.sourceIssueKey()), why);
+    return dropped(message, why, outcomes);
+  }
+
   private Taken dropped(SyncMessage message, String why, List<ApplyOutcome> outcomes) {
     unapplied.drop(message, why);
     outcomes.add(new ApplyOutcome.Duplicate(message));
