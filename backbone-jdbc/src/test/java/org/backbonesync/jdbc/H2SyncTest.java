@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.SimulatedCrash;
@@ -48,33 +46,6 @@ class H2SyncTest {
     assertEquals("PB-1", sync.syncInfoA().get(0).remoteIssueKey());
     assertEquals(1, JdbcStores.inDirectory(dir).syncInfo().list("PB").size(),
         "on disk, read by a second process");
-  }
-
-  /**
-   * A copy made on a site restored from a backup gets a lost key its old pair's row holds: that
-   * row is removed and the copy paired, in the H2 stores' transactions as in memory ({@code
-   * RestoredSiteCopyTest}).
-   */
-  @Test
-  void aCopyUnderAKeyLostInASiteRestoreIsPairedOnH2() {
-    SyncTestDriver sync = SyncTestDriver.builder().stores(JdbcStores.inDirectory(dir)).build();
-    sync.b("bob").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    long backup = sync.clock().millis();
-    sync.advance(Duration.ofMinutes(1));
-    sync.b("bob").create("Scanner jams");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofHours(1));
-    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
-    sync.b("bob").create("Order more toner");
-
-    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
-    assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
-    assertEquals("PB-3", sync.syncInfoA().stream().filter(r -> r.localIssueKey().equals("PA-2"))
-        .findFirst().orElseThrow().remoteIssueKey());
-    assertTrue(sync.syncInfoB().stream().anyMatch(r -> r.localIssueKey().equals("PB-2")
-        && r.remoteIssueKey() == null && r.incomingChangesIgnored()), "PB-2 unlinked");
   }
 
   /**

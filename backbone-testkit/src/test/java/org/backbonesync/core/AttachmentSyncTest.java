@@ -170,6 +170,23 @@ class AttachmentSyncTest {
     assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
   }
 
+  /** A driver whose {@code side}'s site refuses every download with a 403 while forbidden. */
+  private static SyncTestDriver refusingDownloadsOn(String side, AtomicBoolean forbidden) {
+    return SyncTestDriver.builder()
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", new ObjectMapper().createObjectNode()))
+        .trackers((key, project) -> !key.equals(side) ? project
+            : TrackerProxies.answering(project, (method, args, own) -> {
+              if (method.equals("download") && forbidden.get()) {
+                throw new TrackerException("GET /attachment/content/10000 answered 403",
+                    null, Map.of());
+              }
+              return own.call();
+            }))
+        .build();
+  }
+
   /**
    * A file its site refuses to serve for good (a 403: a tracker's refusal, not a failure for
    * now) is left out, and the rest of the issue reaches the partner. Held back, it kept every
@@ -179,19 +196,7 @@ class AttachmentSyncTest {
   @Test
   void aFileTheSiteRefusesHoldsBackNothingElse() throws Exception {
     AtomicBoolean forbidden = new AtomicBoolean(true);
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
-            "attachment", new ObjectMapper().createObjectNode()))
-        .trackers((key, project) -> !key.equals("PA") ? project
-            : TrackerProxies.answering(project, (method, args, own) -> {
-              if (method.equals("download") && forbidden.get()) {
-                throw new TrackerException("GET /attachment/content/10000 answered 403",
-                    null, Map.of());
-              }
-              return own.call();
-            }))
-        .build();
+    SyncTestDriver sync = refusingDownloadsOn("PA", forbidden);
     String pa1 = sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
 
@@ -219,19 +224,7 @@ class AttachmentSyncTest {
   @Test
   void aFileTheSiteRefusesInAWholeSendKeepsItsCopy() throws Exception {
     AtomicBoolean forbidden = new AtomicBoolean(false);
-    SyncTestDriver sync = SyncTestDriver.builder()
-        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
-        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
-            "attachment", new ObjectMapper().createObjectNode()))
-        .trackers((key, project) -> !key.equals("PB") ? project
-            : TrackerProxies.answering(project, (method, args, own) -> {
-              if (method.equals("download") && forbidden.get()) {
-                throw new TrackerException("GET /attachment/content/10000 answered 403",
-                    null, Map.of());
-              }
-              return own.call();
-            }))
-        .build();
+    SyncTestDriver sync = refusingDownloadsOn("PB", forbidden);
     String pa1 = sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
     sync.b("bob").upload("PB-1", "log.txt", "text/plain", bytes("jam at tray 2"));
