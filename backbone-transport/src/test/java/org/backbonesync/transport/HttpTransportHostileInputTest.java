@@ -343,21 +343,22 @@ class HttpTransportHostileInputTest {
   }
 
   /**
-   * A receiver whose store is down (a {@link RetriableException}) is not tried message by
-   * message: each would fail alike and be logged, for every envelope of an outage. The envelope
-   * is answered 503 and the sender sends it all again. Before, the handler tried each message
-   * after the batch failed and answered 200 acknowledging none (FileDrop stopped at once).
+   * Starts B's handler over the engine's receiver wrapped to record each call (the list it
+   * answers) and, while {@code down[0]}, to fail a batch with {@code batchFailure} and the
+   * message {@code failingId} (if any) as a store that went down.
    */
-  @Test
-  void aStoreThatIsDownIsNotTriedMessageByMessage() throws Exception {
+  private List<String> startBFailingWhileDown(boolean[] down, RuntimeException batchFailure,
+      String failingId) throws IOException {
     engineB = sites.engine("PB", messages -> Set.of()).build();
     MessageReceiver stored = engineB.receiver("PB");
     List<String> tried = new ArrayList<>();
-    boolean[] down = {true};
     MessageReceiver receiver = new MessageReceiver() {
       @Override
       public boolean receive(SyncMessage m) {
         tried.add("receive " + m.messageId());
+        if (down[0] && m.messageId().equals(failingId)) {
+          throw new RetriableException("database operation failed (SQL state 08006)", null);
+        }
         return stored.receive(m);
       }
 
@@ -365,7 +366,7 @@ class HttpTransportHostileInputTest {
       public Set<String> receiveAll(List<SyncMessage> messages) {
         tried.add("receiveAll " + messages.size());
         if (down[0]) {
-          throw new RetriableException("database operation failed (SQL state 08001)", null);
+          throw batchFailure;
         }
         return stored.receiveAll(messages);
       }
@@ -373,6 +374,20 @@ class HttpTransportHostileInputTest {
     handlerB = new HttpTransportHandler(security, storesB.envelopeIds())
         .connector("PB", "PA", receiver);
     endpointB = serve(handlerB);
+    return tried;
+  }
+
+  /**
+   * A receiver whose store is down (a {@link RetriableException}) is not tried message by
+   * message: each would fail alike and be logged, for every envelope of an outage. The envelope
+   * is answered 503 and the sender sends it all again. Before, the handler tried each message
+   * after the batch failed and answered 200 acknowledging none (FileDrop stopped at once).
+   */
+  @Test
+  void aStoreThatIsDownIsNotTriedMessageByMessage() throws Exception {
+    boolean[] down = {true};
+    List<String> tried = startBFailingWhileDown(down,
+        new RetriableException("database operation failed (SQL state 08001)", null), null);
 
     HttpResponse<String> r = post(envelope(message(1, 10), message(2, 10), message(3, 10)));
 
@@ -397,32 +412,9 @@ class HttpTransportHostileInputTest {
    */
   @Test
   void aStoreThatGoesDownMessageByMessageEndsTheIntake() throws Exception {
-    engineB = sites.engine("PB", messages -> Set.of()).build();
-    MessageReceiver stored = engineB.receiver("PB");
-    List<String> tried = new ArrayList<>();
     boolean[] down = {true};
-    MessageReceiver receiver = new MessageReceiver() {
-      @Override
-      public boolean receive(SyncMessage m) {
-        tried.add("receive " + m.messageId());
-        if (down[0] && m.messageId().equals("PA:PA-2:1:1")) {
-          throw new RetriableException("database operation failed (SQL state 08006)", null);
-        }
-        return stored.receive(m);
-      }
-
-      @Override
-      public Set<String> receiveAll(List<SyncMessage> messages) {
-        tried.add("receiveAll " + messages.size());
-        if (down[0]) {
-          throw new IllegalArgumentException("one of them is refused for good");
-        }
-        return stored.receiveAll(messages);
-      }
-    };
-    handlerB = new HttpTransportHandler(security, storesB.envelopeIds())
-        .connector("PB", "PA", receiver);
-    endpointB = serve(handlerB);
+    List<String> tried = startBFailingWhileDown(down,
+        new IllegalArgumentException("one of them is refused for good"), "PA:PA-2:1:1");
 
     HttpResponse<String> r = post(envelope(message(1, 10), message(2, 10), message(3, 10)));
 
