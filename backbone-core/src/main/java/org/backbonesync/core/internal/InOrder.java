@@ -51,7 +51,10 @@ final class InOrder {
         && message.kind() != MessageKind.PAIRED) {
       // (no PAIRED came: a row of the partner made again names the pair; a row of ours that
       // still names the partner's issue under a key its restored site gave again gives it up)
-      stores.inTransaction(reusedKeys.giveRemoteKey(row.get(), message.sourceIssueKey(), message));
+      Runnable given = reusedKeys.giveRemoteKey(row.get(), message.sourceIssueKey(), message);
+      if (given != ReusedKeys.NOTHING) { // (an empty transaction was a commit's round trip)
+        stores.inTransaction(given);
+      }
     }
     if (row.isPresent() && row.get().incomingChangesIgnored()
         && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 final class ReusedKeys {
   private static final Logger log = LoggerFactory.getLogger(ReusedKeys.class);
 
+  /** What {@link #giveRemoteKey} returns when no other row names the key: nothing to write. */
+  static final Runnable NOTHING = () -> { };
+
   private final Connector connector;
   private final Stores stores;
   private final Events events;
@@ -68,7 +71,7 @@ final class ReusedKeys {
     Optional<SyncInfo> holder = stores.syncInfo().findByRemoteKey(connector.key(), remoteKey)
         .filter(r -> r.id() != taker.id());
     if (holder.isEmpty()) {
-      return () -> { };
+      return NOTHING;
     }
     SyncInfo lost = holder.get();
     if (!lost.incomingChangesIgnored()) {
