@@ -309,12 +309,10 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
         if (Sha256.of(in).equals(sha)) {
           return new AttachmentLink(a.id(), remoteId, sha, !syncUser.equals(a.author()));
         }
-      } catch (ListedSize.Longer notThisOne) {
-        if (listed) {
-          throw new RetriableException("cannot read attachment " + a.id() + " of " + issueKey
-              + ": " + notThisOne.getMessage(), notThisOne);
-        }
       } catch (IOException e) {
+        if (!listed && e instanceof ListedSize.Longer) {
+          continue; // longer than the partner's file: another one
+        }
         throw new RetriableException("cannot read attachment " + a.id() + " of " + issueKey
             + ": " + e.getMessage(), e);
       }
