@@ -37,6 +37,14 @@ final class SyncInfoImportCheck {
   static final long MAX_SEQUENCE_ID = Integer.MAX_VALUE;
   /** How far after now a time may be (clocks differ a little; microseconds differ a lot). */
   static final Duration MAX_FUTURE = Duration.ofDays(1);
+  /**
+   * Why a row without a partner key is refused: {@code GET} shows such rows (a copy waiting for
+   * its partner's answer, a row unlinked after a Jira restore), and an operator moving a store by
+   * export and import needs to know to leave them out.
+   */
+  static final String NO_PARTNER = "missing; a row naming no partner issue (a copy waiting for"
+      + " its partner's key, or a row unlinked after a Jira restore) cannot be imported: leave it"
+      + " out";
   /** Pages read per existence search at most, against a tracker that never ends one. */
   private static final int MAX_PAGES = 100;
 
@@ -99,7 +107,9 @@ final class SyncInfoImportCheck {
           () -> store.findByLocalKey(key, local), SyncInfo::remoteIssueKey, problems);
     }
     String remote = row.remoteIssueKey();
-    if (key(at + ".remoteIssueKey", remote, connector.partner.projectKey(), remoteKeys,
+    if (remote == null) {
+      problems.add(new ConfigurationProblem(at + ".remoteIssueKey", NO_PARTNER));
+    } else if (key(at + ".remoteIssueKey", remote, connector.partner.projectKey(), remoteKeys,
         maxKeyLength, problems)) {
       once(at + ".remoteIssueKey", remote, i, remotes,
           () -> store.findByRemoteKey(key, remote), SyncInfo::localIssueKey, problems);
