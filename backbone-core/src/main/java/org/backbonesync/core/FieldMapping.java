@@ -3,10 +3,12 @@ package org.backbonesync.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 
 /**
  * One configured field relationship between connector A and connector B, as data: a stable id
@@ -47,17 +49,26 @@ public record FieldMapping(
   }
 
   /**
-   * A deep copy whose whole numbers have the node type that reading them from JSON gives (an
-   * {@code int} an IntNode, a {@code long} a LongNode, a larger one a BigIntegerNode): settings
-   * built in Java then equal the same settings read from a file (an admin refused two engines of
-   * one synchronization as different when one had {@code 10L} where the other read {@code 10}),
-   * and a mapping sees the same node types either way.
+   * A deep copy whose numbers have the node type that reading their JSON text gives (an {@code
+   * int} an IntNode, a {@code long} a LongNode, a larger one a BigIntegerNode, any with a
+   * fraction or exponent a DoubleNode): settings built in Java then equal the same settings read
+   * from a file (an admin refused two engines of one synchronization as different when one had
+   * {@code 10L} or {@code 0.5f} where the other read {@code 10} or {@code 0.5}), and a mapping
+   * sees the same node types either way.
    */
   private static JsonNode asRead(JsonNode node) {
     if (node.isIntegralNumber()) {
       return node.canConvertToInt() ? IntNode.valueOf(node.intValue())
           : node.canConvertToLong() ? LongNode.valueOf(node.longValue())
           : BigIntegerNode.valueOf(node.bigIntegerValue());
+    }
+    if (node.isFloat()) { // (its text, "0.1", read as a double: not the float's 0.100000001...)
+      return DoubleNode.valueOf(Double.parseDouble(Float.toString(node.floatValue())));
+    }
+    if (node.isBigDecimal()) { // (written as its toString: "100" reads as a whole number)
+      String text = node.decimalValue().toString();
+      return text.matches("-?[0-9]+") ? asRead(BigIntegerNode.valueOf(new BigInteger(text)))
+          : DoubleNode.valueOf(node.doubleValue());
     }
     if (node.isObject()) {
       ObjectNode copy = JsonNodeFactory.instance.objectNode();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 
@@ -32,5 +33,25 @@ class FieldMappingTest {
     assertTrue(mapping(inJava).settings().path("n").path(0).isInt(), "as a mapping sees it");
     assertNotEquals(fromJson, mapping(JSON.readTree("{\"n\": [1, 7, 1180591620717411303424,"
         + " 5000000000], \"o\": {\"x\": 3, \"f\": 0.5, \"t\": 10}}")), "text is not a number");
+  }
+
+  /**
+   * A fraction given as a float or a BigDecimal in Java (a FloatNode, a DecimalNode) equals the
+   * same number read from the file (a DoubleNode); a BigDecimal whose text is whole reads as a
+   * whole number, one with an exponent as a double.
+   */
+  @Test
+  void fractionsTakeTheNodeTypesJsonGivesThem() throws Exception {
+    ObjectNode inJava = JSON.createObjectNode();
+    inJava.putArray("n").add(0.1f).add(new BigDecimal("0.50")).add(new BigDecimal("100"))
+        .add(new BigDecimal("1E+2")).add(new BigDecimal("-12345678901234567890")).add(2.5);
+
+    FieldMapping fromJson = mapping(JSON.readTree(
+        "{\"n\": [0.1, 0.50, 100, 1E+2, -12345678901234567890, 2.5]}"));
+
+    assertEquals(fromJson, mapping(inJava));
+    assertEquals(fromJson.hashCode(), mapping(inJava).hashCode());
+    assertTrue(mapping(inJava).settings().path("n").path(0).isDouble(), "as a mapping sees it");
+    assertEquals(0.1, mapping(inJava).settings().path("n").path(0).doubleValue());
   }
 }
