@@ -216,7 +216,19 @@ public interface SyncEngine extends AutoCloseable {
   void resumeTasks();
 
   /**
-   * The conflict and rejection records of a local connector, oldest first.
+   * The conflict and rejection records a connector's stores keep of each local issue: the newest
+   * {@value}; older ones are deleted as new ones come (stores may hold up to about twice as many
+   * before they trim), so that the records grow with issues, not with messages. The listener's
+   * {@code conflict} events and the {@code backbone.conflicts} counter see every one.
+   */
+  int CONFLICTS_KEPT = 100;
+
+  /** The most records {@link #conflicts} lists of all of a connector's issues: the newest. */
+  int CONFLICTS_LISTED = 1000;
+
+  /**
+   * The conflict and rejection records of a local connector, oldest first: of one issue the
+   * newest {@value #CONFLICTS_KEPT}, of all the newest {@value #CONFLICTS_LISTED}.
    *
    * @param localIssueKey only those of this issue, or null for all
    */

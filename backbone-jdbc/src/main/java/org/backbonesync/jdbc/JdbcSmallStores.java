@@ -12,16 +12,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.backbonesync.spi.store.AsyncTask;
-import org.backbonesync.spi.store.ConflictRecord;
-import org.backbonesync.spi.store.ConflictStore;
 import org.backbonesync.spi.store.TaskStore;
 import org.backbonesync.spi.store.WatermarkStore;
 
-/** Watermarks, tasks and conflict records in SQL tables. */
+/** Watermarks and tasks in SQL tables. */
 final class JdbcSmallStores implements WatermarkStore {
   private final JdbcStores db;
   private final TaskStore tasks = new Tasks();
-  private final ConflictStore conflicts = new Conflicts();
 
   JdbcSmallStores(JdbcStores db) {
     this.db = db;
@@ -29,10 +26,6 @@ final class JdbcSmallStores implements WatermarkStore {
 
   TaskStore tasks() {
     return tasks;
-  }
-
-  ConflictStore conflicts() {
-    return conflicts;
   }
 
   @Override
@@ -163,60 +156,6 @@ final class JdbcSmallStores implements WatermarkStore {
           }
         }
         return open;
-      });
-    }
-  }
-
-  private final class Conflicts implements ConflictStore {
-    @Override
-    public ConflictRecord add(ConflictRecord r) {
-      return db.run(c -> {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO bb_conflict (connector_key,"
-            + " local_issue_key, remote_issue_key, mapping_id, local_json, remote_json,"
-            + " local_changed_at, remote_changed_at, winner, rule_name, recorded_at) VALUES (?, ?,"
-            + " ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-          bind(s, r.connectorKey(), r.localIssueKey(), r.remoteIssueKey(), r.fieldMappingId(),
-              Json.write(r.localValue()), Json.write(r.remoteValue()), r.localChangedAt(),
-              r.remoteChangedAt(), r.winner().name(), r.rule().name(), r.recordedAt());
-          s.executeUpdate();
-          try (ResultSet keys = s.getGeneratedKeys()) {
-            keys.next();
-            return r.withId(keys.getLong(1));
-          }
-        }
-      });
-    }
-
-    @Override
-    public List<ConflictRecord> list(String connectorKey, String localIssueKey) {
-      return db.run(c -> {
-        List<ConflictRecord> records = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT id, connector_key, local_issue_key,"
-            + " remote_issue_key, mapping_id, local_json, remote_json, local_changed_at,"
-            + " remote_changed_at, winner, rule_name, recorded_at FROM bb_conflict WHERE"
-            + " connector_key = ?" + (localIssueKey == null ? "" : " AND local_issue_key = ?")
-            + " ORDER BY id")) {
-          if (localIssueKey == null) {
-            bind(s, connectorKey);
-          } else {
-            bind(s, connectorKey, localIssueKey);
-          }
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              try {
-                records.add(new ConflictRecord(r.getLong(1), r.getString(2), r.getString(3),
-                    r.getString(4), r.getString(5), Json.read(r.getString(6)),
-                    Json.read(r.getString(7)), r.getLong(8), r.getLong(9),
-                    ConflictRecord.Winner.valueOf(r.getString(10)),
-                    ConflictRecord.Rule.valueOf(r.getString(11)), r.getLong(12)));
-              } catch (RuntimeException e) {
-                db.corrupt().report("bb_conflict", String.valueOf(r.getLong(1)),
-                    "conflict record of " + r.getString(3), e);
-              }
-            }
-          }
-        }
-        return records;
       });
     }
   }

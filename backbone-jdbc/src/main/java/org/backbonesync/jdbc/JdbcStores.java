@@ -104,6 +104,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private final JdbcSyncInfoStore syncInfo = new JdbcSyncInfoStore(this);
   private final JdbcMessageStore messages = new JdbcMessageStore(this);
   private final JdbcSmallStores small = new JdbcSmallStores(this);
+  private final JdbcConflictStore conflicts = new JdbcConflictStore(this);
   private final JdbcLeaseStore leases = new JdbcLeaseStore(this);
   private final JdbcEnvelopeIdStore envelopeIds = new JdbcEnvelopeIdStore(this);
   private final JdbcTraceStore trace = new JdbcTraceStore(this);
@@ -252,7 +253,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
   @Override
   public ConflictStore conflicts() {
-    return small.conflicts();
+    return conflicts;
   }
 
   @Override

@@ -230,13 +230,31 @@ public final class InMemoryStores implements Stores {
 
   private final class Conflicts implements ConflictStore {
     private final List<ConflictRecord> records = new ArrayList<>();
+    /** The last id given: records trimmed leave gaps, and ids still increase. */
+    private long lastId;
 
     @Override
     public ConflictRecord add(ConflictRecord record) {
       return inTransaction(() -> {
-        ConflictRecord stored = record.withId(records.size() + 1L);
+        ConflictRecord stored = record.withId(++lastId);
         records.add(stored);
         undo.push(() -> records.remove(records.size() - 1));
+        return stored;
+      });
+    }
+
+    @Override
+    public ConflictRecord add(ConflictRecord record, int keep) {
+      return inTransaction(() -> {
+        ConflictRecord stored = add(record);
+        List<ConflictRecord> issues = list(record.connectorKey(), record.localIssueKey());
+        if (record.localIssueKey() != null) {
+          issues.subList(0, Math.max(0, issues.size() - Math.max(1, keep))).forEach(old -> {
+            int at = records.indexOf(old);
+            records.remove(at);
+            undo.push(() -> records.add(at, old));
+          });
+        }
         return stored;
       });
     }

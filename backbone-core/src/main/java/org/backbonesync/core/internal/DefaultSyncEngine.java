@@ -261,8 +261,9 @@ public final class DefaultSyncEngine implements SyncEngine {
   public List<ConflictRecord> conflicts(String connectorKey,
       String localIssueKey) {
     local(connectorKey);
-    return stores.conflicts().list(connectorKey, Arguments.issueKey("localIssueKey",
-        localIssueKey));
+    String issueKey = Arguments.issueKey("localIssueKey", localIssueKey);
+    return stores.conflicts().list(connectorKey, issueKey,
+        issueKey == null ? CONFLICTS_LISTED : CONFLICTS_KEPT);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.backbonesync.core.SyncEngine;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -127,7 +128,8 @@ final class OutcomeRecorder {
     SyncMessage back = null;
     ConflictResolver.Resolution settled = target.resolution();
     if (settled != null) {
-      settled.records().forEach(r -> recorded.add(stores.conflicts().add(r)));
+      settled.records().forEach(r -> recorded.add(stores.conflicts()
+          .add(r, SyncEngine.CONFLICTS_KEPT)));
     }
     if (!wholeSent) {
       if (settled != null && !settled.partnerValues().isEmpty()) {

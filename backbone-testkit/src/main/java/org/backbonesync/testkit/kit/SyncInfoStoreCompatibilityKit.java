@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -572,6 +573,36 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
     assertTrue(first.id() > 0);
     assertEquals(2, stores.conflicts().list("PA", null).size());
     assertEquals(List.of(first), stores.conflicts().list("PA", "PA-1"));
+  }
+
+  @Test
+  void conflictRecordsKeepTheNewestOfEachIssueInTheCallersTransaction() {
+    List<ConflictRecord> added = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      added.add(stores.conflicts().add(conflict("PA-1", i), 2));
+    }
+    ConflictRecord other = stores.conflicts().add(conflict("PA-2", 9), 2);
+
+    List<ConflictRecord> kept = stores.conflicts().list("PA", "PA-1", 10);
+    assertTrue(kept.size() >= 2 && kept.size() <= 4, "the newest 2, up to twice: " + kept);
+    assertEquals(added.subList(5 - kept.size(), 5), kept, "the newest, oldest first");
+    assertEquals(added.subList(3, 5), stores.conflicts().list("PA", "PA-1", 2));
+    assertEquals(List.of(other), stores.conflicts().list("PA", "PA-2", 2), "another issue's");
+    assertEquals(List.of(added.get(4), other), stores.conflicts().list("PA", null, 2));
+
+    assertThrows(IllegalStateException.class, () -> stores.inTransaction(() -> {
+      for (int i = 5; i < 10; i++) {
+        stores.conflicts().add(conflict("PA-1", i), 2);
+      }
+      throw new IllegalStateException("the step fails");
+    }));
+    assertEquals(kept, stores.conflicts().list("PA", "PA-1", 10), "nothing added or trimmed");
+  }
+
+  private static ConflictRecord conflict(String localIssueKey, int n) {
+    return new ConflictRecord(0, "PA", localIssueKey, "PB-" + n, "m1", JSON.textNode("a" + n),
+        JSON.textNode("b" + n), n, n, ConflictRecord.Winner.LOCAL, ConflictRecord.Rule.TIE_BREAK,
+        n);
   }
 
   @Test
