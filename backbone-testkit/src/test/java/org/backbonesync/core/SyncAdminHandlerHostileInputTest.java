@@ -583,9 +583,9 @@ class SyncAdminHandlerHostileInputTest {
     assertEquals(100, body.get("problems").size());
     assertEquals(300, body.get("problemCount").asInt());
     assertEquals("$[0].localIssueKey: missing", problems(response).get(0));
-    assertEquals("$[49].remoteIssueKey: missing; a row naming no partner issue (a copy waiting"
-        + " for its partner's key, or a row unlinked after a Jira restore) cannot be imported:"
-        + " leave it out", problems(response).get(99));
+    assertEquals("$[49].remoteIssueKey: missing (rows GET shows with remoteIssueKey"
+        + " null, a copy waiting for its partner's key or a row unlinked after a Jira restore,"
+        + " cannot be imported: leave those out)", problems(response).get(99));
   }
 
   // ------------------------------------------------------------------ import values

@@ -172,9 +172,9 @@ class SyncAdminHandlerTest {
     List<String> problems = new java.util.ArrayList<>();
     body(response).get("problems").forEach(p ->
         problems.add(p.get("path").asText() + ": " + p.get("message").asText()));
-    assertEquals(List.of("$[2].remoteIssueKey: missing; a row naming no partner issue (a copy"
-        + " waiting for its partner's key, or a row unlinked after a Jira restore) cannot be"
-        + " imported: leave it out"), problems);
+    assertEquals(List.of("$[2].remoteIssueKey: missing (rows GET shows with"
+        + " remoteIssueKey null, a copy waiting for its partner's key or a row unlinked after a"
+        + " Jira restore, cannot be imported: leave those out)"), problems);
     assertEquals(0, sync.syncInfoA().size(), "nothing imported");
   }
 

@@ -38,13 +38,14 @@ final class SyncInfoImportCheck {
   /** How far after now a time may be (clocks differ a little; microseconds differ a lot). */
   static final Duration MAX_FUTURE = Duration.ofDays(1);
   /**
-   * Why a row without a partner key is refused: {@code GET} shows such rows (a copy waiting for
-   * its partner's answer, a row unlinked after a Jira restore), and an operator moving a store by
-   * export and import needs to know to leave them out.
+   * Why a row without a partner key is refused: one written by hand lacks it, and {@code GET}
+   * shows rows with it null (a copy waiting for its partner's answer, a row unlinked after a Jira
+   * restore), which an operator moving a store by export and import needs to know to leave out.
    */
-  static final String NO_PARTNER = "missing; a row naming no partner issue (a copy waiting for"
-      + " its partner's key, or a row unlinked after a Jira restore) cannot be imported: leave it"
-      + " out";
+  static final String NO_PARTNER = "missing (rows GET shows with remoteIssueKey null, a copy"
+      + " waiting for its partner's key or a row unlinked after a Jira restore, cannot be"
+      + " imported: leave those out)";
+
   /** Pages read per existence search at most, against a tracker that never ends one. */
   private static final int MAX_PAGES = 100;
 
