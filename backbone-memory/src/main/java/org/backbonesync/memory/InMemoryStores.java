@@ -1097,6 +1097,7 @@ public final class InMemoryStores implements Stores {
       copy.tasks.byId.putAll(tasks.byId);
       copy.tasks.lastId[0] = tasks.lastId[0];
       copy.conflicts.records.addAll(conflicts.records);
+      copy.conflicts.lastId = conflicts.lastId; // (records trimmed leave gaps)
       copy.envelopeIds.expiry.putAll(envelopeIds.expiry);
       return copy;
     });

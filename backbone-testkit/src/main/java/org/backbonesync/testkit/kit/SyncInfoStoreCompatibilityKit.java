@@ -582,6 +582,10 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
       added.add(stores.conflicts().add(conflict("PA-1", i), 2));
     }
     ConflictRecord other = stores.conflicts().add(conflict("PA-2", 9), 2);
+    for (int i = 1; i < added.size(); i++) {
+      assertTrue(added.get(i).id() > added.get(i - 1).id(), "ids increase past trims: " + added);
+    }
+    assertTrue(other.id() > added.get(4).id(), "ids increase past trims");
 
     List<ConflictRecord> kept = stores.conflicts().list("PA", "PA-1", 10);
     assertTrue(kept.size() >= 2 && kept.size() <= 4, "the newest 2, up to twice: " + kept);
