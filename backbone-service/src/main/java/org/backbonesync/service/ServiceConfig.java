@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -98,9 +99,14 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
    */
   private static final Pattern VARIABLE_NAME =
       Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|[A-Z][A-Z0-9]{0,11}");
-  /** Strict, and decimals read exactly, so that a refusal shows 1E+400, not Infinity. */
+  /**
+   * Strict, and decimals read exactly, so that a refusal shows 1E+400, not Infinity; as written
+   * (1024.0 stays 1024.0, not Jackson's stripped 1024), since a synchronization's part goes on to
+   * the library as text and must read there as it reads from the file.
+   */
   private static final ObjectMapper JSON = StrictJson.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES).build();
 
   /**
    * A Jira site; {@code path} is where it is in the file, e.g. {@code $.sites.dev}. Its webhooks

@@ -1,0 +1,47 @@
+package org.backbonesync.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.backbonesync.core.FieldMappingRegistry;
+import org.backbonesync.core.SyncConfiguration;
+import org.backbonesync.core.SyncConfigurationJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * helper-141: 4740c220 says settings built in Java equal "what reading JSON gives", and 55031be
+ * that "a mapping sees the same node types either way". The service reads its file with
+ * USE_BIG_DECIMAL_FOR_FLOATS (Jackson then strips trailing zeros) and hands the sync object on
+ * as text: 1024.0 arrives as the text "1024", an IntNode, where SyncConfigurationJson.read of the
+ * same sync object gives a DoubleNode (and 10240.0 arrives as "1.024E+4", a DoubleNode).
+ */
+class ServiceConfigNumbersTest {
+  @Test
+  void aSettingWithAFractionOfZeroReadsAsTheLibraryReadsIt(@TempDir Path dir) throws Exception {
+    String example = Files.readString(Path.of("sync.example.json"));
+    String files = "{\"id\": \"files\", \"type\": \"attachments\", \"direction\": \"BOTH\","
+        + " \"fieldA\": \"attachment\", \"fieldB\": \"attachment\","
+        + " \"settings\": {\"maxSize\": 1024.0}},\n          {\"id\": \"comments\"";
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, example.replace("{\"id\": \"comments\"", files));
+    ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "a@example.com",
+        "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef"));
+    JsonNode sync = new ObjectMapper().readTree(Files.readString(file))
+        .get("synchronizations").get(0).get("sync");
+    SyncConfiguration byLibrary =
+        new SyncConfigurationJson(FieldMappingRegistry.builtIns()).read(sync.toString());
+
+    SyncConfiguration byService = config.synchronizations().get(0).configuration();
+
+    assertEquals(byLibrary.fieldMappings().get(3).settings(),
+        byService.fieldMappings().get(3).settings(), "the service read " + byService
+        .fieldMappings().get(3).settings() + ", the library " + byLibrary.fieldMappings().get(3)
+        .settings());
+    assertEquals(byLibrary, byService);
+  }
+}
