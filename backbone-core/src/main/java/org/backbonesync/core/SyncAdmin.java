@@ -150,7 +150,11 @@ public final class SyncAdmin {
         issueKey("localIssueKey", localIssueKey), issueKey("remoteIssueKey", remoteIssueKey)));
   }
 
-  /** Conflict and rejection records of a connector, optionally of one local issue. */
+  /**
+   * Conflict and rejection records of a connector, optionally of one local issue, oldest first:
+   * as {@link SyncEngine#conflicts}, the newest {@value SyncEngine#CONFLICTS_KEPT} of one issue
+   * or the newest {@value SyncEngine#CONFLICTS_LISTED} of all.
+   */
   public List<ConflictRecord> conflicts(
       String caller, String connectorKey, String localIssueKey) {
     allow(caller, AdminOperation.READ_SYNC_INFORMATION, connectorKey);

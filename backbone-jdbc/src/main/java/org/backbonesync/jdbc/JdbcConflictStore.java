@@ -16,7 +16,8 @@ import org.backbonesync.spi.store.ConflictStore;
 /**
  * Conflict records in {@code bb_conflict}, read and trimmed per connector and local issue by the
  * index of {@code V13__conflict_issue.sql}. An add joins the caller's transaction (the apply that
- * settled the conflict), its trim too: one more statement per conflict, which are rare.
+ * settled the conflict), its trim too: one more statement per record, deleting about one row
+ * (V13 trimmed what was kept before it).
  */
 final class JdbcConflictStore implements ConflictStore {
   private static final String COLUMNS = "id, connector_key, local_issue_key, remote_issue_key,"

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.jdbc.JdbcStores.Schema;
+import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.SyncInfo;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +66,38 @@ class MigrationsTest {
       assertTrue(found, "version 2's index");
       assertEquals(Schemas.shippedHistory(), Schemas.history(c),
           "version 1's row gets the checksum it lacked; version 2 is recorded with its own");
+    }
+  }
+
+  /**
+   * V13 keeps the newest 100 conflict records of each connector and issue (the stores trim from
+   * then on): a database of before, which kept them all, loses the older ones once, at the
+   * upgrade, not inside the next apply of each issue.
+   */
+  @Test
+  void version13KeepsTheNewestConflictRecordsOfEachIssue() throws Exception {
+    Migrations toV12 = new Migrations(Migrations.SCRIPTS.subList(0, 12), Migrations.class);
+    JdbcStores.open(Schemas.dataSource(url), Schema.MIGRATE, toV12).close();
+    try (Connection c = DriverManager.getConnection(url)) {
+      for (int i = 1; i <= 105; i++) {
+        for (String issue : List.of("PA-1", "PA-2")) {
+          if (issue.equals("PA-1") || i <= 3) {
+            Schemas.execute(c, "INSERT INTO bb_conflict (connector_key, local_issue_key,"
+                + " remote_issue_key, mapping_id, local_json, remote_json, local_changed_at,"
+                + " remote_changed_at, winner, rule_name, recorded_at) VALUES ('PA', '" + issue
+                + "', 'PB-1', 'm1', '\"a\"', '\"b" + i + "\"', 1, 1, 'LOCAL', 'TIE_BREAK', " + i
+                + ")");
+          }
+        }
+      }
+    }
+
+    try (JdbcStores upgraded = JdbcStores.atUrl(url, null, null)) {
+      List<ConflictRecord> kept = upgraded.conflicts().list("PA", "PA-1");
+      assertEquals(100, kept.size());
+      assertEquals(6, kept.get(0).recordedAt(), "the oldest kept");
+      assertEquals(105, kept.get(99).recordedAt());
+      assertEquals(3, upgraded.conflicts().list("PA", "PA-2").size(), "another issue's");
     }
   }
 

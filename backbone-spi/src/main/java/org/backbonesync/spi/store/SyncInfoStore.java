@@ -265,7 +265,7 @@ public interface SyncInfoStore {
    * Empty when none; a store without it (the default) keeps none, and merges go against the
    * value the partner says it replaced, as before.
    *
-   * @since 0.2
+   * @since 0.1
    */
   default Map<String, JsonNode> skippedBases(long syncInfoId) {
     return Map.of();
@@ -279,7 +279,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
    *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
    *     read
-   * @since 0.2
+   * @since 0.1
    */
   default Map<Long, Map<String, JsonNode>> skippedBases(Collection<Long> syncInfoIds) {
     NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
@@ -294,7 +294,7 @@ public interface SyncInfoStore {
    * Records skipped bases (see {@link #skippedBases(long)}), replacing those of the same field
    * mapping ids. Default: keeps nothing.
    *
-   * @since 0.2
+   * @since 0.1
    */
   default void putSkippedBases(long syncInfoId, Map<String, JsonNode> bases) {}
 
@@ -302,7 +302,7 @@ public interface SyncInfoStore {
    * Forgets the skipped bases of these field mapping ids (the partner's value was taken since).
    * Default: nothing to forget.
    *
-   * @since 0.2
+   * @since 0.1
    */
   default void removeSkippedBases(long syncInfoId, Collection<String> fieldMappingIds) {}
 
