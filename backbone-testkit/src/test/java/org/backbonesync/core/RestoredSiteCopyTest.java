@@ -123,6 +123,45 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * A change of the lost PA-2, made before the restore and held on the way, reaches PB after the
+   * copy's PAIRED gave PA-2 to PB-3: it is for PB-2's row, which gave the key up, and is consumed
+   * there; PB-3's row keeps PA-2 (found by the simulation with site restores, seed 9: the late
+   * message took the key back from the new pair, unlinking PB-3, and PB-2 named no one).
+   */
+  @Test
+  void aChangeOfTheLostIssueArrivingAfterTheCopysPairedLeavesTheNewPairLinked() {
+    sync.b("bob").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    long backup = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").create("Scanner jams");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(30));
+    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
+    sync.runUntilQuiet();
+    sync.a("alice").edit("PA-2", "summary", "Scanner jams on A");
+    sync.poll("PA");
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1);
+    sync.deliver("PA"); // held on the way
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3, its PAIRED queued
+    sync.poll("PA");
+    sync.deliver("PA"); // the PAIRED, then the held change
+    assertEquals(0, sync.transportAtoB().heldCount());
+    sync.apply("PB");
+
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
+    assertFalse(row(sync.syncInfoB(), "PB-3").incomingChangesIgnored(), "PB-3 stays linked");
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+  }
+
+  /**
    * The copy's PAIRED is lost on the way, and a change of PA-2 reaches PB first: it is for PB-3's
    * row (not PB-2's, which still names PA-2), and waits there for the PAIRED sent again.
    */

@@ -48,9 +48,11 @@ final class InOrder {
     Optional<SyncInfo> row = message.kind() == MessageKind.PAIRED ? found
         : found.map(r -> rows.followPartnerKey(r, message));
     if (row.isPresent() && row.get().remoteIssueKey() == null && row.get().id() != 0
-        && message.kind() != MessageKind.PAIRED) {
+        && !row.get().incomingChangesIgnored() && message.kind() != MessageKind.PAIRED) {
       // (no PAIRED came: a row of the partner made again names the pair; a row of ours that
-      // still names the partner's issue under a key its restored site gave again gives it up)
+      // still names the partner's issue under a key its restored site gave again gives it up.
+      // Not for a row that ignores: one that gave its key up to a copy's pair takes nothing
+      // back when a late message of the lost pair reaches it, and consumes it below)
       Runnable given = reusedKeys.giveRemoteKey(row.get(), message.sourceIssueKey(), message);
       if (given != ReusedKeys.NOTHING) { // (an empty transaction was a commit's round trip)
         stores.inTransaction(given);
