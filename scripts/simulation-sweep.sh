@@ -19,6 +19,9 @@
 #     messages straight to each other's inbox, as two of one engine without a host's transport
 #   LABEL_ORDER=true scripts/simulation-sweep.sh 1..10000   people write labels in any order
 #     (not always in one), so both sides ending with one set in two orders shows
+#   SITE_RESTORES=true scripts/simulation-sweep.sh 1..10000   a tracker's site is restored from a
+#     backup (issues created since lost, their keys given again) (not with OPERATORS=true or
+#     DELETES=true)
 #   LAST_EDITS=false   do not check that no person's change is lost (checked by default)
 # Engine warnings (tracker faults the simulation throws on purpose) are turned off; a failing
 # seed's replay line shows them again.
@@ -30,7 +33,7 @@ start=$(date +%s)
 status=0
 mvn -B -q -pl backbone-testkit -am test -Dtest=SimulationTest#everySeedKeepsEveryGuarantee \
   -Dsurefire.failIfNoSpecifiedTests=false -Dbackbone.sim.seeds="$seeds" \
-  -Dbackbone.sim.threads="$threads" -Dbackbone.sim.operators="${OPERATORS:-false}" -Dbackbone.sim.imports="${IMPORTS:-false}" -Dbackbone.sim.ignores="${IGNORES:-false}" -Dbackbone.sim.backups="${BACKUPS:-false}" -Dbackbone.sim.webhooks="${WEBHOOKS:-false}" -Dbackbone.sim.linkRemovals="${LINK_REMOVALS:-false}" -Dbackbone.sim.worklogs="${WORKLOGS:-false}" -Dbackbone.sim.deletes="${DELETES:-false}" -Dbackbone.sim.storeFaults="${STORE_FAULTS:-false}" -Dbackbone.sim.smallPages="${SMALL_PAGES:-false}" -Dbackbone.sim.handOver="${HAND_OVER:-false}" -Dbackbone.sim.labelOrder="${LABEL_ORDER:-false}" -Dbackbone.sim.lastEdits="${LAST_EDITS:-true}" -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
+  -Dbackbone.sim.threads="$threads" -Dbackbone.sim.operators="${OPERATORS:-false}" -Dbackbone.sim.imports="${IMPORTS:-false}" -Dbackbone.sim.ignores="${IGNORES:-false}" -Dbackbone.sim.backups="${BACKUPS:-false}" -Dbackbone.sim.webhooks="${WEBHOOKS:-false}" -Dbackbone.sim.linkRemovals="${LINK_REMOVALS:-false}" -Dbackbone.sim.worklogs="${WORKLOGS:-false}" -Dbackbone.sim.deletes="${DELETES:-false}" -Dbackbone.sim.storeFaults="${STORE_FAULTS:-false}" -Dbackbone.sim.smallPages="${SMALL_PAGES:-false}" -Dbackbone.sim.handOver="${HAND_OVER:-false}" -Dbackbone.sim.labelOrder="${LABEL_ORDER:-false}" -Dbackbone.sim.siteRestores="${SITE_RESTORES:-false}" -Dbackbone.sim.lastEdits="${LAST_EDITS:-true}" -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
   || status=$?
 echo "sweep of seeds $seeds on $threads threads: $(( $(date +%s) - start )) s wall, exit $status"
 exit $status

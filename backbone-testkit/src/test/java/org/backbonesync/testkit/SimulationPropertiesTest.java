@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SimulationPropertiesTest {
   private static final List<String> NAMES = List.of("seeds", "base", "operators", "imports",
       "ignores", "backups", "webhooks", "linkRemovals", "worklogs", "deletes", "storeFaults",
-      "labelOrder", "lastEdits", "smallPages", "handOver");
+      "labelOrder", "lastEdits", "smallPages", "handOver", "siteRestores");
   private final Map<String, String> before = new HashMap<>();
 
   @BeforeEach
@@ -65,6 +65,19 @@ class SimulationPropertiesTest {
         && !r.webhooks() && r.labelOrder(), r::replay);
     assertTrue(r.replay().endsWith(" -Dbackbone.sim.seed=3" + simulation.switches()
         + " -Dsurefire.failIfNoSpecifiedTests=false"), r::replay);
+  }
+
+  @Test
+  void siteRestoresComeBackAsTheFlagThatSetsThem() {
+    System.setProperty("backbone.sim.siteRestores", "true");
+    System.setProperty("backbone.sim.webhooks", "true");
+
+    Simulation simulation = Simulation.Builder.fromSystemProperties().build();
+
+    assertEquals(" -Dbackbone.sim.webhooks=true -Dbackbone.sim.siteRestores=true",
+        simulation.switches());
+    Simulation.Result r = simulation.run(3);
+    assertTrue(r.siteRestores() && r.webhooks() && !r.operators(), r::replay);
   }
 
   @Test

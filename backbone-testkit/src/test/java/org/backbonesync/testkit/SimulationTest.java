@@ -53,6 +53,9 @@ import org.junit.jupiter.api.Test;
  *       messages straight to each other's inbox (see {@link Simulation.Builder#handOver});
  *   <li>{@code -Dbackbone.sim.labelOrder=true}: people write labels in any order (see {@link
  *       Simulation.Builder#labelOrder});
+ *   <li>{@code -Dbackbone.sim.siteRestores=true}: a tracker's site is restored from a backup,
+ *       its lost issues' keys given again (see {@link Simulation.Builder#siteRestores}; not with
+ *       operators or deletes; no build runs it: sweeps do);
  *   <li>{@code -Dbackbone.sim.lastEdits=false}: the checker does not assert that no person's
  *       change is lost (see {@link Simulation.Builder#lastEditChecks}); it does by default;
  *   <li>{@code -Dbackbone.sim.operatorBase=N}: the first of the 1,000 seeds with operators each
@@ -248,6 +251,24 @@ class SimulationTest {
         () -> Simulation.builder().deletes(true).operatorActions(true).build());
     assertTrue(e.getMessage().contains("backbone.sim.deletes")
         && e.getMessage().contains("backbone.sim.operators"), e.getMessage());
+  }
+
+  @Test
+  void siteRestoresRefuseToCombineWithOperatorsOrDeletesNamingTheSwitches() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> Simulation.builder().siteRestores(true).operatorActions(true).operatorIgnores(true)
+            .build());
+    assertEquals("siteRestores (backbone.sim.siteRestores) does not combine with operators"
+        + " (backbone.sim.operators) and ignores (backbone.sim.ignores): after a Jira restore the"
+        + " rows must be kept (an operator's delete or lost store pairs a new issue under a lost"
+        + " key with the lost one's partner again), and the checker does not follow gone pairs"
+        + " through restores", e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Simulation.builder().siteRestores(true).deletes(true).build());
+    assertTrue(e.getMessage().contains("with deletes (backbone.sim.deletes)"), e.getMessage());
+    assertTrue(Simulation.builder().siteRestores(true).webhooks(true).storeFaults(true)
+        .handOver(true).build().switches().contains(" -Dbackbone.sim.siteRestores=true"));
   }
 
   @Test

@@ -1,0 +1,363 @@
+package org.backbonesync.testkit;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.Attachment;
+import org.backbonesync.spi.tracker.ChangelogEntry;
+import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.FieldChange;
+import org.backbonesync.spi.tracker.TrackedIssue;
+
+/**
+ * The Jira sites of one simulation run restored from backups ({@link
+ * Simulation.Builder#siteRestores}), and what the README promises after such a restore, which
+ * the checker asserts: see {@link #check}.
+ *
+ * <p>A <em>lost pair</em> is a pair (a row on either side) whose issue on the restored side was
+ * lost. Its key may be given to a new issue afterwards: a person's (which the README leaves
+ * unsynced, since the old row holds the key) or a copy the sync makes for a partner's new issue
+ * (paired with that partner). The lost issue's partner is unlinked.
+ */
+final class SiteRestores {
+  /**
+   * A pair whose issue on side {@code sideA} was lost in a restore.
+   *
+   * @param sideA whether site A was restored
+   * @param key the lost issue's key
+   * @param partner the partner issue's key on the other side then, or null when not known yet
+   * @param partnerCreated when the partner issue was created (on its tracker's clock), to know it
+   *     again; -1 when it was not there
+   * @param checked whether the README promises anything of it: not when the restored side's row
+   *     had seen no change of its issue yet (or was not there), which the README lists under "Not
+   *     handled after a Jira restore"
+   */
+  record LostPair(boolean sideA, String key, String partner, long partnerCreated,
+      boolean checked) {}
+
+  /** A value a person's act wrote, with the act's number: no two acts write the same. */
+  private static final java.util.regex.Pattern PERSONS =
+      java.util.regex.Pattern.compile("(issue|summary|comment|edited) \\d+|file-\\d+\\.txt");
+
+  private final List<LostPair> lost = new ArrayList<>();
+  private final Set<String> lostKeysA = new HashSet<>();
+  private final Set<String> lostKeysB = new HashSet<>();
+  private Set<String> lastLost = Set.of();
+  /** Where the last restore's pairs start in {@link #lost}. */
+  private int lastFirst;
+
+  /** Whether any site was restored. */
+  boolean any() {
+    return !lostKeysA.isEmpty() || !lostKeysB.isEmpty() || !lost.isEmpty();
+  }
+
+  /** The keys, on both sides, of the pairs the last restore lost. */
+  Set<String> lastLost() {
+    return lastLost;
+  }
+
+  /** The pairs the last restore lost, for the trace: each key, its partner's, and if checked. */
+  String describeLast() {
+    return lost.subList(lastFirst, lost.size()).stream().map(p -> p.key() + "/"
+        + p.partner() + (p.checked() ? "" : " (unchecked)")).toList().toString();
+  }
+
+  /** How many pairs restores lost. */
+  int lostPairs() {
+    return lost.size();
+  }
+
+  /**
+   * Restores one side's tracker to its backup of {@code backupAt} and records the pairs it lost.
+   *
+   * @param own the restored side's rows, read before the restore
+   * @param other the other side's rows
+   * @param partners the other side's tracker
+   * @return the keys of the issues lost, paired or not
+   */
+  List<String> restore(boolean sideA, InMemoryIssueTracker tracker, long backupAt,
+      List<SyncInfo> own, List<SyncInfo> other, InMemoryIssueTracker partners) {
+    List<String> keys = tracker.restoreBackupOf(backupAt);
+    lastLost = new HashSet<>(keys);
+    lastFirst = lost.size();
+    (sideA ? lostKeysA : lostKeysB).addAll(keys);
+    for (String key : keys) {
+      Optional<SyncInfo> row = own.stream().filter(r -> r.localIssueKey().equals(key))
+          .findFirst();
+      // the partner our row names, if its row names the key back or waits for it (a row naming
+      // an issue its own site lost before, whose key went to another since, names no partner)
+      String partner = row.map(SyncInfo::remoteIssueKey).filter(k -> other.stream()
+          .anyMatch(r -> r.localIssueKey().equals(k) && (key.equals(r.remoteIssueKey())
+              || r.remoteIssueKey() == null && !r.incomingChangesIgnored()))).orElse(null);
+      if (partner == null) {
+        partner = other.stream().filter(r -> key.equals(r.remoteIssueKey()))
+            .map(SyncInfo::localIssueKey).findFirst().orElse(null);
+      }
+      if (row.isEmpty() && partner == null) {
+        continue; // never synced: a new issue under its key is a new issue
+      }
+      String p = partner;
+      long created = p == null ? -1
+          : partners.peek(p).map(TrackedIssue::created).orElse(-1L);
+      if (partner != null) {
+        lastLost.add(partner);
+      }
+      lost.add(new LostPair(sideA, key, partner, created,
+          row.isPresent() && row.get().lastChangeSeen() > 0));
+    }
+    return keys;
+  }
+
+  /**
+   * The issues on one side whose rows name a key a restore of the other side lost, and do not
+   * ignore incoming changes: the partners a person touches once the sync is quiet (those there), so that their
+   * next message meets the lost issue's key (with no one reusing it, nothing else would).
+   */
+  List<String> partnersToTouch(boolean sideA, List<SyncInfo> rows,
+      InMemoryIssueTracker tracker) {
+    Set<String> lostThere = sideA ? lostKeysB : lostKeysA;
+    return rows.stream().filter(r -> !r.incomingChangesIgnored() && r.remoteIssueKey() != null
+        && lostThere.contains(r.remoteIssueKey()))
+        .map(SyncInfo::localIssueKey)
+        .filter(k -> tracker.peek(k).filter(i -> i.key().equals(k)).isPresent()).toList();
+  }
+
+  /**
+   * What the README promises after a restore, and no more. Collects, into {@code outA} and
+   * {@code outB}, the issues the other checks must leave out: lost pairs' partners, and issues
+   * under a lost key that a person made (unsynced, as the old row holds the key; a copy the sync
+   * made there is paired with its partner and checked as any pair). Then asserts:
+   * <ul>
+   *   <li>every pair unlinked (a row ignoring incoming changes) is one a restore explains: its
+   *       issue's key was lost, or its partner's, or it names no partner since its partner's key
+   *       was given to a copy;
+   *   <li>each lost pair's partner, still the issue it was, is unlinked;
+   *   <li>nothing of a lost pair's partner reaches the restored side, and nothing of an issue a
+   *       person made under a lost key reaches the other side or is written by the sync: their
+   *       summaries, comments and attachments (every one a person wrote is unique) are found on
+   *       no issue of the side they must not reach.
+   * </ul>
+   * Pairs whose restored-side row had seen no change of its issue are left out, unchecked (see
+   * {@link LostPair#checked}).
+   */
+  void check(InMemoryIssueTracker a, InMemoryIssueTracker b, List<SyncInfo> rowsA,
+      List<SyncInfo> rowsB, Set<String> outA, Set<String> outB) {
+    for (LostPair p : lost) {
+      InMemoryIssueTracker restored = p.sideA() ? a : b;
+      if (personsUnderLostKey(restored, p.key()).isPresent()
+          || restored.peek(p.key()).isEmpty()) {
+        (p.sideA() ? outA : outB).add(p.key());
+      }
+      samePartner(p, p.sideA() ? b : a)
+          .filter(k -> !pairedAgain(p, k, p.sideA() ? rowsB : rowsA))
+          .ifPresent(k -> (p.sideA() ? outB : outA).add(k));
+    }
+    rowsA.stream().filter(SyncInfo::incomingChangesIgnored).forEach(r -> outA.add(
+        r.localIssueKey()));
+    rowsB.stream().filter(SyncInfo::incomingChangesIgnored).forEach(r -> outB.add(
+        r.localIssueKey()));
+    close(rowsA, rowsB, outA, outB);
+    unlinksExplained(true, rowsA);
+    unlinksExplained(false, rowsB);
+    for (int i = 0; i < lost.size(); i++) {
+      LostPair p = lost.get(i);
+      if (p.checked()) {
+        partnerUnlinked(p, p.sideA() ? b : a, p.sideA() ? rowsB : rowsA);
+        partnerNotCrossed(p, p.sideA() ? a : b, p.sideA() ? b : a, p.sideA() ? rowsB : rowsA);
+      }
+      if (p.checked() && latestOfItsKey(i)) { // (the issue under the key since its last loss)
+        newIssueNotCrossed(p, p.sideA() ? a : b, p.sideA() ? b : a);
+      }
+    }
+  }
+
+  /** Adds to each side's set the partners that rows of the other's name, until none grows. */
+  private static void close(List<SyncInfo> rowsA, List<SyncInfo> rowsB, Set<String> outA,
+      Set<String> outB) {
+    for (boolean grew = true; grew; ) {
+      grew = false;
+      for (SyncInfo r : rowsA) {
+        if (outA.contains(r.localIssueKey()) && r.remoteIssueKey() != null) {
+          grew |= outB.add(r.remoteIssueKey());
+        }
+      }
+      for (SyncInfo r : rowsB) {
+        if (outB.contains(r.localIssueKey()) && r.remoteIssueKey() != null) {
+          grew |= outA.add(r.remoteIssueKey());
+        }
+      }
+    }
+  }
+
+  /** The issue a person made under a lost key, there now (not a copy the sync made). */
+  private static Optional<TrackedIssue> personsUnderLostKey(InMemoryIssueTracker tracker,
+      String key) {
+    return tracker.peek(key).filter(i -> i.key().equals(key) && !byTheSync(i.creator()));
+  }
+
+  /** The lost pair's partner key, when the issue under it is still the one paired. */
+  private static Optional<String> samePartner(LostPair p, InMemoryIssueTracker other) {
+    if (p.partner() == null) {
+      return Optional.empty();
+    }
+    return other.peek(p.partner()).filter(i -> i.created() == p.partnerCreated())
+        .map(i -> p.partner());
+  }
+
+  /**
+   * Whether the lost pair's partner is paired again, with another issue than the one under the
+   * lost key: its row never learned the lost copy's key (the copy's PAIRED was on its way), and
+   * its create, sent again, made a new copy. Its pair is then checked as any.
+   */
+  private static boolean pairedAgain(LostPair p, String partner, List<SyncInfo> partnerRows) {
+    return partnerRows.stream().anyMatch(r -> r.localIssueKey().equals(partner)
+        && !r.incomingChangesIgnored() && r.remoteIssueKey() != null
+        && !r.remoteIssueKey().equals(p.key()));
+  }
+
+  private static boolean byTheSync(String user) {
+    return user != null && user.startsWith("sync-");
+  }
+
+  /** Every row of a side that ignores incoming changes is one a restore explains. */
+  private void unlinksExplained(boolean sideA, List<SyncInfo> rows) {
+    Set<String> own = sideA ? lostKeysA : lostKeysB;
+    Set<String> there = sideA ? lostKeysB : lostKeysA;
+    for (SyncInfo r : rows) {
+      if (!r.incomingChangesIgnored()) {
+        continue;
+      }
+      boolean explained = own.contains(r.localIssueKey())
+          || r.remoteIssueKey() == null && !there.isEmpty()
+          || there.contains(r.remoteIssueKey())
+          || lost.stream().anyMatch(p -> p.sideA() != sideA
+              && r.localIssueKey().equals(p.partner()));
+      expect(explained, "pair " + r.localIssueKey() + " - " + r.remoteIssueKey()
+          + " is unlinked, and no restore explains it (lost on " + (sideA ? "A " : "B ")
+          + own + ", on the other side " + there + "): " + r);
+    }
+  }
+
+  /**
+   * A lost pair's partner, still the issue it was, ignores incoming changes, unless it is paired
+   * again with another issue.
+   */
+  private static void partnerUnlinked(LostPair p, InMemoryIssueTracker other,
+      List<SyncInfo> otherRows) {
+    samePartner(p, other).filter(k -> !pairedAgain(p, k, otherRows)).ifPresent(k -> {
+      Optional<SyncInfo> row = otherRows.stream().filter(r -> r.localIssueKey().equals(k))
+          .findFirst();
+      expect(row.isPresent() && row.get().incomingChangesIgnored(), k + ", partner of "
+          + p.key() + " lost in a restore of " + (p.sideA() ? "A" : "B") + ", is not unlinked: "
+          + row.orElse(null));
+    });
+  }
+
+  /** Whether no later restore of the same side lost the pair's key again. */
+  private boolean latestOfItsKey(int index) {
+    LostPair p = lost.get(index);
+    return lost.subList(index + 1, lost.size()).stream()
+        .noneMatch(q -> q.sideA() == p.sideA() && q.key().equals(p.key()));
+  }
+
+  /**
+   * Nothing of the lost pair's partner (the one recorded, or one made for the lost issue since,
+   * whose row names its key and is unlinked) reached the restored side; with a new copy of its
+   * own, nothing reached the issue under the lost key.
+   */
+  private static void partnerNotCrossed(LostPair p, InMemoryIssueTracker restored,
+      InMemoryIssueTracker other, List<SyncInfo> otherRows) {
+    Set<String> partners = new HashSet<>();
+    samePartner(p, other).ifPresent(partners::add);
+    otherRows.stream().filter(r -> r.incomingChangesIgnored() && p.key().equals(
+        r.remoteIssueKey())).forEach(r -> partners.add(r.localIssueKey()));
+    Map<String, String> onRestored = tokensOfSide(restored);
+    Set<String> underKey = tokens(restored, p.key());
+    for (String partner : partners) {
+      boolean again = pairedAgain(p, partner, otherRows); // (its new copy has its tokens)
+      for (String token : tokens(other, partner)) {
+        expect(again ? !underKey.contains(token) : !onRestored.containsKey(token), "\"" + token
+            + "\" of " + partner + ", partner of " + p.key() + " lost in a restore, reached "
+            + (again ? p.key() : onRestored.get(token)));
+      }
+    }
+  }
+
+  /**
+   * Nothing of an issue a person made under the lost key reached the other side, and the sync
+   * wrote nothing to it but links: a link the sync writes on a live pair's issue to the partner
+   * of a lost issue's key, through the lost pair's row before any poll or message found the new
+   * issue under the key (one out of the JQL, which no poll finds), lands on the new issue, and
+   * Jira logs a link on both issues (as for an issue taken out of the JQL).
+   */
+  private static void newIssueNotCrossed(LostPair p, InMemoryIssueTracker restored,
+      InMemoryIssueTracker other) {
+    Optional<TrackedIssue> mine = personsUnderLostKey(restored, p.key());
+    if (mine.isEmpty()) {
+      return;
+    }
+    String key = p.key();
+    String sync = restored.user();
+    List<ChangelogEntry> written = restored.changelog(key).stream()
+        .filter(e -> e.author().equals(sync) && !e.items().stream()
+            .allMatch(i -> i.field().equals("issuelinks"))).toList();
+    List<Comment> comments = restored.comments(key).stream()
+        .filter(c -> byTheSync(c.author())).toList();
+    List<Attachment> files = restored.attachments(key).stream()
+        .filter(f -> byTheSync(f.author())).toList();
+    expect(written.isEmpty() && comments.isEmpty() && files.isEmpty(), "the sync wrote to "
+        + key + ", a person's issue under a key lost in a restore: " + written + " " + comments
+        + " " + files);
+    Map<String, String> onOther = tokensOfSide(other);
+    for (String token : tokens(restored, key)) {
+      expect(!onOther.containsKey(token), "\"" + token + "\" of " + key + ", a person's issue"
+          + " under a key lost in a restore, reached " + onOther.get(token));
+    }
+  }
+
+  /** Each token of every issue of a side, to the key of an issue that has it. */
+  private static Map<String, String> tokensOfSide(InMemoryIssueTracker tracker) {
+    Map<String, String> all = new TreeMap<>();
+    for (TrackedIssue issue : tracker.allIssues()) {
+      tokens(tracker, issue.key()).forEach(t -> all.putIfAbsent(t, issue.key()));
+    }
+    return all;
+  }
+
+  /**
+   * What people wrote on an issue that no other issue has unless synced: every summary it had
+   * (its changelog's), its comments' bodies and its attachments' names, each with a number only
+   * one act of a person used.
+   */
+  private static Set<String> tokens(InMemoryIssueTracker tracker, String key) {
+    Set<String> tokens = new HashSet<>();
+    Optional<TrackedIssue> issue = tracker.peek(key).filter(i -> i.key().equals(key));
+    if (issue.isEmpty()) {
+      return tokens; // (lost since, in a restore of its own side)
+    }
+    tokens.add(issue.get().field("summary").asText());
+    for (ChangelogEntry e : tracker.changelog(key)) {
+      for (FieldChange c : e.items()) {
+        if (c.field().equals("summary")) {
+          tokens.add(c.from());
+          tokens.add(c.to());
+        }
+      }
+    }
+    tracker.comments(key).forEach(c -> tokens.add(c.body()));
+    tracker.attachments(key).forEach(f -> tokens.add(f.filename()));
+    tokens.removeIf(t -> t == null || !PERSONS.matcher(t).matches());
+    return tokens;
+  }
+
+  private static void expect(boolean condition, String what) {
+    if (!condition) {
+      throw new AssertionError(what);
+    }
+  }
+}
