@@ -1729,7 +1729,7 @@ public final class Simulation {
           "issues and pairs differ: PA has " + inA.size() + " issues and " + rowsA.size()
               + " rows, PB " + inB.size() + " issues and " + rowsB.size() + " rows"
               + (deletes || siteRestores ? " (besides gone and lost pairs: PA " + outA + ", PB "
-                  + outB + ")" : ""));
+                  + outB + ")" : "") + unpaired("PA", inA, rowsA) + unpaired("PB", inB, rowsB));
       for (TrackedIssue priv : sync.b().allIssues()) {
         if (labels(priv.field("labels")).contains("private") && !outB.contains(priv.key())) {
           boolean touched = sync.b().changelog(priv.key()).stream()
@@ -1826,6 +1826,18 @@ public final class Simulation {
           + 4L * gone.size() + 4L * restores.lostPairs();
       expect(messages <= bound, messages + " messages for " + humanOps + " edits (bound " + bound
           + "): an echo loop");
+    }
+
+    /** The issues of a side without a row, and the rows without an issue, when there are. */
+    String unpaired(String side, List<TrackedIssue> issues, List<SyncInfo> rows) {
+      Set<String> keys = keysOf(issues);
+      Set<String> rowKeys = new java.util.TreeSet<>();
+      rows.forEach(r -> rowKeys.add(r.localIssueKey()));
+      Set<String> noRow = new java.util.TreeSet<>(keys);
+      noRow.removeAll(rowKeys);
+      rowKeys.removeAll(keys);
+      return noRow.isEmpty() && rowKeys.isEmpty() ? "" : "; " + side + " issues without a row "
+          + noRow + ", rows without an issue " + rowKeys;
     }
 
     /**

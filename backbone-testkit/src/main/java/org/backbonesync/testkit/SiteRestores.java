@@ -160,6 +160,8 @@ final class SiteRestores {
           .filter(k -> !pairedAgain(p, k, p.sideA() ? rowsB : rowsA))
           .ifPresent(k -> (p.sideA() ? outB : outA).add(k));
     }
+    outA.addAll(orphanCopies(a, rowsA, lostKeysB));
+    outB.addAll(orphanCopies(b, rowsB, lostKeysA));
     rowsA.stream().filter(SyncInfo::incomingChangesIgnored).forEach(r -> outA.add(
         r.localIssueKey()));
     rowsB.stream().filter(SyncInfo::incomingChangesIgnored).forEach(r -> outB.add(
@@ -177,6 +179,26 @@ final class SiteRestores {
         newIssueNotCrossed(p, p.sideA() ? a : b, p.sideA() ? b : a);
       }
     }
+  }
+
+  /**
+   * The copies the sync made on a side, with no row, of issues the other side lost: a crash after
+   * the copy was made and before its row was written, then the restore, and the create sent
+   * again meets no issue to pair it with (seed 2955). A lost issue's partner, left as it is.
+   */
+  private static Set<String> orphanCopies(InMemoryIssueTracker tracker, List<SyncInfo> rows,
+      Set<String> lostThere) {
+    Set<String> paired = new HashSet<>();
+    rows.forEach(r -> paired.add(r.localIssueKey()));
+    Set<String> orphans = new HashSet<>();
+    for (TrackedIssue i : tracker.allIssues()) {
+      String marker = i.originMarker();
+      if (marker != null && !paired.contains(i.key())
+          && lostThere.contains(marker.substring(marker.lastIndexOf(':') + 1))) {
+        orphans.add(i.key());
+      }
+    }
+    return orphans;
   }
 
   /** Adds to each side's set the partners that rows of the other's name, until none grows. */
