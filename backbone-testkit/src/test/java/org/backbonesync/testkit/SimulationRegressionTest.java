@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with every operator act and the trackers' webhooks, {@code small pages:} with these and polls
  * of small pages, {@code everything:} with every act, webhooks and people removing links and
  * logging work, as the webhook sweep runs, {@code site restores:} with trackers' sites restored
- * from backups). A seed that fails in a sweep or a build
+ * from backups, {@code deletes:} with deletes and moves, webhooks, link removals and worklogs, as
+ * the build's deletes sweep runs). A seed that fails in a sweep or a build
  * goes in the list with the fix.
  */
 class SimulationRegressionTest {
@@ -39,6 +40,8 @@ class SimulationRegressionTest {
   private static final Simulation WITH_SMALL_PAGES = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true)
       .smallPages(true).build();
+  private static final Simulation WITH_DELETES = Simulation.builder().deletes(true).webhooks(true)
+      .linkRemovals(true).worklogs(true).build();
   private static final Simulation WITH_SITE_RESTORES =
       Simulation.builder().siteRestores(true).build();
   private static final Simulation WITH_EVERYTHING = Simulation.builder().operatorActions(true)
@@ -54,7 +57,8 @@ class SimulationRegressionTest {
         : broke.startsWith("webhooks:") ? WITH_WEBHOOKS
         : broke.startsWith("small pages:") ? WITH_SMALL_PAGES
         : broke.startsWith("everything:") ? WITH_EVERYTHING
-        : broke.startsWith("site restores:") ? WITH_SITE_RESTORES : SIMULATION).run(seed);
+        : broke.startsWith("site restores:") ? WITH_SITE_RESTORES
+        : broke.startsWith("deletes:") ? WITH_DELETES : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
 

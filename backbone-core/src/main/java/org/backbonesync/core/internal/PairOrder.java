@@ -146,14 +146,18 @@ final class PairOrder {
 
   /**
    * Whether our row gave its partner issue's key up to a copy's pair (a restore of the partner's
-   * site gave the key again: it ignores, and names no partner issue) and the message's sender
-   * ignores ours too. What the sender sent before may have reached the new pair's row and been
-   * dropped there as stale, so a gap before such a message is never filled: it is dropped, not
-   * left waiting for good (simulation seed 837 with site restores).
+   * site gave the key again: it ignores, names no partner issue, and another row of ours has the
+   * key now) and the message's sender ignores ours too. What the sender sent before may have
+   * reached the new pair's row and been dropped there as stale, so a gap before such a message is
+   * never filled: it is dropped, not left waiting for good (simulation seed 837 with site
+   * restores). A row unlinked otherwise before its PAIRED came (its issue deleted) names no
+   * partner either, but no other row has the key: its messages wait as before (seed 422761230
+   * with deletes).
    */
-  private static boolean bothGaveUp(SyncInfo row, SyncMessage message) {
+  private boolean bothGaveUp(SyncInfo row, SyncMessage message) {
     return row.id() != 0 && row.incomingChangesIgnored() && row.remoteIssueKey() == null
-        && message.incomingChangesIgnored() && message.kind() != MessageKind.PAIRED;
+        && message.incomingChangesIgnored() && message.kind() != MessageKind.PAIRED
+        && rows.keyHeldByAnother(row, message.sourceIssueKey());
   }
 
   /**

@@ -105,6 +105,12 @@ final class SenderRows {
         && (message.receiverEpoch() == 0 || toRowSinceGone(row, message));
   }
 
+  /** Whether another row of ours than {@code row} names the partner issue {@code remoteKey}. */
+  boolean keyHeldByAnother(SyncInfo row, String remoteKey) {
+    return stores.syncInfo().findByRemoteKey(connector.key(), remoteKey)
+        .filter(r -> r.id() != row.id()).isPresent();
+  }
+
   /** Keeps a round's rows, read at once by remote key, for {@link #rowFor}. */
   void prefetch(Map<String, SyncInfo> byRemoteKey) {
     prefetched.clear();
