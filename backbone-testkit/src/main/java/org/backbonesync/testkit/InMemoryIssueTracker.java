@@ -102,7 +102,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
   /** The same project, acting as {@code userId} (who becomes a known user). */
   public InMemoryIssueTracker as(String userId) {
     synchronized (project) {
-      project.users.putIfAbsent(userId, Builder.defaultUser(userId));
+      project.users.computeIfAbsent(userId, Builder::defaultUser);
     }
     return new InMemoryIssueTracker(project, userId);
   }
@@ -261,7 +261,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
       for (Issue issue : project.issues.values()) {
         JsonNode parent = issue.fields.get("parent");
         if (parent != null && parent.isTextual() && renamed.containsKey(parent.asText())) {
-          issue.fields.put("parent", text(renamed.get(parent.asText())));
+          issue.set("parent", text(renamed.get(parent.asText())));
         }
       }
       project.links.replaceAll((id, l) -> new IssueLink(id, l.type(),
@@ -585,11 +585,11 @@ public final class InMemoryIssueTracker implements IssueTracker {
       Issue issue = new Issue(project.key + "-" + project.nextIssue, project.nextIssue,
           create.issueType(), user, now, create.originMarker());
       project.nextIssue++;
-      issue.fields.put("summary", NullNode.getInstance());
-      issue.fields.put("priority", text(project.defaultPriority));
-      issue.fields.put("status", text(INITIAL_STATUS));
-      issue.fields.put("reporter", text(user));
-      create.fields().forEach((f, v) -> issue.fields.put(f, v.deepCopy()));
+      issue.set("summary", NullNode.getInstance());
+      issue.set("priority", text(project.defaultPriority));
+      issue.set("status", text(INITIAL_STATUS));
+      issue.set("reporter", text(user));
+      create.fields().forEach((f, v) -> issue.set(f, v.deepCopy()));
       project.issues.put(issue.key, issue);
       return issue.key;
     });
@@ -1179,6 +1179,8 @@ public final class InMemoryIssueTracker implements IssueTracker {
   private static final class Issue {
     String key;
     final int number;
+    /** Its stable id, as Jira's issue id: {@code 10000 + number}. */
+    final String id;
     final String type;
     final String creator;
     final long created;
@@ -1189,7 +1191,14 @@ public final class InMemoryIssueTracker implements IssueTracker {
      * {@link #indexedUpdate}.
      */
     private final ArrayDeque<Long> earlier = new ArrayDeque<>();
+    /** Its values, changed only through {@link #set}. */
     final Map<String, JsonNode> fields = new LinkedHashMap<>();
+    /**
+     * {@link #fields} as an immutable map, made at the first read after a change, which every
+     * {@link TrackedIssue} of the issue shares until the next (its constructor copies a map that
+     * is not one, and each search copied each issue it found); null until then.
+     */
+    private Map<String, JsonNode> frozen;
     final List<ChangelogEntry> changelog = new ArrayList<>();
     final Map<String, Comment> comments = new LinkedHashMap<>();
     final Map<String, Worklog> worklogs = new LinkedHashMap<>();
@@ -1197,6 +1206,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
     Issue(String key, int number, String type, String creator, long now, String originMarker) {
       this.key = key;
       this.number = number;
+      this.id = String.valueOf(10000 + number);
       this.type = type;
       this.creator = creator;
       this.created = now;
@@ -1248,6 +1258,20 @@ public final class InMemoryIssueTracker implements IssueTracker {
       return fields.get("status").asText();
     }
 
+    /** Sets a value. */
+    void set(String field, JsonNode value) {
+      fields.put(field, value);
+      frozen = null;
+    }
+
+    /** The values as an immutable map, as {@link TrackedIssue} keeps them. */
+    private Map<String, JsonNode> frozenFields() {
+      if (frozen == null) {
+        frozen = Map.copyOf(fields);
+      }
+      return frozen;
+    }
+
     Comment comment(String id) {
       Comment c = comments.get(id);
       if (c == null) {
@@ -1273,7 +1297,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
             ? NullNode.getInstance() : e.getValue();
         if (!before.equals(after)) {
           items.add(new FieldChange(e.getKey(), display(before), display(after)));
-          fields.put(e.getKey(), after.deepCopy());
+          set(e.getKey(), after.deepCopy());
         }
       }
       if (!items.isEmpty()) {
@@ -1314,14 +1338,15 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
     /** The issue as a caller gets it: its values are the caller's own (copies). */
     TrackedIssue snapshot() {
+      Map<String, JsonNode> copied = copied(fields);
       return new TrackedIssue(key, type, creator, created, updated, originMarker,
-          copied(fields), String.valueOf(10000 + number));
+          copied == fields ? frozenFields() : copied, id);
     }
 
     /** The issue as the tracker reads it itself (a JQL condition): the values shared, read only. */
     TrackedIssue view() {
-      return new TrackedIssue(key, type, creator, created, updated, originMarker, fields,
-          String.valueOf(10000 + number));
+      return new TrackedIssue(key, type, creator, created, updated, originMarker, frozenFields(),
+          id);
     }
 
     /**
