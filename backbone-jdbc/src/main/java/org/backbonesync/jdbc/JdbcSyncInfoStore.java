@@ -6,18 +6,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
@@ -30,7 +27,12 @@ import org.backbonesync.spi.store.WorklogLink;
 
 /** Sync information and everything kept per issue pair, in SQL tables. */
 final class JdbcSyncInfoStore implements SyncInfoStore {
-  private static final String COLUMNS = "id, connector_key, local_issue_key, remote_issue_key,"
+  /**
+   * A row's columns but its connector's, which every query of rows compares with its first
+   * argument ({@link #many}): decoding the key of each row read again was about a fiftieth of
+   * what a change allocated ({@code TwoNodeBenchmark}, JFR), each row being read several times.
+   */
+  private static final String COLUMNS = "id, local_issue_key, remote_issue_key,"
       + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
       + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored, partner_epoch,"
       + " partner_since, made_at, stamp";
@@ -54,10 +56,11 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return 255;
   }
 
-  private static SyncInfo row(ResultSet r) throws SQLException {
-    return new SyncInfo(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
-        r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10),
-        r.getBoolean(11), r.getLong(12), r.getLong(13), r.getLong(14), r.getLong(15));
+  /** A row of {@link #COLUMNS}, of this connector. */
+  private static SyncInfo row(ResultSet r, String connectorKey) throws SQLException {
+    return new SyncInfo(r.getLong(1), connectorKey, r.getString(2), r.getString(3),
+        r.getLong(4), r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9),
+        r.getBoolean(10), r.getLong(11), r.getLong(12), r.getLong(13), r.getLong(14));
   }
 
   private Optional<SyncInfo> one(Connection c, String where, Object... args) throws SQLException {
@@ -70,14 +73,20 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return "SELECT " + COLUMNS + " FROM bb_sync_info WHERE " + where;
   }
 
+  /**
+   * The rows {@code where} holds for, which compares the connector key with the first argument
+   * (equal: {@code connector_key = ?}, or {@link #SAME_CONNECTOR}): their connector key, not
+   * read.
+   */
   private static List<SyncInfo> many(Connection c, String where, Object... args)
       throws SQLException {
+    String connectorKey = (String) args[0];
     try (PreparedStatement s = c.prepareStatement(select(where))) {
       bind(s, args);
       try (ResultSet r = s.executeQuery()) {
         List<SyncInfo> rows = new ArrayList<>();
         while (r.next()) {
-          rows.add(row(r));
+          rows.add(row(r, connectorKey));
         }
         return rows;
       }
@@ -127,7 +136,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    */
   private Map<String, SyncInfo> byKeys(String connectorKey, String column,
       Collection<String> issueKeys, java.util.function.Function<SyncInfo, String> keyOf) {
-    List<String> keys = List.copyOf(new LinkedHashSet<>(issueKeys));
+    List<String> keys = InLists.list(issueKeys);
     Map<String, SyncInfo> found = new HashMap<>();
     InLists.forEachChunk(keys, chunk -> db.read(c -> many(c, "connector_key = ? AND " + column
         + " IN (" + InLists.placeholders(chunk.size()) + ")", InLists.args(chunk, connectorKey)))
@@ -197,7 +206,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     if (transaction == null || syncInfoIds.isEmpty()) {
       return;
     }
-    List<Long> ids = new ArrayList<>(new TreeSet<>(syncInfoIds));
+    List<Long> ids = InLists.sortedDistinct(syncInfoIds);
     if (readAhead.isEmpty()) {
       InLists.forEachChunk(ids, chunk -> db.run(c -> lockOnly(c, connectorKey, chunk)));
       return;
@@ -469,13 +478,21 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   /** The arguments of {@link #UPDATE_ROW}, then those of the condition after it. */
   private static Object[] columns(SyncInfo info, Object... whereArgs) {
-    Object[] values = {info.localIssueKey(), info.remoteIssueKey(), info.firstSyncDate(),
-        info.lastOutgoingChange(), info.lastChangeSeen(), info.outgoingMessageSequenceId(),
-        info.lastIncomingChange(), info.incomingMessageSequenceId(),
-        info.incomingChangesIgnored(), info.partnerEpoch(), info.partnerSince(), info.madeAt(),
-        info.id()};
-    Object[] args = Arrays.copyOf(values, values.length + whereArgs.length);
-    System.arraycopy(whereArgs, 0, args, values.length, whereArgs.length);
+    Object[] args = new Object[13 + whereArgs.length]; // (one array: no copy of a first one)
+    args[0] = info.localIssueKey();
+    args[1] = info.remoteIssueKey();
+    args[2] = info.firstSyncDate();
+    args[3] = info.lastOutgoingChange();
+    args[4] = info.lastChangeSeen();
+    args[5] = info.outgoingMessageSequenceId();
+    args[6] = info.lastIncomingChange();
+    args[7] = info.incomingMessageSequenceId();
+    args[8] = info.incomingChangesIgnored();
+    args[9] = info.partnerEpoch();
+    args[10] = info.partnerSince();
+    args[11] = info.madeAt();
+    args[12] = info.id();
+    System.arraycopy(whereArgs, 0, args, 13, whereArgs.length);
     return args;
   }
 
@@ -554,7 +571,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM bb_synced_value",
         r -> {
           try {
-            return Map.entry(r.getString(2), Json.read(r.getString(3)));
+            return Map.of(r.getString(2), Json.read(r.getString(3)));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_synced_value", r.getLong(1) + "/" + r.getString(2),
                 "last synced value; taken as unknown", e);
@@ -563,9 +580,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         });
   }
 
-  /** Reads one result row: its key and value, or null for a row left out (reported). */
+  /**
+   * Reads one result row: its key and value as a map of one ({@code Map.of}: made once, not an
+   * entry first), or null for a row left out (reported).
+   */
   private interface RowReader<V> {
-    Map.Entry<String, V> read(ResultSet r) throws SQLException;
+    Map<String, V> read(ResultSet r) throws SQLException;
   }
 
   /**
@@ -575,7 +595,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    */
   private <V> Map<Long, Map<String, V>> perRow(Collection<Long> syncInfoIds, String select,
       RowReader<V> reader) {
-    List<Long> ids = List.copyOf(new LinkedHashSet<>(syncInfoIds));
+    List<Long> ids = InLists.list(syncInfoIds);
     Map<Long, Map<String, V>> found = new HashMap<>();
     InLists.forEachChunk(ids, chunk -> {
       Map<Long, Map<String, V>> read = db.read(c -> {
@@ -588,9 +608,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           try (ResultSet r = s.executeQuery()) {
             while (r.next()) {
               Long id = r.getLong(1);
-              Map.Entry<String, V> e = reader.read(r);
-              if (e != null) {
-                each.merge(id, Map.of(e.getKey(), e.getValue()), JdbcSyncInfoStore::joined);
+              Map<String, V> one = reader.read(r);
+              if (one != null) {
+                each.merge(id, one, JdbcSyncInfoStore::joined);
               }
             }
           }
@@ -649,7 +669,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, changed_at, sequence_id,"
         + " base_json, value_json FROM bb_pending_change", r -> {
           try {
-            return Map.entry(r.getString(2), new PendingChange(r.getLong(3), r.getLong(4),
+            return Map.of(r.getString(2), new PendingChange(r.getLong(3), r.getLong(4),
                 Json.read(r.getString(5)), Json.read(r.getString(6))));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_pending_change", r.getLong(1) + "/" + r.getString(2),
@@ -693,7 +713,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM"
         + " bb_skipped_base", r -> {
           try {
-            return Map.entry(r.getString(2), Json.read(r.getString(3)));
+            return Map.of(r.getString(2), Json.read(r.getString(3)));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_skipped_base", r.getLong(1) + "/" + r.getString(2),
                 "base of the partner's skipped changes; left out", e);
