@@ -65,8 +65,12 @@ final class TransactionWrites {
       flush();
       keys.add(key);
     }
-    batches.computeIfAbsent(sql, s -> new Batch(s, insertSql, manyRows.get(s)))
-        .add(args, insertArgs);
+    Batch batch = batches.get(sql); // (not computeIfAbsent: its lambda was made per write)
+    if (batch == null) {
+      batch = new Batch(sql, insertSql, manyRows.get(sql));
+      batches.put(sql, batch);
+    }
+    batch.add(args, insertArgs);
   }
 
   /** Sends every batch, in order. */
@@ -98,8 +102,11 @@ final class TransactionWrites {
 
   /** Remembers rows this transaction locked, with their last synced values. */
   void locked(List<SyncInfo> rows, Map<Long, Map<String, JsonNode>> theirValues) {
-    rows.forEach(row -> locked.put(row.id(), row));
-    rows.forEach(row -> known.put(row.id(), row));
+    for (SyncInfo row : rows) {
+      Long id = row.id(); // (boxed once for both)
+      locked.put(id, row);
+      known.put(id, row);
+    }
     values.putAll(theirValues);
   }
 
