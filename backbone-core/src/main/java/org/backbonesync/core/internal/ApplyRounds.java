@@ -234,6 +234,9 @@ final class ApplyRounds {
 
   /** Whether the message's operations read what other pairs' applies write (issue links). */
   private boolean joinsPairs(SyncMessage message) {
+    if (connector.flowsIn.isEmpty() || message.content().isEmpty()) {
+      return false; // (without iterating: an iterator per message applied)
+    }
     for (String id : message.content().keySet()) {
       ContentFlow flow = connector.flowsIn.get(id);
       if (flow != null && flow.joinsPairs()) {

@@ -52,16 +52,19 @@ final class IssueValues {
   Map<String, Change> latestChanges(
       List<ChangelogEntry> entries, boolean includeSyncUser) {
     int items = 0; // (counted first: a map of about its size, growing past 8 fields only)
-    for (ChangelogEntry entry : entries) {
-      items += entry.items().size();
+    for (int i = 0; i < entries.size(); i++) { // (by index, here and below: no iterators)
+      items += entries.get(i).items().size();
     }
     Map<String, Change> latest = new SmallMap<>(Math.min(items, 8));
-    for (ChangelogEntry entry : entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      ChangelogEntry entry = entries.get(i);
       if (!includeSyncUser && isEcho(entry)) {
         continue;
       }
       Change change = new Change(entry.timestamp(), entry.author()); // (one for its items)
-      for (FieldChange item : entry.items()) {
+      List<FieldChange> changed = entry.items();
+      for (int j = 0; j < changed.size(); j++) {
+        FieldChange item = changed.get(j);
         Change previous = latest.get(item.field());
         if (previous == null || previous.timestamp <= entry.timestamp()) {
           latest.put(item.field(), change);
@@ -116,8 +119,8 @@ final class IssueValues {
 
   static long maxTimestamp(List<ChangelogEntry> entries) {
     long max = 0;
-    for (ChangelogEntry e : entries) {
-      max = Math.max(max, e.timestamp());
+    for (int i = 0; i < entries.size(); i++) { // (by index: no iterator per issue examined)
+      max = Math.max(max, entries.get(i).timestamp());
     }
     return max;
   }

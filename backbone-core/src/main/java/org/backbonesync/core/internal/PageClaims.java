@@ -173,7 +173,9 @@ final class PageClaims {
       return true;
     }
     long from = IssueValues.unexaminedFrom(row, changes.issue(), clock.millis());
-    for (ChangelogEntry entry : changes.changelog()) {
+    List<ChangelogEntry> changelog = changes.changelog();
+    for (int i = 0; i < changelog.size(); i++) { // (by index: no iterator per issue)
+      ChangelogEntry entry = changelog.get(i);
       if (entry.timestamp() >= from && !values.isEcho(entry)) {
         return true;
       }
