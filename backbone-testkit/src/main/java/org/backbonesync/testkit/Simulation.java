@@ -588,18 +588,9 @@ public final class Simulation {
      */
     public Simulation build() {
       if (!operators && (imports || ignores || backups)) {
-        List<String> given = new ArrayList<>();
-        if (imports) {
-          given.add("imports (backbone.sim.imports)");
-        }
-        if (ignores) {
-          given.add("ignores (backbone.sim.ignores)");
-        }
-        if (backups) {
-          given.add("backups (backbone.sim.backups)");
-        }
-        throw new IllegalArgumentException(String.join(" and ", given) + " without operators"
-            + " (backbone.sim.operators=true): they are operators' acts, and would not run");
+        throw new IllegalArgumentException(String.join(" and ", given(false))
+            + " without operators (backbone.sim.operators=true): they are operators' acts, and"
+            + " would not run");
       }
       if (deletes && (operators || imports || ignores || backups)) {
         throw new IllegalArgumentException("deletes (backbone.sim.deletes) does not combine with"
@@ -612,17 +603,12 @@ public final class Simulation {
     }
 
     /**
-     * Refuses site restores with operators' acts or deletes, naming the switches given: the README
-     * says to keep the rows after a Jira restore (an operator's delete or lost store lets the
-     * partner's origin marker pair a new issue under a lost key with the lost one's partner again,
-     * overwriting it), and the checker does not follow gone pairs through restores.
+     * The operators' acts switched on, as refusals name them (imports, ignores, backups; with
+     * {@code all}, operators first and deletes last too).
      */
-    private void refuseSiteRestoresWithOthers() {
-      if (!siteRestores) {
-        return;
-      }
+    private List<String> given(boolean all) {
       List<String> given = new ArrayList<>();
-      if (operators) {
+      if (all && operators) {
         given.add("operators (backbone.sim.operators)");
       }
       if (imports) {
@@ -634,9 +620,23 @@ public final class Simulation {
       if (backups) {
         given.add("backups (backbone.sim.backups)");
       }
-      if (deletes) {
+      if (all && deletes) {
         given.add("deletes (backbone.sim.deletes)");
       }
+      return given;
+    }
+
+    /**
+     * Refuses site restores with operators' acts or deletes, naming the switches given: the README
+     * says to keep the rows after a Jira restore (an operator's delete or lost store lets the
+     * partner's origin marker pair a new issue under a lost key with the lost one's partner again,
+     * overwriting it), and the checker does not follow gone pairs through restores.
+     */
+    private void refuseSiteRestoresWithOthers() {
+      if (!siteRestores) {
+        return;
+      }
+      List<String> given = given(true);
       if (!given.isEmpty()) {
         throw new IllegalArgumentException("siteRestores (backbone.sim.siteRestores) does not"
             + " combine with " + String.join(" and ", given) + ": after a Jira restore the rows"

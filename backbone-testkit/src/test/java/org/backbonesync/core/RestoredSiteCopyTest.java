@@ -24,21 +24,33 @@ class RestoredSiteCopyTest {
   private final SyncTestDriver sync = SyncTestDriver.builder()
       .connectorB(c -> c.withOnPartnerGone(PartnerGone.mark())).build();
 
-  /**
-   * PB-1 copied to PA-1 before the backup, then {@code second} made PA-2 and PB-2 after it; PA is
-   * restored (PA-2 lost), and bob creates PB-3, whose copy gets the key PA-2.
-   */
-  private void restoredThenPb3Created(Runnable second) {
+  /** PB-1 copied to PA-1, then a minute on: the backup's time; then another minute on. */
+  private long pb1CopiedThenBackedUp() {
     sync.b("bob").create("Printer on fire");
     sync.runUntilQuiet();
     sync.advance(Duration.ofMinutes(1));
     long backup = sync.clock().millis();
     sync.advance(Duration.ofMinutes(1));
+    return backup;
+  }
+
+  /**
+   * PB-1 copied to PA-1 before the backup, then {@code second} made PA-2 and PB-2 after it; PA is
+   * restored (PA-2 lost), and bob creates PB-3, whose copy gets the key PA-2.
+   */
+  private void restoredThenPb3Created(Runnable second) {
+    restoredThenPb3Created(second, () -> { });
+  }
+
+  /** As above, {@code beforeRestore} run once PB-2's change is synced, before the restore. */
+  private void restoredThenPb3Created(Runnable second, Runnable beforeRestore) {
+    long backup = pb1CopiedThenBackedUp();
     second.run();
     sync.runUntilQuiet();
     sync.advance(Duration.ofMinutes(30));
     sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
     sync.runUntilQuiet();
+    beforeRestore.run();
     sync.advance(Duration.ofHours(2));
     assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
     sync.advance(Duration.ofMinutes(10));
@@ -130,24 +142,12 @@ class RestoredSiteCopyTest {
    */
   @Test
   void aChangeOfTheLostIssueArrivingAfterTheCopysPairedLeavesTheNewPairLinked() {
-    sync.b("bob").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    long backup = sync.clock().millis();
-    sync.advance(Duration.ofMinutes(1));
-    sync.b("bob").create("Scanner jams");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(30));
-    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
-    sync.runUntilQuiet();
-    sync.a("alice").edit("PA-2", "summary", "Scanner jams on A");
-    sync.poll("PA");
-    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1);
-    sync.deliver("PA"); // held on the way
-    sync.advance(Duration.ofHours(2));
-    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
-    sync.advance(Duration.ofMinutes(10));
-    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    restoredThenPb3Created(() -> sync.b("bob").create("Scanner jams"), () -> {
+      sync.a("alice").edit("PA-2", "summary", "Scanner jams on A");
+      sync.poll("PA");
+      sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1);
+      sync.deliver("PA"); // held on the way
+    });
     sync.poll("PB");
     sync.deliver("PB");
     sync.apply("PA"); // PA-2 made for PB-3, its PAIRED queued
@@ -171,11 +171,7 @@ class RestoredSiteCopyTest {
    */
   @Test
   void aGoneOfTheLostPairAfterItsEarlierChangeWasDroppedDoesNotWaitForIt() {
-    sync.b("bob").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    long backup = sync.clock().millis();
-    sync.advance(Duration.ofMinutes(1));
+    long backup = pb1CopiedThenBackedUp();
     sync.a("alice").create("Scanner jams");
     sync.poll("PA");
     sync.deliver("PA");
