@@ -113,6 +113,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private volatile boolean textAsBytes;
   /** Whether the database is PostgreSQL, set when opened. */
   private volatile boolean postgres;
+  /** The file's compaction while open when the database is H2 ({@link H2Compaction}), or null. */
+  private volatile H2Compaction compaction;
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -158,6 +160,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       stores.postgres = postgres;
       stores.manyRows = postgres ? manyRowForms() : Map.of();
       stores.textAsBytes = postgres && stores.sendsUtf8();
+      stores.compaction = postgres ? null : stores.h2Compaction();
       return stores;
     } catch (RuntimeException | Error e) {
       stores.close();
@@ -285,6 +288,10 @@ public final class JdbcStores implements Stores, AutoCloseable {
       T result = work.get();
       send(mine);
       connection.commit();
+      H2Compaction h2 = compaction;
+      if (h2 != null) {
+        h2.committed(connection);
+      }
       return result;
     } catch (RuntimeException | Error e) {
       try {
@@ -393,6 +400,24 @@ public final class JdbcStores implements Stores, AutoCloseable {
           && r.next() && r.getString(1).equalsIgnoreCase("UTF8");
     } catch (SQLException e) {
       throw failure("cannot read the session's client_encoding", e);
+    } finally {
+      giveBack(connection);
+    }
+  }
+
+  /** A compaction of the file when the database is H2, else null. */
+  private H2Compaction h2Compaction() {
+    Connection connection = borrow(true);
+    try {
+      return "H2".equals(connection.getMetaData().getDatabaseProductName())
+          ? new H2Compaction() : null;
+    } catch (SQLException e) {
+      throw failure("cannot read the database's product name", e);
+    } catch (LinkageError noH2Classes) { // an H2 driver whose classes this module cannot see
+      org.slf4j.LoggerFactory.getLogger("org.backbonesync.jdbc.H2Compaction").warn("cannot"
+          + " compact the H2 file while it is open ({}); it grows until a clean close",
+          noH2Classes.toString());
+      return null;
     } finally {
       giveBack(connection);
     }
