@@ -23,7 +23,9 @@ import java.math.BigInteger;
  * @param direction which way it syncs
  * @param fieldA the field on A's side, or null when the type needs none there
  * @param fieldB the field on B's side, or null when the type needs none there
- * @param settings the type's settings, a JSON object (empty when none)
+ * @param settings the type's settings, a JSON object (empty when none); a configuration refuses
+ *     a number in it that JSON cannot hold (NaN, an infinity, one beyond a double's range), at
+ *     its path
  * @param conflict how concurrent changes of a two-way mapping are settled (null: newest wins)
  */
 public record FieldMapping(
@@ -54,7 +56,8 @@ public record FieldMapping(
    * fraction or exponent a DoubleNode): settings built in Java then equal the same settings read
    * from a file (an admin refused two engines of one synchronization as different when one had
    * {@code 10L} or {@code 0.5f} where the other read {@code 10} or {@code 0.5}), and a mapping
-   * sees the same node types either way.
+   * sees the same node types either way. A number JSON cannot hold (NaN, an infinity, one beyond
+   * a double's range) is kept as given: the configuration refuses it at its path, naming it.
    */
   private static JsonNode asRead(JsonNode node) {
     if (node.isIntegralNumber()) {
@@ -68,7 +71,8 @@ public record FieldMapping(
     if (node.isBigDecimal()) { // (written as its toString: "100" reads as a whole number)
       String text = node.decimalValue().toString();
       return text.matches("-?[0-9]+") ? asRead(BigIntegerNode.valueOf(new BigInteger(text)))
-          : DoubleNode.valueOf(node.doubleValue());
+          : Double.isFinite(node.doubleValue()) ? DoubleNode.valueOf(node.doubleValue())
+          : node.deepCopy(); // (beyond a double's range: kept, for the refusal to name it)
     }
     if (node.isObject()) {
       ObjectNode copy = JsonNodeFactory.instance.objectNode();

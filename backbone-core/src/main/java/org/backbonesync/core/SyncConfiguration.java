@@ -14,7 +14,8 @@ import java.util.Optional;
  * mappings. Immutable. Build it in Java with {@link #builder(String)} or read it from JSON with
  * {@link SyncConfigurationJson}; both check it and report every problem at once: connectors
  * (keys, project keys, sync users, and JQL that must be one condition), two connectors acting on
- * one project as one user, mapping ids (at most 255 characters, no control characters), two
+ * one project as one user, mapping ids (at most 255 characters, no control characters), numbers
+ * in settings that JSON cannot hold (NaN, an infinity, one beyond a double's range), two
  * mappings writing one field, responsibility on a field that cannot be a single select. Whether its mapping types exist and fit the projects' fields is checked when
  * an engine is built with it.
  */

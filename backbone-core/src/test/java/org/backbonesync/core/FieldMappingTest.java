@@ -2,12 +2,14 @@ package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A mapping's settings built in Java equal the same settings read from JSON. */
@@ -53,5 +55,35 @@ class FieldMappingTest {
     assertEquals(fromJson.hashCode(), mapping(inJava).hashCode());
     assertTrue(mapping(inJava).settings().path("n").path(0).isDouble(), "as a mapping sees it");
     assertEquals(0.1, mapping(inJava).settings().path("n").path(0).doubleValue());
+  }
+
+  /**
+   * NaN, an infinity or a number beyond a double's range given in Java was kept (a BigDecimal
+   * became Infinity) and written out as text no reader takes back: the configuration refuses each,
+   * naming where it is and what it is; the largest double is kept.
+   */
+  @Test
+  void numbersJsonCannotHoldAreRefusedNamingTheSettingAndTheValue() {
+    BigInteger huge = BigInteger.TWO.pow(1100);
+    ObjectNode settings = JSON.createObjectNode().put("ratio", Double.NaN)
+        .put("low", Float.NEGATIVE_INFINITY).put("max", Double.MAX_VALUE);
+    settings.putArray("n").add(1).addObject().put("big", new BigDecimal("1E+400"))
+        .put("odd key", huge);
+    SyncConfiguration.Builder builder = SyncConfiguration.builder("s")
+        .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
+        .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
+        .fieldMapping(FieldMapping.passthrough("m-0", "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("m-1", "constant", Direction.A_TO_B, null, "labels",
+            settings));
+
+    var e = assertThrows(ConfigurationException.class, builder::build);
+
+    String range = ": must be a number within a double's range (JSON has no NaN or Infinity), was ";
+    assertEquals(List.of("$.fieldMappings[1].settings.ratio" + range + "NaN",
+        "$.fieldMappings[1].settings.low" + range + "-Infinity",
+        "$.fieldMappings[1].settings.n[1].big" + range + "1E+400",
+        "$.fieldMappings[1].settings.n[1][\"odd key\"]" + range
+            + huge.toString().substring(0, 80) + "..."),
+        e.problems().stream().map(ConfigurationProblem::toString).toList());
   }
 }
