@@ -3,6 +3,8 @@ package org.backbonesync.core;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -80,10 +82,11 @@ final class ConfigurationJsonReader {
    * The JSON tree; a duplicate key or malformed JSON is refused with where it was found. Read
    * through a parser of its own, whose position locates a refusal that carries no location
    * (Jackson's StreamConstraintsException: nesting deeper than {@link
-   * StrictJson#MAX_NESTING_DEPTH}), which was "line ?, column ?".
+   * StrictJson#MAX_NESTING_DEPTH}), which was "line ?, column ?". A number beyond a double's
+   * range is read as a decimal, which a refusal names as written (1E+400), not as Infinity.
    */
   private JsonNode parse(String json) {
-    try (JsonParser parser = mapper.createParser(json)) {
+    try (JsonParser parser = new BeyondDoubleAsDecimal(mapper.createParser(json))) {
       try {
         return mapper.readTree(parser);
       } catch (JsonProcessingException e) {
@@ -280,6 +283,22 @@ final class ConfigurationJsonReader {
   /** A property in a JSON path: {@code .name}, or {@code ["odd name"]} escaped and cut short. */
   static String member(String name) {
     return PLAIN_NAME.matcher(name).matches() ? "." + name : "[" + Shown.quoted(name) + "]";
+  }
+
+  /**
+   * A parser that gives a number beyond a double's range (1E+400) as a BigDecimal, where Jackson
+   * gives Infinity; every other number as it gives it.
+   */
+  private static final class BeyondDoubleAsDecimal extends JsonParserDelegate {
+    BeyondDoubleAsDecimal(JsonParser parser) {
+      super(parser);
+    }
+
+    @Override
+    public NumberTypeFP getNumberTypeFP() throws IOException {
+      return hasToken(JsonToken.VALUE_NUMBER_FLOAT) && Double.isInfinite(getDoubleValue())
+          ? NumberTypeFP.BIG_DECIMAL : super.getNumberTypeFP();
+    }
   }
 
   /** Problems found while reading, in document order. */

@@ -148,6 +148,23 @@ class SyncConfigurationJsonHostileInputTest {
         "{}")));
   }
 
+  /**
+   * A number beyond a double's range in a setting was read as Infinity, so the mapping set that,
+   * and writing the configuration gave text no reader takes back: refused at its path, as written.
+   */
+  @Test
+  void aSettingBeyondADoublesRangeIsRefusedAtItsPathAsWritten() {
+    String range = ": must be a number within a double's range (JSON has no NaN or Infinity), was ";
+    assertEquals(List.of("$.fieldMappings[1].settings.value.low" + range + "-1E+999",
+        "$.fieldMappings[1].settings.value.high[1]" + range + "1E+400"),
+        problems(withMappings(SUMMARY, mapping("m-c", "constant", "A_TO_B", null, "labels",
+            "{\"value\": {\"low\": -1e999, \"high\": [1.5, 1E+400]}}"))));
+
+    SyncConfiguration largest = json.read(withMappings(SUMMARY, mapping("m-c", "constant",
+        "A_TO_B", null, "labels", "{\"value\": [1.7976931348623157e308, 1e-400]}")));
+    assertEquals(largest, json.read(json.write(largest)));
+  }
+
   /** Found by a new user's trial: an empty JQL was read as none (every issue). */
   @Test
   void anEmptyOrBlankJqlIsRefusedAtItsPath() {
