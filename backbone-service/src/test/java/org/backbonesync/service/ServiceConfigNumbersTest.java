@@ -1,11 +1,13 @@
 package org.backbonesync.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.core.SyncConfiguration;
@@ -43,5 +45,32 @@ class ServiceConfigNumbersTest {
         .fieldMappings().get(3).settings() + ", the library " + byLibrary.fieldMappings().get(3)
         .settings());
     assertEquals(byLibrary, byService);
+  }
+
+  /**
+   * A setting beyond a double's range reached the mappings as Infinity (1E+400 as text, read by
+   * the library as a double): the file is refused, naming the setting and the value as written.
+   */
+  @Test
+  void aSettingBeyondADoublesRangeIsRefusedNamingItAsWritten(@TempDir Path dir)
+      throws Exception {
+    String example = Files.readString(Path.of("sync.example.json"));
+    String constant = "{\"id\": \"team\", \"type\": \"constant\", \"direction\": \"A_TO_B\","
+        + " \"fieldB\": \"customfield_10200\", \"settings\": {\"value\": [1.5, {\"n\": -1e999},"
+        + " 1E+400]}},\n          {\"id\": \"comments\"";
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, example.replace("{\"id\": \"comments\"", constant));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, Map.of(
+        "JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t",
+        "BACKBONE_ADMIN_TOKEN", "0123456789abcdef")));
+
+    String range = ": must be a number within a double's range (JSON has no NaN or Infinity), was ";
+    assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
+    assertEquals(List.of(
+        file + ": $.synchronizations[0].sync.fieldMappings[3].settings.value[1].n" + range
+            + "-1E+999",
+        file + ": $.synchronizations[0].sync.fieldMappings[3].settings.value[2]" + range
+            + "1E+400"), f.lines());
   }
 }
