@@ -1,6 +1,5 @@
 package org.backbonesync.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,9 @@ final class ShapeChecker {
   /**
    * Checks what needs neither the mapping types nor the projects: each connector (key, project
    * key, sync user, JQL), that the two connectors are not one project acting as one user, each
-   * mapping's id and the numbers in its settings, that no two mappings write the same field on
-   * one side, and that responsibility reads a field on both sides that can be a single select.
+   * mapping's id and that its settings can be written and read back ({@link WritableSettings}),
+   * that no two mappings write the same field on one side, and that responsibility reads a field
+   * on both sides that can be a single select.
    *
    * @param a connector A, or null when it could not be read
    * @param b connector B, or null when it could not be read
@@ -66,7 +66,8 @@ final class ShapeChecker {
     checkIds(mappings, problems);
     for (int i = 0; i < mappings.size(); i++) {
       if (mappings.get(i) != null) {
-        checkNumbers("$.fieldMappings[" + i + "].settings", mappings.get(i).settings(), problems);
+        WritableSettings.check("$.fieldMappings[" + i + "].settings", mappings.get(i).settings(),
+            problems);
       }
     }
     checkWrites(mappings, problems);
@@ -142,27 +143,6 @@ final class ShapeChecker {
     if (text.length() > MAX_TEXT || !Escapes.printable(text)) {
       problems.add(new ConfigurationProblem(path, "must be at most " + MAX_TEXT
           + " characters without control or format characters; was " + Shown.quoted(text)));
-    }
-  }
-
-  /**
-   * Numbers in settings that JSON cannot hold: NaN and the infinities (given in Java), and
-   * numbers beyond a double's range (1E+400 in a file, a BigDecimal or BigInteger in Java), which
-   * a mapping reading them as a double takes for infinity. Written out they would be text that no
-   * reader takes back as the same configuration.
-   */
-  private static void checkNumbers(String path, JsonNode node,
-      List<ConfigurationProblem> problems) {
-    if (node.isNumber() && !Double.isFinite(node.doubleValue())) {
-      problems.add(new ConfigurationProblem(path, "must be a number within a double's range"
-          + " (JSON has no NaN or Infinity), was " + Shown.text(node.asText(), 80)));
-    } else if (node.isObject()) {
-      node.fields().forEachRemaining(e -> checkNumbers(
-          path + ConfigurationJsonReader.member(e.getKey()), e.getValue(), problems));
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        checkNumbers(path + "[" + i + "]", node.get(i), problems);
-      }
     }
   }
 

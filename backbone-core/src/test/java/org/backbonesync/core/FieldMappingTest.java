@@ -10,6 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
+import org.backbonesync.spi.mapping.FieldMappingProvider;
+import org.backbonesync.spi.mapping.IncomingFieldMapping;
+import org.backbonesync.spi.mapping.MappingDefinition;
+import org.backbonesync.spi.mapping.OutgoingFieldMapping;
+import org.backbonesync.spi.message.StrictJson;
 import org.junit.jupiter.api.Test;
 
 /** A mapping's settings built in Java equal the same settings read from JSON. */
@@ -85,5 +90,73 @@ class FieldMappingTest {
         "$.fieldMappings[1].settings.n[1][\"odd key\"]" + range
             + huge.toString().substring(0, 80) + "..."),
         e.problems().stream().map(ConfigurationProblem::toString).toList());
+  }
+
+  @Test
+  void settingsTheReaderWouldRefuseAreRefusedWhenBuiltSoThatWrittenTheyReadBack() {
+    BigInteger long150 = BigInteger.TEN.pow(149).add(BigInteger.ONE); // 150 digits, a double's
+    ObjectNode settings = JSON.createObjectNode().put("fine", BigInteger.TEN.pow(99))
+        .put("long", long150);
+    ObjectNode deep = settings.putObject("deep");
+    for (int i = 0; i < StrictJson.MAX_NESTING_DEPTH; i++) {
+      deep = deep.putObject("d");
+    }
+    SyncConfiguration.Builder builder = SyncConfiguration.builder("s")
+        .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
+        .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
+        .fieldMapping(FieldMapping.of("m-0", "constant", Direction.A_TO_B, null, "labels",
+            settings));
+
+    var e = assertThrows(ConfigurationException.class, builder::build);
+
+    assertEquals(List.of("$.fieldMappings[0].settings.long: must be at most 100 digits (the"
+            + " most a reader takes), was 150: " + long150.toString().substring(0, 80) + "...",
+        "$.fieldMappings[0].settings.deep" + ".d".repeat(StrictJson.MAX_NESTING_DEPTH - 4)
+            + ": must be nested at most 200 levels in the configuration (the most a reader"
+            + " takes), was deeper"),
+        e.problems().stream().map(ConfigurationProblem::toString).toList());
+  }
+
+  @Test
+  void settingsAtTheReadersLimitsAreWrittenAndReadBackEqual() {
+    ObjectNode settings = JSON.createObjectNode();
+    settings.put("value", "x").put("long", BigInteger.TEN.pow(99)); // 100 digits
+    ObjectNode deep = settings.putObject("deep");
+    for (int i = 0; i < StrictJson.MAX_NESTING_DEPTH - 5; i++) { // the deepest at level 200
+      deep = deep.putObject("d");
+    }
+    SyncConfiguration config = SyncConfiguration.builder("s")
+        .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
+        .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
+        .fieldMapping(FieldMapping.of("m-0", "probe", Direction.A_TO_B, "labels", "labels",
+            settings))
+        .build();
+    SyncConfigurationJson json = new SyncConfigurationJson(
+        FieldMappingRegistry.builder().register(new SettingsProbe()).build());
+
+    assertEquals(config, json.read(json.write(config)));
+  }
+
+  /** A custom type that takes any settings (the built-ins refuse unknown ones). */
+  static final class SettingsProbe implements FieldMappingProvider {
+    @Override
+    public String type() {
+      return "probe";
+    }
+
+    @Override
+    public String displayName() {
+      return "probe";
+    }
+
+    @Override
+    public OutgoingFieldMapping outgoing(MappingDefinition definition) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public IncomingFieldMapping incoming(MappingDefinition definition) {
+      throw new UnsupportedOperationException();
+    }
   }
 }
