@@ -96,7 +96,7 @@ class FieldMappingTest {
   void settingsTheReaderWouldRefuseAreRefusedWhenBuiltSoThatWrittenTheyReadBack() {
     BigInteger long150 = BigInteger.TEN.pow(149).add(BigInteger.ONE); // 150 digits, a double's
     ObjectNode settings = JSON.createObjectNode().put("fine", BigInteger.TEN.pow(99))
-        .put("long", long150);
+        .put("long", long150).put("text", "x".repeat(StrictJson.MAX_STRING_LENGTH + 1));
     ObjectNode deep = settings.putObject("deep");
     for (int i = 0; i < StrictJson.MAX_NESTING_DEPTH; i++) {
       deep = deep.putObject("d");
@@ -111,6 +111,8 @@ class FieldMappingTest {
 
     assertEquals(List.of("$.fieldMappings[0].settings.long: must be at most 100 digits (the"
             + " most a reader takes), was 150: " + long150.toString().substring(0, 80) + "...",
+        "$.fieldMappings[0].settings.text: must be at most 10485760 characters (the most a"
+            + " reader takes), was 10485761",
         "$.fieldMappings[0].settings.deep" + ".d".repeat(StrictJson.MAX_NESTING_DEPTH - 4)
             + ": must be nested at most 200 levels in the configuration (the most a reader"
             + " takes), was deeper"),
