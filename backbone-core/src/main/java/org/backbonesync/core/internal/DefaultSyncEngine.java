@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final SyncConfiguration configuration;
   private final Stores stores;
   private final Map<String, LocalConnectors.Local> locals = new LinkedHashMap<>();
+  /** Per local connector, its delivery prompted on the scheduler after a task's page. */
+  private final Map<String, Runnable> taskDeliveries = new HashMap<>();
   private final EngineLifecycle lifecycle;
   private final ConnectorSteps steps;
   private final ResyncTasks resyncs;
@@ -83,7 +86,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     Events events = new Events(recorder.records() ? SyncListener.all(recorder, listener)
         : listener);
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
-        settings, events, lifecycle::closing);
+        settings, events, lifecycle::closing, this::queuedByTask);
     this.syncInfoAdmin = new SyncInfoAdmin(stores, clock, trackers);
     this.rows = new SyncInfoRows(stores);
     this.statuses = new ConnectorStatusReader(stores, clock);
@@ -109,8 +112,25 @@ public final class DefaultSyncEngine implements SyncEngine {
             return lifecycle.closing();
           }
         }));
+    for (String key : locals.keySet()) {
+      taskDeliveries.put(key, prompt(key + ": delivery of a task's messages", () -> deliver(key)));
+    }
     this.node = settings.node();
     SameNodeEngines.built(stores, configuration.id(), node, this);
+  }
+
+  /**
+   * After a resync task's page: the partner's apply is prompted for what was handed over, and a
+   * delivery for what went to the outbox (a partner over a transport), as after a poll.
+   */
+  private void queuedByTask(String connectorKey) {
+    LocalConnectors.Local local = locals.get(connectorKey);
+    if (local != null) {
+      local.handover().promptPartner();
+      if (!local.handover().bound()) {
+        taskDeliveries.get(connectorKey).run();
+      }
+    }
   }
 
   private Runnable prompt(String name, Runnable step) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.ResyncRequest;
@@ -41,9 +42,15 @@ final class ResyncTasks {
   private final Events events;
   /** Whether the engine is closing: a task reads no further page (see {@link #runPages}). */
   private final BooleanSupplier closing;
+  /** Hands on what a task queued for a connector's partner, after each page and at its end. */
+  private final Consumer<String> queued;
 
+  /**
+   * @param queued called with the connector's key after each page and when a run ends, so that
+   *     the partner applies what the task queued at once, not at the engine's next periodic run
+   */
   ResyncTasks(SyncConfiguration configuration, Stores stores, Clock clock, Executor executor,
-      EngineSettings settings, Events events, BooleanSupplier closing) {
+      EngineSettings settings, Events events, BooleanSupplier closing, Consumer<String> queued) {
     this.configuration = configuration;
     this.stores = stores;
     this.clock = clock;
@@ -52,6 +59,7 @@ final class ResyncTasks {
     this.turns = new TaskTurns(stores, clock, settings);
     this.events = events;
     this.closing = closing;
+    this.queued = queued;
   }
 
   /**
@@ -131,6 +139,7 @@ final class ResyncTasks {
       throw e;
     } finally {
       turns.done(taskId);
+      queued.accept(connector.key()); // (a page cancelled or failed midway queued some)
     }
   }
 
@@ -307,6 +316,7 @@ final class ResyncTasks {
               + " issues"));
     });
     events.resyncPage(connectorKey, taskId, done.issues, total);
+    queued.accept(connectorKey);
   }
 
   private void end(String taskId, boolean cancelled, JsonNode result, String failure,
