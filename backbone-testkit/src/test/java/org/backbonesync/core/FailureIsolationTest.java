@@ -17,6 +17,8 @@ import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.ManualClock;
+import org.backbonesync.testkit.ManualScheduler;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -84,6 +86,45 @@ class FailureIsolationTest {
     assertTrue(sync.engine().failedMessages("PB").isEmpty());
     assertEquals(3, sync.syncInfoB().get(0).incomingMessageSequenceId());
     assertEquals(1, sync.events().count(Type.RETRIED, "PB"));
+  }
+
+  /**
+   * On a started engine an admin's retry or skip is applied at once (with the messages waiting
+   * behind it), not at the next periodic run, a pollInterval later.
+   */
+  @Test
+  void onAStartedEngineARetryOrASkipIsAppliedAtOnce() {
+    ManualClock clock = ManualClock.startingAt2026();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    SyncTestDriver started = SyncTestDriver.builder().clock(clock)
+        .projectA(p -> p.priorities("Blocker", "High", "Medium", "Low"))
+        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
+    started.a("alice").create("Printer on fire");
+    started.a("alice").create("Coffee machine empty");
+    started.engine().start();
+    scheduler.runDue(); // the first periodic run
+    for (String field : List.of("priority", "summary")) {
+      for (String key : List.of("PA-1", "PA-2")) {
+        started.a("alice").edit(key, field, field.equals("priority") ? "Blocker" : key + " again");
+      }
+      clock.advance(Duration.ofSeconds(30));
+      scheduler.runDue(); // a periodic run: the priorities fail, then the summaries wait behind
+    }
+    List<InboxEntry> failed = started.engine().failedMessages("PB");
+    assertEquals(List.of("PA-1", "PA-2"),
+        failed.stream().map(e -> e.message().sourceIssueKey()).toList());
+    started.b().addPriority("Blocker");
+
+    started.engine().retry("PB", failed.get(0).message().messageId());
+    scheduler.runDue(); // at the same instant: no periodic run is due
+    assertEquals("Blocker", started.b().value("PB-1", "priority").asText());
+    assertEquals("PA-1 again", started.b().value("PB-1", "summary").asText());
+    assertEquals("Coffee machine empty", started.b().value("PB-2", "summary").asText());
+
+    started.engine().skip("PB", failed.get(1).message().messageId());
+    scheduler.runDue();
+    assertEquals("PA-2 again", started.b().value("PB-2", "summary").asText());
+    started.engine().close();
   }
 
   @Test

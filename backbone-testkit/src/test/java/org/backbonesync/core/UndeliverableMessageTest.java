@@ -2,7 +2,6 @@ package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.ManualClock;
+import org.backbonesync.testkit.ManualScheduler;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,55 @@ class UndeliverableMessageTest {
 
     assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
     assertTrue(sync.engine().undeliverableMessages("PA").isEmpty());
+  }
+
+  /** On a started engine a retried message is delivered (and applied) at once. */
+  @Test
+  void onAStartedEngineARetriedMessageIsDeliveredAtOnce() {
+    ManualClock clock = ManualClock.startingAt2026();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    SyncTestDriver started = SyncTestDriver.builder().clock(clock)
+        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
+    started.transportAtoB().refuse(m -> m.sourceIssueKey().equals("PA-1"), TOO_LARGE);
+    started.a("alice").create("Printer on fire");
+    started.engine().start();
+    scheduler.runDue(); // the first periodic run parks PA-1's message
+    String id = started.engine().undeliverableMessages("PA").get(0).message().messageId();
+
+    started.transportAtoB().refuse(null, null);
+    started.engine().retryUndeliverable("PA", id);
+    scheduler.runDue(); // at the same instant: no periodic run is due
+
+    assertEquals("Printer on fire", started.b().value("PB-1", "summary").asText());
+    started.engine().close();
+  }
+
+  /** On a started engine the changes behind a skipped message flow at once. */
+  @Test
+  void onAStartedEngineTheChangesBehindASkippedMessageFlowAtOnce() {
+    ManualClock clock = ManualClock.startingAt2026();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    SyncTestDriver started = SyncTestDriver.builder().clock(clock)
+        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
+    started.a("alice").create("Printer on fire");
+    started.engine().start();
+    scheduler.runDue();
+    started.transportAtoB().refuse(m -> m.sourceIssueKey().equals("PA-1")
+        && m.fields().containsKey("map-summary"), TOO_LARGE);
+    started.a("alice").edit("PA-1", "summary", "Printer on fire, with a huge log attached");
+    clock.advance(Duration.ofSeconds(30));
+    scheduler.runDue(); // parks the summary's message
+    started.a("alice").edit("PA-1", "priority", "High");
+    clock.advance(Duration.ofSeconds(30));
+    scheduler.runDue(); // the priority's waits behind it
+    assertEquals("Medium", started.b().value("PB-1", "priority").asText());
+    String id = started.engine().undeliverableMessages("PA").get(0).message().messageId();
+
+    started.engine().skipUndeliverable("PA", id);
+    scheduler.runDue(); // at the same instant: no periodic run is due
+
+    assertEquals("High", started.b().value("PB-1", "priority").asText());
+    started.engine().close();
   }
 
   @Test

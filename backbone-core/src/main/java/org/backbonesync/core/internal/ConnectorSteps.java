@@ -68,9 +68,9 @@ final class ConnectorSteps {
   /**
    * Polls and delivers each connector, then applies each and delivers again what the apply
    * appended (replies, pairings) or the first delivery may have left: not when neither, so that
-   * an idle round looks at each outbox once. What others append meanwhile (another node, an
-   * admin's retry or skip) leaves at the next round's first delivery; a resync task's pages
-   * prompt their own on an engine with a scheduler.
+   * an idle round looks at each outbox once. What another node appends meanwhile leaves at the
+   * next round's first delivery; a resync task's pages and an admin's retry or skip prompt their
+   * own on an engine with a scheduler.
    */
   void runOnce() {
     try {

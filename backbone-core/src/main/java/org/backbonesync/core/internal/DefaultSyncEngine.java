@@ -51,8 +51,11 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final SyncConfiguration configuration;
   private final Stores stores;
   private final Map<String, LocalConnectors.Local> locals = new LinkedHashMap<>();
-  /** Per local connector, its delivery prompted on the scheduler after a task's page. */
-  private final Map<String, Runnable> taskDeliveries = new HashMap<>();
+  /**
+   * Per local connector, its delivery prompted on the scheduler after a task's page and an
+   * admin's retry or skip of an undeliverable message.
+   */
+  private final Map<String, Runnable> deliveries = new HashMap<>();
   private final EngineLifecycle lifecycle;
   private final ConnectorSteps steps;
   private final ResyncTasks resyncs;
@@ -113,7 +116,8 @@ public final class DefaultSyncEngine implements SyncEngine {
           }
         }));
     for (String key : locals.keySet()) {
-      taskDeliveries.put(key, prompt(key + ": delivery of a task's messages", () -> deliver(key)));
+      deliveries.put(key, prompt(key + ": delivery of an admin's or a task's messages",
+          () -> deliver(key)));
     }
     this.node = settings.node();
     SameNodeEngines.built(stores, configuration.id(), node, this);
@@ -128,7 +132,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     if (local != null) {
       local.handover().promptPartner();
       if (!local.handover().bound()) {
-        taskDeliveries.get(connectorKey).run();
+        deliveries.get(connectorKey).run();
       }
     }
   }
@@ -301,12 +305,14 @@ public final class DefaultSyncEngine implements SyncEngine {
   public void retryUndeliverable(String connectorKey, String messageId) {
     changed(connectorKey,
         local -> local.delivery().retryUndeliverable(Arguments.messageId("messageId", messageId)));
+    deliveries.get(connectorKey).run();
   }
 
   @Override
   public void skipUndeliverable(String connectorKey, String messageId) {
     changed(connectorKey,
         local -> local.delivery().skipUndeliverable(Arguments.messageId("messageId", messageId)));
+    deliveries.get(connectorKey).run(); // (the messages waiting behind it)
   }
 
   @Override

@@ -137,14 +137,18 @@ final class Inbox implements MessageReceiver {
     }
   }
 
-  /** Applies a failed message again at the next apply. */
+  /** Applies a failed message again at the next apply, prompted now (on a scheduler). */
   void retry(String messageId) {
     InboxEntry entry = failed(messageId);
     stores.messages().updateIncoming(entry.withRetryRequested(clock.millis()));
     events.retried(connector.key(), entry.message());
+    arrived.run();
   }
 
-  /** Gives up a failed message: the pair's sequence moves past it, its changes are not applied. */
+  /**
+   * Gives up a failed message: the pair's sequence moves past it, its changes are not applied;
+   * the next apply, prompted now (on a scheduler), applies those waiting behind it.
+   */
   void skip(String messageId) {
     InboxEntry entry = failed(messageId);
     SyncMessage message = entry.message();
@@ -164,6 +168,7 @@ final class Inbox implements MessageReceiver {
     log.info("{}: message {} for {} skipped by an admin",
         connector.key(), messageId, message.sourceIssueKey());
     events.skipped(connector.key(), message);
+    arrived.run(); // (the messages waiting behind it)
   }
 
   private InboxEntry failed(String messageId) {
