@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>H2 has no SQL for it, so this reaches its internal API ({@code MVStore.compact}, public in
  * H2 2.x, the version the build pins; {@code H2CompactionTest} fails when an upgrade changes it).
  * Only loaded when the database is H2. When that API is not reachable (another H2 version, a
- * module layer that does not read H2, a connection to an H2 server) it logs once and stops.
+ * module layer that does not read H2) it logs once and stops; on a database with no file in this
+ * process (in memory, or on an H2 server, which compacts its own files) it stops without a word.
  */
 final class H2Compaction {
   /** Commits between two compactions; each compaction rewrites about {@value #WRITE} bytes. */
