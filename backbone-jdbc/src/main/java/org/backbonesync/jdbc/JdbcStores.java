@@ -172,8 +172,12 @@ public final class JdbcStores implements Stores, AutoCloseable {
    * Opens H2 database files in a directory (created when missing). Needs the H2 driver ({@code
    * com.h2database:h2}) on the classpath. Every commit is written to the files before it returns
    * ({@code WRITE_DELAY=0}; H2 otherwise keeps the last half second of commits in memory), so a
-   * process killed at any point loses no committed step. {@link #close()} closes the files once
-   * no other connection of this process has them open.
+   * process killed at any point loses no committed step. The files are opened through H2's
+   * {@code async:} file system: H2's default file channel is closed by the interrupt of a thread
+   * writing through it (a host's {@code Future.cancel(true)}, an executor's {@code
+   * shutdownNow()}), which closed the database for the rest of the process; now such a write
+   * succeeds and the thread keeps its interrupt. {@link #close()} closes the files once no other
+   * connection of this process has them open.
    *
    * @throws IllegalArgumentException when the directory is null, or its path holds a {@code ;}
    *     (H2's URL takes everything after one as settings, even statements to run)
@@ -208,7 +212,9 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
   /**
    * The JDBC URL {@link #inDirectory} opens, for a host's own tools on the same files (a backup,
-   * a console, a {@link DataSource} of its own) with the same settings.
+   * a console, a {@link DataSource} of its own) with the same settings. In the same process use
+   * this URL, not one of H2's {@code file:} form: H2 takes the two for two databases, and the
+   * second is refused as "already in use".
    *
    * @throws IllegalArgumentException when the directory is null, or its path holds a {@code ;}
    */
@@ -223,7 +229,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       throw new IllegalArgumentException("directory must not hold a \";\" (H2 would read what"
           + " follows as settings of its URL), was " + directory.toAbsolutePath());
     }
-    return "jdbc:h2:file:" + path + ";WRITE_DELAY=0";
+    return "jdbc:h2:async:" + path + ";WRITE_DELAY=0";
   }
 
   /**

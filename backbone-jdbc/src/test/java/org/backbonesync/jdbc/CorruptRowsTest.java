@@ -24,8 +24,7 @@ class CorruptRowsTest {
   @TempDir Path dir;
 
   private int damage(String sql, Object... args) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:"
-        + dir.toAbsolutePath().resolve("backbone"));
+    try (Connection c = DriverManager.getConnection(JdbcStores.h2Url(dir)); // (as a host's tool)
         PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         s.setObject(i + 1, args[i]);

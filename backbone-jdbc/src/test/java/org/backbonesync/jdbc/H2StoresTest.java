@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -65,6 +66,31 @@ class H2StoresTest {
     JdbcStores again = JdbcStores.inDirectory(dir); // the schema is there: nothing to migrate
 
     assertEquals(row, again.syncInfo().findByLocalKey("PA", "PA-1").orElseThrow());
+  }
+
+  /**
+   * A thread interrupted while it writes (a host's {@code Future.cancel(true)}, an executor's
+   * {@code shutdownNow}, the service's stop ending a request) neither fails its write nor closes
+   * the files: H2's default file channel is closed by an interrupt, which closed the database for
+   * every later call of the process.
+   */
+  @Test
+  void anInterruptedWriterKeepsItsInterruptAndTheStoresStayOpen(@TempDir Path dir) {
+    try (JdbcStores stores = JdbcStores.inDirectory(dir)) {
+      stores.syncInfo().insert(SyncInfo.newPair("PA", "PA-1", "PB-1", 1000));
+
+      Thread.currentThread().interrupt();
+      try {
+        stores.syncInfo().insert(SyncInfo.newPair("PA", "PA-2", "PB-2", 1000));
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is the caller's");
+      } finally {
+        Thread.interrupted();
+      }
+      stores.syncInfo().insert(SyncInfo.newPair("PA", "PA-3", "PB-3", 1000));
+
+      assertEquals(List.of("PA-1", "PA-2", "PA-3"), stores.syncInfo().list("PA").stream()
+          .map(SyncInfo::localIssueKey).sorted().toList());
+    }
   }
 
   @Test
