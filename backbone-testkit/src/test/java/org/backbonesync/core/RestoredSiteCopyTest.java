@@ -199,6 +199,80 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * PA-2, made for PB-2, is lost in the restore before its PAIRED reached PB; PB-2's next change
+   * finds it gone, and the lost row's GONE follows its PAIRED. The copy made for PB-3 takes the
+   * key, and its PAIRED reaches PB with the lost row's, which is dropped there (a newer row of A
+   * sent for PA-2); the GONE, coming after, must not wait for that PAIRED for good at PB-2's row,
+   * nor take PA-2 from PB-3's: it unlinks PB-2 (found by the simulation with site restores, seed
+   * 2939, and five more of that class).
+   */
+  @Test
+  void aGoneOfTheLostCopysRowAfterItsPairedWasDroppedUnlinksThePartner() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-2, its PAIRED queued
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 is gone: unlinked, its GONE queued after the PAIRED
+    sync.events().clear();
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3: the lost row removed, the copy's PAIRED queued
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DUPLICATE, 1); // (the lost row's PAIRED)
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (its GONE)
+    sync.deliver("PA");
+    sync.apply("PB"); // the copy's PAIRED applied, the lost row's dropped
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
+    sync.transportAtoB().releaseHeld();
+
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+  }
+
+  /**
+   * As above, but what follows the lost row's dropped PAIRED is a change of PA-2 made before the
+   * restore: it is of the lost pair, so it unlinks PB-2 (marked), writes nothing to it, and does
+   * not wait for good (simulation seed 389).
+   */
+  @Test
+  void aChangeOfTheLostCopysRowAfterItsPairedWasDroppedUnlinksThePartner() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-2, its PAIRED queued
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-2", "summary", "Scanner jams on A");
+    sync.poll("PA"); // the change queued after the PAIRED
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    sync.events().clear();
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3: the lost row removed, the copy's PAIRED queued
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DUPLICATE, 1); // (the lost row's PAIRED)
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (its change)
+    sync.deliver("PA");
+    sync.apply("PB"); // the copy's PAIRED applied, the lost row's dropped
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
+    sync.transportAtoB().releaseHeld();
+    sync.apply("PB");
+
+    assertEquals("Scanner jams", sync.b().value("PB-2", "summary").asText(), "not written");
+    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "PB-2 is unlinked");
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+  }
+
+  /**
    * The copy's PAIRED is lost on the way, and a change of PA-2 reaches PB first: it is for PB-3's
    * row (not PB-2's, which still names PA-2), and waits there for the PAIRED sent again.
    */

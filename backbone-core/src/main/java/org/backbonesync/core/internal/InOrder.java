@@ -47,12 +47,16 @@ final class InOrder {
     SyncMessage message = FormatUpgrade.current(queued, connector);
     Optional<SyncInfo> row = message.kind() == MessageKind.PAIRED ? found
         : found.map(r -> rows.followPartnerKey(r, message));
+    row = row.map(r -> givenUpForNewerPair(r, message));
     if (row.isPresent() && row.get().remoteIssueKey() == null && row.get().id() != 0
-        && !row.get().incomingChangesIgnored() && message.kind() != MessageKind.PAIRED) {
+        && !row.get().incomingChangesIgnored() && message.kind() != MessageKind.PAIRED
+        && !rows.keyTakenByNewerSender(row.get(), message)) {
       // (no PAIRED came: a row of the partner made again names the pair; a row of ours that
       // still names the partner's issue under a key its restored site gave again gives it up.
       // Not for a row that ignores: one that gave its key up to a copy's pair takes nothing
-      // back when a late message of the lost pair reaches it, and consumes it below)
+      // back when a late message of the lost pair reaches it, and consumes it below; nor from a
+      // row that talks with a newer row of the partner: a late message takes no key from the
+      // copy's pair, see PairOrder)
       Runnable given = reusedKeys.giveRemoteKey(row.get(), message.sourceIssueKey(), message);
       if (given != ReusedKeys.NOTHING) { // (an empty transaction was a commit's round trip)
         stores.inTransaction(given);
@@ -81,6 +85,21 @@ final class InOrder {
     }
     return goneIssues.applyOrUnlink(row.get(), message, now,
         current -> applier.apply(Optional.of(current), message, now));
+  }
+
+  /**
+   * The row, unlinked first when the message comes from a row of the partner older than the one
+   * another row of ours talks with for the message's issue ({@link
+   * SenderRows#keyTakenByNewerSender}): a change of a lost pair reaching its partner's row after
+   * the copy under the lost key was paired (its GONE unlinks the row as it is).
+   */
+  private SyncInfo givenUpForNewerPair(SyncInfo row, SyncMessage message) {
+    if (row.id() == 0 || row.incomingChangesIgnored() || message.kind() == MessageKind.PAIRED
+        || message.kind() == MessageKind.GONE || !rows.keyTakenByNewerSender(row, message)) {
+      return row;
+    }
+    stores.inTransaction(reusedKeys.giveUp(row, message));
+    return stores.syncInfo().findById(connector.key(), row.id()).orElseThrow();
   }
 
   /**

@@ -138,6 +138,15 @@ final class PairOrder {
         return dropped(message, "the pair is unlinked on both sides, and this row gave its"
             + " partner issue's key up (ReusedKeys): nothing comes to fill the gap", outcomes);
       }
+      if (row.isPresent() && rows.keyTakenByNewerSender(row.get(), message)) {
+        if (message.kind() == MessageKind.GONE || !row.get().incomingChangesIgnored()) {
+          // (it unlinks the row, InOrder: nothing before it counts)
+          return new Taken(Next.APPLIED, row, entry);
+        }
+        return dropped(message, "another row of ours talks with a newer row of "
+            + message.sourceIssueKey() + " (ReusedKeys): what this one's sender sent before went"
+            + " there, and nothing comes to fill the gap", outcomes);
+      }
       outcomes.add(unapplied.waitForGap(entry, expected, now));
       return Taken.STOP;
     }

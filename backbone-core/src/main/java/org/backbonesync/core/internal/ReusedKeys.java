@@ -74,13 +74,32 @@ final class ReusedKeys {
       return NOTHING;
     }
     SyncInfo lost = holder.get();
+    log.warn("{}: {} says {} is the partner of {} now (its site was restored from a backup and"
+        + " gave the key again): {}, paired with it before, is unlinked", connector.key(),
+        connector.partner.key(), remoteKey, taker.localIssueKey(), lost.localIssueKey());
+    return unlink(lost, remoteKey, message);
+  }
+
+  /**
+   * Gives up {@code row}, which waits for a PAIRED of {@code message}'s issue (or names it), when
+   * another row of ours talks with a newer row of the partner for that issue ({@link
+   * SenderRows#keyTakenByNewerSender}): the message comes from a row of the lost issue's pair,
+   * superseded there by the copy the restored site gave its key to. The row is unlinked as in
+   * {@link #giveRemoteKey}, its issue marked at most; the store writes are returned.
+   */
+  Runnable giveUp(SyncInfo row, SyncMessage message) {
+    log.warn("{}: {} comes from a row of {} older than the one another row of ours talks with"
+        + " (its site was restored from a backup and gave the key again): {}, which was to be"
+        + " paired with it, is unlinked", connector.key(), Shown.quoted(message.messageId()),
+        message.sourceIssueKey(), row.localIssueKey());
+    return unlink(row, message.sourceIssueKey(), message);
+  }
+
+  private Runnable unlink(SyncInfo lost, String remoteKey, SyncMessage message) {
     if (!lost.incomingChangesIgnored()) {
       PartnerGone.Action done = partnerGone.replaced(lost.localIssueKey(), remoteKey);
       events.partnerGone(connector.key(), message, lost.localIssueKey(), done);
     }
-    log.warn("{}: {} says {} is the partner of {} now (its site was restored from a backup and"
-        + " gave the key again): {}, paired with it before, is unlinked", connector.key(),
-        connector.partner.key(), remoteKey, taker.localIssueKey(), lost.localIssueKey());
     return () -> stores.syncInfo().update(connector.lockRow(stores, lost.id())
         .withRemoteIssueKey(null).withIncomingChangesIgnored(true));
   }

@@ -111,6 +111,23 @@ final class SenderRows {
         .filter(r -> r.id() != row.id()).isPresent();
   }
 
+  /**
+   * Whether another row of ours than {@code row} names the message's issue as its partner and
+   * talks with a newer row of the partner than the message's sender: the partner's site, restored
+   * from a backup, gave the issue's key to a copy made since, whose pair that row is (ReusedKeys).
+   * The sender's earlier messages of the issue were judged there, and dropped as from an older
+   * row; the sender is superseded for the key.
+   */
+  boolean keyTakenByNewerSender(SyncInfo row, SyncMessage message) {
+    long sender = message.senderEpoch();
+    if (sender == 0 || message.sourceIssueKey().equals(row.remoteIssueKey())) {
+      return false; // (the row names the issue: no other row does)
+    }
+    return stores.syncInfo()
+        .findByRemoteKey(connector.key(), message.sourceIssueKey())
+        .filter(r -> r.id() != row.id() && r.partnerEpoch() > sender).isPresent();
+  }
+
   /** Keeps a round's rows, read at once by remote key, for {@link #rowFor}. */
   void prefetch(Map<String, SyncInfo> byRemoteKey) {
     prefetched.clear();
