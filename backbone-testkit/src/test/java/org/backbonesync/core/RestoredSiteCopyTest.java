@@ -273,6 +273,58 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * PA-2's row sent a change before it heard from PB-2's row (addressed to no row), held on the
+   * way; PB's site is restored (PB-2 lost), PA-2's row learns PB-2's, and the copy made for PA-3
+   * takes PB-2 (PB-2's row removed). The held change then waits for the changes before it, which
+   * PB-2's row applied: a later change of PA-2, addressed to that row, shows it; the held one
+   * is dropped, not left waiting for good (found by the simulation with site restores, seed
+   * 463).
+   */
+  @Test
+  void aChangeSentBeforeTheLostRowWasHeardFromDoesNotWaitForGood() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    long backup = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").create("Scanner jams");
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.apply("PB"); // PB-2 made for PA-2, its PAIRED queued
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-2", "summary", "Scanner jams on A");
+    sync.poll("PA"); // addressed to no row of PB's, not sent yet
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PB-2"), sync.b().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2's row learns PB-2's
+    assertEquals("PB-2", row(sync.syncInfoA(), "PA-2").remoteIssueKey());
+    sync.a("alice").create("Order more toner");
+    sync.poll("PA");
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DROP, 1); // (the change, sent again)
+    sync.deliver("PA"); // PA-3's create
+    sync.apply("PB"); // PB-2 made for PA-3: PB-2's row removed
+    assertEquals("PA-3", row(sync.syncInfoB(), "PB-2").remoteIssueKey());
+    sync.advance(Duration.ofMinutes(10));
+    sync.deliver("PA"); // the change, to no row now
+    sync.apply("PB");
+    sync.a("alice").edit("PA-2", "description", "Paper stuck in tray 2");
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures(),
+        "nothing waits for an operator");
+    assertEquals("Order more toner", sync.b().value("PB-2", "summary").asText());
+    assertEquals("PA-3", row(sync.syncInfoB(), "PB-2").remoteIssueKey());
+    assertEquals("PB-2", row(sync.syncInfoA(), "PA-3").remoteIssueKey());
+    SyncInfo lost = row(sync.syncInfoA(), "PA-2");
+    assertTrue(lost.incomingChangesIgnored(), "PA-2's pair is unlinked");
+    assertNull(lost.remoteIssueKey(), "and no longer names PB-2");
+    assertEquals(2, sync.b().allIssues().size(), "nothing made for PA-2 on B");
+    assertTrue(sync.b().allIssues().stream().noneMatch(i -> sync.b().value(i.key(),
+        "summary").asText().startsWith("Scanner")), "nothing of PA-2 on B");
+  }
+
+  /**
    * The copy's PAIRED is lost on the way, and a change of PA-2 reaches PB first: it is for PB-3's
    * row (not PB-2's, which still names PA-2), and waits there for the PAIRED sent again.
    */

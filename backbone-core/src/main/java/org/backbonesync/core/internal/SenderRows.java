@@ -128,6 +128,20 @@ final class SenderRows {
         .filter(r -> r.id() != row.id() && r.partnerEpoch() > sender).isPresent();
   }
 
+  /**
+   * Whether a message naming an issue of ours is addressed to a row of ours since removed: the
+   * issue's row now is another, and pairs it with another partner issue (what {@link #rowFor}
+   * refuses with {@link KeyPairedSince}).
+   */
+  boolean toRowSinceRemoved(SyncMessage message) {
+    String named = message.partnerIssueKey();
+    return named != null && message.receiverEpoch() != 0
+        && stores.syncInfo().findByLocalKey(connector.key(), named)
+            .filter(r -> r.remoteIssueKey() != null
+                && !r.remoteIssueKey().equals(message.sourceIssueKey())
+                && toRowSinceGone(r, message)).isPresent();
+  }
+
   /** Keeps a round's rows, read at once by remote key, for {@link #rowFor}. */
   void prefetch(Map<String, SyncInfo> byRemoteKey) {
     prefetched.clear();
