@@ -325,6 +325,57 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * PB-2's create reaches A again (its acknowledgement lost) after the restore lost PA-2 and the
+   * copy made for PB-3 took the key: it makes PA-3, a new copy of PB-2. PB-2's row gives PA-2 up
+   * to PB-3's, and then hears PA-3's PAIRED: it is paired with PA-3 and linked both ways, not
+   * left ignoring PA-3's changes while sending its own (found by the simulation with site
+   * restores, seeds 346, 1463 and 2116).
+   */
+  @Test
+  void aRowThatGaveItsKeyUpIsLinkedWithANewCopyOfItsIssue() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
+    sync.deliver("PB"); // PB-2's create, to be sent again
+    sync.apply("PA"); // PA-2 made for PB-2
+    sync.deliver("PA");
+    sync.apply("PB"); // PB-2's row names PA-2
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    sync.events().clear();
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
+    sync.transportBtoA().releaseHeld();
+    sync.apply("PA"); // PA-3 made for PB-2
+    assertEquals("Scanner jams", sync.a().value("PA-3", "summary").asText());
+    sync.deliver("PA");
+    sync.apply("PB");
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
+    SyncInfo again = row(sync.syncInfoB(), "PB-2");
+    assertEquals("PA-3", again.remoteIssueKey());
+    assertFalse(again.incomingChangesIgnored(), "PB-2 is linked with PA-3 both ways");
+    assertEquals("PB-2", row(sync.syncInfoA(), "PA-3").remoteIssueKey());
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-3", "description", "Tray 2 is empty");
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    sync.a("alice").edit("PA-2", "description", "Black and cyan");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertEquals("Tray 2 is empty", sync.b().value("PB-2", "description").asText());
+    assertEquals("Scanner jams again", sync.a().value("PA-3", "summary").asText());
+    assertEquals("Black and cyan", sync.b().value("PB-3", "description").asText());
+    assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
+    assertEquals(3, sync.a().allIssues().size(), "PA-1, PA-2 and PA-3, none twice");
+  }
+
+  /**
    * The copy's PAIRED is lost on the way, and a change of PA-2 reaches PB first: it is for PB-3's
    * row (not PB-2's, which still names PA-2), and waits there for the PAIRED sent again.
    */

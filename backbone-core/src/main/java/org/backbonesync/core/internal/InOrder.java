@@ -88,6 +88,20 @@ final class InOrder {
   }
 
   /**
+   * Whether the row, before this PAIRED, had given its partner issue's key up to a copy's pair
+   * (ReusedKeys: it ignores, names no partner issue, and talked with a row of the partner) and
+   * the PAIRED comes from a newer row of the partner: a copy of our issue made there since (our
+   * create sent again, to no row), which no other row of ours names. It is the pair's new
+   * partner, paired as any copy; kept ignoring, the pair would be linked one way only (the
+   * simulation with site restores, seeds 346, 1463, 2116). A row an admin set to ignore before
+   * its PAIRED came had talked with no partner row: it keeps ignoring.
+   */
+  private static boolean gaveKeyUp(SyncInfo row, SyncMessage message) {
+    return row.incomingChangesIgnored() && row.remoteIssueKey() == null
+        && row.partnerEpoch() != 0 && message.senderEpoch() > row.partnerEpoch();
+  }
+
+  /**
    * The row, unlinked first when the message comes from a row of the partner older than the one
    * another row of ours talks with for the message's issue ({@link
    * SenderRows#keyTakenByNewerSender}): a change of a lost pair reaching its partner's row after
@@ -132,11 +146,18 @@ final class InOrder {
                 null, connector.key(), message.sourceIssueKey(), null));
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
+    boolean linksAgain = given == ReusedKeys.NOTHING && gaveKeyUp(info, message);
     stores.inTransaction(() -> {
       given.run();
-      connector.consume(stores, info.id(), message, now,
-          r -> r.withRemoteIssueKey(message.sourceIssueKey()));
+      connector.consume(stores, info.id(), message, now, r -> linksAgain
+          ? r.withRemoteIssueKey(message.sourceIssueKey()).withIncomingChangesIgnored(false)
+          : r.withRemoteIssueKey(message.sourceIssueKey()));
     });
+    if (linksAgain) {
+      log.warn("{}: {} made {} again for {}, whose pair was lost when its site was restored from"
+          + " a backup: paired with it, and linked again", connector.key(),
+          connector.partner.key(), message.sourceIssueKey(), info.localIssueKey());
+    }
     events.applied(connector.key(), message, info.localIssueKey(), false);
     return new ApplyOutcome.Applied(message, info.localIssueKey(), false);
   }
