@@ -376,6 +376,51 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * A change of PA-2, sent before PA-2's row heard from PB-2's, is queued at PB when the copy made
+   * for PA-3 takes PB-2 (PB's site restored, PB-2 lost) and PB-2's row is removed: the change is
+   * of the lost pair, dropped with the row, not left waiting for good for the create that row
+   * applied (found by the simulation with site restores, seeds 2010 and 2335).
+   */
+  @Test
+  void aChangeQueuedForTheRemovedRowIsDroppedWithIt() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    long backup = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").create("Scanner jams");
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.apply("PB"); // PB-2 made for PA-2
+    sync.advance(Duration.ofSeconds(30));
+    sync.poll("PB"); // PB-2's row has seen it
+    sync.a("alice").edit("PA-2", "summary", "Scanner jams on A");
+    sync.poll("PA"); // addressed to no row of PB's, not sent yet
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2's row learns PB-2's
+    assertEquals("PB-2", row(sync.syncInfoA(), "PA-2").remoteIssueKey());
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PB-2"), sync.b().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    sync.a("alice").create("Order more toner");
+    sync.poll("PA");
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DROP, 1); // (PA-2's change)
+    sync.deliver("PA"); // PA-3's create
+    sync.advance(Duration.ofMinutes(10));
+    sync.deliver("PA"); // PA-2's change, queued after it
+    sync.apply("PB"); // PB-2 made for PA-3: PB-2's row removed
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures(),
+        "nothing waits for an operator");
+    assertEquals("Order more toner", sync.b().value("PB-2", "summary").asText());
+    assertEquals("PA-3", row(sync.syncInfoB(), "PB-2").remoteIssueKey());
+    assertEquals("PB-2", row(sync.syncInfoA(), "PA-3").remoteIssueKey());
+    assertEquals(2, sync.b().allIssues().size(), "nothing made for PA-2 on B");
+    SyncInfo lost = row(sync.syncInfoA(), "PA-2");
+    assertTrue(lost.incomingChangesIgnored(), "PA-2's pair is unlinked: " + lost);
+  }
+
+  /**
    * The copy's PAIRED is lost on the way, and a change of PA-2 reaches PB first: it is for PB-3's
    * row (not PB-2's, which still names PA-2), and waits there for the PAIRED sent again.
    */
