@@ -94,13 +94,8 @@ class HandoverTest {
   void aHandoverPromptsThePartnersApply() {
     ManualClock clock = ManualClock.startingAt2026();
     ManualScheduler scheduler = new ManualScheduler(clock);
-    SyncTestDriver started = SyncTestDriver.builder().transports(false).clock(clock)
-        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
-    started.a("alice").create("printer on fire");
-    started.engine().start();
-    scheduler.runDue(); // the first periodic run
+    SyncTestDriver started = startedWithAnIssueSynced(clock, scheduler, false);
     assertEquals("printer on fire", started.b().value("PB-1", "summary").asText());
-    clock.advance(Duration.ofSeconds(1));
 
     started.a("alice").edit("PA-1", "summary", "printer still on fire");
     started.engine().changeHints("PA").issuesChanged(List.of("PA-1"));
@@ -129,12 +124,7 @@ class HandoverTest {
   private static void assertAppliedRightAfterAResync(boolean transports) {
     ManualClock clock = ManualClock.startingAt2026();
     ManualScheduler scheduler = new ManualScheduler(clock);
-    SyncTestDriver started = SyncTestDriver.builder().transports(transports).clock(clock)
-        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
-    started.a("alice").create("printer on fire");
-    started.engine().start();
-    scheduler.runDue(); // the first periodic run
-    clock.advance(Duration.ofSeconds(1));
+    SyncTestDriver started = startedWithAnIssueSynced(clock, scheduler, transports);
     started.b("sync-b").edit("PB-1", "summary", "changed by the sync user"); // never sent back
 
     AsyncTask task = started.engine().resync("PA", ResyncRequest.all(), "admin");
@@ -143,6 +133,21 @@ class HandoverTest {
     assertTrue(started.engine().task(task.id()).orElseThrow().finished(), "the task ran");
     assertEquals("printer on fire", started.b().value("PB-1", "summary").asText());
     started.engine().close();
+  }
+
+  /**
+   * An engine started on the scheduler (a poll interval of 30 s) whose first periodic run copied
+   * PA-1 ("printer on fire") as PB-1; the clock then a second later.
+   */
+  private static SyncTestDriver startedWithAnIssueSynced(ManualClock clock,
+      ManualScheduler scheduler, boolean transports) {
+    SyncTestDriver started = SyncTestDriver.builder().transports(transports).clock(clock)
+        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
+    started.a("alice").create("printer on fire");
+    started.engine().start();
+    scheduler.runDue(); // the first periodic run
+    clock.advance(Duration.ofSeconds(1));
+    return started;
   }
 
   @Test

@@ -85,8 +85,7 @@ class UndeliverableMessageTest {
   void onAStartedEngineARetriedMessageIsDeliveredAtOnce() {
     ManualClock clock = ManualClock.startingAt2026();
     ManualScheduler scheduler = new ManualScheduler(clock);
-    SyncTestDriver started = SyncTestDriver.builder().clock(clock)
-        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
+    SyncTestDriver started = onScheduler(clock, scheduler);
     started.transportAtoB().refuse(m -> m.sourceIssueKey().equals("PA-1"), TOO_LARGE);
     started.a("alice").create("Printer on fire");
     started.engine().start();
@@ -106,8 +105,7 @@ class UndeliverableMessageTest {
   void onAStartedEngineTheChangesBehindASkippedMessageFlowAtOnce() {
     ManualClock clock = ManualClock.startingAt2026();
     ManualScheduler scheduler = new ManualScheduler(clock);
-    SyncTestDriver started = SyncTestDriver.builder().clock(clock)
-        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
+    SyncTestDriver started = onScheduler(clock, scheduler);
     started.a("alice").create("Printer on fire");
     started.engine().start();
     scheduler.runDue();
@@ -127,6 +125,12 @@ class UndeliverableMessageTest {
 
     assertEquals("High", started.b().value("PB-1", "priority").asText());
     started.engine().close();
+  }
+
+  /** A driver whose engine runs on the scheduler (a poll interval of 30 s), not started yet. */
+  private static SyncTestDriver onScheduler(ManualClock clock, ManualScheduler scheduler) {
+    return SyncTestDriver.builder().clock(clock)
+        .engine(e -> e.scheduler(scheduler).pollInterval(Duration.ofSeconds(30))).build();
   }
 
   @Test
