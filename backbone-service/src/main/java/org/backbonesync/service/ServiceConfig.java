@@ -107,6 +107,12 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   private static final ObjectMapper JSON = StrictJson.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES).build();
+  /**
+   * Strict, with numbers as the library's configuration reader reads them (1.5e1 a double 15.0,
+   * -0.0 a negative zero, where exact decimals give 15 and 0.0): a synchronization's {@code sync}
+   * part goes on to the library as text from this reading ({@link BeyondDoubleAsDecimal}).
+   */
+  private static final ObjectMapper AS_LIBRARY = StrictJson.builder().build();
 
   /**
    * A Jira site; {@code path} is where it is in the file, e.g. {@code $.sites.dev}. Its webhooks
@@ -277,17 +283,18 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": cannot be read: "
           + e);
     }
-    return new Reader(file, env).read(parse(file, text));
+    JsonNode root = parse(file, text, JSON);
+    return new Reader(file, env, parse(file, text, AS_LIBRARY)).read(root);
   }
 
   /**
    * The file's JSON tree, read through a parser of its own: its position locates a refusal that
    * carries no location (nesting deeper than {@link StrictJson#MAX_NESTING_DEPTH}).
    */
-  private static JsonNode parse(Path file, String text) {
-    try (JsonParser parser = JSON.createParser(text)) {
+  private static JsonNode parse(Path file, String text, ObjectMapper mapper) {
+    try (JsonParser parser = new BeyondDoubleAsDecimal(mapper.createParser(text))) {
       try {
-        return JSON.readTree(parser);
+        return mapper.readTree(parser);
       } catch (JsonProcessingException e) {
         var at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
         throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not valid JSON at line "
@@ -302,11 +309,14 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   private static final class Reader {
     private final Path file;
     private final Map<String, String> env;
+    /** The file as the library reads it, for the {@code sync} parts it is given as text. */
+    private final JsonNode asLibrary;
     private final List<ConfigurationProblem> problems = new ArrayList<>();
 
-    Reader(Path file, Map<String, String> env) {
+    Reader(Path file, Map<String, String> env, JsonNode asLibrary) {
       this.file = file;
       this.env = env;
+      this.asLibrary = asLibrary;
     }
 
     ServiceConfig read(JsonNode root) {
@@ -570,6 +580,12 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       return node != null && node.isTextual() ? node.asText() : "";
     }
 
+    /** The {@code sync} part at {@code path} (a synchronization's), as the library reads it. */
+    private JsonNode asLibrary(String path) {
+      return asLibrary.at(path.substring(1).replace('.', '/').replace("[", "/").replace("]", "")
+          + "/sync");
+    }
+
     private Sync sync(String path, JsonNode node, JsonNode sitesNode, Map<String, Site> sites,
         FieldMappingRegistry registry, Duration defaultInterval) {
       if (!node.isObject()) {
@@ -592,7 +608,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         add(path + ".sync", "missing: the sync configuration object");
       } else {
         try {
-          configuration = new SyncConfigurationJson(registry).read(syncNode.toString());
+          configuration = new SyncConfigurationJson(registry).read(asLibrary(path).toString());
         } catch (ConfigurationException e) {
           e.problems().forEach(p -> add(path + ".sync" + p.path().substring(1), p.message()));
         }

@@ -14,6 +14,8 @@ import org.backbonesync.core.SyncConfiguration;
 import org.backbonesync.core.SyncConfigurationJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * helper-141: 4740c220 says settings built in Java equal "what reading JSON gives", and 55031be
@@ -23,12 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  * same sync object gives a DoubleNode (and 10240.0 arrives as "1.024E+4", a DoubleNode).
  */
 class ServiceConfigNumbersTest {
-  @Test
-  void aSettingWithAFractionOfZeroReadsAsTheLibraryReadsIt(@TempDir Path dir) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"1024.0", "1.5e1", "-0.0", "1E+2", "0.10", "1e-5"})
+  void aSettingReadsAsTheLibraryReadsIt(String number, @TempDir Path dir) throws Exception {
     String example = Files.readString(Path.of("sync.example.json"));
-    String files = "{\"id\": \"files\", \"type\": \"attachments\", \"direction\": \"BOTH\","
-        + " \"fieldA\": \"attachment\", \"fieldB\": \"attachment\","
-        + " \"settings\": {\"maxSize\": 1024.0}},\n          {\"id\": \"comments\"";
+    String files = "{\"id\": \"team\", \"type\": \"constant\", \"direction\": \"A_TO_B\","
+        + " \"fieldB\": \"customfield_10200\", \"settings\": {\"value\": [" + number + "]}},"
+        + "\n          {\"id\": \"comments\"";
     Path file = dir.resolve("sync.json");
     Files.writeString(file, example.replace("{\"id\": \"comments\"", files));
     ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "a@example.com",
