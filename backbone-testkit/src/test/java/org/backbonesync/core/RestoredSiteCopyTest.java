@@ -226,6 +226,42 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * As above, but the lost row's PAIRED (and its GONE) are held on the way until the copy's
+   * PAIRED was applied at PB: arriving late and alone, not together with the copy's, the lost
+   * row's PAIRED must not take PA-2 from PB-3's row (helper-147's review of d38d5c93).
+   */
+  @Test
+  void aLateLostCopysPairedAfterTheCopysWasAppliedTakesNothingFromIt() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-2, its PAIRED queued
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 is gone: unlinked, its GONE queued after the PAIRED
+    sync.events().clear();
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3: the lost row removed, the copy's PAIRED queued
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 2); // (the lost row's PAIRED, GONE)
+    sync.deliver("PA");
+    sync.apply("PB"); // the copy's PAIRED applied alone
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
+    sync.transportAtoB().releaseHeld();
+    sync.apply("PB"); // the lost row's PAIRED, late
+
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey(),
+        "PB-3's row keeps PA-2: " + sync.syncInfoB());
+    thenPb3IsPairedWithPa2AndPb2Unlinked();
+  }
+
+  /**
    * As above, but what follows the lost row's dropped PAIRED is a change of PA-2 made before the
    * restore: it is of the lost pair, so it unlinks PB-2 (marked), writes nothing to it, and does
    * not wait for good (simulation seed 389).
