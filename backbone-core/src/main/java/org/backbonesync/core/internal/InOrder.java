@@ -144,6 +144,19 @@ final class InOrder {
                 "PAIRED message " + message.messageId() + " names no issue of connector "
                     + connector.key(),
                 null, connector.key(), message.sourceIssueKey(), null));
+    if (info.id() != 0 && rows.keyTakenByNewerSender(info, message)) {
+      // (a lost copy's PAIRED, late: another row of ours talks with a newer row of the key's
+      // issue, the copy's pair; this row gives the key up instead of taking it from that one)
+      Runnable givenUp = reusedKeys.giveUp(info, message);
+      stores.inTransaction(() -> {
+        givenUp.run();
+        connector.consume(stores, info.id(), message, now, r -> r);
+      });
+      String why = "it comes from a row of " + message.sourceIssueKey() + " older than the one"
+          + " another row of ours talks with (ReusedKeys)";
+      events.ignored(connector.key(), message, why);
+      return new ApplyOutcome.Ignored(message, info.localIssueKey(), why);
+    }
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
     boolean linksAgain = given == ReusedKeys.NOTHING && gaveKeyUp(info, message);
