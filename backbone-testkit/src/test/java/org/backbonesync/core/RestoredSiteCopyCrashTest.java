@@ -1,0 +1,106 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.InMemoryTransport;
+import org.backbonesync.testkit.SimulatedCrash;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * RestoredSiteCopyTest's aRowThatGaveItsKeyUpIsLinkedWithANewCopyOfItsIssue with a crash while
+ * PB applies PA-3's PAIRED: the row has learned PA-3's row by then (PairOrder's learn commits on
+ * its own), so after the restart the PAIRED no longer comes from a newer row than the one the
+ * row talks with (helper-147's review of faff7491).
+ */
+class RestoredSiteCopyCrashTest {
+  /** The id of a PB inbox message whose removal crashes once; null when unarmed. */
+  private final AtomicReference<String> crashAt = new AtomicReference<>();
+  private final InMemoryStores durable = new InMemoryStores();
+  private final SyncTestDriver sync = SyncTestDriver.builder().stores(crashing())
+      .connectorB(c -> c.withOnPartnerGone(PartnerGone.mark())).build();
+
+  private ForwardingStores crashing() {
+    MessageStore messages = (MessageStore) Proxy.newProxyInstance(
+        MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class},
+        (proxy, m, args) -> {
+          if (m.getName().equals("removeIncoming") && "PB".equals(args[0])
+              && args[1].equals(crashAt.get())) {
+            crashAt.set(null);
+            throw new SimulatedCrash("before PA-3's PAIRED is consumed");
+          }
+          try {
+            return m.invoke(durable.messages(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    return new ForwardingStores(durable) {
+      @Override
+      public MessageStore messages() {
+        return messages;
+      }
+    };
+  }
+
+  private static SyncInfo row(List<SyncInfo> rows, String localKey) {
+    return rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()
+        .orElseThrow(() -> new AssertionError("no row of " + localKey + " in " + rows));
+  }
+
+  @Test
+  void aRowThatGaveItsKeyUpIsLinkedWithANewCopyEvenAfterACrash() {
+    sync.b("bob").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    long backup = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").create("Scanner jams");
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
+    sync.deliver("PB"); // PB-2's create, to be sent again
+    sync.apply("PA"); // PA-2 made for PB-2
+    sync.deliver("PA");
+    sync.apply("PB"); // PB-2's row names PA-2
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
+    sync.transportBtoA().releaseHeld();
+    sync.apply("PA"); // PA-3 made for PB-2
+    assertEquals("Scanner jams", sync.a().value("PA-3", "summary").asText());
+    sync.deliver("PA");
+    String paired = durable.messages().incomingFor("PB", "PA-3").stream()
+        .map(InboxEntry::message).filter(m -> m.kind() == MessageKind.PAIRED)
+        .findFirst().orElseThrow().messageId();
+    crashAt.set(paired);
+    assertThrows(SimulatedCrash.class, () -> sync.apply("PB"));
+    sync.restart();
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    SyncInfo again = row(sync.syncInfoB(), "PB-2");
+    assertEquals("PA-3", again.remoteIssueKey());
+    assertFalse(again.incomingChangesIgnored(), "PB-2 is linked with PA-3 both ways: " + again);
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-3", "description", "Tray 2 is empty");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    assertEquals("Tray 2 is empty", sync.b().value("PB-2", "description").asText());
+  }
+}
