@@ -208,18 +208,7 @@ class RestoredSiteCopyTest {
    */
   @Test
   void aGoneOfTheLostCopysRowAfterItsPairedWasDroppedUnlinksThePartner() {
-    long backup = pb1CopiedThenBackedUp();
-    sync.b("bob").create("Scanner jams");
-    sync.poll("PB");
-    sync.deliver("PB");
-    sync.apply("PA"); // PA-2 made for PB-2, its PAIRED queued
-    sync.advance(Duration.ofHours(2));
-    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
-    sync.advance(Duration.ofMinutes(10));
-    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
-    sync.poll("PB");
-    sync.deliver("PB");
-    sync.apply("PA"); // PA-2 is gone: unlinked, its GONE queued after the PAIRED
+    pa2MadeForPb2LostBeforeItsPairedLeftThenItsGoneQueued();
     pb3CopiedAsPa2WhileTheLostRowsPairedIsDroppedAndItsNextMessageHeld();
 
     thenPb3IsPairedWithPa2AndPb2Unlinked();
@@ -232,18 +221,7 @@ class RestoredSiteCopyTest {
    */
   @Test
   void aLateLostCopysPairedAfterTheCopysWasAppliedTakesNothingFromIt() {
-    long backup = pb1CopiedThenBackedUp();
-    sync.b("bob").create("Scanner jams");
-    sync.poll("PB");
-    sync.deliver("PB");
-    sync.apply("PA"); // PA-2 made for PB-2, its PAIRED queued
-    sync.advance(Duration.ofHours(2));
-    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
-    sync.advance(Duration.ofMinutes(10));
-    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
-    sync.poll("PB");
-    sync.deliver("PB");
-    sync.apply("PA"); // PA-2 is gone: unlinked, its GONE queued after the PAIRED
+    pa2MadeForPb2LostBeforeItsPairedLeftThenItsGoneQueued();
     sync.events().clear();
     assertEquals("PB-3", sync.b("bob").create("Order more toner"));
     sync.poll("PB");
@@ -565,5 +543,25 @@ class RestoredSiteCopyTest {
     sync.apply("PB"); // the copy's PAIRED applied, the lost row's dropped
     assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
     sync.transportAtoB().releaseHeld();
+  }
+
+  /**
+   * PA-2 made for bob's PB-2, its PAIRED queued on A; A's site restored from a backup before it
+   * (PA-2 lost); PB-2's next change finds PA-2 gone: its row unlinked, its GONE queued after the
+   * PAIRED.
+   */
+  private void pa2MadeForPb2LostBeforeItsPairedLeftThenItsGoneQueued() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-2, its PAIRED queued
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    sync.b("bob").edit("PB-2", "description", "Paper stuck in tray 2");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 is gone: unlinked, its GONE queued after the PAIRED
   }
 }
