@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * background writer would: H2 runs that writer only when commits may wait ({@code WRITE_DELAY}
  * above 0), and {@link JdbcStores#h2Url} writes every commit ({@code WRITE_DELAY=0}), so without
  * this a file kept open grows with every chunk that some row written once pins (a service's file
- * reached 40 times its data in 35 minutes). The freed space is reused, so the file stops growing;
- * it shrinks only at a clean close.
+ * reached 40 times its data in 35 minutes). The freed space is reused, so the file no longer
+ * grows with every commit; it keeps the size of its busiest 45 s (H2's retention of freed space)
+ * and shrinks only at a clean close.
  *
  * <p>H2 has no SQL for it, so this reaches its internal API ({@code MVStore.compact}, public in
  * H2 2.x, the version the build pins; {@code H2CompactionTest} fails when an upgrade changes it).

@@ -100,9 +100,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   private static final Pattern VARIABLE_NAME =
       Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|[A-Z][A-Z0-9]{0,11}");
   /**
-   * Strict, and decimals read exactly, so that a refusal shows 1E+400, not Infinity; as written
-   * (1024.0 stays 1024.0, not Jackson's stripped 1024), since a synchronization's part goes on to
-   * the library as text and must read there as it reads from the file.
+   * Strict, and decimals read exactly, as written (1024.0 stays 1024.0, not Jackson's stripped
+   * 1024), so that a refusal of the service's own keys names a value as the file gives it (0.10,
+   * 1E+400); the sync parts go on to the library from {@link #AS_LIBRARY}'s reading.
    */
   private static final ObjectMapper JSON = StrictJson.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
