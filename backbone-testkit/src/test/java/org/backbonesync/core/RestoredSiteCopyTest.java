@@ -276,15 +276,7 @@ class RestoredSiteCopyTest {
    */
   @Test
   void aChangeSentBeforeTheLostRowWasHeardFromDoesNotWaitForGood() {
-    sync.a("alice").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    long backup = sync.clock().millis();
-    sync.advance(Duration.ofMinutes(1));
-    sync.a("alice").create("Scanner jams");
-    sync.poll("PA");
-    sync.deliver("PA");
-    sync.apply("PB"); // PB-2 made for PA-2, its PAIRED queued
+    long backup = pb2MadeForPa2AfterABackup(); // its PAIRED queued
     sync.advance(Duration.ofMinutes(1));
     sync.a("alice").edit("PA-2", "summary", "Scanner jams on A");
     sync.poll("PA"); // addressed to no row of PB's, not sent yet
@@ -377,15 +369,7 @@ class RestoredSiteCopyTest {
    */
   @Test
   void aChangeQueuedForTheRemovedRowIsDroppedWithIt() {
-    sync.a("alice").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    long backup = sync.clock().millis();
-    sync.advance(Duration.ofMinutes(1));
-    sync.a("alice").create("Scanner jams");
-    sync.poll("PA");
-    sync.deliver("PA");
-    sync.apply("PB"); // PB-2 made for PA-2
+    long backup = pb2MadeForPa2AfterABackup();
     sync.advance(Duration.ofSeconds(30));
     sync.poll("PB"); // PB-2's row has seen it
     sync.a("alice").edit("PA-2", "summary", "Scanner jams on A");
@@ -563,5 +547,22 @@ class RestoredSiteCopyTest {
     sync.poll("PB");
     sync.deliver("PB");
     sync.apply("PA"); // PA-2 is gone: unlinked, its GONE queued after the PAIRED
+  }
+
+  /**
+   * PA-1 synced as PB-1; a backup of B's site taken a minute later (its time returned); then
+   * alice's PA-2 copied as PB-2 by B's apply, B's PAIRED queued, not sent.
+   */
+  private long pb2MadeForPa2AfterABackup() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    long backup = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").create("Scanner jams");
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.apply("PB");
+    return backup;
   }
 }
