@@ -32,6 +32,9 @@ public final class BenchmarkReport {
       if (params.has("synchronizations")) {
         name += "[synchronizations=" + params.path("synchronizations").asText() + "]";
       }
+      if (!params.path("schedulerThreads").asText("0").equals("0")) {
+        name += "[schedulerThreads=" + params.path("schedulerThreads").asText() + "]";
+      }
       if (params.has("behind")) {
         name += "[behind=" + params.path("behind").asText() + "]";
       }
@@ -123,7 +126,7 @@ public final class BenchmarkReport {
         if (name.startsWith("InboxHeadsBenchmark.nextHeads[behind=3000]")) {
           yield score(byName, name) / score(byName, name.replace("3000", "100"));
         }
-        if (name.equals("TwoNodeBenchmark.changesApplied[nodes=1][synchronizations=1]")) {
+        if (name.startsWith("TwoNodeBenchmark.changesApplied[nodes=1][synchronizations=1]")) {
           // how many times slower than the batched floor of the same database, same run
           yield score(byName, "DurableBenchmark.floorBatched[store=postgres]")
               / score(byName, name);
@@ -151,7 +154,8 @@ public final class BenchmarkReport {
   }
 
   private static String target(String name) {
-    return switch (name) {
+    // a node with a scheduler has the same targets as one whose one thread runs every step
+    return switch (name.replace("[schedulerThreads=2]", "")) {
       case "EngineBenchmark.engineMessage" ->
           "≥ 100,000 ops/s on 2 threads; ≤ 10x the floor; < 10 KB allocated";
       case "EndToEndBenchmark.change" -> "≥ 20,000 ops/s";

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.Direction;
@@ -74,6 +75,14 @@ public class TwoNodeBenchmark {
   @Param({"1", "4"})
   public int synchronizations;
 
+  /**
+   * Per node, the threads of the scheduler its engines are built with (0: none). With 0 the
+   * node's one thread runs every step ({@code runOnce}); with a scheduler, each engine also
+   * applies on it what arrives at once (as the service runs), beside that thread's next steps.
+   */
+  @Param({"0", "2"})
+  public int schedulerThreads;
+
   private final ManualClock clock = ManualClock.startingAt2026();
   private final List<InMemoryIssueTracker> pas = new ArrayList<>();
   private final List<String> pbKeys = new ArrayList<>();
@@ -82,6 +91,8 @@ public class TwoNodeBenchmark {
   private List<List<SyncEngine>> engines;
   private final List<CountingDataSource> pools = new ArrayList<>();
   private ExecutorService threads;
+  /** Per node, its scheduler, or null. */
+  private final List<ScheduledExecutorService> schedulers = new ArrayList<>();
   private PostgresSchema schema;
   private long round;
   private long countedChanges;
@@ -105,6 +116,8 @@ public class TwoNodeBenchmark {
       pools.add(pool);
       nodePools.add(pool);
       engines.add(new ArrayList<>());
+      schedulers.add(schedulerThreads == 0 ? null
+          : Executors.newScheduledThreadPool(schedulerThreads));
     }
     for (int s = 1; s <= synchronizations; s++) {
       String suffix = synchronizations == 1 ? "" : String.valueOf(s);
@@ -118,7 +131,7 @@ public class TwoNodeBenchmark {
       pbKeys.add(b);
       for (int n = 1; n <= nodes; n++) {
         engines.get(n - 1).add(engine("nodes" + suffix, a, b, pa, pb,
-            nodePools.get(n - 1), "node-" + n));
+            nodePools.get(n - 1), "node-" + n, schedulers.get(n - 1)));
       }
       for (int i = 0; i < perSynchronization(); i++) {
         pa.as("alice").create("issue " + i);
@@ -133,8 +146,13 @@ public class TwoNodeBenchmark {
   }
 
   private SyncEngine engine(String id, String a, String b, InMemoryIssueTracker pa,
-      InMemoryIssueTracker pb, CountingDataSource pool, String node) {
-    return SyncEngine.builder()
+      InMemoryIssueTracker pb, CountingDataSource pool, String node,
+      ScheduledExecutorService scheduler) {
+    SyncEngine.Builder builder = SyncEngine.builder();
+    if (scheduler != null) {
+      builder.scheduler(scheduler);
+    }
+    return builder
         .configuration(SyncConfiguration.builder(id)
             .connectorA(ConnectorConfig.of(a, a, "sync-a"))
             .connectorB(ConnectorConfig.of(b, b, "sync-b"))
@@ -256,7 +274,8 @@ public class TwoNodeBenchmark {
   }
 
   private String name() {
-    return "nodes=" + nodes + " synchronizations=" + synchronizations;
+    return "nodes=" + nodes + " synchronizations=" + synchronizations
+        + (schedulerThreads == 0 ? "" : " schedulerThreads=" + schedulerThreads);
   }
 
   @TearDown(Level.Trial)
@@ -280,6 +299,12 @@ public class TwoNodeBenchmark {
     }
     threads.shutdownNow();
     engines.forEach(node -> node.forEach(SyncEngine::close));
+    for (ScheduledExecutorService scheduler : schedulers) {
+      if (scheduler != null) {
+        scheduler.shutdown();
+        scheduler.awaitTermination(1, TimeUnit.MINUTES);
+      }
+    }
     pools.forEach(CountingDataSource::close);
     schema.close();
   }
