@@ -94,7 +94,7 @@ public final class Demo {
     @Override
     public void sent(String connectorKey, SyncMessage m) {
       out.println("  " + connectorKey + ": sent " + m.sourceIssueKey() + " #" + m.sequenceId()
-          + " to " + m.toConnector() + ", acknowledged");
+          + " to " + m.toConnector() + "'s inbox (one engine: no transport to acknowledge)");
     }
 
     @Override

@@ -17,7 +17,7 @@ class DemoTest {
 
     for (String line : new String[] {
         "PA: change of PA-1 queued with sequence id 1",
-        "PA: sent PA-1 #1 to PB, acknowledged",
+        "PA: sent PA-1 #1 to PB's inbox (one engine: no transport to acknowledge)",
         "PB: applied PA-1 #1 by creating PB-1",
         "PB: change of PB-1 queued with sequence id 2, fields [map-summary]",
         "PA: applied PB-1 #2 to PA-1",
