@@ -22,7 +22,9 @@ import org.backbonesync.testkit.InMemoryIssueTracker;
  * ({@code show PB-1}), until the input ends.
  *
  * <p>Run: {@code mvn -q -pl examples -am compile exec:java
- * -Dexec.mainClass=org.backbonesync.examples.FakeJiraSites -Dexec.args=sync.fake.json}
+ * -Dexec.mainClass=org.backbonesync.examples.FakeJiraSites -Dexec.args=sync.fake.json}; a second
+ * argument is the port the service's configuration gets (default 8080), for a machine where
+ * another process has that one: {@code -Dexec.args="sync.fake.json 8081"}.
  */
 public final class FakeJiraSites implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -130,12 +132,13 @@ public final class FakeJiraSites implements AutoCloseable {
   /** Starts the sites, writes the configuration to the file named, reads commands. */
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args.length > 0 ? args[0] : "sync.fake.json");
+    int port = servicePort(args);
     try (FakeJiraSites sites = start()) {
       // A store of their own: the sites start empty, and in a store kept from an earlier start
       // their new issues' keys are paired already (PA-1 with PB-1): the engine would take the
       // new issues for other issues than the ones paired and sync none of them.
       Path store = Path.of("backbone-fake-data", "started-" + System.currentTimeMillis());
-      Files.writeString(file, sites.configuration(store, 8080));
+      Files.writeString(file, sites.configuration(store, port));
       System.out.println("Wrote " + file + " for two fake sites, with the store " + store
           + " (a new one each start: the sites start empty). In another shell:");
       sites.environment().forEach((k, v) -> System.out.println("  export " + k + "=" + v));
@@ -149,6 +152,27 @@ public final class FakeJiraSites implements AutoCloseable {
         System.out.println(sites.command(line.strip()));
       }
     }
+  }
+
+  /**
+   * The service's port from the second argument, 8080 without one.
+   *
+   * @throws IllegalArgumentException naming the argument when it is no port number
+   */
+  static int servicePort(String[] args) {
+    if (args.length < 2) {
+      return 8080;
+    }
+    try {
+      int port = Integer.parseInt(args[1]);
+      if (port >= 1 && port <= 65_535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException("the service's port (the second argument) must be a"
+        + " number from 1 to 65535, was \"" + args[1] + "\"");
   }
 
   /** One typed command's answer. */

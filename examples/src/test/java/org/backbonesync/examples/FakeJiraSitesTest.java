@@ -1,6 +1,7 @@
 package org.backbonesync.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -27,6 +28,21 @@ class FakeJiraSitesTest {
       assertTrue(config.contains("\"directory\": \"data \\\"x\\\"\""), config);
       sites.environment().values().stream().filter(v -> v.length() == 32)
           .forEach(token -> assertTrue(!config.contains(token), "a token in the file"));
+    }
+  }
+
+  @Test
+  void theServicePortIsTheSecondArgument() {
+    assertEquals(8080, FakeJiraSites.servicePort(new String[] {"sync.fake.json"}));
+    assertEquals(8081, FakeJiraSites.servicePort(new String[] {"sync.fake.json", "8081"}));
+    try (FakeJiraSites sites = FakeJiraSites.start()) {
+      assertTrue(sites.configuration(Path.of("data"), 8081).contains("\"port\": 8081"));
+    }
+    for (String bad : new String[] {"0", "65536", "80a", ""}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> FakeJiraSites.servicePort(new String[] {"sync.fake.json", bad}));
+      assertEquals("the service's port (the second argument) must be a number from 1 to 65535,"
+          + " was \"" + bad + "\"", e.getMessage());
     }
   }
 }
