@@ -204,6 +204,39 @@ class JiraSyncTest {
     assertEquals("sync-b", sync.b().comments(pb1).get(0).author());
   }
 
+  /**
+   * A Jira Service Management agent's internal comment has no visibility object: Cloud marks it
+   * {@code "jsdPublic": false}. Read as public, it went to the partner (and, on a service desk
+   * there, to its customers); it is restricted, and kept internal when restricted comments are
+   * kept.
+   */
+  @ParameterizedTest
+  @EnumSource(value = JiraPair.Flavours.class, names = {"CLOUD_CLOUD", "CLOUD_SERVER"})
+  void aServiceDesksInternalCommentStaysInternal(JiraPair.Flavours flavours) {
+    SyncTestDriver sync = sync(flavours, b -> b
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", null)));
+    String pa1 = sync.a("alice").create("Customer cannot log in");
+    sync.a("alice").addComment(pa1, "Their contract ran out last week", "jsd:internal");
+    sync.a("alice").addComment(pa1, "We are looking into it");
+    sync.runUntilQuiet();
+    String pb1 = sync.b().allIssues().get(0).key();
+    assertEquals(List.of("Alice Archer wrote:\nWe are looking into it"), bodies(sync.b(), pb1));
+    pair.close();
+
+    sync = sync(flavours, b -> b
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", JSON.createObjectNode().put("restricted", "keep"))));
+    pa1 = sync.a("alice").create("Customer cannot log in");
+    sync.a("alice").addComment(pa1, "Their contract ran out last week", "jsd:internal");
+    sync.runUntilQuiet();
+    Comment copy = sync.b().comments(sync.b().allIssues().get(0).key()).get(0);
+    assertEquals("Alice Archer wrote:\nTheir contract ran out last week", copy.body());
+    assertEquals("jsd:internal", copy.visibility(), "written as an internal comment there");
+  }
+
   private static List<String> bodies(InMemoryIssueTracker tracker, String key) {
     return tracker.comments(key).stream().map(Comment::body).toList();
   }

@@ -971,7 +971,7 @@ final class FakeJiraApi {
       } else {
         JsonNode body = body(ex);
         String id = as.addComment(key, storedText(body.path("body"), "body"),
-            visibility(body.path("visibility")));
+            visibility(body));
         // the answer reads what was stored without a tracker call: a fault injected there would
         // answer 429 for a comment that was added, and the client would add it again
         json(ex, 201, comment(key, stored(as, key, id)));
@@ -1003,12 +1003,28 @@ final class FakeJiraApi {
             Map.of()));
   }
 
-  private static String visibility(JsonNode v) {
+  /** A comment write's visibility: its object, else a service desk's internal property. */
+  private static String visibility(JsonNode comment) {
+    JsonNode v = comment.path("visibility");
     if (!v.isObject()) {
+      for (JsonNode p : comment.path("properties")) {
+        if (p.path("key").asText().equals("sd.public.comment")
+            && p.path("value").path("internal").asBoolean(false)) {
+          return INTERNAL;
+        }
+      }
       return null;
     }
-    return v.path("type").asText("role") + ":" + v.path("value").asText();
+    String type = v.path("type").asText("role");
+    if (!type.equals("role") && !type.equals("group")) { // as Jira, which knows these two
+      throw new Answer(400, "A comment's visibility type must be group or role, was \""
+          + type + "\".", Map.of());
+    }
+    return type + ":" + v.path("value").asText();
   }
+
+  /** How the in-memory tracker holds a Jira Service Management internal comment. */
+  private static final String INTERNAL = "jsd:internal";
 
   private ObjectNode comment(String key, Comment c) {
     ObjectNode o = JSON.objectNode()
@@ -1018,13 +1034,15 @@ final class FakeJiraApi {
     o.set("body", richText(c.body()));
     o.set("updateAuthor", userValue(c.updateAuthor()));
     o.put("created", time(c.created())).put("updated", time(c.updated()));
-    if (c.visibility() != null) {
+    if (c.visibility() != null && !c.visibility().equals(INTERNAL)) {
       int colon = c.visibility().indexOf(':');
       o.putObject("visibility").put("type", c.visibility().substring(0, colon))
           .put("value", c.visibility().substring(colon + 1));
     }
     if (cloud()) {
-      o.put("jsdPublic", true); // Cloud's comments say whether service desk customers see them
+      // Cloud's comments say whether service desk customers see them; an internal one has no
+      // visibility object (Server's answers say neither)
+      o.put("jsdPublic", !INTERNAL.equals(c.visibility()));
     }
     return o;
   }

@@ -857,8 +857,9 @@ public final class InMemoryIssueTracker implements IssueTracker {
   public String addComment(String issueKey, String body, String visibility) {
     return call("addComment", issueKey, () -> {
       Issue issue = project.get(issueKey);
-      if (visibility != null && !visibility.matches("(role|group):.+")) {
-        throw new TrackerException("visibility must be role:<name> or group:<name>, was "
+      if (visibility != null && !visibility.matches("(role|group):.+|jsd:internal")) {
+        throw new TrackerException("visibility must be role:<name>, group:<name> or"
+            + " jsd:internal (a service desk's internal comment), was "
             + visibility, issueKey, Map.of("visibility", "invalid"));
       }
       long now = project.clock.millis();

@@ -338,7 +338,8 @@ public final class JiraWire {
       String text = Adf.isDocument(body) ? Adf.toWiki(body) : body.asText("");
       JsonNode vis = c.path("visibility");
       String visibility = vis.isObject() && text(vis.path("value")) != null
-          ? vis.path("type").asText("role") + ":" + vis.path("value").asText() : null;
+          ? vis.path("type").asText("role") + ":" + vis.path("value").asText()
+          : internal(c) ? INTERNAL : null;
       long created = time(c, "created", "a comment", scrub);
       long updated = c.hasNonNull("updated") ? time(c, "updated", "a comment", scrub) : created;
       JsonNode document = Adf.isDocument(body) && Adf.holdsMoreThan(text, body) ? body : null;
@@ -346,6 +347,30 @@ public final class JiraWire {
           updated, visibility, userId(c.path("updateAuthor")), document));
     }
     return out;
+  }
+
+  /**
+   * The visibility of a Jira Service Management internal comment (agents only, no customer sees
+   * it): Jira sends it with no {@code visibility}, but with {@code "jsdPublic": false} (Cloud) or
+   * the comment property {@code sd.public.comment} {@code {"internal": true}}, which is how it is
+   * written too.
+   */
+  public static final String INTERNAL = "jsd:internal";
+  /** The comment property Jira Service Management keeps a comment's customer visibility in. */
+  private static final String SD_PUBLIC = "sd.public.comment";
+
+  /** Whether a comment is a service desk's internal one ({@link #INTERNAL}). */
+  private static boolean internal(JsonNode comment) {
+    if (comment.path("jsdPublic").isBoolean() && !comment.path("jsdPublic").booleanValue()) {
+      return true;
+    }
+    for (JsonNode p : comment.path("properties")) { // (with expand=properties)
+      if (SD_PUBLIC.equals(p.path("key").asText()) && p.path("value").path("internal")
+          .asBoolean(false)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A comment's body and visibility as Jira takes them. */
@@ -368,7 +393,11 @@ public final class JiraWire {
     } else {
       out.put("body", body);
     }
-    if (visibility != null) {
+    if (INTERNAL.equals(visibility)) {
+      // no visibility object: a service desk's internal comment is a comment property
+      ObjectNode property = out.putArray("properties").addObject().put("key", SD_PUBLIC);
+      property.putObject("value").put("internal", true);
+    } else if (visibility != null) {
       int colon = visibility.indexOf(':');
       out.putObject("visibility")
           .put("type", colon > 0 ? visibility.substring(0, colon) : "role")

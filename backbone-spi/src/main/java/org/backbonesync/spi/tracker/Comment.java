@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param created epoch millis
  * @param updated epoch millis of the last edit (equals created when never edited)
  * @param visibility who may see it, as {@code type:value} (Jira: {@code role:Developers} or {@code
- *     group:jira-users}), or null for everyone who can see the issue
+ *     group:jira-users}, or {@code jsd:internal} for a Jira Service Management internal comment,
+ *     which the service desk's customers do not see), or null for everyone who can see the issue
  * @param updateAuthor the id of the user who edited it last (the author when never edited)
  * @param document the tracker's own rich-text document of the body (Jira Cloud: ADF, whose wiki
  *     markup is the body), or null; as {@link TrackedIssue#documents()}
