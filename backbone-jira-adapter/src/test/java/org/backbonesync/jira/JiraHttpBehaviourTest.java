@@ -369,6 +369,49 @@ class JiraHttpBehaviourTest {
     assertEquals(1, site.server.requests().size());
   }
 
+  /**
+   * Jira Server and Data Center, after a few failed sign-ins, refuse every basic-auth request of
+   * the user with 403 and X-Authentication-Denied-Reason until a CAPTCHA is answered: the
+   * refusal says so, not that a permission is missing.
+   */
+  @Test
+  void aCaptchaDemandIsReportedAsDeniedAuthenticationNotAMissingPermission()
+      throws IOException {
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer jira = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    jira.createContext("/", ex -> {
+      asked.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
+      byte[] page = "<html><body>Forbidden</body></html>".getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/html;charset=UTF-8");
+      ex.getResponseHeaders().set("X-Authentication-Denied-Reason", "CAPTCHA_CHALLENGE;"
+          + " login-url=http://127.0.0.1:" + ex.getLocalAddress().getPort() + "/login.jsp");
+      ex.sendResponseHeaders(403, page.length);
+      ex.getResponseBody().write(page);
+      ex.close();
+    });
+    jira.start();
+    try {
+      IssueTracker tracker = JiraSite.builder(URI.create("http://127.0.0.1:"
+              + jira.getAddress().getPort()))
+          .flavour(JiraFlavour.SERVER).credentials(JiraCredentials.password("sync-bot",
+              "s3cret-pass"))
+          .requestsPerSecond(0).build().project("PA");
+
+      JiraException e = assertThrows(JiraException.class, tracker::issueTypes);
+
+      assertEquals(403, e.status());
+      assertEquals("Jira refused GET /rest/api/2/project/PA (HTTP 403): authentication denied"
+          + " (CAPTCHA_CHALLENGE): Jira wants a CAPTCHA answered after failed sign-ins; sign in"
+          + " once in a browser as the sync user, or use a personal access token",
+          e.getMessage());
+      assertFalse(e.isRetriable());
+      assertEquals(List.of("GET /rest/api/2/project/PA"), asked, "not sent again");
+    } finally {
+      jira.stop(0);
+    }
+  }
+
   @Test
   void aBodyThatIsNotJsonIsReportedNotReadAsEmpty() throws IOException {
     HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),

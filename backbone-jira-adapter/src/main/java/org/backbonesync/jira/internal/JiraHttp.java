@@ -907,8 +907,15 @@ public final class JiraHttp {
         messages.add(jiraText(body.path("message").asText(), secrets));
       }
     }
+    Optional<String> denied = r.header("X-Authentication-Denied-Reason");
     if (r.status() == 401) {
       messages.add(0, "authentication failed (check the credentials)");
+    } else if (r.status() == 403 && denied.isPresent()) {
+      // Server/Data Center after failed sign-ins: every request of the user is refused, with
+      // the right password too, until someone answers a CAPTCHA; no permission is missing
+      messages.add(0, "authentication denied (" + jiraText(denied.get().split(";", 2)[0].trim(),
+          secrets) + "): Jira wants a CAPTCHA answered after failed sign-ins; sign in once in a"
+          + " browser as the sync user, or use a personal access token");
     } else if (messages.isEmpty() && fields.isEmpty()) {
       messages.add(switch (r.status()) {
         case 403 -> "the sync user lacks a permission";
