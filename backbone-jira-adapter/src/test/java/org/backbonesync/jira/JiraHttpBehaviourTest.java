@@ -21,8 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.IssueCreate;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.spi.tracker.TrackedIssue;
@@ -367,6 +370,82 @@ class JiraHttpBehaviourTest {
     assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
     assertFalse(e.getMessage().contains("wrong-token-123"));
     assertEquals(1, site.server.requests().size());
+  }
+
+  /**
+   * A file that comes slowly but steadily (a large one, a slow link, a partner's download feeding
+   * the upload) is attached however long it takes: only a stall fails it. The client's request
+   * timeout runs until the answer's headers, so it bounded the whole transfer (ten times the
+   * timeout), and a file slower than that could never be attached.
+   */
+  @Test
+  void aSlowButSteadyUploadIsAttachedAndOnlyAStallFailsIt() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> b.timeout(Duration.ofMillis(500)));
+    String key = warmIssue();
+    CountDownLatch done = new CountDownLatch(1);
+    try {
+      // 30 pieces, one every 200 ms: 6 s in all, past the 5 s that ten timeouts gave
+      Attachment attached = site.tracker.upload(key, "scan.bin", "application/octet-stream",
+          new Dripping(30, Duration.ofMillis(200), 30, done));
+
+      assertEquals(30 * 1024, attached.size());
+      assertEquals(List.of(30L * 1024), site.project.attachments(key).stream()
+          .map(Attachment::size).toList());
+
+      RetriableException e = assertThrows(RetriableException.class, () -> site.tracker.upload(
+          key, "stuck.bin", "application/octet-stream",
+          new Dripping(30, Duration.ofMillis(200), 3, done)));
+      assertEquals("POST /rest/api/3/issue/" + key + "/attachments timed out on "
+          + site.server.url().toString().replaceAll("/$", "") + " (the upload stalled, no bytes"
+          + " went out for longer than the timeout (500 ms))", e.getMessage());
+      assertEquals(1, site.project.attachments(key).size(), "nothing attached");
+    } finally {
+      done.countDown();
+    }
+  }
+
+  /**
+   * A file of 1 KiB pieces, each after a pause; after {@code flowing} pieces it stalls until the
+   * test ends.
+   */
+  private static final class Dripping extends InputStream {
+    private final int pieces;
+    private final Duration pause;
+    private final int flowing;
+    private final CountDownLatch done;
+    private int sent;
+
+    Dripping(int pieces, Duration pause, int flowing, CountDownLatch done) {
+      this.pieces = pieces;
+      this.pause = pause;
+      this.flowing = flowing;
+      this.done = done;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length) throws IOException {
+      if (sent == pieces) {
+        return -1;
+      }
+      try {
+        if (done.await(sent < flowing ? pause.toMillis() : 60_000, TimeUnit.MILLISECONDS)) {
+          throw new IOException("the test ended");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      int n = Math.min(length, 1024);
+      java.util.Arrays.fill(into, offset, offset + n, (byte) ('a' + sent % 26));
+      sent += n == 1024 ? 1 : 0;
+      return n;
+    }
   }
 
   /**

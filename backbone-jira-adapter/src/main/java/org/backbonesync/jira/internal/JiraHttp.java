@@ -369,7 +369,10 @@ public final class JiraHttp {
     byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
     URI uri = URI.create(base + path);
     boolean[] used = {false};
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout.multipliedBy(10))
+    UploadBody upload = new UploadBody(new SequenceInputStream(new ByteArrayInputStream(head),
+        new SequenceInputStream(content, new ByteArrayInputStream(tail))));
+    // (no request timeout: it would bound the whole transfer; the upload's progress is timed)
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .header("Accept", "application/json")
         .header("X-Atlassian-Token", "no-check")
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
@@ -378,18 +381,18 @@ public final class JiraHttp {
             throw new IllegalStateException("an upload stream can be sent once");
           }
           used[0] = true;
-          return new SequenceInputStream(new ByteArrayInputStream(head),
-              new SequenceInputStream(content, new ByteArrayInputStream(tail)));
+          return upload;
         }));
     Secrets secrets = authorize(request, "POST", uri);
     HttpResponse<InputStream> response;
     byte[] answer;
     try {
-      response = exchange(request.build(), false, issueKey);
+      response = exchange(request.build(), false, issueKey, upload);
       answer = read(response, "POST", uri, issueKey);
     } catch (IOException e) {
       throw new RetriableException(describe("POST", uri) + " "
-          + NoAnswer.why(e, uri, secrets::scrub), e);
+          + NoAnswer.why(e, uri, secrets::scrub)
+          + (e instanceof UploadBody.Stalled s ? " (" + s.reason() + ")" : ""), e);
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
@@ -432,6 +435,18 @@ public final class JiraHttp {
    */
   private HttpResponse<InputStream> exchange(HttpRequest request, boolean streamed,
       String issueKey) throws IOException {
+    return exchange(request, streamed, issueKey, null);
+  }
+
+  /**
+   * {@link #exchange(HttpRequest, boolean, String)}, for an upload timed by its progress: no
+   * stall longer than the timeout while it goes out, and the answer within ten times the timeout
+   * after its last byte.
+   *
+   * @param upload the upload's body, or null for a request the client's timeout bounds
+   */
+  private HttpResponse<InputStream> exchange(HttpRequest request, boolean streamed,
+      String issueKey, UploadBody upload) throws IOException {
     String method = request.method();
     Duration limit = request.timeout().orElse(timeout);
     String endpoint = method + " " + JiraEndpoints.template(request.uri().getRawPath());
@@ -460,8 +475,15 @@ public final class JiraHttp {
       long sent = System.nanoTime();
       HttpResponse<InputStream> response;
       try {
-        response = client.send(request, TimedBody.handler(limit, sent, streamed,
-            () -> describe(method, request.uri())));
+        if (upload == null) {
+          response = client.send(request, TimedBody.handler(limit, sent, streamed,
+              () -> describe(method, request.uri())));
+        } else {
+          // the answer's body is timed from its headers: the upload before them took its time
+          response = upload.await(client.sendAsync(request, info -> TimedBody.handler(timeout,
+              System.nanoTime(), false, () -> describe(method, request.uri())).apply(info)),
+              timeout, timeout.multipliedBy(10), () -> describe(method, request.uri()));
+        }
       } catch (IOException e) {
         tellUnanswered(request, e, Duration.ofNanos(System.nanoTime() - sent));
         throw e;
