@@ -5,7 +5,7 @@ import java.util.Map;
 import org.backbonesync.spi.tracker.TrackerException;
 
 /**
- * Jira refused a request for good (a 4xx other than 429): its error collection, {@code
+ * Jira refused a request for good (a 4xx other than 429 and 409): its error collection, {@code
  * {"errorMessages": [...], "errors": {"field": "message"}}}, as the message and the {@linkplain
  * #fieldErrors() field errors}. Not retried.
  */

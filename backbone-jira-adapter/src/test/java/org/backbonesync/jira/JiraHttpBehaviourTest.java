@@ -200,6 +200,41 @@ class JiraHttpBehaviourTest {
     assertTrue(e.getMessage().contains("Internal server error"), e.getMessage());
   }
 
+  /**
+   * Jira Cloud answers an edit or a transition 409 when a conflicting update of the issue came
+   * at the same time (an automation rule, say): nothing was applied, and the same request goes
+   * through a moment later. A refusal for good stopped the pair until an admin retried it.
+   */
+  @Test
+  void aConflictingUpdateIsTriedAgainAndThenLeftToTheEngineToRetry() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> b.maxAttempts(3)
+        .backoff(Duration.ofMillis(400), Duration.ofSeconds(30)));
+    String key = warmIssue();
+    Fault conflict = Fault.status(409, Map.of(), "{\"errorMessages\":[\"Another change to"
+        + " this issue was being saved; try again.\"],\"errors\":{}}").on("/issue/" + key);
+    site.server.enqueue(conflict);
+    site.server.enqueue(conflict);
+
+    site.tracker.updateIssue(key, Map.of("summary", text("Printer on fire, again")));
+
+    assertEquals("Printer on fire, again", site.project.value(key, "summary")
+        .asText());
+    assertEquals(3, hits("PUT", "/issue/" + key));
+    assertEquals(2, site.waits.size(), "backed off twice");
+
+    for (int i = 0; i < 3; i++) {
+      site.server.enqueue(conflict);
+    }
+    RetriableException e = assertThrows(RetriableException.class,
+        () -> site.tracker.updateIssue(key, Map.of("summary", text("Printer fixed"))));
+    assertTrue(e.isRetriable());
+    assertEquals("PUT /rest/api/3/issue/" + key + " answered 409: Another change to this issue"
+        + " was being saved; try again. (a conflicting update; tried again later)",
+        e.getMessage());
+    assertEquals("Printer on fire, again", site.project.value(key, "summary")
+        .asText());
+  }
+
   @Test
   void aServerErrorOnACreateIsNotResentBecauseTheIssueMayExist() {
     site(FakeJiraServer.Flavour.CLOUD, b -> { });

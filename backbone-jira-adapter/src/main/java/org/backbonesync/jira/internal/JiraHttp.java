@@ -59,10 +59,10 @@ import org.slf4j.LoggerFactory;
  * the longest wait allowed inside a call, fail at once with a {@link JiraRateLimitedException}
  * without being sent.
  *
- * <p>Retried within a call: 429 and 503 (after the pause, when it is not too long), and for
- * idempotent methods also other 5xx, timeouts and dropped connections,
- * with exponential backoff and jitter. A POST is retried only when Jira cannot have acted on it
- * (429, 503, connection refused); otherwise, and when attempts run out, the call fails with a
+ * <p>Retried within a call: 429 and 503 (after the pause, when it is not too long), 409 (a
+ * conflicting update, not applied), and for idempotent methods also other 5xx, timeouts and
+ * dropped connections, with exponential backoff and jitter. A POST is retried only when Jira
+ * cannot have acted on it (429, 503, 409, connection refused); otherwise, and when attempts run out, the call fails with a
  * {@link RetriableException} so the engine retries the whole step later.
  *
  * <p>Credentials go only to the site's origin (scheme, host and port). API requests never
@@ -217,12 +217,16 @@ public final class JiraHttp {
         }
         throw gaveUp(method, uri, issueKey, failed, wait);
       }
-      if (status >= 500 && idempotent && attempt < retry.maxAttempts()) {
+      // 409: Jira Cloud did not apply an edit or transition for a conflicting update made at
+      // the same time (an automation rule, say): done again a moment later, it goes through
+      boolean conflict = status == 409;
+      if ((status >= 500 && idempotent || conflict) && attempt < retry.maxAttempts()) {
         backoff(attempt, null, method, uri, "answered " + status);
         continue;
       }
-      throw status >= 500 ? new RetriableException(describe(method, uri) + " answered " + status
-          + jiraText(errorSummary(failed.body()), secrets), null)
+      throw status >= 500 || conflict ? new RetriableException(describe(method, uri)
+          + " answered " + status + jiraText(errorSummary(failed.body()), secrets)
+          + (conflict ? " (a conflicting update; tried again later)" : ""), null)
           : refused(method, uri, failed, issueKey, secrets);
     }
   }
