@@ -138,6 +138,32 @@ class JiraHttpBehaviourTest {
     assertEquals(List.of(Duration.ofSeconds(12)), site.waits);
   }
 
+  /**
+   * Jira Cloud documents its reset as {@code yyyy-MM-ddTHH:mmZ}, to the minute without seconds,
+   * which {@code Instant.parse} refuses: read so, the wait Jira gave was lost and the request
+   * backed off at a guess instead.
+   */
+  @Test
+  void theRateLimitResetIsReadInJirasOwnFormToTheMinute() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> { });
+    String key = warmIssue();
+    Instant reset = site.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+        .plusSeconds(60);
+    String minute = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(reset);
+    site.server.enqueue(Fault.status(429, Map.of("X-RateLimit-Reset", minute,
+        "RateLimit-Reason", "jira-quota-tenant-based"),
+        "{\"errorMessages\":[\"Rate limit exceeded.\"]}"));
+
+    Instant before = site.clock.instant();
+
+    site.tracker.issue(key);
+
+    assertEquals(List.of(Duration.between(before, reset)), site.waits,
+        minute + " is the moment to go again");
+    assertEquals(2, hits("GET", "/issue/" + key));
+  }
+
   @Test
   void a503WithRetryAfterIsRetriedEvenForAPost() {
     site(FakeJiraServer.Flavour.SERVER, b -> { });

@@ -809,12 +809,26 @@ public final class JiraHttp {
     Optional<String> reset = r.header("X-RateLimit-Reset");
     if (reset.isPresent()) {
       try {
-        return positive(Duration.between(clock.instant(), Instant.parse(reset.get().trim())));
+        return positive(Duration.between(clock.instant(), resetInstant(reset.get().trim())));
       } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
         return null;
       }
     }
     return null;
+  }
+
+  /**
+   * The instant of an {@code X-RateLimit-Reset}: Jira Cloud writes it to the minute, {@code
+   * 2026-03-26T16:05Z} (its documented form, {@code yyyy-MM-ddTHH:mmZ}), which {@link
+   * Instant#parse} refuses for want of seconds; with seconds, a fraction or an offset it reads
+   * too.
+   */
+  private static Instant resetInstant(String value) {
+    try {
+      return Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.time.OffsetDateTime.parse(value).toInstant();
+    }
   }
 
   private static Duration positive(Duration d) {
