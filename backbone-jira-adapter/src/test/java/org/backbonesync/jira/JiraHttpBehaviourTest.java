@@ -441,24 +441,25 @@ class JiraHttpBehaviourTest {
    */
   @Test
   void aSlowButSteadyUploadIsAttachedAndOnlyAStallFailsIt() {
-    site(FakeJiraServer.Flavour.CLOUD, b -> b.timeout(Duration.ofMillis(500)));
+    site(FakeJiraServer.Flavour.CLOUD, b -> b.timeout(Duration.ofSeconds(1)));
     String key = warmIssue();
     CountDownLatch done = new CountDownLatch(1);
     try {
-      // 30 pieces, one every 200 ms: 6 s in all, past the 5 s that ten timeouts gave
+      // 90 pieces, one every 120 ms: 10.8 s in all, past the 10 s that ten timeouts gave; each
+      // pause far from the 1 s a stall takes, so a loaded machine does not make one
       Attachment attached = site.tracker.upload(key, "scan.bin", "application/octet-stream",
-          new Dripping(30, Duration.ofMillis(200), 30, done));
+          new Dripping(90, Duration.ofMillis(120), 90, done));
 
-      assertEquals(30 * 1024, attached.size());
-      assertEquals(List.of(30L * 1024), site.project.attachments(key).stream()
+      assertEquals(90 * 1024, attached.size());
+      assertEquals(List.of(90L * 1024), site.project.attachments(key).stream()
           .map(Attachment::size).toList());
 
       RetriableException e = assertThrows(RetriableException.class, () -> site.tracker.upload(
           key, "stuck.bin", "application/octet-stream",
-          new Dripping(30, Duration.ofMillis(200), 3, done)));
+          new Dripping(90, Duration.ofMillis(120), 3, done)));
       assertEquals("POST /rest/api/3/issue/" + key + "/attachments timed out on "
           + site.server.url().toString().replaceAll("/$", "") + " (the upload stalled, no bytes"
-          + " went out for longer than the timeout (500 ms))", e.getMessage());
+          + " went out for longer than the timeout (1 s))", e.getMessage());
       assertEquals(1, site.project.attachments(key).size(), "nothing attached");
     } finally {
       done.countDown();
