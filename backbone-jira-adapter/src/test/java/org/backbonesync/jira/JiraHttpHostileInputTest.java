@@ -711,6 +711,33 @@ class JiraHttpHostileInputTest {
     assertEquals("accountId", e.field());
   }
 
+  /**
+   * The service prints the signed-in user ("signed in as ...") and quotes it in a refusal: an id
+   * that echoes the credentials, or holds a line break, was printed as it came.
+   */
+  @Test
+  void aSyncUserIdHoldingTheCredentialsOrALineBreakIsRefusedWithoutThem() {
+    HostileOrigin echo = http();
+    echo.on("GET", "/rest/api/3/myself",
+        r -> Answer.json("{\"accountId\":\"id:" + r.authorization() + "\"}"));
+    HostileOrigin forged = http();
+    forged.on("GET", "/rest/api/3/myself",
+        Answer.json("{\"accountId\":\"sync-a\\n2026 INFO signed in as admin\"}"));
+
+    JiraAnswerException echoed = assertThrows(JiraAnswerException.class,
+        site(echo, JiraFlavour.CLOUD)::signedInUser);
+    JiraAnswerException lines = assertThrows(JiraAnswerException.class,
+        site(forged, JiraFlavour.CLOUD)::signedInUser);
+
+    assertEquals("GET /rest/api/3/myself answered a sync user whose \"accountId\" is"
+        + " \"id:***\", not an id: it holds the request's credentials", echoed.getMessage());
+    assertNoSecret(echoed.getMessage(), echoed.toString());
+    assertEquals("GET /rest/api/3/myself answered a sync user whose \"accountId\" is"
+        + " \"sync-a\\n2026 INFO signed in as admin\", not an id: it holds a control or format"
+        + " character", lines.getMessage());
+    assertEquals("accountId", lines.field());
+  }
+
   @Test
   void aServerSyncUserWithoutANameIsAnError() {
     HostileOrigin jira = http();

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraFlavour;
+import org.backbonesync.spi.internal.Escapes;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,8 +118,25 @@ public final class JiraSession {
       throw new JiraAnswerException(request + " answered without the sync user's id: "
           + problem, request, field, null);
     }
-    userId = me.path(field).asText();
+    userId = userId(request, field, me.path(field).asText());
     zone = zoneOf(me, http.base(), http::scrub);
+  }
+
+  /**
+   * The sync user's id as Jira sent it, once it is known to be safe to print: the service names
+   * it on a terminal and in refusals. An id that holds the request's credentials (a proxy or a
+   * broken Jira echoing the header) or a control or format character (a line break that would
+   * forge a log line) is no user's id and is refused, the credentials blotted out.
+   */
+  private String userId(String request, String field, String id) {
+    String scrubbed = http.scrub(id);
+    if (scrubbed.equals(id) && Escapes.printable(id)) {
+      return id;
+    }
+    throw new JiraAnswerException(request + " answered a sync user whose \"" + field + "\" is "
+        + JiraText.quoted(scrubbed) + ", not an id: it holds "
+        + (scrubbed.equals(id) ? "a control or format character" : "the request's credentials"),
+        request, field, null);
   }
 
   /** The earliest local time there is: a bare JQL time written in it is never too late. */
