@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
 import org.backbonesync.spi.message.StrictJson;
 
 /**
@@ -78,7 +79,7 @@ final class AdminBodies {
     if (body == null || body.isBlank()) {
       throw required(body);
     }
-    try (JsonParser p = mapper.createParser(body)) {
+    try (JsonParser p = new BeyondDoubleAsDecimal(mapper.createParser(body))) {
       try {
         return reader.readTree(p);
       } catch (JsonProcessingException e) {
@@ -188,7 +189,7 @@ final class AdminBodies {
     }
     List<ConfigurationProblem> problems = new ArrayList<>();
     List<SyncInfoImport> rows = new ArrayList<>();
-    try (JsonParser p = mapper.createParser(body)) {
+    try (JsonParser p = new BeyondDoubleAsDecimal(mapper.createParser(body))) {
       try {
         if (p.nextToken() != JsonToken.START_ARRAY) {
           throw notA("the sync information to import must be a JSON array", "a JSON array",

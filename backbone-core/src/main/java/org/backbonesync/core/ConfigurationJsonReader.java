@@ -3,8 +3,6 @@ package org.backbonesync.core;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.backbonesync.core.internal.Shown;
+import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
 import org.backbonesync.spi.message.StrictJson;
 
 /**
@@ -283,22 +282,6 @@ final class ConfigurationJsonReader {
   /** A property in a JSON path: {@code .name}, or {@code ["odd name"]} escaped and cut short. */
   static String member(String name) {
     return PLAIN_NAME.matcher(name).matches() ? "." + name : "[" + Shown.quoted(name) + "]";
-  }
-
-  /**
-   * A parser that gives a number beyond a double's range (1E+400) as a BigDecimal, where Jackson
-   * gives Infinity; every other number as it gives it.
-   */
-  private static final class BeyondDoubleAsDecimal extends JsonParserDelegate {
-    BeyondDoubleAsDecimal(JsonParser parser) {
-      super(parser);
-    }
-
-    @Override
-    public NumberTypeFP getNumberTypeFP() throws IOException {
-      return hasToken(JsonToken.VALUE_NUMBER_FLOAT) && Double.isInfinite(getDoubleValue())
-          ? NumberTypeFP.BIG_DECIMAL : super.getNumberTypeFP();
-    }
   }
 
   /** Problems found while reading, in document order. */

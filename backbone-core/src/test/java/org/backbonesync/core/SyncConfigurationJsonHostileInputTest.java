@@ -165,6 +165,21 @@ class SyncConfigurationJsonHostileInputTest {
     assertEquals(largest, json.read(json.write(largest)));
   }
 
+  /**
+   * Found from outside (helper-148): a number no BigDecimal holds (an exponent past an int's
+   * range) escaped the reader as Jackson's NumberFormatException, no ConfigurationException.
+   */
+  @Test
+  void aSettingNoDecimalHoldsIsRefusedAsInvalidJsonAtItsPath() {
+    List<String> problems = problems(withMappings(SUMMARY, mapping("m-c", "constant", "A_TO_B",
+        null, "labels", "{\"value\": [1e99999999999]}")));
+
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).matches("\\$\\.fieldMappings\\[1\\]\\.settings\\.value\\[0\\]: not"
+        + " valid JSON at line \\d+, column \\d+: Number value 1e99999999999 is beyond what a"
+        + " decimal holds \\(an exponent from -2147483647 to 2147483647\\)"), problems.get(0));
+  }
+
   /** Found by a new user's trial: an empty JQL was read as none (every issue). */
   @Test
   void anEmptyOrBlankJqlIsRefusedAtItsPath() {

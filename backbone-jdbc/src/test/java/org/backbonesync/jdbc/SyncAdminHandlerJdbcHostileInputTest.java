@@ -99,6 +99,23 @@ class SyncAdminHandlerJdbcHostileInputTest {
     assertEquals(true, row.incomingChangesIgnored());
   }
 
+  /**
+   * Found from outside (helper-148): a number no BigDecimal holds, an exponent past an int's
+   * range, was a 500 (Jackson's bare NumberFormatException) instead of a refusal naming it.
+   */
+  @Test
+  void aNumberNoDecimalHoldsIsRefusedNamingItsRowAndNothingIsImported() throws Exception {
+    List<SyncInfo> before = sync.syncInfoA();
+
+    AdminResponse response = post("[{\"localIssueKey\": \"PA-3\", \"remoteIssueKey\": \"PB-3\","
+        + " \"lastChangeSeen\": 1e99999999999}]");
+
+    assertEquals(400, response.status(), response.body());
+    assertEquals(List.of("$[0].lastChangeSeen: Number value 1e99999999999 is beyond what a"
+        + " decimal holds (an exponent from -2147483647 to 2147483647)"), problems(response));
+    assertEquals(before, sync.syncInfoA());
+  }
+
   @Test
   void aMisspeltDeleteLeavesEveryRow() {
     List<SyncInfo> before = sync.syncInfoA();

@@ -41,6 +41,7 @@ import org.backbonesync.core.SyncConfigurationJson;
 import org.backbonesync.jira.JiraCredentials;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.jira.JiraSite;
+import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
 import org.backbonesync.spi.message.StrictJson;
 
 /**

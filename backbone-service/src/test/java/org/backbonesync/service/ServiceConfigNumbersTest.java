@@ -76,4 +76,26 @@ class ServiceConfigNumbersTest {
         file + ": $.synchronizations[0].sync.fieldMappings[3].settings.value[2]" + range
             + "1E+400"), f.lines());
   }
+
+  /**
+   * Found from outside (helper-148): a number no BigDecimal holds (an exponent past an int's
+   * range) ended the service with exit 1 and a stack trace, not exit 3 naming where it is.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"1e99999999999", "-1E-99999999999"})
+  void aNumberNoDecimalHoldsIsInvalidJsonWithItsPlace(String number, @TempDir Path dir)
+      throws Exception {
+    String example = Files.readString(Path.of("sync.example.json"));
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, example.replace("\"port\": 8080", "\"port\": " + number));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, Map.of(
+        "JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t",
+        "BACKBONE_ADMIN_TOKEN", "0123456789abcdef")));
+
+    assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
+    assertEquals(List.of(file + ": not valid JSON at line 32, column " + (22 + number.length())
+        + ": Number value " + number + " is beyond what a decimal holds (an exponent from"
+        + " -2147483647 to 2147483647)"), f.lines());
+  }
 }
