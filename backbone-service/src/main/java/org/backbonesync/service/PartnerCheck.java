@@ -2,6 +2,7 @@ package org.backbonesync.service;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.backbonesync.transport.HttpTransportHandler;
 
@@ -35,25 +40,25 @@ final class PartnerCheck {
    */
   static String reach(ServiceConfig config, ServiceConfig.Partner partner) {
     String at = config.file() + ": " + partner.path() + ": partner service " + partner.url();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
       HttpResponse<InputStream> answer = client.send(HttpRequest.newBuilder(partner.url())
           .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
       List<String> challenges = answer.headers().allValues("WWW-Authenticate");
-      String said;
-      try (InputStream body = answer.body()) {
-        said = ServiceFailure.printable(
-            new String(body.readNBytes(ANSWER_SHOWN), StandardCharsets.UTF_8), ANSWER_SHOWN);
-      }
       // (a scheme is case-insensitive, and a proxy may add its own challenge: RFC 9110 11.6.1)
       if (answer.statusCode() == 401 && challenges.stream().anyMatch(c -> c.strip()
           .split("[ ,]", 2)[0].equalsIgnoreCase(HttpTransportHandler.AUTH_SCHEME))) {
+        answer.body().close();
         return "a partner service's transport answers";
       }
+      String said = firstBytes(answer.body(), deadline);
       String asked = ServiceFailure.printable(String.join(", ", challenges), ANSWER_SHOWN);
       throw new ServiceFailure(ServiceMain.SITE, at + " answered HTTP " + answer.statusCode()
           + (asked.isEmpty() ? "" : " (WWW-Authenticate: " + asked + ")")
-          + (said.isEmpty() ? "" : " \"" + said.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+          + (said == null ? " (its body did not come within " + TIMEOUT.toSeconds() + " s)"
+              : said.isEmpty() ? ""
+              : " \"" + said.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
           + ", not as a partner service's transport, which answers a GET without a signature"
           + " with 401 and WWW-Authenticate: " + HttpTransportHandler.AUTH_SCHEME
           + " (check the host, the port and the path /transport/<synchronization id>)");
@@ -72,6 +77,34 @@ final class PartnerCheck {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceFailure(ServiceMain.OTHER, "interrupted while reaching " + partner);
+    }
+  }
+
+  /**
+   * The first bytes of another server's answer, printable, read until the check's deadline: the
+   * request's timeout ends with the headers, and a server that sent them and then stalled its
+   * body held {@code --check} for good. Closes the body.
+   *
+   * @return null when the body did not come by the deadline (or within a second of the headers)
+   */
+  private static String firstBytes(InputStream body, long deadline)
+      throws IOException, InterruptedException {
+    CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+      try {
+        return body.readNBytes(ANSWER_SHOWN);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    try (body) {
+      long left = Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1));
+      byte[] bytes = read.get(left, TimeUnit.NANOSECONDS);
+      return ServiceFailure.printable(new String(bytes, StandardCharsets.UTF_8), ANSWER_SHOWN);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof UncheckedIOException u ? u.getCause()
+          : new IOException(e.getCause());
     }
   }
 

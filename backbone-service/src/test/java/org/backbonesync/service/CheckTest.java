@@ -28,6 +28,7 @@ import org.backbonesync.transport.HttpTransportHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --check} against two fake sites, run in this JVM: its exit code and what it prints. */
@@ -168,6 +169,47 @@ class CheckTest {
       assertTrue(run.get(2).endsWith("); a server that speaks plain HTTP fails an https URL so"
           + " too\n"), run.get(2));
       closer.join();
+    }
+  }
+
+  /**
+   * Found from outside (helper-148): the request's 10 s timeout ends with the headers, so a
+   * server at the partner's URL that sent them and then stalled its body held {@code --check}
+   * for good (killed after 60 s), where the README promises exit 4 for nothing answering in 10 s.
+   */
+  @Test
+  @Timeout(30)
+  void aServerThatStallsItsBodyAtThePartnersUrlIsASiteProblemWithinTheTimeout()
+      throws Exception {
+    try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread stall = new Thread(() -> {
+        try (var client = stalling.accept()) {
+          client.setSoTimeout(40_000); // (without the fix the check never closes it)
+          client.getInputStream().read(new byte[8192]); // the GET
+          client.getOutputStream().write(("HTTP/1.1 404 Not Found\r\nContent-Length: 1000\r\n"
+              + "\r\nno partner").getBytes(StandardCharsets.US_ASCII));
+          client.getInputStream().read(); // until the check closes the connection
+        } catch (IOException ignored) {
+          // the check closed it
+        }
+      });
+      stall.start();
+      Path file = dir.resolve("sync.json");
+      int port = stalling.getLocalPort();
+      Files.writeString(file, PartnerFile.json(cloud.url(), port));
+      long start = System.nanoTime();
+
+      List<String> run = check(file, PartnerFile.ENV);
+
+      assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
+      assertEquals(List.of(file + ": $.synchronizations[0].partnerB: partner service"
+          + " http://127.0.0.1:" + port + "/transport/pa-pb answered HTTP 404 (its body did not"
+          + " come within 10 s), not as a partner service's transport, which answers a GET"
+          + " without a signature with 401 and WWW-Authenticate: Backbone (check the host, the"
+          + " port and the path /transport/<synchronization id>)"), run.get(2).lines().toList());
+      assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(20),
+          "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      stall.join();
     }
   }
 
