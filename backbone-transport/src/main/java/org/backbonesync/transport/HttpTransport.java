@@ -211,6 +211,7 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
         .header("Content-Type", "application/vnd.backbone-envelope")
         .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
     HttpResponse<InputStream> response;
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
@@ -220,14 +221,31 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
       Thread.currentThread().interrupt();
       throw new RetriableException("interrupted sending to " + to, e);
     }
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) {
-        throw refusal(response.statusCode(), body);
+    try (InputStream body = response.body();
+        AnswerDeadline late = new AnswerDeadline(body, deadline)) {
+      try {
+        if (response.statusCode() != 200) {
+          RuntimeException refused = refusal(response.statusCode(), body);
+          throw late.passed() ? tooSlow(response.statusCode(), null) : refused;
+        }
+        return acknowledged(body);
+      } catch (RetriableException e) {
+        throw late.passed() ? tooSlow(response.statusCode(), e) : e;
+      } catch (IOException e) {
+        if (late.passed()) {
+          throw tooSlow(response.statusCode(), e);
+        }
+        throw e;
       }
-      return acknowledged(body);
     } catch (IOException e) {
       throw new RetriableException("the answer of " + to + " cannot be read: " + e, e);
     }
+  }
+
+  /** A partner whose answer's body did not come whole within the request's timeout. */
+  private RetriableException tooSlow(int status, Exception cause) {
+    return new RetriableException("partner " + to + " at " + endpoint + " answered " + status
+        + " but did not send the whole answer within the timeout (" + timeout + ")", cause);
   }
 
   /** What a refusal means: {@link TooLarge} for a 413, else retriable. */

@@ -8,13 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +39,7 @@ import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -455,5 +460,42 @@ class HttpTransportHostileInputTest {
 
     assertTrue(e.getMessage().contains("answered 500: ???"), e.getMessage());
     assertTrue(e.getMessage().length() < 500, e.getMessage().length() + " characters");
+  }
+
+  /**
+   * Found from outside (helper-148): the request's timeout ends with the headers, so a partner
+   * (or a proxy at its URL) that sent them and then stalled its body held the delivering thread
+   * for good, and with it the connector's deliveries.
+   */
+  @Test
+  @Timeout(30)
+  void aPartnerThatStallsItsAnswerIsARetriableFailureWithinTheTimeout() throws Exception {
+    try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread stall = new Thread(() -> {
+        try (Socket partner = stalling.accept()) {
+          partner.setSoTimeout(20_000); // (without the fix nothing closes it)
+          InputStream in = partner.getInputStream();
+          in.readNBytes(in.available() > 0 ? in.available() : 1); // the POST has begun
+          partner.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+              + "BACKBONE-ENV").getBytes(StandardCharsets.US_ASCII));
+          while (in.read() >= 0) {
+            // the rest of the envelope; then until the transport closes the connection
+          }
+        } catch (IOException ignored) {
+          // the transport closed it
+        }
+      });
+      stall.start();
+      HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
+          + stalling.getLocalPort() + "/"), security, "PA", "PB")
+          .timeout(Duration.ofMillis(500)).build();
+
+      RetriableException e = assertThrows(RetriableException.class,
+          () -> transport.send(List.of(message(1, 10))));
+
+      assertEquals("partner PB at http://127.0.0.1:" + stalling.getLocalPort() + "/ answered 200"
+          + " but did not send the whole answer within the timeout (PT0.5S)", e.getMessage());
+      stall.join();
+    }
   }
 }

@@ -1,0 +1,58 @@
+package org.backbonesync.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Closes an answer's body at its request's deadline. The HTTP client's request timeout ends once
+ * the headers are in; a partner (or a proxy at its URL) that sent them and then stalled its body
+ * held the delivering thread for good. Closing the body ends a read blocked on it with an {@link
+ * IOException}, which the reader then reports as the timeout ({@link #passed}).
+ */
+final class AnswerDeadline implements AutoCloseable {
+  /** One daemon thread for every transport's deadlines; a deadline met is removed at once. */
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+  private final AtomicBoolean passed = new AtomicBoolean();
+  private final ScheduledFuture<?> closing;
+
+  /**
+   * @param body the answer's body, closed at the deadline unless this is closed first
+   * @param deadline the request's deadline ({@link System#nanoTime})
+   */
+  AnswerDeadline(InputStream body, long deadline) {
+    closing = TIMER.schedule(() -> {
+      passed.set(true);
+      try {
+        body.close();
+      } catch (IOException ignored) { // (closing the client's stream cancels the exchange)
+        // nothing left to end
+      }
+    }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  /** Whether the deadline came before the body was read: a failed read is the timeout's. */
+  boolean passed() {
+    return passed.get();
+  }
+
+  /** The body was read (or given up): the deadline no longer matters. */
+  @Override
+  public void close() {
+    closing.cancel(false);
+  }
+
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread t = new Thread(task, "backbone-transport-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
+}
