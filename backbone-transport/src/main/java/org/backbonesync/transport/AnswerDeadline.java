@@ -8,10 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Closes an answer's body at its request's deadline. The HTTP client's request timeout ends once
- * the headers are in; a partner (or a proxy at its URL) that sent them and then stalled its body
- * held the delivering thread for good. Closing the body ends a read blocked on it with an {@link
- * IOException}, which the reader then reports as the timeout ({@link #passed}).
+ * Closes an answer's body at a deadline: its request's (an acknowledgement), or the end of the
+ * timeout from a read (an attachment's content, which may be large). The HTTP client's request
+ * timeout ends once the headers are in; a partner (or a proxy at its URL) that sent them and then
+ * stalled its body held the reading thread for good. Closing the body ends a read blocked on it
+ * with an {@link IOException}, which the reader then reports as the timeout ({@link #passed}).
  */
 final class AnswerDeadline implements AutoCloseable {
   /** One daemon thread for every transport's deadlines; a deadline met is removed at once. */

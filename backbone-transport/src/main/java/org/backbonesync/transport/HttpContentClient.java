@@ -164,7 +164,7 @@ final class HttpContentClient {
           if (current == null) {
             connect();
           }
-          int n = current.read(b, off, (int) Math.min(len, announced.size() - offset));
+          int n = timedRead(b, off, (int) Math.min(len, announced.size() - offset));
           if (n > 0) {
             offset += n;
             failures = 0;
@@ -176,6 +176,27 @@ final class HttpContentClient {
           }
         } catch (IOException e) {
           resumeOrGiveUp(e);
+        }
+      }
+    }
+
+    /**
+     * A read of the current answer that waits at most the timeout for its bytes: the request's
+     * timeout ends with the headers, and a partner that then stalled held the reading apply for
+     * good. A stall is a broken connection, resumed from the byte reached.
+     */
+    private int timedRead(byte[] b, int off, int len) throws IOException {
+      InputStream reading = current;
+      try (AnswerDeadline stall = new AnswerDeadline(reading, System.nanoTime()
+          + timeout.toNanos())) {
+        try {
+          return reading.read(b, off, len);
+        } catch (IOException e) {
+          if (stall.passed()) {
+            throw new IOException("no bytes came for longer than the timeout (" + timeout
+                + ") at byte " + offset, e);
+          }
+          throw e;
         }
       }
     }

@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.backbonesync.core.SyncConfiguration;
@@ -38,6 +42,7 @@ import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Attachments between two engines in one JVM that share nothing but HTTP on 127.0.0.1: each has
@@ -62,6 +67,12 @@ class HttpAttachmentContentTest {
   private static final long GENERATED_SIZE = 64L << 20;
   /** When set, A's handler serves content that differs from the file in its last byte. */
   private final AtomicBoolean tamper = new AtomicBoolean();
+  /** When set, A's handler sends that many bytes of the next content and then stalls. */
+  private final AtomicLong stallNextAfter = new AtomicLong(-1);
+  private final CountDownLatch stalled = new CountDownLatch(1);
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  /** B's transport's timeout. */
+  private Duration timeoutAtB = Duration.ofSeconds(30);
   private HttpServer serverA;
   private HttpServer serverB;
   private HttpTransportHandler handlerA;
@@ -89,6 +100,7 @@ class HttpAttachmentContentTest {
         exchange.getResponseBody().write(r.body());
       }
     });
+    server.setExecutor(executor); // (a stalled answer must not hold the next request)
     server.start();
     return server;
   }
@@ -99,7 +111,18 @@ class HttpAttachmentContentTest {
     r.headers().forEach(exchange.getResponseHeaders()::set);
     exchange.sendResponseHeaders(r.status(), r.length() == 0 ? -1 : r.length());
     long breakAfter = r.status() < 300 ? breakNextAfter.getAndSet(-1) : -1;
+    long stallAfter = r.status() < 300 ? stallNextAfter.getAndSet(-1) : -1;
     try (InputStream body = r.body(); OutputStream out = exchange.getResponseBody()) {
+      if (stallAfter >= 0) {
+        out.write(body.readNBytes((int) stallAfter));
+        out.flush();
+        try {
+          stalled.await(120, TimeUnit.SECONDS); // until the test ends
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IOException("the test stalled the answer");
+      }
       if (breakAfter >= 0) {
         out.write(body.readNBytes((int) breakAfter));
         out.flush();
@@ -123,7 +146,7 @@ class HttpAttachmentContentTest {
         .attachmentIds(sites.storesA.envelopeIds()).build();
     transportB = HttpTransport.builder(endpoint(serverA), security, "PB", "PA")
         .attachmentIds(sites.storesB.envelopeIds()).maxAttachmentBytes(maxAttachmentBytesAtB)
-        .build();
+        .timeout(timeoutAtB).build();
     engineA = SyncEngine.builder().configuration(configuration).tracker("PA", pa)
         .transport("PA", transportA).stores(sites.storesA).clock(clock).build();
     engineB = SyncEngine.builder().configuration(configuration).tracker("PB", pb)
@@ -190,6 +213,8 @@ class HttpAttachmentContentTest {
 
   @AfterEach
   void stop() {
+    stalled.countDown();
+    executor.shutdownNow();
     if (serverA != null) {
       serverA.stop(0);
     }
@@ -256,6 +281,32 @@ class HttpAttachmentContentTest {
     long resumedAt = Long.parseLong(rangesAtA.get(1).replaceAll("bytes=(\\d+)-", "$1"));
     assertTrue(resumedAt > 0 && resumedAt <= 200_000, "resumed at " + resumedAt
         + ", not from the start");
+  }
+
+  /**
+   * Found from outside (helper-148): the request's timeout ends with the headers, so a partner
+   * that stalled mid-file held the apply reading it for good. A stall is now a broken
+   * connection: resumed from the byte reached once no bytes came for the timeout.
+   */
+  @Test
+  @Timeout(20)
+  void aTransferThatStallsMidFileIsResumedFromTheByteReachedAfterTheTimeout()
+      throws Exception {
+    timeoutAtB = Duration.ofMillis(500);
+    start(1L << 30);
+    String pa1 = pairedIssue();
+    byte[] smoke = randomBytes(500_000, 4);
+    stallNextAfter.set(200_000);
+    pa.as("alice").upload(pa1, "smoke.bin", "application/octet-stream",
+        new ByteArrayInputStream(smoke));
+    runBoth(3);
+
+    List<Attachment> atB = pb.attachments("PB-1");
+    assertEquals(1, atB.size());
+    assertArrayEquals(smoke, downloaded(pb, atB.get(0)));
+    assertEquals(2, rangesAtA.size(), "one GET stalled, one resumed: " + rangesAtA);
+    long resumedAt = Long.parseLong(rangesAtA.get(1).replaceAll("bytes=(\\d+)-", "$1"));
+    assertTrue(resumedAt > 0 && resumedAt <= 200_000, "resumed at " + resumedAt);
   }
 
   @Test
