@@ -126,11 +126,7 @@ final class HttpContentClient {
     /** Throws what another answer means: gone, refused, or a failure to resume from. */
     private void refused(HttpResponse<InputStream> response) throws IOException {
       int status = response.statusCode();
-      String reason;
-      try (InputStream body = response.body()) {
-        reason = StrictJson.printable(new String(body.readNBytes(1024), StandardCharsets.UTF_8),
-            300);
-      }
+      String reason = reason(response.body());
       String which = "attachment " + Envelopes.printable(announced.attachmentId()) + " of " + to;
       switch (status) {
         case 410 -> throw new TrackerException(which + " is gone: " + reason, null, Map.of());
@@ -141,6 +137,26 @@ final class HttpContentClient {
                 + reason);
         default -> throw new IOException(which + ": the partner answered " + status + ": "
             + reason);
+      }
+    }
+
+    /**
+     * The start of a refusal's text, read within the timeout: the request's timeout ends with
+     * the headers, and a partner that then stalled the body held the reading apply for good.
+     */
+    private String reason(InputStream answer) throws IOException {
+      try (InputStream body = answer;
+          AnswerDeadline stall = new AnswerDeadline(body, System.nanoTime()
+              + timeout.toNanos())) {
+        try {
+          return StrictJson.printable(new String(body.readNBytes(1024), StandardCharsets.UTF_8),
+              300);
+        } catch (IOException e) {
+          if (stall.passed()) {
+            return "(no text came within the timeout, " + timeout + ")";
+          }
+          throw e;
+        }
       }
     }
 

@@ -5,8 +5,8 @@ import static org.backbonesync.transport.AttachmentFiles.randomBytes;
 import static org.backbonesync.transport.AttachmentFiles.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -69,6 +69,8 @@ class HttpAttachmentContentTest {
   private final AtomicBoolean tamper = new AtomicBoolean();
   /** When set, A's handler sends that many bytes of the next content and then stalls. */
   private final AtomicLong stallNextAfter = new AtomicLong(-1);
+  /** When set, A's handler sends the headers of its next refusal and then stalls its body. */
+  private final AtomicBoolean stallNextRefusal = new AtomicBoolean();
   private final CountDownLatch stalled = new CountDownLatch(1);
   private final ExecutorService executor = Executors.newCachedThreadPool();
   /** B's transport's timeout. */
@@ -111,7 +113,8 @@ class HttpAttachmentContentTest {
     r.headers().forEach(exchange.getResponseHeaders()::set);
     exchange.sendResponseHeaders(r.status(), r.length() == 0 ? -1 : r.length());
     long breakAfter = r.status() < 300 ? breakNextAfter.getAndSet(-1) : -1;
-    long stallAfter = r.status() < 300 ? stallNextAfter.getAndSet(-1) : -1;
+    long stallAfter = r.status() < 300 ? stallNextAfter.getAndSet(-1)
+        : stallNextRefusal.getAndSet(false) ? 0 : -1;
     try (InputStream body = r.body(); OutputStream out = exchange.getResponseBody()) {
       if (stallAfter >= 0) {
         out.write(body.readNBytes((int) stallAfter));
@@ -392,6 +395,30 @@ class HttpAttachmentContentTest {
     assertEquals(ContentRefusedException.Reason.NOT_ANNOUNCED, refused.reason());
     assertEquals("attachmentId", refused.field());
     assertEquals(hidden.id(), refused.value());
+  }
+
+  /**
+   * A refusal whose text never comes (its headers sent, its body stalled): its reading waited
+   * for good (helper-148), as a content answer's did; now the refusal is told after the timeout,
+   * without the partner's text.
+   */
+  @Test
+  @Timeout(20)
+  void aRefusalWhoseTextStallsIsToldAfterTheTimeout() throws Exception {
+    timeoutAtB = Duration.ofMillis(500);
+    start(1L << 30);
+    String pa1 = pairedIssue();
+    byte[] secret = randomBytes(1000, 7);
+    Attachment hidden = pa.as("sync-a").upload(pa1, "payroll.xlsx", "application/octet-stream",
+        new ByteArrayInputStream(secret));
+    stallNextRefusal.set(true);
+
+    ContentRefusedException refused = assertThrows(ContentRefusedException.class,
+        () -> transportB.open(new Announced(hidden.id(), "payroll.xlsx", secret.length,
+            sha256(secret))).readAllBytes());
+    assertEquals(ContentRefusedException.Reason.NOT_ANNOUNCED, refused.reason());
+    assertTrue(refused.getMessage().endsWith("is refused by the partner (404): (no text came"
+        + " within the timeout, PT0.5S)"), refused.getMessage());
   }
 
   @Test
