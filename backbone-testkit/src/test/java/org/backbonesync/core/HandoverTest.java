@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.message.SyncMessage;
@@ -15,10 +16,12 @@ import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.testkit.ManualScheduler;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -132,6 +135,43 @@ class HandoverTest {
 
     assertTrue(started.engine().task(task.id()).orElseThrow().finished(), "the task ran");
     assertEquals("printer on fire", started.b().value("PB-1", "summary").asText());
+    started.engine().close();
+  }
+
+  /**
+   * A poll of several pages (a first sync of a large project is a hundred) prompts the partner's
+   * apply after each page it commits, not after the last: on a slow site the partner makes one
+   * page's copies while the next page is read. Here a page is one issue, and the scheduler runs
+   * what is due as PA's search for the second page begins.
+   */
+  @Test
+  void eachPageOfAPollPromptsThePartnersApply() {
+    ManualClock clock = ManualClock.startingAt2026();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    SyncTestDriver started = SyncTestDriver.builder().transports(false).clock(clock)
+        .engine(e -> e.scheduler(scheduler).pollPageSize(1)).build();
+    started.a("alice").create("printer on fire");
+    clock.advance(Duration.ofSeconds(1));
+    started.a("alice").create("scanner jams");
+    List<List<String>> onPbAtEachSearch = new ArrayList<>();
+    started.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("findUpdatedSince")) {
+          scheduler.runDue(); // what the poll prompted so far
+          onPbAtEachSearch.add(started.b().allIssues().stream()
+              .map(i -> i.field("summary").asText()).toList());
+        }
+      }
+    });
+
+    started.engine().poll("PA");
+
+    assertEquals(List.of("printer on fire"),
+        onPbAtEachSearch.get(onPbAtEachSearch.size() - 1), "PB as the last page was searched");
+    scheduler.runDue();
+    assertEquals(List.of("printer on fire", "scanner jams"), started.b().allIssues().stream()
+        .map(i -> i.field("summary").asText()).toList());
     started.engine().close();
   }
 

@@ -257,6 +257,7 @@ final class ChangeDetection {
             searched);
       }
       givenBack = page.commit(claims.giveBack(claimed));
+      outbox.promptPartner(); // a page's copies begin while the next page is read
     } finally {
       examiner.forgetValues(); // (a page that failed leaves its parts not committed unwritten)
       claims.end(first, givenBack); // (readAgain keeps the claims it was given)

@@ -30,7 +30,7 @@ final class Handover {
 
   /**
    * After the commit of a message handed over: the partner's {@code received}. Its apply is
-   * prompted by {@link #promptPartner}, once the step's every event is given.
+   * prompted by {@link #promptPartner}, once the page's or step's every event is given.
    */
   void arrived(SyncMessage message) {
     partner.handedOver(message);
@@ -38,9 +38,12 @@ final class Handover {
   }
 
   /**
-   * At the end of a step of this connector: prompts the partner's apply when messages arrived
-   * since the last prompt (not at each message: an apply on another thread could otherwise give
-   * events of messages whose {@code received} this step has not given yet).
+   * After a poll's page and at the end of a step of this connector: prompts the partner's apply
+   * when messages arrived since the last prompt. Not at each message: the prompted apply, on
+   * another thread, could then give events of messages whose {@code received} the step has not
+   * given yet. (Once prompted, an apply that runs while a later page commits may still take one
+   * of its messages between the commit and that {@code received}, as an apply prompted by an
+   * earlier step may: events of different threads are in the order they happened.)
    */
   void promptPartner() {
     if (partner != null && arrived.getAndSet(false)) {
