@@ -69,6 +69,8 @@ final class HttpContentClient {
     private InputStream current;
     private long offset;
     private int failures;
+    /** Set by {@link #close}, which another thread may call while this one reads. */
+    private volatile boolean closed;
 
     Resuming(Announced announced) {
       this.announced = announced;
@@ -86,6 +88,10 @@ final class HttpContentClient {
       int status = response.statusCode();
       if (status == 200 && offset == 0 || status == 206 && offset > 0) {
         current = accepted(response);
+        if (closed) { // (closed while this asked: nobody else would close the answer)
+          closeCurrent();
+          throw new IOException("the content stream is closed");
+        }
         return;
       }
       refused(response);
@@ -173,6 +179,9 @@ final class HttpContentClient {
         return 0;
       }
       while (true) {
+        if (closed) { // (a read broken by the close is no break to resume from)
+          throw new IOException("the content stream is closed at byte " + offset);
+        }
         if (offset >= announced.size()) {
           return -1; // the rest, if any, is not read: more than announced is never taken
         }
@@ -241,6 +250,7 @@ final class HttpContentClient {
 
     @Override
     public void close() {
+      closed = true;
       closeCurrent();
     }
   }
