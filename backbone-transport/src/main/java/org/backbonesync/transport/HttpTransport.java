@@ -226,7 +226,9 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
       try {
         if (response.statusCode() != 200) {
           RuntimeException refused = refusal(response.statusCode(), body);
-          throw late.passed() ? tooSlow(response.statusCode(), null) : refused;
+          // (a 413 is told by its status: without its text it is still one to split)
+          throw late.passed() && !(refused instanceof TooLarge)
+              ? tooSlow(response.statusCode(), null) : refused;
         }
         return acknowledged(body);
       } catch (RetriableException e) {

@@ -498,4 +498,44 @@ class HttpTransportHostileInputTest {
       stall.join();
     }
   }
+
+  /**
+   * Found in review (helper-151): a 413 whose text did not come within the timeout was taken
+   * for a slow answer, a RetriableException, so the message too large for the partner was sent
+   * again whole at every step and held back every message after it, where a 413 sets it aside
+   * (undeliverable) and lets the others go. The status came whole; only the text is missing.
+   */
+  @Test
+  @Timeout(30)
+  void aTooLargeAnswerWhoseTextStallsStillSetsTheMessageAside() throws Exception {
+    try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread stall = new Thread(() -> {
+        try (Socket partner = stalling.accept()) {
+          partner.setSoTimeout(20_000);
+          InputStream in = partner.getInputStream();
+          in.readNBytes(in.available() > 0 ? in.available() : 1); // the POST has begun
+          partner.getOutputStream().write(("HTTP/1.1 413 Payload Too Large\r\n"
+              + "Content-Length: 100\r\n\r\ntoo").getBytes(StandardCharsets.US_ASCII));
+          while (in.read() >= 0) {
+            // the rest of the envelope; then until the transport closes the connection
+          }
+        } catch (IOException ignored) {
+          // the transport closed it
+        }
+      });
+      stall.start();
+      HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
+          + stalling.getLocalPort() + "/"), security, "PA", "PB")
+          .timeout(Duration.ofMillis(500)).build();
+      SyncMessage tooLarge = message(1, 10);
+
+      assertEquals(Set.of(), transport.send(List.of(tooLarge)));
+
+      assertEquals(Set.of(tooLarge.messageId()), transport.undeliverable().keySet());
+      assertTrue(transport.undeliverable().get(tooLarge.messageId())
+          .contains("is refused by the partner as too large"),
+          transport.undeliverable().toString());
+      stall.join();
+    }
+  }
 }
