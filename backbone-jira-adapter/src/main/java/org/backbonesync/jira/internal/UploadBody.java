@@ -75,7 +75,7 @@ final class UploadBody extends InputStream {
     while (true) {
       long now = System.nanoTime();
       long left = ended ? answerNanos - (now - endedAt) : stallNanos - (now - lastProgress);
-      if (left <= 0) {
+      if (left <= 0 && !sending.isDone()) { // (an answer in hand is taken: Jira acted on it)
         giveUp(sending);
         throw new Stalled(request.get(), ended
             ? "no answer came within " + shown(answer) + " of the upload's last byte"
@@ -83,7 +83,7 @@ final class UploadBody extends InputStream {
                 + shown(stall) + ")");
       }
       try {
-        return sending.get(left, TimeUnit.NANOSECONDS);
+        return sending.get(Math.max(0, left), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         // not yet: look at the progress again
       } catch (InterruptedException e) {
