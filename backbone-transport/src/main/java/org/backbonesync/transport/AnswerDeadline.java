@@ -2,6 +2,7 @@ package org.backbonesync.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with an {@link IOException}, which the reader then reports as the timeout ({@link #passed}).
  */
 final class AnswerDeadline implements AutoCloseable {
-  /** One daemon thread for every transport's deadlines; a deadline met is removed at once. */
+  /** How long the timer's thread waits for a new deadline before it ends. */
+  static final Duration IDLE = Duration.ofSeconds(1);
+
+  /**
+   * One daemon thread for every transport's deadlines, gone after {@link #IDLE} without one (a
+   * host that redeploys the library keeps no thread of an old class loader); a deadline met is
+   * removed at once.
+   */
   private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private final AtomicBoolean passed = new AtomicBoolean();
@@ -54,6 +62,8 @@ final class AnswerDeadline implements AutoCloseable {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
+    timer.setKeepAliveTime(IDLE.toMillis(), TimeUnit.MILLISECONDS);
+    timer.allowCoreThreadTimeOut(true);
     return timer;
   }
 }
