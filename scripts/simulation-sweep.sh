@@ -23,6 +23,7 @@
 #     backup (issues created since lost, their keys given again) (not with OPERATORS=true or
 #     DELETES=true)
 #   LAST_EDITS=false   do not check that no person's change is lost (checked by default)
+#   MVN_ARGS="-o -Dmaven.repo.local=/tmp/m2"   more Maven options (offline, another repository)
 # Engine warnings (tracker faults the simulation throws on purpose) are turned off; a failing
 # seed's replay line shows them again.
 set -eu
@@ -31,7 +32,8 @@ threads=${THREADS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 status=0
-mvn -B -q -pl backbone-testkit -am test -Dtest=SimulationTest#everySeedKeepsEveryGuarantee \
+# shellcheck disable=SC2086 # (MVN_ARGS is split into its options on purpose)
+mvn -B -q ${MVN_ARGS:-} -pl backbone-testkit -am test -Dtest=SimulationTest#everySeedKeepsEveryGuarantee \
   -Dsurefire.failIfNoSpecifiedTests=false -Dbackbone.sim.seeds="$seeds" \
   -Dbackbone.sim.threads="$threads" -Dbackbone.sim.operators="${OPERATORS:-false}" -Dbackbone.sim.imports="${IMPORTS:-false}" -Dbackbone.sim.ignores="${IGNORES:-false}" -Dbackbone.sim.backups="${BACKUPS:-false}" -Dbackbone.sim.webhooks="${WEBHOOKS:-false}" -Dbackbone.sim.linkRemovals="${LINK_REMOVALS:-false}" -Dbackbone.sim.worklogs="${WORKLOGS:-false}" -Dbackbone.sim.deletes="${DELETES:-false}" -Dbackbone.sim.storeFaults="${STORE_FAULTS:-false}" -Dbackbone.sim.smallPages="${SMALL_PAGES:-false}" -Dbackbone.sim.handOver="${HAND_OVER:-false}" -Dbackbone.sim.labelOrder="${LABEL_ORDER:-false}" -Dbackbone.sim.siteRestores="${SITE_RESTORES:-false}" -Dbackbone.sim.lastEdits="${LAST_EDITS:-true}" -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
   || status=$?
