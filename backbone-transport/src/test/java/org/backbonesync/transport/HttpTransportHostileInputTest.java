@@ -471,21 +471,8 @@ class HttpTransportHostileInputTest {
   @Timeout(30)
   void aPartnerThatStallsItsAnswerIsARetriableFailureWithinTheTimeout() throws Exception {
     try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread stall = new Thread(() -> {
-        try (Socket partner = stalling.accept()) {
-          partner.setSoTimeout(20_000); // (without the fix nothing closes it)
-          InputStream in = partner.getInputStream();
-          in.readNBytes(in.available() > 0 ? in.available() : 1); // the POST has begun
-          partner.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
-              + "BACKBONE-ENV").getBytes(StandardCharsets.US_ASCII));
-          while (in.read() >= 0) {
-            // the rest of the envelope; then until the transport closes the connection
-          }
-        } catch (IOException ignored) {
-          // the transport closed it
-        }
-      });
-      stall.start();
+      Thread stall = stallingPartner(stalling, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+          + "BACKBONE-ENV");
       HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
           + stalling.getLocalPort() + "/"), security, "PA", "PB")
           .timeout(Duration.ofMillis(500)).build();
@@ -500,6 +487,29 @@ class HttpTransportHostileInputTest {
   }
 
   /**
+   * A partner on {@code socket} that answers the first POST with {@code answerStart} (headers
+   * promising more than it sends) and then stalls until the transport closes the connection
+   * (20 s at most: without a deadline nothing closes it).
+   */
+  private static Thread stallingPartner(ServerSocket socket, String answerStart) {
+    Thread stall = new Thread(() -> {
+      try (Socket partner = socket.accept()) {
+        partner.setSoTimeout(20_000);
+        InputStream in = partner.getInputStream();
+        in.readNBytes(in.available() > 0 ? in.available() : 1); // the POST has begun
+        partner.getOutputStream().write(answerStart.getBytes(StandardCharsets.US_ASCII));
+        while (in.read() >= 0) {
+          // the rest of the envelope; then until the transport closes the connection
+        }
+      } catch (IOException ignored) {
+        // the transport closed it
+      }
+    });
+    stall.start();
+    return stall;
+  }
+
+  /**
    * Found in review (helper-151): a 413 whose text did not come within the timeout was taken
    * for a slow answer, a RetriableException, so the message too large for the partner was sent
    * again whole at every step and held back every message after it, where a 413 sets it aside
@@ -509,21 +519,8 @@ class HttpTransportHostileInputTest {
   @Timeout(30)
   void aTooLargeAnswerWhoseTextStallsStillSetsTheMessageAside() throws Exception {
     try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread stall = new Thread(() -> {
-        try (Socket partner = stalling.accept()) {
-          partner.setSoTimeout(20_000);
-          InputStream in = partner.getInputStream();
-          in.readNBytes(in.available() > 0 ? in.available() : 1); // the POST has begun
-          partner.getOutputStream().write(("HTTP/1.1 413 Payload Too Large\r\n"
-              + "Content-Length: 100\r\n\r\ntoo").getBytes(StandardCharsets.US_ASCII));
-          while (in.read() >= 0) {
-            // the rest of the envelope; then until the transport closes the connection
-          }
-        } catch (IOException ignored) {
-          // the transport closed it
-        }
-      });
-      stall.start();
+      Thread stall = stallingPartner(stalling, "HTTP/1.1 413 Payload Too Large\r\n"
+          + "Content-Length: 100\r\n\r\ntoo");
       HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
           + stalling.getLocalPort() + "/"), security, "PA", "PB")
           .timeout(Duration.ofMillis(500)).build();
