@@ -10,8 +10,9 @@ import org.backbonesync.core.internal.Shown;
  * @param action what happens to the issue
  * @param label for {@link Action#MARK}: the label added to the issue
  * @param comment for {@link Action#MARK}: the comment added, in which {@code {partner}} stands for
- *     the partner issue's key and {@code {reason}} for "deleted", "moved to KEY",
- *     "replaced by another issue under its key" or "taken out of the synchronization"
+ *     the partner issue's key and {@code {reason}} for "deleted", "not found (deleted, or hidden
+ *     from the sync user)", "moved to KEY", "replaced by another issue under its key" or "taken
+ *     out of the synchronization"
  * @since 0.1
  */
 public record PartnerGone(Action action, String label, String comment) {
@@ -30,8 +31,10 @@ public record PartnerGone(Action action, String label, String comment) {
     MARK,
     /**
      * The issue is deleted too (a tracker refuses an issue with sub-tasks). Only when the partner
-     * was deleted: one moved to another project (or whose project's key was renamed, which looks
-     * the same) is answered by {@link #MARK} with the default label and comment.
+     * was deleted, as its tracker confirms: one moved to another project (or whose project's key
+     * was renamed, which looks the same), or only not found (Jira answers an issue hidden from
+     * the sync user as it answers a deleted one), is answered by {@link #MARK} with the default
+     * label and comment.
      */
     DELETE
   }

@@ -119,7 +119,7 @@ public final class JiraSite {
         new JiraHttp.RetryPolicy(b.maxAttempts, b.baseBackoff, b.maxBackoff, b.maxRetryAfter),
         b.timeout, b.random, b.maxResponseBytes);
     http.listener(b.requestListener);
-    this.session = new JiraSession(http, b.flavour, b.quietWrites);
+    this.session = new JiraSession(http, b.flavour, b.quietWrites, b.notFoundIsDeleted);
   }
 
   /**
@@ -193,6 +193,7 @@ public final class JiraSite {
     private Sleeper sleeper = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
     private HttpClient client;
     private boolean quietWrites;
+    private boolean notFoundIsDeleted;
     private Random random = new Random();
     private boolean allowInsecureHttp;
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
@@ -337,6 +338,20 @@ public final class JiraSite {
     /** Whether writes ask Jira not to notify ({@code notifyUsers=false}; needs admin rights). */
     public Builder quietWrites(boolean value) {
       this.quietWrites = value;
+      return this;
+    }
+
+    /**
+     * Whether every 404 for an issue is taken as its deletion, which a partner whose {@code
+     * onPartnerGone} is delete answers by deleting its copy. Jira answers 404 both for a deleted
+     * issue and for one the sync user may not see (an issue security level, a permission taken
+     * away, a move to a project it cannot browse), and Cloud's answer does not say which.
+     * Default false: only Server/Data Center's "Issue Does Not Exist" is taken as a deletion; any
+     * other 404 tells the partner its issue was not found, which it marks at most. Set it only
+     * where the sync user sees every issue of the site's synced projects.
+     */
+    public Builder notFoundIsDeleted(boolean value) {
+      this.notFoundIsDeleted = value;
       return this;
     }
 

@@ -97,6 +97,87 @@ class JiraMovesTest {
     assertEquals(List.of("PX", "PA"), fresh.projectKeys());
   }
 
+  /**
+   * PB-1 synced to PA-1, whose connector deletes an issue whose partner was deleted; then {@code
+   * gone} takes PB-1 away from B's sync user and alice edits PA-1, whose message finds PB-1 gone.
+   */
+  private SyncTestDriver partnerGoneAfter(JiraPair.Flavours flavours,
+      Consumer<JiraSite.Builder> sites, Consumer<JiraPair> gone) {
+    pair = new JiraPair(flavours, org.backbonesync.testkit.ManualClock.startingAt2026(), b -> b
+        .connectorA(c -> c.withOnPartnerGone(PartnerGone.delete())), s -> { }, sites);
+    SyncTestDriver sync = pair.sync;
+    sync.b("bob").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(2));
+    gone.accept(pair);
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+    assertTrue(sync.syncInfoA().get(0).incomingChangesIgnored());
+    assertTrue(sync.syncInfoB().get(0).incomingChangesIgnored());
+    assertTrue(sync.engine().failedMessages("PA").isEmpty());
+    assertTrue(sync.engine().failedMessages("PB").isEmpty());
+    return sync;
+  }
+
+  private static String onlyComment(SyncTestDriver sync, String key) throws Exception {
+    List<Comment> comments = sync.a().comments(key);
+    assertEquals(1, comments.size(), comments.toString());
+    String body = comments.get(0).body(); // ADF on Cloud
+    return body.startsWith("{") ? Adf.toWiki(new ObjectMapper().readTree(body)) : body;
+  }
+
+  /**
+   * An issue security level hides PB-1 from B's sync user: Jira answers 404, as for a deleted
+   * issue. The pair is unlinked, but PA-1 is only marked, never deleted on that evidence.
+   */
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void anIssueHiddenFromTheSyncUserIsNotTakenAsDeleted(JiraPair.Flavours flavours)
+      throws Exception {
+    SyncTestDriver sync = partnerGoneAfter(flavours, s -> { },
+        p -> p.siteB().server.hide("PB-1"));
+
+    assertTrue(sync.a().issue("PA-1").isPresent(), "not deleted on a 404 alone");
+    assertEquals(0, pair.siteA().server.count("DELETE", "/issue/"));
+    assertEquals("The synced partner issue PB-1 was not found (deleted, or hidden from the sync"
+        + " user); this issue is no longer synced.", onlyComment(sync, "PA-1"));
+    assertEquals("[\"sync-partner-gone\"]", sync.a().value("PA-1", "labels").toString());
+    assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText(),
+        "nothing written to the hidden issue");
+  }
+
+  /**
+   * PB-1 deleted: Server/Data Center says "Issue Does Not Exist", so PA-1 is deleted; Cloud's
+   * 404 says the same for a hidden issue, so PA-1 is marked, unless the site takes every 404 as
+   * a deletion.
+   */
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void aDeletionIsFollowedWhereJiraConfirmsIt(JiraPair.Flavours flavours) throws Exception {
+    SyncTestDriver sync = partnerGoneAfter(flavours, s -> { },
+        p -> p.sync.b("bob").delete("PB-1"));
+
+    if (flavours.b == org.backbonesync.testkit.FakeJiraServer.Flavour.SERVER) {
+      assertTrue(sync.a().issue("PA-1").isEmpty(), "deleted, as Jira said");
+      assertEquals(1, pair.siteA().server.count("DELETE", "/issue/PA-1"));
+    } else {
+      assertTrue(sync.a().issue("PA-1").isPresent(), "Cloud's 404 does not say deleted");
+      assertEquals("The synced partner issue PB-1 was not found (deleted, or hidden from the"
+          + " sync user); this issue is no longer synced.", onlyComment(sync, "PA-1"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void aSiteThatTakesEvery404AsADeletionDeletesThePartner(JiraPair.Flavours flavours)
+      throws Exception {
+    SyncTestDriver sync = partnerGoneAfter(flavours, s -> s.notFoundIsDeleted(true),
+        p -> p.sync.b("bob").delete("PB-1"));
+
+    assertTrue(sync.a().issue("PA-1").isEmpty());
+    assertEquals(1, pair.siteA().server.count("DELETE", "/issue/PA-1"));
+  }
+
   @ParameterizedTest
   @EnumSource(JiraPair.Flavours.class)
   void anIssueEditedOutOfTheJqlIsUnlinkedAndItsPartnerMarked(JiraPair.Flavours flavours)

@@ -39,11 +39,17 @@ final class JiraPair implements AutoCloseable {
   /** @param adjustServers applied to both fake servers' builders (webhooks, say) */
   JiraPair(Flavours flavours, ManualClock clock, Consumer<SyncTestDriver.Builder> adjust,
       Consumer<FakeJiraServer.Builder> adjustServers) {
+    this(flavours, clock, adjust, adjustServers, s -> { });
+  }
+
+  /** @param adjustSites applied to both sites' builders (how they take a 404, say) */
+  JiraPair(Flavours flavours, ManualClock clock, Consumer<SyncTestDriver.Builder> adjust,
+      Consumer<FakeJiraServer.Builder> adjustServers, Consumer<JiraSite.Builder> adjustSites) {
     this.clock = clock;
     SyncTestDriver.Builder builder = SyncTestDriver.builder().clock(clock)
         .trackers((key, project) -> {
           FakeSite site = new FakeSite(sites.isEmpty() ? flavours.a : flavours.b, clock, project,
-              adjustServers, s -> { });
+              adjustServers, adjustSites);
           sites.put(key, site);
           return site.tracker;
         });

@@ -449,7 +449,7 @@ final class FakeJiraApi {
           + "restriction to your query.", Map.of());
     }
     return JSON.objectNode().put("count",
-        as.allIssues().stream().filter(condition(as, jql)).count());
+        visible(as).stream().filter(condition(as, jql)).count());
   }
 
   /**
@@ -469,6 +469,21 @@ final class FakeJiraApi {
     }
   }
 
+  /**
+   * Jira's 404 for an issue it does not show: Server/Data Center tells a deleted issue from one
+   * the user may not see (an issue security level), Cloud does not.
+   */
+  private Answer notFound(boolean hidden) {
+    return new Answer(404, cloud() ? "Issue does not exist or you do not have permission to see"
+        + " it." : hidden ? "You do not have the permission to see the specified issue."
+        : "Issue Does Not Exist", Map.of());
+  }
+
+  /** The issues the user sees: all but those {@link FakeJiraServer#hide} hid. */
+  private List<TrackedIssue> visible(InMemoryIssueTracker as) {
+    return as.allIssues().stream().filter(i -> !server.hidden(i.key())).toList();
+  }
+
   private ObjectNode search(InMemoryIssueTracker as, Map<String, String> q, boolean tokens) {
     String jql = q.getOrDefault("jql", "");
     String where = jql.replaceAll("(?i)\\s+ORDER\\s+BY\\s+.*$", "").trim();
@@ -485,7 +500,7 @@ final class FakeJiraApi {
     while (keys.find()) {
       for (String named : keys.group(1).split(",")) {
         String key = named.trim().replace("\"", "");
-        if (as.allIssues().stream().noneMatch(i -> i.key().equals(key))) {
+        if (visible(as).stream().noneMatch(i -> i.key().equals(key))) {
           // as Jira: a key it does not know fails the whole search
           throw new Answer(400, "An issue with key '" + key + "' does not exist for field"
               + " 'issuekey'.", Map.of());
@@ -497,7 +512,7 @@ final class FakeJiraApi {
       throw new Answer(400, "Unbounded JQL queries are not allowed here. Please add a search "
           + "restriction to your query.", Map.of());
     }
-    List<TrackedIssue> matching = as.allIssues().stream().filter(condition)
+    List<TrackedIssue> matching = visible(as).stream().filter(condition)
         .sorted(newestFirst
             ? Comparator.comparingLong(TrackedIssue::created)
                 .thenComparingInt(i -> number(i.key())).reversed()
@@ -579,8 +594,10 @@ final class FakeJiraApi {
     }
     String key = p[1];
     TrackedIssue issue = as.peek(key) // (as Jira, a moved issue's old key leads to it)
-        .orElseThrow(() -> new Answer(404,
-            "Issue does not exist or you do not have permission to see it.", Map.of()));
+        .orElseThrow(() -> notFound(false));
+    if (server.hidden(issue.key())) {
+      throw notFound(true);
+    }
     String sub = p.length > 2 ? p[2] : "";
     switch (sub) {
       case "" -> {

@@ -13,6 +13,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -116,6 +118,7 @@ public final class FakeJiraServer implements AutoCloseable {
   private final CountDownLatch stalled = new CountDownLatch(1);
   private final FakeJiraWebhooks webhooks;
   private final FakeJiraLimits limits;
+  private final Set<String> hidden = ConcurrentHashMap.newKeySet();
 
   private FakeJiraServer(Builder b) throws IOException {
     limits = new FakeJiraLimits(b.tracker.clock(), b.burst, b.issueWrites, b.quota);
@@ -185,6 +188,21 @@ public final class FakeJiraServer implements AutoCloseable {
   public synchronized long count(String method, String pathPart) {
     return requests.stream()
         .filter(r -> r.method().equals(method) && r.path().contains(pathPart)).count();
+  }
+
+  /**
+   * Hides an issue from every user of the site, as an issue security level none of them is in
+   * does: a request naming it answers 404 with Jira's words (Server/Data Center: "You do not
+   * have the permission to see the specified issue."; Cloud: the words it has for a deleted
+   * issue too), and searches leave it out. The project still holds it.
+   */
+  public void hide(String issueKey) {
+    hidden.add(issueKey);
+  }
+
+  /** Whether {@link #hide} hid the issue. */
+  boolean hidden(String issueKey) {
+    return hidden.contains(issueKey);
   }
 
   /** The requests answered 429 by the configured rate limits so far (not by faults). */

@@ -85,6 +85,8 @@ final class GoneIssues {
   /** Why a pair's issue is gone: the GONE message's reason, and the new key of a move. */
   private record Gone(String reason, String movedTo) {
     static final Gone DELETED = new Gone("deleted", null);
+    /** Not found, where the tracker cannot tell a deletion from an issue hidden from it. */
+    static final Gone NOT_FOUND = new Gone("notFound", null);
     static final Gone OUT_OF_SCOPE = new Gone("outOfScope", null);
     static final Gone REPLACED = new Gone("replaced", null);
 
@@ -128,25 +130,35 @@ final class GoneIssues {
     } catch (RetriableException e) {
       throw e;
     } catch (RuntimeException e) {
-      if (!gone(row.localIssueKey(), e)) {
+      Gone gone = gone(row.localIssueKey(), e);
+      if (gone == null) {
         throw e;
       }
-      return unlink(row, message, Gone.DELETED, now);
+      return unlink(row, message, gone, now);
     }
   }
 
   /**
-   * Whether a failure to apply came from the local issue being gone (deleted in the tracker).
-   * The failure alone cannot tell (a tracker says 404 for a missing issue, user or option
-   * alike), so the issue is read again; only a failed apply pays for that read.
+   * Why a failure to apply came from the local issue being gone, or null when it did not. The
+   * failure alone cannot tell (a tracker says 404 for a missing issue, user or option alike), so
+   * the issue is read again; only a failed apply pays for that read.
    */
-  private boolean gone(String localKey, RuntimeException failure) {
+  private Gone gone(String localKey, RuntimeException failure) {
     try {
-      return connector.tracker.issue(localKey).isEmpty();
+      return connector.tracker.issue(localKey).isEmpty() ? notFound(localKey) : null;
     } catch (RuntimeException readFailed) {
       failure.addSuppressed(readFailed);
-      return false;
+      return null;
     }
+  }
+
+  /**
+   * A paired issue the tracker does not find: deleted when the tracker confirms it, else only
+   * not found (Jira answers an issue hidden from the sync user as it answers a deleted one), which
+   * the partner never answers with a delete.
+   */
+  private Gone notFound(String localKey) {
+    return connector.tracker.deletionConfirmed(localKey) ? Gone.DELETED : Gone.NOT_FOUND;
   }
 
   /**
@@ -163,7 +175,7 @@ final class GoneIssues {
       }
       Optional<TrackedIssue> issue = connector.tracker.issue(key);
       if (issue.isEmpty()) {
-        unlinkFound(row.get(), Gone.DELETED, now);
+        unlinkFound(row.get(), notFound(key), now);
       } else if (!issue.get().key().equals(key)) {
         String newKey = issue.get().key();
         if (connector.inProject(newKey)) {
@@ -269,6 +281,11 @@ final class GoneIssues {
       return localKey + " is another issue than the one paired (created after the pair last saw"
           + " a change of it: a site restored from a backup gives lost issues' keys to new ones;"
           + " keep its sync information: deleted, the partner's origin marker pairs them again)";
+    }
+    if (gone == Gone.NOT_FOUND) {
+      return localKey + " is not found in " + connector.key() + " (deleted, or hidden from the"
+          + " sync user, as by an issue security level: the tracker cannot tell which; the"
+          + " partner is told so, and never deletes its issue for it)";
     }
     return gone == Gone.OUT_OF_SCOPE
         ? localKey + " no longer matches the JQL of " + connector.key()

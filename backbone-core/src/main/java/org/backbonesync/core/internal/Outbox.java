@@ -221,7 +221,8 @@ final class Outbox {
    * Appends a GONE message telling the partner our issue is gone; call inside a transaction,
    * with {@code row} as locked in it.
    *
-   * @param reason {@code deleted}, {@code moved} or {@code outOfScope} (it left the JQL)
+   * @param reason {@code deleted}, {@code notFound} (perhaps deleted, perhaps hidden from the
+   *     sync user), {@code moved}, {@code outOfScope} (it left the JQL) or {@code replaced}
    * @param movedTo the issue's new key when it moved out of the project; else null
    */
   SyncMessage appendGone(SyncInfo row, String reason, String movedTo, long now) {

@@ -61,6 +61,8 @@ final class PartnerGoneApplier {
   }
 
   private static final String REPLACED = "replaced by another issue under its key";
+  /** A partner its tracker did not find, but cannot say was deleted ({@code "notFound"}). */
+  private static final String NOT_FOUND = "not found (deleted, or hidden from the sync user)";
 
   /** What the partner told: whether its issue was deleted, its key and why, as shown. */
   private record Told(boolean deleted, String partner, String reason) {}
@@ -118,7 +120,8 @@ final class PartnerGoneApplier {
 
   /**
    * Whether the partner's issue was deleted: only then may ours be deleted. One that moved, or
-   * left the partner's JQL, is still there, and may come back.
+   * left the partner's JQL, is still there, and may come back; one only not found ({@code
+   * "notFound"}) may be hidden from the partner's sync user, so it is not taken as deleted.
    */
   private static boolean deleted(SyncMessage message) {
     JsonNode reason = message.content().get("reason");
@@ -127,8 +130,8 @@ final class PartnerGoneApplier {
   }
 
   /**
-   * "deleted", "moved to KEY", "replaced by another issue under its key" or "taken out of the
-   * synchronization", as the message says; what goes into the comment is an issue key or nothing
+   * "deleted", "not found (deleted, or hidden from the sync user)", "moved to KEY", "replaced by
+   * another issue under its key" or "taken out of the synchronization", as the message says; what goes into the comment is an issue key or nothing
    * (the partner's words are not written on the issue).
    */
   private static String reason(SyncMessage message) {
@@ -137,6 +140,9 @@ final class PartnerGoneApplier {
       JsonNode reason = message.content().get("reason");
       if (reason != null && reason.asText().equals("replaced")) {
         return REPLACED;
+      }
+      if (reason != null && reason.asText().equals("notFound")) {
+        return NOT_FOUND;
       }
       return deleted(message) ? "deleted" : "taken out of the synchronization";
     }

@@ -689,6 +689,40 @@ public final class JiraProject implements IssueTracker {
     return Optional.of(wire().issue(issue));
   }
 
+  /**
+   * Whether an issue Jira answers 404 for was deleted. Read once more: Server/Data Center says
+   * "Issue Does Not Exist" for a deleted issue and "You do not have the permission to see the
+   * specified issue." for one the sync user may not see; Cloud says "Issue does not exist or you
+   * do not have permission to see it." for both, which tells nothing, as does a message in
+   * another language. So only Server's words are a deletion, unless the site takes every 404 as
+   * one ({@code notFoundIsDeleted}). An issue found now is not deleted.
+   */
+  @Override
+  public boolean deletionConfirmed(String issueKey) {
+    if (session.notFoundIsDeleted()) {
+      return true;
+    }
+    try {
+      http.json("GET", api() + "/issue/" + encode(issueKey) + "?fields=id", null, issueKey);
+      return false;
+    } catch (JiraException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+      boolean deleted = e.errorMessages().stream().anyMatch(JiraProject::saysDoesNotExist);
+      if (!deleted) {
+        log.info("{}: {} not found, not taken as deleted: {} (deleted, or hidden from the sync"
+            + " user)", projectKey, issueKey, e.getMessage());
+      }
+      return deleted;
+    }
+  }
+
+  /** Whether a message of Jira's is Server/Data Center's for an issue that does not exist. */
+  private static boolean saysDoesNotExist(String message) {
+    return message.strip().replaceFirst("\\.$", "").equalsIgnoreCase("Issue Does Not Exist");
+  }
+
   @Override
   public String createIssue(IssueCreate create) {
     ObjectNode body = JiraWire.JSON.objectNode();

@@ -27,15 +27,23 @@ public final class JiraSession {
   private static final Logger LOG = LoggerFactory.getLogger(JiraSession.class);
   private final JiraHttp http;
   private final boolean quietWrites;
+  private final boolean notFoundIsDeleted;
   private JiraFlavour flavour;
   private String userId;
   private ZoneId zone;
   private List<FieldSchema> fields;
 
   public JiraSession(JiraHttp http, JiraFlavour flavour, boolean quietWrites) {
+    this(http, flavour, quietWrites, false);
+  }
+
+  /** @param notFoundIsDeleted whether any 404 for an issue is taken as its deletion */
+  public JiraSession(JiraHttp http, JiraFlavour flavour, boolean quietWrites,
+      boolean notFoundIsDeleted) {
     this.http = http;
     this.flavour = flavour;
     this.quietWrites = quietWrites;
+    this.notFoundIsDeleted = notFoundIsDeleted;
     if (flavour != null) {
       http.flavour(flavour);
     }
@@ -48,6 +56,11 @@ public final class JiraSession {
   /** Whether writes ask Jira not to notify watchers ({@code notifyUsers=false}; needs admin). */
   public boolean quietWrites() {
     return quietWrites;
+  }
+
+  /** Whether any 404 for an issue is taken as its deletion (the site's users see every issue). */
+  public boolean notFoundIsDeleted() {
+    return notFoundIsDeleted;
   }
 
   public synchronized JiraFlavour flavour() {

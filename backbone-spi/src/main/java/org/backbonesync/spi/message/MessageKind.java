@@ -22,10 +22,11 @@ public enum MessageKind {
    * sender's JQL. The sender's row is unlinked and sends nothing of it again; the receiver
    * unlinks its row too and does with its own issue what its connector's {@code onPartnerGone}
    * says (leave it, mark it, delete it: only for {@code "deleted"}). Carries no fields; {@code
-   * content} holds {@code "reason"} ({@code "deleted"}, {@code "moved"}, {@code "outOfScope"} or
-   * {@code "replaced"}: another issue has its key, as after a restore from a backup) and, for a
-   * move, {@code "movedTo"} (the issue's new key); a receiver takes a reason it does not know as
-   * {@code "outOfScope"}. Format version 5 on.
+   * content} holds {@code "reason"} ({@code "deleted"}, {@code "notFound"}: not found, but the
+   * sender's tracker cannot tell a deletion from an issue hidden from its sync user, {@code
+   * "moved"}, {@code "outOfScope"} or {@code "replaced"}: another issue has its key, as after a
+   * restore from a backup) and, for a move, {@code "movedTo"} (the issue's new key); a receiver
+   * takes a reason it does not know as {@code "outOfScope"}. Format version 5 on.
    *
    * @since 0.1
    */

@@ -190,6 +190,21 @@ public interface IssueTracker {
   /** The issue with this key, or empty when it does not exist (or is outside the project). */
   Optional<TrackedIssue> issue(String issueKey);
 
+  /**
+   * Whether an issue that {@link #issue} does not find was deleted, as far as the tracker can
+   * tell. A tracker whose "not found" also stands for an issue the sync user may not see (Jira
+   * answers 404 both for a deleted issue and for one an issue security level hides) says false
+   * unless it has more evidence. The engine asks only after {@link #issue} came back empty for a
+   * paired issue: the partner is told "deleted" only when this is true, else "notFound", which
+   * its {@code onPartnerGone} answers with a mark at most, never a delete. Default: true (not
+   * found means deleted).
+   *
+   * @since 0.1
+   */
+  default boolean deletionConfirmed(String issueKey) {
+    return true;
+  }
+
   /** What the create screen of this issue type holds. */
   CreateMetadata createMetadata(String issueType);
 
