@@ -20,6 +20,7 @@ import org.backbonesync.core.PollResult;
 import org.backbonesync.jira.internal.Adf;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.spi.tracker.Transition;
 import org.backbonesync.testkit.FakeJiraServer;
@@ -95,6 +96,40 @@ class JiraSyncTest {
     assertEquals("Printer on fire, second floor", sync.a().value(pa1, "summary").asText());
     assertEquals(1, sync.a().allIssues().size(), "nothing echoed back as a new issue");
     assertEquals(1, sync.b().allIssues().size());
+  }
+
+  /**
+   * A cascading select holds an option and a child option of it: Jira reads it as {@code
+   * {"value":"America","id":..,"child":{"value":"Costa Rica","id":..}}} and takes {@code
+   * {"value":"America","child":{"value":"Costa Rica"}}}. The child was dropped on the way.
+   */
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void aCascadingSelectKeepsItsChildOptionBothWays(JiraPair.Flavours flavours) {
+    FieldSchema region = new FieldSchema("customfield_10045", "Region", "option-with-child",
+        null, "com.atlassian.jira.plugin.system.customfieldtypes:cascadingselect", null);
+    SyncTestDriver sync = sync(flavours, b -> b
+        .projectA(p -> p.customField(region)).projectB(p -> p.customField(region))
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.passthrough("map-region", region.id(), Direction.BOTH)));
+    JsonNode costaRica = JSON.createObjectNode().put("value", "America")
+        .put("child", "Costa Rica");
+    String pa1 = sync.a("alice").create("Shipment stuck at the border");
+    sync.a("alice").edit(pa1, region.id(), costaRica);
+    sync.runUntilQuiet();
+    String pb1 = sync.b().allIssues().get(0).key();
+    assertEquals(costaRica, sync.b().value(pb1, region.id()));
+
+    sync.b("bob").edit(pb1, region.id(), text("EU")); // an option without a child
+    sync.runUntilQuiet();
+    assertEquals(text("EU"), sync.a().value(pa1, region.id()));
+
+    JsonNode honduras = JSON.createObjectNode().put("value", "America").put("child", "Honduras");
+    sync.b("bob").edit(pb1, region.id(), honduras);
+    sync.runUntilQuiet();
+    assertEquals(honduras, sync.a().value(pa1, region.id()));
+    assertTrue(sync.engine().failedMessages(sync.keyA()).isEmpty());
+    assertTrue(sync.engine().failedMessages(sync.keyB()).isEmpty());
   }
 
   @ParameterizedTest

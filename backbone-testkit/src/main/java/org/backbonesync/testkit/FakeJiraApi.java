@@ -1283,6 +1283,9 @@ final class FakeJiraApi {
   }
 
   private JsonNode scalarToWire(String fieldId, String type, JsonNode v) {
+    if ("option-with-child".equals(type)) {
+      return cascadingToWire(fieldId, v);
+    }
     if (type == null || !v.isTextual()) {
       return v;
     }
@@ -1296,6 +1299,26 @@ final class FakeJiraApi {
               + id(fieldId, v.asText()));
       default -> v;
     };
+  }
+
+  /**
+   * A cascading select's stored value ({@code "A"}, or {@code {"value":"A","child":"A1"}}) as Jira
+   * answers it: the option with its id and link, and its child option likewise.
+   */
+  private JsonNode cascadingToWire(String fieldId, JsonNode v) {
+    String parent = v.isTextual() ? v.asText() : v.path("value").asText();
+    ObjectNode out = option(fieldId, parent, parent);
+    if (v.path("child").isTextual()) {
+      out.set("child", option(fieldId, parent + "/" + v.path("child").asText(),
+          v.path("child").asText()));
+    }
+    return out;
+  }
+
+  private ObjectNode option(String fieldId, String path, String value) {
+    String id = String.valueOf(10000 + Math.floorMod(path.hashCode(), 9000));
+    return JSON.objectNode().put("self", url + api + "/customFieldOption/" + id)
+        .put("value", value).put("id", id);
   }
 
   private boolean rich(FieldSchema s) {
@@ -1362,6 +1385,18 @@ final class FakeJiraApi {
       }
       case "option" -> {
         return JSON.textNode(v.path("value").asText(v.asText()));
+      }
+      case "option-with-child" -> {
+        // as Jira: an object naming the option by value, and its child option likewise
+        if (!v.path("value").isTextual()
+            || v.has("child") && !v.path("child").path("value").isTextual()) {
+          errors.put(fieldId, "expected an object with value and optionally child {\"value\":"
+              + " ...}, was " + v);
+          return v;
+        }
+        return v.has("child") ? JSON.objectNode().put("value", v.path("value").asText())
+            .put("child", v.path("child").path("value").asText())
+            : JSON.textNode(v.path("value").asText());
       }
       case "priority", "status", "resolution", "issuetype", "component", "version" -> {
         if (!v.isObject()) {

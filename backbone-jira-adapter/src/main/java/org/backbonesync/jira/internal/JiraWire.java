@@ -173,6 +173,12 @@ public final class JiraWire {
       String id = userId(v);
       return id == null ? NullNode.getInstance() : JSON.textNode(id);
     }
+    JsonNode child = v.path("child");
+    if (v.hasNonNull("value") && child.hasNonNull("value")) {
+      // a cascading select's option with a child option of it
+      return JSON.objectNode().put("value", v.path("value").asText())
+          .put("child", child.path("value").asText());
+    }
     for (String key : List.of("value", "name", "key", "id")) {
       if (v.hasNonNull(key)) {
         return JSON.textNode(v.path(key).asText());
@@ -225,6 +231,9 @@ public final class JiraWire {
   }
 
   private JsonNode scalarToWire(String type, JsonNode value) {
+    if (CASCADING.equals(type)) {
+      return cascadingToWire(value);
+    }
     if (type == null || !value.isTextual()) {
       return value;
     }
@@ -239,6 +248,31 @@ public final class JiraWire {
       return JSON.objectNode().put("name", value.asText());
     }
     return value;
+  }
+
+  /** The schema type of a cascading select ({@code cascadingselect}): an option and its child. */
+  private static final String CASCADING = "option-with-child";
+
+  /**
+   * A cascading select's value as Jira takes it: {@code "A"} (an option without a child) as
+   * {@code {"value":"A"}}, {@code {"value":"A","child":"A1"}} as {@code
+   * {"value":"A","child":{"value":"A1"}}}; anything else as it is, for Jira to judge.
+   */
+  private static JsonNode cascadingToWire(JsonNode value) {
+    if (value.isTextual()) {
+      return JSON.objectNode().put("value", value.asText());
+    }
+    if (!value.isObject() || !value.path("value").isTextual()) {
+      return value;
+    }
+    ObjectNode out = JSON.objectNode().put("value", value.path("value").asText());
+    JsonNode child = value.path("child");
+    if (child.isTextual()) {
+      out.putObject("child").put("value", child.asText());
+    } else if (!child.isMissingNode() && !child.isNull()) {
+      out.set("child", child);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ issues

@@ -17,8 +17,10 @@ import java.util.Set;
  * not know the tracker's wire format: text fields, and fields named by a value (priority, status,
  * issue type, resolution, and a single select's option), are JSON strings; user fields hold the
  * user's id (account id or user name) as a string; multi-valued fields (labels, components,
- * versions, a multi-select's options) are arrays of strings; an empty field is JSON {@code
- * null}. Adapters convert to and from the tracker's own format.
+ * versions, a multi-select's options) are arrays of strings; a cascading select (Jira's schema
+ * type {@code option-with-child}) is its option's string, or with a child option {@code
+ * {"value": "America", "child": "Costa Rica"}}; an empty field is JSON {@code null}. Adapters
+ * convert to and from the tracker's own format.
  * Rich text is Jira wiki markup; a tracker that holds more than wiki can (Jira Cloud's ADF) may
  * give its own document beside the text ({@link TrackedIssue#documents()}, {@link
  * Comment#document()}), which the engine carries to the partner and hands to its writes ({@link
