@@ -272,6 +272,39 @@ class JiraSyncTest {
     assertEquals("jsd:internal", copy.visibility(), "written as an internal comment there");
   }
 
+  /**
+   * With restricted comments kept, a comment restricted after it was copied restricts its copy:
+   * the edit carries the visibility, which Jira sets only when a comment's edit names one.
+   */
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void anEditThatRestrictsACommentRestrictsItsCopy(JiraPair.Flavours flavours) {
+    SyncTestDriver sync = sync(flavours, b -> b
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-comments", "comments", Direction.BOTH, "comment",
+            "comment", JSON.createObjectNode().put("restricted", "keep"))));
+    String pa1 = sync.a("alice").create("Customer cannot log in");
+    String comment = sync.a("alice").addComment(pa1, "Their contract ran out");
+    sync.runUntilQuiet();
+    String pb1 = sync.b().allIssues().get(0).key();
+    assertEquals(null, sync.b().comments(pb1).get(0).visibility());
+
+    sync.a("alice").editComment(pa1, comment, "Their contract ran out last week",
+        "role:Developers", null);
+    sync.runUntilQuiet();
+
+    Comment copy = sync.b().comments(pb1).get(0);
+    assertEquals("Alice Archer wrote:\nTheir contract ran out last week", copy.body());
+    assertEquals("role:Developers", copy.visibility(), "restricted there too");
+
+    if (flavours.a == FakeJiraServer.Flavour.CLOUD) { // (Server's internal comments read public)
+      sync.a("alice").editComment(pa1, comment, "Their contract ran out on Monday",
+          "jsd:internal", null);
+      sync.runUntilQuiet();
+      assertEquals("jsd:internal", sync.b().comments(pb1).get(0).visibility());
+    }
+  }
+
   private static List<String> bodies(InMemoryIssueTracker tracker, String key) {
     return tracker.comments(key).stream().map(Comment::body).toList();
   }

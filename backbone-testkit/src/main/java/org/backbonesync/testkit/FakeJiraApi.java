@@ -998,7 +998,9 @@ final class FakeJiraApi {
     String id = p[3];
     find(as, key, id);
     if (method.equals("PUT")) {
-      as.editComment(key, id, storedText(body(ex).path("body"), "body"));
+      JsonNode edit = body(ex);
+      // as Jira: a visibility (or the internal property) is set when sent, else kept
+      as.editComment(key, id, storedText(edit.path("body"), "body"), visibility(edit), null);
       json(ex, 200, comment(key, stored(as, key, id)));
     } else if (method.equals("DELETE")) {
       as.deleteComment(key, id);

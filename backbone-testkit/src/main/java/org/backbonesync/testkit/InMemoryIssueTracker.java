@@ -857,11 +857,7 @@ public final class InMemoryIssueTracker implements IssueTracker {
   public String addComment(String issueKey, String body, String visibility) {
     return call("addComment", issueKey, () -> {
       Issue issue = project.get(issueKey);
-      if (visibility != null && !visibility.matches("(role|group):.+|jsd:internal")) {
-        throw new TrackerException("visibility must be role:<name>, group:<name> or"
-            + " jsd:internal (a service desk's internal comment), was "
-            + visibility, issueKey, Map.of("visibility", "invalid"));
-      }
+      checkVisibility(issueKey, visibility);
       long now = project.clock.millis();
       String id = String.valueOf(project.nextComment++);
       issue.comments.put(id, new Comment(id, user, body, now, now, visibility, user));
@@ -872,15 +868,31 @@ public final class InMemoryIssueTracker implements IssueTracker {
 
   @Override
   public void editComment(String issueKey, String commentId, String body) {
+    editComment(issueKey, commentId, body, null, null);
+  }
+
+  /** Edits the body, and restricts the comment to the visibility unless it is null. */
+  @Override
+  public void editComment(String issueKey, String commentId, String body, String visibility,
+      JsonNode document) {
     call("editComment", issueKey, () -> {
       Issue issue = project.get(issueKey);
       Comment c = issue.comment(commentId);
+      checkVisibility(issueKey, visibility);
       long now = project.clock.millis();
-      issue.comments.put(commentId,
-          new Comment(commentId, c.author(), body, c.created(), now, c.visibility(), user));
+      issue.comments.put(commentId, new Comment(commentId, c.author(), body, c.created(), now,
+          visibility != null ? visibility : c.visibility(), user));
       issue.updatedAt(now, project);
       return null;
     });
+  }
+
+  private static void checkVisibility(String issueKey, String visibility) {
+    if (visibility != null && !visibility.matches("(role|group):.+|jsd:internal")) {
+      throw new TrackerException("visibility must be role:<name>, group:<name> or"
+          + " jsd:internal (a service desk's internal comment), was "
+          + visibility, issueKey, Map.of("visibility", "invalid"));
+    }
   }
 
   @Override

@@ -95,7 +95,7 @@ final class CommentSync extends LinkedFlow<CommentLink> {
         String body = mentions.export(stripPrefix(c, link));
         ops.add(document(op("edit", c.id(), link.remoteId()).put("author", c.author())
             .put("authorName", displayName(c.author())).put("body", body)
-            .put("updated", c.updated()), c, body));
+            .put("updated", c.updated()).put("visibility", c.visibility()), c, body));
         put.add(new CommentLink(c.id(), link.remoteId(), c.updated(), hash(c.body())));
       }
     }

@@ -136,7 +136,10 @@ final class CommentWriter {
         ? prefix.of(op.path("authorName").asText(op.path("author").asText()))
             + in.value().asText()
         : in.value().asText();
-    tracker.editComment(pass.issueKey, localId, body, in.document());
+    // restricted as the partner's is now (kept restricted comments only are sent so); a public
+    // one, or a message of a build that sent no visibility, leaves the copy's as it is
+    String visibility = op.path("visibility").isTextual() ? op.get("visibility").asText() : null;
+    tracker.editComment(pass.issueKey, localId, body, visibility, in.document());
     pass.remoteOf.put(localId, link.remoteId() != null ? link.remoteId()
         : op.path("id").asText());
     pass.touched.add(localId);

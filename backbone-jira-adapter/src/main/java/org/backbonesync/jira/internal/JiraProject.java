@@ -1178,7 +1178,17 @@ public final class JiraProject implements IssueTracker {
   /** On Cloud, with the partner's ADF document where the body is still its wiki markup. */
   @Override
   public void editComment(String issueKey, String commentId, String body, JsonNode document) {
-    ObjectNode request = wire().commentBody(body, null, document);
+    editComment(issueKey, commentId, body, null, document);
+  }
+
+  /**
+   * Sends the visibility (or the internal comment's property) with the body when given: Jira
+   * changes a comment's visibility only when the edit names one, and keeps it otherwise.
+   */
+  @Override
+  public void editComment(String issueKey, String commentId, String body, String visibility,
+      JsonNode document) {
+    ObjectNode request = wire().commentBody(body, visibility, document);
     String path = api() + "/issue/" + encode(issueKey) + "/comment/" + encode(commentId);
     try {
       http.send("PUT", path, request, issueKey);
@@ -1188,7 +1198,7 @@ public final class JiraProject implements IssueTracker {
       }
       log.info("{}: Jira refused a comment's rich-text document ({}); writing its wiki markup",
           issueKey, e.getMessage());
-      http.send("PUT", path, wire().commentBody(body, null), issueKey);
+      http.send("PUT", path, wire().commentBody(body, visibility), issueKey);
     }
   }
 

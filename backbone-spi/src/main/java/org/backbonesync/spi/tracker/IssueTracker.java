@@ -468,6 +468,21 @@ public interface IssueTracker {
     editComment(issueKey, commentId, body);
   }
 
+  /**
+   * Replaces a comment's body as {@link #editComment(String, String, String, JsonNode)}, and
+   * restricts the comment to a visibility: a partner's comment whose restriction changed (with
+   * restricted comments kept) restricts its copy alike. Null leaves the comment's visibility as
+   * it is (a restriction is never lifted by an edit). Default: the body only.
+   *
+   * @param visibility as {@link #addComment(String, String, String)}'s, or null
+   * @param document the document, or null for none
+   * @since 0.1
+   */
+  default void editComment(String issueKey, String commentId, String body, String visibility,
+      JsonNode document) {
+    editComment(issueKey, commentId, body, document);
+  }
+
   /** Deletes a comment. */
   void deleteComment(String issueKey, String commentId);
 }
