@@ -375,6 +375,35 @@ class JiraSyncTest {
     assertEquals(1, pair.siteB().server.count("POST", "/attachments"), "uploaded once");
   }
 
+  /**
+   * Jira's multipart parser keeps a quoted file name as it stands and decodes RFC 2047 encoded
+   * words: a quote sent as {@code %22} was stored as {@code %22}. Each name is checked as the
+   * fake server's Jira-like parser received it.
+   */
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void anAttachmentKeepsAQuoteOrABackslashInItsName(JiraPair.Flavours flavours)
+      throws IOException {
+    SyncTestDriver sync = sync(flavours, b -> b
+        .fieldMapping(FieldMapping.passthrough(SyncTestDriver.SUMMARY, "summary", Direction.BOTH))
+        .fieldMapping(FieldMapping.of("map-files", "attachments", Direction.BOTH, "attachment",
+            "attachment", JSON.createObjectNode())));
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    String pb1 = sync.b().allIssues().get(0).key();
+    List<String> names = List.of("the \"final\" report.txt", "C:\\temp\\log.txt",
+        "=?UTF-8?B?eA==?= literally.txt", "100% \"done\" – naïve.txt");
+
+    for (String name : names) { // (each its own bytes)
+      sync.a("alice").upload(pa1, name, "text/plain",
+          new ByteArrayInputStream(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    sync.runUntilQuiet();
+    sync.runUntilQuiet();
+
+    assertEquals(names, sync.b().attachments(pb1).stream().map(Attachment::filename).toList());
+  }
+
   @ParameterizedTest
   @EnumSource(JiraPair.Flavours.class)
   void aLinkBetweenSyncedIssuesIsMadeBetweenTheirPartners(JiraPair.Flavours flavours) {

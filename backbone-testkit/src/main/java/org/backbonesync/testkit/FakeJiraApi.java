@@ -1173,7 +1173,7 @@ final class FakeJiraApi {
     if (!headers.contains("name=\"file\"")) {
       throw new Answer(400, "The part must be named file", Map.of());
     }
-    String filename = headers.replaceAll("(?s).*filename=\"([^\"]*)\".*", "$1");
+    String filename = dispositionFilename(headers);
     String mime = headers.contains("Content-Type:")
         ? headers.replaceAll("(?s).*Content-Type:\\s*([^\\r\\n]+).*", "$1").trim() : null;
     Attachment a = as.upload(key, filename, mime,
@@ -1181,6 +1181,68 @@ final class FakeJiraApi {
     ArrayNode out = JSON.arrayNode();
     out.add(attachment(a));
     json(ex, 200, out);
+  }
+
+  private static final java.util.regex.Pattern ENCODED_WORD =
+      java.util.regex.Pattern.compile("=\\?([^?]+)\\?([BbQq])\\?([^?]*)\\?=");
+
+  /**
+   * The file name of a part's {@code Content-Disposition} as Jira reads it (Commons FileUpload's
+   * parameter parser, then the Atlassian REST plugin): a quoted value as it stands, backslashes
+   * and percent signs included (a backslash only keeps the next quote from ending it), RFC 2047
+   * encoded words decoded, and what comes after the last slash.
+   */
+  static String dispositionFilename(String headers) {
+    int at = headers.indexOf("filename=");
+    if (at < 0) {
+      return null;
+    }
+    StringBuilder raw = new StringBuilder();
+    boolean quoted = false;
+    boolean escaped = false;
+    for (int i = at + "filename=".length(); i < headers.length(); i++) {
+      char c = headers.charAt(i);
+      if (!quoted && (c == ';' || c == '\r' || c == '\n')) {
+        break;
+      }
+      if (!escaped && c == '"') {
+        quoted = !quoted;
+      }
+      escaped = !escaped && c == '\\';
+      raw.append(c);
+    }
+    String value = raw.toString().strip();
+    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+      value = value.substring(1, value.length() - 1);
+    }
+    java.util.regex.Matcher word = ENCODED_WORD.matcher(value);
+    StringBuilder decoded = new StringBuilder();
+    while (word.find()) {
+      java.nio.charset.Charset charset = java.nio.charset.Charset.forName(word.group(1));
+      byte[] bytes = word.group(2).equalsIgnoreCase("B")
+          ? Base64.getDecoder().decode(word.group(3))
+          : qDecoded(word.group(3));
+      word.appendReplacement(decoded,
+          java.util.regex.Matcher.quoteReplacement(new String(bytes, charset)));
+    }
+    word.appendTail(decoded);
+    String name = decoded.toString();
+    return name.substring(name.lastIndexOf('/') + 1);
+  }
+
+  /** RFC 2047's Q encoding: {@code _} a space, {@code =XX} a byte. */
+  private static byte[] qDecoded(String text) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '=' && i + 2 < text.length()) {
+        out.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c == '_' ? ' ' : c);
+      }
+    }
+    return out.toByteArray();
   }
 
   private static int indexOf(byte[] data, byte[] pattern, int from) {
@@ -1203,7 +1265,9 @@ final class FakeJiraApi {
     o.put("created", time(a.created())).put("size", a.size())
         .put("mimeType", a.mimeType() == null ? "application/octet-stream" : a.mimeType());
     o.put("content", cloud() ? url + api + "/attachment/content/" + a.id()
-        : url + "/secure/attachment/" + a.id() + "/" + a.filename());
+        : url + "/secure/attachment/" + a.id() + "/"
+            + java.net.URLEncoder.encode(a.filename(), StandardCharsets.UTF_8)
+                .replace("+", "%20"));
     return o;
   }
 

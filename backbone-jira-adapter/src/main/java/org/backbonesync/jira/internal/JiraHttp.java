@@ -365,7 +365,7 @@ public final class JiraHttp {
   public Response upload(String path, String filename, String mimeType, InputStream content,
       String issueKey) {
     String boundary = "backbone-" + UUID.randomUUID();
-    String safeName = filename.replace("\"", "%22").replace("\r", "").replace("\n", "");
+    String safeName = dispositionName(filename);
     byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
         + "filename=\"" + safeName + "\"\r\nContent-Type: "
         + (mimeType == null ? "application/octet-stream" : mimeType) + "\r\n\r\n")
@@ -405,6 +405,24 @@ public final class JiraHttp {
     }
     throw failure("POST", uri, new Response(status, parse(answer), response.headers().map()),
         issueKey, secrets, true);
+  }
+
+  /**
+   * A file name as the multipart part's {@code filename="..."} carries it so that Jira stores the
+   * name itself. Jira reads the part with Commons FileUpload (through the Atlassian REST plugin),
+   * which takes a quoted value as it stands, backslashes included, and decodes RFC 2047 encoded
+   * words in it: a quote sent percent-encoded ({@code %22}, as browsers and RFC 7578 do) or
+   * backslash-escaped is stored so, {@code %22} or {@code \"}. So a name with a quote, a
+   * backslash, a control character, or text that reads as an encoded word ({@code =?}) goes as
+   * one encoded word, {@code =?UTF-8?B?<base64 of its UTF-8>?=}; others as they are (line breaks
+   * dropped, as ever).
+   */
+  static String dispositionName(String filename) {
+    String name = filename.replace("\r", "").replace("\n", "");
+    boolean plain = !name.contains("=?") && name.chars()
+        .allMatch(c -> c >= 0x20 && c != 0x7f && c != '"' && c != '\\');
+    return plain ? name : "=?UTF-8?B?" + java.util.Base64.getEncoder()
+        .encodeToString(name.getBytes(StandardCharsets.UTF_8)) + "?=";
   }
 
   /**
