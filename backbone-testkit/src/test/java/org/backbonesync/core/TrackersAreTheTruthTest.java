@@ -4,20 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualExecutor;
 import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -91,6 +97,80 @@ class TrackersAreTheTruthTest {
     assertEquals("Printer on fire, again", summary(sync.b(), "PB-1"));
     assertEquals("Stapler found", summary(sync.a(), "PA-3"));
     assertPairedAsBefore(sync);
+  }
+
+  /**
+   * With an empty store, A's first message for PA-1 finds PB-1 by its marker on B, and B's own
+   * poll pairs PB-1 again (by the same marker) while that message is being applied: the apply
+   * finds the pair made, not a key taken (as a host whose scheduler applies beside its poll
+   * meets it: the service's --once did).
+   */
+  @Test
+  void aPairMadeAgainByThePollWhileAnApplyFindsItsIssueIsThatApplysPair() {
+    SyncTestDriver sync = synced();
+    sync.restartOn(new InMemoryStores());
+    sync.poll("PA");
+    sync.deliver("PA");
+    AtomicBoolean polled = new AtomicBoolean();
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("updateIssue") && polled.compareAndSet(false, true)) {
+          sync.poll("PB"); // B's poll, between the apply's marker lookup and its new row
+        }
+      }
+    });
+
+    sync.apply("PB");
+    sync.b().intercept(null);
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    assertTrue(polled.get(), "B polled while applying");
+    assertPairedAsBefore(sync);
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, again");
+    sync.runUntilQuiet();
+    assertEquals("Printer on fire, again", summary(sync.b(), "PB-1"));
+  }
+
+  /**
+   * As above, the other way round: B's apply pairs PB-1 by its marker while B's poll, which
+   * found PB-1 with no row, is about to restore the pair (the apply runs as the poll inserts
+   * the row).
+   */
+  @Test
+  void aPairMadeAgainByAnApplyWhileThePollRestoresItIsThePollsPair() {
+    SyncTestDriver sync = synced();
+    InMemoryStores durable = new InMemoryStores();
+    AtomicBoolean armed = new AtomicBoolean();
+    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {SyncInfoStore.class}, (proxy, m, args) -> {
+          if (m.getName().equals("insert") && armed.compareAndSet(true, false)) {
+            sync.apply("PB"); // B's apply, as B's poll inserts PB-1's row
+          }
+          try {
+            return m.invoke(durable.syncInfo(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    sync.restartOn(new ForwardingStores(durable) {
+      @Override
+      public SyncInfoStore syncInfo() {
+        return rows;
+      }
+    });
+    sync.poll("PA");
+    sync.deliver("PA");
+
+    armed.set(true);
+    sync.poll("PB");
+
+    assertFalse(armed.get(), "B applied while polling");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    assertPairedAsBefore(sync);
+    sync.b("bob").edit("PB-2", "summary", "Coffee machine refilled");
+    sync.runUntilQuiet();
+    assertEquals("Coffee machine refilled", summary(sync.a(), "PA-2"));
   }
 
   @Test

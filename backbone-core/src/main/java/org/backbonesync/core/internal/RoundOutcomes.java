@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.backbonesync.core.ApplyOutcome;
-import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 
@@ -85,8 +84,6 @@ final class RoundOutcomes {
   }
 
   private ApplyOutcome unapplied(InboxEntry entry, RuntimeException failure, long now) {
-    return failure instanceof RetriableException e
-        ? unapplied.retryLater(entry, e, now)
-        : unapplied.failed(entry, failure);
+    return unapplied.afterFailure(entry, failure, now);
   }
 }

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.backbonesync.core.ApplyOutcome;
@@ -8,6 +9,7 @@ import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.tracker.TrackerException;
@@ -60,6 +62,36 @@ final class UnappliedMessages {
         entry.withWaitUntil(
             now + settings.gapRecheck().toMillis(), "waiting for sequence id " + expected));
     return new ApplyOutcome.WaitingForGap(message, expected);
+  }
+
+  /**
+   * What becomes of a message whose apply failed: retried after a transient failure, else failed
+   * for an admin. A new pair refused because the issue it found by the sender's origin marker is
+   * paired already is tried again when that pair is the message's own: this side's poll paired
+   * the same issue by the same marker meanwhile (a lost store, the poll and the apply beside
+   * each other, as the service's {@code --once} runs them), and the message is now its pair's
+   * next. At once the first time; after the usual backoff should it fail so again.
+   */
+  ApplyOutcome afterFailure(InboxEntry entry, RuntimeException failure, long now) {
+    if (failure instanceof RetriableException e) {
+      return retryLater(entry, e, now);
+    }
+    if (failure instanceof DuplicateSyncInfoException && pairedSince(entry.message())) {
+      return retryLater(entry, new RetriableException(failure.getMessage() + ", with "
+          + entry.message().sourceIssueKey() + " since (paired by its origin marker meanwhile)",
+          failure, entry.attempts() == 0 ? Duration.ZERO : null), now);
+    }
+    return failed(entry, failure);
+  }
+
+  /** Whether a row of ours pairs the message's issue now (read outside the failed transaction). */
+  private boolean pairedSince(SyncMessage message) {
+    try {
+      return stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey())
+          .isPresent();
+    } catch (RuntimeException e) {
+      return false; // (failed for an admin, as before)
+    }
   }
 
   /** Schedules a retry after a transient failure: when the tracker says, else after a backoff. */
