@@ -347,13 +347,23 @@ final class HttpFront {
   }
 
   /**
-   * Runs a route that only reads ({@code /health...}, {@code /metrics}) for GET and HEAD; any
-   * other method is answered 405 with {@code Allow}, as nothing there can be posted or deleted.
+   * Runs a route that only reads ({@code /health...}, {@code /metrics}) for GET and HEAD without
+   * a query (one is refused as the admin API refuses a parameter its route does not take: {@link
+   * NoQuery}); any other method is answered 405 with {@code Allow}, as nothing there can be
+   * posted or deleted.
    */
   private static void readOnly(HttpExchange exchange, Route route) throws IOException {
     String method = exchange.getRequestMethod();
     if (method.equals("GET") || method.equals("HEAD")) {
-      route.run();
+      AdminResponse refused = NoQuery.refusal("GET " + exchange.getRequestURI().getRawPath(),
+          exchange.getRequestURI().getRawQuery());
+      if (refused == null) {
+        route.run();
+        return;
+      }
+      try (exchange) {
+        send(exchange, refused.status(), refused.headers().get("Content-Type"), refused.body());
+      }
       return;
     }
     try (exchange) {

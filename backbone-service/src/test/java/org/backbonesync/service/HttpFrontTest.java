@@ -416,6 +416,40 @@ class HttpFrontTest {
   }
 
   /**
+   * Found by an attacker-style trial: {@code /health?x=1} and {@code /metrics?x=1} answered as
+   * if no query had been sent, while the admin API refuses a parameter its route does not take.
+   * They refuse it the same way: 400 in the admin API's error shape, naming the parameter.
+   */
+  @Test
+  void theReadOnlyRoutesRefuseAQueryAsTheAdminApiDoes() throws Exception {
+    for (String path : List.of("/health", "/health/live", "/health/ready", "/metrics")) {
+      HttpResponse<String> refused = send("GET", path + "?verbose=1&x=2", null);
+
+      assertEquals(400, refused.statusCode(), path + ": " + refused.body());
+      assertEquals("application/json; charset=utf-8",
+          refused.headers().firstValue("Content-Type").orElse(null));
+      assertEquals("{\"status\":400,\"error\":\"GET " + path + " takes no query parameters;"
+          + " refused: verbose, x\",\"problems\":[{\"path\":\"?verbose\",\"message\":\"unknown"
+          + " query parameter\"},{\"path\":\"?x\",\"message\":\"unknown query parameter\"}],"
+          + "\"problemCount\":2}", refused.body());
+      assertEquals(400, send("HEAD", path + "?x", null).statusCode(), path);
+      assertTrue(send("GET", path + "?&", null).body().contains("refused: a parameter without a"
+          + " name\",\"problems\":[{\"path\":\"?\\\"\\\"\",\"message\":\"a query parameter without a"
+          + " name"), path);
+      assertTrue(send("GET", path + "?a%0Ab=1", null).body().contains("refused: \\\"a\\\\u000ab"
+          + "\\\"\""), path);
+      assertTrue(send("GET", path + "?x=%FF", null).body().contains("\"error\":\"query parameter"
+          + " ?x: its value \\\"%FF\\\" is not UTF-8 once its escapes are decoded\""), path);
+      assertEquals(200, send("GET", path, null).statusCode(), path);
+    }
+    HttpResponse<String> admin = send("GET", "/admin/synchronizations?x=2", TOKEN);
+    assertEquals(400, admin.statusCode(), admin.body());
+    assertTrue(admin.body().startsWith("{\"status\":400,\"error\":\"GET /synchronizations takes"
+        + " no query parameters; refused: x\",\"problems\":[{\"path\":\"?x\",\"message\":"
+        + "\"unknown query parameter\"}]"), "the same shape: " + admin.body());
+  }
+
+  /**
    * A review found the admin API took JSON under any Content-Type, as a page on another site
    * posts it (text, a form: no CORS preflight). The bearer token is no cookie a browser adds on
    * its own, but a body goes in only as JSON all the same, and a refusal imports nothing.
