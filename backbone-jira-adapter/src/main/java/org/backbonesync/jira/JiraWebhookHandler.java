@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * connector reads that issue through Jira with the rules of its poll.
  *
  * <p>In order, each refusal touching nothing: only POST (405); at most {@code maxBodyBytes}
- * (413); with a secret, the {@code X-Hub-Signature} header must be {@code sha256=} and the
- * HMAC-SHA256 of the raw body in hex, compared in constant time (401 when missing or wrong);
+ * (413); with a secret, the {@code X-Hub-Signature} header must be given once, {@code sha256=}
+ * and the HMAC-SHA256 of the raw body in hex, compared in constant time (401 when missing, given
+ * twice or wrong);
  * strict JSON (duplicate keys, nesting and lengths bounded) with a {@code webhookEvent} (400). A
  * delivery whose body was taken already (Jira's retry, or a replay under any {@code
  * X-Atlassian-Webhook-Identifier}: the identifier is not signed, the body is) is answered 200
@@ -108,7 +109,10 @@ public final class JiraWebhookHandler {
    *
    * @param method the request's HTTP method
    * @param header the value of a request header by name, case-insensitive (as servlets and the
-   *     JDK's server give them), or null when it is absent
+   *     JDK's server give them), or null when it is absent; a header sent more than once as its
+   *     values joined with {@code ", "} (RFC 9110, 5.3), as the servlet module and the service
+   *     pass it, so that two {@code X-Hub-Signature} headers are refused (401), not one of them
+   *     checked
    * @param body the raw body; read up to the limit, not closed
    */
   public Response handle(String method, Function<String, String> header, InputStream body) {
@@ -124,6 +128,12 @@ public final class JiraWebhookHandler {
       }
     } catch (IOException e) {
       return refuse(400, "body could not be read");
+    }
+    int signatures = values(header.apply("X-Hub-Signature"));
+    if (secret != null && signatures > 1) {
+      // only one can be checked: which one a host or a proxy passes on is not ours to guess
+      return refuse(401, "X-Hub-Signature was given " + signatures + " times; a delivery"
+          + " carries one signature");
     }
     if (secret != null && !signedBy(header.apply("X-Hub-Signature"), raw)) {
       return refuse(401, header.apply("X-Hub-Signature") == null
@@ -238,6 +248,14 @@ public final class JiraWebhookHandler {
     synchronized (taken) {
       return taken.put(digest, Boolean.TRUE) == null;
     }
+  }
+
+  /**
+   * How many values a header holds: a header sent more than once comes joined with commas (RFC
+   * 9110, 5.3), and one signature holds none.
+   */
+  private static int values(String value) {
+    return value == null ? 0 : value.split(",", -1).length;
   }
 
   private boolean signedBy(String signature, byte[] raw) {

@@ -95,6 +95,28 @@ class JiraWebhookHandlerTest {
     assertTrue(pb.nothing());
   }
 
+  /**
+   * Found by an attacker-style trial: with two signature headers (which a host passes joined,
+   * as HTTP allows) only the first was checked. Either order, and one signature sent twice, is
+   * refused, saying so.
+   */
+  @Test
+  void aSignatureHeaderGivenTwiceIsRefused() throws Exception {
+    String body = issueUpdated("PA-7");
+    String good = sign(SECRET, body.getBytes(StandardCharsets.UTF_8));
+    String forged = sign(SECRET, issueUpdated("PA-8").getBytes(StandardCharsets.UTF_8));
+
+    for (String given : List.of(good + ", " + forged, forged + ", " + good, good + "," + good)) {
+      JiraWebhookHandler.Response answer = post(handler, body, Map.of("X-Hub-Signature", given));
+
+      assertEquals(401, answer.status(), given);
+      assertEquals("X-Hub-Signature was given 2 times; a delivery carries one signature",
+          answer.body());
+    }
+    assertTrue(pa.nothing());
+    assertEquals(202, post(handler, body, Map.of("X-Hub-Signature", good)).status());
+  }
+
   @Test
   void unsignedForgedOrTamperedDeliveriesAreRefusedAndTriggerNothing() throws Exception {
     byte[] body = issueUpdated("PA-7").getBytes(StandardCharsets.UTF_8);

@@ -228,7 +228,8 @@ final class HttpFront {
       return;
     }
     try (exchange) {
-      String authorization = bearer(single(exchange, "Authorization"));
+      List<String> given = exchange.getRequestHeaders().get("Authorization");
+      String authorization = given != null && given.size() == 1 ? bearer(given.get(0)) : null;
       // compares digests, so the time taken tells nothing about the token or its length
       if (authorization == null
           || !MessageDigest.isEqual(expected, sha256(authorization))) {
@@ -236,9 +237,11 @@ final class HttpFront {
         // as any refusal: the body is unread, so the connection ends after the answer, and
         // what the client still sends is read on so that it sees the 401, not a reset
         exchange.getResponseHeaders().set("Connection", "close");
-        send(exchange, 401, "application/json; charset=utf-8",
-            "{\"status\":401,\"error\":\"a valid bearer token is required\",\"problems\":[],"
-                + "\"problemCount\":0}"); // the admin API's error shape
+        send(exchange, 401, "application/json; charset=utf-8", "{\"status\":401,\"error\":\""
+            + (given != null && given.size() > 1 ? "the Authorization header was given "
+                + given.size() + " times; send one bearer token"
+                : "a valid bearer token is required")
+            + "\",\"problems\":[],\"problemCount\":0}"); // the admin API's error shape
         drain(exchange.getRequestBody());
         return;
       }
@@ -303,7 +306,7 @@ final class HttpFront {
       }
       if (exchange.getRequestMethod().equals("GET")) {
         content(exchange, handler.content("GET",
-            single(exchange, "Authorization"),
+            joined(exchange, "Authorization"),
             exchange.getRequestHeaders().getFirst("Range")));
         return;
       }
@@ -410,7 +413,7 @@ final class HttpFront {
         return;
       }
       JiraWebhookHandler.Response answer = handler.handle(exchange.getRequestMethod(),
-          exchange.getRequestHeaders()::getFirst, exchange.getRequestBody());
+          name -> joined(exchange, name), exchange.getRequestBody());
       allowPostOn405(exchange, answer.status());
       send(exchange, answer.status(), "text/plain; charset=utf-8", answer.body() + "\n");
     }
@@ -481,12 +484,13 @@ final class HttpFront {
   }
 
   /**
-   * A header sent once, else null: a request with two {@code Authorization} headers (which HTTP
-   * does not let a client send) is refused as one with none, whichever comes first.
+   * Every value of a header joined with {@code ", "} (RFC 9110, 5.3), or null when it is absent:
+   * how the webhooks and the transport read a header that authenticates, so that one sent twice
+   * is refused (401, saying so) instead of its first value checked.
    */
-  private static String single(HttpExchange exchange, String header) {
+  private static String joined(HttpExchange exchange, String header) {
     List<String> values = exchange.getRequestHeaders().get(header);
-    return values != null && values.size() == 1 ? values.get(0) : null;
+    return values == null || values.isEmpty() ? null : String.join(", ", values);
   }
 
   /**

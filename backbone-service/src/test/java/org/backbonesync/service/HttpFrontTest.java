@@ -45,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpFrontTest {
   private static final String TOKEN = "admin-token-0123456789";
+  /** The secret the cloud site's webhook is registered with. */
+  private static final String HOOK_SECRET = "webhook-secret-0123456789";
   private static final Duration WITHIN = Duration.ofSeconds(30);
   /** How long a probe may take: an orchestrator's timeout is a second or a few. */
   private static final Duration PROMPTLY = Duration.ofSeconds(5);
@@ -72,10 +74,11 @@ class HttpFrontTest {
     Files.writeString(file, TwoSitesFile.json(cloud.url(), server.url(), "PA", """
         "pollInterval": "PT24H",
         "store": {"directory": "data"},
-        "server": {"port": 0, "adminTokenEnv": "BACKBONE_ADMIN_TOKEN"},"""));
+        "server": {"port": 0, "adminTokenEnv": "BACKBONE_ADMIN_TOKEN"},""").replaceFirst(
+            "\"allowInsecure\": true}", "\"allowInsecure\": true, \"webhookSecretEnv\": \"HOOK\"}"));
     ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
         "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815\r\n", // (Windows)
-        "BACKBONE_ADMIN_TOKEN", TOKEN));
+        "BACKBONE_ADMIN_TOKEN", TOKEN, "HOOK", HOOK_SECRET));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Sites sites = Sites.connect(config, registry);
     service = SyncService.open(config, sites, registry);
@@ -114,8 +117,45 @@ class HttpFrontTest {
       HttpResponse<String> answer = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
 
       assertEquals(401, answer.statusCode(), given + ": " + answer.body());
+      assertEquals("{\"status\":401,\"error\":\"the Authorization header was given 2 times;"
+          + " send one bearer token\",\"problems\":[],\"problemCount\":0}", answer.body());
     }
     assertEquals(200, send("GET", "/admin/synchronizations", TOKEN).statusCode());
+  }
+
+  /**
+   * Found by an attacker-style trial: a webhook with two {@code X-Hub-Signature} headers had
+   * only the first checked. Through the service's port, either order is refused, saying so.
+   */
+  @Test
+  void aWebhookWithTwoSignatureHeadersIsRefusedInEitherOrder() throws Exception {
+    pa.as("alice").create("Printer on fire");
+    String body = "{\"timestamp\":" + System.currentTimeMillis() + ",\"webhookEvent\":"
+        + "\"jira:issue_updated\",\"user\":{\"accountId\":\"alice\"},\"issue\":{\"id\":"
+        + "\"10001\",\"key\":\"PA-1\"}}";
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(HOOK_SECRET.getBytes(StandardCharsets.UTF_8),
+        "HmacSHA256"));
+    String good = "sha256=" + java.util.HexFormat.of().formatHex(
+        mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    String forged = "sha256=" + "0".repeat(64);
+
+    for (List<String> given : List.of(List.of(good, forged), List.of(forged, good))) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + front.port() + "/webhooks/cloud")).POST(HttpRequest.BodyPublishers.ofString(body));
+      given.forEach(signature -> b.header("X-Hub-Signature", signature));
+
+      HttpResponse<String> answer = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+
+      assertEquals(401, answer.statusCode(), given + ": " + answer.body());
+      assertEquals("X-Hub-Signature was given 2 times; a delivery carries one signature\n",
+          answer.body());
+    }
+    HttpResponse<String> once = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + front.port() + "/webhooks/cloud")).header("X-Hub-Signature", good)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, once.statusCode(), once.body());
   }
 
   /** Found by running the service: a Jira 400 quoting an issue showed in /health, to anyone. */

@@ -51,7 +51,7 @@ public final class HttpTransportServlet extends HttpServlet {
   private void content(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     HttpTransportHandler.ContentResponse answer = handler.content("GET",
-        request.getHeader("Authorization"), request.getHeader("Range"));
+        RequestHeaders.joined(request, "Authorization"), request.getHeader("Range"));
     try (InputStream body = answer.body()) {
       response.setStatus(answer.status());
       answer.headers().forEach(response::setHeader);

@@ -28,9 +28,10 @@ public final class JiraWebhookServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    // the container owns the stream and closes it; getHeader is case-insensitive
-    JiraWebhookHandler.Response answer =
-        handler.handle(request.getMethod(), request::getHeader, request.getInputStream());
+    // the container owns the stream and closes it; getHeaders is case-insensitive, and a header
+    // sent twice reaches the handler whole (two signatures are refused, not the first checked)
+    JiraWebhookHandler.Response answer = handler.handle(request.getMethod(),
+        name -> RequestHeaders.joined(request, name), request.getInputStream());
     response.setStatus(answer.status());
     if (answer.status() == 405) {
       response.setHeader("Allow", "POST");

@@ -146,4 +146,20 @@ class HttpTransportServletTest {
     assertEquals(0, storesB.messages().incomingCount("PB"));
   }
 
+  /**
+   * Found by an attacker-style trial of the webhooks, where two signature headers had the first
+   * one checked: a content request with two {@code Authorization} headers is refused as such.
+   */
+  @Test
+  void aContentRequestWithTwoAuthorizationHeadersIsRefusedSayingSo() throws Exception {
+    HttpResponse<String> twice = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            siteB.uri("/backbone/transport")).header("Authorization", "Backbone AAAA")
+            .header("Authorization", "Backbone BBBB").GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(401, twice.statusCode(), twice.body());
+    assertEquals("MALFORMED: the Authorization header was given 2 times; a content request"
+        + " carries one",
+        twice.body().strip());
+  }
 }

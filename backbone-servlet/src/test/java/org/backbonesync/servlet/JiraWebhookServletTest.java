@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.backbonesync.jira.JiraWebhookHandler;
@@ -41,11 +42,11 @@ class JiraWebhookServletTest {
     container.close();
   }
 
-  private HttpResponse<String> post(String body, String signature) throws Exception {
+  private HttpResponse<String> post(String body, String... signatures) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(container.uri("/webhooks/support"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (signature != null) {
+    for (String signature : signatures) {
       request.header("x-hub-signature", signature); // any case: headers are case-insensitive
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -77,7 +78,7 @@ class JiraWebhookServletTest {
   void unsignedOrForgedPostsAreRefusedAndAGetGets405() throws Exception {
     sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
 
-    HttpResponse<String> unsigned = post(EDITED, null);
+    HttpResponse<String> unsigned = post(EDITED);
     HttpResponse<String> forged = post(EDITED, sign(EDITED.replace("PA-1", "PA-2")));
     HttpResponse<String> get = http.send(HttpRequest.newBuilder(
         container.uri("/webhooks/support")).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -88,5 +89,26 @@ class JiraWebhookServletTest {
     assertEquals(405, get.statusCode());
     assertEquals("POST", get.headers().firstValue("Allow").orElse(null));
     assertEquals(0, sync.engine().detect("PA").issuesFound(), "no hint was taken");
+  }
+
+  /**
+   * Found by an attacker-style trial: with two {@code X-Hub-Signature} headers only the first
+   * was checked, so a proxy or a host that passed on the other would decide what counts.
+   */
+  @Test
+  void twoSignatureHeadersAreRefusedInEitherOrder() throws Exception {
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, third floor");
+    String forged = sign(EDITED.replace("PA-1", "PA-2"));
+
+    for (List<String> given : List.of(List.of(sign(EDITED), forged),
+        List.of(forged, sign(EDITED)), List.of(sign(EDITED), sign(EDITED)))) {
+      HttpResponse<String> answer = post(EDITED, given.toArray(String[]::new));
+
+      assertEquals(401, answer.statusCode(), given + ": " + answer.body());
+      assertEquals("X-Hub-Signature was given 2 times; a delivery carries one signature\n",
+          answer.body());
+    }
+    assertEquals(0, sync.engine().detect("PA").issuesFound(), "no hint was taken");
+    assertEquals(202, post(EDITED, sign(EDITED)).statusCode(), "one signature is taken");
   }
 }

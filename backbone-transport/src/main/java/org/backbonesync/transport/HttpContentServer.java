@@ -90,6 +90,12 @@ final class HttpContentServer {
 
   /** The signed envelope of an {@code Authorization} header. */
   private static byte[] decode(String authorization) {
+    int values = authorization.split(",", -1).length; // (base64url holds no comma)
+    if (values > 1) {
+      // only one can be checked: which one a host or a proxy passes on is not ours to guess
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "the Authorization header was given "
+          + values + " times; a content request carries one");
+    }
     if (authorization == null || !authorization.startsWith(SCHEME + " ")
         || authorization.length() > MAX_AUTHORIZATION) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "no signed content request in"

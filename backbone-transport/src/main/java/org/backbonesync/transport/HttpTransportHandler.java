@@ -184,7 +184,9 @@ public final class HttpTransportHandler {
    * file is gone from the tracker, 503 the tracker cannot be read now.
    *
    * @param method the HTTP method (only GET is accepted)
-   * @param authorization the request's {@code Authorization} header, or null
+   * @param authorization the request's {@code Authorization} header, or null; one sent more than
+   *     once as its values joined with {@code ", "} (RFC 9110, 5.3), as the servlet module and
+   *     the service pass it, so that it is refused (401) rather than one of them checked
    * @param range the request's {@code Range} header, or null
    */
   public ContentResponse content(String method, String authorization, String range) {
