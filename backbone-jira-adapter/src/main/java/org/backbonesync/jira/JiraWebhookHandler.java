@@ -2,7 +2,9 @@ package org.backbonesync.jira;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +62,7 @@ import org.slf4j.LoggerFactory;
 public final class JiraWebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(JiraWebhookHandler.class);
   private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}");
+  private static final Pattern QUOTED_NUMBER = Pattern.compile("\"([-+.eE0-9]{1,100})\"");
   private static final Pattern SIGNATURE = Pattern.compile("sha256=([0-9a-fA-F]{64})");
   private static final List<String> POLL_EVENTS = List.of("comment_created", "comment_updated",
       "comment_deleted", "issuelink_created", "issuelink_deleted", "attachment_created",
@@ -75,7 +78,14 @@ public final class JiraWebhookHandler {
   private final Map<String, Boolean> taken;
   private final Clock clock;
   private final Duration maxAge;
-  private final ObjectMapper json = StrictJson.mapper();
+  /**
+   * Strict, with numbers that have a fraction or an exponent read as written: a double would
+   * show a refused {@code timestamp} of {@code 1e400} as {@code Infinity} (the body is read for
+   * keys and texts only, so nothing else changes).
+   */
+  private final ObjectReader json = StrictJson.mapper().readerFor(JsonNode.class)
+      .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
   private final Map<Integer, Long> refusals = new ConcurrentHashMap<>();
 
   /** An answer for the host to send: status and a short plain-text body. */
@@ -144,6 +154,9 @@ public final class JiraWebhookHandler {
       event = json.readTree(raw);
     } catch (JacksonException e) {
       return refuse(400, "not valid JSON: " + printable(StrictJson.reason(e)));
+    } catch (NumberFormatException e) { // an exponent past BigDecimal's (1e2147483648)
+      return refuse(400, "not valid JSON: the number " + printable(number(e.getMessage()))
+          + " is beyond what a decimal holds");
     } catch (IOException e) {
       return refuse(400, "not valid JSON");
     }
@@ -287,6 +300,15 @@ public final class JiraWebhookHandler {
   /** How many deliveries were refused so far, by HTTP status. */
   public Map<Integer, Long> refused() {
     return Map.copyOf(refusals);
+  }
+
+  /**
+   * The number a {@link NumberFormatException} of the parser quotes ({@code Value "1e2147483648"
+   * can not be ...}), or {@code "?"} when it quotes none.
+   */
+  private static String number(String message) {
+    var m = QUOTED_NUMBER.matcher(String.valueOf(message));
+    return m.find() ? m.group(1) : "?";
   }
 
   /** A message of the JSON parser, which may quote the body: printable and short. */

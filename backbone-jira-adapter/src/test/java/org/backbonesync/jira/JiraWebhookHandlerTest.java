@@ -172,13 +172,34 @@ class JiraWebhookHandlerTest {
     assertEquals(400, unstamped.status());
     assertEquals("timestamp is missing: a signed delivery carries the time Jira sent it",
         unstamped.body());
-    for (String bad : List.of("1e400", "9223372036854775808", "\"1767258000000\"", "1.5")) {
-      JiraWebhookHandler.Response malformed = signed(issueUpdated("PA-7")
-          .replace("\"timestamp\":1767258000000", "\"timestamp\":" + bad), null);
+    // found by an attacker-style trial: 1e400 was refused as "a number beyond a double's
+    // range", the value not shown; it is shown as written, cut when huge, as other refusals do
+    Map<String, String> shown = new java.util.LinkedHashMap<>();
+    shown.put("1e400", "1E+400");
+    shown.put("-1.5e-999", "-1.5E-999");
+    shown.put("1767258000000.50", "1767258000000.50");
+    shown.put("9223372036854775808", "9223372036854775808");
+    shown.put("\"1767258000000\"", "\"1767258000000\"");
+    shown.put("1.5", "1.5");
+    shown.put("1" + "0".repeat(97) + ".5", "1" + "0".repeat(97) + ".5"); // (100: the longest)
+    shown.forEach((bad, was) -> {
+      JiraWebhookHandler.Response malformed;
+      try {
+        malformed = signed(issueUpdated("PA-7")
+            .replace("\"timestamp\":1767258000000", "\"timestamp\":" + bad), null);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
       assertEquals(400, malformed.status(), bad);
-      assertEquals("timestamp must be epoch milliseconds (a whole number), was "
-          + (bad.equals("1e400") ? "a number beyond a double's range" : bad), malformed.body());
-    }
+      assertEquals("timestamp must be epoch milliseconds (a whole number), was " + was,
+          malformed.body());
+    });
+    // (read as written, an exponent past a decimal's range is a refusal too, not an exception)
+    JiraWebhookHandler.Response beyond = signed(issueUpdated("PA-7")
+        .replace("\"timestamp\":1767258000000", "\"timestamp\":1e2147483648"), null);
+    assertEquals(400, beyond.status(), beyond.body());
+    assertEquals("not valid JSON: the number 1e2147483648 is beyond what a decimal holds",
+        beyond.body());
     JiraWebhookHandler.Response numberEvent = signed(issueUpdated("PA-7")
         .replaceFirst("\"webhookEvent\":\"[a-z_:]+\"", "\"webhookEvent\":12"), null);
     assertEquals("webhookEvent must be a string, was 12", numberEvent.body());
