@@ -8,6 +8,8 @@ import java.util.Map;
 import org.backbonesync.jira.JiraException;
 import org.backbonesync.jira.JiraSite;
 import org.backbonesync.micrometer.MicrometerJiraListener;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.tracker.TrackerException;
 
 /**
  * The file's Jira sites, built and signed in to once each; a site shared by several
@@ -65,9 +67,11 @@ final class Sites {
   }
 
   /**
-   * One line: which site, its URL, and whether it was not reached or refused the sign-in. Only
-   * this library's exceptions have their text shown: they blot out the credentials; another's
-   * (the JDK's refusal of a header quotes the header) shows its class only.
+   * One line: which site, its URL, and whether it was not reached, refused the sign-in, or
+   * answered with what the sign-in cannot use (a page that is not JSON, a user without an id, a
+   * redirect, an error status). Only this library's exceptions have their text shown: they blot
+   * out the credentials; another's (the JDK's refusal of a header quotes the header) shows its
+   * class only.
    */
   static String describe(ServiceConfig.Site site, RuntimeException e) {
     if (e instanceof JiraException j && (j.status() == 401 || j.status() == 403)) {
@@ -75,8 +79,20 @@ final class Sites {
     }
     String why = e.getClass().getName().startsWith("org.backbonesync.")
         ? ServiceFailure.oneLine(e.getMessage()) : "";
-    return site + " cannot be reached: " + (why.isEmpty() ? e.getClass().getSimpleName()
-        + " (its text is not shown: it may quote a request header)" : why);
+    if (why.isEmpty()) {
+      return site + " cannot be reached: " + e.getClass().getSimpleName()
+          + " (its text is not shown: it may quote a request header)";
+    }
+    return site + (answered(e) ? " answered, but its answer to the sign-in was not usable: "
+        : " cannot be reached: ") + why;
+  }
+
+  /**
+   * Whether the site sent an answer the adapter refused (a status, a redirect, a body), rather
+   * than no answer: the adapter gives a failed exchange its {@code IOException} as the cause.
+   */
+  private static boolean answered(RuntimeException e) {
+    return e instanceof TrackerException || e instanceof RetriableException && e.getCause() == null;
   }
 
   JiraSite site(ServiceConfig.Site site) {

@@ -276,4 +276,45 @@ class CheckTest {
         + " not a project of site cloud (" + cloud.url() + ") that sync-a can browse (Jira"
         + " answered HTTP 404)"), run.get(2).lines().toList());
   }
+
+  /**
+   * Found by an attacker-style trial: a site whose {@code /myself} answered a login page, or a
+   * user without an id, was reported as one that "cannot be reached", sending the operator to
+   * look at the network. It is reported as a site that answered with what the sign-in cannot
+   * use, what it answered named, the credentials (which a broken answer may echo) blotted out.
+   */
+  @Test
+  void aSiteThatAnswersTheSignInWithWhatCannotBeUsedIsToldSoNotUnreachable() throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, TwoSitesFile.json(cloud.url(), server.url(), "PA", ""));
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "sync-a@example.com", "JIRA_A_TOKEN",
+        "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815");
+    String answered = "site cloud (" + cloud.url() + ") answered, but its answer to the sign-in"
+        + " was not usable: ";
+    Map<FakeJiraServer.Fault, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(FakeJiraServer.Fault.status(200, Map.of("Content-Type", "text/html"),
+        "<html>login</html>"), "GET /rest/api/3/myself answered 200 with a body that is not JSON"
+        + " (18 bytes, text/html)");
+    cases.put(FakeJiraServer.Fault.status(200, Map.of("Content-Type", "application/json"),
+        "{\"accountId\": 7}"), "GET /rest/api/3/myself answered without the sync user's id:"
+        + " \"accountId\" is a number, not an id (a non-blank string)");
+    cases.put(FakeJiraServer.Fault.status(200, Map.of("Content-Type", "application/json"),
+        "{\"accountId\": \"Basic c3luYy1hQGV4YW1wbGUuY29tOmNsb3VkLXRva2VuLTQ3MTE=\"}"),
+        "GET /rest/api/3/myself answered a sync user whose \"accountId\" is \"***\", not"
+        + " an id: it holds the request's credentials");
+    cases.put(FakeJiraServer.Fault.status(404, Map.of("Content-Type", "text/html"),
+        "<html>nope</html>"), "Jira refused GET /rest/api/3/myself (HTTP 404): not found, or"
+        + " the sync user cannot see it");
+
+    for (Map.Entry<FakeJiraServer.Fault, String> c : cases.entrySet()) {
+      cloud.enqueue(c.getKey().on("myself"));
+
+      List<String> run = check(file, env);
+
+      assertEquals(String.valueOf(ServiceMain.SITE), run.get(0), run.get(2));
+      assertEquals(answered + c.getValue(), run.get(2).strip());
+      assertTrue(!run.get(2).contains("cloud-token-4711")
+          && !run.get(2).contains("c3luYy1hQGV4YW1wbGUuY29tOmNsb3VkLXRva2VuLTQ3MTE="), run.get(2));
+    }
+  }
 }

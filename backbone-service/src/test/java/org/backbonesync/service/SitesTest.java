@@ -29,7 +29,8 @@ class SitesTest {
   @Test
   void theAdaptersOwnTextIsShown() {
     String line = Sites.describe(SITE, new RetriableException(
-        "GET /rest/api/2/myself failed on http://127.0.0.1:40301 (ConnectException)", null));
+        "GET /rest/api/2/myself failed on http://127.0.0.1:40301 (ConnectException)",
+        new java.net.ConnectException("Connection refused"))); // (the adapter gives its cause)
 
     assertEquals("site server (http://127.0.0.1:40301) cannot be reached: GET /rest/api/2/myself"
         + " failed on http://127.0.0.1:40301 (ConnectException)", line);
