@@ -63,8 +63,10 @@ final class NoQuery {
   }
 
   /**
-   * A name quoted with its quotes, backslashes and control characters escaped, cut after {@value
-   * #SHOWN} characters: it cannot pass for another name or break a log line.
+   * A name quoted as the admin API quotes one: quotes and backslashes escaped, line breaks and
+   * tabs written as in JSON, other invisible characters (control, format, line and paragraph
+   * separators) and lone surrogates as {@code u} escapes, cut after {@value #SHOWN} characters:
+   * it cannot pass for another name or break a log line.
    */
   private static String quoted(String name) {
     int end = Math.min(name.length(), SHOWN);
@@ -74,9 +76,17 @@ final class NoQuery {
     StringBuilder out = new StringBuilder("\"");
     for (int i = 0; i < end; i++) {
       char c = name.charAt(i);
+      int type = Character.getType(c);
       if (c == '"' || c == '\\') {
         out.append('\\').append(c);
-      } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+      } else if (c == '\n' || c == '\r' || c == '\t') {
+        out.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+      } else if (Character.isHighSurrogate(c) && i + 1 < end
+          && Character.isLowSurrogate(name.charAt(i + 1))) {
+        out.append(c).append(name.charAt(++i));
+      } else if (type == Character.CONTROL || type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+          || Character.isSurrogate(c)) {
         out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);

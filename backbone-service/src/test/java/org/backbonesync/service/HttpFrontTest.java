@@ -476,8 +476,8 @@ class HttpFrontTest {
       assertTrue(send("GET", path + "?&", null).body().contains("refused: a parameter without a"
           + " name\",\"problems\":[{\"path\":\"?\\\"\\\"\",\"message\":\"a query parameter without a"
           + " name"), path);
-      assertTrue(send("GET", path + "?a%0Ab=1", null).body().contains("refused: \\\"a\\\\u000ab"
-          + "\\\"\""), path);
+      assertTrue(send("GET", path + "?a%0Ab%E2%80%AE=1", null).body().contains(
+          "refused: \\\"a\\\\nb\\\\u202e\\\"\""), path);
       assertTrue(send("GET", path + "?x=%FF", null).body().contains("\"error\":\"query parameter"
           + " ?x: its value \\\"%FF\\\" is not UTF-8 once its escapes are decoded\""), path);
       assertEquals(200, send("GET", path, null).statusCode(), path);
@@ -487,6 +487,8 @@ class HttpFrontTest {
     assertTrue(admin.body().startsWith("{\"status\":400,\"error\":\"GET /synchronizations takes"
         + " no query parameters; refused: x\",\"problems\":[{\"path\":\"?x\",\"message\":"
         + "\"unknown query parameter\"}]"), "the same shape: " + admin.body());
+    String odd = send("GET", "/admin/synchronizations?a%0Ab%E2%80%AE=1", TOKEN).body();
+    assertTrue(odd.contains("refused: \\\"a\\\\nb\\\\u202e\\\"\""), "named alike: " + odd);
   }
 
   /**
