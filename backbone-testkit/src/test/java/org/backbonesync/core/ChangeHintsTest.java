@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.testkit.ManualScheduler;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +60,69 @@ class ChangeHintsTest {
 
     assertEquals(1, sync.a().calls("findChanged").size());
     assertEquals("Printer on fire, third floor", sync.b().value("PB-1", "summary").asText());
+  }
+
+  /**
+   * A hint read while the connector's apply holds the issue's pair (a scheduler of several
+   * threads runs the hinted read beside it) leaves the issue; it is read again once that apply
+   * ends, not only by the next poll (helper-153: with a daily poll, the edit waited a day).
+   * Here the hinted read runs inside the apply, as PA's apply writes PB's edit to PA-1.
+   */
+  @Test
+  void aHintLeftBecauseAnApplyHeldItsPairIsReadAgainWhenTheApplyEnds() {
+    SyncTestDriver sync = started(SyncTestDriver.builder());
+    AtomicBoolean hinted = new AtomicBoolean();
+    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("updateIssue") && hinted.compareAndSet(false, true)) {
+          sync.a("alice").edit("PA-1", "description", "Tray 2 jams");
+          sync.engine().changeHints("PA").issuesChanged(List.of("PA-1"));
+          scheduler.runDue(); // the hinted read, while the apply holds PA-1's pair
+          assertEquals(1, sync.a().calls("findChanged").size(), "read beside the apply");
+        }
+      }
+    });
+
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
+    sync.engine().changeHints("PB").issuesChanged(List.of("PB-1"));
+    scheduler.runDue(); // B's hinted read, A's apply (and in it A's hinted read), A's again
+
+    assertTrue(hinted.get(), "A's hint came during A's apply");
+    assertEquals("Printer on fire, third floor", sync.a().value("PA-1", "summary").asText());
+    assertEquals("Tray 2 jams", sync.b().value("PB-1", "description").asText(),
+        "read again after the apply, without a poll");
+    assertEquals(0, sync.a().calls("findUpdatedSince").size(), "no poll");
+  }
+
+  /**
+   * A hint whose issue an apply wrote after the hinted read's search read it (the snapshot may
+   * be older than the pair's last synced values) leaves the issue, and reads it again at once.
+   */
+  @Test
+  void aHintLeftBecauseAnApplyWroteItsIssueSinceTheSearchIsReadAgainAtOnce() {
+    SyncTestDriver sync = started(SyncTestDriver.builder());
+    AtomicBoolean applied = new AtomicBoolean();
+    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("findChanged") && applied.compareAndSet(false, true)) {
+          sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
+          sync.engine().changeHints("PB").issuesChanged(List.of("PB-1"));
+          scheduler.runDue(); // B's read, and A's apply of it, as A's search runs
+        }
+      }
+    });
+
+    sync.a("alice").edit("PA-1", "description", "Tray 2 jams");
+    sync.engine().changeHints("PA").issuesChanged(List.of("PA-1"));
+    scheduler.runDue();
+
+    assertTrue(applied.get(), "A applied during A's hinted read");
+    assertEquals("Printer on fire, third floor", sync.a().value("PA-1", "summary").asText());
+    assertEquals("Tray 2 jams", sync.b().value("PB-1", "description").asText(),
+        "read again at once, without a poll");
+    assertEquals(2, sync.a().calls("findChanged").size(), "PA-1 read twice");
   }
 
   @Test

@@ -112,8 +112,11 @@ final class ChangeDetection {
    * finds the changes). A paired issue named but not found is read again: it may be gone
    * (deleted or moved out of the project; see {@link GoneIssues}). When the engine is closing,
    * no further batch is read: the watermark never moved for them, so the next poll finds them.
+   * An issue left because an apply wrote it after the search is hinted again at once, one left
+   * because an apply holds its pair when an apply ends ({@link HintedIssues#leftBusy}).
    */
-  PollResult detect(Collection<String> issueKeys) {
+  PollResult detect(Collection<String> issueKeys, HintedIssues hints) {
+    long appliesEnded = hints.appliesEnded();
     return holdingLease(lease -> {
       String key = lease.key();
       OptionalLong watermark = stores.watermarks().watermark(key);
@@ -137,6 +140,10 @@ final class ChangeDetection {
         goneIssues.checkMissing(missing, clock.millis());
       }
       events.polled(key, progress.found, progress.queued);
+      if (!progress.leftWritten().isEmpty()) {
+        hints.issuesChanged(progress.leftWritten());
+      }
+      hints.leftBusy(progress.leftBusy(), appliesEnded);
       return progress.result();
     });
   }

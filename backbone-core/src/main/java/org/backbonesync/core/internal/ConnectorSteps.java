@@ -62,6 +62,7 @@ final class ConnectorSteps {
     } finally {
       recorder.flushIfDue();
       local.handover().promptPartner(); // (after every event of the step)
+      local.hints().applyEnded(); // (what a hinted read left while it held their pairs)
     }
   }
 
@@ -110,7 +111,7 @@ final class ConnectorSteps {
     }
     PollResult result;
     try (LogContext step = LogContext.connector(local.connector())) {
-      result = local.detection().detect(hinted.keys());
+      result = local.detection().detect(hinted.keys(), local.hints());
     } finally {
       recorder.flushIfDue();
       local.handover().promptPartner(); // (after every event of the step)

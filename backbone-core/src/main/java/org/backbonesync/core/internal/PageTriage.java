@@ -41,8 +41,9 @@ final class PageTriage {
     String key = connector.key();
     String local = changes.issue().key();
     if (claimed.busy(row)) {
-      // another node applies a message to this pair now; examined again next poll
-      progress.leave(changes, row);
+      // an apply (here or on another node) holds this pair now; examined again next poll, or
+      // (a hinted read) when this engine's apply of the connector ends
+      progress.leaveBusy(changes, row);
       log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
     } else if (row != null && searched.wroteSince(row)) {
       // The row was written after the search began (an apply wrote the issue after the search
@@ -51,7 +52,7 @@ final class PageTriage {
       // deleted), so it is searched again next poll. Held or not: an apply under the partner's
       // new key (a renamed project) claimed another key than this poll, and a row without a
       // remote key is claimed by nobody (StaleSnapshotRekeyTest).
-      progress.leave(changes, row);
+      progress.leaveWritten(changes, row);
       String behind = null;
       if (!progress.counterChecked && searched.stampedSince(row)) {
         progress.counterChecked = true; // (one more stamp per poll at most: the first left)
@@ -99,12 +100,13 @@ final class PageTriage {
   /** One issue's failure must not stop the others; it is examined again next poll. */
   private void leftForNextPoll(IssueChanges changes, SyncInfo row, RuntimeException e,
       PollProgress progress) {
-    progress.leave(changes, row);
     String local = changes.issue().key();
     if (e instanceof ExaminedPage.WrittenMeanwhile) { // (no failure: an apply came first)
+      progress.leaveWritten(changes, row);
       log.debug("{}: {}", connector.key(), e.getMessage());
       return;
     }
+    progress.leave(changes, row);
     String reason = e.getMessage() == null ? e.toString() : e.getMessage();
     log.warn("{}: could not examine {}; will try again: {}", connector.key(), local, reason);
     events.exportFailed(connector.key(), local, reason);

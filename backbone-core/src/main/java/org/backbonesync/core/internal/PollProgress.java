@@ -1,5 +1,7 @@
 package org.backbonesync.core.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.IssueChanges;
@@ -30,6 +32,9 @@ final class PollProgress {
   private final long ceiling;
   /** The issue with the newest update beyond the ceiling, if any. */
   private IssueChanges future;
+  /** The keys of issues left because an apply held their pairs, or wrote them since the search. */
+  private List<String> leftBusy = List.of();
+  private List<String> leftWritten = List.of();
 
   /**
    * @param ceiling the engine's time and {@link #FUTURE}: an issue updated later (a tracker
@@ -89,6 +94,34 @@ final class PollProgress {
   void leave(IssueChanges changes, SyncInfo row) {
     long updated = changes.issue().updated();
     leaveFrom(row == null ? updated : Math.min(updated, row.lastChangeSeen()));
+  }
+
+  /** As {@link #leave}, for an issue whose pair another step (an apply) holds now. */
+  void leaveBusy(IssueChanges changes, SyncInfo row) {
+    leave(changes, row);
+    leftBusy = added(leftBusy, changes.issue().key());
+  }
+
+  /** As {@link #leave}, for an issue an apply wrote after the search read it. */
+  void leaveWritten(IssueChanges changes, SyncInfo row) {
+    leave(changes, row);
+    leftWritten = added(leftWritten, changes.issue().key());
+  }
+
+  private static List<String> added(List<String> keys, String key) {
+    List<String> more = keys.isEmpty() ? new ArrayList<>() : keys;
+    more.add(key);
+    return more;
+  }
+
+  /** The keys of the issues left because another step held their pairs. */
+  List<String> leftBusy() {
+    return leftBusy;
+  }
+
+  /** The keys of the issues left because an apply wrote them after the search read them. */
+  List<String> leftWritten() {
+    return leftWritten;
   }
 
   /**
