@@ -104,9 +104,14 @@ public final class Simulation {
       return failure == null;
     }
 
-    /** The command that runs this seed alone again, from the project's root folder. */
+    /**
+     * The command that runs this seed alone again, from the project's root folder: only the
+     * test method that takes {@code backbone.sim.seed}, so the verdict and the trace are not
+     * buried under the test class's other sweeps.
+     */
     public String replay() {
-      return "mvn -q -pl backbone-testkit -am test -Dtest=SimulationTest -Dbackbone.sim.seed="
+      return "mvn -q -pl backbone-testkit -am test"
+          + " -Dtest=SimulationTest#everySeedKeepsEveryGuarantee -Dbackbone.sim.seed="
           + seed + switches(operators, imports, lastEdits, ignores, backups, webhooks,
               linkRemovals, worklogs, deletes, storeFaults, smallPages, handOver, labelOrder,
               siteRestores)

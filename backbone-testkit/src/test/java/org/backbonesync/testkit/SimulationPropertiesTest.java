@@ -65,6 +65,10 @@ class SimulationPropertiesTest {
         && !r.webhooks() && r.labelOrder(), r::replay);
     assertTrue(r.replay().endsWith(" -Dbackbone.sim.seed=3" + simulation.switches()
         + " -Dsurefire.failIfNoSpecifiedTests=false"), r::replay);
+    // the seed alone, not SimulationTest's other sweeps (some 30,000 lines around its verdict)
+    assertTrue(r.replay().startsWith("mvn -q -pl backbone-testkit -am test"
+        + " -Dtest=SimulationTest#everySeedKeepsEveryGuarantee -Dbackbone.sim.seed=3 "),
+        r::replay);
   }
 
   @Test
