@@ -2,6 +2,7 @@ package org.backbonesync.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Clock;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddingExampleTest {
   @Test
   void theReadmeSnippetPairsPa1WithPb1() {
-    ManualClock clock = ManualClock.startingAt2026();
+    Clock clock = ManualClock.startingAt2026();
     InMemoryIssueTracker pa = InMemoryIssueTracker.builder("PA").clock(clock).syncUser("sync-a").build();
     InMemoryIssueTracker pb = InMemoryIssueTracker.builder("PB").clock(clock).syncUser("sync-b").build();
 
