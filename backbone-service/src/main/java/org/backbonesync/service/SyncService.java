@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 final class SyncService {
   private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
   private static final int MAX_ROUNDS = 500;
+  /** The most synchronizations whose periodic steps run at once; the others wait their turn. */
+  private static final int MAX_PERIODIC_THREADS = 4;
 
   /** One synchronization's engine and the state of its connectors, for {@code /health}. */
   static final class Running {
@@ -117,7 +119,7 @@ final class SyncService {
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory named = r -> new Thread(r, "backbone-sync-" + threads.incrementAndGet());
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
-        Math.min(4, config.synchronizations().size()), named);
+        schedulerThreads(config.synchronizations().size()), named);
     ExecutorService tasks = Executors.newSingleThreadExecutor(
         r -> new Thread(r, "backbone-tasks"));
     HikariDataSource pool = null;
@@ -173,6 +175,18 @@ final class SyncService {
       }
       throw e;
     }
+  }
+
+  /**
+   * The scheduler's threads: one for each synchronization's periodic step, at most {@value
+   * #MAX_PERIODIC_THREADS}, and one more for the steps the engines prompt beside them (an apply
+   * a poll prompts once it handed its partner messages, a webhook's hinted issues, a partner's
+   * envelopes): without it, with one synchronization, such a step waited until the periodic
+   * step was over, a poll held by a slow site included. (Each prompt is queued or running once
+   * at most, so prompts never take more than their turn.)
+   */
+  static int schedulerThreads(int synchronizations) {
+    return Math.min(MAX_PERIODIC_THREADS, synchronizations) + 1;
   }
 
   /**

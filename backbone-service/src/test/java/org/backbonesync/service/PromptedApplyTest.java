@@ -1,0 +1,100 @@
+package org.backbonesync.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.backbonesync.testkit.FakeJiraServer;
+import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service's scheduler with one synchronization: the apply a poll prompts (its connector
+ * hands the messages it built to its partner's inbox and prompts the partner's apply) runs
+ * beside the rest of the periodic step, not after it. Found by an attacker-style trial: the
+ * scheduler had one thread per synchronization, so with one synchronization a prompted apply
+ * waited behind a poll held by a slow site.
+ */
+class PromptedApplyTest {
+  /** Shorter than the 30 s the proxy holds a request before it passes it on anyway. */
+  private static final Duration WITHIN = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  private InMemoryIssueTracker pa;
+  private InMemoryIssueTracker pb;
+  private FakeJiraServer cloud;
+  private FakeJiraServer server;
+  /** Between the service and site B: holds PB's poll (its search for changed issues). */
+  private HoldingProxy slowSearch;
+  private SyncService service;
+
+  @BeforeEach
+  void start() throws Exception {
+    pa = InMemoryIssueTracker.builder("PA").clock(Clock.systemUTC())
+        .syncUser("sync-a").users("alice").build();
+    pb = InMemoryIssueTracker.builder("PB").clock(Clock.systemUTC())
+        .syncUser("sync-b").users("bob").build();
+    cloud = FakeJiraServer.builder(pa).flavour(FakeJiraServer.Flavour.CLOUD)
+        .credential("sync-a", "cloud-token-4711").start();
+    server = FakeJiraServer.builder(pb).flavour(FakeJiraServer.Flavour.SERVER)
+        .credential("sync-b", "server-pat-0815").start();
+    slowSearch = new HoldingProxy(server.url(),
+        request -> request.contains("/search?") && request.contains("ORDER BY updated"));
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, TwoSitesFile.json(cloud.url(), slowSearch.url(), "PA", """
+        "pollInterval": "PT24H",
+        "store": {"directory": "data"},"""));
+    ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
+        "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815"));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    service = SyncService.open(config, Sites.connect(config, registry), registry);
+  }
+
+  @AfterEach
+  void stop() {
+    slowSearch.close();
+    service.stop(Duration.ofSeconds(5));
+    cloud.close();
+    server.close();
+  }
+
+  @Test
+  void anApplyThePollPromptsRunsWhileTheStepsNextPollIsHeldByASlowSearch() {
+    pa.as("alice").create("Printer on fire");
+
+    // the step polls PA (its new issue goes straight to PB's inbox, PB's apply prompted), then
+    // polls PB, whose search the proxy holds; PB's apply searches by origin marker, not held
+    service.start();
+
+    await("PB's poll held", () -> slowSearch.holding() == 1);
+    await("PB-1 made by the prompted apply", () -> pb.issue("PB-1").isPresent());
+    assertEquals(1, slowSearch.holding(), "PB's poll is still held: the apply ran beside it");
+    assertEquals("Printer on fire", pb.issue("PB-1").orElseThrow().field("summary").asText());
+    ConnectorHealth pbHealth = service.running().get(0).connectors.get("PB");
+    assertNull(pbHealth.lastSuccess(), "PB's poll has not reached its site yet");
+    slowSearch.release();
+    await("PB's poll, once its search is answered", () -> pbHealth.lastSuccess() != null);
+    assertTrue(pbHealth.healthy());
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + WITHIN + ": " + what);
+      }
+      Thread.onSpinWait();
+    }
+  }
+}
