@@ -79,7 +79,7 @@ public class TwoNodeBenchmark {
    * Per node, the threads of the scheduler its engines are built with (0: none). With 0 the
    * node's one thread runs every step ({@code runOnce}); with a scheduler, each engine also
    * applies on it what arrives at once, beside that thread's next steps (the service's scheduler
-   * has a thread per synchronization, at most 4).
+   * has a thread per synchronization, at most 4, and one more).
    */
   @Param({"0", "2"})
   public int schedulerThreads;
