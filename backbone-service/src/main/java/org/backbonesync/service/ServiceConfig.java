@@ -74,7 +74,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       "pollInterval");
   static final Set<String> SITE = Set.of("url", "flavour", "auth", "emailEnv", "tokenEnv",
       "userEnv", "passwordEnv", "requestsPerSecond", "endpointPace", "issueWritePace",
-      "allowInsecure", "webhookSecretEnv", "webhooksUnsigned");
+      "allowInsecure", "webhookSecretEnv", "webhooksUnsigned", "notFoundIsDeleted");
   static final Set<String> PACE = Set.of("perSecond", "burst");
   static final Set<String> SYNC = Set.of("siteA", "siteB", "partnerA", "partnerB", "sync",
       "pollInterval");
@@ -118,11 +118,12 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   /**
    * A Jira site; {@code path} is where it is in the file, e.g. {@code $.sites.dev}. Its webhooks
    * are taken at {@code /webhooks/<name>} when it has a {@code webhookSecret} (signed) or
-   * {@code webhooksUnsigned}.
+   * {@code webhooksUnsigned}. {@code notFoundIsDeleted} takes every 404 for an issue as its
+   * deletion ({@code JiraSite.Builder.notFoundIsDeleted}).
    */
   record Site(String name, String path, URI url, JiraFlavour flavour, JiraCredentials credentials,
       double requestsPerSecond, Pace endpointPace, Pace issueWritePace, boolean allowInsecure,
-      String webhookSecret, boolean webhooksUnsigned) {
+      String webhookSecret, boolean webhooksUnsigned, boolean notFoundIsDeleted) {
     /** Whether the service takes this site's webhooks. */
     boolean webhooks() {
       return webhookSecret != null || webhooksUnsigned;
@@ -482,9 +483,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         add(path + ".webhooksUnsigned", "contradicts webhookSecretEnv: signed webhooks are"
             + " checked, so set one of them");
       }
+      boolean notFoundIsDeleted = flag(path, node, "notFoundIsDeleted");
       return problems.size() > before ? null
           : new Site(name, path, url, flavour, credentials, perSecond, endpoint, issueWrites,
-              insecure, webhookSecret, unsigned);
+              insecure, webhookSecret, unsigned, notFoundIsDeleted);
     }
 
     /**

@@ -37,7 +37,8 @@ final class Sites {
           continue;
         }
         JiraSite.Builder b = JiraSite.builder(site.url()).credentials(site.credentials())
-            .requestsPerSecond(site.requestsPerSecond()).allowInsecureHttp(site.allowInsecure());
+            .requestsPerSecond(site.requestsPerSecond()).allowInsecureHttp(site.allowInsecure())
+            .notFoundIsDeleted(site.notFoundIsDeleted());
         if (registry != null) {
           b.requestListener(new MicrometerJiraListener(registry, site.name()));
         }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SitesTest {
   private static final ServiceConfig.Site SITE = new ServiceConfig.Site("server",
       "$.sites.server", URI.create("http://127.0.0.1:40301"), null, null, 10, null, null, true,
-      null, false);
+      null, false, false);
 
   @Test
   void theTextOfAnExceptionNotOfThisLibraryIsNotShown() {
