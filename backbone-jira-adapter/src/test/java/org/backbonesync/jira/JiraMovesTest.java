@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -13,6 +14,7 @@ import org.backbonesync.core.PartnerGone;
 import org.backbonesync.jira.internal.Adf;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.Comment;
+import org.backbonesync.testkit.FakeJiraServer;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -165,6 +167,44 @@ class JiraMovesTest {
       assertEquals("The synced partner issue PB-1 was not found (deleted, or hidden from the"
           + " sync user); this issue is no longer synced.", onlyComment(sync, "PA-1"));
     }
+  }
+
+  /**
+   * PB-1 deleted on Server, and the read that asks Jira whether it was deleted ({@code
+   * deletionConfirmed}, the third GET of PB-1 after the apply's and its check's) is answered 429
+   * for an hour: the message is retried then, not failed for an admin, and the retry deletes
+   * PA-1 as Jira says.
+   */
+  @ParameterizedTest
+  @EnumSource(value = JiraPair.Flavours.class, names = {"SERVER_SERVER", "CLOUD_SERVER"})
+  void aRateLimitOnTheDeletionsConfirmationRetriesTheMessage(JiraPair.Flavours flavours) {
+    pair = new JiraPair(flavours, org.backbonesync.testkit.ManualClock.startingAt2026(), b -> b
+        .connectorA(c -> c.withOnPartnerGone(PartnerGone.delete())), s -> { }, s -> { });
+    SyncTestDriver sync = pair.sync;
+    sync.b("bob").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(2));
+    sync.b("bob").delete("PB-1");
+    var server = pair.siteB().server;
+    String gone = "{\"errorMessages\":[\"Issue Does Not Exist\"],\"errors\":{}}";
+    server.enqueue(FakeJiraServer.Fault.status(404, Map.of(), gone).on("/issue/PB-1"));
+    server.enqueue(FakeJiraServer.Fault.status(404, Map.of(), gone).on("/issue/PB-1"));
+    server.enqueue(FakeJiraServer.Fault.rateLimited(3600).on("/issue/PB-1"));
+    server.clearRequests();
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+
+    assertEquals("fields=id", server.requests().stream()
+        .filter(r -> r.path().endsWith("/issue/PB-1")).skip(2).findFirst().orElseThrow()
+        .query(), "the third read of PB-1, answered 429, is the deletion's confirmation");
+    assertTrue(sync.engine().failedMessages("PB").isEmpty(),
+        "failed for an admin: " + sync.engine().failedMessages("PB"));
+    sync.advance(Duration.ofHours(2));
+    sync.runUntilQuiet();
+
+    assertTrue(sync.a().issue("PA-1").isEmpty(), "deleted, as Jira said once it answered");
+    assertTrue(sync.syncInfoB().get(0).incomingChangesIgnored());
+    assertTrue(sync.engine().failedMessages("PB").isEmpty());
   }
 
   @ParameterizedTest

@@ -141,11 +141,16 @@ final class GoneIssues {
   /**
    * Why a failure to apply came from the local issue being gone, or null when it did not. The
    * failure alone cannot tell (a tracker says 404 for a missing issue, user or option alike), so
-   * the issue is read again; only a failed apply pays for that read.
+   * the issue is read again; only a failed apply pays for that read. A transient failure of that
+   * read, or of the tracker's {@link #notFound} check, is thrown for a retry: the issue may well
+   * be gone, and a failure for an admin would hold the pair's messages until one retries it.
    */
   private Gone gone(String localKey, RuntimeException failure) {
     try {
       return connector.tracker.issue(localKey).isEmpty() ? notFound(localKey) : null;
+    } catch (RetriableException readFailed) {
+      readFailed.addSuppressed(failure);
+      throw readFailed;
     } catch (RuntimeException readFailed) {
       failure.addSuppressed(readFailed);
       return null;
