@@ -207,6 +207,37 @@ class JiraMovesTest {
     assertTrue(sync.engine().failedMessages("PB").isEmpty());
   }
 
+  /**
+   * PB-1 answers 404 to the apply's read and to its check, then is found by the read that asks
+   * whether it was deleted (a 404 Jira gave for a moment): the pair stays linked, and the message
+   * is retried, not taken as the issue's end (the pair unlinked, PA-1 marked).
+   */
+  @ParameterizedTest
+  @EnumSource(JiraPair.Flavours.class)
+  void anIssueFoundByTheConfirmingReadKeepsItsPair(JiraPair.Flavours flavours) {
+    pair = new JiraPair(flavours, org.backbonesync.testkit.ManualClock.startingAt2026(), b -> b
+        .connectorA(c -> c.withOnPartnerGone(PartnerGone.mark())), s -> { }, s -> { });
+    SyncTestDriver sync = pair.sync;
+    sync.b("bob").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(2));
+    var server = pair.siteB().server;
+    String notFound = "{\"errorMessages\":[\"Issue does not exist or you do not have permission"
+        + " to see it.\"],\"errors\":{}}";
+    server.enqueue(FakeJiraServer.Fault.status(404, Map.of(), notFound).on("/issue/PB-1"));
+    server.enqueue(FakeJiraServer.Fault.status(404, Map.of(), notFound).on("/issue/PB-1"));
+    sync.a("alice").edit("PA-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofHours(1));
+    sync.runUntilQuiet();
+
+    assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
+    assertTrue(sync.a().comments("PA-1").isEmpty(), "PA-1 marked: " + sync.a().comments("PA-1"));
+    assertTrue(!sync.syncInfoA().get(0).incomingChangesIgnored()
+        && !sync.syncInfoB().get(0).incomingChangesIgnored(), "the pair was unlinked");
+    assertTrue(sync.engine().failedMessages("PB").isEmpty());
+  }
+
   @ParameterizedTest
   @EnumSource(JiraPair.Flavours.class)
   void aSiteThatTakesEvery404AsADeletionDeletesThePartner(JiraPair.Flavours flavours)

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import org.backbonesync.jira.JiraAnswerException;
 import org.backbonesync.jira.JiraException;
 import org.backbonesync.jira.JiraFlavour;
+import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.ChangelogEntry;
@@ -695,7 +696,9 @@ public final class JiraProject implements IssueTracker {
    * specified issue." for one the sync user may not see; Cloud says "Issue does not exist or you
    * do not have permission to see it." for both, which tells nothing, as does a message in
    * another language. So only Server's words are a deletion, unless the site takes every 404 as
-   * one ({@code notFoundIsDeleted}). An issue found now is not deleted.
+   * one ({@code notFoundIsDeleted}). An issue found now is neither deleted nor gone: the 404
+   * was Jira's for a moment, and a {@link RetriableException} says so, so that the engine reads
+   * it again later instead of unlinking a pair whose issue is there.
    */
   @Override
   public boolean deletionConfirmed(String issueKey) {
@@ -704,7 +707,6 @@ public final class JiraProject implements IssueTracker {
     }
     try {
       http.json("GET", api() + "/issue/" + encode(issueKey) + "?fields=id", null, issueKey);
-      return false;
     } catch (JiraException e) {
       if (e.status() != 404) {
         throw e;
@@ -716,6 +718,8 @@ public final class JiraProject implements IssueTracker {
       }
       return deleted;
     }
+    throw new RetriableException(projectKey + ": " + issueKey + " answered 404, then was found;"
+        + " read again later", null);
   }
 
   /** Whether a message of Jira's is Server/Data Center's for an issue that does not exist. */

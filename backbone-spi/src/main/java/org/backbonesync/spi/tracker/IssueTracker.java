@@ -198,7 +198,9 @@ public interface IssueTracker {
    * answers 404 both for a deleted issue and for one an issue security level hides) says false
    * unless it has more evidence. The engine asks only after {@link #issue} came back empty for a
    * paired issue: the partner is told "deleted" only when this is true, else "notFound", which
-   * its {@code onPartnerGone} answers with a mark at most, never a delete. Default: true (not
+   * its {@code onPartnerGone} answers with a mark at most, never a delete. A {@link
+   * org.backbonesync.spi.RetriableException} (the tracker cannot tell now, or found the issue
+   * after all) leaves the pair linked: the message is tried again later. Default: true (not
    * found means deleted).
    *
    * @since 0.1
