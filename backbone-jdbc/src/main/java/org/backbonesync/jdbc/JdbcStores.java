@@ -596,10 +596,11 @@ public final class JdbcStores implements Stores, AutoCloseable {
   /**
    * The SQL states that pass, so are retried: connection trouble (08), serialization failures
    * and deadlocks (40), a lock waited for past the lock timeout (H2's HYT00, PostgreSQL's
-   * 55P03) and a statement cancelled or past its timeout (57014).
+   * 55P03), a statement cancelled or past its timeout (57014), and PostgreSQL ending the
+   * connection as it stops, crashes or starts (57P01, 57P02, 57P03: a restart).
    */
   private static final Pattern TRANSIENT =
-      Pattern.compile("08.*|40.*|HYT00|55P03|57014");
+      Pattern.compile("08.*|40.*|HYT00|55P03|57014|57P0[123]");
 
   /**
    * Rows met so far whose JSON could not be read, each as "table row id (what it holds): why".

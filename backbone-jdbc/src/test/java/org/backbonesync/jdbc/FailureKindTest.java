@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FailureKindTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"HYT00", "55P03", "57014", "40001", "40P01", "08006"})
+  @ValueSource(strings = {"HYT00", "55P03", "57014", "40001", "40P01", "08006", "57P01", "57P02",
+      "57P03"})
   void lockTimeoutsDeadlocksCancelsAndLostConnectionsAreRetried(String state) {
     SyncException e = JdbcStores.failure("database operation failed",
         new SQLException("Timeout trying to lock table", state));
