@@ -63,6 +63,8 @@ final class SyncService {
     final HttpTransportHandler transport;
     /** Each local connector's health, A's first. */
     final Map<String, ConnectorHealth> connectors;
+    /** Its backlog gauges; null on the scratch database of {@code --check}. */
+    volatile BacklogGauges backlog;
 
     Running(ServiceConfig.Sync sync, SyncEngine engine, HttpTransportHandler transport,
         Map<String, ConnectorHealth> connectors) {
@@ -151,10 +153,12 @@ final class SyncService {
       List<Running> running = build(config, sites, stores, c -> SyncListener.all(
           MicrometerSyncListener.builder(registry, c.id())
               .connectors(c.connectorA().key(), c.connectorB().key())
-              .backlog(opened.messages())
               .build(),
           logs), b -> b.scheduler(scheduler).taskExecutor(tasks));
       for (Running r : running) {
+        var c = r.sync.configuration();
+        r.backlog = new BacklogGauges(registry, r.id(),
+            List.of(c.connectorA().key(), c.connectorB().key()), stores.messages());
         r.connectors.forEach((key, health) -> Gauge.builder("backbone.connector.healthy",
                 health, h -> h.healthy() ? 1 : 0)
             .description("1 when the connector's last step that reached its site, and its last"
@@ -473,6 +477,22 @@ final class SyncService {
         }
       });
     }
+    countBacklog(r);
+  }
+
+  /**
+   * Counts the backlog for {@code /metrics}. A store that cannot count leaves the gauges at NaN;
+   * its failure is the steps' to report (they use the store too).
+   */
+  private void countBacklog(Running r) {
+    if (stopping || r.backlog == null) {
+      return;
+    }
+    try {
+      r.backlog.refresh();
+    } catch (RuntimeException e) {
+      LOG.debug("{}: the backlog cannot be counted", r.id(), e);
+    }
   }
 
   private void part(Running r, String key, Consumer<ConnectorHealth> work) {
@@ -538,7 +558,7 @@ final class SyncService {
     long left = leftQueued();
     // /metrics is served on while the service stops: the backlog gauges would read the closed
     // store (a WARN from Micrometer, and NaN), so they go before it closes.
-    for (String gauge : List.of("backbone.outbox.messages", "backbone.inbox.messages")) {
+    for (String gauge : BacklogGauges.NAMES) {
       registry.find(gauge).meters().forEach(registry::remove);
     }
     stores.close();
