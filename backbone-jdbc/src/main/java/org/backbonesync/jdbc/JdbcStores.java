@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -198,6 +199,13 @@ public final class JdbcStores implements Stores, AutoCloseable {
     if (!Files.isWritable(directory)) {
       throw new UncheckedIOException("the store directory " + directory.toAbsolutePath()
           + " is not writable by this process", new AccessDeniedException(directory.toString()));
+    }
+    Path file = directory.resolve("backbone.mv.db");
+    if (Files.isSymbolicLink(file) && !Files.exists(file)) { // (H2: "may be already in use")
+      throw new UncheckedIOException("the store file " + file.toAbsolutePath() + " is a symbolic"
+          + " link to " + target(file) + ", which does not exist (H2 would call the database in"
+          + " use): remove the link, or link the store directory instead",
+          new NoSuchFileException(file.toString()));
     }
     return open(new DriverManagerDataSource(url, null, null));
   }
