@@ -11,12 +11,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -54,6 +57,11 @@ final class SyncService {
   private static final int MAX_ROUNDS = 500;
   /** The most synchronizations whose periodic steps run at once; the others wait their turn. */
   private static final int MAX_PERIODIC_THREADS = 4;
+  /**
+   * How long the stop waits at least for the store to count the messages left queued (it waits
+   * what is left of its time when more).
+   */
+  private static final Duration MIN_COUNT_AT_STOP = Duration.ofMillis(500);
 
   /** One synchronization's engine and the state of its connectors, for {@code /health}. */
   static final class Running {
@@ -536,6 +544,7 @@ final class SyncService {
       return;
     }
     stopped = true;
+    long deadline = System.nanoTime() + wait.toNanos();
     beginStop();
     LOG.info("stopping: the steps in progress end after the issue pair or page they are at");
     periodic.forEach(f -> f.cancel(false));
@@ -555,7 +564,9 @@ final class SyncService {
       Thread.currentThread().interrupt();
     }
     tasks.shutdownNow();
-    long left = leftQueued();
+    Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
+    long left = leftQueued(remaining.compareTo(MIN_COUNT_AT_STOP) < 0 ? MIN_COUNT_AT_STOP
+        : remaining);
     // /metrics is served on while the service stops: the backlog gauges would read the closed
     // store (a WARN from Micrometer, and NaN), so they go before it closes.
     for (String gauge : BacklogGauges.NAMES) {
@@ -573,23 +584,40 @@ final class SyncService {
     LOG.info("stopped: engines and stores closed (messages applied: {}, failed: {}; left"
         + " queued for the next start: {})",
         total("backbone.messages.processed", "applied", "created"),
-        total("backbone.messages.processed", "failed_permanent"), left);
+        total("backbone.messages.processed", "failed_permanent"),
+        left >= 0 ? left : "unknown, the store did not answer");
   }
 
-  /** Messages waiting in every connector's queues; -1 when the store cannot tell now. */
-  private long leftQueued() {
+  /**
+   * Messages waiting in every connector's queues, or -1 when the store does not tell within
+   * {@code limit}: a stopped database held the stop for the pool's 30 s connection timeout,
+   * past the 20 s the stop promises (52 s in all, in an operator's trial).
+   */
+  private long leftQueued(Duration limit) {
+    CompletableFuture<Long> count = CompletableFuture.supplyAsync(this::countQueued, r -> {
+      Thread t = new Thread(r, "backbone-stop-count");
+      t.setDaemon(true);
+      t.start();
+    });
     try {
-      long left = 0;
-      for (Running r : running) {
-        for (String key : r.engine.localConnectorKeys()) {
-          left += queued(key);
-        }
-      }
-      return left;
-    } catch (RuntimeException e) {
+      return count.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
       LOG.debug("cannot count the queued messages at the stop", e);
       return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
     }
+  }
+
+  private long countQueued() {
+    long left = 0;
+    for (Running r : running) {
+      for (String key : r.engine.localConnectorKeys()) {
+        left += queued(key);
+      }
+    }
+    return left;
   }
 
   ServiceConfig config() {
