@@ -34,12 +34,7 @@ final class AdminResponses {
   }
 
   AdminResponse ok(JsonNode body) {
-    return ok(write(body));
-  }
-
-  /** A 200 with a body written already. */
-  AdminResponse ok(String json) {
-    return new AdminResponse(200, json, JSON_TYPE);
+    return new AdminResponse(200, write(body), JSON_TYPE);
   }
 
   AdminResponse error(int status, String message, List<ConfigurationProblem> problems) {

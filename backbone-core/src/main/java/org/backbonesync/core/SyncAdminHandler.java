@@ -118,8 +118,8 @@ public final class SyncAdminHandler {
   private List<Route> routes() {
     return List.of(
         new Route("GET", "synchronizations", Set.of(), false, c -> synchronizations(c.caller())),
-        new Route("GET", "synchronizations/{id}", Set.of(), false, c -> responses.ok(
-            configurationJson.write(admin.synchronization(c.caller(), c.arg(1))))),
+        new Route("GET", "synchronizations/{id}", Set.of(), false, c -> ok(
+            configurationJson.tree(admin.synchronization(c.caller(), c.arg(1))))),
         new Route("GET", "async-tasks/{id}", Set.of(), false,
             c -> ok(answers.task(admin.task(c.caller(), c.arg(1))))),
         new Route("DELETE", "async-tasks/{id}", Set.of(), false,

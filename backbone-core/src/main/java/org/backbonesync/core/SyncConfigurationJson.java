@@ -62,6 +62,15 @@ public final class SyncConfigurationJson {
    */
   public String write(SyncConfiguration config) {
     Checks.notNull("config", config);
+    try {
+      return mapper.writeValueAsString(tree(config));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write configuration " + config.id(), e);
+    }
+  }
+
+  /** The configuration as the JSON tree {@link #write} writes; the admin API answers it compact. */
+  ObjectNode tree(SyncConfiguration config) {
     ObjectNode root = mapper.createObjectNode();
     root.put("id", config.id());
     root.set("connectorA", connector(config.connectorA()));
@@ -90,11 +99,7 @@ public final class SyncConfigurationJson {
     }
     config.responsibility().ifPresent(r -> root.putObject("responsibility")
         .put("fieldMapping", r.fieldMappingId()).put("a", r.valueA()).put("b", r.valueB()));
-    try {
-      return mapper.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write configuration " + config.id(), e);
-    }
+    return root;
   }
 
   private ObjectNode connector(ConnectorConfig c) {

@@ -53,6 +53,7 @@ class SyncAdminHandlerTest {
         + "\"connectorB\":{\"key\":\"PB\",\"projectKey\":\"PB\"}}]", list.body());
     assertEquals(sync.configuration(),
         new SyncConfigurationJson(FieldMappingRegistry.builtIns()).read(one.body()));
+    assertEquals(body(one).toString(), one.body(), "compact, as every other answer");
     assertEquals(404, call("GET", "/synchronizations/nope", Map.of(), null).status());
   }
 
