@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.backbonesync.core.ConfigurationException;
 import org.backbonesync.core.ConfigurationProblem;
@@ -81,6 +82,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   static final Set<String> PARTNER = Set.of("url", "keyId", "keyEnv", "allowInsecure");
   /** A name that is a path segment of the service's port as it is. */
   static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  /** A place of the sync configuration a core message names, e.g. {@code $.fieldMappings[0]}. */
+  private static final Pattern CORE_PLACE = Pattern.compile("\\$(\\.fieldMappings\\[\\d+])");
   /** A member name a JSON path shows after a dot; any other goes in brackets, quoted. */
   private static final Pattern PLAIN_MEMBER = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,99}");
   static final Set<String> STORE = Set.of("directory", "jdbcUrl", "user", "passwordEnv",
@@ -185,9 +188,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
           : " at " + (sideA ? partnerA : partnerB));
     }
 
-    /** The file's path of a problem the core reports under the sync configuration's own root. */
-    String problemPath(ConfigurationProblem p) {
-      return path + ".sync" + p.path().substring(1);
+    /** A problem the core reports under the sync configuration's own root, as in the file. */
+    ConfigurationProblem inFile(ConfigurationProblem p) {
+      return ServiceConfig.inFile(path, p);
     }
   }
 
@@ -613,7 +616,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         try {
           configuration = new SyncConfigurationJson(registry).read(asLibrary(path).toString());
         } catch (ConfigurationException e) {
-          e.problems().forEach(p -> add(path + ".sync" + p.path().substring(1), p.message()));
+          e.problems().forEach(p -> problems.add(inFile(path, p)));
         }
       }
       return problems.size() > before || a == null || b == null ? null
@@ -886,6 +889,17 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       return new Server(bind, port, token);
     }
+  }
+
+  /**
+   * A problem the core reports under the sync configuration's own root ({@code
+   * $.fieldMappings[1].id}), with its path and the places its message names ({@code also at
+   * $.fieldMappings[0]}) as in the file, under the synchronization at {@code syncPath}.
+   */
+  static ConfigurationProblem inFile(String syncPath, ConfigurationProblem p) {
+    String root = syncPath + ".sync";
+    return new ConfigurationProblem(root + p.path().substring(1),
+        CORE_PLACE.matcher(p.message()).replaceAll(Matcher.quoteReplacement(root) + "$1"));
   }
 
   /**

@@ -275,7 +275,7 @@ final class SyncService {
                     sync.siteA() != null ? trackerA : trackerB), health));
       } catch (ConfigurationException e) {
         for (ConfigurationProblem p : e.problems()) {
-          problems.add(config.file() + ": " + sync.problemPath(p) + ": " + p.message());
+          problems.add(config.file() + ": " + sync.inFile(p));
         }
       } catch (IllegalArgumentException e) {
         problems.add(config.file() + ": " + sync.path() + ": "

@@ -527,4 +527,28 @@ class ServiceConfigTest {
         + " characters without control or format characters, was \"support\\nto-dev\""),
         lines.get(0));
   }
+
+  /**
+   * A place a sync configuration's problem names besides its own is the file's path too, not the
+   * {@code sync} object's: "also at $.fieldMappings[0]" sent a new user to the file's root.
+   */
+  @Test
+  void thePlacesAProblemNamesAreTheFilesPaths(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, Files.readString(EXAMPLE)
+        .replace("\"id\": \"description\"", "\"id\": \"summary\"")
+        .replace("\"fieldB\": \"priority\"", "\"fieldB\": \"summary\""));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file,
+        Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t",
+            "BACKBONE_ADMIN_TOKEN", ADMIN)));
+
+    String at = file + ": $.synchronizations[0].sync.fieldMappings";
+    assertEquals(List.of(
+        at + "[1].id: duplicate field mapping id \"summary\" (also at"
+            + " $.synchronizations[0].sync.fieldMappings[0])",
+        at + "[2].fieldB: field \"summary\" on B's side is also written by"
+            + " $.synchronizations[0].sync.fieldMappings[0] (\"summary\"); two mappings writing"
+            + " one field would overwrite each other"), f.lines());
+  }
 }
