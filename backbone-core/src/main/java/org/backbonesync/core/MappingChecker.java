@@ -35,13 +35,18 @@ final class MappingChecker {
       return;
     }
     FieldMappingProvider provider = found.get();
-    if (m.direction() == Direction.BOTH && !provider.twoWay()) {
+    // (a direction refused leaves open which side is read and which written: what depends on
+    // that is checked once it is given, not reported as problems that follow from BOTH)
+    boolean directed = m.direction() != Direction.BOTH || provider.twoWay();
+    if (!directed) {
       problems.add(new ConfigurationProblem(at + ".direction", "mapping type " + m.type()
           + " syncs one way only; use A_TO_B or B_TO_A, not BOTH"));
     }
-    FieldSchema schemaA = checkField(at, m, true, connectorA, provider, projectA, problems);
-    FieldSchema schemaB = checkField(at, m, false, connectorB, provider, projectB, problems);
-    if (registry.isBuiltIn(m.type())) {
+    FieldSchema schemaA =
+        checkField(at, m, true, directed, connectorA, provider, projectA, problems);
+    FieldSchema schemaB =
+        checkField(at, m, false, directed, connectorB, provider, projectB, problems);
+    if (directed && registry.isBuiltIn(m.type())) {
       checkDedicated(at, m, true, schemaA, problems);
       checkDedicated(at, m, false, schemaB, problems);
     }
@@ -121,15 +126,26 @@ final class MappingChecker {
     return null;
   }
 
-  /** Checks one side's field; returns its schema when the project told it. */
+  /**
+   * Checks one side's field; returns its schema when the project told it.
+   *
+   * @param directed whether the direction is one the type takes; if not, only what holds either
+   *     way: that a type reading a field has one on each side, and that a field given is the
+   *     project's
+   */
   private static FieldSchema checkField(String at, FieldMapping m, boolean sideA,
-      ConnectorConfig connector, FieldMappingProvider provider, Project project,
-      List<ConfigurationProblem> problems) {
+      boolean directed, ConnectorConfig connector, FieldMappingProvider provider,
+      Project project, List<ConfigurationProblem> problems) {
     String path = at + (sideA ? ".fieldA" : ".fieldB");
     String side = sideA ? "A" : "B";
     String field = m.field(sideA);
-    boolean sends = m.syncsFrom(sideA);
-    boolean receives = m.syncsFrom(!sideA);
+    boolean sends = directed && m.syncsFrom(sideA);
+    boolean receives = directed && m.syncsFrom(!sideA);
+    if (field == null && !directed && provider.needsSourceField()) {
+      problems.add(new ConfigurationProblem(path, "missing; mapping type " + m.type()
+          + " reads a field on one side and writes one on the other, whichever way it syncs"));
+      return null;
+    }
     if (field == null) {
       if (receives || (sends && provider.needsSourceField())) {
         problems.add(new ConfigurationProblem(path, "missing; mapping type " + m.type() + " "

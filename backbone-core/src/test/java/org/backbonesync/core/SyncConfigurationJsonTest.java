@@ -165,6 +165,33 @@ class SyncConfigurationJsonTest {
         problems(broken));
   }
 
+  /**
+   * A one-way type given BOTH is one problem: its field on the side BOTH alone would write is not
+   * "missing" too (found by a new user's walk of the service: constant, BOTH, fieldB only); a
+   * field that type needs whichever way it syncs still is.
+   */
+  @Test
+  void aOneWayTypeGivenBothIsOneProblemWithoutItsFollowOns() {
+    String broken = """
+        {"id": "s",
+         "connectorA": {"key": "PA", "projectKey": "PA", "syncUser": "a"},
+         "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "b"},
+         "fieldMappings": [
+           {"id": "c", "type": "constant", "direction": "BOTH", "fieldB": "labels",
+            "settings": {"value": "x"}},
+           {"id": "t", "type": "to-text", "direction": "BOTH", "fieldB": "description"}
+         ]}""";
+
+    assertEquals(List.of(
+        "$.fieldMappings[0].direction: mapping type constant syncs one way only; use A_TO_B or"
+            + " B_TO_A, not BOTH",
+        "$.fieldMappings[1].direction: mapping type to-text syncs one way only; use A_TO_B or"
+            + " B_TO_A, not BOTH",
+        "$.fieldMappings[1].fieldA: missing; mapping type to-text reads a field on one side and"
+            + " writes one on the other, whichever way it syncs"),
+        problems(broken));
+  }
+
   @Test
   void brokenJsonIsRefusedWithItsPosition() {
     List<String> found = problems("{\"id\": }");
