@@ -24,8 +24,8 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -274,7 +274,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   /**
    * Reads and checks the file.
    *
-   * @throws ServiceFailure (exit code {@link ServiceMain#CONFIGURATION}) with one line per problem
+   * @throws ServiceFailure (exit code {@link ServiceMain#CONFIGURATION}) with one line per problem,
+   *     in the order of their places in the file ({@link FileOrder})
    */
   static ServiceConfig read(Path file, Map<String, String> env) {
     String text;
@@ -317,6 +318,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
     /** The file as the library reads it, for the {@code sync} parts it is given as text. */
     private final JsonNode asLibrary;
     private final List<ConfigurationProblem> problems = new ArrayList<>();
+    /** What each synchronization names, read whatever else is wrong with it. */
+    private final List<Names> names = new ArrayList<>();
+    /** The sites the synchronizations name as a side, found under {@code $.sites}. */
+    private final Set<String> used = new LinkedHashSet<>();
 
     Reader(Path file, Map<String, String> env, JsonNode asLibrary) {
       this.file = file;
@@ -358,21 +363,16 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
             syncs.add(sync);
           }
         }
-        unique(syncs);
+        unique();
       }
       Store store = store(root.get("store"));
       Server server = server(root.get("server"));
-      routes(syncs);
+      routes(sitesNode);
       if (root.get("server") == null) {
-        syncs.stream().filter(sync -> sync.partner() != null).forEach(sync -> add(
-            sync.partner().path(), "a partner service sends its messages to this service's"
-                + " port: add \"server\": {\"port\": ...}"));
-        sites.values().stream().filter(Site::webhooks).forEach(site -> add(site.path()
-            + (site.webhookSecret() != null ? ".webhookSecretEnv" : ".webhooksUnsigned"),
-            "webhooks are taken on the service's port: add \"server\": {\"port\": ...}"));
+        noPort(sitesNode);
       }
       if (!problems.isEmpty()) {
-        throw failure(problems);
+        throw failure(FileOrder.sorted(root, problems));
       }
       return new ServiceConfig(file, sites, List.copyOf(syncs), store, server);
     }
@@ -600,7 +600,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       }
       known(path, node, SYNC);
       int before = problems.size();
-      if (node.has("partnerA") && node.has("partnerB")) {
+      boolean twoPartners = node.has("partnerA") && node.has("partnerB");
+      if (twoPartners) {
         add(path + ".partnerB", "only one side can be a partner service; the other must be a"
             + " site of this service");
       }
@@ -609,23 +610,55 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       Duration interval = duration(path + ".pollInterval", node.get("pollInterval"),
           defaultInterval);
       SyncConfiguration configuration = null;
+      List<ConfigurationProblem> refused = List.of();
       JsonNode syncNode = node.get("sync");
       if (syncNode == null || !syncNode.isObject()) {
         add(path + ".sync", "missing: the sync configuration object");
+        syncNode = JSON.createObjectNode();
       } else {
         try {
           configuration = new SyncConfigurationJson(registry).read(asLibrary(path).toString());
         } catch (ConfigurationException e) {
-          e.problems().forEach(p -> problems.add(inFile(path, p)));
+          refused = e.problems();
+          refused.forEach(p -> problems.add(inFile(path, p)));
         }
       }
-      return problems.size() > before || a == null || b == null ? null
-          : new Sync(path, configuration, a.site(), b.site(), interval, a.partner(),
+      names.add(new Names(path, taken(syncNode, "$.id", refused),
+          taken(syncNode, "$.connectorA.key", refused),
+          taken(syncNode, "$.connectorB.key", refused),
+          twoPartners || a == null || b == null ? null
+              : a.partnerPath() != null ? a.partnerPath() : b.partnerPath()));
+      return problems.size() > before || a == null || b == null || !a.taken() || !b.taken()
+          ? null : new Sync(path, configuration, a.site(), b.site(), interval, a.partner(),
               b.partner());
     }
 
-    /** One side of a synchronization: a site of this service, or a partner service. */
-    private record Side(Site site, Partner partner) {}
+    /**
+     * The text at {@code at} of a sync part, when the library took it (it refused nothing there);
+     * else null. The checks across synchronizations read it, whatever else the library refused.
+     */
+    private static String taken(JsonNode sync, String at, List<ConfigurationProblem> refused) {
+      JsonNode value = sync.at(at.substring(1).replace('.', '/'));
+      return value.isTextual() && !value.asText().isBlank()
+          && refused.stream().noneMatch(p -> p.path().equals(at)) ? value.asText() : null;
+    }
+
+    /**
+     * What a synchronization at {@code path} names for the checks across the file: its id and
+     * connector keys as the library took them, and its partner's path when one side is a partner
+     * service; each null when not known.
+     */
+    private record Names(String path, String id, String keyA, String keyB, String partnerPath) {}
+
+    /**
+     * One side of a synchronization: a site of this service, or a partner service (at {@code
+     * partnerPath}); site and partner null when that side has problems.
+     */
+    private record Side(Site site, Partner partner, String partnerPath) {
+      boolean taken() {
+        return site != null || partner != null;
+      }
+    }
 
     private Side side(String path, String side, JsonNode node, JsonNode sitesNode,
         Map<String, Site> sites) {
@@ -635,11 +668,11 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         return null;
       }
       if (!isSite && node.has("partner" + side)) {
-        Partner partner = partner(path + ".partner" + side, node.get("partner" + side));
-        return partner == null ? null : new Side(null, partner);
+        return new Side(null, partner(path + ".partner" + side, node.get("partner" + side)),
+            path + ".partner" + side);
       }
-      Site site = siteRef(path + ".site" + side, node.get("site" + side), sitesNode, sites);
-      return site == null ? null : new Side(site, null);
+      return new Side(siteRef(path + ".site" + side, node.get("site" + side), sitesNode, sites),
+          null, null);
     }
 
     /** An optional pace, {@code {"perSecond": r, "burst": n}}; null when absent or wrong. */
@@ -714,6 +747,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
             + (sitesNode == null ? "none" : new TreeSet<>(toList(sitesNode))));
         return null;
       }
+      used.add(name);
       // null when the site has problems of its own, reported at the site
       return sites.get(name);
     }
@@ -729,42 +763,62 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
      * /transport/<sync id>}) must read the same in a URL. (Project keys are checked by the sync
      * configuration.)
      */
-    private void routes(List<Sync> syncs) {
-      Set<String> named = new HashSet<>();
-      for (Sync sync : syncs) {
-        if (sync.partner() != null && !ROUTE_NAME.matcher(sync.configuration().id()).matches()) {
-          add(sync.path() + ".sync.id", "\"" + sync.configuration().id() + "\" names the path"
-              + " /transport/<id> a partner service posts to: use letters, digits, '.', '_'"
-              + " and '-' only");
+    private void routes(JsonNode sitesNode) {
+      for (Names n : names) {
+        if (n.partnerPath() != null && n.id() != null && !ROUTE_NAME.matcher(n.id()).matches()) {
+          add(n.path() + ".sync.id", "\"" + n.id() + "\" names the path /transport/<id> a"
+              + " partner service posts to: use letters, digits, '.', '_' and '-' only");
         }
-        for (boolean sideA : List.of(true, false)) {
-          Site site = sideA ? sync.siteA() : sync.siteB();
-          if (site == null || !site.webhooks()) {
-            continue;
-          }
-          if (!ROUTE_NAME.matcher(site.name()).matches() && named.add(site.name())) {
-            add(site.path(), "the site's name names the path /webhooks/<name> its webhooks are"
-                + " posted to: use letters, digits, '.', '_' and '-' only");
-          }
+      }
+      for (String name : used) {
+        if (webhooksKey(sitesNode.get(name)) != null && !ROUTE_NAME.matcher(name).matches()) {
+          add(member("$.sites", name), "the site's name names the path /webhooks/<name> its"
+              + " webhooks are posted to: use letters, digits, '.', '_' and '-' only");
         }
       }
     }
 
+    /** Partners and webhooks reach this service on its port, which the file does not give. */
+    private void noPort(JsonNode sitesNode) {
+      names.stream().filter(n -> n.partnerPath() != null).forEach(n -> add(n.partnerPath(),
+          "a partner service sends its messages to this service's port: add \"server\":"
+              + " {\"port\": ...}"));
+      if (sitesNode != null && sitesNode.isObject()) {
+        sitesNode.fields().forEachRemaining(e -> {
+          String key = webhooksKey(e.getValue());
+          if (key != null) {
+            add(member("$.sites", e.getKey()) + "." + key, "webhooks are taken on the"
+                + " service's port: add \"server\": {\"port\": ...}");
+          }
+        });
+      }
+    }
+
+    /**
+     * The key by which a site asks for webhooks, {@code webhookSecretEnv} or {@code
+     * webhooksUnsigned}, whether or not its settings are right; null when it does not.
+     */
+    private static String webhooksKey(JsonNode site) {
+      if (site == null || !site.isObject()) {
+        return null;
+      }
+      return site.has("webhookSecretEnv") ? "webhookSecretEnv"
+          : site.path("webhooksUnsigned").booleanValue() ? "webhooksUnsigned" : null;
+    }
+
     /** Sync ids and connector keys name stores' rows and admin paths: one meaning each. */
-    private void unique(List<Sync> syncs) {
+    private void unique() {
       Map<String, String> ids = new HashMap<>();
       Map<String, String> keys = new HashMap<>();
-      for (Sync s : syncs) {
-        String other = ids.putIfAbsent(s.configuration().id(), s.path());
+      for (Names n : names) {
+        String other = n.id() == null ? null : ids.putIfAbsent(n.id(), n.path());
         if (other != null) {
-          add(s.path() + ".sync.id", "\"" + s.configuration().id() + "\" is also the id at "
-              + other);
+          add(n.path() + ".sync.id", "\"" + n.id() + "\" is also the id at " + other);
         }
         for (String side : List.of("A", "B")) {
-          String key = side.equals("A") ? s.configuration().connectorA().key()
-              : s.configuration().connectorB().key();
-          String at = s.path() + ".sync.connector" + side + ".key";
-          String was = keys.putIfAbsent(key, at);
+          String key = side.equals("A") ? n.keyA() : n.keyB();
+          String at = n.path() + ".sync.connector" + side + ".key";
+          String was = key == null ? null : keys.putIfAbsent(key, at);
           if (was != null) {
             add(at, "\"" + key + "\" is also the connector key at " + was
                 + "; each connector of the file needs its own key (it names its stored state)");

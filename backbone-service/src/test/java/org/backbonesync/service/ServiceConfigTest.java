@@ -161,11 +161,11 @@ class ServiceConfigTest {
             + " \"issueWritePace\": {\"perSecond\": 0.01, \"burst\": 2147483647}}"));
     ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
     assertEquals(List.of(
-        file + ": $.sites.support.endpointPace.rate: unknown key; known: [burst, perSecond]",
         file + ": $.sites.support.endpointPace.perSecond: must be 0 (no pace) or a number"
             + " from 0.01 to 10000, was -1",
         file + ": $.sites.support.endpointPace.burst: must be a whole number from 1 to"
             + " 1000000, was 0.5",
+        file + ": $.sites.support.endpointPace.rate: unknown key; known: [burst, perSecond]",
         file + ": $.sites.support.issueWritePace: must be an object: {\"perSecond\": ...,"
             + " \"burst\": ...}, was 3",
         file + ": $.sites.dev.issueWritePace.burst: must be a whole number from 1 to 1000000,"
@@ -191,8 +191,6 @@ class ServiceConfigTest {
     ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
 
     assertEquals(List.of(
-        file + ": $.pollInterval: must be an ISO-8601 duration from PT0.01S to PT24H (e.g."
-            + " \"PT30S\"), was \"PT0.0005S\"",
         file + ": $.sites.support.requestsPerSecond: must be 0 (no limit) or a number from 0.01"
             + " to 10000, was 1E-9",
         file + ": $.sites.support.endpointPace.perSecond: must be 0 (no pace) or a number"
@@ -200,7 +198,9 @@ class ServiceConfigTest {
         file + ": $.sites.dev.requestsPerSecond: must be 0 (no limit) or a number from 0.01"
             + " to 10000, was 1E+400",
         file + ": $.server.port: must be a port number from 0 (any free one) to 65535, was"
-            + " 4294967376"), f.lines());
+            + " 4294967376",
+        file + ": $.pollInterval: must be an ISO-8601 duration from PT0.01S to PT24H (e.g."
+            + " \"PT30S\"), was \"PT0.0005S\""), f.lines());
   }
 
   @Test
@@ -223,6 +223,8 @@ class ServiceConfigTest {
 
     assertEquals(List.of(
         file + ": $.sites.support.webhookSecretEnv: environment variable HOOK is not set",
+        file + ": $.sites.support.webhookSecretEnv: webhooks are taken on the service's port:"
+            + " add \"server\": {\"port\": ...}",
         file + ": $.sites.support.webhooksUnsigned: contradicts webhookSecretEnv: signed"
             + " webhooks are checked, so set one of them",
         file + ": $.sites.dev.webhooksUnsigned: must be true or false, was \"yes\""), f.lines());
@@ -258,8 +260,8 @@ class ServiceConfigTest {
     assertEquals(List.of(
         at + ".partnerB: only one side can be a partner service; the other must be a site of"
             + " this service",
-        at + ".partnerA: give siteA or partnerA, not both",
-        at + ".partnerB: give siteB or partnerB, not both"), f.lines());
+        at + ".partnerB: give siteB or partnerB, not both",
+        at + ".partnerA: give siteA or partnerA, not both"), f.lines());
 
     Files.writeString(file, example.replace("\"siteB\": \"dev\",",
         "\"partnerB\": {\"url\": \"http://partner.example.com/t\","
@@ -267,14 +269,15 @@ class ServiceConfigTest {
     ServiceFailure partner = assertThrows(ServiceFailure.class,
         () -> ServiceConfig.read(file, env));
     assertEquals(List.of(
-        at + ".partnerB.colour: unknown key; known: [allowInsecure, keyEnv, keyId, url]",
         at + ".partnerB.url: is http: the credentials and everything synced would travel in"
             + " clear text; use https, or set \"allowInsecure\": true here for a network you"
             + " trust",
         at + ".partnerB.keyId: must be 1 to 64 letters, digits, '.', '_' or '-' (the id both"
             + " services give the shared secret), was \"k 1\"",
         at + ".partnerB.keyEnv: the secret in SHORT has fewer than 32 bytes; use e.g. the output"
-            + " of openssl rand -hex 32"), partner.lines());
+            + " of openssl rand -hex 32",
+        at + ".partnerB.colour: unknown key; known: [allowInsecure, keyEnv, keyId, url]"),
+        partner.lines());
   }
 
   @Test
@@ -295,11 +298,11 @@ class ServiceConfigTest {
     ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
 
     assertEquals(List.of(
+        file + ": $.sites[\"sup port\"]: the site's name names the path /webhooks/<name> its"
+            + " webhooks are posted to: use letters, digits, '.', '_' and '-' only",
         file + ": $.synchronizations[0].sync.id: \"support to dev\" names the path"
             + " /transport/<id> a partner service posts to: use letters, digits, '.', '_' and"
-            + " '-' only",
-        file + ": $.sites[\"sup port\"]: the site's name names the path /webhooks/<name> its"
-            + " webhooks are posted to: use letters, digits, '.', '_' and '-' only"), f.lines());
+            + " '-' only"), f.lines());
   }
 
   private static final String ADMIN = "0123456789abcdef";
@@ -550,5 +553,70 @@ class ServiceConfigTest {
         at + "[2].fieldB: field \"summary\" on B's side is also written by"
             + " $.synchronizations[0].sync.fieldMappings[0] (\"summary\"); two mappings writing"
             + " one field would overwrite each other"), f.lines());
+  }
+
+  /**
+   * Every problem of a file in one run, in the file's order (a new user's walk: a partner URL
+   * with credentials hid the sync id that cannot name the partner's path until it was fixed;
+   * a synchronization with a problem of its own hid the ids and keys it shares with another).
+   */
+  @Test
+  void everyProblemOfTheFileIsReportedInOneRunInFileOrder(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, """
+        {
+          "sites": {"cloud": {"url": "https://cloud.example.com", "auth": "apiToken",
+                              "emailEnv": "JIRA_A_EMAIL", "tokenEnv": "JIRA_A_TOKEN"}},
+          "synchronizations": [{
+            "siteA": "cloud",
+            "partnerB": {"url": "https://u:SECRET@partner.example.com/transport/pa-pb",
+                         "keyId": "k1", "keyEnv": "PARTNER_KEY"},
+            "sync": {
+              "id": "pa pb",
+              "connectorA": {"key": "PA", "projectKey": "PA", "syncUser": "sync-a"},
+              "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
+              "fieldMappings": [{"id": "summary", "type": "passthrough", "direction": "BOTH",
+                                 "fieldA": "summary", "fieldB": "summary"},
+                                {"id": "c", "type": "constant", "direction": "BOTH",
+                                 "fieldB": "labels", "settings": {"value": "x"}}]
+            }
+          }, {
+            "siteA": "cloud",
+            "siteB": "nowhere",
+            "sync": {
+              "id": "pa pb",
+              "connectorA": {"key": "PA", "projectKey": "PA", "syncUser": "sync-a"},
+              "connectorB": {"key": "PB", "projectKey": "PB", "syncUser": "sync-b"},
+              "fieldMappings": [{"id": "summary", "type": "passthrough", "direction": "BOTH",
+                                 "fieldA": "summary", "fieldB": "summary"}]
+            }
+          }],
+          "store": {"directory": "data", "user": "u"},
+          "server": {"port": 0}
+        }
+        """);
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file,
+        Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+            "PARTNER_KEY", "k".repeat(40))));
+
+    String at = file + ": $.synchronizations";
+    assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
+    assertEquals(List.of(
+        at + "[0].partnerB.url: url must not carry a user name or password (give them as"
+            + " credentials), was https://***@partner.example.com/transport/pa-pb",
+        at + "[0].sync.id: \"pa pb\" names the path /transport/<id> a partner service posts to:"
+            + " use letters, digits, '.', '_' and '-' only",
+        at + "[0].sync.fieldMappings[1].direction: mapping type constant syncs one way only; use"
+            + " A_TO_B or B_TO_A, not BOTH",
+        at + "[1].siteB: no site \"nowhere\" under $.sites; there are [cloud]",
+        at + "[1].sync.id: \"pa pb\" is also the id at $.synchronizations[0]",
+        at + "[1].sync.connectorA.key: \"PA\" is also the connector key at"
+            + " $.synchronizations[0].sync.connectorA.key; each connector of the file needs its"
+            + " own key (it names its stored state)",
+        at + "[1].sync.connectorB.key: \"PB\" is also the connector key at"
+            + " $.synchronizations[0].sync.connectorB.key; each connector of the file needs its"
+            + " own key (it names its stored state)",
+        file + ": $.store.user: only with jdbcUrl"), f.lines());
   }
 }
