@@ -60,8 +60,10 @@ final class ConfigurationJsonReader {
     List<FieldMapping> byIndex = new ArrayList<>(); // null where a mapping could not be read
     mappings(root.get("fieldMappings"), a, b, mappings, byIndex, p);
     Responsibility responsibility = responsibility(root.get("responsibility"), mappings, p);
-    if (a != null && b != null && a.key().equals(b.key())) {
-      p.add("$.connectorB.key", "connector keys must differ, both are \"" + a.key() + "\"");
+    String keyA = root.path("connectorA").path("key").textValue();
+    if (keyA != null && !keyA.isBlank()
+        && keyA.equals(root.path("connectorB").path("key").textValue())) {
+      p.add("$.connectorB.key", "connector keys must differ, both are \"" + keyA + "\"");
     }
     ShapeChecker.check(a, b, byIndex, responsibility, p.list);
     if (!p.list.isEmpty() || id == null || a == null || b == null) {
@@ -163,11 +165,12 @@ final class ConfigurationJsonReader {
         if (first != null) {
           p.add(at + ".id", "duplicate field mapping id \"" + m.id()
               + "\" (also at $.fieldMappings[" + first + "])");
-          continue;
+        } else {
+          byIndex.set(i, m);
+          mappings.add(m);
         }
-        byIndex.set(i, m);
+        // (its type, fields and settings are its own, whatever its id)
         MappingChecker.check(i, m, a, b, registry, null, null, p.list);
-        mappings.add(m);
       }
     }
   }
@@ -206,12 +209,12 @@ final class ConfigurationJsonReader {
     String user = p.text(at + ".syncUser", node.get("syncUser"), true);
     String jql = p.text(at + ".jql", node.get("jql"), false);
     String incoming = p.text(at + ".incomingJql", node.get("incomingJql"), false);
-    int before = p.list.size();
     PartnerGone gone =
         PartnerGoneJson.read(at + ".onPartnerGone", node.get("onPartnerGone"), p);
-    if (key == null || project == null || user == null || p.list.size() > before) {
+    if (key == null || project == null || user == null) {
       return null;
     }
+    // (with onPartnerGone refused, the rest is still checked; nothing is built with a problem)
     return new ConnectorConfig(key, project, user, jql, incoming, gone);
   }
 

@@ -192,6 +192,39 @@ class SyncConfigurationJsonTest {
         problems(broken));
   }
 
+  /**
+   * A problem of one part hides none of another's (a new user's walk of the service): a refused
+   * onPartnerGone hid the connector's other problems and that both keys were one; a duplicate
+   * mapping id hid the mapping's unknown type.
+   */
+  @Test
+  void aProblemOfOnePartHidesNoneOfAnothers() {
+    String broken = """
+        {"id": "s",
+         "connectorA": {"key": "PA", "projectKey": "pa", "syncUser": "a",
+                        "onPartnerGone": "explode"},
+         "connectorB": {"key": "PA", "projectKey": "PB"},
+         "fieldMappings": [
+           {"id": "m1", "type": "passthrough", "direction": "BOTH", "fieldA": "summary",
+            "fieldB": "summary"},
+           {"id": "m1", "type": "magic", "direction": "BOTH", "fieldA": "x", "fieldB": "x"}
+         ]}""";
+
+    assertEquals(List.of(
+        "$.connectorA.onPartnerGone: must be an object, was \"\\\"explode\\\"\"",
+        "$.connectorB.syncUser: missing",
+        "$.fieldMappings[1].id: duplicate field mapping id \"m1\" (also at $.fieldMappings[0])",
+        "$.fieldMappings[1].type: unknown mapping type \"magic\"; known: [passthrough,"
+            + " correlation, to-text, constant, user, status, comments, links, attachments,"
+            + " worklogs] (a custom type is found through a file"
+            + " META-INF/services/org.backbonesync.spi.mapping.FieldMappingProvider on the"
+            + " classpath that names its provider class)",
+        "$.connectorB.key: connector keys must differ, both are \"PA\"",
+        "$.connectorA.projectKey: must be a project key: upper-case letters, digits and \"_\","
+            + " starting with a letter; was \"pa\""),
+        problems(broken));
+  }
+
   @Test
   void brokenJsonIsRefusedWithItsPosition() {
     List<String> found = problems("{\"id\": }");
