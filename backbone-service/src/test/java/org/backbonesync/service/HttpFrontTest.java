@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,20 +55,18 @@ class HttpFrontTest {
   private InMemoryIssueTracker pb;
   private FakeJiraServer cloud;
   private FakeJiraServer server;
+  private FakeSitePair fakeSites;
   private SyncService service;
   private HttpFront front;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws Exception {
-    pa = InMemoryIssueTracker.builder("PA").clock(Clock.systemUTC())
-        .syncUser("sync-a").users("alice").build();
-    pb = InMemoryIssueTracker.builder("PB").clock(Clock.systemUTC())
-        .syncUser("sync-b").users("bob").build();
-    cloud = FakeJiraServer.builder(pa).flavour(FakeJiraServer.Flavour.CLOUD)
-        .credential("sync-a", "cloud-token-4711").start();
-    server = FakeJiraServer.builder(pb).flavour(FakeJiraServer.Flavour.SERVER)
-        .credential("sync-b", "server-pat-0815").start();
+    fakeSites = new FakeSitePair();
+    pa = fakeSites.pa;
+    pb = fakeSites.pb;
+    cloud = fakeSites.cloud;
+    server = fakeSites.server;
     Path file = dir.resolve("sync.json");
     Files.writeString(file, TwoSitesFile.json(cloud.url(), server.url(), "PA", """
         "pollInterval": "PT24H",
@@ -89,8 +86,7 @@ class HttpFrontTest {
   void stop() {
     front.stop();
     service.stop(Duration.ofSeconds(5));
-    cloud.close();
-    server.close();
+    fakeSites.close();
   }
 
   private HttpResponse<String> send(String method, String path, String token) throws Exception {

@@ -9,7 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +37,18 @@ class PromptedApplyTest {
   private InMemoryIssueTracker pb;
   private FakeJiraServer cloud;
   private FakeJiraServer server;
+  private FakeSitePair fakeSites;
   /** Between the service and site B: holds PB's poll (its search for changed issues). */
   private HoldingProxy slowSearch;
   private SyncService service;
 
   @BeforeEach
   void start() throws Exception {
-    pa = InMemoryIssueTracker.builder("PA").clock(Clock.systemUTC())
-        .syncUser("sync-a").users("alice").build();
-    pb = InMemoryIssueTracker.builder("PB").clock(Clock.systemUTC())
-        .syncUser("sync-b").users("bob").build();
-    cloud = FakeJiraServer.builder(pa).flavour(FakeJiraServer.Flavour.CLOUD)
-        .credential("sync-a", "cloud-token-4711").start();
-    server = FakeJiraServer.builder(pb).flavour(FakeJiraServer.Flavour.SERVER)
-        .credential("sync-b", "server-pat-0815").start();
+    fakeSites = new FakeSitePair();
+    pa = fakeSites.pa;
+    pb = fakeSites.pb;
+    cloud = fakeSites.cloud;
+    server = fakeSites.server;
     slowSearch = new HoldingProxy(server.url(),
         request -> request.contains("/search?") && request.contains("ORDER BY updated"));
     Path file = dir.resolve("sync.json");
@@ -68,8 +65,7 @@ class PromptedApplyTest {
   void stop() {
     slowSearch.close();
     service.stop(Duration.ofSeconds(5));
-    cloud.close();
-    server.close();
+    fakeSites.close();
   }
 
   @Test
