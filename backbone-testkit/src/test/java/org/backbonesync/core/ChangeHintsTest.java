@@ -35,6 +35,21 @@ class ChangeHintsTest {
     return sync;
   }
 
+  /** Runs {@code step} before the tracker's first call of {@code operation}; whether it ran. */
+  private static AtomicBoolean onceBefore(InMemoryIssueTracker tracker, String operation,
+      Runnable step) {
+    AtomicBoolean ran = new AtomicBoolean();
+    tracker.intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals(operation) && ran.compareAndSet(false, true)) {
+          step.run();
+        }
+      }
+    });
+    return ran;
+  }
+
   @Test
   void anEditReachesTheOtherSideAfterOneHintWithoutAPoll() {
     SyncTestDriver sync = started(SyncTestDriver.builder());
@@ -71,17 +86,11 @@ class ChangeHintsTest {
   @Test
   void aHintLeftBecauseAnApplyHeldItsPairIsReadAgainWhenTheApplyEnds() {
     SyncTestDriver sync = started(SyncTestDriver.builder());
-    AtomicBoolean hinted = new AtomicBoolean();
-    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
-      @Override
-      public void before(TrackerCall call) {
-        if (call.operation().equals("updateIssue") && hinted.compareAndSet(false, true)) {
-          sync.a("alice").edit("PA-1", "description", "Tray 2 jams");
-          sync.engine().changeHints("PA").issuesChanged(List.of("PA-1"));
-          scheduler.runDue(); // the hinted read, while the apply holds PA-1's pair
-          assertEquals(1, sync.a().calls("findChanged").size(), "read beside the apply");
-        }
-      }
+    AtomicBoolean hinted = onceBefore(sync.a(), "updateIssue", () -> {
+      sync.a("alice").edit("PA-1", "description", "Tray 2 jams");
+      sync.engine().changeHints("PA").issuesChanged(List.of("PA-1"));
+      scheduler.runDue(); // the hinted read, while the apply holds PA-1's pair
+      assertEquals(1, sync.a().calls("findChanged").size(), "read beside the apply");
     });
 
     sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
@@ -102,16 +111,10 @@ class ChangeHintsTest {
   @Test
   void aHintLeftBecauseAnApplyWroteItsIssueSinceTheSearchIsReadAgainAtOnce() {
     SyncTestDriver sync = started(SyncTestDriver.builder());
-    AtomicBoolean applied = new AtomicBoolean();
-    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
-      @Override
-      public void before(TrackerCall call) {
-        if (call.operation().equals("findChanged") && applied.compareAndSet(false, true)) {
-          sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
-          sync.engine().changeHints("PB").issuesChanged(List.of("PB-1"));
-          scheduler.runDue(); // B's read, and A's apply of it, as A's search runs
-        }
-      }
+    AtomicBoolean applied = onceBefore(sync.a(), "findChanged", () -> {
+      sync.b("bob").edit("PB-1", "summary", "Printer on fire, third floor");
+      sync.engine().changeHints("PB").issuesChanged(List.of("PB-1"));
+      scheduler.runDue(); // B's read, and A's apply of it, as A's search runs
     });
 
     sync.a("alice").edit("PA-1", "description", "Tray 2 jams");
