@@ -10,6 +10,7 @@ import org.backbonesync.core.AdminResponse;
 import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.SyncAdmin;
 import org.backbonesync.core.SyncAdminHandler;
+import org.backbonesync.spi.internal.Escapes;
 
 /**
  * The query check of the routes that take no query parameters ({@code /health...}, {@code
@@ -19,7 +20,10 @@ import org.backbonesync.core.SyncAdminHandler;
  * to learns it at once instead of reading an answer that ignored what it asked.
  */
 final class NoQuery {
-  /** A name shown as it is; any other is quoted and escaped (as the admin API names them). */
+  /**
+   * A name shown as it is; any other is quoted and escaped ({@link Escapes#quoted}, as the admin
+   * API names them).
+   */
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.%-]{1,80}");
   private static final int SHOWN = 80;
   /** Names listed in the message; the problems list them all (up to the admin API's limit). */
@@ -49,7 +53,7 @@ final class NoQuery {
     List<ConfigurationProblem> problems = new ArrayList<>();
     List<String> names = new ArrayList<>();
     query.keySet().forEach(name -> {
-      String shown = PLAIN.matcher(name).matches() ? name : quoted(name);
+      String shown = PLAIN.matcher(name).matches() ? name : Escapes.quoted(name, SHOWN);
       problems.add(new ConfigurationProblem("?" + shown, name.isEmpty()
           ? "a query parameter without a name (a '?' or '&' with nothing after it, or '=' first)"
           : "unknown query parameter"));
@@ -60,39 +64,5 @@ final class NoQuery {
     return ERRORS.refused(new AdminException(400, route + " takes no query parameters; refused: "
         + String.join(", ", names) + (problems.size() > names.size()
             ? " and " + (problems.size() - names.size()) + " more" : ""), problems));
-  }
-
-  /**
-   * A name quoted as the admin API quotes one: quotes and backslashes escaped, line breaks and
-   * tabs written as in JSON, other invisible characters (control, format, line and paragraph
-   * separators) and lone surrogates as {@code u} escapes, cut after {@value #SHOWN} characters:
-   * it cannot pass for another name or break a log line.
-   */
-  private static String quoted(String name) {
-    int end = Math.min(name.length(), SHOWN);
-    if (end < name.length() && Character.isHighSurrogate(name.charAt(end - 1))) {
-      end--;
-    }
-    StringBuilder out = new StringBuilder("\"");
-    for (int i = 0; i < end; i++) {
-      char c = name.charAt(i);
-      int type = Character.getType(c);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c == '\n' || c == '\r' || c == '\t') {
-        out.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
-      } else if (Character.isHighSurrogate(c) && i + 1 < end
-          && Character.isLowSurrogate(name.charAt(i + 1))) {
-        out.append(c).append(name.charAt(++i));
-      } else if (type == Character.CONTROL || type == Character.FORMAT
-          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-          || Character.isSurrogate(c)) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return end == name.length() ? out.append('"').toString()
-        : out.append("...\" (").append(name.length()).append(" characters)").toString();
   }
 }
