@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.backbonesync.core.internal.PercentEscapes;
 
 /**
@@ -82,6 +83,23 @@ public record AdminRequest(
    * @param rawQuery the query as received (without {@code ?}), or null when there was none
    * @throws AdminException (400) naming each parameter that cannot be decoded, and its raw text
    */
+  /**
+   * Refuses any query for a host's own route that takes none (a health or metrics route beside
+   * the admin API), as the admin API refuses a parameter its route does not take: a host answers
+   * the exception with {@link SyncAdminHandler#refused}, so a probe or scraper told to send a
+   * query learns it at once instead of reading an answer that ignored what it asked.
+   *
+   * @param route what the refusal names, e.g. {@code GET /health}
+   * @param rawQuery the query as received (without {@code ?}), or null when there was none
+   * @throws AdminException (400) naming each parameter, or as {@link #parseQuery} for a query it
+   *     cannot decode
+   */
+  public static void requireNoQuery(String route, String rawQuery) {
+    if (rawQuery != null) {
+      AdminRoutes.refuseParameters(route, Set.of(), parseQuery(rawQuery));
+    }
+  }
+
   public static Map<String, List<String>> parseQuery(String rawQuery) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (rawQuery == null) {

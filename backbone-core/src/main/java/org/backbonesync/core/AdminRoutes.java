@@ -87,7 +87,7 @@ final class AdminRoutes {
     if (route == null) {
       return notAllowed(method, here);
     }
-    refuseParameters(route, r.queryValues());
+    refuseParameters(route.toString(), route.parameters(), r.queryValues());
     if (route.takesBody()) {
       type.requireJson(route);
     }
@@ -116,13 +116,21 @@ final class AdminRoutes {
     return new AdminResponse(405, refused.body(), headers);
   }
 
-  private static void refuseParameters(Route route, Map<String, List<String>> query) {
+  /**
+   * Refuses a query naming a parameter the route does not take, one without a name, or one it
+   * takes given more than once (400, each a problem at {@code ?name}).
+   *
+   * @param route what the message names, e.g. {@code GET /health}
+   * @param parameters the query parameters the route takes
+   */
+  static void refuseParameters(String route, Set<String> parameters,
+      Map<String, List<String>> query) {
     List<ConfigurationProblem> problems = new ArrayList<>();
     query.forEach((name, values) -> {
       if (name.isEmpty()) {
         problems.add(new ConfigurationProblem(parameter(name), "a query parameter without a"
             + " name (a '?' or '&' with nothing after it, or '=' first)"));
-      } else if (!route.parameters().contains(name)) {
+      } else if (!parameters.contains(name)) {
         problems.add(new ConfigurationProblem(parameter(name), "unknown query parameter"));
       } else if (values.size() > 1) {
         problems.add(new ConfigurationProblem(parameter(name),
@@ -133,8 +141,8 @@ final class AdminRoutes {
       List<String> names = problems.stream().limit(10).map(p -> p.path().substring(1))
           .map(n -> n.equals("\"\"") ? "a parameter without a name" : n).toList();
       throw new AdminException(400, route + " takes "
-          + (route.parameters().isEmpty() ? "no query parameters"
-              : "only the query parameters " + String.join(", ", sorted(route.parameters()))
+          + (parameters.isEmpty() ? "no query parameters"
+              : "only the query parameters " + String.join(", ", sorted(parameters))
                   + ", each at most once")
           + "; refused: " + String.join(", ", names)
           + (problems.size() > names.size() ? " and " + (problems.size() - names.size())

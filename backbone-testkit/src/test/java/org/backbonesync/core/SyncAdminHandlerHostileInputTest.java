@@ -107,6 +107,30 @@ class SyncAdminHandlerHostileInputTest {
   // ------------------------------------------------------------------ query parameters
 
   @Test
+  void aHostsRouteWithoutParametersRefusesAQueryInTheAdminApisWords() {
+    AdminRequest.requireNoQuery("GET /health", null);
+    AdminException some = assertThrows(AdminException.class,
+        () -> AdminRequest.requireNoQuery("GET /health", "verbose=1&a%0Ab&&x=1&x=2"));
+    assertEquals(400, some.status());
+    assertEquals("GET /health takes no query parameters; refused: verbose, \"a\\nb\", a"
+        + " parameter without a name, x", some.getMessage());
+    assertEquals("?x", some.problems().get(3).path());
+    StringBuilder many = new StringBuilder("p0");
+    for (int i = 1; i < 12; i++) {
+      many.append("&p").append(i);
+    }
+    AdminException twelve = assertThrows(AdminException.class,
+        () -> AdminRequest.requireNoQuery("GET /metrics", many.toString()));
+    assertTrue(twelve.getMessage().endsWith("refused: p0, p1, p2, p3, p4, p5, p6, p7, p8, p9"
+        + " and 2 more"), twelve.getMessage());
+    assertEquals(12, twelve.problems().size());
+    AdminException undecodable = assertThrows(AdminException.class,
+        () -> AdminRequest.requireNoQuery("GET /health", "x=%FF"));
+    assertEquals("query parameter ?x: its value \"%FF\" is not UTF-8 once its escapes are"
+        + " decoded", undecodable.getMessage());
+  }
+
+  @Test
   void aMisspeltDeleteParameterDeletesNothing() throws Exception {
     State before = state();
     String takes = "DELETE /connectors/{connectorKey}/syncInformation takes only the query"
