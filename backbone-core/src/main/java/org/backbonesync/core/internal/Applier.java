@@ -127,13 +127,7 @@ final class Applier {
     String localKey = row.localIssueKey();
     Supplier<Optional<TrackedIssue>> issue = Context.once(() -> connector.tracker.issue(localKey));
     if (recorded) {
-      stillThere(localKey, issue.get());
-      if (GoneIssues.replaced(row, issue.get().get())) {
-        throw new GoneIssues.Replaced(connector.key(), localKey);
-      }
-      if (GoneIssues.leftScope(connector, issue.get().get())) {
-        throw new GoneIssues.LeftScope(connector.key(), localKey, connector.config.jql());
-      }
+      checkPaired(row, issue.get());
     }
     ConflictResolver.Resolution resolution = null;
     TrackedIssue local = null;
@@ -149,6 +143,24 @@ final class Applier {
     }
     return new ApplyTarget(localKey, row.id(), false, null, resolution, local, issue, applied,
         mappings.importAll(message, applied, null, issue, null, !recorded));
+  }
+
+  /**
+   * Checks that a recorded row's issue is still the pair's: there under its key, not another
+   * issue made under it since, and in the connector's JQL. What {@link GoneIssues#applyOrUnlink}
+   * unlinks a pair for is thrown.
+   *
+   * @param issue the issue as the tracker reads it under the row's key
+   */
+  void checkPaired(SyncInfo row, Optional<TrackedIssue> issue) {
+    String localKey = row.localIssueKey();
+    stillThere(localKey, issue);
+    if (GoneIssues.replaced(row, issue.get())) {
+      throw new GoneIssues.Replaced(connector.key(), localKey);
+    }
+    if (GoneIssues.leftScope(connector, issue.get())) {
+      throw new GoneIssues.LeftScope(connector.key(), localKey, connector.config.jql());
+    }
   }
 
   /**

@@ -74,17 +74,36 @@ final class InOrder {
       return partnerGone.apply(row.get(), message, now);
     }
     applier.check(message);
-    String jql = connector.config.incomingJql();
-    if (row.isPresent() && jql != null
-        && !connector.tracker.matches(row.get().localIssueKey(), jql)) {
-      return consumeIgnored(row.get(), message, now, false,
-          row.get().localIssueKey() + " does not match the incoming JQL \"" + jql + "\"");
+    if (row.isPresent() && row.get().id() == 0 && outsideIncomingJql(row.get())) {
+      return ignoredOutsideIncomingJql(row.get(), message, now);
     }
     if (row.isEmpty() || row.get().id() == 0) {
       return applier.apply(row, message, now);
     }
-    return goneIssues.applyOrUnlink(row.get(), message, now,
-        current -> applier.apply(Optional.of(current), message, now));
+    // (the incoming JQL inside: an issue gone, moved away or out of the JQL matches no incoming
+    // JQL, and its pair is unlinked as for any change, not kept linked for good)
+    return goneIssues.applyOrUnlink(row.get(), message, now, current -> {
+      if (!outsideIncomingJql(current)) {
+        return applier.apply(Optional.of(current), message, now);
+      }
+      applier.checkPaired(current, connector.tracker.issue(current.localIssueKey()));
+      return ignoredOutsideIncomingJql(current, message, now);
+    });
+  }
+
+  /**
+   * Whether the row's issue does not match the connector's incoming JQL. A tracker may refuse
+   * the search for an issue that is gone (the in-memory tracker does, as Jira Server does for a
+   * key it does not know): {@link GoneIssues#applyOrUnlink} reads the issue then.
+   */
+  private boolean outsideIncomingJql(SyncInfo row) {
+    String jql = connector.config.incomingJql();
+    return jql != null && !connector.tracker.matches(row.localIssueKey(), jql);
+  }
+
+  private ApplyOutcome ignoredOutsideIncomingJql(SyncInfo row, SyncMessage message, long now) {
+    return consumeIgnored(row, message, now, false, row.localIssueKey()
+        + " does not match the incoming JQL \"" + connector.config.incomingJql() + "\"");
   }
 
   /**
