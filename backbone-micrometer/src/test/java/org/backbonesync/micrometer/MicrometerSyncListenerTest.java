@@ -13,11 +13,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.backbonesync.testkit.TrackerCall;
 import org.junit.jupiter.api.Test;
 
 /** Given a scripted sync between PA and PB, the registry counts what the engine did. */
@@ -155,5 +158,39 @@ class MicrometerSyncListenerTest {
             .build());
     assertEquals("backlog gauges need the connectors they count: call connectors(...)",
         noConnectors.getMessage());
+  }
+
+  /**
+   * After a lost store, B's poll pairs PB-1 again by its origin marker while B applies A's
+   * message, which found PB-1 by the same marker: the store refuses the apply's row, the message
+   * is tried again at once and applied. An expected race, not a failure in the metrics.
+   */
+  @Test
+  void aPairThePollMadeWhileAnApplyFoundItsIssueCountsNoFailure() {
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofMinutes(1));
+    sync.restartOn(new InMemoryStores()); // a lost store
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, again");
+    sync.poll("PA");
+    sync.deliver("PA");
+    AtomicBoolean polled = new AtomicBoolean();
+    sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("updateIssue") && polled.compareAndSet(false, true)) {
+          sync.poll("PB"); // between the apply's marker lookup and its new row
+        }
+      }
+    });
+
+    sync.apply("PB");
+    sync.b().intercept(null);
+    sync.runUntilQuiet();
+
+    assertTrue(polled.get());
+    assertEquals("Printer on fire, again", sync.b().value("PB-1", "summary").asText());
+    assertEquals(0, count("backbone.messages.processed", "PB", "outcome", "failed"));
+    assertEquals(0, count("backbone.messages.processed", "PB", "outcome", "failed_permanent"));
   }
 }

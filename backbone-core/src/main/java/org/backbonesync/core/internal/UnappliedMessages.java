@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
@@ -12,6 +14,7 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.TrackerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,28 +73,57 @@ final class UnappliedMessages {
    * paired already is tried again when that pair is the message's own: this side's poll paired
    * the same issue by the same marker meanwhile (a lost store, the poll and the apply beside
    * each other, as the service's {@code --once} runs them), and the message is now its pair's
-   * next. At once the first time; after the usual backoff should it fail so again.
+   * next. At once the first time; after the usual backoff should it fail so again. That race is
+   * expected after a lost store, so its first retry is no failure (no {@code failed} event, a
+   * debug line) when the row that pairs the message's issue holds the local key refused; a row
+   * that pairs another issue is a failure (retried when it pairs the message's issue, else for
+   * an admin).
    */
   ApplyOutcome afterFailure(InboxEntry entry, RuntimeException failure, long now) {
     if (failure instanceof RetriableException e) {
       return retryLater(entry, e, now);
     }
-    if (failure instanceof DuplicateSyncInfoException && pairedSince(entry.message())) {
-      return retryLater(entry, new RetriableException(failure.getMessage() + ", with "
-          + entry.message().sourceIssueKey() + " since (paired by its origin marker meanwhile)",
-          failure, entry.attempts() == 0 ? Duration.ZERO : null), now);
+    if (failure instanceof DuplicateSyncInfoException duplicate) {
+      Optional<SyncInfo> pair = pairedSince(entry.message());
+      if (pair.isPresent()) {
+        RetriableException again = new RetriableException(failure.getMessage() + ", with "
+            + entry.message().sourceIssueKey() + " since (paired by its origin marker meanwhile)",
+            failure, entry.attempts() == 0 ? Duration.ZERO : null);
+        return entry.attempts() == 0 && holdsKey(pair.get(), duplicate)
+            ? retryAtOnce(entry, again, now) : retryLater(entry, again, now);
+      }
     }
     return failed(entry, failure);
   }
 
-  /** Whether a row of ours pairs the message's issue now (read outside the failed transaction). */
-  private boolean pairedSince(SyncMessage message) {
+  /** The row of ours that pairs the message's issue now (read outside the failed transaction). */
+  private Optional<SyncInfo> pairedSince(SyncMessage message) {
     try {
-      return stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey())
-          .isPresent();
+      return stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
     } catch (RuntimeException e) {
-      return false; // (failed for an admin, as before)
+      return Optional.empty(); // (failed for an admin, as before)
     }
+  }
+
+  /**
+   * Whether the store refused our issue's key because the pair's row holds it: the pair the
+   * apply was making, made meanwhile. A row that pairs the message's issue with another issue of
+   * ours (the store refused the message's key) is not.
+   */
+  private static boolean holdsKey(SyncInfo pair, DuplicateSyncInfoException duplicate) {
+    return Objects.equals(duplicate.issueKey(), pair.localIssueKey());
+  }
+
+  /**
+   * Tries a message again at once, its pair made meanwhile by this side's poll: no failure
+   * event, as nothing failed that the retry will not settle.
+   */
+  private ApplyOutcome retryAtOnce(InboxEntry entry, RetriableException e, long now) {
+    SyncMessage message = entry.message();
+    stores.messages().updateIncoming(entry.withRetryAt(now, e.getMessage()));
+    log.debug("{}: message {} for {} is tried again at once: {}",
+        connector.key(), message.messageId(), message.sourceIssueKey(), e.getMessage());
+    return new ApplyOutcome.RetryLater(message, e.getMessage(), now);
   }
 
   /** Schedules a retry after a transient failure: when the tracker says, else after a backoff. */
