@@ -114,13 +114,26 @@ final class EnvelopeBody {
   private static void checkAge(EnvelopeSecurity security, String id, long timestamp,
       Duration maxAge) {
     long now = security.clock().millis();
-    long ahead = timestamp - now;
+    long ahead = ahead(timestamp, now);
     if (ahead > security.window().toMillis() || -ahead > maxAge.toMillis()) {
       throw new EnvelopeRejectedException(Reason.STALE, "envelope " + id + " was sealed at "
           + Instant.ofEpochMilli(timestamp) + ", " + Duration.ofMillis(Math.abs(ahead))
               .toSeconds() + " s " + (ahead > 0 ? "ahead of" : "before") + " this side's clock;"
           + " accepted from " + maxAge.toSeconds() + " s before to "
           + security.window().toSeconds() + " s ahead");
+    }
+  }
+
+  /**
+   * How far the timestamp is ahead of now (negative: before), held at {@code -Long.MAX_VALUE}:
+   * subtracted plainly, {@code Long.MIN_VALUE + now} wrapped to {@code Long.MIN_VALUE}, whose
+   * negation is itself, and so passed for an envelope sealed this very moment.
+   */
+  private static long ahead(long timestamp, long now) {
+    try {
+      return Math.max(-Long.MAX_VALUE, Math.subtractExact(timestamp, now));
+    } catch (ArithmeticException e) {
+      return timestamp < now ? -Long.MAX_VALUE : Long.MAX_VALUE;
     }
   }
 

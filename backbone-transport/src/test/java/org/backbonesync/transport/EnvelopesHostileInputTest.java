@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
@@ -87,16 +89,75 @@ class EnvelopesHostileInputTest {
     String must = "timestamp must be epoch milliseconds (a whole number), was ";
     assertRefused(Reason.MALFORMED, must + "\"" + clock.millis() + "\"",
         body().replace(timestamp, "\"timestamp\":\"" + clock.millis() + "\""));
-    assertRefused(Reason.MALFORMED, must + "1.7672580000005E12", // (as JSON parsing reads it)
+    assertRefused(Reason.MALFORMED, must + "1767258000000.5",
         body().replace(timestamp, "\"timestamp\":" + clock.millis() + ".5"));
     assertRefused(Reason.MALFORMED, must + "18446744073709551621",
         body().replace(timestamp, "\"timestamp\":18446744073709551621"));
-    assertRefused(Reason.MALFORMED, must + "a number beyond a double's range",
-        body().replace(timestamp, "\"timestamp\":1e400"));
     assertRefused(Reason.MALFORMED, "from must be a string that is not empty, was 7",
         body().replace("\"from\":\"PA\"", "\"from\":7"));
     assertRefused(Reason.MALFORMED, "kind must be \"messages\", \"acks\" or \"content\", was"
         + " \"orders\"", body().replaceFirst("\"kind\":\"[a-z]+\"", "\"kind\":\"orders\""));
+  }
+
+  /**
+   * A timestamp that is no whole number is shown as written (a decimal's text, as the Jira
+   * webhook's refusal shows it), not as a double reads it: 1e400 was "a number beyond a
+   * double's range", 1e-400 was "0.0" and 1767258000000.0 "1.767258E12".
+   */
+  @Test
+  void aTimestampThatIsNoWholeNumberIsShownAsWritten() {
+    String must = "MALFORMED: timestamp must be epoch milliseconds (a whole number), was ";
+    Map<String, String> shown = new LinkedHashMap<>();
+    shown.put("1e400", "1E+400");
+    shown.put("-1e400", "-1E+400");
+    shown.put("1e-400", "1E-400");
+    shown.put("-1.5e-999", "-1.5E-999");
+    shown.put("1767258000000.0", "1767258000000.0");
+    shown.put("1767258000000.50", "1767258000000.50");
+    shown.put("1.767258E12", "1.767258E+12");
+    shown.put("1e2147483648", "1e2147483648"); // (no decimal holds it: as written)
+    shown.put("\"NaN\"", "\"NaN\"");
+    shown.put("null", "null");
+    String timestamp = "\"timestamp\":" + clock.millis();
+    shown.forEach((bad, was) -> {
+      EnvelopeRejectedException e = refused(Forge.signed(body().replace(timestamp,
+          "\"timestamp\":" + bad)));
+      assertEquals(must + was, e.getMessage(), bad);
+    });
+  }
+
+  /** A timestamp JSON cannot hold, or too long to read, is refused naming it. */
+  @Test
+  void aTimestampTheParserRefusesIsNamed() {
+    String timestamp = "\"timestamp\":" + clock.millis();
+    EnvelopeRejectedException nan = refused(Forge.signed(body().replace(timestamp,
+        "\"timestamp\":NaN")));
+    assertEquals("MALFORMED: the body is not JSON: Non-standard token 'NaN' at $.timestamp",
+        nan.getMessage());
+    EnvelopeRejectedException huge = refused(Forge.signed(body().replace(timestamp,
+        "\"timestamp\":-" + "9".repeat(400))));
+    assertEquals("LIMIT: Number value length (400) exceeds the maximum allowed (100) at"
+        + " $.timestamp, was -" + "9".repeat(39) + "...", huge.getMessage());
+    EnvelopeRejectedException twice = refused(Forge.signed(body().replace(timestamp,
+        timestamp + "," + timestamp)));
+    assertEquals("MALFORMED: the body is not JSON: Duplicate field 'timestamp' at $.timestamp",
+        twice.getMessage());
+  }
+
+  /**
+   * Long.MIN_VALUE + now wrapped, subtracted from now, to Long.MIN_VALUE, whose negation is
+   * itself: the envelope opened as if sealed this moment (and its id was remembered only until
+   * a time long past, so it could be replayed).
+   */
+  @Test
+  void aTimestampFarBeforeLongsRangeIsStaleNotTakenForNow() {
+    for (long bad : new long[] {Long.MIN_VALUE + clock.millis(), Long.MIN_VALUE,
+        Long.MIN_VALUE + clock.millis() + 1}) {
+      EnvelopeRejectedException e = refused(Forge.signed(body().replace("\"timestamp\":"
+          + clock.millis(), "\"timestamp\":" + bad)));
+      assertEquals(Reason.STALE, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains(" s before this side's clock"), e.getMessage());
+    }
   }
 
   @Test
