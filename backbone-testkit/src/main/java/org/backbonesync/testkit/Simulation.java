@@ -226,6 +226,9 @@ public final class Simulation {
   private final boolean linkRemovals;
   private final boolean worklogs;
   private final boolean deletes;
+  /** Whether A's, B's tracker cannot confirm a deletion ({@link Builder#deletionsUnconfirmed}). */
+  private final boolean unconfirmedA;
+  private final boolean unconfirmedB;
   private final boolean storeFaults;
   private final boolean smallPages;
   private final boolean handOver;
@@ -244,6 +247,8 @@ public final class Simulation {
     this.linkRemovals = b.linkRemovals;
     this.worklogs = b.worklogs;
     this.deletes = b.deletes;
+    this.unconfirmedA = b.unconfirmedA;
+    this.unconfirmedB = b.unconfirmedB;
     this.storeFaults = b.storeFaults;
     this.smallPages = b.smallPages;
     this.handOver = b.handOver;
@@ -304,6 +309,8 @@ public final class Simulation {
     private boolean linkRemovals;
     private boolean worklogs;
     private boolean deletes;
+    private boolean unconfirmedA;
+    private boolean unconfirmedB;
     private boolean storeFaults;
     private boolean smallPages;
     private boolean handOver;
@@ -482,6 +489,21 @@ public final class Simulation {
      */
     public Builder deletes(boolean on) {
       this.deletes = on;
+      return this;
+    }
+
+    /**
+     * Which side's tracker, as {@link #trackers} reaches it, cannot tell an issue deleted from
+     * one hidden from the sync user ({@code IssueTracker.deletionConfirmed} is false for it, as
+     * on Jira Cloud unless the site is built with {@code notFoundIsDeleted(true)}). With {@link
+     * #deletes}, the checker then expects the partner of an issue a person deleted there marked
+     * ("was not found (deleted, or hidden from the sync user)") where its {@code onPartnerGone}
+     * is {@code mark} or {@code delete}, never deleted. Default: neither (the in-memory tracker
+     * and Jira Server confirm a deletion).
+     */
+    public Builder deletionsUnconfirmed(boolean onA, boolean onB) {
+      this.unconfirmedA = onA;
+      this.unconfirmedB = onB;
       return this;
     }
 
@@ -1924,7 +1946,9 @@ public final class Simulation {
                 && g.key().equals(partnerRow.get().remoteIssueKey()), what + ": the partner "
             + partner + "'s row is not unlinked: " + partnerRow.orElse(null));
         org.backbonesync.core.PartnerGone rule = g.sideA() ? goneB : goneA;
-        if (g.movedTo() != null
+        // (a deletion its tracker cannot confirm is only "not found", as a hidden issue)
+        boolean notFound = g.movedTo() == null && (g.sideA() ? unconfirmedA : unconfirmedB);
+        if ((g.movedTo() != null || notFound)
             && rule.action() == org.backbonesync.core.PartnerGone.Action.DELETE) {
           rule = org.backbonesync.core.PartnerGone.mark(); // a move is marked, never deleted
         }
@@ -1942,7 +1966,8 @@ public final class Simulation {
               label += l.asText().equals(rule.label()) ? 1 : 0;
             }
             String said = "The synced partner issue " + g.key() + " was "
-                + (g.movedTo() == null ? "deleted" : g.movedTo().equals(g.key())
+                + (notFound ? "not found (deleted, or hidden from the sync user)"
+                    : g.movedTo() == null ? "deleted" : g.movedTo().equals(g.key())
                     ? "taken out of the synchronization" : "moved");
             long marks = tracker.comments(partner).stream()
                 .filter(c -> c.body().startsWith(said)).count();
