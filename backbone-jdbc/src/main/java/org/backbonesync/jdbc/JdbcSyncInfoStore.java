@@ -132,6 +132,66 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   }
 
   /**
+   * Reads the rows' ids, stamps and last changes seen by local key, {@link InLists#CHUNK} keys
+   * per query; a row whose id and stamp are those of a known row is that row (with the last
+   * change seen read), and only the others are read whole, by id. A poll's second read of its
+   * page read every column of each row (pgjdbc's tuples of them about 1 KB of a change, {@code
+   * TwoNodeBenchmark}, JFR), nearly always as it had read them.
+   */
+  @Override
+  public Map<String, SyncInfo> findByLocalKeysAgain(String connectorKey,
+      Collection<SyncInfo> known) {
+    requireNoNull(known, "known");
+    Map<Long, SyncInfo> byId = new HashMap<>();
+    List<String> keys = new ArrayList<>(known.size());
+    for (SyncInfo row : known) {
+      byId.put(row.id(), row);
+      keys.add(row.localIssueKey());
+    }
+    Map<String, SyncInfo> found = new HashMap<>();
+    List<Long> changed = new ArrayList<>();
+    InLists.forEachChunk(keys, chunk -> db.read(c -> stamps(c, connectorKey, chunk, byId, found,
+        changed)));
+    InLists.forEachChunk(changed, chunk -> db.read(c -> many(c, "connector_key = ? AND id IN ("
+        + InLists.placeholders(chunk.size()) + ")", InLists.args(chunk, connectorKey)))
+        .forEach(row -> {
+          if (keys.contains(row.localIssueKey())) { // (not renamed meanwhile)
+            found.put(row.localIssueKey(), row);
+          }
+        }));
+    return found;
+  }
+
+  /**
+   * Reads the ids, stamps and last changes seen of a connector's rows with these local keys:
+   * a known row whose stamp is unchanged goes to {@code found}, the id of any other to {@code
+   * changed}.
+   */
+  private static Void stamps(Connection c, String connectorKey, List<String> keys,
+      Map<Long, SyncInfo> known, Map<String, SyncInfo> found, List<Long> changed)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT id, stamp, last_change_seen FROM"
+        + " bb_sync_info WHERE connector_key = ? AND local_issue_key IN ("
+        + InLists.placeholders(keys.size()) + ")")) {
+      bind(s, InLists.args(keys, connectorKey));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          long id = r.getLong(1);
+          SyncInfo row = known.get(id);
+          if (row == null || row.stamp() != r.getLong(2)) {
+            changed.add(id);
+          } else {
+            long seen = r.getLong(3);
+            found.put(row.localIssueKey(), seen > row.lastChangeSeen()
+                ? row.withLastChangeSeen(seen) : row);
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * A connector's rows with these keys in a key column, {@link InLists#CHUNK} keys per query.
    */
   private Map<String, SyncInfo> byKeys(String connectorKey, String column,

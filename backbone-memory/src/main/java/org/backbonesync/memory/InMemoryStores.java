@@ -425,6 +425,28 @@ public final class InMemoryStores implements Stores {
       return locked(() -> info(lookup(byLocal, connectorKey, localIssueKey)));
     }
 
+    /**
+     * The rows as they are now, read under the store's lock at once: an unchanged row is the
+     * same instance as known, there being nothing to spare in reading it.
+     */
+    @Override
+    public Map<String, SyncInfo> findByLocalKeysAgain(String connectorKey,
+        Collection<SyncInfo> known) {
+      Objects.requireNonNull(known, "known");
+      int i = 0;
+      for (SyncInfo row : known) {
+        Objects.requireNonNull(row, "known[" + i++ + "]");
+      }
+      return locked(() -> {
+        Map<String, SyncInfo> found = new HashMap<>();
+        for (SyncInfo row : known) {
+          info(lookup(byLocal, connectorKey, row.localIssueKey()))
+              .ifPresent(now -> found.put(now.localIssueKey(), now));
+        }
+        return found;
+      });
+    }
+
     @Override
     public Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey) {
       return locked(() -> info(lookup(byRemote, connectorKey, remoteIssueKey)));

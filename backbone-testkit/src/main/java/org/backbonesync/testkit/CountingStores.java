@@ -25,9 +25,9 @@ import org.backbonesync.spi.store.WatermarkStore;
  */
 public final class CountingStores extends ForwardingStores {
   /** The store methods that only read. */
-  private static final Set<String> READS = Set.of("attachmentLinks", "commentLinks",
-      "dueOutgoing", "failedIncoming", "failedIncomingCount", "find", "findById",
-      "findByIdForUpdate", "findByLocalKey", "findByLocalKeys", "findByRemoteKey",
+  private static final Set<String> READS = Set.of("attachmentLinks", "commentLinks", "dueOutgoing",
+      "failedIncoming", "failedIncomingCount", "find", "findById", "findByIdForUpdate",
+      "findByLocalKey", "findByLocalKeys", "findByLocalKeysAgain", "findByRemoteKey",
       "findByRemoteKeys", "hasDueOutgoing", "incoming", "incomingCount", "incomingFor",
       "isRemembered", "lastStamp", "leases", "list", "lockRows", "maxIssueKeyLength",
       "nextIncoming", "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount",

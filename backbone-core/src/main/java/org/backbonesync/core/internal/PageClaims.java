@@ -141,16 +141,17 @@ final class PageClaims {
    */
   Claimed readAgain(Claimed claimed) {
     SyncInfo[] rows = claimed.rows().clone();
-    List<String> keys = new ArrayList<>(rows.length);
+    List<SyncInfo> known = new ArrayList<>(rows.length);
     for (SyncInfo row : rows) {
       if (readsAgain(claimed, row)) {
-        keys.add(row.localIssueKey());
+        known.add(row);
       }
     }
-    if (keys.isEmpty()) {
+    if (known.isEmpty()) {
       return claimed;
     }
-    Map<String, SyncInfo> now = stores.syncInfo().findByLocalKeys(connector.key(), keys);
+    // (a store may read only the stamps, and answer an unchanged row as read in claim)
+    Map<String, SyncInfo> now = stores.syncInfo().findByLocalKeysAgain(connector.key(), known);
     for (int i = 0; i < rows.length; i++) {
       if (readsAgain(claimed, rows[i])) {
         rows[i] = now.get(rows[i].localIssueKey()); // (null: deleted meanwhile)

@@ -47,6 +47,29 @@ public interface SyncInfoStore {
         key -> findByLocalKey(connectorKey, key).orElse(null));
   }
 
+  /**
+   * The rows of the local issues of rows read before, read again, by local issue key, as
+   * {@link #findByLocalKeys} answers for their keys (an issue not paired now is absent; a key
+   * another row holds now answers that row). A poll reads its page's rows again so, once it has
+   * claimed their pairs: most are unchanged since, so a store may read only their ids, {@linkplain
+   * SyncInfo#stamp() stamps} and last changes seen, and answer a row whose id and stamp are
+   * unchanged as {@code known} (with the last change seen read now: {@link
+   * #advanceLastChangeSeen} need not stamp), reading every column only of the others. Default:
+   * {@link #findByLocalKeys} of their keys. The answer is the caller's to read, not to change.
+   *
+   * @param known rows of this connector read before (their local keys are read again)
+   * @throws NullPointerException when {@code known} is null or holds a null (the message names
+   *     it, {@code "known[3]"}: the fourth in iteration order), before anything is read
+   * @since 0.1
+   */
+  default Map<String, SyncInfo> findByLocalKeysAgain(String connectorKey,
+      Collection<SyncInfo> known) {
+    NullChecks.requireNoNull(known, "known");
+    List<String> keys = new java.util.ArrayList<>(known.size());
+    known.forEach(row -> keys.add(row.localIssueKey()));
+    return findByLocalKeys(connectorKey, keys);
+  }
+
   /** The row whose partner is this remote issue, if any. */
   Optional<SyncInfo> findByRemoteKey(String connectorKey, String remoteIssueKey);
 

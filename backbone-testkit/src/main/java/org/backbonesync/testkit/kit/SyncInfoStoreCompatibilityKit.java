@@ -113,6 +113,53 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
   }
 
   @Test
+  void rowsReadAgainAreTheRowsAsTheyAreNow() {
+    SyncInfo same = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo updated = store.insert(row("PA", "PA-2", "PB-2"));
+    SyncInfo seen = store.insert(row("PA", "PA-3", "PB-3"));
+    SyncInfo deleted = store.insert(row("PA", "PA-4", "PB-4"));
+    SyncInfo replaced = store.insert(row("PA", "PA-5", "PB-5"));
+    SyncInfo unpaired = store.insert(row("PA", "PA-6", null));
+    SyncInfo ofPb = store.insert(row("PB", "PA-1", "PB-9")); // another connector's, same key
+    List<SyncInfo> known = new ArrayList<>(List.of(same, updated, seen, deleted, replaced,
+        unpaired));
+    Map<String, SyncInfo> expected = new java.util.HashMap<>();
+    for (int i = 100; i < 250; i++) { // (more than a store may read at once)
+      SyncInfo many = store.insert(row("PA", "PA-" + i, "PB-" + i));
+      known.add(many);
+      expected.put(many.localIssueKey(), many);
+    }
+
+    store.update(updated.withSent(9, 5000));
+    store.advanceLastChangeSeen("PA", seen.id(), 9000);
+    store.update(unpaired.withRemoteIssueKey("PB-6"));
+    store.delete("PA", deleted.id());
+    store.delete("PA", replaced.id());
+    SyncInfo replacing = store.insert(row("PA", "PA-5", "PB-55"));
+    store.update(store.findByLocalKey("PA", "PA-150").orElseThrow().withSent(8, 6000));
+    expected.put("PA-1", same);
+    expected.put("PA-2", store.findById("PA", updated.id()).orElseThrow());
+    expected.put("PA-3", store.findById("PA", seen.id()).orElseThrow());
+    expected.put("PA-5", replacing);
+    expected.put("PA-6", store.findById("PA", unpaired.id()).orElseThrow());
+    expected.put("PA-150", store.findByLocalKey("PA", "PA-150").orElseThrow());
+
+    Map<String, SyncInfo> again = store.findByLocalKeysAgain("PA", known);
+
+    assertEquals(expected, again);
+    assertEquals(9000, again.get("PA-3").lastChangeSeen(), "a last change seen moved shows");
+    assertEquals("PB-6", again.get("PA-6").remoteIssueKey());
+    assertEquals(store.findByLocalKeys("PA", known.stream().map(SyncInfo::localIssueKey)
+        .toList()), again, "as the rows read by their keys");
+    assertEquals(Map.of(), store.findByLocalKeysAgain("PA", List.of()));
+    assertEquals(Map.of("PA-1", ofPb), store.findByLocalKeysAgain("PB", List.of(same)),
+        "another connector's row of that key: its own, not PA's");
+    assertRefusedNaming("known[1]",
+        () -> store.findByLocalKeysAgain("PA", Arrays.asList(same, null)));
+    assertRefusedNaming("known", () -> store.findByLocalKeysAgain("PA", null));
+  }
+
+  @Test
   void rowWritesRollBackWithTheirTransaction() {
     SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
     store.putSyncedValues(a.id(), Map.of("m1", JSON.textNode("a")));
