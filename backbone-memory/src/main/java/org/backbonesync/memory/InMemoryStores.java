@@ -326,6 +326,18 @@ public final class InMemoryStores implements Stores {
     return connectorKey + '\u0000' + issueKey;
   }
 
+  /** Refuses a null collection, or a null in it, naming it and the null's index. */
+  private static void requireNoNull(Collection<?> values, String name) {
+    Objects.requireNonNull(values, name);
+    int i = 0;
+    for (Object value : values) {
+      if (value == null) {
+        throw new NullPointerException(name + "[" + i + "]");
+      }
+      i++;
+    }
+  }
+
   private final class SyncInfos implements SyncInfoStore {
     /**
      * Everything kept for one pair. The maps are immutable and replaced on change, so they are
@@ -432,11 +444,7 @@ public final class InMemoryStores implements Stores {
     @Override
     public Map<String, SyncInfo> findByLocalKeysAgain(String connectorKey,
         Collection<SyncInfo> known) {
-      Objects.requireNonNull(known, "known");
-      int i = 0;
-      for (SyncInfo row : known) {
-        Objects.requireNonNull(row, "known[" + i++ + "]");
-      }
+      requireNoNull(known, "known");
       return locked(() -> {
         Map<String, SyncInfo> found = new HashMap<>();
         for (SyncInfo row : known) {
@@ -988,6 +996,27 @@ public final class InMemoryStores implements Stores {
           found.sort(BY_SEQUENCE);
         }
         return Collections.unmodifiableList(found);
+      });
+    }
+
+    /**
+     * Each issue's entries as {@link #incomingFor(String, String)} reads them, all under the
+     * store's lock: its messages are shared instances already, so {@code known} spares nothing.
+     */
+    @Override
+    public Map<String, List<InboxEntry>> incomingFor(String connectorKey,
+        Collection<String> sourceIssueKeys, Collection<InboxEntry> known) {
+      requireNoNull(sourceIssueKeys, "sourceIssueKeys");
+      requireNoNull(known, "known");
+      return locked(() -> {
+        Map<String, List<InboxEntry>> found = new HashMap<>();
+        for (String key : sourceIssueKeys) {
+          List<InboxEntry> entries = incomingFor(connectorKey, key);
+          if (!entries.isEmpty()) {
+            found.put(key, entries);
+          }
+        }
+        return found;
       });
     }
 

@@ -56,6 +56,8 @@ final class ApplyRounds {
    * commit records the round's outcomes together; a pair goes on in the next round while its
    * messages come in order. The last round's commit gives back the claims with it.
    *
+   * @param heads the pairs' heads as read before the claim: the first round's read of their
+   *     queues need not read their messages again
    * @param judgeAgain ids of messages that failed waiting for a gap, to judge again when they
    *     are their pair's next ({@link GapFailures})
    * @param over whether to begin no more pairs (half the claim's lease has passed, or the engine
@@ -63,14 +65,18 @@ final class ApplyRounds {
    * @param giveBack the store writes giving back the claims ({@link PairClaims#giveBack})
    * @return whether they were committed with the last round (else the caller gives them back)
    */
-  boolean applyClaimed(List<String> claimed, Set<String> judgeAgain, BooleanSupplier over,
-      Runnable giveBack) {
+  boolean applyClaimed(List<String> claimed, List<InboxEntry> heads, Set<String> judgeAgain,
+      BooleanSupplier over, Runnable giveBack) {
     List<String> round = claimed;
+    List<InboxEntry> known = heads;
     boolean progressed = false;
     while (!round.isEmpty() && !over.getAsBoolean()) {
       List<String> next = new ArrayList<>();
       // the round's queued messages in one read (a pair's later reads are its own)
-      Map<String, List<InboxEntry>> queued = stores.messages().incomingFor(connector.key(), round);
+      // (the heads' messages as read before the claim; their bookkeeping read now)
+      Map<String, List<InboxEntry>> queued =
+          stores.messages().incomingFor(connector.key(), round, known);
+      known = List.of();
       Map<String, SyncInfo> rows = roundRows(queued.keySet());
       order.prefetch(rows);
       values.read(ids(rows), true, carriesMerged(queued));

@@ -114,15 +114,17 @@ final class IncomingQueue {
       boolean givenBack = false;
       try { // (from the claim on)
         List<String> issues = new ArrayList<>(chunk.size());
+        List<InboxEntry> held = new ArrayList<>(chunk.size());
         for (InboxEntry head : chunk) {
           if (mine.holds(head.message())) {
             issues.add(head.message().sourceIssueKey());
+            held.add(head);
           }
         }
         // (a pair not begun by half the claim's lease waits for the next apply: each pair
         // applied holds its claim, and others' chunks are skipped by other nodes meanwhile)
         long until = claimed + settings.leaseDuration().toMillis() / 2;
-        givenBack = rounds.applyClaimed(issues, judgeAgain,
+        givenBack = rounds.applyClaimed(issues, held, judgeAgain,
             () -> clock.millis() >= until || closing.getAsBoolean(), pairs.giveBack(mine));
       } finally {
         pairs.end(mine, givenBack);

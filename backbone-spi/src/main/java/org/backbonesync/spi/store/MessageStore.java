@@ -161,6 +161,26 @@ public interface MessageStore {
   }
 
   /**
+   * As {@link #incomingFor(String, Collection)}, for an apply's round whose heads were read
+   * before its claim: every entry's bookkeeping (status, attempts, next attempt, error) is read
+   * now, but a store may answer the message of an entry whose message id is among {@code
+   * known}'s as the known one without reading it again (a message id names one message, which
+   * the inbox never changes). Default: {@link #incomingFor(String, Collection)}.
+   *
+   * @param known entries of this connector's inbox read before; an entry of another connector
+   *     is ignored
+   * @throws NullPointerException for a null collection or a null in one, naming it and the
+   *     null's index (before anything is read)
+   * @since 0.1
+   */
+  default Map<String, List<InboxEntry>> incomingFor(String connectorKey,
+      Collection<String> sourceIssueKeys, Collection<InboxEntry> known) {
+    NullChecks.requireNoNull(sourceIssueKeys, "sourceIssueKeys");
+    NullChecks.requireNoNull(known, "known");
+    return incomingFor(connectorKey, sourceIssueKeys);
+  }
+
+  /**
    * Removes several messages from a connector's inbox; a store may do it in one round trip.
    * Default: one by one.
    */

@@ -120,6 +120,52 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
   }
 
   @Test
+  void theInboxReadAgainAfterItsHeadsShowsTheBookkeepingOfNow() {
+    store.addIncoming(List.of(message("PA-1", 1), message("PA-2", 1), message("PA-3", 1),
+        message("PA-4", 1)), 10);
+    List<String> keys = new java.util.ArrayList<>(List.of("PA-1", "PA-2", "PA-3", "PA-4",
+        "PA-9"));
+    for (int i = 100; i < 250; i++) { // (more than a store may read at once)
+      keys.add("PA-" + i);
+      store.addIncoming(message("PA-" + i, 1), 10);
+    }
+    List<InboxEntry> heads = store.nextIncoming("PB", 100, 1000);
+    assertEquals(154, heads.size());
+
+    InboxEntry retried = store.incoming("PB", message("PA-2", 1).messageId()).orElseThrow();
+    store.updateIncoming(retried.withRetryAt(500, "PB is down"));
+    InboxEntry failed = store.incoming("PB", message("PA-120", 1).messageId()).orElseThrow();
+    store.updateIncoming(failed.withFailure("no such issue"));
+    store.removeIncoming("PB", message("PA-3", 1).messageId());
+    store.addIncoming(message("PA-1", 2), 20);
+    store.addIncoming(message("PA-9", 1), 20);
+    List<InboxEntry> elsewhere = List.of(InboxEntry.received(SyncMessage.builder()
+        .formatVersion(1).messageId(message("PA-4", 1).messageId()).synchronizationId("s")
+        .fromConnector("PB").toConnector("PA").sourceIssueKey("PA-4").sequenceId(1)
+        .kind(MessageKind.CHANGE).issueType("Task").createdAt(101).fields(Map.of()).build(), 10));
+
+    Map<String, List<InboxEntry>> again = store.incomingFor("PB", keys, heads);
+
+    assertEquals(store.incomingFor("PB", keys), again);
+    assertEquals(2, again.get("PA-1").size(), "a message received since is read");
+    assertEquals(500, again.get("PA-2").get(0).notBefore(), "a retry's time is read now");
+    assertEquals(InboxEntry.Status.FAILED, again.get("PA-120").get(0).status());
+    assertFalse(again.containsKey("PA-3"), "a head removed since is gone");
+    assertEquals(List.of(message("PA-4", 1)), store.incomingFor("PB", List.of("PA-4"),
+        elsewhere).get("PA-4").stream().map(InboxEntry::message).toList(),
+        "another connector's entry of that id is not taken for PB's");
+    assertEquals(Map.of(), store.incomingFor("PB", List.of(), heads));
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> store.incomingFor("PB", keys, Arrays.asList(heads.get(0), null)));
+    assertEquals("known[1]", e.getMessage());
+    e = assertThrows(NullPointerException.class, () -> store.incomingFor("PB", keys, null));
+    assertEquals("known", e.getMessage());
+    e = assertThrows(NullPointerException.class,
+        () -> store.incomingFor("PB", Arrays.asList("PA-1", null), heads));
+    assertEquals("sourceIssueKeys[1]", e.getMessage());
+  }
+
+  @Test
   void aNullAmongSeveralIssuesIsRefusedByItsIndex() {
     store.addIncoming(message("PA-1", 1), 10);
 
