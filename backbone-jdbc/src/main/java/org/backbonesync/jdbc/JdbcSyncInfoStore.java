@@ -281,6 +281,73 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     transaction.locked(rows, values);
   }
 
+  /**
+   * As {@link #lockRows(String, Collection, Collection)}, the lock reading the rows' ids, stamps
+   * and last changes seen: a row to read ahead whose stamp is its known one's is that row (with
+   * the last change seen read), and only the others are read whole. A group commit's lock read
+   * again every column of the rows its page or round had read moments before (about 1.3 KB of a
+   * change, {@code TwoNodeBenchmark}, JFR).
+   */
+  @Override
+  public void lockRows(String connectorKey, Collection<Long> syncInfoIds,
+      Collection<Long> readAhead, Collection<SyncInfo> known) {
+    requireNoNull(syncInfoIds, "syncInfoIds");
+    requireNoNull(readAhead, "readAhead");
+    requireNoNull(known, "known");
+    TransactionWrites transaction = db.writes();
+    if (transaction == null || syncInfoIds.isEmpty() || readAhead.isEmpty()
+        || known.isEmpty()) {
+      lockRows(connectorKey, syncInfoIds, readAhead);
+      return;
+    }
+    Map<Long, SyncInfo> byId = new HashMap<>();
+    for (SyncInfo row : known) {
+      if (row.connectorKey().equals(connectorKey)) {
+        byId.put(row.id(), row);
+      }
+    }
+    Set<Long> read = new HashSet<>(readAhead);
+    List<SyncInfo> rows = new ArrayList<>(read.size());
+    List<Long> changed = new ArrayList<>();
+    InLists.forEachChunk(InLists.sortedDistinct(syncInfoIds), chunk -> db.run(c ->
+        lockStamps(c, connectorKey, chunk, id -> read.contains(id) ? byId.get(id) : null,
+            rows, changed, read)));
+    InLists.forEachChunk(changed, chunk -> rows.addAll(db.run(c -> many(c, "connector_key = ?"
+        + " AND id IN (" + InLists.placeholders(chunk.size()) + ")",
+        InLists.args(chunk, connectorKey)))));
+    List<Long> ids = new ArrayList<>(rows.size());
+    rows.forEach(row -> ids.add(row.id()));
+    transaction.locked(rows, syncedValues(ids));
+  }
+
+  /**
+   * Locks a chunk of rows in id order, reading their ids, stamps and last changes seen: a row to
+   * read ahead goes to {@code rows} when its known one has its stamp, else its id to {@code
+   * changed}.
+   */
+  private static Void lockStamps(Connection c, String connectorKey, List<Long> ids,
+      java.util.function.LongFunction<SyncInfo> knownToRead, List<SyncInfo> rows,
+      List<Long> changed, Set<Long> read) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT id, stamp, last_change_seen FROM"
+        + " bb_sync_info WHERE connector_key = ? AND id IN (" + InLists.placeholders(ids.size())
+        + ") ORDER BY id FOR UPDATE")) {
+      bind(s, InLists.args(ids, connectorKey));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) { // (each row read is locked)
+          long id = r.getLong(1);
+          SyncInfo row = knownToRead.apply(id);
+          if (row != null && row.stamp() == r.getLong(2)) {
+            long seen = r.getLong(3);
+            rows.add(seen > row.lastChangeSeen() ? row.withLastChangeSeen(seen) : row);
+          } else if (read.contains(id)) {
+            changed.add(id);
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** Locks the rows, in id order, reading nothing of them. */
   private static Void lockOnly(Connection c, String connectorKey, List<Long> ids)
       throws SQLException {

@@ -79,6 +79,7 @@ final class ApplyRounds {
       known = List.of();
       Map<String, SyncInfo> rows = roundRows(queued.keySet());
       order.prefetch(rows);
+      group.knowRows(rows.values()); // (their lock may take them as read: by stamp)
       values.read(ids(rows), true, carriesMerged(queued));
       boolean givenBack;
       try {
@@ -95,6 +96,7 @@ final class ApplyRounds {
         group.commit(); // (what was applied before a failure; after the commit above, nothing)
         values.clear();
         order.forgetRows();
+        group.forgetRows();
       }
       round = outcomes.roundDone(next);
       if (givenBack) {

@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.backbonesync.core.PollResult;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.IssueChanges;
 import org.slf4j.Logger;
@@ -258,7 +259,9 @@ final class ChangeDetection {
       PageClaims.Claimed claimed = claims.readAgain(first);
       ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
           progress::leaveFrom);
-      examiner.readValues(issues, claimed.heldRows());
+      List<SyncInfo> held = claimed.heldRows();
+      page.knowRows(held);
+      examiner.readValues(issues, held);
       for (int i = 0; i < issues.size(); i++) {
         triage.examineOrLeave(issues.get(i), claimed.rows()[i], claimed, page, progress,
             searched);

@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import java.util.Set;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.backbonesync.spi.message.SyncMessage;
@@ -34,6 +35,14 @@ final class ExaminedPage {
     this.events = events;
     this.left = left;
     this.group = new GroupCommit(stores, connector.key());
+  }
+
+  /**
+   * The page's rows as read before its commit (nulls skipped): its lock may take a row whose
+   * stamp is unchanged as read ({@link GroupCommit#knowRows}).
+   */
+  void knowRows(List<SyncInfo> rows) {
+    group.knowRows(rows);
   }
 
   /**

@@ -2,9 +2,11 @@ package org.backbonesync.core.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
 
 /**
  * The store writes of several issue pairs, committed together: one transaction (and on a durable
@@ -71,6 +73,8 @@ final class GroupCommit {
   private final Stores stores;
   private final String connectorKey;
   private final List<Part> parts = new ArrayList<>();
+  /** Rows read before the group's transaction, which its lock may take as read (by stamp). */
+  private Collection<SyncInfo> known = List.of();
 
   /** A group of the parts of one connector's rows. */
   GroupCommit(Stores stores, String connectorKey) {
@@ -81,6 +85,26 @@ final class GroupCommit {
   /** Adds a part, written at the next {@link #commit}. */
   void add(Part part) {
     parts.add(part);
+  }
+
+  /**
+   * The rows the parts' page or round read before the group's transaction (nulls skipped): the
+   * store's lock may take a row whose stamp is unchanged as read, instead of reading it again.
+   * Kept until {@link #forgetRows}.
+   */
+  void knowRows(Collection<SyncInfo> rows) {
+    List<SyncInfo> kept = new ArrayList<>(rows.size());
+    for (SyncInfo row : rows) {
+      if (row != null) {
+        kept.add(row);
+      }
+    }
+    known = kept;
+  }
+
+  /** Forgets the rows of {@link #knowRows}. */
+  void forgetRows() {
+    known = List.of();
   }
 
   /** How many parts wait for the next commit. */
@@ -146,7 +170,11 @@ final class GroupCommit {
           read.add(group.get(i).order());
         }
       }
-      stores.syncInfo().lockRows(connectorKey, rows, read);
+      if (known.isEmpty()) {
+        stores.syncInfo().lockRows(connectorKey, rows, read);
+      } else {
+        stores.syncInfo().lockRows(connectorKey, rows, read, known);
+      }
     }
     for (int i : byRow) {
       try {

@@ -198,6 +198,27 @@ public interface SyncInfoStore {
   }
 
   /**
+   * As {@link #lockRows(String, Collection, Collection)}, for a group whose rows were read before
+   * its transaction (a poll's page, an apply's round): a store may lock the rows reading only
+   * their ids, {@linkplain SyncInfo#stamp() stamps} and last changes seen, read ahead a row whose
+   * stamp is that of its known one as known (with the last change seen read now: {@link
+   * #advanceLastChangeSeen} need not stamp), and read whole only the others. Their last synced
+   * values are read as {@link #lockRows(String, Collection, Collection)} reads them. Default:
+   * {@link #lockRows(String, Collection, Collection)}.
+   *
+   * @param known rows read before, of this connector (another connector's row is ignored), at
+   *     most one per id
+   * @throws NullPointerException when a collection is null or holds a null (the message names
+   *     it and the null's index), before anything is read or locked
+   * @since 0.1
+   */
+  default void lockRows(String connectorKey, Collection<Long> syncInfoIds,
+      Collection<Long> readAhead, Collection<SyncInfo> known) {
+    NullChecks.requireNoNull(known, "known");
+    lockRows(connectorKey, syncInfoIds, readAhead);
+  }
+
+  /**
    * Moves a row's {@code lastChangeSeen} forward to a time, touching nothing else of the row, so
    * that it cannot undo what another node wrote to the row meanwhile. A no-op when the row has a
    * later time already or is gone. The default reads and updates the row; a store shared by

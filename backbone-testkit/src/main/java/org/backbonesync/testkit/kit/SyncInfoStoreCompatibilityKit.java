@@ -394,6 +394,54 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
   }
 
   @Test
+  void rowsLockedWithRowsReadBeforeReadAsStoredNow() {
+    SyncInfo same = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo updated = store.insert(row("PA", "PA-2", "PB-2"));
+    SyncInfo seen = store.insert(row("PA", "PA-3", "PB-3"));
+    SyncInfo unknown = store.insert(row("PA", "PA-4", "PB-4"));
+    SyncInfo notAhead = store.insert(row("PA", "PA-5", "PB-5"));
+    store.putSyncedValues(same.id(), Map.of("m1", JSON.textNode("a")));
+    store.putSyncedValues(updated.id(), Map.of("m1", JSON.textNode("b")));
+    store.update(updated.withSent(9, 5000));
+    store.putSyncedValues(updated.id(), Map.of("m1", JSON.textNode("b2")));
+    store.advanceLastChangeSeen("PA", seen.id(), 9000);
+    SyncInfo ofPb = store.insert(row("PB", "PB-1", "PA-1")).withId(same.id());
+    List<SyncInfo> known = List.of(same, updated, seen, notAhead,
+        ofPb.withStamp(same.stamp())); // (another connector's: ignored)
+    List<Long> ids = List.of(notAhead.id(), unknown.id(), seen.id(), updated.id(), same.id());
+    List<Long> ahead = List.of(same.id(), updated.id(), seen.id(), unknown.id());
+
+    List<Object> locked = stores.inTransaction(() -> {
+      store.lockRows("PA", ids, ahead, known);
+      List<Object> read = new ArrayList<>();
+      for (long id : ahead) { // (first: a read of another row may forget those read ahead)
+        read.add(store.findByIdForUpdate("PA", id).orElseThrow());
+        read.add(store.syncedValues(id));
+      }
+      read.add(store.findByIdForUpdate("PA", notAhead.id()).orElseThrow());
+      return read;
+    });
+
+    List<Object> stored = new ArrayList<>();
+    for (long id : ahead) {
+      stored.add(store.findById("PA", id).orElseThrow());
+      stored.add(store.syncedValues(id));
+    }
+    stored.add(notAhead);
+    assertEquals(stored, locked);
+    assertEquals(9000, store.findById("PA", seen.id()).orElseThrow().lastChangeSeen());
+    stores.inTransaction(() -> {
+      assertRefusedNaming("known[1]",
+          () -> store.lockRows("PA", ids, ahead, Arrays.asList(same, null)));
+      assertRefusedNaming("known", () -> store.lockRows("PA", ids, ahead, null));
+      assertRefusedNaming("readAhead", () -> store.lockRows("PA", ids, null, known));
+      assertRefusedNaming("syncInfoIds[0]",
+          () -> store.lockRows("PA", Arrays.asList((Long) null), ahead, known));
+      return null;
+    });
+  }
+
+  @Test
   void rowsLockedWithoutReadingAheadReadAsStoredAndAsWritten() {
     SyncInfo a = store.insert(row("PA", "PA-1", "PB-1"));
     SyncInfo b = store.insert(row("PA", "PA-2", "PB-2"));
