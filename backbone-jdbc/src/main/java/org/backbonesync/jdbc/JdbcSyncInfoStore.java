@@ -284,16 +284,20 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   /**
    * As {@link #lockRows(String, Collection, Collection)}, the lock reading the rows' ids, stamps
    * and last changes seen: a row to read ahead whose stamp is its known one's is that row (with
-   * the last change seen read), and only the others are read whole. A group commit's lock read
-   * again every column of the rows its page or round had read moments before (about 1.3 KB of a
-   * change, {@code TwoNodeBenchmark}, JFR).
+   * the last change seen read), with its known values, and only the others are read whole, with
+   * their values. A group commit's lock read again every column and value of the rows its page or
+   * round had read moments before (about 2 KB of a change, {@code TwoNodeBenchmark}, JFR). A
+   * row's values change only with its stamp here: {@link #putSyncedValues} stamps a row that its
+   * transaction did not insert or update.
    */
   @Override
   public void lockRows(String connectorKey, Collection<Long> syncInfoIds,
-      Collection<Long> readAhead, Collection<SyncInfo> known) {
+      Collection<Long> readAhead, Collection<SyncInfo> known,
+      Map<Long, Map<String, JsonNode>> knownValues) {
     requireNoNull(syncInfoIds, "syncInfoIds");
     requireNoNull(readAhead, "readAhead");
     requireNoNull(known, "known");
+    Objects.requireNonNull(knownValues, "knownValues");
     TransactionWrites transaction = db.writes();
     if (transaction == null || syncInfoIds.isEmpty() || readAhead.isEmpty()
         || known.isEmpty()) {
@@ -312,12 +316,23 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     InLists.forEachChunk(InLists.sortedDistinct(syncInfoIds), chunk -> db.run(c ->
         lockStamps(c, connectorKey, chunk, id -> read.contains(id) ? byId.get(id) : null,
             rows, changed, read)));
+    Map<Long, Map<String, JsonNode>> values = new HashMap<>();
+    List<Long> valuesToRead = new ArrayList<>(changed);
+    for (SyncInfo row : rows) {
+      Map<String, JsonNode> kept = knownValues.get(row.id());
+      if (kept != null) {
+        values.put(row.id(), kept);
+      } else {
+        valuesToRead.add(row.id());
+      }
+    }
     InLists.forEachChunk(changed, chunk -> rows.addAll(db.run(c -> many(c, "connector_key = ?"
         + " AND id IN (" + InLists.placeholders(chunk.size()) + ")",
         InLists.args(chunk, connectorKey)))));
-    List<Long> ids = new ArrayList<>(rows.size());
-    rows.forEach(row -> ids.add(row.id()));
-    transaction.locked(rows, syncedValues(ids));
+    if (!valuesToRead.isEmpty()) {
+      values.putAll(syncedValues(valuesToRead));
+    }
+    transaction.locked(rows, values);
   }
 
   /**
@@ -453,7 +468,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         executeKeepingPairs(s, info);
         try (ResultSet keys = s.getGeneratedKeys()) {
           keys.next();
-          return info.withId(keys.getLong(1)).withStamp(keys.getLong(2));
+          SyncInfo inserted = info.withId(keys.getLong(1)).withStamp(keys.getLong(2));
+          TransactionWrites transaction = db.writes();
+          if (transaction != null) {
+            transaction.stamped(inserted.id());
+          }
+          return inserted;
         }
       }
     });
@@ -504,6 +524,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public void update(SyncInfo info) {
     TransactionWrites transaction = db.writes();
+    if (transaction != null) {
+      transaction.stamped(info.id()); // (a failed update fails its transaction)
+    }
     if (transaction != null && transaction.keepsKeys(info)) {
       // (the row is locked with these keys: the statement finds it, and sends with others)
       db.write(TransactionWrites.rowKey(info.id()), UPDATE_KEEPING_KEYS, columns(info,
@@ -551,6 +574,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   /** Updates a row whose issue keys stay: {@link #UPDATE_ROW}'s columns, then the row's keys. */
   static final String UPDATE_KEEPING_KEYS = UPDATE_ROW + KEYS_KEPT;
 
+  /** Gives a row a new stamp, touching nothing else of it (its id). */
+  private static final String STAMP_ROW = "UPDATE bb_sync_info SET stamp = " + NEXT_STAMP
+      + " WHERE id = ?";
   private static final String UPDATE_VALUE =
       "UPDATE bb_synced_value SET value_json = ? WHERE sync_info_id = ? AND mapping_id = ?";
   private static final String INSERT_VALUE =
@@ -774,7 +800,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public void putSyncedValues(long syncInfoId, Map<String, JsonNode> values) {
     db.inTransaction(() -> {
-      db.writes().valuesWritten(syncInfoId);
+      TransactionWrites transaction = db.writes();
+      transaction.valuesWritten(syncInfoId);
+      if (!values.isEmpty() && !transaction.stampedHere(syncInfoId)) {
+        // (a row's values change only with its stamp: see lockRows with rows known)
+        transaction.rowWritten(syncInfoId);
+        db.write(TransactionWrites.rowKey(syncInfoId), STAMP_ROW, syncInfoId);
+        transaction.stamped(syncInfoId);
+      }
       for (Map.Entry<String, JsonNode> e : values.entrySet()) {
         String json = Json.write(e.getValue());
         db.upsert("bb_synced_value " + syncInfoId + " " + e.getKey(), UPDATE_VALUE,

@@ -36,6 +36,8 @@ final class TransactionWrites {
   /** Rows as this transaction last knew them: locked ahead, or written since. */
   private final Map<Long, SyncInfo> known = new HashMap<>();
   private final Map<Long, Map<String, JsonNode>> values = new HashMap<>();
+  /** The rows this transaction inserted or updated: each has a new stamp. */
+  private final Set<Long> stamped = new HashSet<>();
   private final Map<String, ManyRows> manyRows;
   /** Whether a flush failed: then nothing more of the transaction may go, it rolls back. */
   private boolean failed;
@@ -145,6 +147,16 @@ final class TransactionWrites {
    */
   Map<String, JsonNode> takeValues(long id) {
     return values.remove(id);
+  }
+
+  /** The row was inserted or updated in this transaction: it has a new stamp. */
+  void stamped(long id) {
+    stamped.add(id);
+  }
+
+  /** Whether the row was inserted or updated in this transaction. */
+  boolean stampedHere(long id) {
+    return stamped.contains(id);
   }
 
   /** The row's values are being written: they are no longer as read. */

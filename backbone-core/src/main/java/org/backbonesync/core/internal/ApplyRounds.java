@@ -79,8 +79,9 @@ final class ApplyRounds {
       known = List.of();
       Map<String, SyncInfo> rows = roundRows(queued.keySet());
       order.prefetch(rows);
-      group.knowRows(rows.values()); // (their lock may take them as read: by stamp)
       values.read(ids(rows), true, carriesMerged(queued));
+      // (their lock may take them as read, by stamp: the values were read after the rows)
+      group.knowRows(rows.values(), values.syncedAsRead());
       boolean givenBack;
       try {
         for (String issue : round) {

@@ -260,8 +260,8 @@ final class ChangeDetection {
       ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
           progress::leaveFrom);
       List<SyncInfo> held = claimed.heldRows();
-      page.knowRows(held);
       examiner.readValues(issues, held);
+      page.knowRows(held, examiner.valuesRead());
       for (int i = 0; i < issues.size(); i++) {
         triage.examineOrLeave(issues.get(i), claimed.rows()[i], claimed, page, progress,
             searched);

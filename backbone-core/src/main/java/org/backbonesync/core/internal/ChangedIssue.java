@@ -79,6 +79,11 @@ final class ChangedIssue {
   }
 
   /** Forgets the values read at once and not used. */
+  /** The last synced values read by {@link #readValues}, by row id (see {@link RowValues}). */
+  Map<Long, Map<String, JsonNode>> valuesRead() {
+    return synced.syncedAsRead();
+  }
+
   void forgetValues() {
     synced.clear();
   }

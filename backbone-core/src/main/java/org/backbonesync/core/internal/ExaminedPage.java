@@ -1,7 +1,9 @@
 package org.backbonesync.core.internal;
 
-import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.backbonesync.spi.message.SyncMessage;
@@ -38,11 +40,12 @@ final class ExaminedPage {
   }
 
   /**
-   * The page's rows as read before its commit (nulls skipped): its lock may take a row whose
-   * stamp is unchanged as read ({@link GroupCommit#knowRows}).
+   * The page's rows as read before its commit (nulls skipped), and last synced values of them
+   * read after them: its lock may take a row whose stamp is unchanged as read, with its values
+   * ({@link GroupCommit#knowRows}).
    */
-  void knowRows(List<SyncInfo> rows) {
-    group.knowRows(rows);
+  void knowRows(List<SyncInfo> rows, Map<Long, Map<String, JsonNode>> values) {
+    group.knowRows(rows, values);
   }
 
   /**

@@ -1,10 +1,12 @@
 package org.backbonesync.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 
@@ -75,6 +77,8 @@ final class GroupCommit {
   private final List<Part> parts = new ArrayList<>();
   /** Rows read before the group's transaction, which its lock may take as read (by stamp). */
   private Collection<SyncInfo> known = List.of();
+  /** The last synced values of known rows, read after them, by row id. */
+  private Map<Long, Map<String, JsonNode>> knownValues = Map.of();
 
   /** A group of the parts of one connector's rows. */
   GroupCommit(Stores stores, String connectorKey) {
@@ -88,11 +92,13 @@ final class GroupCommit {
   }
 
   /**
-   * The rows the parts' page or round read before the group's transaction (nulls skipped): the
-   * store's lock may take a row whose stamp is unchanged as read, instead of reading it again.
-   * Kept until {@link #forgetRows}.
+   * The rows the parts' page or round read before the group's transaction (nulls skipped), and
+   * last synced values of them read after them: the store's lock may take a row whose stamp is
+   * unchanged as read, with its values, instead of reading them again. Kept until {@link
+   * #forgetRows}.
    */
-  void knowRows(Collection<SyncInfo> rows) {
+  void knowRows(Collection<SyncInfo> rows, Map<Long, Map<String, JsonNode>> values) {
+    knownValues = values;
     List<SyncInfo> kept = new ArrayList<>(rows.size());
     for (SyncInfo row : rows) {
       if (row != null) {
@@ -105,6 +111,7 @@ final class GroupCommit {
   /** Forgets the rows of {@link #knowRows}. */
   void forgetRows() {
     known = List.of();
+    knownValues = Map.of();
   }
 
   /** How many parts wait for the next commit. */
@@ -173,7 +180,7 @@ final class GroupCommit {
       if (known.isEmpty()) {
         stores.syncInfo().lockRows(connectorKey, rows, read);
       } else {
-        stores.syncInfo().lockRows(connectorKey, rows, read, known);
+        stores.syncInfo().lockRows(connectorKey, rows, read, known, knownValues);
       }
     }
     for (int i : byRow) {

@@ -18,6 +18,8 @@ final class RowValues {
   private final Map<Long, Map<String, JsonNode>> synced = new HashMap<>();
   private final Map<Long, Map<String, PendingChange>> pending = new HashMap<>();
   private final Map<Long, Map<String, JsonNode>> skipped = new HashMap<>();
+  /** The last synced values as read at once, kept when handed out, until {@link #clear}. */
+  private Map<Long, Map<String, JsonNode>> syncedAsRead = Map.of();
 
   RowValues(Stores stores) {
     this.stores = stores;
@@ -37,7 +39,8 @@ final class RowValues {
     if (rowIds.size() < 2) {
       return; // (one row is read when asked for: a query either way)
     }
-    synced.putAll(stores.syncInfo().syncedValues(rowIds));
+    syncedAsRead = stores.syncInfo().syncedValues(rowIds);
+    synced.putAll(syncedAsRead);
     if (withPending) {
       pending.putAll(stores.syncInfo().pendingChanges(rowIds));
     }
@@ -64,8 +67,18 @@ final class RowValues {
     return read != null ? read : stores.syncInfo().skippedBases(rowId);
   }
 
+  /**
+   * The last synced values as read at once, by row id, handed out or not: for the group commit's
+   * lock ({@link GroupCommit#knowRows}); a row written since has a new stamp there. Not to
+   * change.
+   */
+  Map<Long, Map<String, JsonNode>> syncedAsRead() {
+    return syncedAsRead;
+  }
+
   /** Forgets what was read at once (the page or round is done). */
   void clear() {
+    syncedAsRead = Map.of(); // (not cleared: a group commit may hold it)
     synced.clear();
     pending.clear();
     skipped.clear();

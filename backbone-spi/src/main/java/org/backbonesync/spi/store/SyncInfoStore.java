@@ -198,23 +198,30 @@ public interface SyncInfoStore {
   }
 
   /**
-   * As {@link #lockRows(String, Collection, Collection)}, for a group whose rows were read before
-   * its transaction (a poll's page, an apply's round): a store may lock the rows reading only
-   * their ids, {@linkplain SyncInfo#stamp() stamps} and last changes seen, read ahead a row whose
-   * stamp is that of its known one as known (with the last change seen read now: {@link
-   * #advanceLastChangeSeen} need not stamp), and read whole only the others. Their last synced
-   * values are read as {@link #lockRows(String, Collection, Collection)} reads them. Default:
-   * {@link #lockRows(String, Collection, Collection)}.
+   * As {@link #lockRows(String, Collection, Collection)}, for a group whose rows, and their last
+   * synced values, were read before its transaction (a poll's page, an apply's round): a store
+   * may lock the rows reading only their ids, {@linkplain SyncInfo#stamp() stamps} and last
+   * changes seen, read ahead a row whose stamp is that of its known one as known (with the last
+   * change seen read now: {@link #advanceLastChangeSeen} need not stamp) and its values as
+   * {@code knownValues} holds them, and read whole only the others. A store that does so must
+   * give a row a new stamp whenever its last synced values change ({@link #putSyncedValues} in a
+   * transaction that does not insert or update the row stamps it too). Default: {@link
+   * #lockRows(String, Collection, Collection)}.
    *
    * @param known rows read before, of this connector (another connector's row is ignored), at
    *     most one per id
+   * @param knownValues last synced values of known rows by row id, each read after its row (a
+   *     row without them here has its values read)
    * @throws NullPointerException when a collection is null or holds a null (the message names
-   *     it and the null's index), before anything is read or locked
+   *     it and the null's index), or {@code knownValues} is null, before anything is read or
+   *     locked
    * @since 0.1
    */
   default void lockRows(String connectorKey, Collection<Long> syncInfoIds,
-      Collection<Long> readAhead, Collection<SyncInfo> known) {
+      Collection<Long> readAhead, Collection<SyncInfo> known,
+      Map<Long, Map<String, JsonNode>> knownValues) {
     NullChecks.requireNoNull(known, "known");
+    java.util.Objects.requireNonNull(knownValues, "knownValues");
     lockRows(connectorKey, syncInfoIds, readAhead);
   }
 
@@ -270,7 +277,12 @@ public interface SyncInfoStore {
     return values;
   }
 
-  /** Records last synced values for a row, replacing those of the same field mapping ids. */
+  /**
+   * Records last synced values for a row, replacing those of the same field mapping ids. A store
+   * may give the row a new {@linkplain SyncInfo#stamp() stamp} with them (one that reuses known
+   * values under {@link #lockRows(String, Collection, Collection, Collection, Map)} must, unless
+   * the row is inserted or updated in the same transaction).
+   */
   void putSyncedValues(long syncInfoId, Map<String, JsonNode> values);
 
   /** The pending local changes of a row per field mapping id; empty when none. */
