@@ -112,18 +112,17 @@ final class JdbcMessageStore implements MessageStore {
    */
   /**
    * The message of an inbox row read by {@link #INBOX}'s columns: the known one of its id when
-   * the query left its JSON out (null).
+   * the query left its JSON out (null), or null when that entry is not the known one (received
+   * at another time: removed and received again since, say as a sender restored from a backup
+   * gives an id again).
    */
-  private SyncMessage message(ResultSet r, Map<String, SyncMessage> known) throws SQLException {
+  private SyncMessage message(ResultSet r, Map<String, InboxEntry> known) throws SQLException {
     byte[] json = db.textAsBytes() ? r.getBytes(1) : utf8(r.getString(1));
     if (json != null) {
       return decoded.decode(json);
     }
-    SyncMessage kept = known.get(r.getString(9));
-    if (kept == null) {
-      throw new IllegalStateException("no message JSON read, and none known");
-    }
-    return kept;
+    InboxEntry kept = known.get(r.getString(9));
+    return kept != null && kept.receivedAt() == r.getLong(2) ? kept.message() : null;
   }
 
   private static byte[] utf8(String text) {
@@ -297,16 +296,21 @@ final class JdbcMessageStore implements MessageStore {
   /**
    * The entries a query finds, the message of a row whose message column is null being the
    * known one of its message id; a row whose message cannot be read is reported and left out.
+   * Null when a row's message column is null and its entry not the known one.
    */
   private List<InboxEntry> incoming(Connection c, String sql, Object[] args,
-      Map<String, SyncMessage> known) throws SQLException {
+      Map<String, InboxEntry> known) throws SQLException {
     List<InboxEntry> entries = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, args);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           try {
-            entries.add(new InboxEntry(message(r, known), r.getLong(2),
+            SyncMessage message = message(r, known);
+            if (message == null) {
+              return null;
+            }
+            entries.add(new InboxEntry(message, r.getLong(2),
                 InboxEntry.Status.valueOf(r.getString(3)), r.getInt(4), r.getLong(5),
                 r.getString(6)));
           } catch (RuntimeException e) {
@@ -350,7 +354,8 @@ final class JdbcMessageStore implements MessageStore {
   /**
    * As {@link #incomingFor(String, Collection)}, the message column read only of entries whose
    * message id none of {@code known} has (a {@code CASE} in the query, the ids bound in a list as
-   * long as the issues', so the statement's shapes stay those of the issues' lists): an apply's
+   * long as the issues', so the statement's shapes stay those of the issues' lists; a chunk with
+   * an entry of a known id received at another time is read again whole): an apply's
    * round read again the messages of the heads it had read before its claim, about 0.9 KB of a
    * change ({@code TwoNodeBenchmark}, JFR).
    */
@@ -359,10 +364,10 @@ final class JdbcMessageStore implements MessageStore {
       Collection<String> sourceIssueKeys, Collection<InboxEntry> known) {
     JdbcSyncInfoStore.requireNoNull(sourceIssueKeys, "sourceIssueKeys");
     JdbcSyncInfoStore.requireNoNull(known, "known");
-    Map<String, SyncMessage> messages = new HashMap<>();
+    Map<String, InboxEntry> messages = new HashMap<>();
     for (InboxEntry e : known) {
       if (e.message().toConnector().equals(connectorKey)) {
-        messages.put(e.message().messageId(), e.message());
+        messages.put(e.message().messageId(), e);
       }
     }
     if (messages.isEmpty()) {
@@ -376,20 +381,28 @@ final class JdbcMessageStore implements MessageStore {
     return found;
   }
 
-  /** The entries of a chunk of issues, the messages of the known ids not read. */
+  /**
+   * The entries of a chunk of issues, the messages of the known ids not read; all read again
+   * when an entry of a known id is not the known one (received at another time).
+   */
   private List<InboxEntry> incomingKnown(Connection c, String connectorKey, List<String> issues,
-      Map<String, SyncMessage> known) throws SQLException {
+      Map<String, InboxEntry> known) throws SQLException {
     Set<String> ofChunk = new java.util.HashSet<>(issues);
     List<Object> ids = new ArrayList<>(issues.size());
-    for (SyncMessage m : known.values()) {
-      if (ids.size() < issues.size() && ofChunk.contains(m.sourceIssueKey())) {
-        ids.add(m.messageId());
+    for (InboxEntry e : known.values()) {
+      if (ids.size() < issues.size() && ofChunk.contains(e.message().sourceIssueKey())) {
+        ids.add(e.message().messageId());
       }
     }
-    if (ids.isEmpty()) {
-      return incoming(c, connectorKey, "source_issue_key IN ("
-          + InLists.placeholders(issues.size()) + ")", issues.toArray());
-    }
+    List<InboxEntry> found = ids.isEmpty() ? null : incomingKnownIds(c, connectorKey, issues,
+        ids, known);
+    return found != null ? found : incoming(c, connectorKey, "source_issue_key IN ("
+        + InLists.placeholders(issues.size()) + ")", issues.toArray());
+  }
+
+  /** The query of {@link #incomingKnown} with the known ids of the chunk; null: read again. */
+  private List<InboxEntry> incomingKnownIds(Connection c, String connectorKey,
+      List<String> issues, List<Object> ids, Map<String, InboxEntry> known) throws SQLException {
     while (ids.size() < issues.size()) {
       ids.add(ids.get(0)); // (a repeat in the list changes nothing)
     }

@@ -163,9 +163,11 @@ public interface MessageStore {
   /**
    * As {@link #incomingFor(String, Collection)}, for an apply's round whose heads were read
    * before its claim: every entry's bookkeeping (status, attempts, next attempt, error) is read
-   * now, but a store may answer the message of an entry whose message id is among {@code
-   * known}'s as the known one without reading it again (a message id names one message, which
-   * the inbox never changes). Default: {@link #incomingFor(String, Collection)}.
+   * now, but a store may answer the message of an entry whose message id and time received are
+   * a known entry's as the known one without reading it again (the inbox keeps an entry's
+   * message as received; a message id given again with other content, by a sender restored
+   * from a backup, comes as an entry received anew). Default: {@link #incomingFor(String,
+   * Collection)}.
    *
    * @param known entries of this connector's inbox read before; an entry of another connector
    *     is ignored

@@ -139,6 +139,10 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
     store.removeIncoming("PB", message("PA-3", 1).messageId());
     store.addIncoming(message("PA-1", 2), 20);
     store.addIncoming(message("PA-9", 1), 20);
+    // an id given again with other content (a sender restored from a backup), received anew
+    store.removeIncoming("PB", message("PA-130", 1).messageId());
+    SyncMessage again1 = message(message("PA-130", 1).messageId(), "PA-130", 1, "other", "bob");
+    store.addIncoming(again1, 30);
     List<InboxEntry> elsewhere = List.of(InboxEntry.received(SyncMessage.builder()
         .formatVersion(1).messageId(message("PA-4", 1).messageId()).synchronizationId("s")
         .fromConnector("PB").toConnector("PA").sourceIssueKey("PA-4").sequenceId(1)
@@ -151,6 +155,8 @@ public abstract class MessageStoreCompatibilityKit extends StoresKit<MessageStor
     assertEquals(500, again.get("PA-2").get(0).notBefore(), "a retry's time is read now");
     assertEquals(InboxEntry.Status.FAILED, again.get("PA-120").get(0).status());
     assertFalse(again.containsKey("PA-3"), "a head removed since is gone");
+    assertEquals(List.of(again1), again.get("PA-130").stream().map(InboxEntry::message)
+        .toList(), "an entry received again since is read whole");
     assertEquals(List.of(message("PA-4", 1)), store.incomingFor("PB", List.of("PA-4"),
         elsewhere).get("PA-4").stream().map(InboxEntry::message).toList(),
         "another connector's entry of that id is not taken for PB's");
