@@ -603,6 +603,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " AND t.local_issue_key = v.kl AND t.remote_issue_key IS NOT DISTINCT FROM v.kr",
           false, "varchar", "varchar", "int8", "int8", "int8", "int8", "int8", "int8", "bool",
           "int8", "int8", "int8", "int8", "varchar", "varchar", "varchar"),
+      STAMP_ROW, ManyRows.of("UPDATE bb_sync_info AS t SET stamp = " + NEXT_STAMP + " FROM %s"
+          + " AS v(id) WHERE t.id = v.id", false, "int8"),
       ADVANCE_SEEN, ManyRows.of("UPDATE bb_sync_info AS t SET last_change_seen = v.m FROM %s"
           + " AS v(m, ck, id, m2) WHERE t.id = v.id AND t.connector_key || '' = v.ck"
           + " AND t.last_change_seen < v.m2", false, "int8", "varchar", "int8", "int8"),
@@ -805,7 +807,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       if (!values.isEmpty() && !transaction.stampedHere(syncInfoId)) {
         // (a row's values change only with its stamp: see lockRows with rows known)
         transaction.rowWritten(syncInfoId);
-        db.write(TransactionWrites.rowKey(syncInfoId), STAMP_ROW, syncInfoId);
+        // (its own key: an advance of the row before or after it is not reordered with it)
+        db.write("bb_sync_info stamp " + syncInfoId, STAMP_ROW, syncInfoId);
         transaction.stamped(syncInfoId);
       }
       for (Map.Entry<String, JsonNode> e : values.entrySet()) {
