@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class PairClaimLeakTest {
 
-  /** findByLocalKeys from PageClaims.readAgain fails on its call {@code failAt} (1-based). */
+  /**
+   * findByLocalKeysAgain from PageClaims.readAgain fails on its call {@code failAt} (1-based).
+   */
   static final class FlakyStores extends ForwardingStores {
     final AtomicInteger calls = new AtomicInteger();
     volatile int failAt = -1;
@@ -31,7 +33,7 @@ class PairClaimLeakTest {
       SyncInfoStore real = delegate.syncInfo();
       syncInfo = (SyncInfoStore) Proxy.newProxyInstance(SyncInfoStore.class.getClassLoader(),
           new Class<?>[] {SyncInfoStore.class}, (proxy, method, args) -> {
-            if (method.getName().equals("findByLocalKeys") && failAt > 0
+            if (method.getName().equals("findByLocalKeysAgain") && failAt > 0
                 && StackWalker.getInstance().walk(f -> f.anyMatch(
                     x -> x.getMethodName().equals("readAgain")))
                 && calls.incrementAndGet() == failAt) {
