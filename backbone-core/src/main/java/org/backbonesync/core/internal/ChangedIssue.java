@@ -78,12 +78,12 @@ final class ChangedIssue {
     synced.read(ids, false);
   }
 
-  /** Forgets the values read at once and not used. */
   /** The last synced values read by {@link #readValues}, by row id (see {@link RowValues}). */
   Map<Long, Map<String, JsonNode>> valuesRead() {
     return synced.syncedAsRead();
   }
 
+  /** Forgets the values read at once and not used. */
   void forgetValues() {
     synced.clear();
   }
