@@ -30,6 +30,7 @@ import org.backbonesync.spi.store.ConflictStore;
 import org.backbonesync.spi.store.EnvelopeIdStore;
 import org.backbonesync.spi.store.LeaseStore;
 import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.StoreUnavailableException;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.TaskStore;
@@ -365,8 +366,20 @@ public final class JdbcStores implements Stores, AutoCloseable {
       connection.setAutoCommit(autoCommit);
       return connection;
     } catch (SQLException e) {
-      throw failure("cannot open a database connection", e);
+      throw cannotConnect(e);
     }
+  }
+
+  /**
+   * No connection could be had: the store as a whole is unavailable ({@link
+   * StoreUnavailableException}), whatever the SQL state says (HikariCP's wait for a connection
+   * has none when it never reached the database), unless no driver takes the URL, which no wait
+   * mends.
+   */
+  static SyncException cannotConnect(SQLException e) {
+    SyncException failure = failure("cannot open a database connection", e);
+    return failure instanceof StoreUnavailableException || noDriver(e) ? failure
+        : new StoreUnavailableException(failure.getMessage(), e);
   }
 
   private void giveBack(Connection connection) {
@@ -590,16 +603,33 @@ public final class JdbcStores implements Stores, AutoCloseable {
   static SyncException failure(String what, SQLException e) {
     String state = e.getSQLState();
     String text = what + ": " + e.getMessage() + (state == null ? "" : " (SQL state " + state + ")");
-    if (e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
+    if (noDriver(e)) {
       // (DriverManager's 08001, which no retry mends)
       return new SyncException(text + "; put the database's JDBC driver on the class path"
           + " (H2: com.h2database:h2, PostgreSQL: org.postgresql:postgresql)", e);
+    }
+    if (state != null && UNAVAILABLE.matcher(state).matches()) {
+      return new StoreUnavailableException(text, e);
     }
     if (state != null && TRANSIENT.matcher(state).matches()) {
       return new RetriableException(text, e);
     }
     return new SyncException(text, e);
   }
+
+  private static boolean noDriver(SQLException e) {
+    return e.getMessage() != null && e.getMessage().startsWith("No suitable driver");
+  }
+
+  /**
+   * The SQL states that say the database as a whole cannot be used now, not this statement
+   * (each also passes, so is retried): connection trouble (08), PostgreSQL ending the
+   * connection as it stops, crashes or starts (57P01, 57P02, 57P03), or short of resources
+   * (53: a full disk, no memory, too many connections) or of its files (58: an I/O error); H2's
+   * I/O error, database closed, closing, and full disk (90028, 90098, 90121, 90100).
+   */
+  private static final Pattern UNAVAILABLE =
+      Pattern.compile("08.*|57P0[123]|53.*|58.*|90028|90098|90100|90121");
 
   /**
    * The SQL states that pass, so are retried: connection trouble (08), serialization failures

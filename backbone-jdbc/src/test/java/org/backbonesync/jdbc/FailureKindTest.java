@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.store.StoreUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +32,39 @@ class FailureKindTest {
     assertInstanceOf(RetriableException.class, e);
     assertEquals("database operation failed: Timeout trying to lock table (SQL state " + state
         + ")", e.getMessage());
+  }
+
+  /**
+   * The database as a whole is gone, stopping or full: the engine's step ends at once instead of
+   * going on with its other issues, each waiting the same (an operator's trial: a poll waited
+   * HikariCP's 30 s for each issue of its page while PostgreSQL was down).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"08006", "08001", "57P01", "57P02", "57P03", "53100", "58030", "90028",
+      "90098", "90100", "90121"})
+  void aDatabaseGoneStoppingOrFullIsTheStoreUnavailable(String state) {
+    assertInstanceOf(StoreUnavailableException.class,
+        JdbcStores.failure("database operation failed", new SQLException("gone", state)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"HYT00", "55P03", "57014", "40001", "40P01"})
+  void aStatementsOwnTransientFailureIsNotTheStoreUnavailable(String state) {
+    SyncException e = JdbcStores.failure("x", new SQLException("no", state));
+
+    assertInstanceOf(RetriableException.class, e);
+    assertFalse(e instanceof StoreUnavailableException, state);
+  }
+
+  /** HikariCP's wait for a connection that never came carries no SQL state of its own. */
+  @Test
+  void noConnectionWithinThePoolsWaitIsTheStoreUnavailable() {
+    SyncException e = JdbcStores.cannotConnect(new SQLTransientConnectionException(
+        "backbone-store - Connection is not available, request timed out after 30000ms."));
+
+    assertInstanceOf(StoreUnavailableException.class, e);
+    assertEquals("cannot open a database connection: backbone-store - Connection is not"
+        + " available, request timed out after 30000ms.", e.getMessage());
   }
 
   @ParameterizedTest

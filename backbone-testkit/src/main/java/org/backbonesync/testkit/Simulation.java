@@ -35,6 +35,7 @@ import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.StoreUnavailableException;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.Comment;
@@ -873,9 +874,10 @@ public final class Simulation {
       String text = write.equals("commit") ? "commit failed: " + cause
           : "database operation failed: " + cause + " on " + write;
       trace.add("fault: store " + text);
-      // as backbone-jdbc says: connection trouble and deadlocks may be retried, the rest not
-      return cause.contains("53100") ? new SyncException(text)
-          : new RetriableException(text, null);
+      // as backbone-jdbc says: a deadlock may be retried; a lost connection or a full disk is
+      // the store unavailable as a whole (retried too, and a step meeting it ends at once)
+      return cause.contains("40001") ? new RetriableException(text, null)
+          : new StoreUnavailableException(text, null);
     }
 
     /** Writes the engine's events into the trace, for {@link Builder#traceEngine}. */

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * A connector's change detection: reads every page of one change search from the watermark (or
  * the issues a webhook hinted at), claims the pairs an apply could be changing, and hands each
  * changed issue to {@link ChangedIssue}, which queues its message. Then moves the watermark, never
- * past an issue left for the next poll.
+ * past an issue left for the next poll. One issue's failure leaves that issue for the next poll
+ * and the others go on; a failure of the store as a whole ({@link StoreDown}) ends the poll at
+ * once, failed, with nothing of its page written and the watermark where it was, its claims and
+ * lease left to expire (this node takes them again at its next poll).
  */
 final class ChangeDetection {
   private static final Logger log = LoggerFactory.getLogger(ChangeDetection.class);
@@ -88,6 +91,9 @@ final class ChangeDetection {
         try {
           looked = idleLook.look();
         } catch (RuntimeException e) {
+          if (StoreDown.is(e)) {
+            throw e; // (the leased poll would wait for the store and fail alike)
+          }
           // the leased poll handles it as ever (one issue's failure does not stop the others)
           log.debug("{}: the look before the lease failed; polling under it: {}",
               connector.key(), e.toString());
@@ -170,8 +176,14 @@ final class ChangeDetection {
       if (lease == null) {
         return new PollResult(0, 0, 0);
       }
-      try (lease) {
+      RuntimeException failed = null;
+      try {
         return detection.apply(lease);
+      } catch (RuntimeException e) {
+        failed = e;
+        throw e;
+      } finally {
+        lease.end(failed);
       }
     }
   }
@@ -255,6 +267,7 @@ final class ChangeDetection {
       SearchStart searched) {
     PageClaims.Claimed first = claims.claim(issues);
     boolean givenBack = false;
+    boolean storeDown = false;
     try { // (from the claim on: a read that fails below must not keep the pairs claimed)
       PageClaims.Claimed claimed = claims.readAgain(first);
       ExaminedPage page = new ExaminedPage(connector, stores, outbox, events,
@@ -268,9 +281,16 @@ final class ChangeDetection {
       }
       givenBack = page.commit(claims.giveBack(claimed));
       outbox.promptPartner(); // a page's copies begin while the next page is read
+    } catch (RuntimeException e) {
+      storeDown = StoreDown.is(e);
+      throw e;
     } finally {
       examiner.forgetValues(); // (a page that failed leaves its parts not committed unwritten)
-      claims.end(first, givenBack); // (readAgain keeps the claims it was given)
+      if (storeDown) { // (a release would wait for the store and fail alike)
+        claims.leaveToExpire(first);
+      } else {
+        claims.end(first, givenBack); // (readAgain keeps the claims it was given)
+      }
     }
     progress.found += issues.size();
   }

@@ -206,6 +206,9 @@ final class ChangedIssue {
     try {
       return changesNothing(changes, info);
     } catch (RuntimeException e) {
+      if (StoreDown.is(e)) {
+        throw e; // (the store's, not the issue's: the page ends)
+      }
       return false;
     }
   }

@@ -36,7 +36,8 @@ final class ExaminedPage {
     this.outbox = outbox;
     this.events = events;
     this.left = left;
-    this.group = new GroupCommit(stores, connector.key());
+    // (the store down ends the page and its poll: see PageTriage)
+    this.group = new GroupCommit(stores, connector.key(), true);
   }
 
   /**
@@ -76,7 +77,8 @@ final class ExaminedPage {
   /**
    * Writes the page's messages and the last change seen of its rows with nothing to send, in
    * one transaction unless that fails, with {@code last} (the page's claims given back) after
-   * them in it.
+   * them in it. A failure of the store as a whole ({@link StoreDown}) is thrown: nothing of
+   * the page is written.
    *
    * @return whether {@code last} was committed with them
    */

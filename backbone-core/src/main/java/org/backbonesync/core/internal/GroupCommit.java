@@ -79,11 +79,28 @@ final class GroupCommit {
   private Collection<SyncInfo> known = List.of();
   /** The last synced values of known rows, read after them, by row id. */
   private Map<Long, Map<String, JsonNode>> knownValues = Map.of();
+  /**
+   * Whether a group whose transaction failed because the store cannot be used now ({@link
+   * StoreDown}) ends the commit with that failure, its parts neither written alone (each would
+   * wait for the store and fail alike) nor told: for a step that ends at it as a whole.
+   */
+  private final boolean endsWhereStoreIsDown;
 
   /** A group of the parts of one connector's rows. */
   GroupCommit(Stores stores, String connectorKey) {
+    this(stores, connectorKey, false);
+  }
+
+  /**
+   * A group of the parts of one connector's rows.
+   *
+   * @param endsWhereStoreIsDown whether a group that failed because the store cannot be used
+   *     now throws that failure from {@link #commit} instead of writing its parts alone
+   */
+  GroupCommit(Stores stores, String connectorKey, boolean endsWhereStoreIsDown) {
     this.stores = stores;
     this.connectorKey = connectorKey;
+    this.endsWhereStoreIsDown = endsWhereStoreIsDown;
   }
 
   /** Adds a part, written at the next {@link #commit}. */
@@ -146,6 +163,9 @@ final class GroupCommit {
     try {
       stores.inTransaction(() -> writeAll(group, byRow, left, last));
     } catch (RuntimeException failed) {
+      if (endsWhereStoreIsDown && StoreDown.is(failed)) {
+        throw failed; // (nothing of the group was written)
+      }
       if (group.size() == 1 && last == null) {
         group.get(0).failed(failed); // (it was alone: written again, it would fail again)
       } else {

@@ -63,6 +63,29 @@ final class HeldLease implements AutoCloseable {
     released = true;
   }
 
+  /**
+   * Ends the step's hold on the lease: gives it back ({@link #close}), a failure of that
+   * suppressed in the step's; unless the step failed because the store cannot be used now
+   * ({@link StoreDown}): the lease is then left to expire, as a crash leaves it (this node takes
+   * it again at its next step; a release would wait for the store and fail alike).
+   *
+   * @param failure what the step threw, or null when it did not
+   */
+  void end(RuntimeException failure) {
+    if (failure != null && StoreDown.is(failure)) {
+      released = true;
+      return;
+    }
+    try {
+      close();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
+    }
+  }
+
   /** Gives the lease back, unless {@link #lastWrite} did. */
   @Override
   public void close() {

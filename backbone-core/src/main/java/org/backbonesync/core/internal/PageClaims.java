@@ -189,6 +189,14 @@ final class PageClaims {
     return pairs.giveBack(claimed.held());
   }
 
+  /**
+   * Forgets the page's claims here without giving them back in the store, which cannot be used
+   * now: other nodes wait for them to expire, as after a crash; this node takes them again.
+   */
+  void leaveToExpire(Claimed claimed) {
+    pairs.forget(claimed.held());
+  }
+
   /** Ends the page's claims: see {@link PairClaims#end}. */
   void end(Claimed claimed, boolean givenBack) {
     pairs.end(claimed.held(), givenBack);

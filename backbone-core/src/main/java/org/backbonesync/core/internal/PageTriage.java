@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * For each issue of a claimed page of {@link ChangeDetection}: examines it now ({@link
  * ChangedIssue}), or leaves it for the next poll when an apply holds its pair, when its row was
  * written since the search, when our incoming queue has not recorded its pair yet, or when
- * examining it failed. What it leaves holds the watermark back ({@link PollProgress}).
+ * examining it failed. What it leaves holds the watermark back ({@link PollProgress}). A
+ * failure of the store as a whole ({@link StoreDown}) is thrown: the page ends there.
  */
 final class PageTriage {
   // (the poll's own log: what it left and why reads with the rest of the poll)
@@ -93,11 +94,17 @@ final class PageTriage {
         progress.queued++;
       }
     } catch (RuntimeException e) {
+      if (StoreDown.is(e)) {
+        throw e; // the store's failure, not the issue's: the page ends (see ChangeDetection)
+      }
       leftForNextPoll(changes, row, e, progress);
     }
   }
 
-  /** One issue's failure must not stop the others; it is examined again next poll. */
+  /**
+   * One issue's failure must not stop the others; it is examined again next poll. A failure of
+   * the store as a whole ({@link StoreDown}) is not the issue's: it ends the page and the poll.
+   */
   private void leftForNextPoll(IssueChanges changes, SyncInfo row, RuntimeException e,
       PollProgress progress) {
     String local = changes.issue().key();

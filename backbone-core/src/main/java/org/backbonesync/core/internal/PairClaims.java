@@ -126,6 +126,14 @@ final class PairClaims {
     return busy;
   }
 
+  /**
+   * Forgets here pairs a claim holds, leaving their leases in the store to expire (this node
+   * renews them when it claims them again): when the store cannot be used to give them up.
+   */
+  void forget(Held held) {
+    here.removeAll(held.keys);
+  }
+
   /** Gives up pairs a claim holds. */
   void release(Held held) {
     if (held.keys.isEmpty()) {
