@@ -602,7 +602,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
   static SyncException failure(String what, SQLException e) {
     String state = e.getSQLState();
-    String text = what + ": " + e.getMessage() + (state == null ? "" : " (SQL state " + state + ")");
+    String text = what + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getName())
+        + (state == null ? "" : " (SQL state " + state + ")");
     if (noDriver(e)) {
       // (DriverManager's 08001, which no retry mends)
       return new SyncException(text + "; put the database's JDBC driver on the class path"

@@ -67,6 +67,14 @@ class FailureKindTest {
         + " available, request timed out after 30000ms.", e.getMessage());
   }
 
+  /** A driver's exception without a message is named by its class, not "null". */
+  @Test
+  void aFailureWithoutMessageIsNamedByItsClass() {
+    assertEquals("database operation failed: java.sql.SQLException (SQL state 08006)",
+        JdbcStores.failure("database operation failed", new SQLException(null, "08006"))
+            .getMessage());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"23505", "42S11", "22001"})
   void constraintSchemaAndDataFailuresAreNot(String state) {

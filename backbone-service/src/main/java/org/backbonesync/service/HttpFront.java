@@ -116,7 +116,7 @@ final class HttpFront {
     } catch (IOException e) {
       throw new ServiceFailure(ServiceMain.CONFIGURATION, ServerAddress.prefix(file)
           + "$.server.port: cannot listen on " + config.bindAddress() + " port " + config.port()
-          + ": " + ServiceFailure.oneLine(e.getMessage())
+          + ": " + ServiceFailure.why(e)
           + (e instanceof BindException ? " (another process has it?)" : ""));
     }
   }

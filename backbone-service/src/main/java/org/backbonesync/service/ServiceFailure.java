@@ -37,6 +37,37 @@ final class ServiceFailure extends RuntimeException {
   }
 
   /**
+   * What a failure says, as {@link #oneLine one line} for an operator: its message, else the
+   * first message among its causes, else its class's name; never {@code null} nor nothing (a
+   * driver's or the JDK's exception may carry no message, and was printed as ": null").
+   */
+  static String why(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      String shown = oneLine(t.getMessage());
+      if (!shown.isEmpty()) {
+        return shown;
+      }
+    }
+    return failure.getClass().getName();
+  }
+
+  /**
+   * A failure and its root cause, when that says more ({@code Failed to initialize pool: ...}
+   * over the driver's refusal), each as {@link #why}: one line, never {@code null}.
+   */
+  static String withRootCause(Throwable failure) {
+    Throwable root = failure;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32;
+        depth++) {
+      root = root.getCause();
+    }
+    String top = why(failure);
+    String bottom = why(root);
+    return root == failure || top.endsWith(bottom) ? top : top + ": " + bottom;
+  }
+
+  /**
    * One line of printable characters, whatever the text holds (a cause's message, a command-line
    * argument, a path, another server's answer): whitespace runs are one space, and each other
    * control (C0 and C1: no terminal escape), format character, line or paragraph separator,

@@ -150,12 +150,7 @@ final class SyncService {
           stores = JdbcStores.inDirectory(store.directory());
         }
       } catch (RuntimeException e) {
-        String why = ServiceFailure.oneLine(rootMessage(e));
-        if (store.jdbcUrl() != null) { // (a driver may quote the URL, password and all)
-          why = why.replace(store.jdbcUrl(), ServiceConfig.Store.shownUrl(store.jdbcUrl()));
-        }
-        throw new ServiceFailure(ServiceMain.STORE, "the store (" + store + ") cannot be opened: "
-            + why);
+        throw cannotOpen(store, e);
       }
       JdbcStores opened = stores;
       List<Running> running = build(config, sites, stores, c -> SyncListener.all(
@@ -279,12 +274,12 @@ final class SyncService {
         }
       } catch (IllegalArgumentException e) {
         problems.add(config.file() + ": " + sync.path() + ": "
-            + ServiceFailure.oneLine(e.getMessage()));
+            + ServiceFailure.why(e));
       } catch (RuntimeException e) {
         running.forEach(r -> r.engine.close());
         throw new ServiceFailure(ServiceMain.SITE, "projects " + sync.describe(true) + " and "
             + sync.describe(false) + " cannot be read: "
-            + ServiceFailure.oneLine(e.getMessage()));
+            + ServiceFailure.why(e));
       }
     }
     if (!problems.isEmpty()) {
@@ -328,7 +323,7 @@ final class SyncService {
   private static ServiceFailure unreadable(ServiceConfig.Sync sync, boolean sideA,
       RuntimeException e) {
     return new ServiceFailure(ServiceMain.SITE, "project " + sync.describe(sideA)
-        + " cannot be read: " + ServiceFailure.oneLine(e.getMessage()));
+        + " cannot be read: " + ServiceFailure.why(e));
   }
 
   private static void syncUser(ServiceConfig config, String path, String configured,
@@ -340,12 +335,17 @@ final class SyncService {
     }
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+  /**
+   * Exit {@link ServiceMain#STORE}: the store cannot be opened, with why (the failure and its
+   * root cause, never "null"), the URL shown without what may hold a password.
+   */
+  static ServiceFailure cannotOpen(ServiceConfig.Store store, RuntimeException e) {
+    String why = ServiceFailure.withRootCause(e);
+    if (store.jdbcUrl() != null) { // (a driver may quote the URL, password and all)
+      why = why.replace(store.jdbcUrl(), ServiceConfig.Store.shownUrl(store.jdbcUrl()));
     }
-    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
+    return new ServiceFailure(ServiceMain.STORE, "the store (" + store + ") cannot be opened: "
+        + why);
   }
 
   List<Running> running() {
@@ -517,7 +517,7 @@ final class SyncService {
       }
       health.stepFailed(StepFailure.kind(e));
       LOG.warn("{} {}: step failed, again in {}: {}", r.id(), key, r.sync.pollInterval(),
-          ServiceFailure.oneLine(e.getMessage()));
+          ServiceFailure.why(e));
       LOG.debug("{} {}: step failed", r.id(), key, e);
     }
   }
