@@ -83,6 +83,7 @@ final class ApplyRounds {
       // (their lock may take them as read, by stamp: the values were read after the rows)
       group.knowRows(rows.values(), values.syncedAsRead());
       boolean givenBack;
+      boolean storeDown = false;
       try {
         for (String issue : round) {
           if (over.getAsBoolean()) {
@@ -93,8 +94,15 @@ final class ApplyRounds {
           }
         }
         givenBack = group.commit(next.isEmpty() || over.getAsBoolean() ? giveBack : null);
+      } catch (RuntimeException e) {
+        storeDown = StoreDown.is(e);
+        throw e;
       } finally {
-        group.commit(); // (what was applied before a failure; after the commit above, nothing)
+        if (storeDown) { // (nothing is recorded: the round's messages are applied again)
+          group.discard();
+        } else {
+          group.commit(); // (what was applied before a failure; after the commit above, nothing)
+        }
         values.clear();
         order.forgetRows();
         group.forgetRows();
@@ -217,6 +225,9 @@ final class ApplyRounds {
       }
       return taken;
     } catch (RuntimeException e) {
+      if (StoreDown.is(e)) {
+        throw e; // the store's failure, not the message's: the apply ends (see IncomingQueue)
+      }
       outcomes.failed(applying, e, now);
     }
     return Taken.STOP;

@@ -131,6 +131,15 @@ final class GroupCommit {
     knownValues = Map.of();
   }
 
+  /**
+   * Drops the parts added since the last commit, unwritten and untold: for a step that ends
+   * because the store cannot be used ({@link StoreDown}), whose work is done again by its next
+   * run.
+   */
+  void discard() {
+    parts.clear();
+  }
+
   /** How many parts wait for the next commit. */
   int size() {
     return parts.size();

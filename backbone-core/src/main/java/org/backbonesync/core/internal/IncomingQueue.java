@@ -18,7 +18,10 @@ import org.backbonesync.spi.store.Stores;
  * {@link ApplyRounds}: {@link PairOrder} decides what becomes of each pair's next message (which
  * row of ours it is for, duplicate or stale, early, or next in order), {@link InOrder} applies it,
  * and {@link RoundOutcomes} keeps the outcomes, recorded with one commit per round; a failure
- * waits for a retry or an admin ({@link UnappliedMessages}).
+ * waits for a retry or an admin ({@link UnappliedMessages}). A failure of the store as a whole
+ * ({@link StoreDown}) is no message's: it ends the apply at once, failed, with nothing of the
+ * round recorded (its messages stay queued and are applied again, as after a crash) and its
+ * claims left to expire.
  */
 final class IncomingQueue {
   private final Connector connector;
@@ -62,7 +65,8 @@ final class IncomingQueue {
     UnappliedMessages unapplied = new UnappliedMessages(connector, stores, events, settings);
     // the last synced values and pending changes of a round's rows, read at once
     RowValues values = new RowValues(stores);
-    GroupCommit group = new GroupCommit(stores, connector.key());
+    // (the store down ends the apply: see applyDue)
+    GroupCommit group = new GroupCommit(stores, connector.key(), true);
     this.outcomes = new RoundOutcomes(unapplied);
     PartnerGoneApplier partnerGone = new PartnerGoneApplier(connector, stores, events);
     ReusedKeys reusedKeys = new ReusedKeys(connector, stores, events, partnerGone);
@@ -112,6 +116,7 @@ final class IncomingQueue {
       long claimed = clock.millis();
       PairClaims.Held mine = pairs.claimSenders(chunk, claimed);
       boolean givenBack = false;
+      boolean storeDown = false;
       try { // (from the claim on)
         List<String> issues = new ArrayList<>(chunk.size());
         List<InboxEntry> held = new ArrayList<>(chunk.size());
@@ -126,8 +131,15 @@ final class IncomingQueue {
         long until = claimed + settings.leaseDuration().toMillis() / 2;
         givenBack = rounds.applyClaimed(issues, held, judgeAgain,
             () -> clock.millis() >= until || closing.getAsBoolean(), pairs.giveBack(mine));
+      } catch (RuntimeException e) {
+        storeDown = StoreDown.is(e);
+        throw e;
       } finally {
-        pairs.end(mine, givenBack);
+        if (storeDown) { // (a release would wait for the store and fail alike)
+          pairs.forget(mine);
+        } else {
+          pairs.end(mine, givenBack);
+        }
       }
     }
   }

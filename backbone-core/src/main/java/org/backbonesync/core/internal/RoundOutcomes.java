@@ -80,6 +80,8 @@ final class RoundOutcomes {
   List<ApplyOutcome> handOut() {
     List<ApplyOutcome> done = new ArrayList<>(outcomes);
     outcomes.clear();
+    waiting.clear(); // (an apply that failed left a round's; see roundDone)
+    stopped.clear();
     return done;
   }
 

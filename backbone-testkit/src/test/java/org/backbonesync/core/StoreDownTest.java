@@ -25,14 +25,15 @@ import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database goes away while a poll examines a page of changed issues: the poll ends at the
- * store's first failure, failed (so its connector turns unhealthy at once), instead of going on
- * with each further issue of the page, each waiting for the store and failing alike (an
- * operator's trial on PostgreSQL: 30 s of HikariCP's wait per issue, the connector healthy and
- * two WARN lines per issue for minutes). Nothing is half-written, the watermark stays, and the
- * next poll once the store is back sends every issue exactly once.
+ * The database goes away while a poll examines a page of changed issues, or while an apply
+ * records a round of messages: the step ends at the store's first failure, failed (so its
+ * connector turns unhealthy at once), instead of going on with each further issue or message,
+ * each waiting for the store and failing alike (an operator's trial on PostgreSQL: 30 s of
+ * HikariCP's wait per issue, the connector healthy and two WARN lines per issue for minutes).
+ * Nothing is half-written, the watermark stays, and once the store is back every change arrives
+ * exactly once.
  */
-class StoreDownPollTest {
+class StoreDownTest {
   private static final int ISSUES = 10;
 
   private final DownStores stores = new DownStores(new InMemoryStores());
@@ -80,6 +81,41 @@ class StoreDownPollTest {
     for (int i = 1; i <= ISSUES; i++) {
       assertEquals("edited " + i, sync.b().value("PB-" + i, "summary").asText());
     }
+  }
+
+  @Test
+  void aStoreGoneAtAnApplysRoundEndsTheApply() {
+    for (int i = 1; i <= ISSUES; i++) {
+      sync.a("alice").create("issue " + i);
+    }
+    sync.runUntilQuiet();
+    sync.advance(Duration.ofSeconds(5));
+    sync.runUntilQuiet();
+    for (int i = 1; i <= ISSUES; i++) {
+      sync.a("alice").edit("PA-" + i, "summary", "edited " + i);
+    }
+    sync.poll("PA");
+    sync.deliver("PA");
+    long appliedBefore = applied();
+    stores.downAtTransaction(1); // (the round's outcomes, recorded together)
+
+    assertThrows(StoreUnavailableException.class, () -> sync.apply("PB"));
+
+    assertEquals(1, stores.callsWhileDown, "no message's outcome recorded alone");
+    stores.down = false;
+    assertEquals(ISSUES, sync.stores().messages().incomingCount("PB"), "all still queued");
+    assertEquals(0, sync.engine().failedMessages("PB").size());
+    sync.runUntilQuiet();
+    for (int i = 1; i <= ISSUES; i++) {
+      assertEquals("edited " + i, sync.b().value("PB-" + i, "summary").asText());
+    }
+    assertEquals(ISSUES, applied() - appliedBefore, "each applied once, when recorded");
+    assertEquals(0, sync.stores().messages().incomingCount("PB"));
+  }
+
+  private long applied() {
+    return sync.events().events(RecordingListener.Type.APPLIED).stream()
+        .filter(e -> e.connectorKey().equals("PB")).count();
   }
 
   /** Once the store is back, every issue of A is on B once, its row on each side once. */
