@@ -38,11 +38,14 @@ public final class ServiceMain {
   private static final String USAGE_LINE =
       "usage: java -jar backbone-service.jar --config <file.json> [--once | --check]";
   /**
-   * How long a stop waits for the steps in progress (each ends after the issue pair or page it
-   * is at): within a container's usual 30 s grace period, with time left to close the stores. A
-   * step still running then is cut off as a kill would cut it (its message stays queued).
+   * How long a stop takes at most, from the signal to the process's exit: within a container's
+   * usual 30 s grace period. The port's requests and the steps in progress (each ends after the
+   * issue pair or page it is at) get most of it; a step still running then is cut off as a kill
+   * would cut it (its message stays queued). See {@link SyncService#stop} for the rest.
    */
   private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+  /** Of {@link #STOP_WAIT}, what closing the port and the process's exit keep at its end. */
+  static final Duration EXIT = Duration.ofMillis(500);
   /**
    * How long, of {@link #STOP_WAIT}, a stop lets the port's requests in progress end (an import,
    * a resync started, a partner's envelope) before it ends them; the steps, which run on
@@ -246,8 +249,8 @@ public final class ServiceMain {
    * state {@code STOPPING} from the start to the end, as a load balancer should see it. The
    * port stops taking work and lets the requests in progress end on open engines and stores
    * (at most {@link #REQUEST_GRACE} or half of {@code wait}, then those left are ended), the
-   * engines stop (the steps in progress end, in what is left of {@code wait}), then the port
-   * closes.
+   * engines stop (the steps in progress end, in what is left of {@code wait} less {@link
+   * #EXIT}), then the port closes.
    *
    * @param front null when the port was not started ({@code bound} is then closed, if any)
    */
@@ -259,7 +262,7 @@ public final class ServiceMain {
         Duration half = wait.dividedBy(2);
         front.finishRequests(half.compareTo(REQUEST_GRACE) < 0 ? half : REQUEST_GRACE);
       }
-      Duration left = wait.minusNanos(System.nanoTime() - start);
+      Duration left = wait.minus(EXIT).minusNanos(System.nanoTime() - start);
       service.stop(left.isNegative() ? Duration.ZERO : left);
     } finally {
       if (front != null) {

@@ -62,6 +62,13 @@ final class SyncService {
    * what is left of its time when more).
    */
   private static final Duration MIN_COUNT_AT_STOP = Duration.ofMillis(500);
+  /** Of a stop's time, what closing the stores and the connection pool keep at its end. */
+  static final Duration CLOSING = Duration.ofMillis(500);
+  /**
+   * Of a stop's time, what the count of the messages left queued and the closing keep after
+   * the steps: the steps are waited for until this much before its end.
+   */
+  static final Duration AFTER_STEPS = MIN_COUNT_AT_STOP.plus(CLOSING);
 
   /** One synchronization's engine and the state of its connectors, for {@code /health}. */
   static final class Running {
@@ -535,9 +542,12 @@ final class SyncService {
   }
 
   /**
-   * Stops: the engines close, so the steps in progress end after the issue pair or search page
-   * they are at (waiting for them at most {@code wait}), no new step starts, then the stores
-   * close. Idempotent.
+   * Stops, within {@code wait} in all: the engines close, so the steps in progress end after the
+   * issue pair or search page they are at (waited for until {@link #AFTER_STEPS} before the end
+   * of {@code wait}; a step still running then is cut off by the process's exit), no new step
+   * starts, what is left queued is counted for the last log line (until {@link #CLOSING} before
+   * the end, at least {@link #MIN_COUNT_AT_STOP}), then the stores and the connection pool close
+   * (until the end, at least {@link #CLOSING}). Idempotent.
    */
   synchronized void stop(Duration wait) {
     if (stopped) {
@@ -550,36 +560,34 @@ final class SyncService {
     periodic.forEach(f -> f.cancel(false));
     // Closed first: a step in progress then begins no further pair or page (a backlog's apply
     // would otherwise run past a container's grace period); the rest stays queued.
-    for (Running r : running) {
-      r.engine.close();
-    }
+    CompletableFuture<?> enginesClosed = closeEngines();
     scheduler.shutdown();
     tasks.shutdown();
+    long stepsEnd = deadline - AFTER_STEPS.toNanos();
     try {
-      if (!scheduler.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("steps still running after {}; closing anyway", wait);
+      Duration steps = until(stepsEnd, Duration.ZERO);
+      if (!scheduler.awaitTermination(steps.toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.warn("steps still running after {}; closing anyway", steps);
       }
-      tasks.awaitTermination(1, TimeUnit.SECONDS);
+      tasks.awaitTermination(Math.min(TimeUnit.SECONDS.toNanos(1),
+          until(stepsEnd, Duration.ZERO).toNanos()), TimeUnit.NANOSECONDS);
+      enginesClosed.get(until(stepsEnd, Duration.ZERO).toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      LOG.info("the engines' last trace entries are not written (the store does not answer?);"
+          + " left to the process's exit");
+    } catch (ExecutionException e) {
+      LOG.warn("closing an engine failed: {}", ServiceFailure.why(e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     tasks.shutdownNow();
-    Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
-    long left = leftQueued(remaining.compareTo(MIN_COUNT_AT_STOP) < 0 ? MIN_COUNT_AT_STOP
-        : remaining);
+    long left = leftQueued(until(deadline - CLOSING.toNanos(), MIN_COUNT_AT_STOP));
     // /metrics is served on while the service stops: the backlog gauges would read the closed
     // store (a WARN from Micrometer, and NaN), so they go before it closes.
     for (String gauge : BacklogGauges.NAMES) {
       registry.find(gauge).meters().forEach(registry::remove);
     }
-    stores.close();
-    if (pool != null) {
-      try {
-        pool.close();
-      } catch (Exception e) {
-        LOG.warn("closing the connection pool failed: {}", e.toString());
-      }
-    }
+    closeStores(until(deadline, CLOSING));
     phase = Phase.STOPPED;
     LOG.info("stopped: engines and stores closed (messages applied: {}, failed: {}; left"
         + " queued for the next start: {})",
@@ -589,16 +597,66 @@ final class SyncService {
   }
 
   /**
+   * Closes the engines, each on a thread of its own: a close tells the engine's steps to end
+   * at once, and then writes the trace entries gathered, which waits for the store (HikariCP's
+   * 30 s when the database is down, which held a stop for 51.7 s in an operator's trial).
+   */
+  private CompletableFuture<?> closeEngines() {
+    return CompletableFuture.allOf(running.stream()
+        .map(r -> CompletableFuture.runAsync(r.engine::close, SyncService::daemon))
+        .toArray(CompletableFuture[]::new));
+  }
+
+  /** Runs {@code work} on a daemon thread of the stop's own. */
+  private static void daemon(Runnable work) {
+    Thread t = new Thread(work, "backbone-stop-work");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The time from now until {@code nanoTime}, or {@code least} when that is less. */
+  private static Duration until(long nanoTime, Duration least) {
+    Duration left = Duration.ofNanos(nanoTime - System.nanoTime());
+    return left.compareTo(least) < 0 ? least : left;
+  }
+
+  /**
+   * Closes the stores and the connection pool, on a thread of its own, waiting for it at most
+   * {@code limit}: with the database down HikariCP's close waits for its thread that adds
+   * connections to end its sleep between attempts (up to 5 s), which held a stop past its 20 s
+   * (24.6 s in an operator's trial). What has not closed then is left to the process's exit.
+   */
+  private void closeStores(Duration limit) {
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+      stores.close();
+      if (pool != null) {
+        try {
+          pool.close();
+        } catch (Exception e) {
+          LOG.warn("closing the connection pool failed: {}", e.toString());
+        }
+      }
+    }, SyncService::daemon);
+    try {
+      closed.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.info("the store's connections are still closing after {} (the database does not"
+          + " answer?); left to the process's exit", limit);
+    } catch (ExecutionException e) {
+      LOG.warn("closing the store failed: {}", ServiceFailure.why(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
    * Messages waiting in every connector's queues, or -1 when the store does not tell within
    * {@code limit}: a stopped database held the stop for the pool's 30 s connection timeout,
    * past the 20 s the stop promises (52 s in all, in an operator's trial).
    */
   private long leftQueued(Duration limit) {
-    CompletableFuture<Long> count = CompletableFuture.supplyAsync(this::countQueued, r -> {
-      Thread t = new Thread(r, "backbone-stop-count");
-      t.setDaemon(true);
-      t.start();
-    });
+    CompletableFuture<Long> count =
+        CompletableFuture.supplyAsync(this::countQueued, SyncService::daemon);
     try {
       return count.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
