@@ -299,6 +299,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
     TransactionWrites outer = writes.get(); // (of the transaction a write alone stepped out of)
     TransactionWrites mine = new TransactionWrites(connection, manyRows);
     writes.set(mine);
+    RuntimeException failed = null;
     try {
       T result = work.get();
       send(mine);
@@ -309,6 +310,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       }
       return result;
     } catch (RuntimeException | Error e) {
+      failed = e instanceof RuntimeException r ? r : null;
       try {
         connection.rollback();
       } catch (SQLException rollback) {
@@ -316,11 +318,12 @@ public final class JdbcStores implements Stores, AutoCloseable {
       }
       throw e;
     } catch (SQLException e) {
-      throw failure("commit failed", e);
+      failed = failure("commit failed", e);
+      throw failed;
     } finally {
       current.remove();
       writes.set(outer);
-      giveBack(connection);
+      giveBack(connection, failed);
     }
   }
 
@@ -380,6 +383,22 @@ public final class JdbcStores implements Stores, AutoCloseable {
     SyncException failure = failure("cannot open a database connection", e);
     return failure instanceof StoreUnavailableException || noDriver(e) ? failure
         : new StoreUnavailableException(failure.getMessage(), e);
+  }
+
+  /**
+   * Gives a connection back after work that failed with {@code failure} (null: none): one that
+   * failed because the database cannot be used ({@link StoreUnavailableException}: closed, gone,
+   * out of room) is closed, not kept, and so are those kept idle (they are the same database's),
+   * so that the next call opens a new one once the database is back (an H2 database closed by a
+   * full disk stayed closed for every later call, each reusing a kept connection).
+   */
+  private void giveBack(Connection connection, RuntimeException failure) {
+    if (failure instanceof StoreUnavailableException) {
+      closeQuietly(connection);
+      closeIdle();
+    } else {
+      giveBack(connection);
+    }
   }
 
   private void giveBack(Connection connection) {
@@ -585,12 +604,14 @@ public final class JdbcStores implements Stores, AutoCloseable {
       }
     }
     Connection connection = borrow(true);
+    RuntimeException failed = null;
     try {
       return work.run(connection);
     } catch (SQLException e) {
-      throw failure("database operation failed", e);
+      failed = failure("database operation failed", e);
+      throw failed;
     } finally {
-      giveBack(connection);
+      giveBack(connection, failed);
     }
   }
 
