@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.ConflictStore;
@@ -53,6 +54,8 @@ class StoreDownTest {
         "no issue was reported as failing: the store did");
     stores.down = false;
     assertEquals(2, sync.stores().messages().outgoingCount("PA"), "PA-1's and PA-2's");
+    assertEquals(OptionalLong.empty(), sync.stores().watermarks().watermark("PA"),
+        "the watermark did not move past the issues not examined");
     convergesOnce();
   }
 
@@ -67,6 +70,7 @@ class StoreDownTest {
     for (int i = 1; i <= ISSUES; i++) {
       sync.a("alice").edit("PA-" + i, "summary", "edited " + i);
     }
+    OptionalLong watermark = sync.stores().watermarks().watermark("PA");
     stores.downAtTransaction(1); // (the page's messages, committed together)
 
     assertThrows(StoreUnavailableException.class, () -> sync.poll("PA"));
@@ -75,6 +79,7 @@ class StoreDownTest {
     assertEquals(0, sync.events().events(RecordingListener.Type.EXPORT_FAILED).size());
     stores.down = false;
     assertEquals(0, sync.stores().messages().outgoingCount("PA"), "nothing half-written");
+    assertEquals(watermark, sync.stores().watermarks().watermark("PA"), "the watermark stays");
     sync.advance(Duration.ofSeconds(5));
     assertEquals(ISSUES, sync.poll("PA").messagesQueued(), "each issue examined again");
     sync.runUntilQuiet();
