@@ -18,8 +18,10 @@ import org.backbonesync.testkit.InMemoryIssueTracker;
  * Two fake Jira sites on this machine, to try the sync service without Jira: a Cloud site with
  * project PA (people: alice) and a Server site with project PB (people: bob), each with its sync
  * user and a token made up at start. Writes a service configuration for them and prints what to
- * export and run; then each line typed creates an issue ({@code PA Printer on fire}) or shows one
- * ({@code show PB-1}), until the input ends.
+ * export and run, and how alice and bob sign in to the sites' REST APIs (a token each, made up
+ * at start, as the sync users'); then each line typed creates an issue ({@code PA Printer on
+ * fire}) or shows one ({@code show PB-1}), until the input ends. Labels are on both projects'
+ * create screens, as on Jira's default one.
  *
  * <p>Run: {@code mvn -q -pl examples -am compile exec:java
  * -Dexec.mainClass=org.backbonesync.examples.FakeJiraSites -Dexec.args=sync.fake.json}; a second
@@ -34,18 +36,25 @@ public final class FakeJiraSites implements AutoCloseable {
   private final FakeJiraServer cloud;
   private final FakeJiraServer server;
   private final Map<String, String> environment = new LinkedHashMap<>();
+  private final Map<String, String> logins = new LinkedHashMap<>();
 
   private FakeJiraSites() {
     projectA = InMemoryIssueTracker.builder("PA").clock(Clock.systemUTC()).syncUser("sync-a")
-        .users("alice").build();
+        .users("alice").onCreateScreen("labels").build();
     projectB = InMemoryIssueTracker.builder("PB").clock(Clock.systemUTC()).syncUser("sync-b")
-        .users("bob").build();
+        .users("bob").onCreateScreen("labels").build();
     String tokenA = token();
     String tokenB = token();
+    String alice = token();
+    String bob = token();
     cloud = FakeJiraServer.builder(projectA).flavour(FakeJiraServer.Flavour.CLOUD)
-        .credential("sync-a", tokenA).start();
+        .credential("sync-a", tokenA).credential("alice", alice).start();
     server = FakeJiraServer.builder(projectB).flavour(FakeJiraServer.Flavour.SERVER)
-        .credential("sync-b", tokenB).start();
+        .credential("sync-b", tokenB).credential("bob", bob).start();
+    logins.put("alice", "curl -u alice@example.com:" + alice + " " + cloud.url()
+        + "/rest/api/3/myself");
+    logins.put("bob", "curl -H 'Authorization: Bearer " + bob + "' " + server.url()
+        + "/rest/api/2/myself");
     environment.put("JIRA_A_EMAIL", "sync-a@example.com");
     environment.put("JIRA_A_TOKEN", tokenA);
     environment.put("JIRA_B_TOKEN", tokenB);
@@ -66,6 +75,15 @@ public final class FakeJiraSites implements AutoCloseable {
   /** The variables the configuration names, with their values (the tokens are this run's). */
   public Map<String, String> environment() {
     return Collections.unmodifiableMap(environment); // (in the order the exports print)
+  }
+
+  /**
+   * How each person signs in to the REST API of the site of their project, by name (alice on
+   * the Cloud site with her e-mail address and an API token, bob on the Server site with a
+   * personal access token): a {@code curl} command that reads who signed in.
+   */
+  public Map<String, String> logins() {
+    return Collections.unmodifiableMap(logins);
   }
 
   /** Project PA on the Cloud site, as alice sees and changes it (not as its sync user). */
@@ -144,6 +162,9 @@ public final class FakeJiraSites implements AutoCloseable {
       sites.environment().forEach((k, v) -> System.out.println("  export " + k + "=" + v));
       System.out.println("  java -jar backbone-service/target/backbone-service.jar --config "
           + file);
+      System.out.println("People sign in to the sites' REST APIs as follows (tokens of this"
+          + " run), to create and change issues as a person would:");
+      sites.logins().forEach((k, v) -> System.out.println("  " + k + ": " + v));
       System.out.println("Then type \"PA <summary>\" or \"PB <summary>\" to create an issue,"
           + " \"show <key>\" to see one; end with Ctrl-D.");
       BufferedReader in =

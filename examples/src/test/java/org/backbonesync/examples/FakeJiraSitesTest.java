@@ -4,7 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The fake sites' typed commands, and a configuration naming both sites and no secret. */
@@ -43,6 +51,50 @@ class FakeJiraSitesTest {
           () -> FakeJiraSites.servicePort(new String[] {"sync.fake.json", bad}));
       assertEquals("the service's port (the second argument) must be a number from 1 to 65535,"
           + " was \"" + bad + "\"", e.getMessage());
+    }
+  }
+
+  /**
+   * An operator's trial drives the sites as alice and bob over REST: the printed logins sign in
+   * (they were not printed, and the sites knew no secret of theirs), and a create with labels is
+   * taken (labels were not on the create screen: a 400).
+   */
+  @Test
+  void aliceAndBobSignInWithThePrintedLoginsAndCreateIssuesWithLabels() throws Exception {
+    try (FakeJiraSites sites = FakeJiraSites.start()) {
+      HttpClient http = HttpClient.newHttpClient();
+      List<String> created = new ArrayList<>();
+      for (String person : List.of("alice", "bob")) {
+        String login = sites.logins().get(person);
+        Matcher curl = Pattern.compile("curl (?:-u (\\S+)|-H '([^']+)') (\\S+)/myself")
+            .matcher(login);
+        assertTrue(curl.matches(), login);
+        String authorization = curl.group(1) != null ? "Basic " + java.util.Base64.getEncoder()
+            .encodeToString(curl.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            : curl.group(2).substring("Authorization: ".length());
+        String api = curl.group(3);
+
+        HttpResponse<String> me = http.send(HttpRequest.newBuilder(URI.create(api + "/myself"))
+            .header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, me.statusCode(), person + ": " + me.body());
+        assertTrue(me.body().contains(person + "@example.com"), me.body());
+
+        String project = person.equals("alice") ? "PA" : "PB";
+        HttpResponse<String> create = http.send(HttpRequest.newBuilder(URI.create(api + "/issue"))
+            .header("Authorization", authorization).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"fields\": {\"project\": {\"key\": \""
+                + project + "\"}, \"issuetype\": {\"name\": \"Task\"}, \"summary\":"
+                + " \"Printer on fire\", \"labels\": [\"hardware\"]}}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, create.statusCode(), person + ": " + create.body());
+        created.add(project + "-1");
+      }
+      assertEquals("[\"hardware\"]",
+          sites.projectA().issue("PA-1").orElseThrow().field("labels").toString());
+      assertEquals("bob", sites.projectB().issue("PB-1").orElseThrow().creator());
+      assertEquals("[\"hardware\"]",
+          sites.projectB().issue("PB-1").orElseThrow().field("labels").toString());
+      assertEquals(List.of("PA-1", "PB-1"), created);
     }
   }
 }
