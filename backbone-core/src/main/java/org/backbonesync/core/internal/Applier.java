@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -268,8 +269,9 @@ final class Applier {
   private List<ContentFlow.Links> write(ApplyTarget target, SyncMessage message) {
     String localKey = target.localKey();
     CollectedUpdates update = target.update();
-    if (!update.fields().isEmpty()) {
-      connector.tracker.updateIssue(localKey, update.fields(), update.documents());
+    Map<String, JsonNode> fields = unwritten(target);
+    if (!fields.isEmpty()) {
+      connector.tracker.updateIssue(localKey, fields, update.documents());
     }
     if (update.move() != null) {
       // the status as read before the update (a PUT cannot change it), else read now
@@ -290,6 +292,32 @@ final class Applier {
       }
     }
     return links;
+  }
+
+  /**
+   * The fields to write: the update's, less those the issue as read for this message has already
+   * (the same JSON, no rich-text document beside it). A whole sent to a pair made again mostly
+   * carries what the issue has: a lost store re-pairs every issue with a whole each way and one
+   * back, each a {@code PUT} of nothing new before (a request under the site's pacing). A field
+   * the read has not is empty ({@link TrackedIssue#field}), as the conflict resolution takes it.
+   */
+  private static Map<String, JsonNode> unwritten(ApplyTarget target) {
+    Map<String, JsonNode> fields = target.update().fields();
+    TrackedIssue read = target.decidedOn() != null ? target.decidedOn()
+        : target.readBefore() == null ? null
+        : Context.ifRead(target.readBefore()).flatMap(i -> i).orElse(null);
+    if (read == null || fields.isEmpty()) {
+      return fields;
+    }
+    Map<String, JsonNode> left = new LinkedHashMap<>();
+    fields.forEach((field, value) -> {
+      JsonNode now = read.field(field);
+      boolean same = now.isNull() ? value == null || value.isNull() : now.equals(value);
+      if (!same || target.update().documents().containsKey(field)) {
+        left.put(field, value);
+      }
+    });
+    return left.size() == fields.size() ? fields : left;
   }
 
   /**

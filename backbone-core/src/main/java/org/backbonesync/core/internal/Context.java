@@ -71,18 +71,38 @@ final class Context implements MappingContext {
 
   /** Memoizes a supplier, so that a tracker read happens at most once per message. */
   static <T> Supplier<T> once(Supplier<T> supplier) {
-    return new Supplier<>() {
-      private T value;
-      private boolean done;
+    return new Once<>(supplier);
+  }
 
-      @Override
-      public synchronized T get() {
-        if (!done) {
-          value = supplier.get();
-          done = true;
-        }
-        return value;
+  /**
+   * What a supplier of {@link #once} has read already, without reading; empty when it has not
+   * (or it is no such supplier).
+   */
+  static <T> Optional<T> ifRead(Supplier<T> supplier) {
+    return supplier instanceof Once<T> once ? once.ifRead() : Optional.empty();
+  }
+
+  /** A memoized supplier that tells whether it has read. */
+  private static final class Once<T> implements Supplier<T> {
+    private final Supplier<T> supplier;
+    private T value;
+    private boolean done;
+
+    Once(Supplier<T> supplier) {
+      this.supplier = supplier;
+    }
+
+    @Override
+    public synchronized T get() {
+      if (!done) {
+        value = supplier.get();
+        done = true;
       }
-    };
+      return value;
+    }
+
+    synchronized Optional<T> ifRead() {
+      return done ? Optional.ofNullable(value) : Optional.empty();
+    }
   }
 }
