@@ -15,6 +15,7 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.Stores;
+import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.InMemoryIssueTracker;
 import org.backbonesync.testkit.ManualClock;
@@ -172,6 +173,45 @@ class HandoverTest {
     scheduler.runDue();
     assertEquals(List.of("printer on fire", "scanner jams"), started.b().allIssues().stream()
         .map(i -> i.field("summary").asText()).toList());
+    started.engine().close();
+  }
+
+  /**
+   * An apply prompts the partner's apply after each pair that handed it messages, not after its
+   * last round: a lost store re-pairs every issue with a whole each way and one back, and with
+   * the prompt at the step's end each site waited for the other's whole step (a trial of the
+   * service with two fake Jira sites under the default pacing saw A apply 50 wholes in 25 s
+   * before B began on A's answers). Here B creates the copies of three issues in one round, and
+   * the scheduler runs what is due as B creates the second: A has applied the first PAIRED.
+   */
+  @Test
+  void eachPairOfAnApplyPromptsThePartnersApply() {
+    ManualClock clock = ManualClock.startingAt2026();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    SyncTestDriver started = SyncTestDriver.builder().transports(false).clock(clock)
+        .engine(e -> e.scheduler(scheduler)).build();
+    started.a("alice").create("printer on fire");
+    started.a("alice").create("scanner jams");
+    started.a("alice").create("paper jam");
+    started.engine().poll("PA");
+    List<List<String>> pairedOnAAtEachCreate = new ArrayList<>();
+    started.b().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("createIssue")) {
+          scheduler.runDue(); // what B's apply prompted so far
+          pairedOnAAtEachCreate.add(started.syncInfoA().stream()
+              .filter(r -> r.remoteIssueKey() != null).map(SyncInfo::localIssueKey).toList());
+        }
+      }
+    });
+
+    started.engine().apply("PB");
+
+    assertEquals(List.of(List.of(), List.of("PA-1"), List.of("PA-1", "PA-2")),
+        pairedOnAAtEachCreate, "A's rows paired as B created each copy");
+    started.b().intercept(null);
+    scheduler.runDue();
     started.engine().close();
   }
 

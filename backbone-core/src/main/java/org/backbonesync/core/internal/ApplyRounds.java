@@ -33,14 +33,18 @@ final class ApplyRounds {
   private final RoundOutcomes outcomes;
   private final PairOrder order;
   private final InOrder inOrder;
+  /** Prompts the partner's apply when a pair's apply handed it messages ({@link Handover}). */
+  private final Runnable promptPartner;
 
   /**
    * @param values the last synced values and pending changes the applies read, read here at
    *     once for each round's rows
    * @param group where the applies record their outcomes
+   * @param promptPartner prompts the partner's apply for the messages handed over so far
    */
   ApplyRounds(Connector connector, Stores stores, Clock clock, RowValues values,
-      GroupCommit group, RoundOutcomes outcomes, PairOrder order, InOrder inOrder) {
+      GroupCommit group, RoundOutcomes outcomes, PairOrder order, InOrder inOrder,
+      Runnable promptPartner) {
     this.connector = connector;
     this.stores = stores;
     this.clock = clock;
@@ -49,6 +53,7 @@ final class ApplyRounds {
     this.outcomes = outcomes;
     this.order = order;
     this.inOrder = inOrder;
+    this.promptPartner = promptPartner;
   }
 
   /**
@@ -92,6 +97,11 @@ final class ApplyRounds {
           if (drain(issue, queued.getOrDefault(issue, List.of()), progressed, judgeAgain)) {
             next.add(issue);
           }
+          // What the pair's apply handed the partner (our issue whole to a row made again, a
+          // PAIRED), committed and received: the partner applies it beside this apply, not after
+          // the step's last round. A lost store re-pairs every issue with a whole each way and
+          // one back: prompted at the step's end, each site waited for the other's whole step.
+          promptPartner.run();
         }
         givenBack = group.commit(next.isEmpty() || over.getAsBoolean() ? giveBack : null);
       } catch (RuntimeException e) {

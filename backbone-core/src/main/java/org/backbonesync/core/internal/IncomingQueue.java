@@ -52,7 +52,8 @@ final class IncomingQueue {
       EngineSettings settings,
       Replies replies,
       PairClaims pairs,
-      BooleanSupplier closing) {
+      BooleanSupplier closing,
+      Runnable promptPartner) {
     this.pairs = pairs;
     this.closing = closing;
     this.connector = connector;
@@ -78,7 +79,7 @@ final class IncomingQueue {
         new GoneIssues(connector, stores, events, replies.outbox()), partnerGone, reusedKeys);
     this.rounds = new ApplyRounds(connector, stores, clock, values, group, outcomes,
         new PairOrder(settings, rows, unapplied, values, connector::carriesWhole,
-            new SkippedChanges(connector, stores)), inOrder);
+            new SkippedChanges(connector, stores)), inOrder, promptPartner);
   }
 
   /**

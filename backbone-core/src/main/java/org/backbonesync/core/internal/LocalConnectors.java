@@ -99,7 +99,8 @@ final class LocalConnectors {
         pairs, values, content, outbox, resender, prompts::closing);
     Delivery delivery = new Delivery(connector, stores, clock, events, settings, transport);
     IncomingQueue incoming = new IncomingQueue(connector, configuration, stores, clock, events,
-        settings, new IncomingQueue.Replies(values, outbox, resender), pairs, prompts::closing);
+        settings, new IncomingQueue.Replies(values, outbox, resender), pairs, prompts::closing,
+        handover::promptPartner);
     Inbox inbox = new Inbox(connector, stores, clock, events, prompts.applyOnArrival(key));
     HintedIssues hints = new HintedIssues(connector::inProject, prompts.detectHinted(key));
     return new Local(connector, detection, delivery, resender, inbox, incoming, hints,
