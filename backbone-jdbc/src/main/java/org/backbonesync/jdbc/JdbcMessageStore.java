@@ -107,10 +107,6 @@ final class JdbcMessageStore implements MessageStore {
   }
 
   /**
-   * The message whose JSON is in this column: on PostgreSQL its UTF-8 bytes as the driver
-   * received them (pgjdbc's {@code getBytes} of a text column), elsewhere the text's.
-   */
-  /**
    * The message of an inbox row read by {@link #INBOX}'s columns: the known one of its id when
    * the query left its JSON out (null), or null when that entry is not the known one (received
    * at another time: removed and received again since, say as a sender restored from a backup
@@ -129,6 +125,10 @@ final class JdbcMessageStore implements MessageStore {
     return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The message whose JSON is in this column: on PostgreSQL its UTF-8 bytes as the driver
+   * received them (pgjdbc's {@code getBytes} of a text column), elsewhere the text's.
+   */
   private SyncMessage message(ResultSet r, int column) throws SQLException {
     return decoded.decode(db.textAsBytes() ? r.getBytes(column)
         : r.getString(column).getBytes(StandardCharsets.UTF_8));
