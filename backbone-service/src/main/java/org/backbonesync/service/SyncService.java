@@ -105,7 +105,10 @@ final class SyncService {
   private final AutoCloseable pool;
   private final PrometheusMeterRegistry registry;
   private final List<Running> running;
+  /** Runs each synchronization's periodic step. */
   private final ScheduledExecutorService scheduler;
+  /** The engines' scheduler: runs the steps they prompt, beside the periodic ones. */
+  private final ScheduledExecutorService prompts;
   private final ExecutorService tasks;
   private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
   private volatile boolean stopping;
@@ -114,13 +117,15 @@ final class SyncService {
 
   private SyncService(ServiceConfig config, JdbcStores stores, AutoCloseable pool,
       PrometheusMeterRegistry registry, List<Running> running,
-      ScheduledExecutorService scheduler, ExecutorService tasks) {
+      ScheduledExecutorService scheduler, ScheduledExecutorService prompts,
+      ExecutorService tasks) {
     this.config = config;
     this.stores = stores;
     this.pool = pool;
     this.registry = registry;
     this.running = running;
     this.scheduler = scheduler;
+    this.prompts = prompts;
     this.tasks = tasks;
   }
 
@@ -135,8 +140,13 @@ final class SyncService {
     LoggingListener logs = new LoggingListener();
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory named = r -> new Thread(r, "backbone-sync-" + threads.incrementAndGet());
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(
-        schedulerThreads(config.synchronizations().size()), named);
+    AtomicInteger promptThreads = new AtomicInteger();
+    ThreadFactory promptNamed = r -> new Thread(r,
+        "backbone-prompt-" + promptThreads.incrementAndGet());
+    int periodicThreads = periodicThreads(config.synchronizations().size());
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(periodicThreads, named);
+    ScheduledExecutorService prompts = Executors.newScheduledThreadPool(periodicThreads + 1,
+        promptNamed);
     ExecutorService tasks = Executors.newSingleThreadExecutor(
         r -> new Thread(r, "backbone-tasks"));
     HikariDataSource pool = null;
@@ -164,7 +174,7 @@ final class SyncService {
           MicrometerSyncListener.builder(registry, c.id())
               .connectors(c.connectorA().key(), c.connectorB().key())
               .build(),
-          logs), b -> b.scheduler(scheduler).taskExecutor(tasks));
+          logs), b -> b.scheduler(prompts).taskExecutor(tasks));
       for (Running r : running) {
         var c = r.sync.configuration();
         r.backlog = new BacklogGauges(registry, r.id(),
@@ -177,9 +187,11 @@ final class SyncService {
             .register(registry));
       }
       LOG.info("state in {}", store);
-      return new SyncService(config, stores, pool, registry, running, scheduler, tasks);
+      return new SyncService(config, stores, pool, registry, running, scheduler, prompts,
+          tasks);
     } catch (RuntimeException e) {
       scheduler.shutdownNow();
+      prompts.shutdownNow();
       tasks.shutdownNow();
       if (stores != null) {
         stores.close();
@@ -192,15 +204,17 @@ final class SyncService {
   }
 
   /**
-   * The scheduler's threads: one for each synchronization's periodic step, at most {@value
-   * #MAX_PERIODIC_THREADS}, and one more for the steps the engines prompt beside them (an apply
-   * a poll prompts once it handed its partner messages, a webhook's hinted issues, a partner's
-   * envelopes): without it, with one synchronization, such a step waited until the periodic
-   * step was over, a poll held by a slow site included. (Each prompt is queued or running once
-   * at most, so prompts never take more than their turn.)
+   * The threads of the scheduler of periodic steps: one for each synchronization, at most {@value
+   * #MAX_PERIODIC_THREADS}. The engines' scheduler, which runs the steps they prompt (an apply a
+   * poll or an apply prompts once it handed its partner messages, a webhook's hinted issues, a
+   * partner's envelopes), is another with one thread more (a hinted read beside an apply held
+   * by a slow site), so a prompted step never waits behind periodic ones: in one pool, periodic
+   * steps held by a slow site could take every thread (with one synchronization, or with five
+   * and more beside one thread kept for prompts). (Each prompt is queued or running once at
+   * most, so prompts never take more than their turn.)
    */
-  static int schedulerThreads(int synchronizations) {
-    return Math.min(MAX_PERIODIC_THREADS, synchronizations) + 1;
+  static int periodicThreads(int synchronizations) {
+    return Math.min(MAX_PERIODIC_THREADS, synchronizations);
   }
 
   /**
@@ -562,11 +576,14 @@ final class SyncService {
     // would otherwise run past a container's grace period); the rest stays queued.
     CompletableFuture<?> enginesClosed = closeEngines();
     scheduler.shutdown();
+    prompts.shutdown();
     tasks.shutdown();
     long stepsEnd = deadline - AFTER_STEPS.toNanos();
     try {
       Duration steps = until(stepsEnd, Duration.ZERO);
-      if (!scheduler.awaitTermination(steps.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!scheduler.awaitTermination(steps.toNanos(), TimeUnit.NANOSECONDS)
+          || !prompts.awaitTermination(until(stepsEnd, Duration.ZERO).toNanos(),
+              TimeUnit.NANOSECONDS)) {
         LOG.warn("steps still running after {}; closing anyway", steps);
       }
       tasks.awaitTermination(Math.min(TimeUnit.SECONDS.toNanos(1),

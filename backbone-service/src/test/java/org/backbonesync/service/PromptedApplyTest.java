@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service's scheduler with one synchronization: the apply a poll prompts (its connector
- * hands the messages it built to its partner's inbox and prompts the partner's apply) runs
- * beside the rest of the periodic step, not after it. Found by an attacker-style trial: the
+ * The service's schedulers: the apply a poll prompts (its connector hands the messages it built
+ * to its partner's inbox and prompts the partner's apply) runs beside the rest of the periodic
+ * step, not after it, with one synchronization and with five. Found by an attacker-style trial: the
  * scheduler had one thread per synchronization, so with one synchronization a prompted apply
  * waited behind a poll held by a slow site.
  */
@@ -127,6 +127,49 @@ class PromptedApplyTest {
     slowWrite.close();
     assertEquals("Printer on fire, second floor", pb.value("PB-1", "summary").asText());
     assertEquals("[\"urgent\"]", pa.value("PA-1", "labels").toString());
+  }
+
+  /**
+   * Five synchronizations, every periodic step held in a slow search of B: the apply that sync
+   * 1's poll of A prompts runs all the same, on the engines' own scheduler. With one pool of a
+   * thread per synchronization (at most 4) and one more, the fifth synchronization's periodic
+   * step took the thread kept for prompts, and the apply waited for the searches (helper-157).
+   */
+  @Test
+  void anApplyPromptedBesideFiveSynchronizationsHeldAtASlowSiteStillRuns() throws Exception {
+    service.stop(Duration.ofSeconds(5));
+    StringBuilder syncs = new StringBuilder();
+    for (int i = 1; i <= 5; i++) {
+      syncs.append(i == 1 ? "" : ",").append("""
+          {"siteA": "cloud", "siteB": "server", "sync": {"id": "s%1$d",
+            "connectorA": {"key": "PA%1$d", "projectKey": "PA", "syncUser": "sync-a",
+                           "jql": "labels = s%1$d"},
+            "connectorB": {"key": "PB%1$d", "projectKey": "PB", "syncUser": "sync-b",
+                           "jql": "labels = s%1$d"},
+            "fieldMappings": [{"id": "summary", "type": "passthrough", "direction": "BOTH",
+                               "fieldA": "summary", "fieldB": "summary"}]}}
+          """.formatted(i));
+    }
+    String one = TwoSitesFile.json(cloud.url(), slowSearch.url(), "PA", """
+        "pollInterval": "PT24H",
+        "store": {"directory": "data5"},""");
+    Path file = dir.resolve("sync5.json");
+    Files.writeString(file, one.substring(0, one.indexOf("\"synchronizations\""))
+        + "\"synchronizations\": [" + syncs + "]}");
+    ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
+        "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815"));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    service = SyncService.open(config, Sites.connect(config, registry), registry);
+    String key = pa.as("alice").create("Printer on fire");
+    pa.as("alice").edit(key, "labels", new ObjectMapper().readTree("[\"s1\"]"));
+
+    service.start();
+
+    await("four periodic steps held at B's search", () -> slowSearch.holding() == 4);
+    await("PB-1 made by the prompted apply", () -> pb.issue("PB-1").isPresent());
+    assertEquals(4, slowSearch.holding(), "the periodic steps are still held");
+    assertEquals("Printer on fire", pb.issue("PB-1").orElseThrow().field("summary").asText());
+    slowSearch.release();
   }
 
   /** Waits for what other threads do, looking every few milliseconds, at most {@link #WITHIN}. */
