@@ -357,15 +357,31 @@ public final class JdbcStores implements Stores, AutoCloseable {
     }
   }
 
+  /**
+   * A connection: one kept idle, or a new one. A kept one that fails as it is set up (H2
+   * refuses to commit a database it closed, a connection the server ended fails its COMMIT) is
+   * closed with the others kept, and a new one opened: the call goes on where the database is
+   * back, instead of failing with the store unavailable for each connection kept.
+   */
   private Connection borrow(boolean autoCommit) {
     if (state.get() == State.CLOSED) {
       throw new IllegalStateException(this + " is closed");
     }
-    try {
-      Connection connection = idle.pollFirst();
-      if (connection == null || connection.isClosed()) {
-        connection = dataSource.getConnection();
+    Connection kept = idle.pollFirst();
+    if (kept != null) {
+      try {
+        if (!kept.isClosed()) {
+          kept.setAutoCommit(autoCommit);
+          return kept;
+        }
+      } catch (SQLException e) {
+        // (H2 refuses a closed database's connection so: those kept with it are the same's)
+        closeIdle();
       }
+      closeQuietly(kept);
+    }
+    try {
+      Connection connection = dataSource.getConnection();
       connection.setAutoCommit(autoCommit);
       return connection;
     } catch (SQLException e) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.backbonesync.spi.store.StoreUnavailableException;
 import org.junit.jupiter.api.AfterEach;
@@ -65,10 +66,39 @@ class ClosedDatabaseTest {
     }
   }
 
-  /** A driver whose connections, once {@link #closeDatabase}, refuse every statement. */
+  @Test
+  void aKeptConnectionThatFailsAsItIsTakenIsClosedAndReplaced() {
+    driver.refusesAutoCommit = true; // (as H2 refuses to commit a closed database's work)
+    JdbcStores stores = JdbcStores.atUrl(url, null, null);
+    try {
+      // (its connection kept for the next call, as a transaction leaves it: no autocommit)
+      stores.inTransaction(() -> {
+        stores.watermarks().setWatermark("PA", 42);
+        return null;
+      });
+      driver.closeDatabase();
+      int kept = driver.made.size();
+
+      assertEquals(OptionalLong.of(42), stores.watermarks().watermark("PA"),
+          "read on a new connection, not failed for the kept one");
+      assertEquals(kept, driver.closedAfterClosing.get(),
+          "the kept connections closed, not leaked");
+    } finally {
+      stores.close();
+    }
+  }
+
+  /**
+   * A driver whose connections, once {@link #closeDatabase}, refuse every statement, and to
+   * change their autocommit.
+   */
   private static final class ClosingDriver implements Driver {
     /** Whether each connection made so far found its database closed. */
-    private final List<AtomicBoolean> made = new CopyOnWriteArrayList<>();
+    final List<AtomicBoolean> made = new CopyOnWriteArrayList<>();
+    /** How many connections that found their database closed were closed. */
+    final AtomicInteger closedAfterClosing = new AtomicInteger();
+    /** Whether a connection that found its database closed refuses to change its autocommit. */
+    volatile boolean refusesAutoCommit;
 
     void closeDatabase() {
       made.forEach(closed -> closed.set(true));
@@ -84,7 +114,11 @@ class ClosedDatabaseTest {
       made.add(closed);
       return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
           new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-            if (closed.get() && method.getName().matches("prepare.*|create.*")) {
+            if (closed.get() && method.getName().equals("close")) {
+              closedAfterClosing.incrementAndGet();
+            }
+            if (closed.get() && (method.getName().matches("prepare.*|create.*")
+                || refusesAutoCommit && method.getName().equals("setAutoCommit"))) {
               throw new SQLException("The database has been closed", "90098");
             }
             try {
