@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.SyncInfo;
@@ -224,6 +225,48 @@ class TrackersAreTheTruthTest {
     sync.b("bob").edit("PB-2", "summary", "Coffee machine refilled");
     sync.runUntilQuiet();
     assertEquals("Coffee machine refilled", summary(sync.a(), "PA-2"));
+  }
+
+  /**
+   * The look-up that tells the race above from a real duplicate fails for a while (the store
+   * down, a deadlock): the message is judged again later, not failed for an admin.
+   */
+  @Test
+  void aFailedLookUpOfThePairMadeMeanwhileIsRetriedNotFailed() {
+    SyncTestDriver sync = synced();
+    InMemoryStores durable = new InMemoryStores();
+    AtomicBoolean armed = new AtomicBoolean();
+    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {SyncInfoStore.class}, (proxy, m, args) -> {
+          if (m.getName().equals("findByRemoteKey") && armed.compareAndSet(true, false)) {
+            throw new RetriableException("connection reset", null);
+          }
+          try {
+            return m.invoke(durable.syncInfo(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    sync.restartOn(new ForwardingStores(durable) {
+      @Override
+      public SyncInfoStore syncInfo() {
+        return rows;
+      }
+    });
+    sync.a("alice").edit("PA-1", "summary", "Printer on fire, again");
+    sync.poll("PA");
+    sync.deliver("PA");
+
+    applyWithin(sync, () -> {
+      sync.poll("PB");
+      armed.set(true); // the apply's next look-up of PA-1's pair
+    });
+
+    assertFalse(armed.get(), "the look-up failed");
+    assertEquals(List.of(), sync.engine().failedMessages("PB"), "none waits for an admin");
+    sync.runUntilQuiet();
+    assertEquals("Printer on fire, again", summary(sync.b(), "PB-1"));
+    assertPairedAsBefore(sync);
   }
 
   @Test

@@ -84,7 +84,14 @@ final class UnappliedMessages {
       return retryLater(entry, e, now);
     }
     if (failure instanceof DuplicateSyncInfoException duplicate) {
-      Optional<SyncInfo> pair = pairedSince(entry.message());
+      Optional<SyncInfo> pair;
+      try {
+        pair = pairedSince(entry.message());
+      } catch (RetriableException e) { // (the read failed for a while: judged again later)
+        return retryLater(entry, new RetriableException(failure.getMessage()
+            + "; whether its issue was paired meanwhile is not known yet: " + e.getMessage(),
+            failure), now);
+      }
       if (pair.isPresent()) {
         RetriableException again = new RetriableException(failure.getMessage() + ", with "
             + entry.message().sourceIssueKey() + " since (paired by its origin marker meanwhile)",
@@ -96,10 +103,16 @@ final class UnappliedMessages {
     return failed(entry, failure);
   }
 
-  /** The row of ours that pairs the message's issue now (read outside the failed transaction). */
+  /**
+   * The row of ours that pairs the message's issue now (read outside the failed transaction).
+   *
+   * @throws RetriableException when the read failed for a while (the store down, a deadlock)
+   */
   private Optional<SyncInfo> pairedSince(SyncMessage message) {
     try {
       return stores.syncInfo().findByRemoteKey(connector.key(), message.sourceIssueKey());
+    } catch (RetriableException e) {
+      throw e;
     } catch (RuntimeException e) {
       return Optional.empty(); // (failed for an admin, as before)
     }
