@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.MessageKind;
@@ -169,6 +170,30 @@ class TrackersAreTheTruthTest {
   }
 
   /** Applies B's inbox, running {@code meanwhile} before B's apply first updates an issue. */
+  /**
+   * Restarts the sync on empty stores whose sync information store calls {@code before} with
+   * the name of each method before it runs (it may act, or throw in the call's place).
+   */
+  private static void restartWatchingRows(SyncTestDriver sync, Consumer<String> before) {
+    InMemoryStores durable = new InMemoryStores();
+    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
+        TrackersAreTheTruthTest.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
+        (proxy, m, args) -> {
+          before.accept(m.getName());
+          try {
+            return m.invoke(durable.syncInfo(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    sync.restartOn(new ForwardingStores(durable) {
+      @Override
+      public SyncInfoStore syncInfo() {
+        return rows;
+      }
+    });
+  }
+
   private static void applyWithin(SyncTestDriver sync, Runnable meanwhile) {
     AtomicBoolean ran = new AtomicBoolean();
     sync.b().intercept(new InMemoryIssueTracker.Interceptor() {
@@ -194,23 +219,10 @@ class TrackersAreTheTruthTest {
   @Test
   void aPairMadeAgainByAnApplyWhileThePollRestoresItIsThePollsPair() {
     SyncTestDriver sync = synced();
-    InMemoryStores durable = new InMemoryStores();
     AtomicBoolean armed = new AtomicBoolean();
-    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {SyncInfoStore.class}, (proxy, m, args) -> {
-          if (m.getName().equals("insert") && armed.compareAndSet(true, false)) {
-            sync.apply("PB"); // B's apply, as B's poll inserts PB-1's row
-          }
-          try {
-            return m.invoke(durable.syncInfo(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    sync.restartOn(new ForwardingStores(durable) {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return rows;
+    restartWatchingRows(sync, call -> {
+      if (call.equals("insert") && armed.compareAndSet(true, false)) {
+        sync.apply("PB"); // B's apply, as B's poll inserts PB-1's row
       }
     });
     sync.poll("PA");
@@ -234,23 +246,10 @@ class TrackersAreTheTruthTest {
   @Test
   void aFailedLookUpOfThePairMadeMeanwhileIsRetriedNotFailed() {
     SyncTestDriver sync = synced();
-    InMemoryStores durable = new InMemoryStores();
     AtomicBoolean armed = new AtomicBoolean();
-    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {SyncInfoStore.class}, (proxy, m, args) -> {
-          if (m.getName().equals("findByRemoteKey") && armed.compareAndSet(true, false)) {
-            throw new RetriableException("connection reset", null);
-          }
-          try {
-            return m.invoke(durable.syncInfo(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    sync.restartOn(new ForwardingStores(durable) {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return rows;
+    restartWatchingRows(sync, call -> {
+      if (call.equals("findByRemoteKey") && armed.compareAndSet(true, false)) {
+        throw new RetriableException("connection reset", null);
       }
     });
     sync.a("alice").edit("PA-1", "summary", "Printer on fire, again");
