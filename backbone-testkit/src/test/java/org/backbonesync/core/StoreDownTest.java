@@ -59,8 +59,8 @@ class StoreDownTest {
     convergesOnce();
   }
 
-  @Test
-  void aStoreGoneAtThePagesCommitEndsThePoll() {
+  /** {@link #ISSUES} issues made on A and synced, then each one's summary edited on A. */
+  private void syncedThenEdited() {
     for (int i = 1; i <= ISSUES; i++) {
       sync.a("alice").create("issue " + i);
     }
@@ -70,6 +70,11 @@ class StoreDownTest {
     for (int i = 1; i <= ISSUES; i++) {
       sync.a("alice").edit("PA-" + i, "summary", "edited " + i);
     }
+  }
+
+  @Test
+  void aStoreGoneAtThePagesCommitEndsThePoll() {
+    syncedThenEdited();
     OptionalLong watermark = sync.stores().watermarks().watermark("PA");
     stores.downAtTransaction(1); // (the page's messages, committed together)
 
@@ -90,15 +95,7 @@ class StoreDownTest {
 
   @Test
   void aStoreGoneAtAnApplysRoundEndsTheApply() {
-    for (int i = 1; i <= ISSUES; i++) {
-      sync.a("alice").create("issue " + i);
-    }
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofSeconds(5));
-    sync.runUntilQuiet();
-    for (int i = 1; i <= ISSUES; i++) {
-      sync.a("alice").edit("PA-" + i, "summary", "edited " + i);
-    }
+    syncedThenEdited();
     sync.poll("PA");
     sync.deliver("PA");
     long appliedBefore = applied();
