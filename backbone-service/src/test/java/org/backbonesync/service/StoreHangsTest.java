@@ -111,11 +111,7 @@ class StoreHangsTest {
       sql(dba, "SET EXCLUSIVE 1");
       Duration took;
       try {
-        took = CompletableFuture.supplyAsync(() -> {
-          long start = System.nanoTime();
-          service.stop(Duration.ofSeconds(2));
-          return Duration.ofNanos(System.nanoTime() - start);
-        }).get(30, TimeUnit.SECONDS);
+        took = timedStop(service);
       } finally {
         sql(dba, "SET EXCLUSIVE 0");
         slowSearch.release();
@@ -142,11 +138,7 @@ class StoreHangsTest {
       sql(dba, "SET EXCLUSIVE 1");
       Duration took;
       try {
-        took = CompletableFuture.supplyAsync(() -> {
-          long start = System.nanoTime();
-          service.stop(Duration.ofSeconds(2));
-          return Duration.ofNanos(System.nanoTime() - start);
-        }).get(30, TimeUnit.SECONDS);
+        took = timedStop(service);
       } finally {
         sql(dba, "SET EXCLUSIVE 0");
       }
@@ -221,5 +213,14 @@ class StoreHangsTest {
     try (Statement s = c.createStatement()) {
       s.execute(statement);
     }
+  }
+
+  /** How long a stop given 2 s takes, run on a thread of its own (waited for at most 30 s). */
+  private static Duration timedStop(SyncService service) throws Exception {
+    return CompletableFuture.supplyAsync(() -> {
+      long start = System.nanoTime();
+      service.stop(Duration.ofSeconds(2));
+      return Duration.ofNanos(System.nanoTime() - start);
+    }).get(30, TimeUnit.SECONDS);
   }
 }
