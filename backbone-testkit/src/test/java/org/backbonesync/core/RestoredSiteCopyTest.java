@@ -362,6 +362,58 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * As above, but the new copy of PB-2 takes a key that PB-3's pair, lost in the same restore,
+   * still names (PA-3): PB-3's row gives it up, and PB-2's row is linked with the copy all the
+   * same, not left ignoring it while its own changes reach it (the simulation with site
+   * restores, seeds 5121 and 7610: each side ended on its own last edit).
+   */
+  @Test
+  void aRowThatGaveItsKeyUpIsLinkedWithACopyUnderAnotherLostKey() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.b("bob").create("Stapler empty");
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
+    sync.deliver("PB"); // PB-2's create, to be sent again
+    sync.apply("PA"); // PA-2 made for PB-2, PA-3 for PB-3
+    sync.deliver("PA");
+    sync.apply("PB");
+    assertEquals("PA-3", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2", "PA-3"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    assertEquals("PB-4", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-4
+    sync.transportBtoA().releaseHeld();
+    sync.apply("PA"); // PA-3 made for PB-2
+    assertEquals("Scanner jams", sync.a().value("PA-3", "summary").asText());
+    sync.deliver("PA");
+    sync.apply("PB");
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    SyncInfo again = row(sync.syncInfoB(), "PB-2");
+    assertEquals("PA-3", again.remoteIssueKey());
+    assertFalse(again.incomingChangesIgnored(), "PB-2 is linked with PA-3 both ways");
+    SyncInfo lost = row(sync.syncInfoB(), "PB-3");
+    assertNull(lost.remoteIssueKey(), "PB-3 no longer names PA-3");
+    assertTrue(lost.incomingChangesIgnored(), "PB-3's pair is unlinked");
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-3", "summary", "Scanner fixed");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertEquals("Scanner fixed", sync.b().value("PB-2", "summary").asText(),
+        "alice's later edit reaches PB-2");
+    assertEquals("Scanner fixed", sync.a().value("PA-3", "summary").asText());
+    assertEquals("Stapler empty", sync.b().value("PB-3", "summary").asText());
+    assertEquals(3, sync.a().allIssues().size(), "PA-1, PA-2 and PA-3, none twice");
+  }
+
+  /**
    * A change of PA-2, sent before PA-2's row heard from PB-2's, is queued at PB when the copy made
    * for PA-3 takes PB-2 (PB's site restored, PB-2 lost) and PB-2's row is removed: the change is
    * of the lost pair, dropped with the row, not left waiting for good for the create that row

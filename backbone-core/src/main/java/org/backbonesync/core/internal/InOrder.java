@@ -110,10 +110,11 @@ final class InOrder {
    * Whether the row, before this PAIRED, had given its partner issue's key up to a copy's pair
    * (ReusedKeys: it ignores, names no partner issue, and talked with a row of the partner) and
    * the PAIRED comes from a newer row of the partner: a copy of our issue made there since (our
-   * create sent again, to no row), which no other row of ours names. It is the pair's new
-   * partner, paired as any copy; kept ignoring, the pair would be linked one way only (the
-   * simulation with site restores, seeds 346, 1463, 2116). A row an admin set to ignore before
-   * its PAIRED came had talked with no partner row: it keeps ignoring.
+   * create sent again, to no row). It is the pair's new partner, paired as any copy, also when
+   * the copy took a lost key another row of ours still named (that row gives it up first, {@link
+   * ReusedKeys#giveRemoteKey}); kept ignoring, the pair would be linked one way only (the
+   * simulation with site restores, seeds 346, 1463, 2116, and 5121, 7610). A row an admin set
+   * to ignore before its PAIRED came had talked with no partner row: it keeps ignoring.
    */
   private static boolean gaveKeyUp(SyncInfo row, SyncMessage message) {
     return row.incomingChangesIgnored() && row.remoteIssueKey() == null
@@ -178,7 +179,7 @@ final class InOrder {
     }
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
-    boolean linksAgain = given == ReusedKeys.NOTHING && gaveKeyUp(info, message);
+    boolean linksAgain = gaveKeyUp(info, message);
     stores.inTransaction(() -> {
       given.run();
       connector.consume(stores, info.id(), message, now, r -> linksAgain
