@@ -414,6 +414,50 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * PA-2, made for PB-2, is lost in a restore before its PAIRED reaches PB, and the copy made for
+   * PB-3 takes its key: both PAIREDs wait at PB, the lost one first. PB-3 is paired with PA-2,
+   * and PB-2, whose pair is lost, ends unlinked and marked, not left waiting for good, linked
+   * with no partner (the simulation with site restores, seed 381).
+   */
+  @Test
+  void aLostCopysPairedQueuedBeforeTheNewCopysUnlinksItsRow() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-2
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (its PAIRED)
+    sync.deliver("PA");
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
+    sync.transportAtoB().releaseHeld();
+    sync.deliver("PA");
+    sync.apply("PB");
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures(),
+        "nothing waits for an operator");
+    assertEquals("PA-2", row(sync.syncInfoB(), "PB-3").remoteIssueKey());
+    SyncInfo lost = row(sync.syncInfoB(), "PB-2");
+    assertTrue(lost.incomingChangesIgnored(), "PB-2's pair is unlinked");
+    assertNull(lost.remoteIssueKey());
+    assertTrue(sync.b().value("PB-2", "labels").toString().contains("sync-partner-gone"),
+        sync.b().value("PB-2", "labels").toString());
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    sync.a("alice").edit("PA-2", "description", "Black and cyan");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertEquals("Black and cyan", sync.b().value("PB-3", "description").asText());
+    assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
+    assertEquals(2, sync.a().allIssues().size(), "nothing made for PB-2 on A");
+  }
+
+  /**
    * A change of PA-2, sent before PA-2's row heard from PB-2's, is queued at PB when the copy made
    * for PA-3 takes PB-2 (PB's site restored, PB-2 lost) and PB-2's row is removed: the change is
    * of the lost pair, dropped with the row, not left waiting for good for the create that row
