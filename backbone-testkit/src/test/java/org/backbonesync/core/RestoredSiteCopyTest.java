@@ -458,6 +458,58 @@ class RestoredSiteCopyTest {
   }
 
   /**
+   * As above, the lost PA-2's PAIRED reaching PB after PB-3's pair with the new PA-2 is made,
+   * and PB-2's create then reaches A again (its acknowledgement lost): the new copy made for it,
+   * PA-3, is paired with PB-2 and linked both ways, as any row that gave its key up is (the
+   * simulation with site restores, seed 1927, where the row kept ignoring PA-3).
+   */
+  @Test
+  void aRowUnlinkedByItsLostCopysLatePairedIsLinkedWithANewCopy() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
+    sync.deliver("PB"); // PB-2's create, to be sent again
+    sync.apply("PA"); // PA-2 made for PB-2
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (its PAIRED)
+    sync.deliver("PA");
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
+    sync.deliver("PA");
+    sync.apply("PB"); // PB-3 paired with PA-2
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-2", "description", "Black and cyan");
+    sync.poll("PA");
+    sync.transportAtoB().releaseHeld(); // (the lost PA-2's PAIRED, before that change)
+    sync.deliver("PA");
+    sync.apply("PB"); // PB-2 unlinked
+    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored());
+    sync.transportBtoA().releaseHeld();
+    sync.apply("PA"); // PA-3 made for PB-2
+    assertEquals("Scanner jams", sync.a().value("PA-3", "summary").asText());
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    SyncInfo again = row(sync.syncInfoB(), "PB-2");
+    assertEquals("PA-3", again.remoteIssueKey());
+    assertFalse(again.incomingChangesIgnored(), "PB-2 is linked with PA-3 both ways");
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-3", "description", "Tray 2 is empty");
+    sync.b("bob").edit("PB-2", "summary", "Scanner jams again");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertEquals("Tray 2 is empty", sync.b().value("PB-2", "description").asText());
+    assertEquals("Scanner jams again", sync.a().value("PA-3", "summary").asText());
+    assertEquals("Black and cyan", sync.b().value("PB-3", "description").asText());
+    assertEquals(3, sync.a().allIssues().size(), "PA-1, PA-2 and PA-3, none twice");
+  }
+
+  /**
    * A change of PA-2, sent before PA-2's row heard from PB-2's, is queued at PB when the copy made
    * for PA-3 takes PB-2 (PB's site restored, PB-2 lost) and PB-2's row is removed: the change is
    * of the lost pair, dropped with the row, not left waiting for good for the create that row

@@ -179,6 +179,9 @@ final class PairOrder {
       return Optional.empty();
     }
     if (rows.keyTakenByNewerSender(row, message)) {
+      // (the row talked with the lost copy's: a copy made later for our issue, our create sent
+      // again, is then a newer partner row that links it again, InOrder.gaveKeyUp)
+      rows.learn(row, message, false);
       return Optional.of(new Taken(Next.APPLIED, Optional.of(row), entry));
     }
     return entries.stream()
