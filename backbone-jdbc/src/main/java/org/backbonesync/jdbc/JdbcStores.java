@@ -403,18 +403,30 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
   /**
    * Gives a connection back after work that failed with {@code failure} (null: none): one that
-   * failed because the database cannot be used ({@link StoreUnavailableException}: closed, gone,
-   * out of room) is closed, not kept, and so are those kept idle (they are the same database's),
+   * failed because the database cannot be used ({@link StoreUnavailableException}, or a failure
+   * caused by one, as work that adds what it was doing throws: closed, gone, out of room) is
+   * closed, not kept, and so are those kept idle (they are the same database's),
    * so that the next call opens a new one once the database is back (an H2 database closed by a
    * full disk stayed closed for every later call, each reusing a kept connection).
    */
   private void giveBack(Connection connection, RuntimeException failure) {
-    if (failure instanceof StoreUnavailableException) {
+    if (storeDown(failure)) {
       closeQuietly(connection);
       closeIdle();
     } else {
       giveBack(connection);
     }
+  }
+
+  /** Whether {@code failure}, or a cause of it, says the store cannot be used now. */
+  private static boolean storeDown(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof StoreUnavailableException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void giveBack(Connection connection) {

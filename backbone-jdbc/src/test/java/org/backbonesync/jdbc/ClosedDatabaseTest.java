@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.store.StoreUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +84,32 @@ class ClosedDatabaseTest {
           "read on a new connection, not failed for the kept one");
       assertEquals(kept, driver.closedAfterClosing.get(),
           "the kept connections closed, not leaked");
+    } finally {
+      stores.close();
+    }
+  }
+
+  /**
+   * The store-down failure met inside a transaction and wrapped by the work (an engine's step
+   * that adds what it was doing) is still the database's: the connection is closed, not kept.
+   */
+  @Test
+  void aWrappedStoreDownFailureAlsoClosesItsConnection() {
+    JdbcStores stores = JdbcStores.atUrl(url, null, null);
+    try {
+      stores.watermarks().setWatermark("PA", 42); // (its connection kept for the next call)
+      driver.closeDatabase();
+
+      SyncException e = assertThrows(SyncException.class, () -> stores.inTransaction(() -> {
+        try {
+          return stores.watermarks().watermark("PA");
+        } catch (StoreUnavailableException down) {
+          throw new SyncException("reading PA's watermark failed", down);
+        }
+      }));
+      assertEquals("reading PA's watermark failed", e.getMessage());
+      assertEquals(OptionalLong.of(42), stores.watermarks().watermark("PA"),
+          "read on a new connection, not failed again on the kept one");
     } finally {
       stores.close();
     }
