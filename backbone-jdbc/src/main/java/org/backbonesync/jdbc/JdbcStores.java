@@ -91,7 +91,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
     VALIDATE
   }
 
-  /** Open until {@link #close()}; then every call fails. */
+  /** Open until {@link #close()}; then every call fails as the store unavailable. */
   private enum State { OPEN, CLOSED }
 
   private final DataSource dataSource;
@@ -341,8 +341,9 @@ public final class JdbcStores implements Stores, AutoCloseable {
    * by URL or directory (H2 closes its files with its last connection, unless the URL says
    * {@code DB_CLOSE_DELAY=-1}). A transaction still running ends as it would have, and then its
    * connection is closed. Leaves a host's {@link DataSource} open: only the connections borrowed
-   * from it are given back. Every later call fails with {@link IllegalStateException}.
-   * Idempotent.
+   * from it are given back. Every later call fails with {@link StoreUnavailableException}
+   * ("... is closed"), asking no connection of anyone: a step of an engine still running ends
+   * there, as where the database is gone. Idempotent.
    */
   @Override
   public void close() {
@@ -365,7 +366,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
    */
   private Connection borrow(boolean autoCommit) {
     if (state.get() == State.CLOSED) {
-      throw new IllegalStateException(this + " is closed");
+      throw new StoreUnavailableException(this + " is closed", null);
     }
     Connection kept = idle.pollFirst();
     if (kept != null) {

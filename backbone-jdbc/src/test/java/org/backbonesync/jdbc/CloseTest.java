@@ -22,11 +22,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.backbonesync.jdbc.JdbcStores.Schema;
+import org.backbonesync.spi.store.StoreUnavailableException;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.RecordingListener;
+import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,8 +80,13 @@ class CloseTest {
     }
   }
 
+  /**
+   * A closed store is unavailable, as a database gone is: a step still running when its host
+   * closed the stores (a service's stop) ends at its next store call, instead of failing issue
+   * by issue with an {@link IllegalStateException} until the process exits.
+   */
   @Test
-  void everyCallAfterCloseFailsWithIllegalStateException() {
+  void everyCallAfterCloseFailsAsTheStoreUnavailable() {
     JdbcStores stores = JdbcStores.inDirectory(dir);
     stores.close();
 
@@ -87,9 +97,9 @@ class CloseTest {
         () -> stores.tasks().unfinished(),
         () -> stores.leases().tryLease("scope", "key", "node", 0, 1),
         () -> stores.inTransaction(() -> 1))) {
-      IllegalStateException refused = assertThrows(IllegalStateException.class, call);
-      assertTrue(refused.getMessage().endsWith(" is closed"), refused.getMessage());
-      assertTrue(refused.getMessage().contains(dir.toString()), "names the database");
+      StoreUnavailableException refused = assertThrows(StoreUnavailableException.class, call);
+      assertEquals("JdbcStores[" + JdbcStores.h2Url(dir).replace(";WRITE_DELAY=0", "?...")
+          + "] is closed", refused.getMessage());
     }
   }
 
@@ -100,7 +110,47 @@ class CloseTest {
     stores.close();
     stores.close();
 
-    assertThrows(IllegalStateException.class, () -> stores.syncInfo().list("PA"));
+    assertThrows(StoreUnavailableException.class, () -> stores.syncInfo().list("PA"));
+  }
+
+  @Test
+  void aClosedStoreAsksAHostsDataSourceForNoConnection() {
+    CountingDataSource host = new CountingDataSource(Schemas.dataSource(
+        "jdbc:h2:mem:close" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1"));
+    JdbcStores stores = JdbcStores.open(host);
+    stores.close();
+    int borrowed = host.borrowed.get();
+
+    assertThrows(StoreUnavailableException.class, () -> stores.watermarks().watermark("PA"));
+
+    assertEquals(borrowed, host.borrowed.get());
+  }
+
+  /**
+   * A poll whose host closes the stores under it ends at the next store call, failed as for a
+   * database gone, no issue reported as failing (before, each further issue of its page failed
+   * with "is closed", an EXPORT_FAILED event and a WARN line each).
+   */
+  @Test
+  void aPollWhoseStoresCloseUnderItEndsThere() {
+    JdbcStores jdbc = JdbcStores.inDirectory(dir);
+    AtomicInteger transactions = new AtomicInteger();
+    SyncTestDriver sync = SyncTestDriver.builder().stores(new ForwardingStores(jdbc) {
+      @Override
+      public <T> T inTransaction(Supplier<T> work) {
+        if (transactions.incrementAndGet() == 3) {
+          jdbc.close(); // (a service's stop; each new issue's message is a transaction)
+        }
+        return super.inTransaction(work);
+      }
+    }).build();
+    for (int i = 1; i <= 10; i++) {
+      sync.a("alice").create("issue " + i);
+    }
+
+    assertThrows(StoreUnavailableException.class, () -> sync.poll("PA"));
+
+    assertEquals(List.of(), sync.events().events(RecordingListener.Type.EXPORT_FAILED));
   }
 
   @Test
