@@ -659,7 +659,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       return new SyncException(text + "; put the database's JDBC driver on the class path"
           + " (H2: com.h2database:h2, PostgreSQL: org.postgresql:postgresql)", e);
     }
-    if (state != null && UNAVAILABLE.matcher(state).matches()) {
+    if (state != null && UNAVAILABLE.matcher(state).matches() || h2CannotWrite(e)) {
       return new StoreUnavailableException(text, e);
     }
     if (state != null && TRANSIENT.matcher(state).matches()) {
@@ -667,6 +667,28 @@ public final class JdbcStores implements Stores, AutoCloseable {
     }
     return new SyncException(text, e);
   }
+
+  /**
+   * Whether H2 could not write its file: its general error (50000, SQL state HY000) over an
+   * {@code MVStoreException} of code 2 ({@code DataUtils.ERROR_WRITING_FAILED}, "Writing to ...
+   * failed", over the file system's IOException: "No space left on device", a quota, an I/O
+   * error). It is H2's first failure on a full disk, before the 90098 of the database it closed;
+   * no statement of the store can write then. Told by the class's name and the code H2 puts at
+   * the end of its message ({@code [2.3.232/2]}), so no H2 class is loaded for another database.
+   */
+  private static boolean h2CannotWrite(SQLException e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t.getClass().getName().equals("org.h2.mvstore.MVStoreException")
+          && t.getMessage() != null && H2_WRITING_FAILED.matcher(t.getMessage()).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The end of an H2 MVStore message of code 2, writing failed: {@code [<version>/2]}. */
+  private static final Pattern H2_WRITING_FAILED = Pattern.compile("\\[[^\\[\\]/]+/2]$");
 
   private static boolean noDriver(SQLException e) {
     return e.getMessage() != null && e.getMessage().startsWith("No suitable driver");
@@ -677,7 +699,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
    * (each also passes, so is retried): connection trouble (08), PostgreSQL ending the
    * connection as it stops, crashes or starts (57P01, 57P02, 57P03), or short of resources
    * (53: a full disk, no memory, too many connections) or of its files (58: an I/O error); H2's
-   * I/O error, database closed, closing, and full disk (90028, 90098, 90121, 90100).
+   * I/O error, database closed, closing, and full disk (90028, 90098, 90121, 90100); and H2's
+   * file that cannot be written ({@link #h2CannotWrite}, whatever its state).
    */
   private static final Pattern UNAVAILABLE =
       Pattern.compile("08.*|57P0[123]|53.*|58.*|90028|90098|90100|90121");

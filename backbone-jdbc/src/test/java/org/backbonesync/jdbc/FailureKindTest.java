@@ -56,6 +56,24 @@ class FailureKindTest {
     assertFalse(e instanceof StoreUnavailableException, state);
   }
 
+  /**
+   * Only H2's "writing failed" (MVStore code 2) under its general error is the store unavailable
+   * (FullDiskTest); a corrupt file (code 6) or another general error stays a failure of its own.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {2, 6, 3})
+  void h2sGeneralErrorIsTheStoreUnavailableOnlyWhenItsFileCannotBeWritten(int code) {
+    org.h2.mvstore.MVStoreException mv = new org.h2.mvstore.MVStoreException(code,
+        "Writing to /var/lib/backbone/backbone.mv.db failed; length 4096 at 0 [2.3.232/" + code
+            + "]");
+    SQLException h2 = org.h2.message.DbException.convert(mv).getSQLException();
+
+    SyncException e = JdbcStores.failure("commit failed", h2);
+
+    assertEquals(50000, h2.getErrorCode());
+    assertEquals(code == 2, e instanceof StoreUnavailableException, e.getMessage());
+  }
+
   /** HikariCP's wait for a connection that never came carries no SQL state of its own. */
   @Test
   void noConnectionWithinThePoolsWaitIsTheStoreUnavailable() {
