@@ -117,6 +117,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private volatile boolean postgres;
   /** The file's compaction while open when the database is H2 ({@link H2Compaction}), or null. */
   private volatile H2Compaction compaction;
+  /** Whether opening succeeded: a refused connection before is the configuration's error. */
+  private volatile boolean opened;
 
   private JdbcStores(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -163,6 +165,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       stores.manyRows = postgres ? manyRowForms() : Map.of();
       stores.textAsBytes = postgres && stores.sendsUtf8();
       stores.compaction = postgres ? null : stores.h2Compaction();
+      stores.opened = true;
       return stores;
     } catch (RuntimeException | Error e) {
       stores.close();
@@ -386,7 +389,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
       connection.setAutoCommit(autoCommit);
       return connection;
     } catch (SQLException e) {
-      throw cannotConnect(e);
+      throw cannotConnect(e, database(dataSource), opened);
     }
   }
 
@@ -394,12 +397,70 @@ public final class JdbcStores implements Stores, AutoCloseable {
    * No connection could be had: the store as a whole is unavailable ({@link
    * StoreUnavailableException}), whatever the SQL state says (HikariCP's wait for a connection
    * has none when it never reached the database), unless no driver takes the URL, which no wait
-   * mends.
+   * mends, or the database refused the user, its password or the database's name ({@link
+   * #refusal}). Such a refusal names the database and says what to check; while opening it is a
+   * configuration error (a {@link SyncException}, not retried: nothing has worked with these
+   * settings), once open the store unavailable (the password rotated or the role locked under a
+   * running host: the engine's step ends and runs again later, failing no message for an admin,
+   * and goes on once the operator fixed it).
+   *
+   * @param database the database as texts name it ({@link #database})
    */
-  static SyncException cannotConnect(SQLException e) {
+  static SyncException cannotConnect(SQLException e, String database, boolean opened) {
+    SQLException refused = refusal(e);
+    if (refused != null) {
+      String text = "cannot open a database connection: the database refused it (" + database
+          + "): " + refused.getMessage() + " (SQL state " + refused.getSQLState() + "); check "
+          + (refused.getSQLState().startsWith("28") ? "the store's user and password"
+              : "the database the URL names");
+      return opened ? new StoreUnavailableException(text, e) : new SyncException(text, e);
+    }
     SyncException failure = failure("cannot open a database connection", e);
     return failure instanceof StoreUnavailableException || noDriver(e) ? failure
         : new StoreUnavailableException(failure.getMessage(), e);
+  }
+
+  /**
+   * The driver's refusal among {@code e} and its causes, the innermost (HikariCP's "Connection
+   * is not available" carries its SQL state over the driver's own exception), or null: a user,
+   * password or access rule refused (class 28: PostgreSQL's 28P01 and 28000, H2's 28000), or no
+   * database of that name (PostgreSQL's 3D000, H2's 90013, 90146 and 90149).
+   */
+  private static SQLException refusal(SQLException e) {
+    SQLException found = null;
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof SQLException q && q.getSQLState() != null
+          && REFUSED.matcher(q.getSQLState()).matches()) {
+        found = q;
+      }
+    }
+    return found;
+  }
+
+  /** The SQL states of {@link #refusal}. */
+  private static final Pattern REFUSED = Pattern.compile("28.*|3D000|90013|90146|90149");
+
+  /**
+   * A database as texts name it: the URL of one opened by URL, or of a host's {@link DataSource}
+   * that tells it ({@code getJdbcUrl()}, as HikariCP's, or {@code getUrl()}, {@code getURL()}, as
+   * the drivers' own), without what may hold a password ({@link #shown}); else its class.
+   */
+  static String database(DataSource dataSource) {
+    if (dataSource instanceof DriverManagerDataSource d) {
+      return shown(d.url());
+    }
+    for (String getter : List.of("getJdbcUrl", "getUrl", "getURL")) {
+      try {
+        if (dataSource.getClass().getMethod(getter).invoke(dataSource) instanceof String url
+            && url.startsWith("jdbc:")) {
+          return shown(url);
+        }
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError notTold) {
+        // (no such getter, or not one this module may call: the next, else the class)
+      }
+    }
+    return dataSource.getClass().getName();
   }
 
   /**
@@ -731,8 +792,7 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
   @Override
   public String toString() {
-    return "JdbcStores[" + (dataSource instanceof DriverManagerDataSource d
-        ? shown(d.url()) : dataSource.getClass().getName()) + "]";
+    return "JdbcStores[" + database(dataSource) + "]";
   }
 
   /**

@@ -78,11 +78,33 @@ class FailureKindTest {
   @Test
   void noConnectionWithinThePoolsWaitIsTheStoreUnavailable() {
     SyncException e = JdbcStores.cannotConnect(new SQLTransientConnectionException(
-        "backbone-store - Connection is not available, request timed out after 30000ms."));
+        "backbone-store - Connection is not available, request timed out after 30000ms."),
+        "jdbc:postgresql://db/sync", true);
 
     assertInstanceOf(StoreUnavailableException.class, e);
     assertEquals("cannot open a database connection: backbone-store - Connection is not"
         + " available, request timed out after 30000ms.", e.getMessage());
+  }
+
+  /**
+   * HikariCP's wait for a connection the database refused carries the driver's SQL state over
+   * the driver's exception: the refusal is told in the driver's words, not the pool's.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRefusalBehindThePoolsWaitIsToldInTheDriversWords(boolean opened) {
+    SQLException driver = new SQLException(
+        "FATAL: password authentication failed for user \"sync\"", "28P01");
+    SyncException e = JdbcStores.cannotConnect(new SQLTransientConnectionException(
+        "backbone-store - Connection is not available, request timed out after 30000ms (total=0,"
+            + " active=0, idle=0, waiting=0)", "28P01", driver), "jdbc:postgresql://db/sync?...",
+        opened);
+
+    assertEquals("cannot open a database connection: the database refused it"
+        + " (jdbc:postgresql://db/sync?...): FATAL: password authentication failed for user"
+        + " \"sync\" (SQL state 28P01); check the store's user and password", e.getMessage());
+    assertEquals(opened, e instanceof StoreUnavailableException);
+    assertEquals(opened, e instanceof RetriableException);
   }
 
   /** A driver's exception without a message is named by its class, not "null". */
