@@ -1,0 +1,38 @@
+package org.backbonesync.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.store.StoreUnavailableException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /health} tells a store's failure by its SQL state, as a Jira refusal by its status: a
+ * password rotated under the service (28P01) no longer looks like the database gone (08001),
+ * and still no text of the failure (the URL, the user) reaches anyone who asks.
+ */
+class StepFailureTest {
+  @Test
+  void aStoresFailureIsToldByItsSqlStateOnly() {
+    SQLException driver = new SQLException(
+        "FATAL: password authentication failed for user \"sync\"", "28P01");
+    StoreUnavailableException e = new StoreUnavailableException("cannot open a database"
+        + " connection: the database refused it (jdbc:postgresql://db/sync): FATAL: password"
+        + " authentication failed for user \"sync\" (SQL state 28P01)",
+        new SQLTransientConnectionException("backbone-store - Connection is not available",
+            "28P01", driver));
+
+    assertEquals("StoreUnavailableException (SQL state 28P01); see the service log",
+        StepFailure.kind(e));
+  }
+
+  @Test
+  void aFailureWithoutSqlStateIsToldByItsKind() {
+    assertEquals("StoreUnavailableException; see the service log", StepFailure.kind(
+        new StoreUnavailableException("JdbcStores[jdbc:postgresql://db/sync] is closed", null)));
+    assertEquals("RetriableException; see the service log", StepFailure.kind(
+        new RetriableException("x", new SQLException("a state no standard has", "42 & <b>"))));
+  }
+}
