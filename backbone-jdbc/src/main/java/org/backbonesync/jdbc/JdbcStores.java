@@ -416,8 +416,26 @@ public final class JdbcStores implements Stores, AutoCloseable {
       return opened ? new StoreUnavailableException(text, e) : new SyncException(text, e);
     }
     SyncException failure = failure("cannot open a database connection", e);
-    return failure instanceof StoreUnavailableException || noDriver(e) ? failure
-        : new StoreUnavailableException(failure.getMessage(), e);
+    return noDriver(e) ? failure
+        : new StoreUnavailableException(failure.getMessage() + driverSaid(e), e);
+  }
+
+  /**
+   * What the driver said beneath a pool's failure, as {@code ": <its message>"}: the innermost
+   * SQLException among the causes of {@code e} whose message {@code e}'s does not hold already
+   * (HikariCP's "Connection is not available, request timed out" over the driver's "Connection to
+   * db:5432 refused"); else nothing.
+   */
+  private static String driverSaid(SQLException e) {
+    String said = "";
+    Throwable t = e.getCause();
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof SQLException q && q.getMessage() != null && !q.getMessage().isBlank()
+          && (e.getMessage() == null || !e.getMessage().contains(q.getMessage()))) {
+        said = ": " + q.getMessage();
+      }
+    }
+    return said;
   }
 
   /**

@@ -87,6 +87,28 @@ class FailureKindTest {
   }
 
   /**
+   * HikariCP's wait for a connection to a database that is down is told with what the driver
+   * said beneath it: the pool's words alone read the same for every cause.
+   */
+  @Test
+  void theDriversWordsBeneathThePoolsWaitAreTold() {
+    SQLException driver = new SQLException("Connection to db:5432 refused. Check that the"
+        + " hostname and port are correct and that the postmaster is accepting TCP/IP"
+        + " connections.", "08001");
+    SyncException e = JdbcStores.cannotConnect(new SQLTransientConnectionException(
+        "backbone-store - Connection is not available, request timed out after 30001ms (total=0,"
+            + " active=0, idle=0, waiting=0)", "08001", driver), "jdbc:postgresql://db/sync",
+        true);
+
+    assertInstanceOf(StoreUnavailableException.class, e);
+    assertEquals("cannot open a database connection: backbone-store - Connection is not"
+        + " available, request timed out after 30001ms (total=0, active=0, idle=0, waiting=0)"
+        + " (SQL state 08001): Connection to db:5432 refused. Check that the hostname and port"
+        + " are correct and that the postmaster is accepting TCP/IP connections.",
+        e.getMessage());
+  }
+
+  /**
    * HikariCP's wait for a connection the database refused carries the driver's SQL state over
    * the driver's exception: the refusal is told in the driver's words, not the pool's.
    */
