@@ -815,11 +815,19 @@ public final class JdbcStores implements Stores, AutoCloseable {
 
   /**
    * A JDBC URL as texts show it: without its parameters and its user part, either of which may
-   * hold a password ({@code ?password=...}, {@code ;PASSWORD=...}, {@code //user:secret@host}).
+   * hold a password ({@code ?password=...}, {@code ;PASSWORD=...}, {@code //user:secret@host},
+   * and, in a host's DataSource of another database, {@code jdbc:oracle:thin:user/secret@host}:
+   * whatever comes before an {@code @} after the subprotocol).
    */
   static String shown(String url) {
     String[] parts = url.split("[?;]", 2);
-    return parts[0].replaceFirst("//[^/]*@", "//***@") + (parts.length > 1 ? "?..." : "");
+    String shown = parts[0].replaceFirst("//[^/]*@", "//***@");
+    int at = shown.lastIndexOf('@');
+    int subprotocol = shown.indexOf(':', "jdbc:".length());
+    if (at > subprotocol && subprotocol > 0 && !shown.contains("//***@")) {
+      shown = shown.substring(0, subprotocol + 1) + "***" + shown.substring(at);
+    }
+    return shown + (parts.length > 1 ? "?..." : "");
   }
 
   /**

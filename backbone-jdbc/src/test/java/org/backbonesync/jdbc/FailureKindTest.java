@@ -172,4 +172,24 @@ class FailureKindTest {
     }
     assertEquals("jdbc:h2:mem:x?...", JdbcStores.shown("jdbc:h2:mem:x;PASSWORD=hunter2"));
   }
+
+  /**
+   * A host's DataSource is now named by its URL (HikariCP's getJdbcUrl, the drivers' getUrl):
+   * what may hold a password stays out, in any database's form.
+   */
+  @Test
+  void aHostsDataSourceIsNamedByItsUrlWithoutCredentials() {
+    org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:named;PASSWORD=hunter2");
+    org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+    pg.setURL("jdbc:postgresql://db.example.com:5432/sync");
+    pg.setPassword("hunter2");
+
+    assertEquals("jdbc:h2:mem:named?...", JdbcStores.database(h2));
+    assertEquals("jdbc:postgresql://db.example.com:5432/sync?...", JdbcStores.database(pg));
+    assertEquals("jdbc:oracle:***@//db:1521/sync",
+        JdbcStores.shown("jdbc:oracle:thin:scott/hunter2@//db:1521/sync"));
+    assertEquals("jdbc:postgresql://***@db/sync",
+        JdbcStores.shown("jdbc:postgresql://bob:hunter2@db/sync"));
+  }
 }
