@@ -56,21 +56,26 @@ final class EngineLifecycle {
    * A step the engine runs on its scheduler as soon as there is work for it, beside the other
    * steps (each connector's poll and detection, delivery and apply run one at a time, and pairs
    * are claimed as between nodes); nothing without a scheduler (the host drives every step).
+   * One that comes to run once {@link #close} was called does not start: it reads {@link
+   * #closing}, not the state, which only turns {@code CLOSED} once the close wrote the trace
+   * (a prompt that ran meanwhile waited for the close's lock, up to the store's 30 s).
    */
   Runnable prompt(String name, Runnable step) {
     if (scheduler == null) {
       return () -> { };
     }
     return new Prompt(name, scheduler, () -> {
-      if (state() != EngineState.CLOSED) {
-        try {
-          step.run();
-        } catch (RuntimeException e) {
-          if (!endedByClose(e)) {
-            throw e;
-          }
-          log.debug("{} ended by close()", name, e);
+      if (closing) {
+        log.debug("{} not started: the engine is closing", name);
+        return;
+      }
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        if (!endedByClose(e)) {
+          throw e;
         }
+        log.debug("{} ended by close()", name, e);
       }
     });
   }

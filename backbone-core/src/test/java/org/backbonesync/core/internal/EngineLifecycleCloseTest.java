@@ -1,14 +1,21 @@
 package org.backbonesync.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +71,47 @@ class EngineLifecycleCloseTest {
 
     assertTrue(log.contains("WARN") && log.contains("PB: apply on arrival failed; the periodic"
         + " run tries again") && log.contains("a bug"), log);
+  }
+
+  /**
+   * A prompt that comes to run while the close writes the trace (state not {@code CLOSED} yet)
+   * does not start its step, and does not wait for the close either: it read the state, whose
+   * lock the close holds while it writes (up to 30 s with the store down). The scheduler is
+   * held: its task runs when the test says.
+   */
+  @Test
+  void aPromptComingToRunWhileTheEngineClosesDoesNotStartItsStep() throws Exception {
+    Deque<Runnable> queued = new ConcurrentLinkedDeque<>();
+    ScheduledExecutorService held = new ScheduledThreadPoolExecutor(1) {
+      @Override
+      public void execute(Runnable task) {
+        queued.add(task);
+      }
+    };
+    EngineLifecycle lifecycle = new EngineLifecycle("s", held, Duration.ofMinutes(1));
+    List<String> started = new CopyOnWriteArrayList<>();
+    Runnable prompt = lifecycle.prompt("PB: apply on arrival", () -> started.add("apply"));
+    prompt.run(); // messages arrived: the apply is queued
+    CountDownLatch traceWritten = new CountDownLatch(1);
+    Thread closer = new Thread(() -> lifecycle.close(() -> {
+      try {
+        traceWritten.await(); // the store is slow to take the trace
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    closer.start();
+    try {
+      while (!lifecycle.closing()) {
+        Thread.onSpinWait();
+      }
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> queued.remove().run(),
+          "the scheduler's thread is not held for the trace");
+      assertEquals(List.of(), started, "no step started on the closing engine");
+    } finally {
+      traceWritten.countDown();
+      closer.join();
+    }
+    assertEquals(List.of(), started);
   }
 }
