@@ -162,6 +162,11 @@ public interface SyncListener {
       }
 
       @Override
+      public void stepFailed(String connectorKey, String step, RuntimeException failure) {
+        forward(l -> l.stepFailed(connectorKey, step, failure));
+      }
+
+      @Override
       public String toString() {
         return "SyncListener.all" + each;
       }
@@ -297,4 +302,18 @@ public interface SyncListener {
 
   /** An admin skipped a failed message. */
   default void skipped(String connectorKey, SyncMessage message) {}
+
+  /**
+   * A step the engine ran by itself on its scheduler failed: the apply it runs when messages
+   * arrive, the detection of the issues a change hint names, or the delivery it runs after an
+   * admin's retry or a task's page. Its work stays queued for the next run. A host that runs the
+   * other steps ({@code poll}, {@code apply}, {@code deliver}) is thrown their failures; this
+   * tells it of the ones it does not run (to judge a connector's health alike). Not called for a
+   * step ended by {@code close()}.
+   *
+   * @param step what the step was, e.g. {@code "apply on arrival"}
+   * @param failure why it failed (the engine logs it too)
+   * @since 0.1
+   */
+  default void stepFailed(String connectorKey, String step, RuntimeException failure) {}
 }

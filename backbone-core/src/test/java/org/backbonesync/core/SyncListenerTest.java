@@ -72,7 +72,7 @@ class SyncListenerTest {
       assertEquals(List.of("metrics:" + event.getName(), "logs:" + event.getName()), calls,
           event.getName());
     }
-    assertEquals(17, events().size(), "a new event must be forwarded by all(...) too");
+    assertEquals(18, events().size(), "a new event must be forwarded by all(...) too");
   }
 
   @Test

@@ -64,6 +64,8 @@ public final class DefaultSyncEngine implements SyncEngine {
   private final TraceRecorder recorder;
   private final IssueTraces traces;
   private final ConnectorStatusReader statuses;
+  /** The host's listener, behind the trace recorder when it records. */
+  private final Events events;
   /** This engine's node name (its claims and leases are held by it). */
   private final String node;
 
@@ -86,7 +88,7 @@ public final class DefaultSyncEngine implements SyncEngine {
     this.lifecycle = new EngineLifecycle(configuration.id(), scheduler, settings.pollInterval());
     this.recorder = new TraceRecorder(stores.trace(), clock, settings.traceLength());
     this.traces = new IssueTraces(stores, recorder.records() ? settings.traceLength() : 0);
-    Events events = new Events(recorder.records() ? SyncListener.all(recorder, listener)
+    this.events = new Events(recorder.records() ? SyncListener.all(recorder, listener)
         : listener);
     this.resyncs = new ResyncTasks(configuration, stores, clock, taskExecutor,
         settings, events, lifecycle::closing, this::queuedByTask);
@@ -99,7 +101,7 @@ public final class DefaultSyncEngine implements SyncEngine {
         settings, registry, schemas, new LocalConnectors.Prompts() {
           @Override
           public Runnable applyOnArrival(String key) {
-            return prompt(key + ": apply on arrival", () -> {
+            return prompt(key, "apply on arrival", () -> {
               apply(key);
               deliver(key);
             });
@@ -107,7 +109,7 @@ public final class DefaultSyncEngine implements SyncEngine {
 
           @Override
           public Runnable detectHinted(String key) {
-            return prompt(key + ": detection of hinted issues", () -> detect(key));
+            return prompt(key, "detection of hinted issues", () -> detect(key));
           }
 
           @Override
@@ -116,7 +118,7 @@ public final class DefaultSyncEngine implements SyncEngine {
           }
         }));
     for (String key : locals.keySet()) {
-      deliveries.put(key, prompt(key + ": delivery of an admin's or a task's messages",
+      deliveries.put(key, prompt(key, "delivery of an admin's or a task's messages",
           () -> deliver(key)));
     }
     this.node = settings.node();
@@ -137,8 +139,10 @@ public final class DefaultSyncEngine implements SyncEngine {
     }
   }
 
-  private Runnable prompt(String name, Runnable step) {
-    return lifecycle.prompt(name, step);
+  /** A step run on the scheduler when there is work; its failure is told to the listener. */
+  private Runnable prompt(String key, String what, Runnable step) {
+    return lifecycle.prompt(key + ": " + what, step,
+        failure -> events.stepFailed(key, what, failure));
   }
 
   @Override

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.backbonesync.core.EngineState;
+import org.backbonesync.spi.SyncException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +61,10 @@ final class EngineLifecycle {
    * One that comes to run once {@link #close} was called does not start: it reads {@link
    * #closing}, not the state, which only turns {@code CLOSED} once the close wrote the trace
    * (a prompt that ran meanwhile waited for the close's lock, up to the store's 30 s).
+   *
+   * @param failed told of the step's failure (not of its end by the close)
    */
-  Runnable prompt(String name, Runnable step) {
+  Runnable prompt(String name, Runnable step, Consumer<RuntimeException> failed) {
     if (scheduler == null) {
       return () -> { };
     }
@@ -72,12 +76,28 @@ final class EngineLifecycle {
       try {
         step.run();
       } catch (RuntimeException e) {
-        if (!endedByClose(e)) {
-          throw e;
+        if (endedByClose(e)) {
+          log.debug("{} ended by close()", name, e);
+          return;
         }
-        log.debug("{} ended by close()", name, e);
+        failed.accept(e);
+        warn(name, e);
       }
     });
+  }
+
+  /**
+   * One line, as a host's step failure: the synchronization (the step's log context is closed
+   * by now), the step and why; the stack only for an unexpected failure (a typed one, Jira's
+   * 503 or the store gone, has its cause in its text; its stack is DEBUG).
+   */
+  private void warn(String name, RuntimeException e) {
+    boolean typed = e instanceof SyncException || StoreDown.is(e);
+    log.warn("{} {} failed; the periodic run tries again: {}", synchronizationId, name,
+        e.getMessage() == null ? e.toString() : e.getMessage(), typed ? null : e);
+    if (typed) {
+      log.debug("{} {} failed", synchronizationId, name, e);
+    }
   }
 
   /**

@@ -116,4 +116,9 @@ final class Events implements SyncListener {
   public void skipped(String connectorKey, SyncMessage message) {
     safely("skipped", () -> listener.skipped(connectorKey, message));
   }
+
+  @Override
+  public void stepFailed(String connectorKey, String step, RuntimeException failure) {
+    safely("stepFailed", () -> listener.stepFailed(connectorKey, step, failure));
+  }
 }

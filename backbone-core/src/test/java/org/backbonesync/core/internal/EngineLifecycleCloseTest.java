@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.backbonesync.spi.RetriableException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * the engine is open still warns.
  */
 class EngineLifecycleCloseTest {
+  private final List<RuntimeException> failed = new CopyOnWriteArrayList<>();
+
   /** What the engine's loggers print while a prompt runs its step (slf4j-simple: System.err). */
   private static String logged(ScheduledExecutorService scheduler, Runnable prompt)
       throws InterruptedException {
@@ -51,12 +54,13 @@ class EngineLifecycleCloseTest {
       lifecycle.close(() -> { }); // SIGTERM while it applies
       ran[0] = true;
       lifecycle.checkOpen(); // its deliver after the apply meets the closed engine
-    });
+    }, failed::add);
 
     String log = logged(scheduler, prompt);
 
     assertTrue(ran[0]);
     assertEquals("", log);
+    assertEquals(List.of(), failed, "the close's end of it is no failure");
   }
 
   @Test
@@ -65,19 +69,44 @@ class EngineLifecycleCloseTest {
     EngineLifecycle lifecycle = new EngineLifecycle("s", scheduler, Duration.ofMinutes(1));
     Runnable prompt = lifecycle.prompt("PB: apply on arrival", () -> {
       throw new IllegalStateException("a bug");
-    });
+    }, failed::add);
 
     String log = logged(scheduler, prompt);
 
-    assertTrue(log.contains("WARN") && log.contains("PB: apply on arrival failed; the periodic"
-        + " run tries again") && log.contains("a bug"), log);
+    assertTrue(log.contains("WARN") && log.contains("s PB: apply on arrival failed; the periodic"
+        + " run tries again: a bug") && log.contains("\tat "), log);
+    assertEquals(List.of("a bug"), failed.stream().map(Throwable::getMessage).toList(),
+        "told to the engine's listener, for a host's health");
+  }
+
+  /**
+   * A prompted step's failure with a cause of its own (Jira's 503, the store gone) is one WARN
+   * line with the synchronization and the text (the step's log context is closed when it is
+   * logged), as the service logs a failed periodic step; before, the text was only in the
+   * first of some 20 lines of stack, and the synchronization nowhere.
+   */
+  @Test
+  void aPromptedStepsTypedFailureIsOneLineWithTheSynchronizationAndTheText() throws Exception {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    EngineLifecycle lifecycle = new EngineLifecycle("pa-pb", scheduler, Duration.ofMinutes(1));
+    Runnable prompt = lifecycle.prompt("PA: detection of hinted issues", () -> {
+      throw new RetriableException("GET /rest/api/3/search/jql answered 503", null);
+    }, failed::add);
+
+    String log = logged(scheduler, prompt);
+
+    assertEquals(1, log.lines().count(), log);
+    assertTrue(log.contains("WARN") && log.contains("pa-pb PA: detection of hinted issues"
+        + " failed; the periodic run tries again: GET /rest/api/3/search/jql answered 503"), log);
+    assertEquals(1, failed.size());
   }
 
   /**
    * A prompt that comes to run while the close writes the trace (state not {@code CLOSED} yet)
    * does not start its step, and does not wait for the close either: it read the state, whose
-   * lock the close holds while it writes (up to 30 s with the store down). The scheduler is
-   * held: its task runs when the test says.
+   * lock the close holds while it writes (up to 30 s with the store down), and then started its
+   * step had the state not been {@code CLOSED} (on the close's own thread, at once). The
+   * scheduler is held: its task runs when the test says.
    */
   @Test
   void aPromptComingToRunWhileTheEngineClosesDoesNotStartItsStep() throws Exception {
@@ -90,7 +119,8 @@ class EngineLifecycleCloseTest {
     };
     EngineLifecycle lifecycle = new EngineLifecycle("s", held, Duration.ofMinutes(1));
     List<String> started = new CopyOnWriteArrayList<>();
-    Runnable prompt = lifecycle.prompt("PB: apply on arrival", () -> started.add("apply"));
+    Runnable prompt = lifecycle.prompt("PB: apply on arrival",
+        () -> started.add("apply"), failed::add);
     prompt.run(); // messages arrived: the apply is queued
     CountDownLatch traceWritten = new CountDownLatch(1);
     Thread closer = new Thread(() -> lifecycle.close(() -> {
@@ -113,5 +143,6 @@ class EngineLifecycleCloseTest {
       closer.join();
     }
     assertEquals(List.of(), started);
+    assertEquals(List.of(), failed);
   }
 }
