@@ -137,6 +137,16 @@ final class SyncService {
    *     that cannot be opened, or a site that cannot be read
    */
   static SyncService open(ServiceConfig config, Sites sites, PrometheusMeterRegistry registry) {
+    return open(config, sites, registry, null);
+  }
+
+  /**
+   * {@link #open(ServiceConfig, Sites, PrometheusMeterRegistry)}, the engines' prompted steps
+   * run on {@code promptScheduler} (a test's, run when it says), or on a pool of the service's
+   * own when null.
+   */
+  static SyncService open(ServiceConfig config, Sites sites, PrometheusMeterRegistry registry,
+      ScheduledExecutorService promptScheduler) {
     LoggingListener logs = new LoggingListener();
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory named = r -> new Thread(r, "backbone-sync-" + threads.incrementAndGet());
@@ -145,8 +155,8 @@ final class SyncService {
         "backbone-prompt-" + promptThreads.incrementAndGet());
     int periodicThreads = periodicThreads(config.synchronizations().size());
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(periodicThreads, named);
-    ScheduledExecutorService prompts = Executors.newScheduledThreadPool(periodicThreads + 1,
-        promptNamed);
+    ScheduledExecutorService prompts = promptScheduler != null ? promptScheduler
+        : Executors.newScheduledThreadPool(periodicThreads + 1, promptNamed);
     ExecutorService tasks = Executors.newSingleThreadExecutor(
         r -> new Thread(r, "backbone-tasks"));
     HikariDataSource pool = null;
