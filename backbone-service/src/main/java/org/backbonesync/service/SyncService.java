@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -111,14 +112,16 @@ final class SyncService {
   private final ScheduledExecutorService prompts;
   private final ExecutorService tasks;
   private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
-  private volatile boolean stopping;
+  /** Set by {@link #beginStop}: no step starts after, periodic or prompted. */
+  private final AtomicBoolean stopping;
   private volatile Phase phase = Phase.STARTING;
   private boolean stopped;
 
   private SyncService(ServiceConfig config, JdbcStores stores, AutoCloseable pool,
       PrometheusMeterRegistry registry, List<Running> running,
       ScheduledExecutorService scheduler, ScheduledExecutorService prompts,
-      ExecutorService tasks) {
+      ExecutorService tasks, AtomicBoolean stopping) {
+    this.stopping = stopping;
     this.config = config;
     this.stores = stores;
     this.pool = pool;
@@ -157,6 +160,8 @@ final class SyncService {
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(periodicThreads, named);
     ScheduledExecutorService prompts = promptScheduler != null ? promptScheduler
         : Executors.newScheduledThreadPool(periodicThreads + 1, promptNamed);
+    AtomicBoolean stopping = new AtomicBoolean();
+    ScheduledExecutorService gated = new GatedScheduler(prompts, stopping::get);
     ExecutorService tasks = Executors.newSingleThreadExecutor(
         r -> new Thread(r, "backbone-tasks"));
     HikariDataSource pool = null;
@@ -184,7 +189,7 @@ final class SyncService {
           MicrometerSyncListener.builder(registry, c.id())
               .connectors(c.connectorA().key(), c.connectorB().key())
               .build(),
-          logs), b -> b.scheduler(prompts).taskExecutor(tasks));
+          logs), b -> b.scheduler(gated).taskExecutor(tasks));
       for (Running r : running) {
         var c = r.sync.configuration();
         r.backlog = new BacklogGauges(registry, r.id(),
@@ -198,7 +203,7 @@ final class SyncService {
       }
       LOG.info("state in {}", store);
       return new SyncService(config, stores, pool, registry, running, scheduler, prompts,
-          tasks);
+          tasks, stopping);
     } catch (RuntimeException e) {
       scheduler.shutdownNow();
       prompts.shutdownNow();
@@ -416,7 +421,7 @@ final class SyncService {
   }
 
   boolean stopping() {
-    return stopping;
+    return stopping.get();
   }
 
   Phase phase() {
@@ -450,7 +455,7 @@ final class SyncService {
    */
   long runUntilQuiet() throws InterruptedException {
     int idle = 0;
-    for (int round = 1; round <= MAX_ROUNDS && !stopping; round++) {
+    for (int round = 1; round <= MAX_ROUNDS && !stopping.get(); round++) {
       long before = activity();
       for (Running r : running) {
         step(r);
@@ -500,7 +505,7 @@ final class SyncService {
       part(r, key, health -> {
         r.engine.poll(key);
         health.siteReached();
-        if (!stopping) {
+        if (!stopping.get()) {
           r.engine.deliver(key);
         }
       });
@@ -511,7 +516,7 @@ final class SyncService {
             .anyMatch(outcome -> outcome instanceof ApplyOutcome.Applied)) {
           health.siteReached();
         }
-        if (!stopping) {
+        if (!stopping.get()) {
           r.engine.deliver(key);
         }
       });
@@ -524,7 +529,7 @@ final class SyncService {
    * its failure is the steps' to report (they use the store too).
    */
   private void countBacklog(Running r) {
-    if (stopping || r.backlog == null) {
+    if (stopping.get() || r.backlog == null) {
       return;
     }
     try {
@@ -535,14 +540,14 @@ final class SyncService {
   }
 
   private void part(Running r, String key, Consumer<ConnectorHealth> work) {
-    if (stopping) {
+    if (stopping.get()) {
       return;
     }
     ConnectorHealth health = r.connectors.get(key);
     try {
       work.accept(health);
     } catch (RuntimeException e) {
-      if (stopping) { // (the engine was closed under the step: the stop, not a failure)
+      if (stopping.get()) { // (the engine was closed under the step: the stop, not a failure)
         LOG.debug("{} {}: step ended by the stop", r.id(), key, e);
         return;
       }
@@ -559,7 +564,7 @@ final class SyncService {
    * the port lets end ({@link HttpFront#finishRequests}). {@link #stop} follows. Idempotent.
    */
   void beginStop() {
-    stopping = true;
+    stopping.set(true);
     if (phase != Phase.STOPPED) {
       phase = Phase.STOPPING;
     }

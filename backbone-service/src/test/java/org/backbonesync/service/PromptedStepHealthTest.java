@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The steps the engines prompt (an apply when messages arrive, a webhook's hinted read) run on
  * the engines' scheduler, held here and run when the test says. Their failure turns the
  * connector unhealthy as a periodic step's does, and a later one that reaches the site clears
- * it. (Before, only the periodic steps told the health: a webhook's read of a site that
- * refused it left {@code /health} green.)
+ * it; none starts once the service stops. (Before, only the periodic steps told the health: a
+ * webhook's read of a site that refused it left {@code /health} green; and a prompt queued as
+ * the service stopped started its step on an engine about to close.)
  */
 class PromptedStepHealthTest {
   @TempDir Path dir;
@@ -110,5 +111,18 @@ class PromptedStepHealthTest {
 
     assertEquals("Printer on fire, second floor", sites.pb.value("PB-1", "summary").asText());
     assertTrue(pb.healthy(), "the prompted apply wrote PB-1: PB's site answers");
+  }
+
+  @Test
+  void aPromptQueuedAsTheServiceStopsStartsNoStep() {
+    sites.pa.as("alice").edit("PA-1", "summary", "Printer on fire, second floor");
+    engine.changeHints("PA").issuesChanged(List.of("PA-1")); // queued
+    long searches = sites.cloud.count("GET", "search");
+
+    service.beginStop(); // SIGTERM: the port's requests end, then the engines close
+    prompts.runDue();
+
+    assertEquals(searches, sites.cloud.count("GET", "search"), "no read started");
+    assertEquals("Printer on fire", sites.pb.value("PB-1", "summary").asText());
   }
 }
