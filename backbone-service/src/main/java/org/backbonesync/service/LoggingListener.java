@@ -7,9 +7,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs one line per message queued, sent, applied and failed (INFO; failures WARN). Counting is
- * the Micrometer listener's, beside it (see {@code SyncService}). Shared by all engines:
- * connector keys are unique in the file. Stateless, so thread-safe.
+ * Logs one line per message queued, sent and applied (INFO). A message that failed, and an
+ * issue that could not be examined, are the engine's to log (a WARN, with the connector, the
+ * issue, the failure's text and, for an unexpected one, its stack; a retry after a backoff at
+ * INFO; the synchronization in the line's MDC): the lines here are DEBUG, so that one failure is
+ * one line. Counting is the Micrometer listener's, beside it (see {@code SyncService}). Shared by
+ * all engines: connector keys are unique in the file. Stateless, so thread-safe.
  */
 final class LoggingListener implements SyncListener {
   private static final Logger LOG = LoggerFactory.getLogger("org.backbonesync.service.sync");
@@ -26,7 +29,7 @@ final class LoggingListener implements SyncListener {
 
   @Override
   public void exportFailed(String key, String issueKey, String error) {
-    LOG.warn("{}: {} could not be examined (again at the next poll): {}", key, issueKey, error);
+    LOG.debug("{}: {} could not be examined (again at the next poll): {}", key, issueKey, error);
   }
 
   @Override
@@ -78,7 +81,7 @@ final class LoggingListener implements SyncListener {
 
   @Override
   public void failed(String key, SyncMessage m, String error, boolean permanent) {
-    LOG.warn("{}: {} #{} failed{}: {}", key, m.sourceIssueKey(), m.sequenceId(),
+    LOG.debug("{}: {} #{} failed{}: {}", key, m.sourceIssueKey(), m.sequenceId(),
         permanent ? " (its issue waits)" : " (will be retried)", error);
   }
 
