@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.backbonesync.core.ApplyOutcome;
@@ -114,6 +115,11 @@ final class SyncService {
   private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
   /** Set by {@link #beginStop}: no step starts after, periodic or prompted. */
   private final AtomicBoolean stopping;
+  /**
+   * Held to read by each step, to write by the stop before it closes the stores: a step run on
+   * the caller's thread ({@code --once}'s, not a scheduler's) is waited for as well.
+   */
+  private final ReentrantReadWriteLock steps = new ReentrantReadWriteLock();
   private volatile Phase phase = Phase.STARTING;
   private boolean stopped;
 
@@ -474,6 +480,9 @@ final class SyncService {
         Thread.sleep(500); // a retry's backoff: the messages are not due yet
       }
     }
+    if (stopping.get()) { // (the engines are closed, the stores closing: nothing to count)
+      return 0;
+    }
     long failed = 0;
     for (Running r : running) {
       for (String key : r.engine.localConnectorKeys()) {
@@ -501,6 +510,17 @@ final class SyncService {
    * {@link HealthListener}.
    */
   private void step(Running r) {
+    steps.readLock().lock();
+    try {
+      if (!stopping.get()) {
+        stepHoldingLock(r);
+      }
+    } finally {
+      steps.readLock().unlock();
+    }
+  }
+
+  private void stepHoldingLock(Running r) {
     for (String key : r.engine.localConnectorKeys()) {
       part(r, key, health -> {
         r.engine.poll(key);
@@ -573,7 +593,8 @@ final class SyncService {
   /**
    * Stops, within {@code wait} in all: the engines close, so the steps in progress end after the
    * issue pair or search page they are at (waited for until {@link #AFTER_STEPS} before the end
-   * of {@code wait}; a step still running then is cut off by the process's exit), no new step
+   * of {@code wait}, those of the schedulers and one on a caller's thread, {@code --once}'s; a
+   * step still running then is cut off by the process's exit), no new step
    * starts, what is left queued is counted for the last log line (until {@link #CLOSING} before
    * the end, at least {@link #MIN_COUNT_AT_STOP}), then the stores and the connection pool close
    * (until the end, at least {@link #CLOSING}). Idempotent.
@@ -613,6 +634,7 @@ final class SyncService {
       Thread.currentThread().interrupt();
     }
     tasks.shutdownNow();
+    awaitCallersSteps(until(stepsEnd, Duration.ZERO));
     long left = leftQueued(until(deadline - CLOSING.toNanos(), MIN_COUNT_AT_STOP));
     // /metrics is served on while the service stops: the backlog gauges would read the closed
     // store (a WARN from Micrometer, and NaN), so they go before it closes.
@@ -620,12 +642,37 @@ final class SyncService {
       registry.find(gauge).meters().forEach(registry::remove);
     }
     closeStores(until(deadline, CLOSING));
+    if (steps.isWriteLockedByCurrentThread()) {
+      steps.writeLock().unlock(); // (a step that comes now sees the stop and starts nothing)
+    }
     phase = Phase.STOPPED;
     LOG.info("stopped: engines and stores closed (messages applied: {}, failed: {}; left"
         + " queued for the next start: {})",
         total("backbone.messages.processed", "applied", "created"),
         total("backbone.messages.processed", "failed_permanent"),
         left >= 0 ? left : "unknown, the store did not answer");
+  }
+
+  /**
+   * Waits at most {@code limit} for the steps in progress to end, those run on a caller's
+   * thread too ({@code --once} runs its rounds on the main thread, which a shutdown hook's stop
+   * closed the stores under), keeping any from starting until the stores are closed. A step
+   * still running then is left to the process's exit.
+   */
+  private void awaitCallersSteps(Duration limit) {
+    try {
+      if (!steps.writeLock().tryLock(limit.toNanos(), TimeUnit.NANOSECONDS)
+          && !limit.isZero()) { // (none left: the schedulers' wait said so already)
+        LOG.warn("a step still runs after {}; closing the stores anyway", limit);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether the stop waits for a step in progress before it closes the stores (tests). */
+  boolean stopWaitsForAStep() {
+    return steps.hasQueuedThreads() && !steps.isWriteLocked();
   }
 
   /**
