@@ -1,6 +1,8 @@
 package org.backbonesync.jira;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -27,6 +29,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.backbonesync.jira.internal.JiraProject;
 import org.backbonesync.jira.internal.JiraText;
+import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
+import org.backbonesync.spi.internal.ParserPlace;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.tracker.ChangeHints;
 import org.slf4j.Logger;
@@ -62,7 +66,6 @@ import org.slf4j.LoggerFactory;
 public final class JiraWebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(JiraWebhookHandler.class);
   private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}");
-  private static final Pattern QUOTED_NUMBER = Pattern.compile("\"([-+.eE0-9]{1,100})\"");
   private static final Pattern SIGNATURE = Pattern.compile("sha256=([0-9a-fA-F]{64})");
   private static final List<String> POLL_EVENTS = List.of("comment_created", "comment_updated",
       "comment_deleted", "issuelink_created", "issuelink_deleted", "attachment_created",
@@ -70,6 +73,8 @@ public final class JiraWebhookHandler {
 
   /** The most characters of a refused value, or of the parser's message, a refusal shows. */
   private static final int SHOWN = 200;
+  /** The most characters of a number over the length limit a refusal shows, as envelopes do. */
+  private static final int SHOWN_NUMBER = 40;
 
   private final byte[] secret;
   private final int maxBodyBytes;
@@ -151,14 +156,9 @@ public final class JiraWebhookHandler {
     }
     JsonNode event;
     try {
-      event = json.readTree(raw);
-    } catch (JacksonException e) {
-      return refuse(400, "not valid JSON: " + printable(StrictJson.reason(e)));
-    } catch (NumberFormatException e) { // an exponent past BigDecimal's (1e2147483648)
-      return refuse(400, "not valid JSON: the number " + printable(number(e.getMessage()))
-          + " is beyond what a decimal holds");
-    } catch (IOException e) {
-      return refuse(400, "not valid JSON");
+      event = parse(raw);
+    } catch (NotJson e) {
+      return refuse(400, e.getMessage());
     }
     if (event == null || !event.isObject()) {
       return refuse(400, "the body must be a JSON object");
@@ -198,6 +198,36 @@ public final class JiraWebhookHandler {
       }
     }
     return hint(event.path("webhookEvent").asText(), event);
+  }
+
+  /**
+   * The body's JSON, strictly read. A refusal names where the parser stopped ({@code at
+   * $.timestamp}) and a number over the length limit as written, cut ({@code , was 9999...}), as
+   * the transports' envelopes do; a number no decimal holds ({@code 1e2147483648}, which Jackson
+   * reports as a bare {@link NumberFormatException}) is refused at its place too.
+   */
+  private JsonNode parse(byte[] raw) throws NotJson {
+    try (JsonParser p = new BeyondDoubleAsDecimal(json.createParser(raw))) {
+      try {
+        return json.readTree(p);
+      } catch (StreamConstraintsException e) {
+        throw new NotJson(printable(StrictJson.reason(e)) + ParserPlace.at(p)
+            + ParserPlace.longNumber(e, p, raw, SHOWN_NUMBER));
+      } catch (JacksonException e) {
+        throw new NotJson(printable(StrictJson.reason(e)) + ParserPlace.at(p));
+      }
+    } catch (IOException e) {
+      throw new NotJson(null);
+    }
+  }
+
+  /** A body that is not strict JSON, with the reason and the place, when known. */
+  private static final class NotJson extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NotJson(String why) {
+      super(why == null ? "not valid JSON" : "not valid JSON: " + why, null, false, false);
+    }
   }
 
   private Response hint(String name, JsonNode event) {
@@ -300,15 +330,6 @@ public final class JiraWebhookHandler {
   /** How many deliveries were refused so far, by HTTP status. */
   public Map<Integer, Long> refused() {
     return Map.copyOf(refusals);
-  }
-
-  /**
-   * The number a {@link NumberFormatException} of the parser quotes ({@code Value "1e2147483648"
-   * can not be ...}), or {@code "?"} when it quotes none.
-   */
-  private static String number(String message) {
-    var m = QUOTED_NUMBER.matcher(String.valueOf(message));
-    return m.find() ? m.group(1) : "?";
   }
 
   /** A message of the JSON parser, which may quote the body: printable and short. */

@@ -198,14 +198,78 @@ class JiraWebhookHandlerTest {
     JiraWebhookHandler.Response beyond = signed(issueUpdated("PA-7")
         .replace("\"timestamp\":1767258000000", "\"timestamp\":1e2147483648"), null);
     assertEquals(400, beyond.status(), beyond.body());
-    assertEquals("not valid JSON: the number 1e2147483648 is beyond what a decimal holds",
-        beyond.body());
+    assertEquals("not valid JSON: Number value 1e2147483648 is beyond what a decimal holds (an"
+        + " exponent from -2147483647 to 2147483647) at $.timestamp", beyond.body());
     JiraWebhookHandler.Response numberEvent = signed(issueUpdated("PA-7")
         .replaceFirst("\"webhookEvent\":\"[a-z_:]+\"", "\"webhookEvent\":12"), null);
     assertEquals("webhookEvent must be a string, was 12", numberEvent.body());
     assertTrue(pa.nothing());
     assertEquals(202, signed(issueUpdated("PA-7").replace("1767258000000", "1767257500000"),
         null).status(), "500 s old: within 15 minutes");
+  }
+
+  /**
+   * Found in a review: a {@code timestamp} of 400 digits was answered with the parser's "Number
+   * value length (400) exceeds the maximum allowed (100)", naming neither the field nor the
+   * value. Each refusal of the parser names where it stopped, as the transports' envelopes do,
+   * and a number over the limit as written, cut after 40 characters.
+   */
+  @Test
+  void aRefusalOfTheParserNamesThePathAndTheValue() throws Exception {
+    String edited = issueUpdated("PA-7");
+    String link = "{\"timestamp\":1767258000000,\"webhookEvent\":\"issuelink_created\","
+        + "\"issueLink\":{\"id\":5,\"sourceIssueId\":10007,\"destinationIssueId\":10008}}";
+    String length = "not valid JSON: Number value length (400) exceeds the maximum allowed (100)";
+    Map<String, String> refused = new java.util.LinkedHashMap<>();
+    refused.put(edited.replace("1767258000000", "9".repeat(400)),
+        length + " at $.timestamp, was " + "9".repeat(40) + "...");
+    refused.put(edited.replace("1767258000000", "-" + "9".repeat(400)),
+        length + " at $.timestamp, was -" + "9".repeat(39) + "...");
+    refused.put(edited.replace("\"10007\"", "1" + "0".repeat(399)),
+        length + " at $.issue.id, was 1" + "0".repeat(39) + "...");
+    refused.put(link.replace("10008", "1".repeat(400)),
+        length + " at $.issueLink.destinationIssueId, was " + "1".repeat(40) + "...");
+    refused.put(edited.replace("1767258000000", "NaN"),
+        "not valid JSON: Non-standard token 'NaN' at $.timestamp");
+    refused.put(link.replace("10007", "-Infinity"),
+        "not valid JSON: Non-standard token '-Infinity' at $.issueLink.sourceIssueId");
+    refused.put(edited.replace("\"timestamp\":1767258000000,",
+        "\"timestamp\":1767258000000,\"timestamp\":1767258000000,"),
+        "not valid JSON: Duplicate field 'timestamp' at $.timestamp");
+    refused.put(edited.replace("\"key\":\"PA-7\"", "\"key\":\"PA-7\",\"key\":\"PA-8\""),
+        "not valid JSON: Duplicate field 'key' at $.issue.key");
+    refused.put(edited.replace("\"10007\"", "1e2147483648"),
+        "not valid JSON: Number value 1e2147483648 is beyond what a decimal holds (an exponent"
+            + " from -2147483647 to 2147483647) at $.issue.id");
+    refused.forEach((body, why) -> {
+      JiraWebhookHandler.Response answer;
+      try {
+        answer = signed(body, null);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      assertEquals(400, answer.status(), body);
+      assertEquals(why, answer.body());
+    });
+    JiraWebhookHandler.Response deep = signed(edited.replace("\"10007\"",
+        "[".repeat(60_000)), null);
+    assertTrue(deep.body().startsWith("not valid JSON: Document nesting depth (201) exceeds"
+        + " the maximum allowed (200) at $.issue.id[0][0]"), deep.body());
+    assertTrue(deep.body().length() < 500, deep.body());
+    assertTrue(pa.nothing(), "nothing triggered: " + pa.keys);
+  }
+
+  /**
+   * Numbers the handler does not read (ids) are not refused for what they hold: a webhook is a
+   * hint, and no value of it is taken.
+   */
+  @Test
+  void numbersTheHandlerDoesNotReadAreNotRefused() throws Exception {
+    for (String id : List.of("1e400", "-1", "1" + "0".repeat(99), "0.5", "-1e-400")) {
+      assertEquals(202, signed(issueUpdated("PA-7").replace("\"10007\"", id)
+          .replace("\"id\":\"1\"", "\"id\":\"" + id + "\""), null).status(), id);
+    }
+    assertEquals(List.of("PA-7", "PA-7", "PA-7", "PA-7", "PA-7"), pa.keys);
   }
 
   @Test

@@ -111,4 +111,20 @@ class JiraWebhookServletTest {
     assertEquals(0, sync.engine().detect("PA").issuesFound(), "no hint was taken");
     assertEquals(202, post(EDITED, sign(EDITED)).statusCode(), "one signature is taken");
   }
+
+  /**
+   * Found in a review: a timestamp of 400 digits was answered with the parser's words alone,
+   * naming neither the field nor the value; through the container the refusal names both.
+   */
+  @Test
+  void aNumberOverTheLimitIsRefusedNamingItsPathAndValue() throws Exception {
+    String huge = EDITED.replaceFirst("\"timestamp\":\\d+", "\"timestamp\":" + "9".repeat(400));
+
+    HttpResponse<String> answer = post(huge, sign(huge));
+
+    assertEquals(400, answer.statusCode(), answer.body());
+    assertEquals("not valid JSON: Number value length (400) exceeds the maximum allowed (100) at"
+        + " $.timestamp, was " + "9".repeat(40) + "...\n", answer.body());
+    assertEquals(0, sync.engine().detect("PA").issuesFound(), "no hint was taken");
+  }
 }

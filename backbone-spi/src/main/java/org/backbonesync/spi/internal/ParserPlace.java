@@ -1,0 +1,59 @@
+package org.backbonesync.spi.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.nio.charset.StandardCharsets;
+import org.backbonesync.spi.message.StrictJson;
+
+/**
+ * Not API. Where a parser stopped when it refused a body, for the refusal's words: the JSON path
+ * ({@code " at $.timestamp"}) and, for a number over the length limit, the number as written and
+ * cut ({@code ", was 99999..."}), as the transports' envelopes name them. The Jira webhook handler
+ * uses it (the transport module, outside the exports, has its own copy in {@code Envelopes}).
+ */
+public final class ParserPlace {
+  /** The most characters of a path shown. */
+  private static final int PATH = 200;
+
+  private ParserPlace() {}
+
+  /**
+   * Where the parser stopped, as a JSON path ({@code " at $.timestamp"}, {@code " at
+   * $.issue.fields[0]"}), printable and cut; nothing at the top.
+   */
+  public static String at(JsonParser p) {
+    StringBuilder path = new StringBuilder();
+    for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot();
+        c = c.getParent()) {
+      if (c.inArray()) {
+        path.insert(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+      } else if (c.getCurrentName() != null) {
+        path.insert(0, "." + c.getCurrentName());
+      }
+    }
+    return path.length() == 0 ? "" : " at $" + StrictJson.printable(path.toString(), PATH);
+  }
+
+  /**
+   * The number a refusal of its length is about, as written and cut after {@code max}
+   * characters ({@code ", was 1000000000..."}), read back from where the parser stopped, just
+   * after it; nothing for another refusal.
+   *
+   * @param body the bytes the parser read, from their start
+   */
+  public static String longNumber(StreamConstraintsException e, JsonParser p, byte[] body,
+      int max) {
+    if (!String.valueOf(e.getOriginalMessage()).startsWith("Number value length")) {
+      return "";
+    }
+    int end = (int) Math.min(body.length, Math.max(0, p.currentLocation().getByteOffset()));
+    int start = end;
+    while (start > 0 && "0123456789+-.eE".indexOf(body[start - 1]) >= 0) {
+      start--;
+    }
+    return start == end ? "" : ", was "
+        + StrictJson.printable(new String(body, start, end - start, StandardCharsets.US_ASCII),
+            max);
+  }
+}
