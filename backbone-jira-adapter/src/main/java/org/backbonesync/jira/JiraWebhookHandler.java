@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -180,10 +181,12 @@ public final class JiraWebhookHandler {
           + StrictJson.shown(timestamp, SHOWN));
     }
     if (timestamp.canConvertToLong()) {
-      long off = Math.abs(Math.max(-Long.MAX_VALUE / 2,
-          Math.min(Long.MAX_VALUE / 2, clock.millis() - timestamp.asLong())));
-      if (off > maxAge.toMillis()) {
-        return refuse(400, "timestamp " + timestamp.asLong() + " is " + off / 1000
+      // exact: a long's difference wraps at its ends, and held there it would misstate the gap
+      BigInteger off = BigInteger.valueOf(clock.millis())
+          .subtract(BigInteger.valueOf(timestamp.asLong())).abs();
+      if (off.compareTo(BigInteger.valueOf(maxAge.toMillis())) > 0) {
+        return refuse(400, "timestamp " + timestamp.asLong() + " is "
+            + off.divide(BigInteger.valueOf(1000))
             + " s from this side's clock; deliveries further than " + maxAge.toSeconds()
             + " s are not taken (maxAge)");
       }

@@ -209,6 +209,24 @@ class JiraWebhookHandlerTest {
   }
 
   /**
+   * Found by a sweep: a timestamp of Long.MIN_VALUE was refused as "4611686018427387 s from this
+   * side's clock", the distance held at half a long's range; it is told as it is.
+   */
+  @Test
+  void aTimestampAtTheEndsOfALongIsRefusedWithItsTrueDistance() throws Exception {
+    JiraWebhookHandler.Response min = signed(issueUpdated("PA-7")
+        .replace("1767258000000", Long.toString(Long.MIN_VALUE)), null);
+    JiraWebhookHandler.Response max = signed(issueUpdated("PA-7")
+        .replace("1767258000000", Long.toString(Long.MAX_VALUE)), null);
+
+    assertEquals("timestamp -9223372036854775808 is 9223373804112775 s from this side's clock;"
+        + " deliveries further than 900 s are not taken (maxAge)", min.body());
+    assertEquals("timestamp 9223372036854775807 is 9223370269596775 s from this side's clock;"
+        + " deliveries further than 900 s are not taken (maxAge)", max.body());
+    assertTrue(pa.nothing());
+  }
+
+  /**
    * Found in a review: a {@code timestamp} of 400 digits was answered with the parser's "Number
    * value length (400) exceeds the maximum allowed (100)", naming neither the field nor the
    * value. Each refusal of the parser names where it stopped, as the transports' envelopes do,
