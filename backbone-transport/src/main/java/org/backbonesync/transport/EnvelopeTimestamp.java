@@ -1,5 +1,6 @@
 package org.backbonesync.transport;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
@@ -12,9 +13,11 @@ import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 /**
  * A parser that gives the envelope's own {@code timestamp}, when it has a fraction or an
  * exponent, as the decimal written ({@code 1e400} as {@code 1E+400}, {@code 1e-400} as {@code
- * 1E-400}, not as infinity or 0.0), so that its refusal shows it as the Jira webhook's does.
- * Every other number, the messages' values among them, is read as the mapper reads it: they do
- * not change type on the way.
+ * 1E-400}, not as infinity or 0.0), so that its refusal shows it as the Jira webhook's does; and
+ * any other number a double does not hold (larger than the largest, or not zero but smaller than
+ * the smallest) likewise, so that the message codec refuses a message's such value as written
+ * rather than as an infinity, or reads 1e-400 as 0. Every other number, the messages' values
+ * among them, is read as the mapper reads it: they do not change type on the way.
  */
 final class EnvelopeTimestamp extends JsonParserDelegate {
   /** The most characters of a timestamp no decimal holds that its refusal shows. */
@@ -26,7 +29,8 @@ final class EnvelopeTimestamp extends JsonParserDelegate {
 
   @Override
   public NumberTypeFP getNumberTypeFP() throws IOException {
-    return atTimestamp() ? NumberTypeFP.BIG_DECIMAL : super.getNumberTypeFP();
+    return atTimestamp() || (hasToken(JsonToken.VALUE_NUMBER_FLOAT) && beyondDouble())
+        ? NumberTypeFP.BIG_DECIMAL : super.getNumberTypeFP();
   }
 
   @Override
@@ -34,6 +38,11 @@ final class EnvelopeTimestamp extends JsonParserDelegate {
     try {
       return super.getDecimalValue();
     } catch (NumberFormatException e) { // an exponent past an int's: 1e2147483648
+      if (!atTimestamp()) {
+        throw new JsonParseException(this, "Number value " + StrictJson.printable(getText(),
+            SHOWN) + " is beyond what a decimal holds (an exponent from -2147483647 to"
+            + " 2147483647)");
+      }
       throw new EnvelopeRejectedException(Reason.MALFORMED, "timestamp must be epoch"
           + " milliseconds (a whole number), was " + StrictJson.printable(getText(), SHOWN));
     }
@@ -45,5 +54,16 @@ final class EnvelopeTimestamp extends JsonParserDelegate {
     return hasToken(JsonToken.VALUE_NUMBER_FLOAT) && context.inObject()
         && context.getParent() != null && context.getParent().inRoot()
         && "timestamp".equals(context.getCurrentName());
+  }
+
+  /** Whether the number at hand reads as an infinity, or as zero while it is not zero. */
+  private boolean beyondDouble() throws IOException {
+    double d = getDoubleValue();
+    if (d != 0) {
+      return Double.isInfinite(d);
+    }
+    String text = getText();
+    int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
+    return (exponent < 0 ? text : text.substring(0, exponent)).matches(".*[1-9].*");
   }
 }

@@ -145,6 +145,37 @@ class EnvelopesHostileInputTest {
   }
 
   /**
+   * Found in a review: a number beyond a double's range in a message's value ({@code 1e400}) was
+   * read as Infinity and handed so to the field mapping (and encoded on as the text
+   * {@code "Infinity"}), {@code 1e-400} as 0. The envelope is refused, naming the message's path
+   * and the number as written, so nothing of it is taken; a number a double holds is read as
+   * before, a double.
+   */
+  @Test
+  void aMessagesNumberBeyondADoublesRangeIsRefusedAsWritten() throws Exception {
+    String value = "\"value\":\"Printer on fire\"";
+    String must = "MALFORMED: a message is malformed: malformed message \"PA:PA-1:1\" at"
+        + " $.fields.summary.value%s: must be a number within a double's range (Jira's number"
+        + " fields hold doubles), was %s";
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("1e400", String.format(must, "", "1E+400"));
+    refused.put("-1e400", String.format(must, "", "-1E+400"));
+    refused.put("1e-400", String.format(must, "", "1E-400"));
+    refused.put("[2,{\"x\":1e999}]", String.format(must, "[1].x", "1E+999"));
+    refused.put("1e2147483648", "MALFORMED: the body is not JSON: Number value 1e2147483648 is"
+        + " beyond what a decimal holds (an exponent from -2147483647 to 2147483647) at"
+        + " $.messages[0].fields.summary.value");
+    refused.forEach((bad, why) -> assertEquals(why,
+        refused(Forge.signed(body().replace(value, "\"value\":" + bad))).getMessage(), bad));
+
+    var read = Envelopes.open(security, new ByteArrayInputStream(Forge.signed(
+        body().replace(value, "\"value\":[1.5,1.7976931348623157e308,4.9e-324]"))));
+    assertEquals("[1.5,1.7976931348623157E308,4.9E-324]",
+        read.messages().get(0).fields().get("summary").value().toString());
+    assertTrue(read.messages().get(0).fields().get("summary").value().get(0).isDouble());
+  }
+
+  /**
    * Long.MIN_VALUE + now wrapped, subtracted from now, to Long.MIN_VALUE, whose negation is
    * itself: the envelope opened as if sealed this moment (and its id was remembered only until
    * a time long past, so it could be replayed).

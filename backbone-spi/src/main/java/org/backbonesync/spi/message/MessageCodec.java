@@ -1,5 +1,6 @@
 package org.backbonesync.spi.message;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -24,7 +25,10 @@ import java.util.Objects;
  * {@link StrictJson} strict (a duplicate key, text after the message, nesting deeper than {@link
  * StrictJson#MAX_NESTING_DEPTH}, an overlong number or string are refused), and no value is
  * converted: a number in quotes, a fraction for an integer or a number for a kind is refused
- * rather than read as something its sender did not write.
+ * rather than read as something its sender did not write. A number with a fraction or an
+ * exponent is read as the nearest double, as Jira's number fields hold it; one a double cannot
+ * hold ({@code 1e400}, which Jackson reads as an infinity, or {@code 1e-400}, read as 0) is
+ * refused at its path, as written (see {@code DoubleRange}).
  */
 public final class MessageCodec {
   /**
@@ -143,9 +147,9 @@ public final class MessageCodec {
    * messages); refused bytes are read twice, within the same {@link StrictJson} limits.
    */
   SyncMessage readCurrent(byte[] json) {
-    try {
-      SyncMessage read = messages.readValue(json);
-      return read != null && read.formatVersion() == FORMAT_VERSION ? read : null;
+    try (DoubleRange.Parser p = new DoubleRange.Parser(mapper.createParser(json))) {
+      SyncMessage read = messages.readValue(p);
+      return read != null && !p.kept() && read.formatVersion() == FORMAT_VERSION ? read : null;
     } catch (IOException | RuntimeException refused) {
       return null;
     }
@@ -154,8 +158,8 @@ public final class MessageCodec {
   /** {@link #decode(byte[])} through a tree: every version, and every refusal's words. */
   SyncMessage decodeThroughTree(byte[] json) {
     JsonNode tree;
-    try {
-      tree = mapper.readTree(json);
+    try (JsonParser p = new DoubleRange.Parser(mapper.createParser(json))) {
+      tree = mapper.readTree(p);
     } catch (StreamConstraintsException e) { // a limit: Jackson knows no position for it
       throw new MessageFormatException("message is over a limit: "
           + shown(StrictJson.reason(e)), e);
@@ -217,6 +221,7 @@ public final class MessageCodec {
             + ": missing or null; every message has one", null);
       }
     }
+    DoubleRange.check(tree, shown(tree.path("messageId")));
     try {
       return mapper.treeToValue(tree, SyncMessage.class);
     } catch (JsonProcessingException | IllegalArgumentException e) {

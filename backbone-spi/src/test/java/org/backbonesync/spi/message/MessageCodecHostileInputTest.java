@@ -196,4 +196,64 @@ class MessageCodecHostileInputTest {
     assertContains("must be a JSON object", refusal("\"message\""));
     assertContains("must be a JSON object", refusal(""));
   }
+
+  /**
+   * Found in a review: a number beyond a double's range in a field value ({@code 1e400}) was
+   * read as Infinity, handed so to the field mapping and encoded on as the text
+   * {@code "Infinity"}; {@code 1e-400} was read as 0. Each is refused at its path, as written,
+   * read as bytes and as a tree (an envelope's message), in a value, a previous value or a
+   * document.
+   */
+  @Test
+  void aNumberBeyondADoublesRangeIsRefusedAtItsPathAsWritten() {
+    String must = ": must be a number within a double's range (Jira's number fields hold"
+        + " doubles), was ";
+    String at = "malformed message \"PA:PA-1:1:1\" at $.fields[\"map-summary\"].value";
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("1e400", at + must + "1E+400");
+    refused.put("-1e400", at + must + "-1E+400");
+    refused.put("1.7976931348623159e308", at + must + "1.7976931348623159E+308");
+    refused.put("1e-400", at + must + "1E-400");
+    refused.put("-2e-324", at + must + "-2E-324");
+    refused.put("[1.5,{\"a\":1e400}]", at + "[1].a" + must + "1E+400");
+    refused.forEach((bad, why) -> assertEquals(why, refusal(json().replace("\"value\":\"Printer\"",
+        "\"value\":" + bad)), bad));
+    String previous = json().replace("\"changedBy\":\"alice\"",
+        "\"changedBy\":\"alice\",\"previous\":[1e999]");
+    assertEquals("malformed message \"PA:PA-1:1:1\" at $.fields[\"map-summary\"].previous[0]"
+        + must + "1E+999", refusal(previous));
+  }
+
+  /**
+   * A tree read with doubles (an envelope's message, as a caller may parse it) holds such a
+   * number as an infinity: refused too, at its path; as a decimal it is shown as written.
+   */
+  @Test
+  void aNumberBeyondADoublesRangeInATreeIsRefusedAtItsPath() throws Exception {
+    String text = json().replace("\"value\":\"Printer\"", "\"value\":{\"a\":-1e400}");
+    MessageFormatException doubles = assertThrows(MessageFormatException.class,
+        () -> codec.decode(StrictJson.mapper().readTree(text)));
+    assertEquals("malformed message \"PA:PA-1:1:1\" at $.fields[\"map-summary\"].value.a: must"
+        + " be a number within a double's range (Jira's number fields hold doubles), was a"
+        + " number beyond a double's range", doubles.getMessage());
+    MessageFormatException decimals = assertThrows(MessageFormatException.class,
+        () -> codec.decode(StrictJson.builder().enable(com.fasterxml.jackson.databind
+            .DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build().readTree(text)));
+    assertTrue(decimals.getMessage().endsWith("value.a: must be a number within a double's"
+        + " range (Jira's number fields hold doubles), was -1E+400"), decimals.getMessage());
+  }
+
+  /** Numbers a double holds are read as doubles, whole numbers past a long as written. */
+  @Test
+  void numbersWithinADoublesRangeAreRead() {
+    for (String good : List.of("1.7976931348623157e308", "4.9e-324", "3e-324", "0e-400", "-0.0",
+        "1" + "0".repeat(99), "0.1")) {
+      SyncMessage m = codec.decode(json().replace("\"value\":\"Printer\"", "\"value\":" + good)
+          .getBytes(StandardCharsets.UTF_8));
+      com.fasterxml.jackson.databind.JsonNode value = m.fields().get("map-summary").value();
+      assertEquals(new java.math.BigDecimal(good).compareTo(value.decimalValue()) == 0
+          || good.equals("3e-324"), true, good + " read as " + value);
+      assertTrue(Double.isFinite(value.doubleValue()), good);
+    }
+  }
 }

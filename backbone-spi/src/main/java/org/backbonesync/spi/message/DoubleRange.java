@@ -1,0 +1,132 @@
+package org.backbonesync.spi.message;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Map;
+
+/**
+ * A message's numbers within a double's range, or the message refused. A number with a fraction
+ * or an exponent is read as the nearest double (Jira's number fields hold doubles, so that is
+ * what either side's Jira has); one a double cannot hold, because it is larger than {@link
+ * Double#MAX_VALUE} ({@code 1e400}, read as an infinity, which is encoded on as the text {@code
+ * "Infinity"}) or not zero but smaller than the smallest double ({@code 1e-400}, read as 0), is
+ * refused at its path as written rather than handed to a field mapping as something else. Whole
+ * numbers are kept as written, past a long too.
+ */
+final class DoubleRange {
+  private DoubleRange() {}
+
+  /**
+   * Refuses the message when a number in it is beyond a double's range: an infinity (a tree
+   * read with doubles), or a decimal a double does not hold (as {@link Parser} gives them).
+   *
+   * @throws MessageFormatException naming the first such number's path and value
+   */
+  static void check(JsonNode message, String messageId) {
+    String at = beyond(message, new StringBuilder("$"));
+    if (at != null) {
+      throw new MessageFormatException("malformed message " + messageId + " at " + at, null);
+    }
+  }
+
+  /** The path of the first number beyond range with what is wrong with it, or null. */
+  private static String beyond(JsonNode node, StringBuilder path) {
+    if (node.isNumber() && !holds(node)) {
+      return path + ": must be a number within a double's range (Jira's number fields hold"
+          + " doubles), was " + StrictJson.shown(node, 80);
+    }
+    int length = path.length();
+    if (node.isObject()) {
+      for (var members = node.fields(); members.hasNext(); path.setLength(length)) {
+        Map.Entry<String, JsonNode> member = members.next();
+        String beyond = beyond(member.getValue(), name(path, member.getKey()));
+        if (beyond != null) {
+          return beyond;
+        }
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++, path.setLength(length)) {
+        String beyond = beyond(node.get(i), path.append('[').append(i).append(']'));
+        if (beyond != null) {
+          return beyond;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A member's name on a path, as {@code MessageCodec} names them ({@code ["map-1"]}). */
+  private static StringBuilder name(StringBuilder path, String name) {
+    return name.matches("[A-Za-z_][A-Za-z0-9_]*") ? path.append('.').append(name)
+        : path.append("[\"").append(StrictJson.printable(name, 80)).append("\"]");
+  }
+
+  /** Whether a double holds the number: finite, and zero only when it is zero. */
+  private static boolean holds(JsonNode number) {
+    if (!number.isFloatingPointNumber()) {
+      return true;
+    }
+    if (!number.isBigDecimal()) {
+      return Double.isFinite(number.doubleValue());
+    }
+    BigDecimal decimal = number.decimalValue();
+    double d = decimal.doubleValue();
+    return Double.isFinite(d) && (d != 0 || decimal.signum() == 0);
+  }
+
+  /**
+   * A parser that gives a number a double does not hold as the decimal written, so that {@link
+   * #check} names it as written, and remembers having seen one; every other number as its mapper
+   * gives it. A number no decimal holds either ({@code 1e2147483648}) is refused as JSON.
+   */
+  static final class Parser extends JsonParserDelegate {
+    private boolean kept;
+
+    Parser(JsonParser parser) {
+      super(parser);
+    }
+
+    /** Whether a number was given as a decimal: the message is then to be refused. */
+    boolean kept() {
+      return kept;
+    }
+
+    @Override
+    public NumberTypeFP getNumberTypeFP() throws IOException {
+      if (hasToken(JsonToken.VALUE_NUMBER_FLOAT) && !withinRange()) {
+        kept = true;
+        return NumberTypeFP.BIG_DECIMAL;
+      }
+      return super.getNumberTypeFP();
+    }
+
+    @Override
+    public BigDecimal getDecimalValue() throws IOException {
+      try {
+        return super.getDecimalValue();
+      } catch (NumberFormatException e) {
+        throw new JsonParseException(this, "Number value " + StrictJson.printable(getText(), 40)
+            + " is beyond what a decimal holds (an exponent from -2147483647 to 2147483647)");
+      }
+    }
+
+    /** Whether the number at hand reads as a double that is finite, and zero only for zero. */
+    private boolean withinRange() throws IOException {
+      double d = getDoubleValue();
+      if (Double.isInfinite(d)) {
+        return false;
+      }
+      if (d != 0) {
+        return true;
+      }
+      String text = getText();
+      int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
+      return !(exponent < 0 ? text : text.substring(0, exponent)).matches(".*[1-9].*");
+    }
+  }
+}
