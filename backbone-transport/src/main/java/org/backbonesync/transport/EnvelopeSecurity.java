@@ -130,13 +130,12 @@ public final class EnvelopeSecurity {
     /**
      * How far an envelope's timestamp may be from the receiver's clock: how old an HTTP envelope
      * may be, and how far ahead of the receiver's clock any envelope may be. Envelope ids are
-     * remembered for as long, so a replay inside the window is refused too. Default 10 minutes.
+     * remembered for as long, so a replay inside the window is refused too. From 1 ms to 1 day.
+     * Default 10 minutes.
      */
     public Builder window(Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("window must be positive, was " + value);
-      }
-      this.window = value;
+      // an envelope id is remembered until its timestamp plus this, which must not wrap
+      this.window = Durations.within("window", value, Durations.DAY);
       return this;
     }
 

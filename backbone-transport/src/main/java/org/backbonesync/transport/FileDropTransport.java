@@ -358,28 +358,33 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
       return this;
     }
 
-    /** When a message not acknowledged is written again. Default 30 minutes. */
+    /**
+     * When a message not acknowledged is written again, from 1 ms to 365 days. Default 30
+     * minutes.
+     */
     public Builder resendAfter(Duration value) {
-      this.resendAfter = positive("resendAfter", value);
+      this.resendAfter = Durations.within("resendAfter", value, Durations.YEAR);
       return this;
     }
 
     /**
-     * How long a file that does not verify is given to finish arriving before it is refused.
-     * Default 1 minute.
+     * How long a file that does not verify is given to finish arriving before it is refused,
+     * from 1 ms to 1 day. Default 1 minute.
      */
     public Builder settleTime(Duration value) {
-      this.settleTime = positive("settleTime", value);
+      this.settleTime = Durations.within("settleTime", value, Durations.DAY);
       return this;
     }
 
     /**
      * How old an envelope may be when it is received: as long as the slowest transfer takes
-     * (envelope ids are remembered as long, so a replay stays refused). An envelope may be ahead
+     * (envelope ids are remembered as long, so a replay stays refused), from 1 ms to 365 days:
+     * an envelope id is remembered until its timestamp plus this, which must not wrap past a
+     * long's end (it was then forgotten at once, and a replay taken). An envelope may be ahead
      * of this side's clock by the security's window. Default 7 days.
      */
     public Builder maxTransferTime(Duration value) {
-      this.maxTransferTime = positive("maxTransferTime", value);
+      this.maxTransferTime = Durations.within("maxTransferTime", value, Durations.YEAR);
       return this;
     }
 
@@ -404,13 +409,6 @@ public final class FileDropTransport implements MessageTransport, AttachmentCont
       }
       this.maxAttachmentBytes = value;
       return this;
-    }
-
-    private static Duration positive(String name, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
 
     /**

@@ -408,13 +408,11 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
 
     /**
      * How long after announcing an attachment the partner may fetch it: as long as the partner
-     * may be down or its message wait. Default 30 days.
+     * may be down or its message wait, from 1 ms to 365 days. Default 30 days.
      */
     public Builder contentRetention(Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("contentRetention must be positive, was " + value);
-      }
-      this.contentRetention = value;
+      // an announcement is remembered until now plus this, which must not wrap past a long
+      this.contentRetention = Durations.within("contentRetention", value, Durations.YEAR);
       return this;
     }
 

@@ -417,6 +417,38 @@ class FileDropTransportHostileInputTest {
     assertEquals(Map.of(), dropB.rejected());
   }
 
+  /**
+   * Found in a review: {@code maxTransferTime(Duration.ofMillis(Long.MAX_VALUE))} was taken, and
+   * a taken envelope's id was then remembered until its timestamp plus that, which wraps to a
+   * time long past: the id counted as expired at once, and a replay of any age was taken. With
+   * {@code Duration.ofSeconds(Long.MAX_VALUE)} every receive failed on the overflow, and so did
+   * every send with such a {@code resendAfter}. Each duration is refused when set, naming it and
+   * the value.
+   */
+  @Test
+  void anAbsurdDurationIsRefusedWhenSetNamingItAndTheValue() {
+    FileDropTransport.Builder b = FileDropTransport.builder(aOut, bIn, security, "PA", "PB");
+    Duration absurd = Duration.ofSeconds(Long.MAX_VALUE);
+    Map<String, Runnable> settings = Map.of(
+        "maxTransferTime must be from 1 ms to 365 days, was ", () -> b.maxTransferTime(absurd),
+        "resendAfter must be from 1 ms to 365 days, was ", () -> b.resendAfter(absurd),
+        "settleTime must be from 1 ms to 1 day, was ", () -> b.settleTime(absurd));
+    settings.forEach((must, set) -> assertEquals(must + "PT2562047788015215H30M7S",
+        assertThrows(IllegalArgumentException.class, set::run).getMessage()));
+    assertEquals("maxTransferTime must be from 1 ms to 365 days, was PT2562047788015H12M55.807S",
+        assertThrows(IllegalArgumentException.class,
+            () -> b.maxTransferTime(Duration.ofMillis(Long.MAX_VALUE))).getMessage());
+    assertEquals("maxTransferTime must be from 1 ms to 365 days, was PT8784H", assertThrows(
+        IllegalArgumentException.class, () -> b.maxTransferTime(Duration.ofDays(366)))
+        .getMessage());
+    assertEquals("settleTime must be from 1 ms to 1 day, was PT0S", assertThrows(
+        IllegalArgumentException.class, () -> b.settleTime(Duration.ZERO)).getMessage());
+    assertEquals("resendAfter must be from 1 ms to 365 days, was null", assertThrows(
+        IllegalArgumentException.class, () -> b.resendAfter(null)).getMessage());
+    b.maxTransferTime(Duration.ofDays(365)).resendAfter(Duration.ofDays(365))
+        .settleTime(Duration.ofDays(1)).envelopeIds(storesB.envelopeIds()).build();
+  }
+
   @Test
   void theEnvelopeIdStoreIsRequired() {
     IllegalStateException e = assertThrows(IllegalStateException.class, () ->

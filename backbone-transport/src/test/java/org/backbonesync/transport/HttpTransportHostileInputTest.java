@@ -157,6 +157,24 @@ class HttpTransportHostileInputTest {
         .getMessage());
     assertEquals("timeout must be from 1 ms to 1 day, was PT0S", assertThrows(
         IllegalArgumentException.class, () -> builder.timeout(Duration.ZERO)).getMessage());
+    // found in a review: an announcement's expiry, now + contentRetention, wrapped to a time
+    // long past (forgotten at once), or failed each send on the overflow
+    assertEquals("contentRetention must be from 1 ms to 365 days, was PT2562047788015215H30M7S",
+        assertThrows(IllegalArgumentException.class, () -> builder.contentRetention(
+            Duration.ofSeconds(Long.MAX_VALUE))).getMessage());
+    assertEquals("contentRetention must be from 1 ms to 365 days, was PT-1S", assertThrows(
+        IllegalArgumentException.class, () -> builder.contentRetention(Duration.ofSeconds(-1)))
+        .getMessage());
+    // and a replay guard's id was remembered until timestamp + window, wrapped likewise
+    EnvelopeSecurity.Builder secure = EnvelopeSecurity.builder("pa-pb");
+    assertEquals("window must be from 1 ms to 1 day, was PT2562047788015H12M55.807S",
+        assertThrows(IllegalArgumentException.class, () -> secure.window(
+            Duration.ofMillis(Long.MAX_VALUE))).getMessage());
+    assertEquals("window must be from 1 ms to 1 day, was PT24H0.001S", assertThrows(
+        IllegalArgumentException.class, () -> secure.window(Duration.ofDays(1).plusMillis(1)))
+        .getMessage());
+    secure.window(Duration.ofDays(1));
+    builder.contentRetention(Duration.ofDays(365));
   }
 
   /**
