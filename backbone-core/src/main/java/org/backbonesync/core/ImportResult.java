@@ -20,7 +20,7 @@ import java.util.Objects;
  *     rest are not tried and are named too; every one of them when the tracker cannot mark issues
  *     ({@link org.backbonesync.spi.tracker.IssueTracker#setOriginMarker}'s default). Empty when
  *     every issue was marked. Never null; unmodifiable.
- * @since 0.1
+ * @since 0.1.0
  */
 public record ImportResult(int imported, List<String> unmarked) {
 

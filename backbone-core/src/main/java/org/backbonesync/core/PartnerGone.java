@@ -13,7 +13,7 @@ import org.backbonesync.core.internal.Shown;
  *     the partner issue's key and {@code {reason}} for "deleted", "not found (deleted, or hidden
  *     from the sync user)", "moved to KEY", "replaced by another issue under its key" or "taken
  *     out of the synchronization"
- * @since 0.1
+ * @since 0.1.0
  */
 public record PartnerGone(Action action, String label, String comment) {
   /** The label {@link #mark()} adds. */

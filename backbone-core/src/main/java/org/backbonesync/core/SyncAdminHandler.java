@@ -230,7 +230,7 @@ public final class SyncAdminHandler {
    * @param contentType the request's {@code Content-Type} header as received, or null for none
    *     (a host that received it twice passes both, joined by a comma, which is refused)
    * @param body the request body, or null for none
-   * @since 0.1
+   * @since 0.1.0
    */
   public AdminResponse handle(AdminRequest request, String contentType, InputStream body) {
     Checks.notNull("request", request);

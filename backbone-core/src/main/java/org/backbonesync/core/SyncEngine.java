@@ -263,7 +263,7 @@ public interface SyncEngine extends AutoCloseable {
    * #retryUndeliverable} or {@link #skipUndeliverable}; the other messages flow meanwhile.
    * {@link OutboxEntry#lastError} says why.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   List<OutboxEntry> undeliverableMessages(String connectorKey);
 

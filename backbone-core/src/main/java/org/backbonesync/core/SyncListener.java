@@ -179,7 +179,7 @@ public interface SyncListener {
    * @param issuesDone issues resynced so far
    * @param issuesTotal how many issues the tracker counted when the task started (perhaps an
    *     estimate), or -1 when it could not tell
-   * @since 0.1
+   * @since 0.1.0
    */
   default void resyncPage(String connectorKey, String taskId, long issuesDone,
       long issuesTotal) {}
@@ -247,7 +247,7 @@ public interface SyncListener {
    *     named the issue), or the partner's message a copy under a lost key was made for
    * @param localIssueKey the issue that is gone (as the pair knew it)
    * @param remoteIssueKey its partner; null when not known yet
-   * @since 0.1
+   * @since 0.1.0
    */
   default void unlinked(String connectorKey, SyncMessage message, String localIssueKey,
       String remoteIssueKey) {}
@@ -261,7 +261,7 @@ public interface SyncListener {
    *
    * @param localIssueKey the issue whose partner is gone
    * @param action what was done with it
-   * @since 0.1
+   * @since 0.1.0
    */
   default void partnerGone(String connectorKey, SyncMessage message, String localIssueKey,
       PartnerGone.Action action) {}
@@ -292,7 +292,7 @@ public interface SyncListener {
    * @param fieldMappingId the incoming field mapping that writes the field
    * @param field the field the tracker refused
    * @param error the tracker's text for the field
-   * @since 0.1
+   * @since 0.1.0
    */
   default void fieldRefused(String connectorKey, SyncMessage message, String fieldMappingId,
       String field, String error) {}

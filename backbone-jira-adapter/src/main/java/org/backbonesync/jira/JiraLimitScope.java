@@ -5,7 +5,7 @@ package org.backbonesync.jira;
  * RateLimit-Reason}: Jira Cloud applies three limits at once, each to its own scope, so that a
  * limit reached in one scope leaves the others running.
  *
- * @since 0.1
+ * @since 0.1.0
  */
 public enum JiraLimitScope {
   /**

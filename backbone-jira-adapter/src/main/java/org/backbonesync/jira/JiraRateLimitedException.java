@@ -10,7 +10,7 @@ import org.backbonesync.spi.RetriableException;
  * has that long to run (then nothing was sent). Retriable: the engine tries the step again after
  * {@link #retryAfter()}.
  *
- * @since 0.1
+ * @since 0.1.0
  */
 public final class JiraRateLimitedException extends RetriableException {
   private static final long serialVersionUID = 1L;

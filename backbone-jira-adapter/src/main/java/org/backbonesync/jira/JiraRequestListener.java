@@ -38,7 +38,7 @@ public interface JiraRequestListener {
    * every request to the site. Told right after {@link #rateLimited}.
    *
    * @param reason as in {@link #rateLimited}
-   * @since 0.1
+   * @since 0.1.0
    */
   default void paused(String method, String endpoint, String reason, JiraLimitScope scope,
       Duration wait) {}
@@ -51,7 +51,7 @@ public interface JiraRequestListener {
    * that meets a pause already in place, instead of sending it.
    *
    * @param reason the reason of the answer that set the pause, as in {@link #rateLimited}
-   * @since 0.1
+   * @since 0.1.0
    */
   default void deferred(String method, String endpoint, String reason, JiraLimitScope scope,
       Duration wait) {}

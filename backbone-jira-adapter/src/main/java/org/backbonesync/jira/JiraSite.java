@@ -254,7 +254,7 @@ public final class JiraSite {
      * #DEFAULT_CLOUD_ENDPOINT_REQUESTS_PER_SECOND} a second with bursts of {@value
      * #DEFAULT_CLOUD_ENDPOINT_BURST}; none on Server/Data Center. Set, it applies to both.
      *
-     * @since 0.1
+     * @since 0.1.0
      */
     public Builder endpointRequestsPerSecond(double perSecond, int burst) {
       this.endpointPace = RateLimits.Pace.of("endpointRequestsPerSecond", perSecond, burst);
@@ -270,7 +270,7 @@ public final class JiraSite {
      * #DEFAULT_CLOUD_ISSUE_WRITES_PER_SECOND} a second with bursts of {@value
      * #DEFAULT_CLOUD_ISSUE_WRITE_BURST}; none on Server/Data Center. Set, it applies to both.
      *
-     * @since 0.1
+     * @since 0.1.0
      */
     public Builder issueWritesPerSecond(double perSecond, int burst) {
       this.issuePace = RateLimits.Pace.of("issueWritesPerSecond", perSecond, burst);

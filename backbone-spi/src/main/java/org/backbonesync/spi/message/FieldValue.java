@@ -45,7 +45,7 @@ public record FieldValue(
   /**
    * This value with a document beside it (null for none).
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   public FieldValue withDocument(JsonNode document) {
     return new FieldValue(value, changedAt, changedBy, previous, document);

@@ -28,7 +28,7 @@ public enum MessageKind {
    * restore from a backup) and, for a move, {@code "movedTo"} (the issue's new key); a receiver
    * takes a reason it does not know as {@code "outOfScope"}. Format version 5 on.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   GONE
 }

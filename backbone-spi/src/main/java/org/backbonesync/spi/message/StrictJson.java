@@ -66,7 +66,7 @@ public final class StrictJson {
    *
    * @param e the parser's refusal
    * @return its message, one line; never null
-   * @since 0.1
+   * @since 0.1.0
    */
   public static String reason(JacksonException e) {
     String message = String.valueOf(e.getOriginalMessage());
@@ -93,7 +93,7 @@ public final class StrictJson {
    * @param value the value refused
    * @param max the most characters shown
    * @return one line; never null
-   * @since 0.1
+   * @since 0.1.0
    */
   public static String shown(JsonNode value, int max) {
     if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
@@ -110,7 +110,7 @@ public final class StrictJson {
    * @param text the text, from a request, a message or a tracker
    * @param max the most characters shown
    * @return one line; never null
-   * @since 0.1
+   * @since 0.1.0
    */
   public static String printable(String text, int max) {
     String clean = String.valueOf(text).replaceAll("[^\\x20-\\x7e]", "?");

@@ -29,7 +29,7 @@ public interface ConflictStore {
    *
    * @param keep the records kept per connector and local issue (below 1 taken as 1); a record
    *     without a local issue is kept
-   * @since 0.1
+   * @since 0.1.0
    */
   default ConflictRecord add(ConflictRecord record, int keep) {
     return add(record);
@@ -41,7 +41,7 @@ public interface ConflictStore {
    *
    * @param localIssueKey only those of this local issue, or null for all
    * @param limit at most this many
-   * @since 0.1
+   * @since 0.1.0
    */
   default List<ConflictRecord> list(String connectorKey, String localIssueKey, int limit) {
     List<ConflictRecord> all = list(connectorKey, localIssueKey);

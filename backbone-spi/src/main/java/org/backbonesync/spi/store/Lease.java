@@ -7,6 +7,6 @@ package org.backbonesync.spi.store;
  * @param key which one (a connector key, a source issue key)
  * @param node the node that holds it
  * @param until when it expires unless renewed, epoch millis
- * @since 0.1
+ * @since 0.1.0
  */
 public record Lease(String scope, String key, String node, long until) {}

@@ -26,7 +26,7 @@ public interface LeaseStore {
    * not answer true unless both hold: a release seen before the work's commit would let another
    * node read a pair's rows half written.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default boolean releaseJoinsTransactions() {
     return false;
@@ -81,7 +81,7 @@ public interface LeaseStore {
    * @param now the current time, epoch millis: leases that expired before it are left out
    * @param limit at most this many
    * @return the leases, or empty when the store cannot list them (not the same as none held)
-   * @since 0.1 (added for the admin status; stores written before it need not implement it)
+   * @since 0.1.0 (added for the admin status; stores written before it need not implement it)
    */
   default Optional<List<Lease>> leases(String scope, long now, int limit) {
     return Optional.empty();

@@ -43,7 +43,7 @@ public interface MessageStore {
    * One outbox entry by message id. Default: looks through the whole outbox; a store with an
    * index on the id should override it.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default Optional<OutboxEntry> outgoing(String connectorKey, String messageId) {
     return dueOutgoing(connectorKey, Long.MAX_VALUE, Integer.MAX_VALUE).stream()
@@ -136,7 +136,7 @@ public interface MessageStore {
    * may {@link #addOutgoing(SyncMessage, long)}). Default: {@link #addIncoming(SyncMessage,
    * long)}.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default void handOver(SyncMessage message, long receivedAt) {
     addIncoming(message, receivedAt);
@@ -150,7 +150,7 @@ public interface MessageStore {
    *
    * @throws NullPointerException for a null collection or a null key in it, naming its index
    *     (before anything is read)
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<String, List<InboxEntry>> incomingFor(String connectorKey,
       Collection<String> sourceIssueKeys) {
@@ -173,7 +173,7 @@ public interface MessageStore {
    *     is ignored
    * @throws NullPointerException for a null collection or a null in one, naming it and the
    *     null's index (before anything is read)
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<String, List<InboxEntry>> incomingFor(String connectorKey,
       Collection<String> sourceIssueKeys, Collection<InboxEntry> known) {
@@ -194,7 +194,7 @@ public interface MessageStore {
    * How many of a connector's inbox messages failed permanently. Default: counts {@link
    * #failedIncoming}; a store that can count without reading them should.
    *
-   * @since 0.1 (added for the admin status)
+   * @since 0.1.0 (added for the admin status)
    */
   default int failedIncomingCount(String connectorKey) {
     return failedIncoming(connectorKey).size();
@@ -205,7 +205,7 @@ public interface MessageStore {
    * empty when the outbox is empty. Default: the first entry {@link #dueOutgoing} gives at the end
    * of time (entries come in the order they were added).
    *
-   * @since 0.1 (added for the admin status)
+   * @since 0.1.0 (added for the admin status)
    */
   default OptionalLong oldestOutgoing(String connectorKey) {
     List<OutboxEntry> first = dueOutgoing(connectorKey, Long.MAX_VALUE, 1);
@@ -218,7 +218,7 @@ public interface MessageStore {
    * entries and of each issue's first pending one (it reads them all; a store should override it
    * with one query).
    *
-   * @since 0.1 (added for the admin status)
+   * @since 0.1.0 (added for the admin status)
    */
   default OptionalLong oldestIncoming(String connectorKey) {
     long oldest = Long.MAX_VALUE;

@@ -77,7 +77,7 @@ public record SyncInfo(
    * This row with another local issue key: the same issue under its new key (its project was
    * renamed, or it moved within the connector's scope).
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   public SyncInfo withLocalIssueKey(String key) {
     return new SyncInfo(

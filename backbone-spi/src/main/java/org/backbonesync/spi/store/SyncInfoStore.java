@@ -22,7 +22,7 @@ public interface SyncInfoStore {
    * write keys from outside (an admin's import) refuse longer ones before writing. The default
    * is no limit.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default int maxIssueKeyLength() {
     return Integer.MAX_VALUE;
@@ -39,7 +39,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code localIssueKeys} is null or holds a null (the
    *     message names it, {@code "localIssueKeys[3]"}: the fourth in iteration order), before
    *     anything is read
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<String, SyncInfo> findByLocalKeys(String connectorKey,
       Collection<String> localIssueKeys) {
@@ -60,7 +60,7 @@ public interface SyncInfoStore {
    * @param known rows of this connector read before (their local keys are read again)
    * @throws NullPointerException when {@code known} is null or holds a null (the message names
    *     it, {@code "known[3]"}: the fourth in iteration order), before anything is read
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<String, SyncInfo> findByLocalKeysAgain(String connectorKey,
       Collection<SyncInfo> known) {
@@ -82,7 +82,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code remoteIssueKeys} is null or holds a null (the
    *     message names it, {@code "remoteIssueKeys[3]"}: the fourth in iteration order), before
    *     anything is read
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<String, SyncInfo> findByRemoteKeys(String connectorKey,
       Collection<String> remoteIssueKeys) {
@@ -134,7 +134,7 @@ public interface SyncInfoStore {
    * {@link #findByLocalKeys} for an unchanged row would leave the issue for the next poll, poll
    * after poll (the engine warns when the stamp it reads under the lock went down).
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   long nextStamp();
 
@@ -146,7 +146,7 @@ public interface SyncInfoStore {
    * PostgreSQL and H2, the in-memory store its counter). The default takes {@link #nextStamp()},
    * which keeps the same order.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default long lastStamp() {
     return nextStamp();
@@ -174,7 +174,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
    *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
    *     read or locked
-   * @since 0.1
+   * @since 0.1.0
    */
   default void lockRows(String connectorKey, Collection<Long> syncInfoIds) {
     NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
@@ -188,7 +188,7 @@ public interface SyncInfoStore {
    *
    * @throws NullPointerException when either collection is null or holds a null (the message
    *     names it and the null's index), before anything is read or locked
-   * @since 0.1
+   * @since 0.1.0
    */
   default void lockRows(String connectorKey, Collection<Long> syncInfoIds,
       Collection<Long> readAhead) {
@@ -215,7 +215,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when a collection is null or holds a null (the message names
    *     it and the null's index), or {@code knownValues} is null, before anything is read or
    *     locked
-   * @since 0.1
+   * @since 0.1.0
    */
   default void lockRows(String connectorKey, Collection<Long> syncInfoIds,
       Collection<Long> readAhead, Collection<SyncInfo> known,
@@ -266,7 +266,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
    *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
    *     read
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<Long, Map<String, JsonNode>> syncedValues(Collection<Long> syncInfoIds) {
     NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
@@ -295,7 +295,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
    *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
    *     read
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<Long, Map<String, PendingChange>> pendingChanges(Collection<Long> syncInfoIds) {
     NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
@@ -321,7 +321,7 @@ public interface SyncInfoStore {
    * Empty when none; a store without it (the default) keeps none, and merges go against the
    * value the partner says it replaced, as before.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<String, JsonNode> skippedBases(long syncInfoId) {
     return Map.of();
@@ -335,7 +335,7 @@ public interface SyncInfoStore {
    * @throws NullPointerException when {@code syncInfoIds} is null or holds a null (the message
    *     names it, {@code "syncInfoIds[3]"}: the fourth in iteration order), before anything is
    *     read
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<Long, Map<String, JsonNode>> skippedBases(Collection<Long> syncInfoIds) {
     NullChecks.requireNoNull(syncInfoIds, "syncInfoIds");
@@ -350,7 +350,7 @@ public interface SyncInfoStore {
    * Records skipped bases (see {@link #skippedBases(long)}), replacing those of the same field
    * mapping ids. Default: keeps nothing.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default void putSkippedBases(long syncInfoId, Map<String, JsonNode> bases) {}
 
@@ -358,7 +358,7 @@ public interface SyncInfoStore {
    * Forgets the skipped bases of these field mapping ids (the partner's value was taken since).
    * Default: nothing to forget.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default void removeSkippedBases(long syncInfoId, Collection<String> fieldMappingIds) {}
 
@@ -374,21 +374,21 @@ public interface SyncInfoStore {
   /**
    * The worklog links of a row, in the order they were first recorded.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   List<WorklogLink> worklogLinks(long syncInfoId);
 
   /**
    * Records a worklog link, replacing the one with the same local id.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   void putWorklogLink(long syncInfoId, WorklogLink link);
 
   /**
    * Forgets the worklog link with this local id.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   void removeWorklogLink(long syncInfoId, String localWorklogId);
 

@@ -43,7 +43,7 @@ public interface IssueTracker {
    * project. A tracker learns a rename from the project's stable id (Jira: the {@code project.id}
    * of the issues it reads). Default: {@link #projectKey()} alone.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default List<String> projectKeys() {
     return List.of(projectKey());
@@ -52,7 +52,7 @@ public interface IssueTracker {
   /**
    * The issue types of the project, by name. Configuration checks use them.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   List<String> issueTypes();
 
@@ -60,7 +60,7 @@ public interface IssueTracker {
    * The fields of the project with their schemas. Configuration checks use them to refuse a
    * mapping on a field it cannot handle, or a correlation naming a value the field does not have.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   List<FieldSchema> fields();
 
@@ -90,7 +90,7 @@ public interface IssueTracker {
    * and as costly as a poll. A tracker overrides it with one search for the named issues.
    *
    * @param issueKeys issue keys of this tracker's project
-   * @since 0.1
+   * @since 0.1.0
    */
   default List<IssueChanges> findChanged(Collection<String> issueKeys,
       long sinceMillis, String jql) {
@@ -112,7 +112,7 @@ public interface IssueTracker {
    * failure to count is empty too, never an error of the resync.
    *
    * @param jql an extra condition, or null for the whole project
-   * @since 0.1
+   * @since 0.1.0
    */
   default OptionalLong countMatching(String jql) {
     return OptionalLong.empty();
@@ -133,7 +133,7 @@ public interface IssueTracker {
    *
    * @throws TrackerException when the tracker cannot be reached; the poll then goes on without
    *     the time
-   * @since 0.1
+   * @since 0.1.0
    */
   default OptionalLong serverTime() {
     return OptionalLong.empty();
@@ -144,14 +144,14 @@ public interface IssueTracker {
    * engine asks before applying an incoming change when the connector has an incoming JQL.
    *
    * @throws TrackerException when the tracker refuses the JQL
-   * @since 0.1
+   * @since 0.1.0
    */
   boolean matches(String issueKey, String jql);
 
   /**
    * The user with this id, if the tracker knows them.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   Optional<TrackerUser> user(String userId);
 
@@ -159,7 +159,7 @@ public interface IssueTracker {
    * Users whose id, display name or e-mail address contains the query, ignoring case (Jira's user
    * search); callers filter for the exact match they need.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   List<TrackerUser> findUsers(String query);
 
@@ -171,7 +171,7 @@ public interface IssueTracker {
    * {@code [~id]}.
    *
    * @param userId an id {@link #user} knows
-   * @since 0.1
+   * @since 0.1.0
    */
   default String mention(String userId) {
     return "[~" + userId + "]";
@@ -183,7 +183,7 @@ public interface IssueTracker {
    * made itself. A tracker that cannot tell returns an empty list (the default); conflicts with
    * changes not sent yet are then not detected.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default List<ChangelogEntry> changelog(String issueKey, long sinceMillis) {
     return List.of();
@@ -203,7 +203,7 @@ public interface IssueTracker {
    * after all) leaves the pair linked: the message is tried again later. Default: true (not
    * found means deleted).
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default boolean deletionConfirmed(String issueKey) {
     return true;
@@ -238,7 +238,7 @@ public interface IssueTracker {
    *
    * @param documents field id to the document (as {@link TrackedIssue#documents()}); may be
    *     empty
-   * @since 0.1
+   * @since 0.1.0
    */
   default void updateIssue(String issueKey, Map<String, JsonNode> fields,
       Map<String, JsonNode> documents) {
@@ -254,7 +254,7 @@ public interface IssueTracker {
    * lost store. Default: the tracker cannot, and says so.
    *
    * @return whether the issue carries the marker now; false when this tracker cannot mark issues
-   * @since 0.1
+   * @since 0.1.0
    */
   default boolean setOriginMarker(String issueKey, String originMarker) {
     return false;
@@ -266,7 +266,7 @@ public interface IssueTracker {
    * so that a lost or partial store never makes an issue twice. Default: {@link
    * #findByOriginMarker} for each; a tracker that can search for several at once should.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default Map<String, String> findByOriginMarkers(java.util.Collection<String> originMarkers) {
     Map<String, String> found = new java.util.LinkedHashMap<>();
@@ -284,7 +284,7 @@ public interface IssueTracker {
    * can tell; empty when it cannot (Jira Server's REST API shows only the transitions available
    * now). The engine finds shortest paths between statuses on it.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default Optional<Map<String, List<Transition>>> workflow(String issueType) {
     return Optional.empty();
@@ -297,7 +297,7 @@ public interface IssueTracker {
    * The issue's links, in either direction. A change of them shows in the changelog as field
    * {@code issuelinks}.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default List<IssueLink> links(String issueKey) {
     return List.of();
@@ -307,7 +307,7 @@ public interface IssueTracker {
    * Links two issues and returns the link's id.
    *
    * @throws TrackerException when the tracker refuses (or cannot link issues: the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default String createLink(String type, String outwardIssueKey, String inwardIssueKey) {
     throw new TrackerException("this tracker cannot link issues", outwardIssueKey, Map.of());
@@ -319,7 +319,7 @@ public interface IssueTracker {
    * pair is gone and the connector's {@code onPartnerGone} says {@code delete}.
    *
    * @throws TrackerException when the tracker refuses (or cannot delete issues: the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default void deleteIssue(String issueKey) {
     throw new TrackerException("this tracker cannot delete issues", issueKey, Map.of());
@@ -331,7 +331,7 @@ public interface IssueTracker {
    *
    * @param issueKey one of the linked issues (for errors and per-issue limits)
    * @throws TrackerException when the tracker refuses (or cannot delete links: the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default void deleteLink(String issueKey, String linkId) {
     throw new TrackerException("this tracker cannot delete links", issueKey, Map.of());
@@ -341,7 +341,7 @@ public interface IssueTracker {
    * The issue's attachments, oldest first. Adding or deleting one shows in the changelog as
    * field {@code attachment}.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default List<Attachment> attachments(String issueKey) {
     return List.of();
@@ -351,7 +351,7 @@ public interface IssueTracker {
    * The content of an attachment, as a stream the caller closes; never read whole into memory.
    *
    * @throws TrackerException when the tracker cannot download (the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default InputStream download(String attachmentId) {
     throw new TrackerException("this tracker cannot download attachments", null, Map.of());
@@ -361,7 +361,7 @@ public interface IssueTracker {
    * Attaches a file, reading {@code content} to its end as a stream, and returns the attachment.
    *
    * @throws TrackerException when the tracker refuses (or cannot upload: the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default Attachment upload(String issueKey, String filename, String mimeType,
       InputStream content) {
@@ -372,7 +372,7 @@ public interface IssueTracker {
    * Deletes an attachment.
    *
    * @throws TrackerException when the tracker refuses (or cannot delete: the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default void deleteAttachment(String attachmentId) {
     throw new TrackerException("this tracker cannot delete attachments", null, Map.of());
@@ -382,7 +382,7 @@ public interface IssueTracker {
    * The issue's worklogs, oldest first. A change of them changes the issue's update time but
    * shows in no changelog.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default List<Worklog> worklogs(String issueKey) {
     return List.of();
@@ -394,7 +394,7 @@ public interface IssueTracker {
    *
    * @param started epoch millis
    * @throws TrackerException when the tracker refuses (or cannot log work: the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default String addWorklog(String issueKey, long started, long timeSpentSeconds,
       String comment) {
@@ -405,7 +405,7 @@ public interface IssueTracker {
    * Replaces a worklog's started time, time spent and comment, leaving the estimates as they are.
    *
    * @throws TrackerException when the tracker refuses (or cannot edit worklogs: the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default void updateWorklog(String issueKey, String worklogId, long started,
       long timeSpentSeconds, String comment) {
@@ -416,7 +416,7 @@ public interface IssueTracker {
    * Deletes a worklog, leaving the estimates as they are.
    *
    * @throws TrackerException when the tracker refuses (or cannot delete worklogs: the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default void deleteWorklog(String issueKey, String worklogId) {
     throw new TrackerException("this tracker cannot delete worklogs", issueKey, Map.of());
@@ -433,7 +433,7 @@ public interface IssueTracker {
    *
    * @param visibility as {@link Comment#visibility()}; null for everyone
    * @throws TrackerException when the tracker cannot restrict comments (the default)
-   * @since 0.1
+   * @since 0.1.0
    */
   default String addComment(String issueKey, String body, String visibility) {
     if (visibility == null) {
@@ -449,7 +449,7 @@ public interface IssueTracker {
    * #updateIssue(String, Map, Map)}. Default: the body only.
    *
    * @param document the document, or null for none
-   * @since 0.1
+   * @since 0.1.0
    */
   default String addComment(String issueKey, String body, String visibility,
       JsonNode document) {
@@ -464,7 +464,7 @@ public interface IssueTracker {
    * {@link #updateIssue(String, Map, Map)}. Default: the body only.
    *
    * @param document the document, or null for none
-   * @since 0.1
+   * @since 0.1.0
    */
   default void editComment(String issueKey, String commentId, String body, JsonNode document) {
     editComment(issueKey, commentId, body);
@@ -478,7 +478,7 @@ public interface IssueTracker {
    *
    * @param visibility as {@link #addComment(String, String, String)}'s, or null
    * @param document the document, or null for none
-   * @since 0.1
+   * @since 0.1.0
    */
   default void editComment(String issueKey, String commentId, String body, String visibility,
       JsonNode document) {

@@ -65,7 +65,7 @@ public record TrackedIssue(
    * Whether this is the same issue as {@code other}, whatever their keys: by the stable id when
    * both have one, else by key.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   public boolean sameIssue(TrackedIssue other) {
     return id != null && other.id != null ? id.equals(other.id) : key.equals(other.key);

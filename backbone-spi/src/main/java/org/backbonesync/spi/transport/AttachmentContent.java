@@ -16,7 +16,7 @@ import java.util.Objects;
  * longer than announced, or another SHA-256 than announced); the engine checks the hash again.
  * Implementations are thread-safe.
  *
- * @since 0.1
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface AttachmentContent {

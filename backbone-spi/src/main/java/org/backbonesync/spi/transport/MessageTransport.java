@@ -29,7 +29,7 @@ public interface MessageTransport {
    * loop and lists them ({@code SyncEngine.undeliverableMessages}) until an admin retries or
    * skips them. Default: none.
    *
-   * @since 0.1
+   * @since 0.1.0
    */
   default java.util.Map<String, String> undeliverable() {
     return java.util.Map.of();
