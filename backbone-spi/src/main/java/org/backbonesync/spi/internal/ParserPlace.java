@@ -8,9 +8,9 @@ import org.backbonesync.spi.message.StrictJson;
 
 /**
  * Not API. Where a parser stopped when it refused a body, for the refusal's words: the JSON path
- * ({@code " at $.timestamp"}) and, for a number over the length limit, the number as written and
+ * ({@code " at $.timestamp"}, {@code " at $.fields[\"map-1\"].value"}) and, for a number over the length limit, the number as written and
  * cut ({@code ", was 99999..."}), as the transports' envelopes name them. The Jira webhook handler
- * uses it (the transport module, outside the exports, has its own copy in {@code Envelopes}).
+ * and the message codec use it (the transport module, outside the exports, has its own copy in {@code Envelopes}).
  */
 public final class ParserPlace {
   /** The most characters of a path shown. */
@@ -29,10 +29,19 @@ public final class ParserPlace {
       if (c.inArray()) {
         path.insert(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
       } else if (c.getCurrentName() != null) {
-        path.insert(0, "." + c.getCurrentName());
+        path.insert(0, member(c.getCurrentName()));
       }
     }
     return path.length() == 0 ? "" : " at $" + StrictJson.printable(path.toString(), PATH);
+  }
+
+  /**
+   * A member's name on a path: {@code .name} for a name of letters, digits and {@code _} that
+   * does not begin with a digit, else {@code ["map-1"]}, as {@code MessageCodec} names them.
+   */
+  public static String member(String name) {
+    return name.matches("[A-Za-z_][A-Za-z0-9_]*") ? "." + name
+        : "[\"" + StrictJson.printable(name, PATH) + "\"]";
   }
 
   /**

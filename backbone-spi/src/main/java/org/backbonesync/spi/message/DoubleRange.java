@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Map;
+import org.backbonesync.spi.internal.ParserPlace;
 
 /**
  * A message's numbers within a double's range, or the message refused. A number with a fraction
@@ -60,10 +61,8 @@ final class DoubleRange {
     return null;
   }
 
-  /** A member's name on a path, as {@code MessageCodec} names them ({@code ["map-1"]}). */
   private static StringBuilder name(StringBuilder path, String name) {
-    return name.matches("[A-Za-z_][A-Za-z0-9_]*") ? path.append('.').append(name)
-        : path.append("[\"").append(StrictJson.printable(name, 80)).append("\"]");
+    return path.append(ParserPlace.member(name));
   }
 
   /** Whether a double holds the number: finite, and zero only when it is zero. */

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.backbonesync.spi.internal.ParserPlace;
 
 /**
  * Reads and writes {@link SyncMessage}s as JSON, the form they take in transports and durable
@@ -159,14 +160,16 @@ public final class MessageCodec {
   SyncMessage decodeThroughTree(byte[] json) {
     JsonNode tree;
     try (JsonParser p = new DoubleRange.Parser(mapper.createParser(json))) {
-      tree = mapper.readTree(p);
-    } catch (StreamConstraintsException e) { // a limit: Jackson knows no position for it
-      throw new MessageFormatException("message is over a limit: "
-          + shown(StrictJson.reason(e)), e);
-    } catch (JsonProcessingException e) {
-      throw new MessageFormatException(
-          "message is not valid JSON at " + location(e) + ": " + shown(StrictJson.reason(e)),
-          e);
+      try {
+        tree = mapper.readTree(p);
+      } catch (StreamConstraintsException e) { // no location: the parser's place names it
+        throw new MessageFormatException("message is over a limit: "
+            + shown(StrictJson.reason(e)) + ParserPlace.at(p)
+            + ParserPlace.longNumber(e, p, json, 40), e);
+      } catch (JsonProcessingException e) {
+        throw new MessageFormatException("message is not valid JSON at " + location(e) + ": "
+            + shown(StrictJson.reason(e)) + ParserPlace.at(p), e);
+      }
     } catch (IOException e) {
       throw new MessageFormatException("message cannot be read: " + e.getMessage(), e);
     }
@@ -221,9 +224,9 @@ public final class MessageCodec {
             + ": missing or null; every message has one", null);
       }
     }
-    DoubleRange.check(tree, shown(tree.path("messageId")));
+    SyncMessage message;
     try {
-      return mapper.treeToValue(tree, SyncMessage.class);
+      message = mapper.treeToValue(tree, SyncMessage.class);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       String detail =
           e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
@@ -231,6 +234,9 @@ public final class MessageCodec {
       throw new MessageFormatException(
           "malformed message " + shown(tree.path("messageId")) + at + ": " + shown(detail), e);
     }
+    // after the types: 1e400 for a sequenceId is refused as no whole number, not as a double
+    DoubleRange.check(tree, shown(tree.path("messageId")));
+    return message;
   }
 
   /** A message's tree without its field values' documents. */

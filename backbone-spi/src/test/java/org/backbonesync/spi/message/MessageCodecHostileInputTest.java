@@ -256,4 +256,29 @@ class MessageCodecHostileInputTest {
       assertTrue(Double.isFinite(value.doubleValue()), good);
     }
   }
+
+  /**
+   * Found by a sweep: a refusal of the parser named a line and a column only ("at line 1, column
+   * 262: Non-standard token 'NaN'"), and a number over the limit neither its place nor its value.
+   * Each names the path too, as the envelopes and the Jira webhook do.
+   */
+  @Test
+  void aRefusalOfTheParserNamesThePath() {
+    String value = "\"value\":\"Printer\"";
+    assertTrue(refusal(json().replace(value, "\"value\":NaN")).endsWith(
+        ": Non-standard token 'NaN' at $.fields[\"map-summary\"].value"));
+    assertTrue(refusal(json().replace(value, "\"value\":{\"a\":[{\"b\":1,\"b\":2}]}"))
+        .endsWith(": Duplicate field 'b' at $.fields[\"map-summary\"].value.a[0].b"));
+    assertEquals("message is over a limit: Number value length (1000) exceeds the maximum"
+        + " allowed (100) at $.fields[\"map-summary\"].changedAt, was " + "9".repeat(40) + "...",
+        refusal(json().replace("\"changedAt\":1", "\"changedAt\":" + "9".repeat(1000))));
+    assertTrue(refusal(json().replace(value, "\"value\":1e2147483648")).endsWith(": Number value"
+        + " 1e2147483648 is beyond what a decimal holds (an exponent from -2147483647 to"
+        + " 2147483647) at $.fields[\"map-summary\"].value"));
+    // a whole number's property: refused as no whole number, not as a double
+    assertEquals("malformed message \"PA:PA-1:1:1\" at $.sequenceId: Cannot coerce"
+        + " Floating-point value (1E+400) to `long` value (but could if coercion was enabled"
+        + " using `CoercionConfig`)", refusal(json().replace("\"sequenceId\":5",
+            "\"sequenceId\":1e400")));
+  }
 }
