@@ -4,7 +4,9 @@
  * org.backbonesync.jira} and the servlets, for {@link org.backbonesync.spi.internal.DecodedAlike},
  * {@code org.backbonesync.jdbc} (on the class path it is visible, but it may change in any
  * release). {@link org.backbonesync.spi.internal.BeyondDoubleAsDecimal} is the parser the
- * engine's and the service's readers of numbers as decimals share. {@link org.backbonesync.spi.internal.SmallMap} is the map a message's fields travel
+ * engine's and the service's readers of numbers as decimals share, and the Jira webhook handler
+ * too; {@link org.backbonesync.spi.internal.ParserPlace} names where a parser stopped in a
+ * refusal, for the message codec and the Jira webhook handler. {@link org.backbonesync.spi.internal.SmallMap} is the map a message's fields travel
  * in: ours rather than a collection library's, because the JDK's maps cost a table and a node per
  * key and the well-kept small-map libraries (Guava's, Eclipse Collections') would be a dependency
  * of every plugin for one class.
