@@ -313,7 +313,7 @@ public interface SyncListener {
    *
    * @param step what the step was, e.g. {@code "apply on arrival"}
    * @param failure why it failed (the engine logs it too)
-   * @since 0.1
+   * @since 0.1.0
    */
   default void stepFailed(String connectorKey, String step, RuntimeException failure) {}
 }
