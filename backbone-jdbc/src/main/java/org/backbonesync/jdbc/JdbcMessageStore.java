@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.backbonesync.jdbc.TransactionWrites.Key;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
@@ -136,7 +137,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public void addOutgoing(SyncMessage message, long now) {
-    db.write("bb_outbox " + message.fromConnector() + " " + message.messageId(),
+    db.write(Key.of("bb_outbox", message.fromConnector(), message.messageId()),
         INSERT_OUTGOING, outgoingRow(message, now));
   }
 
@@ -438,7 +439,7 @@ final class JdbcMessageStore implements MessageStore {
 
   @Override
   public void removeIncoming(String connectorKey, String messageId) {
-    db.write("bb_inbox " + connectorKey + " " + messageId, DELETE_INCOMING, connectorKey,
+    db.write(Key.of("bb_inbox", connectorKey, messageId), DELETE_INCOMING, connectorKey,
         messageId);
   }
 
@@ -501,7 +502,7 @@ final class JdbcMessageStore implements MessageStore {
   /** Sent with the transaction's other writes of its statement, in one batch, at the commit. */
   @Override
   public void handOver(SyncMessage message, long receivedAt) {
-    db.write("bb_inbox " + message.toConnector() + " " + message.messageId(), INSERT_INCOMING,
+    db.write(Key.of("bb_inbox", message.toConnector(), message.messageId()), INSERT_INCOMING,
         incomingRow(message, receivedAt));
   }
 

@@ -652,12 +652,13 @@ public final class JdbcStores implements Stores, AutoCloseable {
    *
    * @param key the table and key columns it writes: a second write of a key sends the first
    */
-  void write(String key, String sql, Object... args) {
+  void write(TransactionWrites.Key key, String sql, Object... args) {
     upsert(key, sql, args, null, null);
   }
 
   /** As {@link #write}: an update, and when it finds no row, the insert. */
-  void upsert(String key, String sql, Object[] args, String insertSql, Object[] insertArgs) {
+  void upsert(TransactionWrites.Key key, String sql, Object[] args, String insertSql,
+      Object[] insertArgs) {
     TransactionWrites waiting = writes.get();
     try {
       if (waiting == null) {

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.backbonesync.jdbc.TransactionWrites.Key;
 import org.backbonesync.spi.store.AttachmentLink;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.DuplicateSyncInfoException;
@@ -524,14 +525,15 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public void update(SyncInfo info) {
     TransactionWrites transaction = db.writes();
+    Long id = info.id(); // (boxed once: the transaction's sets and maps, the write's key)
     if (transaction != null) {
-      transaction.stamped(info.id()); // (a failed update fails its transaction)
+      transaction.stamped(id); // (a failed update fails its transaction)
     }
-    if (transaction != null && transaction.keepsKeys(info)) {
+    if (transaction != null && transaction.keepsKeys(id, info)) {
       // (the row is locked with these keys: the statement finds it, and sends with others)
-      db.write(TransactionWrites.rowKey(info.id()), UPDATE_KEEPING_KEYS, columns(info,
+      db.write(TransactionWrites.rowKey(id), UPDATE_KEEPING_KEYS, columns(info,
           info.connectorKey(), info.localIssueKey(), info.remoteIssueKey()));
-      transaction.written(info);
+      transaction.written(id, info);
       return;
     }
     db.run(c -> {
@@ -801,21 +803,22 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public void putSyncedValues(long syncInfoId, Map<String, JsonNode> values) {
+    Long id = syncInfoId; // (boxed once: the keys, the arguments, the transaction's sets)
     db.inTransaction(() -> {
       TransactionWrites transaction = db.writes();
-      transaction.valuesWritten(syncInfoId);
-      if (!values.isEmpty() && !transaction.stampedHere(syncInfoId)) {
+      transaction.valuesWritten(id);
+      if (!values.isEmpty() && !transaction.stampedHere(id)) {
         // (a row's values change only with its stamp: see lockRows with rows known)
-        transaction.rowWritten(syncInfoId);
+        transaction.rowWritten(id);
         // (its own key: an advance of the row before or after it is not reordered with it)
-        db.write("bb_sync_info stamp " + syncInfoId, STAMP_ROW, syncInfoId);
-        transaction.stamped(syncInfoId);
+        db.write(Key.of("bb_sync_info stamp", id), STAMP_ROW, id);
+        transaction.stamped(id);
       }
       for (Map.Entry<String, JsonNode> e : values.entrySet()) {
         String json = Json.write(e.getValue());
-        db.upsert("bb_synced_value " + syncInfoId + " " + e.getKey(), UPDATE_VALUE,
-            new Object[] {json, syncInfoId, e.getKey()}, INSERT_VALUE,
-            new Object[] {syncInfoId, e.getKey(), json});
+        db.upsert(Key.of("bb_synced_value", id, e.getKey()), UPDATE_VALUE,
+            new Object[] {json, id, e.getKey()}, INSERT_VALUE,
+            new Object[] {id, e.getKey(), json});
       }
       return null;
     });
@@ -844,15 +847,17 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public void putPendingChanges(long syncInfoId, Map<String, PendingChange> changes) {
+    Long id = syncInfoId; // (boxed once: the keys and the arguments)
     db.inTransaction(() -> {
       for (Map.Entry<String, PendingChange> e : changes.entrySet()) {
         PendingChange p = e.getValue();
         String base = Json.write(p.baseValue());
         String value = Json.write(p.value());
-        db.upsert("bb_pending_change " + syncInfoId + " " + e.getKey(), UPDATE_PENDING,
-            new Object[] {p.changedAt(), p.sequenceId(), base, value, syncInfoId, e.getKey()},
-            INSERT_PENDING,
-            new Object[] {syncInfoId, e.getKey(), p.changedAt(), p.sequenceId(), base, value});
+        Long at = p.changedAt();
+        Long sequenceId = p.sequenceId();
+        db.upsert(Key.of("bb_pending_change", id, e.getKey()), UPDATE_PENDING,
+            new Object[] {at, sequenceId, base, value, id, e.getKey()}, INSERT_PENDING,
+            new Object[] {id, e.getKey(), at, sequenceId, base, value});
       }
       return null;
     });
@@ -860,7 +865,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   @Override
   public void removePendingChange(long syncInfoId, String fieldMappingId) {
-    db.write("bb_pending_change " + syncInfoId + " " + fieldMappingId, "DELETE FROM"
+    db.write(Key.of("bb_pending_change", syncInfoId, fieldMappingId), "DELETE FROM"
         + " bb_pending_change WHERE sync_info_id = ? AND mapping_id = ?", syncInfoId,
         fieldMappingId);
   }
@@ -890,7 +895,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     db.inTransaction(() -> {
       for (Map.Entry<String, JsonNode> e : bases.entrySet()) {
         String json = Json.write(e.getValue());
-        db.upsert("bb_skipped_base " + syncInfoId + " " + e.getKey(), UPDATE_SKIPPED,
+        db.upsert(Key.of("bb_skipped_base", syncInfoId, e.getKey()), UPDATE_SKIPPED,
             new Object[] {json, syncInfoId, e.getKey()}, INSERT_SKIPPED,
             new Object[] {syncInfoId, e.getKey(), json});
       }
@@ -901,7 +906,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public void removeSkippedBases(long syncInfoId, Collection<String> fieldMappingIds) {
     for (String id : fieldMappingIds) {
-      db.write("bb_skipped_base " + syncInfoId + " " + id, "DELETE FROM bb_skipped_base"
+      db.write(Key.of("bb_skipped_base", syncInfoId, id), "DELETE FROM bb_skipped_base"
           + " WHERE sync_info_id = ? AND mapping_id = ?", syncInfoId, id);
     }
   }

@@ -30,8 +30,8 @@ final class TransactionWrites {
   private final Connection connection;
   /** The batches not sent yet, by their SQL, in the order each first came. */
   private final Map<String, Batch> batches = new LinkedHashMap<>();
-  /** The keys the batches write (a table and its key columns' values). */
-  private final Set<String> keys = new HashSet<>();
+  /** The keys the batches write. */
+  private final Set<Key> keys = new HashSet<>();
   private final Map<Long, SyncInfo> locked = new HashMap<>();
   /** Rows as this transaction last knew them: locked ahead, or written since. */
   private final Map<Long, SyncInfo> known = new HashMap<>();
@@ -52,7 +52,7 @@ final class TransactionWrites {
   }
 
   /** A write sent at the next flush: an update or delete, or an insert. */
-  void add(String key, String sql, Object... args) throws SQLException {
+  void add(Key key, String sql, Object... args) throws SQLException {
     add(key, sql, args, null, null);
   }
 
@@ -60,7 +60,7 @@ final class TransactionWrites {
    * An upsert sent at the next flush: the update, and for each row it found none, the insert
    * (both batches go in one flush).
    */
-  void add(String key, String sql, Object[] args, String insertSql, Object[] insertArgs)
+  void add(Key key, String sql, Object[] args, String insertSql, Object[] insertArgs)
       throws SQLException {
     failedBefore();
     if (!keys.add(key)) {
@@ -98,7 +98,7 @@ final class TransactionWrites {
   }
 
   /** A row is being written without its lock read first: the row locked ahead is old now. */
-  void rowWritten(long id) {
+  void rowWritten(Long id) {
     locked.remove(id);
   }
 
@@ -116,17 +116,17 @@ final class TransactionWrites {
    * Whether an update of this row keeps the keys the row has in this transaction (locked, so
    * no one else changes them): its statement then finds the row, it needs no answer.
    */
-  boolean keepsKeys(SyncInfo update) {
-    SyncInfo row = known.get(update.id());
+  boolean keepsKeys(Long id, SyncInfo update) {
+    SyncInfo row = known.get(id);
     return row != null && row.connectorKey().equals(update.connectorKey())
         && row.localIssueKey().equals(update.localIssueKey())
         && java.util.Objects.equals(row.remoteIssueKey(), update.remoteIssueKey());
   }
 
-  /** The row as an update waiting here writes it. */
-  void written(SyncInfo row) {
-    known.put(row.id(), row);
-    locked.remove(row.id());
+  /** The row as an update waiting here writes it (its id, boxed). */
+  void written(Long id, SyncInfo row) {
+    known.put(id, row);
+    locked.remove(id);
   }
 
   /**
@@ -150,17 +150,17 @@ final class TransactionWrites {
   }
 
   /** The row was inserted or updated in this transaction: it has a new stamp. */
-  void stamped(long id) {
+  void stamped(Long id) {
     stamped.add(id);
   }
 
   /** Whether the row was inserted or updated in this transaction. */
-  boolean stampedHere(long id) {
+  boolean stampedHere(Long id) {
     return stamped.contains(id);
   }
 
   /** The row's values are being written: they are no longer as read. */
-  void valuesWritten(long id) {
+  void valuesWritten(Long id) {
     values.remove(id);
   }
 
@@ -171,9 +171,26 @@ final class TransactionWrites {
     values.clear();
   }
 
+  /**
+   * What a write writes: a table and the values of its key columns (one or two; {@code second}
+   * null for one). The values themselves, not a string joined of them: joining one per write was
+   * about a fiftieth of what a change allocated ({@code TwoNodeBenchmark}, JFR).
+   */
+  record Key(String table, Object first, Object second) {
+    /** The key of a table's row by one key column. */
+    static Key of(String table, Object value) {
+      return new Key(table, value, null);
+    }
+
+    /** The key of a table's row by two key columns. */
+    static Key of(String table, Object first, Object second) {
+      return new Key(table, first, second);
+    }
+  }
+
   /** The key of a sync information row's writes. */
-  static String rowKey(long id) {
-    return "bb_sync_info " + id;
+  static Key rowKey(Long id) {
+    return Key.of("bb_sync_info", id);
   }
 
   /** The writes of one statement, and the inserts for those an upsert's update did not find. */
