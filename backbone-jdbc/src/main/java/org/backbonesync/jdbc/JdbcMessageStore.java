@@ -88,9 +88,9 @@ final class JdbcMessageStore implements MessageStore {
           + " ORDER BY n ON CONFLICT (message_id, connector_key) DO NOTHING", false,
           ManyRows.UTF8, ManyRows.UTF8, ManyRows.UTF8, "int8", ManyRows.UTF8, "int8",
           ManyRows.UTF8, "int8"),
-      DELETE_INCOMING, ManyRows.of("DELETE FROM bb_inbox AS t USING %s"
-          + " AS v(ck, id) WHERE t.message_id = v.id AND t.connector_key || '' = v.ck", false,
-          "varchar", "varchar"));
+      DELETE_INCOMING, ManyRows.of("DELETE FROM bb_inbox AS t USING %s AS v(ck, id)"
+          + " WHERE t.message_id = v.id AND t.connector_key || '' = convert_from(v.ck, 'UTF8')",
+          false, ManyRows.UTF8, "varchar"));
 
   private final JdbcStores db;
   private final MessageCodec codec = new MessageCodec();

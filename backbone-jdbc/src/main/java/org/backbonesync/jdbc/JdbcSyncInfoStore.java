@@ -600,16 +600,17 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " last_incoming_change = v.lic, incoming_sequence_id = v.ins,"
           + " incoming_changes_ignored = v.ign, partner_epoch = v.pe, partner_since = v.ps,"
           + " made_at = v.ma, stamp = " + NEXT_STAMP + " FROM %s"
-          + " AS v(l, r, fsd, loc, lcs, os, lic, ins, ign, pe, ps, ma, id, ck, kl, kr)"
-          + " WHERE t.id = v.id AND t.connector_key || '' = v.ck"
-          + " AND t.local_issue_key = v.kl AND t.remote_issue_key IS NOT DISTINCT FROM v.kr",
+          + " AS v(l, r, fsd, loc, lcs, os, lic, ins, ign, pe, ps, ma, id, ck)"
+          + " WHERE t.id = v.id AND t.connector_key || '' = convert_from(v.ck, 'UTF8')"
+          + " AND t.local_issue_key = v.l AND t.remote_issue_key IS NOT DISTINCT FROM v.r",
           false, "varchar", "varchar", "int8", "int8", "int8", "int8", "int8", "int8", "bool",
-          "int8", "int8", "int8", "int8", "varchar", "varchar", "varchar"),
+          "int8", "int8", "int8", "int8", ManyRows.UTF8),
       STAMP_ROW, ManyRows.of("UPDATE bb_sync_info AS t SET stamp = " + NEXT_STAMP + " FROM %s"
           + " AS v(id) WHERE t.id = v.id", false, "int8"),
       ADVANCE_SEEN, ManyRows.of("UPDATE bb_sync_info AS t SET last_change_seen = v.m FROM %s"
-          + " AS v(m, ck, id, m2) WHERE t.id = v.id AND t.connector_key || '' = v.ck"
-          + " AND t.last_change_seen < v.m2", false, "int8", "varchar", "int8", "int8"),
+          + " AS v(m, ck, id) WHERE t.id = v.id"
+          + " AND t.connector_key || '' = convert_from(v.ck, 'UTF8') AND t.last_change_seen < v.m",
+          false, "int8", ManyRows.UTF8, "int8"),
       UPDATE_VALUE, ManyRows.of("INSERT INTO bb_synced_value (sync_info_id, mapping_id,"
           + " value_json) SELECT id, convert_from(mapping, 'UTF8'), convert_from(json, 'UTF8')"
           + " FROM %s WITH ORDINALITY AS v(id, mapping, json, n) ORDER BY n"

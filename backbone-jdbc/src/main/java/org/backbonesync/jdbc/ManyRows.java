@@ -43,7 +43,9 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
    * times the bytes of the text, where it sends a {@code byte[][]} in one array of its exact
    * size. For the JSON columns, whose messages are the bulk of what a change writes, and the
    * other text an insert only stores; not for a column a statement joins or compares on, whose
-   * index PostgreSQL would no longer use ({@code ByIdPlansTest}).
+   * index PostgreSQL would no longer use ({@code ByIdPlansTest}), but for one it compares as
+   * an expression no index holds (a connector key, {@link JdbcSyncInfoStore#SAME_CONNECTOR}):
+   * the same key in every row is then encoded once, not once per row by the driver.
    */
   static final String UTF8 = "utf8";
 
