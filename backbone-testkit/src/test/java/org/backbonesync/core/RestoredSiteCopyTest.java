@@ -414,16 +414,17 @@ class RestoredSiteCopyTest {
   }
 
   /**
-   * PA-2, made for PB-2, is lost in a restore before its PAIRED reaches PB, and the copy made for
-   * PB-3 takes its key: both PAIREDs wait at PB, the lost one first. PB-3 is paired with PA-2,
-   * and PB-2, whose pair is lost, ends unlinked and marked, not left waiting for good, linked
-   * with no partner (the simulation with site restores, seed 381).
+   * PB-2 copied to PA-2, whose PAIRED is held on its way to PB; PA is restored (PA-2 lost), and
+   * PB-3's copy takes the key PA-2 (the lost pair's row at PA removed). With {@code
+   * createAgain}, PB-2's create is to be sent again (its acknowledgement lost), and held.
    */
-  @Test
-  void aLostCopysPairedQueuedBeforeTheNewCopysUnlinksItsRow() {
+  private void pa2LostBeforeItsPairedThenTakenByPb3(boolean createAgain) {
     long backup = pb1CopiedThenBackedUp();
     sync.b("bob").create("Scanner jams");
     sync.poll("PB");
+    if (createAgain) {
+      sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
+    }
     sync.deliver("PB");
     sync.apply("PA"); // PA-2 made for PB-2
     sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (its PAIRED)
@@ -433,8 +434,22 @@ class RestoredSiteCopyTest {
     sync.advance(Duration.ofMinutes(10));
     assertEquals("PB-3", sync.b("bob").create("Order more toner"));
     sync.poll("PB");
+    if (createAgain) {
+      sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
+    }
     sync.deliver("PB");
     sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
+  }
+
+  /**
+   * PA-2, made for PB-2, is lost in a restore before its PAIRED reaches PB, and the copy made for
+   * PB-3 takes its key: both PAIREDs wait at PB, the lost one first. PB-3 is paired with PA-2,
+   * and PB-2, whose pair is lost, ends unlinked and marked, not left waiting for good, linked
+   * with no partner (the simulation with site restores, seed 381).
+   */
+  @Test
+  void aLostCopysPairedQueuedBeforeTheNewCopysUnlinksItsRow() {
+    pa2LostBeforeItsPairedThenTakenByPb3(false);
     sync.transportAtoB().releaseHeld();
     sync.deliver("PA");
     sync.apply("PB");
@@ -465,22 +480,7 @@ class RestoredSiteCopyTest {
    */
   @Test
   void aRowUnlinkedByItsLostCopysLatePairedIsLinkedWithANewCopy() {
-    long backup = pb1CopiedThenBackedUp();
-    sync.b("bob").create("Scanner jams");
-    sync.poll("PB");
-    sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
-    sync.deliver("PB"); // PB-2's create, to be sent again
-    sync.apply("PA"); // PA-2 made for PB-2
-    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (its PAIRED)
-    sync.deliver("PA");
-    sync.advance(Duration.ofHours(2));
-    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
-    sync.advance(Duration.ofMinutes(10));
-    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
-    sync.poll("PB");
-    sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
-    sync.deliver("PB");
-    sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
+    pa2LostBeforeItsPairedThenTakenByPb3(true);
     sync.deliver("PA");
     sync.apply("PB"); // PB-3 paired with PA-2
     sync.advance(Duration.ofMinutes(1));
