@@ -12,6 +12,7 @@ import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -359,6 +360,51 @@ class RestoredSiteCopyTest {
     assertEquals("Black and cyan", sync.b().value("PB-3", "description").asText());
     assertEquals("Order more toner", sync.a().value("PA-2", "summary").asText());
     assertEquals(3, sync.a().allIssues().size(), "PA-1, PA-2 and PA-3, none twice");
+  }
+
+  /**
+   * As above, but an admin set PB-2's row to ignore PA's changes before the restore: the row
+   * gives its key up to PB-3's pair and is paired with the new copy of PB-2, but keeps ignoring,
+   * as a row an admin set to ignore before its PAIRED does (README: while set, the partner's
+   * messages are consumed without touching the local issue; a PAIRED still pairs).
+   */
+  @Test
+  @Disabled("known, not fixed (helper-170): InOrder.gaveKeyUp takes any row that ignores, names"
+      + " no partner and talked with a partner row for one that gave its key up; a row an admin"
+      + " set to ignore before ReusedKeys unlinked it looks the same, and the relink clears the"
+      + " admin's flag. Needs a fact that the row gave its key up (as RestoredSiteCopyCrashTest)")
+  void aRowAnAdminSetToIgnoreKeepsIgnoringWhenANewCopyOfItsIssueIsPaired() {
+    long backup = pb1CopiedThenBackedUp();
+    sync.b("bob").create("Scanner jams");
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
+    sync.deliver("PB"); // PB-2's create, to be sent again
+    sync.apply("PA"); // PA-2 made for PB-2
+    sync.deliver("PA");
+    sync.apply("PB"); // PB-2's row names PA-2
+    sync.engine().setIncomingChangesIgnored("PB", row(sync.syncInfoB(), "PB-2").id(), true);
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
+    sync.advance(Duration.ofMinutes(10));
+    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
+    sync.poll("PB");
+    sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
+    sync.transportBtoA().releaseHeld();
+    sync.apply("PA"); // PA-3 made for PB-2
+    assertEquals("Scanner jams", sync.a().value("PA-3", "summary").asText());
+    sync.deliver("PA");
+    sync.apply("PB");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").edit("PA-3", "summary", "Scanner fixed");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertEquals("Scanner jams", sync.b().value("PB-2", "summary").asText(),
+        "alice's edit of PA-3 does not reach PB-2");
+    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(),
+        "PB-2's row still ignores PA's changes, as the admin set it");
   }
 
   /**
