@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,12 +46,7 @@ class OneWarningPerFailureTest {
   }
 
   private List<ILoggingEvent> warningsOfARound() throws Exception {
-    Path file = dir.resolve("sync.json");
-    Files.writeString(file, TwoSitesFile.json(sites.cloud.url(), sites.server.url(), "PA", """
-        "pollInterval": "PT24H",
-        "store": {"directory": "data"},"""));
-    ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
-        "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815"));
+    ServiceConfig config = TwoSitesFile.dailyPolls(dir, sites.cloud.url(), sites.server.url());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // (the prompts are not run: the round's own steps, on this thread, do it all)
     service = SyncService.open(config, Sites.connect(config, registry), registry,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,12 +36,7 @@ class PromptedStepHealthTest {
 
   @BeforeEach
   void open() throws Exception {
-    Path file = dir.resolve("sync.json");
-    Files.writeString(file, TwoSitesFile.json(sites.cloud.url(), sites.server.url(), "PA", """
-        "pollInterval": "PT24H",
-        "store": {"directory": "data"},"""));
-    ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
-        "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815"));
+    ServiceConfig config = TwoSitesFile.dailyPolls(dir, sites.cloud.url(), sites.server.url());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     service = SyncService.open(config, Sites.connect(config, registry), registry, prompts);
     engine = service.running().get(0).engine;

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.backbonesync.jdbc.JdbcStores;
@@ -39,12 +37,7 @@ class StopWaitsForTheCallersStepTest {
   void theStopWaitsForTheStepOnTheMainThreadBeforeItClosesTheStores() throws Exception {
     slowSearch = new HoldingProxy(sites.cloud.url(),
         request -> request.contains("/search") && request.contains("ORDER BY updated"));
-    Path file = dir.resolve("sync.json");
-    Files.writeString(file, TwoSitesFile.json(slowSearch.url(), sites.server.url(), "PA", """
-        "pollInterval": "PT24H",
-        "store": {"directory": "data"},"""));
-    ServiceConfig config = ServiceConfig.read(file, Map.of("JIRA_A_EMAIL", "sync-a@example.com",
-        "JIRA_A_TOKEN", "cloud-token-4711", "JIRA_B_TOKEN", "server-pat-0815"));
+    ServiceConfig config = TwoSitesFile.dailyPolls(dir, slowSearch.url(), sites.server.url());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SyncService service = SyncService.open(config, Sites.connect(config, registry), registry);
     sites.pa.as("alice").create("Printer on fire");
