@@ -14,9 +14,10 @@ module org.backbonesync.spi {
   exports org.backbonesync.spi.transport;
   // not API: the map a message's fields travel in, shared with the engine, the escaping of
   // text from outside, shared with the Jira adapter and the servlets (a refused request's path),
-  // where a parser stopped and numbers past a double's, shared with the Jira webhook handler,
-  // and a message as decoding it would give it, for the JDBC store's decoded messages
+  // where a parser stopped and numbers past a double's, shared with the Jira webhook handler
+  // and the transports' envelopes, and a message as decoding it would give it, for the JDBC
+  // store's decoded messages
   exports org.backbonesync.spi.internal
       to org.backbonesync.core, org.backbonesync.jira, org.backbonesync.servlet,
-      org.backbonesync.jdbc;
+      org.backbonesync.jdbc, org.backbonesync.transport;
 }

@@ -3,7 +3,6 @@ package org.backbonesync.transport;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +25,7 @@ import java.util.UUID;
 import java.util.function.IntConsumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.backbonesync.spi.internal.ParserPlace;
 import org.backbonesync.spi.message.MessageCodec;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.message.SyncMessage;
@@ -287,49 +287,15 @@ final class Envelopes {
         return reader.readTree(p);
       } catch (StreamConstraintsException e) {
         throw new EnvelopeRejectedException(Reason.LIMIT,
-            StrictJson.printable(StrictJson.reason(e), 200) + where(p) + longNumber(e, p, body));
+            StrictJson.printable(StrictJson.reason(e), 200) + ParserPlace.at(p)
+                + ParserPlace.longNumber(e, p, body, 40));
       } catch (JsonProcessingException e) {
         throw new EnvelopeRejectedException(Reason.MALFORMED, "the body is not JSON: "
-            + StrictJson.printable(StrictJson.reason(e), 200) + where(p));
+            + StrictJson.printable(StrictJson.reason(e), 200) + ParserPlace.at(p));
       }
     } catch (IOException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "the body cannot be read");
     }
-  }
-
-  /**
-   * The number a refusal of its length is about, as written and cut ({@code ", was
-   * 1000000000...}"), read back from where the parser stopped, just after it; nothing for
-   * another limit.
-   */
-  private static String longNumber(StreamConstraintsException e, JsonParser p, byte[] body) {
-    if (!String.valueOf(e.getOriginalMessage()).startsWith("Number value length")) {
-      return "";
-    }
-    int end = (int) Math.min(body.length, Math.max(0, p.currentLocation().getByteOffset()));
-    int start = end;
-    while (start > 0 && "0123456789+-.eE".indexOf(body[start - 1]) >= 0) {
-      start--;
-    }
-    return start == end ? "" : ", was "
-        + StrictJson.printable(new String(body, start, end - start, StandardCharsets.US_ASCII), 40);
-  }
-
-  /**
-   * Where the parser stopped, as a JSON path ({@code " at $.timestamp"}, {@code " at
-   * $.messages[0].fields"}), or nothing at the top.
-   */
-  private static String where(JsonParser p) {
-    StringBuilder path = new StringBuilder();
-    for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot();
-        c = c.getParent()) {
-      if (c.inArray()) {
-        path.insert(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
-      } else if (c.getCurrentName() != null) {
-        path.insert(0, "." + printable(c.getCurrentName()));
-      }
-    }
-    return path.length() == 0 ? "" : " at $" + StrictJson.printable(path.toString(), 200);
   }
 
   /** A value from outside, made safe to log: printable ASCII, at most 80 characters. */

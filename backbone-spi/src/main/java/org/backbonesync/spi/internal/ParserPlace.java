@@ -9,8 +9,8 @@ import org.backbonesync.spi.message.StrictJson;
 /**
  * Not API. Where a parser stopped when it refused a body, for the refusal's words: the JSON path
  * ({@code " at $.timestamp"}, {@code " at $.fields[\"map-1\"].value"}) and, for a number over the length limit, the number as written and
- * cut ({@code ", was 99999..."}), as the transports' envelopes name them. The Jira webhook handler
- * and the message codec use it (the transport module, outside the exports, has its own copy in {@code Envelopes}).
+ * cut ({@code ", was 99999..."}). The Jira webhook handler, the message codec and the
+ * transports' envelopes use it.
  */
 public final class ParserPlace {
   /** The most characters of a path shown. */
