@@ -379,10 +379,7 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
     /** How long one POST may take, from 1 ms to a day. Default 30 s. */
     public Builder timeout(Duration value) {
       Objects.requireNonNull(value, "timeout");
-      if (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(Duration.ofDays(1)) > 0) {
-        throw new IllegalArgumentException("timeout must be from 1 ms to 1 day, was " + value);
-      }
-      this.timeout = value;
+      this.timeout = Durations.within("timeout", value, Durations.DAY);
       return this;
     }
 
