@@ -36,7 +36,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   private static final String COLUMNS = "id, local_issue_key, remote_issue_key,"
       + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
       + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored, partner_epoch,"
-      + " partner_since, made_at, stamp";
+      + " partner_since, made_at, stamp, key_given_up";
   /** Gives a row its {@link SyncInfo#stamp()} (V10__row_stamp.sql); H2 and PostgreSQL alike. */
   private static final String NEXT_STAMP = "nextval('bb_stamp')";
   private static final String LAST_STAMP_POSTGRES =
@@ -61,7 +61,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   private static SyncInfo row(ResultSet r, String connectorKey) throws SQLException {
     return new SyncInfo(r.getLong(1), connectorKey, r.getString(2), r.getString(3),
         r.getLong(4), r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9),
-        r.getBoolean(10), r.getLong(11), r.getLong(12), r.getLong(13), r.getLong(14));
+        r.getBoolean(10), r.getLong(11), r.getLong(12), r.getLong(13), r.getLong(14),
+        r.getBoolean(15));
   }
 
   private Optional<SyncInfo> one(Connection c, String where, Object... args) throws SQLException {
@@ -459,13 +460,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " local_issue_key, remote_issue_key, first_sync_date, last_outgoing_change,"
           + " last_change_seen, outgoing_sequence_id, last_incoming_change,"
           + " incoming_sequence_id, incoming_changes_ignored, partner_epoch, partner_since,"
-          + " made_at, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NEXT_STAMP + ")",
+          + " made_at, key_given_up, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          + NEXT_STAMP + ")",
           new String[] {"id", "stamp"})) {
         bind(s, info.connectorKey(), info.localIssueKey(), info.remoteIssueKey(),
             info.firstSyncDate(), info.lastOutgoingChange(), info.lastChangeSeen(),
             info.outgoingMessageSequenceId(), info.lastIncomingChange(),
             info.incomingMessageSequenceId(), info.incomingChangesIgnored(), info.partnerEpoch(),
-            info.partnerSince(), info.madeAt());
+            info.partnerSince(), info.madeAt(), info.keyGivenUp());
         executeKeepingPairs(s, info);
         try (ResultSet keys = s.getGeneratedKeys()) {
           keys.next();
@@ -569,7 +571,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       + " remote_issue_key = ?, first_sync_date = ?, last_outgoing_change = ?,"
       + " last_change_seen = ?, outgoing_sequence_id = ?, last_incoming_change = ?,"
       + " incoming_sequence_id = ?, incoming_changes_ignored = ?, partner_epoch = ?,"
-      + " partner_since = ?, made_at = ?, stamp = " + NEXT_STAMP + " WHERE id = ?";
+      + " partner_since = ?, made_at = ?, key_given_up = ?, stamp = " + NEXT_STAMP
+      + " WHERE id = ?";
   /** Finds the row only with the keys it is written with. */
   private static final String KEYS_KEPT = " AND " + SAME_CONNECTOR + " AND local_issue_key = ?"
       + " AND remote_issue_key IS NOT DISTINCT FROM ?";
@@ -599,12 +602,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " last_change_seen = v.lcs, outgoing_sequence_id = v.os,"
           + " last_incoming_change = v.lic, incoming_sequence_id = v.ins,"
           + " incoming_changes_ignored = v.ign, partner_epoch = v.pe, partner_since = v.ps,"
-          + " made_at = v.ma, stamp = " + NEXT_STAMP + " FROM %s"
-          + " AS v(l, r, fsd, loc, lcs, os, lic, ins, ign, pe, ps, ma, id, ck)"
+          + " made_at = v.ma, key_given_up = v.kg, stamp = " + NEXT_STAMP + " FROM %s"
+          + " AS v(l, r, fsd, loc, lcs, os, lic, ins, ign, pe, ps, ma, kg, id, ck)"
           + " WHERE t.id = v.id AND t.connector_key || '' = convert_from(v.ck, 'UTF8')"
           + " AND t.local_issue_key = v.l AND t.remote_issue_key IS NOT DISTINCT FROM v.r",
           false, "varchar", "varchar", "int8", "int8", "int8", "int8", "int8", "int8", "bool",
-          "int8", "int8", "int8", "int8", ManyRows.UTF8),
+          "int8", "int8", "int8", "bool", "int8", ManyRows.UTF8),
       STAMP_ROW, ManyRows.of("UPDATE bb_sync_info AS t SET stamp = " + NEXT_STAMP + " FROM %s"
           + " AS v(id) WHERE t.id = v.id", false, "int8"),
       ADVANCE_SEEN, ManyRows.of("UPDATE bb_sync_info AS t SET last_change_seen = v.m FROM %s"
@@ -636,7 +639,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
 
   /** The arguments of {@link #UPDATE_ROW}, then those of the condition after it. */
   private static Object[] columns(SyncInfo info, Object... whereArgs) {
-    Object[] args = new Object[13 + whereArgs.length]; // (one array: no copy of a first one)
+    Object[] args = new Object[14 + whereArgs.length]; // (one array: no copy of a first one)
     args[0] = info.localIssueKey();
     args[1] = info.remoteIssueKey();
     args[2] = info.firstSyncDate();
@@ -649,8 +652,9 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     args[9] = info.partnerEpoch();
     args[10] = info.partnerSince();
     args[11] = info.madeAt();
-    args[12] = info.id();
-    System.arraycopy(whereArgs, 0, args, 13, whereArgs.length);
+    args[12] = info.keyGivenUp();
+    args[13] = info.id();
+    System.arraycopy(whereArgs, 0, args, 14, whereArgs.length);
     return args;
   }
 

@@ -88,11 +88,12 @@ class ByIdPlansTest {
 
   @Test
   void aRowIsUpdatedByIdThroughThePrimaryKey() throws SQLException {
-    // the columns (keys, six figures, a flag, three figures), the id, then the keys kept
+    // the columns (keys, six figures, a flag, three figures, a flag), the id, then the keys kept
     List<String> update = new java.util.ArrayList<>(List.of("PA-7", "PB-7"));
     update.addAll(Collections.nCopies(6, "1"));
     update.add("false");
     update.addAll(Collections.nCopies(3, "1"));
+    update.add("false");
     update.addAll(List.of("7", "PA", "PA-7", "PB-7"));
     throughThePrimaryKey(plan(JdbcSyncInfoStore.UPDATE_KEEPING_KEYS,
         update.toArray(String[]::new)));
@@ -124,6 +125,7 @@ class ByIdPlansTest {
     update.addAll(Collections.nCopies(6, "{1}"));
     update.add("{false}");
     update.addAll(Collections.nCopies(3, "{1}"));
+    update.add("{false}");
     update.addAll(List.of("{7}", "{PA}")); // (the keys compared: the ones written)
     throughThePrimaryKey(plan(JdbcSyncInfoStore.MANY_ROWS.get(
         JdbcSyncInfoStore.UPDATE_KEEPING_KEYS).sql(), update.toArray(String[]::new)));

@@ -53,7 +53,7 @@ class DeletedMeanwhileTest {
 
   private long pair(String local, String remote) {
     return rows.insert(
-        new SyncInfo(0, "PA", local, remote, 1000, 1000, 1000, 0, 0, 0, false, 0, 0, 1000, 0))
+        new SyncInfo(0, "PA", local, remote, 1000, 1000, 1000, 0, 0, 0, false, 0, 0, 1000, 0, false))
         .id();
   }
 
@@ -192,7 +192,7 @@ class DeletedMeanwhileTest {
     try (JdbcStores engine = JdbcStores.open(new CountedStatements(url).dataSource)) {
       db.afterFirst("SELECT id FROM bb_sync_info", () -> {
         engine.syncInfo().insert(new SyncInfo(0, "PA", "PA-3", "PB-3", 1000, 1000, 1000, 0, 0, 0,
-            false, 0, 0, 1000, 0));
+            false, 0, 0, 1000, 0, false));
         engine.syncInfo().putPairedLink("PA", meanwhile);
       });
 

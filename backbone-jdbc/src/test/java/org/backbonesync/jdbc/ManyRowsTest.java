@@ -55,7 +55,7 @@ class ManyRowsTest {
     List<Long> ids = new ArrayList<>();
     for (int i = 1; i <= 30; i++) {
       SyncInfo row = stores.syncInfo().insert(new SyncInfo(0, "PA", "PA-" + i,
-          i % 3 == 0 ? null : "PB-" + i, 1000, 1100, 5000, 3, 1200, 2, false, 0, 0, 1010, 0));
+          i % 3 == 0 ? null : "PB-" + i, 1000, 1100, 5000, 3, 1200, 2, false, 0, 0, 1010, 0, false));
       ids.add(row.id());
       if (i % 2 == 0) {
         stores.syncInfo().putSyncedValues(row.id(), Map.of("m1", JSON.textNode("old")));

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PairedMeanwhileTest {
   private static final SyncInfo ROW =
-      new SyncInfo(0, "PA", "PA-1", "PB-1", 1000, 1000, 1000, 0, 0, 0, false, 0, 0, 1000, 0);
+      new SyncInfo(0, "PA", "PA-1", "PB-1", 1000, 1000, 1000, 0, 0, 0, false, 0, 0, 1000, 0, false);
 
   @TempDir Path dir;
 

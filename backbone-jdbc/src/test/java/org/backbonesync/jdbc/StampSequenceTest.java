@@ -329,7 +329,7 @@ class StampSequenceTest {
 
   private static SyncInfo row(String local) {
     return new SyncInfo(0, "PA", local, null, 1000, 1100, 1050, 3, 1200, 2, false, 0, 0, 1010,
-        0);
+        0, false);
   }
 
   /** The tables as a restore without the sequence leaves them: the counter starts again at 1. */

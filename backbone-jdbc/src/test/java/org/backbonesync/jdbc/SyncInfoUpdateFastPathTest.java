@@ -16,7 +16,7 @@ class SyncInfoUpdateFastPathTest {
 
   private static void keepsANullRemoteKey(Stores stores) {
     SyncInfo row = stores.syncInfo().insert(
-        new SyncInfo(0, "PA", "PA-1", null, 1000, 1100, 1050, 3, 1200, 2, false, 0, 0, 1010, 0));
+        new SyncInfo(0, "PA", "PA-1", null, 1000, 1100, 1050, 3, 1200, 2, false, 0, 0, 1010, 0, false));
     stores.inTransaction(() -> {
       SyncInfo locked = stores.syncInfo().findByIdForUpdate("PA", row.id()).orElseThrow();
       stores.syncInfo().update(locked.withSent(4, 2000));
@@ -27,7 +27,7 @@ class SyncInfoUpdateFastPathTest {
     assertEquals(4, after.outgoingMessageSequenceId());
     // and one paired on another connector with the same local key is not touched
     SyncInfo other = stores.syncInfo().insert(
-        new SyncInfo(0, "PB", "PA-1", null, 1000, 1100, 1050, 3, 1200, 2, false, 0, 0, 1010, 0));
+        new SyncInfo(0, "PB", "PA-1", null, 1000, 1100, 1050, 3, 1200, 2, false, 0, 0, 1010, 0, false));
     stores.syncInfo().update(after.withSent(5, 3000));
     assertEquals(3, stores.syncInfo().findById("PB", other.id()).orElseThrow()
         .outgoingMessageSequenceId());

@@ -147,6 +147,6 @@ class TransactionWritesTest {
 
   private static SyncInfo row(String local) {
     return new SyncInfo(0, "PA", local, "PB" + local.substring(2), 1000, 1100, 1050, 3, 1200, 2,
-        false, 0, 0, 1010, 0);
+        false, 0, 0, 1010, 0, false);
   }
 }

@@ -18,7 +18,6 @@ import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,9 +62,6 @@ class RestoredSiteCopyCrashTest {
   }
 
   @Test
-  @Disabled("known, not fixed (helper-147): the relink of faff7491 reads the row as it was"
-      + " before PairOrder's learn of PA-3's row committed on its own; after a crash between the"
-      + " two the row takes the key and keeps ignoring. Needs a fact that survives the learn")
   void aRowThatGaveItsKeyUpIsLinkedWithANewCopyEvenAfterACrash() {
     sync.b("bob").create("Printer on fire");
     sync.runUntilQuiet();

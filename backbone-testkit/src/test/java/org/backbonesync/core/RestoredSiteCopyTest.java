@@ -12,7 +12,6 @@ import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -421,10 +420,6 @@ class RestoredSiteCopyTest {
    * messages are consumed without touching the local issue; a PAIRED still pairs).
    */
   @Test
-  @Disabled("known, not fixed (helper-170): InOrder.gaveKeyUp takes any row that ignores, names"
-      + " no partner and talked with a partner row for one that gave its key up; a row an admin"
-      + " set to ignore before ReusedKeys unlinked it looks the same, and the relink clears the"
-      + " admin's flag. Needs a fact that the row gave its key up (as RestoredSiteCopyCrashTest)")
   void aRowAnAdminSetToIgnoreKeepsIgnoringWhenANewCopyOfItsIssueIsPaired() {
     pb2MadeAgainAsPa3AfterTheRestore(() -> sync.engine().setIncomingChangesIgnored("PB",
         row(sync.syncInfoB(), "PB-2").id(), true));

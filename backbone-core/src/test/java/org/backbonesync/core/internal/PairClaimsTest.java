@@ -48,7 +48,7 @@ class PairClaimsTest {
   }
 
   private static SyncInfo row(String local, String remote) {
-    return new SyncInfo(1, "PA", local, remote, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0);
+    return new SyncInfo(1, "PA", local, remote, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, false);
   }
 
   @Test

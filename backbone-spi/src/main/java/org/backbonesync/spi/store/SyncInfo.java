@@ -35,6 +35,12 @@ import java.util.Objects;
  *     one counter for every node sharing the store, so that a greater stamp means a later write
  *     whatever the nodes' clocks say (see {@link SyncInfoStore#nextStamp()}). The value a caller
  *     passes is ignored. 0 for a row not written since stamps were kept. Not part of the JSON form
+ * @param keyGivenUp whether this row ignores the partner's changes because it gave its partner
+ *     issue's key up ({@link #withKeyGivenUp()}), not by an admin's choice: the partner's site was
+ *     restored from a backup and gave that key to another issue, which another pair holds now.
+ *     A copy of this row's issue that the partner makes since may pair with it again; a row an
+ *     admin set to ignore keeps ignoring. Not part of the JSON form (an imported row starts
+ *     false)
  */
 public record SyncInfo(
     long id,
@@ -51,7 +57,8 @@ public record SyncInfo(
     @JsonIgnore long partnerEpoch,
     @JsonIgnore long partnerSince,
     @JsonIgnore long madeAt,
-    @JsonIgnore long stamp) {
+    @JsonIgnore long stamp,
+    @JsonIgnore boolean keyGivenUp) {
 
   public SyncInfo {
     Objects.requireNonNull(connectorKey, "connectorKey");
@@ -62,7 +69,8 @@ public record SyncInfo(
   public static SyncInfo newPair(
       String connectorKey, String localIssueKey, String remoteIssueKey, long now) {
     return new SyncInfo(
-        0, connectorKey, localIssueKey, remoteIssueKey, now, 0, 0, 0, 0, 0, false, 0, 0, now, 0);
+        0, connectorKey, localIssueKey, remoteIssueKey, now, 0, 0, 0, 0, 0, false, 0, 0, now, 0,
+        false);
   }
 
   /** This row with the store's id. */
@@ -70,7 +78,7 @@ public record SyncInfo(
     return new SyncInfo(
         newId, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
   }
 
   /**
@@ -83,7 +91,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, key, remoteIssueKey, firstSyncDate, lastOutgoingChange, lastChangeSeen,
         outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
   }
 
   /** This row with the partner's issue key. */
@@ -91,7 +99,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, key, firstSyncDate, lastOutgoingChange, lastChangeSeen,
         outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
   }
 
   /** This row after a message with {@code sequenceId} was sent at {@code now}. */
@@ -99,7 +107,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, now, lastChangeSeen,
         sequenceId, lastIncomingChange, incomingMessageSequenceId, incomingChangesIgnored,
-        partnerEpoch, partnerSince, madeAt, stamp);
+        partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
   }
 
   /** This row after local changes up to {@code changeTime} were examined. */
@@ -107,7 +115,8 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         Math.max(lastChangeSeen, changeTime), outgoingMessageSequenceId, lastIncomingChange,
-        incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp);
+        incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp,
+        keyGivenUp);
   }
 
   /**
@@ -128,15 +137,33 @@ public record SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
         incomingChangesIgnored, partnerEpoch, outgoingMessageSequenceId + 1,
-        Math.max(now, epochTime + 1), stamp);
+        Math.max(now, epochTime + 1), stamp, keyGivenUp);
   }
 
-  /** This row with incoming changes ignored or taken again. */
+  /**
+   * This row with incoming changes ignored or taken again, by this choice alone: no longer
+   * {@link #keyGivenUp()}.
+   */
   public SyncInfo withIncomingChangesIgnored(boolean ignored) {
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        ignored, partnerEpoch, partnerSince, madeAt, stamp);
+        ignored, partnerEpoch, partnerSince, madeAt, stamp, false);
+  }
+
+  /**
+   * This row after it gave its partner issue's key up to another pair: naming no partner issue,
+   * ignoring the partner's changes, {@link #keyGivenUp()}. A row that ignored them already (an
+   * admin's choice) stays as it was but for the key.
+   *
+   * @since 0.1.0
+   */
+  public SyncInfo withKeyGivenUp() {
+    boolean given = keyGivenUp || !incomingChangesIgnored;
+    return new SyncInfo(
+        id, connectorKey, localIssueKey, null, firstSyncDate, lastOutgoingChange,
+        lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
+        true, partnerEpoch, partnerSince, madeAt, stamp, given);
   }
 
   /** This row after the message with {@code sequenceId} was applied (or skipped) at {@code now}. */
@@ -144,7 +171,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, now, sequenceId, incomingChangesIgnored,
-        partnerEpoch, partnerSince, madeAt, stamp);
+        partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
   }
 
   /** A row as the original product's JSON has it: no partner row known yet. */
@@ -154,7 +181,7 @@ public record SyncInfo(
       boolean incomingChangesIgnored) {
     this(id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, 0, 0, 0, 0);
+        incomingChangesIgnored, 0, 0, 0, 0, false);
   }
 
   /**
@@ -173,7 +200,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, newStamp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, newStamp, keyGivenUp);
   }
 
   /** This row as made at {@code now} (an import: whatever its firstSyncDate says). */
@@ -181,7 +208,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, now, stamp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, now, stamp, keyGivenUp);
   }
 
   /**
@@ -196,6 +223,6 @@ public record SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange,
         replaced ? 0 : incomingMessageSequenceId, incomingChangesIgnored, epoch,
-        fromNext ? outgoingMessageSequenceId + 1 : 1, madeAt, stamp);
+        fromNext ? outgoingMessageSequenceId + 1 : 1, madeAt, stamp, keyGivenUp);
   }
 }

@@ -15,7 +15,7 @@ class SyncInfoEpochTest {
 
   private static SyncInfo row(long firstSyncDate, long madeAt) {
     return new SyncInfo(5, "PA", "PA-1", "PB-1", firstSyncDate, 0, 0, 3, 0, 2, true, 0, 0,
-        madeAt, 0);
+        madeAt, 0, false);
   }
 
   @Test

@@ -43,7 +43,8 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
   }
 
   private static SyncInfo row(String connector, String local, String remote) {
-    return new SyncInfo(0, connector, local, remote, 1000, 1100, 1050, 3, 1200, 2, false, 77, 2, 1010, 0);
+    return new SyncInfo(
+        0, connector, local, remote, 1000, 1100, 1050, 3, 1200, 2, false, 77, 2, 1010, 0, false);
   }
 
   @Test
@@ -262,6 +263,36 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
     assertEquals(3, read.incomingMessageSequenceId());
     assertEquals(2100, read.lastIncomingChange());
     assertThrows(IllegalArgumentException.class, () -> store.update(row.withId(row.id() + 99)));
+  }
+
+  /**
+   * A row that gave its partner's key up keeps that fact through its later writes (one inside a
+   * transaction, on the row as locked, as the engine writes), and loses it when its incoming
+   * changes are taken again.
+   */
+  @Test
+  void aRowKeepsHavingGivenItsKeyUpUntilItTakesChangesAgain() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    SyncInfo admins = store.insert(row("PA", "PA-2", "PB-2").withIncomingChangesIgnored(true));
+    stores.inTransaction(() -> {
+      store.update(store.findByIdForUpdate("PA", row.id()).orElseThrow().withKeyGivenUp());
+      store.update(store.findByIdForUpdate("PA", admins.id()).orElseThrow().withKeyGivenUp());
+    });
+    stores.inTransaction(() -> store.update(
+        store.findByIdForUpdate("PA", row.id()).orElseThrow().withReceived(3, 2100)));
+
+    SyncInfo read = store.findById("PA", row.id()).orElseThrow();
+    assertTrue(read.keyGivenUp(), "still gave its key up: " + read);
+    assertTrue(read.incomingChangesIgnored());
+    assertNull(read.remoteIssueKey());
+    assertEquals(3, read.incomingMessageSequenceId());
+    SyncInfo adminsRead = store.findById("PA", admins.id()).orElseThrow();
+    assertFalse(adminsRead.keyGivenUp(), "an admin's ignore stays the admin's: " + adminsRead);
+    assertTrue(adminsRead.incomingChangesIgnored());
+
+    stores.inTransaction(() -> store.update(store.findByIdForUpdate("PA", row.id())
+        .orElseThrow().withRemoteIssueKey("PB-3").withIncomingChangesIgnored(false)));
+    assertFalse(store.findById("PA", row.id()).orElseThrow().keyGivenUp());
   }
 
   @Test
