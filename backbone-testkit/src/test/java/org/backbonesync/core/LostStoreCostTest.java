@@ -67,8 +67,9 @@ class LostStoreCostTest {
       assertEquals(0, b.getOrDefault(write, 0), write + " on B: " + b);
     }
     int perPair = (total(a) + total(b)) * 100 / ISSUES;
-    // before: 2,506, with a PUT of the values the issue had already per whole applied (300)
-    assertTrue(perPair <= 2_260, "tracker requests per 100 pairs re-paired " + perPair
+    // before: 2,506, with a PUT of the values the issue had already per whole applied (300);
+    // 2,256 with the comments read three times per whole applied (once now: all copies there)
+    assertTrue(perPair <= 1_910, "tracker requests per 100 pairs re-paired " + perPair
         + ": A " + a + ", B " + b);
   }
 

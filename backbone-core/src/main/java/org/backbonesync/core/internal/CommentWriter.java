@@ -40,8 +40,11 @@ final class CommentWriter {
     final String issueKey;
     final Map<String, CommentLink> byLocal = new HashMap<>();
     final Map<String, CommentLink> byRemote = new HashMap<>();
+    /** The issue's comments as read before the operations. */
     List<Comment> comments;
     boolean whole;
+    /** Whether a comment was added or edited here: {@link #comments} is then out of date. */
+    boolean wrote;
     final List<String> touched = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
     final Map<String, String> remoteOf = new HashMap<>();
@@ -80,7 +83,7 @@ final class CommentWriter {
         case "delete" -> target.ifPresent(link -> delete(pass, link));
         case OutgoingContent.COMPLETE -> {
           if (!created) {
-            pass.removed.addAll(deleteCopiesNotIn(issueKey, ops, pass.byLocal, pass.touched));
+            pass.removed.addAll(deleteCopiesNotIn(pass, ops));
           }
         }
         default -> throw new SyncException(
@@ -100,14 +103,17 @@ final class CommentWriter {
       // added before (a retry or a resync); a whole resend carries the body as it is now
       if (pass.whole && refresh(pass.issueKey, pass.comments, target.get(), body,
           in.document())) {
+        pass.wrote = true;
         pass.remoteOf.put(target.get().localId(), remoteId);
         pass.touched.add(target.get().localId());
       }
       return;
     }
     String visibility = op.path("visibility").isTextual() ? op.get("visibility").asText() : null;
-    String localId = adopt(pass.comments, body, pass.byLocal)
-        .orElseGet(() -> tracker.addComment(pass.issueKey, body, visibility, in.document()));
+    Optional<String> adopted = adopt(pass.comments, body, pass.byLocal);
+    String localId = adopted.isPresent() ? adopted.get()
+        : tracker.addComment(pass.issueKey, body, visibility, in.document());
+    pass.wrote |= adopted.isEmpty();
     pass.remoteOf.put(localId, remoteId);
     pass.touched.add(localId);
   }
@@ -140,6 +146,7 @@ final class CommentWriter {
     // one, or a message of a build that sent no visibility, leaves the copy's as it is
     String visibility = op.path("visibility").isTextual() ? op.get("visibility").asText() : null;
     tracker.editComment(pass.issueKey, localId, body, visibility, in.document());
+    pass.wrote = true;
     pass.remoteOf.put(localId, link.remoteId() != null ? link.remoteId()
         : op.path("id").asText());
     pass.touched.add(localId);
@@ -156,12 +163,17 @@ final class CommentWriter {
     pass.removed.add(localId);
   }
 
-  /** The links of the comments added or edited, as they are now in the tracker. */
+  /**
+   * The links of the comments added, edited or adopted, as they are now in the tracker: read
+   * again only when this pass wrote one (a whole applied to an issue whose copies are all there,
+   * as after a lost store, reads the comments once: {@code LostStoreCostTest}).
+   */
   private List<CommentLink> linksOfTouched(Pass pass) {
     List<CommentLink> put = new ArrayList<>();
     if (!pass.touched.isEmpty()) {
       Map<String, Comment> now = new HashMap<>();
-      tracker.comments(pass.issueKey).forEach(c -> now.put(c.id(), c));
+      (pass.wrote ? tracker.comments(pass.issueKey) : pass.comments)
+          .forEach(c -> now.put(c.id(), c));
       for (String localId : pass.touched) {
         Comment c = now.get(localId);
         put.add(new CommentLink(localId, pass.remoteOf.get(localId), c == null ? 0 : c.updated(),
@@ -190,20 +202,21 @@ final class CommentWriter {
   /**
    * After the ops of a sender that sent every comment it has ({@code complete}, to a row made
    * again): the sync user's comments here are copies, so one that is no copy of a comment named
-   * is of a comment deleted there meanwhile, and goes. Returns the ids deleted.
+   * is of a comment deleted there meanwhile, and goes. Returns the ids deleted. The comments as
+   * read before the ops: one this pass added is a copy of one named, and one it deleted is gone
+   * (the pair's claim keeps other applies away; a person adds none as the sync user).
    */
-  private List<String> deleteCopiesNotIn(String issueKey, JsonNode ops,
-      Map<String, CommentLink> byLocal, List<String> touched) {
+  private List<String> deleteCopiesNotIn(Pass pass, JsonNode ops) {
     Set<String> named = new HashSet<>();
     ops.forEach(op -> named.add(op.path("id").asText()));
     List<String> deleted = new ArrayList<>();
-    for (Comment c : tracker.comments(issueKey)) {
-      CommentLink link = byLocal.get(c.id());
-      boolean copyOfNamed = touched.contains(c.id())
+    for (Comment c : pass.comments) {
+      CommentLink link = pass.byLocal.get(c.id());
+      boolean copyOfNamed = pass.touched.contains(c.id())
           || (link != null && link.remoteId() != null && named.contains(link.remoteId()));
-      if (syncUser.equals(c.author()) && !copyOfNamed) {
+      if (syncUser.equals(c.author()) && !copyOfNamed && !pass.removed.contains(c.id())) {
         try {
-          tracker.deleteComment(issueKey, c.id());
+          tracker.deleteComment(pass.issueKey, c.id());
         } catch (TrackerException alreadyGone) {
           // deleted here as well
         }
