@@ -25,7 +25,8 @@ import org.backbonesync.spi.message.SyncMessage;
  * null, {@code int}s as {@link IntNode}, other {@code long}s as {@link LongNode}, finite doubles
  * as {@link DoubleNode}, arrays and objects of those), nested well within {@link
  * StrictJson#MAX_NESTING_DEPTH}, with no text the codec would refuse or alter (over {@link
- * StrictJson#MAX_STRING_LENGTH}, or with half a surrogate pair). A {@code long} that fits an
+ * StrictJson#MAX_STRING_LENGTH}, or with half a surrogate pair) and no number it refuses ({@link
+ * MessageNumbers}). A {@code long} that fits an
  * {@code int}, a float, a decimal or a big integer reads back as another node, which compares
  * unequal: such a message is decoded when read, as before. The arrays and objects are copied,
  * so that the message kept cannot change with the values a mapping may go on changing.
@@ -42,7 +43,8 @@ public final class DecodedAlike {
    * decoded message might differ.
    */
   public static SyncMessage of(SyncMessage message) {
-    if (message.formatVersion() != MessageCodec.FORMAT_VERSION || !envelopeAlike(message)) {
+    if (message.formatVersion() != MessageCodec.FORMAT_VERSION || !envelopeAlike(message)
+        || !MessageNumbers.within(message)) {
       return null;
     }
     boolean containers = false;

@@ -6,7 +6,9 @@
  * release). {@link org.backbonesync.spi.internal.BeyondDoubleAsDecimal} is the parser the
  * engine's and the service's readers of numbers as decimals share, and the Jira webhook handler
  * too; {@link org.backbonesync.spi.internal.ParserPlace} names where a parser stopped in a
- * refusal, for the message codec and the Jira webhook handler. {@link org.backbonesync.spi.internal.SmallMap} is the map a message's fields travel
+ * refusal, for the message codec and the Jira webhook handler; {@link
+ * org.backbonesync.spi.internal.MessageNumbers} is the range of a message's times, epochs and
+ * sequence ids, for the codec and {@code DecodedAlike}. {@link org.backbonesync.spi.internal.SmallMap} is the map a message's fields travel
  * in: ours rather than a collection library's, because the JDK's maps cost a table and a node per
  * key and the well-kept small-map libraries (Guava's, Eclipse Collections') would be a dependency
  * of every plugin for one class.

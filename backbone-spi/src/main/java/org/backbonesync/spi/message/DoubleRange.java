@@ -26,10 +26,11 @@ final class DoubleRange {
    * Refuses the message when a number in it is beyond a double's range: an infinity (a tree
    * read with doubles), or a decimal a double does not hold (as {@link Parser} gives them).
    *
+   * @param path the message's path, {@code $} or its place in a larger document
    * @throws MessageFormatException naming the first such number's path and value
    */
-  static void check(JsonNode message, String messageId) {
-    String at = beyond(message, new StringBuilder("$"));
+  static void check(JsonNode message, String path, String messageId) {
+    String at = beyond(message, new StringBuilder(path));
     if (at != null) {
       throw new MessageFormatException("malformed message " + messageId + " at " + at, null);
     }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.backbonesync.spi.internal.MessageNumbers;
 import org.backbonesync.spi.internal.ParserPlace;
 
 /**
@@ -29,7 +30,9 @@ import org.backbonesync.spi.internal.ParserPlace;
  * rather than read as something its sender did not write. A number with a fraction or an
  * exponent is read as the nearest double, as Jira's number fields hold it; one a double cannot
  * hold ({@code 1e400}, which Jackson reads as an infinity, or {@code 1e-400}, read as 0) is
- * refused at its path, as written (see {@code DoubleRange}).
+ * refused at its path, as written (see {@code DoubleRange}). A sequence id below 1, or a time,
+ * an epoch or another sequence id below 0, is refused at its path with its value (see {@code
+ * MessageNumbers}).
  */
 public final class MessageCodec {
   /**
@@ -150,7 +153,8 @@ public final class MessageCodec {
   SyncMessage readCurrent(byte[] json) {
     try (DoubleRange.Parser p = new DoubleRange.Parser(mapper.createParser(json))) {
       SyncMessage read = messages.readValue(p);
-      return read != null && !p.kept() && read.formatVersion() == FORMAT_VERSION ? read : null;
+      return read != null && !p.kept() && read.formatVersion() == FORMAT_VERSION
+          && MessageNumbers.within(read) ? read : null;
     } catch (IOException | RuntimeException refused) {
       return null;
     }
@@ -182,61 +186,78 @@ public final class MessageCodec {
    * parsed it with {@link StrictJson} (a tree no longer shows a duplicate key).
    *
    * @throws MessageFormatException when the format version is not 1 to {@link
-   *     #FORMAT_VERSION}, or a property is missing, unknown or of the wrong type
+   *     #FORMAT_VERSION}, or a property is missing, unknown, of the wrong type or out of range
    */
   public SyncMessage decode(JsonNode tree) {
+    return decode(tree, "$");
+  }
+
+  /**
+   * Decodes a message that is part of a larger JSON document, as {@link #decode(JsonNode)} does;
+   * a refusal names the place of what it refuses from the document's root, e.g. {@code
+   * $.messages[0].fields["map-1"].changedAt} for the path {@code $.messages[0]}.
+   *
+   * @param tree the message
+   * @param path where the message is in the document, {@code $} for its root; not null
+   * @throws MessageFormatException as {@link #decode(JsonNode)}
+   * @since 0.1.0
+   */
+  public SyncMessage decode(JsonNode tree, String path) {
+    Objects.requireNonNull(path, "path");
+    String where = path.equals("$") ? "" : " at " + path;
     if (tree == null || !tree.isObject()) {
-      throw new MessageFormatException("message must be a JSON object", null);
+      throw new MessageFormatException("message" + where + " must be a JSON object", null);
     }
-    JsonNode version = tree.get("formatVersion");
-    if (version == null || !version.canConvertToExactIntegral()) {
-      throw new MessageFormatException(
-          "message has no numeric formatVersion (messageId " + shown(tree.path("messageId"))
-              + ")", null);
-    }
-    int v = version.canConvertToInt() ? version.asInt() : -1;
-    if (v < 1 || v > FORMAT_VERSION) {
-      throw new MessageFormatException(
-          "unsupported message formatVersion "
-              + version
-              + " (messageId "
-              + shown(tree.path("messageId"))
-              + "); this version reads 1 to "
-              + FORMAT_VERSION,
-          null);
-    }
+    String id = shown(tree.path("messageId"));
+    int v = version(tree, where, id);
     if (v < DOCUMENT_VERSION) {
       for (var field : tree.path("fields")) {
         if (field.has("document")) {
-          throw new MessageFormatException("message " + shown(tree.path("messageId"))
-              + " of formatVersion " + v + " has a field value's document, which only version "
-              + DOCUMENT_VERSION + " and later have", null);
+          throw new MessageFormatException("message " + id + where + " of formatVersion " + v
+              + " has a field value's document, which only version " + DOCUMENT_VERSION
+              + " and later have", null);
         }
       }
     }
     if (v < IGNORED_VERSION) {
-      tree = earlier(tree, v);
+      tree = earlier(tree, v, where);
     }
     for (String property : REQUIRED) {
       if (tree.path(property).isNull() || tree.path(property).isMissingNode()) {
         throw new MessageFormatException("malformed message" + (property.equals("messageId")
-            ? "" : " " + shown(tree.path("messageId"))) + " at $." + property
+            ? "" : " " + id) + " at " + path + "." + property
             + ": missing or null; every message has one", null);
       }
     }
+    // before the record's own check of a sequence id, which a mapping error names at the root
+    MessageNumbers.check(tree, path, id);
     SyncMessage message;
     try {
       message = mapper.treeToValue(tree, SyncMessage.class);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       String detail =
           e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-      String at = e instanceof JsonMappingException jme ? " at " + path(jme) : "";
-      throw new MessageFormatException(
-          "malformed message " + shown(tree.path("messageId")) + at + ": " + shown(detail), e);
+      String at = e instanceof JsonMappingException jme ? " at " + path(path, jme) : "";
+      throw new MessageFormatException("malformed message " + id + at + ": " + shown(detail), e);
     }
     // after the types: 1e400 for a sequenceId is refused as no whole number, not as a double
-    DoubleRange.check(tree, shown(tree.path("messageId")));
+    DoubleRange.check(tree, path, id);
     return message;
+  }
+
+  /** The message's format version, from 1 to {@link #FORMAT_VERSION}, or the message refused. */
+  private static int version(JsonNode tree, String where, String id) {
+    JsonNode version = tree.get("formatVersion");
+    if (version == null || !version.canConvertToExactIntegral()) {
+      throw new MessageFormatException("message" + where + " has no numeric formatVersion"
+          + " (messageId " + id + ")", null);
+    }
+    int v = version.canConvertToInt() ? version.asInt() : -1;
+    if (v < 1 || v > FORMAT_VERSION) {
+      throw new MessageFormatException("unsupported message formatVersion " + version + where
+          + " (messageId " + id + "); this version reads 1 to " + FORMAT_VERSION, null);
+    }
+    return v;
   }
 
   /** A message's tree without its field values' documents. */
@@ -250,7 +271,7 @@ public final class MessageCodec {
   }
 
   /** A message of an earlier version, with what later versions added as those read it. */
-  private static JsonNode earlier(JsonNode tree, int version) {
+  private static JsonNode earlier(JsonNode tree, int version, String where) {
     List<String> added = new ArrayList<>(List.of(IGNORED));
     if (version < CONTENT_VERSION) {
       added.add(CONTENT);
@@ -260,7 +281,7 @@ public final class MessageCodec {
     }
     for (String property : added) {
       if (tree.has(property)) {
-        throw new MessageFormatException("message " + shown(tree.path("messageId"))
+        throw new MessageFormatException("message " + shown(tree.path("messageId")) + where
             + " of formatVersion " + version + " has " + property
             + ", which only a later version has", null);
       }
@@ -278,9 +299,12 @@ public final class MessageCodec {
     return StrictJson.printable(String.valueOf(value), 200);
   }
 
-  /** Where in the message a mapping error is, e.g. {@code $.fields["map-1"].changedAt}. */
-  private static String path(JsonMappingException e) {
-    StringBuilder path = new StringBuilder("$");
+  /**
+   * Where a mapping error is, from the message's {@code root} on, e.g. {@code
+   * $.fields["map-1"].changedAt}.
+   */
+  private static String path(String root, JsonMappingException e) {
+    StringBuilder path = new StringBuilder(root);
     for (JsonMappingException.Reference r : e.getPath()) {
       if (r.getFieldName() != null) {
         path.append(r.getFieldName().matches("[A-Za-z_][A-Za-z0-9_]*")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -118,6 +119,20 @@ class DecodedAlikeTest {
     assertNull(DecodedAlike.of(message.withValues(6, message.fields(), message.content())));
     assertNull(DecodedAlike.of(withValue(message, nested(StrictJson.MAX_NESTING_DEPTH - 3))));
     assertNotNull(DecodedAlike.of(withValue(message, nested(StrictJson.MAX_NESTING_DEPTH - 4))));
+  }
+
+  /** A negative time or epoch, which decoding refuses, is not answered for. */
+  @Test
+  void aNumberDecodingRefusesIsNotAnswered() {
+    SyncMessage message = message(Map.of("summary", new FieldValue(JSON.textNode("x"), -1L,
+        "alice")));
+    assertThrows(MessageFormatException.class, () -> codec.decode(codec.encode(message)));
+    assertNull(DecodedAlike.of(message));
+    SyncMessage epoch = SyncMessage.builder().messageId("m-1").synchronizationId("sync-1")
+        .fromConnector("A").toConnector("B").sourceIssueKey("PA-1").sequenceId(1)
+        .kind(MessageKind.CHANGE).senderEpoch(-1).build();
+    assertNull(DecodedAlike.of(epoch));
+    assertNotNull(DecodedAlike.of(message(Map.of())));
   }
 
   /** Arrays nested {@code depth} deep around a number. */

@@ -64,8 +64,9 @@ final class MessageArbitraries {
   }
 
   /**
-   * Any message the codec writes, without content operations (not generated yet) and with field
-   * values of every JSON kind but decimals (a {@code BigDecimal} is read back as a double).
+   * Any message the codec writes and reads back, without content operations (not generated yet),
+   * with field values of every JSON kind but decimals (a {@code BigDecimal} is read back as a
+   * double) and no time, epoch or sequence id out of range (refused when read).
    */
   static Arbitrary<SyncMessage> messages() {
     Arbitrary<Map<String, FieldValue>> fields = Arbitraries.maps(text(), fieldValue())
@@ -75,7 +76,7 @@ final class MessageArbitraries {
         Combinators.combine(text(), text(), text(), text(), text(), nullable,
             Arbitraries.longs().between(1, Long.MAX_VALUE),
             Arbitraries.of(MessageKind.class)).as(java.util.Arrays::<Object>asList),
-        Combinators.combine(nullable, Arbitraries.longs(), fields, nullable,
+        Combinators.combine(nullable, Arbitraries.longs().greaterOrEqual(0), fields, nullable,
             Arbitraries.longs().greaterOrEqual(0)).as(java.util.Arrays::<Object>asList),
         Arbitraries.longs().greaterOrEqual(0).list().ofSize(3), Arbitraries.of(false, true))
         .as((a, b, epochs, ignored) -> {

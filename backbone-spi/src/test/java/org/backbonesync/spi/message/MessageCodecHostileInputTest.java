@@ -281,4 +281,77 @@ class MessageCodecHostileInputTest {
         + " using `CoercionConfig`)", refusal(json().replace("\"sequenceId\":5",
             "\"sequenceId\":1e400")));
   }
+
+  /**
+   * Found in a review: a negative time, epoch or sequence id from a partner ({@code changedAt},
+   * {@code senderEpoch}, ...) was read and handed to the engine, which orders pairs and rows by
+   * them; a sequence id below 1 was refused naming it, but at {@code $}. Each is refused at its
+   * path with its value, read as bytes and as a tree; 0 is read where it means "none" or "not
+   * known", as the engine writes it.
+   */
+  @Test
+  void aNegativeTimeEpochOrSequenceIdIsRefusedAtItsPath() throws Exception {
+    String json = new String(codec.encode(SyncMessage.builder().messageId("PA:PA-1:1:1")
+        .synchronizationId("sync").fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1")
+        .sequenceId(5).kind(MessageKind.CHANGE).issueType("Task").createdAt(1000)
+        .fields(message().fields()).seenSequenceId(4).senderEpoch(7).receiverEpoch(3)
+        .partnerSince(2).build()), StandardCharsets.UTF_8);
+    String at = "malformed message \"PA:PA-1:1:1\" at $.";
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("\"sequenceId\":-1", at + "sequenceId: must be at least 1, was -1");
+    refused.put("\"sequenceId\":0", at + "sequenceId: must be at least 1, was 0");
+    refused.put("\"createdAt\":-1000", at + "createdAt: must be 0 or more, was -1000");
+    refused.put("\"seenSequenceId\":-4", at + "seenSequenceId: must be 0 or more, was -4");
+    refused.put("\"senderEpoch\":-1", at + "senderEpoch: must be 0 or more, was -1");
+    refused.put("\"receiverEpoch\":-3", at + "receiverEpoch: must be 0 or more, was -3");
+    refused.put("\"partnerSince\":-2", at + "partnerSince: must be 0 or more, was -2");
+    refused.put("\"changedAt\":-9223372036854775808", at + "fields[\"map-summary\"].changedAt:"
+        + " must be 0 or more, was -9223372036854775808");
+    refused.forEach((bad, why) -> {
+      String text = json.replaceFirst("\"" + bad.substring(1, bad.indexOf(':')) + ":[0-9]+",
+          java.util.regex.Matcher.quoteReplacement(bad));
+      assertTrue(text.contains(bad), text);
+      assertEquals(why, refusal(text), bad);
+      assertEquals(why, assertThrows(MessageFormatException.class,
+          () -> codec.decode(StrictJson.mapper().readTree(text))).getMessage(), bad);
+    });
+    String zeros = json.replaceAll("\"(createdAt|changedAt|seenSequenceId|senderEpoch"
+        + "|receiverEpoch|partnerSince)\":[0-9]+", "\"$1\":0");
+    SyncMessage read = codec.decode(zeros.getBytes(StandardCharsets.UTF_8));
+    assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 0L), List.of(read.createdAt(),
+        read.fields().get("map-summary").changedAt(), read.seenSequenceId(), read.senderEpoch(),
+        read.receiverEpoch(), read.partnerSince()));
+  }
+
+  /**
+   * A message inside a larger document (a transport's envelope) is refused at its path from the
+   * document's root, whichever check refuses it.
+   */
+  @Test
+  void aMessageInADocumentIsRefusedAtItsPathThere() throws Exception {
+    String at = "$.messages[2]";
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put(json().replace("\"changedAt\":1", "\"changedAt\":-1"), "malformed message"
+        + " \"PA:PA-1:1:1\" at $.messages[2].fields[\"map-summary\"].changedAt: must be 0 or"
+        + " more, was -1");
+    refused.put(json().replace("\"sequenceId\":5", "\"sequenceId\":-1.5"), "malformed message"
+        + " \"PA:PA-1:1:1\" at $.messages[2].sequenceId: Cannot coerce Floating-point value"
+        + " (-1.5) to `long` value (but could if coercion was enabled using `CoercionConfig`)");
+    refused.put(json().replace("\"kind\":\"CHANGE\"", "\"kind\":null"), "malformed message"
+        + " \"PA:PA-1:1:1\" at $.messages[2].kind: missing or null; every message has one");
+    refused.put(json().replace("\"value\":\"Printer\"", "\"value\":[1e400]"), "malformed"
+        + " message \"PA:PA-1:1:1\" at $.messages[2].fields[\"map-summary\"].value[0]: must be a"
+        + " number within a double's range (Jira's number fields hold doubles), was a number"
+        + " beyond a double's range");
+    refused.put(json().replace("\"formatVersion\":7", "\"formatVersion\":9"), "unsupported"
+        + " message formatVersion 9 at $.messages[2] (messageId \"PA:PA-1:1:1\"); this version"
+        + " reads 1 to 7");
+    refused.put("[]", "message at $.messages[2] must be a JSON object");
+    for (Map.Entry<String, String> e : refused.entrySet()) {
+      var tree = StrictJson.mapper().readTree(e.getKey());
+      assertEquals(e.getValue(), assertThrows(MessageFormatException.class,
+          () -> codec.decode(tree, at)).getMessage(), e.getKey());
+    }
+    assertEquals(message(), codec.decode(StrictJson.mapper().readTree(json()), at));
+  }
 }
