@@ -165,17 +165,23 @@ final class EnvelopeBody {
   private static List<SyncMessage> messages(EnvelopeSecurity security, JsonNode list,
       String from, String to) {
     List<SyncMessage> messages = new ArrayList<>();
-    for (JsonNode item : list) {
-      messages.add(message(item, security.synchronizationId(), from, to));
+    for (int i = 0; i < list.size(); i++) {
+      messages.add(message(list.get(i), "$.messages[" + i + "]", security.synchronizationId(),
+          from, to));
     }
     return messages;
   }
 
-  /** A message of the envelope, parsed once under its limits and checked against it. */
-  private static SyncMessage message(JsonNode item, String sync, String from, String to) {
+  /**
+   * A message of the envelope, parsed once under its limits and checked against it; a refusal
+   * names the path in the envelope ({@code $.messages[1].fields.summary.changedAt}), as the
+   * parser's do.
+   */
+  private static SyncMessage message(JsonNode item, String path, String sync, String from,
+      String to) {
     SyncMessage m;
     try {
-      m = CODEC.decode(item); // parsed once, under the envelope's limits
+      m = CODEC.decode(item, path); // parsed once, under the envelope's limits
     } catch (MessageFormatException e) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "a message is malformed: "
           + e.getMessage());

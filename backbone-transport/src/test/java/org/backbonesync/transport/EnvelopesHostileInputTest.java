@@ -155,7 +155,7 @@ class EnvelopesHostileInputTest {
   void aMessagesNumberBeyondADoublesRangeIsRefusedAsWritten() throws Exception {
     String value = "\"value\":\"Printer on fire\"";
     String must = "MALFORMED: a message is malformed: malformed message \"PA:PA-1:1\" at"
-        + " $.fields.summary.value%s: must be a number within a double's range (Jira's number"
+        + " $.messages[0].fields.summary.value%s: must be a number within a double's range (Jira's number"
         + " fields hold doubles), was %s";
     Map<String, String> refused = new LinkedHashMap<>();
     refused.put("1e400", String.format(must, "", "1E+400"));
@@ -173,6 +173,37 @@ class EnvelopesHostileInputTest {
     assertEquals("[1.5,1.7976931348623157E308,4.9E-324]",
         read.messages().get(0).fields().get("summary").value().toString());
     assertTrue(read.messages().get(0).fields().get("summary").value().get(0).isDouble());
+  }
+
+  /**
+   * Found in a review: a message's refusal named its path within the message ("at
+   * $.fields.summary.changedAt"), not which of the envelope's messages it was in; and a negative
+   * time or epoch was taken. Each is refused naming the whole path in the envelope, as the
+   * parser's own refusals do, so nothing of the envelope is taken.
+   */
+  @Test
+  void aMessagesRefusalNamesItsPathInTheEnvelope() {
+    MessageCodec codec = new MessageCodec();
+    String two = Forge.body(Envelopes.seal(security, Envelopes.MESSAGES, "PA", "PB", List.of(
+        codec.encode(EnvelopesTest.message("PA", "PB", 1)),
+        codec.encode(EnvelopesTest.message("PA", "PB", 2))), List.of()));
+    String second = "\"sequenceId\":2";
+    String must = "MALFORMED: a message is malformed: malformed message \"PA:PA-1:2\" at"
+        + " $.messages[1].";
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("\"changedAt\":-1", must + "fields.summary.changedAt: must be 0 or more, was -1");
+    refused.put("\"senderEpoch\":-7", must + "senderEpoch: must be 0 or more, was -7");
+    refused.put("\"sequenceId\":-2", must + "sequenceId: must be at least 1, was -2");
+    refused.put("\"value\":1e400", must + "fields.summary.value: must be a number within a"
+        + " double's range (Jira's number fields hold doubles), was 1E+400");
+    refused.forEach((bad, why) -> {
+      int at = two.indexOf(second);
+      String name = bad.substring(0, bad.indexOf(':') + 1);
+      int from = name.equals("\"sequenceId\":") ? at : two.indexOf(name, at);
+      int end = two.indexOf(',', from);
+      String body = two.substring(0, from) + bad + two.substring(end);
+      assertEquals(why, refused(Forge.signed(body)).getMessage(), bad);
+    });
   }
 
   /**
