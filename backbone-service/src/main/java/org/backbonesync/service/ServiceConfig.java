@@ -420,6 +420,19 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       return perSecond == 0 || perSecond >= JiraSite.MIN_RATE && perSecond <= JiraSite.MAX_RATE;
     }
 
+    /**
+     * A number setting as the double it reads as; NaN (no rate) for anything else, and for a
+     * number a double does not hold: {@code 1e-400}, read as 0, was taken for "no limit".
+     */
+    private static double number(JsonNode node) {
+      if (node == null || !node.isNumber()) {
+        return Double.NaN;
+      }
+      double d = node.doubleValue();
+      boolean underflow = d == 0 && node.isBigDecimal() && node.decimalValue().signum() != 0;
+      return Double.isFinite(d) && !underflow ? d : Double.NaN;
+    }
+
     private Site site(String path, String name, JsonNode node) {
       if (!node.isObject()) {
         add(path, "must be an object: {\"url\": ..., \"auth\": ...}");
@@ -465,11 +478,11 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       double perSecond = 10;
       if (node.has("requestsPerSecond")) {
         JsonNode n = node.get("requestsPerSecond");
-        if (!n.isNumber() || !rate(n.asDouble())) {
+        if (!rate(number(n))) {
           add(path + ".requestsPerSecond", "must be 0 (no limit) or a number " + RATES
               + ", was " + n);
         } else {
-          perSecond = n.asDouble();
+          perSecond = number(n);
         }
       }
       Pace endpoint = pace(path + ".endpointPace", node.get("endpointPace"));
@@ -688,7 +701,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       JsonNode rate = node.get("perSecond");
       JsonNode burst = node.get("burst");
       boolean ok = true;
-      if (rate == null || !rate.isNumber() || !rate(rate.asDouble())) {
+      if (!rate(number(rate))) {
         add(path + ".perSecond", "must be 0 (no pace) or a number " + RATES + ", was "
             + (rate == null ? "missing" : rate));
         ok = false;
@@ -699,7 +712,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
             + (burst == null ? "missing" : burst));
         ok = false;
       }
-      return ok ? new Pace(rate.asDouble(), burst.asInt()) : null;
+      return ok ? new Pace(number(rate), burst.asInt()) : null;
     }
 
     /** An optional true/false key of an object, false when absent or not a boolean (reported). */

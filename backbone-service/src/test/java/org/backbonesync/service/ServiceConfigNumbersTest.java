@@ -25,6 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * same sync object gives a DoubleNode (and 10240.0 arrives as "1.024E+4", a DoubleNode).
  */
 class ServiceConfigNumbersTest {
+  private static final Map<String, String> ENV = Map.of("JIRA_A_EMAIL", "a@example.com",
+      "JIRA_A_TOKEN", "t", "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef");
+
   @ParameterizedTest
   @ValueSource(strings = {"1024.0", "1.5e1", "-0.0", "1E+2", "0.10", "1e-5"})
   void aSettingReadsAsTheLibraryReadsIt(String number, @TempDir Path dir) throws Exception {
@@ -97,5 +100,41 @@ class ServiceConfigNumbersTest {
     assertEquals(List.of(file + ": not valid JSON at line 32, column " + (22 + number.length())
         + ": Number value " + number + " is beyond what a decimal holds (an exponent from"
         + " -2147483647 to 2147483647)"), f.lines());
+  }
+
+  /**
+   * Found in a review: a rate so small that a double holds no such number ({@code 1e-400}) was
+   * read as 0, which the service takes for "no limit" (or "no pace"): the file is refused, naming
+   * the setting and the value as written. A zero written as one ({@code 0e-400}, {@code -0.0}) is
+   * still 0.
+   */
+  @Test
+  void aRateBelowADoublesRangeIsRefusedNotReadAsNoLimit(@TempDir Path dir) throws Exception {
+    String example = Files.readString(Path.of("sync.example.json"));
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, example
+        .replace("\"requestsPerSecond\": 5},\n    \"dev\"", "\"requestsPerSecond\": 1e-400,"
+            + " \"endpointPace\": {\"perSecond\": -2.5E-999, \"burst\": 1},"
+            + " \"issueWritePace\": {\"perSecond\": 0.1e-323, \"burst\": 1}},\n    \"dev\"")
+        .replace("\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 5}",
+            "\"tokenEnv\": \"JIRA_B_TOKEN\", \"requestsPerSecond\": 0e-400}"));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV));
+
+    assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
+    assertEquals(List.of(
+        file + ": $.sites.support.requestsPerSecond: must be 0 (no limit) or a number from 0.01"
+            + " to 10000, was 1E-400",
+        file + ": $.sites.support.endpointPace.perSecond: must be 0 (no pace) or a number from"
+            + " 0.01 to 10000, was -2.5E-999",
+        file + ": $.sites.support.issueWritePace.perSecond: must be 0 (no pace) or a number"
+            + " from 0.01 to 10000, was 1E-324"), f.lines());
+
+    Files.writeString(file, example.replace("\"requestsPerSecond\": 5},\n    \"dev\"",
+        "\"requestsPerSecond\": -0.0, \"endpointPace\": {\"perSecond\": 0e-400, \"burst\": 1}},"
+            + "\n    \"dev\""));
+    ServiceConfig.Site support = ServiceConfig.read(file, ENV).sites().get("support");
+    assertEquals(0, support.requestsPerSecond());
+    assertEquals(new ServiceConfig.Pace(0, 1), support.endpointPace());
   }
 }
