@@ -50,6 +50,12 @@ public record FieldMapping(
     }
   }
 
+  /** Whether a number is a decimal, not zero, that a double holds only as 0 ({@code 1E-400}). */
+  static boolean belowDouble(JsonNode number) {
+    return number.isBigDecimal() && number.doubleValue() == 0
+        && number.decimalValue().signum() != 0;
+  }
+
   /**
    * A deep copy whose numbers have the node type that reading their JSON text gives (an {@code
    * int} an IntNode, a {@code long} a LongNode, a larger one a BigIntegerNode, any with a
@@ -57,7 +63,8 @@ public record FieldMapping(
    * from a file (an admin refused two engines of one synchronization as different when one had
    * {@code 10L} or {@code 0.5f} where the other read {@code 10} or {@code 0.5}), and a mapping
    * sees the same node types either way. A number JSON cannot hold (NaN, an infinity, one beyond
-   * a double's range) is kept as given: the configuration refuses it at its path, naming it.
+   * a double's range, larger or not zero but smaller) is kept as given: the configuration
+   * refuses it at its path, naming it.
    */
   private static JsonNode asRead(JsonNode node) {
     if (node.isIntegralNumber()) {
@@ -71,7 +78,8 @@ public record FieldMapping(
     if (node.isBigDecimal()) { // (written as its toString: "100" reads as a whole number)
       String text = node.decimalValue().toString();
       return text.matches("-?[0-9]+") ? asRead(BigIntegerNode.valueOf(new BigInteger(text)))
-          : Double.isFinite(node.doubleValue()) ? DoubleNode.valueOf(node.doubleValue())
+          : Double.isFinite(node.doubleValue()) && !belowDouble(node)
+          ? DoubleNode.valueOf(node.doubleValue())
           : node.deepCopy(); // (beyond a double's range: kept, for the refusal to name it)
     }
     if (node.isObject()) {

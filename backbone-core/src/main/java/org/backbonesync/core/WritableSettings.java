@@ -9,7 +9,8 @@ import org.backbonesync.spi.message.StrictJson;
  * Refuses values in a mapping's settings that, written out as JSON, no reader of ours takes back:
  * a number JSON cannot hold (NaN and the infinities given in Java, and a number beyond a
  * double's range, 1E+400 in a file or a BigDecimal or BigInteger in Java, which a mapping
- * reading it as a double takes for infinity), and what is past {@link StrictJson}'s limits (a
+ * reading it as a double takes for infinity; and one not zero but too small for a double,
+ * 1E-400, which it takes for 0), and what is past {@link StrictJson}'s limits (a
  * number of more than {@value StrictJson#MAX_NUMBER_LENGTH} digits, a text of more than {@value
  * StrictJson#MAX_STRING_LENGTH} characters, nesting deeper than {@value
  * StrictJson#MAX_NESTING_DEPTH} levels in the configuration). A file never holds those past the
@@ -53,6 +54,9 @@ final class WritableSettings {
     if (!Double.isFinite(node.doubleValue())) {
       problems.add(new ConfigurationProblem(path, "must be a number within a double's range"
           + " (JSON has no NaN or Infinity), was " + Shown.text(text, 80)));
+    } else if (FieldMapping.belowDouble(node)) {
+      problems.add(new ConfigurationProblem(path, "must be a number within a double's range"
+          + " (one this small reads as 0), was " + Shown.text(text, 80)));
     } else if (node.isIntegralNumber()
         && text.length() - (text.startsWith("-") ? 1 : 0) > StrictJson.MAX_NUMBER_LENGTH) {
       problems.add(new ConfigurationProblem(path, "must be at most "

@@ -65,7 +65,8 @@ class FieldMappingTest {
   /**
    * NaN, an infinity or a number beyond a double's range given in Java was kept (a BigDecimal
    * became Infinity) and written out as text no reader takes back: the configuration refuses each,
-   * naming where it is and what it is; the largest double is kept.
+   * naming where it is and what it is (a BigDecimal too small for a double became 0); the largest
+   * double is kept.
    */
   @Test
   void numbersJsonCannotHoldAreRefusedNamingTheSettingAndTheValue() {
@@ -73,7 +74,7 @@ class FieldMappingTest {
     ObjectNode settings = JSON.createObjectNode().put("ratio", Double.NaN)
         .put("low", Float.NEGATIVE_INFINITY).put("max", Double.MAX_VALUE);
     settings.putArray("n").add(1).addObject().put("big", new BigDecimal("1E+400"))
-        .put("odd key", huge);
+        .put("odd key", huge).put("tiny", new BigDecimal("-1E-400"));
     SyncConfiguration.Builder builder = SyncConfiguration.builder("s")
         .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
         .connectorB(ConnectorConfig.of("PB", "PB", "sync-b"))
@@ -88,7 +89,9 @@ class FieldMappingTest {
         "$.fieldMappings[1].settings.low" + range + "-Infinity",
         "$.fieldMappings[1].settings.n[1].big" + range + "1E+400",
         "$.fieldMappings[1].settings.n[1][\"odd key\"]" + range
-            + huge.toString().substring(0, 80) + "..."),
+            + huge.toString().substring(0, 80) + "...",
+        "$.fieldMappings[1].settings.n[1].tiny: must be a number within a double's range (one"
+            + " this small reads as 0), was -1E-400"),
         e.problems().stream().map(ConfigurationProblem::toString).toList());
   }
 

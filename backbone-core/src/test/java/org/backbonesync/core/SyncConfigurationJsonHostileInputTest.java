@@ -161,8 +161,22 @@ class SyncConfigurationJsonHostileInputTest {
             "{\"value\": {\"low\": -1e999, \"high\": [1.5, 1E+400]}}"))));
 
     SyncConfiguration largest = json.read(withMappings(SUMMARY, mapping("m-c", "constant",
-        "A_TO_B", null, "labels", "{\"value\": [1.7976931348623157e308, 1e-400]}")));
+        "A_TO_B", null, "labels", "{\"value\": [1.7976931348623157e308, 4.9e-324, 0e-400]}")));
     assertEquals(largest, json.read(json.write(largest)));
+  }
+
+  /**
+   * Found in a review: a number too small for a double ({@code 1e-400}) was read as 0, so the
+   * mapping set 0 where the file says something else: refused at its path, as written; the
+   * smallest double and a zero written with an exponent are read.
+   */
+  @Test
+  void aSettingBelowADoublesRangeIsRefusedAtItsPathAsWritten() {
+    String range = ": must be a number within a double's range (one this small reads as 0), was ";
+    assertEquals(List.of("$.fieldMappings[1].settings.value.low" + range + "-1E-400",
+        "$.fieldMappings[1].settings.value.high[1]" + range + "2.5E-999"),
+        problems(withMappings(SUMMARY, mapping("m-c", "constant", "A_TO_B", null, "labels",
+            "{\"value\": {\"low\": -1e-400, \"high\": [4.9e-324, 0.25e-998]}}"))));
   }
 
   /**

@@ -137,4 +137,25 @@ class ServiceConfigNumbersTest {
     assertEquals(0, support.requestsPerSecond());
     assertEquals(new ServiceConfig.Pace(0, 1), support.endpointPace());
   }
+
+  /**
+   * A setting too small for a double reached the mappings as 0 (1e-400 read so, and handed on
+   * as the text 0.0): the file is refused, naming the setting in it and the value as written.
+   */
+  @Test
+  void aSettingBelowADoublesRangeIsRefusedNamingItAsWritten(@TempDir Path dir) throws Exception {
+    String example = Files.readString(Path.of("sync.example.json"));
+    String constant = "{\"id\": \"team\", \"type\": \"constant\", \"direction\": \"A_TO_B\","
+        + " \"fieldB\": \"customfield_10200\", \"settings\": {\"value\": [4.9e-324, 0e-400,"
+        + " {\"n\": -1e-400}]}},\n          {\"id\": \"comments\"";
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, example.replace("{\"id\": \"comments\"", constant));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV));
+
+    assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
+    assertEquals(List.of(file + ": $.synchronizations[0].sync.fieldMappings[3].settings.value[2].n:"
+        + " must be a number within a double's range (one this small reads as 0), was -1E-400"),
+        f.lines());
+  }
 }

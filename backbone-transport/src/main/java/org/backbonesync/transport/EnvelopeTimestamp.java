@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import java.io.IOException;
 import java.math.BigDecimal;
+import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
 import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 
@@ -29,7 +30,7 @@ final class EnvelopeTimestamp extends JsonParserDelegate {
 
   @Override
   public NumberTypeFP getNumberTypeFP() throws IOException {
-    return atTimestamp() || (hasToken(JsonToken.VALUE_NUMBER_FLOAT) && beyondDouble())
+    return atTimestamp() || BeyondDoubleAsDecimal.beyondDouble(this)
         ? NumberTypeFP.BIG_DECIMAL : super.getNumberTypeFP();
   }
 
@@ -54,16 +55,5 @@ final class EnvelopeTimestamp extends JsonParserDelegate {
     return hasToken(JsonToken.VALUE_NUMBER_FLOAT) && context.inObject()
         && context.getParent() != null && context.getParent().inRoot()
         && "timestamp".equals(context.getCurrentName());
-  }
-
-  /** Whether the number at hand reads as an infinity, or as zero while it is not zero. */
-  private boolean beyondDouble() throws IOException {
-    double d = getDoubleValue();
-    if (d != 0) {
-      return Double.isInfinite(d);
-    }
-    String text = getText();
-    int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
-    return (exponent < 0 ? text : text.substring(0, exponent)).matches(".*[1-9].*");
   }
 }

@@ -9,14 +9,17 @@ import java.math.BigDecimal;
 import org.backbonesync.spi.message.StrictJson;
 
 /**
- * Not API. A parser that gives a number beyond a double's range (1E+400) as a BigDecimal, where
- * Jackson gives Infinity, and every other number as its mapper gives it, so that a refusal names
- * such a value as written; the configuration readers and the admin API's bodies read through it.
+ * Not API. A parser that gives a number beyond a double's range as a BigDecimal, larger than the
+ * largest (1E+400, where Jackson gives Infinity) or not zero but smaller than the smallest
+ * (1E-400, where Jackson gives 0.0), and every other number as its mapper gives it, so that a
+ * refusal names such a value as written; the configuration readers and the admin API's bodies
+ * read through it.
  * A number no BigDecimal holds either (an exponent past an int's range, {@code 1e99999999999}),
  * which Jackson reports as a bare {@link NumberFormatException} that no caller takes for a
- * parse error, is refused as malformed JSON at its position.
+ * parse error, is refused as malformed JSON at its position. Not final: the message codec's
+ * parser extends it to remember having seen such a number.
  */
-public final class BeyondDoubleAsDecimal extends JsonParserDelegate {
+public class BeyondDoubleAsDecimal extends JsonParserDelegate {
   /** The most characters of such a number a refusal shows. */
   private static final int SHOWN = 40;
 
@@ -27,8 +30,25 @@ public final class BeyondDoubleAsDecimal extends JsonParserDelegate {
 
   @Override
   public NumberTypeFP getNumberTypeFP() throws IOException {
-    return hasToken(JsonToken.VALUE_NUMBER_FLOAT) && Double.isInfinite(getDoubleValue())
-        ? NumberTypeFP.BIG_DECIMAL : super.getNumberTypeFP();
+    return beyondDouble(this) ? NumberTypeFP.BIG_DECIMAL : super.getNumberTypeFP();
+  }
+
+  /**
+   * Whether the parser is at a number with a fraction or an exponent that a double does not
+   * hold: one it reads as an infinity, or as zero while it is not zero ({@code 1e-400}; {@code
+   * 0e-400} and {@code -0.0} are zero).
+   */
+  public static boolean beyondDouble(JsonParser p) throws IOException {
+    if (!p.hasToken(JsonToken.VALUE_NUMBER_FLOAT)) {
+      return false;
+    }
+    double d = p.getDoubleValue();
+    if (d != 0) {
+      return Double.isInfinite(d);
+    }
+    String text = p.getText();
+    int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
+    return (exponent < 0 ? text : text.substring(0, exponent)).matches(".*[1-9].*");
   }
 
   @Override

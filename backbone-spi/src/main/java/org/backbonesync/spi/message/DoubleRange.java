@@ -1,13 +1,11 @@
 package org.backbonesync.spi.message;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Map;
+import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
 import org.backbonesync.spi.internal.ParserPlace;
 
 /**
@@ -84,7 +82,7 @@ final class DoubleRange {
    * #check} names it as written, and remembers having seen one; every other number as its mapper
    * gives it. A number no decimal holds either ({@code 1e2147483648}) is refused as JSON.
    */
-  static final class Parser extends JsonParserDelegate {
+  static final class Parser extends BeyondDoubleAsDecimal {
     private boolean kept;
 
     Parser(JsonParser parser) {
@@ -98,35 +96,9 @@ final class DoubleRange {
 
     @Override
     public NumberTypeFP getNumberTypeFP() throws IOException {
-      if (hasToken(JsonToken.VALUE_NUMBER_FLOAT) && !withinRange()) {
-        kept = true;
-        return NumberTypeFP.BIG_DECIMAL;
-      }
-      return super.getNumberTypeFP();
-    }
-
-    @Override
-    public BigDecimal getDecimalValue() throws IOException {
-      try {
-        return super.getDecimalValue();
-      } catch (NumberFormatException e) {
-        throw new JsonParseException(this, "Number value " + StrictJson.printable(getText(), 40)
-            + " is beyond what a decimal holds (an exponent from -2147483647 to 2147483647)");
-      }
-    }
-
-    /** Whether the number at hand reads as a double that is finite, and zero only for zero. */
-    private boolean withinRange() throws IOException {
-      double d = getDoubleValue();
-      if (Double.isInfinite(d)) {
-        return false;
-      }
-      if (d != 0) {
-        return true;
-      }
-      String text = getText();
-      int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
-      return !(exponent < 0 ? text : text.substring(0, exponent)).matches(".*[1-9].*");
+      NumberTypeFP type = super.getNumberTypeFP();
+      kept |= beyondDouble(this);
+      return type;
     }
   }
 }
