@@ -133,6 +133,20 @@ class MessageCodecHostileInputTest {
     assertContains("kind", refusal(number));
   }
 
+  /**
+   * Found by a sweep: Jackson trims an enum's name it does not know and tries again, so
+   * {@code " CHANGE\t"} and {@code "CHANGE\u0000"} (a control character, which the receiver
+   * refuses in every key) were read as CHANGE. A kind is read only as written.
+   */
+  @Test
+  void aKindIsReadOnlyAsWritten() {
+    for (String bad : List.of("\" CHANGE\\t\"", "\"CHANGE\\u0000\"", "\"CHANGE\\n\"")) {
+      assertEquals("malformed message \"PA:PA-1:1:1\" at $.kind: must be one of [CHANGE, RESYNC,"
+          + " PAIRED, GONE], was " + bad,
+          refusal(json().replace("\"kind\":\"CHANGE\"", "\"kind\":" + bad)), bad);
+    }
+  }
+
   @Test
   void aQuotedFormatVersionIsRefused() {
     String quoted = json().replace("\"formatVersion\":7", "\"formatVersion\":\"1\"");
