@@ -251,8 +251,9 @@ public final class MessageCodec {
   private static int version(JsonNode tree, String where, String id) {
     JsonNode version = tree.get("formatVersion");
     if (version == null || !version.canConvertToExactIntegral()) {
-      throw new MessageFormatException("message" + where + " has no numeric formatVersion"
-          + " (messageId " + id + ")", null);
+      throw new MessageFormatException("message" + where + " has no numeric formatVersion (a"
+          + " whole number from 1 to " + FORMAT_VERSION + "), was " + (version == null ? "missing"
+          : StrictJson.shown(version, 80)) + " (messageId " + id + ")", null);
     }
     int v = version.canConvertToInt() ? version.asInt() : -1;
     if (v < 1 || v > FORMAT_VERSION) {

@@ -153,6 +153,20 @@ class MessageCodecHostileInputTest {
     assertContains("no numeric formatVersion", refusal(quoted));
   }
 
+  /** A refusal of the version names it as written, as every other refusal names its value. */
+  @Test
+  void aFormatVersionThatIsNoWholeNumberIsNamed() {
+    String version = "\"formatVersion\":7";
+    assertEquals("message has no numeric formatVersion (a whole number from 1 to 7), was \"1\""
+        + " (messageId \"PA:PA-1:1:1\")", refusal(json().replace(version,
+            "\"formatVersion\":\"1\"")));
+    assertEquals("message has no numeric formatVersion (a whole number from 1 to 7), was 1E-400"
+        + " (messageId \"PA:PA-1:1:1\")", refusal(json().replace(version,
+            "\"formatVersion\":1e-400")));
+    assertEquals("message has no numeric formatVersion (a whole number from 1 to 7), was missing"
+        + " (messageId \"PA:PA-1:1:1\")", refusal(json().replace(version + ",", "")));
+  }
+
   @Test
   void aMissingRequiredPropertyIsRefused() {
     String noSync = json().replace("\"synchronizationId\":\"sync\",", "");
