@@ -2,6 +2,7 @@ package org.backbonesync.service;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,6 +44,7 @@ import org.backbonesync.jira.JiraCredentials;
 import org.backbonesync.jira.JiraFlavour;
 import org.backbonesync.jira.JiraSite;
 import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
+import org.backbonesync.spi.internal.ParserPlace;
 import org.backbonesync.spi.message.StrictJson;
 
 /**
@@ -295,7 +297,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
 
   /**
    * The file's JSON tree, read through a parser of its own: its position locates a refusal that
-   * carries no location (nesting deeper than {@link StrictJson#MAX_NESTING_DEPTH}).
+   * carries no location (nesting deeper than {@link StrictJson#MAX_NESTING_DEPTH}), and names
+   * the path where it stopped and a number over the length limit, as written and cut.
    */
   private static JsonNode parse(Path file, String text, ObjectMapper mapper) {
     try (JsonParser parser = new BeyondDoubleAsDecimal(mapper.createParser(text))) {
@@ -303,8 +306,11 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         return mapper.readTree(parser);
       } catch (JsonProcessingException e) {
         var at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        String number = e instanceof StreamConstraintsException limit
+            ? ParserPlace.longNumber(limit, parser, text, 40) : "";
         throw new ServiceFailure(ServiceMain.CONFIGURATION, file + ": not valid JSON at line "
-            + at.getLineNr() + ", column " + at.getColumnNr() + ": " + StrictJson.reason(e));
+            + at.getLineNr() + ", column " + at.getColumnNr() + ": " + StrictJson.reason(e)
+            + ParserPlace.at(parser) + number);
       }
     } catch (IOException e) { // (a String's reader does not fail)
       throw new UncheckedIOException(e);

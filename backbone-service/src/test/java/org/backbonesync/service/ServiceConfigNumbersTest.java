@@ -99,7 +99,7 @@ class ServiceConfigNumbersTest {
     assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
     assertEquals(List.of(file + ": not valid JSON at line 32, column " + (22 + number.length())
         + ": Number value " + number + " is beyond what a decimal holds (an exponent from"
-        + " -2147483647 to 2147483647)"), f.lines());
+        + " -2147483647 to 2147483647) at $.server.port"), f.lines());
   }
 
   /**

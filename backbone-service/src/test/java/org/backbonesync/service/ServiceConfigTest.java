@@ -454,8 +454,25 @@ class ServiceConfigTest {
     Files.writeString(file, "{\"sites\":\n  " + "[".repeat(5000) + "]".repeat(5000) + "}");
 
     assertEquals(List.of(file + ": not valid JSON at line 2, column 203: Document nesting depth"
-        + " (201) exceeds the maximum allowed (200)"),
+        + " (201) exceeds the maximum allowed (200) at $.sites" + "[0]".repeat(64) + "[0..."),
         assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV)).lines());
+  }
+
+  /**
+   * Found by a sweep: a number longer than the parser takes was refused with its line and column
+   * only, naming neither the setting nor the number; both are named now, the number cut after 40
+   * characters, as the messages' and envelopes' refusals name them.
+   */
+  @Test
+  void anOverlongNumberIsRefusedNamingTheSettingAndTheNumber(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("sync.json");
+    String example = Files.readString(EXAMPLE);
+    Files.writeString(file, example.replace("\"port\": 8080", "\"port\": -" + "9".repeat(101)));
+
+    assertEquals(List.of(file + ": not valid JSON at line 32, column 124: Number value length"
+        + " (101) exceeds the maximum allowed (100) at $.server.port, was -" + "9".repeat(39)
+        + "..."), assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, ENV)).lines());
   }
 
   /** A NUL in the store's directory was an exit 1 with a stack trace (helper-91). */

@@ -9,8 +9,8 @@ import org.backbonesync.spi.message.StrictJson;
 /**
  * Not API. Where a parser stopped when it refused a body, for the refusal's words: the JSON path
  * ({@code " at $.timestamp"}, {@code " at $.fields[\"map-1\"].value"}) and, for a number over the length limit, the number as written and
- * cut ({@code ", was 99999..."}). The Jira webhook handler, the message codec and the
- * transports' envelopes use it.
+ * cut ({@code ", was 99999..."}). The Jira webhook handler, the message codec, the
+ * transports' envelopes and the service's configuration file use it.
  */
 public final class ParserPlace {
   /** The most characters of a path shown. */
@@ -53,16 +53,31 @@ public final class ParserPlace {
    */
   public static String longNumber(StreamConstraintsException e, JsonParser p, byte[] body,
       int max) {
+    return longNumber(e, new String(body, StandardCharsets.ISO_8859_1),
+        p.currentLocation().getByteOffset(), max);
+  }
+
+  /**
+   * {@link #longNumber(StreamConstraintsException, JsonParser, byte[], int)} for a parser that
+   * reads a text (a configuration file read as a string).
+   *
+   * @param text the text the parser read, from its start
+   */
+  public static String longNumber(StreamConstraintsException e, JsonParser p, String text,
+      int max) {
+    return longNumber(e, text, p.currentLocation().getCharOffset(), max);
+  }
+
+  private static String longNumber(StreamConstraintsException e, String text, long after,
+      int max) {
     if (!String.valueOf(e.getOriginalMessage()).startsWith("Number value length")) {
       return "";
     }
-    int end = (int) Math.min(body.length, Math.max(0, p.currentLocation().getByteOffset()));
+    int end = (int) Math.min(text.length(), Math.max(0, after));
     int start = end;
-    while (start > 0 && "0123456789+-.eE".indexOf(body[start - 1]) >= 0) {
+    while (start > 0 && "0123456789+-.eE".indexOf(text.charAt(start - 1)) >= 0) {
       start--;
     }
-    return start == end ? "" : ", was "
-        + StrictJson.printable(new String(body, start, end - start, StandardCharsets.US_ASCII),
-            max);
+    return start == end ? "" : ", was " + StrictJson.printable(text.substring(start, end), max);
   }
 }
