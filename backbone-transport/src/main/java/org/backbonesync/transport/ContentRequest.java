@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Set;
+import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 
 /**
@@ -30,14 +31,18 @@ final class ContentRequest {
     g.writeEndObject();
   }
 
-  /** The attachment of a content request, checked: a known shape, sizes in range. */
+  /**
+   * The attachment of a content request, checked: a known shape, sizes in range; each refusal
+   * names the property and its value.
+   */
   static Envelopes.Requested read(JsonNode root) {
     if (root.has("messages") || root.has("acked")) {
       throw new EnvelopeRejectedException(Reason.MALFORMED, "a content request with messages");
     }
     JsonNode a = root.path("attachment");
     if (!a.isObject()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "no attachment object");
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "no attachment object, was "
+          + (a.isMissingNode() ? "missing" : StrictJson.shown(a, 80)));
     }
     for (Iterator<String> names = a.fieldNames(); names.hasNext(); ) {
       String name = names.next();
@@ -47,21 +52,30 @@ final class ContentRequest {
       }
     }
     String id = text(a, "id");
+    if (id.isEmpty() || id.length() > Contents.MAX_ID_LENGTH) {
+      throw malformed(a, "id", "a text of 1 to " + Contents.MAX_ID_LENGTH + " characters");
+    }
     String sha = text(a, "sha256");
-    if (id.isEmpty() || id.length() > Contents.MAX_ID_LENGTH
-        || !Contents.SHA256.matcher(sha).matches()
-        || !a.path("size").canConvertToLong() || !a.path("size").isIntegralNumber()
-        || !a.path("offset").canConvertToLong() || !a.path("offset").isIntegralNumber()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "attachment id (1 to "
-          + Contents.MAX_ID_LENGTH + " characters), size, sha256 (64 hex digits) or offset"
-          + " missing or not of their type");
+    if (!Contents.SHA256.matcher(sha).matches()) {
+      throw malformed(a, "sha256", "64 lower-case hex digits");
     }
-    long size = a.get("size").asLong();
-    long offset = a.get("offset").asLong();
-    if (size < 0 || offset < 0 || offset > size) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "attachment size " + size
-          + " and offset " + offset + " are out of range");
-    }
+    long size = bytes(a, "size", Long.MAX_VALUE, "a whole number of bytes from 0");
+    long offset = bytes(a, "offset", size, "a whole number of bytes from 0 to the size, " + size);
     return new Envelopes.Requested(id, size, sha, offset);
+  }
+
+  /** A whole number from 0 to {@code most}, or the request refused naming it. */
+  private static long bytes(JsonNode a, String name, long most, String must) {
+    JsonNode n = a.path(name);
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0 || n.asLong() > most) {
+      throw malformed(a, name, must);
+    }
+    return n.asLong();
+  }
+
+  private static EnvelopeRejectedException malformed(JsonNode a, String name, String must) {
+    JsonNode value = a.get(name);
+    return new EnvelopeRejectedException(Reason.MALFORMED, "attachment." + name + " must be "
+        + must + ", was " + (value == null ? "missing" : StrictJson.shown(value, 80)));
   }
 }
