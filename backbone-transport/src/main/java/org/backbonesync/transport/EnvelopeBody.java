@@ -88,18 +88,22 @@ final class EnvelopeBody {
 
   /** The refusal of a property that is missing or not what it must be, naming its value. */
   private static EnvelopeRejectedException malformed(String name, String must, JsonNode root) {
-    JsonNode value = root.get(name);
-    String was = value == null ? "missing" : StrictJson.shown(value, 80);
     return new EnvelopeRejectedException(Reason.MALFORMED, name + " must be " + must + ", was "
-        + was);
+        + shown(root.get(name)));
   }
 
   /** A version 1 backbone envelope with no property this version does not know. */
   private static void checkShape(JsonNode root) {
-    if (root == null || !root.isObject() || !"backbone-envelope".equals(root.path("format")
-        .textValue()) || !root.path("version").isIntegralNumber()
+    if (root == null || !root.isObject()) {
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "not a version 1 backbone envelope"
+          + " (not an object: " + (root == null ? "nothing" : StrictJson.shown(root, 80)) + ")");
+    }
+    if (!"backbone-envelope".equals(root.path("format").textValue())
+        || !root.path("version").isIntegralNumber()
         || !root.path("version").canConvertToLong() || root.path("version").asLong() != 1) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "not a version 1 backbone envelope");
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "not a version 1 backbone envelope"
+          + " (format " + shown(root.get("format")) + ", version " + shown(root.get("version"))
+          + ")");
     }
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
@@ -139,10 +143,11 @@ final class EnvelopeBody {
 
   /** The envelope's {@code messages} or {@code acked} array, within the security's limit. */
   private static JsonNode entries(EnvelopeSecurity security, JsonNode root, String kind) {
-    JsonNode list = root.path(kind.equals(MESSAGES) ? "messages" : "acked");
+    String name = kind.equals(MESSAGES) ? "messages" : "acked";
+    JsonNode list = root.path(name);
     if (!list.isArray()) {
-      throw new EnvelopeRejectedException(Reason.MALFORMED, "no " + (kind.equals(MESSAGES)
-          ? "messages" : "acked") + " array");
+      throw new EnvelopeRejectedException(Reason.MALFORMED, "no " + name + " array, was "
+          + shown(root.get(name)));
     }
     if (list.size() > security.maxMessages()) {
       throw new EnvelopeRejectedException(Reason.LIMIT, list.size() + " entries; at most "
@@ -153,13 +158,20 @@ final class EnvelopeBody {
 
   private static List<String> acked(JsonNode list) {
     List<String> acked = new ArrayList<>();
-    for (JsonNode item : list) {
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode item = list.get(i);
       if (!item.isTextual()) {
-        throw new EnvelopeRejectedException(Reason.MALFORMED, "an acknowledged id is not text");
+        throw new EnvelopeRejectedException(Reason.MALFORMED, "an acknowledged id is not text"
+            + " at $.acked[" + i + "], was " + shown(item));
       }
       acked.add(item.textValue());
     }
     return acked;
+  }
+
+  /** A value from the body as a refusal shows it, {@code missing} when there is none. */
+  private static String shown(JsonNode value) {
+    return value == null ? "missing" : StrictJson.shown(value, 80);
   }
 
   private static List<SyncMessage> messages(EnvelopeSecurity security, JsonNode list,

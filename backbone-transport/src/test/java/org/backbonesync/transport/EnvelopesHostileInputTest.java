@@ -248,6 +248,30 @@ class EnvelopesHostileInputTest {
         acks.replace("[\"m-1\"]", "[{\"id\":\"m-1\"}]"));
   }
 
+  /**
+   * Found by a sweep: these refusals named neither the value nor, for an acknowledged id, which
+   * one; each names both now.
+   */
+  @Test
+  void aShapeRefusalNamesTheValue() {
+    String acks = Forge.body(Envelopes.seal(security, Envelopes.ACKS, "PA", "PB", List.of(),
+        List.of("m-1", "m-2")));
+    assertEquals("MALFORMED: an acknowledged id is not text at $.acked[1], was {\"id\":\"m-2\"}",
+        refused(Forge.signed(acks.replace("\"m-2\"", "{\"id\":\"m-2\"}"))).getMessage());
+    assertEquals("MALFORMED: no acked array, was \"m-1\"", refused(Forge.signed(acks.replace(
+        "[\"m-1\",\"m-2\"]", "\"m-1\""))).getMessage());
+    assertEquals("MALFORMED: no messages array, was missing", refused(Forge.signed(body()
+        .replaceFirst(",\"messages\":\\[.*\\]\\}$", "}"))).getMessage());
+    assertEquals("MALFORMED: not a version 1 backbone envelope (format \"backbone-envelope\","
+        + " version 18446744073709551617)", refused(Forge.signed(body().replace("\"version\":1",
+            "\"version\":18446744073709551617"))).getMessage());
+    assertEquals("MALFORMED: not a version 1 backbone envelope (format 7, version missing)",
+        refused(Forge.signed(body().replace("\"version\":1,", "").replace(
+            "\"format\":\"backbone-envelope\"", "\"format\":7"))).getMessage());
+    assertEquals("MALFORMED: not a version 1 backbone envelope (not an object: [])",
+        refused(Forge.signed("[]")).getMessage());
+  }
+
   @Test
   void nestingDeeperThanTheLimitIsRefusedWithoutAStackOverflow() {
     assertRefused(Reason.LIMIT, "nesting depth",
