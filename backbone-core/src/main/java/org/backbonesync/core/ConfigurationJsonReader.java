@@ -3,6 +3,7 @@ package org.backbonesync.core;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
+import org.backbonesync.spi.internal.ParserPlace;
 import org.backbonesync.spi.message.StrictJson;
 
 /**
@@ -84,21 +86,23 @@ final class ConfigurationJsonReader {
    * through a parser of its own, whose position locates a refusal that carries no location
    * (Jackson's StreamConstraintsException: nesting deeper than {@link
    * StrictJson#MAX_NESTING_DEPTH}), which was "line ?, column ?". A number beyond a double's
-   * range is read as a decimal, which a refusal names as written (1E+400), not as Infinity.
+   * range is read as a decimal, which a refusal names as written (1E+400), not as Infinity; one
+   * over the length limit is shown as written, cut.
    */
   private JsonNode parse(String json) {
     try (JsonParser parser = new BeyondDoubleAsDecimal(mapper.createParser(json))) {
       try {
         return mapper.readTree(parser);
       } catch (JsonProcessingException e) {
-        throw malformed(e, parser);
+        throw malformed(e, parser, json);
       }
     } catch (IOException e) { // (a String's reader does not fail; only a close could say so)
       throw new UncheckedIOException(e);
     }
   }
 
-  private static ConfigurationException malformed(JsonProcessingException e, JsonParser parser) {
+  private static ConfigurationException malformed(JsonProcessingException e, JsonParser parser,
+      String json) {
     var at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
     String where = "line " + at.getLineNr() + ", column " + at.getColumnNr();
     String message = StrictJson.reason(e);
@@ -109,7 +113,9 @@ final class ConfigurationJsonReader {
     }
     return new ConfigurationException(List.of(new ConfigurationProblem(
         path(parser.getParsingContext()),
-        "not valid JSON at " + where + ": " + Shown.text(message, 300))));
+        "not valid JSON at " + where + ": " + Shown.text(message, 300)
+            + (e instanceof StreamConstraintsException limit
+                ? ParserPlace.longNumber(limit, parser, json, 40) : ""))));
   }
 
   /** The text as a name ({@link Checks#name}), or null with a problem at its path. */

@@ -194,6 +194,22 @@ class SyncConfigurationJsonHostileInputTest {
         + " decimal holds \\(an exponent from -2147483647 to 2147483647\\)"), problems.get(0));
   }
 
+  /**
+   * Found by a sweep: a number longer than the parser takes was refused at its path, but not
+   * named; it is shown as written, cut after 40 characters, as the service and the messages show
+   * it.
+   */
+  @Test
+  void anOverlongNumberInASettingIsNamedAsWritten() {
+    List<String> problems = problems(withMappings(SUMMARY, mapping("m-c", "constant", "A_TO_B",
+        null, "labels", "{\"value\": [-" + "1".repeat(150) + "]}")));
+
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).matches("\\$\\.fieldMappings\\[1\\]\\.settings\\.value\\[0\\]: not"
+        + " valid JSON at line \\d+, column \\d+: Number value length \\(150\\) exceeds the maximum"
+        + " allowed \\(100\\), was -" + "1".repeat(39) + "\\.\\.\\."), problems.get(0));
+  }
+
   /** Found by a new user's trial: an empty JQL was read as none (every issue). */
   @Test
   void anEmptyOrBlankJqlIsRefusedAtItsPath() {
