@@ -7,10 +7,10 @@ import org.backbonesync.spi.message.MessageFormatException;
 import org.backbonesync.spi.message.SyncMessage;
 
 /**
- * Not API. A message's counts and times within their range, or the message refused: a sequence id from 1,
- * the times (epoch millis), the epochs and the other sequence ids from 0, which means "none" or
- * "not known" (a message of format version 1 has no epochs, a sender that knows no row of the
- * receiver's says 0). A negative one is no value the engine writes: it orders a pair's messages
+ * Not API. A message's counts and times within their range, or the message refused: a sequence
+ * id from 1, the times (epoch millis), the epochs and the other sequence ids from 0, which means
+ * "none" or "not known" (a message of format version 1 has no epochs, a sender that knows no row
+ * of the receiver's says 0). A negative one is no value the engine writes: it orders a pair's messages
  * and rows by them, so one from a partner is refused at its path rather than used. The message
  * codec checks them, and {@link DecodedAlike} answers for no message out of range.
  */

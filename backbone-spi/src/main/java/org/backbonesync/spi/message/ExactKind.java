@@ -11,8 +11,9 @@ import java.util.Arrays;
 
 /**
  * Reads a message's {@link MessageKind} only as written: Jackson's own reader trims a name it
- * does not know and tries again, so {@code " CHANGE\t"} and {@code "CHANGE\u0000"} were read as
- * {@code CHANGE}. Anything but a kind's exact name is refused, naming the text as written.
+ * does not know and tries again, so {@code " CHANGE\t"}, and {@code "CHANGE"} with a NUL after
+ * it, were read as {@code CHANGE}. Anything but a kind's exact name is refused, naming the text
+ * as written.
  */
 final class ExactKind extends StdDeserializer<MessageKind> {
   private static final long serialVersionUID = 1L;
