@@ -204,6 +204,13 @@ class EnvelopesHostileInputTest {
       String body = two.substring(0, from) + bad + two.substring(end);
       assertEquals(why, refused(Forge.signed(body)).getMessage(), bad);
     });
+    String first = two.substring(two.indexOf("[{") + 1, two.indexOf("},{") + 1);
+    assertEquals("MALFORMED: a message is malformed: message at $.messages[1] must be a JSON"
+        + " object", refused(Forge.signed(two.replace("},{", "},null,{"))).getMessage());
+    assertEquals("MALFORMED: a message is malformed: unsupported message formatVersion 8 at"
+        + " $.messages[0] (messageId \"PA:PA-1:1\"); this version reads 1 to 7",
+        refused(Forge.signed(two.replace(first, first.replace("\"formatVersion\":7",
+            "\"formatVersion\":8")))).getMessage());
   }
 
   /**
