@@ -70,20 +70,6 @@ public record AdminRequest(
   }
 
   /**
-   * The parameters of a raw query string ({@code a=1&b=x%20y}), decoded as a form would be
-   * ({@code +} is a space), every value in order. Strict: a malformed escape ({@code %G1}, a
-   * trailing {@code %}) or escapes that are not UTF-8 ({@code %FF}, {@code %E2%82}) in a name or
-   * a value refuse the query (400, each such parameter a problem at {@code ?name} naming the value
-   * as written), never read as U+FFFD; a host answers that with {@link
-   * SyncAdminHandler#refused}. An empty name or a name without {@code =} is kept (with the value
-   * {@code ""}), and so is an empty pair ({@code a=1&&b=2}, a lone {@code &}, or a {@code ?} with
-   * nothing after it: the empty name), so that the handler refuses a query it cannot read instead
-   * of taking it as no query.
-   *
-   * @param rawQuery the query as received (without {@code ?}), or null when there was none
-   * @throws AdminException (400) naming each parameter that cannot be decoded, and its raw text
-   */
-  /**
    * Refuses any query for a host's own route that takes none (a health or metrics route beside
    * the admin API), as the admin API refuses a parameter its route does not take: a host answers
    * the exception with {@link SyncAdminHandler#refused}, so a probe or scraper told to send a
@@ -100,6 +86,20 @@ public record AdminRequest(
     }
   }
 
+  /**
+   * The parameters of a raw query string ({@code a=1&b=x%20y}), decoded as a form would be
+   * ({@code +} is a space), every value in order. Strict: a malformed escape ({@code %G1}, a
+   * trailing {@code %}) or escapes that are not UTF-8 ({@code %FF}, {@code %E2%82}) in a name or
+   * a value refuse the query (400, each such parameter a problem at {@code ?name} naming the value
+   * as written), never read as U+FFFD; a host answers that with {@link
+   * SyncAdminHandler#refused}. An empty name or a name without {@code =} is kept (with the value
+   * {@code ""}), and so is an empty pair ({@code a=1&&b=2}, a lone {@code &}, or a {@code ?} with
+   * nothing after it: the empty name), so that the handler refuses a query it cannot read instead
+   * of taking it as no query.
+   *
+   * @param rawQuery the query as received (without {@code ?}), or null when there was none
+   * @throws AdminException (400) naming each parameter that cannot be decoded, and its raw text
+   */
   public static Map<String, List<String>> parseQuery(String rawQuery) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (rawQuery == null) {

@@ -105,6 +105,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
    */
   private static final Pattern VARIABLE_NAME =
       Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|[A-Z][A-Z0-9]{0,11}");
+  /** An {@code auth} value shown in a refusal: a short word, as a typo of one of the three is. */
+  private static final Pattern AUTH_LIKE = Pattern.compile("[A-Za-z][A-Za-z ]{0,29}");
   /**
    * Strict, and decimals read exactly, as written (1024.0 stays 1024.0, not Jackson's stripped
    * 1024), so that a refusal of the service's own keys names a value as the file gives it (0.10,
@@ -469,7 +471,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         }
         default -> {
           add(path + ".auth", "must be apiToken, personalAccessToken or password, was "
-              + (node.has("auth") ? node.get("auth") : "missing"));
+              + shownAuth(node.get("auth")));
           yield null;
         }
       };
@@ -555,6 +557,22 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         return null;
       }
       return url;
+    }
+
+    /**
+     * An {@code auth} value that is none of the three, as a refusal shows it: a word of letters
+     * as written (a typo), anything else not at all, since a token pasted there would be logged
+     * (found by a trial run).
+     */
+    private static String shownAuth(JsonNode auth) {
+      if (auth == null) {
+        return "missing";
+      }
+      if (!auth.isTextual()) {
+        return typeOf(auth);
+      }
+      return AUTH_LIKE.matcher(auth.asText()).matches() ? "\"" + auth.asText() + "\""
+          : "a text that is not shown (a secret pasted in its place?)";
     }
 
     /**

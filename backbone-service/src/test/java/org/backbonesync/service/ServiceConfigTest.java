@@ -64,6 +64,32 @@ class ServiceConfigTest {
   }
 
   /**
+   * A token pasted as a site's {@code auth} is not shown, as a typo of one of the three is
+   * (found by a trial run: the refusal printed the token).
+   */
+  @Test
+  void aSecretGivenAsTheAuthIsNotShownButATypoIs(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sync.json");
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef");
+    String example = Files.readString(EXAMPLE);
+    assertTrue(example.contains("\"auth\": \"apiToken\""), "the example's site a");
+    Map<String, String> shown = Map.of(
+        "SUPERSECRETauth01", "a text that is not shown (a secret pasted in its place?)",
+        "ATATT3xFfGF0abcdefghijklmnop", "a text that is not shown (a secret pasted in its place?)",
+        "api token", "\"api token\"");
+    for (Map.Entry<String, String> e : shown.entrySet()) {
+      Files.writeString(file, example.replace("\"auth\": \"apiToken\"",
+          "\"auth\": \"" + e.getKey() + "\""));
+
+      ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
+
+      assertEquals(List.of(file + ": $.sites.support.auth: must be apiToken,"
+          + " personalAccessToken or password, was " + e.getValue()), f.lines(), e.getKey());
+    }
+  }
+
+  /**
    * A site whose name is no plain word is shown in brackets, quoted: {@code $.sites.../evil} read
    * as a path of its own (found by a trial run).
    */
