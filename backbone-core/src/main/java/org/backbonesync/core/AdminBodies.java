@@ -158,20 +158,20 @@ final class AdminBodies {
             + " ids; at most " + ResyncRequest.MAX_FIELD_MAPPING_IDS));
       } else {
         for (int i = 0; i < list.size(); i++) {
-          // a null stays, for ResyncRequest to refuse at its index, as a typed caller's
-          ids.add(text("$.fieldMappings[" + i + "]", list.get(i), problems));
+          // a null stays, for ResyncRequest to refuse at its index, as a typed caller's; an id
+          // of another type is refused here, and stands in as a text
+          String id = text("$.fieldMappings[" + i + "]", list.get(i), problems);
+          ids.add(id == null && !list.get(i).isNull() ? "" : id);
         }
       }
     }
     boolean responsibility = bool("$.responsibility", json.get("responsibility"), problems);
     boolean status = bool("$.sendStatusField", json.get("sendStatusField"), problems);
     ResyncRequest request = null;
-    if (problems.isEmpty()) {
-      try {
-        request = new ResyncRequest(jql, ids, responsibility, status);
-      } catch (AdminException refused) {
-        problems.addAll(refused.problems());
-      }
+    try { // (also beside other problems: every one is named at once)
+      request = new ResyncRequest(jql, ids, responsibility, status);
+    } catch (AdminException refused) {
+      problems.addAll(refused.problems());
     }
     if (!problems.isEmpty()) {
       throw new AdminException(400, "bad resync request", problems);

@@ -328,6 +328,25 @@ class SyncAdminHandlerHostileInputTest {
         "the body is read before its ids are checked");
   }
 
+  /**
+   * A null id is named beside the body's other problems (an outside trial: with an unknown
+   * property and an empty jql beside it, only those two were named), and an id of another type
+   * once, as such.
+   */
+  @Test
+  void aNullFieldMappingIdIsNamedBesideTheBodysOtherProblems() throws Exception {
+    State before = state();
+
+    AdminResponse response = refused(400, "bad resync request", before, call("POST",
+        "/connectors/PA/resync", Map.of(),
+        "{\"fieldMappings\": [\"nope\", null, 7], \"jql\": \"\", \"extra\": 1}"));
+
+    assertEquals(List.of("$.extra: unknown property",
+        "$.jql: is empty; leave it out (or null) to resync every issue",
+        "$.fieldMappings[2]: must be a string, was 7",
+        "$.fieldMappings[1]: is null, not a field mapping id"), problems(response));
+  }
+
   /** Found by running the service: a JSON number of 1e400 was shown as "Infinity". */
   @Test
   void aNumberTooLargeForADoubleIsShownAsGiven() throws Exception {
