@@ -7,12 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs one line per message queued, sent and applied (INFO). A message that failed, and an
- * issue that could not be examined, are the engine's to log (a WARN, with the connector, the
- * issue, the failure's text and, for an unexpected one, its stack; a retry after a backoff at
- * INFO; the synchronization in the line's MDC): the lines here are DEBUG, so that one failure is
- * one line. Counting is the Micrometer listener's, beside it (see {@code SyncService}). Shared by
- * all engines: connector keys are unique in the file. Stateless, so thread-safe.
+ * Logs one line per message queued, sent and applied (INFO). A message that failed, an issue
+ * that could not be examined, an issue found gone and a partner's issue gone are the engine's to
+ * log (a WARN, with the connector, the issue, what happened and, for an unexpected failure, its
+ * stack; a retry after a backoff at INFO; the synchronization in the line's MDC): the lines here
+ * are DEBUG, so that one event is one WARN line. Counting is the Micrometer listener's, beside
+ * it (see {@code SyncService}). Shared by all engines: connector keys are unique in the file.
+ * Stateless, so thread-safe.
  */
 final class LoggingListener implements SyncListener {
   private static final Logger LOG = LoggerFactory.getLogger("org.backbonesync.service.sync");
@@ -63,14 +64,16 @@ final class LoggingListener implements SyncListener {
 
   @Override
   public void unlinked(String key, SyncMessage m, String local, String remote) {
-    LOG.warn("{}: {} is gone (deleted, moved away, out of the JQL, or another issue under its"
-        + " key); unlinked it from {}, whose changes are now ignored", key, local, remote);
+    // (the engine's WARN says which: deleted, moved to a key, out of the JQL, replaced)
+    LOG.debug("{}: {} is gone; unlinked it from {}, whose changes are now ignored", key, local,
+        remote);
   }
 
   @Override
   public void partnerGone(String key, SyncMessage m, String local,
       org.backbonesync.core.PartnerGone.Action action) {
-    LOG.warn("{}: the partner of {} ({}) is gone; unlinked it, action {}",
+    // (the engine's WARN says why the partner is gone and what was done)
+    LOG.debug("{}: the partner of {} ({}) is gone; unlinked it, action {}",
         key, local, m.sourceIssueKey(), action);
   }
 

@@ -46,15 +46,47 @@ class OneWarningPerFailureTest {
   }
 
   private List<ILoggingEvent> warningsOfARound() throws Exception {
+    open();
+    lines.start();
+    root.addAppender(lines);
+    service.round();
+    return lines.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
+  }
+
+  private void open() throws Exception {
     ServiceConfig config = TwoSitesFile.dailyPolls(dir, sites.cloud.url(), sites.server.url());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // (the prompts are not run: the round's own steps, on this thread, do it all)
     service = SyncService.open(config, Sites.connect(config, registry), registry,
         new ManualScheduler(Clock.systemUTC()));
+  }
+
+  /**
+   * An issue deleted on its site is one WARN where it is found gone, the engine's (it says
+   * what happened and that the partner is told; the listener's {@code unlinked} line, which
+   * could only guess, is DEBUG), and one where the partner learns it, the engine's again
+   * (it says why; the listener's {@code partnerGone} line is DEBUG).
+   */
+  @Test
+  void aDeletedIssueIsOneWarningOnEachSideTheEnginesThatSaysWhatHappened() throws Exception {
+    open();
+    String key = sites.pa.as("alice").create("Printer on fire");
+    service.round();
+    sites.pa.delete(key);
+    sites.pb.as("bob").edit("PB-1", "summary", "Printer still on fire");
     lines.start();
     root.addAppender(lines);
+
     service.round();
-    return lines.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
+    service.round();
+
+    List<String> warnings = lines.list.stream().filter(e -> e.getLevel() == Level.WARN)
+        .map(e -> e.getLoggerName() + " " + e.getFormattedMessage()).toList();
+    assertEquals(2, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith("org.backbonesync.core.internal.GoneIssues PA: PA-1")
+        && warnings.get(0).contains("partner issue PB-1 is told"), warnings.get(0));
+    assertTrue(warnings.get(1).startsWith("org.backbonesync.core.internal.PartnerGoneApplier PB:"
+        + " partner issue PA-1 of PB-1") && warnings.get(1).contains("LEAVE"), warnings.get(1));
   }
 
   @Test

@@ -43,7 +43,8 @@ final class PartnerGoneApplier {
     PartnerGone.Action done = act(connector.config.onPartnerGone(), localKey, told(message));
     stores.inTransaction(() -> connector.consume(stores, row.id(), message, now,
         r -> r.withIncomingChangesIgnored(true)));
-    log.info("{}: partner issue {} of {} {}; the pair is unlinked ({} it)", connector.key(),
+    // a WARN, as the unlink on the partner's side: a pair ended by itself, an admin may look
+    log.warn("{}: partner issue {} of {} {}; the pair is unlinked ({} it)", connector.key(),
         message.sourceIssueKey(), localKey, reason(message), done);
     events.partnerGone(connector.key(), message, localKey, done);
     return new ApplyOutcome.Applied(message, localKey, false);
