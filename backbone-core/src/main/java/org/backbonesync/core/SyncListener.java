@@ -305,13 +305,17 @@ public interface SyncListener {
 
   /**
    * A step the engine ran by itself on its scheduler failed: the apply it runs when messages
-   * arrive, the detection of the issues a change hint names, or the delivery it runs after an
-   * admin's retry or a task's page. Its work stays queued for the next run. A host that runs the
-   * other steps ({@code poll}, {@code apply}, {@code deliver}) is thrown their failures; this
-   * tells it of the ones it does not run (to judge a connector's health alike). Not called for a
-   * step ended by {@code close()}.
+   * arrive, the detection of the issues a change hint names, the delivery it runs after an
+   * admin's retry or a task's page, and, after {@code start()}, the poll, delivery or apply of
+   * its periodic run (once per failed step: a failed step ends that run, and the next run tries
+   * again). Its work stays queued for the next run. A host that runs the steps itself ({@code
+   * poll}, {@code apply}, {@code deliver}, {@code runOnce}) is thrown their failures; this tells
+   * it of the ones it does not run (to judge a connector's health alike). Not called for a step
+   * ended by {@code close()}.
    *
-   * @param step what the step was, e.g. {@code "apply on arrival"}
+   * @param step what the step was: {@code "apply on arrival"}, {@code "detection of hinted
+   *     issues"}, {@code "delivery of an admin's or a task's messages"}, {@code "periodic
+   *     poll"}, {@code "periodic delivery"} or {@code "periodic apply"}
    * @param failure why it failed (the engine logs it too)
    * @since 0.1.0
    */

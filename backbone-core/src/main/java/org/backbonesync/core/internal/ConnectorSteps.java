@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.PollResult;
 
@@ -66,31 +67,49 @@ final class ConnectorSteps {
     }
   }
 
+  /** Told of a step of {@link #runOnce} that failed, before its failure ends the run. */
+  @FunctionalInterface
+  interface FailedStep {
+    FailedStep NONE = (connectorKey, step, failure) -> { };
+
+    void failed(String connectorKey, String step, RuntimeException failure);
+  }
+
   /**
    * Polls and delivers each connector, then applies each and delivers again what the apply
    * appended (replies, pairings) or the first delivery may have left: not when neither, so that
    * an idle round looks at each outbox once. What another node appends meanwhile leaves at the
    * next round's first delivery; a resync task's pages and an admin's retry or skip prompt their
-   * own on an engine with a scheduler.
+   * own on an engine with a scheduler. A step that fails ends the run: {@code failed} is told of
+   * it first ({@code "periodic poll"}, {@code "periodic delivery"}, {@code "periodic apply"}).
    */
-  void runOnce() {
+  void runOnce(FailedStep failed) {
     try {
       Set<String> delivered = new HashSet<>(keys.size());
       for (String key : keys) {
-        poll(key);
-        if (deliver(key) > 0) {
+        step(failed, key, "periodic poll", () -> poll(key));
+        if (step(failed, key, "periodic delivery", () -> deliver(key)) > 0) {
           delivered.add(key);
         }
       }
       for (String key : keys) {
         long appended = appendedSoFar(key);
-        apply(key);
+        step(failed, key, "periodic apply", () -> apply(key));
         if (delivered.contains(key) || appendedSoFar(key) != appended) {
-          deliver(key);
+          step(failed, key, "periodic delivery", () -> deliver(key));
         }
       }
     } finally {
       recorder.flushRun(); // an idle engine's last entries wait no longer than a run or two
+    }
+  }
+
+  private static <T> T step(FailedStep failed, String key, String name, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException e) {
+      failed.failed(key, name, e);
+      throw e;
     }
   }
 

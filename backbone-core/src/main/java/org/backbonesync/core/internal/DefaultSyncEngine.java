@@ -187,7 +187,20 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void runOnce() {
-    steps.runOnce();
+    steps.runOnce(ConnectorSteps.FailedStep.NONE); // (the host is thrown the failure)
+    resyncs.retryWaiting();
+  }
+
+  /**
+   * {@link #runOnce}, run by {@link #start()} on the scheduler: the host runs none of its steps,
+   * so the one that fails is told to the listener, as a prompted step's failure is.
+   */
+  private void periodicRun() {
+    steps.runOnce((key, step, failure) -> {
+      if (!lifecycle.endedByClose(failure)) {
+        events.stepFailed(key, step, failure);
+      }
+    });
     resyncs.retryWaiting();
   }
 
@@ -374,7 +387,7 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void start() {
-    lifecycle.start(this::runOnce, this::resumeTasks);
+    lifecycle.start(this::periodicRun, this::resumeTasks);
   }
 
   @Override

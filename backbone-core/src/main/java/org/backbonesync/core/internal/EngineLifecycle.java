@@ -136,7 +136,7 @@ final class EngineLifecycle {
    * Whether a step's failure is the engine's own refusal to go on while it closes (a step that
    * met the engine closed midway): the end of the step or run, not a failure.
    */
-  private boolean endedByClose(RuntimeException e) {
+  boolean endedByClose(RuntimeException e) {
     return closing && e instanceof IllegalStateException;
   }
 
