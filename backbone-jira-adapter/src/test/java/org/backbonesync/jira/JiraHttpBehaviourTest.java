@@ -2,6 +2,7 @@ package org.backbonesync.jira;
 
 import static org.backbonesync.testkit.InMemoryIssueTracker.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -224,6 +225,31 @@ class JiraHttpBehaviourTest {
     assertTrue(e.getMessage().startsWith("GET /rest/api/2/issue/" + key + " answered 500"),
         e.getMessage());
     assertTrue(e.getMessage().contains("Internal server error"), e.getMessage());
+    assertEquals(500, assertInstanceOf(JiraTransientException.class, e).status(),
+        "the status as a field, for a host that must not show the message");
+  }
+
+  /**
+   * A 503 or 429 without a {@code Retry-After} is given up after the attempts as a failure that
+   * carries its status, as a 5xx does (a health check shows it without Jira's text).
+   */
+  @Test
+  void aRateLimitWithoutAWaitIsGivenUpWithItsStatus() {
+    site(FakeJiraServer.Flavour.CLOUD, b -> b.maxAttempts(2));
+    String key = warmIssue();
+    for (int status : new int[] {503, 503, 429, 429}) {
+      site.server.enqueue(Fault.status(status, Map.of(), "{\"errorMessages\": [\"busy\"]}"));
+    }
+
+    JiraTransientException unavailable = assertThrows(JiraTransientException.class,
+        () -> site.tracker.issue(key));
+    JiraTransientException limited = assertThrows(JiraTransientException.class,
+        () -> site.tracker.issue(key));
+
+    assertEquals(503, unavailable.status());
+    assertEquals(429, limited.status());
+    assertTrue(limited.getMessage().startsWith("GET /rest/api/3/issue/" + key + " answered 429"),
+        limited.getMessage());
   }
 
   /**

@@ -173,6 +173,29 @@ class HttpFrontTest {
   }
 
   /**
+   * A site answering 503 (without a {@code Retry-After}, so the adapter backs off and gives up
+   * after its attempts) showed as {@code RetriableException}: an operator could not tell a site
+   * that is down from a timeout. The status is named now, and still nothing of the answer's
+   * body or the request's query (the JQL) reaches anyone who asks.
+   */
+  @Test
+  void healthNamesTheStatusOfASiteThatIsDownButNotItsAnswer() throws Exception {
+    for (int attempt = 0; attempt < 4; attempt++) {
+      cloud.enqueue(FakeJiraServer.Fault.status(503, Map.of(), "{\"errorMessages\": [\"The"
+          + " summary 'Salaries 2025 of the board' is held\"]}").on("search"));
+    }
+
+    service.round();
+    HttpResponse<String> health = send("GET", "/health", null);
+
+    assertEquals(503, health.statusCode(), health.body());
+    assertTrue(health.body().contains("\"lastError\":\"JiraTransientException (HTTP 503); see"
+        + " the service log\""), health.body());
+    assertFalse(health.body().contains("Salaries") || health.body().contains("project")
+        || health.body().contains("search"), health.body());
+  }
+
+  /**
    * Found by a trial: with both sites down, {@code /health} said healthy 7 times in 12, as an
    * apply with nothing to apply, reaching no site, counted as a success after the failed poll.
    */

@@ -42,6 +42,7 @@ import org.backbonesync.jira.JiraRateLimitedException;
 import org.backbonesync.jira.JiraRedirectException;
 import org.backbonesync.jira.JiraRequestListener;
 import org.backbonesync.jira.JiraSite;
+import org.backbonesync.jira.JiraTransientException;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.StrictJson;
@@ -63,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * conflicting update, not applied), and for idempotent methods also other 5xx, timeouts and
  * dropped connections, with exponential backoff and jitter. A POST is retried only when Jira
  * cannot have acted on it (429, 503, 409, connection refused); otherwise, and when attempts run out, the call fails with a
- * {@link RetriableException} so the engine retries the whole step later.
+ * {@link RetriableException} so the engine retries the whole step later: for an error answer a
+ * {@link JiraTransientException}, which carries the status.
  *
  * <p>Credentials go only to the site's origin (scheme, host and port). API requests never
  * follow a redirect; a download follows one by hand, to another origin without the
@@ -224,9 +226,9 @@ public final class JiraHttp {
         backoff(attempt, null, method, uri, "answered " + status);
         continue;
       }
-      throw status >= 500 || conflict ? new RetriableException(describe(method, uri)
+      throw status >= 500 || conflict ? new JiraTransientException(describe(method, uri)
           + " answered " + status + jiraText(errorSummary(failed.body()), secrets)
-          + (conflict ? " (a conflicting update; tried again later)" : ""), null)
+          + (conflict ? " (a conflicting update; tried again later)" : ""), status, null)
           : refused(method, uri, failed, issueKey, secrets);
     }
   }
@@ -428,8 +430,8 @@ public final class JiraHttp {
   /**
    * What a call that tries no more throws for an error answer: for a rate limit (429, 503), the
    * scope Jira named paused and the call given up ({@link #gaveUp}); for another 5xx, or a 429
-   * from another origin, a {@link RetriableException} with the wait Jira gave; for anything
-   * else, Jira's refusal.
+   * from another origin, a {@link JiraTransientException} with the status and the wait Jira
+   * gave; for anything else, Jira's refusal.
    *
    * @param site whether the site answered (another origin's rate limit pauses nothing here)
    */
@@ -440,7 +442,7 @@ public final class JiraHttp {
       return gaveUp(method, uri, issueKey, failed, retryAfter(failed));
     }
     if (status == 429 || status >= 500) {
-      return new RetriableException(describe(method, uri) + " answered " + status, null,
+      return new JiraTransientException(describe(method, uri) + " answered " + status, status,
           retryAfter(failed));
     }
     return refused(method, uri, failed, issueKey, secrets);
@@ -556,7 +558,7 @@ public final class JiraHttp {
     String message = describe(method, uri) + " answered " + failed.status()
         + shownReason(failed) + (wait == null ? "" : "; retry after " + seconds(wait) + " s");
     if (pause == null) {
-      return new RetriableException(message, null, wait);
+      return new JiraTransientException(message, failed.status(), wait);
     }
     tellDeferred(method, uri, pause, wait);
     return new JiraRateLimitedException(message + " (" + pause.described() + " is paused)",
