@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.core.ConfigurationException;
 import org.backbonesync.core.ConfigurationProblem;
@@ -455,9 +456,11 @@ final class SyncService {
   /**
    * Runs rounds of every synchronization's steps until two rounds in a row did nothing and no
    * message waits in a queue (or, with messages waiting for a retry's backoff, until a few more
-   * idle rounds have passed), or until {@link #stop()}.
+   * idle rounds have passed), or until {@link #stop()}. Its reads of the store between rounds
+   * hold the steps' lock, as a step does: a stop begun meanwhile ({@code --once}'s SIGTERM, from a
+   * shutdown hook) closes the stores only after them, and one begun before ends the run quietly.
    *
-   * @return how many messages failed for good and wait for an admin
+   * @return how many messages failed for good and wait for an admin (0 when stopped)
    */
   long runUntilQuiet() throws InterruptedException {
     int idle = 0;
@@ -468,21 +471,29 @@ final class SyncService {
       }
       idle = activity() == before ? idle + 1 : 0;
       if (idle >= 2) {
-        int waiting = 0;
-        for (Running r : running) {
-          for (String key : r.engine.localConnectorKeys()) {
-            waiting += queued(key) - r.engine.failedMessages(key).size();
-          }
-        }
+        long waiting = unlessStopping(this::waitingForRetry, -1L);
         if (waiting <= 0 || idle >= 12) {
           break;
         }
         Thread.sleep(500); // a retry's backoff: the messages are not due yet
       }
     }
-    if (stopping.get()) { // (the engines are closed, the stores closing: nothing to count)
-      return 0;
+    return unlessStopping(this::failedForAnAdmin, 0L);
+  }
+
+  /** Messages queued in the local connectors and not failed for an admin: due for a retry. */
+  private long waitingForRetry() {
+    long waiting = 0;
+    for (Running r : running) {
+      for (String key : r.engine.localConnectorKeys()) {
+        waiting += queued(key) - r.engine.failedMessages(key).size();
+      }
     }
+    return waiting;
+  }
+
+  /** Messages failed for good in the local connectors, each logged: they wait for an admin. */
+  private long failedForAnAdmin() {
     long failed = 0;
     for (Running r : running) {
       for (String key : r.engine.localConnectorKeys()) {
@@ -494,6 +505,27 @@ final class SyncService {
       }
     }
     return failed;
+  }
+
+  /**
+   * {@code read} of the store holding the steps' lock, as a step: {@code stopped} once the stop
+   * has begun (the engines are closed, the stores closing or closed: nothing to read), and when
+   * the read fails because the stop closed the store under it (a stop whose time ran out
+   * before the lock came), at DEBUG.
+   */
+  private long unlessStopping(LongSupplier read, long stopped) {
+    steps.readLock().lock();
+    try {
+      return stopping.get() ? stopped : read.getAsLong();
+    } catch (RuntimeException e) {
+      if (!stopping.get()) {
+        throw e;
+      }
+      LOG.debug("the store was closed by the stop under a read between rounds", e);
+      return stopped;
+    } finally {
+      steps.readLock().unlock();
+    }
   }
 
   /** One round of every synchronization's steps, on the calling thread (tests). */

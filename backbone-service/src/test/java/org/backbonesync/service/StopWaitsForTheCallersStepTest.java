@@ -6,6 +6,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.backbonesync.jdbc.JdbcStores;
@@ -58,6 +61,33 @@ class StopWaitsForTheCallersStepTest {
       assertEquals(1, stores.messages().incomingCount("PB") + stores.messages()
           .outgoingCount("PA"), "PA-1's message, from the page the step read, is kept");
     }
+  }
+
+  /**
+   * A step that outlasts the stop's time (a site slower than the 20 s, here a stop given none)
+   * has the stores closed under it; {@code --once}'s loop then looked between rounds at the
+   * queues of the store the stop had closed, and the run ended with the store's failure ({@code
+   * JdbcStores[...] is closed}), an ERROR "the service failed" after a clean stop's lines. Now
+   * the look holds the steps' lock and sees the stop: the run ends quietly.
+   */
+  @Test
+  void aRunWhoseStepOutlastsTheStopEndsQuietlyAfterIt() throws Exception {
+    AtomicReference<SyncService> opened = new AtomicReference<>();
+    slowSearch = new HoldingProxy(sites.cloud.url(), request -> request.contains("/search")
+        && request.contains("ORDER BY updated") && opened.get().total("backbone.polls") >= 2);
+    ServiceConfig config = TwoSitesFile.dailyPolls(dir, slowSearch.url(), sites.server.url());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    SyncService service = SyncService.open(config, Sites.connect(config, registry), registry);
+    opened.set(service);
+    FutureTask<Long> once = new FutureTask<>(service::runUntilQuiet);
+    new Thread(once, "main of --once").start();
+    await("PA's poll of the second round held at its search", () -> slowSearch.holding() == 1);
+
+    service.stop(Duration.ZERO); // SIGTERM's hook: its time is out before the step ends
+    slowSearch.release(); // the page comes: the step ends, its round is idle, the loop looks
+
+    assertEquals(0L, once.get(WITHIN.toSeconds(), TimeUnit.SECONDS), "ended quietly");
+    assertEquals(SyncService.Phase.STOPPED, service.phase());
   }
 
   /** Waits for what other threads do, looking every few milliseconds, at most {@link #WITHIN}. */
