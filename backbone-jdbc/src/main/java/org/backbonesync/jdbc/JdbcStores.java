@@ -389,7 +389,30 @@ public final class JdbcStores implements Stores, AutoCloseable {
       connection.setAutoCommit(autoCommit);
       return connection;
     } catch (SQLException e) {
+      if (opened && refusal(e) != null) {
+        dropOldConnections();
+      }
       throw cannotConnect(e, database(dataSource), opened);
+    }
+  }
+
+  /**
+   * After the database refused a new connection of open stores (a password rotated, a role
+   * locked): the connections opened before would go on working until they end (HikariCP keeps
+   * one up to 30 minutes), so that some calls succeed and others fail, and the refusal shows
+   * late. The connections kept idle here are closed, and a host's pool that can evict (HikariCP's
+   * {@code getHikariPoolMXBean().softEvictConnections()}: the idle ones at once, those in use as
+   * they come back) is told to, so that every call meets the refusal until it is mended.
+   */
+  private void dropOldConnections() {
+    closeIdle();
+    try {
+      Object pool = dataSource.getClass().getMethod("getHikariPoolMXBean").invoke(dataSource);
+      if (pool != null) { // (null before the pool started, or once it closed)
+        pool.getClass().getMethod("softEvictConnections").invoke(pool);
+      }
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError notHikari) {
+      // (another DataSource: its connections end as its own rules say)
     }
   }
 
@@ -402,7 +425,8 @@ public final class JdbcStores implements Stores, AutoCloseable {
    * configuration error (a {@link SyncException}, not retried: nothing has worked with these
    * settings), once open the store unavailable (the password rotated or the role locked under a
    * running host: the engine's step ends and runs again later, failing no message for an admin,
-   * and goes on once the operator fixed it).
+   * and goes on once the operator fixed it; the old connections are dropped first, {@link
+   * #dropOldConnections}).
    *
    * @param database the database as texts name it ({@link #database})
    */

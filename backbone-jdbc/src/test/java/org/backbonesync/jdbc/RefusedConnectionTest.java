@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.SyncException;
@@ -86,6 +92,69 @@ class RefusedConnectionTest {
 
       host.setPassword("rotated"); // (the operator gives the new password)
       assertEquals(OptionalLong.of(42), stores.watermarks().watermark("PA"));
+    }
+  }
+
+  /**
+   * A password rotated under a host's pool (HikariCP, as the service's): the connections it
+   * opened before go on working until they end (up to its 30 minutes' maximum lifetime), so the
+   * refusal showed only in the calls that needed a new connection, and late. Once the database
+   * refuses one, the pool is told to evict the others (each as it comes back), so every call
+   * meets the refusal until the operator gives the new password.
+   */
+  @Test
+  void aRefusalOfANewConnectionEvictsThePoolsOldOnes() throws SQLException {
+    String url = "jdbc:h2:mem:rotated-pool-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername("sa");
+    config.setPassword("right");
+    config.setMaximumPoolSize(5); // (room for a new one: the opening needs two at once)
+    config.setMinimumIdle(2);
+    // how long a call waits for a connection: H2 answers a wrong password after 250 ms at least
+    config.setConnectionTimeout(2000);
+    try (HikariDataSource pool = new HikariDataSource(config);
+        Connection admin = DriverManager.getConnection(url, "sa", "right");
+        JdbcStores stores = JdbcStores.open(pool)) {
+      stores.watermarks().setWatermark("PA", 42);
+      Schemas.execute(admin, "ALTER USER SA SET PASSWORD 'rotated'");
+      List<Connection> old = new ArrayList<>(); // the pool's, opened before: in use now
+      for (int i = pool.getHikariPoolMXBean().getTotalConnections(); i > 0; i--) {
+        old.add(pool.getConnection());
+      }
+
+      StoreUnavailableException refused = assertThrows(StoreUnavailableException.class,
+          () -> stores.watermarks().watermark("PA")); // a new one is needed, and refused
+      for (Connection c : old) {
+        c.close(); // back in the pool, which would work on with the old password
+      }
+
+      StoreUnavailableException again = assertThrows(StoreUnavailableException.class,
+          () -> stores.watermarks().watermark("PA"), "not answered by an old connection");
+      assertEquals(refused.getMessage(), again.getMessage());
+      assertTrue(again.getMessage().endsWith("(SQL state 28000)" + USER_HINT),
+          again.getMessage());
+
+      pool.getHikariConfigMXBean().setPassword("rotated"); // (the operator gives it)
+      assertEquals(OptionalLong.of(42), onceAnswered(() -> stores.watermarks().watermark("PA")),
+          "the pool's next new connection signs in");
+    }
+  }
+
+  /**
+   * What {@code read} answers once it does, within 30 s: a pool's attempt begun with the old
+   * password ends first (H2 answers each wrong one later, up to 4 s).
+   */
+  private static <T> T onceAnswered(Supplier<T> read) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return read.get();
+      } catch (StoreUnavailableException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
     }
   }
 
