@@ -6,7 +6,6 @@ import static org.backbonesync.core.AdminText.shown;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,25 +108,14 @@ final class AdminBodies {
 
   private static AdminException malformed(JsonProcessingException e, JsonParser p) {
     var at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
-    String where = where(p.getParsingContext());
+    // (past a few levels, the first ones and the depth: a body nested 200 deep is no path)
+    String where = ConfigurationJsonReader.path(p.getParsingContext());
     return new AdminException(400, "malformed JSON at line " + (at == null ? "?" : at.getLineNr())
         + ", column " + (at == null ? "?" : at.getColumnNr()) + ": "
         + cut(StrictJson.reason(e), 300),
         List.of(new ConfigurationProblem(where, cut(StrictJson.reason(e), 300))));
   }
 
-  /** The JSON path of the parser's position, e.g. {@code $[2].localIssueKey}. */
-  private static String where(JsonStreamContext context) {
-    List<String> parts = new ArrayList<>();
-    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
-      if (c.inArray()) {
-        parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
-      } else if (c.inObject() && c.getCurrentName() != null) {
-        parts.add(0, member(c.getCurrentName()));
-      }
-    }
-    return "$" + String.join("", parts);
-  }
 
   ResyncRequest resyncRequest(String body) {
     JsonNode json = parse(body);
@@ -198,7 +186,8 @@ final class AdminBodies {
         for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
           if (i == maxImportRows) {
             throw new AdminException(413, "an import takes at most " + maxImportRows
-                + " rows (maxImportRows); split it");
+                + " rows (maxImportRows); split it", List.of(new ConfigurationProblem("$",
+                    "has more than " + maxImportRows + " rows (read up to $[" + i + "])")));
           }
           rows.add(row("$[" + i + "]", elementReader.readValue(p), connectorKey, problems));
         }

@@ -67,7 +67,8 @@ final class AdminBodyLimit {
 
   private AdminException tooLarge() {
     return new AdminException(413, "the request body is larger than " + maxBodyBytes
-        + " bytes, the limit of this admin API (maxBodyBytes)");
+        + " bytes, the limit of this admin API (maxBodyBytes)", List.of(new ConfigurationProblem(
+            "$", "is more than " + maxBodyBytes + " bytes (maxBodyBytes)")));
   }
 
   private static long utf8Length(String s) {

@@ -32,7 +32,18 @@ public record AdminRequest(
     String method, String path, Map<String, String> query, String body, String caller,
     Map<String, List<String>> queryValues) {
 
+  /**
+   * Checks the request's parts.
+   *
+   * @throws IllegalArgumentException for a null method or path (a host's mistake, not a
+   *     request to answer: a null method read as {@code ""} was answered 405), or a query
+   *     parameter without a name or value
+   */
   public AdminRequest {
+    if (method == null || path == null) {
+      throw new IllegalArgumentException("an admin request needs a method and a path, was "
+          + method + " " + path);
+    }
     if (queryValues == null || queryValues.isEmpty()) {
       Map<String, List<String>> single = new LinkedHashMap<>();
       (query == null ? Map.<String, String>of() : query).forEach((k, v) -> single.put(k,

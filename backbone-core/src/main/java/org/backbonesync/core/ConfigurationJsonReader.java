@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
 import org.backbonesync.spi.internal.ParserPlace;
@@ -35,8 +34,6 @@ final class ConfigurationJsonReader {
 
   /** The most levels of a path shown (the built-in types' settings have paths of six). */
   private static final int MAX_PATH_PARTS = 12;
-
-  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final ObjectMapper mapper;
   private final FieldMappingRegistry registry;
@@ -272,7 +269,7 @@ final class ConfigurationJsonReader {
    * #MAX_PATH_PARTS} levels (JSON nested too deep) their first ones and how deep it was, e.g.
    * {@code $.fieldMappings[0].settings[0][0]... (200 levels)}.
    */
-  private static String path(JsonStreamContext context) {
+  static String path(JsonStreamContext context) {
     List<String> parts = new ArrayList<>();
     for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
       if (c.inArray()) {
@@ -290,7 +287,7 @@ final class ConfigurationJsonReader {
 
   /** A property in a JSON path: {@code .name}, or {@code ["odd name"]} escaped and cut short. */
   static String member(String name) {
-    return PLAIN_NAME.matcher(name).matches() ? "." + name : "[" + Shown.quoted(name) + "]";
+    return AdminText.member(name);
   }
 
   /** Problems found while reading, in document order. */

@@ -347,6 +347,23 @@ class SyncAdminHandlerHostileInputTest {
         "$.fieldMappings[1]: is null, not a field mapping id"), problems(response));
   }
 
+  /**
+   * A host that passes a null method or path is told so, not answered as if it had sent {@code
+   * ""} (an outside trial: 405 {@code method "" is not allowed}).
+   */
+  @Test
+  void aRequestWithoutMethodOrPathIsTheHostsMistake() {
+    IllegalArgumentException noMethod = assertThrows(IllegalArgumentException.class,
+        () -> new AdminRequest(null, PATH_ROWS, Map.of(), null, "admin"));
+    IllegalArgumentException noPath = assertThrows(IllegalArgumentException.class,
+        () -> new AdminRequest("GET", null, Map.of(), null, "admin"));
+
+    assertEquals("an admin request needs a method and a path, was null " + PATH_ROWS,
+        noMethod.getMessage());
+    assertEquals("an admin request needs a method and a path, was GET null",
+        noPath.getMessage());
+  }
+
   /** Found by running the service: a JSON number of 1e400 was shown as "Infinity". */
   @Test
   void aNumberTooLargeForADoubleIsShownAsGiven() throws Exception {
@@ -437,8 +454,6 @@ class SyncAdminHandlerHostileInputTest {
         + " /connectors/{connectorKey}/syncInformation; allowed: GET, HEAD, POST, DELETE", before,
         call("PUT", PATH_ROWS, Map.of(), "[]"));
     assertEquals("GET, HEAD, POST, DELETE", put.headers().get("Allow"));
-    refused(405, "method \"\" is not allowed on /synchronizations; allowed: GET, HEAD", before,
-        call(null, "/synchronizations", Map.of(), null));
     // a method is case-sensitive: a host guarding "DELETE" must not see "delete" delete every
     // row (helper-81's trial: it did)
     refused(405, "method \"delete\" is not allowed on /connectors/{connectorKey}/syncInformation;"
@@ -449,7 +464,6 @@ class SyncAdminHandlerHostileInputTest {
         null));
     refused(404, "no admin resource at \"/connectors/PA/syncInformation/1\"", before,
         call("DELETE", PATH_ROWS + "/1", Map.of(), null));
-    refused(404, "no admin resource at null", before, call("DELETE", null, Map.of(), null));
     // a host that cuts its base path off "/adminconnectors/PA/..." (a prefix match) hands the
     // handler a path without its slash, which was answered as the path with one
     refused(404, "no admin resource at \"connectors/PA/syncInformation\": it does not start"
@@ -539,7 +553,9 @@ class SyncAdminHandlerHostileInputTest {
     AdminResponse deep = refused(400, "malformed JSON at line 1, column 202: Document nesting"
         + " depth (201) exceeds the maximum allowed (200)", before,
         call("POST", PATH_ROWS, Map.of(), "[".repeat(100_000)));
-    assertEquals(1, problems(deep).size());
+    assertEquals(List.of("$[0][0][0][0][0][0][0][0][0][0][0][0]... (201 levels): Document"
+        + " nesting depth (201) exceeds the maximum allowed (200)"), problems(deep),
+        "the path's first levels and its depth (an outside trial: 600 characters of [0])");
     refused(400, "malformed JSON at line 1, column 228: Document nesting depth (201) exceeds the"
         + " maximum allowed (200)", before,
         call("POST", "/connectors/PA/resync", Map.of(),
@@ -566,8 +582,11 @@ class SyncAdminHandlerHostileInputTest {
     assertEquals(200, call(capped, "admin", "POST", PATH_ROWS, Map.of(), fits).status());
     refused(413, limit, before, call(capped, "admin", "POST", PATH_ROWS, Map.of(), fits + " "));
     refused(413, limit, before, call(capped, "admin", "POST", PATH_ROWS, Map.of(), accented));
-    refused(413, limit, before, capped.handle(new AdminRequest("POST", PATH_ROWS, Map.of(), null,
-        "admin"), new ByteArrayInputStream(accented.getBytes(StandardCharsets.UTF_8))));
+    AdminResponse streamed = refused(413, limit, before, capped.handle(new AdminRequest("POST",
+        PATH_ROWS, Map.of(), null, "admin"),
+        new ByteArrayInputStream(accented.getBytes(StandardCharsets.UTF_8))));
+    assertEquals(List.of("$: is more than 1000 bytes (maxBodyBytes)"), problems(streamed),
+        "a problem as every refusal has (an outside trial: an empty list)");
   }
 
   @Test
@@ -609,9 +628,10 @@ class SyncAdminHandlerHostileInputTest {
     SyncAdminHandler capped = SyncAdminHandler.builder(admin).maxImportRows(5).build();
     State before = state();
 
-    refused(413, "an import takes at most 5 rows (maxImportRows); split it", before,
-        call(capped, "admin", "POST", PATH_ROWS, Map.of(), "[" + "{},".repeat(5) + "{}"
+    AdminResponse rows = refused(413, "an import takes at most 5 rows (maxImportRows); split it",
+        before, call(capped, "admin", "POST", PATH_ROWS, Map.of(), "[" + "{},".repeat(5) + "{}"
             + ", not even JSON"));
+    assertEquals(List.of("$: has more than 5 rows (read up to $[5])"), problems(rows));
   }
 
   @Test
