@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.tracker.ChangePage;
 import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +60,7 @@ class PeriodicRunFailureTest {
     scheduler.shutdownNow();
   }
 
-  /** PA's site answers every search with 503; PB's has nothing to say. */
+  /** PA's site answers every search with 503; PB's has nothing to say (its search: no page). */
   private SyncEngine engine() {
     SyncConfiguration config = SyncConfiguration.builder("pa-pb")
         .connectorA(ConnectorConfig.of("PA", "PA", "sync-a"))
@@ -89,7 +90,7 @@ class PeriodicRunFailureTest {
             if (down) {
               throw SITE_DOWN;
             }
-            yield org.mockito.Mockito.RETURNS_DEFAULTS.answer(call);
+            yield new ChangePage(List.of(), null);
           }
           default -> org.mockito.Mockito.RETURNS_DEFAULTS.answer(call);
         }));

@@ -80,36 +80,66 @@ final class ConnectorSteps {
    * appended (replies, pairings) or the first delivery may have left: not when neither, so that
    * an idle round looks at each outbox once. What another node appends meanwhile leaves at the
    * next round's first delivery; a resync task's pages and an admin's retry or skip prompt their
-   * own on an engine with a scheduler. A step that fails ends the run: {@code failed} is told of
-   * it first ({@code "periodic poll"}, {@code "periodic delivery"}, {@code "periodic apply"}).
+   * own on an engine with a scheduler. A step that fails is told to {@code failed} ({@code
+   * "periodic poll"}, {@code "periodic delivery"}, {@code "periodic apply"}) and the others go on,
+   * so that one site down stops neither the other's poll nor what reaches the other: the first
+   * failure is thrown at the run's end, the later ones suppressed in it. The store down (no step
+   * can go on) or the engine closing ends the run at once.
    */
   void runOnce(FailedStep failed) {
+    RunFailures failures = new RunFailures(failed);
     try {
       Set<String> delivered = new HashSet<>(keys.size());
       for (String key : keys) {
-        step(failed, key, "periodic poll", () -> poll(key));
-        if (step(failed, key, "periodic delivery", () -> deliver(key)) > 0) {
+        failures.step(key, "periodic poll", () -> poll(key), null);
+        if (failures.step(key, "periodic delivery", () -> deliver(key), 0) > 0) {
           delivered.add(key);
         }
       }
       for (String key : keys) {
         long appended = appendedSoFar(key);
-        step(failed, key, "periodic apply", () -> apply(key));
+        failures.step(key, "periodic apply", () -> apply(key), List.of());
         if (delivered.contains(key) || appendedSoFar(key) != appended) {
-          step(failed, key, "periodic delivery", () -> deliver(key));
+          failures.step(key, "periodic delivery", () -> deliver(key), 0);
         }
       }
     } finally {
       recorder.flushRun(); // an idle engine's last entries wait no longer than a run or two
     }
+    failures.throwFirst();
   }
 
-  private static <T> T step(FailedStep failed, String key, String name, Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (RuntimeException e) {
-      failed.failed(key, name, e);
-      throw e;
+  /** The failed steps of one run: each told at once, the first thrown at the run's end. */
+  private static final class RunFailures {
+    private final FailedStep told;
+    private RuntimeException first;
+
+    RunFailures(FailedStep told) {
+      this.told = told;
+    }
+
+    <T> T step(String key, String name, Supplier<T> step, T otherwise) {
+      try {
+        return step.get();
+      } catch (RuntimeException e) {
+        told.failed(key, name, e);
+        if (StoreDown.is(e) || e instanceof IllegalStateException) {
+          // (the store is every step's, and a closing engine refuses every step: none goes on)
+          throw e;
+        }
+        if (first == null) {
+          first = e;
+        } else if (first != e) {
+          first.addSuppressed(e);
+        }
+        return otherwise;
+      }
+    }
+
+    void throwFirst() {
+      if (first != null) {
+        throw first;
+      }
     }
   }
 
