@@ -50,6 +50,39 @@ final class InLists {
   }
 
   /**
+   * {@code column IN (?, ?, ...)} with a placeholder per value, or on PostgreSQL ({@code array})
+   * {@code column = ANY (?)}, the values bound as one array ({@link #args(boolean, List,
+   * Object...)}). On PostgreSQL each count of an {@code IN} list was a statement of its own, and
+   * PostgreSQL planned it again at nearly every execution (it kept choosing custom plans over the
+   * generic one): planning was 15 to 30 microseconds of a change, about a tenth of PostgreSQL's
+   * CPU ({@code TwoNodeBenchmark}, {@code pg_stat_statements}). An array is one statement
+   * whatever the count, which PostgreSQL plans once per connection (generically: it expects ten
+   * values) until the table's statistics change. For the sync information rows and the tables
+   * hanging on them only, which grow with the pairs: a generic plan made while a queue (the
+   * inbox, the leases) was nearly empty would be kept while it fills, where a custom plan sees
+   * the table's size at every execution.
+   */
+  static String in(String column, int count, boolean array) {
+    return array ? column + " = ANY (?)" : column + " IN (" + placeholders(count) + ")";
+  }
+
+  /**
+   * The arguments of a statement whose last placeholders are {@link #in(String, int, boolean)}'s:
+   * {@code first}, then the values, or on PostgreSQL ({@code array}) the values as one array,
+   * {@code String[]} or {@code Long[]} (pgjdbc sends them as {@code varchar[]} and {@code
+   * int8[]}) as the first value is.
+   */
+  static Object[] args(boolean array, List<?> values, Object... first) {
+    if (!array) {
+      return args(values, first);
+    }
+    Object[] args = Arrays.copyOf(first, first.length + 1);
+    args[first.length] = values.isEmpty() || values.get(0) instanceof String
+        ? values.toArray(new String[0]) : values.toArray(new Long[0]);
+    return args;
+  }
+
+  /**
    * The values as a list to take in parts: the collection itself when it is a list (most
    * callers': a page's issues, a round's rows), else a copy. A value given twice is asked for
    * twice, which finds the same rows: every caller here keys what it found, so the answer is the

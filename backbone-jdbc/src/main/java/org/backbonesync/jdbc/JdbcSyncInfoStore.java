@@ -152,10 +152,11 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     }
     Map<String, SyncInfo> found = new HashMap<>();
     List<Long> changed = new ArrayList<>();
-    InLists.forEachChunk(keys, chunk -> db.read(c -> stamps(c, connectorKey, chunk, byId, found,
-        changed)));
-    InLists.forEachChunk(changed, chunk -> db.read(c -> many(c, "connector_key = ? AND id IN ("
-        + InLists.placeholders(chunk.size()) + ")", InLists.args(chunk, connectorKey)))
+    boolean postgres = db.postgres();
+    InLists.forEachChunk(keys, chunk -> db.read(c -> stamps(c, postgres, connectorKey, chunk,
+        byId, found, changed)));
+    InLists.forEachChunk(changed, chunk -> db.read(c -> many(c, byIds(chunk.size(), postgres),
+        InLists.args(postgres, chunk, connectorKey)))
         .forEach(row -> {
           if (keys.contains(row.localIssueKey())) { // (not renamed meanwhile)
             found.put(row.localIssueKey(), row);
@@ -169,13 +170,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    * a known row whose stamp is unchanged goes to {@code found}, the id of any other to {@code
    * changed}.
    */
-  private static Void stamps(Connection c, String connectorKey, List<String> keys,
-      Map<Long, SyncInfo> known, Map<String, SyncInfo> found, List<Long> changed)
-      throws SQLException {
+  private static Void stamps(Connection c, boolean postgres, String connectorKey,
+      List<String> keys, Map<Long, SyncInfo> known, Map<String, SyncInfo> found,
+      List<Long> changed) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT id, stamp, last_change_seen FROM"
-        + " bb_sync_info WHERE connector_key = ? AND local_issue_key IN ("
-        + InLists.placeholders(keys.size()) + ")")) {
-      bind(s, InLists.args(keys, connectorKey));
+        + " bb_sync_info WHERE connector_key = ? AND "
+        + InLists.in("local_issue_key", keys.size(), postgres))) {
+      bind(s, InLists.args(postgres, keys, connectorKey));
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           long id = r.getLong(1);
@@ -200,8 +201,10 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       Collection<String> issueKeys, java.util.function.Function<SyncInfo, String> keyOf) {
     List<String> keys = InLists.list(issueKeys);
     Map<String, SyncInfo> found = new HashMap<>();
-    InLists.forEachChunk(keys, chunk -> db.read(c -> many(c, "connector_key = ? AND " + column
-        + " IN (" + InLists.placeholders(chunk.size()) + ")", InLists.args(chunk, connectorKey)))
+    boolean postgres = db.postgres();
+    InLists.forEachChunk(keys, chunk -> db.read(c -> many(c, "connector_key = ? AND "
+        + InLists.in(column, chunk.size(), postgres), InLists.args(postgres, chunk,
+        connectorKey)))
         .forEach(row -> found.put(keyOf.apply(row), row)));
     return found;
   }
@@ -269,14 +272,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       return;
     }
     List<Long> ids = InLists.sortedDistinct(syncInfoIds);
+    boolean postgres = db.postgres();
     if (readAhead.isEmpty()) {
-      InLists.forEachChunk(ids, chunk -> db.run(c -> lockOnly(c, connectorKey, chunk)));
+      InLists.forEachChunk(ids, chunk -> db.run(c -> lockOnly(c, postgres, connectorKey, chunk)));
       return;
     }
     List<SyncInfo> rows = new ArrayList<>();
-    InLists.forEachChunk(ids, chunk -> rows.addAll(db.run(c -> many(c, "connector_key = ? AND"
-        + " id IN (" + InLists.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE",
-        InLists.args(chunk, connectorKey)))));
+    InLists.forEachChunk(ids, chunk -> rows.addAll(db.run(c -> many(c, byIds(chunk.size(),
+        postgres) + " ORDER BY id FOR UPDATE", InLists.args(postgres, chunk, connectorKey)))));
     Set<Long> read = new HashSet<>(readAhead);
     Map<Long, Map<String, JsonNode>> values = syncedValues(rows.stream().map(SyncInfo::id)
         .filter(read::contains).toList());
@@ -315,9 +318,10 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     Set<Long> read = new HashSet<>(readAhead);
     List<SyncInfo> rows = new ArrayList<>(read.size());
     List<Long> changed = new ArrayList<>();
+    boolean postgres = db.postgres();
     InLists.forEachChunk(InLists.sortedDistinct(syncInfoIds), chunk -> db.run(c ->
-        lockStamps(c, connectorKey, chunk, id -> read.contains(id) ? byId.get(id) : null,
-            rows, changed, read)));
+        lockStamps(c, postgres, connectorKey, chunk,
+            id -> read.contains(id) ? byId.get(id) : null, rows, changed, read)));
     Map<Long, Map<String, JsonNode>> values = new HashMap<>();
     List<Long> valuesToRead = new ArrayList<>(changed);
     for (SyncInfo row : rows) {
@@ -328,9 +332,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         valuesToRead.add(row.id());
       }
     }
-    InLists.forEachChunk(changed, chunk -> rows.addAll(db.run(c -> many(c, "connector_key = ?"
-        + " AND id IN (" + InLists.placeholders(chunk.size()) + ")",
-        InLists.args(chunk, connectorKey)))));
+    InLists.forEachChunk(changed, chunk -> rows.addAll(db.run(c -> many(c,
+        byIds(chunk.size(), postgres), InLists.args(postgres, chunk, connectorKey)))));
     if (!valuesToRead.isEmpty()) {
       values.putAll(syncedValues(valuesToRead));
     }
@@ -342,13 +345,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
    * read ahead goes to {@code rows} when its known one has its stamp, else its id to {@code
    * changed}.
    */
-  private static Void lockStamps(Connection c, String connectorKey, List<Long> ids,
-      java.util.function.LongFunction<SyncInfo> knownToRead, List<SyncInfo> rows,
+  private static Void lockStamps(Connection c, boolean postgres, String connectorKey,
+      List<Long> ids, java.util.function.LongFunction<SyncInfo> knownToRead, List<SyncInfo> rows,
       List<Long> changed, Set<Long> read) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT id, stamp, last_change_seen FROM"
-        + " bb_sync_info WHERE connector_key = ? AND id IN (" + InLists.placeholders(ids.size())
-        + ") ORDER BY id FOR UPDATE")) {
-      bind(s, InLists.args(ids, connectorKey));
+        + " bb_sync_info WHERE " + byIds(ids.size(), postgres) + " ORDER BY id FOR UPDATE")) {
+      bind(s, InLists.args(postgres, ids, connectorKey));
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) { // (each row read is locked)
           long id = r.getLong(1);
@@ -366,12 +368,11 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   }
 
   /** Locks the rows, in id order, reading nothing of them. */
-  private static Void lockOnly(Connection c, String connectorKey, List<Long> ids)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT id FROM bb_sync_info WHERE"
-        + " connector_key = ? AND id IN (" + InLists.placeholders(ids.size()) + ")"
-        + " ORDER BY id FOR UPDATE")) {
-      bind(s, InLists.args(ids, connectorKey));
+  private static Void lockOnly(Connection c, boolean postgres, String connectorKey,
+      List<Long> ids) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT id FROM bb_sync_info WHERE "
+        + byIds(ids.size(), postgres) + " ORDER BY id FOR UPDATE")) {
+      bind(s, InLists.args(postgres, ids, connectorKey));
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) { // (each row read is locked)
         }
@@ -563,6 +564,17 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   static final String SAME_CONNECTOR = "connector_key || '' = ?";
   /** A connector's row by its id (connector key, then id), through the primary key. */
   static final String BY_ID = SAME_CONNECTOR + " AND id = ?";
+  /**
+   * A connector's rows by their ids ({@link InLists#in(String, int, boolean)}, the connector key
+   * the first argument), on PostgreSQL with the connector compared as {@link #SAME_CONNECTOR}
+   * compares it: a plan made once for every count of ids (a generic one) finds them through the
+   * primary key, however few rows the table had then ({@code ByIdPlansTest}).
+   */
+  static String byIds(int count, boolean postgres) {
+    return (postgres ? SAME_CONNECTOR : "connector_key = ?") + " AND "
+        + InLists.in("id", count, postgres);
+  }
+
   /** Moves a row's last change seen forward (the time; connector key, id; the time again). */
   static final String ADVANCE_SEEN = "UPDATE bb_sync_info SET last_change_seen = ? WHERE "
       + BY_ID + " AND last_change_seen < ?";
@@ -759,14 +771,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       RowReader<V> reader) {
     List<Long> ids = InLists.list(syncInfoIds);
     Map<Long, Map<String, V>> found = new HashMap<>();
+    boolean postgres = db.postgres();
     InLists.forEachChunk(ids, chunk -> {
       Map<Long, Map<String, V>> read = db.read(c -> {
         Map<Long, Map<String, V>> each = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(select + " WHERE sync_info_id IN ("
-            + InLists.placeholders(chunk.size()) + ")")) {
-          for (int i = 0; i < chunk.size(); i++) {
-            s.setLong(i + 1, chunk.get(i));
-          }
+        try (PreparedStatement s = c.prepareStatement(select + " WHERE "
+            + InLists.in("sync_info_id", chunk.size(), postgres))) {
+          bind(s, InLists.args(postgres, chunk));
           try (ResultSet r = s.executeQuery()) {
             while (r.next()) {
               Long id = r.getLong(1);

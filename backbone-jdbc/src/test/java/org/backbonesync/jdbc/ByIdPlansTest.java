@@ -101,6 +101,58 @@ class ByIdPlansTest {
   }
 
   /**
+   * A connector's rows by a list of ids, as PostgreSQL's stores send it (one array, so one
+   * statement for every count, planned once, generically): never through the connector's own
+   * indexes (which would read every row of the connector), on the young table (where a scan of
+   * its 20 rows is the plan) as on a big one, analyzed (the primary key); a connector's rows by a
+   * list of issue keys through that key's index, their values and pending changes through their
+   * primary keys.
+   */
+  @Test
+  void rowsAreReadByManyIdsNeverThroughTheConnectorsIndexes() throws SQLException {
+    List<String> byIds = List.of(JdbcSyncInfoStore.select(JdbcSyncInfoStore.byIds(2, true)),
+        JdbcSyncInfoStore.select(JdbcSyncInfoStore.byIds(2, true) + " ORDER BY id FOR UPDATE"),
+        "SELECT id FROM bb_sync_info WHERE " + JdbcSyncInfoStore.byIds(2, true)
+            + " ORDER BY id FOR UPDATE");
+    for (String sql : byIds) {
+      String young = plan(sql, "PA", "{3,7}");
+      assertTrue(!young.contains("bb_sync_info_remote") && !young.contains("bb_sync_info_local"),
+          young);
+    }
+    twentyThousandRowsAnalyzed();
+    for (String sql : byIds) {
+      throughThePrimaryKey(plan(sql, "PC", "{3,7}"));
+    }
+    String byKeys = plan(JdbcSyncInfoStore.select("connector_key = ? AND "
+        + InLists.in("local_issue_key", 2, true)), "PC", "{PC-3,PC-7}");
+    assertTrue(byKeys.contains("bb_sync_info_local") && !byKeys.contains("Seq Scan"), byKeys);
+    for (String table : List.of("bb_synced_value", "bb_pending_change")) {
+      String values = plan("SELECT mapping_id FROM " + table + " WHERE "
+          + InLists.in("sync_info_id", 2, true), "{3,7}");
+      assertTrue(values.contains(table + "_pkey") && !values.contains("Seq Scan"), values);
+    }
+  }
+
+  private void twentyThousandRowsAnalyzed() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO bb_sync_info (connector_key, local_issue_key, remote_issue_key,"
+          + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
+          + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored)"
+          + " SELECT 'PC', 'PC-' || g, 'PD-' || g, 1, 1, 1, 1, 1, 1, false"
+          + " FROM generate_series(1, 20000) g");
+      for (String table : List.of("bb_synced_value", "bb_pending_change")) {
+        s.execute("INSERT INTO " + table + " (sync_info_id, mapping_id, "
+            + (table.equals("bb_synced_value") ? "value_json" : "changed_at, sequence_id")
+            + ") SELECT id, 'm-summary', "
+            + (table.equals("bb_synced_value") ? "'1'" : "1, 1")
+            + " FROM bb_sync_info WHERE connector_key = 'PC'");
+        s.execute("ANALYZE " + table);
+      }
+      s.execute("ANALYZE bb_sync_info");
+    }
+  }
+
+  /**
    * A batch's rows in one statement ({@link ManyRows}) join the table with its arrays: a hash
    * join over the whole table is what PostgreSQL takes for a small one (fine: it is small), and
    * for one of 20,000 rows, analyzed, the index, row by row, even planned generically (ten rows

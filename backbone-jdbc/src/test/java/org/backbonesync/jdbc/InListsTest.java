@@ -1,5 +1,6 @@
 package org.backbonesync.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,6 +30,19 @@ class InListsTest {
     assertEquals(List.of("inbox:PB", "node-1", "PA-1", "PA-2"),
         List.of(InLists.args(List.of("PA-1", "PA-2"), "inbox:PB", "node-1")));
     assertEquals(List.of("PA"), List.of(InLists.args(List.of(), "PA")));
+  }
+
+  @Test
+  void onPostgresAnyCountIsOneStatementWithTheValuesInOneArray() {
+    assertEquals("id = ANY (?)", InLists.in("id", 3, true));
+    assertEquals(InLists.in("id", 3, true), InLists.in("id", 64, true));
+    assertEquals("id IN (?, ?, ?)", InLists.in("id", 3, false));
+    Object[] args = InLists.args(true, List.of(3L, 7L), "PA");
+    assertEquals("PA", args[0]);
+    assertArrayEquals(new Long[] {3L, 7L}, (Long[]) args[1]);
+    assertArrayEquals(new String[] {"PA-1", "PA-2"},
+        (String[]) InLists.args(true, List.of("PA-1", "PA-2"), "PA")[1]);
+    assertEquals(List.of("PA", 3L, 7L), List.of(InLists.args(false, List.of(3L, 7L), "PA")));
   }
 
   @Test
