@@ -51,26 +51,31 @@ final class InLists {
 
   /**
    * {@code column IN (?, ?, ...)} with a placeholder per value, or on PostgreSQL ({@code array})
-   * {@code column = ANY (?)}, the values bound as one array ({@link #args(boolean, List,
-   * Object...)}). On PostgreSQL each count of an {@code IN} list was a statement of its own, and
-   * PostgreSQL planned it again at nearly every execution (it kept choosing custom plans over the
-   * generic one): planning was 15 to 30 microseconds of a change, about a tenth of PostgreSQL's
-   * CPU ({@code TwoNodeBenchmark}, {@code pg_stat_statements}). An array is one statement
-   * whatever the count, which PostgreSQL plans once per connection (generically: it expects ten
-   * values) until the table's statistics change. For the sync information rows and the tables
-   * hanging on them only, which grow with the pairs: a generic plan made while a queue (the
-   * inbox, the leases) was nearly empty would be kept while it fills, where a custom plan sees
-   * the table's size at every execution.
+   * {@code column IN (SELECT unnest(CAST(? AS type[])))}, the values bound as one array ({@link
+   * #args(boolean, List, Object...)}). On PostgreSQL each count of an {@code IN} list was a
+   * statement of its own, and PostgreSQL planned it again at nearly every execution (it kept
+   * choosing custom plans over the generic one): planning was 15 to 35 microseconds of a change,
+   * a tenth to a fifth of the time PostgreSQL spent in statements ({@code TwoNodeBenchmark},
+   * {@code pg_stat_statements}). An array is one statement whatever the count, which PostgreSQL
+   * plans once per connection, generically, until the table's statistics change. Not {@code =
+   * ANY (?)}: its generic plan for a small table was a sequential scan that compared every row
+   * with each value of the array in turn (a constant list is hashed, a bound array not), slower
+   * than the custom plans it saved; the {@code unnest} is joined (hashed, or probed through an
+   * index). For the sync information rows and the tables hanging on them only, which grow with
+   * the pairs: a generic plan made while a queue (the inbox, the leases) was nearly empty would
+   * be kept while it fills, where a custom plan sees the table's size at every execution.
+   * {@code type} is the column's SQL type, the array's elements'.
    */
-  static String in(String column, int count, boolean array) {
-    return array ? column + " = ANY (?)" : column + " IN (" + placeholders(count) + ")";
+  static String in(String column, String type, int count, boolean array) {
+    return array ? column + " IN (SELECT unnest(CAST(? AS " + type + "[])))"
+        : column + " IN (" + placeholders(count) + ")";
   }
 
   /**
-   * The arguments of a statement whose last placeholders are {@link #in(String, int, boolean)}'s:
-   * {@code first}, then the values, or on PostgreSQL ({@code array}) the values as one array,
-   * {@code String[]} or {@code Long[]} (pgjdbc sends them as {@code varchar[]} and {@code
-   * int8[]}) as the first value is.
+   * The arguments of a statement whose last placeholders are {@link #in(String, String, int,
+   * boolean)}'s: {@code first}, then the values, or on PostgreSQL ({@code array}) the values as
+   * one array, {@code String[]} or {@code Long[]} as the first value is (the statement casts it
+   * to its column's type).
    */
   static Object[] args(boolean array, List<?> values, Object... first) {
     if (!array) {

@@ -175,7 +175,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       List<Long> changed) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT id, stamp, last_change_seen FROM"
         + " bb_sync_info WHERE connector_key = ? AND "
-        + InLists.in("local_issue_key", keys.size(), postgres))) {
+        + InLists.in("local_issue_key", "varchar", keys.size(), postgres))) {
       bind(s, InLists.args(postgres, keys, connectorKey));
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
@@ -203,7 +203,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     Map<String, SyncInfo> found = new HashMap<>();
     boolean postgres = db.postgres();
     InLists.forEachChunk(keys, chunk -> db.read(c -> many(c, "connector_key = ? AND "
-        + InLists.in(column, chunk.size(), postgres), InLists.args(postgres, chunk,
+        + InLists.in(column, "varchar", chunk.size(), postgres), InLists.args(postgres, chunk,
         connectorKey)))
         .forEach(row -> found.put(keyOf.apply(row), row)));
     return found;
@@ -565,14 +565,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   /** A connector's row by its id (connector key, then id), through the primary key. */
   static final String BY_ID = SAME_CONNECTOR + " AND id = ?";
   /**
-   * A connector's rows by their ids ({@link InLists#in(String, int, boolean)}, the connector key
-   * the first argument), on PostgreSQL with the connector compared as {@link #SAME_CONNECTOR}
-   * compares it: a plan made once for every count of ids (a generic one) finds them through the
+   * A connector's rows by their ids ({@link InLists#in(String, String, int, boolean)}, the
+   * connector key the first argument), on PostgreSQL with the connector compared as {@link
+   * #SAME_CONNECTOR} compares it: a plan made once for every count of ids (a generic one) finds them through the
    * primary key, however few rows the table had then ({@code ByIdPlansTest}).
    */
   static String byIds(int count, boolean postgres) {
     return (postgres ? SAME_CONNECTOR : "connector_key = ?") + " AND "
-        + InLists.in("id", count, postgres);
+        + InLists.in("id", "int8", count, postgres);
   }
 
   /** Moves a row's last change seen forward (the time; connector key, id; the time again). */
@@ -776,7 +776,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       Map<Long, Map<String, V>> read = db.read(c -> {
         Map<Long, Map<String, V>> each = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(select + " WHERE "
-            + InLists.in("sync_info_id", chunk.size(), postgres))) {
+            + InLists.in("sync_info_id", "int8", chunk.size(), postgres))) {
           bind(s, InLists.args(postgres, chunk));
           try (ResultSet r = s.executeQuery()) {
             while (r.next()) {

@@ -124,11 +124,11 @@ class ByIdPlansTest {
       throughThePrimaryKey(plan(sql, "PC", "{3,7}"));
     }
     String byKeys = plan(JdbcSyncInfoStore.select("connector_key = ? AND "
-        + InLists.in("local_issue_key", 2, true)), "PC", "{PC-3,PC-7}");
+        + InLists.in("local_issue_key", "varchar", 2, true)), "PC", "{PC-3,PC-7}");
     assertTrue(byKeys.contains("bb_sync_info_local") && !byKeys.contains("Seq Scan"), byKeys);
     for (String table : List.of("bb_synced_value", "bb_pending_change")) {
       String values = plan("SELECT mapping_id FROM " + table + " WHERE "
-          + InLists.in("sync_info_id", 2, true), "{3,7}");
+          + InLists.in("sync_info_id", "int8", 2, true), "{3,7}");
       assertTrue(values.contains(table + "_pkey") && !values.contains("Seq Scan"), values);
     }
   }

@@ -34,9 +34,9 @@ class InListsTest {
 
   @Test
   void onPostgresAnyCountIsOneStatementWithTheValuesInOneArray() {
-    assertEquals("id = ANY (?)", InLists.in("id", 3, true));
-    assertEquals(InLists.in("id", 3, true), InLists.in("id", 64, true));
-    assertEquals("id IN (?, ?, ?)", InLists.in("id", 3, false));
+    assertEquals("id IN (SELECT unnest(CAST(? AS int8[])))", InLists.in("id", "int8", 3, true));
+    assertEquals(InLists.in("id", "int8", 3, true), InLists.in("id", "int8", 64, true));
+    assertEquals("id IN (?, ?, ?)", InLists.in("id", "int8", 3, false));
     Object[] args = InLists.args(true, List.of(3L, 7L), "PA");
     assertEquals("PA", args[0]);
     assertArrayEquals(new Long[] {3L, 7L}, (Long[]) args[1]);
