@@ -36,7 +36,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   private static final String COLUMNS = "id, local_issue_key, remote_issue_key,"
       + " first_sync_date, last_outgoing_change, last_change_seen, outgoing_sequence_id,"
       + " last_incoming_change, incoming_sequence_id, incoming_changes_ignored, partner_epoch,"
-      + " partner_since, made_at, stamp, key_given_up";
+      + " partner_since, made_at, stamp, ignored_by_admin";
   /** Gives a row its {@link SyncInfo#stamp()} (V10__row_stamp.sql); H2 and PostgreSQL alike. */
   private static final String NEXT_STAMP = "nextval('bb_stamp')";
   private static final String LAST_STAMP_POSTGRES =
@@ -461,14 +461,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " local_issue_key, remote_issue_key, first_sync_date, last_outgoing_change,"
           + " last_change_seen, outgoing_sequence_id, last_incoming_change,"
           + " incoming_sequence_id, incoming_changes_ignored, partner_epoch, partner_since,"
-          + " made_at, key_given_up, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          + " made_at, ignored_by_admin, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
           + NEXT_STAMP + ")",
           new String[] {"id", "stamp"})) {
         bind(s, info.connectorKey(), info.localIssueKey(), info.remoteIssueKey(),
             info.firstSyncDate(), info.lastOutgoingChange(), info.lastChangeSeen(),
             info.outgoingMessageSequenceId(), info.lastIncomingChange(),
             info.incomingMessageSequenceId(), info.incomingChangesIgnored(), info.partnerEpoch(),
-            info.partnerSince(), info.madeAt(), info.keyGivenUp());
+            info.partnerSince(), info.madeAt(), info.ignoredByAdmin());
         executeKeepingPairs(s, info);
         try (ResultSet keys = s.getGeneratedKeys()) {
           keys.next();
@@ -583,7 +583,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       + " remote_issue_key = ?, first_sync_date = ?, last_outgoing_change = ?,"
       + " last_change_seen = ?, outgoing_sequence_id = ?, last_incoming_change = ?,"
       + " incoming_sequence_id = ?, incoming_changes_ignored = ?, partner_epoch = ?,"
-      + " partner_since = ?, made_at = ?, key_given_up = ?, stamp = " + NEXT_STAMP
+      + " partner_since = ?, made_at = ?, ignored_by_admin = ?, stamp = " + NEXT_STAMP
       + " WHERE id = ?";
   /** Finds the row only with the keys it is written with. */
   private static final String KEYS_KEPT = " AND " + SAME_CONNECTOR + " AND local_issue_key = ?"
@@ -614,7 +614,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
           + " last_change_seen = v.lcs, outgoing_sequence_id = v.os,"
           + " last_incoming_change = v.lic, incoming_sequence_id = v.ins,"
           + " incoming_changes_ignored = v.ign, partner_epoch = v.pe, partner_since = v.ps,"
-          + " made_at = v.ma, key_given_up = v.kg, stamp = " + NEXT_STAMP + " FROM %s"
+          + " made_at = v.ma, ignored_by_admin = v.kg, stamp = " + NEXT_STAMP + " FROM %s"
           + " AS v(l, r, fsd, loc, lcs, os, lic, ins, ign, pe, ps, ma, kg, id, ck)"
           + " WHERE t.id = v.id AND t.connector_key || '' = convert_from(v.ck, 'UTF8')"
           + " AND t.local_issue_key = v.l AND t.remote_issue_key IS NOT DISTINCT FROM v.r",
@@ -664,7 +664,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     args[9] = info.partnerEpoch();
     args[10] = info.partnerSince();
     args[11] = info.madeAt();
-    args[12] = info.keyGivenUp();
+    args[12] = info.ignoredByAdmin();
     args[13] = info.id();
     System.arraycopy(whereArgs, 0, args, 14, whereArgs.length);
     return args;

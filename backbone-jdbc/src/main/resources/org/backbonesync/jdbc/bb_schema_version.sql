@@ -21,4 +21,4 @@ INSERT INTO bb_schema_version (version, script, checksum) VALUES (10, 'V10__row_
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (11, 'V11__message_id_first.sql', '2896ca5ae005807e5a037ae31a7da6a9f6339d246f0626fd4c34e47df6b91dbe');
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (12, 'V12__skipped_base.sql', '64c911de10e82e9818d6c0f23c4a6c6eefe3493b39e42df55c81c584a54e328d');
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (13, 'V13__conflict_issue.sql', 'fb319746ad3150f22d42681c3dc3bf9b7b668d938768174ad9329735bd8ae1f5');
-INSERT INTO bb_schema_version (version, script, checksum) VALUES (14, 'V14__key_given_up.sql', 'e385c607f203a0a2bddda26738972a22193bae1c93d155b7943d97bef369acdd');
+INSERT INTO bb_schema_version (version, script, checksum) VALUES (14, 'V14__ignored_by_admin.sql', 'cc147e564f5a5f56c941ed20d8c942f5845710f432d507bc2053315ec0a94da3');

@@ -108,19 +108,19 @@ final class InOrder {
 
   /**
    * Whether the row, before this PAIRED, had given its partner issue's key up to a copy's pair
-   * ({@link SyncInfo#keyGivenUp()}, set by {@link ReusedKeys}) and the PAIRED comes from a row of
-   * the partner no older than the one it talked with: a copy of our issue made there since (our
-   * create sent again, to no row). It is the pair's new partner, paired as any copy, also when
-   * the copy took a lost key another row of ours still named (that row gives it up first, {@link
-   * ReusedKeys#giveRemoteKey}); kept ignoring, the pair would be linked one way only (the
-   * simulation with site restores, seeds 346, 1463, 2116, and 5121, 7610). The same row as the
-   * PAIRED's sender: {@link PairOrder} learnt that row in a commit of its own before a crash
-   * ({@code RestoredSiteCopyCrashTest}). A row an admin set to ignore keeps ignoring, also one
-   * that gave its key up while ignoring ({@code RestoredSiteCopyTest}).
+   * (ReusedKeys: it ignores, names no partner issue, and talked with a row of the partner) and
+   * the PAIRED comes from a row of the partner no older than that one: a copy of our issue made
+   * there since (our create sent again, to no row). It is the pair's new partner, paired as any
+   * copy, also when the copy took a lost key another row of ours still named (that row gives it
+   * up first, {@link ReusedKeys#giveRemoteKey}); kept ignoring, the pair would be linked one way
+   * only (the simulation with site restores, seeds 346, 1463, 2116, and 5121, 7610). The same
+   * row as the PAIRED's sender: {@link PairOrder} learnt it in a commit of its own before a crash
+   * ({@code RestoredSiteCopyCrashTest}). Not a row an admin set to ignore ({@link
+   * SyncInfo#ignoredByAdmin()}): it keeps ignoring ({@code RestoredSiteCopyTest}).
    */
   private static boolean gaveKeyUp(SyncInfo row, SyncMessage message) {
-    return row.keyGivenUp() && row.incomingChangesIgnored() && row.remoteIssueKey() == null
-        && message.senderEpoch() >= row.partnerEpoch();
+    return row.incomingChangesIgnored() && !row.ignoredByAdmin() && row.remoteIssueKey() == null
+        && row.partnerEpoch() != 0 && message.senderEpoch() >= row.partnerEpoch();
   }
 
   /**

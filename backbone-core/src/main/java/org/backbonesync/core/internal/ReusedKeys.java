@@ -139,6 +139,7 @@ final class ReusedKeys {
       PartnerGone.Action done = partnerGone.replaced(lost.localIssueKey(), remoteKey);
       events.partnerGone(connector.key(), message, lost.localIssueKey(), done);
     }
-    return () -> stores.syncInfo().update(connector.lockRow(stores, lost.id()).withKeyGivenUp());
+    return () -> stores.syncInfo().update(connector.lockRow(stores, lost.id())
+        .withRemoteIssueKey(null).withIncomingChangesIgnored(true));
   }
 }

@@ -64,6 +64,8 @@ final class SyncInfoAdmin {
               seen(row, seen, checked.localCreated(row.localIssueKey())), sent,
               or(row.lastIncomingChange(), 0), received,
               row.incomingChangesIgnored() != null && row.incomingChangesIgnored());
+          // (imported to ignore: the admin's choice, as one made through the admin API)
+          imported = imported.withIgnoredByAdmin(imported.incomingChangesIgnored());
           stores.syncInfo().insert(sent > 0 || received > 0
               ? imported.madeAnew(now) : imported.withMadeAt(now));
         }

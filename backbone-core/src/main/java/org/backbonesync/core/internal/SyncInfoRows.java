@@ -68,10 +68,11 @@ final class SyncInfoRows {
   private Optional<SyncInfo> setFlag(String connectorKey, long syncInfoId, boolean ignored) {
     return stores.inTransaction(() -> {
       Optional<SyncInfo> locked = stores.syncInfo().findByIdForUpdate(connectorKey, syncInfoId);
-      if (locked.isEmpty() || locked.get().incomingChangesIgnored() == ignored) {
+      if (locked.isEmpty() || (ignored ? locked.get().ignoredByAdmin()
+          : !locked.get().incomingChangesIgnored())) {
         return locked; // (as asked already: not written, so its stamp tells no write)
       }
-      SyncInfo set = locked.get().withIncomingChangesIgnored(ignored);
+      SyncInfo set = locked.get().withIgnoredByAdmin(ignored);
       stores.syncInfo().update(set);
       return Optional.of(set);
     });

@@ -35,12 +35,12 @@ import java.util.Objects;
  *     one counter for every node sharing the store, so that a greater stamp means a later write
  *     whatever the nodes' clocks say (see {@link SyncInfoStore#nextStamp()}). The value a caller
  *     passes is ignored. 0 for a row not written since stamps were kept. Not part of the JSON form
- * @param keyGivenUp whether this row ignores the partner's changes because it gave its partner
- *     issue's key up ({@link #withKeyGivenUp()}), not by an admin's choice: the partner's site was
- *     restored from a backup and gave that key to another issue, which another pair holds now.
- *     A copy of this row's issue that the partner makes since may pair with it again; a row an
- *     admin set to ignore keeps ignoring. Not part of the JSON form (an imported row starts
- *     false)
+ * @param ignoredByAdmin whether this row ignores the partner's changes by an admin's choice (set
+ *     through the admin API, {@link #withIgnoredByAdmin}, or imported so), not the engine's own (a
+ *     partner issue gone, a key given up after a Jira site restore): a new copy of the row's
+ *     issue that the partner makes after a restore links a row the engine unlinked again, never
+ *     one an admin set to ignore. False once the row takes changes again. Not part of the JSON
+ *     form ({@code incomingChangesIgnored} is)
  */
 public record SyncInfo(
     long id,
@@ -58,7 +58,7 @@ public record SyncInfo(
     @JsonIgnore long partnerSince,
     @JsonIgnore long madeAt,
     @JsonIgnore long stamp,
-    @JsonIgnore boolean keyGivenUp) {
+    @JsonIgnore boolean ignoredByAdmin) {
 
   public SyncInfo {
     Objects.requireNonNull(connectorKey, "connectorKey");
@@ -78,7 +78,7 @@ public record SyncInfo(
     return new SyncInfo(
         newId, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, ignoredByAdmin);
   }
 
   /**
@@ -91,7 +91,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, key, remoteIssueKey, firstSyncDate, lastOutgoingChange, lastChangeSeen,
         outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, ignoredByAdmin);
   }
 
   /** This row with the partner's issue key. */
@@ -99,7 +99,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, key, firstSyncDate, lastOutgoingChange, lastChangeSeen,
         outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp, ignoredByAdmin);
   }
 
   /** This row after a message with {@code sequenceId} was sent at {@code now}. */
@@ -107,7 +107,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, now, lastChangeSeen,
         sequenceId, lastIncomingChange, incomingMessageSequenceId, incomingChangesIgnored,
-        partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
+        partnerEpoch, partnerSince, madeAt, stamp, ignoredByAdmin);
   }
 
   /** This row after local changes up to {@code changeTime} were examined. */
@@ -116,7 +116,7 @@ public record SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         Math.max(lastChangeSeen, changeTime), outgoingMessageSequenceId, lastIncomingChange,
         incomingMessageSequenceId, incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, stamp,
-        keyGivenUp);
+        ignoredByAdmin);
   }
 
   /**
@@ -137,33 +137,32 @@ public record SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
         incomingChangesIgnored, partnerEpoch, outgoingMessageSequenceId + 1,
-        Math.max(now, epochTime + 1), stamp, keyGivenUp);
+        Math.max(now, epochTime + 1), stamp, ignoredByAdmin);
   }
 
   /**
-   * This row with incoming changes ignored or taken again, by this choice alone: no longer
-   * {@link #keyGivenUp()}.
+   * This row with incoming changes ignored or taken again by the engine: an admin's ignore stays
+   * the admin's while the row ignores ({@link #ignoredByAdmin()}), and ends when it takes
+   * changes again.
    */
   public SyncInfo withIncomingChangesIgnored(boolean ignored) {
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        ignored, partnerEpoch, partnerSince, madeAt, stamp, false);
+        ignored, partnerEpoch, partnerSince, madeAt, stamp, ignored && ignoredByAdmin);
   }
 
   /**
-   * This row after it gave its partner issue's key up to another pair: naming no partner issue,
-   * ignoring the partner's changes, {@link #keyGivenUp()}. A row that ignored them already (an
-   * admin's choice) stays as it was but for the key.
+   * This row with incoming changes ignored or taken again by an admin's choice: {@link
+   * #ignoredByAdmin()} when ignored.
    *
    * @since 0.1.0
    */
-  public SyncInfo withKeyGivenUp() {
-    boolean given = keyGivenUp || !incomingChangesIgnored;
+  public SyncInfo withIgnoredByAdmin(boolean ignored) {
     return new SyncInfo(
-        id, connectorKey, localIssueKey, null, firstSyncDate, lastOutgoingChange,
+        id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        true, partnerEpoch, partnerSince, madeAt, stamp, given);
+        ignored, partnerEpoch, partnerSince, madeAt, stamp, ignored);
   }
 
   /** This row after the message with {@code sequenceId} was applied (or skipped) at {@code now}. */
@@ -171,7 +170,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, now, sequenceId, incomingChangesIgnored,
-        partnerEpoch, partnerSince, madeAt, stamp, keyGivenUp);
+        partnerEpoch, partnerSince, madeAt, stamp, ignoredByAdmin);
   }
 
   /** A row as the original product's JSON has it: no partner row known yet. */
@@ -200,7 +199,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, newStamp, keyGivenUp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, madeAt, newStamp, ignoredByAdmin);
   }
 
   /** This row as made at {@code now} (an import: whatever its firstSyncDate says). */
@@ -208,7 +207,7 @@ public record SyncInfo(
     return new SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange, incomingMessageSequenceId,
-        incomingChangesIgnored, partnerEpoch, partnerSince, now, stamp, keyGivenUp);
+        incomingChangesIgnored, partnerEpoch, partnerSince, now, stamp, ignoredByAdmin);
   }
 
   /**
@@ -223,6 +222,6 @@ public record SyncInfo(
         id, connectorKey, localIssueKey, remoteIssueKey, firstSyncDate, lastOutgoingChange,
         lastChangeSeen, outgoingMessageSequenceId, lastIncomingChange,
         replaced ? 0 : incomingMessageSequenceId, incomingChangesIgnored, epoch,
-        fromNext ? outgoingMessageSequenceId + 1 : 1, madeAt, stamp, keyGivenUp);
+        fromNext ? outgoingMessageSequenceId + 1 : 1, madeAt, stamp, ignoredByAdmin);
   }
 }

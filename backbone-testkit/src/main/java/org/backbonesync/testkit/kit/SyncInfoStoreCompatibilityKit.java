@@ -266,33 +266,33 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
   }
 
   /**
-   * A row that gave its partner's key up keeps that fact through its later writes (one inside a
-   * transaction, on the row as locked, as the engine writes), and loses it when its incoming
-   * changes are taken again.
+   * A row an admin set to ignore keeps that fact through its later writes (one inside a
+   * transaction, on the row as locked, as the engine writes), also when the engine sets it to
+   * ignore again, and loses it when it takes changes again.
    */
   @Test
-  void aRowKeepsHavingGivenItsKeyUpUntilItTakesChangesAgain() {
+  void aRowKeepsBeingIgnoredByAnAdminUntilItTakesChangesAgain() {
     SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
-    SyncInfo admins = store.insert(row("PA", "PA-2", "PB-2").withIncomingChangesIgnored(true));
-    stores.inTransaction(() -> {
-      store.update(store.findByIdForUpdate("PA", row.id()).orElseThrow().withKeyGivenUp());
-      store.update(store.findByIdForUpdate("PA", admins.id()).orElseThrow().withKeyGivenUp());
-    });
+    SyncInfo engines = store.insert(row("PA", "PA-2", "PB-2").withIncomingChangesIgnored(true));
     stores.inTransaction(() -> store.update(
-        store.findByIdForUpdate("PA", row.id()).orElseThrow().withReceived(3, 2100)));
+        store.findByIdForUpdate("PA", row.id()).orElseThrow().withIgnoredByAdmin(true)));
+    stores.inTransaction(() -> store.update(store.findByIdForUpdate("PA", row.id())
+        .orElseThrow().withReceived(3, 2100).withIncomingChangesIgnored(true)));
+    stores.inTransaction(() -> store.update(store.findByIdForUpdate("PA", row.id())
+        .orElseThrow().withRemoteIssueKey(null)));
 
     SyncInfo read = store.findById("PA", row.id()).orElseThrow();
-    assertTrue(read.keyGivenUp(), "still gave its key up: " + read);
+    assertTrue(read.ignoredByAdmin(), "still the admin's: " + read);
     assertTrue(read.incomingChangesIgnored());
     assertNull(read.remoteIssueKey());
     assertEquals(3, read.incomingMessageSequenceId());
-    SyncInfo adminsRead = store.findById("PA", admins.id()).orElseThrow();
-    assertFalse(adminsRead.keyGivenUp(), "an admin's ignore stays the admin's: " + adminsRead);
-    assertTrue(adminsRead.incomingChangesIgnored());
+    SyncInfo enginesRead = store.findById("PA", engines.id()).orElseThrow();
+    assertFalse(enginesRead.ignoredByAdmin(), "the engine's ignore: " + enginesRead);
+    assertTrue(enginesRead.incomingChangesIgnored());
 
     stores.inTransaction(() -> store.update(store.findByIdForUpdate("PA", row.id())
         .orElseThrow().withRemoteIssueKey("PB-3").withIncomingChangesIgnored(false)));
-    assertFalse(store.findById("PA", row.id()).orElseThrow().keyGivenUp());
+    assertFalse(store.findById("PA", row.id()).orElseThrow().ignoredByAdmin());
   }
 
   @Test
