@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.backbonesync.core.internal.MappingChecker;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.tracker.CreateMetadata;
 import org.backbonesync.spi.tracker.FieldSchema;
@@ -40,7 +41,7 @@ final class ConfigurationChecker {
     List<FieldMapping> mappings = config.fieldMappings();
     for (int i = 0; i < mappings.size(); i++) {
       MappingChecker.check(i, mappings.get(i), config.connectorA(), config.connectorB(), registry,
-          projectA, projectB, problems);
+          fields(projectA), fields(projectB), problems);
     }
     int row = 0;
     for (Map.Entry<String, String> e : config.issueTypes().entrySet()) {
@@ -56,6 +57,10 @@ final class ConfigurationChecker {
       checkCreateScreens(config, registry, projectB, projectA, false, problems);
     }
     return problems;
+  }
+
+  private static Map<String, FieldSchema> fields(Project project) {
+    return project == null ? null : project.fields();
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.backbonesync.core.internal.MappingChecker;
 import org.backbonesync.core.internal.Shown;
 import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
 import org.backbonesync.spi.internal.ParserPlace;

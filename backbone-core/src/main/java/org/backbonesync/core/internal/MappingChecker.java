@@ -1,11 +1,14 @@
-package org.backbonesync.core;
+package org.backbonesync.core.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.backbonesync.core.ConfigurationChecker.Project;
-import org.backbonesync.core.internal.MappingResults;
-import org.backbonesync.core.internal.Shown;
-import org.backbonesync.core.internal.SourceFields;
+import org.backbonesync.core.ConfigurationProblem;
+import org.backbonesync.core.ConflictRule;
+import org.backbonesync.core.ConnectorConfig;
+import org.backbonesync.core.Direction;
+import org.backbonesync.core.FieldMapping;
+import org.backbonesync.core.FieldMappingRegistry;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingDefinition;
@@ -15,15 +18,24 @@ import org.backbonesync.spi.tracker.FieldSchema;
 /**
  * Checks one field mapping against its mapping type and, where given, the projects' fields: the
  * direction, each side's field, the fields only a dedicated type may write, MERGE, and the type's
- * own {@code validate}.
+ * own {@code validate}. Run by the engine's configuration check when it is built, and by the
+ * testkit's {@code FieldMappingTester.problems()} for the mapping under test (this package is
+ * exported to the testkit for it), so that the tester reports what an engine refuses in the same
+ * words. Not API.
  */
-final class MappingChecker {
+public final class MappingChecker {
   private MappingChecker() {}
 
-  /** Checks one field mapping, found at {@code index} of the configuration's list. */
-  static void check(int index, FieldMapping m, ConnectorConfig connectorA,
-      ConnectorConfig connectorB, FieldMappingRegistry registry, Project projectA,
-      Project projectB, List<ConfigurationProblem> problems) {
+  /**
+   * Checks one field mapping, found at {@code index} of the configuration's list.
+   *
+   * @param fieldsA the fields of A's project by id, or null when A is not local (its fields
+   *     unknown)
+   * @param fieldsB the same for B
+   */
+  public static void check(int index, FieldMapping m, ConnectorConfig connectorA,
+      ConnectorConfig connectorB, FieldMappingRegistry registry, Map<String, FieldSchema> fieldsA,
+      Map<String, FieldSchema> fieldsB, List<ConfigurationProblem> problems) {
     String at = "$.fieldMappings[" + index + "]";
     Optional<FieldMappingProvider> found = registry.provider(m.type());
     if (found.isEmpty()) {
@@ -43,9 +55,9 @@ final class MappingChecker {
           + " syncs one way only; use A_TO_B or B_TO_A, not BOTH"));
     }
     FieldSchema schemaA =
-        checkField(at, m, true, directed, connectorA, provider, projectA, problems);
+        checkField(at, m, true, directed, connectorA, provider, fieldsA, problems);
     FieldSchema schemaB =
-        checkField(at, m, false, directed, connectorB, provider, projectB, problems);
+        checkField(at, m, false, directed, connectorB, provider, fieldsB, problems);
     if (directed && registry.isBuiltIn(m.type())) {
       checkDedicated(at, m, true, schemaA, problems);
       checkDedicated(at, m, false, schemaB, problems);
@@ -79,8 +91,8 @@ final class MappingChecker {
    */
   private static void checkDedicated(String at, FieldMapping m, boolean sideA, FieldSchema schema,
       List<ConfigurationProblem> problems) {
-    String field = m.field(sideA);
-    if (field == null || !m.syncsFrom(!sideA)) {
+    String field = field(m, sideA);
+    if (field == null || !syncsFrom(m, !sideA)) {
       return;
     }
     String kind = dedicated(field, schema);
@@ -135,12 +147,12 @@ final class MappingChecker {
    */
   private static FieldSchema checkField(String at, FieldMapping m, boolean sideA,
       boolean directed, ConnectorConfig connector, FieldMappingProvider provider,
-      Project project, List<ConfigurationProblem> problems) {
+      Map<String, FieldSchema> fields, List<ConfigurationProblem> problems) {
     String path = at + (sideA ? ".fieldA" : ".fieldB");
     String side = sideA ? "A" : "B";
-    String field = m.field(sideA);
-    boolean sends = directed && m.syncsFrom(sideA);
-    boolean receives = directed && m.syncsFrom(!sideA);
+    String field = field(m, sideA);
+    boolean sends = directed && syncsFrom(m, sideA);
+    boolean receives = directed && syncsFrom(m, !sideA);
     if (field == null && !directed && provider.needsSourceField()) {
       problems.add(new ConfigurationProblem(path, "missing; mapping type " + m.type()
           + " reads a field on one side and writes one on the other, whichever way it syncs"));
@@ -154,15 +166,15 @@ final class MappingChecker {
       }
       return null;
     }
-    if (project == null) {
+    if (fields == null) {
       return null;
     }
-    FieldSchema schema = project.fields().get(field);
+    FieldSchema schema = fields.get(field);
     if (schema == null) {
       // (a typo is the usual cause: the nearest fields say which was meant)
       problems.add(new ConfigurationProblem(path, "project " + connector.projectKey()
-          + " has no field \"" + field + "\"" + (project.fields().isEmpty() ? ""
-              : " (nearest: " + SourceFields.nearest(field, project.fields()) + ")")));
+          + " has no field \"" + field + "\"" + (fields.isEmpty() ? ""
+              : " (nearest: " + SourceFields.nearest(field, fields) + ")")));
       return null;
     }
     if (sends && provider.needsSourceField() && !provider.supportsSource(schema)) {
@@ -174,5 +186,15 @@ final class MappingChecker {
           + schema.describe() + " field " + field));
     }
     return schema;
+  }
+
+  /** The field on one side (true: A), as {@code FieldMapping}'s package-private own. */
+  private static String field(FieldMapping m, boolean sideA) {
+    return sideA ? m.fieldA() : m.fieldB();
+  }
+
+  /** Whether changes flow out of the given side (true: A). */
+  private static boolean syncsFrom(FieldMapping m, boolean sideA) {
+    return sideA ? m.direction().fromA() : m.direction().fromB();
   }
 }
