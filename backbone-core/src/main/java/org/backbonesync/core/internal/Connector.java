@@ -11,10 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.backbonesync.core.ConfigurationException;
-import org.backbonesync.core.ConfigurationProblem;
 import org.backbonesync.core.ConflictRule;
 import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.FieldMapping;
@@ -150,70 +147,16 @@ final class Connector {
         }
         return;
       }
-      String local = sideA ? m.fieldA() : m.fieldB();
-      String remote = sideA ? m.fieldB() : m.fieldA();
-      MappingDefinition definition = new MappingDefinition(
-          m.id(), side, local, remote, local == null ? null : schemas.get(local), m.settings());
+      MappingDefinition definition = MappingHalves.definition(m, side, schemas);
+      int index = configurationMappings.indexOf(m);
       if (from) {
-        OutgoingFieldMapping outgoing =
-            made(() -> provider.outgoing(definition), "outgoing", m, provider);
-        checkSources(m, provider, outgoing);
-        out.add(new Outgoing(m.id(), outgoing));
+        out.add(new Outgoing(m.id(), MappingHalves.outgoing(m, index, provider, definition,
+            config.projectKey(), schemas)));
       }
       if (to) {
-        IncomingFieldMapping incoming =
-            made(() -> provider.incoming(definition), "incoming", m, provider);
-        if (incoming.targetFields() == null) {
-          throw madeWrong(m, provider, "an incoming mapping for " + m.id() + " whose"
-              + " targetFields() returned null; it must return the fields the mapping writes");
-        }
+        IncomingFieldMapping incoming = MappingHalves.incoming(m, index, provider, definition);
         in.put(m.id(), new Incoming(incoming, registry.isBuiltIn(m.type())));
       }
-    }
-
-    /**
-     * An outgoing half must read fields the project has, where its tracker lists them: a field
-     * it lacks reads as JSON null, and the export would clear the partner's field.
-     */
-    private void checkSources(FieldMapping m, FieldMappingProvider provider,
-        OutgoingFieldMapping outgoing) {
-      Set<String> read = outgoing.sourceFields();
-      if (read == null) {
-        throw madeWrong(m, provider, "an outgoing mapping for " + m.id() + " whose"
-            + " sourceFields() returned null; it must return the fields the mapping reads");
-      }
-      String problem = SourceFields.problem(read, config.projectKey(), schemas);
-      if (problem != null) {
-        throw madeWrong(m, provider, "an outgoing mapping for " + m.id() + " that " + problem);
-      }
-    }
-
-    /**
-     * A half a provider makes: refused when null or when making it throws (a provider's bug, told
-     * at the mapping as {@code validate}'s is), at once, naming the mapping and the class.
-     */
-    private <T> T made(Supplier<T> making, String which, FieldMapping m,
-        FieldMappingProvider provider) {
-      String none = "no " + which + " mapping for " + m.id() + ": its " + which
-          + "(MappingDefinition) ";
-      T half;
-      try {
-        half = making.get();
-      } catch (RuntimeException e) {
-        throw madeWrong(m, provider, none + "threw " + e);
-      }
-      if (half == null) {
-        throw madeWrong(m, provider, none + "returned null");
-      }
-      return half;
-    }
-
-    /** The refusal of what a provider made for a mapping, at the mapping's type. */
-    private ConfigurationException madeWrong(FieldMapping m, FieldMappingProvider provider,
-        String what) {
-      return new ConfigurationException(List.of(new ConfigurationProblem(
-          "$.fieldMappings[" + configurationMappings.indexOf(m) + "].type",
-          MappingResults.madeWrong(m.type(), provider, what))));
     }
   }
 
