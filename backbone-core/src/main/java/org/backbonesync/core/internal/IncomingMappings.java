@@ -5,15 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.backbonesync.spi.RetriableException;
-import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.tracker.CreateMetadata;
 import org.backbonesync.spi.tracker.TrackedIssue;
-import org.backbonesync.spi.tracker.TrackerException;
 
 /**
  * Runs a message's incoming field mappings into the updates for the local issue (fields, a
@@ -64,48 +61,12 @@ final class IncomingMappings {
         mapping.importValue(own(in.value()), updates,
             new Context(connector, id, issue, creating));
         collected.document(targets, in.document());
-      } catch (SyncException ex) {
-        throw named(ex, id, e.getValue().value(), message);
       } catch (RuntimeException ex) {
-        // (an argument refused, the engine's checks of what the mapping set among them, says
-        // why in its text; another exception, a NullPointerException, needs its class too)
-        throw new SyncException(
-            "incoming field mapping " + id + " failed on value " + shown(e.getValue().value())
-                + ": " + (ex instanceof IllegalArgumentException ? ex.getMessage() : ex),
-            ex, connector.key(), message.sourceIssueKey(), id);
+        throw MappingResults.importFailed(ex, id, e.getValue().value(), connector.key(),
+            message.sourceIssueKey());
       }
     }
     return collected;
-  }
-
-  /**
-   * A mapping's refusal of a value, as the failure tells it: with the mapping and the value named
-   * in front of its text when it names no field mapping (a custom mapping's {@code new
-   * SyncException("priority \"Blocker\" has no row")}), permanent as it was, or transient with
-   * its wait (a mapping's own {@code RetriableException("try later")}). Kept as it is: a tracker's
-   * answer (its field errors and waits are told with it), and one that names a field mapping
-   * already (the built-in types name theirs, a user mapping translating mentions in this value
-   * its own).
-   */
-  private SyncException named(SyncException ex, String id, JsonNode value, SyncMessage message) {
-    if (ex instanceof TrackerException || ex.fieldMappingId() != null) {
-      return ex;
-    }
-    if (ex.getClass() == RetriableException.class) {
-      RetriableException retriable = (RetriableException) ex;
-      return new RetriableException("incoming field mapping " + id + " failed for now on value "
-          + shown(value) + ": " + ex.getMessage(), ex, retriable.retryAfter().orElse(null));
-    }
-    if (ex.isRetriable()) {
-      return ex; // (a subclass, such as a rate limit a tracker call met: kept as its class says)
-    }
-    return new SyncException("incoming field mapping " + id + " refused value " + shown(value)
-        + ": " + ex.getMessage(), ex, connector.key(), message.sourceIssueKey(), id);
-  }
-
-  /** A value as JSON, cut short (a description can be long). */
-  private static String shown(JsonNode value) {
-    return Shown.text(String.valueOf(value), Shown.MAX);
   }
 
   /**

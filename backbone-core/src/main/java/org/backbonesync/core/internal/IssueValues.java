@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.backbonesync.core.guarantee.TestOnlySwitch;
-import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.internal.SmallMap;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.store.PendingChange;
@@ -36,12 +35,8 @@ final class IssueValues {
           out.mapping().exportValue(issue, new Context(connector, out.id(), issue)),
           out.id(), connector.key(), issue.key());
       return connector.mentions.export(value);
-    } catch (SyncException e) {
-      throw e;
     } catch (RuntimeException e) {
-      throw new SyncException(
-          "outgoing field mapping " + out.id() + " failed on " + issue.key() + ": " + e,
-          e, connector.key(), issue.key(), out.id());
+      throw MappingResults.exportFailed(e, out.id(), connector.key(), issue.key());
     }
   }
 
