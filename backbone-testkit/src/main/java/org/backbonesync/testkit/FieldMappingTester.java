@@ -8,16 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.backbonesync.core.ConfigurationException;
+import org.backbonesync.core.ConfigurationProblem;
+import org.backbonesync.core.ConnectorConfig;
 import org.backbonesync.core.Direction;
 import org.backbonesync.core.FieldMapping;
 import org.backbonesync.core.FieldMappingRegistry;
+import org.backbonesync.core.internal.MappingChecker;
+import org.backbonesync.core.internal.MappingHalves;
 import org.backbonesync.core.internal.MappingResults;
 import org.backbonesync.core.internal.Shown;
-import org.backbonesync.core.internal.SourceFields;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
-import org.backbonesync.spi.mapping.MappingCheck;
 import org.backbonesync.spi.mapping.MappingContext;
 import org.backbonesync.spi.mapping.MappingDefinition;
 import org.backbonesync.spi.mapping.MappingSide;
@@ -52,6 +55,8 @@ import org.backbonesync.spi.tracker.TrackedIssue;
 public final class FieldMappingTester {
   /** The id the mapping under test has in {@link #syncTestDriver()}'s configuration. */
   public static final String MAPPING_ID = "map-under-test";
+  /** Where the mapping under test is in {@link #syncTestDriver()}'s configuration. */
+  private static final int INDEX = 1;
 
   private final FieldMappingProvider provider;
   private String fieldA;
@@ -119,42 +124,87 @@ public final class FieldMappingTester {
   }
 
   /**
-   * The problems the type finds in the settings (paths relative to the field mapping), with the
-   * fields' schemas when {@link #trackers} gave the trackers; a {@code validate} that throws is
-   * one problem at {@code type}, as the engine reports it. With the trackers, an outgoing
-   * mapping that reads a field its side's project lacks is one too, as the engine refuses it
-   * when it is built (its export would read JSON null and clear the partner's field).
+   * What an engine built with this mapping and the {@link #trackers} refuses it for, each as
+   * {@code <path>: <the engine's text>}, the path relative to the field mapping ({@code
+   * direction}, {@code fieldB}, {@code settings.table}, {@code type}). First the configuration
+   * check an engine runs when it is built, the same code: the direction (BOTH for a one-way
+   * type), each side's field (missing where the type needs one; with the trackers, a field the
+   * project lacks, naming the nearest three, and one the type cannot read or write by its
+   * schema), a field only a dedicated type may write (for a built-in type), and the type's own
+   * {@code validate} (one that throws is one problem at {@code type}). When that finds nothing,
+   * as an engine goes on to make the halves: a provider whose {@code outgoing} or {@code
+   * incoming} throws or returns null, a half naming its fields as null, and, with the trackers,
+   * an outgoing half that reads a field its project lacks, each at {@code type} (an engine stops
+   * at the first of these; the tester lists one per half). Without the trackers nothing that
+   * needs a project's fields is checked; nothing of the configuration as a whole (issue types,
+   * create screens) is.
    */
   public List<String> problems() {
-    List<String> found = new ArrayList<>();
-    try {
-      provider.validate(
-          new MappingCheck(definition(MappingSide.A), direction.fromA(), direction.fromB(),
-              schema(trackerA, fieldA), schema(trackerB, fieldB)),
-          (path, msg) -> found.add(path + ": " + msg));
-    } catch (RuntimeException e) {
-      found.add("type: " + MappingResults.checkFailed(provider.type(), provider, MAPPING_ID, e));
+    FieldMapping m = fieldMapping();
+    List<ConfigurationProblem> found = new ArrayList<>();
+    MappingChecker.check(INDEX, m, connector(MappingSide.A), connector(MappingSide.B),
+        registry(), fields(trackerA), fields(trackerB), found);
+    if (found.isEmpty()) {
+      for (MappingSide side : MappingSide.values()) {
+        try {
+          halves(side);
+        } catch (ConfigurationException e) {
+          found.addAll(e.problems());
+        }
+      }
     }
-    if (direction.fromA()) {
-      sourceProblem(MappingSide.A, trackerA).ifPresent(found::add);
-    }
-    if (direction.fromB()) {
-      sourceProblem(MappingSide.B, trackerB).ifPresent(found::add);
-    }
-    return found;
+    String at = "$.fieldMappings[" + INDEX + "].";
+    return found.stream().map(p -> (p.path().startsWith(at) ? p.path().substring(at.length())
+        : p.path()) + ": " + p.message()).toList();
   }
 
-  /** A source field the side's project lacks, in the engine's words; none without a tracker. */
-  private Optional<String> sourceProblem(MappingSide side, IssueTracker tracker) {
+  /** The halves an engine makes on a side, as it checks them when it is built. */
+  private void halves(MappingSide side) {
+    boolean sends = side == MappingSide.A ? direction.fromA() : direction.fromB();
+    if (sends) {
+      outgoing(side);
+    }
+    if (side == MappingSide.A ? direction.fromB() : direction.fromA()) {
+      incoming(side);
+    }
+  }
+
+  private OutgoingFieldMapping outgoing(MappingSide side) {
+    IssueTracker tracker = tracker(side);
+    return MappingHalves.outgoing(fieldMapping(), INDEX, provider, definition(side),
+        connector(side).projectKey(), tracker == null ? Map.of() : fields(tracker));
+  }
+
+  private IncomingFieldMapping incoming(MappingSide side) {
+    return MappingHalves.incoming(fieldMapping(), INDEX, provider, definition(side));
+  }
+
+  /** The side's connector as {@link #syncTestDriver()} configures it, on its tracker's project. */
+  private ConnectorConfig connector(MappingSide side) {
+    String key = side == MappingSide.A ? "PA" : "PB";
+    IssueTracker tracker = tracker(side);
+    return ConnectorConfig.of(key, tracker == null ? key : tracker.projectKey(),
+        side == MappingSide.A ? "sync-a" : "sync-b");
+  }
+
+  /** The types an engine with this one knows, as {@link #syncTestDriver()} registers them. */
+  private FieldMappingRegistry registry() {
+    return isBuiltInType() ? FieldMappingRegistry.builtIns()
+        : FieldMappingRegistry.builder().register(provider).build();
+  }
+
+  /** A tracker's fields by id, as an engine reads them when it is built; null without one. */
+  private static Map<String, FieldSchema> fields(IssueTracker tracker) {
     if (tracker == null) {
-      return Optional.empty();
+      return null;
     }
     Map<String, FieldSchema> fields = new LinkedHashMap<>();
     tracker.fields().forEach(f -> fields.put(f.id(), f));
-    String problem = SourceFields.problem(provider.outgoing(definition(side)).sourceFields(),
-        tracker.projectKey(), fields);
-    return Optional.ofNullable(problem).map(p -> "type: " + MappingResults.madeWrong(
-        provider.type(), provider, "an outgoing mapping for " + MAPPING_ID + " that " + p));
+    return fields;
+  }
+
+  private IssueTracker tracker(MappingSide side) {
+    return side == MappingSide.A ? trackerA : trackerB;
   }
 
   private static FieldSchema schema(IssueTracker tracker, String field) {
@@ -166,7 +216,7 @@ public final class FieldMappingTester {
 
   /** Whether the outgoing mapping on the sending side runs for this changelog entry. */
   public boolean runsFor(ChangelogEntry entry) {
-    OutgoingFieldMapping out = provider.outgoing(definition(sendingSide()));
+    OutgoingFieldMapping out = outgoing(sendingSide());
     return entry.items().stream().anyMatch(i -> out.sourceFields().contains(i.field()));
   }
 
@@ -180,14 +230,15 @@ public final class FieldMappingTester {
    *
    * @throws org.backbonesync.spi.SyncException when the mapping returns Java null, as the engine
    *     refuses it
+   * @throws ConfigurationException when an engine would not be built with the outgoing half
+   *     (see {@link #problems()}: {@code outgoing} throws, a source field the project lacks...)
    * @throws IllegalStateException when a second export of the same issue returns another value
    */
   public JsonNode export(MappingSide side, TrackedIssue issue) {
-    OutgoingFieldMapping out = provider.outgoing(definition(side));
+    OutgoingFieldMapping out = outgoing(side);
     MappingContext context = context(side, Optional.of(issue), false);
-    JsonNode first = MappingResults.exported(out.exportValue(issue, context), MAPPING_ID,
-        context.connectorKey(), issue.key());
-    JsonNode again = out.exportValue(issue, context);
+    JsonNode first = exported(out, issue, context);
+    JsonNode again = exported(out, issue, context);
     if (!first.equals(again)) {
       throw new IllegalStateException("the outgoing mapping exported " + first + " and then "
           + again + " from the same issue " + issue.key() + ": an export must return equal"
@@ -195,6 +246,13 @@ public final class FieldMappingTester {
           + " with what it sent: a value that changes by itself is sent again on every poll)");
     }
     return first;
+  }
+
+  /** One export, as the engine takes it. */
+  private static JsonNode exported(OutgoingFieldMapping out, TrackedIssue issue,
+      MappingContext context) {
+    return MappingResults.exported(out.exportValue(issue, context), MAPPING_ID,
+        context.connectorKey(), issue.key());
   }
 
   /**
@@ -213,38 +271,17 @@ public final class FieldMappingTester {
    *     targets, or sets one to Java null, as the engine refuses it; or, when {@link #trackers}
    *     gave the side's tracker, sets a value its field's schema does not take (a number in a
    *     text field, a priority the project lacks), as the tracker refuses it
+   * @throws ConfigurationException when an engine would not be built with the incoming half
+   *     ({@code incoming} throws or returns null, its {@code targetFields()} is null)
    * @throws IllegalStateException when the mapping changed the value it was given, which is
    *     read-only
    */
   public Map<String, JsonNode> importValue(MappingSide side, JsonNode value, boolean creating) {
-    IncomingFieldMapping in = provider.incoming(definition(side));
+    IncomingFieldMapping in = incoming(side);
     Map<String, JsonNode> fields = new LinkedHashMap<>();
-    FieldUpdates updates = new FieldUpdates() {
-      @Override
-      public void set(String field, JsonNode v) {
-        fields.put(field, MappingResults.written(MAPPING_ID, in.targetFields(), field, v));
-      }
-
-      @Override
-      public void transitionTo(String status, List<String> via, Map<String, JsonNode> screen) {
-        MappingResults.target(MAPPING_ID, in.targetFields(), "status");
-        fields.put("status", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-            .textNode(status));
-      }
-
-      @Override
-      public void link(String type, boolean outward, String otherIssueKey) {
-        MappingResults.target(MAPPING_ID, in.targetFields(), "issuelinks");
-        com.fasterxml.jackson.databind.node.ArrayNode list =
-            fields.get("issuelinks") instanceof com.fasterxml.jackson.databind.node.ArrayNode a
-                ? a : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        list.addObject().put("type", type).put("outward", outward).put("issue", otherIssueKey);
-        fields.put("issuelinks", list);
-      }
-    };
     JsonNode given = value == null ? NullNode.getInstance() : value;
     JsonNode before = given.deepCopy();
-    in.importValue(given, updates, context(side, Optional.empty(), creating));
+    in.importValue(given, updates(in, fields), context(side, Optional.empty(), creating));
     if (!given.equals(before)) { // (read-only by contract, though the engine gives a copy)
       throw new IllegalStateException("the incoming mapping changed the value it was given, "
           + before + ", to " + given + ": it is read-only (a retry reads it again); write a"
@@ -254,13 +291,39 @@ public final class FieldMappingTester {
     return fields;
   }
 
+  /** Takes what the mapping writes into {@code fields}, refusing what the engine refuses. */
+  private static FieldUpdates updates(IncomingFieldMapping in, Map<String, JsonNode> fields) {
+    return new FieldUpdates() {
+      @Override
+      public void set(String field, JsonNode v) {
+        fields.put(field, MappingResults.written(MAPPING_ID, in.targetFields(), field, v));
+      }
+
+      @Override
+      public void transitionTo(String status, List<String> via, Map<String, JsonNode> screen) {
+        MappingResults.target(MAPPING_ID, in.targetFields(), "status");
+        fields.put("status", JsonNodeFactory.instance.textNode(status));
+      }
+
+      @Override
+      public void link(String type, boolean outward, String otherIssueKey) {
+        MappingResults.target(MAPPING_ID, in.targetFields(), "issuelinks");
+        com.fasterxml.jackson.databind.node.ArrayNode list =
+            fields.get("issuelinks") instanceof com.fasterxml.jackson.databind.node.ArrayNode a
+                ? a : JsonNodeFactory.instance.arrayNode();
+        list.addObject().put("type", type).put("outward", outward).put("issue", otherIssueKey);
+        fields.put("issuelinks", list);
+      }
+    };
+  }
+
   /**
    * Each value set must fit its field's schema in the side's project (when {@link #trackers}
    * gave it), as the tracker would refuse it when the engine applies it: the message would
    * fail for good and the field never sync.
    */
   private void checkSchemas(MappingSide side, Map<String, JsonNode> fields) {
-    IssueTracker tracker = side == MappingSide.A ? trackerA : trackerB;
+    IssueTracker tracker = tracker(side);
     if (tracker == null) {
       return;
     }
@@ -325,10 +388,11 @@ public final class FieldMappingTester {
     return direction == Direction.B_TO_A ? MappingSide.B : MappingSide.A;
   }
 
+  /** The side's definition as an engine makes it, with its field's schema when known. */
   private MappingDefinition definition(MappingSide side) {
-    String local = side == MappingSide.A ? fieldA : fieldB;
-    String remote = side == MappingSide.A ? fieldB : fieldA;
-    return new MappingDefinition(MAPPING_ID, side, local, remote, null, settings);
+    IssueTracker tracker = tracker(side);
+    return MappingHalves.definition(fieldMapping(), side,
+        tracker == null ? Map.of() : fields(tracker));
   }
 
   private MappingContext context(
