@@ -47,10 +47,11 @@ import org.backbonesync.spi.tracker.TrackedIssue;
  * checked as the engine checks it, with the engine's words: an export must not be Java null and
  * must export an issue twice alike (the tester exports twice and compares), and an import may
  * write only its target fields, never Java null (JSON null clears a field), and with the
- * {@linkplain #trackers trackers} given only values their fields' schemas take.
- * Exceptions the mapping throws come out as it threw them; an engine reports a {@code
- * SyncException} that names no field mapping as {@code incoming field mapping <id> refused value
- * <value>: <its text>}.
+ * {@linkplain #trackers trackers} given only values their fields' schemas take. An exception
+ * the mapping throws comes out as the engine tells it ({@code incoming field mapping <id> refused
+ * value <value>: <its text>}, {@code ... failed on value <value>: java.lang.NullPointerException:
+ * ...}); a provider whose {@code incoming} or {@code outgoing} throws is refused with the {@link
+ * ConfigurationException} an engine's build throws.
  */
 public final class FieldMappingTester {
   /** The id the mapping under test has in {@link #syncTestDriver()}'s configuration. */
@@ -229,7 +230,8 @@ public final class FieldMappingTester {
    * Exports from an issue on the given side.
    *
    * @throws org.backbonesync.spi.SyncException when the mapping returns Java null, as the engine
-   *     refuses it
+   *     refuses it, or throws: a {@code SyncException} as it is, another wrapped as the engine
+   *     tells it ({@code outgoing field mapping <id> failed on PA-1: <the exception>})
    * @throws ConfigurationException when an engine would not be built with the outgoing half
    *     (see {@link #problems()}: {@code outgoing} throws, a source field the project lacks...)
    * @throws IllegalStateException when a second export of the same issue returns another value
@@ -248,11 +250,15 @@ public final class FieldMappingTester {
     return first;
   }
 
-  /** One export, as the engine takes it. */
+  /** One export, as the engine takes it or fails it. */
   private static JsonNode exported(OutgoingFieldMapping out, TrackedIssue issue,
       MappingContext context) {
-    return MappingResults.exported(out.exportValue(issue, context), MAPPING_ID,
-        context.connectorKey(), issue.key());
+    try {
+      return MappingResults.exported(out.exportValue(issue, context), MAPPING_ID,
+          context.connectorKey(), issue.key());
+    } catch (RuntimeException e) {
+      throw MappingResults.exportFailed(e, MAPPING_ID, context.connectorKey(), issue.key());
+    }
   }
 
   /**
@@ -267,12 +273,17 @@ public final class FieldMappingTester {
    * Imports a value on the given side; returns the fields it sets.
    *
    * @param creating whether the message is creating the issue
-   * @throws IllegalArgumentException when the mapping writes a field that is not one of its
-   *     targets, or sets one to Java null, as the engine refuses it; or, when {@link #trackers}
-   *     gave the side's tracker, sets a value its field's schema does not take (a number in a
-   *     text field, a priority the project lacks), as the tracker refuses it
+   * @throws org.backbonesync.spi.SyncException as the engine fails the message, naming the
+   *     mapping and the value, when the mapping throws ({@code incoming field mapping <id>
+   *     refused value <value>: <its text>} for its {@code SyncException}, {@code ... failed for
+   *     now on value ...} for a {@code RetriableException}, {@code ... failed on value <value>:
+   *     <the exception>} for another) or writes a field that is not one of its targets, or sets
+   *     one to Java null ({@code ... failed on value <value>: <what it set>})
    * @throws ConfigurationException when an engine would not be built with the incoming half
    *     ({@code incoming} throws or returns null, its {@code targetFields()} is null)
+   * @throws IllegalArgumentException when {@link #trackers} gave the side's tracker and the
+   *     mapping sets a value its field's schema does not take (a number in a text field, a
+   *     priority the project lacks), as the tracker refuses it
    * @throws IllegalStateException when the mapping changed the value it was given, which is
    *     read-only
    */
@@ -281,7 +292,12 @@ public final class FieldMappingTester {
     Map<String, JsonNode> fields = new LinkedHashMap<>();
     JsonNode given = value == null ? NullNode.getInstance() : value;
     JsonNode before = given.deepCopy();
-    in.importValue(given, updates(in, fields), context(side, Optional.empty(), creating));
+    try {
+      in.importValue(given, updates(in, fields), context(side, Optional.empty(), creating));
+    } catch (RuntimeException e) {
+      throw MappingResults.importFailed(e, MAPPING_ID, before, connector(side).key(),
+          side.other() == MappingSide.A ? "PA-1" : "PB-1");
+    }
     if (!given.equals(before)) { // (read-only by contract, though the engine gives a copy)
       throw new IllegalStateException("the incoming mapping changed the value it was given, "
           + before + ", to " + given + ": it is read-only (a retry reads it again); write a"

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.mapping.FieldMappingProvider;
 import org.backbonesync.spi.mapping.FieldUpdates;
 import org.backbonesync.spi.mapping.IncomingFieldMapping;
@@ -21,6 +22,7 @@ import org.backbonesync.spi.tracker.FieldSchema;
 import org.backbonesync.spi.tracker.TrackedIssue;
 import org.backbonesync.testkit.FieldMappingTester;
 import org.backbonesync.testkit.InMemoryIssueTracker;
+import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -198,6 +200,58 @@ class FieldMappingTesterAsEngineTest {
 
     assertEquals(List.of(), tester.problems());
     engine(provider, tester, TEXT_FIELD).build();
+  }
+
+  @Test
+  void anImportThatThrowsIsTheEnginesFailureNamingTheMappingAndTheValue() {
+    LabelsAsText provider = new LabelsAsText(null, new NullPointerException("boom in import"),
+        null);
+    FieldMappingTester tester =
+        tester(provider, "labels", "customfield_10100", Direction.A_TO_B, TEXT_FIELD);
+    SyncTestDriver sync = engine(provider, tester, TEXT_FIELD).build();
+    String pa1 = sync.a("alice").create("Printer on fire");
+    sync.a("alice").edit(pa1, "labels", strings("hardware"));
+    sync.runUntilQuietExpectingFailures();
+
+    var e = assertThrows(SyncException.class, () -> tester.importValue(strings("hardware")));
+
+    assertEquals("incoming field mapping map-under-test failed on value [\"hardware\"]:"
+        + " java.lang.NullPointerException: boom in import", e.getMessage());
+    assertEquals(List.of(e.getMessage()),
+        sync.engine().failedMessages("PB").stream().map(f -> f.error()).toList());
+    assertEquals(FieldMappingTester.MAPPING_ID, e.fieldMappingId());
+  }
+
+  @Test
+  void aRefusalOfTheMappingIsToldWithTheValueAsTheEngineTellsIt() {
+    LabelsAsText provider = new LabelsAsText(null,
+        new SyncException("label \"hardware\" has no row"), null);
+    FieldMappingTester tester =
+        tester(provider, "labels", "customfield_10100", Direction.A_TO_B, TEXT_FIELD);
+
+    var e = assertThrows(SyncException.class, () -> tester.importValue(strings("hardware")));
+
+    assertEquals("incoming field mapping map-under-test refused value [\"hardware\"]: label"
+        + " \"hardware\" has no row", e.getMessage());
+  }
+
+  @Test
+  void anExportThatThrowsIsTheEnginesFailureNamingTheMappingAndTheIssue() {
+    LabelsAsText provider = new LabelsAsText(new NullPointerException("boom in export"), null,
+        null);
+    FieldMappingTester tester =
+        tester(provider, "labels", "customfield_10100", Direction.A_TO_B, TEXT_FIELD);
+    SyncTestDriver sync = engine(provider, tester, TEXT_FIELD).build();
+    sync.a("alice").create("Printer on fire");
+    assertThrows(IllegalStateException.class, sync::runUntilQuiet);
+
+    var e = assertThrows(SyncException.class,
+        () -> tester.export(tester.issue(Map.of("labels", strings("hardware")))));
+
+    assertEquals("outgoing field mapping map-under-test failed on PA-1:"
+        + " java.lang.NullPointerException: boom in export", e.getMessage());
+    assertEquals("PA-1: " + e.getMessage(),
+        sync.events().events(Type.EXPORT_FAILED).get(0).detail());
   }
 
   @Test
