@@ -803,11 +803,13 @@ public final class JdbcStores implements Stores, AutoCloseable {
    * (each also passes, so is retried): connection trouble (08), PostgreSQL ending the
    * connection as it stops, crashes or starts (57P01, 57P02, 57P03), or short of resources
    * (53: a full disk, no memory, too many connections) or of its files (58: an I/O error); H2's
-   * I/O error, database closed, closing, and full disk (90028, 90098, 90121, 90100); and H2's
-   * file that cannot be written ({@link #h2CannotWrite}, whatever its state).
+   * I/O error, database closed, closing, and full disk (90028, 90098, 90121, 90100); H2's
+   * exclusive mode (90135: a {@code SHUTDOWN}, or H2's own shutdown hook at a JVM's exit, pauses
+   * every other session while it closes the database, and their next statement or commit fails
+   * so); and H2's file that cannot be written ({@link #h2CannotWrite}, whatever its state).
    */
   private static final Pattern UNAVAILABLE =
-      Pattern.compile("08.*|57P0[123]|53.*|58.*|90028|90098|90100|90121");
+      Pattern.compile("08.*|57P0[123]|53.*|58.*|90028|90098|90100|90121|90135");
 
   /**
    * The SQL states that pass, so are retried: connection trouble (08), serialization failures

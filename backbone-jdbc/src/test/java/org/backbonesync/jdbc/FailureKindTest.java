@@ -41,7 +41,7 @@ class FailureKindTest {
    */
   @ParameterizedTest
   @ValueSource(strings = {"08006", "08001", "57P01", "57P02", "57P03", "53100", "58030", "90028",
-      "90098", "90100", "90121"})
+      "90098", "90100", "90121", "90135"})
   void aDatabaseGoneStoppingOrFullIsTheStoreUnavailable(String state) {
     assertInstanceOf(StoreUnavailableException.class,
         JdbcStores.failure("database operation failed", new SQLException("gone", state)));
