@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.backbonesync.jdbc.JdbcStores;
 import org.slf4j.Logger;
@@ -92,12 +93,14 @@ public final class ServiceMain {
     }
     // first of all: a signal during the startup ends it after the phase in progress, cleanly
     CountDownLatch stop = new CountDownLatch(1);
-    boolean signals = mode == Mode.CONTINUOUS && handle("TERM", stop) & handle("INT", stop);
+    AtomicInteger signalled = new AtomicInteger();
+    boolean signals = mode != Mode.CHECK
+        && handle("TERM", stop, signalled) & handle("INT", stop, signalled);
     try {
       ServiceConfig config = ServiceConfig.read(file, env);
       return switch (mode) {
         case CHECK -> check(config, out);
-        case ONCE -> once(config, out);
+        case ONCE -> once(config, out, stop, signals ? signalled : null);
         case CONTINUOUS -> continuous(config, stop, signals);
       };
     } catch (ServiceFailure f) {
@@ -155,17 +158,51 @@ public final class ServiceMain {
     return OK;
   }
 
-  private static int once(ServiceConfig config, PrintStream out) throws InterruptedException {
+  /**
+   * Runs rounds until quiet. SIGTERM and SIGINT are handled here, not by the JVM's exit: the
+   * stop (on a thread of its own, while the main thread's step ends) closes the stores before the
+   * process exits, and so before H2's own shutdown hook, which would close the database under
+   * the step in progress (its commit failed with H2's "exclusive mode"). One during the startup
+   * ends it as in {@link #continuous}, with a line. Either way the exit code is the JVM's for the
+   * signal, 143 or 130: the run did not end quiet.
+   *
+   * @param signalled the number of the signal that came, once one came; null when the signals
+   *     are not handled here (the JVM's shutdown hook then stops the service)
+   */
+  private static int once(ServiceConfig config, PrintStream out, CountDownLatch stop,
+      AtomicInteger signalled) throws InterruptedException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Sites sites = Sites.connect(config, registry);
-    SyncService service = SyncService.open(config, sites, registry);
+    Sites sites = untilStopped(() -> Sites.connect(config, registry), stop);
+    SyncService service = sites == null ? null
+        : untilStopped(() -> SyncService.open(config, sites, registry), stop);
+    if (service == null) {
+      log().info(sites == null ? "stopped during the startup, before the store was opened"
+          : "stopped during the startup, while the store was opened and the engines built");
+      return 128 + signalled.get();
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop(STOP_WAIT),
         "backbone-stop"));
+    if (signalled != null) {
+      Thread stopper = new Thread(() -> {
+        try {
+          stop.await();
+          log().info("stop requested");
+          service.stop(STOP_WAIT);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "backbone-stop");
+      stopper.setDaemon(true); // (waits for a signal that may never come)
+      stopper.start();
+    }
     long failed;
     try {
       failed = service.runUntilQuiet();
     } finally {
-      service.stop(STOP_WAIT);
+      service.stop(STOP_WAIT); // (after the stopper's, when a signal came: it waits for it)
+    }
+    if (signalled != null && stop.getCount() == 0) {
+      return 128 + signalled.get();
     }
     String processed = "backbone.messages.processed";
     out.println("done: queued " + service.total("backbone.messages.queued") + ", sent "
@@ -307,9 +344,18 @@ public final class ServiceMain {
     }
   }
 
-  private static boolean handle(String signal, CountDownLatch stop) {
+  /**
+   * Handles {@code signal} instead of the JVM: counts {@code stop} down, the first signal's
+   * number kept in {@code signalled}.
+   *
+   * @return false when the signal cannot be handled here (the JVM's handling stays)
+   */
+  private static boolean handle(String signal, CountDownLatch stop, AtomicInteger signalled) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+        signalled.compareAndSet(0, s.getNumber());
+        stop.countDown();
+      });
       return true;
     } catch (IllegalArgumentException | LinkageError e) {
       return false;
