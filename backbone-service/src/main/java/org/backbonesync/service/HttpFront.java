@@ -155,11 +155,7 @@ final class HttpFront {
     // (a partner sends a refused envelope again after its backoff, to the service restarted)
     server.createContext(TRANSPORT, slots.guard(work(draining, "text/plain; charset=utf-8",
         STOPPING_TEXT, exchange -> transport(exchange, transports))));
-    server.createContext("/", slots.guard(exchange -> {
-      try (exchange) {
-        send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
-      }
-    }));
+    server.createContext("/", slots.guard(HttpFront::notFound));
     server.start();
     LOG.info("serving on http://{}:{} ({}/health, /metrics{}{})", config.bindAddress(),
         server.getAddress().getPort(), config.adminToken() != null ? ADMIN + ", " : "",
@@ -222,9 +218,7 @@ final class HttpFront {
       throws IOException {
     String raw = exchange.getRequestURI().getRawPath();
     if (!raw.equals(ADMIN) && !raw.startsWith(ADMIN + "/")) {
-      try (exchange) {
-        send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
-      }
+      notFound(exchange);
       return;
     }
     try (exchange) {
@@ -365,14 +359,14 @@ final class HttpFront {
         return;
       }
       try (exchange) {
-        send(exchange, refused.status(), refused.headers().get("Content-Type"), refused.body());
+        refuse(exchange, refused);
       }
       return;
     }
     try (exchange) {
       exchange.getResponseHeaders().set("Allow", READ_ONLY);
-      send(exchange, 405, "text/plain; charset=utf-8", "method " + quote(method)
-          + " is not allowed here; allowed: " + READ_ONLY + "\n");
+      refuse(exchange, JsonErrors.of(405, "method " + quote(method) + " is not allowed on "
+          + exchange.getRequestURI().getRawPath() + "; allowed: " + READ_ONLY));
     }
   }
 
@@ -398,9 +392,24 @@ final class HttpFront {
       route.run();
       return;
     }
+    notFound(exchange);
+  }
+
+  /**
+   * 404 for a path the port serves nothing at, in the admin API's error shape ({@link
+   * JsonErrors}), as every refusal of the service's own routes.
+   */
+  private static void notFound(HttpExchange exchange) throws IOException {
     try (exchange) {
-      send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+      refuse(exchange, JsonErrors.of(404, "no resource at "
+          + quote(exchange.getRequestURI().getRawPath())));
     }
+  }
+
+  /** Sends a refusal of the service's own routes, its headers ({@code Allow}) and JSON body. */
+  private static void refuse(HttpExchange exchange, AdminResponse refusal) throws IOException {
+    refusal.headers().forEach(exchange.getResponseHeaders()::set);
+    send(exchange, refusal.status(), refusal.headers().get("Content-Type"), refusal.body());
   }
 
   /** {@code /webhooks/<site name>}: Jira's webhooks of a site that takes them. */

@@ -3,8 +3,6 @@ package org.backbonesync.service;
 import org.backbonesync.core.AdminException;
 import org.backbonesync.core.AdminRequest;
 import org.backbonesync.core.AdminResponse;
-import org.backbonesync.core.SyncAdmin;
-import org.backbonesync.core.SyncAdminHandler;
 
 /**
  * The query check of the routes that take no query parameters ({@code /health...}, {@code
@@ -14,10 +12,6 @@ import org.backbonesync.core.SyncAdminHandler;
  * Prometheus' {@code params}); one that is told to learns it at once.
  */
 final class NoQuery {
-  /** Renders refusals only: it has no engine, and its authorizer lets no one do anything. */
-  private static final SyncAdminHandler ERRORS = SyncAdminHandler.builder(SyncAdmin.builder()
-      .authorizer((caller, operation, connector) -> false).build()).build();
-
   private NoQuery() {}
 
   /**
@@ -31,7 +25,7 @@ final class NoQuery {
       AdminRequest.requireNoQuery(route, rawQuery);
       return null;
     } catch (AdminException refused) {
-      return ERRORS.refused(refused);
+      return JsonErrors.of(refused);
     }
   }
 }

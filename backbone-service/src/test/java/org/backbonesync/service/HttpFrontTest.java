@@ -457,7 +457,11 @@ class HttpFrontTest {
     }
   }
 
-  /** Found by running the service: POST /health and DELETE /metrics answered as GET. */
+  /**
+   * Found by running the service: POST /health and DELETE /metrics answered as GET. Then by an
+   * outside tester: the 405 was text while the admin API's refusals are JSON; now it is in the
+   * admin API's error shape.
+   */
   @Test
   void theReadOnlyRoutesRefuseOtherMethods() throws Exception {
     for (String path : List.of("/health", "/health/live", "/health/ready", "/metrics")) {
@@ -466,11 +470,33 @@ class HttpFrontTest {
 
         assertEquals(405, refused.statusCode(), method + " " + path + ": " + refused.body());
         assertEquals("GET, HEAD", refused.headers().firstValue("Allow").orElse(null));
-        assertEquals("method \"" + method + "\" is not allowed here; allowed: GET, HEAD\n",
+        assertEquals("application/json; charset=utf-8",
+            refused.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("{\"status\":405,\"error\":\"method \\\"" + method + "\\\" is not allowed"
+            + " on " + path + "; allowed: GET, HEAD\",\"problems\":[],\"problemCount\":0}",
             refused.body());
       }
       assertEquals(200, send("GET", path, null).statusCode(), path);
       assertEquals(200, send("HEAD", path, null).statusCode(), path);
+    }
+  }
+
+  /**
+   * Found by an outside tester: an unknown path ({@code /healthz}, a path beside the admin API's)
+   * answered 404 as text {@code not found} while the admin API's refusals are JSON; now the
+   * admin API's error shape, naming the path.
+   */
+  @Test
+  void anUnknownPathIsA404InTheAdminApisErrorShape() throws Exception {
+    for (String path : List.of("/healthz", "/health/", "/metricsx", "/", "/nowhere",
+        "/administrator")) {
+      HttpResponse<String> refused = send("GET", path, null);
+
+      assertEquals(404, refused.statusCode(), path + ": " + refused.body());
+      assertEquals("application/json; charset=utf-8",
+          refused.headers().firstValue("Content-Type").orElse(null), path);
+      assertEquals("{\"status\":404,\"error\":\"no resource at \\\"" + path + "\\\"\","
+          + "\"problems\":[],\"problemCount\":0}", refused.body());
     }
   }
 
