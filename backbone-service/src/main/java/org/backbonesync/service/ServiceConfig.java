@@ -337,6 +337,26 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       this.asLibrary = asLibrary;
     }
 
+    /**
+     * What is wrong with a required object or array that is not there, not of its kind, or
+     * empty: "missing", "must be" or "is empty", saying what it should hold.
+     *
+     * @param what what it holds, e.g. "an object of sites by name"
+     * @param example an example of it in JSON
+     */
+    private static String absent(JsonNode node, String what, String example) {
+      if (node == null) {
+        return "missing: " + what + ", e.g. " + example;
+      }
+      boolean kind = what.startsWith("an object") ? node.isObject() : node.isArray();
+      if (!kind) {
+        return "must be " + what + ", e.g. " + example + ", was " + ServiceFailure.printable(
+            node.toString(), 100);
+      }
+      return "is empty: give " + what.replaceFirst("^an? (object|array) of ", "") + ", e.g. "
+          + example;
+    }
+
     ServiceConfig read(JsonNode root) {
       if (root == null || !root.isObject()) {
         throw failure(List.of(new ConfigurationProblem("$", "must be a JSON object")));
@@ -347,7 +367,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       Map<String, Site> sites = new LinkedHashMap<>();
       JsonNode sitesNode = root.get("sites");
       if (sitesNode == null || !sitesNode.isObject() || sitesNode.isEmpty()) {
-        add("$.sites", "missing: an object of sites by name, e.g. {\"a\": {\"url\": ...}}");
+        add("$.sites", absent(sitesNode, "an object of sites by name",
+            "{\"a\": {\"url\": ...}}"));
       } else {
         sitesNode.fields().forEachRemaining(e -> {
           Site site = site(member("$.sites", e.getKey()), e.getKey(), e.getValue());
@@ -359,8 +380,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       List<Sync> syncs = new ArrayList<>();
       JsonNode syncsNode = root.get("synchronizations");
       if (syncsNode == null || !syncsNode.isArray() || syncsNode.isEmpty()) {
-        add("$.synchronizations", "missing: an array of at least one"
-            + " {\"siteA\": ..., \"siteB\": ..., \"sync\": {...}}");
+        add("$.synchronizations", absent(syncsNode, "an array of at least one synchronization",
+            "[{\"siteA\": ..., \"siteB\": ..., \"sync\": {...}}]"));
       } else {
         FieldMappingRegistry registry = FieldMappingRegistry.discover(
             ServiceConfig.class.getClassLoader());

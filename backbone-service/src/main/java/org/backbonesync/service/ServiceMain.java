@@ -68,7 +68,12 @@ public final class ServiceMain {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config" -> {
-          if (i + 1 >= args.length || file != null) {
+          if (file != null) {
+            return usage(err, "--config was given twice (" + ServiceFailure.oneLine(
+                file.toString()) + " and " + (i + 1 < args.length
+                    ? ServiceFailure.oneLine(args[i + 1]) : "no file") + "); give it once");
+          }
+          if (i + 1 >= args.length) {
             return usage(err, "--config takes one file");
           }
           file = Path.of(args[++i]);

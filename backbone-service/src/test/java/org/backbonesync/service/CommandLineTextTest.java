@@ -46,6 +46,19 @@ class CommandLineTextTest {
     assertTrue(run[2].startsWith("unknown argument --once?]0;owned??[2J?forged line?;"), run[2]);
   }
 
+  /** Found by an outside tester: {@code --config a --config a} said "--config takes one file". */
+  @Test
+  void aConfigGivenTwiceIsToldSo() {
+    String[] run = run("--config", "a.json", "--config", "b.json");
+
+    assertEquals(String.valueOf(ServiceMain.USAGE), run[0]);
+    assertTrue(run[2].startsWith("--config was given twice (a.json and b.json); give it once;"
+        + " usage: "), run[2]);
+    assertTrue(run("--config", "a.json", "--config")[2].startsWith("--config was given twice"
+        + " (a.json and no file); give it once;"));
+    assertTrue(run("--config")[2].startsWith("--config takes one file;"));
+  }
+
   @Test
   void aConfigurationPathIsShownWithoutItsControls() {
     Path file = dir.resolve("sync" + ESCAPE + "\nforged line.json");

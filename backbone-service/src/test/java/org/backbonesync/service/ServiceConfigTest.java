@@ -64,6 +64,38 @@ class ServiceConfigTest {
   }
 
   /**
+   * Found by an outside tester: {@code {"sites":{},"synchronizations":[]}} was refused as
+   * "missing" at both paths; each says what it is: missing, empty, or of another kind.
+   */
+  @Test
+  void sitesAndSynchronizationsAreToldMissingEmptyOrOfAnotherKind(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("sync.json");
+    Map<String, List<String>> refusals = Map.of(
+        "{}", List.of(
+            file + ": $.sites: missing: an object of sites by name, e.g. {\"a\": {\"url\": ...}}",
+            file + ": $.synchronizations: missing: an array of at least one synchronization,"
+                + " e.g. [{\"siteA\": ..., \"siteB\": ..., \"sync\": {...}}]"),
+        "{\"sites\":{},\"synchronizations\":[]}", List.of(
+            file + ": $.sites: is empty: give sites by name, e.g. {\"a\": {\"url\": ...}}",
+            file + ": $.synchronizations: is empty: give at least one synchronization, e.g."
+                + " [{\"siteA\": ..., \"siteB\": ..., \"sync\": {...}}]"),
+        "{\"sites\":[],\"synchronizations\":{\"a\":1}}", List.of(
+            file + ": $.sites: must be an object of sites by name, e.g. {\"a\": {\"url\": ...}},"
+                + " was []",
+            file + ": $.synchronizations: must be an array of at least one synchronization, e.g."
+                + " [{\"siteA\": ..., \"siteB\": ..., \"sync\": {...}}], was {\"a\":1}"));
+    for (Map.Entry<String, List<String>> given : refusals.entrySet()) {
+      Files.writeString(file, given.getKey());
+
+      ServiceFailure f = assertThrows(ServiceFailure.class,
+          () -> ServiceConfig.read(file, Map.of()));
+
+      assertEquals(given.getValue(), f.lines(), given.getKey());
+    }
+  }
+
+  /**
    * A token pasted as a site's {@code auth} is not shown, as a typo of one of the three is
    * (found by a trial run: the refusal printed the token).
    */
