@@ -3,6 +3,7 @@ package org.backbonesync.service;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -66,13 +67,29 @@ final class HttpFront {
       + " stopping; send the request again once it runs\",\"problems\":[],\"problemCount\":0}";
   /** The webhooks' and the transport's answer to a request that comes once the port stopped. */
   private static final String STOPPING_TEXT = "the service is stopping\n";
+  /** The admin API's answer to a request that comes while the service starts. */
+  private static final String STARTING_JSON = "{\"status\":503,\"error\":\"the service is"
+      + " starting; send the request again once it runs\",\"problems\":[],\"problemCount\":0}";
+  /** The webhooks' and the transport's answer to a request that comes while it starts. */
+  private static final String STARTING_TEXT = "the service is starting\n";
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
   /** What {@code PrometheusMeterRegistry.scrape()} writes: the Prometheus text format 0.0.4. */
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
+  private final ServiceConfig.Server config;
   private final RequestSlots slots;
   /** Set by {@link #finishRequests}: new requests for work are refused from then on. */
-  private final AtomicBoolean draining;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final PrometheusMeterRegistry registry;
+  private final Startup startup;
+  /** The routes that work for the service, set by {@link #running}; null while it starts. */
+  private volatile Routes routes;
+
+  /** What the routes that work for the service need, once it runs. */
+  private record Routes(SyncService service, SyncAdminHandler admin, byte[] token,
+      Map<String, JiraWebhookHandler> webhooks, Map<String, HttpTransportHandler> transports) {}
 
   /** The port it serves on (the configured one, or the one picked for port 0). */
   int port() {
@@ -84,10 +101,13 @@ final class HttpFront {
     return slots.inUse();
   }
 
-  private HttpFront(HttpServer server, RequestSlots slots, AtomicBoolean draining) {
+  private HttpFront(HttpServer server, ServiceConfig.Server config, RequestSlots slots,
+      PrometheusMeterRegistry registry, Startup startup) {
     this.server = server;
+    this.config = config;
     this.slots = slots;
-    this.draining = draining;
+    this.registry = registry;
+    this.startup = startup;
   }
 
   /** Binds and starts serving at once (tests); see {@link #bind} and {@link #start}. */
@@ -122,48 +142,77 @@ final class HttpFront {
   }
 
   /**
-   * Starts serving on the bound server; the admin API only when the configuration names a
-   * token, the webhooks of the sites that take them.
+   * Starts serving on the bound server for a service that runs ({@link #starting}, then {@link
+   * #running}).
    */
   static HttpFront start(HttpServer server, ServiceConfig.Server config, SyncService service,
       Sites sites) {
+    HttpFront front = starting(server, config, service.registry(), new Startup());
+    front.running(service, sites);
+    return front;
+  }
+
+  /**
+   * Starts serving on the bound server while the service starts (it signs in, opens its store,
+   * reads the projects): {@code /health/live} answers 200, {@code /health} and {@code
+   * /health/ready} 503 with state {@code STARTING} and what the startup waits for, {@code
+   * /metrics} the meters so far (the sign-in's requests); the admin API, the webhooks and the
+   * transport answer 503 until {@link #running}. A probe or an operator then sees the service
+   * start instead of a port that takes connections and never answers.
+   */
+  static HttpFront starting(HttpServer server, ServiceConfig.Server config,
+      PrometheusMeterRegistry registry, Startup startup) {
     // Slow clients hold a slot only while no one else needs it, so /health/live answers
     // whatever they do (RequestSlots); a connection is never queued behind slow ones.
     RequestSlots slots = RequestSlots.create(MAX_REQUESTS, "backbone-http");
-    AtomicBoolean draining = new AtomicBoolean();
+    HttpFront front = new HttpFront(server, config, slots, registry, startup);
     server.setExecutor(slots);
     server.createContext("/health", slots.guard(exchange -> exact(exchange,
         List.of("/health", "/health/live", "/health/ready"),
-        () -> readOnly(exchange, () -> health(exchange, service)))));
+        () -> readOnly(exchange, () -> front.health(exchange)))));
     server.createContext("/metrics", slots.guard(exchange -> exact(exchange, List.of("/metrics"),
-        () -> readOnly(exchange, () -> metrics(exchange, service)))));
+        () -> readOnly(exchange, () -> metrics(exchange, registry)))));
+    if (config.adminToken() != null) {
+      server.createContext(ADMIN, slots.guard(front.work(JSON, STOPPING_JSON, STARTING_JSON,
+          (exchange, r) -> admin(exchange, r.admin(), r.token()), true)));
+    }
+    server.createContext(WEBHOOKS, slots.guard(front.work(TEXT, STOPPING_TEXT, STARTING_TEXT,
+        (exchange, r) -> webhook(exchange, r.webhooks()), false)));
+    // (a partner sends a refused envelope again after its backoff, to the service restarted)
+    server.createContext(TRANSPORT, slots.guard(front.work(TEXT, STOPPING_TEXT, STARTING_TEXT,
+        (exchange, r) -> transport(exchange, r.transports()), false)));
+    server.createContext("/", slots.guard(HttpFront::notFound));
+    server.start();
+    LOG.info("answering /health and /metrics on http://{}:{} while the service starts",
+        config.bindAddress(), server.getAddress().getPort());
+    return front;
+  }
+
+  /**
+   * The service runs: the admin API (only when the configuration names a token), the webhooks
+   * of the sites that take them and the partners' transport are served from now on.
+   */
+  void running(SyncService service, Sites sites) {
+    SyncAdminHandler handler = null;
+    byte[] expected = null;
     if (config.adminToken() != null) {
       SyncAdmin.Builder admin = SyncAdmin.builder()
           .authorizer((caller, operation, connector) -> OPERATOR.equals(caller));
       service.running().forEach(r -> admin.engine(r.engine));
-      SyncAdminHandler handler = SyncAdminHandler.builder(admin.build()).build();
-      byte[] expected = sha256("Bearer " + config.adminToken());
-      server.createContext(ADMIN, slots.guard(work(draining, "application/json; charset=utf-8",
-          STOPPING_JSON, exchange -> admin(exchange, handler, expected))));
+      handler = SyncAdminHandler.builder(admin.build()).build();
+      expected = sha256("Bearer " + config.adminToken());
     }
     Map<String, JiraWebhookHandler> webhooks = Webhooks.handlers(service.running(), sites);
-    server.createContext(WEBHOOKS, slots.guard(work(draining, "text/plain; charset=utf-8",
-        STOPPING_TEXT, exchange -> webhook(exchange, webhooks))));
     Map<String, HttpTransportHandler> transports = new LinkedHashMap<>();
     service.running().stream().filter(r -> r.transport != null)
         .forEach(r -> transports.put(r.id(), r.transport));
-    // (a partner sends a refused envelope again after its backoff, to the service restarted)
-    server.createContext(TRANSPORT, slots.guard(work(draining, "text/plain; charset=utf-8",
-        STOPPING_TEXT, exchange -> transport(exchange, transports))));
-    server.createContext("/", slots.guard(HttpFront::notFound));
-    server.start();
+    routes = new Routes(service, handler, expected, webhooks, transports);
     LOG.info("serving on http://{}:{} ({}/health, /metrics{}{})", config.bindAddress(),
         server.getAddress().getPort(), config.adminToken() != null ? ADMIN + ", " : "",
         webhooks.keySet().stream().map(site -> ", " + WEBHOOKS + site)
             .collect(Collectors.joining()),
         transports.keySet().stream().map(id -> ", " + TRANSPORT + id)
             .collect(Collectors.joining()));
-    return new HttpFront(server, slots, draining);
   }
 
   /**
@@ -195,29 +244,48 @@ final class HttpFront {
     slots.shutdownNow();
   }
 
+  /** A route that works for the service, once it runs. */
+  private interface WorkRoute {
+    void handle(HttpExchange exchange, Routes routes) throws IOException;
+  }
+
   /**
-   * A route that works for the service (a store, the engine, a site), or, once the port stopped
-   * taking work ({@link #finishRequests}), a 503 with {@code Connection: close} that the route never sees.
+   * A route that works for the service (a store, the engine, a site), or a 503 with {@code
+   * Connection: close} that the route never sees: {@code stopping} once the port stopped taking
+   * work ({@link #finishRequests}), {@code starting} until the service runs ({@link #running}).
+   *
+   * @param admin whether it is the admin API's: a path beside it ({@code /administrator}) is a
+   *     404 while it starts too
    */
-  private static HttpHandler work(AtomicBoolean draining, String type, String refusal,
-      HttpHandler route) {
+  private HttpHandler work(String type, String stopping, String starting, WorkRoute route,
+      boolean admin) {
     return exchange -> {
-      if (!draining.get()) {
-        route.handle(exchange);
+      Routes now = routes;
+      if (!draining.get() && now != null) {
+        route.handle(exchange, now);
+        return;
+      }
+      if (admin && !draining.get() && !adminPath(exchange)) {
+        notFound(exchange);
         return;
       }
       try (exchange) {
         exchange.getResponseHeaders().set("Connection", "close");
-        send(exchange, 503, type, refusal);
+        send(exchange, 503, type, draining.get() ? stopping : starting);
         drain(exchange.getRequestBody()); // so that a client still sending reads the 503
       }
     };
   }
 
+  /** Whether the path is the admin API's: the JDK's context {@code /admin} takes any prefix. */
+  private static boolean adminPath(HttpExchange exchange) {
+    String raw = exchange.getRequestURI().getRawPath();
+    return raw.equals(ADMIN) || raw.startsWith(ADMIN + "/");
+  }
+
   private static void admin(HttpExchange exchange, SyncAdminHandler handler, byte[] expected)
       throws IOException {
-    String raw = exchange.getRequestURI().getRawPath();
-    if (!raw.equals(ADMIN) && !raw.startsWith(ADMIN + "/")) {
+    if (!adminPath(exchange)) {
       notFound(exchange);
       return;
     }
@@ -428,6 +496,20 @@ final class HttpFront {
     }
   }
 
+  private void health(HttpExchange exchange) throws IOException {
+    Routes now = routes;
+    if (now == null) {
+      try (exchange) {
+        boolean live = exchange.getRequestURI().getPath().equals("/health/live");
+        send(exchange, live ? 200 : 503, JSON, "{\"live\":true,\"ready\":false,\"state\":\""
+            + SyncService.Phase.STARTING + "\",\"waitingFor\":" + quote(startup.waitingFor())
+            + ",\"synchronizations\":[]}");
+      }
+      return;
+    }
+    health(exchange, now.service());
+  }
+
   private static void health(HttpExchange exchange, SyncService service) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
@@ -457,9 +539,10 @@ final class HttpFront {
     }
   }
 
-  private static void metrics(HttpExchange exchange, SyncService service) throws IOException {
+  private static void metrics(HttpExchange exchange, PrometheusMeterRegistry registry)
+      throws IOException {
     try (exchange) {
-      send(exchange, 200, PROMETHEUS_TEXT, service.registry().scrape());
+      send(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
     }
   }
 

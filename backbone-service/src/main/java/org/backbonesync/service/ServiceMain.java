@@ -234,21 +234,27 @@ public final class ServiceMain {
     SyncService service = null;
     Sites sites = null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Startup startup = new Startup();
+    // answers /health (STARTING) and /metrics at once: the startup may wait minutes for a site
+    HttpFront front = bound == null ? null
+        : HttpFront.starting(bound, config.server(), registry, startup);
     try {
-      sites = untilStopped(() -> Sites.connect(config, registry), stop);
+      sites = untilStopped(() -> Sites.connect(config, registry, startup), stop);
       if (sites != null) {
         Sites signedIn = sites;
+        startup.begins("opening the store and reading the projects", "opening the store ("
+            + config.store() + ") and reading the projects");
         service = untilStopped(() -> SyncService.open(config, signedIn, registry), stop);
       }
     } catch (RuntimeException | Error e) {
-      if (bound != null) {
-        bound.stop(0);
+      if (front != null) {
+        front.stop();
       }
       throw e;
     }
     if (service == null) {
-      if (bound != null) {
-        bound.stop(0);
+      if (front != null) {
+        front.stop();
       }
       log().info(sites == null ? "stopped during the startup, before the store was opened"
           : "stopped during the startup, while the store was opened and the engines built");
@@ -265,11 +271,10 @@ public final class ServiceMain {
       }
       opened.stop(STOP_WAIT); // (done already, unless the main thread is stuck)
     }, "backbone-stop"));
-    HttpFront front = null;
     try {
       if (stop.getCount() > 0) {
-        if (bound != null) {
-          front = HttpFront.start(bound, config.server(), service, sites);
+        if (front != null) {
+          front.running(service, sites);
         }
         service.start();
         log().info("running{}; stop with SIGTERM", signals ? "" : " (no signal handling)");

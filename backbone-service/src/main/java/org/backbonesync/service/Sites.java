@@ -1,6 +1,7 @@
 package org.backbonesync.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,15 @@ import org.backbonesync.spi.tracker.TrackerException;
  * synchronizations is one {@link JiraSite} with one request budget.
  */
 final class Sites {
+  /**
+   * Attempts of each request to a site (the adapter's default, set here so that the log and the
+   * README can name it): the sign-in to a site that takes connections and never answers fails
+   * after {@value} attempts of {@link #TIMEOUT} and the backoffs between them, about two minutes.
+   */
+  static final int ATTEMPTS = 4;
+  /** How long one request to a site may take (the adapter's default, set here as well). */
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   private final Map<String, JiraSite> byName = new LinkedHashMap<>();
   private final Map<String, String> signedIn = new LinkedHashMap<>();
 
@@ -29,6 +39,15 @@ final class Sites {
    *     refuses the credentials, with its URL, one line each
    */
   static Sites connect(ServiceConfig config, MeterRegistry registry) {
+    return connect(config, registry, new Startup());
+  }
+
+  /**
+   * {@link #connect(ServiceConfig, MeterRegistry)}, each sign-in told to {@code startup} (and so
+   * logged) as it begins, and each of its requests that gets no answer logged ({@link
+   * SignInLog}).
+   */
+  static Sites connect(ServiceConfig config, MeterRegistry registry, Startup startup) {
     Sites sites = new Sites();
     List<String> failures = new ArrayList<>();
     for (ServiceConfig.Sync sync : config.synchronizations()) {
@@ -38,10 +57,10 @@ final class Sites {
         }
         JiraSite.Builder b = JiraSite.builder(site.url()).credentials(site.credentials())
             .requestsPerSecond(site.requestsPerSecond()).allowInsecureHttp(site.allowInsecure())
-            .notFoundIsDeleted(site.notFoundIsDeleted());
-        if (registry != null) {
-          b.requestListener(new MicrometerJiraListener(registry, site.name()));
-        }
+            .notFoundIsDeleted(site.notFoundIsDeleted()).maxAttempts(ATTEMPTS).timeout(TIMEOUT);
+        SignInLog signIn = new SignInLog(site, registry == null ? null
+            : new MicrometerJiraListener(registry, site.name()));
+        b.requestListener(signIn);
         if (site.flavour() != null) {
           b.flavour(site.flavour());
         }
@@ -54,10 +73,14 @@ final class Sites {
         }
         JiraSite jira = b.build();
         sites.byName.put(site.name(), jira);
+        startup.begins("signing in to site " + site.name(), "signing in to " + site
+            + ": at most " + ATTEMPTS + " attempts of " + TIMEOUT.toSeconds() + " s each");
         try {
           sites.signedIn.put(site.name(), jira.signedInUser());
         } catch (RuntimeException e) {
           failures.add(describe(site, e));
+        } finally {
+          signIn.done();
         }
       }
     }

@@ -544,6 +544,42 @@ class SyncServiceIT {
   }
 
   /**
+   * Found by an outside tester: with a site that takes connections and never answers, the port
+   * was bound but nothing answered ({@code curl -m 4} of {@code /health/live}, {@code /health},
+   * {@code /metrics}, {@code /admin} timed out) and nothing was logged for the two minutes of
+   * the sign-in's attempts. Now the port answers from the start: live, not ready, state {@code
+   * STARTING} and what it waits for; the work routes 503; and the sign-in is logged as it begins.
+   */
+  @Test
+  void whileASiteHoldsTheSignInThePortAnswersStartingAndTheLogSaysWhy() throws Exception {
+    cloud.enqueue(FakeJiraServer.Fault.stall().on("myself"));
+    try (ServiceProcess p = service("starting-port", "--config", goodConfig().toString())) {
+      int port = Integer.parseInt(p.awaitOutput(Pattern.compile(
+          "answering /health and /metrics on http://127\\.0\\.0\\.1:(\\d+) while the service"
+              + " starts"), WITHIN));
+      p.await("the sign-in to the cloud site", WITHIN, () -> cloud.count("GET", "myself") > 0);
+
+      HttpResponse<String> live = get(port, "/health/live", null);
+      assertEquals(200, live.statusCode(), live.body());
+      HttpResponse<String> health = get(port, "/health", null);
+      assertEquals(503, health.statusCode(), health.body());
+      assertEquals("{\"live\":true,\"ready\":false,\"state\":\"STARTING\",\"waitingFor\":"
+          + "\"signing in to site cloud\",\"synchronizations\":[]}", health.body());
+      assertEquals(200, get(port, "/metrics", null).statusCode());
+      HttpResponse<String> admin = get(port, "/admin/synchronizations", ADMIN_TOKEN);
+      assertEquals(503, admin.statusCode(), admin.body());
+      assertTrue(admin.body().contains("the service is starting"), admin.body());
+      assertTrue(p.out().contains("signing in to site cloud (" + cloud.url()
+          + "): at most 4 attempts of 30 s each"), p.out());
+
+      cloud.releaseStalled(); // the sign-in goes on: the service runs
+      p.awaitOutput(PORT, WITHIN);
+      assertEquals(200, get(port, "/admin/synchronizations", ADMIN_TOKEN).statusCode());
+      assertEquals(0, p.terminate(WITHIN), p.out() + p.err());
+    }
+  }
+
+  /**
    * Found by an outside tester: {@code --once} stopped by SIGTERM 0.8 to 3.2 s after its start
    * exited 143 with no log line at all (its signals were the JVM's). Now it logs the line the
    * long-running service logs, and exits as the JVM would for the signal.
