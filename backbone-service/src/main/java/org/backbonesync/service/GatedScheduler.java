@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,28 +17,43 @@ import org.slf4j.LoggerFactory;
  * as a periodic one does not. The stop closes the engines on threads of their own (a close
  * writes the trace, which waits for the store), so a prompt queued meanwhile, or during the
  * grace period the port's requests get, would otherwise start a step on an engine about to
- * close. What it would have done stays queued for the next start. Thread-safe.
+ * close. What it would have done stays queued for the next start. A step that runs holds the
+ * service's steps' lock to read, as a periodic one does, so the stop closes the stores only after
+ * it, whatever scheduler runs it (the stop waits for its own pools only within its time).
+ * Thread-safe.
  */
 final class GatedScheduler extends AbstractExecutorService implements ScheduledExecutorService {
   private static final Logger LOG = LoggerFactory.getLogger(GatedScheduler.class);
 
   private final ScheduledExecutorService scheduler;
   private final BooleanSupplier stopping;
+  private final ReadWriteLock steps;
 
-  /** @param stopping true once the service stops: no task starts after */
-  GatedScheduler(ScheduledExecutorService scheduler, BooleanSupplier stopping) {
+  /**
+   * @param stopping true once the service stops: no task starts after
+   * @param steps held to read while a task runs; the stop holds it to write as it closes the
+   *     stores
+   */
+  GatedScheduler(ScheduledExecutorService scheduler, BooleanSupplier stopping,
+      ReadWriteLock steps) {
     this.scheduler = scheduler;
     this.stopping = stopping;
+    this.steps = steps;
   }
 
   @Override
   public void execute(Runnable task) {
     scheduler.execute(() -> {
-      if (stopping.getAsBoolean()) {
-        LOG.debug("a prompted step not started: the service stops");
-        return;
+      steps.readLock().lock();
+      try {
+        if (stopping.getAsBoolean()) {
+          LOG.debug("a prompted step not started: the service stops");
+          return;
+        }
+        task.run();
+      } finally {
+        steps.readLock().unlock();
       }
-      task.run();
     });
   }
 

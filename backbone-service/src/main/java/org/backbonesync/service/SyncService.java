@@ -117,18 +117,20 @@ final class SyncService {
   /** Set by {@link #beginStop}: no step starts after, periodic or prompted. */
   private final AtomicBoolean stopping;
   /**
-   * Held to read by each step, to write by the stop before it closes the stores: a step run on
-   * the caller's thread ({@code --once}'s, not a scheduler's) is waited for as well.
+   * Held to read by each step, periodic or prompted ({@link GatedScheduler}), to write by the stop
+   * before it closes the stores: a step run on the caller's thread ({@code --once}'s, not a
+   * scheduler's) is waited for as well.
    */
-  private final ReentrantReadWriteLock steps = new ReentrantReadWriteLock();
+  private final ReentrantReadWriteLock steps;
   private volatile Phase phase = Phase.STARTING;
   private boolean stopped;
 
   private SyncService(ServiceConfig config, JdbcStores stores, AutoCloseable pool,
       PrometheusMeterRegistry registry, List<Running> running,
       ScheduledExecutorService scheduler, ScheduledExecutorService prompts,
-      ExecutorService tasks, AtomicBoolean stopping) {
+      ExecutorService tasks, AtomicBoolean stopping, ReentrantReadWriteLock steps) {
     this.stopping = stopping;
+    this.steps = steps;
     this.config = config;
     this.stores = stores;
     this.pool = pool;
@@ -168,7 +170,8 @@ final class SyncService {
     ScheduledExecutorService prompts = promptScheduler != null ? promptScheduler
         : Executors.newScheduledThreadPool(periodicThreads + 1, promptNamed);
     AtomicBoolean stopping = new AtomicBoolean();
-    ScheduledExecutorService gated = new GatedScheduler(prompts, stopping::get);
+    ReentrantReadWriteLock steps = new ReentrantReadWriteLock();
+    ScheduledExecutorService gated = new GatedScheduler(prompts, stopping::get, steps);
     ExecutorService tasks = Executors.newSingleThreadExecutor(
         r -> new Thread(r, "backbone-tasks"));
     HikariDataSource pool = null;
@@ -210,7 +213,7 @@ final class SyncService {
       }
       LOG.info("state in {}", store);
       return new SyncService(config, stores, pool, registry, running, scheduler, prompts,
-          tasks, stopping);
+          tasks, stopping, steps);
     } catch (RuntimeException e) {
       scheduler.shutdownNow();
       prompts.shutdownNow();
