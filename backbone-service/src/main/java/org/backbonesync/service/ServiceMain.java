@@ -177,7 +177,11 @@ public final class ServiceMain {
   private static int once(ServiceConfig config, PrintStream out, CountDownLatch stop,
       AtomicInteger signalled) throws InterruptedException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Sites sites = untilStopped(() -> Sites.connect(config, registry), stop);
+    Startup startup = new Startup();
+    Sites sites = untilStopped(() -> Sites.connect(config, registry, startup), stop);
+    if (sites != null) {
+      opening(config, startup);
+    }
     SyncService service = sites == null ? null
         : untilStopped(() -> SyncService.open(config, sites, registry), stop);
     if (service == null) {
@@ -222,9 +226,10 @@ public final class ServiceMain {
    * are handled from before the file is read ({@code stop} counts down), so that the exit code
    * is 0 (a JVM ended by a signal exits 143 even when its hooks finish): one during the startup
    * ends it without waiting for the phase in progress (signing in, opening the store and reading
-   * the projects; the port is taken before, on this thread), which {@link #untilStopped} leaves on
-   * its thread; a store opened before the signal is closed, one that phase opens after it is not
-   * (its connections end with the process).
+   * the projects; the port is taken before, on this thread, and answers {@code /health} with
+   * state {@code STARTING} meanwhile), which {@link #untilStopped} leaves on its thread; a store
+   * opened before the signal is closed, one that phase opens after it is not (its connections end
+   * with the process).
    */
   private static int continuous(ServiceConfig config, CountDownLatch stop, boolean signals)
       throws InterruptedException {
@@ -242,8 +247,7 @@ public final class ServiceMain {
       sites = untilStopped(() -> Sites.connect(config, registry, startup), stop);
       if (sites != null) {
         Sites signedIn = sites;
-        startup.begins("opening the store and reading the projects", "opening the store ("
-            + config.store() + ") and reading the projects");
+        opening(config, startup);
         service = untilStopped(() -> SyncService.open(config, signedIn, registry), stop);
       }
     } catch (RuntimeException | Error e) {
@@ -289,6 +293,12 @@ public final class ServiceMain {
       }
     }
     return OK;
+  }
+
+  /** The startup's second phase begins: logged, and told by {@code /health}. */
+  private static void opening(ServiceConfig config, Startup startup) {
+    startup.begins("opening the store and reading the projects", "opening the store ("
+        + config.store() + ") and reading the projects");
   }
 
   /**
