@@ -110,7 +110,7 @@ final class CommentWriter {
       return;
     }
     String visibility = op.path("visibility").isTextual() ? op.get("visibility").asText() : null;
-    Optional<String> adopted = adopt(pass.comments, body, pass.byLocal);
+    Optional<String> adopted = adopt(pass, body);
     String localId = adopted.isPresent() ? adopted.get()
         : tracker.addComment(pass.issueKey, body, visibility, in.document());
     pass.wrote |= adopted.isEmpty();
@@ -237,13 +237,14 @@ final class CommentWriter {
 
   /**
    * A copy written before a crash but not linked: the same body by the sync user. Taken instead
-   * of adding the comment again.
+   * of adding the comment again. Not one this pass took already: two comments of one person with
+   * the same text ("+1") have two copies, one each (both taking the first, a whole's end deleted
+   * the second as a copy of nothing: {@code SameCommentTwiceAfterLostStoreTest}).
    */
-  private Optional<String> adopt(List<Comment> comments, String body,
-      Map<String, CommentLink> byLocal) {
-    return comments.stream()
+  private Optional<String> adopt(Pass pass, String body) {
+    return pass.comments.stream()
         .filter(c -> syncUser.equals(c.author()) && c.body().equals(body)
-            && !byLocal.containsKey(c.id()))
+            && !pass.byLocal.containsKey(c.id()) && !pass.remoteOf.containsKey(c.id()))
         .map(Comment::id)
         .findFirst();
   }
