@@ -86,9 +86,9 @@ public interface SyncEngine extends AutoCloseable {
   /**
    * Polls, delivers and applies once for every local connector, then tries again to resume a
    * task another node held when it was last tried (see {@link #resumeTasks}). A step that fails
-   * does not stop the others (one site down leaves the other's poll, and what reaches either
-   * side, to run): the first failure is thrown once they ran, later ones suppressed in it; the
-   * store down or the engine closing ends the run at once.
+   * does not stop the others (one site down leaves the other's poll, what reaches either side
+   * and the retry of those tasks to run): the first failure is thrown once they ran, later ones
+   * suppressed in it; the store down or the engine closing ends the run at once.
    */
   void runOnce();
 

@@ -307,8 +307,8 @@ public interface SyncListener {
    * A step the engine ran by itself on its scheduler failed: the apply it runs when messages
    * arrive, the detection of the issues a change hint names, the delivery it runs after an
    * admin's retry or a task's page, and, after {@code start()}, the poll, delivery or apply of
-   * its periodic run (once per failed step: a failed step ends that run, and the next run tries
-   * again). Its work stays queued for the next run. A host that runs the steps itself ({@code
+   * its periodic run (once per failed step: the run's other steps go on, and the next run tries
+   * the failed one again). Its work stays queued for the next run. A host that runs the steps itself ({@code
    * poll}, {@code apply}, {@code deliver}, {@code runOnce}) is thrown their failures; this tells
    * it of the ones it does not run (to judge a connector's health alike). Not called for a step
    * ended by {@code close()}.

@@ -84,9 +84,11 @@ final class ConnectorSteps {
    * "periodic poll"}, {@code "periodic delivery"}, {@code "periodic apply"}) and the others go on,
    * so that one site down stops neither the other's poll nor what reaches the other: the first
    * failure is thrown at the run's end, the later ones suppressed in it. The store down (no step
-   * can go on) or the engine closing ends the run at once.
+   * can go on) or the engine closing ends the run at once. {@code last} runs after the steps,
+   * also after a failed one (not after a run ended at once): the retry of the resync tasks
+   * another node held, which one site down must not hold back either.
    */
-  void runOnce(FailedStep failed) {
+  void runOnce(FailedStep failed, Runnable last) {
     RunFailures failures = new RunFailures(failed);
     try {
       Set<String> delivered = new HashSet<>(keys.size());
@@ -106,7 +108,13 @@ final class ConnectorSteps {
     } finally {
       recorder.flushRun(); // an idle engine's last entries wait no longer than a run or two
     }
-    failures.throwFirst();
+    try {
+      last.run();
+    } catch (RuntimeException e) {
+      failures.throwFirst(e);
+      throw e;
+    }
+    failures.throwFirst(null);
   }
 
   /** The failed steps of one run: each told at once, the first thrown at the run's end. */
@@ -136,8 +144,12 @@ final class ConnectorSteps {
       }
     }
 
-    void throwFirst() {
+    /** Throws the first failure, if any, with {@code after} (null: none) suppressed in it. */
+    void throwFirst(RuntimeException after) {
       if (first != null) {
+        if (after != null && after != first) {
+          first.addSuppressed(after);
+        }
         throw first;
       }
     }

@@ -187,8 +187,8 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public void runOnce() {
-    steps.runOnce(ConnectorSteps.FailedStep.NONE); // (the host is thrown the failure)
-    resyncs.retryWaiting();
+    // (the host is thrown the failure)
+    steps.runOnce(ConnectorSteps.FailedStep.NONE, resyncs::retryWaiting);
   }
 
   /**
@@ -200,8 +200,7 @@ public final class DefaultSyncEngine implements SyncEngine {
       if (!lifecycle.endedByClose(failure)) {
         events.stepFailed(key, step, failure);
       }
-    });
-    resyncs.retryWaiting();
+    }, resyncs::retryWaiting);
   }
 
   @Override
