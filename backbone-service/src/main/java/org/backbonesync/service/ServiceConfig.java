@@ -106,7 +106,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
   private static final Pattern VARIABLE_NAME =
       Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|[A-Z][A-Z0-9]{0,11}");
   /** An {@code auth} value shown in a refusal: a short word, as a typo of one of the three is. */
-  private static final Pattern AUTH_LIKE = Pattern.compile("[A-Za-z][A-Za-z ]{0,29}");
+  private static final Pattern AUTH_LIKE = Pattern.compile("[A-Za-z][A-Za-z _-]{0,29}");
+  /** The {@code auth} values, lower case, without spaces, for {@code shownAuth}'s comparison. */
+  private static final List<String> AUTHS = List.of("apitoken", "personalaccesstoken",
+      "password");
   /**
    * Strict, and decimals read exactly, as written (1024.0 stays 1024.0, not Jackson's stripped
    * 1024), so that a refusal of the service's own keys names a value as the file gives it (0.10,
@@ -581,9 +584,10 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
     }
 
     /**
-     * An {@code auth} value that is none of the three, as a refusal shows it: a word of letters
-     * as written (a typo), anything else not at all, since a token pasted there would be logged
-     * (found by a trial run).
+     * An {@code auth} value that is none of the three, as a refusal shows it: a typo of one of
+     * them as written (letters, within three edits of one, case, spaces, '_' and '-' aside),
+     * anything else not at all, since a token pasted there would be logged (found by a trial
+     * run), and so would a password of letters only ("correcthorsebatterystaple").
      */
     private static String shownAuth(JsonNode auth) {
       if (auth == null) {
@@ -592,8 +596,30 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       if (!auth.isTextual()) {
         return typeOf(auth);
       }
-      return AUTH_LIKE.matcher(auth.asText()).matches() ? "\"" + auth.asText() + "\""
+      String text = auth.asText();
+      String word = text.toLowerCase(Locale.ROOT).replaceAll("[ _-]", "");
+      return AUTH_LIKE.matcher(text).matches()
+          && AUTHS.stream().anyMatch(a -> edits(word, a) <= 3) ? "\"" + text + "\""
           : "a text that is not shown (a secret pasted in its place?)";
+    }
+
+    /** The edit distance of two short words (insertions, deletions, substitutions). */
+    private static int edits(String a, String b) {
+      int[] row = new int[b.length() + 1];
+      for (int j = 0; j <= b.length(); j++) {
+        row[j] = j;
+      }
+      for (int i = 1; i <= a.length(); i++) {
+        int diagonal = row[0];
+        row[0] = i;
+        for (int j = 1; j <= b.length(); j++) {
+          int above = row[j];
+          row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1),
+              diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+          diagonal = above;
+        }
+      }
+      return row[b.length()];
     }
 
     /**

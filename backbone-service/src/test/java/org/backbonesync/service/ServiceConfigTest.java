@@ -97,7 +97,7 @@ class ServiceConfigTest {
 
   /**
    * A token pasted as a site's {@code auth} is not shown, as a typo of one of the three is
-   * (found by a trial run: the refusal printed the token).
+   * (found by a trial run: the refusal printed the token), nor a password of letters only.
    */
   @Test
   void aSecretGivenAsTheAuthIsNotShownButATypoIs(@TempDir Path dir) throws Exception {
@@ -109,7 +109,11 @@ class ServiceConfigTest {
     Map<String, String> shown = Map.of(
         "SUPERSECRETauth01", "a text that is not shown (a secret pasted in its place?)",
         "ATATT3xFfGF0abcdefghijklmnop", "a text that is not shown (a secret pasted in its place?)",
-        "api token", "\"api token\"");
+        "api token", "\"api token\"",
+        "Personal_Access-Tokn", "\"Personal_Access-Tokn\"",
+        "pasword", "\"pasword\"",
+        "correcthorsebatterystaple",
+        "a text that is not shown (a secret pasted in its place?)");
     for (Map.Entry<String, String> e : shown.entrySet()) {
       Files.writeString(file, example.replace("\"auth\": \"apiToken\"",
           "\"auth\": \"" + e.getKey() + "\""));
