@@ -80,4 +80,34 @@ class OneSiteDownTest {
     assertTrue(done.finished(), "taken over: " + done);
     assertEquals(2, done.result().path("issues").asInt());
   }
+
+  /**
+   * A site's failure that is an {@code IllegalStateException} (a tracker's own, or the Jira
+   * adapter's refusal to send credentials to another origin) stops only that site's steps, as
+   * any other failure: only the engine's refusal while it closes ends the run at once. Before,
+   * any {@code IllegalStateException} did.
+   */
+  @Test
+  void aSitesIllegalStateStopsOnlyThatSite() {
+    SyncTestDriver sync = SyncTestDriver.builder().build();
+    sync.a("alice").create("Printer on fire");
+    sync.runUntilQuiet();
+    IllegalStateException refused = new IllegalStateException(
+        "credentials are for https://a.example.com only, not for https://cdn.example.com");
+    sync.a().intercept(new InMemoryIssueTracker.Interceptor() {
+      @Override
+      public void before(TrackerCall call) {
+        if (call.operation().equals("findUpdatedSince")) {
+          throw refused;
+        }
+      }
+    });
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-1", "summary", "Printer fixed");
+
+    assertSame(refused, assertThrows(IllegalStateException.class, sync.engine()::runOnce));
+
+    assertEquals("Printer fixed", sync.a().value("PA-1", "summary").asText(),
+        "PB's poll, the delivery and PA's apply ran after PA's failed poll");
+  }
 }

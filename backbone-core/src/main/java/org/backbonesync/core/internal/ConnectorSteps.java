@@ -118,7 +118,7 @@ final class ConnectorSteps {
   }
 
   /** The failed steps of one run: each told at once, the first thrown at the run's end. */
-  private static final class RunFailures {
+  private final class RunFailures {
     private final FailedStep told;
     private RuntimeException first;
 
@@ -131,8 +131,10 @@ final class ConnectorSteps {
         return step.get();
       } catch (RuntimeException e) {
         told.failed(key, name, e);
-        if (StoreDown.is(e) || e instanceof IllegalStateException) {
-          // (the store is every step's, and a closing engine refuses every step: none goes on)
+        if (StoreDown.is(e) || (e instanceof IllegalStateException && closing.getAsBoolean())) {
+          // (the store is every step's, and a closing engine refuses every step: none goes on;
+          // an IllegalStateException of an open engine's step is that step's, a site's or a
+          // tracker's, and stops only it)
           throw e;
         }
         if (first == null) {
