@@ -295,6 +295,27 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
     assertFalse(store.findById("PA", row.id()).orElseThrow().ignoredByAdmin());
   }
 
+  /**
+   * A row inserted as an admin's ignore (an import of a row set to ignore) is stored so, and
+   * every read answers it so: an engine that took it for its own ignore would link it with a new
+   * copy of its issue after a site restore, against the admin's choice.
+   */
+  @Test
+  void aRowInsertedAsIgnoredByAnAdminIsReadSoByEveryRead() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1").withIgnoredByAdmin(true));
+
+    assertTrue(store.findById("PA", row.id()).orElseThrow().ignoredByAdmin(), "findById");
+    assertTrue(store.findByLocalKey("PA", "PA-1").orElseThrow().ignoredByAdmin(),
+        "findByLocalKey");
+    assertTrue(store.findByRemoteKey("PA", "PB-1").orElseThrow().ignoredByAdmin(),
+        "findByRemoteKey");
+    assertTrue(store.findByLocalKeys("PA", List.of("PA-1")).get("PA-1").ignoredByAdmin(),
+        "findByLocalKeys");
+    assertTrue(store.list("PA").get(0).ignoredByAdmin(), "list");
+    assertTrue(stores.inTransaction(() -> store.findByIdForUpdate("PA", row.id()))
+        .orElseThrow().ignoredByAdmin(), "findByIdForUpdate");
+  }
+
   @Test
   void deleteRemovesOneRowAndDeleteAllTheConnectorsRows() {
     SyncInfo one = store.insert(row("PA", "PA-1", "PB-1"));
