@@ -43,6 +43,35 @@ class IgnoreIncomingChangesTest {
     return (onA ? sync.a() : sync.b()).value(onA ? "PA-1" : "PB-1", "summary").asText();
   }
 
+  /**
+   * A row whose admin's ignore was cleared by hand in the database ({@code UPDATE bb_sync_info
+   * SET incoming_changes_ignored = false}, leaving {@code ignored_by_admin}) takes changes: the
+   * fact goes with the ignore, so an admin's later ignore is written and holds. Before, the
+   * row read as "ignored by an admin" already and the request wrote nothing, answering a row
+   * that still took the partner's changes.
+   */
+  @Test
+  void anIgnoreClearedByHandInTheDatabaseCanBeSetAgain() {
+    SyncInfo ignored = sync.engine().setIncomingChangesIgnored("PA", rowOfPa1().id(), true)
+        .orElseThrow();
+    SyncInfo r = ignored;
+    sync.stores().inTransaction(() -> sync.stores().syncInfo().update(new SyncInfo(r.id(),
+        r.connectorKey(), r.localIssueKey(), r.remoteIssueKey(), r.firstSyncDate(),
+        r.lastOutgoingChange(), r.lastChangeSeen(), r.outgoingMessageSequenceId(),
+        r.lastIncomingChange(), r.incomingMessageSequenceId(), false, r.partnerEpoch(),
+        r.partnerSince(), r.madeAt(), r.stamp(), true))); // (as the hand edit leaves it)
+
+    SyncInfo row = sync.engine().setIncomingChangesIgnored("PA", rowOfPa1().id(), true)
+        .orElseThrow();
+    sync.advance(java.time.Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-1", "summary", "Printer fixed");
+    sync.runUntilQuiet();
+
+    assertTrue(row.incomingChangesIgnored(), row.toString());
+    assertTrue(rowOfPa1().incomingChangesIgnored(), rowOfPa1().toString());
+    assertEquals("Printer on fire", summary(true), "the partner's change is ignored");
+  }
+
   @Test
   void anIgnoredPairTakesNothingFromThePartnerAndStillSendsItsOwn() {
     SyncInfo row = sync.engine().setIncomingChangesIgnored("PA", rowOfPa1().id(), true)

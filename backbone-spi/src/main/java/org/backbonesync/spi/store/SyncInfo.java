@@ -39,8 +39,8 @@ import java.util.Objects;
  *     through the admin API, {@link #withIgnoredByAdmin}, or imported so), not the engine's own (a
  *     partner issue gone, a key given up after a Jira site restore): a new copy of the row's
  *     issue that the partner makes after a restore links a row the engine unlinked again, never
- *     one an admin set to ignore. False once the row takes changes again. Not part of the JSON
- *     form ({@code incomingChangesIgnored} is)
+ *     one an admin set to ignore. False whenever {@code incomingChangesIgnored} is (the
+ *     constructor makes it so). Not part of the JSON form ({@code incomingChangesIgnored} is)
  */
 public record SyncInfo(
     long id,
@@ -60,9 +60,14 @@ public record SyncInfo(
     @JsonIgnore long stamp,
     @JsonIgnore boolean ignoredByAdmin) {
 
+  /**
+   * Checks the keys; {@code ignoredByAdmin} holds only while the row ignores (a row that takes
+   * changes has no admin's ignore, whatever a store or a hand edit of its row says).
+   */
   public SyncInfo {
     Objects.requireNonNull(connectorKey, "connectorKey");
     Objects.requireNonNull(localIssueKey, "localIssueKey");
+    ignoredByAdmin = ignoredByAdmin && incomingChangesIgnored;
   }
 
   /** A new row for a pair first synced at {@code now}, with nothing sent or received yet. */
