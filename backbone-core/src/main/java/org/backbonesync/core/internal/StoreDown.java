@@ -12,12 +12,28 @@ import org.backbonesync.spi.store.StoreUnavailableException;
 final class StoreDown {
   private StoreDown() {}
 
-  /** Whether {@code failure}, or a cause of it, says the store cannot be used now. */
+  /**
+   * Whether {@code failure}, a cause of it, or an exception suppressed in one of them (and its
+   * causes) says the store cannot be used now: a step that failed on the tracker and then could
+   * not give its lease back to the store (the release's failure suppressed in the tracker's) met
+   * the store down too.
+   */
   static boolean is(Throwable failure) {
+    return is(failure, true);
+  }
+
+  private static boolean is(Throwable failure, boolean withSuppressed) {
     Throwable t = failure;
     for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
       if (t instanceof StoreUnavailableException) {
         return true;
+      }
+      if (withSuppressed) {
+        for (Throwable s : t.getSuppressed()) {
+          if (is(s, false)) {
+            return true;
+          }
+        }
       }
     }
     return false;
