@@ -407,13 +407,32 @@ public final class JdbcStores implements Stores, AutoCloseable {
   private void dropOldConnections() {
     closeIdle();
     try {
-      Object pool = dataSource.getClass().getMethod("getHikariPoolMXBean").invoke(dataSource);
+      Object hikari = hikariBehind(dataSource);
+      Object pool = hikari.getClass().getMethod("getHikariPoolMXBean").invoke(hikari);
       if (pool != null) { // (null before the pool started, or once it closed)
         pool.getClass().getMethod("softEvictConnections").invoke(pool);
       }
     } catch (ReflectiveOperationException | RuntimeException | LinkageError notHikari) {
       // (another DataSource: its connections end as its own rules say)
     }
+  }
+
+  /**
+   * The HikariCP pool a host's DataSource wraps, as JDBC's {@code unwrap} tells it (Spring's
+   * transaction-aware proxy, p6spy), or the DataSource itself (found by a review: a pool behind
+   * a proxy was not evicted). Looked up by name: this module does not depend on HikariCP.
+   */
+  private static Object hikariBehind(DataSource dataSource) {
+    try {
+      Class<?> hikari = Class.forName("com.zaxxer.hikari.HikariDataSource", false,
+          dataSource.getClass().getClassLoader());
+      if (!hikari.isInstance(dataSource) && dataSource.isWrapperFor(hikari)) {
+        return dataSource.unwrap(hikari);
+      }
+    } catch (ClassNotFoundException | SQLException | RuntimeException | LinkageError none) {
+      // (no HikariCP where the DataSource comes from, or a wrapper that cannot tell)
+    }
+    return dataSource;
   }
 
   /**

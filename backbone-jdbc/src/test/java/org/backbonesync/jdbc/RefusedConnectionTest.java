@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.backbonesync.spi.RetriableException;
@@ -104,6 +107,34 @@ class RefusedConnectionTest {
    */
   @Test
   void aRefusalOfANewConnectionEvictsThePoolsOldOnes() throws SQLException {
+    refusalEvicts(pool -> pool);
+  }
+
+  /**
+   * As above, with the pool behind a host's proxy that unwraps to it, as Spring's
+   * transaction-aware proxy does (found by a review: the proxy's class has no pool to evict).
+   */
+  @Test
+  void aPoolBehindAProxyIsEvictedToo() throws SQLException {
+    refusalEvicts(pool -> (DataSource) Proxy.newProxyInstance(
+        RefusedConnectionTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "unwrap" -> ((Class<?>) args[0]).isInstance(pool) ? pool : pool.unwrap(
+              (Class<?>) args[0]);
+          case "isWrapperFor" -> ((Class<?>) args[0]).isInstance(pool)
+              || pool.isWrapperFor((Class<?>) args[0]);
+          default -> {
+            try {
+              yield method.invoke(pool, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          }
+        }));
+  }
+
+  private static void refusalEvicts(Function<HikariDataSource, DataSource> host)
+      throws SQLException {
     String url = "jdbc:h2:mem:rotated-pool-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -115,7 +146,7 @@ class RefusedConnectionTest {
     config.setConnectionTimeout(2000);
     try (HikariDataSource pool = new HikariDataSource(config);
         Connection admin = DriverManager.getConnection(url, "sa", "right");
-        JdbcStores stores = JdbcStores.open(pool)) {
+        JdbcStores stores = JdbcStores.open(host.apply(pool))) {
       stores.watermarks().setWatermark("PA", 42);
       Schemas.execute(admin, "ALTER USER SA SET PASSWORD 'rotated'");
       List<Connection> old = new ArrayList<>(); // the pool's, opened before: in use now
