@@ -30,8 +30,15 @@ public class BeyondDoubleAsDecimal extends JsonParserDelegate {
 
   @Override
   public NumberTypeFP getNumberTypeFP() throws IOException {
-    return beyondDouble(this) ? NumberTypeFP.BIG_DECIMAL : super.getNumberTypeFP();
+    if (beyondDouble(this)) {
+      sawBeyondDouble();
+      return NumberTypeFP.BIG_DECIMAL;
+    }
+    return super.getNumberTypeFP();
   }
+
+  /** Told when {@link #getNumberTypeFP} gives a number as a decimal; nothing here. */
+  protected void sawBeyondDouble() {}
 
   /**
    * Whether the parser is at a number with a fraction or an exponent that a double does not
@@ -48,7 +55,13 @@ public class BeyondDoubleAsDecimal extends JsonParserDelegate {
     }
     String text = p.getText();
     int exponent = Math.max(text.indexOf('e'), text.indexOf('E'));
-    return (exponent < 0 ? text : text.substring(0, exponent)).matches(".*[1-9].*");
+    int end = exponent < 0 ? text.length() : exponent;
+    for (int i = 0; i < end; i++) {
+      if (text.charAt(i) >= '1' && text.charAt(i) <= '9') {
+        return true; // (a digit but 0 before the exponent: not zero, read as zero)
+      }
+    }
+    return false;
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.backbonesync.spi.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageFormatException;
 import org.backbonesync.spi.message.SyncMessage;
 
@@ -38,7 +39,12 @@ public final class MessageNumbers {
         return false;
       }
     }
-    return message.fields().values().stream().allMatch(v -> v.changedAt() >= CHANGED_AT);
+    for (FieldValue v : message.fields().values()) { // (per message read: no stream)
+      if (v.changedAt() < CHANGED_AT) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -2,7 +2,6 @@ package org.backbonesync.spi.message;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
@@ -95,10 +94,8 @@ final class DoubleRange {
     }
 
     @Override
-    public NumberTypeFP getNumberTypeFP() throws IOException {
-      NumberTypeFP type = super.getNumberTypeFP();
-      kept |= beyondDouble(this);
-      return type;
+    protected void sawBeyondDouble() {
+      kept = true;
     }
   }
 }
