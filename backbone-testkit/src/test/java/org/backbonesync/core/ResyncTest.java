@@ -345,6 +345,37 @@ class ResyncTest {
     assertEquals(0, done.result().path("failed").asInt());
   }
 
+  /**
+   * The engine closing (the service stopping) stops a task after the issue it is on, not after
+   * its page: a page of a hundred issues outlasted the service's wait for the task thread, which
+   * then closed the stores under it. The page it was on is done again at the next start.
+   */
+  @Test
+  void aResyncStopsAfterTheIssueItIsOnWhenTheEngineCloses() {
+    SyncTestDriver paged = fiveIssuesInPagesOfTwo();
+    onSearch(paged, 2, () -> paged.engine().close()); // (closing while it reads the second page)
+    paged.events().clear();
+
+    AsyncTask started = paged.engine().resync("PA", ResyncRequest.all(), "admin");
+    tasks.runAll();
+
+    AsyncTask stopped = paged.engine().task(started.id()).orElseThrow();
+    assertFalse(stopped.finished(), "not failed: " + stopped.failureMessage());
+    assertEquals(40, stopped.progress(), "2 of 5: the first page only");
+    assertEquals(2, paged.events().count(RecordingListener.Type.QUEUED, "PA"),
+        "no issue of the second page was sent after the close");
+    paged.a().intercept(null);
+    paged.events().clear();
+    paged.restart();
+    paged.engine().resumeTasks();
+    tasks.runAll();
+    AsyncTask done = paged.engine().task(started.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertEquals(5, done.result().path("issues").asInt(), "the five, each once");
+    assertEquals(3, paged.events().count(RecordingListener.Type.QUEUED, "PA"),
+        "the second page, then the third");
+  }
+
   @Test
   void anUnfinishedTaskIsResumedAfterARestart() {
     givenDriftedPartners();

@@ -112,8 +112,12 @@ final class ResyncTasks {
    * Resyncs page by page: each page of the search is sent and recorded before the next is read,
    * so memory holds one page whatever the project's size, progress shows from the first page
    * (against the tracker's count, when it can tell), and a restart resumes after the last page
-   * recorded. When the engine closes, the task stops after the page it is on, unfinished, and
-   * is resumed at the next start.
+   * recorded. When the engine closes, the task stops after the issue it is on, unfinished, and
+   * is resumed at the next start with the page it was on (its issues done before the close are
+   * sent again: a resync of an issue sends it whole, which its partner takes as it is). It
+   * stopped after the page: a page of a hundred issues, each a few of the tracker's requests,
+   * outlasted the service's wait for its task thread at a stop, which then closed the stores
+   * under it.
    */
   private void run(String taskId, Connector connector, Resender resender, ResyncPlan plan) {
     HeldLease lease = turns.take(taskId,
@@ -180,6 +184,9 @@ final class ResyncTasks {
           return;
         }
         for (IssueChanges changes : page.issues()) {
+          if (closing.getAsBoolean()) {
+            throw new Stopped(); // (the page is done again at the next start)
+          }
           if (endedByCancel(taskId, done, total)) {
             return;
           }
