@@ -33,6 +33,8 @@ final class ApplyRounds {
   private final RoundOutcomes outcomes;
   private final PairOrder order;
   private final InOrder inOrder;
+  /** The pairs whose row an apply of the round removed: their queue and row are read again. */
+  private final RemovedRows removed;
   /** Prompts the partner's apply when a pair's apply handed it messages ({@link Handover}). */
   private final Runnable promptPartner;
 
@@ -40,11 +42,12 @@ final class ApplyRounds {
    * @param values the last synced values and pending changes the applies read, read here at
    *     once for each round's rows
    * @param group where the applies record their outcomes
+   * @param removed the pairs whose row an apply of the round removed ({@link ReusedKeys})
    * @param promptPartner prompts the partner's apply for the messages handed over so far
    */
   ApplyRounds(Connector connector, Stores stores, Clock clock, RowValues values,
       GroupCommit group, RoundOutcomes outcomes, PairOrder order, InOrder inOrder,
-      Runnable promptPartner) {
+      RemovedRows removed, Runnable promptPartner) {
     this.connector = connector;
     this.stores = stores;
     this.clock = clock;
@@ -53,6 +56,7 @@ final class ApplyRounds {
     this.outcomes = outcomes;
     this.order = order;
     this.inOrder = inOrder;
+    this.removed = removed;
     this.promptPartner = promptPartner;
   }
 
@@ -116,6 +120,7 @@ final class ApplyRounds {
         values.clear();
         order.forgetRows();
         group.forgetRows();
+        removed.clear();
       }
       round = outcomes.roundDone(next);
       if (givenBack) {
@@ -173,10 +178,11 @@ final class ApplyRounds {
       Set<String> judgeAgain) {
     List<InboxEntry> entries = queued;
     for (boolean first = true; true; first = false) {
-      if (!first) {
+      if (!first || removed.take(sourceIssueKey)) {
         entries = stores.messages().incomingFor(connector.key(), sourceIssueKey);
         // what the pair's message before wrote, recorded alone, is not in the values and rows
-        // the round read at once
+        // the round read at once (nor, for a pair whose row another pair's apply removed, what
+        // that apply dropped: RemovedRows)
         values.clear();
         order.forgetRows();
       }

@@ -70,7 +70,8 @@ final class IncomingQueue {
     GroupCommit group = new GroupCommit(stores, connector.key(), true);
     this.outcomes = new RoundOutcomes(unapplied);
     PartnerGoneApplier partnerGone = new PartnerGoneApplier(connector, stores, events);
-    ReusedKeys reusedKeys = new ReusedKeys(connector, stores, events, partnerGone);
+    RemovedRows removed = new RemovedRows();
+    ReusedKeys reusedKeys = new ReusedKeys(connector, stores, events, partnerGone, removed);
     Applier applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder, values, group,
@@ -79,7 +80,7 @@ final class IncomingQueue {
         new GoneIssues(connector, stores, events, replies.outbox()), partnerGone, reusedKeys);
     this.rounds = new ApplyRounds(connector, stores, clock, values, group, outcomes,
         new PairOrder(settings, rows, unapplied, values, connector::carriesWhole,
-            new SkippedChanges(connector, stores)), inOrder, promptPartner);
+            new SkippedChanges(connector, stores)), inOrder, removed, promptPartner);
   }
 
   /**

@@ -30,12 +30,16 @@ final class ReusedKeys {
   private final Stores stores;
   private final Events events;
   private final PartnerGoneApplier partnerGone;
+  private final RemovedRows removed;
 
-  ReusedKeys(Connector connector, Stores stores, Events events, PartnerGoneApplier partnerGone) {
+  /** @param removed told of each row removed, for the apply round that read it before */
+  ReusedKeys(Connector connector, Stores stores, Events events, PartnerGoneApplier partnerGone,
+      RemovedRows removed) {
     this.connector = connector;
     this.stores = stores;
     this.events = events;
     this.partnerGone = partnerGone;
+    this.removed = removed;
   }
 
   /**
@@ -54,6 +58,7 @@ final class ReusedKeys {
     }
     SyncInfo row = connector.lockRow(stores, lost.get().id());
     stores.syncInfo().delete(connector.key(), row.id());
+    removed.removed(row.remoteIssueKey());
     log.warn("{}: {}, made for {}, has the key of an issue lost when the site was restored from"
         + " a backup, paired with {} (sync information {}): that row is removed, and {} unlinks"
         + " {} when it learns the key's new pair", connector.key(), localKey,
