@@ -567,8 +567,10 @@ public final class Simulation {
      * lost keys too. As {@link InMemoryIssueTracker#restoreBackupOf} does, the issues left keep
      * their changes since the backup (a real restore loses those too: the README promises nothing
      * of it, and the engine would not notice). A person's edits of lost issues are lost with them
-     * (the lost-edit check forgets them). Once the sync is quiet, a person comments on each issue
-     * whose row still names a lost key, so its next message meets the key.
+     * (the lost-edit check forgets them), but for those the sync had sent before: they go on in
+     * the lost pair's partner, and count for its pair ({@link PersonsEdits#forgetLost}). Once the
+     * sync is quiet, a person comments on each issue whose row still names a lost key, so its
+     * next message meets the key.
      *
      * <p>The checker then asserts what the README promises after a restore, and no more (see
      * {@link SiteRestores#check}): every unlinked pair is one a restore explains (a lost key on
@@ -705,11 +707,8 @@ public final class Simulation {
     String failure;
     /** The traffic step running now; the final conflict's edits come after the last. */
     int step;
-    /** A person's edit of a two-way field, with the time its tracker gave it. */
-    record Edit(int step, boolean sideA, String key, String field, JsonNode value, long at,
-        boolean backToSynced) {}
-
-    final List<Edit> edits = new ArrayList<>();
+    /** The persons' edits of two-way fields, for the lost-change check. */
+    final PersonsEdits edits = new PersonsEdits();
     /** Webhooks sent by each side's tracker and not taken by the engine yet. */
     final Map<String, List<InMemoryIssueTracker.Change>> webhooksSent = Map.of(
         "PA", new ArrayList<>(), "PB", new ArrayList<>());
@@ -1168,8 +1167,8 @@ public final class Simulation {
         operatorActing = false;
       }
       siteResets.add(Map.entry(sync.events().events().size(), restores.lastLost()));
-      // a person's edits of a lost issue are lost with it
-      edits.removeIf(e -> e.sideA() == sideA && lost.contains(e.key()));
+      // a person's edits of a lost issue are lost with it, unless the sync had sent them
+      edits.forgetLost(sideA, lost, restores::carriedTo);
       Duration took = Duration.ofSeconds(6 + random.nextInt(600));
       trace.add("admin: site " + (sideA ? "PA" : "PB") + " restored from its backup of "
           + backupAt + " in " + took.toSeconds() + " s, lost " + lost + ", pairs "
@@ -1618,8 +1617,9 @@ public final class Simulation {
       InMemoryIssueTracker tracker = sideA ? sync.a("alice") : sync.b("bob");
       JsonNode value = tracker.value(key, field);
       if (!value.equals(was)) {
-        edits.add(new Edit(step, sideA, key, field, value,
-            tracker.issue(key).orElseThrow().updated(), value.equals(synced(sideA, key, field))));
+        edits.add(new PersonsEdits.Edit(step, sideA, key, field, value,
+            tracker.issue(key).orElseThrow().updated(), value.equals(synced(sideA, key, field)),
+            null));
       }
     }
 
@@ -1983,31 +1983,11 @@ public final class Simulation {
       }
     }
 
-    /**
-     * No person's change is lost: the last edit of each two-way field of a pair (labels merge,
-     * and are left out) is the value on both sides, unless the documented rule says why not: an
-     * edit on the other side it crossed with whose tracker time is later (A's on a tie), an
-     * admin's resync of A after an edit on B, or an edit that took the field back to the value
-     * last synced (no change to send: a partner's change then applies).
-     */
+    /** No person's change is lost on the pair ({@link PersonsEdits#lostChange}). */
     void lastEditsSurvive(String onA, String onB) {
       for (String field : TWO_WAY) {
-        List<Edit> mine = edits.stream().filter(e -> e.field().equals(field)
-            && e.key().equals(e.sideA() ? onA : onB)).toList();
-        if (mine.isEmpty()) {
-          continue;
-        }
-        Edit last = mine.get(mine.size() - 1);
-        JsonNode value = sync.a().value(onA, field);
-        if (value.equals(last.value()) || last.backToSynced()
-            || !last.sideA() && resyncSteps.stream().anyMatch(at -> at >= last.step())) {
-          continue;
-        }
-        boolean newerCrossed = mine.stream().anyMatch(w -> w.sideA() != last.sideA()
-            && w.value().equals(value) && (w.at() > last.at() || w.at() == last.at() && w.sideA()));
-        expect(newerCrossed, "a person's change was lost: the last edit of " + field + " of "
-            + onA + "/" + onB + " set " + last.value() + " on " + (last.sideA() ? "A" : "B")
-            + " at " + last.at() + " (step " + last.step() + "), both sides have " + value);
+        edits.lostChange(onA, onB, field, sync.a().value(onA, field), resyncSteps)
+            .ifPresent(lost -> expect(false, lost));
       }
     }
 

@@ -36,9 +36,11 @@ final class SiteRestores {
    * @param checked whether the README promises anything of it: not when the restored side's row
    *     had seen no change of its issue yet (or was not there), which the README lists under "Not
    *     handled after a Jira restore"
+   * @param seen the newest change of the lost issue its row's outgoing queue had examined (and
+   *     sent) before the restore, on its tracker's clock; 0 when none (or no row)
    */
   record LostPair(boolean sideA, String key, String partner, long partnerCreated,
-      boolean checked) {}
+      boolean checked, long seen) {}
 
   /** A value a person's act wrote, with the act's number: no two acts write the same. */
   private static final java.util.regex.Pattern PERSONS =
@@ -65,6 +67,21 @@ final class SiteRestores {
   String describeLast() {
     return lost.subList(lastFirst, lost.size()).stream().map(p -> p.key() + "/"
         + p.partner() + (p.checked() ? "" : " (unchecked)")).toList().toString();
+  }
+
+  /**
+   * The partner issue in which a person's change of an issue the last restore lost goes on: the
+   * lost pair's partner, when the pair's row had sent the change before the restore (its message
+   * applied there, or on its way, as the README has it: the store keeps it). Empty when the
+   * change was lost with the issue (not sent yet), or the partner is not known.
+   *
+   * @param at the change's time on its tracker's clock
+   */
+  Optional<String> carriedTo(boolean sideA, String key, long at) {
+    return lost.subList(lastFirst, lost.size()).stream()
+        .filter(p -> p.sideA() == sideA && p.key().equals(key) && p.partner() != null
+            && p.seen() >= at)
+        .map(LostPair::partner).findFirst();
   }
 
   /** How many pairs restores lost. */
@@ -107,8 +124,8 @@ final class SiteRestores {
       if (partner != null) {
         lastLost.add(partner);
       }
-      lost.add(new LostPair(sideA, key, partner, created,
-          row.isPresent() && row.get().lastChangeSeen() > 0));
+      long seen = row.map(SyncInfo::lastChangeSeen).orElse(0L);
+      lost.add(new LostPair(sideA, key, partner, created, seen > 0, seen));
     }
     return keys;
   }
