@@ -22,9 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with every operator act and the trackers' webhooks, {@code small pages:} with these and polls
  * of small pages, {@code everything:} with every act, webhooks and people removing links and
  * logging work, as the webhook sweep runs, {@code site restores:} with trackers' sites restored
- * from backups, {@code deletes:} with deletes and moves, webhooks, link removals and worklogs, as
- * the build's deletes sweep runs). A seed that fails in a sweep or a build
- * goes in the list with the fix.
+ * from backups, {@code restores and faults:} with these, webhooks and store faults (as the
+ * README's sweep of them runs), {@code deletes:} with deletes and moves, webhooks, link removals
+ * and worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes
+ * in the list with the fix.
  */
 class SimulationRegressionTest {
   private static final String LIST = "simulation-regressions.txt";
@@ -44,6 +45,8 @@ class SimulationRegressionTest {
       .linkRemovals(true).worklogs(true).build();
   private static final Simulation WITH_SITE_RESTORES =
       Simulation.builder().siteRestores(true).build();
+  private static final Simulation WITH_RESTORES_AND_FAULTS = Simulation.builder()
+      .siteRestores(true).webhooks(true).storeFaults(true).build();
   private static final Simulation WITH_EVERYTHING = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true)
       .linkRemovals(true).worklogs(true).build();
@@ -58,6 +61,7 @@ class SimulationRegressionTest {
         : broke.startsWith("small pages:") ? WITH_SMALL_PAGES
         : broke.startsWith("everything:") ? WITH_EVERYTHING
         : broke.startsWith("site restores:") ? WITH_SITE_RESTORES
+        : broke.startsWith("restores and faults:") ? WITH_RESTORES_AND_FAULTS
         : broke.startsWith("deletes:") ? WITH_DELETES : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }

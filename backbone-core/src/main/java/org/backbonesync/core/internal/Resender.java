@@ -221,7 +221,13 @@ final class Resender {
    * knows none of it: every mapping, and every comment and attachment as new (the partner links
    * those it holds already, by body and by content). {@code row} gives our row talking with that
    * partner row (locked, or made) inside the same transaction, so that a failed read of the issue
-   * changes nothing and the next attempt sends it again.
+   * changes nothing and the next attempt sends it again. The row is written also when the issue
+   * under its key is another issue now ({@link GoneIssues#replaced}): nothing of it is sent, and
+   * the pair is unlinked, but the row talks with that partner row all the same, so that the
+   * GONE reaches it (written only with a whole, the row kept talking with a partner row since
+   * removed, where the GONE was dropped, and the new partner row's next message waited for good
+   * for the PAIRED the row had consumed: simulation seed 1676 with site restores, webhooks and
+   * store faults).
    *
    * @param applied the values a message applied to the issue just before, by mapping id: one
    *     the issue still has goes with its time if later ({@link IssueValues#whole}); none else
@@ -233,6 +239,7 @@ final class Resender {
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo ours = row.get();
       if (GoneIssues.replaced(ours, issue)) {
+        stores.syncInfo().update(ours);
         replaced[0] = ours;
         return null;
       }
