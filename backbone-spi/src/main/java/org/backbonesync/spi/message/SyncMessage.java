@@ -70,7 +70,9 @@ public record SyncMessage(
    * A message from all its components, in order; {@link #builder()} names them and has defaults.
    *
    * @throws NullPointerException naming the first component that may not be null and is
-   * @throws IllegalArgumentException when {@code sequenceId} is below 1
+   * @throws IllegalArgumentException naming the first whole number out of its range, with its
+   *     value: {@code sequenceId} below 1, or {@code createdAt}, {@code seenSequenceId}, {@code
+   *     senderEpoch}, {@code receiverEpoch} or {@code partnerSince} below 0
    */
   public SyncMessage {
     Objects.requireNonNull(messageId, "messageId");
@@ -80,6 +82,11 @@ public record SyncMessage(
     Objects.requireNonNull(sourceIssueKey, "sourceIssueKey");
     Objects.requireNonNull(kind, "kind");
     checkSequenceId(sequenceId);
+    fromZero("createdAt", createdAt);
+    fromZero("seenSequenceId", seenSequenceId);
+    fromZero("senderEpoch", senderEpoch);
+    fromZero("receiverEpoch", receiverEpoch);
+    fromZero("partnerSince", partnerSince);
     // (in their order, unmodifiable; a map the engine made is copied at the cost of an array)
     fields = fields == null ? Map.of() : SmallMap.copyOf(fields);
     content = content == null || content.isEmpty() ? Map.of() : SmallMap.copyOf(content);
@@ -115,12 +122,24 @@ public record SyncMessage(
   }
 
   /**
+   * A time, an epoch or a sequence id other than the message's own, from 0 (none, or not known):
+   * the receiver orders a pair's messages and rows by them, and the codec refuses a negative one
+   * from a partner, so none is built either.
+   */
+  private static long fromZero(String component, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(component + " must be 0 or more, was " + value);
+    }
+    return value;
+  }
+
+  /**
    * Builds a {@link SyncMessage}, one component a setter, each named after its component and
    * documented there. Obtained with {@link SyncMessage#builder()}.
    *
    * <p>A setter refuses a bad value at once: null for a component that may not be null (a {@link
-   * NullPointerException} naming the component), a sequence id below 1 (an {@link
-   * IllegalArgumentException} naming it and the value). {@link #build()} makes the message with
+   * NullPointerException} naming the component), a sequence id below 1, or a time, an epoch or
+   * another sequence id below 0 (an {@link IllegalArgumentException} naming it and the value). {@link #build()} makes the message with
    * the record's constructor, which checks it again.
    *
    * <p>Defaults: {@code formatVersion} {@link MessageCodec#FORMAT_VERSION} (the current format;
@@ -218,9 +237,13 @@ public record SyncMessage(
       return this;
     }
 
-    /** See {@link SyncMessage#createdAt()}. Default 0. */
+    /**
+     * See {@link SyncMessage#createdAt()}. Default 0.
+     *
+     * @throws IllegalArgumentException when below 0
+     */
     public Builder createdAt(long value) {
-      this.createdAt = value;
+      this.createdAt = fromZero("createdAt", value);
       return this;
     }
 
@@ -239,27 +262,43 @@ public record SyncMessage(
       return this;
     }
 
-    /** See {@link SyncMessage#seenSequenceId()}. Default 0. */
+    /**
+     * See {@link SyncMessage#seenSequenceId()}. Default 0.
+     *
+     * @throws IllegalArgumentException when below 0
+     */
     public Builder seenSequenceId(long value) {
-      this.seenSequenceId = value;
+      this.seenSequenceId = fromZero("seenSequenceId", value);
       return this;
     }
 
-    /** See {@link SyncMessage#senderEpoch()}. Default 0. */
+    /**
+     * See {@link SyncMessage#senderEpoch()}. Default 0.
+     *
+     * @throws IllegalArgumentException when below 0
+     */
     public Builder senderEpoch(long value) {
-      this.senderEpoch = value;
+      this.senderEpoch = fromZero("senderEpoch", value);
       return this;
     }
 
-    /** See {@link SyncMessage#receiverEpoch()}. Default 0. */
+    /**
+     * See {@link SyncMessage#receiverEpoch()}. Default 0.
+     *
+     * @throws IllegalArgumentException when below 0
+     */
     public Builder receiverEpoch(long value) {
-      this.receiverEpoch = value;
+      this.receiverEpoch = fromZero("receiverEpoch", value);
       return this;
     }
 
-    /** See {@link SyncMessage#partnerSince()}. Default 0. */
+    /**
+     * See {@link SyncMessage#partnerSince()}. Default 0.
+     *
+     * @throws IllegalArgumentException when below 0
+     */
     public Builder partnerSince(long value) {
-      this.partnerSince = value;
+      this.partnerSince = fromZero("partnerSince", value);
       return this;
     }
 

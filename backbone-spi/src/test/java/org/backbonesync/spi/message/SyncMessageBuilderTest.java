@@ -50,6 +50,31 @@ class SyncMessageBuilderTest {
     assertEquals("sequenceId must be at least 1, was 0", zero.getMessage());
   }
 
+  /**
+   * A negative time, epoch or sequence id is refused as the codec refuses one from a partner,
+   * naming the component and the value, by the setter and by the record's constructor.
+   */
+  @Test
+  void aNegativeTimeEpochOrSequenceIdIsRefusedNamingIt() {
+    Map<String, java.util.function.Consumer<SyncMessage.Builder>> setters = Map.of(
+        "createdAt", b -> b.createdAt(-1), "seenSequenceId", b -> b.seenSequenceId(-1),
+        "senderEpoch", b -> b.senderEpoch(-1), "receiverEpoch", b -> b.receiverEpoch(-1),
+        "partnerSince", b -> b.partnerSince(Long.MIN_VALUE));
+    setters.forEach((name, setter) -> {
+      var refused = assertThrows(IllegalArgumentException.class, () -> setter.accept(required()));
+      assertEquals(name + " must be 0 or more, was "
+          + (name.equals("partnerSince") ? Long.MIN_VALUE : -1), refused.getMessage());
+    });
+    var record = assertThrows(IllegalArgumentException.class, () -> new SyncMessage(
+        MessageCodec.FORMAT_VERSION, "m", "s", "PA", "PB", "PA-1", null, 1, MessageKind.CHANGE,
+        null, 0, Map.of(), null, 0, 0, -7, 0, Map.of(), false));
+    assertEquals("receiverEpoch must be 0 or more, was -7", record.getMessage());
+    SyncMessage zero = required().createdAt(0).seenSequenceId(0).senderEpoch(0).receiverEpoch(0)
+        .partnerSince(0).build();
+    assertEquals(0, zero.createdAt() + zero.seenSequenceId() + zero.senderEpoch()
+        + zero.receiverEpoch() + zero.partnerSince(), "0 (none) is taken");
+  }
+
   @Test
   void buildRefusesAMessageMissingARequiredComponent() {
     var noKind = assertThrows(NullPointerException.class,
