@@ -1,10 +1,12 @@
 package org.backbonesync.spi.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.backbonesync.spi.message.FieldValue;
 import org.backbonesync.spi.message.MessageFormatException;
+import org.backbonesync.spi.message.StrictJson;
 import org.backbonesync.spi.message.SyncMessage;
 
 /**
@@ -12,8 +14,12 @@ import org.backbonesync.spi.message.SyncMessage;
  * id from 1, the times (epoch millis), the epochs and the other sequence ids from 0, which means
  * "none" or "not known" (a message of format version 1 has no epochs, a sender that knows no row
  * of the receiver's says 0). A negative one is no value the engine writes: it orders a pair's messages
- * and rows by them, so one from a partner is refused at its path rather than used. The message
- * codec checks them, and {@link DecodedAlike} answers for no message out of range.
+ * and rows by them, so one from a partner is refused at its path rather than used. So are the
+ * whole numbers of the content operations the engine sends (a worklog's {@code started} and
+ * {@code timeSpentSeconds}, an attachment's {@code size}): from 0, and nothing else, since no
+ * mapping reads them (a text, a fraction or {@code 1e400} was read as some long and handed to
+ * the tracker). The message codec checks them, and {@link DecodedAlike} answers for no message
+ * out of range.
  */
 public final class MessageNumbers {
   /** The message's own whole numbers by name, with the least each may be. */
@@ -28,6 +34,16 @@ public final class MessageNumbers {
   /** The least a field value's {@code changedAt} may be. */
   private static final long CHANGED_AT = 0;
 
+  /**
+   * The whole numbers of content operations, each from 0: a worklog's start (epoch millis) and
+   * length, an attachment's size in bytes.
+   */
+  private static final List<String> OPERATION_NUMBERS =
+      List.of("started", "timeSpentSeconds", "size");
+
+  /** The first format version with {@code content}; before it, operations were field values. */
+  private static final int CONTENT_VERSION = 3;
+
   private record Rule(long least, ToLongFunction<SyncMessage> value) {}
 
   private MessageNumbers() {}
@@ -41,6 +57,11 @@ public final class MessageNumbers {
     }
     for (FieldValue v : message.fields().values()) { // (per message read: no stream)
       if (v.changedAt() < CHANGED_AT) {
+        return false;
+      }
+    }
+    for (JsonNode operations : message.content().values()) {
+      if (operationNumber(operations, "") != null) {
         return false;
       }
     }
@@ -62,11 +83,52 @@ public final class MessageNumbers {
         check(member.getValue(), rule.least(), path + "." + member.getKey(), messageId);
       }
     }
+    boolean operationsInFields = message.path("formatVersion").asInt() < CONTENT_VERSION;
     JsonNode fields = message.path("fields");
     for (var members = fields.fields(); members.hasNext(); ) {
       Map.Entry<String, JsonNode> field = members.next();
-      check(field.getValue().path("changedAt"), CHANGED_AT, path + ".fields"
-          + ParserPlace.member(field.getKey()) + ".changedAt", messageId);
+      String at = path + ".fields" + ParserPlace.member(field.getKey());
+      check(field.getValue().path("changedAt"), CHANGED_AT, at + ".changedAt", messageId);
+      if (operationsInFields) {
+        refuse(operationNumber(field.getValue().path("value"), at + ".value"), messageId);
+      }
+    }
+    for (var members = message.path("content").fields(); members.hasNext(); ) {
+      Map.Entry<String, JsonNode> content = members.next();
+      refuse(operationNumber(content.getValue(),
+          path + ".content" + ParserPlace.member(content.getKey())), messageId);
+    }
+  }
+
+  /**
+   * The first of a mapping's content operations' whole numbers that is none or below 0, as its
+   * path (from {@code at}, the operations' path) and what is wrong with it; null when all are
+   * fine, or when the value is no array of operations (a {@code GONE}'s reason).
+   */
+  private static String operationNumber(JsonNode operations, String at) {
+    if (!operations.isArray()) {
+      return null;
+    }
+    for (int i = 0; i < operations.size(); i++) {
+      JsonNode operation = operations.get(i);
+      for (int n = 0; operation.isObject() && n < OPERATION_NUMBERS.size(); n++) {
+        String name = OPERATION_NUMBERS.get(n);
+        JsonNode number = operation.get(name);
+        if (number != null && !(number.isIntegralNumber() && number.canConvertToLong()
+            && number.longValue() >= 0)) {
+          return at + "[" + i + "]." + name + ": must be " + (number.isIntegralNumber()
+              && number.canConvertToLong() ? "0 or more" : "a whole number from 0 to "
+              + Long.MAX_VALUE) + ", was " + StrictJson.shown(number, 80);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void refuse(String problem, String messageId) {
+    if (problem != null) {
+      throw new MessageFormatException("malformed message " + messageId + " at " + problem,
+          null);
     }
   }
 

@@ -122,7 +122,8 @@ class DecodedAlikeTest {
   }
 
   /**
-   * A field value's negative time, which decoding refuses, is not answered for (a message's own
+   * A field value's negative time or a content operation's negative size, which decoding
+   * refuses, is not answered for (a message's own
    * negative epoch or time is built by no one: {@code SyncMessageBuilderTest}).
    */
   @Test
@@ -131,6 +132,10 @@ class DecodedAlikeTest {
         "alice")));
     assertThrows(MessageFormatException.class, () -> codec.decode(codec.encode(message)));
     assertNull(DecodedAlike.of(message));
+    SyncMessage size = message(Map.of()).withValues(MessageCodec.FORMAT_VERSION, Map.of(),
+        Map.of("map-attachments", JSON.arrayNode().add(JSON.objectNode().put("size", -1))));
+    assertThrows(MessageFormatException.class, () -> codec.decode(codec.encode(size)));
+    assertNull(DecodedAlike.of(size));
     assertNotNull(DecodedAlike.of(message(Map.of())));
   }
 

@@ -382,4 +382,64 @@ class MessageCodecHostileInputTest {
     }
     assertEquals(message(), codec.decode(StrictJson.mapper().readTree(json()), at));
   }
+
+  /**
+   * A worklog's {@code started} and {@code timeSpentSeconds} and an attachment's {@code size}
+   * in content operations were read with {@code asLong()}: a text, a fraction, a negative number
+   * or {@code 1e400} was taken as some long and handed to the tracker. Each is refused at its
+   * path with its value, read as bytes and as a tree, and in a message of format version 2,
+   * which carried the operations in {@code fields}; 0 and whole numbers up to a long are read.
+   */
+  @Test
+  void aContentOperationsNumberIsAWholeNumberFromZero() throws Exception {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    Map<String, com.fasterxml.jackson.databind.JsonNode> content = new LinkedHashMap<>();
+    content.put("map-worklogs", f.arrayNode().add(f.objectNode().put("op", "add").put("id", "1")
+        .put("started", 1700000000000L).put("timeSpentSeconds", 3600).put("comment", "x")));
+    content.put("map-attachments", f.arrayNode().add(f.objectNode().put("op", "delete")
+        .put("id", "7")).add(f.objectNode().put("op", "add").put("id", "8").put("size", 5)
+        .put("sha256", "ab")));
+    SyncMessage good = SyncMessage.builder().messageId("PA:PA-1:1:1").synchronizationId("sync")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(5)
+        .kind(MessageKind.CHANGE).content(content).build();
+    String json = new String(codec.encode(good), StandardCharsets.UTF_8);
+    assertEquals(good, codec.decode(json.getBytes(StandardCharsets.UTF_8)));
+    String at = "malformed message \"PA:PA-1:1:1\" at $.content[\"map-";
+    String started = at + "worklogs\"][0].started: must be ";
+    String whole = "a whole number from 0 to 9223372036854775807, was ";
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("\"started\":\"1700000000000\"", started + whole + "\"1700000000000\"");
+    refused.put("\"started\":-1", started + "0 or more, was -1");
+    refused.put("\"started\":1.5", started + whole + "1.5");
+    refused.put("\"started\":null", started + whole + "null");
+    refused.put("\"started\":99999999999999999999", started + whole + "99999999999999999999");
+    refused.put("\"timeSpentSeconds\":1e400", at + "worklogs\"][0].timeSpentSeconds: must be "
+        + whole + "1E+400");
+    refused.put("\"size\":-5", at + "attachments\"][1].size: must be 0 or more, was -5");
+    refused.put("\"size\":\"5\"", at + "attachments\"][1].size: must be " + whole + "\"5\"");
+    refused.forEach((bad, why) -> {
+      String text = json.replaceFirst("\"" + bad.substring(1, bad.indexOf(':')) + ":[0-9]+",
+          java.util.regex.Matcher.quoteReplacement(bad));
+      assertTrue(text.contains(bad), text);
+      assertEquals(why, refusal(text), bad);
+    });
+    String negative = json.replace("\"size\":5", "\"size\":-5");
+    assertEquals(refused.get("\"size\":-5"), assertThrows(MessageFormatException.class,
+        () -> codec.decode(StrictJson.mapper().readTree(negative))).getMessage());
+    String zeros = json.replaceAll("\"(started|timeSpentSeconds|size)\":[0-9]+", "\"$1\":0")
+        .replace("\"id\":\"8\",\"size\":0", "\"id\":\"8\",\"size\":9223372036854775807");
+    assertEquals(9223372036854775807L, codec.decode(zeros.getBytes(StandardCharsets.UTF_8))
+        .content().get("map-attachments").get(1).get("size").longValue());
+    String version2 = "{\"formatVersion\":2,\"messageId\":\"PA:PA-1:1:1\",\"synchronizationId\":"
+        + "\"sync\",\"fromConnector\":\"PA\",\"toConnector\":\"PB\",\"sourceIssueKey\":\"PA-1\","
+        + "\"partnerIssueKey\":null,\"sequenceId\":5,\"kind\":\"CHANGE\",\"issueType\":null,"
+        + "\"createdAt\":0,\"fields\":{\"map-attachments\":{\"value\":[{\"op\":\"add\","
+        + "\"id\":\"8\",\"size\":%s,\"sha256\":\"ab\"}],\"changedAt\":0,\"changedBy\":\"alice\"}},"
+        + "\"parentIssueKey\":null,\"seenSequenceId\":0,\"senderEpoch\":0,\"receiverEpoch\":0,"
+        + "\"partnerSince\":0}";
+    assertEquals(5, codec.decode(String.format(version2, "5").getBytes(StandardCharsets.UTF_8))
+        .fields().get("map-attachments").value().get(0).get("size").intValue());
+    assertEquals("malformed message \"PA:PA-1:1:1\" at $.fields[\"map-attachments\"].value[0]"
+        + ".size: must be " + whole + "\"5\"", refusal(String.format(version2, "\"5\"")));
+  }
 }
