@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
  *
  * @param value the exported value; JSON null for empty (never Java null)
  * @param changedAt when the change was made on the source tracker, epoch millis
- * @param changedBy the id of the user who made it on the source tracker
+ * @param changedBy the id of the user who made it on the source tracker; null when the tracker
+ *     names nobody (Jira's changelog entry of an anonymous change, an issue without creator and
+ *     reporter): the engine sends such values, and a message with one is read
  * @param previous for a mapping whose concurrent changes merge: the value this change replaced
  *     on the source, so the receiver can apply the same additions and removals; else null
  * @param document for a text value read from a rich-text field: the source tracker's own

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,7 +233,8 @@ public final class MessageCodec {
             + ": missing or null; every message has one", null);
       }
     }
-    // before the record's own check of a sequence id, which a mapping error names at the root
+    // before the record's own checks, which a mapping error names at the root
+    mappingIds(tree, path, id);
     MessageNumbers.check(tree, path, id);
     SyncMessage message;
     try {
@@ -246,6 +248,23 @@ public final class MessageCodec {
     // after the types: 1e400 for a sequenceId is refused as no whole number, not as a double
     DoubleRange.check(tree, path, id);
     return message;
+  }
+
+  /**
+   * Refuses a blank id of a field mapping in {@code fields} or {@code content} at its path: the
+   * configuration refuses one, so no mapping has it.
+   */
+  private static void mappingIds(JsonNode tree, String path, String id) {
+    for (String property : List.of("fields", CONTENT)) {
+      for (var ids = tree.path(property).fieldNames(); ids.hasNext(); ) {
+        String mapping = ids.next();
+        if (mapping.isBlank()) {
+          throw new MessageFormatException("malformed message " + id + " at " + path + "."
+              + property + ParserPlace.member(mapping) + ": a field mapping id must not be"
+              + " blank, was " + StrictJson.shown(TextNode.valueOf(mapping), 40), null);
+        }
+      }
+    }
   }
 
   /** The message's format version, from 1 to {@link #FORMAT_VERSION}, or the message refused. */

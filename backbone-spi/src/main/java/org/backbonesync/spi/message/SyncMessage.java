@@ -1,6 +1,7 @@
 package org.backbonesync.spi.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Map;
 import java.util.Objects;
 import org.backbonesync.spi.internal.SmallMap;
@@ -72,7 +73,8 @@ public record SyncMessage(
    * @throws NullPointerException naming the first component that may not be null and is
    * @throws IllegalArgumentException naming the first whole number out of its range, with its
    *     value: {@code sequenceId} below 1, or {@code createdAt}, {@code seenSequenceId}, {@code
-   *     senderEpoch}, {@code receiverEpoch} or {@code partnerSince} below 0
+   *     senderEpoch}, {@code receiverEpoch} or {@code partnerSince} below 0; or a blank mapping
+   *     id in {@code fields} or {@code content}
    */
   public SyncMessage {
     Objects.requireNonNull(messageId, "messageId");
@@ -90,6 +92,21 @@ public record SyncMessage(
     // (in their order, unmodifiable; a map the engine made is copied at the cost of an array)
     fields = fields == null ? Map.of() : SmallMap.copyOf(fields);
     content = content == null || content.isEmpty() ? Map.of() : SmallMap.copyOf(content);
+    mappingIds("fields", fields);
+    mappingIds("content", content);
+  }
+
+  /**
+   * Refuses a blank mapping id among a map's keys, as the configuration refuses one: no mapping
+   * has it (the receiver refused it only when applying, as an unknown mapping).
+   */
+  private static void mappingIds(String component, Map<String, ?> byId) {
+    for (String id : byId.keySet()) { // (per message: no stream)
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException(component + " must not hold a blank field mapping"
+            + " id, was " + (id == null ? "null" : StrictJson.shown(TextNode.valueOf(id), 40)));
+      }
+    }
   }
 
   /**
@@ -139,8 +156,9 @@ public record SyncMessage(
    *
    * <p>A setter refuses a bad value at once: null for a component that may not be null (a {@link
    * NullPointerException} naming the component), a sequence id below 1, or a time, an epoch or
-   * another sequence id below 0 (an {@link IllegalArgumentException} naming it and the value). {@link #build()} makes the message with
-   * the record's constructor, which checks it again.
+   * another sequence id below 0 (an {@link IllegalArgumentException} naming it and the value).
+   * {@link #build()} makes the message with the record's constructor, which checks it again (and
+   * refuses a blank mapping id in {@code fields} or {@code content}).
    *
    * <p>Defaults: {@code formatVersion} {@link MessageCodec#FORMAT_VERSION} (the current format;
    * set an earlier one only for a message of that format); {@code partnerIssueKey}, {@code

@@ -442,4 +442,46 @@ class MessageCodecHostileInputTest {
     assertEquals("malformed message \"PA:PA-1:1:1\" at $.fields[\"map-attachments\"].value[0]"
         + ".size: must be " + whole + "\"5\"", refusal(String.format(version2, "\"5\"")));
   }
+
+  /**
+   * A blank field mapping id, which the configuration refuses, was read, and refused only when
+   * applied, as an unknown mapping: it is refused at its path, read as bytes and as a tree, and
+   * the record refuses one too.
+   */
+  @Test
+  void aBlankFieldMappingIdIsRefusedAtItsPath() throws Exception {
+    String at = "malformed message \"PA:PA-1:1:1\" at $.";
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put(json().replace("\"map-summary\":", "\"\":"),
+        at + "fields[\"\"]: a field mapping id must not be blank, was \"\"");
+    refused.put(json().replace("\"map-summary\":", "\" \\t\":"),
+        at + "fields[\" ?\"]: a field mapping id must not be blank, was \" \\t\"");
+    refused.put(json().replace("\"content\":{}", "\"content\":{\"\":[]}"),
+        at + "content[\"\"]: a field mapping id must not be blank, was \"\"");
+    refused.forEach((text, why) -> {
+      assertTrue(!text.equals(json()), text);
+      assertEquals(why, refusal(text), text);
+      assertEquals(why, assertThrows(MessageFormatException.class,
+          () -> codec.decode(StrictJson.mapper().readTree(text))).getMessage(), text);
+    });
+    var built = assertThrows(IllegalArgumentException.class, () -> SyncMessage.builder()
+        .messageId("m").synchronizationId("s").fromConnector("PA").toConnector("PB")
+        .sourceIssueKey("PA-1").sequenceId(1).kind(MessageKind.CHANGE)
+        .fields(Map.of("", message().fields().get("map-summary"))).build());
+    assertEquals("fields must not hold a blank field mapping id, was \"\"", built.getMessage());
+  }
+
+  /**
+   * A null {@code changedBy} is read on purpose: the engine sends one for a change its tracker
+   * names nobody for (Jira's changelog of an anonymous change, an issue without creator and
+   * reporter), and the original product's documents say nothing of the message's form.
+   */
+  @Test
+  void aNullChangedByIsRead() {
+    String anonymous = json().replace("\"changedBy\":\"alice\"", "\"changedBy\":null");
+    assertTrue(anonymous.contains("\"changedBy\":null"), anonymous);
+    FieldValue read = codec.decode(anonymous.getBytes(StandardCharsets.UTF_8)).fields()
+        .get("map-summary");
+    assertEquals(new FieldValue(JsonNodeFactory.instance.textNode("Printer"), 1, null), read);
+  }
 }
