@@ -426,22 +426,35 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       });
     }
 
-    /** A poll interval: at least {@link #MIN_INTERVAL} (it is scheduled in whole millis). */
+    /**
+     * A poll interval (the file's only duration, at the root and per synchronization): from
+     * {@link #MIN_INTERVAL} to {@link #MAX_INTERVAL}, in capitals as ISO-8601 writes it, and in
+     * whole milliseconds, which it is scheduled in ({@code PT0.0101S} was taken as 10 ms, {@code
+     * pt30s} as 30 s, though {@code Duration.parse} alone takes either).
+     */
     private Duration duration(String path, JsonNode node, Duration otherwise) {
       if (node == null) {
         return otherwise;
       }
+      String why = "";
       try {
         Duration d = Duration.parse(node.asText());
         if (!node.isTextual() || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
           throw new DateTimeParseException("out of range", node.asText(), 0);
         }
-        return d;
+        if (!node.textValue().equals(node.textValue().toUpperCase(Locale.ROOT))) {
+          why = ": its letters must be capitals";
+        } else if (d.getNano() % 1_000_000 != 0) {
+          why = ": finer than a millisecond, which the poll is scheduled in";
+        } else {
+          return d;
+        }
       } catch (DateTimeParseException e) {
-        add(path, "must be an ISO-8601 duration from " + MIN_INTERVAL + " to " + MAX_INTERVAL
-            + " (e.g. \"PT30S\"), was " + node);
-        return otherwise;
+        // refused below, with what it was
       }
+      add(path, "must be an ISO-8601 duration from " + MIN_INTERVAL + " to " + MAX_INTERVAL
+          + " (e.g. \"PT30S\"), was " + ServiceFailure.printable(node.toString(), 100) + why);
+      return otherwise;
     }
 
     /**

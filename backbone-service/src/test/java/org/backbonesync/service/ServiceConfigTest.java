@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -263,6 +264,43 @@ class ServiceConfigTest {
             + " 4294967376",
         file + ": $.pollInterval: must be an ISO-8601 duration from PT0.01S to PT24H (e.g."
             + " \"PT30S\"), was \"PT0.0005S\""), f.lines());
+  }
+
+  /**
+   * Found by outside testers: {@code PT0.0101S} was taken (scheduled as 10 ms) and so was
+   * {@code pt30s}; both intervals, the root's and a synchronization's, refuse each, naming why,
+   * and take whole milliseconds however written.
+   */
+  @Test
+  void aPollIntervalInLowerCaseOrFinerThanAMillisecondIsRefused(@TempDir Path dir)
+      throws Exception {
+    String example = Files.readString(EXAMPLE);
+    Path file = dir.resolve("sync.json");
+    Map<String, String> env = Map.of("JIRA_A_EMAIL", "a@example.com", "JIRA_A_TOKEN", "t",
+        "JIRA_B_TOKEN", "t", "BACKBONE_ADMIN_TOKEN", "0123456789abcdef");
+    String perSync = "\"siteB\": \"dev\",\n      \"pollInterval\": \"%s\",";
+    Files.writeString(file, example.replace("\"pollInterval\": \"PT30S\"",
+        "\"pollInterval\": \"pt30s\"").replace("\"siteB\": \"dev\",",
+            String.format(perSync, "PT0.0101S")));
+
+    ServiceFailure f = assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env));
+
+    assertEquals(List.of(
+        file + ": $.synchronizations[0].pollInterval: must be an ISO-8601 duration from PT0.01S"
+            + " to PT24H (e.g. \"PT30S\"), was \"PT0.0101S\": finer than a millisecond, which"
+            + " the poll is scheduled in",
+        file + ": $.pollInterval: must be an ISO-8601 duration from PT0.01S to PT24H (e.g."
+            + " \"PT30S\"), was \"pt30s\": its letters must be capitals"), f.lines());
+
+    Files.writeString(file, example.replace("\"pollInterval\": \"PT30S\"",
+        "\"pollInterval\": \"PT0.0100S\"").replace("\"siteB\": \"dev\",",
+            String.format(perSync, "PT1M0.5S")));
+    ServiceConfig read = ServiceConfig.read(file, env);
+    assertEquals(Duration.ofMillis(60_500), read.synchronizations().get(0).pollInterval());
+    Files.writeString(file, example.replace("\"pollInterval\": \"PT30S\"",
+        "\"pollInterval\": \"PT0.0100S\""));
+    assertEquals(Duration.ofMillis(10),
+        ServiceConfig.read(file, env).synchronizations().get(0).pollInterval());
   }
 
   @Test
