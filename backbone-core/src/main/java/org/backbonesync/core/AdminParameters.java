@@ -42,6 +42,28 @@ final class AdminParameters {
   }
 
   /**
+   * A trace's issue key: {@link #requiredIssueKey}, and an issue key of the connector's project
+   * or its partner's ({@code PA-<number>}), as an import checks its rows' keys; any other names
+   * no issue of the pair (a trace of {@code ../../etc/passwd} answered 200 with an empty
+   * history).
+   *
+   * @param where the key's place in the request, {@code issueKey}
+   * @param configuration the synchronization of the connector
+   */
+  static String pairIssueKey(String where, String key, SyncConfiguration configuration,
+      String connectorKey) {
+    requiredIssueKey(where, key);
+    String problem = Arguments.pairKeyProblem(key,
+        configuration.connector(connectorKey).orElseThrow().projectKey(),
+        configuration.partnerOf(connectorKey).projectKey());
+    if (problem != null) {
+      throw new AdminException(400, where + " " + problem,
+          List.of(new ConfigurationProblem(where, problem)));
+    }
+    return key;
+  }
+
+  /**
    * A message id from the request, checked as an issue key is but up to 512 characters: an id
    * no store can hold is no message's, and PostgreSQL would refuse a NUL with a 500.
    *

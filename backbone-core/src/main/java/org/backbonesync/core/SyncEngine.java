@@ -306,7 +306,8 @@ public interface SyncEngine extends AutoCloseable {
    *
    * @param issueKey the connector's issue, or the partner's issue when no issue of the connector
    *     has that key
-   * @throws IllegalArgumentException when the connector is not local
+   * @throws IllegalArgumentException when the connector is not local, or the key is no issue key
+   *     of the connector's project or its partner's ({@code PA-<number>}), naming it
    */
   IssueTrace trace(String connectorKey, String issueKey);
 

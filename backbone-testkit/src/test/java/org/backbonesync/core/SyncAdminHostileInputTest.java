@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.backbonesync.core.internal.Shown;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,26 @@ class SyncAdminHostileInputTest {
         () -> admin.trace("op", "PA", huge));
     refused(400, "issueKey is required, was null", () -> admin.trace("op", "PA", null));
     assertEquals("PA-1", admin.trace("op", "PA", "PA-1").issueKey(), "a good key still works");
+  }
+
+  /**
+   * Found by outside testers: a trace of any key shape ({@code ../../etc/passwd}) answered with
+   * an empty history. A key of neither project of the pair is refused as the import refuses its
+   * rows' keys, naming it in the problem; either side's key is still traced.
+   */
+  @Test
+  void aTraceOfAKeyOfNeitherProjectIsRefusedNamingIt() {
+    String problem = "must be an issue key of project PA or PB (PA-<number> or PB-<number>), was ";
+    for (String key : List.of("../../etc/passwd", "PA-0", "PA-01", "pa-1", "PA-1 ", "PX-1",
+        "PA-1/../PB-1", "PA-" + "9".repeat(19))) {
+      AdminException e = refused(400, "issueKey " + problem + Shown.quoted(key),
+          () -> admin.trace("op", "PA", key));
+      assertEquals(List.of(new ConfigurationProblem("issueKey", problem + Shown.quoted(key))),
+          e.problems(), key);
+    }
+    assertEquals("PB-7", admin.trace("op", "PA", "PB-7").issueKey(), "the partner's key");
+    assertEquals("PA-" + "9".repeat(18),
+        admin.trace("op", "PA", "PA-" + "9".repeat(18)).issueKey(), "as long as an import's");
   }
 
   /** Found by a host: a null id was a bare NullPointerException (from List.copyOf). */

@@ -118,6 +118,16 @@ class SyncEngineHostileInputTest {
         + "...\" (256 characters)", () -> engine.trace("PA", huge));
   }
 
+  /** A key of neither project of the pair names no issue of it: refused, as an import's. */
+  @Test
+  void aTraceOfAKeyOfNeitherProjectIsRefusedNamingIt() {
+    refused("issueKey must be an issue key of project PA or PB (PA-<number> or PB-<number>),"
+        + " was \"../../etc/passwd\"", () -> engine.trace("PA", "../../etc/passwd"));
+    refused("issueKey must be an issue key of project PB or PA (PB-<number> or PA-<number>),"
+        + " was \"NOPE-1\"", () -> engine.trace("PB", "NOPE-1"));
+    assertEquals("PB-1", engine.trace("PA", "PB-1").issueKey(), "the partner's key is traced");
+  }
+
   @Test
   void aMessageIdWithANulOrNoneIsRefusedNamingIt() {
     String nul = "messageId" + CONTROL + "\"x\\u0000\"";

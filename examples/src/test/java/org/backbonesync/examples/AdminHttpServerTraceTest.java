@@ -222,15 +222,25 @@ class AdminHttpServerTraceTest {
     assertEquals(400, nulQuery.statusCode());
     assertTrue(nulQuery.body().contains("?localIssueKey must not hold control characters"),
         nulQuery.body());
-    JsonNode plus = trace("PB", "PB+1");
-    assertEquals("PB+1", plus.get("issueKey").asText(), "a path's + is no space");
+    HttpResponse<String> plus = send("admin", "GET", "/connectors/PB/issues/PB+1/trace", null);
+    assertEquals(400, plus.statusCode(), plus.body());
+    assertTrue(plus.body().contains("was \\\"PB+1\\\""), "a path's + is no space: " + plus.body());
     HttpResponse<String> parameter = send("admin", "GET",
         "/connectors/PB/issues/PB-1/trace?limit=5", null);
     assertEquals(400, parameter.statusCode());
     assertTrue(parameter.body().contains("limit"), parameter.body());
     HttpResponse<String> post = send("admin", "POST", "/connectors/PB/issues/PB-1/trace", "{}");
     assertEquals(405, post.statusCode());
-    JsonNode none = trace("PB", "NOPE-1");
+    // a key of neither project, as an import refuses it (a path answered 200, empty)
+    HttpResponse<String> path = send("admin", "GET",
+        "/connectors/PB/issues/..%2F..%2Fetc%2Fpasswd/trace", null);
+    assertEquals(400, path.statusCode(), path.body());
+    assertTrue(path.body().contains("{\"path\":\"issueKey\",\"message\":\"must be an issue key"
+        + " of project PB or PA (PB-<number> or PA-<number>), was \\\"../../etc/passwd\\\"\"}"),
+        path.body());
+    assertEquals(400, send("admin", "GET", "/connectors/PB/issues/NOPE-1/trace", null)
+        .statusCode());
+    JsonNode none = trace("PB", "PB-999");
     assertEquals(0, none.get("history").size());
     assertTrue(none.get("syncInformation").isNull());
   }

@@ -1,5 +1,6 @@
 package org.backbonesync.core.internal;
 
+import java.util.regex.Pattern;
 import org.backbonesync.spi.internal.Escapes;
 
 /**
@@ -33,6 +34,29 @@ public final class Arguments {
   /** {@link #issueKey}, where a key is required: null is refused too. */
   public static String requiredIssueKey(String where, String key) {
     return issueKey(where, required(where, key));
+  }
+
+  /**
+   * The form of an issue key of a project, as an import of sync information checks it: the
+   * project's key, {@code -} and a number from 1 without leading zeros, up to 18 digits.
+   */
+  public static Pattern issueKeyOf(String projectKey) {
+    return Pattern.compile(Pattern.quote(projectKey) + "-[1-9][0-9]{0,17}");
+  }
+
+  /**
+   * What is wrong with a key that is an issue key of neither of a connector's two projects
+   * ({@link #issueKeyOf}), with the key; null when it is one. A trace is asked by either side's
+   * key; any other (a path such as {@code ../../etc/passwd}) names no issue of the pair.
+   */
+  public static String pairKeyProblem(String key, String projectKey, String partnerProjectKey) {
+    if (issueKeyOf(projectKey).matcher(key).matches()
+        || issueKeyOf(partnerProjectKey).matcher(key).matches()) {
+      return null;
+    }
+    return "must be an issue key of project " + projectKey + " or " + partnerProjectKey + " ("
+        + projectKey + "-<number> or " + partnerProjectKey + "-<number>), was "
+        + Shown.quoted(key);
   }
 
   /** A message id: required, 1 to 512 characters without control characters. */

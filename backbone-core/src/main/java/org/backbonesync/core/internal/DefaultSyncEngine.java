@@ -378,8 +378,13 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public IssueTrace trace(String connectorKey, String issueKey) {
-    local(connectorKey);
+    Connector connector = local(connectorKey).connector();
     Arguments.requiredIssueKey("issueKey", issueKey);
+    String problem = Arguments.pairKeyProblem(issueKey, connector.config.projectKey(),
+        connector.partner.projectKey());
+    if (problem != null) {
+      throw new IllegalArgumentException("issueKey " + problem);
+    }
     recorder.flush();
     return traces.trace(connectorKey, issueKey);
   }

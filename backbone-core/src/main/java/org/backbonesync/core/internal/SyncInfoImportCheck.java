@@ -70,8 +70,8 @@ final class SyncInfoImportCheck {
     this.trackers = trackers;
     this.maxKeyLength = store.maxIssueKeyLength();
     this.latest = clock.millis() + MAX_FUTURE.toMillis();
-    this.localKeys = keyPattern(connector.config.projectKey());
-    this.remoteKeys = keyPattern(connector.partner.projectKey());
+    this.localKeys = Arguments.issueKeyOf(connector.config.projectKey());
+    this.remoteKeys = Arguments.issueKeyOf(connector.partner.projectKey());
   }
 
   /** Every problem of the rows, each with its row index, in row order. */
@@ -271,10 +271,6 @@ final class SyncInfoImportCheck {
   private static AdminException unavailable(String project, SyncException e) {
     return new AdminException(503, "nothing imported: could not check that the issues exist in"
         + " project " + project + ": " + Shown.text(e.getMessage(), 300));
-  }
-
-  private static Pattern keyPattern(String project) {
-    return Pattern.compile(Pattern.quote(project) + "-[1-9][0-9]{0,17}");
   }
 
   private static void time(String path, Long value, long latest,
