@@ -42,20 +42,15 @@ final class AdminParameters {
   }
 
   /**
-   * A trace's issue key: {@link #requiredIssueKey}, and an issue key of the connector's project
-   * or its partner's ({@code PA-<number>}), as an import checks its rows' keys; any other names
-   * no issue of the pair (a trace of {@code ../../etc/passwd} answered 200 with an empty
-   * history).
+   * A trace's issue key: {@link #requiredIssueKey}, and of an issue key's form ({@link
+   * Arguments#issueKeyShapeProblem}): any other names no issue (a trace of {@code
+   * ../../etc/passwd} answered 200 with an empty history).
    *
    * @param where the key's place in the request, {@code issueKey}
-   * @param configuration the synchronization of the connector
    */
-  static String pairIssueKey(String where, String key, SyncConfiguration configuration,
-      String connectorKey) {
+  static String traceIssueKey(String where, String key) {
     requiredIssueKey(where, key);
-    String problem = Arguments.pairKeyProblem(key,
-        configuration.connector(connectorKey).orElseThrow().projectKey(),
-        configuration.partnerOf(connectorKey).projectKey());
+    String problem = Arguments.issueKeyShapeProblem(key);
     if (problem != null) {
       throw new AdminException(400, where + " " + problem,
           List.of(new ConfigurationProblem(where, problem)));

@@ -2,9 +2,9 @@ package org.backbonesync.core;
 
 import static org.backbonesync.core.AdminParameters.issueKey;
 import static org.backbonesync.core.AdminParameters.messageId;
-import static org.backbonesync.core.AdminParameters.pairIssueKey;
 import static org.backbonesync.core.AdminParameters.required;
 import static org.backbonesync.core.AdminParameters.taskId;
+import static org.backbonesync.core.AdminParameters.traceIssueKey;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -313,8 +313,8 @@ public final class SyncAdmin {
   /** What a connector did with one issue pair's messages; see {@link SyncEngine#trace}. */
   public IssueTrace trace(String caller, String connectorKey, String issueKey) {
     allow(caller, AdminOperation.READ_TRACE, connectorKey);
-    return on(connectorKey, engine -> engine.trace(connectorKey,
-        pairIssueKey("issueKey", issueKey, engine.configuration(), connectorKey)));
+    return on(connectorKey,
+        engine -> engine.trace(connectorKey, traceIssueKey("issueKey", issueKey)));
   }
 
   /**

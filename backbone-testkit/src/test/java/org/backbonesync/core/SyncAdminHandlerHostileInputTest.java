@@ -260,8 +260,9 @@ class SyncAdminHandlerHostileInputTest {
         "path[1]: has a malformed escape: \"%ZZ\"");
     // (found by outside testers: answered 200 with an empty history, as for any key)
     refusals.put(call("GET", "/connectors/PA/issues/..%2F..%2Fetc%2Fpasswd/trace", Map.of(),
-        null), "issueKey: must be an issue key of project PA or PB (PA-<number> or PB-<number>),"
-        + " was \"../../etc/passwd\"");
+        null), "issueKey: must be an issue key such as PA-12 (a project key of capitals,"
+        + " digits or _ starting with a capital, \"-\" and a number from 1), was"
+        + " \"../../etc/passwd\"");
     refusals.put(call("POST", "/connectors/PA/resync", Map.of(), "[1]"),
         "$: must be a JSON object, was [1]");
     refusals.put(call("POST", "/connectors/PA/resync", Map.of(), " "),
@@ -494,8 +495,9 @@ class SyncAdminHandlerHostileInputTest {
         before, call("GET", "/connectors/PA/issues/%ED%A0%80/trace", Map.of(), null));
     assertEquals(200, call("GET", "/connectors/P%41/issues/PA-1/trace", Map.of(), null).status(),
         "an escape of UTF-8 still names the connector PA");
-    refused(400, "issueKey must be an issue key of project PA or PB (PA-<number> or"
-        + " PB-<number>), was \"../../etc/passwd\"", before,
+    refused(400, "issueKey must be an issue key such as PA-12 (a project key of capitals,"
+        + " digits or _ starting with a capital, \"-\" and a number from 1), was"
+        + " \"../../etc/passwd\"", before,
         call("GET", "/connectors/PA/issues/..%2F..%2Fetc%2Fpasswd/trace", Map.of(), null));
     String longKey = "K".repeat(100_000);
     refused(404, "no connector with key \"" + "K".repeat(80) + "...\" (100000 characters)",

@@ -90,13 +90,15 @@ class SyncAdminHostileInputTest {
 
   /**
    * Found by outside testers: a trace of any key shape ({@code ../../etc/passwd}) answered with
-   * an empty history. A key of neither project of the pair is refused as the import refuses its
-   * rows' keys, naming it in the problem; either side's key is still traced.
+   * an empty history. A key without an issue key's form is refused, naming it in the problem;
+   * either side's key is still traced, and a renamed project's new key (the connector's {@code
+   * projectKey} stays the old one after a rename).
    */
   @Test
-  void aTraceOfAKeyOfNeitherProjectIsRefusedNamingIt() {
-    String problem = "must be an issue key of project PA or PB (PA-<number> or PB-<number>), was ";
-    for (String key : List.of("../../etc/passwd", "PA-0", "PA-01", "pa-1", "PA-1 ", "PX-1",
+  void aTraceOfAKeyWithoutAnIssueKeysFormIsRefusedNamingIt() {
+    String problem = "must be an issue key such as PA-12 (a project key of capitals, digits or _"
+        + " starting with a capital, \"-\" and a number from 1), was ";
+    for (String key : List.of("../../etc/passwd", "PA-0", "PA-01", "pa-1", "PA-1 ", "1A-1",
         "PA-1/../PB-1", "PA-" + "9".repeat(19))) {
       AdminException e = refused(400, "issueKey " + problem + Shown.quoted(key),
           () -> admin.trace("op", "PA", key));
@@ -104,6 +106,7 @@ class SyncAdminHostileInputTest {
           e.problems(), key);
     }
     assertEquals("PB-7", admin.trace("op", "PA", "PB-7").issueKey(), "the partner's key");
+    assertEquals("PX_2-7", admin.trace("op", "PA", "PX_2-7").issueKey(), "a renamed project's");
     assertEquals("PA-" + "9".repeat(18),
         admin.trace("op", "PA", "PA-" + "9".repeat(18)).issueKey(), "as long as an import's");
   }

@@ -118,14 +118,14 @@ class SyncEngineHostileInputTest {
         + "...\" (256 characters)", () -> engine.trace("PA", huge));
   }
 
-  /** A key of neither project of the pair names no issue of it: refused, as an import's. */
+  /** A key without an issue key's form names no issue: refused. */
   @Test
-  void aTraceOfAKeyOfNeitherProjectIsRefusedNamingIt() {
-    refused("issueKey must be an issue key of project PA or PB (PA-<number> or PB-<number>),"
-        + " was \"../../etc/passwd\"", () -> engine.trace("PA", "../../etc/passwd"));
-    refused("issueKey must be an issue key of project PB or PA (PB-<number> or PA-<number>),"
-        + " was \"NOPE-1\"", () -> engine.trace("PB", "NOPE-1"));
+  void aTraceOfAKeyWithoutAnIssueKeysFormIsRefusedNamingIt() {
+    refused("issueKey must be an issue key such as PA-12 (a project key of capitals, digits or _"
+        + " starting with a capital, \"-\" and a number from 1), was \"../../etc/passwd\"",
+        () -> engine.trace("PA", "../../etc/passwd"));
     assertEquals("PB-1", engine.trace("PA", "PB-1").issueKey(), "the partner's key is traced");
+    assertEquals("NEW-1", engine.trace("PB", "NEW-1").issueKey(), "a renamed project's");
   }
 
   @Test

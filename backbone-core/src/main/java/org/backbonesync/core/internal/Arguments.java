@@ -44,19 +44,21 @@ public final class Arguments {
     return Pattern.compile(Pattern.quote(projectKey) + "-[1-9][0-9]{0,17}");
   }
 
+  /** Jira's issue key: a project key (a capital letter, then capitals, digits or _), a number. */
+  private static final Pattern ISSUE_KEY_SHAPE = Pattern.compile("[A-Z][A-Z0-9_]*-[1-9][0-9]{0,17}");
+
   /**
-   * What is wrong with a key that is an issue key of neither of a connector's two projects
-   * ({@link #issueKeyOf}), with the key; null when it is one. A trace is asked by either side's
-   * key; any other (a path such as {@code ../../etc/passwd}) names no issue of the pair.
+   * What is wrong with a key that has not an issue key's form ({@code PA-12}: a project key as
+   * Jira forms one, {@code -} and a number from 1 without leading zeros, up to 18 digits), with
+   * the key; null when it has. A trace is asked by either side's key, and by a project's new key
+   * after an administrator renamed it (the connector's {@code projectKey} stays the old one), so
+   * the project is not checked; any other form (a path such as {@code ../../etc/passwd}) names
+   * no issue.
    */
-  public static String pairKeyProblem(String key, String projectKey, String partnerProjectKey) {
-    if (issueKeyOf(projectKey).matcher(key).matches()
-        || issueKeyOf(partnerProjectKey).matcher(key).matches()) {
-      return null;
-    }
-    return "must be an issue key of project " + projectKey + " or " + partnerProjectKey + " ("
-        + projectKey + "-<number> or " + partnerProjectKey + "-<number>), was "
-        + Shown.quoted(key);
+  public static String issueKeyShapeProblem(String key) {
+    return ISSUE_KEY_SHAPE.matcher(key).matches() ? null
+        : "must be an issue key such as PA-12 (a project key of capitals, digits or _ starting"
+            + " with a capital, \"-\" and a number from 1), was " + Shown.quoted(key);
   }
 
   /** A message id: required, 1 to 512 characters without control characters. */

@@ -378,10 +378,9 @@ public final class DefaultSyncEngine implements SyncEngine {
 
   @Override
   public IssueTrace trace(String connectorKey, String issueKey) {
-    Connector connector = local(connectorKey).connector();
+    local(connectorKey);
     Arguments.requiredIssueKey("issueKey", issueKey);
-    String problem = Arguments.pairKeyProblem(issueKey, connector.config.projectKey(),
-        connector.partner.projectKey());
+    String problem = Arguments.issueKeyShapeProblem(issueKey);
     if (problem != null) {
       throw new IllegalArgumentException("issueKey " + problem);
     }
