@@ -80,8 +80,13 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
       Array[] arrays = new Array[types.length];
       try {
         for (int i = 0; i < types.length; i++) {
-          arrays[i] = c.createArrayOf(sqlType(types[i]), column(rows, i));
-          s.setArray(i + 1, arrays[i]);
+          Object[] column = column(rows, i);
+          if (column.getClass() == Object[].class) {
+            arrays[i] = c.createArrayOf(sqlType(types[i]), column);
+            s.setArray(i + 1, arrays[i]);
+          } else {
+            s.setObject(i + 1, column);
+          }
         }
         return execution.execute(s);
       } finally {
@@ -100,7 +105,13 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
    * {@code byte[]}, where an {@code Object[]} goes as the text of an array literal (each number
    * turned into a string, the whole escaped, then encoded: about a tenth of what a change
    * allocated, {@code TwoNodeBenchmark}, JFR). Any other value keeps the column an {@code
-   * Object[]}, sent as text as before.
+   * Object[]}, sent as text as before. A typed column is bound as the Java array itself
+   * ({@code setObject}: pgjdbc sends {@code Long[]} as {@code int8[]}, {@code String[]} as
+   * {@code varchar[]}, {@code Boolean[]} as {@code bool[]} and {@code byte[][]} as {@code
+   * bytea[]}, as the reads' {@link InLists#args(boolean, List, Object...)} are), not through
+   * {@code createArrayOf} and {@code setArray}, whose array object and look-up of the array
+   * type's name for each column were about a fiftieth of what a change allocated ({@code
+   * TwoNodeBenchmark}, JFR); the statement casts each array to its column's type.
    */
   private Object[] column(List<Object[]> rows, int i) {
     if (types[i].equals(UTF8)) {
