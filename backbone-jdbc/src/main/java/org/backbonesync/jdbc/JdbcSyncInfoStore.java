@@ -745,13 +745,21 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM bb_synced_value",
         r -> {
           try {
-            return Map.of(r.getString(2), Json.read(r.getString(3)));
+            return Map.of(r.getString(2), json(r, 3));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_synced_value", r.getLong(1) + "/" + r.getString(2),
                 "last synced value; taken as unknown", e);
             return null;
           }
         });
+  }
+
+  /**
+   * A JSON column of the row: read from its UTF-8 bytes on PostgreSQL, which the driver hands
+   * over uncopied ({@link JdbcStores#textAsBytes}), else from its text.
+   */
+  private JsonNode json(ResultSet r, int column) throws SQLException {
+    return db.textAsBytes() ? Json.read(r.getBytes(column)) : Json.read(r.getString(column));
   }
 
   /**
@@ -831,7 +839,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         transaction.stamped(id);
       }
       for (Map.Entry<String, JsonNode> e : values.entrySet()) {
-        String json = Json.write(e.getValue());
+        Object json = Json.writeArgument(e.getValue());
         db.upsert(Key.of("bb_synced_value", id, e.getKey()), UPDATE_VALUE,
             new Object[] {json, id, e.getKey()}, INSERT_VALUE,
             new Object[] {id, e.getKey(), json});
@@ -852,7 +860,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
         + " base_json, value_json FROM bb_pending_change", r -> {
           try {
             return Map.of(r.getString(2), new PendingChange(r.getLong(3), r.getLong(4),
-                Json.read(r.getString(5)), Json.read(r.getString(6))));
+                json(r, 5), json(r, 6)));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_pending_change", r.getLong(1) + "/" + r.getString(2),
                 "change not yet seen by the partner; left out", e);
@@ -867,8 +875,8 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     db.inTransaction(() -> {
       for (Map.Entry<String, PendingChange> e : changes.entrySet()) {
         PendingChange p = e.getValue();
-        String base = Json.write(p.baseValue());
-        String value = Json.write(p.value());
+        Object base = Json.writeArgument(p.baseValue());
+        Object value = Json.writeArgument(p.value());
         Long at = p.changedAt();
         Long sequenceId = p.sequenceId();
         db.upsert(Key.of("bb_pending_change", id, e.getKey()), UPDATE_PENDING,
@@ -897,7 +905,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return perRow(syncInfoIds, "SELECT sync_info_id, mapping_id, value_json FROM"
         + " bb_skipped_base", r -> {
           try {
-            return Map.of(r.getString(2), Json.read(r.getString(3)));
+            return Map.of(r.getString(2), json(r, 3));
           } catch (RuntimeException e) {
             db.corrupt().report("bb_skipped_base", r.getLong(1) + "/" + r.getString(2),
                 "base of the partner's skipped changes; left out", e);
@@ -910,7 +918,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   public void putSkippedBases(long syncInfoId, Map<String, JsonNode> bases) {
     db.inTransaction(() -> {
       for (Map.Entry<String, JsonNode> e : bases.entrySet()) {
-        String json = Json.write(e.getValue());
+        Object json = Json.writeArgument(e.getValue());
         db.upsert(Key.of("bb_skipped_base", syncInfoId, e.getKey()), UPDATE_SKIPPED,
             new Object[] {json, syncInfoId, e.getKey()}, INSERT_SKIPPED,
             new Object[] {syncInfoId, e.getKey(), json});

@@ -139,25 +139,39 @@ record ManyRows(String sql, String[] types, boolean fromInsert) {
 
   /**
    * The UTF-8 bytes of the rows' values of column {@code i} (of their text, as sent before). A
-   * value that is the very string of the row before (a connector's key, a lease's node and
-   * scope, an entry's status: the same instance in every row) shares that row's bytes, which
-   * nobody changes (the driver copies them into its array): encoding each again was about a
-   * fiftieth of what a change allocated ({@code TwoNodeBenchmark}, JFR).
+   * value that is the very string of one of the {@value #LOOK_BACK} rows before (a connector's
+   * key, a lease's node and scope, an entry's status, a trace entry's direction, kind and
+   * outcome: the same instance in many rows, alternating between two connectors in a trace)
+   * shares that row's bytes, which nobody changes (the driver copies them into its array):
+   * encoding each again was about a fiftieth of what a change allocated, and comparing with the
+   * row just before only left the trace's alternating values encoded once per row, about a
+   * hundredth ({@code TwoNodeBenchmark}, JFR).
    */
   private static byte[][] utf8(List<Object[]> rows, int i) {
     byte[][] column = new byte[rows.size()][];
-    Object before = null;
     for (int r = 0; r < column.length; r++) {
       Object value = rows.get(r)[i];
-      if (value != null && value == before) {
-        column[r] = column[r - 1];
-      } else {
-        column[r] = value == null ? null : value instanceof Utf8Text text ? text.utf8()
+      if (value != null) {
+        byte[] before = encodedBefore(rows, i, r, value, column);
+        column[r] = before != null ? before : value instanceof Utf8Text text ? text.utf8()
             : value.toString().getBytes(StandardCharsets.UTF_8);
       }
-      before = value;
     }
     return column;
+  }
+
+  /** How many rows back {@link #utf8} looks for the same instance of a value. */
+  static final int LOOK_BACK = 4;
+
+  /** The bytes of row {@code r}'s value if one of the rows just before has that instance. */
+  private static byte[] encodedBefore(List<Object[]> rows, int i, int r, Object value,
+      byte[][] column) {
+    for (int q = r - 1; q >= 0 && q >= r - LOOK_BACK; q--) {
+      if (rows.get(q)[i] == value) {
+        return column[q];
+      }
+    }
+    return null;
   }
 
   private static String sqlType(String type) {

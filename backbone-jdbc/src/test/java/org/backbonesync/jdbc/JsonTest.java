@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -48,6 +49,52 @@ class JsonTest {
       return;
     }
     assertEquals(jackson, Json.read(text));
+  }
+
+  /**
+   * A write's argument is the text {@code write} gives, as that text or, for a plain ASCII
+   * string, as its UTF-8 bytes.
+   */
+  @Property
+  void aWritesArgumentIsTheWrittenText(@ForAll("insides") String value) {
+    Object argument = Json.writeArgument(TextNode.valueOf(value));
+    String text = Json.write(TextNode.valueOf(value));
+    if (argument instanceof Utf8Text bytes) {
+      assertEquals(text, bytes.toString());
+      assertEquals(text, new String(bytes.utf8(), StandardCharsets.UTF_8));
+    } else {
+      assertEquals(text, argument);
+    }
+  }
+
+  /** Values other than strings are written as {@code write} writes them; null is null. */
+  @Test
+  void otherValuesAreArgumentsAsWritten() {
+    JsonNode object = JACKSON.createObjectNode().put("a", 1).set("b",
+        JACKSON.createArrayNode().add("x"));
+    assertEquals(Json.write(object), Json.writeArgument(object));
+    assertEquals(null, Json.writeArgument(null));
+    assertTrue(Json.writeArgument(TextNode.valueOf("round 5")) instanceof Utf8Text);
+  }
+
+  /**
+   * Any text, as the database holds it (UTF-8, so a lone surrogate is a question mark), reads
+   * from its UTF-8 bytes as from the text, or is refused alike.
+   */
+  @Property
+  void anyTextReadsFromItsBytesAsFromTheText(@ForAll("texts") String written) {
+    byte[] utf8 = written.getBytes(StandardCharsets.UTF_8);
+    String text = new String(utf8, StandardCharsets.UTF_8);
+    JsonNode fromText;
+    try {
+      fromText = Json.read(text);
+    } catch (IllegalStateException refused) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> Json.read(utf8));
+      assertEquals(refused.getMessage(), e.getMessage());
+      return;
+    }
+    assertEquals(fromText, Json.read(utf8));
+    assertEquals(Json.isPlainString(text), Json.isPlainString(utf8));
   }
 
   @Provide

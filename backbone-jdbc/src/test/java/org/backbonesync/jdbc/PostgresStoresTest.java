@@ -200,4 +200,18 @@ class PostgresStoresTest {
           + "&prepareThreshold=-1", null, null);
     }
   }
+
+  /**
+   * The sync information kit with text sent in binary, likewise: the store reads the synced
+   * values', pending changes' and skipped bases' JSON as the bytes pgjdbc received (as the
+   * message store its inbox entries' statuses, in the kit above).
+   */
+  @Nested
+  class SyncInfosTextInBinary extends SyncInfoStoreCompatibilityKit {
+    @Override
+    protected Stores newStores() {
+      return JdbcStores.atUrl(freshSchemaUrl() + "&binaryTransferEnable=TEXT,VARCHAR"
+          + "&prepareThreshold=-1", null, null);
+    }
+  }
 }
