@@ -148,9 +148,11 @@ final class JdbcLeaseStore implements LeaseStore {
       return List.of();
     }
     List<String> made = INSERT_ABSENT_MANY.writeReturning(c, rows(scope, fresh, node, until));
-    SortedSet<String> lost = new TreeSet<>(fresh);
-    made.forEach(lost::remove);
-    rows.putAll(existing(c, scope, lost));
+    if (made.size() < fresh.size()) { // (as many made as asked for: all were, none to read)
+      SortedSet<String> lost = new TreeSet<>(fresh);
+      made.forEach(lost::remove);
+      rows.putAll(existing(c, scope, lost));
+    }
     return made;
   }
 
