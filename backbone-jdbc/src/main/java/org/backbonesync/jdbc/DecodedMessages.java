@@ -83,10 +83,12 @@ final class DecodedMessages {
       if (byJson.put(json, message) == null) {
         bytes += json.utf8.length;
       }
-      Iterator<Text> oldest = byJson.keySet().iterator();
-      while (bytes > MAX_BYTES) {
-        bytes -= oldest.next().utf8.length;
-        oldest.remove();
+      if (bytes > MAX_BYTES) { // (an iterator only then: one per message kept was waste)
+        Iterator<Text> oldest = byJson.keySet().iterator();
+        while (bytes > MAX_BYTES) {
+          bytes -= oldest.next().utf8.length;
+          oldest.remove();
+        }
       }
     }
   }

@@ -318,11 +318,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     Map<Long, Map<String, JsonNode>> values = new HashMap<>();
     List<Long> valuesToRead = new ArrayList<>(changed);
     for (SyncInfo row : rows) {
-      Map<String, JsonNode> kept = knownValues.get(row.id());
+      Long id = row.id(); // (boxed once)
+      Map<String, JsonNode> kept = knownValues.get(id);
       if (kept != null) {
-        values.put(row.id(), kept);
+        values.put(id, kept);
       } else {
-        valuesToRead.add(row.id());
+        valuesToRead.add(id);
       }
     }
     InLists.forEachChunk(changed, chunk -> rows.addAll(db.run(c -> many(c,

@@ -201,9 +201,10 @@ final class GroupCommit {
       List<Long> rows = new ArrayList<>(byRow.length);
       List<Long> read = new ArrayList<>(byRow.length);
       for (int i : byRow) {
-        rows.add(group.get(i).order());
+        Long order = group.get(i).order(); // (boxed once for both lists)
+        rows.add(order);
         if (group.get(i).readsRow()) {
-          read.add(group.get(i).order());
+          read.add(order);
         }
       }
       if (known.isEmpty()) {

@@ -199,16 +199,16 @@ final class TraceRecorder implements SyncListener {
     } else if (holdsAtHeldAt >= MAX_HOLDS_AT_ONE_TIME) {
       return entries;
     }
-    Map<Issue, int[]> from = fittingInRoom(youngFrom(entries, time));
+    Issue[] issues = new Issue[entries.size()];
+    Map<Issue, int[]> from = fittingInRoom(youngFrom(entries, time, issues));
     if (from.isEmpty()) {
       return entries;
     }
     List<TraceEntry> held = new ArrayList<>();
     List<TraceEntry> now = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
-      TraceEntry e = entries.get(i);
-      int[] issue = from.get(new Issue(e.connectorKey(), e.direction(), e.issueKey()));
-      (issue != null && i >= issue[0] ? held : now).add(e);
+      int[] issue = from.get(issues[i]);
+      (issue != null && i >= issue[0] ? held : now).add(entries.get(i));
     }
     heldAt = time;
     holdsAtHeldAt++;
@@ -220,13 +220,19 @@ final class TraceRecorder implements SyncListener {
    * Each issue whose first young step (gathered after {@code time} less {@link
    * #MAX_WAIT_MILLIS}, not after {@code time}) is among these entries: the step's index, and
    * how many entries of the issue are there from it on.
+   *
+   * @param issues filled with each entry's issue, by index, for the caller to look up (an issue
+   *     made again per entry there was about a two-hundredth of what a change allocated, {@code
+   *     TwoNodeBenchmark}, JFR)
    */
-  private static Map<Issue, int[]> youngFrom(List<TraceEntry> entries, long time) {
+  private static Map<Issue, int[]> youngFrom(List<TraceEntry> entries, long time,
+      Issue[] issues) {
     long young = time - MAX_WAIT_MILLIS;
     Map<Issue, int[]> from = new LinkedHashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       TraceEntry e = entries.get(i);
       Issue issue = new Issue(e.connectorKey(), e.direction(), e.issueKey());
+      issues[i] = issue;
       int[] held = from.get(issue);
       if (held != null) {
         held[1]++;
