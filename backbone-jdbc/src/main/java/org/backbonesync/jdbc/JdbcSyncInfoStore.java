@@ -22,6 +22,7 @@ import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.PairedLink;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
+import org.backbonesync.spi.store.RemovedRow;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.store.WorklogLink;
@@ -747,6 +748,7 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
       update(c, "DELETE FROM bb_issue_link l WHERE l.connector_key = ? AND NOT EXISTS (SELECT 1"
           + " FROM bb_sync_info s WHERE s.connector_key = l.connector_key"
           + " AND s.local_issue_key IN (l.outward_issue, l.inward_issue))", connectorKey);
+      update(c, "DELETE FROM bb_removed_row WHERE connector_key = ?", connectorKey);
       return deleted;
     });
   }
@@ -1144,5 +1146,44 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   public void removePendingCreate(String connectorKey, String remoteIssueKey) {
     db.run(c -> update(c, "DELETE FROM bb_pending_create WHERE connector_key = ? AND"
         + " remote_issue_key = ?", connectorKey, remoteIssueKey));
+  }
+
+  /**
+   * Replaces the record of the same pair and partner row, then forgets the connector's records
+   * older than its newest {@link RemovedRow#KEPT_PER_CONNECTOR} (a restore removes rows seldom:
+   * one statement more is nothing).
+   */
+  @Override
+  public void putRemovedRow(RemovedRow removed) {
+    Objects.requireNonNull(removed, "removed");
+    db.run(c -> {
+      update(c, "DELETE FROM bb_removed_row WHERE connector_key = ? AND remote_issue_key = ?"
+          + " AND partner_epoch = ?", removed.connectorKey(), removed.remoteIssueKey(),
+          removed.partnerEpoch());
+      update(c, "INSERT INTO bb_removed_row (connector_key, remote_issue_key, partner_epoch,"
+          + " incoming_sequence_id) VALUES (?, ?, ?, ?)", removed.connectorKey(),
+          removed.remoteIssueKey(), removed.partnerEpoch(), removed.incomingSequenceId());
+      return update(c, "DELETE FROM bb_removed_row WHERE connector_key = ? AND position <"
+          + " (SELECT MIN(position) FROM (SELECT position FROM bb_removed_row"
+          + " WHERE connector_key = ? ORDER BY position DESC FETCH FIRST "
+          + RemovedRow.KEPT_PER_CONNECTOR + " ROWS ONLY) newest)", removed.connectorKey(),
+          removed.connectorKey());
+    });
+  }
+
+  @Override
+  public Optional<RemovedRow> removedRow(String connectorKey, String remoteIssueKey,
+      long partnerEpoch) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT incoming_sequence_id FROM"
+          + " bb_removed_row WHERE connector_key = ? AND remote_issue_key = ?"
+          + " AND partner_epoch = ?")) {
+        bind(s, connectorKey, remoteIssueKey, partnerEpoch);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next() ? Optional.of(new RemovedRow(connectorKey, remoteIssueKey,
+              partnerEpoch, r.getLong(1))) : Optional.empty();
+        }
+      }
+    });
   }
 }

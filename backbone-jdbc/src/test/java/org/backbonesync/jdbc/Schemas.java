@@ -20,7 +20,8 @@ final class Schemas {
   static final Set<String> TABLES = Set.of("bb_sync_info", "bb_synced_value",
       "bb_pending_change", "bb_comment_link", "bb_attachment_link", "bb_pending_create",
       "bb_outbox", "bb_inbox", "bb_watermark", "bb_task", "bb_conflict", "bb_lease",
-      "bb_envelope_id", "bb_trace", "bb_issue_link", "bb_worklog_link", "bb_skipped_base");
+      "bb_envelope_id", "bb_trace", "bb_issue_link", "bb_worklog_link", "bb_skipped_base",
+      "bb_removed_row");
 
   private Schemas() {}
 

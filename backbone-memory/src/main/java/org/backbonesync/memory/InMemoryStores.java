@@ -36,6 +36,7 @@ import org.backbonesync.spi.store.OutboxEntry;
 import org.backbonesync.spi.store.PairedLink;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
+import org.backbonesync.spi.store.RemovedRow;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
@@ -378,6 +379,8 @@ public final class InMemoryStores implements Stores {
     private final Map<String, Map<String, Row>> byLocal = new HashMap<>();
     private final Map<String, Map<String, Row>> byRemote = new HashMap<>();
     private final Map<String, PendingCreate> pending = new HashMap<>();
+    /** Removed rows by connector, then remote key and partner epoch, the oldest first. */
+    private final Map<String, LinkedHashMap<String, RemovedRow>> removed = new HashMap<>();
     /** Paired issue links by connector and local link id, and by connector and either issue. */
     private final Map<String, PairedLink> links = new HashMap<>();
     private final Map<String, Map<String, PairedLink>> byIssue = new HashMap<>();
@@ -413,6 +416,7 @@ public final class InMemoryStores implements Stores {
       to.lastId = lastId;
       to.lastStamp = lastStamp;
       to.pending.putAll(pending);
+      removed.forEach((c, m) -> to.removed.put(c, new LinkedHashMap<>(m)));
       links.forEach((k, link) -> to.links.put(k, link));
       byIssue.forEach((k, m) -> to.byIssue.put(k, new LinkedHashMap<>(m)));
     }
@@ -586,6 +590,7 @@ public final class InMemoryStores implements Stores {
       return inTransaction(() -> {
         List<SyncInfo> all = list(connectorKey);
         all.forEach(r -> delete(connectorKey, r.id()));
+        remove(removed, connectorKey);
         String prefix = k(connectorKey, "");
         List.copyOf(links.values()).stream()
             .filter(l -> links.get(prefix + l.localId()) == l)
@@ -804,6 +809,30 @@ public final class InMemoryStores implements Stores {
     @Override
     public void removePendingCreate(String connectorKey, String remoteIssueKey) {
       inTransaction(() -> remove(pending, k(connectorKey, remoteIssueKey)));
+    }
+
+    @Override
+    public void putRemovedRow(RemovedRow row) {
+      Objects.requireNonNull(row, "removed");
+      inTransaction(() -> {
+        LinkedHashMap<String, RemovedRow> old = removed.get(row.connectorKey());
+        LinkedHashMap<String, RemovedRow> kept =
+            old == null ? new LinkedHashMap<>() : new LinkedHashMap<>(old);
+        String key = k(row.remoteIssueKey(), Long.toString(row.partnerEpoch()));
+        kept.remove(key);
+        kept.put(key, row);
+        while (kept.size() > RemovedRow.KEPT_PER_CONNECTOR) {
+          kept.remove(kept.keySet().iterator().next());
+        }
+        put(removed, row.connectorKey(), kept); // (replaced whole: undone whole)
+      });
+    }
+
+    @Override
+    public Optional<RemovedRow> removedRow(String connectorKey, String remoteIssueKey,
+        long partnerEpoch) {
+      return locked(() -> Optional.ofNullable(removed.get(connectorKey))
+          .map(m -> m.get(k(remoteIssueKey, Long.toString(partnerEpoch)))));
     }
   }
 

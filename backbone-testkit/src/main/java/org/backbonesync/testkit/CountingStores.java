@@ -31,8 +31,8 @@ public final class CountingStores extends ForwardingStores {
       "findByRemoteKeys", "hasDueOutgoing", "incoming", "incomingCount", "incomingFor",
       "isRemembered", "lastStamp", "leases", "list", "lockRows", "maxIssueKeyLength",
       "nextIncoming", "oldestIncoming", "oldestOutgoing", "outgoing", "outgoingCount",
-      "pairedLinks", "pendingChanges", "pendingCreate", "skippedBases", "syncedValues",
-      "unfinished", "watermark");
+      "pairedLinks", "pendingChanges", "pendingCreate", "removedRow", "skippedBases",
+      "syncedValues", "unfinished", "watermark");
 
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();

@@ -246,8 +246,8 @@ public interface SyncInfoStore {
   boolean delete(String connectorKey, long id);
 
   /**
-   * Deletes every row of a connector, with their synced values and the connector's paired issue
-   * links. There is no undo. A row another writer makes meanwhile (the engine pairing an issue
+   * Deletes every row of a connector, with their synced values, the connector's paired issue
+   * links and its {@linkplain #putRemovedRow removed rows}. There is no undo. A row another writer makes meanwhile (the engine pairing an issue
    * while an admin deletes all) may stay; if it does, so do the paired links with its issue at an
    * end, which it reads.
    *
@@ -423,5 +423,23 @@ public interface SyncInfoStore {
 
   /** Forgets a pending create (once the created issue is recorded in a row). */
   void removePendingCreate(String connectorKey, String remoteIssueKey);
+
+  /**
+   * Records a row removed because a restored site gave its issue key to another issue ({@link
+   * RemovedRow}); replaces one of the same connector, remote issue and partner epoch. A store
+   * keeps at least the newest {@link RemovedRow#KEPT_PER_CONNECTOR} of a connector and may forget
+   * older ones; {@link #deleteAll} forgets a connector's. The default keeps none: a message of
+   * the removed row's partner row then waits for its gap as a new issue's change does.
+   */
+  default void putRemovedRow(RemovedRow removed) {}
+
+  /**
+   * The removed row of {@code connectorKey} that was paired with {@code remoteIssueKey} and
+   * talked with the partner row of {@code partnerEpoch}, if recorded ({@link #putRemovedRow}).
+   */
+  default Optional<RemovedRow> removedRow(String connectorKey, String remoteIssueKey,
+      long partnerEpoch) {
+    return Optional.empty();
+  }
 }
 

@@ -23,6 +23,7 @@ import org.backbonesync.spi.store.DuplicateSyncInfoException;
 import org.backbonesync.spi.store.PairedLink;
 import org.backbonesync.spi.store.PendingChange;
 import org.backbonesync.spi.store.PendingCreate;
+import org.backbonesync.spi.store.RemovedRow;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.store.SyncInfoStore;
@@ -814,6 +815,46 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
   }
 
   @Test
+  void removedRowsAreKeptPerConnectorRemoteIssueAndPartnerRow() {
+    RemovedRow removed = new RemovedRow("PA", "PB-1", 77, 2);
+    store.putRemovedRow(removed);
+    store.putRemovedRow(new RemovedRow("PB", "PB-1", 78, 1)); // another connector's
+
+    assertEquals(Optional.of(removed), store.removedRow("PA", "PB-1", 77));
+    assertEquals(Optional.empty(), store.removedRow("PA", "PB-1", 78), "another partner row");
+    assertEquals(Optional.empty(), store.removedRow("PA", "PB-2", 77), "another partner issue");
+    store.putRemovedRow(new RemovedRow("PA", "PB-1", 77, 5));
+    assertEquals(Optional.of(new RemovedRow("PA", "PB-1", 77, 5)),
+        store.removedRow("PA", "PB-1", 77), "the later record replaces the earlier");
+  }
+
+  @Test
+  void aDeleteOfAllRowsForgetsTheConnectorsRemovedRows() {
+    store.insert(row("PA", "PA-1", "PB-1"));
+    store.putRemovedRow(new RemovedRow("PA", "PB-2", 77, 2));
+    store.putRemovedRow(new RemovedRow("PB", "PA-2", 78, 1));
+
+    assertEquals(1, store.deleteAll("PA"));
+    assertEquals(Optional.empty(), store.removedRow("PA", "PB-2", 77));
+    assertEquals(Optional.of(new RemovedRow("PB", "PA-2", 78, 1)),
+        store.removedRow("PB", "PA-2", 78), "another connector's stays");
+  }
+
+  @Test
+  void theNewestRemovedRowsOfAConnectorAreKept() {
+    int kept = RemovedRow.KEPT_PER_CONNECTOR;
+    store.putRemovedRow(new RemovedRow("PB", "PA-1", 1, 1)); // another connector's
+    for (int i = 1; i <= kept + 1; i++) {
+      store.putRemovedRow(new RemovedRow("PA", "PB-" + i, i, 1));
+    }
+
+    assertEquals(Optional.empty(), store.removedRow("PA", "PB-1", 1), "the oldest forgotten");
+    assertTrue(store.removedRow("PA", "PB-2", 2).isPresent());
+    assertTrue(store.removedRow("PA", "PB-" + (kept + 1), kept + 1).isPresent());
+    assertTrue(store.removedRow("PB", "PA-1", 1).isPresent(), "another connector's stays");
+  }
+
+  @Test
   void watermarksAreKeptPerConnector() {
     assertTrue(stores.watermarks().watermark("PA").isEmpty());
 
@@ -834,6 +875,7 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
       SyncInfo added = store.insert(row("PA", "PA-2", "PB-2"));
       store.putSyncedValues(added.id(), Map.of("m1", JSON.textNode("x")));
       store.putPendingCreate(new PendingCreate("PA", "PB-3", "m", 1));
+      store.putRemovedRow(new RemovedRow("PA", "PB-4", 77, 2));
       stores.watermarks().setWatermark("PA", 777);
       throw new IllegalStateException("boom");
     }));
@@ -841,6 +883,7 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
     assertEquals(List.of(kept), store.list("PA"));
     assertEquals(Optional.empty(), store.findByRemoteKey("PA", "PB-2"));
     assertEquals(Optional.empty(), store.pendingCreate("PA", "PB-3"));
+    assertEquals(Optional.empty(), store.removedRow("PA", "PB-4", 77));
     assertTrue(stores.watermarks().watermark("PA").isEmpty());
   }
 
