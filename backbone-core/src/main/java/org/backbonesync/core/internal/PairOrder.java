@@ -9,6 +9,7 @@ import org.backbonesync.core.guarantee.TestOnlySwitch;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.RemovedRow;
 import org.backbonesync.spi.store.SyncInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,6 +158,11 @@ final class PairOrder {
             + message.sourceIssueKey() + " (ReusedKeys): what this one's sender sent before went"
             + " there, and nothing comes to fill the gap", outcomes);
       }
+      Optional<RemovedRow> removed = row.isEmpty() && unapplied.gapTimedOut(entry, now)
+          ? rows.removedRowOf(message) : Optional.empty();
+      if (removed.isPresent()) {
+        return droppedVisibly(message, forRemovedRow(message, removed.get()), outcomes);
+      }
       outcomes.add(unapplied.waitForGap(entry, expected, now));
       return Taken.STOP;
     }
@@ -191,6 +197,27 @@ final class PairOrder {
             && !e.message().partnerIssueKey().equals(row.localIssueKey()))
         .findFirst()
         .map(newer -> take(newer, entries, now, outcomes));
+  }
+
+  /**
+   * Why a message that finds no row of ours is dropped when its wait for the gap timed out
+   * ({@link EngineSettings#gapTimeout}), not flagged failed: its sender row talked with a row of
+   * ours removed when our restored site gave that row's issue key to another issue ({@link
+   * ReusedKeys}). The removed row applied what came before, and the partner unlinks its issue
+   * once it learns the key's new pair: the gap is never filled, and failed, the message waited
+   * for an operator for good (simulation seeds 1580, 1627, 5005, 7547 with site restores: sent
+   * before its sender heard from our row, or sent again when its acknowledgement was lost). Not
+   * dropped before the timeout: the sender's create, sent again when its acknowledgement was
+   * lost, makes a copy of its issue (as for any copy), and what follows is then applied there.
+   */
+  private static String forRemovedRow(SyncMessage message, RemovedRow removed) {
+    String when = message.sequenceId() <= removed.incomingSequenceId()
+        ? "that row applied it (up to sequence id " + removed.incomingSequenceId() + ")"
+        : "it comes after sequence id " + removed.incomingSequenceId() + ", the last that row"
+            + " applied, and nothing is left to apply it to";
+    return "its sender row talked with a row of ours paired with " + removed.remoteIssueKey()
+        + ", removed when our restored site gave its issue's key to another issue (ReusedKeys): "
+        + when;
   }
 
   /**

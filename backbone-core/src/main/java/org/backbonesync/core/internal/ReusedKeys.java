@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.backbonesync.core.PartnerGone;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.RemovedRow;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ final class ReusedKeys {
     }
     SyncInfo row = connector.lockRow(stores, lost.get().id());
     stores.syncInfo().delete(connector.key(), row.id());
+    keepRemoved(row);
     removed.removed(row.remoteIssueKey());
     log.warn("{}: {}, made for {}, has the key of an issue lost when the site was restored from"
         + " a backup, paired with {} (sync information {}): that row is removed, and {} unlinks"
@@ -66,6 +68,19 @@ final class ReusedKeys {
         row.remoteIssueKey());
     events.unlinked(connector.key(), message, localKey, row.remoteIssueKey());
     dropQueuedFor(row);
+  }
+
+  /**
+   * Records the removed row's partner row and the last of its messages applied ({@link
+   * RemovedRow}): a message of that partner row that comes later finds no row of ours, and
+   * would wait for good for a sequence id the removed row applied (simulation seeds 1580, 1627,
+   * 5005, 7547 with site restores); {@link PairOrder} drops it by this record instead.
+   */
+  private void keepRemoved(SyncInfo row) {
+    if (row.partnerEpoch() != 0 && row.remoteIssueKey() != null) {
+      stores.syncInfo().putRemovedRow(new RemovedRow(connector.key(), row.remoteIssueKey(),
+          row.partnerEpoch(), row.incomingMessageSequenceId()));
+    }
   }
 
   /**

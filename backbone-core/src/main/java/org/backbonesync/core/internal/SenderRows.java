@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.RemovedRow;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.TrackedIssue;
@@ -140,6 +141,15 @@ final class SenderRows {
             .filter(r -> r.remoteIssueKey() != null
                 && !r.remoteIssueKey().equals(message.sourceIssueKey())
                 && toRowSinceGone(r, message)).isPresent();
+  }
+
+  /**
+   * The row of ours removed when a restored site gave its issue's key to another issue ({@link
+   * ReusedKeys}) that talked with the message's sender row, if the store keeps it.
+   */
+  Optional<RemovedRow> removedRowOf(SyncMessage message) {
+    return message.senderEpoch() == 0 ? Optional.empty() : stores.syncInfo()
+        .removedRow(connector.key(), message.sourceIssueKey(), message.senderEpoch());
   }
 
   /** Keeps a round's rows, read at once by remote key, for {@link #rowFor}. */

@@ -47,6 +47,11 @@ final class UnappliedMessages {
     events.duplicate(connector.key(), message);
   }
 
+  /** Whether a message waiting for its gap has waited the gap timeout ({@link #waitForGap}). */
+  boolean gapTimedOut(InboxEntry entry, long now) {
+    return now - entry.receivedAt() >= settings.gapTimeout().toMillis();
+  }
+
   /**
    * Lets an early message wait for the one missing before it, and marks it failed when that one
    * has not come within the gap timeout ({@link GapFailures} judges it again when a message of
@@ -54,7 +59,7 @@ final class UnappliedMessages {
    */
   ApplyOutcome waitForGap(InboxEntry entry, long expected, long now) {
     SyncMessage message = entry.message();
-    if (now - entry.receivedAt() >= settings.gapTimeout().toMillis()) {
+    if (gapTimedOut(entry, now)) {
       String reason = GapFailures.reason(expected, message, entry.receivedAt());
       stores.messages().updateIncoming(entry.withFailure(reason));
       log.warn("{}: {}", connector.key(), reason);
