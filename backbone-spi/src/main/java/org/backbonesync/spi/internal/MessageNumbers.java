@@ -13,11 +13,12 @@ import org.backbonesync.spi.message.SyncMessage;
  * Not API. A message's counts and times within their range, or the message refused: a sequence
  * id from 1, the times (epoch millis), the epochs and the other sequence ids from 0, which means
  * "none" or "not known" (a message of format version 1 has no epochs, a sender that knows no row
- * of the receiver's says 0). A negative one is no value the engine writes: it orders a pair's messages
- * and rows by them, so one from a partner is refused at its path rather than used. So are the
- * whole numbers of the content operations the engine sends (a worklog's {@code started} and
- * {@code timeSpentSeconds}, an attachment's {@code size}): from 0, and nothing else, since no
- * mapping reads them (a text, a fraction or {@code 1e400} was read as some long and handed to
+ * of the receiver's says 0). A negative one is no value the engine writes: it orders a pair's
+ * messages and rows by them, so one from a partner is refused at its path rather than used. So
+ * are the whole numbers of the content operations the engine sends out of their range: a
+ * worklog's {@code started} may be any long (Jira holds work started before 1970 as any other),
+ * its {@code timeSpentSeconds} and an attachment's {@code size} are from 0; a text, a fraction or
+ * {@code 1e400} is refused, since no mapping reads them (one was read as some long and handed to
  * the tracker). The message codec checks them, and {@link DecodedAlike} answers for no message
  * out of range.
  */
@@ -35,11 +36,15 @@ public final class MessageNumbers {
   private static final long CHANGED_AT = 0;
 
   /**
-   * The whole numbers of content operations, each from 0: a worklog's start (epoch millis) and
-   * length, an attachment's size in bytes.
+   * The whole numbers of content operations, with the least each may be: a worklog's start
+   * (epoch millis, any: Jira holds work started before 1970, a negative time, as any other) and
+   * length, an attachment's size in bytes, from 0.
    */
-  private static final List<String> OPERATION_NUMBERS =
-      List.of("started", "timeSpentSeconds", "size");
+  private static final List<Operand> OPERATION_NUMBERS = List.of(
+      new Operand("started", Long.MIN_VALUE), new Operand("timeSpentSeconds", 0),
+      new Operand("size", 0));
+
+  private record Operand(String name, long least) {}
 
   /** The first format version with {@code content}; before it, operations were field values. */
   private static final int CONTENT_VERSION = 3;
@@ -101,9 +106,9 @@ public final class MessageNumbers {
   }
 
   /**
-   * The first of a mapping's content operations' whole numbers that is none or below 0, as its
-   * path (from {@code at}, the operations' path) and what is wrong with it; null when all are
-   * fine, or when the value is no array of operations (a {@code GONE}'s reason).
+   * The first of a mapping's content operations' whole numbers that is none or below its least,
+   * as its path (from {@code at}, the operations' path) and what is wrong with it; null when all
+   * are fine, or when the value is no array of operations (a {@code GONE}'s reason).
    */
   private static String operationNumber(JsonNode operations, String at) {
     if (!operations.isArray()) {
@@ -112,13 +117,13 @@ public final class MessageNumbers {
     for (int i = 0; i < operations.size(); i++) {
       JsonNode operation = operations.get(i);
       for (int n = 0; operation.isObject() && n < OPERATION_NUMBERS.size(); n++) {
-        String name = OPERATION_NUMBERS.get(n);
-        JsonNode number = operation.get(name);
-        if (number != null && !(number.isIntegralNumber() && number.canConvertToLong()
-            && number.longValue() >= 0)) {
-          return at + "[" + i + "]." + name + ": must be " + (number.isIntegralNumber()
-              && number.canConvertToLong() ? "0 or more" : "a whole number from 0 to "
-              + Long.MAX_VALUE) + ", was " + StrictJson.shown(number, 80);
+        Operand operand = OPERATION_NUMBERS.get(n);
+        JsonNode number = operation.get(operand.name());
+        boolean whole = number != null && number.isIntegralNumber() && number.canConvertToLong();
+        if (number != null && !(whole && number.longValue() >= operand.least())) {
+          return at + "[" + i + "]." + operand.name() + ": must be " + (whole ? "0 or more"
+              : "a whole number from " + operand.least() + " to " + Long.MAX_VALUE) + ", was "
+              + StrictJson.shown(number, 80);
         }
       }
     }

@@ -34,8 +34,9 @@ import org.backbonesync.spi.internal.ParserPlace;
  * hold ({@code 1e400}, which Jackson reads as an infinity, or {@code 1e-400}, read as 0) is
  * refused at its path, as written (see {@code DoubleRange}). A sequence id below 1, or a time,
  * an epoch or another sequence id below 0, is refused at its path with its value, and so is a
- * content operation's {@code started}, {@code timeSpentSeconds} or {@code size} that is no whole
- * number from 0 (see {@code MessageNumbers}).
+ * content operation's {@code started} that is no whole number (one before 1970 is read) or
+ * {@code timeSpentSeconds} or {@code size} that is no whole number from 0 (see {@code
+ * MessageNumbers}).
  */
 public final class MessageCodec {
   /**

@@ -385,10 +385,11 @@ class MessageCodecHostileInputTest {
 
   /**
    * A worklog's {@code started} and {@code timeSpentSeconds} and an attachment's {@code size}
-   * in content operations were read with {@code asLong()}: a text, a fraction, a negative number
-   * or {@code 1e400} was taken as some long and handed to the tracker. Each is refused at its
-   * path with its value, read as bytes and as a tree, and in a message of format version 2,
-   * which carried the operations in {@code fields}; 0 and whole numbers up to a long are read.
+   * in content operations were read with {@code asLong()}: a text, a fraction, a negative length
+   * or size or {@code 1e400} was taken as some long and handed to the tracker. Each is refused at
+   * its path with its value, read as bytes and as a tree, and in a message of format version 2,
+   * which carried the operations in {@code fields}; 0 and whole numbers up to a long are read (a
+   * negative {@code started} too: {@link #aWorklogStartedBefore1970IsRead}).
    */
   @Test
   void aContentOperationsNumberIsAWholeNumberFromZero() throws Exception {
@@ -405,14 +406,14 @@ class MessageCodecHostileInputTest {
     String json = new String(codec.encode(good), StandardCharsets.UTF_8);
     assertEquals(good, codec.decode(json.getBytes(StandardCharsets.UTF_8)));
     String at = "malformed message \"PA:PA-1:1:1\" at $.content[\"map-";
-    String started = at + "worklogs\"][0].started: must be ";
+    String started = at + "worklogs\"][0].started: must be a whole number from "
+        + Long.MIN_VALUE + " to 9223372036854775807, was ";
     String whole = "a whole number from 0 to 9223372036854775807, was ";
     Map<String, String> refused = new LinkedHashMap<>();
-    refused.put("\"started\":\"1700000000000\"", started + whole + "\"1700000000000\"");
-    refused.put("\"started\":-1", started + "0 or more, was -1");
-    refused.put("\"started\":1.5", started + whole + "1.5");
-    refused.put("\"started\":null", started + whole + "null");
-    refused.put("\"started\":99999999999999999999", started + whole + "99999999999999999999");
+    refused.put("\"started\":\"1700000000000\"", started + "\"1700000000000\"");
+    refused.put("\"started\":1.5", started + "1.5");
+    refused.put("\"started\":null", started + "null");
+    refused.put("\"started\":99999999999999999999", started + "99999999999999999999");
     refused.put("\"timeSpentSeconds\":1e400", at + "worklogs\"][0].timeSpentSeconds: must be "
         + whole + "1E+400");
     refused.put("\"size\":-5", at + "attachments\"][1].size: must be 0 or more, was -5");
@@ -483,5 +484,29 @@ class MessageCodecHostileInputTest {
     FieldValue read = codec.decode(anonymous.getBytes(StandardCharsets.UTF_8)).fields()
         .get("map-summary");
     assertEquals(new FieldValue(JsonNodeFactory.instance.textNode("Printer"), 1, null), read);
+  }
+
+  /**
+   * Jira holds a worklog started before 1970 (history brought over from another tool, a year
+   * typed as 0026) as any other: its {@code started} is a negative time, which the sender puts
+   * in the message as it is. The codec refused that message at {@code started} ("must be 0 or
+   * more"), so the issue's changes waited at the partner for good; it is read, as bytes, as a
+   * tree and by the one-pass read's check.
+   */
+  @Test
+  void aWorklogStartedBefore1970IsRead() throws Exception {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    long moonWalk = -14_182_940_000L; // 1969-07-21T02:56:20Z
+    SyncMessage sent = SyncMessage.builder().messageId("PA:PA-1:1:1").synchronizationId("sync")
+        .fromConnector("PA").toConnector("PB").sourceIssueKey("PA-1").sequenceId(5)
+        .kind(MessageKind.CHANGE).content(Map.of("map-worklogs", f.arrayNode().add(
+            f.objectNode().put("op", "add").put("id", "1").put("started", moonWalk)
+                .put("timeSpentSeconds", 600).put("comment", "Small step")))).build();
+    byte[] bytes = codec.encode(sent);
+
+    assertEquals(moonWalk, codec.decode(bytes).content().get("map-worklogs").get(0)
+        .get("started").longValue());
+    assertEquals(sent, codec.decode(StrictJson.mapper().readTree(bytes), "$"));
+    assertTrue(org.backbonesync.spi.internal.MessageNumbers.within(sent));
   }
 }
