@@ -108,7 +108,10 @@ public final class MessageNumbers {
   /**
    * The first of a mapping's content operations' whole numbers that is none or below its least,
    * as its path (from {@code at}, the operations' path) and what is wrong with it; null when all
-   * are fine, or when the value is no array of operations (a {@code GONE}'s reason).
+   * are fine, or when the value is no array of operations (a {@code GONE}'s reason). Only an
+   * object with a text {@code op} is an operation: a message of format 1 or 2 carried them in
+   * {@code fields}, beside any mapping's value, which may be objects with a {@code size} (a
+   * select's {@code [{"size": "L"}]}) of its own.
    */
   private static String operationNumber(JsonNode operations, String at) {
     if (!operations.isArray()) {
@@ -116,7 +119,8 @@ public final class MessageNumbers {
     }
     for (int i = 0; i < operations.size(); i++) {
       JsonNode operation = operations.get(i);
-      for (int n = 0; operation.isObject() && n < OPERATION_NUMBERS.size(); n++) {
+      boolean isOperation = operation.isObject() && operation.path("op").isTextual();
+      for (int n = 0; isOperation && n < OPERATION_NUMBERS.size(); n++) {
         Operand operand = OPERATION_NUMBERS.get(n);
         JsonNode number = operation.get(operand.name());
         boolean whole = number != null && number.isIntegralNumber() && number.canConvertToLong();

@@ -442,6 +442,10 @@ class MessageCodecHostileInputTest {
         .fields().get("map-attachments").value().get(0).get("size").intValue());
     assertEquals("malformed message \"PA:PA-1:1:1\" at $.fields[\"map-attachments\"].value[0]"
         + ".size: must be " + whole + "\"5\"", refusal(String.format(version2, "\"5\"")));
+    // (a mapping's own value of objects, no operations: read as it is)
+    String shirt = String.format(version2, "\"L\"").replace("\"op\":\"add\",", "");
+    assertEquals("L", codec.decode(shirt.getBytes(StandardCharsets.UTF_8)).fields()
+        .get("map-attachments").value().get(0).get("size").asText());
   }
 
   /**
