@@ -36,7 +36,7 @@ final class StepFailure {
       } else if (t instanceof JiraTransientException r) {
         status = " (HTTP " + r.status() + ")";
       } else if (t instanceof JiraRateLimitedException r) {
-        status = " (" + (REASON.matcher(String.valueOf(r.reason())).matches() ? r.reason()
+        status = " (" + (r.reason() != null && REASON.matcher(r.reason()).matches() ? r.reason()
             : "other") + r.retryAfter().map(d -> ", retry in " + seconds(d) + " s").orElse("")
             + ")";
       } else if (t instanceof SQLException q && q.getSQLState() != null

@@ -53,6 +53,8 @@ class StepFailureTest {
     assertEquals("JiraRateLimitedException (other, retry in 2 s); see the service log",
         StepFailure.kind(new JiraRateLimitedException("x", JiraLimitScope.ISSUE,
             "PA-1 <script>", Duration.ofMillis(1_001))));
+    assertEquals("JiraRateLimitedException (other); see the service log",
+        StepFailure.kind(new JiraRateLimitedException("x", JiraLimitScope.SITE, null, null)));
     assertEquals("JiraRateLimitedException (unknown); see the service log",
         StepFailure.kind(new JiraRateLimitedException("x", JiraLimitScope.SITE, "unknown",
             null)));
