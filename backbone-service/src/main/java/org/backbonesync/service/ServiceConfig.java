@@ -428,9 +428,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
 
     /**
      * A poll interval (the file's only duration, at the root and per synchronization): from
-     * {@link #MIN_INTERVAL} to {@link #MAX_INTERVAL}, in capitals as ISO-8601 writes it, and in
-     * whole milliseconds, which it is scheduled in ({@code PT0.0101S} was taken as 10 ms, {@code
-     * pt30s} as 30 s, though {@code Duration.parse} alone takes either).
+     * {@link #MIN_INTERVAL} to {@link #MAX_INTERVAL}, in whole milliseconds, which it is
+     * scheduled in ({@code PT0.0101S} was taken as 10 ms). Lower-case letters are read as {@code
+     * Duration.parse} reads them ({@code pt30s} is 30 s): a file that worked keeps working.
      */
     private Duration duration(String path, JsonNode node, Duration otherwise) {
       if (node == null) {
@@ -442,9 +442,7 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         if (!node.isTextual() || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
           throw new DateTimeParseException("out of range", node.asText(), 0);
         }
-        if (!node.textValue().equals(node.textValue().toUpperCase(Locale.ROOT))) {
-          why = ": its letters must be capitals";
-        } else if (d.getNano() % 1_000_000 != 0) {
+        if (d.getNano() % 1_000_000 != 0) {
           why = ": finer than a millisecond, which the poll is scheduled in";
         } else {
           return d;
