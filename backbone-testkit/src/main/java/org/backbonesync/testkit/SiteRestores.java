@@ -73,14 +73,17 @@ final class SiteRestores {
    * The partner issue in which a person's change of an issue the last restore lost goes on: the
    * lost pair's partner, when the pair's row had sent the change before the restore (its message
    * applied there, or on its way, as the README has it: the store keeps it). Empty when the
-   * change was lost with the issue (not sent yet), or the partner is not known.
+   * change was lost with the issue (not sent yet), or the partner is not known, or not there: a
+   * restore of the partner's site lost it before (its row still names the lost issue), and the
+   * change is lost with both (simulation seed 11250 with site restores: a copy later took the
+   * partner's key, and the change was counted for the copy's pair).
    *
    * @param at the change's time on its tracker's clock
    */
   Optional<String> carriedTo(boolean sideA, String key, long at) {
     return lost.subList(lastFirst, lost.size()).stream()
         .filter(p -> p.sideA() == sideA && p.key().equals(key) && p.partner() != null
-            && p.seen() >= at)
+            && p.partnerCreated() != -1 && p.seen() >= at)
         .map(LostPair::partner).findFirst();
   }
 

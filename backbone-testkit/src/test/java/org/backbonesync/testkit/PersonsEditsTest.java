@@ -96,4 +96,22 @@ class PersonsEditsTest {
 
     assertEquals(Optional.empty(), checkedWithNewCopy(), "nothing of the lost PB-1 counts");
   }
+
+  @Test
+  void anEditCarriedToAnIssueAnEarlierRestoreLostIsLostWithIt() {
+    long backup = pb1CopiedAfterBackup();
+    sync.a("alice").edit("PA-1", "summary", "Scanner jams on A");
+    edited(true, "PA-1");
+    sync.runUntilQuiet(); // PB-1 has alice's summary
+    List<String> lostOnB = restores.restore(false, sync.b(), backup, sync.syncInfoB(),
+        sync.syncInfoA(), sync.a());
+    edits.forgetLost(false, lostOnB, restores::carriedTo);
+    assertEquals(List.of("PB-1"), lostOnB);
+    sync.advance(Duration.ofMinutes(1));
+    assertEquals(List.of("PA-1"), restoreA(backup)); // B's row still names it: nothing ran
+    sync.b("bob").create("Toner low"); // under the lost key PB-1
+
+    assertEquals(Optional.empty(), checkedWithNewCopy(),
+        "alice's edit went to PB-1, lost before PA-1 was: nothing of it counts for the new PB-1");
+  }
 }
