@@ -15,7 +15,6 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.ForwardingStores;
-import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.SimulatedCrash;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -56,35 +55,9 @@ class RestoredSiteCopyCrashTest {
     };
   }
 
-  private static SyncInfo row(List<SyncInfo> rows, String localKey) {
-    return rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()
-        .orElseThrow(() -> new AssertionError("no row of " + localKey + " in " + rows));
-  }
-
   @Test
   void aRowThatGaveItsKeyUpIsLinkedWithANewCopyEvenAfterACrash() {
-    sync.b("bob").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    long backup = sync.clock().millis();
-    sync.advance(Duration.ofMinutes(1));
-    sync.b("bob").create("Scanner jams");
-    sync.poll("PB");
-    sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
-    sync.deliver("PB"); // PB-2's create, to be sent again
-    sync.apply("PA"); // PA-2 made for PB-2
-    sync.deliver("PA");
-    sync.apply("PB"); // PB-2's row names PA-2
-    sync.advance(Duration.ofHours(2));
-    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
-    sync.advance(Duration.ofMinutes(10));
-    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
-    sync.poll("PB");
-    sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
-    sync.deliver("PB");
-    sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
-    sync.transportBtoA().releaseHeld();
-    sync.apply("PA"); // PA-3 made for PB-2
+    ReusedKeyStory.copyMadeAgainUnderANewKey(sync);
     assertEquals("Scanner jams", sync.a().value("PA-3", "summary").asText());
     sync.deliver("PA");
     String paired = durable.messages().incomingFor("PB", "PA-3").stream()
@@ -95,7 +68,7 @@ class RestoredSiteCopyCrashTest {
     sync.restart();
 
     assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
-    SyncInfo again = row(sync.syncInfoB(), "PB-2");
+    SyncInfo again = ReusedKeyStory.row(sync.syncInfoB(), "PB-2");
     assertEquals("PA-3", again.remoteIssueKey());
     assertFalse(again.incomingChangesIgnored(), "PB-2 is linked with PA-3 both ways: " + again);
     sync.advance(Duration.ofMinutes(1));

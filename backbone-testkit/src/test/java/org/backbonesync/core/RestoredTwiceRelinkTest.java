@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -23,35 +21,9 @@ import org.junit.jupiter.api.Test;
 class RestoredTwiceRelinkTest {
   private final SyncTestDriver sync = SyncTestDriver.builder().build();
 
-  private static SyncInfo row(List<SyncInfo> rows, String localKey) {
-    return rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()
-        .orElseThrow(() -> new AssertionError("no row of " + localKey + " in " + rows));
-  }
-
   @Test
   void aNewCopysPairedReachingARowWhoseIssueIsReplacedUnlinksTheCopy() {
-    sync.b("bob").create("Printer on fire");
-    sync.runUntilQuiet();
-    sync.advance(Duration.ofMinutes(1));
-    long backup = sync.clock().millis();
-    sync.advance(Duration.ofMinutes(1));
-    sync.b("bob").create("Scanner jams");
-    sync.poll("PB");
-    sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
-    sync.deliver("PB"); // PB-2's create, to be sent again
-    sync.apply("PA"); // PA-2 made for PB-2
-    sync.deliver("PA");
-    sync.apply("PB"); // PB-2's row names PA-2
-    sync.advance(Duration.ofHours(2));
-    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
-    sync.advance(Duration.ofMinutes(10));
-    assertEquals("PB-3", sync.b("bob").create("Order more toner"));
-    sync.poll("PB");
-    sync.transportBtoA().inject(InMemoryTransport.Fault.HOLD, 1); // (PB-2's create again)
-    sync.deliver("PB");
-    sync.apply("PA"); // PA-2 made for PB-3, PA-2's old row removed
-    sync.transportBtoA().releaseHeld();
-    sync.apply("PA"); // PA-3 made for PB-2
+    long backup = ReusedKeyStory.copyMadeAgainUnderANewKey(sync);
     sync.deliver("PA"); // both PAIREDs queued at PB
     sync.advance(Duration.ofMinutes(10));
     assertEquals(List.of("PB-2", "PB-3"), sync.b().restoreBackupOf(backup));
@@ -65,9 +37,9 @@ class RestoredTwiceRelinkTest {
     assertEquals(List.of(), sync.runUntilQuietExpectingFailures(),
         "nothing waits for an operator");
 
-    assertTrue(row(sync.syncInfoA(), "PA-3").incomingChangesIgnored(),
+    assertTrue(ReusedKeyStory.row(sync.syncInfoA(), "PA-3").incomingChangesIgnored(),
         "PA-3, the lost PB-2's copy, is unlinked: " + sync.syncInfoA());
-    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored());
+    assertTrue(ReusedKeyStory.row(sync.syncInfoB(), "PB-2").incomingChangesIgnored());
     assertEquals("Toner low", sync.b().value("PB-2", "summary").asText(),
         "bob's new PB-2 gets nothing of PA-3");
   }
