@@ -45,7 +45,8 @@ public final class Arguments {
   }
 
   /** Jira's issue key: a project key (a capital letter, then capitals, digits or _), a number. */
-  private static final Pattern ISSUE_KEY_SHAPE = Pattern.compile("[A-Z][A-Z0-9_]*-[1-9][0-9]{0,17}");
+  private static final Pattern ISSUE_KEY_SHAPE =
+      Pattern.compile("[A-Z][A-Z0-9_]*-[1-9][0-9]{0,17}");
 
   /**
    * What is wrong with a key that has not an issue key's form ({@code PA-12}: a project key as

@@ -247,9 +247,9 @@ public interface SyncInfoStore {
 
   /**
    * Deletes every row of a connector, with their synced values, the connector's paired issue
-   * links and its {@linkplain #putRemovedRow removed rows}. There is no undo. A row another writer makes meanwhile (the engine pairing an issue
-   * while an admin deletes all) may stay; if it does, so do the paired links with its issue at an
-   * end, which it reads.
+   * links and its {@linkplain #putRemovedRow removed rows}. There is no undo. A row another
+   * writer makes meanwhile (the engine pairing an issue while an admin deletes all) may stay; if
+   * it does, so do the paired links with its issue at an end, which it reads.
    *
    * @return how many rows this call deleted (not those another writer deleted meanwhile)
    */
