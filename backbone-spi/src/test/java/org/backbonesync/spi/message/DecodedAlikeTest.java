@@ -133,7 +133,8 @@ class DecodedAlikeTest {
     assertThrows(MessageFormatException.class, () -> codec.decode(codec.encode(message)));
     assertNull(DecodedAlike.of(message));
     SyncMessage size = message(Map.of()).withValues(MessageCodec.FORMAT_VERSION, Map.of(),
-        Map.of("map-attachments", JSON.arrayNode().add(JSON.objectNode().put("size", -1))));
+        Map.of("map-attachments", JSON.arrayNode().add(JSON.objectNode().put("op", "add")
+            .put("size", -1))));
     assertThrows(MessageFormatException.class, () -> codec.decode(codec.encode(size)));
     assertNull(DecodedAlike.of(size));
     assertNotNull(DecodedAlike.of(message(Map.of())));
