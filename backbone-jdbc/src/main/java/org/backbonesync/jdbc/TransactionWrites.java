@@ -31,7 +31,7 @@ final class TransactionWrites {
   /** The batches not sent yet, by their SQL, in the order each first came. */
   private final Map<String, Batch> batches = new LinkedHashMap<>();
   /** The keys the batches write. */
-  private final WrittenKeys keys = new WrittenKeys();
+  private final Set<Key> keys = new HashSet<>();
   private final Map<Long, SyncInfo> locked = new HashMap<>();
   /** Rows as this transaction last knew them: locked ahead, or written since. */
   private final Map<Long, SyncInfo> known = new HashMap<>();
