@@ -1,7 +1,9 @@
 package org.backbonesync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.AsyncTask;
 import org.backbonesync.testkit.ManualExecutor;
+import org.backbonesync.testkit.RecordingListener;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -188,5 +191,44 @@ class ResyncDuringApplyTest {
     assertEquals(2, done.result().path("sent").asInt(), done.result().toString());
     assertEquals(0, done.result().path("failed").asInt(), done.result().toString());
     assertEquals("one", sync.b().value("PB-1", "summary").asText(), "sent once free");
+  }
+
+  /**
+   * The engine closing stops the retries of busy pairs at a task's end as it stops a page (they
+   * ran on after the close, each a few of the tracker's requests, while the service waited a
+   * second for the task thread): the second is left for the next start, which does the last page
+   * again and sends both.
+   */
+  @Test
+  void aCloseDuringTheBusyRetriesLeavesTheRestForTheNextStart() {
+    AtomicReference<Runnable> afterIssueRead = new AtomicReference<>();
+    SyncTestDriver sync = hookedA("issue", afterIssueRead, 100);
+    driftedWhileAnotherNodeHolds(sync, "PB-1");
+    sync.b().edit("PB-2", "summary", "drifted");
+    long now = sync.clock().millis();
+    sync.stores().leases().tryLeases("inbox:PA", List.of("PB-2"), "other-node", now,
+        now + Duration.ofMinutes(5).toMillis());
+
+    sync.events().clear();
+    AsyncTask task = sync.engine().resync("PA", ResyncRequest.all(), "admin");
+    afterIssueRead.set(() -> { // (the first retry's read of its issue: both pairs free now)
+      sync.stores().leases().release("inbox:PA", List.of("PB-1", "PB-2"), "other-node");
+      sync.engine().close();
+    });
+    tasks.runAll();
+
+    AsyncTask stopped = sync.engine().task(task.id()).orElseThrow();
+    assertFalse(stopped.finished(), "not failed: " + stopped.failureMessage());
+    assertEquals(1, sync.events().count(RecordingListener.Type.QUEUED, "PA"),
+        "the first retry only");
+    sync.restart();
+    sync.engine().resumeTasks();
+    tasks.runAll();
+    sync.runUntilQuiet();
+    AsyncTask done = sync.engine().task(task.id()).orElseThrow();
+    assertTrue(done.finished());
+    assertEquals(0, done.result().path("failed").asInt(), done.result().toString());
+    assertEquals("one", sync.b().value("PB-1", "summary").asText());
+    assertEquals("two", sync.b().value("PB-2", "summary").asText());
   }
 }

@@ -291,13 +291,18 @@ final class ResyncTasks {
    * Tries the issues whose pairs were busy once more, at the task's end, each read again (an
    * apply holds up to 64 pairs until its last round commits, another node's poll a page's, so a
    * try right after the issue's page would often find it busy still); still busy, it is listed
-   * as failed. False when the task was cancelled meanwhile (then it is ended).
+   * as failed. False when the task was cancelled meanwhile (then it is ended). The engine
+   * closing stops the retries as it stops a page: the task's last page, and the busy issues
+   * recorded with the page before it, are done again at the next start.
    */
   private boolean retriedBusy(String taskId, Connector connector, Resender resender,
       ResyncPlan plan, ResyncProgress done, long total) {
     List<String> keys = List.copyOf(done.busy);
     done.busy.clear();
     for (String key : keys) {
+      if (closing.getAsBoolean()) {
+        throw new Stopped();
+      }
       if (endedByCancel(taskId, done, total)) {
         return false;
       }
