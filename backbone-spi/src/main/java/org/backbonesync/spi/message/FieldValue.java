@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
  * One field mapping's value in a message, with when and by whom it was changed on the source.
  *
  * @param value the exported value; JSON null for empty (never Java null)
- * @param changedAt when the change was made on the source tracker, epoch millis
+ * @param changedAt when the change was made on the source tracker, epoch millis; 0 or more (a
+ *     message with a negative one is refused when decoded, so it is refused when built: the
+ *     sender fails, not its partner)
  * @param changedBy the id of the user who made it on the source tracker; null when the tracker
  *     names nobody (Jira's changelog entry of an anonymous change, an issue without creator and
  *     reporter): the engine sends such values, and a message with one is read
@@ -29,7 +31,15 @@ public record FieldValue(
     String changedBy,
     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode previous,
     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode document) {
+  /**
+   * Checks the value.
+   *
+   * @throws IllegalArgumentException naming {@code changedAt} and its value when it is negative
+   */
   public FieldValue {
+    if (changedAt < 0) {
+      throw new IllegalArgumentException("changedAt must be 0 or more, was " + changedAt);
+    }
     value = value == null ? NullNode.getInstance() : value;
     document = document == null || document.isNull() ? null : document;
   }

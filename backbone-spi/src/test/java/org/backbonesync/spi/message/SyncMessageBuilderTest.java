@@ -75,6 +75,19 @@ class SyncMessageBuilderTest {
         + zero.receiverEpoch() + zero.partnerSince(), "0 (none) is taken");
   }
 
+  /**
+   * A field value's negative time is refused when built, as decoding refuses it: the sender
+   * fails, not its partner.
+   */
+  @Test
+  void aFieldValuesNegativeTimeIsRefusedNamingIt() {
+    JsonNode text = JsonNodeFactory.instance.textNode("x");
+    var refused = assertThrows(IllegalArgumentException.class,
+        () -> new FieldValue(text, -1, "alice"));
+    assertEquals("changedAt must be 0 or more, was -1", refused.getMessage());
+    assertEquals(0, new FieldValue(text, 0, null).changedAt(), "0 (unknown) is taken");
+  }
+
   @Test
   void buildRefusesAMessageMissingARequiredComponent() {
     var noKind = assertThrows(NullPointerException.class,
