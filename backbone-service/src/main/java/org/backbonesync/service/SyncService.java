@@ -254,85 +254,120 @@ final class SyncService {
     List<Running> running = new ArrayList<>();
     FieldMappingRegistry registry = FieldMappingRegistry.discover(
         SyncService.class.getClassLoader());
-    for (ServiceConfig.Sync sync : config.synchronizations()) {
-      var c = sync.configuration();
-      int before = problems.size();
-      Map<String, ConnectorHealth> health = new LinkedHashMap<>();
-      if (sync.siteA() != null) {
-        health.put(c.connectorA().key(), new ConnectorHealth(Clock.systemUTC()));
-        syncUser(config, sync.path() + ".sync.connectorA.syncUser", c.connectorA().syncUser(),
-            sync.siteA(), sites, problems);
-      }
-      if (sync.siteB() != null) {
-        health.put(c.connectorB().key(), new ConnectorHealth(Clock.systemUTC()));
-        syncUser(config, sync.path() + ".sync.connectorB.syncUser", c.connectorB().syncUser(),
-            sync.siteB(), sites, problems);
-      }
-      if (problems.size() > before) {
-        continue;
-      }
-      SyncEngine.Builder builder = SyncEngine.builder()
-          .configuration(c)
-          .stores(stores)
-          .fieldMappingRegistry(registry)
-          .pollInterval(sync.pollInterval())
-          .listener(SyncListener.all(listeners.apply(c), new HealthListener(health)));
-      IssueTracker trackerA = null;
-      IssueTracker trackerB = null;
-      if (sync.siteA() != null) {
-        trackerA = sites.site(sync.siteA()).project(c.connectorA().projectKey());
-        builder.tracker(c.connectorA().key(), trackerA);
-      }
-      if (sync.siteB() != null) {
-        trackerB = sites.site(sync.siteB()).project(c.connectorB().projectKey());
-        builder.tracker(c.connectorB().key(), trackerB);
-      }
-      try {
-        if (!project(config, sync, true, trackerA, problems)
-            | !project(config, sync, false, trackerB, problems)) {
-          continue;
+    try {
+      for (ServiceConfig.Sync sync : config.synchronizations()) {
+        Map<String, ConnectorHealth> health = checkedSyncUsers(config, sync, sites, problems);
+        if (health != null) {
+          SyncEngine.Builder builder = SyncEngine.builder()
+              .configuration(sync.configuration())
+              .stores(stores)
+              .fieldMappingRegistry(registry)
+              .pollInterval(sync.pollInterval())
+              .listener(SyncListener.all(listeners.apply(sync.configuration()),
+                  new HealthListener(health)));
+          Running one = assemble(config, sync, sites, stores, builder, more, health, problems);
+          if (one != null) {
+            running.add(one);
+          }
         }
-      } catch (ServiceFailure f) {
-        running.forEach(r -> r.engine.close());
-        throw f;
       }
-      ServiceConfig.Partner partner = sync.partner();
-      EnvelopeSecurity security = null;
-      String local = sync.siteA() != null ? c.connectorA().key() : c.connectorB().key();
-      String remote = sync.siteA() != null ? c.connectorB().key() : c.connectorA().key();
-      if (partner != null) {
-        security = EnvelopeSecurity.builder(c.id()).key(partner.keyId(), partner.secret())
-            .build();
-        // announced attachments are remembered where this side's handler looks for them
-        builder.transport(local, HttpTransport.builder(partner.url(), security, local, remote)
-            .attachmentIds(stores.envelopeIds()).build());
-      }
-      more.accept(builder);
-      try {
-        SyncEngine engine = builder.build();
-        running.add(new Running(sync, engine, security == null ? null
-            : new HttpTransportHandler(security, stores.envelopeIds())
-                .connector(local, remote, engine.receiver(local),
-                    sync.siteA() != null ? trackerA : trackerB), health));
-      } catch (ConfigurationException e) {
-        for (ConfigurationProblem p : e.problems()) {
-          problems.add(config.file() + ": " + sync.inFile(p));
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(config.file() + ": " + sync.path() + ": "
-            + ServiceFailure.why(e));
-      } catch (RuntimeException e) {
-        running.forEach(r -> r.engine.close());
-        throw new ServiceFailure(ServiceMain.SITE, "projects " + sync.describe(true) + " and "
-            + sync.describe(false) + " cannot be read: "
-            + ServiceFailure.why(e));
-      }
+    } catch (RuntimeException e) {
+      running.forEach(r -> r.engine.close());
+      throw e;
     }
     if (!problems.isEmpty()) {
       running.forEach(r -> r.engine.close());
       throw new ServiceFailure(ServiceMain.CONFIGURATION, problems);
     }
     return running;
+  }
+
+  /**
+   * Each local connector's health, after checking that its sync user is who its site's
+   * credentials sign in as; null when one is not (added to {@code problems}).
+   */
+  private static Map<String, ConnectorHealth> checkedSyncUsers(ServiceConfig config,
+      ServiceConfig.Sync sync, Sites sites, List<String> problems) {
+    var c = sync.configuration();
+    int before = problems.size();
+    Map<String, ConnectorHealth> health = new LinkedHashMap<>();
+    if (sync.siteA() != null) {
+      health.put(c.connectorA().key(), new ConnectorHealth(Clock.systemUTC()));
+      syncUser(config, sync.path() + ".sync.connectorA.syncUser", c.connectorA().syncUser(),
+          sync.siteA(), sites, problems);
+    }
+    if (sync.siteB() != null) {
+      health.put(c.connectorB().key(), new ConnectorHealth(Clock.systemUTC()));
+      syncUser(config, sync.path() + ".sync.connectorB.syncUser", c.connectorB().syncUser(),
+          sync.siteB(), sites, problems);
+    }
+    return problems.size() > before ? null : health;
+  }
+
+  /**
+   * Adds a synchronization's trackers and partner transport to its engine's builder and builds
+   * the engine; null when its projects or configuration have problems (added to {@code
+   * problems}).
+   *
+   * @throws ServiceFailure {@link ServiceMain#SITE} when a project cannot be read
+   */
+  private static Running assemble(ServiceConfig config, ServiceConfig.Sync sync, Sites sites,
+      Stores stores, SyncEngine.Builder builder, Consumer<SyncEngine.Builder> more,
+      Map<String, ConnectorHealth> health, List<String> problems) {
+    var c = sync.configuration();
+    IssueTracker trackerA = sync.siteA() == null ? null
+        : sites.site(sync.siteA()).project(c.connectorA().projectKey());
+    IssueTracker trackerB = sync.siteB() == null ? null
+        : sites.site(sync.siteB()).project(c.connectorB().projectKey());
+    if (trackerA != null) {
+      builder.tracker(c.connectorA().key(), trackerA);
+    }
+    if (trackerB != null) {
+      builder.tracker(c.connectorB().key(), trackerB);
+    }
+    if (!project(config, sync, true, trackerA, problems)
+        | !project(config, sync, false, trackerB, problems)) {
+      return null;
+    }
+    String local = sync.siteA() != null ? c.connectorA().key() : c.connectorB().key();
+    String remote = sync.siteA() != null ? c.connectorB().key() : c.connectorA().key();
+    EnvelopeSecurity security = partnerTransport(sync, stores, builder, local, remote);
+    more.accept(builder);
+    try {
+      SyncEngine engine = builder.build();
+      return new Running(sync, engine, security == null ? null
+          : new HttpTransportHandler(security, stores.envelopeIds())
+              .connector(local, remote, engine.receiver(local),
+                  sync.siteA() != null ? trackerA : trackerB), health);
+    } catch (ConfigurationException e) {
+      for (ConfigurationProblem p : e.problems()) {
+        problems.add(config.file() + ": " + sync.inFile(p));
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add(config.file() + ": " + sync.path() + ": " + ServiceFailure.why(e));
+    } catch (RuntimeException e) {
+      throw new ServiceFailure(ServiceMain.SITE, "projects " + sync.describe(true) + " and "
+          + sync.describe(false) + " cannot be read: " + ServiceFailure.why(e));
+    }
+    return null;
+  }
+
+  /**
+   * The partner service's transport on the builder, when the synchronization has one: the
+   * envelopes' security, else null.
+   */
+  private static EnvelopeSecurity partnerTransport(ServiceConfig.Sync sync, Stores stores,
+      SyncEngine.Builder builder, String local, String remote) {
+    ServiceConfig.Partner partner = sync.partner();
+    if (partner == null) {
+      return null;
+    }
+    EnvelopeSecurity security = EnvelopeSecurity.builder(sync.configuration().id())
+        .key(partner.keyId(), partner.secret()).build();
+    // announced attachments are remembered where this side's handler looks for them
+    builder.transport(local, HttpTransport.builder(partner.url(), security, local, remote)
+        .attachmentIds(stores.envelopeIds()).build());
+    return security;
   }
 
   /**
