@@ -145,15 +145,9 @@ public final class JiraWebhookHandler {
     } catch (IOException e) {
       return refuse(400, "body could not be read");
     }
-    int signatures = values(header.apply("X-Hub-Signature"));
-    if (secret != null && signatures > 1) {
-      // only one can be checked: which one a host or a proxy passes on is not ours to guess
-      return refuse(401, "X-Hub-Signature was given " + signatures + " times; a delivery"
-          + " carries one signature");
-    }
-    if (secret != null && !signedBy(header.apply("X-Hub-Signature"), raw)) {
-      return refuse(401, header.apply("X-Hub-Signature") == null
-          ? "unsigned: X-Hub-Signature is required" : "X-Hub-Signature does not match the body");
+    Response refused = unsigned(header.apply("X-Hub-Signature"), raw);
+    if (refused != null) {
+      return refused;
     }
     JsonNode event;
     try {
@@ -161,35 +155,9 @@ public final class JiraWebhookHandler {
     } catch (NotJson e) {
       return refuse(400, e.getMessage());
     }
-    if (event == null || !event.isObject()) {
-      return refuse(400, "the body must be a JSON object");
-    }
-    if (!event.path("webhookEvent").isTextual()) {
-      return refuse(400, event.has("webhookEvent")
-          ? "webhookEvent must be a string, was "
-              + StrictJson.shown(event.get("webhookEvent"), SHOWN)
-          : "webhookEvent is missing");
-    }
-    JsonNode timestamp = event.path("timestamp");
-    if (secret != null && timestamp.isMissingNode()) {
-      // signed but unstamped: once its digest was forgotten it could be replayed for good
-      return refuse(400, "timestamp is missing: a signed delivery carries the time Jira sent it");
-    }
-    if (!timestamp.isMissingNode()
-        && !(timestamp.isIntegralNumber() && timestamp.canConvertToLong())) {
-      return refuse(400, "timestamp must be epoch milliseconds (a whole number), was "
-          + StrictJson.shown(timestamp, SHOWN));
-    }
-    if (timestamp.canConvertToLong()) {
-      // exact: a long's difference wraps at its ends, and held there it would misstate the gap
-      BigInteger off = BigInteger.valueOf(clock.millis())
-          .subtract(BigInteger.valueOf(timestamp.asLong())).abs();
-      if (off.compareTo(BigInteger.valueOf(maxAge.toMillis())) > 0) {
-        return refuse(400, "timestamp " + timestamp.asLong() + " is "
-            + off.divide(BigInteger.valueOf(1000))
-            + " s from this side's clock; deliveries further than " + maxAge.toSeconds()
-            + " s are not taken (maxAge)");
-      }
+    refused = malformed(event);
+    if (refused != null) {
+      return refused;
     }
     if (!firstTime(raw)) {
       return new Response(200, "delivery taken already; ignored");
@@ -201,6 +169,66 @@ public final class JiraWebhookHandler {
       }
     }
     return hint(event.path("webhookEvent").asText(), event);
+  }
+
+  /**
+   * The refusal of a delivery whose signature is missing, given more than once, or not the
+   * body's, when a secret is set; else null.
+   *
+   * @param signatures the {@code X-Hub-Signature} header (values joined), or null
+   */
+  private Response unsigned(String signatures, byte[] raw) {
+    if (secret == null) {
+      return null;
+    }
+    int given = values(signatures);
+    if (given > 1) {
+      // only one can be checked: which one a host or a proxy passes on is not ours to guess
+      return refuse(401, "X-Hub-Signature was given " + given + " times; a delivery"
+          + " carries one signature");
+    }
+    if (!signedBy(signatures, raw)) {
+      return refuse(401, signatures == null
+          ? "unsigned: X-Hub-Signature is required" : "X-Hub-Signature does not match the body");
+    }
+    return null;
+  }
+
+  /**
+   * The refusal of a parsed delivery that is no event object, names no event, or carries a
+   * timestamp that is not epoch milliseconds within {@code maxAge} of this side's clock (or none
+   * though signed); else null.
+   */
+  private Response malformed(JsonNode event) {
+    if (event == null || !event.isObject()) {
+      return refuse(400, "the body must be a JSON object");
+    }
+    if (!event.path("webhookEvent").isTextual()) {
+      return refuse(400, event.has("webhookEvent")
+          ? "webhookEvent must be a string, was "
+              + StrictJson.shown(event.get("webhookEvent"), SHOWN)
+          : "webhookEvent is missing");
+    }
+    JsonNode timestamp = event.path("timestamp");
+    if (timestamp.isMissingNode()) {
+      // signed but unstamped: once its digest was forgotten it could be replayed for good
+      return secret == null ? null
+          : refuse(400, "timestamp is missing: a signed delivery carries the time Jira sent it");
+    }
+    if (!(timestamp.isIntegralNumber() && timestamp.canConvertToLong())) {
+      return refuse(400, "timestamp must be epoch milliseconds (a whole number), was "
+          + StrictJson.shown(timestamp, SHOWN));
+    }
+    // exact: a long's difference wraps at its ends, and held there it would misstate the gap
+    BigInteger off = BigInteger.valueOf(clock.millis())
+        .subtract(BigInteger.valueOf(timestamp.asLong())).abs();
+    if (off.compareTo(BigInteger.valueOf(maxAge.toMillis())) > 0) {
+      return refuse(400, "timestamp " + timestamp.asLong() + " is "
+          + off.divide(BigInteger.valueOf(1000))
+          + " s from this side's clock; deliveries further than " + maxAge.toSeconds()
+          + " s are not taken (maxAge)");
+    }
+    return null;
   }
 
   /**
