@@ -485,39 +485,8 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       int before = problems.size();
       boolean insecure = flag(path, node, "allowInsecure");
       URI url = url(path + ".url", node.get("url"), insecure);
-      String auth = text(node.get("auth"));
-      JiraCredentials credentials = switch (auth) {
-        case "apiToken" -> {
-          String email = secret(path, "emailEnv", node);
-          String token = secret(path, "tokenEnv", node);
-          yield email == null || token == null ? null
-              : credentials(path, () -> JiraCredentials.apiToken(email, token));
-        }
-        case "personalAccessToken" -> {
-          String token = secret(path, "tokenEnv", node);
-          yield token == null ? null
-              : credentials(path, () -> JiraCredentials.personalAccessToken(token));
-        }
-        case "password" -> {
-          String user = secret(path, "userEnv", node);
-          String password = secret(path, "passwordEnv", node);
-          yield user == null || password == null ? null
-              : credentials(path, () -> JiraCredentials.password(user, password));
-        }
-        default -> {
-          add(path + ".auth", "must be apiToken, personalAccessToken or password, was "
-              + shownAuth(node.get("auth")));
-          yield null;
-        }
-      };
-      JiraFlavour flavour = null;
-      if (node.has("flavour")) {
-        switch (text(node.get("flavour")).toLowerCase(Locale.ROOT)) {
-          case "cloud" -> flavour = JiraFlavour.CLOUD;
-          case "server", "datacenter", "data center" -> flavour = JiraFlavour.SERVER;
-          default -> add(path + ".flavour", "must be cloud or server, was " + node.get("flavour"));
-        }
-      }
+      JiraCredentials credentials = credentials(path, node);
+      JiraFlavour flavour = flavour(path, node);
       double perSecond = 10;
       if (node.has("requestsPerSecond")) {
         JsonNode n = node.get("requestsPerSecond");
@@ -546,6 +515,50 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
       return problems.size() > before ? null
           : new Site(name, path, url, flavour, credentials, perSecond, endpoint, issueWrites,
               insecure, webhookSecret, unsigned, notFoundIsDeleted);
+    }
+
+    /** The site's credentials from the environment variables its {@code auth} names. */
+    private JiraCredentials credentials(String path, JsonNode node) {
+      String auth = text(node.get("auth"));
+      return switch (auth) {
+        case "apiToken" -> {
+          String email = secret(path, "emailEnv", node);
+          String token = secret(path, "tokenEnv", node);
+          yield email == null || token == null ? null
+              : credentials(path, () -> JiraCredentials.apiToken(email, token));
+        }
+        case "personalAccessToken" -> {
+          String token = secret(path, "tokenEnv", node);
+          yield token == null ? null
+              : credentials(path, () -> JiraCredentials.personalAccessToken(token));
+        }
+        case "password" -> {
+          String user = secret(path, "userEnv", node);
+          String password = secret(path, "passwordEnv", node);
+          yield user == null || password == null ? null
+              : credentials(path, () -> JiraCredentials.password(user, password));
+        }
+        default -> {
+          add(path + ".auth", "must be apiToken, personalAccessToken or password, was "
+              + shownAuth(node.get("auth")));
+          yield null;
+        }
+      };
+    }
+
+    /** The site's {@code flavour} when given, else null (detected when signing in). */
+    private JiraFlavour flavour(String path, JsonNode node) {
+      if (!node.has("flavour")) {
+        return null;
+      }
+      return switch (text(node.get("flavour")).toLowerCase(Locale.ROOT)) {
+        case "cloud" -> JiraFlavour.CLOUD;
+        case "server", "datacenter", "data center" -> JiraFlavour.SERVER;
+        default -> {
+          add(path + ".flavour", "must be cloud or server, was " + node.get("flavour"));
+          yield null;
+        }
+      };
     }
 
     /**
@@ -937,44 +950,54 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         return null;
       }
       if (node.has("jdbcUrl")) {
-        String url = text(node.get("jdbcUrl"));
-        if (!url.startsWith("jdbc:")) {
-          add("$.store.jdbcUrl", "must be a JDBC URL, e.g."
-              + " \"jdbc:postgresql://db.example.com/backbone\", was "
-              + (!node.get("jdbcUrl").isTextual()
-                  ? node.get("jdbcUrl").getNodeType().toString().toLowerCase(Locale.ROOT)
-                  : url.contains("://") ? "\"" + Store.shownUrl(url) + "\""
-                  : "a text that is not shown (a secret pasted in its place?)"));
-        } else if (Store.holdsCredentials(url)) {
-          // (a driver's own messages and log lines quote the URL's user part, password and all)
-          add("$.store.jdbcUrl", "carries credentials (\"" + Store.shownUrl(url) + "\"): give"
-              + " the user in \"user\" and the password's environment variable in"
-              + " \"passwordEnv\"");
-        }
-        String password = null;
-        if (node.has("passwordEnv")) {
-          password = secret("$.store", "passwordEnv", node);
-        }
-        int pool = 5;
-        if (node.has("maximumPoolSize")) {
-          JsonNode n = node.get("maximumPoolSize");
-          if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1 || n.asInt() > 100) {
-            add("$.store.maximumPoolSize", "must be a whole number from 1 to 100, was " + n);
-          } else {
-            pool = n.asInt();
-          }
-        }
-        String user = null;
-        if (node.has("user")) {
-          JsonNode n = node.get("user");
-          if (!n.isTextual() || n.asText().isBlank()) {
-            add("$.store.user", "must be the database user's name (a string), was " + n);
-          } else {
-            user = n.asText();
-          }
-        }
-        return new Store(null, url, user, password, pool);
+        return databaseStore(node);
       }
+      return directoryStore(node, base);
+    }
+
+    /** A store in a database: {@code jdbcUrl}, {@code user}, {@code passwordEnv}, pool size. */
+    private Store databaseStore(JsonNode node) {
+      String url = text(node.get("jdbcUrl"));
+      if (!url.startsWith("jdbc:")) {
+        add("$.store.jdbcUrl", "must be a JDBC URL, e.g."
+            + " \"jdbc:postgresql://db.example.com/backbone\", was "
+            + (!node.get("jdbcUrl").isTextual()
+                ? node.get("jdbcUrl").getNodeType().toString().toLowerCase(Locale.ROOT)
+                : url.contains("://") ? "\"" + Store.shownUrl(url) + "\""
+                : "a text that is not shown (a secret pasted in its place?)"));
+      } else if (Store.holdsCredentials(url)) {
+        // (a driver's own messages and log lines quote the URL's user part, password and all)
+        add("$.store.jdbcUrl", "carries credentials (\"" + Store.shownUrl(url) + "\"): give"
+            + " the user in \"user\" and the password's environment variable in"
+            + " \"passwordEnv\"");
+      }
+      String password = null;
+      if (node.has("passwordEnv")) {
+        password = secret("$.store", "passwordEnv", node);
+      }
+      int pool = 5;
+      if (node.has("maximumPoolSize")) {
+        JsonNode n = node.get("maximumPoolSize");
+        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1 || n.asInt() > 100) {
+          add("$.store.maximumPoolSize", "must be a whole number from 1 to 100, was " + n);
+        } else {
+          pool = n.asInt();
+        }
+      }
+      String user = null;
+      if (node.has("user")) {
+        JsonNode n = node.get("user");
+        if (!n.isTextual() || n.asText().isBlank()) {
+          add("$.store.user", "must be the database user's name (a string), was " + n);
+        } else {
+          user = n.asText();
+        }
+      }
+      return new Store(null, url, user, password, pool);
+    }
+
+    /** A store of H2 files in {@code directory} (resolved against the file's folder). */
+    private Store directoryStore(JsonNode node, Path base) {
       for (String k : List.of("user", "passwordEnv", "maximumPoolSize")) {
         if (node.has(k)) {
           add("$.store." + k, "only with jdbcUrl");
