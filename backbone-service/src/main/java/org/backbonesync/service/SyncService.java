@@ -178,39 +178,15 @@ final class SyncService {
     JdbcStores stores = null;
     try {
       ServiceConfig.Store store = config.store();
-      try {
-        if (store.jdbcUrl() != null) {
-          HikariConfig hikari = new HikariConfig();
-          hikari.setJdbcUrl(store.jdbcUrl());
-          hikari.setUsername(store.user());
-          hikari.setPassword(store.password());
-          hikari.setMaximumPoolSize(store.maximumPoolSize());
-          hikari.setPoolName("backbone-store");
-          pool = new HikariDataSource(hikari);
-          stores = JdbcStores.open(pool);
-        } else {
-          stores = JdbcStores.inDirectory(store.directory());
-        }
-      } catch (RuntimeException e) {
-        throw cannotOpen(store, e);
-      }
-      JdbcStores opened = stores;
+      OpenedStore opened = OpenedStore.open(store);
+      pool = opened.pool();
+      stores = opened.stores();
       List<Running> running = build(config, sites, stores, c -> SyncListener.all(
           MicrometerSyncListener.builder(registry, c.id())
               .connectors(c.connectorA().key(), c.connectorB().key())
               .build(),
           logs), b -> b.scheduler(gated).taskExecutor(tasks));
-      for (Running r : running) {
-        var c = r.sync.configuration();
-        r.backlog = new BacklogGauges(registry, r.id(),
-            List.of(c.connectorA().key(), c.connectorB().key()), stores.messages());
-        r.connectors.forEach((key, health) -> Gauge.builder("backbone.connector.healthy",
-                health, h -> h.healthy() ? 1 : 0)
-            .description("1 when the connector's last step that reached its site, and its last"
-                + " delivery to a partner service, succeeded, else 0")
-            .tags("synchronization", r.id(), "connector", key)
-            .register(registry));
-      }
+      registerGauges(running, registry, stores);
       LOG.info("state in {}", store);
       return new SyncService(config, stores, pool, registry, running, scheduler, prompts,
           tasks, stopping, steps);
@@ -225,6 +201,53 @@ final class SyncService {
         pool.close();
       }
       throw e;
+    }
+  }
+
+  /** The configured store, opened, and the pool it runs on (null for H2 files). */
+  private record OpenedStore(HikariDataSource pool, JdbcStores stores) {
+    /**
+     * Opens the store.
+     *
+     * @throws ServiceFailure {@link ServiceMain#STORE} when it cannot be opened (a pool made
+     *     for it is closed)
+     */
+    static OpenedStore open(ServiceConfig.Store store) {
+      HikariDataSource pool = null;
+      try {
+        if (store.jdbcUrl() == null) {
+          return new OpenedStore(null, JdbcStores.inDirectory(store.directory()));
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(store.jdbcUrl());
+        hikari.setUsername(store.user());
+        hikari.setPassword(store.password());
+        hikari.setMaximumPoolSize(store.maximumPoolSize());
+        hikari.setPoolName("backbone-store");
+        pool = new HikariDataSource(hikari);
+        return new OpenedStore(pool, JdbcStores.open(pool));
+      } catch (RuntimeException e) {
+        if (pool != null) {
+          pool.close();
+        }
+        throw cannotOpen(store, e);
+      }
+    }
+  }
+
+  /** Each synchronization's backlog gauges and each local connector's health gauge. */
+  private static void registerGauges(List<Running> running, PrometheusMeterRegistry registry,
+      JdbcStores stores) {
+    for (Running r : running) {
+      var c = r.sync.configuration();
+      r.backlog = new BacklogGauges(registry, r.id(),
+          List.of(c.connectorA().key(), c.connectorB().key()), stores.messages());
+      r.connectors.forEach((key, health) -> Gauge.builder("backbone.connector.healthy",
+              health, h -> h.healthy() ? 1 : 0)
+          .description("1 when the connector's last step that reached its site, and its last"
+              + " delivery to a partner service, succeeded, else 0")
+          .tags("synchronization", r.id(), "connector", key)
+          .register(registry));
     }
   }
 
