@@ -40,8 +40,16 @@ final class IssueValues {
     }
   }
 
-  /** A change of a field: when, and by whom. */
-  record Change(long timestamp, String author) {}
+  /**
+   * A change of a field: when, and by whom. A time before 1970 (an issue migrated from a legacy
+   * tracker keeps its dates, placeholders like 1900-01-01 among them) is taken as 0, as old as a
+   * message tells: a field value's time is 0 or more ({@code BackdatedIssueTest}).
+   */
+  record Change(long timestamp, String author) {
+    Change {
+      timestamp = Math.max(0, timestamp);
+    }
+  }
 
   /** The latest change per field, leaving out the sync user's own changes. */
   Map<String, Change> latestChanges(
@@ -175,7 +183,7 @@ final class IssueValues {
    * later).
    */
   FieldValue weighed(JsonNode value, Change change, TrackedIssue issue) {
-    long at = change == null ? issue.created() : change.timestamp;
+    long at = change == null ? Math.max(0, issue.created()) : change.timestamp;
     String by = change == null ? issue.creator() : change.author;
     return new FieldValue(value, connector.config.syncUser().equals(by) ? 0 : at, by);
   }
@@ -204,7 +212,7 @@ final class IssueValues {
           // then retried): the value there now is the partner's, no person's change
           unsentAt.remove(item.field());
         } else {
-          unsentAt.merge(item.field(), entry.timestamp(), Math::max);
+          unsentAt.merge(item.field(), Math.max(0, entry.timestamp()), Math::max);
         }
       }
     }
