@@ -294,6 +294,37 @@ class AttachmentSyncTest {
     assertEquals(List.of("photo.png"), names(sync.a(), pa1), "the original stays");
   }
 
+  /**
+   * Alice attaches the same file twice and deletes one of the two: PB-1's copy (one for both:
+   * the same content is attached once) stays while PA-1 still has the content, and goes with
+   * the second. The copy went with whichever she deleted first. Also where A lists no sizes
+   * (the file kept is measured to tell the partner its size).
+   */
+  @Test
+  void deletingOneOfTwoEqualFilesKeepsTheCopyUntilBothAreGone() throws Exception {
+    for (int run = 0; run < 4; run++) {
+      int first = run % 2;
+      SyncTestDriver sync = run < 2 ? driver("{}") : unlistedSizesOnA("{}");
+      String pa1 = sync.a("alice").create("Printer on fire");
+      sync.runUntilQuiet();
+      List<Attachment> twice = List.of(
+          sync.a("alice").upload(pa1, "error.png", "image/png", bytes("the error")),
+          sync.a("alice").upload(pa1, "error (1).png", "image/png", bytes("the error")));
+      sync.runUntilQuiet();
+      assertEquals(1, sync.b().attachments("PB-1").size(), "the content attached once");
+
+      sync.a("alice").deleteAttachment(twice.get(first).id());
+      sync.runUntilQuiet();
+      List<Attachment> copies = sync.b().attachments("PB-1");
+      assertEquals(1, copies.size(), "PA-1 still has the content; run " + run);
+      assertEquals("the error", content(sync.b(), copies.get(0)));
+
+      sync.a("alice").deleteAttachment(twice.get(1 - first).id());
+      sync.runUntilQuiet();
+      assertEquals(List.of(), names(sync.b(), "PB-1"), "both gone; run " + run);
+    }
+  }
+
   @Test
   void aCrashAfterTheUploadDoesNotUploadTwice() throws Exception {
     SyncTestDriver sync = driver("{}");

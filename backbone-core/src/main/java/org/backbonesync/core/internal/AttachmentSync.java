@@ -126,11 +126,17 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
           .put("sha256", content.sha());
       put.add(new AttachmentLink(a.id(), null, content.sha(), true));
     }
+    Map<String, String> kept = keptContents(links, present, put);
     for (AttachmentLink link : links) {
       if (present.containsKey(link.localId())) {
         continue;
       }
       removed.add(link.localId());
+      String twin = kept.get(link.sha256());
+      if (link.original() && twin != null
+          && relinked(issueKey, present.get(twin), link.sha256(), byLocal.containsKey(twin), ops)) {
+        continue;
+      }
       if (link.original()) { // a copy deleted here stays on the side that made the original
         var op = ops.addObject().put("op", "delete").put("id", link.localId());
         if (link.remoteId() != null) {
@@ -141,6 +147,53 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     // a file refused is still there: a whole send without it is not complete, or the partner
     // would delete its copy
     return new Out(ops, LINKS.changes(put, removed), links.isEmpty() && noneRefused);
+  }
+
+  /**
+   * By content, an original file still here: a linked one, or one this send adds. The partner
+   * attaches a content once, so its copy of a file deleted here stays while another file here
+   * has the same content.
+   */
+  private static Map<String, String> keptContents(List<AttachmentLink> links,
+      Map<String, Attachment> present, List<AttachmentLink> added) {
+    Map<String, String> kept = new HashMap<>();
+    for (AttachmentLink l : links) {
+      if (l.original() && present.containsKey(l.localId())) {
+        kept.putIfAbsent(l.sha256(), l.localId());
+      }
+    }
+    added.forEach(l -> kept.putIfAbsent(l.sha256(), l.localId()));
+    return kept;
+  }
+
+  /**
+   * Instead of deleting the partner's copy of a file deleted here, links it to {@code twin}, a
+   * file here with the same content: an add the partner takes as sent again (its copy's link
+   * names the twin already) or links to the copy it has (the same content). Nothing to add when
+   * the twin is added by this send anyway. False when the twin's size is not listed and reading
+   * it fails: the partner's copy is deleted then, as before, and the twin copied again.
+   */
+  private boolean relinked(String issueKey, Attachment twin, String sha, boolean linked,
+      ArrayNode ops) {
+    if (!linked) {
+      return true; // (its add is in ops, and the partner links it to the copy by its content)
+    }
+    long size = twin.size();
+    if (size < 0) {
+      Hashed content;
+      try {
+        content = hashed(issueKey, twin);
+      } catch (TrackerException refused) {
+        return false;
+      }
+      if (content == null) {
+        return false;
+      }
+      size = content.size();
+    }
+    ops.addObject().put("op", "add").put("id", twin.id()).put("filename", twin.filename())
+        .put("mimeType", twin.mimeType()).put("size", size).put("sha256", sha);
+    return true;
   }
 
   /** Whether a search's attachments hold every linked one (else the search may be lagging). */
