@@ -961,12 +961,12 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return db.read(c -> {
       List<CommentLink> links = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, local_updated,"
-          + " body_hash FROM bb_comment_link WHERE sync_info_id = ? ORDER BY position")) {
+          + " body_hash, carried FROM bb_comment_link WHERE sync_info_id = ? ORDER BY position")) {
         s.setLong(1, syncInfoId);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             links.add(new CommentLink(r.getString(1), r.getString(2), r.getLong(3),
-                r.getString(4)));
+                r.getString(4), r.getBoolean(5)));
           }
         }
       }
@@ -977,14 +977,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public void putCommentLink(long syncInfoId, CommentLink link) {
     db.run(c -> {
-      upsert(c, "UPDATE bb_comment_link SET remote_id = ?, local_updated = ?, body_hash = ?"
-          + " WHERE sync_info_id = ? AND local_id = ?",
-          new Object[] {link.remoteId(), link.localUpdated(), link.bodyHash(), syncInfoId,
-              link.localId()},
+      upsert(c, "UPDATE bb_comment_link SET remote_id = ?, local_updated = ?, body_hash = ?,"
+          + " carried = ? WHERE sync_info_id = ? AND local_id = ?",
+          new Object[] {link.remoteId(), link.localUpdated(), link.bodyHash(), link.carried(),
+              syncInfoId, link.localId()},
           "INSERT INTO bb_comment_link (sync_info_id, local_id, remote_id, local_updated,"
-              + " body_hash) VALUES (?, ?, ?, ?, ?)",
+              + " body_hash, carried) VALUES (?, ?, ?, ?, ?, ?)",
           new Object[] {syncInfoId, link.localId(), link.remoteId(), link.localUpdated(),
-              link.bodyHash()});
+              link.bodyHash(), link.carried()});
       return null;
     });
   }
@@ -1000,12 +1000,13 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
     return db.read(c -> {
       List<WorklogLink> links = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT local_id, remote_id, local_updated,"
-          + " content_hash FROM bb_worklog_link WHERE sync_info_id = ? ORDER BY position")) {
+          + " content_hash, carried FROM bb_worklog_link WHERE sync_info_id = ?"
+          + " ORDER BY position")) {
         s.setLong(1, syncInfoId);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             links.add(new WorklogLink(r.getString(1), r.getString(2), r.getLong(3),
-                r.getString(4)));
+                r.getString(4), r.getBoolean(5)));
           }
         }
       }
@@ -1016,14 +1017,14 @@ final class JdbcSyncInfoStore implements SyncInfoStore {
   @Override
   public void putWorklogLink(long syncInfoId, WorklogLink link) {
     db.run(c -> {
-      upsert(c, "UPDATE bb_worklog_link SET remote_id = ?, local_updated = ?, content_hash = ?"
-          + " WHERE sync_info_id = ? AND local_id = ?",
-          new Object[] {link.remoteId(), link.localUpdated(), link.hash(), syncInfoId,
-              link.localId()},
+      upsert(c, "UPDATE bb_worklog_link SET remote_id = ?, local_updated = ?, content_hash = ?,"
+          + " carried = ? WHERE sync_info_id = ? AND local_id = ?",
+          new Object[] {link.remoteId(), link.localUpdated(), link.hash(), link.carried(),
+              syncInfoId, link.localId()},
           "INSERT INTO bb_worklog_link (sync_info_id, local_id, remote_id, local_updated,"
-              + " content_hash) VALUES (?, ?, ?, ?, ?)",
+              + " content_hash, carried) VALUES (?, ?, ?, ?, ?, ?)",
           new Object[] {syncInfoId, link.localId(), link.remoteId(), link.localUpdated(),
-              link.hash()});
+              link.hash(), link.carried()});
       return null;
     });
   }

@@ -47,7 +47,7 @@ final class Migrations {
       "V6__pending_value.sql", "V7__trace.sql", "V8__issue_links.sql",
       "V9__worklog_links.sql", "V10__row_stamp.sql", "V11__message_id_first.sql",
       "V12__skipped_base.sql", "V13__conflict_issue.sql", "V14__ignored_by_admin.sql",
-      "V15__removed_row.sql");
+      "V15__removed_row.sql", "V16__carried_links.sql");
 
   /** The shipped file a DBA runs after applying the scripts by hand: the history and its rows. */
   static final String HISTORY_SCRIPT = "bb_schema_version.sql";

@@ -23,3 +23,4 @@ INSERT INTO bb_schema_version (version, script, checksum) VALUES (12, 'V12__skip
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (13, 'V13__conflict_issue.sql', 'fb319746ad3150f22d42681c3dc3bf9b7b668d938768174ad9329735bd8ae1f5');
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (14, 'V14__ignored_by_admin.sql', 'cc147e564f5a5f56c941ed20d8c942f5845710f432d507bc2053315ec0a94da3');
 INSERT INTO bb_schema_version (version, script, checksum) VALUES (15, 'V15__removed_row.sql', 'c92885bf77bd9deea054fa8fd7b7928ae5f921dee10866700e2b0da4f29980a3');
+INSERT INTO bb_schema_version (version, script, checksum) VALUES (16, 'V16__carried_links.sql', 'dff45d83632a354a080f708ca96c45a99b49f1f592bf54ecfcbe76d21c0de6a5');

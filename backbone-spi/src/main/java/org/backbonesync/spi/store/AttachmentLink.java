@@ -9,7 +9,10 @@ import java.util.Objects;
  * @param remoteId the partner attachment's id, or null while unknown (one this side sent)
  * @param sha256 the content's SHA-256 (hex), to recognize the same file however it arrives
  * @param original whether it was attached here by a person (true) or is a copy the sync made
- *     (false); only deleting an original deletes its copy on the partner
+ *     (false); only deleting an original deletes its copy on the partner. A copy the sync made of
+ *     a file of a partner issue that a Jira site restore lost, sent since to the issue's new
+ *     partner, is this side's original from then on (true): a whole sends it, and a partner's
+ *     whole does not delete it
  */
 public record AttachmentLink(String localId, String remoteId, String sha256, boolean original) {
   public AttachmentLink {

@@ -613,6 +613,24 @@ public abstract class SyncInfoStoreCompatibilityKit extends StoresKit<SyncInfoSt
   }
 
   @Test
+  void aCarriedCommentOrWorklogLinkKeepsItsMarkAndLosesItWhenReplaced() {
+    SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
+    store.putCommentLink(row.id(), new CommentLink("10", null, 100, "h1", true));
+    store.putWorklogLink(row.id(), new WorklogLink("10", null, 100, "h1", true));
+    assertEquals(List.of(new CommentLink("10", null, 100, "h1", true)),
+        store.commentLinks(row.id()), "a carried comment stays ours across a restart");
+    assertEquals(List.of(new WorklogLink("10", null, 100, "h1", true)),
+        store.worklogLinks(row.id()));
+
+    store.putCommentLink(row.id(), new CommentLink("10", "20", 150, "h2"));
+    store.putWorklogLink(row.id(), new WorklogLink("10", "20", 150, "h2"));
+    assertEquals(List.of(new CommentLink("10", "20", 150, "h2", false)),
+        store.commentLinks(row.id()));
+    assertEquals(List.of(new WorklogLink("10", "20", 150, "h2", false)),
+        store.worklogLinks(row.id()));
+  }
+
+  @Test
   void worklogLinksAreKeptPerRowReplacedByLocalIdAndGoWithTheirRow() {
     SyncInfo row = store.insert(row("PA", "PA-1", "PB-1"));
     SyncInfo other = store.insert(row("PA", "PA-2", "PB-2"));
