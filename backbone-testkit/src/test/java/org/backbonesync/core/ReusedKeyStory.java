@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.InMemoryTransport;
 import org.backbonesync.testkit.SyncTestDriver;
@@ -19,6 +20,16 @@ final class ReusedKeyStory {
 
   /** Plays the story up to PA-3 made for PB-2; returns the backup's time. */
   static long copyMadeAgainUnderANewKey(SyncTestDriver sync) {
+    return copyMadeAgainUnderANewKey(sync, s -> { });
+  }
+
+  /**
+   * Plays the story up to PA-3 made for PB-2, running {@code beforeRestore} once PB-2's row
+   * names PA-2 and before A's restore loses PA-2 (PB-2's create, its acknowledgement lost, still
+   * waits in PB's outbox then: deliver nothing of PB there); returns the backup's time.
+   */
+  static long copyMadeAgainUnderANewKey(SyncTestDriver sync,
+      Consumer<SyncTestDriver> beforeRestore) {
     sync.b("bob").create("Printer on fire");
     sync.runUntilQuiet();
     sync.advance(Duration.ofMinutes(1));
@@ -31,6 +42,7 @@ final class ReusedKeyStory {
     sync.apply("PA"); // PA-2 made for PB-2
     sync.deliver("PA");
     sync.apply("PB"); // PB-2's row names PA-2
+    beforeRestore.accept(sync);
     sync.advance(Duration.ofHours(2));
     assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backup));
     sync.advance(Duration.ofMinutes(10));

@@ -88,15 +88,29 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
   }
 
   @Override
-  Out outgoing(IssueChanges changes, List<AttachmentLink> links) {
-    return outgoing(changes.issue().key(), links, changes.attachments());
+  String localId(AttachmentLink link) {
+    return link.localId();
+  }
+
+  /** An original the sync user attached: a copy carried after a restore lost its original. */
+  @Override
+  boolean carried(AttachmentLink link) {
+    return link.original();
+  }
+
+  @Override
+  Out outgoing(IssueChanges changes, List<AttachmentLink> links, Set<String> carried) {
+    return outgoing(changes.issue().key(), links, changes.attachments(), carried);
   }
 
   /**
    * @param known the issue's attachments from the change search, or null to read them; read again
    *     when a linked one is missing (the search may lag behind the issue, see {@link CommentSync})
+   * @param carried the copies of ours that go as our own originals (see {@link
+   *     LinkedFlow#outgoing})
    */
-  private Out outgoing(String issueKey, List<AttachmentLink> links, List<Attachment> known) {
+  private Out outgoing(String issueKey, List<AttachmentLink> links, List<Attachment> known,
+      Set<String> carried) {
     Map<String, AttachmentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
     ArrayNode ops = JsonNodeFactory.instance.arrayNode();
@@ -107,7 +121,8 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
     boolean noneRefused = true;
     for (Attachment a : complete ? known : tracker.attachments(issueKey)) {
       present.put(a.id(), a);
-      if (byLocal.containsKey(a.id()) || syncUser.equals(a.author()) || !included(a)) {
+      if (byLocal.containsKey(a.id()) || syncUser.equals(a.author()) && !carried.contains(a.id())
+          || !included(a)) {
         continue;
       }
       Hashed content;
@@ -280,14 +295,17 @@ final class AttachmentSync extends LinkedFlow<AttachmentLink> {
   /**
    * After the ops of a sender that sent every file it has ({@code complete}, to a row made
    * again): a file the sync user attached here is a copy, so one whose content the sender no
-   * longer has is a copy of a file deleted there meanwhile, and goes. Returns the ids deleted.
+   * longer has is a copy of a file deleted there meanwhile, and goes; not one the links mark an
+   * original (carried: ours since a restore lost the partner's original; the partner holds a copy
+   * of it, which its whole does not name). Returns the ids deleted.
    */
   private List<String> deleteCopiesNotIn(String issueKey, JsonNode ops,
       List<AttachmentLink> known) {
     Set<String> contents = new HashSet<>();
     ops.forEach(op -> contents.add(op.path("sha256").asText()));
     Set<String> kept = new HashSet<>();
-    known.stream().filter(l -> contents.contains(l.sha256())).forEach(l -> kept.add(l.localId()));
+    known.stream().filter(l -> l.original() || contents.contains(l.sha256()))
+        .forEach(l -> kept.add(l.localId()));
     List<String> deleted = new ArrayList<>();
     for (Attachment a : tracker.attachments(issueKey)) {
       if (syncUser.equals(a.author()) && !kept.contains(a.id())) {

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 final class AuthorPrefix {
   private final String template;
   private final Pattern pattern;
+  /** The prefix with the first author's place captured; null when it names no author. */
+  private final Pattern named;
 
   /** @param template the text with {@code {author}} where the author's name goes; may be empty */
   AuthorPrefix(String template) {
@@ -23,6 +25,22 @@ final class AuthorPrefix {
       }
     }
     this.pattern = template.isEmpty() ? null : Pattern.compile(regex.toString(), Pattern.DOTALL);
+    this.named = parts.length < 2 ? null : Pattern.compile("^" + Pattern.quote(parts[0])
+        + "(.*?)" + Pattern.quote(parts[1]), Pattern.DOTALL);
+  }
+
+  /**
+   * The author's name a copy's body starts with, as this prefix wrote it; null when the template
+   * names no author, the body does not start with the prefix, or the name is empty. A copy sent
+   * as a side's own (carried after a restore lost its original) goes with this name, not the
+   * sync user's.
+   */
+  String author(String body) {
+    if (named == null) {
+      return null;
+    }
+    var m = named.matcher(body);
+    return m.find() && !m.group(1).isEmpty() ? m.group(1) : null;
   }
 
   /** The prefix for a copy of a comment by this author. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.backbonesync.spi.store.CommentLink;
 import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.Comment;
@@ -60,12 +61,26 @@ final class CommentSync extends LinkedFlow<CommentLink> {
   }
 
   @Override
-  Out outgoing(IssueChanges changes, List<CommentLink> links) {
-    return outgoing(changes.issue().key(), links, changes.comments());
+  String localId(CommentLink link) {
+    return link.localId();
   }
 
-  /** @param known the issue's comments from the change search, or null to read them */
-  private Out outgoing(String issueKey, List<CommentLink> links, List<Comment> known) {
+  @Override
+  boolean carried(CommentLink link) {
+    return link.carried();
+  }
+
+  @Override
+  Out outgoing(IssueChanges changes, List<CommentLink> links, Set<String> carried) {
+    return outgoing(changes.issue().key(), links, changes.comments(), carried);
+  }
+
+  /**
+   * @param known the issue's comments from the change search, or null to read them
+   * @param carried the copies of ours that go as our own (see {@link LinkedFlow#outgoing})
+   */
+  private Out outgoing(String issueKey, List<CommentLink> links, List<Comment> known,
+      Set<String> carried) {
     Map<String, CommentLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
     List<Comment> comments = known != null && !lagsBehind(known, links)
@@ -81,22 +96,24 @@ final class CommentSync extends LinkedFlow<CommentLink> {
       present.put(c.id(), c);
       CommentLink link = byLocal.get(c.id());
       if (link == null) {
-        if (syncUser.equals(c.author())) {
+        boolean copy = syncUser.equals(c.author());
+        if (copy && !carried.contains(c.id())) {
           continue; // a copy this connector wrote, not linked yet: never send it back
         }
-        String body = mentions.export(c.body());
+        String body = mentions.export(stripPrefix(c));
         ops.add(document(op("add", c.id(), null).put("author", c.author())
-            .put("authorName", displayName(c.author())).put("body", body)
+            .put("authorName", authorName(c)).put("body", body)
             .put("created", c.created()).put("visibility", c.visibility()), c, body));
-        put.add(new CommentLink(c.id(), null, c.updated(), hash(c.body())));
+        put.add(new CommentLink(c.id(), null, c.updated(), hash(c.body()), copy));
       } else if (!syncUser.equals(c.updateAuthor())
           && (c.updated() > link.localUpdated() || !hash(c.body()).equals(link.bodyHash()))) {
         // (an edit the sync made itself, before a crash kept it from updating the link, is none)
-        String body = mentions.export(stripPrefix(c, link));
+        String body = mentions.export(stripPrefix(c));
         ops.add(document(op("edit", c.id(), link.remoteId()).put("author", c.author())
-            .put("authorName", displayName(c.author())).put("body", body)
+            .put("authorName", authorName(c)).put("body", body)
             .put("updated", c.updated()).put("visibility", c.visibility()), c, body));
-        put.add(new CommentLink(c.id(), link.remoteId(), c.updated(), hash(c.body())));
+        put.add(new CommentLink(c.id(), link.remoteId(), c.updated(), hash(c.body()),
+            link.carried()));
       }
     }
     for (CommentLink link : links) {
@@ -172,8 +189,18 @@ final class CommentSync extends LinkedFlow<CommentLink> {
   }
 
   /** The body of a copy this side wrote, without the author prefix it added. */
-  private String stripPrefix(Comment c, CommentLink link) {
+  private String stripPrefix(Comment c) {
     return syncUser.equals(c.author()) ? prefix.strip(c.body()) : c.body();
+  }
+
+  /**
+   * The name a comment goes with: its author's, or for a copy this side wrote the one its prefix
+   * names (a copy the partner holds of it, carried there after a restore lost the original, gets
+   * that name again, not the sync user's).
+   */
+  private String authorName(Comment c) {
+    String named = syncUser.equals(c.author()) ? prefix.author(c.body()) : null;
+    return named != null ? named : displayName(c.author());
   }
 
   private String displayName(String userId) {

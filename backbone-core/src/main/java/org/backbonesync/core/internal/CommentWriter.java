@@ -176,8 +176,9 @@ final class CommentWriter {
           .forEach(c -> now.put(c.id(), c));
       for (String localId : pass.touched) {
         Comment c = now.get(localId);
+        CommentLink before = pass.byLocal.get(localId);
         put.add(new CommentLink(localId, pass.remoteOf.get(localId), c == null ? 0 : c.updated(),
-            c == null ? null : CommentSync.hash(c.body())));
+            c == null ? null : CommentSync.hash(c.body()), before != null && before.carried()));
       }
     }
     return put;
@@ -202,7 +203,9 @@ final class CommentWriter {
   /**
    * After the ops of a sender that sent every comment it has ({@code complete}, to a row made
    * again): the sync user's comments here are copies, so one that is no copy of a comment named
-   * is of a comment deleted there meanwhile, and goes. Returns the ids deleted. The comments as
+   * is of a comment deleted there meanwhile, and goes; not one the links mark carried (ours since
+   * a restore lost the partner's original: the partner holds a copy of it, which its whole does
+   * not name). Returns the ids deleted. The comments as
    * read before the ops: one this pass added is a copy of one named, and one it deleted is gone
    * (the pair's claim keeps other applies away; a person adds none as the sync user).
    */
@@ -212,8 +215,8 @@ final class CommentWriter {
     List<String> deleted = new ArrayList<>();
     for (Comment c : pass.comments) {
       CommentLink link = pass.byLocal.get(c.id());
-      boolean copyOfNamed = pass.touched.contains(c.id())
-          || (link != null && link.remoteId() != null && named.contains(link.remoteId()));
+      boolean copyOfNamed = pass.touched.contains(c.id()) || link != null
+          && (link.carried() || link.remoteId() != null && named.contains(link.remoteId()));
       if (syncUser.equals(c.author()) && !copyOfNamed && !pass.removed.contains(c.id())) {
         try {
           tracker.deleteComment(pass.issueKey, c.id());

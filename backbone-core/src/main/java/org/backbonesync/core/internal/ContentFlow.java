@@ -54,6 +54,20 @@ interface ContentFlow {
   Out outgoing(IssueChanges changes, SyncInfoStore store, long rowId);
 
   /**
+   * The operations of an issue sent whole: every item as new, as {@link #outgoing} with row 0,
+   * and with them the items the sync user wrote that the pair's links mark carried (copies of the
+   * items of a partner issue a Jira site restore lost, this side's own since they were sent to
+   * its new copy); by default as {@link #outgoing} with row 0.
+   *
+   * @param rowId the pair's row, whose links mark the carried items; 0 for none
+   * @param carry whether every item of the sync user's that the links know is carried from now on
+   *     (the row is linked again with a new copy after its partner issue was lost)
+   */
+  default Out whole(IssueChanges changes, SyncInfoStore store, long rowId, boolean carry) {
+    return outgoing(changes, store, 0);
+  }
+
+  /**
    * Carries out the partner's operations on the local issue.
    *
    * @param rowId the pair's row whose links it reads; 0 when it has none yet

@@ -118,7 +118,7 @@ final class InOrder {
    * ({@code RestoredSiteCopyCrashTest}). Not a row an admin set to ignore ({@link
    * SyncInfo#ignoredByAdmin()}): it keeps ignoring ({@code RestoredSiteCopyTest}).
    */
-  private static boolean gaveKeyUp(SyncInfo row, SyncMessage message) {
+  static boolean gaveKeyUp(SyncInfo row, SyncMessage message) {
     return row.incomingChangesIgnored() && !row.ignoredByAdmin() && row.remoteIssueKey() == null
         && row.partnerEpoch() != 0 && message.senderEpoch() >= row.partnerEpoch();
   }

@@ -3,6 +3,7 @@ package org.backbonesync.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.tracker.IssueChanges;
@@ -38,6 +39,25 @@ final class OutgoingContent {
    */
   Map<String, ContentFlow.Out> collect(IssueChanges changes, long rowId,
       Predicate<String> wanted) {
+    return collect(wanted, rowId == 0,
+        flow -> flow.outgoing(changes, stores.syncInfo(), rowId));
+  }
+
+  /**
+   * The operations of each wanted flow for the issue sent whole (every item as new, which always
+   * goes), with the items the pair's links mark carried ({@link ContentFlow#whole}).
+   *
+   * @param rowId the pair's row; 0 for none
+   * @param carry whether every item of the sync user's that the row's links know is carried from
+   *     now on: the row is linked again with a new copy after its partner issue was lost
+   */
+  Map<String, ContentFlow.Out> collectWhole(IssueChanges changes, long rowId, boolean carry,
+      Predicate<String> wanted) {
+    return collect(wanted, true, flow -> flow.whole(changes, stores.syncInfo(), rowId, carry));
+  }
+
+  private Map<String, ContentFlow.Out> collect(Predicate<String> wanted, boolean whole,
+      Function<ContentFlow, ContentFlow.Out> outgoing) {
     if (connector.flowsOut.isEmpty()) {
       return Map.of(); // (no map per message when no content flows)
     }
@@ -46,8 +66,8 @@ final class OutgoingContent {
       if (!wanted.test(flow.id())) {
         continue;
       }
-      ContentFlow.Out out = flow.outgoing(changes, stores.syncInfo(), rowId);
-      if (out.ops().isEmpty() && rowId != 0) {
+      ContentFlow.Out out = outgoing.apply(flow);
+      if (out.ops().isEmpty() && !whole) {
         if (!out.links().isEmpty()) {
           outs.put(flow.id(), out);
         }

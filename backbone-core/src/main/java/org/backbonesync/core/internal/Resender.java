@@ -185,7 +185,7 @@ final class Resender {
       gone.unlinkReplaced(row, clock.millis());
       return Resynced.NOTHING_TO_SEND;
     }
-    Resend resend = resend(issue, mappingIds, whole, Map.of(), row.id());
+    Resend resend = resend(issue, mappingIds, whole, Map.of(), row.id(), false);
     if (resend.isEmpty()) {
       return Resynced.NOTHING_TO_SEND;
     }
@@ -232,9 +232,21 @@ final class Resender {
    * @param applied the values a message applied to the issue just before, by mapping id: one
    *     the issue still has goes with its time if later ({@link IssueValues#whole}); none else
    */
-  synchronized void sendWhole(TrackedIssue issue, long rowId, Map<String, FieldValue> applied,
+  void sendWhole(TrackedIssue issue, long rowId, Map<String, FieldValue> applied,
       Supplier<SyncInfo> row) {
-    Resend resend = resend(issue, connector.sendingIds(), true, applied, rowId);
+    sendWhole(issue, rowId, applied, row, false);
+  }
+
+  /**
+   * {@link #sendWhole(TrackedIssue, long, Map, Supplier)}, carrying when {@code carry} the
+   * comments, worklogs and files the sync user wrote that the row's links know: the row is
+   * linked again with a new copy of its issue, made after a Jira site restore lost its partner
+   * issue, and those are the copies of the lost issue's items, the only ones left. They go as
+   * this side's own, and their links say so from then on ({@link ContentFlow#whole}).
+   */
+  synchronized void sendWhole(TrackedIssue issue, long rowId, Map<String, FieldValue> applied,
+      Supplier<SyncInfo> row, boolean carry) {
+    Resend resend = resend(issue, connector.sendingIds(), true, applied, rowId, carry);
     SyncInfo[] replaced = new SyncInfo[1];
     SyncMessage message = stores.inTransaction(() -> {
       SyncInfo ours = row.get();
@@ -281,7 +293,7 @@ final class Resender {
     if (issue.isEmpty()) {
       return TakenBack.GONE;
     }
-    Resend resend = resend(issue.get(), connector.sendingIds(), true, Map.of(), row.id());
+    Resend resend = resend(issue.get(), connector.sendingIds(), true, Map.of(), row.id(), false);
     Optional<SyncMessage> queued = ifUnchanged(row,
         locked -> queueWhole(issue.get(), madeAnew(locked, issue.get()), resend, true));
     if (queued == null) {
@@ -334,9 +346,14 @@ final class Resender {
     }
   }
 
-  /** Reads what a resync of the mappings sends (tracker calls; no store write). */
+  /**
+   * Reads what a resync of the mappings sends (tracker calls; no store write).
+   *
+   * @param carry whether a whole carries the sync user's items the row's links know ({@link
+   *     OutgoingContent#collectWhole})
+   */
   private Resend resend(TrackedIssue issue, Set<String> mappingIds, boolean whole,
-      Map<String, FieldValue> applied, long rowId) {
+      Map<String, FieldValue> applied, long rowId, boolean carry) {
     // Sent whole, each value carries when it last changed (as a new issue's do), so that a
     // change the partner made meanwhile wins over an older value here.
     Map<String, Change> latest = whole
@@ -361,8 +378,10 @@ final class Resender {
       }
     }
     // Content: only items not synced yet, edited or deleted; a resync never copies one twice.
-    Map<String, ContentFlow.Out> content = this.content.collect(
-        new IssueChanges(issue, List.of()), whole ? 0 : rowId, mappingIds::contains);
+    IssueChanges changes = new IssueChanges(issue, List.of());
+    Map<String, ContentFlow.Out> content = whole
+        ? this.content.collectWhole(changes, rowId, carry, mappingIds::contains)
+        : this.content.collect(changes, rowId, mappingIds::contains);
     return new Resend(fields, content);
   }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.backbonesync.spi.SyncException;
+import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.RemovedRow;
 import org.backbonesync.spi.store.Stores;
@@ -236,7 +237,11 @@ final class SenderRows {
 
   /**
    * Talks with the message's sender row from now on. When it replaces the partner row we talked
-   * with (deleted there, or its store lost), it knows nothing of our issue: send it whole.
+   * with (deleted there, or its store lost), it knows nothing of our issue: send it whole. When it
+   * is the PAIRED of a new copy that links the row again after a restore lost its partner issue
+   * ({@link InOrder#gaveKeyUp}), the whole carries the copies the row holds of the lost issue's
+   * comments, worklogs and files ({@link Resender#sendWhole(TrackedIssue, long, Map, Supplier,
+   * boolean)}): the new copy was made from our create, and they are the only ones left.
    */
   void learn(SyncInfo row, SyncMessage message, boolean replaced) {
     forgetPrefetched();
@@ -249,8 +254,9 @@ final class SenderRows {
       log.info("{}: the row of {} at {} was made again; sending {} whole",
           connector.key(), message.sourceIssueKey(), connector.partner.key(),
           row.localIssueKey());
+      boolean carry = message.kind() == MessageKind.PAIRED && InOrder.gaveKeyUp(row, message);
       resender.sendWhole(issue.get(), row.id(), Map.of(),
-          () -> talk.apply(connector.lockRow(stores, row.id())));
+          () -> talk.apply(connector.lockRow(stores, row.id())), carry);
     } else {
       stores.inTransaction(() -> {
         stores.syncInfo().update(talk.apply(connector.lockRow(stores, row.id())));

@@ -63,7 +63,17 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
   // ------------------------------------------------------------------ outgoing
 
   @Override
-  Out outgoing(IssueChanges changes, List<WorklogLink> links) {
+  String localId(WorklogLink link) {
+    return link.localId();
+  }
+
+  @Override
+  boolean carried(WorklogLink link) {
+    return link.carried();
+  }
+
+  @Override
+  Out outgoing(IssueChanges changes, List<WorklogLink> links, Set<String> carried) {
     Map<String, WorklogLink> byLocal = new HashMap<>();
     links.forEach(l -> byLocal.put(l.localId(), l));
     ArrayNode ops = JSON.arrayNode();
@@ -72,13 +82,14 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
     for (Worklog w : tracker.worklogs(changes.issue().key())) {
       present.add(w.id());
       WorklogLink link = byLocal.get(w.id());
-      if (link == null && !syncUser.equals(w.author())) {
-        ops.add(describe(op("add", w.id(), null), w, w.comment()));
-        put.add(new WorklogLink(w.id(), null, w.updated(), hash(w)));
+      boolean copy = syncUser.equals(w.author());
+      if (link == null && (!copy || carried.contains(w.id()))) {
+        ops.add(describe(op("add", w.id(), null), w, stripPrefix(w)));
+        put.add(new WorklogLink(w.id(), null, w.updated(), hash(w), copy));
       } else if (link != null && editedHere(w, link)) {
         ops.add(describe(op("edit", w.id(), link.remoteId()), w, stripPrefix(w))
             .put("updated", w.updated()));
-        put.add(new WorklogLink(w.id(), link.remoteId(), w.updated(), hash(w)));
+        put.add(new WorklogLink(w.id(), link.remoteId(), w.updated(), hash(w), link.carried()));
       } // else: a copy this connector logged, not linked yet, or unchanged: nothing to send
     }
     List<String> removed = new ArrayList<>();
@@ -100,14 +111,20 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
         && (w.updated() > link.localUpdated() || !hash(w).equals(link.hash()));
   }
 
-  /** The operation with what the worklog says and who logged it, as the settings name them. */
+  /**
+   * The operation with what the worklog says and who logged it, as the settings name them; for a
+   * copy this side logged, the author its prefix names (a copy the partner holds of it, carried
+   * there after a restore lost the original, names that author again, not the sync user).
+   */
   private ObjectNode describe(ObjectNode op, Worklog w, String comment) {
     op.put("started", w.started()).put("timeSpentSeconds", w.timeSpentSeconds())
         .put("comment", mentions.export(comment));
+    String named = syncUser.equals(w.author()) ? prefix.author(w.comment()) : null;
     if (!author.equals("anonymous")) {
-      op.put("authorName", tracker.user(w.author()).map(u -> u.displayName()).orElse(w.author()));
+      op.put("authorName", named != null ? named
+          : tracker.user(w.author()).map(u -> u.displayName()).orElse(w.author()));
     }
-    if (author.equals("user")) {
+    if (author.equals("user") && named == null) {
       op.put("authorUser", mentions.export("[~" + w.author() + "]"));
     }
     return op;
@@ -250,15 +267,16 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
   /**
    * After the operations of a sender that sent every worklog it has ({@code complete}): the sync
    * user's worklogs here are copies, so one that is no copy of a worklog named is of one deleted
-   * there meanwhile, and goes.
+   * there meanwhile, and goes; not one the links mark carried (ours since a restore lost the
+   * partner's original: the partner holds a copy of it, which its whole does not name).
    */
   private void deleteCopiesNotIn(Pass pass, JsonNode ops) {
     Set<String> named = new HashSet<>();
     ops.forEach(op -> named.add(op.path("id").asText()));
     for (Worklog w : pass.worklogs.values()) {
       WorklogLink link = pass.byLocal.get(w.id());
-      boolean copyOfNamed = pass.remoteOf.containsKey(w.id())
-          || (link != null && link.remoteId() != null && named.contains(link.remoteId()));
+      boolean copyOfNamed = pass.remoteOf.containsKey(w.id()) || link != null
+          && (link.carried() || link.remoteId() != null && named.contains(link.remoteId()));
       if (syncUser.equals(w.author()) && !copyOfNamed) {
         delete(pass, w.id());
       }
@@ -275,8 +293,9 @@ final class WorklogSync extends LinkedFlow<WorklogLink> {
     List<WorklogLink> put = new ArrayList<>();
     pass.remoteOf.forEach((localId, remoteId) -> {
       Worklog w = now.get(localId);
+      WorklogLink before = pass.byLocal.get(localId);
       put.add(new WorklogLink(localId, remoteId, w == null ? 0 : w.updated(),
-          w == null ? null : hash(w)));
+          w == null ? null : hash(w), before != null && before.carried()));
     });
     return put;
   }
