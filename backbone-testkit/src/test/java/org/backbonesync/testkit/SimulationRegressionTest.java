@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of small pages, {@code everything:} with every act, webhooks and people removing links and
  * logging work, as the webhook sweep runs, {@code site restores:} with trackers' sites restored
  * from backups, {@code restores and faults:} with these, webhooks and store faults (as the
- * README's sweep of them runs), {@code deletes:} with deletes and moves, webhooks, link removals
- * and worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes
+ * README's sweep of them runs), {@code restores and worklogs:} with sites restored, people
+ * removing links and logging work, {@code deletes:} with deletes and moves, webhooks, link
+ * removals and worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes
  * in the list with the fix.
  */
 class SimulationRegressionTest {
@@ -47,6 +48,8 @@ class SimulationRegressionTest {
       Simulation.builder().siteRestores(true).build();
   private static final Simulation WITH_RESTORES_AND_FAULTS = Simulation.builder()
       .siteRestores(true).webhooks(true).storeFaults(true).build();
+  private static final Simulation WITH_RESTORES_AND_WORKLOGS = Simulation.builder()
+      .siteRestores(true).linkRemovals(true).worklogs(true).build();
   private static final Simulation WITH_EVERYTHING = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true)
       .linkRemovals(true).worklogs(true).build();
@@ -62,6 +65,7 @@ class SimulationRegressionTest {
         : broke.startsWith("everything:") ? WITH_EVERYTHING
         : broke.startsWith("site restores:") ? WITH_SITE_RESTORES
         : broke.startsWith("restores and faults:") ? WITH_RESTORES_AND_FAULTS
+        : broke.startsWith("restores and worklogs:") ? WITH_RESTORES_AND_WORKLOGS
         : broke.startsWith("deletes:") ? WITH_DELETES : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
