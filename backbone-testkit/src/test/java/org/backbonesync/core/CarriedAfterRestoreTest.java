@@ -100,6 +100,27 @@ class CarriedAfterRestoreTest {
         () -> assertWorklogAndFileOnce());
   }
 
+  /**
+   * A delete of a carried item goes as any synced item's: a comment's or a worklog's from either
+   * side, a file's from PB-2, whose file is the original now.
+   */
+  @Test
+  void aCarriedItemDeletedOnEitherSideGoesOnTheOther() {
+    aliceWritesOnTheIssueALaterRestoreLoses();
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").deleteComment("PB-2", sync.b().comments("PB-2").get(0).id());
+    sync.a("alice").deleteWorklog("PA-3", sync.a().worklogs("PA-3").get(0).id());
+    sync.b("bob").deleteAttachment(sync.b().attachments("PB-2").get(0).id());
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    for (InMemoryIssueTracker side : List.of(sync.a(), sync.b())) {
+      String key = side == sync.a() ? "PA-3" : "PB-2";
+      assertAll(() -> assertEquals(List.of(), comments(side, key), key + "'s comments"),
+          () -> assertEquals(List.of(), worklogs(side, key), key + "'s worklogs"),
+          () -> assertEquals(List.of(), files(side, key), key + "'s files"));
+    }
+  }
+
   /** PA-3 and PB-2 each hold alice's comment, worklog and file once, as PB-2 held them. */
   private void assertBothHoldOnce() {
     assertAll(() -> assertEquals(List.of("Alice Archer wrote:\nToner is low"),
