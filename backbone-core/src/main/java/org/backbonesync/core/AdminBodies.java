@@ -7,6 +7,7 @@ import static org.backbonesync.core.AdminText.shown;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.backbonesync.spi.internal.BeyondDoubleAsDecimal;
+import org.backbonesync.spi.internal.ParserPlace;
 import org.backbonesync.spi.message.StrictJson;
 
 /**
@@ -82,7 +84,7 @@ final class AdminBodies {
       try {
         return reader.readTree(p);
       } catch (JsonProcessingException e) {
-        throw malformed(e, p);
+        throw malformed(e, p, body);
       }
     } catch (IOException e) {
       throw unreadable(e);
@@ -106,14 +108,20 @@ final class AdminBodies {
         List.of(new ConfigurationProblem("$", "must be " + kind + ", was " + shown(json))));
   }
 
-  private static AdminException malformed(JsonProcessingException e, JsonParser p) {
+  /**
+   * A refusal of the parser, at its line, column and JSON path; a number over the length limit
+   * also as written, cut after 40 characters, as the configuration, messages and webhooks show
+   * it (it said only "Number value length (151) exceeds the maximum allowed (100)").
+   */
+  private static AdminException malformed(JsonProcessingException e, JsonParser p, String body) {
     var at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
     // (past a few levels, the first ones and the depth: a body nested 200 deep is no path)
     String where = ConfigurationJsonReader.path(p.getParsingContext());
+    String reason = cut(StrictJson.reason(e), 300) + (e instanceof StreamConstraintsException
+        limit ? ParserPlace.longNumber(limit, p, body, 40) : "");
     return new AdminException(400, "malformed JSON at line " + (at == null ? "?" : at.getLineNr())
-        + ", column " + (at == null ? "?" : at.getColumnNr()) + ": "
-        + cut(StrictJson.reason(e), 300),
-        List.of(new ConfigurationProblem(where, cut(StrictJson.reason(e), 300))));
+        + ", column " + (at == null ? "?" : at.getColumnNr()) + ": " + reason,
+        List.of(new ConfigurationProblem(where, reason)));
   }
 
 
@@ -199,7 +207,7 @@ final class AdminBodies {
               List.of(new ConfigurationProblem("$", problem)));
         }
       } catch (JsonProcessingException e) {
-        throw malformed(e, p);
+        throw malformed(e, p, body);
       }
     } catch (IOException e) {
       throw unreadable(e);

@@ -580,6 +580,26 @@ class SyncAdminHandlerHostileInputTest {
   }
 
   @Test
+  void aNumberOverTheLengthLimitIsShownAsWrittenAndCut() throws Exception {
+    State before = state();
+
+    AdminResponse row = refused(400, "malformed JSON at line 1, column 1020: Number value length"
+        + " (999) exceeds the maximum allowed (100), was -" + "9".repeat(39) + "...", before,
+        call("POST", PATH_ROWS, Map.of(), "[{\"firstSyncDate\": -" + "9".repeat(999) + "}]"));
+    AdminResponse resync = refused(400, "malformed JSON at line 1, column 159: Number value"
+        + " length (151) exceeds the maximum allowed (100), was 1" + "0".repeat(39) + "...",
+        before, call("POST", "/connectors/PA/resync", Map.of(),
+            "{\"jql\":1" + "0".repeat(150) + "}"));
+
+    assertEquals(List.of("$[0].firstSyncDate: Number value length (999) exceeds the maximum"
+        + " allowed (100), was -" + "9".repeat(39) + "..."), problems(row),
+        "the value at its path, as the configuration and messages show it (an outside trial:"
+            + " only the length)");
+    assertEquals(List.of("$.jql: Number value length (151) exceeds the maximum allowed (100),"
+        + " was 1" + "0".repeat(39) + "..."), problems(resync));
+  }
+
+  @Test
   void aBodyOverTheCapIsRefusedWith413NamingTheCap() throws Exception {
     SyncAdminHandler capped = SyncAdminHandler.builder(admin).maxBodyBytes(1000).build();
     State before = state();
