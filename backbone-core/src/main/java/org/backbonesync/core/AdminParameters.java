@@ -87,7 +87,7 @@ final class AdminParameters {
     String problem = Arguments.textProblem(value, max);
     if (problem != null) {
       throw new AdminException(400, Arguments.refusal(where, problem, value),
-          List.of(new ConfigurationProblem(where, problem)));
+          List.of(new ConfigurationProblem(where, Arguments.withValue(problem, value))));
     }
     return value;
   }

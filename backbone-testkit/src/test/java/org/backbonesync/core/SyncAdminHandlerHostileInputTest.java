@@ -304,10 +304,11 @@ class SyncAdminHandlerHostileInputTest {
         String path = "/connectors/PA/" + queue + "/";
         AdminResponse response = refused(400, nul, before,
             call("POST", path + "x%00/" + action, Map.of(), null));
-        assertEquals(List.of("messageId: must not hold control characters or broken Unicode"),
-            problems(response));
-        refused(400, tooLong, before,
-            call("POST", path + "m".repeat(513) + "/" + action, Map.of(), null));
+        assertEquals(List.of("messageId: must not hold control characters or broken Unicode:"
+            + " \"x\\u0000\""), problems(response));
+        assertEquals(List.of("messageId: must be 1 to 512 characters, was 513: \""
+            + "m".repeat(80) + "...\" (513 characters)"), problems(refused(400, tooLong, before,
+                call("POST", path + "m".repeat(513) + "/" + action, Map.of(), null))));
       }
     }
     refused(404, "connector \"PA\" has no failed message with id \"" + "m".repeat(80)

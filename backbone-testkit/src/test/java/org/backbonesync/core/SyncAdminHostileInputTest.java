@@ -47,7 +47,8 @@ class SyncAdminHostileInputTest {
     refused(400, nul, () -> admin.skipUndeliverable("op", "PA", "x\u0000"));
 
     assertEquals(List.of(new ConfigurationProblem("messageId",
-        "must not hold control characters or broken Unicode")), retried.problems());
+        "must not hold control characters or broken Unicode: \"x\\u0000\"")),
+        retried.problems(), "the value, as every problem of a 400 names it");
   }
 
   @Test
@@ -74,7 +75,8 @@ class SyncAdminHostileInputTest {
         () -> admin.trace("op", "PA", "PA-1\u0000"));
 
     assertEquals(List.of(new ConfigurationProblem("issueKey",
-        "must not hold control characters or broken Unicode")), traced.problems());
+        "must not hold control characters or broken Unicode: \"PA-1\\u0000\"")),
+        traced.problems());
   }
 
   @Test

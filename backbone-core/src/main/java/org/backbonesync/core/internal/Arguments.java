@@ -84,7 +84,16 @@ public final class Arguments {
 
   /** The refusal of a value {@link #textProblem} found a problem with, the value escaped. */
   public static String refusal(String where, String problem, String value) {
-    return where + " " + problem + ": " + Shown.quoted(value);
+    return where + " " + withValue(problem, value);
+  }
+
+  /**
+   * A problem {@link #textProblem} found, with the value escaped and cut ({@code must not hold
+   * control characters or broken Unicode: "x\\u0000"}): the words of a 400's problem at its
+   * place, which named no value before.
+   */
+  public static String withValue(String problem, String value) {
+    return problem + ": " + Shown.quoted(value);
   }
 
   private static String text(String where, String value, int max) {
