@@ -255,8 +255,9 @@ public final class HttpTransport implements MessageTransport, AttachmentContent 
     // at most 1 KB of what the partner says: a hostile answer cannot fill the memory
     String reason;
     try {
+      // (without the line break a text answer ends with, which would show as "?")
       reason = StrictJson.printable(new String(body.readNBytes(1024),
-          StandardCharsets.UTF_8), 300);
+          StandardCharsets.UTF_8).strip(), 300);
     } catch (IOException closed) {
       reason = "(no text: " + closed.getMessage() + ")"; // a refusal may close at once
     }

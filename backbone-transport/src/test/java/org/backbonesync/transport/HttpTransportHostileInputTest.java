@@ -452,6 +452,34 @@ class HttpTransportHostileInputTest {
     assertEquals(3, inboxB());
   }
 
+  /**
+   * Found from outside (helper-186): the service answers its transport's refusals as text lines
+   * ({@code the service is starting\n}), and a delivery's WARN line showed the line break as
+   * {@code ?}: {@code answered 503: the service is starting?}, a question where none was asked.
+   */
+  @Test
+  void aRefusalsTrailingLineBreakIsNotShownAsAQuestionMark() throws Exception {
+    HttpServer starting = HttpServer.create(new InetSocketAddress(
+        InetAddress.getLoopbackAddress(), 0), 0);
+    starting.createContext("/", exchange -> {
+      byte[] text = "the service is starting\r\n".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(503, text.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(text);
+      }
+    });
+    starting.start();
+    servers.add(starting);
+    HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
+        + starting.getAddress().getPort() + "/"), security, "PA", "PB").build();
+
+    RetriableException e = assertThrows(RetriableException.class,
+        () -> transport.send(List.of(message(1, 10))));
+
+    assertTrue(e.getMessage().endsWith("answered 503: the service is starting"),
+        e.getMessage());
+  }
+
   @Test
   void aHostileAnswerIsReadOnlyInPart() throws Exception {
     HttpServer liar = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
