@@ -82,7 +82,9 @@ final class UnappliedMessages {
    * expected after a lost store, so its first retry is no failure (no {@code failed} event, a
    * debug line) when the row that pairs the message's issue holds the local key refused; a row
    * that pairs another issue is a failure (retried when it pairs the message's issue, else for
-   * an admin).
+   * an admin). A row of the refused local key without a partner, made meanwhile by this side's
+   * poll for an issue it found as its own, is tried again at once too ({@link
+   * #unpairedMeanwhile}).
    */
   ApplyOutcome afterFailure(InboxEntry entry, RuntimeException failure, long now) {
     if (failure instanceof RetriableException e) {
@@ -104,8 +106,30 @@ final class UnappliedMessages {
         return entry.attempts() == 0 && holdsKey(pair.get(), duplicate)
             ? retryAtOnce(entry, again, now) : retryLater(entry, again, now);
       }
+      if (entry.attempts() == 0 && unpairedMeanwhile(duplicate)) {
+        return retryAtOnce(entry, new RetriableException(failure.getMessage() + ", without a"
+            + " partner: this side's poll found it as an issue of its own meanwhile", failure,
+            Duration.ZERO), now);
+      }
     }
     return failed(entry, failure);
+  }
+
+  /**
+   * Whether the key the store refused is our issue's, held by a row without a partner: this
+   * side's poll found the issue the message names as ours (an original, after a lost store) and
+   * made its row while the apply that would pair it ran beside it. Tried again, the message
+   * meets that row and pairs it as it would have, had the poll come first; it failed for an
+   * admin before, the pair linked on one side only. Once: a second refusal fails as before.
+   */
+  private boolean unpairedMeanwhile(DuplicateSyncInfoException duplicate) {
+    try {
+      return duplicate.issueKey() != null && stores.syncInfo()
+          .findByLocalKey(connector.key(), duplicate.issueKey())
+          .map(row -> row.remoteIssueKey() == null).orElse(false);
+    } catch (RuntimeException e) {
+      return false; // (failed for an admin, as before)
+    }
   }
 
   /**
