@@ -1070,8 +1070,14 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
    */
   static ConfigurationProblem inFile(String syncPath, ConfigurationProblem p) {
     String root = syncPath + ".sync";
-    return new ConfigurationProblem(root + p.path().substring(1),
-        CORE_PLACE.matcher(p.message()).replaceAll(Matcher.quoteReplacement(root) + "$1"));
+    String message = CORE_PLACE.matcher(p.message()).replaceAll(Matcher.quoteReplacement(root)
+        + "$1");
+    if (p.path().endsWith(".type") && message.startsWith("unknown mapping type")) {
+      message += "; for the service, put its jar on the classpath beside the service's: java -cp"
+          + " backbone-service.jar:your-mappings.jar " + ServiceMain.class.getName()
+          + " --config ... (java -jar takes no other classpath)";
+    }
+    return new ConfigurationProblem(root + p.path().substring(1), message);
   }
 
   /**

@@ -633,6 +633,25 @@ class ServiceConfigTest {
         lines);
   }
 
+  /**
+   * A custom mapping type the service does not find says how to give the service its jar: with
+   * {@code java -jar} (the README's command) nothing else is on the classpath (a cold trial).
+   */
+  @Test
+  void anUnknownMappingTypeSaysHowTheServiceFindsACustomOne(@TempDir Path dir) throws Exception {
+    List<String> lines = refusedWith(dir.resolve("sync.json"),
+        "{\"id\": \"priority\", \"type\": \"passthrough\"",
+        "{\"id\": \"priority\", \"type\": \"acme.magic\"");
+
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).contains(".sync.fieldMappings[2].type: unknown mapping type"
+        + " \"acme.magic\""), lines.get(0));
+    assertTrue(lines.get(0).endsWith("; for the service, put its jar on the classpath beside the"
+        + " service's: java -cp backbone-service.jar:your-mappings.jar"
+        + " org.backbonesync.service.ServiceMain --config ... (java -jar takes no other"
+        + " classpath)"), lines.get(0));
+  }
+
   /** A synchronization id with a line break printed two lines in --check (helper-91). */
   @Test
   void aSynchronizationIdALogCouldNotShowIsRefusedAtItsPath(@TempDir Path dir)
