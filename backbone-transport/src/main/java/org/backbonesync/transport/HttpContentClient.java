@@ -155,8 +155,9 @@ final class HttpContentClient {
           AnswerDeadline stall = new AnswerDeadline(body, System.nanoTime()
               + timeout.toNanos())) {
         try {
-          return StrictJson.printable(new String(body.readNBytes(1024), StandardCharsets.UTF_8),
-              300);
+          // (without the line break a text answer ends with, which would show as "?")
+          return StrictJson.printable(new String(body.readNBytes(1024), StandardCharsets.UTF_8)
+              .strip(), 300);
         } catch (IOException e) {
           if (stall.passed()) {
             return "(no text came within the timeout, " + timeout + ")";

@@ -38,6 +38,8 @@ import org.backbonesync.spi.transport.MessageReceiver;
 import org.backbonesync.testkit.ManualClock;
 import org.backbonesync.transport.EnvelopeRejectedException.Reason;
 import org.junit.jupiter.api.AfterEach;
+import org.backbonesync.spi.tracker.TrackerException;
+import org.backbonesync.spi.transport.AttachmentContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -478,6 +480,29 @@ class HttpTransportHostileInputTest {
 
     assertTrue(e.getMessage().endsWith("answered 503: the service is starting"),
         e.getMessage());
+  }
+
+  /** The same for a file's download: {@code 410 the file is gone\r\n}. */
+  @Test
+  void aContentRefusalsTrailingLineBreakIsNotShownAsAQuestionMark() throws Exception {
+    HttpServer gone = HttpServer.create(new InetSocketAddress(
+        InetAddress.getLoopbackAddress(), 0), 0);
+    gone.createContext("/", exchange -> {
+      byte[] text = "the file is gone\r\n".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(410, text.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(text);
+      }
+    });
+    gone.start();
+    servers.add(gone);
+    HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
+        + gone.getAddress().getPort() + "/"), security, "PA", "PB").build();
+
+    TrackerException e = assertThrows(TrackerException.class, () -> transport.open(
+        new AttachmentContent.Announced("10001", "log.txt", 3, "0".repeat(64))).read());
+
+    assertTrue(e.getMessage().endsWith("is gone: the file is gone"), e.getMessage());
   }
 
   @Test
