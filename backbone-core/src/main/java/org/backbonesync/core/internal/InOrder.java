@@ -124,6 +124,18 @@ final class InOrder {
   }
 
   /**
+   * Whether the issue under the row's key is another one than the one paired ({@link
+   * GoneIssues#replaced}: a restore of this side's site gave its key to a new issue, and the row
+   * was unlinked for it): a copy's PAIRED does not link that row again, or the pair would join
+   * two issues that never were one ({@code ReplacedIssueRelinkTest}). A key not found tells
+   * nothing (the partner's copy is then linked, as before).
+   */
+  private boolean ownIssueReplaced(SyncInfo row) {
+    return connector.ownIssue(row.localIssueKey())
+        .map(issue -> GoneIssues.replaced(row, issue)).orElse(false);
+  }
+
+  /**
    * The row, unlinked first when the message comes from a row of the partner older than the one
    * another row of ours talks with for the message's issue ({@link
    * SenderRows#keyTakenByNewerSender}): a change of a lost pair reaching its partner's row after
@@ -181,7 +193,7 @@ final class InOrder {
     }
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
-    boolean linksAgain = gaveKeyUp(info, message);
+    boolean linksAgain = gaveKeyUp(info, message) && !ownIssueReplaced(info);
     stores.inTransaction(() -> {
       given.run();
       connector.consume(stores, info.id(), message, now, r -> linksAgain
