@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * gives PB-1 up (ReusedKeys); PA-1's create, sent again, makes PB-2 for the lost PA-1. Its
  * PAIRED relinked A's row, whose issue is another one (InOrder.gaveKeyUp counts every ignore
  * but an admin's since 8505d68a); the next poll unlinked it again and sent PB-2 a second GONE.
- * Simulation seed 29463 with site restores failed on it (found by h188). The row stays
- * unlinked: its issue is checked before the PAIRED links it again.
+ * Simulation seed 29463 with site restores failed on it (found by h188). The PAIRED now undoes
+ * the pair at once, as when the whole sent to a copy finds the issue replaced
+ * (RestoredTwiceRelinkTest): the row unlinked, the copy told.
  */
 class ReplacedIssueRelinkTest {
   private final SyncTestDriver sync = SyncTestDriver.builder().build();
@@ -51,6 +52,10 @@ class ReplacedIssueRelinkTest {
 
     SyncInfo row = ReusedKeyStory.row(sync.syncInfoA(), "PA-1");
     assertTrue(row.incomingChangesIgnored(), "PA-1 is another issue than the pair's: " + row);
+    assertEquals("New on A", sync.a().value("PA-1", "summary").asText());
+    sync.runUntilQuiet();
+    assertTrue(ReusedKeyStory.row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(),
+        "PB-2, the lost PA-1's copy, is told and unlinked: " + sync.syncInfoB());
     assertEquals("New on A", sync.a().value("PA-1", "summary").asText());
   }
 }

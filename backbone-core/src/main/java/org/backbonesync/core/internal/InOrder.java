@@ -126,9 +126,7 @@ final class InOrder {
   /**
    * Whether the issue under the row's key is another one than the one paired ({@link
    * GoneIssues#replaced}: a restore of this side's site gave its key to a new issue, and the row
-   * was unlinked for it): a copy's PAIRED does not link that row again, or the pair would join
-   * two issues that never were one ({@code ReplacedIssueRelinkTest}). A key not found tells
-   * nothing (the partner's copy is then linked, as before).
+   * was unlinked for it). A key not found tells nothing.
    */
   private boolean ownIssueReplaced(SyncInfo row) {
     return connector.ownIssue(row.localIssueKey())
@@ -193,14 +191,21 @@ final class InOrder {
     }
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
-    boolean linksAgain = gaveKeyUp(info, message) && !ownIssueReplaced(info);
+    boolean linksAgain = gaveKeyUp(info, message);
     stores.inTransaction(() -> {
       given.run();
       connector.consume(stores, info.id(), message, now, r -> linksAgain
           ? r.withRemoteIssueKey(message.sourceIssueKey()).withIncomingChangesIgnored(false)
           : r.withRemoteIssueKey(message.sourceIssueKey()));
     });
-    if (linksAgain) {
+    if (linksAgain && ownIssueReplaced(info)) {
+      // the copy is of our lost issue, whose key went to another one: the pair is undone at
+      // once as for a replaced issue (the copy told, unlinked, marked at most), as when the
+      // whole sent to the copy finds it replaced (RestoredTwiceRelinkTest); linked until the
+      // next poll, it joined two issues that never were one (ReplacedIssueRelinkTest)
+      stores.syncInfo().findById(connector.key(), info.id())
+          .ifPresent(linked -> goneIssues.unlinkReplaced(linked, now));
+    } else if (linksAgain) {
       log.warn("{}: {} made {} again for {}, whose pair was lost when its site was restored from"
           + " a backup: paired with it, and linked again", connector.key(),
           connector.partner.key(), message.sourceIssueKey(), info.localIssueKey());
