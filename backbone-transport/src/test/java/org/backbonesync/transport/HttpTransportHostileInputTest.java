@@ -461,19 +461,7 @@ class HttpTransportHostileInputTest {
    */
   @Test
   void aRefusalsTrailingLineBreakIsNotShownAsAQuestionMark() throws Exception {
-    HttpServer starting = HttpServer.create(new InetSocketAddress(
-        InetAddress.getLoopbackAddress(), 0), 0);
-    starting.createContext("/", exchange -> {
-      byte[] text = "the service is starting\r\n".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(503, text.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(text);
-      }
-    });
-    starting.start();
-    servers.add(starting);
-    HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
-        + starting.getAddress().getPort() + "/"), security, "PA", "PB").build();
+    HttpTransport transport = toPartnerAnswering(503, "the service is starting\r\n");
 
     RetriableException e = assertThrows(RetriableException.class,
         () -> transport.send(List.of(message(1, 10))));
@@ -485,24 +473,29 @@ class HttpTransportHostileInputTest {
   /** The same for a file's download: {@code 410 the file is gone\r\n}. */
   @Test
   void aContentRefusalsTrailingLineBreakIsNotShownAsAQuestionMark() throws Exception {
-    HttpServer gone = HttpServer.create(new InetSocketAddress(
-        InetAddress.getLoopbackAddress(), 0), 0);
-    gone.createContext("/", exchange -> {
-      byte[] text = "the file is gone\r\n".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(410, text.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(text);
-      }
-    });
-    gone.start();
-    servers.add(gone);
-    HttpTransport transport = HttpTransport.builder(URI.create("http://127.0.0.1:"
-        + gone.getAddress().getPort() + "/"), security, "PA", "PB").build();
+    HttpTransport transport = toPartnerAnswering(410, "the file is gone\r\n");
 
     TrackerException e = assertThrows(TrackerException.class, () -> transport.open(
         new AttachmentContent.Announced("10001", "log.txt", 3, "0".repeat(64))).read());
 
     assertTrue(e.getMessage().endsWith("is gone: the file is gone"), e.getMessage());
+  }
+
+  /** A transport to a partner that answers every request with {@code status} and {@code text}. */
+  private HttpTransport toPartnerAnswering(int status, String text) throws IOException {
+    HttpServer partner = HttpServer.create(new InetSocketAddress(
+        InetAddress.getLoopbackAddress(), 0), 0);
+    partner.createContext("/", exchange -> {
+      byte[] body = text.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    partner.start();
+    servers.add(partner);
+    return HttpTransport.builder(URI.create("http://127.0.0.1:"
+        + partner.getAddress().getPort() + "/"), security, "PA", "PB").build();
   }
 
   @Test
