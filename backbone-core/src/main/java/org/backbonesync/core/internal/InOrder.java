@@ -126,11 +126,18 @@ final class InOrder {
   /**
    * Whether the issue under the row's key is another one than the one paired ({@link
    * GoneIssues#replaced}: a restore of this side's site gave its key to a new issue, and the row
-   * was unlinked for it). A key not found tells nothing.
+   * was unlinked for it). A key not found, or a tracker that cannot be read now, tells nothing:
+   * the PAIRED is consumed already, and the next poll finds a replaced issue all the same.
    */
   private boolean ownIssueReplaced(SyncInfo row) {
-    return connector.ownIssue(row.localIssueKey())
-        .map(issue -> GoneIssues.replaced(row, issue)).orElse(false);
+    try {
+      return connector.ownIssue(row.localIssueKey())
+          .map(issue -> GoneIssues.replaced(row, issue)).orElse(false);
+    } catch (RuntimeException e) {
+      log.debug("{}: {} not read after its pair was linked again; the next poll checks it: {}",
+          connector.key(), row.localIssueKey(), e.toString());
+      return false;
+    }
   }
 
   /**
