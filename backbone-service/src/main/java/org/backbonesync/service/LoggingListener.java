@@ -1,5 +1,6 @@
 package org.backbonesync.service;
 
+import java.time.Instant;
 import org.backbonesync.core.SyncListener;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.ConflictRecord;
@@ -77,9 +78,18 @@ final class LoggingListener implements SyncListener {
         key, local, m.sourceIssueKey(), action);
   }
 
+  /**
+   * One line naming the pair, the field mapping, the winner and the rule, without the two values:
+   * they are the issues' text (a description logged whole at every conflict, found by a soak),
+   * and the admin API's {@code GET .../connectors/{key}/conflicts} lists them.
+   */
   @Override
   public void conflict(String key, ConflictRecord record) {
-    LOG.info("{}: conflict: {}", key, record);
+    LOG.info("{}: conflict on {} (partner {}), field mapping {}: {} by {} (changed here at {},"
+        + " there at {}); its values: GET .../connectors/{}/conflicts?localIssueKey={}", key,
+        record.localIssueKey(), record.remoteIssueKey(), record.fieldMappingId(),
+        record.winner(), record.rule(), Instant.ofEpochMilli(record.localChangedAt()),
+        Instant.ofEpochMilli(record.remoteChangedAt()), key, record.localIssueKey());
   }
 
   @Override
