@@ -67,6 +67,10 @@ final class SenderRows {
       if (toRowSinceGone(byLocal.get(), message)) {
         throw new KeyPairedSince(connector.key(), byLocal.get());
       }
+      if (fromOlderPartnerRow(byLocal.get(), message)) {
+        throw new KeyPairedSince(connector.key(), byLocal.get(), "it comes from a row of "
+            + connector.partner.key() + " older than the one our row of " + named + " talks with");
+      }
       throw new SyncException(
           connector.partner.key() + " says " + message.sourceIssueKey() + " is the partner of "
               + message.partnerIssueKey() + ", but that issue is paired with "
@@ -77,18 +81,36 @@ final class SenderRows {
   }
 
   /**
-   * A message for a row of ours since gone, naming our issue, whose key is paired with another
-   * partner issue now (the pair lost when our site was restored from a backup: {@link
-   * ReusedKeys}); dropped, not failed for good.
+   * A message naming our issue, whose key is paired with another partner issue now, for a row of
+   * ours since gone (the pair lost when our site was restored from a backup: {@link ReusedKeys})
+   * or from a partner row older than the one our row talks with (the partner's); dropped, not
+   * failed for good.
    */
   static final class KeyPairedSince extends SyncException {
     private static final long serialVersionUID = 1L;
 
     KeyPairedSince(String connectorKey, SyncInfo row) {
-      super("it was sent to a row of ours since removed; " + row.localIssueKey()
-          + " is paired with " + row.remoteIssueKey() + " now", null, connectorKey,
-          row.localIssueKey(), null);
+      this(connectorKey, row, "it was sent to a row of ours since removed");
     }
+
+    KeyPairedSince(String connectorKey, SyncInfo row, String why) {
+      super(why + "; " + row.localIssueKey() + " is paired with " + row.remoteIssueKey() + " now",
+          null, connectorKey, row.localIssueKey(), null);
+    }
+  }
+
+  /**
+   * Whether a message naming our issue, paired with another partner issue, comes from a row of
+   * the partner older than the one the row talks with: that partner's site, restored from a
+   * backup, lost the copy the message's row was of, and its copy made since is the row's pair
+   * (ReusedKeys gave the lost copy's key to a copy of another issue of ours, whose PAIRED may
+   * wait behind this one). The message is stale, as any from an older partner row ({@link
+   * PartnerRows}), and dropped with a warning as for a row since removed; failed, it held that
+   * PAIRED back for good (simulation seed 614 with site restores, worklogs, link removals,
+   * webhooks and store faults).
+   */
+  private static boolean fromOlderPartnerRow(SyncInfo row, SyncMessage message) {
+    return message.senderEpoch() != 0 && message.senderEpoch() < row.partnerEpoch();
   }
 
   /** Whether a message naming our issue is addressed to another row of ours than this one. */
