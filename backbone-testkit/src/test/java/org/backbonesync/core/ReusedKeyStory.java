@@ -30,6 +30,15 @@ final class ReusedKeyStory {
    */
   static long copyMadeAgainUnderANewKey(SyncTestDriver sync,
       Consumer<SyncTestDriver> beforeRestore) {
+    return copyMadeAgainUnderANewKey(sync, s -> { }, beforeRestore);
+  }
+
+  /**
+   * As above, running {@code beforePaired} just before PA-2's PAIRED is delivered (to inject a
+   * transport fault for it, say).
+   */
+  static long copyMadeAgainUnderANewKey(SyncTestDriver sync,
+      Consumer<SyncTestDriver> beforePaired, Consumer<SyncTestDriver> beforeRestore) {
     sync.b("bob").create("Printer on fire");
     sync.runUntilQuiet();
     sync.advance(Duration.ofMinutes(1));
@@ -40,6 +49,7 @@ final class ReusedKeyStory {
     sync.transportBtoA().inject(InMemoryTransport.Fault.DROP_ACK, 1);
     sync.deliver("PB"); // PB-2's create, to be sent again
     sync.apply("PA"); // PA-2 made for PB-2
+    beforePaired.accept(sync);
     sync.deliver("PA");
     sync.apply("PB"); // PB-2's row names PA-2
     beforeRestore.accept(sync);
