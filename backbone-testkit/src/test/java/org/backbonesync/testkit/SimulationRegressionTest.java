@@ -24,9 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * logging work, as the webhook sweep runs, {@code site restores:} with trackers' sites restored
  * from backups, {@code restores and faults:} with these, webhooks and store faults (as the
  * README's sweep of them runs), {@code restores and worklogs:} with sites restored, people
- * removing links and logging work, {@code deletes:} with deletes and moves, webhooks, link
- * removals and worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes
- * in the list with the fix.
+ * removing links and logging work, {@code restores, worklogs and faults:} with all of these,
+ * webhooks and store faults, {@code deletes:} with deletes and moves, webhooks, link removals and
+ * worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes in
+ * the list with the fix.
  */
 class SimulationRegressionTest {
   private static final String LIST = "simulation-regressions.txt";
@@ -50,6 +51,9 @@ class SimulationRegressionTest {
       .siteRestores(true).webhooks(true).storeFaults(true).build();
   private static final Simulation WITH_RESTORES_AND_WORKLOGS = Simulation.builder()
       .siteRestores(true).linkRemovals(true).worklogs(true).build();
+  private static final Simulation WITH_RESTORES_WORKLOGS_AND_FAULTS = Simulation.builder()
+      .siteRestores(true).linkRemovals(true).worklogs(true).webhooks(true).storeFaults(true)
+      .build();
   private static final Simulation WITH_EVERYTHING = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true)
       .linkRemovals(true).worklogs(true).build();
@@ -66,6 +70,7 @@ class SimulationRegressionTest {
         : broke.startsWith("site restores:") ? WITH_SITE_RESTORES
         : broke.startsWith("restores and faults:") ? WITH_RESTORES_AND_FAULTS
         : broke.startsWith("restores and worklogs:") ? WITH_RESTORES_AND_WORKLOGS
+        : broke.startsWith("restores, worklogs and faults:") ? WITH_RESTORES_WORKLOGS_AND_FAULTS
         : broke.startsWith("deletes:") ? WITH_DELETES : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
