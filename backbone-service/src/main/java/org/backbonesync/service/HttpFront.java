@@ -324,7 +324,7 @@ final class HttpFront {
       }
       byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
       if (method.equals("HEAD")) {
-        exchange.sendResponseHeaders(response.status(), -1);
+        sendHead(exchange, response.status(), bytes.length);
         return;
       }
       exchange.sendResponseHeaders(response.status(), bytes.length);
@@ -551,11 +551,20 @@ final class HttpFront {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     if (exchange.getRequestMethod().equals("HEAD")) {
-      exchange.sendResponseHeaders(status, -1); // no body, and so no length to announce
+      sendHead(exchange, status, bytes.length);
       return;
     }
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
+  }
+
+  /**
+   * Answers a HEAD with the headers a GET would get, its body's length among them (RFC 9110,
+   * 9.3.2): the JDK's server announces none when told there is no body to send.
+   */
+  private static void sendHead(HttpExchange exchange, int status, int length) throws IOException {
+    exchange.getResponseHeaders().set("Content-Length", Integer.toString(length));
+    exchange.sendResponseHeaders(status, -1);
   }
 
   private static String quote(Object value) {

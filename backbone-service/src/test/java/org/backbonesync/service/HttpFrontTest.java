@@ -482,6 +482,26 @@ class HttpFrontTest {
   }
 
   /**
+   * Found by an outside tester: HEAD /health answered without a Content-Length, so a client
+   * could not learn the size of what a GET would bring. A HEAD announces the GET's length.
+   */
+  @Test
+  void aHeadAnnouncesTheLengthOfWhatAGetBrings() throws Exception {
+    for (String path : List.of("/health", "/health/live", "/health/ready")) {
+      HttpResponse<String> get = send("GET", path, null);
+      HttpResponse<String> head = send("HEAD", path, null);
+
+      assertEquals(String.valueOf(get.body().getBytes(StandardCharsets.UTF_8).length),
+          head.headers().firstValue("Content-Length").orElse(null), path);
+      assertEquals("", head.body(), path);
+    }
+    HttpResponse<String> admin = send("HEAD", "/admin/synchronizations", TOKEN);
+    assertEquals(String.valueOf(send("GET", "/admin/synchronizations", TOKEN).body()
+            .getBytes(StandardCharsets.UTF_8).length),
+        admin.headers().firstValue("Content-Length").orElse(null));
+  }
+
+  /**
    * Found by an outside tester: an unknown path ({@code /healthz}, a path beside the admin API's)
    * answered 404 as text {@code not found} while the admin API's refusals are JSON; now the
    * admin API's error shape, naming the path.
