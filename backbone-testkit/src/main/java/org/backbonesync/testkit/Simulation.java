@@ -418,8 +418,8 @@ public final class Simulation {
 
     /**
      * Whether the checker also asserts that no person's change is lost: the last edit of each
-     * two-way field is on both sides unless the documented rules say why not (see the README's
-     * simulation section). On by default, with operators acting too.
+     * two-way field is on both sides unless the documented rules say why not (see
+     * docs/SIMULATION.md on the lost-edit check). On by default, with operators acting too.
      */
     public Builder lastEditChecks(boolean on) {
       this.lastEdits = on;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of small pages, {@code everything:} with every act, webhooks and people removing links and
  * logging work, as the webhook sweep runs, {@code site restores:} with trackers' sites restored
  * from backups, {@code restores and faults:} with these, webhooks and store faults (as the
- * README's sweep of them runs), {@code restores and worklogs:} with sites restored, people
+ * sweep in docs/SIMULATION.md runs), {@code restores and worklogs:} with sites restored, people
  * removing links and logging work, {@code restores, worklogs and faults:} with all of these,
  * webhooks and store faults, {@code deletes:} with deletes and moves, webhooks, link removals and
  * worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes in
