@@ -233,12 +233,14 @@ final class ChangeDetection {
     }
     ChangePage lookedAt = watermark.isPresent() ? looked.pageFrom(watermark.getAsLong()) : null;
     String token = null;
+    PageShifts shifts = new PageShifts();
     do {
       SearchStart searched = lookedAt != null ? looked.searched() : SearchStart.now(stores, clock);
       ChangePage page = lookedAt != null ? lookedAt : connector.tracker.findUpdatedSince(
           since, connector.config.jql(), settings.pollPageSize(), token);
       lookedAt = null;
       progress.pages++;
+      holdIfShifted(key, shifts.read(page.issues()), progress);
       examinePage(page.issues(), progress, searched);
       token = page.nextPageToken();
     } while (token != null && !closing.getAsBoolean());
@@ -256,6 +258,16 @@ final class ChangeDetection {
     }
     events.polled(key, progress.found, progress.queued);
     return progress.result();
+  }
+
+  /** Holds the watermark where the search may have skipped issues ({@link PageShifts}). */
+  private static void holdIfShifted(String key, long skippedFrom, PollProgress progress) {
+    if (skippedFrom != Long.MAX_VALUE) {
+      log.debug("{}: an issue came again on page {} of the search (the order moved while it was"
+          + " paged); the next poll reads again from {}", key, progress.pages,
+          Instant.ofEpochMilli(skippedFrom));
+      progress.leaveFrom(skippedFrom);
+    }
   }
 
   /**

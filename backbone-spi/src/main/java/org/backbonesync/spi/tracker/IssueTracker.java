@@ -72,6 +72,12 @@ public interface IssueTracker {
    * it reads every page of one search before it moves its watermark, so a burst of more issues
    * than fit on a page, even with the same update time, is never skipped.
    *
+   * <p>A page token should continue after the last issue of its page in this order. One that is
+   * an offset skips an issue when an issue of an earlier page moves to the end (updated since)
+   * or leaves the results: the engine sees the first as that issue coming again later in the
+   * same search and holds its watermark back so the next poll reads the skipped issue; the
+   * second it cannot see.
+   *
    * @param sinceMillis epoch millis
    * @param jql an extra condition (JQL) the issues must match, or null for the whole project
    * @param maxResults at most this many issues per page (a tracker may return fewer)
