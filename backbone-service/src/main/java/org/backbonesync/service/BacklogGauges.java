@@ -45,6 +45,11 @@ final class BacklogGauges {
     refresh();
   }
 
+  /** Makes every gauge read NaN, unknown, without asking the store (it was found unavailable). */
+  void unknown() {
+    connectors.forEach(k -> counts.put(k, new double[] {Double.NaN, Double.NaN}));
+  }
+
   /**
    * Counts every connector's messages again.
    *
@@ -55,7 +60,7 @@ final class BacklogGauges {
       try {
         counts.put(key, new double[] {messages.outgoingCount(key), messages.incomingCount(key)});
       } catch (RuntimeException e) {
-        connectors.forEach(k -> counts.put(k, new double[] {Double.NaN, Double.NaN}));
+        unknown();
         throw e;
       }
     }

@@ -36,6 +36,7 @@ import org.backbonesync.core.SyncListener;
 import org.backbonesync.jdbc.JdbcStores;
 import org.backbonesync.jira.JiraException;
 import org.backbonesync.micrometer.MicrometerSyncListener;
+import org.backbonesync.spi.store.StoreUnavailableException;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.tracker.IssueTracker;
 import org.backbonesync.transport.EnvelopeSecurity;
@@ -614,8 +615,9 @@ final class SyncService {
   }
 
   private void stepHoldingLock(Running r) {
+    boolean storeDown = false;
     for (String key : r.engine.localConnectorKeys()) {
-      part(r, key, health -> {
+      storeDown |= part(r, key, health -> {
         r.engine.poll(key);
         health.siteReached();
         if (!stopping.get()) {
@@ -624,7 +626,7 @@ final class SyncService {
       });
     }
     for (String key : r.engine.localConnectorKeys()) {
-      part(r, key, health -> {
+      storeDown |= part(r, key, health -> {
         if (r.engine.apply(key).stream()
             .anyMatch(outcome -> outcome instanceof ApplyOutcome.Applied)) {
           health.siteReached();
@@ -634,15 +636,22 @@ final class SyncService {
         }
       });
     }
-    countBacklog(r);
+    countBacklog(r, storeDown);
   }
 
   /**
    * Counts the backlog for {@code /metrics}. A store that cannot count leaves the gauges at NaN;
-   * its failure is the steps' to report (they use the store too).
+   * its failure is the steps' to report (they use the store too). After a step of the round
+   * found the store unavailable the gauges read NaN without asking it: the count would wait for
+   * a connection as long again (30 s on PostgreSQL stopped or refusing the role), silently,
+   * and hold the round's next try by as much.
    */
-  private void countBacklog(Running r) {
+  private void countBacklog(Running r, boolean storeDown) {
     if (stopping.get() || r.backlog == null) {
+      return;
+    }
+    if (storeDown) {
+      r.backlog.unknown();
       return;
     }
     try {
@@ -652,23 +661,35 @@ final class SyncService {
     }
   }
 
-  private void part(Running r, String key, Consumer<ConnectorHealth> work) {
+  /** Runs one connector's part of a round; whether it failed for the store being unavailable. */
+  private boolean part(Running r, String key, Consumer<ConnectorHealth> work) {
     if (stopping.get()) {
-      return;
+      return false;
     }
     ConnectorHealth health = r.connectors.get(key);
     try {
       work.accept(health);
+      return false;
     } catch (RuntimeException e) {
       if (stopping.get()) { // (the engine was closed under the step: the stop, not a failure)
         LOG.debug("{} {}: step ended by the stop", r.id(), key, e);
-        return;
+        return false;
       }
       health.stepFailed(StepFailure.kind(e));
       LOG.warn("{} {}: step failed, again in {}: {}", r.id(), key, r.sync.pollInterval(),
           ServiceFailure.why(e));
       LOG.debug("{} {}: step failed", r.id(), key, e);
+      return storeUnavailable(e);
     }
+  }
+
+  private static boolean storeUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StoreUnavailableException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,0 +1,167 @@
+package org.backbonesync.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+import org.backbonesync.testkit.ManualScheduler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Found by an operator's trial on PostgreSQL (helper h194): while the database refused the
+ * service's role (a connection limit of 0, a rotated password), a round of the steps took 95 s
+ * where it failed twice: each connector's poll waited 30 s for a connection and failed, one WARN
+ * line each, and then the backlog count for {@code /metrics} waited 30 s more for the store the
+ * round had just found gone, at DEBUG only, before the round's next try could begin. A round
+ * whose steps found the store unavailable now leaves the backlog gauges unknown (NaN) without
+ * asking it.
+ */
+class StoreDownRoundTest {
+  private static final String PREFIX = "jdbc:down:";
+
+  @TempDir Path dir;
+  private final FakeSitePair sites = new FakeSitePair();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final DownDriver driver = new DownDriver();
+  private SyncService service;
+
+  @BeforeEach
+  void register() throws SQLException {
+    DriverManager.registerDriver(driver);
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    driver.down = false;
+    if (service != null) {
+      service.stop(Duration.ofSeconds(5));
+    }
+    sites.close();
+    DriverManager.deregisterDriver(driver);
+  }
+
+  @Test
+  void aRoundThatFoundTheStoreGoneDoesNotAskItAgainToCountTheBacklog() throws Exception {
+    open();
+    sites.pa.as("alice").create("Printer on fire");
+    service.round(); // PA-1 copied; the backlog counted
+    String outboxA = "backbone_outbox_messages{connector=\"PA\",synchronization=\"pa-pb\"} ";
+    assertTrue(registry.scrape().contains(outboxA + "0.0"), registry.scrape());
+
+    driver.down = true;
+    service.round();
+
+    assertEquals(List.of(), driver.countsAskedWhileDown(),
+        "the round's steps found the store gone; the count asked it again");
+    assertTrue(registry.scrape().contains(outboxA + "NaN"), registry.scrape());
+    assertTrue(registry.scrape().contains(
+        "backbone_connector_healthy{connector=\"PA\",synchronization=\"pa-pb\"} 0.0"),
+        registry.scrape());
+
+    driver.down = false;
+    service.round();
+    assertTrue(registry.scrape().contains(outboxA + "0.0"), registry.scrape());
+  }
+
+  private void open() throws Exception {
+    Path file = dir.resolve("sync.json");
+    Files.writeString(file, TwoSitesFile.json(sites.cloud.url(), sites.server.url(), "PA", """
+        "pollInterval": "PT24H",
+        "store": {"jdbcUrl": "%sjdbc:h2:mem:down-%s;DB_CLOSE_DELAY=-1"},"""
+        .formatted(PREFIX, UUID.randomUUID())));
+    ServiceConfig config = ServiceConfig.read(file, TwoSitesFile.ENVIRONMENT);
+    service = SyncService.open(config, Sites.connect(config, registry), registry,
+        new ManualScheduler(Clock.systemUTC()));
+  }
+
+  /**
+   * Over H2: while {@link #down}, every statement is refused as PostgreSQL refuses one on a
+   * connection it ended (57P01, a restart or {@code pg_terminate_backend}), and the statements
+   * asked for are kept.
+   */
+  private static final class DownDriver implements Driver {
+    volatile boolean down;
+    private final List<String> askedWhileDown = new CopyOnWriteArrayList<>();
+
+    /** The backlog counts asked for while down. */
+    List<String> countsAskedWhileDown() {
+      return askedWhileDown.stream()
+          .filter(sql -> sql.matches("SELECT COUNT\\(\\*\\) FROM bb_(outbox|inbox) WHERE"
+              + " connector_key = \\?"))
+          .toList();
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+      if (!acceptsURL(url)) {
+        return null;
+      }
+      Connection h2 = DriverManager.getConnection(url.substring(PREFIX.length()), info);
+      return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+            if (down && method.getName().matches("prepareStatement|createStatement|prepareCall")) {
+              askedWhileDown.add(args != null && args.length > 0 ? String.valueOf(args[0]) : "");
+              throw new SQLException("FATAL: terminating connection due to administrator command",
+                  "57P01");
+            }
+            try {
+              return method.invoke(h2, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+      return url.startsWith(PREFIX);
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+      return new DriverPropertyInfo[0];
+    }
+
+    @Override
+    public int getMajorVersion() {
+      return 1;
+    }
+
+    @Override
+    public int getMinorVersion() {
+      return 0;
+    }
+
+    @Override
+    public boolean jdbcCompliant() {
+      return false;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException();
+    }
+  }
+}
