@@ -65,7 +65,7 @@ final class PageTriage {
       } else {
         log.debug("{}: {} was applied to since the search; examined next poll", key, local);
       }
-    } else if (row == null && awaitsItsPair(changes.issue())) {
+    } else if (row == null && awaitsItsPair(changes.issue(), null)) {
       // Our incoming queue created it and has not recorded its pair yet (a crash came
       // between, or it does so now). A person's change to it meanwhile is examined once the
       // pair is recorded (its row has seen no change yet), so the watermark waits at the
@@ -77,6 +77,13 @@ final class PageTriage {
       // sent, and the pair is unlinked once (an admin's take-back links them: the row has seen
       // the issue's creation since)
       goneIssues.unlinkReplaced(row, clock.millis());
+      if (awaitsItsPair(changes.issue(), row)) {
+        // and a copy our incoming queue made under that key, its pair not recorded yet: held
+        // as one without a row (passed, a person's change to it was never sent: simulation
+        // seed 32531 with site restores, EditedCopyPairedByMarkerTest)
+        progress.leaveFrom(changes.issue().created());
+        log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
+      }
     } else if (!claimed.unchanged(row)) { // (one unchanged has nothing to examine)
       examine(changes, row, page, progress);
     }
@@ -121,17 +128,25 @@ final class PageTriage {
 
   /**
    * Whether an issue our incoming queue created waits for its pair to be recorded: its create is
-   * still pending, or the pair was recorded since this poll looked. An issue with our marker and
-   * neither (an admin skipped the message that made it) is left alone.
+   * still pending, or the pair was recorded since this poll looked (a row other than {@code
+   * row}, the one the poll found under the issue's key, null for none). An issue with our marker
+   * and neither (an admin skipped the message that made it) is left alone.
    */
-  private boolean awaitsItsPair(TrackedIssue issue) {
+  private boolean awaitsItsPair(TrackedIssue issue, SyncInfo row) {
+    String source = createdFor(issue);
+    return source != null
+        && (stores.syncInfo().pendingCreate(connector.key(), source).isPresent()
+        || stores.syncInfo().findByLocalKey(connector.key(), issue.key())
+            .filter(recorded -> row == null || recorded.id() != row.id()).isPresent());
+  }
+
+  /** The partner issue ours was created for, by its origin marker; null for none of ours. */
+  private String createdFor(TrackedIssue issue) {
     String marker = issue.originMarker();
     String prefix = connector.originMarkerPrefix();
     if (marker == null || !marker.startsWith(prefix) || !connector.inProject(issue.key())) {
-      return false;
+      return null;
     }
-    String source = marker.substring(prefix.length());
-    return stores.syncInfo().pendingCreate(connector.key(), source).isPresent()
-        || stores.syncInfo().findByLocalKey(connector.key(), issue.key()).isPresent();
+    return marker.substring(prefix.length());
   }
 }
