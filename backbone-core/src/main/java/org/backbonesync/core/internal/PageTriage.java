@@ -65,25 +65,25 @@ final class PageTriage {
       } else {
         log.debug("{}: {} was applied to since the search; examined next poll", key, local);
       }
-    } else if (row == null && awaitsItsPair(changes.issue(), null)) {
-      // Our incoming queue created it and has not recorded its pair yet (a crash came
-      // between, or it does so now). A person's change to it meanwhile is examined once the
-      // pair is recorded (its row has seen no change yet), so the watermark waits at the
-      // issue's creation until then; passing it dropped such a change, a link say, for good.
-      progress.leaveFrom(changes.issue().created());
-      log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
     } else if (row != null && GoneIssues.replaced(row, changes.issue())) {
       // not the issue paired (a restored site gave its key to a new one): nothing of it is
       // sent, and the pair is unlinked once (an admin's take-back links them: the row has seen
-      // the issue's creation since)
+      // the issue's creation since); a copy of ours waiting for its pair is held as below
       goneIssues.unlinkReplaced(row, clock.millis());
       if (awaitsItsPair(changes.issue(), row)) {
-        // and a copy our incoming queue made under that key, its pair not recorded yet: held
-        // as one without a row (passed, a person's change to it was never sent: simulation
-        // seed 32531 with site restores, EditedCopyPairedByMarkerTest)
         progress.leaveFrom(changes.issue().created());
         log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
       }
+    } else if (awaitsItsPair(changes.issue(), row)) {
+      // Our incoming queue created it and has not recorded its pair yet (a crash came
+      // between, or it does so now), with no row, or under a key a restored site gave again
+      // whose lost issue's row is still there. A person's change to it meanwhile is examined
+      // once the pair is recorded (its row has seen no change yet), so the watermark waits at
+      // the issue's creation until then; passing it dropped such a change, a link say, for
+      // good, and so did passing or examining it under the lost issue's row (simulation seed
+      // 32531 with site restores, EditedCopyPairedByMarkerTest).
+      progress.leaveFrom(changes.issue().created());
+      log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
     } else if (!claimed.unchanged(row)) { // (one unchanged has nothing to examine)
       examine(changes, row, page, progress);
     }
@@ -129,15 +129,18 @@ final class PageTriage {
   /**
    * Whether an issue our incoming queue created waits for its pair to be recorded: its create is
    * still pending, or the pair was recorded since this poll looked (a row other than {@code
-   * row}, the one the poll found under the issue's key, null for none). An issue with our marker
-   * and neither (an admin skipped the message that made it) is left alone.
+   * row}, the one the poll found under the issue's key, null for none). A row that pairs the
+   * issue with the partner issue it was made for is its pair: nothing is read for it. An issue
+   * with our marker and neither (an admin skipped the message that made it) is left alone.
    */
   private boolean awaitsItsPair(TrackedIssue issue, SyncInfo row) {
     String source = createdFor(issue);
-    return source != null
-        && (stores.syncInfo().pendingCreate(connector.key(), source).isPresent()
+    if (source == null || row != null && source.equals(row.remoteIssueKey())) {
+      return false;
+    }
+    return stores.syncInfo().pendingCreate(connector.key(), source).isPresent()
         || stores.syncInfo().findByLocalKey(connector.key(), issue.key())
-            .filter(recorded -> row == null || recorded.id() != row.id()).isPresent());
+            .filter(recorded -> row == null || recorded.id() != row.id()).isPresent();
   }
 
   /** The partner issue ours was created for, by its origin marker; null for none of ours. */
