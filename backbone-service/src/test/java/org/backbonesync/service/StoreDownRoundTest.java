@@ -3,6 +3,10 @@ package org.backbonesync.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.reflect.InvocationTargetException;
@@ -21,12 +25,12 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Logger;
 import org.backbonesync.testkit.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Found by an operator's trial on PostgreSQL (helper h194): while the database refused the
@@ -83,6 +87,38 @@ class StoreDownRoundTest {
     driver.down = false;
     service.round();
     assertTrue(registry.scrape().contains(outboxA + "0.0"), registry.scrape());
+  }
+
+  /**
+   * From the same trial: the trace's write, failing for the same outage, logged a stack trace
+   * where the steps' failures are one line each. It is one line too, naming the cause.
+   */
+  @Test
+  void theTracesWriteDuringAnOutageIsOneLine() throws Exception {
+    Logger trace = (Logger) LoggerFactory.getLogger(
+        "org.backbonesync.core.internal.TraceRecorder");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    trace.addAppender(lines);
+    try {
+      open();
+      sites.pa.as("alice").create("Printer on fire");
+      service.round(); // (its steps' entries are young: held for the next write)
+      driver.down = true;
+      service.stop(Duration.ofSeconds(5)); // (the close writes what the trace held)
+      service = null;
+    } finally {
+      trace.detachAppender(lines);
+    }
+
+    List<ILoggingEvent> warned = lines.list.stream()
+        .filter(e -> e.getLevel() == Level.WARN).toList();
+    assertTrue(!warned.isEmpty(), "the trace's write failed and said so");
+    for (ILoggingEvent line : warned) {
+      assertTrue(line.getFormattedMessage().contains("the store is unavailable"),
+          line.getFormattedMessage());
+      assertEquals(null, line.getThrowableProxy(), line.getFormattedMessage());
+    }
   }
 
   private void open() throws Exception {
@@ -160,7 +196,7 @@ class StoreDownRoundTest {
     }
 
     @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
       throw new SQLFeatureNotSupportedException();
     }
   }

@@ -180,7 +180,12 @@ final class TraceRecorder implements SyncListener {
     try {
       store.add(entries, keep);
     } catch (RuntimeException e) {
-      log.warn("{} trace entries could not be kept; the trace misses them", entries.size(), e);
+      if (StoreDown.is(e)) { // (an outage the steps report too: one line, no stack trace)
+        log.warn("{} trace entries could not be kept, the store is unavailable; the trace misses"
+            + " them: {}", entries.size(), e.toString());
+      } else {
+        log.warn("{} trace entries could not be kept; the trace misses them", entries.size(), e);
+      }
     }
   }
 
