@@ -36,7 +36,7 @@ final class PersonsEdits {
 
   /** Where a lost issue's change went on: {@link SiteRestores#carriedTo}. */
   interface Carried {
-    Optional<String> to(boolean sideA, String key, long at);
+    Optional<String> to(Edit edit);
   }
 
   private final List<Edit> edits = new ArrayList<>();
@@ -59,7 +59,7 @@ final class PersonsEdits {
     edits.removeIf(e -> e.sideA() != sideA && e.carriedTo() != null
         && lost.contains(e.carriedTo()));
     edits.replaceAll(e -> e.sideA() == sideA && e.carriedTo() == null && lost.contains(e.key())
-        ? carried.to(sideA, e.key(), e.at()).map(e::carriedTo).orElse(null) : e);
+        ? carried.to(e).map(e::carriedTo).orElse(null) : e);
     edits.removeIf(Objects::isNull);
   }
 

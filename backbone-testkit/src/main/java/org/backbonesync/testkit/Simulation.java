@@ -731,7 +731,7 @@ public final class Simulation {
     /** What the searches' lag is drawn from ({@link Builder#smallPages}). */
     long salt;
     /** The sites restored from backups, and what they lost ({@link Builder#siteRestores}). */
-    final SiteRestores restores = new SiteRestores();
+    final SiteRestores restores = new SiteRestores(field -> "m-" + field);
     /** Each tracker's time at the start of each traffic step: the moments backups were taken. */
     final List<Long> momentsA = new ArrayList<>();
     final List<Long> momentsB = new ArrayList<>();
@@ -1162,7 +1162,8 @@ public final class Simulation {
       try {
         lost = restores.restore(sideA, sideA ? sync.a() : sync.b(), backupAt,
             sideA ? sync.syncInfoA() : sync.syncInfoB(),
-            sideA ? sync.syncInfoB() : sync.syncInfoA(), sideA ? sync.b() : sync.a());
+            sideA ? sync.syncInfoB() : sync.syncInfoA(), sideA ? sync.b() : sync.a(),
+            sync.stores().syncInfo());
       } finally {
         operatorActing = false;
       }

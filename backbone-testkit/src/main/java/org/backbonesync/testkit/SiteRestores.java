@@ -1,13 +1,17 @@
 package org.backbonesync.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.Attachment;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.Comment;
@@ -38,20 +42,29 @@ final class SiteRestores {
    *     handled after a Jira restore"
    * @param seen the newest change of the lost issue its row's outgoing queue had examined (and
    *     sent) before the restore, on its tracker's clock; 0 when none (or no row)
+   * @param synced the restored side's row's last synced values then, by mapping id: what it
+   *     had sent last (or applied); empty when no row
    */
   record LostPair(boolean sideA, String key, String partner, long partnerCreated,
-      boolean checked, long seen) {}
+      boolean checked, long seen, Map<String, JsonNode> synced) {}
 
   /** A value a person's act wrote, with the act's number: no two acts write the same. */
   private static final java.util.regex.Pattern PERSONS =
       java.util.regex.Pattern.compile("(issue|summary|comment|edited) \\d+|file-\\d+\\.txt");
 
+  /** The id of the field mapping that syncs a field, for the synced values. */
+  private final UnaryOperator<String> mappingOf;
   private final List<LostPair> lost = new ArrayList<>();
   private final Set<String> lostKeysA = new HashSet<>();
   private final Set<String> lostKeysB = new HashSet<>();
   private Set<String> lastLost = Set.of();
   /** Where the last restore's pairs start in {@link #lost}. */
   private int lastFirst;
+
+  /** @param mappingOf the id of the field mapping that syncs a field */
+  SiteRestores(UnaryOperator<String> mappingOf) {
+    this.mappingOf = mappingOf;
+  }
 
   /** Whether any site was restored. */
   boolean any() {
@@ -77,14 +90,25 @@ final class SiteRestores {
    * restore of the partner's site lost it before (its row still names the lost issue), and the
    * change is lost with both (simulation seed 11250 with site restores: a copy later took the
    * partner's key, and the change was counted for the copy's pair).
-   *
-   * @param at the change's time on its tracker's clock
    */
-  Optional<String> carriedTo(boolean sideA, String key, long at) {
+  Optional<String> carriedTo(PersonsEdits.Edit edit) {
     return lost.subList(lastFirst, lost.size()).stream()
-        .filter(p -> p.sideA() == sideA && p.key().equals(key) && p.partner() != null
-            && p.partnerCreated() != -1 && p.seen() >= at)
+        .filter(p -> p.sideA() == edit.sideA() && p.key().equals(edit.key())
+            && p.partner() != null && p.partnerCreated() != -1 && sent(p, edit))
         .map(LostPair::partner).findFirst();
+  }
+
+  /**
+   * Whether the lost pair's row had sent a person's edit of its issue: an edit before the newest
+   * change it had examined was in the snapshot it examined; one in that same millisecond may have
+   * been made after the snapshot (the engine examines those again, and sends one whose value is
+   * not the synced one), so it was sent only if its value is the one the row sent last
+   * (simulation seeds 27573, and 4500 with label order: an edit in the millisecond of the last
+   * one sent, never polled, was taken as sent).
+   */
+  private boolean sent(LostPair p, PersonsEdits.Edit edit) {
+    return p.seen() > edit.at() || p.seen() == edit.at()
+        && edit.value().equals(p.synced().get(mappingOf.apply(edit.field())));
   }
 
   /** How many pairs restores lost. */
@@ -98,10 +122,12 @@ final class SiteRestores {
    * @param own the restored side's rows, read before the restore
    * @param other the other side's rows
    * @param partners the other side's tracker
+   * @param store the store of the rows, for the restored side's synced values
    * @return the keys of the issues lost, paired or not
    */
   List<String> restore(boolean sideA, InMemoryIssueTracker tracker, long backupAt,
-      List<SyncInfo> own, List<SyncInfo> other, InMemoryIssueTracker partners) {
+      List<SyncInfo> own, List<SyncInfo> other, InMemoryIssueTracker partners,
+      SyncInfoStore store) {
     List<String> keys = tracker.restoreBackupOf(backupAt);
     lastLost = new HashSet<>(keys);
     lastFirst = lost.size();
@@ -128,7 +154,9 @@ final class SiteRestores {
         lastLost.add(partner);
       }
       long seen = row.map(SyncInfo::lastChangeSeen).orElse(0L);
-      lost.add(new LostPair(sideA, key, partner, created, seen > 0, seen));
+      long id = row.map(SyncInfo::id).orElse(0L);
+      lost.add(new LostPair(sideA, key, partner, created, seen > 0, seen,
+          id == 0 ? Map.of() : new HashMap<>(store.syncedValues(id))));
     }
     return keys;
   }

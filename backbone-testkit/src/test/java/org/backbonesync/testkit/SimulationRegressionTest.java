@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * from backups, {@code restores and faults:} with these, webhooks and store faults (as the
  * sweep in docs/SIMULATION.md runs), {@code restores and worklogs:} with sites restored, people
  * removing links and logging work, {@code restores, worklogs and faults:} with all of these,
- * webhooks and store faults, {@code deletes:} with deletes and moves, webhooks, link removals and
- * worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes in
+ * webhooks and store faults, {@code restores and label order:} with sites restored and people
+ * writing labels in any order, {@code deletes:} with deletes and moves, webhooks, link removals
+ * and worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes in
  * the list with the fix.
  */
 class SimulationRegressionTest {
@@ -54,6 +55,8 @@ class SimulationRegressionTest {
   private static final Simulation WITH_RESTORES_WORKLOGS_AND_FAULTS = Simulation.builder()
       .siteRestores(true).linkRemovals(true).worklogs(true).webhooks(true).storeFaults(true)
       .build();
+  private static final Simulation WITH_RESTORES_AND_LABEL_ORDER = Simulation.builder()
+      .siteRestores(true).labelOrder(true).build();
   private static final Simulation WITH_EVERYTHING = Simulation.builder().operatorActions(true)
       .operatorImports(true).operatorIgnores(true).operatorBackups(true).webhooks(true)
       .linkRemovals(true).worklogs(true).build();
@@ -71,6 +74,7 @@ class SimulationRegressionTest {
         : broke.startsWith("restores and faults:") ? WITH_RESTORES_AND_FAULTS
         : broke.startsWith("restores and worklogs:") ? WITH_RESTORES_AND_WORKLOGS
         : broke.startsWith("restores, worklogs and faults:") ? WITH_RESTORES_WORKLOGS_AND_FAULTS
+        : broke.startsWith("restores and label order:") ? WITH_RESTORES_AND_LABEL_ORDER
         : broke.startsWith("deletes:") ? WITH_DELETES : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
