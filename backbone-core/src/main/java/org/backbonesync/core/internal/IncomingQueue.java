@@ -62,16 +62,16 @@ final class IncomingQueue {
     this.settings = settings;
     this.finder = new PartnerFinder(connector, stores, settings);
     this.gapFailures = new GapFailures(connector, stores, settings);
-    SenderRows rows = new SenderRows(connector, stores, replies.resender(), finder);
+    PartnerGoneApplier partnerGone = new PartnerGoneApplier(connector, stores, events);
+    RemovedRows removed = new RemovedRows();
+    ReusedKeys reusedKeys = new ReusedKeys(connector, stores, events, partnerGone, removed);
+    SenderRows rows = new SenderRows(connector, stores, replies.resender(), finder, reusedKeys);
     UnappliedMessages unapplied = new UnappliedMessages(connector, stores, events, settings);
     // the last synced values and pending changes of a round's rows, read at once
     RowValues values = new RowValues(stores);
     // (the store down ends the apply: see applyDue)
     GroupCommit group = new GroupCommit(stores, connector.key(), true);
     this.outcomes = new RoundOutcomes(unapplied);
-    PartnerGoneApplier partnerGone = new PartnerGoneApplier(connector, stores, events);
-    RemovedRows removed = new RemovedRows();
-    ReusedKeys reusedKeys = new ReusedKeys(connector, stores, events, partnerGone, removed);
     Applier applier = new Applier(connector, configuration, stores, events, replies,
         new ConflictResolver(connector, configuration, replies.values(),
             settings.off(TestOnlySwitch.OLDEST_WINS)), finder, values, group,

@@ -95,6 +95,7 @@ final class PairOrder {
         && PartnerRows.newerSenderSent(message, entries)) {
       // (with a row of ours, its verdict drops it; with none, it would wait for its row's gap
       // before the newer row's messages for good: helper-86)
+      rows.superseded(message);
       return dropped(message, PartnerRows.NEWER_SENDER, outcomes);
     }
     if (row.isEmpty() && message.partnerIssueKey() != null && message.senderEpoch() != 0) {
@@ -209,8 +210,16 @@ final class PairOrder {
    * before its sender heard from our row, or sent again when its acknowledgement was lost). Not
    * dropped before the timeout: the sender's create, sent again when its acknowledgement was
    * lost, makes a copy of its issue (as for any copy), and what follows is then applied there.
+   * A sender row superseded by a newer one before any row of ours talked with it is recorded so
+   * too ({@link SenderRows#superseded}).
    */
   private static String forRemovedRow(SyncMessage message, RemovedRow removed) {
+    if (removed.incomingSequenceId() == 0) {
+      return "its sender row is one we no longer talk with: a newer row of "
+          + message.fromConnector() + " sent for " + removed.remoteIssueKey() + " first (or a row"
+          + " of ours that applied none of its messages was removed, ReusedKeys), and nothing is"
+          + " left to apply it to";
+    }
     String when = message.sequenceId() <= removed.incomingSequenceId()
         ? "that row applied it (up to sequence id " + removed.incomingSequenceId() + ")"
         : "it comes after sequence id " + removed.incomingSequenceId() + ", the last that row"

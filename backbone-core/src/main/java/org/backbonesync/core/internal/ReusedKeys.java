@@ -154,6 +154,21 @@ final class ReusedKeys {
     return unlink(row, message.sourceIssueKey(), message);
   }
 
+  /**
+   * Gives up {@code holder}'s partner issue key when the partner names another issue of ours for
+   * it, to a row of ours since gone ({@link SenderRows#toRowGone}): both sites were restored, and
+   * the partner's gave the key to a copy of our issue whose row was removed here. The row is
+   * unlinked as in {@link #giveRemoteKey}, its issue marked at most; the store writes are
+   * returned.
+   */
+  Runnable giveToRowGone(SyncInfo holder, SyncMessage message) {
+    log.warn("{}: {} says {} is the partner of {}, through a row of ours since removed (its site"
+        + " was restored from a backup and gave the key again): {}, paired with it before, is"
+        + " unlinked", connector.key(), connector.partner.key(), message.sourceIssueKey(),
+        message.partnerIssueKey(), holder.localIssueKey());
+    return unlink(holder, message.sourceIssueKey(), message);
+  }
+
   private Runnable unlink(SyncInfo lost, String remoteKey, SyncMessage message) {
     if (!lost.incomingChangesIgnored()) {
       PartnerGone.Action done = partnerGone.replaced(lost.localIssueKey(), remoteKey);

@@ -27,6 +27,7 @@ final class SenderRows {
   private final Stores stores;
   private final Resender resender;
   private final PartnerFinder finder;
+  private final ReusedKeys reusedKeys;
   /**
    * The rows of an apply round's pairs by remote key, read at once ({@link #prefetch}); each
    * handed out once, and all forgotten when any row's keys or partner change, so a copy is never
@@ -34,17 +35,22 @@ final class SenderRows {
    */
   private final Map<String, SyncInfo> prefetched = new HashMap<>();
 
-  SenderRows(Connector connector, Stores stores, Resender resender, PartnerFinder finder) {
+  SenderRows(Connector connector, Stores stores, Resender resender, PartnerFinder finder,
+      ReusedKeys reusedKeys) {
     this.connector = connector;
     this.stores = stores;
     this.resender = resender;
     this.finder = finder;
+    this.reusedKeys = reusedKeys;
   }
 
   /**
    * The row of the pair a message belongs to: by its source issue as our remote key; or, when
    * the partner names our issue, the row of that issue still waiting for its remote key; empty
    * when we have neither (see {@link PartnerFinder}).
+   *
+   * @throws KeyPairedSince for a message naming an issue of ours for a row of ours since gone,
+   *     or from a partner row older than the one ours talks with: to drop, not to fail
    */
   Optional<SyncInfo> rowFor(SyncMessage message) {
     SyncInfo read = prefetched.remove(message.sourceIssueKey());
@@ -59,8 +65,12 @@ final class SenderRows {
       // The partner's site, restored from a backup, gave the key of the row's partner issue to
       // the copy it made for the issue of ours it names (ReusedKeys): the message is for that
       // issue's row, which takes the key with the PAIRED.
-      return byLocal.filter(r -> r.epoch() == message.receiverEpoch()
-          || message.receiverEpoch() == 0 && r.remoteIssueKey() == null).or(() -> byRemote);
+      Optional<SyncInfo> taker = byLocal.filter(r -> r.epoch() == message.receiverEpoch()
+          || message.receiverEpoch() == 0 && r.remoteIssueKey() == null);
+      if (taker.isPresent() || message.receiverEpoch() == 0) {
+        return taker.or(() -> byRemote);
+      }
+      throw toRowGone(byRemote.get(), message);
     }
     if (byLocal.isPresent() && byLocal.get().remoteIssueKey() != null
         && !sameRows(byLocal.get(), message)) {
@@ -94,9 +104,39 @@ final class SenderRows {
     }
 
     KeyPairedSince(String connectorKey, SyncInfo row, String why) {
-      super(why + "; " + row.localIssueKey() + " is paired with " + row.remoteIssueKey() + " now",
-          null, connectorKey, row.localIssueKey(), null);
+      this(connectorKey, row.localIssueKey(),
+          why + "; " + row.localIssueKey() + " is paired with " + row.remoteIssueKey() + " now");
     }
+
+    KeyPairedSince(String connectorKey, String issueKey, String text) {
+      super(text, null, connectorKey, issueKey, null);
+    }
+  }
+
+  /**
+   * Refuses a message found by its issue's key that names another issue of ours and is addressed
+   * to a row of ours since gone (neither the row with the key nor the named issue's row): the
+   * partner's site, restored from a backup, gave the key to a copy of an issue of ours whose row
+   * was removed here too (both sites restored: {@link ReusedKeys}). From a newer row of the
+   * partner than the one the row with the key talks with, the key names another issue now: that
+   * row gives it up ({@link ReusedKeys#giveToRowGone}). Taken as the row's, the message made it
+   * talk with the copy's row and send its issue whole there, linked with an issue that is not
+   * its partner's, and the copy's pair dropped the row's changes from then on (simulation seed
+   * 20896 with site restores).
+   */
+  private KeyPairedSince toRowGone(SyncInfo holder, SyncMessage message) {
+    String why = "it names " + message.partnerIssueKey() + " and was sent to a row of ours"
+        + " since removed";
+    if (message.senderEpoch() == 0 || message.senderEpoch() <= holder.partnerEpoch()) {
+      return new KeyPairedSince(connector.key(), holder, why + ", from a row of "
+          + connector.partner.key() + " no newer than the one our row of "
+          + holder.localIssueKey() + " talks with");
+    }
+    forgetPrefetched();
+    stores.inTransaction(reusedKeys.giveToRowGone(holder, message));
+    return new KeyPairedSince(connector.key(), holder.localIssueKey(), why + "; "
+        + holder.localIssueKey() + ", paired with " + message.sourceIssueKey() + " before, is"
+        + " unlinked: the key names another issue now");
   }
 
   /**
@@ -173,6 +213,21 @@ final class SenderRows {
   Optional<RemovedRow> removedRowOf(SyncMessage message) {
     return message.senderEpoch() == 0 ? Optional.empty() : stores.syncInfo()
         .removedRow(connector.key(), message.sourceIssueKey(), message.senderEpoch());
+  }
+
+  /**
+   * Records the message's sender row as one we no longer talk with ({@link RemovedRow}, none
+   * applied): a newer row of the partner sent for the issue first, and the message, finding no
+   * row of ours, is dropped ({@link PairOrder}). A later message of the superseded row (held on
+   * the way) then finds no row and no sequence id before it: without the record it waited for
+   * good (simulation seed 32582 with site restores); with it, it is dropped at the gap timeout
+   * as for a removed row. A record kept already (a row of ours removed) stays as it is.
+   */
+  void superseded(SyncMessage message) {
+    if (message.senderEpoch() != 0 && removedRowOf(message).isEmpty()) {
+      stores.syncInfo().putRemovedRow(new RemovedRow(connector.key(), message.sourceIssueKey(),
+          message.senderEpoch(), 0));
+    }
   }
 
   /** Keeps a round's rows, read at once by remote key, for {@link #rowFor}. */

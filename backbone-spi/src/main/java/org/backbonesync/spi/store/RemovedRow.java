@@ -3,15 +3,17 @@ package org.backbonesync.spi.store;
 import java.util.Objects;
 
 /**
- * What a connector keeps of a row it removed because a Jira site restored from a backup gave the
- * row's issue key to another issue (a "tombstone"): the partner row it talked with and the last
- * of that row's messages it applied. A later message of that partner row that finds no row of
- * ours is told apart by it from a new issue's change whose create is late: it was for the
- * removed row, and is dropped instead of waiting for good for a sequence id that row applied.
+ * A partner row a connector no longer talks with (a "tombstone"): the partner row a row of ours
+ * talked with, removed because a Jira site restored from a backup gave the row's issue key to
+ * another issue, with the last of that partner row's messages it applied; or a partner row that
+ * a newer row of the partner superseded before any row of ours talked with it (none applied).
+ * A later message of that partner row that finds no row of ours is told apart by it from a new
+ * issue's change whose create is late: nothing is left to apply it to, and it is dropped instead
+ * of waiting for good for a sequence id that never comes.
  *
- * @param connectorKey the connector that removed the row
- * @param remoteIssueKey the partner issue the removed row was paired with
- * @param partnerEpoch the epoch of the partner row it talked with (never 0)
+ * @param connectorKey the connector that no longer talks with the partner row
+ * @param remoteIssueKey the partner row's issue (the removed row was paired with it)
+ * @param partnerEpoch the epoch of the partner row (never 0)
  * @param incomingSequenceId the last sequence id of that partner row it applied (0: none)
  * @since 0.1.0
  */

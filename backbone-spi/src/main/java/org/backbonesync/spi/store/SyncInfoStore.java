@@ -425,17 +425,18 @@ public interface SyncInfoStore {
   void removePendingCreate(String connectorKey, String remoteIssueKey);
 
   /**
-   * Records a row removed because a restored site gave its issue key to another issue ({@link
-   * RemovedRow}); replaces one of the same connector, remote issue and partner epoch. A store
+   * Records a partner row the connector no longer talks with ({@link RemovedRow}: a row removed
+   * because a restored site gave its issue key to another issue, or a partner row superseded);
+   * replaces one of the same connector, remote issue and partner epoch. A store
    * keeps at least the newest {@link RemovedRow#KEPT_PER_CONNECTOR} of a connector and may forget
    * older ones; {@link #deleteAll} forgets a connector's. The default keeps none: a message of
-   * the removed row's partner row then waits for its gap as a new issue's change does.
+   * that partner row then waits for its gap as a new issue's change does.
    */
   default void putRemovedRow(RemovedRow removed) {}
 
   /**
-   * The removed row of {@code connectorKey} that was paired with {@code remoteIssueKey} and
-   * talked with the partner row of {@code partnerEpoch}, if recorded ({@link #putRemovedRow}).
+   * The record that {@code connectorKey} no longer talks with the partner row of {@code
+   * partnerEpoch} of issue {@code remoteIssueKey}, if kept ({@link #putRemovedRow}).
    */
   default Optional<RemovedRow> removedRow(String connectorKey, String remoteIssueKey,
       long partnerEpoch) {
