@@ -5,23 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.DriverManager;
-import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Logger;
 import org.backbonesync.core.SyncEngine;
 import org.backbonesync.testkit.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
@@ -95,67 +88,29 @@ class DatabaseClosedUnderAnApplyTest {
    * Over H2: once its condition holds, the commits of the connections fail as H2 fails those of
    * a session its closing paused, for as many commits as the engine tries for one outcome.
    */
-  private static final class ExclusiveDriver implements Driver {
+  private static final class ExclusiveDriver extends H2Interposer {
     /** Commits that failed. */
     final AtomicInteger failed = new AtomicInteger();
     private volatile BooleanSupplier when = () -> false;
     private volatile boolean done;
+
+    ExclusiveDriver() {
+      super(PREFIX);
+    }
 
     void failCommitsOnceThere(BooleanSupplier condition) {
       when = condition;
     }
 
     @Override
-    public Connection connect(String url, Properties info) throws SQLException {
-      if (!acceptsURL(url)) {
-        return null;
+    void before(Connection h2, String method, Object[] args) throws SQLException {
+      if (method.equals("commit") && !done && when.getAsBoolean()) {
+        failed.incrementAndGet();
+        done = true;
+        h2.rollback();
+        throw new SQLException("The database is open in exclusive mode; can not open"
+            + " additional connections [90135-232]", "90135", 90135);
       }
-      Connection h2 = DriverManager.getConnection(url.substring(PREFIX.length()), info);
-      return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-          new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-            if (method.getName().equals("commit") && !done && when.getAsBoolean()) {
-              failed.incrementAndGet();
-              done = true;
-              h2.rollback();
-              throw new SQLException("The database is open in exclusive mode; can not open"
-                  + " additional connections [90135-232]", "90135", 90135);
-            }
-            try {
-              return method.invoke(h2, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
-    }
-
-    @Override
-    public boolean acceptsURL(String url) {
-      return url.startsWith(PREFIX);
-    }
-
-    @Override
-    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
-      return new DriverPropertyInfo[0];
-    }
-
-    @Override
-    public int getMajorVersion() {
-      return 1;
-    }
-
-    @Override
-    public int getMinorVersion() {
-      return 0;
-    }
-
-    @Override
-    public boolean jdbcCompliant() {
-      return false;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
     }
   }
 }

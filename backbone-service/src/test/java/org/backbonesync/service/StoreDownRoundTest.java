@@ -9,20 +9,14 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.DriverManager;
-import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.backbonesync.testkit.ManualScheduler;
@@ -137,9 +131,13 @@ class StoreDownRoundTest {
    * connection it ended (57P01, a restart or {@code pg_terminate_backend}), and the statements
    * asked for are kept.
    */
-  private static final class DownDriver implements Driver {
+  private static final class DownDriver extends H2Interposer {
     volatile boolean down;
     private final List<String> askedWhileDown = new CopyOnWriteArrayList<>();
+
+    DownDriver() {
+      super(PREFIX);
+    }
 
     /** The backlog counts asked for while down. */
     List<String> countsAskedWhileDown() {
@@ -150,54 +148,12 @@ class StoreDownRoundTest {
     }
 
     @Override
-    public Connection connect(String url, Properties info) throws SQLException {
-      if (!acceptsURL(url)) {
-        return null;
+    void before(Connection h2, String method, Object[] args) throws SQLException {
+      if (down && method.matches("prepareStatement|createStatement|prepareCall")) {
+        askedWhileDown.add(args != null && args.length > 0 ? String.valueOf(args[0]) : "");
+        throw new SQLException("FATAL: terminating connection due to administrator command",
+            "57P01");
       }
-      Connection h2 = DriverManager.getConnection(url.substring(PREFIX.length()), info);
-      return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-          new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-            if (down && method.getName().matches("prepareStatement|createStatement|prepareCall")) {
-              askedWhileDown.add(args != null && args.length > 0 ? String.valueOf(args[0]) : "");
-              throw new SQLException("FATAL: terminating connection due to administrator command",
-                  "57P01");
-            }
-            try {
-              return method.invoke(h2, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
-    }
-
-    @Override
-    public boolean acceptsURL(String url) {
-      return url.startsWith(PREFIX);
-    }
-
-    @Override
-    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
-      return new DriverPropertyInfo[0];
-    }
-
-    @Override
-    public int getMajorVersion() {
-      return 1;
-    }
-
-    @Override
-    public int getMinorVersion() {
-      return 0;
-    }
-
-    @Override
-    public boolean jdbcCompliant() {
-      return false;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
     }
   }
 }
