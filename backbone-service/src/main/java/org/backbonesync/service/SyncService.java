@@ -205,8 +205,22 @@ final class SyncService {
     }
   }
 
+  /**
+   * How long a statement of the service waits for a lock on PostgreSQL where neither the role,
+   * the database nor the URL says (PostgreSQL's {@code lock_timeout}, 0 there, waits for ever):
+   * a lock held by hand (a {@code LOCK TABLE}, a long migration or maintenance) then fails the
+   * steps that meet it, retried and shown in {@code /health}, instead of holding every pooled
+   * connection silently (an operator's trial, h194: a 120 s table lock, no log line and
+   * {@code /health} green throughout). The engine's own locks are held for a step's commit.
+   */
+  static final String LOCK_TIMEOUT = "1min";
+
+  /** Sets {@link #LOCK_TIMEOUT} on a new connection whose session has none. */
+  static final String LOCK_TIMEOUT_SQL = "SELECT set_config('lock_timeout', '" + LOCK_TIMEOUT
+      + "', false) WHERE current_setting('lock_timeout') = '0'";
+
   /** The configured store, opened, and the pool it runs on (null for H2 files). */
-  private record OpenedStore(HikariDataSource pool, JdbcStores stores) {
+  record OpenedStore(HikariDataSource pool, JdbcStores stores) {
     /**
      * Opens the store.
      *
@@ -225,6 +239,9 @@ final class SyncService {
         hikari.setPassword(store.password());
         hikari.setMaximumPoolSize(store.maximumPoolSize());
         hikari.setPoolName("backbone-store");
+        if (store.jdbcUrl().startsWith("jdbc:postgresql:")) {
+          hikari.setConnectionInitSql(LOCK_TIMEOUT_SQL);
+        }
         pool = new HikariDataSource(hikari);
         return new OpenedStore(pool, JdbcStores.open(pool));
       } catch (RuntimeException e) {
