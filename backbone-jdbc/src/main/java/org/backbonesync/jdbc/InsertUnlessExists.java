@@ -39,11 +39,24 @@ final class InsertUnlessExists {
     try {
       return update(c, insert, values) == 1;
     } catch (SQLException e) {
-      c.rollback(before);
-      if (!"23505".equals(e.getSQLState())) {
-        throw e;
+      if (!isUniqueViolation(e)) {
+        throw e; // (before a rollback: on a connection that broke, it would hide why)
       }
+      c.rollback(before);
       return false; // there already, or made by another node at this moment
     }
+  }
+
+  /**
+   * Whether an insert (or a batch of them) failed on a row with its key there already (SQL state
+   * 23505), not for another reason: a connection that broke, the database stopping, a full disk.
+   */
+  static boolean isUniqueViolation(SQLException e) {
+    for (SQLException s = e; s != null; s = s.getNextException()) {
+      if ("23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

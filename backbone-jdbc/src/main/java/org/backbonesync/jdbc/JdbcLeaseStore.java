@@ -234,7 +234,10 @@ final class JdbcLeaseStore implements LeaseStore {
       }
       s.executeBatch();
       return true;
-    } catch (SQLException exists) {
+    } catch (SQLException e) {
+      if (!InsertUnlessExists.isUniqueViolation(e)) {
+        throw e; // (the store down was taken for a key leased already, and the step went on)
+      }
       c.rollback(before);
       return false;
     }
