@@ -631,10 +631,18 @@ final class SyncService {
     }
   }
 
+  /**
+   * One round: each local connector's poll and delivery, then each one's apply and delivery.
+   * A part that finds the store unavailable ends the round: the other parts would each wait as
+   * long for a connection (30 s on PostgreSQL stopped or refusing the role) to fail alike, and
+   * every connector of the synchronization is told the failure at once (they share the store).
+   */
   private void stepHoldingLock(Running r) {
-    boolean storeDown = false;
+    List<Consumer<ConnectorHealth>> parts = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (String key : r.engine.localConnectorKeys()) {
-      storeDown |= part(r, key, health -> {
+      keys.add(key);
+      parts.add(health -> {
         r.engine.poll(key);
         health.siteReached();
         if (!stopping.get()) {
@@ -643,7 +651,8 @@ final class SyncService {
       });
     }
     for (String key : r.engine.localConnectorKeys()) {
-      storeDown |= part(r, key, health -> {
+      keys.add(key);
+      parts.add(health -> {
         if (r.engine.apply(key).stream()
             .anyMatch(outcome -> outcome instanceof ApplyOutcome.Applied)) {
           health.siteReached();
@@ -653,7 +662,15 @@ final class SyncService {
         }
       });
     }
-    countBacklog(r, storeDown);
+    String storeDown = null;
+    for (int i = 0; i < parts.size() && storeDown == null; i++) {
+      storeDown = part(r, keys.get(i), parts.get(i));
+    }
+    if (storeDown != null) {
+      String kind = storeDown;
+      r.connectors.values().forEach(health -> health.stepFailed(kind));
+    }
+    countBacklog(r, storeDown != null);
   }
 
   /**
@@ -678,25 +695,32 @@ final class SyncService {
     }
   }
 
-  /** Runs one connector's part of a round; whether it failed for the store being unavailable. */
-  private boolean part(Running r, String key, Consumer<ConnectorHealth> work) {
+  /**
+   * Runs one connector's part of a round.
+   *
+   * @return the failure's kind when it failed for the store being unavailable, else null
+   */
+  private String part(Running r, String key, Consumer<ConnectorHealth> work) {
     if (stopping.get()) {
-      return false;
+      return null;
     }
     ConnectorHealth health = r.connectors.get(key);
     try {
       work.accept(health);
-      return false;
+      return null;
     } catch (RuntimeException e) {
       if (stopping.get()) { // (the engine was closed under the step: the stop, not a failure)
         LOG.debug("{} {}: step ended by the stop", r.id(), key, e);
-        return false;
+        return null;
       }
-      health.stepFailed(StepFailure.kind(e));
-      LOG.warn("{} {}: step failed, again in {}: {}", r.id(), key, r.sync.pollInterval(),
+      String kind = StepFailure.kind(e);
+      health.stepFailed(kind);
+      boolean storeDown = storeUnavailable(e);
+      LOG.warn("{} {}: step failed, again in {}{}: {}", r.id(), key, r.sync.pollInterval(),
+          storeDown ? " (the round's other steps are skipped: the store is unavailable)" : "",
           ServiceFailure.why(e));
       LOG.debug("{} {}: step failed", r.id(), key, e);
-      return storeUnavailable(e);
+      return storeDown ? kind : null;
     }
   }
 

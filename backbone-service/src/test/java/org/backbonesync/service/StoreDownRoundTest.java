@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * where it failed twice: each connector's poll waited 30 s for a connection and failed, one WARN
  * line each, and then the backlog count for {@code /metrics} waited 30 s more for the store the
  * round had just found gone, at DEBUG only, before the round's next try could begin. A round
- * whose steps found the store unavailable now leaves the backlog gauges unknown (NaN) without
- * asking it.
+ * whose step found the store unavailable now ends there, its connectors all told the failure,
+ * and leaves the backlog gauges unknown (NaN) without asking it.
  */
 class StoreDownRoundTest {
   private static final String PREFIX = "jdbc:down:";
@@ -69,13 +69,20 @@ class StoreDownRoundTest {
     assertTrue(registry.scrape().contains(outboxA + "0.0"), registry.scrape());
 
     driver.down = true;
-    service.round();
+    List<ILoggingEvent> failed = linesOf(SyncService.class.getName(), () -> service.round());
 
+    assertEquals(1, failed.stream().filter(e -> e.getLevel() == Level.WARN).count(),
+        "one step failed, and the round's others were not tried: " + failed);
+    assertTrue(failed.get(0).getFormattedMessage().contains("(the round's other steps are"
+        + " skipped: the store is unavailable)"), failed.get(0).getFormattedMessage());
     assertEquals(List.of(), driver.countsAskedWhileDown(),
         "the round's steps found the store gone; the count asked it again");
     assertTrue(registry.scrape().contains(outboxA + "NaN"), registry.scrape());
     assertTrue(registry.scrape().contains(
         "backbone_connector_healthy{connector=\"PA\",synchronization=\"pa-pb\"} 0.0"),
+        registry.scrape());
+    assertTrue(registry.scrape().contains(
+        "backbone_connector_healthy{connector=\"PB\",synchronization=\"pa-pb\"} 0.0"),
         registry.scrape());
 
     driver.down = false;
@@ -89,23 +96,16 @@ class StoreDownRoundTest {
    */
   @Test
   void theTracesWriteDuringAnOutageIsOneLine() throws Exception {
-    Logger trace = (Logger) LoggerFactory.getLogger(
-        "org.backbonesync.core.internal.TraceRecorder");
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    trace.addAppender(lines);
-    try {
-      open();
-      sites.pa.as("alice").create("Printer on fire");
-      service.round(); // (its steps' entries are young: held for the next write)
-      driver.down = true;
+    open();
+    sites.pa.as("alice").create("Printer on fire");
+    service.round(); // (its steps' entries are young: held for the next write)
+    driver.down = true;
+    List<ILoggingEvent> lines = linesOf("org.backbonesync.core.internal.TraceRecorder", () -> {
       service.stop(Duration.ofSeconds(5)); // (the close writes what the trace held)
       service = null;
-    } finally {
-      trace.detachAppender(lines);
-    }
+    });
 
-    List<ILoggingEvent> warned = lines.list.stream()
+    List<ILoggingEvent> warned = lines.stream()
         .filter(e -> e.getLevel() == Level.WARN).toList();
     assertTrue(!warned.isEmpty(), "the trace's write failed and said so");
     for (ILoggingEvent line : warned) {
@@ -113,6 +113,20 @@ class StoreDownRoundTest {
           line.getFormattedMessage());
       assertEquals(null, line.getThrowableProxy(), line.getFormattedMessage());
     }
+  }
+
+  /** The lines the named logger logged while {@code work} ran. */
+  private static List<ILoggingEvent> linesOf(String name, Runnable work) {
+    Logger logger = (Logger) LoggerFactory.getLogger(name);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      work.run();
+    } finally {
+      logger.detachAppender(lines);
+    }
+    return lines.list;
   }
 
   private void open() throws Exception {
