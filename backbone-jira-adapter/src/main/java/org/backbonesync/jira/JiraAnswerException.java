@@ -6,9 +6,10 @@ import org.backbonesync.spi.tracker.TrackerException;
 /**
  * Jira answered with something the adapter will not use: a body over the size limit, JSON with
  * a duplicate key or nested too deep, an id that is missing, blank or neither a string nor an
- * integer, or a search result that the query excludes (an issue of another project). Nothing is
- * read from such an answer, so nothing is written because of it. Permanent: the same request
- * gets the same answer.
+ * integer, or a search result that the query excludes (an issue of another project); or a
+ * search's page token that no answer of Jira's gave (field {@code pageToken}). Nothing is read
+ * from such an answer, so nothing is written because of it. Permanent: the same request gets the
+ * same answer.
  */
 public final class JiraAnswerException extends TrackerException {
   private static final long serialVersionUID = 1L;

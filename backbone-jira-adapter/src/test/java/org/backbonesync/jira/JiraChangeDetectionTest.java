@@ -109,6 +109,101 @@ class JiraChangeDetectionTest {
     }
   }
 
+  /** Seven issues a minute apart on Server, PA-1 oldest; the session warmed up. */
+  private void sevenServerIssues() {
+    site(FakeJiraServer.Flavour.SERVER, 100);
+    for (int i = 0; i < 7; i++) {
+      site.clock.advance(Duration.ofMinutes(1));
+      site.project.create("Issue " + i);
+    }
+    warmAndClear();
+  }
+
+  /** The keys of every page of one search by two, with {@code between} run after page one. */
+  private List<String> searchByTwo(Runnable between) {
+    List<String> keys = new java.util.ArrayList<>();
+    String token = null;
+    do {
+      ChangePage page = site.tracker.findUpdatedSince(0, null, 2, token);
+      page.issues().forEach(c -> keys.add(c.issue().key()));
+      token = page.nextPageToken();
+      if (keys.size() == 2) {
+        between.run();
+      }
+    } while (token != null);
+    return keys;
+  }
+
+  /**
+   * Server pages by offset: an issue of page one deleted before page two is asked moves every
+   * later issue a place back. The next page goes on after page one's last issue, not at the
+   * offset, so PA-3 (first of page two) is not skipped.
+   */
+  @Test
+  void anIssueOfAnEarlierPageDeletedMeanwhileSkipsNoIssueOnServer() {
+    sevenServerIssues();
+
+    List<String> keys = searchByTwo(() -> site.project.as("alice").delete("PA-1"));
+
+    assertEquals(List.of("PA-1", "PA-2", "PA-3", "PA-4", "PA-5", "PA-6", "PA-7"), keys);
+    assertEquals(5, site.server.count("GET", "/search"),
+        "4 pages, and one request more where the order moved back");
+  }
+
+  /** The same when an issue of page one is updated meanwhile: it comes again at the end. */
+  @Test
+  void anIssueOfAnEarlierPageUpdatedMeanwhileSkipsNoIssueOnServer() {
+    sevenServerIssues();
+
+    List<String> keys = searchByTwo(() -> {
+      site.clock.advance(Duration.ofMinutes(1));
+      site.project.as("alice").edit("PA-1", "summary", "moved to the end");
+    });
+
+    assertEquals(List.of("PA-1", "PA-2", "PA-3", "PA-4", "PA-5", "PA-6", "PA-7", "PA-1"), keys);
+  }
+
+  /**
+   * Jira Server's index holds {@code updated} to the second and orders within one by key, where
+   * the answer shows milliseconds: PA-2 comes after PA-1, though updated 800 ms before it. PA-1,
+   * page one, is deleted: PA-2 is not taken for an issue read before it.
+   */
+  @Test
+  void anIssueOfTheSameSecondAfterADeletedOneIsNotSkippedOnServer() {
+    List<String> issues = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(
+        issue("PA-1", "10:00:00.900"), issue("PA-2", "10:00:00.100"),
+        issue("PA-3", "10:00:05.000")));
+    HostileOrigin jira = HostileOrigin.http().serverBasics();
+    jira.on("GET", "/rest/api/2/search", r -> {
+      int startAt = Integer.parseInt(r.query().replaceAll(".*startAt=(\\d+).*", "$1"));
+      int max = Integer.parseInt(r.query().replaceAll(".*maxResults=(\\d+).*", "$1"));
+      List<String> page = issues.subList(Math.min(startAt, issues.size()),
+          Math.min(startAt + max, issues.size()));
+      return HostileOrigin.Answer.json("{\"startAt\":" + startAt + ",\"maxResults\":" + max
+          + ",\"total\":" + issues.size() + ",\"issues\":[" + String.join(",", page) + "]}");
+    });
+    try (jira) {
+      var pa = jira.siteNeverWaiting(JiraFlavour.SERVER, "sync@example.com", "s3cret-token")
+          .build().project("PA");
+      List<String> keys = new java.util.ArrayList<>();
+      String token = null;
+      do {
+        ChangePage page = pa.findUpdatedSince(0, null, 1, token);
+        page.issues().forEach(c -> keys.add(c.issue().key()));
+        token = page.nextPageToken();
+        issues.remove(issue("PA-1", "10:00:00.900"));
+      } while (token != null);
+
+      assertEquals(List.of("PA-1", "PA-2", "PA-3"), keys);
+    }
+  }
+
+  private static String issue(String key, String time) {
+    String at = "\"2026-01-01T" + time + "+0000\"";
+    return "{\"id\":\"1000" + key.substring(3) + "\",\"key\":\"" + key + "\",\"fields\":{"
+        + "\"summary\":\"x\",\"created\":" + at + ",\"updated\":" + at + "}}";
+  }
+
   @Test
   void theWatermarkIsWrittenInTheSyncUsersZoneAndTheMinuteBeforeIsReadAgain() {
     site(FakeJiraServer.Flavour.SERVER, 100);

@@ -2,7 +2,9 @@ package org.backbonesync.jira;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -176,13 +178,45 @@ class JiraPagingHostileInputTest {
 
     ChangePage first = pa.findUpdatedSince(0, null, 50, null);
     JiraAnswerException e = assertThrows(JiraAnswerException.class,
-        () -> pa.findUpdatedSince(0, null, 50, first.nextPageToken()));
+        () -> pa.findUpdatedSince(0, null, 50, "2~s0123456789abcdef~100:0:PA-7"));
 
-    assertEquals("1~s6b86b273ff34fce1~1", first.nextPageToken());
-    assertEquals("GET /rest/api/2/search answered a page whose \"startAt\" is 0 where 1 was"
+    assertEquals("1~s1f67f028516f82d5~1:0:PA-1", first.nextPageToken());
+    assertEquals("GET /rest/api/2/search answered a page whose \"startAt\" is 0 where 99 was"
         + " asked: the list does not move on", e.getMessage());
   }
 
+  /** A Server that answers the same page whatever is asked: the search stops, not circles. */
+  @Test
+  void aServerSearchForChangesWhosePagesDoNotMoveOnStops() {
+    HostileOrigin jira = http().serverBasics();
+    jira.on("GET", "/rest/api/2/search", r -> Answer.json("{\"total\":1000,\"issues\":"
+        + "[{\"key\":\"PA-1\",\"fields\":{}}]}"));
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    ChangePage first = pa.findUpdatedSince(0, null, 50, null);
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, first.nextPageToken()));
+
+    assertEquals("GET /rest/api/2/search answered a page whose \"nextPageToken\" is the one it"
+        + " was asked with: the search does not move on", e.getMessage());
+    assertEquals(2, jira.requests("GET", "/rest/api/2/search"));
+  }
+
+  @Test
+  void aServerSearchPageWhoseIssuesAreNoArrayIsRefused() {
+    HostileOrigin jira = http().serverBasics();
+    jira.on("GET", "/rest/api/2/search", Answer.json("{\"startAt\":0,\"total\":10,"
+        + "\"issues\":{\"a\":{\"key\":\"PA-1\",\"fields\":{}}}}"));
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, null));
+
+    assertEquals("GET /rest/api/2/search answered a page whose \"issues\" is an object, not an"
+        + " array", e.getMessage());
+  }
+
+  /** A bare startAt, the token an engine of an older version holds, is read on from there. */
   @Test
   void aSearchTokenOfAnOlderVersionIsJirasOwn() {
     HostileOrigin jira = http().serverBasics();
@@ -191,8 +225,80 @@ class JiraPagingHostileInputTest {
         + "[{\"key\":\"PA-1\",\"fields\":{}}]}"));
     IssueTracker pa = pa(jira, JiraFlavour.SERVER);
 
-    assertEquals("1~s031b4af5197ec30a~51", pa.findUpdatedSince(0, null, 50, "50")
+    assertEquals("1~s4cade5b3c40d25b8~51:0:PA-1", pa.findUpdatedSince(0, null, 50, "50")
         .nextPageToken());
+    assertEquals("2~s4cade5b3c40d25b8~51:0:PA-1", pa.findUpdatedSince(0, null, 50,
+        "1~s0123456789abcdef~50").nextPageToken());
+    assertEquals(2, jira.requests().stream().filter(q -> q.path().equals("/rest/api/2/search")
+        && q.query().endsWith("&startAt=50")).count(), "both asked from the old offset");
+  }
+
+  /**
+   * A Server token this adapter does not give (a stored resync's, tampered with) is refused
+   * before Jira is asked: garbage, a negative or huge offset, a time past a long, a key with
+   * characters no key has.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiterString = " => ", quoteCharacter = '\'', value = {
+      "hello => \"hello\"",
+      "3~s0123456789abcdef~garbage => \"garbage\"",
+      "-5 => \"-5\"",
+      "3~-5:1767261600000:PA-1 => \"-5:1767261600000:PA-1\"",
+      "3~0:1767261600000:PA-1 => \"0:1767261600000:PA-1\"",
+      "2147483648 => \"2147483648\"",
+      "3~2147483648:1767261600000:PA-1 => \"2147483648:1767261600000:PA-1\"",
+      "3~300:99999999999999999999:PA-1 => \"300:99999999999999999999:PA-1\"",
+      "3~300:1767261600000:PA-1) OR (project = X => \"300:1767261600000:PA-1) OR (project = X\"",
+      "3~300:1767261600000:PA-01 => \"300:1767261600000:PA-01\"",
+      "3~300:1767261600000: => \"300:1767261600000:\""})
+  void aServerSearchTokenThisAdapterDoesNotGiveIsRefused(String token, String shown) {
+    HostileOrigin jira = http().serverBasics();
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, token));
+
+    assertEquals("GET /rest/api/2/search cannot go on from the page token " + shown + ": not one"
+        + " this adapter gives (an offset from 1 to 2147483647, the last issue's update time in"
+        + " epoch milliseconds and its key, as 300:1767261600000:PA-17)", e.getMessage());
+    assertEquals("pageToken", e.field());
+    assertEquals(0, jira.requests("GET", "/rest/api/2/search"));
+  }
+
+  /** A key with a line break cannot forge a line of the log through the refusal. */
+  @Test
+  void aServerSearchTokenWithALineBreakIsShownEscaped() {
+    HostileOrigin jira = http().serverBasics();
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    JiraAnswerException e = assertThrows(JiraAnswerException.class,
+        () -> pa.findUpdatedSince(0, null, 50, "3~300:1767261600000:PA-1\n2026 ERROR"));
+
+    assertTrue(e.getMessage().startsWith("GET /rest/api/2/search cannot go on from the page token"
+        + " \"300:1767261600000:PA-1\\n2026 ERROR\": not one"), e.getMessage());
+  }
+
+  /**
+   * An offset far past the results (the largest Jira takes), with a last issue still there: the
+   * search finds its place from the end of the results in two requests, not 32.
+   */
+  @Test
+  void aServerSearchTokenFarPastTheResultsFindsItsPlace() {
+    HostileOrigin jira = http().serverBasics();
+    String issues = "{\"key\":\"PA-1\",\"fields\":{\"updated\":1767261600000}},"
+        + "{\"key\":\"PA-2\",\"fields\":{\"updated\":1767261700000}}";
+    jira.on("GET", "/rest/api/2/search", r -> {
+      String startAt = r.query().replaceAll(".*startAt=(\\d+).*", "$1");
+      return Answer.json("{\"startAt\":" + startAt + ",\"total\":2,\"issues\":["
+          + (startAt.equals("0") ? issues : "") + "]}");
+    });
+    IssueTracker pa = pa(jira, JiraFlavour.SERVER);
+
+    ChangePage page = pa.findUpdatedSince(0, null, 50, "1~2147483647:1767261600000:PA-1");
+
+    assertEquals(List.of("PA-2"), page.issues().stream().map(c -> c.issue().key()).toList());
+    assertNull(page.nextPageToken());
+    assertEquals(2, jira.requests("GET", "/rest/api/2/search"));
   }
 
   // ------------------------------------------------------------------ lists that never end

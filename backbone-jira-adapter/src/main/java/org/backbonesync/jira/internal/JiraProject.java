@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Jira project as an {@link IssueTracker}. Request costs: a change search is one request
- * per page (changelogs come embedded; only a changelog Jira Cloud truncated costs more); an edit
- * of plain fields is one PUT; a create is one POST carrying the origin marker as an issue
+ * per page (changelogs come embedded; only a changelog Jira Cloud truncated costs more, and on
+ * Server a page after issues of earlier pages left the results: {@link ServerSearchPaging}); an
+ * edit of plain fields is one PUT; a create is one POST carrying the origin marker as an issue
  * property. Thread-safe: the project's metadata is read once, lazily.
  */
 public final class JiraProject implements IssueTracker {
@@ -305,9 +306,17 @@ public final class JiraProject implements IssueTracker {
         + (jql == null || jql.isBlank() ? "" : " AND (" + jql + ")")
         + " ORDER BY updated ASC, key ASC";
     Paging.SearchToken at = Paging.SearchToken.of(pageToken);
-    JsonNode page = search(query, maxResults, at.jira(), "*all", true);
-    return new ChangePage(changes(page, sinceMillis),
-        at.next(nextToken(page, at.jira()), searchRequest()));
+    if (cloud()) {
+      JsonNode page = search(query, maxResults, at.jira(), "*all", true);
+      return new ChangePage(changes(page, sinceMillis),
+          at.next(nextToken(page, at.jira()), searchRequest()));
+    }
+    ServerSearchPaging.Page page = ServerSearchPaging.next(
+        ServerSearchPaging.Cursor.parse(at.jira(), searchRequest(), http::scrub), maxResults,
+        (startAt, max) -> search(query, max, String.valueOf(startAt), "*all", true),
+        searchRequest(), http::scrub);
+    return new ChangePage(changes(page.answer(), sinceMillis),
+        at.next(page.next() == null ? null : page.next().toString(), searchRequest()));
   }
 
   /**

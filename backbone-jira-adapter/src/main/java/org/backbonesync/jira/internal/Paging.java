@@ -119,9 +119,9 @@ final class Paging {
   /**
    * The token of a search's page as the engine holds it: how many pages of the search were
    * read before it, {@code ~}, the fingerprint of the Jira token it holds on to ({@code s} and 16
-   * hex digits, then {@code ~}; see below), and Jira's own token (Cloud) or {@code startAt}
-   * (Server), e.g. {@code 3~300}. A token without the count (from an older version) is taken as
-   * Jira's own.
+   * hex digits, then {@code ~}; see below), and Jira's own token (Cloud) or where the search goes
+   * on (Server: {@link ServerSearchPaging.Cursor}), e.g. {@code 3~300:1767261600000:PA-17}. A
+   * token without the count (from an older version) is taken as Jira's own.
    *
    * <p>Jira's tokens must not come back: the search would go round for ever (up to {@link
    * #MAX_SEARCH_PAGES}, hours of requests at a site's pace). The engine holds only the latest
