@@ -71,8 +71,7 @@ final class PageTriage {
       // the issue's creation since); a copy of ours waiting for its pair is held as below
       goneIssues.unlinkReplaced(row, clock.millis());
       if (awaitsItsPair(changes.issue(), row)) {
-        progress.leaveFrom(changes.issue().created());
-        log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
+        holdUntilPaired(changes, progress);
       }
     } else if (awaitsItsPair(changes.issue(), row)) {
       // Our incoming queue created it and has not recorded its pair yet (a crash came
@@ -82,8 +81,7 @@ final class PageTriage {
       // the issue's creation until then; passing it dropped such a change, a link say, for
       // good, and so did passing or examining it under the lost issue's row (simulation seed
       // 32531 with site restores, EditedCopyPairedByMarkerTest).
-      progress.leaveFrom(changes.issue().created());
-      log.debug("{}: {} waits for its pair to be recorded; examined then", key, local);
+      holdUntilPaired(changes, progress);
     } else if (!claimed.unchanged(row)) { // (one unchanged has nothing to examine)
       examine(changes, row, page, progress);
     }
@@ -124,6 +122,13 @@ final class PageTriage {
     String reason = e.getMessage() == null ? e.toString() : e.getMessage();
     log.warn("{}: could not examine {}; will try again: {}", connector.key(), local, reason);
     events.exportFailed(connector.key(), local, reason);
+  }
+
+  /** Holds the watermark at a copy's creation until its pair is recorded. */
+  private void holdUntilPaired(IssueChanges changes, PollProgress progress) {
+    progress.leaveFrom(changes.issue().created());
+    log.debug("{}: {} waits for its pair to be recorded; examined then", connector.key(),
+        changes.issue().key());
   }
 
   /**
