@@ -4,12 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.TrackedIssue;
+import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -24,9 +31,14 @@ class RenamedProjectTest {
 
   /** PA-1 (Alice's) and PA-2 (Bob's, from PB-2) in sync; B deletes partners of deleted issues. */
   private static SyncTestDriver synced() {
+    return synced(new InMemoryStores());
+  }
+
+  private static SyncTestDriver synced(Stores stores) {
     SyncTestDriver sync = SyncTestDriver.builder()
         .connectorA(c -> c.withOnPartnerGone(PartnerGone.delete()))
         .connectorB(c -> c.withOnPartnerGone(PartnerGone.delete()))
+        .stores(stores)
         .build();
     sync.a("alice").create("Printer on fire");
     sync.runUntilQuiet();
@@ -129,5 +141,70 @@ class RenamedProjectTest {
         .equals("Printer out"), "nothing written to the other project");
     assertEquals(1, sync.events().events(Type.UNLINKED).size());
     assertTrue(sync.b().issue("PB-1").isPresent(), "a move is never answered by a delete");
+  }
+
+  /**
+   * The first poll after a rename moves each pair to its issue's new key: that write is the
+   * poll's own, so the change that made the issue show is sent by that poll (it waited for the
+   * next poll, which a quiet sync never ran: the edit reached B only with some later change).
+   */
+  @Test
+  void anEditRightAfterTheRenameIsSentByThePollThatFindsIt() {
+    SyncTestDriver sync = synced();
+    sync.a().renameProject("PX");
+
+    sync.a("alice").edit("PX-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+
+    assertEquals("Printer still on fire", sync.b().value("PB-1", "summary").asText());
+    assertTrue(keys(sync.syncInfoA(), true).contains("PX-1"), "A's row followed");
+    assertTrue(keys(sync.syncInfoB(), false).contains("PX-1"), "B's row follows A's message");
+    assertNothingUnlinked(sync);
+  }
+
+  /**
+   * B's copies of A's issues carry A's old keys in their origin markers (PA-1) and A's new ones in
+   * their rows (PX-1): that is still the pair, so a poll of B that meets such a copy asks the
+   * store nothing more about it (it read a pending create and the row again for each, each poll).
+   */
+  @Test
+  void aPollMeetingACopyOfARenamedIssueReadsNothingMoreForIt() {
+    AtomicInteger pendingCreates = new AtomicInteger();
+    SyncTestDriver sync = synced(counting(new InMemoryStores(), "pendingCreate", pendingCreates));
+    sync.a().renameProject("PX");
+    sync.a("alice").edit("PX-1", "summary", "Printer still on fire");
+    sync.runUntilQuiet();
+    assertEquals("PX-1", sync.syncInfoB().get(0).remoteIssueKey());
+
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").edit("PB-1", "summary", "Printer out");
+    pendingCreates.set(0);
+    assertEquals(1, sync.engine().poll("PB").messagesQueued());
+
+    assertEquals(0, pendingCreates.get(), "pending creates read by B's poll");
+    sync.runUntilQuiet();
+    assertEquals("Printer out", sync.a().value("PX-1", "summary").asText());
+    assertNothingUnlinked(sync);
+  }
+  /** The in-memory stores, each call of the sync information's {@code method} counted. */
+  private static Stores counting(InMemoryStores stores, String method, AtomicInteger calls) {
+    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
+        SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
+        (proxy, m, args) -> {
+          if (m.getName().equals(method)) {
+            calls.incrementAndGet();
+          }
+          try {
+            return m.invoke(stores.syncInfo(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    return new ForwardingStores(stores) {
+      @Override
+      public SyncInfoStore syncInfo() {
+        return rows;
+      }
+    };
   }
 }

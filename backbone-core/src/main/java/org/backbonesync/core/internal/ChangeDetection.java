@@ -277,7 +277,7 @@ final class ChangeDetection {
    */
   private void examinePage(List<IssueChanges> issues, PollProgress progress,
       SearchStart searched) {
-    PageClaims.Claimed first = claims.claim(issues);
+    PageClaims.Claimed first = claims.claim(issues, searched);
     boolean givenBack = false;
     boolean storeDown = false;
     try { // (from the claim on: a read that fails below must not keep the pairs claimed)

@@ -3,12 +3,14 @@ package org.backbonesync.core.internal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.spi.tracker.ChangelogEntry;
 import org.backbonesync.spi.tracker.IssueChanges;
+import org.backbonesync.spi.tracker.TrackedIssue;
 
 /**
  * The rows of a poll's page of changed issues, read at once, and the claims on the pairs whose
@@ -44,8 +46,12 @@ final class PageClaims {
    * @param unchanged the ids of rows found with nothing to examine, not claimed, in ascending
    *     order (an array searched: a set's look-up boxed the id of every row of the page, about
    *     a hundredth of what a change allocated, {@code TwoNodeBenchmark}, JFR)
+   * @param rekeyed the rows this poll moved to their issue's new key after a rename (see {@link
+   *     RenamedProject}) that nothing had written since the search began: each id with the
+   *     stamp of the poll's own write
    */
-  record Claimed(SyncInfo[] rows, PairClaims.Held held, long[] unchanged) {
+  record Claimed(SyncInfo[] rows, PairClaims.Held held, long[] unchanged,
+      Map<Long, Long> rekeyed) {
     /**
      * The rows by position in the page, null for an issue not paired or whose pair this page
      * does not hold (busy, not claimed, or without a remote key yet).
@@ -77,6 +83,16 @@ final class PageClaims {
       return row != null && unchanged.length > 0
           && Arrays.binarySearch(unchanged, row.id()) >= 0;
     }
+
+    /**
+     * Whether the only write to this row since the search began is this poll's move of it to
+     * its issue's new key: that changes nothing the search's snapshot is compared with, so the
+     * issue is examined now, not left for the next poll (which a runUntilQuiet never ran).
+     */
+    boolean onlyRekeyed(SyncInfo row) {
+      Long stamp = rekeyed.get(row.id());
+      return stamp != null && stamp == row.stamp();
+    }
   }
 
   /**
@@ -91,9 +107,14 @@ final class PageClaims {
    * change seen). A failing check counts as a change. Without this, a poll right after a busy
    * one claimed every pair it had just examined again (it reads from the last change seen on,
    * the same millisecond included).
+   *
+   * @param searched when the search that read the page began: a row this claim moves to its
+   *     issue's new key (a renamed project) is its own write, not one since (see {@link
+   *     Claimed#onlyRekeyed})
    */
-  Claimed claim(List<IssueChanges> issues) {
+  Claimed claim(List<IssueChanges> issues, SearchStart searched) {
     SyncInfo[] rows = new SyncInfo[issues.size()]; // by position in the page
+    Map<Long, Long> rekeyed = new HashMap<>(0); // (its table is made at a first put only)
     List<String> keys = new ArrayList<>(issues.size());
     for (IssueChanges changes : issues) {
       if (connector.inProject(changes.issue().key())) {
@@ -110,7 +131,7 @@ final class PageClaims {
       if (connector.inProject(local)) {
         SyncInfo row = found.get(local);
         if (row == null) {
-          row = RenamedProject.underOldKey(connector, stores, changes.issue()).orElse(null);
+          row = underOldKey(changes.issue(), searched, rekeyed);
         }
         rows[i] = row;
         if (row != null && row.remoteIssueKey() != null && needsClaim(changes, row)) {
@@ -120,7 +141,25 @@ final class PageClaims {
       }
     }
     long[] unchanged = unchanged(wantedIssues, wanted);
-    return new Claimed(rows, pairs.claimRows(wanted, clock.millis()), unchanged);
+    return new Claimed(rows, pairs.claimRows(wanted, clock.millis()), unchanged, rekeyed);
+  }
+
+  /**
+   * The issue's row under its key before its project was renamed, moved to its new key; null
+   * for none. The move is put in {@code rekeyed} when nothing else wrote the row since the
+   * search began.
+   */
+  private SyncInfo underOldKey(TrackedIssue issue, SearchStart searched,
+      Map<Long, Long> rekeyed) {
+    SyncInfo old = RenamedProject.foundUnderOldKey(connector, stores, issue).orElse(null);
+    if (old == null) {
+      return null;
+    }
+    SyncInfo row = RenamedProject.rekey(connector, stores, old, issue.key());
+    if (!searched.wroteSince(old)) {
+      rekeyed.put(row.id(), row.stamp());
+    }
+    return row;
   }
 
   /**
@@ -172,7 +211,7 @@ final class PageClaims {
         rows[i] = now.get(rows[i].localIssueKey()); // (null: deleted meanwhile)
       }
     }
-    return new Claimed(rows, claimed.held(), claimed.unchanged());
+    return new Claimed(rows, claimed.held(), claimed.unchanged(), claimed.rekeyed());
   }
 
   private static boolean readsAgain(Claimed claimed, SyncInfo row) {

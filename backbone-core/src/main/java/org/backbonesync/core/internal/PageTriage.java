@@ -46,7 +46,7 @@ final class PageTriage {
       // (a hinted read) when this engine's apply of the connector ends
       progress.leaveBusy(changes, row);
       log.debug("{}: {} is being updated by an apply; examined next poll", key, local);
-    } else if (row != null && searched.wroteSince(row)) {
+    } else if (row != null && searched.wroteSince(row) && !claimed.onlyRekeyed(row)) {
       // The row was written after the search began (an apply wrote the issue after the search
       // read it, say, and gave the pair back before this claim): the page's snapshot may be
       // older than the pair's links and last synced values (a comment copied here would look
@@ -135,12 +135,16 @@ final class PageTriage {
    * Whether an issue our incoming queue created waits for its pair to be recorded: its create is
    * still pending, or the pair was recorded since this poll looked (a row other than {@code
    * row}, the one the poll found under the issue's key, null for none). A row that pairs the
-   * issue with the partner issue it was made for is its pair: nothing is read for it. An issue
-   * with our marker and neither (an admin skipped the message that made it) is left alone.
+   * issue with the partner issue it was made for is its pair: nothing is read for it, also
+   * when the partner's project was renamed since (the marker says PA-7, the row PX-7: the
+   * partner's issues are of one project, so the same number is the same issue; two reads per
+   * copy per poll before). An issue with our marker and neither (an admin skipped the message
+   * that made it) is left alone.
    */
   private boolean awaitsItsPair(TrackedIssue issue, SyncInfo row) {
     String source = createdFor(issue);
-    if (source == null || row != null && source.equals(row.remoteIssueKey())) {
+    if (source == null || row != null && row.remoteIssueKey() != null
+        && IssueKeys.sameNumber(source, row.remoteIssueKey())) {
       return false;
     }
     return stores.syncInfo().pendingCreate(connector.key(), source).isPresent()

@@ -33,33 +33,42 @@ final class RenamedProject {
    * re-keyed), if any.
    */
   static Optional<SyncInfo> underOldKey(Connector connector, Stores stores, TrackedIssue issue) {
+    return foundUnderOldKey(connector, stores, issue)
+        .map(old -> rekey(connector, stores, old, issue.key()));
+  }
+
+  /**
+   * The row of an issue that has none under its key, as found under its key before a rename
+   * (not re-keyed), if any.
+   */
+  static Optional<SyncInfo> foundUnderOldKey(Connector connector, Stores stores,
+      TrackedIssue issue) {
     String key = issue.key();
-    int dash = key.lastIndexOf('-');
-    if (dash <= 0) {
+    String prefix = IssueKeys.project(key);
+    if (prefix == null) {
       return Optional.empty();
     }
-    String prefix = key.substring(0, dash);
     Set<String> others = new LinkedHashSet<>();
     others.add(connector.config.projectKey());
     others.addAll(connector.tracker.projectKeys());
     others.remove(prefix);
     for (String other : others) {
-      String oldKey = other + "-" + key.substring(dash + 1);
+      String oldKey = other + "-" + IssueKeys.number(key);
       Optional<SyncInfo> old = stores.syncInfo().findByLocalKey(connector.key(), oldKey);
       if (old.isPresent() && connector.tracker.issue(oldKey)
           .filter(there -> there.key().equals(key) && there.sameIssue(issue)).isPresent()) {
-        return Optional.of(rekey(connector, stores, old.get(), key));
+        return old;
       }
     }
     return Optional.empty();
   }
 
-  /** The row, following its issue to its new key within the project. */
+  /** The row, following its issue to its new key within the project: as written, stamped. */
   static SyncInfo rekey(Connector connector, Stores stores, SyncInfo row, String newKey) {
     SyncInfo[] moved = new SyncInfo[1];
     stores.inTransaction(() -> {
-      moved[0] = connector.lockRow(stores, row.id()).withLocalIssueKey(newKey);
-      stores.syncInfo().update(moved[0]);
+      stores.syncInfo().update(connector.lockRow(stores, row.id()).withLocalIssueKey(newKey));
+      moved[0] = connector.lockRow(stores, row.id()); // (its stamp: PageClaims knows its write)
     });
     log.info("{}: {} is now {}; its pair follows it", connector.key(), row.localIssueKey(),
         newKey);

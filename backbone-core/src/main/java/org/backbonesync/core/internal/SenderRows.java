@@ -260,12 +260,7 @@ final class SenderRows {
    */
   private boolean partnersNewKey(String oldKey, String newKey) {
     return newKey.startsWith(connector.partner.projectKey() + "-")
-        || oldKey != null && number(oldKey).equals(number(newKey))
-        && newKey.lastIndexOf('-') > 0;
-  }
-
-  private static String number(String key) {
-    return key.substring(key.lastIndexOf('-') + 1);
+        || oldKey != null && IssueKeys.sameNumber(oldKey, newKey);
   }
 
   /**
