@@ -638,21 +638,18 @@ final class SyncService {
    * every connector of the synchronization is told the failure at once (they share the store).
    */
   private void stepHoldingLock(Running r) {
-    List<Consumer<ConnectorHealth>> parts = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
+    List<Part> parts = new ArrayList<>();
     for (String key : r.engine.localConnectorKeys()) {
-      keys.add(key);
-      parts.add(health -> {
+      parts.add(new Part(key, health -> {
         r.engine.poll(key);
         health.siteReached();
         if (!stopping.get()) {
           r.engine.deliver(key);
         }
-      });
+      }));
     }
     for (String key : r.engine.localConnectorKeys()) {
-      keys.add(key);
-      parts.add(health -> {
+      parts.add(new Part(key, health -> {
         if (r.engine.apply(key).stream()
             .anyMatch(outcome -> outcome instanceof ApplyOutcome.Applied)) {
           health.siteReached();
@@ -660,11 +657,11 @@ final class SyncService {
         if (!stopping.get()) {
           r.engine.deliver(key);
         }
-      });
+      }));
     }
     String storeDown = null;
     for (int i = 0; i < parts.size() && storeDown == null; i++) {
-      storeDown = part(r, keys.get(i), parts.get(i));
+      storeDown = run(r, parts.get(i));
     }
     if (storeDown != null) {
       String kind = storeDown;
@@ -672,6 +669,9 @@ final class SyncService {
     }
     countBacklog(r, storeDown != null);
   }
+
+  /** One part of a round: a connector's poll or its apply, each with what follows it. */
+  private record Part(String connectorKey, Consumer<ConnectorHealth> work) {}
 
   /**
    * Counts the backlog for {@code /metrics}. A store that cannot count leaves the gauges at NaN;
@@ -700,13 +700,14 @@ final class SyncService {
    *
    * @return the failure's kind when it failed for the store being unavailable, else null
    */
-  private String part(Running r, String key, Consumer<ConnectorHealth> work) {
+  private String run(Running r, Part part) {
     if (stopping.get()) {
       return null;
     }
+    String key = part.connectorKey();
     ConnectorHealth health = r.connectors.get(key);
     try {
-      work.accept(health);
+      part.work().accept(health);
       return null;
     } catch (RuntimeException e) {
       if (stopping.get()) { // (the engine was closed under the step: the stop, not a failure)
