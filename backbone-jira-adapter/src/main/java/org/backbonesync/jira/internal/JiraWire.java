@@ -606,9 +606,6 @@ public final class JiraWire {
 
   // ------------------------------------------------------------------ helpers
 
-  private static final java.util.regex.Pattern ISSUE_KEY =
-      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*-[1-9][0-9]{0,17}");
-
   /**
    * An id Jira must send: a non-blank string, or an integer (some answers send numbers).
    *
@@ -665,7 +662,7 @@ public final class JiraWire {
    */
   public static String key(JsonNode parent, String what, UnaryOperator<String> scrub) {
     JsonNode v = parent == null ? MissingNode.getInstance() : parent.path("key");
-    if (v.isTextual() && ISSUE_KEY.matcher(v.asText()).matches()) {
+    if (v.isTextual() && IssueKeys.isKey(v.asText())) {
       return v.asText();
     }
     throw new JiraAnswerException("Jira sent " + what + " whose \"key\" is "

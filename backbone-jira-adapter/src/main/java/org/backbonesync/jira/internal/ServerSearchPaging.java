@@ -53,8 +53,6 @@ final class ServerSearchPaging {
   record Cursor(int offset, long updated, String key) {
     private static final Pattern FORM =
         Pattern.compile("(\\d{1,10})(?::(-?\\d{1,19}):(.*))?", Pattern.DOTALL);
-    private static final Pattern ISSUE_KEY =
-        Pattern.compile("([A-Za-z][A-Za-z0-9_]*)-([1-9][0-9]{0,17})");
 
     /**
      * The cursor a token's Jira part names, or null for none (the first page).
@@ -74,7 +72,7 @@ final class ServerSearchPaging {
             return new Cursor((int) offset, 0, null);
           }
           if (offset >= 1 && offset <= Integer.MAX_VALUE
-              && ISSUE_KEY.matcher(m.group(3)).matches()) {
+              && IssueKeys.isKey(m.group(3))) {
             return new Cursor((int) offset, Long.parseLong(m.group(2)), m.group(3));
           }
         }
@@ -94,23 +92,11 @@ final class ServerSearchPaging {
 
     /** Whether an issue comes before this cursor's last one in every order Jira may use. */
     boolean surelyBefore(long time, String issueKey) {
-      int byKey = compareKeys(issueKey, key);
+      int byKey = IssueKeys.compare(issueKey, key);
       boolean byMillis = time < updated || time == updated && byKey < 0;
       long second = Math.floorDiv(time, 1000);
       long ours = Math.floorDiv(updated, 1000);
       return byMillis && (second < ours || second == ours && byKey < 0);
-    }
-
-    /** Jira's order of keys: by project, then by number. */
-    private static int compareKeys(String a, String b) {
-      Matcher x = ISSUE_KEY.matcher(a);
-      Matcher y = ISSUE_KEY.matcher(b);
-      if (!x.matches() || !y.matches()) {
-        return a.compareTo(b);
-      }
-      int project = x.group(1).compareTo(y.group(1));
-      return project != 0 ? project
-          : Long.compare(Long.parseLong(x.group(2)), Long.parseLong(y.group(2)));
     }
   }
 
