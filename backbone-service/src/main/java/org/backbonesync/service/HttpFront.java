@@ -519,7 +519,8 @@ final class HttpFront {
       for (SyncService.Running r : service.running()) {
         // the service's phase: it runs the engines' steps itself, so theirs stay NEW
         syncs.append(syncs.isEmpty() ? "" : ",").append("{\"id\":").append(quote(r.id()))
-            .append(",\"state\":\"").append(service.phase()).append("\",\"connectors\":{");
+            .append(",\"state\":\"").append(service.phase()).append("\",\"roundSince\":")
+            .append(quote(r.roundSince)).append(",\"connectors\":{");
         String sep = "";
         for (Map.Entry<String, ConnectorHealth> e : r.connectors.entrySet()) {
           ConnectorHealth h = e.getValue();

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +85,8 @@ final class SyncService {
     final Map<String, ConnectorHealth> connectors;
     /** Its backlog gauges; null on the scratch database of {@code --check}. */
     volatile BacklogGauges backlog;
+    /** When its running round of periodic steps began; null between rounds. */
+    volatile Instant roundSince;
 
     Running(ServiceConfig.Sync sync, SyncEngine engine, HttpTransportHandler transport,
         Map<String, ConnectorHealth> connectors) {
@@ -95,6 +98,12 @@ final class SyncService {
 
     String id() {
       return sync.configuration().id();
+    }
+
+    /** How long its running round has taken so far, in seconds; 0 between rounds. */
+    double roundSeconds() {
+      Instant since = roundSince;
+      return since == null ? 0 : Duration.between(since, Instant.now()).toNanos() / 1e9;
     }
   }
 
@@ -264,6 +273,16 @@ final class SyncService {
               health, h -> h.healthy() ? 1 : 0)
           .description("1 when the connector's last step that reached its site, and its last"
               + " delivery to a partner service, succeeded, else 0")
+          .tags("synchronization", r.id(), "connector", key)
+          .register(registry));
+      Gauge.builder("backbone.round.seconds", r, Running::roundSeconds)
+          .description("How long the synchronization's running round of periodic steps has"
+              + " taken so far, 0 between rounds: a step waiting on a lock or a site that does"
+              + " not answer shows here before it fails")
+          .tags("synchronization", r.id())
+          .register(registry);
+      r.connectors.keySet().forEach(key -> Counter.builder("backbone.steps.failed")
+          .description("Periodic steps (a poll or an apply, with its delivery) that failed")
           .tags("synchronization", r.id(), "connector", key)
           .register(registry));
     }
@@ -624,9 +643,11 @@ final class SyncService {
     steps.readLock().lock();
     try {
       if (!stopping.get()) {
+        r.roundSince = Instant.now();
         stepHoldingLock(r);
       }
     } finally {
+      r.roundSince = null;
       steps.readLock().unlock();
     }
   }
@@ -716,6 +737,8 @@ final class SyncService {
       }
       String kind = StepFailure.kind(e);
       health.stepFailed(kind);
+      registry.counter("backbone.steps.failed", "synchronization", r.id(), "connector", key)
+          .increment();
       boolean storeDown = storeUnavailable(e);
       LOG.warn("{} {}: step failed, again in {}{}: {}", r.id(), key, r.sync.pollInterval(),
           storeDown ? " (the round's other steps are skipped: the store is unavailable)" : "",

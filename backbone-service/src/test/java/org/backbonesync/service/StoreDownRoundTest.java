@@ -84,6 +84,12 @@ class StoreDownRoundTest {
     assertTrue(registry.scrape().contains(
         "backbone_connector_healthy{connector=\"PB\",synchronization=\"pa-pb\"} 0.0"),
         registry.scrape());
+    assertTrue(registry.scrape().contains(
+        "backbone_steps_failed_total{connector=\"PA\",synchronization=\"pa-pb\"} 1.0"),
+        registry.scrape());
+    assertTrue(registry.scrape().contains( // (skipped, not failed)
+        "backbone_steps_failed_total{connector=\"PB\",synchronization=\"pa-pb\"} 0.0"),
+        registry.scrape());
 
     driver.down = false;
     service.round();
