@@ -245,8 +245,8 @@ final class ChangeDetection {
       token = page.nextPageToken();
     } while (token != null && !closing.getAsBoolean());
     if (token != null) {
-      log.info("{}: the engine is closing; the poll stops after {} pages, the watermark stays",
-          key, progress.pages);
+      log.info("{}: the engine is closing; the poll stops after {} page{}, the watermark stays",
+          key, progress.pages, progress.pages == 1 ? "" : "s");
       events.polled(key, progress.found, progress.queued);
       return progress.result();
     }
