@@ -63,7 +63,8 @@ final class InOrder {
       }
     }
     if (row.isPresent() && row.get().incomingChangesIgnored()
-        && message.kind() != MessageKind.PAIRED) { // (a PAIRED carries no change: it pairs)
+        && message.kind() != MessageKind.PAIRED // (a PAIRED carries no change: it pairs)
+        && !lostPartnersChange(row.get(), message)) {
       return consumeIgnored(row.get(), message, now, true,
           "incoming changes of " + row.get().localIssueKey() + " are ignored");
     }
@@ -121,6 +122,24 @@ final class InOrder {
   static boolean gaveKeyUp(SyncInfo row, SyncMessage message) {
     return row.incomingChangesIgnored() && !row.ignoredByAdmin() && row.remoteIssueKey() == null
         && row.partnerEpoch() != 0 && message.senderEpoch() >= row.partnerEpoch();
+  }
+
+  /**
+   * Whether the message is a change of the row's lost partner issue, applied to our issue
+   * though the row gave the issue's key up ({@link #gaveKeyUp}: a restore of the partner's site
+   * lost the issue and gave its key to a copy, whose pair another row of ours is now): it comes
+   * from the partner row the row talked with, next in order, so it was sent before the restore
+   * (a row of a lost issue sends nothing of the issue under its key since: another one). The
+   * change a person made there goes on here, as when it had come before the copy's PAIRED, and
+   * the row stays unlinked; linked again with a new copy, it sends our issue whole with it.
+   * Consumed unapplied, it was lost on both sides (the simulation with site restores, worklogs,
+   * link removals, webhooks and store faults, seeds 18251 and 19959: a priority).
+   */
+  private boolean lostPartnersChange(SyncInfo row, SyncMessage message) {
+    return message.kind() != MessageKind.GONE && !row.ignoredByAdmin()
+        && row.remoteIssueKey() == null && row.partnerEpoch() != 0
+        && message.senderEpoch() == row.partnerEpoch()
+        && rows.keyTakenByNewerSender(row, message);
   }
 
   /**

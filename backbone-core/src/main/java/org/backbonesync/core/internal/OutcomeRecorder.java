@@ -117,7 +117,13 @@ final class OutcomeRecorder {
   SyncMessage record(long id, ApplyTarget target, List<ContentFlow.Links> content,
       SyncMessage message, long now, List<ConflictRecord> recorded) {
     SyncInfo current = connector.lockRow(stores, id);
-    SyncInfo done = (current.remoteIssueKey() == null
+    if (message.senderEpoch() != 0 && message.senderEpoch() < current.partnerEpoch()) {
+      return linkedSince(id, content, message);
+    }
+    // A row that gave its partner issue's key up (InOrder.lostPartnersChange) names none, and
+    // sends nothing back: the row it talked with is gone.
+    boolean gaveKeyUp = current.remoteIssueKey() == null && current.incomingChangesIgnored();
+    SyncInfo done = (current.remoteIssueKey() == null && !gaveKeyUp
         ? current.withRemoteIssueKey(message.sourceIssueKey()) : current)
         .withReceived(message.sequenceId(), now);
     stores.syncInfo().update(done);
@@ -144,7 +150,7 @@ final class OutcomeRecorder {
     if (settled != null && !settled.skippedTaken().isEmpty()) {
       stores.syncInfo().removeSkippedBases(id, settled.skippedTaken());
     }
-    if (settled != null && !settled.sendBack().isEmpty()) {
+    if (settled != null && !settled.sendBack().isEmpty() && !gaveKeyUp) {
       // (after a whole too: the whole holds a merge of the partner's change, but it says it saw
       // none of the partner's messages, so the partner would go on waiting for the merge)
       back = outbox.send(done,
@@ -153,5 +159,21 @@ final class OutcomeRecorder {
     content.forEach(links -> links.applyTo(stores.syncInfo(), id));
     stores.messages().removeIncoming(connector.key(), message.messageId());
     return back;
+  }
+
+  /**
+   * Records a change of a lost partner applied to a row that gave its key up ({@code
+   * InOrder.lostPartnersChange}) when a new copy's PAIRED, applied in the same round and
+   * committed first, linked the row again: the row talks with the copy's row now, counts its
+   * messages and holds what it sent the copy whole, read after the change was written (the
+   * simulation with site restores, worklogs, link removals, webhooks and store faults, seed
+   * 19959: the change's sequence id, recorded on the row, broke the new pair's count). Only the
+   * items the change wrote are recorded, and the message consumed; nothing goes back.
+   */
+  private SyncMessage linkedSince(long id, List<ContentFlow.Links> content,
+      SyncMessage message) {
+    content.forEach(links -> links.applyTo(stores.syncInfo(), id));
+    stores.messages().removeIncoming(connector.key(), message.messageId());
+    return null;
   }
 }
