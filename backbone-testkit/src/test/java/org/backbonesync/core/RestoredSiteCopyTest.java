@@ -241,8 +241,9 @@ class RestoredSiteCopyTest {
 
   /**
    * As above, but what follows the lost row's dropped PAIRED is a change of PA-2 made before the
-   * restore: it is of the lost pair, so it unlinks PB-2 (marked), writes nothing to it, and does
-   * not wait for good (simulation seed 389).
+   * restore: it is of the lost pair, so it unlinks PB-2 (marked) and does not wait for good
+   * (simulation seed 389). Alice's change of the lost copy goes on in PB-2, as any change of a
+   * lost issue sent before the restore ({@code LostIssuesLateChangeTest}).
    */
   @Test
   void aChangeOfTheLostCopysRowAfterItsPairedWasDroppedUnlinksThePartner() {
@@ -261,7 +262,8 @@ class RestoredSiteCopyTest {
     pb3CopiedAsPa2WhileTheLostRowsPairedIsDroppedAndItsNextMessageHeld();
     sync.apply("PB");
 
-    assertEquals("Scanner jams", sync.b().value("PB-2", "summary").asText(), "not written");
+    assertEquals("Scanner jams on A", sync.b().value("PB-2", "summary").asText(),
+        "alice's change of the lost copy");
     assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "PB-2 is unlinked");
     thenPb3IsPairedWithPa2AndPb2Unlinked();
   }
