@@ -1,6 +1,7 @@
 package org.backbonesync.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -255,7 +256,7 @@ final class Resender {
         replaced[0] = ours;
         return null;
       }
-      return queueWhole(issue, ours, resend, false);
+      return queueWhole(issue, carry ? linkedAgain(ours) : ours, resend, false);
     });
     if (message != null) {
       outbox.committed(message);
@@ -263,6 +264,23 @@ final class Resender {
     if (replaced[0] != null) {
       gone.unlinkReplaced(replaced[0], clock.millis());
     }
+  }
+
+  /**
+   * The row linked again with a new copy, as its whole goes: no longer ignoring, so that the
+   * partner weighs the whole as from a linked row (merges it and sends the merge back), and with
+   * no last synced value of a merged field, whose whole then replaces nothing there. Those values
+   * went to the lost issue; the copy was made from our create, and a whole that said it replaced
+   * them had the partner take them as removed on our side (the simulation with site restores,
+   * seeds 41133, 84250). Call inside a transaction.
+   */
+  private SyncInfo linkedAgain(SyncInfo row) {
+    Map<String, JsonNode> none = new LinkedHashMap<>();
+    connector.merging.forEach(id -> none.put(id, NullNode.getInstance()));
+    if (!none.isEmpty()) {
+      stores.syncInfo().putSyncedValues(row.id(), none);
+    }
+    return row.withIncomingChangesIgnored(false);
   }
 
   /** What taking a pair back did. */
@@ -347,6 +365,22 @@ final class Resender {
   }
 
   /**
+   * A value of a whole that links the row again with a new copy: one the sync user wrote last
+   * came from the lost issue (a person's change there, of which it is the only copy left) and
+   * goes with the time it was written here, not as no person's change (time 0), which lost
+   * against the copy's value made from our create (time 0 too) wherever the copy's side wins a
+   * tie (the simulation with site restores, seed 41133). A person's change of the copy, made
+   * after the restore, is newer and still wins.
+   */
+  private FieldValue carried(FieldValue value, Change change) {
+    return change != null && value.changedAt() == 0
+        && connector.config.syncUser().equals(change.author())
+        ? new FieldValue(value.value(), change.timestamp(), value.changedBy(), value.previous(),
+            value.document())
+        : value;
+  }
+
+  /**
    * Reads what a resync of the mappings sends (tracker calls; no store write).
    *
    * @param carry whether a whole carries the sync user's items the row's links know ({@link
@@ -372,9 +406,10 @@ final class Resender {
       if (mappingIds.contains(out.id())) {
         Change change = whole ? IssueValues.latestOf(out, latest) : null;
         JsonNode value = values.export(out, issue);
-        fields.put(out.id(), !whole
+        FieldValue sent = !whole
             ? values.resynced(out, value, synced.get(out.id()), people)
-            : values.whole(value, change, pending.get(out.id()), applied.get(out.id()), issue));
+            : values.whole(value, change, pending.get(out.id()), applied.get(out.id()), issue);
+        fields.put(out.id(), carry ? carried(sent, change) : sent);
       }
     }
     // Content: only items not synced yet, edited or deleted; a resync never copies one twice.
