@@ -115,4 +115,51 @@ class BothSitesRestoredTest {
     assertEquals("Scanner jams", sync.a().value("PA-1", "summary").asText());
     assertEquals("Printer on fire", sync.b().value("PB-1", "summary").asText());
   }
+
+  /**
+   * B's restore loses bob's PB-1, its create still on the way; A's loses alice's PA-2, copied
+   * to PB-2, whose PAIRED is still on the way. PB-1's create makes PA-2 under the lost key, and
+   * PA-1's copy takes the key PB-1, so PA-2's row gives its key up. PB-2's PAIRED, for the
+   * removed row of alice's PA-2, then found bob's copy's row (naming no partner now), which
+   * took PB-2's row for its partner's and sent its issue whole there: with the whole sent as
+   * from a linked row, it waited at B for good for a sequence id that went to the removed row
+   * of bob's PB-1 (the simulation with site restores, worklogs, link removals, webhooks and
+   * store faults, seed 12181).
+   */
+  @Test
+  void aPairedForARowSinceRemovedLinksNoRowThatGaveItsKeyUp() {
+    long backupB = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    assertEquals("PB-1", sync.b("bob").create("Scanner jams"));
+    sync.poll("PB");
+    assertEquals("PA-1", sync.a("alice").create("Printer on fire"));
+    sync.poll("PA");
+    long backupA = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    assertEquals("PA-2", sync.a("alice").create("Order more toner"));
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PB-1"), sync.b().restoreBackupOf(backupB));
+    sync.apply("PB"); // PB-1 made for PA-1, PB-2 for PA-2
+    assertEquals(List.of("PA-2"), sync.a().restoreBackupOf(backupA));
+    sync.advance(Duration.ofMinutes(10));
+    sync.transportBtoA().inject(InMemoryTransport.Fault.DUPLICATE, 1) // (PB-1's create)
+        .inject(InMemoryTransport.Fault.HOLD, 1) // (PB-1's PAIRED, for PA-1)
+        .inject(InMemoryTransport.Fault.DROP, 1); // (PB-2's PAIRED, sent again later)
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-2 made for bob's lost PB-1
+    sync.transportBtoA().releaseHeld();
+    sync.apply("PA"); // PA-2's row gives the key PB-1 up to PA-1's pair
+
+    String log = runUntilQuiet();
+
+    SyncInfo pa2 = ReusedKeyStory.row(sync.syncInfoA(), "PA-2");
+    assertTrue(pa2.incomingChangesIgnored(), "PA-2's pair is unlinked: " + pa2);
+    assertNull(pa2.remoteIssueKey(), "and names no partner issue");
+    assertEquals("Order more toner", sync.b().value("PB-2", "summary").asText(),
+        "nothing of bob's lost issue's copy reaches PB-2");
+    assertTrue(warns(log, "of \"PB-2\" is not applied: it was sent to a row of ours since"
+        + " removed; PA-2 is another issue now"), "an operator sees the drop: " + log);
+  }
 }

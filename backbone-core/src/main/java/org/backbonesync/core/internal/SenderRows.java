@@ -87,7 +87,29 @@ final class SenderRows {
               + byLocal.get().remoteIssueKey(),
           null, connector.key(), message.partnerIssueKey(), null);
     }
+    if (byLocal.isPresent() && gaveKeyUp(byLocal.get())
+        && toRowSinceGone(byLocal.get(), message)) {
+      throw new KeyPairedSince(connector.key(), named, "it was sent to a row of ours since"
+          + " removed; " + named + " is another issue now, whose pair gave its partner issue's"
+          + " key up");
+    }
     return byLocal;
+  }
+
+  /**
+   * Whether the row gave its partner issue's key up ({@link ReusedKeys}: it ignores, names no
+   * partner issue, and talked with a row of the partner). A message naming its issue that is
+   * addressed to another row of ours ({@link #toRowSinceGone}) was for a row removed when our
+   * restored site gave the key to this row's issue: a copy of another partner issue, not that
+   * row made again. Taken as the row's, it made the row talk with the sender's row, a copy of
+   * our lost issue, and send its issue whole there; sent as from a linked row ({@link
+   * Resender}), that whole waited at the partner for good for a sequence id that went to the
+   * partner's row of the issue our row's issue was copied from (the simulation with site
+   * restores, worklogs, link removals, webhooks and store faults, seed 12181).
+   */
+  private static boolean gaveKeyUp(SyncInfo row) {
+    return row.incomingChangesIgnored() && row.remoteIssueKey() == null
+        && row.partnerEpoch() != 0;
   }
 
   /**
