@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -14,9 +12,7 @@ import java.util.stream.Collectors;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.store.SyncInfoStore;
 import org.backbonesync.spi.tracker.TrackedIssue;
-import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
@@ -170,7 +166,8 @@ class RenamedProjectTest {
   @Test
   void aPollMeetingACopyOfARenamedIssueReadsNothingMoreForIt() {
     AtomicInteger pendingCreates = new AtomicInteger();
-    SyncTestDriver sync = synced(counting(new InMemoryStores(), "pendingCreate", pendingCreates));
+    SyncTestDriver sync = synced(HookedSyncInfo.before(new InMemoryStores(), "pendingCreate",
+        pendingCreates::incrementAndGet));
     sync.a().renameProject("PX");
     sync.a("alice").edit("PX-1", "summary", "Printer still on fire");
     sync.runUntilQuiet();
@@ -185,26 +182,5 @@ class RenamedProjectTest {
     sync.runUntilQuiet();
     assertEquals("Printer out", sync.a().value("PX-1", "summary").asText());
     assertNothingUnlinked(sync);
-  }
-  /** The in-memory stores, each call of the sync information's {@code method} counted. */
-  private static Stores counting(InMemoryStores stores, String method, AtomicInteger calls) {
-    SyncInfoStore rows = (SyncInfoStore) Proxy.newProxyInstance(
-        SyncInfoStore.class.getClassLoader(), new Class<?>[] {SyncInfoStore.class},
-        (proxy, m, args) -> {
-          if (m.getName().equals(method)) {
-            calls.incrementAndGet();
-          }
-          try {
-            return m.invoke(stores.syncInfo(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    return new ForwardingStores(stores) {
-      @Override
-      public SyncInfoStore syncInfo() {
-        return rows;
-      }
-    };
   }
 }
