@@ -785,6 +785,10 @@ public final class JdbcStores implements Stores, AutoCloseable {
     if (state != null && UNAVAILABLE.matcher(state).matches() || h2CannotWrite(e)) {
       return new StoreUnavailableException(text, e);
     }
+    if (state != null && LOCK_TIMEOUT.matcher(state).matches()) {
+      return new RetriableException(text + "; another session held a lock on the store's tables"
+          + " past the lock timeout (on PostgreSQL, pg_locks and pg_stat_activity show which)", e);
+    }
     if (state != null && TRANSIENT.matcher(state).matches()) {
       return new RetriableException(text, e);
     }
@@ -829,6 +833,13 @@ public final class JdbcStores implements Stores, AutoCloseable {
    */
   private static final Pattern UNAVAILABLE =
       Pattern.compile("08.*|57P0[123]|53.*|58.*|90028|90098|90100|90121|90135");
+
+  /**
+   * The SQL states of a lock wait past its timeout (PostgreSQL's 55P03, H2's HYT00): retried, and
+   * said so that an operator looks for the session holding the lock (an outside trial: a
+   * {@code LOCK TABLE} held by hand showed as "canceling statement due to lock timeout" alone).
+   */
+  private static final Pattern LOCK_TIMEOUT = Pattern.compile("55P03|HYT00");
 
   /**
    * The SQL states that pass, so are retried: connection trouble (08), serialization failures
