@@ -162,4 +162,52 @@ class BothSitesRestoredTest {
     assertTrue(warns(log, "of \"PB-2\" is not applied: it was sent to a row of ours since"
         + " removed; PA-2 is another issue now"), "an operator sees the drop: " + log);
   }
+
+  /**
+   * As above, but PB-1's row has not heard from PA-1 yet: A made PA-1 for bob's PB-1, and its
+   * PAIRED is still on the way when A's restore loses PA-1 and B's loses bob's PB-2. PB-2's
+   * create makes a new PA-1, whose PAIRED goes to B's row of bob's lost PB-2, removed since
+   * (PB-2 is alice's lost PA-2's copy now). Both PAIREDs are queued at B together: the new one
+   * was dropped (no row of B named PA-1 yet), and the lost copy's then paired PB-1 with PA-1 for
+   * good, though PA-1 is bob's lost issue's copy; bob's edits of PB-1 were dropped at A without a
+   * word (the simulation with site restores, worklogs, link removals, webhooks and store faults,
+   * seed 29917). PB-1 gives the key up instead: unlinked, as the README says.
+   */
+  @Test
+  void aLostCopysPairedStillOnTheWayLinksNoRowWhenBothSitesAreRestored() {
+    long backupA = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    assertEquals("PB-1", sync.b("bob").create("Printer on fire"));
+    long backupB = sync.clock().millis();
+    sync.advance(Duration.ofMinutes(1));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.apply("PA"); // PA-1 made for PB-1; its PAIRED waits in A's outbox
+    assertEquals("PA-2", sync.a("alice").create("Order more toner"));
+    sync.poll("PA");
+    assertEquals("PB-2", sync.b("bob").create("Scanner jams"));
+    sync.poll("PB");
+    sync.deliver("PB");
+    sync.advance(Duration.ofHours(2));
+    assertEquals(List.of("PA-1", "PA-2"), sync.a().restoreBackupOf(backupA));
+    assertEquals(List.of("PB-2"), sync.b().restoreBackupOf(backupB));
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (PA-1's PAIRED of before)
+    sync.deliver("PA"); // alice's PA-2's create
+    sync.apply("PB"); // PB-2 made for alice's lost PA-2
+    sync.apply("PA"); // PA-1 made for bob's lost PB-2
+    sync.transportAtoB().releaseHeld();
+    sync.deliver("PA"); // the new PA-1's PAIRED, for the removed row of bob's PB-2
+
+    String log = runUntilQuiet();
+    sync.b("bob").edit("PB-1", "summary", "Printer on fire, still");
+    sync.runUntilQuiet();
+
+    SyncInfo pb1 = ReusedKeyStory.row(sync.syncInfoB(), "PB-1");
+    assertTrue(pb1.incomingChangesIgnored(), "PB-1's pair is unlinked: " + pb1);
+    assertNull(pb1.remoteIssueKey(), "and no longer names PA-1");
+    assertTrue(warns(log, "PB-1, which was to be paired with it, is unlinked"),
+        "an operator sees PB-1 unlinked: " + log);
+    assertEquals("Scanner jams", sync.a().value("PA-1", "summary").asText(),
+        "bob's edit of PB-1 does not reach PA-1, his lost PB-2's copy");
+  }
 }

@@ -202,18 +202,24 @@ final class InOrder {
                 "PAIRED message " + message.messageId() + " names no issue of connector "
                     + connector.key(),
                 null, connector.key(), message.sourceIssueKey(), null));
-    if (info.id() != 0 && rows.keyTakenByNewerSender(info, message)) {
+    String why = info.id() == 0 ? null
+        : rows.keyTakenByNewerSender(info, message) ? "it comes from a row of "
+            + message.sourceIssueKey() + " older than the one another row of ours talks with"
+        : rows.keyPairedSinceToRowGone(info, message) ? "it comes from a row of "
+            + message.sourceIssueKey() + " older than one whose PAIRED, queued, names another"
+            + " issue of ours for a row since removed"
+        : null;
+    if (why != null) {
       // (a lost copy's PAIRED, late: another row of ours talks with a newer row of the key's
-      // issue, the copy's pair; this row gives the key up instead of taking it from that one)
-      Runnable givenUp = reusedKeys.giveUp(info, message);
+      // issue, the copy's pair, or that pair's row here was removed too; this row gives the key
+      // up instead of taking it)
+      Runnable givenUp = reusedKeys.giveUp(info, message, why);
       stores.inTransaction(() -> {
         givenUp.run();
         connector.consume(stores, info.id(), message, now, r -> r);
       });
-      String why = "it comes from a row of " + message.sourceIssueKey() + " older than the one"
-          + " another row of ours talks with (ReusedKeys)";
-      events.ignored(connector.key(), message, why);
-      return new ApplyOutcome.Ignored(message, info.localIssueKey(), why);
+      events.ignored(connector.key(), message, why + " (ReusedKeys)");
+      return new ApplyOutcome.Ignored(message, info.localIssueKey(), why + " (ReusedKeys)");
     }
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);

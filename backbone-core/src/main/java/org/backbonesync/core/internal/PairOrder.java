@@ -80,6 +80,14 @@ final class PairOrder {
     try {
       row = rows.rowFor(message);
     } catch (SenderRows.KeyPairedSince pairedSince) {
+      Optional<Map.Entry<InboxEntry, SyncInfo>> older =
+          rows.olderPairingGivingKeyUp(message, entries);
+      if (older.isPresent()) {
+        // (the lost copy's PAIRED first: its row gives the key up while this one, queued,
+        // tells why; dropped first, that row took the lost key for good: seed 29917)
+        rows.learn(older.get().getValue(), older.get().getKey().message(), false);
+        return new Taken(Next.APPLIED, Optional.of(older.get().getValue()), older.get().getKey());
+      }
       return droppedVisibly(message, pairedSince.getMessage(), outcomes);
     }
     if (row.isEmpty() && fromPairGivenUp(message)) {
@@ -185,7 +193,8 @@ final class PairOrder {
         || row.remoteIssueKey() != null) {
       return Optional.empty();
     }
-    if (rows.keyTakenByNewerSender(row, message)) {
+    if (rows.keyTakenByNewerSender(row, message)
+        || rows.keyPairedSinceToRowGone(row, message, entries)) {
       // (the row talked with the lost copy's: a copy made later for our issue, our create sent
       // again, is then a newer partner row that links it again, InOrder.gaveKeyUp)
       rows.learn(row, message, false);

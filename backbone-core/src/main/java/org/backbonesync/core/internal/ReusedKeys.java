@@ -147,10 +147,19 @@ final class ReusedKeys {
    * {@link #giveRemoteKey}, its issue marked at most; the store writes are returned.
    */
   Runnable giveUp(SyncInfo row, SyncMessage message) {
-    log.warn("{}: {} comes from a row of {} older than the one another row of ours talks with"
-        + " (its site was restored from a backup and gave the key again): {}, which was to be"
-        + " paired with it, is unlinked", connector.key(), Shown.quoted(message.messageId()),
-        message.sourceIssueKey(), row.localIssueKey());
+    return giveUp(row, message, "it comes from a row of " + message.sourceIssueKey()
+        + " older than the one another row of ours talks with");
+  }
+
+  /**
+   * {@link #giveUp}, saying why the message's sender row is not the key's pair ({@code why});
+   * also for a newer row of the partner whose PAIRED names another issue of ours, for a row of
+   * ours since removed ({@link SenderRows#keyPairedSinceToRowGone}).
+   */
+  Runnable giveUp(SyncInfo row, SyncMessage message, String why) {
+    log.warn("{}: {} is not applied: {} (its site was restored from a backup and gave the key"
+        + " again): {}, which was to be paired with it, is unlinked", connector.key(),
+        Shown.quoted(message.messageId()), why, row.localIssueKey());
     return unlink(row, message.sourceIssueKey(), message);
   }
 

@@ -1,12 +1,14 @@
 package org.backbonesync.core.internal;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.RemovedRow;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
@@ -212,6 +214,65 @@ final class SenderRows {
     return stores.syncInfo()
         .findByRemoteKey(connector.key(), message.sourceIssueKey())
         .filter(r -> r.id() != row.id() && r.partnerEpoch() > sender).isPresent();
+  }
+
+  /**
+   * Whether a queued PAIRED of the message's issue comes from a newer row of the partner, names
+   * another issue of ours than {@code row}'s and is addressed to a row of ours since removed
+   * ({@link #toRowSinceRemoved}): both sites were restored from backups, the partner's gave the
+   * key of the issue {@code row} waits to be paired with to a copy of another issue of ours,
+   * and that issue's row here was removed when ours gave its key again (ReusedKeys). No row of
+   * ours talks with the copy's row, so {@link #keyTakenByNewerSender} cannot tell: the older
+   * PAIRED is the lost copy's, and {@code row} gives the key up instead of taking it. Linked,
+   * it stayed paired with the lost issue's key for good, and its changes were dropped at the
+   * partner as sent to a row since removed (the simulation with site restores, worklogs, link
+   * removals, webhooks and store faults, seed 29917).
+   */
+  boolean keyPairedSinceToRowGone(SyncInfo row, SyncMessage message, List<InboxEntry> queued) {
+    return waitsForPairing(row, message) && queued.stream().map(InboxEntry::message)
+        .anyMatch(m -> m.kind() == MessageKind.PAIRED
+            && m.sourceIssueKey().equals(message.sourceIssueKey())
+            && m.senderEpoch() > message.senderEpoch() && m.partnerIssueKey() != null
+            && !m.partnerIssueKey().equals(row.localIssueKey()) && toRowSinceRemoved(m));
+  }
+
+  /** {@link #keyPairedSinceToRowGone} with the issue's queued messages read from the store. */
+  boolean keyPairedSinceToRowGone(SyncInfo row, SyncMessage message) {
+    return waitsForPairing(row, message) && keyPairedSinceToRowGone(row, message,
+        stores.messages().incomingFor(connector.key(), message.sourceIssueKey()));
+  }
+
+  /**
+   * For a PAIRED refused as addressed to a row of ours since removed ({@link #rowFor}), a queued
+   * PAIRED of the same issue from an older row of the partner (not failed), for a row of ours
+   * that waits for it and gives the key up by it ({@link #keyPairedSinceToRowGone}); with that
+   * row.
+   */
+  Optional<Map.Entry<InboxEntry, SyncInfo>> olderPairingGivingKeyUp(SyncMessage newer,
+      List<InboxEntry> queued) {
+    if (newer.kind() != MessageKind.PAIRED || !toRowSinceRemoved(newer)) {
+      return Optional.empty();
+    }
+    for (InboxEntry e : queued) {
+      SyncMessage m = e.message();
+      if (m.kind() != MessageKind.PAIRED || m.partnerIssueKey() == null
+          || m.senderEpoch() >= newer.senderEpoch() || e.status() == InboxEntry.Status.FAILED) {
+        continue;
+      }
+      Optional<SyncInfo> row = stores.syncInfo().findByLocalKey(connector.key(),
+          m.partnerIssueKey()).filter(r -> r.epoch() == m.receiverEpoch()
+              && keyPairedSinceToRowGone(r, m, queued));
+      if (row.isPresent()) {
+        return Optional.of(Map.entry(e, row.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the message is a PAIRED of a partner row for a row of ours still unpaired. */
+  private static boolean waitsForPairing(SyncInfo row, SyncMessage message) {
+    return message.kind() == MessageKind.PAIRED && message.senderEpoch() != 0 && row.id() != 0
+        && row.remoteIssueKey() == null && !row.incomingChangesIgnored();
   }
 
   /**
