@@ -236,7 +236,7 @@ final class ApplyRounds {
         // (a later message applied first: its id on its lines; the step's context else)
         try (LogContext other = applying == entry ? null
             : LogContext.message(message.sourceIssueKey(), message.messageId())) {
-          applyInOrder(applying, taken.row(), now);
+          applyInOrder(applying, taken.row(), now, entries);
         }
       }
       return taken;
@@ -254,14 +254,15 @@ final class ApplyRounds {
    * waits for the group's commit. One that joins pairs is recorded alone: what the other pairs
    * applied before is committed first, for it to read, and its own at once, for them.
    */
-  private void applyInOrder(InboxEntry entry, Optional<SyncInfo> row, long now) {
+  private void applyInOrder(InboxEntry entry, Optional<SyncInfo> row, long now,
+      List<InboxEntry> entries) {
     SyncMessage message = entry.message();
     boolean alone = joinsPairs(message);
     if (alone) {
       group.commit(); // (what the other pairs applied before, to read)
     }
     int before = group.size();
-    ApplyOutcome outcome = inOrder.apply(row, message, now);
+    ApplyOutcome outcome = inOrder.apply(row, message, now, entries);
     outcomes.add(entry, now, outcome, group.size() > before);
     if (alone) {
       group.commit(); // (for the other pairs to read)

@@ -1,10 +1,12 @@
 package org.backbonesync.core.internal;
 
+import java.util.List;
 import java.util.Optional;
 import org.backbonesync.core.ApplyOutcome;
 import org.backbonesync.spi.SyncException;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
+import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
 import org.slf4j.Logger;
@@ -42,8 +44,13 @@ final class InOrder {
     this.reusedKeys = reusedKeys;
   }
 
-  /** The pair's next message in order: consumed when ignored, else applied. */
-  ApplyOutcome apply(Optional<SyncInfo> found, SyncMessage queued, long now) {
+  /**
+   * The pair's next message in order: consumed when ignored, else applied.
+   *
+   * @param issueQueue the inbox's entries of the message's issue, as the apply read them
+   */
+  ApplyOutcome apply(Optional<SyncInfo> found, SyncMessage queued, long now,
+      List<InboxEntry> issueQueue) {
     SyncMessage message = FormatUpgrade.current(queued, connector);
     Optional<SyncInfo> row = message.kind() == MessageKind.PAIRED ? found
         : found.map(r -> rows.followPartnerKey(r, message));
@@ -69,7 +76,7 @@ final class InOrder {
           "incoming changes of " + row.get().localIssueKey() + " are ignored");
     }
     if (message.kind() == MessageKind.PAIRED) {
-      return applyPaired(row, message, now);
+      return applyPaired(row, message, now, issueQueue);
     }
     if (message.kind() == MessageKind.GONE && row.isPresent()) {
       return partnerGone.apply(row.get(), message, now);
@@ -195,7 +202,8 @@ final class InOrder {
     return new ApplyOutcome.Ignored(message, row.localIssueKey(), reason);
   }
 
-  private ApplyOutcome applyPaired(Optional<SyncInfo> row, SyncMessage message, long now) {
+  private ApplyOutcome applyPaired(Optional<SyncInfo> row, SyncMessage message, long now,
+      List<InboxEntry> issueQueue) {
     SyncInfo info =
         row.orElseThrow(
             () -> new SyncException(
@@ -205,7 +213,7 @@ final class InOrder {
     String why = info.id() == 0 ? null
         : rows.keyTakenByNewerSender(info, message) ? "it comes from a row of "
             + message.sourceIssueKey() + " older than the one another row of ours talks with"
-        : rows.keyPairedSinceToRowGone(info, message) ? "it comes from a row of "
+        : rows.keyPairedSinceToRowGone(info, message, issueQueue) ? "it comes from a row of "
             + message.sourceIssueKey() + " older than one whose PAIRED, queued, names another"
             + " issue of ours for a row since removed"
         : null;

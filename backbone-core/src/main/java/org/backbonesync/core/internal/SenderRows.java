@@ -236,12 +236,6 @@ final class SenderRows {
             && !m.partnerIssueKey().equals(row.localIssueKey()) && toRowSinceRemoved(m));
   }
 
-  /** {@link #keyPairedSinceToRowGone} with the issue's queued messages read from the store. */
-  boolean keyPairedSinceToRowGone(SyncInfo row, SyncMessage message) {
-    return waitsForPairing(row, message) && keyPairedSinceToRowGone(row, message,
-        stores.messages().incomingFor(connector.key(), message.sourceIssueKey()));
-  }
-
   /**
    * For a PAIRED refused as addressed to a row of ours since removed ({@link #rowFor}), a queued
    * PAIRED of the same issue from an older row of the partner (not failed), for a row of ours
