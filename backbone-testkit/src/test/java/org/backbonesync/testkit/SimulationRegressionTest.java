@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * removing links and logging work, {@code restores, worklogs and faults:} with all of these,
  * webhooks and store faults, {@code restores and label order:} with sites restored and people
  * writing labels in any order, {@code deletes:} with deletes and moves, webhooks, link removals
- * and worklogs, as the build's deletes sweep runs). A seed that fails in a sweep or a build goes in
+ * and worklogs, as the build's deletes sweep runs, {@code handed over:} with these, store faults
+ * and messages handed straight to the partner's inbox, as the build's hand-over sweep runs). A
+ * seed that fails in a sweep or a build goes in
  * the list with the fix.
  */
 class SimulationRegressionTest {
@@ -46,6 +48,8 @@ class SimulationRegressionTest {
       .smallPages(true).build();
   private static final Simulation WITH_DELETES = Simulation.builder().deletes(true).webhooks(true)
       .linkRemovals(true).worklogs(true).build();
+  private static final Simulation HANDED_OVER = Simulation.builder().handOver(true)
+      .storeFaults(true).webhooks(true).deletes(true).linkRemovals(true).worklogs(true).build();
   private static final Simulation WITH_SITE_RESTORES =
       Simulation.builder().siteRestores(true).build();
   private static final Simulation WITH_RESTORES_AND_FAULTS = Simulation.builder()
@@ -75,7 +79,8 @@ class SimulationRegressionTest {
         : broke.startsWith("restores and worklogs:") ? WITH_RESTORES_AND_WORKLOGS
         : broke.startsWith("restores, worklogs and faults:") ? WITH_RESTORES_WORKLOGS_AND_FAULTS
         : broke.startsWith("restores and label order:") ? WITH_RESTORES_AND_LABEL_ORDER
-        : broke.startsWith("deletes:") ? WITH_DELETES : SIMULATION).run(seed);
+        : broke.startsWith("deletes:") ? WITH_DELETES
+        : broke.startsWith("handed over:") ? HANDED_OVER : SIMULATION).run(seed);
     assertTrue(r.ok(), r::report);
   }
 

@@ -9,6 +9,7 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.spi.tracker.TrackedIssue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,20 +151,20 @@ final class InOrder {
   }
 
   /**
-   * Whether the issue under the row's key is another one than the one paired ({@link
-   * GoneIssues#replaced}: a restore of this side's site gave its key to a new issue, and the row
-   * was unlinked for it). A key not found, or a tracker that cannot be read now, tells nothing:
-   * the PAIRED is consumed already, and the next poll finds a replaced issue all the same.
+   * The row's own issue when the row may be linked again with the PAIRED's sender ({@link
+   * #gaveKeyUp}), read before the PAIRED is consumed; empty when it is gone (deleted, moved away)
+   * or out of the connector's JQL: the row was unlinked for its own issue then, not for a key it
+   * gave up, though it looks the same when the PAIRED's first try learnt the partner's row before
+   * it failed ({@link PairOrder} commits that on its own) and the poll unlinked the row after
+   * (the simulation with hand-over, webhooks, link removals, worklogs, deletes and store faults,
+   * seed 479925548: linked again, the deleted issue's row stayed linked with the partner's copy,
+   * which the GONE deleted). An issue replaced under the key is returned, in scope or not: the
+   * pair is linked and undone at once for it below. A tracker that cannot be read now fails the
+   * PAIRED as any apply's read does (a transient failure is tried again).
    */
-  private boolean ownIssueReplaced(SyncInfo row) {
-    try {
-      return connector.ownIssue(row.localIssueKey())
-          .map(issue -> GoneIssues.replaced(row, issue)).orElse(false);
-    } catch (RuntimeException e) {
-      log.debug("{}: {} not read after its pair was linked again; the next poll checks it: {}",
-          connector.key(), row.localIssueKey(), e.toString());
-      return false;
-    }
+  private Optional<TrackedIssue> ownIssueToLinkAgain(SyncInfo row) {
+    return connector.ownIssue(row.localIssueKey()).filter(issue -> GoneIssues.replaced(row, issue)
+        || !GoneIssues.leftScope(connector, issue));
   }
 
   /**
@@ -231,14 +232,16 @@ final class InOrder {
     }
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
-    boolean linksAgain = gaveKeyUp(info, message);
+    Optional<TrackedIssue> own =
+        gaveKeyUp(info, message) ? ownIssueToLinkAgain(info) : Optional.empty();
+    boolean linksAgain = own.isPresent();
     stores.inTransaction(() -> {
       given.run();
       connector.consume(stores, info.id(), message, now, r -> linksAgain
           ? r.withRemoteIssueKey(message.sourceIssueKey()).withIncomingChangesIgnored(false)
           : r.withRemoteIssueKey(message.sourceIssueKey()));
     });
-    if (linksAgain && ownIssueReplaced(info)) {
+    if (linksAgain && GoneIssues.replaced(info, own.get())) {
       // the copy is of our lost issue, whose key went to another one: the pair is undone at
       // once as for a replaced issue (the copy told, unlinked, marked at most), as when the
       // whole sent to the copy finds it replaced (RestoredTwiceRelinkTest); linked until the

@@ -1,0 +1,98 @@
+package org.backbonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.backbonesync.memory.InMemoryStores;
+import org.backbonesync.spi.RetriableException;
+import org.backbonesync.spi.message.MessageKind;
+import org.backbonesync.spi.store.InboxEntry;
+import org.backbonesync.spi.store.MessageStore;
+import org.backbonesync.spi.store.SyncInfo;
+import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.SyncTestDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PB's PAIRED for PA-1 fails once at A after A learnt PB-1's row (a deadlock as it is consumed;
+ * {@code PairOrder} commits what it learns on its own), then alice deletes PA-1 and A's poll
+ * unlinks the pair. The PAIRED, tried again, records PB-1's key and leaves the row unlinked: the
+ * row looks like one that gave its key up to a restored site's copy, which a PAIRED links again,
+ * but its own issue is gone (the simulation with hand-over, webhooks, link removals, worklogs,
+ * deletes and store faults, seeds 10989, 33078, 479925548: linked again, the deleted issue's row
+ * stayed linked with the copy, which B deleted for the GONE).
+ */
+class PairedAfterIssueDeletedTest {
+  /** The id of a PA inbox message whose removal fails once; null when unarmed. */
+  private final AtomicReference<String> failAt = new AtomicReference<>();
+  private final InMemoryStores durable = new InMemoryStores();
+  private final SyncTestDriver sync = SyncTestDriver.builder().stores(failing())
+      .connectorB(c -> c.withOnPartnerGone(PartnerGone.delete())).build();
+
+  private ForwardingStores failing() {
+    MessageStore messages = (MessageStore) Proxy.newProxyInstance(
+        MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class},
+        (proxy, m, args) -> {
+          if (m.getName().equals("removeIncoming") && "PA".equals(args[0])
+              && args[1].equals(failAt.get())) {
+            failAt.set(null);
+            throw new RetriableException("deadlock detected (SQL state 40001)", null);
+          }
+          try {
+            return m.invoke(durable.messages(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    return new ForwardingStores(durable) {
+      @Override
+      public MessageStore messages() {
+        return messages;
+      }
+    };
+  }
+
+  private static SyncInfo row(List<SyncInfo> rows, String localKey) {
+    return rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()
+        .orElseThrow(() -> new AssertionError("no row of " + localKey + ": " + rows));
+  }
+
+  @Test
+  void aPairedTriedAgainAfterItsIssueWasDeletedLeavesThePairUnlinked() {
+    sync.a("alice").create("Printer on fire");
+    sync.poll("PA");
+    sync.deliver("PA");
+    sync.apply("PB");
+    sync.deliver("PB");
+    String paired = durable.messages().incomingFor("PA", "PB-1").stream()
+        .map(InboxEntry::message).filter(m -> m.kind() == MessageKind.PAIRED)
+        .findFirst().orElseThrow().messageId();
+    failAt.set(paired);
+    sync.apply("PA");
+    assertEquals(null, failAt.get(), "the PAIRED's first try failed");
+
+    sync.advance(Duration.ofMinutes(1));
+    sync.a("alice").delete("PA-1");
+    sync.engine().changeHints("PA").issuesChanged(List.of("PA-1"));
+    sync.engine().detect("PA");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    SyncInfo a = row(sync.syncInfoA(), "PA-1");
+    assertTrue(a.incomingChangesIgnored(), "PA-1 is deleted: its pair stays unlinked: " + a);
+    assertEquals("PB-1", a.remoteIssueKey(), "the PAIRED was applied: " + a);
+    assertTrue(sync.b().issue("PB-1").isEmpty(), "B deleted PB-1 for the GONE");
+    assertTrue(row(sync.syncInfoB(), "PB-1").incomingChangesIgnored());
+    assertTrue(sync.engine().failedMessages("PA").isEmpty());
+
+    sync.advance(Duration.ofMinutes(1));
+    sync.b("bob").create("Scanner jams");
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+    assertTrue(row(sync.syncInfoA(), "PA-1").incomingChangesIgnored(), "still unlinked");
+    assertEquals("Scanner jams", sync.a().value("PA-2", "summary").asText());
+  }
+}
