@@ -154,10 +154,14 @@ final class AdminBodies {
             + " ids; at most " + ResyncRequest.MAX_FIELD_MAPPING_IDS));
       } else {
         for (int i = 0; i < list.size(); i++) {
-          // a null stays, for ResyncRequest to refuse at its index, as a typed caller's; an id
-          // of another type is refused here, and stands in as a text
-          String id = text("$.fieldMappings[" + i + "]", list.get(i), problems);
-          ids.add(id == null && !list.get(i).isNull() ? "" : id);
+          // a null, or an id of another type, is refused here at its index, in the body's
+          // order, and stands in as a text (ResyncRequest refuses a typed caller's null alike)
+          JsonNode item = list.get(i);
+          String id = item.isNull() ? null : text("$.fieldMappings[" + i + "]", item, problems);
+          if (item.isNull()) {
+            problems.add(ResyncRequest.nullId(i));
+          }
+          ids.add(id == null ? "" : id);
         }
       }
     }

@@ -47,6 +47,12 @@ public record ResyncRequest(
     return new ResyncRequest(null, List.of(), false, false);
   }
 
+  /** The refusal of a null in {@code fieldMappings} at index {@code i}. */
+  static ConfigurationProblem nullId(int i) {
+    return new ConfigurationProblem("$.fieldMappings[" + i + "]",
+        "is null, not a field mapping id");
+  }
+
   /** The ids, each once in the order first given, once each check passed. */
   private static List<String> checked(List<String> ids) {
     if (ids.size() > MAX_FIELD_MAPPING_IDS) {
@@ -57,8 +63,7 @@ public record ResyncRequest(
     List<ConfigurationProblem> problems = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       if (ids.get(i) == null) {
-        problems.add(new ConfigurationProblem("$.fieldMappings[" + i + "]",
-            "is null, not a field mapping id"));
+        problems.add(nullId(i));
       }
     }
     if (!problems.isEmpty()) {

@@ -337,7 +337,8 @@ class SyncAdminHandlerHostileInputTest {
   /**
    * A null id is named beside the body's other problems (an outside trial: with an unknown
    * property and an empty jql beside it, only those two were named), and an id of another type
-   * once, as such.
+   * once, as such; the ids' problems in the list's order (an outside trial: {@code [1]}, {@code
+   * [3]}, {@code [2]}, the nulls after the others).
    */
   @Test
   void aNullFieldMappingIdIsNamedBesideTheBodysOtherProblems() throws Exception {
@@ -345,12 +346,13 @@ class SyncAdminHandlerHostileInputTest {
 
     AdminResponse response = refused(400, "bad resync request", before, call("POST",
         "/connectors/PA/resync", Map.of(),
-        "{\"fieldMappings\": [\"nope\", null, 7], \"jql\": \"\", \"extra\": 1}"));
+        "{\"fieldMappings\": [\"nope\", null, 7, null], \"jql\": \"\", \"extra\": 1}"));
 
     assertEquals(List.of("$.extra: unknown property",
         "$.jql: is empty; leave it out (or null) to resync every issue",
+        "$.fieldMappings[1]: is null, not a field mapping id",
         "$.fieldMappings[2]: must be a string, was 7",
-        "$.fieldMappings[1]: is null, not a field mapping id"), problems(response));
+        "$.fieldMappings[3]: is null, not a field mapping id"), problems(response));
   }
 
   /**
