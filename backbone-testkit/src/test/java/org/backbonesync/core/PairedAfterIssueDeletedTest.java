@@ -15,6 +15,9 @@ import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.ForwardingStores;
+import org.backbonesync.testkit.InMemoryTransport;
+import org.backbonesync.testkit.RecordingListener.Event;
+import org.backbonesync.testkit.RecordingListener.Type;
 import org.backbonesync.testkit.SyncTestDriver;
 import org.junit.jupiter.api.Test;
 
@@ -23,15 +26,17 @@ import org.junit.jupiter.api.Test;
  * {@code PairOrder} commits what it learns on its own), then alice deletes PA-1 and A's poll
  * unlinks the pair. The PAIRED, tried again, records PB-1's key and leaves the row unlinked: the
  * row looks like one that gave its key up to a restored site's copy, which a PAIRED links again,
- * but its own issue is gone (the simulation with hand-over, webhooks, link removals, worklogs,
- * deletes and store faults, seeds 10989, 33078, 479925548: linked again, the deleted issue's row
- * stayed linked with the copy, which B deleted for the GONE).
+ * but its own issue is gone, and the link is undone at once (the simulation with hand-over,
+ * webhooks, link removals, worklogs, deletes and store faults, seeds 10989, 33078, 479925548:
+ * linked again, the deleted issue's row stayed linked with the copy, which B deleted for the
+ * GONE).
  */
 class PairedAfterIssueDeletedTest {
   /** The id of a PA inbox message whose removal fails once; null when unarmed. */
   private final AtomicReference<String> failAt = new AtomicReference<>();
   private final InMemoryStores durable = new InMemoryStores();
   private final SyncTestDriver sync = SyncTestDriver.builder().stores(failing())
+      .connectorA(c -> c.withOnPartnerGone(PartnerGone.mark()))
       .connectorB(c -> c.withOnPartnerGone(PartnerGone.delete())).build();
 
   private ForwardingStores failing() {
@@ -87,6 +92,8 @@ class PairedAfterIssueDeletedTest {
     assertEquals("PB-1", a.remoteIssueKey(), "the PAIRED was applied: " + a);
     assertTrue(sync.b().issue("PB-1").isEmpty(), "B deleted PB-1 for the GONE");
     assertTrue(row(sync.syncInfoB(), "PB-1").incomingChangesIgnored());
+    assertEquals(List.of("PB-1 DELETE"), sync.events().events(Type.PARTNER_GONE).stream()
+        .map(Event::detail).toList(), "B acted once");
     assertTrue(sync.engine().failedMessages("PA").isEmpty());
 
     sync.advance(Duration.ofMinutes(1));
@@ -94,5 +101,31 @@ class PairedAfterIssueDeletedTest {
     assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
     assertTrue(row(sync.syncInfoA(), "PA-1").incomingChangesIgnored(), "still unlinked");
     assertEquals("Scanner jams", sync.a().value("PA-2", "summary").asText());
+  }
+
+  /**
+   * The same check for a row that did give its key up (a restore of A lost PA-2; PB-2's create,
+   * sent again, made PA-3), whose issue bob deleted before PA-3's PAIRED came: no poll looks at
+   * an unlinked row's issue, so only this PAIRED can tell A. Linked again and left so, PA-3 stayed
+   * paired with a deleted issue until its next change reached B.
+   */
+  @Test
+  void aRowThatGaveItsKeyUpIsNotLinkedAgainWithItsIssueDeleted() {
+    ReusedKeyStory.copyMadeAgainUnderANewKey(sync);
+    sync.transportAtoB().inject(InMemoryTransport.Fault.DROP_ACK, 1); // (PA-2's PAIRED)
+    sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (PA-3's PAIRED)
+    sync.deliver("PA");
+    sync.apply("PB");
+    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "PB-2 gave PA-2 up");
+    sync.b("bob").delete("PB-2");
+    sync.transportAtoB().releaseHeld();
+
+    assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
+
+    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored());
+    assertEquals("PA-3", row(sync.syncInfoB(), "PB-2").remoteIssueKey());
+    assertTrue(row(sync.syncInfoA(), "PA-3").incomingChangesIgnored(), "A was told");
+    assertEquals("The synced partner issue PB-2 was deleted; this issue is no longer synced.",
+        sync.a().comments("PA-3").get(0).body());
   }
 }

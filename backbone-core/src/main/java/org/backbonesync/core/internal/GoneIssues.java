@@ -178,20 +178,37 @@ final class GoneIssues {
       if (row.isEmpty() || row.get().incomingChangesIgnored()) {
         continue;
       }
-      Optional<TrackedIssue> issue = connector.tracker.issue(key);
-      if (issue.isEmpty()) {
-        unlinkFound(row.get(), notFound(key), now);
-      } else if (!issue.get().key().equals(key)) {
-        String newKey = issue.get().key();
-        if (connector.inProject(newKey)) {
-          RenamedProject.rekey(connector, stores, row.get(), newKey);
-        } else {
-          unlinkFound(row.get(), Gone.movedTo(newKey), now);
-        }
-      } else if (leftScope(connector, issue.get())) {
-        unlinkFound(row.get(), Gone.OUT_OF_SCOPE, now);
-      }
+      unlinkIfGone(row.get(), connector.tracker.issue(key), now);
     }
+  }
+
+  /**
+   * Unlinks the pair of a linked row whose issue, as the tracker just answered for the row's
+   * key, is gone, under a key out of the project, or out of the connector's JQL, telling the
+   * partner; a row whose issue has a new key in the project follows it.
+   *
+   * @return whether the pair was unlinked
+   */
+  boolean unlinkIfGone(SyncInfo row, Optional<TrackedIssue> issue, long now) {
+    String key = row.localIssueKey();
+    if (issue.isEmpty()) {
+      unlinkFound(row, notFound(key), now);
+      return true;
+    }
+    String newKey = issue.get().key();
+    if (!newKey.equals(key)) {
+      if (connector.inProject(newKey)) {
+        RenamedProject.rekey(connector, stores, row, newKey);
+        return false;
+      }
+      unlinkFound(row, Gone.movedTo(newKey), now);
+      return true;
+    }
+    if (leftScope(connector, issue.get())) {
+      unlinkFound(row, Gone.OUT_OF_SCOPE, now);
+      return true;
+    }
+    return false;
   }
 
   /**

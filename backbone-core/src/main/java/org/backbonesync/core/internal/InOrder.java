@@ -151,20 +151,41 @@ final class InOrder {
   }
 
   /**
-   * The row's own issue when the row may be linked again with the PAIRED's sender ({@link
-   * #gaveKeyUp}), read before the PAIRED is consumed; empty when it is gone (deleted, moved away)
-   * or out of the connector's JQL: the row was unlinked for its own issue then, not for a key it
-   * gave up, though it looks the same when the PAIRED's first try learnt the partner's row before
-   * it failed ({@link PairOrder} commits that on its own) and the poll unlinked the row after
-   * (the simulation with hand-over, webhooks, link removals, worklogs, deletes and store faults,
-   * seed 479925548: linked again, the deleted issue's row stayed linked with the partner's copy,
-   * which the GONE deleted). An issue replaced under the key is returned, in scope or not: the
-   * pair is linked and undone at once for it below. A tracker that cannot be read now fails the
-   * PAIRED as any apply's read does (a transient failure is tried again).
+   * Undoes at once a pair just linked again ({@link #gaveKeyUp}) whose own issue is not the one
+   * paired any more: one replaced under its key ({@link GoneIssues#replaced}: a restore of this
+   * side's site gave the key to a new issue) as when the whole sent to the copy finds it replaced
+   * ({@code RestoredTwiceRelinkTest}; linked until the next poll, it joined two issues that never
+   * were one, {@code ReplacedIssueRelinkTest}), one deleted, moved away or out of the JQL as a
+   * poll does ({@link GoneIssues#unlinkIfGone}): the partner is told, its copy unlinked (marked
+   * or deleted as it says). Such a row may also be one unlinked for its own issue, not for a key
+   * it gave up, when the PAIRED's first try learnt the partner's row before it failed ({@link
+   * PairOrder} commits that on its own) and a poll unlinked the row after: left linked, the
+   * deleted issue's row talked with a copy its GONE had deleted (the simulation with hand-over,
+   * webhooks, link removals, worklogs, deletes and store faults, seeds 10989, 33078, 479925548;
+   * the partner is told twice then, and the second GONE finds its row unlinked). A tracker that
+   * cannot be read now tells nothing: the PAIRED is consumed already, and the pair's next message
+   * finds the issue as it is.
+   *
+   * @return whether the pair was undone
    */
-  private Optional<TrackedIssue> ownIssueToLinkAgain(SyncInfo row) {
-    return connector.ownIssue(row.localIssueKey()).filter(issue -> GoneIssues.replaced(row, issue)
-        || !GoneIssues.leftScope(connector, issue));
+  private boolean undoneForOwnIssue(SyncInfo row, long now) {
+    try {
+      Optional<TrackedIssue> issue = connector.tracker.issue(row.localIssueKey());
+      Optional<SyncInfo> linked = stores.syncInfo().findById(connector.key(), row.id());
+      if (linked.isEmpty()) {
+        return false;
+      }
+      if (issue.filter(i -> i.key().equals(row.localIssueKey()))
+          .filter(i -> GoneIssues.replaced(row, i)).isPresent()) {
+        goneIssues.unlinkReplaced(linked.get(), now);
+        return true;
+      }
+      return goneIssues.unlinkIfGone(linked.get(), issue, now);
+    } catch (RuntimeException e) {
+      log.debug("{}: {} not read after its pair was linked again; its next message finds it: {}",
+          connector.key(), row.localIssueKey(), e.toString());
+      return false;
+    }
   }
 
   /**
@@ -232,23 +253,14 @@ final class InOrder {
     }
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
-    Optional<TrackedIssue> own =
-        gaveKeyUp(info, message) ? ownIssueToLinkAgain(info) : Optional.empty();
-    boolean linksAgain = own.isPresent();
+    boolean linksAgain = gaveKeyUp(info, message);
     stores.inTransaction(() -> {
       given.run();
       connector.consume(stores, info.id(), message, now, r -> linksAgain
           ? r.withRemoteIssueKey(message.sourceIssueKey()).withIncomingChangesIgnored(false)
           : r.withRemoteIssueKey(message.sourceIssueKey()));
     });
-    if (linksAgain && GoneIssues.replaced(info, own.get())) {
-      // the copy is of our lost issue, whose key went to another one: the pair is undone at
-      // once as for a replaced issue (the copy told, unlinked, marked at most), as when the
-      // whole sent to the copy finds it replaced (RestoredTwiceRelinkTest); linked until the
-      // next poll, it joined two issues that never were one (ReplacedIssueRelinkTest)
-      stores.syncInfo().findById(connector.key(), info.id())
-          .ifPresent(linked -> goneIssues.unlinkReplaced(linked, now));
-    } else if (linksAgain) {
+    if (linksAgain && !undoneForOwnIssue(info, now)) {
       log.warn("{}: {} made {} again for {}, whose pair was lost when its site was restored from"
           + " a backup: paired with it, and linked again", connector.key(),
           connector.partner.key(), message.sourceIssueKey(), info.localIssueKey());
