@@ -83,7 +83,7 @@ final class GoneIssues {
   }
 
   /** Why a pair's issue is gone: the GONE message's reason, and the new key of a move. */
-  private record Gone(String reason, String movedTo) {
+  record Gone(String reason, String movedTo) {
     static final Gone DELETED = new Gone("deleted", null);
     /** Not found, where the tracker cannot tell a deletion from an issue hidden from it. */
     static final Gone NOT_FOUND = new Gone("notFound", null);
@@ -178,37 +178,67 @@ final class GoneIssues {
       if (row.isEmpty() || row.get().incomingChangesIgnored()) {
         continue;
       }
-      unlinkIfGone(row.get(), connector.tracker.issue(key), now);
+      Optional<TrackedIssue> issue = connector.tracker.issue(key);
+      if (issue.isEmpty()) {
+        unlinkFound(row.get(), notFound(key), now);
+      } else if (!issue.get().key().equals(key)) {
+        String newKey = issue.get().key();
+        if (connector.inProject(newKey)) {
+          RenamedProject.rekey(connector, stores, row.get(), newKey);
+        } else {
+          unlinkFound(row.get(), Gone.movedTo(newKey), now);
+        }
+      } else if (leftScope(connector, issue.get())) {
+        unlinkFound(row.get(), Gone.OUT_OF_SCOPE, now);
+      }
     }
   }
 
   /**
-   * Unlinks the pair of a linked row whose issue, as the tracker just answered for the row's
-   * key, is gone, under a key out of the project, or out of the connector's JQL, telling the
-   * partner; a row whose issue has a new key in the project follows it.
-   *
-   * @return whether the pair was unlinked
+   * Why the row's own issue is not the one paired any more, as the tracker answers for the row's
+   * key now: deleted (or not found), moved out of the project, out of the connector's JQL, or
+   * replaced by another issue under the key ({@link #replaced}); empty when it is there, or
+   * under a new key in the project (a poll's re-key follows it). A failure to read is thrown.
    */
-  boolean unlinkIfGone(SyncInfo row, Optional<TrackedIssue> issue, long now) {
+  Optional<Gone> ownIssueGone(SyncInfo row) {
     String key = row.localIssueKey();
+    Optional<TrackedIssue> issue = connector.tracker.issue(key);
     if (issue.isEmpty()) {
-      unlinkFound(row, notFound(key), now);
-      return true;
+      return Optional.of(notFound(key));
     }
     String newKey = issue.get().key();
     if (!newKey.equals(key)) {
-      if (connector.inProject(newKey)) {
-        RenamedProject.rekey(connector, stores, row, newKey);
-        return false;
-      }
-      unlinkFound(row, Gone.movedTo(newKey), now);
-      return true;
+      return connector.inProject(newKey) ? Optional.empty() : Optional.of(Gone.movedTo(newKey));
     }
-    if (leftScope(connector, issue.get())) {
-      unlinkFound(row, Gone.OUT_OF_SCOPE, now);
-      return true;
-    }
-    return false;
+    return replaced(row, issue.get()) ? Optional.of(Gone.REPLACED)
+        : leftScope(connector, issue.get()) ? Optional.of(Gone.OUT_OF_SCOPE) : Optional.empty();
+  }
+
+  /**
+   * Consumes a PAIRED for a row unlinked before whose own issue is {@code gone}, in one
+   * transaction with {@code first} (a key given up): the row records the partner's key and stays
+   * unlinked, and the partner is told, as when a poll finds the issue gone (told even when it
+   * was before: its row, unlinked then, consumes the second GONE). A failure leaves the PAIRED
+   * queued, and nothing of this written.
+   */
+  ApplyOutcome unlinkPaired(SyncInfo row, SyncMessage paired, Runnable first, Gone gone,
+      long now) {
+    String localKey = row.localIssueKey();
+    SyncInfo[] unlinked = new SyncInfo[1];
+    SyncMessage told = stores.inTransaction(() -> {
+      first.run();
+      unlinked[0] = connector.consume(stores, row.id(), paired, now,
+          current -> current.withRemoteIssueKey(paired.sourceIssueKey())
+              .withIncomingChangesIgnored(true));
+      return tell(unlinked[0], gone, now);
+    });
+    String reason = what(localKey, gone) + "; paired with " + paired.sourceIssueKey()
+        + " but not linked, and the partner is told";
+    log.warn("{}: {}", connector.key(), reason);
+    events.unlinked(connector.key(), told, localKey, paired.sourceIssueKey());
+    events.ignored(connector.key(), paired, reason);
+    outbox.committed(told);
+    return new ApplyOutcome.Ignored(paired, localKey, reason);
   }
 
   /**

@@ -9,7 +9,6 @@ import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
 import org.backbonesync.spi.store.Stores;
 import org.backbonesync.spi.store.SyncInfo;
-import org.backbonesync.spi.tracker.TrackedIssue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,6 +125,20 @@ final class InOrder {
    * row as the PAIRED's sender: {@link PairOrder} learnt it in a commit of its own before a crash
    * ({@code RestoredSiteCopyCrashTest}). Not a row an admin set to ignore ({@link
    * SyncInfo#ignoredByAdmin()}): it keeps ignoring ({@code RestoredSiteCopyTest}).
+   *
+   * <p>Such a row is linked only while its own issue is the one paired ({@link
+   * GoneIssues#ownIssueGone}, read before the PAIRED is consumed; a failure to read leaves it
+   * queued): one replaced under its key (a restore of this side's site gave the key to another
+   * issue: {@code RestoredTwiceRelinkTest}, {@code ReplacedIssueRelinkTest}), deleted, moved
+   * away or out of the JQL records the copy's key, stays unlinked, and the partner is told in
+   * the same transaction, as by a poll that finds it gone (no poll looks at an unlinked row's
+   * issue). The row may also be one unlinked for its own issue, not for a key it gave up, when
+   * the PAIRED's first try learnt the partner's row before it failed ({@link PairOrder} commits
+   * that on its own) and a poll unlinked the row after; linked again, the deleted issue's row
+   * talked with a copy its GONE had deleted (the simulation with hand-over, webhooks, link
+   * removals, worklogs, deletes and store faults, seeds 10989, 33078, 479925548); the partner is
+   * told twice then, and its row, unlinked by the first GONE, consumes the second
+   * ({@code PairedAfterIssueDeletedTest}).
    */
   static boolean gaveKeyUp(SyncInfo row, SyncMessage message) {
     return row.incomingChangesIgnored() && !row.ignoredByAdmin() && row.remoteIssueKey() == null
@@ -148,44 +161,6 @@ final class InOrder {
         && row.remoteIssueKey() == null && row.partnerEpoch() != 0
         && message.senderEpoch() == row.partnerEpoch()
         && rows.keyTakenByNewerSender(row, message);
-  }
-
-  /**
-   * Undoes at once a pair just linked again ({@link #gaveKeyUp}) whose own issue is not the one
-   * paired any more: one replaced under its key ({@link GoneIssues#replaced}: a restore of this
-   * side's site gave the key to a new issue) as when the whole sent to the copy finds it replaced
-   * ({@code RestoredTwiceRelinkTest}; linked until the next poll, it joined two issues that never
-   * were one, {@code ReplacedIssueRelinkTest}), one deleted, moved away or out of the JQL as a
-   * poll does ({@link GoneIssues#unlinkIfGone}): the partner is told, its copy unlinked (marked
-   * or deleted as it says). Such a row may also be one unlinked for its own issue, not for a key
-   * it gave up, when the PAIRED's first try learnt the partner's row before it failed ({@link
-   * PairOrder} commits that on its own) and a poll unlinked the row after: left linked, the
-   * deleted issue's row talked with a copy its GONE had deleted (the simulation with hand-over,
-   * webhooks, link removals, worklogs, deletes and store faults, seeds 10989, 33078, 479925548;
-   * the partner is told twice then, and the second GONE finds its row unlinked). A tracker that
-   * cannot be read now tells nothing: the PAIRED is consumed already, and the pair's next message
-   * finds the issue as it is.
-   *
-   * @return whether the pair was undone
-   */
-  private boolean undoneForOwnIssue(SyncInfo row, long now) {
-    try {
-      Optional<TrackedIssue> issue = connector.tracker.issue(row.localIssueKey());
-      Optional<SyncInfo> linked = stores.syncInfo().findById(connector.key(), row.id());
-      if (linked.isEmpty()) {
-        return false;
-      }
-      if (issue.filter(i -> i.key().equals(row.localIssueKey()))
-          .filter(i -> GoneIssues.replaced(row, i)).isPresent()) {
-        goneIssues.unlinkReplaced(linked.get(), now);
-        return true;
-      }
-      return goneIssues.unlinkIfGone(linked.get(), issue, now);
-    } catch (RuntimeException e) {
-      log.debug("{}: {} not read after its pair was linked again; its next message finds it: {}",
-          connector.key(), row.localIssueKey(), e.toString());
-      return false;
-    }
   }
 
   /**
@@ -254,13 +229,19 @@ final class InOrder {
     // (a key the partner's restored site gave again: the row of ours that named it gives it up)
     Runnable given = reusedKeys.giveRemoteKey(info, message.sourceIssueKey(), message);
     boolean linksAgain = gaveKeyUp(info, message);
+    Optional<GoneIssues.Gone> ownGone =
+        linksAgain ? goneIssues.ownIssueGone(info) : Optional.empty();
+    if (ownGone.isPresent()) {
+      // (not linked again: see gaveKeyUp)
+      return goneIssues.unlinkPaired(info, message, given, ownGone.get(), now);
+    }
     stores.inTransaction(() -> {
       given.run();
       connector.consume(stores, info.id(), message, now, r -> linksAgain
           ? r.withRemoteIssueKey(message.sourceIssueKey()).withIncomingChangesIgnored(false)
           : r.withRemoteIssueKey(message.sourceIssueKey()));
     });
-    if (linksAgain && !undoneForOwnIssue(info, now)) {
+    if (linksAgain) {
       log.warn("{}: {} made {} again for {}, whose pair was lost when its site was restored from"
           + " a backup: paired with it, and linked again", connector.key(),
           connector.partner.key(), message.sourceIssueKey(), info.localIssueKey());
