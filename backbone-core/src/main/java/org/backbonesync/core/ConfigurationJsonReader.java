@@ -56,6 +56,7 @@ final class ConfigurationJsonReader {
     ConnectorConfig a = connector("$.connectorA", root.get("connectorA"), p);
     ConnectorConfig b = connector("$.connectorB", root.get("connectorB"), p);
     List<String[]> issueTypes = issueTypes(root.get("issueTypes"), p);
+    ShapeChecker.checkIssueTypes(issueTypes, p.list);
     List<FieldMapping> mappings = new ArrayList<>();
     List<FieldMapping> byIndex = new ArrayList<>(); // null where a mapping could not be read
     mappings(root.get("fieldMappings"), a, b, mappings, byIndex, p);
@@ -71,7 +72,7 @@ final class ConfigurationJsonReader {
     }
     SyncConfiguration.Builder builder =
         SyncConfiguration.builder(id).connectorA(a).connectorB(b);
-    issueTypes.forEach(t -> builder.issueType(t[0], t[1]));
+    issueTypes.forEach(t -> builder.issueType(t[0], t[1])); // (none null: none had a problem)
     mappings.forEach(builder::fieldMapping);
     if (responsibility != null) {
       builder.responsibility(responsibility);
@@ -126,6 +127,7 @@ final class ConfigurationJsonReader {
     return text;
   }
 
+  /** The issue type rows in order, {@code {a, b}}; null for a row with a problem. */
   private static List<String[]> issueTypes(JsonNode types, Problems p) {
     List<String[]> issueTypes = new ArrayList<>();
     if (types != null && !types.isNull()) {
@@ -137,14 +139,13 @@ final class ConfigurationJsonReader {
           JsonNode row = types.get(i);
           if (!row.isObject()) {
             p.add(at, "must be an object {\"a\": ..., \"b\": ...}");
+            issueTypes.add(null);
             continue;
           }
           p.unknown(at, row, Set.of("a", "b"));
           String ta = name(at + ".a", p.text(at + ".a", row.get("a"), true), p);
           String tb = name(at + ".b", p.text(at + ".b", row.get("b"), true), p);
-          if (ta != null && tb != null) {
-            issueTypes.add(new String[] {ta, tb});
-          }
+          issueTypes.add(ta != null && tb != null ? new String[] {ta, tb} : null);
         }
       }
     }

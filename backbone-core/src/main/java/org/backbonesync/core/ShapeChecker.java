@@ -79,6 +79,33 @@ final class ShapeChecker {
     }
   }
 
+  /**
+   * Issue type rows ({@code {typeA, typeB}}, in configuration order) that name a type of A, or
+   * of B, that an earlier row names: each at its own row (a repeat of A's at {@code .a}, else
+   * one of B's at {@code .b}), whichever rows before it repeat too.
+   *
+   * @param rows the rows in order; null for a row that could not be read (its index is kept)
+   */
+  static void checkIssueTypes(List<String[]> rows, List<ConfigurationProblem> problems) {
+    Map<String, String> typeOfB = new HashMap<>();
+    Map<String, String> typeOfA = new HashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      String[] row = rows.get(i);
+      if (row == null) {
+        continue;
+      }
+      String b = typeOfB.putIfAbsent(row[0], row[1]);
+      String a = b != null ? null : typeOfA.putIfAbsent(row[1], row[0]);
+      if (b != null) {
+        problems.add(new ConfigurationProblem("$.issueTypes[" + i + "].a", "issue type \""
+            + row[0] + "\" of A already corresponds to \"" + b + "\""));
+      } else if (a != null) {
+        problems.add(new ConfigurationProblem("$.issueTypes[" + i + "].b", "issue type \""
+            + row[1] + "\" of B already corresponds to \"" + a + "\""));
+      }
+    }
+  }
+
   private static boolean same(String x, String y) {
     return x.strip().equalsIgnoreCase(y.strip());
   }

@@ -36,8 +36,7 @@ public final class SyncConfiguration {
       problems.add(new ConfigurationProblem("$.fieldMappings", "must not be empty"));
     }
     Map<String, FieldMapping> byId = byId(b.fieldMappings, problems);
-    Map<String, String> inverse = inverse(b.issueTypes, problems);
-    problems.addAll(b.duplicateIssueTypes);
+    ShapeChecker.checkIssueTypes(b.issueTypes, problems);
     if (b.responsibility != null && !byId.containsKey(b.responsibility.fieldMappingId())) {
       problems.add(new ConfigurationProblem("$.responsibility.fieldMapping",
           "no field mapping with id \"" + b.responsibility.fieldMappingId() + "\""));
@@ -50,8 +49,14 @@ public final class SyncConfiguration {
     this.id = b.id;
     this.connectorA = b.connectorA;
     this.connectorB = b.connectorB;
-    this.issueTypesAtoB = Collections.unmodifiableMap(new LinkedHashMap<>(b.issueTypes));
-    this.issueTypesBtoA = Map.copyOf(inverse);
+    Map<String, String> aToB = new LinkedHashMap<>();
+    Map<String, String> bToA = new HashMap<>();
+    for (String[] row : b.issueTypes) { // (each type once on each side: checked above)
+      aToB.put(row[0], row[1]);
+      bToA.put(row[1], row[0]);
+    }
+    this.issueTypesAtoB = Collections.unmodifiableMap(aToB);
+    this.issueTypesBtoA = Map.copyOf(bToA);
     this.fieldMappings = List.copyOf(b.fieldMappings);
     this.mappingsById = Collections.unmodifiableMap(byId);
     this.responsibility = b.responsibility;
@@ -83,22 +88,6 @@ public final class SyncConfiguration {
       }
     }
     return byId;
-  }
-
-  /** B's issue types to A's; a problem for each of B's named in two rows. */
-  private static Map<String, String> inverse(Map<String, String> issueTypes,
-      List<ConfigurationProblem> problems) {
-    Map<String, String> inverse = new HashMap<>();
-    int row = 0;
-    for (Map.Entry<String, String> e : issueTypes.entrySet()) {
-      if (inverse.putIfAbsent(e.getValue(), e.getKey()) != null) {
-        problems.add(new ConfigurationProblem("$.issueTypes[" + row + "].b",
-            "issue type \"" + e.getValue() + "\" of B already corresponds to \""
-                + inverse.get(e.getValue()) + "\""));
-      }
-      row++;
-    }
-    return inverse;
   }
 
   /** Starts a configuration for the synchronization with this id. */
@@ -206,8 +195,7 @@ public final class SyncConfiguration {
     private final String id;
     private ConnectorConfig connectorA;
     private ConnectorConfig connectorB;
-    private final Map<String, String> issueTypes = new LinkedHashMap<>();
-    private final List<ConfigurationProblem> duplicateIssueTypes = new ArrayList<>();
+    private final List<String[]> issueTypes = new ArrayList<>();
     private final List<FieldMapping> fieldMappings = new ArrayList<>();
     private Responsibility responsibility;
 
@@ -231,13 +219,7 @@ public final class SyncConfiguration {
     public Builder issueType(String typeA, String typeB) {
       Checks.name("typeA", typeA);
       Checks.name("typeB", typeB);
-      int row = issueTypes.size() + duplicateIssueTypes.size();
-      if (issueTypes.putIfAbsent(typeA, typeB) != null) {
-        duplicateIssueTypes.add(new ConfigurationProblem(
-            "$.issueTypes[" + row + "].a",
-            "issue type \"" + typeA + "\" of A already corresponds to \""
-                + issueTypes.get(typeA) + "\""));
-      }
+      issueTypes.add(new String[] {typeA, typeB}); // (a type named twice: refused by build())
       return this;
     }
 

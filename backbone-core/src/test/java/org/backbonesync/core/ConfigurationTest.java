@@ -203,6 +203,11 @@ class ConfigurationTest {
         "$.issueTypes[2].a: issue type \"Bug\" of A already corresponds to \"D\""),
         problems(() -> config().issueType("Bug", "D").issueType("Bug", "X")
             .issueType("Bug", "Y").build()), "each repeat at its own row");
+    assertEquals(java.util.List.of(
+        "$.issueTypes[1].a: issue type \"Bug\" of A already corresponds to \"D\"",
+        "$.issueTypes[2].b: issue type \"D\" of B already corresponds to \"Bug\""),
+        problems(() -> config().issueType("Bug", "D").issueType("Bug", "X")
+            .issueType("Story", "D").build()), "a repeat of B's after one of A's at its own row");
   }
 
   @Test

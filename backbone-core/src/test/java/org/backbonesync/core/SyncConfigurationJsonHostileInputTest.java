@@ -99,6 +99,25 @@ class SyncConfigurationJsonHostileInputTest {
             SUMMARY)));
   }
 
+  /**
+   * Found checking the README's "every problem ... with its JSON path": a type of B named again
+   * after a repeated type of A was reported at the row before its own ({@code [1].b}, whose b
+   * is "Task"), and only once the file's other problems were fixed.
+   */
+  @Test
+  void anIssueTypeNamedTwiceIsRefusedAtItsOwnRowWithTheOtherProblems() {
+    String types = "\"issueTypes\": [{\"a\": \"Bug\", \"b\": \"Defect\"},"
+        + " {\"a\": \"Bug\", \"b\": \"Task\"}, {\"a\": \"Story\", \"b\": \"Defect\"}],\n";
+
+    assertEquals(List.of(
+        "$.issueTypes[1].a: issue type \"Bug\" of A already corresponds to \"Defect\"",
+        "$.issueTypes[2].b: issue type \"Defect\" of B already corresponds to \"Bug\"",
+        "$.fieldMappings[0].colour: unknown property; known: [conflict, direction, fieldA,"
+            + " fieldB, id, name, settings, type]"),
+        problems(withMappings(SUMMARY.replace("}", ", \"colour\": 1}"))
+            .replace("\"fieldMappings\"", types + " \"fieldMappings\"")));
+  }
+
   /** Found by a new user's trial: null was Jackson's {@code argument "content" is null}. */
   @Test
   void noTextIsRefusedNamingIt() {
