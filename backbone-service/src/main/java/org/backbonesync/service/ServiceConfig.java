@@ -576,8 +576,9 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
     }
 
     private URI url(String path, JsonNode node, boolean insecure) {
+      boolean partner = path.endsWith("partnerA.url") || path.endsWith("partnerB.url");
       if (node == null || !node.isTextual() || node.asText().isBlank()) {
-        add(path, path.endsWith("partnerA.url") || path.endsWith("partnerB.url")
+        add(path, partner
             ? "missing: the partner service's transport URL, e.g."
                 + " \"https://their.example.com/transport/<sync id>\""
             : "missing: the site's base URL, e.g. \"https://example.atlassian.net\"");
@@ -596,7 +597,15 @@ record ServiceConfig(Path file, Map<String, Site> sites, List<Sync> synchronizat
         // the adapter's own check: http(s) with a host, no user info, query or fragment
         org.backbonesync.jira.JiraSite.builder(url);
       } catch (IllegalArgumentException e) {
-        add(path, e.getMessage());
+        // (its advice is a site's: a partner has no credentials to give, nor is it Jira;
+        // ServiceConfigTest pins both texts)
+        add(path, partner ? e.getMessage()
+            .replace(" (give them as credentials)", " (the envelopes are signed with the"
+                + " partner's key; nothing else is sent)")
+            .replace("the https URL of the site, e.g. https://example.atlassian.net", "the"
+                + " https URL of the partner's transport, e.g."
+                + " https://their.example.com/transport/<sync id>")
+            : e.getMessage());
         return null;
       }
       if ("http".equalsIgnoreCase(url.getScheme()) && !insecure) {

@@ -376,6 +376,15 @@ class ServiceConfigTest {
             + " of openssl rand -hex 32",
         at + ".partnerB.colour: unknown key; known: [allowInsecure, keyEnv, keyId, url]"),
         partner.lines());
+
+    // (h204: a partner was told what a Jira site is, and to give credentials it has none of)
+    Files.writeString(file, example.replace("\"siteB\": \"dev\",",
+        "\"partnerB\": {\"url\": \"ftp://partner.example.com/t\","
+            + " \"keyId\": \"k1\", \"keyEnv\": \"KEY\"},"));
+    assertEquals(List.of(at + ".partnerB.url: url must be the https URL of the partner's"
+        + " transport, e.g. https://their.example.com/transport/<sync id>, was"
+        + " ftp://partner.example.com/t"),
+        assertThrows(ServiceFailure.class, () -> ServiceConfig.read(file, env)).lines());
   }
 
   @Test
@@ -737,8 +746,9 @@ class ServiceConfigTest {
     String at = file + ": $.synchronizations";
     assertEquals(ServiceMain.CONFIGURATION, f.exitCode());
     assertEquals(List.of(
-        at + "[0].partnerB.url: url must not carry a user name or password (give them as"
-            + " credentials), was https://***@partner.example.com/transport/pa-pb",
+        at + "[0].partnerB.url: url must not carry a user name or password (the envelopes are"
+            + " signed with the partner's key; nothing else is sent), was"
+            + " https://***@partner.example.com/transport/pa-pb",
         at + "[0].sync.id: \"pa pb\" names the path /transport/<id> a partner service posts to:"
             + " use letters, digits, '.', '_' and '-' only",
         at + "[0].sync.fieldMappings[1].direction: mapping type constant syncs one way only; use"
