@@ -23,9 +23,11 @@ import org.junit.jupiter.api.Test;
  * The old pair's row gives the key up as an admin's delete of it would; the lost pair's late
  * messages are dropped, never applied to the new issue.
  */
-@Disabled("h202: not handled yet (README, \"Not handled after a Jira restore\"): the lost pair's"
-    + " row keeps the key, so the new PA-3 is never copied (B has 3 issues, not 4). A fix that"
-    + " passes this test is on branch h202-wip; its simulation sweeps still fail new seeds")
+@Disabled("not handled yet (README, \"Not handled after a Jira restore\"): the lost pair's row"
+    + " keeps the key, so the new PA-3 is never copied (B has 3 issues, not 4). A candidate fix"
+    + " (the old row gives the key up once the partner is told; the partner drops the lost"
+    + " pair's late messages) passed this test but failed simulation seeds with site restores:"
+    + " the partner must record every row of a lost pair, not only the GONE's sender")
 class NewIssueUnderLostKeyTest {
   private final SyncTestDriver sync = SyncTestDriver.builder()
       .connectorB(c -> c.withOnPartnerGone(PartnerGone.mark())).build();
