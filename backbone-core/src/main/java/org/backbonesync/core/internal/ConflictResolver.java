@@ -268,7 +268,12 @@ final class ConflictResolver {
       FieldValue result = new FieldValue(merged, Math.max(localTime, remote.changedAt()),
           remote.changedBy());
       apply.put(id, result);
-      if (!merged.equals(remote.value()) && !partnerIgnores) {
+      // The partner holds its value, or, once it applies our change on its way (one it need not
+      // wait on: it saw there the change of its own this row skipped), that change's value; the
+      // merge goes back unless it is the one the partner ends with either way.
+      boolean partnerEnds = merged.equals(remote.value())
+          && (!unseen || merged.equals(sent.value()));
+      if (!partnerEnds && !partnerIgnores) {
         sendBack = grown(sendBack);
         sendBack.put(id, result);
       }
