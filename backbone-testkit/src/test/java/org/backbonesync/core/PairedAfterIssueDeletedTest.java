@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +13,6 @@ import org.backbonesync.spi.RetriableException;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.message.SyncMessage;
 import org.backbonesync.spi.store.InboxEntry;
-import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.InMemoryTransport;
@@ -45,36 +42,17 @@ class PairedAfterIssueDeletedTest {
       .connectorB(c -> c.withOnPartnerGone(PartnerGone.delete())).build();
 
   private ForwardingStores failing() {
-    MessageStore messages = (MessageStore) Proxy.newProxyInstance(
-        MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class},
-        (proxy, m, args) -> {
-          if (m.getName().equals("removeIncoming") && "PA".equals(args[0])
-              && args[1].equals(failAt.get())) {
-            failAt.set(null);
-            throw new RetriableException("deadlock detected (SQL state 40001)", null);
-          }
-          if (m.getName().equals("addOutgoing")
-              && ((SyncMessage) args[0]).kind() == MessageKind.GONE
-              && failGone.compareAndSet(true, false)) {
-            throw new RetriableException("deadlock detected (SQL state 40001)", null);
-          }
-          try {
-            return m.invoke(durable.messages(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    return new ForwardingStores(durable) {
-      @Override
-      public MessageStore messages() {
-        return messages;
+    return HookedMessages.before(durable, (method, args) -> {
+      if (method.equals("removeIncoming") && "PA".equals(args[0])
+          && args[1].equals(failAt.get())) {
+        failAt.set(null);
+        throw new RetriableException("deadlock detected (SQL state 40001)", null);
       }
-    };
-  }
-
-  private static SyncInfo row(List<SyncInfo> rows, String localKey) {
-    return rows.stream().filter(r -> r.localIssueKey().equals(localKey)).findFirst()
-        .orElseThrow(() -> new AssertionError("no row of " + localKey + ": " + rows));
+      if (method.equals("addOutgoing") && ((SyncMessage) args[0]).kind() == MessageKind.GONE
+          && failGone.compareAndSet(true, false)) {
+        throw new RetriableException("deadlock detected (SQL state 40001)", null);
+      }
+    });
   }
 
   @Test
@@ -97,11 +75,11 @@ class PairedAfterIssueDeletedTest {
     sync.engine().detect("PA");
     assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
 
-    SyncInfo a = row(sync.syncInfoA(), "PA-1");
+    SyncInfo a = ReusedKeyStory.row(sync.syncInfoA(), "PA-1");
     assertTrue(a.incomingChangesIgnored(), "PA-1 is deleted: its pair stays unlinked: " + a);
     assertEquals("PB-1", a.remoteIssueKey(), "the PAIRED was applied: " + a);
     assertTrue(sync.b().issue("PB-1").isEmpty(), "B deleted PB-1 for the GONE");
-    assertTrue(row(sync.syncInfoB(), "PB-1").incomingChangesIgnored());
+    assertTrue(ReusedKeyStory.row(sync.syncInfoB(), "PB-1").incomingChangesIgnored());
     assertEquals(List.of("PB-1 DELETE"), sync.events().events(Type.PARTNER_GONE).stream()
         .map(Event::detail).toList(), "B acted once");
     assertTrue(sync.engine().failedMessages("PA").isEmpty());
@@ -109,7 +87,7 @@ class PairedAfterIssueDeletedTest {
     sync.advance(Duration.ofMinutes(1));
     sync.b("bob").create("Scanner jams");
     assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
-    assertTrue(row(sync.syncInfoA(), "PA-1").incomingChangesIgnored(), "still unlinked");
+    assertTrue(ReusedKeyStory.row(sync.syncInfoA(), "PA-1").incomingChangesIgnored(), "still unlinked");
     assertEquals("Scanner jams", sync.a().value("PA-2", "summary").asText());
   }
 
@@ -128,16 +106,16 @@ class PairedAfterIssueDeletedTest {
     sync.transportAtoB().inject(InMemoryTransport.Fault.HOLD, 1); // (PA-3's PAIRED)
     sync.deliver("PA");
     sync.apply("PB");
-    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "PB-2 gave PA-2 up");
+    assertTrue(ReusedKeyStory.row(sync.syncInfoB(), "PB-2").incomingChangesIgnored(), "PB-2 gave PA-2 up");
     sync.b("bob").delete("PB-2");
     sync.transportAtoB().releaseHeld();
     failGone.set(true);
 
     assertEquals(List.of(), sync.runUntilQuietExpectingFailures());
 
-    assertTrue(row(sync.syncInfoB(), "PB-2").incomingChangesIgnored());
-    assertEquals("PA-3", row(sync.syncInfoB(), "PB-2").remoteIssueKey());
-    assertTrue(row(sync.syncInfoA(), "PA-3").incomingChangesIgnored(), "A was told");
+    assertTrue(ReusedKeyStory.row(sync.syncInfoB(), "PB-2").incomingChangesIgnored());
+    assertEquals("PA-3", ReusedKeyStory.row(sync.syncInfoB(), "PB-2").remoteIssueKey());
+    assertTrue(ReusedKeyStory.row(sync.syncInfoA(), "PA-3").incomingChangesIgnored(), "A was told");
     assertFalse(failGone.get(), "the GONE failed once");
     assertEquals(List.of("The synced partner issue PB-2 was deleted; this issue is no longer"
         + " synced."), sync.a().comments("PA-3").stream().map(c -> c.body()).toList());

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.backbonesync.memory.InMemoryStores;
 import org.backbonesync.spi.message.MessageKind;
 import org.backbonesync.spi.store.InboxEntry;
-import org.backbonesync.spi.store.MessageStore;
 import org.backbonesync.spi.store.SyncInfo;
 import org.backbonesync.testkit.ForwardingStores;
 import org.backbonesync.testkit.SimulatedCrash;
@@ -33,26 +30,13 @@ class RestoredSiteCopyCrashTest {
       .connectorB(c -> c.withOnPartnerGone(PartnerGone.mark())).build();
 
   private ForwardingStores crashing() {
-    MessageStore messages = (MessageStore) Proxy.newProxyInstance(
-        MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class},
-        (proxy, m, args) -> {
-          if (m.getName().equals("removeIncoming") && "PB".equals(args[0])
-              && args[1].equals(crashAt.get())) {
-            crashAt.set(null);
-            throw new SimulatedCrash("before PA-3's PAIRED is consumed");
-          }
-          try {
-            return m.invoke(durable.messages(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    return new ForwardingStores(durable) {
-      @Override
-      public MessageStore messages() {
-        return messages;
+    return HookedMessages.before(durable, (method, args) -> {
+      if (method.equals("removeIncoming") && "PB".equals(args[0])
+          && args[1].equals(crashAt.get())) {
+        crashAt.set(null);
+        throw new SimulatedCrash("before PA-3's PAIRED is consumed");
       }
-    };
+    });
   }
 
   @Test
